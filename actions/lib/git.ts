@@ -1,0 +1,406 @@
+// Git plumbing for the pipeline: reading the feature store / registry as of any commit ("time travel")
+// and committing results back without ever losing data. Node-only; runs the `git` binary through
+// execFile (never a shell), so paths and messages are passed verbatim.
+
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/** Identity GitHub uses for commits made with the workflow's GITHUB_TOKEN. */
+export const GITHUB_ACTIONS_BOT = Object.freeze({
+  name: 'github-actions[bot]',
+  email: '41898282+github-actions[bot]@users.noreply.github.com',
+});
+
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+export class GitCommandError extends Error {
+  override name = 'GitCommandError';
+  constructor(
+    readonly args: readonly string[],
+    readonly exitCode: number,
+    readonly stderr: string,
+    context?: string,
+  ) {
+    super(`${context ? `${context}: ` : ''}git ${args.join(' ')} exited with ${exitCode}: ${stderr.trim()}`);
+  }
+}
+
+/** The rebase onto the remote branch hit a real conflict; the local commit is left untouched at HEAD. */
+export class GitRebaseConflictError extends Error {
+  override name = 'GitRebaseConflictError';
+  constructor(
+    readonly conflictingPaths: readonly string[],
+    readonly localSha: string,
+    readonly upstream: string,
+  ) {
+    super(
+      `rebase of local commit ${localSha.slice(0, 12)} onto ${upstream} conflicts in ${conflictingPaths.join(', ') || '(unknown paths)'}; ` +
+        'the rebase was aborted and the local commit kept (nothing was force-pushed) — resolve the conflict and push again',
+    );
+  }
+}
+
+interface GitOutput {
+  stdout: string;
+  stderr: string;
+  status: number;
+}
+
+// No prompts (a CI job must fail, not hang), untranslated messages (we parse a few of them),
+// literal pathspecs (a file named `*.csv` means that file, not a glob).
+const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', LANGUAGE: 'C', GIT_LITERAL_PATHSPECS: '1' };
+const MAX_BUFFER = 512 * 1024 * 1024;
+
+function gitSync(cwd: string, args: string[]): GitOutput {
+  try {
+    const stdout = execFileSync('git', args, {
+      cwd,
+      env: { ...process.env, ...GIT_ENV },
+      encoding: 'utf8',
+      maxBuffer: MAX_BUFFER,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return { stdout, stderr: '', status: 0 };
+  } catch (error) {
+    const e = error as { status?: number | null; stdout?: string; stderr?: string; code?: string };
+    if (typeof e.status !== 'number') throw new Error(`cannot run git in ${cwd}: ${String(error)}`);
+    return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', status: e.status };
+  }
+}
+
+function gitAsync(cwd: string, args: string[], input?: string): Promise<GitOutput> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      'git',
+      args,
+      { cwd, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8', maxBuffer: MAX_BUFFER },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ stdout, stderr, status: 0 });
+        const code = (error as { code?: unknown }).code;
+        if (typeof code === 'number') return resolve({ stdout, stderr, status: code });
+        reject(new Error(`cannot run git in ${cwd}: ${error.message}`));
+      },
+    );
+    // git may exit without reading stdin (e.g. on an early error): that EPIPE is not our failure,
+    // the exit status reports what happened.
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(input ?? '');
+  });
+}
+
+function check(out: GitOutput, args: string[], context?: string): string {
+  if (out.status !== 0) throw new GitCommandError(args, out.status, out.stderr, context);
+  return out.stdout;
+}
+
+function run(cwd: string, args: string[], context?: string): string {
+  return check(gitSync(cwd, args), args, context);
+}
+
+async function runAsync(cwd: string, args: string[], context?: string, input?: string): Promise<string> {
+  return check(await gitAsync(cwd, args, input), args, context);
+}
+
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Repository paths are always root-relative with forward slashes. */
+function normaliseRepoPath(path: string): string {
+  const p = path
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '');
+  return p === '.' ? '' : p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time travel
+// ---------------------------------------------------------------------------------------------
+
+/** Full sha of the commit `rev` names; throws naming the rev when it is unknown. */
+export function resolveRevision(repoDir: string, rev: string): string {
+  const out = gitSync(repoDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+  if (out.status !== 0) throw new Error(`unknown revision "${rev}" in ${repoDir}: it names no commit`);
+  return out.stdout.trim();
+}
+
+/** Sha of HEAD, or null in a repository that has no commits yet. */
+export function headCommit(repoDir: string): string | null {
+  const args = ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'];
+  const out = gitSync(repoDir, args);
+  if (out.status === 1) return null; // --quiet: HEAD is unborn, but this is a repository
+  return check(out, args, `headCommit(${repoDir})`).trim();
+}
+
+export function isInsideWorkTree(dir: string): boolean {
+  try {
+    const out = gitSync(dir, ['rev-parse', '--is-inside-work-tree']);
+    return out.status === 0 && out.stdout.trim() === 'true';
+  } catch {
+    return false; // e.g. the directory does not exist
+  }
+}
+
+/** Content of `path` (relative to the repository root) at `rev`, or null when it does not exist there. */
+export function showFileAt(repoDir: string, rev: string, path: string): string | null {
+  const sha = resolveRevision(repoDir, rev);
+  const p = normaliseRepoPath(path);
+  if (!p) throw new Error(`showFileAt: path "${path}" names the repository root, not a file`);
+  const entry = run(repoDir, ['ls-tree', '-z', '--full-tree', sha, '--', p]).split('\0')[0];
+  if (!entry) return null;
+  const tab = entry.indexOf('\t');
+  const type = entry.slice(0, tab).split(' ')[1];
+  if (entry.slice(tab + 1) !== p) return null;
+  if (type !== 'blob') throw new Error(`showFileAt: "${p}" at ${rev} is a ${type}, not a file`);
+  return run(repoDir, ['cat-file', 'blob', `${sha}:${p}`]);
+}
+
+/** Every file under `dir` at `rev` (recursive, root-relative, sorted); `''` or `'.'` lists the whole tree. */
+export function listFilesAt(repoDir: string, rev: string, dir: string): string[] {
+  const sha = resolveRevision(repoDir, rev);
+  const d = normaliseRepoPath(dir);
+  const args = ['ls-tree', '-r', '-z', '--name-only', '--full-tree', sha];
+  if (d) args.push('--', d);
+  return run(repoDir, args)
+    .split('\0')
+    .filter((f) => f !== '')
+    .sort(byCodePoint);
+}
+
+/**
+ * Parses an instant as UTC. A bare date ('2024-03-01') means the end of that UTC day, so "as of
+ * a date" includes that day's commits; a date-time without a zone is read as UTC, not local time.
+ */
+export function parseUtcInstant(isoDateOrDate: string | Date): number {
+  if (isoDateOrDate instanceof Date) {
+    const ms = isoDateOrDate.getTime();
+    if (Number.isNaN(ms)) throw new Error('revisionAsOf: the Date given is invalid');
+    return ms;
+  }
+  const s = isoDateOrDate.trim();
+  let ms: number;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) ms = Date.parse(`${s}T23:59:59.999Z`);
+  else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s))
+    ms = Date.parse(`${s.replace(' ', 'T')}Z`);
+  else ms = Date.parse(s);
+  if (Number.isNaN(ms))
+    throw new Error(`revisionAsOf: "${isoDateOrDate}" is not an ISO 8601 date or date-time`);
+  return ms;
+}
+
+/**
+ * The last commit on HEAD's first-parent history (the branch as it stood) whose committer date is
+ * at or before the given UTC instant. Throws when the history starts after it.
+ */
+export function revisionAsOf(repoDir: string, isoDateOrDate: string | Date): string {
+  const cutoffMs = parseUtcInstant(isoDateOrDate);
+  if (headCommit(repoDir) === null) throw new Error(`revisionAsOf: ${repoDir} has no commits yet`);
+  const lines = run(repoDir, ['log', '--first-parent', '--format=%H %ct', 'HEAD']).trim().split('\n');
+  let earliest = '';
+  for (const line of lines) {
+    const [sha, seconds] = line.split(' ');
+    if (Number(seconds) * 1000 <= cutoffMs) return sha;
+    earliest = line;
+  }
+  const [sha, seconds] = earliest.split(' ');
+  throw new Error(
+    `revisionAsOf: no commit on HEAD's history at or before ${new Date(cutoffMs).toISOString()} ` +
+      `(the earliest, ${sha.slice(0, 12)}, was committed ${new Date(Number(seconds) * 1000).toISOString()})`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Working tree status
+// ---------------------------------------------------------------------------------------------
+
+function statusArgs(paths?: string[]): string[] {
+  const args = ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames'];
+  const specs = (paths ?? []).map(normaliseRepoPath).map((p) => (p === '' ? '.' : p));
+  return specs.length ? [...args, '--', ...specs] : args;
+}
+
+/** Porcelain v1 -z: "XY path\0"; paths are root-relative and unquoted. */
+function parsePorcelain(out: string): string[] {
+  const paths = new Set<string>();
+  for (const entry of out.split('\0')) if (entry.length > 3) paths.add(entry.slice(3));
+  return [...paths].sort(byCodePoint);
+}
+
+/**
+ * Root-relative paths that differ from HEAD (modified, staged, deleted or untracked), optionally
+ * limited to `paths`; undefined or empty means the whole work tree.
+ */
+export function changedPaths(repoDir: string, paths?: string[]): string[] {
+  return parsePorcelain(run(repoDir, statusArgs(paths)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commit-back
+// ---------------------------------------------------------------------------------------------
+
+export interface CommitAndPushOptions {
+  repoDir: string;
+  /** What to stage, e.g. ['data', 'models', 'reports']; nothing else is committed. */
+  paths: string[];
+  message: string;
+  author?: GitIdentity;
+  remote?: string;
+  /** Remote branch to push to; defaults to the current branch. */
+  branch?: string;
+  /** Push attempts (each after the first preceded by fetch + rebase). */
+  maxAttempts?: number;
+  push?: boolean;
+  /** Base delay before retrying a rejected push; doubles per attempt, with ±50 % jitter. */
+  backoffMs?: number;
+  log?: (msg: string) => void;
+}
+
+export interface CommitAndPushResult {
+  committed: boolean;
+  pushed: boolean;
+  sha: string | null;
+  /** Push attempts made. */
+  attempts: number;
+}
+
+// Rejections a fetch + rebase (or simply another try) can cure: another run pushed first.
+const RETRYABLE_PUSH =
+  /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|cannot lock ref|incorrect old value|remote end hung up|RPC failed|Connection (reset|timed out)/i;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function identityArgs(who: GitIdentity): string[] {
+  return ['-c', `user.name=${who.name}`, '-c', `user.email=${who.email}`, '-c', 'commit.gpgsign=false'];
+}
+
+async function currentBranch(repoDir: string): Promise<string> {
+  const out = await gitAsync(repoDir, ['symbolic-ref', '--short', '-q', 'HEAD']);
+  if (out.status !== 0 || !out.stdout.trim()) {
+    throw new Error(`commitAndPush: HEAD in ${repoDir} is detached; pass the branch to push to`);
+  }
+  return out.stdout.trim();
+}
+
+async function headSha(repoDir: string): Promise<string | null> {
+  const out = await gitAsync(repoDir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+  return out.status === 0 ? out.stdout.trim() : null;
+}
+
+async function rebaseInProgress(repoDir: string): Promise<boolean> {
+  for (const dir of ['rebase-merge', 'rebase-apply']) {
+    const path = (await runAsync(repoDir, ['rev-parse', '--path-format=absolute', '--git-path', dir])).trim();
+    if (existsSync(path)) return true;
+  }
+  return false;
+}
+
+/** Fetches the remote branch and replays the local commit on top; on conflict aborts and throws. */
+async function rebaseOntoRemote(
+  repoDir: string,
+  remote: string,
+  branch: string,
+  who: GitIdentity,
+): Promise<void> {
+  const tracking = `refs/remotes/${remote}/${branch}`;
+  await runAsync(repoDir, ['fetch', '--quiet', remote, `+refs/heads/${branch}:${tracking}`], 'commitAndPush');
+  const localSha = (await headSha(repoDir)) ?? '';
+  const args = [...identityArgs(who), 'rebase', '--autostash', '--no-verify', tracking];
+  const out = await gitAsync(repoDir, args);
+  if (out.status === 0) return;
+  if (!(await rebaseInProgress(repoDir)))
+    throw new GitCommandError(args, out.status, out.stderr, 'commitAndPush');
+  const unmerged = await runAsync(repoDir, ['diff', '--name-only', '-z', '--diff-filter=U']);
+  await runAsync(repoDir, ['rebase', '--abort'], 'commitAndPush: aborting the failed rebase');
+  const conflicting = unmerged.split('\0').filter(Boolean).sort(byCodePoint);
+  if (conflicting.length === 0) throw new GitCommandError(args, out.status, out.stderr, 'commitAndPush');
+  throw new GitRebaseConflictError(conflicting, localSha, `${remote}/${branch}`);
+}
+
+/**
+ * Stages only `paths`, makes one commit as the bot (or `author`) when anything changed, and pushes it.
+ * A push rejected because another run got there first is retried after fetch + rebase, with a
+ * jittered exponential backoff, up to `maxAttempts`. Never force-pushes; a true conflict aborts
+ * the rebase, keeps the local commit at HEAD and throws GitRebaseConflictError.
+ */
+export async function commitAndPush(opts: CommitAndPushOptions): Promise<CommitAndPushResult> {
+  const { repoDir, message } = opts;
+  const author = opts.author ?? GITHUB_ACTIONS_BOT;
+  const remote = opts.remote ?? 'origin';
+  const maxAttempts = opts.maxAttempts ?? 5;
+  const backoffMs = opts.backoffMs ?? 1000;
+  const log = opts.log ?? (() => {});
+  if (opts.paths.length === 0) throw new Error('commitAndPush: paths must name at least one path to stage');
+  if (!message.trim()) throw new Error('commitAndPush: the commit message must not be empty');
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new Error(`commitAndPush: maxAttempts must be an integer ≥ 1, got ${maxAttempts}`);
+  }
+  const branch = opts.branch ?? (await currentBranch(repoDir));
+
+  const changed = parsePorcelain(await runAsync(repoDir, statusArgs(opts.paths), 'commitAndPush'));
+  if (changed.length === 0) {
+    log(`nothing changed under ${opts.paths.join(', ')}; no commit`);
+    return { committed: false, pushed: false, sha: await headSha(repoDir), attempts: 0 };
+  }
+  const pathspecs = `${changed.join('\0')}\0`;
+  await runAsync(
+    repoDir,
+    ['add', '-A', '--pathspec-from-file=-', '--pathspec-file-nul'],
+    'commitAndPush',
+    pathspecs,
+  );
+  // --only: commit exactly these paths even if something else was staged beforehand.
+  const commitArgs = [...identityArgs(author), 'commit', '--quiet', '--no-verify', '--only', '-m', message];
+  const commit = await gitAsync(
+    repoDir,
+    [...commitArgs, '--pathspec-from-file=-', '--pathspec-file-nul'],
+    pathspecs,
+  );
+  if (commit.status !== 0) {
+    // e.g. only line-ending or stat noise: status saw a change but the staged content is identical.
+    if (/nothing (added )?to commit|no changes added/i.test(commit.stdout + commit.stderr)) {
+      log(`no content change under ${opts.paths.join(', ')}; no commit`);
+      return { committed: false, pushed: false, sha: await headSha(repoDir), attempts: 0 };
+    }
+    check(commit, commitArgs, 'commitAndPush');
+  }
+  let sha = await headSha(repoDir);
+  log(`committed ${changed.length} path(s) as ${sha?.slice(0, 12)}`);
+  if (opts.push === false) return { committed: true, pushed: false, sha, attempts: 0 };
+
+  for (let attempt = 1; ; attempt++) {
+    const pushArgs = ['push', '--porcelain', remote, `HEAD:refs/heads/${branch}`];
+    const out = await gitAsync(repoDir, pushArgs);
+    if (out.status === 0) {
+      log(`pushed ${sha?.slice(0, 12)} to ${remote}/${branch} (attempt ${attempt})`);
+      return { committed: true, pushed: true, sha, attempts: attempt };
+    }
+    const report = `${out.stdout}\n${out.stderr}`;
+    if (!RETRYABLE_PUSH.test(report))
+      throw new GitCommandError(pushArgs, out.status, report, 'commitAndPush');
+    if (attempt >= maxAttempts) {
+      throw new Error(
+        `commitAndPush: push to ${remote}/${branch} still rejected after ${attempt} attempt(s); ` +
+          `local commit ${sha?.slice(0, 12)} kept, not force-pushed: ${report.trim()}`,
+      );
+    }
+    const delay = Math.round(Math.min(backoffMs * 2 ** (attempt - 1), 30_000) * (0.5 + Math.random()));
+    log(`push rejected (${remote}/${branch} moved); rebasing and retrying in ${delay} ms`);
+    await sleep(delay);
+    await rebaseOntoRemote(repoDir, remote, branch, author);
+    sha = await headSha(repoDir);
+  }
+}
+
+/** "summary\n\n" + the body as pretty JSON with keys sorted at every depth, so messages diff cleanly. */
+export function commitMessage(summary: string, body: Record<string, unknown>): string {
+  const line = summary.replace(/\s+/g, ' ').trim();
+  if (!line) throw new Error('commitMessage: the summary line must not be empty');
+  const sortKeys = (_key: string, value: unknown): unknown =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => byCodePoint(a, b)))
+      : value;
+  return `${line}\n\n${JSON.stringify(body, sortKeys, 2)}`;
+}
