@@ -1,0 +1,197 @@
+// Data-layer commands: backfill, generate, ingest, stats, show.
+import path from 'node:path';
+import { FeatureGroup } from '../../lib/feature-group.js';
+import { isoFromMs, SOURCES, valueText } from '../../lib/feature-table.js';
+import { fileSourceAsOf } from '../../lib/file-source.js';
+import { backfill } from '../../lib/pipelines/backfill.js';
+import { generate } from '../../lib/pipelines/generate.js';
+import { ingest } from '../../lib/pipelines/ingest.js';
+import { computeStats } from '../../lib/stats.js';
+import { type Command, EXIT, intOpt, stringOpt, UsageError } from '../command.js';
+
+const dataset = { dataset: { type: 'string', short: 'd', default: 'all' } } as const;
+
+export const backfillCommand: Command = {
+  name: 'backfill',
+  summary: 'Build each feature group from its raw source file (idempotent)',
+  usage: 'backfill [--dataset NAME|all] [--new-version]',
+  options: { ...dataset, 'new-version': { type: 'boolean' } },
+  run(ctx) {
+    let code: number = EXIT.ok;
+    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
+      const r = backfill(ctx.ws, spec, { now: ctx.now, newVersion: ctx.values['new-version'] === true });
+      if (r.skipped) ctx.out(`${spec.name}: nothing to do, ${r.skipped}`);
+      else
+        ctx.out(`${spec.name}: v${r.version} backfilled, ${r.added} rows, ${r.rejected.length} quarantined`);
+      for (const q of r.rejected) ctx.out(`  quarantined ${q.origin} line ${q.line}: ${q.reason}`);
+      if (r.rejected.length) code = EXIT.quarantined;
+    }
+    return code;
+  },
+};
+
+export const generateCommand: Command = {
+  name: 'generate',
+  summary: 'Add synthetic daily rows from a generator fitted to the real rows',
+  usage:
+    'generate [--dataset NAME|all] [--date YYYY-MM-DD] [--days N] [--rows N] [--drift SD_PER_DAY] [--drift-start YYYY-MM-DD]',
+  options: {
+    ...dataset,
+    date: { type: 'string' },
+    days: { type: 'string' },
+    rows: { type: 'string' },
+    drift: { type: 'string' },
+    'drift-start': { type: 'string' },
+  },
+  run(ctx) {
+    const driftText = stringOpt(ctx, 'drift');
+    let drift: { start: string; sdPerDay: number } | null | undefined;
+    if (driftText !== undefined) {
+      const sd = Number(driftText);
+      if (!Number.isFinite(sd))
+        throw new UsageError(`--drift must be a number of standard deviations per day, got '${driftText}'`);
+      drift =
+        sd === 0
+          ? null
+          : {
+              start:
+                stringOpt(ctx, 'drift-start') ?? stringOpt(ctx, 'date') ?? ctx.now.toISOString().slice(0, 10),
+              sdPerDay: sd,
+            };
+    }
+    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
+      const r = generate(ctx.ws, spec, {
+        now: ctx.now,
+        date: stringOpt(ctx, 'date'),
+        days: intOpt(ctx, 'days'),
+        rows: intOpt(ctx, 'rows'),
+        drift,
+      });
+      const skipped = r.dates.filter((d) => d.skipped).map((d) => d.date);
+      ctx.out(
+        `${spec.name}: ${r.added} synthetic rows for ${r.dates.length - skipped.length} day(s)` +
+          (r.firstId !== null ? ` (ids ${r.firstId}–${r.lastId})` : '') +
+          (skipped.length
+            ? `; skipped ${skipped.length} day(s) that already had rows (${skipped[0]}${skipped.length > 1 ? ` … ${skipped[skipped.length - 1]}` : ''})`
+            : ''),
+      );
+    }
+    return EXIT.ok;
+  },
+};
+
+export const ingestCommand: Command = {
+  name: 'ingest',
+  summary: 'Append real rows from a CSV file through validation (bad rows are quarantined)',
+  usage: 'ingest --dataset NAME FILE.csv [--dry-run]',
+  options: { dataset: { type: 'string', short: 'd' }, 'dry-run': { type: 'boolean' } },
+  run(ctx) {
+    const name = stringOpt(ctx, 'dataset');
+    if (!name || name === 'all') throw new UsageError('ingest needs --dataset NAME (one dataset)');
+    const file = ctx.positionals[0];
+    if (!file) throw new UsageError('ingest needs a CSV file');
+    const spec = ctx.ws.loadSpec(name);
+    const abs = path.resolve(file);
+    const r = ingest(ctx.ws, spec, abs, {
+      now: ctx.now,
+      dryRun: ctx.values['dry-run'] === true,
+      label: displayPath(ctx.ws.root, abs),
+    });
+    ctx.out(
+      `${spec.name}: ${r.dryRun ? 'would add' : 'added'} ${r.added} rows from ${r.file}, ${r.rejected.length} ${r.dryRun ? 'would be ' : ''}quarantined`,
+    );
+    for (const q of r.rejected) ctx.out(`  ${q.origin} line ${q.line}: ${q.reason}`);
+    return r.rejected.length ? EXIT.quarantined : EXIT.ok;
+  },
+};
+
+export const statsCommand: Command = {
+  name: 'stats',
+  summary: "Print a feature group's schema, size and statistics (optionally as of a revision or date)",
+  usage: 'stats [--dataset NAME|all] [--as-of REV|YYYY-MM-DD] [--json]',
+  options: { ...dataset, 'as-of': { type: 'string' }, json: { type: 'boolean' } },
+  run(ctx) {
+    const files = fileSourceAsOf(ctx.ws.root, stringOpt(ctx, 'as-of'));
+    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
+      const fg = FeatureGroup.open(ctx.ws, spec, { files });
+      const stats = computeStats(fg.read(), fg.meta.features, fg.meta.label);
+      if (ctx.values.json) {
+        ctx.out(
+          JSON.stringify(
+            { dataset: spec.name, version: fg.meta.version, at: files.description, stats },
+            null,
+            2,
+          ),
+        );
+        continue;
+      }
+      ctx.out(
+        `${spec.name} v${fg.meta.version} (${files.description}): ${stats.rows} rows (${SOURCES.map((s) => `${stats.bySource[s]} ${s}`).join(', ')}), ${fg.meta.rejected} quarantined`,
+      );
+      ctx.out(
+        `  event time ${stats.firstEventTime ?? '-'} … ${stats.lastEventTime ?? '-'}; partitions ${Object.keys(fg.meta.partitions).length}`,
+      );
+      for (const f of fg.meta.features) {
+        const s = stats.features[f.name];
+        if (s.type === 'numeric') {
+          ctx.out(
+            `  ${f.name.padEnd(22)} numeric     mean ${s.mean} sd ${s.sd} min ${s.min} median ${s.median} max ${s.max}${f.unit ? ` ${f.unit}` : ''}`,
+          );
+        } else {
+          ctx.out(
+            `  ${f.name.padEnd(22)} categorical ${Object.entries(s.counts)
+              .map(([k, v]) => `${k}:${v}`)
+              .join(' ')}`,
+          );
+        }
+      }
+      ctx.out(
+        `  ${`label ${fg.meta.label.name}`.padEnd(22)} classes     ${Object.entries(stats.label.counts)
+          .map(([k, v]) => `${k}:${v}`)
+          .join(' ')}${stats.label.unlabelled ? ` unlabelled:${stats.label.unlabelled}` : ''}`,
+      );
+    }
+    return EXIT.ok;
+  },
+};
+
+export const showCommand: Command = {
+  name: 'show',
+  summary: 'Print rows of a feature group as CSV (optionally as of a revision or date)',
+  usage: 'show --dataset NAME [--as-of REV|YYYY-MM-DD] [--limit N] [--tail]',
+  options: {
+    dataset: { type: 'string', short: 'd' },
+    'as-of': { type: 'string' },
+    limit: { type: 'string' },
+    tail: { type: 'boolean' },
+  },
+  run(ctx) {
+    const name = stringOpt(ctx, 'dataset');
+    if (!name || name === 'all') throw new UsageError('show needs --dataset NAME');
+    const spec = ctx.ws.loadSpec(name);
+    const fg = FeatureGroup.open(ctx.ws, spec, {
+      files: fileSourceAsOf(ctx.ws.root, stringOpt(ctx, 'as-of')),
+    });
+    const t = fg.read();
+    const limit = intOpt(ctx, 'limit') ?? 20;
+    const from = ctx.values.tail ? Math.max(0, t.rows - limit) : 0;
+    const to = Math.min(t.rows, from + limit);
+    ctx.out(fg.meta.columns.join(','));
+    for (let i = from; i < to; i++) {
+      const cells = [String(t.ids[i]), isoFromMs(t.eventTimes[i]), SOURCES[t.sources[i]]];
+      fg.meta.features.forEach((f, j) => {
+        cells.push(valueText(f, t.columns[j][i]));
+      });
+      cells.push(t.labels[i] >= 0 ? fg.meta.label.classes[t.labels[i]].value : '');
+      ctx.out(cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(','));
+    }
+    ctx.out(`(${to - from} of ${t.rows} rows)`);
+    return EXIT.ok;
+  },
+};
+
+/** A path for messages: relative to the repository when inside it, else as given. */
+function displayPath(root: string, abs: string): string {
+  const rel = path.relative(root, abs);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel.split(path.sep).join('/');
+}

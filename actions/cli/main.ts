@@ -1,0 +1,91 @@
+// gitml command line: the same library functions the GitHub Actions call, for local runs.
+import { parseArgs } from 'node:util';
+import { COMMON_OPTIONS, type Command, EXIT, UsageError, workspaceAt } from './command.js';
+import {
+  backfillCommand,
+  generateCommand,
+  ingestCommand,
+  showCommand,
+  statsCommand,
+} from './commands/data.js';
+
+export const COMMANDS: Command[] = [
+  backfillCommand,
+  generateCommand,
+  ingestCommand,
+  statsCommand,
+  showCommand,
+];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'usage: gitml <command> [options]   (npm run cli -- <command> …)',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'common options:',
+    '  --root DIR     repository root (default: current directory)',
+    '  --now ISO      the clock, UTC (default: now) — for reproducible runs and tests',
+    '  -h, --help     help for a command',
+    '',
+    'exit codes: 0 ok · 1 error, nothing written · 2 written, but some rows quarantined · 64 usage error',
+  ].join('\n');
+}
+
+function commandHelp(c: Command): string {
+  return `usage: gitml ${c.usage}\n\n${c.summary}.\n\ncommon options: --root DIR, --now ISO, -h/--help`;
+}
+
+export async function main(
+  argv: string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    out(help());
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    err(`gitml: unknown command '${name}'\n\n${help()}`);
+    return EXIT.usage;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...COMMON_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    err(`gitml ${name}: ${(e as Error).message}\n\n${commandHelp(command)}`);
+    return EXIT.usage;
+  }
+  if (parsed.values.help) {
+    out(commandHelp(command));
+    return EXIT.ok;
+  }
+  const nowText = parsed.values.now as string | undefined;
+  const now = nowText ? new Date(nowText) : new Date();
+  if (Number.isNaN(now.getTime())) {
+    err(`gitml ${name}: --now '${nowText}' is not a date`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run({
+      ws: workspaceAt(parsed.values.root as string | undefined),
+      now,
+      values: parsed.values as Record<string, string | boolean | string[] | undefined>,
+      positionals: parsed.positionals,
+      out,
+    });
+  } catch (e) {
+    err(`gitml ${name}: ${(e as Error).message}`);
+    if (process.env.GITML_DEBUG) err((e as Error).stack ?? '');
+    return e instanceof UsageError ? EXIT.usage : EXIT.error;
+  }
+}

@@ -1,0 +1,131 @@
+// Cleaning: turns a raw record (source or user CSV) into a stored row, following the spec's rules:
+// column mapping, fills for missing values (recorded at backfill), was-missing flags, label mapping.
+// A row that breaks a rule is not fixed up: the reasons go with it to quarantine.
+import { median } from 'simple-statistics';
+import type { DatasetSpec, FeatureSchema } from './spec.js';
+
+/** Fill values for missing cells, by stored feature name; written to the feature group's metadata. */
+export type FillValues = Record<string, string>;
+
+export interface CleanRow {
+  /** Normalised stored value of every feature (schema order), by name. */
+  values: Record<string, string>;
+  /** Class value, or '' when the row has no label yet (ingested observations awaiting their actual). */
+  label: string;
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Parses a strict decimal number; returns a reason on failure. */
+export function parseNumber(raw: string, column: string): number | string {
+  if (!NUMBER.test(raw)) {
+    return /^[+-]?(nan|inf|infinity)$/i.test(raw)
+      ? `'${column}' = '${raw}' is not a finite number`
+      : `'${column}' = '${raw}' is not a number`;
+  }
+  const x = Number(raw);
+  return Number.isFinite(x) ? x : `'${column}' = '${raw}' is not a finite number`;
+}
+
+/** Computes fill values from the raw records (median for numeric, most frequent category for mode). */
+export function computeFills(spec: DatasetSpec, records: readonly Record<string, string>[]): FillValues {
+  const fills: FillValues = {};
+  for (const f of spec.features) {
+    if (f.missing === 'reject') continue;
+    if (f.type === 'numeric') {
+      const xs: number[] = [];
+      for (const r of records) {
+        const v = (r[f.column] ?? '').trim();
+        if (v === '') continue;
+        const x = parseNumber(v, f.column);
+        if (typeof x === 'number') xs.push(x);
+      }
+      if (xs.length > 0) fills[f.name] = String(median(xs));
+    } else {
+      const counts = new Map<string, number>();
+      for (const r of records) {
+        const v = (r[f.column] ?? '').trim();
+        if (v !== '') counts.set(v, (counts.get(v) ?? 0) + 1);
+      }
+      let best = '';
+      let bestCount = 0;
+      for (const c of f.categories ?? []) {
+        const n = counts.get(c.value) ?? 0;
+        if (n > bestCount) {
+          best = c.value;
+          bestCount = n;
+        }
+      }
+      if (best !== '') fills[f.name] = best;
+    }
+  }
+  return fills;
+}
+
+/** Checks a stored value against its schema; returns a reason or null. Used on every insert. */
+export function checkValue(f: FeatureSchema, value: string, column = f.name): string | null {
+  if (value === '') return `'${column}' is missing`;
+  if (f.type === 'numeric') {
+    const x = parseNumber(value, column);
+    if (typeof x === 'string') return x;
+    const [lo, hi] = f.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    if (x < lo || x > hi) return `'${column}' = ${value} is outside the valid range [${lo}, ${hi}]`;
+    return null;
+  }
+  const cats = f.categories ?? [];
+  if (!cats.some((c) => c.value === value)) {
+    return `'${column}' = '${value}' is not one of ${cats.map((c) => c.value).join(', ')}`;
+  }
+  return null;
+}
+
+/**
+ * Cleans one raw record. `columnOf` maps a stored name to the column to read in this file (source
+ * column names for the raw file; for user CSVs either name works). Returns the row or its reasons.
+ */
+export function cleanRecord(
+  spec: DatasetSpec,
+  fills: FillValues,
+  record: Record<string, string>,
+  options: { labelRequired: boolean },
+): CleanRow | { reasons: string[] } {
+  const reasons: string[] = [];
+  const values: Record<string, string> = {};
+  for (const f of spec.features) {
+    const column = f.column in record ? f.column : f.name;
+    let raw = (record[column] ?? '').trim();
+    let wasMissing = false;
+    if (raw === '' && f.missing !== 'reject') {
+      const fill = fills[f.name];
+      if (fill === undefined) reasons.push(`'${f.name}' is missing and no fill value was recorded`);
+      else {
+        raw = fill;
+        wasMissing = true;
+      }
+    }
+    // Numbers are stored in their shortest form so '7.0' and '7' are the same row.
+    if (f.type === 'numeric' && raw !== '') {
+      const x = parseNumber(raw, column);
+      if (typeof x === 'number') raw = String(x);
+    }
+    const reason = checkValue(f, raw, column);
+    if (reason) reasons.push(reason);
+    values[f.name] = raw;
+    if (f.missingFlag) values[f.missingFlag] = wasMissing ? '1' : '0';
+  }
+  let label = (record[spec.label.column] ?? record[spec.label.name] ?? '').trim();
+  if (label !== '' && !spec.label.classes.some((c) => c.value === label)) {
+    // Tolerate numeric spellings of numeric class values ('6.0' for '6').
+    const x = Number(label);
+    const match = spec.label.classes.find((c) => Number.isFinite(x) && Number(c.value) === x);
+    if (match) label = match.value;
+    else {
+      reasons.push(
+        `label '${spec.label.name}' = '${label}' is not one of ${spec.label.classes.map((c) => c.value).join(', ')}`,
+      );
+    }
+  } else if (label === '' && options.labelRequired) {
+    reasons.push(`label '${spec.label.name}' is missing`);
+  }
+  return reasons.length ? { reasons } : { values, label };
+}

@@ -1,0 +1,67 @@
+// Reads CSV files that come from outside (raw sources, user uploads): any column order, header required,
+// BOM and CRLF tolerated, quoted fields (Titanic names have commas). Every error names file and line.
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+export interface CsvRecord {
+  /** 1-based line in the file where the record starts (the header is line 1). */
+  line: number;
+  values: Record<string, string>;
+}
+
+export interface CsvTable {
+  file: string;
+  header: string[];
+  records: CsvRecord[];
+}
+
+/** Parses CSV text; `file` is only used in messages. */
+export function parseCsvText(text: string, file: string): CsvTable {
+  if (text.trim() === '') throw new InputError(`${file}: the file is empty (a header row is required)`);
+  let rows: { record: string[]; info: { lines: number } }[];
+  try {
+    rows = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as never;
+  } catch (err) {
+    const e = err as { lines?: number; message: string };
+    throw new InputError(
+      `${file}${e.lines ? ` line ${e.lines}` : ''}: ${e.message.replace(/^[A-Za-z_]+: /, '')}`,
+    );
+  }
+  const header = rows[0].record.map((h) => h.trim());
+  const seen = new Set<string>();
+  for (const h of header) {
+    if (h === '') throw new InputError(`${file} line 1: the header has an empty column name`);
+    if (seen.has(h)) throw new InputError(`${file} line 1: column '${h}' appears twice in the header`);
+    seen.add(h);
+  }
+  const records: CsvRecord[] = [];
+  for (let r = 1; r < rows.length; r++) {
+    const { record, info } = rows[r];
+    // info.lines is the line where the record ends; quoted newlines are rare but count them back.
+    const line = info.lines - countNewlines(record);
+    if (record.length !== header.length) {
+      throw new InputError(
+        `${file} line ${line}: has ${record.length} fields, the header has ${header.length}`,
+      );
+    }
+    const values: Record<string, string> = {};
+    for (let c = 0; c < header.length; c++) values[header[c]] = record[c];
+    records.push({ line, values });
+  }
+  return { file, header, records };
+}
+
+function countNewlines(fields: string[]): number {
+  let n = 0;
+  for (const f of fields) for (let i = f.indexOf('\n'); i >= 0; i = f.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+export function readCsvFile(file: string, label = file): CsvTable {
+  if (!existsSync(file)) throw new InputError(`${label}: file not found`);
+  return parseCsvText(readFileSync(file, 'utf8'), label);
+}

@@ -1,0 +1,402 @@
+// The feature store: one feature group per dataset and schema version under data/<dataset>/v<N>/.
+//   metadata.json  schema, version, keys, expectations, fill values, row counts, partitions
+//   rows/YYYY-MM.csv  append-only rows partitioned by event-time month
+//   stats.json     descriptive statistics, rewritten on every write
+//   rejected.csv   quarantined rows with the reason (never admitted, never dropped silently)
+import { createHash } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+import { type FileWrite, writeFilesAtomically } from './atomic-write.js';
+import type { FillValues } from './clean.js';
+import { checkValue } from './clean.js';
+import { concatTables, emptyTable, type FeatureTable, type RowSource } from './feature-table.js';
+import { type FileSource, workingTree } from './file-source.js';
+import { stableStringify } from './json.js';
+import { headerOf, type PartitionLayout, readPartition } from './partition-reader.js';
+import { type Category, type DatasetSpec, type FeatureSchema, featureSchema, isIsoInstant } from './spec.js';
+import { computeStats } from './stats.js';
+import type { Workspace } from './workspace.js';
+
+export const FEATURE_GROUP_FORMAT = 'gitml.feature-group';
+
+export class FeatureGroupError extends Error {
+  override name = 'FeatureGroupError';
+}
+
+export interface Expectation {
+  column: string;
+  rule: 'not-null' | 'type' | 'range' | 'in-set' | 'unique' | 'not-future';
+  detail?: string;
+}
+
+export interface FeatureGroupMeta {
+  format: typeof FEATURE_GROUP_FORMAT;
+  formatVersion: 1;
+  dataset: string;
+  version: number;
+  schemaHash: string;
+  /** sha256 of the raw source file the group was backfilled from. */
+  sourceSha256: string | null;
+  primaryKey: 'id';
+  eventTime: 'event_time';
+  columns: string[];
+  features: FeatureSchema[];
+  label: { name: string; title: string; classes: Category[] };
+  expectations: Expectation[];
+  fill: FillValues;
+  rows: number;
+  rejected: number;
+  nextId: number;
+  partitions: Record<string, number>;
+}
+
+export interface NewRow {
+  id?: number;
+  eventTime: string;
+  source: RowSource;
+  values: Record<string, string>;
+  label: string;
+  /** Where the row came from, for the quarantine file and annotations. */
+  origin?: string;
+  line?: number;
+}
+
+export interface RejectedRow {
+  detectedAt: string;
+  origin: string;
+  line: number;
+  reason: string;
+  record: Record<string, string>;
+}
+
+const REJECTED_COLUMNS = ['detected_at', 'origin', 'line', 'reason', 'record'];
+
+export function schemaHashOf(spec: DatasetSpec): string {
+  const schema = {
+    features: featureSchema(spec),
+    label: { name: spec.label.name, classes: spec.label.classes },
+  };
+  return createHash('sha256').update(stableStringify(schema)).digest('hex').slice(0, 16);
+}
+
+export function layoutOf(meta: Pick<FeatureGroupMeta, 'features' | 'label'>): PartitionLayout {
+  return { features: meta.features, labelName: meta.label.name, classes: meta.label.classes };
+}
+
+export function expectationsOf(spec: DatasetSpec): Expectation[] {
+  const out: Expectation[] = [
+    { column: 'id', rule: 'unique', detail: 'positive whole number' },
+    { column: 'event_time', rule: 'not-future', detail: 'UTC ISO-8601' },
+  ];
+  for (const f of featureSchema(spec)) {
+    out.push({ column: f.name, rule: 'not-null' });
+    if (f.type === 'numeric') {
+      out.push({ column: f.name, rule: 'type', detail: 'finite number' });
+      out.push({ column: f.name, rule: 'range', detail: `[${f.range?.[0]}, ${f.range?.[1]}]` });
+    } else {
+      out.push({
+        column: f.name,
+        rule: 'in-set',
+        detail: (f.categories ?? []).map((c) => c.value).join('|'),
+      });
+    }
+  }
+  out.push({
+    column: spec.label.name,
+    rule: 'in-set',
+    detail: `${spec.label.classes.map((c) => c.value).join('|')} or empty`,
+  });
+  return out;
+}
+
+export function monthOf(eventTime: string): string {
+  return eventTime.slice(0, 7);
+}
+
+export class FeatureGroup {
+  private constructor(
+    readonly ws: Workspace,
+    readonly spec: DatasetSpec,
+    readonly meta: FeatureGroupMeta,
+    readonly files: FileSource,
+  ) {}
+
+  /** Repository-relative folder of a version. */
+  static dirOf(spec: DatasetSpec, version: number): string {
+    return `data/${spec.name}/v${version}`;
+  }
+
+  /** Existing versions, ascending. */
+  static versions(spec: DatasetSpec, files: FileSource): number[] {
+    return files
+      .listDirs(`data/${spec.name}`)
+      .map((n) => /^v(\d+)$/.exec(n)?.[1])
+      .filter(
+        (v): v is string =>
+          v !== undefined && files.readBytes(`data/${spec.name}/v${v}/metadata.json`) !== null,
+      )
+      .map(Number)
+      .sort((a, b) => a - b);
+  }
+
+  /** Opens the latest (or a given) version; `files` selects working tree or a git revision. */
+  static open(
+    ws: Workspace,
+    spec: DatasetSpec,
+    opts: { version?: number; files?: FileSource } = {},
+  ): FeatureGroup {
+    const files = opts.files ?? workingTree(ws.root);
+    const versions = FeatureGroup.versions(spec, files);
+    const version = opts.version ?? versions[versions.length - 1];
+    if (version === undefined || !versions.includes(version)) {
+      throw new FeatureGroupError(
+        `feature group '${spec.name}'${opts.version ? ` v${opts.version}` : ''} does not exist in the ${files.description}: run backfill first`,
+      );
+    }
+    const metaPath = `${FeatureGroup.dirOf(spec, version)}/metadata.json`;
+    const meta = parseMeta(files.readBytes(metaPath), metaPath, spec, version);
+    return new FeatureGroup(ws, spec, meta, files);
+  }
+
+  static exists(ws: Workspace, spec: DatasetSpec): boolean {
+    return FeatureGroup.versions(spec, workingTree(ws.root)).length > 0;
+  }
+
+  get dir(): string {
+    return FeatureGroup.dirOf(this.spec, this.meta.version);
+  }
+  get layout(): PartitionLayout {
+    return layoutOf(this.meta);
+  }
+  partitionPath(month: string): string {
+    return `${this.dir}/rows/${month}.csv`;
+  }
+
+  /** Months that have a partition file, ascending. */
+  months(): string[] {
+    return this.files
+      .list(`${this.dir}/rows`)
+      .filter((f) => /^\d{4}-\d{2}\.csv$/.test(f))
+      .map((f) => f.slice(0, 7));
+  }
+
+  readPartition(month: string): FeatureTable {
+    const p = this.partitionPath(month);
+    const bytes = this.files.readBytes(p);
+    if (!bytes) return emptyTable(this.meta.features.length);
+    return readPartition(bytes, this.layout, p);
+  }
+
+  /** All rows, partitions in month order (rows in append order within a partition). */
+  read(filter?: { months?: (month: string) => boolean }): FeatureTable {
+    const months = this.months().filter((m) => filter?.months?.(m) ?? true);
+    return concatTables(
+      months.map((m) => this.readPartition(m)),
+      this.meta.features.length,
+    );
+  }
+
+  /**
+   * Validates and appends rows, quarantines rejected ones, and rewrites metadata and stats — all files
+   * built in memory first and then written atomically. Rows that fail a store-level rule (duplicate id,
+   * future event time) join the rejected ones. Returns what was admitted.
+   */
+  append(
+    rows: NewRow[],
+    rejected: RejectedRow[],
+    now: Date,
+    opts: { dryRun?: boolean } = {},
+  ): { added: NewRow[]; rejected: RejectedRow[] } {
+    if (this.files.description !== 'working tree') {
+      throw new FeatureGroupError(
+        `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`,
+      );
+    }
+    const existing = this.read();
+    const ids = new Set<number>();
+    for (let i = 0; i < existing.rows; i++) ids.add(existing.ids[i]);
+    const quarantined = [...rejected];
+    const added: NewRow[] = [];
+    let nextId = this.meta.nextId;
+    for (const r of rows) {
+      const reason = storeRule(r, ids, now, this.meta.features);
+      if (reason) {
+        quarantined.push({
+          detectedAt: isoSeconds(now),
+          origin: r.origin ?? r.source,
+          line: r.line ?? 0,
+          reason,
+          record: {
+            ...(r.id !== undefined ? { id: String(r.id) } : {}),
+            ...r.values,
+            [this.meta.label.name]: r.label,
+          },
+        });
+        continue;
+      }
+      const id = r.id ?? nextId;
+      ids.add(id);
+      nextId = Math.max(nextId, id + 1);
+      added.push({ ...r, id });
+    }
+    added.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id! - b.id!));
+    const writes = this.buildWrites(added, quarantined, nextId);
+    if (!opts.dryRun) writeFilesAtomically(writes);
+    return { added, rejected: quarantined };
+  }
+
+  private buildWrites(added: NewRow[], quarantined: RejectedRow[], nextId: number): FileWrite[] {
+    const abs = (rel: string) => `${this.ws.root}/${rel}`;
+    const writes: FileWrite[] = [];
+    const byMonth = new Map<string, NewRow[]>();
+    for (const r of added) {
+      const m = monthOf(r.eventTime);
+      byMonth.set(m, [...(byMonth.get(m) ?? []), r]);
+    }
+    const header = headerOf(this.layout);
+    const partitions = { ...this.meta.partitions };
+    const tables: FeatureTable[] = [];
+    const months = [...new Set([...this.months(), ...byMonth.keys()])].sort();
+    for (const m of months) {
+      const newRows = byMonth.get(m);
+      if (!newRows) {
+        tables.push(this.readPartition(m));
+        continue;
+      }
+      const old = this.files.readBytes(this.partitionPath(m));
+      const prefix = old ? Buffer.from(old).toString('utf8') : stringify([header]);
+      const text = prefix + stringify(newRows.map((r) => rowCells(r, this.meta)));
+      // Re-reading what we are about to write validates it with the same code every reader uses.
+      tables.push(readPartition(Buffer.from(text), this.layout, this.partitionPath(m)));
+      partitions[m] = (partitions[m] ?? 0) + newRows.length;
+      writes.push({ path: abs(this.partitionPath(m)), content: text });
+    }
+    const all = concatTables(tables, this.meta.features.length);
+    const rejectedPath = `${this.dir}/rejected.csv`;
+    if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
+      const old = this.files.readBytes(rejectedPath);
+      const prefix = old ? Buffer.from(old).toString('utf8') : stringify([REJECTED_COLUMNS]);
+      const body = quarantined.length
+        ? stringify(
+            quarantined.map((q) => [
+              q.detectedAt,
+              q.origin,
+              String(q.line),
+              q.reason,
+              JSON.stringify(q.record),
+            ]),
+          )
+        : '';
+      writes.push({ path: abs(rejectedPath), content: prefix + body });
+    }
+    const meta: FeatureGroupMeta = {
+      ...this.meta,
+      rows: all.rows,
+      rejected: this.meta.rejected + quarantined.length,
+      nextId,
+      partitions,
+    };
+    writes.push({ path: abs(`${this.dir}/metadata.json`), content: stableStringify(meta) });
+    writes.push({
+      path: abs(`${this.dir}/stats.json`),
+      content: stableStringify(computeStats(all, this.meta.features, this.meta.label)),
+    });
+    return writes;
+  }
+
+  /** Creates a new, empty version (nothing is written until the first append). */
+  static create(
+    ws: Workspace,
+    spec: DatasetSpec,
+    version: number,
+    fill: FillValues,
+    sourceSha256: string | null,
+  ): FeatureGroup {
+    const meta: FeatureGroupMeta = {
+      format: FEATURE_GROUP_FORMAT,
+      formatVersion: 1,
+      dataset: spec.name,
+      version,
+      schemaHash: schemaHashOf(spec),
+      sourceSha256,
+      primaryKey: 'id',
+      eventTime: 'event_time',
+      columns: headerOf({
+        features: featureSchema(spec),
+        labelName: spec.label.name,
+        classes: spec.label.classes,
+      }),
+      features: featureSchema(spec),
+      label: { name: spec.label.name, title: spec.label.title, classes: spec.label.classes },
+      expectations: expectationsOf(spec),
+      fill,
+      rows: 0,
+      rejected: 0,
+      nextId: 1,
+      partitions: {},
+    };
+    return new FeatureGroup(ws, spec, meta, workingTree(ws.root));
+  }
+}
+
+function storeRule(
+  r: NewRow,
+  ids: Set<number>,
+  now: Date,
+  features: readonly FeatureSchema[],
+): string | null {
+  if (!isIsoInstant(r.eventTime))
+    return `event_time '${r.eventTime}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`;
+  if (Date.parse(r.eventTime) > now.getTime()) return `event_time ${r.eventTime} is in the future`;
+  if (r.id !== undefined) {
+    if (!Number.isInteger(r.id) || r.id < 1) return `id '${r.id}' is not a positive whole number`;
+    if (ids.has(r.id)) return `id ${r.id} is already in the feature group`;
+  }
+  for (const f of features) {
+    const reason = checkValue(f, r.values[f.name] ?? '');
+    if (reason) return reason;
+  }
+  return null;
+}
+
+function rowCells(r: NewRow, meta: FeatureGroupMeta): string[] {
+  return [String(r.id), r.eventTime, r.source, ...meta.features.map((f) => r.values[f.name]), r.label];
+}
+
+export function isoSeconds(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function parseMeta(
+  bytes: Uint8Array | null,
+  file: string,
+  spec: DatasetSpec,
+  version: number,
+): FeatureGroupMeta {
+  if (!bytes) throw new FeatureGroupError(`${file}: missing`);
+  let m: FeatureGroupMeta;
+  try {
+    m = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (err) {
+    throw new FeatureGroupError(`${file}: corrupt metadata, not valid JSON (${(err as Error).message})`);
+  }
+  const bad = (rule: string) => new FeatureGroupError(`${file}: corrupt metadata, ${rule}`);
+  if (typeof m !== 'object' || m === null) throw bad('expected a JSON object');
+  if (m.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
+  if (m.formatVersion !== 1) throw bad(`formatVersion ${m.formatVersion} is not supported (expected 1)`);
+  if (m.dataset !== spec.name) throw bad(`dataset '${m.dataset}' is not '${spec.name}'`);
+  if (m.version !== version) throw bad(`version ${m.version} does not match its folder v${version}`);
+  for (const k of ['rows', 'rejected', 'nextId'] as const) {
+    if (!Number.isInteger(m[k]) || m[k] < 0) throw bad(`'${k}' must be a whole number ≥ 0`);
+  }
+  if (
+    !Array.isArray(m.features) ||
+    !Array.isArray(m.columns) ||
+    typeof m.label?.name !== 'string' ||
+    !Array.isArray(m.label?.classes)
+  ) {
+    throw bad('features, columns and label are required');
+  }
+  if (typeof m.partitions !== 'object' || m.partitions === null) throw bad("'partitions' must be an object");
+  if (typeof m.fill !== 'object' || m.fill === null) throw bad("'fill' must be an object");
+  return m;
+}

@@ -1,0 +1,41 @@
+// Deterministic JSON: sorted object keys, two-space indent, trailing newline — so git diffs show only real change.
+// Platform-neutral.
+
+export function stableStringify(value: unknown): string {
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value as unknown as ArrayLike<number>);
+  }
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    if (typeof (obj as { toJSON?: unknown }).toJSON === 'function') {
+      return sortKeys((obj as { toJSON: () => unknown }).toJSON());
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(obj).sort()) {
+      if (obj[k] !== undefined) out[k] = sortKeys(obj[k]);
+    }
+    return out;
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
+  }
+  return value;
+}
+
+/** Rounds to `digits` significant digits (stats files), keeping exact integers as they are. */
+export function roundSignificant(x: number, digits = 6): number {
+  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
+  return Number(x.toPrecision(digits));
+}
+
+/** Writes a number with at most `decimals` decimals, shortest form (7 not 7.00). */
+export function formatNumber(x: number, decimals?: number): string {
+  if (decimals === undefined) return String(x);
+  const r = Number(x.toFixed(decimals));
+  return String(Object.is(r, -0) ? 0 : r);
+}

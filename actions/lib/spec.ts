@@ -1,0 +1,268 @@
+// Dataset specs: the one place that knows a dataset. A spec is YAML on disk (data/<name>/dataset.yml);
+// this module validates the parsed object and derives the feature-group schema from it.
+// Platform-neutral: the browser predictor receives the same spec as JSON.
+
+export type FeatureType = 'numeric' | 'categorical';
+
+export interface Category {
+  value: string;
+  label: string;
+}
+
+/** A feature as stored in the feature group and shown in the UI. */
+export interface FeatureSchema {
+  name: string;
+  title: string;
+  type: FeatureType;
+  unit?: string;
+  /** Numeric: inclusive valid range; values outside are quarantined. */
+  range?: [number, number];
+  /** Numeric: decimals kept when writing generated values. */
+  decimals?: number;
+  /** Categorical: allowed values with human labels, in code order. */
+  categories?: Category[];
+}
+
+export type MissingRule = 'reject' | 'median' | 'mode';
+
+export interface FeatureSpec extends FeatureSchema {
+  /** Column in the raw source (defaults to name). */
+  column: string;
+  missing: MissingRule;
+  /** Name of a derived categorical feature that records whether the value was missing. */
+  missingFlag?: string;
+}
+
+export interface LabelSpec {
+  column: string;
+  name: string;
+  title: string;
+  classes: Category[];
+}
+
+export interface GeneratorSpec {
+  rowsPerDay: number;
+  /** Pseudo-count that pulls a class's covariance towards the pooled one (tiny classes). */
+  shrinkage: number;
+  /** Optional drift for demos: numeric means move by this many standard deviations per day after start. */
+  drift?: { start: string; sdPerDay: number };
+}
+
+export interface DatasetSpec {
+  name: string;
+  title: string;
+  description: string;
+  /** dropColumns: raw columns that are known but not features (identifiers, free text). */
+  source: { file: string; citation: string; dropColumns: string[] };
+  /** Column of the raw file that identifies a row; absent: rows are numbered from 1 in source order. */
+  primaryKey: { column?: string };
+  eventTime: { column?: string; fixed?: string };
+  label: LabelSpec;
+  features: FeatureSpec[];
+  generator: GeneratorSpec;
+  model: { algorithm: string; params: Record<string, number | string | boolean> };
+}
+
+export class SpecError extends Error {
+  override name = 'SpecError';
+}
+
+const NAME = /^[a-z][a-z0-9_]*$/;
+/** Columns every feature group has before its features; feature names may not reuse them. */
+export const META_COLUMNS = ['id', 'event_time', 'source'] as const;
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(o: Obj, key: string, where: string, fallback?: string): string {
+  const v = o[key];
+  if (v === undefined && fallback !== undefined) return fallback;
+  if (typeof v !== 'string' || v.trim() === '')
+    throw new SpecError(`${where}: '${key}' must be a non-empty string`);
+  return v;
+}
+
+function num(o: Obj, key: string, where: string, fallback: number): number {
+  const v = o[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new SpecError(`${where}: '${key}' must be a finite number`);
+  return v;
+}
+
+function categories(v: unknown, where: string): Category[] {
+  if (!Array.isArray(v) || v.length < 1)
+    throw new SpecError(`${where}: 'categories' must be a non-empty list`);
+  const seen = new Set<string>();
+  return v.map((c, i) => {
+    const at = `${where} category ${i + 1}`;
+    if (!isObj(c)) throw new SpecError(`${at}: must be { value, label }`);
+    const value = String(c.value ?? '');
+    if (value === '') throw new SpecError(`${at}: 'value' must be non-empty`);
+    if (seen.has(value)) throw new SpecError(`${at}: value '${value}' is listed twice`);
+    seen.add(value);
+    return { value, label: typeof c.label === 'string' ? c.label : value };
+  });
+}
+
+function feature(f: unknown, i: number, where: string): FeatureSpec {
+  const at = `${where} feature ${i + 1}`;
+  if (!isObj(f)) throw new SpecError(`${at}: must be a mapping`);
+  const name = str(f, 'name', at);
+  if (!NAME.test(name)) throw new SpecError(`${at}: name '${name}' must be lower_snake_case`);
+  const type = f.type;
+  if (type !== 'numeric' && type !== 'categorical') {
+    throw new SpecError(`${at} '${name}': type must be 'numeric' or 'categorical'`);
+  }
+  const missing = (f.missing ?? 'reject') as MissingRule;
+  if (!['reject', 'median', 'mode'].includes(missing)) {
+    throw new SpecError(`${at} '${name}': missing must be reject, median or mode`);
+  }
+  const out: FeatureSpec = {
+    name,
+    column: str(f, 'column', at, name),
+    title: str(f, 'title', at, name),
+    type,
+    missing,
+  };
+  if (typeof f.unit === 'string') out.unit = f.unit;
+  if (typeof f.missingFlag === 'string') {
+    if (!NAME.test(f.missingFlag))
+      throw new SpecError(`${at} '${name}': missingFlag must be lower_snake_case`);
+    out.missingFlag = f.missingFlag;
+  }
+  if (type === 'numeric') {
+    if (missing === 'mode')
+      throw new SpecError(`${at} '${name}': numeric features fill with median, not mode`);
+    const r = f.range;
+    if (
+      !Array.isArray(r) ||
+      r.length !== 2 ||
+      !r.every((x) => typeof x === 'number' && Number.isFinite(x)) ||
+      r[0] > r[1]
+    ) {
+      throw new SpecError(`${at} '${name}': range must be [min, max] with min ≤ max`);
+    }
+    out.range = [r[0], r[1]];
+    const d = num(f, 'decimals', at, 6);
+    if (!Number.isInteger(d) || d < 0 || d > 12)
+      throw new SpecError(`${at} '${name}': decimals must be 0–12`);
+    out.decimals = d;
+  } else {
+    if (missing === 'median')
+      throw new SpecError(`${at} '${name}': categorical features fill with mode, not median`);
+    out.categories = categories(f.categories, `${at} '${name}'`);
+  }
+  return out;
+}
+
+/** Validates a parsed spec object; `where` names the file in every error. */
+export function parseSpec(raw: unknown, where: string): DatasetSpec {
+  if (!isObj(raw)) throw new SpecError(`${where}: must be a YAML mapping`);
+  const name = str(raw, 'name', where);
+  if (!NAME.test(name)) throw new SpecError(`${where}: name '${name}' must be lower_snake_case`);
+  const src = raw.source;
+  if (!isObj(src)) throw new SpecError(`${where}: 'source' must be { file, citation }`);
+  const pk = isObj(raw.primaryKey) ? raw.primaryKey : {};
+  const et = raw.eventTime;
+  if (!isObj(et) || (typeof et.column !== 'string') === (typeof et.fixed !== 'string')) {
+    throw new SpecError(`${where}: eventTime must have exactly one of 'column' or 'fixed'`);
+  }
+  if (typeof et.fixed === 'string' && !isIsoInstant(et.fixed)) {
+    throw new SpecError(
+      `${where}: eventTime.fixed '${et.fixed}' must be UTC ISO-8601 like 2026-01-31T00:00:00Z`,
+    );
+  }
+  const lab = raw.label;
+  if (!isObj(lab)) throw new SpecError(`${where}: 'label' must be a mapping`);
+  const labelName = str(lab, 'name', `${where} label`);
+  if (!NAME.test(labelName))
+    throw new SpecError(`${where} label: name '${labelName}' must be lower_snake_case`);
+  const classes = categories(lab.classes, `${where} label`);
+  if (classes.length < 2) throw new SpecError(`${where} label: at least two classes are needed`);
+  if (!Array.isArray(raw.features) || raw.features.length === 0) {
+    throw new SpecError(`${where}: 'features' must be a non-empty list`);
+  }
+  const features = raw.features.map((f, i) => feature(f, i, where));
+  const names = new Set<string>(META_COLUMNS);
+  for (const n of [
+    ...features.flatMap((f) => [f.name, ...(f.missingFlag ? [f.missingFlag] : [])]),
+    labelName,
+  ]) {
+    if (names.has(n)) throw new SpecError(`${where}: column name '${n}' is used twice or is reserved`);
+    names.add(n);
+  }
+  const gen = isObj(raw.generator) ? raw.generator : {};
+  const generator: GeneratorSpec = {
+    rowsPerDay: num(gen, 'rowsPerDay', `${where} generator`, 1),
+    shrinkage: num(gen, 'shrinkage', `${where} generator`, 10),
+  };
+  if (!Number.isInteger(generator.rowsPerDay) || generator.rowsPerDay < 1) {
+    throw new SpecError(`${where} generator: rowsPerDay must be a whole number ≥ 1`);
+  }
+  if (isObj(gen.drift)) {
+    const start = str(gen.drift, 'start', `${where} generator.drift`);
+    if (!isIsoDate(start)) throw new SpecError(`${where} generator.drift: start must be a date YYYY-MM-DD`);
+    generator.drift = { start, sdPerDay: num(gen.drift, 'sdPerDay', `${where} generator.drift`, 0.05) };
+  }
+  const model = isObj(raw.model) ? raw.model : {};
+  const params = isObj(model.params) ? (model.params as Record<string, number | string | boolean>) : {};
+  return {
+    name,
+    title: str(raw, 'title', where, name),
+    description: str(raw, 'description', where, ''),
+    source: {
+      file: str(src, 'file', `${where} source`),
+      citation: str(src, 'citation', `${where} source`, ''),
+      dropColumns: Array.isArray(src.dropColumns) ? src.dropColumns.map(String) : [],
+    },
+    primaryKey: typeof pk.column === 'string' ? { column: pk.column } : {},
+    eventTime: typeof et.column === 'string' ? { column: et.column } : { fixed: et.fixed as string },
+    label: {
+      column: str(lab, 'column', `${where} label`),
+      name: labelName,
+      title: str(lab, 'title', `${where} label`, labelName),
+      classes,
+    },
+    features,
+    generator,
+    model: { algorithm: str(model, 'algorithm', `${where} model`, 'gaussian-nb'), params },
+  };
+}
+
+/** The stored feature schema: spec features plus derived was-missing flags, in stored column order. */
+export function featureSchema(spec: DatasetSpec): FeatureSchema[] {
+  const out: FeatureSchema[] = [];
+  for (const f of spec.features) {
+    const { column: _c, missing: _m, missingFlag, ...schema } = f;
+    out.push(schema);
+    if (missingFlag) {
+      out.push({
+        name: missingFlag,
+        title: `${f.title} was unknown`,
+        type: 'categorical',
+        categories: [
+          { value: '0', label: 'No' },
+          { value: '1', label: 'Yes' },
+        ],
+      });
+    }
+  }
+  return out;
+}
+
+/** Column order of every feature-group partition file. */
+export function storedColumns(spec: DatasetSpec): string[] {
+  return [...META_COLUMNS, ...featureSchema(spec).map((f) => f.name), spec.label.name];
+}
+
+export function isIsoInstant(s: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s));
+}
+
+export function isIsoDate(s: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+}

@@ -1,0 +1,63 @@
+// Where things live in the repository. The one place that knows the layout of data/, models/, reports/.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { type DatasetSpec, parseSpec, SpecError } from './spec.js';
+
+export const SPEC_FILE = 'dataset.yml';
+
+export class Workspace {
+  constructor(readonly root: string) {}
+  get dataDir(): string {
+    return path.join(this.root, 'data');
+  }
+  get modelsDir(): string {
+    return path.join(this.root, 'models');
+  }
+  get reportsDir(): string {
+    return path.join(this.root, 'reports');
+  }
+  datasetDir(name: string): string {
+    return path.join(this.dataDir, name);
+  }
+  /** Repository-relative path with forward slashes, for messages and annotations. */
+  rel(p: string): string {
+    return path.relative(this.root, p).split(path.sep).join('/');
+  }
+
+  /** Names of the datasets that have a spec file, sorted. */
+  datasetNames(): string[] {
+    if (!existsSync(this.dataDir)) return [];
+    return readdirSync(this.dataDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(path.join(this.dataDir, d.name, SPEC_FILE)))
+      .map((d) => d.name)
+      .sort();
+  }
+
+  loadSpec(name: string): DatasetSpec {
+    const file = path.join(this.datasetDir(name), SPEC_FILE);
+    if (!existsSync(file)) {
+      const known = this.datasetNames();
+      throw new SpecError(
+        `unknown dataset '${name}' (known: ${known.length ? known.join(', ') : 'none'}): ${this.rel(file)} not found`,
+      );
+    }
+    let raw: unknown;
+    try {
+      raw = parseYaml(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new SpecError(`${this.rel(file)}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
+    }
+    const spec = parseSpec(raw, this.rel(file));
+    if (spec.name !== name)
+      throw new SpecError(`${this.rel(file)}: name '${spec.name}' must match its folder '${name}'`);
+    return spec;
+  }
+
+  /** `all` or a comma-separated list of names. */
+  selectDatasets(selector: string): DatasetSpec[] {
+    const names =
+      selector === 'all' || selector === '' ? this.datasetNames() : selector.split(',').map((s) => s.trim());
+    return names.map((n) => this.loadSpec(n));
+  }
+}

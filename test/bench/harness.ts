@@ -1,0 +1,104 @@
+// Benchmark harness shared by every suite. Speed goals live here, never in timed tests.
+// Peers (pandas, scikit-learn) run as /usr/bin/python3 in the same run so ratios are comparable.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export interface Timing {
+  /** Median, min and max wall time in milliseconds over the repeats. */
+  median: number;
+  min: number;
+  max: number;
+  samples: number[];
+}
+
+export interface BenchLine {
+  suite: string;
+  name: string;
+  ours: Timing;
+  peerName?: string;
+  peer?: Timing;
+  /** ours / peer, per repeat pair; median and range. */
+  ratio?: { median: number; min: number; max: number };
+  goal?: string;
+  extra?: Record<string, number | string>;
+}
+
+export interface BenchContext {
+  repeats: number;
+  /** Scratch directory private to this bench run. */
+  tmpDir: string;
+  /** /usr/bin/python3 when it has numpy, pandas and sklearn; otherwise null. */
+  python: string | null;
+  /** Records a line and prints it. */
+  add(line: BenchLine): void;
+  log(message: string): void;
+}
+
+export type Suite = (ctx: BenchContext) => Promise<void>;
+
+export const PEERS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'peers');
+
+export function summarize(samples: number[]): Timing {
+  const s = [...samples].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return { median, min: s[0], max: s[s.length - 1], samples };
+}
+
+export function ratioOf(ours: Timing, peer: Timing): { median: number; min: number; max: number } {
+  const n = Math.min(ours.samples.length, peer.samples.length);
+  const r: number[] = [];
+  for (let i = 0; i < n; i++) r.push(ours.samples[i] / peer.samples[i]);
+  const t = summarize(r);
+  return { median: t.median, min: t.min, max: t.max };
+}
+
+/** Times fn `repeats` times (after one untimed warm-up when warm is true). */
+export async function timeIt(repeats: number, fn: () => unknown | Promise<unknown>, warm = true): Promise<Timing> {
+  if (warm) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  return summarize(samples);
+}
+
+/** Finds a python with the peer libraries, or null. */
+export function findPython(): string | null {
+  const py = '/usr/bin/python3';
+  if (!existsSync(py)) return null;
+  const r = spawnSync(py, ['-c', 'import numpy, pandas, sklearn'], { encoding: 'utf8' });
+  return r.status === 0 ? py : null;
+}
+
+/**
+ * Runs a peer script from test/bench/peers; the script prints one JSON object on its last stdout line
+ * (times in milliseconds measured inside python, plus whatever else it reports).
+ */
+export function runPeer(python: string, script: string, args: string[]): Record<string, unknown> {
+  const out = execFileSync(python, [path.join(PEERS_DIR, script), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+  });
+  const lines = out.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+export function fmtMs(t: Timing): string {
+  const f = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+  return `${f(t.median)} ms [${f(t.min)}–${f(t.max)}]`;
+}
+
+export function formatLine(l: BenchLine): string {
+  let s = `${l.suite} · ${l.name}: ours ${fmtMs(l.ours)}`;
+  if (l.peer && l.peerName) s += ` | ${l.peerName} ${fmtMs(l.peer)}`;
+  if (l.ratio) s += ` | ratio ${l.ratio.median.toFixed(2)}× [${l.ratio.min.toFixed(2)}–${l.ratio.max.toFixed(2)}]`;
+  if (l.goal) s += ` | goal ${l.goal}`;
+  if (l.extra) s += ` | ${Object.entries(l.extra).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+  return s;
+}
