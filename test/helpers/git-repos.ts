@@ -1,7 +1,7 @@
 // Real git repositories in a temp dir for tests: a bare "GitHub" remote and clones of it.
 
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -68,23 +68,48 @@ export interface RemoteWithClones {
   cleanup: () => void;
 }
 
-/**
- * A bare remote seeded with `seed` files (one commit on main) and `n` fresh clones of it.
- */
-export function remoteWithClones(n: number, seed: Record<string, string>): RemoteWithClones {
-  const { path: root, cleanup } = tempDir('remote');
-  const remote = join(root, 'remote.git');
-  gitIn(root, ['init', '-q', '--bare', '-b', 'main', remote]);
-  const seeder = initRepo(join(root, 'seed'));
+// Building a remote and its clones costs a dozen git processes; tests copy a cached template instead.
+const templates = new Map<string, string>();
+let templateRoot: string | undefined;
+
+function buildTemplate(dir: string, n: number, seed: Record<string, string>): void {
+  const remote = join(dir, 'remote.git');
+  gitIn(dir, ['init', '-q', '--bare', '-b', 'main', remote]);
+  const seeder = initRepo(join(dir, 'seed'));
   commitFiles(seeder, seed);
   gitIn(seeder, ['remote', 'add', 'origin', remote]);
   gitIn(seeder, ['push', '-q', 'origin', 'main']);
-  const clones = Array.from({ length: n }, (_, i) => {
-    const dir = join(root, `clone-${i}`);
-    gitIn(root, ['clone', '-q', remote, dir]);
-    return dir;
-  });
-  return { root, remote, clones, cleanup };
+  for (let i = 0; i < n; i++) {
+    const clone = join(dir, `clone-${i}`);
+    gitIn(dir, ['clone', '-q', remote, clone]);
+    // Relative to the clone (git runs there), so a copied template points at its own remote.
+    gitIn(clone, ['remote', 'set-url', 'origin', '../remote.git']);
+  }
+  rmSync(join(dir, 'seed'), { recursive: true, force: true });
+}
+
+/**
+ * A bare remote seeded with `seed` files (one commit on main) and `n` clones of it, all in a fresh
+ * temp dir: clones name their remote by a relative path, `../remote.git`.
+ */
+export function remoteWithClones(n: number, seed: Record<string, string>): RemoteWithClones {
+  const key = JSON.stringify([n, seed]);
+  let template = templates.get(key);
+  if (!template) {
+    if (!templateRoot) {
+      const root = tempDir('templates').path;
+      templateRoot = root;
+      process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    }
+    template = join(templateRoot, String(templates.size));
+    mkdirSync(template);
+    buildTemplate(template, n, seed);
+    templates.set(key, template);
+  }
+  const { path: root, cleanup } = tempDir('remote');
+  cpSync(template, root, { recursive: true });
+  const clones = Array.from({ length: n }, (_, i) => join(root, `clone-${i}`));
+  return { root, remote: join(root, 'remote.git'), clones, cleanup };
 }
 
 /** Commit subjects on the remote's main, newest first. */
