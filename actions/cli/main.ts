@@ -8,6 +8,13 @@ import {
   showCommand,
   statsCommand,
 } from './commands/data.js';
+import {
+  evaluateCommand,
+  modelsCommand,
+  predictCommand,
+  promoteCommand,
+  trainCommand,
+} from './commands/models.js';
 
 export const COMMANDS: Command[] = [
   backfillCommand,
@@ -15,6 +22,11 @@ export const COMMANDS: Command[] = [
   ingestCommand,
   statsCommand,
   showCommand,
+  trainCommand,
+  evaluateCommand,
+  modelsCommand,
+  promoteCommand,
+  predictCommand,
 ];
 
 function help(): string {

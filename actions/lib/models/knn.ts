@@ -178,6 +178,17 @@ export class KNearestNeighbors implements Classifier {
     const indices = new Int32Array(nQuery * k).fill(-1);
     const query = new Float64Array(p);
     const bounds = new Float64Array(nLeaves);
+    const state: SearchState = {
+      rows,
+      order,
+      p,
+      k,
+      query,
+      squared,
+      indices,
+      candidates: new Int32Array(LEAF_ROWS),
+      partial: new Float64Array(LEAF_ROWS),
+    };
     for (let q = 0; q < nQuery; q++) {
       for (let j = 0; j < p; j++) {
         const v = X.data[j * nQuery + q];
@@ -201,21 +212,10 @@ export class KNearestNeighbors implements Classifier {
         if (s < bounds[nearest]) nearest = l;
       }
       const best = q * k;
-      let worst = scanLeaf(
-        rows,
-        order,
-        p,
-        leafStart[nearest],
-        leafStart[nearest + 1],
-        query,
-        squared,
-        indices,
-        best,
-        k,
-      );
+      let worst = scanLeaf(state, leafStart[nearest], leafStart[nearest + 1], best);
       for (let l = 0; l < nLeaves; l++) {
         if (l !== nearest && bounds[l] <= worst) {
-          worst = scanLeaf(rows, order, p, leafStart[l], leafStart[l + 1], query, squared, indices, best, k);
+          worst = scanLeaf(state, leafStart[l], leafStart[l + 1], best);
         }
       }
     }
@@ -268,49 +268,80 @@ function transposeRows(X: Matrix, out: Float64Array, who: string): void {
   }
 }
 
+/** Everything one search shares across leaves: the index, the current query, results and buffers. */
+interface SearchState {
+  rows: Float64Array;
+  order: Int32Array;
+  p: number;
+  k: number;
+  query: Float64Array;
+  /** k-best lists of all queries: squared distances and training indices, slots [q * k, q * k + k). */
+  squared: Float64Array;
+  indices: Int32Array;
+  /** Leaf-relative positions still in the running, one slot per row of a leaf. */
+  candidates: Int32Array;
+  /** Their squared distance over the features summed so far. */
+  partial: Float64Array;
+}
+
 /**
- * Offers positions [from, to) of one leaf to the query's k-best list at squared[best .. best + k) and
- * returns the new k-th best squared distance.
+ * Offers positions [from, to) of one leaf to the current query's k-best list, slots [best, best + k), and
+ * returns the new k-th best squared distance. Distances grow four features at a time for all rows still
+ * in the running, and rows whose partial sum already exceeds the k-th best drop out (partial sums only
+ * grow). The drop-out is a branch-free compaction: a data-dependent branch per row mispredicts half the
+ * time and costs more than the arithmetic it saves.
  */
-function scanLeaf(
-  rows: Float64Array,
-  order: Int32Array,
-  p: number,
-  from: number,
-  to: number,
-  query: Float64Array,
-  squared: Float64Array,
-  indices: Int32Array,
-  best: number,
-  k: number,
-): number {
+function scanLeaf(state: SearchState, from: number, to: number, best: number): number {
+  const { rows, order, p, k, query, squared, indices, candidates, partial } = state;
   const last = best + k - 1;
-  // Features go in fours between early-abandon checks: a check per feature costs more than it saves.
-  const chunked = p & ~3;
   let worst = squared[last];
-  for (let i = from; i < to; i++) {
-    const o = i * p;
-    let s = 0;
-    let j = 0;
-    // Partial sums only grow, so once one passes the k-th best the row cannot get in.
-    for (; j < chunked; j += 4) {
-      const d0 = rows[o + j] - query[j];
-      const d1 = rows[o + j + 1] - query[j + 1];
-      const d2 = rows[o + j + 2] - query[j + 2];
-      const d3 = rows[o + j + 3] - query[j + 3];
-      s += d0 * d0;
-      s += d1 * d1;
-      s += d2 * d2;
-      s += d3 * d3;
-      if (s > worst) break;
+  let alive = to - from;
+  for (let c = 0; c < alive; c++) {
+    candidates[c] = c;
+    partial[c] = 0;
+  }
+  for (let start = 0; start < p && alive > 0; start += 4) {
+    if (start + 4 <= p) {
+      const q0 = query[start];
+      const q1 = query[start + 1];
+      const q2 = query[start + 2];
+      const q3 = query[start + 3];
+      for (let c = 0; c < alive; c++) {
+        const o = (from + candidates[c]) * p + start;
+        const d0 = rows[o] - q0;
+        const d1 = rows[o + 1] - q1;
+        const d2 = rows[o + 2] - q2;
+        const d3 = rows[o + 3] - q3;
+        let s = partial[c];
+        s += d0 * d0;
+        s += d1 * d1;
+        s += d2 * d2;
+        s += d3 * d3;
+        partial[c] = s;
+      }
+    } else {
+      for (let c = 0; c < alive; c++) {
+        const o = (from + candidates[c]) * p;
+        let s = partial[c];
+        for (let j = start; j < p; j++) {
+          const d = rows[o + j] - query[j];
+          s += d * d;
+        }
+        partial[c] = s;
+      }
     }
-    if (s > worst) continue;
-    for (; j < p; j++) {
-      const d = rows[o + j] - query[j];
-      s += d * d;
+    let kept = 0;
+    for (let c = 0; c < alive; c++) {
+      candidates[kept] = candidates[c];
+      partial[kept] = partial[c];
+      kept += +(partial[c] <= worst);
     }
+    alive = kept;
+  }
+  for (let c = 0; c < alive; c++) {
+    const s = partial[c];
     if (s > worst) continue;
-    const t = order[i];
+    const t = order[from + candidates[c]];
     // Leaves are visited out of index order: an equal distance gets in only with a lower index.
     if (s === worst && indices[last] >= 0 && t > indices[last]) continue;
     let r = last;
@@ -363,7 +394,10 @@ function buildLeafIndex(train: TrainingSet): LeafIndex {
   const nLeaves = starts.length;
   const leafStart = Int32Array.from([...starts, n]);
   const rows = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) rows.set(X.subarray(order[i] * p, order[i] * p + p), i * p);
+  for (let i = 0; i < n; i++) {
+    const from = order[i] * p;
+    for (let j = 0; j < p; j++) rows[i * p + j] = X[from + j];
+  }
   const lo = new Float64Array(nLeaves * p).fill(Number.POSITIVE_INFINITY);
   const hi = new Float64Array(nLeaves * p).fill(Number.NEGATIVE_INFINITY);
   for (let l = 0; l < nLeaves; l++) {

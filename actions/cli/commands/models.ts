@@ -1,0 +1,264 @@
+// Model commands: train, evaluate, models (list | show | best), promote, predict.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { evaluate, type SplitPositions, seededSplits } from '../../lib/evaluation.js';
+import { FeatureGroup } from '../../lib/feature-group.js';
+import { ModelRegistry } from '../../lib/model-registry.js';
+import { ALGORITHMS } from '../../lib/models/algorithms.js';
+import { trainDataset, trainingConfig, trainingData } from '../../lib/pipelines/train.js';
+import { type Command, EXIT, intOpt, stringOpt, UsageError } from '../command.js';
+
+const dataset = { dataset: { type: 'string', short: 'd', default: 'all' } } as const;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+function splitOpt(v: string | undefined): 'stratified' | 'time' | undefined {
+  if (v === undefined || v === 'stratified' || v === 'time') return v;
+  throw new UsageError(`--split must be 'stratified' or 'time', got '${v}'`);
+}
+
+function numberOpt(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!Number.isFinite(x)) throw new UsageError(`--${name} must be a number, got '${v}'`);
+  return x;
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'Train, cross-validate and register a model per dataset behind the champion/challenger gate',
+  usage:
+    'train [--dataset NAME|all] [--algorithm gaussian-nb|knn|random-forest] [--force] [--promote] [--tolerance F1] [--split stratified|time] [--seed N] [--folds K] [--include-synthetic] [--as-of REV|DATE]',
+  options: {
+    ...dataset,
+    algorithm: { type: 'string' },
+    force: { type: 'boolean' },
+    promote: { type: 'boolean' },
+    tolerance: { type: 'string' },
+    split: { type: 'string' },
+    seed: { type: 'string' },
+    folds: { type: 'string' },
+    'include-synthetic': { type: 'boolean' },
+    'as-of': { type: 'string' },
+  },
+  run(ctx) {
+    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
+      ctx.out(`${spec.name}: training…`);
+      const r = trainDataset(ctx.ws, spec, {
+        now: ctx.now,
+        algorithm: stringOpt(ctx, 'algorithm'),
+        force: ctx.values.force === true,
+        promote: ctx.values.promote === true,
+        tolerance: numberOpt(stringOpt(ctx, 'tolerance'), 'tolerance'),
+        split: splitOpt(stringOpt(ctx, 'split')),
+        seed: intOpt(ctx, 'seed'),
+        folds: intOpt(ctx, 'folds'),
+        includeSynthetic: ctx.values['include-synthetic'] === true,
+        asOf: stringOpt(ctx, 'as-of'),
+        progress: ctx.out,
+      });
+      if (r.skipped) {
+        ctx.out(`${spec.name}: skipped, ${r.skipped}`);
+        continue;
+      }
+      const e = r.entry!;
+      ctx.out(
+        `${spec.name}: v${e.version} ${e.algorithm} — holdout accuracy ${pct(e.holdout.accuracy)}, macro-F1 ${e.holdout.macroF1.toFixed(4)} → ${e.status}. ${e.decision}`,
+      );
+    }
+    return EXIT.ok;
+  },
+};
+
+export const evaluateCommand: Command = {
+  name: 'evaluate',
+  summary:
+    'Mean holdout accuracy over 5 seeded stratified 80/20 splits, per algorithm and for the pipeline; --peer compares with scikit-learn on the same splits',
+  usage: 'evaluate [--dataset NAME|all] [--seeds N] [--algorithm NAME] [--peer] [--json]',
+  options: {
+    ...dataset,
+    seeds: { type: 'string' },
+    algorithm: { type: 'string' },
+    peer: { type: 'boolean' },
+    json: { type: 'boolean' },
+    'no-pipeline': { type: 'boolean' },
+  },
+  run(ctx) {
+    const specs = ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!);
+    const seeds = Array.from({ length: intOpt(ctx, 'seeds') ?? 5 }, (_, i) => i);
+    const families = stringOpt(ctx, 'algorithm')
+      ? [stringOpt(ctx, 'algorithm')!]
+      : ALGORITHMS.map((a) => a.name);
+    const peer = ctx.values.peer
+      ? runPeer(
+          ctx.ws.root,
+          specs.map((s) => s.name),
+        )
+      : null;
+    const report: Record<string, unknown> = {};
+    for (const spec of specs) {
+      const fg = FeatureGroup.open(ctx.ws, spec);
+      const table = fg.read();
+      const data = trainingData(fg, table, false);
+      const splits: SplitPositions = peer ? peer[spec.name].splits : seededSplits(data, seeds);
+      ctx.out(
+        `${spec.name}: ${data.rows.length} real labelled rows, ${splits.length} ${peer ? "scikit-learn's (train_test_split, random_state 0…)" : 'seeded'} stratified 80/20 splits`,
+      );
+      const rows = evaluate(data, trainingConfig(spec, { now: ctx.now }), splits, {
+        families,
+        pipeline: ctx.values['no-pipeline'] !== true,
+        progress: ctx.values.json ? undefined : ctx.out,
+      });
+      report[spec.name] = {
+        rows: data.rows.length,
+        results: rows.map((r) => ({ name: r.name, mean: r.mean, accuracy: r.accuracy })),
+        peer: peer?.[spec.name].accuracy,
+      };
+      if (ctx.values.json) continue;
+      ctx.out(
+        `  ${'model'.padEnd(52)} ${'ours'.padStart(7)}${peer ? `  ${'sklearn'.padStart(7)}  diff` : ''}`,
+      );
+      for (const r of rows) {
+        const sk = peer?.[spec.name].accuracy[r.candidate.algorithm];
+        const skMean = sk ? sk.reduce((s, x) => s + x, 0) / sk.length : undefined;
+        ctx.out(
+          `  ${r.name.padEnd(52)} ${r.mean.toFixed(4).padStart(7)}${skMean !== undefined && !r.name.startsWith('pipeline') ? `  ${skMean.toFixed(4).padStart(7)}  ${((r.mean - skMean) * 100).toFixed(1)} pt` : ''}`,
+        );
+      }
+      if (peer) {
+        const hgb = peer[spec.name].accuracy['hist-gradient-boosting'];
+        if (hgb)
+          ctx.out(
+            `  ${'(sklearn HistGradientBoosting, for reference)'.padEnd(52)} ${''.padStart(7)}  ${(hgb.reduce((s, x) => s + x, 0) / hgb.length).toFixed(4).padStart(7)}`,
+          );
+      }
+    }
+    if (ctx.values.json) ctx.out(JSON.stringify(report, null, 2));
+    return EXIT.ok;
+  },
+};
+
+interface PeerResult {
+  splits: number[][];
+  accuracy: Record<string, number[]>;
+}
+
+function runPeer(root: string, names: string[]): Record<string, PeerResult> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const script = [
+    path.join(root, 'test/bench/peers/accuracy.py'),
+    path.join(here, '../test/bench/peers/accuracy.py'),
+  ].find(existsSync);
+  if (!script) throw new Error('--peer needs test/bench/peers/accuracy.py (run from the repository)');
+  try {
+    const out = execFileSync('/usr/bin/python3', [script, root, ...names], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      env: { ...process.env, OMP_NUM_THREADS: '1' },
+    });
+    return JSON.parse(out.trim().split('\n').pop()!);
+  } catch (err) {
+    throw new Error(
+      `--peer needs /usr/bin/python3 with scikit-learn and pandas (apt-get install python3-sklearn python3-pandas): ${(err as Error).message.split('\n')[0]}`,
+    );
+  }
+}
+
+export const modelsCommand: Command = {
+  name: 'models',
+  summary: 'List the registry, show a version (model card), or find the best version by a metric',
+  usage:
+    'models list [--dataset NAME|all] | models show --dataset NAME [--version N] | models best --dataset NAME [--metric accuracy|macroF1|weightedF1]',
+  options: { ...dataset, version: { type: 'string' }, metric: { type: 'string' } },
+  run(ctx) {
+    const sub = ctx.positionals[0] ?? 'list';
+    if (sub === 'list') {
+      for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
+        const idx = new ModelRegistry(ctx.ws, spec.name).index();
+        ctx.out(
+          `${spec.name}: ${idx.versions.length} version(s), champion ${idx.champion ? `v${idx.champion}` : 'none'}`,
+        );
+        for (const v of idx.versions) {
+          ctx.out(
+            `  v${v.version}  ${v.status.padEnd(10)} ${v.algorithm.padEnd(14)} accuracy ${pct(v.holdout.accuracy).padStart(6)}  macro-F1 ${v.holdout.macroF1.toFixed(4)}  ${v.createdAt}`,
+          );
+        }
+      }
+      return EXIT.ok;
+    }
+    const name = stringOpt(ctx, 'dataset');
+    if (!name || name === 'all') throw new UsageError(`models ${sub} needs --dataset NAME`);
+    ctx.ws.loadSpec(name);
+    const reg = new ModelRegistry(ctx.ws, name);
+    if (sub === 'show') {
+      const v = intOpt(ctx, 'version') ?? reg.index().champion;
+      if (v === null || v === undefined) throw new Error(`${name}: no champion model — run train first`);
+      reg.load(v);
+      ctx.out(readFileSync(path.join(reg.versionDir(v), 'card.md'), 'utf8'));
+      return EXIT.ok;
+    }
+    if (sub === 'best') {
+      const metric = (stringOpt(ctx, 'metric') ?? 'macroF1') as 'accuracy' | 'macroF1' | 'weightedF1';
+      if (!['accuracy', 'macroF1', 'weightedF1'].includes(metric))
+        throw new UsageError(`--metric must be accuracy, macroF1 or weightedF1`);
+      const b = reg.best(metric);
+      if (!b) throw new Error(`${name}: no models yet`);
+      ctx.out(
+        `${name}: best by ${metric} is v${b.version} (${b.algorithm}, ${b.holdout[metric].toFixed(4)}, ${b.status})`,
+      );
+      return EXIT.ok;
+    }
+    throw new UsageError(`models: unknown subcommand '${sub}' (list, show, best)`);
+  },
+};
+
+export const promoteCommand: Command = {
+  name: 'promote',
+  summary: 'Make a model version the champion regardless of the gate',
+  usage: 'promote --dataset NAME --version N',
+  options: { dataset: { type: 'string', short: 'd' }, version: { type: 'string' } },
+  run(ctx) {
+    const name = stringOpt(ctx, 'dataset');
+    const v = intOpt(ctx, 'version');
+    if (!name || name === 'all' || v === undefined)
+      throw new UsageError('promote needs --dataset NAME and --version N');
+    ctx.ws.loadSpec(name);
+    const e = new ModelRegistry(ctx.ws, name).promote(
+      v,
+      `Promoted by hand at ${ctx.now.toISOString().replace(/\.\d{3}Z$/, 'Z')}.`,
+    );
+    ctx.out(`${name}: v${e.version} (${e.algorithm}) is the champion`);
+    return EXIT.ok;
+  },
+};
+
+export const predictCommand: Command = {
+  name: 'predict',
+  summary: "Predict one input with the champion: JSON by feature name (the model card's input example)",
+  usage: 'predict --dataset NAME \'{"feature": value, …}\' [--version N]',
+  options: { dataset: { type: 'string', short: 'd' }, version: { type: 'string' } },
+  run(ctx) {
+    const name = stringOpt(ctx, 'dataset');
+    if (!name || name === 'all') throw new UsageError('predict needs --dataset NAME');
+    ctx.ws.loadSpec(name);
+    let input: Record<string, string | number>;
+    try {
+      input = JSON.parse(ctx.positionals[0] ?? '');
+    } catch {
+      throw new UsageError('predict needs one JSON object argument, e.g. \'{"sepal_length": 5.1, …}\'');
+    }
+    const reg = new ModelRegistry(ctx.ws, name);
+    const v = intOpt(ctx, 'version');
+    const model = v !== undefined ? reg.load(v) : reg.requireChampion().model;
+    const p = model.predictOne(input);
+    ctx.out(
+      JSON.stringify({
+        class: model.classes[p.classIndex].value,
+        label: model.classes[p.classIndex].label,
+        probabilities: Object.fromEntries(model.classes.map((c, i) => [c.value, p.probabilities[i]])),
+      }),
+    );
+    return EXIT.ok;
+  },
+};

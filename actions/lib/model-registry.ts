@@ -1,0 +1,190 @@
+// The model registry in git: models/<dataset>/index.json lists every version and names the champion;
+// models/<dataset>/v<N>/ holds model.json (the served model), metrics.json and card.md (lineage).
+// Versions are numbered automatically; nothing is ever overwritten.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type FileWrite, writeFilesAtomically } from './atomic-write.js';
+import { stableStringify } from './json.js';
+import { ServingModel } from './serving-model.js';
+import type { Workspace } from './workspace.js';
+
+export const REGISTRY_FORMAT = 'gitml.registry';
+
+export class RegistryError extends Error {
+  override name = 'RegistryError';
+}
+
+export type ModelStatus = 'champion' | 'challenger' | 'retired';
+
+export interface RegistryEntry {
+  version: number;
+  algorithm: string;
+  status: ModelStatus;
+  createdAt: string;
+  featureGroupVersion: number;
+  dataHash: string;
+  configHash: string;
+  holdout: { accuracy: number; macroF1: number; weightedF1: number; rows: number };
+  /** Why the gate kept it as a challenger, or how it became champion. */
+  decision: string;
+}
+
+export interface RegistryIndex {
+  format: typeof REGISTRY_FORMAT;
+  formatVersion: 1;
+  dataset: string;
+  champion: number | null;
+  versions: RegistryEntry[];
+}
+
+export class ModelRegistry {
+  constructor(
+    readonly ws: Workspace,
+    readonly dataset: string,
+  ) {}
+
+  get dir(): string {
+    return path.join(this.ws.modelsDir, this.dataset);
+  }
+  get indexPath(): string {
+    return path.join(this.dir, 'index.json');
+  }
+  versionDir(version: number): string {
+    return path.join(this.dir, `v${version}`);
+  }
+
+  /** The index, or an empty one when the dataset has no models yet. A corrupt index is an error. */
+  index(): RegistryIndex {
+    if (!existsSync(this.indexPath))
+      return {
+        format: REGISTRY_FORMAT,
+        formatVersion: 1,
+        dataset: this.dataset,
+        champion: null,
+        versions: [],
+      };
+    const where = this.ws.rel(this.indexPath);
+    let raw: RegistryIndex;
+    try {
+      raw = JSON.parse(readFileSync(this.indexPath, 'utf8'));
+    } catch (err) {
+      throw new RegistryError(`${where}: corrupt registry index, not valid JSON (${(err as Error).message})`);
+    }
+    const bad = (rule: string) => new RegistryError(`${where}: corrupt registry index, ${rule}`);
+    if (typeof raw !== 'object' || raw === null || raw.format !== REGISTRY_FORMAT)
+      throw bad(`format must be '${REGISTRY_FORMAT}'`);
+    if (raw.dataset !== this.dataset) throw bad(`dataset '${raw.dataset}' is not '${this.dataset}'`);
+    if (!Array.isArray(raw.versions)) throw bad("'versions' must be a list");
+    raw.versions.forEach((v, i) => {
+      if (!Number.isInteger(v?.version) || v.version !== i + 1)
+        throw bad(`entry ${i + 1} must have version ${i + 1}`);
+      if (!['champion', 'challenger', 'retired'].includes(v.status))
+        throw bad(`v${v.version} has unknown status '${v.status}'`);
+    });
+    if (
+      raw.champion !== null &&
+      !raw.versions.some((v) => v.version === raw.champion && v.status === 'champion')
+    ) {
+      throw bad(`champion v${raw.champion} is not a listed champion version`);
+    }
+    return raw;
+  }
+
+  entry(version: number): RegistryEntry {
+    const e = this.index().versions.find((v) => v.version === version);
+    if (!e) throw new RegistryError(`${this.dataset}: model v${version} does not exist`);
+    return e;
+  }
+
+  /** Loads a version's model (validated). */
+  load(version: number): ServingModel {
+    const file = path.join(this.versionDir(version), 'model.json');
+    const where = this.ws.rel(file);
+    if (!existsSync(file)) throw new RegistryError(`${where}: missing`);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new RegistryError(`${where}: corrupt model file, not valid JSON (${(err as Error).message})`);
+    }
+    const model = ServingModel.load(raw, where);
+    if (model.json.dataset !== this.dataset)
+      throw new RegistryError(`${where}: is a model of '${model.json.dataset}', not '${this.dataset}'`);
+    return model;
+  }
+
+  champion(): { entry: RegistryEntry; model: ServingModel } | null {
+    const idx = this.index();
+    if (idx.champion === null) return null;
+    return { entry: this.entry(idx.champion), model: this.load(idx.champion) };
+  }
+
+  requireChampion(): { entry: RegistryEntry; model: ServingModel } {
+    const c = this.champion();
+    if (!c)
+      throw new RegistryError(
+        `${this.dataset}: no champion model in models/${this.dataset}/ — run train first`,
+      );
+    return c;
+  }
+
+  /** Writes a new version and the updated index in one atomic batch. */
+  register(
+    entry: Omit<RegistryEntry, 'version'>,
+    files: { model: ServingModel; metrics: unknown; card: (version: number) => string },
+  ): RegistryEntry {
+    const idx = this.index();
+    const version = idx.versions.length + 1;
+    const full: RegistryEntry = { version, ...entry };
+    const versions = idx.versions.map((v) =>
+      full.status === 'champion' && v.status === 'champion' ? { ...v, status: 'retired' as const } : v,
+    );
+    versions.push(full);
+    const next: RegistryIndex = {
+      ...idx,
+      versions,
+      champion: full.status === 'champion' ? version : idx.champion,
+    };
+    const dir = this.versionDir(version);
+    const writes: FileWrite[] = [
+      { path: path.join(dir, 'model.json'), content: stableStringify(files.model.toJSON()) },
+      { path: path.join(dir, 'metrics.json'), content: stableStringify(files.metrics) },
+      { path: path.join(dir, 'card.md'), content: files.card(version) },
+      { path: this.indexPath, content: stableStringify(next) },
+    ];
+    writeFilesAtomically(writes);
+    return full;
+  }
+
+  /** Makes a version the champion (forced: no gate), retiring the previous one. */
+  promote(version: number, reason: string): RegistryEntry {
+    const idx = this.index();
+    const target = idx.versions.find((v) => v.version === version);
+    if (!target)
+      throw new RegistryError(
+        `${this.dataset}: model v${version} does not exist (versions: ${idx.versions.map((v) => `v${v.version}`).join(', ') || 'none'})`,
+      );
+    this.load(version); // refuse to promote a corrupt model file
+    if (idx.champion === version) return target;
+    const versions = idx.versions.map((v) =>
+      v.version === version
+        ? { ...v, status: 'champion' as const, decision: reason }
+        : v.status === 'champion'
+          ? { ...v, status: 'retired' as const }
+          : v,
+    );
+    writeFilesAtomically([
+      { path: this.indexPath, content: stableStringify({ ...idx, versions, champion: version }) },
+    ]);
+    return versions.find((v) => v.version === version)!;
+  }
+
+  /** The version with the best holdout value of a metric (ties: the newest). */
+  best(metric: 'accuracy' | 'macroF1' | 'weightedF1'): RegistryEntry | null {
+    const vs = this.index().versions;
+    return vs.reduce<RegistryEntry | null>(
+      (b, v) => (!b || v.holdout[metric] >= b.holdout[metric] ? v : b),
+      null,
+    );
+  }
+}

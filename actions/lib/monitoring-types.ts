@@ -1,0 +1,109 @@
+// The monitoring file (reports/<dataset>/monitoring.json): everything the dashboard and the repository
+// report show, recomputed on each run from the prediction log and the feature group. Platform-neutral.
+import type { Category } from './spec.js';
+
+export const MONITORING_FORMAT = 'gitml.monitoring';
+
+export interface PredictionRecord {
+  id: number;
+  eventTime: string;
+  predictedAt: string;
+  modelVersion: number;
+  predicted: string;
+  probability: number;
+  /** The actual class, or null while the row waits for its label. */
+  actual: string | null;
+}
+
+export interface DailyPoint {
+  /** UTC date YYYY-MM-DD of the rows' event time. */
+  date: string;
+  rows: number;
+  labelled: number;
+  correct: number;
+  accuracy: number | null;
+  /** Accuracy over the labelled rows of the 7 / 30 days ending on this date. */
+  rolling7: number | null;
+  rolling30: number | null;
+  /** Predicted class counts that day, in class order. */
+  predicted: Record<string, number>;
+  /** Actual class counts that day (labelled rows). */
+  actual: Record<string, number>;
+}
+
+export interface VersionPoint {
+  version: number;
+  rows: number;
+  labelled: number;
+  accuracy: number | null;
+  firstDate: string;
+  lastDate: string;
+}
+
+export interface FeatureDrift {
+  feature: string;
+  title: string;
+  type: 'numeric' | 'categorical';
+  test: 'ks' | 'chi-square';
+  statistic: number;
+  pValue: number;
+  psi: number;
+  drifted: boolean;
+}
+
+export interface DriftReport {
+  reference: { rows: number; description: string };
+  window: { from: string; to: string; rows: number; days: number };
+  features: FeatureDrift[];
+  /** Share of features that drifted; dataset drift when it reaches datasetShare. */
+  share: number;
+  datasetDrift: boolean;
+  prediction: { test: 'chi-square'; statistic: number; pValue: number; psi: number; drifted: boolean };
+}
+
+export interface Alert {
+  kind: 'accuracy' | 'dataset-drift';
+  active: boolean;
+  message: string;
+  value: number | null;
+  threshold: number;
+}
+
+export interface Thresholds {
+  /** Alert when rolling 7-day accuracy falls below this. */
+  accuracy: number;
+  /** A feature drifts when p < pValue (KS or chi-square) … */
+  pValue: number;
+  /** … or when its PSI exceeds this. */
+  psi: number;
+  /** Dataset drift when at least this share of features drift (Evidently's default 0.5). */
+  datasetShare: number;
+  windowDays: number;
+  minWindowRows: number;
+  recentRows: number;
+}
+
+export interface MonitoringReport {
+  format: typeof MONITORING_FORMAT;
+  version: 1;
+  dataset: string;
+  title: string;
+  /** Latest event time covered (UTC ISO-8601), or null with no predictions. */
+  asOf: string | null;
+  classes: Category[];
+  champion: { version: number; algorithm: string; holdoutAccuracy: number } | null;
+  totals: { predictions: number; labelled: number; correct: number; accuracy: number | null };
+  latest: PredictionRecord | null;
+  /** The last `thresholds.recentRows` predictions, newest last. */
+  recent: PredictionRecord[];
+  confusion: { all: number[][]; recent: number[][]; recentDays: number };
+  daily: DailyPoint[];
+  byVersion: VersionPoint[];
+  /** The first date each model version predicted, for markers on time charts. */
+  modelChanges: { date: string; version: number }[];
+  /** Null when there is no usable window, with the reason in driftSkipped. */
+  drift: DriftReport | null;
+  driftSkipped?: string;
+  alerts: Alert[];
+  thresholds: Thresholds;
+}

@@ -1,0 +1,222 @@
+// Model selection and fitting on typed columns: seeded holdout split, k-fold cross-validation over
+// algorithms × hyper-parameters × feature selection on the training split, final fit, holdout metrics.
+// Platform-neutral (the benchmark and the browser could run it too).
+import { applyFeatureView, type ColumnGetter, fitFeatureView } from './feature-view.js';
+import { classificationMetrics, type Metrics } from './metrics.js';
+import { ALGORITHMS, algorithm as algorithmByName, type Params } from './models/algorithms.js';
+import type { Classifier } from './models/types.js';
+import { ServingModel } from './serving-model.js';
+import type { Category, FeatureSchema } from './spec.js';
+import { stratifiedFolds, stratifiedSplit, timeSplit } from './splits.js';
+
+export class TrainingError extends Error {
+  override name = 'TrainingError';
+}
+
+export interface TrainingConfig {
+  /** Fix the algorithm (CV still picks its hyper-parameters); otherwise CV weighs every candidate. */
+  algorithm?: string;
+  candidates: string[];
+  split: 'stratified' | 'time';
+  testFraction: number;
+  seed: number;
+  folds: number;
+  /** Feature-selection thresholds CV weighs (0 = all features). */
+  selection: number[];
+}
+
+export const DEFAULT_TRAINING: TrainingConfig = {
+  candidates: ALGORITHMS.map((a) => a.name),
+  split: 'stratified',
+  testFraction: 0.2,
+  seed: 42,
+  folds: 5,
+  selection: [0, 0.15],
+};
+
+export interface TrainingData {
+  dataset: string;
+  schema: readonly FeatureSchema[];
+  label: { name: string; title: string; classes: Category[] };
+  get: ColumnGetter;
+  labels: ArrayLike<number>;
+  eventTimes: ArrayLike<number>;
+  /** Eligible rows (labelled, chosen sources), indices into the columns. */
+  rows: number[];
+}
+
+export interface Candidate {
+  algorithm: string;
+  params: Params;
+  minAbsCorrelation: number;
+}
+
+export interface CvResult extends Candidate {
+  meanAccuracy: number;
+  foldAccuracy: number[];
+}
+
+export interface TrainingOutcome {
+  model: ServingModel;
+  chosen: CvResult;
+  cv: CvResult[];
+  holdout: Metrics;
+  train: number[];
+  test: number[];
+}
+
+export function checkTrainable(data: TrainingData, config: TrainingConfig): void {
+  const k = data.label.classes.length;
+  if (data.rows.length === 0)
+    throw new TrainingError(`${data.dataset}: the feature group has no labelled rows to train on`);
+  const counts = new Array<number>(k).fill(0);
+  for (const i of data.rows) counts[data.labels[i]]++;
+  const present = counts.filter((c) => c > 0).length;
+  if (present < 2) {
+    throw new TrainingError(
+      `${data.dataset}: all ${data.rows.length} labelled rows are of one class ('${data.label.classes[counts.findIndex((c) => c > 0)].value}'); a classifier needs at least two`,
+    );
+  }
+  const minRows = Math.max(config.folds * 2, Math.ceil(2 / config.testFraction));
+  if (data.rows.length < minRows) {
+    throw new TrainingError(
+      `${data.dataset}: ${data.rows.length} labelled rows are too few for a ${Math.round(config.testFraction * 100)}% holdout and ${config.folds}-fold cross-validation (need at least ${minRows})`,
+    );
+  }
+  for (const f of data.schema) {
+    const x = data.get(f.name);
+    for (const i of data.rows) {
+      if (!Number.isFinite(x[i]))
+        throw new TrainingError(
+          `${data.dataset}: feature '${f.name}' is ${x[i]} in row ${i + 1}; training needs finite values`,
+        );
+    }
+  }
+}
+
+export function candidatesOf(config: TrainingConfig): Candidate[] {
+  const names = config.algorithm ? [config.algorithm] : config.candidates;
+  return names.flatMap((name) =>
+    algorithmByName(name).grid.flatMap((params) =>
+      config.selection.map((minAbsCorrelation) => ({
+        algorithm: name,
+        params: withSeed(name, params, config.seed),
+        minAbsCorrelation,
+      })),
+    ),
+  );
+}
+
+function withSeed(name: string, params: Params, seed: number): Params {
+  return name === 'random-forest' ? { ...params, seed } : params;
+}
+
+/** Fits one candidate on `train` rows; returns the serving model. */
+export function fitCandidate(data: TrainingData, c: Candidate, train: readonly number[]): ServingModel {
+  const algo = algorithmByName(c.algorithm);
+  const view = fitFeatureView(data.schema, data.get, data.labels, data.label.classes, train, {
+    minAbsCorrelation: c.minAbsCorrelation,
+    standardize: algo.standardize,
+  });
+  const X = applyFeatureView(view, data.get, 0, train);
+  const y = Int32Array.from(train, (i) => data.labels[i]);
+  const est: Classifier = algo.create(c.params);
+  est.fit(X, y, data.label.classes.length);
+  return ServingModel.create(
+    { dataset: data.dataset, algorithm: c.algorithm, params: est.params(), label: data.label, view },
+    est,
+  );
+}
+
+export function predictRows(model: ServingModel, data: TrainingData, rows: readonly number[]): Int32Array {
+  const X = applyFeatureView(model.json.view, data.get, 0, rows);
+  return model.estimator.predict(X);
+}
+
+export function accuracyOn(model: ServingModel, data: TrainingData, rows: readonly number[]): number {
+  const pred = predictRows(model, data, rows);
+  let ok = 0;
+  rows.forEach((i, r) => {
+    if (pred[r] === data.labels[i]) ok++;
+  });
+  return ok / rows.length;
+}
+
+export function splitRows(
+  data: TrainingData,
+  config: TrainingConfig,
+  seed = config.seed,
+): { train: number[]; test: number[] } {
+  return config.split === 'time'
+    ? timeSplit(data.eventTimes, data.rows, config.testFraction)
+    : stratifiedSplit(data.labels, data.rows, data.label.classes.length, config.testFraction, seed);
+}
+
+/** Cross-validates every candidate on `train`; the best mean accuracy wins (ties: earlier candidate). */
+export function crossValidate(
+  data: TrainingData,
+  config: TrainingConfig,
+  train: number[],
+  progress?: (msg: string) => void,
+): CvResult[] {
+  const folds = stratifiedFolds(data.labels, train, data.label.classes.length, config.folds, config.seed);
+  const results: CvResult[] = [];
+  const candidates = candidatesOf(config);
+  for (const [n, c] of candidates.entries()) {
+    const foldAccuracy = folds.map((test, f) => {
+      const fit = folds.flatMap((rows, g) => (g === f ? [] : rows)).sort((a, b) => a - b);
+      return accuracyOn(fitCandidate(data, c, fit), data, test);
+    });
+    const meanAccuracy = foldAccuracy.reduce((s, x) => s + x, 0) / foldAccuracy.length;
+    results.push({ ...c, meanAccuracy, foldAccuracy });
+    progress?.(`  cv ${n + 1}/${candidates.length} ${describe(c)}: ${meanAccuracy.toFixed(4)}`);
+  }
+  return results;
+}
+
+export function describe(c: Candidate): string {
+  const params = Object.entries(c.params)
+    .filter(([k]) => k !== 'seed')
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return `${c.algorithm}${params ? ` ${params}` : ''}${c.minAbsCorrelation > 0 ? ` |r|≥${c.minAbsCorrelation}` : ''}`;
+}
+
+export function train(
+  data: TrainingData,
+  config: TrainingConfig,
+  progress?: (msg: string) => void,
+): TrainingOutcome {
+  checkTrainable(data, config);
+  const { train: trainRows, test } = splitRows(data, config);
+  const cv = crossValidate(data, config, trainRows, progress);
+  const chosen = cv.reduce((best, r) => (r.meanAccuracy > best.meanAccuracy ? r : best), cv[0]);
+  const model = fitCandidate(data, chosen, trainRows);
+  const pred = predictRows(model, data, test);
+  const actual = Int32Array.from(test, (i) => data.labels[i]);
+  const holdout = classificationMetrics(
+    actual,
+    pred,
+    data.label.classes.map((c) => c.value),
+  );
+  return { model, chosen, cv, holdout, train: trainRows, test };
+}
+
+/** Repeated-split evaluation: mean holdout accuracy of a fixed candidate over seeded splits. */
+export function repeatedHoldout(
+  data: TrainingData,
+  c: Candidate,
+  seeds: number[],
+  testFraction = 0.2,
+): number[] {
+  return seeds.map((seed) => {
+    const { train: tr, test } = stratifiedSplit(
+      data.labels,
+      data.rows,
+      data.label.classes.length,
+      testFraction,
+      seed,
+    );
+    return accuracyOn(fitCandidate(data, c, tr), data, test);
+  });
+}
