@@ -241,3 +241,25 @@ describe('KNearestNeighbors edge cases', () => {
     ).toThrow(/fit: X has Infinity at row 0, feature 0/);
   });
 });
+
+describe('KNearestNeighbors degenerate shapes', () => {
+  it('handles rows without features (every distance 0) and more rows than a leaf holds', () => {
+    const n = 150;
+    const X: Matrix = { rows: n, cols: 0, data: new Float64Array(0) };
+    const y = Int32Array.from({ length: n }, (_, i) => (i < 3 ? 2 : i % 2));
+    const model = new KNearestNeighbors({ k: 3 }).fit(X, y, 3);
+    // all tie at distance 0: the three lowest training indices win, all of class 2
+    expect(Array.from(model.kneighbors({ rows: 1, cols: 0, data: new Float64Array(0) }).indices)).toEqual([
+      0, 1, 2,
+    ]);
+    expect(Array.from(model.predict({ rows: 2, cols: 0, data: new Float64Array(0) }))).toEqual([2, 2]);
+  });
+
+  it('handles many identical training rows', () => {
+    const n = 300;
+    const X = fromRows(Array.from({ length: n }, () => [1, 2, 3, 4, 5]));
+    const y = Int32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    const model = new KNearestNeighbors({ k: 4 }).fit(X, y, 2);
+    expect(Array.from(model.kneighbors(fromRows([[0, 0, 0, 0, 0]])).indices)).toEqual([0, 1, 2, 3]);
+  });
+});

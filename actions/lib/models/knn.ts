@@ -173,6 +173,8 @@ export class KNearestNeighbors implements Classifier {
     this.index ??= buildLeafIndex(train);
     const { order, X: rows, leafStart, lo, hi } = this.index;
     const nLeaves = leafStart.length - 1;
+    let largestLeaf = 0;
+    for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
     const nQuery = X.rows;
     const squared = new Float64Array(nQuery * k).fill(Number.POSITIVE_INFINITY);
     const indices = new Int32Array(nQuery * k).fill(-1);
@@ -186,8 +188,8 @@ export class KNearestNeighbors implements Classifier {
       query,
       squared,
       indices,
-      candidates: new Int32Array(LEAF_ROWS),
-      partial: new Float64Array(LEAF_ROWS),
+      candidates: new Int32Array(largestLeaf),
+      partial: new Float64Array(largestLeaf),
     };
     for (let q = 0; q < nQuery; q++) {
       for (let j = 0; j < p; j++) {
@@ -213,10 +215,15 @@ export class KNearestNeighbors implements Classifier {
       }
       const best = q * k;
       let worst = scanLeaf(state, leafStart[nearest], leafStart[nearest + 1], best);
-      for (let l = 0; l < nLeaves; l++) {
-        if (l !== nearest && bounds[l] <= worst) {
-          worst = scanLeaf(state, leafStart[l], leafStart[l + 1], best);
-        }
+      // Leaves sit in tree order, so neighbours in the array are neighbours in space: walking outwards
+      // from the nearest leaf tightens the k-th best early and lets more boxes be skipped.
+      for (let step = 1; step < nLeaves; step++) {
+        const below = nearest - step;
+        const above = nearest + step;
+        if (below >= 0 && bounds[below] <= worst)
+          worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
+        if (above < nLeaves && bounds[above] <= worst)
+          worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
       }
     }
     return { squared, indices };
@@ -367,7 +374,8 @@ function buildLeafIndex(train: TrainingSet): LeafIndex {
   while (stack.length > 0) {
     const end = stack.pop()!;
     const start = stack.pop()!;
-    if (end - start <= LEAF_ROWS) {
+    // Without features there is nothing to split on: one leaf (every distance is 0).
+    if (end - start <= LEAF_ROWS || p === 0) {
       starts.push(start);
       continue;
     }
