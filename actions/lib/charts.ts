@@ -1,0 +1,812 @@
+// Monitoring charts as Vega-Lite specs, built from a MonitoringReport. Platform-neutral: the repository
+// report renders them to SVG in Node, the Pages dashboard embeds the same specs with vega-embed.
+//
+// Data safety: every string from the report (class labels, feature titles, reasons) travels only as data
+// values, scale domains or plain titles — never inside a Vega expression, filter or calculate string.
+// Every dataset is named inline data, so the dashboard can swap values with view.data(name, rows).
+import type { TopLevelSpec } from 'vega-lite';
+import type { MonitoringReport, PredictionRecord } from './monitoring-types.js';
+
+export interface ChartOptions {
+  /** Pixel width (needed for SVG rendering) or 'container' to fill the embedding element. */
+  width?: number | 'container';
+  /** Tooltips, and an interval brush named BRUSH_PARAM on the date field of the time charts. */
+  interactive?: boolean;
+}
+
+export interface Chart {
+  id: string;
+  title: string;
+  description: string;
+  spec: TopLevelSpec;
+}
+
+/** The interval selection on the time charts; its value is { date: [fromMs, toMs] } (UTC). */
+export const BRUSH_PARAM = 'brush';
+export const BRUSH_FIELD = 'date';
+
+export const DEFAULT_WIDTH = 560;
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const TIME_HEIGHT = 220;
+const TABLE_ROW = 18;
+
+// Loosely typed building blocks; the assembled spec is checked against the Vega-Lite JSON schema in tests.
+type Obj = Record<string, unknown>;
+
+// ---------- formatting (deterministic, locale-free) ----------
+
+export function percent(x: number | null, digits = 1): string {
+  return x === null ? '–' : `${(x * 100).toFixed(digits)}%`;
+}
+
+export function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Small p-values in scientific notation, others with 3 decimals. */
+export function pValueText(p: number): string {
+  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
+
+export function shortTime(iso: string): string {
+  return iso.length >= 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso;
+}
+
+function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The label shown for a class value; unknown values show as themselves. */
+export function classLabel(r: MonitoringReport, value: string): string {
+  return r.classes.find((c) => c.value === value)?.label ?? value;
+}
+
+/** What a logged prediction's outcome looks like: ✓ right, ✗ wrong, … waiting for its label. */
+export function outcomeMark(p: PredictionRecord): string {
+  return p.actual === null ? '…' : p.actual === p.predicted ? '✓' : '✗';
+}
+
+// ---------- shared spec pieces ----------
+
+function top(
+  opts: ChartOptions,
+  title: string,
+  subtitle: string | null,
+  description: string,
+  body: Obj,
+): TopLevelSpec {
+  return {
+    $schema: SCHEMA,
+    title: subtitle === null ? { text: title, anchor: 'start' } : { text: title, subtitle, anchor: 'start' },
+    description,
+    width: opts.width ?? DEFAULT_WIDTH,
+    // Static renders skip per-mark ARIA labels: an SVG shown as <img> gets its alt text from the page.
+    config: {
+      aria: opts.interactive === true,
+      view: { stroke: null },
+      axis: { labelFontSize: 11, titleFontSize: 11 },
+    },
+    ...body,
+  } as TopLevelSpec;
+}
+
+/** Named inline data: inlined for static rendering, swappable by name in the dashboard. */
+const named = (name: string, values: Obj[]) => ({ name, values });
+
+/** The x encoding every time chart shares: UTC days, so output does not depend on the machine's zone. */
+const timeX = (title: string | null = null) => ({
+  field: 'date',
+  type: 'temporal',
+  title,
+  scale: { type: 'utc' },
+  axis: { format: '%b %d', labelOverlap: true, tickCount: 8 },
+});
+
+const brushParam = { name: BRUSH_PARAM, select: { type: 'interval', encodings: ['x'] } };
+
+function withInteraction(opts: ChartOptions, encoding: Obj, tooltip: Obj[]): Obj {
+  return opts.interactive ? { ...encoding, tooltip } : encoding;
+}
+
+/** A chart that says why there is nothing to draw (no predictions yet, drift skipped …). */
+export function messageSpec(
+  title: string,
+  description: string,
+  message: string,
+  opts: ChartOptions = {},
+): TopLevelSpec {
+  // Wrapped here, as an array of lines, so a long reason neither widens the image nor gets cut off.
+  const width = typeof opts.width === 'number' ? opts.width : DEFAULT_WIDTH;
+  const lines = wrap(message, Math.max(20, Math.floor(width / 8)));
+  return top(opts, title, null, description, {
+    height: lines.length * 18 + 10,
+    data: named('message', [{ text: lines }]),
+    mark: { type: 'text', align: 'left', baseline: 'top', fontSize: 13, lineHeight: 18, color: '#555' },
+    encoding: { text: { field: 'text', type: 'nominal' }, x: { value: 0 }, y: { value: 5 } },
+  });
+}
+
+/** Greedy word wrap to lines of at most `max` characters (longer words get a line of their own). */
+export function wrap(text: string, max: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : [''];
+}
+
+// ---------- data rows (exported so the dashboard can rebuild data without rebuilding specs) ----------
+
+export function confusionRows(r: MonitoringReport, which: 'all' | 'recent'): Obj[] {
+  const m = r.confusion[which];
+  const rows: Obj[] = [];
+  r.classes.forEach((actual, i) => {
+    const support = (m[i] ?? []).reduce((s, x) => s + x, 0);
+    r.classes.forEach((predicted, j) => {
+      const count = m[i]?.[j] ?? 0;
+      rows.push({
+        actual: actual.label,
+        predicted: predicted.label,
+        count,
+        share: support === 0 ? 0 : count / support,
+        correct: i === j,
+      });
+    });
+  });
+  return rows;
+}
+
+export const ACCURACY_SERIES = ['daily', 'rolling 7-day', 'rolling 30-day'] as const;
+
+export function accuracyRows(r: MonitoringReport): Obj[] {
+  const rows: Obj[] = [];
+  for (const d of r.daily) {
+    const base = { date: d.date, day: d.date, labelled: d.labelled };
+    if (d.accuracy !== null) rows.push({ ...base, series: ACCURACY_SERIES[0], accuracy: d.accuracy });
+    if (d.rolling7 !== null) rows.push({ ...base, series: ACCURACY_SERIES[1], accuracy: d.rolling7 });
+    if (d.rolling30 !== null) rows.push({ ...base, series: ACCURACY_SERIES[2], accuracy: d.rolling30 });
+  }
+  return rows;
+}
+
+export function modelChangeRows(r: MonitoringReport): Obj[] {
+  return r.modelChanges.map((c) => ({
+    date: c.date,
+    day: c.date,
+    version: c.version,
+    label: `v${c.version}`,
+  }));
+}
+
+export function versionRows(r: MonitoringReport): Obj[] {
+  const champion = r.champion?.version ?? null;
+  return r.byVersion.map((v) => ({
+    version: `v${v.version}`,
+    role: v.version === champion ? 'champion' : 'earlier',
+    accuracy: v.accuracy,
+    labelY: v.accuracy ?? 0,
+    rows: v.rows,
+    labelled: v.labelled,
+    from: v.firstDate,
+    to: v.lastDate,
+    label:
+      v.accuracy === null
+        ? `no labels yet (${grouped(v.rows)} rows)`
+        : `${percent(v.accuracy)} · ${grouped(v.labelled)} labelled`,
+  }));
+}
+
+/** Per day and class: the class's share of that day's predictions, stacked in class order (y0..y1). */
+export function classMixRows(r: MonitoringReport): Obj[] {
+  const rows: Obj[] = [];
+  for (const d of r.daily) {
+    const total = r.classes.reduce((s, c) => s + (d.predicted[c.value] ?? 0), 0);
+    if (total === 0) continue;
+    let y0 = 0;
+    for (const c of r.classes) {
+      const count = d.predicted[c.value] ?? 0;
+      const share = count / total;
+      rows.push({
+        date: d.date,
+        next: nextDay(d.date),
+        day: d.date,
+        cls: c.label,
+        count,
+        share,
+        y0,
+        y1: y0 + share,
+      });
+      y0 += share;
+    }
+  }
+  return rows;
+}
+
+export const ROW_STATUS = ['labelled', 'waiting for label'] as const;
+
+export function rowsPerDayRows(r: MonitoringReport): Obj[] {
+  const rows: Obj[] = [];
+  for (const d of r.daily) {
+    const waiting = d.rows - d.labelled;
+    const common = { date: d.date, next: nextDay(d.date), day: d.date, total: d.rows };
+    rows.push({ ...common, status: ROW_STATUS[0], rows: d.labelled, y0: 0, y1: d.labelled });
+    rows.push({ ...common, status: ROW_STATUS[1], rows: waiting, y0: d.labelled, y1: d.rows });
+  }
+  return rows;
+}
+
+export const PREDICTION_FEATURE = 'Predicted class (model output)';
+
+/** One row per feature plus the model's output; names disambiguated so equal titles stay separate bars. */
+export function driftRows(r: MonitoringReport): Obj[] {
+  if (r.drift === null) return [];
+  const rows = r.drift.features.map((f) => ({
+    name: f.title,
+    kind: f.type,
+    test: f.test === 'ks' ? 'KS' : 'chi-square',
+    statistic: f.statistic,
+    pValue: f.pValue,
+    psi: f.psi,
+    status: f.drifted ? 'drifted' : 'stable',
+  }));
+  const p = r.drift.prediction;
+  rows.push({
+    name: PREDICTION_FEATURE,
+    kind: 'categorical',
+    test: 'chi-square',
+    statistic: p.statistic,
+    pValue: p.pValue,
+    psi: p.psi,
+    status: p.drifted ? 'drifted' : 'stable',
+  });
+  const seen = new Map<string, number>();
+  for (const row of rows) seen.set(row.name, (seen.get(row.name) ?? 0) + 1);
+  const names = r.drift.features.map((f) => f.feature);
+  return rows.map((row, i) => ({
+    ...row,
+    name: (seen.get(row.name) ?? 0) > 1 && i < names.length ? `${row.name} (${names[i]})` : row.name,
+    label: `${row.test} p=${pValueText(row.pValue)}`,
+  }));
+}
+
+/** Table columns: header, x position as a share of the width, and the longest text kept. */
+const TABLE_COLUMNS = [
+  { key: 'id', header: 'id', x: 0, max: 8 },
+  { key: 'time', header: 'event time (UTC)', x: 0.09, max: 16 },
+  { key: 'model', header: 'model', x: 0.33, max: 6 },
+  { key: 'predicted', header: 'predicted', x: 0.42, max: 20 },
+  { key: 'probability', header: 'p', x: 0.64, max: 6 },
+  { key: 'actual', header: 'actual', x: 0.73, max: 20 },
+  { key: 'outcome', header: '', x: 0.93, max: 1 },
+] as const;
+
+/** The recent predictions, newest first, as one row per table cell. */
+export function recentCellRows(r: MonitoringReport): Obj[] {
+  const cells: Obj[] = [];
+  [...r.recent].reverse().forEach((p, i) => {
+    const outcome = outcomeMark(p);
+    const tone = p.actual === null ? 'waiting' : p.actual === p.predicted ? 'right' : 'wrong';
+    const full: Record<(typeof TABLE_COLUMNS)[number]['key'], string> = {
+      id: String(p.id),
+      time: shortTime(p.eventTime),
+      model: `v${p.modelVersion}`,
+      predicted: classLabel(r, p.predicted),
+      probability: p.probability.toFixed(2),
+      actual: p.actual === null ? 'waiting' : classLabel(r, p.actual),
+      outcome,
+    };
+    for (const c of TABLE_COLUMNS) {
+      cells.push({
+        row: i + 1,
+        x: c.x,
+        column: c.key,
+        text: truncate(full[c.key], c.max),
+        full: full[c.key],
+        tone: c.key === 'outcome' || (c.key === 'actual' && p.actual === null) ? tone : 'plain',
+      });
+    }
+  });
+  return cells;
+}
+
+// ---------- the charts ----------
+
+export function confusionMatrixSpec(
+  r: MonitoringReport,
+  which: 'all' | 'recent',
+  opts: ChartOptions = {},
+): TopLevelSpec {
+  const m = r.confusion[which];
+  const total = m.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
+  const correct = m.reduce((s, row, i) => s + (row[i] ?? 0), 0);
+  const span = which === 'all' ? 'all time' : `the last ${r.confusion.recentDays} days`;
+  const title =
+    which === 'all' ? 'Confusion matrix, all time' : `Confusion matrix, last ${r.confusion.recentDays} days`;
+  if (total === 0) {
+    const none =
+      which === 'all'
+        ? 'No labelled predictions yet.'
+        : `No labelled predictions in the last ${r.confusion.recentDays} days.`;
+    return messageSpec(
+      title,
+      `${none} The confusion matrix needs predictions with known actual classes.`,
+      none,
+      opts,
+    );
+  }
+  const labels = r.classes.map((c) => c.label);
+  const description =
+    `Confusion matrix of ${grouped(total)} labelled predictions over ${span}: actual class in rows, ` +
+    `predicted class in columns, ${grouped(correct)} correct (${percent(correct / total)}). ` +
+    `Classes: ${labels.join(', ')}.`;
+  const cell = 40;
+  const tooltip = [
+    { field: 'actual', type: 'nominal', title: 'actual' },
+    { field: 'predicted', type: 'nominal', title: 'predicted' },
+    { field: 'count', type: 'quantitative', title: 'rows' },
+    { field: 'share', type: 'quantitative', title: 'share of actual', format: '.1%' },
+  ];
+  const position = {
+    x: {
+      field: 'predicted',
+      type: 'nominal',
+      title: 'predicted',
+      scale: { domain: labels },
+      axis: { labelAngle: 0, labelLimit: 180, orient: 'top' },
+    },
+    y: {
+      field: 'actual',
+      type: 'nominal',
+      title: 'actual',
+      scale: { domain: labels },
+      axis: { labelLimit: 200 },
+    },
+  };
+  return top(
+    opts,
+    title,
+    `${grouped(total)} labelled rows · colour: share of the actual class`,
+    description,
+    {
+      height: cell * labels.length,
+      data: named('confusion', confusionRows(r, which)),
+      layer: [
+        {
+          mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+          encoding: withInteraction(
+            opts,
+            {
+              ...position,
+              color: {
+                field: 'share',
+                type: 'quantitative',
+                title: 'share',
+                scale: { scheme: 'blues', domain: [0, 1] },
+                legend: { format: '.0%' },
+              },
+            },
+            tooltip,
+          ),
+        },
+        {
+          mark: { type: 'text', fontSize: 12 },
+          encoding: {
+            ...position,
+            text: { field: 'count', type: 'quantitative', format: 'd' },
+            color: { condition: { test: { field: 'share', gt: 0.5 }, value: 'white' }, value: '#222' },
+          },
+        },
+      ],
+    },
+  );
+}
+
+function accuracyDomain(r: MonitoringReport): [number, number] {
+  const values = accuracyRows(r).map((row) => row.accuracy as number);
+  const low = Math.min(r.thresholds.accuracy, ...values);
+  return [Math.max(0, Math.floor(low * 10 - 0.5) / 10), 1];
+}
+
+export function accuracyOverTimeSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLevelSpec {
+  const title = 'Accuracy over time';
+  const rows = accuracyRows(r);
+  if (rows.length === 0) {
+    return messageSpec(
+      title,
+      'No labelled predictions yet, so there is no accuracy over time to show.',
+      'No labelled predictions yet.',
+      opts,
+    );
+  }
+  const last = [...r.daily].reverse().find((d) => d.rolling7 !== null);
+  const changes = r.modelChanges.map((c) => `v${c.version} from ${c.date}`).join(', ');
+  const description =
+    `Daily accuracy of ${r.title} predictions from ${r.daily[0].date} to ${r.daily[r.daily.length - 1].date}, ` +
+    `with rolling 7-day and 30-day accuracy. Latest rolling 7-day accuracy ${percent(last?.rolling7 ?? null)}; ` +
+    `the alert threshold is ${percent(r.thresholds.accuracy)}.` +
+    (changes ? ` Model versions: ${changes}.` : '');
+  const domain = accuracyDomain(r);
+  const y = {
+    field: 'accuracy',
+    type: 'quantitative',
+    title: 'accuracy',
+    scale: { domain },
+    axis: { format: '.0%' },
+  };
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain: [...ACCURACY_SERIES], range: ['#9aa5b1', '#1f77b4', '#ff7f0e'] },
+    legend: { orient: 'bottom' },
+  };
+  const tooltip = [
+    { field: 'day', type: 'nominal', title: 'date' },
+    { field: 'series', type: 'nominal', title: 'series' },
+    { field: 'accuracy', type: 'quantitative', title: 'accuracy', format: '.1%' },
+    { field: 'labelled', type: 'quantitative', title: 'labelled that day' },
+  ];
+  const points: Obj = {
+    transform: [{ filter: { field: 'series', equal: ACCURACY_SERIES[0] } }],
+    mark: { type: 'point', filled: true, size: 22, opacity: 0.8 },
+    encoding: withInteraction(opts, { x: timeX(), y, color }, tooltip),
+  };
+  if (opts.interactive) points.params = [brushParam];
+  const lines: Obj = {
+    transform: [{ filter: { field: 'series', oneOf: [ACCURACY_SERIES[1], ACCURACY_SERIES[2]] } }],
+    mark: { type: 'line', strokeWidth: 2, interpolate: 'monotone' },
+    encoding: { x: timeX(), y, color },
+  };
+  const threshold: Obj = {
+    data: named('threshold', [{ accuracy: r.thresholds.accuracy }]),
+    mark: { type: 'rule', strokeDash: [5, 4], color: '#c0392b' },
+    encoding: { y: { field: 'accuracy', type: 'quantitative' } },
+  };
+  const changeData = named('modelChanges', modelChangeRows(r));
+  const changeRules: Obj = {
+    data: changeData,
+    mark: { type: 'rule', color: '#555', strokeDash: [2, 2] },
+    encoding: { x: timeX() },
+  };
+  const changeLabels: Obj = {
+    data: changeData,
+    mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, fontSize: 11, color: '#333' },
+    encoding: { x: timeX(), y: { value: 0 }, text: { field: 'label', type: 'nominal' } },
+  };
+  return top(
+    opts,
+    title,
+    `dots: daily accuracy · dashed red: alert below ${percent(r.thresholds.accuracy)} · grey rules: model changes`,
+    description,
+    {
+      height: TIME_HEIGHT,
+      data: named('accuracy', rows),
+      layer: [points, lines, threshold, changeRules, changeLabels],
+    },
+  );
+}
+
+export function versionAccuracySpec(r: MonitoringReport, opts: ChartOptions = {}): TopLevelSpec {
+  const title = 'Accuracy per model version';
+  if (r.byVersion.length === 0) {
+    return messageSpec(
+      title,
+      'No model version has made a logged prediction yet.',
+      'No predictions yet.',
+      opts,
+    );
+  }
+  const description =
+    'Accuracy of each model version on its labelled predictions: ' +
+    r.byVersion
+      .map(
+        (v) =>
+          `v${v.version} ${percent(v.accuracy)} on ${grouped(v.labelled)} labelled of ${grouped(v.rows)} rows`,
+      )
+      .join('; ') +
+    '.';
+  const x = {
+    field: 'version',
+    type: 'nominal',
+    title: 'model version',
+    scale: { domain: r.byVersion.map((v) => `v${v.version}`) },
+    axis: { labelAngle: 0 },
+  };
+  const tooltip = [
+    { field: 'version', type: 'nominal', title: 'version' },
+    { field: 'accuracy', type: 'quantitative', title: 'accuracy', format: '.1%' },
+    { field: 'labelled', type: 'quantitative', title: 'labelled rows' },
+    { field: 'rows', type: 'quantitative', title: 'rows' },
+    { field: 'from', type: 'nominal', title: 'first day' },
+    { field: 'to', type: 'nominal', title: 'last day' },
+  ];
+  return top(opts, title, null, description, {
+    height: TIME_HEIGHT,
+    data: named('versions', versionRows(r)),
+    layer: [
+      {
+        mark: { type: 'bar', width: { band: 0.6 } },
+        encoding: withInteraction(
+          opts,
+          {
+            x,
+            y: {
+              field: 'accuracy',
+              type: 'quantitative',
+              title: 'accuracy',
+              scale: { domain: [0, 1] },
+              axis: { format: '.0%' },
+            },
+            color: {
+              field: 'role',
+              type: 'nominal',
+              title: null,
+              scale: { domain: ['champion', 'earlier'], range: ['#1f77b4', '#aec7e8'] },
+              legend: { orient: 'bottom' },
+            },
+          },
+          tooltip,
+        ),
+      },
+      {
+        mark: { type: 'text', baseline: 'bottom', dy: -3, fontSize: 11 },
+        encoding: {
+          x,
+          y: { field: 'labelY', type: 'quantitative' },
+          text: { field: 'label', type: 'nominal' },
+        },
+      },
+    ],
+  });
+}
+
+/** A stacked bar per day from y0 to y1, spanning the day from date to next. */
+function dayBars(opts: ChartOptions, y: Obj, color: Obj, tooltip: Obj[]): Obj {
+  const unit: Obj = {
+    mark: { type: 'bar', stroke: 'white', strokeWidth: 0.5 },
+    encoding: withInteraction(
+      opts,
+      { x: timeX(), x2: { field: 'next' }, y, y2: { field: 'y1' }, color },
+      tooltip,
+    ),
+  };
+  if (opts.interactive) unit.params = [brushParam];
+  return unit;
+}
+
+export function classMixSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLevelSpec {
+  const title = 'Predicted class mix per day';
+  const rows = classMixRows(r);
+  if (rows.length === 0) {
+    return messageSpec(
+      title,
+      'No predictions yet, so there is no predicted class mix to show.',
+      'No predictions yet.',
+      opts,
+    );
+  }
+  const totals = r.classes.map((c) => r.daily.reduce((s, d) => s + (d.predicted[c.value] ?? 0), 0));
+  const all = totals.reduce((a, b) => a + b, 0);
+  const description =
+    `Share of each predicted class per day from ${r.daily[0].date} to ${r.daily[r.daily.length - 1].date}. ` +
+    `Overall: ${r.classes.map((c, i) => `${c.label} ${percent(totals[i] / all)}`).join(', ')}.`;
+  const tooltip = [
+    { field: 'day', type: 'nominal', title: 'date' },
+    { field: 'cls', type: 'nominal', title: 'predicted' },
+    { field: 'count', type: 'quantitative', title: 'rows' },
+    { field: 'share', type: 'quantitative', title: 'share', format: '.1%' },
+  ];
+  return top(opts, title, null, description, {
+    height: TIME_HEIGHT,
+    data: named('classMix', rows),
+    ...dayBars(
+      opts,
+      {
+        field: 'y0',
+        type: 'quantitative',
+        title: 'share of predictions',
+        scale: { domain: [0, 1] },
+        axis: { format: '.0%' },
+      },
+      {
+        field: 'cls',
+        type: 'nominal',
+        title: 'predicted',
+        scale: { domain: r.classes.map((c) => c.label) },
+        legend: { orient: 'bottom', labelLimit: 200 },
+      },
+      tooltip,
+    ),
+  });
+}
+
+export function rowsPerDaySpec(r: MonitoringReport, opts: ChartOptions = {}): TopLevelSpec {
+  const title = 'Predictions per day';
+  const rows = rowsPerDayRows(r);
+  if (rows.length === 0) {
+    return messageSpec(
+      title,
+      'No predictions yet, so there are no rows per day to show.',
+      'No predictions yet.',
+      opts,
+    );
+  }
+  const waiting = r.totals.predictions - r.totals.labelled;
+  const description =
+    `Predictions per day from ${r.daily[0].date} to ${r.daily[r.daily.length - 1].date}, split into rows with a ` +
+    `label and rows waiting for one. In total ${grouped(r.totals.predictions)} predictions, ` +
+    `${grouped(r.totals.labelled)} labelled and ${grouped(waiting)} waiting.`;
+  const tooltip = [
+    { field: 'day', type: 'nominal', title: 'date' },
+    { field: 'status', type: 'nominal', title: 'status' },
+    { field: 'rows', type: 'quantitative', title: 'rows' },
+    { field: 'total', type: 'quantitative', title: 'rows that day' },
+  ];
+  return top(opts, title, null, description, {
+    height: TIME_HEIGHT,
+    data: named('rowsPerDay', rows),
+    ...dayBars(
+      opts,
+      { field: 'y0', type: 'quantitative', title: 'rows' },
+      {
+        field: 'status',
+        type: 'nominal',
+        title: null,
+        scale: { domain: [...ROW_STATUS], range: ['#1f77b4', '#c7c7c7'] },
+        legend: { orient: 'bottom' },
+      },
+      tooltip,
+    ),
+  });
+}
+
+export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLevelSpec {
+  const title = 'Feature drift (PSI)';
+  if (r.drift === null) {
+    const reason = r.driftSkipped ?? 'No drift report.';
+    return messageSpec(title, `Drift was not computed: ${reason}`, `Drift not computed: ${reason}`, opts);
+  }
+  const d = r.drift;
+  const drifted = d.features.filter((f) => f.drifted).map((f) => f.title);
+  const description =
+    `Population stability index of ${d.features.length} features and the predicted class, window ` +
+    `${d.window.from} to ${d.window.to} (${grouped(d.window.rows)} rows) against the reference ` +
+    `(${grouped(d.reference.rows)} rows). ` +
+    (drifted.length ? `Drifted: ${drifted.join(', ')}.` : 'No feature drifted.') +
+    ` Dataset drift: ${d.datasetDrift ? 'yes' : 'no'} (${percent(d.share)} of features).`;
+  const y = { field: 'name', type: 'nominal', title: null, sort: null, axis: { labelLimit: 240 } };
+  const tooltip = [
+    { field: 'name', type: 'nominal', title: 'feature' },
+    { field: 'test', type: 'nominal', title: 'test' },
+    { field: 'statistic', type: 'quantitative', title: 'statistic', format: '.4f' },
+    { field: 'pValue', type: 'quantitative', title: 'p-value', format: '.3g' },
+    { field: 'psi', type: 'quantitative', title: 'PSI', format: '.3f' },
+    { field: 'status', type: 'nominal', title: 'status' },
+  ];
+  const rows = driftRows(r);
+  return top(
+    opts,
+    title,
+    `window ${d.window.from} – ${d.window.to} · dashed: PSI ${r.thresholds.psi} · drifted when p < ${r.thresholds.pValue} or PSI above`,
+    description,
+    {
+      height: Math.max(60, rows.length * 26),
+      data: named('drift', rows),
+      layer: [
+        {
+          mark: { type: 'bar', height: { band: 0.7 } },
+          encoding: withInteraction(
+            opts,
+            {
+              y,
+              x: { field: 'psi', type: 'quantitative', title: 'PSI' },
+              color: {
+                field: 'status',
+                type: 'nominal',
+                title: null,
+                scale: { domain: ['drifted', 'stable'], range: ['#d62728', '#9aa5b1'] },
+                legend: { orient: 'bottom' },
+              },
+            },
+            tooltip,
+          ),
+        },
+        {
+          mark: { type: 'text', align: 'left', baseline: 'middle', dx: 4, fontSize: 10, color: '#333' },
+          encoding: {
+            y,
+            x: { field: 'psi', type: 'quantitative' },
+            text: { field: 'label', type: 'nominal' },
+          },
+        },
+        {
+          data: named('psiThreshold', [{ psi: r.thresholds.psi }]),
+          mark: { type: 'rule', strokeDash: [5, 4], color: '#c0392b' },
+          encoding: { x: { field: 'psi', type: 'quantitative' } },
+        },
+      ],
+    },
+  );
+}
+
+export function recentPredictionsSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLevelSpec {
+  const title = 'Recent predictions';
+  if (r.recent.length === 0) {
+    return messageSpec(
+      title,
+      'No predictions yet, so the table of recent predictions is empty.',
+      'No predictions yet.',
+      opts,
+    );
+  }
+  const right = r.recent.filter((p) => p.actual !== null && p.actual === p.predicted).length;
+  const labelled = r.recent.filter((p) => p.actual !== null).length;
+  const description =
+    `The ${r.recent.length} most recent predictions, newest first, with event time, model version, predicted ` +
+    `class, probability and actual class: ${right} of ${labelled} labelled ones correct, ` +
+    `${r.recent.length - labelled} waiting for a label.`;
+  const x = { field: 'x', type: 'quantitative', scale: { domain: [0, 1] }, axis: null };
+  const y = { field: 'row', type: 'ordinal', axis: null };
+  const header = TABLE_COLUMNS.map((c) => ({ row: 0, x: c.x, text: c.header }));
+  const color = {
+    field: 'tone',
+    type: 'nominal',
+    legend: null,
+    scale: { domain: ['plain', 'right', 'wrong', 'waiting'], range: ['#222', '#2a9d4b', '#c0392b', '#888'] },
+  };
+  return top(opts, title, null, description, {
+    height: (r.recent.length + 1) * TABLE_ROW,
+    data: named('recent', recentCellRows(r)),
+    layer: [
+      {
+        data: named('recentHeader', header),
+        mark: { type: 'text', align: 'left', baseline: 'middle', fontWeight: 'bold', fontSize: 11 },
+        encoding: { x, y, text: { field: 'text', type: 'nominal' } },
+      },
+      {
+        mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 11 },
+        encoding: withInteraction(opts, { x, y, text: { field: 'text', type: 'nominal' }, color }, [
+          { field: 'full', type: 'nominal', title: 'value' },
+        ]),
+      },
+    ],
+  });
+}
+
+/** All monitoring charts in dashboard order. */
+export function allCharts(r: MonitoringReport, opts: ChartOptions = {}): Chart[] {
+  const charts: [string, TopLevelSpec][] = [
+    ['accuracy-over-time', accuracyOverTimeSpec(r, opts)],
+    ['confusion-recent', confusionMatrixSpec(r, 'recent', opts)],
+    ['drift', driftSpec(r, opts)],
+    ['class-mix', classMixSpec(r, opts)],
+    ['rows-per-day', rowsPerDaySpec(r, opts)],
+    ['version-accuracy', versionAccuracySpec(r, opts)],
+    ['confusion-all', confusionMatrixSpec(r, 'all', opts)],
+    ['recent-predictions', recentPredictionsSpec(r, opts)],
+  ];
+  return charts.map(([id, spec]) => ({
+    id,
+    title: titleText(spec),
+    description: spec.description ?? '',
+    spec,
+  }));
+}
+
+function titleText(spec: TopLevelSpec): string {
+  const t = spec.title;
+  if (typeof t === 'string') return t;
+  if (t && typeof t === 'object' && !Array.isArray(t) && typeof t.text === 'string') return t.text;
+  return '';
+}

@@ -1,0 +1,51 @@
+// Writes the repository dashboard of one dataset: reports/<dataset>/charts/<id>.svg and README.md.
+// Everything is rendered in memory first, then written atomically, then charts no longer produced are
+// removed — so a failed render leaves the previous dashboard intact.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { writeFilesAtomically } from './atomic-write.js';
+import { allCharts, DEFAULT_WIDTH } from './charts.js';
+import type { MonitoringReport } from './monitoring-types.js';
+import { renderSvg } from './render-svg.js';
+import { type ReportImage, reportMarkdown } from './report-page.js';
+
+export const CHARTS_DIR = 'charts';
+
+export class ReportsError extends Error {
+  override name = 'ReportsError';
+}
+
+export async function writeReports(reportsDir: string, r: MonitoringReport): Promise<{ files: string[] }> {
+  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(r.dataset)) {
+    throw new ReportsError(
+      `monitoring report: dataset '${r.dataset}' must be a plain name (letters, digits, '-' and '_')`,
+    );
+  }
+  const datasetDir = path.join(reportsDir, r.dataset);
+  const chartsDir = path.join(datasetDir, CHARTS_DIR);
+  const charts = allCharts(r, { width: DEFAULT_WIDTH, interactive: false });
+
+  const writes: { path: string; content: string }[] = [];
+  const images: ReportImage[] = [];
+  for (const c of charts) {
+    let svg: string;
+    try {
+      svg = await renderSvg(c.spec);
+    } catch (err) {
+      throw new ReportsError(`${r.dataset}: chart '${c.id}' failed to render (${(err as Error).message})`);
+    }
+    const file = `${c.id}.svg`;
+    writes.push({ path: path.join(chartsDir, file), content: svg });
+    images.push({ id: c.id, file: `${CHARTS_DIR}/${file}`, title: c.title, description: c.description });
+  }
+  writes.push({ path: path.join(datasetDir, 'README.md'), content: reportMarkdown(r, images) });
+  writeFilesAtomically(writes);
+
+  const produced = new Set(charts.map((c) => `${c.id}.svg`));
+  if (existsSync(chartsDir)) {
+    for (const f of readdirSync(chartsDir)) {
+      if (f.endsWith('.svg') && !produced.has(f)) rmSync(path.join(chartsDir, f));
+    }
+  }
+  return { files: writes.map((w) => w.path) };
+}

@@ -1,0 +1,329 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import type { TopLevelSpec } from 'vega-lite';
+import * as vl from 'vega-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  accuracyOverTimeSpec,
+  allCharts,
+  BRUSH_FIELD,
+  BRUSH_PARAM,
+  confusionMatrixSpec,
+  driftSpec,
+} from '../actions/lib/charts.js';
+import { renderSvg } from '../actions/lib/render-svg.js';
+import { mdText, reportMarkdown } from '../actions/lib/report-page.js';
+import { writeReports } from '../actions/lib/reports.js';
+import {
+  CLASSES,
+  emptyMonitoringReport,
+  monitoringReport,
+  NASTY_FEATURE,
+  NASTY_LABEL,
+} from './fixtures/monitoring-report.js';
+
+const full = monitoringReport();
+const empty = emptyMonitoringReport();
+const variants = [
+  { name: 'full, static', r: full, interactive: false },
+  { name: 'full, interactive', r: full, interactive: true },
+  { name: 'empty, static', r: empty, interactive: false },
+  { name: 'empty, interactive', r: empty, interactive: true },
+];
+const TIME_CHARTS = ['accuracy-over-time', 'class-mix', 'rows-per-day'];
+
+/** Strings Vega evaluates as code: these must never carry data from the report. */
+function expressionStrings(node: unknown, out: string[] = [], key = ''): string[] {
+  if (typeof node === 'string') {
+    if (['expr', 'signal', 'update', 'test', 'init'].includes(key)) out.push(node);
+  } else if (Array.isArray(node)) {
+    for (const v of node) expressionStrings(v, out, key);
+  } else if (node !== null && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) expressionStrings(v, out, k);
+  }
+  return out;
+}
+
+/** The children of the first mark group whose class starts with `markClass`. */
+function markGroup(svg: string, markClass: string): string {
+  const m = svg.match(new RegExp(`<g class="${markClass}[^"]*"[^>]*>(.*?)</g>`));
+  if (!m) throw new Error(`no ${markClass} group in SVG`);
+  return m[1];
+}
+
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+describe('chart specs', () => {
+  let validate: ReturnType<Ajv['compile']>;
+  beforeAll(() => {
+    // The Vega-Lite schema is draft-07, Ajv's default draft; its unions need allowUnionTypes.
+    const schema = JSON.parse(readFileSync('node_modules/vega-lite/build/vega-lite-schema.json', 'utf8'));
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    validate = new Ajv({ strict: false, allowUnionTypes: true, allErrors: false }).compile(schema);
+  });
+
+  for (const v of variants) {
+    it(`${v.name}: every spec validates against the Vega-Lite schema and compiles without warnings`, () => {
+      const charts = allCharts(v.r, { interactive: v.interactive });
+      expect(charts.map((c) => c.id)).toEqual([
+        'accuracy-over-time',
+        'confusion-recent',
+        'drift',
+        'class-mix',
+        'rows-per-day',
+        'version-accuracy',
+        'confusion-all',
+        'recent-predictions',
+      ]);
+      for (const c of charts) {
+        const ok = validate(c.spec);
+        expect(ok ? [] : validate.errors?.slice(0, 3), c.id).toEqual([]);
+        const warnings: string[] = [];
+        const record =
+          (level: string) =>
+          (...m: unknown[]) => {
+            warnings.push(`${level} ${m.join(' ')}`);
+            return logger;
+          };
+        const logger = {
+          level: () => logger,
+          error: record('error'),
+          warn: record('warn'),
+          info: () => logger,
+          debug: () => logger,
+        } as unknown as NonNullable<Parameters<typeof vl.compile>[1]>['logger'];
+        const compiled = vl.compile(c.spec, { logger }).spec;
+        expect(warnings, c.id).toEqual([]);
+        expect(c.title.length, c.id).toBeGreaterThan(0);
+        expect(c.description.length, c.id).toBeGreaterThan(20);
+        expect(c.spec.description).toBe(c.description);
+        // Data strings stay data: no class label or feature title inside any Vega expression.
+        for (const e of expressionStrings(compiled)) {
+          for (const s of [...CLASSES.map((k) => k.label), NASTY_FEATURE, 'Petal `width` [cm]']) {
+            expect(e.includes(s), `${c.id}: ${e}`).toBe(false);
+          }
+        }
+      }
+    });
+  }
+
+  it('rejects what the schema forbids (the validator is live)', () => {
+    expect(validate({ data: { values: [] }, mark: 'bogus' })).toBe(false);
+    expect(
+      validate({ data: { values: [] }, mark: 'bar', encoding: { x: { field: 'a', type: 'vague' } } }),
+    ).toBe(false);
+  });
+
+  it('keeps labels as data in the compiled spec (the check above has something to find)', () => {
+    const compiled = JSON.stringify(vl.compile(confusionMatrixSpec(full, 'all')).spec);
+    expect(compiled).toContain(JSON.stringify(NASTY_LABEL));
+    expect(JSON.stringify(vl.compile(driftSpec(full)).spec)).toContain(JSON.stringify(NASTY_FEATURE));
+  });
+
+  it('adds tooltips and a brush on the date field only when interactive', () => {
+    for (const c of allCharts(full, { interactive: false })) {
+      const json = JSON.stringify(c.spec);
+      expect(json, c.id).not.toContain('"params"');
+      expect(json, c.id).not.toContain('"tooltip"');
+      expect((c.spec as { width?: unknown }).width).toBe(560);
+    }
+    for (const c of allCharts(full, { interactive: true, width: 'container' })) {
+      const json = JSON.stringify(c.spec);
+      expect((c.spec as { width?: unknown }).width).toBe('container');
+      if (c.id !== 'recent-predictions') expect(json, c.id).toContain('"tooltip"');
+      const hasBrush = json.includes(
+        `"name":"${BRUSH_PARAM}","select":{"type":"interval","encodings":["x"]}`,
+      );
+      expect(hasBrush, c.id).toBe(TIME_CHARTS.includes(c.id));
+      if (hasBrush) {
+        // The brushed x channel is the shared date field, so the dashboard reads { date: [from, to] }.
+        const compiled = JSON.stringify(vl.compile(c.spec).spec);
+        expect(compiled).toContain(`"field":"${BRUSH_FIELD}"`);
+        expect(compiled).toContain(`${BRUSH_PARAM}_tuple`);
+      }
+    }
+  });
+
+  it('uses named inline data the dashboard can swap', () => {
+    const spec = accuracyOverTimeSpec(full) as { data: { name: string; values: unknown[] } };
+    expect(spec.data.name).toBe('accuracy');
+    expect(spec.data.values.length).toBeGreaterThan(full.daily.length);
+    const compiled = vl.compile(spec as TopLevelSpec).spec;
+    expect(compiled.data?.map((d) => d.name)).toContain('accuracy');
+  });
+});
+
+describe('SVG rendering', () => {
+  const svgs = new Map<string, string>();
+  beforeAll(async () => {
+    for (const c of allCharts(full)) svgs.set(c.id, await renderSvg(c.spec));
+  });
+
+  it('is deterministic, also after other renders and in another time zone', async () => {
+    const sizes: Record<string, number> = {};
+    const zone = process.env.TZ;
+    try {
+      process.env.TZ = 'Pacific/Auckland';
+      for (const c of [...allCharts(full)].reverse()) {
+        const again = await renderSvg(c.spec);
+        expect(again === svgs.get(c.id), c.id).toBe(true);
+        sizes[c.id] = Buffer.byteLength(again);
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+    console.log('SVG bytes per chart:', JSON.stringify(sizes));
+    for (const [id, bytes] of Object.entries(sizes)) expect(bytes, id).toBeLessThan(40_000);
+  });
+
+  it('renders the interactive variants too', async () => {
+    for (const c of allCharts(full, { interactive: true })) {
+      expect(await renderSvg(c.spec), c.id).toMatch(/^<svg [^]*<\/svg>$/);
+    }
+  });
+
+  it('draws a k×k heatmap with the counts as text, labels escaped', async () => {
+    const svg = await renderSvg(confusionMatrixSpec(full, 'recent'));
+    const k = full.classes.length;
+    expect(count(markGroup(svg, 'mark-rect role-mark'), '<path')).toBe(k * k);
+    const texts = [...markGroup(svg, 'mark-text role-mark').matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map(
+      (m) => m[1],
+    );
+    expect(texts).toEqual(full.confusion.recent.flat().map(String));
+    expect(svg).toContain('>&lt;b&gt;"x"&lt;/b&gt; | y</text>');
+    expect(svg).not.toContain('<b>');
+  });
+
+  it('marks model changes, the threshold and one dot per labelled day', () => {
+    const svg = svgs.get('accuracy-over-time')!;
+    for (const v of ['v1', 'v2', 'v3']) expect(svg).toContain(`>${v}</text>`);
+    const labelledDays = full.daily.filter((d) => d.accuracy !== null).length;
+    expect(count(markGroup(svg, 'mark-symbol role-mark'), '<path')).toBe(labelledDays);
+    expect(svg).toContain('stroke-dasharray="5,4"');
+  });
+
+  it('colours drifted features and shows every test', () => {
+    const svg = svgs.get('drift')!;
+    const bars = markGroup(svg, 'mark-rect role-mark');
+    expect(count(bars, '<path')).toBe(5);
+    expect(count(bars, 'fill="#d62728"')).toBe(2); // petal length and the predicted class
+    expect(svg).toContain('KS p=2.0e-5');
+  });
+
+  it('lists every recent prediction in the table chart', () => {
+    const svg = svgs.get('recent-predictions')!;
+    for (const p of full.recent) expect(svg).toContain(`>${p.id}</text>`);
+    expect(svg).toContain('>✗</text>');
+  });
+
+  it('shows why drift was skipped, escaped', async () => {
+    const svg = await renderSvg(driftSpec(empty));
+    // Wrapped onto lines by words, never cut: the whole reason is there.
+    expect(svg).toContain('>Drift not computed: no predictions in the last 7 days (need at least</tspan>');
+    expect(svg).toContain('>50 rows) &lt;script&gt;</tspan>');
+    expect(svg).not.toContain('<script>');
+  });
+});
+
+describe('report page', () => {
+  const images = allCharts(full).map((c) => ({
+    id: c.id,
+    file: `charts/${c.id}.svg`,
+    title: c.title,
+    description: c.description,
+  }));
+  const md = reportMarkdown(full, images);
+
+  it('escapes data strings everywhere', () => {
+    expect(mdText(NASTY_LABEL)).toBe('&lt;b&gt;"x"&lt;/b&gt; \\| y');
+    expect(mdText('a`b\\c')).toBe('a\\`b\\\\c');
+    expect(md).not.toMatch(/<(b|i|flowers)>/);
+    expect(md).toContain('# Iris &lt;flowers&gt; \\| demo — monitoring');
+    expect(md).toContain(mdText(NASTY_FEATURE));
+  });
+
+  it('keeps every table row to its header’s column count', () => {
+    const blocks = md.split('\n\n').filter((b) => b.startsWith('| '));
+    expect(blocks.length).toBe(4); // totals, recent, drift, versions
+    for (const block of blocks) {
+      const cells = block.split('\n').map((line) => line.replace(/\\\|/g, '').split('|').length);
+      expect(new Set(cells).size, block.slice(0, 80)).toBe(1);
+    }
+    const recentBlock = blocks.find((b) => b.startsWith('| id |'))!;
+    expect(recentBlock.split('\n')).toHaveLength(2 + full.recent.length);
+    const driftBlock = blocks.find((b) => b.startsWith('| feature |'))!;
+    expect(driftBlock.split('\n')).toHaveLength(2 + 4 + 1);
+  });
+
+  it('references every chart with its description as alt text', () => {
+    for (const img of images) expect(md).toContain(`![${mdText(img.description)}](charts/${img.id}.svg)`);
+  });
+
+  it('shows the champion, active alerts, the latest prediction and totals', () => {
+    expect(md).toContain('**Champion:** v3 (random-forest), holdout accuracy 95.3%.');
+    expect(md).toContain('> ⚠️ **Accuracy:** Rolling 7-day accuracy');
+    expect(md).not.toContain('Dataset drift:** 1 of 4');
+    const latest = full.latest!;
+    expect(md).toContain(`Prediction #${latest.id} for ${latest.eventTime.slice(0, 10)}`);
+    expect(md).toContain(`| ${full.totals.predictions.toLocaleString('en-US')} |`);
+  });
+
+  it('handles a dataset without predictions', () => {
+    const page = reportMarkdown(empty, []);
+    expect(page).toContain('✅ No active alerts.');
+    expect(page).toContain('Drift was not computed: no predictions in the last 7 days');
+    expect(page).toContain('&lt;script&gt;');
+    expect(page).not.toContain('<script>');
+  });
+});
+
+describe('writeReports', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'gitml-reports-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const snapshot = (root: string) => {
+    const out: Record<string, string> = {};
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else out[path.relative(root, p)] = readFileSync(p, 'utf8');
+      }
+    };
+    walk(root);
+    return out;
+  };
+
+  it('writes README and charts, byte-identical on a second run, and removes stale charts', async () => {
+    const first = await writeReports(dir, full);
+    expect(first.files.map((f) => path.relative(dir, f)).sort()).toEqual(
+      [...allCharts(full).map((c) => `iris/charts/${c.id}.svg`), 'iris/README.md'].sort(),
+    );
+    const before = snapshot(dir);
+    const readme = before['iris/README.md'];
+    for (const c of allCharts(full)) expect(readme).toContain(`](charts/${c.id}.svg)`);
+
+    mkdirSync(path.join(dir, 'iris/charts'), { recursive: true });
+    writeFileSync(path.join(dir, 'iris/charts/retired-chart.svg'), '<svg/>');
+    writeFileSync(path.join(dir, 'iris/monitoring.json'), '{}');
+    await writeReports(dir, full);
+    const after = snapshot(dir);
+    expect(after['iris/charts/retired-chart.svg']).toBeUndefined();
+    expect(after['iris/monitoring.json']).toBe('{}');
+    delete after['iris/monitoring.json'];
+    expect(after).toEqual(before);
+    expect(readdirSync(path.join(dir, 'iris/charts')).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+
+  it('rejects a dataset name that is not a plain path segment', async () => {
+    await expect(writeReports(dir, { ...full, dataset: '../escape' })).rejects.toThrow(
+      "dataset '../escape' must be a plain name",
+    );
+  });
+});
