@@ -15,6 +15,7 @@ import {
   promoteCommand,
   trainCommand,
 } from './commands/models.js';
+import { dailyCommand, inferCommand, monitorCommand, reportCommand } from './commands/monitoring.js';
 
 export const COMMANDS: Command[] = [
   backfillCommand,
@@ -27,6 +28,10 @@ export const COMMANDS: Command[] = [
   modelsCommand,
   promoteCommand,
   predictCommand,
+  inferCommand,
+  monitorCommand,
+  reportCommand,
+  dailyCommand,
 ];
 
 function help(): string {

@@ -8,6 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import { type FileWrite, writeFilesAtomically } from './atomic-write.js';
 import type { FillValues } from './clean.js';
 import { checkValue } from './clean.js';
+import { parseCsvText } from './csv-input.js';
 import { concatTables, emptyTable, type FeatureTable, type RowSource } from './feature-table.js';
 import { type FileSource, workingTree } from './file-source.js';
 import { stableStringify } from './json.js';
@@ -186,13 +187,84 @@ export class FeatureGroup {
     return readPartition(bytes, this.layout, p);
   }
 
-  /** All rows, partitions in month order (rows in append order within a partition). */
+  /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
   read(filter?: { months?: (month: string) => boolean }): FeatureTable {
     const months = this.months().filter((m) => filter?.months?.(m) ?? true);
-    return concatTables(
+    const table = concatTables(
       months.map((m) => this.readPartition(m)),
       this.meta.features.length,
     );
+    return applyLateLabels(table, this.lateLabels());
+  }
+
+  get labelsPath(): string {
+    return `${this.dir}/labels.csv`;
+  }
+
+  /**
+   * Labels that arrived after their row (labels.csv: id, label, labelled_at): rows are append-only,
+   * so an outcome learnt later is its own append-only record, applied when the group is read.
+   */
+  lateLabels(): Map<number, number> {
+    const bytes = this.files.readBytes(this.labelsPath);
+    const out = new Map<number, number>();
+    if (!bytes) return out;
+    const table = parseCsvText(Buffer.from(bytes).toString('utf8'), this.labelsPath);
+    const classes = this.meta.label.classes.map((c) => c.value);
+    for (const r of table.records) {
+      const id = Number(r.values.id);
+      const code = classes.indexOf(r.values[this.meta.label.name] ?? '');
+      if (!Number.isInteger(id) || code < 0) {
+        throw new FeatureGroupError(
+          `${this.labelsPath} line ${r.line}: needs a whole-number id and a class of '${this.meta.label.name}'`,
+        );
+      }
+      out.set(id, code);
+    }
+    return out;
+  }
+
+  /**
+   * Records labels for rows that were ingested without one. A label for an unknown id, for a row that
+   * already has one, or outside the classes is quarantined with its reason.
+   */
+  appendLabels(
+    entries: { id: number; label: string; origin: string; line: number; record: Record<string, string> }[],
+    now: Date,
+    opts: { dryRun?: boolean } = {},
+  ): { added: number; rejected: RejectedRow[] } {
+    const table = this.read();
+    const labelOf = new Map<number, number>();
+    for (let i = 0; i < table.rows; i++) labelOf.set(table.ids[i], table.labels[i]);
+    const classes = this.meta.label.classes.map((c) => c.value);
+    const rejected: RejectedRow[] = [];
+    const accepted: string[][] = [];
+    const at = isoSeconds(now);
+    for (const e of entries) {
+      const current = labelOf.get(e.id);
+      const reason =
+        current === undefined
+          ? `id ${e.id} is not in the feature group`
+          : current >= 0
+            ? `id ${e.id} already has label '${classes[current]}'`
+            : !classes.includes(e.label)
+              ? `label '${this.meta.label.name}' = '${e.label}' is not one of ${classes.join(', ')}`
+              : null;
+      if (reason) {
+        rejected.push({ detectedAt: at, origin: e.origin, line: e.line, reason, record: e.record });
+        continue;
+      }
+      labelOf.set(e.id, classes.indexOf(e.label));
+      accepted.push([String(e.id), e.label, at]);
+    }
+    const old = this.files.readBytes(this.labelsPath);
+    const prefix = old
+      ? Buffer.from(old).toString('utf8')
+      : stringify([['id', this.meta.label.name, 'labelled_at']]);
+    const labelsText = accepted.length ? prefix + stringify(accepted) : undefined;
+    const writes = this.buildWrites([], rejected, this.meta.nextId, labelsText);
+    if (!opts.dryRun) writeFilesAtomically(writes);
+    return { added: accepted.length, rejected };
   }
 
   /**
@@ -244,9 +316,15 @@ export class FeatureGroup {
     return { added, rejected: quarantined };
   }
 
-  private buildWrites(added: NewRow[], quarantined: RejectedRow[], nextId: number): FileWrite[] {
+  private buildWrites(
+    added: NewRow[],
+    quarantined: RejectedRow[],
+    nextId: number,
+    labelsText?: string,
+  ): FileWrite[] {
     const abs = (rel: string) => `${this.ws.root}/${rel}`;
     const writes: FileWrite[] = [];
+    if (labelsText !== undefined) writes.push({ path: abs(this.labelsPath), content: labelsText });
     const byMonth = new Map<string, NewRow[]>();
     for (const r of added) {
       const m = monthOf(r.eventTime);
@@ -270,7 +348,17 @@ export class FeatureGroup {
       partitions[m] = (partitions[m] ?? 0) + newRows.length;
       writes.push({ path: abs(this.partitionPath(m)), content: text });
     }
-    const all = concatTables(tables, this.meta.features.length);
+    let late = this.lateLabels();
+    if (labelsText !== undefined) {
+      late = new Map();
+      for (const r of parseCsvText(labelsText, this.labelsPath).records) {
+        late.set(
+          Number(r.values.id),
+          this.meta.label.classes.findIndex((c) => c.value === r.values[this.meta.label.name]),
+        );
+      }
+    }
+    const all = applyLateLabels(concatTables(tables, this.meta.features.length), late);
     const rejectedPath = `${this.dir}/rejected.csv`;
     if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
       const old = this.files.readBytes(rejectedPath);
@@ -336,6 +424,17 @@ export class FeatureGroup {
     };
     return new FeatureGroup(ws, spec, meta, workingTree(ws.root));
   }
+}
+
+function applyLateLabels(t: FeatureTable, late: Map<number, number>): FeatureTable {
+  if (late.size === 0) return t;
+  for (let i = 0; i < t.rows; i++) {
+    if (t.labels[i] < 0) {
+      const code = late.get(t.ids[i]);
+      if (code !== undefined) t.labels[i] = code;
+    }
+  }
+  return t;
 }
 
 function storeRule(

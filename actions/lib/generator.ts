@@ -4,7 +4,8 @@
 //   numeric features     class-conditional multivariate normal (Cholesky) in a per-feature space:
 //                        skewed non-negative features are modelled as log1p(x); covariance of tiny
 //                        classes is shrunk towards the pooled within-class covariance
-//   categorical features class-conditional frequencies (with a small pseudo-count)
+//   categorical features class-conditional joint frequencies; numeric features are modelled per
+//                        (class, categorical combination) so their dependence on categories is kept
 // Values are clipped to the range seen in real rows and rounded to the spec's decimals.
 // Platform-neutral.
 
@@ -18,15 +19,44 @@ export interface GeneratorModel {
   classes: string[];
   prior: number[];
   numeric: { name: string; log: boolean; min: number; max: number; decimals: number; sd: number }[];
-  /** Per class: mean vector and lower-triangular Cholesky factor (row-major) in model space. */
-  gaussians: { mean: number[]; chol: number[] }[];
-  categorical: { name: string; values: string[]; probs: number[][] }[];
+  categoricalNames: string[];
+  /**
+   * Mixture components: one per (class, observed combination of categorical values), weighted by its
+   * frequency within the class. Mean and lower Cholesky factor (row-major) are in model space and shrunk
+   * towards the class's — so wine chemistry follows the wine's type, and a fare follows its class.
+   */
+  components: { classIndex: number; weight: number; categorical: string[]; mean: number[]; chol: number[] }[];
 }
-
-const CATEGORY_PSEUDO_COUNT = 0.5;
 
 export class GeneratorError extends Error {
   override name = 'GeneratorError';
+}
+
+interface Moments {
+  n: number;
+  mean: number[];
+  /** Scatter matrix (sum of outer products of deviations), full p×p. */
+  scatter: number[];
+}
+
+function moments(rows: readonly number[], p: number, z: (a: number, i: number) => number): Moments {
+  const mean = new Array<number>(p).fill(0);
+  for (const i of rows) for (let a = 0; a < p; a++) mean[a] += z(a, i);
+  for (let a = 0; a < p; a++) mean[a] = rows.length ? mean[a] / rows.length : 0;
+  const scatter = new Array<number>(p * p).fill(0);
+  for (const i of rows) {
+    for (let a = 0; a < p; a++) {
+      const da = z(a, i) - mean[a];
+      for (let b = 0; b <= a; b++) scatter[a * p + b] += da * (z(b, i) - mean[b]);
+    }
+  }
+  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) scatter[b * p + a] = scatter[a * p + b];
+  return { n: rows.length, mean, scatter };
+}
+
+/** (scatter + λ·target) / (n − 1 + λ): a small group leans on the target covariance. */
+function shrunkCov(m: Moments, target: readonly number[], lambda: number): number[] {
+  return m.scatter.map((v, q) => (v + lambda * target[q]) / (Math.max(0, m.n - 1) + lambda));
 }
 
 export function fitGenerator(
@@ -47,65 +77,51 @@ export function fitGenerator(
   const prior = byClass.map((r) => r.length / rows.length);
 
   const numericIdx = schema.map((f, j) => (f.type === 'numeric' ? j : -1)).filter((j) => j >= 0);
+  const categoricalIdx = schema.map((f, j) => (f.type === 'categorical' ? j : -1)).filter((j) => j >= 0);
   const numeric = numericIdx.map((j) => numericSpace(schema[j], table.columns[j], rows));
   const p = numericIdx.length;
-  const z = (j: number, i: number) => {
-    const x = table.columns[numericIdx[j]][i];
-    return numeric[j].log ? Math.log1p(x) : x;
+  const z = (a: number, i: number) => {
+    const x = table.columns[numericIdx[a]][i];
+    return numeric[a].log ? Math.log1p(x) : x;
   };
-  const means = byClass.map((r) => {
-    const m = new Array<number>(p).fill(0);
-    for (const i of r) for (let a = 0; a < p; a++) m[a] += z(a, i);
-    return m.map((s) => (r.length ? s / r.length : 0));
-  });
-  const covs = byClass.map((r, c) => {
-    const s = new Array<number>(p * p).fill(0);
-    for (const i of r) {
-      for (let a = 0; a < p; a++) {
-        const da = z(a, i) - means[c][a];
-        for (let b = 0; b <= a; b++) s[a * p + b] += da * (z(b, i) - means[c][b]);
-      }
-    }
-    return s;
-  });
+  const lambda = spec.generator.shrinkage;
+  const classMoments = byClass.map((r) => moments(r, p, z));
   const pooled = new Array<number>(p * p).fill(0);
   const dof = Math.max(1, rows.length - byClass.filter((r) => r.length > 0).length);
-  for (const s of covs) for (let q = 0; q < p * p; q++) pooled[q] += s[q] / dof;
-  const lambda = spec.generator.shrinkage;
-  const gaussians = byClass.map((r, c) => {
-    const n = r.length;
-    const cov = new Array<number>(p * p).fill(0);
-    for (let a = 0; a < p; a++) {
-      for (let b = 0; b <= a; b++) {
-        // Shrinkage: (scatter + λ·pooled) / (n - 1 + λ) — a 5-row class leans on the pooled shape.
-        const v = (covs[c][a * p + b] + lambda * pooled[a * p + b]) / (Math.max(0, n - 1) + lambda);
-        cov[a * p + b] = v;
-        cov[b * p + a] = v;
-      }
-    }
-    return { mean: n ? means[c] : pooledMean(means, byClass), chol: cholesky(cov, p) };
-  });
+  for (const m of classMoments) for (let q = 0; q < p * p; q++) pooled[q] += m.scatter[q] / dof;
   for (let a = 0; a < p; a++) numeric[a].sd = Math.sqrt(Math.max(pooled[a * p + a], 0));
 
-  const categorical = schema
-    .map((f, j) => ({ f, j }))
-    .filter(({ f }) => f.type === 'categorical')
-    .map(({ f, j }) => {
-      const values = (f.categories ?? []).map((c) => c.value);
-      const probs = byClass.map((r) => {
-        const counts = new Array<number>(values.length).fill(CATEGORY_PSEUDO_COUNT);
-        for (const i of r) counts[table.columns[j][i]]++;
-        const total = counts.reduce((s, x) => s + x, 0);
-        return counts.map((x) => x / total);
+  const components: GeneratorModel['components'] = [];
+  byClass.forEach((classRows, c) => {
+    if (classRows.length === 0) return;
+    const classCov = shrunkCov(classMoments[c], pooled, lambda);
+    // Group the class's rows by their combination of categorical values (in first-seen order, deterministic).
+    const groups = new Map<string, number[]>();
+    for (const i of classRows) {
+      const key = categoricalIdx.map((j) => table.columns[j][i]).join(',');
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key)!.push(i);
+    }
+    for (const [key, g] of [...groups.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) {
+      const m = moments(g, p, z);
+      const mean = m.mean.map((v, a) => (m.n * v + lambda * classMoments[c].mean[a]) / (m.n + lambda));
+      const codes = key === '' ? [] : key.split(',').map(Number);
+      components.push({
+        classIndex: c,
+        weight: g.length / classRows.length,
+        categorical: codes.map((code, q) => schema[categoricalIdx[q]].categories![code].value),
+        mean: p ? mean : [],
+        chol: p ? cholesky(shrunkCov(m, classCov, lambda), p) : [],
       });
-      return { name: f.name, values, probs };
-    });
-  return { classes: spec.label.classes.map((c) => c.value), prior, numeric, gaussians, categorical };
-}
-
-function pooledMean(means: number[][], byClass: number[][]): number[] {
-  const n = byClass.reduce((s, r) => s + r.length, 0);
-  return means[0].map((_, a) => means.reduce((s, m, c) => s + (m[a] * byClass[c].length) / n, 0));
+    }
+  });
+  return {
+    classes: spec.label.classes.map((c) => c.value),
+    prior,
+    numeric,
+    categoricalNames: categoricalIdx.map((j) => schema[j].name),
+    components,
+  };
 }
 
 function numericSpace(f: FeatureSchema, col: Float64Array, rows: number[]) {
@@ -194,10 +210,11 @@ export function sampleRows(model: GeneratorModel, count: number, seed: number, d
     return probs.length - 1;
   };
   const p = model.numeric.length;
+  const byClass = model.classes.map((_, c) => model.components.filter((g) => g.classIndex === c));
   const out: GeneratedRow[] = [];
   for (let r = 0; r < count; r++) {
     const c = pick(model.prior);
-    const g = model.gaussians[c];
+    const g = byClass[c][pick(byClass[c].map((x) => x.weight))];
     const e = Array.from({ length: p }, normal);
     const values: Record<string, string> = {};
     for (let a = 0; a < p; a++) {
@@ -208,7 +225,9 @@ export function sampleRows(model: GeneratorModel, count: number, seed: number, d
       x = Math.min(f.max, Math.max(f.min, x));
       values[f.name] = formatNumber(x, f.decimals);
     }
-    for (const cat of model.categorical) values[cat.name] = cat.values[pick(cat.probs[c])];
+    model.categoricalNames.forEach((name, q) => {
+      values[name] = g.categorical[q];
+    });
     out.push({ values, label: model.classes[c] });
   }
   return out;

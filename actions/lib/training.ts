@@ -23,6 +23,8 @@ export interface TrainingConfig {
   folds: number;
   /** Feature-selection thresholds CV weighs (0 = all features). */
   selection: number[];
+  /** false: no cross-validation — fit the algorithm's default parameters on all features (large data). */
+  search: boolean;
 }
 
 export const DEFAULT_TRAINING: TrainingConfig = {
@@ -32,6 +34,7 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   seed: 42,
   folds: 5,
   selection: [0, 0.15],
+  search: true,
 };
 
 export interface TrainingData {
@@ -189,8 +192,21 @@ export function train(
 ): TrainingOutcome {
   checkTrainable(data, config);
   const { train: trainRows, test } = splitRows(data, config);
-  const cv = crossValidate(data, config, trainRows, progress);
-  const chosen = cv.reduce((best, r) => (r.meanAccuracy > best.meanAccuracy ? r : best), cv[0]);
+  let cv: CvResult[] = [];
+  let chosen: CvResult;
+  if (config.search) {
+    cv = crossValidate(data, config, trainRows, progress);
+    chosen = cv.reduce((best, r) => (r.meanAccuracy > best.meanAccuracy ? r : best), cv[0]);
+  } else {
+    const name = config.algorithm ?? config.candidates[0];
+    chosen = {
+      algorithm: name,
+      params: withSeed(name, algorithmByName(name).grid[0], config.seed),
+      minAbsCorrelation: 0,
+      meanAccuracy: Number.NaN,
+      foldAccuracy: [],
+    };
+  }
   const model = fitCandidate(data, chosen, trainRows);
   const pred = predictRows(model, data, test);
   const actual = Int32Array.from(test, (i) => data.labels[i]);

@@ -2,7 +2,6 @@
 // Peers (pandas, scikit-learn) run as /usr/bin/python3 in the same run so ratios are comparable.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 export interface Timing {
@@ -38,7 +37,8 @@ export interface BenchContext {
 
 export type Suite = (ctx: BenchContext) => Promise<void>;
 
-export const PEERS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'peers');
+/** Peer scripts live in the repository (benches run from its root, bundled or not). */
+export const PEERS_DIR = path.resolve(process.env.GITML_ROOT ?? process.cwd(), 'test/bench/peers');
 
 export function summarize(samples: number[]): Timing {
   const s = [...samples].sort((a, b) => a - b);
@@ -56,7 +56,11 @@ export function ratioOf(ours: Timing, peer: Timing): { median: number; min: numb
 }
 
 /** Times fn `repeats` times (after one untimed warm-up when warm is true). */
-export async function timeIt(repeats: number, fn: () => unknown | Promise<unknown>, warm = true): Promise<Timing> {
+export async function timeIt(
+  repeats: number,
+  fn: () => unknown | Promise<unknown>,
+  warm = true,
+): Promise<Timing> {
   if (warm) await fn();
   const samples: number[] = [];
   for (let i = 0; i < repeats; i++) {
@@ -97,8 +101,12 @@ export function fmtMs(t: Timing): string {
 export function formatLine(l: BenchLine): string {
   let s = `${l.suite} · ${l.name}: ours ${fmtMs(l.ours)}`;
   if (l.peer && l.peerName) s += ` | ${l.peerName} ${fmtMs(l.peer)}`;
-  if (l.ratio) s += ` | ratio ${l.ratio.median.toFixed(2)}× [${l.ratio.min.toFixed(2)}–${l.ratio.max.toFixed(2)}]`;
+  if (l.ratio)
+    s += ` | ratio ${l.ratio.median.toFixed(2)}× [${l.ratio.min.toFixed(2)}–${l.ratio.max.toFixed(2)}]`;
   if (l.goal) s += ` | goal ${l.goal}`;
-  if (l.extra) s += ` | ${Object.entries(l.extra).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+  if (l.extra)
+    s += ` | ${Object.entries(l.extra)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`;
   return s;
 }

@@ -98,7 +98,7 @@ export const ingestCommand: Command = {
       label: displayPath(ctx.ws.root, abs),
     });
     ctx.out(
-      `${spec.name}: ${r.dryRun ? 'would add' : 'added'} ${r.added} rows from ${r.file}, ${r.rejected.length} ${r.dryRun ? 'would be ' : ''}quarantined`,
+      `${spec.name}: ${r.dryRun ? 'would add' : 'added'} ${r.added} ${r.kind === 'labels' ? 'late labels' : 'rows'} from ${r.file}, ${r.rejected.length} ${r.dryRun ? 'would be ' : ''}quarantined`,
     );
     for (const q of r.rejected) ctx.out(`  ${q.origin} line ${q.line}: ${q.reason}`);
     return r.rejected.length ? EXIT.quarantined : EXIT.ok;

@@ -29,7 +29,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'Train, cross-validate and register a model per dataset behind the champion/challenger gate',
   usage:
-    'train [--dataset NAME|all] [--algorithm gaussian-nb|knn|random-forest] [--force] [--promote] [--tolerance F1] [--split stratified|time] [--seed N] [--folds K] [--include-synthetic] [--as-of REV|DATE]',
+    'train [--dataset NAME|all] [--algorithm gaussian-nb|knn|random-forest] [--force] [--promote] [--tolerance F1] [--split stratified|time] [--seed N] [--folds K] [--include-synthetic] [--no-search] [--as-of REV|DATE]',
   options: {
     ...dataset,
     algorithm: { type: 'string' },
@@ -40,6 +40,7 @@ export const trainCommand: Command = {
     seed: { type: 'string' },
     folds: { type: 'string' },
     'include-synthetic': { type: 'boolean' },
+    'no-search': { type: 'boolean' },
     'as-of': { type: 'string' },
   },
   run(ctx) {
@@ -55,6 +56,7 @@ export const trainCommand: Command = {
         seed: intOpt(ctx, 'seed'),
         folds: intOpt(ctx, 'folds'),
         includeSynthetic: ctx.values['include-synthetic'] === true,
+        search: ctx.values['no-search'] !== true,
         asOf: stringOpt(ctx, 'as-of'),
         progress: ctx.out,
       });

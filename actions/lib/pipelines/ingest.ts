@@ -13,6 +13,8 @@ export interface IngestResult {
   added: number;
   rejected: RejectedRow[];
   dryRun: boolean;
+  /** 'rows' for observations, 'labels' for outcomes of earlier rows (an id + label file). */
+  kind: 'rows' | 'labels';
 }
 
 export const EVENT_TIME_COLUMN = 'event_time';
@@ -27,6 +29,47 @@ export function ingest(
   const table = readCsvFile(file, label);
   const fg = FeatureGroup.open(ws, spec);
   const idColumn = spec.primaryKey.column ?? 'id';
+  const labelColumn = table.header.find((h) => h === spec.label.column || h === spec.label.name);
+  const labelsOnly =
+    table.header.length === 2 &&
+    labelColumn !== undefined &&
+    table.header.some((h) => h === idColumn || h === 'id');
+  if (labelsOnly) {
+    // Outcomes that arrived later for rows ingested without a label: id + label only.
+    if (table.records.length === 0) throw new InputError(`${label}: has a header but no rows`);
+    const idCol = table.header.find((h) => h !== labelColumn)!;
+    const rejected: RejectedRow[] = [];
+    const entries = [];
+    for (const rec of table.records) {
+      const id = Number(rec.values[idCol]);
+      if (!Number.isInteger(id) || id < 1) {
+        rejected.push({
+          detectedAt: isoSeconds(opts.now),
+          origin: label,
+          line: rec.line,
+          reason: `'${idCol}' = '${rec.values[idCol]}' is not a positive whole number`,
+          record: rec.values,
+        });
+        continue;
+      }
+      entries.push({
+        id,
+        label: rec.values[labelColumn].trim(),
+        origin: label,
+        line: rec.line,
+        record: rec.values,
+      });
+    }
+    const r = fg.appendLabels(entries, opts.now, { dryRun: opts.dryRun });
+    return {
+      dataset: spec.name,
+      file: label,
+      added: r.added,
+      rejected: [...rejected, ...r.rejected],
+      dryRun: !!opts.dryRun,
+      kind: 'labels',
+    };
+  }
   const known = new Set<string>([
     EVENT_TIME_COLUMN,
     idColumn,
@@ -98,5 +141,6 @@ export function ingest(
     added: result.added.length,
     rejected: result.rejected,
     dryRun: !!opts.dryRun,
+    kind: 'rows',
   };
 }

@@ -37,6 +37,8 @@ export interface TrainOptions {
   seed?: number;
   folds?: number;
   includeSynthetic?: boolean;
+  /** false: skip cross-validation and fit the default parameters (the spec's algorithm unless given). */
+  search?: boolean;
   asOf?: string;
   progress?: (msg: string) => void;
 }
@@ -56,10 +58,12 @@ export function trainingConfig(
   if (opts.algorithm) algorithmByName(opts.algorithm); // unknown algorithm: fail before reading anything
   const tolerance = opts.tolerance ?? 0;
   if (!(tolerance >= 0)) throw new RangeError('--tolerance must be ≥ 0');
-  void spec;
+  const search = opts.search ?? true;
+  const algorithm = opts.algorithm ?? (search ? undefined : spec.model.algorithm);
   return {
     ...DEFAULT_TRAINING,
-    ...(opts.algorithm ? { algorithm: opts.algorithm } : {}),
+    ...(algorithm ? { algorithm } : {}),
+    search,
     split: opts.split ?? DEFAULT_TRAINING.split,
     seed: opts.seed ?? DEFAULT_TRAINING.seed,
     folds: opts.folds ?? DEFAULT_TRAINING.folds,

@@ -1,0 +1,107 @@
+// Batch inference and monitoring commands: infer, monitor, report, daily.
+
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { MonitoringReport } from '../../lib/monitoring-types.js';
+import { generate } from '../../lib/pipelines/generate.js';
+import { infer } from '../../lib/pipelines/infer.js';
+import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
+import { writeReports } from '../../lib/reports.js';
+import type { DatasetSpec } from '../../lib/spec.js';
+import { type Command, type CommandContext, EXIT, intOpt, stringOpt } from '../command.js';
+
+const dataset = { dataset: { type: 'string', short: 'd', default: 'all' } } as const;
+
+function runInfer(ctx: CommandContext, spec: DatasetSpec): void {
+  const r = infer(ctx.ws, spec, { now: ctx.now });
+  ctx.out(
+    `${spec.name}: predicted ${r.predicted} new row(s) with champion v${r.modelVersion}${r.actualsFilled ? `, filled ${r.actualsFilled} actual(s) that arrived` : ''}; log has ${r.total} rows, ${r.waitingForLabel} waiting for a label`,
+  );
+}
+
+function runMonitor(ctx: CommandContext, spec: DatasetSpec): MonitoringReport {
+  const r = monitor(ctx.ws, spec, { now: ctx.now, windowDays: intOpt(ctx, 'window') });
+  writeMonitoring(ctx.ws, r);
+  const acc =
+    r.totals.accuracy === null
+      ? 'no labelled predictions'
+      : `accuracy ${(r.totals.accuracy * 100).toFixed(1)}% over ${r.totals.labelled}`;
+  const drift = r.drift
+    ? `drift ${r.drift.features.filter((f) => f.drifted).length}/${r.drift.features.length} features${r.drift.datasetDrift ? ' (DATASET DRIFT)' : ''}`
+    : `drift skipped: ${r.driftSkipped}`;
+  ctx.out(`${spec.name}: monitoring ${r.totals.predictions} predictions, ${acc}; ${drift}`);
+  for (const a of r.alerts.filter((x) => x.active)) ctx.out(`  ALERT ${a.kind}: ${a.message}`);
+  return r;
+}
+
+async function runReport(ctx: CommandContext, spec: DatasetSpec, report?: MonitoringReport): Promise<void> {
+  const file = path.join(ctx.ws.reportsDir, spec.name, 'monitoring.json');
+  if (!report && !existsSync(file)) throw new Error(`${ctx.ws.rel(file)} not found: run monitor first`);
+  const r = report ?? (JSON.parse(readFileSync(file, 'utf8')) as MonitoringReport);
+  const { files } = await writeReports(ctx.ws.reportsDir, r);
+  ctx.out(
+    `${spec.name}: report ${ctx.ws.rel(path.join(ctx.ws.reportsDir, spec.name, 'README.md'))} with ${files.filter((f) => f.endsWith('.svg')).length} charts`,
+  );
+}
+
+export const inferCommand: Command = {
+  name: 'infer',
+  summary: 'Predict every new feature row with the champion and append to the ordered prediction log',
+  usage: 'infer [--dataset NAME|all]',
+  options: { ...dataset },
+  run(ctx) {
+    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) runInfer(ctx, spec);
+    return EXIT.ok;
+  },
+};
+
+export const monitorCommand: Command = {
+  name: 'monitor',
+  summary: 'Recompute reports/<dataset>/monitoring.json: accuracy over time, confusion, drift, alerts',
+  usage: 'monitor [--dataset NAME|all] [--window DAYS]',
+  options: { ...dataset, window: { type: 'string' } },
+  run(ctx) {
+    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) runMonitor(ctx, spec);
+    return EXIT.ok;
+  },
+};
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'Render the monitoring charts to SVG and write reports/<dataset>/README.md',
+  usage: 'report [--dataset NAME|all]',
+  options: { ...dataset },
+  async run(ctx) {
+    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) await runReport(ctx, spec);
+    return EXIT.ok;
+  },
+};
+
+export const dailyCommand: Command = {
+  name: 'daily',
+  summary: 'The daily cycle for every dataset: generate → infer → monitor → report',
+  usage: 'daily [--dataset NAME|all] [--date YYYY-MM-DD] [--days N] [--rows N] [--window DAYS]',
+  options: {
+    ...dataset,
+    date: { type: 'string' },
+    days: { type: 'string' },
+    rows: { type: 'string' },
+    window: { type: 'string' },
+  },
+  async run(ctx) {
+    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
+      const g = generate(ctx.ws, spec, {
+        now: ctx.now,
+        date: stringOpt(ctx, 'date'),
+        days: intOpt(ctx, 'days'),
+        rows: intOpt(ctx, 'rows'),
+      });
+      ctx.out(
+        `${spec.name}: ${g.added} synthetic row(s) for ${g.dates.filter((d) => !d.skipped).length} day(s)${g.dates.some((d) => d.skipped) ? `, ${g.dates.filter((d) => d.skipped).length} day(s) already done` : ''}`,
+      );
+      runInfer(ctx, spec);
+      await runReport(ctx, spec, runMonitor(ctx, spec));
+    }
+    return EXIT.ok;
+  },
+};

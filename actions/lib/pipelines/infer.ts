@@ -1,0 +1,83 @@
+// infer: batch inference with the champion. Predicts every feature row that arrived after backfill
+// (synthetic and ingested) and has no prediction yet, fills in actuals that arrived since, and rewrites
+// the log in event-time order. Re-running predicts nothing twice.
+import { writeFilesAtomically } from '../atomic-write.js';
+import { FeatureGroup, isoSeconds } from '../feature-group.js';
+import { isoFromMs, SOURCES } from '../feature-table.js';
+import { ModelRegistry } from '../model-registry.js';
+import type { PredictionRecord } from '../monitoring-types.js';
+import { PredictionLog } from '../prediction-log.js';
+import type { DatasetSpec } from '../spec.js';
+import type { Workspace } from '../workspace.js';
+
+export interface InferResult {
+  dataset: string;
+  modelVersion: number;
+  predicted: number;
+  actualsFilled: number;
+  total: number;
+  waitingForLabel: number;
+}
+
+const BACKFILL = SOURCES.indexOf('backfill');
+
+export function infer(ws: Workspace, spec: DatasetSpec, opts: { now: Date }): InferResult {
+  const registry = new ModelRegistry(ws, spec.name);
+  const { entry, model } = registry.requireChampion();
+  const fg = FeatureGroup.open(ws, spec);
+  model.checkSchema(
+    fg.meta.features,
+    `${spec.name} champion v${entry.version} vs feature group v${fg.meta.version}`,
+  );
+  const classes = fg.meta.label.classes.map((c) => c.value);
+  const log = new PredictionLog(ws, spec.name, classes);
+  const previous = log.read(); // verifies the log before anything is computed
+  const table = fg.read();
+
+  const done = new Map<number, PredictionRecord>();
+  for (const r of previous) done.set(r.id, r);
+  const todo: number[] = [];
+  const rowOfId = new Map<number, number>();
+  for (let i = 0; i < table.rows; i++) {
+    if (table.sources[i] === BACKFILL) continue;
+    rowOfId.set(table.ids[i], i);
+    if (!done.has(table.ids[i])) todo.push(i);
+  }
+  // Actuals that arrived after the prediction (ingested rows whose label came later).
+  let actualsFilled = 0;
+  const records = previous.map((r) => {
+    const i = rowOfId.get(r.id);
+    if (i === undefined || r.actual !== null || table.labels[i] < 0) return r;
+    actualsFilled++;
+    return { ...r, actual: classes[table.labels[i]] };
+  });
+  const predictedAt = isoSeconds(opts.now);
+  if (todo.length > 0) {
+    const X = model.matrixFor(fg.meta.features, table.columns, table.rows, todo);
+    const proba = model.predictProba(X);
+    const k = classes.length;
+    todo.forEach((i, r) => {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;
+      records.push({
+        id: table.ids[i],
+        eventTime: isoFromMs(table.eventTimes[i]),
+        predictedAt,
+        modelVersion: entry.version,
+        predicted: classes[best],
+        probability: proba[r * k + best],
+        actual: table.labels[i] >= 0 ? classes[table.labels[i]] : null,
+      });
+    });
+  }
+  if (todo.length > 0 || actualsFilled > 0 || previous.length === 0)
+    writeFilesAtomically(log.writes(records));
+  return {
+    dataset: spec.name,
+    modelVersion: entry.version,
+    predicted: todo.length,
+    actualsFilled,
+    total: records.length,
+    waitingForLabel: records.filter((r) => r.actual === null).length,
+  };
+}

@@ -1,0 +1,334 @@
+// monitor: recomputes reports/<dataset>/monitoring.json from the prediction log, the feature group and
+// the champion: the original systems' panels (latest sample, recent history, confusion matrices) plus
+// accuracy over time and per model version, class mix, feature and prediction drift, and alerts.
+import path from 'node:path';
+import { writeFilesAtomically } from '../atomic-write.js';
+import { categoryCounts, chiSquareTest, ksTest, numericPsi, psiFromCounts } from '../drift.js';
+import { FeatureGroup } from '../feature-group.js';
+import { SOURCES } from '../feature-table.js';
+import { stableStringify } from '../json.js';
+import { confusionMatrix } from '../metrics.js';
+import { ModelRegistry } from '../model-registry.js';
+import {
+  type Alert,
+  type DailyPoint,
+  type DriftReport,
+  type FeatureDrift,
+  MONITORING_FORMAT,
+  type MonitoringReport,
+  type PredictionRecord,
+  type Thresholds,
+  type VersionPoint,
+} from '../monitoring-types.js';
+import { PredictionLog } from '../prediction-log.js';
+import type { DatasetSpec } from '../spec.js';
+import type { Workspace } from '../workspace.js';
+import { addDays } from './event-time.js';
+
+export const DEFAULT_THRESHOLDS: Omit<Thresholds, 'accuracy'> = {
+  pValue: 0.05,
+  psi: 0.2,
+  datasetShare: 0.5,
+  windowDays: 30,
+  minWindowRows: 20,
+  recentRows: 20,
+};
+/** Alert when rolling 7-day accuracy falls this far below the champion's holdout accuracy. */
+export const ACCURACY_MARGIN = 0.15;
+/** Above this many window rows the tests flag tiny shifts; PSI (effect size) decides instead. */
+export const LARGE_WINDOW = 1000;
+
+export class MonitorError extends Error {
+  override name = 'MonitorError';
+}
+
+const round = (x: number) => Number(x.toFixed(6));
+
+/**
+ * With an explicit windowDays, a window too small for drift is an error (the caller asked for it);
+ * by default drift is skipped with the reason recorded, so a young feature group still gets its report.
+ */
+export function monitor(
+  ws: Workspace,
+  spec: DatasetSpec,
+  opts: { now: Date; windowDays?: number },
+): MonitoringReport {
+  const registry = new ModelRegistry(ws, spec.name);
+  const champion = registry.requireChampion();
+  const fg = FeatureGroup.open(ws, spec);
+  const classes = fg.meta.label.classes.map((c) => c.value);
+  const records = new PredictionLog(ws, spec.name, classes).read();
+  const table = fg.read();
+  const index = registry.index();
+  const holdoutAccuracy = champion.entry.holdout.accuracy;
+  const thresholds: Thresholds = {
+    ...DEFAULT_THRESHOLDS,
+    windowDays: opts.windowDays ?? DEFAULT_THRESHOLDS.windowDays,
+    accuracy: round(Math.max(0, holdoutAccuracy - ACCURACY_MARGIN)),
+  };
+  const k = classes.length;
+  const code = new Map(classes.map((c, i) => [c, i]));
+  const labelled = records.filter((r) => r.actual !== null);
+  const correct = labelled.filter((r) => r.actual === r.predicted).length;
+  const lastDate = records.length ? records[records.length - 1].eventTime.slice(0, 10) : null;
+  const recentFrom = lastDate ? addDays(lastDate, -(thresholds.windowDays - 1)) : null;
+  const confusionOf = (rs: PredictionRecord[]) =>
+    confusionMatrix(
+      rs.map((r) => code.get(r.actual!)!),
+      rs.map((r) => code.get(r.predicted)!),
+      k,
+    );
+
+  const daily = dailyPoints(records, classes);
+  const byVersion = versionPoints(records);
+  const modelChanges: { date: string; version: number }[] = [];
+  for (const r of records) {
+    if (modelChanges.length === 0 || modelChanges[modelChanges.length - 1].version !== r.modelVersion) {
+      modelChanges.push({ date: r.eventTime.slice(0, 10), version: r.modelVersion });
+    }
+  }
+  let drift: DriftReport | null = null;
+  let driftSkipped: string | undefined;
+  try {
+    drift = driftReport(fg, table, champion, records, thresholds);
+  } catch (err) {
+    if (!(err instanceof MonitorError) || opts.windowDays !== undefined) throw err;
+    driftSkipped = err.message;
+  }
+  const latestRolling = [...daily].reverse().find((d) => d.rolling7 !== null)?.rolling7 ?? null;
+  const alerts: Alert[] = [
+    {
+      kind: 'accuracy',
+      active: latestRolling !== null && latestRolling < thresholds.accuracy,
+      message:
+        latestRolling === null
+          ? 'No labelled predictions in the last 7 days.'
+          : `Rolling 7-day accuracy ${(latestRolling * 100).toFixed(1)}% ${latestRolling < thresholds.accuracy ? 'is below' : 'is at or above'} the alert threshold ${(thresholds.accuracy * 100).toFixed(1)}% (champion v${champion.entry.version} holdout ${(holdoutAccuracy * 100).toFixed(1)}% − ${ACCURACY_MARGIN * 100} points).`,
+      value: latestRolling,
+      threshold: thresholds.accuracy,
+    },
+    {
+      kind: 'dataset-drift',
+      active: drift?.datasetDrift ?? false,
+      message: drift
+        ? `${drift.features.filter((f) => f.drifted).length} of ${drift.features.length} features drifted (${
+            drift.features
+              .filter((f) => f.drifted)
+              .map((f) => f.feature)
+              .join(', ') || 'none'
+          }) in the window ${drift.window.from} … ${drift.window.to}; dataset drift at ≥ ${thresholds.datasetShare * 100}%.`
+        : `Drift not computed: ${driftSkipped}`,
+      value: drift ? round(drift.share) : null,
+      threshold: thresholds.datasetShare,
+    },
+  ];
+  return {
+    format: MONITORING_FORMAT,
+    version: 1,
+    dataset: spec.name,
+    title: spec.title,
+    asOf: records.length ? records[records.length - 1].eventTime : null,
+    classes: fg.meta.label.classes,
+    champion: {
+      version: champion.entry.version,
+      algorithm: champion.entry.algorithm,
+      holdoutAccuracy: round(holdoutAccuracy),
+    },
+    totals: {
+      predictions: records.length,
+      labelled: labelled.length,
+      correct,
+      accuracy: labelled.length ? round(correct / labelled.length) : null,
+    },
+    latest: records.length ? records[records.length - 1] : null,
+    recent: records.slice(-thresholds.recentRows),
+    confusion: {
+      all: confusionOf(labelled),
+      recent: confusionOf(
+        labelled.filter((r) => recentFrom !== null && r.eventTime.slice(0, 10) >= recentFrom),
+      ),
+      recentDays: thresholds.windowDays,
+    },
+    daily,
+    byVersion,
+    modelChanges: modelChanges.filter((c) => index.versions.some((v) => v.version === c.version)),
+    drift,
+    ...(driftSkipped ? { driftSkipped } : {}),
+    alerts,
+    thresholds,
+  };
+}
+
+function dailyPoints(records: PredictionRecord[], classes: string[]): DailyPoint[] {
+  const days = new Map<string, PredictionRecord[]>();
+  for (const r of records) {
+    const d = r.eventTime.slice(0, 10);
+    if (!days.has(d)) days.set(d, []);
+    days.get(d)!.push(r);
+  }
+  const dates = [...days.keys()].sort();
+  const points: DailyPoint[] = dates.map((date) => {
+    const rs = days.get(date)!;
+    const lab = rs.filter((r) => r.actual !== null);
+    const ok = lab.filter((r) => r.actual === r.predicted).length;
+    const predicted: Record<string, number> = {};
+    const actual: Record<string, number> = {};
+    for (const c of classes) {
+      predicted[c] = rs.filter((r) => r.predicted === c).length;
+      actual[c] = lab.filter((r) => r.actual === c).length;
+    }
+    return {
+      date,
+      rows: rs.length,
+      labelled: lab.length,
+      correct: ok,
+      accuracy: lab.length ? round(ok / lab.length) : null,
+      rolling7: null,
+      rolling30: null,
+      predicted,
+      actual,
+    };
+  });
+  const rolling = (p: DailyPoint, days: number) => {
+    const from = addDays(p.date, -(days - 1));
+    let l = 0;
+    let c = 0;
+    for (const q of points) {
+      if (q.date >= from && q.date <= p.date) {
+        l += q.labelled;
+        c += q.correct;
+      }
+    }
+    return l ? round(c / l) : null;
+  };
+  for (const p of points) {
+    p.rolling7 = rolling(p, 7);
+    p.rolling30 = rolling(p, 30);
+  }
+  return points;
+}
+
+function versionPoints(records: PredictionRecord[]): VersionPoint[] {
+  const by = new Map<number, PredictionRecord[]>();
+  for (const r of records) {
+    if (!by.has(r.modelVersion)) by.set(r.modelVersion, []);
+    by.get(r.modelVersion)!.push(r);
+  }
+  return [...by.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([version, rs]) => {
+      const lab = rs.filter((r) => r.actual !== null);
+      const ok = lab.filter((r) => r.actual === r.predicted).length;
+      return {
+        version,
+        rows: rs.length,
+        labelled: lab.length,
+        accuracy: lab.length ? round(ok / lab.length) : null,
+        firstDate: rs[0].eventTime.slice(0, 10),
+        lastDate: rs[rs.length - 1].eventTime.slice(0, 10),
+      };
+    });
+}
+
+/**
+ * Reference: the champion's training data — the real (backfilled or ingested) rows whose event time is
+ * not after the champion was trained. Window: the rows predicted in the last windowDays days.
+ */
+function driftReport(
+  fg: FeatureGroup,
+  table: ReturnType<FeatureGroup['read']>,
+  champion: ReturnType<ModelRegistry['requireChampion']>,
+  records: PredictionRecord[],
+  t: Thresholds,
+): DriftReport {
+  if (records.length === 0)
+    throw new MonitorError(`${fg.spec.name}: no predictions yet, so the drift window is empty`);
+  const to = records[records.length - 1].eventTime.slice(0, 10);
+  const from = addDays(to, -(t.windowDays - 1));
+  const windowIds = new Set(records.filter((r) => r.eventTime.slice(0, 10) >= from).map((r) => r.id));
+  const trainedAt = Date.parse(champion.entry.createdAt);
+  const synthetic = SOURCES.indexOf('synthetic');
+  const ref: number[] = [];
+  const win: number[] = [];
+  for (let i = 0; i < table.rows; i++) {
+    if (windowIds.has(table.ids[i])) win.push(i);
+    else if (table.sources[i] !== synthetic && table.eventTimes[i] <= trainedAt) ref.push(i);
+  }
+  if (win.length < t.minWindowRows) {
+    throw new MonitorError(
+      `${fg.spec.name}: the drift window ${from} … ${to} has ${win.length} rows; drift needs at least ${t.minWindowRows}`,
+    );
+  }
+  if (ref.length < t.minWindowRows)
+    throw new MonitorError(
+      `the reference (champion's training data) has ${ref.length} rows; drift needs at least ${t.minWindowRows}`,
+    );
+  const large = win.length > LARGE_WINDOW;
+  const features: FeatureDrift[] = fg.meta.features.map((f, j) => {
+    const col = table.columns[j];
+    const a = Float64Array.from(ref, (i) => col[i]);
+    const b = Float64Array.from(win, (i) => col[i]);
+    let statistic: number;
+    let pValue: number;
+    let psi: number;
+    let test: FeatureDrift['test'];
+    if (f.type === 'numeric') {
+      ({ statistic, pValue } = ksTest(a, b));
+      psi = numericPsi(a, b);
+      test = 'ks';
+    } else {
+      const kc = f.categories?.length ?? 0;
+      const ca = categoryCounts(a, kc);
+      const cb = categoryCounts(b, kc);
+      ({ statistic, pValue } = chiSquareTest(ca, cb));
+      psi = psiFromCounts(ca, cb);
+      test = 'chi-square';
+    }
+    const drifted = large ? psi > t.psi : pValue < t.pValue;
+    return {
+      feature: f.name,
+      title: f.title,
+      type: f.type,
+      test,
+      statistic: round(statistic),
+      pValue: round(pValue),
+      psi: round(psi),
+      drifted,
+    };
+  });
+  // Prediction drift: the champion's predictions on the reference rows vs the window's predictions.
+  const k = fg.meta.label.classes.length;
+  const refPred = champion.model.estimator.predict(
+    champion.model.matrixFor(fg.meta.features, table.columns, table.rows, ref),
+  );
+  const classIndex = new Map(fg.meta.label.classes.map((c, i) => [c.value, i]));
+  const winPred = records.filter((r) => windowIds.has(r.id)).map((r) => classIndex.get(r.predicted)!);
+  const pa = categoryCounts(refPred, k);
+  const pb = categoryCounts(winPred, k);
+  const pt = chiSquareTest(pa, pb);
+  const ppsi = psiFromCounts(pa, pb);
+  const share = features.filter((f) => f.drifted).length / features.length;
+  return {
+    reference: {
+      rows: ref.length,
+      description: `real rows up to champion v${champion.entry.version}'s training time (${champion.entry.createdAt})`,
+    },
+    window: { from, to, rows: win.length, days: t.windowDays },
+    features,
+    share: round(share),
+    datasetDrift: share >= t.datasetShare,
+    prediction: {
+      test: 'chi-square',
+      statistic: round(pt.statistic),
+      pValue: round(pt.pValue),
+      psi: round(ppsi),
+      drifted: large ? ppsi > t.psi : pt.pValue < t.pValue,
+    },
+  };
+}
+
+export function writeMonitoring(ws: Workspace, report: MonitoringReport): string {
+  const file = path.join(ws.reportsDir, report.dataset, 'monitoring.json');
+  writeFilesAtomically([{ path: file, content: stableStringify(report) }]);
+  return file;
+}

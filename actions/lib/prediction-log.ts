@@ -1,0 +1,198 @@
+// The prediction log: reports/<dataset>/predictions/YYYY-MM.csv, partitioned by event-time month, every
+// partition sorted by event_time then id, plus manifest.json with each partition's sha256 and row count.
+// A truncated or hand-edited partition no longer matches its manifest entry: it is detected, reported,
+// and nothing is overwritten.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { FileWrite } from './atomic-write.js';
+import { stableStringify } from './json.js';
+import type { PredictionRecord } from './monitoring-types.js';
+import { parseIsoInstant, parseNumberBytes } from './partition-reader.js';
+import type { Workspace } from './workspace.js';
+
+export const LOG_COLUMNS = [
+  'id',
+  'event_time',
+  'predicted_at',
+  'model_version',
+  'predicted',
+  'probability',
+  'actual',
+];
+
+export class PredictionLogError extends Error {
+  override name = 'PredictionLogError';
+}
+
+interface Manifest {
+  format: 'gitml.prediction-log';
+  version: 1;
+  partitions: Record<string, { rows: number; sha256: string }>;
+}
+
+const sha = (text: string | Uint8Array) => createHash('sha256').update(text).digest('hex');
+
+export class PredictionLog {
+  constructor(
+    readonly ws: Workspace,
+    readonly dataset: string,
+    readonly classes: readonly string[],
+  ) {}
+
+  get dir(): string {
+    return path.join(this.ws.reportsDir, this.dataset, 'predictions');
+  }
+  get manifestPath(): string {
+    return path.join(this.dir, 'manifest.json');
+  }
+  partitionPath(month: string): string {
+    return path.join(this.dir, `${month}.csv`);
+  }
+
+  private manifest(): Manifest {
+    if (!existsSync(this.manifestPath)) {
+      const stray = existsSync(this.dir) ? readdirSync(this.dir).filter((f) => f.endsWith('.csv')) : [];
+      if (stray.length)
+        throw new PredictionLogError(
+          `${this.ws.rel(this.dir)}: partitions without manifest.json (${stray.join(', ')}): the log was edited by hand`,
+        );
+      return { format: 'gitml.prediction-log', version: 1, partitions: {} };
+    }
+    try {
+      const m = JSON.parse(readFileSync(this.manifestPath, 'utf8')) as Manifest;
+      if (m.format !== 'gitml.prediction-log' || typeof m.partitions !== 'object')
+        throw new Error('not a prediction-log manifest');
+      return m;
+    } catch (err) {
+      throw new PredictionLogError(
+        `${this.ws.rel(this.manifestPath)}: corrupt manifest (${(err as Error).message})`,
+      );
+    }
+  }
+
+  /** Reads and verifies every partition; records are sorted by event time then id. */
+  read(): PredictionRecord[] {
+    const m = this.manifest();
+    const onDisk = existsSync(this.dir)
+      ? readdirSync(this.dir)
+          .filter((f) => /^\d{4}-\d{2}\.csv$/.test(f))
+          .map((f) => f.slice(0, 7))
+      : [];
+    for (const month of onDisk) {
+      if (!m.partitions[month])
+        throw new PredictionLogError(
+          `${this.ws.rel(this.partitionPath(month))}: not in manifest.json: the log was edited by hand`,
+        );
+    }
+    const out: PredictionRecord[] = [];
+    for (const month of Object.keys(m.partitions).sort()) {
+      out.push(...this.readPartition(month, m.partitions[month]));
+    }
+    return out;
+  }
+
+  private readPartition(month: string, expected: { rows: number; sha256: string }): PredictionRecord[] {
+    const file = this.partitionPath(month);
+    const where = this.ws.rel(file);
+    if (!existsSync(file)) throw new PredictionLogError(`${where}: listed in manifest.json but missing`);
+    const bytes = readFileSync(file);
+    if (sha(bytes) !== expected.sha256) {
+      throw new PredictionLogError(
+        `${where}: content does not match manifest.json (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`,
+      );
+    }
+    const text = bytes.toString('utf8');
+    const lines = text.split('\n');
+    if (lines[0] !== LOG_COLUMNS.join(','))
+      throw new PredictionLogError(`${where} line 1: header does not match ${LOG_COLUMNS.join(',')}`);
+    const records: PredictionRecord[] = [];
+    for (let n = 1; n < lines.length; n++) {
+      const line = lines[n];
+      if (line === '' && n === lines.length - 1) break;
+      const f = line.split(',');
+      const at = `${where} line ${n + 1}`;
+      if (f.length !== LOG_COLUMNS.length)
+        throw new PredictionLogError(`${at}: has ${f.length} fields, expected ${LOG_COLUMNS.length}`);
+      const id = Number(f[0]);
+      const version = Number(f[3]);
+      const probability = parseNumberBytes(Buffer.from(f[5]), 0, f[5].length);
+      if (!Number.isInteger(id) || id < 1)
+        throw new PredictionLogError(`${at}: id '${f[0]}' is not a positive whole number`);
+      for (const k of [1, 2]) {
+        if (Number.isNaN(parseIsoInstant(Buffer.from(f[k]), 0, f[k].length)))
+          throw new PredictionLogError(`${at}: ${LOG_COLUMNS[k]} '${f[k]}' is not UTC ISO-8601`);
+      }
+      if (!Number.isInteger(version) || version < 1)
+        throw new PredictionLogError(`${at}: model_version '${f[3]}' is not a positive whole number`);
+      if (!this.classes.includes(f[4]))
+        throw new PredictionLogError(`${at}: predicted '${f[4]}' is not a class of ${this.dataset}`);
+      if (!(probability >= 0 && probability <= 1))
+        throw new PredictionLogError(`${at}: probability '${f[5]}' is not in [0, 1]`);
+      if (f[6] !== '' && !this.classes.includes(f[6]))
+        throw new PredictionLogError(`${at}: actual '${f[6]}' is not a class of ${this.dataset}`);
+      records.push({
+        id,
+        eventTime: f[1],
+        predictedAt: f[2],
+        modelVersion: version,
+        predicted: f[4],
+        probability,
+        actual: f[6] === '' ? null : f[6],
+      });
+    }
+    if (records.length !== expected.rows)
+      throw new PredictionLogError(`${where}: ${records.length} rows, manifest.json says ${expected.rows}`);
+    return records;
+  }
+
+  /**
+   * File writes for the whole log: partitions that changed and the manifest. Records are sorted by
+   * event time then id here, so the log is in order whatever order rows arrived in.
+   */
+  writes(records: PredictionRecord[]): FileWrite[] {
+    const sorted = [...records].sort(compareRecords);
+    const byMonth = new Map<string, PredictionRecord[]>();
+    for (const r of sorted) {
+      const m = r.eventTime.slice(0, 7);
+      if (!byMonth.has(m)) byMonth.set(m, []);
+      byMonth.get(m)!.push(r);
+    }
+    const manifest: Manifest = { format: 'gitml.prediction-log', version: 1, partitions: {} };
+    const writes: FileWrite[] = [];
+    const old = this.manifest();
+    for (const [month, rows] of byMonth) {
+      const text = stringify([
+        LOG_COLUMNS,
+        ...rows.map((r) => [
+          String(r.id),
+          r.eventTime,
+          r.predictedAt,
+          String(r.modelVersion),
+          r.predicted,
+          formatProbability(r.probability),
+          r.actual ?? '',
+        ]),
+      ]);
+      const entry = { rows: rows.length, sha256: sha(text) };
+      manifest.partitions[month] = entry;
+      if (old.partitions[month]?.sha256 !== entry.sha256)
+        writes.push({ path: this.partitionPath(month), content: text });
+    }
+    writes.push({ path: this.manifestPath, content: stableStringify(manifest) });
+    return writes;
+  }
+}
+
+export function compareRecords(
+  a: { eventTime: string; id: number },
+  b: { eventTime: string; id: number },
+): number {
+  return a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id;
+}
+
+/** Probabilities keep 6 decimals: enough to read, stable across platforms, small diffs. */
+export function formatProbability(p: number): string {
+  return String(Number(p.toFixed(6)));
+}

@@ -1,0 +1,124 @@
+// End-to-end pipeline benchmarks, one process per step so wall time includes process start and peak
+// RSS is the step's own: train (read → Gaussian NB → write model) and batch inference (read → predict →
+// write the ordered log) at 1M rows beside pandas + scikit-learn; and the three-dataset daily cycle.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { wineGroup } from './fixture-groups.js';
+import { type BenchContext, PEERS_DIR, ratioOf, type Suite, summarize, type Timing } from './harness.js';
+
+const CLI = path.resolve('dist/cli.js');
+
+function runCli(args: string[]): { ms: number; rssKb: number } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, GITML_REPORT_RSS: '1' },
+    maxBuffer: 1 << 26,
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`gitml ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return { ms, rssKb: Number(/maxrss_kb=(\d+)/.exec(r.stderr)?.[1] ?? 0) };
+}
+
+function runPy(python: string, args: string[]): { ms: number; rssKb: number } {
+  const t0 = performance.now();
+  const out = execFileSync(python, [path.join(PEERS_DIR, 'pipeline.py'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+  });
+  const ms = performance.now() - t0; // process start included, like ours
+  return { ms, rssKb: JSON.parse(out.trim().split('\n').pop()!).maxrss_kb };
+}
+
+function repeat(n: number, f: () => { ms: number; rssKb: number }): { t: Timing; rssKb: number } {
+  const runs = Array.from({ length: n }, f);
+  return { t: summarize(runs.map((r) => r.ms)), rssKb: Math.max(...runs.map((r) => r.rssKb)) };
+}
+
+async function endToEnd(ctx: BenchContext, size: number): Promise<void> {
+  const { ws } = wineGroup(ctx.tmpDir, size, ctx.log);
+  const root = ws.root;
+  const train = [
+    'train',
+    '-d',
+    'wine',
+    '--root',
+    root,
+    '--algorithm',
+    'gaussian-nb',
+    '--no-search',
+    '--include-synthetic',
+    '--force',
+  ];
+  const oursTrain = repeat(ctx.repeats, () => runCli(train));
+  const rows = `${size / 1e6 >= 1 ? `${size / 1e6}M` : `${size / 1e3}k`} rows`;
+  const extraOf = (o: { rssKb: number }, p?: { rssKb: number }) => ({
+    oursPeakRssMB: Math.round(o.rssKb / 1024),
+    ...(p ? { peerPeakRssMB: Math.round(p.rssKb / 1024), rssRatio: (o.rssKb / p.rssKb).toFixed(2) } : {}),
+  });
+  const model = path.join(ctx.tmpDir, `nb-${size}.joblib`);
+  const peerTrain = ctx.python
+    ? repeat(ctx.repeats, () => runPy(ctx.python!, ['train', root, 'wine', model]))
+    : null;
+  ctx.add({
+    suite: 'pipeline',
+    name: `train end to end (read → Gaussian NB → write model), ${rows}`,
+    ours: oursTrain.t,
+    ...(peerTrain
+      ? { peerName: 'pandas + scikit-learn', peer: peerTrain.t, ratio: ratioOf(oursTrain.t, peerTrain.t) }
+      : {}),
+    goal: '≤ 1.0× at 1M',
+    extra: extraOf(oursTrain, peerTrain ?? undefined),
+  });
+
+  const logDir = path.join(root, 'reports/wine/predictions');
+  const oursInfer = repeat(ctx.repeats, () => {
+    rmSync(logDir, { recursive: true, force: true });
+    return runCli(['infer', '-d', 'wine', '--root', root]);
+  });
+  const peerInfer = ctx.python
+    ? repeat(ctx.repeats, () =>
+        runPy(ctx.python!, ['infer', root, 'wine', model, path.join(ctx.tmpDir, `py-log-${size}`)]),
+      )
+    : null;
+  ctx.add({
+    suite: 'pipeline',
+    name: `batch inference end to end (read → predict → write ordered log), ${rows}`,
+    ours: oursInfer.t,
+    ...(peerInfer
+      ? { peerName: 'pandas + scikit-learn', peer: peerInfer.t, ratio: ratioOf(oursInfer.t, peerInfer.t) }
+      : {}),
+    goal: '≤ 1.0× at 1M',
+    extra: extraOf(oursInfer, peerInfer ?? undefined),
+  });
+}
+
+async function dailyCycle(ctx: BenchContext): Promise<void> {
+  const root = path.join(ctx.tmpDir, 'daily');
+  rmSync(root, { recursive: true, force: true });
+  for (const d of ['iris', 'titanic', 'wine']) {
+    mkdirSync(path.join(root, 'data', d), { recursive: true });
+    for (const f of ['dataset.yml', 'source.csv'])
+      cpSync(path.resolve('data', d, f), path.join(root, 'data', d, f));
+  }
+  runCli(['backfill', '--root', root, '--now', '2026-11-01T12:00:00Z']);
+  runCli(['train', '--root', root, '--no-search', '--now', '2026-11-01T12:00:00Z']);
+  runCli(['daily', '--root', root, '--days', '30', '--now', '2026-11-01T12:00:00Z']);
+  let day = 2;
+  const runs = Array.from({ length: ctx.repeats }, () =>
+    runCli(['daily', '--root', root, '--now', `2026-11-${String(day++).padStart(2, '0')}T12:00:00Z`]),
+  );
+  ctx.add({
+    suite: 'pipeline',
+    name: 'daily cycle, 3 datasets (generate → infer → monitor → report), process start included',
+    ours: summarize(runs.map((r) => r.ms)),
+    goal: '≤ 3 s wall',
+    extra: { peakRssMB: Math.round(Math.max(...runs.map((r) => r.rssKb)) / 1024) },
+  });
+}
+
+export const suite: Suite = async (ctx) => {
+  await dailyCycle(ctx);
+  for (const size of [100_000, 1_000_000]) await endToEnd(ctx, size);
+};

@@ -1,0 +1,196 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { infer } from '../actions/lib/pipelines/infer.js';
+import { monitor } from '../actions/lib/pipelines/monitor.js';
+import { Workspace } from '../actions/lib/workspace.js';
+import { cli, fingerprint, makeWorkspace, NOW, read } from './helpers/workspace.js';
+
+const now = new Date(NOW);
+
+async function trained(datasets: string[], algorithm = 'gaussian-nb'): Promise<string> {
+  const ws = makeWorkspace(datasets);
+  expect((await cli(ws, 'backfill')).code).toBe(0);
+  expect((await cli(ws, 'train', '--algorithm', algorithm, '--folds', '3')).code).toBe(0);
+  return ws;
+}
+
+function logLines(root: string, dataset: string): string[] {
+  const dir = path.join(root, 'reports', dataset, 'predictions');
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  return Object.keys(manifest.partitions)
+    .sort()
+    .flatMap((m) =>
+      readFileSync(path.join(dir, `${m}.csv`), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1),
+    );
+}
+
+describe('batch inference', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await trained(['iris']);
+    await cli(root, 'generate', '--days', '10', '--rows', '2');
+  });
+
+  it('predicts every new row once, in event-time order, and re-running predicts nothing', async () => {
+    const ws = new Workspace(root);
+    const spec = ws.loadSpec('iris');
+    const r = infer(ws, spec, { now });
+    expect(r).toMatchObject({ predicted: 20, total: 20, modelVersion: 1, waitingForLabel: 0 });
+    const lines = logLines(root, 'iris');
+    expect(lines).toHaveLength(20);
+    expect(lines[0]).toMatch(
+      /^151,2026-11-15T00:00:00Z,2026-11-24T12:00:00Z,1,(Setosa|Versicolor|Virginica),[01](\.\d+)?,(Setosa|Versicolor|Virginica)$/,
+    );
+    const before = fingerprint(path.join(root, 'reports'));
+    expect(infer(ws, spec, { now: new Date('2026-11-24T13:00:00Z') }).predicted).toBe(0);
+    expect(fingerprint(path.join(root, 'reports'))).toBe(before);
+
+    // Catching up earlier days later still gives an ordered log.
+    await cli(root, 'generate', '--date', '2026-11-02', '--days', '2');
+    expect(infer(ws, spec, { now }).predicted).toBe(2);
+    const ordered = logLines(root, 'iris').map((l) => l.split(',').slice(0, 2));
+    const sorted = [...ordered].sort((a, b) =>
+      a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : Number(a[0]) - Number(b[0]),
+    );
+    expect(ordered).toEqual(sorted);
+    expect(ordered[0][1]).toBe('2026-11-01T00:00:00Z');
+  });
+
+  it('predicts rows ingested without a label, then fills the actual when it arrives', async () => {
+    const file = path.join(root, 'obs.csv');
+    writeFileSync(
+      file,
+      'sepal_length,sepal_width,petal_length,petal_width,event_time\n6.9,3.1,5.4,2.1,2026-11-24T08:00:00Z\n',
+    );
+    expect((await cli(root, 'ingest', '-d', 'iris', file)).code).toBe(0);
+    const ws = new Workspace(root);
+    const r = infer(ws, ws.loadSpec('iris'), { now });
+    expect(r.predicted).toBe(1);
+    expect(r.waitingForLabel).toBe(1);
+    const id = logLines(root, 'iris').pop()!.split(',')[0];
+    expect(logLines(root, 'iris').pop()).toMatch(
+      new RegExp(`^${id},2026-11-24T08:00:00Z,.*,Virginica,[0-9.]+,$`),
+    );
+    writeFileSync(file, `id,variety\n${id},Virginica\n1,Setosa\n`);
+    const labels = await cli(root, 'ingest', '-d', 'iris', file);
+    expect(labels.code).toBe(2);
+    expect(labels.out).toContain('added 1 late labels');
+    expect(labels.out).toContain("obs.csv line 3: id 1 already has label 'Setosa'");
+    const again = infer(ws, ws.loadSpec('iris'), { now });
+    expect(again).toMatchObject({ predicted: 0, actualsFilled: 1, waitingForLabel: 0 });
+    expect(logLines(root, 'iris').pop()).toMatch(/,Virginica,[0-9.]+,Virginica$/);
+  });
+
+  it('refuses a truncated or hand-edited log and overwrites nothing', async () => {
+    const w = await trained(['iris']);
+    await cli(w, 'generate', '--days', '3');
+    await cli(w, 'infer');
+    await cli(
+      w,
+      'generate',
+      '--date',
+      '2026-11-24',
+      '--days',
+      '1',
+      '--rows',
+      '1',
+      '--now',
+      '2026-11-25T01:00:00Z',
+    );
+    const p = path.join(w, 'reports/iris/predictions/2026-11.csv');
+    const original = readFileSync(p, 'utf8');
+    for (const broken of [
+      original.slice(0, original.length - 9),
+      original.replace(/,(Setosa|Versicolor|Virginica),([0-9.]+),/, ',Setosa,0.5,'),
+    ]) {
+      writeFileSync(p, broken);
+      const before = fingerprint(path.join(w, 'reports'));
+      const r = await cli(w, 'infer');
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(
+        'reports/iris/predictions/2026-11.csv: content does not match manifest.json (sha256 differs)',
+      );
+      expect(fingerprint(path.join(w, 'reports'))).toBe(before);
+    }
+    writeFileSync(p, original);
+    expect((await cli(w, 'infer')).code).toBe(0);
+  });
+
+  it('refuses without a champion, and refuses a model whose features do not match, naming the feature', async () => {
+    const w = makeWorkspace(['iris']);
+    await cli(w, 'backfill');
+    const none = await cli(w, 'infer');
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('iris: no champion model in models/iris/ — run train first');
+    await cli(w, 'train', '--algorithm', 'gaussian-nb', '--folds', '3');
+    const modelPath = path.join(w, 'models/iris/v1/model.json');
+    writeFileSync(
+      modelPath,
+      read(w, 'models/iris/v1/model.json').replaceAll('"petal_width"', '"petal_area"'),
+    );
+    const before = fingerprint(w);
+    const r = await cli(w, 'infer');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("the model reads feature 'petal_area', which the feature group does not have");
+    expect(fingerprint(w)).toBe(before);
+    writeFileSync(modelPath, '{"format":"something-else"}');
+    const foreign = await cli(w, 'infer');
+    expect(foreign.err).toContain(
+      'models/iris/v1/model.json: format "something-else" is not \'gitml.model\'',
+    );
+  });
+});
+
+describe('monitoring', () => {
+  it('reports accuracy over time, per version, confusion matrices and no drift on an undrifted stream', async () => {
+    const w = await trained(['iris']);
+    await cli(w, 'generate', '--days', '30', '--rows', '2');
+    await cli(w, 'infer');
+    const ws = new Workspace(w);
+    const r = monitor(ws, ws.loadSpec('iris'), { now });
+    expect(r.totals.predictions).toBe(60);
+    expect(r.totals.accuracy).toBeGreaterThan(0.85);
+    expect(r.daily).toHaveLength(30);
+    expect(r.daily[29].rolling7).not.toBeNull();
+    expect(r.byVersion).toEqual([expect.objectContaining({ version: 1, rows: 60, labelled: 60 })]);
+    expect(r.confusion.all.flat().reduce((s, x) => s + x, 0)).toBe(60);
+    expect(r.recent).toHaveLength(20);
+    expect(r.latest?.eventTime).toBe('2026-11-24T00:00:00Z');
+    expect(r.drift?.window).toEqual({ from: '2026-10-26', to: '2026-11-24', rows: 60, days: 30 });
+    expect(r.drift?.datasetDrift).toBe(false);
+    expect(r.alerts.find((a) => a.kind === 'dataset-drift')?.active).toBe(false);
+    expect(r.alerts.find((a) => a.kind === 'accuracy')?.active).toBe(false);
+  });
+
+  it("trips dataset drift when the generator's drift setting shifts the population", async () => {
+    const w = await trained(['iris']);
+    await cli(w, 'generate', '--days', '30', '--rows', '2', '--drift', '0.1', '--drift-start', '2026-10-26');
+    await cli(w, 'infer');
+    const ws = new Workspace(w);
+    const r = monitor(ws, ws.loadSpec('iris'), { now });
+    expect(r.drift?.datasetDrift).toBe(true);
+    expect(r.drift?.features.filter((f) => f.drifted).length).toBeGreaterThanOrEqual(2);
+    expect(r.alerts.find((a) => a.kind === 'dataset-drift')).toMatchObject({ active: true });
+  });
+
+  it('an explicitly requested drift window that is empty is an error and writes nothing', async () => {
+    const w = await trained(['iris']);
+    await cli(w, 'generate', '--days', '2');
+    await cli(w, 'infer');
+    const before = fingerprint(w);
+    const r = await cli(w, 'monitor', '--window', '7');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(
+      'iris: the drift window 2026-11-18 … 2026-11-24 has 2 rows; drift needs at least 20',
+    );
+    expect(fingerprint(w)).toBe(before);
+    const ok = await cli(w, 'monitor');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('drift skipped');
+    rmSync(path.join(w, 'reports/iris/monitoring.json'));
+  });
+});
