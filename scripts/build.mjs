@@ -1,29 +1,14 @@
-// Builds the bundles: the CLI (dist/cli.js, git-ignored) and, without --cli, every action's committed
-// dist/index.js and the static site. One esbuild config for all, so bundles are reproducible.
+// Builds the bundles: `--cli` the CLI (dist/cli.js, git-ignored); `--bench` the CLI and the benchmark
+// runner (dist/bench.js); no flag: the CLI plus every action's committed dist/index.js and the site's
+// committed browser bundles (scripts/build-all.mjs).
 import { build } from 'esbuild';
+import { nodeBundle } from './esbuild-config.mjs';
 
-const banner = {
-  js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-};
-
-export const nodeBundle = {
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  banner,
-  legalComments: 'none',
-  logLevel: 'warning',
-};
-
-const cliOnly = process.argv.includes('--cli');
-await build({
-  ...nodeBundle,
-  entryPoints: ['actions/cli/index.ts'],
-  outfile: 'dist/cli.js',
-  sourcemap: 'linked',
-});
-if (!cliOnly) {
+const flags = new Set(process.argv.slice(2));
+await build({ ...nodeBundle, entryPoints: ['actions/cli/index.ts'], outfile: 'dist/cli.js', sourcemap: 'linked' });
+if (flags.has('--bench')) {
+  await build({ ...nodeBundle, entryPoints: ['test/bench/run.ts'], outfile: 'dist/bench.js', sourcemap: 'linked' });
+} else if (!flags.has('--cli')) {
   const { buildAll } = await import('./build-all.mjs');
   await buildAll();
 }
