@@ -1,0 +1,39 @@
+// build-site action: the static Pages site from the specs, the champion models and the monitoring files.
+import path from 'node:path';
+import {
+  core,
+  dashboardUrl,
+  input,
+  output,
+  runAction,
+  summaryTable,
+  workspace,
+} from '../../lib/action-kit.js';
+import { buildSite } from '../../lib/site-build.js';
+
+await runAction(async () => {
+  const ws = workspace();
+  const outDir = input.string('out-dir', '_site');
+  const site = dashboardUrl(input.string('dashboard-url'));
+  const now = input.now();
+
+  const out = path.resolve(ws.root, outDir);
+  const result = await core.group('build the site', async () => {
+    const r = buildSite(ws.root, out, { now });
+    for (const page of r.pages) core.info(page);
+    return r;
+  });
+
+  const rel = ws.rel(out);
+  output('path', rel.startsWith('..') || path.isAbsolute(rel) ? out : rel);
+  output('pages', result.pages.length);
+  output('files', result.files.length);
+  summaryTable(
+    'Site',
+    ['page', 'link'],
+    result.pages.map((p) => [
+      p,
+      site ? `<a href="${new URL(p.replace(/index\.html$/, ''), site)}">open</a>` : '—',
+    ]),
+  );
+});

@@ -1,0 +1,130 @@
+// ingest action: the inbox check on pull requests (dry run) and the ingest on the default branch.
+import { rmSync } from 'node:fs';
+import {
+  ActionInputError,
+  annotateQuarantined,
+  core,
+  input,
+  output,
+  repository,
+  runAction,
+  summaryTable,
+  unlessForbidden,
+  workspace,
+} from '../../lib/action-kit.js';
+import { createGitHubClient, upsertPullRequestComment } from '../../lib/github.js';
+import { ingest } from '../../lib/pipelines/ingest.js';
+import { checkCommentMarkdown, type FileOutcome } from './check.js';
+import { type InboxFile, inboxFiles } from './inbox.js';
+
+await runAction(async () => {
+  const ws = workspace();
+  const given = input.string('path', 'inbox');
+  const dataset = input.string('dataset');
+  const dryRun = input.boolean('dry-run', false);
+  const keepFiles = input.boolean('keep-files', false);
+  const token = input.string('token');
+  const pullRequest = input.pullRequest();
+  const now = input.now();
+  if (pullRequest !== null && !token) throw new ActionInputError("input 'pull-request' needs input 'token'");
+
+  const files = inboxFiles(ws, given, dataset);
+  core.info(
+    files.length
+      ? `${files.length} file(s) to ${dryRun ? 'check' : 'ingest'}`
+      : `nothing to ingest under '${given}'`,
+  );
+
+  // Every file is checked first: a file that cannot be ingested at all stops the run before anything is written.
+  const run = (f: InboxFile, dry: boolean): FileOutcome => {
+    try {
+      return {
+        file: f,
+        result: ingest(ws, ws.loadSpec(f.dataset), f.abs, { now, dryRun: dry, label: f.rel }),
+      };
+    } catch (err) {
+      const message = (err as Error).message;
+      return { file: f, error: message.startsWith(f.rel) ? message : `${f.rel}: ${message}` };
+    }
+  };
+  let outcomes = await core.group('validate', async () => files.map((f) => run(f, true)));
+  const failed = outcomes.filter((o) => o.error);
+  for (const o of failed) {
+    core.error(o.error!, { file: o.file.rel, startLine: Number(/ line (\d+):/.exec(o.error!)?.[1] ?? 1) });
+  }
+
+  if (!dryRun && failed.length === 0) {
+    outcomes = await core.group('ingest', async () =>
+      files.map((f) => {
+        const o = run(f, false);
+        if (o.error) throw new Error(o.error); // validated a moment ago: only an I/O failure gets here
+        if (!keepFiles) rmSync(f.abs);
+        core.info(
+          `${f.rel}: ${o.result!.added} ${o.result!.kind} added, ${o.result!.rejected.length} quarantined`,
+        );
+        return o;
+      }),
+    );
+  }
+  for (const o of outcomes)
+    annotateQuarantined(o.result?.rejected ?? [], dryRun ? 'would be quarantined' : 'quarantined');
+
+  const ok = outcomes.filter((o) => o.result);
+  const byDataset: Record<string, number> = {};
+  for (const o of ok) byDataset[o.file.dataset] = (byDataset[o.file.dataset] ?? 0) + o.result!.added;
+  output(
+    'rows-added',
+    ok.reduce((s, o) => s + o.result!.added, 0),
+  );
+  output('rows-by-dataset', byDataset);
+  output(
+    'quarantined',
+    ok.reduce((s, o) => s + o.result!.rejected.length, 0),
+  );
+  output('failed-files', failed.length);
+  output(
+    'files',
+    outcomes.map((o) => ({
+      file: o.file.rel,
+      dataset: o.file.dataset,
+      ...(o.result
+        ? { kind: o.result.kind, added: o.result.added, quarantined: o.result.rejected.length }
+        : { error: o.error }),
+    })),
+  );
+  summaryTable(
+    dryRun ? 'Inbox check (dry run)' : 'Ingest',
+    [
+      'file',
+      'dataset',
+      dryRun ? 'rows accepted' : 'rows added',
+      dryRun ? 'would be quarantined' : 'quarantined',
+    ],
+    outcomes.map((o) =>
+      o.result
+        ? [o.file.rel, o.file.dataset, o.result.added, o.result.rejected.length]
+        : [o.file.rel, o.file.dataset, '—', `cannot be ingested: ${o.error}`],
+    ),
+  );
+
+  if (pullRequest !== null && files.length > 0) {
+    const { owner, repo } = repository();
+    const client = createGitHubClient(token);
+    const body = checkCommentMarkdown(outcomes);
+    const c = await unlessForbidden('pull-request comment', () =>
+      upsertPullRequestComment(client, {
+        owner,
+        repo,
+        issueNumber: pullRequest,
+        marker: 'ingest-check',
+        body,
+      }),
+    );
+    if (c) core.info(`pull-request comment ${c.action} (id ${c.id})`);
+  }
+  if (failed.length > 0) {
+    throw new Error(
+      `${failed.length} of ${files.length} file(s) cannot be ingested${dryRun ? '' : '; nothing was written'}: ${failed.map((o) => o.file.rel).join(', ')}`,
+    );
+  }
+});

@@ -1,0 +1,209 @@
+// Shared plumbing of the stage actions (actions/<stage>/src/main.ts): validated inputs, the workspace
+// the runner checked out, outputs, job-summary tables, annotations and failure handling.
+// Only the actions import this; the library stays free of @actions/*.
+import { existsSync, statSync } from 'node:fs';
+import * as core from '@actions/core';
+import type { RejectedRow } from './feature-group.js';
+import type { DatasetSpec } from './spec.js';
+import { Workspace } from './workspace.js';
+
+/** A wrong input: the message names the input and the rule it breaks. */
+export class ActionInputError extends Error {
+  override name = 'ActionInputError';
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function raw(name: string): string {
+  return core.getInput(name); // '' when not given (the runner fills in action.yml defaults)
+}
+
+function invalid(name: string, rule: string, value: string): ActionInputError {
+  return new ActionInputError(`input '${name}' ${rule}, got '${value}'`);
+}
+
+/** Readers for action inputs; each takes the input's name as declared in action.yml. */
+export const input = {
+  string(name: string, fallback = ''): string {
+    return raw(name) || fallback;
+  },
+  required(name: string): string {
+    const v = raw(name);
+    if (!v) throw new ActionInputError(`input '${name}' is required`);
+    return v;
+  },
+  boolean(name: string, fallback: boolean): boolean {
+    const v = raw(name);
+    if (v === '') return fallback;
+    if (/^(true|yes|on|1)$/i.test(v)) return true;
+    if (/^(false|no|off|0)$/i.test(v)) return false;
+    throw invalid(name, 'must be true or false', v);
+  },
+  integer(name: string, range: { min?: number; max?: number } = {}): number | undefined {
+    const v = raw(name);
+    if (v === '') return undefined;
+    const n = Number(v);
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      const bounds = range.min !== undefined || range.max !== undefined ? ` from ${min} to ${max}` : '';
+      throw invalid(name, `must be a whole number${bounds}`, v);
+    }
+    return n;
+  },
+  number(name: string, range: { min?: number } = {}): number | undefined {
+    const v = raw(name);
+    if (v === '') return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || (range.min !== undefined && n < range.min)) {
+      throw invalid(name, `must be a number${range.min !== undefined ? ` ≥ ${range.min}` : ''}`, v);
+    }
+    return n;
+  },
+  /** A UTC calendar date YYYY-MM-DD. */
+  date(name: string): string | undefined {
+    const v = raw(name);
+    if (v === '') return undefined;
+    if (!DATE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
+      throw invalid(name, 'must be a UTC date YYYY-MM-DD', v);
+    }
+    return v;
+  },
+  choice<T extends string>(name: string, options: readonly T[], fallback: T): T {
+    const v = raw(name);
+    if (v === '') return fallback;
+    if (!(options as readonly string[]).includes(v))
+      throw invalid(name, `must be one of ${options.join(', ')}`, v);
+    return v as T;
+  },
+  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
+  now(): Date {
+    const v = raw('now');
+    if (v === '') return new Date();
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) throw invalid('now', 'must be an ISO 8601 instant', v);
+    return d;
+  },
+  /** Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. */
+  datasets(ws: Workspace): DatasetSpec[] {
+    const specs = ws.selectDatasets(raw('dataset') || 'all');
+    if (specs.length === 0)
+      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
+    return specs;
+  },
+  /** A pull-request number, or null when not given. */
+  pullRequest(name = 'pull-request'): number | null {
+    return input.integer(name, { min: 1 }) ?? null;
+  },
+};
+
+/** The repository the runner checked out (GITHUB_WORKSPACE), or the current directory outside Actions. */
+export function workspace(): Workspace {
+  const root = process.env.GITHUB_WORKSPACE || process.cwd();
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
+  }
+  return new Workspace(root);
+}
+
+/** Sets a step output; values that are not strings are written as JSON. */
+export function output(name: string, value: string | number | boolean | object | null): void {
+  core.setOutput(name, typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+/** owner/name of the repository the workflow runs in. */
+export function repository(): { owner: string; repo: string } {
+  const full = process.env.GITHUB_REPOSITORY ?? '';
+  const [owner, repo] = full.split('/');
+  if (!owner || !repo) throw new Error(`GITHUB_REPOSITORY '${full}' is not owner/name`);
+  return { owner, repo };
+}
+
+/**
+ * A link to a file on GitHub at `ref` — by default the branch being run, since files a stage writes are
+ * committed after it — or the bare path outside Actions.
+ */
+export function fileUrl(path: string, ref = process.env.GITHUB_REF_NAME || 'HEAD'): string {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = process.env;
+  return server && repo ? `${server}/${repo}/blob/${ref}/${path}` : path;
+}
+
+/** The Pages dashboard: the given URL, else the default https://<owner>.github.io/<repo>/. */
+export function dashboardUrl(given: string): string | null {
+  if (given) return given;
+  const full = process.env.GITHUB_REPOSITORY;
+  if (!full?.includes('/')) return null;
+  const [owner, repo] = full.split('/');
+  return `https://${owner.toLowerCase()}.github.io/${repo}/`;
+}
+
+/** Appends a heading and a table to the job summary; the first row is the header. */
+export function summaryTable(heading: string, header: string[], rows: (string | number)[][]): void {
+  core.summary.addHeading(heading, 3);
+  if (rows.length === 0) {
+    core.summary.addRaw('(none)', true);
+    return;
+  }
+  core.summary.addTable([
+    header.map((data) => ({ data, header: true })),
+    // An empty cell would be written as an unclosed <td>.
+    ...rows.map((r) => r.map((c) => (String(c) === '' ? '—' : String(c)))),
+  ]);
+}
+
+/** One warning annotation per quarantined row, on the file and line the row came from. */
+export function annotateQuarantined(rows: readonly RejectedRow[], prefix = 'quarantined'): void {
+  for (const q of rows) core.warning(`${prefix}: ${q.reason}`, { file: q.origin, startLine: q.line });
+}
+
+// Library input errors start with "<file> line <n>: " — annotate that spot, not just the log.
+const FILE_LINE = /^(\S+\.csv) line (\d+): /;
+
+function fail(err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  const at = FILE_LINE.exec(message);
+  if (at) {
+    core.error(message, { file: at[1], startLine: Number(at[2]) });
+    process.exitCode = core.ExitCode.Failure;
+  } else {
+    core.setFailed(message);
+  }
+  if (process.env.GITML_DEBUG && err instanceof Error && err.stack) core.debug(err.stack);
+}
+
+/**
+ * Runs an action's body: any error fails the step with its message (and an annotation at file and
+ * line when the error names them); the job summary collected so far is written either way.
+ */
+export async function runAction(body: () => Promise<void> | void): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    fail(err);
+  }
+  if (process.env.GITHUB_STEP_SUMMARY && !core.summary.isEmptyBuffer()) {
+    try {
+      await core.summary.write();
+    } catch (err) {
+      core.warning(`could not write the job summary: ${(err as Error).message}`);
+    }
+  }
+}
+
+/**
+ * Runs a GitHub API call that is a courtesy (a comment, an issue): a 403 — e.g. the read-only token of
+ * a pull request from a fork — becomes a warning instead of failing the step; other errors still fail.
+ */
+export async function unlessForbidden<T>(what: string, call: () => Promise<T>): Promise<T | null> {
+  try {
+    return await call();
+  } catch (err) {
+    if ((err as { status?: unknown }).status !== 403) throw err;
+    core.warning(`${what}: the token may not do this (403 ${(err as Error).message}); skipped`);
+    return null;
+  }
+}
+
+export const pct = (x: number | null | undefined): string =>
+  x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`;
+
+export { core };

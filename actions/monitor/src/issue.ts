@@ -1,0 +1,25 @@
+// The text of an alert issue. Deterministic for a given report, so an unchanged alert edits nothing.
+import { fileUrl, pct } from '../../lib/action-kit.js';
+import type { Alert, MonitoringReport } from '../../lib/monitoring-types.js';
+
+export function alertIssueTitle(report: MonitoringReport, alert: Alert): string {
+  return `${report.title} (${report.dataset}): ${alert.kind} alert`;
+}
+
+export function alertIssueBody(report: MonitoringReport, alert: Alert, dashboard: string | null): string {
+  const champion = report.champion
+    ? `champion v${report.champion.version} (${report.champion.algorithm}, holdout accuracy ${pct(report.champion.holdoutAccuracy)})`
+    : 'no champion';
+  const lines = [
+    alert.message,
+    '',
+    `- Value ${alert.value ?? '—'}, threshold ${alert.threshold}; ${champion}; data up to ${report.asOf ?? '—'}.`,
+    // blob/HEAD: a stable link to the latest report, so the body only changes when the alert does.
+    `- Report: ${fileUrl(`reports/${report.dataset}/README.md`, 'HEAD')}`,
+  ];
+  if (dashboard) lines.push(`- Dashboard: ${dashboard}`);
+  if (alert.active) {
+    lines.push('', 'The monitor stage keeps this issue up to date and closes it when the condition clears.');
+  }
+  return lines.join('\n');
+}

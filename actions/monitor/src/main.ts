@@ -1,0 +1,124 @@
+// monitor action: monitoring.json, the repository report, and one GitHub issue per dataset and alert kind.
+import path from 'node:path';
+import {
+  core,
+  dashboardUrl,
+  fileUrl,
+  input,
+  output,
+  pct,
+  repository,
+  runAction,
+  summaryTable,
+  workspace,
+} from '../../lib/action-kit.js';
+import { createGitHubClient, syncAlertIssue } from '../../lib/github.js';
+import type { MonitoringReport } from '../../lib/monitoring-types.js';
+import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
+import { writeReports } from '../../lib/reports.js';
+import { alertIssueBody, alertIssueTitle } from './issue.js';
+
+await runAction(async () => {
+  const ws = workspace();
+  const specs = input.datasets(ws);
+  const windowDays = input.integer('window', { min: 1 });
+  const withReport = input.boolean('report', true);
+  const token = input.string('token');
+  const dashboard = dashboardUrl(input.string('dashboard-url'));
+  const now = input.now();
+
+  const reports: MonitoringReport[] = [];
+  for (const spec of specs) {
+    reports.push(
+      await core.group(`monitor ${spec.name}`, async () => {
+        const r = monitor(ws, spec, { now, windowDays });
+        core.info(`wrote ${ws.rel(writeMonitoring(ws, r))}`);
+        if (withReport) {
+          const { files } = await writeReports(ws.reportsDir, r);
+          core.info(`wrote ${files.length} report file(s) under reports/${spec.name}/`);
+        }
+        for (const a of r.alerts) core.info(`${a.active ? 'ALERT' : 'ok'} ${a.kind}: ${a.message}`);
+        return r;
+      }),
+    );
+  }
+
+  const active = reports.flatMap((r) =>
+    r.alerts.filter((a) => a.active).map((a) => ({ dataset: r.dataset, kind: a.kind, message: a.message })),
+  );
+  for (const a of active)
+    core.warning(`${a.dataset}: ${a.kind} alert: ${a.message}`, { title: `${a.kind} alert` });
+  const drifted = reports.filter((r) => r.drift?.datasetDrift).map((r) => r.dataset);
+
+  const issues: { dataset: string; kind: string; action: string; number?: number }[] = [];
+  if (token) {
+    const { owner, repo } = repository();
+    const client = createGitHubClient(token);
+    await core.group('alert issues', async () => {
+      for (const r of reports) {
+        for (const a of r.alerts) {
+          const res = await syncAlertIssue(client, {
+            owner,
+            repo,
+            dataset: r.dataset,
+            kind: a.kind,
+            active: a.active,
+            title: alertIssueTitle(r, a),
+            body: alertIssueBody(r, a, dashboard),
+            labels: [a.kind],
+          });
+          core.info(`${r.dataset} ${a.kind}: issue ${res.action}${res.number ? ` #${res.number}` : ''}`);
+          issues.push({ dataset: r.dataset, kind: a.kind, ...res });
+        }
+      }
+    });
+  }
+
+  output('drift', drifted.length > 0);
+  output('drifted-datasets', drifted.join(','));
+  output('alert-count', active.length);
+  output('alerts', active);
+  output('accuracy', Object.fromEntries(reports.map((r) => [r.dataset, r.totals.accuracy])));
+  output('issues', issues);
+
+  summaryTable(
+    'Monitoring',
+    [
+      'dataset',
+      'champion',
+      'predictions',
+      'labelled',
+      'accuracy',
+      'rolling 7 days',
+      'drifted features',
+      'dataset drift',
+      'alerts',
+    ],
+    reports.map((r) => {
+      const rolling = [...r.daily].reverse().find((d) => d.rolling7 !== null)?.rolling7;
+      const d = r.drift;
+      return [
+        r.dataset,
+        r.champion ? `v${r.champion.version}` : '—',
+        r.totals.predictions,
+        r.totals.labelled,
+        pct(r.totals.accuracy),
+        pct(rolling),
+        d
+          ? `${d.features.filter((f) => f.drifted).length} of ${d.features.length}`
+          : `skipped: ${r.driftSkipped ?? ''}`,
+        d ? (d.datasetDrift ? 'yes' : 'no') : '—',
+        r.alerts
+          .filter((a) => a.active)
+          .map((a) => a.kind)
+          .join(', ') || 'none',
+      ];
+    }),
+  );
+  const links = reports.map((r) => {
+    const file = path.posix.join('reports', r.dataset, withReport ? 'README.md' : 'monitoring.json');
+    return `<a href="${fileUrl(file)}">${r.dataset} report</a>`;
+  });
+  if (dashboard) links.push(`<a href="${dashboard}">dashboard</a>`);
+  core.summary.addList(links);
+});

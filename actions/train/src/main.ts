@@ -1,0 +1,145 @@
+// train action: model training behind the champion/challenger gate; in pull-request mode, a metrics diff comment.
+import {
+  ActionInputError,
+  core,
+  input,
+  output,
+  pct,
+  repository,
+  runAction,
+  summaryTable,
+  unlessForbidden,
+  workspace,
+} from '../../lib/action-kit.js';
+import { headCommit, isInsideWorkTree } from '../../lib/git.js';
+import { createGitHubClient, upsertPullRequestComment } from '../../lib/github.js';
+import { ModelRegistry } from '../../lib/model-registry.js';
+import { ALGORITHMS } from '../../lib/models/algorithms.js';
+import { type TrainResult, trainDataset } from '../../lib/pipelines/train.js';
+import { metricsCommentMarkdown } from './comment.js';
+
+await runAction(async () => {
+  const ws = workspace();
+  const specs = input.datasets(ws);
+  const algorithm = input.choice('algorithm', ['auto', ...ALGORITHMS.map((a) => a.name)], 'auto');
+  const promote = input.boolean('promote', false);
+  const force = input.boolean('force', false);
+  const tolerance = input.number('tolerance', { min: 0 });
+  const split = input.choice('split', ['stratified', 'time'], 'stratified');
+  const seed = input.integer('seed');
+  const folds = input.integer('folds', { min: 2 });
+  const includeSynthetic = input.boolean('include-synthetic', false);
+  const asOf = input.string('as-of') || undefined;
+  const token = input.string('token');
+  const pullRequest = input.pullRequest();
+  const now = input.now();
+  if (pullRequest !== null && !token) throw new ActionInputError("input 'pull-request' needs input 'token'");
+  if (pullRequest !== null && promote) {
+    throw new ActionInputError(
+      "input 'promote' must be false with 'pull-request': a pull request never changes the champion",
+    );
+  }
+
+  const results: TrainResult[] = [];
+  for (const spec of specs) {
+    results.push(
+      await core.group(`train ${spec.name}`, async () => {
+        const r = trainDataset(ws, spec, {
+          now,
+          algorithm: algorithm === 'auto' ? undefined : algorithm,
+          promote,
+          force,
+          tolerance,
+          split,
+          seed,
+          folds,
+          includeSynthetic,
+          asOf,
+          progress: (line) => core.info(line),
+        });
+        core.info(
+          r.entry ? `v${r.entry.version} → ${r.entry.status}. ${r.entry.decision}` : `skipped: ${r.skipped}`,
+        );
+        return r;
+      }),
+    );
+  }
+
+  const trained = results.filter((r) => r.entry);
+  const single = specs.length === 1 ? trained[0]?.entry : undefined;
+  output('trained', trained.length);
+  output('model-versions', Object.fromEntries(trained.map((r) => [r.dataset, r.entry!.version])));
+  output(
+    'champions',
+    Object.fromEntries(specs.map((s) => [s.name, new ModelRegistry(ws, s.name).index().champion])),
+  );
+  output('model-version', single ? String(single.version) : '');
+  output('accuracy', single ? String(single.holdout.accuracy) : '');
+  output(
+    'promoted',
+    trained.some((r) => r.entry!.status === 'champion'),
+  );
+  output(
+    'results',
+    results.map((r) =>
+      r.entry
+        ? {
+            dataset: r.dataset,
+            version: r.entry.version,
+            algorithm: r.entry.algorithm,
+            status: r.entry.status,
+            accuracy: r.entry.holdout.accuracy,
+            macroF1: r.entry.holdout.macroF1,
+            previousChampion: r.previousChampion ?? null,
+          }
+        : { dataset: r.dataset, skipped: r.skipped },
+    ),
+  );
+  summaryTable(
+    pullRequest !== null ? `Training check for pull request #${pullRequest}` : 'Training',
+    [
+      'dataset',
+      'model',
+      'algorithm',
+      'holdout accuracy',
+      'macro-F1',
+      'champion before',
+      'status',
+      'decision',
+    ],
+    results.map((r) => {
+      if (!r.entry) return [r.dataset, '—', '—', '—', '—', '—', 'skipped', r.skipped ?? ''];
+      const e = r.entry;
+      const before = r.previousChampion;
+      return [
+        r.dataset,
+        `v${e.version}`,
+        e.algorithm,
+        pct(e.holdout.accuracy),
+        e.holdout.macroF1.toFixed(4),
+        before ? `v${before.version}: ${pct(before.accuracy)}, ${before.macroF1.toFixed(4)}` : 'none',
+        e.status,
+        e.decision,
+      ];
+    }),
+  );
+
+  if (pullRequest !== null) {
+    const { owner, repo } = repository();
+    const client = createGitHubClient(token);
+    const head = isInsideWorkTree(ws.root) ? headCommit(ws.root) : null;
+    for (const [i, spec] of specs.entries()) {
+      const body = metricsCommentMarkdown(spec, results[i], head);
+      const c = await unlessForbidden(`metrics comment for ${spec.name}`, () =>
+        upsertPullRequestComment(client, {
+          owner,
+          repo,
+          issueNumber: pullRequest,
+          marker: `metrics-${spec.name}`,
+          body,
+        }),
+      );
+      if (c) core.info(`${spec.name}: pull-request comment ${c.action} (id ${c.id})`);
+    }
+  }
+});
