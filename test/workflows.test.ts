@@ -249,6 +249,11 @@ describe('retrain.yml', () => {
     expect(inputs.algorithm.options).toEqual(['auto', ...ALGORITHMS.map((a) => a.name)]);
   });
 
+  it('backfills (a no-op unless a dataset is new), trains and commits by hand', () => {
+    const steps = wf.jobs.retrain.steps!.map((s) => s.uses?.replace(/@.*/, ''));
+    expect(steps).toEqual(['actions/checkout', './actions/backfill', './actions/train', './actions/commit']);
+  });
+
   it('trains pull requests without committing, commenting the metrics diff', () => {
     expect(wf.on).toHaveProperty('pull_request');
     const pr = Object.values(wf.jobs).find((j) => j.if?.includes("'pull_request'"))!;
