@@ -1,0 +1,289 @@
+// Builds the static GitHub Pages site from the repository's files, in pure Node (no bundler): the
+// prebuilt browser bundles from site/assets/, one home page, and per dataset a predictor page and a
+// dashboard page with the data they fetch (the champion model, predictor.json, monitoring.json).
+// Every page is generated from the dataset specs, the model registry and the monitoring files.
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import {
+  type ChampionInfo,
+  type Examples,
+  PREDICTOR_DATA_FORMAT,
+  type PredictorData,
+  type PredictorFeature,
+} from '../../site/src/page-data.js';
+import { activeAlerts, lastRun } from '../../site/src/report-facts.js';
+import { DASHBOARD_FILES, dashboardPage } from '../../site/src/templates/dashboard-page.js';
+import { type DatasetSummary, homePage } from '../../site/src/templates/home-page.js';
+import { PREDICTOR_FILES, predictorPage } from '../../site/src/templates/predictor-page.js';
+import { FeatureGroup } from './feature-group.js';
+import { SOURCES, valueText } from './feature-table.js';
+import { workingTree } from './file-source.js';
+import { formatNumber } from './json.js';
+import { ModelRegistry, type RegistryEntry } from './model-registry.js';
+import { algorithm } from './models/algorithms.js';
+import { MONITORING_FORMAT, type MonitoringReport } from './monitoring-types.js';
+import type { ServingModel } from './serving-model.js';
+import { type DatasetSpec, type FeatureSchema, featureSchema } from './spec.js';
+import type { CategoricalStats, GroupStats, NumericStats } from './stats.js';
+import { Workspace } from './workspace.js';
+
+export interface SiteBuildOptions {
+  /** The build time shown in page footers (default: now). */
+  now?: Date;
+  /** Folder of the prebuilt bundles (default: <root>/site/assets). */
+  assets?: string;
+}
+
+export interface SiteBuildResult {
+  /** HTML pages written, relative to outDir. */
+  pages: string[];
+  /** Every file written, relative to outDir. */
+  files: string[];
+}
+
+export class SiteBuildError extends Error {
+  override name = 'SiteBuildError';
+}
+
+/** Marks a folder as a site build, so rebuilding may clear it (and never clears anything else). */
+const MARKER = '.gitml-site';
+/** Real rows offered by the predictor's "random real example" button. */
+const MAX_EXAMPLES = 200;
+/** Slider positions between the observed minimum and maximum, at most. */
+const MAX_SLIDER_STEPS = 1000;
+const REQUIRED_ASSETS = ['predictor.js', 'dashboard.js', 'styles.css', 'sw.js'];
+
+interface DatasetBuild {
+  spec: DatasetSpec;
+  champion: { entry: RegistryEntry; model: ServingModel; file: string } | null;
+  group: FeatureGroup | null;
+  stats: GroupStats | null;
+  report: { parsed: MonitoringReport; file: string } | null;
+}
+
+function utcMinutes(d: Date): string {
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function readJson(file: string, where: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new SiteBuildError(`${where}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+function loadDataset(ws: Workspace, spec: DatasetSpec): DatasetBuild {
+  const registry = new ModelRegistry(ws, spec.name);
+  const c = registry.champion();
+  const champion = c ? { ...c, file: path.join(registry.versionDir(c.entry.version), 'model.json') } : null;
+  let group: FeatureGroup | null = null;
+  if (FeatureGroup.exists(ws, spec)) {
+    const versions = FeatureGroup.versions(spec, workingTree(ws.root));
+    const wanted = champion?.entry.featureGroupVersion;
+    group = FeatureGroup.open(ws, spec, wanted && versions.includes(wanted) ? { version: wanted } : {});
+  }
+  let stats: GroupStats | null = null;
+  if (group) {
+    const file = path.join(ws.root, group.dir, 'stats.json');
+    if (existsSync(file)) stats = readJson(file, ws.rel(file)) as GroupStats;
+  }
+  const reportFile = path.join(ws.reportsDir, spec.name, 'monitoring.json');
+  let report: DatasetBuild['report'] = null;
+  if (existsSync(reportFile)) {
+    const parsed = readJson(reportFile, ws.rel(reportFile)) as MonitoringReport;
+    if (parsed?.format !== MONITORING_FORMAT)
+      throw new SiteBuildError(`${ws.rel(reportFile)}: format is not '${MONITORING_FORMAT}'`);
+    report = { parsed, file: reportFile };
+  }
+  return { spec, champion, group, stats, report };
+}
+
+function listDir(dir: string, dirs: boolean): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() === dirs)
+    .map((d) => d.name)
+    .sort();
+}
+
+/** The smallest power of ten at least one unit of the last decimal that keeps the slider ≤ MAX steps. */
+export function sliderStep(decimals: number, span: number): number {
+  let e = -decimals;
+  while (span / 10 ** e > MAX_SLIDER_STEPS) e++;
+  return Number(`1e${e}`);
+}
+
+function predictorFeature(f: FeatureSchema, stats: GroupStats | null): PredictorFeature {
+  const s = stats?.features[f.name];
+  if (f.type === 'categorical') {
+    const cats = f.categories ?? [];
+    const counts = s?.type === 'categorical' ? (s as CategoricalStats).counts : {};
+    // The most frequent category; ties and missing statistics fall back to the first.
+    const mode = cats.reduce(
+      (best, c) => ((counts[c.value] ?? 0) > (counts[best.value] ?? 0) ? c : best),
+      cats[0],
+    );
+    return { ...f, initial: mode?.value ?? '' };
+  }
+  const n = s?.type === 'numeric' ? (s as NumericStats) : null;
+  const range = f.range ?? [0, 1];
+  const decimals = f.decimals ?? 6;
+  if (!n || n.min === null || n.max === null || n.median === null || n.q1 === null || n.q3 === null) {
+    return {
+      ...f,
+      initial: formatNumber((range[0] + range[1]) / 2, decimals),
+      step: sliderStep(decimals, range[1] - range[0]),
+    };
+  }
+  return {
+    ...f,
+    observed: { min: n.min, q1: n.q1, median: n.median, q3: n.q3, max: n.max },
+    initial: formatNumber(n.median, decimals),
+    step: sliderStep(decimals, n.max - n.min),
+  };
+}
+
+/** Up to MAX_EXAMPLES labelled real (not synthetic) rows, evenly spread over the group. */
+function examplesOf(group: FeatureGroup | null, features: readonly FeatureSchema[]): Examples {
+  const out: Examples = { ids: [], actual: [], values: [] };
+  if (!group) return out;
+  const table = group.read();
+  const synthetic = SOURCES.indexOf('synthetic');
+  const real: number[] = [];
+  for (let i = 0; i < table.rows; i++)
+    if (table.sources[i] !== synthetic && table.labels[i] >= 0) real.push(i);
+  const columns = features.map((f) => group.meta.features.findIndex((g) => g.name === f.name));
+  if (columns.some((j) => j < 0)) return out;
+  const take = Math.min(MAX_EXAMPLES, real.length);
+  for (let k = 0; k < take; k++) {
+    const i = real[Math.floor((k * real.length) / take)];
+    out.ids.push(table.ids[i]);
+    out.actual.push(group.meta.label.classes[table.labels[i]].value);
+    out.values.push(columns.map((j, f) => valueText(features[f], table.columns[j][i])));
+  }
+  return out;
+}
+
+function championInfo(c: NonNullable<DatasetBuild['champion']>): ChampionInfo {
+  let algorithmTitle = c.entry.algorithm;
+  try {
+    algorithmTitle = algorithm(c.entry.algorithm).title;
+  } catch {
+    // An algorithm this build does not know still shows by its name.
+  }
+  return {
+    version: c.entry.version,
+    algorithm: c.entry.algorithm,
+    algorithmTitle,
+    holdoutAccuracy: c.entry.holdout.accuracy,
+    holdoutRows: c.entry.holdout.rows,
+    createdAt: c.entry.createdAt,
+    featureGroupVersion: c.entry.featureGroupVersion,
+  };
+}
+
+export function predictorData(d: DatasetBuild): PredictorData {
+  const schema = d.group?.meta.features ?? featureSchema(d.spec);
+  const modelFeatures = d.champion ? d.champion.model.features : [];
+  const used = new Set(modelFeatures.map((f) => f.name));
+  return {
+    format: PREDICTOR_DATA_FORMAT,
+    version: 1,
+    dataset: d.spec.name,
+    title: d.spec.title,
+    description: d.spec.description,
+    label: d.champion
+      ? d.champion.model.json.label
+      : { name: d.spec.label.name, title: d.spec.label.title, classes: d.spec.label.classes },
+    champion: d.champion ? championInfo(d.champion) : null,
+    features: modelFeatures.map((f) => predictorFeature(f, d.stats)),
+    unused: schema.filter((f) => !used.has(f.name)).map((f) => ({ name: f.name, title: f.title })),
+    examples: d.champion ? examplesOf(d.group, modelFeatures) : { ids: [], actual: [], values: [] },
+  };
+}
+
+function summary(d: DatasetBuild): DatasetSummary {
+  return {
+    name: d.spec.name,
+    title: d.spec.title,
+    description: d.spec.description,
+    champion: d.champion ? championInfo(d.champion) : null,
+    featureGroup: d.group ? { version: d.group.meta.version, rows: d.group.meta.rows } : null,
+    monitoring: d.report
+      ? {
+          lastRun: lastRun(d.report.parsed),
+          alerts: activeAlerts(d.report.parsed).map((a) => ({ kind: a.kind, message: a.message })),
+        }
+      : null,
+  };
+}
+
+/** Empties outDir if it is a previous site build; refuses to touch any other non-empty folder. */
+function prepareOutDir(outDir: string): void {
+  if (existsSync(outDir) && readdirSync(outDir).length > 0) {
+    if (!existsSync(path.join(outDir, MARKER)))
+      throw new SiteBuildError(`${outDir} is not empty and is not a site build: refusing to overwrite it`);
+    rmSync(outDir, { recursive: true, force: true });
+  }
+  mkdirSync(outDir, { recursive: true });
+}
+
+export function buildSite(root: string, outDir: string, opts: SiteBuildOptions = {}): SiteBuildResult {
+  const ws = new Workspace(root);
+  const assets = opts.assets ?? path.join(root, 'site', 'assets');
+  const missing = REQUIRED_ASSETS.filter((a) => !existsSync(path.join(assets, a)));
+  if (missing.length > 0)
+    throw new SiteBuildError(
+      `${missing.join(', ')} missing in ${assets}: build the site bundles first (node scripts/build.mjs)`,
+    );
+  const datasets = ws.datasetNames().map((n) => loadDataset(ws, ws.loadSpec(n)));
+  const builtAt = utcMinutes(opts.now ?? new Date());
+
+  prepareOutDir(outDir);
+  const files: string[] = [];
+  const pages: string[] = [];
+  const write = (rel: string, content: string | Uint8Array) => {
+    const p = path.join(outDir, ...rel.split('/'));
+    mkdirSync(path.dirname(p), { recursive: true });
+    writeFileSync(p, content);
+    files.push(rel);
+    if (rel.endsWith('.html')) pages.push(rel);
+  };
+  const copy = (from: string, rel: string) => {
+    const p = path.join(outDir, ...rel.split('/'));
+    mkdirSync(path.dirname(p), { recursive: true });
+    copyFileSync(from, p);
+    files.push(rel);
+  };
+
+  write(MARKER, 'Built by gitml buildSite; the folder is replaced on every build.\n');
+  // GitHub Pages: serve files as they are (no Jekyll processing of the folder).
+  write('.nojekyll', '');
+  for (const name of listDir(assets, false).filter((f) => f !== 'sw.js'))
+    copy(path.join(assets, name), `assets/${name}`);
+  // The service worker sits at the site root so its scope covers every page.
+  copy(path.join(assets, 'sw.js'), 'sw.js');
+
+  write('index.html', homePage(datasets.map(summary), builtAt));
+  for (const d of datasets) {
+    const name = d.spec.name;
+    const meta = { name, title: d.spec.title, description: d.spec.description };
+    write(`${name}/index.html`, predictorPage({ ...meta, hasChampion: d.champion !== null }, builtAt));
+    if (d.champion) {
+      copy(d.champion.file, `${name}/${PREDICTOR_FILES.model}`);
+      write(`${name}/${PREDICTOR_FILES.data}`, `${JSON.stringify(predictorData(d))}\n`);
+    }
+    write(`${name}/dashboard.html`, dashboardPage({ ...meta, hasReport: d.report !== null }, builtAt));
+    if (d.report) copy(d.report.file, `${name}/${DASHBOARD_FILES.report}`);
+  }
+  return { pages: pages.sort(), files: files.sort() };
+}

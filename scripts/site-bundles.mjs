@@ -1,0 +1,23 @@
+// esbuild options for the site's browser bundles, committed under site/assets/ so the Pages build runs
+// without npm install. scripts/build-all.mjs builds them; CI checks the committed files are current.
+// Deterministic: no source maps, no timestamps, fixed target.
+// Paths are relative to the repository root: scripts/build-all.mjs sets absWorkingDir.
+const browser = {
+  bundle: true,
+  platform: 'browser',
+  target: ['es2022'],
+  minify: true,
+  charset: 'utf8',
+  // Keep the bundled libraries' licence comments (vega-embed's dependencies mark theirs).
+  legalComments: 'eof',
+  logLevel: 'warning',
+};
+
+/** One entry per page script, the service worker and the stylesheet: site/src/<name> → site/assets/<name>. */
+export const siteBundles = [
+  { ...browser, format: 'esm', entryPoints: ['site/src/predictor.ts'], outfile: 'site/assets/predictor.js' },
+  { ...browser, format: 'esm', entryPoints: ['site/src/dashboard.ts'], outfile: 'site/assets/dashboard.js' },
+  // A classic script: service workers registered without { type: 'module' } cannot use import/export.
+  { ...browser, format: 'iife', entryPoints: ['site/src/sw.ts'], outfile: 'site/assets/sw.js' },
+  { ...browser, entryPoints: ['site/src/styles.css'], outfile: 'site/assets/styles.css' },
+];

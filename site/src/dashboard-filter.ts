@@ -1,0 +1,66 @@
+// The dashboard's date selection: a brush on a time chart (or the date inputs) narrows the other panels to
+// a range of days. Only panels whose data are dated follow it: the confusion matrices, per-version accuracy
+// and drift are computed over fixed windows the monitoring file does not split by day. Platform-neutral.
+import { accuracyRows, classMixRows, modelChangeRows, rowsPerDayRows } from '../../actions/lib/charts.js';
+import type { MonitoringReport } from '../../actions/lib/monitoring-types.js';
+
+/** Inclusive UTC dates YYYY-MM-DD. */
+export interface DateRange {
+  from: string;
+  to: string;
+}
+
+const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The brush's value ({ date: [fromMs, toMs] }, or {} when cleared) as the days it touches. */
+export function rangeFromBrush(value: unknown): DateRange | null {
+  const extent = (value as { date?: unknown } | null)?.date;
+  if (!Array.isArray(extent) || extent.length !== 2) return null;
+  const ms = extent.map((x) => (x instanceof Date ? x.getTime() : Number(x)));
+  if (!ms.every(Number.isFinite)) return null;
+  const [a, b] = ms[0] <= ms[1] ? ms : [ms[1], ms[0]];
+  return { from: utcDate(a), to: utcDate(b) };
+}
+
+const inRange = (date: string, r: DateRange) => date >= r.from && date <= r.to;
+
+/** The report restricted to the days of a range (daily points, model changes, recent predictions). */
+export function filterReport(r: MonitoringReport, range: DateRange | null): MonitoringReport {
+  if (range === null) return r;
+  return {
+    ...r,
+    daily: r.daily.filter((d) => inRange(d.date, range)),
+    modelChanges: r.modelChanges.filter((c) => inRange(c.date, range)),
+    recent: r.recent.filter((p) => inRange(p.eventTime.slice(0, 10), range)),
+  };
+}
+
+/** Rows of every named dataset that depends on the date, as the chart specs name them. */
+export function datedData(r: MonitoringReport): Record<string, Record<string, unknown>[]> {
+  return {
+    accuracy: accuracyRows(r),
+    modelChanges: modelChangeRows(r),
+    classMix: classMixRows(r),
+    rowsPerDay: rowsPerDayRows(r),
+  };
+}
+
+export interface RangeSummary {
+  days: number;
+  rows: number;
+  labelled: number;
+  correct: number;
+  accuracy: number | null;
+}
+
+export function summarize(r: MonitoringReport): RangeSummary {
+  let rows = 0;
+  let labelled = 0;
+  let correct = 0;
+  for (const d of r.daily) {
+    rows += d.rows;
+    labelled += d.labelled;
+    correct += d.correct;
+  }
+  return { days: r.daily.length, rows, labelled, correct, accuracy: labelled ? correct / labelled : null };
+}

@@ -1,0 +1,189 @@
+// The dashboard's HTML panels (the parts that are text, not charts): the model and alert summary, the
+// latest sample with predicted and actual class, the recent prediction history and the drift table.
+import { classLabel, outcomeMark, pValueText } from '../../actions/lib/charts.js';
+import { ALGORITHMS } from '../../actions/lib/models/algorithms.js';
+import type { MonitoringReport, PredictionRecord } from '../../actions/lib/monitoring-types.js';
+import { classIcon } from './class-icon.js';
+import { h } from './dom.js';
+import { grouped, percent, utcText } from './format.js';
+import { activeAlerts, lastRun } from './report-facts.js';
+
+const algorithmTitle = (name: string) => ALGORITHMS.find((a) => a.name === name)?.title ?? name;
+
+const classIndex = (r: MonitoringReport, value: string) => r.classes.findIndex((c) => c.value === value);
+
+export function summaryPanel(r: MonitoringReport): HTMLElement {
+  const active = activeAlerts(r);
+  const run = lastRun(r);
+  const facts: [string, string][] = [
+    [
+      'Champion',
+      r.champion
+        ? `v${r.champion.version} · ${algorithmTitle(r.champion.algorithm)} · holdout accuracy ${percent(r.champion.holdoutAccuracy)}`
+        : 'none yet',
+    ],
+    [
+      'Predictions',
+      `${grouped(r.totals.predictions)} · ${grouped(r.totals.labelled)} labelled · accuracy ${r.totals.accuracy === null ? '–' : percent(r.totals.accuracy)}`,
+    ],
+    ['Last daily run', run ? utcText(run) : 'not yet'],
+    ['Data up to', r.asOf ? utcText(r.asOf) : '–'],
+  ];
+  return h(
+    'section',
+    { class: 'summary', 'aria-labelledby': 'summary-title' },
+    h('h2', { id: 'summary-title', class: 'sr-only' }, 'Summary'),
+    h('dl', { class: 'facts' }, ...facts.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v)))),
+    active.length === 0
+      ? h('p', { class: 'alerts ok', id: 'alerts' }, 'No active alerts.')
+      : h(
+          'ul',
+          { class: 'alerts active', id: 'alerts', role: 'alert' },
+          ...active.map((a) => h('li', { 'data-kind': a.kind }, a.message)),
+        ),
+  );
+}
+
+function classBadge(r: MonitoringReport, value: string, role: string): HTMLElement {
+  const i = classIndex(r, value);
+  return h(
+    'div',
+    { class: 'badge', 'data-role': role },
+    i >= 0 ? classIcon(i, 48) : null,
+    h(
+      'div',
+      {},
+      h('p', { class: 'badge-role' }, role),
+      h('p', { class: 'badge-label' }, classLabel(r, value)),
+    ),
+  );
+}
+
+export function latestPanel(r: MonitoringReport): HTMLElement {
+  const p = r.latest;
+  const body =
+    p === null
+      ? [h('p', {}, 'No predictions yet: the daily pipeline has not run.')]
+      : [
+          h(
+            'p',
+            { class: 'latest-meta' },
+            `Row #${p.id} · event time ${utcText(p.eventTime)} · model v${p.modelVersion} · p = ${p.probability.toFixed(2)}`,
+          ),
+          h(
+            'div',
+            { class: 'badges' },
+            classBadge(r, p.predicted, 'Predicted'),
+            p.actual === null
+              ? h(
+                  'div',
+                  { class: 'badge waiting', 'data-role': 'Actual' },
+                  h('p', {}, 'Actual: waiting for its label'),
+                )
+              : classBadge(r, p.actual, 'Actual'),
+            h(
+              'p',
+              {
+                class: `outcome ${p.actual === null ? 'waiting' : p.actual === p.predicted ? 'right' : 'wrong'}`,
+              },
+              p.actual === null ? 'Not yet known' : p.actual === p.predicted ? '✓ Correct' : '✗ Wrong',
+            ),
+          ),
+        ];
+  return h(
+    'section',
+    { class: 'panel latest', id: 'latest', 'aria-labelledby': 'latest-title' },
+    h('h2', { id: 'latest-title' }, 'Latest sample'),
+    ...body,
+  );
+}
+
+function recentRow(r: MonitoringReport, p: PredictionRecord): HTMLTableRowElement {
+  const tone = p.actual === null ? 'waiting' : p.actual === p.predicted ? 'right' : 'wrong';
+  return h(
+    'tr',
+    { 'data-id': p.id, class: tone },
+    h('td', {}, String(p.id)),
+    h('td', {}, utcText(p.eventTime).replace(' UTC', '')),
+    h('td', {}, `v${p.modelVersion}`),
+    h('td', {}, classLabel(r, p.predicted)),
+    h('td', { class: 'num' }, p.probability.toFixed(2)),
+    h('td', {}, p.actual === null ? 'waiting' : classLabel(r, p.actual)),
+    h('td', { class: 'mark', 'aria-label': tone }, outcomeMark(p)),
+  );
+}
+
+/** The recent predictions, newest first; `rows` is the (date-filtered) subset to show. */
+export function recentTable(r: MonitoringReport, rows: readonly PredictionRecord[]): HTMLElement {
+  const head = ['id', 'event time (UTC)', 'model', 'predicted', 'p', 'actual', ''];
+  return h(
+    'div',
+    { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': 'recent-title' },
+    h(
+      'table',
+      { class: 'recent', id: 'recent-table' },
+      h('thead', {}, h('tr', {}, ...head.map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'tbody',
+        {},
+        ...(rows.length === 0
+          ? [h('tr', {}, h('td', { colspan: head.length }, 'No predictions in the selected days.'))]
+          : [...rows].reverse().map((p) => recentRow(r, p))),
+      ),
+    ),
+  );
+}
+
+export function driftTable(r: MonitoringReport): HTMLElement {
+  if (r.drift === null)
+    return h('p', { class: 'note' }, `Drift not computed: ${r.driftSkipped ?? 'no window'}.`);
+  const d = r.drift;
+  const rows = [
+    ...d.features.map((f) => ({ ...f, name: f.title })),
+    { ...d.prediction, name: 'Predicted class (model output)' },
+  ];
+  return h(
+    'details',
+    { class: 'drift-table' },
+    h(
+      'summary',
+      {},
+      `Drift per feature as a table (${d.window.from} – ${d.window.to}, ${grouped(d.window.rows)} rows)`,
+    ),
+    h(
+      'div',
+      { class: 'table-scroll' },
+      h(
+        'table',
+        {},
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ...['feature', 'test', 'statistic', 'p-value', 'PSI', 'status'].map((t) =>
+              h('th', { scope: 'col' }, t),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          ...rows.map((f) =>
+            h(
+              'tr',
+              { class: f.drifted ? 'drifted' : 'stable' },
+              h('th', { scope: 'row' }, f.name),
+              h('td', {}, f.test === 'ks' ? 'Kolmogorov–Smirnov' : 'chi-square'),
+              h('td', { class: 'num' }, f.statistic.toFixed(4)),
+              h('td', { class: 'num' }, pValueText(f.pValue)),
+              h('td', { class: 'num' }, f.psi.toFixed(3)),
+              h('td', {}, f.drifted ? 'drifted' : 'stable'),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,57 @@
+// The JSON contract between the site build (Node, actions/lib/site-build.ts) and the browser pages:
+// what <dataset>/predictor.json holds. Types only, so the browser bundles pull in no Node code.
+import type { Category, FeatureSchema } from '../../actions/lib/spec.js';
+
+export const PREDICTOR_DATA_FORMAT = 'gitml.site.predictor';
+
+/** Quartiles of the feature group the champion was trained from: the slider's range and the default. */
+export interface FeatureRange {
+  min: number;
+  q1: number;
+  median: number;
+  q3: number;
+  max: number;
+}
+
+export interface PredictorFeature extends FeatureSchema {
+  /** Numeric features: the observed (training) range; absent when the statistics have no values. */
+  observed?: FeatureRange;
+  /** The form's starting value as text: the median (numeric) or the most frequent category. */
+  initial: string;
+  /** Slider step: one unit of the feature's last kept decimal. */
+  step?: number;
+}
+
+export interface ChampionInfo {
+  version: number;
+  algorithm: string;
+  /** Human name of the algorithm, e.g. 'Random forest'. */
+  algorithmTitle: string;
+  holdoutAccuracy: number;
+  holdoutRows: number;
+  createdAt: string;
+  featureGroupVersion: number;
+}
+
+/** Real labelled rows of the feature group, columnar: values[i][j] is row i's text for features[j]. */
+export interface Examples {
+  ids: number[];
+  actual: string[];
+  values: string[][];
+}
+
+export interface PredictorData {
+  format: typeof PREDICTOR_DATA_FORMAT;
+  version: 1;
+  dataset: string;
+  title: string;
+  description: string;
+  label: { name: string; title: string; classes: Category[] };
+  /** Null: no champion yet, the page says so instead of showing a form. */
+  champion: ChampionInfo | null;
+  /** The features the champion reads, in its order, with their ranges and starting values. */
+  features: PredictorFeature[];
+  /** Features of the feature group the champion does not read (shown as a note). */
+  unused: { name: string; title: string }[];
+  examples: Examples;
+}

@@ -1,0 +1,106 @@
+// The predictor's answer: the predicted class with its glyph, a probability bar for every class and the
+// model that answered. Nodes are built once and updated in place, so a slider drag stays cheap.
+
+import type { Prediction } from '../../actions/lib/serving-model.js';
+import type { Category } from '../../actions/lib/spec.js';
+import { classColour, classIcon } from './class-icon.js';
+import { h, replaceChildren } from './dom.js';
+import { percent } from './format.js';
+
+interface Bar {
+  row: HTMLElement;
+  fill: HTMLElement;
+  value: HTMLElement;
+}
+
+export class PredictorResult {
+  readonly element: HTMLElement;
+  private readonly icon: HTMLElement;
+  private readonly label: HTMLElement;
+  private readonly confidence: HTMLElement;
+  private readonly problem: HTMLElement;
+  private readonly bars: Bar[];
+  private readonly note: HTMLElement;
+
+  constructor(
+    private readonly classes: readonly Category[],
+    labelTitle: string,
+    modelLine: string,
+  ) {
+    this.icon = h('div', { class: 'icon' });
+    this.label = h('p', { class: 'class-label', id: 'predicted-class' });
+    this.confidence = h('p', { class: 'confidence', id: 'predicted-probability' });
+    this.problem = h('p', { class: 'problem', id: 'prediction-problem', hidden: true });
+    this.bars = classes.map((c, i) => {
+      const fill = h('span', { class: 'fill' });
+      const value = h('span', { class: 'value' });
+      const row = h(
+        'li',
+        { 'data-class': c.value, 'data-class-index': i },
+        h('span', { class: 'name' }, c.label),
+        h('span', { class: 'track', 'aria-hidden': 'true' }, fill),
+        value,
+      );
+      fill.style.backgroundColor = classColour(i);
+      return { row, fill, value };
+    });
+    this.note = h('p', { class: 'example-note', id: 'example-note', hidden: true });
+    this.element = h(
+      'section',
+      { class: 'result', 'aria-labelledby': 'result-title' },
+      h('h2', { id: 'result-title' }, `Predicted ${labelTitle.toLowerCase()}`),
+      h(
+        'div',
+        { class: 'verdict', 'aria-live': 'polite', 'aria-atomic': 'true' },
+        this.icon,
+        h('div', {}, this.label, this.confidence),
+        this.problem,
+      ),
+      h('h3', { class: 'bars-title', id: 'bars-title' }, 'Probability of each class'),
+      h('ol', { class: 'bars', 'aria-labelledby': 'bars-title' }, ...this.bars.map((b) => b.row)),
+      h('p', { class: 'model-line' }, modelLine),
+      this.note,
+    );
+  }
+
+  show(p: Prediction): void {
+    const c = this.classes[p.classIndex];
+    this.element.classList.remove('stale');
+    this.problem.hidden = true;
+    replaceChildren(this.icon, classIcon(p.classIndex));
+    this.label.textContent = c.label;
+    this.label.dataset.class = c.value;
+    this.confidence.textContent = `${percent(p.probabilities[p.classIndex])} probability`;
+    this.bars.forEach((b, i) => {
+      const q = p.probabilities[i];
+      b.row.dataset.probability = String(q);
+      b.row.classList.toggle('top', i === p.classIndex);
+      b.fill.style.width = `${(q * 100).toFixed(2)}%`;
+      b.value.textContent = percent(q);
+    });
+  }
+
+  /** No answer (inputs that cannot be predicted, or the model still loading), with the reason shown. */
+  showProblem(message: string, tone: 'error' | 'pending' = 'error'): void {
+    this.element.classList.add('stale');
+    this.problem.hidden = false;
+    this.problem.className = `problem ${tone}`;
+    this.problem.textContent = message;
+    this.label.textContent = '–';
+    delete this.label.dataset.class;
+    this.confidence.textContent = '';
+    replaceChildren(this.icon);
+    for (const b of this.bars) {
+      delete b.row.dataset.probability;
+      b.row.classList.remove('top');
+      b.fill.style.width = '0%';
+      b.value.textContent = '–';
+    }
+  }
+
+  /** A line under the answer (the real example's actual class), or none. */
+  setNote(text: string | null): void {
+    this.note.hidden = text === null;
+    this.note.textContent = text ?? '';
+  }
+}

@@ -1,0 +1,144 @@
+// The predictor page: loads the champion model JSON and the page data, builds the form and predicts in
+// the browser with the same ServingModel the pipeline uses, on every input change. The form state lives
+// in the URL query so a link restores it.
+import { ServingModel } from '../../actions/lib/serving-model.js';
+import { byId, fetchJson, h, showFailure } from './dom.js';
+import { grouped, percent } from './format.js';
+import { PREDICTOR_DATA_FORMAT, type PredictorData } from './page-data.js';
+import { PredictorForm } from './predictor-form.js';
+import { PredictorResult } from './predictor-result.js';
+import { registerServiceWorker } from './register-sw.js';
+import { readQuery, writeQuery } from './url-state.js';
+
+/** The URL follows the form after a short pause: browsers throttle rapid history updates. */
+const URL_DELAY_MS = 150;
+
+function parseData(raw: unknown): PredictorData {
+  const d = raw as PredictorData;
+  if (d?.format !== PREDICTOR_DATA_FORMAT || d.version !== 1)
+    throw new Error('predictor.json: not a predictor data file');
+  return d;
+}
+
+function modelLine(d: PredictorData): string {
+  const c = d.champion!;
+  return (
+    `Champion model v${c.version} · ${c.algorithmTitle} · holdout accuracy ${percent(c.holdoutAccuracy)} ` +
+    `on ${grouped(c.holdoutRows)} rows · trained ${c.createdAt.slice(0, 10)}`
+  );
+}
+
+/** The form, built as soon as the page data arrives; predictions start once the model is loaded. */
+function start(app: HTMLElement, data: PredictorData): { modelReady(model: ServingModel): void } {
+  const result = new PredictorResult(data.label.classes, data.label.title, modelLine(data));
+  let model: ServingModel | null = null;
+  let urlTimer: ReturnType<typeof setTimeout> | undefined;
+  let first = true;
+
+  const update = () => {
+    if (!form.check()) {
+      result.showProblem('Fix the highlighted input to see a prediction.');
+      return;
+    }
+    if (model === null) {
+      result.showProblem('Loading the champion model…', 'pending');
+      return;
+    }
+    try {
+      result.show(model.predictOne(form.values()));
+    } catch (err) {
+      result.showProblem((err as Error).message);
+    }
+    if (first) {
+      first = false;
+      performance.mark('gitml:first-prediction');
+    }
+  };
+  const changed = () => {
+    result.setNote(null);
+    update();
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(
+      () => history.replaceState(null, '', writeQuery(form.values(), data.features)),
+      URL_DELAY_MS,
+    );
+  };
+  const form = new PredictorForm(data.features, changed);
+
+  const setAll = (values: Record<string, string>, note: string | null) => {
+    form.setValues(values);
+    changed();
+    result.setNote(note);
+  };
+  const randomButton = h('button', { type: 'button', id: 'random-example' }, 'Random real example');
+  randomButton.addEventListener('click', () => {
+    const n = data.examples.ids.length;
+    if (n === 0) return;
+    const i = Math.floor(Math.random() * n);
+    const values: Record<string, string> = {};
+    data.features.forEach((f, j) => {
+      values[f.name] = data.examples.values[i][j];
+    });
+    const actual = data.label.classes.find((c) => c.value === data.examples.actual[i]);
+    setAll(
+      values,
+      `Real row #${data.examples.ids[i]} of the feature group; its actual ${data.label.title.toLowerCase()}: ${actual?.label ?? data.examples.actual[i]}.`,
+    );
+  });
+  if (data.examples.ids.length === 0) randomButton.disabled = true;
+  const resetButton = h('button', { type: 'button', id: 'reset-form' }, 'Reset to typical values');
+  resetButton.addEventListener('click', () => setAll({}, null));
+
+  const unused =
+    data.unused.length === 0
+      ? null
+      : h(
+          'p',
+          { class: 'unused' },
+          `Model v${data.champion!.version} reads ${data.features.length} of ${data.features.length + data.unused.length} features; it does not use: ${data.unused.map((u) => u.title).join(', ')}.`,
+        );
+  const formSection = h(
+    'section',
+    { class: 'inputs', 'aria-labelledby': 'inputs-title' },
+    h('h2', { id: 'inputs-title' }, 'Input'),
+    h('form', { id: 'predict-form', novalidate: true, autocomplete: 'off' }, form.element),
+    h('div', { class: 'toolbar' }, randomButton, resetButton),
+    unused,
+  );
+  form.element.closest('form')!.addEventListener('submit', (e) => e.preventDefault());
+  app.replaceChildren(h('div', { class: 'predictor' }, formSection, result.element));
+  form.setValues(readQuery(location.search, data.features));
+  update();
+  return {
+    modelReady(loaded) {
+      const names = loaded.features.map((f) => f.name).join(',');
+      if (names !== data.features.map((f) => f.name).join(','))
+        throw new Error('model.json and predictor.json disagree on the features: rebuild the site');
+      model = loaded;
+      update();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const app = byId('app');
+  try {
+    // Both requests start at once (the page preloads them); the form does not wait for the model.
+    const modelFile = app.dataset.model!;
+    const model = fetchJson(modelFile).then((raw) => {
+      performance.mark('gitml:model-fetched');
+      const loaded = ServingModel.load(raw, modelFile);
+      performance.mark('gitml:model-loaded');
+      return loaded;
+    });
+    model.catch(() => undefined); // handled below; this keeps a failure from also being reported as unhandled
+    const page = start(app, parseData(await fetchJson(app.dataset.data!)));
+    page.modelReady(await model);
+  } catch (err) {
+    showFailure(app, `The predictor could not start: ${(err as Error).message}`);
+    throw err;
+  }
+  registerServiceWorker();
+}
+
+void main();

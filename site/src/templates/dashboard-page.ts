@@ -1,0 +1,33 @@
+// A dataset's monitoring dashboard page. The panels are built in the browser from monitoring.json;
+// without one the page says how to produce it. Platform-neutral (runs in the Node build).
+
+import { datasetNav } from './dataset-nav.js';
+import { html } from './html.js';
+import { page } from './layout.js';
+
+export const DASHBOARD_FILES = { report: 'monitoring.json', script: 'assets/dashboard.js' };
+
+export function dashboardPage(
+  d: { name: string; title: string; description: string; hasReport: boolean },
+  builtAt: string,
+): string {
+  const root = '../';
+  const app = d.hasReport
+    ? html`<div id="app" class="app" data-report="${DASHBOARD_FILES.report}"><p class="loading">Loading the monitoring data…</p></div>
+<noscript><p class="notice">The dashboard draws its charts in your browser and needs JavaScript; the repository's reports/${d.name}/README.md shows the same charts.</p></noscript>`
+    : html`<p class="notice" id="no-report">No monitoring yet — run <code>gitml daily --dataset ${d.name}</code> (or wait for the daily workflow) to predict new rows and write reports/${d.name}/monitoring.json.</p>`;
+  return page({
+    title: `${d.title} — monitoring · gitml`,
+    description: `How the ${d.title} champion model has been doing: accuracy, confusion, drift and recent predictions.`,
+    root,
+    nav: datasetNav('dashboard'),
+    builtAt,
+    head: d.hasReport
+      ? html`<link rel="preload" href="${DASHBOARD_FILES.report}" as="fetch" crossorigin="anonymous">
+<script type="module" src="${root}${DASHBOARD_FILES.script}"></script>
+`
+      : undefined,
+    main: html`<h1>${d.title}: monitoring</h1>
+${app}`,
+  });
+}

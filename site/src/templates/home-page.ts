@@ -1,0 +1,53 @@
+// The home page: one card per dataset with its champion, feature group size, last daily run and alert
+// state, linking to the predictor and the dashboard. Platform-neutral (runs in the Node build).
+import { grouped, percent, utcText } from '../format.js';
+import type { ChampionInfo } from '../page-data.js';
+import { html } from './html.js';
+import { page } from './layout.js';
+
+export interface DatasetSummary {
+  name: string;
+  title: string;
+  description: string;
+  champion: ChampionInfo | null;
+  featureGroup: { version: number; rows: number } | null;
+  /** Null: the daily pipeline has not written a monitoring file yet. */
+  monitoring: { lastRun: string | null; alerts: { kind: string; message: string }[] } | null;
+}
+
+function alertState(m: DatasetSummary['monitoring']) {
+  if (m === null) return html`<span class="state none">no monitoring yet</span>`;
+  if (m.alerts.length === 0) return html`<span class="state ok">no active alerts</span>`;
+  return html`<span class="state alert" title="${m.alerts.map((a) => a.message).join('\n')}">${m.alerts.length} active: ${m.alerts.map((a) => a.kind).join(', ')}</span>`;
+}
+
+function card(d: DatasetSummary) {
+  const c = d.champion;
+  return html`<article class="card" data-dataset="${d.name}" aria-labelledby="card-${d.name}">
+<h2 id="card-${d.name}">${d.title}</h2>
+<p class="lead">${d.description}</p>
+<dl>
+<dt>Champion</dt><dd>${c ? `v${c.version} · ${c.algorithmTitle}` : 'no model yet — run train'}</dd>
+<dt>Holdout accuracy</dt><dd>${c ? `${percent(c.holdoutAccuracy)} on ${grouped(c.holdoutRows)} rows` : '–'}</dd>
+<dt>Feature group</dt><dd>${d.featureGroup ? `${grouped(d.featureGroup.rows)} rows (v${d.featureGroup.version})` : 'not built yet — run backfill'}</dd>
+<dt>Last daily run</dt><dd>${d.monitoring?.lastRun ? utcText(d.monitoring.lastRun) : 'not yet'}</dd>
+<dt>Alerts</dt><dd>${alertState(d.monitoring)}</dd>
+</dl>
+<p class="links"><a href="${d.name}/">Predictor</a><a href="${d.name}/dashboard.html">Dashboard</a></p>
+</article>
+`;
+}
+
+export function homePage(datasets: readonly DatasetSummary[], builtAt: string): string {
+  return page({
+    title: 'gitml — serverless ML in one GitHub repository',
+    description: `Predictors and monitoring dashboards for ${datasets.map((d) => d.title).join(', ')}.`,
+    root: '',
+    nav: [{ href: './', label: 'All datasets', current: true }],
+    builtAt,
+    main: html`<h1>Serverless ML in one GitHub repository</h1>
+<p class="lead">Each dataset has a feature store, a model registry and a daily pipeline in git. Try the champion model in your browser, or see how it has been doing.</p>
+<div class="cards">
+${datasets.length === 0 ? html`<p class="notice">No datasets yet: add data/&lt;name&gt;/dataset.yml and run backfill.</p>` : datasets.map(card)}</div>`,
+  });
+}

@@ -1,0 +1,35 @@
+// A dataset's predictor page. The form is built in the browser from predictor.json; without a champion
+// the page says how to train one. Platform-neutral (runs in the Node build).
+
+import { datasetNav } from './dataset-nav.js';
+import { html } from './html.js';
+import { page } from './layout.js';
+
+export const PREDICTOR_FILES = { data: 'predictor.json', model: 'model.json', script: 'assets/predictor.js' };
+
+export function predictorPage(
+  d: { name: string; title: string; description: string; hasChampion: boolean },
+  builtAt: string,
+): string {
+  const root = '../';
+  const app = d.hasChampion
+    ? html`<div id="app" class="app" data-data="${PREDICTOR_FILES.data}" data-model="${PREDICTOR_FILES.model}"><p class="loading">Loading the champion model…</p></div>
+<noscript><p class="notice">The predictor runs the model in your browser and needs JavaScript.</p></noscript>`
+    : html`<p class="notice" id="no-model">No model yet — run <code>gitml train --dataset ${d.name}</code> (or the training workflow) to register a champion.</p>`;
+  return page({
+    title: `${d.title} — predictor · gitml`,
+    description: d.description,
+    root,
+    nav: datasetNav('predictor'),
+    builtAt,
+    head: d.hasChampion
+      ? html`<link rel="preload" href="${PREDICTOR_FILES.model}" as="fetch" crossorigin="anonymous">
+<link rel="preload" href="${PREDICTOR_FILES.data}" as="fetch" crossorigin="anonymous">
+<script type="module" src="${root}${PREDICTOR_FILES.script}"></script>
+`
+      : undefined,
+    main: html`<h1>${d.title}: predictor</h1>
+<p class="lead">${d.description}</p>
+${app}`,
+  });
+}

@@ -1,0 +1,61 @@
+// Reading the site's pages from a test: the predictor's form and answer, and the dashboard's chart marks.
+import type { Page } from 'playwright-core';
+import type { ServingModel } from '../../actions/lib/serving-model.js';
+
+export interface ShownPrediction {
+  classValue: string | null;
+  label: string;
+  /** Exact probabilities (data-probability), class order. */
+  probabilities: number[];
+  /** The percentages as shown. */
+  percents: string[];
+  problem: string | null;
+}
+
+export function readPrediction(page: Page): Promise<ShownPrediction> {
+  return page.evaluate(() => {
+    const label = document.getElementById('predicted-class')!;
+    const problem = document.getElementById('prediction-problem')!;
+    const bars = [...document.querySelectorAll<HTMLElement>('.bars li')];
+    return {
+      classValue: label.dataset.class ?? null,
+      label: label.textContent ?? '',
+      probabilities: bars.map((b) => Number(b.dataset.probability)),
+      percents: bars.map((b) => b.querySelector('.value')?.textContent ?? ''),
+      problem: problem.hidden ? null : problem.textContent,
+    };
+  });
+}
+
+/** Types a row into the form the way a user would: fill text boxes, pick dropdown options. */
+export async function enterRow(page: Page, model: ServingModel, row: Record<string, string>): Promise<void> {
+  for (const f of model.features) {
+    const selector = `#f-${f.name}`;
+    if (f.type === 'categorical') await page.selectOption(selector, row[f.name]);
+    else await page.fill(selector, row[f.name]);
+  }
+}
+
+export function formValues(page: Page, model: ServingModel): Promise<Record<string, string>> {
+  const names = model.features.map((f) => f.name);
+  return page.evaluate((ns) => {
+    const out: Record<string, string> = {};
+    for (const n of ns) out[n] = (document.getElementById(`f-${n}`) as HTMLInputElement).value;
+    return out;
+  }, names);
+}
+
+/** Data marks drawn per mark type in a figure's SVG (the brush's own rectangles left out). */
+export function markCounts(page: Page, chartId: string): Promise<Record<string, number>> {
+  return page.evaluate((id) => {
+    const counts: Record<string, number> = {};
+    const figure = document.querySelector(`figure[data-chart="${id}"]`)!;
+    for (const g of figure.querySelectorAll('svg g.role-mark')) {
+      if (g.classList.contains('brush_brush') || g.classList.contains('brush_brush_bg')) continue;
+      const type = [...g.classList].find((c) => c.startsWith('mark-'))!.slice(5);
+      counts[type] =
+        (counts[type] ?? 0) + g.querySelectorAll(':scope > path, :scope > text, :scope > line').length;
+    }
+    return counts;
+  }, chartId);
+}

@@ -1,0 +1,443 @@
+// The site build in Node: pages and data files from the repository's files, datasets without a model or
+// monitoring file, HTML escaping, determinism, bundle sizes; the static server; the form's pure rules.
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { siteCommand } from '../actions/cli/commands/site.js';
+import { FeatureGroup } from '../actions/lib/feature-group.js';
+import { valueText } from '../actions/lib/feature-table.js';
+import { formatNumber } from '../actions/lib/json.js';
+import { buildSite, SiteBuildError, sliderStep } from '../actions/lib/site-build.js';
+import { resolveFile, serveStatic } from '../actions/lib/static-server.js';
+import type { GroupStats, NumericStats } from '../actions/lib/stats.js';
+import { Workspace } from '../actions/lib/workspace.js';
+import { glyphPoints } from '../site/src/class-icon.js';
+import { datedData, filterReport, rangeFromBrush, summarize } from '../site/src/dashboard-filter.js';
+import { checkField } from '../site/src/field-check.js';
+import type { PredictorData, PredictorFeature } from '../site/src/page-data.js';
+import { escapeHtml, html } from '../site/src/templates/html.js';
+import { readQuery, writeQuery } from '../site/src/url-state.js';
+import { monitoringReport } from './fixtures/monitoring-report.js';
+import { addNastyDataset, BUILD_TIME, champion, NASTY, SITE_ASSETS } from './helpers/site-workspace.js';
+import { cli, fingerprint, makeWorkspace, REPO_ROOT } from './helpers/workspace.js';
+
+const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
+
+describe('buildSite', () => {
+  let root: string;
+  let out: string;
+  let result: ReturnType<typeof buildSite>;
+  const read = (rel: string) => readFileSync(path.join(out, rel), 'utf8');
+
+  beforeAll(async () => {
+    // iris: the whole pipeline; titanic: a feature group but no model; wine: only its spec; nasty: markup.
+    root = makeWorkspace(['iris', 'titanic', 'wine']);
+    addNastyDataset(root);
+    for (const args of [
+      ['backfill', '--dataset', 'iris,titanic,nasty', '--now', '2026-11-01T12:00:00Z'],
+      [
+        'train',
+        '--dataset',
+        'iris',
+        '--algorithm',
+        'gaussian-nb',
+        '--folds',
+        '3',
+        '--now',
+        '2026-11-01T13:00:00Z',
+      ],
+      ['daily', '--dataset', 'iris', '--days', '5', '--rows', '3', '--now', '2026-11-06T06:00:00Z'],
+    ]) {
+      const r = await cli(root, ...args);
+      expect(r.code, r.err).toBe(0);
+    }
+    out = tmp('gitml-site-out-');
+    result = buildSite(root, out, { now: BUILD_TIME, assets: SITE_ASSETS });
+  });
+
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  test('writes a home page, and a predictor and a dashboard per dataset, with the files they fetch', () => {
+    expect(result.pages).toEqual([
+      'index.html',
+      'iris/dashboard.html',
+      'iris/index.html',
+      'nasty/dashboard.html',
+      'nasty/index.html',
+      'titanic/dashboard.html',
+      'titanic/index.html',
+      'wine/dashboard.html',
+      'wine/index.html',
+    ]);
+    for (const f of ['iris/model.json', 'iris/predictor.json', 'iris/monitoring.json', 'sw.js', '.nojekyll'])
+      expect(result.files).toContain(f);
+    for (const f of ['assets/predictor.js', 'assets/dashboard.js', 'assets/styles.css'])
+      expect(result.files).toContain(f);
+    for (const d of ['titanic', 'wine', 'nasty']) {
+      expect(result.files).not.toContain(`${d}/model.json`);
+      expect(result.files).not.toContain(`${d}/monitoring.json`);
+    }
+    expect(readFileSync(path.join(out, 'iris/model.json'))).toEqual(
+      readFileSync(path.join(root, 'models/iris/v1/model.json')),
+    );
+    expect(readFileSync(path.join(out, 'iris/monitoring.json'))).toEqual(
+      readFileSync(path.join(root, 'reports/iris/monitoring.json')),
+    );
+    const onDisk: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else onDisk.push(path.relative(out, p).split(path.sep).join('/'));
+      }
+    };
+    walk(out);
+    expect(onDisk.sort()).toEqual(result.files);
+  });
+
+  test('a dataset without a champion or monitoring file gets pages that say what to run', () => {
+    const predictor = read('titanic/index.html');
+    expect(predictor).toContain('No model yet — run <code>gitml train --dataset titanic</code>');
+    expect(predictor).not.toContain('<script');
+    const dashboard = read('wine/dashboard.html');
+    expect(dashboard).toContain('No monitoring yet — run <code>gitml daily --dataset wine</code>');
+    expect(dashboard).not.toContain('<script');
+    const home = read('index.html');
+    const card = (name: string) => home.slice(home.indexOf(`data-dataset="${name}"`)).split('</article>')[0];
+    expect(card('titanic')).toContain('no model yet — run train');
+    expect(card('titanic')).toContain('891 rows (v1)');
+    expect(card('wine')).toContain('not built yet — run backfill');
+    expect(card('wine')).toContain('no monitoring yet');
+    expect(card('iris')).toContain('v1 · Gaussian naive Bayes');
+    expect(card('iris')).toContain('2026-11-06 06:00 UTC');
+    expect(read('iris/index.html')).toContain('<script type="module" src="../assets/predictor.js"></script>');
+    expect(read('iris/dashboard.html')).toContain(
+      '<script type="module" src="../assets/dashboard.js"></script>',
+    );
+  });
+
+  test("predictor.json: the champion's features with observed ranges and medians, and real labelled rows", () => {
+    const data: PredictorData = JSON.parse(read('iris/predictor.json'));
+    const model = champion(root, 'iris');
+    const ws = new Workspace(root);
+    const group = FeatureGroup.open(ws, ws.loadSpec('iris'));
+    const stats: GroupStats = JSON.parse(readFileSync(path.join(root, group.dir, 'stats.json'), 'utf8'));
+    expect(data.champion).toMatchObject({
+      version: 1,
+      algorithm: 'gaussian-nb',
+      algorithmTitle: 'Gaussian naive Bayes',
+    });
+    expect(data.features.map((f) => f.name)).toEqual(model.features.map((f) => f.name));
+    for (const f of data.features) {
+      const s = stats.features[f.name] as NumericStats;
+      expect(f.observed).toEqual({ min: s.min, q1: s.q1, median: s.median, q3: s.q3, max: s.max });
+      expect(f.initial).toBe(formatNumber(s.median!, f.decimals));
+      expect(f.step).toBe(0.1);
+    }
+    // Iris has 150 real rows (the rest are synthetic): every one is offered, with its stored values.
+    const table = group.read();
+    expect(data.examples.ids).toHaveLength(150);
+    data.examples.ids.forEach((id, k) => {
+      const i = Array.from(table.ids).indexOf(id);
+      expect(table.sources[i]).toBe(0);
+      expect(data.examples.actual[k]).toBe(group.meta.label.classes[table.labels[i]].value);
+      const j = (name: string) => group.meta.features.findIndex((g) => g.name === name);
+      expect(data.examples.values[k]).toEqual(
+        data.features.map((f) => valueText(f, table.columns[j(f.name)][i])),
+      );
+    });
+  });
+
+  test('every data string is escaped in the HTML', () => {
+    const pages = [read('index.html'), read('nasty/index.html'), read('nasty/dashboard.html')];
+    for (const page of pages) {
+      expect(page).not.toContain('<img');
+      expect(page).not.toContain('<script>window');
+      expect(page).not.toContain('onerror="');
+    }
+    expect(read('index.html')).toContain(`<h2 id="card-nasty">${escapeHtml(NASTY.title)}</h2>`);
+    expect(read('nasty/index.html')).toContain(`<p class="lead">${escapeHtml(NASTY.description)}</p>`);
+    expect(read('nasty/index.html')).toContain(
+      `<title>${escapeHtml(NASTY.title)} — predictor · gitml</title>`,
+    );
+  });
+
+  test('is deterministic and replaces an earlier build, but never a folder that is not one', () => {
+    const again = tmp('gitml-site-again-');
+    try {
+      buildSite(root, again, { now: BUILD_TIME, assets: SITE_ASSETS });
+      expect(fingerprint(again)).toBe(fingerprint(out));
+      writeFileSync(path.join(again, 'stale.html'), 'old');
+      buildSite(root, again, { now: BUILD_TIME, assets: SITE_ASSETS });
+      expect(existsSync(path.join(again, 'stale.html'))).toBe(false);
+      expect(fingerprint(again)).toBe(fingerprint(out));
+    } finally {
+      rmSync(again, { recursive: true, force: true });
+    }
+    const precious = tmp('gitml-not-a-site-');
+    try {
+      writeFileSync(path.join(precious, 'notes.txt'), 'keep me');
+      expect(() => buildSite(root, precious, { now: BUILD_TIME, assets: SITE_ASSETS })).toThrow(
+        /is not empty and is not a site build/,
+      );
+      expect(readFileSync(path.join(precious, 'notes.txt'), 'utf8')).toBe('keep me');
+    } finally {
+      rmSync(precious, { recursive: true, force: true });
+    }
+  });
+
+  test('without the prebuilt bundles it says how to build them', () => {
+    const empty = tmp('gitml-no-assets-');
+    try {
+      expect(() => buildSite(root, path.join(empty, 'out'), { assets: empty })).toThrow(SiteBuildError);
+      expect(() => buildSite(root, path.join(empty, 'out'), { assets: empty })).toThrow(
+        /predictor\.js, dashboard\.js, styles\.css, sw\.js missing .*node scripts\/build\.mjs/,
+      );
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('the site command builds into site/build/', async () => {
+    const lines: string[] = [];
+    const code = await siteCommand.run({
+      ws: new Workspace(root),
+      now: BUILD_TIME,
+      values: { assets: SITE_ASSETS },
+      positionals: ['build'],
+      out: (l) => lines.push(l),
+    });
+    expect(code).toBe(0);
+    expect(lines).toEqual([`site: 9 pages, ${result.files.length} files in site/build`]);
+    expect(fingerprint(path.join(root, 'site/build'))).toBe(fingerprint(out));
+    await expect(
+      Promise.resolve(
+        siteCommand.run({
+          ws: new Workspace(root),
+          now: BUILD_TIME,
+          values: {},
+          positionals: [],
+          out: () => {},
+        }),
+      ),
+    ).rejects.toThrow(/site needs a subcommand: build or serve/);
+  });
+});
+
+describe('site bundles', () => {
+  const gz = (name: string) => gzipSync(readFileSync(path.join(SITE_ASSETS, name)), { level: 9 }).length;
+
+  test('the predictor stays light: no Vega, at most 60 KB gzipped', () => {
+    const sizes = Object.fromEntries(
+      ['predictor.js', 'dashboard.js', 'sw.js', 'styles.css'].map((f) => [f, gz(f)]),
+    );
+    console.log(`site bundles, gzipped bytes: ${JSON.stringify(sizes)}`);
+    expect(sizes['predictor.js']).toBeLessThanOrEqual(60 * 1024);
+    const predictor = readFileSync(path.join(SITE_ASSETS, 'predictor.js'), 'utf8');
+    expect(predictor).not.toMatch(/vega/i);
+    expect(readFileSync(path.join(SITE_ASSETS, 'dashboard.js'), 'utf8')).toContain('vega-embed');
+  });
+});
+
+describe('static server', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tmp('gitml-static-');
+    mkdirSync(path.join(dir, 'iris'));
+    writeFileSync(path.join(dir, 'index.html'), '<p>home</p>');
+    writeFileSync(path.join(dir, 'iris', 'index.html'), '<p>iris</p>');
+    writeFileSync(path.join(dir, 'iris', 'model.json'), '{"a":1}');
+    writeFileSync(path.join(path.dirname(dir), 'gitml-outside.txt'), 'secret');
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(path.join(path.dirname(dir), 'gitml-outside.txt'), { force: true });
+  });
+
+  test('serves files with their types on 127.0.0.1, folders as index.html, nothing outside', async () => {
+    const server = await serveStatic(dir);
+    try {
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      let r = await fetch(server.url);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await r.text()).toBe('<p>home</p>');
+      r = await fetch(`${server.url}iris/model.json?x=1`);
+      expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(await r.json()).toEqual({ a: 1 });
+      r = await fetch(`${server.url}iris`, { redirect: 'manual' });
+      expect([r.status, r.headers.get('location')]).toEqual([301, '/iris/']);
+      r = await fetch(`${server.url}iris/`);
+      expect(await r.text()).toBe('<p>iris</p>');
+      for (const bad of ['nope.html', '..%2fgitml-outside.txt', '%2e%2e/gitml-outside.txt', 'iris/%00']) {
+        r = await fetch(`${server.url}${bad}`);
+        expect(r.status, bad).toBe(404);
+      }
+      r = await fetch(server.url, { method: 'POST' });
+      expect(r.status).toBe(405);
+      r = await fetch(`${server.url}iris/model.json`, { method: 'HEAD' });
+      expect([r.status, r.headers.get('content-length')]).toEqual([200, '7']);
+    } finally {
+      await server.close();
+    }
+    expect(resolveFile(dir, '/../gitml-outside.txt')).toBeNull();
+  });
+
+  // The built CLI, as `npm start` runs it (dist/cli.js is built by `npm test`'s pretest).
+  const cliJs = path.join(REPO_ROOT, 'dist', 'cli.js');
+  const registered =
+    existsSync(cliJs) && /^\s+site\s/m.test(execFileSync('node', [cliJs, '--help'], { encoding: 'utf8' }));
+  test.skipIf(!registered)('`gitml site serve` prints its URL and stops on SIGTERM', async () => {
+    const child = spawn('node', [
+      cliJs,
+      'site',
+      'serve',
+      '--no-build',
+      '--out',
+      dir,
+      '--port',
+      '0',
+      '--root',
+      dir,
+    ]);
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (b: Buffer) => {
+          const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(b.toString());
+          if (m) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`site serve exited with ${code}`)));
+      });
+      expect(await (await fetch(url)).text()).toBe('<p>home</p>');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+  });
+});
+
+describe('predictor form rules', () => {
+  const numeric: PredictorFeature = {
+    name: 'x',
+    title: 'X',
+    type: 'numeric',
+    unit: 'cm',
+    range: [0, 10],
+    decimals: 1,
+    observed: { min: 2, q1: 3, median: 4, q3: 5, max: 6 },
+    initial: '4',
+  };
+  const categorical: PredictorFeature = {
+    name: 'c',
+    title: 'C',
+    type: 'categorical',
+    categories: [
+      { value: 'a', label: 'Alpha' },
+      { value: 'b', label: 'Beta' },
+    ],
+    initial: 'a',
+  };
+
+  test('errors for missing or non-numeric values, warnings outside the observed or valid range', () => {
+    expect(checkField(numeric, '4.5')).toEqual({ kind: 'ok' });
+    expect(checkField(numeric, ' 2 ')).toEqual({ kind: 'ok' });
+    expect(checkField(numeric, '')).toEqual({ kind: 'error', message: 'Enter a number.' });
+    for (const bad of ['abc', '4,5', '0x10', 'Infinity', '1e999', '4.5cm', '--1'])
+      expect(checkField(numeric, bad).kind, bad).toBe('error');
+    expect(checkField(numeric, '7')).toEqual({
+      kind: 'warning',
+      message: 'Outside the observed range 2–6 cm: the model extrapolates.',
+    });
+    expect(checkField(numeric, '-1')).toEqual({
+      kind: 'warning',
+      message:
+        'Outside the valid range 0–10 cm: the pipeline would reject such a row, and the model extrapolates.',
+    });
+    expect(checkField(categorical, 'b')).toEqual({ kind: 'ok' });
+    expect(checkField(categorical, 'z')).toEqual({ kind: 'error', message: 'Choose one of: Alpha, Beta.' });
+  });
+
+  test('the URL query round-trips the form and falls back to starting values', () => {
+    const features = [numeric, categorical];
+    expect(readQuery('', features)).toEqual({ x: '4', c: 'a' });
+    expect(readQuery('?c=b&other=1', features)).toEqual({ x: '4', c: 'b' });
+    const values = { x: '5 & <6>', c: 'b' };
+    expect(writeQuery(values, features)).toBe('?x=5+%26+%3C6%3E&c=b');
+    expect(readQuery(writeQuery(values, features), features)).toEqual(values);
+  });
+
+  test('slider steps keep the feature decimals unless that makes more than 1000 positions', () => {
+    expect(sliderStep(1, 7)).toBe(0.1);
+    expect(sliderStep(0, 10)).toBe(1);
+    expect(sliderStep(4, 512.3292)).toBe(1);
+    expect(sliderStep(5, 0.05)).toBe(0.0001);
+  });
+
+  test('class glyphs: a circle, then polygons with one more corner per class', () => {
+    expect(glyphPoints(0)).toEqual([]);
+    expect([1, 2, 3, 6].map((i) => glyphPoints(i).length)).toEqual([3, 4, 5, 8]);
+    for (const [x, y] of glyphPoints(4)) expect(Math.hypot(x - 50, y - 50)).toBeCloseTo(42, 0);
+  });
+});
+
+describe('dashboard date selection', () => {
+  const report = monitoringReport();
+
+  test('a brush value becomes the days it touches; a cleared brush, no selection', () => {
+    const ms = (iso: string) => Date.parse(iso);
+    expect(rangeFromBrush({ date: [ms('2026-01-05T12:00:00Z'), ms('2026-01-09T03:00:00Z')] })).toEqual({
+      from: '2026-01-05',
+      to: '2026-01-09',
+    });
+    expect(
+      rangeFromBrush({ date: [new Date('2026-01-09T00:00:00Z'), new Date('2026-01-02T00:00:00Z')] }),
+    ).toEqual({
+      from: '2026-01-02',
+      to: '2026-01-09',
+    });
+    expect(rangeFromBrush({})).toBeNull();
+    expect(rangeFromBrush(null)).toBeNull();
+  });
+
+  test('filtering keeps only the dated rows in range and summarises them', () => {
+    const range = { from: report.daily[3].date, to: report.daily[9].date };
+    const view = filterReport(report, range);
+    expect(view.daily).toEqual(report.daily.slice(3, 10));
+    expect(
+      view.recent.every(
+        (p) => p.eventTime.slice(0, 10) >= range.from && p.eventTime.slice(0, 10) <= range.to,
+      ),
+    ).toBe(true);
+    expect(view.confusion).toBe(report.confusion);
+    const s = summarize(view);
+    expect(s.days).toBe(7);
+    expect(s.rows).toBe(report.daily.slice(3, 10).reduce((a, d) => a + d.rows, 0));
+    expect(s.accuracy).toBeCloseTo(s.correct / s.labelled, 12);
+    expect(filterReport(report, null)).toBe(report);
+    const data = datedData(view);
+    expect(Object.keys(data).sort()).toEqual(['accuracy', 'classMix', 'modelChanges', 'rowsPerDay']);
+    expect(data.rowsPerDay).toHaveLength(14);
+  });
+});
+
+test('html escapes interpolated values and keeps nested fragments', () => {
+  const inner = html`<b>${'<i>'}</b>`;
+  expect(html`<p title="${'"x" & \'y\''}">${inner}${['<a>', null, 1]}</p>`.text).toBe(
+    '<p title="&quot;x&quot; &amp; &#39;y&#39;"><b>&lt;i&gt;</b>&lt;a&gt;1</p>',
+  );
+});
