@@ -12,7 +12,13 @@ import { parseCsvText } from './csv-input.js';
 import { concatTables, emptyTable, type FeatureTable, type RowSource } from './feature-table.js';
 import { type FileSource, workingTree } from './file-source.js';
 import { stableStringify } from './json.js';
-import { headerOf, type PartitionLayout, readPartition } from './partition-reader.js';
+import {
+  countRows,
+  headerOf,
+  type PartitionLayout,
+  readPartition,
+  readPartitionInto,
+} from './partition-reader.js';
 import { type Category, type DatasetSpec, type FeatureSchema, featureSchema, isIsoInstant } from './spec.js';
 import { computeStats } from './stats.js';
 import type { Workspace } from './workspace.js';
@@ -190,10 +196,15 @@ export class FeatureGroup {
   /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
   read(filter?: { months?: (month: string) => boolean }): FeatureTable {
     const months = this.months().filter((m) => filter?.months?.(m) ?? true);
-    const table = concatTables(
-      months.map((m) => this.readPartition(m)),
+    const parts = months.map((m) => ({
+      path: this.partitionPath(m),
+      bytes: this.files.readBytes(this.partitionPath(m)) ?? new Uint8Array(),
+    }));
+    const table = emptyTable(
       this.meta.features.length,
+      parts.reduce((s, p) => s + countRows(p.bytes), 0),
     );
+    for (const p of parts) table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, table.rows);
     return applyLateLabels(table, this.lateLabels());
   }
 
@@ -328,7 +339,9 @@ export class FeatureGroup {
     const byMonth = new Map<string, NewRow[]>();
     for (const r of added) {
       const m = monthOf(r.eventTime);
-      byMonth.set(m, [...(byMonth.get(m) ?? []), r]);
+      const list = byMonth.get(m);
+      if (list) list.push(r);
+      else byMonth.set(m, [r]);
     }
     const header = headerOf(this.layout);
     const partitions = { ...this.meta.partitions };
