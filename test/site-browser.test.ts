@@ -2,7 +2,7 @@
 // predictor agrees with the CLI on real rows, validates input, restores a shared link and works offline;
 // every dashboard chart draws the marks its monitoring file implies; no page logs an error or fails a
 // request; data strings full of markup stay text. Writes the README's screenshots to site/screenshots/.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -12,6 +12,12 @@ import type { MonitoringReport } from '../actions/lib/monitoring-types.js';
 import { buildSite } from '../actions/lib/site-build.js';
 import { type StaticServer, serveStatic } from '../actions/lib/static-server.js';
 import type { PredictorData } from '../site/src/page-data.js';
+import {
+  emptyMonitoringReport,
+  monitoringReport,
+  NASTY_FEATURE,
+  NASTY_LABEL,
+} from './fixtures/monitoring-report.js';
 import { browserSkipReason, DESKTOP, launchBrowser, PHONE, watchProblems } from './helpers/browser.js';
 import { enterRow, formValues, markCounts, readPrediction } from './helpers/site-pages.js';
 import {
@@ -100,6 +106,19 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
     }
     buildSite(nastyRoot, path.join(served, 'nasty'), { now: BUILD_TIME, assets: SITE_ASSETS });
     rmSync(nastyRoot, { recursive: true, force: true });
+    // The chart tests' fixture reports, behind copies of a dashboard page: markup in labels, three model
+    // versions and an active alert; and a champion with no predictions yet.
+    const dashboard = readFileSync(path.join(served, 'site/iris/dashboard.html'), 'utf8');
+    for (const [file, report] of [
+      ['fixture', monitoringReport()],
+      ['fixture-empty', emptyMonitoringReport()],
+    ] as const) {
+      writeFileSync(path.join(served, 'site/iris', `${file}.json`), JSON.stringify(report));
+      writeFileSync(
+        path.join(served, 'site/iris', `${file}.html`),
+        dashboard.replaceAll('monitoring.json', `${file}.json`),
+      );
+    }
     mkdirSync(SCREENSHOTS, { recursive: true });
     server = await serveStatic(served);
     base = `${server.url}site/`;
@@ -410,6 +429,38 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
     await cell.hover({ position: { x: 4, y: 4 } });
     await page.waitForSelector('#vg-tooltip-element.visible');
     expect(await page.textContent('#vg-tooltip-element')).toMatch(/actual.*predicted.*rows/s);
+  });
+
+  test('dashboard: the chart fixtures render, markup in labels stays text, and an empty report shows why', async () => {
+    const report = monitoringReport();
+    await page.goto(`${base}iris/fixture.html`);
+    await page.waitForSelector('#app[data-ready="true"]');
+    expect((await markCounts(page, 'version-accuracy')).rect).toBe(3);
+    expect((await markCounts(page, 'accuracy-over-time')).rule).toBe(1 + report.modelChanges.length);
+    expect((await markCounts(page, 'drift')).rect).toBe(report.drift!.features.length + 1);
+    expect(await page.textContent('#alerts')).toBe(report.alerts[0].message);
+    expect(await page.textContent('#alerts')).toContain(NASTY_LABEL);
+    expect(await page.textContent('.drift-table tbody')).toContain(NASTY_FEATURE);
+    expect(await page.textContent('#recent-table')).toContain(NASTY_LABEL);
+    expect(await page.$$eval('main b, main i', (els) => els.length)).toBe(0);
+
+    await page.goto(`${base}iris/fixture-empty.html`);
+    await page.waitForSelector('#app[data-ready="true"]');
+    for (const id of [
+      'accuracy-over-time',
+      'confusion-all',
+      'class-mix',
+      'rows-per-day',
+      'version-accuracy',
+    ]) {
+      expect(await page.$eval(`#chart-${id} svg`, (svg) => svg.textContent)).toMatch(
+        /No (labelled )?predictions/,
+      );
+    }
+    expect(await page.$eval('#chart-drift svg', (svg) => svg.textContent)).toContain('<script>');
+    expect(await page.textContent('#latest')).toContain('No predictions yet');
+    expect(await page.textContent('#recent-table tbody')).toBe('No predictions in the selected days.');
+    expect(await page.textContent('#alerts')).toBe('No active alerts.');
   });
 
   test('markup in dataset titles, labels and units is shown as text and never runs', async () => {
