@@ -16,6 +16,8 @@ import {
   trainCommand,
 } from './commands/models.js';
 import { dailyCommand, inferCommand, monitorCommand, reportCommand } from './commands/monitoring.js';
+import { siteCommand } from './commands/site.js';
+import { startCommand } from './commands/start.js';
 
 export const COMMANDS: Command[] = [
   backfillCommand,
@@ -32,6 +34,8 @@ export const COMMANDS: Command[] = [
   monitorCommand,
   reportCommand,
   dailyCommand,
+  siteCommand,
+  startCommand,
 ];
 
 function help(): string {

@@ -70,7 +70,7 @@ export interface Alert {
 }
 
 export interface Thresholds {
-  /** Alert when rolling 7-day accuracy falls below this. */
+  /** Alert when rolling 30-day accuracy falls below this. */
   accuracy: number;
   /** A feature drifts when p < pValue (KS or chi-square) … */
   pValue: number;

@@ -61,6 +61,8 @@ export interface DatasetSpec {
   features: FeatureSpec[];
   generator: GeneratorSpec;
   model: { algorithm: string; params: Record<string, number | string | boolean> };
+  /** accuracyThreshold: alert below this rolling 30-day accuracy (default: champion's holdout − 0.15). */
+  monitoring: { accuracyThreshold?: number };
 }
 
 export class SpecError extends Error {
@@ -230,7 +232,17 @@ export function parseSpec(raw: unknown, where: string): DatasetSpec {
     features,
     generator,
     model: { algorithm: str(model, 'algorithm', `${where} model`, 'gaussian-nb'), params },
+    monitoring: monitoringOf(raw.monitoring, `${where} monitoring`),
   };
+}
+
+function monitoringOf(v: unknown, where: string): DatasetSpec['monitoring'] {
+  if (v === undefined) return {};
+  if (!isObj(v)) throw new SpecError(`${where}: must be a mapping`);
+  if (v.accuracyThreshold === undefined) return {};
+  const t = num(v, 'accuracyThreshold', where, 0);
+  if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
+  return { accuracyThreshold: t };
 }
 
 /** The stored feature schema: spec features plus derived was-missing flags, in stored column order. */

@@ -64,8 +64,12 @@ export function monitor(
   const thresholds: Thresholds = {
     ...DEFAULT_THRESHOLDS,
     windowDays: opts.windowDays ?? DEFAULT_THRESHOLDS.windowDays,
-    accuracy: round(Math.max(0, holdoutAccuracy - ACCURACY_MARGIN)),
+    accuracy: spec.monitoring.accuracyThreshold ?? round(Math.max(0, holdoutAccuracy - ACCURACY_MARGIN)),
   };
+  const thresholdWhy =
+    spec.monitoring.accuracyThreshold !== undefined
+      ? 'set in dataset.yml'
+      : `champion v${champion.entry.version} holdout ${(holdoutAccuracy * 100).toFixed(1)}% − ${ACCURACY_MARGIN * 100} points`;
   const k = classes.length;
   const code = new Map(classes.map((c, i) => [c, i]));
   const labelled = records.filter((r) => r.actual !== null);
@@ -95,16 +99,20 @@ export function monitor(
     if (!(err instanceof MonitorError) || opts.windowDays !== undefined) throw err;
     driftSkipped = err.message;
   }
-  const latestRolling = [...daily].reverse().find((d) => d.rolling7 !== null)?.rolling7 ?? null;
+  // Rolling 30-day accuracy over enough labelled rows: a 7-day window of 1 row a day flaps.
+  const last = daily[daily.length - 1];
+  const since = last ? addDays(last.date, -29) : '';
+  const window30 = daily.filter((d) => d.date >= since).reduce((n, d) => n + d.labelled, 0);
+  const rolling = last && window30 >= thresholds.minWindowRows ? last.rolling30 : null;
   const alerts: Alert[] = [
     {
       kind: 'accuracy',
-      active: latestRolling !== null && latestRolling < thresholds.accuracy,
+      active: rolling !== null && rolling < thresholds.accuracy,
       message:
-        latestRolling === null
-          ? 'No labelled predictions in the last 7 days.'
-          : `Rolling 7-day accuracy ${(latestRolling * 100).toFixed(1)}% ${latestRolling < thresholds.accuracy ? 'is below' : 'is at or above'} the alert threshold ${(thresholds.accuracy * 100).toFixed(1)}% (champion v${champion.entry.version} holdout ${(holdoutAccuracy * 100).toFixed(1)}% − ${ACCURACY_MARGIN * 100} points).`,
-      value: latestRolling,
+        rolling === null
+          ? `${window30} labelled predictions in the last 30 days; the accuracy alert needs at least ${thresholds.minWindowRows}.`
+          : `Rolling 30-day accuracy ${(rolling * 100).toFixed(1)}% ${rolling < thresholds.accuracy ? 'is below' : 'is at or above'} the alert threshold ${(thresholds.accuracy * 100).toFixed(1)}% (${thresholdWhy}).`,
+      value: rolling,
       threshold: thresholds.accuracy,
     },
     {
