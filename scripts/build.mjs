@@ -5,9 +5,19 @@ import { build } from 'esbuild';
 import { nodeBundle } from './esbuild-config.mjs';
 
 const flags = new Set(process.argv.slice(2));
-await build({ ...nodeBundle, entryPoints: ['actions/cli/index.ts'], outfile: 'dist/cli.js', sourcemap: 'linked' });
+await build({
+  ...nodeBundle,
+  entryPoints: ['actions/cli/index.ts'],
+  outfile: 'dist/cli.js',
+  sourcemap: 'linked',
+});
 if (flags.has('--bench')) {
-  await build({ ...nodeBundle, entryPoints: ['test/bench/run.ts'], outfile: 'dist/bench.js', sourcemap: 'linked' });
+  await build({
+    ...nodeBundle,
+    entryPoints: ['test/bench/run.ts'],
+    outfile: 'dist/bench.js',
+    sourcemap: 'linked',
+  });
 } else if (!flags.has('--cli')) {
   const { buildAll } = await import('./build-all.mjs');
   await buildAll();

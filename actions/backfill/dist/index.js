@@ -28915,8 +28915,17 @@ function parseSpec(raw2, where) {
     },
     features,
     generator,
-    model: { algorithm: str(model, "algorithm", `${where} model`, "gaussian-nb"), params }
+    model: { algorithm: str(model, "algorithm", `${where} model`, "gaussian-nb"), params },
+    monitoring: monitoringOf(raw2.monitoring, `${where} monitoring`)
   };
+}
+function monitoringOf(v, where) {
+  if (v === void 0) return {};
+  if (!isObj(v)) throw new SpecError(`${where}: must be a mapping`);
+  if (v.accuracyThreshold === void 0) return {};
+  const t = num(v, "accuracyThreshold", where, 0);
+  if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
+  return { accuracyThreshold: t };
 }
 function featureSchema(spec) {
   const out = [];
@@ -32070,7 +32079,26 @@ var decoder = new TextDecoder();
 function headerOf(layout) {
   return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
 }
+function countRows(bytes) {
+  const n = bytes.length;
+  let pos = bytes.indexOf(LF);
+  if (pos < 0) return 0;
+  let lines = 0;
+  for (; ; ) {
+    const next = bytes.indexOf(LF, pos + 1);
+    if (next < 0) break;
+    if (next > pos + 1) lines++;
+    pos = next;
+  }
+  if (n > pos + 1) lines++;
+  return lines;
+}
 function readPartition(bytes, layout, file) {
+  const t = emptyTable(layout.features.length, countRows(bytes));
+  t.rows = readPartitionInto(bytes, layout, file, t, 0);
+  return t;
+}
+function readPartitionInto(bytes, layout, file, t, offset) {
   const n = bytes.length;
   let pos = 0;
   while (pos < n && bytes[pos] !== LF) pos++;
@@ -32084,11 +32112,6 @@ function readPartition(bytes, layout, file) {
     );
   }
   pos++;
-  let lines = 0;
-  for (let i = pos; i < n; i++) if (bytes[i] === LF) lines++;
-  if (n > pos && bytes[n - 1] !== LF) lines++;
-  const nf = layout.features.length;
-  const t = emptyTable(nf, lines);
   const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
   const cats = [null, null, null];
   const enc = new TextEncoder();
@@ -32102,7 +32125,7 @@ function readPartition(bytes, layout, file) {
   const ncol = kinds.length;
   const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
   const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
-  let row = 0;
+  let row = offset;
   let line = 1;
   while (pos < n) {
     line++;
@@ -32143,7 +32166,6 @@ function readPartition(bytes, layout, file) {
         throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
       }
       pos++;
-      const field = quoted ?? bytes.subarray(start, end);
       const fs3 = quoted ? 0 : start;
       const fe = quoted ? quoted.length : end;
       const src = quoted ?? bytes;
@@ -32152,7 +32174,7 @@ function readPartition(bytes, layout, file) {
           const x = parseNumberBytes(src, fs3, fe);
           if (!Number.isInteger(x) || x < 1) {
             throw new PartitionError(
-              `${file} line ${line}: id '${decoder.decode(field)}' is not a positive whole number`
+              `${file} line ${line}: id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
             );
           }
           t.ids[row] = x;
@@ -32162,7 +32184,7 @@ function readPartition(bytes, layout, file) {
           const ms = parseIsoInstant(src, fs3, fe);
           if (Number.isNaN(ms)) {
             throw new PartitionError(
-              `${file} line ${line}: event_time '${decoder.decode(field)}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
             );
           }
           t.eventTimes[row] = ms;
@@ -32172,7 +32194,7 @@ function readPartition(bytes, layout, file) {
           const code = matchBytes(src, fs3, fe, sourceBytes);
           if (code < 0) {
             throw new PartitionError(
-              `${file} line ${line}: source '${decoder.decode(field)}' is not one of ${SOURCES.join(", ")}`
+              `${file} line ${line}: source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
             );
           }
           t.sources[row] = code;
@@ -32183,7 +32205,7 @@ function readPartition(bytes, layout, file) {
           const x = parseNumberBytes(src, fs3, fe);
           if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
             const f = layout.features[j];
-            const text = decoder.decode(field);
+            const text = decoder.decode(src.subarray(fs3, fe));
             throw new PartitionError(
               Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text}' is not a number` : `${file} line ${line}: '${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`
             );
@@ -32197,7 +32219,7 @@ function readPartition(bytes, layout, file) {
           if (code < 0) {
             const f = layout.features[j];
             throw new PartitionError(
-              `${file} line ${line}: '${f.name}' = '${decoder.decode(field)}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
+              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
             );
           }
           t.columns[j][row] = code;
@@ -32211,7 +32233,7 @@ function readPartition(bytes, layout, file) {
           const code = matchBytes(src, fs3, fe, cats[c]);
           if (code < 0) {
             throw new PartitionError(
-              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(field)}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
+              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
             );
           }
           t.labels[row] = code;
@@ -32221,8 +32243,7 @@ function readPartition(bytes, layout, file) {
     }
     row++;
   }
-  t.rows = row;
-  return t;
+  return row - offset;
 }
 function matchBytes(b, s, e, options) {
   const len = e - s;
@@ -32523,10 +32544,15 @@ var FeatureGroup = class _FeatureGroup {
   /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
   read(filter) {
     const months = this.months().filter((m) => filter?.months?.(m) ?? true);
-    const table = concatTables(
-      months.map((m) => this.readPartition(m)),
-      this.meta.features.length
+    const parts = months.map((m) => ({
+      path: this.partitionPath(m),
+      bytes: this.files.readBytes(this.partitionPath(m)) ?? new Uint8Array()
+    }));
+    const table = emptyTable(
+      this.meta.features.length,
+      parts.reduce((s, p) => s + countRows(p.bytes), 0)
     );
+    for (const p of parts) table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, table.rows);
     return applyLateLabels(table, this.lateLabels());
   }
   get labelsPath() {
@@ -32633,7 +32659,9 @@ var FeatureGroup = class _FeatureGroup {
     const byMonth = /* @__PURE__ */ new Map();
     for (const r2 of added) {
       const m = monthOf(r2.eventTime);
-      byMonth.set(m, [...byMonth.get(m) ?? [], r2]);
+      const list = byMonth.get(m);
+      if (list) list.push(r2);
+      else byMonth.set(m, [r2]);
     }
     const header = headerOf(this.layout);
     const partitions = { ...this.meta.partitions };

@@ -28918,8 +28918,17 @@ function parseSpec(raw2, where) {
     },
     features,
     generator,
-    model: { algorithm: str(model, "algorithm", `${where} model`, "gaussian-nb"), params }
+    model: { algorithm: str(model, "algorithm", `${where} model`, "gaussian-nb"), params },
+    monitoring: monitoringOf(raw2.monitoring, `${where} monitoring`)
   };
+}
+function monitoringOf(v, where) {
+  if (v === void 0) return {};
+  if (!isObj(v)) throw new SpecError(`${where}: must be a mapping`);
+  if (v.accuracyThreshold === void 0) return {};
+  const t = num(v, "accuracyThreshold", where, 0);
+  if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
+  return { accuracyThreshold: t };
 }
 function featureSchema(spec) {
   const out = [];
@@ -29141,8 +29150,39 @@ async function runAction(body) {
 }
 
 // actions/lib/site-build.ts
-import { copyFileSync, existsSync as existsSync6, mkdirSync as mkdirSync2, readdirSync as readdirSync3, readFileSync as readFileSync4, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import {
+  copyFileSync,
+  existsSync as existsSync6,
+  mkdirSync as mkdirSync2,
+  readdirSync as readdirSync3,
+  readFileSync as readFileSync4,
+  rmSync as rmSync2,
+  writeFileSync as writeFileSync2
+} from "node:fs";
 import path10 from "node:path";
+
+// site/src/page-data.ts
+var PREDICTOR_DATA_FORMAT = "gitml.site.predictor";
+
+// site/src/report-facts.ts
+function lastRun(r2) {
+  let last = null;
+  for (const p of r2.recent) if (last === null || p.predictedAt > last) last = p.predictedAt;
+  if (r2.latest && (last === null || r2.latest.predictedAt > last)) last = r2.latest.predictedAt;
+  return last;
+}
+function activeAlerts(r2) {
+  return r2.alerts.filter((a) => a.active);
+}
+
+// site/src/templates/dataset-nav.ts
+function datasetNav(current) {
+  return [
+    { href: "../", label: "All datasets", current: false },
+    { href: "./", label: "Predictor", current: current === "predictor" },
+    { href: "dashboard.html", label: "Dashboard", current: current === "dashboard" }
+  ];
+}
 
 // site/src/templates/html.ts
 var Html = class {
@@ -29154,7 +29194,13 @@ var Html = class {
     return this.text;
   }
 };
-var ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+var ENTITIES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
 function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
 }
@@ -29170,15 +29216,6 @@ function html(strings, ...values) {
     out += render(v) + strings[i + 1];
   });
   return new Html(out);
-}
-
-// site/src/templates/dataset-nav.ts
-function datasetNav(title, current) {
-  return [
-    { href: "../", label: "All datasets", current: false },
-    { href: "./", label: `${title}: predictor`, current: current === "predictor" },
-    { href: "dashboard.html", label: "Dashboard", current: current === "dashboard" }
-  ];
 }
 
 // site/src/templates/layout.ts
@@ -29223,7 +29260,7 @@ function dashboardPage(d, builtAt) {
     title: `${d.title} \u2014 monitoring \xB7 gitml`,
     description: `How the ${d.title} champion model has been doing: accuracy, confusion, drift and recent predictions.`,
     root,
-    nav: datasetNav(d.title, "dashboard"),
+    nav: datasetNav("dashboard"),
     builtAt,
     head: d.hasReport ? html`<link rel="preload" href="${DASHBOARD_FILES.report}" as="fetch" crossorigin="anonymous">
 <script type="module" src="${root}${DASHBOARD_FILES.script}"></script>
@@ -29290,7 +29327,7 @@ function predictorPage(d, builtAt) {
     title: `${d.title} \u2014 predictor \xB7 gitml`,
     description: d.description,
     root,
-    nav: datasetNav(d.title, "predictor"),
+    nav: datasetNav("predictor"),
     builtAt,
     head: d.hasChampion ? html`<link rel="preload" href="${PREDICTOR_FILES.model}" as="fetch" crossorigin="anonymous">
 <link rel="preload" href="${PREDICTOR_FILES.data}" as="fetch" crossorigin="anonymous">
@@ -29301,20 +29338,6 @@ function predictorPage(d, builtAt) {
 ${app}`
   });
 }
-
-// site/src/report-facts.ts
-function lastRun(r2) {
-  let last = null;
-  for (const p of r2.recent) if (last === null || p.predictedAt > last) last = p.predictedAt;
-  if (r2.latest && (last === null || r2.latest.predictedAt > last)) last = r2.latest.predictedAt;
-  return last;
-}
-function activeAlerts(r2) {
-  return r2.alerts.filter((a) => a.active);
-}
-
-// site/src/page-data.ts
-var PREDICTOR_DATA_FORMAT = "gitml.site.predictor";
 
 // actions/lib/feature-group.ts
 import { createHash } from "node:crypto";
@@ -32067,7 +32090,26 @@ var decoder = new TextDecoder();
 function headerOf(layout) {
   return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
 }
+function countRows(bytes) {
+  const n = bytes.length;
+  let pos = bytes.indexOf(LF);
+  if (pos < 0) return 0;
+  let lines = 0;
+  for (; ; ) {
+    const next = bytes.indexOf(LF, pos + 1);
+    if (next < 0) break;
+    if (next > pos + 1) lines++;
+    pos = next;
+  }
+  if (n > pos + 1) lines++;
+  return lines;
+}
 function readPartition(bytes, layout, file) {
+  const t = emptyTable(layout.features.length, countRows(bytes));
+  t.rows = readPartitionInto(bytes, layout, file, t, 0);
+  return t;
+}
+function readPartitionInto(bytes, layout, file, t, offset) {
   const n = bytes.length;
   let pos = 0;
   while (pos < n && bytes[pos] !== LF) pos++;
@@ -32081,11 +32123,6 @@ function readPartition(bytes, layout, file) {
     );
   }
   pos++;
-  let lines = 0;
-  for (let i = pos; i < n; i++) if (bytes[i] === LF) lines++;
-  if (n > pos && bytes[n - 1] !== LF) lines++;
-  const nf = layout.features.length;
-  const t = emptyTable(nf, lines);
   const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
   const cats = [null, null, null];
   const enc = new TextEncoder();
@@ -32099,7 +32136,7 @@ function readPartition(bytes, layout, file) {
   const ncol = kinds.length;
   const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
   const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
-  let row = 0;
+  let row = offset;
   let line = 1;
   while (pos < n) {
     line++;
@@ -32140,7 +32177,6 @@ function readPartition(bytes, layout, file) {
         throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
       }
       pos++;
-      const field = quoted ?? bytes.subarray(start, end);
       const fs3 = quoted ? 0 : start;
       const fe = quoted ? quoted.length : end;
       const src = quoted ?? bytes;
@@ -32149,7 +32185,7 @@ function readPartition(bytes, layout, file) {
           const x = parseNumberBytes(src, fs3, fe);
           if (!Number.isInteger(x) || x < 1) {
             throw new PartitionError(
-              `${file} line ${line}: id '${decoder.decode(field)}' is not a positive whole number`
+              `${file} line ${line}: id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
             );
           }
           t.ids[row] = x;
@@ -32159,7 +32195,7 @@ function readPartition(bytes, layout, file) {
           const ms = parseIsoInstant(src, fs3, fe);
           if (Number.isNaN(ms)) {
             throw new PartitionError(
-              `${file} line ${line}: event_time '${decoder.decode(field)}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
             );
           }
           t.eventTimes[row] = ms;
@@ -32169,7 +32205,7 @@ function readPartition(bytes, layout, file) {
           const code = matchBytes(src, fs3, fe, sourceBytes);
           if (code < 0) {
             throw new PartitionError(
-              `${file} line ${line}: source '${decoder.decode(field)}' is not one of ${SOURCES.join(", ")}`
+              `${file} line ${line}: source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
             );
           }
           t.sources[row] = code;
@@ -32180,7 +32216,7 @@ function readPartition(bytes, layout, file) {
           const x = parseNumberBytes(src, fs3, fe);
           if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
             const f = layout.features[j];
-            const text = decoder.decode(field);
+            const text = decoder.decode(src.subarray(fs3, fe));
             throw new PartitionError(
               Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text}' is not a number` : `${file} line ${line}: '${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`
             );
@@ -32194,7 +32230,7 @@ function readPartition(bytes, layout, file) {
           if (code < 0) {
             const f = layout.features[j];
             throw new PartitionError(
-              `${file} line ${line}: '${f.name}' = '${decoder.decode(field)}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
+              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
             );
           }
           t.columns[j][row] = code;
@@ -32208,7 +32244,7 @@ function readPartition(bytes, layout, file) {
           const code = matchBytes(src, fs3, fe, cats[c]);
           if (code < 0) {
             throw new PartitionError(
-              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(field)}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
+              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
             );
           }
           t.labels[row] = code;
@@ -32218,8 +32254,7 @@ function readPartition(bytes, layout, file) {
     }
     row++;
   }
-  t.rows = row;
-  return t;
+  return row - offset;
 }
 function matchBytes(b, s, e, options) {
   const len = e - s;
@@ -32520,10 +32555,15 @@ var FeatureGroup = class _FeatureGroup {
   /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
   read(filter) {
     const months = this.months().filter((m) => filter?.months?.(m) ?? true);
-    const table = concatTables(
-      months.map((m) => this.readPartition(m)),
-      this.meta.features.length
+    const parts = months.map((m) => ({
+      path: this.partitionPath(m),
+      bytes: this.files.readBytes(this.partitionPath(m)) ?? new Uint8Array()
+    }));
+    const table = emptyTable(
+      this.meta.features.length,
+      parts.reduce((s, p) => s + countRows(p.bytes), 0)
     );
+    for (const p of parts) table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, table.rows);
     return applyLateLabels(table, this.lateLabels());
   }
   get labelsPath() {
@@ -32630,7 +32670,9 @@ var FeatureGroup = class _FeatureGroup {
     const byMonth = /* @__PURE__ */ new Map();
     for (const r2 of added) {
       const m = monthOf(r2.eventTime);
-      byMonth.set(m, [...byMonth.get(m) ?? [], r2]);
+      const list = byMonth.get(m);
+      if (list) list.push(r2);
+      else byMonth.set(m, [r2]);
     }
     const header = headerOf(this.layout);
     const partitions = { ...this.meta.partitions };
@@ -34617,7 +34659,10 @@ function predictorFeature(f, stats) {
   if (f.type === "categorical") {
     const cats = f.categories ?? [];
     const counts = s?.type === "categorical" ? s.counts : {};
-    const mode = cats.reduce((best, c) => (counts[c.value] ?? 0) > (counts[best.value] ?? 0) ? c : best, cats[0]);
+    const mode = cats.reduce(
+      (best, c) => (counts[c.value] ?? 0) > (counts[best.value] ?? 0) ? c : best,
+      cats[0]
+    );
     return { ...f, initial: mode?.value ?? "" };
   }
   const n = s?.type === "numeric" ? s : null;
@@ -34643,7 +34688,8 @@ function examplesOf(group2, features) {
   const table = group2.read();
   const synthetic = SOURCES.indexOf("synthetic");
   const real = [];
-  for (let i = 0; i < table.rows; i++) if (table.sources[i] !== synthetic && table.labels[i] >= 0) real.push(i);
+  for (let i = 0; i < table.rows; i++)
+    if (table.sources[i] !== synthetic && table.labels[i] >= 0) real.push(i);
   const columns = features.map((f) => group2.meta.features.findIndex((g2) => g2.name === f.name));
   if (columns.some((j) => j < 0)) return out;
   const take = Math.min(MAX_EXAMPLES, real.length);
@@ -34737,7 +34783,8 @@ function buildSite(root, outDir, opts = {}) {
   };
   write(MARKER, "Built by gitml buildSite; the folder is replaced on every build.\n");
   write(".nojekyll", "");
-  for (const name of listDir(assets, false).filter((f) => f !== "sw.js")) copy(path10.join(assets, name), `assets/${name}`);
+  for (const name of listDir(assets, false).filter((f) => f !== "sw.js"))
+    copy(path10.join(assets, name), `assets/${name}`);
   copy(path10.join(assets, "sw.js"), "sw.js");
   write("index.html", homePage(datasets.map(summary2), builtAt));
   for (const d of datasets) {

@@ -28915,8 +28915,17 @@ function parseSpec(raw2, where) {
     },
     features,
     generator,
-    model: { algorithm: str(model, "algorithm", `${where} model`, "gaussian-nb"), params }
+    model: { algorithm: str(model, "algorithm", `${where} model`, "gaussian-nb"), params },
+    monitoring: monitoringOf(raw2.monitoring, `${where} monitoring`)
   };
+}
+function monitoringOf(v, where) {
+  if (v === void 0) return {};
+  if (!isObj(v)) throw new SpecError(`${where}: must be a mapping`);
+  if (v.accuracyThreshold === void 0) return {};
+  const t = num(v, "accuracyThreshold", where, 0);
+  if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
+  return { accuracyThreshold: t };
 }
 function isIsoInstant(s) {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s));

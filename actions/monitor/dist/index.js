@@ -30149,8 +30149,17 @@ function parseSpec(raw2, where) {
     },
     features,
     generator,
-    model: { algorithm: str(model, "algorithm", `${where} model`, "gaussian-nb"), params: params2 }
+    model: { algorithm: str(model, "algorithm", `${where} model`, "gaussian-nb"), params: params2 },
+    monitoring: monitoringOf(raw2.monitoring, `${where} monitoring`)
   };
+}
+function monitoringOf(v, where) {
+  if (v === void 0) return {};
+  if (!isObj(v)) throw new SpecError(`${where}: must be a mapping`);
+  if (v.accuracyThreshold === void 0) return {};
+  const t = num(v, "accuracyThreshold", where, 0);
+  if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
+  return { accuracyThreshold: t };
 }
 function featureSchema(spec) {
   const out = [];
@@ -37507,7 +37516,26 @@ var decoder = new TextDecoder();
 function headerOf(layout) {
   return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
 }
+function countRows(bytes) {
+  const n = bytes.length;
+  let pos = bytes.indexOf(LF);
+  if (pos < 0) return 0;
+  let lines = 0;
+  for (; ; ) {
+    const next = bytes.indexOf(LF, pos + 1);
+    if (next < 0) break;
+    if (next > pos + 1) lines++;
+    pos = next;
+  }
+  if (n > pos + 1) lines++;
+  return lines;
+}
 function readPartition(bytes, layout, file) {
+  const t = emptyTable(layout.features.length, countRows(bytes));
+  t.rows = readPartitionInto(bytes, layout, file, t, 0);
+  return t;
+}
+function readPartitionInto(bytes, layout, file, t, offset4) {
   const n = bytes.length;
   let pos = 0;
   while (pos < n && bytes[pos] !== LF) pos++;
@@ -37521,11 +37549,6 @@ function readPartition(bytes, layout, file) {
     );
   }
   pos++;
-  let lines = 0;
-  for (let i = pos; i < n; i++) if (bytes[i] === LF) lines++;
-  if (n > pos && bytes[n - 1] !== LF) lines++;
-  const nf = layout.features.length;
-  const t = emptyTable(nf, lines);
   const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
   const cats = [null, null, null];
   const enc = new TextEncoder();
@@ -37539,7 +37562,7 @@ function readPartition(bytes, layout, file) {
   const ncol = kinds.length;
   const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
   const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
-  let row = 0;
+  let row = offset4;
   let line5 = 1;
   while (pos < n) {
     line5++;
@@ -37580,7 +37603,6 @@ function readPartition(bytes, layout, file) {
         throw new PartitionError(`${file} line ${line5}: has more than ${ncol} fields`);
       }
       pos++;
-      const field3 = quoted ?? bytes.subarray(start, end);
       const fs4 = quoted ? 0 : start;
       const fe = quoted ? quoted.length : end;
       const src = quoted ?? bytes;
@@ -37589,7 +37611,7 @@ function readPartition(bytes, layout, file) {
           const x4 = parseNumberBytes(src, fs4, fe);
           if (!Number.isInteger(x4) || x4 < 1) {
             throw new PartitionError(
-              `${file} line ${line5}: id '${decoder.decode(field3)}' is not a positive whole number`
+              `${file} line ${line5}: id '${decoder.decode(src.subarray(fs4, fe))}' is not a positive whole number`
             );
           }
           t.ids[row] = x4;
@@ -37599,7 +37621,7 @@ function readPartition(bytes, layout, file) {
           const ms = parseIsoInstant(src, fs4, fe);
           if (Number.isNaN(ms)) {
             throw new PartitionError(
-              `${file} line ${line5}: event_time '${decoder.decode(field3)}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+              `${file} line ${line5}: event_time '${decoder.decode(src.subarray(fs4, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
             );
           }
           t.eventTimes[row] = ms;
@@ -37609,7 +37631,7 @@ function readPartition(bytes, layout, file) {
           const code = matchBytes(src, fs4, fe, sourceBytes);
           if (code < 0) {
             throw new PartitionError(
-              `${file} line ${line5}: source '${decoder.decode(field3)}' is not one of ${SOURCES.join(", ")}`
+              `${file} line ${line5}: source '${decoder.decode(src.subarray(fs4, fe))}' is not one of ${SOURCES.join(", ")}`
             );
           }
           t.sources[row] = code;
@@ -37620,7 +37642,7 @@ function readPartition(bytes, layout, file) {
           const x4 = parseNumberBytes(src, fs4, fe);
           if (Number.isNaN(x4) || x4 < lo[j] || x4 > hi[j]) {
             const f = layout.features[j];
-            const text3 = decoder.decode(field3);
+            const text3 = decoder.decode(src.subarray(fs4, fe));
             throw new PartitionError(
               Number.isNaN(x4) ? `${file} line ${line5}: '${f.name}' = '${text3}' is not a number` : `${file} line ${line5}: '${f.name}' = ${text3} is outside the valid range [${lo[j]}, ${hi[j]}]`
             );
@@ -37634,7 +37656,7 @@ function readPartition(bytes, layout, file) {
           if (code < 0) {
             const f = layout.features[j];
             throw new PartitionError(
-              `${file} line ${line5}: '${f.name}' = '${decoder.decode(field3)}' is not one of ${(f.categories ?? []).map((x4) => x4.value).join(", ")}`
+              `${file} line ${line5}: '${f.name}' = '${decoder.decode(src.subarray(fs4, fe))}' is not one of ${(f.categories ?? []).map((x4) => x4.value).join(", ")}`
             );
           }
           t.columns[j][row] = code;
@@ -37648,7 +37670,7 @@ function readPartition(bytes, layout, file) {
           const code = matchBytes(src, fs4, fe, cats[c4]);
           if (code < 0) {
             throw new PartitionError(
-              `${file} line ${line5}: label '${layout.labelName}' = '${decoder.decode(field3)}' is not one of ${layout.classes.map((x4) => x4.value).join(", ")}`
+              `${file} line ${line5}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs4, fe))}' is not one of ${layout.classes.map((x4) => x4.value).join(", ")}`
             );
           }
           t.labels[row] = code;
@@ -37658,8 +37680,7 @@ function readPartition(bytes, layout, file) {
     }
     row++;
   }
-  t.rows = row;
-  return t;
+  return row - offset4;
 }
 function matchBytes(b10, s2, e, options) {
   const len = e - s2;
@@ -37960,10 +37981,15 @@ var FeatureGroup = class _FeatureGroup {
   /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
   read(filter3) {
     const months = this.months().filter((m3) => filter3?.months?.(m3) ?? true);
-    const table2 = concatTables(
-      months.map((m3) => this.readPartition(m3)),
-      this.meta.features.length
+    const parts = months.map((m3) => ({
+      path: this.partitionPath(m3),
+      bytes: this.files.readBytes(this.partitionPath(m3)) ?? new Uint8Array()
+    }));
+    const table2 = emptyTable(
+      this.meta.features.length,
+      parts.reduce((s2, p) => s2 + countRows(p.bytes), 0)
     );
+    for (const p of parts) table2.rows += readPartitionInto(p.bytes, this.layout, p.path, table2, table2.rows);
     return applyLateLabels(table2, this.lateLabels());
   }
   get labelsPath() {
@@ -38070,7 +38096,9 @@ var FeatureGroup = class _FeatureGroup {
     const byMonth = /* @__PURE__ */ new Map();
     for (const r2 of added) {
       const m3 = monthOf(r2.eventTime);
-      byMonth.set(m3, [...byMonth.get(m3) ?? [], r2]);
+      const list = byMonth.get(m3);
+      if (list) list.push(r2);
+      else byMonth.set(m3, [r2]);
     }
     const header = headerOf(this.layout);
     const partitions = { ...this.meta.partitions };
@@ -40204,8 +40232,9 @@ function monitor(ws, spec, opts) {
   const thresholds = {
     ...DEFAULT_THRESHOLDS,
     windowDays: opts.windowDays ?? DEFAULT_THRESHOLDS.windowDays,
-    accuracy: round(Math.max(0, holdoutAccuracy - ACCURACY_MARGIN))
+    accuracy: spec.monitoring.accuracyThreshold ?? round(Math.max(0, holdoutAccuracy - ACCURACY_MARGIN))
   };
+  const thresholdWhy = spec.monitoring.accuracyThreshold !== void 0 ? "set in dataset.yml" : `champion v${champion.entry.version} holdout ${(holdoutAccuracy * 100).toFixed(1)}% \u2212 ${ACCURACY_MARGIN * 100} points`;
   const k2 = classes.length;
   const code = new Map(classes.map((c4, i) => [c4, i]));
   const labelled = records.filter((r2) => r2.actual !== null);
@@ -40233,13 +40262,16 @@ function monitor(ws, spec, opts) {
     if (!(err instanceof MonitorError) || opts.windowDays !== void 0) throw err;
     driftSkipped = err.message;
   }
-  const latestRolling = [...daily].reverse().find((d) => d.rolling7 !== null)?.rolling7 ?? null;
+  const last = daily[daily.length - 1];
+  const since = last ? addDays(last.date, -29) : "";
+  const window30 = daily.filter((d) => d.date >= since).reduce((n, d) => n + d.labelled, 0);
+  const rolling = last && window30 >= thresholds.minWindowRows ? last.rolling30 : null;
   const alerts = [
     {
       kind: "accuracy",
-      active: latestRolling !== null && latestRolling < thresholds.accuracy,
-      message: latestRolling === null ? "No labelled predictions in the last 7 days." : `Rolling 7-day accuracy ${(latestRolling * 100).toFixed(1)}% ${latestRolling < thresholds.accuracy ? "is below" : "is at or above"} the alert threshold ${(thresholds.accuracy * 100).toFixed(1)}% (champion v${champion.entry.version} holdout ${(holdoutAccuracy * 100).toFixed(1)}% \u2212 ${ACCURACY_MARGIN * 100} points).`,
-      value: latestRolling,
+      active: rolling !== null && rolling < thresholds.accuracy,
+      message: rolling === null ? `${window30} labelled predictions in the last 30 days; the accuracy alert needs at least ${thresholds.minWindowRows}.` : `Rolling 30-day accuracy ${(rolling * 100).toFixed(1)}% ${rolling < thresholds.accuracy ? "is below" : "is at or above"} the alert threshold ${(thresholds.accuracy * 100).toFixed(1)}% (${thresholdWhy}).`,
+      value: rolling,
       threshold: thresholds.accuracy
     },
     {
