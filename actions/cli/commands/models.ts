@@ -104,9 +104,10 @@ export const evaluateCommand: Command = {
       const table = fg.read();
       const data = trainingData(fg, table, false);
       const splits: SplitPositions = peer ? peer[spec.name].splits : seededSplits(data, seeds);
-      ctx.out(
-        `${spec.name}: ${data.rows.length} real labelled rows, ${splits.length} ${peer ? "scikit-learn's (train_test_split, random_state 0…)" : 'seeded'} stratified 80/20 splits`,
-      );
+      if (!ctx.values.json)
+        ctx.out(
+          `${spec.name}: ${data.rows.length} real labelled rows, ${splits.length} ${peer ? "scikit-learn's (train_test_split, random_state 0…)" : 'seeded'} stratified 80/20 splits`,
+        );
       const rows = evaluate(data, trainingConfig(spec, { now: ctx.now }), splits, {
         families,
         pipeline: ctx.values['no-pipeline'] !== true,
