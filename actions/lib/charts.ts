@@ -12,6 +12,11 @@ export interface ChartOptions {
   width?: number | 'container';
   /** Tooltips, and an interval brush named BRUSH_PARAM on the date field of the time charts. */
   interactive?: boolean;
+  /**
+   * Fixed UTC date range [from, to) of the time axes. The repository report pins it to whole calendar
+   * months, so a new day only adds marks and the daily commit stays a small diff.
+   */
+  timeDomain?: [string, string];
 }
 
 export interface Chart {
@@ -101,11 +106,13 @@ function top(
 const named = (name: string, values: Obj[]) => ({ name, values });
 
 /** The x encoding every time chart shares: UTC days, so output does not depend on the machine's zone. */
-const timeX = (title: string | null = null) => ({
+const timeX = (opts: ChartOptions, title: string | null = null) => ({
   field: 'date',
   type: 'temporal',
   title,
-  scale: { type: 'utc' },
+  scale: opts.timeDomain
+    ? { type: 'utc', domain: opts.timeDomain.map((d) => Date.parse(`${d}T00:00:00Z`)) }
+    : { type: 'utc' },
   axis: { format: '%b %d', labelOverlap: true, tickCount: 8 },
 });
 
@@ -249,6 +256,15 @@ export function rowsPerDayRows(r: MonitoringReport): Obj[] {
 export const PREDICTION_FEATURE = 'Predicted class (model output)';
 
 /** One row per feature plus the model's output; names disambiguated so equal titles stay separate bars. */
+/** Upper end of the PSI axis: at least twice the threshold, rounded up to 0.5. */
+function psiAxisMax(r: MonitoringReport): number {
+  const values = r.drift ? [...r.drift.features.map((f) => f.psi), r.drift.prediction.psi] : [];
+  return Math.ceil(Math.max(2 * r.thresholds.psi, ...values) * 2) / 2;
+}
+
+/** Bars show PSI to two decimals (the table has the exact values), so day-to-day noise redraws nothing. */
+const psiBar = (psi: number) => Math.round(psi * 100) / 100;
+
 export function driftRows(r: MonitoringReport): Obj[] {
   if (r.drift === null) return [];
   const rows = r.drift.features.map((f) => ({
@@ -257,7 +273,7 @@ export function driftRows(r: MonitoringReport): Obj[] {
     test: f.test === 'ks' ? 'KS' : 'chi-square',
     statistic: f.statistic,
     pValue: f.pValue,
-    psi: f.psi,
+    psi: psiBar(f.psi),
     status: f.drifted ? 'drifted' : 'stable',
   }));
   const p = r.drift.prediction;
@@ -267,7 +283,7 @@ export function driftRows(r: MonitoringReport): Obj[] {
     test: 'chi-square',
     statistic: p.statistic,
     pValue: p.pValue,
-    psi: p.psi,
+    psi: psiBar(p.psi),
     status: p.drifted ? 'drifted' : 'stable',
   });
   const seen = new Map<string, number>();
@@ -460,13 +476,13 @@ export function accuracyOverTimeSpec(r: MonitoringReport, opts: ChartOptions = {
   const points: Obj = {
     transform: [{ filter: { field: 'series', equal: ACCURACY_SERIES[0] } }],
     mark: { type: 'point', filled: true, size: 22, opacity: 0.8 },
-    encoding: withInteraction(opts, { x: timeX(), y, color }, tooltip),
+    encoding: withInteraction(opts, { x: timeX(opts), y, color }, tooltip),
   };
   if (opts.interactive) points.params = [brushParam];
   const lines: Obj = {
     transform: [{ filter: { field: 'series', oneOf: [ACCURACY_SERIES[1], ACCURACY_SERIES[2]] } }],
     mark: { type: 'line', strokeWidth: 2, interpolate: 'monotone' },
-    encoding: { x: timeX(), y, color },
+    encoding: { x: timeX(opts), y, color },
   };
   const threshold: Obj = {
     data: named('threshold', [{ accuracy: r.thresholds.accuracy }]),
@@ -477,12 +493,12 @@ export function accuracyOverTimeSpec(r: MonitoringReport, opts: ChartOptions = {
   const changeRules: Obj = {
     data: changeData,
     mark: { type: 'rule', color: '#555', strokeDash: [2, 2] },
-    encoding: { x: timeX() },
+    encoding: { x: timeX(opts) },
   };
   const changeLabels: Obj = {
     data: changeData,
     mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, fontSize: 11, color: '#333' },
-    encoding: { x: timeX(), y: { value: 0 }, text: { field: 'label', type: 'nominal' } },
+    encoding: { x: timeX(opts), y: { value: 0 }, text: { field: 'label', type: 'nominal' } },
   };
   return top(
     opts,
@@ -577,7 +593,7 @@ function dayBars(opts: ChartOptions, y: Obj, color: Obj, tooltip: Obj[]): Obj {
     mark: { type: 'bar', stroke: 'white', strokeWidth: 0.5 },
     encoding: withInteraction(
       opts,
-      { x: timeX(), x2: { field: 'next' }, y, y2: { field: 'y1' }, color },
+      { x: timeX(opts), x2: { field: 'next' }, y, y2: { field: 'y1' }, color },
       tooltip,
     ),
   };
@@ -710,7 +726,8 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
             opts,
             {
               y,
-              x: { field: 'psi', type: 'quantitative', title: 'PSI' },
+              // A fixed, rounded domain: tomorrow's small PSI changes must not rescale every bar.
+              x: { field: 'psi', type: 'quantitative', title: 'PSI', scale: { domain: [0, psiAxisMax(r)] } },
               color: {
                 field: 'status',
                 type: 'nominal',

@@ -23,7 +23,11 @@ export async function writeReports(reportsDir: string, r: MonitoringReport): Pro
   }
   const datasetDir = path.join(reportsDir, r.dataset);
   const chartsDir = path.join(datasetDir, CHARTS_DIR);
-  const charts = allCharts(r, { width: DEFAULT_WIDTH, interactive: false });
+  const window = calendarWindow(r);
+  // The Vega text table of recent predictions is left out: the page has them as a markdown table.
+  const charts = allCharts(window.report, { width: DEFAULT_WIDTH, interactive: false, timeDomain: window.domain }).filter(
+    (c) => c.id !== 'recent-predictions',
+  );
 
   const writes: { path: string; content: string }[] = [];
   const images: ReportImage[] = [];
@@ -48,4 +52,24 @@ export async function writeReports(reportsDir: string, r: MonitoringReport): Pro
     }
   }
   return { files: writes.map((w) => w.path) };
+}
+
+/** Months the repository's time charts show: the current calendar month and the two before it. */
+export const REPORT_MONTHS = 3;
+
+/**
+ * The report's time window: whole calendar months ending with the month of the latest prediction.
+ * Pinning the axes to months keeps every earlier mark where it was, so a day's commit mostly adds.
+ */
+export function calendarWindow(r: MonitoringReport): { report: MonitoringReport; domain?: [string, string] } {
+  const last = r.daily[r.daily.length - 1]?.date;
+  if (!last) return { report: r };
+  const [y, m] = last.split('-').map(Number);
+  const month = (offset: number) => new Date(Date.UTC(y, m - 1 + offset, 1)).toISOString().slice(0, 10);
+  const from = month(1 - REPORT_MONTHS);
+  const to = month(1);
+  return {
+    report: { ...r, daily: r.daily.filter((d) => d.date >= from), modelChanges: r.modelChanges.filter((c) => c.date >= from) },
+    domain: [from, to],
+  };
 }

@@ -37,7 +37,8 @@ export interface GroupStats {
 }
 
 const BINS = 10;
-const r = (x: number) => roundSignificant(x, 6);
+// Four significant digits: enough to read, and one new row a day rarely changes them (small diffs).
+const r = (x: number) => roundSignificant(x, 4);
 
 export function numericStats(values: Float64Array): NumericStats {
   const xs: number[] = [];

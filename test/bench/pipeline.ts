@@ -118,7 +118,53 @@ async function dailyCycle(ctx: BenchContext): Promise<void> {
   });
 }
 
+/**
+ * Repository growth: 30 simulated days of the daily cycle on a fresh 3-dataset repository, one commit a
+ * day, measured as the growth of `git count-objects -v` size-pack after `git gc`.
+ */
+async function repoGrowth(ctx: BenchContext): Promise<void> {
+  const root = path.join(ctx.tmpDir, 'growth');
+  rmSync(root, { recursive: true, force: true });
+  for (const d of ['iris', 'titanic', 'wine']) {
+    mkdirSync(path.join(root, 'data', d), { recursive: true });
+    for (const f of ['dataset.yml', 'source.csv'])
+      cpSync(path.resolve('data', d, f), path.join(root, 'data', d, f));
+  }
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+  const packKiB = () => Number(/size-pack: (\d+)/.exec(git('count-objects', '-v'))![1]);
+  git('init', '-q', '-b', 'main');
+  runCli(['backfill', '--root', root, '--now', '2026-11-01T12:00:00Z']);
+  runCli(['train', '--root', root, '--no-search', '--now', '2026-11-01T12:00:00Z']);
+  runCli(['daily', '--root', root, '--days', '30', '--now', '2026-11-30T12:00:00Z']);
+  git('add', '-A');
+  git('commit', '-qm', 'start');
+  git('gc', '-q');
+  const before = packKiB();
+  const days = 30;
+  const times: number[] = [];
+  for (let i = 0; i < days; i++) {
+    const date = new Date(Date.UTC(2026, 11, 1 + i, 12)).toISOString().replace('.000Z', 'Z');
+    times.push(runCli(['daily', '--root', root, '--now', date]).ms);
+    git('add', '-A');
+    git('commit', '-qm', `daily ${date.slice(0, 10)}`);
+  }
+  git('gc', '-q');
+  const grown = (packKiB() - before) * 1024;
+  ctx.add({
+    suite: 'pipeline',
+    name: `repository growth, ${days} daily commits × 3 datasets (git count-objects -v after gc)`,
+    ours: summarize(times),
+    goal: '≤ 2048 bytes per dataset per day',
+    extra: { bytesPerDatasetPerDay: Math.round(grown / days / 3), packGrowthKiB: grown / 1024 },
+  });
+}
+
 export const suite: Suite = async (ctx) => {
   await dailyCycle(ctx);
+  await repoGrowth(ctx);
   for (const size of [100_000, 1_000_000]) await endToEnd(ctx, size);
 };
