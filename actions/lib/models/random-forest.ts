@@ -203,7 +203,18 @@ export class RandomForest implements Classifier {
     if (typeof o.trees !== 'string') fail('trees must be a base64 string');
     const bytes = decodeBase64(o.trees as string);
     if (bytes === null) fail('trees is not valid base64');
-    const forest = decodeTrees(bytes as Uint8Array, settings.nTrees, p, K, tables as number[][], fail);
+    const capacity = isCount(o.nodeCount)
+      ? Math.min(o.nodeCount as number, (bytes as Uint8Array).length)
+      : 1024;
+    const forest = decodeTrees(
+      bytes as Uint8Array,
+      settings.nTrees,
+      p,
+      K,
+      tables as number[][],
+      fail,
+      capacity,
+    );
     if (o.nodeCount !== forest.feature.length) {
       fail(`nodeCount is ${JSON.stringify(o.nodeCount)} but the trees hold ${forest.feature.length} nodes`);
     }
@@ -290,15 +301,24 @@ function isCount(v: unknown): v is number {
 
 /** Growable node storage shared by all trees of one fit. */
 class NodeStore {
-  feature = new Int32Array(1024);
-  threshold = new Float64Array(1024);
-  right = new Int32Array(1024);
+  feature: Int32Array;
+  threshold: Float64Array;
+  right: Int32Array;
   leafCounts: Float64Array;
   nodes = 0;
   leaves = 0;
 
-  constructor(private readonly K: number) {
-    this.leafCounts = new Float64Array(1024 * K);
+  /** capacity: expected node count (a loaded model knows it), so decoding never regrows the arrays. */
+  constructor(
+    private readonly K: number,
+    capacity = 1024,
+  ) {
+    const n = Math.max(1024, capacity);
+    this.feature = new Int32Array(n);
+    this.threshold = new Float64Array(n);
+    this.right = new Int32Array(n);
+    // A binary tree with L leaves has 2L − 1 nodes; the slack covers one extra leaf per tree.
+    this.leafCounts = new Float64Array((Math.ceil(n / 2) + 1024) * K);
   }
 
   addNode(): number {
@@ -308,6 +328,20 @@ class NodeStore {
       this.right = grow(this.right, new Int32Array(this.nodes * 2));
     }
     return this.nodes++;
+  }
+
+  /** Makes `node` a leaf with zeroed counts; returns the offset of its K counts in leafCounts. */
+  beginLeaf(node: number): number {
+    const K = this.K;
+    if ((this.leaves + 1) * K > this.leafCounts.length) {
+      this.leafCounts = grow(this.leafCounts, new Float64Array(this.leafCounts.length * 2));
+    }
+    const at = this.leaves * K;
+    this.leafCounts.fill(0, at, at + K);
+    this.feature[node] = -1;
+    this.threshold[node] = 0;
+    this.right[node] = this.leaves++;
+    return at;
   }
 
   addLeaf(node: number, counts: Float64Array): void {
@@ -320,6 +354,20 @@ class NodeStore {
     this.threshold[node] = 0;
     this.right[node] = this.leaves++;
   }
+}
+
+/** An unsigned LEB128 varint of up to 5 bytes at cursor.pos; advances the cursor. */
+function slowVarint(bytes: Uint8Array, cursor: { pos: number }, fail: (rule: string) => never): number {
+  let v = 0;
+  let scale = 1;
+  for (let k = 0; k < 5; k++) {
+    if (cursor.pos >= bytes.length) fail('trees end in the middle of a node');
+    const b = bytes[cursor.pos++];
+    v += (b & 0x7f) * scale;
+    if (b < 0x80) return v;
+    scale *= 0x80;
+  }
+  return fail(`trees hold a varint longer than 5 bytes at byte ${cursor.pos}`);
 }
 
 function grow<T extends Int32Array | Float64Array>(old: T, bigger: T): T {
@@ -694,61 +742,73 @@ function decodeTrees(
   K: number,
   tables: number[][],
   fail: (rule: string) => never,
+  capacity = 1024,
 ): Forest {
   const widths = tables.map((t) => indexWidth(t.length));
+  const n = bytes.length;
+  // pos is a plain local (not captured by a closure) so the loop stays fast even before the JIT warms
+  // up — the browser decodes a 250k-node forest once, cold. Multi-byte varints take the slow path.
   let pos = 0;
-  const varint = (): number => {
-    let v = 0;
-    let scale = 1;
-    for (let k = 0; k < 5; k++) {
-      if (pos >= bytes.length) fail('trees end in the middle of a node');
-      const b = bytes[pos++];
-      v += (b & 0x7f) * scale;
-      if (b < 0x80) return v;
-      scale *= 0x80;
-    }
-    return fail(`trees hold a varint longer than 5 bytes at byte ${pos}`);
-  };
-  const store = new NodeStore(K);
+  const cursor = { pos: 0 };
+  const store = new NodeStore(K, capacity);
   const roots = new Int32Array(nTrees);
-  const counts = new Float64Array(K);
   let pending = new Int32Array(64); // internal nodes whose right child has not started yet
   for (let t = 0; t < nTrees; t++) {
-    if (pos >= bytes.length) fail(`trees hold ${t} trees, params say ${nTrees}`);
+    if (pos >= n) fail(`trees hold ${t} trees, params say ${nTrees}`);
     roots[t] = store.nodes;
     let top = 0;
     let previousWasLeaf = false;
     for (;;) {
       const node = store.addNode();
       if (previousWasLeaf) store.right[pending[--top]] = node;
-      const tag = varint();
+      if (pos >= n) fail('trees end in the middle of a node');
+      let tag = bytes[pos];
+      if (tag < 0x80) pos++;
+      else {
+        cursor.pos = pos;
+        tag = slowVarint(bytes, cursor, fail);
+        pos = cursor.pos;
+      }
       if (tag > K) {
         const j = tag - K - 1;
         if (j >= p) fail(`node ${node} splits on feature ${j}, but there are ${p} features`);
-        if (pos + widths[j] > bytes.length) fail('trees end in the middle of a node');
+        const width = widths[j];
+        if (pos + width > n) fail('trees end in the middle of a node');
         let index = 0;
-        for (let b = 0; b < widths[j]; b++) index += bytes[pos++] * 2 ** (8 * b);
-        if (index >= tables[j].length) {
+        for (let b = 0, scale = 1; b < width; b++, scale *= 256) index += bytes[pos++] * scale;
+        const table = tables[j];
+        if (index >= table.length) {
           fail(
-            `node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${tables[j].length}`,
+            `node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${table.length}`,
           );
         }
         store.feature[node] = j;
-        store.threshold[node] = tables[j][index];
+        store.threshold[node] = table[index];
         if (top === pending.length) pending = grow(pending, new Int32Array(top * 2));
         pending[top++] = node;
         previousWasLeaf = false;
         continue;
       }
-      counts.fill(0);
+      const at = store.beginLeaf(node);
+      const counts = store.leafCounts;
       if (tag < K) {
-        counts[tag] = 1;
+        counts[at + tag] = 1;
       } else {
         let total = 0;
-        for (let c = 0; c < K; c++) total += counts[c] = varint();
+        for (let c = 0; c < K; c++) {
+          if (pos >= n) fail('trees end in the middle of a node');
+          let v = bytes[pos];
+          if (v < 0x80) pos++;
+          else {
+            cursor.pos = pos;
+            v = slowVarint(bytes, cursor, fail);
+            pos = cursor.pos;
+          }
+          counts[at + c] = v;
+          total += v;
+        }
         if (total === 0) fail(`leaf node ${node} has no samples`);
       }
-      store.addLeaf(node, counts);
       previousWasLeaf = true;
       if (top === 0) break;
     }
