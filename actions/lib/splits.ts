@@ -96,3 +96,50 @@ export function stratifiedFolds(
   }
   return folds.map((f) => f.sort((a, b) => a - b));
 }
+
+/** murmur3's 32-bit finaliser: every input bit flips about half the output bits. */
+function fmix32(h: number): number {
+  let x = h ^ (h >>> 16);
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/**
+ * Whether row `id` is in the hash holdout: a seeded hash of the id alone decides, so a shard that sees
+ * only some partitions knows its own holdout rows without a global pass, and a row keeps its side as
+ * the group grows. Ids are whole numbers below 2^53 (both 32-bit halves are hashed).
+ */
+export function inHashHoldout(id: number, seed: number, testFraction: number): boolean {
+  const lo = id >>> 0;
+  const hi = Math.floor(id / 4294967296) >>> 0;
+  const h = fmix32(fmix32(fmix32(seed >>> 0) ^ lo) ^ hi);
+  return h < testFraction * 4294967296;
+}
+
+/**
+ * Hash split: each row is in the holdout when inHashHoldout(its id) — about `testFraction` of rows,
+ * not stratified and not an exact count, but independent of which other rows are read.
+ */
+export function hashSplit(
+  ids: ArrayLike<number>,
+  rows: readonly number[],
+  testFraction: number,
+  seed: number,
+): { train: number[]; test: number[] } {
+  const train: number[] = [];
+  const test: number[] = [];
+  for (const i of rows) (inHashHoldout(ids[i], seed, testFraction) ? test : train).push(i);
+  checkHashSplit(rows.length, test.length, testFraction);
+  return { train, test };
+}
+
+/** The hash split needs at least one row on each side (shards check the merged counts with this). */
+export function checkHashSplit(rows: number, test: number, testFraction: number): void {
+  if (test < 1 || rows - test < 1) {
+    throw new SplitError(
+      `a ${Math.round(testFraction * 100)}% hash holdout of ${rows} labelled rows has ${test} test and ${rows - test} training rows; each side needs at least one`,
+    );
+  }
+}

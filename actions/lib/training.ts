@@ -7,17 +7,21 @@ import { ALGORITHMS, algorithm as algorithmByName, type Params } from './models/
 import type { Classifier } from './models/types.js';
 import { ServingModel } from './serving-model.js';
 import type { Category, FeatureSchema } from './spec.js';
-import { stratifiedFolds, stratifiedSplit, timeSplit } from './splits.js';
+import { hashSplit, stratifiedFolds, stratifiedSplit, timeSplit } from './splits.js';
 
 export class TrainingError extends Error {
   override name = 'TrainingError';
 }
 
+export const SPLIT_KINDS = ['stratified', 'time', 'hash'] as const;
+export type SplitKind = (typeof SPLIT_KINDS)[number];
+
 export interface TrainingConfig {
   /** Fix the algorithm (CV still picks its hyper-parameters); otherwise CV weighs every candidate. */
   algorithm?: string;
   candidates: string[];
-  split: 'stratified' | 'time';
+  /** hash: a seeded hash of the row id picks the holdout, so shards can split without a global pass. */
+  split: SplitKind;
   testFraction: number;
   seed: number;
   folds: number;
@@ -44,6 +48,8 @@ export interface TrainingData {
   get: ColumnGetter;
   labels: ArrayLike<number>;
   eventTimes: ArrayLike<number>;
+  /** Row ids (the feature group's primary key); the hash split needs them. */
+  ids?: ArrayLike<number>;
   /** Eligible rows (labelled, chosen sources), indices into the columns. */
   rows: number[];
 }
@@ -69,23 +75,9 @@ export interface TrainingOutcome {
 }
 
 export function checkTrainable(data: TrainingData, config: TrainingConfig): void {
-  const k = data.label.classes.length;
-  if (data.rows.length === 0)
-    throw new TrainingError(`${data.dataset}: the feature group has no labelled rows to train on`);
-  const counts = new Array<number>(k).fill(0);
+  const counts = new Array<number>(data.label.classes.length).fill(0);
   for (const i of data.rows) counts[data.labels[i]]++;
-  const present = counts.filter((c) => c > 0).length;
-  if (present < 2) {
-    throw new TrainingError(
-      `${data.dataset}: all ${data.rows.length} labelled rows are of one class ('${data.label.classes[counts.findIndex((c) => c > 0)].value}'); a classifier needs at least two`,
-    );
-  }
-  const minRows = Math.max(config.folds * 2, Math.ceil(2 / config.testFraction));
-  if (data.rows.length < minRows) {
-    throw new TrainingError(
-      `${data.dataset}: ${data.rows.length} labelled rows are too few for a ${Math.round(config.testFraction * 100)}% holdout and ${config.folds}-fold cross-validation (need at least ${minRows})`,
-    );
-  }
+  checkClassCounts(data.dataset, data.label.classes, counts, config);
   for (const f of data.schema) {
     const x = data.get(f.name);
     for (const i of data.rows) {
@@ -94,6 +86,29 @@ export function checkTrainable(data: TrainingData, config: TrainingConfig): void
           `${data.dataset}: feature '${f.name}' is ${x[i]} in row ${i + 1}; training needs finite values`,
         );
     }
+  }
+}
+
+/** The row-count rules of checkTrainable, from eligible rows per class (shards sum theirs). */
+export function checkClassCounts(
+  dataset: string,
+  classes: readonly Category[],
+  counts: readonly number[],
+  config: TrainingConfig,
+): void {
+  const rows = counts.reduce((s, c) => s + c, 0);
+  if (rows === 0) throw new TrainingError(`${dataset}: the feature group has no labelled rows to train on`);
+  const present = counts.filter((c) => c > 0).length;
+  if (present < 2) {
+    throw new TrainingError(
+      `${dataset}: all ${rows} labelled rows are of one class ('${classes[counts.findIndex((c) => c > 0)].value}'); a classifier needs at least two`,
+    );
+  }
+  const minRows = Math.max(config.folds * 2, Math.ceil(2 / config.testFraction));
+  if (rows < minRows) {
+    throw new TrainingError(
+      `${dataset}: ${rows} labelled rows are too few for a ${Math.round(config.testFraction * 100)}% holdout and ${config.folds}-fold cross-validation (need at least ${minRows})`,
+    );
   }
 }
 
@@ -150,9 +165,12 @@ export function splitRows(
   config: TrainingConfig,
   seed = config.seed,
 ): { train: number[]; test: number[] } {
-  return config.split === 'time'
-    ? timeSplit(data.eventTimes, data.rows, config.testFraction)
-    : stratifiedSplit(data.labels, data.rows, data.label.classes.length, config.testFraction, seed);
+  if (config.split === 'time') return timeSplit(data.eventTimes, data.rows, config.testFraction);
+  if (config.split === 'hash') {
+    if (!data.ids) throw new TrainingError(`${data.dataset}: the hash split needs row ids`);
+    return hashSplit(data.ids, data.rows, config.testFraction, seed);
+  }
+  return stratifiedSplit(data.labels, data.rows, data.label.classes.length, config.testFraction, seed);
 }
 
 /** Cross-validates every candidate on `train`; the best mean accuracy wins (ties: earlier candidate). */

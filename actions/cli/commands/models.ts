@@ -5,17 +5,23 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate, type SplitPositions, seededSplits } from '../../lib/evaluation.js';
 import { FeatureGroup } from '../../lib/feature-group.js';
+import type { RegistryEntry } from '../../lib/model-registry.js';
 import { ModelRegistry } from '../../lib/model-registry.js';
 import { ALGORITHMS } from '../../lib/models/algorithms.js';
 import { trainDataset, trainingConfig, trainingData } from '../../lib/pipelines/train.js';
-import { type Command, EXIT, intOpt, stringOpt, UsageError } from '../command.js';
+import { mergeTrainShards, trainShard } from '../../lib/pipelines/train-shards.js';
+import { type Shard, shardText } from '../../lib/sharding.js';
+import type { DatasetSpec } from '../../lib/spec.js';
+import { SPLIT_KINDS, type SplitKind } from '../../lib/training.js';
+import { type Command, type CommandContext, EXIT, intOpt, stringOpt, UsageError } from '../command.js';
+import { refuse, shardMode } from './shard-options.js';
 
 const dataset = { dataset: { type: 'string', short: 'd', default: 'all' } } as const;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-function splitOpt(v: string | undefined): 'stratified' | 'time' | undefined {
-  if (v === undefined || v === 'stratified' || v === 'time') return v;
-  throw new UsageError(`--split must be 'stratified' or 'time', got '${v}'`);
+function splitOpt(v: string | undefined): SplitKind | undefined {
+  if (v === undefined || (SPLIT_KINDS as readonly string[]).includes(v)) return v as SplitKind | undefined;
+  throw new UsageError(`--split must be one of ${SPLIT_KINDS.join(', ')}, got '${v}'`);
 }
 
 function numberOpt(v: string | undefined, name: string): number | undefined {
@@ -29,7 +35,9 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'Train, cross-validate and register a model per dataset behind the champion/challenger gate',
   usage:
-    'train [--dataset NAME|all] [--algorithm gaussian-nb|knn|random-forest] [--force] [--promote] [--tolerance F1] [--split stratified|time] [--seed N] [--folds K] [--include-synthetic] [--no-search] [--as-of REV|DATE]',
+    'train [--dataset NAME|all] [--algorithm gaussian-nb|knn|random-forest] [--force] [--promote] [--tolerance F1] [--split stratified|time|hash] [--seed N] [--folds K] [--include-synthetic] [--no-search] [--as-of REV|DATE]\n' +
+    '       train --shard i/n --partials DIR [--dataset NAME|all] [--seed N] [--include-synthetic]   (gaussian-nb statistics of shard i of n)\n' +
+    '       train --merge --partials DIR [--dataset NAME|all] [--force] [--promote] [--tolerance F1]   (merge all n shards, register as train --algorithm gaussian-nb --no-search --split hash would)',
   options: {
     ...dataset,
     algorithm: { type: 'string' },
@@ -42,9 +50,17 @@ export const trainCommand: Command = {
     'include-synthetic': { type: 'boolean' },
     'no-search': { type: 'boolean' },
     'as-of': { type: 'string' },
+    shard: { type: 'string' },
+    partials: { type: 'string' },
+    merge: { type: 'boolean' },
   },
   run(ctx) {
+    const sharded = shardMode(ctx);
     for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
+      if (sharded) {
+        runShardedTrain(ctx, spec, sharded.shard, sharded.partials);
+        continue;
+      }
       ctx.out(`${spec.name}: training…`);
       const r = trainDataset(ctx.ws, spec, {
         now: ctx.now,
@@ -64,14 +80,63 @@ export const trainCommand: Command = {
         ctx.out(`${spec.name}: skipped, ${r.skipped}`);
         continue;
       }
-      const e = r.entry!;
-      ctx.out(
-        `${spec.name}: v${e.version} ${e.algorithm} — holdout accuracy ${pct(e.holdout.accuracy)}, macro-F1 ${e.holdout.macroF1.toFixed(4)} → ${e.status}. ${e.decision}`,
-      );
+      reportTrained(ctx, spec, r.entry!);
     }
     return EXIT.ok;
   },
 };
+
+function reportTrained(ctx: CommandContext, spec: DatasetSpec, e: RegistryEntry): void {
+  ctx.out(
+    `${spec.name}: v${e.version} ${e.algorithm} — holdout accuracy ${pct(e.holdout.accuracy)}, macro-F1 ${e.holdout.macroF1.toFixed(4)} → ${e.status}. ${e.decision}`,
+  );
+}
+
+function runShardedTrain(
+  ctx: CommandContext,
+  spec: DatasetSpec,
+  shard: Shard | null,
+  partials: string,
+): void {
+  if (shard) {
+    refuse(
+      ctx,
+      ['force', 'promote', 'tolerance'],
+      'the champion/challenger gate runs at --merge; give them there',
+    );
+    const r = trainShard(ctx.ws, spec, {
+      now: ctx.now,
+      shard,
+      partials,
+      algorithm: stringOpt(ctx, 'algorithm'),
+      split: splitOpt(stringOpt(ctx, 'split')),
+      seed: intOpt(ctx, 'seed'),
+      folds: intOpt(ctx, 'folds'),
+      includeSynthetic: ctx.values['include-synthetic'] === true,
+      asOf: stringOpt(ctx, 'as-of'),
+    });
+    ctx.out(
+      `${spec.name}: shard ${shardText(shard)} read ${r.months.length} month(s)${r.months.length ? ` (${r.months.join(', ')})` : ''}: ${r.eligible} labelled rows, ${r.test} in the holdout → ${r.file}`,
+    );
+    return;
+  }
+  refuse(
+    ctx,
+    ['algorithm', 'split', 'seed', 'folds', 'include-synthetic', 'no-search', 'as-of'],
+    'the training config comes from the partials; give it to the shards',
+  );
+  ctx.out(`${spec.name}: merging shards from ${partials}…`);
+  const r = mergeTrainShards(ctx.ws, spec, {
+    now: ctx.now,
+    partials,
+    force: ctx.values.force === true,
+    promote: ctx.values.promote === true,
+    tolerance: numberOpt(stringOpt(ctx, 'tolerance'), 'tolerance'),
+    progress: ctx.out,
+  });
+  if (r.skipped) ctx.out(`${spec.name}: skipped, ${r.skipped}`);
+  else reportTrained(ctx, spec, r.entry!);
+}
 
 export const evaluateCommand: Command = {
   name: 'evaluate',

@@ -5,10 +5,13 @@ import path from 'node:path';
 import type { MonitoringReport } from '../../lib/monitoring-types.js';
 import { generate } from '../../lib/pipelines/generate.js';
 import { infer } from '../../lib/pipelines/infer.js';
+import { inferShard, mergeInferShards } from '../../lib/pipelines/infer-shards.js';
 import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
 import { writeReports } from '../../lib/reports.js';
+import { type Shard, shardText } from '../../lib/sharding.js';
 import type { DatasetSpec } from '../../lib/spec.js';
 import { type Command, type CommandContext, EXIT, intOpt, stringOpt } from '../command.js';
+import { shardMode } from './shard-options.js';
 
 const dataset = { dataset: { type: 'string', short: 'd', default: 'all' } } as const;
 
@@ -44,13 +47,45 @@ async function runReport(ctx: CommandContext, spec: DatasetSpec, report?: Monito
   );
 }
 
+function runShardedInfer(
+  ctx: CommandContext,
+  spec: DatasetSpec,
+  shard: Shard | null,
+  partials: string,
+): void {
+  if (shard) {
+    const r = inferShard(ctx.ws, spec, { now: ctx.now, shard, partials });
+    ctx.out(
+      `${spec.name}: shard ${shardText(shard)} read ${r.months.length} month(s)${r.months.length ? ` (${r.months.join(', ')})` : ''}: predicted ${r.predicted} new row(s)${r.actualsFilled ? `, filled ${r.actualsFilled} actual(s)` : ''} → ${r.file}`,
+    );
+    return;
+  }
+  // The clock is checked against the shards' only when given: the predictions carry the shards' time.
+  const r = mergeInferShards(ctx.ws, spec, { partials, now: stringOpt(ctx, 'now') ? ctx.now : undefined });
+  ctx.out(
+    `${spec.name}: merged shards: predicted ${r.predicted} new row(s) with champion v${r.modelVersion}${r.actualsFilled ? `, filled ${r.actualsFilled} actual(s) that arrived` : ''}; log has ${r.total} rows, ${r.waitingForLabel} waiting for a label`,
+  );
+}
+
 export const inferCommand: Command = {
   name: 'infer',
   summary: 'Predict every new feature row with the champion and append to the ordered prediction log',
-  usage: 'infer [--dataset NAME|all]',
-  options: { ...dataset },
+  usage:
+    'infer [--dataset NAME|all]\n' +
+    '       infer --shard i/n --partials DIR [--dataset NAME|all]   (predict the months of shard i of n into DIR)\n' +
+    '       infer --merge --partials DIR [--dataset NAME|all]   (write all n shards into the log, as one infer would)',
+  options: {
+    ...dataset,
+    shard: { type: 'string' },
+    partials: { type: 'string' },
+    merge: { type: 'boolean' },
+  },
   run(ctx) {
-    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) runInfer(ctx, spec);
+    const sharded = shardMode(ctx);
+    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
+      if (sharded) runShardedInfer(ctx, spec, sharded.shard, sharded.partials);
+      else runInfer(ctx, spec);
+    }
     return EXIT.ok;
   },
 };

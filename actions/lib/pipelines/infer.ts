@@ -3,10 +3,11 @@
 // the log in event-time order. Re-running predicts nothing twice.
 import { writeFilesAtomically } from '../atomic-write.js';
 import { FeatureGroup, isoSeconds } from '../feature-group.js';
-import { isoFromMs, SOURCES } from '../feature-table.js';
+import { type FeatureTable, isoFromMs, SOURCES } from '../feature-table.js';
 import { ModelRegistry } from '../model-registry.js';
 import type { PredictionRecord } from '../monitoring-types.js';
 import { PredictionLog } from '../prediction-log.js';
+import type { ServingModel } from '../serving-model.js';
 import type { DatasetSpec } from '../spec.js';
 import type { Workspace } from '../workspace.js';
 
@@ -19,7 +20,7 @@ export interface InferResult {
   waitingForLabel: number;
 }
 
-const BACKFILL = SOURCES.indexOf('backfill');
+export const BACKFILL = SOURCES.indexOf('backfill');
 
 export function infer(ws: Workspace, spec: DatasetSpec, opts: { now: Date }): InferResult {
   const registry = new ModelRegistry(ws, spec.name);
@@ -51,25 +52,9 @@ export function infer(ws: Workspace, spec: DatasetSpec, opts: { now: Date }): In
     actualsFilled++;
     return { ...r, actual: classes[table.labels[i]] };
   });
-  const predictedAt = isoSeconds(opts.now);
-  if (todo.length > 0) {
-    const X = model.matrixFor(fg.meta.features, table.columns, table.rows, todo);
-    const proba = model.predictProba(X);
-    const k = classes.length;
-    todo.forEach((i, r) => {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;
-      records.push({
-        id: table.ids[i],
-        eventTime: isoFromMs(table.eventTimes[i]),
-        predictedAt,
-        modelVersion: entry.version,
-        predicted: classes[best],
-        probability: proba[r * k + best],
-        actual: table.labels[i] >= 0 ? classes[table.labels[i]] : null,
-      });
-    });
-  }
+  // A loop, not push(...): millions of arguments would overflow the stack.
+  for (const r of predictRecords(model, entry.version, fg, table, todo, isoSeconds(opts.now)))
+    records.push(r);
   if (todo.length > 0 || actualsFilled > 0 || previous.length === 0)
     writeFilesAtomically(log.writes(records));
   return {
@@ -80,4 +65,33 @@ export function infer(ws: Workspace, spec: DatasetSpec, opts: { now: Date }): In
     total: records.length,
     waitingForLabel: records.filter((r) => r.actual === null).length,
   };
+}
+
+/** Log records for rows `todo` of a feature table, predicted by `model` (version `modelVersion`). */
+export function predictRecords(
+  model: ServingModel,
+  modelVersion: number,
+  fg: FeatureGroup,
+  table: FeatureTable,
+  todo: readonly number[],
+  predictedAt: string,
+): PredictionRecord[] {
+  if (todo.length === 0) return [];
+  const classes = fg.meta.label.classes.map((c) => c.value);
+  const X = model.matrixFor(fg.meta.features, table.columns, table.rows, todo);
+  const proba = model.predictProba(X);
+  const k = classes.length;
+  return todo.map((i, r) => {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;
+    return {
+      id: table.ids[i],
+      eventTime: isoFromMs(table.eventTimes[i]),
+      predictedAt,
+      modelVersion,
+      predicted: classes[best],
+      probability: proba[r * k + best],
+      actual: table.labels[i] >= 0 ? classes[table.labels[i]] : null,
+    };
+  });
 }

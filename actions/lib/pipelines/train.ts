@@ -6,16 +6,18 @@ import { type FeatureTable, SOURCES, valueText } from '../feature-table.js';
 import { fileSourceAsOf } from '../file-source.js';
 import { headCommit, isInsideWorkTree } from '../git.js';
 import { stableStringify } from '../json.js';
-import { classificationMetrics } from '../metrics.js';
+import { classificationMetrics, type Metrics } from '../metrics.js';
 import { modelCard } from '../model-card.js';
 import { ModelRegistry, type ModelStatus, type RegistryEntry } from '../model-registry.js';
 import { algorithm as algorithmByName } from '../models/algorithms.js';
 import { RandomForest } from '../models/random-forest.js';
-import { SchemaMismatchError } from '../serving-model.js';
+import { SchemaMismatchError, type ServingModel } from '../serving-model.js';
 import type { DatasetSpec } from '../spec.js';
 import {
+  type CvResult,
   DEFAULT_TRAINING,
   predictRows,
+  type SplitKind,
   type TrainingConfig,
   type TrainingData,
   type TrainingOutcome,
@@ -33,7 +35,7 @@ export interface TrainOptions {
   promote?: boolean;
   /** The new model may be this much worse in macro-F1 and still become champion. */
   tolerance?: number;
-  split?: 'stratified' | 'time';
+  split?: SplitKind;
   seed?: number;
   folds?: number;
   includeSynthetic?: boolean;
@@ -86,12 +88,18 @@ export function trainingData(fg: FeatureGroup, table: FeatureTable, includeSynth
     get: (name) => table.columns[index.get(name)!],
     labels: table.labels,
     eventTimes: table.eventTimes,
+    ids: table.ids,
     rows,
   };
 }
 
 /** sha256 of the training rows' ids, labels and feature values, in row order. */
 export function dataHashOf(table: FeatureTable, rows: readonly number[]): string {
+  return createHash('sha256').update(dataHashBytes(table, rows)).digest('hex');
+}
+
+/** The bytes dataHashOf hashes; partitions' bytes in month order hash to the group's dataHash. */
+export function dataHashBytes(table: FeatureTable, rows: readonly number[]): Uint8Array {
   const p = table.columns.length;
   const buf = new Float64Array(rows.length * (p + 2));
   rows.forEach((i, r) => {
@@ -100,7 +108,23 @@ export function dataHashOf(table: FeatureTable, rows: readonly number[]): string
     buf[o + 1] = table.labels[i];
     for (let j = 0; j < p; j++) buf[o + 2 + j] = table.columns[j][i];
   });
-  return createHash('sha256').update(new Uint8Array(buf.buffer)).digest('hex');
+  return new Uint8Array(buf.buffer);
+}
+
+export function configHashOf(config: TrainingConfig & { includeSynthetic: boolean }): string {
+  return createHash('sha256').update(stableStringify(config)).digest('hex').slice(0, 16);
+}
+
+/** Why training can be skipped: data and config equal the champion's (unless forced); else null. */
+export function unchangedSince(
+  champion: { entry: RegistryEntry } | null,
+  dataHash: string,
+  configHash: string,
+  force: boolean | undefined,
+): string | null {
+  if (!champion || force) return null;
+  if (champion.entry.dataHash !== dataHash || champion.entry.configHash !== configHash) return null;
+  return `training data and config are unchanged since champion v${champion.entry.version} (use --force to retrain)`;
 }
 
 export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOptions): TrainResult {
@@ -112,56 +136,114 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
   const table = fg.read();
   const data = trainingData(fg, table, config.includeSynthetic);
   const dataHash = dataHashOf(table, data.rows);
-  const configHash = createHash('sha256').update(stableStringify(config)).digest('hex').slice(0, 16);
+  const configHash = configHashOf(config);
   const champion = index.champion !== null ? registry.champion() : null;
-  if (
-    champion &&
-    !opts.force &&
-    champion.entry.dataHash === dataHash &&
-    champion.entry.configHash === configHash
-  ) {
-    return {
-      dataset: spec.name,
-      skipped: `training data and config are unchanged since champion v${champion.entry.version} (use --force to retrain)`,
-    };
-  }
+  const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
+  if (skipped) return { dataset: spec.name, skipped };
   const outcome = train(data, config, opts.progress);
 
   // Champion/challenger gate on the same holdout rows.
-  let previousChampion: TrainResult['previousChampion'] = null;
-  let status: ModelStatus = 'champion';
-  let decision = 'First model of this dataset.';
+  let championCheck: ChampionCheck | null = null;
   if (champion) {
     try {
       champion.model.checkSchema(fg.meta.features, `champion v${champion.entry.version}`);
       const pred = predictRows(champion.model, data, outcome.test);
-      const m = classificationMetrics(
-        Int32Array.from(outcome.test, (i) => data.labels[i]),
-        pred,
-        fg.meta.label.classes.map((c) => c.value),
-      );
-      previousChampion = { version: champion.entry.version, accuracy: m.accuracy, macroF1: m.macro.f1 };
-      const tol = opts.tolerance ?? 0;
-      const ok = outcome.holdout.macro.f1 + tol >= m.macro.f1;
-      status = ok ? 'champion' : 'challenger';
-      decision = ok
-        ? `Macro-F1 ${outcome.holdout.macro.f1.toFixed(4)} ≥ champion v${champion.entry.version}'s ${m.macro.f1.toFixed(4)} on the same holdout${tol ? ` (tolerance ${tol})` : ''}: promoted.`
-        : `Kept as challenger: macro-F1 ${outcome.holdout.macro.f1.toFixed(4)} < champion v${champion.entry.version}'s ${m.macro.f1.toFixed(4)} on the same holdout${tol ? ` (tolerance ${tol})` : ''}.`;
+      championCheck = {
+        metrics: classificationMetrics(
+          Int32Array.from(outcome.test, (i) => data.labels[i]),
+          pred,
+          fg.meta.label.classes.map((c) => c.value),
+        ),
+      };
     } catch (err) {
       if (!(err instanceof SchemaMismatchError)) throw err;
-      decision = `Champion v${champion.entry.version} cannot read this feature group (${err.message}): replaced.`;
+      championCheck = { mismatch: err };
     }
+  }
+  const bySource: Record<string, number> = {};
+  for (const i of data.rows)
+    bySource[SOURCES[table.sources[i]]] = (bySource[SOURCES[table.sources[i]]] ?? 0) + 1;
+  const example: Record<string, string> = {};
+  const first = outcome.test[0];
+  for (const f of outcome.model.features) example[f.name] = valueText(f, data.get(f.name)[first]);
+  const registered = registerFitted(
+    { ws, spec, fg, registry, config, dataHash, configHash, champion, championCheck, opts },
+    {
+      model: outcome.model,
+      holdout: outcome.holdout,
+      cv: outcome.cv,
+      chosen: outcome.chosen,
+      trainRows: outcome.train.length,
+      testIds: outcome.test.map((i) => table.ids[i]),
+      example,
+      eligible: data.rows.length,
+      bySource,
+    },
+  );
+  return { dataset: spec.name, ...registered, outcome };
+}
+
+/** What registration records of a fitted model, however it was trained (whole or from shards). */
+export interface FittedModel {
+  model: ServingModel;
+  holdout: Metrics;
+  cv: CvResult[];
+  chosen: CvResult;
+  trainRows: number;
+  /** Ids of the holdout rows, in row order. */
+  testIds: number[];
+  /** The first holdout row's values as stored text: the model card's input example. */
+  example: Record<string, string>;
+  /** Eligible (labelled, chosen sources) rows. */
+  eligible: number;
+  bySource: Record<string, number>;
+}
+
+/** The champion's holdout metrics on the new model's holdout rows, or why it cannot read the group. */
+export type ChampionCheck = { metrics: Metrics } | { mismatch: SchemaMismatchError };
+
+export interface RegistrationContext {
+  ws: Workspace;
+  spec: DatasetSpec;
+  fg: FeatureGroup;
+  registry: ModelRegistry;
+  config: TrainingConfig & { includeSynthetic: boolean };
+  dataHash: string;
+  configHash: string;
+  champion: { entry: RegistryEntry; model: ServingModel } | null;
+  championCheck: ChampionCheck | null;
+  opts: TrainOptions;
+}
+
+/** The champion/challenger gate and the registry write: model, metrics and card of a new version. */
+export function registerFitted(
+  ctx: RegistrationContext,
+  fitted: FittedModel,
+): { entry: RegistryEntry; previousChampion: TrainResult['previousChampion'] } {
+  const { ws, spec, fg, config, dataHash, configHash, champion, championCheck, opts } = ctx;
+  let previousChampion: TrainResult['previousChampion'] = null;
+  let status: ModelStatus = 'champion';
+  let decision = 'First model of this dataset.';
+  if (champion && championCheck && 'metrics' in championCheck) {
+    const m = championCheck.metrics;
+    previousChampion = { version: champion.entry.version, accuracy: m.accuracy, macroF1: m.macro.f1 };
+    const tol = opts.tolerance ?? 0;
+    const ok = fitted.holdout.macro.f1 + tol >= m.macro.f1;
+    status = ok ? 'champion' : 'challenger';
+    decision = ok
+      ? `Macro-F1 ${fitted.holdout.macro.f1.toFixed(4)} ≥ champion v${champion.entry.version}'s ${m.macro.f1.toFixed(4)} on the same holdout${tol ? ` (tolerance ${tol})` : ''}: promoted.`
+      : `Kept as challenger: macro-F1 ${fitted.holdout.macro.f1.toFixed(4)} < champion v${champion.entry.version}'s ${m.macro.f1.toFixed(4)} on the same holdout${tol ? ` (tolerance ${tol})` : ''}.`;
+  } else if (champion && championCheck && 'mismatch' in championCheck) {
+    decision = `Champion v${champion.entry.version} cannot read this feature group (${championCheck.mismatch.message}): replaced.`;
   }
   if (opts.promote && status !== 'champion') {
     status = 'champion';
     decision = `Promoted by request (--promote). ${decision}`;
   }
 
-  const bySource: Record<string, number> = {};
-  for (const i of data.rows)
-    bySource[SOURCES[table.sources[i]]] = (bySource[SOURCES[table.sources[i]]] ?? 0) + 1;
   const git = isInsideWorkTree(ws.root) ? headCommit(ws.root) : null;
-  const model = outcome.model;
+  const model = fitted.model;
+  const testRows = fitted.testIds.length;
   const importances =
     model.estimator instanceof RandomForest
       ? aggregateImportances(
@@ -169,10 +251,7 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
           model.estimator.featureImportances(),
         )
       : undefined;
-  const example: Record<string, string> = {};
-  const first = outcome.test[0];
-  for (const f of model.features) example[f.name] = valueText(f, data.get(f.name)[first]);
-  const entry = registry.register(
+  const entry = ctx.registry.register(
     {
       algorithm: model.json.algorithm,
       status,
@@ -181,10 +260,10 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
       dataHash,
       configHash,
       holdout: {
-        accuracy: outcome.holdout.accuracy,
-        macroF1: outcome.holdout.macro.f1,
-        weightedF1: outcome.holdout.weighted.f1,
-        rows: outcome.holdout.rows,
+        accuracy: fitted.holdout.accuracy,
+        macroF1: fitted.holdout.macro.f1,
+        weightedF1: fitted.holdout.weighted.f1,
+        rows: fitted.holdout.rows,
       },
       decision,
     },
@@ -194,9 +273,9 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
         dataset: spec.name,
         algorithm: model.json.algorithm,
         params: model.json.params,
-        holdout: outcome.holdout,
+        holdout: fitted.holdout,
         previousChampion,
-        crossValidation: outcome.cv.map((c) => ({
+        crossValidation: fitted.cv.map((c) => ({
           algorithm: c.algorithm,
           params: c.params,
           minAbsCorrelation: c.minAbsCorrelation,
@@ -209,9 +288,9 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
           kind: config.split,
           seed: config.seed,
           testFraction: config.testFraction,
-          train: outcome.train.length,
-          test: outcome.test.length,
-          testIds: outcome.test.map((i) => table.ids[i]),
+          train: fitted.trainRows,
+          test: testRows,
+          testIds: fitted.testIds,
         },
       },
       card: (version) =>
@@ -223,15 +302,15 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
             params: model.json.params,
             trainedAt: isoSeconds(opts.now),
             codeVersion: `gitml ${CODE_VERSION}`,
-            featureGroup: { version: fg.meta.version, path: fg.dir, asOf: files.description },
+            featureGroup: { version: fg.meta.version, path: fg.dir, asOf: fg.files.description },
             gitCommit: git,
             dataHash,
             configHash,
             rows: {
-              eligible: data.rows.length,
-              train: outcome.train.length,
-              test: outcome.test.length,
-              bySource,
+              eligible: fitted.eligible,
+              train: fitted.trainRows,
+              test: testRows,
+              bySource: fitted.bySource,
             },
             split: {
               kind: config.split,
@@ -243,20 +322,20 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
             decision,
           },
           {
-            holdout: outcome.holdout,
-            cv: outcome.cv,
-            chosen: outcome.chosen,
+            holdout: fitted.holdout,
+            cv: fitted.cv,
+            chosen: fitted.chosen,
             correlations: model.json.view.correlations,
             features: model.features,
             classes: fg.meta.label.classes.map((c) => c.value),
-            inputExample: example,
+            inputExample: fitted.example,
             importances,
             champion: previousChampion,
           },
         ),
     },
   );
-  return { dataset: spec.name, entry, outcome, previousChampion };
+  return { entry, previousChampion };
 }
 
 function aggregateImportances(features: string[], values: Float64Array): Record<string, number> {

@@ -1,0 +1,320 @@
+// Sharded batch inference. The prediction log is partitioned by event-time month like the feature
+// group, so a row's log record lives in the log month of its own partition. Map (`infer --shard i/n`):
+// a shard predicts the new rows of its months and fills in actuals that arrived, then writes each of
+// its log months exactly as the unsharded run would (the whole CSV text of the changed ones, and each
+// month's manifest entry) to a gitml.infer-partial file plus one CSV per changed month. Reduce
+// (`infer --merge`): checks the set (every shard once, same n, champion, clock, feature-group version,
+// log and data as the shards saw) and copies the months into the log with the merged manifest — the
+// same bytes an unsharded `infer` with the same --now writes. Nothing is written on a refusal.
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { writeFilesAtomically } from '../atomic-write.js';
+import { FeatureGroup, isoSeconds } from '../feature-group.js';
+import { stableStringify } from '../json.js';
+import { ModelRegistry } from '../model-registry.js';
+import type { PredictionRecord } from '../monitoring-types.js';
+import { PredictionLog } from '../prediction-log.js';
+import {
+  checkLabelsUnchanged,
+  checkSame,
+  checkUnchanged,
+  groupAssignment,
+  labelsSha256,
+  type PartialHeader,
+  partialFileName,
+  partitionsOf,
+  readPartialSet,
+  rowsHashOf,
+  type Shard,
+  ShardError,
+  sha256,
+} from '../sharding.js';
+import type { DatasetSpec } from '../spec.js';
+import type { Workspace } from '../workspace.js';
+import { BACKFILL, type InferResult, predictRecords } from './infer.js';
+
+export const INFER_PARTIAL_FORMAT = 'gitml.infer-partial';
+export const INFER_PARTIAL_VERSION = 1;
+
+/** A log month as the shard left it: its manifest entry, and the CSV holding its text when it changed. */
+export interface LogMonth {
+  rows: number;
+  sha256: string;
+  /** Records still waiting for their actual label. */
+  waiting: number;
+  /** File name (beside the partial) of the month's new text; null when the month is unchanged. */
+  file: string | null;
+}
+
+export interface InferPartial extends PartialHeader {
+  format: typeof INFER_PARTIAL_FORMAT;
+  version: typeof INFER_PARTIAL_VERSION;
+  champion: { version: number; sha256: string };
+  predictedAt: string;
+  /** sha256 of the log's manifest.json the shard read; null when there was no log yet. */
+  baseLog: string | null;
+  /** Records in the whole log before this run. */
+  previousRows: number;
+  predicted: number;
+  actualsFilled: number;
+  /** The shard's log months (those with records), by month. */
+  log: Record<string, LogMonth>;
+  /** Log records in months the feature group has no partition for (kept as they are); same for all shards. */
+  outside: { rows: number; waiting: number };
+}
+
+export interface ShardInferResult {
+  dataset: string;
+  shard: Shard;
+  file: string;
+  months: string[];
+  predicted: number;
+  actualsFilled: number;
+}
+
+function championOf(ws: Workspace, spec: DatasetSpec) {
+  const registry = new ModelRegistry(ws, spec.name);
+  const { entry, model } = registry.requireChampion();
+  const bytes = readFileSync(path.join(registry.versionDir(entry.version), 'model.json'));
+  return { entry, model, identity: { version: entry.version, sha256: sha256(bytes) } };
+}
+
+function manifestSha(log: PredictionLog): string | null {
+  return existsSync(log.manifestPath) ? sha256(readFileSync(log.manifestPath)) : null;
+}
+
+/** Map: predictions and filled actuals of one shard's months, written beside the partial. */
+export function inferShard(
+  ws: Workspace,
+  spec: DatasetSpec,
+  opts: { now: Date; shard: Shard; partials: string },
+): ShardInferResult {
+  const { entry, model, identity } = championOf(ws, spec);
+  const fg = FeatureGroup.open(ws, spec);
+  model.checkSchema(
+    fg.meta.features,
+    `${spec.name} champion v${entry.version} vs feature group v${fg.meta.version}`,
+  );
+  const classes = fg.meta.label.classes.map((c) => c.value);
+  const log = new PredictionLog(ws, spec.name, classes);
+  const baseLog = manifestSha(log);
+  const previous = log.read(); // verifies the log before anything is computed
+  const months = groupAssignment(fg, opts.shard.count)[opts.shard.index - 1];
+  const mine = new Set(months);
+  const groupMonths = new Set(fg.months());
+  const done = new Set<number>();
+  const byMonth = new Map<string, PredictionRecord[]>(months.map((m) => [m, []]));
+  const outside = { rows: 0, waiting: 0 };
+  for (const r of previous) {
+    done.add(r.id);
+    const m = r.eventTime.slice(0, 7);
+    if (mine.has(m)) byMonth.get(m)!.push(r);
+    else if (!groupMonths.has(m)) {
+      outside.rows++;
+      if (r.actual === null) outside.waiting++;
+    }
+  }
+  const predictedAt = isoSeconds(opts.now);
+  const partitions: { month: string; sha256: string }[] = [];
+  const records: PredictionRecord[] = [];
+  let predicted = 0;
+  let actualsFilled = 0;
+  for (const part of partitionsOf(fg, months, fg.lateLabels())) {
+    partitions.push({ month: part.month, sha256: part.sha256 });
+    const t = part.table;
+    const rowOfId = new Map<number, number>();
+    const todo: number[] = [];
+    for (let i = 0; i < t.rows; i++) {
+      if (t.sources[i] === BACKFILL) continue;
+      rowOfId.set(t.ids[i], i);
+      if (!done.has(t.ids[i])) todo.push(i);
+    }
+    // Actuals that arrived after the prediction (ingested rows whose label came later).
+    for (const r of byMonth.get(part.month)!) {
+      const i = rowOfId.get(r.id);
+      if (i === undefined || r.actual !== null || t.labels[i] < 0) records.push(r);
+      else {
+        records.push({ ...r, actual: classes[t.labels[i]] });
+        actualsFilled++;
+      }
+    }
+    for (const r of predictRecords(model, entry.version, fg, t, todo, predictedAt)) records.push(r);
+    predicted += todo.length;
+  }
+
+  // The log's own writer renders the months: the same text and entries the unsharded run writes.
+  const writes = log.writes(records);
+  const entries = (
+    JSON.parse(String(writes[writes.length - 1].content)) as {
+      partitions: Record<string, { rows: number; sha256: string }>;
+    }
+  ).partitions;
+  const waiting = new Map<string, number>();
+  for (const r of records) {
+    const m = r.eventTime.slice(0, 7);
+    if (r.actual === null) waiting.set(m, (waiting.get(m) ?? 0) + 1);
+  }
+  const stem = partialFileName('infer', spec.name, opts.shard).replace(/\.json$/, '');
+  const files = writes.slice(0, -1).map((w) => {
+    const month = path.basename(w.path, '.csv');
+    return { month, name: `${stem}-${month}.csv`, content: w.content };
+  });
+  const logMonths: Record<string, LogMonth> = {};
+  for (const [month, e] of Object.entries(entries)) {
+    logMonths[month] = {
+      rows: e.rows,
+      sha256: e.sha256,
+      waiting: waiting.get(month) ?? 0,
+      file: files.find((f) => f.month === month)?.name ?? null,
+    };
+  }
+  const labels = labelsSha256(fg);
+  const partial: InferPartial = {
+    format: INFER_PARTIAL_FORMAT,
+    version: INFER_PARTIAL_VERSION,
+    dataset: spec.name,
+    shard: opts.shard.index,
+    shards: opts.shard.count,
+    featureGroupVersion: fg.meta.version,
+    months,
+    partitions,
+    labelsSha256: labels,
+    rowsHash: rowsHashOf(partitions, labels),
+    champion: identity,
+    predictedAt,
+    baseLog,
+    previousRows: previous.length,
+    predicted,
+    actualsFilled,
+    log: logMonths,
+    outside,
+  };
+  mkdirSync(opts.partials, { recursive: true });
+  const file = path.join(opts.partials, `${stem}.json`);
+  writeFilesAtomically([
+    ...files.map((f) => ({ path: path.join(opts.partials, f.name), content: f.content })),
+    { path: file, content: stableStringify(partial) },
+  ]);
+  return { dataset: spec.name, shard: opts.shard, file, months, predicted, actualsFilled };
+}
+
+/**
+ * Reduce: orders the shards' log months into the real log. Refuses, writing nothing, a missing or
+ * duplicated shard, partials of another n, feature-group version, champion, clock or base log, and
+ * partitions that changed since a shard read them.
+ */
+export function mergeInferShards(
+  ws: Workspace,
+  spec: DatasetSpec,
+  opts: { partials: string; now?: Date },
+): InferResult {
+  const { identity } = championOf(ws, spec);
+  const fg = FeatureGroup.open(ws, spec);
+  const classes = fg.meta.label.classes.map((c) => c.value);
+  const log = new PredictionLog(ws, spec.name, classes);
+  const set = readPartialSet<InferPartial>(
+    opts.partials,
+    INFER_PARTIAL_FORMAT,
+    INFER_PARTIAL_VERSION,
+    spec.name,
+    fg,
+  );
+  checkSame(set, 'champion', (p) => p.champion, {
+    value: identity,
+    where: `champion v${identity.version} in models/${spec.name}/ now`,
+  });
+  checkSame(set, 'prediction time (--now)', (p) => p.predictedAt, {
+    value: opts.now ? isoSeconds(opts.now) : set[0].partial.predictedAt,
+    where: 'the merge --now',
+  });
+  checkSame(set, 'prediction log they started from (manifest sha256)', (p) => p.baseLog, {
+    value: manifestSha(log),
+    where: `${ws.rel(log.manifestPath)} now`,
+  });
+  checkSame(set, 'previous log', (p) => [p.previousRows, p.outside]);
+  checkLabelsUnchanged(fg, set);
+  for (const owner of set) {
+    for (const p of owner.partial.partitions) {
+      const bytes = fg.files.readBytes(fg.partitionPath(p.month)) ?? new Uint8Array();
+      checkUnchanged(fg, owner, p.month, sha256(bytes));
+    }
+  }
+
+  const old = existsSync(log.manifestPath)
+    ? (JSON.parse(readFileSync(log.manifestPath, 'utf8')) as {
+        partitions: Record<string, { rows: number; sha256: string }>;
+      })
+    : { partitions: {} };
+  const groupMonths = new Set(fg.months());
+  const partitions: Record<string, { rows: number; sha256: string }> = {};
+  for (const [month, e] of Object.entries(old.partitions))
+    if (!groupMonths.has(month)) partitions[month] = { rows: e.rows, sha256: e.sha256 };
+  const copies: { from: string; to: string }[] = [];
+  let predicted = 0;
+  let actualsFilled = 0;
+  let waiting = set[0].partial.outside.waiting;
+  for (const { partial: p, file } of set) {
+    predicted += p.predicted;
+    actualsFilled += p.actualsFilled;
+    for (const [month, e] of Object.entries(p.log)) {
+      if (!p.months.includes(month))
+        throw new ShardError(`${file}: log month ${month} is not one of the shard's months`);
+      partitions[month] = { rows: e.rows, sha256: e.sha256 };
+      waiting += e.waiting;
+      if (e.file === null) continue;
+      const from = path.join(path.dirname(file), e.file);
+      if (!existsSync(from)) throw new ShardError(`${file}: its log month ${month} file ${from} is missing`);
+      if (sha256(readFileSync(from)) !== e.sha256)
+        throw new ShardError(`${from}: content does not match its entry in ${file}`);
+      copies.push({ from, to: log.partitionPath(month) });
+    }
+  }
+  const previousRows = set[0].partial.previousRows;
+  if (predicted > 0 || actualsFilled > 0 || previousRows === 0) {
+    const manifest = { format: 'gitml.prediction-log', version: 1, partitions };
+    copyAtomically(copies, { path: log.manifestPath, content: stableStringify(manifest) });
+  }
+  return {
+    dataset: spec.name,
+    modelVersion: identity.version,
+    predicted,
+    actualsFilled,
+    total: Object.values(partitions).reduce((s, e) => s + e.rows, 0),
+    waitingForLabel: waiting,
+  };
+}
+
+/**
+ * Like writeFilesAtomically, but file contents are copied from disk rather than held in memory: every
+ * file goes to a temp file beside its target first; the renames start only when all are in place.
+ */
+function copyAtomically(
+  copies: readonly { from: string; to: string }[],
+  last: { path: string; content: string },
+) {
+  const temps: { tmp: string; target: string }[] = [];
+  const tmpOf = (target: string) =>
+    path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  try {
+    for (const c of copies) {
+      mkdirSync(path.dirname(c.to), { recursive: true });
+      temps.push({ tmp: tmpOf(c.to), target: c.to });
+      copyFileSync(c.from, tmpOf(c.to));
+    }
+    mkdirSync(path.dirname(last.path), { recursive: true });
+    temps.push({ tmp: tmpOf(last.path), target: last.path });
+    writeFileSync(tmpOf(last.path), last.content);
+  } catch (err) {
+    for (const t of temps) rmSync(t.tmp, { force: true });
+    throw err;
+  }
+  for (const t of temps) renameSync(t.tmp, t.target);
+}
