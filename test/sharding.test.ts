@@ -9,7 +9,8 @@ import { ModelRegistry } from '../actions/lib/model-registry.js';
 import { assignMonths, groupAssignment, parseShard } from '../actions/lib/sharding.js';
 import { hashSplit, inHashHoldout } from '../actions/lib/splits.js';
 import { Workspace } from '../actions/lib/workspace.js';
-import { cli, fingerprint, makeWorkspace } from './helpers/workspace.js';
+import { type ActionRun, requireBundles, runActionBundle } from './helpers/action-runner.js';
+import { cli, fingerprint, makeWorkspace, NOW } from './helpers/workspace.js';
 
 // (last date, days, rows per day): months from 1 row (May) to 1,500 rows (August), plus the real rows.
 const PLAN: [string, number, number][] = [
@@ -444,4 +445,65 @@ describe('refusals', () => {
       "sharded training needs the hash split (a shard knows its holdout rows by id); got 'time'",
     );
   });
+});
+
+describe('the actions, as the sharded workflow runs them', () => {
+  const step = async (root: string, stage: string, inputs: Record<string, string>): Promise<ActionRun> => {
+    const run = await runActionBundle(stage, { now: NOW, ...inputs }, { workspace: root });
+    if (run.code !== 0) throw new Error(`${stage} failed with ${run.code}:\n${run.stdout}\n${run.stderr}`);
+    return run;
+  };
+
+  it('plans shards from the row counts, trains and predicts by shard, and merges as train and infer would', async () => {
+    requireBundles('plan-shards', 'train', 'infer');
+    const root = copy(base);
+    const small = await step(root, 'plan-shards', { dataset: 'titanic' });
+    expect(small.outputs).toMatchObject({ count: '1', shards: '[1]', sharded: 'false', now: NOW });
+    const plan = await step(root, 'plan-shards', {
+      dataset: 'iris,titanic',
+      'max-rows': '2000',
+      'max-shards': '4',
+    });
+    // titanic: 5,374 rows and iris 4,636 → 3 shards of ≤ 2,000 rows each.
+    expect(plan.outputs).toMatchObject({ count: '3', shards: '[1,2,3]', sharded: 'true' });
+    expect(JSON.parse(plan.outputs.rows)).toEqual({ iris: 4636, titanic: 5374 });
+
+    const whole = copy(root);
+    await ok(whole, 'train', ...NB);
+    await ok(whole, 'infer');
+    for (const i of [1, 2, 3]) {
+      const s = await step(root, 'train', {
+        dataset: 'iris,titanic',
+        shard: `${i}/3`,
+        partials: `.partials/train-${i}`,
+        'include-synthetic': 'true',
+      });
+      expect(s.outputs.trained).toBe('0');
+      expect(s.summary).toContain(`Training shard ${i}/3`);
+    }
+    const merged = await step(root, 'train', {
+      dataset: 'iris,titanic',
+      merge: 'true',
+      partials: '.partials',
+    });
+    expect(merged.outputs).toMatchObject({ trained: '2', 'model-versions': '{"iris":1,"titanic":1}' });
+    for (const d of DATASETS) expectSameModel(whole, root, d, 1);
+    for (const i of [1, 2, 3])
+      await step(root, 'infer', {
+        dataset: 'iris,titanic',
+        shard: `${i}/3`,
+        partials: `.partials/infer-${i}`,
+      });
+    const logged = await step(root, 'infer', {
+      dataset: 'iris,titanic',
+      merge: 'true',
+      partials: '.partials',
+    });
+    expect(logged.outputs['waiting-for-label']).toBe('3');
+    expect(fingerprint(path.join(root, 'reports'))).toBe(fingerprint(path.join(whole, 'reports')));
+
+    const bad = await runActionBundle('infer', { shard: '4/3', partials: 'p' }, { workspace: root });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain("::error::input shard '4/3' must be i/n with 1 ≤ i ≤ n ≤ 256");
+  }, 60_000);
 });

@@ -289,3 +289,15 @@ export function checkSame<T>(
   if (now && text(now.value) !== first)
     throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text(now.value)}`);
 }
+
+/**
+ * How many shards a group of `rows` rows in `months` partitions gets: one per `maxRows` rows (a group
+ * at or below maxRows is one shard), at most `maxShards`, and never more than it has partitions.
+ */
+export function planShardCount(rows: number, months: number, maxRows: number, maxShards: number): number {
+  if (!(Number.isInteger(maxRows) && maxRows >= 1))
+    throw new ShardError(`max-rows must be a whole number ≥ 1, got ${maxRows}`);
+  if (!(Number.isInteger(maxShards) && maxShards >= 1 && maxShards <= MAX_SHARDS))
+    throw new ShardError(`max-shards must be a whole number from 1 to ${MAX_SHARDS}, got ${maxShards}`);
+  return Math.max(1, Math.min(Math.ceil(rows / maxRows), maxShards, months));
+}

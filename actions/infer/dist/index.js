@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path11 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path14 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path11 && path11[0] !== "/") {
-          path11 = `/${path11}`;
+        if (path14 && path14[0] !== "/") {
+          path14 = `/${path14}`;
         }
-        return new URL(`${origin}${path11}`);
+        return new URL(`${origin}${path14}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path11);
+        debuglog("sending request to %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin },
+          request: { method, path: path14, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path11,
+          path14,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path11);
+        debuglog("trailers received from %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin },
+          request: { method, path: path14, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path11,
+          path14,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path11, origin }
+            request: { method, path: path14, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path11);
+          debuglog("sending request to %s %s/%s", method, origin, path14);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path11,
+        path: path14,
         method,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path11 !== "string") {
+        if (typeof path14 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path11[0] !== "/" && !(path11.startsWith("http://") || path11.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path11)) {
+        } else if (invalidPathRegex.test(path14)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path11, query) : path11;
+        this.path = query ? buildURL(path14, query) : path14;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path11, host, upgrade, blocking, reset } = request;
+      const { method, path: path14, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path11} HTTP/1.1\r
+      let header = `${method} ${path14} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path11, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path11;
+      headers[HTTP2_HEADER_PATH] = path14;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path11 = search ? `${pathname}${search}` : pathname;
+        const path14 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path11;
+        this.opts.path = path14;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path11 = "/",
+          path: path14 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path11;
+        opts.path = origin + path14;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path11) {
-      if (typeof path11 !== "string") {
-        return path11;
+    function safeUrl(path14) {
+      if (typeof path14 !== "string") {
+        return path14;
       }
-      const pathSegments = path11.split("?");
+      const pathSegments = path14.split("?");
       if (pathSegments.length !== 2) {
-        return path11;
+        return path14;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path11, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path11);
+    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path14);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path11 }) => matchValue(safeUrl(path11), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path11, method, body, headers, query } = opts;
+      const { path: path14, method, body, headers, query } = opts;
       return {
-        path: path11,
+        path: path14,
         method,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path11, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path11,
+            Path: path14,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path11) {
-      for (let i = 0; i < path11.length; ++i) {
-        const code = path11.charCodeAt(i);
+    function validateCookiePath(path14) {
+      for (let i = 0; i < path14.length; ++i) {
+        const code = path14.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path11 = opts.path;
+          let path14 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path11 = `/${path11}`;
+            path14 = `/${path14}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path11);
+          url = new URL(util.parseOrigin(url).origin + path14);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path11) {
-      const ctrl = callVisitor(key, node, visitor, path11);
+    function visit_(key, node, visitor, path14) {
+      const ctrl = callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path11, ctrl);
-        return visit_(key, ctrl, visitor, path11);
+        replaceNode(key, path14, ctrl);
+        return visit_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path11 = Object.freeze(path11.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path11);
+            const ci = visit_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path11 = Object.freeze(path11.concat(node));
-          const ck = visit_("key", node.key, visitor, path11);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = visit_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path11);
+          const cv = visit_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path11) {
-      const ctrl = await callVisitor(key, node, visitor, path11);
+    async function visitAsync_(key, node, visitor, path14) {
+      const ctrl = await callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path11, ctrl);
-        return visitAsync_(key, ctrl, visitor, path11);
+        replaceNode(key, path14, ctrl);
+        return visitAsync_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path11 = Object.freeze(path11.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path11);
+            const ci = await visitAsync_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path11 = Object.freeze(path11.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path11);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path11);
+          const cv = await visitAsync_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path11) {
+    function callVisitor(key, node, visitor, path14) {
       if (typeof visitor === "function")
-        return visitor(key, node, path11);
+        return visitor(key, node, path14);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path11);
+        return visitor.Map?.(key, node, path14);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path11);
+        return visitor.Seq?.(key, node, path14);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path11);
+        return visitor.Pair?.(key, node, path14);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path11);
+        return visitor.Scalar?.(key, node, path14);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path11);
+        return visitor.Alias?.(key, node, path14);
       return void 0;
     }
-    function replaceNode(key, path11, node) {
-      const parent = path11[path11.length - 1];
+    function replaceNode(key, path14, node) {
+      const parent = path14[path14.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path11, value) {
+    function collectionFromPath(schema, path14, value) {
       let v = value;
-      for (let i = path11.length - 1; i >= 0; --i) {
-        const k = path11[i];
+      for (let i = path14.length - 1; i >= 0; --i) {
+        const k = path14[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path11) => path11 == null || typeof path11 === "object" && !!path11[Symbol.iterator]().next().done;
+    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path11, value) {
-        if (isEmptyPath(path11))
+      addIn(path14, value) {
+        if (isEmptyPath(path14))
           this.add(value);
         else {
-          const [key, ...rest] = path11;
+          const [key, ...rest] = path14;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        const [key, ...rest] = path11;
+      deleteIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        const [key, ...rest] = path11;
+      getIn(path14, keepScalar) {
+        const [key, ...rest] = path14;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path11) {
-        const [key, ...rest] = path11;
+      hasIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value) {
-        const [key, ...rest] = path11;
+      setIn(path14, value) {
+        const [key, ...rest] = path14;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path11, value) {
+      addIn(path14, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path11, value);
+          this.contents.addIn(path14, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        if (Collection.isEmptyPath(path11)) {
+      deleteIn(path14) {
+        if (Collection.isEmptyPath(path14)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path11) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        if (Collection.isEmptyPath(path11))
+      getIn(path14, keepScalar) {
+        if (Collection.isEmptyPath(path14))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path11, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path11) {
-        if (Collection.isEmptyPath(path11))
+      hasIn(path14) {
+        if (Collection.isEmptyPath(path14))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path11) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value) {
-        if (Collection.isEmptyPath(path11)) {
+      setIn(path14, value) {
+        if (Collection.isEmptyPath(path14)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path11), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path11, value);
+          this.contents.setIn(path14, value);
         }
       }
       /**
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path11) => {
+    visit.itemAtPath = (cst, path14) => {
       let item = cst;
-      for (const [field, index] of path11) {
+      for (const [field, index] of path14) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path11) => {
-      const parent = visit.itemAtPath(cst, path11.slice(0, -1));
-      const field = path11[path11.length - 1][0];
+    visit.parentCollection = (cst, path14) => {
+      const parent = visit.itemAtPath(cst, path14.slice(0, -1));
+      const field = path14[path14.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path11, item, visitor) {
-      let ctrl = visitor(item, path11);
+    function _visit(path14, item, visitor) {
+      let ctrl = visitor(item, path14);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path11.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path11);
+            ctrl = ctrl(item, path14);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path11) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
     }
     exports.visit = visit;
   }
@@ -26482,6 +26482,9 @@ var require_dist = __commonJS({
     exports.visitAsync = visit.visitAsync;
   }
 });
+
+// actions/infer/src/main.ts
+import path13 from "node:path";
 
 // actions/lib/action-kit.ts
 import { existsSync as existsSync3, statSync } from "node:fs";
@@ -29216,12 +29219,12 @@ var toKey = function(value) {
   const result = `${value}`;
   return result == "0" && 1 / value == -Infinity ? "-0" : result;
 };
-var get = function(object, path11) {
-  path11 = castPath(path11, object);
+var get = function(object, path14) {
+  path14 = castPath(path14, object);
   let index = 0;
-  const length = path11.length;
+  const length = path14.length;
   while (object != null && index < length) {
-    object = object[toKey(path11[index++])];
+    object = object[toKey(path14[index++])];
   }
   return index && index === length ? object : void 0;
 };
@@ -32161,7 +32164,7 @@ function daysFromCivil(y, m, d) {
 
 // actions/lib/stats.ts
 var BINS = 10;
-var r = (x) => roundSignificant(x, 6);
+var r = (x) => roundSignificant(x, 4);
 function numericStats(values) {
   const xs = [];
   let missing = 0;
@@ -33549,7 +33552,16 @@ var RandomForest = class _RandomForest {
     if (typeof o.trees !== "string") fail2("trees must be a base64 string");
     const bytes = decodeBase64(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
-    const forest = decodeTrees(bytes, settings.nTrees, p, K, tables, fail2);
+    const capacity = isCount(o.nodeCount) ? Math.min(o.nodeCount, bytes.length) : 1024;
+    const forest = decodeTrees(
+      bytes,
+      settings.nTrees,
+      p,
+      K,
+      tables,
+      fail2,
+      capacity
+    );
     if (o.nodeCount !== forest.feature.length) {
       fail2(`nodeCount is ${JSON.stringify(o.nodeCount)} but the trees hold ${forest.feature.length} nodes`);
     }
@@ -33618,14 +33630,19 @@ function isCount(v) {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
 var NodeStore = class {
-  constructor(K) {
+  /** capacity: expected node count (a loaded model knows it), so decoding never regrows the arrays. */
+  constructor(K, capacity = 1024) {
     this.K = K;
-    this.leafCounts = new Float64Array(1024 * K);
+    const n = Math.max(1024, capacity);
+    this.feature = new Int32Array(n);
+    this.threshold = new Float64Array(n);
+    this.right = new Int32Array(n);
+    this.leafCounts = new Float64Array((Math.ceil(n / 2) + 1024) * K);
   }
   K;
-  feature = new Int32Array(1024);
-  threshold = new Float64Array(1024);
-  right = new Int32Array(1024);
+  feature;
+  threshold;
+  right;
   leafCounts;
   nodes = 0;
   leaves = 0;
@@ -33636,6 +33653,19 @@ var NodeStore = class {
       this.right = grow(this.right, new Int32Array(this.nodes * 2));
     }
     return this.nodes++;
+  }
+  /** Makes `node` a leaf with zeroed counts; returns the offset of its K counts in leafCounts. */
+  beginLeaf(node) {
+    const K = this.K;
+    if ((this.leaves + 1) * K > this.leafCounts.length) {
+      this.leafCounts = grow(this.leafCounts, new Float64Array(this.leafCounts.length * 2));
+    }
+    const at = this.leaves * K;
+    this.leafCounts.fill(0, at, at + K);
+    this.feature[node] = -1;
+    this.threshold[node] = 0;
+    this.right[node] = this.leaves++;
+    return at;
   }
   addLeaf(node, counts) {
     const K = this.K;
@@ -33648,6 +33678,18 @@ var NodeStore = class {
     this.right[node] = this.leaves++;
   }
 };
+function slowVarint(bytes, cursor, fail2) {
+  let v = 0;
+  let scale = 1;
+  for (let k = 0; k < 5; k++) {
+    if (cursor.pos >= bytes.length) fail2("trees end in the middle of a node");
+    const b = bytes[cursor.pos++];
+    v += (b & 127) * scale;
+    if (b < 128) return v;
+    scale *= 128;
+  }
+  return fail2(`trees hold a varint longer than 5 bytes at byte ${cursor.pos}`);
+}
 function grow(old, bigger) {
   bigger.set(old);
   return bigger;
@@ -33954,61 +33996,70 @@ function encodeTrees(f, tables) {
   }
   return w.bytes.slice(0, w.length);
 }
-function decodeTrees(bytes, nTrees, p, K, tables, fail2) {
+function decodeTrees(bytes, nTrees, p, K, tables, fail2, capacity = 1024) {
   const widths = tables.map((t) => indexWidth(t.length));
+  const n = bytes.length;
   let pos = 0;
-  const varint = () => {
-    let v = 0;
-    let scale = 1;
-    for (let k = 0; k < 5; k++) {
-      if (pos >= bytes.length) fail2("trees end in the middle of a node");
-      const b = bytes[pos++];
-      v += (b & 127) * scale;
-      if (b < 128) return v;
-      scale *= 128;
-    }
-    return fail2(`trees hold a varint longer than 5 bytes at byte ${pos}`);
-  };
-  const store = new NodeStore(K);
+  const cursor = { pos: 0 };
+  const store = new NodeStore(K, capacity);
   const roots = new Int32Array(nTrees);
-  const counts = new Float64Array(K);
   let pending = new Int32Array(64);
   for (let t = 0; t < nTrees; t++) {
-    if (pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
+    if (pos >= n) fail2(`trees hold ${t} trees, params say ${nTrees}`);
     roots[t] = store.nodes;
     let top = 0;
     let previousWasLeaf = false;
     for (; ; ) {
       const node = store.addNode();
       if (previousWasLeaf) store.right[pending[--top]] = node;
-      const tag = varint();
+      if (pos >= n) fail2("trees end in the middle of a node");
+      let tag = bytes[pos];
+      if (tag < 128) pos++;
+      else {
+        cursor.pos = pos;
+        tag = slowVarint(bytes, cursor, fail2);
+        pos = cursor.pos;
+      }
       if (tag > K) {
         const j = tag - K - 1;
         if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
-        if (pos + widths[j] > bytes.length) fail2("trees end in the middle of a node");
+        const width = widths[j];
+        if (pos + width > n) fail2("trees end in the middle of a node");
         let index = 0;
-        for (let b = 0; b < widths[j]; b++) index += bytes[pos++] * 2 ** (8 * b);
-        if (index >= tables[j].length) {
+        for (let b = 0, scale = 1; b < width; b++, scale *= 256) index += bytes[pos++] * scale;
+        const table = tables[j];
+        if (index >= table.length) {
           fail2(
-            `node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${tables[j].length}`
+            `node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${table.length}`
           );
         }
         store.feature[node] = j;
-        store.threshold[node] = tables[j][index];
+        store.threshold[node] = table[index];
         if (top === pending.length) pending = grow(pending, new Int32Array(top * 2));
         pending[top++] = node;
         previousWasLeaf = false;
         continue;
       }
-      counts.fill(0);
+      const at = store.beginLeaf(node);
+      const counts = store.leafCounts;
       if (tag < K) {
-        counts[tag] = 1;
+        counts[at + tag] = 1;
       } else {
         let total = 0;
-        for (let c = 0; c < K; c++) total += counts[c] = varint();
+        for (let c = 0; c < K; c++) {
+          if (pos >= n) fail2("trees end in the middle of a node");
+          let v = bytes[pos];
+          if (v < 128) pos++;
+          else {
+            cursor.pos = pos;
+            v = slowVarint(bytes, cursor, fail2);
+            pos = cursor.pos;
+          }
+          counts[at + c] = v;
+          total += v;
+        }
         if (total === 0) fail2(`leaf node ${node} has no samples`);
       }
-      store.addLeaf(node, counts);
       previousWasLeaf = true;
       if (top === 0) break;
     }
@@ -34585,25 +34636,8 @@ function infer(ws, spec, opts) {
     actualsFilled++;
     return { ...r2, actual: classes[table.labels[i]] };
   });
-  const predictedAt = isoSeconds(opts.now);
-  if (todo.length > 0) {
-    const X = model.matrixFor(fg.meta.features, table.columns, table.rows, todo);
-    const proba = model.predictProba(X);
-    const k = classes.length;
-    todo.forEach((i, r2) => {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (proba[r2 * k + c] > proba[r2 * k + best]) best = c;
-      records.push({
-        id: table.ids[i],
-        eventTime: isoFromMs(table.eventTimes[i]),
-        predictedAt,
-        modelVersion: entry.version,
-        predicted: classes[best],
-        probability: proba[r2 * k + best],
-        actual: table.labels[i] >= 0 ? classes[table.labels[i]] : null
-      });
-    });
-  }
+  for (const r2 of predictRecords(model, entry.version, fg, table, todo, isoSeconds(opts.now)))
+    records.push(r2);
   if (todo.length > 0 || actualsFilled > 0 || previous.length === 0)
     writeFilesAtomically(log.writes(records));
   return {
@@ -34615,17 +34649,466 @@ function infer(ws, spec, opts) {
     waitingForLabel: records.filter((r2) => r2.actual === null).length
   };
 }
+function predictRecords(model, modelVersion, fg, table, todo, predictedAt) {
+  if (todo.length === 0) return [];
+  const classes = fg.meta.label.classes.map((c) => c.value);
+  const X = model.matrixFor(fg.meta.features, table.columns, table.rows, todo);
+  const proba = model.predictProba(X);
+  const k = classes.length;
+  return todo.map((i, r2) => {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (proba[r2 * k + c] > proba[r2 * k + best]) best = c;
+    return {
+      id: table.ids[i],
+      eventTime: isoFromMs(table.eventTimes[i]),
+      predictedAt,
+      modelVersion,
+      predicted: classes[best],
+      probability: proba[r2 * k + best],
+      actual: table.labels[i] >= 0 ? classes[table.labels[i]] : null
+    };
+  });
+}
+
+// actions/lib/pipelines/infer-shards.ts
+import {
+  copyFileSync,
+  existsSync as existsSync8,
+  mkdirSync as mkdirSync2,
+  readFileSync as readFileSync6,
+  renameSync as renameSync2,
+  rmSync as rmSync2,
+  writeFileSync as writeFileSync2
+} from "node:fs";
+import path12 from "node:path";
+
+// actions/lib/sharding.ts
+import { createHash as createHash3 } from "node:crypto";
+import { existsSync as existsSync7, readdirSync as readdirSync4, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
+import path11 from "node:path";
+var ShardError = class extends Error {
+  name = "ShardError";
+};
+var MAX_SHARDS = 256;
+function parseShard(text) {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new ShardError(
+      `shard '${text}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
+    );
+  }
+  return { index, count };
+}
+var shardText = (s) => `${s.index}/${s.count}`;
+function assignMonths(months, rowsOf, count) {
+  const shards = Array.from({ length: count }, () => ({ rows: 0, months: [] }));
+  const bySize = [...months].sort((a, b) => rowsOf(b) - rowsOf(a) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const m of bySize) {
+    let least = 0;
+    for (let s = 1; s < count; s++) if (shards[s].rows < shards[least].rows) least = s;
+    shards[least].rows += rowsOf(m);
+    shards[least].months.push(m);
+  }
+  return shards.map((s) => s.months.sort());
+}
+function groupAssignment(fg, count) {
+  return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
+}
+var sha256 = (bytes) => createHash3("sha256").update(bytes).digest("hex");
+function* partitionsOf(fg, months, lateLabels) {
+  for (const month of months) {
+    const file = fg.partitionPath(month);
+    const bytes = fg.files.readBytes(file) ?? new Uint8Array();
+    const table = readPartition(bytes, fg.layout, file);
+    if (lateLabels.size > 0) {
+      for (let i = 0; i < table.rows; i++) {
+        if (table.labels[i] < 0) {
+          const code = lateLabels.get(table.ids[i]);
+          if (code !== void 0) table.labels[i] = code;
+        }
+      }
+    }
+    yield { month, sha256: sha256(bytes), table };
+  }
+}
+function labelsSha256(fg) {
+  const bytes = fg.files.readBytes(fg.labelsPath);
+  return bytes ? sha256(bytes) : null;
+}
+function rowsHashOf(partitions, labels) {
+  const lines = partitions.map((p) => `${p.month} ${p.sha256}
+`).join("");
+  return sha256(`${lines}labels ${labels ?? "none"}
+`);
+}
+function partialFileName(kind, dataset, shard) {
+  return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
+}
+function jsonFiles(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const name of readdirSync4(d).sort()) {
+      const p = path11.join(d, name);
+      if (statSync2(p).isDirectory()) walk(p);
+      else if (name.endsWith(".json")) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+function readPartialSet(dir, format, version, dataset, fg) {
+  if (!existsSync7(dir) || !statSync2(dir).isDirectory())
+    throw new ShardError(`--partials ${dir}: not a folder`);
+  const found = [];
+  for (const file of jsonFiles(dir)) {
+    let raw2;
+    try {
+      raw2 = JSON.parse(readFileSync5(file, "utf8"));
+    } catch (err) {
+      throw new ShardError(`${file}: not valid JSON (${err.message})`);
+    }
+    const p = raw2;
+    if (typeof p !== "object" || p === null || p.format !== format || p.dataset !== dataset) continue;
+    if (p.version !== version)
+      throw new ShardError(`${file}: ${format} version ${p.version} is not supported (expected ${version})`);
+    if (!Number.isInteger(p.shard) || !Number.isInteger(p.shards) || !Array.isArray(p.months))
+      throw new ShardError(`${file}: shard, shards and months are required`);
+    found.push({ partial: p, file });
+  }
+  if (found.length === 0)
+    throw new ShardError(`--partials ${dir}: no ${format} files for dataset '${dataset}'`);
+  const counts = [...new Set(found.map((f) => f.partial.shards))].sort((a, b) => a - b);
+  if (counts.length > 1) {
+    throw new ShardError(
+      `--partials ${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path11.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
+    );
+  }
+  const n = counts[0];
+  const bySlot = /* @__PURE__ */ new Map();
+  for (const f of found) bySlot.set(f.partial.shard, [...bySlot.get(f.partial.shard) ?? [], f]);
+  const duplicated = [...bySlot].filter(([, fs3]) => fs3.length > 1);
+  if (duplicated.length > 0) {
+    throw new ShardError(
+      `--partials ${dir}: duplicated shard(s) of '${dataset}': ${duplicated.map(([s, fs3]) => `${s}/${n} in ${fs3.map((f) => f.file).join(" and ")}`).join("; ")}`
+    );
+  }
+  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((s) => !bySlot.has(s));
+  const stray = [...bySlot.keys()].filter((s) => s < 1 || s > n);
+  if (stray.length > 0)
+    throw new ShardError(
+      `--partials ${dir}: shard(s) ${stray.join(", ")} of '${dataset}' are not in 1..${n}`
+    );
+  if (missing.length > 0) {
+    throw new ShardError(
+      `--partials ${dir}: missing shard(s) ${missing.map((s) => `${s}/${n}`).join(", ")} of '${dataset}' (have ${[
+        ...bySlot.keys()
+      ].sort((a, b) => a - b).map((s) => `${s}/${n}`).join(", ")}); run them before merging`
+    );
+  }
+  const ordered = [...bySlot.keys()].sort((a, b) => a - b).map((s) => bySlot.get(s)[0]);
+  const assignment = groupAssignment(fg, n);
+  for (const { partial, file } of ordered) {
+    if (partial.featureGroupVersion !== fg.meta.version) {
+      throw new ShardError(
+        `${file}: shard ${partial.shard}/${n} read feature group v${partial.featureGroupVersion}, the merge sees v${fg.meta.version}`
+      );
+    }
+    const want = assignment[partial.shard - 1];
+    if (partial.months.join(",") !== want.join(",")) {
+      throw new ShardError(
+        `${file}: shard ${partial.shard}/${n} read months [${partial.months.join(", ")}] but the feature group now assigns it [${want.join(", ")}]: the group changed since the shard ran`
+      );
+    }
+    if (rowsHashOf(partial.partitions ?? [], partial.labelsSha256 ?? null) !== partial.rowsHash)
+      throw new ShardError(`${file}: rowsHash does not match its partition hashes (edited by hand?)`);
+  }
+  return ordered;
+}
+function checkUnchanged(fg, owner, month, actual) {
+  const expected = owner.partial.partitions.find((p) => p.month === month)?.sha256;
+  if (expected !== actual) {
+    throw new ShardError(
+      `${fg.partitionPath(month)} changed since shard ${owner.partial.shard}/${owner.partial.shards} read it (${owner.file}); run the shards again`
+    );
+  }
+}
+function checkLabelsUnchanged(fg, owners) {
+  const now = labelsSha256(fg);
+  for (const o of owners) {
+    if ((o.partial.labelsSha256 ?? null) !== now)
+      throw new ShardError(
+        `${fg.labelsPath} changed since shard ${o.partial.shard}/${o.partial.shards} read it (${o.file}); run the shards again`
+      );
+  }
+}
+function checkSame(owners, what, pick, now) {
+  const text = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
+  const first = text(pick(owners[0].partial));
+  for (const o of owners) {
+    const v = text(pick(o.partial));
+    if (v !== first)
+      throw new ShardError(
+        `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`
+      );
+  }
+  if (now && text(now.value) !== first)
+    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text(now.value)}`);
+}
+
+// actions/lib/pipelines/infer-shards.ts
+var INFER_PARTIAL_FORMAT = "gitml.infer-partial";
+var INFER_PARTIAL_VERSION = 1;
+function championOf(ws, spec) {
+  const registry = new ModelRegistry(ws, spec.name);
+  const { entry, model } = registry.requireChampion();
+  const bytes = readFileSync6(path12.join(registry.versionDir(entry.version), "model.json"));
+  return { entry, model, identity: { version: entry.version, sha256: sha256(bytes) } };
+}
+function manifestSha(log) {
+  return existsSync8(log.manifestPath) ? sha256(readFileSync6(log.manifestPath)) : null;
+}
+function inferShard(ws, spec, opts) {
+  const { entry, model, identity } = championOf(ws, spec);
+  const fg = FeatureGroup.open(ws, spec);
+  model.checkSchema(
+    fg.meta.features,
+    `${spec.name} champion v${entry.version} vs feature group v${fg.meta.version}`
+  );
+  const classes = fg.meta.label.classes.map((c) => c.value);
+  const log = new PredictionLog(ws, spec.name, classes);
+  const baseLog = manifestSha(log);
+  const previous = log.read();
+  const months = groupAssignment(fg, opts.shard.count)[opts.shard.index - 1];
+  const mine = new Set(months);
+  const groupMonths = new Set(fg.months());
+  const done = /* @__PURE__ */ new Set();
+  const byMonth = new Map(months.map((m) => [m, []]));
+  const outside = { rows: 0, waiting: 0 };
+  for (const r2 of previous) {
+    done.add(r2.id);
+    const m = r2.eventTime.slice(0, 7);
+    if (mine.has(m)) byMonth.get(m).push(r2);
+    else if (!groupMonths.has(m)) {
+      outside.rows++;
+      if (r2.actual === null) outside.waiting++;
+    }
+  }
+  const predictedAt = isoSeconds(opts.now);
+  const partitions = [];
+  const records = [];
+  let predicted = 0;
+  let actualsFilled = 0;
+  for (const part of partitionsOf(fg, months, fg.lateLabels())) {
+    partitions.push({ month: part.month, sha256: part.sha256 });
+    const t = part.table;
+    const rowOfId = /* @__PURE__ */ new Map();
+    const todo = [];
+    for (let i = 0; i < t.rows; i++) {
+      if (t.sources[i] === BACKFILL) continue;
+      rowOfId.set(t.ids[i], i);
+      if (!done.has(t.ids[i])) todo.push(i);
+    }
+    for (const r2 of byMonth.get(part.month)) {
+      const i = rowOfId.get(r2.id);
+      if (i === void 0 || r2.actual !== null || t.labels[i] < 0) records.push(r2);
+      else {
+        records.push({ ...r2, actual: classes[t.labels[i]] });
+        actualsFilled++;
+      }
+    }
+    for (const r2 of predictRecords(model, entry.version, fg, t, todo, predictedAt)) records.push(r2);
+    predicted += todo.length;
+  }
+  const writes = log.writes(records);
+  const entries2 = JSON.parse(String(writes[writes.length - 1].content)).partitions;
+  const waiting = /* @__PURE__ */ new Map();
+  for (const r2 of records) {
+    const m = r2.eventTime.slice(0, 7);
+    if (r2.actual === null) waiting.set(m, (waiting.get(m) ?? 0) + 1);
+  }
+  const stem = partialFileName("infer", spec.name, opts.shard).replace(/\.json$/, "");
+  const files = writes.slice(0, -1).map((w) => {
+    const month = path12.basename(w.path, ".csv");
+    return { month, name: `${stem}-${month}.csv`, content: w.content };
+  });
+  const logMonths = {};
+  for (const [month, e] of Object.entries(entries2)) {
+    logMonths[month] = {
+      rows: e.rows,
+      sha256: e.sha256,
+      waiting: waiting.get(month) ?? 0,
+      file: files.find((f) => f.month === month)?.name ?? null
+    };
+  }
+  const labels = labelsSha256(fg);
+  const partial = {
+    format: INFER_PARTIAL_FORMAT,
+    version: INFER_PARTIAL_VERSION,
+    dataset: spec.name,
+    shard: opts.shard.index,
+    shards: opts.shard.count,
+    featureGroupVersion: fg.meta.version,
+    months,
+    partitions,
+    labelsSha256: labels,
+    rowsHash: rowsHashOf(partitions, labels),
+    champion: identity,
+    predictedAt,
+    baseLog,
+    previousRows: previous.length,
+    predicted,
+    actualsFilled,
+    log: logMonths,
+    outside
+  };
+  mkdirSync2(opts.partials, { recursive: true });
+  const file = path12.join(opts.partials, `${stem}.json`);
+  writeFilesAtomically([
+    ...files.map((f) => ({ path: path12.join(opts.partials, f.name), content: f.content })),
+    { path: file, content: stableStringify(partial) }
+  ]);
+  return {
+    dataset: spec.name,
+    modelVersion: entry.version,
+    shard: opts.shard,
+    file,
+    months,
+    predicted,
+    actualsFilled
+  };
+}
+function mergeInferShards(ws, spec, opts) {
+  const { identity } = championOf(ws, spec);
+  const fg = FeatureGroup.open(ws, spec);
+  const classes = fg.meta.label.classes.map((c) => c.value);
+  const log = new PredictionLog(ws, spec.name, classes);
+  const set = readPartialSet(
+    opts.partials,
+    INFER_PARTIAL_FORMAT,
+    INFER_PARTIAL_VERSION,
+    spec.name,
+    fg
+  );
+  checkSame(set, "champion", (p) => p.champion, {
+    value: identity,
+    where: `champion v${identity.version} in models/${spec.name}/ now`
+  });
+  checkSame(set, "prediction time (--now)", (p) => p.predictedAt, {
+    value: opts.now ? isoSeconds(opts.now) : set[0].partial.predictedAt,
+    where: "the merge --now"
+  });
+  checkSame(set, "prediction log they started from (manifest sha256)", (p) => p.baseLog, {
+    value: manifestSha(log),
+    where: `${ws.rel(log.manifestPath)} now`
+  });
+  checkSame(set, "previous log", (p) => [p.previousRows, p.outside]);
+  checkLabelsUnchanged(fg, set);
+  for (const owner of set) {
+    for (const p of owner.partial.partitions) {
+      const bytes = fg.files.readBytes(fg.partitionPath(p.month)) ?? new Uint8Array();
+      checkUnchanged(fg, owner, p.month, sha256(bytes));
+    }
+  }
+  const old = existsSync8(log.manifestPath) ? JSON.parse(readFileSync6(log.manifestPath, "utf8")) : { partitions: {} };
+  const groupMonths = new Set(fg.months());
+  const partitions = {};
+  for (const [month, e] of Object.entries(old.partitions))
+    if (!groupMonths.has(month)) partitions[month] = { rows: e.rows, sha256: e.sha256 };
+  const copies = [];
+  let predicted = 0;
+  let actualsFilled = 0;
+  let waiting = set[0].partial.outside.waiting;
+  for (const { partial: p, file } of set) {
+    predicted += p.predicted;
+    actualsFilled += p.actualsFilled;
+    for (const [month, e] of Object.entries(p.log)) {
+      if (!p.months.includes(month))
+        throw new ShardError(`${file}: log month ${month} is not one of the shard's months`);
+      partitions[month] = { rows: e.rows, sha256: e.sha256 };
+      waiting += e.waiting;
+      if (e.file === null) continue;
+      const from = path12.join(path12.dirname(file), e.file);
+      if (!existsSync8(from)) throw new ShardError(`${file}: its log month ${month} file ${from} is missing`);
+      if (sha256(readFileSync6(from)) !== e.sha256)
+        throw new ShardError(`${from}: content does not match its entry in ${file}`);
+      copies.push({ from, to: log.partitionPath(month) });
+    }
+  }
+  const previousRows = set[0].partial.previousRows;
+  if (predicted > 0 || actualsFilled > 0 || previousRows === 0) {
+    const manifest = { format: "gitml.prediction-log", version: 1, partitions };
+    copyAtomically(copies, { path: log.manifestPath, content: stableStringify(manifest) });
+  }
+  return {
+    dataset: spec.name,
+    modelVersion: identity.version,
+    predicted,
+    actualsFilled,
+    total: Object.values(partitions).reduce((s, e) => s + e.rows, 0),
+    waitingForLabel: waiting
+  };
+}
+function copyAtomically(copies, last) {
+  const temps = [];
+  const tmpOf = (target) => path12.join(path12.dirname(target), `.${path12.basename(target)}.${process.pid}.tmp`);
+  try {
+    for (const c of copies) {
+      mkdirSync2(path12.dirname(c.to), { recursive: true });
+      temps.push({ tmp: tmpOf(c.to), target: c.to });
+      copyFileSync(c.from, tmpOf(c.to));
+    }
+    mkdirSync2(path12.dirname(last.path), { recursive: true });
+    temps.push({ tmp: tmpOf(last.path), target: last.path });
+    writeFileSync2(tmpOf(last.path), last.content);
+  } catch (err) {
+    for (const t of temps) rmSync2(t.tmp, { force: true });
+    throw err;
+  }
+  for (const t of temps) renameSync2(t.tmp, t.target);
+}
 
 // actions/infer/src/main.ts
 await runAction(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const now = input.now();
+  const shardInput = input.string("shard");
+  const merge = input.boolean("merge", false);
+  const partials = input.string("partials");
+  if (shardInput && merge)
+    throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+  if ((shardInput || merge) && !partials)
+    throw new ActionInputError(`input '${merge ? "merge" : "shard"}' needs input 'partials'`);
+  let shard = null;
+  if (shardInput) {
+    try {
+      shard = parseShard(shardInput);
+    } catch (err) {
+      throw new ActionInputError(`input ${err.message}`);
+    }
+  }
+  const dir = path13.resolve(ws.root, partials);
   const results = [];
   for (const spec of specs) {
     results.push(
-      await core_exports.group(`infer ${spec.name}`, async () => {
-        const r2 = infer(ws, spec, { now });
+      await core_exports.group(`infer ${spec.name}${shard ? ` shard ${shardText(shard)}` : ""}`, async () => {
+        if (shard) {
+          const s = inferShard(ws, spec, { now, shard, partials: dir });
+          core_exports.info(
+            `months ${s.months.join(", ") || "none"}: ${s.predicted} new prediction(s) \u2192 ${ws.rel(s.file)}`
+          );
+          return {
+            dataset: spec.name,
+            modelVersion: s.modelVersion,
+            predicted: s.predicted,
+            actualsFilled: s.actualsFilled,
+            total: 0,
+            waitingForLabel: 0
+          };
+        }
+        const r2 = merge ? mergeInferShards(ws, spec, { partials: dir, now: input.string("now") ? now : void 0 }) : infer(ws, spec, { now });
         core_exports.info(
           `champion v${r2.modelVersion}: ${r2.predicted} new prediction(s), ${r2.actualsFilled} actual(s) filled in; log has ${r2.total} rows`
         );
@@ -34644,15 +35127,15 @@ await runAction(async () => {
     results.reduce((s, r2) => s + r2.waitingForLabel, 0)
   );
   summaryTable(
-    "Batch inference",
+    shard ? `Batch inference, shard ${shardText(shard)} (written to ${ws.rel(dir)}, not yet the log)` : "Batch inference",
     ["dataset", "champion", "new predictions", "actuals filled in", "log rows", "waiting for a label"],
     results.map((r2) => [
       r2.dataset,
-      `v${r2.modelVersion}`,
+      shard ? "\u2014" : `v${r2.modelVersion}`,
       r2.predicted,
       r2.actualsFilled,
-      r2.total,
-      r2.waitingForLabel
+      shard ? "\u2014" : r2.total,
+      shard ? "\u2014" : r2.waitingForLabel
     ])
   );
 });

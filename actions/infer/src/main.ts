@@ -1,17 +1,62 @@
-// infer action: batch predictions with each dataset's champion.
-import { core, input, output, runAction, summaryTable, workspace } from '../../lib/action-kit.js';
+// infer action: batch predictions with each dataset's champion; with shard/merge, one shard's part of the
+// log written to a partials folder, or all shards' parts merged into the log.
+import path from 'node:path';
+import {
+  ActionInputError,
+  core,
+  input,
+  output,
+  runAction,
+  summaryTable,
+  workspace,
+} from '../../lib/action-kit.js';
 import { type InferResult, infer } from '../../lib/pipelines/infer.js';
+import { inferShard, mergeInferShards } from '../../lib/pipelines/infer-shards.js';
+import { parseShard, type Shard, shardText } from '../../lib/sharding.js';
 
 await runAction(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const now = input.now();
+  const shardInput = input.string('shard');
+  const merge = input.boolean('merge', false);
+  const partials = input.string('partials');
+  if (shardInput && merge)
+    throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+  if ((shardInput || merge) && !partials)
+    throw new ActionInputError(`input '${merge ? 'merge' : 'shard'}' needs input 'partials'`);
+  let shard: Shard | null = null;
+  if (shardInput) {
+    try {
+      shard = parseShard(shardInput);
+    } catch (err) {
+      throw new ActionInputError(`input ${(err as Error).message}`);
+    }
+  }
+  const dir = path.resolve(ws.root, partials);
 
   const results: InferResult[] = [];
   for (const spec of specs) {
     results.push(
-      await core.group(`infer ${spec.name}`, async () => {
-        const r = infer(ws, spec, { now });
+      await core.group(`infer ${spec.name}${shard ? ` shard ${shardText(shard)}` : ''}`, async () => {
+        if (shard) {
+          const s = inferShard(ws, spec, { now, shard, partials: dir });
+          core.info(
+            `months ${s.months.join(', ') || 'none'}: ${s.predicted} new prediction(s) → ${ws.rel(s.file)}`,
+          );
+          return {
+            dataset: spec.name,
+            modelVersion: s.modelVersion,
+            predicted: s.predicted,
+            actualsFilled: s.actualsFilled,
+            total: 0,
+            waitingForLabel: 0,
+          };
+        }
+        // The merge checks the clock against the shards' only when input 'now' is given.
+        const r = merge
+          ? mergeInferShards(ws, spec, { partials: dir, now: input.string('now') ? now : undefined })
+          : infer(ws, spec, { now });
         core.info(
           `champion v${r.modelVersion}: ${r.predicted} new prediction(s), ${r.actualsFilled} actual(s) filled in; log has ${r.total} rows`,
         );
@@ -31,15 +76,17 @@ await runAction(async () => {
     results.reduce((s, r) => s + r.waitingForLabel, 0),
   );
   summaryTable(
-    'Batch inference',
+    shard
+      ? `Batch inference, shard ${shardText(shard)} (written to ${ws.rel(dir)}, not yet the log)`
+      : 'Batch inference',
     ['dataset', 'champion', 'new predictions', 'actuals filled in', 'log rows', 'waiting for a label'],
     results.map((r) => [
       r.dataset,
-      `v${r.modelVersion}`,
+      shard ? '—' : `v${r.modelVersion}`,
       r.predicted,
       r.actualsFilled,
-      r.total,
-      r.waitingForLabel,
+      shard ? '—' : r.total,
+      shard ? '—' : r.waitingForLabel,
     ]),
   );
 });

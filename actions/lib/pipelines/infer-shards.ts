@@ -73,6 +73,8 @@ export interface InferPartial extends PartialHeader {
 
 export interface ShardInferResult {
   dataset: string;
+  /** The champion that predicted. */
+  modelVersion: number;
   shard: Shard;
   file: string;
   months: string[];
@@ -203,7 +205,15 @@ export function inferShard(
     ...files.map((f) => ({ path: path.join(opts.partials, f.name), content: f.content })),
     { path: file, content: stableStringify(partial) },
   ]);
-  return { dataset: spec.name, shard: opts.shard, file, months, predicted, actualsFilled };
+  return {
+    dataset: spec.name,
+    modelVersion: entry.version,
+    shard: opts.shard,
+    file,
+    months,
+    predicted,
+    actualsFilled,
+  };
 }
 
 /**

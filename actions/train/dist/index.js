@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path10 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path10 && path10[0] !== "/") {
-          path10 = `/${path10}`;
+        if (path13 && path13[0] !== "/") {
+          path13 = `/${path13}`;
         }
-        return new URL(`${origin}${path10}`);
+        return new URL(`${origin}${path13}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path13, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path10);
+        debuglog("sending request to %s %s/%s", method, origin, path13);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path13, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path10,
+          path13,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path13, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path10);
+        debuglog("trailers received from %s %s/%s", method, origin, path13);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path13, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path10,
+          path13,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path10, origin }
+            request: { method, path: path13, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path10);
+          debuglog("sending request to %s %s/%s", method, origin, path13);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path10,
+        path: path13,
         method,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path10 !== "string") {
+        if (typeof path13 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path10)) {
+        } else if (invalidPathRegex.test(path13)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path10, query) : path10;
+        this.path = query ? buildURL(path13, query) : path13;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path10, host, upgrade, blocking, reset } = request2;
+      const { method, path: path13, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path10} HTTP/1.1\r
+      let header = `${method} ${path13} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path10;
+      headers[HTTP2_HEADER_PATH] = path13;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path10 = search ? `${pathname}${search}` : pathname;
+        const path13 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path10;
+        this.opts.path = path13;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path10 = "/",
+          path: path13 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path10;
+        opts.path = origin + path13;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path10) {
-      if (typeof path10 !== "string") {
-        return path10;
+    function safeUrl(path13) {
+      if (typeof path13 !== "string") {
+        return path13;
       }
-      const pathSegments = path10.split("?");
+      const pathSegments = path13.split("?");
       if (pathSegments.length !== 2) {
-        return path10;
+        return path13;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path10);
+    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path13);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path10, method, body, headers, query } = opts;
+      const { path: path13, method, body, headers, query } = opts;
       return {
-        path: path10,
+        path: path13,
         method,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path10,
+            Path: path13,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path10) {
-      for (let i = 0; i < path10.length; ++i) {
-        const code = path10.charCodeAt(i);
+    function validateCookiePath(path13) {
+      for (let i = 0; i < path13.length; ++i) {
+        const code = path13.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path10 = opts.path;
+          let path13 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path10 = `/${path10}`;
+            path13 = `/${path13}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path10);
+          url = new URL(util.parseOrigin(url).origin + path13);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path10) {
-      const ctrl = callVisitor(key, node, visitor, path10);
+    function visit_(key, node, visitor, path13) {
+      const ctrl = callVisitor(key, node, visitor, path13);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visit_(key, ctrl, visitor, path10);
+        replaceNode(key, path13, ctrl);
+        return visit_(key, ctrl, visitor, path13);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path10 = Object.freeze(path10.concat(node));
+          path13 = Object.freeze(path13.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path10);
+            const ci = visit_(i, node.items[i], visitor, path13);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path10 = Object.freeze(path10.concat(node));
-          const ck = visit_("key", node.key, visitor, path10);
+          path13 = Object.freeze(path13.concat(node));
+          const ck = visit_("key", node.key, visitor, path13);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path10);
+          const cv = visit_("value", node.value, visitor, path13);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path10) {
-      const ctrl = await callVisitor(key, node, visitor, path10);
+    async function visitAsync_(key, node, visitor, path13) {
+      const ctrl = await callVisitor(key, node, visitor, path13);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visitAsync_(key, ctrl, visitor, path10);
+        replaceNode(key, path13, ctrl);
+        return visitAsync_(key, ctrl, visitor, path13);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path10 = Object.freeze(path10.concat(node));
+          path13 = Object.freeze(path13.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path10);
+            const ci = await visitAsync_(i, node.items[i], visitor, path13);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path10 = Object.freeze(path10.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path10);
+          path13 = Object.freeze(path13.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path13);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path10);
+          const cv = await visitAsync_("value", node.value, visitor, path13);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path10) {
+    function callVisitor(key, node, visitor, path13) {
       if (typeof visitor === "function")
-        return visitor(key, node, path10);
+        return visitor(key, node, path13);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path10);
+        return visitor.Map?.(key, node, path13);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path10);
+        return visitor.Seq?.(key, node, path13);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path10);
+        return visitor.Pair?.(key, node, path13);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path10);
+        return visitor.Scalar?.(key, node, path13);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path10);
+        return visitor.Alias?.(key, node, path13);
       return void 0;
     }
-    function replaceNode(key, path10, node) {
-      const parent = path10[path10.length - 1];
+    function replaceNode(key, path13, node) {
+      const parent = path13[path13.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path10, value) {
+    function collectionFromPath(schema, path13, value) {
       let v = value;
-      for (let i = path10.length - 1; i >= 0; --i) {
-        const k = path10[i];
+      for (let i = path13.length - 1; i >= 0; --i) {
+        const k = path13[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
+    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path10, value) {
-        if (isEmptyPath(path10))
+      addIn(path13, value) {
+        if (isEmptyPath(path13))
           this.add(value);
         else {
-          const [key, ...rest] = path10;
+          const [key, ...rest] = path13;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        const [key, ...rest] = path10;
+      deleteIn(path13) {
+        const [key, ...rest] = path13;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        const [key, ...rest] = path10;
+      getIn(path13, keepScalar) {
+        const [key, ...rest] = path13;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path10) {
-        const [key, ...rest] = path10;
+      hasIn(path13) {
+        const [key, ...rest] = path13;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        const [key, ...rest] = path10;
+      setIn(path13, value) {
+        const [key, ...rest] = path13;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path10, value) {
+      addIn(path13, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path10, value);
+          this.contents.addIn(path13, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        if (Collection2.isEmptyPath(path10)) {
+      deleteIn(path13) {
+        if (Collection2.isEmptyPath(path13)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        if (Collection2.isEmptyPath(path10))
+      getIn(path13, keepScalar) {
+        if (Collection2.isEmptyPath(path13))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path10) {
-        if (Collection2.isEmptyPath(path10))
+      hasIn(path13) {
+        if (Collection2.isEmptyPath(path13))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        if (Collection2.isEmptyPath(path10)) {
+      setIn(path13, value) {
+        if (Collection2.isEmptyPath(path13)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path10), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path13), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path10, value);
+          this.contents.setIn(path13, value);
         }
       }
       /**
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path10) => {
+    visit.itemAtPath = (cst, path13) => {
       let item = cst;
-      for (const [field, index] of path10) {
+      for (const [field, index] of path13) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path10) => {
-      const parent = visit.itemAtPath(cst, path10.slice(0, -1));
-      const field = path10[path10.length - 1][0];
+    visit.parentCollection = (cst, path13) => {
+      const parent = visit.itemAtPath(cst, path13.slice(0, -1));
+      const field = path13[path13.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path10, item, visitor) {
-      let ctrl = visitor(item, path10);
+    function _visit(path13, item, visitor) {
+      let ctrl = visitor(item, path13);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path10);
+            ctrl = ctrl(item, path13);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
     }
     exports.visit = visit;
   }
@@ -27254,6 +27254,9 @@ var require_lib = __commonJS({
     var lowercaseKeys3 = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
   }
 });
+
+// actions/train/src/main.ts
+import path12 from "node:path";
 
 // actions/lib/action-kit.ts
 import { existsSync as existsSync3, statSync } from "node:fs";
@@ -29996,8 +29999,8 @@ var Context = class {
       if (existsSync4(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path10 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path10} does not exist${EOL6}`);
+        const path13 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path13} does not exist${EOL6}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -35284,7 +35287,16 @@ var RandomForest = class _RandomForest {
     if (typeof o.trees !== "string") fail2("trees must be a base64 string");
     const bytes = decodeBase64(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
-    const forest = decodeTrees(bytes, settings.nTrees, p, K, tables, fail2);
+    const capacity = isCount(o.nodeCount) ? Math.min(o.nodeCount, bytes.length) : 1024;
+    const forest = decodeTrees(
+      bytes,
+      settings.nTrees,
+      p,
+      K,
+      tables,
+      fail2,
+      capacity
+    );
     if (o.nodeCount !== forest.feature.length) {
       fail2(`nodeCount is ${JSON.stringify(o.nodeCount)} but the trees hold ${forest.feature.length} nodes`);
     }
@@ -35353,14 +35365,19 @@ function isCount(v) {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
 var NodeStore = class {
-  constructor(K) {
+  /** capacity: expected node count (a loaded model knows it), so decoding never regrows the arrays. */
+  constructor(K, capacity = 1024) {
     this.K = K;
-    this.leafCounts = new Float64Array(1024 * K);
+    const n = Math.max(1024, capacity);
+    this.feature = new Int32Array(n);
+    this.threshold = new Float64Array(n);
+    this.right = new Int32Array(n);
+    this.leafCounts = new Float64Array((Math.ceil(n / 2) + 1024) * K);
   }
   K;
-  feature = new Int32Array(1024);
-  threshold = new Float64Array(1024);
-  right = new Int32Array(1024);
+  feature;
+  threshold;
+  right;
   leafCounts;
   nodes = 0;
   leaves = 0;
@@ -35371,6 +35388,19 @@ var NodeStore = class {
       this.right = grow(this.right, new Int32Array(this.nodes * 2));
     }
     return this.nodes++;
+  }
+  /** Makes `node` a leaf with zeroed counts; returns the offset of its K counts in leafCounts. */
+  beginLeaf(node) {
+    const K = this.K;
+    if ((this.leaves + 1) * K > this.leafCounts.length) {
+      this.leafCounts = grow(this.leafCounts, new Float64Array(this.leafCounts.length * 2));
+    }
+    const at = this.leaves * K;
+    this.leafCounts.fill(0, at, at + K);
+    this.feature[node] = -1;
+    this.threshold[node] = 0;
+    this.right[node] = this.leaves++;
+    return at;
   }
   addLeaf(node, counts) {
     const K = this.K;
@@ -35383,6 +35413,18 @@ var NodeStore = class {
     this.right[node] = this.leaves++;
   }
 };
+function slowVarint(bytes, cursor, fail2) {
+  let v = 0;
+  let scale = 1;
+  for (let k = 0; k < 5; k++) {
+    if (cursor.pos >= bytes.length) fail2("trees end in the middle of a node");
+    const b = bytes[cursor.pos++];
+    v += (b & 127) * scale;
+    if (b < 128) return v;
+    scale *= 128;
+  }
+  return fail2(`trees hold a varint longer than 5 bytes at byte ${cursor.pos}`);
+}
 function grow(old, bigger) {
   bigger.set(old);
   return bigger;
@@ -35689,61 +35731,70 @@ function encodeTrees(f, tables) {
   }
   return w.bytes.slice(0, w.length);
 }
-function decodeTrees(bytes, nTrees, p, K, tables, fail2) {
+function decodeTrees(bytes, nTrees, p, K, tables, fail2, capacity = 1024) {
   const widths = tables.map((t) => indexWidth(t.length));
+  const n = bytes.length;
   let pos = 0;
-  const varint = () => {
-    let v = 0;
-    let scale = 1;
-    for (let k = 0; k < 5; k++) {
-      if (pos >= bytes.length) fail2("trees end in the middle of a node");
-      const b = bytes[pos++];
-      v += (b & 127) * scale;
-      if (b < 128) return v;
-      scale *= 128;
-    }
-    return fail2(`trees hold a varint longer than 5 bytes at byte ${pos}`);
-  };
-  const store = new NodeStore(K);
+  const cursor = { pos: 0 };
+  const store = new NodeStore(K, capacity);
   const roots = new Int32Array(nTrees);
-  const counts = new Float64Array(K);
   let pending = new Int32Array(64);
   for (let t = 0; t < nTrees; t++) {
-    if (pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
+    if (pos >= n) fail2(`trees hold ${t} trees, params say ${nTrees}`);
     roots[t] = store.nodes;
     let top = 0;
     let previousWasLeaf = false;
     for (; ; ) {
       const node = store.addNode();
       if (previousWasLeaf) store.right[pending[--top]] = node;
-      const tag = varint();
+      if (pos >= n) fail2("trees end in the middle of a node");
+      let tag = bytes[pos];
+      if (tag < 128) pos++;
+      else {
+        cursor.pos = pos;
+        tag = slowVarint(bytes, cursor, fail2);
+        pos = cursor.pos;
+      }
       if (tag > K) {
         const j = tag - K - 1;
         if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
-        if (pos + widths[j] > bytes.length) fail2("trees end in the middle of a node");
+        const width = widths[j];
+        if (pos + width > n) fail2("trees end in the middle of a node");
         let index = 0;
-        for (let b = 0; b < widths[j]; b++) index += bytes[pos++] * 2 ** (8 * b);
-        if (index >= tables[j].length) {
+        for (let b = 0, scale = 1; b < width; b++, scale *= 256) index += bytes[pos++] * scale;
+        const table = tables[j];
+        if (index >= table.length) {
           fail2(
-            `node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${tables[j].length}`
+            `node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${table.length}`
           );
         }
         store.feature[node] = j;
-        store.threshold[node] = tables[j][index];
+        store.threshold[node] = table[index];
         if (top === pending.length) pending = grow(pending, new Int32Array(top * 2));
         pending[top++] = node;
         previousWasLeaf = false;
         continue;
       }
-      counts.fill(0);
+      const at = store.beginLeaf(node);
+      const counts = store.leafCounts;
       if (tag < K) {
-        counts[tag] = 1;
+        counts[at + tag] = 1;
       } else {
         let total = 0;
-        for (let c = 0; c < K; c++) total += counts[c] = varint();
+        for (let c = 0; c < K; c++) {
+          if (pos >= n) fail2("trees end in the middle of a node");
+          let v = bytes[pos];
+          if (v < 128) pos++;
+          else {
+            cursor.pos = pos;
+            v = slowVarint(bytes, cursor, fail2);
+            pos = cursor.pos;
+          }
+          counts[at + c] = v;
+          total += v;
+        }
         if (total === 0) fail2(`leaf node ${node} has no samples`);
       }
-      store.addLeaf(node, counts);
       previousWasLeaf = true;
       if (top === 0) break;
     }
@@ -36189,12 +36240,12 @@ var toKey = function(value) {
   const result = `${value}`;
   return result == "0" && 1 / value == -Infinity ? "-0" : result;
 };
-var get = function(object, path10) {
-  path10 = castPath(path10, object);
+var get = function(object, path13) {
+  path13 = castPath(path13, object);
   let index = 0;
-  const length = path10.length;
+  const length = path13.length;
   while (object != null && index < length) {
-    object = object[toKey(path10[index++])];
+    object = object[toKey(path13[index++])];
   }
   return index && index === length ? object : void 0;
 };
@@ -39143,7 +39194,7 @@ function daysFromCivil(y, m, d) {
 
 // actions/lib/stats.ts
 var BINS = 10;
-var r = (x) => roundSignificant(x, 6);
+var r = (x) => roundSignificant(x, 4);
 function numericStats(values) {
   const xs = [];
   let missing = 0;
@@ -39701,11 +39752,39 @@ function stratifiedFolds(labels, rows, nClasses, k, seed) {
   }
   return folds.map((f) => f.sort((a, b) => a - b));
 }
+function fmix32(h) {
+  let x = h ^ h >>> 16;
+  x = Math.imul(x, 2246822507);
+  x ^= x >>> 13;
+  x = Math.imul(x, 3266489909);
+  return (x ^ x >>> 16) >>> 0;
+}
+function inHashHoldout(id, seed, testFraction) {
+  const lo = id >>> 0;
+  const hi = Math.floor(id / 4294967296) >>> 0;
+  const h = fmix32(fmix32(fmix32(seed >>> 0) ^ lo) ^ hi);
+  return h < testFraction * 4294967296;
+}
+function hashSplit(ids, rows, testFraction, seed) {
+  const train4 = [];
+  const test = [];
+  for (const i of rows) (inHashHoldout(ids[i], seed, testFraction) ? test : train4).push(i);
+  checkHashSplit(rows.length, test.length, testFraction);
+  return { train: train4, test };
+}
+function checkHashSplit(rows, test, testFraction) {
+  if (test < 1 || rows - test < 1) {
+    throw new SplitError(
+      `a ${Math.round(testFraction * 100)}% hash holdout of ${rows} labelled rows has ${test} test and ${rows - test} training rows; each side needs at least one`
+    );
+  }
+}
 
 // actions/lib/training.ts
 var TrainingError = class extends Error {
   name = "TrainingError";
 };
+var SPLIT_KINDS = ["stratified", "time", "hash"];
 var DEFAULT_TRAINING = {
   candidates: ALGORITHMS.map((a) => a.name),
   split: "stratified",
@@ -39716,23 +39795,9 @@ var DEFAULT_TRAINING = {
   search: true
 };
 function checkTrainable(data, config) {
-  const k = data.label.classes.length;
-  if (data.rows.length === 0)
-    throw new TrainingError(`${data.dataset}: the feature group has no labelled rows to train on`);
-  const counts = new Array(k).fill(0);
+  const counts = new Array(data.label.classes.length).fill(0);
   for (const i of data.rows) counts[data.labels[i]]++;
-  const present = counts.filter((c) => c > 0).length;
-  if (present < 2) {
-    throw new TrainingError(
-      `${data.dataset}: all ${data.rows.length} labelled rows are of one class ('${data.label.classes[counts.findIndex((c) => c > 0)].value}'); a classifier needs at least two`
-    );
-  }
-  const minRows = Math.max(config.folds * 2, Math.ceil(2 / config.testFraction));
-  if (data.rows.length < minRows) {
-    throw new TrainingError(
-      `${data.dataset}: ${data.rows.length} labelled rows are too few for a ${Math.round(config.testFraction * 100)}% holdout and ${config.folds}-fold cross-validation (need at least ${minRows})`
-    );
-  }
+  checkClassCounts(data.dataset, data.label.classes, counts, config);
   for (const f of data.schema) {
     const x = data.get(f.name);
     for (const i of data.rows) {
@@ -39741,6 +39806,22 @@ function checkTrainable(data, config) {
           `${data.dataset}: feature '${f.name}' is ${x[i]} in row ${i + 1}; training needs finite values`
         );
     }
+  }
+}
+function checkClassCounts(dataset, classes, counts, config) {
+  const rows = counts.reduce((s, c) => s + c, 0);
+  if (rows === 0) throw new TrainingError(`${dataset}: the feature group has no labelled rows to train on`);
+  const present = counts.filter((c) => c > 0).length;
+  if (present < 2) {
+    throw new TrainingError(
+      `${dataset}: all ${rows} labelled rows are of one class ('${classes[counts.findIndex((c) => c > 0)].value}'); a classifier needs at least two`
+    );
+  }
+  const minRows = Math.max(config.folds * 2, Math.ceil(2 / config.testFraction));
+  if (rows < minRows) {
+    throw new TrainingError(
+      `${dataset}: ${rows} labelled rows are too few for a ${Math.round(config.testFraction * 100)}% holdout and ${config.folds}-fold cross-validation (need at least ${minRows})`
+    );
   }
 }
 function candidatesOf(config) {
@@ -39786,7 +39867,12 @@ function accuracyOn(model, data, rows) {
   return ok / rows.length;
 }
 function splitRows(data, config, seed = config.seed) {
-  return config.split === "time" ? timeSplit(data.eventTimes, data.rows, config.testFraction) : stratifiedSplit(data.labels, data.rows, data.label.classes.length, config.testFraction, seed);
+  if (config.split === "time") return timeSplit(data.eventTimes, data.rows, config.testFraction);
+  if (config.split === "hash") {
+    if (!data.ids) throw new TrainingError(`${data.dataset}: the hash split needs row ids`);
+    return hashSplit(data.ids, data.rows, config.testFraction, seed);
+  }
+  return stratifiedSplit(data.labels, data.rows, data.label.classes.length, config.testFraction, seed);
 }
 function crossValidate(data, config, train4, progress) {
   const folds = stratifiedFolds(data.labels, train4, data.label.classes.length, config.folds, config.seed);
@@ -39993,10 +40079,14 @@ function trainingData(fg, table, includeSynthetic) {
     get: (name) => table.columns[index.get(name)],
     labels: table.labels,
     eventTimes: table.eventTimes,
+    ids: table.ids,
     rows
   };
 }
 function dataHashOf(table, rows) {
+  return createHash2("sha256").update(dataHashBytes(table, rows)).digest("hex");
+}
+function dataHashBytes(table, rows) {
   const p = table.columns.length;
   const buf = new Float64Array(rows.length * (p + 2));
   rows.forEach((i, r2) => {
@@ -40005,7 +40095,15 @@ function dataHashOf(table, rows) {
     buf[o + 1] = table.labels[i];
     for (let j = 0; j < p; j++) buf[o + 2 + j] = table.columns[j][i];
   });
-  return createHash2("sha256").update(new Uint8Array(buf.buffer)).digest("hex");
+  return new Uint8Array(buf.buffer);
+}
+function configHashOf(config) {
+  return createHash2("sha256").update(stableStringify(config)).digest("hex").slice(0, 16);
+}
+function unchangedSince(champion, dataHash, configHash, force) {
+  if (!champion || force) return null;
+  if (champion.entry.dataHash !== dataHash || champion.entry.configHash !== configHash) return null;
+  return `training data and config are unchanged since champion v${champion.entry.version} (use --force to retrain)`;
 }
 function trainDataset(ws, spec, opts) {
   const config = trainingConfig(spec, opts);
@@ -40016,54 +40114,77 @@ function trainDataset(ws, spec, opts) {
   const table = fg.read();
   const data = trainingData(fg, table, config.includeSynthetic);
   const dataHash = dataHashOf(table, data.rows);
-  const configHash = createHash2("sha256").update(stableStringify(config)).digest("hex").slice(0, 16);
+  const configHash = configHashOf(config);
   const champion = index.champion !== null ? registry.champion() : null;
-  if (champion && !opts.force && champion.entry.dataHash === dataHash && champion.entry.configHash === configHash) {
-    return {
-      dataset: spec.name,
-      skipped: `training data and config are unchanged since champion v${champion.entry.version} (use --force to retrain)`
-    };
-  }
+  const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
+  if (skipped) return { dataset: spec.name, skipped };
   const outcome = train3(data, config, opts.progress);
-  let previousChampion = null;
-  let status = "champion";
-  let decision = "First model of this dataset.";
+  let championCheck = null;
   if (champion) {
     try {
       champion.model.checkSchema(fg.meta.features, `champion v${champion.entry.version}`);
       const pred = predictRows(champion.model, data, outcome.test);
-      const m = classificationMetrics(
-        Int32Array.from(outcome.test, (i) => data.labels[i]),
-        pred,
-        fg.meta.label.classes.map((c) => c.value)
-      );
-      previousChampion = { version: champion.entry.version, accuracy: m.accuracy, macroF1: m.macro.f1 };
-      const tol = opts.tolerance ?? 0;
-      const ok = outcome.holdout.macro.f1 + tol >= m.macro.f1;
-      status = ok ? "champion" : "challenger";
-      decision = ok ? `Macro-F1 ${outcome.holdout.macro.f1.toFixed(4)} \u2265 champion v${champion.entry.version}'s ${m.macro.f1.toFixed(4)} on the same holdout${tol ? ` (tolerance ${tol})` : ""}: promoted.` : `Kept as challenger: macro-F1 ${outcome.holdout.macro.f1.toFixed(4)} < champion v${champion.entry.version}'s ${m.macro.f1.toFixed(4)} on the same holdout${tol ? ` (tolerance ${tol})` : ""}.`;
+      championCheck = {
+        metrics: classificationMetrics(
+          Int32Array.from(outcome.test, (i) => data.labels[i]),
+          pred,
+          fg.meta.label.classes.map((c) => c.value)
+        )
+      };
     } catch (err) {
       if (!(err instanceof SchemaMismatchError)) throw err;
-      decision = `Champion v${champion.entry.version} cannot read this feature group (${err.message}): replaced.`;
+      championCheck = { mismatch: err };
     }
+  }
+  const bySource = {};
+  for (const i of data.rows)
+    bySource[SOURCES[table.sources[i]]] = (bySource[SOURCES[table.sources[i]]] ?? 0) + 1;
+  const example = {};
+  const first = outcome.test[0];
+  for (const f of outcome.model.features) example[f.name] = valueText(f, data.get(f.name)[first]);
+  const registered = registerFitted(
+    { ws, spec, fg, registry, config, dataHash, configHash, champion, championCheck, opts },
+    {
+      model: outcome.model,
+      holdout: outcome.holdout,
+      cv: outcome.cv,
+      chosen: outcome.chosen,
+      trainRows: outcome.train.length,
+      testIds: outcome.test.map((i) => table.ids[i]),
+      example,
+      eligible: data.rows.length,
+      bySource
+    }
+  );
+  return { dataset: spec.name, ...registered, outcome };
+}
+function registerFitted(ctx, fitted) {
+  const { ws, spec, fg, config, dataHash, configHash, champion, championCheck, opts } = ctx;
+  let previousChampion = null;
+  let status = "champion";
+  let decision = "First model of this dataset.";
+  if (champion && championCheck && "metrics" in championCheck) {
+    const m = championCheck.metrics;
+    previousChampion = { version: champion.entry.version, accuracy: m.accuracy, macroF1: m.macro.f1 };
+    const tol = opts.tolerance ?? 0;
+    const ok = fitted.holdout.macro.f1 + tol >= m.macro.f1;
+    status = ok ? "champion" : "challenger";
+    decision = ok ? `Macro-F1 ${fitted.holdout.macro.f1.toFixed(4)} \u2265 champion v${champion.entry.version}'s ${m.macro.f1.toFixed(4)} on the same holdout${tol ? ` (tolerance ${tol})` : ""}: promoted.` : `Kept as challenger: macro-F1 ${fitted.holdout.macro.f1.toFixed(4)} < champion v${champion.entry.version}'s ${m.macro.f1.toFixed(4)} on the same holdout${tol ? ` (tolerance ${tol})` : ""}.`;
+  } else if (champion && championCheck && "mismatch" in championCheck) {
+    decision = `Champion v${champion.entry.version} cannot read this feature group (${championCheck.mismatch.message}): replaced.`;
   }
   if (opts.promote && status !== "champion") {
     status = "champion";
     decision = `Promoted by request (--promote). ${decision}`;
   }
-  const bySource = {};
-  for (const i of data.rows)
-    bySource[SOURCES[table.sources[i]]] = (bySource[SOURCES[table.sources[i]]] ?? 0) + 1;
   const git = isInsideWorkTree(ws.root) ? headCommit(ws.root) : null;
-  const model = outcome.model;
+  const model = fitted.model;
+  const testRows = fitted.testIds.length;
   const importances = model.estimator instanceof RandomForest ? aggregateImportances(
     model.json.view.columns.map((c) => c.feature),
     model.estimator.featureImportances()
   ) : void 0;
-  const example = {};
-  const first = outcome.test[0];
-  for (const f of model.features) example[f.name] = valueText(f, data.get(f.name)[first]);
-  const entry = registry.register(
+  const entry = ctx.registry.register(
     {
       algorithm: model.json.algorithm,
       status,
@@ -40072,10 +40193,10 @@ function trainDataset(ws, spec, opts) {
       dataHash,
       configHash,
       holdout: {
-        accuracy: outcome.holdout.accuracy,
-        macroF1: outcome.holdout.macro.f1,
-        weightedF1: outcome.holdout.weighted.f1,
-        rows: outcome.holdout.rows
+        accuracy: fitted.holdout.accuracy,
+        macroF1: fitted.holdout.macro.f1,
+        weightedF1: fitted.holdout.weighted.f1,
+        rows: fitted.holdout.rows
       },
       decision
     },
@@ -40085,9 +40206,9 @@ function trainDataset(ws, spec, opts) {
         dataset: spec.name,
         algorithm: model.json.algorithm,
         params: model.json.params,
-        holdout: outcome.holdout,
+        holdout: fitted.holdout,
         previousChampion,
-        crossValidation: outcome.cv.map((c) => ({
+        crossValidation: fitted.cv.map((c) => ({
           algorithm: c.algorithm,
           params: c.params,
           minAbsCorrelation: c.minAbsCorrelation,
@@ -40100,9 +40221,9 @@ function trainDataset(ws, spec, opts) {
           kind: config.split,
           seed: config.seed,
           testFraction: config.testFraction,
-          train: outcome.train.length,
-          test: outcome.test.length,
-          testIds: outcome.test.map((i) => table.ids[i])
+          train: fitted.trainRows,
+          test: testRows,
+          testIds: fitted.testIds
         }
       },
       card: (version) => modelCard(
@@ -40113,15 +40234,15 @@ function trainDataset(ws, spec, opts) {
           params: model.json.params,
           trainedAt: isoSeconds(opts.now),
           codeVersion: `gitml ${CODE_VERSION}`,
-          featureGroup: { version: fg.meta.version, path: fg.dir, asOf: files.description },
+          featureGroup: { version: fg.meta.version, path: fg.dir, asOf: fg.files.description },
           gitCommit: git,
           dataHash,
           configHash,
           rows: {
-            eligible: data.rows.length,
-            train: outcome.train.length,
-            test: outcome.test.length,
-            bySource
+            eligible: fitted.eligible,
+            train: fitted.trainRows,
+            test: testRows,
+            bySource: fitted.bySource
           },
           split: {
             kind: config.split,
@@ -40133,20 +40254,20 @@ function trainDataset(ws, spec, opts) {
           decision
         },
         {
-          holdout: outcome.holdout,
-          cv: outcome.cv,
-          chosen: outcome.chosen,
+          holdout: fitted.holdout,
+          cv: fitted.cv,
+          chosen: fitted.chosen,
           correlations: model.json.view.correlations,
           features: model.features,
           classes: fg.meta.label.classes.map((c) => c.value),
-          inputExample: example,
+          inputExample: fitted.example,
           importances,
           champion: previousChampion
         }
       )
     }
   );
-  return { dataset: spec.name, entry, outcome, previousChampion };
+  return { entry, previousChampion };
 }
 function aggregateImportances(features, values) {
   const out = {};
@@ -40155,6 +40276,507 @@ function aggregateImportances(features, values) {
   });
   for (const k of Object.keys(out)) out[k] = Number(out[k].toFixed(6));
   return out;
+}
+
+// actions/lib/pipelines/train-shards.ts
+import { createHash as createHash4 } from "node:crypto";
+import { mkdirSync as mkdirSync2 } from "node:fs";
+import path11 from "node:path";
+
+// actions/lib/correlation-moments.ts
+function emptyMoments(features) {
+  const zeros = () => new Array(features).fill(0);
+  return { n: 0, meanY: 0, m2Y: 0, meanX: zeros(), m2X: zeros(), cXY: zeros() };
+}
+function momentsOf(names, get2, y, rows) {
+  const n = rows.length;
+  const out = emptyMoments(names.length);
+  if (n === 0) return out;
+  let my = 0;
+  for (const i of rows) my += y[i];
+  my /= n;
+  let syy = 0;
+  for (const i of rows) syy += (y[i] - my) ** 2;
+  out.n = n;
+  out.meanY = my;
+  out.m2Y = syy;
+  names.forEach((name, j) => {
+    const x = get2(name);
+    let mx = 0;
+    for (const i of rows) mx += x[i];
+    mx /= n;
+    let sxx = 0;
+    let sxy = 0;
+    for (const i of rows) {
+      const dx = x[i] - mx;
+      sxx += dx * dx;
+      sxy += dx * (y[i] - my);
+    }
+    out.meanX[j] = mx;
+    out.m2X[j] = sxx;
+    out.cXY[j] = sxy;
+  });
+  return out;
+}
+function mergeMoments(a, b) {
+  if (a.meanX.length !== b.meanX.length) {
+    throw new RangeError(`mergeMoments: feature counts differ (${a.meanX.length} vs ${b.meanX.length})`);
+  }
+  if (b.n === 0) return a;
+  if (a.n === 0) return b;
+  const n = a.n + b.n;
+  const w = a.n * b.n / n;
+  const dy = b.meanY - a.meanY;
+  const out = emptyMoments(a.meanX.length);
+  out.n = n;
+  out.meanY = a.meanY + dy * b.n / n;
+  out.m2Y = a.m2Y + b.m2Y + dy * dy * w;
+  for (let j = 0; j < a.meanX.length; j++) {
+    const dx = b.meanX[j] - a.meanX[j];
+    out.meanX[j] = a.meanX[j] + dx * b.n / n;
+    out.m2X[j] = a.m2X[j] + b.m2X[j] + dx * dx * w;
+    out.cXY[j] = a.cXY[j] + b.cXY[j] + dx * dy * w;
+  }
+  return out;
+}
+function correlationsOf(m) {
+  return m.cXY.map((c, j) => m.m2X[j] === 0 || m.m2Y === 0 ? 0 : c / Math.sqrt(m.m2X[j] * m.m2Y));
+}
+
+// actions/lib/sharding.ts
+import { createHash as createHash3 } from "node:crypto";
+import { existsSync as existsSync7, readdirSync as readdirSync3, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
+import path10 from "node:path";
+var ShardError = class extends Error {
+  name = "ShardError";
+};
+var MAX_SHARDS = 256;
+function parseShard(text) {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new ShardError(
+      `shard '${text}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
+    );
+  }
+  return { index, count };
+}
+var shardText = (s) => `${s.index}/${s.count}`;
+function assignMonths(months, rowsOf, count) {
+  const shards = Array.from({ length: count }, () => ({ rows: 0, months: [] }));
+  const bySize = [...months].sort((a, b) => rowsOf(b) - rowsOf(a) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const m of bySize) {
+    let least = 0;
+    for (let s = 1; s < count; s++) if (shards[s].rows < shards[least].rows) least = s;
+    shards[least].rows += rowsOf(m);
+    shards[least].months.push(m);
+  }
+  return shards.map((s) => s.months.sort());
+}
+function groupAssignment(fg, count) {
+  return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
+}
+var sha256 = (bytes) => createHash3("sha256").update(bytes).digest("hex");
+function* partitionsOf(fg, months, lateLabels) {
+  for (const month of months) {
+    const file = fg.partitionPath(month);
+    const bytes = fg.files.readBytes(file) ?? new Uint8Array();
+    const table = readPartition(bytes, fg.layout, file);
+    if (lateLabels.size > 0) {
+      for (let i = 0; i < table.rows; i++) {
+        if (table.labels[i] < 0) {
+          const code = lateLabels.get(table.ids[i]);
+          if (code !== void 0) table.labels[i] = code;
+        }
+      }
+    }
+    yield { month, sha256: sha256(bytes), table };
+  }
+}
+function labelsSha256(fg) {
+  const bytes = fg.files.readBytes(fg.labelsPath);
+  return bytes ? sha256(bytes) : null;
+}
+function rowsHashOf(partitions, labels) {
+  const lines = partitions.map((p) => `${p.month} ${p.sha256}
+`).join("");
+  return sha256(`${lines}labels ${labels ?? "none"}
+`);
+}
+function partialFileName(kind, dataset, shard) {
+  return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
+}
+function jsonFiles(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const name of readdirSync3(d).sort()) {
+      const p = path10.join(d, name);
+      if (statSync2(p).isDirectory()) walk(p);
+      else if (name.endsWith(".json")) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+function readPartialSet(dir, format, version, dataset, fg) {
+  if (!existsSync7(dir) || !statSync2(dir).isDirectory())
+    throw new ShardError(`--partials ${dir}: not a folder`);
+  const found = [];
+  for (const file of jsonFiles(dir)) {
+    let raw2;
+    try {
+      raw2 = JSON.parse(readFileSync5(file, "utf8"));
+    } catch (err) {
+      throw new ShardError(`${file}: not valid JSON (${err.message})`);
+    }
+    const p = raw2;
+    if (typeof p !== "object" || p === null || p.format !== format || p.dataset !== dataset) continue;
+    if (p.version !== version)
+      throw new ShardError(`${file}: ${format} version ${p.version} is not supported (expected ${version})`);
+    if (!Number.isInteger(p.shard) || !Number.isInteger(p.shards) || !Array.isArray(p.months))
+      throw new ShardError(`${file}: shard, shards and months are required`);
+    found.push({ partial: p, file });
+  }
+  if (found.length === 0)
+    throw new ShardError(`--partials ${dir}: no ${format} files for dataset '${dataset}'`);
+  const counts = [...new Set(found.map((f) => f.partial.shards))].sort((a, b) => a - b);
+  if (counts.length > 1) {
+    throw new ShardError(
+      `--partials ${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path10.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
+    );
+  }
+  const n = counts[0];
+  const bySlot = /* @__PURE__ */ new Map();
+  for (const f of found) bySlot.set(f.partial.shard, [...bySlot.get(f.partial.shard) ?? [], f]);
+  const duplicated = [...bySlot].filter(([, fs3]) => fs3.length > 1);
+  if (duplicated.length > 0) {
+    throw new ShardError(
+      `--partials ${dir}: duplicated shard(s) of '${dataset}': ${duplicated.map(([s, fs3]) => `${s}/${n} in ${fs3.map((f) => f.file).join(" and ")}`).join("; ")}`
+    );
+  }
+  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((s) => !bySlot.has(s));
+  const stray = [...bySlot.keys()].filter((s) => s < 1 || s > n);
+  if (stray.length > 0)
+    throw new ShardError(
+      `--partials ${dir}: shard(s) ${stray.join(", ")} of '${dataset}' are not in 1..${n}`
+    );
+  if (missing.length > 0) {
+    throw new ShardError(
+      `--partials ${dir}: missing shard(s) ${missing.map((s) => `${s}/${n}`).join(", ")} of '${dataset}' (have ${[
+        ...bySlot.keys()
+      ].sort((a, b) => a - b).map((s) => `${s}/${n}`).join(", ")}); run them before merging`
+    );
+  }
+  const ordered = [...bySlot.keys()].sort((a, b) => a - b).map((s) => bySlot.get(s)[0]);
+  const assignment = groupAssignment(fg, n);
+  for (const { partial, file } of ordered) {
+    if (partial.featureGroupVersion !== fg.meta.version) {
+      throw new ShardError(
+        `${file}: shard ${partial.shard}/${n} read feature group v${partial.featureGroupVersion}, the merge sees v${fg.meta.version}`
+      );
+    }
+    const want = assignment[partial.shard - 1];
+    if (partial.months.join(",") !== want.join(",")) {
+      throw new ShardError(
+        `${file}: shard ${partial.shard}/${n} read months [${partial.months.join(", ")}] but the feature group now assigns it [${want.join(", ")}]: the group changed since the shard ran`
+      );
+    }
+    if (rowsHashOf(partial.partitions ?? [], partial.labelsSha256 ?? null) !== partial.rowsHash)
+      throw new ShardError(`${file}: rowsHash does not match its partition hashes (edited by hand?)`);
+  }
+  return ordered;
+}
+function checkUnchanged(fg, owner, month, actual) {
+  const expected = owner.partial.partitions.find((p) => p.month === month)?.sha256;
+  if (expected !== actual) {
+    throw new ShardError(
+      `${fg.partitionPath(month)} changed since shard ${owner.partial.shard}/${owner.partial.shards} read it (${owner.file}); run the shards again`
+    );
+  }
+}
+function checkLabelsUnchanged(fg, owners) {
+  const now = labelsSha256(fg);
+  for (const o of owners) {
+    if ((o.partial.labelsSha256 ?? null) !== now)
+      throw new ShardError(
+        `${fg.labelsPath} changed since shard ${o.partial.shard}/${o.partial.shards} read it (${o.file}); run the shards again`
+      );
+  }
+}
+function checkSame(owners, what, pick, now) {
+  const text = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
+  const first = text(pick(owners[0].partial));
+  for (const o of owners) {
+    const v = text(pick(o.partial));
+    if (v !== first)
+      throw new ShardError(
+        `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`
+      );
+  }
+  if (now && text(now.value) !== first)
+    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text(now.value)}`);
+}
+
+// actions/lib/pipelines/train-shards.ts
+var NB_PARTIAL_FORMAT = "gitml.nb-partial";
+var NB_PARTIAL_VERSION = 1;
+var ALGORITHM = "gaussian-nb";
+var SYNTHETIC = SOURCES.indexOf("synthetic");
+function shardedTrainingConfig(spec, opts) {
+  if (opts.algorithm !== void 0 && opts.algorithm !== ALGORITHM)
+    throw new ShardError(
+      `sharded training fits ${ALGORITHM} from mergeable statistics; '${opts.algorithm}' cannot be sharded`
+    );
+  if (opts.split !== void 0 && opts.split !== "hash")
+    throw new ShardError(
+      `sharded training needs the hash split (a shard knows its holdout rows by id); got '${opts.split}'`
+    );
+  if (opts.asOf !== void 0)
+    throw new ShardError("sharded training reads the working tree; --as-of is not supported with shards");
+  return trainingConfig(spec, { ...opts, algorithm: ALGORITHM, search: false, split: "hash" });
+}
+function nbView(schema, correlations) {
+  const columns = [];
+  for (const f of schema) {
+    if (f.type === "categorical")
+      (f.categories ?? []).forEach((_, code) => {
+        columns.push({ feature: f.name, code, center: 0, scale: 1 });
+      });
+    else columns.push({ feature: f.name, center: 0, scale: 1 });
+  }
+  return { features: schema.map((f) => ({ ...f })), correlations, minAbsCorrelation: 0, columns };
+}
+var round6 = (x) => Number(x.toFixed(6));
+function emptyStats(nClasses, nFeatures) {
+  const z2 = () => new Float64Array(nClasses * nFeatures);
+  return { nClasses, nFeatures, counts: new Float64Array(nClasses), means: z2(), m2: z2() };
+}
+function trainShard(ws, spec, opts) {
+  const config = shardedTrainingConfig(spec, opts);
+  const index = new ModelRegistry(ws, spec.name).index();
+  const fg = FeatureGroup.open(ws, spec);
+  const months = groupAssignment(fg, opts.shard.count)[opts.shard.index - 1];
+  const schema = fg.meta.features;
+  const names = schema.map((f) => f.name);
+  const classes = fg.meta.label.classes;
+  const scores = labelScores(classes);
+  const view = nbView(schema, {});
+  const eligibleByClass = new Array(classes.length).fill(0);
+  let stats = emptyStats(classes.length, view.columns.length);
+  let moments = emptyMoments(schema.length);
+  let test = 0;
+  const partitions = [];
+  const late = fg.lateLabels();
+  for (const part of partitionsOf(fg, months, late)) {
+    const t = part.table;
+    partitions.push({ month: part.month, sha256: part.sha256 });
+    const get2 = (name) => t.columns[names.indexOf(name)];
+    const train4 = [];
+    for (let i = 0; i < t.rows; i++) {
+      if (t.labels[i] < 0 || !config.includeSynthetic && t.sources[i] === SYNTHETIC) continue;
+      eligibleByClass[t.labels[i]]++;
+      for (let j = 0; j < schema.length; j++) {
+        if (!Number.isFinite(t.columns[j][i]))
+          throw new TrainingError(
+            `${spec.name}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPath(part.month)}); training needs finite values`
+          );
+      }
+      if (inHashHoldout(t.ids[i], config.seed, config.testFraction)) test++;
+      else train4.push(i);
+    }
+    const y = Float64Array.from(t.labels, (c) => c >= 0 ? scores[c] : 0);
+    moments = mergeMoments(moments, momentsOf(names, get2, y, train4));
+    const X = applyFeatureView(view, get2, 0, train4);
+    const yc = Int32Array.from(train4, (i) => t.labels[i]);
+    stats = GaussianNB.mergePartials(stats, GaussianNB.partial(X, yc, classes.length));
+    opts.progress?.(`  ${part.month}: ${t.rows} rows, ${train4.length} training`);
+  }
+  const labels = labelsSha256(fg);
+  const partial = {
+    format: NB_PARTIAL_FORMAT,
+    version: NB_PARTIAL_VERSION,
+    dataset: spec.name,
+    shard: opts.shard.index,
+    shards: opts.shard.count,
+    featureGroupVersion: fg.meta.version,
+    months,
+    partitions,
+    labelsSha256: labels,
+    rowsHash: rowsHashOf(partitions, labels),
+    config,
+    configHash: configHashOf(config),
+    champion: index.champion,
+    eligibleByClass,
+    test,
+    stats: {
+      nClasses: stats.nClasses,
+      nFeatures: stats.nFeatures,
+      counts: Array.from(stats.counts),
+      means: Array.from(stats.means),
+      m2: Array.from(stats.m2)
+    },
+    moments
+  };
+  mkdirSync2(opts.partials, { recursive: true });
+  const file = path11.join(opts.partials, partialFileName("train", spec.name, opts.shard));
+  writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
+  return {
+    dataset: spec.name,
+    shard: opts.shard,
+    file,
+    months,
+    eligible: eligibleByClass.reduce((s, c) => s + c, 0),
+    test
+  };
+}
+function mergeTrainShards(ws, spec, opts) {
+  const registry = new ModelRegistry(ws, spec.name);
+  const index = registry.index();
+  const fg = FeatureGroup.open(ws, spec);
+  const set = readPartialSet(opts.partials, NB_PARTIAL_FORMAT, NB_PARTIAL_VERSION, spec.name, fg);
+  checkSame(set, "training config (configHash)", (p) => p.configHash);
+  checkSame(set, "champion version", (p) => p.champion, {
+    value: index.champion,
+    where: `the champion in models/${spec.name}/index.json now`
+  });
+  checkLabelsUnchanged(fg, set);
+  const config = set[0].partial.config;
+  const configHash = configHashOf(config);
+  if (configHash !== set[0].partial.configHash)
+    throw new ShardError(`${set[0].file}: configHash does not match its config (edited by hand?)`);
+  const classes = fg.meta.label.classes;
+  const schema = fg.meta.features;
+  const columns = nbView(schema, {}).columns.length;
+  let stats = null;
+  let moments = emptyMoments(schema.length);
+  const eligibleByClass = new Array(classes.length).fill(0);
+  let test = 0;
+  for (const { partial: p, file } of set) {
+    const s = {
+      nClasses: p.stats.nClasses,
+      nFeatures: p.stats.nFeatures,
+      counts: Float64Array.from(p.stats.counts),
+      means: Float64Array.from(p.stats.means),
+      m2: Float64Array.from(p.stats.m2)
+    };
+    const cells = classes.length * columns;
+    if (s.nClasses !== classes.length || s.nFeatures !== columns || s.counts.length !== classes.length || s.means.length !== cells || s.m2.length !== cells || p.moments.meanX.length !== schema.length || p.eligibleByClass.length !== classes.length)
+      throw new ShardError(
+        `${file}: statistics are not ${classes.length} classes \xD7 ${columns} columns as the feature group's schema needs`
+      );
+    stats = stats ? GaussianNB.mergePartials(stats, s) : s;
+    moments = mergeMoments(moments, p.moments);
+    p.eligibleByClass.forEach((c, k) => {
+      eligibleByClass[k] += c;
+    });
+    test += p.test;
+  }
+  checkClassCounts(spec.name, classes, eligibleByClass, config);
+  const eligible = eligibleByClass.reduce((s, c) => s + c, 0);
+  checkHashSplit(eligible, test, config.testFraction);
+  const r2 = correlationsOf(moments);
+  const correlations = {};
+  schema.forEach((f, j) => {
+    correlations[f.name] = round6(r2[j]);
+  });
+  const chosen = {
+    algorithm: ALGORITHM,
+    params: algorithm(ALGORITHM).grid[0],
+    minAbsCorrelation: 0,
+    meanAccuracy: Number.NaN,
+    foldAccuracy: []
+  };
+  const estimator = GaussianNB.fromPartial(stats, chosen.params);
+  const model = ServingModel.create(
+    {
+      dataset: spec.name,
+      algorithm: ALGORITHM,
+      params: estimator.params(),
+      label: fg.meta.label,
+      view: nbView(schema, correlations)
+    },
+    estimator
+  );
+  const champion = index.champion !== null ? registry.champion() : null;
+  let mismatch = null;
+  if (champion) {
+    try {
+      champion.model.checkSchema(schema, `champion v${champion.entry.version}`);
+    } catch (err) {
+      if (!(err instanceof SchemaMismatchError)) throw err;
+      mismatch = err;
+    }
+  }
+  const ownerOf = new Map(set.flatMap((o) => o.partial.months.map((m) => [m, o])));
+  const hash = createHash4("sha256");
+  const actual = new Int32Array(test);
+  const predicted = new Int32Array(test);
+  const championPredicted = new Int32Array(test);
+  const testIds = [];
+  const bySource = {};
+  const example = {};
+  for (const part of partitionsOf(fg, fg.months(), fg.lateLabels())) {
+    checkUnchanged(fg, ownerOf.get(part.month), part.month, part.sha256);
+    const t = part.table;
+    const data = trainingData(fg, t, config.includeSynthetic);
+    hash.update(dataHashBytes(t, data.rows));
+    for (const i of data.rows) bySource[SOURCES[t.sources[i]]] = (bySource[SOURCES[t.sources[i]]] ?? 0) + 1;
+    const rows = data.rows.filter((i) => inHashHoldout(t.ids[i], config.seed, config.testFraction));
+    if (rows.length === 0) continue;
+    if (testIds.length === 0)
+      for (const f of model.features) example[f.name] = valueText(f, data.get(f.name)[rows[0]]);
+    const at = testIds.length;
+    if (at + rows.length > test)
+      throw new ShardError(
+        `${fg.dir}: more holdout rows than the shards counted (${test}); run the shards again`
+      );
+    predicted.set(predictRows(model, data, rows), at);
+    if (champion && !mismatch) championPredicted.set(predictRows(champion.model, data, rows), at);
+    rows.forEach((i, k) => {
+      actual[at + k] = t.labels[i];
+      testIds.push(t.ids[i]);
+    });
+    opts.progress?.(`  ${part.month}: ${rows.length} holdout rows scored`);
+  }
+  if (testIds.length !== test)
+    throw new ShardError(
+      `${fg.dir}: ${testIds.length} holdout rows, the shards counted ${test}; run the shards again`
+    );
+  const dataHash = hash.digest("hex");
+  const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
+  if (skipped) return { dataset: spec.name, skipped };
+  const values = classes.map((c) => c.value);
+  const championCheck = !champion ? null : mismatch ? { mismatch } : { metrics: classificationMetrics(actual, championPredicted, values) };
+  const registered = registerFitted(
+    {
+      ws,
+      spec,
+      fg,
+      registry,
+      config,
+      dataHash,
+      configHash,
+      champion,
+      championCheck,
+      opts: { ...opts, split: "hash" }
+    },
+    {
+      model,
+      holdout: classificationMetrics(actual, predicted, values),
+      cv: [],
+      chosen,
+      trainRows: eligible - test,
+      testIds,
+      example,
+      eligible,
+      bySource
+    }
+  );
+  opts.progress?.(
+    `  merged ${set.length} shard(s): ${set.map((o) => shardText({ index: o.partial.shard, count: o.partial.shards })).join(", ")}`
+  );
+  return { dataset: spec.name, ...registered };
 }
 
 // actions/train/src/comment.ts
@@ -40194,7 +40816,7 @@ await runAction(async () => {
   const promote = input.boolean("promote", false);
   const force = input.boolean("force", false);
   const tolerance = input.number("tolerance", { min: 0 });
-  const split = input.choice("split", ["stratified", "time"], "stratified");
+  const split = input.choice("split", SPLIT_KINDS, "stratified");
   const seed = input.integer("seed");
   const folds = input.integer("folds", { min: 2 });
   const includeSynthetic = input.boolean("include-synthetic", false);
@@ -40202,17 +40824,87 @@ await runAction(async () => {
   const token = input.string("token");
   const pullRequest = input.pullRequest();
   const now = input.now();
+  const shardInput = input.string("shard");
+  const merge2 = input.boolean("merge", false);
+  const partials = input.string("partials");
   if (pullRequest !== null && !token) throw new ActionInputError("input 'pull-request' needs input 'token'");
   if (pullRequest !== null && promote) {
     throw new ActionInputError(
       "input 'promote' must be false with 'pull-request': a pull request never changes the champion"
     );
   }
+  if (shardInput || merge2) {
+    if (shardInput && merge2)
+      throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+    if (!partials) throw new ActionInputError(`input '${merge2 ? "merge" : "shard"}' needs input 'partials'`);
+    if (pullRequest !== null)
+      throw new ActionInputError("input 'pull-request' cannot be combined with shards");
+  }
+  if (shardInput) {
+    let shard;
+    try {
+      shard = parseShard(shardInput);
+    } catch (err) {
+      throw new ActionInputError(`input ${err.message}`);
+    }
+    const done = [];
+    for (const spec of specs) {
+      done.push(
+        await core_exports.group(`train ${spec.name} shard ${shardText(shard)}`, async () => {
+          const r2 = trainShard(ws, spec, {
+            now,
+            shard,
+            partials: path12.resolve(ws.root, partials),
+            algorithm: algorithm2 === "auto" ? void 0 : algorithm2,
+            split: input.string("split") ? split : void 0,
+            seed,
+            folds,
+            includeSynthetic,
+            asOf,
+            progress: (line) => core_exports.info(line)
+          });
+          core_exports.info(`${r2.eligible} labelled rows (${r2.test} holdout) \u2192 ${r2.file}`);
+          return r2;
+        })
+      );
+    }
+    output("trained", 0);
+    output("model-versions", {});
+    output(
+      "champions",
+      Object.fromEntries(specs.map((s) => [s.name, new ModelRegistry(ws, s.name).index().champion]))
+    );
+    output("model-version", "");
+    output("accuracy", "");
+    output("promoted", false);
+    output(
+      "results",
+      done.map((r2) => ({
+        dataset: r2.dataset,
+        shard: shardText(r2.shard),
+        months: r2.months,
+        partial: ws.rel(r2.file)
+      }))
+    );
+    summaryTable(
+      `Training shard ${shardText(shard)}`,
+      ["dataset", "months", "labelled rows", "holdout rows", "partial"],
+      done.map((r2) => [r2.dataset, r2.months.join(", "), r2.eligible, r2.test, ws.rel(r2.file)])
+    );
+    return;
+  }
   const results = [];
   for (const spec of specs) {
     results.push(
       await core_exports.group(`train ${spec.name}`, async () => {
-        const r2 = trainDataset(ws, spec, {
+        const r2 = merge2 ? mergeTrainShards(ws, spec, {
+          now,
+          partials: path12.resolve(ws.root, partials),
+          force,
+          promote,
+          tolerance,
+          progress: (line) => core_exports.info(line)
+        }) : trainDataset(ws, spec, {
           now,
           algorithm: algorithm2 === "auto" ? void 0 : algorithm2,
           promote,

@@ -1,4 +1,6 @@
-// train action: model training behind the champion/challenger gate; in pull-request mode, a metrics diff comment.
+// train action: model training behind the champion/challenger gate; in pull-request mode, a metrics diff
+// comment; with shard/merge, one shard's Gaussian NB statistics or the merge of all shards.
+import path from 'node:path';
 import {
   ActionInputError,
   core,
@@ -16,6 +18,9 @@ import { createGitHubClient, upsertPullRequestComment } from '../../lib/github.j
 import { ModelRegistry } from '../../lib/model-registry.js';
 import { ALGORITHMS } from '../../lib/models/algorithms.js';
 import { type TrainResult, trainDataset } from '../../lib/pipelines/train.js';
+import { mergeTrainShards, type ShardTrainResult, trainShard } from '../../lib/pipelines/train-shards.js';
+import { parseShard, type Shard, shardText } from '../../lib/sharding.js';
+import { SPLIT_KINDS } from '../../lib/training.js';
 import { metricsCommentMarkdown } from './comment.js';
 
 await runAction(async () => {
@@ -25,7 +30,7 @@ await runAction(async () => {
   const promote = input.boolean('promote', false);
   const force = input.boolean('force', false);
   const tolerance = input.number('tolerance', { min: 0 });
-  const split = input.choice('split', ['stratified', 'time'], 'stratified');
+  const split = input.choice('split', SPLIT_KINDS, 'stratified');
   const seed = input.integer('seed');
   const folds = input.integer('folds', { min: 2 });
   const includeSynthetic = input.boolean('include-synthetic', false);
@@ -33,6 +38,9 @@ await runAction(async () => {
   const token = input.string('token');
   const pullRequest = input.pullRequest();
   const now = input.now();
+  const shardInput = input.string('shard');
+  const merge = input.boolean('merge', false);
+  const partials = input.string('partials');
   if (pullRequest !== null && !token) throw new ActionInputError("input 'pull-request' needs input 'token'");
   if (pullRequest !== null && promote) {
     throw new ActionInputError(
@@ -40,23 +48,93 @@ await runAction(async () => {
     );
   }
 
+  if (shardInput || merge) {
+    if (shardInput && merge)
+      throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+    if (!partials) throw new ActionInputError(`input '${merge ? 'merge' : 'shard'}' needs input 'partials'`);
+    if (pullRequest !== null)
+      throw new ActionInputError("input 'pull-request' cannot be combined with shards");
+  }
+  if (shardInput) {
+    let shard: Shard;
+    try {
+      shard = parseShard(shardInput);
+    } catch (err) {
+      throw new ActionInputError(`input ${(err as Error).message}`);
+    }
+    const done: ShardTrainResult[] = [];
+    for (const spec of specs) {
+      done.push(
+        await core.group(`train ${spec.name} shard ${shardText(shard)}`, async () => {
+          const r = trainShard(ws, spec, {
+            now,
+            shard,
+            partials: path.resolve(ws.root, partials),
+            algorithm: algorithm === 'auto' ? undefined : algorithm,
+            split: input.string('split') ? split : undefined,
+            seed,
+            folds,
+            includeSynthetic,
+            asOf,
+            progress: (line) => core.info(line),
+          });
+          core.info(`${r.eligible} labelled rows (${r.test} holdout) → ${r.file}`);
+          return r;
+        }),
+      );
+    }
+    output('trained', 0);
+    output('model-versions', {});
+    output(
+      'champions',
+      Object.fromEntries(specs.map((s) => [s.name, new ModelRegistry(ws, s.name).index().champion])),
+    );
+    output('model-version', '');
+    output('accuracy', '');
+    output('promoted', false);
+    output(
+      'results',
+      done.map((r) => ({
+        dataset: r.dataset,
+        shard: shardText(r.shard),
+        months: r.months,
+        partial: ws.rel(r.file),
+      })),
+    );
+    summaryTable(
+      `Training shard ${shardText(shard)}`,
+      ['dataset', 'months', 'labelled rows', 'holdout rows', 'partial'],
+      done.map((r) => [r.dataset, r.months.join(', '), r.eligible, r.test, ws.rel(r.file)]),
+    );
+    return;
+  }
+
   const results: TrainResult[] = [];
   for (const spec of specs) {
     results.push(
       await core.group(`train ${spec.name}`, async () => {
-        const r = trainDataset(ws, spec, {
-          now,
-          algorithm: algorithm === 'auto' ? undefined : algorithm,
-          promote,
-          force,
-          tolerance,
-          split,
-          seed,
-          folds,
-          includeSynthetic,
-          asOf,
-          progress: (line) => core.info(line),
-        });
+        const r = merge
+          ? mergeTrainShards(ws, spec, {
+              now,
+              partials: path.resolve(ws.root, partials),
+              force,
+              promote,
+              tolerance,
+              progress: (line) => core.info(line),
+            })
+          : trainDataset(ws, spec, {
+              now,
+              algorithm: algorithm === 'auto' ? undefined : algorithm,
+              promote,
+              force,
+              tolerance,
+              split,
+              seed,
+              folds,
+              includeSynthetic,
+              asOf,
+              progress: (line) => core.info(line),
+            });
         core.info(
           r.entry ? `v${r.entry.version} → ${r.entry.status}. ${r.entry.decision}` : `skipped: ${r.skipped}`,
         );
