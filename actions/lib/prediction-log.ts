@@ -88,7 +88,7 @@ export class PredictionLog {
     }
     const out: PredictionRecord[] = [];
     for (const month of Object.keys(m.partitions).sort()) {
-      out.push(...this.readPartition(month, m.partitions[month]));
+      for (const r of this.readPartition(month, m.partitions[month])) out.push(r);
     }
     return out;
   }

@@ -54,8 +54,8 @@ export function stratifiedSplit(
   const train: number[] = [];
   const test: number[] = [];
   groups.forEach((g, c) => {
-    test.push(...g.slice(0, take[c]));
-    train.push(...g.slice(take[c]));
+    // Element by element: spreading a 200k-row class into push() overflows the call stack.
+    for (let i = 0; i < g.length; i++) (i < take[c] ? test : train).push(g[i]);
   });
   return { train: train.sort((a, b) => a - b), test: test.sort((a, b) => a - b) };
 }
