@@ -50,5 +50,16 @@ else:
     for month, part in log.groupby(log["event_time"].str.slice(0, 7)):
         part.to_csv(f"{sys.argv[5]}/{month}.csv", index=False)
     out = {}
-out.update({"ms": (time.perf_counter() - t0) * 1000, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "rows": int(len(df))})
+def peak_rss_kb():
+    # VmHWM is this process's own peak; ru_maxrss also counts the parent's pages copied before exec.
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+out.update({"ms": (time.perf_counter() - t0) * 1000, "maxrss_kb": peak_rss_kb(), "rows": int(len(df))})
 print(json.dumps(out))
