@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import type { FileWrite } from './atomic-write.js';
 import { stableStringify } from './json.js';
 import type { PredictionRecord } from './monitoring-types.js';
@@ -152,30 +151,30 @@ export class PredictionLog {
    * event time then id here, so the log is in order whatever order rows arrived in.
    */
   writes(records: PredictionRecord[]): FileWrite[] {
-    const sorted = [...records].sort(compareRecords);
-    const byMonth = new Map<string, PredictionRecord[]>();
+    let sorted = records;
+    for (let i = 1; i < records.length; i++) {
+      if (compareRecords(records[i - 1], records[i]) > 0) {
+        sorted = [...records].sort(compareRecords);
+        break;
+      }
+    }
+    // Lines are built directly — class values never need CSV quoting (the spec forbids commas and
+    // quotes in them) — so a million-row log is written without a CSV library's per-cell allocations.
+    const byMonth = new Map<string, string[]>();
     for (const r of sorted) {
-      const m = r.eventTime.slice(0, 7);
-      if (!byMonth.has(m)) byMonth.set(m, []);
-      byMonth.get(m)!.push(r);
+      const month = r.eventTime.slice(0, 7);
+      let lines = byMonth.get(month);
+      if (!lines) byMonth.set(month, (lines = [LOG_COLUMNS.join(',')]));
+      lines.push(
+        `${r.id},${r.eventTime},${r.predictedAt},${r.modelVersion},${r.predicted},${formatProbability(r.probability)},${r.actual ?? ''}`,
+      );
     }
     const manifest: Manifest = { format: 'gitml.prediction-log', version: 1, partitions: {} };
     const writes: FileWrite[] = [];
     const old = this.manifest();
-    for (const [month, rows] of byMonth) {
-      const text = stringify([
-        LOG_COLUMNS,
-        ...rows.map((r) => [
-          String(r.id),
-          r.eventTime,
-          r.predictedAt,
-          String(r.modelVersion),
-          r.predicted,
-          formatProbability(r.probability),
-          r.actual ?? '',
-        ]),
-      ]);
-      const entry = { rows: rows.length, sha256: sha(text) };
+    for (const [month, lines] of byMonth) {
+      const text = `${lines.join('\n')}\n`;
+      const entry = { rows: lines.length - 1, sha256: sha(text) };
       manifest.partitions[month] = entry;
       if (old.partitions[month]?.sha256 !== entry.sha256)
         writes.push({ path: this.partitionPath(month), content: text });
@@ -194,5 +193,5 @@ export function compareRecords(
 
 /** Probabilities keep 6 decimals: enough to read, stable across platforms, small diffs. */
 export function formatProbability(p: number): string {
-  return String(Number(p.toFixed(6)));
+  return String(Math.round(p * 1e6) / 1e6);
 }

@@ -35,23 +35,30 @@ export function infer(ws: Workspace, spec: DatasetSpec, opts: { now: Date }): In
   const previous = log.read(); // verifies the log before anything is computed
   const table = fg.read();
 
-  const done = new Map<number, PredictionRecord>();
-  for (const r of previous) done.set(r.id, r);
+  // Ids already predicted, and the few that still wait for their actual; no per-row map of the table.
+  const done = new Set<number>();
+  const waiting = new Map<number, number>(); // id → index into previous
+  previous.forEach((r, n) => {
+    done.add(r.id);
+    if (r.actual === null) waiting.set(r.id, n);
+  });
   const todo: number[] = [];
-  const rowOfId = new Map<number, number>();
+  const records = previous.slice();
+  let actualsFilled = 0;
   for (let i = 0; i < table.rows; i++) {
     if (table.sources[i] === BACKFILL) continue;
-    rowOfId.set(table.ids[i], i);
-    if (!done.has(table.ids[i])) todo.push(i);
+    const id = table.ids[i];
+    if (!done.has(id)) {
+      todo.push(i);
+      continue;
+    }
+    // An actual that arrived after the prediction (an ingested row whose label came later).
+    const n = waiting.get(id);
+    if (n !== undefined && table.labels[i] >= 0) {
+      records[n] = { ...records[n], actual: classes[table.labels[i]] };
+      actualsFilled++;
+    }
   }
-  // Actuals that arrived after the prediction (ingested rows whose label came later).
-  let actualsFilled = 0;
-  const records = previous.map((r) => {
-    const i = rowOfId.get(r.id);
-    if (i === undefined || r.actual !== null || table.labels[i] < 0) return r;
-    actualsFilled++;
-    return { ...r, actual: classes[table.labels[i]] };
-  });
   // A loop, not push(...): millions of arguments would overflow the stack.
   for (const r of predictRecords(model, entry.version, fg, table, todo, isoSeconds(opts.now)))
     records.push(r);
@@ -81,12 +88,19 @@ export function predictRecords(
   const X = model.matrixFor(fg.meta.features, table.columns, table.rows, todo);
   const proba = model.predictProba(X);
   const k = classes.length;
+  // Rows share few distinct event times (a day's rows are stamped alike): format each once.
+  const iso = new Map<number, string>();
+  const isoOf = (ms: number) => {
+    let text = iso.get(ms);
+    if (text === undefined) iso.set(ms, (text = isoFromMs(ms)));
+    return text;
+  };
   return todo.map((i, r) => {
     let best = 0;
     for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;
     return {
       id: table.ids[i],
-      eventTime: isoFromMs(table.eventTimes[i]),
+      eventTime: isoOf(table.eventTimes[i]),
       predictedAt,
       modelVersion,
       predicted: classes[best],
