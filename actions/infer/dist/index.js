@@ -28799,6 +28799,8 @@ function categories(v, where) {
     if (!isObj(c)) throw new SpecError(`${at}: must be { value, label }`);
     const value = String(c.value ?? "");
     if (value === "") throw new SpecError(`${at}: 'value' must be non-empty`);
+    if (/[",\r\n]/.test(value))
+      throw new SpecError(`${at}: value '${value}' must not contain a comma, quote or line break`);
     if (seen.has(value)) throw new SpecError(`${at}: value '${value}' is listed twice`);
     seen.add(value);
     return { value, label: typeof c.label === "string" ? c.label : value };
@@ -34505,7 +34507,7 @@ var PredictionLog = class {
     }
     const out = [];
     for (const month of Object.keys(m.partitions).sort()) {
-      out.push(...this.readPartition(month, m.partitions[month]));
+      for (const r2 of this.readPartition(month, m.partitions[month])) out.push(r2);
     }
     return out;
   }
@@ -34567,30 +34569,29 @@ var PredictionLog = class {
    * event time then id here, so the log is in order whatever order rows arrived in.
    */
   writes(records) {
-    const sorted = [...records].sort(compareRecords);
+    let sorted = records;
+    for (let i = 1; i < records.length; i++) {
+      if (compareRecords(records[i - 1], records[i]) > 0) {
+        sorted = [...records].sort(compareRecords);
+        break;
+      }
+    }
     const byMonth = /* @__PURE__ */ new Map();
     for (const r2 of sorted) {
-      const m = r2.eventTime.slice(0, 7);
-      if (!byMonth.has(m)) byMonth.set(m, []);
-      byMonth.get(m).push(r2);
+      const month = r2.eventTime.slice(0, 7);
+      let lines = byMonth.get(month);
+      if (!lines) byMonth.set(month, lines = [LOG_COLUMNS.join(",")]);
+      lines.push(
+        `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`
+      );
     }
     const manifest = { format: "gitml.prediction-log", version: 1, partitions: {} };
     const writes = [];
     const old = this.manifest();
-    for (const [month, rows] of byMonth) {
-      const text = stringify([
-        LOG_COLUMNS,
-        ...rows.map((r2) => [
-          String(r2.id),
-          r2.eventTime,
-          r2.predictedAt,
-          String(r2.modelVersion),
-          r2.predicted,
-          formatProbability(r2.probability),
-          r2.actual ?? ""
-        ])
-      ]);
-      const entry = { rows: rows.length, sha256: sha(text) };
+    for (const [month, lines] of byMonth) {
+      const text = `${lines.join("\n")}
+`;
+      const entry = { rows: lines.length - 1, sha256: sha(text) };
       manifest.partitions[month] = entry;
       if (old.partitions[month]?.sha256 !== entry.sha256)
         writes.push({ path: this.partitionPath(month), content: text });
@@ -34603,7 +34604,7 @@ function compareRecords(a, b) {
   return a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id;
 }
 function formatProbability(p) {
-  return String(Number(p.toFixed(6)));
+  return String(Math.round(p * 1e6) / 1e6);
 }
 
 // actions/lib/pipelines/infer.ts
@@ -34620,22 +34621,28 @@ function infer(ws, spec, opts) {
   const log = new PredictionLog(ws, spec.name, classes);
   const previous = log.read();
   const table = fg.read();
-  const done = /* @__PURE__ */ new Map();
-  for (const r2 of previous) done.set(r2.id, r2);
+  const done = /* @__PURE__ */ new Set();
+  const waiting = /* @__PURE__ */ new Map();
+  previous.forEach((r2, n) => {
+    done.add(r2.id);
+    if (r2.actual === null) waiting.set(r2.id, n);
+  });
   const todo = [];
-  const rowOfId = /* @__PURE__ */ new Map();
+  const records = previous.slice();
+  let actualsFilled = 0;
   for (let i = 0; i < table.rows; i++) {
     if (table.sources[i] === BACKFILL) continue;
-    rowOfId.set(table.ids[i], i);
-    if (!done.has(table.ids[i])) todo.push(i);
+    const id = table.ids[i];
+    if (!done.has(id)) {
+      todo.push(i);
+      continue;
+    }
+    const n = waiting.get(id);
+    if (n !== void 0 && table.labels[i] >= 0) {
+      records[n] = { ...records[n], actual: classes[table.labels[i]] };
+      actualsFilled++;
+    }
   }
-  let actualsFilled = 0;
-  const records = previous.map((r2) => {
-    const i = rowOfId.get(r2.id);
-    if (i === void 0 || r2.actual !== null || table.labels[i] < 0) return r2;
-    actualsFilled++;
-    return { ...r2, actual: classes[table.labels[i]] };
-  });
   for (const r2 of predictRecords(model, entry.version, fg, table, todo, isoSeconds(opts.now)))
     records.push(r2);
   if (todo.length > 0 || actualsFilled > 0 || previous.length === 0)
@@ -34655,12 +34662,18 @@ function predictRecords(model, modelVersion, fg, table, todo, predictedAt) {
   const X = model.matrixFor(fg.meta.features, table.columns, table.rows, todo);
   const proba = model.predictProba(X);
   const k = classes.length;
+  const iso = /* @__PURE__ */ new Map();
+  const isoOf = (ms) => {
+    let text = iso.get(ms);
+    if (text === void 0) iso.set(ms, text = isoFromMs(ms));
+    return text;
+  };
   return todo.map((i, r2) => {
     let best = 0;
     for (let c = 1; c < k; c++) if (proba[r2 * k + c] > proba[r2 * k + best]) best = c;
     return {
       id: table.ids[i],
-      eventTime: isoFromMs(table.eventTimes[i]),
+      eventTime: isoOf(table.eventTimes[i]),
       predictedAt,
       modelVersion,
       predicted: classes[best],
@@ -34896,8 +34909,10 @@ function inferShard(ws, spec, opts) {
     }
   }
   const predictedAt = isoSeconds(opts.now);
+  const stem = partialFileName("infer", spec.name, opts.shard).replace(/\.json$/, "");
+  mkdirSync2(opts.partials, { recursive: true });
   const partitions = [];
-  const records = [];
+  const logMonths = {};
   let predicted = 0;
   let actualsFilled = 0;
   for (const part of partitionsOf(fg, months, fg.lateLabels())) {
@@ -34910,6 +34925,7 @@ function inferShard(ws, spec, opts) {
       rowOfId.set(t.ids[i], i);
       if (!done.has(t.ids[i])) todo.push(i);
     }
+    const records = [];
     for (const r2 of byMonth.get(part.month)) {
       const i = rowOfId.get(r2.id);
       if (i === void 0 || r2.actual !== null || t.labels[i] < 0) records.push(r2);
@@ -34920,26 +34936,18 @@ function inferShard(ws, spec, opts) {
     }
     for (const r2 of predictRecords(model, entry.version, fg, t, todo, predictedAt)) records.push(r2);
     predicted += todo.length;
-  }
-  const writes = log.writes(records);
-  const entries2 = JSON.parse(String(writes[writes.length - 1].content)).partitions;
-  const waiting = /* @__PURE__ */ new Map();
-  for (const r2 of records) {
-    const m = r2.eventTime.slice(0, 7);
-    if (r2.actual === null) waiting.set(m, (waiting.get(m) ?? 0) + 1);
-  }
-  const stem = partialFileName("infer", spec.name, opts.shard).replace(/\.json$/, "");
-  const files = writes.slice(0, -1).map((w) => {
-    const month = path12.basename(w.path, ".csv");
-    return { month, name: `${stem}-${month}.csv`, content: w.content };
-  });
-  const logMonths = {};
-  for (const [month, e] of Object.entries(entries2)) {
-    logMonths[month] = {
-      rows: e.rows,
-      sha256: e.sha256,
-      waiting: waiting.get(month) ?? 0,
-      file: files.find((f) => f.month === month)?.name ?? null
+    if (records.length === 0) continue;
+    const writes = log.writes(records);
+    const logEntry = JSON.parse(String(writes[writes.length - 1].content)).partitions[part.month];
+    if (!logEntry || writes.length > 2)
+      throw new ShardError(`${fg.partitionPath(part.month)}: rows whose log month is not ${part.month}`);
+    const file2 = writes.length === 2 ? `${stem}-${part.month}.csv` : null;
+    if (file2) writeFilesAtomically([{ path: path12.join(opts.partials, file2), content: writes[0].content }]);
+    logMonths[part.month] = {
+      rows: logEntry.rows,
+      sha256: logEntry.sha256,
+      waiting: records.filter((r2) => r2.actual === null).length,
+      file: file2
     };
   }
   const labels = labelsSha256(fg);
@@ -34963,12 +34971,8 @@ function inferShard(ws, spec, opts) {
     log: logMonths,
     outside
   };
-  mkdirSync2(opts.partials, { recursive: true });
   const file = path12.join(opts.partials, `${stem}.json`);
-  writeFilesAtomically([
-    ...files.map((f) => ({ path: path12.join(opts.partials, f.name), content: f.content })),
-    { path: file, content: stableStringify(partial) }
-  ]);
+  writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
   return {
     dataset: spec.name,
     modelVersion: entry.version,

@@ -44,6 +44,10 @@ import { BACKFILL, type InferResult, predictRecords } from './infer.js';
 export const INFER_PARTIAL_FORMAT = 'gitml.infer-partial';
 export const INFER_PARTIAL_VERSION = 1;
 
+interface ManifestJSON {
+  partitions: Record<string, { rows: number; sha256: string }>;
+}
+
 /** A log month as the shard left it: its manifest entry, and the CSV holding its text when it changed. */
 export interface LogMonth {
   rows: number;
@@ -125,10 +129,13 @@ export function inferShard(
     }
   }
   const predictedAt = isoSeconds(opts.now);
+  const stem = partialFileName('infer', spec.name, opts.shard).replace(/\.json$/, '');
+  mkdirSync(opts.partials, { recursive: true });
   const partitions: { month: string; sha256: string }[] = [];
-  const records: PredictionRecord[] = [];
+  const logMonths: Record<string, LogMonth> = {};
   let predicted = 0;
   let actualsFilled = 0;
+  // A month at a time, so a shard holds one partition and its log month, never all of its months.
   for (const part of partitionsOf(fg, months, fg.lateLabels())) {
     partitions.push({ month: part.month, sha256: part.sha256 });
     const t = part.table;
@@ -139,6 +146,7 @@ export function inferShard(
       rowOfId.set(t.ids[i], i);
       if (!done.has(t.ids[i])) todo.push(i);
     }
+    const records: PredictionRecord[] = [];
     // Actuals that arrived after the prediction (ingested rows whose label came later).
     for (const r of byMonth.get(part.month)!) {
       const i = rowOfId.get(r.id);
@@ -150,34 +158,26 @@ export function inferShard(
     }
     for (const r of predictRecords(model, entry.version, fg, t, todo, predictedAt)) records.push(r);
     predicted += todo.length;
-  }
+    if (records.length === 0) continue; // no log month (e.g. only backfilled rows), as in the whole log
 
-  // The log's own writer renders the months: the same text and entries the unsharded run writes.
-  const writes = log.writes(records);
-  const entries = (
-    JSON.parse(String(writes[writes.length - 1].content)) as {
-      partitions: Record<string, { rows: number; sha256: string }>;
-    }
-  ).partitions;
-  const waiting = new Map<string, number>();
-  for (const r of records) {
-    const m = r.eventTime.slice(0, 7);
-    if (r.actual === null) waiting.set(m, (waiting.get(m) ?? 0) + 1);
-  }
-  const stem = partialFileName('infer', spec.name, opts.shard).replace(/\.json$/, '');
-  const files = writes.slice(0, -1).map((w) => {
-    const month = path.basename(w.path, '.csv');
-    return { month, name: `${stem}-${month}.csv`, content: w.content };
-  });
-  const logMonths: Record<string, LogMonth> = {};
-  for (const [month, e] of Object.entries(entries)) {
-    logMonths[month] = {
-      rows: e.rows,
-      sha256: e.sha256,
-      waiting: waiting.get(month) ?? 0,
-      file: files.find((f) => f.month === month)?.name ?? null,
+    // The log's own writer renders the month: the text and entry the unsharded run writes for it.
+    const writes = log.writes(records);
+    const logEntry = (JSON.parse(String(writes[writes.length - 1].content)) as ManifestJSON).partitions[
+      part.month
+    ];
+    if (!logEntry || writes.length > 2)
+      throw new ShardError(`${fg.partitionPath(part.month)}: rows whose log month is not ${part.month}`);
+    const file = writes.length === 2 ? `${stem}-${part.month}.csv` : null;
+    // The month's CSV is written now; the partial JSON, written last, is what makes the shard count.
+    if (file) writeFilesAtomically([{ path: path.join(opts.partials, file), content: writes[0].content }]);
+    logMonths[part.month] = {
+      rows: logEntry.rows,
+      sha256: logEntry.sha256,
+      waiting: records.filter((r) => r.actual === null).length,
+      file,
     };
   }
+
   const labels = labelsSha256(fg);
   const partial: InferPartial = {
     format: INFER_PARTIAL_FORMAT,
@@ -199,12 +199,8 @@ export function inferShard(
     log: logMonths,
     outside,
   };
-  mkdirSync(opts.partials, { recursive: true });
   const file = path.join(opts.partials, `${stem}.json`);
-  writeFilesAtomically([
-    ...files.map((f) => ({ path: path.join(opts.partials, f.name), content: f.content })),
-    { path: file, content: stableStringify(partial) },
-  ]);
+  writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
   return {
     dataset: spec.name,
     modelVersion: entry.version,
@@ -259,9 +255,7 @@ export function mergeInferShards(
   }
 
   const old = existsSync(log.manifestPath)
-    ? (JSON.parse(readFileSync(log.manifestPath, 'utf8')) as {
-        partitions: Record<string, { rows: number; sha256: string }>;
-      })
+    ? (JSON.parse(readFileSync(log.manifestPath, 'utf8')) as ManifestJSON)
     : { partitions: {} };
   const groupMonths = new Set(fg.months());
   const partitions: Record<string, { rows: number; sha256: string }> = {};

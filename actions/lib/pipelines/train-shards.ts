@@ -58,13 +58,13 @@ import type { Workspace } from '../workspace.js';
 import {
   type ChampionCheck,
   configHashOf,
-  dataHashBytes,
   registerFitted,
   type TrainOptions,
   type TrainResult,
   trainingConfig,
   trainingData,
   unchangedSince,
+  updateDataHash,
 } from './train.js';
 
 export const NB_PARTIAL_FORMAT = 'gitml.nb-partial';
@@ -342,7 +342,7 @@ export function mergeTrainShards(
     checkUnchanged(fg, ownerOf.get(part.month)!, part.month, part.sha256);
     const t = part.table;
     const data = trainingData(fg, t, config.includeSynthetic);
-    hash.update(dataHashBytes(t, data.rows));
+    updateDataHash(hash, t, data.rows);
     for (const i of data.rows) bySource[SOURCES[t.sources[i]]] = (bySource[SOURCES[t.sources[i]]] ?? 0) + 1;
     const rows = data.rows.filter((i) => inHashHoldout(t.ids[i], config.seed, config.testFraction));
     if (rows.length === 0) continue;

@@ -1,6 +1,6 @@
 // train: reads a feature group (optionally as of a revision), selects and fits a model, and registers it
 // behind the champion/challenger gate. Skips when the training data and config equal the champion's.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { FeatureGroup, isoSeconds } from '../feature-group.js';
 import { type FeatureTable, SOURCES, valueText } from '../feature-table.js';
 import { fileSourceAsOf } from '../file-source.js';
@@ -95,20 +95,32 @@ export function trainingData(fg: FeatureGroup, table: FeatureTable, includeSynth
 
 /** sha256 of the training rows' ids, labels and feature values, in row order. */
 export function dataHashOf(table: FeatureTable, rows: readonly number[]): string {
-  return createHash('sha256').update(dataHashBytes(table, rows)).digest('hex');
+  const hash = createHash('sha256');
+  updateDataHash(hash, table, rows);
+  return hash.digest('hex');
 }
 
-/** The bytes dataHashOf hashes; partitions' bytes in month order hash to the group's dataHash. */
-export function dataHashBytes(table: FeatureTable, rows: readonly number[]): Uint8Array {
+/** Rows hashed per block: a copy of the whole table just to hash it would double training's memory. */
+const HASH_BLOCK_ROWS = 65_536;
+
+/**
+ * Feeds `rows` to a dataHashOf hash, a block at a time; partitions fed in month order give the group's
+ * dataHash (sharded training relies on it).
+ */
+export function updateDataHash(hash: Hash, table: FeatureTable, rows: readonly number[]): void {
   const p = table.columns.length;
-  const buf = new Float64Array(rows.length * (p + 2));
-  rows.forEach((i, r) => {
-    const o = r * (p + 2);
-    buf[o] = table.ids[i];
-    buf[o + 1] = table.labels[i];
-    for (let j = 0; j < p; j++) buf[o + 2 + j] = table.columns[j][i];
-  });
-  return new Uint8Array(buf.buffer);
+  const buf = new Float64Array(Math.min(rows.length, HASH_BLOCK_ROWS) * (p + 2));
+  for (let start = 0; start < rows.length; start += HASH_BLOCK_ROWS) {
+    const len = Math.min(HASH_BLOCK_ROWS, rows.length - start);
+    for (let r = 0; r < len; r++) {
+      const i = rows[start + r];
+      const o = r * (p + 2);
+      buf[o] = table.ids[i];
+      buf[o + 1] = table.labels[i];
+      for (let j = 0; j < p; j++) buf[o + 2 + j] = table.columns[j][i];
+    }
+    hash.update(new Uint8Array(buf.buffer, 0, len * (p + 2) * 8));
+  }
 }
 
 export function configHashOf(config: TrainingConfig & { includeSynthetic: boolean }): string {

@@ -29571,6 +29571,8 @@ function categories(v, where) {
     if (!isObj(c)) throw new SpecError(`${at}: must be { value, label }`);
     const value = String(c.value ?? "");
     if (value === "") throw new SpecError(`${at}: 'value' must be non-empty`);
+    if (/[",\r\n]/.test(value))
+      throw new SpecError(`${at}: value '${value}' must not contain a comma, quote or line break`);
     if (seen.has(value)) throw new SpecError(`${at}: value '${value}' is listed twice`);
     seen.add(value);
     return { value, label: typeof c.label === "string" ? c.label : value };
@@ -39724,8 +39726,7 @@ function stratifiedSplit(labels, rows, nClasses, testFraction, seed) {
   const train4 = [];
   const test = [];
   groups.forEach((g2, c) => {
-    test.push(...g2.slice(0, take[c]));
-    train4.push(...g2.slice(take[c]));
+    for (let i = 0; i < g2.length; i++) (i < take[c] ? test : train4).push(g2[i]);
   });
   return { train: train4.sort((a, b) => a - b), test: test.sort((a, b) => a - b) };
 }
@@ -40084,18 +40085,25 @@ function trainingData(fg, table, includeSynthetic) {
   };
 }
 function dataHashOf(table, rows) {
-  return createHash2("sha256").update(dataHashBytes(table, rows)).digest("hex");
+  const hash = createHash2("sha256");
+  updateDataHash(hash, table, rows);
+  return hash.digest("hex");
 }
-function dataHashBytes(table, rows) {
+var HASH_BLOCK_ROWS = 65536;
+function updateDataHash(hash, table, rows) {
   const p = table.columns.length;
-  const buf = new Float64Array(rows.length * (p + 2));
-  rows.forEach((i, r2) => {
-    const o = r2 * (p + 2);
-    buf[o] = table.ids[i];
-    buf[o + 1] = table.labels[i];
-    for (let j = 0; j < p; j++) buf[o + 2 + j] = table.columns[j][i];
-  });
-  return new Uint8Array(buf.buffer);
+  const buf = new Float64Array(Math.min(rows.length, HASH_BLOCK_ROWS) * (p + 2));
+  for (let start = 0; start < rows.length; start += HASH_BLOCK_ROWS) {
+    const len = Math.min(HASH_BLOCK_ROWS, rows.length - start);
+    for (let r2 = 0; r2 < len; r2++) {
+      const i = rows[start + r2];
+      const o = r2 * (p + 2);
+      buf[o] = table.ids[i];
+      buf[o + 1] = table.labels[i];
+      for (let j = 0; j < p; j++) buf[o + 2 + j] = table.columns[j][i];
+    }
+    hash.update(new Uint8Array(buf.buffer, 0, len * (p + 2) * 8));
+  }
 }
 function configHashOf(config) {
   return createHash2("sha256").update(stableStringify(config)).digest("hex").slice(0, 16);
@@ -40720,7 +40728,7 @@ function mergeTrainShards(ws, spec, opts) {
     checkUnchanged(fg, ownerOf.get(part.month), part.month, part.sha256);
     const t = part.table;
     const data = trainingData(fg, t, config.includeSynthetic);
-    hash.update(dataHashBytes(t, data.rows));
+    updateDataHash(hash, t, data.rows);
     for (const i of data.rows) bySource[SOURCES[t.sources[i]]] = (bySource[SOURCES[t.sources[i]]] ?? 0) + 1;
     const rows = data.rows.filter((i) => inHashHoldout(t.ids[i], config.seed, config.testFraction));
     if (rows.length === 0) continue;
