@@ -28796,6 +28796,8 @@ function categories(v, where) {
     if (!isObj(c)) throw new SpecError(`${at}: must be { value, label }`);
     const value = String(c.value ?? "");
     if (value === "") throw new SpecError(`${at}: 'value' must be non-empty`);
+    if (/[",\r\n]/.test(value))
+      throw new SpecError(`${at}: value '${value}' must not contain a comma, quote or line break`);
     if (seen.has(value)) throw new SpecError(`${at}: value '${value}' is listed twice`);
     seen.add(value);
     return { value, label: typeof c.label === "string" ? c.label : value };
@@ -32356,7 +32358,7 @@ function daysFromCivil(y, m, d) {
 
 // actions/lib/stats.ts
 var BINS = 10;
-var r = (x) => roundSignificant(x, 6);
+var r = (x) => roundSignificant(x, 4);
 function numericStats(values) {
   const xs = [];
   let missing = 0;

@@ -28799,6 +28799,8 @@ function categories(v, where) {
     if (!isObj(c)) throw new SpecError(`${at}: must be { value, label }`);
     const value = String(c.value ?? "");
     if (value === "") throw new SpecError(`${at}: 'value' must be non-empty`);
+    if (/[",\r\n]/.test(value))
+      throw new SpecError(`${at}: value '${value}' must not contain a comma, quote or line break`);
     if (seen.has(value)) throw new SpecError(`${at}: value '${value}' is listed twice`);
     seen.add(value);
     return { value, label: typeof c.label === "string" ? c.label : value };
@@ -32367,7 +32369,7 @@ function daysFromCivil(y, m, d) {
 
 // actions/lib/stats.ts
 var BINS = 10;
-var r = (x) => roundSignificant(x, 6);
+var r = (x) => roundSignificant(x, 4);
 function numericStats(values) {
   const xs = [];
   let missing = 0;
@@ -33755,7 +33757,16 @@ var RandomForest = class _RandomForest {
     if (typeof o.trees !== "string") fail2("trees must be a base64 string");
     const bytes = decodeBase64(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
-    const forest = decodeTrees(bytes, settings.nTrees, p, K, tables, fail2);
+    const capacity = isCount(o.nodeCount) ? Math.min(o.nodeCount, bytes.length) : 1024;
+    const forest = decodeTrees(
+      bytes,
+      settings.nTrees,
+      p,
+      K,
+      tables,
+      fail2,
+      capacity
+    );
     if (o.nodeCount !== forest.feature.length) {
       fail2(`nodeCount is ${JSON.stringify(o.nodeCount)} but the trees hold ${forest.feature.length} nodes`);
     }
@@ -33824,14 +33835,19 @@ function isCount(v) {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
 var NodeStore = class {
-  constructor(K) {
+  /** capacity: expected node count (a loaded model knows it), so decoding never regrows the arrays. */
+  constructor(K, capacity = 1024) {
     this.K = K;
-    this.leafCounts = new Float64Array(1024 * K);
+    const n = Math.max(1024, capacity);
+    this.feature = new Int32Array(n);
+    this.threshold = new Float64Array(n);
+    this.right = new Int32Array(n);
+    this.leafCounts = new Float64Array((Math.ceil(n / 2) + 1024) * K);
   }
   K;
-  feature = new Int32Array(1024);
-  threshold = new Float64Array(1024);
-  right = new Int32Array(1024);
+  feature;
+  threshold;
+  right;
   leafCounts;
   nodes = 0;
   leaves = 0;
@@ -33842,6 +33858,19 @@ var NodeStore = class {
       this.right = grow(this.right, new Int32Array(this.nodes * 2));
     }
     return this.nodes++;
+  }
+  /** Makes `node` a leaf with zeroed counts; returns the offset of its K counts in leafCounts. */
+  beginLeaf(node) {
+    const K = this.K;
+    if ((this.leaves + 1) * K > this.leafCounts.length) {
+      this.leafCounts = grow(this.leafCounts, new Float64Array(this.leafCounts.length * 2));
+    }
+    const at = this.leaves * K;
+    this.leafCounts.fill(0, at, at + K);
+    this.feature[node] = -1;
+    this.threshold[node] = 0;
+    this.right[node] = this.leaves++;
+    return at;
   }
   addLeaf(node, counts) {
     const K = this.K;
@@ -33854,6 +33883,18 @@ var NodeStore = class {
     this.right[node] = this.leaves++;
   }
 };
+function slowVarint(bytes, cursor, fail2) {
+  let v = 0;
+  let scale = 1;
+  for (let k = 0; k < 5; k++) {
+    if (cursor.pos >= bytes.length) fail2("trees end in the middle of a node");
+    const b = bytes[cursor.pos++];
+    v += (b & 127) * scale;
+    if (b < 128) return v;
+    scale *= 128;
+  }
+  return fail2(`trees hold a varint longer than 5 bytes at byte ${cursor.pos}`);
+}
 function grow(old, bigger) {
   bigger.set(old);
   return bigger;
@@ -34160,61 +34201,70 @@ function encodeTrees(f, tables) {
   }
   return w.bytes.slice(0, w.length);
 }
-function decodeTrees(bytes, nTrees, p, K, tables, fail2) {
+function decodeTrees(bytes, nTrees, p, K, tables, fail2, capacity = 1024) {
   const widths = tables.map((t) => indexWidth(t.length));
+  const n = bytes.length;
   let pos = 0;
-  const varint = () => {
-    let v = 0;
-    let scale = 1;
-    for (let k = 0; k < 5; k++) {
-      if (pos >= bytes.length) fail2("trees end in the middle of a node");
-      const b = bytes[pos++];
-      v += (b & 127) * scale;
-      if (b < 128) return v;
-      scale *= 128;
-    }
-    return fail2(`trees hold a varint longer than 5 bytes at byte ${pos}`);
-  };
-  const store = new NodeStore(K);
+  const cursor = { pos: 0 };
+  const store = new NodeStore(K, capacity);
   const roots = new Int32Array(nTrees);
-  const counts = new Float64Array(K);
   let pending = new Int32Array(64);
   for (let t = 0; t < nTrees; t++) {
-    if (pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
+    if (pos >= n) fail2(`trees hold ${t} trees, params say ${nTrees}`);
     roots[t] = store.nodes;
     let top = 0;
     let previousWasLeaf = false;
     for (; ; ) {
       const node = store.addNode();
       if (previousWasLeaf) store.right[pending[--top]] = node;
-      const tag = varint();
+      if (pos >= n) fail2("trees end in the middle of a node");
+      let tag = bytes[pos];
+      if (tag < 128) pos++;
+      else {
+        cursor.pos = pos;
+        tag = slowVarint(bytes, cursor, fail2);
+        pos = cursor.pos;
+      }
       if (tag > K) {
         const j = tag - K - 1;
         if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
-        if (pos + widths[j] > bytes.length) fail2("trees end in the middle of a node");
+        const width = widths[j];
+        if (pos + width > n) fail2("trees end in the middle of a node");
         let index = 0;
-        for (let b = 0; b < widths[j]; b++) index += bytes[pos++] * 2 ** (8 * b);
-        if (index >= tables[j].length) {
+        for (let b = 0, scale = 1; b < width; b++, scale *= 256) index += bytes[pos++] * scale;
+        const table = tables[j];
+        if (index >= table.length) {
           fail2(
-            `node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${tables[j].length}`
+            `node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${table.length}`
           );
         }
         store.feature[node] = j;
-        store.threshold[node] = tables[j][index];
+        store.threshold[node] = table[index];
         if (top === pending.length) pending = grow(pending, new Int32Array(top * 2));
         pending[top++] = node;
         previousWasLeaf = false;
         continue;
       }
-      counts.fill(0);
+      const at = store.beginLeaf(node);
+      const counts = store.leafCounts;
       if (tag < K) {
-        counts[tag] = 1;
+        counts[at + tag] = 1;
       } else {
         let total = 0;
-        for (let c = 0; c < K; c++) total += counts[c] = varint();
+        for (let c = 0; c < K; c++) {
+          if (pos >= n) fail2("trees end in the middle of a node");
+          let v = bytes[pos];
+          if (v < 128) pos++;
+          else {
+            cursor.pos = pos;
+            v = slowVarint(bytes, cursor, fail2);
+            pos = cursor.pos;
+          }
+          counts[at + c] = v;
+          total += v;
+        }
         if (total === 0) fail2(`leaf node ${node} has no samples`);
       }
-      store.addLeaf(node, counts);
       previousWasLeaf = true;
       if (top === 0) break;
     }

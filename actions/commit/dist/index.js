@@ -28796,6 +28796,8 @@ function categories(v, where) {
     if (!isObj(c)) throw new SpecError(`${at}: must be { value, label }`);
     const value = String(c.value ?? "");
     if (value === "") throw new SpecError(`${at}: 'value' must be non-empty`);
+    if (/[",\r\n]/.test(value))
+      throw new SpecError(`${at}: value '${value}' must not contain a comma, quote or line break`);
     if (seen.has(value)) throw new SpecError(`${at}: value '${value}' is listed twice`);
     seen.add(value);
     return { value, label: typeof c.label === "string" ? c.label : value };

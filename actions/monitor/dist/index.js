@@ -30030,6 +30030,8 @@ function categories(v, where) {
     if (!isObj(c4)) throw new SpecError(`${at}: must be { value, label }`);
     const value4 = String(c4.value ?? "");
     if (value4 === "") throw new SpecError(`${at}: 'value' must be non-empty`);
+    if (/[",\r\n]/.test(value4))
+      throw new SpecError(`${at}: value '${value4}' must not contain a comma, quote or line break`);
     if (seen.has(value4)) throw new SpecError(`${at}: value '${value4}' is listed twice`);
     seen.add(value4);
     return { value: value4, label: typeof c4.label === "string" ? c4.label : value4 };
@@ -37793,7 +37795,7 @@ function daysFromCivil(y4, m3, d) {
 
 // actions/lib/stats.ts
 var BINS = 10;
-var r = (x4) => roundSignificant(x4, 6);
+var r = (x4) => roundSignificant(x4, 4);
 function numericStats(values3) {
   const xs = [];
   let missing = 0;
@@ -39188,7 +39190,16 @@ var RandomForest = class _RandomForest {
     if (typeof o.trees !== "string") fail2("trees must be a base64 string");
     const bytes = decodeBase64(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
-    const forest = decodeTrees(bytes, settings.nTrees, p, K2, tables, fail2);
+    const capacity = isCount(o.nodeCount) ? Math.min(o.nodeCount, bytes.length) : 1024;
+    const forest = decodeTrees(
+      bytes,
+      settings.nTrees,
+      p,
+      K2,
+      tables,
+      fail2,
+      capacity
+    );
     if (o.nodeCount !== forest.feature.length) {
       fail2(`nodeCount is ${JSON.stringify(o.nodeCount)} but the trees hold ${forest.feature.length} nodes`);
     }
@@ -39257,14 +39268,19 @@ function isCount(v) {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
 var NodeStore = class {
-  constructor(K2) {
+  /** capacity: expected node count (a loaded model knows it), so decoding never regrows the arrays. */
+  constructor(K2, capacity = 1024) {
     this.K = K2;
-    this.leafCounts = new Float64Array(1024 * K2);
+    const n = Math.max(1024, capacity);
+    this.feature = new Int32Array(n);
+    this.threshold = new Float64Array(n);
+    this.right = new Int32Array(n);
+    this.leafCounts = new Float64Array((Math.ceil(n / 2) + 1024) * K2);
   }
   K;
-  feature = new Int32Array(1024);
-  threshold = new Float64Array(1024);
-  right = new Int32Array(1024);
+  feature;
+  threshold;
+  right;
   leafCounts;
   nodes = 0;
   leaves = 0;
@@ -39275,6 +39291,19 @@ var NodeStore = class {
       this.right = grow(this.right, new Int32Array(this.nodes * 2));
     }
     return this.nodes++;
+  }
+  /** Makes `node` a leaf with zeroed counts; returns the offset of its K counts in leafCounts. */
+  beginLeaf(node) {
+    const K2 = this.K;
+    if ((this.leaves + 1) * K2 > this.leafCounts.length) {
+      this.leafCounts = grow(this.leafCounts, new Float64Array(this.leafCounts.length * 2));
+    }
+    const at = this.leaves * K2;
+    this.leafCounts.fill(0, at, at + K2);
+    this.feature[node] = -1;
+    this.threshold[node] = 0;
+    this.right[node] = this.leaves++;
+    return at;
   }
   addLeaf(node, counts) {
     const K2 = this.K;
@@ -39287,6 +39316,18 @@ var NodeStore = class {
     this.right[node] = this.leaves++;
   }
 };
+function slowVarint(bytes, cursor3, fail2) {
+  let v = 0;
+  let scale6 = 1;
+  for (let k2 = 0; k2 < 5; k2++) {
+    if (cursor3.pos >= bytes.length) fail2("trees end in the middle of a node");
+    const b10 = bytes[cursor3.pos++];
+    v += (b10 & 127) * scale6;
+    if (b10 < 128) return v;
+    scale6 *= 128;
+  }
+  return fail2(`trees hold a varint longer than 5 bytes at byte ${cursor3.pos}`);
+}
 function grow(old, bigger) {
   bigger.set(old);
   return bigger;
@@ -39593,61 +39634,70 @@ function encodeTrees(f, tables) {
   }
   return w2.bytes.slice(0, w2.length);
 }
-function decodeTrees(bytes, nTrees, p, K2, tables, fail2) {
+function decodeTrees(bytes, nTrees, p, K2, tables, fail2, capacity = 1024) {
   const widths = tables.map((t) => indexWidth(t.length));
+  const n = bytes.length;
   let pos = 0;
-  const varint = () => {
-    let v = 0;
-    let scale6 = 1;
-    for (let k2 = 0; k2 < 5; k2++) {
-      if (pos >= bytes.length) fail2("trees end in the middle of a node");
-      const b10 = bytes[pos++];
-      v += (b10 & 127) * scale6;
-      if (b10 < 128) return v;
-      scale6 *= 128;
-    }
-    return fail2(`trees hold a varint longer than 5 bytes at byte ${pos}`);
-  };
-  const store = new NodeStore(K2);
+  const cursor3 = { pos: 0 };
+  const store = new NodeStore(K2, capacity);
   const roots = new Int32Array(nTrees);
-  const counts = new Float64Array(K2);
   let pending = new Int32Array(64);
   for (let t = 0; t < nTrees; t++) {
-    if (pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
+    if (pos >= n) fail2(`trees hold ${t} trees, params say ${nTrees}`);
     roots[t] = store.nodes;
     let top2 = 0;
     let previousWasLeaf = false;
     for (; ; ) {
       const node = store.addNode();
       if (previousWasLeaf) store.right[pending[--top2]] = node;
-      const tag = varint();
+      if (pos >= n) fail2("trees end in the middle of a node");
+      let tag = bytes[pos];
+      if (tag < 128) pos++;
+      else {
+        cursor3.pos = pos;
+        tag = slowVarint(bytes, cursor3, fail2);
+        pos = cursor3.pos;
+      }
       if (tag > K2) {
         const j = tag - K2 - 1;
         if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
-        if (pos + widths[j] > bytes.length) fail2("trees end in the middle of a node");
+        const width2 = widths[j];
+        if (pos + width2 > n) fail2("trees end in the middle of a node");
         let index6 = 0;
-        for (let b10 = 0; b10 < widths[j]; b10++) index6 += bytes[pos++] * 2 ** (8 * b10);
-        if (index6 >= tables[j].length) {
+        for (let b10 = 0, scale6 = 1; b10 < width2; b10++, scale6 *= 256) index6 += bytes[pos++] * scale6;
+        const table2 = tables[j];
+        if (index6 >= table2.length) {
           fail2(
-            `node ${node} uses threshold ${index6} of feature ${j}, but thresholds[${j}] has ${tables[j].length}`
+            `node ${node} uses threshold ${index6} of feature ${j}, but thresholds[${j}] has ${table2.length}`
           );
         }
         store.feature[node] = j;
-        store.threshold[node] = tables[j][index6];
+        store.threshold[node] = table2[index6];
         if (top2 === pending.length) pending = grow(pending, new Int32Array(top2 * 2));
         pending[top2++] = node;
         previousWasLeaf = false;
         continue;
       }
-      counts.fill(0);
+      const at = store.beginLeaf(node);
+      const counts = store.leafCounts;
       if (tag < K2) {
-        counts[tag] = 1;
+        counts[at + tag] = 1;
       } else {
         let total = 0;
-        for (let c4 = 0; c4 < K2; c4++) total += counts[c4] = varint();
+        for (let c4 = 0; c4 < K2; c4++) {
+          if (pos >= n) fail2("trees end in the middle of a node");
+          let v = bytes[pos];
+          if (v < 128) pos++;
+          else {
+            cursor3.pos = pos;
+            v = slowVarint(bytes, cursor3, fail2);
+            pos = cursor3.pos;
+          }
+          counts[at + c4] = v;
+          total += v;
+        }
         if (total === 0) fail2(`leaf node ${node} has no samples`);
       }
-      store.addLeaf(node, counts);
       previousWasLeaf = true;
       if (top2 === 0) break;
     }
@@ -40096,7 +40146,7 @@ var PredictionLog = class {
     }
     const out = [];
     for (const month of Object.keys(m3.partitions).sort()) {
-      out.push(...this.readPartition(month, m3.partitions[month]));
+      for (const r2 of this.readPartition(month, m3.partitions[month])) out.push(r2);
     }
     return out;
   }
@@ -40158,30 +40208,29 @@ var PredictionLog = class {
    * event time then id here, so the log is in order whatever order rows arrived in.
    */
   writes(records) {
-    const sorted = [...records].sort(compareRecords);
+    let sorted = records;
+    for (let i = 1; i < records.length; i++) {
+      if (compareRecords(records[i - 1], records[i]) > 0) {
+        sorted = [...records].sort(compareRecords);
+        break;
+      }
+    }
     const byMonth = /* @__PURE__ */ new Map();
     for (const r2 of sorted) {
-      const m3 = r2.eventTime.slice(0, 7);
-      if (!byMonth.has(m3)) byMonth.set(m3, []);
-      byMonth.get(m3).push(r2);
+      const month = r2.eventTime.slice(0, 7);
+      let lines = byMonth.get(month);
+      if (!lines) byMonth.set(month, lines = [LOG_COLUMNS.join(",")]);
+      lines.push(
+        `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`
+      );
     }
     const manifest = { format: "gitml.prediction-log", version: 1, partitions: {} };
     const writes = [];
     const old = this.manifest();
-    for (const [month, rows] of byMonth) {
-      const text3 = stringify([
-        LOG_COLUMNS,
-        ...rows.map((r2) => [
-          String(r2.id),
-          r2.eventTime,
-          r2.predictedAt,
-          String(r2.modelVersion),
-          r2.predicted,
-          formatProbability(r2.probability),
-          r2.actual ?? ""
-        ])
-      ]);
-      const entry2 = { rows: rows.length, sha256: sha(text3) };
+    for (const [month, lines] of byMonth) {
+      const text3 = `${lines.join("\n")}
+`;
+      const entry2 = { rows: lines.length - 1, sha256: sha(text3) };
       manifest.partitions[month] = entry2;
       if (old.partitions[month]?.sha256 !== entry2.sha256)
         writes.push({ path: this.partitionPath(month), content: text3 });
@@ -40194,7 +40243,7 @@ function compareRecords(a4, b10) {
   return a4.eventTime < b10.eventTime ? -1 : a4.eventTime > b10.eventTime ? 1 : a4.id - b10.id;
 }
 function formatProbability(p) {
-  return String(Number(p.toFixed(6)));
+  return String(Math.round(p * 1e6) / 1e6);
 }
 
 // actions/lib/pipelines/event-time.ts
@@ -40529,11 +40578,11 @@ function top(opts, title2, subtitle, description2, body) {
   };
 }
 var named = (name, values3) => ({ name, values: values3 });
-var timeX = (title2 = null) => ({
+var timeX = (opts, title2 = null) => ({
   field: "date",
   type: "temporal",
   title: title2,
-  scale: { type: "utc" },
+  scale: opts.timeDomain ? { type: "utc", domain: opts.timeDomain.map((d) => Date.parse(`${d}T00:00:00Z`)) } : { type: "utc" },
   axis: { format: "%b %d", labelOverlap: true, tickCount: 8 }
 });
 var brushParam = { name: BRUSH_PARAM, select: { type: "interval", encodings: ["x"] } };
@@ -40648,6 +40697,11 @@ function rowsPerDayRows(r2) {
   return rows;
 }
 var PREDICTION_FEATURE = "Predicted class (model output)";
+function psiAxisMax(r2) {
+  const values3 = r2.drift ? [...r2.drift.features.map((f) => f.psi), r2.drift.prediction.psi] : [];
+  return Math.ceil(Math.max(2 * r2.thresholds.psi, ...values3) * 2) / 2;
+}
+var psiBar = (psi) => Math.round(psi * 100) / 100;
 function driftRows(r2) {
   if (r2.drift === null) return [];
   const rows = r2.drift.features.map((f) => ({
@@ -40656,7 +40710,7 @@ function driftRows(r2) {
     test: f.test === "ks" ? "KS" : "chi-square",
     statistic: f.statistic,
     pValue: f.pValue,
-    psi: f.psi,
+    psi: psiBar(f.psi),
     status: f.drifted ? "drifted" : "stable"
   }));
   const p = r2.drift.prediction;
@@ -40666,7 +40720,7 @@ function driftRows(r2) {
     test: "chi-square",
     statistic: p.statistic,
     pValue: p.pValue,
-    psi: p.psi,
+    psi: psiBar(p.psi),
     status: p.drifted ? "drifted" : "stable"
   });
   const seen = /* @__PURE__ */ new Map();
@@ -40835,13 +40889,13 @@ function accuracyOverTimeSpec(r2, opts = {}) {
   const points2 = {
     transform: [{ filter: { field: "series", equal: ACCURACY_SERIES[0] } }],
     mark: { type: "point", filled: true, size: 22, opacity: 0.8 },
-    encoding: withInteraction(opts, { x: timeX(), y: y4, color: color5 }, tooltip2)
+    encoding: withInteraction(opts, { x: timeX(opts), y: y4, color: color5 }, tooltip2)
   };
   if (opts.interactive) points2.params = [brushParam];
   const lines = {
     transform: [{ filter: { field: "series", oneOf: [ACCURACY_SERIES[1], ACCURACY_SERIES[2]] } }],
     mark: { type: "line", strokeWidth: 2, interpolate: "monotone" },
-    encoding: { x: timeX(), y: y4, color: color5 }
+    encoding: { x: timeX(opts), y: y4, color: color5 }
   };
   const threshold2 = {
     data: named("threshold", [{ accuracy: r2.thresholds.accuracy }]),
@@ -40852,12 +40906,12 @@ function accuracyOverTimeSpec(r2, opts = {}) {
   const changeRules = {
     data: changeData,
     mark: { type: "rule", color: "#555", strokeDash: [2, 2] },
-    encoding: { x: timeX() }
+    encoding: { x: timeX(opts) }
   };
   const changeLabels = {
     data: changeData,
     mark: { type: "text", align: "left", baseline: "top", dx: 3, dy: 2, fontSize: 11, color: "#333" },
-    encoding: { x: timeX(), y: { value: 0 }, text: { field: "label", type: "nominal" } }
+    encoding: { x: timeX(opts), y: { value: 0 }, text: { field: "label", type: "nominal" } }
   };
   return top(
     opts,
@@ -40943,7 +40997,7 @@ function dayBars(opts, y4, color5, tooltip2) {
     mark: { type: "bar", stroke: "white", strokeWidth: 0.5 },
     encoding: withInteraction(
       opts,
-      { x: timeX(), x2: { field: "next" }, y: y4, y2: { field: "y1" }, color: color5 },
+      { x: timeX(opts), x2: { field: "next" }, y: y4, y2: { field: "y1" }, color: color5 },
       tooltip2
     )
   };
@@ -41063,7 +41117,8 @@ function driftSpec(r2, opts = {}) {
             opts,
             {
               y: y4,
-              x: { field: "psi", type: "quantitative", title: "PSI" },
+              // A fixed, rounded domain: tomorrow's small PSI changes must not rescale every bar.
+              x: { field: "psi", type: "quantitative", title: "PSI", scale: { domain: [0, psiAxisMax(r2)] } },
               color: {
                 field: "status",
                 type: "nominal",
@@ -94800,7 +94855,10 @@ async function writeReports(reportsDir, r2) {
   }
   const datasetDir = path14.join(reportsDir, r2.dataset);
   const chartsDir = path14.join(datasetDir, CHARTS_DIR);
-  const charts = allCharts(r2, { width: DEFAULT_WIDTH, interactive: false });
+  const window2 = calendarWindow(r2);
+  const charts = allCharts(window2.report, { width: DEFAULT_WIDTH, interactive: false, timeDomain: window2.domain }).filter(
+    (c4) => c4.id !== "recent-predictions"
+  );
   const writes = [];
   const images = [];
   for (const c4 of charts) {
@@ -94823,6 +94881,19 @@ async function writeReports(reportsDir, r2) {
     }
   }
   return { files: writes.map((w2) => w2.path) };
+}
+var REPORT_MONTHS = 3;
+function calendarWindow(r2) {
+  const last = r2.daily[r2.daily.length - 1]?.date;
+  if (!last) return { report: r2 };
+  const [y4, m3] = last.split("-").map(Number);
+  const month = (offset4) => new Date(Date.UTC(y4, m3 - 1 + offset4, 1)).toISOString().slice(0, 10);
+  const from = month(1 - REPORT_MONTHS);
+  const to = month(1);
+  return {
+    report: { ...r2, daily: r2.daily.filter((d) => d.date >= from), modelChanges: r2.modelChanges.filter((c4) => c4.date >= from) },
+    domain: [from, to]
+  };
 }
 
 // actions/monitor/src/issue.ts
