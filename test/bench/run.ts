@@ -1,7 +1,7 @@
 // `npm run bench`: runs the benchmark suites side by side with their Python peers (pandas,
 // scikit-learn as /usr/bin/python3) in one run, prints one line per case, and writes
 // reports/bench/results.json plus a Vega-Lite chart of the ratios. Not a test: nothing here fails on time.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '5' },
     keep: { type: 'boolean' },
     out: { type: 'string', default: 'reports/bench' },
+    // Keep the other suites' lines already in results.json (re-running one suite after a change).
+    merge: { type: 'boolean' },
   },
 });
 const names = values.suite!.split(',');
@@ -54,6 +56,13 @@ try {
   if (!values.keep) rmSync(tmpDir, { recursive: true, force: true });
 }
 mkdirSync(values.out!, { recursive: true });
+const resultsPath = path.join(values.out!, 'results.json');
+if (values.merge && existsSync(resultsPath)) {
+  const kept = (JSON.parse(readFileSync(resultsPath, 'utf8')).lines as BenchLine[]).filter(
+    (l) => !names.includes(l.suite),
+  );
+  lines.unshift(...kept);
+}
 const machine = {
   node: process.version,
   cpus: os.cpus().length,
@@ -66,7 +75,30 @@ writeFileSync(
   stableStringify({ date: new Date().toISOString().slice(0, 10), machine, lines }),
 );
 writeFileSync(path.join(values.out!, 'ratios.vl.json'), stableStringify(ratioChart(lines)));
-console.log(`bench: wrote ${values.out}/results.json and ratios.vl.json`);
+writeFileSync(path.join(values.out!, 'README.md'), markdownTable(lines, machine));
+console.log(`bench: wrote ${values.out}/results.json, ratios.vl.json and README.md`);
+
+function markdownTable(ls: BenchLine[], m: typeof machine): string {
+  const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  const rows = ls.map((l) => {
+    const extra = l.extra
+      ? Object.entries(l.extra)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')
+      : '';
+    return `| ${l.suite} | ${l.name} | ${ms(l.ours.median)} ms | ${l.peer ? `${ms(l.peer.median)} ms (${l.peerName})` : '—'} | ${l.ratio ? `**${l.ratio.median.toFixed(2)}×** [${l.ratio.min.toFixed(2)}–${l.ratio.max.toFixed(2)}]` : '—'} | ${l.goal ?? ''} | ${extra} |`;
+  });
+  return [
+    `# Benchmarks`,
+    '',
+    `${new Date().toISOString().slice(0, 10)} · node ${m.node} · ${m.cpus} × ${m.cpu} · ${m.memoryGiB} GiB · peers: ${m.python ? '/usr/bin/python3 with pandas and scikit-learn' : 'none'}. Median wall time of the repeats; ratio = ours ÷ peer per repeat pair, median [min–max].`,
+    '',
+    '| suite | case | ours | peer | ratio | goal | notes |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
 
 function ratioChart(ls: BenchLine[]) {
   return {
