@@ -44,7 +44,17 @@ interface ActionMeta {
 }
 
 const WORKFLOW_DIR = path.join(REPO_ROOT, '.github/workflows');
-const STAGES = ['backfill', 'build-site', 'commit', 'generate', 'infer', 'ingest', 'monitor', 'plan-shards', 'train'];
+const STAGES = [
+  'backfill',
+  'build-site',
+  'commit',
+  'generate',
+  'infer',
+  'ingest',
+  'monitor',
+  'plan-shards',
+  'train',
+];
 /** A GitHub expression as it appears in a workflow, `${{ <e> }}`. */
 const expr = (e: string) => `\${{ ${e} }}`;
 const DATA_GROUP = `gitml-data-${expr('github.ref')}`;
@@ -88,7 +98,14 @@ function writeScopes(job: Job): string[] {
 }
 
 it('finds the five workflows and every stage action', () => {
-  expect(workflowFiles).toEqual(['ci.yml', 'daily.yml', 'ingest.yml', 'pages.yml', 'retrain.yml', 'sharded.yml']);
+  expect(workflowFiles).toEqual([
+    'ci.yml',
+    'daily.yml',
+    'ingest.yml',
+    'pages.yml',
+    'retrain.yml',
+    'sharded.yml',
+  ]);
   const stages = readdirSync(path.join(REPO_ROOT, 'actions')).filter((d) =>
     existsSync(path.join(REPO_ROOT, 'actions', d, 'action.yml')),
   );

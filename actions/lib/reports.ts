@@ -25,9 +25,11 @@ export async function writeReports(reportsDir: string, r: MonitoringReport): Pro
   const chartsDir = path.join(datasetDir, CHARTS_DIR);
   const window = calendarWindow(r);
   // The Vega text table of recent predictions is left out: the page has them as a markdown table.
-  const charts = allCharts(window.report, { width: DEFAULT_WIDTH, interactive: false, timeDomain: window.domain }).filter(
-    (c) => c.id !== 'recent-predictions',
-  );
+  const charts = allCharts(window.report, {
+    width: DEFAULT_WIDTH,
+    interactive: false,
+    timeDomain: window.domain,
+  }).filter((c) => c.id !== 'recent-predictions');
 
   const writes: { path: string; content: string }[] = [];
   const images: ReportImage[] = [];
@@ -69,7 +71,11 @@ export function calendarWindow(r: MonitoringReport): { report: MonitoringReport;
   const from = month(1 - REPORT_MONTHS);
   const to = month(1);
   return {
-    report: { ...r, daily: r.daily.filter((d) => d.date >= from), modelChanges: r.modelChanges.filter((c) => c.date >= from) },
+    report: {
+      ...r,
+      daily: r.daily.filter((d) => d.date >= from),
+      modelChanges: r.modelChanges.filter((c) => c.date >= from),
+    },
     domain: [from, to],
   };
 }
