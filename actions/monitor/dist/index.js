@@ -94856,9 +94856,11 @@ async function writeReports(reportsDir, r2) {
   const datasetDir = path14.join(reportsDir, r2.dataset);
   const chartsDir = path14.join(datasetDir, CHARTS_DIR);
   const window2 = calendarWindow(r2);
-  const charts = allCharts(window2.report, { width: DEFAULT_WIDTH, interactive: false, timeDomain: window2.domain }).filter(
-    (c4) => c4.id !== "recent-predictions"
-  );
+  const charts = allCharts(window2.report, {
+    width: DEFAULT_WIDTH,
+    interactive: false,
+    timeDomain: window2.domain
+  }).filter((c4) => c4.id !== "recent-predictions");
   const writes = [];
   const images = [];
   for (const c4 of charts) {
@@ -94891,7 +94893,11 @@ function calendarWindow(r2) {
   const from = month(1 - REPORT_MONTHS);
   const to = month(1);
   return {
-    report: { ...r2, daily: r2.daily.filter((d) => d.date >= from), modelChanges: r2.modelChanges.filter((c4) => c4.date >= from) },
+    report: {
+      ...r2,
+      daily: r2.daily.filter((d) => d.date >= from),
+      modelChanges: r2.modelChanges.filter((c4) => c4.date >= from)
+    },
     domain: [from, to]
   };
 }
