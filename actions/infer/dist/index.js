@@ -33656,6 +33656,22 @@ var NodeStore = class {
     }
     return this.nodes++;
   }
+  /** The finished forest: arrays trimmed to the nodes and leaves actually stored. */
+  toForest(p, roots, importances) {
+    const K = this.K;
+    const leafCounts = this.leafCounts.slice(0, this.leaves * K);
+    return {
+      nFeatures: p,
+      nClasses: K,
+      roots,
+      feature: this.feature.slice(0, this.nodes),
+      threshold: this.threshold.slice(0, this.nodes),
+      right: this.right.slice(0, this.nodes),
+      leafCounts,
+      leafProba: leafFractions(leafCounts, K),
+      importances
+    };
+  }
   /** Makes `node` a leaf with zeroed counts; returns the offset of its K counts in leafCounts. */
   beginLeaf(node) {
     const K = this.K;
@@ -33871,19 +33887,7 @@ function growForest(X, y, K, s) {
   let sum2 = 0;
   for (let j = 0; j < p; j++) sum2 += importances[j];
   if (sum2 > 0) for (let j = 0; j < p; j++) importances[j] /= sum2;
-  const nodes = store.nodes;
-  const leafCounts = store.leafCounts.slice(0, store.leaves * K);
-  return {
-    nFeatures: p,
-    nClasses: K,
-    roots,
-    feature: store.feature.slice(0, nodes),
-    threshold: store.threshold.slice(0, nodes),
-    right: store.right.slice(0, nodes),
-    leafCounts,
-    leafProba: leafFractions(leafCounts, K),
-    importances
-  };
+  return store.toForest(p, roots, importances);
 }
 function presort(X) {
   const { rows, cols, data } = X;
@@ -34067,19 +34071,7 @@ function decodeTrees(bytes, nTrees, p, K, tables, fail2, capacity = 1024) {
     }
   }
   if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
-  const nodes = store.nodes;
-  const leafCounts = store.leafCounts.slice(0, store.leaves * K);
-  return {
-    nFeatures: p,
-    nClasses: K,
-    roots,
-    feature: store.feature.slice(0, nodes),
-    threshold: store.threshold.slice(0, nodes),
-    right: store.right.slice(0, nodes),
-    leafCounts,
-    leafProba: leafFractions(leafCounts, K),
-    importances: new Float64Array(p)
-  };
+  return store.toForest(p, roots, new Float64Array(p));
 }
 var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var DECODE = new Int16Array(128).fill(-1);

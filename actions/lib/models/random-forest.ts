@@ -330,6 +330,23 @@ class NodeStore {
     return this.nodes++;
   }
 
+  /** The finished forest: arrays trimmed to the nodes and leaves actually stored. */
+  toForest(p: number, roots: Int32Array, importances: Float64Array): Forest {
+    const K = this.K;
+    const leafCounts = this.leafCounts.slice(0, this.leaves * K);
+    return {
+      nFeatures: p,
+      nClasses: K,
+      roots,
+      feature: this.feature.slice(0, this.nodes),
+      threshold: this.threshold.slice(0, this.nodes),
+      right: this.right.slice(0, this.nodes),
+      leafCounts,
+      leafProba: leafFractions(leafCounts, K),
+      importances,
+    };
+  }
+
   /** Makes `node` a leaf with zeroed counts; returns the offset of its K counts in leafCounts. */
   beginLeaf(node: number): number {
     const K = this.K;
@@ -575,19 +592,7 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
   for (let j = 0; j < p; j++) sum += importances[j];
   if (sum > 0) for (let j = 0; j < p; j++) importances[j] /= sum;
 
-  const nodes = store.nodes;
-  const leafCounts = store.leafCounts.slice(0, store.leaves * K);
-  return {
-    nFeatures: p,
-    nClasses: K,
-    roots,
-    feature: store.feature.slice(0, nodes),
-    threshold: store.threshold.slice(0, nodes),
-    right: store.right.slice(0, nodes),
-    leafCounts,
-    leafProba: leafFractions(leafCounts, K),
-    importances,
-  };
+  return store.toForest(p, roots, importances);
 }
 
 /**
@@ -814,19 +819,7 @@ function decodeTrees(
     }
   }
   if (pos !== bytes.length) fail(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
-  const nodes = store.nodes;
-  const leafCounts = store.leafCounts.slice(0, store.leaves * K);
-  return {
-    nFeatures: p,
-    nClasses: K,
-    roots,
-    feature: store.feature.slice(0, nodes),
-    threshold: store.threshold.slice(0, nodes),
-    right: store.right.slice(0, nodes),
-    leafCounts,
-    leafProba: leafFractions(leafCounts, K),
-    importances: new Float64Array(p),
-  };
+  return store.toForest(p, roots, new Float64Array(p));
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -39292,6 +39292,22 @@ var NodeStore = class {
     }
     return this.nodes++;
   }
+  /** The finished forest: arrays trimmed to the nodes and leaves actually stored. */
+  toForest(p, roots, importances) {
+    const K2 = this.K;
+    const leafCounts = this.leafCounts.slice(0, this.leaves * K2);
+    return {
+      nFeatures: p,
+      nClasses: K2,
+      roots,
+      feature: this.feature.slice(0, this.nodes),
+      threshold: this.threshold.slice(0, this.nodes),
+      right: this.right.slice(0, this.nodes),
+      leafCounts,
+      leafProba: leafFractions(leafCounts, K2),
+      importances
+    };
+  }
   /** Makes `node` a leaf with zeroed counts; returns the offset of its K counts in leafCounts. */
   beginLeaf(node) {
     const K2 = this.K;
@@ -39507,19 +39523,7 @@ function growForest(X4, y4, K2, s2) {
   let sum4 = 0;
   for (let j = 0; j < p; j++) sum4 += importances[j];
   if (sum4 > 0) for (let j = 0; j < p; j++) importances[j] /= sum4;
-  const nodes = store.nodes;
-  const leafCounts = store.leafCounts.slice(0, store.leaves * K2);
-  return {
-    nFeatures: p,
-    nClasses: K2,
-    roots,
-    feature: store.feature.slice(0, nodes),
-    threshold: store.threshold.slice(0, nodes),
-    right: store.right.slice(0, nodes),
-    leafCounts,
-    leafProba: leafFractions(leafCounts, K2),
-    importances
-  };
+  return store.toForest(p, roots, importances);
 }
 function presort(X4) {
   const { rows, cols, data: data3 } = X4;
@@ -39703,19 +39707,7 @@ function decodeTrees(bytes, nTrees, p, K2, tables, fail2, capacity = 1024) {
     }
   }
   if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
-  const nodes = store.nodes;
-  const leafCounts = store.leafCounts.slice(0, store.leaves * K2);
-  return {
-    nFeatures: p,
-    nClasses: K2,
-    roots,
-    feature: store.feature.slice(0, nodes),
-    threshold: store.threshold.slice(0, nodes),
-    right: store.right.slice(0, nodes),
-    leafCounts,
-    leafProba: leafFractions(leafCounts, K2),
-    importances: new Float64Array(p)
-  };
+  return store.toForest(p, roots, new Float64Array(p));
 }
 var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var DECODE = new Int16Array(128).fill(-1);
