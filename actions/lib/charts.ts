@@ -111,10 +111,17 @@ const timeX = (opts: ChartOptions, title: string | null = null) => ({
   type: 'temporal',
   title,
   scale: opts.timeDomain
-    ? { type: 'utc', domain: opts.timeDomain.map((d) => Date.parse(`${d}T00:00:00Z`)) }
+    ? {
+        type: 'utc',
+        domainMin: Date.parse(`${opts.timeDomain[0]}T00:00:00Z`),
+        domainMax: Date.parse(`${opts.timeDomain[1]}T00:00:00Z`),
+      }
     : { type: 'utc' },
   axis: { format: '%b %d', labelOverlap: true, tickCount: 8 },
 });
+
+/** Later layers of a chart leave the fixed domain to the first (Vega-Lite warns when layers repeat it). */
+const sharedAxis = (opts: ChartOptions): ChartOptions => ({ ...opts, timeDomain: undefined });
 
 const brushParam = { name: BRUSH_PARAM, select: { type: 'interval', encodings: ['x'] } };
 
@@ -482,7 +489,7 @@ export function accuracyOverTimeSpec(r: MonitoringReport, opts: ChartOptions = {
   const lines: Obj = {
     transform: [{ filter: { field: 'series', oneOf: [ACCURACY_SERIES[1], ACCURACY_SERIES[2]] } }],
     mark: { type: 'line', strokeWidth: 2, interpolate: 'monotone' },
-    encoding: { x: timeX(opts), y, color },
+    encoding: { x: timeX(sharedAxis(opts)), y, color },
   };
   const threshold: Obj = {
     data: named('threshold', [{ accuracy: r.thresholds.accuracy }]),
@@ -493,12 +500,12 @@ export function accuracyOverTimeSpec(r: MonitoringReport, opts: ChartOptions = {
   const changeRules: Obj = {
     data: changeData,
     mark: { type: 'rule', color: '#555', strokeDash: [2, 2] },
-    encoding: { x: timeX(opts) },
+    encoding: { x: timeX(sharedAxis(opts)) },
   };
   const changeLabels: Obj = {
     data: changeData,
     mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, fontSize: 11, color: '#333' },
-    encoding: { x: timeX(opts), y: { value: 0 }, text: { field: 'label', type: 'nominal' } },
+    encoding: { x: timeX(sharedAxis(opts)), y: { value: 0 }, text: { field: 'label', type: 'nominal' } },
   };
   return top(
     opts,

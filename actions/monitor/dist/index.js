@@ -40574,9 +40574,14 @@ var timeX = (opts, title2 = null) => ({
   field: "date",
   type: "temporal",
   title: title2,
-  scale: opts.timeDomain ? { type: "utc", domain: opts.timeDomain.map((d) => Date.parse(`${d}T00:00:00Z`)) } : { type: "utc" },
+  scale: opts.timeDomain ? {
+    type: "utc",
+    domainMin: Date.parse(`${opts.timeDomain[0]}T00:00:00Z`),
+    domainMax: Date.parse(`${opts.timeDomain[1]}T00:00:00Z`)
+  } : { type: "utc" },
   axis: { format: "%b %d", labelOverlap: true, tickCount: 8 }
 });
+var sharedAxis = (opts) => ({ ...opts, timeDomain: void 0 });
 var brushParam = { name: BRUSH_PARAM, select: { type: "interval", encodings: ["x"] } };
 function withInteraction(opts, encoding, tooltip2) {
   return opts.interactive ? { ...encoding, tooltip: tooltip2 } : encoding;
@@ -40887,7 +40892,7 @@ function accuracyOverTimeSpec(r2, opts = {}) {
   const lines = {
     transform: [{ filter: { field: "series", oneOf: [ACCURACY_SERIES[1], ACCURACY_SERIES[2]] } }],
     mark: { type: "line", strokeWidth: 2, interpolate: "monotone" },
-    encoding: { x: timeX(opts), y: y4, color: color5 }
+    encoding: { x: timeX(sharedAxis(opts)), y: y4, color: color5 }
   };
   const threshold2 = {
     data: named("threshold", [{ accuracy: r2.thresholds.accuracy }]),
@@ -40898,12 +40903,12 @@ function accuracyOverTimeSpec(r2, opts = {}) {
   const changeRules = {
     data: changeData,
     mark: { type: "rule", color: "#555", strokeDash: [2, 2] },
-    encoding: { x: timeX(opts) }
+    encoding: { x: timeX(sharedAxis(opts)) }
   };
   const changeLabels = {
     data: changeData,
     mark: { type: "text", align: "left", baseline: "top", dx: 3, dy: 2, fontSize: 11, color: "#333" },
-    encoding: { x: timeX(opts), y: { value: 0 }, text: { field: "label", type: "nominal" } }
+    encoding: { x: timeX(sharedAxis(opts)), y: { value: 0 }, text: { field: "label", type: "nominal" } }
   };
   return top(
     opts,
