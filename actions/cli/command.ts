@@ -31,6 +31,9 @@ export interface Command {
   run(ctx: CommandContext): Promise<number> | number;
 }
 
+/** `--dataset NAME|a,b|all` (default all), shared by the commands that run per dataset. */
+export const DATASET_OPTION = { dataset: { type: 'string', short: 'd', default: 'all' } } as const;
+
 export const COMMON_OPTIONS: Options = {
   root: { type: 'string' },
   now: { type: 'string' },

@@ -244,7 +244,11 @@ export class FeatureGroup {
     now: Date,
     opts: { dryRun?: boolean } = {},
   ): { added: number; rejected: RejectedRow[] } {
-    const table = this.read();
+    const parts = this.partitionsByMonth();
+    const table = applyLateLabels(
+      concatTables([...parts.values()], this.meta.features.length),
+      this.lateLabels(),
+    );
     const labelOf = new Map<number, number>();
     for (let i = 0; i < table.rows; i++) labelOf.set(table.ids[i], table.labels[i]);
     const classes = this.meta.label.classes.map((c) => c.value);
@@ -273,7 +277,7 @@ export class FeatureGroup {
       ? Buffer.from(old).toString('utf8')
       : stringify([['id', this.meta.label.name, 'labelled_at']]);
     const labelsText = accepted.length ? prefix + stringify(accepted) : undefined;
-    const writes = this.buildWrites([], rejected, this.meta.nextId, labelsText);
+    const writes = this.buildWrites([], rejected, this.meta.nextId, parts, labelsText);
     if (!opts.dryRun) writeFilesAtomically(writes);
     return { added: accepted.length, rejected };
   }
@@ -294,9 +298,9 @@ export class FeatureGroup {
         `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`,
       );
     }
-    const existing = this.read();
+    const parts = this.partitionsByMonth();
     const ids = new Set<number>();
-    for (let i = 0; i < existing.rows; i++) ids.add(existing.ids[i]);
+    for (const t of parts.values()) for (let i = 0; i < t.rows; i++) ids.add(t.ids[i]);
     const quarantined = [...rejected];
     const added: NewRow[] = [];
     let nextId = this.meta.nextId;
@@ -322,15 +326,21 @@ export class FeatureGroup {
       added.push({ ...r, id });
     }
     added.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id! - b.id!));
-    const writes = this.buildWrites(added, quarantined, nextId);
+    const writes = this.buildWrites(added, quarantined, nextId, parts);
     if (!opts.dryRun) writeFilesAtomically(writes);
     return { added, rejected: quarantined };
+  }
+
+  /** Every partition read once; appends reuse them for untouched months instead of reading again. */
+  private partitionsByMonth(): Map<string, FeatureTable> {
+    return new Map(this.months().map((m) => [m, this.readPartition(m)]));
   }
 
   private buildWrites(
     added: NewRow[],
     quarantined: RejectedRow[],
     nextId: number,
+    current: Map<string, FeatureTable>,
     labelsText?: string,
   ): FileWrite[] {
     const abs = (rel: string) => `${this.ws.root}/${rel}`;
@@ -350,7 +360,7 @@ export class FeatureGroup {
     for (const m of months) {
       const newRows = byMonth.get(m);
       if (!newRows) {
-        tables.push(this.readPartition(m));
+        tables.push(current.get(m) ?? this.readPartition(m));
         continue;
       }
       const old = this.files.readBytes(this.partitionPath(m));

@@ -7,9 +7,9 @@ import { backfill } from '../../lib/pipelines/backfill.js';
 import { generate } from '../../lib/pipelines/generate.js';
 import { ingest } from '../../lib/pipelines/ingest.js';
 import { computeStats } from '../../lib/stats.js';
-import { type Command, EXIT, intOpt, stringOpt, UsageError } from '../command.js';
+import { type Command, DATASET_OPTION, EXIT, intOpt, stringOpt, UsageError } from '../command.js';
 
-const dataset = { dataset: { type: 'string', short: 'd', default: 'all' } } as const;
+const dataset = DATASET_OPTION;
 
 export const backfillCommand: Command = {
   name: 'backfill',

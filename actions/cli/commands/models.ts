@@ -13,10 +13,18 @@ import { mergeTrainShards, trainShard } from '../../lib/pipelines/train-shards.j
 import { type Shard, shardText } from '../../lib/sharding.js';
 import type { DatasetSpec } from '../../lib/spec.js';
 import { SPLIT_KINDS, type SplitKind } from '../../lib/training.js';
-import { type Command, type CommandContext, EXIT, intOpt, stringOpt, UsageError } from '../command.js';
+import {
+  type Command,
+  type CommandContext,
+  DATASET_OPTION,
+  EXIT,
+  intOpt,
+  stringOpt,
+  UsageError,
+} from '../command.js';
 import { refuse, shardMode } from './shard-options.js';
 
-const dataset = { dataset: { type: 'string', short: 'd', default: 'all' } } as const;
+const dataset = DATASET_OPTION;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 function splitOpt(v: string | undefined): SplitKind | undefined {

@@ -10,10 +10,10 @@ import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
 import { writeReports } from '../../lib/reports.js';
 import { type Shard, shardText } from '../../lib/sharding.js';
 import type { DatasetSpec } from '../../lib/spec.js';
-import { type Command, type CommandContext, EXIT, intOpt, stringOpt } from '../command.js';
+import { type Command, type CommandContext, DATASET_OPTION, EXIT, intOpt, stringOpt } from '../command.js';
 import { shardMode } from './shard-options.js';
 
-const dataset = { dataset: { type: 'string', short: 'd', default: 'all' } } as const;
+const dataset = DATASET_OPTION;
 
 function runInfer(ctx: CommandContext, spec: DatasetSpec): void {
   const r = infer(ctx.ws, spec, { now: ctx.now });

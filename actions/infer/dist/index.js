@@ -32395,7 +32395,11 @@ var FeatureGroup = class _FeatureGroup {
    * already has one, or outside the classes is quarantined with its reason.
    */
   appendLabels(entries2, now, opts = {}) {
-    const table = this.read();
+    const parts = this.partitionsByMonth();
+    const table = applyLateLabels(
+      concatTables([...parts.values()], this.meta.features.length),
+      this.lateLabels()
+    );
     const labelOf = /* @__PURE__ */ new Map();
     for (let i = 0; i < table.rows; i++) labelOf.set(table.ids[i], table.labels[i]);
     const classes = this.meta.label.classes.map((c) => c.value);
@@ -32415,7 +32419,7 @@ var FeatureGroup = class _FeatureGroup {
     const old = this.files.readBytes(this.labelsPath);
     const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
     const labelsText = accepted.length ? prefix + stringify(accepted) : void 0;
-    const writes = this.buildWrites([], rejected, this.meta.nextId, labelsText);
+    const writes = this.buildWrites([], rejected, this.meta.nextId, parts, labelsText);
     if (!opts.dryRun) writeFilesAtomically(writes);
     return { added: accepted.length, rejected };
   }
@@ -32430,9 +32434,9 @@ var FeatureGroup = class _FeatureGroup {
         `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`
       );
     }
-    const existing = this.read();
+    const parts = this.partitionsByMonth();
     const ids = /* @__PURE__ */ new Set();
-    for (let i = 0; i < existing.rows; i++) ids.add(existing.ids[i]);
+    for (const t of parts.values()) for (let i = 0; i < t.rows; i++) ids.add(t.ids[i]);
     const quarantined = [...rejected];
     const added = [];
     let nextId = this.meta.nextId;
@@ -32458,11 +32462,15 @@ var FeatureGroup = class _FeatureGroup {
       added.push({ ...r2, id });
     }
     added.sort((a, b) => a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id);
-    const writes = this.buildWrites(added, quarantined, nextId);
+    const writes = this.buildWrites(added, quarantined, nextId, parts);
     if (!opts.dryRun) writeFilesAtomically(writes);
     return { added, rejected: quarantined };
   }
-  buildWrites(added, quarantined, nextId, labelsText) {
+  /** Every partition read once; appends reuse them for untouched months instead of reading again. */
+  partitionsByMonth() {
+    return new Map(this.months().map((m) => [m, this.readPartition(m)]));
+  }
+  buildWrites(added, quarantined, nextId, current, labelsText) {
     const abs = (rel) => `${this.ws.root}/${rel}`;
     const writes = [];
     if (labelsText !== void 0) writes.push({ path: abs(this.labelsPath), content: labelsText });
@@ -32480,7 +32488,7 @@ var FeatureGroup = class _FeatureGroup {
     for (const m of months) {
       const newRows = byMonth.get(m);
       if (!newRows) {
-        tables.push(this.readPartition(m));
+        tables.push(current.get(m) ?? this.readPartition(m));
         continue;
       }
       const old = this.files.readBytes(this.partitionPath(m));

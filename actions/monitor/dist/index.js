@@ -38024,7 +38024,11 @@ var FeatureGroup = class _FeatureGroup {
    * already has one, or outside the classes is quarantined with its reason.
    */
   appendLabels(entries3, now2, opts = {}) {
-    const table2 = this.read();
+    const parts = this.partitionsByMonth();
+    const table2 = applyLateLabels(
+      concatTables([...parts.values()], this.meta.features.length),
+      this.lateLabels()
+    );
     const labelOf = /* @__PURE__ */ new Map();
     for (let i = 0; i < table2.rows; i++) labelOf.set(table2.ids[i], table2.labels[i]);
     const classes = this.meta.label.classes.map((c4) => c4.value);
@@ -38044,7 +38048,7 @@ var FeatureGroup = class _FeatureGroup {
     const old = this.files.readBytes(this.labelsPath);
     const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
     const labelsText = accepted.length ? prefix + stringify(accepted) : void 0;
-    const writes = this.buildWrites([], rejected, this.meta.nextId, labelsText);
+    const writes = this.buildWrites([], rejected, this.meta.nextId, parts, labelsText);
     if (!opts.dryRun) writeFilesAtomically(writes);
     return { added: accepted.length, rejected };
   }
@@ -38059,9 +38063,9 @@ var FeatureGroup = class _FeatureGroup {
         `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`
       );
     }
-    const existing = this.read();
+    const parts = this.partitionsByMonth();
     const ids = /* @__PURE__ */ new Set();
-    for (let i = 0; i < existing.rows; i++) ids.add(existing.ids[i]);
+    for (const t of parts.values()) for (let i = 0; i < t.rows; i++) ids.add(t.ids[i]);
     const quarantined = [...rejected];
     const added = [];
     let nextId = this.meta.nextId;
@@ -38087,11 +38091,15 @@ var FeatureGroup = class _FeatureGroup {
       added.push({ ...r2, id: id2 });
     }
     added.sort((a4, b10) => a4.eventTime < b10.eventTime ? -1 : a4.eventTime > b10.eventTime ? 1 : a4.id - b10.id);
-    const writes = this.buildWrites(added, quarantined, nextId);
+    const writes = this.buildWrites(added, quarantined, nextId, parts);
     if (!opts.dryRun) writeFilesAtomically(writes);
     return { added, rejected: quarantined };
   }
-  buildWrites(added, quarantined, nextId, labelsText) {
+  /** Every partition read once; appends reuse them for untouched months instead of reading again. */
+  partitionsByMonth() {
+    return new Map(this.months().map((m3) => [m3, this.readPartition(m3)]));
+  }
+  buildWrites(added, quarantined, nextId, current2, labelsText) {
     const abs4 = (rel) => `${this.ws.root}/${rel}`;
     const writes = [];
     if (labelsText !== void 0) writes.push({ path: abs4(this.labelsPath), content: labelsText });
@@ -38109,7 +38117,7 @@ var FeatureGroup = class _FeatureGroup {
     for (const m3 of months) {
       const newRows = byMonth.get(m3);
       if (!newRows) {
-        tables.push(this.readPartition(m3));
+        tables.push(current2.get(m3) ?? this.readPartition(m3));
         continue;
       }
       const old = this.files.readBytes(this.partitionPath(m3));
