@@ -33443,7 +33443,7 @@ var RandomForest = class _RandomForest {
   }
   /** Total node count over all trees (0 before fit). */
   get nodeCount() {
-    return this.forest?.feature.length ?? 0;
+    return this.forest?.split.length ?? 0;
   }
   params() {
     return { ...this.settings };
@@ -33473,20 +33473,24 @@ var RandomForest = class _RandomForest {
       }
     }
     const K = f.nClasses;
-    const { roots, feature: feature2, threshold, right, leafProba } = f;
+    const { roots, split, right, mixedProba } = f;
+    const threshold = f.splits.value;
+    const column = new Int32Array(f.splits.feature.length);
+    for (let s = 0; s < column.length; s++) column[s] = f.splits.feature[s] * rows;
     const out = new Float64Array(rows * K);
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
       for (let i = 0; i < rows; i++) {
         let node = root;
-        let j = feature2[node];
-        while (j >= 0) {
-          node = data[j * rows + i] <= threshold[node] ? node + 1 : right[node];
-          j = feature2[node];
+        let s = split[node];
+        while (s >= 0) {
+          node = data[column[s] + i] <= threshold[s] ? node + 1 : right[node];
+          s = split[node];
         }
-        const leaf = right[node] * K;
+        const leaf = right[node];
         const o = i * K;
-        for (let c = 0; c < K; c++) out[o + c] += leafProba[leaf + c];
+        if (leaf < 0) out[o - 1 - leaf] += 1;
+        else for (let c = 0, m = leaf * K; c < K; c++) out[o + c] += mixedProba[m + c];
       }
     }
     const nTrees = roots.length;
@@ -33502,17 +33506,17 @@ var RandomForest = class _RandomForest {
   }
   toJSON() {
     const f = this.fitted("toJSON");
-    const tables = thresholdTables(f);
+    const used = usedSplits(f);
     return {
       format: RANDOM_FOREST_FORMAT,
       version: RANDOM_FOREST_VERSION,
       params: { ...this.settings },
       nFeatures: f.nFeatures,
       nClasses: f.nClasses,
-      nodeCount: f.feature.length,
+      nodeCount: f.split.length,
       featureImportances: Array.from(f.importances),
-      thresholds: tables,
-      trees: encodeBase64(encodeTrees(f, tables))
+      thresholds: used.tables,
+      trees: encodeBase64(encodeTrees(f, used.index))
     };
   }
   static load(json) {
@@ -33542,16 +33546,19 @@ var RandomForest = class _RandomForest {
     const K = nClasses;
     const tables = o.thresholds;
     if (!Array.isArray(tables) || tables.length !== p) fail2(`thresholds must be an array of ${p} arrays`);
-    tables.forEach((table, j) => {
+    for (let j = 0; j < p; j++) {
+      const table = tables[j];
       if (!Array.isArray(table)) fail2(`thresholds[${j}] must be an array`);
-      table.forEach((v, k) => {
+      const values = table;
+      let previous = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < values.length; k++) {
+        const v = values[k];
         if (typeof v !== "number" || !Number.isFinite(v))
           fail2(`thresholds[${j}][${k}] must be a finite number`);
-        if (k > 0 && !(table[k - 1] < v)) {
-          fail2(`thresholds[${j}] must be strictly ascending (entry ${k})`);
-        }
-      });
-    });
+        if (!(previous < v)) fail2(`thresholds[${j}] must be strictly ascending (entry ${k})`);
+        previous = v;
+      }
+    }
     const imp = o.featureImportances;
     if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
     imp.forEach((v, j) => {
@@ -33562,19 +33569,16 @@ var RandomForest = class _RandomForest {
     if (typeof o.trees !== "string") fail2("trees must be a base64 string");
     const bytes = decodeBase64(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
-    const capacity = isCount(o.nodeCount) ? Math.min(o.nodeCount, bytes.length) : 1024;
+    if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
     const forest = decodeTrees(
       bytes,
       settings.nTrees,
       p,
       K,
-      tables,
-      fail2,
-      capacity
+      splitTable(tables),
+      o.nodeCount,
+      fail2
     );
-    if (o.nodeCount !== forest.feature.length) {
-      fail2(`nodeCount is ${JSON.stringify(o.nodeCount)} but the trees hold ${forest.feature.length} nodes`);
-    }
     forest.importances = Float64Array.from(imp);
     const model = new _RandomForest(settings);
     model.forest = forest;
@@ -33640,22 +33644,21 @@ function isCount(v) {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
 var NodeStore = class {
-  /** capacity: expected node count (a loaded model knows it), so decoding never regrows the arrays. */
-  constructor(K, capacity = 1024) {
+  constructor(K) {
     this.K = K;
-    const n = Math.max(1024, capacity);
+    const n = 1024;
     this.feature = new Int32Array(n);
     this.threshold = new Float64Array(n);
     this.right = new Int32Array(n);
-    this.leafCounts = new Float64Array((Math.ceil(n / 2) + 1024) * K);
+    this.mixedCounts = new Float64Array(n * K);
   }
   K;
   feature;
   threshold;
   right;
-  leafCounts;
+  mixedCounts;
   nodes = 0;
-  leaves = 0;
+  mixed = 0;
   addNode() {
     if (this.nodes === this.feature.length) {
       this.feature = grow(this.feature, new Int32Array(this.nodes * 2));
@@ -33664,46 +33667,60 @@ var NodeStore = class {
     }
     return this.nodes++;
   }
-  /** The finished forest: arrays trimmed to the nodes and leaves actually stored. */
+  /** The finished forest: arrays trimmed to the nodes and leaves actually stored, splits tabled. */
   toForest(p, roots, importances) {
     const K = this.K;
-    const leafCounts = this.leafCounts.slice(0, this.leaves * K);
+    const mixedCounts = this.mixedCounts.slice(0, this.mixed * K);
+    const sets = Array.from({ length: p }, () => /* @__PURE__ */ new Set());
+    for (let node = 0; node < this.nodes; node++) {
+      if (this.feature[node] >= 0) sets[this.feature[node]].add(this.threshold[node]);
+    }
+    const splits = splitTable(sets.map((set) => Array.from(set).sort((a, b) => a - b)));
+    const indexOf = sets.map(() => /* @__PURE__ */ new Map());
+    for (let s = 0; s < splits.value.length; s++) indexOf[splits.feature[s]].set(splits.value[s], s);
+    const split = new Int32Array(this.nodes);
+    for (let node = 0; node < this.nodes; node++) {
+      const j = this.feature[node];
+      split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node]);
+    }
     return {
       nFeatures: p,
       nClasses: K,
       roots,
-      feature: this.feature.slice(0, this.nodes),
-      threshold: this.threshold.slice(0, this.nodes),
+      split,
+      splits,
       right: this.right.slice(0, this.nodes),
-      leafCounts,
-      leafProba: leafFractions(leafCounts, K),
+      mixedCounts,
+      mixedProba: leafFractions(mixedCounts, K),
       importances
     };
   }
-  /** Makes `node` a leaf with zeroed counts; returns the offset of its K counts in leafCounts. */
-  beginLeaf(node) {
-    const K = this.K;
-    if ((this.leaves + 1) * K > this.leafCounts.length) {
-      this.leafCounts = grow(this.leafCounts, new Float64Array(this.leafCounts.length * 2));
-    }
-    const at = this.leaves * K;
-    this.leafCounts.fill(0, at, at + K);
-    this.feature[node] = -1;
-    this.threshold[node] = 0;
-    this.right[node] = this.leaves++;
-    return at;
-  }
   addLeaf(node, counts) {
     const K = this.K;
-    if ((this.leaves + 1) * K > this.leafCounts.length) {
-      this.leafCounts = grow(this.leafCounts, new Float64Array(this.leafCounts.length * 2));
-    }
-    this.leafCounts.set(counts, this.leaves * K);
     this.feature[node] = -1;
     this.threshold[node] = 0;
-    this.right[node] = this.leaves++;
+    const only = onlyClass(counts, 0, K);
+    if (only >= 0) {
+      this.right[node] = -1 - only;
+      return;
+    }
+    if ((this.mixed + 1) * K > this.mixedCounts.length) {
+      this.mixedCounts = grow(this.mixedCounts, new Float64Array(this.mixedCounts.length * 2));
+    }
+    this.mixedCounts.set(counts, this.mixed * K);
+    this.right[node] = this.mixed++;
   }
 };
+function onlyClass(counts, at, K) {
+  let only = -1;
+  for (let c = 0; c < K; c++) {
+    if (counts[at + c] > 0) {
+      if (only >= 0) return -1;
+      only = c;
+    }
+  }
+  return only;
+}
 function slowVarint(bytes, cursor, fail2) {
   let v = 0;
   let scale = 1;
@@ -33947,10 +33964,31 @@ function splitThreshold(a, b) {
   }
   return mid < b && mid >= a ? mid : a;
 }
-function thresholdTables(f) {
-  const sets = Array.from({ length: f.nFeatures }, () => /* @__PURE__ */ new Set());
-  for (let i = 0; i < f.feature.length; i++) if (f.feature[i] >= 0) sets[f.feature[i]].add(f.threshold[i]);
-  return sets.map((set) => Array.from(set).sort((a, b) => a - b));
+function splitTable(tables) {
+  const start = new Int32Array(tables.length + 1);
+  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
+  const total = start[tables.length];
+  const feature2 = new Int32Array(total);
+  const value = new Float64Array(total);
+  for (let j = 0; j < tables.length; j++) {
+    feature2.fill(j, start[j], start[j + 1]);
+    value.set(tables[j], start[j]);
+  }
+  return { feature: feature2, value, start };
+}
+function usedSplits(f) {
+  const { feature: feature2, value } = f.splits;
+  const used = new Uint8Array(value.length);
+  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
+  const tables = Array.from({ length: f.nFeatures }, () => []);
+  const index = new Int32Array(value.length).fill(-1);
+  for (let s = 0; s < value.length; s++) {
+    if (!used[s]) continue;
+    const table = tables[feature2[s]];
+    index[s] = table.length;
+    table.push(value[s]);
+  }
+  return { tables, index };
 }
 function indexWidth(tableLength) {
   let width = 1;
@@ -33976,110 +34014,132 @@ var ByteWriter = class {
     this.byte(v);
   }
 };
-function encodeTrees(f, tables) {
+function encodeTrees(f, splitIndex) {
   const K = f.nClasses;
-  const widths = tables.map((t) => indexWidth(t.length));
-  const indexOf = tables.map((t) => new Map(t.map((v, k) => [v, k])));
+  const feature2 = f.splits.feature;
+  const count = new Int32Array(f.nFeatures);
+  for (let s = 0; s < splitIndex.length; s++) if (splitIndex[s] >= 0) count[feature2[s]]++;
+  const widths = Array.from(count, indexWidth);
   const w = new ByteWriter();
-  for (let node = 0; node < f.feature.length; node++) {
-    const j = f.feature[node];
-    if (j >= 0) {
+  for (let node = 0; node < f.split.length; node++) {
+    const s = f.split[node];
+    if (s >= 0) {
+      const j = feature2[s];
       w.varint(K + 1 + j);
-      let index = indexOf[j].get(f.threshold[node]);
+      let index = splitIndex[s];
       for (let b = 0; b < widths[j]; b++) {
         w.byte(index & 255);
         index >>>= 8;
       }
       continue;
     }
-    const o = f.right[node] * K;
-    let only = -1;
-    let nonZero = 0;
-    for (let c = 0; c < K; c++) {
-      if (f.leafCounts[o + c] > 0) {
-        nonZero++;
-        only = c;
-      }
-    }
-    if (nonZero === 1) {
-      w.varint(only);
+    const leaf = f.right[node];
+    if (leaf < 0) {
+      w.varint(-1 - leaf);
     } else {
       w.varint(K);
-      for (let c = 0; c < K; c++) w.varint(f.leafCounts[o + c]);
+      for (let c = 0; c < K; c++) w.varint(f.mixedCounts[leaf * K + c]);
     }
   }
   return w.bytes.slice(0, w.length);
 }
-function decodeTrees(bytes, nTrees, p, K, tables, fail2, capacity = 1024) {
-  const widths = tables.map((t) => indexWidth(t.length));
+function decodeTrees(bytes, nTrees, p, K, splits, nodeCount, fail2) {
+  const { start } = splits;
+  const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
   const n = bytes.length;
-  let pos = 0;
-  const cursor = { pos: 0 };
-  const store = new NodeStore(K, capacity);
+  const capacity = Math.min(nodeCount, n);
+  const split = new Int32Array(capacity);
+  const right = new Int32Array(capacity);
   const roots = new Int32Array(nTrees);
+  const leaves = { counts: new Float64Array(64 * K), count: 0 };
+  const cursor = { pos: 0 };
   let pending = new Int32Array(64);
-  for (let t = 0; t < nTrees; t++) {
-    if (pos >= n) fail2(`trees hold ${t} trees, params say ${nTrees}`);
-    roots[t] = store.nodes;
-    let top = 0;
-    let previousWasLeaf = false;
-    for (; ; ) {
-      const node = store.addNode();
-      if (previousWasLeaf) store.right[pending[--top]] = node;
-      if (pos >= n) fail2("trees end in the middle of a node");
-      let tag = bytes[pos];
-      if (tag < 128) pos++;
-      else {
+  let top = 0;
+  let pos = 0;
+  let node = 0;
+  let tree = 0;
+  let treeStart = true;
+  let previousWasLeaf = false;
+  while (tree < nTrees) {
+    if (pos >= n)
+      fail2(
+        treeStart ? `trees hold ${tree} trees, params say ${nTrees}` : "trees end in the middle of a node"
+      );
+    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
+    if (treeStart) roots[tree] = node;
+    else if (previousWasLeaf) right[pending[--top]] = node;
+    let tag = bytes[pos];
+    if (tag < 128) pos++;
+    else {
+      cursor.pos = pos;
+      tag = slowVarint(bytes, cursor, fail2);
+      pos = cursor.pos;
+    }
+    treeStart = false;
+    if (tag > K) {
+      const j = tag - K - 1;
+      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
+      const width = widths[j];
+      if (pos + width > n) fail2("trees end in the middle of a node");
+      let index = bytes[pos];
+      if (width > 1) index += bytes[pos + 1] * 256;
+      if (width > 2) index += bytes[pos + 2] * 65536;
+      if (width > 3) index += bytes[pos + 3] * 16777216;
+      pos += width;
+      const count = start[j + 1] - start[j];
+      if (index >= count) {
+        fail2(`node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${count}`);
+      }
+      split[node] = start[j] + index;
+      if (top === pending.length) pending = grow(pending, new Int32Array(top * 2));
+      pending[top++] = node;
+      previousWasLeaf = false;
+    } else {
+      split[node] = -1;
+      if (tag < K) {
+        right[node] = -1 - tag;
+      } else {
         cursor.pos = pos;
-        tag = slowVarint(bytes, cursor, fail2);
+        right[node] = readMixedLeaf(bytes, cursor, K, leaves, node, fail2);
         pos = cursor.pos;
       }
-      if (tag > K) {
-        const j = tag - K - 1;
-        if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
-        const width = widths[j];
-        if (pos + width > n) fail2("trees end in the middle of a node");
-        let index = 0;
-        for (let b = 0, scale = 1; b < width; b++, scale *= 256) index += bytes[pos++] * scale;
-        const table = tables[j];
-        if (index >= table.length) {
-          fail2(
-            `node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${table.length}`
-          );
-        }
-        store.feature[node] = j;
-        store.threshold[node] = table[index];
-        if (top === pending.length) pending = grow(pending, new Int32Array(top * 2));
-        pending[top++] = node;
-        previousWasLeaf = false;
-        continue;
-      }
-      const at = store.beginLeaf(node);
-      const counts = store.leafCounts;
-      if (tag < K) {
-        counts[at + tag] = 1;
-      } else {
-        let total = 0;
-        for (let c = 0; c < K; c++) {
-          if (pos >= n) fail2("trees end in the middle of a node");
-          let v = bytes[pos];
-          if (v < 128) pos++;
-          else {
-            cursor.pos = pos;
-            v = slowVarint(bytes, cursor, fail2);
-            pos = cursor.pos;
-          }
-          counts[at + c] = v;
-          total += v;
-        }
-        if (total === 0) fail2(`leaf node ${node} has no samples`);
-      }
       previousWasLeaf = true;
-      if (top === 0) break;
+      if (top === 0) {
+        tree++;
+        treeStart = true;
+        previousWasLeaf = false;
+      }
     }
+    node++;
   }
   if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
-  return store.toForest(p, roots, new Float64Array(p));
+  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
+  const mixedCounts = leaves.counts.slice(0, leaves.count * K);
+  return {
+    nFeatures: p,
+    nClasses: K,
+    roots,
+    split,
+    splits,
+    right,
+    mixedCounts,
+    mixedProba: leafFractions(mixedCounts, K),
+    importances: new Float64Array(p)
+  };
+}
+function readMixedLeaf(bytes, cursor, K, leaves, node, fail2) {
+  if ((leaves.count + 1) * K > leaves.counts.length) {
+    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
+  }
+  const at = leaves.count * K;
+  let total = 0;
+  for (let c = 0; c < K; c++) {
+    const v = slowVarint(bytes, cursor, fail2);
+    leaves.counts[at + c] = v;
+    total += v;
+  }
+  if (total === 0) fail2(`leaf node ${node} has no samples`);
+  return leaves.count++;
 }
 var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var DECODE = new Int16Array(128).fill(-1);
@@ -34104,6 +34164,15 @@ function encodeBase64(bytes) {
 }
 function decodeBase64(text) {
   if (text.length % 4 !== 0) return null;
+  for (const space of [" ", "\n", "\r", "	", "\f"]) if (text.includes(space)) return null;
+  const native = Uint8Array.fromBase64;
+  if (native) {
+    try {
+      return native(text, { lastChunkHandling: "strict" });
+    } catch {
+      return null;
+    }
+  }
   const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
   const out = new Uint8Array(text.length / 4 * 3 - pad);
   let o = 0;
@@ -34114,11 +34183,12 @@ function decodeBase64(text) {
       const code = text.charCodeAt(i + k);
       let v = code < 128 ? DECODE[code] : -1;
       if (v < 0) {
-        if (!(last && code === 61 && k >= 4 - pad)) return null;
+        if (!(last && k >= 4 - pad)) return null;
         v = 0;
       }
       quad = quad << 6 | v;
     }
+    if (last && pad > 0 && (quad & (pad === 2 ? 65535 : 255)) !== 0) return null;
     out[o++] = quad >> 16 & 255;
     if (o < out.length) out[o++] = quad >> 8 & 255;
     if (o < out.length) out[o++] = quad & 255;

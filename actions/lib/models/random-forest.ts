@@ -36,22 +36,38 @@ export interface RandomForestParams {
 
 type ResolvedParams = Required<RandomForestParams>;
 
-/** Fitted trees, all in flat arrays; each tree's nodes are in preorder, so a left child is node + 1. */
+/**
+ * The distinct split points of a forest, grouped by feature and ascending within one: the thresholds of
+ * feature j are value[start[j]] .. value[start[j + 1] - 1]. Rows with x[feature[s]] <= value[s] go left.
+ */
+interface SplitTable {
+  feature: Int32Array;
+  value: Float64Array;
+  start: Int32Array;
+}
+
+/**
+ * Fitted trees, all in flat arrays; each tree's nodes are in preorder, so a left child is node + 1.
+ * Eight bytes a node: the browser decodes a 250k-node forest before its first prediction, and touching
+ * fresh memory is what costs most there.
+ */
 interface Forest {
   nFeatures: number;
   nClasses: number;
   /** First node of each tree. */
   roots: Int32Array;
-  /** Split feature of each node; -1 marks a leaf. */
-  feature: Int32Array;
-  /** Rows with x[feature] <= threshold go left. */
-  threshold: Float64Array;
-  /** Right child of an internal node; leaf index of a leaf. */
+  /** Per node: the index of its split in `splits`, or -1 for a leaf. */
+  split: Int32Array;
+  splits: SplitTable;
+  /**
+   * Right child of an internal node. For a leaf: -1 - c when the leaf is pure (all class c), otherwise the
+   * index of its mixed leaf. Most leaves are pure, so they need no class arrays.
+   */
   right: Int32Array;
-  /** Weighted class counts per leaf, leaf * nClasses + class (integers: bootstrap counts). */
-  leafCounts: Float64Array;
-  /** Class fractions per leaf, same layout. */
-  leafProba: Float64Array;
+  /** Weighted class counts per mixed leaf, leaf * nClasses + class (integers: bootstrap counts). */
+  mixedCounts: Float64Array;
+  /** Class fractions per mixed leaf, same layout. */
+  mixedProba: Float64Array;
   importances: Float64Array;
 }
 
@@ -74,7 +90,7 @@ export class RandomForest implements Classifier {
 
   /** Total node count over all trees (0 before fit). */
   get nodeCount(): number {
-    return this.forest?.feature.length ?? 0;
+    return this.forest?.split.length ?? 0;
   }
 
   params(): Record<string, number | string | boolean> {
@@ -107,20 +123,25 @@ export class RandomForest implements Classifier {
       }
     }
     const K = f.nClasses;
-    const { roots, feature, threshold, right, leafProba } = f;
+    const { roots, split, right, mixedProba } = f;
+    const threshold = f.splits.value;
+    // Where each split's feature column starts in X (column-major).
+    const column = new Int32Array(f.splits.feature.length);
+    for (let s = 0; s < column.length; s++) column[s] = f.splits.feature[s] * rows;
     const out = new Float64Array(rows * K);
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
       for (let i = 0; i < rows; i++) {
         let node = root;
-        let j = feature[node];
-        while (j >= 0) {
-          node = data[j * rows + i] <= threshold[node] ? node + 1 : right[node];
-          j = feature[node];
+        let s = split[node];
+        while (s >= 0) {
+          node = data[column[s] + i] <= threshold[s] ? node + 1 : right[node];
+          s = split[node];
         }
-        const leaf = right[node] * K;
+        const leaf = right[node];
         const o = i * K;
-        for (let c = 0; c < K; c++) out[o + c] += leafProba[leaf + c];
+        if (leaf < 0) out[o - 1 - leaf] += 1;
+        else for (let c = 0, m = leaf * K; c < K; c++) out[o + c] += mixedProba[m + c];
       }
     }
     const nTrees = roots.length;
@@ -139,17 +160,17 @@ export class RandomForest implements Classifier {
 
   toJSON(): EstimatorJSON {
     const f = this.fitted('toJSON');
-    const tables = thresholdTables(f);
+    const used = usedSplits(f);
     return {
       format: RANDOM_FOREST_FORMAT,
       version: RANDOM_FOREST_VERSION,
       params: { ...this.settings },
       nFeatures: f.nFeatures,
       nClasses: f.nClasses,
-      nodeCount: f.feature.length,
+      nodeCount: f.split.length,
       featureImportances: Array.from(f.importances),
-      thresholds: tables,
-      trees: encodeBase64(encodeTrees(f, tables)),
+      thresholds: used.tables,
+      trees: encodeBase64(encodeTrees(f, used.index)),
     };
   }
 
@@ -179,18 +200,22 @@ export class RandomForest implements Classifier {
     const p = nFeatures as number;
     const K = nClasses as number;
 
+    // Plain loops, not forEach with closures: this runs cold in the browser before the first prediction.
     const tables = o.thresholds;
     if (!Array.isArray(tables) || tables.length !== p) fail(`thresholds must be an array of ${p} arrays`);
-    (tables as unknown[]).forEach((table, j) => {
+    for (let j = 0; j < p; j++) {
+      const table: unknown = (tables as unknown[])[j];
       if (!Array.isArray(table)) fail(`thresholds[${j}] must be an array`);
-      (table as unknown[]).forEach((v, k) => {
+      const values = table as unknown[];
+      let previous = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < values.length; k++) {
+        const v = values[k];
         if (typeof v !== 'number' || !Number.isFinite(v))
           fail(`thresholds[${j}][${k}] must be a finite number`);
-        if (k > 0 && !((table as number[])[k - 1] < (v as number))) {
-          fail(`thresholds[${j}] must be strictly ascending (entry ${k})`);
-        }
-      });
-    });
+        if (!(previous < (v as number))) fail(`thresholds[${j}] must be strictly ascending (entry ${k})`);
+        previous = v as number;
+      }
+    }
 
     const imp = o.featureImportances;
     if (!Array.isArray(imp) || imp.length !== p) fail(`featureImportances must be an array of ${p} numbers`);
@@ -203,21 +228,16 @@ export class RandomForest implements Classifier {
     if (typeof o.trees !== 'string') fail('trees must be a base64 string');
     const bytes = decodeBase64(o.trees as string);
     if (bytes === null) fail('trees is not valid base64');
-    const capacity = isCount(o.nodeCount)
-      ? Math.min(o.nodeCount as number, (bytes as Uint8Array).length)
-      : 1024;
+    if (!isCount(o.nodeCount)) fail('nodeCount must be an integer >= 0');
     const forest = decodeTrees(
       bytes as Uint8Array,
       settings.nTrees,
       p,
       K,
-      tables as number[][],
+      splitTable(tables as number[][]),
+      o.nodeCount as number,
       fail,
-      capacity,
     );
-    if (o.nodeCount !== forest.feature.length) {
-      fail(`nodeCount is ${JSON.stringify(o.nodeCount)} but the trees hold ${forest.feature.length} nodes`);
-    }
     forest.importances = Float64Array.from(imp as number[]);
     const model = new RandomForest(settings);
     model.forest = forest;
@@ -304,21 +324,16 @@ class NodeStore {
   feature: Int32Array;
   threshold: Float64Array;
   right: Int32Array;
-  leafCounts: Float64Array;
+  mixedCounts: Float64Array;
   nodes = 0;
-  leaves = 0;
+  mixed = 0;
 
-  /** capacity: expected node count (a loaded model knows it), so decoding never regrows the arrays. */
-  constructor(
-    private readonly K: number,
-    capacity = 1024,
-  ) {
-    const n = Math.max(1024, capacity);
+  constructor(private readonly K: number) {
+    const n = 1024;
     this.feature = new Int32Array(n);
     this.threshold = new Float64Array(n);
     this.right = new Int32Array(n);
-    // A binary tree with L leaves has 2L − 1 nodes; the slack covers one extra leaf per tree.
-    this.leafCounts = new Float64Array((Math.ceil(n / 2) + 1024) * K);
+    this.mixedCounts = new Float64Array(n * K);
   }
 
   addNode(): number {
@@ -330,47 +345,62 @@ class NodeStore {
     return this.nodes++;
   }
 
-  /** The finished forest: arrays trimmed to the nodes and leaves actually stored. */
+  /** The finished forest: arrays trimmed to the nodes and leaves actually stored, splits tabled. */
   toForest(p: number, roots: Int32Array, importances: Float64Array): Forest {
     const K = this.K;
-    const leafCounts = this.leafCounts.slice(0, this.leaves * K);
+    const mixedCounts = this.mixedCounts.slice(0, this.mixed * K);
+    const sets: Set<number>[] = Array.from({ length: p }, () => new Set<number>());
+    for (let node = 0; node < this.nodes; node++) {
+      if (this.feature[node] >= 0) sets[this.feature[node]].add(this.threshold[node]);
+    }
+    const splits = splitTable(sets.map((set) => Array.from(set).sort((a, b) => a - b)));
+    const indexOf = sets.map(() => new Map<number, number>());
+    for (let s = 0; s < splits.value.length; s++) indexOf[splits.feature[s]].set(splits.value[s], s);
+    const split = new Int32Array(this.nodes);
+    for (let node = 0; node < this.nodes; node++) {
+      const j = this.feature[node];
+      split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node])!;
+    }
     return {
       nFeatures: p,
       nClasses: K,
       roots,
-      feature: this.feature.slice(0, this.nodes),
-      threshold: this.threshold.slice(0, this.nodes),
+      split,
+      splits,
       right: this.right.slice(0, this.nodes),
-      leafCounts,
-      leafProba: leafFractions(leafCounts, K),
+      mixedCounts,
+      mixedProba: leafFractions(mixedCounts, K),
       importances,
     };
   }
 
-  /** Makes `node` a leaf with zeroed counts; returns the offset of its K counts in leafCounts. */
-  beginLeaf(node: number): number {
-    const K = this.K;
-    if ((this.leaves + 1) * K > this.leafCounts.length) {
-      this.leafCounts = grow(this.leafCounts, new Float64Array(this.leafCounts.length * 2));
-    }
-    const at = this.leaves * K;
-    this.leafCounts.fill(0, at, at + K);
-    this.feature[node] = -1;
-    this.threshold[node] = 0;
-    this.right[node] = this.leaves++;
-    return at;
-  }
-
   addLeaf(node: number, counts: Float64Array): void {
     const K = this.K;
-    if ((this.leaves + 1) * K > this.leafCounts.length) {
-      this.leafCounts = grow(this.leafCounts, new Float64Array(this.leafCounts.length * 2));
-    }
-    this.leafCounts.set(counts, this.leaves * K);
     this.feature[node] = -1;
     this.threshold[node] = 0;
-    this.right[node] = this.leaves++;
+    const only = onlyClass(counts, 0, K);
+    if (only >= 0) {
+      this.right[node] = -1 - only;
+      return;
+    }
+    if ((this.mixed + 1) * K > this.mixedCounts.length) {
+      this.mixedCounts = grow(this.mixedCounts, new Float64Array(this.mixedCounts.length * 2));
+    }
+    this.mixedCounts.set(counts, this.mixed * K);
+    this.right[node] = this.mixed++;
   }
+}
+
+/** The class of a pure leaf (the only one with a non-zero count), or -1 for a mixed leaf. */
+function onlyClass(counts: Float64Array, at: number, K: number): number {
+  let only = -1;
+  for (let c = 0; c < K; c++) {
+    if (counts[at + c] > 0) {
+      if (only >= 0) return -1;
+      only = c;
+    }
+  }
+  return only;
 }
 
 /** An unsigned LEB128 varint of up to 5 bytes at cursor.pos; advances the cursor. */
@@ -671,10 +701,37 @@ export function splitThreshold(a: number, b: number): number {
 //                  integer of just enough bytes for that table's length.
 // A node's left child follows it directly; its right child follows the left subtree.
 
-function thresholdTables(f: Forest): number[][] {
-  const sets: Set<number>[] = Array.from({ length: f.nFeatures }, () => new Set<number>());
-  for (let i = 0; i < f.feature.length; i++) if (f.feature[i] >= 0) sets[f.feature[i]].add(f.threshold[i]);
-  return sets.map((set) => Array.from(set).sort((a, b) => a - b));
+/** The split table of per-feature ascending threshold lists (the JSON's `thresholds`). */
+function splitTable(tables: number[][]): SplitTable {
+  const start = new Int32Array(tables.length + 1);
+  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
+  const total = start[tables.length];
+  const feature = new Int32Array(total);
+  const value = new Float64Array(total);
+  for (let j = 0; j < tables.length; j++) {
+    feature.fill(j, start[j], start[j + 1]);
+    value.set(tables[j], start[j]);
+  }
+  return { feature, value, start };
+}
+
+/**
+ * The thresholds some node uses, per feature (a loaded file may list unused ones: they are not written
+ * back), and each used split's index in its feature's list.
+ */
+function usedSplits(f: Forest): { tables: number[][]; index: Int32Array } {
+  const { feature, value } = f.splits;
+  const used = new Uint8Array(value.length);
+  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
+  const tables: number[][] = Array.from({ length: f.nFeatures }, () => []);
+  const index = new Int32Array(value.length).fill(-1);
+  for (let s = 0; s < value.length; s++) {
+    if (!used[s]) continue;
+    const table = tables[feature[s]];
+    index[s] = table.length;
+    table.push(value[s]);
+  }
+  return { tables, index };
 }
 
 function indexWidth(tableLength: number): number {
@@ -705,121 +762,166 @@ class ByteWriter {
   }
 }
 
-function encodeTrees(f: Forest, tables: number[][]): Uint8Array {
+/** splitIndex: each split's index in its feature's written threshold list. */
+function encodeTrees(f: Forest, splitIndex: Int32Array): Uint8Array {
   const K = f.nClasses;
-  const widths = tables.map((t) => indexWidth(t.length));
-  const indexOf = tables.map((t) => new Map(t.map((v, k) => [v, k])));
+  const feature = f.splits.feature;
+  const count = new Int32Array(f.nFeatures);
+  for (let s = 0; s < splitIndex.length; s++) if (splitIndex[s] >= 0) count[feature[s]]++;
+  const widths = Array.from(count, indexWidth);
   const w = new ByteWriter();
-  for (let node = 0; node < f.feature.length; node++) {
-    const j = f.feature[node];
-    if (j >= 0) {
+  for (let node = 0; node < f.split.length; node++) {
+    const s = f.split[node];
+    if (s >= 0) {
+      const j = feature[s];
       w.varint(K + 1 + j);
-      let index = indexOf[j].get(f.threshold[node])!;
+      let index = splitIndex[s];
       for (let b = 0; b < widths[j]; b++) {
         w.byte(index & 0xff);
         index >>>= 8;
       }
       continue;
     }
-    const o = f.right[node] * K;
-    let only = -1;
-    let nonZero = 0;
-    for (let c = 0; c < K; c++) {
-      if (f.leafCounts[o + c] > 0) {
-        nonZero++;
-        only = c;
-      }
-    }
-    if (nonZero === 1) {
-      w.varint(only);
+    const leaf = f.right[node];
+    if (leaf < 0) {
+      w.varint(-1 - leaf);
     } else {
       w.varint(K);
-      for (let c = 0; c < K; c++) w.varint(f.leafCounts[o + c]);
+      for (let c = 0; c < K; c++) w.varint(f.mixedCounts[leaf * K + c]);
     }
   }
   return w.bytes.slice(0, w.length);
 }
 
+/**
+ * Decodes the byte stream straight into arrays of their final size. The browser runs this once, cold,
+ * before its first prediction (250k nodes for Wine), so it is one flat loop over all nodes of all trees
+ * with no inner loop on the common path: V8 compiles a hot loop on the fly (OSR), and code compiled for an
+ * inner loop is thrown away each time that loop exits, which with one loop per tree meant 100 trips back
+ * to the interpreter. Rare cases (mixed leaves, long varints, growing the stack) are separate functions.
+ */
 function decodeTrees(
   bytes: Uint8Array,
   nTrees: number,
   p: number,
   K: number,
-  tables: number[][],
+  splits: SplitTable,
+  nodeCount: number,
   fail: (rule: string) => never,
-  capacity = 1024,
 ): Forest {
-  const widths = tables.map((t) => indexWidth(t.length));
+  const { start } = splits;
+  const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
   const n = bytes.length;
-  // pos is a plain local (not captured by a closure) so the loop stays fast even before the JIT warms
-  // up — the browser decodes a 250k-node forest once, cold. Multi-byte varints take the slow path.
-  let pos = 0;
-  const cursor = { pos: 0 };
-  const store = new NodeStore(K, capacity);
+  // Sized for a correct nodeCount; a wrong one fails below with the count the trees actually hold. Every
+  // node takes at least one byte, so a hand-edited huge count cannot size the arrays beyond the input.
+  const capacity = Math.min(nodeCount, n);
+  const split = new Int32Array(capacity);
+  const right = new Int32Array(capacity);
   const roots = new Int32Array(nTrees);
+  const leaves: MixedLeaves = { counts: new Float64Array(64 * K), count: 0 };
+  const cursor = { pos: 0 };
   let pending = new Int32Array(64); // internal nodes whose right child has not started yet
-  for (let t = 0; t < nTrees; t++) {
-    if (pos >= n) fail(`trees hold ${t} trees, params say ${nTrees}`);
-    roots[t] = store.nodes;
-    let top = 0;
-    let previousWasLeaf = false;
-    for (;;) {
-      const node = store.addNode();
-      if (previousWasLeaf) store.right[pending[--top]] = node;
-      if (pos >= n) fail('trees end in the middle of a node');
-      let tag = bytes[pos];
-      if (tag < 0x80) pos++;
-      else {
+  let top = 0;
+  let pos = 0; // a plain local, not cursor.pos: the loop stays fast
+  let node = 0;
+  let tree = 0;
+  let treeStart = true;
+  let previousWasLeaf = false;
+  while (tree < nTrees) {
+    if (pos >= n)
+      fail(
+        treeStart ? `trees hold ${tree} trees, params say ${nTrees}` : 'trees end in the middle of a node',
+      );
+    if (node === capacity) fail(`nodeCount is ${nodeCount} but the trees hold more nodes`);
+    if (treeStart) roots[tree] = node;
+    else if (previousWasLeaf) right[pending[--top]] = node;
+    let tag = bytes[pos];
+    if (tag < 0x80) pos++;
+    else {
+      cursor.pos = pos;
+      tag = slowVarint(bytes, cursor, fail);
+      pos = cursor.pos;
+    }
+    treeStart = false;
+    if (tag > K) {
+      const j = tag - K - 1;
+      if (j >= p) fail(`node ${node} splits on feature ${j}, but there are ${p} features`);
+      const width = widths[j];
+      if (pos + width > n) fail('trees end in the middle of a node');
+      // Little-endian, at most 4 bytes (a table of 2^32 thresholds cannot exist); unrolled, no inner loop.
+      let index = bytes[pos];
+      if (width > 1) index += bytes[pos + 1] * 0x100;
+      if (width > 2) index += bytes[pos + 2] * 0x10000;
+      if (width > 3) index += bytes[pos + 3] * 0x1000000;
+      pos += width;
+      const count = start[j + 1] - start[j];
+      if (index >= count) {
+        fail(`node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${count}`);
+      }
+      split[node] = start[j] + index;
+      if (top === pending.length) pending = grow(pending, new Int32Array(top * 2));
+      pending[top++] = node;
+      previousWasLeaf = false;
+    } else {
+      split[node] = -1;
+      if (tag < K) {
+        right[node] = -1 - tag;
+      } else {
         cursor.pos = pos;
-        tag = slowVarint(bytes, cursor, fail);
+        right[node] = readMixedLeaf(bytes, cursor, K, leaves, node, fail);
         pos = cursor.pos;
       }
-      if (tag > K) {
-        const j = tag - K - 1;
-        if (j >= p) fail(`node ${node} splits on feature ${j}, but there are ${p} features`);
-        const width = widths[j];
-        if (pos + width > n) fail('trees end in the middle of a node');
-        let index = 0;
-        for (let b = 0, scale = 1; b < width; b++, scale *= 256) index += bytes[pos++] * scale;
-        const table = tables[j];
-        if (index >= table.length) {
-          fail(
-            `node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${table.length}`,
-          );
-        }
-        store.feature[node] = j;
-        store.threshold[node] = table[index];
-        if (top === pending.length) pending = grow(pending, new Int32Array(top * 2));
-        pending[top++] = node;
-        previousWasLeaf = false;
-        continue;
-      }
-      const at = store.beginLeaf(node);
-      const counts = store.leafCounts;
-      if (tag < K) {
-        counts[at + tag] = 1;
-      } else {
-        let total = 0;
-        for (let c = 0; c < K; c++) {
-          if (pos >= n) fail('trees end in the middle of a node');
-          let v = bytes[pos];
-          if (v < 0x80) pos++;
-          else {
-            cursor.pos = pos;
-            v = slowVarint(bytes, cursor, fail);
-            pos = cursor.pos;
-          }
-          counts[at + c] = v;
-          total += v;
-        }
-        if (total === 0) fail(`leaf node ${node} has no samples`);
-      }
       previousWasLeaf = true;
-      if (top === 0) break;
+      if (top === 0) {
+        tree++;
+        treeStart = true;
+        previousWasLeaf = false;
+      }
     }
+    node++;
   }
   if (pos !== bytes.length) fail(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
-  return store.toForest(p, roots, new Float64Array(p));
+  if (node !== nodeCount) fail(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
+  const mixedCounts = leaves.counts.slice(0, leaves.count * K);
+  return {
+    nFeatures: p,
+    nClasses: K,
+    roots,
+    split,
+    splits,
+    right,
+    mixedCounts,
+    mixedProba: leafFractions(mixedCounts, K),
+    importances: new Float64Array(p),
+  };
+}
+
+interface MixedLeaves {
+  counts: Float64Array;
+  count: number;
+}
+
+/** Reads the K varint class counts of a mixed leaf at cursor.pos into `leaves`; returns its index. */
+function readMixedLeaf(
+  bytes: Uint8Array,
+  cursor: { pos: number },
+  K: number,
+  leaves: MixedLeaves,
+  node: number,
+  fail: (rule: string) => never,
+): number {
+  if ((leaves.count + 1) * K > leaves.counts.length) {
+    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
+  }
+  const at = leaves.count * K;
+  let total = 0;
+  for (let c = 0; c < K; c++) {
+    const v = slowVarint(bytes, cursor, fail);
+    leaves.counts[at + c] = v;
+    total += v;
+  }
+  if (total === 0) fail(`leaf node ${node} has no samples`);
+  return leaves.count++;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -848,9 +950,25 @@ export function encodeBase64(bytes: Uint8Array): string {
   return chunks.join('');
 }
 
-/** Decodes padded standard base64; null if the text is not exactly that. */
+/** Uint8Array.fromBase64 (Chromium 140+, not Node 20): native, so the browser decodes a model in a blink. */
+type NativeBase64 = { fromBase64?: (text: string, options: { lastChunkHandling: 'strict' }) => Uint8Array };
+
+/**
+ * Decodes padded standard base64; null if the text is not exactly that (other characters, whitespace,
+ * misplaced or missing padding, or non-zero bits in the padding), natively where the runtime can.
+ */
 export function decodeBase64(text: string): Uint8Array | null {
   if (text.length % 4 !== 0) return null;
+  // The native decoder skips ASCII whitespace; these scans are far cheaper than a regular expression.
+  for (const space of [' ', '\n', '\r', '\t', '\f']) if (text.includes(space)) return null;
+  const native = (Uint8Array as unknown as NativeBase64).fromBase64;
+  if (native) {
+    try {
+      return native(text, { lastChunkHandling: 'strict' });
+    } catch {
+      return null;
+    }
+  }
   const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
   const out = new Uint8Array((text.length / 4) * 3 - pad);
   let o = 0;
@@ -861,11 +979,12 @@ export function decodeBase64(text: string): Uint8Array | null {
       const code = text.charCodeAt(i + k);
       let v = code < 128 ? DECODE[code] : -1;
       if (v < 0) {
-        if (!(last && code === 61 && k >= 4 - pad)) return null; // '=' only as final padding
+        if (!(last && k >= 4 - pad)) return null; // '=' only as final padding
         v = 0;
       }
       quad = (quad << 6) | v;
     }
+    if (last && pad > 0 && (quad & (pad === 2 ? 0xffff : 0xff)) !== 0) return null; // bits the padding drops
     out[o++] = (quad >> 16) & 0xff;
     if (o < out.length) out[o++] = (quad >> 8) & 0xff;
     if (o < out.length) out[o++] = quad & 0xff;

@@ -39079,7 +39079,7 @@ var RandomForest = class _RandomForest {
   }
   /** Total node count over all trees (0 before fit). */
   get nodeCount() {
-    return this.forest?.feature.length ?? 0;
+    return this.forest?.split.length ?? 0;
   }
   params() {
     return { ...this.settings };
@@ -39109,20 +39109,24 @@ var RandomForest = class _RandomForest {
       }
     }
     const K2 = f.nClasses;
-    const { roots, feature: feature3, threshold: threshold2, right, leafProba } = f;
+    const { roots, split, right, mixedProba } = f;
+    const threshold2 = f.splits.value;
+    const column = new Int32Array(f.splits.feature.length);
+    for (let s2 = 0; s2 < column.length; s2++) column[s2] = f.splits.feature[s2] * rows;
     const out = new Float64Array(rows * K2);
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
       for (let i = 0; i < rows; i++) {
         let node = root;
-        let j = feature3[node];
-        while (j >= 0) {
-          node = data3[j * rows + i] <= threshold2[node] ? node + 1 : right[node];
-          j = feature3[node];
+        let s2 = split[node];
+        while (s2 >= 0) {
+          node = data3[column[s2] + i] <= threshold2[s2] ? node + 1 : right[node];
+          s2 = split[node];
         }
-        const leaf = right[node] * K2;
+        const leaf = right[node];
         const o = i * K2;
-        for (let c4 = 0; c4 < K2; c4++) out[o + c4] += leafProba[leaf + c4];
+        if (leaf < 0) out[o - 1 - leaf] += 1;
+        else for (let c4 = 0, m3 = leaf * K2; c4 < K2; c4++) out[o + c4] += mixedProba[m3 + c4];
       }
     }
     const nTrees = roots.length;
@@ -39138,17 +39142,17 @@ var RandomForest = class _RandomForest {
   }
   toJSON() {
     const f = this.fitted("toJSON");
-    const tables = thresholdTables(f);
+    const used = usedSplits(f);
     return {
       format: RANDOM_FOREST_FORMAT,
       version: RANDOM_FOREST_VERSION,
       params: { ...this.settings },
       nFeatures: f.nFeatures,
       nClasses: f.nClasses,
-      nodeCount: f.feature.length,
+      nodeCount: f.split.length,
       featureImportances: Array.from(f.importances),
-      thresholds: tables,
-      trees: encodeBase64(encodeTrees(f, tables))
+      thresholds: used.tables,
+      trees: encodeBase64(encodeTrees(f, used.index))
     };
   }
   static load(json2) {
@@ -39178,16 +39182,19 @@ var RandomForest = class _RandomForest {
     const K2 = nClasses;
     const tables = o.thresholds;
     if (!Array.isArray(tables) || tables.length !== p) fail2(`thresholds must be an array of ${p} arrays`);
-    tables.forEach((table2, j) => {
+    for (let j = 0; j < p; j++) {
+      const table2 = tables[j];
       if (!Array.isArray(table2)) fail2(`thresholds[${j}] must be an array`);
-      table2.forEach((v, k2) => {
+      const values3 = table2;
+      let previous = Number.NEGATIVE_INFINITY;
+      for (let k2 = 0; k2 < values3.length; k2++) {
+        const v = values3[k2];
         if (typeof v !== "number" || !Number.isFinite(v))
           fail2(`thresholds[${j}][${k2}] must be a finite number`);
-        if (k2 > 0 && !(table2[k2 - 1] < v)) {
-          fail2(`thresholds[${j}] must be strictly ascending (entry ${k2})`);
-        }
-      });
-    });
+        if (!(previous < v)) fail2(`thresholds[${j}] must be strictly ascending (entry ${k2})`);
+        previous = v;
+      }
+    }
     const imp = o.featureImportances;
     if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
     imp.forEach((v, j) => {
@@ -39198,19 +39205,16 @@ var RandomForest = class _RandomForest {
     if (typeof o.trees !== "string") fail2("trees must be a base64 string");
     const bytes = decodeBase64(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
-    const capacity = isCount(o.nodeCount) ? Math.min(o.nodeCount, bytes.length) : 1024;
+    if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
     const forest = decodeTrees(
       bytes,
       settings.nTrees,
       p,
       K2,
-      tables,
-      fail2,
-      capacity
+      splitTable(tables),
+      o.nodeCount,
+      fail2
     );
-    if (o.nodeCount !== forest.feature.length) {
-      fail2(`nodeCount is ${JSON.stringify(o.nodeCount)} but the trees hold ${forest.feature.length} nodes`);
-    }
     forest.importances = Float64Array.from(imp);
     const model = new _RandomForest(settings);
     model.forest = forest;
@@ -39276,22 +39280,21 @@ function isCount(v) {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
 var NodeStore = class {
-  /** capacity: expected node count (a loaded model knows it), so decoding never regrows the arrays. */
-  constructor(K2, capacity = 1024) {
+  constructor(K2) {
     this.K = K2;
-    const n = Math.max(1024, capacity);
+    const n = 1024;
     this.feature = new Int32Array(n);
     this.threshold = new Float64Array(n);
     this.right = new Int32Array(n);
-    this.leafCounts = new Float64Array((Math.ceil(n / 2) + 1024) * K2);
+    this.mixedCounts = new Float64Array(n * K2);
   }
   K;
   feature;
   threshold;
   right;
-  leafCounts;
+  mixedCounts;
   nodes = 0;
-  leaves = 0;
+  mixed = 0;
   addNode() {
     if (this.nodes === this.feature.length) {
       this.feature = grow(this.feature, new Int32Array(this.nodes * 2));
@@ -39300,46 +39303,60 @@ var NodeStore = class {
     }
     return this.nodes++;
   }
-  /** The finished forest: arrays trimmed to the nodes and leaves actually stored. */
+  /** The finished forest: arrays trimmed to the nodes and leaves actually stored, splits tabled. */
   toForest(p, roots, importances) {
     const K2 = this.K;
-    const leafCounts = this.leafCounts.slice(0, this.leaves * K2);
+    const mixedCounts = this.mixedCounts.slice(0, this.mixed * K2);
+    const sets = Array.from({ length: p }, () => /* @__PURE__ */ new Set());
+    for (let node = 0; node < this.nodes; node++) {
+      if (this.feature[node] >= 0) sets[this.feature[node]].add(this.threshold[node]);
+    }
+    const splits = splitTable(sets.map((set7) => Array.from(set7).sort((a4, b10) => a4 - b10)));
+    const indexOf = sets.map(() => /* @__PURE__ */ new Map());
+    for (let s2 = 0; s2 < splits.value.length; s2++) indexOf[splits.feature[s2]].set(splits.value[s2], s2);
+    const split = new Int32Array(this.nodes);
+    for (let node = 0; node < this.nodes; node++) {
+      const j = this.feature[node];
+      split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node]);
+    }
     return {
       nFeatures: p,
       nClasses: K2,
       roots,
-      feature: this.feature.slice(0, this.nodes),
-      threshold: this.threshold.slice(0, this.nodes),
+      split,
+      splits,
       right: this.right.slice(0, this.nodes),
-      leafCounts,
-      leafProba: leafFractions(leafCounts, K2),
+      mixedCounts,
+      mixedProba: leafFractions(mixedCounts, K2),
       importances
     };
   }
-  /** Makes `node` a leaf with zeroed counts; returns the offset of its K counts in leafCounts. */
-  beginLeaf(node) {
-    const K2 = this.K;
-    if ((this.leaves + 1) * K2 > this.leafCounts.length) {
-      this.leafCounts = grow(this.leafCounts, new Float64Array(this.leafCounts.length * 2));
-    }
-    const at = this.leaves * K2;
-    this.leafCounts.fill(0, at, at + K2);
-    this.feature[node] = -1;
-    this.threshold[node] = 0;
-    this.right[node] = this.leaves++;
-    return at;
-  }
   addLeaf(node, counts) {
     const K2 = this.K;
-    if ((this.leaves + 1) * K2 > this.leafCounts.length) {
-      this.leafCounts = grow(this.leafCounts, new Float64Array(this.leafCounts.length * 2));
-    }
-    this.leafCounts.set(counts, this.leaves * K2);
     this.feature[node] = -1;
     this.threshold[node] = 0;
-    this.right[node] = this.leaves++;
+    const only = onlyClass(counts, 0, K2);
+    if (only >= 0) {
+      this.right[node] = -1 - only;
+      return;
+    }
+    if ((this.mixed + 1) * K2 > this.mixedCounts.length) {
+      this.mixedCounts = grow(this.mixedCounts, new Float64Array(this.mixedCounts.length * 2));
+    }
+    this.mixedCounts.set(counts, this.mixed * K2);
+    this.right[node] = this.mixed++;
   }
 };
+function onlyClass(counts, at, K2) {
+  let only = -1;
+  for (let c4 = 0; c4 < K2; c4++) {
+    if (counts[at + c4] > 0) {
+      if (only >= 0) return -1;
+      only = c4;
+    }
+  }
+  return only;
+}
 function slowVarint(bytes, cursor3, fail2) {
   let v = 0;
   let scale6 = 1;
@@ -39583,10 +39600,31 @@ function splitThreshold(a4, b10) {
   }
   return mid < b10 && mid >= a4 ? mid : a4;
 }
-function thresholdTables(f) {
-  const sets = Array.from({ length: f.nFeatures }, () => /* @__PURE__ */ new Set());
-  for (let i = 0; i < f.feature.length; i++) if (f.feature[i] >= 0) sets[f.feature[i]].add(f.threshold[i]);
-  return sets.map((set7) => Array.from(set7).sort((a4, b10) => a4 - b10));
+function splitTable(tables) {
+  const start = new Int32Array(tables.length + 1);
+  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
+  const total = start[tables.length];
+  const feature3 = new Int32Array(total);
+  const value4 = new Float64Array(total);
+  for (let j = 0; j < tables.length; j++) {
+    feature3.fill(j, start[j], start[j + 1]);
+    value4.set(tables[j], start[j]);
+  }
+  return { feature: feature3, value: value4, start };
+}
+function usedSplits(f) {
+  const { feature: feature3, value: value4 } = f.splits;
+  const used = new Uint8Array(value4.length);
+  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
+  const tables = Array.from({ length: f.nFeatures }, () => []);
+  const index6 = new Int32Array(value4.length).fill(-1);
+  for (let s2 = 0; s2 < value4.length; s2++) {
+    if (!used[s2]) continue;
+    const table2 = tables[feature3[s2]];
+    index6[s2] = table2.length;
+    table2.push(value4[s2]);
+  }
+  return { tables, index: index6 };
 }
 function indexWidth(tableLength) {
   let width2 = 1;
@@ -39612,110 +39650,132 @@ var ByteWriter = class {
     this.byte(v);
   }
 };
-function encodeTrees(f, tables) {
+function encodeTrees(f, splitIndex) {
   const K2 = f.nClasses;
-  const widths = tables.map((t) => indexWidth(t.length));
-  const indexOf = tables.map((t) => new Map(t.map((v, k2) => [v, k2])));
+  const feature3 = f.splits.feature;
+  const count2 = new Int32Array(f.nFeatures);
+  for (let s2 = 0; s2 < splitIndex.length; s2++) if (splitIndex[s2] >= 0) count2[feature3[s2]]++;
+  const widths = Array.from(count2, indexWidth);
   const w2 = new ByteWriter();
-  for (let node = 0; node < f.feature.length; node++) {
-    const j = f.feature[node];
-    if (j >= 0) {
+  for (let node = 0; node < f.split.length; node++) {
+    const s2 = f.split[node];
+    if (s2 >= 0) {
+      const j = feature3[s2];
       w2.varint(K2 + 1 + j);
-      let index6 = indexOf[j].get(f.threshold[node]);
+      let index6 = splitIndex[s2];
       for (let b10 = 0; b10 < widths[j]; b10++) {
         w2.byte(index6 & 255);
         index6 >>>= 8;
       }
       continue;
     }
-    const o = f.right[node] * K2;
-    let only = -1;
-    let nonZero = 0;
-    for (let c4 = 0; c4 < K2; c4++) {
-      if (f.leafCounts[o + c4] > 0) {
-        nonZero++;
-        only = c4;
-      }
-    }
-    if (nonZero === 1) {
-      w2.varint(only);
+    const leaf = f.right[node];
+    if (leaf < 0) {
+      w2.varint(-1 - leaf);
     } else {
       w2.varint(K2);
-      for (let c4 = 0; c4 < K2; c4++) w2.varint(f.leafCounts[o + c4]);
+      for (let c4 = 0; c4 < K2; c4++) w2.varint(f.mixedCounts[leaf * K2 + c4]);
     }
   }
   return w2.bytes.slice(0, w2.length);
 }
-function decodeTrees(bytes, nTrees, p, K2, tables, fail2, capacity = 1024) {
-  const widths = tables.map((t) => indexWidth(t.length));
+function decodeTrees(bytes, nTrees, p, K2, splits, nodeCount, fail2) {
+  const { start } = splits;
+  const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
   const n = bytes.length;
-  let pos = 0;
-  const cursor3 = { pos: 0 };
-  const store = new NodeStore(K2, capacity);
+  const capacity = Math.min(nodeCount, n);
+  const split = new Int32Array(capacity);
+  const right = new Int32Array(capacity);
   const roots = new Int32Array(nTrees);
+  const leaves = { counts: new Float64Array(64 * K2), count: 0 };
+  const cursor3 = { pos: 0 };
   let pending = new Int32Array(64);
-  for (let t = 0; t < nTrees; t++) {
-    if (pos >= n) fail2(`trees hold ${t} trees, params say ${nTrees}`);
-    roots[t] = store.nodes;
-    let top2 = 0;
-    let previousWasLeaf = false;
-    for (; ; ) {
-      const node = store.addNode();
-      if (previousWasLeaf) store.right[pending[--top2]] = node;
-      if (pos >= n) fail2("trees end in the middle of a node");
-      let tag = bytes[pos];
-      if (tag < 128) pos++;
-      else {
+  let top2 = 0;
+  let pos = 0;
+  let node = 0;
+  let tree2 = 0;
+  let treeStart = true;
+  let previousWasLeaf = false;
+  while (tree2 < nTrees) {
+    if (pos >= n)
+      fail2(
+        treeStart ? `trees hold ${tree2} trees, params say ${nTrees}` : "trees end in the middle of a node"
+      );
+    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
+    if (treeStart) roots[tree2] = node;
+    else if (previousWasLeaf) right[pending[--top2]] = node;
+    let tag = bytes[pos];
+    if (tag < 128) pos++;
+    else {
+      cursor3.pos = pos;
+      tag = slowVarint(bytes, cursor3, fail2);
+      pos = cursor3.pos;
+    }
+    treeStart = false;
+    if (tag > K2) {
+      const j = tag - K2 - 1;
+      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
+      const width2 = widths[j];
+      if (pos + width2 > n) fail2("trees end in the middle of a node");
+      let index6 = bytes[pos];
+      if (width2 > 1) index6 += bytes[pos + 1] * 256;
+      if (width2 > 2) index6 += bytes[pos + 2] * 65536;
+      if (width2 > 3) index6 += bytes[pos + 3] * 16777216;
+      pos += width2;
+      const count2 = start[j + 1] - start[j];
+      if (index6 >= count2) {
+        fail2(`node ${node} uses threshold ${index6} of feature ${j}, but thresholds[${j}] has ${count2}`);
+      }
+      split[node] = start[j] + index6;
+      if (top2 === pending.length) pending = grow(pending, new Int32Array(top2 * 2));
+      pending[top2++] = node;
+      previousWasLeaf = false;
+    } else {
+      split[node] = -1;
+      if (tag < K2) {
+        right[node] = -1 - tag;
+      } else {
         cursor3.pos = pos;
-        tag = slowVarint(bytes, cursor3, fail2);
+        right[node] = readMixedLeaf(bytes, cursor3, K2, leaves, node, fail2);
         pos = cursor3.pos;
       }
-      if (tag > K2) {
-        const j = tag - K2 - 1;
-        if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
-        const width2 = widths[j];
-        if (pos + width2 > n) fail2("trees end in the middle of a node");
-        let index6 = 0;
-        for (let b10 = 0, scale6 = 1; b10 < width2; b10++, scale6 *= 256) index6 += bytes[pos++] * scale6;
-        const table2 = tables[j];
-        if (index6 >= table2.length) {
-          fail2(
-            `node ${node} uses threshold ${index6} of feature ${j}, but thresholds[${j}] has ${table2.length}`
-          );
-        }
-        store.feature[node] = j;
-        store.threshold[node] = table2[index6];
-        if (top2 === pending.length) pending = grow(pending, new Int32Array(top2 * 2));
-        pending[top2++] = node;
-        previousWasLeaf = false;
-        continue;
-      }
-      const at = store.beginLeaf(node);
-      const counts = store.leafCounts;
-      if (tag < K2) {
-        counts[at + tag] = 1;
-      } else {
-        let total = 0;
-        for (let c4 = 0; c4 < K2; c4++) {
-          if (pos >= n) fail2("trees end in the middle of a node");
-          let v = bytes[pos];
-          if (v < 128) pos++;
-          else {
-            cursor3.pos = pos;
-            v = slowVarint(bytes, cursor3, fail2);
-            pos = cursor3.pos;
-          }
-          counts[at + c4] = v;
-          total += v;
-        }
-        if (total === 0) fail2(`leaf node ${node} has no samples`);
-      }
       previousWasLeaf = true;
-      if (top2 === 0) break;
+      if (top2 === 0) {
+        tree2++;
+        treeStart = true;
+        previousWasLeaf = false;
+      }
     }
+    node++;
   }
   if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
-  return store.toForest(p, roots, new Float64Array(p));
+  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
+  const mixedCounts = leaves.counts.slice(0, leaves.count * K2);
+  return {
+    nFeatures: p,
+    nClasses: K2,
+    roots,
+    split,
+    splits,
+    right,
+    mixedCounts,
+    mixedProba: leafFractions(mixedCounts, K2),
+    importances: new Float64Array(p)
+  };
+}
+function readMixedLeaf(bytes, cursor3, K2, leaves, node, fail2) {
+  if ((leaves.count + 1) * K2 > leaves.counts.length) {
+    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
+  }
+  const at = leaves.count * K2;
+  let total = 0;
+  for (let c4 = 0; c4 < K2; c4++) {
+    const v = slowVarint(bytes, cursor3, fail2);
+    leaves.counts[at + c4] = v;
+    total += v;
+  }
+  if (total === 0) fail2(`leaf node ${node} has no samples`);
+  return leaves.count++;
 }
 var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var DECODE = new Int16Array(128).fill(-1);
@@ -39740,6 +39800,15 @@ function encodeBase64(bytes) {
 }
 function decodeBase64(text3) {
   if (text3.length % 4 !== 0) return null;
+  for (const space of [" ", "\n", "\r", "	", "\f"]) if (text3.includes(space)) return null;
+  const native = Uint8Array.fromBase64;
+  if (native) {
+    try {
+      return native(text3, { lastChunkHandling: "strict" });
+    } catch {
+      return null;
+    }
+  }
   const pad4 = text3.endsWith("==") ? 2 : text3.endsWith("=") ? 1 : 0;
   const out = new Uint8Array(text3.length / 4 * 3 - pad4);
   let o = 0;
@@ -39750,11 +39819,12 @@ function decodeBase64(text3) {
       const code = text3.charCodeAt(i + k2);
       let v = code < 128 ? DECODE[code] : -1;
       if (v < 0) {
-        if (!(last && code === 61 && k2 >= 4 - pad4)) return null;
+        if (!(last && k2 >= 4 - pad4)) return null;
         v = 0;
       }
       quad2 = quad2 << 6 | v;
     }
+    if (last && pad4 > 0 && (quad2 & (pad4 === 2 ? 65535 : 255)) !== 0) return null;
     out[o++] = quad2 >> 16 & 255;
     if (o < out.length) out[o++] = quad2 >> 8 & 255;
     if (o < out.length) out[o++] = quad2 & 255;
