@@ -16,6 +16,8 @@ if (flags.has('--bench')) {
     ...nodeBundle,
     entryPoints: ['test/bench/run.ts'],
     outfile: 'dist/bench.js',
+    // The site suite drives the system's chromium; playwright-core is loaded from node_modules as is.
+    external: ['playwright-core'],
     sourcemap: 'linked',
   });
 } else if (!flags.has('--cli')) {

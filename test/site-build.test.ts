@@ -251,6 +251,26 @@ describe('site bundles', () => {
     expect(predictor).not.toMatch(/vega/i);
     expect(readFileSync(path.join(SITE_ASSETS, 'dashboard.js'), 'utf8')).toContain('vega-embed');
   });
+
+  test('every bundled package ships its licence: the site and each action folder carry the notices', () => {
+    const notices = (dir: string) => readFileSync(path.join(dir, 'THIRD-PARTY-NOTICES.txt'), 'utf8');
+    const site = notices(SITE_ASSETS);
+    const vega = JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules/vega/package.json'), 'utf8'));
+    expect(site).toContain(`vega ${vega.version} — BSD-3-Clause`);
+    expect(site).toContain('Redistributions of source code must retain the above copyright notice');
+    expect(site).toContain('vega-embed');
+    // The pages link it from their footer, and the build copies it with the other assets.
+    const out = tmp('gitml-notices-');
+    buildSite(REPO_ROOT, out, { now: BUILD_TIME, assets: SITE_ASSETS });
+    expect(readFileSync(path.join(out, 'assets', 'THIRD-PARTY-NOTICES.txt'), 'utf8')).toBe(site);
+    expect(readFileSync(path.join(out, 'wine', 'dashboard.html'), 'utf8')).toContain(
+      'href="../assets/THIRD-PARTY-NOTICES.txt"',
+    );
+    rmSync(out, { recursive: true, force: true });
+    const monitor = notices(path.join(REPO_ROOT, 'actions', 'monitor', 'dist'));
+    expect(monitor).toContain('@actions/core');
+    expect(monitor).toContain('vega-lite');
+  });
 });
 
 describe('static server', () => {

@@ -170,6 +170,7 @@ async function start(app: HTMLElement, report: MonitoringReport): Promise<void> 
   clear.addEventListener('click', () => void apply(null, null));
   await apply(null, null);
   app.dataset.ready = 'true';
+  performance.mark('gitml:dashboard-ready');
 }
 
 async function main(): Promise<void> {

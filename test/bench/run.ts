@@ -10,9 +10,10 @@ import { suite as forest } from './forest.js';
 import { type BenchLine, findPython, formatLine, type Suite } from './harness.js';
 import { suite as nbKnn } from './models-nb-knn.js';
 import { suite as pipeline } from './pipeline.js';
+import { suite as site } from './site.js';
 import { suite as store } from './store.js';
 
-const SUITES: Record<string, Suite> = { store, 'models-nb-knn': nbKnn, forest, pipeline };
+const SUITES: Record<string, Suite> = { store, 'models-nb-knn': nbKnn, forest, pipeline, site };
 
 const { values } = parseArgs({
   options: {

@@ -29246,6 +29246,7 @@ ${p.main}
 </main>
 <footer class="site">
 <p>Built ${p.builtAt} from the repository's files by gitml: a serverless ML system that lives in one GitHub repository. Predictions run in your browser; nothing you enter leaves it.</p>
+<p><a href="${p.root}assets/THIRD-PARTY-NOTICES.txt">Licences of the bundled third-party software</a></p>
 </footer>
 </body>
 </html>
@@ -33677,9 +33678,7 @@ var RandomForest = class _RandomForest {
     }
     const K = f.nClasses;
     const { roots, split, right, mixedProba } = f;
-    const threshold = f.splits.value;
-    const column = new Int32Array(f.splits.feature.length);
-    for (let s = 0; s < column.length; s++) column[s] = f.splits.feature[s] * rows;
+    const { feature: feature2, value: threshold } = f.splits;
     const out = new Float64Array(rows * K);
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
@@ -33687,7 +33686,7 @@ var RandomForest = class _RandomForest {
         let node = root;
         let s = split[node];
         while (s >= 0) {
-          node = data[column[s] + i] <= threshold[s] ? node + 1 : right[node];
+          node = data[feature2[s] * rows + i] <= threshold[s] ? node + 1 : right[node];
           s = split[node];
         }
         const leaf = right[node];

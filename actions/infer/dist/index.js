@@ -33474,9 +33474,7 @@ var RandomForest = class _RandomForest {
     }
     const K = f.nClasses;
     const { roots, split, right, mixedProba } = f;
-    const threshold = f.splits.value;
-    const column = new Int32Array(f.splits.feature.length);
-    for (let s = 0; s < column.length; s++) column[s] = f.splits.feature[s] * rows;
+    const { feature: feature2, value: threshold } = f.splits;
     const out = new Float64Array(rows * K);
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
@@ -33484,7 +33482,7 @@ var RandomForest = class _RandomForest {
         let node = root;
         let s = split[node];
         while (s >= 0) {
-          node = data[column[s] + i] <= threshold[s] ? node + 1 : right[node];
+          node = data[feature2[s] * rows + i] <= threshold[s] ? node + 1 : right[node];
           s = split[node];
         }
         const leaf = right[node];

@@ -124,10 +124,7 @@ export class RandomForest implements Classifier {
     }
     const K = f.nClasses;
     const { roots, split, right, mixedProba } = f;
-    const threshold = f.splits.value;
-    // Where each split's feature column starts in X (column-major).
-    const column = new Int32Array(f.splits.feature.length);
-    for (let s = 0; s < column.length; s++) column[s] = f.splits.feature[s] * rows;
+    const { feature, value: threshold } = f.splits;
     const out = new Float64Array(rows * K);
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
@@ -135,7 +132,7 @@ export class RandomForest implements Classifier {
         let node = root;
         let s = split[node];
         while (s >= 0) {
-          node = data[column[s] + i] <= threshold[s] ? node + 1 : right[node];
+          node = data[feature[s] * rows + i] <= threshold[s] ? node + 1 : right[node];
           s = split[node];
         }
         const leaf = right[node];

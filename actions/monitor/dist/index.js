@@ -39110,9 +39110,7 @@ var RandomForest = class _RandomForest {
     }
     const K2 = f.nClasses;
     const { roots, split, right, mixedProba } = f;
-    const threshold2 = f.splits.value;
-    const column = new Int32Array(f.splits.feature.length);
-    for (let s2 = 0; s2 < column.length; s2++) column[s2] = f.splits.feature[s2] * rows;
+    const { feature: feature3, value: threshold2 } = f.splits;
     const out = new Float64Array(rows * K2);
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
@@ -39120,7 +39118,7 @@ var RandomForest = class _RandomForest {
         let node = root;
         let s2 = split[node];
         while (s2 >= 0) {
-          node = data3[column[s2] + i] <= threshold2[s2] ? node + 1 : right[node];
+          node = data3[feature3[s2] * rows + i] <= threshold2[s2] ? node + 1 : right[node];
           s2 = split[node];
         }
         const leaf = right[node];

@@ -48,6 +48,7 @@ ${p.main}
 </main>
 <footer class="site">
 <p>Built ${p.builtAt} from the repository's files by gitml: a serverless ML system that lives in one GitHub repository. Predictions run in your browser; nothing you enter leaves it.</p>
+<p><a href="${p.root}assets/THIRD-PARTY-NOTICES.txt">Licences of the bundled third-party software</a></p>
 </footer>
 </body>
 </html>

@@ -1,0 +1,134 @@
+// The Pages site in headless Chromium (Debian chromium via playwright-core), built from this repository's
+// own champions and reports and served on loopback: first prediction after DOMContentLoaded per dataset
+// (each load in a fresh browser context, so nothing is cached), time per input change, and the gzipped
+// size of each page script; and the time until every dashboard chart is drawn. No peer: the goals are
+// absolute (≤ 100 ms, ≤ 1 ms, ≤ 60 KB gzipped predictor script).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { buildSite } from '../../actions/lib/site-build.js';
+import { serveStatic } from '../../actions/lib/static-server.js';
+import type { PredictorData } from '../../site/src/page-data.js';
+import { browserSkipReason, launchBrowser } from '../helpers/browser.js';
+import { type Suite, summarize } from './harness.js';
+
+const LOADS = 11;
+
+export const suite: Suite = async (ctx) => {
+  const skip = browserSkipReason();
+  if (skip) {
+    ctx.log(`bench: suite site skipped — ${skip}`);
+    return;
+  }
+  const out = path.join(ctx.tmpDir, 'site');
+  buildSite(process.cwd(), out);
+  const gzKiB = (file: string) =>
+    gzipSync(readFileSync(path.join(out, 'assets', file)), { level: 9 }).length / 1024;
+  const predictorJsGzKiB = Number(gzKiB('predictor.js').toFixed(1));
+  const dashboardJsGzKiB = Number(gzKiB('dashboard.js').toFixed(1));
+  const datasets = readdirSync(out).filter((d) => existsSync(path.join(out, d, 'predictor.json')));
+  const server = await serveStatic(out);
+  const browser = await launchBrowser();
+  try {
+    for (const name of datasets) {
+      const data = JSON.parse(readFileSync(path.join(out, name, 'predictor.json'), 'utf8')) as PredictorData;
+      if (!data.champion) continue;
+      const modelKiB = statSync(path.join(out, name, 'model.json')).size / 1024;
+      const loads: { first: number; fetched: number; loaded: number; dcl: number }[] = [];
+      for (let i = 0; i < Math.max(LOADS, ctx.repeats); i++) {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await page.goto(new URL(`${name}/`, server.url).href);
+        await page.waitForSelector('#predicted-class[data-class]');
+        loads.push(
+          await page.evaluate(() => {
+            const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+            const at = (mark: string) =>
+              performance.getEntriesByName(mark)[0].startTime - nav.domContentLoadedEventStart;
+            return {
+              first: at('gitml:first-prediction'),
+              fetched: at('gitml:model-fetched'),
+              loaded: at('gitml:model-loaded'),
+              dcl: nav.domContentLoadedEventStart,
+            };
+          }),
+        );
+        await context.close();
+      }
+      const median = (xs: number[]) => Math.round(summarize(xs).median);
+      ctx.add({
+        suite: 'site',
+        name: `${name} predictor (${data.champion.algorithm}, model.json ${modelKiB.toFixed(0)} KiB): first prediction after DOMContentLoaded, ${loads.length} cold loads`,
+        ours: summarize(loads.map((l) => Math.max(0, l.first))),
+        goal: '≤ 100 ms',
+        extra: {
+          modelFetchedMs: median(loads.map((l) => l.fetched)),
+          modelLoadedMs: median(loads.map((l) => l.loaded)),
+          navigationToDclMs: median(loads.map((l) => l.dcl)),
+          predictorJsGzKiB,
+        },
+      });
+
+      // The whole input handler (check, predict, redraw), averaged over many changes of one numeric input.
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(new URL(`${name}/`, server.url).href);
+      await page.waitForSelector('#predicted-class[data-class]');
+      const numeric = data.features.find((f) => f.type === 'numeric');
+      if (numeric?.observed) {
+        const perChange: number[] = [];
+        for (let r = 0; r < ctx.repeats; r++) {
+          perChange.push(
+            await page.evaluate(
+              ({ id, values }) => {
+                const input = document.getElementById(id) as HTMLInputElement;
+                const n = 400;
+                const t0 = performance.now();
+                for (let i = 0; i < n; i++) {
+                  input.value = values[i % values.length];
+                  input.dispatchEvent(new Event('input', { bubbles: true }));
+                }
+                return (performance.now() - t0) / n;
+              },
+              { id: `f-${numeric.name}`, values: [String(numeric.observed.q1), String(numeric.observed.q3)] },
+            ),
+          );
+        }
+        ctx.add({
+          suite: 'site',
+          name: `${name} predictor: time per input change (check, predict, redraw; mean of 400)`,
+          ours: summarize(perChange),
+          goal: '≤ 1 ms',
+        });
+      }
+      await context.close();
+
+      const ready: number[] = [];
+      for (let i = 0; i < ctx.repeats; i++) {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await page.goto(new URL(`${name}/dashboard.html`, server.url).href);
+        await page.waitForSelector('#app[data-ready="true"]');
+        ready.push(
+          await page.evaluate(() => {
+            const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+            return (
+              performance.getEntriesByName('gitml:dashboard-ready')[0].startTime -
+              nav.domContentLoadedEventStart
+            );
+          }),
+        );
+        await context.close();
+      }
+      ctx.add({
+        suite: 'site',
+        name: `${name} dashboard: every chart drawn, after DOMContentLoaded, ${ready.length} cold loads`,
+        ours: summarize(ready),
+        extra: { dashboardJsGzKiB },
+      });
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+};
