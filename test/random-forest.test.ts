@@ -1,12 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { decodeBase64, encodeBase64 } from '../actions/lib/models/base64.js';
 import { createRng } from '../actions/lib/models/random.js';
-import {
-  decodeBase64,
-  encodeBase64,
-  RandomForest,
-  splitThreshold,
-} from '../actions/lib/models/random-forest.js';
+import { RandomForest, splitThreshold } from '../actions/lib/models/random-forest.js';
 import { fromRows, type Matrix, ModelFormatError } from '../actions/lib/models/types.js';
 import {
   accuracy,
@@ -145,23 +141,83 @@ describe('RandomForest', () => {
     expect(loaded.nodeCount).toBe(irisModel.nodeCount);
   });
 
-  it('reads a hand-written model in the documented byte format', () => {
-    // One tree, 2 classes, 1 feature: split on feature 0 at thresholds[0][1] = 2.5 (tag K+1+0 = 3,
-    // index 1), left a pure leaf of class 0 (tag 0), right a mixed leaf (tag K = 2) with counts 1 and 3.
-    const json = {
+  it('a lazy load predicts by walking the stored bytes, bit for bit as the decoded forest', () => {
+    const lazy = RandomForest.load(JSON.parse(irisJson), { lazy: true });
+    expect(lazy.nodeCount).toBe(irisModel.nodeCount);
+    expect(lazy.nClasses).toBe(3);
+    expect(lazy.nFeatures).toBe(4);
+    expect(lazy.predictProba(iris.X)).toStrictEqual(irisModel.predictProba(iris.X));
+    expect(lazy.predict(iris.X)).toStrictEqual(irisModel.predict(iris.X));
+    // Writing it back decodes it (and so checks it fully) first.
+    expect(JSON.stringify(lazy.toJSON())).toBe(irisJson);
+    expect(lazy.featureImportances()).toStrictEqual(irisModel.featureImportances());
+    expect(lazy.predictProba(iris.X)).toStrictEqual(irisModel.predictProba(iris.X));
+  });
+
+  it('loads version 1 files (no subtree lengths) and writes them back as version 2', () => {
+    // Version 1 of the tree of the test below: the same nodes without the tree length, split tag K+1+0.
+    const v1 = {
       format: 'gitml.random-forest',
       version: 1,
+      params: { nTrees: 1 },
+      nFeatures: 1,
+      nClasses: 2,
+      nodeCount: 5,
+      featureImportances: [1],
+      thresholds: [[0.5, 2.5]],
+      trees: encodeBase64(Uint8Array.from([3, 0, 3, 1, 0, 1, 1])),
+    };
+    for (const lazy of [false, true]) {
+      const model = RandomForest.load(v1, { lazy });
+      expect(Array.from(model.predictProba(fromRows([[0.4], [0.7], [3]])))).toEqual([1, 0, 0, 1, 0, 1]);
+      const written = model.toJSON() as unknown as { version: number; trees: string };
+      expect(written.version).toBe(2);
+      expect(Array.from(decodeBase64(written.trees)!)).toEqual([8, 3, 0, 4, 4, 1, 0, 1, 1]);
+    }
+  });
+
+  it('reads a hand-written model in the documented byte format', () => {
+    // One tree, 2 classes, 1 feature, 6 bytes long: split on feature 0 at thresholds[0][1] = 2.5 with a
+    // leaf on the left (tag K+1+p+0 = 4, index 1, no length), left a pure leaf of class 0 (tag 0), right
+    // a mixed leaf (tag K = 2) with counts 1 and 3.
+    const json = {
+      format: 'gitml.random-forest',
+      version: 2,
       params: { nTrees: 1 },
       nFeatures: 1,
       nClasses: 2,
       nodeCount: 3,
       featureImportances: [1],
       thresholds: [[0.5, 2.5]],
-      trees: encodeBase64(Uint8Array.from([3, 1, 0, 2, 1, 3])),
+      trees: encodeBase64(Uint8Array.from([6, 4, 1, 0, 2, 1, 3])),
     };
-    const model = RandomForest.load(json);
-    expect(Array.from(model.predictProba(fromRows([[2.5], [2.6]])))).toEqual([1, 0, 0.25, 0.75]);
-    expect(JSON.stringify(model.toJSON())).toContain('"thresholds":[[2.5]]');
+    for (const lazy of [false, true]) {
+      const model = RandomForest.load(json, { lazy });
+      expect(Array.from(model.predictProba(fromRows([[2.5], [2.6]])))).toEqual([1, 0, 0.25, 0.75]);
+      expect(JSON.stringify(model.toJSON())).toContain('"thresholds":[[2.5]]');
+    }
+    // A split whose left child is a subtree: tag K+1+0 = 3, index 0, then the left subtree's length (4).
+    // 8 bytes: root [3, 0, 4], left subtree [4, 1, 0, 1] (split at 2.5: class 0 | class 1), right leaf [1].
+    const deeper = {
+      ...json,
+      nodeCount: 5,
+      trees: encodeBase64(Uint8Array.from([8, 3, 0, 4, 4, 1, 0, 1, 1])),
+    };
+    for (const lazy of [false, true]) {
+      const model = RandomForest.load(deeper, { lazy });
+      expect(Array.from(model.predictProba(fromRows([[0.4], [0.7], [3]])))).toEqual([1, 0, 0, 1, 0, 1]);
+    }
+    // A wrong length: the full decode catches it; a lazy walk that jumps out of its tree fails too.
+    const wrong = { ...deeper, trees: encodeBase64(Uint8Array.from([8, 3, 0, 5, 4, 1, 0, 1, 1])) };
+    expect(() => RandomForest.load(wrong)).toThrow(
+      /node 0 says its left subtree ends at byte 9, but it ends at byte 8/,
+    );
+    const lazyWrong = RandomForest.load(wrong, { lazy: true });
+    expect(() => lazyWrong.predictProba(fromRows([[3]]))).toThrow(ModelFormatError);
+    expect(() => lazyWrong.predictProba(fromRows([[3]]))).toThrow(/trees end in the middle of a node/);
+    // The root claims a leaf on its left (tag K+1+p+0 = 4, no length), but a split follows.
+    const notLeaf = { ...deeper, trees: encodeBase64(Uint8Array.from([7, 4, 0, 4, 1, 0, 1, 1])) };
+    expect(() => RandomForest.load(notLeaf)).toThrow(/node 0 says its left child is a leaf, but it is not/);
   });
 
   it('load rejects foreign and corrupt JSON with a message naming the problem', () => {
@@ -169,7 +225,7 @@ describe('RandomForest', () => {
       ['null', () => null, /expected a JSON object/],
       ['array', () => [], /expected a JSON object/],
       ['foreign format', (j) => ({ ...j, format: 'gitml.knn' }), /format is "gitml.knn"/],
-      ['future version', (j) => ({ ...j, version: 2 }), /version 2 is not supported/],
+      ['future version', (j) => ({ ...j, version: 3 }), /version 3 is not supported/],
       ['bad params', (j) => ({ ...j, params: { ...j.params, nTrees: 0 } }), /params: nTrees must be/],
       [
         'more trees promised',
@@ -224,14 +280,16 @@ describe('RandomForest', () => {
       [
         'truncated',
         (j) => ({ ...j, trees: encodeBase64(bytesOf(j).slice(0, -1)) }),
-        /end in the middle of a node/,
+        /tree 99 is \d+ bytes, but only \d+ remain/,
       ],
       ['node count', (j) => ({ ...j, nodeCount: j.nodeCount + 1 }), /nodeCount is/],
       [
         'unknown feature',
         (j) => {
           const b = bytesOf(j);
-          b[0] = 3 + 1 + 4; // K + 1 + feature 4 of 4
+          let tag = 0; // the first tree's root, after the tree's varint length
+          while (b[tag] >= 0x80) tag++;
+          b[tag + 1] = 3 + 1 + 2 * 4; // K + 1 + p + feature 4 of 4 (the left-is-a-leaf tags)
           return { ...j, trees: encodeBase64(b) };
         },
         /splits on feature 4, but there are 4 features/,
@@ -247,7 +305,7 @@ describe('RandomForest', () => {
       ],
       [
         'empty leaf',
-        (j) => ({ ...j, params: { nTrees: 1 }, trees: encodeBase64(Uint8Array.from([3, 0, 0, 0])) }),
+        (j) => ({ ...j, params: { nTrees: 1 }, trees: encodeBase64(Uint8Array.from([4, 3, 0, 0, 0])) }),
         /leaf node 0 has no samples/,
       ],
     ];
@@ -344,10 +402,17 @@ describe('RandomForest', () => {
       const test = takeRows(wine.X, wine.y, rows.test);
       const model = new RandomForest({ seed: s.seed }).fit(train.X, train.y, wine.nClasses);
       ours.push(accuracy(model.predict(test.X), test.y));
-      if (s.seed === 0) bytes = JSON.stringify(model.toJSON()).length;
+      if (s.seed === 0) {
+        const json = model.toJSON();
+        bytes = JSON.stringify(json).length;
+        // A page's lazy load walks the bytes: bit-identical probabilities on a full-size forest.
+        const lazy = RandomForest.load(JSON.parse(JSON.stringify(json)), { lazy: true });
+        expect(lazy.predictProba(test.X)).toStrictEqual(model.predictProba(test.X));
+      }
     }
     const mean = ours.reduce((a, b) => a + b, 0) / ours.length;
     expect(mean).toBeGreaterThanOrEqual(fixture.meanSklearnAccuracy - 0.01);
-    expect(bytes).toBeLessThan(700_000);
+    // The subtree lengths that let a page walk the bytes cost about a sixth of the stream.
+    expect(bytes).toBeLessThan(800_000);
   });
 });

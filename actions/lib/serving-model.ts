@@ -45,8 +45,12 @@ export class ServingModel {
     );
   }
 
-  /** Validates a parsed model file; a corrupt or foreign file is a ModelFormatError naming `where`. */
-  static load(raw: unknown, where = 'model'): ServingModel {
+  /**
+   * Validates a parsed model file; a corrupt or foreign file is a ModelFormatError naming `where`.
+   * options.lazy is for a page that predicts a row at a time: a forest stays in its stored bytes and is
+   * walked (RandomForestLoadOptions). The pipeline loads whole, which also checks every byte.
+   */
+  static load(raw: unknown, where = 'model', options: { lazy?: boolean } = {}): ServingModel {
     const bad = (rule: string) => new ModelFormatError(`${where}: ${rule}`);
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('not a JSON object');
     const m = raw as Partial<ModelJSON>;
@@ -69,7 +73,7 @@ export class ServingModel {
     }
     let estimator: Classifier;
     try {
-      estimator = loadEstimator(m.estimator);
+      estimator = loadEstimator(m.estimator, options);
     } catch (err) {
       throw bad(`estimator: ${(err as Error).message}`);
     }

@@ -127,7 +127,8 @@ async function main(): Promise<void> {
     const modelFile = app.dataset.model!;
     const model = fetchJson(modelFile).then((raw) => {
       performance.mark('gitml:model-fetched');
-      const loaded = ServingModel.load(raw, modelFile);
+      // Lazy: a forest is walked in its stored bytes, not decoded (the site build checked every byte).
+      const loaded = ServingModel.load(raw, modelFile, { lazy: true });
       performance.mark('gitml:model-loaded');
       return loaded;
     });

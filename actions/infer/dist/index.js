@@ -33413,6 +33413,444 @@ function selectNth(order, X, p, j, start, end, nth) {
   }
 }
 
+// actions/lib/models/base64.ts
+var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var DECODE = new Int16Array(128).fill(-1);
+for (let k = 0; k < 64; k++) DECODE[ALPHABET.charCodeAt(k)] = k;
+function encodeBase64(bytes) {
+  const chunks = [];
+  const CHUNK = 3 * 4096;
+  for (let start = 0; start < bytes.length; start += CHUNK) {
+    const end = Math.min(bytes.length, start + CHUNK);
+    let s = "";
+    for (let i = start; i < end; i += 3) {
+      const b0 = bytes[i];
+      const b1 = i + 1 < end ? bytes[i + 1] : 0;
+      const b2 = i + 2 < end ? bytes[i + 2] : 0;
+      s += ALPHABET[b0 >> 2] + ALPHABET[(b0 & 3) << 4 | b1 >> 4];
+      s += i + 1 < end ? ALPHABET[(b1 & 15) << 2 | b2 >> 6] : "=";
+      s += i + 2 < end ? ALPHABET[b2 & 63] : "=";
+    }
+    chunks.push(s);
+  }
+  return chunks.join("");
+}
+function decodeBase64(text) {
+  if (text.length % 4 !== 0) return null;
+  for (const space of [" ", "\n", "\r", "	", "\f"]) if (text.includes(space)) return null;
+  const native = Uint8Array.fromBase64;
+  if (native) {
+    try {
+      return native(text, { lastChunkHandling: "strict" });
+    } catch {
+      return null;
+    }
+  }
+  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  const out = new Uint8Array(text.length / 4 * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    const last = i + 4 === text.length;
+    let quad = 0;
+    for (let k = 0; k < 4; k++) {
+      const code = text.charCodeAt(i + k);
+      let v = code < 128 ? DECODE[code] : -1;
+      if (v < 0) {
+        if (!(last && k >= 4 - pad)) return null;
+        v = 0;
+      }
+      quad = quad << 6 | v;
+    }
+    if (last && pad > 0 && (quad & (pad === 2 ? 65535 : 255)) !== 0) return null;
+    out[o++] = quad >> 16 & 255;
+    if (o < out.length) out[o++] = quad >> 8 & 255;
+    if (o < out.length) out[o++] = quad & 255;
+  }
+  return out;
+}
+
+// actions/lib/models/forest-bytes.ts
+function splitTable(tables) {
+  const start = new Int32Array(tables.length + 1);
+  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
+  const total = start[tables.length];
+  const feature2 = new Int32Array(total);
+  const value = new Float64Array(total);
+  for (let j = 0; j < tables.length; j++) {
+    feature2.fill(j, start[j], start[j + 1]);
+    value.set(tables[j], start[j]);
+  }
+  return { feature: feature2, value, start };
+}
+function usedSplits(f) {
+  const { feature: feature2, value } = f.splits;
+  const used = new Uint8Array(value.length);
+  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
+  const tables = Array.from({ length: f.nFeatures }, () => []);
+  const index = new Int32Array(value.length).fill(-1);
+  for (let s = 0; s < value.length; s++) {
+    if (!used[s]) continue;
+    const table = tables[feature2[s]];
+    index[s] = table.length;
+    table.push(value[s]);
+  }
+  return { tables, index };
+}
+function leafFractions(leafCounts, K) {
+  const proba = new Float64Array(leafCounts.length);
+  for (let o = 0; o < leafCounts.length; o += K) {
+    let total = 0;
+    for (let c = 0; c < K; c++) total += leafCounts[o + c];
+    for (let c = 0; c < K; c++) proba[o + c] = leafCounts[o + c] / total;
+  }
+  return proba;
+}
+function grow(old, bigger) {
+  bigger.set(old);
+  return bigger;
+}
+function indexWidth(tableLength) {
+  let width = 1;
+  while (tableLength - 1 >= 2 ** (8 * width)) width++;
+  return width;
+}
+function varintLength(v) {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+var ByteWriter = class {
+  bytes = new Uint8Array(1 << 16);
+  length = 0;
+  byte(b) {
+    if (this.length === this.bytes.length) {
+      const bigger = new Uint8Array(this.bytes.length * 2);
+      bigger.set(this.bytes);
+      this.bytes = bigger;
+    }
+    this.bytes[this.length++] = b;
+  }
+  varint(v) {
+    while (v >= 128) {
+      this.byte(v % 128 | 128);
+      v = Math.floor(v / 128);
+    }
+    this.byte(v);
+  }
+};
+function encodeTrees(f, splitIndex) {
+  const K = f.nClasses;
+  const p = f.nFeatures;
+  const n = f.split.length;
+  const feature2 = f.splits.feature;
+  const count = new Int32Array(f.nFeatures);
+  for (let s = 0; s < splitIndex.length; s++) if (splitIndex[s] >= 0) count[feature2[s]]++;
+  const widths = Array.from(count, indexWidth);
+  const size = new Float64Array(n);
+  for (let node = n - 1; node >= 0; node--) {
+    const s = f.split[node];
+    if (s >= 0) {
+      const j = feature2[s];
+      const left = size[node + 1];
+      const leftIsLeaf = f.split[node + 1] < 0;
+      const tag = K + 1 + (leftIsLeaf ? p : 0) + j;
+      size[node] = varintLength(tag) + widths[j] + (leftIsLeaf ? 0 : varintLength(left)) + left + size[f.right[node]];
+      continue;
+    }
+    const leaf = f.right[node];
+    if (leaf < 0) size[node] = varintLength(-1 - leaf);
+    else {
+      size[node] = varintLength(K);
+      for (let c = 0; c < K; c++) size[node] += varintLength(f.mixedCounts[leaf * K + c]);
+    }
+  }
+  const w = new ByteWriter();
+  for (let node = 0; node < n; node++) {
+    if (isRoot(f.roots, node)) w.varint(size[node]);
+    const s = f.split[node];
+    if (s >= 0) {
+      const j = feature2[s];
+      const leftIsLeaf = f.split[node + 1] < 0;
+      w.varint(K + 1 + (leftIsLeaf ? p : 0) + j);
+      let index = splitIndex[s];
+      for (let b = 0; b < widths[j]; b++) {
+        w.byte(index & 255);
+        index >>>= 8;
+      }
+      if (!leftIsLeaf) w.varint(size[node + 1]);
+      continue;
+    }
+    const leaf = f.right[node];
+    if (leaf < 0) {
+      w.varint(-1 - leaf);
+    } else {
+      w.varint(K);
+      for (let c = 0; c < K; c++) w.varint(f.mixedCounts[leaf * K + c]);
+    }
+  }
+  return w.bytes.slice(0, w.length);
+}
+function isRoot(roots, node) {
+  for (let t = 0; t < roots.length; t++) if (roots[t] === node) return true;
+  return false;
+}
+function readVarint(bytes, cursor, end, fail2) {
+  let v = 0;
+  let scale = 1;
+  for (let k = 0; k < 5; k++) {
+    if (cursor.pos >= end) fail2("trees end in the middle of a node");
+    const b = bytes[cursor.pos++];
+    v += (b & 127) * scale;
+    if (b < 128) return v;
+    scale *= 128;
+  }
+  return fail2(`trees hold a varint longer than 5 bytes at byte ${cursor.pos}`);
+}
+function decodeTrees(bytes, version, nTrees, p, K, splits, nodeCount, fail2) {
+  const { start } = splits;
+  const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
+  const lengths = version === 2;
+  const n = bytes.length;
+  const capacity = Math.min(nodeCount, n);
+  const split = new Int32Array(capacity);
+  const right = new Int32Array(capacity);
+  const roots = new Int32Array(nTrees);
+  const leaves = { counts: new Float64Array(64 * K), count: 0 };
+  const cursor = { pos: 0 };
+  let pending = new Int32Array(64);
+  let pendingAt = new Float64Array(64);
+  let top = 0;
+  let pos = 0;
+  let node = 0;
+  let tree = 0;
+  let treeEnd = n;
+  let treeStart = true;
+  let previousWasLeaf = false;
+  while (tree < nTrees) {
+    if (pos >= n) {
+      fail2(
+        treeStart ? `trees hold ${tree} trees, params say ${nTrees}` : "trees end in the middle of a node"
+      );
+    }
+    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
+    if (treeStart) {
+      roots[tree] = node;
+      if (lengths) {
+        cursor.pos = pos;
+        const length = readVarint(bytes, cursor, n, fail2);
+        pos = cursor.pos;
+        treeEnd = pos + length;
+        if (treeEnd > n) fail2(`tree ${tree} is ${length} bytes, but only ${n - pos} remain`);
+      }
+    } else if (previousWasLeaf) {
+      const parent = pending[--top];
+      right[parent] = node;
+      const expected = pendingAt[top];
+      if (expected < 0 ? node !== parent + 2 : lengths && pos !== expected) {
+        fail2(
+          expected < 0 ? `node ${parent} says its left child is a leaf, but it is not` : `node ${parent} says its left subtree ends at byte ${expected}, but it ends at byte ${pos}`
+        );
+      }
+    }
+    let tag = bytes[pos];
+    if (tag < 128) pos++;
+    else {
+      cursor.pos = pos;
+      tag = readVarint(bytes, cursor, n, fail2);
+      pos = cursor.pos;
+    }
+    treeStart = false;
+    if (tag > K) {
+      let j = tag - K - 1;
+      const leftIsLeaf = lengths && j >= p;
+      if (leftIsLeaf) j -= p;
+      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
+      const width = widths[j];
+      if (pos + width > n) fail2("trees end in the middle of a node");
+      let index = bytes[pos];
+      if (width > 1) index += bytes[pos + 1] * 256;
+      if (width > 2) index += bytes[pos + 2] * 65536;
+      if (width > 3) index += bytes[pos + 3] * 16777216;
+      pos += width;
+      const count = start[j + 1] - start[j];
+      if (index >= count) {
+        fail2(`node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${count}`);
+      }
+      split[node] = start[j] + index;
+      if (top === pending.length) {
+        pending = grow(pending, new Int32Array(top * 2));
+        pendingAt = grow(pendingAt, new Float64Array(top * 2));
+      }
+      if (leftIsLeaf) {
+        pendingAt[top] = -1;
+      } else if (lengths) {
+        let left = pos < n ? bytes[pos] : 128;
+        if (left < 128) pos++;
+        else {
+          cursor.pos = pos;
+          left = readVarint(bytes, cursor, n, fail2);
+          pos = cursor.pos;
+        }
+        pendingAt[top] = pos + left;
+      } else {
+        pendingAt[top] = 0;
+      }
+      pending[top++] = node;
+      previousWasLeaf = false;
+    } else {
+      split[node] = -1;
+      if (tag < K) {
+        right[node] = -1 - tag;
+      } else {
+        cursor.pos = pos;
+        right[node] = readMixedLeaf(bytes, cursor, K, leaves, node, fail2);
+        pos = cursor.pos;
+      }
+      previousWasLeaf = true;
+      if (top === 0) {
+        if (lengths && pos !== treeEnd) {
+          fail2(`tree ${tree} says it ends at byte ${treeEnd}, but it ends at byte ${pos}`);
+        }
+        tree++;
+        treeStart = true;
+        previousWasLeaf = false;
+      }
+    }
+    node++;
+  }
+  if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
+  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
+  const mixedCounts = leaves.counts.slice(0, leaves.count * K);
+  return {
+    nFeatures: p,
+    nClasses: K,
+    roots,
+    split,
+    splits,
+    right,
+    mixedCounts,
+    mixedProba: leafFractions(mixedCounts, K),
+    importances: new Float64Array(p)
+  };
+}
+function readMixedLeaf(bytes, cursor, K, leaves, node, fail2) {
+  if ((leaves.count + 1) * K > leaves.counts.length) {
+    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
+  }
+  const at = leaves.count * K;
+  let total = 0;
+  for (let c = 0; c < K; c++) {
+    const v = readVarint(bytes, cursor, bytes.length, fail2);
+    leaves.counts[at + c] = v;
+    total += v;
+  }
+  if (total === 0) fail2(`leaf node ${node} has no samples`);
+  return leaves.count++;
+}
+var EncodedTrees = class _EncodedTrees {
+  constructor(bytes, treeStart, treeEnd, p, K, splits, widths, fail2) {
+    this.bytes = bytes;
+    this.treeStart = treeStart;
+    this.treeEnd = treeEnd;
+    this.p = p;
+    this.K = K;
+    this.splits = splits;
+    this.widths = widths;
+    this.fail = fail2;
+  }
+  bytes;
+  treeStart;
+  treeEnd;
+  p;
+  K;
+  splits;
+  widths;
+  fail;
+  /** Finds the trees of a version-2 stream by their lengths (nTrees steps); checks they cover it exactly. */
+  static index(bytes, nTrees, p, K, splits, fail2) {
+    const treeStart = new Int32Array(nTrees);
+    const treeEnd = new Int32Array(nTrees);
+    const cursor = { pos: 0 };
+    for (let t = 0; t < nTrees; t++) {
+      if (cursor.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
+      const length = readVarint(bytes, cursor, bytes.length, fail2);
+      if (length < 1 || cursor.pos + length > bytes.length) {
+        fail2(`tree ${t} is ${length} bytes, but ${bytes.length - cursor.pos} remain`);
+      }
+      treeStart[t] = cursor.pos;
+      cursor.pos += length;
+      treeEnd[t] = cursor.pos;
+    }
+    if (cursor.pos !== bytes.length) {
+      fail2(`trees hold ${bytes.length - cursor.pos} bytes after the last of ${nTrees} trees`);
+    }
+    const { start } = splits;
+    const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
+    return new _EncodedTrees(bytes, treeStart, treeEnd, p, K, splits, widths, fail2);
+  }
+  /** Adds every tree's leaf class fractions for each row of X into out (rows × K); X is column-major. */
+  addLeafFractions(X, out) {
+    const { bytes, treeStart, treeEnd, p, K, widths, fail: fail2 } = this;
+    const { start, value } = this.splits;
+    const { rows, data } = X;
+    const cursor = { pos: 0 };
+    const counts = new Float64Array(K);
+    for (let t = 0; t < treeStart.length; t++) {
+      const end = treeEnd[t];
+      for (let i = 0; i < rows; i++) {
+        cursor.pos = treeStart[t];
+        const o = i * K;
+        for (; ; ) {
+          const tag = readVarint(bytes, cursor, end, fail2);
+          if (tag > K) {
+            let j = tag - K - 1;
+            const leftIsLeaf = j >= p;
+            if (leftIsLeaf) j -= p;
+            if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
+            const width = widths[j];
+            let at = cursor.pos;
+            if (at + width > end) fail2("trees end in the middle of a node");
+            let index = 0;
+            for (let b = 0, scale = 1; b < width; b++, scale *= 256) index += bytes[at++] * scale;
+            if (index >= start[j + 1] - start[j]) {
+              fail2(`a node of tree ${t} uses threshold ${index} of feature ${j}, beyond thresholds[${j}]`);
+            }
+            cursor.pos = at;
+            const goLeft = data[j * rows + i] <= value[start[j] + index];
+            if (leftIsLeaf) {
+              if (!goLeft) skipLeaf(bytes, cursor, end, K, t, fail2);
+            } else {
+              const left = readVarint(bytes, cursor, end, fail2);
+              if (!goLeft) cursor.pos += left;
+            }
+            continue;
+          }
+          if (tag < K) {
+            out[o + tag] += 1;
+            break;
+          }
+          let total = 0;
+          for (let c = 0; c < K; c++) {
+            counts[c] = readVarint(bytes, cursor, end, fail2);
+            total += counts[c];
+          }
+          if (total === 0) fail2(`a leaf of tree ${t} has no samples`);
+          for (let c = 0; c < K; c++) out[o + c] += counts[c] / total;
+          break;
+        }
+      }
+    }
+  }
+};
+function skipLeaf(bytes, cursor, end, K, tree, fail2) {
+  const tag = readVarint(bytes, cursor, end, fail2);
+  if (tag > K) fail2(`a node of tree ${tree} says its left child is a leaf, but it is not`);
+  if (tag === K) for (let c = 0; c < K; c++) readVarint(bytes, cursor, end, fail2);
+}
+
 // actions/lib/models/random.ts
 function createRng(seed) {
   if (!Number.isInteger(seed)) throw new RangeError(`createRng: seed must be an integer, got ${seed}`);
@@ -33427,23 +33865,24 @@ function createRng(seed) {
 
 // actions/lib/models/random-forest.ts
 var RANDOM_FOREST_FORMAT = "gitml.random-forest";
-var RANDOM_FOREST_VERSION = 1;
+var RANDOM_FOREST_VERSION = 2;
 var RandomForest = class _RandomForest {
   algorithm = "random-forest";
   settings;
   forest = null;
+  encoded = null;
   constructor(params = {}) {
     this.settings = resolveParams(params);
   }
   get nClasses() {
-    return this.forest?.nClasses ?? 0;
+    return this.forest?.nClasses ?? this.encoded?.nClasses ?? 0;
   }
   get nFeatures() {
-    return this.forest?.nFeatures ?? 0;
+    return this.forest?.nFeatures ?? this.encoded?.nFeatures ?? 0;
   }
   /** Total node count over all trees (0 before fit). */
   get nodeCount() {
-    return this.forest?.split.length ?? 0;
+    return this.forest?.split.length ?? this.encoded?.nodeCount ?? 0;
   }
   params() {
     return { ...this.settings };
@@ -33455,13 +33894,14 @@ var RandomForest = class _RandomForest {
   fit(X, y, nClasses) {
     checkTrainingData(X, y, nClasses);
     this.forest = growForest(X, y, nClasses, this.settings);
+    this.encoded = null;
     return this;
   }
   predictProba(X) {
-    const f = this.fitted("predictProba");
-    if (X.cols !== f.nFeatures) {
+    if (this.forest === null && this.encoded === null) this.fitted("predictProba");
+    if (X.cols !== this.nFeatures) {
       throw new RangeError(
-        `RandomForest.predictProba: X has ${X.cols} features, the model was fitted on ${f.nFeatures}`
+        `RandomForest.predictProba: X has ${X.cols} features, the model was fitted on ${this.nFeatures}`
       );
     }
     const { rows, data } = X;
@@ -33472,10 +33912,15 @@ var RandomForest = class _RandomForest {
         );
       }
     }
-    const K = f.nClasses;
-    const { roots, split, right, mixedProba } = f;
-    const { feature: feature2, value: threshold } = f.splits;
+    const K = this.nClasses;
     const out = new Float64Array(rows * K);
+    if (this.forest === null) {
+      this.encoded.trees.addLeafFractions(X, out);
+      for (let i = 0; i < out.length; i++) out[i] /= this.settings.nTrees;
+      return out;
+    }
+    const { roots, split, right, mixedProba } = this.forest;
+    const { feature: feature2, value: threshold } = this.forest.splits;
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
       for (let i = 0; i < rows; i++) {
@@ -33496,7 +33941,7 @@ var RandomForest = class _RandomForest {
     return out;
   }
   predict(X) {
-    return predictFromProba(this.predictProba(X), X.rows, this.fitted("predict").nClasses);
+    return predictFromProba(this.predictProba(X), X.rows, this.nClasses);
   }
   /** Mean decrease in Gini impurity per feature, averaged over trees and normalised to sum 1 (all 0 if no split). */
   featureImportances() {
@@ -33517,7 +33962,7 @@ var RandomForest = class _RandomForest {
       trees: encodeBase64(encodeTrees(f, used.index))
     };
   }
-  static load(json) {
+  static load(json, options = {}) {
     const fail2 = (rule) => {
       throw new ModelFormatError(`RandomForest.load: ${rule}`);
     };
@@ -33526,9 +33971,10 @@ var RandomForest = class _RandomForest {
     if (o.format !== RANDOM_FOREST_FORMAT) {
       fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_FORMAT}"`);
     }
-    if (o.version !== RANDOM_FOREST_VERSION) {
-      fail2(`version ${JSON.stringify(o.version)} is not supported (expected ${RANDOM_FOREST_VERSION})`);
+    if (o.version !== 1 && o.version !== RANDOM_FOREST_VERSION) {
+      fail2(`version ${JSON.stringify(o.version)} is not supported (expected 1 or ${RANDOM_FOREST_VERSION})`);
     }
+    const version = o.version;
     if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
     let settings = resolveParams({});
     try {
@@ -33568,21 +34014,36 @@ var RandomForest = class _RandomForest {
     const bytes = decodeBase64(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
     if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
-    const forest = decodeTrees(
-      bytes,
-      settings.nTrees,
-      p,
-      K,
-      splitTable(tables),
-      o.nodeCount,
-      fail2
-    );
-    forest.importances = Float64Array.from(imp);
+    const splits = splitTable(tables);
+    const nodeCount = o.nodeCount;
+    const decode = () => {
+      const forest = decodeTrees(
+        bytes,
+        version,
+        settings.nTrees,
+        p,
+        K,
+        splits,
+        nodeCount,
+        fail2
+      );
+      forest.importances = Float64Array.from(imp);
+      return forest;
+    };
     const model = new _RandomForest(settings);
-    model.forest = forest;
+    if (options.lazy && version === 2) {
+      const trees = EncodedTrees.index(bytes, settings.nTrees, p, K, splits, fail2);
+      model.encoded = { trees, nFeatures: p, nClasses: K, nodeCount, decode };
+    } else {
+      model.forest = decode();
+    }
     return model;
   }
   fitted(method) {
+    if (!this.forest && this.encoded) {
+      this.forest = this.encoded.decode();
+      this.encoded = null;
+    }
     if (!this.forest)
       throw new Error(`RandomForest.${method}: the model is not fitted; call fit() or load() first`);
     return this.forest;
@@ -33718,22 +34179,6 @@ function onlyClass(counts, at, K) {
     }
   }
   return only;
-}
-function slowVarint(bytes, cursor, fail2) {
-  let v = 0;
-  let scale = 1;
-  for (let k = 0; k < 5; k++) {
-    if (cursor.pos >= bytes.length) fail2("trees end in the middle of a node");
-    const b = bytes[cursor.pos++];
-    v += (b & 127) * scale;
-    if (b < 128) return v;
-    scale *= 128;
-  }
-  return fail2(`trees hold a varint longer than 5 bytes at byte ${cursor.pos}`);
-}
-function grow(old, bigger) {
-  bigger.set(old);
-  return bigger;
 }
 function growForest(X, y, K, s) {
   const n = X.rows;
@@ -33936,15 +34381,6 @@ function presort(X) {
   }
   return order;
 }
-function leafFractions(leafCounts, K) {
-  const proba = new Float64Array(leafCounts.length);
-  for (let o = 0; o < leafCounts.length; o += K) {
-    let total = 0;
-    for (let c = 0; c < K; c++) total += leafCounts[o + c];
-    for (let c = 0; c < K; c++) proba[o + c] = leafCounts[o + c] / total;
-  }
-  return proba;
-}
 var POW102 = [1];
 for (let k = 1; k <= 22; k++) POW102.push(POW102[k - 1] * 10);
 function splitThreshold(a, b) {
@@ -33961,237 +34397,6 @@ function splitThreshold(a, b) {
     if (inside(d)) return d;
   }
   return mid < b && mid >= a ? mid : a;
-}
-function splitTable(tables) {
-  const start = new Int32Array(tables.length + 1);
-  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
-  const total = start[tables.length];
-  const feature2 = new Int32Array(total);
-  const value = new Float64Array(total);
-  for (let j = 0; j < tables.length; j++) {
-    feature2.fill(j, start[j], start[j + 1]);
-    value.set(tables[j], start[j]);
-  }
-  return { feature: feature2, value, start };
-}
-function usedSplits(f) {
-  const { feature: feature2, value } = f.splits;
-  const used = new Uint8Array(value.length);
-  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
-  const tables = Array.from({ length: f.nFeatures }, () => []);
-  const index = new Int32Array(value.length).fill(-1);
-  for (let s = 0; s < value.length; s++) {
-    if (!used[s]) continue;
-    const table = tables[feature2[s]];
-    index[s] = table.length;
-    table.push(value[s]);
-  }
-  return { tables, index };
-}
-function indexWidth(tableLength) {
-  let width = 1;
-  while (tableLength - 1 >= 2 ** (8 * width)) width++;
-  return width;
-}
-var ByteWriter = class {
-  bytes = new Uint8Array(1 << 16);
-  length = 0;
-  byte(b) {
-    if (this.length === this.bytes.length) {
-      const bigger = new Uint8Array(this.bytes.length * 2);
-      bigger.set(this.bytes);
-      this.bytes = bigger;
-    }
-    this.bytes[this.length++] = b;
-  }
-  varint(v) {
-    while (v >= 128) {
-      this.byte(v % 128 | 128);
-      v = Math.floor(v / 128);
-    }
-    this.byte(v);
-  }
-};
-function encodeTrees(f, splitIndex) {
-  const K = f.nClasses;
-  const feature2 = f.splits.feature;
-  const count = new Int32Array(f.nFeatures);
-  for (let s = 0; s < splitIndex.length; s++) if (splitIndex[s] >= 0) count[feature2[s]]++;
-  const widths = Array.from(count, indexWidth);
-  const w = new ByteWriter();
-  for (let node = 0; node < f.split.length; node++) {
-    const s = f.split[node];
-    if (s >= 0) {
-      const j = feature2[s];
-      w.varint(K + 1 + j);
-      let index = splitIndex[s];
-      for (let b = 0; b < widths[j]; b++) {
-        w.byte(index & 255);
-        index >>>= 8;
-      }
-      continue;
-    }
-    const leaf = f.right[node];
-    if (leaf < 0) {
-      w.varint(-1 - leaf);
-    } else {
-      w.varint(K);
-      for (let c = 0; c < K; c++) w.varint(f.mixedCounts[leaf * K + c]);
-    }
-  }
-  return w.bytes.slice(0, w.length);
-}
-function decodeTrees(bytes, nTrees, p, K, splits, nodeCount, fail2) {
-  const { start } = splits;
-  const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
-  const n = bytes.length;
-  const capacity = Math.min(nodeCount, n);
-  const split = new Int32Array(capacity);
-  const right = new Int32Array(capacity);
-  const roots = new Int32Array(nTrees);
-  const leaves = { counts: new Float64Array(64 * K), count: 0 };
-  const cursor = { pos: 0 };
-  let pending = new Int32Array(64);
-  let top = 0;
-  let pos = 0;
-  let node = 0;
-  let tree = 0;
-  let treeStart = true;
-  let previousWasLeaf = false;
-  while (tree < nTrees) {
-    if (pos >= n)
-      fail2(
-        treeStart ? `trees hold ${tree} trees, params say ${nTrees}` : "trees end in the middle of a node"
-      );
-    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
-    if (treeStart) roots[tree] = node;
-    else if (previousWasLeaf) right[pending[--top]] = node;
-    let tag = bytes[pos];
-    if (tag < 128) pos++;
-    else {
-      cursor.pos = pos;
-      tag = slowVarint(bytes, cursor, fail2);
-      pos = cursor.pos;
-    }
-    treeStart = false;
-    if (tag > K) {
-      const j = tag - K - 1;
-      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
-      const width = widths[j];
-      if (pos + width > n) fail2("trees end in the middle of a node");
-      let index = bytes[pos];
-      if (width > 1) index += bytes[pos + 1] * 256;
-      if (width > 2) index += bytes[pos + 2] * 65536;
-      if (width > 3) index += bytes[pos + 3] * 16777216;
-      pos += width;
-      const count = start[j + 1] - start[j];
-      if (index >= count) {
-        fail2(`node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${count}`);
-      }
-      split[node] = start[j] + index;
-      if (top === pending.length) pending = grow(pending, new Int32Array(top * 2));
-      pending[top++] = node;
-      previousWasLeaf = false;
-    } else {
-      split[node] = -1;
-      if (tag < K) {
-        right[node] = -1 - tag;
-      } else {
-        cursor.pos = pos;
-        right[node] = readMixedLeaf(bytes, cursor, K, leaves, node, fail2);
-        pos = cursor.pos;
-      }
-      previousWasLeaf = true;
-      if (top === 0) {
-        tree++;
-        treeStart = true;
-        previousWasLeaf = false;
-      }
-    }
-    node++;
-  }
-  if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
-  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
-  const mixedCounts = leaves.counts.slice(0, leaves.count * K);
-  return {
-    nFeatures: p,
-    nClasses: K,
-    roots,
-    split,
-    splits,
-    right,
-    mixedCounts,
-    mixedProba: leafFractions(mixedCounts, K),
-    importances: new Float64Array(p)
-  };
-}
-function readMixedLeaf(bytes, cursor, K, leaves, node, fail2) {
-  if ((leaves.count + 1) * K > leaves.counts.length) {
-    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
-  }
-  const at = leaves.count * K;
-  let total = 0;
-  for (let c = 0; c < K; c++) {
-    const v = slowVarint(bytes, cursor, fail2);
-    leaves.counts[at + c] = v;
-    total += v;
-  }
-  if (total === 0) fail2(`leaf node ${node} has no samples`);
-  return leaves.count++;
-}
-var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-var DECODE = new Int16Array(128).fill(-1);
-for (let k = 0; k < 64; k++) DECODE[ALPHABET.charCodeAt(k)] = k;
-function encodeBase64(bytes) {
-  const chunks = [];
-  const CHUNK = 3 * 4096;
-  for (let start = 0; start < bytes.length; start += CHUNK) {
-    const end = Math.min(bytes.length, start + CHUNK);
-    let s = "";
-    for (let i = start; i < end; i += 3) {
-      const b0 = bytes[i];
-      const b1 = i + 1 < end ? bytes[i + 1] : 0;
-      const b2 = i + 2 < end ? bytes[i + 2] : 0;
-      s += ALPHABET[b0 >> 2] + ALPHABET[(b0 & 3) << 4 | b1 >> 4];
-      s += i + 1 < end ? ALPHABET[(b1 & 15) << 2 | b2 >> 6] : "=";
-      s += i + 2 < end ? ALPHABET[b2 & 63] : "=";
-    }
-    chunks.push(s);
-  }
-  return chunks.join("");
-}
-function decodeBase64(text) {
-  if (text.length % 4 !== 0) return null;
-  for (const space of [" ", "\n", "\r", "	", "\f"]) if (text.includes(space)) return null;
-  const native = Uint8Array.fromBase64;
-  if (native) {
-    try {
-      return native(text, { lastChunkHandling: "strict" });
-    } catch {
-      return null;
-    }
-  }
-  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
-  const out = new Uint8Array(text.length / 4 * 3 - pad);
-  let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    const last = i + 4 === text.length;
-    let quad = 0;
-    for (let k = 0; k < 4; k++) {
-      const code = text.charCodeAt(i + k);
-      let v = code < 128 ? DECODE[code] : -1;
-      if (v < 0) {
-        if (!(last && k >= 4 - pad)) return null;
-        v = 0;
-      }
-      quad = quad << 6 | v;
-    }
-    if (last && pad > 0 && (quad & (pad === 2 ? 65535 : 255)) !== 0) return null;
-    out[o++] = quad >> 16 & 255;
-    if (o < out.length) out[o++] = quad >> 8 & 255;
-    if (o < out.length) out[o++] = quad & 255;
-  }
-  return out;
 }
 
 // actions/lib/models/algorithms.ts
@@ -34230,7 +34435,7 @@ var ALGORITHMS = [
     ]
   }
 ];
-function loadEstimator(json) {
+function loadEstimator(json, options = {}) {
   const format = typeof json === "object" && json !== null ? json.format : void 0;
   switch (format) {
     case GAUSSIAN_NB_FORMAT:
@@ -34238,7 +34443,7 @@ function loadEstimator(json) {
     case KNN_FORMAT:
       return KNearestNeighbors.load(json);
     case RANDOM_FOREST_FORMAT:
-      return RandomForest.load(json);
+      return RandomForest.load(json, options);
     default:
       throw new ModelFormatError(
         `estimator format ${JSON.stringify(format ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT].join(", ")}`
@@ -34265,8 +34470,12 @@ var ServingModel = class _ServingModel {
       estimator
     );
   }
-  /** Validates a parsed model file; a corrupt or foreign file is a ModelFormatError naming `where`. */
-  static load(raw2, where = "model") {
+  /**
+   * Validates a parsed model file; a corrupt or foreign file is a ModelFormatError naming `where`.
+   * options.lazy is for a page that predicts a row at a time: a forest stays in its stored bytes and is
+   * walked (RandomForestLoadOptions). The pipeline loads whole, which also checks every byte.
+   */
+  static load(raw2, where = "model", options = {}) {
     const bad = (rule) => new ModelFormatError(`${where}: ${rule}`);
     if (typeof raw2 !== "object" || raw2 === null || Array.isArray(raw2)) throw bad("not a JSON object");
     const m = raw2;
@@ -34289,7 +34498,7 @@ var ServingModel = class _ServingModel {
     }
     let estimator;
     try {
-      estimator = loadEstimator(m.estimator);
+      estimator = loadEstimator(m.estimator, options);
     } catch (err) {
       throw bad(`estimator: ${err.message}`);
     }

@@ -2,7 +2,12 @@
 // any serialised estimator by its format name. Adding an algorithm means adding it here. Platform-neutral.
 import { GAUSSIAN_NB_FORMAT, GaussianNB } from './gaussian-nb.js';
 import { KNearestNeighbors, KNN_FORMAT, type KnnWeights } from './knn.js';
-import { type MaxFeatures, RANDOM_FOREST_FORMAT, RandomForest } from './random-forest.js';
+import {
+  type MaxFeatures,
+  RANDOM_FOREST_FORMAT,
+  RandomForest,
+  type RandomForestLoadOptions,
+} from './random-forest.js';
 import { type Classifier, ModelFormatError } from './types.js';
 
 export type Params = Record<string, number | string | boolean>;
@@ -62,8 +67,11 @@ export function algorithm(name: string): Algorithm {
   return a;
 }
 
-/** Loads any estimator JSON by its format name; foreign or corrupt JSON is a ModelFormatError. */
-export function loadEstimator(json: unknown): Classifier {
+/**
+ * Loads any estimator JSON by its format name; foreign or corrupt JSON is a ModelFormatError.
+ * options.lazy: see RandomForestLoadOptions (the other algorithms load whole either way).
+ */
+export function loadEstimator(json: unknown, options: RandomForestLoadOptions = {}): Classifier {
   const format =
     typeof json === 'object' && json !== null ? (json as { format?: unknown }).format : undefined;
   switch (format) {
@@ -72,7 +80,7 @@ export function loadEstimator(json: unknown): Classifier {
     case KNN_FORMAT:
       return KNearestNeighbors.load(json);
     case RANDOM_FOREST_FORMAT:
-      return RandomForest.load(json);
+      return RandomForest.load(json, options);
     default:
       throw new ModelFormatError(
         `estimator format ${JSON.stringify(format ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT].join(', ')}`,

@@ -3,8 +3,21 @@
 // distinct values, probability = mean over trees of the leaf's class fractions.
 // Speed: every feature is sorted once per fit; each tree filters those orders to its in-bag rows and keeps
 // them sorted by stable partitioning at each split, so no node ever sorts.
-// Size: trees are serialised in preorder as a compact byte stream (base64 in JSON), thresholds as indices
-// into per-feature tables of short decimals. Platform-neutral: no Node imports (bundled for the browser).
+// Size: trees are serialised in preorder as a compact byte stream (forest-bytes.ts; base64 in JSON),
+// thresholds as indices into per-feature tables of short decimals. A page can load the stream as it is
+// and predict by walking it (load with { lazy: true }). Platform-neutral: no Node imports.
+import { decodeBase64, encodeBase64 } from './base64.js';
+import {
+  decodeTrees,
+  EncodedTrees,
+  encodeTrees,
+  type Fail,
+  type Forest,
+  grow,
+  leafFractions,
+  splitTable,
+  usedSplits,
+} from './forest-bytes.js';
 import { createRng } from './random.js';
 import {
   type Classifier,
@@ -15,7 +28,27 @@ import {
 } from './types.js';
 
 export const RANDOM_FOREST_FORMAT = 'gitml.random-forest';
-export const RANDOM_FOREST_VERSION = 1;
+/** Written by toJSON; version 1 (no subtree lengths) still loads. */
+export const RANDOM_FOREST_VERSION = 2;
+
+export interface RandomForestLoadOptions {
+  /**
+   * Keep the trees as the byte stream they are stored in and predict by walking it, instead of decoding
+   * them first: for a page that predicts a row at a time (Wine's forest loads in a few milliseconds rather
+   * than a few hundred). The stream is checked as it is walked; toJSON and featureImportances decode it.
+   * Batch predictions are faster decoded: the pipeline loads without this. Version-1 files always decode.
+   */
+  lazy?: boolean;
+}
+
+/** A loaded forest kept encoded until something needs the arrays. */
+interface Encoded {
+  trees: EncodedTrees;
+  nFeatures: number;
+  nClasses: number;
+  nodeCount: number;
+  decode(): Forest;
+}
 
 export type MaxFeatures = 'sqrt' | 'log2' | number;
 
@@ -36,61 +69,27 @@ export interface RandomForestParams {
 
 type ResolvedParams = Required<RandomForestParams>;
 
-/**
- * The distinct split points of a forest, grouped by feature and ascending within one: the thresholds of
- * feature j are value[start[j]] .. value[start[j + 1] - 1]. Rows with x[feature[s]] <= value[s] go left.
- */
-interface SplitTable {
-  feature: Int32Array;
-  value: Float64Array;
-  start: Int32Array;
-}
-
-/**
- * Fitted trees, all in flat arrays; each tree's nodes are in preorder, so a left child is node + 1.
- * Eight bytes a node: the browser decodes a 250k-node forest before its first prediction, and touching
- * fresh memory is what costs most there.
- */
-interface Forest {
-  nFeatures: number;
-  nClasses: number;
-  /** First node of each tree. */
-  roots: Int32Array;
-  /** Per node: the index of its split in `splits`, or -1 for a leaf. */
-  split: Int32Array;
-  splits: SplitTable;
-  /**
-   * Right child of an internal node. For a leaf: -1 - c when the leaf is pure (all class c), otherwise the
-   * index of its mixed leaf. Most leaves are pure, so they need no class arrays.
-   */
-  right: Int32Array;
-  /** Weighted class counts per mixed leaf, leaf * nClasses + class (integers: bootstrap counts). */
-  mixedCounts: Float64Array;
-  /** Class fractions per mixed leaf, same layout. */
-  mixedProba: Float64Array;
-  importances: Float64Array;
-}
-
 export class RandomForest implements Classifier {
   readonly algorithm = 'random-forest';
   private readonly settings: ResolvedParams;
   private forest: Forest | null = null;
+  private encoded: Encoded | null = null;
 
   constructor(params: RandomForestParams = {}) {
     this.settings = resolveParams(params);
   }
 
   get nClasses(): number {
-    return this.forest?.nClasses ?? 0;
+    return this.forest?.nClasses ?? this.encoded?.nClasses ?? 0;
   }
 
   get nFeatures(): number {
-    return this.forest?.nFeatures ?? 0;
+    return this.forest?.nFeatures ?? this.encoded?.nFeatures ?? 0;
   }
 
   /** Total node count over all trees (0 before fit). */
   get nodeCount(): number {
-    return this.forest?.split.length ?? 0;
+    return this.forest?.split.length ?? this.encoded?.nodeCount ?? 0;
   }
 
   params(): Record<string, number | string | boolean> {
@@ -104,14 +103,15 @@ export class RandomForest implements Classifier {
   fit(X: Matrix, y: Int32Array, nClasses: number): this {
     checkTrainingData(X, y, nClasses);
     this.forest = growForest(X, y, nClasses, this.settings);
+    this.encoded = null;
     return this;
   }
 
   predictProba(X: Matrix): Float64Array {
-    const f = this.fitted('predictProba');
-    if (X.cols !== f.nFeatures) {
+    if (this.forest === null && this.encoded === null) this.fitted('predictProba');
+    if (X.cols !== this.nFeatures) {
       throw new RangeError(
-        `RandomForest.predictProba: X has ${X.cols} features, the model was fitted on ${f.nFeatures}`,
+        `RandomForest.predictProba: X has ${X.cols} features, the model was fitted on ${this.nFeatures}`,
       );
     }
     const { rows, data } = X;
@@ -122,10 +122,15 @@ export class RandomForest implements Classifier {
         );
       }
     }
-    const K = f.nClasses;
-    const { roots, split, right, mixedProba } = f;
-    const { feature, value: threshold } = f.splits;
+    const K = this.nClasses;
     const out = new Float64Array(rows * K);
+    if (this.forest === null) {
+      this.encoded!.trees.addLeafFractions(X, out);
+      for (let i = 0; i < out.length; i++) out[i] /= this.settings.nTrees;
+      return out;
+    }
+    const { roots, split, right, mixedProba } = this.forest;
+    const { feature, value: threshold } = this.forest.splits;
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
       for (let i = 0; i < rows; i++) {
@@ -147,7 +152,7 @@ export class RandomForest implements Classifier {
   }
 
   predict(X: Matrix): Int32Array {
-    return predictFromProba(this.predictProba(X), X.rows, this.fitted('predict').nClasses);
+    return predictFromProba(this.predictProba(X), X.rows, this.nClasses);
   }
 
   /** Mean decrease in Gini impurity per feature, averaged over trees and normalised to sum 1 (all 0 if no split). */
@@ -171,8 +176,8 @@ export class RandomForest implements Classifier {
     };
   }
 
-  static load(json: unknown): RandomForest {
-    const fail = (rule: string): never => {
+  static load(json: unknown, options: RandomForestLoadOptions = {}): RandomForest {
+    const fail: Fail = (rule: string): never => {
       throw new ModelFormatError(`RandomForest.load: ${rule}`);
     };
     if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('expected a JSON object');
@@ -180,9 +185,10 @@ export class RandomForest implements Classifier {
     if (o.format !== RANDOM_FOREST_FORMAT) {
       fail(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_FORMAT}"`);
     }
-    if (o.version !== RANDOM_FOREST_VERSION) {
-      fail(`version ${JSON.stringify(o.version)} is not supported (expected ${RANDOM_FOREST_VERSION})`);
+    if (o.version !== 1 && o.version !== RANDOM_FOREST_VERSION) {
+      fail(`version ${JSON.stringify(o.version)} is not supported (expected 1 or ${RANDOM_FOREST_VERSION})`);
     }
+    const version = o.version as 1 | 2;
     if (typeof o.params !== 'object' || o.params === null) fail('params must be an object');
     let settings: ResolvedParams = resolveParams({});
     try {
@@ -226,22 +232,37 @@ export class RandomForest implements Classifier {
     const bytes = decodeBase64(o.trees as string);
     if (bytes === null) fail('trees is not valid base64');
     if (!isCount(o.nodeCount)) fail('nodeCount must be an integer >= 0');
-    const forest = decodeTrees(
-      bytes as Uint8Array,
-      settings.nTrees,
-      p,
-      K,
-      splitTable(tables as number[][]),
-      o.nodeCount as number,
-      fail,
-    );
-    forest.importances = Float64Array.from(imp as number[]);
+    const splits = splitTable(tables as number[][]);
+    const nodeCount = o.nodeCount as number;
+    const decode = () => {
+      const forest = decodeTrees(
+        bytes as Uint8Array,
+        version,
+        settings.nTrees,
+        p,
+        K,
+        splits,
+        nodeCount,
+        fail,
+      );
+      forest.importances = Float64Array.from(imp as number[]);
+      return forest;
+    };
     const model = new RandomForest(settings);
-    model.forest = forest;
+    if (options.lazy && version === 2) {
+      const trees = EncodedTrees.index(bytes as Uint8Array, settings.nTrees, p, K, splits, fail);
+      model.encoded = { trees, nFeatures: p, nClasses: K, nodeCount, decode };
+    } else {
+      model.forest = decode();
+    }
     return model;
   }
 
   private fitted(method: string): Forest {
+    if (!this.forest && this.encoded) {
+      this.forest = this.encoded.decode();
+      this.encoded = null;
+    }
     if (!this.forest)
       throw new Error(`RandomForest.${method}: the model is not fitted; call fit() or load() first`);
     return this.forest;
@@ -398,25 +419,6 @@ function onlyClass(counts: Float64Array, at: number, K: number): number {
     }
   }
   return only;
-}
-
-/** An unsigned LEB128 varint of up to 5 bytes at cursor.pos; advances the cursor. */
-function slowVarint(bytes: Uint8Array, cursor: { pos: number }, fail: (rule: string) => never): number {
-  let v = 0;
-  let scale = 1;
-  for (let k = 0; k < 5; k++) {
-    if (cursor.pos >= bytes.length) fail('trees end in the middle of a node');
-    const b = bytes[cursor.pos++];
-    v += (b & 0x7f) * scale;
-    if (b < 0x80) return v;
-    scale *= 0x80;
-  }
-  return fail(`trees hold a varint longer than 5 bytes at byte ${cursor.pos}`);
-}
-
-function grow<T extends Int32Array | Float64Array>(old: T, bigger: T): T {
-  bigger.set(old);
-  return bigger;
 }
 
 function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): Forest {
@@ -652,16 +654,6 @@ function presort(X: Matrix): Int32Array {
   return order;
 }
 
-function leafFractions(leafCounts: Float64Array, K: number): Float64Array {
-  const proba = new Float64Array(leafCounts.length);
-  for (let o = 0; o < leafCounts.length; o += K) {
-    let total = 0;
-    for (let c = 0; c < K; c++) total += leafCounts[o + c];
-    for (let c = 0; c < K; c++) proba[o + c] = leafCounts[o + c] / total;
-  }
-  return proba;
-}
-
 // 10^0 .. 10^22, all exact doubles (built by multiplication, which is exact here, rather than trusting pow).
 const POW10: number[] = [1];
 for (let k = 1; k <= 22; k++) POW10.push(POW10[k - 1] * 10);
@@ -688,303 +680,4 @@ export function splitThreshold(a: number, b: number): number {
     if (inside(d)) return d;
   }
   return mid < b && mid >= a ? mid : a;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Serialisation: each tree in preorder as a byte stream. Per node a varint tag:
-//   tag < K        pure leaf of class `tag`
-//   tag = K        mixed leaf, followed by K varint class counts
-//   tag = K+1+j    split on feature j, followed by the threshold's index in thresholds[j] as a little-endian
-//                  integer of just enough bytes for that table's length.
-// A node's left child follows it directly; its right child follows the left subtree.
-
-/** The split table of per-feature ascending threshold lists (the JSON's `thresholds`). */
-function splitTable(tables: number[][]): SplitTable {
-  const start = new Int32Array(tables.length + 1);
-  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
-  const total = start[tables.length];
-  const feature = new Int32Array(total);
-  const value = new Float64Array(total);
-  for (let j = 0; j < tables.length; j++) {
-    feature.fill(j, start[j], start[j + 1]);
-    value.set(tables[j], start[j]);
-  }
-  return { feature, value, start };
-}
-
-/**
- * The thresholds some node uses, per feature (a loaded file may list unused ones: they are not written
- * back), and each used split's index in its feature's list.
- */
-function usedSplits(f: Forest): { tables: number[][]; index: Int32Array } {
-  const { feature, value } = f.splits;
-  const used = new Uint8Array(value.length);
-  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
-  const tables: number[][] = Array.from({ length: f.nFeatures }, () => []);
-  const index = new Int32Array(value.length).fill(-1);
-  for (let s = 0; s < value.length; s++) {
-    if (!used[s]) continue;
-    const table = tables[feature[s]];
-    index[s] = table.length;
-    table.push(value[s]);
-  }
-  return { tables, index };
-}
-
-function indexWidth(tableLength: number): number {
-  let width = 1;
-  while (tableLength - 1 >= 2 ** (8 * width)) width++;
-  return width;
-}
-
-class ByteWriter {
-  bytes = new Uint8Array(1 << 16);
-  length = 0;
-
-  byte(b: number): void {
-    if (this.length === this.bytes.length) {
-      const bigger = new Uint8Array(this.bytes.length * 2);
-      bigger.set(this.bytes);
-      this.bytes = bigger;
-    }
-    this.bytes[this.length++] = b;
-  }
-
-  varint(v: number): void {
-    while (v >= 0x80) {
-      this.byte((v % 0x80) | 0x80);
-      v = Math.floor(v / 0x80);
-    }
-    this.byte(v);
-  }
-}
-
-/** splitIndex: each split's index in its feature's written threshold list. */
-function encodeTrees(f: Forest, splitIndex: Int32Array): Uint8Array {
-  const K = f.nClasses;
-  const feature = f.splits.feature;
-  const count = new Int32Array(f.nFeatures);
-  for (let s = 0; s < splitIndex.length; s++) if (splitIndex[s] >= 0) count[feature[s]]++;
-  const widths = Array.from(count, indexWidth);
-  const w = new ByteWriter();
-  for (let node = 0; node < f.split.length; node++) {
-    const s = f.split[node];
-    if (s >= 0) {
-      const j = feature[s];
-      w.varint(K + 1 + j);
-      let index = splitIndex[s];
-      for (let b = 0; b < widths[j]; b++) {
-        w.byte(index & 0xff);
-        index >>>= 8;
-      }
-      continue;
-    }
-    const leaf = f.right[node];
-    if (leaf < 0) {
-      w.varint(-1 - leaf);
-    } else {
-      w.varint(K);
-      for (let c = 0; c < K; c++) w.varint(f.mixedCounts[leaf * K + c]);
-    }
-  }
-  return w.bytes.slice(0, w.length);
-}
-
-/**
- * Decodes the byte stream straight into arrays of their final size. The browser runs this once, cold,
- * before its first prediction (250k nodes for Wine), so it is one flat loop over all nodes of all trees
- * with no inner loop on the common path: V8 compiles a hot loop on the fly (OSR), and code compiled for an
- * inner loop is thrown away each time that loop exits, which with one loop per tree meant 100 trips back
- * to the interpreter. Rare cases (mixed leaves, long varints, growing the stack) are separate functions.
- */
-function decodeTrees(
-  bytes: Uint8Array,
-  nTrees: number,
-  p: number,
-  K: number,
-  splits: SplitTable,
-  nodeCount: number,
-  fail: (rule: string) => never,
-): Forest {
-  const { start } = splits;
-  const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
-  const n = bytes.length;
-  // Sized for a correct nodeCount; a wrong one fails below with the count the trees actually hold. Every
-  // node takes at least one byte, so a hand-edited huge count cannot size the arrays beyond the input.
-  const capacity = Math.min(nodeCount, n);
-  const split = new Int32Array(capacity);
-  const right = new Int32Array(capacity);
-  const roots = new Int32Array(nTrees);
-  const leaves: MixedLeaves = { counts: new Float64Array(64 * K), count: 0 };
-  const cursor = { pos: 0 };
-  let pending = new Int32Array(64); // internal nodes whose right child has not started yet
-  let top = 0;
-  let pos = 0; // a plain local, not cursor.pos: the loop stays fast
-  let node = 0;
-  let tree = 0;
-  let treeStart = true;
-  let previousWasLeaf = false;
-  while (tree < nTrees) {
-    if (pos >= n)
-      fail(
-        treeStart ? `trees hold ${tree} trees, params say ${nTrees}` : 'trees end in the middle of a node',
-      );
-    if (node === capacity) fail(`nodeCount is ${nodeCount} but the trees hold more nodes`);
-    if (treeStart) roots[tree] = node;
-    else if (previousWasLeaf) right[pending[--top]] = node;
-    let tag = bytes[pos];
-    if (tag < 0x80) pos++;
-    else {
-      cursor.pos = pos;
-      tag = slowVarint(bytes, cursor, fail);
-      pos = cursor.pos;
-    }
-    treeStart = false;
-    if (tag > K) {
-      const j = tag - K - 1;
-      if (j >= p) fail(`node ${node} splits on feature ${j}, but there are ${p} features`);
-      const width = widths[j];
-      if (pos + width > n) fail('trees end in the middle of a node');
-      // Little-endian, at most 4 bytes (a table of 2^32 thresholds cannot exist); unrolled, no inner loop.
-      let index = bytes[pos];
-      if (width > 1) index += bytes[pos + 1] * 0x100;
-      if (width > 2) index += bytes[pos + 2] * 0x10000;
-      if (width > 3) index += bytes[pos + 3] * 0x1000000;
-      pos += width;
-      const count = start[j + 1] - start[j];
-      if (index >= count) {
-        fail(`node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${count}`);
-      }
-      split[node] = start[j] + index;
-      if (top === pending.length) pending = grow(pending, new Int32Array(top * 2));
-      pending[top++] = node;
-      previousWasLeaf = false;
-    } else {
-      split[node] = -1;
-      if (tag < K) {
-        right[node] = -1 - tag;
-      } else {
-        cursor.pos = pos;
-        right[node] = readMixedLeaf(bytes, cursor, K, leaves, node, fail);
-        pos = cursor.pos;
-      }
-      previousWasLeaf = true;
-      if (top === 0) {
-        tree++;
-        treeStart = true;
-        previousWasLeaf = false;
-      }
-    }
-    node++;
-  }
-  if (pos !== bytes.length) fail(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
-  if (node !== nodeCount) fail(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
-  const mixedCounts = leaves.counts.slice(0, leaves.count * K);
-  return {
-    nFeatures: p,
-    nClasses: K,
-    roots,
-    split,
-    splits,
-    right,
-    mixedCounts,
-    mixedProba: leafFractions(mixedCounts, K),
-    importances: new Float64Array(p),
-  };
-}
-
-interface MixedLeaves {
-  counts: Float64Array;
-  count: number;
-}
-
-/** Reads the K varint class counts of a mixed leaf at cursor.pos into `leaves`; returns its index. */
-function readMixedLeaf(
-  bytes: Uint8Array,
-  cursor: { pos: number },
-  K: number,
-  leaves: MixedLeaves,
-  node: number,
-  fail: (rule: string) => never,
-): number {
-  if ((leaves.count + 1) * K > leaves.counts.length) {
-    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
-  }
-  const at = leaves.count * K;
-  let total = 0;
-  for (let c = 0; c < K; c++) {
-    const v = slowVarint(bytes, cursor, fail);
-    leaves.counts[at + c] = v;
-    total += v;
-  }
-  if (total === 0) fail(`leaf node ${node} has no samples`);
-  return leaves.count++;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Base64 (standard alphabet, padded), written out because models/ may not use Node's Buffer.
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const DECODE = new Int16Array(128).fill(-1);
-for (let k = 0; k < 64; k++) DECODE[ALPHABET.charCodeAt(k)] = k;
-
-export function encodeBase64(bytes: Uint8Array): string {
-  const chunks: string[] = [];
-  const CHUNK = 3 * 4096;
-  for (let start = 0; start < bytes.length; start += CHUNK) {
-    const end = Math.min(bytes.length, start + CHUNK);
-    let s = '';
-    for (let i = start; i < end; i += 3) {
-      const b0 = bytes[i];
-      const b1 = i + 1 < end ? bytes[i + 1] : 0;
-      const b2 = i + 2 < end ? bytes[i + 2] : 0;
-      s += ALPHABET[b0 >> 2] + ALPHABET[((b0 & 3) << 4) | (b1 >> 4)];
-      s += i + 1 < end ? ALPHABET[((b1 & 15) << 2) | (b2 >> 6)] : '=';
-      s += i + 2 < end ? ALPHABET[b2 & 63] : '=';
-    }
-    chunks.push(s);
-  }
-  return chunks.join('');
-}
-
-/** Uint8Array.fromBase64 (Chromium 140+, not Node 20): native, so the browser decodes a model in a blink. */
-type NativeBase64 = { fromBase64?: (text: string, options: { lastChunkHandling: 'strict' }) => Uint8Array };
-
-/**
- * Decodes padded standard base64; null if the text is not exactly that (other characters, whitespace,
- * misplaced or missing padding, or non-zero bits in the padding), natively where the runtime can.
- */
-export function decodeBase64(text: string): Uint8Array | null {
-  if (text.length % 4 !== 0) return null;
-  // The native decoder skips ASCII whitespace; these scans are far cheaper than a regular expression.
-  for (const space of [' ', '\n', '\r', '\t', '\f']) if (text.includes(space)) return null;
-  const native = (Uint8Array as unknown as NativeBase64).fromBase64;
-  if (native) {
-    try {
-      return native(text, { lastChunkHandling: 'strict' });
-    } catch {
-      return null;
-    }
-  }
-  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  const out = new Uint8Array((text.length / 4) * 3 - pad);
-  let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    const last = i + 4 === text.length;
-    let quad = 0;
-    for (let k = 0; k < 4; k++) {
-      const code = text.charCodeAt(i + k);
-      let v = code < 128 ? DECODE[code] : -1;
-      if (v < 0) {
-        if (!(last && k >= 4 - pad)) return null; // '=' only as final padding
-        v = 0;
-      }
-      quad = (quad << 6) | v;
-    }
-    if (last && pad > 0 && (quad & (pad === 2 ? 0xffff : 0xff)) !== 0) return null; // bits the padding drops
-    out[o++] = (quad >> 16) & 0xff;
-    if (o < out.length) out[o++] = (quad >> 8) & 0xff;
-    if (o < out.length) out[o++] = quad & 0xff;
-  }
-  return out;
 }

@@ -39049,6 +39049,444 @@ function selectNth(order, X4, p, j, start, end, nth) {
   }
 }
 
+// actions/lib/models/base64.ts
+var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var DECODE = new Int16Array(128).fill(-1);
+for (let k2 = 0; k2 < 64; k2++) DECODE[ALPHABET.charCodeAt(k2)] = k2;
+function encodeBase64(bytes) {
+  const chunks = [];
+  const CHUNK = 3 * 4096;
+  for (let start = 0; start < bytes.length; start += CHUNK) {
+    const end = Math.min(bytes.length, start + CHUNK);
+    let s2 = "";
+    for (let i = start; i < end; i += 3) {
+      const b02 = bytes[i];
+      const b12 = i + 1 < end ? bytes[i + 1] : 0;
+      const b22 = i + 2 < end ? bytes[i + 2] : 0;
+      s2 += ALPHABET[b02 >> 2] + ALPHABET[(b02 & 3) << 4 | b12 >> 4];
+      s2 += i + 1 < end ? ALPHABET[(b12 & 15) << 2 | b22 >> 6] : "=";
+      s2 += i + 2 < end ? ALPHABET[b22 & 63] : "=";
+    }
+    chunks.push(s2);
+  }
+  return chunks.join("");
+}
+function decodeBase64(text3) {
+  if (text3.length % 4 !== 0) return null;
+  for (const space of [" ", "\n", "\r", "	", "\f"]) if (text3.includes(space)) return null;
+  const native = Uint8Array.fromBase64;
+  if (native) {
+    try {
+      return native(text3, { lastChunkHandling: "strict" });
+    } catch {
+      return null;
+    }
+  }
+  const pad4 = text3.endsWith("==") ? 2 : text3.endsWith("=") ? 1 : 0;
+  const out = new Uint8Array(text3.length / 4 * 3 - pad4);
+  let o = 0;
+  for (let i = 0; i < text3.length; i += 4) {
+    const last = i + 4 === text3.length;
+    let quad2 = 0;
+    for (let k2 = 0; k2 < 4; k2++) {
+      const code = text3.charCodeAt(i + k2);
+      let v = code < 128 ? DECODE[code] : -1;
+      if (v < 0) {
+        if (!(last && k2 >= 4 - pad4)) return null;
+        v = 0;
+      }
+      quad2 = quad2 << 6 | v;
+    }
+    if (last && pad4 > 0 && (quad2 & (pad4 === 2 ? 65535 : 255)) !== 0) return null;
+    out[o++] = quad2 >> 16 & 255;
+    if (o < out.length) out[o++] = quad2 >> 8 & 255;
+    if (o < out.length) out[o++] = quad2 & 255;
+  }
+  return out;
+}
+
+// actions/lib/models/forest-bytes.ts
+function splitTable(tables) {
+  const start = new Int32Array(tables.length + 1);
+  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
+  const total = start[tables.length];
+  const feature3 = new Int32Array(total);
+  const value4 = new Float64Array(total);
+  for (let j = 0; j < tables.length; j++) {
+    feature3.fill(j, start[j], start[j + 1]);
+    value4.set(tables[j], start[j]);
+  }
+  return { feature: feature3, value: value4, start };
+}
+function usedSplits(f) {
+  const { feature: feature3, value: value4 } = f.splits;
+  const used = new Uint8Array(value4.length);
+  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
+  const tables = Array.from({ length: f.nFeatures }, () => []);
+  const index6 = new Int32Array(value4.length).fill(-1);
+  for (let s2 = 0; s2 < value4.length; s2++) {
+    if (!used[s2]) continue;
+    const table2 = tables[feature3[s2]];
+    index6[s2] = table2.length;
+    table2.push(value4[s2]);
+  }
+  return { tables, index: index6 };
+}
+function leafFractions(leafCounts, K2) {
+  const proba = new Float64Array(leafCounts.length);
+  for (let o = 0; o < leafCounts.length; o += K2) {
+    let total = 0;
+    for (let c4 = 0; c4 < K2; c4++) total += leafCounts[o + c4];
+    for (let c4 = 0; c4 < K2; c4++) proba[o + c4] = leafCounts[o + c4] / total;
+  }
+  return proba;
+}
+function grow(old, bigger) {
+  bigger.set(old);
+  return bigger;
+}
+function indexWidth(tableLength) {
+  let width2 = 1;
+  while (tableLength - 1 >= 2 ** (8 * width2)) width2++;
+  return width2;
+}
+function varintLength(v) {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+var ByteWriter = class {
+  bytes = new Uint8Array(1 << 16);
+  length = 0;
+  byte(b10) {
+    if (this.length === this.bytes.length) {
+      const bigger = new Uint8Array(this.bytes.length * 2);
+      bigger.set(this.bytes);
+      this.bytes = bigger;
+    }
+    this.bytes[this.length++] = b10;
+  }
+  varint(v) {
+    while (v >= 128) {
+      this.byte(v % 128 | 128);
+      v = Math.floor(v / 128);
+    }
+    this.byte(v);
+  }
+};
+function encodeTrees(f, splitIndex) {
+  const K2 = f.nClasses;
+  const p = f.nFeatures;
+  const n = f.split.length;
+  const feature3 = f.splits.feature;
+  const count2 = new Int32Array(f.nFeatures);
+  for (let s2 = 0; s2 < splitIndex.length; s2++) if (splitIndex[s2] >= 0) count2[feature3[s2]]++;
+  const widths = Array.from(count2, indexWidth);
+  const size = new Float64Array(n);
+  for (let node = n - 1; node >= 0; node--) {
+    const s2 = f.split[node];
+    if (s2 >= 0) {
+      const j = feature3[s2];
+      const left = size[node + 1];
+      const leftIsLeaf = f.split[node + 1] < 0;
+      const tag = K2 + 1 + (leftIsLeaf ? p : 0) + j;
+      size[node] = varintLength(tag) + widths[j] + (leftIsLeaf ? 0 : varintLength(left)) + left + size[f.right[node]];
+      continue;
+    }
+    const leaf = f.right[node];
+    if (leaf < 0) size[node] = varintLength(-1 - leaf);
+    else {
+      size[node] = varintLength(K2);
+      for (let c4 = 0; c4 < K2; c4++) size[node] += varintLength(f.mixedCounts[leaf * K2 + c4]);
+    }
+  }
+  const w2 = new ByteWriter();
+  for (let node = 0; node < n; node++) {
+    if (isRoot(f.roots, node)) w2.varint(size[node]);
+    const s2 = f.split[node];
+    if (s2 >= 0) {
+      const j = feature3[s2];
+      const leftIsLeaf = f.split[node + 1] < 0;
+      w2.varint(K2 + 1 + (leftIsLeaf ? p : 0) + j);
+      let index6 = splitIndex[s2];
+      for (let b10 = 0; b10 < widths[j]; b10++) {
+        w2.byte(index6 & 255);
+        index6 >>>= 8;
+      }
+      if (!leftIsLeaf) w2.varint(size[node + 1]);
+      continue;
+    }
+    const leaf = f.right[node];
+    if (leaf < 0) {
+      w2.varint(-1 - leaf);
+    } else {
+      w2.varint(K2);
+      for (let c4 = 0; c4 < K2; c4++) w2.varint(f.mixedCounts[leaf * K2 + c4]);
+    }
+  }
+  return w2.bytes.slice(0, w2.length);
+}
+function isRoot(roots, node) {
+  for (let t = 0; t < roots.length; t++) if (roots[t] === node) return true;
+  return false;
+}
+function readVarint(bytes, cursor3, end, fail2) {
+  let v = 0;
+  let scale6 = 1;
+  for (let k2 = 0; k2 < 5; k2++) {
+    if (cursor3.pos >= end) fail2("trees end in the middle of a node");
+    const b10 = bytes[cursor3.pos++];
+    v += (b10 & 127) * scale6;
+    if (b10 < 128) return v;
+    scale6 *= 128;
+  }
+  return fail2(`trees hold a varint longer than 5 bytes at byte ${cursor3.pos}`);
+}
+function decodeTrees(bytes, version2, nTrees, p, K2, splits, nodeCount, fail2) {
+  const { start } = splits;
+  const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
+  const lengths = version2 === 2;
+  const n = bytes.length;
+  const capacity = Math.min(nodeCount, n);
+  const split = new Int32Array(capacity);
+  const right = new Int32Array(capacity);
+  const roots = new Int32Array(nTrees);
+  const leaves = { counts: new Float64Array(64 * K2), count: 0 };
+  const cursor3 = { pos: 0 };
+  let pending = new Int32Array(64);
+  let pendingAt = new Float64Array(64);
+  let top2 = 0;
+  let pos = 0;
+  let node = 0;
+  let tree2 = 0;
+  let treeEnd = n;
+  let treeStart = true;
+  let previousWasLeaf = false;
+  while (tree2 < nTrees) {
+    if (pos >= n) {
+      fail2(
+        treeStart ? `trees hold ${tree2} trees, params say ${nTrees}` : "trees end in the middle of a node"
+      );
+    }
+    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
+    if (treeStart) {
+      roots[tree2] = node;
+      if (lengths) {
+        cursor3.pos = pos;
+        const length3 = readVarint(bytes, cursor3, n, fail2);
+        pos = cursor3.pos;
+        treeEnd = pos + length3;
+        if (treeEnd > n) fail2(`tree ${tree2} is ${length3} bytes, but only ${n - pos} remain`);
+      }
+    } else if (previousWasLeaf) {
+      const parent = pending[--top2];
+      right[parent] = node;
+      const expected = pendingAt[top2];
+      if (expected < 0 ? node !== parent + 2 : lengths && pos !== expected) {
+        fail2(
+          expected < 0 ? `node ${parent} says its left child is a leaf, but it is not` : `node ${parent} says its left subtree ends at byte ${expected}, but it ends at byte ${pos}`
+        );
+      }
+    }
+    let tag = bytes[pos];
+    if (tag < 128) pos++;
+    else {
+      cursor3.pos = pos;
+      tag = readVarint(bytes, cursor3, n, fail2);
+      pos = cursor3.pos;
+    }
+    treeStart = false;
+    if (tag > K2) {
+      let j = tag - K2 - 1;
+      const leftIsLeaf = lengths && j >= p;
+      if (leftIsLeaf) j -= p;
+      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
+      const width2 = widths[j];
+      if (pos + width2 > n) fail2("trees end in the middle of a node");
+      let index6 = bytes[pos];
+      if (width2 > 1) index6 += bytes[pos + 1] * 256;
+      if (width2 > 2) index6 += bytes[pos + 2] * 65536;
+      if (width2 > 3) index6 += bytes[pos + 3] * 16777216;
+      pos += width2;
+      const count2 = start[j + 1] - start[j];
+      if (index6 >= count2) {
+        fail2(`node ${node} uses threshold ${index6} of feature ${j}, but thresholds[${j}] has ${count2}`);
+      }
+      split[node] = start[j] + index6;
+      if (top2 === pending.length) {
+        pending = grow(pending, new Int32Array(top2 * 2));
+        pendingAt = grow(pendingAt, new Float64Array(top2 * 2));
+      }
+      if (leftIsLeaf) {
+        pendingAt[top2] = -1;
+      } else if (lengths) {
+        let left = pos < n ? bytes[pos] : 128;
+        if (left < 128) pos++;
+        else {
+          cursor3.pos = pos;
+          left = readVarint(bytes, cursor3, n, fail2);
+          pos = cursor3.pos;
+        }
+        pendingAt[top2] = pos + left;
+      } else {
+        pendingAt[top2] = 0;
+      }
+      pending[top2++] = node;
+      previousWasLeaf = false;
+    } else {
+      split[node] = -1;
+      if (tag < K2) {
+        right[node] = -1 - tag;
+      } else {
+        cursor3.pos = pos;
+        right[node] = readMixedLeaf(bytes, cursor3, K2, leaves, node, fail2);
+        pos = cursor3.pos;
+      }
+      previousWasLeaf = true;
+      if (top2 === 0) {
+        if (lengths && pos !== treeEnd) {
+          fail2(`tree ${tree2} says it ends at byte ${treeEnd}, but it ends at byte ${pos}`);
+        }
+        tree2++;
+        treeStart = true;
+        previousWasLeaf = false;
+      }
+    }
+    node++;
+  }
+  if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
+  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
+  const mixedCounts = leaves.counts.slice(0, leaves.count * K2);
+  return {
+    nFeatures: p,
+    nClasses: K2,
+    roots,
+    split,
+    splits,
+    right,
+    mixedCounts,
+    mixedProba: leafFractions(mixedCounts, K2),
+    importances: new Float64Array(p)
+  };
+}
+function readMixedLeaf(bytes, cursor3, K2, leaves, node, fail2) {
+  if ((leaves.count + 1) * K2 > leaves.counts.length) {
+    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
+  }
+  const at = leaves.count * K2;
+  let total = 0;
+  for (let c4 = 0; c4 < K2; c4++) {
+    const v = readVarint(bytes, cursor3, bytes.length, fail2);
+    leaves.counts[at + c4] = v;
+    total += v;
+  }
+  if (total === 0) fail2(`leaf node ${node} has no samples`);
+  return leaves.count++;
+}
+var EncodedTrees = class _EncodedTrees {
+  constructor(bytes, treeStart, treeEnd, p, K2, splits, widths, fail2) {
+    this.bytes = bytes;
+    this.treeStart = treeStart;
+    this.treeEnd = treeEnd;
+    this.p = p;
+    this.K = K2;
+    this.splits = splits;
+    this.widths = widths;
+    this.fail = fail2;
+  }
+  bytes;
+  treeStart;
+  treeEnd;
+  p;
+  K;
+  splits;
+  widths;
+  fail;
+  /** Finds the trees of a version-2 stream by their lengths (nTrees steps); checks they cover it exactly. */
+  static index(bytes, nTrees, p, K2, splits, fail2) {
+    const treeStart = new Int32Array(nTrees);
+    const treeEnd = new Int32Array(nTrees);
+    const cursor3 = { pos: 0 };
+    for (let t = 0; t < nTrees; t++) {
+      if (cursor3.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
+      const length3 = readVarint(bytes, cursor3, bytes.length, fail2);
+      if (length3 < 1 || cursor3.pos + length3 > bytes.length) {
+        fail2(`tree ${t} is ${length3} bytes, but ${bytes.length - cursor3.pos} remain`);
+      }
+      treeStart[t] = cursor3.pos;
+      cursor3.pos += length3;
+      treeEnd[t] = cursor3.pos;
+    }
+    if (cursor3.pos !== bytes.length) {
+      fail2(`trees hold ${bytes.length - cursor3.pos} bytes after the last of ${nTrees} trees`);
+    }
+    const { start } = splits;
+    const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
+    return new _EncodedTrees(bytes, treeStart, treeEnd, p, K2, splits, widths, fail2);
+  }
+  /** Adds every tree's leaf class fractions for each row of X into out (rows × K); X is column-major. */
+  addLeafFractions(X4, out) {
+    const { bytes, treeStart, treeEnd, p, K: K2, widths, fail: fail2 } = this;
+    const { start, value: value4 } = this.splits;
+    const { rows, data: data3 } = X4;
+    const cursor3 = { pos: 0 };
+    const counts = new Float64Array(K2);
+    for (let t = 0; t < treeStart.length; t++) {
+      const end = treeEnd[t];
+      for (let i = 0; i < rows; i++) {
+        cursor3.pos = treeStart[t];
+        const o = i * K2;
+        for (; ; ) {
+          const tag = readVarint(bytes, cursor3, end, fail2);
+          if (tag > K2) {
+            let j = tag - K2 - 1;
+            const leftIsLeaf = j >= p;
+            if (leftIsLeaf) j -= p;
+            if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
+            const width2 = widths[j];
+            let at = cursor3.pos;
+            if (at + width2 > end) fail2("trees end in the middle of a node");
+            let index6 = 0;
+            for (let b10 = 0, scale6 = 1; b10 < width2; b10++, scale6 *= 256) index6 += bytes[at++] * scale6;
+            if (index6 >= start[j + 1] - start[j]) {
+              fail2(`a node of tree ${t} uses threshold ${index6} of feature ${j}, beyond thresholds[${j}]`);
+            }
+            cursor3.pos = at;
+            const goLeft = data3[j * rows + i] <= value4[start[j] + index6];
+            if (leftIsLeaf) {
+              if (!goLeft) skipLeaf(bytes, cursor3, end, K2, t, fail2);
+            } else {
+              const left = readVarint(bytes, cursor3, end, fail2);
+              if (!goLeft) cursor3.pos += left;
+            }
+            continue;
+          }
+          if (tag < K2) {
+            out[o + tag] += 1;
+            break;
+          }
+          let total = 0;
+          for (let c4 = 0; c4 < K2; c4++) {
+            counts[c4] = readVarint(bytes, cursor3, end, fail2);
+            total += counts[c4];
+          }
+          if (total === 0) fail2(`a leaf of tree ${t} has no samples`);
+          for (let c4 = 0; c4 < K2; c4++) out[o + c4] += counts[c4] / total;
+          break;
+        }
+      }
+    }
+  }
+};
+function skipLeaf(bytes, cursor3, end, K2, tree2, fail2) {
+  const tag = readVarint(bytes, cursor3, end, fail2);
+  if (tag > K2) fail2(`a node of tree ${tree2} says its left child is a leaf, but it is not`);
+  if (tag === K2) for (let c4 = 0; c4 < K2; c4++) readVarint(bytes, cursor3, end, fail2);
+}
+
 // actions/lib/models/random.ts
 function createRng(seed) {
   if (!Number.isInteger(seed)) throw new RangeError(`createRng: seed must be an integer, got ${seed}`);
@@ -39063,23 +39501,24 @@ function createRng(seed) {
 
 // actions/lib/models/random-forest.ts
 var RANDOM_FOREST_FORMAT = "gitml.random-forest";
-var RANDOM_FOREST_VERSION = 1;
+var RANDOM_FOREST_VERSION = 2;
 var RandomForest = class _RandomForest {
   algorithm = "random-forest";
   settings;
   forest = null;
+  encoded = null;
   constructor(params2 = {}) {
     this.settings = resolveParams(params2);
   }
   get nClasses() {
-    return this.forest?.nClasses ?? 0;
+    return this.forest?.nClasses ?? this.encoded?.nClasses ?? 0;
   }
   get nFeatures() {
-    return this.forest?.nFeatures ?? 0;
+    return this.forest?.nFeatures ?? this.encoded?.nFeatures ?? 0;
   }
   /** Total node count over all trees (0 before fit). */
   get nodeCount() {
-    return this.forest?.split.length ?? 0;
+    return this.forest?.split.length ?? this.encoded?.nodeCount ?? 0;
   }
   params() {
     return { ...this.settings };
@@ -39091,13 +39530,14 @@ var RandomForest = class _RandomForest {
   fit(X4, y4, nClasses) {
     checkTrainingData(X4, y4, nClasses);
     this.forest = growForest(X4, y4, nClasses, this.settings);
+    this.encoded = null;
     return this;
   }
   predictProba(X4) {
-    const f = this.fitted("predictProba");
-    if (X4.cols !== f.nFeatures) {
+    if (this.forest === null && this.encoded === null) this.fitted("predictProba");
+    if (X4.cols !== this.nFeatures) {
       throw new RangeError(
-        `RandomForest.predictProba: X has ${X4.cols} features, the model was fitted on ${f.nFeatures}`
+        `RandomForest.predictProba: X has ${X4.cols} features, the model was fitted on ${this.nFeatures}`
       );
     }
     const { rows, data: data3 } = X4;
@@ -39108,10 +39548,15 @@ var RandomForest = class _RandomForest {
         );
       }
     }
-    const K2 = f.nClasses;
-    const { roots, split, right, mixedProba } = f;
-    const { feature: feature3, value: threshold2 } = f.splits;
+    const K2 = this.nClasses;
     const out = new Float64Array(rows * K2);
+    if (this.forest === null) {
+      this.encoded.trees.addLeafFractions(X4, out);
+      for (let i = 0; i < out.length; i++) out[i] /= this.settings.nTrees;
+      return out;
+    }
+    const { roots, split, right, mixedProba } = this.forest;
+    const { feature: feature3, value: threshold2 } = this.forest.splits;
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
       for (let i = 0; i < rows; i++) {
@@ -39132,7 +39577,7 @@ var RandomForest = class _RandomForest {
     return out;
   }
   predict(X4) {
-    return predictFromProba(this.predictProba(X4), X4.rows, this.fitted("predict").nClasses);
+    return predictFromProba(this.predictProba(X4), X4.rows, this.nClasses);
   }
   /** Mean decrease in Gini impurity per feature, averaged over trees and normalised to sum 1 (all 0 if no split). */
   featureImportances() {
@@ -39153,7 +39598,7 @@ var RandomForest = class _RandomForest {
       trees: encodeBase64(encodeTrees(f, used.index))
     };
   }
-  static load(json2) {
+  static load(json2, options = {}) {
     const fail2 = (rule4) => {
       throw new ModelFormatError(`RandomForest.load: ${rule4}`);
     };
@@ -39162,9 +39607,10 @@ var RandomForest = class _RandomForest {
     if (o.format !== RANDOM_FOREST_FORMAT) {
       fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_FORMAT}"`);
     }
-    if (o.version !== RANDOM_FOREST_VERSION) {
-      fail2(`version ${JSON.stringify(o.version)} is not supported (expected ${RANDOM_FOREST_VERSION})`);
+    if (o.version !== 1 && o.version !== RANDOM_FOREST_VERSION) {
+      fail2(`version ${JSON.stringify(o.version)} is not supported (expected 1 or ${RANDOM_FOREST_VERSION})`);
     }
+    const version2 = o.version;
     if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
     let settings = resolveParams({});
     try {
@@ -39204,21 +39650,36 @@ var RandomForest = class _RandomForest {
     const bytes = decodeBase64(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
     if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
-    const forest = decodeTrees(
-      bytes,
-      settings.nTrees,
-      p,
-      K2,
-      splitTable(tables),
-      o.nodeCount,
-      fail2
-    );
-    forest.importances = Float64Array.from(imp);
+    const splits = splitTable(tables);
+    const nodeCount = o.nodeCount;
+    const decode = () => {
+      const forest = decodeTrees(
+        bytes,
+        version2,
+        settings.nTrees,
+        p,
+        K2,
+        splits,
+        nodeCount,
+        fail2
+      );
+      forest.importances = Float64Array.from(imp);
+      return forest;
+    };
     const model = new _RandomForest(settings);
-    model.forest = forest;
+    if (options.lazy && version2 === 2) {
+      const trees = EncodedTrees.index(bytes, settings.nTrees, p, K2, splits, fail2);
+      model.encoded = { trees, nFeatures: p, nClasses: K2, nodeCount, decode };
+    } else {
+      model.forest = decode();
+    }
     return model;
   }
   fitted(method2) {
+    if (!this.forest && this.encoded) {
+      this.forest = this.encoded.decode();
+      this.encoded = null;
+    }
     if (!this.forest)
       throw new Error(`RandomForest.${method2}: the model is not fitted; call fit() or load() first`);
     return this.forest;
@@ -39354,22 +39815,6 @@ function onlyClass(counts, at, K2) {
     }
   }
   return only;
-}
-function slowVarint(bytes, cursor3, fail2) {
-  let v = 0;
-  let scale6 = 1;
-  for (let k2 = 0; k2 < 5; k2++) {
-    if (cursor3.pos >= bytes.length) fail2("trees end in the middle of a node");
-    const b10 = bytes[cursor3.pos++];
-    v += (b10 & 127) * scale6;
-    if (b10 < 128) return v;
-    scale6 *= 128;
-  }
-  return fail2(`trees hold a varint longer than 5 bytes at byte ${cursor3.pos}`);
-}
-function grow(old, bigger) {
-  bigger.set(old);
-  return bigger;
 }
 function growForest(X4, y4, K2, s2) {
   const n = X4.rows;
@@ -39572,15 +40017,6 @@ function presort(X4) {
   }
   return order;
 }
-function leafFractions(leafCounts, K2) {
-  const proba = new Float64Array(leafCounts.length);
-  for (let o = 0; o < leafCounts.length; o += K2) {
-    let total = 0;
-    for (let c4 = 0; c4 < K2; c4++) total += leafCounts[o + c4];
-    for (let c4 = 0; c4 < K2; c4++) proba[o + c4] = leafCounts[o + c4] / total;
-  }
-  return proba;
-}
 var POW102 = [1];
 for (let k2 = 1; k2 <= 22; k2++) POW102.push(POW102[k2 - 1] * 10);
 function splitThreshold(a4, b10) {
@@ -39597,237 +40033,6 @@ function splitThreshold(a4, b10) {
     if (inside(d)) return d;
   }
   return mid < b10 && mid >= a4 ? mid : a4;
-}
-function splitTable(tables) {
-  const start = new Int32Array(tables.length + 1);
-  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
-  const total = start[tables.length];
-  const feature3 = new Int32Array(total);
-  const value4 = new Float64Array(total);
-  for (let j = 0; j < tables.length; j++) {
-    feature3.fill(j, start[j], start[j + 1]);
-    value4.set(tables[j], start[j]);
-  }
-  return { feature: feature3, value: value4, start };
-}
-function usedSplits(f) {
-  const { feature: feature3, value: value4 } = f.splits;
-  const used = new Uint8Array(value4.length);
-  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
-  const tables = Array.from({ length: f.nFeatures }, () => []);
-  const index6 = new Int32Array(value4.length).fill(-1);
-  for (let s2 = 0; s2 < value4.length; s2++) {
-    if (!used[s2]) continue;
-    const table2 = tables[feature3[s2]];
-    index6[s2] = table2.length;
-    table2.push(value4[s2]);
-  }
-  return { tables, index: index6 };
-}
-function indexWidth(tableLength) {
-  let width2 = 1;
-  while (tableLength - 1 >= 2 ** (8 * width2)) width2++;
-  return width2;
-}
-var ByteWriter = class {
-  bytes = new Uint8Array(1 << 16);
-  length = 0;
-  byte(b10) {
-    if (this.length === this.bytes.length) {
-      const bigger = new Uint8Array(this.bytes.length * 2);
-      bigger.set(this.bytes);
-      this.bytes = bigger;
-    }
-    this.bytes[this.length++] = b10;
-  }
-  varint(v) {
-    while (v >= 128) {
-      this.byte(v % 128 | 128);
-      v = Math.floor(v / 128);
-    }
-    this.byte(v);
-  }
-};
-function encodeTrees(f, splitIndex) {
-  const K2 = f.nClasses;
-  const feature3 = f.splits.feature;
-  const count2 = new Int32Array(f.nFeatures);
-  for (let s2 = 0; s2 < splitIndex.length; s2++) if (splitIndex[s2] >= 0) count2[feature3[s2]]++;
-  const widths = Array.from(count2, indexWidth);
-  const w2 = new ByteWriter();
-  for (let node = 0; node < f.split.length; node++) {
-    const s2 = f.split[node];
-    if (s2 >= 0) {
-      const j = feature3[s2];
-      w2.varint(K2 + 1 + j);
-      let index6 = splitIndex[s2];
-      for (let b10 = 0; b10 < widths[j]; b10++) {
-        w2.byte(index6 & 255);
-        index6 >>>= 8;
-      }
-      continue;
-    }
-    const leaf = f.right[node];
-    if (leaf < 0) {
-      w2.varint(-1 - leaf);
-    } else {
-      w2.varint(K2);
-      for (let c4 = 0; c4 < K2; c4++) w2.varint(f.mixedCounts[leaf * K2 + c4]);
-    }
-  }
-  return w2.bytes.slice(0, w2.length);
-}
-function decodeTrees(bytes, nTrees, p, K2, splits, nodeCount, fail2) {
-  const { start } = splits;
-  const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
-  const n = bytes.length;
-  const capacity = Math.min(nodeCount, n);
-  const split = new Int32Array(capacity);
-  const right = new Int32Array(capacity);
-  const roots = new Int32Array(nTrees);
-  const leaves = { counts: new Float64Array(64 * K2), count: 0 };
-  const cursor3 = { pos: 0 };
-  let pending = new Int32Array(64);
-  let top2 = 0;
-  let pos = 0;
-  let node = 0;
-  let tree2 = 0;
-  let treeStart = true;
-  let previousWasLeaf = false;
-  while (tree2 < nTrees) {
-    if (pos >= n)
-      fail2(
-        treeStart ? `trees hold ${tree2} trees, params say ${nTrees}` : "trees end in the middle of a node"
-      );
-    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
-    if (treeStart) roots[tree2] = node;
-    else if (previousWasLeaf) right[pending[--top2]] = node;
-    let tag = bytes[pos];
-    if (tag < 128) pos++;
-    else {
-      cursor3.pos = pos;
-      tag = slowVarint(bytes, cursor3, fail2);
-      pos = cursor3.pos;
-    }
-    treeStart = false;
-    if (tag > K2) {
-      const j = tag - K2 - 1;
-      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
-      const width2 = widths[j];
-      if (pos + width2 > n) fail2("trees end in the middle of a node");
-      let index6 = bytes[pos];
-      if (width2 > 1) index6 += bytes[pos + 1] * 256;
-      if (width2 > 2) index6 += bytes[pos + 2] * 65536;
-      if (width2 > 3) index6 += bytes[pos + 3] * 16777216;
-      pos += width2;
-      const count2 = start[j + 1] - start[j];
-      if (index6 >= count2) {
-        fail2(`node ${node} uses threshold ${index6} of feature ${j}, but thresholds[${j}] has ${count2}`);
-      }
-      split[node] = start[j] + index6;
-      if (top2 === pending.length) pending = grow(pending, new Int32Array(top2 * 2));
-      pending[top2++] = node;
-      previousWasLeaf = false;
-    } else {
-      split[node] = -1;
-      if (tag < K2) {
-        right[node] = -1 - tag;
-      } else {
-        cursor3.pos = pos;
-        right[node] = readMixedLeaf(bytes, cursor3, K2, leaves, node, fail2);
-        pos = cursor3.pos;
-      }
-      previousWasLeaf = true;
-      if (top2 === 0) {
-        tree2++;
-        treeStart = true;
-        previousWasLeaf = false;
-      }
-    }
-    node++;
-  }
-  if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
-  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
-  const mixedCounts = leaves.counts.slice(0, leaves.count * K2);
-  return {
-    nFeatures: p,
-    nClasses: K2,
-    roots,
-    split,
-    splits,
-    right,
-    mixedCounts,
-    mixedProba: leafFractions(mixedCounts, K2),
-    importances: new Float64Array(p)
-  };
-}
-function readMixedLeaf(bytes, cursor3, K2, leaves, node, fail2) {
-  if ((leaves.count + 1) * K2 > leaves.counts.length) {
-    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
-  }
-  const at = leaves.count * K2;
-  let total = 0;
-  for (let c4 = 0; c4 < K2; c4++) {
-    const v = slowVarint(bytes, cursor3, fail2);
-    leaves.counts[at + c4] = v;
-    total += v;
-  }
-  if (total === 0) fail2(`leaf node ${node} has no samples`);
-  return leaves.count++;
-}
-var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-var DECODE = new Int16Array(128).fill(-1);
-for (let k2 = 0; k2 < 64; k2++) DECODE[ALPHABET.charCodeAt(k2)] = k2;
-function encodeBase64(bytes) {
-  const chunks = [];
-  const CHUNK = 3 * 4096;
-  for (let start = 0; start < bytes.length; start += CHUNK) {
-    const end = Math.min(bytes.length, start + CHUNK);
-    let s2 = "";
-    for (let i = start; i < end; i += 3) {
-      const b02 = bytes[i];
-      const b12 = i + 1 < end ? bytes[i + 1] : 0;
-      const b22 = i + 2 < end ? bytes[i + 2] : 0;
-      s2 += ALPHABET[b02 >> 2] + ALPHABET[(b02 & 3) << 4 | b12 >> 4];
-      s2 += i + 1 < end ? ALPHABET[(b12 & 15) << 2 | b22 >> 6] : "=";
-      s2 += i + 2 < end ? ALPHABET[b22 & 63] : "=";
-    }
-    chunks.push(s2);
-  }
-  return chunks.join("");
-}
-function decodeBase64(text3) {
-  if (text3.length % 4 !== 0) return null;
-  for (const space of [" ", "\n", "\r", "	", "\f"]) if (text3.includes(space)) return null;
-  const native = Uint8Array.fromBase64;
-  if (native) {
-    try {
-      return native(text3, { lastChunkHandling: "strict" });
-    } catch {
-      return null;
-    }
-  }
-  const pad4 = text3.endsWith("==") ? 2 : text3.endsWith("=") ? 1 : 0;
-  const out = new Uint8Array(text3.length / 4 * 3 - pad4);
-  let o = 0;
-  for (let i = 0; i < text3.length; i += 4) {
-    const last = i + 4 === text3.length;
-    let quad2 = 0;
-    for (let k2 = 0; k2 < 4; k2++) {
-      const code = text3.charCodeAt(i + k2);
-      let v = code < 128 ? DECODE[code] : -1;
-      if (v < 0) {
-        if (!(last && k2 >= 4 - pad4)) return null;
-        v = 0;
-      }
-      quad2 = quad2 << 6 | v;
-    }
-    if (last && pad4 > 0 && (quad2 & (pad4 === 2 ? 65535 : 255)) !== 0) return null;
-    out[o++] = quad2 >> 16 & 255;
-    if (o < out.length) out[o++] = quad2 >> 8 & 255;
-    if (o < out.length) out[o++] = quad2 & 255;
-  }
-  return out;
 }
 
 // actions/lib/models/algorithms.ts
@@ -39866,7 +40071,7 @@ var ALGORITHMS = [
     ]
   }
 ];
-function loadEstimator(json2) {
+function loadEstimator(json2, options = {}) {
   const format5 = typeof json2 === "object" && json2 !== null ? json2.format : void 0;
   switch (format5) {
     case GAUSSIAN_NB_FORMAT:
@@ -39874,7 +40079,7 @@ function loadEstimator(json2) {
     case KNN_FORMAT:
       return KNearestNeighbors.load(json2);
     case RANDOM_FOREST_FORMAT:
-      return RandomForest.load(json2);
+      return RandomForest.load(json2, options);
     default:
       throw new ModelFormatError(
         `estimator format ${JSON.stringify(format5 ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT].join(", ")}`
@@ -39901,8 +40106,12 @@ var ServingModel = class _ServingModel {
       estimator
     );
   }
-  /** Validates a parsed model file; a corrupt or foreign file is a ModelFormatError naming `where`. */
-  static load(raw2, where = "model") {
+  /**
+   * Validates a parsed model file; a corrupt or foreign file is a ModelFormatError naming `where`.
+   * options.lazy is for a page that predicts a row at a time: a forest stays in its stored bytes and is
+   * walked (RandomForestLoadOptions). The pipeline loads whole, which also checks every byte.
+   */
+  static load(raw2, where = "model", options = {}) {
     const bad = (rule4) => new ModelFormatError(`${where}: ${rule4}`);
     if (typeof raw2 !== "object" || raw2 === null || Array.isArray(raw2)) throw bad("not a JSON object");
     const m3 = raw2;
@@ -39925,7 +40134,7 @@ var ServingModel = class _ServingModel {
     }
     let estimator;
     try {
-      estimator = loadEstimator(m3.estimator);
+      estimator = loadEstimator(m3.estimator, options);
     } catch (err) {
       throw bad(`estimator: ${err.message}`);
     }
