@@ -91,8 +91,9 @@ describe('buildSite', () => {
       expect(result.files).not.toContain(`${d}/model.json`);
       expect(result.files).not.toContain(`${d}/monitoring.json`);
     }
-    expect(readFileSync(path.join(out, 'iris/model.json'))).toEqual(
-      readFileSync(path.join(root, 'models/iris/v1/model.json')),
+    // The champion's file, without its indentation.
+    expect(readFileSync(path.join(out, 'iris/model.json'), 'utf8')).toBe(
+      `${JSON.stringify(JSON.parse(readFileSync(path.join(root, 'models/iris/v1/model.json'), 'utf8')))}\n`,
     );
     expect(readFileSync(path.join(out, 'iris/monitoring.json'))).toEqual(
       readFileSync(path.join(root, 'reports/iris/monitoring.json')),

@@ -35120,7 +35120,8 @@ function buildSite(root, outDir, opts = {}) {
     const meta = { name, title: d.spec.title, description: d.spec.description };
     write(`${name}/index.html`, predictorPage({ ...meta, hasChampion: d.champion !== null }, builtAt));
     if (d.champion) {
-      copy(d.champion.file, `${name}/${PREDICTOR_FILES.model}`);
+      write(`${name}/${PREDICTOR_FILES.model}`, `${JSON.stringify(d.champion.model.toJSON())}
+`);
       write(`${name}/${PREDICTOR_FILES.data}`, `${JSON.stringify(predictorData(d))}
 `);
     }
