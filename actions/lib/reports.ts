@@ -1,4 +1,5 @@
-// Writes the repository dashboard of one dataset: reports/<dataset>/charts/<id>.svg and README.md.
+// Writes the repository dashboard of one dataset: reports/<dataset>/<id>.svg and README.md, side by side:
+// one directory per dataset, so a day's commit rewrites one tree object for the dashboard, not two.
 // Everything is rendered in memory first, then written atomically, then charts no longer produced are
 // removed — so a failed render leaves the previous dashboard intact.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
@@ -8,8 +9,6 @@ import { allCharts, DEFAULT_WIDTH } from './charts.js';
 import type { MonitoringReport } from './monitoring-types.js';
 import { renderSvg } from './render-svg.js';
 import { type ReportImage, reportMarkdown } from './report-page.js';
-
-export const CHARTS_DIR = 'charts';
 
 export class ReportsError extends Error {
   override name = 'ReportsError';
@@ -22,7 +21,6 @@ export async function writeReports(reportsDir: string, r: MonitoringReport): Pro
     );
   }
   const datasetDir = path.join(reportsDir, r.dataset);
-  const chartsDir = path.join(datasetDir, CHARTS_DIR);
   const window = calendarWindow(r);
   // The Vega text table of recent predictions is left out: the page has them as a markdown table.
   const charts = allCharts(window.report, {
@@ -41,18 +39,21 @@ export async function writeReports(reportsDir: string, r: MonitoringReport): Pro
       throw new ReportsError(`${r.dataset}: chart '${c.id}' failed to render (${(err as Error).message})`);
     }
     const file = `${c.id}.svg`;
-    writes.push({ path: path.join(chartsDir, file), content: svg });
-    images.push({ id: c.id, file: `${CHARTS_DIR}/${file}`, title: c.title, description: c.description });
+    writes.push({ path: path.join(datasetDir, file), content: svg });
+    images.push({ id: c.id, file, title: c.title, description: c.description });
   }
   writes.push({ path: path.join(datasetDir, 'README.md'), content: reportMarkdown(r, images) });
   writeFilesAtomically(writes);
 
   const produced = new Set(charts.map((c) => `${c.id}.svg`));
-  if (existsSync(chartsDir)) {
-    for (const f of readdirSync(chartsDir)) {
-      if (f.endsWith('.svg') && !produced.has(f)) rmSync(path.join(chartsDir, f));
+  // The dataset directory holds only the dashboard's own SVGs, so any other SVG there is a retired chart.
+  if (existsSync(datasetDir)) {
+    for (const f of readdirSync(datasetDir)) {
+      if (f.endsWith('.svg') && !produced.has(f)) rmSync(path.join(datasetDir, f));
     }
   }
+  // Charts of the earlier layout (reports/<dataset>/charts/) go too.
+  rmSync(path.join(datasetDir, 'charts'), { recursive: true, force: true });
   return { files: writes.map((w) => w.path) };
 }
 
