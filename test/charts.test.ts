@@ -327,11 +327,14 @@ describe('writeReports', () => {
     // The repository page has the recent predictions as a markdown table, not as the Vega text table.
     const pageCharts = allCharts(full).filter((c) => c.id !== 'recent-predictions');
     expect(first.files.map((f) => path.relative(dir, f)).sort()).toEqual(
-      [...pageCharts.map((c) => `iris/${c.id}.svg`), 'iris/README.md'].sort(),
+      ['iris/dashboard.svg', 'iris/README.md'].sort(),
     );
     const before = snapshot(dir);
     const readme = before['iris/README.md'];
-    for (const c of pageCharts) expect(readme).toContain(`](${c.id}.svg)`);
+    expect(readme.match(/\]\(dashboard\.svg\)/g)).toHaveLength(1);
+    for (const c of pageCharts) expect(readme).toContain(`${c.title}: `);
+    const svg = before['iris/dashboard.svg'];
+    for (const c of pageCharts) expect(svg, c.id).toContain(`>${c.title}</text>`);
     expect(readme).not.toContain('recent-predictions.svg');
 
     writeFileSync(path.join(dir, 'iris/retired-chart.svg'), '<svg/>');

@@ -605,6 +605,14 @@ export function versionAccuracySpec(r: MonitoringReport, opts: ChartOptions = {}
   });
 }
 
+/**
+ * A static render leaves out zero-height bars: they draw nothing but add a mark per class and day to the
+ * committed SVG. The interactive dashboard keeps every row (its filters and tooltips count them).
+ */
+function staticNonEmpty(opts: ChartOptions, rows: Obj[], field: string): Obj[] {
+  return opts.interactive ? rows : rows.filter((row) => row[field] !== 0);
+}
+
 /** A stacked bar per day from y0 to y1, spanning the day from date to next. */
 function dayBars(opts: ChartOptions, y: Obj, color: Obj, tooltip: Obj[]): Obj {
   const unit: Obj = {
@@ -643,7 +651,7 @@ export function classMixSpec(r: MonitoringReport, opts: ChartOptions = {}): TopL
   ];
   return top(opts, title, null, description, {
     height: TIME_HEIGHT,
-    data: named('classMix', rows),
+    data: named('classMix', staticNonEmpty(opts, rows, 'count')),
     ...dayBars(
       opts,
       {
@@ -689,7 +697,7 @@ export function rowsPerDaySpec(r: MonitoringReport, opts: ChartOptions = {}): To
   ];
   return top(opts, title, null, description, {
     height: TIME_HEIGHT,
-    data: named('rowsPerDay', rows),
+    data: named('rowsPerDay', staticNonEmpty(opts, rows, 'rows')),
     ...dayBars(
       opts,
       { field: 'y0', type: 'quantitative', title: 'rows' },

@@ -150,9 +150,18 @@ export function reportMarkdown(r: MonitoringReport, images: readonly ReportImage
   );
 
   lines.push('', '## Charts');
-  for (const img of images) {
-    const alt = mdText(chartAlt(r, img));
-    lines.push('', `### ${mdText(img.title)}`, '', `![${alt}](${linkTarget(img.file)})`);
+  // Charts rendered into one file (the stacked dashboard SVG) are one image whose alt text names each.
+  const files = [...new Set(images.map((img) => img.file))];
+  for (const file of files) {
+    const group = images.filter((img) => img.file === file);
+    if (group.length === 1) {
+      const img = group[0];
+      lines.push('', `### ${mdText(img.title)}`, '', `![${mdText(chartAlt(r, img))}](${linkTarget(file)})`);
+    } else {
+      lines.push('', `${group.map((img) => mdText(img.title)).join(' · ')}.`);
+      const alt = group.map((img) => `${img.title}: ${chartAlt(r, img)}`).join(' ');
+      lines.push('', `![${mdText(alt)}](${linkTarget(file)})`);
+    }
   }
 
   lines.push('', '## Recent predictions', '');
