@@ -41029,6 +41029,9 @@ function versionAccuracySpec(r2, opts = {}) {
     ]
   });
 }
+function staticNonEmpty(opts, rows, field3) {
+  return opts.interactive ? rows : rows.filter((row) => row[field3] !== 0);
+}
 function dayBars(opts, y4, color5, tooltip2) {
   const unit2 = {
     mark: { type: "bar", stroke: "white", strokeWidth: 0.5 },
@@ -41063,7 +41066,7 @@ function classMixSpec(r2, opts = {}) {
   ];
   return top(opts, title2, null, description2, {
     height: TIME_HEIGHT,
-    data: named("classMix", rows),
+    data: named("classMix", staticNonEmpty(opts, rows, "count")),
     ...dayBars(
       opts,
       {
@@ -41105,7 +41108,7 @@ function rowsPerDaySpec(r2, opts = {}) {
   ];
   return top(opts, title2, null, description2, {
     height: TIME_HEIGHT,
-    data: named("rowsPerDay", rows),
+    data: named("rowsPerDay", staticNonEmpty(opts, rows, "rows")),
     ...dayBars(
       opts,
       { field: "y0", type: "quantitative", title: "rows" },
@@ -94843,9 +94846,17 @@ function reportMarkdown(r2, images) {
     )
   );
   lines.push("", "## Charts");
-  for (const img of images) {
-    const alt = mdText(chartAlt(r2, img));
-    lines.push("", `### ${mdText(img.title)}`, "", `![${alt}](${linkTarget(img.file)})`);
+  const files = [...new Set(images.map((img) => img.file))];
+  for (const file of files) {
+    const group3 = images.filter((img) => img.file === file);
+    if (group3.length === 1) {
+      const img = group3[0];
+      lines.push("", `### ${mdText(img.title)}`, "", `![${mdText(chartAlt(r2, img))}](${linkTarget(file)})`);
+    } else {
+      lines.push("", `${group3.map((img) => mdText(img.title)).join(" \xB7 ")}.`);
+      const alt = group3.map((img) => `${img.title}: ${chartAlt(r2, img)}`).join(" ");
+      lines.push("", `![${mdText(alt)}](${linkTarget(file)})`);
+    }
   }
   lines.push("", "## Recent predictions", "");
   if (r2.recent.length === 0) lines.push("No predictions yet.");
@@ -94893,6 +94904,27 @@ function reportMarkdown(r2, images) {
 }
 
 // actions/lib/reports.ts
+var DASHBOARD_SVG = "dashboard.svg";
+function dashboardSpec(specs) {
+  const parts = specs.map((spec) => {
+    const { $schema: _s, config: _c2, description: _d2, ...rest } = spec;
+    return unnamed(rest);
+  });
+  return {
+    $schema: specs[0].$schema,
+    config: specs[0].config,
+    spacing: 48,
+    vconcat: parts
+  };
+}
+function unnamed(value4) {
+  if (Array.isArray(value4)) return value4.map(unnamed);
+  if (value4 === null || typeof value4 !== "object") return value4;
+  const o = value4;
+  const keys4 = Object.keys(o);
+  if (keys4.length === 2 && "name" in o && "values" in o) return { values: o.values };
+  return Object.fromEntries(keys4.map((k2) => [k2, unnamed(o[k2])]));
+}
 var ReportsError = class extends Error {
   name = "ReportsError";
 };
@@ -94910,21 +94942,22 @@ async function writeReports(reportsDir, r2) {
     timeDomain: window2.domain
   }).filter((c4) => c4.id !== "recent-predictions");
   const writes = [];
-  const images = [];
-  for (const c4 of charts) {
-    let svg;
-    try {
-      svg = await renderSvg(c4.spec);
-    } catch (err) {
-      throw new ReportsError(`${r2.dataset}: chart '${c4.id}' failed to render (${err.message})`);
-    }
-    const file = `${c4.id}.svg`;
-    writes.push({ path: path14.join(datasetDir, file), content: svg });
-    images.push({ id: c4.id, file, title: c4.title, description: c4.description });
+  let svg;
+  try {
+    svg = await renderSvg(dashboardSpec(charts.map((c4) => c4.spec)));
+  } catch (err) {
+    throw new ReportsError(`${r2.dataset}: the dashboard failed to render (${err.message})`);
   }
+  writes.push({ path: path14.join(datasetDir, DASHBOARD_SVG), content: svg });
+  const images = charts.map((c4) => ({
+    id: c4.id,
+    file: DASHBOARD_SVG,
+    title: c4.title,
+    description: c4.description
+  }));
   writes.push({ path: path14.join(datasetDir, "README.md"), content: reportMarkdown(r2, images) });
   writeFilesAtomically(writes);
-  const produced = new Set(charts.map((c4) => `${c4.id}.svg`));
+  const produced = /* @__PURE__ */ new Set([DASHBOARD_SVG]);
   if (existsSync8(datasetDir)) {
     for (const f of readdirSync4(datasetDir)) {
       if (f.endsWith(".svg") && !produced.has(f)) rmSync2(path14.join(datasetDir, f));
