@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -14,7 +22,7 @@ import {
   driftSpec,
 } from '../actions/lib/charts.js';
 import { renderSvg } from '../actions/lib/render-svg.js';
-import { mdText, reportMarkdown } from '../actions/lib/report-page.js';
+import { chartAlt, mdText, reportMarkdown } from '../actions/lib/report-page.js';
 import { writeReports } from '../actions/lib/reports.js';
 import {
   CLASSES,
@@ -210,7 +218,7 @@ describe('SVG rendering', () => {
     const bars = markGroup(svg, 'mark-rect role-mark');
     expect(count(bars, '<path')).toBe(5);
     expect(count(bars, 'fill="#d62728"')).toBe(2); // petal length and the predicted class
-    expect(svg).toContain('KS p=2.0e-5');
+    expect(svg).toContain('KS p&lt;0.01');
   });
 
   it('lists every recent prediction in the table chart', () => {
@@ -231,7 +239,7 @@ describe('SVG rendering', () => {
 describe('report page', () => {
   const images = allCharts(full).map((c) => ({
     id: c.id,
-    file: `charts/${c.id}.svg`,
+    file: `${c.id}.svg`,
     title: c.title,
     description: c.description,
   }));
@@ -242,24 +250,38 @@ describe('report page', () => {
     expect(mdText('a`b\\c')).toBe('a\\`b\\\\c');
     expect(md).not.toMatch(/<(b|i|flowers)>/);
     expect(md).toContain('# Iris &lt;flowers&gt; \\| demo — monitoring');
-    expect(md).toContain(mdText(NASTY_FEATURE));
+    // Feature titles show in the drift summary when the feature drifted.
+    const allDrifted = reportMarkdown(
+      {
+        ...full,
+        drift: { ...full.drift!, features: full.drift!.features.map((f) => ({ ...f, drifted: true })) },
+      },
+      images,
+    );
+    expect(allDrifted).toContain(mdText(NASTY_FEATURE));
   });
 
   it('keeps every table row to its header’s column count', () => {
     const blocks = md.split('\n\n').filter((b) => b.startsWith('| '));
-    expect(blocks.length).toBe(4); // totals, recent, drift, versions
+    expect(blocks.length).toBe(3); // totals, recent, versions
     for (const block of blocks) {
       const cells = block.split('\n').map((line) => line.replace(/\\\|/g, '').split('|').length);
       expect(new Set(cells).size, block.slice(0, 80)).toBe(1);
     }
     const recentBlock = blocks.find((b) => b.startsWith('| id |'))!;
     expect(recentBlock.split('\n')).toHaveLength(2 + full.recent.length);
-    const driftBlock = blocks.find((b) => b.startsWith('| feature |'))!;
-    expect(driftBlock.split('\n')).toHaveLength(2 + 4 + 1);
   });
 
-  it('references every chart with its description as alt text', () => {
-    for (const img of images) expect(md).toContain(`![${mdText(img.description)}](charts/${img.id}.svg)`);
+  it('sums up drift in one line; the per-feature numbers are in the chart and monitoring.json', () => {
+    expect(md).not.toContain('| feature |');
+    expect(md).toMatch(/Dataset drift: \*\*(yes|no)\*\* — \d+ of 4 features drifted/);
+  });
+
+  it('references every chart with alt text that does not change with the day’s numbers', () => {
+    for (const img of images) expect(md).toContain(`![${mdText(chartAlt(full, img))}](${img.id}.svg)`);
+    const later = { ...full, totals: { ...full.totals, predictions: full.totals.predictions + 1 } };
+    for (const img of images) expect(chartAlt(later, img)).toBe(chartAlt(full, img));
+    expect(chartAlt(full, images[0])).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 
   it('shows the champion, active alerts, the latest prediction and totals', () => {
@@ -305,23 +327,28 @@ describe('writeReports', () => {
     // The repository page has the recent predictions as a markdown table, not as the Vega text table.
     const pageCharts = allCharts(full).filter((c) => c.id !== 'recent-predictions');
     expect(first.files.map((f) => path.relative(dir, f)).sort()).toEqual(
-      [...pageCharts.map((c) => `iris/charts/${c.id}.svg`), 'iris/README.md'].sort(),
+      ['iris/dashboard.svg', 'iris/README.md'].sort(),
     );
     const before = snapshot(dir);
     const readme = before['iris/README.md'];
-    for (const c of pageCharts) expect(readme).toContain(`](charts/${c.id}.svg)`);
+    expect(readme.match(/\]\(dashboard\.svg\)/g)).toHaveLength(1);
+    for (const c of pageCharts) expect(readme).toContain(`${c.title}: `);
+    const svg = before['iris/dashboard.svg'];
+    for (const c of pageCharts) expect(svg, c.id).toContain(`>${c.title}</text>`);
     expect(readme).not.toContain('recent-predictions.svg');
 
+    writeFileSync(path.join(dir, 'iris/retired-chart.svg'), '<svg/>');
     mkdirSync(path.join(dir, 'iris/charts'), { recursive: true });
-    writeFileSync(path.join(dir, 'iris/charts/retired-chart.svg'), '<svg/>');
+    writeFileSync(path.join(dir, 'iris/charts/drift.svg'), '<svg/>'); // the earlier layout
     writeFileSync(path.join(dir, 'iris/monitoring.json'), '{}');
     await writeReports(dir, full);
     const after = snapshot(dir);
-    expect(after['iris/charts/retired-chart.svg']).toBeUndefined();
+    expect(after['iris/retired-chart.svg']).toBeUndefined();
+    expect(existsSync(path.join(dir, 'iris/charts'))).toBe(false);
     expect(after['iris/monitoring.json']).toBe('{}');
     delete after['iris/monitoring.json'];
     expect(after).toEqual(before);
-    expect(readdirSync(path.join(dir, 'iris/charts')).some((f) => f.endsWith('.tmp'))).toBe(false);
+    expect(readdirSync(path.join(dir, 'iris')).some((f) => f.endsWith('.tmp'))).toBe(false);
   });
 
   it('rejects a dataset name that is not a plain path segment', async () => {

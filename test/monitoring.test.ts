@@ -16,12 +16,12 @@ async function trained(datasets: string[], algorithm = 'gaussian-nb'): Promise<s
 }
 
 function logLines(root: string, dataset: string): string[] {
-  const dir = path.join(root, 'reports', dataset, 'predictions');
-  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  const dir = path.join(root, 'reports', dataset);
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'predictions.json'), 'utf8'));
   return Object.keys(manifest.partitions)
     .sort()
     .flatMap((m) =>
-      readFileSync(path.join(dir, `${m}.csv`), 'utf8')
+      readFileSync(path.join(dir, `predictions-${m}.csv`), 'utf8')
         .trim()
         .split('\n')
         .slice(1),
@@ -101,7 +101,7 @@ describe('batch inference', () => {
       '--now',
       '2026-11-25T01:00:00Z',
     );
-    const p = path.join(w, 'reports/iris/predictions/2026-11.csv');
+    const p = path.join(w, 'reports/iris/predictions-2026-11.csv');
     const original = readFileSync(p, 'utf8');
     for (const broken of [
       original.slice(0, original.length - 9),
@@ -112,7 +112,7 @@ describe('batch inference', () => {
       const r = await cli(w, 'infer');
       expect(r.code).toBe(1);
       expect(r.err).toContain(
-        'reports/iris/predictions/2026-11.csv: content does not match manifest.json (sha256 differs)',
+        'reports/iris/predictions-2026-11.csv: content does not match predictions.json (sha256 differs)',
       );
       expect(fingerprint(path.join(w, 'reports'))).toBe(before);
     }

@@ -262,7 +262,7 @@ describe('sharded inference', () => {
     await ok(a, 'infer');
     // New rows in a new month and an old one, and the late labels of the ingested rows.
     await ok(a, 'generate', '--date', '2026-07-04', '--days', '2', '--rows', '9');
-    const ids = readFileSync(path.join(a, 'reports/iris/predictions/2026-01.csv'), 'utf8')
+    const ids = readFileSync(path.join(a, 'reports/iris/predictions-2026-01.csv'), 'utf8')
       .split('\n')
       .filter((l) => l.endsWith(','))
       .map((l) => l.split(',')[0]);

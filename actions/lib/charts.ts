@@ -269,8 +269,16 @@ function psiAxisMax(r: MonitoringReport): number {
   return Math.ceil(Math.max(2 * r.thresholds.psi, ...values) * 2) / 2;
 }
 
-/** Bars show PSI to two decimals (the table has the exact values), so day-to-day noise redraws nothing. */
-const psiBar = (psi: number) => Math.round(psi * 100) / 100;
+/** Bars show PSI to 0.05 (monitoring.json has the exact values), so day-to-day noise redraws nothing. */
+const psiBar = (psi: number) => Math.round(psi * 20) / 20;
+
+/** The widest label a drift bar can carry: drawn invisibly at the axis end so the SVG size never moves. */
+const WIDEST_DRIFT_LABEL = 'chi-square p=0.00';
+
+/** Drift labels: p to two decimals, so a one-row shift of the window rarely rewrites the text. */
+function driftPText(p: number): string {
+  return p < 0.01 ? 'p<0.01' : `p=${p.toFixed(2)}`;
+}
 
 export function driftRows(r: MonitoringReport): Obj[] {
   if (r.drift === null) return [];
@@ -280,7 +288,8 @@ export function driftRows(r: MonitoringReport): Obj[] {
     test: f.test === 'ks' ? 'KS' : 'chi-square',
     statistic: f.statistic,
     pValue: f.pValue,
-    psi: psiBar(f.psi),
+    psi: f.psi,
+    bar: psiBar(f.psi),
     status: f.drifted ? 'drifted' : 'stable',
   }));
   const p = r.drift.prediction;
@@ -290,7 +299,8 @@ export function driftRows(r: MonitoringReport): Obj[] {
     test: 'chi-square',
     statistic: p.statistic,
     pValue: p.pValue,
-    psi: psiBar(p.psi),
+    psi: p.psi,
+    bar: psiBar(p.psi),
     status: p.drifted ? 'drifted' : 'stable',
   });
   const seen = new Map<string, number>();
@@ -299,7 +309,7 @@ export function driftRows(r: MonitoringReport): Obj[] {
   return rows.map((row, i) => ({
     ...row,
     name: (seen.get(row.name) ?? 0) > 1 && i < names.length ? `${row.name} (${names[i]})` : row.name,
-    label: `${row.test} p=${pValueText(row.pValue)}`,
+    label: `${row.test} ${driftPText(row.pValue as number)}`,
   }));
 }
 
@@ -568,8 +578,9 @@ export function versionAccuracySpec(r: MonitoringReport, opts: ChartOptions = {}
               field: 'accuracy',
               type: 'quantitative',
               title: 'accuracy',
-              scale: { domain: [0, 1] },
-              axis: { format: '.0%' },
+              // Headroom above 100% keeps the bar label inside the plot, so the SVG height never moves.
+              scale: { domain: [0, 1.1] },
+              axis: { format: '.0%', values: [0, 0.2, 0.4, 0.6, 0.8, 1] },
             },
             color: {
               field: 'role',
@@ -592,6 +603,14 @@ export function versionAccuracySpec(r: MonitoringReport, opts: ChartOptions = {}
       },
     ],
   });
+}
+
+/**
+ * A static render leaves out zero-height bars: they draw nothing but add a mark per class and day to the
+ * committed SVG. The interactive dashboard keeps every row (its filters and tooltips count them).
+ */
+function staticNonEmpty(opts: ChartOptions, rows: Obj[], field: string): Obj[] {
+  return opts.interactive ? rows : rows.filter((row) => row[field] !== 0);
 }
 
 /** A stacked bar per day from y0 to y1, spanning the day from date to next. */
@@ -632,7 +651,7 @@ export function classMixSpec(r: MonitoringReport, opts: ChartOptions = {}): TopL
   ];
   return top(opts, title, null, description, {
     height: TIME_HEIGHT,
-    data: named('classMix', rows),
+    data: named('classMix', staticNonEmpty(opts, rows, 'count')),
     ...dayBars(
       opts,
       {
@@ -678,7 +697,7 @@ export function rowsPerDaySpec(r: MonitoringReport, opts: ChartOptions = {}): To
   ];
   return top(opts, title, null, description, {
     height: TIME_HEIGHT,
-    data: named('rowsPerDay', rows),
+    data: named('rowsPerDay', staticNonEmpty(opts, rows, 'rows')),
     ...dayBars(
       opts,
       { field: 'y0', type: 'quantitative', title: 'rows' },
@@ -718,10 +737,11 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
     { field: 'status', type: 'nominal', title: 'status' },
   ];
   const rows = driftRows(r);
+  const axisMax = psiAxisMax(r);
   return top(
     opts,
     title,
-    `window ${d.window.from} – ${d.window.to} · dashed: PSI ${r.thresholds.psi} · drifted when p < ${r.thresholds.pValue} or PSI above`,
+    `last ${d.window.days} days · dashed: PSI ${r.thresholds.psi} · drifted when p < ${r.thresholds.pValue} or PSI above`,
     description,
     {
       height: Math.max(60, rows.length * 26),
@@ -734,7 +754,7 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
             {
               y,
               // A fixed, rounded domain: tomorrow's small PSI changes must not rescale every bar.
-              x: { field: 'psi', type: 'quantitative', title: 'PSI', scale: { domain: [0, psiAxisMax(r)] } },
+              x: { field: 'bar', type: 'quantitative', title: 'PSI', scale: { domain: [0, axisMax] } },
               color: {
                 field: 'status',
                 type: 'nominal',
@@ -750,7 +770,15 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
           mark: { type: 'text', align: 'left', baseline: 'middle', dx: 4, fontSize: 10, color: '#333' },
           encoding: {
             y,
-            x: { field: 'psi', type: 'quantitative' },
+            x: { field: 'bar', type: 'quantitative' },
+            text: { field: 'label', type: 'nominal' },
+          },
+        },
+        {
+          data: named('driftLabelRoom', [{ bar: axisMax, label: WIDEST_DRIFT_LABEL }]),
+          mark: { type: 'text', align: 'left', baseline: 'middle', dx: 4, fontSize: 10, opacity: 0 },
+          encoding: {
+            x: { field: 'bar', type: 'quantitative' },
             text: { field: 'label', type: 'nominal' },
           },
         },

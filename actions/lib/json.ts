@@ -5,6 +5,28 @@ export function stableStringify(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }
 
+/**
+ * Like stableStringify, but an array of objects or arrays has one element per line (a daily point, a
+ * prediction, a feature's drift, a matrix row): a day's commit adds or changes a few lines instead of
+ * many, and the file is a third of the size.
+ */
+export function stableStringifyRows(value: unknown): string {
+  return `${layout(sortKeys(value), '')}\n`;
+}
+
+function layout(value: unknown, indent: string): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.every((v) => v === null || typeof v !== 'object')) return JSON.stringify(value);
+    return `[\n${value.map((v) => inner + JSON.stringify(v)).join(',\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return '{}';
+  const body = entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${layout(v, inner)}`);
+  return `{\n${body.join(',\n')}\n${indent}}`;
+}
+
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {

@@ -1,5 +1,6 @@
-// The prediction log: reports/<dataset>/predictions/YYYY-MM.csv, partitioned by event-time month, every
-// partition sorted by event_time then id, plus manifest.json with each partition's sha256 and row count.
+// The prediction log: reports/<dataset>/predictions-YYYY-MM.csv, partitioned by event-time month, every
+// partition sorted by event_time then id, plus predictions.json with each partition's sha256 and row
+// count. The files sit beside the dashboard (no subdirectory), so a day's commit rewrites one tree less.
 // A truncated or hand-edited partition no longer matches its manifest entry: it is detected, reported,
 // and nothing is overwritten.
 import { createHash } from 'node:crypto';
@@ -31,6 +32,10 @@ interface Manifest {
   partitions: Record<string, { rows: number; sha256: string }>;
 }
 
+/** The manifest's file name, beside the partitions. */
+export const LOG_MANIFEST = 'predictions.json';
+const PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
+
 const sha = (text: string | Uint8Array) => createHash('sha256').update(text).digest('hex');
 
 export class PredictionLog {
@@ -41,21 +46,26 @@ export class PredictionLog {
   ) {}
 
   get dir(): string {
-    return path.join(this.ws.reportsDir, this.dataset, 'predictions');
+    return path.join(this.ws.reportsDir, this.dataset);
   }
   get manifestPath(): string {
-    return path.join(this.dir, 'manifest.json');
+    return path.join(this.dir, LOG_MANIFEST);
   }
   partitionPath(month: string): string {
-    return path.join(this.dir, `${month}.csv`);
+    return path.join(this.dir, `predictions-${month}.csv`);
   }
 
   private manifest(): Manifest {
+    const earlier = path.join(this.dir, 'predictions', 'manifest.json');
+    if (existsSync(earlier))
+      throw new PredictionLogError(
+        `${this.ws.rel(earlier)}: the log is in the earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${LOG_MANIFEST} (git mv), then run again`,
+      );
     if (!existsSync(this.manifestPath)) {
-      const stray = existsSync(this.dir) ? readdirSync(this.dir).filter((f) => f.endsWith('.csv')) : [];
+      const stray = existsSync(this.dir) ? readdirSync(this.dir).filter((f) => PARTITION.test(f)) : [];
       if (stray.length)
         throw new PredictionLogError(
-          `${this.ws.rel(this.dir)}: partitions without manifest.json (${stray.join(', ')}): the log was edited by hand`,
+          `${this.ws.rel(this.dir)}: partitions without ${LOG_MANIFEST} (${stray.join(', ')}): the log was edited by hand`,
         );
       return { format: 'gitml.prediction-log', version: 1, partitions: {} };
     }
@@ -76,13 +86,13 @@ export class PredictionLog {
     const m = this.manifest();
     const onDisk = existsSync(this.dir)
       ? readdirSync(this.dir)
-          .filter((f) => /^\d{4}-\d{2}\.csv$/.test(f))
-          .map((f) => f.slice(0, 7))
+          .map((f) => PARTITION.exec(f)?.[1])
+          .filter((m): m is string => m !== undefined)
       : [];
     for (const month of onDisk) {
       if (!m.partitions[month])
         throw new PredictionLogError(
-          `${this.ws.rel(this.partitionPath(month))}: not in manifest.json: the log was edited by hand`,
+          `${this.ws.rel(this.partitionPath(month))}: not in ${LOG_MANIFEST}: the log was edited by hand`,
         );
     }
     const out: PredictionRecord[] = [];
@@ -95,11 +105,11 @@ export class PredictionLog {
   private readPartition(month: string, expected: { rows: number; sha256: string }): PredictionRecord[] {
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
-    if (!existsSync(file)) throw new PredictionLogError(`${where}: listed in manifest.json but missing`);
+    if (!existsSync(file)) throw new PredictionLogError(`${where}: listed in ${LOG_MANIFEST} but missing`);
     const bytes = readFileSync(file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
-        `${where}: content does not match manifest.json (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`,
+        `${where}: content does not match ${LOG_MANIFEST} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`,
       );
     }
     const text = bytes.toString('utf8');
@@ -142,7 +152,7 @@ export class PredictionLog {
       });
     }
     if (records.length !== expected.rows)
-      throw new PredictionLogError(`${where}: ${records.length} rows, manifest.json says ${expected.rows}`);
+      throw new PredictionLogError(`${where}: ${records.length} rows, ${LOG_MANIFEST} says ${expected.rows}`);
     return records;
   }
 

@@ -1,12 +1,12 @@
 // The repository dashboard: reports/<dataset>/README.md, which GitHub renders next to the chart SVGs.
 // Platform-neutral string building. Every string from the report is escaped, so a class label such as
 // `<b>x</b> | y` shows as typed instead of becoming HTML or breaking a table.
-import { classLabel, grouped, outcomeMark, percent, pValueText, shortTime } from './charts.js';
+import { classLabel, grouped, outcomeMark, percent, shortTime } from './charts.js';
 import type { MonitoringReport, PredictionRecord } from './monitoring-types.js';
 
 export interface ReportImage {
   id: string;
-  /** Path relative to the README, e.g. charts/drift.svg. */
+  /** Path relative to the README, e.g. drift.svg. */
   file: string;
   title: string;
   description: string;
@@ -57,44 +57,50 @@ function alertLines(r: MonitoringReport): string[] {
   );
 }
 
+/**
+ * The drift summary; the per-feature numbers are in the drift chart (PSI bars, test p-values) and in
+ * monitoring.json, so a table here would only repeat them and rewrite the page every day.
+ */
 function driftSection(r: MonitoringReport): string[] {
   const d = r.drift;
   if (d === null)
     return [`Drift was not computed: ${mdText((r.driftSkipped ?? 'no drift report').replace(/\.$/, ''))}.`];
-  const yes = (b: boolean) => (b ? '⚠️ yes' : 'no');
-  const row = (
-    name: string,
-    type: string,
-    test: string,
-    s: number,
-    p: number,
-    psi: number,
-    drifted: boolean,
-  ) => [name, type, test, s.toFixed(4), pValueText(p), psi.toFixed(3), yes(drifted)];
+  const drifted = d.features.filter((f) => f.drifted).map((f) => mdText(f.title));
   return [
-    `Window ${d.window.from} – ${d.window.to} (${grouped(d.window.rows)} rows, ${d.window.days} days) against ` +
-      `${mdText(d.reference.description)} (${grouped(d.reference.rows)} rows). ` +
-      `Dataset drift: **${d.datasetDrift ? 'yes' : 'no'}** — ${percent(d.share)} of features drifted ` +
-      `(threshold ${percent(r.thresholds.datasetShare, 0)}).`,
-    '',
-    ...table(
-      ['feature', 'type', 'test', 'statistic', 'p-value', 'PSI', 'drifted'],
-      [
-        ...d.features.map((f) =>
-          row(mdText(f.title), f.type, f.test, f.statistic, f.pValue, f.psi, f.drifted),
-        ),
-        row(
-          '*predicted class*',
-          'output',
-          d.prediction.test,
-          d.prediction.statistic,
-          d.prediction.pValue,
-          d.prediction.psi,
-          d.prediction.drifted,
-        ),
-      ],
-    ),
+    `The last ${d.window.days} days against ${mdText(d.reference.description)}. ` +
+      `Dataset drift: **${d.datasetDrift ? 'yes' : 'no'}** — ${drifted.length} of ${d.features.length} features ` +
+      `drifted${drifted.length ? ` (${drifted.join(', ')})` : ''}; threshold ${percent(r.thresholds.datasetShare, 0)}. ` +
+      `Predicted class drift: **${d.prediction.drifted ? 'yes' : 'no'}**. Per-feature tests and PSI: the drift chart above ` +
+      'and [monitoring.json](monitoring.json).',
   ];
+}
+
+/**
+ * Alt text of a chart on the page: what the chart shows, without the day's numbers (the page's tables
+ * carry those), so the page does not change just because a chart got one more day.
+ */
+export function chartAlt(r: MonitoringReport, img: ReportImage): string {
+  const title = r.title;
+  const classes = r.classes.map((c) => c.label).join(', ');
+  const days = r.confusion.recentDays;
+  switch (img.id) {
+    case 'accuracy-over-time':
+      return `Daily accuracy of ${title} predictions with rolling 7-day and 30-day accuracy, the alert threshold and model-version markers.`;
+    case 'confusion-recent':
+      return `Confusion matrix of the last ${days} days: actual class in rows, predicted class in columns. Classes: ${classes}.`;
+    case 'confusion-all':
+      return `Confusion matrix over all time: actual class in rows, predicted class in columns. Classes: ${classes}.`;
+    case 'drift':
+      return `Population stability index of each feature and of the predicted class over the last ${r.thresholds.windowDays} days against the champion's training data, with each test's p-value.`;
+    case 'class-mix':
+      return `Share of each predicted class per day. Classes: ${classes}.`;
+    case 'rows-per-day':
+      return 'Predictions per day, split into rows with a label and rows waiting for one.';
+    case 'version-accuracy':
+      return 'Accuracy of each model version on its labelled predictions.';
+    default:
+      return img.title;
+  }
 }
 
 export function reportMarkdown(r: MonitoringReport, images: readonly ReportImage[]): string {
@@ -144,9 +150,18 @@ export function reportMarkdown(r: MonitoringReport, images: readonly ReportImage
   );
 
   lines.push('', '## Charts');
-  for (const img of images) {
-    const alt = mdText(img.description);
-    lines.push('', `### ${mdText(img.title)}`, '', `![${alt}](${linkTarget(img.file)})`);
+  // Charts rendered into one file (the stacked dashboard SVG) are one image whose alt text names each.
+  const files = [...new Set(images.map((img) => img.file))];
+  for (const file of files) {
+    const group = images.filter((img) => img.file === file);
+    if (group.length === 1) {
+      const img = group[0];
+      lines.push('', `### ${mdText(img.title)}`, '', `![${mdText(chartAlt(r, img))}](${linkTarget(file)})`);
+    } else {
+      lines.push('', `${group.map((img) => mdText(img.title)).join(' · ')}.`);
+      const alt = group.map((img) => `${img.title}: ${chartAlt(r, img)}`).join(' ');
+      lines.push('', `![${mdText(alt)}](${linkTarget(file)})`);
+    }
   }
 
   lines.push('', '## Recent predictions', '');

@@ -1,15 +1,42 @@
-// Writes the repository dashboard of one dataset: reports/<dataset>/charts/<id>.svg and README.md.
+// Writes the repository dashboard of one dataset: reports/<dataset>/dashboard.svg (every chart, stacked)
+// and README.md, beside monitoring.json and the prediction log. One directory and one SVG per dataset: each
+// file a day's commit touches costs a blob, a tree entry and an index entry, whatever its size.
 // Everything is rendered in memory first, then written atomically, then charts no longer produced are
 // removed — so a failed render leaves the previous dashboard intact.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
 import { writeFilesAtomically } from './atomic-write.js';
 import { allCharts, DEFAULT_WIDTH } from './charts.js';
 import type { MonitoringReport } from './monitoring-types.js';
 import { renderSvg } from './render-svg.js';
 import { type ReportImage, reportMarkdown } from './report-page.js';
 
-export const CHARTS_DIR = 'charts';
+export const DASHBOARD_SVG = 'dashboard.svg';
+
+/** All charts stacked in one SVG: one file (one blob, one tree entry) a day instead of one per chart. */
+export function dashboardSpec(specs: TopLevelSpec[]): TopLevelSpec {
+  const parts = specs.map((spec) => {
+    const { $schema: _s, config: _c, description: _d, ...rest } = spec as unknown as Record<string, unknown>;
+    return unnamed(rest);
+  });
+  return {
+    $schema: (specs[0] as { $schema?: string }).$schema,
+    config: (specs[0] as { config?: unknown }).config,
+    spacing: 48,
+    vconcat: parts,
+  } as TopLevelSpec;
+}
+
+/** Inline data without its name: two charts may use the same name for different rows. */
+function unnamed(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unnamed);
+  if (value === null || typeof value !== 'object') return value;
+  const o = value as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 2 && 'name' in o && 'values' in o) return { values: o.values };
+  return Object.fromEntries(keys.map((k) => [k, unnamed(o[k])]));
+}
 
 export class ReportsError extends Error {
   override name = 'ReportsError';
@@ -22,7 +49,6 @@ export async function writeReports(reportsDir: string, r: MonitoringReport): Pro
     );
   }
   const datasetDir = path.join(reportsDir, r.dataset);
-  const chartsDir = path.join(datasetDir, CHARTS_DIR);
   const window = calendarWindow(r);
   // The Vega text table of recent predictions is left out: the page has them as a markdown table.
   const charts = allCharts(window.report, {
@@ -32,27 +58,31 @@ export async function writeReports(reportsDir: string, r: MonitoringReport): Pro
   }).filter((c) => c.id !== 'recent-predictions');
 
   const writes: { path: string; content: string }[] = [];
-  const images: ReportImage[] = [];
-  for (const c of charts) {
-    let svg: string;
-    try {
-      svg = await renderSvg(c.spec);
-    } catch (err) {
-      throw new ReportsError(`${r.dataset}: chart '${c.id}' failed to render (${(err as Error).message})`);
-    }
-    const file = `${c.id}.svg`;
-    writes.push({ path: path.join(chartsDir, file), content: svg });
-    images.push({ id: c.id, file: `${CHARTS_DIR}/${file}`, title: c.title, description: c.description });
+  let svg: string;
+  try {
+    svg = await renderSvg(dashboardSpec(charts.map((c) => c.spec)));
+  } catch (err) {
+    throw new ReportsError(`${r.dataset}: the dashboard failed to render (${(err as Error).message})`);
   }
+  writes.push({ path: path.join(datasetDir, DASHBOARD_SVG), content: svg });
+  const images: ReportImage[] = charts.map((c) => ({
+    id: c.id,
+    file: DASHBOARD_SVG,
+    title: c.title,
+    description: c.description,
+  }));
   writes.push({ path: path.join(datasetDir, 'README.md'), content: reportMarkdown(r, images) });
   writeFilesAtomically(writes);
 
-  const produced = new Set(charts.map((c) => `${c.id}.svg`));
-  if (existsSync(chartsDir)) {
-    for (const f of readdirSync(chartsDir)) {
-      if (f.endsWith('.svg') && !produced.has(f)) rmSync(path.join(chartsDir, f));
+  const produced = new Set([DASHBOARD_SVG]);
+  // The dataset directory holds only the dashboard's own SVGs, so any other SVG there is a retired chart.
+  if (existsSync(datasetDir)) {
+    for (const f of readdirSync(datasetDir)) {
+      if (f.endsWith('.svg') && !produced.has(f)) rmSync(path.join(datasetDir, f));
     }
   }
+  // Charts of the earlier layout (reports/<dataset>/charts/) go too.
+  rmSync(path.join(datasetDir, 'charts'), { recursive: true, force: true });
   return { files: writes.map((w) => w.path) };
 }
 

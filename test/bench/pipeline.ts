@@ -2,7 +2,7 @@
 // RSS is the step's own: train (read → Gaussian NB → write model) and batch inference (read → predict →
 // write the ordered log) at 1M rows beside pandas + scikit-learn; and the three-dataset daily cycle.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { wineGroup } from './fixture-groups.js';
 import { type BenchContext, PEERS_DIR, ratioOf, type Suite, summarize, type Timing } from './harness.js';
@@ -72,9 +72,10 @@ async function endToEnd(ctx: BenchContext, size: number): Promise<void> {
     extra: extraOf(oursTrain, peerTrain ?? undefined),
   });
 
-  const logDir = path.join(root, 'reports/wine/predictions');
+  const logDir = path.join(root, 'reports/wine');
   const oursInfer = repeat(ctx.repeats, () => {
-    rmSync(logDir, { recursive: true, force: true });
+    for (const f of existsSync(logDir) ? readdirSync(logDir) : [])
+      if (/^predictions[-.]/.test(f)) rmSync(path.join(logDir, f));
     return runCli(['infer', '-d', 'wine', '--root', root]);
   });
   const peerInfer = ctx.python

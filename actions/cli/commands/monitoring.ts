@@ -43,7 +43,10 @@ async function runReport(ctx: CommandContext, spec: DatasetSpec, report?: Monito
   const r = report ?? (JSON.parse(readFileSync(file, 'utf8')) as MonitoringReport);
   const { files } = await writeReports(ctx.ws.reportsDir, r);
   ctx.out(
-    `${spec.name}: report ${ctx.ws.rel(path.join(ctx.ws.reportsDir, spec.name, 'README.md'))} with ${files.filter((f) => f.endsWith('.svg')).length} charts`,
+    `${spec.name}: report ${ctx.ws.rel(path.join(ctx.ws.reportsDir, spec.name, 'README.md'))} and ${files
+      .filter((f) => f.endsWith('.svg'))
+      .map((f) => path.basename(f))
+      .join(', ')}`,
   );
 }
 

@@ -34733,6 +34733,8 @@ var LOG_COLUMNS = [
 var PredictionLogError = class extends Error {
   name = "PredictionLogError";
 };
+var LOG_MANIFEST = "predictions.json";
+var PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
 var sha = (text) => createHash2("sha256").update(text).digest("hex");
 var PredictionLog = class {
   constructor(ws, dataset, classes) {
@@ -34744,20 +34746,25 @@ var PredictionLog = class {
   dataset;
   classes;
   get dir() {
-    return path10.join(this.ws.reportsDir, this.dataset, "predictions");
+    return path10.join(this.ws.reportsDir, this.dataset);
   }
   get manifestPath() {
-    return path10.join(this.dir, "manifest.json");
+    return path10.join(this.dir, LOG_MANIFEST);
   }
   partitionPath(month) {
-    return path10.join(this.dir, `${month}.csv`);
+    return path10.join(this.dir, `predictions-${month}.csv`);
   }
   manifest() {
+    const earlier = path10.join(this.dir, "predictions", "manifest.json");
+    if (existsSync6(earlier))
+      throw new PredictionLogError(
+        `${this.ws.rel(earlier)}: the log is in the earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${LOG_MANIFEST} (git mv), then run again`
+      );
     if (!existsSync6(this.manifestPath)) {
-      const stray = existsSync6(this.dir) ? readdirSync3(this.dir).filter((f) => f.endsWith(".csv")) : [];
+      const stray = existsSync6(this.dir) ? readdirSync3(this.dir).filter((f) => PARTITION.test(f)) : [];
       if (stray.length)
         throw new PredictionLogError(
-          `${this.ws.rel(this.dir)}: partitions without manifest.json (${stray.join(", ")}): the log was edited by hand`
+          `${this.ws.rel(this.dir)}: partitions without ${LOG_MANIFEST} (${stray.join(", ")}): the log was edited by hand`
         );
       return { format: "gitml.prediction-log", version: 1, partitions: {} };
     }
@@ -34775,11 +34782,11 @@ var PredictionLog = class {
   /** Reads and verifies every partition; records are sorted by event time then id. */
   read() {
     const m = this.manifest();
-    const onDisk = existsSync6(this.dir) ? readdirSync3(this.dir).filter((f) => /^\d{4}-\d{2}\.csv$/.test(f)).map((f) => f.slice(0, 7)) : [];
+    const onDisk = existsSync6(this.dir) ? readdirSync3(this.dir).map((f) => PARTITION.exec(f)?.[1]).filter((m2) => m2 !== void 0) : [];
     for (const month of onDisk) {
       if (!m.partitions[month])
         throw new PredictionLogError(
-          `${this.ws.rel(this.partitionPath(month))}: not in manifest.json: the log was edited by hand`
+          `${this.ws.rel(this.partitionPath(month))}: not in ${LOG_MANIFEST}: the log was edited by hand`
         );
     }
     const out = [];
@@ -34791,11 +34798,11 @@ var PredictionLog = class {
   readPartition(month, expected) {
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
-    if (!existsSync6(file)) throw new PredictionLogError(`${where}: listed in manifest.json but missing`);
+    if (!existsSync6(file)) throw new PredictionLogError(`${where}: listed in ${LOG_MANIFEST} but missing`);
     const bytes = readFileSync4(file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
-        `${where}: content does not match manifest.json (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`
+        `${where}: content does not match ${LOG_MANIFEST} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`
       );
     }
     const text = bytes.toString("utf8");
@@ -34838,7 +34845,7 @@ var PredictionLog = class {
       });
     }
     if (records.length !== expected.rows)
-      throw new PredictionLogError(`${where}: ${records.length} rows, manifest.json says ${expected.rows}`);
+      throw new PredictionLogError(`${where}: ${records.length} rows, ${LOG_MANIFEST} says ${expected.rows}`);
     return records;
   }
   /**

@@ -63,7 +63,7 @@ export interface InferPartial extends PartialHeader {
   version: typeof INFER_PARTIAL_VERSION;
   champion: { version: number; sha256: string };
   predictedAt: string;
-  /** sha256 of the log's manifest.json the shard read; null when there was no log yet. */
+  /** sha256 of the log manifest (predictions.json) the shard read; null when there was no log yet. */
   baseLog: string | null;
   /** Records in the whole log before this run. */
   previousRows: number;

@@ -6,7 +6,7 @@ import { writeFilesAtomically } from '../atomic-write.js';
 import { categoryCounts, chiSquareTest, ksTest, numericPsi, psiFromCounts } from '../drift.js';
 import { FeatureGroup } from '../feature-group.js';
 import { SOURCES } from '../feature-table.js';
-import { stableStringify } from '../json.js';
+import { roundSignificant, stableStringifyRows } from '../json.js';
 import { confusionMatrix } from '../metrics.js';
 import { ModelRegistry } from '../model-registry.js';
 import {
@@ -43,6 +43,8 @@ export class MonitorError extends Error {
 }
 
 const round = (x: number) => Number(x.toFixed(6));
+/** Drift numbers to 3 significant digits: the window moves a row a day, and more digits are only noise. */
+const round3 = (x: number) => roundSignificant(x, 3);
 
 /**
  * With an explicit windowDays, a window too small for drift is an error (the caller asked for it);
@@ -298,9 +300,9 @@ function driftReport(
       title: f.title,
       type: f.type,
       test,
-      statistic: round(statistic),
-      pValue: round(pValue),
-      psi: round(psi),
+      statistic: round3(statistic),
+      pValue: round3(pValue),
+      psi: round3(psi),
       drifted,
     };
   });
@@ -327,9 +329,9 @@ function driftReport(
     datasetDrift: share >= t.datasetShare,
     prediction: {
       test: 'chi-square',
-      statistic: round(pt.statistic),
-      pValue: round(pt.pValue),
-      psi: round(ppsi),
+      statistic: round3(pt.statistic),
+      pValue: round3(pt.pValue),
+      psi: round3(ppsi),
       drifted: large ? ppsi > t.psi : pt.pValue < t.pValue,
     },
   };
@@ -337,6 +339,6 @@ function driftReport(
 
 export function writeMonitoring(ws: Workspace, report: MonitoringReport): string {
   const file = path.join(ws.reportsDir, report.dataset, 'monitoring.json');
-  writeFilesAtomically([{ path: file, content: stableStringify(report) }]);
+  writeFilesAtomically([{ path: file, content: stableStringifyRows(report) }]);
   return file;
 }

@@ -37455,6 +37455,26 @@ function stableStringify(value4) {
   return `${JSON.stringify(sortKeys(value4), null, 2)}
 `;
 }
+function stableStringifyRows(value4) {
+  return `${layout(sortKeys(value4), "")}
+`;
+}
+function layout(value4, indent) {
+  if (value4 === null || typeof value4 !== "object") return JSON.stringify(value4);
+  const inner = `${indent}  `;
+  if (Array.isArray(value4)) {
+    if (value4.every((v) => v === null || typeof v !== "object")) return JSON.stringify(value4);
+    return `[
+${value4.map((v) => inner + JSON.stringify(v)).join(",\n")}
+${indent}]`;
+  }
+  const entries3 = Object.entries(value4);
+  if (entries3.length === 0) return "{}";
+  const body = entries3.map(([k2, v]) => `${inner}${JSON.stringify(k2)}: ${layout(v, inner)}`);
+  return `{
+${body.join(",\n")}
+${indent}}`;
+}
 function sortKeys(value4) {
   if (Array.isArray(value4)) return value4.map(sortKeys);
   if (ArrayBuffer.isView(value4) && !(value4 instanceof DataView)) {
@@ -37515,8 +37535,8 @@ var POW10 = [
   1e22
 ];
 var decoder = new TextDecoder();
-function headerOf(layout) {
-  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
+function headerOf(layout2) {
+  return ["id", "event_time", "source", ...layout2.features.map((f) => f.name), layout2.labelName];
 }
 function countRows(bytes) {
   const n = bytes.length;
@@ -37532,19 +37552,19 @@ function countRows(bytes) {
   if (n > pos + 1) lines++;
   return lines;
 }
-function readPartition(bytes, layout, file) {
-  const t = emptyTable(layout.features.length, countRows(bytes));
-  t.rows = readPartitionInto(bytes, layout, file, t, 0);
+function readPartition(bytes, layout2, file) {
+  const t = emptyTable(layout2.features.length, countRows(bytes));
+  t.rows = readPartitionInto(bytes, layout2, file, t, 0);
   return t;
 }
-function readPartitionInto(bytes, layout, file, t, offset4) {
+function readPartitionInto(bytes, layout2, file, t, offset4) {
   const n = bytes.length;
   let pos = 0;
   while (pos < n && bytes[pos] !== LF) pos++;
   let header = decoder.decode(bytes.subarray(0, pos));
   if (header.charCodeAt(0) === 65279) header = header.slice(1);
   if (header.endsWith("\r")) header = header.slice(0, -1);
-  const expected = headerOf(layout).join(",");
+  const expected = headerOf(layout2).join(",");
   if (header !== expected) {
     throw new PartitionError(
       `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
@@ -37554,16 +37574,16 @@ function readPartitionInto(bytes, layout, file, t, offset4) {
   const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
   const cats = [null, null, null];
   const enc = new TextEncoder();
-  for (const f of layout.features) {
+  for (const f of layout2.features) {
     kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
     cats.push(f.type === "categorical" ? (f.categories ?? []).map((c4) => enc.encode(c4.value)) : null);
   }
   kinds.push(5 /* Label */);
-  cats.push(layout.classes.map((c4) => enc.encode(c4.value)));
+  cats.push(layout2.classes.map((c4) => enc.encode(c4.value)));
   const sourceBytes = SOURCES.map((s2) => enc.encode(s2));
   const ncol = kinds.length;
-  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
-  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
+  const lo = layout2.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
+  const hi = layout2.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
   let row = offset4;
   let line5 = 1;
   while (pos < n) {
@@ -37643,7 +37663,7 @@ function readPartitionInto(bytes, layout, file, t, offset4) {
           const j = c4 - 3;
           const x4 = parseNumberBytes(src, fs4, fe);
           if (Number.isNaN(x4) || x4 < lo[j] || x4 > hi[j]) {
-            const f = layout.features[j];
+            const f = layout2.features[j];
             const text3 = decoder.decode(src.subarray(fs4, fe));
             throw new PartitionError(
               Number.isNaN(x4) ? `${file} line ${line5}: '${f.name}' = '${text3}' is not a number` : `${file} line ${line5}: '${f.name}' = ${text3} is outside the valid range [${lo[j]}, ${hi[j]}]`
@@ -37656,7 +37676,7 @@ function readPartitionInto(bytes, layout, file, t, offset4) {
           const j = c4 - 3;
           const code = matchBytes(src, fs4, fe, cats[c4]);
           if (code < 0) {
-            const f = layout.features[j];
+            const f = layout2.features[j];
             throw new PartitionError(
               `${file} line ${line5}: '${f.name}' = '${decoder.decode(src.subarray(fs4, fe))}' is not one of ${(f.categories ?? []).map((x4) => x4.value).join(", ")}`
             );
@@ -37672,7 +37692,7 @@ function readPartitionInto(bytes, layout, file, t, offset4) {
           const code = matchBytes(src, fs4, fe, cats[c4]);
           if (code < 0) {
             throw new PartitionError(
-              `${file} line ${line5}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs4, fe))}' is not one of ${layout.classes.map((x4) => x4.value).join(", ")}`
+              `${file} line ${line5}: label '${layout2.labelName}' = '${decoder.decode(src.subarray(fs4, fe))}' is not one of ${layout2.classes.map((x4) => x4.value).join(", ")}`
             );
           }
           t.labels[row] = code;
@@ -40372,6 +40392,8 @@ var LOG_COLUMNS = [
 var PredictionLogError = class extends Error {
   name = "PredictionLogError";
 };
+var LOG_MANIFEST = "predictions.json";
+var PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
 var sha = (text3) => createHash2("sha256").update(text3).digest("hex");
 var PredictionLog = class {
   constructor(ws, dataset, classes) {
@@ -40383,20 +40405,25 @@ var PredictionLog = class {
   dataset;
   classes;
   get dir() {
-    return path10.join(this.ws.reportsDir, this.dataset, "predictions");
+    return path10.join(this.ws.reportsDir, this.dataset);
   }
   get manifestPath() {
-    return path10.join(this.dir, "manifest.json");
+    return path10.join(this.dir, LOG_MANIFEST);
   }
   partitionPath(month) {
-    return path10.join(this.dir, `${month}.csv`);
+    return path10.join(this.dir, `predictions-${month}.csv`);
   }
   manifest() {
+    const earlier = path10.join(this.dir, "predictions", "manifest.json");
+    if (existsSync7(earlier))
+      throw new PredictionLogError(
+        `${this.ws.rel(earlier)}: the log is in the earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${LOG_MANIFEST} (git mv), then run again`
+      );
     if (!existsSync7(this.manifestPath)) {
-      const stray = existsSync7(this.dir) ? readdirSync3(this.dir).filter((f) => f.endsWith(".csv")) : [];
+      const stray = existsSync7(this.dir) ? readdirSync3(this.dir).filter((f) => PARTITION.test(f)) : [];
       if (stray.length)
         throw new PredictionLogError(
-          `${this.ws.rel(this.dir)}: partitions without manifest.json (${stray.join(", ")}): the log was edited by hand`
+          `${this.ws.rel(this.dir)}: partitions without ${LOG_MANIFEST} (${stray.join(", ")}): the log was edited by hand`
         );
       return { format: "gitml.prediction-log", version: 1, partitions: {} };
     }
@@ -40414,11 +40441,11 @@ var PredictionLog = class {
   /** Reads and verifies every partition; records are sorted by event time then id. */
   read() {
     const m3 = this.manifest();
-    const onDisk = existsSync7(this.dir) ? readdirSync3(this.dir).filter((f) => /^\d{4}-\d{2}\.csv$/.test(f)).map((f) => f.slice(0, 7)) : [];
+    const onDisk = existsSync7(this.dir) ? readdirSync3(this.dir).map((f) => PARTITION.exec(f)?.[1]).filter((m4) => m4 !== void 0) : [];
     for (const month of onDisk) {
       if (!m3.partitions[month])
         throw new PredictionLogError(
-          `${this.ws.rel(this.partitionPath(month))}: not in manifest.json: the log was edited by hand`
+          `${this.ws.rel(this.partitionPath(month))}: not in ${LOG_MANIFEST}: the log was edited by hand`
         );
     }
     const out = [];
@@ -40430,11 +40457,11 @@ var PredictionLog = class {
   readPartition(month, expected) {
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
-    if (!existsSync7(file)) throw new PredictionLogError(`${where}: listed in manifest.json but missing`);
+    if (!existsSync7(file)) throw new PredictionLogError(`${where}: listed in ${LOG_MANIFEST} but missing`);
     const bytes = readFileSync5(file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
-        `${where}: content does not match manifest.json (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`
+        `${where}: content does not match ${LOG_MANIFEST} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`
       );
     }
     const text3 = bytes.toString("utf8");
@@ -40477,7 +40504,7 @@ var PredictionLog = class {
       });
     }
     if (records.length !== expected.rows)
-      throw new PredictionLogError(`${where}: ${records.length} rows, manifest.json says ${expected.rows}`);
+      throw new PredictionLogError(`${where}: ${records.length} rows, ${LOG_MANIFEST} says ${expected.rows}`);
     return records;
   }
   /**
@@ -40546,6 +40573,7 @@ var MonitorError = class extends Error {
   name = "MonitorError";
 };
 var round = (x4) => Number(x4.toFixed(6));
+var round3 = (x4) => roundSignificant(x4, 3);
 function monitor(ws, spec, opts) {
   const registry = new ModelRegistry(ws, spec.name);
   const champion = registry.requireChampion();
@@ -40761,9 +40789,9 @@ function driftReport(fg, table2, champion, records, t) {
       title: f.title,
       type: f.type,
       test: test2,
-      statistic: round(statistic),
-      pValue: round(pValue),
-      psi: round(psi),
+      statistic: round3(statistic),
+      pValue: round3(pValue),
+      psi: round3(psi),
       drifted
     };
   });
@@ -40789,16 +40817,16 @@ function driftReport(fg, table2, champion, records, t) {
     datasetDrift: share >= t.datasetShare,
     prediction: {
       test: "chi-square",
-      statistic: round(pt.statistic),
-      pValue: round(pt.pValue),
-      psi: round(ppsi),
+      statistic: round3(pt.statistic),
+      pValue: round3(pt.pValue),
+      psi: round3(ppsi),
       drifted: large ? ppsi > t.psi : pt.pValue < t.pValue
     }
   };
 }
 function writeMonitoring(ws, report) {
   const file = path11.join(ws.reportsDir, report.dataset, "monitoring.json");
-  writeFilesAtomically([{ path: file, content: stableStringify(report) }]);
+  writeFilesAtomically([{ path: file, content: stableStringifyRows(report) }]);
   return file;
 }
 
@@ -40817,9 +40845,6 @@ function percent(x4, digits = 1) {
 }
 function grouped(n) {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-function pValueText(p) {
-  return p < 1e-3 ? p.toExponential(1) : p.toFixed(3);
 }
 function shortTime(iso) {
   return iso.length >= 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso;
@@ -40983,7 +41008,11 @@ function psiAxisMax(r2) {
   const values3 = r2.drift ? [...r2.drift.features.map((f) => f.psi), r2.drift.prediction.psi] : [];
   return Math.ceil(Math.max(2 * r2.thresholds.psi, ...values3) * 2) / 2;
 }
-var psiBar = (psi) => Math.round(psi * 100) / 100;
+var psiBar = (psi) => Math.round(psi * 20) / 20;
+var WIDEST_DRIFT_LABEL = "chi-square p=0.00";
+function driftPText(p) {
+  return p < 0.01 ? "p<0.01" : `p=${p.toFixed(2)}`;
+}
 function driftRows(r2) {
   if (r2.drift === null) return [];
   const rows = r2.drift.features.map((f) => ({
@@ -40992,7 +41021,8 @@ function driftRows(r2) {
     test: f.test === "ks" ? "KS" : "chi-square",
     statistic: f.statistic,
     pValue: f.pValue,
-    psi: psiBar(f.psi),
+    psi: f.psi,
+    bar: psiBar(f.psi),
     status: f.drifted ? "drifted" : "stable"
   }));
   const p = r2.drift.prediction;
@@ -41002,7 +41032,8 @@ function driftRows(r2) {
     test: "chi-square",
     statistic: p.statistic,
     pValue: p.pValue,
-    psi: psiBar(p.psi),
+    psi: p.psi,
+    bar: psiBar(p.psi),
     status: p.drifted ? "drifted" : "stable"
   });
   const seen = /* @__PURE__ */ new Map();
@@ -41011,7 +41042,7 @@ function driftRows(r2) {
   return rows.map((row, i) => ({
     ...row,
     name: (seen.get(row.name) ?? 0) > 1 && i < names.length ? `${row.name} (${names[i]})` : row.name,
-    label: `${row.test} p=${pValueText(row.pValue)}`
+    label: `${row.test} ${driftPText(row.pValue)}`
   }));
 }
 var TABLE_COLUMNS = [
@@ -41249,8 +41280,9 @@ function versionAccuracySpec(r2, opts = {}) {
               field: "accuracy",
               type: "quantitative",
               title: "accuracy",
-              scale: { domain: [0, 1] },
-              axis: { format: ".0%" }
+              // Headroom above 100% keeps the bar label inside the plot, so the SVG height never moves.
+              scale: { domain: [0, 1.1] },
+              axis: { format: ".0%", values: [0, 0.2, 0.4, 0.6, 0.8, 1] }
             },
             color: {
               field: "role",
@@ -41273,6 +41305,9 @@ function versionAccuracySpec(r2, opts = {}) {
       }
     ]
   });
+}
+function staticNonEmpty(opts, rows, field3) {
+  return opts.interactive ? rows : rows.filter((row) => row[field3] !== 0);
 }
 function dayBars(opts, y4, color5, tooltip2) {
   const unit2 = {
@@ -41308,7 +41343,7 @@ function classMixSpec(r2, opts = {}) {
   ];
   return top(opts, title2, null, description2, {
     height: TIME_HEIGHT,
-    data: named("classMix", rows),
+    data: named("classMix", staticNonEmpty(opts, rows, "count")),
     ...dayBars(
       opts,
       {
@@ -41350,7 +41385,7 @@ function rowsPerDaySpec(r2, opts = {}) {
   ];
   return top(opts, title2, null, description2, {
     height: TIME_HEIGHT,
-    data: named("rowsPerDay", rows),
+    data: named("rowsPerDay", staticNonEmpty(opts, rows, "rows")),
     ...dayBars(
       opts,
       { field: "y0", type: "quantitative", title: "rows" },
@@ -41384,10 +41419,11 @@ function driftSpec(r2, opts = {}) {
     { field: "status", type: "nominal", title: "status" }
   ];
   const rows = driftRows(r2);
+  const axisMax = psiAxisMax(r2);
   return top(
     opts,
     title2,
-    `window ${d.window.from} \u2013 ${d.window.to} \xB7 dashed: PSI ${r2.thresholds.psi} \xB7 drifted when p < ${r2.thresholds.pValue} or PSI above`,
+    `last ${d.window.days} days \xB7 dashed: PSI ${r2.thresholds.psi} \xB7 drifted when p < ${r2.thresholds.pValue} or PSI above`,
     description2,
     {
       height: Math.max(60, rows.length * 26),
@@ -41400,7 +41436,7 @@ function driftSpec(r2, opts = {}) {
             {
               y: y4,
               // A fixed, rounded domain: tomorrow's small PSI changes must not rescale every bar.
-              x: { field: "psi", type: "quantitative", title: "PSI", scale: { domain: [0, psiAxisMax(r2)] } },
+              x: { field: "bar", type: "quantitative", title: "PSI", scale: { domain: [0, axisMax] } },
               color: {
                 field: "status",
                 type: "nominal",
@@ -41416,7 +41452,15 @@ function driftSpec(r2, opts = {}) {
           mark: { type: "text", align: "left", baseline: "middle", dx: 4, fontSize: 10, color: "#333" },
           encoding: {
             y: y4,
-            x: { field: "psi", type: "quantitative" },
+            x: { field: "bar", type: "quantitative" },
+            text: { field: "label", type: "nominal" }
+          }
+        },
+        {
+          data: named("driftLabelRoom", [{ bar: axisMax, label: WIDEST_DRIFT_LABEL }]),
+          mark: { type: "text", align: "left", baseline: "middle", dx: 4, fontSize: 10, opacity: 0 },
+          encoding: {
+            x: { field: "bar", type: "quantitative" },
             text: { field: "label", type: "nominal" }
           }
         },
@@ -53433,18 +53477,18 @@ function invertRangeExtent(scale6) {
 }
 function band() {
   const scale6 = ordinal().unknown(void 0), domain3 = scale6.domain, ordinalRange = scale6.range;
-  let range$1 = [0, 1], step2, bandwidth2, round3 = false, paddingInner2 = 0, paddingOuter2 = 0, align2 = 0.5;
+  let range$1 = [0, 1], step2, bandwidth2, round4 = false, paddingInner2 = 0, paddingOuter2 = 0, align2 = 0.5;
   delete scale6.unknown;
   function rescale() {
     const n = domain3().length, reverse3 = range$1[1] < range$1[0], stop2 = range$1[1 - reverse3], space = bandSpace(n, paddingInner2, paddingOuter2);
     let start = range$1[reverse3 - 0];
     step2 = (stop2 - start) / (space || 1);
-    if (round3) {
+    if (round4) {
       step2 = Math.floor(step2);
     }
     start += (stop2 - start - step2 * (n - paddingInner2)) * align2;
     bandwidth2 = step2 * (1 - paddingInner2);
-    if (round3) {
+    if (round4) {
       start = Math.round(start);
       bandwidth2 = Math.round(bandwidth2);
     }
@@ -53469,7 +53513,7 @@ function band() {
   };
   scale6.rangeRound = function(_) {
     range$1 = [+_[0], +_[1]];
-    round3 = true;
+    round4 = true;
     return rescale();
   };
   scale6.bandwidth = function() {
@@ -53480,10 +53524,10 @@ function band() {
   };
   scale6.round = function(_) {
     if (arguments.length) {
-      round3 = !!_;
+      round4 = !!_;
       return rescale();
     } else {
-      return round3;
+      return round4;
     }
   };
   scale6.padding = function(_) {
@@ -53545,7 +53589,7 @@ function band() {
     return value4 ? value4[0] : value4;
   };
   scale6.copy = function() {
-    return band().domain(domain3()).range(range$1).round(round3).paddingInner(paddingInner2).paddingOuter(paddingOuter2).align(align2);
+    return band().domain(domain3()).range(range$1).round(round4).paddingInner(paddingInner2).paddingOuter(paddingOuter2).align(align2);
   };
   return rescale();
 }
@@ -59626,7 +59670,7 @@ function configureBins(scale6, _, count2) {
   return count2;
 }
 function configureRange(scale6, _, count2) {
-  var type3 = scale6.type, round3 = _.round || false, range6 = _.range;
+  var type3 = scale6.type, round4 = _.round || false, range6 = _.range;
   if (_.rangeStep != null) {
     range6 = configureRangeStep(type3, _, count2);
   } else if (_.scheme) {
@@ -59645,9 +59689,9 @@ function configureRange(scale6, _, count2) {
   if (range6 && _.interpolate && scale6.interpolate) {
     scale6.interpolate(interpolate(_.interpolate, _.interpolateGamma));
   } else if (isFunction(scale6.round)) {
-    scale6.round(round3);
+    scale6.round(round4);
   } else if (isFunction(scale6.rangeRound)) {
-    scale6.interpolate(round3 ? round2 : value);
+    scale6.interpolate(round4 ? round2 : value);
   }
   if (range6) scale6.range(flip(range6, _.reverse));
 }
@@ -64741,14 +64785,14 @@ function treemapDice(parent, x02, y02, x12, y12) {
   }
 }
 function partition4() {
-  var dx = 1, dy = 1, padding3 = 0, round3 = false;
+  var dx = 1, dy = 1, padding3 = 0, round4 = false;
   function partition6(root) {
     var n = root.height + 1;
     root.x0 = root.y0 = padding3;
     root.x1 = dx;
     root.y1 = dy / n;
     root.eachBefore(positionNode(dy, n));
-    if (round3) root.eachBefore(roundNode);
+    if (round4) root.eachBefore(roundNode);
     return root;
   }
   function positionNode(dy2, n) {
@@ -64766,7 +64810,7 @@ function partition4() {
     };
   }
   partition6.round = function(x4) {
-    return arguments.length ? (round3 = !!x4, partition6) : round3;
+    return arguments.length ? (round4 = !!x4, partition6) : round4;
   };
   partition6.size = function(x4) {
     return arguments.length ? (dx = +x4[0], dy = +x4[1], partition6) : [dx, dy];
@@ -65073,14 +65117,14 @@ var squarify = (function custom9(ratio) {
   return squarify2;
 })(phi);
 function index3() {
-  var tile = squarify, round3 = false, dx = 1, dy = 1, paddingStack = [0], paddingInner2 = constantZero, paddingTop = constantZero, paddingRight = constantZero, paddingBottom = constantZero, paddingLeft = constantZero;
+  var tile = squarify, round4 = false, dx = 1, dy = 1, paddingStack = [0], paddingInner2 = constantZero, paddingTop = constantZero, paddingRight = constantZero, paddingBottom = constantZero, paddingLeft = constantZero;
   function treemap(root) {
     root.x0 = root.y0 = 0;
     root.x1 = dx;
     root.y1 = dy;
     root.eachBefore(positionNode);
     paddingStack = [0];
-    if (round3) root.eachBefore(roundNode);
+    if (round4) root.eachBefore(roundNode);
     return root;
   }
   function positionNode(node) {
@@ -65103,7 +65147,7 @@ function index3() {
     }
   }
   treemap.round = function(x4) {
-    return arguments.length ? (round3 = !!x4, treemap) : round3;
+    return arguments.length ? (round4 = !!x4, treemap) : round4;
   };
   treemap.size = function(x4) {
     return arguments.length ? (dx = +x4[0], dy = +x4[1], treemap) : [dx, dy];
@@ -65301,16 +65345,16 @@ inherits_default(HierarchyLayout, Transform, {
     if (!pulse2.source || !pulse2.source.root) {
       error2(this.constructor.name + " transform requires a backing tree data source.");
     }
-    const layout = this.layout(_.method), fields = this.fields, root = pulse2.source.root, as = _.as || fields;
+    const layout2 = this.layout(_.method), fields = this.fields, root = pulse2.source.root, as = _.as || fields;
     if (_.field) root.sum(_.field);
     else root.count();
     if (_.sort) root.sort(stableCompare(_.sort, (d) => d.data));
-    setParams(layout, this.params, _);
-    if (layout.separation) {
-      layout.separation(_.separation !== false ? defaultSeparation2 : one);
+    setParams(layout2, this.params, _);
+    if (layout2.separation) {
+      layout2.separation(_.separation !== false ? defaultSeparation2 : one);
     }
     try {
-      this.value = layout(root);
+      this.value = layout2(root);
     } catch (err) {
       error2(err);
     }
@@ -65318,10 +65362,10 @@ inherits_default(HierarchyLayout, Transform, {
     return pulse2.reflow(_.modified()).modifies(as).modifies("leaf");
   }
 });
-function setParams(layout, params2, _) {
+function setParams(layout2, params2, _) {
   for (let p, i = 0, n = params2.length; i < n; ++i) {
     p = params2[i];
-    if (p in _) layout[p](_[p]);
+    if (p in _) layout2[p](_[p]);
   }
 }
 function setFields(node, fields, as) {
@@ -68243,7 +68287,7 @@ inherits_default(Wordcloud, Transform, {
     }
     const mod = _.modified();
     if (!(mod || pulse2.changed(pulse2.ADD_REM) || Params2.some(modp))) return;
-    const data3 = pulse2.materialize(pulse2.SOURCE).source, layout = this.value, as = _.as || Output4;
+    const data3 = pulse2.materialize(pulse2.SOURCE).source, layout2 = this.value, as = _.as || Output4;
     let fontSize2 = _.fontSize || 14, range6;
     isFunction(fontSize2) ? range6 = _.fontSizeRange : fontSize2 = constant_default(fontSize2);
     if (range6) {
@@ -68255,8 +68299,8 @@ inherits_default(Wordcloud, Transform, {
       t[as[1]] = NaN;
       t[as[3]] = 0;
     });
-    const words = layout.words(data3).text(_.text).size(_.size || [500, 500]).padding(_.padding || 1).spiral(_.spiral || "archimedean").rotate(_.rotate || 0).font(_.font || "sans-serif").fontStyle(_.fontStyle || "normal").fontWeight(_.fontWeight || "normal").fontSize(fontSize2).random(random).layout();
-    const size = layout.size(), dx = size[0] >> 1, dy = size[1] >> 1, n = words.length;
+    const words = layout2.words(data3).text(_.text).size(_.size || [500, 500]).padding(_.padding || 1).spiral(_.spiral || "archimedean").rotate(_.rotate || 0).font(_.font || "sans-serif").fontStyle(_.fontStyle || "normal").fontWeight(_.fontWeight || "normal").fontSize(fontSize2).random(random).layout();
+    const size = layout2.size(), dx = size[0] >> 1, dy = size[1] >> 1, n = words.length;
     for (let i = 0, w2, t; i < n; ++i) {
       w2 = words[i];
       t = w2.datum;
@@ -74531,8 +74575,8 @@ function parseTrigger(spec, scope, name) {
 }
 function parseMark(spec, scope) {
   const role = getRole(spec), group3 = spec.type === GroupMark, facet = spec.from && spec.from.facet, overlap = spec.overlap;
-  let layout = spec.layout || role === ScopeRole2 || role === FrameRole2, ops2, op, store, enc, name, layoutRef, boundRef;
-  const nested = role === MarkRole || layout || facet;
+  let layout2 = spec.layout || role === ScopeRole2 || role === FrameRole2, ops2, op, store, enc, name, layoutRef, boundRef;
+  const nested = role === MarkRole || layout2 || facet;
   const input2 = parseData$1(spec.from, group3, scope);
   op = scope.add(DataJoin2({
     key: input2.key || (spec.key ? fieldRef$1(spec.key) : void 0),
@@ -74579,14 +74623,14 @@ function parseMark(spec, scope) {
     }));
   }
   const encodeRef = ref(op);
-  if (facet || layout) {
-    layout = scope.add(ViewLayout2({
+  if (facet || layout2) {
+    layout2 = scope.add(ViewLayout2({
       layout: scope.objectProperty(spec.layout),
       legends: scope.legends,
       mark: markRef,
       pulse: encodeRef
     }));
-    layoutRef = ref(layout);
+    layoutRef = ref(layout2);
   }
   const bound2 = scope.add(Bound2({
     mark: markRef,
@@ -74597,13 +74641,13 @@ function parseMark(spec, scope) {
     if (nested) {
       ops2 = scope.operators;
       ops2.pop();
-      if (layout) ops2.pop();
+      if (layout2) ops2.pop();
     }
     scope.pushState(encodeRef, layoutRef || boundRef, joinRef);
     facet ? parseFacet(spec, scope, input2) : nested ? parseSubflow(spec, scope, input2) : scope.parse(spec);
     scope.popState();
     if (nested) {
-      if (layout) ops2.push(layout);
+      if (layout2) ops2.push(layout2);
       ops2.push(bound2);
     }
   }
@@ -82574,33 +82618,33 @@ var COMPOSITION_LAYOUT_INDEX = {
 var COMPOSITION_LAYOUT_PROPERTIES = keys3(COMPOSITION_LAYOUT_INDEX);
 function extractCompositionLayout(spec, specType, config) {
   const compositionConfig = config[specType];
-  const layout = {};
+  const layout2 = {};
   const { spacing: spacingConfig, columns } = compositionConfig;
   if (spacingConfig !== void 0) {
-    layout.spacing = spacingConfig;
+    layout2.spacing = spacingConfig;
   }
   if (columns !== void 0) {
     if (isFacetSpec(spec) && !isFacetMapping(spec.facet) || isConcatSpec(spec)) {
-      layout.columns = columns;
+      layout2.columns = columns;
     }
   }
   if (isVConcatSpec(spec)) {
-    layout.columns = 1;
+    layout2.columns = 1;
   }
   for (const prop of COMPOSITION_LAYOUT_PROPERTIES) {
     if (spec[prop] !== void 0) {
       if (prop === "spacing") {
         const spacing = spec[prop];
-        layout[prop] = isNumber(spacing) ? spacing : {
+        layout2[prop] = isNumber(spacing) ? spacing : {
           row: spacing.row ?? spacingConfig,
           column: spacing.column ?? spacingConfig
         };
       } else {
-        layout[prop] = spec[prop];
+        layout2[prop] = spec[prop];
       }
     }
   }
-  return layout;
+  return layout2;
 }
 function getViewConfigContinuousSize(viewConfig, channel) {
   return viewConfig[channel] ?? viewConfig[channel === "width" ? "continuousWidth" : "continuousHeight"];
@@ -83782,11 +83826,11 @@ var CoreNormalizer = class extends SpecMapper {
   mapFacetedUnit(spec, normParams) {
     const { row, column, facet, ...encoding } = spec.encoding;
     const { mark, width: width2, projection: projection3, height: height2, view, params: params2, encoding: _, ...outerSpec } = spec;
-    const { facetMapping, layout } = this.getFacetMappingAndLayout({ row, column, facet }, normParams);
+    const { facetMapping, layout: layout2 } = this.getFacetMappingAndLayout({ row, column, facet }, normParams);
     const newEncoding = replaceRepeaterInEncoding(encoding, normParams.repeater);
     return this.mapFacet({
       ...outerSpec,
-      ...layout,
+      ...layout2,
       // row / column has higher precedence than facet
       facet: facetMapping,
       spec: {
@@ -83807,7 +83851,7 @@ var CoreNormalizer = class extends SpecMapper {
         warn2(facetChannelDropped([...row ? [ROW] : [], ...column ? [COLUMN] : []]));
       }
       const facetMapping = {};
-      const layout = {};
+      const layout2 = {};
       for (const channel of [ROW, COLUMN]) {
         const def2 = facets[channel];
         if (def2) {
@@ -83815,13 +83859,13 @@ var CoreNormalizer = class extends SpecMapper {
           facetMapping[channel] = defWithoutLayout;
           for (const prop of ["align", "center", "spacing"]) {
             if (def2[prop] !== void 0) {
-              layout[prop] ??= {};
-              layout[prop][channel] = def2[prop];
+              layout2[prop] ??= {};
+              layout2[prop][channel] = def2[prop];
             }
           }
         }
       }
-      return { facetMapping, layout };
+      return { facetMapping, layout: layout2 };
     } else {
       const { align: align2, center: center2, spacing, columns, ...facetMapping } = facet;
       return {
@@ -85267,7 +85311,7 @@ var interval2 = {
       const yvname = y4?.signals.visual;
       const xinit = x4 ? init2?.[x4.index] : `${centerSg}[0]`;
       const yinit = y4 ? init2?.[y4.index] : `${centerSg}[1]`;
-      const sizeSg = (layout) => model.getSizeSignalRef(layout).signal;
+      const sizeSg = (layout2) => model.getSizeSignalRef(layout2).signal;
       const bbox = `[[${xvname ? `${xvname}[0]` : "0"}, ${yvname ? `${yvname}[0]` : "0"}],[${xvname ? `${xvname}[1]` : sizeSg("width")}, ${yvname ? `${yvname}[1]` : sizeSg("height")}]]`;
       if (init2) {
         signals.unshift({
@@ -91858,13 +91902,13 @@ var Model = class {
     if (!this.layout) {
       return void 0;
     }
-    const { spacing, ...layout } = this.layout;
+    const { spacing, ...layout2 } = this.layout;
     const { component, config } = this;
     const titleBand = assembleLayoutTitleBand(component.layoutHeaders, config);
     return {
       padding: spacing,
       ...this.assembleDefaultLayout(),
-      ...layout,
+      ...layout2,
       ...titleBand ? { titleBand } : {}
     };
   }
@@ -91921,9 +91965,9 @@ var Model = class {
     if (signals.length > 0) {
       group3.signals = signals;
     }
-    const layout = this.assembleLayout();
-    if (layout) {
-      group3.layout = layout;
+    const layout2 = this.assembleLayout();
+    if (layout2) {
+      group3.layout = layout2;
     }
     group3.marks = [].concat(this.assembleHeaderMarks(), this.assembleMarks());
     const scales2 = !this.parent || isFacetModel(this.parent) ? assembleScales(this) : [];
@@ -95011,29 +95055,33 @@ function driftSection(r2) {
   const d = r2.drift;
   if (d === null)
     return [`Drift was not computed: ${mdText((r2.driftSkipped ?? "no drift report").replace(/\.$/, ""))}.`];
-  const yes = (b10) => b10 ? "\u26A0\uFE0F yes" : "no";
-  const row = (name, type3, test2, s2, p, psi, drifted) => [name, type3, test2, s2.toFixed(4), pValueText(p), psi.toFixed(3), yes(drifted)];
+  const drifted = d.features.filter((f) => f.drifted).map((f) => mdText(f.title));
   return [
-    `Window ${d.window.from} \u2013 ${d.window.to} (${grouped(d.window.rows)} rows, ${d.window.days} days) against ${mdText(d.reference.description)} (${grouped(d.reference.rows)} rows). Dataset drift: **${d.datasetDrift ? "yes" : "no"}** \u2014 ${percent(d.share)} of features drifted (threshold ${percent(r2.thresholds.datasetShare, 0)}).`,
-    "",
-    ...table(
-      ["feature", "type", "test", "statistic", "p-value", "PSI", "drifted"],
-      [
-        ...d.features.map(
-          (f) => row(mdText(f.title), f.type, f.test, f.statistic, f.pValue, f.psi, f.drifted)
-        ),
-        row(
-          "*predicted class*",
-          "output",
-          d.prediction.test,
-          d.prediction.statistic,
-          d.prediction.pValue,
-          d.prediction.psi,
-          d.prediction.drifted
-        )
-      ]
-    )
+    `The last ${d.window.days} days against ${mdText(d.reference.description)}. Dataset drift: **${d.datasetDrift ? "yes" : "no"}** \u2014 ${drifted.length} of ${d.features.length} features drifted${drifted.length ? ` (${drifted.join(", ")})` : ""}; threshold ${percent(r2.thresholds.datasetShare, 0)}. Predicted class drift: **${d.prediction.drifted ? "yes" : "no"}**. Per-feature tests and PSI: the drift chart above and [monitoring.json](monitoring.json).`
   ];
+}
+function chartAlt(r2, img) {
+  const title2 = r2.title;
+  const classes = r2.classes.map((c4) => c4.label).join(", ");
+  const days = r2.confusion.recentDays;
+  switch (img.id) {
+    case "accuracy-over-time":
+      return `Daily accuracy of ${title2} predictions with rolling 7-day and 30-day accuracy, the alert threshold and model-version markers.`;
+    case "confusion-recent":
+      return `Confusion matrix of the last ${days} days: actual class in rows, predicted class in columns. Classes: ${classes}.`;
+    case "confusion-all":
+      return `Confusion matrix over all time: actual class in rows, predicted class in columns. Classes: ${classes}.`;
+    case "drift":
+      return `Population stability index of each feature and of the predicted class over the last ${r2.thresholds.windowDays} days against the champion's training data, with each test's p-value.`;
+    case "class-mix":
+      return `Share of each predicted class per day. Classes: ${classes}.`;
+    case "rows-per-day":
+      return "Predictions per day, split into rows with a label and rows waiting for one.";
+    case "version-accuracy":
+      return "Accuracy of each model version on its labelled predictions.";
+    default:
+      return img.title;
+  }
 }
 function reportMarkdown(r2, images) {
   const lines = [
@@ -95075,9 +95123,17 @@ function reportMarkdown(r2, images) {
     )
   );
   lines.push("", "## Charts");
-  for (const img of images) {
-    const alt = mdText(img.description);
-    lines.push("", `### ${mdText(img.title)}`, "", `![${alt}](${linkTarget(img.file)})`);
+  const files = [...new Set(images.map((img) => img.file))];
+  for (const file of files) {
+    const group3 = images.filter((img) => img.file === file);
+    if (group3.length === 1) {
+      const img = group3[0];
+      lines.push("", `### ${mdText(img.title)}`, "", `![${mdText(chartAlt(r2, img))}](${linkTarget(file)})`);
+    } else {
+      lines.push("", `${group3.map((img) => mdText(img.title)).join(" \xB7 ")}.`);
+      const alt = group3.map((img) => `${img.title}: ${chartAlt(r2, img)}`).join(" ");
+      lines.push("", `![${mdText(alt)}](${linkTarget(file)})`);
+    }
   }
   lines.push("", "## Recent predictions", "");
   if (r2.recent.length === 0) lines.push("No predictions yet.");
@@ -95125,7 +95181,27 @@ function reportMarkdown(r2, images) {
 }
 
 // actions/lib/reports.ts
-var CHARTS_DIR = "charts";
+var DASHBOARD_SVG = "dashboard.svg";
+function dashboardSpec(specs) {
+  const parts = specs.map((spec) => {
+    const { $schema: _s, config: _c2, description: _d2, ...rest } = spec;
+    return unnamed(rest);
+  });
+  return {
+    $schema: specs[0].$schema,
+    config: specs[0].config,
+    spacing: 48,
+    vconcat: parts
+  };
+}
+function unnamed(value4) {
+  if (Array.isArray(value4)) return value4.map(unnamed);
+  if (value4 === null || typeof value4 !== "object") return value4;
+  const o = value4;
+  const keys4 = Object.keys(o);
+  if (keys4.length === 2 && "name" in o && "values" in o) return { values: o.values };
+  return Object.fromEntries(keys4.map((k2) => [k2, unnamed(o[k2])]));
+}
 var ReportsError = class extends Error {
   name = "ReportsError";
 };
@@ -95136,7 +95212,6 @@ async function writeReports(reportsDir, r2) {
     );
   }
   const datasetDir = path14.join(reportsDir, r2.dataset);
-  const chartsDir = path14.join(datasetDir, CHARTS_DIR);
   const window2 = calendarWindow(r2);
   const charts = allCharts(window2.report, {
     width: DEFAULT_WIDTH,
@@ -95144,26 +95219,28 @@ async function writeReports(reportsDir, r2) {
     timeDomain: window2.domain
   }).filter((c4) => c4.id !== "recent-predictions");
   const writes = [];
-  const images = [];
-  for (const c4 of charts) {
-    let svg;
-    try {
-      svg = await renderSvg(c4.spec);
-    } catch (err) {
-      throw new ReportsError(`${r2.dataset}: chart '${c4.id}' failed to render (${err.message})`);
-    }
-    const file = `${c4.id}.svg`;
-    writes.push({ path: path14.join(chartsDir, file), content: svg });
-    images.push({ id: c4.id, file: `${CHARTS_DIR}/${file}`, title: c4.title, description: c4.description });
+  let svg;
+  try {
+    svg = await renderSvg(dashboardSpec(charts.map((c4) => c4.spec)));
+  } catch (err) {
+    throw new ReportsError(`${r2.dataset}: the dashboard failed to render (${err.message})`);
   }
+  writes.push({ path: path14.join(datasetDir, DASHBOARD_SVG), content: svg });
+  const images = charts.map((c4) => ({
+    id: c4.id,
+    file: DASHBOARD_SVG,
+    title: c4.title,
+    description: c4.description
+  }));
   writes.push({ path: path14.join(datasetDir, "README.md"), content: reportMarkdown(r2, images) });
   writeFilesAtomically(writes);
-  const produced = new Set(charts.map((c4) => `${c4.id}.svg`));
-  if (existsSync8(chartsDir)) {
-    for (const f of readdirSync4(chartsDir)) {
-      if (f.endsWith(".svg") && !produced.has(f)) rmSync2(path14.join(chartsDir, f));
+  const produced = /* @__PURE__ */ new Set([DASHBOARD_SVG]);
+  if (existsSync8(datasetDir)) {
+    for (const f of readdirSync4(datasetDir)) {
+      if (f.endsWith(".svg") && !produced.has(f)) rmSync2(path14.join(datasetDir, f));
     }
   }
+  rmSync2(path14.join(datasetDir, "charts"), { recursive: true, force: true });
   return { files: writes.map((w2) => w2.path) };
 }
 var REPORT_MONTHS = 3;
