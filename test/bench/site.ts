@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { buildSite } from '../../actions/lib/site-build.js';
 import type { PredictorData } from '../../site/src/page-data.js';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.js';
+import { timePerInputChange } from '../helpers/site-pages.js';
 import { type Suite, summarize } from './harness.js';
 
 const LOADS = 11;
@@ -72,7 +73,6 @@ export const suite: Suite = async (ctx) => {
         },
       });
 
-      // The whole input handler (check, predict, redraw), averaged over many changes of one numeric input.
       const context = await browser.newContext();
       const page = await context.newPage();
       await page.goto(new URL(`${name}/`, server.url).href);
@@ -82,19 +82,10 @@ export const suite: Suite = async (ctx) => {
         const perChange: number[] = [];
         for (let r = 0; r < ctx.repeats; r++) {
           perChange.push(
-            await page.evaluate(
-              ({ id, values }) => {
-                const input = document.getElementById(id) as HTMLInputElement;
-                const n = 400;
-                const t0 = performance.now();
-                for (let i = 0; i < n; i++) {
-                  input.value = values[i % values.length];
-                  input.dispatchEvent(new Event('input', { bubbles: true }));
-                }
-                return (performance.now() - t0) / n;
-              },
-              { id: `f-${numeric.name}`, values: [String(numeric.observed.q1), String(numeric.observed.q3)] },
-            ),
+            await timePerInputChange(page, `f-${numeric.name}`, [
+              String(numeric.observed.q1),
+              String(numeric.observed.q3),
+            ]),
           );
         }
         ctx.add({

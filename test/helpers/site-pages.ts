@@ -59,3 +59,23 @@ export function markCounts(page: Page, chartId: string): Promise<Record<string, 
     return counts;
   }, chartId);
 }
+
+/**
+ * Time per input change on a predictor page: the whole input handler (check, predict, redraw), averaged
+ * over 400 changes of one input between the given values, in milliseconds.
+ */
+export function timePerInputChange(page: Page, inputId: string, values: string[]): Promise<number> {
+  return page.evaluate(
+    ({ id, values }) => {
+      const input = document.getElementById(id) as HTMLInputElement;
+      const n = 400;
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        input.value = values[i % values.length];
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+      return (performance.now() - t0) / n;
+    },
+    { id: inputId, values },
+  );
+}

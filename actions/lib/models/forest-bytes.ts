@@ -82,6 +82,29 @@ export function usedSplits(f: Forest): { tables: number[][]; index: Int32Array }
   return { tables, index };
 }
 
+/** A forest from its node arrays: leaf fractions computed, importances zero (the caller sets them). */
+export function assembleForest(
+  p: number,
+  K: number,
+  roots: Int32Array,
+  split: Int32Array,
+  splits: SplitTable,
+  right: Int32Array,
+  mixedCounts: Float64Array,
+): Forest {
+  return {
+    nFeatures: p,
+    nClasses: K,
+    roots,
+    split,
+    splits,
+    right,
+    mixedCounts,
+    mixedProba: leafFractions(mixedCounts, K),
+    importances: new Float64Array(p),
+  };
+}
+
 /** Class fractions of leaves given their K class counts each. */
 export function leafFractions(leafCounts: Float64Array, K: number): Float64Array {
   const proba = new Float64Array(leafCounts.length);
@@ -350,18 +373,7 @@ export function decodeTrees(
   }
   if (pos !== bytes.length) fail(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
   if (node !== nodeCount) fail(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
-  const mixedCounts = leaves.counts.slice(0, leaves.count * K);
-  return {
-    nFeatures: p,
-    nClasses: K,
-    roots,
-    split,
-    splits,
-    right,
-    mixedCounts,
-    mixedProba: leafFractions(mixedCounts, K),
-    importances: new Float64Array(p),
-  };
+  return assembleForest(p, K, roots, split, splits, right, leaves.counts.slice(0, leaves.count * K));
 }
 
 interface MixedLeaves {

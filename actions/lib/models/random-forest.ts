@@ -8,13 +8,13 @@
 // and predict by walking it (load with { lazy: true }). Platform-neutral: no Node imports.
 import { decodeBase64, encodeBase64 } from './base64.js';
 import {
+  assembleForest,
   decodeTrees,
   EncodedTrees,
   encodeTrees,
   type Fail,
   type Forest,
   grow,
-  leafFractions,
   splitTable,
   usedSplits,
 } from './forest-bytes.js';
@@ -379,17 +379,9 @@ class NodeStore {
       const j = this.feature[node];
       split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node])!;
     }
-    return {
-      nFeatures: p,
-      nClasses: K,
-      roots,
-      split,
-      splits,
-      right: this.right.slice(0, this.nodes),
-      mixedCounts,
-      mixedProba: leafFractions(mixedCounts, K),
-      importances,
-    };
+    const forest = assembleForest(p, K, roots, split, splits, this.right.slice(0, this.nodes), mixedCounts);
+    forest.importances = importances;
+    return forest;
   }
 
   addLeaf(node: number, counts: Float64Array): void {

@@ -39152,6 +39152,19 @@ function usedSplits(f) {
   }
   return { tables, index: index6 };
 }
+function assembleForest(p, K2, roots, split, splits, right, mixedCounts) {
+  return {
+    nFeatures: p,
+    nClasses: K2,
+    roots,
+    split,
+    splits,
+    right,
+    mixedCounts,
+    mixedProba: leafFractions(mixedCounts, K2),
+    importances: new Float64Array(p)
+  };
+}
 function leafFractions(leafCounts, K2) {
   const proba = new Float64Array(leafCounts.length);
   for (let o = 0; o < leafCounts.length; o += K2) {
@@ -39379,18 +39392,7 @@ function decodeTrees(bytes, version2, nTrees, p, K2, splits, nodeCount, fail2) {
   }
   if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
   if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
-  const mixedCounts = leaves.counts.slice(0, leaves.count * K2);
-  return {
-    nFeatures: p,
-    nClasses: K2,
-    roots,
-    split,
-    splits,
-    right,
-    mixedCounts,
-    mixedProba: leafFractions(mixedCounts, K2),
-    importances: new Float64Array(p)
-  };
+  return assembleForest(p, K2, roots, split, splits, right, leaves.counts.slice(0, leaves.count * K2));
 }
 function readMixedLeaf(bytes, cursor3, K2, leaves, node, fail2) {
   if ((leaves.count + 1) * K2 > leaves.counts.length) {
@@ -39798,17 +39800,9 @@ var NodeStore = class {
       const j = this.feature[node];
       split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node]);
     }
-    return {
-      nFeatures: p,
-      nClasses: K2,
-      roots,
-      split,
-      splits,
-      right: this.right.slice(0, this.nodes),
-      mixedCounts,
-      mixedProba: leafFractions(mixedCounts, K2),
-      importances
-    };
+    const forest = assembleForest(p, K2, roots, split, splits, this.right.slice(0, this.nodes), mixedCounts);
+    forest.importances = importances;
+    return forest;
   }
   addLeaf(node, counts) {
     const K2 = this.K;

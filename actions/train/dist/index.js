@@ -35223,6 +35223,19 @@ function usedSplits(f) {
   }
   return { tables, index };
 }
+function assembleForest(p, K, roots, split, splits, right, mixedCounts) {
+  return {
+    nFeatures: p,
+    nClasses: K,
+    roots,
+    split,
+    splits,
+    right,
+    mixedCounts,
+    mixedProba: leafFractions(mixedCounts, K),
+    importances: new Float64Array(p)
+  };
+}
 function leafFractions(leafCounts, K) {
   const proba = new Float64Array(leafCounts.length);
   for (let o = 0; o < leafCounts.length; o += K) {
@@ -35450,18 +35463,7 @@ function decodeTrees(bytes, version, nTrees, p, K, splits, nodeCount, fail2) {
   }
   if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
   if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
-  const mixedCounts = leaves.counts.slice(0, leaves.count * K);
-  return {
-    nFeatures: p,
-    nClasses: K,
-    roots,
-    split,
-    splits,
-    right,
-    mixedCounts,
-    mixedProba: leafFractions(mixedCounts, K),
-    importances: new Float64Array(p)
-  };
+  return assembleForest(p, K, roots, split, splits, right, leaves.counts.slice(0, leaves.count * K));
 }
 function readMixedLeaf(bytes, cursor, K, leaves, node, fail2) {
   if ((leaves.count + 1) * K > leaves.counts.length) {
@@ -35869,17 +35871,9 @@ var NodeStore = class {
       const j = this.feature[node];
       split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node]);
     }
-    return {
-      nFeatures: p,
-      nClasses: K,
-      roots,
-      split,
-      splits,
-      right: this.right.slice(0, this.nodes),
-      mixedCounts,
-      mixedProba: leafFractions(mixedCounts, K),
-      importances
-    };
+    const forest = assembleForest(p, K, roots, split, splits, this.right.slice(0, this.nodes), mixedCounts);
+    forest.importances = importances;
+    return forest;
   }
   addLeaf(node, counts) {
     const K = this.K;
