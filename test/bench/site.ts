@@ -16,7 +16,7 @@ import { browserSkipReason, launchBrowser } from '../helpers/browser.js';
 import { timePerInputChange } from '../helpers/site-pages.js';
 import { type Suite, summarize } from './harness.js';
 
-const LOADS = 11;
+const LOADS = 21;
 
 export const suite: Suite = async (ctx) => {
   const skip = browserSkipReason();
