@@ -301,20 +301,21 @@ describe('refusals', () => {
   it('refuses a missing, duplicated or foreign shard, writing nothing', async () => {
     const root = copy(trained);
     const partials = path.join(tmp, 'refuse-train');
-    for (const s of ['1/3', '3/3'])
-      await ok(
+    const trainShard = (shard: string) =>
+      ok(
         root,
         'train',
         '-d',
         'iris',
         '--shard',
-        s,
+        shard,
         '--partials',
         partials,
         '--include-synthetic',
         '--seed',
         '3',
       );
+    for (const s of ['1/3', '3/3']) await trainShard(s);
     const merge = ['train', '-d', 'iris', '--merge', '--partials', partials];
     await refused(
       root,
@@ -322,19 +323,7 @@ describe('refusals', () => {
       /missing shard\(s\) 2\/3 of 'iris' \(have 1\/3, 3\/3\); run them before merging/,
     );
 
-    await ok(
-      root,
-      'train',
-      '-d',
-      'iris',
-      '--shard',
-      '2/3',
-      '--partials',
-      partials,
-      '--include-synthetic',
-      '--seed',
-      '3',
-    );
+    await trainShard('2/3');
     mkdirSync(path.join(partials, 'again'));
     cpSync(path.join(partials, 'train-iris-2-of-3.json'), path.join(partials, 'again', 'copy.json'));
     await refused(
@@ -344,38 +333,14 @@ describe('refusals', () => {
     );
     rmSync(path.join(partials, 'again'), { recursive: true });
 
-    await ok(
-      root,
-      'train',
-      '-d',
-      'iris',
-      '--shard',
-      '1/2',
-      '--partials',
-      partials,
-      '--include-synthetic',
-      '--seed',
-      '3',
-    );
+    await trainShard('1/2');
     await refused(root, merge, /partials of 'iris' come from different shard counts \(n = 2, 3\)/);
     rmSync(path.join(partials, 'train-iris-1-of-2.json'));
 
     // Shards of another config (seed) cannot be merged with these.
     await ok(root, 'train', '-d', 'iris', '--shard', '2/3', '--partials', partials, '--include-synthetic');
     await refused(root, merge, /partials disagree on training config \(configHash\)/);
-    await ok(
-      root,
-      'train',
-      '-d',
-      'iris',
-      '--shard',
-      '2/3',
-      '--partials',
-      partials,
-      '--include-synthetic',
-      '--seed',
-      '3',
-    );
+    await trainShard('2/3');
 
     // The registry moved on (a new champion) or the data changed since the shards ran.
     const moved = copy(root);

@@ -2,8 +2,10 @@
 // the runner checked out, outputs, job-summary tables, annotations and failure handling.
 // Only the actions import this; the library stays free of @actions/*.
 import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import * as core from '@actions/core';
 import type { RejectedRow } from './feature-group.js';
+import { parseShard, type Shard } from './sharding.js';
 import type { DatasetSpec } from './spec.js';
 import { Workspace } from './workspace.js';
 
@@ -89,6 +91,27 @@ export const input = {
     if (specs.length === 0)
       throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
     return specs;
+  },
+  /**
+   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
+   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
+   */
+  shardStep(ws: Workspace): { shard: Shard | null; merge: boolean; partials: string } {
+    const given = raw('shard');
+    const merge = input.boolean('merge', false);
+    const partials = raw('partials');
+    if (given && merge) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+    if ((given || merge) && !partials)
+      throw new ActionInputError(`input '${merge ? 'merge' : 'shard'}' needs input 'partials'`);
+    let shard: Shard | null = null;
+    if (given) {
+      try {
+        shard = parseShard(given);
+      } catch (err) {
+        throw new ActionInputError(`input ${(err as Error).message}`);
+      }
+    }
+    return { shard, merge, partials: path.resolve(ws.root, partials) };
   },
   /** A pull-request number, or null when not given. */
   pullRequest(name = 'pull-request'): number | null {

@@ -26483,11 +26483,9 @@ var require_dist = __commonJS({
   }
 });
 
-// actions/infer/src/main.ts
-import path13 from "node:path";
-
 // actions/lib/action-kit.ts
-import { existsSync as existsSync3, statSync } from "node:fs";
+import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
+import path8 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -28762,10 +28760,561 @@ function getIDToken(aud) {
   });
 }
 
+// actions/lib/sharding.ts
+import { createHash } from "node:crypto";
+import { existsSync as existsSync2, readdirSync, readFileSync, statSync } from "node:fs";
+import path6 from "node:path";
+
+// actions/lib/json.ts
+function stableStringify(value) {
+  return `${JSON.stringify(sortKeys(value), null, 2)}
+`;
+}
+function sortKeys(value) {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value);
+  }
+  if (value !== null && typeof value === "object") {
+    const obj = value;
+    if (typeof obj.toJSON === "function") {
+      return sortKeys(obj.toJSON());
+    }
+    const out = {};
+    for (const k of Object.keys(obj).sort()) {
+      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
+    }
+    return out;
+  }
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
+  }
+  return value;
+}
+function roundSignificant(x, digits = 6) {
+  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
+  return Number(x.toPrecision(digits));
+}
+
+// actions/lib/feature-table.ts
+var SOURCES = ["backfill", "synthetic", "ingest"];
+function emptyTable(features, capacity = 0) {
+  return {
+    rows: 0,
+    ids: new Float64Array(capacity),
+    eventTimes: new Float64Array(capacity),
+    sources: new Uint8Array(capacity),
+    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
+    labels: new Int32Array(capacity)
+  };
+}
+function concatTables(parts, features) {
+  const n = parts.reduce((s, p) => s + p.rows, 0);
+  const out = emptyTable(features, n);
+  out.rows = n;
+  let at = 0;
+  for (const p of parts) {
+    out.ids.set(p.ids.subarray(0, p.rows), at);
+    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
+    out.sources.set(p.sources.subarray(0, p.rows), at);
+    out.labels.set(p.labels.subarray(0, p.rows), at);
+    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
+    at += p.rows;
+  }
+  return out;
+}
+function isoFromMs(ms) {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+
+// actions/lib/partition-reader.ts
+var PartitionError = class extends Error {
+  name = "PartitionError";
+};
+var COMMA = 44;
+var LF = 10;
+var CR = 13;
+var QUOTE = 34;
+var POW10 = [
+  1,
+  10,
+  100,
+  1e3,
+  1e4,
+  1e5,
+  1e6,
+  1e7,
+  1e8,
+  1e9,
+  1e10,
+  1e11,
+  1e12,
+  1e13,
+  1e14,
+  1e15,
+  1e16,
+  1e17,
+  1e18,
+  1e19,
+  1e20,
+  1e21,
+  1e22
+];
+var decoder = new TextDecoder();
+function headerOf(layout) {
+  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
+}
+function countRows(bytes) {
+  const n = bytes.length;
+  let pos = bytes.indexOf(LF);
+  if (pos < 0) return 0;
+  let lines = 0;
+  for (; ; ) {
+    const next = bytes.indexOf(LF, pos + 1);
+    if (next < 0) break;
+    if (next > pos + 1) lines++;
+    pos = next;
+  }
+  if (n > pos + 1) lines++;
+  return lines;
+}
+function readPartition(bytes, layout, file) {
+  const t = emptyTable(layout.features.length, countRows(bytes));
+  t.rows = readPartitionInto(bytes, layout, file, t, 0);
+  return t;
+}
+function readPartitionInto(bytes, layout, file, t, offset) {
+  const n = bytes.length;
+  let pos = 0;
+  while (pos < n && bytes[pos] !== LF) pos++;
+  let header = decoder.decode(bytes.subarray(0, pos));
+  if (header.charCodeAt(0) === 65279) header = header.slice(1);
+  if (header.endsWith("\r")) header = header.slice(0, -1);
+  const expected = headerOf(layout).join(",");
+  if (header !== expected) {
+    throw new PartitionError(
+      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
+    );
+  }
+  pos++;
+  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
+  const cats = [null, null, null];
+  const enc = new TextEncoder();
+  for (const f of layout.features) {
+    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
+    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
+  }
+  kinds.push(5 /* Label */);
+  cats.push(layout.classes.map((c) => enc.encode(c.value)));
+  const sourceBytes = SOURCES.map((s) => enc.encode(s));
+  const ncol = kinds.length;
+  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
+  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
+  let row = offset;
+  let line = 1;
+  while (pos < n) {
+    line++;
+    if (bytes[pos] === LF) {
+      pos++;
+      continue;
+    }
+    for (let c = 0; c < ncol; c++) {
+      let start = pos;
+      let end;
+      let quoted = null;
+      if (bytes[pos] === QUOTE) {
+        const buf = [];
+        pos++;
+        for (; ; ) {
+          if (pos >= n) throw new PartitionError(`${file} line ${line}: unterminated quoted field`);
+          const b = bytes[pos++];
+          if (b === QUOTE) {
+            if (bytes[pos] === QUOTE) {
+              buf.push(QUOTE);
+              pos++;
+            } else break;
+          } else buf.push(b);
+        }
+        quoted = Uint8Array.from(buf);
+        start = pos;
+        end = pos;
+      } else {
+        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
+        end = pos;
+        if (end > start && bytes[end - 1] === CR) end--;
+      }
+      const sep3 = pos < n ? bytes[pos] : LF;
+      if (c < ncol - 1 && sep3 !== COMMA) {
+        throw new PartitionError(`${file} line ${line}: has ${c + 1} fields, expected ${ncol}`);
+      }
+      if (c === ncol - 1 && sep3 === COMMA) {
+        throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
+      }
+      pos++;
+      const fs3 = quoted ? 0 : start;
+      const fe = quoted ? quoted.length : end;
+      const src = quoted ?? bytes;
+      switch (kinds[c]) {
+        case 0 /* Id */: {
+          const x = parseNumberBytes(src, fs3, fe);
+          if (!Number.isInteger(x) || x < 1) {
+            throw new PartitionError(
+              `${file} line ${line}: id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
+            );
+          }
+          t.ids[row] = x;
+          break;
+        }
+        case 1 /* Time */: {
+          const ms = parseIsoInstant(src, fs3, fe);
+          if (Number.isNaN(ms)) {
+            throw new PartitionError(
+              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+            );
+          }
+          t.eventTimes[row] = ms;
+          break;
+        }
+        case 2 /* Source */: {
+          const code = matchBytes(src, fs3, fe, sourceBytes);
+          if (code < 0) {
+            throw new PartitionError(
+              `${file} line ${line}: source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
+            );
+          }
+          t.sources[row] = code;
+          break;
+        }
+        case 3 /* Numeric */: {
+          const j = c - 3;
+          const x = parseNumberBytes(src, fs3, fe);
+          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
+            const f = layout.features[j];
+            const text = decoder.decode(src.subarray(fs3, fe));
+            throw new PartitionError(
+              Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text}' is not a number` : `${file} line ${line}: '${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`
+            );
+          }
+          t.columns[j][row] = x;
+          break;
+        }
+        case 4 /* Category */: {
+          const j = c - 3;
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            const f = layout.features[j];
+            throw new PartitionError(
+              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
+            );
+          }
+          t.columns[j][row] = code;
+          break;
+        }
+        case 5 /* Label */: {
+          if (fe === fs3) {
+            t.labels[row] = -1;
+            break;
+          }
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            throw new PartitionError(
+              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
+            );
+          }
+          t.labels[row] = code;
+          break;
+        }
+      }
+    }
+    row++;
+  }
+  return row - offset;
+}
+function matchBytes(b, s, e, options) {
+  const len = e - s;
+  outer: for (let k = 0; k < options.length; k++) {
+    const o = options[k];
+    if (o.length !== len) continue;
+    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
+    return k;
+  }
+  return -1;
+}
+function parseNumberBytes(b, s, e) {
+  let i = s;
+  let neg = false;
+  if (i < e && (b[i] === 45 || b[i] === 43)) {
+    neg = b[i] === 45;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let scale = 0;
+  let any = false;
+  while (i < e) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) break;
+    any = true;
+    if (digits > 0 || d !== 0) digits++;
+    mant = mant * 10 + d;
+    i++;
+  }
+  if (i < e && b[i] === 46) {
+    i++;
+    while (i < e) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      any = true;
+      if (digits > 0 || d !== 0) digits++;
+      mant = mant * 10 + d;
+      scale--;
+      i++;
+    }
+  }
+  if (!any) return Number.NaN;
+  if (i < e && (b[i] === 101 || b[i] === 69)) {
+    i++;
+    let eneg = false;
+    if (i < e && (b[i] === 45 || b[i] === 43)) {
+      eneg = b[i] === 45;
+      i++;
+    }
+    let ex = 0;
+    let exDigits = 0;
+    while (i < e && b[i] >= 48 && b[i] <= 57) {
+      ex = ex * 10 + (b[i] - 48);
+      exDigits++;
+      i++;
+    }
+    if (exDigits === 0) return Number.NaN;
+    scale += eneg ? -ex : ex;
+  }
+  if (i !== e) return Number.NaN;
+  if (digits <= 15 && scale >= -22 && scale <= 22) {
+    const x = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
+    return neg ? -x : x;
+  }
+  return Number(decoder.decode(b.subarray(s, e)));
+}
+function parseIsoInstant(b, s, e) {
+  const len = e - s;
+  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
+    return Number.NaN;
+  }
+  const d = (k) => b[s + k] - 48;
+  const num2 = (k, w) => {
+    let v = 0;
+    for (let q = 0; q < w; q++) {
+      const x = d(k + q);
+      if (x < 0 || x > 9) return Number.NaN;
+      v = v * 10 + x;
+    }
+    return v;
+  };
+  const y = num2(0, 4);
+  const mo = num2(5, 2);
+  const da = num2(8, 2);
+  const h = num2(11, 2);
+  const mi = num2(14, 2);
+  const se = num2(17, 2);
+  let ms = 0;
+  if (len === 24) {
+    if (b[s + 19] !== 46) return Number.NaN;
+    ms = num2(20, 3);
+  }
+  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
+    return Number.NaN;
+  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
+}
+var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(y, m) {
+  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
+}
+function daysFromCivil(y, m, d) {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// actions/lib/sharding.ts
+var ShardError = class extends Error {
+  name = "ShardError";
+};
+var MAX_SHARDS = 256;
+function parseShard(text) {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new ShardError(
+      `shard '${text}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
+    );
+  }
+  return { index, count };
+}
+var shardText = (s) => `${s.index}/${s.count}`;
+function assignMonths(months, rowsOf, count) {
+  const shards = Array.from({ length: count }, () => ({ rows: 0, months: [] }));
+  const bySize = [...months].sort((a, b) => rowsOf(b) - rowsOf(a) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const m of bySize) {
+    let least = 0;
+    for (let s = 1; s < count; s++) if (shards[s].rows < shards[least].rows) least = s;
+    shards[least].rows += rowsOf(m);
+    shards[least].months.push(m);
+  }
+  return shards.map((s) => s.months.sort());
+}
+function groupAssignment(fg, count) {
+  return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
+}
+var sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
+function* partitionsOf(fg, months, lateLabels) {
+  for (const month of months) {
+    const file = fg.partitionPath(month);
+    const bytes = fg.files.readBytes(file) ?? new Uint8Array();
+    const table = readPartition(bytes, fg.layout, file);
+    if (lateLabels.size > 0) {
+      for (let i = 0; i < table.rows; i++) {
+        if (table.labels[i] < 0) {
+          const code = lateLabels.get(table.ids[i]);
+          if (code !== void 0) table.labels[i] = code;
+        }
+      }
+    }
+    yield { month, sha256: sha256(bytes), table };
+  }
+}
+function labelsSha256(fg) {
+  const bytes = fg.files.readBytes(fg.labelsPath);
+  return bytes ? sha256(bytes) : null;
+}
+function rowsHashOf(partitions, labels) {
+  const lines = partitions.map((p) => `${p.month} ${p.sha256}
+`).join("");
+  return sha256(`${lines}labels ${labels ?? "none"}
+`);
+}
+function partialFileName(kind, dataset, shard) {
+  return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
+}
+function jsonFiles(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = path6.join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith(".json")) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+function readPartialSet(dir, format, version, dataset, fg) {
+  if (!existsSync2(dir) || !statSync(dir).isDirectory())
+    throw new ShardError(`--partials ${dir}: not a folder`);
+  const found = [];
+  for (const file of jsonFiles(dir)) {
+    let raw2;
+    try {
+      raw2 = JSON.parse(readFileSync(file, "utf8"));
+    } catch (err) {
+      throw new ShardError(`${file}: not valid JSON (${err.message})`);
+    }
+    const p = raw2;
+    if (typeof p !== "object" || p === null || p.format !== format || p.dataset !== dataset) continue;
+    if (p.version !== version)
+      throw new ShardError(`${file}: ${format} version ${p.version} is not supported (expected ${version})`);
+    if (!Number.isInteger(p.shard) || !Number.isInteger(p.shards) || !Array.isArray(p.months))
+      throw new ShardError(`${file}: shard, shards and months are required`);
+    found.push({ partial: p, file });
+  }
+  if (found.length === 0)
+    throw new ShardError(`--partials ${dir}: no ${format} files for dataset '${dataset}'`);
+  const counts = [...new Set(found.map((f) => f.partial.shards))].sort((a, b) => a - b);
+  if (counts.length > 1) {
+    throw new ShardError(
+      `--partials ${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path6.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
+    );
+  }
+  const n = counts[0];
+  const bySlot = /* @__PURE__ */ new Map();
+  for (const f of found) bySlot.set(f.partial.shard, [...bySlot.get(f.partial.shard) ?? [], f]);
+  const duplicated = [...bySlot].filter(([, fs3]) => fs3.length > 1);
+  if (duplicated.length > 0) {
+    throw new ShardError(
+      `--partials ${dir}: duplicated shard(s) of '${dataset}': ${duplicated.map(([s, fs3]) => `${s}/${n} in ${fs3.map((f) => f.file).join(" and ")}`).join("; ")}`
+    );
+  }
+  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((s) => !bySlot.has(s));
+  const stray = [...bySlot.keys()].filter((s) => s < 1 || s > n);
+  if (stray.length > 0)
+    throw new ShardError(
+      `--partials ${dir}: shard(s) ${stray.join(", ")} of '${dataset}' are not in 1..${n}`
+    );
+  if (missing.length > 0) {
+    throw new ShardError(
+      `--partials ${dir}: missing shard(s) ${missing.map((s) => `${s}/${n}`).join(", ")} of '${dataset}' (have ${[
+        ...bySlot.keys()
+      ].sort((a, b) => a - b).map((s) => `${s}/${n}`).join(", ")}); run them before merging`
+    );
+  }
+  const ordered = [...bySlot.keys()].sort((a, b) => a - b).map((s) => bySlot.get(s)[0]);
+  const assignment = groupAssignment(fg, n);
+  for (const { partial, file } of ordered) {
+    if (partial.featureGroupVersion !== fg.meta.version) {
+      throw new ShardError(
+        `${file}: shard ${partial.shard}/${n} read feature group v${partial.featureGroupVersion}, the merge sees v${fg.meta.version}`
+      );
+    }
+    const want = assignment[partial.shard - 1];
+    if (partial.months.join(",") !== want.join(",")) {
+      throw new ShardError(
+        `${file}: shard ${partial.shard}/${n} read months [${partial.months.join(", ")}] but the feature group now assigns it [${want.join(", ")}]: the group changed since the shard ran`
+      );
+    }
+    if (rowsHashOf(partial.partitions ?? [], partial.labelsSha256 ?? null) !== partial.rowsHash)
+      throw new ShardError(`${file}: rowsHash does not match its partition hashes (edited by hand?)`);
+  }
+  return ordered;
+}
+function checkUnchanged(fg, owner, month, actual) {
+  const expected = owner.partial.partitions.find((p) => p.month === month)?.sha256;
+  if (expected !== actual) {
+    throw new ShardError(
+      `${fg.partitionPath(month)} changed since shard ${owner.partial.shard}/${owner.partial.shards} read it (${owner.file}); run the shards again`
+    );
+  }
+}
+function checkLabelsUnchanged(fg, owners) {
+  const now = labelsSha256(fg);
+  for (const o of owners) {
+    if ((o.partial.labelsSha256 ?? null) !== now)
+      throw new ShardError(
+        `${fg.labelsPath} changed since shard ${o.partial.shard}/${o.partial.shards} read it (${o.file}); run the shards again`
+      );
+  }
+}
+function checkSame(owners, what, pick, now) {
+  const text = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
+  const first = text(pick(owners[0].partial));
+  for (const o of owners) {
+    const v = text(pick(o.partial));
+    if (v !== first)
+      throw new ShardError(
+        `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`
+      );
+  }
+  if (now && text(now.value) !== first)
+    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text(now.value)}`);
+}
+
 // actions/lib/workspace.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
-import path6 from "node:path";
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
+import path7 from "node:path";
 
 // actions/lib/spec.ts
 var SpecError = class extends Error {
@@ -28966,29 +29515,29 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path6.join(this.root, "data");
+    return path7.join(this.root, "data");
   }
   get modelsDir() {
-    return path6.join(this.root, "models");
+    return path7.join(this.root, "models");
   }
   get reportsDir() {
-    return path6.join(this.root, "reports");
+    return path7.join(this.root, "reports");
   }
   datasetDir(name) {
-    return path6.join(this.dataDir, name);
+    return path7.join(this.dataDir, name);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path6.relative(this.root, p).split(path6.sep).join("/");
+    return path7.relative(this.root, p).split(path7.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted. */
   datasetNames() {
-    if (!existsSync2(this.dataDir)) return [];
-    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync2(path6.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
+    if (!existsSync3(this.dataDir)) return [];
+    return readdirSync2(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync3(path7.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
   }
   loadSpec(name) {
-    const file = path6.join(this.datasetDir(name), SPEC_FILE);
-    if (!existsSync2(file)) {
+    const file = path7.join(this.datasetDir(name), SPEC_FILE);
+    if (!existsSync3(file)) {
       const known = this.datasetNames();
       throw new SpecError(
         `unknown dataset '${name}' (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
@@ -28996,7 +29545,7 @@ var Workspace = class {
     }
     let raw2;
     try {
-      raw2 = (0, import_yaml.parse)(readFileSync(file, "utf8"));
+      raw2 = (0, import_yaml.parse)(readFileSync2(file, "utf8"));
     } catch (err) {
       throw new SpecError(`${this.rel(file)}: not valid YAML (${err.message.split("\n")[0]})`);
     }
@@ -29090,6 +29639,27 @@ var input = {
       throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
     return specs;
   },
+  /**
+   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
+   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
+   */
+  shardStep(ws) {
+    const given = raw("shard");
+    const merge = input.boolean("merge", false);
+    const partials = raw("partials");
+    if (given && merge) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+    if ((given || merge) && !partials)
+      throw new ActionInputError(`input '${merge ? "merge" : "shard"}' needs input 'partials'`);
+    let shard = null;
+    if (given) {
+      try {
+        shard = parseShard(given);
+      } catch (err) {
+        throw new ActionInputError(`input ${err.message}`);
+      }
+    }
+    return { shard, merge, partials: path8.resolve(ws.root, partials) };
+  },
   /** A pull-request number, or null when not given. */
   pullRequest(name = "pull-request") {
     return input.integer(name, { min: 1 }) ?? null;
@@ -29097,7 +29667,7 @@ var input = {
 };
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
-  if (!existsSync3(root) || !statSync(root).isDirectory()) {
+  if (!existsSync4(root) || !statSync2(root).isDirectory()) {
     throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
   }
   return new Workspace(root);
@@ -29146,13 +29716,13 @@ async function runAction(body) {
 
 // actions/lib/atomic-write.ts
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import path7 from "node:path";
+import path9 from "node:path";
 function writeFilesAtomically(files) {
   const temps = [];
   try {
     for (const f of files) {
-      mkdirSync(path7.dirname(f.path), { recursive: true });
-      const tmp = path7.join(path7.dirname(f.path), `.${path7.basename(f.path)}.${process.pid}.tmp`);
+      mkdirSync(path9.dirname(f.path), { recursive: true });
+      const tmp = path9.join(path9.dirname(f.path), `.${path9.basename(f.path)}.${process.pid}.tmp`);
       writeFileSync(tmp, f.content);
       temps.push({ tmp, target: f.path });
     }
@@ -29164,7 +29734,7 @@ function writeFilesAtomically(files) {
 }
 
 // actions/lib/feature-group.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // node_modules/csv-stringify/lib/utils/get.js
 var charCodeOfDot = ".".charCodeAt(0);
@@ -31771,397 +32341,23 @@ function countNewlines(fields) {
   return n;
 }
 
-// actions/lib/feature-table.ts
-var SOURCES = ["backfill", "synthetic", "ingest"];
-function emptyTable(features, capacity = 0) {
-  return {
-    rows: 0,
-    ids: new Float64Array(capacity),
-    eventTimes: new Float64Array(capacity),
-    sources: new Uint8Array(capacity),
-    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
-    labels: new Int32Array(capacity)
-  };
-}
-function concatTables(parts, features) {
-  const n = parts.reduce((s, p) => s + p.rows, 0);
-  const out = emptyTable(features, n);
-  out.rows = n;
-  let at = 0;
-  for (const p of parts) {
-    out.ids.set(p.ids.subarray(0, p.rows), at);
-    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
-    out.sources.set(p.sources.subarray(0, p.rows), at);
-    out.labels.set(p.labels.subarray(0, p.rows), at);
-    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
-    at += p.rows;
-  }
-  return out;
-}
-function isoFromMs(ms) {
-  return new Date(ms).toISOString().replace(".000Z", "Z");
-}
-
 // actions/lib/file-source.ts
-import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
-import path8 from "node:path";
+import { existsSync as existsSync5, readdirSync as readdirSync3, readFileSync as readFileSync3 } from "node:fs";
+import path10 from "node:path";
 function workingTree(root) {
   return {
     description: "working tree",
     readBytes(rel) {
-      const p = path8.join(root, rel);
-      return existsSync4(p) ? readFileSync2(p) : null;
+      const p = path10.join(root, rel);
+      return existsSync5(p) ? readFileSync3(p) : null;
     },
-    list: (relDir) => entries(path8.join(root, relDir), false),
-    listDirs: (relDir) => entries(path8.join(root, relDir), true)
+    list: (relDir) => entries(path10.join(root, relDir), false),
+    listDirs: (relDir) => entries(path10.join(root, relDir), true)
   };
 }
 function entries(dir, dirs) {
-  if (!existsSync4(dir)) return [];
-  return readdirSync2(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
-}
-
-// actions/lib/json.ts
-function stableStringify(value) {
-  return `${JSON.stringify(sortKeys(value), null, 2)}
-`;
-}
-function sortKeys(value) {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value);
-  }
-  if (value !== null && typeof value === "object") {
-    const obj = value;
-    if (typeof obj.toJSON === "function") {
-      return sortKeys(obj.toJSON());
-    }
-    const out = {};
-    for (const k of Object.keys(obj).sort()) {
-      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
-    }
-    return out;
-  }
-  if (typeof value === "number" && !Number.isFinite(value)) {
-    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
-  }
-  return value;
-}
-function roundSignificant(x, digits = 6) {
-  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
-  return Number(x.toPrecision(digits));
-}
-
-// actions/lib/partition-reader.ts
-var PartitionError = class extends Error {
-  name = "PartitionError";
-};
-var COMMA = 44;
-var LF = 10;
-var CR = 13;
-var QUOTE = 34;
-var POW10 = [
-  1,
-  10,
-  100,
-  1e3,
-  1e4,
-  1e5,
-  1e6,
-  1e7,
-  1e8,
-  1e9,
-  1e10,
-  1e11,
-  1e12,
-  1e13,
-  1e14,
-  1e15,
-  1e16,
-  1e17,
-  1e18,
-  1e19,
-  1e20,
-  1e21,
-  1e22
-];
-var decoder = new TextDecoder();
-function headerOf(layout) {
-  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
-}
-function countRows(bytes) {
-  const n = bytes.length;
-  let pos = bytes.indexOf(LF);
-  if (pos < 0) return 0;
-  let lines = 0;
-  for (; ; ) {
-    const next = bytes.indexOf(LF, pos + 1);
-    if (next < 0) break;
-    if (next > pos + 1) lines++;
-    pos = next;
-  }
-  if (n > pos + 1) lines++;
-  return lines;
-}
-function readPartition(bytes, layout, file) {
-  const t = emptyTable(layout.features.length, countRows(bytes));
-  t.rows = readPartitionInto(bytes, layout, file, t, 0);
-  return t;
-}
-function readPartitionInto(bytes, layout, file, t, offset) {
-  const n = bytes.length;
-  let pos = 0;
-  while (pos < n && bytes[pos] !== LF) pos++;
-  let header = decoder.decode(bytes.subarray(0, pos));
-  if (header.charCodeAt(0) === 65279) header = header.slice(1);
-  if (header.endsWith("\r")) header = header.slice(0, -1);
-  const expected = headerOf(layout).join(",");
-  if (header !== expected) {
-    throw new PartitionError(
-      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
-    );
-  }
-  pos++;
-  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
-  const cats = [null, null, null];
-  const enc = new TextEncoder();
-  for (const f of layout.features) {
-    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
-    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
-  }
-  kinds.push(5 /* Label */);
-  cats.push(layout.classes.map((c) => enc.encode(c.value)));
-  const sourceBytes = SOURCES.map((s) => enc.encode(s));
-  const ncol = kinds.length;
-  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
-  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
-  let row = offset;
-  let line = 1;
-  while (pos < n) {
-    line++;
-    if (bytes[pos] === LF) {
-      pos++;
-      continue;
-    }
-    for (let c = 0; c < ncol; c++) {
-      let start = pos;
-      let end;
-      let quoted = null;
-      if (bytes[pos] === QUOTE) {
-        const buf = [];
-        pos++;
-        for (; ; ) {
-          if (pos >= n) throw new PartitionError(`${file} line ${line}: unterminated quoted field`);
-          const b = bytes[pos++];
-          if (b === QUOTE) {
-            if (bytes[pos] === QUOTE) {
-              buf.push(QUOTE);
-              pos++;
-            } else break;
-          } else buf.push(b);
-        }
-        quoted = Uint8Array.from(buf);
-        start = pos;
-        end = pos;
-      } else {
-        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
-        end = pos;
-        if (end > start && bytes[end - 1] === CR) end--;
-      }
-      const sep3 = pos < n ? bytes[pos] : LF;
-      if (c < ncol - 1 && sep3 !== COMMA) {
-        throw new PartitionError(`${file} line ${line}: has ${c + 1} fields, expected ${ncol}`);
-      }
-      if (c === ncol - 1 && sep3 === COMMA) {
-        throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
-      }
-      pos++;
-      const fs3 = quoted ? 0 : start;
-      const fe = quoted ? quoted.length : end;
-      const src = quoted ?? bytes;
-      switch (kinds[c]) {
-        case 0 /* Id */: {
-          const x = parseNumberBytes(src, fs3, fe);
-          if (!Number.isInteger(x) || x < 1) {
-            throw new PartitionError(
-              `${file} line ${line}: id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
-            );
-          }
-          t.ids[row] = x;
-          break;
-        }
-        case 1 /* Time */: {
-          const ms = parseIsoInstant(src, fs3, fe);
-          if (Number.isNaN(ms)) {
-            throw new PartitionError(
-              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
-            );
-          }
-          t.eventTimes[row] = ms;
-          break;
-        }
-        case 2 /* Source */: {
-          const code = matchBytes(src, fs3, fe, sourceBytes);
-          if (code < 0) {
-            throw new PartitionError(
-              `${file} line ${line}: source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
-            );
-          }
-          t.sources[row] = code;
-          break;
-        }
-        case 3 /* Numeric */: {
-          const j = c - 3;
-          const x = parseNumberBytes(src, fs3, fe);
-          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
-            const f = layout.features[j];
-            const text = decoder.decode(src.subarray(fs3, fe));
-            throw new PartitionError(
-              Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text}' is not a number` : `${file} line ${line}: '${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`
-            );
-          }
-          t.columns[j][row] = x;
-          break;
-        }
-        case 4 /* Category */: {
-          const j = c - 3;
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            const f = layout.features[j];
-            throw new PartitionError(
-              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
-            );
-          }
-          t.columns[j][row] = code;
-          break;
-        }
-        case 5 /* Label */: {
-          if (fe === fs3) {
-            t.labels[row] = -1;
-            break;
-          }
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            throw new PartitionError(
-              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
-            );
-          }
-          t.labels[row] = code;
-          break;
-        }
-      }
-    }
-    row++;
-  }
-  return row - offset;
-}
-function matchBytes(b, s, e, options) {
-  const len = e - s;
-  outer: for (let k = 0; k < options.length; k++) {
-    const o = options[k];
-    if (o.length !== len) continue;
-    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
-    return k;
-  }
-  return -1;
-}
-function parseNumberBytes(b, s, e) {
-  let i = s;
-  let neg = false;
-  if (i < e && (b[i] === 45 || b[i] === 43)) {
-    neg = b[i] === 45;
-    i++;
-  }
-  let mant = 0;
-  let digits = 0;
-  let scale = 0;
-  let any = false;
-  while (i < e) {
-    const d = b[i] - 48;
-    if (d < 0 || d > 9) break;
-    any = true;
-    if (digits > 0 || d !== 0) digits++;
-    mant = mant * 10 + d;
-    i++;
-  }
-  if (i < e && b[i] === 46) {
-    i++;
-    while (i < e) {
-      const d = b[i] - 48;
-      if (d < 0 || d > 9) break;
-      any = true;
-      if (digits > 0 || d !== 0) digits++;
-      mant = mant * 10 + d;
-      scale--;
-      i++;
-    }
-  }
-  if (!any) return Number.NaN;
-  if (i < e && (b[i] === 101 || b[i] === 69)) {
-    i++;
-    let eneg = false;
-    if (i < e && (b[i] === 45 || b[i] === 43)) {
-      eneg = b[i] === 45;
-      i++;
-    }
-    let ex = 0;
-    let exDigits = 0;
-    while (i < e && b[i] >= 48 && b[i] <= 57) {
-      ex = ex * 10 + (b[i] - 48);
-      exDigits++;
-      i++;
-    }
-    if (exDigits === 0) return Number.NaN;
-    scale += eneg ? -ex : ex;
-  }
-  if (i !== e) return Number.NaN;
-  if (digits <= 15 && scale >= -22 && scale <= 22) {
-    const x = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
-    return neg ? -x : x;
-  }
-  return Number(decoder.decode(b.subarray(s, e)));
-}
-function parseIsoInstant(b, s, e) {
-  const len = e - s;
-  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
-    return Number.NaN;
-  }
-  const d = (k) => b[s + k] - 48;
-  const num2 = (k, w) => {
-    let v = 0;
-    for (let q = 0; q < w; q++) {
-      const x = d(k + q);
-      if (x < 0 || x > 9) return Number.NaN;
-      v = v * 10 + x;
-    }
-    return v;
-  };
-  const y = num2(0, 4);
-  const mo = num2(5, 2);
-  const da = num2(8, 2);
-  const h = num2(11, 2);
-  const mi = num2(14, 2);
-  const se = num2(17, 2);
-  let ms = 0;
-  if (len === 24) {
-    if (b[s + 19] !== 46) return Number.NaN;
-    ms = num2(20, 3);
-  }
-  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
-    return Number.NaN;
-  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
-}
-var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function daysInMonth(y, m) {
-  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
-}
-function daysFromCivil(y, m, d) {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
+  if (!existsSync5(dir)) return [];
+  return readdirSync3(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
 }
 
 // actions/lib/stats.ts
@@ -32261,7 +32457,7 @@ function schemaHashOf(spec) {
     features: featureSchema(spec),
     label: { name: spec.label.name, classes: spec.label.classes }
   };
-  return createHash("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
+  return createHash2("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
 }
 function layoutOf(meta) {
   return { features: meta.features, labelName: meta.label.name, classes: meta.label.classes };
@@ -32622,8 +32818,8 @@ function parseMeta(bytes, file, spec, version) {
 }
 
 // actions/lib/model-registry.ts
-import { existsSync as existsSync5, readFileSync as readFileSync3 } from "node:fs";
-import path9 from "node:path";
+import { existsSync as existsSync6, readFileSync as readFileSync4 } from "node:fs";
+import path11 from "node:path";
 
 // actions/lib/models/types.ts
 var ModelFormatError = class extends Error {
@@ -34584,17 +34780,17 @@ var ModelRegistry = class {
   ws;
   dataset;
   get dir() {
-    return path9.join(this.ws.modelsDir, this.dataset);
+    return path11.join(this.ws.modelsDir, this.dataset);
   }
   get indexPath() {
-    return path9.join(this.dir, "index.json");
+    return path11.join(this.dir, "index.json");
   }
   versionDir(version) {
-    return path9.join(this.dir, `v${version}`);
+    return path11.join(this.dir, `v${version}`);
   }
   /** The index, or an empty one when the dataset has no models yet. A corrupt index is an error. */
   index() {
-    if (!existsSync5(this.indexPath))
+    if (!existsSync6(this.indexPath))
       return {
         format: REGISTRY_FORMAT,
         formatVersion: 1,
@@ -34605,7 +34801,7 @@ var ModelRegistry = class {
     const where = this.ws.rel(this.indexPath);
     let raw2;
     try {
-      raw2 = JSON.parse(readFileSync3(this.indexPath, "utf8"));
+      raw2 = JSON.parse(readFileSync4(this.indexPath, "utf8"));
     } catch (err) {
       throw new RegistryError(`${where}: corrupt registry index, not valid JSON (${err.message})`);
     }
@@ -34632,12 +34828,12 @@ var ModelRegistry = class {
   }
   /** Loads a version's model (validated). */
   load(version) {
-    const file = path9.join(this.versionDir(version), "model.json");
+    const file = path11.join(this.versionDir(version), "model.json");
     const where = this.ws.rel(file);
-    if (!existsSync5(file)) throw new RegistryError(`${where}: missing`);
+    if (!existsSync6(file)) throw new RegistryError(`${where}: missing`);
     let raw2;
     try {
-      raw2 = JSON.parse(readFileSync3(file, "utf8"));
+      raw2 = JSON.parse(readFileSync4(file, "utf8"));
     } catch (err) {
       throw new RegistryError(`${where}: corrupt model file, not valid JSON (${err.message})`);
     }
@@ -34675,9 +34871,9 @@ var ModelRegistry = class {
     };
     const dir = this.versionDir(version);
     const writes = [
-      { path: path9.join(dir, "model.json"), content: stableStringify(files.model.toJSON()) },
-      { path: path9.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
-      { path: path9.join(dir, "card.md"), content: files.card(version) },
+      { path: path11.join(dir, "model.json"), content: stableStringify(files.model.toJSON()) },
+      { path: path11.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
+      { path: path11.join(dir, "card.md"), content: files.card(version) },
       { path: this.indexPath, content: stableStringify(next) }
     ];
     writeFilesAtomically(writes);
@@ -34712,9 +34908,9 @@ var ModelRegistry = class {
 };
 
 // actions/lib/prediction-log.ts
-import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync6, readdirSync as readdirSync3, readFileSync as readFileSync4 } from "node:fs";
-import path10 from "node:path";
+import { createHash as createHash3 } from "node:crypto";
+import { existsSync as existsSync7, readdirSync as readdirSync4, readFileSync as readFileSync5 } from "node:fs";
+import path12 from "node:path";
 var LOG_COLUMNS = [
   "id",
   "event_time",
@@ -34729,7 +34925,7 @@ var PredictionLogError = class extends Error {
 };
 var LOG_MANIFEST = "predictions.json";
 var PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
-var sha = (text) => createHash2("sha256").update(text).digest("hex");
+var sha = (text) => createHash3("sha256").update(text).digest("hex");
 var PredictionLog = class {
   constructor(ws, dataset, classes) {
     this.ws = ws;
@@ -34740,22 +34936,22 @@ var PredictionLog = class {
   dataset;
   classes;
   get dir() {
-    return path10.join(this.ws.reportsDir, this.dataset);
+    return path12.join(this.ws.reportsDir, this.dataset);
   }
   get manifestPath() {
-    return path10.join(this.dir, LOG_MANIFEST);
+    return path12.join(this.dir, LOG_MANIFEST);
   }
   partitionPath(month) {
-    return path10.join(this.dir, `predictions-${month}.csv`);
+    return path12.join(this.dir, `predictions-${month}.csv`);
   }
   manifest() {
-    const earlier = path10.join(this.dir, "predictions", "manifest.json");
-    if (existsSync6(earlier))
+    const earlier = path12.join(this.dir, "predictions", "manifest.json");
+    if (existsSync7(earlier))
       throw new PredictionLogError(
         `${this.ws.rel(earlier)}: the log is in the earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${LOG_MANIFEST} (git mv), then run again`
       );
-    if (!existsSync6(this.manifestPath)) {
-      const stray = existsSync6(this.dir) ? readdirSync3(this.dir).filter((f) => PARTITION.test(f)) : [];
+    if (!existsSync7(this.manifestPath)) {
+      const stray = existsSync7(this.dir) ? readdirSync4(this.dir).filter((f) => PARTITION.test(f)) : [];
       if (stray.length)
         throw new PredictionLogError(
           `${this.ws.rel(this.dir)}: partitions without ${LOG_MANIFEST} (${stray.join(", ")}): the log was edited by hand`
@@ -34763,7 +34959,7 @@ var PredictionLog = class {
       return { format: "gitml.prediction-log", version: 1, partitions: {} };
     }
     try {
-      const m = JSON.parse(readFileSync4(this.manifestPath, "utf8"));
+      const m = JSON.parse(readFileSync5(this.manifestPath, "utf8"));
       if (m.format !== "gitml.prediction-log" || typeof m.partitions !== "object")
         throw new Error("not a prediction-log manifest");
       return m;
@@ -34776,7 +34972,7 @@ var PredictionLog = class {
   /** Reads and verifies every partition; records are sorted by event time then id. */
   read() {
     const m = this.manifest();
-    const onDisk = existsSync6(this.dir) ? readdirSync3(this.dir).map((f) => PARTITION.exec(f)?.[1]).filter((m2) => m2 !== void 0) : [];
+    const onDisk = existsSync7(this.dir) ? readdirSync4(this.dir).map((f) => PARTITION.exec(f)?.[1]).filter((m2) => m2 !== void 0) : [];
     for (const month of onDisk) {
       if (!m.partitions[month])
         throw new PredictionLogError(
@@ -34792,8 +34988,8 @@ var PredictionLog = class {
   readPartition(month, expected) {
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
-    if (!existsSync6(file)) throw new PredictionLogError(`${where}: listed in ${LOG_MANIFEST} but missing`);
-    const bytes = readFileSync4(file);
+    if (!existsSync7(file)) throw new PredictionLogError(`${where}: listed in ${LOG_MANIFEST} but missing`);
+    const bytes = readFileSync5(file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
         `${where}: content does not match ${LOG_MANIFEST} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`
@@ -34887,16 +35083,18 @@ function formatProbability(p) {
 
 // actions/lib/pipelines/infer.ts
 var BACKFILL = SOURCES.indexOf("backfill");
-function infer(ws, spec, opts) {
-  const registry = new ModelRegistry(ws, spec.name);
-  const { entry, model } = registry.requireChampion();
+function inferenceInputs(ws, spec) {
+  const { entry, model } = new ModelRegistry(ws, spec.name).requireChampion();
   const fg = FeatureGroup.open(ws, spec);
   model.checkSchema(
     fg.meta.features,
     `${spec.name} champion v${entry.version} vs feature group v${fg.meta.version}`
   );
   const classes = fg.meta.label.classes.map((c) => c.value);
-  const log = new PredictionLog(ws, spec.name, classes);
+  return { entry, model, fg, classes, log: new PredictionLog(ws, spec.name, classes) };
+}
+function infer(ws, spec, opts) {
+  const { entry, model, fg, classes, log } = inferenceInputs(ws, spec);
   const previous = log.read();
   const table = fg.read();
   const done = /* @__PURE__ */ new Set();
@@ -34971,204 +35169,21 @@ import {
   rmSync as rmSync2,
   writeFileSync as writeFileSync2
 } from "node:fs";
-import path12 from "node:path";
-
-// actions/lib/sharding.ts
-import { createHash as createHash3 } from "node:crypto";
-import { existsSync as existsSync7, readdirSync as readdirSync4, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
-import path11 from "node:path";
-var ShardError = class extends Error {
-  name = "ShardError";
-};
-var MAX_SHARDS = 256;
-function parseShard(text) {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = m ? Number(m[1]) : Number.NaN;
-  const count = m ? Number(m[2]) : Number.NaN;
-  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
-    throw new ShardError(
-      `shard '${text}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
-    );
-  }
-  return { index, count };
-}
-var shardText = (s) => `${s.index}/${s.count}`;
-function assignMonths(months, rowsOf, count) {
-  const shards = Array.from({ length: count }, () => ({ rows: 0, months: [] }));
-  const bySize = [...months].sort((a, b) => rowsOf(b) - rowsOf(a) || (a < b ? -1 : a > b ? 1 : 0));
-  for (const m of bySize) {
-    let least = 0;
-    for (let s = 1; s < count; s++) if (shards[s].rows < shards[least].rows) least = s;
-    shards[least].rows += rowsOf(m);
-    shards[least].months.push(m);
-  }
-  return shards.map((s) => s.months.sort());
-}
-function groupAssignment(fg, count) {
-  return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
-}
-var sha256 = (bytes) => createHash3("sha256").update(bytes).digest("hex");
-function* partitionsOf(fg, months, lateLabels) {
-  for (const month of months) {
-    const file = fg.partitionPath(month);
-    const bytes = fg.files.readBytes(file) ?? new Uint8Array();
-    const table = readPartition(bytes, fg.layout, file);
-    if (lateLabels.size > 0) {
-      for (let i = 0; i < table.rows; i++) {
-        if (table.labels[i] < 0) {
-          const code = lateLabels.get(table.ids[i]);
-          if (code !== void 0) table.labels[i] = code;
-        }
-      }
-    }
-    yield { month, sha256: sha256(bytes), table };
-  }
-}
-function labelsSha256(fg) {
-  const bytes = fg.files.readBytes(fg.labelsPath);
-  return bytes ? sha256(bytes) : null;
-}
-function rowsHashOf(partitions, labels) {
-  const lines = partitions.map((p) => `${p.month} ${p.sha256}
-`).join("");
-  return sha256(`${lines}labels ${labels ?? "none"}
-`);
-}
-function partialFileName(kind, dataset, shard) {
-  return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
-}
-function jsonFiles(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const name of readdirSync4(d).sort()) {
-      const p = path11.join(d, name);
-      if (statSync2(p).isDirectory()) walk(p);
-      else if (name.endsWith(".json")) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
-function readPartialSet(dir, format, version, dataset, fg) {
-  if (!existsSync7(dir) || !statSync2(dir).isDirectory())
-    throw new ShardError(`--partials ${dir}: not a folder`);
-  const found = [];
-  for (const file of jsonFiles(dir)) {
-    let raw2;
-    try {
-      raw2 = JSON.parse(readFileSync5(file, "utf8"));
-    } catch (err) {
-      throw new ShardError(`${file}: not valid JSON (${err.message})`);
-    }
-    const p = raw2;
-    if (typeof p !== "object" || p === null || p.format !== format || p.dataset !== dataset) continue;
-    if (p.version !== version)
-      throw new ShardError(`${file}: ${format} version ${p.version} is not supported (expected ${version})`);
-    if (!Number.isInteger(p.shard) || !Number.isInteger(p.shards) || !Array.isArray(p.months))
-      throw new ShardError(`${file}: shard, shards and months are required`);
-    found.push({ partial: p, file });
-  }
-  if (found.length === 0)
-    throw new ShardError(`--partials ${dir}: no ${format} files for dataset '${dataset}'`);
-  const counts = [...new Set(found.map((f) => f.partial.shards))].sort((a, b) => a - b);
-  if (counts.length > 1) {
-    throw new ShardError(
-      `--partials ${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path11.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
-    );
-  }
-  const n = counts[0];
-  const bySlot = /* @__PURE__ */ new Map();
-  for (const f of found) bySlot.set(f.partial.shard, [...bySlot.get(f.partial.shard) ?? [], f]);
-  const duplicated = [...bySlot].filter(([, fs3]) => fs3.length > 1);
-  if (duplicated.length > 0) {
-    throw new ShardError(
-      `--partials ${dir}: duplicated shard(s) of '${dataset}': ${duplicated.map(([s, fs3]) => `${s}/${n} in ${fs3.map((f) => f.file).join(" and ")}`).join("; ")}`
-    );
-  }
-  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((s) => !bySlot.has(s));
-  const stray = [...bySlot.keys()].filter((s) => s < 1 || s > n);
-  if (stray.length > 0)
-    throw new ShardError(
-      `--partials ${dir}: shard(s) ${stray.join(", ")} of '${dataset}' are not in 1..${n}`
-    );
-  if (missing.length > 0) {
-    throw new ShardError(
-      `--partials ${dir}: missing shard(s) ${missing.map((s) => `${s}/${n}`).join(", ")} of '${dataset}' (have ${[
-        ...bySlot.keys()
-      ].sort((a, b) => a - b).map((s) => `${s}/${n}`).join(", ")}); run them before merging`
-    );
-  }
-  const ordered = [...bySlot.keys()].sort((a, b) => a - b).map((s) => bySlot.get(s)[0]);
-  const assignment = groupAssignment(fg, n);
-  for (const { partial, file } of ordered) {
-    if (partial.featureGroupVersion !== fg.meta.version) {
-      throw new ShardError(
-        `${file}: shard ${partial.shard}/${n} read feature group v${partial.featureGroupVersion}, the merge sees v${fg.meta.version}`
-      );
-    }
-    const want = assignment[partial.shard - 1];
-    if (partial.months.join(",") !== want.join(",")) {
-      throw new ShardError(
-        `${file}: shard ${partial.shard}/${n} read months [${partial.months.join(", ")}] but the feature group now assigns it [${want.join(", ")}]: the group changed since the shard ran`
-      );
-    }
-    if (rowsHashOf(partial.partitions ?? [], partial.labelsSha256 ?? null) !== partial.rowsHash)
-      throw new ShardError(`${file}: rowsHash does not match its partition hashes (edited by hand?)`);
-  }
-  return ordered;
-}
-function checkUnchanged(fg, owner, month, actual) {
-  const expected = owner.partial.partitions.find((p) => p.month === month)?.sha256;
-  if (expected !== actual) {
-    throw new ShardError(
-      `${fg.partitionPath(month)} changed since shard ${owner.partial.shard}/${owner.partial.shards} read it (${owner.file}); run the shards again`
-    );
-  }
-}
-function checkLabelsUnchanged(fg, owners) {
-  const now = labelsSha256(fg);
-  for (const o of owners) {
-    if ((o.partial.labelsSha256 ?? null) !== now)
-      throw new ShardError(
-        `${fg.labelsPath} changed since shard ${o.partial.shard}/${o.partial.shards} read it (${o.file}); run the shards again`
-      );
-  }
-}
-function checkSame(owners, what, pick, now) {
-  const text = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
-  const first = text(pick(owners[0].partial));
-  for (const o of owners) {
-    const v = text(pick(o.partial));
-    if (v !== first)
-      throw new ShardError(
-        `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`
-      );
-  }
-  if (now && text(now.value) !== first)
-    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text(now.value)}`);
-}
-
-// actions/lib/pipelines/infer-shards.ts
+import path13 from "node:path";
 var INFER_PARTIAL_FORMAT = "gitml.infer-partial";
 var INFER_PARTIAL_VERSION = 1;
-function championOf(ws, spec) {
+function championIdentity(ws, spec) {
   const registry = new ModelRegistry(ws, spec.name);
-  const { entry, model } = registry.requireChampion();
-  const bytes = readFileSync6(path12.join(registry.versionDir(entry.version), "model.json"));
-  return { entry, model, identity: { version: entry.version, sha256: sha256(bytes) } };
+  const version = registry.index().champion ?? registry.requireChampion().entry.version;
+  const bytes = readFileSync6(path13.join(registry.versionDir(version), "model.json"));
+  return { version, sha256: sha256(bytes) };
 }
 function manifestSha(log) {
   return existsSync8(log.manifestPath) ? sha256(readFileSync6(log.manifestPath)) : null;
 }
 function inferShard(ws, spec, opts) {
-  const { entry, model, identity } = championOf(ws, spec);
-  const fg = FeatureGroup.open(ws, spec);
-  model.checkSchema(
-    fg.meta.features,
-    `${spec.name} champion v${entry.version} vs feature group v${fg.meta.version}`
-  );
-  const classes = fg.meta.label.classes.map((c) => c.value);
-  const log = new PredictionLog(ws, spec.name, classes);
+  const { entry, model, fg, classes, log } = inferenceInputs(ws, spec);
+  const identity = championIdentity(ws, spec);
   const baseLog = manifestSha(log);
   const previous = log.read();
   const months = groupAssignment(fg, opts.shard.count)[opts.shard.index - 1];
@@ -35220,7 +35235,7 @@ function inferShard(ws, spec, opts) {
     if (!logEntry || writes.length > 2)
       throw new ShardError(`${fg.partitionPath(part.month)}: rows whose log month is not ${part.month}`);
     const file2 = writes.length === 2 ? `${stem}-${part.month}.csv` : null;
-    if (file2) writeFilesAtomically([{ path: path12.join(opts.partials, file2), content: writes[0].content }]);
+    if (file2) writeFilesAtomically([{ path: path13.join(opts.partials, file2), content: writes[0].content }]);
     logMonths[part.month] = {
       rows: logEntry.rows,
       sha256: logEntry.sha256,
@@ -35249,7 +35264,7 @@ function inferShard(ws, spec, opts) {
     log: logMonths,
     outside
   };
-  const file = path12.join(opts.partials, `${stem}.json`);
+  const file = path13.join(opts.partials, `${stem}.json`);
   writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
   return {
     dataset: spec.name,
@@ -35262,7 +35277,7 @@ function inferShard(ws, spec, opts) {
   };
 }
 function mergeInferShards(ws, spec, opts) {
-  const { identity } = championOf(ws, spec);
+  const identity = championIdentity(ws, spec);
   const fg = FeatureGroup.open(ws, spec);
   const classes = fg.meta.label.classes.map((c) => c.value);
   const log = new PredictionLog(ws, spec.name, classes);
@@ -35311,7 +35326,7 @@ function mergeInferShards(ws, spec, opts) {
       partitions[month] = { rows: e.rows, sha256: e.sha256 };
       waiting += e.waiting;
       if (e.file === null) continue;
-      const from = path12.join(path12.dirname(file), e.file);
+      const from = path13.join(path13.dirname(file), e.file);
       if (!existsSync8(from)) throw new ShardError(`${file}: its log month ${month} file ${from} is missing`);
       if (sha256(readFileSync6(from)) !== e.sha256)
         throw new ShardError(`${from}: content does not match its entry in ${file}`);
@@ -35334,14 +35349,14 @@ function mergeInferShards(ws, spec, opts) {
 }
 function copyAtomically(copies, last) {
   const temps = [];
-  const tmpOf = (target) => path12.join(path12.dirname(target), `.${path12.basename(target)}.${process.pid}.tmp`);
+  const tmpOf = (target) => path13.join(path13.dirname(target), `.${path13.basename(target)}.${process.pid}.tmp`);
   try {
     for (const c of copies) {
-      mkdirSync2(path12.dirname(c.to), { recursive: true });
+      mkdirSync2(path13.dirname(c.to), { recursive: true });
       temps.push({ tmp: tmpOf(c.to), target: c.to });
       copyFileSync(c.from, tmpOf(c.to));
     }
-    mkdirSync2(path12.dirname(last.path), { recursive: true });
+    mkdirSync2(path13.dirname(last.path), { recursive: true });
     temps.push({ tmp: tmpOf(last.path), target: last.path });
     writeFileSync2(tmpOf(last.path), last.content);
   } catch (err) {
@@ -35356,22 +35371,7 @@ await runAction(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const now = input.now();
-  const shardInput = input.string("shard");
-  const merge = input.boolean("merge", false);
-  const partials = input.string("partials");
-  if (shardInput && merge)
-    throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-  if ((shardInput || merge) && !partials)
-    throw new ActionInputError(`input '${merge ? "merge" : "shard"}' needs input 'partials'`);
-  let shard = null;
-  if (shardInput) {
-    try {
-      shard = parseShard(shardInput);
-    } catch (err) {
-      throw new ActionInputError(`input ${err.message}`);
-    }
-  }
-  const dir = path13.resolve(ws.root, partials);
+  const { shard, merge, partials: dir } = input.shardStep(ws);
   const results = [];
   for (const spec of specs) {
     results.push(

@@ -1,39 +1,15 @@
 // infer action: batch predictions with each dataset's champion; with shard/merge, one shard's part of the
 // log written to a partials folder, or all shards' parts merged into the log.
-import path from 'node:path';
-import {
-  ActionInputError,
-  core,
-  input,
-  output,
-  runAction,
-  summaryTable,
-  workspace,
-} from '../../lib/action-kit.js';
+import { core, input, output, runAction, summaryTable, workspace } from '../../lib/action-kit.js';
 import { type InferResult, infer } from '../../lib/pipelines/infer.js';
 import { inferShard, mergeInferShards } from '../../lib/pipelines/infer-shards.js';
-import { parseShard, type Shard, shardText } from '../../lib/sharding.js';
+import { shardText } from '../../lib/sharding.js';
 
 await runAction(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const now = input.now();
-  const shardInput = input.string('shard');
-  const merge = input.boolean('merge', false);
-  const partials = input.string('partials');
-  if (shardInput && merge)
-    throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-  if ((shardInput || merge) && !partials)
-    throw new ActionInputError(`input '${merge ? 'merge' : 'shard'}' needs input 'partials'`);
-  let shard: Shard | null = null;
-  if (shardInput) {
-    try {
-      shard = parseShard(shardInput);
-    } catch (err) {
-      throw new ActionInputError(`input ${(err as Error).message}`);
-    }
-  }
-  const dir = path.resolve(ws.root, partials);
+  const { shard, merge, partials: dir } = input.shardStep(ws);
 
   const results: InferResult[] = [];
   for (const spec of specs) {

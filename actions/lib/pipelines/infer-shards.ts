@@ -39,7 +39,7 @@ import {
 } from '../sharding.js';
 import type { DatasetSpec } from '../spec.js';
 import type { Workspace } from '../workspace.js';
-import { BACKFILL, type InferResult, predictRecords } from './infer.js';
+import { BACKFILL, type InferResult, inferenceInputs, predictRecords } from './infer.js';
 
 export const INFER_PARTIAL_FORMAT = 'gitml.infer-partial';
 export const INFER_PARTIAL_VERSION = 1;
@@ -86,11 +86,13 @@ export interface ShardInferResult {
   actualsFilled: number;
 }
 
-function championOf(ws: Workspace, spec: DatasetSpec) {
+/** The champion's version and the sha256 of its model file: what every shard must have predicted with. */
+function championIdentity(ws: Workspace, spec: DatasetSpec) {
   const registry = new ModelRegistry(ws, spec.name);
-  const { entry, model } = registry.requireChampion();
-  const bytes = readFileSync(path.join(registry.versionDir(entry.version), 'model.json'));
-  return { entry, model, identity: { version: entry.version, sha256: sha256(bytes) } };
+  // Without a champion, requireChampion throws the registry's error; otherwise no model is parsed here.
+  const version = registry.index().champion ?? registry.requireChampion().entry.version;
+  const bytes = readFileSync(path.join(registry.versionDir(version), 'model.json'));
+  return { version, sha256: sha256(bytes) };
 }
 
 function manifestSha(log: PredictionLog): string | null {
@@ -103,14 +105,8 @@ export function inferShard(
   spec: DatasetSpec,
   opts: { now: Date; shard: Shard; partials: string },
 ): ShardInferResult {
-  const { entry, model, identity } = championOf(ws, spec);
-  const fg = FeatureGroup.open(ws, spec);
-  model.checkSchema(
-    fg.meta.features,
-    `${spec.name} champion v${entry.version} vs feature group v${fg.meta.version}`,
-  );
-  const classes = fg.meta.label.classes.map((c) => c.value);
-  const log = new PredictionLog(ws, spec.name, classes);
+  const { entry, model, fg, classes, log } = inferenceInputs(ws, spec);
+  const identity = championIdentity(ws, spec);
   const baseLog = manifestSha(log);
   const previous = log.read(); // verifies the log before anything is computed
   const months = groupAssignment(fg, opts.shard.count)[opts.shard.index - 1];
@@ -222,7 +218,7 @@ export function mergeInferShards(
   spec: DatasetSpec,
   opts: { partials: string; now?: Date },
 ): InferResult {
-  const { identity } = championOf(ws, spec);
+  const identity = championIdentity(ws, spec);
   const fg = FeatureGroup.open(ws, spec);
   const classes = fg.meta.label.classes.map((c) => c.value);
   const log = new PredictionLog(ws, spec.name, classes);

@@ -22,16 +22,23 @@ export interface InferResult {
 
 export const BACKFILL = SOURCES.indexOf('backfill');
 
-export function infer(ws: Workspace, spec: DatasetSpec, opts: { now: Date }): InferResult {
-  const registry = new ModelRegistry(ws, spec.name);
-  const { entry, model } = registry.requireChampion();
+/**
+ * What inference reads and writes: the champion, checked against the feature group it will predict (a
+ * missing or changed feature is an error naming it), the group, its class values and the prediction log.
+ */
+export function inferenceInputs(ws: Workspace, spec: DatasetSpec) {
+  const { entry, model } = new ModelRegistry(ws, spec.name).requireChampion();
   const fg = FeatureGroup.open(ws, spec);
   model.checkSchema(
     fg.meta.features,
     `${spec.name} champion v${entry.version} vs feature group v${fg.meta.version}`,
   );
   const classes = fg.meta.label.classes.map((c) => c.value);
-  const log = new PredictionLog(ws, spec.name, classes);
+  return { entry, model, fg, classes, log: new PredictionLog(ws, spec.name, classes) };
+}
+
+export function infer(ws: Workspace, spec: DatasetSpec, opts: { now: Date }): InferResult {
+  const { entry, model, fg, classes, log } = inferenceInputs(ws, spec);
   const previous = log.read(); // verifies the log before anything is computed
   const table = fg.read();
 

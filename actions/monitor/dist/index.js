@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path16 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path17 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path16 && path16[0] !== "/") {
-          path16 = `/${path16}`;
+        if (path17 && path17[0] !== "/") {
+          path17 = `/${path17}`;
         }
-        return new URL(`${origin}${path16}`);
+        return new URL(`${origin}${path17}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method: method2, path: path16, origin }
+          request: { method: method2, path: path17, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method2, origin, path16);
+        debuglog("sending request to %s %s/%s", method2, origin, path17);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method: method2, path: path16, origin },
+          request: { method: method2, path: path17, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method2,
           origin,
-          path16,
+          path17,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method: method2, path: path16, origin }
+          request: { method: method2, path: path17, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method2, origin, path16);
+        debuglog("trailers received from %s %s/%s", method2, origin, path17);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method: method2, path: path16, origin },
+          request: { method: method2, path: path17, origin },
           error: error4
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method2,
           origin,
-          path16,
+          path17,
           error4.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method: method2, path: path16, origin }
+            request: { method: method2, path: path17, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method2, origin, path16);
+          debuglog("sending request to %s %s/%s", method2, origin, path17);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path16,
+        path: path17,
         method: method2,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path16 !== "string") {
+        if (typeof path17 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path16[0] !== "/" && !(path16.startsWith("http://") || path16.startsWith("https://")) && method2 !== "CONNECT") {
+        } else if (path17[0] !== "/" && !(path17.startsWith("http://") || path17.startsWith("https://")) && method2 !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path16)) {
+        } else if (invalidPathRegex.test(path17)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method2 !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path16, query) : path16;
+        this.path = query ? buildURL(path17, query) : path17;
         this.origin = origin;
         this.idempotent = idempotent == null ? method2 === "HEAD" || method2 === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method2 !== "GET" && method2 !== "HEAD" && method2 !== "OPTIONS" && method2 !== "TRACE" && method2 !== "CONNECT";
     }
     function writeH1(client, request3) {
-      const { method: method2, path: path16, host, upgrade, blocking, reset: reset3 } = request3;
+      const { method: method2, path: path17, host, upgrade, blocking, reset: reset3 } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method2 === "PUT" || method2 === "POST" || method2 === "PATCH" || method2 === "QUERY" || method2 === "PROPFIND" || method2 === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method2} ${path16} HTTP/1.1\r
+      let header = `${method2} ${path17} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method: method2, path: path16, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { method: method2, path: path17, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade) {
         util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path16;
+      headers[HTTP2_HEADER_PATH] = path17;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method2 === "PUT" || method2 === "POST" || method2 === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path16 = search ? `${pathname}${search}` : pathname;
+        const path17 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path16;
+        this.opts.path = path17;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path16 = "/",
+          path: path17 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path16;
+        opts.path = origin + path17;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path16) {
-      if (typeof path16 !== "string") {
-        return path16;
+    function safeUrl(path17) {
+      if (typeof path17 !== "string") {
+        return path17;
       }
-      const pathSegments = path16.split("?");
+      const pathSegments = path17.split("?");
       if (pathSegments.length !== 2) {
-        return path16;
+        return path17;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path16, method: method2, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path16);
+    function matchKey(mockDispatch2, { path: path17, method: method2, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path17);
       const methodMatch = matchValue(mockDispatch2.method, method2);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key2) {
       const basePath = key2.query ? buildURL(key2.path, key2.query) : key2.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path16 }) => matchValue(safeUrl(path16), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path17 }) => matchValue(safeUrl(path17), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path16, method: method2, body, headers, query } = opts;
+      const { path: path17, method: method2, body, headers, query } = opts;
       return {
-        path: path16,
+        path: path17,
         method: method2,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method: method2, path: path16, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method: method2, path: path17, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method2,
             Origin: origin,
-            Path: path16,
+            Path: path17,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path16) {
-      for (let i = 0; i < path16.length; ++i) {
-        const code = path16.charCodeAt(i);
+    function validateCookiePath(path17) {
+      for (let i = 0; i < path17.length; ++i) {
+        const code = path17.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path16 = opts.path;
+          let path17 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path16 = `/${path16}`;
+            path17 = `/${path17}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path16);
+          url = new URL(util.parseOrigin(url).origin + path17);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP4;
     visit2.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path16) {
-      const ctrl = callVisitor(key2, node, visitor, path16);
+    function visit_(key2, node, visitor, path17) {
+      const ctrl = callVisitor(key2, node, visitor, path17);
       if (identity7.isNode(ctrl) || identity7.isPair(ctrl)) {
-        replaceNode(key2, path16, ctrl);
-        return visit_(key2, ctrl, visitor, path16);
+        replaceNode(key2, path17, ctrl);
+        return visit_(key2, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity7.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path16);
+            const ci = visit_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity7.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = visit_("key", node.key, visitor, path16);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = visit_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path16);
+          const cv = visit_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP4;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path16) {
-      const ctrl = await callVisitor(key2, node, visitor, path16);
+    async function visitAsync_(key2, node, visitor, path17) {
+      const ctrl = await callVisitor(key2, node, visitor, path17);
       if (identity7.isNode(ctrl) || identity7.isPair(ctrl)) {
-        replaceNode(key2, path16, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path16);
+        replaceNode(key2, path17, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity7.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path16);
+            const ci = await visitAsync_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity7.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path16);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path16);
+          const cv = await visitAsync_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path16) {
+    function callVisitor(key2, node, visitor, path17) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path16);
+        return visitor(key2, node, path17);
       if (identity7.isMap(node))
-        return visitor.Map?.(key2, node, path16);
+        return visitor.Map?.(key2, node, path17);
       if (identity7.isSeq(node))
-        return visitor.Seq?.(key2, node, path16);
+        return visitor.Seq?.(key2, node, path17);
       if (identity7.isPair(node))
-        return visitor.Pair?.(key2, node, path16);
+        return visitor.Pair?.(key2, node, path17);
       if (identity7.isScalar(node))
-        return visitor.Scalar?.(key2, node, path16);
+        return visitor.Scalar?.(key2, node, path17);
       if (identity7.isAlias(node))
-        return visitor.Alias?.(key2, node, path16);
+        return visitor.Alias?.(key2, node, path17);
       return void 0;
     }
-    function replaceNode(key2, path16, node) {
-      const parent = path16[path16.length - 1];
+    function replaceNode(key2, path17, node) {
+      const parent = path17[path17.length - 1];
       if (identity7.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity7.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity7 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path16, value4) {
+    function collectionFromPath(schema, path17, value4) {
       let v = value4;
-      for (let i = path16.length - 1; i >= 0; --i) {
-        const k2 = path16[i];
+      for (let i = path17.length - 1; i >= 0; --i) {
+        const k2 = path17[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a4 = [];
           a4[k2] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
+    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
     var Collection2 = class extends Node2.NodeBase {
       constructor(type3, schema) {
         super(type3);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path16, value4) {
-        if (isEmptyPath(path16))
+      addIn(path17, value4) {
+        if (isEmptyPath(path17))
           this.add(value4);
         else {
-          const [key2, ...rest] = path16;
+          const [key2, ...rest] = path17;
           const node = this.get(key2, true);
           if (identity7.isCollection(node))
             node.addIn(rest, value4);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        const [key2, ...rest] = path16;
+      deleteIn(path17) {
+        const [key2, ...rest] = path17;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        const [key2, ...rest] = path16;
+      getIn(path17, keepScalar) {
+        const [key2, ...rest] = path17;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity7.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path16) {
-        const [key2, ...rest] = path16;
+      hasIn(path17) {
+        const [key2, ...rest] = path17;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value4) {
-        const [key2, ...rest] = path16;
+      setIn(path17, value4) {
+        const [key2, ...rest] = path17;
         if (rest.length === 0) {
           this.set(key2, value4);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value4);
       }
       /** Adds a value to the document. */
-      addIn(path16, value4) {
+      addIn(path17, value4) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path16, value4);
+          this.contents.addIn(path17, value4);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        if (Collection2.isEmptyPath(path16)) {
+      deleteIn(path17) {
+        if (Collection2.isEmptyPath(path17)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        if (Collection2.isEmptyPath(path16))
+      getIn(path17, keepScalar) {
+        if (Collection2.isEmptyPath(path17))
           return !keepScalar && identity7.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity7.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
+        return identity7.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path16) {
-        if (Collection2.isEmptyPath(path16))
+      hasIn(path17) {
+        if (Collection2.isEmptyPath(path17))
           return this.contents !== void 0;
-        return identity7.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
+        return identity7.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value4) {
-        if (Collection2.isEmptyPath(path16)) {
+      setIn(path17, value4) {
+        if (Collection2.isEmptyPath(path17)) {
           this.contents = value4;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path16), value4);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path17), value4);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path16, value4);
+          this.contents.setIn(path17, value4);
         }
       }
       /**
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP4;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path16) => {
+    visit2.itemAtPath = (cst, path17) => {
       let item = cst;
-      for (const [field3, index6] of path16) {
+      for (const [field3, index6] of path17) {
         const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index6];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path16) => {
-      const parent = visit2.itemAtPath(cst, path16.slice(0, -1));
-      const field3 = path16[path16.length - 1][0];
+    visit2.parentCollection = (cst, path17) => {
+      const parent = visit2.itemAtPath(cst, path17.slice(0, -1));
+      const field3 = path17[path17.length - 1][0];
       const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path16, item, visitor) {
-      let ctrl = visitor(item, path16);
+    function _visit(path17, item, visitor) {
+      let ctrl = visitor(item, path17);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field3 of ["key", "value"]) {
         const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path16.concat([[field3, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path17.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field3 === "key")
-            ctrl = ctrl(item, path16);
+            ctrl = ctrl(item, path17);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -27715,10 +27715,11 @@ var require_topojson_client = __commonJS({
 });
 
 // actions/monitor/src/main.ts
-import path15 from "node:path";
+import path16 from "node:path";
 
 // actions/lib/action-kit.ts
 import { existsSync as existsSync3, statSync } from "node:fs";
+import path7 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -29993,6 +29994,414 @@ function getIDToken(aud) {
   });
 }
 
+// actions/lib/json.ts
+function stableStringify(value4) {
+  return `${JSON.stringify(sortKeys(value4), null, 2)}
+`;
+}
+function stableStringifyRows(value4) {
+  return `${layout(sortKeys(value4), "")}
+`;
+}
+function layout(value4, indent) {
+  if (value4 === null || typeof value4 !== "object") return JSON.stringify(value4);
+  const inner = `${indent}  `;
+  if (Array.isArray(value4)) {
+    if (value4.every((v) => v === null || typeof v !== "object")) return JSON.stringify(value4);
+    return `[
+${value4.map((v) => inner + JSON.stringify(v)).join(",\n")}
+${indent}]`;
+  }
+  const entries3 = Object.entries(value4);
+  if (entries3.length === 0) return "{}";
+  const body = entries3.map(([k2, v]) => `${inner}${JSON.stringify(k2)}: ${layout(v, inner)}`);
+  return `{
+${body.join(",\n")}
+${indent}}`;
+}
+function sortKeys(value4) {
+  if (Array.isArray(value4)) return value4.map(sortKeys);
+  if (ArrayBuffer.isView(value4) && !(value4 instanceof DataView)) {
+    return Array.from(value4);
+  }
+  if (value4 !== null && typeof value4 === "object") {
+    const obj = value4;
+    if (typeof obj.toJSON === "function") {
+      return sortKeys(obj.toJSON());
+    }
+    const out = {};
+    for (const k2 of Object.keys(obj).sort()) {
+      if (obj[k2] !== void 0) out[k2] = sortKeys(obj[k2]);
+    }
+    return out;
+  }
+  if (typeof value4 === "number" && !Number.isFinite(value4)) {
+    throw new TypeError(`stableStringify: ${value4} cannot be written as JSON`);
+  }
+  return value4;
+}
+function roundSignificant(x4, digits = 6) {
+  if (!Number.isFinite(x4) || x4 === 0 || Number.isInteger(x4)) return x4;
+  return Number(x4.toPrecision(digits));
+}
+
+// actions/lib/feature-table.ts
+var SOURCES = ["backfill", "synthetic", "ingest"];
+function emptyTable(features, capacity = 0) {
+  return {
+    rows: 0,
+    ids: new Float64Array(capacity),
+    eventTimes: new Float64Array(capacity),
+    sources: new Uint8Array(capacity),
+    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
+    labels: new Int32Array(capacity)
+  };
+}
+function concatTables(parts, features) {
+  const n = parts.reduce((s2, p) => s2 + p.rows, 0);
+  const out = emptyTable(features, n);
+  out.rows = n;
+  let at = 0;
+  for (const p of parts) {
+    out.ids.set(p.ids.subarray(0, p.rows), at);
+    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
+    out.sources.set(p.sources.subarray(0, p.rows), at);
+    out.labels.set(p.labels.subarray(0, p.rows), at);
+    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
+    at += p.rows;
+  }
+  return out;
+}
+
+// actions/lib/partition-reader.ts
+var PartitionError = class extends Error {
+  name = "PartitionError";
+};
+var COMMA = 44;
+var LF = 10;
+var CR = 13;
+var QUOTE = 34;
+var POW10 = [
+  1,
+  10,
+  100,
+  1e3,
+  1e4,
+  1e5,
+  1e6,
+  1e7,
+  1e8,
+  1e9,
+  1e10,
+  1e11,
+  1e12,
+  1e13,
+  1e14,
+  1e15,
+  1e16,
+  1e17,
+  1e18,
+  1e19,
+  1e20,
+  1e21,
+  1e22
+];
+var decoder = new TextDecoder();
+function headerOf(layout2) {
+  return ["id", "event_time", "source", ...layout2.features.map((f) => f.name), layout2.labelName];
+}
+function countRows(bytes) {
+  const n = bytes.length;
+  let pos = bytes.indexOf(LF);
+  if (pos < 0) return 0;
+  let lines = 0;
+  for (; ; ) {
+    const next = bytes.indexOf(LF, pos + 1);
+    if (next < 0) break;
+    if (next > pos + 1) lines++;
+    pos = next;
+  }
+  if (n > pos + 1) lines++;
+  return lines;
+}
+function readPartition(bytes, layout2, file) {
+  const t = emptyTable(layout2.features.length, countRows(bytes));
+  t.rows = readPartitionInto(bytes, layout2, file, t, 0);
+  return t;
+}
+function readPartitionInto(bytes, layout2, file, t, offset4) {
+  const n = bytes.length;
+  let pos = 0;
+  while (pos < n && bytes[pos] !== LF) pos++;
+  let header = decoder.decode(bytes.subarray(0, pos));
+  if (header.charCodeAt(0) === 65279) header = header.slice(1);
+  if (header.endsWith("\r")) header = header.slice(0, -1);
+  const expected = headerOf(layout2).join(",");
+  if (header !== expected) {
+    throw new PartitionError(
+      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
+    );
+  }
+  pos++;
+  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
+  const cats = [null, null, null];
+  const enc = new TextEncoder();
+  for (const f of layout2.features) {
+    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
+    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c4) => enc.encode(c4.value)) : null);
+  }
+  kinds.push(5 /* Label */);
+  cats.push(layout2.classes.map((c4) => enc.encode(c4.value)));
+  const sourceBytes = SOURCES.map((s2) => enc.encode(s2));
+  const ncol = kinds.length;
+  const lo = layout2.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
+  const hi = layout2.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
+  let row = offset4;
+  let line5 = 1;
+  while (pos < n) {
+    line5++;
+    if (bytes[pos] === LF) {
+      pos++;
+      continue;
+    }
+    for (let c4 = 0; c4 < ncol; c4++) {
+      let start = pos;
+      let end;
+      let quoted = null;
+      if (bytes[pos] === QUOTE) {
+        const buf = [];
+        pos++;
+        for (; ; ) {
+          if (pos >= n) throw new PartitionError(`${file} line ${line5}: unterminated quoted field`);
+          const b10 = bytes[pos++];
+          if (b10 === QUOTE) {
+            if (bytes[pos] === QUOTE) {
+              buf.push(QUOTE);
+              pos++;
+            } else break;
+          } else buf.push(b10);
+        }
+        quoted = Uint8Array.from(buf);
+        start = pos;
+        end = pos;
+      } else {
+        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
+        end = pos;
+        if (end > start && bytes[end - 1] === CR) end--;
+      }
+      const sep4 = pos < n ? bytes[pos] : LF;
+      if (c4 < ncol - 1 && sep4 !== COMMA) {
+        throw new PartitionError(`${file} line ${line5}: has ${c4 + 1} fields, expected ${ncol}`);
+      }
+      if (c4 === ncol - 1 && sep4 === COMMA) {
+        throw new PartitionError(`${file} line ${line5}: has more than ${ncol} fields`);
+      }
+      pos++;
+      const fs4 = quoted ? 0 : start;
+      const fe = quoted ? quoted.length : end;
+      const src = quoted ?? bytes;
+      switch (kinds[c4]) {
+        case 0 /* Id */: {
+          const x4 = parseNumberBytes(src, fs4, fe);
+          if (!Number.isInteger(x4) || x4 < 1) {
+            throw new PartitionError(
+              `${file} line ${line5}: id '${decoder.decode(src.subarray(fs4, fe))}' is not a positive whole number`
+            );
+          }
+          t.ids[row] = x4;
+          break;
+        }
+        case 1 /* Time */: {
+          const ms = parseIsoInstant(src, fs4, fe);
+          if (Number.isNaN(ms)) {
+            throw new PartitionError(
+              `${file} line ${line5}: event_time '${decoder.decode(src.subarray(fs4, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+            );
+          }
+          t.eventTimes[row] = ms;
+          break;
+        }
+        case 2 /* Source */: {
+          const code = matchBytes(src, fs4, fe, sourceBytes);
+          if (code < 0) {
+            throw new PartitionError(
+              `${file} line ${line5}: source '${decoder.decode(src.subarray(fs4, fe))}' is not one of ${SOURCES.join(", ")}`
+            );
+          }
+          t.sources[row] = code;
+          break;
+        }
+        case 3 /* Numeric */: {
+          const j = c4 - 3;
+          const x4 = parseNumberBytes(src, fs4, fe);
+          if (Number.isNaN(x4) || x4 < lo[j] || x4 > hi[j]) {
+            const f = layout2.features[j];
+            const text3 = decoder.decode(src.subarray(fs4, fe));
+            throw new PartitionError(
+              Number.isNaN(x4) ? `${file} line ${line5}: '${f.name}' = '${text3}' is not a number` : `${file} line ${line5}: '${f.name}' = ${text3} is outside the valid range [${lo[j]}, ${hi[j]}]`
+            );
+          }
+          t.columns[j][row] = x4;
+          break;
+        }
+        case 4 /* Category */: {
+          const j = c4 - 3;
+          const code = matchBytes(src, fs4, fe, cats[c4]);
+          if (code < 0) {
+            const f = layout2.features[j];
+            throw new PartitionError(
+              `${file} line ${line5}: '${f.name}' = '${decoder.decode(src.subarray(fs4, fe))}' is not one of ${(f.categories ?? []).map((x4) => x4.value).join(", ")}`
+            );
+          }
+          t.columns[j][row] = code;
+          break;
+        }
+        case 5 /* Label */: {
+          if (fe === fs4) {
+            t.labels[row] = -1;
+            break;
+          }
+          const code = matchBytes(src, fs4, fe, cats[c4]);
+          if (code < 0) {
+            throw new PartitionError(
+              `${file} line ${line5}: label '${layout2.labelName}' = '${decoder.decode(src.subarray(fs4, fe))}' is not one of ${layout2.classes.map((x4) => x4.value).join(", ")}`
+            );
+          }
+          t.labels[row] = code;
+          break;
+        }
+      }
+    }
+    row++;
+  }
+  return row - offset4;
+}
+function matchBytes(b10, s2, e, options) {
+  const len = e - s2;
+  outer: for (let k2 = 0; k2 < options.length; k2++) {
+    const o = options[k2];
+    if (o.length !== len) continue;
+    for (let i = 0; i < len; i++) if (b10[s2 + i] !== o[i]) continue outer;
+    return k2;
+  }
+  return -1;
+}
+function parseNumberBytes(b10, s2, e) {
+  let i = s2;
+  let neg = false;
+  if (i < e && (b10[i] === 45 || b10[i] === 43)) {
+    neg = b10[i] === 45;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let scale6 = 0;
+  let any = false;
+  while (i < e) {
+    const d = b10[i] - 48;
+    if (d < 0 || d > 9) break;
+    any = true;
+    if (digits > 0 || d !== 0) digits++;
+    mant = mant * 10 + d;
+    i++;
+  }
+  if (i < e && b10[i] === 46) {
+    i++;
+    while (i < e) {
+      const d = b10[i] - 48;
+      if (d < 0 || d > 9) break;
+      any = true;
+      if (digits > 0 || d !== 0) digits++;
+      mant = mant * 10 + d;
+      scale6--;
+      i++;
+    }
+  }
+  if (!any) return Number.NaN;
+  if (i < e && (b10[i] === 101 || b10[i] === 69)) {
+    i++;
+    let eneg = false;
+    if (i < e && (b10[i] === 45 || b10[i] === 43)) {
+      eneg = b10[i] === 45;
+      i++;
+    }
+    let ex = 0;
+    let exDigits = 0;
+    while (i < e && b10[i] >= 48 && b10[i] <= 57) {
+      ex = ex * 10 + (b10[i] - 48);
+      exDigits++;
+      i++;
+    }
+    if (exDigits === 0) return Number.NaN;
+    scale6 += eneg ? -ex : ex;
+  }
+  if (i !== e) return Number.NaN;
+  if (digits <= 15 && scale6 >= -22 && scale6 <= 22) {
+    const x4 = scale6 < 0 ? mant / POW10[-scale6] : mant * POW10[scale6];
+    return neg ? -x4 : x4;
+  }
+  return Number(decoder.decode(b10.subarray(s2, e)));
+}
+function parseIsoInstant(b10, s2, e) {
+  const len = e - s2;
+  if (len !== 20 && len !== 24 || b10[s2 + 4] !== 45 || b10[s2 + 7] !== 45 || b10[s2 + 10] !== 84 || b10[s2 + 13] !== 58 || b10[s2 + 16] !== 58 || b10[e - 1] !== 90) {
+    return Number.NaN;
+  }
+  const d = (k2) => b10[s2 + k2] - 48;
+  const num2 = (k2, w2) => {
+    let v = 0;
+    for (let q = 0; q < w2; q++) {
+      const x4 = d(k2 + q);
+      if (x4 < 0 || x4 > 9) return Number.NaN;
+      v = v * 10 + x4;
+    }
+    return v;
+  };
+  const y4 = num2(0, 4);
+  const mo = num2(5, 2);
+  const da = num2(8, 2);
+  const h2 = num2(11, 2);
+  const mi = num2(14, 2);
+  const se = num2(17, 2);
+  let ms = 0;
+  if (len === 24) {
+    if (b10[s2 + 19] !== 46) return Number.NaN;
+    ms = num2(20, 3);
+  }
+  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y4, mo) || h2 > 23 || mi > 59 || se > 59)
+    return Number.NaN;
+  return daysFromCivil(y4, mo, da) * 864e5 + ((h2 * 60 + mi) * 60 + se) * 1e3 + ms;
+}
+var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(y4, m3) {
+  return m3 === 2 && y4 % 4 === 0 && (y4 % 100 !== 0 || y4 % 400 === 0) ? 29 : MONTH_DAYS[m3 - 1];
+}
+function daysFromCivil(y4, m3, d) {
+  y4 -= m3 <= 2 ? 1 : 0;
+  const era = Math.floor(y4 / 400);
+  const yoe = y4 - era * 400;
+  const doy = Math.floor((153 * (m3 + (m3 > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// actions/lib/sharding.ts
+var ShardError = class extends Error {
+  name = "ShardError";
+};
+var MAX_SHARDS = 256;
+function parseShard(text3) {
+  const m3 = /^(\d+)\/(\d+)$/.exec(text3.trim());
+  const index6 = m3 ? Number(m3[1]) : Number.NaN;
+  const count2 = m3 ? Number(m3[2]) : Number.NaN;
+  if (!m3 || count2 < 1 || count2 > MAX_SHARDS || index6 < 1 || index6 > count2) {
+    throw new ShardError(
+      `shard '${text3}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
+    );
+  }
+  return { index: index6, count: count2 };
+}
+
 // actions/lib/workspace.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
@@ -30321,6 +30730,27 @@ var input = {
       throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
     return specs;
   },
+  /**
+   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
+   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
+   */
+  shardStep(ws) {
+    const given = raw("shard");
+    const merge6 = input.boolean("merge", false);
+    const partials = raw("partials");
+    if (given && merge6) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+    if ((given || merge6) && !partials)
+      throw new ActionInputError(`input '${merge6 ? "merge" : "shard"}' needs input 'partials'`);
+    let shard = null;
+    if (given) {
+      try {
+        shard = parseShard(given);
+      } catch (err) {
+        throw new ActionInputError(`input ${err.message}`);
+      }
+    }
+    return { shard, merge: merge6, partials: path7.resolve(ws.root, partials) };
+  },
   /** A pull-request number, or null when not given. */
   pullRequest(name = "pull-request") {
     return input.integer(name, { min: 1 }) ?? null;
@@ -30342,9 +30772,9 @@ function repository() {
   if (!owner || !repo) throw new Error(`GITHUB_REPOSITORY '${full}' is not owner/name`);
   return { owner, repo };
 }
-function fileUrl(path16, ref2 = process.env.GITHUB_REF_NAME || "HEAD") {
+function fileUrl(path17, ref2 = process.env.GITHUB_REF_NAME || "HEAD") {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = process.env;
-  return server && repo ? `${server}/${repo}/blob/${ref2}/${path16}` : path16;
+  return server && repo ? `${server}/${repo}/blob/${ref2}/${path17}` : path17;
 }
 function dashboardUrl(given) {
   if (given) return given;
@@ -30407,8 +30837,8 @@ var Context = class {
       if (existsSync4(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path16 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path16} does not exist${EOL6}`);
+        const path17 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path17} does not exist${EOL6}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -30951,7 +31381,7 @@ var SEMI = 59;
 var EQ = 61;
 var DQUOTE = 34;
 var BSLASH = 92;
-var COMMA = 44;
+var COMMA2 = 44;
 var LOWER_CASE = 1;
 var OWS = 2;
 var SEMI_FLAG = 4;
@@ -30963,7 +31393,7 @@ var CHAR_MAP = new Uint8Array(256);
 CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
+CHAR_MAP[COMMA2] |= COMMA_FLAG;
 for (let code = 128; code <= 255; code++) {
   CHAR_MAP[code] |= LOWER_CASE;
 }
@@ -34636,17 +35066,17 @@ async function syncAlertIssue(client, spec) {
 }
 
 // actions/lib/pipelines/monitor.ts
-import path11 from "node:path";
+import path12 from "node:path";
 
 // actions/lib/atomic-write.ts
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import path7 from "node:path";
+import path8 from "node:path";
 function writeFilesAtomically(files) {
   const temps = [];
   try {
     for (const f of files) {
-      mkdirSync(path7.dirname(f.path), { recursive: true });
-      const tmp = path7.join(path7.dirname(f.path), `.${path7.basename(f.path)}.${process.pid}.tmp`);
+      mkdirSync(path8.dirname(f.path), { recursive: true });
+      const tmp = path8.join(path8.dirname(f.path), `.${path8.basename(f.path)}.${process.pid}.tmp`);
       writeFileSync(tmp, f.content);
       temps.push({ tmp, target: f.path });
     }
@@ -34853,12 +35283,12 @@ var toKey = function(value4) {
   const result = `${value4}`;
   return result == "0" && 1 / value4 == -Infinity ? "-0" : result;
 };
-var get = function(object2, path16) {
-  path16 = castPath(path16, object2);
+var get = function(object2, path17) {
+  path17 = castPath(path17, object2);
   let index6 = 0;
-  const length3 = path16.length;
+  const length3 = path17.length;
   while (object2 != null && index6 < length3) {
-    object2 = object2[toKey(path16[index6++])];
+    object2 = object2[toKey(path17[index6++])];
   }
   return index6 && index6 === length3 ? object2 : void 0;
 };
@@ -37403,414 +37833,23 @@ function countNewlines(fields) {
   return n;
 }
 
-// actions/lib/feature-table.ts
-var SOURCES = ["backfill", "synthetic", "ingest"];
-function emptyTable(features, capacity = 0) {
-  return {
-    rows: 0,
-    ids: new Float64Array(capacity),
-    eventTimes: new Float64Array(capacity),
-    sources: new Uint8Array(capacity),
-    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
-    labels: new Int32Array(capacity)
-  };
-}
-function concatTables(parts, features) {
-  const n = parts.reduce((s2, p) => s2 + p.rows, 0);
-  const out = emptyTable(features, n);
-  out.rows = n;
-  let at = 0;
-  for (const p of parts) {
-    out.ids.set(p.ids.subarray(0, p.rows), at);
-    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
-    out.sources.set(p.sources.subarray(0, p.rows), at);
-    out.labels.set(p.labels.subarray(0, p.rows), at);
-    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
-    at += p.rows;
-  }
-  return out;
-}
-
 // actions/lib/file-source.ts
 import { existsSync as existsSync5, readdirSync as readdirSync2, readFileSync as readFileSync3 } from "node:fs";
-import path8 from "node:path";
+import path9 from "node:path";
 function workingTree(root) {
   return {
     description: "working tree",
     readBytes(rel) {
-      const p = path8.join(root, rel);
+      const p = path9.join(root, rel);
       return existsSync5(p) ? readFileSync3(p) : null;
     },
-    list: (relDir) => entries(path8.join(root, relDir), false),
-    listDirs: (relDir) => entries(path8.join(root, relDir), true)
+    list: (relDir) => entries(path9.join(root, relDir), false),
+    listDirs: (relDir) => entries(path9.join(root, relDir), true)
   };
 }
 function entries(dir, dirs) {
   if (!existsSync5(dir)) return [];
   return readdirSync2(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
-}
-
-// actions/lib/json.ts
-function stableStringify(value4) {
-  return `${JSON.stringify(sortKeys(value4), null, 2)}
-`;
-}
-function stableStringifyRows(value4) {
-  return `${layout(sortKeys(value4), "")}
-`;
-}
-function layout(value4, indent) {
-  if (value4 === null || typeof value4 !== "object") return JSON.stringify(value4);
-  const inner = `${indent}  `;
-  if (Array.isArray(value4)) {
-    if (value4.every((v) => v === null || typeof v !== "object")) return JSON.stringify(value4);
-    return `[
-${value4.map((v) => inner + JSON.stringify(v)).join(",\n")}
-${indent}]`;
-  }
-  const entries3 = Object.entries(value4);
-  if (entries3.length === 0) return "{}";
-  const body = entries3.map(([k2, v]) => `${inner}${JSON.stringify(k2)}: ${layout(v, inner)}`);
-  return `{
-${body.join(",\n")}
-${indent}}`;
-}
-function sortKeys(value4) {
-  if (Array.isArray(value4)) return value4.map(sortKeys);
-  if (ArrayBuffer.isView(value4) && !(value4 instanceof DataView)) {
-    return Array.from(value4);
-  }
-  if (value4 !== null && typeof value4 === "object") {
-    const obj = value4;
-    if (typeof obj.toJSON === "function") {
-      return sortKeys(obj.toJSON());
-    }
-    const out = {};
-    for (const k2 of Object.keys(obj).sort()) {
-      if (obj[k2] !== void 0) out[k2] = sortKeys(obj[k2]);
-    }
-    return out;
-  }
-  if (typeof value4 === "number" && !Number.isFinite(value4)) {
-    throw new TypeError(`stableStringify: ${value4} cannot be written as JSON`);
-  }
-  return value4;
-}
-function roundSignificant(x4, digits = 6) {
-  if (!Number.isFinite(x4) || x4 === 0 || Number.isInteger(x4)) return x4;
-  return Number(x4.toPrecision(digits));
-}
-
-// actions/lib/partition-reader.ts
-var PartitionError = class extends Error {
-  name = "PartitionError";
-};
-var COMMA2 = 44;
-var LF = 10;
-var CR = 13;
-var QUOTE = 34;
-var POW10 = [
-  1,
-  10,
-  100,
-  1e3,
-  1e4,
-  1e5,
-  1e6,
-  1e7,
-  1e8,
-  1e9,
-  1e10,
-  1e11,
-  1e12,
-  1e13,
-  1e14,
-  1e15,
-  1e16,
-  1e17,
-  1e18,
-  1e19,
-  1e20,
-  1e21,
-  1e22
-];
-var decoder = new TextDecoder();
-function headerOf(layout2) {
-  return ["id", "event_time", "source", ...layout2.features.map((f) => f.name), layout2.labelName];
-}
-function countRows(bytes) {
-  const n = bytes.length;
-  let pos = bytes.indexOf(LF);
-  if (pos < 0) return 0;
-  let lines = 0;
-  for (; ; ) {
-    const next = bytes.indexOf(LF, pos + 1);
-    if (next < 0) break;
-    if (next > pos + 1) lines++;
-    pos = next;
-  }
-  if (n > pos + 1) lines++;
-  return lines;
-}
-function readPartition(bytes, layout2, file) {
-  const t = emptyTable(layout2.features.length, countRows(bytes));
-  t.rows = readPartitionInto(bytes, layout2, file, t, 0);
-  return t;
-}
-function readPartitionInto(bytes, layout2, file, t, offset4) {
-  const n = bytes.length;
-  let pos = 0;
-  while (pos < n && bytes[pos] !== LF) pos++;
-  let header = decoder.decode(bytes.subarray(0, pos));
-  if (header.charCodeAt(0) === 65279) header = header.slice(1);
-  if (header.endsWith("\r")) header = header.slice(0, -1);
-  const expected = headerOf(layout2).join(",");
-  if (header !== expected) {
-    throw new PartitionError(
-      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
-    );
-  }
-  pos++;
-  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
-  const cats = [null, null, null];
-  const enc = new TextEncoder();
-  for (const f of layout2.features) {
-    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
-    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c4) => enc.encode(c4.value)) : null);
-  }
-  kinds.push(5 /* Label */);
-  cats.push(layout2.classes.map((c4) => enc.encode(c4.value)));
-  const sourceBytes = SOURCES.map((s2) => enc.encode(s2));
-  const ncol = kinds.length;
-  const lo = layout2.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
-  const hi = layout2.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
-  let row = offset4;
-  let line5 = 1;
-  while (pos < n) {
-    line5++;
-    if (bytes[pos] === LF) {
-      pos++;
-      continue;
-    }
-    for (let c4 = 0; c4 < ncol; c4++) {
-      let start = pos;
-      let end;
-      let quoted = null;
-      if (bytes[pos] === QUOTE) {
-        const buf = [];
-        pos++;
-        for (; ; ) {
-          if (pos >= n) throw new PartitionError(`${file} line ${line5}: unterminated quoted field`);
-          const b10 = bytes[pos++];
-          if (b10 === QUOTE) {
-            if (bytes[pos] === QUOTE) {
-              buf.push(QUOTE);
-              pos++;
-            } else break;
-          } else buf.push(b10);
-        }
-        quoted = Uint8Array.from(buf);
-        start = pos;
-        end = pos;
-      } else {
-        while (pos < n && bytes[pos] !== COMMA2 && bytes[pos] !== LF) pos++;
-        end = pos;
-        if (end > start && bytes[end - 1] === CR) end--;
-      }
-      const sep4 = pos < n ? bytes[pos] : LF;
-      if (c4 < ncol - 1 && sep4 !== COMMA2) {
-        throw new PartitionError(`${file} line ${line5}: has ${c4 + 1} fields, expected ${ncol}`);
-      }
-      if (c4 === ncol - 1 && sep4 === COMMA2) {
-        throw new PartitionError(`${file} line ${line5}: has more than ${ncol} fields`);
-      }
-      pos++;
-      const fs4 = quoted ? 0 : start;
-      const fe = quoted ? quoted.length : end;
-      const src = quoted ?? bytes;
-      switch (kinds[c4]) {
-        case 0 /* Id */: {
-          const x4 = parseNumberBytes(src, fs4, fe);
-          if (!Number.isInteger(x4) || x4 < 1) {
-            throw new PartitionError(
-              `${file} line ${line5}: id '${decoder.decode(src.subarray(fs4, fe))}' is not a positive whole number`
-            );
-          }
-          t.ids[row] = x4;
-          break;
-        }
-        case 1 /* Time */: {
-          const ms = parseIsoInstant(src, fs4, fe);
-          if (Number.isNaN(ms)) {
-            throw new PartitionError(
-              `${file} line ${line5}: event_time '${decoder.decode(src.subarray(fs4, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
-            );
-          }
-          t.eventTimes[row] = ms;
-          break;
-        }
-        case 2 /* Source */: {
-          const code = matchBytes(src, fs4, fe, sourceBytes);
-          if (code < 0) {
-            throw new PartitionError(
-              `${file} line ${line5}: source '${decoder.decode(src.subarray(fs4, fe))}' is not one of ${SOURCES.join(", ")}`
-            );
-          }
-          t.sources[row] = code;
-          break;
-        }
-        case 3 /* Numeric */: {
-          const j = c4 - 3;
-          const x4 = parseNumberBytes(src, fs4, fe);
-          if (Number.isNaN(x4) || x4 < lo[j] || x4 > hi[j]) {
-            const f = layout2.features[j];
-            const text3 = decoder.decode(src.subarray(fs4, fe));
-            throw new PartitionError(
-              Number.isNaN(x4) ? `${file} line ${line5}: '${f.name}' = '${text3}' is not a number` : `${file} line ${line5}: '${f.name}' = ${text3} is outside the valid range [${lo[j]}, ${hi[j]}]`
-            );
-          }
-          t.columns[j][row] = x4;
-          break;
-        }
-        case 4 /* Category */: {
-          const j = c4 - 3;
-          const code = matchBytes(src, fs4, fe, cats[c4]);
-          if (code < 0) {
-            const f = layout2.features[j];
-            throw new PartitionError(
-              `${file} line ${line5}: '${f.name}' = '${decoder.decode(src.subarray(fs4, fe))}' is not one of ${(f.categories ?? []).map((x4) => x4.value).join(", ")}`
-            );
-          }
-          t.columns[j][row] = code;
-          break;
-        }
-        case 5 /* Label */: {
-          if (fe === fs4) {
-            t.labels[row] = -1;
-            break;
-          }
-          const code = matchBytes(src, fs4, fe, cats[c4]);
-          if (code < 0) {
-            throw new PartitionError(
-              `${file} line ${line5}: label '${layout2.labelName}' = '${decoder.decode(src.subarray(fs4, fe))}' is not one of ${layout2.classes.map((x4) => x4.value).join(", ")}`
-            );
-          }
-          t.labels[row] = code;
-          break;
-        }
-      }
-    }
-    row++;
-  }
-  return row - offset4;
-}
-function matchBytes(b10, s2, e, options) {
-  const len = e - s2;
-  outer: for (let k2 = 0; k2 < options.length; k2++) {
-    const o = options[k2];
-    if (o.length !== len) continue;
-    for (let i = 0; i < len; i++) if (b10[s2 + i] !== o[i]) continue outer;
-    return k2;
-  }
-  return -1;
-}
-function parseNumberBytes(b10, s2, e) {
-  let i = s2;
-  let neg = false;
-  if (i < e && (b10[i] === 45 || b10[i] === 43)) {
-    neg = b10[i] === 45;
-    i++;
-  }
-  let mant = 0;
-  let digits = 0;
-  let scale6 = 0;
-  let any = false;
-  while (i < e) {
-    const d = b10[i] - 48;
-    if (d < 0 || d > 9) break;
-    any = true;
-    if (digits > 0 || d !== 0) digits++;
-    mant = mant * 10 + d;
-    i++;
-  }
-  if (i < e && b10[i] === 46) {
-    i++;
-    while (i < e) {
-      const d = b10[i] - 48;
-      if (d < 0 || d > 9) break;
-      any = true;
-      if (digits > 0 || d !== 0) digits++;
-      mant = mant * 10 + d;
-      scale6--;
-      i++;
-    }
-  }
-  if (!any) return Number.NaN;
-  if (i < e && (b10[i] === 101 || b10[i] === 69)) {
-    i++;
-    let eneg = false;
-    if (i < e && (b10[i] === 45 || b10[i] === 43)) {
-      eneg = b10[i] === 45;
-      i++;
-    }
-    let ex = 0;
-    let exDigits = 0;
-    while (i < e && b10[i] >= 48 && b10[i] <= 57) {
-      ex = ex * 10 + (b10[i] - 48);
-      exDigits++;
-      i++;
-    }
-    if (exDigits === 0) return Number.NaN;
-    scale6 += eneg ? -ex : ex;
-  }
-  if (i !== e) return Number.NaN;
-  if (digits <= 15 && scale6 >= -22 && scale6 <= 22) {
-    const x4 = scale6 < 0 ? mant / POW10[-scale6] : mant * POW10[scale6];
-    return neg ? -x4 : x4;
-  }
-  return Number(decoder.decode(b10.subarray(s2, e)));
-}
-function parseIsoInstant(b10, s2, e) {
-  const len = e - s2;
-  if (len !== 20 && len !== 24 || b10[s2 + 4] !== 45 || b10[s2 + 7] !== 45 || b10[s2 + 10] !== 84 || b10[s2 + 13] !== 58 || b10[s2 + 16] !== 58 || b10[e - 1] !== 90) {
-    return Number.NaN;
-  }
-  const d = (k2) => b10[s2 + k2] - 48;
-  const num2 = (k2, w2) => {
-    let v = 0;
-    for (let q = 0; q < w2; q++) {
-      const x4 = d(k2 + q);
-      if (x4 < 0 || x4 > 9) return Number.NaN;
-      v = v * 10 + x4;
-    }
-    return v;
-  };
-  const y4 = num2(0, 4);
-  const mo = num2(5, 2);
-  const da = num2(8, 2);
-  const h2 = num2(11, 2);
-  const mi = num2(14, 2);
-  const se = num2(17, 2);
-  let ms = 0;
-  if (len === 24) {
-    if (b10[s2 + 19] !== 46) return Number.NaN;
-    ms = num2(20, 3);
-  }
-  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y4, mo) || h2 > 23 || mi > 59 || se > 59)
-    return Number.NaN;
-  return daysFromCivil(y4, mo, da) * 864e5 + ((h2 * 60 + mi) * 60 + se) * 1e3 + ms;
-}
-var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function daysInMonth(y4, m3) {
-  return m3 === 2 && y4 % 4 === 0 && (y4 % 100 !== 0 || y4 % 400 === 0) ? 29 : MONTH_DAYS[m3 - 1];
-}
-function daysFromCivil(y4, m3, d) {
-  y4 -= m3 <= 2 ? 1 : 0;
-  const era = Math.floor(y4 / 400);
-  const yoe = y4 - era * 400;
-  const doy = Math.floor((153 * (m3 + (m3 > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
 }
 
 // actions/lib/stats.ts
@@ -38279,7 +38318,7 @@ function confusionMatrix(actual, predicted, nClasses) {
 
 // actions/lib/model-registry.ts
 import { existsSync as existsSync6, readFileSync as readFileSync4 } from "node:fs";
-import path9 from "node:path";
+import path10 from "node:path";
 
 // actions/lib/models/types.ts
 var ModelFormatError = class extends Error {
@@ -40240,13 +40279,13 @@ var ModelRegistry = class {
   ws;
   dataset;
   get dir() {
-    return path9.join(this.ws.modelsDir, this.dataset);
+    return path10.join(this.ws.modelsDir, this.dataset);
   }
   get indexPath() {
-    return path9.join(this.dir, "index.json");
+    return path10.join(this.dir, "index.json");
   }
   versionDir(version2) {
-    return path9.join(this.dir, `v${version2}`);
+    return path10.join(this.dir, `v${version2}`);
   }
   /** The index, or an empty one when the dataset has no models yet. A corrupt index is an error. */
   index() {
@@ -40288,7 +40327,7 @@ var ModelRegistry = class {
   }
   /** Loads a version's model (validated). */
   load(version2) {
-    const file = path9.join(this.versionDir(version2), "model.json");
+    const file = path10.join(this.versionDir(version2), "model.json");
     const where = this.ws.rel(file);
     if (!existsSync6(file)) throw new RegistryError(`${where}: missing`);
     let raw2;
@@ -40331,9 +40370,9 @@ var ModelRegistry = class {
     };
     const dir = this.versionDir(version2);
     const writes = [
-      { path: path9.join(dir, "model.json"), content: stableStringify(files.model.toJSON()) },
-      { path: path9.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
-      { path: path9.join(dir, "card.md"), content: files.card(version2) },
+      { path: path10.join(dir, "model.json"), content: stableStringify(files.model.toJSON()) },
+      { path: path10.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
+      { path: path10.join(dir, "card.md"), content: files.card(version2) },
       { path: this.indexPath, content: stableStringify(next) }
     ];
     writeFilesAtomically(writes);
@@ -40373,7 +40412,7 @@ var MONITORING_FORMAT = "gitml.monitoring";
 // actions/lib/prediction-log.ts
 import { createHash as createHash2 } from "node:crypto";
 import { existsSync as existsSync7, readdirSync as readdirSync3, readFileSync as readFileSync5 } from "node:fs";
-import path10 from "node:path";
+import path11 from "node:path";
 var LOG_COLUMNS = [
   "id",
   "event_time",
@@ -40399,16 +40438,16 @@ var PredictionLog = class {
   dataset;
   classes;
   get dir() {
-    return path10.join(this.ws.reportsDir, this.dataset);
+    return path11.join(this.ws.reportsDir, this.dataset);
   }
   get manifestPath() {
-    return path10.join(this.dir, LOG_MANIFEST);
+    return path11.join(this.dir, LOG_MANIFEST);
   }
   partitionPath(month) {
-    return path10.join(this.dir, `predictions-${month}.csv`);
+    return path11.join(this.dir, `predictions-${month}.csv`);
   }
   manifest() {
-    const earlier = path10.join(this.dir, "predictions", "manifest.json");
+    const earlier = path11.join(this.dir, "predictions", "manifest.json");
     if (existsSync7(earlier))
       throw new PredictionLogError(
         `${this.ws.rel(earlier)}: the log is in the earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${LOG_MANIFEST} (git mv), then run again`
@@ -40819,14 +40858,14 @@ function driftReport(fg, table2, champion, records, t) {
   };
 }
 function writeMonitoring(ws, report) {
-  const file = path11.join(ws.reportsDir, report.dataset, "monitoring.json");
+  const file = path12.join(ws.reportsDir, report.dataset, "monitoring.json");
   writeFilesAtomically([{ path: file, content: stableStringifyRows(report) }]);
   return file;
 }
 
 // actions/lib/reports.ts
 import { existsSync as existsSync8, readdirSync as readdirSync4, rmSync as rmSync2 } from "node:fs";
-import path14 from "node:path";
+import path15 from "node:path";
 
 // actions/lib/charts.ts
 var BRUSH_PARAM = "brush";
@@ -41547,17 +41586,17 @@ function accessorFields(fn) {
 }
 
 // node_modules/vega-util/build/getter.js
-function getter(path16) {
-  return path16.length === 1 ? get1(path16[0]) : getN(path16);
+function getter(path17) {
+  return path17.length === 1 ? get1(path17[0]) : getN(path17);
 }
 var get1 = (field3) => function(obj) {
   return obj[field3];
 };
-var getN = (path16) => {
-  const len = path16.length;
+var getN = (path17) => {
+  const len = path17.length;
   return function(obj) {
     for (let i = 0; i < len; ++i) {
-      obj = obj[path16[i]];
+      obj = obj[path17[i]];
     }
     return obj;
   };
@@ -41570,14 +41609,14 @@ function error2(message) {
 
 // node_modules/vega-util/build/splitAccessPath.js
 function splitAccessPath(p) {
-  const path16 = [], n = p.length;
+  const path17 = [], n = p.length;
   let q = null, b10 = 0, s2 = "";
   let i;
   let j;
   let c4;
   p = p + "";
   function push() {
-    path16.push(s2 + p.substring(i, j));
+    path17.push(s2 + p.substring(i, j));
     s2 = "";
     i = j + 1;
   }
@@ -41625,14 +41664,14 @@ function splitAccessPath(p) {
     j++;
     push();
   }
-  return path16;
+  return path17;
 }
 
 // node_modules/vega-util/build/field.js
 function field(field3, name, opt) {
-  const path16 = splitAccessPath(field3);
-  const fieldName = path16.length === 1 ? path16[0] : field3;
-  return accessor((opt && opt.get || getter)(path16), [fieldName], name || fieldName);
+  const path17 = splitAccessPath(field3);
+  const fieldName = path17.length === 1 ? path17[0] : field3;
+  return accessor((opt && opt.get || getter)(path17), [fieldName], name || fieldName);
 }
 
 // node_modules/vega-util/build/accessors.js
@@ -50242,10 +50281,10 @@ var Path = class {
     return this._;
   }
 };
-function path12() {
+function path13() {
   return new Path();
 }
-path12.prototype = Path.prototype;
+path13.prototype = Path.prototype;
 
 // node_modules/d3-shape/dist/d3-shape.mjs
 function constant2(x4) {
@@ -50319,10 +50358,10 @@ function cornerTangents(x02, y02, x12, y12, r1, rc, cw2) {
   };
 }
 function arc() {
-  var innerRadius = arcInnerRadius, outerRadius = arcOuterRadius, cornerRadius = constant2(0), padRadius = null, startAngle = arcStartAngle, endAngle = arcEndAngle, padAngle = arcPadAngle, context5 = null, path16 = withPath(arc5);
+  var innerRadius = arcInnerRadius, outerRadius = arcOuterRadius, cornerRadius = constant2(0), padRadius = null, startAngle = arcStartAngle, endAngle = arcEndAngle, padAngle = arcPadAngle, context5 = null, path17 = withPath(arc5);
   function arc5() {
     var buffer, r2, r0 = +innerRadius.apply(this, arguments), r1 = +outerRadius.apply(this, arguments), a0 = startAngle.apply(this, arguments) - halfPi, a1 = endAngle.apply(this, arguments) - halfPi, da = abs(a1 - a0), cw2 = a1 > a0;
-    if (!context5) context5 = buffer = path16();
+    if (!context5) context5 = buffer = path17();
     if (r1 < r0) r2 = r1, r1 = r0, r0 = r2;
     if (!(r1 > epsilon3)) context5.moveTo(0, 0);
     else if (da > tau2 - epsilon3) {
@@ -50459,12 +50498,12 @@ function y(p) {
   return p[1];
 }
 function line(x$12, y$12) {
-  var defined2 = constant2(true), context5 = null, curve2 = curveLinear, output4 = null, path16 = withPath(line5);
+  var defined2 = constant2(true), context5 = null, curve2 = curveLinear, output4 = null, path17 = withPath(line5);
   x$12 = typeof x$12 === "function" ? x$12 : x$12 === void 0 ? x : constant2(x$12);
   y$12 = typeof y$12 === "function" ? y$12 : y$12 === void 0 ? y : constant2(y$12);
   function line5(data3) {
     var i, n = (data3 = array2(data3)).length, d, defined0 = false, buffer;
-    if (context5 == null) output4 = curve2(buffer = path16());
+    if (context5 == null) output4 = curve2(buffer = path17());
     for (i = 0; i <= n; ++i) {
       if (!(i < n && defined2(d = data3[i], i, data3)) === defined0) {
         if (defined0 = !defined0) output4.lineStart();
@@ -50492,13 +50531,13 @@ function line(x$12, y$12) {
   return line5;
 }
 function area(x02, y02, y12) {
-  var x12 = null, defined2 = constant2(true), context5 = null, curve2 = curveLinear, output4 = null, path16 = withPath(area6);
+  var x12 = null, defined2 = constant2(true), context5 = null, curve2 = curveLinear, output4 = null, path17 = withPath(area6);
   x02 = typeof x02 === "function" ? x02 : x02 === void 0 ? x : constant2(+x02);
   y02 = typeof y02 === "function" ? y02 : y02 === void 0 ? constant2(0) : constant2(+y02);
   y12 = typeof y12 === "function" ? y12 : y12 === void 0 ? y : constant2(+y12);
   function area6(data3) {
     var i, j, k2, n = (data3 = array2(data3)).length, d, defined0 = false, buffer, x0z = new Array(n), y0z = new Array(n);
-    if (context5 == null) output4 = curve2(buffer = path16());
+    if (context5 == null) output4 = curve2(buffer = path17());
     for (i = 0; i <= n; ++i) {
       if (!(i < n && defined2(d = data3[i], i, data3)) === defined0) {
         if (defined0 = !defined0) {
@@ -50610,12 +50649,12 @@ var s = sqrt(3) / 2;
 var k = 1 / sqrt(12);
 var a = (k / 2 + 1) * 3;
 function Symbol2(type3, size) {
-  let context5 = null, path16 = withPath(symbol2);
+  let context5 = null, path17 = withPath(symbol2);
   type3 = typeof type3 === "function" ? type3 : constant2(type3 || circle);
   size = typeof size === "function" ? size : constant2(size === void 0 ? 64 : +size);
   function symbol2() {
     let buffer;
-    if (!context5) context5 = buffer = path16();
+    if (!context5) context5 = buffer = path17();
     type3.apply(this, arguments).draw(context5, +size.apply(this, arguments));
     if (buffer) return context5 = null, buffer + "" || null;
   }
@@ -54153,9 +54192,9 @@ var commandPattern = /[mlhvzcsqta]([^mlhvzcsqta]*)/gi;
 var numberPattern = /^[+-]?(([0-9]*\.[0-9]+)|([0-9]+\.)|([0-9]+))([eE][+-]?[0-9]+)?/;
 var spacePattern = /^((\s+,?\s*)|(,\s*))/;
 var flagPattern = /^[01]/;
-function parse7(path16) {
+function parse7(path17) {
   const commands = [];
-  const matches = path16.match(commandPattern) || [];
+  const matches = path17.match(commandPattern) || [];
   matches.forEach((str2) => {
     let cmd = str2[0];
     const type3 = cmd.toLowerCase();
@@ -54302,15 +54341,15 @@ function scale$1(current2, sX, sY) {
   }
   return temp;
 }
-function pathRender(context5, path16, l, t, sX, sY) {
+function pathRender(context5, path17, l, t, sX, sY) {
   var current2, previous = null, x4 = 0, y4 = 0, controlX = 0, controlY = 0, tempX, tempY, tempControlX, tempControlY, anchorX = 0, anchorY = 0;
   if (l == null) l = 0;
   if (t == null) t = 0;
   if (sX == null) sX = 1;
   if (sY == null) sY = sX;
   if (context5.beginPath) context5.beginPath();
-  for (var i = 0, len = path16.length; i < len; ++i) {
-    current2 = path16[i];
+  for (var i = 0, len = path17.length; i < len; ++i) {
+    current2 = path17[i];
     if (sX !== 1 || sY !== 1) {
       current2 = scale$1(current2, sX, sY);
     }
@@ -54619,16 +54658,16 @@ function symbols2(_) {
   return hasOwnProperty(builtins, _) ? builtins[_] : customSymbol(_);
 }
 var custom8 = {};
-function customSymbol(path16) {
-  if (!hasOwnProperty(custom8, path16)) {
-    const parsed = parse7(path16);
-    custom8[path16] = {
+function customSymbol(path17) {
+  if (!hasOwnProperty(custom8, path17)) {
+    const parsed = parse7(path17);
+    custom8[path17] = {
       draw: function(context5, size) {
         pathRender(context5, parsed, 0, 0, Math.sqrt(size) / 2);
       }
     };
   }
-  return custom8[path16];
+  return custom8[path17];
 }
 var C2 = 0.448084975506;
 function rectangleX(d) {
@@ -54653,7 +54692,7 @@ function vg_rect() {
   var x4 = rectangleX, y4 = rectangleY, width2 = rectangleWidth, height2 = rectangleHeight, crTL = number4(0), crTR = crTL, crBL = crTL, crBR = crTL, context5 = null;
   function rectangle2(_, x02, y02) {
     var buffer, x12 = x02 != null ? x02 : +x4.call(this, _), y12 = y02 != null ? y02 : +y4.call(this, _), w2 = +width2.call(this, _), h2 = +height2.call(this, _), s2 = Math.min(w2, h2) / 2, tl2 = clamp2(+crTL.call(this, _), 0, s2), tr2 = clamp2(+crTR.call(this, _), 0, s2), bl2 = clamp2(+crBL.call(this, _), 0, s2), br2 = clamp2(+crBR.call(this, _), 0, s2);
-    if (!context5) context5 = buffer = path12();
+    if (!context5) context5 = buffer = path13();
     if (tl2 <= 0 && tr2 <= 0 && bl2 <= 0 && br2 <= 0) {
       context5.rect(x12, y12, w2, h2);
     } else {
@@ -54753,7 +54792,7 @@ function vg_trail() {
   }
   function trail3(data3) {
     var i, n = data3.length, d, defined0 = false, buffer;
-    if (context5 == null) context5 = buffer = path12();
+    if (context5 == null) context5 = buffer = path13();
     for (i = 0; i <= n; ++i) {
       if (!(i < n && defined2(d = data3[i], i, data3)) === defined0) {
         if (defined0 = !defined0) ready = 0;
@@ -55390,26 +55429,26 @@ function pickVisit(scene, visitor) {
   }
   return null;
 }
-function drawAll(path16) {
+function drawAll(path17) {
   return function(context5, scene, bounds3) {
     visit(scene, (item) => {
       if (!bounds3 || bounds3.intersects(item.bounds)) {
-        drawPath(path16, context5, item, item);
+        drawPath(path17, context5, item, item);
       }
     });
   };
 }
-function drawOne(path16) {
+function drawOne(path17) {
   return function(context5, scene, bounds3) {
     if (scene.items.length && (!bounds3 || bounds3.intersects(scene.bounds))) {
-      drawPath(path16, context5, scene.items[0], scene.items);
+      drawPath(path17, context5, scene.items[0], scene.items);
     }
   };
 }
-function drawPath(path16, context5, item, items) {
+function drawPath(path17, context5, item, items) {
   var opacity2 = item.opacity == null ? 1 : item.opacity;
   if (opacity2 === 0) return;
-  if (path16(context5, items)) return;
+  if (path17(context5, items)) return;
   blend(context5, item);
   if (item.fill && fill2(context5, item, opacity2)) {
     context5.fill();
@@ -55430,7 +55469,7 @@ function pick$1(test2) {
     });
   };
 }
-function hitPath(path16, filled) {
+function hitPath(path17, filled) {
   return function(context5, o, x4, y4) {
     var item = Array.isArray(o) ? o[0] : o, fill3 = filled == null ? item.fill : filled, stroke2 = item.stroke && context5.isPointInStroke, lw, lc;
     if (stroke2) {
@@ -55439,11 +55478,11 @@ function hitPath(path16, filled) {
       context5.lineWidth = lw != null ? lw : 1;
       context5.lineCap = lc != null ? lc : "butt";
     }
-    return path16(context5, o) ? false : fill3 && context5.isPointInPath(x4, y4) || stroke2 && context5.isPointInStroke(x4, y4);
+    return path17(context5, o) ? false : fill3 && context5.isPointInPath(x4, y4) || stroke2 && context5.isPointInStroke(x4, y4);
   };
 }
-function pickPath(path16) {
-  return pick$1(hitPath(path16));
+function pickPath(path17) {
+  return pick$1(hitPath(path17));
 }
 function translate(x4, y4) {
   return "translate(" + x4 + "," + y4 + ")";
@@ -55817,11 +55856,11 @@ function attr$3(emit2, item) {
   emit2("d", item.path);
 }
 function path$1(context5, item) {
-  var path16 = item.path;
-  if (path16 == null) return true;
+  var path17 = item.path;
+  if (path17 == null) return true;
   var x4 = item.x || 0, y4 = item.y || 0, sx = item.scaleX || 1, sy = item.scaleY || 1, a4 = (item.angle || 0) * DegToRad, cache2 = item.pathCache;
-  if (!cache2 || cache2.path !== path16) {
-    (item.pathCache = cache2 = parse7(path16)).path = path16;
+  if (!cache2 || cache2.path !== path17) {
+    (item.pathCache = cache2 = parse7(path17)).path = path17;
   }
   if (a4 && context5.rotate && context5.translate) {
     context5.translate(x4, y4);
@@ -55876,7 +55915,7 @@ function bound$1(bounds3, item) {
   var x12, y12;
   return boundStroke(bounds3.set(x12 = item.x || 0, y12 = item.y || 0, item.x2 != null ? item.x2 : x12, item.y2 != null ? item.y2 : y12), item);
 }
-function path13(context5, item, opacity2) {
+function path14(context5, item, opacity2) {
   var x12, y12, x22, y22;
   if (item.stroke && stroke(context5, item, opacity2)) {
     x12 = item.x || 0;
@@ -55894,7 +55933,7 @@ function draw$1(context5, scene, bounds3) {
   visit(scene, (item) => {
     if (bounds3 && !bounds3.intersects(item.bounds)) return;
     var opacity2 = item.opacity == null ? 1 : item.opacity;
-    if (opacity2 && path13(context5, item, opacity2)) {
+    if (opacity2 && path14(context5, item, opacity2)) {
       blend(context5, item);
       context5.stroke();
     }
@@ -55902,7 +55941,7 @@ function draw$1(context5, scene, bounds3) {
 }
 function hit$1(context5, item, x4, y4) {
   if (!context5.isPointInStroke) return false;
-  return path13(context5, item, 1) && context5.isPointInStroke(x4, y4);
+  return path14(context5, item, 1) && context5.isPointInStroke(x4, y4);
 }
 var rule = {
   type: "rule",
@@ -59441,12 +59480,12 @@ LinkPath.Definition = {
 };
 inherits_default(LinkPath, Transform, {
   transform(_, pulse2) {
-    var sx = _.sourceX || sourceX, sy = _.sourceY || sourceY, tx = _.targetX || targetX, ty = _.targetY || targetY, as = _.as || "path", orient2 = _.orient || "vertical", shape2 = _.shape || "line", path16 = Paths.get(shape2 + "-" + orient2) || Paths.get(shape2);
-    if (!path16) {
+    var sx = _.sourceX || sourceX, sy = _.sourceY || sourceY, tx = _.targetX || targetX, ty = _.targetY || targetY, as = _.as || "path", orient2 = _.orient || "vertical", shape2 = _.shape || "line", path17 = Paths.get(shape2 + "-" + orient2) || Paths.get(shape2);
+    if (!path17) {
       error2("LinkPath unsupported type: " + _.shape + (_.orient ? "-" + _.orient : ""));
     }
     pulse2.visit(pulse2.SOURCE, (t) => {
-      t[as] = path16(sx(t), sy(t), tx(t), ty(t));
+      t[as] = path17(sx(t), sy(t), tx(t), ty(t));
     });
     return pulse2.reflow(_.modified()).modifies(as);
   }
@@ -61299,46 +61338,46 @@ function appendRound2(digits) {
 }
 function index(projection3, context5) {
   let digits = 3, pointRadius = 4.5, projectionStream, contextStream;
-  function path16(object2) {
+  function path17(object2) {
     if (object2) {
       if (typeof pointRadius === "function") contextStream.pointRadius(+pointRadius.apply(this, arguments));
       geoStream(object2, projectionStream(contextStream));
     }
     return contextStream.result();
   }
-  path16.area = function(object2) {
+  path17.area = function(object2) {
     geoStream(object2, projectionStream(areaStream));
     return areaStream.result();
   };
-  path16.measure = function(object2) {
+  path17.measure = function(object2) {
     geoStream(object2, projectionStream(lengthStream));
     return lengthStream.result();
   };
-  path16.bounds = function(object2) {
+  path17.bounds = function(object2) {
     geoStream(object2, projectionStream(boundsStream));
     return boundsStream.result();
   };
-  path16.centroid = function(object2) {
+  path17.centroid = function(object2) {
     geoStream(object2, projectionStream(centroidStream));
     return centroidStream.result();
   };
-  path16.projection = function(_) {
+  path17.projection = function(_) {
     if (!arguments.length) return projection3;
     projectionStream = _ == null ? (projection3 = null, identity$12) : (projection3 = _).stream;
-    return path16;
+    return path17;
   };
-  path16.context = function(_) {
+  path17.context = function(_) {
     if (!arguments.length) return context5;
     contextStream = _ == null ? (context5 = null, new PathString(digits)) : new PathContext(context5 = _);
     if (typeof pointRadius !== "function") contextStream.pointRadius(pointRadius);
-    return path16;
+    return path17;
   };
-  path16.pointRadius = function(_) {
+  path17.pointRadius = function(_) {
     if (!arguments.length) return pointRadius;
     pointRadius = typeof _ === "function" ? _ : (contextStream.pointRadius(+_), +_);
-    return path16;
+    return path17;
   };
-  path16.digits = function(_) {
+  path17.digits = function(_) {
     if (!arguments.length) return digits;
     if (_ == null) digits = null;
     else {
@@ -61347,9 +61386,9 @@ function index(projection3, context5) {
       digits = d;
     }
     if (context5 === null) contextStream = new PathString(digits);
-    return path16;
+    return path17;
   };
-  return path16.projection(projection3).digits(digits).context(context5);
+  return path17.projection(projection3).digits(digits).context(context5);
 }
 function transformer2(methods2) {
   return function(stream2) {
@@ -62747,24 +62786,24 @@ GeoPath.Definition = {
 };
 inherits_default(GeoPath, Transform, {
   transform(_, pulse2) {
-    var out = pulse2.fork(pulse2.ALL), path16 = this.value, field3 = _.field || identity, as = _.as || "path", flag2 = out.SOURCE;
-    if (!path16 || _.modified()) {
-      this.value = path16 = getProjectionPath(_.projection);
+    var out = pulse2.fork(pulse2.ALL), path17 = this.value, field3 = _.field || identity, as = _.as || "path", flag2 = out.SOURCE;
+    if (!path17 || _.modified()) {
+      this.value = path17 = getProjectionPath(_.projection);
       out.materialize().reflow();
     } else {
       flag2 = field3 === identity || pulse2.modified(field3.fields) ? out.ADD_MOD : out.ADD;
     }
-    const prev = initPath(path16, _.pointRadius);
-    out.visit(flag2, (t) => t[as] = path16(field3(t)));
-    path16.pointRadius(prev);
+    const prev = initPath(path17, _.pointRadius);
+    out.visit(flag2, (t) => t[as] = path17(field3(t)));
+    path17.pointRadius(prev);
     return out.modifies(as);
   }
 });
-function initPath(path16, pointRadius) {
-  const prev = path16.pointRadius();
-  path16.context(null);
+function initPath(path17, pointRadius) {
+  const prev = path17.pointRadius();
+  path17.context(null);
   if (pointRadius != null) {
-    path16.pointRadius(pointRadius);
+    path17.pointRadius(pointRadius);
   }
   return prev;
 }
@@ -62854,14 +62893,14 @@ inherits_default(GeoShape, Transform, {
     return out.modifies(as);
   }
 });
-function shapeGenerator(path16, field3, pointRadius) {
-  const shape2 = pointRadius == null ? (_) => path16(field3(_)) : (_) => {
-    var prev = path16.pointRadius(), value4 = path16.pointRadius(pointRadius)(field3(_));
-    path16.pointRadius(prev);
+function shapeGenerator(path17, field3, pointRadius) {
+  const shape2 = pointRadius == null ? (_) => path17(field3(_)) : (_) => {
+    var prev = path17.pointRadius(), value4 = path17.pointRadius(pointRadius)(field3(_));
+    path17.pointRadius(prev);
     return value4;
   };
   shape2.context = (_) => {
-    path16.context(_);
+    path17.context(_);
     return shape2;
   };
   return shape2;
@@ -64824,11 +64863,11 @@ function defaultParentId(d) {
   return d.parentId;
 }
 function stratify() {
-  var id2 = defaultId, parentId = defaultParentId, path16;
+  var id2 = defaultId, parentId = defaultParentId, path17;
   function stratify2(data3) {
     var nodes = Array.from(data3), currentId = id2, currentParentId = parentId, n, d, i, root, parent, node, nodeId, nodeKey, nodeByKey = /* @__PURE__ */ new Map();
-    if (path16 != null) {
-      const I = nodes.map((d2, i2) => normalize2(path16(d2, i2, data3)));
+    if (path17 != null) {
+      const I = nodes.map((d2, i2) => normalize2(path17(d2, i2, data3)));
       const P = I.map(parentof);
       const S = new Set(I).add("");
       for (const i2 of P) {
@@ -64867,7 +64906,7 @@ function stratify() {
       }
     }
     if (!root) throw new Error("no root");
-    if (path16 != null) {
+    if (path17 != null) {
       while (root.data === imputed && root.children.length === 1) {
         root = root.children[0], --n;
       }
@@ -64893,26 +64932,26 @@ function stratify() {
     return arguments.length ? (parentId = optional(x4), stratify2) : parentId;
   };
   stratify2.path = function(x4) {
-    return arguments.length ? (path16 = optional(x4), stratify2) : path16;
+    return arguments.length ? (path17 = optional(x4), stratify2) : path17;
   };
   return stratify2;
 }
-function normalize2(path16) {
-  path16 = `${path16}`;
-  let i = path16.length;
-  if (slash(path16, i - 1) && !slash(path16, i - 2)) path16 = path16.slice(0, -1);
-  return path16[0] === "/" ? path16 : `/${path16}`;
+function normalize2(path17) {
+  path17 = `${path17}`;
+  let i = path17.length;
+  if (slash(path17, i - 1) && !slash(path17, i - 2)) path17 = path17.slice(0, -1);
+  return path17[0] === "/" ? path17 : `/${path17}`;
 }
-function parentof(path16) {
-  let i = path16.length;
+function parentof(path17) {
+  let i = path17.length;
   if (i < 2) return "";
-  while (--i > 1) if (slash(path16, i)) break;
-  return path16.slice(0, i);
+  while (--i > 1) if (slash(path17, i)) break;
+  return path17.slice(0, i);
 }
-function slash(path16, i) {
-  if (path16[i] === "/") {
+function slash(path17, i) {
+  if (path17[i] === "/") {
     let k2 = 0;
-    while (i > 0 && path16[--i] === "\\") ++k2;
+    while (i > 0 && path17[--i] === "\\") ++k2;
     if ((k2 & 1) === 0) return true;
   }
   return false;
@@ -71050,10 +71089,10 @@ function geoShape(projection3, geojson, group3) {
     return p ? p.path.context(context5)(geojson) : "";
   };
 }
-function pathShape(path16) {
+function pathShape(path17) {
   let p = null;
   return function(context5) {
-    return context5 ? pathRender(context5, p = p || parse7(path16)) : path16;
+    return context5 ? pathRender(context5, p = p || parse7(path17)) : path17;
   };
 }
 var datum = (d) => d.data;
@@ -71449,8 +71488,8 @@ var expressionCodegen = {
    * Optimized code generators for access and comparison.
    */
   codegen: {
-    get(path16) {
-      const ref2 = `[${path16.map(stringValue).join("][")}]`;
+    get(path17) {
+      const ref2 = `[${path17.map(stringValue).join("][")}]`;
       const get7 = Function("_", `return _${ref2};`);
       get7.path = ref2;
       return get7;
@@ -77594,8 +77633,8 @@ function deleteNestedProperty(obj, orderedProps) {
 function titleCase(s2) {
   return s2.charAt(0).toUpperCase() + s2.substr(1);
 }
-function accessPathWithDatum(path16, datum2 = "datum") {
-  const pieces = splitAccessPath(path16);
+function accessPathWithDatum(path17, datum2 = "datum") {
+  const pieces = splitAccessPath(path17);
   const prefixes2 = [];
   for (let i = 1; i <= pieces.length; i++) {
     const prefix = `[${pieces.slice(0, i).map(stringValue).join("][")}]`;
@@ -77603,8 +77642,8 @@ function accessPathWithDatum(path16, datum2 = "datum") {
   }
   return prefixes2.join(" && ");
 }
-function flatAccessWithDatum(path16, datum2 = "datum") {
-  return `${datum2}[${stringValue(splitAccessPath(path16).join("."))}]`;
+function flatAccessWithDatum(path17, datum2 = "datum") {
+  return `${datum2}[${stringValue(splitAccessPath(path17).join("."))}]`;
 }
 function accessWithDatumToUnescapedPath(unescapedPath) {
   const singleQuoteEscapedPath = unescapedPath.replaceAll("'", "\\'");
@@ -77616,20 +77655,20 @@ function unescapeSingleQuoteAndPathDot(escapedPath) {
 function escapePathAccess(string2) {
   return string2.replace(/(\[|\]|\.|'|")/g, "\\$1");
 }
-function replacePathInField(path16) {
-  return `${splitAccessPath(path16).map(escapePathAccess).join("\\.")}`;
+function replacePathInField(path17) {
+  return `${splitAccessPath(path17).map(escapePathAccess).join("\\.")}`;
 }
 function replaceAll(string2, find4, replacement) {
   return string2.replace(new RegExp(find4.replace(/[-/\\^$*+?.()|[\]{}]/g, "\\$&"), "g"), replacement);
 }
-function removePathFromField(path16) {
-  return `${splitAccessPath(path16).join(".")}`;
+function removePathFromField(path17) {
+  return `${splitAccessPath(path17).join(".")}`;
 }
-function accessPathDepth(path16) {
-  if (!path16) {
+function accessPathDepth(path17) {
+  if (!path17) {
     return 0;
   }
-  return splitAccessPath(path16).length;
+  return splitAccessPath(path17).length;
 }
 function getFirstDefined(...args) {
   return args.find((a4) => a4 !== void 0);
@@ -84133,15 +84172,15 @@ var TopLevelSelectionsNormalizer = class extends SpecMapper {
     const selections = normParams.selections;
     if (!selections || !selections.length)
       return spec;
-    const path16 = (normParams.path ?? []).concat(spec.name);
+    const path17 = (normParams.path ?? []).concat(spec.name);
     const params2 = [];
     for (const selection of selections) {
       if (!selection.views || !selection.views.length) {
         params2.push(selection);
       } else {
         for (const view of selection.views) {
-          if (isString(view) && (view === spec.name || path16.includes(view)) || isArray(view) && // logic for backwards compatibility with view paths before we had unique names
-          view.map((v) => path16.indexOf(v)).every((v, i, arr) => v !== -1 && (i === 0 || v > arr[i - 1]))) {
+          if (isString(view) && (view === spec.name || path17.includes(view)) || isArray(view) && // logic for backwards compatibility with view paths before we had unique names
+          view.map((v) => path17.indexOf(v)).every((v, i, arr) => v !== -1 && (i === 0 || v > arr[i - 1]))) {
             params2.push(selection);
           }
         }
@@ -95205,7 +95244,7 @@ async function writeReports(reportsDir, r2) {
       `monitoring report: dataset '${r2.dataset}' must be a plain name (letters, digits, '-' and '_')`
     );
   }
-  const datasetDir = path14.join(reportsDir, r2.dataset);
+  const datasetDir = path15.join(reportsDir, r2.dataset);
   const window2 = calendarWindow(r2);
   const charts = allCharts(window2.report, {
     width: DEFAULT_WIDTH,
@@ -95219,22 +95258,22 @@ async function writeReports(reportsDir, r2) {
   } catch (err) {
     throw new ReportsError(`${r2.dataset}: the dashboard failed to render (${err.message})`);
   }
-  writes.push({ path: path14.join(datasetDir, DASHBOARD_SVG), content: svg });
+  writes.push({ path: path15.join(datasetDir, DASHBOARD_SVG), content: svg });
   const images = charts.map((c4) => ({
     id: c4.id,
     file: DASHBOARD_SVG,
     title: c4.title,
     description: c4.description
   }));
-  writes.push({ path: path14.join(datasetDir, "README.md"), content: reportMarkdown(r2, images) });
+  writes.push({ path: path15.join(datasetDir, "README.md"), content: reportMarkdown(r2, images) });
   writeFilesAtomically(writes);
   const produced = /* @__PURE__ */ new Set([DASHBOARD_SVG]);
   if (existsSync8(datasetDir)) {
     for (const f of readdirSync4(datasetDir)) {
-      if (f.endsWith(".svg") && !produced.has(f)) rmSync2(path14.join(datasetDir, f));
+      if (f.endsWith(".svg") && !produced.has(f)) rmSync2(path15.join(datasetDir, f));
     }
   }
-  rmSync2(path14.join(datasetDir, "charts"), { recursive: true, force: true });
+  rmSync2(path15.join(datasetDir, "charts"), { recursive: true, force: true });
   return { files: writes.map((w2) => w2.path) };
 }
 var REPORT_MONTHS = 3;
@@ -95364,7 +95403,7 @@ await runAction(async () => {
     })
   );
   const links = reports.map((r2) => {
-    const file = path15.posix.join("reports", r2.dataset, withReport ? "README.md" : "monitoring.json");
+    const file = path16.posix.join("reports", r2.dataset, withReport ? "README.md" : "monitoring.json");
     return `<a href="${fileUrl(file)}">${r2.dataset} report</a>`;
   });
   if (dashboard) links.push(`<a href="${dashboard}">dashboard</a>`);

@@ -1074,14 +1074,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path4 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path5 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path4 && path4[0] !== "/") {
-          path4 = `/${path4}`;
+        if (path5 && path5[0] !== "/") {
+          path5 = `/${path5}`;
         }
-        return new URL(`${origin}${path4}`);
+        return new URL(`${origin}${path5}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1532,39 +1532,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path4, origin }
+          request: { method, path: path5, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path4);
+        debuglog("sending request to %s %s/%s", method, origin, path5);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path4, origin },
+          request: { method, path: path5, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path4,
+          path5,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path4, origin }
+          request: { method, path: path5, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path4);
+        debuglog("trailers received from %s %s/%s", method, origin, path5);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path4, origin },
+          request: { method, path: path5, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path4,
+          path5,
           error2.message
         );
       });
@@ -1613,9 +1613,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path4, origin }
+            request: { method, path: path5, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path4);
+          debuglog("sending request to %s %s/%s", method, origin, path5);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1678,7 +1678,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path4,
+        path: path5,
         method,
         body,
         headers,
@@ -1693,11 +1693,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path4 !== "string") {
+        if (typeof path5 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path4[0] !== "/" && !(path4.startsWith("http://") || path4.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path5[0] !== "/" && !(path5.startsWith("http://") || path5.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path4)) {
+        } else if (invalidPathRegex.test(path5)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1763,7 +1763,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path4, query) : path4;
+        this.path = query ? buildURL(path5, query) : path5;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6456,7 +6456,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path4, host, upgrade, blocking, reset } = request;
+      const { method, path: path5, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6537,7 +6537,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path4} HTTP/1.1\r
+      let header = `${method} ${path5} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7066,7 +7066,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path4, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path5, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7163,7 +7163,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path4;
+      headers[HTTP2_HEADER_PATH] = path5;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7516,9 +7516,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path4 = search ? `${pathname}${search}` : pathname;
+        const path5 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path4;
+        this.opts.path = path5;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8757,10 +8757,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path4 = "/",
+          path: path5 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path4;
+        opts.path = origin + path5;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10732,20 +10732,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path4) {
-      if (typeof path4 !== "string") {
-        return path4;
+    function safeUrl(path5) {
+      if (typeof path5 !== "string") {
+        return path5;
       }
-      const pathSegments = path4.split("?");
+      const pathSegments = path5.split("?");
       if (pathSegments.length !== 2) {
-        return path4;
+        return path5;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path4, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path4);
+    function matchKey(mockDispatch2, { path: path5, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path5);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10767,7 +10767,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path4 }) => matchValue(safeUrl(path4), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path5 }) => matchValue(safeUrl(path5), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10805,9 +10805,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path4, method, body, headers, query } = opts;
+      const { path: path5, method, body, headers, query } = opts;
       return {
-        path: path4,
+        path: path5,
         method,
         body,
         headers,
@@ -11270,10 +11270,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path4, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path5, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path4,
+            Path: path5,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16152,9 +16152,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path4) {
-      for (let i = 0; i < path4.length; ++i) {
-        const code = path4.charCodeAt(i);
+    function validateCookiePath(path5) {
+      for (let i = 0; i < path5.length; ++i) {
+        const code = path5.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19074,11 +19074,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path4 = opts.path;
+          let path5 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path4 = `/${path4}`;
+            path5 = `/${path5}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path4);
+          url = new URL(util.parseOrigin(url).origin + path5);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19226,17 +19226,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path4) {
-      const ctrl = callVisitor(key, node, visitor, path4);
+    function visit_(key, node, visitor, path5) {
+      const ctrl = callVisitor(key, node, visitor, path5);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path4, ctrl);
-        return visit_(key, ctrl, visitor, path4);
+        replaceNode(key, path5, ctrl);
+        return visit_(key, ctrl, visitor, path5);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path4 = Object.freeze(path4.concat(node));
+          path5 = Object.freeze(path5.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path4);
+            const ci = visit_(i, node.items[i], visitor, path5);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19247,13 +19247,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path4 = Object.freeze(path4.concat(node));
-          const ck = visit_("key", node.key, visitor, path4);
+          path5 = Object.freeze(path5.concat(node));
+          const ck = visit_("key", node.key, visitor, path5);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path4);
+          const cv = visit_("value", node.value, visitor, path5);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19274,17 +19274,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path4) {
-      const ctrl = await callVisitor(key, node, visitor, path4);
+    async function visitAsync_(key, node, visitor, path5) {
+      const ctrl = await callVisitor(key, node, visitor, path5);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path4, ctrl);
-        return visitAsync_(key, ctrl, visitor, path4);
+        replaceNode(key, path5, ctrl);
+        return visitAsync_(key, ctrl, visitor, path5);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path4 = Object.freeze(path4.concat(node));
+          path5 = Object.freeze(path5.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path4);
+            const ci = await visitAsync_(i, node.items[i], visitor, path5);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19295,13 +19295,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path4 = Object.freeze(path4.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path4);
+          path5 = Object.freeze(path5.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path5);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path4);
+          const cv = await visitAsync_("value", node.value, visitor, path5);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19328,23 +19328,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path4) {
+    function callVisitor(key, node, visitor, path5) {
       if (typeof visitor === "function")
-        return visitor(key, node, path4);
+        return visitor(key, node, path5);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path4);
+        return visitor.Map?.(key, node, path5);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path4);
+        return visitor.Seq?.(key, node, path5);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path4);
+        return visitor.Pair?.(key, node, path5);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path4);
+        return visitor.Scalar?.(key, node, path5);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path4);
+        return visitor.Alias?.(key, node, path5);
       return void 0;
     }
-    function replaceNode(key, path4, node) {
-      const parent = path4[path4.length - 1];
+    function replaceNode(key, path5, node) {
+      const parent = path5[path5.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -19956,10 +19956,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path4, value) {
+    function collectionFromPath(schema, path5, value) {
       let v = value;
-      for (let i = path4.length - 1; i >= 0; --i) {
-        const k = path4[i];
+      for (let i = path5.length - 1; i >= 0; --i) {
+        const k = path5[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19978,7 +19978,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path4) => path4 == null || typeof path4 === "object" && !!path4[Symbol.iterator]().next().done;
+    var isEmptyPath = (path5) => path5 == null || typeof path5 === "object" && !!path5[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20008,11 +20008,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path4, value) {
-        if (isEmptyPath(path4))
+      addIn(path5, value) {
+        if (isEmptyPath(path5))
           this.add(value);
         else {
-          const [key, ...rest] = path4;
+          const [key, ...rest] = path5;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20026,8 +20026,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path4) {
-        const [key, ...rest] = path4;
+      deleteIn(path5) {
+        const [key, ...rest] = path5;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20041,8 +20041,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path4, keepScalar) {
-        const [key, ...rest] = path4;
+      getIn(path5, keepScalar) {
+        const [key, ...rest] = path5;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20060,8 +20060,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path4) {
-        const [key, ...rest] = path4;
+      hasIn(path5) {
+        const [key, ...rest] = path5;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20071,8 +20071,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path4, value) {
-        const [key, ...rest] = path4;
+      setIn(path5, value) {
+        const [key, ...rest] = path5;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22587,9 +22587,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path4, value) {
+      addIn(path5, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path4, value);
+          this.contents.addIn(path5, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22664,14 +22664,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path4) {
-        if (Collection.isEmptyPath(path4)) {
+      deleteIn(path5) {
+        if (Collection.isEmptyPath(path5)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path4) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path5) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22686,10 +22686,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path4, keepScalar) {
-        if (Collection.isEmptyPath(path4))
+      getIn(path5, keepScalar) {
+        if (Collection.isEmptyPath(path5))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path4, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path5, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22700,10 +22700,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path4) {
-        if (Collection.isEmptyPath(path4))
+      hasIn(path5) {
+        if (Collection.isEmptyPath(path5))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path4) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path5) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22720,13 +22720,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path4, value) {
-        if (Collection.isEmptyPath(path4)) {
+      setIn(path5, value) {
+        if (Collection.isEmptyPath(path5)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path4), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path5), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path4, value);
+          this.contents.setIn(path5, value);
         }
       }
       /**
@@ -24687,9 +24687,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path4) => {
+    visit.itemAtPath = (cst, path5) => {
       let item = cst;
-      for (const [field, index] of path4) {
+      for (const [field, index] of path5) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24698,23 +24698,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path4) => {
-      const parent = visit.itemAtPath(cst, path4.slice(0, -1));
-      const field = path4[path4.length - 1][0];
+    visit.parentCollection = (cst, path5) => {
+      const parent = visit.itemAtPath(cst, path5.slice(0, -1));
+      const field = path5[path5.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path4, item, visitor) {
-      let ctrl = visitor(item, path4);
+    function _visit(path5, item, visitor) {
+      let ctrl = visitor(item, path5);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path4.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path5.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24725,10 +24725,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path4);
+            ctrl = ctrl(item, path5);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path4) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path5) : ctrl;
     }
     exports.visit = visit;
   }
@@ -26481,6 +26481,7 @@ var require_dist = __commonJS({
 
 // actions/lib/action-kit.ts
 import { existsSync as existsSync3, statSync } from "node:fs";
+import path2 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -26978,6 +26979,401 @@ function warning(message, properties = {}) {
   issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 
+// actions/lib/json.ts
+function stableStringify(value) {
+  return `${JSON.stringify(sortKeys(value), null, 2)}
+`;
+}
+function sortKeys(value) {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value);
+  }
+  if (value !== null && typeof value === "object") {
+    const obj = value;
+    if (typeof obj.toJSON === "function") {
+      return sortKeys(obj.toJSON());
+    }
+    const out = {};
+    for (const k of Object.keys(obj).sort()) {
+      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
+    }
+    return out;
+  }
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
+  }
+  return value;
+}
+function roundSignificant(x, digits = 6) {
+  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
+  return Number(x.toPrecision(digits));
+}
+
+// actions/lib/feature-table.ts
+var SOURCES = ["backfill", "synthetic", "ingest"];
+function emptyTable(features, capacity = 0) {
+  return {
+    rows: 0,
+    ids: new Float64Array(capacity),
+    eventTimes: new Float64Array(capacity),
+    sources: new Uint8Array(capacity),
+    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
+    labels: new Int32Array(capacity)
+  };
+}
+function concatTables(parts, features) {
+  const n = parts.reduce((s, p) => s + p.rows, 0);
+  const out = emptyTable(features, n);
+  out.rows = n;
+  let at = 0;
+  for (const p of parts) {
+    out.ids.set(p.ids.subarray(0, p.rows), at);
+    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
+    out.sources.set(p.sources.subarray(0, p.rows), at);
+    out.labels.set(p.labels.subarray(0, p.rows), at);
+    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
+    at += p.rows;
+  }
+  return out;
+}
+
+// actions/lib/partition-reader.ts
+var PartitionError = class extends Error {
+  name = "PartitionError";
+};
+var COMMA = 44;
+var LF = 10;
+var CR = 13;
+var QUOTE = 34;
+var POW10 = [
+  1,
+  10,
+  100,
+  1e3,
+  1e4,
+  1e5,
+  1e6,
+  1e7,
+  1e8,
+  1e9,
+  1e10,
+  1e11,
+  1e12,
+  1e13,
+  1e14,
+  1e15,
+  1e16,
+  1e17,
+  1e18,
+  1e19,
+  1e20,
+  1e21,
+  1e22
+];
+var decoder = new TextDecoder();
+function headerOf(layout) {
+  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
+}
+function countRows(bytes) {
+  const n = bytes.length;
+  let pos = bytes.indexOf(LF);
+  if (pos < 0) return 0;
+  let lines = 0;
+  for (; ; ) {
+    const next = bytes.indexOf(LF, pos + 1);
+    if (next < 0) break;
+    if (next > pos + 1) lines++;
+    pos = next;
+  }
+  if (n > pos + 1) lines++;
+  return lines;
+}
+function readPartition(bytes, layout, file) {
+  const t = emptyTable(layout.features.length, countRows(bytes));
+  t.rows = readPartitionInto(bytes, layout, file, t, 0);
+  return t;
+}
+function readPartitionInto(bytes, layout, file, t, offset) {
+  const n = bytes.length;
+  let pos = 0;
+  while (pos < n && bytes[pos] !== LF) pos++;
+  let header = decoder.decode(bytes.subarray(0, pos));
+  if (header.charCodeAt(0) === 65279) header = header.slice(1);
+  if (header.endsWith("\r")) header = header.slice(0, -1);
+  const expected = headerOf(layout).join(",");
+  if (header !== expected) {
+    throw new PartitionError(
+      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
+    );
+  }
+  pos++;
+  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
+  const cats = [null, null, null];
+  const enc = new TextEncoder();
+  for (const f of layout.features) {
+    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
+    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
+  }
+  kinds.push(5 /* Label */);
+  cats.push(layout.classes.map((c) => enc.encode(c.value)));
+  const sourceBytes = SOURCES.map((s) => enc.encode(s));
+  const ncol = kinds.length;
+  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
+  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
+  let row = offset;
+  let line = 1;
+  while (pos < n) {
+    line++;
+    if (bytes[pos] === LF) {
+      pos++;
+      continue;
+    }
+    for (let c = 0; c < ncol; c++) {
+      let start = pos;
+      let end;
+      let quoted = null;
+      if (bytes[pos] === QUOTE) {
+        const buf = [];
+        pos++;
+        for (; ; ) {
+          if (pos >= n) throw new PartitionError(`${file} line ${line}: unterminated quoted field`);
+          const b = bytes[pos++];
+          if (b === QUOTE) {
+            if (bytes[pos] === QUOTE) {
+              buf.push(QUOTE);
+              pos++;
+            } else break;
+          } else buf.push(b);
+        }
+        quoted = Uint8Array.from(buf);
+        start = pos;
+        end = pos;
+      } else {
+        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
+        end = pos;
+        if (end > start && bytes[end - 1] === CR) end--;
+      }
+      const sep = pos < n ? bytes[pos] : LF;
+      if (c < ncol - 1 && sep !== COMMA) {
+        throw new PartitionError(`${file} line ${line}: has ${c + 1} fields, expected ${ncol}`);
+      }
+      if (c === ncol - 1 && sep === COMMA) {
+        throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
+      }
+      pos++;
+      const fs3 = quoted ? 0 : start;
+      const fe = quoted ? quoted.length : end;
+      const src = quoted ?? bytes;
+      switch (kinds[c]) {
+        case 0 /* Id */: {
+          const x = parseNumberBytes(src, fs3, fe);
+          if (!Number.isInteger(x) || x < 1) {
+            throw new PartitionError(
+              `${file} line ${line}: id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
+            );
+          }
+          t.ids[row] = x;
+          break;
+        }
+        case 1 /* Time */: {
+          const ms = parseIsoInstant(src, fs3, fe);
+          if (Number.isNaN(ms)) {
+            throw new PartitionError(
+              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+            );
+          }
+          t.eventTimes[row] = ms;
+          break;
+        }
+        case 2 /* Source */: {
+          const code = matchBytes(src, fs3, fe, sourceBytes);
+          if (code < 0) {
+            throw new PartitionError(
+              `${file} line ${line}: source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
+            );
+          }
+          t.sources[row] = code;
+          break;
+        }
+        case 3 /* Numeric */: {
+          const j = c - 3;
+          const x = parseNumberBytes(src, fs3, fe);
+          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
+            const f = layout.features[j];
+            const text = decoder.decode(src.subarray(fs3, fe));
+            throw new PartitionError(
+              Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text}' is not a number` : `${file} line ${line}: '${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`
+            );
+          }
+          t.columns[j][row] = x;
+          break;
+        }
+        case 4 /* Category */: {
+          const j = c - 3;
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            const f = layout.features[j];
+            throw new PartitionError(
+              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
+            );
+          }
+          t.columns[j][row] = code;
+          break;
+        }
+        case 5 /* Label */: {
+          if (fe === fs3) {
+            t.labels[row] = -1;
+            break;
+          }
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            throw new PartitionError(
+              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
+            );
+          }
+          t.labels[row] = code;
+          break;
+        }
+      }
+    }
+    row++;
+  }
+  return row - offset;
+}
+function matchBytes(b, s, e, options) {
+  const len = e - s;
+  outer: for (let k = 0; k < options.length; k++) {
+    const o = options[k];
+    if (o.length !== len) continue;
+    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
+    return k;
+  }
+  return -1;
+}
+function parseNumberBytes(b, s, e) {
+  let i = s;
+  let neg = false;
+  if (i < e && (b[i] === 45 || b[i] === 43)) {
+    neg = b[i] === 45;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let scale = 0;
+  let any = false;
+  while (i < e) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) break;
+    any = true;
+    if (digits > 0 || d !== 0) digits++;
+    mant = mant * 10 + d;
+    i++;
+  }
+  if (i < e && b[i] === 46) {
+    i++;
+    while (i < e) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      any = true;
+      if (digits > 0 || d !== 0) digits++;
+      mant = mant * 10 + d;
+      scale--;
+      i++;
+    }
+  }
+  if (!any) return Number.NaN;
+  if (i < e && (b[i] === 101 || b[i] === 69)) {
+    i++;
+    let eneg = false;
+    if (i < e && (b[i] === 45 || b[i] === 43)) {
+      eneg = b[i] === 45;
+      i++;
+    }
+    let ex = 0;
+    let exDigits = 0;
+    while (i < e && b[i] >= 48 && b[i] <= 57) {
+      ex = ex * 10 + (b[i] - 48);
+      exDigits++;
+      i++;
+    }
+    if (exDigits === 0) return Number.NaN;
+    scale += eneg ? -ex : ex;
+  }
+  if (i !== e) return Number.NaN;
+  if (digits <= 15 && scale >= -22 && scale <= 22) {
+    const x = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
+    return neg ? -x : x;
+  }
+  return Number(decoder.decode(b.subarray(s, e)));
+}
+function parseIsoInstant(b, s, e) {
+  const len = e - s;
+  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
+    return Number.NaN;
+  }
+  const d = (k) => b[s + k] - 48;
+  const num2 = (k, w) => {
+    let v = 0;
+    for (let q = 0; q < w; q++) {
+      const x = d(k + q);
+      if (x < 0 || x > 9) return Number.NaN;
+      v = v * 10 + x;
+    }
+    return v;
+  };
+  const y = num2(0, 4);
+  const mo = num2(5, 2);
+  const da = num2(8, 2);
+  const h = num2(11, 2);
+  const mi = num2(14, 2);
+  const se = num2(17, 2);
+  let ms = 0;
+  if (len === 24) {
+    if (b[s + 19] !== 46) return Number.NaN;
+    ms = num2(20, 3);
+  }
+  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
+    return Number.NaN;
+  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
+}
+var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(y, m) {
+  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
+}
+function daysFromCivil(y, m, d) {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// actions/lib/sharding.ts
+var ShardError = class extends Error {
+  name = "ShardError";
+};
+var MAX_SHARDS = 256;
+function parseShard(text) {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new ShardError(
+      `shard '${text}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
+    );
+  }
+  return { index, count };
+}
+function planShardCount(rows, months, maxRows, maxShards) {
+  if (!(Number.isInteger(maxRows) && maxRows >= 1))
+    throw new ShardError(`max-rows must be a whole number \u2265 1, got ${maxRows}`);
+  if (!(Number.isInteger(maxShards) && maxShards >= 1 && maxShards <= MAX_SHARDS))
+    throw new ShardError(`max-shards must be a whole number from 1 to ${MAX_SHARDS}, got ${maxShards}`);
+  return Math.max(1, Math.min(Math.ceil(rows / maxRows), maxShards, months));
+}
+
 // actions/lib/workspace.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
@@ -27306,6 +27702,27 @@ var input = {
       throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
     return specs;
   },
+  /**
+   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
+   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
+   */
+  shardStep(ws) {
+    const given = raw("shard");
+    const merge = input.boolean("merge", false);
+    const partials = raw("partials");
+    if (given && merge) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+    if ((given || merge) && !partials)
+      throw new ActionInputError(`input '${merge ? "merge" : "shard"}' needs input 'partials'`);
+    let shard = null;
+    if (given) {
+      try {
+        shard = parseShard(given);
+      } catch (err) {
+        throw new ActionInputError(`input ${err.message}`);
+      }
+    }
+    return { shard, merge, partials: path2.resolve(ws.root, partials) };
+  },
   /** A pull-request number, or null when not given. */
   pullRequest(name = "pull-request") {
     return input.integer(name, { min: 1 }) ?? null;
@@ -27418,12 +27835,12 @@ var toKey = function(value) {
   const result = `${value}`;
   return result == "0" && 1 / value == -Infinity ? "-0" : result;
 };
-var get = function(object, path4) {
-  path4 = castPath(path4, object);
+var get = function(object, path5) {
+  path5 = castPath(path5, object);
   let index = 0;
-  const length = path4.length;
+  const length = path5.length;
   while (object != null && index < length) {
-    object = object[toKey(path4[index++])];
+    object = object[toKey(path5[index++])];
   }
   return index && index === length ? object : void 0;
 };
@@ -28018,13 +28435,13 @@ var stringify = function(records, opts = {}) {
 
 // actions/lib/atomic-write.ts
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import path2 from "node:path";
+import path3 from "node:path";
 function writeFilesAtomically(files) {
   const temps = [];
   try {
     for (const f of files) {
-      mkdirSync(path2.dirname(f.path), { recursive: true });
-      const tmp = path2.join(path2.dirname(f.path), `.${path2.basename(f.path)}.${process.pid}.tmp`);
+      mkdirSync(path3.dirname(f.path), { recursive: true });
+      const tmp = path3.join(path3.dirname(f.path), `.${path3.basename(f.path)}.${process.pid}.tmp`);
       writeFileSync(tmp, f.content);
       temps.push({ tmp, target: f.path });
     }
@@ -29987,394 +30404,23 @@ function countNewlines(fields) {
   return n;
 }
 
-// actions/lib/feature-table.ts
-var SOURCES = ["backfill", "synthetic", "ingest"];
-function emptyTable(features, capacity = 0) {
-  return {
-    rows: 0,
-    ids: new Float64Array(capacity),
-    eventTimes: new Float64Array(capacity),
-    sources: new Uint8Array(capacity),
-    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
-    labels: new Int32Array(capacity)
-  };
-}
-function concatTables(parts, features) {
-  const n = parts.reduce((s, p) => s + p.rows, 0);
-  const out = emptyTable(features, n);
-  out.rows = n;
-  let at = 0;
-  for (const p of parts) {
-    out.ids.set(p.ids.subarray(0, p.rows), at);
-    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
-    out.sources.set(p.sources.subarray(0, p.rows), at);
-    out.labels.set(p.labels.subarray(0, p.rows), at);
-    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
-    at += p.rows;
-  }
-  return out;
-}
-
 // actions/lib/file-source.ts
 import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
-import path3 from "node:path";
+import path4 from "node:path";
 function workingTree(root) {
   return {
     description: "working tree",
     readBytes(rel) {
-      const p = path3.join(root, rel);
+      const p = path4.join(root, rel);
       return existsSync4(p) ? readFileSync2(p) : null;
     },
-    list: (relDir) => entries(path3.join(root, relDir), false),
-    listDirs: (relDir) => entries(path3.join(root, relDir), true)
+    list: (relDir) => entries(path4.join(root, relDir), false),
+    listDirs: (relDir) => entries(path4.join(root, relDir), true)
   };
 }
 function entries(dir, dirs) {
   if (!existsSync4(dir)) return [];
   return readdirSync2(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
-}
-
-// actions/lib/json.ts
-function stableStringify(value) {
-  return `${JSON.stringify(sortKeys(value), null, 2)}
-`;
-}
-function sortKeys(value) {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value);
-  }
-  if (value !== null && typeof value === "object") {
-    const obj = value;
-    if (typeof obj.toJSON === "function") {
-      return sortKeys(obj.toJSON());
-    }
-    const out = {};
-    for (const k of Object.keys(obj).sort()) {
-      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
-    }
-    return out;
-  }
-  if (typeof value === "number" && !Number.isFinite(value)) {
-    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
-  }
-  return value;
-}
-function roundSignificant(x, digits = 6) {
-  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
-  return Number(x.toPrecision(digits));
-}
-
-// actions/lib/partition-reader.ts
-var PartitionError = class extends Error {
-  name = "PartitionError";
-};
-var COMMA = 44;
-var LF = 10;
-var CR = 13;
-var QUOTE = 34;
-var POW10 = [
-  1,
-  10,
-  100,
-  1e3,
-  1e4,
-  1e5,
-  1e6,
-  1e7,
-  1e8,
-  1e9,
-  1e10,
-  1e11,
-  1e12,
-  1e13,
-  1e14,
-  1e15,
-  1e16,
-  1e17,
-  1e18,
-  1e19,
-  1e20,
-  1e21,
-  1e22
-];
-var decoder = new TextDecoder();
-function headerOf(layout) {
-  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
-}
-function countRows(bytes) {
-  const n = bytes.length;
-  let pos = bytes.indexOf(LF);
-  if (pos < 0) return 0;
-  let lines = 0;
-  for (; ; ) {
-    const next = bytes.indexOf(LF, pos + 1);
-    if (next < 0) break;
-    if (next > pos + 1) lines++;
-    pos = next;
-  }
-  if (n > pos + 1) lines++;
-  return lines;
-}
-function readPartition(bytes, layout, file) {
-  const t = emptyTable(layout.features.length, countRows(bytes));
-  t.rows = readPartitionInto(bytes, layout, file, t, 0);
-  return t;
-}
-function readPartitionInto(bytes, layout, file, t, offset) {
-  const n = bytes.length;
-  let pos = 0;
-  while (pos < n && bytes[pos] !== LF) pos++;
-  let header = decoder.decode(bytes.subarray(0, pos));
-  if (header.charCodeAt(0) === 65279) header = header.slice(1);
-  if (header.endsWith("\r")) header = header.slice(0, -1);
-  const expected = headerOf(layout).join(",");
-  if (header !== expected) {
-    throw new PartitionError(
-      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
-    );
-  }
-  pos++;
-  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
-  const cats = [null, null, null];
-  const enc = new TextEncoder();
-  for (const f of layout.features) {
-    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
-    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
-  }
-  kinds.push(5 /* Label */);
-  cats.push(layout.classes.map((c) => enc.encode(c.value)));
-  const sourceBytes = SOURCES.map((s) => enc.encode(s));
-  const ncol = kinds.length;
-  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
-  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
-  let row = offset;
-  let line = 1;
-  while (pos < n) {
-    line++;
-    if (bytes[pos] === LF) {
-      pos++;
-      continue;
-    }
-    for (let c = 0; c < ncol; c++) {
-      let start = pos;
-      let end;
-      let quoted = null;
-      if (bytes[pos] === QUOTE) {
-        const buf = [];
-        pos++;
-        for (; ; ) {
-          if (pos >= n) throw new PartitionError(`${file} line ${line}: unterminated quoted field`);
-          const b = bytes[pos++];
-          if (b === QUOTE) {
-            if (bytes[pos] === QUOTE) {
-              buf.push(QUOTE);
-              pos++;
-            } else break;
-          } else buf.push(b);
-        }
-        quoted = Uint8Array.from(buf);
-        start = pos;
-        end = pos;
-      } else {
-        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
-        end = pos;
-        if (end > start && bytes[end - 1] === CR) end--;
-      }
-      const sep = pos < n ? bytes[pos] : LF;
-      if (c < ncol - 1 && sep !== COMMA) {
-        throw new PartitionError(`${file} line ${line}: has ${c + 1} fields, expected ${ncol}`);
-      }
-      if (c === ncol - 1 && sep === COMMA) {
-        throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
-      }
-      pos++;
-      const fs3 = quoted ? 0 : start;
-      const fe = quoted ? quoted.length : end;
-      const src = quoted ?? bytes;
-      switch (kinds[c]) {
-        case 0 /* Id */: {
-          const x = parseNumberBytes(src, fs3, fe);
-          if (!Number.isInteger(x) || x < 1) {
-            throw new PartitionError(
-              `${file} line ${line}: id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
-            );
-          }
-          t.ids[row] = x;
-          break;
-        }
-        case 1 /* Time */: {
-          const ms = parseIsoInstant(src, fs3, fe);
-          if (Number.isNaN(ms)) {
-            throw new PartitionError(
-              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
-            );
-          }
-          t.eventTimes[row] = ms;
-          break;
-        }
-        case 2 /* Source */: {
-          const code = matchBytes(src, fs3, fe, sourceBytes);
-          if (code < 0) {
-            throw new PartitionError(
-              `${file} line ${line}: source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
-            );
-          }
-          t.sources[row] = code;
-          break;
-        }
-        case 3 /* Numeric */: {
-          const j = c - 3;
-          const x = parseNumberBytes(src, fs3, fe);
-          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
-            const f = layout.features[j];
-            const text = decoder.decode(src.subarray(fs3, fe));
-            throw new PartitionError(
-              Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text}' is not a number` : `${file} line ${line}: '${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`
-            );
-          }
-          t.columns[j][row] = x;
-          break;
-        }
-        case 4 /* Category */: {
-          const j = c - 3;
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            const f = layout.features[j];
-            throw new PartitionError(
-              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
-            );
-          }
-          t.columns[j][row] = code;
-          break;
-        }
-        case 5 /* Label */: {
-          if (fe === fs3) {
-            t.labels[row] = -1;
-            break;
-          }
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            throw new PartitionError(
-              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
-            );
-          }
-          t.labels[row] = code;
-          break;
-        }
-      }
-    }
-    row++;
-  }
-  return row - offset;
-}
-function matchBytes(b, s, e, options) {
-  const len = e - s;
-  outer: for (let k = 0; k < options.length; k++) {
-    const o = options[k];
-    if (o.length !== len) continue;
-    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
-    return k;
-  }
-  return -1;
-}
-function parseNumberBytes(b, s, e) {
-  let i = s;
-  let neg = false;
-  if (i < e && (b[i] === 45 || b[i] === 43)) {
-    neg = b[i] === 45;
-    i++;
-  }
-  let mant = 0;
-  let digits = 0;
-  let scale = 0;
-  let any = false;
-  while (i < e) {
-    const d = b[i] - 48;
-    if (d < 0 || d > 9) break;
-    any = true;
-    if (digits > 0 || d !== 0) digits++;
-    mant = mant * 10 + d;
-    i++;
-  }
-  if (i < e && b[i] === 46) {
-    i++;
-    while (i < e) {
-      const d = b[i] - 48;
-      if (d < 0 || d > 9) break;
-      any = true;
-      if (digits > 0 || d !== 0) digits++;
-      mant = mant * 10 + d;
-      scale--;
-      i++;
-    }
-  }
-  if (!any) return Number.NaN;
-  if (i < e && (b[i] === 101 || b[i] === 69)) {
-    i++;
-    let eneg = false;
-    if (i < e && (b[i] === 45 || b[i] === 43)) {
-      eneg = b[i] === 45;
-      i++;
-    }
-    let ex = 0;
-    let exDigits = 0;
-    while (i < e && b[i] >= 48 && b[i] <= 57) {
-      ex = ex * 10 + (b[i] - 48);
-      exDigits++;
-      i++;
-    }
-    if (exDigits === 0) return Number.NaN;
-    scale += eneg ? -ex : ex;
-  }
-  if (i !== e) return Number.NaN;
-  if (digits <= 15 && scale >= -22 && scale <= 22) {
-    const x = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
-    return neg ? -x : x;
-  }
-  return Number(decoder.decode(b.subarray(s, e)));
-}
-function parseIsoInstant(b, s, e) {
-  const len = e - s;
-  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
-    return Number.NaN;
-  }
-  const d = (k) => b[s + k] - 48;
-  const num2 = (k, w) => {
-    let v = 0;
-    for (let q = 0; q < w; q++) {
-      const x = d(k + q);
-      if (x < 0 || x > 9) return Number.NaN;
-      v = v * 10 + x;
-    }
-    return v;
-  };
-  const y = num2(0, 4);
-  const mo = num2(5, 2);
-  const da = num2(8, 2);
-  const h = num2(11, 2);
-  const mi = num2(14, 2);
-  const se = num2(17, 2);
-  let ms = 0;
-  if (len === 24) {
-    if (b[s + 19] !== 46) return Number.NaN;
-    ms = num2(20, 3);
-  }
-  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
-    return Number.NaN;
-  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
-}
-var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function daysInMonth(y, m) {
-  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
-}
-function daysFromCivil(y, m, d) {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
 }
 
 // actions/lib/stats.ts
@@ -30832,19 +30878,6 @@ function parseMeta(bytes, file, spec, version) {
   if (typeof m.partitions !== "object" || m.partitions === null) throw bad("'partitions' must be an object");
   if (typeof m.fill !== "object" || m.fill === null) throw bad("'fill' must be an object");
   return m;
-}
-
-// actions/lib/sharding.ts
-var ShardError = class extends Error {
-  name = "ShardError";
-};
-var MAX_SHARDS = 256;
-function planShardCount(rows, months, maxRows, maxShards) {
-  if (!(Number.isInteger(maxRows) && maxRows >= 1))
-    throw new ShardError(`max-rows must be a whole number \u2265 1, got ${maxRows}`);
-  if (!(Number.isInteger(maxShards) && maxShards >= 1 && maxShards <= MAX_SHARDS))
-    throw new ShardError(`max-shards must be a whole number from 1 to ${MAX_SHARDS}, got ${maxShards}`);
-  return Math.max(1, Math.min(Math.ceil(rows / maxRows), maxShards, months));
 }
 
 // actions/plan-shards/src/main.ts

@@ -27255,11 +27255,9 @@ var require_lib = __commonJS({
   }
 });
 
-// actions/train/src/main.ts
-import path12 from "node:path";
-
 // actions/lib/action-kit.ts
-import { existsSync as existsSync3, statSync } from "node:fs";
+import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
+import path8 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -29534,10 +29532,562 @@ function getIDToken(aud) {
   });
 }
 
+// actions/lib/sharding.ts
+import { createHash } from "node:crypto";
+import { existsSync as existsSync2, readdirSync, readFileSync, statSync } from "node:fs";
+import path6 from "node:path";
+
+// actions/lib/json.ts
+function stableStringify(value) {
+  return `${JSON.stringify(sortKeys(value), null, 2)}
+`;
+}
+function sortKeys(value) {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value);
+  }
+  if (value !== null && typeof value === "object") {
+    const obj = value;
+    if (typeof obj.toJSON === "function") {
+      return sortKeys(obj.toJSON());
+    }
+    const out = {};
+    for (const k of Object.keys(obj).sort()) {
+      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
+    }
+    return out;
+  }
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
+  }
+  return value;
+}
+function roundSignificant(x, digits = 6) {
+  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
+  return Number(x.toPrecision(digits));
+}
+
+// actions/lib/feature-table.ts
+var SOURCES = ["backfill", "synthetic", "ingest"];
+function emptyTable(features, capacity = 0) {
+  return {
+    rows: 0,
+    ids: new Float64Array(capacity),
+    eventTimes: new Float64Array(capacity),
+    sources: new Uint8Array(capacity),
+    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
+    labels: new Int32Array(capacity)
+  };
+}
+function concatTables(parts, features) {
+  const n = parts.reduce((s, p) => s + p.rows, 0);
+  const out = emptyTable(features, n);
+  out.rows = n;
+  let at = 0;
+  for (const p of parts) {
+    out.ids.set(p.ids.subarray(0, p.rows), at);
+    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
+    out.sources.set(p.sources.subarray(0, p.rows), at);
+    out.labels.set(p.labels.subarray(0, p.rows), at);
+    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
+    at += p.rows;
+  }
+  return out;
+}
+function valueText(f, x) {
+  if (Number.isNaN(x)) return "";
+  return f.type === "categorical" ? f.categories?.[x]?.value ?? "" : String(x);
+}
+
+// actions/lib/partition-reader.ts
+var PartitionError = class extends Error {
+  name = "PartitionError";
+};
+var COMMA = 44;
+var LF = 10;
+var CR = 13;
+var QUOTE = 34;
+var POW10 = [
+  1,
+  10,
+  100,
+  1e3,
+  1e4,
+  1e5,
+  1e6,
+  1e7,
+  1e8,
+  1e9,
+  1e10,
+  1e11,
+  1e12,
+  1e13,
+  1e14,
+  1e15,
+  1e16,
+  1e17,
+  1e18,
+  1e19,
+  1e20,
+  1e21,
+  1e22
+];
+var decoder = new TextDecoder();
+function headerOf(layout) {
+  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
+}
+function countRows(bytes) {
+  const n = bytes.length;
+  let pos = bytes.indexOf(LF);
+  if (pos < 0) return 0;
+  let lines = 0;
+  for (; ; ) {
+    const next = bytes.indexOf(LF, pos + 1);
+    if (next < 0) break;
+    if (next > pos + 1) lines++;
+    pos = next;
+  }
+  if (n > pos + 1) lines++;
+  return lines;
+}
+function readPartition(bytes, layout, file) {
+  const t = emptyTable(layout.features.length, countRows(bytes));
+  t.rows = readPartitionInto(bytes, layout, file, t, 0);
+  return t;
+}
+function readPartitionInto(bytes, layout, file, t, offset) {
+  const n = bytes.length;
+  let pos = 0;
+  while (pos < n && bytes[pos] !== LF) pos++;
+  let header = decoder.decode(bytes.subarray(0, pos));
+  if (header.charCodeAt(0) === 65279) header = header.slice(1);
+  if (header.endsWith("\r")) header = header.slice(0, -1);
+  const expected = headerOf(layout).join(",");
+  if (header !== expected) {
+    throw new PartitionError(
+      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
+    );
+  }
+  pos++;
+  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
+  const cats = [null, null, null];
+  const enc = new TextEncoder();
+  for (const f of layout.features) {
+    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
+    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
+  }
+  kinds.push(5 /* Label */);
+  cats.push(layout.classes.map((c) => enc.encode(c.value)));
+  const sourceBytes = SOURCES.map((s) => enc.encode(s));
+  const ncol = kinds.length;
+  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
+  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
+  let row = offset;
+  let line = 1;
+  while (pos < n) {
+    line++;
+    if (bytes[pos] === LF) {
+      pos++;
+      continue;
+    }
+    for (let c = 0; c < ncol; c++) {
+      let start = pos;
+      let end;
+      let quoted = null;
+      if (bytes[pos] === QUOTE) {
+        const buf = [];
+        pos++;
+        for (; ; ) {
+          if (pos >= n) throw new PartitionError(`${file} line ${line}: unterminated quoted field`);
+          const b = bytes[pos++];
+          if (b === QUOTE) {
+            if (bytes[pos] === QUOTE) {
+              buf.push(QUOTE);
+              pos++;
+            } else break;
+          } else buf.push(b);
+        }
+        quoted = Uint8Array.from(buf);
+        start = pos;
+        end = pos;
+      } else {
+        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
+        end = pos;
+        if (end > start && bytes[end - 1] === CR) end--;
+      }
+      const sep4 = pos < n ? bytes[pos] : LF;
+      if (c < ncol - 1 && sep4 !== COMMA) {
+        throw new PartitionError(`${file} line ${line}: has ${c + 1} fields, expected ${ncol}`);
+      }
+      if (c === ncol - 1 && sep4 === COMMA) {
+        throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
+      }
+      pos++;
+      const fs3 = quoted ? 0 : start;
+      const fe = quoted ? quoted.length : end;
+      const src = quoted ?? bytes;
+      switch (kinds[c]) {
+        case 0 /* Id */: {
+          const x = parseNumberBytes(src, fs3, fe);
+          if (!Number.isInteger(x) || x < 1) {
+            throw new PartitionError(
+              `${file} line ${line}: id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
+            );
+          }
+          t.ids[row] = x;
+          break;
+        }
+        case 1 /* Time */: {
+          const ms = parseIsoInstant(src, fs3, fe);
+          if (Number.isNaN(ms)) {
+            throw new PartitionError(
+              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+            );
+          }
+          t.eventTimes[row] = ms;
+          break;
+        }
+        case 2 /* Source */: {
+          const code = matchBytes(src, fs3, fe, sourceBytes);
+          if (code < 0) {
+            throw new PartitionError(
+              `${file} line ${line}: source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
+            );
+          }
+          t.sources[row] = code;
+          break;
+        }
+        case 3 /* Numeric */: {
+          const j = c - 3;
+          const x = parseNumberBytes(src, fs3, fe);
+          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
+            const f = layout.features[j];
+            const text = decoder.decode(src.subarray(fs3, fe));
+            throw new PartitionError(
+              Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text}' is not a number` : `${file} line ${line}: '${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`
+            );
+          }
+          t.columns[j][row] = x;
+          break;
+        }
+        case 4 /* Category */: {
+          const j = c - 3;
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            const f = layout.features[j];
+            throw new PartitionError(
+              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
+            );
+          }
+          t.columns[j][row] = code;
+          break;
+        }
+        case 5 /* Label */: {
+          if (fe === fs3) {
+            t.labels[row] = -1;
+            break;
+          }
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            throw new PartitionError(
+              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
+            );
+          }
+          t.labels[row] = code;
+          break;
+        }
+      }
+    }
+    row++;
+  }
+  return row - offset;
+}
+function matchBytes(b, s, e, options) {
+  const len = e - s;
+  outer: for (let k = 0; k < options.length; k++) {
+    const o = options[k];
+    if (o.length !== len) continue;
+    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
+    return k;
+  }
+  return -1;
+}
+function parseNumberBytes(b, s, e) {
+  let i = s;
+  let neg = false;
+  if (i < e && (b[i] === 45 || b[i] === 43)) {
+    neg = b[i] === 45;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let scale = 0;
+  let any = false;
+  while (i < e) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) break;
+    any = true;
+    if (digits > 0 || d !== 0) digits++;
+    mant = mant * 10 + d;
+    i++;
+  }
+  if (i < e && b[i] === 46) {
+    i++;
+    while (i < e) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      any = true;
+      if (digits > 0 || d !== 0) digits++;
+      mant = mant * 10 + d;
+      scale--;
+      i++;
+    }
+  }
+  if (!any) return Number.NaN;
+  if (i < e && (b[i] === 101 || b[i] === 69)) {
+    i++;
+    let eneg = false;
+    if (i < e && (b[i] === 45 || b[i] === 43)) {
+      eneg = b[i] === 45;
+      i++;
+    }
+    let ex = 0;
+    let exDigits = 0;
+    while (i < e && b[i] >= 48 && b[i] <= 57) {
+      ex = ex * 10 + (b[i] - 48);
+      exDigits++;
+      i++;
+    }
+    if (exDigits === 0) return Number.NaN;
+    scale += eneg ? -ex : ex;
+  }
+  if (i !== e) return Number.NaN;
+  if (digits <= 15 && scale >= -22 && scale <= 22) {
+    const x = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
+    return neg ? -x : x;
+  }
+  return Number(decoder.decode(b.subarray(s, e)));
+}
+function parseIsoInstant(b, s, e) {
+  const len = e - s;
+  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
+    return Number.NaN;
+  }
+  const d = (k) => b[s + k] - 48;
+  const num2 = (k, w) => {
+    let v = 0;
+    for (let q = 0; q < w; q++) {
+      const x = d(k + q);
+      if (x < 0 || x > 9) return Number.NaN;
+      v = v * 10 + x;
+    }
+    return v;
+  };
+  const y = num2(0, 4);
+  const mo = num2(5, 2);
+  const da = num2(8, 2);
+  const h = num2(11, 2);
+  const mi = num2(14, 2);
+  const se = num2(17, 2);
+  let ms = 0;
+  if (len === 24) {
+    if (b[s + 19] !== 46) return Number.NaN;
+    ms = num2(20, 3);
+  }
+  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
+    return Number.NaN;
+  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
+}
+var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(y, m) {
+  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
+}
+function daysFromCivil(y, m, d) {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// actions/lib/sharding.ts
+var ShardError = class extends Error {
+  name = "ShardError";
+};
+var MAX_SHARDS = 256;
+function parseShard(text) {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new ShardError(
+      `shard '${text}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
+    );
+  }
+  return { index, count };
+}
+var shardText = (s) => `${s.index}/${s.count}`;
+function assignMonths(months, rowsOf, count) {
+  const shards = Array.from({ length: count }, () => ({ rows: 0, months: [] }));
+  const bySize = [...months].sort((a, b) => rowsOf(b) - rowsOf(a) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const m of bySize) {
+    let least = 0;
+    for (let s = 1; s < count; s++) if (shards[s].rows < shards[least].rows) least = s;
+    shards[least].rows += rowsOf(m);
+    shards[least].months.push(m);
+  }
+  return shards.map((s) => s.months.sort());
+}
+function groupAssignment(fg, count) {
+  return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
+}
+var sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
+function* partitionsOf(fg, months, lateLabels) {
+  for (const month of months) {
+    const file = fg.partitionPath(month);
+    const bytes = fg.files.readBytes(file) ?? new Uint8Array();
+    const table = readPartition(bytes, fg.layout, file);
+    if (lateLabels.size > 0) {
+      for (let i = 0; i < table.rows; i++) {
+        if (table.labels[i] < 0) {
+          const code = lateLabels.get(table.ids[i]);
+          if (code !== void 0) table.labels[i] = code;
+        }
+      }
+    }
+    yield { month, sha256: sha256(bytes), table };
+  }
+}
+function labelsSha256(fg) {
+  const bytes = fg.files.readBytes(fg.labelsPath);
+  return bytes ? sha256(bytes) : null;
+}
+function rowsHashOf(partitions, labels) {
+  const lines = partitions.map((p) => `${p.month} ${p.sha256}
+`).join("");
+  return sha256(`${lines}labels ${labels ?? "none"}
+`);
+}
+function partialFileName(kind, dataset, shard) {
+  return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
+}
+function jsonFiles(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = path6.join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith(".json")) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+function readPartialSet(dir, format, version, dataset, fg) {
+  if (!existsSync2(dir) || !statSync(dir).isDirectory())
+    throw new ShardError(`--partials ${dir}: not a folder`);
+  const found = [];
+  for (const file of jsonFiles(dir)) {
+    let raw2;
+    try {
+      raw2 = JSON.parse(readFileSync(file, "utf8"));
+    } catch (err) {
+      throw new ShardError(`${file}: not valid JSON (${err.message})`);
+    }
+    const p = raw2;
+    if (typeof p !== "object" || p === null || p.format !== format || p.dataset !== dataset) continue;
+    if (p.version !== version)
+      throw new ShardError(`${file}: ${format} version ${p.version} is not supported (expected ${version})`);
+    if (!Number.isInteger(p.shard) || !Number.isInteger(p.shards) || !Array.isArray(p.months))
+      throw new ShardError(`${file}: shard, shards and months are required`);
+    found.push({ partial: p, file });
+  }
+  if (found.length === 0)
+    throw new ShardError(`--partials ${dir}: no ${format} files for dataset '${dataset}'`);
+  const counts = [...new Set(found.map((f) => f.partial.shards))].sort((a, b) => a - b);
+  if (counts.length > 1) {
+    throw new ShardError(
+      `--partials ${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path6.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
+    );
+  }
+  const n = counts[0];
+  const bySlot = /* @__PURE__ */ new Map();
+  for (const f of found) bySlot.set(f.partial.shard, [...bySlot.get(f.partial.shard) ?? [], f]);
+  const duplicated = [...bySlot].filter(([, fs3]) => fs3.length > 1);
+  if (duplicated.length > 0) {
+    throw new ShardError(
+      `--partials ${dir}: duplicated shard(s) of '${dataset}': ${duplicated.map(([s, fs3]) => `${s}/${n} in ${fs3.map((f) => f.file).join(" and ")}`).join("; ")}`
+    );
+  }
+  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((s) => !bySlot.has(s));
+  const stray = [...bySlot.keys()].filter((s) => s < 1 || s > n);
+  if (stray.length > 0)
+    throw new ShardError(
+      `--partials ${dir}: shard(s) ${stray.join(", ")} of '${dataset}' are not in 1..${n}`
+    );
+  if (missing.length > 0) {
+    throw new ShardError(
+      `--partials ${dir}: missing shard(s) ${missing.map((s) => `${s}/${n}`).join(", ")} of '${dataset}' (have ${[
+        ...bySlot.keys()
+      ].sort((a, b) => a - b).map((s) => `${s}/${n}`).join(", ")}); run them before merging`
+    );
+  }
+  const ordered = [...bySlot.keys()].sort((a, b) => a - b).map((s) => bySlot.get(s)[0]);
+  const assignment = groupAssignment(fg, n);
+  for (const { partial, file } of ordered) {
+    if (partial.featureGroupVersion !== fg.meta.version) {
+      throw new ShardError(
+        `${file}: shard ${partial.shard}/${n} read feature group v${partial.featureGroupVersion}, the merge sees v${fg.meta.version}`
+      );
+    }
+    const want = assignment[partial.shard - 1];
+    if (partial.months.join(",") !== want.join(",")) {
+      throw new ShardError(
+        `${file}: shard ${partial.shard}/${n} read months [${partial.months.join(", ")}] but the feature group now assigns it [${want.join(", ")}]: the group changed since the shard ran`
+      );
+    }
+    if (rowsHashOf(partial.partitions ?? [], partial.labelsSha256 ?? null) !== partial.rowsHash)
+      throw new ShardError(`${file}: rowsHash does not match its partition hashes (edited by hand?)`);
+  }
+  return ordered;
+}
+function checkUnchanged(fg, owner, month, actual) {
+  const expected = owner.partial.partitions.find((p) => p.month === month)?.sha256;
+  if (expected !== actual) {
+    throw new ShardError(
+      `${fg.partitionPath(month)} changed since shard ${owner.partial.shard}/${owner.partial.shards} read it (${owner.file}); run the shards again`
+    );
+  }
+}
+function checkLabelsUnchanged(fg, owners) {
+  const now = labelsSha256(fg);
+  for (const o of owners) {
+    if ((o.partial.labelsSha256 ?? null) !== now)
+      throw new ShardError(
+        `${fg.labelsPath} changed since shard ${o.partial.shard}/${o.partial.shards} read it (${o.file}); run the shards again`
+      );
+  }
+}
+function checkSame(owners, what, pick, now) {
+  const text = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
+  const first = text(pick(owners[0].partial));
+  for (const o of owners) {
+    const v = text(pick(o.partial));
+    if (v !== first)
+      throw new ShardError(
+        `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`
+      );
+  }
+  if (now && text(now.value) !== first)
+    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text(now.value)}`);
+}
+
 // actions/lib/workspace.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
-import path6 from "node:path";
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
+import path7 from "node:path";
 
 // actions/lib/spec.ts
 var SpecError = class extends Error {
@@ -29738,29 +30288,29 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path6.join(this.root, "data");
+    return path7.join(this.root, "data");
   }
   get modelsDir() {
-    return path6.join(this.root, "models");
+    return path7.join(this.root, "models");
   }
   get reportsDir() {
-    return path6.join(this.root, "reports");
+    return path7.join(this.root, "reports");
   }
   datasetDir(name) {
-    return path6.join(this.dataDir, name);
+    return path7.join(this.dataDir, name);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path6.relative(this.root, p).split(path6.sep).join("/");
+    return path7.relative(this.root, p).split(path7.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted. */
   datasetNames() {
-    if (!existsSync2(this.dataDir)) return [];
-    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync2(path6.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
+    if (!existsSync3(this.dataDir)) return [];
+    return readdirSync2(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync3(path7.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
   }
   loadSpec(name) {
-    const file = path6.join(this.datasetDir(name), SPEC_FILE);
-    if (!existsSync2(file)) {
+    const file = path7.join(this.datasetDir(name), SPEC_FILE);
+    if (!existsSync3(file)) {
       const known = this.datasetNames();
       throw new SpecError(
         `unknown dataset '${name}' (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
@@ -29768,7 +30318,7 @@ var Workspace = class {
     }
     let raw2;
     try {
-      raw2 = (0, import_yaml.parse)(readFileSync(file, "utf8"));
+      raw2 = (0, import_yaml.parse)(readFileSync2(file, "utf8"));
     } catch (err) {
       throw new SpecError(`${this.rel(file)}: not valid YAML (${err.message.split("\n")[0]})`);
     }
@@ -29862,6 +30412,27 @@ var input = {
       throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
     return specs;
   },
+  /**
+   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
+   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
+   */
+  shardStep(ws) {
+    const given = raw("shard");
+    const merge2 = input.boolean("merge", false);
+    const partials = raw("partials");
+    if (given && merge2) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+    if ((given || merge2) && !partials)
+      throw new ActionInputError(`input '${merge2 ? "merge" : "shard"}' needs input 'partials'`);
+    let shard = null;
+    if (given) {
+      try {
+        shard = parseShard(given);
+      } catch (err) {
+        throw new ActionInputError(`input ${err.message}`);
+      }
+    }
+    return { shard, merge: merge2, partials: path8.resolve(ws.root, partials) };
+  },
   /** A pull-request number, or null when not given. */
   pullRequest(name = "pull-request") {
     return input.integer(name, { min: 1 }) ?? null;
@@ -29869,7 +30440,7 @@ var input = {
 };
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
-  if (!existsSync3(root) || !statSync(root).isDirectory()) {
+  if (!existsSync4(root) || !statSync2(root).isDirectory()) {
     throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
   }
   return new Workspace(root);
@@ -29988,7 +30559,7 @@ function isInsideWorkTree(dir) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync2, existsSync as existsSync4 } from "fs";
+import { readFileSync as readFileSync3, existsSync as existsSync5 } from "fs";
 import { EOL as EOL6 } from "os";
 var Context = class {
   /**
@@ -29998,8 +30569,8 @@ var Context = class {
     var _a, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync4(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      if (existsSync5(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path13 = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path13} does not exist${EOL6}`);
@@ -30545,7 +31116,7 @@ var SEMI = 59;
 var EQ = 61;
 var DQUOTE = 34;
 var BSLASH = 92;
-var COMMA = 44;
+var COMMA2 = 44;
 var LOWER_CASE = 1;
 var OWS = 2;
 var SEMI_FLAG = 4;
@@ -30557,7 +31128,7 @@ var CHAR_MAP = new Uint8Array(256);
 CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
+CHAR_MAP[COMMA2] |= COMMA_FLAG;
 for (let code = 128; code <= 255; code++) {
   CHAR_MAP[code] |= LOWER_CASE;
 }
@@ -34237,18 +34808,18 @@ function metricsDiffMarkdown(champion, challenger, opts = {}) {
 }
 
 // actions/lib/model-registry.ts
-import { existsSync as existsSync5, readFileSync as readFileSync3 } from "node:fs";
-import path8 from "node:path";
+import { existsSync as existsSync6, readFileSync as readFileSync4 } from "node:fs";
+import path10 from "node:path";
 
 // actions/lib/atomic-write.ts
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import path7 from "node:path";
+import path9 from "node:path";
 function writeFilesAtomically(files) {
   const temps = [];
   try {
     for (const f of files) {
-      mkdirSync(path7.dirname(f.path), { recursive: true });
-      const tmp = path7.join(path7.dirname(f.path), `.${path7.basename(f.path)}.${process.pid}.tmp`);
+      mkdirSync(path9.dirname(f.path), { recursive: true });
+      const tmp = path9.join(path9.dirname(f.path), `.${path9.basename(f.path)}.${process.pid}.tmp`);
       writeFileSync(tmp, f.content);
       temps.push({ tmp, target: f.path });
     }
@@ -34257,37 +34828,6 @@ function writeFilesAtomically(files) {
     throw err;
   }
   for (const t of temps) renameSync(t.tmp, t.target);
-}
-
-// actions/lib/json.ts
-function stableStringify(value) {
-  return `${JSON.stringify(sortKeys(value), null, 2)}
-`;
-}
-function sortKeys(value) {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value);
-  }
-  if (value !== null && typeof value === "object") {
-    const obj = value;
-    if (typeof obj.toJSON === "function") {
-      return sortKeys(obj.toJSON());
-    }
-    const out = {};
-    for (const k of Object.keys(obj).sort()) {
-      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
-    }
-    return out;
-  }
-  if (typeof value === "number" && !Number.isFinite(value)) {
-    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
-  }
-  return value;
-}
-function roundSignificant(x, digits = 6) {
-  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
-  return Number(x.toPrecision(digits));
 }
 
 // actions/lib/models/types.ts
@@ -36102,8 +36642,8 @@ function presort(X) {
   }
   return order;
 }
-var POW10 = [1];
-for (let k = 1; k <= 22; k++) POW10.push(POW10[k - 1] * 10);
+var POW102 = [1];
+for (let k = 1; k <= 22; k++) POW102.push(POW102[k - 1] * 10);
 function splitThreshold(a, b) {
   const mid = a / 2 + b / 2;
   const lo = a + (b - a) / 4;
@@ -36114,7 +36654,7 @@ function splitThreshold(a, b) {
   for (let digits = 1; digits <= 17; digits++) {
     const places = digits - 1 - exponent;
     if (places > 22 || places < -22) break;
-    const d = places >= 0 ? Math.round(mid * POW10[places]) / POW10[places] : Math.round(mid / POW10[-places]) * POW10[-places];
+    const d = places >= 0 ? Math.round(mid * POW102[places]) / POW102[places] : Math.round(mid / POW102[-places]) * POW102[-places];
     if (inside(d)) return d;
   }
   return mid < b && mid >= a ? mid : a;
@@ -36317,17 +36857,17 @@ var ModelRegistry = class {
   ws;
   dataset;
   get dir() {
-    return path8.join(this.ws.modelsDir, this.dataset);
+    return path10.join(this.ws.modelsDir, this.dataset);
   }
   get indexPath() {
-    return path8.join(this.dir, "index.json");
+    return path10.join(this.dir, "index.json");
   }
   versionDir(version) {
-    return path8.join(this.dir, `v${version}`);
+    return path10.join(this.dir, `v${version}`);
   }
   /** The index, or an empty one when the dataset has no models yet. A corrupt index is an error. */
   index() {
-    if (!existsSync5(this.indexPath))
+    if (!existsSync6(this.indexPath))
       return {
         format: REGISTRY_FORMAT,
         formatVersion: 1,
@@ -36338,7 +36878,7 @@ var ModelRegistry = class {
     const where = this.ws.rel(this.indexPath);
     let raw2;
     try {
-      raw2 = JSON.parse(readFileSync3(this.indexPath, "utf8"));
+      raw2 = JSON.parse(readFileSync4(this.indexPath, "utf8"));
     } catch (err) {
       throw new RegistryError(`${where}: corrupt registry index, not valid JSON (${err.message})`);
     }
@@ -36365,12 +36905,12 @@ var ModelRegistry = class {
   }
   /** Loads a version's model (validated). */
   load(version) {
-    const file = path8.join(this.versionDir(version), "model.json");
+    const file = path10.join(this.versionDir(version), "model.json");
     const where = this.ws.rel(file);
-    if (!existsSync5(file)) throw new RegistryError(`${where}: missing`);
+    if (!existsSync6(file)) throw new RegistryError(`${where}: missing`);
     let raw2;
     try {
-      raw2 = JSON.parse(readFileSync3(file, "utf8"));
+      raw2 = JSON.parse(readFileSync4(file, "utf8"));
     } catch (err) {
       throw new RegistryError(`${where}: corrupt model file, not valid JSON (${err.message})`);
     }
@@ -36408,9 +36948,9 @@ var ModelRegistry = class {
     };
     const dir = this.versionDir(version);
     const writes = [
-      { path: path8.join(dir, "model.json"), content: stableStringify(files.model.toJSON()) },
-      { path: path8.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
-      { path: path8.join(dir, "card.md"), content: files.card(version) },
+      { path: path10.join(dir, "model.json"), content: stableStringify(files.model.toJSON()) },
+      { path: path10.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
+      { path: path10.join(dir, "card.md"), content: files.card(version) },
       { path: this.indexPath, content: stableStringify(next) }
     ];
     writeFilesAtomically(writes);
@@ -36445,10 +36985,10 @@ var ModelRegistry = class {
 };
 
 // actions/lib/pipelines/train.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // actions/lib/feature-group.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // node_modules/csv-stringify/lib/utils/get.js
 var charCodeOfDot = ".".charCodeAt(0);
@@ -39055,51 +39595,19 @@ function countNewlines(fields) {
   return n;
 }
 
-// actions/lib/feature-table.ts
-var SOURCES = ["backfill", "synthetic", "ingest"];
-function emptyTable(features, capacity = 0) {
-  return {
-    rows: 0,
-    ids: new Float64Array(capacity),
-    eventTimes: new Float64Array(capacity),
-    sources: new Uint8Array(capacity),
-    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
-    labels: new Int32Array(capacity)
-  };
-}
-function concatTables(parts, features) {
-  const n = parts.reduce((s, p) => s + p.rows, 0);
-  const out = emptyTable(features, n);
-  out.rows = n;
-  let at = 0;
-  for (const p of parts) {
-    out.ids.set(p.ids.subarray(0, p.rows), at);
-    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
-    out.sources.set(p.sources.subarray(0, p.rows), at);
-    out.labels.set(p.labels.subarray(0, p.rows), at);
-    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
-    at += p.rows;
-  }
-  return out;
-}
-function valueText(f, x) {
-  if (Number.isNaN(x)) return "";
-  return f.type === "categorical" ? f.categories?.[x]?.value ?? "" : String(x);
-}
-
 // actions/lib/file-source.ts
 import { execFileSync as execFileSync2 } from "node:child_process";
-import { existsSync as existsSync6, readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
-import path9 from "node:path";
+import { existsSync as existsSync7, readdirSync as readdirSync3, readFileSync as readFileSync5 } from "node:fs";
+import path11 from "node:path";
 function workingTree(root) {
   return {
     description: "working tree",
     readBytes(rel) {
-      const p = path9.join(root, rel);
-      return existsSync6(p) ? readFileSync4(p) : null;
+      const p = path11.join(root, rel);
+      return existsSync7(p) ? readFileSync5(p) : null;
     },
-    list: (relDir) => entries(path9.join(root, relDir), false),
-    listDirs: (relDir) => entries(path9.join(root, relDir), true)
+    list: (relDir) => entries(path11.join(root, relDir), false),
+    listDirs: (relDir) => entries(path11.join(root, relDir), true)
   };
 }
 function gitRevision(root, rev) {
@@ -39128,8 +39636,8 @@ function gitRevision(root, rev) {
   }
 }
 function entries(dir, dirs) {
-  if (!existsSync6(dir)) return [];
-  return readdirSync2(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
+  if (!existsSync7(dir)) return [];
+  return readdirSync3(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
 }
 function revisionAtDate(root, when) {
   const instant = /^\d{4}-\d{2}-\d{2}$/.test(when) ? `${when}T23:59:59Z` : when;
@@ -39143,318 +39651,6 @@ function fileSourceAsOf(root, asOf) {
   if (!asOf) return workingTree(root);
   const rev = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/.test(asOf) ? revisionAtDate(root, asOf) : asOf;
   return gitRevision(root, rev);
-}
-
-// actions/lib/partition-reader.ts
-var PartitionError = class extends Error {
-  name = "PartitionError";
-};
-var COMMA2 = 44;
-var LF = 10;
-var CR = 13;
-var QUOTE = 34;
-var POW102 = [
-  1,
-  10,
-  100,
-  1e3,
-  1e4,
-  1e5,
-  1e6,
-  1e7,
-  1e8,
-  1e9,
-  1e10,
-  1e11,
-  1e12,
-  1e13,
-  1e14,
-  1e15,
-  1e16,
-  1e17,
-  1e18,
-  1e19,
-  1e20,
-  1e21,
-  1e22
-];
-var decoder = new TextDecoder();
-function headerOf(layout) {
-  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
-}
-function countRows(bytes) {
-  const n = bytes.length;
-  let pos = bytes.indexOf(LF);
-  if (pos < 0) return 0;
-  let lines = 0;
-  for (; ; ) {
-    const next = bytes.indexOf(LF, pos + 1);
-    if (next < 0) break;
-    if (next > pos + 1) lines++;
-    pos = next;
-  }
-  if (n > pos + 1) lines++;
-  return lines;
-}
-function readPartition(bytes, layout, file) {
-  const t = emptyTable(layout.features.length, countRows(bytes));
-  t.rows = readPartitionInto(bytes, layout, file, t, 0);
-  return t;
-}
-function readPartitionInto(bytes, layout, file, t, offset) {
-  const n = bytes.length;
-  let pos = 0;
-  while (pos < n && bytes[pos] !== LF) pos++;
-  let header = decoder.decode(bytes.subarray(0, pos));
-  if (header.charCodeAt(0) === 65279) header = header.slice(1);
-  if (header.endsWith("\r")) header = header.slice(0, -1);
-  const expected = headerOf(layout).join(",");
-  if (header !== expected) {
-    throw new PartitionError(
-      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
-    );
-  }
-  pos++;
-  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
-  const cats = [null, null, null];
-  const enc = new TextEncoder();
-  for (const f of layout.features) {
-    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
-    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
-  }
-  kinds.push(5 /* Label */);
-  cats.push(layout.classes.map((c) => enc.encode(c.value)));
-  const sourceBytes = SOURCES.map((s) => enc.encode(s));
-  const ncol = kinds.length;
-  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
-  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
-  let row = offset;
-  let line = 1;
-  while (pos < n) {
-    line++;
-    if (bytes[pos] === LF) {
-      pos++;
-      continue;
-    }
-    for (let c = 0; c < ncol; c++) {
-      let start = pos;
-      let end;
-      let quoted = null;
-      if (bytes[pos] === QUOTE) {
-        const buf = [];
-        pos++;
-        for (; ; ) {
-          if (pos >= n) throw new PartitionError(`${file} line ${line}: unterminated quoted field`);
-          const b = bytes[pos++];
-          if (b === QUOTE) {
-            if (bytes[pos] === QUOTE) {
-              buf.push(QUOTE);
-              pos++;
-            } else break;
-          } else buf.push(b);
-        }
-        quoted = Uint8Array.from(buf);
-        start = pos;
-        end = pos;
-      } else {
-        while (pos < n && bytes[pos] !== COMMA2 && bytes[pos] !== LF) pos++;
-        end = pos;
-        if (end > start && bytes[end - 1] === CR) end--;
-      }
-      const sep4 = pos < n ? bytes[pos] : LF;
-      if (c < ncol - 1 && sep4 !== COMMA2) {
-        throw new PartitionError(`${file} line ${line}: has ${c + 1} fields, expected ${ncol}`);
-      }
-      if (c === ncol - 1 && sep4 === COMMA2) {
-        throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
-      }
-      pos++;
-      const fs3 = quoted ? 0 : start;
-      const fe = quoted ? quoted.length : end;
-      const src = quoted ?? bytes;
-      switch (kinds[c]) {
-        case 0 /* Id */: {
-          const x = parseNumberBytes(src, fs3, fe);
-          if (!Number.isInteger(x) || x < 1) {
-            throw new PartitionError(
-              `${file} line ${line}: id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
-            );
-          }
-          t.ids[row] = x;
-          break;
-        }
-        case 1 /* Time */: {
-          const ms = parseIsoInstant(src, fs3, fe);
-          if (Number.isNaN(ms)) {
-            throw new PartitionError(
-              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
-            );
-          }
-          t.eventTimes[row] = ms;
-          break;
-        }
-        case 2 /* Source */: {
-          const code = matchBytes(src, fs3, fe, sourceBytes);
-          if (code < 0) {
-            throw new PartitionError(
-              `${file} line ${line}: source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
-            );
-          }
-          t.sources[row] = code;
-          break;
-        }
-        case 3 /* Numeric */: {
-          const j = c - 3;
-          const x = parseNumberBytes(src, fs3, fe);
-          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
-            const f = layout.features[j];
-            const text = decoder.decode(src.subarray(fs3, fe));
-            throw new PartitionError(
-              Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text}' is not a number` : `${file} line ${line}: '${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`
-            );
-          }
-          t.columns[j][row] = x;
-          break;
-        }
-        case 4 /* Category */: {
-          const j = c - 3;
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            const f = layout.features[j];
-            throw new PartitionError(
-              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
-            );
-          }
-          t.columns[j][row] = code;
-          break;
-        }
-        case 5 /* Label */: {
-          if (fe === fs3) {
-            t.labels[row] = -1;
-            break;
-          }
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            throw new PartitionError(
-              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
-            );
-          }
-          t.labels[row] = code;
-          break;
-        }
-      }
-    }
-    row++;
-  }
-  return row - offset;
-}
-function matchBytes(b, s, e, options) {
-  const len = e - s;
-  outer: for (let k = 0; k < options.length; k++) {
-    const o = options[k];
-    if (o.length !== len) continue;
-    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
-    return k;
-  }
-  return -1;
-}
-function parseNumberBytes(b, s, e) {
-  let i = s;
-  let neg = false;
-  if (i < e && (b[i] === 45 || b[i] === 43)) {
-    neg = b[i] === 45;
-    i++;
-  }
-  let mant = 0;
-  let digits = 0;
-  let scale = 0;
-  let any = false;
-  while (i < e) {
-    const d = b[i] - 48;
-    if (d < 0 || d > 9) break;
-    any = true;
-    if (digits > 0 || d !== 0) digits++;
-    mant = mant * 10 + d;
-    i++;
-  }
-  if (i < e && b[i] === 46) {
-    i++;
-    while (i < e) {
-      const d = b[i] - 48;
-      if (d < 0 || d > 9) break;
-      any = true;
-      if (digits > 0 || d !== 0) digits++;
-      mant = mant * 10 + d;
-      scale--;
-      i++;
-    }
-  }
-  if (!any) return Number.NaN;
-  if (i < e && (b[i] === 101 || b[i] === 69)) {
-    i++;
-    let eneg = false;
-    if (i < e && (b[i] === 45 || b[i] === 43)) {
-      eneg = b[i] === 45;
-      i++;
-    }
-    let ex = 0;
-    let exDigits = 0;
-    while (i < e && b[i] >= 48 && b[i] <= 57) {
-      ex = ex * 10 + (b[i] - 48);
-      exDigits++;
-      i++;
-    }
-    if (exDigits === 0) return Number.NaN;
-    scale += eneg ? -ex : ex;
-  }
-  if (i !== e) return Number.NaN;
-  if (digits <= 15 && scale >= -22 && scale <= 22) {
-    const x = scale < 0 ? mant / POW102[-scale] : mant * POW102[scale];
-    return neg ? -x : x;
-  }
-  return Number(decoder.decode(b.subarray(s, e)));
-}
-function parseIsoInstant(b, s, e) {
-  const len = e - s;
-  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
-    return Number.NaN;
-  }
-  const d = (k) => b[s + k] - 48;
-  const num2 = (k, w) => {
-    let v = 0;
-    for (let q = 0; q < w; q++) {
-      const x = d(k + q);
-      if (x < 0 || x > 9) return Number.NaN;
-      v = v * 10 + x;
-    }
-    return v;
-  };
-  const y = num2(0, 4);
-  const mo = num2(5, 2);
-  const da = num2(8, 2);
-  const h = num2(11, 2);
-  const mi = num2(14, 2);
-  const se = num2(17, 2);
-  let ms = 0;
-  if (len === 24) {
-    if (b[s + 19] !== 46) return Number.NaN;
-    ms = num2(20, 3);
-  }
-  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
-    return Number.NaN;
-  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
-}
-var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function daysInMonth(y, m) {
-  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
-}
-function daysFromCivil(y, m, d) {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
 }
 
 // actions/lib/stats.ts
@@ -39554,7 +39750,7 @@ function schemaHashOf(spec) {
     features: featureSchema(spec),
     label: { name: spec.label.name, classes: spec.label.classes }
   };
-  return createHash("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
+  return createHash2("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
 }
 function layoutOf(meta) {
   return { features: meta.features, labelName: meta.label.name, classes: meta.label.classes };
@@ -40356,7 +40552,7 @@ function trainingData(fg, table, includeSynthetic) {
   };
 }
 function dataHashOf(table, rows) {
-  const hash = createHash2("sha256");
+  const hash = createHash3("sha256");
   updateDataHash(hash, table, rows);
   return hash.digest("hex");
 }
@@ -40377,7 +40573,7 @@ function updateDataHash(hash, table, rows) {
   }
 }
 function configHashOf(config) {
-  return createHash2("sha256").update(stableStringify(config)).digest("hex").slice(0, 16);
+  return createHash3("sha256").update(stableStringify(config)).digest("hex").slice(0, 16);
 }
 function unchangedSince(champion, dataHash, configHash, force) {
   if (!champion || force) return null;
@@ -40560,7 +40756,7 @@ function aggregateImportances(features, values) {
 // actions/lib/pipelines/train-shards.ts
 import { createHash as createHash4 } from "node:crypto";
 import { mkdirSync as mkdirSync2 } from "node:fs";
-import path11 from "node:path";
+import path12 from "node:path";
 
 // actions/lib/correlation-moments.ts
 function emptyMoments(features) {
@@ -40620,181 +40816,6 @@ function mergeMoments(a, b) {
 }
 function correlationsOf(m) {
   return m.cXY.map((c, j) => m.m2X[j] === 0 || m.m2Y === 0 ? 0 : c / Math.sqrt(m.m2X[j] * m.m2Y));
-}
-
-// actions/lib/sharding.ts
-import { createHash as createHash3 } from "node:crypto";
-import { existsSync as existsSync7, readdirSync as readdirSync3, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
-import path10 from "node:path";
-var ShardError = class extends Error {
-  name = "ShardError";
-};
-var MAX_SHARDS = 256;
-function parseShard(text) {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = m ? Number(m[1]) : Number.NaN;
-  const count = m ? Number(m[2]) : Number.NaN;
-  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
-    throw new ShardError(
-      `shard '${text}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
-    );
-  }
-  return { index, count };
-}
-var shardText = (s) => `${s.index}/${s.count}`;
-function assignMonths(months, rowsOf, count) {
-  const shards = Array.from({ length: count }, () => ({ rows: 0, months: [] }));
-  const bySize = [...months].sort((a, b) => rowsOf(b) - rowsOf(a) || (a < b ? -1 : a > b ? 1 : 0));
-  for (const m of bySize) {
-    let least = 0;
-    for (let s = 1; s < count; s++) if (shards[s].rows < shards[least].rows) least = s;
-    shards[least].rows += rowsOf(m);
-    shards[least].months.push(m);
-  }
-  return shards.map((s) => s.months.sort());
-}
-function groupAssignment(fg, count) {
-  return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
-}
-var sha256 = (bytes) => createHash3("sha256").update(bytes).digest("hex");
-function* partitionsOf(fg, months, lateLabels) {
-  for (const month of months) {
-    const file = fg.partitionPath(month);
-    const bytes = fg.files.readBytes(file) ?? new Uint8Array();
-    const table = readPartition(bytes, fg.layout, file);
-    if (lateLabels.size > 0) {
-      for (let i = 0; i < table.rows; i++) {
-        if (table.labels[i] < 0) {
-          const code = lateLabels.get(table.ids[i]);
-          if (code !== void 0) table.labels[i] = code;
-        }
-      }
-    }
-    yield { month, sha256: sha256(bytes), table };
-  }
-}
-function labelsSha256(fg) {
-  const bytes = fg.files.readBytes(fg.labelsPath);
-  return bytes ? sha256(bytes) : null;
-}
-function rowsHashOf(partitions, labels) {
-  const lines = partitions.map((p) => `${p.month} ${p.sha256}
-`).join("");
-  return sha256(`${lines}labels ${labels ?? "none"}
-`);
-}
-function partialFileName(kind, dataset, shard) {
-  return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
-}
-function jsonFiles(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const name of readdirSync3(d).sort()) {
-      const p = path10.join(d, name);
-      if (statSync2(p).isDirectory()) walk(p);
-      else if (name.endsWith(".json")) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
-function readPartialSet(dir, format, version, dataset, fg) {
-  if (!existsSync7(dir) || !statSync2(dir).isDirectory())
-    throw new ShardError(`--partials ${dir}: not a folder`);
-  const found = [];
-  for (const file of jsonFiles(dir)) {
-    let raw2;
-    try {
-      raw2 = JSON.parse(readFileSync5(file, "utf8"));
-    } catch (err) {
-      throw new ShardError(`${file}: not valid JSON (${err.message})`);
-    }
-    const p = raw2;
-    if (typeof p !== "object" || p === null || p.format !== format || p.dataset !== dataset) continue;
-    if (p.version !== version)
-      throw new ShardError(`${file}: ${format} version ${p.version} is not supported (expected ${version})`);
-    if (!Number.isInteger(p.shard) || !Number.isInteger(p.shards) || !Array.isArray(p.months))
-      throw new ShardError(`${file}: shard, shards and months are required`);
-    found.push({ partial: p, file });
-  }
-  if (found.length === 0)
-    throw new ShardError(`--partials ${dir}: no ${format} files for dataset '${dataset}'`);
-  const counts = [...new Set(found.map((f) => f.partial.shards))].sort((a, b) => a - b);
-  if (counts.length > 1) {
-    throw new ShardError(
-      `--partials ${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path10.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
-    );
-  }
-  const n = counts[0];
-  const bySlot = /* @__PURE__ */ new Map();
-  for (const f of found) bySlot.set(f.partial.shard, [...bySlot.get(f.partial.shard) ?? [], f]);
-  const duplicated = [...bySlot].filter(([, fs3]) => fs3.length > 1);
-  if (duplicated.length > 0) {
-    throw new ShardError(
-      `--partials ${dir}: duplicated shard(s) of '${dataset}': ${duplicated.map(([s, fs3]) => `${s}/${n} in ${fs3.map((f) => f.file).join(" and ")}`).join("; ")}`
-    );
-  }
-  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((s) => !bySlot.has(s));
-  const stray = [...bySlot.keys()].filter((s) => s < 1 || s > n);
-  if (stray.length > 0)
-    throw new ShardError(
-      `--partials ${dir}: shard(s) ${stray.join(", ")} of '${dataset}' are not in 1..${n}`
-    );
-  if (missing.length > 0) {
-    throw new ShardError(
-      `--partials ${dir}: missing shard(s) ${missing.map((s) => `${s}/${n}`).join(", ")} of '${dataset}' (have ${[
-        ...bySlot.keys()
-      ].sort((a, b) => a - b).map((s) => `${s}/${n}`).join(", ")}); run them before merging`
-    );
-  }
-  const ordered = [...bySlot.keys()].sort((a, b) => a - b).map((s) => bySlot.get(s)[0]);
-  const assignment = groupAssignment(fg, n);
-  for (const { partial, file } of ordered) {
-    if (partial.featureGroupVersion !== fg.meta.version) {
-      throw new ShardError(
-        `${file}: shard ${partial.shard}/${n} read feature group v${partial.featureGroupVersion}, the merge sees v${fg.meta.version}`
-      );
-    }
-    const want = assignment[partial.shard - 1];
-    if (partial.months.join(",") !== want.join(",")) {
-      throw new ShardError(
-        `${file}: shard ${partial.shard}/${n} read months [${partial.months.join(", ")}] but the feature group now assigns it [${want.join(", ")}]: the group changed since the shard ran`
-      );
-    }
-    if (rowsHashOf(partial.partitions ?? [], partial.labelsSha256 ?? null) !== partial.rowsHash)
-      throw new ShardError(`${file}: rowsHash does not match its partition hashes (edited by hand?)`);
-  }
-  return ordered;
-}
-function checkUnchanged(fg, owner, month, actual) {
-  const expected = owner.partial.partitions.find((p) => p.month === month)?.sha256;
-  if (expected !== actual) {
-    throw new ShardError(
-      `${fg.partitionPath(month)} changed since shard ${owner.partial.shard}/${owner.partial.shards} read it (${owner.file}); run the shards again`
-    );
-  }
-}
-function checkLabelsUnchanged(fg, owners) {
-  const now = labelsSha256(fg);
-  for (const o of owners) {
-    if ((o.partial.labelsSha256 ?? null) !== now)
-      throw new ShardError(
-        `${fg.labelsPath} changed since shard ${o.partial.shard}/${o.partial.shards} read it (${o.file}); run the shards again`
-      );
-  }
-}
-function checkSame(owners, what, pick, now) {
-  const text = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
-  const first = text(pick(owners[0].partial));
-  for (const o of owners) {
-    const v = text(pick(o.partial));
-    if (v !== first)
-      throw new ShardError(
-        `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`
-      );
-  }
-  if (now && text(now.value) !== first)
-    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text(now.value)}`);
 }
 
 // actions/lib/pipelines/train-shards.ts
@@ -40898,7 +40919,7 @@ function trainShard(ws, spec, opts) {
     moments
   };
   mkdirSync2(opts.partials, { recursive: true });
-  const file = path11.join(opts.partials, partialFileName("train", spec.name, opts.shard));
+  const file = path12.join(opts.partials, partialFileName("train", spec.name, opts.shard));
   writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
   return {
     dataset: spec.name,
@@ -41103,29 +41124,16 @@ await runAction(async () => {
   const token = input.string("token");
   const pullRequest = input.pullRequest();
   const now = input.now();
-  const shardInput = input.string("shard");
-  const merge2 = input.boolean("merge", false);
-  const partials = input.string("partials");
+  const { shard, merge: merge2, partials } = input.shardStep(ws);
   if (pullRequest !== null && !token) throw new ActionInputError("input 'pull-request' needs input 'token'");
   if (pullRequest !== null && promote) {
     throw new ActionInputError(
       "input 'promote' must be false with 'pull-request': a pull request never changes the champion"
     );
   }
-  if (shardInput || merge2) {
-    if (shardInput && merge2)
-      throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-    if (!partials) throw new ActionInputError(`input '${merge2 ? "merge" : "shard"}' needs input 'partials'`);
-    if (pullRequest !== null)
-      throw new ActionInputError("input 'pull-request' cannot be combined with shards");
-  }
-  if (shardInput) {
-    let shard;
-    try {
-      shard = parseShard(shardInput);
-    } catch (err) {
-      throw new ActionInputError(`input ${err.message}`);
-    }
+  if ((shard || merge2) && pullRequest !== null)
+    throw new ActionInputError("input 'pull-request' cannot be combined with shards");
+  if (shard) {
     const done = [];
     for (const spec of specs) {
       done.push(
@@ -41133,7 +41141,7 @@ await runAction(async () => {
           const r2 = trainShard(ws, spec, {
             now,
             shard,
-            partials: path12.resolve(ws.root, partials),
+            partials,
             algorithm: algorithm2 === "auto" ? void 0 : algorithm2,
             split: input.string("split") ? split : void 0,
             seed,
@@ -41178,7 +41186,7 @@ await runAction(async () => {
       await core_exports.group(`train ${spec.name}`, async () => {
         const r2 = merge2 ? mergeTrainShards(ws, spec, {
           now,
-          partials: path12.resolve(ws.root, partials),
+          partials,
           force,
           promote,
           tolerance,

@@ -1,6 +1,5 @@
 // train action: model training behind the champion/challenger gate; in pull-request mode, a metrics diff
 // comment; with shard/merge, one shard's Gaussian NB statistics or the merge of all shards.
-import path from 'node:path';
 import {
   ActionInputError,
   core,
@@ -19,7 +18,7 @@ import { ModelRegistry } from '../../lib/model-registry.js';
 import { ALGORITHMS } from '../../lib/models/algorithms.js';
 import { type TrainResult, trainDataset } from '../../lib/pipelines/train.js';
 import { mergeTrainShards, type ShardTrainResult, trainShard } from '../../lib/pipelines/train-shards.js';
-import { parseShard, type Shard, shardText } from '../../lib/sharding.js';
+import { shardText } from '../../lib/sharding.js';
 import { SPLIT_KINDS } from '../../lib/training.js';
 import { metricsCommentMarkdown } from './comment.js';
 
@@ -38,9 +37,7 @@ await runAction(async () => {
   const token = input.string('token');
   const pullRequest = input.pullRequest();
   const now = input.now();
-  const shardInput = input.string('shard');
-  const merge = input.boolean('merge', false);
-  const partials = input.string('partials');
+  const { shard, merge, partials } = input.shardStep(ws);
   if (pullRequest !== null && !token) throw new ActionInputError("input 'pull-request' needs input 'token'");
   if (pullRequest !== null && promote) {
     throw new ActionInputError(
@@ -48,20 +45,9 @@ await runAction(async () => {
     );
   }
 
-  if (shardInput || merge) {
-    if (shardInput && merge)
-      throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-    if (!partials) throw new ActionInputError(`input '${merge ? 'merge' : 'shard'}' needs input 'partials'`);
-    if (pullRequest !== null)
-      throw new ActionInputError("input 'pull-request' cannot be combined with shards");
-  }
-  if (shardInput) {
-    let shard: Shard;
-    try {
-      shard = parseShard(shardInput);
-    } catch (err) {
-      throw new ActionInputError(`input ${(err as Error).message}`);
-    }
+  if ((shard || merge) && pullRequest !== null)
+    throw new ActionInputError("input 'pull-request' cannot be combined with shards");
+  if (shard) {
     const done: ShardTrainResult[] = [];
     for (const spec of specs) {
       done.push(
@@ -69,7 +55,7 @@ await runAction(async () => {
           const r = trainShard(ws, spec, {
             now,
             shard,
-            partials: path.resolve(ws.root, partials),
+            partials,
             algorithm: algorithm === 'auto' ? undefined : algorithm,
             split: input.string('split') ? split : undefined,
             seed,
@@ -116,7 +102,7 @@ await runAction(async () => {
         const r = merge
           ? mergeTrainShards(ws, spec, {
               now,
-              partials: path.resolve(ws.root, partials),
+              partials,
               force,
               promote,
               tolerance,
