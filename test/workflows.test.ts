@@ -368,6 +368,8 @@ describe.each(STAGES)('actions/%s', (stage) => {
     if (/\binput\.now\(\)/.test(source)) read.add('now');
     if (/\binput\.datasets\(/.test(source)) read.add('dataset');
     if (/\binput\.pullRequest\(\)/.test(source)) read.add('pull-request');
+    if (/\binput\.shardStep\(/.test(source))
+      for (const name of ['shard', 'merge', 'partials']) read.add(name);
     expect([...read].sort()).toEqual(Object.keys(meta.inputs ?? {}).sort());
     const set = new Set([...source.matchAll(/\boutput\(\s*'([\w-]+)'/g)].map((m) => m[1]));
     expect([...set].sort()).toEqual(Object.keys(meta.outputs ?? {}).sort());
