@@ -20,6 +20,8 @@ import {
   BRUSH_PARAM,
   confusionMatrixSpec,
   driftSpec,
+  latestChart,
+  latestSpec,
 } from '../actions/lib/charts.js';
 import { renderSvg } from '../actions/lib/render-svg.js';
 import { chartAlt, mdText, reportMarkdown } from '../actions/lib/report-page.js';
@@ -85,7 +87,7 @@ describe('chart specs', () => {
         'confusion-all',
         'recent-predictions',
       ]);
-      for (const c of charts) {
+      for (const c of [...charts, latestChart(v.r, { interactive: v.interactive })]) {
         const ok = validate(c.spec);
         expect(ok ? [] : validate.errors?.slice(0, 3), c.id).toEqual([]);
         const warnings: string[] = [];
@@ -219,6 +221,23 @@ describe('SVG rendering', () => {
     expect(count(bars, '<path')).toBe(5);
     expect(count(bars, 'fill="#d62728"')).toBe(2); // petal length and the predicted class
     expect(svg).toContain('KS p&lt;0.01');
+    // p-values in bands (the exact values are in tooltips and monitoring.json), no ARIA labels.
+    expect(svg).not.toMatch(/p=0\.\d/);
+    expect(svg).toContain('chi-square p≥0.10');
+    expect(svg).not.toContain('aria-label=');
+  });
+
+  it('writes the latest prediction and the totals as text, labels escaped', async () => {
+    const p = full.latest!;
+    const svg = await renderSvg(latestSpec(full));
+    expect(svg).toContain(`#${p.id} for ${p.eventTime.slice(0, 10)}`);
+    expect(svg).toContain(`All time: ${full.totals.predictions.toLocaleString('en-US')} predictions`);
+    const nasty = { ...full, latest: { ...p, predicted: CLASSES[0].value, actual: null } };
+    const waiting = await renderSvg(latestSpec({ ...nasty, classes: [{ ...CLASSES[0], label: NASTY_LABEL }] }));
+    expect(waiting).toContain('predicted &lt;b&gt;"x"&lt;/b&gt; | y');
+    expect(waiting).toContain('waiting for its label');
+    expect(waiting).not.toContain('<b>');
+    expect(await renderSvg(latestSpec(empty))).toContain('>No predictions yet.<');
   });
 
   it('lists every recent prediction in the table chart', () => {
@@ -237,44 +256,44 @@ describe('SVG rendering', () => {
 });
 
 describe('report page', () => {
-  const images = allCharts(full).map((c) => ({
+  const images = [latestChart(full), ...allCharts(full)].map((c) => ({
     id: c.id,
     file: `${c.id}.svg`,
     title: c.title,
     description: c.description,
   }));
-  const md = reportMarkdown(full, images);
+  const LOG = 'predictions-2026-11.csv';
+  const md = reportMarkdown(full, images, LOG);
 
   it('escapes data strings everywhere', () => {
     expect(mdText(NASTY_LABEL)).toBe('&lt;b&gt;"x"&lt;/b&gt; \\| y');
     expect(mdText('a`b\\c')).toBe('a\\`b\\\\c');
     expect(md).not.toMatch(/<(b|i|flowers)>/);
     expect(md).toContain('# Iris &lt;flowers&gt; \\| demo — monitoring');
-    // Feature titles show in the drift summary when the feature drifted.
-    const allDrifted = reportMarkdown(
-      {
-        ...full,
-        drift: { ...full.drift!, features: full.drift!.features.map((f) => ({ ...f, drifted: true })) },
-      },
-      images,
-    );
-    expect(allDrifted).toContain(mdText(NASTY_FEATURE));
+    const odd = reportMarkdown(full, images, 'predictions-2026-11 [x].csv');
+    expect(odd).toContain('[predictions-2026-11 \\[x\\].csv](predictions-2026-11%20%5Bx%5D.csv)');
   });
 
-  it('keeps every table row to its header’s column count', () => {
-    const blocks = md.split('\n\n').filter((b) => b.startsWith('| '));
-    expect(blocks.length).toBe(3); // totals, recent, versions
-    for (const block of blocks) {
-      const cells = block.split('\n').map((line) => line.replace(/\\\|/g, '').split('|').length);
-      expect(new Set(cells).size, block.slice(0, 80)).toBe(1);
-    }
-    const recentBlock = blocks.find((b) => b.startsWith('| id |'))!;
-    expect(recentBlock.split('\n')).toHaveLength(2 + full.recent.length);
-  });
-
-  it('sums up drift in one line; the per-feature numbers are in the chart and monitoring.json', () => {
-    expect(md).not.toContain('| feature |');
-    expect(md).toMatch(/Dataset drift: \*\*(yes|no)\*\* — \d+ of 4 features drifted/);
+  it('does not change with the day’s numbers, only with what it says', () => {
+    const d = full.drift!;
+    const nextDay = {
+      ...full,
+      asOf: '2026-12-31T00:00:00Z',
+      totals: { ...full.totals, predictions: full.totals.predictions + 1, correct: full.totals.correct + 1 },
+      latest: { ...full.latest!, id: full.latest!.id + 1, probability: 0.51 },
+      recent: full.recent.slice(1),
+      daily: full.daily.slice(1),
+      byVersion: full.byVersion.map((v) => ({ ...v, rows: v.rows + 1, lastDate: '2026-12-31' })),
+      confusion: { ...full.confusion, all: full.confusion.all.map((row) => row.map((n) => n + 1)) },
+      drift: { ...d, features: d.features.map((f) => ({ ...f, pValue: f.pValue / 2, psi: f.psi * 2 })) },
+      alerts: full.alerts.map((a) => ({ ...a, value: a.value === null ? null : a.value / 2, message: 'other' })),
+    };
+    expect(reportMarkdown(nextDay, images, LOG)).toBe(md);
+    // What the page says: the champion, which alerts are active, the log's month.
+    expect(reportMarkdown({ ...full, champion: { ...full.champion!, version: 4 } }, images, LOG)).not.toBe(md);
+    const calm = { ...full, alerts: full.alerts.map((a) => ({ ...a, active: false })) };
+    expect(reportMarkdown(calm, images, LOG)).not.toBe(md);
+    expect(reportMarkdown(full, images, 'predictions-2026-12.csv')).not.toBe(md);
   });
 
   it('references every chart with alt text that does not change with the day’s numbers', () => {
@@ -282,22 +301,29 @@ describe('report page', () => {
     const later = { ...full, totals: { ...full.totals, predictions: full.totals.predictions + 1 } };
     for (const img of images) expect(chartAlt(later, img)).toBe(chartAlt(full, img));
     expect(chartAlt(full, images[0])).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(chartAlt(full, images[0])).toMatch(/latest prediction/i);
   });
 
-  it('shows the champion, active alerts, the latest prediction and totals', () => {
+  it('shows the champion, active alerts, the thresholds and where the log and the figures are', () => {
     expect(md).toContain('**Champion:** v3 (random-forest), holdout accuracy 95.3%.');
-    expect(md).toContain('> ⚠️ **Accuracy:** Rolling 7-day accuracy');
-    expect(md).not.toContain('Dataset drift:** 1 of 4');
-    const latest = full.latest!;
-    expect(md).toContain(`Prediction #${latest.id} for ${latest.eventTime.slice(0, 10)}`);
-    expect(md).toContain(`| ${full.totals.predictions.toLocaleString('en-US')} |`);
+    expect(md).toContain(
+      `> ⚠️ **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${(full.thresholds.accuracy * 100).toFixed(1)}%.`,
+    );
+    expect(md).not.toContain('Dataset drift:**');
+    expect(md).toContain(`[${LOG}](${LOG})`);
+    expect(md).toContain('[predictions.json](predictions.json)');
+    expect(md).toContain('[monitoring.json](monitoring.json)');
+    expect(md).toContain('rolling 30-day accuracy (over at least');
+    const drifting = full.alerts.map((a) => ({ ...a, active: true }));
+    expect(reportMarkdown({ ...full, alerts: drifting }, images, LOG)).toContain(
+      `> ⚠️ **Dataset drift:** at least 50% of the features drifted over the last ${full.thresholds.windowDays} days.`,
+    );
   });
 
   it('handles a dataset without predictions', () => {
-    const page = reportMarkdown(empty, []);
+    const page = reportMarkdown(empty, [], null);
     expect(page).toContain('✅ No active alerts.');
-    expect(page).toContain('Drift was not computed: no predictions in the last 7 days');
-    expect(page).toContain('&lt;script&gt;');
+    expect(page).toContain('- Prediction log: no predictions yet.');
     expect(page).not.toContain('<script>');
   });
 });
@@ -324,8 +350,9 @@ describe('writeReports', () => {
 
   it('writes README and charts, byte-identical on a second run, and removes stale charts', async () => {
     const first = await writeReports(dir, full);
-    // The repository page has the recent predictions as a markdown table, not as the Vega text table.
-    const pageCharts = allCharts(full).filter((c) => c.id !== 'recent-predictions');
+    // The repository dashboard leads with the latest prediction and leaves out the recent-predictions
+    // text table (the log's month file is that table on GitHub).
+    const pageCharts = [latestChart(full), ...allCharts(full).filter((c) => c.id !== 'recent-predictions')];
     expect(first.files.map((f) => path.relative(dir, f)).sort()).toEqual(
       ['iris/dashboard.svg', 'iris/README.md'].sort(),
     );
@@ -336,6 +363,8 @@ describe('writeReports', () => {
     const svg = before['iris/dashboard.svg'];
     for (const c of pageCharts) expect(svg, c.id).toContain(`>${c.title}</text>`);
     expect(readme).not.toContain('recent-predictions.svg');
+    expect(readme).toContain(`[predictions-${full.latest!.eventTime.slice(0, 7)}.csv]`);
+    expect(svg).toContain(`>#${full.latest!.id} for `);
 
     writeFileSync(path.join(dir, 'iris/retired-chart.svg'), '<svg/>');
     mkdirSync(path.join(dir, 'iris/charts'), { recursive: true });

@@ -136,15 +136,55 @@ export function messageSpec(
   message: string,
   opts: ChartOptions = {},
 ): TopLevelSpec {
-  // Wrapped here, as an array of lines, so a long reason neither widens the image nor gets cut off.
+  return textSpec(title, description, [message], opts);
+}
+
+/**
+ * Paragraphs of text as a chart, for the static dashboard. Wrapped here, as an array of lines, so a long
+ * text neither widens the image nor gets cut off.
+ */
+function textSpec(
+  title: string,
+  description: string,
+  paragraphs: string[],
+  opts: ChartOptions,
+): TopLevelSpec {
   const width = typeof opts.width === 'number' ? opts.width : DEFAULT_WIDTH;
-  const lines = wrap(message, Math.max(20, Math.floor(width / 8)));
+  const lines = paragraphs.flatMap((p) => wrap(p, Math.max(20, Math.floor(width / 8))));
   return top(opts, title, null, description, {
     height: lines.length * 18 + 10,
     data: named('message', [{ text: lines }]),
     mark: { type: 'text', align: 'left', baseline: 'top', fontSize: 13, lineHeight: 18, color: '#555' },
     encoding: { text: { field: 'text', type: 'nominal' }, x: { value: 0 }, y: { value: 5 } },
   });
+}
+
+/**
+ * The original systems' "latest sample" panel with the running totals, as text: the repository
+ * dashboard's first chart (the Pages dashboard has its own HTML panel).
+ */
+export function latestSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLevelSpec {
+  const title = 'Latest prediction';
+  const p = r.latest;
+  if (p === null)
+    return messageSpec(
+      title,
+      'No predictions yet, so there is no latest prediction.',
+      'No predictions yet.',
+      opts,
+    );
+  const actual =
+    p.actual === null
+      ? 'actual: waiting for its label'
+      : `actual ${classLabel(r, p.actual)} ${outcomeMark(p)}`;
+  const t = r.totals;
+  const latest =
+    `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: ` +
+    `predicted ${classLabel(r, p.predicted)} (p = ${p.probability.toFixed(2)}), ${actual}.`;
+  const totals =
+    `All time: ${grouped(t.predictions)} predictions, ${grouped(t.labelled)} labelled ` +
+    `(${grouped(t.predictions - t.labelled)} waiting), ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
+  return textSpec(title, `Latest prediction ${latest} ${totals}`, [latest, totals], opts);
 }
 
 /** Greedy word wrap to lines of at most `max` characters (longer words get a line of their own). */
@@ -162,6 +202,9 @@ export function wrap(text: string, max: number): string[] {
 
 // ---------- data rows (exported so the dashboard can rebuild data without rebuilding specs) ----------
 
+/** Heatmap colours in 10% steps: one more row a day repaints a cell only when its share crosses a step. */
+const shadeOf = (share: number) => Math.round(share * 10) / 10;
+
 export function confusionRows(r: MonitoringReport, which: 'all' | 'recent'): Obj[] {
   const m = r.confusion[which];
   const rows: Obj[] = [];
@@ -174,6 +217,7 @@ export function confusionRows(r: MonitoringReport, which: 'all' | 'recent'): Obj
         predicted: predicted.label,
         count,
         share: support === 0 ? 0 : count / support,
+        shade: support === 0 ? 0 : shadeOf(count / support),
         correct: i === j,
       });
     });
@@ -273,11 +317,14 @@ function psiAxisMax(r: MonitoringReport): number {
 const psiBar = (psi: number) => Math.round(psi * 20) / 20;
 
 /** The widest label a drift bar can carry: drawn invisibly at the axis end so the SVG size never moves. */
-const WIDEST_DRIFT_LABEL = 'chi-square p=0.00';
+const WIDEST_DRIFT_LABEL = 'chi-square p≥0.10';
 
-/** Drift labels: p to two decimals, so a one-row shift of the window rarely rewrites the text. */
+/**
+ * Drift labels say which band the p-value is in, so a one-row shift of the window rewrites the text only
+ * when the verdict's neighbourhood changes; the exact p is in the tooltip and in monitoring.json.
+ */
 function driftPText(p: number): string {
-  return p < 0.01 ? 'p<0.01' : `p=${p.toFixed(2)}`;
+  return p < 0.01 ? 'p<0.01' : p < 0.05 ? 'p<0.05' : p < 0.1 ? 'p<0.10' : 'p≥0.10';
 }
 
 export function driftRows(r: MonitoringReport): Obj[] {
@@ -422,7 +469,7 @@ export function confusionMatrixSpec(
             {
               ...position,
               color: {
-                field: 'share',
+                field: 'shade',
                 type: 'quantitative',
                 title: 'share',
                 scale: { scheme: 'blues', domain: [0, 1] },
@@ -437,7 +484,7 @@ export function confusionMatrixSpec(
           encoding: {
             ...position,
             text: { field: 'count', type: 'quantitative', format: 'd' },
-            color: { condition: { test: { field: 'share', gt: 0.5 }, value: 'white' }, value: '#222' },
+            color: { condition: { test: { field: 'shade', gt: 0.5 }, value: 'white' }, value: '#222' },
           },
         },
       ],
@@ -836,6 +883,11 @@ export function recentPredictionsSpec(r: MonitoringReport, opts: ChartOptions = 
   });
 }
 
+/** The latest-prediction panel as a chart of the repository dashboard (the Pages dashboard draws it in HTML). */
+export function latestChart(r: MonitoringReport, opts: ChartOptions = {}): Chart {
+  return asChart('latest', latestSpec(r, opts));
+}
+
 /** All monitoring charts in dashboard order. */
 export function allCharts(r: MonitoringReport, opts: ChartOptions = {}): Chart[] {
   const charts: [string, TopLevelSpec][] = [
@@ -848,12 +900,11 @@ export function allCharts(r: MonitoringReport, opts: ChartOptions = {}): Chart[]
     ['confusion-all', confusionMatrixSpec(r, 'all', opts)],
     ['recent-predictions', recentPredictionsSpec(r, opts)],
   ];
-  return charts.map(([id, spec]) => ({
-    id,
-    title: titleText(spec),
-    description: spec.description ?? '',
-    spec,
-  }));
+  return charts.map(([id, spec]) => asChart(id, spec));
+}
+
+function asChart(id: string, spec: TopLevelSpec): Chart {
+  return { id, title: titleText(spec), description: spec.description ?? '', spec };
 }
 
 function titleText(spec: TopLevelSpec): string {

@@ -36,6 +36,11 @@ interface Manifest {
 export const LOG_MANIFEST = 'predictions.json';
 const PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
 
+/** The file of one month's partition, e.g. predictions-2026-11.csv. */
+export function logPartitionFile(month: string): string {
+  return `predictions-${month}.csv`;
+}
+
 const sha = (text: string | Uint8Array) => createHash('sha256').update(text).digest('hex');
 
 export class PredictionLog {
@@ -52,7 +57,7 @@ export class PredictionLog {
     return path.join(this.dir, LOG_MANIFEST);
   }
   partitionPath(month: string): string {
-    return path.join(this.dir, `predictions-${month}.csv`);
+    return path.join(this.dir, logPartitionFile(month));
   }
 
   private manifest(): Manifest {

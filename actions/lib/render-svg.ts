@@ -2,6 +2,7 @@
 // Output is deterministic: Vega numbers clip paths and gradients from process-wide counters, so ids are
 // renumbered in order of appearance and the same spec gives the same bytes in any render order.
 // Geometry is rounded to 1/100 px, which halves the bytes of a daily-committed chart at no visible cost.
+// ARIA labels are dropped (see withoutAriaLabels).
 import * as vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import * as vl from 'vega-lite';
@@ -10,7 +11,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const compiled = vl.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
-    return roundGeometry(stableIds(await view.toSVG()));
+    return withoutAriaLabels(roundGeometry(stableIds(await view.toSVG())));
   } finally {
     view.finalize();
   }
@@ -27,6 +28,15 @@ export function stableIds(svg: string): string {
     .replace(/(\sid=")([^"]+)(")/g, (_, a, id, b) => a + (ids.get(id) ?? id) + b)
     .replace(/url\(#([^)]+)\)/g, (whole, id) => (ids.has(id) ? `url(#${ids.get(id)})` : whole))
     .replace(/(href=")#([^"]+)(")/g, (whole, a, id, b) => (ids.has(id) ? `${a}#${ids.get(id)}${b}` : whole));
+}
+
+/**
+ * Drops Vega's aria-label attributes. A rendered SVG is shown as an image, whose text alternative is the
+ * alt text of the page that shows it; the labels only repeated the chart's text (counts in subtitles)
+ * and so rewrote the file when nothing visible changed.
+ */
+export function withoutAriaLabels(svg: string): string {
+  return svg.replace(/ aria-label="[^"]*"/g, '');
 }
 
 /** Rounds the numbers inside path data and transforms (never text, which may hold data values). */

@@ -38,41 +38,19 @@ function table(header: string[], rows: string[][]): string[] {
   ];
 }
 
-const cls = (r: MonitoringReport, value: string) => mdText(classLabel(r, value));
-
-function latestLine(r: MonitoringReport, p: PredictionRecord): string {
-  const actual =
-    p.actual === null ? 'actual: waiting for label' : `actual **${cls(r, p.actual)}** ${outcomeMark(p)}`;
-  return (
-    `Prediction #${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: ` +
-    `predicted **${cls(r, p.predicted)}** (p = ${p.probability.toFixed(2)}), ${actual}`
-  );
-}
-
+/**
+ * Active alerts in words that hold while the alert does: the day's value is in the dashboard and
+ * monitoring.json, so the page changes when an alert starts or stops, not every day it lasts.
+ */
 function alertLines(r: MonitoringReport): string[] {
   const active = r.alerts.filter((a) => a.active);
   if (active.length === 0) return ['✅ No active alerts.'];
-  return active.map(
-    (a) => `> ⚠️ **${a.kind === 'accuracy' ? 'Accuracy' : 'Dataset drift'}:** ${mdText(a.message)}`,
+  const th = r.thresholds;
+  return active.map((a) =>
+    a.kind === 'accuracy'
+      ? `> ⚠️ **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${percent(th.accuracy)}.`
+      : `> ⚠️ **Dataset drift:** at least ${percent(th.datasetShare, 0)} of the features drifted over the last ${th.windowDays} days.`,
   );
-}
-
-/**
- * The drift summary; the per-feature numbers are in the drift chart (PSI bars, test p-values) and in
- * monitoring.json, so a table here would only repeat them and rewrite the page every day.
- */
-function driftSection(r: MonitoringReport): string[] {
-  const d = r.drift;
-  if (d === null)
-    return [`Drift was not computed: ${mdText((r.driftSkipped ?? 'no drift report').replace(/\.$/, ''))}.`];
-  const drifted = d.features.filter((f) => f.drifted).map((f) => mdText(f.title));
-  return [
-    `The last ${d.window.days} days against ${mdText(d.reference.description)}. ` +
-      `Dataset drift: **${d.datasetDrift ? 'yes' : 'no'}** — ${drifted.length} of ${d.features.length} features ` +
-      `drifted${drifted.length ? ` (${drifted.join(', ')})` : ''}; threshold ${percent(r.thresholds.datasetShare, 0)}. ` +
-      `Predicted class drift: **${d.prediction.drifted ? 'yes' : 'no'}**. Per-feature tests and PSI: the drift chart above ` +
-      'and [monitoring.json](monitoring.json).',
-  ];
 }
 
 /**
@@ -84,6 +62,8 @@ export function chartAlt(r: MonitoringReport, img: ReportImage): string {
   const classes = r.classes.map((c) => c.label).join(', ');
   const days = r.confusion.recentDays;
   switch (img.id) {
+    case 'latest':
+      return 'The latest prediction with its actual class, and the all-time totals of predictions, labels and accuracy.';
     case 'accuracy-over-time':
       return `Daily accuracy of ${title} predictions with rolling 7-day and 30-day accuracy, the alert threshold and model-version markers.`;
     case 'confusion-recent':
@@ -103,7 +83,16 @@ export function chartAlt(r: MonitoringReport, img: ReportImage): string {
   }
 }
 
-export function reportMarkdown(r: MonitoringReport, images: readonly ReportImage[]): string {
+/**
+ * The page changes only when what it says changes: the champion, an alert starting or stopping, the month
+ * of the prediction log, the thresholds. The day's numbers are drawn in dashboard.svg and written in
+ * monitoring.json; a page that repeated them would add a changed file to every daily commit.
+ */
+export function reportMarkdown(
+  r: MonitoringReport,
+  images: readonly ReportImage[],
+  logFile: string | null,
+): string {
   const lines: string[] = [
     `# ${mdText(r.title)} — monitoring`,
     '',
@@ -116,40 +105,9 @@ export function reportMarkdown(r: MonitoringReport, images: readonly ReportImage
       : `**Champion:** v${r.champion.version} (${mdText(r.champion.algorithm)}), ` +
           `holdout accuracy ${percent(r.champion.holdoutAccuracy)}.`,
   );
-  lines.push(
-    '',
-    (r.asOf === null ? 'No predictions yet.' : `Data up to ${shortTime(r.asOf)} UTC.`) +
-      ' All figures: [monitoring.json](monitoring.json).',
-  );
   lines.push('', '## Alerts', '', ...alertLines(r));
 
-  lines.push(
-    '',
-    '## Latest prediction',
-    '',
-    r.latest === null ? 'No predictions yet.' : latestLine(r, r.latest),
-  );
-
-  const t = r.totals;
-  lines.push(
-    '',
-    '## Totals',
-    '',
-    ...table(
-      ['predictions', 'labelled', 'waiting for label', 'correct', 'accuracy'],
-      [
-        [
-          grouped(t.predictions),
-          grouped(t.labelled),
-          grouped(t.predictions - t.labelled),
-          grouped(t.correct),
-          percent(t.accuracy),
-        ],
-      ],
-    ),
-  );
-
-  lines.push('', '## Charts');
+  lines.push('', '## Dashboard');
   // Charts rendered into one file (the stacked dashboard SVG) are one image whose alt text names each.
   const files = [...new Set(images.map((img) => img.file))];
   for (const file of files) {
@@ -164,51 +122,25 @@ export function reportMarkdown(r: MonitoringReport, images: readonly ReportImage
     }
   }
 
-  lines.push('', '## Recent predictions', '');
-  if (r.recent.length === 0) lines.push('No predictions yet.');
-  else
-    lines.push(
-      ...table(
-        ['id', 'event time (UTC)', 'model', 'predicted', 'probability', 'actual', ''],
-        [...r.recent]
-          .reverse()
-          .map((p) => [
-            String(p.id),
-            shortTime(p.eventTime),
-            `v${p.modelVersion}`,
-            cls(r, p.predicted),
-            p.probability.toFixed(2),
-            p.actual === null ? '*waiting*' : cls(r, p.actual),
-            outcomeMark(p),
-          ]),
-      ),
-    );
-
-  lines.push('', '## Drift', '', ...driftSection(r));
-
-  lines.push('', '## Model versions', '');
-  if (r.byVersion.length === 0) lines.push('No predictions yet.');
-  else
-    lines.push(
-      ...table(
-        ['version', 'rows', 'labelled', 'accuracy', 'first day', 'last day'],
-        r.byVersion.map((v) => [
-          r.champion?.version === v.version ? `**v${v.version}** (champion)` : `v${v.version}`,
-          grouped(v.rows),
-          grouped(v.labelled),
-          percent(v.accuracy),
-          v.firstDate,
-          v.lastDate,
-        ]),
-      ),
-    );
+  lines.push('', '## Data', '');
+  lines.push(
+    logFile === null
+      ? '- Prediction log: no predictions yet.'
+      : `- Prediction log: [${mdText(logFile)}](${linkTarget(logFile)}) holds this month's predictions, newest last ` +
+          '(GitHub shows it as a table); earlier months are the other `predictions-*.csv` files, listed with ' +
+          'their checksums in [predictions.json](predictions.json).',
+    `- Every figure, recomputed on each run: [monitoring.json](monitoring.json) — totals, the last ` +
+      `${r.thresholds.recentRows} predictions, daily and rolling accuracy, accuracy per model version, ` +
+      'confusion matrices, per-feature drift tests and the alerts.',
+  );
 
   const th = r.thresholds;
   lines.push(
     '',
     '## Thresholds',
     '',
-    `Accuracy alert when the rolling 7-day accuracy falls below ${percent(th.accuracy)}. ` +
+    `Accuracy alert when the rolling 30-day accuracy (over at least ${grouped(th.minWindowRows)} labelled rows) ` +
+      `falls below ${percent(th.accuracy)}. ` +
       `A feature drifts when p < ${th.pValue} or PSI > ${th.psi}, over the last ${th.windowDays} days ` +
       `(at least ${grouped(th.minWindowRows)} rows); dataset drift when ${percent(th.datasetShare, 0)} of features drift.`,
     '',

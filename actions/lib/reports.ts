@@ -1,5 +1,5 @@
 // Writes the repository dashboard of one dataset: reports/<dataset>/dashboard.svg (every chart, stacked)
-// and README.md, beside monitoring.json and the prediction log. One directory and one SVG per dataset: each
+// and README.md (which changes only when what it says changes), beside monitoring.json and the prediction log. One directory and one SVG per dataset: each
 // file a day's commit touches costs a blob, a tree entry and an index entry, whatever its size.
 // Everything is rendered in memory first, then written atomically, then charts no longer produced are
 // removed — so a failed render leaves the previous dashboard intact.
@@ -7,8 +7,9 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { writeFilesAtomically } from './atomic-write.js';
-import { allCharts, DEFAULT_WIDTH } from './charts.js';
+import { allCharts, type Chart, DEFAULT_WIDTH, latestChart } from './charts.js';
 import type { MonitoringReport } from './monitoring-types.js';
+import { logPartitionFile } from './prediction-log.js';
 import { renderSvg } from './render-svg.js';
 import { type ReportImage, reportMarkdown } from './report-page.js';
 
@@ -50,12 +51,13 @@ export async function writeReports(reportsDir: string, r: MonitoringReport): Pro
   }
   const datasetDir = path.join(reportsDir, r.dataset);
   const window = calendarWindow(r);
-  // The Vega text table of recent predictions is left out: the page has them as a markdown table.
-  const charts = allCharts(window.report, {
-    width: DEFAULT_WIDTH,
-    interactive: false,
-    timeDomain: window.domain,
-  }).filter((c) => c.id !== 'recent-predictions');
+  const opts = { width: DEFAULT_WIDTH, interactive: false, timeDomain: window.domain };
+  // The latest prediction and totals lead as text; the Vega text table of recent predictions is left
+  // out: every row of it would move each day, and the log's current month is a table on GitHub already.
+  const charts: Chart[] = [
+    latestChart(r, opts),
+    ...allCharts(window.report, opts).filter((c) => c.id !== 'recent-predictions'),
+  ];
 
   const writes: { path: string; content: string }[] = [];
   let svg: string;
@@ -71,7 +73,10 @@ export async function writeReports(reportsDir: string, r: MonitoringReport): Pro
     title: c.title,
     description: c.description,
   }));
-  writes.push({ path: path.join(datasetDir, 'README.md'), content: reportMarkdown(r, images) });
+  writes.push({
+    path: path.join(datasetDir, 'README.md'),
+    content: reportMarkdown(r, images, r.latest && logPartitionFile(r.latest.eventTime.slice(0, 7))),
+  });
   writeFilesAtomically(writes);
 
   const produced = new Set([DASHBOARD_SVG]);

@@ -106,28 +106,32 @@ export function monitor(
   const since = last ? addDays(last.date, -29) : '';
   const window30 = daily.filter((d) => d.date >= since).reduce((n, d) => n + d.labelled, 0);
   const rolling = last && window30 >= thresholds.minWindowRows ? last.rolling30 : null;
+  // Messages of alerts that are not active carry no figures of the day (the values are in `value`), so
+  // a quiet day does not rewrite them; an active alert's message has the numbers an issue needs.
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const accuracyActive = rolling !== null && rolling < thresholds.accuracy;
+  const drifted = drift?.features.filter((f) => f.drifted) ?? [];
   const alerts: Alert[] = [
     {
       kind: 'accuracy',
-      active: rolling !== null && rolling < thresholds.accuracy,
+      active: accuracyActive,
       message:
         rolling === null
-          ? `${window30} labelled predictions in the last 30 days; the accuracy alert needs at least ${thresholds.minWindowRows}.`
-          : `Rolling 30-day accuracy ${(rolling * 100).toFixed(1)}% ${rolling < thresholds.accuracy ? 'is below' : 'is at or above'} the alert threshold ${(thresholds.accuracy * 100).toFixed(1)}% (${thresholdWhy}).`,
+          ? `Fewer than ${thresholds.minWindowRows} labelled predictions in the last 30 days: the accuracy alert waits for more.`
+          : accuracyActive
+            ? `Rolling 30-day accuracy ${pct(rolling)} is below the alert threshold ${pct(thresholds.accuracy)} (${thresholdWhy}).`
+            : `Rolling 30-day accuracy is at or above the alert threshold ${pct(thresholds.accuracy)} (${thresholdWhy}).`,
       value: rolling,
       threshold: thresholds.accuracy,
     },
     {
       kind: 'dataset-drift',
       active: drift?.datasetDrift ?? false,
-      message: drift
-        ? `${drift.features.filter((f) => f.drifted).length} of ${drift.features.length} features drifted (${
-            drift.features
-              .filter((f) => f.drifted)
-              .map((f) => f.feature)
-              .join(', ') || 'none'
-          }) in the window ${drift.window.from} … ${drift.window.to}; dataset drift at ≥ ${thresholds.datasetShare * 100}%.`
-        : `Drift not computed: ${driftSkipped}`,
+      message: !drift
+        ? `Drift not computed: ${driftSkipped}`
+        : drift.datasetDrift
+          ? `${drifted.length} of ${drift.features.length} features drifted (${drifted.map((f) => f.feature).join(', ')}) in the window ${drift.window.from} … ${drift.window.to}; dataset drift at ≥ ${thresholds.datasetShare * 100}%.`
+          : `Fewer than ${thresholds.datasetShare * 100}% of the features drifted in the last ${drift.window.days} days: no dataset drift.`,
       value: drift ? round(drift.share) : null,
       threshold: thresholds.datasetShare,
     },
