@@ -233,7 +233,9 @@ describe('SVG rendering', () => {
     expect(svg).toContain(`#${p.id} for ${p.eventTime.slice(0, 10)}`);
     expect(svg).toContain(`All time: ${full.totals.predictions.toLocaleString('en-US')} predictions`);
     const nasty = { ...full, latest: { ...p, predicted: CLASSES[0].value, actual: null } };
-    const waiting = await renderSvg(latestSpec({ ...nasty, classes: [{ ...CLASSES[0], label: NASTY_LABEL }] }));
+    const waiting = await renderSvg(
+      latestSpec({ ...nasty, classes: [{ ...CLASSES[0], label: NASTY_LABEL }] }),
+    );
     expect(waiting).toContain('predicted &lt;b&gt;"x"&lt;/b&gt; | y');
     expect(waiting).toContain('waiting for its label');
     expect(waiting).not.toContain('<b>');
@@ -286,11 +288,17 @@ describe('report page', () => {
       byVersion: full.byVersion.map((v) => ({ ...v, rows: v.rows + 1, lastDate: '2026-12-31' })),
       confusion: { ...full.confusion, all: full.confusion.all.map((row) => row.map((n) => n + 1)) },
       drift: { ...d, features: d.features.map((f) => ({ ...f, pValue: f.pValue / 2, psi: f.psi * 2 })) },
-      alerts: full.alerts.map((a) => ({ ...a, value: a.value === null ? null : a.value / 2, message: 'other' })),
+      alerts: full.alerts.map((a) => ({
+        ...a,
+        value: a.value === null ? null : a.value / 2,
+        message: 'other',
+      })),
     };
     expect(reportMarkdown(nextDay, images, LOG)).toBe(md);
     // What the page says: the champion, which alerts are active, the log's month.
-    expect(reportMarkdown({ ...full, champion: { ...full.champion!, version: 4 } }, images, LOG)).not.toBe(md);
+    expect(reportMarkdown({ ...full, champion: { ...full.champion!, version: 4 } }, images, LOG)).not.toBe(
+      md,
+    );
     const calm = { ...full, alerts: full.alerts.map((a) => ({ ...a, active: false })) };
     expect(reportMarkdown(calm, images, LOG)).not.toBe(md);
     expect(reportMarkdown(full, images, 'predictions-2026-12.csv')).not.toBe(md);

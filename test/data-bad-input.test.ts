@@ -110,7 +110,7 @@ describe('ingest: row errors are quarantined (exit 2) with file, line and rule',
   ])('%s', async (name, text, reason) => {
     const file = `${name.replace(/ /g, '-')}.csv`;
     const rejectedBefore = read(ws, 'data/titanic/v1/rejected.csv');
-    const rowsBefore = read(ws, 'data/titanic/v1/rows/2026-11.csv');
+    const rowsBefore = read(ws, 'data/titanic/v1/rows-2026-11.csv');
     const r = await ingestText(file, text);
     expect(r.code).toBe(2);
     expect(r.out).toContain(`${file} ${reason}`);
@@ -123,7 +123,7 @@ describe('ingest: row errors are quarantined (exit 2) with file, line and rule',
         .slice(0, 20),
     );
     // Only the good row of the first case was admitted.
-    const added = read(ws, 'data/titanic/v1/rows/2026-11.csv').slice(rowsBefore.length);
+    const added = read(ws, 'data/titanic/v1/rows-2026-11.csv').slice(rowsBefore.length);
     expect(added.split('\n').filter(Boolean).length).toBe(name === 'unparsable number' ? 1 : 0);
   });
 });
@@ -135,14 +135,14 @@ describe('ingest: accepted forms', () => {
     const r = await ingestText('crlf.csv', text);
     expect(r.code).toBe(0);
     expect(r.out).toContain('added 1 rows');
-    const last = read(ws, 'data/titanic/v1/rows/2026-11.csv').trim().split('\n').pop();
+    const last = read(ws, 'data/titanic/v1/rows-2026-11.csv').trim().split('\n').pop();
     expect(last).toBe('950,2026-11-24T12:00:00Z,ingest,3,male,28,1,0,0,7.5,Q,');
     const byStoredName = await ingestText(
       'stored.csv',
       'pclass,sex,age,sibsp,parch,fare,embarked,survived,event_time\n1,female,40,1,0,80,C,1,2026-11-23\n',
     );
     expect(byStoredName.code).toBe(0);
-    expect(read(ws, 'data/titanic/v1/rows/2026-11.csv').trim().split('\n').pop()).toBe(
+    expect(read(ws, 'data/titanic/v1/rows-2026-11.csv').trim().split('\n').pop()).toBe(
       '951,2026-11-23T00:00:00Z,ingest,1,female,40,0,1,0,80,C,1',
     );
   });
@@ -176,16 +176,57 @@ describe('corrupt or hand-edited store files', () => {
     expect(fingerprint(path.join(w, 'data'))).toBe(before);
   });
 
+  it('hand-edited counts in stats.json are named, and nothing is written', async () => {
+    const w = makeWorkspace(['wine']);
+    await cli(w, 'backfill');
+    const file = path.join(w, 'data/wine/v1/stats.json');
+    const stats = JSON.parse(read(w, 'data/wine/v1/stats.json'));
+    for (const [edit, message] of [
+      [{ nextId: -1 }, "'nextId' must be a whole number ≥ 0"],
+      [{ rows: 6000 }, "'rows' is 6000 but the partitions add up to 6497"],
+      [{ partitions: { '2026-1': 6497 } }, "partition '2026-1' must be a YYYY-MM month"],
+    ] as const) {
+      writeFileSync(file, JSON.stringify({ ...stats, ...edit }));
+      const before = fingerprint(path.join(w, 'data'));
+      const r = await cli(w, 'generate');
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`data/wine/v1/stats.json: corrupt counts, ${message}`);
+      expect(fingerprint(path.join(w, 'data'))).toBe(before);
+    }
+    writeFileSync(file, '{"rows": 1,');
+    expect((await cli(w, 'generate')).err).toMatch(
+      /data\/wine\/v1\/stats\.json: corrupt statistics, not valid JSON/,
+    );
+  });
+
+  it('a group written with its counts in metadata.json still opens, and moves them on its next write', async () => {
+    const w = makeWorkspace(['iris']);
+    await cli(w, 'backfill');
+    const dir = path.join(w, 'data/iris/v1');
+    const meta = JSON.parse(read(w, 'data/iris/v1/metadata.json'));
+    const { rejected, nextId, partitions, rows, ...stats } = JSON.parse(read(w, 'data/iris/v1/stats.json'));
+    writeFileSync(
+      path.join(dir, 'metadata.json'),
+      JSON.stringify({ ...meta, rejected, nextId, partitions, rows }),
+    );
+    writeFileSync(path.join(dir, 'stats.json'), JSON.stringify({ ...stats, rows }));
+    const r = await cli(w, 'generate', '--days', '1');
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(read(w, 'data/iris/v1/metadata.json'))).toEqual(meta);
+    const after = JSON.parse(read(w, 'data/iris/v1/stats.json'));
+    expect([after.rows, after.nextId, after.rejected]).toEqual([rows + 1, nextId + 1, 0]);
+  });
+
   it('a hand-edited partition row that no longer validates is named with its line', async () => {
     const w = makeWorkspace(['wine']);
     await cli(w, 'backfill');
-    const p = path.join(w, 'data/wine/v1/rows/2026-11.csv');
-    const lines = read(w, 'data/wine/v1/rows/2026-11.csv').split('\n');
+    const p = path.join(w, 'data/wine/v1/rows-2026-11.csv');
+    const lines = read(w, 'data/wine/v1/rows-2026-11.csv').split('\n');
     lines[13] = lines[13].replace(/,[^,]+,(\d)$/, ',abc,$1');
     writeFileSync(p, lines.join('\n'));
     const r = await cli(w, 'stats', '-d', 'wine');
     expect(r.code).toBe(1);
-    expect(r.err).toContain("data/wine/v1/rows/2026-11.csv line 14: 'alcohol' = 'abc' is not a number");
+    expect(r.err).toContain("data/wine/v1/rows-2026-11.csv line 14: 'alcohol' = 'abc' is not a number");
   });
 
   it('a raw source with a bad spec is named', async () => {

@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, commit, fingerprint, makeWorkspace, read } from './helpers/workspace.js';
@@ -12,13 +13,13 @@ describe('backfill', () => {
     expect(r.out).toContain('titanic: v1 backfilled, 891 rows, 0 quarantined');
     expect(r.out).toContain('wine: v1 backfilled, 6497 rows, 0 quarantined');
 
-    const iris = read(ws, 'data/iris/v1/rows/2026-11.csv').split('\n');
+    const iris = read(ws, 'data/iris/v1/rows-2026-11.csv').split('\n');
     expect(iris[0]).toBe('id,event_time,source,sepal_length,sepal_width,petal_length,petal_width,variety');
     expect(iris[1]).toBe('1,2026-11-01T00:00:00Z,backfill,5.1,3.5,1.4,0.2,Setosa');
     expect(iris).toHaveLength(152); // header + 150 rows + final newline
 
     // Titanic: passenger id is the key; name/ticket/cabin dropped; missing age filled with the median and flagged.
-    const titanic = read(ws, 'data/titanic/v1/rows/2026-11.csv').split('\n');
+    const titanic = read(ws, 'data/titanic/v1/rows-2026-11.csv').split('\n');
     expect(titanic[0]).toBe(
       'id,event_time,source,pclass,sex,age,age_missing,sibsp,parch,fare,embarked,survived',
     );
@@ -38,9 +39,13 @@ describe('backfill', () => {
       volatile_acidity: '0.29',
     });
     expect(meta.columns).toHaveLength(16);
-    expect(meta.rows).toBe(6497);
-    expect(meta.nextId).toBe(6498);
+    // Counts are kept with the statistics, so a day's append leaves metadata.json unchanged.
+    for (const k of ['rows', 'nextId', 'partitions', 'rejected']) expect(meta).not.toHaveProperty(k);
     const stats = JSON.parse(read(ws, 'data/wine/v1/stats.json'));
+    expect(stats.rows).toBe(6497);
+    expect(stats.nextId).toBe(6498);
+    expect(stats.partitions).toEqual({ '2026-11': 6497 });
+    expect(stats.rejected).toBe(0);
     expect(stats.features.type.counts).toEqual({ red: 1599, white: 4898 });
     expect(stats.label.counts).toEqual({
       '3': 30,
@@ -99,7 +104,7 @@ describe('generate', () => {
     const r = await cli(ws, 'generate', '--days', '3');
     expect(r.code).toBe(0);
     expect(r.out).toContain('iris: 3 synthetic rows for 3 day(s) (ids 151–153)');
-    const rows = read(ws, 'data/iris/v1/rows/2026-11.csv').trim().split('\n').slice(-3);
+    const rows = read(ws, 'data/iris/v1/rows-2026-11.csv').trim().split('\n').slice(-3);
     expect(rows.map((l) => l.split(',').slice(0, 3).join(','))).toEqual([
       '151,2026-11-22T00:00:00Z,synthetic',
       '152,2026-11-23T00:00:00Z,synthetic',
@@ -112,7 +117,7 @@ describe('generate', () => {
     // Catch-up across a month boundary writes the October partition too.
     const catchUp = await cli(ws, 'generate', '--date', '2026-11-02', '--days', '5', '--rows', '2');
     expect(catchUp.out).toContain('iris: 10 synthetic rows for 5 day(s) (ids 154–163)');
-    expect(read(ws, 'data/iris/v1/rows/2026-10.csv').trim().split('\n')).toHaveLength(1 + 6);
+    expect(read(ws, 'data/iris/v1/rows-2026-10.csv').trim().split('\n')).toHaveLength(1 + 6);
     const stats = JSON.parse(read(ws, 'data/iris/v1/stats.json'));
     expect(stats.bySource).toEqual({ backfill: 150, ingest: 0, synthetic: 13 });
   });
@@ -126,7 +131,7 @@ describe('generate', () => {
     await cli(a, 'generate', '--date', '2026-11-24', '--rows', '5');
     await cli(b, 'generate', '--date', '2026-11-24', '--rows', '5');
     const tail = (ws: string) =>
-      read(ws, 'data/wine/v1/rows/2026-11.csv')
+      read(ws, 'data/wine/v1/rows-2026-11.csv')
         .trim()
         .split('\n')
         .slice(-5)
@@ -139,7 +144,7 @@ describe('generate', () => {
     await cli(ws, 'backfill');
     const r = await cli(ws, 'generate', '--days', '1', '--rows', '2000');
     expect(r.code).toBe(0);
-    const lines = read(ws, 'data/titanic/v1/rows/2026-11.csv').trim().split('\n').slice(-2000);
+    const lines = read(ws, 'data/titanic/v1/rows-2026-11.csv').trim().split('\n').slice(-2000);
     const survived = lines.filter((l) => l.endsWith(',1')).length / lines.length;
     expect(survived).toBeGreaterThan(0.33);
     expect(survived).toBeLessThan(0.44); // real: 342/891 = 0.384
@@ -177,7 +182,7 @@ describe('generate', () => {
       '--drift-start',
       '2026-11-14',
     );
-    const rows = read(ws, 'data/iris/v1/rows/2026-11.csv').trim().split('\n').slice(-300);
+    const rows = read(ws, 'data/iris/v1/rows-2026-11.csv').trim().split('\n').slice(-300);
     const mean = rows.reduce((s, l) => s + Number(l.split(',')[4]), 0) / rows.length; // sepal_width
     expect(mean).toBeGreaterThan(3.057 + 0.5); // 10 days × 0.2 sd ≈ +0.6 cm on a real mean of 3.057
   });
@@ -205,6 +210,60 @@ describe('time travel', () => {
     const none = await cli(ws, 'stats', '-d', 'iris', '--as-of', '2026-10-01');
     expect(none.code).toBe(1);
     expect(none.err).toContain('no commit at or before 2026-10-01T23:59:59Z');
+  });
+});
+
+describe('the earlier layout (partitions in rows/, counts in metadata.json)', () => {
+  it('still reads at older revisions; appending asks for the git mv and changes nothing', async () => {
+    const ws = makeWorkspace(['iris'], { git: true });
+    await cli(ws, 'backfill');
+    const dir = path.join(ws, 'data/iris/v1');
+    const { rejected, nextId, partitions, rows, ...stats } = JSON.parse(read(ws, 'data/iris/v1/stats.json'));
+    const meta = JSON.parse(read(ws, 'data/iris/v1/metadata.json'));
+    writeFileSync(
+      path.join(dir, 'metadata.json'),
+      JSON.stringify({ ...meta, rejected, nextId, partitions, rows }),
+    );
+    writeFileSync(path.join(dir, 'stats.json'), JSON.stringify({ ...stats, rows }));
+    mkdirSync(path.join(dir, 'rows'));
+    renameSync(path.join(dir, 'rows-2026-11.csv'), path.join(dir, 'rows/2026-11.csv'));
+    const old = commit(ws, 'the earlier layout', '2026-11-01T06:00:00Z');
+
+    expect((await cli(ws, 'stats', '-d', 'iris', '--as-of', old)).out).toMatch(
+      /iris v1 \(revision [0-9a-f]{7}\): 150 rows/,
+    );
+    expect((await cli(ws, 'show', '-d', 'iris', '--tail', '--limit', '1')).out).toContain(
+      '150,2026-11-01T00:00:00Z',
+    );
+    const before = fingerprint(path.join(ws, 'data'));
+    const refused = await cli(ws, 'generate', '--days', '1');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain(
+      'data/iris/v1/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ' +
+        'git mv data/iris/v1/rows/2026-11.csv data/iris/v1/rows-2026-11.csv',
+    );
+    expect(fingerprint(path.join(ws, 'data'))).toBe(before);
+
+    execFileSync('git', ['mv', 'data/iris/v1/rows/2026-11.csv', 'data/iris/v1/rows-2026-11.csv'], {
+      cwd: ws,
+    });
+    const moved = await cli(ws, 'generate', '--days', '1');
+    expect(moved.code, moved.err).toBe(0);
+    expect(JSON.parse(read(ws, 'data/iris/v1/metadata.json'))).toEqual(meta);
+    expect(JSON.parse(read(ws, 'data/iris/v1/stats.json')).rows).toBe(151);
+    expect((await cli(ws, 'stats', '-d', 'iris', '--as-of', old)).out).toContain('150 rows');
+  });
+
+  it('a month in both layouts is refused by name', async () => {
+    const ws = makeWorkspace(['iris']);
+    await cli(ws, 'backfill');
+    mkdirSync(path.join(ws, 'data/iris/v1/rows'));
+    writeFileSync(path.join(ws, 'data/iris/v1/rows/2026-11.csv'), read(ws, 'data/iris/v1/rows-2026-11.csv'));
+    const r = await cli(ws, 'stats', '-d', 'iris');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(
+      'data/iris/v1/rows/2026-11.csv: month 2026-11 also has data/iris/v1/rows-2026-11.csv; keep one of the two (git rm)',
+    );
   });
 });
 
@@ -239,10 +298,10 @@ describe('a fourth dataset needs nothing but a spec file and a CSV', () => {
     expect(r.out).toContain(
       "quarantined data/toy/readings.csv line 7: 'Temperature' = 'abc' is not a number",
     );
-    expect(read(ws, 'data/toy/v1/rows/2026-09.csv')).toBe(
+    expect(read(ws, 'data/toy/v1/rows-2026-09.csv')).toBe(
       'id,event_time,source,temp,colour,state\n10,2026-09-30T00:00:00Z,backfill,20.5,red,ok\n',
     );
-    expect(read(ws, 'data/toy/v1/rows/2026-10.csv')).toContain('12,2026-10-02T00:00:00Z,backfill,21,red,ok');
+    expect(read(ws, 'data/toy/v1/rows-2026-10.csv')).toContain('12,2026-10-02T00:00:00Z,backfill,21,red,ok');
     expect(read(ws, 'data/toy/v1/rejected.csv')).toContain('data/toy/readings.csv,7,');
     const g = await cli(ws, 'generate', '-d', 'toy', '--days', '2');
     expect(g.code).toBe(0);

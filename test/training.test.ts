@@ -199,10 +199,10 @@ describe('train: bad input (clear error, exit 1, nothing under models/ changed)'
   it('a label outside the spec', async () => {
     const ws = makeWorkspace(['iris']);
     await cli(ws, 'backfill');
-    const p = path.join(ws, 'data/iris/v1/rows/2026-11.csv');
+    const p = path.join(ws, 'data/iris/v1/rows-2026-11.csv');
     writeFileSync(
       p,
-      read(ws, 'data/iris/v1/rows/2026-11.csv').replace(
+      read(ws, 'data/iris/v1/rows-2026-11.csv').replace(
         ',5.1,3.5,1.4,0.2,Setosa',
         ',5.1,3.5,1.4,0.2,Iris-setosa',
       ),
@@ -210,7 +210,7 @@ describe('train: bad input (clear error, exit 1, nothing under models/ changed)'
     await refuses(
       ws,
       fast,
-      "data/iris/v1/rows/2026-11.csv line 2: label 'variety' = 'Iris-setosa' is not one of Setosa, Versicolor, Virginica",
+      "data/iris/v1/rows-2026-11.csv line 2: label 'variety' = 'Iris-setosa' is not one of Setosa, Versicolor, Virginica",
     );
   });
 

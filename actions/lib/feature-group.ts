@@ -1,7 +1,12 @@
 // The feature store: one feature group per dataset and schema version under data/<dataset>/v<N>/.
-//   metadata.json  schema, version, keys, expectations, fill values, row counts, partitions
-//   rows/YYYY-MM.csv  append-only rows partitioned by event-time month
-//   stats.json     descriptive statistics, rewritten on every write
+//   metadata.json  the contract: schema, version, keys, expectations, fill values (changes with the schema)
+//   rows-YYYY-MM.csv  append-only rows partitioned by event-time month
+//   stats.json     what the group holds now, rewritten on every write: row counts per partition, next id,
+//                  quarantined count and the descriptive statistics
+// Counts live with the statistics so that a day's append leaves metadata.json as it was, and partitions
+// sit beside them instead of in a rows/ folder: each file and folder a daily commit touches costs its own
+// object in the repository. Groups written before (counts in metadata.json, partitions in rows/) still
+// open, for time travel; appending to one asks for the one-time git mv.
 //   rejected.csv   quarantined rows with the reason (never admitted, never dropped silently)
 import { createHash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
@@ -50,11 +55,16 @@ export interface FeatureGroupMeta {
   label: { name: string; title: string; classes: Category[] };
   expectations: Expectation[];
   fill: FillValues;
+  /** The counts below are stored in stats.json (in metadata.json by groups written before). */
   rows: number;
   rejected: number;
   nextId: number;
   partitions: Record<string, number>;
 }
+
+/** The part of FeatureGroupMeta that stats.json stores: it changes with every write. */
+const COUNT_KEYS = ['rows', 'rejected', 'nextId', 'partitions'] as const;
+type GroupCounts = Pick<FeatureGroupMeta, (typeof COUNT_KEYS)[number]>;
 
 export interface NewRow {
   id?: number;
@@ -115,6 +125,14 @@ export function expectationsOf(spec: DatasetSpec): Expectation[] {
   return out;
 }
 
+/** A month's partition file in a version folder, e.g. rows-2026-11.csv. */
+export function partitionFile(month: string): string {
+  return `rows-${month}.csv`;
+}
+const PARTITION_FILE = /^rows-(\d{4}-\d{2})\.csv$/;
+/** The earlier layout's partitions, data/<dataset>/v<N>/rows/YYYY-MM.csv: still read, never appended to. */
+const EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
+
 export function monthOf(eventTime: string): string {
   return eventTime.slice(0, 7);
 }
@@ -159,8 +177,8 @@ export class FeatureGroup {
         `feature group '${spec.name}'${opts.version ? ` v${opts.version}` : ''} does not exist in the ${files.description}: run backfill first`,
       );
     }
-    const metaPath = `${FeatureGroup.dirOf(spec, version)}/metadata.json`;
-    const meta = parseMeta(files.readBytes(metaPath), metaPath, spec, version);
+    const dir = FeatureGroup.dirOf(spec, version);
+    const meta = parseMeta(files, dir, spec, version);
     return new FeatureGroup(ws, spec, meta, files);
   }
 
@@ -174,16 +192,48 @@ export class FeatureGroup {
   get layout(): PartitionLayout {
     return layoutOf(this.meta);
   }
+  /** A month's partition: where it is, or where a new one goes. */
   partitionPath(month: string): string {
-    return `${this.dir}/rows/${month}.csv`;
+    return this.partitionFiles().get(month) ?? `${this.dir}/${partitionFile(month)}`;
   }
 
   /** Months that have a partition file, ascending. */
   months(): string[] {
-    return this.files
-      .list(`${this.dir}/rows`)
-      .filter((f) => /^\d{4}-\d{2}\.csv$/.test(f))
-      .map((f) => f.slice(0, 7));
+    return [...this.partitionFiles().keys()].sort();
+  }
+
+  /** Partition files by month, in this layout (rows-YYYY-MM.csv) or the earlier one (rows/YYYY-MM.csv). */
+  private partitionFiles(): Map<string, string> {
+    const out = new Map<string, string>();
+    const add = (month: string, file: string) => {
+      const other = out.get(month);
+      if (other)
+        throw new FeatureGroupError(
+          `${file}: month ${month} also has ${other}; keep one of the two (git rm)`,
+        );
+      out.set(month, file);
+    };
+    for (const f of this.files.list(this.dir)) {
+      const month = PARTITION_FILE.exec(f)?.[1];
+      if (month) add(month, `${this.dir}/${f}`);
+    }
+    for (const f of this.files.list(`${this.dir}/rows`)) {
+      const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
+      if (month) add(month, `${this.dir}/rows/${f}`);
+    }
+    return out;
+  }
+
+  /** Appends go to this layout only: a group in the earlier one is moved first, by git, keeping history. */
+  private assertCurrentLayout(): void {
+    const earlier = this.files.list(`${this.dir}/rows`).filter((f) => EARLIER_PARTITION_FILE.test(f));
+    if (earlier.length === 0) return;
+    const moves = earlier.map(
+      (f) => `git mv ${this.dir}/rows/${f} ${this.dir}/${partitionFile(f.slice(0, 7))}`,
+    );
+    throw new FeatureGroupError(
+      `${this.dir}/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ${moves.join(' && ')}`,
+    );
   }
 
   readPartition(month: string): FeatureTable {
@@ -343,6 +393,7 @@ export class FeatureGroup {
     current: Map<string, FeatureTable>,
     labelsText?: string,
   ): FileWrite[] {
+    this.assertCurrentLayout();
     const abs = (rel: string) => `${this.ws.root}/${rel}`;
     const writes: FileWrite[] = [];
     if (labelsText !== undefined) writes.push({ path: abs(this.labelsPath), content: labelsText });
@@ -406,10 +457,12 @@ export class FeatureGroup {
       nextId,
       partitions,
     };
-    writes.push({ path: abs(`${this.dir}/metadata.json`), content: stableStringify(meta) });
+    const { rows: _r, rejected, nextId: next, partitions: parts, ...contract } = meta;
+    writes.push({ path: abs(`${this.dir}/metadata.json`), content: stableStringify(contract) });
+    const stats = computeStats(all, this.meta.features, this.meta.label);
     writes.push({
       path: abs(`${this.dir}/stats.json`),
-      content: stableStringify(computeStats(all, this.meta.features, this.meta.label)),
+      content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts }),
     });
     return writes;
   }
@@ -488,28 +541,14 @@ export function isoSeconds(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function parseMeta(
-  bytes: Uint8Array | null,
-  file: string,
-  spec: DatasetSpec,
-  version: number,
-): FeatureGroupMeta {
-  if (!bytes) throw new FeatureGroupError(`${file}: missing`);
-  let m: FeatureGroupMeta;
-  try {
-    m = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch (err) {
-    throw new FeatureGroupError(`${file}: corrupt metadata, not valid JSON (${(err as Error).message})`);
-  }
+function parseMeta(files: FileSource, dir: string, spec: DatasetSpec, version: number): FeatureGroupMeta {
+  const file = `${dir}/metadata.json`;
+  const m = parseJsonObject(files.readBytes(file), file, 'metadata') as unknown as FeatureGroupMeta;
   const bad = (rule: string) => new FeatureGroupError(`${file}: corrupt metadata, ${rule}`);
-  if (typeof m !== 'object' || m === null) throw bad('expected a JSON object');
   if (m.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
   if (m.formatVersion !== 1) throw bad(`formatVersion ${m.formatVersion} is not supported (expected 1)`);
   if (m.dataset !== spec.name) throw bad(`dataset '${m.dataset}' is not '${spec.name}'`);
   if (m.version !== version) throw bad(`version ${m.version} does not match its folder v${version}`);
-  for (const k of ['rows', 'rejected', 'nextId'] as const) {
-    if (!Number.isInteger(m[k]) || m[k] < 0) throw bad(`'${k}' must be a whole number ≥ 0`);
-  }
   if (
     !Array.isArray(m.features) ||
     !Array.isArray(m.columns) ||
@@ -518,7 +557,51 @@ function parseMeta(
   ) {
     throw bad('features, columns and label are required');
   }
-  if (typeof m.partitions !== 'object' || m.partitions === null) throw bad("'partitions' must be an object");
   if (typeof m.fill !== 'object' || m.fill === null) throw bad("'fill' must be an object");
-  return m;
+  // Counts: in stats.json; a group written before this layout has them in metadata.json.
+  const legacy = COUNT_KEYS.some((k) => k in m);
+  const countsFile = legacy ? file : `${dir}/stats.json`;
+  const counts = legacy
+    ? (m as unknown as Record<string, unknown>)
+    : parseJsonObject(files.readBytes(countsFile), countsFile, 'statistics');
+  return { ...m, ...checkCounts(counts, countsFile) };
+}
+
+function parseJsonObject(bytes: Uint8Array | null, file: string, what: string): Record<string, unknown> {
+  if (!bytes) throw new FeatureGroupError(`${file}: missing`);
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (err) {
+    throw new FeatureGroupError(`${file}: corrupt ${what}, not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new FeatureGroupError(`${file}: corrupt ${what}, expected a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+function checkCounts(c: Record<string, unknown>, file: string): GroupCounts {
+  const bad = (rule: string) => new FeatureGroupError(`${file}: corrupt counts, ${rule}`);
+  for (const k of ['rows', 'rejected', 'nextId'] as const) {
+    const v = c[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+      throw bad(`'${k}' must be a whole number ≥ 0`);
+  }
+  const partitions = c.partitions;
+  if (typeof partitions !== 'object' || partitions === null || Array.isArray(partitions))
+    throw bad("'partitions' must be an object");
+  const parts = partitions as Record<string, unknown>;
+  let sum = 0;
+  for (const [month, n] of Object.entries(parts)) {
+    if (!/^\d{4}-\d{2}$/.test(month) || typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+      throw bad(`partition '${month}' must be a YYYY-MM month with a whole number of rows`);
+    sum += n;
+  }
+  if (sum !== c.rows) throw bad(`'rows' is ${c.rows} but the partitions add up to ${sum}`);
+  return {
+    rows: c.rows as number,
+    rejected: c.rejected as number,
+    nextId: c.nextId as number,
+    partitions: parts as Record<string, number>,
+  };
 }

@@ -2,7 +2,7 @@
 // --partials folder, and the checks a merge makes before it writes anything.
 //
 // Assignment: the group's months (the partition files, ascending) are dealt to n shards by their row
-// counts in metadata.json — largest first, each to the shard with the fewest rows so far (ties: the
+// counts in stats.json — largest first, each to the shard with the fewest rows so far (ties: the
 // lower shard) — so uneven months still give shards of similar size. Every shard and the merge compute
 // it from the same metadata, so it needs no coordination; a merge refuses partials whose months differ
 // from the assignment it computes (the group changed between map and reduce).

@@ -32293,6 +32293,7 @@ var FEATURE_GROUP_FORMAT = "gitml.feature-group";
 var FeatureGroupError = class extends Error {
   name = "FeatureGroupError";
 };
+var COUNT_KEYS = ["rows", "rejected", "nextId", "partitions"];
 var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
 function schemaHashOf(spec) {
   const schema = {
@@ -32329,6 +32330,11 @@ function expectationsOf(spec) {
   });
   return out;
 }
+function partitionFile(month) {
+  return `rows-${month}.csv`;
+}
+var PARTITION_FILE = /^rows-(\d{4}-\d{2})\.csv$/;
+var EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
 function monthOf(eventTime) {
   return eventTime.slice(0, 7);
 }
@@ -32363,8 +32369,8 @@ var FeatureGroup = class _FeatureGroup {
         `feature group '${spec.name}'${opts.version ? ` v${opts.version}` : ""} does not exist in the ${files.description}: run backfill first`
       );
     }
-    const metaPath = `${_FeatureGroup.dirOf(spec, version)}/metadata.json`;
-    const meta = parseMeta(files.readBytes(metaPath), metaPath, spec, version);
+    const dir = _FeatureGroup.dirOf(spec, version);
+    const meta = parseMeta(files, dir, spec, version);
     return new _FeatureGroup(ws, spec, meta, files);
   }
   static exists(ws, spec) {
@@ -32376,12 +32382,45 @@ var FeatureGroup = class _FeatureGroup {
   get layout() {
     return layoutOf(this.meta);
   }
+  /** A month's partition: where it is, or where a new one goes. */
   partitionPath(month) {
-    return `${this.dir}/rows/${month}.csv`;
+    return this.partitionFiles().get(month) ?? `${this.dir}/${partitionFile(month)}`;
   }
   /** Months that have a partition file, ascending. */
   months() {
-    return this.files.list(`${this.dir}/rows`).filter((f) => /^\d{4}-\d{2}\.csv$/.test(f)).map((f) => f.slice(0, 7));
+    return [...this.partitionFiles().keys()].sort();
+  }
+  /** Partition files by month, in this layout (rows-YYYY-MM.csv) or the earlier one (rows/YYYY-MM.csv). */
+  partitionFiles() {
+    const out = /* @__PURE__ */ new Map();
+    const add = (month, file) => {
+      const other = out.get(month);
+      if (other)
+        throw new FeatureGroupError(
+          `${file}: month ${month} also has ${other}; keep one of the two (git rm)`
+        );
+      out.set(month, file);
+    };
+    for (const f of this.files.list(this.dir)) {
+      const month = PARTITION_FILE.exec(f)?.[1];
+      if (month) add(month, `${this.dir}/${f}`);
+    }
+    for (const f of this.files.list(`${this.dir}/rows`)) {
+      const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
+      if (month) add(month, `${this.dir}/rows/${f}`);
+    }
+    return out;
+  }
+  /** Appends go to this layout only: a group in the earlier one is moved first, by git, keeping history. */
+  assertCurrentLayout() {
+    const earlier = this.files.list(`${this.dir}/rows`).filter((f) => EARLIER_PARTITION_FILE.test(f));
+    if (earlier.length === 0) return;
+    const moves = earlier.map(
+      (f) => `git mv ${this.dir}/rows/${f} ${this.dir}/${partitionFile(f.slice(0, 7))}`
+    );
+    throw new FeatureGroupError(
+      `${this.dir}/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ${moves.join(" && ")}`
+    );
   }
   readPartition(month) {
     const p = this.partitionPath(month);
@@ -32509,6 +32548,7 @@ var FeatureGroup = class _FeatureGroup {
     return new Map(this.months().map((m) => [m, this.readPartition(m)]));
   }
   buildWrites(added, quarantined, nextId, current, labelsText) {
+    this.assertCurrentLayout();
     const abs = (rel) => `${this.ws.root}/${rel}`;
     const writes = [];
     if (labelsText !== void 0) writes.push({ path: abs(this.labelsPath), content: labelsText });
@@ -32569,10 +32609,12 @@ var FeatureGroup = class _FeatureGroup {
       nextId,
       partitions
     };
-    writes.push({ path: abs(`${this.dir}/metadata.json`), content: stableStringify(meta) });
+    const { rows: _r, rejected, nextId: next, partitions: parts, ...contract } = meta;
+    writes.push({ path: abs(`${this.dir}/metadata.json`), content: stableStringify(contract) });
+    const stats = computeStats(all, this.meta.features, this.meta.label);
     writes.push({
       path: abs(`${this.dir}/stats.json`),
-      content: stableStringify(computeStats(all, this.meta.features, this.meta.label))
+      content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts })
     });
     return writes;
   }
@@ -32634,29 +32676,59 @@ function rowCells(r2, meta) {
 function isoSeconds(d) {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
-function parseMeta(bytes, file, spec, version) {
-  if (!bytes) throw new FeatureGroupError(`${file}: missing`);
-  let m;
-  try {
-    m = JSON.parse(Buffer.from(bytes).toString("utf8"));
-  } catch (err) {
-    throw new FeatureGroupError(`${file}: corrupt metadata, not valid JSON (${err.message})`);
-  }
+function parseMeta(files, dir, spec, version) {
+  const file = `${dir}/metadata.json`;
+  const m = parseJsonObject(files.readBytes(file), file, "metadata");
   const bad = (rule) => new FeatureGroupError(`${file}: corrupt metadata, ${rule}`);
-  if (typeof m !== "object" || m === null) throw bad("expected a JSON object");
   if (m.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
   if (m.formatVersion !== 1) throw bad(`formatVersion ${m.formatVersion} is not supported (expected 1)`);
   if (m.dataset !== spec.name) throw bad(`dataset '${m.dataset}' is not '${spec.name}'`);
   if (m.version !== version) throw bad(`version ${m.version} does not match its folder v${version}`);
-  for (const k of ["rows", "rejected", "nextId"]) {
-    if (!Number.isInteger(m[k]) || m[k] < 0) throw bad(`'${k}' must be a whole number \u2265 0`);
-  }
   if (!Array.isArray(m.features) || !Array.isArray(m.columns) || typeof m.label?.name !== "string" || !Array.isArray(m.label?.classes)) {
     throw bad("features, columns and label are required");
   }
-  if (typeof m.partitions !== "object" || m.partitions === null) throw bad("'partitions' must be an object");
   if (typeof m.fill !== "object" || m.fill === null) throw bad("'fill' must be an object");
-  return m;
+  const legacy = COUNT_KEYS.some((k) => k in m);
+  const countsFile = legacy ? file : `${dir}/stats.json`;
+  const counts = legacy ? m : parseJsonObject(files.readBytes(countsFile), countsFile, "statistics");
+  return { ...m, ...checkCounts(counts, countsFile) };
+}
+function parseJsonObject(bytes, file, what) {
+  if (!bytes) throw new FeatureGroupError(`${file}: missing`);
+  let value;
+  try {
+    value = JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch (err) {
+    throw new FeatureGroupError(`${file}: corrupt ${what}, not valid JSON (${err.message})`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new FeatureGroupError(`${file}: corrupt ${what}, expected a JSON object`);
+  return value;
+}
+function checkCounts(c, file) {
+  const bad = (rule) => new FeatureGroupError(`${file}: corrupt counts, ${rule}`);
+  for (const k of ["rows", "rejected", "nextId"]) {
+    const v = c[k];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
+      throw bad(`'${k}' must be a whole number \u2265 0`);
+  }
+  const partitions = c.partitions;
+  if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions))
+    throw bad("'partitions' must be an object");
+  const parts = partitions;
+  let sum2 = 0;
+  for (const [month, n] of Object.entries(parts)) {
+    if (!/^\d{4}-\d{2}$/.test(month) || typeof n !== "number" || !Number.isInteger(n) || n < 0)
+      throw bad(`partition '${month}' must be a YYYY-MM month with a whole number of rows`);
+    sum2 += n;
+  }
+  if (sum2 !== c.rows) throw bad(`'rows' is ${c.rows} but the partitions add up to ${sum2}`);
+  return {
+    rows: c.rows,
+    rejected: c.rejected,
+    nextId: c.nextId,
+    partitions: parts
+  };
 }
 
 // actions/lib/models/random.ts

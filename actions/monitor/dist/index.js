@@ -37909,24 +37909,24 @@ function categoricalStats(codes, categories2) {
   }
   return { type: "categorical", count: codes.length - missing, missing, counts };
 }
-function computeStats(table2, schema, label) {
-  const n = table2.rows;
+function computeStats(table, schema, label) {
+  const n = table.rows;
   const bySource = {};
   for (const s2 of SOURCES) bySource[s2] = 0;
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
-    bySource[SOURCES[table2.sources[i]]]++;
-    const t = table2.eventTimes[i];
+    bySource[SOURCES[table.sources[i]]]++;
+    const t = table.eventTimes[i];
     if (t < first) first = t;
     if (t > last) last = t;
   }
   const features = {};
   schema.forEach((f, j) => {
-    const col = table2.columns[j].subarray(0, n);
+    const col = table.columns[j].subarray(0, n);
     features[f.name] = f.type === "numeric" ? numericStats(col) : categoricalStats(col, f.categories ?? []);
   });
-  const labels2 = categoricalStats(table2.labels.subarray(0, n), label.classes);
+  const labels2 = categoricalStats(table.labels.subarray(0, n), label.classes);
   const iso = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
   return {
     rows: n,
@@ -37943,6 +37943,7 @@ var FEATURE_GROUP_FORMAT = "gitml.feature-group";
 var FeatureGroupError = class extends Error {
   name = "FeatureGroupError";
 };
+var COUNT_KEYS = ["rows", "rejected", "nextId", "partitions"];
 var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
 function schemaHashOf(spec) {
   const schema = {
@@ -37979,6 +37980,11 @@ function expectationsOf(spec) {
   });
   return out;
 }
+function partitionFile(month) {
+  return `rows-${month}.csv`;
+}
+var PARTITION_FILE = /^rows-(\d{4}-\d{2})\.csv$/;
+var EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
 function monthOf(eventTime) {
   return eventTime.slice(0, 7);
 }
@@ -38013,8 +38019,8 @@ var FeatureGroup = class _FeatureGroup {
         `feature group '${spec.name}'${opts.version ? ` v${opts.version}` : ""} does not exist in the ${files.description}: run backfill first`
       );
     }
-    const metaPath = `${_FeatureGroup.dirOf(spec, version2)}/metadata.json`;
-    const meta = parseMeta(files.readBytes(metaPath), metaPath, spec, version2);
+    const dir = _FeatureGroup.dirOf(spec, version2);
+    const meta = parseMeta(files, dir, spec, version2);
     return new _FeatureGroup(ws, spec, meta, files);
   }
   static exists(ws, spec) {
@@ -38026,12 +38032,45 @@ var FeatureGroup = class _FeatureGroup {
   get layout() {
     return layoutOf(this.meta);
   }
+  /** A month's partition: where it is, or where a new one goes. */
   partitionPath(month) {
-    return `${this.dir}/rows/${month}.csv`;
+    return this.partitionFiles().get(month) ?? `${this.dir}/${partitionFile(month)}`;
   }
   /** Months that have a partition file, ascending. */
   months() {
-    return this.files.list(`${this.dir}/rows`).filter((f) => /^\d{4}-\d{2}\.csv$/.test(f)).map((f) => f.slice(0, 7));
+    return [...this.partitionFiles().keys()].sort();
+  }
+  /** Partition files by month, in this layout (rows-YYYY-MM.csv) or the earlier one (rows/YYYY-MM.csv). */
+  partitionFiles() {
+    const out = /* @__PURE__ */ new Map();
+    const add6 = (month, file) => {
+      const other = out.get(month);
+      if (other)
+        throw new FeatureGroupError(
+          `${file}: month ${month} also has ${other}; keep one of the two (git rm)`
+        );
+      out.set(month, file);
+    };
+    for (const f of this.files.list(this.dir)) {
+      const month = PARTITION_FILE.exec(f)?.[1];
+      if (month) add6(month, `${this.dir}/${f}`);
+    }
+    for (const f of this.files.list(`${this.dir}/rows`)) {
+      const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
+      if (month) add6(month, `${this.dir}/rows/${f}`);
+    }
+    return out;
+  }
+  /** Appends go to this layout only: a group in the earlier one is moved first, by git, keeping history. */
+  assertCurrentLayout() {
+    const earlier = this.files.list(`${this.dir}/rows`).filter((f) => EARLIER_PARTITION_FILE.test(f));
+    if (earlier.length === 0) return;
+    const moves = earlier.map(
+      (f) => `git mv ${this.dir}/rows/${f} ${this.dir}/${partitionFile(f.slice(0, 7))}`
+    );
+    throw new FeatureGroupError(
+      `${this.dir}/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ${moves.join(" && ")}`
+    );
   }
   readPartition(month) {
     const p = this.partitionPath(month);
@@ -38046,12 +38085,12 @@ var FeatureGroup = class _FeatureGroup {
       path: this.partitionPath(m3),
       bytes: this.files.readBytes(this.partitionPath(m3)) ?? new Uint8Array()
     }));
-    const table2 = emptyTable(
+    const table = emptyTable(
       this.meta.features.length,
       parts.reduce((s2, p) => s2 + countRows(p.bytes), 0)
     );
-    for (const p of parts) table2.rows += readPartitionInto(p.bytes, this.layout, p.path, table2, table2.rows);
-    return applyLateLabels(table2, this.lateLabels());
+    for (const p of parts) table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, table.rows);
+    return applyLateLabels(table, this.lateLabels());
   }
   get labelsPath() {
     return `${this.dir}/labels.csv`;
@@ -38064,9 +38103,9 @@ var FeatureGroup = class _FeatureGroup {
     const bytes = this.files.readBytes(this.labelsPath);
     const out = /* @__PURE__ */ new Map();
     if (!bytes) return out;
-    const table2 = parseCsvText(Buffer.from(bytes).toString("utf8"), this.labelsPath);
+    const table = parseCsvText(Buffer.from(bytes).toString("utf8"), this.labelsPath);
     const classes = this.meta.label.classes.map((c4) => c4.value);
-    for (const r2 of table2.records) {
+    for (const r2 of table.records) {
       const id2 = Number(r2.values.id);
       const code = classes.indexOf(r2.values[this.meta.label.name] ?? "");
       if (!Number.isInteger(id2) || code < 0) {
@@ -38084,12 +38123,12 @@ var FeatureGroup = class _FeatureGroup {
    */
   appendLabels(entries3, now2, opts = {}) {
     const parts = this.partitionsByMonth();
-    const table2 = applyLateLabels(
+    const table = applyLateLabels(
       concatTables([...parts.values()], this.meta.features.length),
       this.lateLabels()
     );
     const labelOf = /* @__PURE__ */ new Map();
-    for (let i = 0; i < table2.rows; i++) labelOf.set(table2.ids[i], table2.labels[i]);
+    for (let i = 0; i < table.rows; i++) labelOf.set(table.ids[i], table.labels[i]);
     const classes = this.meta.label.classes.map((c4) => c4.value);
     const rejected = [];
     const accepted = [];
@@ -38159,6 +38198,7 @@ var FeatureGroup = class _FeatureGroup {
     return new Map(this.months().map((m3) => [m3, this.readPartition(m3)]));
   }
   buildWrites(added, quarantined, nextId, current2, labelsText) {
+    this.assertCurrentLayout();
     const abs4 = (rel) => `${this.ws.root}/${rel}`;
     const writes = [];
     if (labelsText !== void 0) writes.push({ path: abs4(this.labelsPath), content: labelsText });
@@ -38219,10 +38259,12 @@ var FeatureGroup = class _FeatureGroup {
       nextId,
       partitions
     };
-    writes.push({ path: abs4(`${this.dir}/metadata.json`), content: stableStringify(meta) });
+    const { rows: _r2, rejected, nextId: next, partitions: parts, ...contract } = meta;
+    writes.push({ path: abs4(`${this.dir}/metadata.json`), content: stableStringify(contract) });
+    const stats = computeStats(all, this.meta.features, this.meta.label);
     writes.push({
       path: abs4(`${this.dir}/stats.json`),
-      content: stableStringify(computeStats(all, this.meta.features, this.meta.label))
+      content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts })
     });
     return writes;
   }
@@ -38284,29 +38326,59 @@ function rowCells(r2, meta) {
 function isoSeconds(d) {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
-function parseMeta(bytes, file, spec, version2) {
-  if (!bytes) throw new FeatureGroupError(`${file}: missing`);
-  let m3;
-  try {
-    m3 = JSON.parse(Buffer.from(bytes).toString("utf8"));
-  } catch (err) {
-    throw new FeatureGroupError(`${file}: corrupt metadata, not valid JSON (${err.message})`);
-  }
+function parseMeta(files, dir, spec, version2) {
+  const file = `${dir}/metadata.json`;
+  const m3 = parseJsonObject(files.readBytes(file), file, "metadata");
   const bad = (rule4) => new FeatureGroupError(`${file}: corrupt metadata, ${rule4}`);
-  if (typeof m3 !== "object" || m3 === null) throw bad("expected a JSON object");
   if (m3.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
   if (m3.formatVersion !== 1) throw bad(`formatVersion ${m3.formatVersion} is not supported (expected 1)`);
   if (m3.dataset !== spec.name) throw bad(`dataset '${m3.dataset}' is not '${spec.name}'`);
   if (m3.version !== version2) throw bad(`version ${m3.version} does not match its folder v${version2}`);
-  for (const k2 of ["rows", "rejected", "nextId"]) {
-    if (!Number.isInteger(m3[k2]) || m3[k2] < 0) throw bad(`'${k2}' must be a whole number \u2265 0`);
-  }
   if (!Array.isArray(m3.features) || !Array.isArray(m3.columns) || typeof m3.label?.name !== "string" || !Array.isArray(m3.label?.classes)) {
     throw bad("features, columns and label are required");
   }
-  if (typeof m3.partitions !== "object" || m3.partitions === null) throw bad("'partitions' must be an object");
   if (typeof m3.fill !== "object" || m3.fill === null) throw bad("'fill' must be an object");
-  return m3;
+  const legacy = COUNT_KEYS.some((k2) => k2 in m3);
+  const countsFile = legacy ? file : `${dir}/stats.json`;
+  const counts = legacy ? m3 : parseJsonObject(files.readBytes(countsFile), countsFile, "statistics");
+  return { ...m3, ...checkCounts(counts, countsFile) };
+}
+function parseJsonObject(bytes, file, what) {
+  if (!bytes) throw new FeatureGroupError(`${file}: missing`);
+  let value4;
+  try {
+    value4 = JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch (err) {
+    throw new FeatureGroupError(`${file}: corrupt ${what}, not valid JSON (${err.message})`);
+  }
+  if (typeof value4 !== "object" || value4 === null || Array.isArray(value4))
+    throw new FeatureGroupError(`${file}: corrupt ${what}, expected a JSON object`);
+  return value4;
+}
+function checkCounts(c4, file) {
+  const bad = (rule4) => new FeatureGroupError(`${file}: corrupt counts, ${rule4}`);
+  for (const k2 of ["rows", "rejected", "nextId"]) {
+    const v = c4[k2];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
+      throw bad(`'${k2}' must be a whole number \u2265 0`);
+  }
+  const partitions = c4.partitions;
+  if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions))
+    throw bad("'partitions' must be an object");
+  const parts = partitions;
+  let sum4 = 0;
+  for (const [month, n] of Object.entries(parts)) {
+    if (!/^\d{4}-\d{2}$/.test(month) || typeof n !== "number" || !Number.isInteger(n) || n < 0)
+      throw bad(`partition '${month}' must be a YYYY-MM month with a whole number of rows`);
+    sum4 += n;
+  }
+  if (sum4 !== c4.rows) throw bad(`'rows' is ${c4.rows} but the partitions add up to ${sum4}`);
+  return {
+    rows: c4.rows,
+    rejected: c4.rejected,
+    nextId: c4.nextId,
+    partitions: parts
+  };
 }
 
 // actions/lib/metrics.ts
@@ -39185,9 +39257,9 @@ function usedSplits(f) {
   const index6 = new Int32Array(value4.length).fill(-1);
   for (let s2 = 0; s2 < value4.length; s2++) {
     if (!used[s2]) continue;
-    const table2 = tables[feature3[s2]];
-    index6[s2] = table2.length;
-    table2.push(value4[s2]);
+    const table = tables[feature3[s2]];
+    index6[s2] = table.length;
+    table.push(value4[s2]);
   }
   return { tables, index: index6 };
 }
@@ -39688,9 +39760,9 @@ var RandomForest = class _RandomForest {
     const tables = o.thresholds;
     if (!Array.isArray(tables) || tables.length !== p) fail2(`thresholds must be an array of ${p} arrays`);
     for (let j = 0; j < p; j++) {
-      const table2 = tables[j];
-      if (!Array.isArray(table2)) fail2(`thresholds[${j}] must be an array`);
-      const values3 = table2;
+      const table = tables[j];
+      if (!Array.isArray(table)) fail2(`thresholds[${j}] must be an array`);
+      const values3 = table;
       let previous = Number.NEGATIVE_INFINITY;
       for (let k2 = 0; k2 < values3.length; k2++) {
         const v = values3[k2];
@@ -40427,6 +40499,9 @@ var PredictionLogError = class extends Error {
 };
 var LOG_MANIFEST = "predictions.json";
 var PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
+function logPartitionFile(month) {
+  return `predictions-${month}.csv`;
+}
 var sha = (text3) => createHash2("sha256").update(text3).digest("hex");
 var PredictionLog = class {
   constructor(ws, dataset, classes) {
@@ -40444,7 +40519,7 @@ var PredictionLog = class {
     return path11.join(this.dir, LOG_MANIFEST);
   }
   partitionPath(month) {
-    return path11.join(this.dir, `predictions-${month}.csv`);
+    return path11.join(this.dir, logPartitionFile(month));
   }
   manifest() {
     const earlier = path11.join(this.dir, "predictions", "manifest.json");
@@ -40613,7 +40688,7 @@ function monitor(ws, spec, opts) {
   const fg = FeatureGroup.open(ws, spec);
   const classes = fg.meta.label.classes.map((c4) => c4.value);
   const records = new PredictionLog(ws, spec.name, classes).read();
-  const table2 = fg.read();
+  const table = fg.read();
   const index6 = registry.index();
   const holdoutAccuracy = champion.entry.holdout.accuracy;
   const thresholds = {
@@ -40644,7 +40719,7 @@ function monitor(ws, spec, opts) {
   let drift = null;
   let driftSkipped;
   try {
-    drift = driftReport(fg, table2, champion, records, thresholds);
+    drift = driftReport(fg, table, champion, records, thresholds);
   } catch (err) {
     if (!(err instanceof MonitorError) || opts.windowDays !== void 0) throw err;
     driftSkipped = err.message;
@@ -40653,18 +40728,21 @@ function monitor(ws, spec, opts) {
   const since = last ? addDays(last.date, -29) : "";
   const window30 = daily.filter((d) => d.date >= since).reduce((n, d) => n + d.labelled, 0);
   const rolling = last && window30 >= thresholds.minWindowRows ? last.rolling30 : null;
+  const pct2 = (x4) => `${(x4 * 100).toFixed(1)}%`;
+  const accuracyActive = rolling !== null && rolling < thresholds.accuracy;
+  const drifted = drift?.features.filter((f) => f.drifted) ?? [];
   const alerts = [
     {
       kind: "accuracy",
-      active: rolling !== null && rolling < thresholds.accuracy,
-      message: rolling === null ? `${window30} labelled predictions in the last 30 days; the accuracy alert needs at least ${thresholds.minWindowRows}.` : `Rolling 30-day accuracy ${(rolling * 100).toFixed(1)}% ${rolling < thresholds.accuracy ? "is below" : "is at or above"} the alert threshold ${(thresholds.accuracy * 100).toFixed(1)}% (${thresholdWhy}).`,
+      active: accuracyActive,
+      message: rolling === null ? `Fewer than ${thresholds.minWindowRows} labelled predictions in the last 30 days: the accuracy alert waits for more.` : accuracyActive ? `Rolling 30-day accuracy ${pct2(rolling)} is below the alert threshold ${pct2(thresholds.accuracy)} (${thresholdWhy}).` : `Rolling 30-day accuracy is at or above the alert threshold ${pct2(thresholds.accuracy)} (${thresholdWhy}).`,
       value: rolling,
       threshold: thresholds.accuracy
     },
     {
       kind: "dataset-drift",
       active: drift?.datasetDrift ?? false,
-      message: drift ? `${drift.features.filter((f) => f.drifted).length} of ${drift.features.length} features drifted (${drift.features.filter((f) => f.drifted).map((f) => f.feature).join(", ") || "none"}) in the window ${drift.window.from} \u2026 ${drift.window.to}; dataset drift at \u2265 ${thresholds.datasetShare * 100}%.` : `Drift not computed: ${driftSkipped}`,
+      message: !drift ? `Drift not computed: ${driftSkipped}` : drift.datasetDrift ? `${drifted.length} of ${drift.features.length} features drifted (${drifted.map((f) => f.feature).join(", ")}) in the window ${drift.window.from} \u2026 ${drift.window.to}; dataset drift at \u2265 ${thresholds.datasetShare * 100}%.` : `Fewer than ${thresholds.datasetShare * 100}% of the features drifted in the last ${drift.window.days} days: no dataset drift.`,
       value: drift ? round(drift.share) : null,
       threshold: thresholds.datasetShare
     }
@@ -40772,7 +40850,7 @@ function versionPoints(records) {
     };
   });
 }
-function driftReport(fg, table2, champion, records, t) {
+function driftReport(fg, table, champion, records, t) {
   if (records.length === 0)
     throw new MonitorError(`${fg.spec.name}: no predictions yet, so the drift window is empty`);
   const to = records[records.length - 1].eventTime.slice(0, 10);
@@ -40782,9 +40860,9 @@ function driftReport(fg, table2, champion, records, t) {
   const synthetic = SOURCES.indexOf("synthetic");
   const ref2 = [];
   const win = [];
-  for (let i = 0; i < table2.rows; i++) {
-    if (windowIds.has(table2.ids[i])) win.push(i);
-    else if (table2.sources[i] !== synthetic && table2.eventTimes[i] <= trainedAt) ref2.push(i);
+  for (let i = 0; i < table.rows; i++) {
+    if (windowIds.has(table.ids[i])) win.push(i);
+    else if (table.sources[i] !== synthetic && table.eventTimes[i] <= trainedAt) ref2.push(i);
   }
   if (win.length < t.minWindowRows) {
     throw new MonitorError(
@@ -40797,7 +40875,7 @@ function driftReport(fg, table2, champion, records, t) {
     );
   const large = win.length > LARGE_WINDOW;
   const features = fg.meta.features.map((f, j) => {
-    const col = table2.columns[j];
+    const col = table.columns[j];
     const a4 = Float64Array.from(ref2, (i) => col[i]);
     const b10 = Float64Array.from(win, (i) => col[i]);
     let statistic;
@@ -40830,7 +40908,7 @@ function driftReport(fg, table2, champion, records, t) {
   });
   const k2 = fg.meta.label.classes.length;
   const refPred = champion.model.estimator.predict(
-    champion.model.matrixFor(fg.meta.features, table2.columns, table2.rows, ref2)
+    champion.model.matrixFor(fg.meta.features, table.columns, table.rows, ref2)
   );
   const classIndex = new Map(fg.meta.label.classes.map((c4, i) => [c4.value, i]));
   const winPred = records.filter((r2) => windowIds.has(r2.id)).map((r2) => classIndex.get(r2.predicted));
@@ -40930,14 +41008,33 @@ function withInteraction(opts, encoding, tooltip2) {
   return opts.interactive ? { ...encoding, tooltip: tooltip2 } : encoding;
 }
 function messageSpec(title2, description2, message, opts = {}) {
+  return textSpec(title2, description2, [message], opts);
+}
+function textSpec(title2, description2, paragraphs, opts) {
   const width2 = typeof opts.width === "number" ? opts.width : DEFAULT_WIDTH;
-  const lines = wrap(message, Math.max(20, Math.floor(width2 / 8)));
+  const lines = paragraphs.flatMap((p) => wrap(p, Math.max(20, Math.floor(width2 / 8))));
   return top(opts, title2, null, description2, {
     height: lines.length * 18 + 10,
     data: named("message", [{ text: lines }]),
     mark: { type: "text", align: "left", baseline: "top", fontSize: 13, lineHeight: 18, color: "#555" },
     encoding: { text: { field: "text", type: "nominal" }, x: { value: 0 }, y: { value: 5 } }
   });
+}
+function latestSpec(r2, opts = {}) {
+  const title2 = "Latest prediction";
+  const p = r2.latest;
+  if (p === null)
+    return messageSpec(
+      title2,
+      "No predictions yet, so there is no latest prediction.",
+      "No predictions yet.",
+      opts
+    );
+  const actual = p.actual === null ? "actual: waiting for its label" : `actual ${classLabel(r2, p.actual)} ${outcomeMark(p)}`;
+  const t = r2.totals;
+  const latest = `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: predicted ${classLabel(r2, p.predicted)} (p = ${p.probability.toFixed(2)}), ${actual}.`;
+  const totals = `All time: ${grouped(t.predictions)} predictions, ${grouped(t.labelled)} labelled (${grouped(t.predictions - t.labelled)} waiting), ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
+  return textSpec(title2, `Latest prediction ${latest} ${totals}`, [latest, totals], opts);
 }
 function wrap(text3, max4) {
   const lines = [];
@@ -40950,6 +41047,7 @@ function wrap(text3, max4) {
   }
   return line5 ? [...lines, line5] : [""];
 }
+var shadeOf = (share) => Math.round(share * 10) / 10;
 function confusionRows(r2, which2) {
   const m3 = r2.confusion[which2];
   const rows = [];
@@ -40962,6 +41060,7 @@ function confusionRows(r2, which2) {
         predicted: predicted.label,
         count: count2,
         share: support === 0 ? 0 : count2 / support,
+        shade: support === 0 ? 0 : shadeOf(count2 / support),
         correct: i === j
       });
     });
@@ -41042,9 +41141,9 @@ function psiAxisMax(r2) {
   return Math.ceil(Math.max(2 * r2.thresholds.psi, ...values3) * 2) / 2;
 }
 var psiBar = (psi) => Math.round(psi * 20) / 20;
-var WIDEST_DRIFT_LABEL = "chi-square p=0.00";
+var WIDEST_DRIFT_LABEL = "chi-square p\u22650.10";
 function driftPText(p) {
-  return p < 0.01 ? "p<0.01" : `p=${p.toFixed(2)}`;
+  return p < 0.01 ? "p<0.01" : p < 0.05 ? "p<0.05" : p < 0.1 ? "p<0.10" : "p\u22650.10";
 }
 function driftRows(r2) {
   if (r2.drift === null) return [];
@@ -41170,7 +41269,7 @@ function confusionMatrixSpec(r2, which2, opts = {}) {
             {
               ...position2,
               color: {
-                field: "share",
+                field: "shade",
                 type: "quantitative",
                 title: "share",
                 scale: { scheme: "blues", domain: [0, 1] },
@@ -41185,7 +41284,7 @@ function confusionMatrixSpec(r2, which2, opts = {}) {
           encoding: {
             ...position2,
             text: { field: "count", type: "quantitative", format: "d" },
-            color: { condition: { test: { field: "share", gt: 0.5 }, value: "white" }, value: "#222" }
+            color: { condition: { test: { field: "shade", gt: 0.5 }, value: "white" }, value: "#222" }
           }
         }
       ]
@@ -41546,6 +41645,9 @@ function recentPredictionsSpec(r2, opts = {}) {
     ]
   });
 }
+function latestChart(r2, opts = {}) {
+  return asChart("latest", latestSpec(r2, opts));
+}
 function allCharts(r2, opts = {}) {
   const charts = [
     ["accuracy-over-time", accuracyOverTimeSpec(r2, opts)],
@@ -41557,12 +41659,10 @@ function allCharts(r2, opts = {}) {
     ["confusion-all", confusionMatrixSpec(r2, "all", opts)],
     ["recent-predictions", recentPredictionsSpec(r2, opts)]
   ];
-  return charts.map(([id2, spec]) => ({
-    id: id2,
-    title: titleText(spec),
-    description: spec.description ?? "",
-    spec
-  }));
+  return charts.map(([id2, spec]) => asChart(id2, spec));
+}
+function asChart(id2, spec) {
+  return { id: id2, title: titleText(spec), description: spec.description ?? "", spec };
 }
 function titleText(spec) {
   const t = spec.title;
@@ -95035,7 +95135,7 @@ async function renderSvg(spec) {
   const compiled = compile(spec).spec;
   const view = new View(parse9(compiled), { renderer: "none" });
   try {
-    return roundGeometry(stableIds(await view.toSVG()));
+    return withoutAriaLabels(roundGeometry(stableIds(await view.toSVG())));
   } finally {
     view.finalize();
   }
@@ -95047,6 +95147,9 @@ function stableIds(svg) {
   }
   if (ids.size === 0) return svg;
   return svg.replace(/(\sid=")([^"]+)(")/g, (_, a4, id2, b10) => a4 + (ids.get(id2) ?? id2) + b10).replace(/url\(#([^)]+)\)/g, (whole, id2) => ids.has(id2) ? `url(#${ids.get(id2)})` : whole).replace(/(href=")#([^"]+)(")/g, (whole, a4, id2, b10) => ids.has(id2) ? `${a4}#${ids.get(id2)}${b10}` : whole);
+}
+function withoutAriaLabels(svg) {
+  return svg.replace(/ aria-label="[^"]*"/g, "");
 }
 function roundGeometry(svg) {
   return svg.replace(/(\s(?:d|transform)=")([^"]*)(")/g, (_, a4, value4, b10) => {
@@ -95065,39 +95168,21 @@ function mdText(text3) {
 function linkTarget(file) {
   return file.split("/").map((part) => encodeURIComponent(part)).join("/");
 }
-function table(header, rows) {
-  return [
-    `| ${header.join(" | ")} |`,
-    `|${header.map(() => " --- ").join("|")}|`,
-    ...rows.map((r2) => `| ${r2.join(" | ")} |`)
-  ];
-}
-var cls = (r2, value4) => mdText(classLabel(r2, value4));
-function latestLine(r2, p) {
-  const actual = p.actual === null ? "actual: waiting for label" : `actual **${cls(r2, p.actual)}** ${outcomeMark(p)}`;
-  return `Prediction #${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: predicted **${cls(r2, p.predicted)}** (p = ${p.probability.toFixed(2)}), ${actual}`;
-}
 function alertLines(r2) {
   const active = r2.alerts.filter((a4) => a4.active);
   if (active.length === 0) return ["\u2705 No active alerts."];
+  const th = r2.thresholds;
   return active.map(
-    (a4) => `> \u26A0\uFE0F **${a4.kind === "accuracy" ? "Accuracy" : "Dataset drift"}:** ${mdText(a4.message)}`
+    (a4) => a4.kind === "accuracy" ? `> \u26A0\uFE0F **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${percent(th.accuracy)}.` : `> \u26A0\uFE0F **Dataset drift:** at least ${percent(th.datasetShare, 0)} of the features drifted over the last ${th.windowDays} days.`
   );
-}
-function driftSection(r2) {
-  const d = r2.drift;
-  if (d === null)
-    return [`Drift was not computed: ${mdText((r2.driftSkipped ?? "no drift report").replace(/\.$/, ""))}.`];
-  const drifted = d.features.filter((f) => f.drifted).map((f) => mdText(f.title));
-  return [
-    `The last ${d.window.days} days against ${mdText(d.reference.description)}. Dataset drift: **${d.datasetDrift ? "yes" : "no"}** \u2014 ${drifted.length} of ${d.features.length} features drifted${drifted.length ? ` (${drifted.join(", ")})` : ""}; threshold ${percent(r2.thresholds.datasetShare, 0)}. Predicted class drift: **${d.prediction.drifted ? "yes" : "no"}**. Per-feature tests and PSI: the drift chart above and [monitoring.json](monitoring.json).`
-  ];
 }
 function chartAlt(r2, img) {
   const title2 = r2.title;
   const classes = r2.classes.map((c4) => c4.label).join(", ");
   const days = r2.confusion.recentDays;
   switch (img.id) {
+    case "latest":
+      return "The latest prediction with its actual class, and the all-time totals of predictions, labels and accuracy.";
     case "accuracy-over-time":
       return `Daily accuracy of ${title2} predictions with rolling 7-day and 30-day accuracy, the alert threshold and model-version markers.`;
     case "confusion-recent":
@@ -95116,7 +95201,7 @@ function chartAlt(r2, img) {
       return img.title;
   }
 }
-function reportMarkdown(r2, images) {
+function reportMarkdown(r2, images, logFile) {
   const lines = [
     `# ${mdText(r2.title)} \u2014 monitoring`,
     "",
@@ -95126,36 +95211,8 @@ function reportMarkdown(r2, images) {
   lines.push(
     r2.champion === null ? "**Champion:** none yet." : `**Champion:** v${r2.champion.version} (${mdText(r2.champion.algorithm)}), holdout accuracy ${percent(r2.champion.holdoutAccuracy)}.`
   );
-  lines.push(
-    "",
-    (r2.asOf === null ? "No predictions yet." : `Data up to ${shortTime(r2.asOf)} UTC.`) + " All figures: [monitoring.json](monitoring.json)."
-  );
   lines.push("", "## Alerts", "", ...alertLines(r2));
-  lines.push(
-    "",
-    "## Latest prediction",
-    "",
-    r2.latest === null ? "No predictions yet." : latestLine(r2, r2.latest)
-  );
-  const t = r2.totals;
-  lines.push(
-    "",
-    "## Totals",
-    "",
-    ...table(
-      ["predictions", "labelled", "waiting for label", "correct", "accuracy"],
-      [
-        [
-          grouped(t.predictions),
-          grouped(t.labelled),
-          grouped(t.predictions - t.labelled),
-          grouped(t.correct),
-          percent(t.accuracy)
-        ]
-      ]
-    )
-  );
-  lines.push("", "## Charts");
+  lines.push("", "## Dashboard");
   const files = [...new Set(images.map((img) => img.file))];
   for (const file of files) {
     const group3 = images.filter((img) => img.file === file);
@@ -95168,46 +95225,17 @@ function reportMarkdown(r2, images) {
       lines.push("", `![${mdText(alt)}](${linkTarget(file)})`);
     }
   }
-  lines.push("", "## Recent predictions", "");
-  if (r2.recent.length === 0) lines.push("No predictions yet.");
-  else
-    lines.push(
-      ...table(
-        ["id", "event time (UTC)", "model", "predicted", "probability", "actual", ""],
-        [...r2.recent].reverse().map((p) => [
-          String(p.id),
-          shortTime(p.eventTime),
-          `v${p.modelVersion}`,
-          cls(r2, p.predicted),
-          p.probability.toFixed(2),
-          p.actual === null ? "*waiting*" : cls(r2, p.actual),
-          outcomeMark(p)
-        ])
-      )
-    );
-  lines.push("", "## Drift", "", ...driftSection(r2));
-  lines.push("", "## Model versions", "");
-  if (r2.byVersion.length === 0) lines.push("No predictions yet.");
-  else
-    lines.push(
-      ...table(
-        ["version", "rows", "labelled", "accuracy", "first day", "last day"],
-        r2.byVersion.map((v) => [
-          r2.champion?.version === v.version ? `**v${v.version}** (champion)` : `v${v.version}`,
-          grouped(v.rows),
-          grouped(v.labelled),
-          percent(v.accuracy),
-          v.firstDate,
-          v.lastDate
-        ])
-      )
-    );
+  lines.push("", "## Data", "");
+  lines.push(
+    logFile === null ? "- Prediction log: no predictions yet." : `- Prediction log: [${mdText(logFile)}](${linkTarget(logFile)}) holds this month's predictions, newest last (GitHub shows it as a table); earlier months are the other \`predictions-*.csv\` files, listed with their checksums in [predictions.json](predictions.json).`,
+    `- Every figure, recomputed on each run: [monitoring.json](monitoring.json) \u2014 totals, the last ${r2.thresholds.recentRows} predictions, daily and rolling accuracy, accuracy per model version, confusion matrices, per-feature drift tests and the alerts.`
+  );
   const th = r2.thresholds;
   lines.push(
     "",
     "## Thresholds",
     "",
-    `Accuracy alert when the rolling 7-day accuracy falls below ${percent(th.accuracy)}. A feature drifts when p < ${th.pValue} or PSI > ${th.psi}, over the last ${th.windowDays} days (at least ${grouped(th.minWindowRows)} rows); dataset drift when ${percent(th.datasetShare, 0)} of features drift.`,
+    `Accuracy alert when the rolling 30-day accuracy (over at least ${grouped(th.minWindowRows)} labelled rows) falls below ${percent(th.accuracy)}. A feature drifts when p < ${th.pValue} or PSI > ${th.psi}, over the last ${th.windowDays} days (at least ${grouped(th.minWindowRows)} rows); dataset drift when ${percent(th.datasetShare, 0)} of features drift.`,
     ""
   );
   return lines.join("\n");
@@ -95246,11 +95274,11 @@ async function writeReports(reportsDir, r2) {
   }
   const datasetDir = path15.join(reportsDir, r2.dataset);
   const window2 = calendarWindow(r2);
-  const charts = allCharts(window2.report, {
-    width: DEFAULT_WIDTH,
-    interactive: false,
-    timeDomain: window2.domain
-  }).filter((c4) => c4.id !== "recent-predictions");
+  const opts = { width: DEFAULT_WIDTH, interactive: false, timeDomain: window2.domain };
+  const charts = [
+    latestChart(r2, opts),
+    ...allCharts(window2.report, opts).filter((c4) => c4.id !== "recent-predictions")
+  ];
   const writes = [];
   let svg;
   try {
@@ -95265,7 +95293,10 @@ async function writeReports(reportsDir, r2) {
     title: c4.title,
     description: c4.description
   }));
-  writes.push({ path: path15.join(datasetDir, "README.md"), content: reportMarkdown(r2, images) });
+  writes.push({
+    path: path15.join(datasetDir, "README.md"),
+    content: reportMarkdown(r2, images, r2.latest && logPartitionFile(r2.latest.eventTime.slice(0, 7)))
+  });
   writeFilesAtomically(writes);
   const produced = /* @__PURE__ */ new Set([DASHBOARD_SVG]);
   if (existsSync8(datasetDir)) {

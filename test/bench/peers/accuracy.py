@@ -1,6 +1,6 @@
 """scikit-learn reference accuracies on the same rows and the same splits as `gitml evaluate`.
 
-Reads the backfilled feature group (data/<dataset>/v1/rows/*.csv, the cleaned real rows), one-hot
+Reads the backfilled feature group (data/<dataset>/v1/rows-*.csv, the cleaned real rows), one-hot
 encodes categorical features, makes 5 seeded stratified 80/20 splits with train_test_split
 (random_state 0..4), and prints one JSON object: the splits (test row positions) and the accuracy of
 GaussianNB, KNeighbors(5) on standardised features, RandomForest(100) and HistGradientBoosting per split.
@@ -22,7 +22,7 @@ root, names = sys.argv[1], sys.argv[2:]
 out = {}
 for name in names:
     meta = json.load(open(f"{root}/data/{name}/v1/metadata.json"))
-    files = sorted(glob.glob(f"{root}/data/{name}/v1/rows/*.csv"))
+    files = sorted(glob.glob(f"{root}/data/{name}/v1/rows-*.csv"))
     df = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False) for f in files])
     df = df[df["source"] != "synthetic"].reset_index(drop=True)
     label = meta["label"]["name"]

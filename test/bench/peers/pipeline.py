@@ -18,7 +18,7 @@ from sklearn.naive_bayes import GaussianNB  # noqa: E402
 
 mode, root, dataset = sys.argv[1], sys.argv[2], sys.argv[3]
 meta = json.load(open(f"{root}/data/{dataset}/v1/metadata.json"))
-files = sorted(glob.glob(f"{root}/data/{dataset}/v1/rows/*.csv"))
+files = sorted(glob.glob(f"{root}/data/{dataset}/v1/rows-*.csv"))
 df = pd.concat([pd.read_csv(f, keep_default_na=False, na_values=[""]) for f in files], ignore_index=True)
 cols = []
 for f in meta["features"]:
