@@ -5,7 +5,7 @@
 // values, scale domains or plain titles — never inside a Vega expression, filter or calculate string.
 // Every dataset is named inline data, so the dashboard can swap values with view.data(name, rows).
 import type { TopLevelSpec } from 'vega-lite';
-import type { MonitoringReport, PredictionRecord } from './monitoring-types.js';
+import { LARGE_WINDOW, type MonitoringReport, type PredictionRecord } from './monitoring-types.js';
 
 export interface ChartOptions {
   /** Pixel width (needed for SVG rendering) or 'container' to fill the embedding element. */
@@ -545,7 +545,8 @@ export function accuracyOverTimeSpec(r: MonitoringReport, opts: ChartOptions = {
   if (opts.interactive) points.params = [brushParam];
   const lines: Obj = {
     transform: [{ filter: { field: 'series', oneOf: [ACCURACY_SERIES[1], ACCURACY_SERIES[2]] } }],
-    mark: { type: 'line', strokeWidth: 2, interpolate: 'monotone' },
+    // Straight segments: a new day appends to the path instead of reshaping its last curve.
+    mark: { type: 'line', strokeWidth: 2 },
     encoding: { x: timeX(sharedAxis(opts)), y, color },
   };
   const threshold: Obj = {
@@ -760,6 +761,13 @@ export function rowsPerDaySpec(r: MonitoringReport, opts: ChartOptions = {}): To
   });
 }
 
+/** Which criterion flagged drift for this window: the tests for small windows, PSI for large ones. */
+export function driftRule(r: MonitoringReport, windowRows: number): string {
+  return windowRows > LARGE_WINDOW
+    ? `drifted when PSI > ${r.thresholds.psi} (window over ${grouped(LARGE_WINDOW)} rows)`
+    : `drifted when the test's p < ${r.thresholds.pValue} (PSI decides above ${grouped(LARGE_WINDOW)} rows)`;
+}
+
 export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLevelSpec {
   const title = 'Feature drift (PSI)';
   if (r.drift === null) {
@@ -788,7 +796,7 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
   return top(
     opts,
     title,
-    `last ${d.window.days} days · dashed: PSI ${r.thresholds.psi} · drifted when p < ${r.thresholds.pValue} or PSI above`,
+    `last ${d.window.days} days · dashed: PSI ${r.thresholds.psi} · ${driftRule(r, d.window.rows)}`,
     description,
     {
       height: Math.max(60, rows.length * 26),
@@ -814,10 +822,11 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
           ),
         },
         {
+          // The test results form a column at the axis end, so a bar that changes moves no text.
           mark: { type: 'text', align: 'left', baseline: 'middle', dx: 4, fontSize: 10, color: '#333' },
           encoding: {
             y,
-            x: { field: 'bar', type: 'quantitative' },
+            x: { datum: axisMax, type: 'quantitative' },
             text: { field: 'label', type: 'nominal' },
           },
         },

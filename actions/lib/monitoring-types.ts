@@ -107,3 +107,6 @@ export interface MonitoringReport {
   alerts: Alert[];
   thresholds: Thresholds;
 }
+
+/** Above this many window rows the tests flag tiny shifts; PSI (effect size) decides instead. */
+export const LARGE_WINDOW = 1000;

@@ -2,7 +2,7 @@
 // Platform-neutral string building. Every string from the report is escaped, so a class label such as
 // `<b>x</b> | y` shows as typed instead of becoming HTML or breaking a table.
 import { classLabel, grouped, outcomeMark, percent, shortTime } from './charts.js';
-import type { MonitoringReport, PredictionRecord } from './monitoring-types.js';
+import { LARGE_WINDOW, type MonitoringReport } from './monitoring-types.js';
 
 export interface ReportImage {
   id: string;
@@ -141,8 +141,10 @@ export function reportMarkdown(
     '',
     `Accuracy alert when the rolling 30-day accuracy (over at least ${grouped(th.minWindowRows)} labelled rows) ` +
       `falls below ${percent(th.accuracy)}. ` +
-      `A feature drifts when p < ${th.pValue} or PSI > ${th.psi}, over the last ${th.windowDays} days ` +
-      `(at least ${grouped(th.minWindowRows)} rows); dataset drift when ${percent(th.datasetShare, 0)} of features drift.`,
+      `Drift compares the last ${th.windowDays} days (at least ${grouped(th.minWindowRows)} rows) with the champion's ` +
+      `training data: a feature drifts when its test (Kolmogorov–Smirnov or chi-square) gives p < ${th.pValue}, or, ` +
+      `in windows over ${grouped(LARGE_WINDOW)} rows, when its PSI exceeds ${th.psi}; dataset drift when ` +
+      `${percent(th.datasetShare, 0)} of features drift.`,
     '',
   );
   return lines.join('\n');

@@ -14,6 +14,7 @@ import {
   type DailyPoint,
   type DriftReport,
   type FeatureDrift,
+  LARGE_WINDOW,
   MONITORING_FORMAT,
   type MonitoringReport,
   type PredictionRecord,
@@ -33,10 +34,8 @@ export const DEFAULT_THRESHOLDS: Omit<Thresholds, 'accuracy'> = {
   minWindowRows: 20,
   recentRows: 20,
 };
-/** Alert when rolling 7-day accuracy falls this far below the champion's holdout accuracy. */
+/** Alert when rolling 30-day accuracy falls this far below the champion's holdout accuracy. */
 export const ACCURACY_MARGIN = 0.15;
-/** Above this many window rows the tests flag tiny shifts; PSI (effect size) decides instead. */
-export const LARGE_WINDOW = 1000;
 
 export class MonitorError extends Error {
   override name = 'MonitorError';

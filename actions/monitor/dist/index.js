@@ -40480,6 +40480,7 @@ var ModelRegistry = class {
 
 // actions/lib/monitoring-types.ts
 var MONITORING_FORMAT = "gitml.monitoring";
+var LARGE_WINDOW = 1e3;
 
 // actions/lib/prediction-log.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -40676,7 +40677,6 @@ var DEFAULT_THRESHOLDS = {
   recentRows: 20
 };
 var ACCURACY_MARGIN = 0.15;
-var LARGE_WINDOW = 1e3;
 var MonitorError = class extends Error {
   name = "MonitorError";
 };
@@ -41339,7 +41339,8 @@ function accuracyOverTimeSpec(r2, opts = {}) {
   if (opts.interactive) points2.params = [brushParam];
   const lines = {
     transform: [{ filter: { field: "series", oneOf: [ACCURACY_SERIES[1], ACCURACY_SERIES[2]] } }],
-    mark: { type: "line", strokeWidth: 2, interpolate: "monotone" },
+    // Straight segments: a new day appends to the path instead of reshaping its last curve.
+    mark: { type: "line", strokeWidth: 2 },
     encoding: { x: timeX(sharedAxis(opts)), y: y4, color: color5 }
   };
   const threshold2 = {
@@ -41532,6 +41533,9 @@ function rowsPerDaySpec(r2, opts = {}) {
     )
   });
 }
+function driftRule(r2, windowRows) {
+  return windowRows > LARGE_WINDOW ? `drifted when PSI > ${r2.thresholds.psi} (window over ${grouped(LARGE_WINDOW)} rows)` : `drifted when the test's p < ${r2.thresholds.pValue} (PSI decides above ${grouped(LARGE_WINDOW)} rows)`;
+}
 function driftSpec(r2, opts = {}) {
   const title2 = "Feature drift (PSI)";
   if (r2.drift === null) {
@@ -41555,7 +41559,7 @@ function driftSpec(r2, opts = {}) {
   return top(
     opts,
     title2,
-    `last ${d.window.days} days \xB7 dashed: PSI ${r2.thresholds.psi} \xB7 drifted when p < ${r2.thresholds.pValue} or PSI above`,
+    `last ${d.window.days} days \xB7 dashed: PSI ${r2.thresholds.psi} \xB7 ${driftRule(r2, d.window.rows)}`,
     description2,
     {
       height: Math.max(60, rows.length * 26),
@@ -41581,10 +41585,11 @@ function driftSpec(r2, opts = {}) {
           )
         },
         {
+          // The test results form a column at the axis end, so a bar that changes moves no text.
           mark: { type: "text", align: "left", baseline: "middle", dx: 4, fontSize: 10, color: "#333" },
           encoding: {
             y: y4,
-            x: { field: "bar", type: "quantitative" },
+            x: { datum: axisMax, type: "quantitative" },
             text: { field: "label", type: "nominal" }
           }
         },
@@ -95235,7 +95240,7 @@ function reportMarkdown(r2, images, logFile) {
     "",
     "## Thresholds",
     "",
-    `Accuracy alert when the rolling 30-day accuracy (over at least ${grouped(th.minWindowRows)} labelled rows) falls below ${percent(th.accuracy)}. A feature drifts when p < ${th.pValue} or PSI > ${th.psi}, over the last ${th.windowDays} days (at least ${grouped(th.minWindowRows)} rows); dataset drift when ${percent(th.datasetShare, 0)} of features drift.`,
+    `Accuracy alert when the rolling 30-day accuracy (over at least ${grouped(th.minWindowRows)} labelled rows) falls below ${percent(th.accuracy)}. Drift compares the last ${th.windowDays} days (at least ${grouped(th.minWindowRows)} rows) with the champion's training data: a feature drifts when its test (Kolmogorov\u2013Smirnov or chi-square) gives p < ${th.pValue}, or, in windows over ${grouped(LARGE_WINDOW)} rows, when its PSI exceeds ${th.psi}; dataset drift when ${percent(th.datasetShare, 0)} of features drift.`,
     ""
   );
   return lines.join("\n");
