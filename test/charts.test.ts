@@ -319,7 +319,7 @@ describe('report page', () => {
     );
     expect(md).not.toContain('Dataset drift:**');
     expect(md).toContain(`[${LOG}](${LOG})`);
-    expect(md).toContain('[predictions.json](predictions.json)');
+    expect(md).toContain('the `log` entry of monitoring.json');
     expect(md).toContain('[monitoring.json](monitoring.json)');
     expect(md).toContain('rolling 30-day accuracy (over at least');
     const drifting = full.alerts.map((a) => ({ ...a, active: true }));

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { infer } from '../actions/lib/pipelines/infer.js';
@@ -17,7 +17,7 @@ async function trained(datasets: string[], algorithm = 'gaussian-nb'): Promise<s
 
 function logLines(root: string, dataset: string): string[] {
   const dir = path.join(root, 'reports', dataset);
-  const manifest = JSON.parse(readFileSync(path.join(dir, 'predictions.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'monitoring.json'), 'utf8')).log;
   return Object.keys(manifest.partitions)
     .sort()
     .flatMap((m) =>
@@ -112,7 +112,7 @@ describe('batch inference', () => {
       const r = await cli(w, 'infer');
       expect(r.code).toBe(1);
       expect(r.err).toContain(
-        'reports/iris/predictions-2026-11.csv: content does not match predictions.json (sha256 differs)',
+        'reports/iris/predictions-2026-11.csv: content does not match the log entry of reports/iris/monitoring.json (sha256 differs)',
       );
       expect(fingerprint(path.join(w, 'reports'))).toBe(before);
     }
@@ -142,6 +142,86 @@ describe('batch inference', () => {
     expect(foreign.err).toContain(
       'models/iris/v1/model.json: format "something-else" is not \'gitml.model\'',
     );
+  });
+});
+
+/** The next day's row, and inference on that day: one new prediction for the log. */
+const NEXT_DAY = '2026-11-25T12:00:00Z';
+const ONE_MORE_ROW = ['generate', '--date', '2026-11-25', '--days', '1', '--now', NEXT_DAY];
+const INFER_NEXT_DAY = ['infer', '--now', NEXT_DAY];
+
+describe('the log manifest lives in monitoring.json', () => {
+  it('infer writes just the log entry; monitor fills in the report and keeps the entry as infer wrote it', async () => {
+    const w = await trained(['iris']);
+    await cli(w, 'generate', '--days', '3');
+    expect((await cli(w, 'infer')).code).toBe(0);
+    const file = path.join(w, 'reports/iris/monitoring.json');
+    const first = JSON.parse(readFileSync(file, 'utf8'));
+    expect(Object.keys(first).sort()).toEqual(['dataset', 'format', 'log', 'version']);
+    expect(first.log.partitions['2026-11'].rows).toBe(3);
+    const report = await cli(w, 'report');
+    expect(report.code).toBe(1);
+    expect(report.err).toContain(
+      'reports/iris/monitoring.json holds no monitoring report yet: run monitor first',
+    );
+
+    expect((await cli(w, 'monitor')).code).toBe(0);
+    const full = JSON.parse(readFileSync(file, 'utf8'));
+    expect(full.log).toEqual(first.log);
+    expect(full.totals.predictions).toBe(3);
+    // The next infer rewrites the entry and leaves the rest of the report as monitor wrote it.
+    await cli(w, ...ONE_MORE_ROW);
+    expect((await cli(w, ...INFER_NEXT_DAY)).code).toBe(0);
+    const after = JSON.parse(readFileSync(file, 'utf8'));
+    expect(after.log.partitions['2026-11'].rows).toBe(4);
+    expect({ ...after, log: full.log }).toEqual(full);
+  });
+
+  it('reads a log whose manifest is the earlier predictions.json, and removes that file on the next write', async () => {
+    const w = await trained(['iris']);
+    await cli(w, 'generate', '--days', '3');
+    await cli(w, 'infer');
+    await cli(w, 'monitor');
+    const dir = path.join(w, 'reports/iris');
+    const current = JSON.parse(readFileSync(path.join(dir, 'monitoring.json'), 'utf8'));
+    const { log, ...withoutLog } = current;
+    writeFileSync(path.join(dir, 'monitoring.json'), JSON.stringify(withoutLog));
+    writeFileSync(
+      path.join(dir, 'predictions.json'),
+      JSON.stringify({ format: 'gitml.prediction-log', version: 1, partitions: log.partitions }),
+    );
+    expect((await cli(w, 'monitor')).code).toBe(0);
+    expect(existsSync(path.join(dir, 'predictions.json'))).toBe(false);
+    expect(JSON.parse(readFileSync(path.join(dir, 'monitoring.json'), 'utf8')).log).toEqual(log);
+  });
+
+  it('refuses a hand-edited log entry or a corrupt monitoring.json, naming it, and overwrites nothing', async () => {
+    const w = await trained(['iris']);
+    await cli(w, 'generate', '--days', '3');
+    await cli(w, 'infer');
+    await cli(w, ...ONE_MORE_ROW);
+    const file = path.join(w, 'reports/iris/monitoring.json');
+    const original = readFileSync(file, 'utf8');
+    const month = JSON.parse(original).log.partitions['2026-11'];
+    expect(month.rows).toBe(3);
+    for (const [broken, message] of [
+      [
+        original.replace(/"rows": ?3/, '"rows": 2'),
+        'predictions-2026-11.csv: 3 rows, the log entry of reports/iris/monitoring.json says 2',
+      ],
+      [
+        original.replace(/"sha256": ?"[0-9a-f]{64}"/, '"sha256": "x"'),
+        "reports/iris/monitoring.json: corrupt manifest (partition '2026-11' needs a whole number of rows and a sha256)",
+      ],
+      [original.slice(0, 40), 'reports/iris/monitoring.json: corrupt ('],
+    ]) {
+      writeFileSync(file, broken);
+      const before = fingerprint(path.join(w, 'reports'));
+      const r = await cli(w, ...INFER_NEXT_DAY);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(message);
+      expect(fingerprint(path.join(w, 'reports'))).toBe(before);
+    }
   });
 });
 

@@ -110,6 +110,22 @@ describe('buildSite', () => {
     expect(onDisk.sort()).toEqual(result.files);
   });
 
+  test('a monitoring.json that holds only the log manifest (infer ran, monitor not yet) counts as none', () => {
+    const file = path.join(root, 'reports/iris/monitoring.json');
+    const full = readFileSync(file, 'utf8');
+    const { format, version, dataset, log } = JSON.parse(full);
+    const logOnly = tmp('gitml-site-log-only-');
+    try {
+      writeFileSync(file, JSON.stringify({ format, version, dataset, log }));
+      const built = buildSite(root, logOnly, { now: BUILD_TIME, assets: SITE_ASSETS });
+      expect(built.files).not.toContain('iris/monitoring.json');
+      expect(readFileSync(path.join(logOnly, 'iris/dashboard.html'), 'utf8')).toContain('No monitoring yet');
+    } finally {
+      writeFileSync(file, full);
+      rmSync(logOnly, { recursive: true, force: true });
+    }
+  });
+
   test('a dataset without a champion or monitoring file gets pages that say what to run', () => {
     const predictor = read('titanic/index.html');
     expect(predictor).toContain('No model yet — run <code>gitml train --dataset titanic</code>');

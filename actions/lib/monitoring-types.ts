@@ -61,6 +61,17 @@ export interface DriftReport {
   prediction: { test: 'chi-square'; statistic: number; pValue: number; psi: number; drifted: boolean };
 }
 
+/** Each prediction-log partition's row count and sha256, by month. */
+export interface LogManifest {
+  partitions: Record<string, { rows: number; sha256: string }>;
+}
+
+/** Whether a parsed monitoring.json holds a report (not just the log manifest infer writes first). */
+export function isMonitoringReport(value: unknown): value is MonitoringReport {
+  const v = value as Partial<MonitoringReport> | null;
+  return v?.format === MONITORING_FORMAT && typeof v.totals === 'object' && v.totals !== null;
+}
+
 export interface Alert {
   kind: 'accuracy' | 'dataset-drift';
   active: boolean;
@@ -106,6 +117,11 @@ export interface MonitoringReport {
   driftSkipped?: string;
   alerts: Alert[];
   thresholds: Thresholds;
+  /**
+   * The prediction log's manifest (each partition's rows and sha256): written by infer, carried over by
+   * monitor. A file holding only format, dataset and log was written by infer before monitor first ran.
+   */
+  log?: LogManifest;
 }
 
 /** Above this many window rows the tests flag tiny shifts; PSI (effect size) decides instead. */

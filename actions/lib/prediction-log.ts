@@ -1,14 +1,16 @@
 // The prediction log: reports/<dataset>/predictions-YYYY-MM.csv, partitioned by event-time month, every
-// partition sorted by event_time then id, plus predictions.json with each partition's sha256 and row
-// count. The files sit beside the dashboard (no subdirectory), so a day's commit rewrites one tree less.
-// A truncated or hand-edited partition no longer matches its manifest entry: it is detected, reported,
-// and nothing is overwritten.
+// partition sorted by event_time then id. Its manifest (each partition's sha256 and row count) is the
+// `log` entry of monitoring.json: that file changes every day anyway, so the manifest adds no file of its
+// own to the daily commit. Infer and the shard merge write that entry and leave the rest of the file as
+// it was; monitor writes the whole file and carries the entry over. A truncated or hand-edited partition
+// no longer matches its entry: it is detected, reported, and nothing is overwritten. Logs written before
+// kept the manifest in predictions.json; it is read, and removed once monitoring.json holds the entry.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { FileWrite } from './atomic-write.js';
-import { stableStringify } from './json.js';
-import type { PredictionRecord } from './monitoring-types.js';
+import { type FileWrite, writeFilesAtomically } from './atomic-write.js';
+import { stableStringify, stableStringifyRows } from './json.js';
+import { type LogManifest, MONITORING_FORMAT, type PredictionRecord } from './monitoring-types.js';
 import { parseIsoInstant, parseNumberBytes } from './partition-reader.js';
 import type { Workspace } from './workspace.js';
 
@@ -26,14 +28,12 @@ export class PredictionLogError extends Error {
   override name = 'PredictionLogError';
 }
 
-interface Manifest {
-  format: 'gitml.prediction-log';
-  version: 1;
-  partitions: Record<string, { rows: number; sha256: string }>;
-}
+export type { LogManifest };
 
-/** The manifest's file name, beside the partitions. */
-export const LOG_MANIFEST = 'predictions.json';
+/** Where the manifest lives: the `log` entry of this file, beside the partitions. */
+export const LOG_MANIFEST_FILE = 'monitoring.json';
+/** The manifest's own file in logs written before. */
+const EARLIER_MANIFEST = 'predictions.json';
 const PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
 
 /** The file of one month's partition, e.g. predictions-2026-11.csv. */
@@ -53,37 +53,80 @@ export class PredictionLog {
   get dir(): string {
     return path.join(this.ws.reportsDir, this.dataset);
   }
+  /** The file whose `log` entry is the manifest. */
   get manifestPath(): string {
-    return path.join(this.dir, LOG_MANIFEST);
+    return path.join(this.dir, LOG_MANIFEST_FILE);
+  }
+  /** How messages name the manifest. */
+  get manifestName(): string {
+    return `the log entry of ${this.ws.rel(this.manifestPath)}`;
+  }
+  private get earlierManifestPath(): string {
+    return path.join(this.dir, EARLIER_MANIFEST);
   }
   partitionPath(month: string): string {
     return path.join(this.dir, logPartitionFile(month));
   }
 
-  private manifest(): Manifest {
+  /** monitoring.json as it is on disk (any fields), or null when there is none yet. */
+  private monitoringFile(): Record<string, unknown> | null {
+    if (!existsSync(this.manifestPath)) return null;
+    try {
+      const value = JSON.parse(readFileSync(this.manifestPath, 'utf8'));
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        throw new Error('expected a JSON object');
+      if (value.format !== MONITORING_FORMAT) throw new Error(`format is not '${MONITORING_FORMAT}'`);
+      return value;
+    } catch (err) {
+      throw new PredictionLogError(`${this.ws.rel(this.manifestPath)}: corrupt (${(err as Error).message})`);
+    }
+  }
+
+  /** The manifest: monitoring.json's `log` entry, else an earlier predictions.json, else empty. */
+  manifest(): LogManifest {
     const earlier = path.join(this.dir, 'predictions', 'manifest.json');
     if (existsSync(earlier))
       throw new PredictionLogError(
-        `${this.ws.rel(earlier)}: the log is in the earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${LOG_MANIFEST} (git mv), then run again`,
+        `${this.ws.rel(earlier)}: the log is in an earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${EARLIER_MANIFEST} (git mv), then run again`,
       );
-    if (!existsSync(this.manifestPath)) {
-      const stray = existsSync(this.dir) ? readdirSync(this.dir).filter((f) => PARTITION.test(f)) : [];
-      if (stray.length)
-        throw new PredictionLogError(
-          `${this.ws.rel(this.dir)}: partitions without ${LOG_MANIFEST} (${stray.join(', ')}): the log was edited by hand`,
-        );
-      return { format: 'gitml.prediction-log', version: 1, partitions: {} };
+    const monitoring = this.monitoringFile();
+    if (monitoring && 'log' in monitoring) return checkManifest(monitoring.log, this.manifestName);
+    if (existsSync(this.earlierManifestPath)) {
+      const where = this.ws.rel(this.earlierManifestPath);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(readFileSync(this.earlierManifestPath, 'utf8'));
+      } catch (err) {
+        throw new PredictionLogError(`${where}: corrupt manifest (${(err as Error).message})`);
+      }
+      return checkManifest(parsed, where);
     }
-    try {
-      const m = JSON.parse(readFileSync(this.manifestPath, 'utf8')) as Manifest;
-      if (m.format !== 'gitml.prediction-log' || typeof m.partitions !== 'object')
-        throw new Error('not a prediction-log manifest');
-      return m;
-    } catch (err) {
+    const stray = existsSync(this.dir) ? readdirSync(this.dir).filter((f) => PARTITION.test(f)) : [];
+    if (stray.length)
       throw new PredictionLogError(
-        `${this.ws.rel(this.manifestPath)}: corrupt manifest (${(err as Error).message})`,
+        `${this.ws.rel(this.dir)}: partitions without a manifest (${stray.join(', ')}; ${this.manifestName} is missing): the log was edited by hand`,
       );
-    }
+    return { partitions: {} };
+  }
+
+  /** A short fingerprint of the manifest (null without one): what a shard's work started from. */
+  manifestDigest(): string | null {
+    const m = this.manifest();
+    return Object.keys(m.partitions).length ? sha(stableStringify(m)) : null;
+  }
+
+  /**
+   * monitoring.json with its `log` entry set to `manifest` and every other field as it was; a new file
+   * holds just the entry until monitor fills in the rest.
+   */
+  manifestWrite(manifest: LogManifest): { path: string; content: string } {
+    const current = this.monitoringFile() ?? { format: MONITORING_FORMAT, version: 1, dataset: this.dataset };
+    return { path: this.manifestPath, content: stableStringifyRows({ ...current, log: manifest }) };
+  }
+
+  /** After monitoring.json got the manifest: the earlier predictions.json goes. */
+  retireEarlierManifest(): void {
+    removeEarlierManifest(this.dir);
   }
 
   /** Reads and verifies every partition; records are sorted by event time then id. */
@@ -97,7 +140,7 @@ export class PredictionLog {
     for (const month of onDisk) {
       if (!m.partitions[month])
         throw new PredictionLogError(
-          `${this.ws.rel(this.partitionPath(month))}: not in ${LOG_MANIFEST}: the log was edited by hand`,
+          `${this.ws.rel(this.partitionPath(month))}: not in ${this.manifestName}: the log was edited by hand`,
         );
     }
     const out: PredictionRecord[] = [];
@@ -108,13 +151,14 @@ export class PredictionLog {
   }
 
   private readPartition(month: string, expected: { rows: number; sha256: string }): PredictionRecord[] {
+    const listed = this.manifestName;
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
-    if (!existsSync(file)) throw new PredictionLogError(`${where}: listed in ${LOG_MANIFEST} but missing`);
+    if (!existsSync(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
     const bytes = readFileSync(file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
-        `${where}: content does not match ${LOG_MANIFEST} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`,
+        `${where}: content does not match ${listed} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`,
       );
     }
     const text = bytes.toString('utf8');
@@ -157,15 +201,15 @@ export class PredictionLog {
       });
     }
     if (records.length !== expected.rows)
-      throw new PredictionLogError(`${where}: ${records.length} rows, ${LOG_MANIFEST} says ${expected.rows}`);
+      throw new PredictionLogError(`${where}: ${records.length} rows, ${listed} says ${expected.rows}`);
     return records;
   }
 
   /**
-   * File writes for the whole log: partitions that changed and the manifest. Records are sorted by
-   * event time then id here, so the log is in order whatever order rows arrived in.
+   * The whole log rendered: the partitions whose text changed and the manifest of all of them. Records
+   * are sorted by event time then id here, so the log is in order whatever order rows arrived in.
    */
-  writes(records: PredictionRecord[]): FileWrite[] {
+  render(records: PredictionRecord[]): { partitions: FileWrite[]; manifest: LogManifest } {
     let sorted = records;
     for (let i = 1; i < records.length; i++) {
       if (compareRecords(records[i - 1], records[i]) > 0) {
@@ -184,19 +228,50 @@ export class PredictionLog {
         `${r.id},${r.eventTime},${r.predictedAt},${r.modelVersion},${r.predicted},${formatProbability(r.probability)},${r.actual ?? ''}`,
       );
     }
-    const manifest: Manifest = { format: 'gitml.prediction-log', version: 1, partitions: {} };
-    const writes: FileWrite[] = [];
+    const manifest: LogManifest = { partitions: {} };
+    const partitions: FileWrite[] = [];
     const old = this.manifest();
     for (const [month, lines] of byMonth) {
       const text = `${lines.join('\n')}\n`;
       const entry = { rows: lines.length - 1, sha256: sha(text) };
       manifest.partitions[month] = entry;
       if (old.partitions[month]?.sha256 !== entry.sha256)
-        writes.push({ path: this.partitionPath(month), content: text });
+        partitions.push({ path: this.partitionPath(month), content: text });
     }
-    writes.push({ path: this.manifestPath, content: stableStringify(manifest) });
-    return writes;
+    return { partitions, manifest };
   }
+
+  /** Writes the whole log: changed partitions, then the manifest; nothing is written if a check fails. */
+  write(records: PredictionRecord[]): void {
+    const { partitions, manifest } = this.render(records);
+    writeFilesAtomically([...partitions, this.manifestWrite(manifest)]);
+    this.retireEarlierManifest();
+  }
+}
+
+/** Removes a log's earlier manifest file (predictions.json), once monitoring.json holds the manifest. */
+export function removeEarlierManifest(dir: string): void {
+  rmSync(path.join(dir, EARLIER_MANIFEST), { force: true });
+}
+
+function checkManifest(value: unknown, where: string): LogManifest {
+  const bad = (rule: string) => new PredictionLogError(`${where}: corrupt manifest (${rule})`);
+  const partitions = (value as { partitions?: unknown } | null)?.partitions;
+  if (typeof partitions !== 'object' || partitions === null || Array.isArray(partitions))
+    throw bad("'partitions' must be an object");
+  for (const [month, e] of Object.entries(partitions as Record<string, unknown>)) {
+    const entry = e as { rows?: unknown; sha256?: unknown } | null;
+    if (
+      !/^\d{4}-\d{2}$/.test(month) ||
+      typeof entry?.rows !== 'number' ||
+      !Number.isInteger(entry.rows) ||
+      entry.rows < 0 ||
+      typeof entry.sha256 !== 'string' ||
+      !/^[0-9a-f]{64}$/.test(entry.sha256)
+    )
+      throw bad(`partition '${month}' needs a whole number of rows and a sha256`);
+  }
+  return { partitions: partitions as LogManifest['partitions'] };
 }
 
 export function compareRecords(

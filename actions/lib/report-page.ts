@@ -127,8 +127,8 @@ export function reportMarkdown(
     logFile === null
       ? '- Prediction log: no predictions yet.'
       : `- Prediction log: [${mdText(logFile)}](${linkTarget(logFile)}) holds this month's predictions, newest last ` +
-          '(GitHub shows it as a table); earlier months are the other `predictions-*.csv` files, listed with ' +
-          'their checksums in [predictions.json](predictions.json).',
+          '(GitHub shows it as a table); earlier months are the other `predictions-*.csv` files. Their row ' +
+          'counts and checksums are the `log` entry of monitoring.json.',
     `- Every figure, recomputed on each run: [monitoring.json](monitoring.json) — totals, the last ` +
       `${r.thresholds.recentRows} predictions, daily and rolling accuracy, accuracy per model version, ` +
       'confusion matrices, per-feature drift tests and the alerts.',

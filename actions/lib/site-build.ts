@@ -29,7 +29,7 @@ import { workingTree } from './file-source.js';
 import { formatNumber } from './json.js';
 import { ModelRegistry, type RegistryEntry } from './model-registry.js';
 import { algorithm } from './models/algorithms.js';
-import { MONITORING_FORMAT, type MonitoringReport } from './monitoring-types.js';
+import { isMonitoringReport, MONITORING_FORMAT, type MonitoringReport } from './monitoring-types.js';
 import type { ServingModel } from './serving-model.js';
 import { type DatasetSpec, type FeatureSchema, featureSchema } from './spec.js';
 import type { CategoricalStats, GroupStats, NumericStats } from './stats.js';
@@ -102,7 +102,8 @@ function loadDataset(ws: Workspace, spec: DatasetSpec): DatasetBuild {
     const parsed = readJson(reportFile, ws.rel(reportFile)) as MonitoringReport;
     if (parsed?.format !== MONITORING_FORMAT)
       throw new SiteBuildError(`${ws.rel(reportFile)}: format is not '${MONITORING_FORMAT}'`);
-    report = { parsed, file: reportFile };
+    // Only the log manifest (infer ran, monitor has not yet): no dashboard data, as without the file.
+    if (isMonitoringReport(parsed)) report = { parsed, file: reportFile };
   }
   return { spec, champion, group, stats, report };
 }

@@ -35034,6 +35034,10 @@ var ModelRegistry = class {
 
 // actions/lib/monitoring-types.ts
 var MONITORING_FORMAT = "gitml.monitoring";
+function isMonitoringReport(value) {
+  const v = value;
+  return v?.format === MONITORING_FORMAT && typeof v.totals === "object" && v.totals !== null;
+}
 
 // actions/lib/site-build.ts
 var SiteBuildError = class extends Error {
@@ -35074,7 +35078,7 @@ function loadDataset(ws, spec) {
     const parsed = readJson(reportFile, ws.rel(reportFile));
     if (parsed?.format !== MONITORING_FORMAT)
       throw new SiteBuildError(`${ws.rel(reportFile)}: format is not '${MONITORING_FORMAT}'`);
-    report = { parsed, file: reportFile };
+    if (isMonitoringReport(parsed)) report = { parsed, file: reportFile };
   }
   return { spec, champion, group: group2, stats, report };
 }

@@ -2,7 +2,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { MonitoringReport } from '../../lib/monitoring-types.js';
+import { isMonitoringReport, type MonitoringReport } from '../../lib/monitoring-types.js';
 import { generate } from '../../lib/pipelines/generate.js';
 import { infer } from '../../lib/pipelines/infer.js';
 import { inferShard, mergeInferShards } from '../../lib/pipelines/infer-shards.js';
@@ -40,7 +40,9 @@ function runMonitor(ctx: CommandContext, spec: DatasetSpec): MonitoringReport {
 async function runReport(ctx: CommandContext, spec: DatasetSpec, report?: MonitoringReport): Promise<void> {
   const file = path.join(ctx.ws.reportsDir, spec.name, 'monitoring.json');
   if (!report && !existsSync(file)) throw new Error(`${ctx.ws.rel(file)} not found: run monitor first`);
-  const r = report ?? (JSON.parse(readFileSync(file, 'utf8')) as MonitoringReport);
+  const r: unknown = report ?? JSON.parse(readFileSync(file, 'utf8'));
+  if (!isMonitoringReport(r))
+    throw new Error(`${ctx.ws.rel(file)} holds no monitoring report yet: run monitor first`);
   const { files } = await writeReports(ctx.ws.reportsDir, r);
   ctx.out(
     `${spec.name}: report ${ctx.ws.rel(path.join(ctx.ws.reportsDir, spec.name, 'README.md'))} and ${files

@@ -28770,6 +28770,26 @@ function stableStringify(value) {
   return `${JSON.stringify(sortKeys(value), null, 2)}
 `;
 }
+function stableStringifyRows(value) {
+  return `${layout(sortKeys(value), "")}
+`;
+}
+function layout(value, indent) {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.every((v) => v === null || typeof v !== "object")) return JSON.stringify(value);
+    return `[
+${value.map((v) => inner + JSON.stringify(v)).join(",\n")}
+${indent}]`;
+  }
+  const entries2 = Object.entries(value);
+  if (entries2.length === 0) return "{}";
+  const body = entries2.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${layout(v, inner)}`);
+  return `{
+${body.join(",\n")}
+${indent}}`;
+}
 function sortKeys(value) {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
@@ -28861,8 +28881,8 @@ var POW10 = [
   1e22
 ];
 var decoder = new TextDecoder();
-function headerOf(layout) {
-  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
+function headerOf(layout2) {
+  return ["id", "event_time", "source", ...layout2.features.map((f) => f.name), layout2.labelName];
 }
 function countRows(bytes) {
   const n = bytes.length;
@@ -28878,19 +28898,19 @@ function countRows(bytes) {
   if (n > pos + 1) lines++;
   return lines;
 }
-function readPartition(bytes, layout, file) {
-  const t = emptyTable(layout.features.length, countRows(bytes));
-  t.rows = readPartitionInto(bytes, layout, file, t, 0);
+function readPartition(bytes, layout2, file) {
+  const t = emptyTable(layout2.features.length, countRows(bytes));
+  t.rows = readPartitionInto(bytes, layout2, file, t, 0);
   return t;
 }
-function readPartitionInto(bytes, layout, file, t, offset) {
+function readPartitionInto(bytes, layout2, file, t, offset) {
   const n = bytes.length;
   let pos = 0;
   while (pos < n && bytes[pos] !== LF) pos++;
   let header = decoder.decode(bytes.subarray(0, pos));
   if (header.charCodeAt(0) === 65279) header = header.slice(1);
   if (header.endsWith("\r")) header = header.slice(0, -1);
-  const expected = headerOf(layout).join(",");
+  const expected = headerOf(layout2).join(",");
   if (header !== expected) {
     throw new PartitionError(
       `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
@@ -28900,16 +28920,16 @@ function readPartitionInto(bytes, layout, file, t, offset) {
   const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
   const cats = [null, null, null];
   const enc = new TextEncoder();
-  for (const f of layout.features) {
+  for (const f of layout2.features) {
     kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
     cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
   }
   kinds.push(5 /* Label */);
-  cats.push(layout.classes.map((c) => enc.encode(c.value)));
+  cats.push(layout2.classes.map((c) => enc.encode(c.value)));
   const sourceBytes = SOURCES.map((s) => enc.encode(s));
   const ncol = kinds.length;
-  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
-  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
+  const lo = layout2.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
+  const hi = layout2.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
   let row = offset;
   let line = 1;
   while (pos < n) {
@@ -28989,7 +29009,7 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           const j = c - 3;
           const x = parseNumberBytes(src, fs3, fe);
           if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
-            const f = layout.features[j];
+            const f = layout2.features[j];
             const text = decoder.decode(src.subarray(fs3, fe));
             throw new PartitionError(
               Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text}' is not a number` : `${file} line ${line}: '${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`
@@ -29002,7 +29022,7 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           const j = c - 3;
           const code = matchBytes(src, fs3, fe, cats[c]);
           if (code < 0) {
-            const f = layout.features[j];
+            const f = layout2.features[j];
             throw new PartitionError(
               `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
             );
@@ -29018,7 +29038,7 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           const code = matchBytes(src, fs3, fe, cats[c]);
           if (code < 0) {
             throw new PartitionError(
-              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
+              `${file} line ${line}: label '${layout2.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout2.classes.map((x) => x.value).join(", ")}`
             );
           }
           t.labels[row] = code;
@@ -29714,25 +29734,6 @@ async function runAction(body) {
   }
 }
 
-// actions/lib/atomic-write.ts
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import path9 from "node:path";
-function writeFilesAtomically(files) {
-  const temps = [];
-  try {
-    for (const f of files) {
-      mkdirSync(path9.dirname(f.path), { recursive: true });
-      const tmp = path9.join(path9.dirname(f.path), `.${path9.basename(f.path)}.${process.pid}.tmp`);
-      writeFileSync(tmp, f.content);
-      temps.push({ tmp, target: f.path });
-    }
-  } catch (err) {
-    for (const t of temps) rmSync(t.tmp, { force: true });
-    throw err;
-  }
-  for (const t of temps) renameSync(t.tmp, t.target);
-}
-
 // actions/lib/feature-group.ts
 import { createHash as createHash2 } from "node:crypto";
 
@@ -30388,6 +30389,25 @@ var stringify = function(records, opts = {}) {
   }
   return data.join("");
 };
+
+// actions/lib/atomic-write.ts
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path9 from "node:path";
+function writeFilesAtomically(files) {
+  const temps = [];
+  try {
+    for (const f of files) {
+      mkdirSync(path9.dirname(f.path), { recursive: true });
+      const tmp = path9.join(path9.dirname(f.path), `.${path9.basename(f.path)}.${process.pid}.tmp`);
+      writeFileSync(tmp, f.content);
+      temps.push({ tmp, target: f.path });
+    }
+  } catch (err) {
+    for (const t of temps) rmSync(t.tmp, { force: true });
+    throw err;
+  }
+  for (const t of temps) renameSync(t.tmp, t.target);
+}
 
 // node_modules/simple-statistics/dist/simple-statistics.mjs
 function sum(x) {
@@ -34981,8 +35001,13 @@ var ModelRegistry = class {
 
 // actions/lib/prediction-log.ts
 import { createHash as createHash3 } from "node:crypto";
-import { existsSync as existsSync7, readdirSync as readdirSync4, readFileSync as readFileSync5 } from "node:fs";
+import { existsSync as existsSync7, readdirSync as readdirSync4, readFileSync as readFileSync5, rmSync as rmSync2 } from "node:fs";
 import path12 from "node:path";
+
+// actions/lib/monitoring-types.ts
+var MONITORING_FORMAT = "gitml.monitoring";
+
+// actions/lib/prediction-log.ts
 var LOG_COLUMNS = [
   "id",
   "event_time",
@@ -34995,7 +35020,8 @@ var LOG_COLUMNS = [
 var PredictionLogError = class extends Error {
   name = "PredictionLogError";
 };
-var LOG_MANIFEST = "predictions.json";
+var LOG_MANIFEST_FILE = "monitoring.json";
+var EARLIER_MANIFEST = "predictions.json";
 var PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
 function logPartitionFile(month) {
   return `predictions-${month}.csv`;
@@ -35013,36 +35039,75 @@ var PredictionLog = class {
   get dir() {
     return path12.join(this.ws.reportsDir, this.dataset);
   }
+  /** The file whose `log` entry is the manifest. */
   get manifestPath() {
-    return path12.join(this.dir, LOG_MANIFEST);
+    return path12.join(this.dir, LOG_MANIFEST_FILE);
+  }
+  /** How messages name the manifest. */
+  get manifestName() {
+    return `the log entry of ${this.ws.rel(this.manifestPath)}`;
+  }
+  get earlierManifestPath() {
+    return path12.join(this.dir, EARLIER_MANIFEST);
   }
   partitionPath(month) {
     return path12.join(this.dir, logPartitionFile(month));
   }
+  /** monitoring.json as it is on disk (any fields), or null when there is none yet. */
+  monitoringFile() {
+    if (!existsSync7(this.manifestPath)) return null;
+    try {
+      const value = JSON.parse(readFileSync5(this.manifestPath, "utf8"));
+      if (value === null || typeof value !== "object" || Array.isArray(value))
+        throw new Error("expected a JSON object");
+      if (value.format !== MONITORING_FORMAT) throw new Error(`format is not '${MONITORING_FORMAT}'`);
+      return value;
+    } catch (err) {
+      throw new PredictionLogError(`${this.ws.rel(this.manifestPath)}: corrupt (${err.message})`);
+    }
+  }
+  /** The manifest: monitoring.json's `log` entry, else an earlier predictions.json, else empty. */
   manifest() {
     const earlier = path12.join(this.dir, "predictions", "manifest.json");
     if (existsSync7(earlier))
       throw new PredictionLogError(
-        `${this.ws.rel(earlier)}: the log is in the earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${LOG_MANIFEST} (git mv), then run again`
+        `${this.ws.rel(earlier)}: the log is in an earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${EARLIER_MANIFEST} (git mv), then run again`
       );
-    if (!existsSync7(this.manifestPath)) {
-      const stray = existsSync7(this.dir) ? readdirSync4(this.dir).filter((f) => PARTITION.test(f)) : [];
-      if (stray.length)
-        throw new PredictionLogError(
-          `${this.ws.rel(this.dir)}: partitions without ${LOG_MANIFEST} (${stray.join(", ")}): the log was edited by hand`
-        );
-      return { format: "gitml.prediction-log", version: 1, partitions: {} };
+    const monitoring = this.monitoringFile();
+    if (monitoring && "log" in monitoring) return checkManifest(monitoring.log, this.manifestName);
+    if (existsSync7(this.earlierManifestPath)) {
+      const where = this.ws.rel(this.earlierManifestPath);
+      let parsed;
+      try {
+        parsed = JSON.parse(readFileSync5(this.earlierManifestPath, "utf8"));
+      } catch (err) {
+        throw new PredictionLogError(`${where}: corrupt manifest (${err.message})`);
+      }
+      return checkManifest(parsed, where);
     }
-    try {
-      const m = JSON.parse(readFileSync5(this.manifestPath, "utf8"));
-      if (m.format !== "gitml.prediction-log" || typeof m.partitions !== "object")
-        throw new Error("not a prediction-log manifest");
-      return m;
-    } catch (err) {
+    const stray = existsSync7(this.dir) ? readdirSync4(this.dir).filter((f) => PARTITION.test(f)) : [];
+    if (stray.length)
       throw new PredictionLogError(
-        `${this.ws.rel(this.manifestPath)}: corrupt manifest (${err.message})`
+        `${this.ws.rel(this.dir)}: partitions without a manifest (${stray.join(", ")}; ${this.manifestName} is missing): the log was edited by hand`
       );
-    }
+    return { partitions: {} };
+  }
+  /** A short fingerprint of the manifest (null without one): what a shard's work started from. */
+  manifestDigest() {
+    const m = this.manifest();
+    return Object.keys(m.partitions).length ? sha(stableStringify(m)) : null;
+  }
+  /**
+   * monitoring.json with its `log` entry set to `manifest` and every other field as it was; a new file
+   * holds just the entry until monitor fills in the rest.
+   */
+  manifestWrite(manifest) {
+    const current = this.monitoringFile() ?? { format: MONITORING_FORMAT, version: 1, dataset: this.dataset };
+    return { path: this.manifestPath, content: stableStringifyRows({ ...current, log: manifest }) };
+  }
+  /** After monitoring.json got the manifest: the earlier predictions.json goes. */
+  retireEarlierManifest() {
+    removeEarlierManifest(this.dir);
   }
   /** Reads and verifies every partition; records are sorted by event time then id. */
   read() {
@@ -35051,7 +35116,7 @@ var PredictionLog = class {
     for (const month of onDisk) {
       if (!m.partitions[month])
         throw new PredictionLogError(
-          `${this.ws.rel(this.partitionPath(month))}: not in ${LOG_MANIFEST}: the log was edited by hand`
+          `${this.ws.rel(this.partitionPath(month))}: not in ${this.manifestName}: the log was edited by hand`
         );
     }
     const out = [];
@@ -35061,13 +35126,14 @@ var PredictionLog = class {
     return out;
   }
   readPartition(month, expected) {
+    const listed = this.manifestName;
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
-    if (!existsSync7(file)) throw new PredictionLogError(`${where}: listed in ${LOG_MANIFEST} but missing`);
+    if (!existsSync7(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
     const bytes = readFileSync5(file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
-        `${where}: content does not match ${LOG_MANIFEST} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`
+        `${where}: content does not match ${listed} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`
       );
     }
     const text = bytes.toString("utf8");
@@ -35110,14 +35176,14 @@ var PredictionLog = class {
       });
     }
     if (records.length !== expected.rows)
-      throw new PredictionLogError(`${where}: ${records.length} rows, ${LOG_MANIFEST} says ${expected.rows}`);
+      throw new PredictionLogError(`${where}: ${records.length} rows, ${listed} says ${expected.rows}`);
     return records;
   }
   /**
-   * File writes for the whole log: partitions that changed and the manifest. Records are sorted by
-   * event time then id here, so the log is in order whatever order rows arrived in.
+   * The whole log rendered: the partitions whose text changed and the manifest of all of them. Records
+   * are sorted by event time then id here, so the log is in order whatever order rows arrived in.
    */
-  writes(records) {
+  render(records) {
     let sorted = records;
     for (let i = 1; i < records.length; i++) {
       if (compareRecords(records[i - 1], records[i]) > 0) {
@@ -35134,8 +35200,8 @@ var PredictionLog = class {
         `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`
       );
     }
-    const manifest = { format: "gitml.prediction-log", version: 1, partitions: {} };
-    const writes = [];
+    const manifest = { partitions: {} };
+    const partitions = [];
     const old = this.manifest();
     for (const [month, lines] of byMonth) {
       const text = `${lines.join("\n")}
@@ -35143,12 +35209,32 @@ var PredictionLog = class {
       const entry = { rows: lines.length - 1, sha256: sha(text) };
       manifest.partitions[month] = entry;
       if (old.partitions[month]?.sha256 !== entry.sha256)
-        writes.push({ path: this.partitionPath(month), content: text });
+        partitions.push({ path: this.partitionPath(month), content: text });
     }
-    writes.push({ path: this.manifestPath, content: stableStringify(manifest) });
-    return writes;
+    return { partitions, manifest };
+  }
+  /** Writes the whole log: changed partitions, then the manifest; nothing is written if a check fails. */
+  write(records) {
+    const { partitions, manifest } = this.render(records);
+    writeFilesAtomically([...partitions, this.manifestWrite(manifest)]);
+    this.retireEarlierManifest();
   }
 };
+function removeEarlierManifest(dir) {
+  rmSync2(path12.join(dir, EARLIER_MANIFEST), { force: true });
+}
+function checkManifest(value, where) {
+  const bad = (rule) => new PredictionLogError(`${where}: corrupt manifest (${rule})`);
+  const partitions = value?.partitions;
+  if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions))
+    throw bad("'partitions' must be an object");
+  for (const [month, e] of Object.entries(partitions)) {
+    const entry = e;
+    if (!/^\d{4}-\d{2}$/.test(month) || typeof entry?.rows !== "number" || !Number.isInteger(entry.rows) || entry.rows < 0 || typeof entry.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(entry.sha256))
+      throw bad(`partition '${month}' needs a whole number of rows and a sha256`);
+  }
+  return { partitions };
+}
 function compareRecords(a, b) {
   return a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id;
 }
@@ -35196,8 +35282,7 @@ function infer(ws, spec, opts) {
   }
   for (const r2 of predictRecords(model, entry.version, fg, table, todo, isoSeconds(opts.now)))
     records.push(r2);
-  if (todo.length > 0 || actualsFilled > 0 || previous.length === 0)
-    writeFilesAtomically(log.writes(records));
+  if (todo.length > 0 || actualsFilled > 0 || previous.length === 0) log.write(records);
   return {
     dataset: spec.name,
     modelVersion: entry.version,
@@ -35241,7 +35326,7 @@ import {
   mkdirSync as mkdirSync2,
   readFileSync as readFileSync6,
   renameSync as renameSync2,
-  rmSync as rmSync2,
+  rmSync as rmSync3,
   writeFileSync as writeFileSync2
 } from "node:fs";
 import path13 from "node:path";
@@ -35253,13 +35338,10 @@ function championIdentity(ws, spec) {
   const bytes = readFileSync6(path13.join(registry.versionDir(version), "model.json"));
   return { version, sha256: sha256(bytes) };
 }
-function manifestSha(log) {
-  return existsSync8(log.manifestPath) ? sha256(readFileSync6(log.manifestPath)) : null;
-}
 function inferShard(ws, spec, opts) {
   const { entry, model, fg, classes, log } = inferenceInputs(ws, spec);
   const identity = championIdentity(ws, spec);
-  const baseLog = manifestSha(log);
+  const baseLog = log.manifestDigest();
   const previous = log.read();
   const months = groupAssignment(fg, opts.shard.count)[opts.shard.index - 1];
   const mine = new Set(months);
@@ -35305,12 +35387,13 @@ function inferShard(ws, spec, opts) {
     for (const r2 of predictRecords(model, entry.version, fg, t, todo, predictedAt)) records.push(r2);
     predicted += todo.length;
     if (records.length === 0) continue;
-    const writes = log.writes(records);
-    const logEntry = JSON.parse(String(writes[writes.length - 1].content)).partitions[part.month];
-    if (!logEntry || writes.length > 2)
+    const rendered = log.render(records);
+    const logEntry = rendered.manifest.partitions[part.month];
+    if (!logEntry || Object.keys(rendered.manifest.partitions).length > 1)
       throw new ShardError(`${fg.partitionPath(part.month)}: rows whose log month is not ${part.month}`);
-    const file2 = writes.length === 2 ? `${stem}-${part.month}.csv` : null;
-    if (file2) writeFilesAtomically([{ path: path13.join(opts.partials, file2), content: writes[0].content }]);
+    const changed = rendered.partitions[0];
+    const file2 = changed ? `${stem}-${part.month}.csv` : null;
+    if (file2) writeFilesAtomically([{ path: path13.join(opts.partials, file2), content: changed.content }]);
     logMonths[part.month] = {
       rows: logEntry.rows,
       sha256: logEntry.sha256,
@@ -35372,8 +35455,8 @@ function mergeInferShards(ws, spec, opts) {
     where: "the merge --now"
   });
   checkSame(set, "prediction log they started from (manifest sha256)", (p) => p.baseLog, {
-    value: manifestSha(log),
-    where: `${ws.rel(log.manifestPath)} now`
+    value: log.manifestDigest(),
+    where: `${log.manifestName} now`
   });
   checkSame(set, "previous log", (p) => [p.previousRows, p.outside]);
   checkLabelsUnchanged(fg, set);
@@ -35383,7 +35466,7 @@ function mergeInferShards(ws, spec, opts) {
       checkUnchanged(fg, owner, p.month, sha256(bytes));
     }
   }
-  const old = existsSync8(log.manifestPath) ? JSON.parse(readFileSync6(log.manifestPath, "utf8")) : { partitions: {} };
+  const old = log.manifest();
   const groupMonths = new Set(fg.months());
   const partitions = {};
   for (const [month, e] of Object.entries(old.partitions))
@@ -35410,8 +35493,8 @@ function mergeInferShards(ws, spec, opts) {
   }
   const previousRows = set[0].partial.previousRows;
   if (predicted > 0 || actualsFilled > 0 || previousRows === 0) {
-    const manifest = { format: "gitml.prediction-log", version: 1, partitions };
-    copyAtomically(copies, { path: log.manifestPath, content: stableStringify(manifest) });
+    copyAtomically(copies, log.manifestWrite({ partitions }));
+    log.retireEarlierManifest();
   }
   return {
     dataset: spec.name,
@@ -35435,7 +35518,7 @@ function copyAtomically(copies, last) {
     temps.push({ tmp: tmpOf(last.path), target: last.path });
     writeFileSync2(tmpOf(last.path), last.content);
   } catch (err) {
-    for (const t of temps) rmSync2(t.tmp, { force: true });
+    for (const t of temps) rmSync3(t.tmp, { force: true });
     throw err;
   }
   for (const t of temps) renameSync2(t.tmp, t.target);

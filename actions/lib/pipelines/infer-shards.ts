@@ -44,10 +44,6 @@ import { BACKFILL, type InferResult, inferenceInputs, predictRecords } from './i
 export const INFER_PARTIAL_FORMAT = 'gitml.infer-partial';
 export const INFER_PARTIAL_VERSION = 1;
 
-interface ManifestJSON {
-  partitions: Record<string, { rows: number; sha256: string }>;
-}
-
 /** A log month as the shard left it: its manifest entry, and the CSV holding its text when it changed. */
 export interface LogMonth {
   rows: number;
@@ -63,7 +59,7 @@ export interface InferPartial extends PartialHeader {
   version: typeof INFER_PARTIAL_VERSION;
   champion: { version: number; sha256: string };
   predictedAt: string;
-  /** sha256 of the log manifest (predictions.json) the shard read; null when there was no log yet. */
+  /** Digest of the log manifest (monitoring.json's `log` entry) the shard read; null when there was no log yet. */
   baseLog: string | null;
   /** Records in the whole log before this run. */
   previousRows: number;
@@ -95,10 +91,6 @@ function championIdentity(ws: Workspace, spec: DatasetSpec) {
   return { version, sha256: sha256(bytes) };
 }
 
-function manifestSha(log: PredictionLog): string | null {
-  return existsSync(log.manifestPath) ? sha256(readFileSync(log.manifestPath)) : null;
-}
-
 /** Map: predictions and filled actuals of one shard's months, written beside the partial. */
 export function inferShard(
   ws: Workspace,
@@ -107,7 +99,7 @@ export function inferShard(
 ): ShardInferResult {
   const { entry, model, fg, classes, log } = inferenceInputs(ws, spec);
   const identity = championIdentity(ws, spec);
-  const baseLog = manifestSha(log);
+  const baseLog = log.manifestDigest();
   const previous = log.read(); // verifies the log before anything is computed
   const months = groupAssignment(fg, opts.shard.count)[opts.shard.index - 1];
   const mine = new Set(months);
@@ -157,15 +149,14 @@ export function inferShard(
     if (records.length === 0) continue; // no log month (e.g. only backfilled rows), as in the whole log
 
     // The log's own writer renders the month: the text and entry the unsharded run writes for it.
-    const writes = log.writes(records);
-    const logEntry = (JSON.parse(String(writes[writes.length - 1].content)) as ManifestJSON).partitions[
-      part.month
-    ];
-    if (!logEntry || writes.length > 2)
+    const rendered = log.render(records);
+    const logEntry = rendered.manifest.partitions[part.month];
+    if (!logEntry || Object.keys(rendered.manifest.partitions).length > 1)
       throw new ShardError(`${fg.partitionPath(part.month)}: rows whose log month is not ${part.month}`);
-    const file = writes.length === 2 ? `${stem}-${part.month}.csv` : null;
+    const changed = rendered.partitions[0];
+    const file = changed ? `${stem}-${part.month}.csv` : null;
     // The month's CSV is written now; the partial JSON, written last, is what makes the shard count.
-    if (file) writeFilesAtomically([{ path: path.join(opts.partials, file), content: writes[0].content }]);
+    if (file) writeFilesAtomically([{ path: path.join(opts.partials, file), content: changed.content }]);
     logMonths[part.month] = {
       rows: logEntry.rows,
       sha256: logEntry.sha256,
@@ -238,8 +229,8 @@ export function mergeInferShards(
     where: 'the merge --now',
   });
   checkSame(set, 'prediction log they started from (manifest sha256)', (p) => p.baseLog, {
-    value: manifestSha(log),
-    where: `${ws.rel(log.manifestPath)} now`,
+    value: log.manifestDigest(),
+    where: `${log.manifestName} now`,
   });
   checkSame(set, 'previous log', (p) => [p.previousRows, p.outside]);
   checkLabelsUnchanged(fg, set);
@@ -250,9 +241,7 @@ export function mergeInferShards(
     }
   }
 
-  const old = existsSync(log.manifestPath)
-    ? (JSON.parse(readFileSync(log.manifestPath, 'utf8')) as ManifestJSON)
-    : { partitions: {} };
+  const old = log.manifest();
   const groupMonths = new Set(fg.months());
   const partitions: Record<string, { rows: number; sha256: string }> = {};
   for (const [month, e] of Object.entries(old.partitions))
@@ -279,8 +268,8 @@ export function mergeInferShards(
   }
   const previousRows = set[0].partial.previousRows;
   if (predicted > 0 || actualsFilled > 0 || previousRows === 0) {
-    const manifest = { format: 'gitml.prediction-log', version: 1, partitions };
-    copyAtomically(copies, { path: log.manifestPath, content: stableStringify(manifest) });
+    copyAtomically(copies, log.manifestWrite({ partitions }));
+    log.retireEarlierManifest();
   }
   return {
     dataset: spec.name,

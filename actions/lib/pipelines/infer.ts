@@ -1,7 +1,6 @@
 // infer: batch inference with the champion. Predicts every feature row that arrived after backfill
 // (synthetic and ingested) and has no prediction yet, fills in actuals that arrived since, and rewrites
 // the log in event-time order. Re-running predicts nothing twice.
-import { writeFilesAtomically } from '../atomic-write.js';
 import { FeatureGroup, isoSeconds } from '../feature-group.js';
 import { type FeatureTable, isoFromMs, SOURCES } from '../feature-table.js';
 import { ModelRegistry } from '../model-registry.js';
@@ -69,8 +68,7 @@ export function infer(ws: Workspace, spec: DatasetSpec, opts: { now: Date }): In
   // A loop, not push(...): millions of arguments would overflow the stack.
   for (const r of predictRecords(model, entry.version, fg, table, todo, isoSeconds(opts.now)))
     records.push(r);
-  if (todo.length > 0 || actualsFilled > 0 || previous.length === 0)
-    writeFilesAtomically(log.writes(records));
+  if (todo.length > 0 || actualsFilled > 0 || previous.length === 0) log.write(records);
   return {
     dataset: spec.name,
     modelVersion: entry.version,

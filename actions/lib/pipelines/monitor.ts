@@ -21,7 +21,7 @@ import {
   type Thresholds,
   type VersionPoint,
 } from '../monitoring-types.js';
-import { PredictionLog } from '../prediction-log.js';
+import { LOG_MANIFEST_FILE, PredictionLog, removeEarlierManifest } from '../prediction-log.js';
 import type { DatasetSpec } from '../spec.js';
 import type { Workspace } from '../workspace.js';
 import { addDays } from './event-time.js';
@@ -58,7 +58,8 @@ export function monitor(
   const champion = registry.requireChampion();
   const fg = FeatureGroup.open(ws, spec);
   const classes = fg.meta.label.classes.map((c) => c.value);
-  const records = new PredictionLog(ws, spec.name, classes).read();
+  const log = new PredictionLog(ws, spec.name, classes);
+  const records = log.read();
   const table = fg.read();
   const index = registry.index();
   const holdoutAccuracy = champion.entry.holdout.accuracy;
@@ -169,6 +170,8 @@ export function monitor(
     ...(driftSkipped ? { driftSkipped } : {}),
     alerts,
     thresholds,
+    // The manifest the log was verified against, carried over as infer wrote it.
+    log: log.manifest(),
   };
 }
 
@@ -341,7 +344,9 @@ function driftReport(
 }
 
 export function writeMonitoring(ws: Workspace, report: MonitoringReport): string {
-  const file = path.join(ws.reportsDir, report.dataset, 'monitoring.json');
+  const dir = path.join(ws.reportsDir, report.dataset);
+  const file = path.join(dir, LOG_MANIFEST_FILE);
   writeFilesAtomically([{ path: file, content: stableStringifyRows(report) }]);
+  if (report.log) removeEarlierManifest(dir);
   return file;
 }

@@ -40484,7 +40484,7 @@ var LARGE_WINDOW = 1e3;
 
 // actions/lib/prediction-log.ts
 import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync7, readdirSync as readdirSync3, readFileSync as readFileSync5 } from "node:fs";
+import { existsSync as existsSync7, readdirSync as readdirSync3, readFileSync as readFileSync5, rmSync as rmSync2 } from "node:fs";
 import path11 from "node:path";
 var LOG_COLUMNS = [
   "id",
@@ -40498,7 +40498,8 @@ var LOG_COLUMNS = [
 var PredictionLogError = class extends Error {
   name = "PredictionLogError";
 };
-var LOG_MANIFEST = "predictions.json";
+var LOG_MANIFEST_FILE = "monitoring.json";
+var EARLIER_MANIFEST = "predictions.json";
 var PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
 function logPartitionFile(month) {
   return `predictions-${month}.csv`;
@@ -40516,36 +40517,75 @@ var PredictionLog = class {
   get dir() {
     return path11.join(this.ws.reportsDir, this.dataset);
   }
+  /** The file whose `log` entry is the manifest. */
   get manifestPath() {
-    return path11.join(this.dir, LOG_MANIFEST);
+    return path11.join(this.dir, LOG_MANIFEST_FILE);
+  }
+  /** How messages name the manifest. */
+  get manifestName() {
+    return `the log entry of ${this.ws.rel(this.manifestPath)}`;
+  }
+  get earlierManifestPath() {
+    return path11.join(this.dir, EARLIER_MANIFEST);
   }
   partitionPath(month) {
     return path11.join(this.dir, logPartitionFile(month));
   }
+  /** monitoring.json as it is on disk (any fields), or null when there is none yet. */
+  monitoringFile() {
+    if (!existsSync7(this.manifestPath)) return null;
+    try {
+      const value4 = JSON.parse(readFileSync5(this.manifestPath, "utf8"));
+      if (value4 === null || typeof value4 !== "object" || Array.isArray(value4))
+        throw new Error("expected a JSON object");
+      if (value4.format !== MONITORING_FORMAT) throw new Error(`format is not '${MONITORING_FORMAT}'`);
+      return value4;
+    } catch (err) {
+      throw new PredictionLogError(`${this.ws.rel(this.manifestPath)}: corrupt (${err.message})`);
+    }
+  }
+  /** The manifest: monitoring.json's `log` entry, else an earlier predictions.json, else empty. */
   manifest() {
     const earlier = path11.join(this.dir, "predictions", "manifest.json");
     if (existsSync7(earlier))
       throw new PredictionLogError(
-        `${this.ws.rel(earlier)}: the log is in the earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${LOG_MANIFEST} (git mv), then run again`
+        `${this.ws.rel(earlier)}: the log is in an earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${EARLIER_MANIFEST} (git mv), then run again`
       );
-    if (!existsSync7(this.manifestPath)) {
-      const stray = existsSync7(this.dir) ? readdirSync3(this.dir).filter((f) => PARTITION.test(f)) : [];
-      if (stray.length)
-        throw new PredictionLogError(
-          `${this.ws.rel(this.dir)}: partitions without ${LOG_MANIFEST} (${stray.join(", ")}): the log was edited by hand`
-        );
-      return { format: "gitml.prediction-log", version: 1, partitions: {} };
+    const monitoring = this.monitoringFile();
+    if (monitoring && "log" in monitoring) return checkManifest(monitoring.log, this.manifestName);
+    if (existsSync7(this.earlierManifestPath)) {
+      const where = this.ws.rel(this.earlierManifestPath);
+      let parsed;
+      try {
+        parsed = JSON.parse(readFileSync5(this.earlierManifestPath, "utf8"));
+      } catch (err) {
+        throw new PredictionLogError(`${where}: corrupt manifest (${err.message})`);
+      }
+      return checkManifest(parsed, where);
     }
-    try {
-      const m3 = JSON.parse(readFileSync5(this.manifestPath, "utf8"));
-      if (m3.format !== "gitml.prediction-log" || typeof m3.partitions !== "object")
-        throw new Error("not a prediction-log manifest");
-      return m3;
-    } catch (err) {
+    const stray = existsSync7(this.dir) ? readdirSync3(this.dir).filter((f) => PARTITION.test(f)) : [];
+    if (stray.length)
       throw new PredictionLogError(
-        `${this.ws.rel(this.manifestPath)}: corrupt manifest (${err.message})`
+        `${this.ws.rel(this.dir)}: partitions without a manifest (${stray.join(", ")}; ${this.manifestName} is missing): the log was edited by hand`
       );
-    }
+    return { partitions: {} };
+  }
+  /** A short fingerprint of the manifest (null without one): what a shard's work started from. */
+  manifestDigest() {
+    const m3 = this.manifest();
+    return Object.keys(m3.partitions).length ? sha(stableStringify(m3)) : null;
+  }
+  /**
+   * monitoring.json with its `log` entry set to `manifest` and every other field as it was; a new file
+   * holds just the entry until monitor fills in the rest.
+   */
+  manifestWrite(manifest) {
+    const current2 = this.monitoringFile() ?? { format: MONITORING_FORMAT, version: 1, dataset: this.dataset };
+    return { path: this.manifestPath, content: stableStringifyRows({ ...current2, log: manifest }) };
+  }
+  /** After monitoring.json got the manifest: the earlier predictions.json goes. */
+  retireEarlierManifest() {
+    removeEarlierManifest(this.dir);
   }
   /** Reads and verifies every partition; records are sorted by event time then id. */
   read() {
@@ -40554,7 +40594,7 @@ var PredictionLog = class {
     for (const month of onDisk) {
       if (!m3.partitions[month])
         throw new PredictionLogError(
-          `${this.ws.rel(this.partitionPath(month))}: not in ${LOG_MANIFEST}: the log was edited by hand`
+          `${this.ws.rel(this.partitionPath(month))}: not in ${this.manifestName}: the log was edited by hand`
         );
     }
     const out = [];
@@ -40564,13 +40604,14 @@ var PredictionLog = class {
     return out;
   }
   readPartition(month, expected) {
+    const listed = this.manifestName;
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
-    if (!existsSync7(file)) throw new PredictionLogError(`${where}: listed in ${LOG_MANIFEST} but missing`);
+    if (!existsSync7(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
     const bytes = readFileSync5(file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
-        `${where}: content does not match ${LOG_MANIFEST} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`
+        `${where}: content does not match ${listed} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`
       );
     }
     const text3 = bytes.toString("utf8");
@@ -40613,14 +40654,14 @@ var PredictionLog = class {
       });
     }
     if (records.length !== expected.rows)
-      throw new PredictionLogError(`${where}: ${records.length} rows, ${LOG_MANIFEST} says ${expected.rows}`);
+      throw new PredictionLogError(`${where}: ${records.length} rows, ${listed} says ${expected.rows}`);
     return records;
   }
   /**
-   * File writes for the whole log: partitions that changed and the manifest. Records are sorted by
-   * event time then id here, so the log is in order whatever order rows arrived in.
+   * The whole log rendered: the partitions whose text changed and the manifest of all of them. Records
+   * are sorted by event time then id here, so the log is in order whatever order rows arrived in.
    */
-  writes(records) {
+  render(records) {
     let sorted = records;
     for (let i = 1; i < records.length; i++) {
       if (compareRecords(records[i - 1], records[i]) > 0) {
@@ -40637,8 +40678,8 @@ var PredictionLog = class {
         `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`
       );
     }
-    const manifest = { format: "gitml.prediction-log", version: 1, partitions: {} };
-    const writes = [];
+    const manifest = { partitions: {} };
+    const partitions = [];
     const old = this.manifest();
     for (const [month, lines] of byMonth) {
       const text3 = `${lines.join("\n")}
@@ -40646,12 +40687,32 @@ var PredictionLog = class {
       const entry2 = { rows: lines.length - 1, sha256: sha(text3) };
       manifest.partitions[month] = entry2;
       if (old.partitions[month]?.sha256 !== entry2.sha256)
-        writes.push({ path: this.partitionPath(month), content: text3 });
+        partitions.push({ path: this.partitionPath(month), content: text3 });
     }
-    writes.push({ path: this.manifestPath, content: stableStringify(manifest) });
-    return writes;
+    return { partitions, manifest };
+  }
+  /** Writes the whole log: changed partitions, then the manifest; nothing is written if a check fails. */
+  write(records) {
+    const { partitions, manifest } = this.render(records);
+    writeFilesAtomically([...partitions, this.manifestWrite(manifest)]);
+    this.retireEarlierManifest();
   }
 };
+function removeEarlierManifest(dir) {
+  rmSync2(path11.join(dir, EARLIER_MANIFEST), { force: true });
+}
+function checkManifest(value4, where) {
+  const bad = (rule4) => new PredictionLogError(`${where}: corrupt manifest (${rule4})`);
+  const partitions = value4?.partitions;
+  if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions))
+    throw bad("'partitions' must be an object");
+  for (const [month, e] of Object.entries(partitions)) {
+    const entry2 = e;
+    if (!/^\d{4}-\d{2}$/.test(month) || typeof entry2?.rows !== "number" || !Number.isInteger(entry2.rows) || entry2.rows < 0 || typeof entry2.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(entry2.sha256))
+      throw bad(`partition '${month}' needs a whole number of rows and a sha256`);
+  }
+  return { partitions };
+}
 function compareRecords(a4, b10) {
   return a4.eventTime < b10.eventTime ? -1 : a4.eventTime > b10.eventTime ? 1 : a4.id - b10.id;
 }
@@ -40687,7 +40748,8 @@ function monitor(ws, spec, opts) {
   const champion = registry.requireChampion();
   const fg = FeatureGroup.open(ws, spec);
   const classes = fg.meta.label.classes.map((c4) => c4.value);
-  const records = new PredictionLog(ws, spec.name, classes).read();
+  const log7 = new PredictionLog(ws, spec.name, classes);
+  const records = log7.read();
   const table = fg.read();
   const index6 = registry.index();
   const holdoutAccuracy = champion.entry.holdout.accuracy;
@@ -40780,7 +40842,9 @@ function monitor(ws, spec, opts) {
     drift,
     ...driftSkipped ? { driftSkipped } : {},
     alerts,
-    thresholds
+    thresholds,
+    // The manifest the log was verified against, carried over as infer wrote it.
+    log: log7.manifest()
   };
 }
 function dailyPoints(records, classes) {
@@ -40936,13 +41000,15 @@ function driftReport(fg, table, champion, records, t) {
   };
 }
 function writeMonitoring(ws, report) {
-  const file = path12.join(ws.reportsDir, report.dataset, "monitoring.json");
+  const dir = path12.join(ws.reportsDir, report.dataset);
+  const file = path12.join(dir, LOG_MANIFEST_FILE);
   writeFilesAtomically([{ path: file, content: stableStringifyRows(report) }]);
+  if (report.log) removeEarlierManifest(dir);
   return file;
 }
 
 // actions/lib/reports.ts
-import { existsSync as existsSync8, readdirSync as readdirSync4, rmSync as rmSync2 } from "node:fs";
+import { existsSync as existsSync8, readdirSync as readdirSync4, rmSync as rmSync3 } from "node:fs";
 import path15 from "node:path";
 
 // actions/lib/charts.ts
@@ -95232,7 +95298,7 @@ function reportMarkdown(r2, images, logFile) {
   }
   lines.push("", "## Data", "");
   lines.push(
-    logFile === null ? "- Prediction log: no predictions yet." : `- Prediction log: [${mdText(logFile)}](${linkTarget(logFile)}) holds this month's predictions, newest last (GitHub shows it as a table); earlier months are the other \`predictions-*.csv\` files, listed with their checksums in [predictions.json](predictions.json).`,
+    logFile === null ? "- Prediction log: no predictions yet." : `- Prediction log: [${mdText(logFile)}](${linkTarget(logFile)}) holds this month's predictions, newest last (GitHub shows it as a table); earlier months are the other \`predictions-*.csv\` files. Their row counts and checksums are the \`log\` entry of monitoring.json.`,
     `- Every figure, recomputed on each run: [monitoring.json](monitoring.json) \u2014 totals, the last ${r2.thresholds.recentRows} predictions, daily and rolling accuracy, accuracy per model version, confusion matrices, per-feature drift tests and the alerts.`
   );
   const th = r2.thresholds;
@@ -95306,10 +95372,10 @@ async function writeReports(reportsDir, r2) {
   const produced = /* @__PURE__ */ new Set([DASHBOARD_SVG]);
   if (existsSync8(datasetDir)) {
     for (const f of readdirSync4(datasetDir)) {
-      if (f.endsWith(".svg") && !produced.has(f)) rmSync2(path15.join(datasetDir, f));
+      if (f.endsWith(".svg") && !produced.has(f)) rmSync3(path15.join(datasetDir, f));
     }
   }
-  rmSync2(path15.join(datasetDir, "charts"), { recursive: true, force: true });
+  rmSync3(path15.join(datasetDir, "charts"), { recursive: true, force: true });
   return { files: writes.map((w2) => w2.path) };
 }
 var REPORT_MONTHS = 3;
