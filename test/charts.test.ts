@@ -23,6 +23,7 @@ import {
   latestChart,
   latestSpec,
 } from '../actions/lib/charts.js';
+import { latestOf } from '../actions/lib/monitoring-types.js';
 import { renderSvg } from '../actions/lib/render-svg.js';
 import { chartAlt, mdText, reportMarkdown } from '../actions/lib/report-page.js';
 import { writeReports } from '../actions/lib/reports.js';
@@ -228,11 +229,14 @@ describe('SVG rendering', () => {
   });
 
   it('writes the latest prediction and the totals as text, labels escaped', async () => {
-    const p = full.latest!;
+    const p = latestOf(full)!;
     const svg = await renderSvg(latestSpec(full));
     expect(svg).toContain(`#${p.id} for ${p.eventTime.slice(0, 10)}`);
     expect(svg).toContain(`All time: ${full.totals.predictions.toLocaleString('en-US')} predictions`);
-    const nasty = { ...full, latest: { ...p, predicted: CLASSES[0].value, actual: null } };
+    const nasty = {
+      ...full,
+      recent: [...full.recent.slice(0, -1), { ...p, predicted: CLASSES[0].value, actual: null }],
+    };
     const waiting = await renderSvg(
       latestSpec({ ...nasty, classes: [{ ...CLASSES[0], label: NASTY_LABEL }] }),
     );
@@ -282,8 +286,10 @@ describe('report page', () => {
       ...full,
       asOf: '2026-12-31T00:00:00Z',
       totals: { ...full.totals, predictions: full.totals.predictions + 1, correct: full.totals.correct + 1 },
-      latest: { ...full.latest!, id: full.latest!.id + 1, probability: 0.51 },
-      recent: full.recent.slice(1),
+      recent: [
+        ...full.recent.slice(1),
+        { ...latestOf(full)!, id: latestOf(full)!.id + 1, probability: 0.51 },
+      ],
       daily: full.daily.slice(1),
       byVersion: full.byVersion.map((v) => ({ ...v, rows: v.rows + 1, lastDate: '2026-12-31' })),
       confusion: { ...full.confusion, all: full.confusion.all.map((row) => row.map((n) => n + 1)) },
@@ -371,8 +377,8 @@ describe('writeReports', () => {
     const svg = before['iris/dashboard.svg'];
     for (const c of pageCharts) expect(svg, c.id).toContain(`>${c.title}</text>`);
     expect(readme).not.toContain('recent-predictions.svg');
-    expect(readme).toContain(`[predictions-${full.latest!.eventTime.slice(0, 7)}.csv]`);
-    expect(svg).toContain(`>#${full.latest!.id} for `);
+    expect(readme).toContain(`[predictions-${latestOf(full)!.eventTime.slice(0, 7)}.csv]`);
+    expect(svg).toContain(`>#${latestOf(full)!.id} for `);
 
     writeFileSync(path.join(dir, 'iris/retired-chart.svg'), '<svg/>');
     mkdirSync(path.join(dir, 'iris/charts'), { recursive: true });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { latestOf } from '../actions/lib/monitoring-types.js';
 import { infer } from '../actions/lib/pipelines/infer.js';
 import { monitor } from '../actions/lib/pipelines/monitor.js';
 import { Workspace } from '../actions/lib/workspace.js';
@@ -239,7 +240,7 @@ describe('monitoring', () => {
     expect(r.byVersion).toEqual([expect.objectContaining({ version: 1, rows: 60, labelled: 60 })]);
     expect(r.confusion.all.flat().reduce((s, x) => s + x, 0)).toBe(60);
     expect(r.recent).toHaveLength(20);
-    expect(r.latest?.eventTime).toBe('2026-11-24T00:00:00Z');
+    expect(latestOf(r)?.eventTime).toBe('2026-11-24T00:00:00Z');
     expect(r.drift?.window).toEqual({ from: '2026-10-26', to: '2026-11-24', rows: 60, days: 30 });
     expect(r.drift?.datasetDrift).toBe(false);
     expect(r.alerts.find((a) => a.kind === 'dataset-drift')?.active).toBe(false);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { classMixRows, rowsPerDayRows } from '../actions/lib/charts.js';
-import type { MonitoringReport } from '../actions/lib/monitoring-types.js';
+import { latestOf, type MonitoringReport } from '../actions/lib/monitoring-types.js';
 import { buildSite } from '../actions/lib/site-build.js';
 import { type StaticServer, serveStatic } from '../actions/lib/static-server.js';
 import type { PredictorData } from '../site/src/page-data.js';
@@ -352,7 +352,7 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
       // The model-change markers: one rule per version that started predicting in the window.
       expect((await markCounts(page, 'accuracy-over-time')).rule).toBe(1 + report.modelChanges.length);
       expect(await page.$$eval('#recent-table tbody tr', (r) => r.length)).toBe(report.recent.length);
-      const latest = report.latest!;
+      const latest = latestOf(report)!;
       const label = (v: string) => report.classes.find((c) => c.value === v)!.label;
       expect(await page.textContent('#latest [data-role="Predicted"] .badge-label')).toBe(
         label(latest.predicted),

@@ -5,7 +5,7 @@
 // values, scale domains or plain titles — never inside a Vega expression, filter or calculate string.
 // Every dataset is named inline data, so the dashboard can swap values with view.data(name, rows).
 import type { TopLevelSpec } from 'vega-lite';
-import { LARGE_WINDOW, type MonitoringReport, type PredictionRecord } from './monitoring-types.js';
+import { LARGE_WINDOW, latestOf, type MonitoringReport, type PredictionRecord } from './monitoring-types.js';
 
 export interface ChartOptions {
   /** Pixel width (needed for SVG rendering) or 'container' to fill the embedding element. */
@@ -165,7 +165,7 @@ function textSpec(
  */
 export function latestSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLevelSpec {
   const title = 'Latest prediction';
-  const p = r.latest;
+  const p = latestOf(r);
   if (p === null)
     return messageSpec(
       title,

@@ -104,7 +104,6 @@ export interface MonitoringReport {
   classes: Category[];
   champion: { version: number; algorithm: string; holdoutAccuracy: number } | null;
   totals: { predictions: number; labelled: number; correct: number; accuracy: number | null };
-  latest: PredictionRecord | null;
   /** The last `thresholds.recentRows` predictions, newest last. */
   recent: PredictionRecord[];
   confusion: { all: number[][]; recent: number[][]; recentDays: number };
@@ -126,3 +125,8 @@ export interface MonitoringReport {
 
 /** Above this many window rows the tests flag tiny shifts; PSI (effect size) decides instead. */
 export const LARGE_WINDOW = 1000;
+
+/** The latest prediction: the last of the recent ones (the file does not store it twice). */
+export function latestOf(r: Pick<MonitoringReport, 'recent'>): PredictionRecord | null {
+  return r.recent[r.recent.length - 1] ?? null;
+}

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { writeFilesAtomically } from './atomic-write.js';
 import { allCharts, type Chart, DEFAULT_WIDTH, latestChart } from './charts.js';
-import type { MonitoringReport } from './monitoring-types.js';
+import { latestOf, type MonitoringReport } from './monitoring-types.js';
 import { logPartitionFile } from './prediction-log.js';
 import { renderSvg } from './render-svg.js';
 import { type ReportImage, reportMarkdown } from './report-page.js';
@@ -51,6 +51,7 @@ export async function writeReports(reportsDir: string, r: MonitoringReport): Pro
   }
   const datasetDir = path.join(reportsDir, r.dataset);
   const window = calendarWindow(r);
+  const latest = latestOf(r);
   const opts = { width: DEFAULT_WIDTH, interactive: false, timeDomain: window.domain };
   // The latest prediction and totals lead as text; the Vega text table of recent predictions is left
   // out: every row of it would move each day, and the log's current month is a table on GitHub already.
@@ -75,7 +76,7 @@ export async function writeReports(reportsDir: string, r: MonitoringReport): Pro
   }));
   writes.push({
     path: path.join(datasetDir, 'README.md'),
-    content: reportMarkdown(r, images, r.latest && logPartitionFile(r.latest.eventTime.slice(0, 7))),
+    content: reportMarkdown(r, images, latest && logPartitionFile(latest.eventTime.slice(0, 7))),
   });
   writeFilesAtomically(writes);
 

@@ -2,7 +2,11 @@
 // latest sample with predicted and actual class, the recent prediction history and the drift table.
 import { classLabel, outcomeMark, pValueText } from '../../actions/lib/charts.js';
 import { ALGORITHMS } from '../../actions/lib/models/algorithms.js';
-import type { MonitoringReport, PredictionRecord } from '../../actions/lib/monitoring-types.js';
+import {
+  latestOf,
+  type MonitoringReport,
+  type PredictionRecord,
+} from '../../actions/lib/monitoring-types.js';
 import { classIcon } from './class-icon.js';
 import { h } from './dom.js';
 import { grouped, percent, utcText } from './format.js';
@@ -60,7 +64,7 @@ function classBadge(r: MonitoringReport, value: string, role: string): HTMLEleme
 }
 
 export function latestPanel(r: MonitoringReport): HTMLElement {
-  const p = r.latest;
+  const p = latestOf(r);
   const body =
     p === null
       ? [h('p', {}, 'No predictions yet: the daily pipeline has not run.')]

@@ -29585,11 +29585,22 @@ import path11 from "node:path";
 // site/src/page-data.ts
 var PREDICTOR_DATA_FORMAT = "gitml.site.predictor";
 
+// actions/lib/monitoring-types.ts
+var MONITORING_FORMAT = "gitml.monitoring";
+function isMonitoringReport(value) {
+  const v = value;
+  return v?.format === MONITORING_FORMAT && typeof v.totals === "object" && v.totals !== null;
+}
+function latestOf(r2) {
+  return r2.recent[r2.recent.length - 1] ?? null;
+}
+
 // site/src/report-facts.ts
 function lastRun(r2) {
   let last = null;
   for (const p of r2.recent) if (last === null || p.predictedAt > last) last = p.predictedAt;
-  if (r2.latest && (last === null || r2.latest.predictedAt > last)) last = r2.latest.predictedAt;
+  const latest = latestOf(r2);
+  if (latest && (last === null || latest.predictedAt > last)) last = latest.predictedAt;
   return last;
 }
 function activeAlerts(r2) {
@@ -35031,13 +35042,6 @@ var ModelRegistry = class {
     );
   }
 };
-
-// actions/lib/monitoring-types.ts
-var MONITORING_FORMAT = "gitml.monitoring";
-function isMonitoringReport(value) {
-  const v = value;
-  return v?.format === MONITORING_FORMAT && typeof v.totals === "object" && v.totals !== null;
-}
 
 // actions/lib/site-build.ts
 var SiteBuildError = class extends Error {

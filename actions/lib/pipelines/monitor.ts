@@ -154,7 +154,6 @@ export function monitor(
       correct,
       accuracy: labelled.length ? round(correct / labelled.length) : null,
     },
-    latest: records.length ? records[records.length - 1] : null,
     recent: records.slice(-thresholds.recentRows),
     confusion: {
       all: confusionOf(labelled),

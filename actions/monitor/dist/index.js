@@ -40481,6 +40481,9 @@ var ModelRegistry = class {
 // actions/lib/monitoring-types.ts
 var MONITORING_FORMAT = "gitml.monitoring";
 var LARGE_WINDOW = 1e3;
+function latestOf(r2) {
+  return r2.recent[r2.recent.length - 1] ?? null;
+}
 
 // actions/lib/prediction-log.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -40827,7 +40830,6 @@ function monitor(ws, spec, opts) {
       correct,
       accuracy: labelled.length ? round(correct / labelled.length) : null
     },
-    latest: records.length ? records[records.length - 1] : null,
     recent: records.slice(-thresholds.recentRows),
     confusion: {
       all: confusionOf(labelled),
@@ -41088,7 +41090,7 @@ function textSpec(title2, description2, paragraphs, opts) {
 }
 function latestSpec(r2, opts = {}) {
   const title2 = "Latest prediction";
-  const p = r2.latest;
+  const p = latestOf(r2);
   if (p === null)
     return messageSpec(
       title2,
@@ -95345,6 +95347,7 @@ async function writeReports(reportsDir, r2) {
   }
   const datasetDir = path15.join(reportsDir, r2.dataset);
   const window2 = calendarWindow(r2);
+  const latest = latestOf(r2);
   const opts = { width: DEFAULT_WIDTH, interactive: false, timeDomain: window2.domain };
   const charts = [
     latestChart(r2, opts),
@@ -95366,7 +95369,7 @@ async function writeReports(reportsDir, r2) {
   }));
   writes.push({
     path: path15.join(datasetDir, "README.md"),
-    content: reportMarkdown(r2, images, r2.latest && logPartitionFile(r2.latest.eventTime.slice(0, 7)))
+    content: reportMarkdown(r2, images, latest && logPartitionFile(latest.eventTime.slice(0, 7)))
   });
   writeFilesAtomically(writes);
   const produced = /* @__PURE__ */ new Set([DASHBOARD_SVG]);
