@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { latestOf } from '../actions/lib/monitoring-types.js';
 import { infer } from '../actions/lib/pipelines/infer.js';
 import { monitor } from '../actions/lib/pipelines/monitor.js';
 import { Workspace } from '../actions/lib/workspace.js';
-import { cli, fingerprint, makeWorkspace, NOW, read } from './helpers/workspace.js';
+import { cli, commit, fingerprint, makeWorkspace, NOW, read } from './helpers/workspace.js';
 
 const now = new Date(NOW);
 
@@ -223,6 +224,31 @@ describe('the log manifest lives in monitoring.json', () => {
       expect(r.err).toContain(message);
       expect(fingerprint(path.join(w, 'reports'))).toBe(before);
     }
+  });
+});
+
+describe('a daily commit', () => {
+  it('touches five files per dataset: its partition, stats, log month, monitoring.json and dashboard', async () => {
+    // Each file a daily commit changes costs a blob, a tree entry and an index entry in the repository
+    // (the growth bench measures the bytes); the README, the contract and the model stay as they were.
+    const w = makeWorkspace(['iris'], { git: true });
+    await cli(w, 'backfill');
+    await cli(w, 'train', '--algorithm', 'gaussian-nb', '--folds', '3');
+    expect((await cli(w, 'daily', '--days', '3', '--now', '2026-11-24T12:00:00Z')).code).toBe(0);
+    commit(w, 'three days', '2026-11-24T13:00:00Z');
+    expect((await cli(w, 'daily', '--now', '2026-11-25T12:00:00Z')).code).toBe(0);
+    commit(w, 'one more day', '2026-11-25T13:00:00Z');
+    const changed = execFileSync('git', ['diff', '--name-only', 'HEAD~1', 'HEAD'], {
+      cwd: w,
+      encoding: 'utf8',
+    });
+    expect(changed.trim().split('\n')).toEqual([
+      'data/iris/v1/rows-2026-11.csv',
+      'data/iris/v1/stats.json',
+      'reports/iris/dashboard.svg',
+      'reports/iris/monitoring.json',
+      'reports/iris/predictions-2026-11.csv',
+    ]);
   });
 });
 
