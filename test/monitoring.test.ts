@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { latestOf } from '../actions/lib/monitoring-types.js';
 import { infer } from '../actions/lib/pipelines/infer.js';
 import { monitor } from '../actions/lib/pipelines/monitor.js';
+import { formatProbability, PredictionLog } from '../actions/lib/prediction-log.js';
 import { Workspace } from '../actions/lib/workspace.js';
 import { cli, commit, fingerprint, makeWorkspace, NOW, read } from './helpers/workspace.js';
 
@@ -223,6 +225,50 @@ describe('the log manifest lives in monitoring.json', () => {
       expect(r.code).toBe(1);
       expect(r.err).toContain(message);
       expect(fingerprint(path.join(w, 'reports'))).toBe(before);
+    }
+  });
+});
+
+describe('the log writer', () => {
+  it('writes probabilities like String(round(p·1e6)/1e6), without formatting doubles', () => {
+    const reference = (p: number) => String(Math.round(p * 1e6) / 1e6);
+    for (let micro = 0; micro <= 1e6; micro += 7)
+      expect(formatProbability(micro / 1e6)).toBe(reference(micro / 1e6));
+    for (const p of [0, 1, -0, 1e-7, 4.9e-7, 5e-7, 0.5, 0.1, 0.000001, 0.9999994, 0.9999995, 0.123456789])
+      expect(formatProbability(p), String(p)).toBe(reference(p));
+  });
+
+  it('renders thousands of rows a month in order, the same bytes as one line per record joined', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gitml-log-'));
+    try {
+      const log = new PredictionLog(new Workspace(dir), 'toy', ['a', 'b']);
+      const records = Array.from({ length: 9000 }, (_, i) => ({
+        id: 9000 - i,
+        eventTime: `2026-${i % 3 === 0 ? '10' : '11'}-0${1 + (i % 9)}T00:00:00Z`,
+        predictedAt: '2026-11-24T12:00:00Z',
+        modelVersion: 1,
+        predicted: i % 2 ? 'a' : 'b',
+        probability: (i % 1000) / 999,
+        actual: i % 5 ? null : 'a',
+      }));
+      const { partitions, manifest } = log.render(records);
+      const sorted = [...records].sort((x, y) =>
+        x.eventTime < y.eventTime ? -1 : x.eventTime > y.eventTime ? 1 : x.id - y.id,
+      );
+      for (const month of ['2026-10', '2026-11']) {
+        const lines = sorted
+          .filter((r) => r.eventTime.startsWith(month))
+          .map(
+            (r) =>
+              `${r.id},${r.eventTime},${r.predictedAt},1,${r.predicted},${formatProbability(r.probability)},${r.actual ?? ''}`,
+          );
+        const text = `id,event_time,predicted_at,model_version,predicted,probability,actual\n${lines.join('\n')}\n`;
+        const write = partitions.find((w) => w.path.endsWith(`predictions-${month}.csv`))!;
+        expect(Buffer.from(write.content).toString('utf8')).toBe(text);
+        expect(manifest.partitions[month].rows).toBe(lines.length);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -32949,9 +32949,14 @@ function applyFeatureView(view, get2, nRows, rows) {
   view.columns.forEach((c, j) => {
     const src = get2(c.feature);
     const out = X.data.subarray(j * n, (j + 1) * n);
-    for (let r2 = 0; r2 < n; r2++) {
-      const v = src[rows ? rows[r2] : r2];
-      out[r2] = c.code === void 0 ? (v - c.center) / c.scale : v === c.code ? 1 : 0;
+    const at = (r2) => rows ? rows[r2] : r2;
+    if (c.code === void 0) {
+      const { center, scale } = c;
+      if (rows) for (let r2 = 0; r2 < n; r2++) out[r2] = (src[rows[r2]] - center) / scale;
+      else for (let r2 = 0; r2 < n; r2++) out[r2] = (src[r2] - center) / scale;
+    } else {
+      const code = c.code;
+      for (let r2 = 0; r2 < n; r2++) out[r2] = src[at(r2)] === code ? 1 : 0;
     }
   });
   return X;
@@ -35192,24 +35197,39 @@ var PredictionLog = class {
       }
     }
     const byMonth = /* @__PURE__ */ new Map();
+    let month = "";
+    let lastTime = "";
+    let part;
     for (const r2 of sorted) {
-      const month = r2.eventTime.slice(0, 7);
-      let lines = byMonth.get(month);
-      if (!lines) byMonth.set(month, lines = [LOG_COLUMNS.join(",")]);
-      lines.push(
+      if (r2.eventTime !== lastTime) {
+        lastTime = r2.eventTime;
+        if (r2.eventTime.slice(0, 7) !== month) {
+          month = r2.eventTime.slice(0, 7);
+          part = byMonth.get(month);
+          if (!part) byMonth.set(month, part = { blocks: [], block: [LOG_COLUMNS.join(",")], rows: 0 });
+        }
+      }
+      const p = part;
+      p.block.push(
         `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`
       );
+      p.rows++;
+      if (p.block.length === 4096) {
+        p.blocks.push(p.block.join("\n"));
+        p.block = [];
+      }
     }
     const manifest = { partitions: {} };
     const partitions = [];
     const old = this.manifest();
-    for (const [month, lines] of byMonth) {
-      const text = `${lines.join("\n")}
-`;
-      const entry = { rows: lines.length - 1, sha256: sha(text) };
-      manifest.partitions[month] = entry;
-      if (old.partitions[month]?.sha256 !== entry.sha256)
-        partitions.push({ path: this.partitionPath(month), content: text });
+    for (const [month2, p] of byMonth) {
+      if (p.block.length) p.blocks.push(p.block.join("\n"));
+      const bytes = Buffer.from(`${p.blocks.join("\n")}
+`);
+      const entry = { rows: p.rows, sha256: sha(bytes) };
+      manifest.partitions[month2] = entry;
+      if (old.partitions[month2]?.sha256 !== entry.sha256)
+        partitions.push({ path: this.partitionPath(month2), content: bytes });
     }
     return { partitions, manifest };
   }
@@ -35239,7 +35259,12 @@ function compareRecords(a, b) {
   return a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id;
 }
 function formatProbability(p) {
-  return String(Math.round(p * 1e6) / 1e6);
+  const micro = Math.round(p * 1e6);
+  if (!(micro > 0 && micro < 1e6)) return String(micro / 1e6);
+  const digits = String(micro).padStart(6, "0");
+  let end = 6;
+  while (digits.charCodeAt(end - 1) === 48) end--;
+  return `0.${digits.slice(0, end)}`;
 }
 
 // actions/lib/pipelines/infer.ts

@@ -38428,9 +38428,14 @@ function applyFeatureView(view, get7, nRows, rows) {
   view.columns.forEach((c4, j) => {
     const src = get7(c4.feature);
     const out = X4.data.subarray(j * n, (j + 1) * n);
-    for (let r2 = 0; r2 < n; r2++) {
-      const v = src[rows ? rows[r2] : r2];
-      out[r2] = c4.code === void 0 ? (v - c4.center) / c4.scale : v === c4.code ? 1 : 0;
+    const at = (r2) => rows ? rows[r2] : r2;
+    if (c4.code === void 0) {
+      const { center: center2, scale: scale6 } = c4;
+      if (rows) for (let r2 = 0; r2 < n; r2++) out[r2] = (src[rows[r2]] - center2) / scale6;
+      else for (let r2 = 0; r2 < n; r2++) out[r2] = (src[r2] - center2) / scale6;
+    } else {
+      const code = c4.code;
+      for (let r2 = 0; r2 < n; r2++) out[r2] = src[at(r2)] === code ? 1 : 0;
     }
   });
   return X4;
@@ -40673,24 +40678,39 @@ var PredictionLog = class {
       }
     }
     const byMonth = /* @__PURE__ */ new Map();
+    let month = "";
+    let lastTime = "";
+    let part;
     for (const r2 of sorted) {
-      const month = r2.eventTime.slice(0, 7);
-      let lines = byMonth.get(month);
-      if (!lines) byMonth.set(month, lines = [LOG_COLUMNS.join(",")]);
-      lines.push(
+      if (r2.eventTime !== lastTime) {
+        lastTime = r2.eventTime;
+        if (r2.eventTime.slice(0, 7) !== month) {
+          month = r2.eventTime.slice(0, 7);
+          part = byMonth.get(month);
+          if (!part) byMonth.set(month, part = { blocks: [], block: [LOG_COLUMNS.join(",")], rows: 0 });
+        }
+      }
+      const p = part;
+      p.block.push(
         `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`
       );
+      p.rows++;
+      if (p.block.length === 4096) {
+        p.blocks.push(p.block.join("\n"));
+        p.block = [];
+      }
     }
     const manifest = { partitions: {} };
     const partitions = [];
     const old = this.manifest();
-    for (const [month, lines] of byMonth) {
-      const text3 = `${lines.join("\n")}
-`;
-      const entry2 = { rows: lines.length - 1, sha256: sha(text3) };
-      manifest.partitions[month] = entry2;
-      if (old.partitions[month]?.sha256 !== entry2.sha256)
-        partitions.push({ path: this.partitionPath(month), content: text3 });
+    for (const [month2, p] of byMonth) {
+      if (p.block.length) p.blocks.push(p.block.join("\n"));
+      const bytes = Buffer.from(`${p.blocks.join("\n")}
+`);
+      const entry2 = { rows: p.rows, sha256: sha(bytes) };
+      manifest.partitions[month2] = entry2;
+      if (old.partitions[month2]?.sha256 !== entry2.sha256)
+        partitions.push({ path: this.partitionPath(month2), content: bytes });
     }
     return { partitions, manifest };
   }
@@ -40720,7 +40740,12 @@ function compareRecords(a4, b10) {
   return a4.eventTime < b10.eventTime ? -1 : a4.eventTime > b10.eventTime ? 1 : a4.id - b10.id;
 }
 function formatProbability(p) {
-  return String(Math.round(p * 1e6) / 1e6);
+  const micro = Math.round(p * 1e6);
+  if (!(micro > 0 && micro < 1e6)) return String(micro / 1e6);
+  const digits = String(micro).padStart(6, "0");
+  let end = 6;
+  while (digits.charCodeAt(end - 1) === 48) end--;
+  return `0.${digits.slice(0, end)}`;
 }
 
 // actions/lib/pipelines/event-time.ts

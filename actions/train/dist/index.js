@@ -34927,9 +34927,14 @@ function applyFeatureView(view, get2, nRows, rows) {
   view.columns.forEach((c, j) => {
     const src = get2(c.feature);
     const out = X.data.subarray(j * n, (j + 1) * n);
-    for (let r2 = 0; r2 < n; r2++) {
-      const v = src[rows ? rows[r2] : r2];
-      out[r2] = c.code === void 0 ? (v - c.center) / c.scale : v === c.code ? 1 : 0;
+    const at = (r2) => rows ? rows[r2] : r2;
+    if (c.code === void 0) {
+      const { center, scale } = c;
+      if (rows) for (let r2 = 0; r2 < n; r2++) out[r2] = (src[rows[r2]] - center) / scale;
+      else for (let r2 = 0; r2 < n; r2++) out[r2] = (src[r2] - center) / scale;
+    } else {
+      const code = c.code;
+      for (let r2 = 0; r2 < n; r2++) out[r2] = src[at(r2)] === code ? 1 : 0;
     }
   });
   return X;
