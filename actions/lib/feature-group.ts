@@ -3,11 +3,11 @@
 //   rows-YYYY-MM.csv  append-only rows partitioned by event-time month
 //   stats.json     what the group holds now, rewritten on every write: row counts per partition, next id,
 //                  quarantined count and the descriptive statistics
+//   rejected.csv   quarantined rows with the reason (never admitted, never dropped silently)
 // Counts live with the statistics so that a day's append leaves metadata.json as it was, and partitions
 // sit beside them instead of in a rows/ folder: each file and folder a daily commit touches costs its own
 // object in the repository. Groups written before (counts in metadata.json, partitions in rows/) still
 // open, for time travel; appending to one asks for the one-time git mv.
-//   rejected.csv   quarantined rows with the reason (never admitted, never dropped silently)
 import { createHash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { type FileWrite, writeFilesAtomically } from './atomic-write.js';

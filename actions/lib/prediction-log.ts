@@ -78,7 +78,11 @@ export class PredictionLog {
       if (value.format !== MONITORING_FORMAT) throw new Error(`format is not '${MONITORING_FORMAT}'`);
       return value;
     } catch (err) {
-      throw new PredictionLogError(`${this.ws.rel(this.manifestPath)}: corrupt (${(err as Error).message})`);
+      const where = this.ws.rel(this.manifestPath);
+      // It holds the log's manifest, so it cannot simply be recomputed: git has the last good one.
+      throw new PredictionLogError(
+        `${where}: corrupt (${(err as Error).message}); restore it with git (git checkout -- ${where})`,
+      );
     }
   }
 

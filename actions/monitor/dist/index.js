@@ -40549,7 +40549,10 @@ var PredictionLog = class {
       if (value4.format !== MONITORING_FORMAT) throw new Error(`format is not '${MONITORING_FORMAT}'`);
       return value4;
     } catch (err) {
-      throw new PredictionLogError(`${this.ws.rel(this.manifestPath)}: corrupt (${err.message})`);
+      const where = this.ws.rel(this.manifestPath);
+      throw new PredictionLogError(
+        `${where}: corrupt (${err.message}); restore it with git (git checkout -- ${where})`
+      );
     }
   }
   /** The manifest: monitoring.json's `log` entry, else an earlier predictions.json, else empty. */
