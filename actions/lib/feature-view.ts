@@ -118,15 +118,12 @@ export function applyFeatureView(
     const src = get(c.feature);
     const out = X.data.subarray(j * n, (j + 1) * n);
     // One loop per case, so the per-value work is a subtraction and a division (or one comparison).
-    const at = (r: number) => (rows ? rows[r] : r);
-    if (c.code === undefined) {
-      const { center, scale } = c;
+    const { code, center, scale } = c;
+    if (code === undefined) {
       if (rows) for (let r = 0; r < n; r++) out[r] = (src[rows[r]] - center) / scale;
       else for (let r = 0; r < n; r++) out[r] = (src[r] - center) / scale;
-    } else {
-      const code = c.code;
-      for (let r = 0; r < n; r++) out[r] = src[at(r)] === code ? 1 : 0;
-    }
+    } else if (rows) for (let r = 0; r < n; r++) out[r] = src[rows[r]] === code ? 1 : 0;
+    else for (let r = 0; r < n; r++) out[r] = src[r] === code ? 1 : 0;
   });
   return X;
 }

@@ -3,6 +3,8 @@
 import type { Category } from './spec.js';
 
 export const MONITORING_FORMAT = 'gitml.monitoring';
+/** The monitoring file's name in reports/<dataset>/ (and in the site's <dataset>/ folder). */
+export const MONITORING_FILE = 'monitoring.json';
 
 export interface PredictionRecord {
   id: number;

@@ -10,7 +10,12 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type FileWrite, writeFilesAtomically } from './atomic-write.js';
 import { stableStringify, stableStringifyRows } from './json.js';
-import { type LogManifest, MONITORING_FORMAT, type PredictionRecord } from './monitoring-types.js';
+import {
+  type LogManifest,
+  MONITORING_FILE,
+  MONITORING_FORMAT,
+  type PredictionRecord,
+} from './monitoring-types.js';
 import { parseIsoInstant, parseNumberBytes } from './partition-reader.js';
 import type { Workspace } from './workspace.js';
 
@@ -30,8 +35,6 @@ export class PredictionLogError extends Error {
 
 export type { LogManifest };
 
-/** Where the manifest lives: the `log` entry of this file, beside the partitions. */
-export const LOG_MANIFEST_FILE = 'monitoring.json';
 /** The manifest's own file in logs written before. */
 const EARLIER_MANIFEST = 'predictions.json';
 const PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
@@ -40,6 +43,9 @@ const PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
 export function logPartitionFile(month: string): string {
   return `predictions-${month}.csv`;
 }
+
+/** Log lines joined per block while rendering: short-lived strings stay young for the garbage collector. */
+const LINES_PER_BLOCK = 4096;
 
 const sha = (text: string | Uint8Array) => createHash('sha256').update(text).digest('hex');
 
@@ -53,9 +59,9 @@ export class PredictionLog {
   get dir(): string {
     return path.join(this.ws.reportsDir, this.dataset);
   }
-  /** The file whose `log` entry is the manifest. */
+  /** The file whose `log` entry is the manifest: monitoring.json, beside the partitions. */
   get manifestPath(): string {
-    return path.join(this.dir, LOG_MANIFEST_FILE);
+    return path.join(this.dir, MONITORING_FILE);
   }
   /** How messages name the manifest. */
   get manifestName(): string {
@@ -242,7 +248,7 @@ export class PredictionLog {
         `${r.id},${r.eventTime},${r.predictedAt},${r.modelVersion},${r.predicted},${formatProbability(r.probability)},${r.actual ?? ''}`,
       );
       p.rows++;
-      if (p.block.length === 4096) {
+      if (p.block.length === LINES_PER_BLOCK) {
         p.blocks.push(p.block.join('\n'));
         p.block = [];
       }

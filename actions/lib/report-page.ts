@@ -1,7 +1,7 @@
 // The repository dashboard: reports/<dataset>/README.md, which GitHub renders next to the chart SVGs.
 // Platform-neutral string building. Every string from the report is escaped, so a class label such as
 // `<b>x</b> | y` shows as typed instead of becoming HTML or breaking a table.
-import { classLabel, grouped, outcomeMark, percent, shortTime } from './charts.js';
+import { grouped, percent } from './charts.js';
 import { LARGE_WINDOW, type MonitoringReport } from './monitoring-types.js';
 
 export interface ReportImage {
@@ -28,14 +28,6 @@ function linkTarget(file: string): string {
     .split('/')
     .map((part) => encodeURIComponent(part))
     .join('/');
-}
-
-function table(header: string[], rows: string[][]): string[] {
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => ' --- ').join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ];
 }
 
 /**

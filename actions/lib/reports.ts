@@ -1,6 +1,7 @@
 // Writes the repository dashboard of one dataset: reports/<dataset>/dashboard.svg (every chart, stacked)
-// and README.md (which changes only when what it says changes), beside monitoring.json and the prediction log. One directory and one SVG per dataset: each
-// file a day's commit touches costs a blob, a tree entry and an index entry, whatever its size.
+// and README.md (which changes only when what it says changes), beside monitoring.json and the prediction
+// log. One directory and one SVG per dataset: each file a day's commit touches costs a blob, a tree entry
+// and an index entry, whatever its size.
 // Everything is rendered in memory first, then written atomically, then charts no longer produced are
 // removed — so a failed render leaves the previous dashboard intact.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
@@ -80,11 +81,10 @@ export async function writeReports(reportsDir: string, r: MonitoringReport): Pro
   });
   writeFilesAtomically(writes);
 
-  const produced = new Set([DASHBOARD_SVG]);
-  // The dataset directory holds only the dashboard's own SVGs, so any other SVG there is a retired chart.
+  // The dataset directory holds only the dashboard's own SVG, so any other SVG there is a retired chart.
   if (existsSync(datasetDir)) {
     for (const f of readdirSync(datasetDir)) {
-      if (f.endsWith('.svg') && !produced.has(f)) rmSync(path.join(datasetDir, f));
+      if (f.endsWith('.svg') && f !== DASHBOARD_SVG) rmSync(path.join(datasetDir, f));
     }
   }
   // Charts of the earlier layout (reports/<dataset>/charts/) go too.

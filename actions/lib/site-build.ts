@@ -29,7 +29,12 @@ import { workingTree } from './file-source.js';
 import { formatNumber } from './json.js';
 import { ModelRegistry, type RegistryEntry } from './model-registry.js';
 import { algorithm } from './models/algorithms.js';
-import { isMonitoringReport, MONITORING_FORMAT, type MonitoringReport } from './monitoring-types.js';
+import {
+  isMonitoringReport,
+  MONITORING_FILE,
+  MONITORING_FORMAT,
+  type MonitoringReport,
+} from './monitoring-types.js';
 import type { ServingModel } from './serving-model.js';
 import { type DatasetSpec, type FeatureSchema, featureSchema } from './spec.js';
 import type { CategoricalStats, GroupStats, NumericStats } from './stats.js';
@@ -96,7 +101,7 @@ function loadDataset(ws: Workspace, spec: DatasetSpec): DatasetBuild {
     const file = path.join(ws.root, group.dir, 'stats.json');
     if (existsSync(file)) stats = readJson(file, ws.rel(file)) as GroupStats;
   }
-  const reportFile = path.join(ws.reportsDir, spec.name, 'monitoring.json');
+  const reportFile = path.join(ws.reportsDir, spec.name, MONITORING_FILE);
   let report: DatasetBuild['report'] = null;
   if (existsSync(reportFile)) {
     const parsed = readJson(reportFile, ws.rel(reportFile)) as MonitoringReport;

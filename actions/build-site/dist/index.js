@@ -29587,6 +29587,7 @@ var PREDICTOR_DATA_FORMAT = "gitml.site.predictor";
 
 // actions/lib/monitoring-types.ts
 var MONITORING_FORMAT = "gitml.monitoring";
+var MONITORING_FILE = "monitoring.json";
 function isMonitoringReport(value) {
   const v = value;
   return v?.format === MONITORING_FORMAT && typeof v.totals === "object" && v.totals !== null;
@@ -29684,7 +29685,7 @@ ${p.main}
 }
 
 // site/src/templates/dashboard-page.ts
-var DASHBOARD_FILES = { report: "monitoring.json", script: "assets/dashboard.js" };
+var DASHBOARD_FILES = { report: MONITORING_FILE, script: "assets/dashboard.js" };
 function dashboardPage(d, builtAt) {
   const root = "../";
   const app = d.hasReport ? html`<div id="app" class="app" data-report="${DASHBOARD_FILES.report}"><p class="loading">Loading the monitoring data…</p></div>
@@ -32987,15 +32988,12 @@ function applyFeatureView(view, get2, nRows, rows) {
   view.columns.forEach((c, j) => {
     const src = get2(c.feature);
     const out = X.data.subarray(j * n, (j + 1) * n);
-    const at = (r2) => rows ? rows[r2] : r2;
-    if (c.code === void 0) {
-      const { center, scale } = c;
+    const { code, center, scale } = c;
+    if (code === void 0) {
       if (rows) for (let r2 = 0; r2 < n; r2++) out[r2] = (src[rows[r2]] - center) / scale;
       else for (let r2 = 0; r2 < n; r2++) out[r2] = (src[r2] - center) / scale;
-    } else {
-      const code = c.code;
-      for (let r2 = 0; r2 < n; r2++) out[r2] = src[at(r2)] === code ? 1 : 0;
-    }
+    } else if (rows) for (let r2 = 0; r2 < n; r2++) out[r2] = src[rows[r2]] === code ? 1 : 0;
+    else for (let r2 = 0; r2 < n; r2++) out[r2] = src[r2] === code ? 1 : 0;
   });
   return X;
 }
@@ -35081,7 +35079,7 @@ function loadDataset(ws, spec) {
     const file = path11.join(ws.root, group2.dir, "stats.json");
     if (existsSync6(file)) stats = readJson(file, ws.rel(file));
   }
-  const reportFile = path11.join(ws.reportsDir, spec.name, "monitoring.json");
+  const reportFile = path11.join(ws.reportsDir, spec.name, MONITORING_FILE);
   let report = null;
   if (existsSync6(reportFile)) {
     const parsed = readJson(reportFile, ws.rel(reportFile));

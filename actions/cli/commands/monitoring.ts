@@ -2,7 +2,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isMonitoringReport, type MonitoringReport } from '../../lib/monitoring-types.js';
+import { isMonitoringReport, MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring-types.js';
 import { generate } from '../../lib/pipelines/generate.js';
 import { infer } from '../../lib/pipelines/infer.js';
 import { inferShard, mergeInferShards } from '../../lib/pipelines/infer-shards.js';
@@ -38,7 +38,7 @@ function runMonitor(ctx: CommandContext, spec: DatasetSpec): MonitoringReport {
 }
 
 async function runReport(ctx: CommandContext, spec: DatasetSpec, report?: MonitoringReport): Promise<void> {
-  const file = path.join(ctx.ws.reportsDir, spec.name, 'monitoring.json');
+  const file = path.join(ctx.ws.reportsDir, spec.name, MONITORING_FILE);
   if (!report && !existsSync(file)) throw new Error(`${ctx.ws.rel(file)} not found: run monitor first`);
   const r: unknown = report ?? JSON.parse(readFileSync(file, 'utf8'));
   if (!isMonitoringReport(r))

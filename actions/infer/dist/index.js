@@ -32949,15 +32949,12 @@ function applyFeatureView(view, get2, nRows, rows) {
   view.columns.forEach((c, j) => {
     const src = get2(c.feature);
     const out = X.data.subarray(j * n, (j + 1) * n);
-    const at = (r2) => rows ? rows[r2] : r2;
-    if (c.code === void 0) {
-      const { center, scale } = c;
+    const { code, center, scale } = c;
+    if (code === void 0) {
       if (rows) for (let r2 = 0; r2 < n; r2++) out[r2] = (src[rows[r2]] - center) / scale;
       else for (let r2 = 0; r2 < n; r2++) out[r2] = (src[r2] - center) / scale;
-    } else {
-      const code = c.code;
-      for (let r2 = 0; r2 < n; r2++) out[r2] = src[at(r2)] === code ? 1 : 0;
-    }
+    } else if (rows) for (let r2 = 0; r2 < n; r2++) out[r2] = src[rows[r2]] === code ? 1 : 0;
+    else for (let r2 = 0; r2 < n; r2++) out[r2] = src[r2] === code ? 1 : 0;
   });
   return X;
 }
@@ -35011,6 +35008,7 @@ import path12 from "node:path";
 
 // actions/lib/monitoring-types.ts
 var MONITORING_FORMAT = "gitml.monitoring";
+var MONITORING_FILE = "monitoring.json";
 
 // actions/lib/prediction-log.ts
 var LOG_COLUMNS = [
@@ -35025,12 +35023,12 @@ var LOG_COLUMNS = [
 var PredictionLogError = class extends Error {
   name = "PredictionLogError";
 };
-var LOG_MANIFEST_FILE = "monitoring.json";
 var EARLIER_MANIFEST = "predictions.json";
 var PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
 function logPartitionFile(month) {
   return `predictions-${month}.csv`;
 }
+var LINES_PER_BLOCK = 4096;
 var sha = (text) => createHash3("sha256").update(text).digest("hex");
 var PredictionLog = class {
   constructor(ws, dataset, classes) {
@@ -35044,9 +35042,9 @@ var PredictionLog = class {
   get dir() {
     return path12.join(this.ws.reportsDir, this.dataset);
   }
-  /** The file whose `log` entry is the manifest. */
+  /** The file whose `log` entry is the manifest: monitoring.json, beside the partitions. */
   get manifestPath() {
-    return path12.join(this.dir, LOG_MANIFEST_FILE);
+    return path12.join(this.dir, MONITORING_FILE);
   }
   /** How messages name the manifest. */
   get manifestName() {
@@ -35217,7 +35215,7 @@ var PredictionLog = class {
         `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`
       );
       p.rows++;
-      if (p.block.length === 4096) {
+      if (p.block.length === LINES_PER_BLOCK) {
         p.blocks.push(p.block.join("\n"));
         p.block = [];
       }

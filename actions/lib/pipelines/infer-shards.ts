@@ -20,7 +20,7 @@ import { writeFilesAtomically } from '../atomic-write.js';
 import { FeatureGroup, isoSeconds } from '../feature-group.js';
 import { stableStringify } from '../json.js';
 import { ModelRegistry } from '../model-registry.js';
-import type { PredictionRecord } from '../monitoring-types.js';
+import type { LogManifest, PredictionRecord } from '../monitoring-types.js';
 import { PredictionLog } from '../prediction-log.js';
 import {
   checkLabelsUnchanged,
@@ -243,7 +243,7 @@ export function mergeInferShards(
 
   const old = log.manifest();
   const groupMonths = new Set(fg.months());
-  const partitions: Record<string, { rows: number; sha256: string }> = {};
+  const partitions: LogManifest['partitions'] = {};
   for (const [month, e] of Object.entries(old.partitions))
     if (!groupMonths.has(month)) partitions[month] = { rows: e.rows, sha256: e.sha256 };
   const copies: { from: string; to: string }[] = [];

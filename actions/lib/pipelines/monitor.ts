@@ -3,6 +3,7 @@
 // accuracy over time and per model version, class mix, feature and prediction drift, and alerts.
 import path from 'node:path';
 import { writeFilesAtomically } from '../atomic-write.js';
+import { percent } from '../charts.js';
 import { categoryCounts, chiSquareTest, ksTest, numericPsi, psiFromCounts } from '../drift.js';
 import { FeatureGroup } from '../feature-group.js';
 import { SOURCES } from '../feature-table.js';
@@ -15,13 +16,14 @@ import {
   type DriftReport,
   type FeatureDrift,
   LARGE_WINDOW,
+  MONITORING_FILE,
   MONITORING_FORMAT,
   type MonitoringReport,
   type PredictionRecord,
   type Thresholds,
   type VersionPoint,
 } from '../monitoring-types.js';
-import { LOG_MANIFEST_FILE, PredictionLog, removeEarlierManifest } from '../prediction-log.js';
+import { PredictionLog, removeEarlierManifest } from '../prediction-log.js';
 import type { DatasetSpec } from '../spec.js';
 import type { Workspace } from '../workspace.js';
 import { addDays } from './event-time.js';
@@ -108,7 +110,6 @@ export function monitor(
   const rolling = last && window30 >= thresholds.minWindowRows ? last.rolling30 : null;
   // Messages of alerts that are not active carry no figures of the day (the values are in `value`), so
   // a quiet day does not rewrite them; an active alert's message has the numbers an issue needs.
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const accuracyActive = rolling !== null && rolling < thresholds.accuracy;
   const drifted = drift?.features.filter((f) => f.drifted) ?? [];
   const alerts: Alert[] = [
@@ -119,8 +120,8 @@ export function monitor(
         rolling === null
           ? `Fewer than ${thresholds.minWindowRows} labelled predictions in the last 30 days: the accuracy alert waits for more.`
           : accuracyActive
-            ? `Rolling 30-day accuracy ${pct(rolling)} is below the alert threshold ${pct(thresholds.accuracy)} (${thresholdWhy}).`
-            : `Rolling 30-day accuracy is at or above the alert threshold ${pct(thresholds.accuracy)} (${thresholdWhy}).`,
+            ? `Rolling 30-day accuracy ${percent(rolling)} is below the alert threshold ${percent(thresholds.accuracy)} (${thresholdWhy}).`
+            : `Rolling 30-day accuracy is at or above the alert threshold ${percent(thresholds.accuracy)} (${thresholdWhy}).`,
       value: rolling,
       threshold: thresholds.accuracy,
     },
@@ -344,7 +345,7 @@ function driftReport(
 
 export function writeMonitoring(ws: Workspace, report: MonitoringReport): string {
   const dir = path.join(ws.reportsDir, report.dataset);
-  const file = path.join(dir, LOG_MANIFEST_FILE);
+  const file = path.join(dir, MONITORING_FILE);
   writeFilesAtomically([{ path: file, content: stableStringifyRows(report) }]);
   if (report.log) removeEarlierManifest(dir);
   return file;

@@ -35065,6 +35065,14 @@ async function syncAlertIssue(client, spec) {
   return { action: "updated", number: existing.number };
 }
 
+// actions/lib/monitoring-types.ts
+var MONITORING_FORMAT = "gitml.monitoring";
+var MONITORING_FILE = "monitoring.json";
+var LARGE_WINDOW = 1e3;
+function latestOf(r2) {
+  return r2.recent[r2.recent.length - 1] ?? null;
+}
+
 // actions/lib/pipelines/monitor.ts
 import path12 from "node:path";
 
@@ -35085,6 +35093,737 @@ function writeFilesAtomically(files) {
     throw err;
   }
   for (const t of temps) renameSync(t.tmp, t.target);
+}
+
+// actions/lib/charts.ts
+var BRUSH_PARAM = "brush";
+var DEFAULT_WIDTH = 560;
+var SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+var TIME_HEIGHT = 220;
+var TABLE_ROW = 18;
+function percent(x4, digits = 1) {
+  return x4 === null ? "\u2013" : `${(x4 * 100).toFixed(digits)}%`;
+}
+function grouped(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+function shortTime(iso) {
+  return iso.length >= 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso;
+}
+function truncate(text3, max4) {
+  const chars = Array.from(text3);
+  return chars.length <= max4 ? text3 : `${chars.slice(0, max4 - 1).join("")}\u2026`;
+}
+function nextDay(date3) {
+  const d = /* @__PURE__ */ new Date(`${date3}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+function classLabel(r2, value4) {
+  return r2.classes.find((c4) => c4.value === value4)?.label ?? value4;
+}
+function outcomeMark(p) {
+  return p.actual === null ? "\u2026" : p.actual === p.predicted ? "\u2713" : "\u2717";
+}
+function top(opts, title2, subtitle, description2, body) {
+  return {
+    $schema: SCHEMA,
+    title: subtitle === null ? { text: title2, anchor: "start" } : { text: title2, subtitle, anchor: "start" },
+    description: description2,
+    width: opts.width ?? DEFAULT_WIDTH,
+    // Static renders skip per-mark ARIA labels: an SVG shown as <img> gets its alt text from the page.
+    config: {
+      aria: opts.interactive === true,
+      view: { stroke: null },
+      axis: { labelFontSize: 11, titleFontSize: 11 }
+    },
+    ...body
+  };
+}
+var named = (name, values3) => ({ name, values: values3 });
+var timeX = (opts, title2 = null) => ({
+  field: "date",
+  type: "temporal",
+  title: title2,
+  scale: opts.timeDomain ? {
+    type: "utc",
+    domainMin: Date.parse(`${opts.timeDomain[0]}T00:00:00Z`),
+    domainMax: Date.parse(`${opts.timeDomain[1]}T00:00:00Z`)
+  } : { type: "utc" },
+  axis: { format: "%b %d", labelOverlap: true, tickCount: 8 }
+});
+var sharedAxis = (opts) => ({ ...opts, timeDomain: void 0 });
+var brushParam = { name: BRUSH_PARAM, select: { type: "interval", encodings: ["x"] } };
+function withInteraction(opts, encoding, tooltip2) {
+  return opts.interactive ? { ...encoding, tooltip: tooltip2 } : encoding;
+}
+function messageSpec(title2, description2, message, opts = {}) {
+  return textSpec(title2, description2, [message], opts);
+}
+function textSpec(title2, description2, paragraphs, opts) {
+  const width2 = typeof opts.width === "number" ? opts.width : DEFAULT_WIDTH;
+  const lines = paragraphs.flatMap((p) => wrap(p, Math.max(20, Math.floor(width2 / 8))));
+  return top(opts, title2, null, description2, {
+    height: lines.length * 18 + 10,
+    data: named("message", [{ text: lines }]),
+    mark: { type: "text", align: "left", baseline: "top", fontSize: 13, lineHeight: 18, color: "#555" },
+    encoding: { text: { field: "text", type: "nominal" }, x: { value: 0 }, y: { value: 5 } }
+  });
+}
+function latestSpec(r2, opts = {}) {
+  const title2 = "Latest prediction";
+  const p = latestOf(r2);
+  if (p === null)
+    return messageSpec(
+      title2,
+      "No predictions yet, so there is no latest prediction.",
+      "No predictions yet.",
+      opts
+    );
+  const actual = p.actual === null ? "actual: waiting for its label" : `actual ${classLabel(r2, p.actual)} ${outcomeMark(p)}`;
+  const t = r2.totals;
+  const latest = `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: predicted ${classLabel(r2, p.predicted)} (p = ${p.probability.toFixed(2)}), ${actual}.`;
+  const totals = `All time: ${grouped(t.predictions)} predictions, ${grouped(t.labelled)} labelled (${grouped(t.predictions - t.labelled)} waiting), ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
+  return textSpec(title2, `Latest prediction ${latest} ${totals}`, [latest, totals], opts);
+}
+function wrap(text3, max4) {
+  const lines = [];
+  let line5 = "";
+  for (const word of text3.split(/\s+/).filter(Boolean)) {
+    if (line5 && line5.length + 1 + word.length > max4) {
+      lines.push(line5);
+      line5 = word;
+    } else line5 = line5 ? `${line5} ${word}` : word;
+  }
+  return line5 ? [...lines, line5] : [""];
+}
+var shadeOf = (share) => Math.round(share * 10) / 10;
+function confusionRows(r2, which2) {
+  const m3 = r2.confusion[which2];
+  const rows = [];
+  r2.classes.forEach((actual, i) => {
+    const support = (m3[i] ?? []).reduce((s2, x4) => s2 + x4, 0);
+    r2.classes.forEach((predicted, j) => {
+      const count2 = m3[i]?.[j] ?? 0;
+      rows.push({
+        actual: actual.label,
+        predicted: predicted.label,
+        count: count2,
+        share: support === 0 ? 0 : count2 / support,
+        shade: support === 0 ? 0 : shadeOf(count2 / support),
+        correct: i === j
+      });
+    });
+  });
+  return rows;
+}
+var ACCURACY_SERIES = ["daily", "rolling 7-day", "rolling 30-day"];
+function accuracyRows(r2) {
+  const rows = [];
+  for (const d of r2.daily) {
+    const base = { date: d.date, day: d.date, labelled: d.labelled };
+    if (d.accuracy !== null) rows.push({ ...base, series: ACCURACY_SERIES[0], accuracy: d.accuracy });
+    if (d.rolling7 !== null) rows.push({ ...base, series: ACCURACY_SERIES[1], accuracy: d.rolling7 });
+    if (d.rolling30 !== null) rows.push({ ...base, series: ACCURACY_SERIES[2], accuracy: d.rolling30 });
+  }
+  return rows;
+}
+function modelChangeRows(r2) {
+  return r2.modelChanges.map((c4) => ({
+    date: c4.date,
+    day: c4.date,
+    version: c4.version,
+    label: `v${c4.version}`
+  }));
+}
+function versionRows(r2) {
+  const champion = r2.champion?.version ?? null;
+  return r2.byVersion.map((v) => ({
+    version: `v${v.version}`,
+    role: v.version === champion ? "champion" : "earlier",
+    accuracy: v.accuracy,
+    labelY: v.accuracy ?? 0,
+    rows: v.rows,
+    labelled: v.labelled,
+    from: v.firstDate,
+    to: v.lastDate,
+    label: v.accuracy === null ? `no labels yet (${grouped(v.rows)} rows)` : `${percent(v.accuracy)} \xB7 ${grouped(v.labelled)} labelled`
+  }));
+}
+function classMixRows(r2) {
+  const rows = [];
+  for (const d of r2.daily) {
+    const total = r2.classes.reduce((s2, c4) => s2 + (d.predicted[c4.value] ?? 0), 0);
+    if (total === 0) continue;
+    let y02 = 0;
+    for (const c4 of r2.classes) {
+      const count2 = d.predicted[c4.value] ?? 0;
+      const share = count2 / total;
+      rows.push({
+        date: d.date,
+        next: nextDay(d.date),
+        day: d.date,
+        cls: c4.label,
+        count: count2,
+        share,
+        y0: y02,
+        y1: y02 + share
+      });
+      y02 += share;
+    }
+  }
+  return rows;
+}
+var ROW_STATUS = ["labelled", "waiting for label"];
+function rowsPerDayRows(r2) {
+  const rows = [];
+  for (const d of r2.daily) {
+    const waiting = d.rows - d.labelled;
+    const common = { date: d.date, next: nextDay(d.date), day: d.date, total: d.rows };
+    rows.push({ ...common, status: ROW_STATUS[0], rows: d.labelled, y0: 0, y1: d.labelled });
+    rows.push({ ...common, status: ROW_STATUS[1], rows: waiting, y0: d.labelled, y1: d.rows });
+  }
+  return rows;
+}
+var PREDICTION_FEATURE = "Predicted class (model output)";
+function psiAxisMax(r2) {
+  const values3 = r2.drift ? [...r2.drift.features.map((f) => f.psi), r2.drift.prediction.psi] : [];
+  return Math.ceil(Math.max(2 * r2.thresholds.psi, ...values3) * 2) / 2;
+}
+var psiBar = (psi) => Math.round(psi * 20) / 20;
+var WIDEST_DRIFT_LABEL = "chi-square p\u22650.10";
+function driftPText(p) {
+  return p < 0.01 ? "p<0.01" : p < 0.05 ? "p<0.05" : p < 0.1 ? "p<0.10" : "p\u22650.10";
+}
+function driftRows(r2) {
+  if (r2.drift === null) return [];
+  const rows = r2.drift.features.map((f) => ({
+    name: f.title,
+    kind: f.type,
+    test: f.test === "ks" ? "KS" : "chi-square",
+    statistic: f.statistic,
+    pValue: f.pValue,
+    psi: f.psi,
+    bar: psiBar(f.psi),
+    status: f.drifted ? "drifted" : "stable"
+  }));
+  const p = r2.drift.prediction;
+  rows.push({
+    name: PREDICTION_FEATURE,
+    kind: "categorical",
+    test: "chi-square",
+    statistic: p.statistic,
+    pValue: p.pValue,
+    psi: p.psi,
+    bar: psiBar(p.psi),
+    status: p.drifted ? "drifted" : "stable"
+  });
+  const seen = /* @__PURE__ */ new Map();
+  for (const row of rows) seen.set(row.name, (seen.get(row.name) ?? 0) + 1);
+  const names = r2.drift.features.map((f) => f.feature);
+  return rows.map((row, i) => ({
+    ...row,
+    name: (seen.get(row.name) ?? 0) > 1 && i < names.length ? `${row.name} (${names[i]})` : row.name,
+    label: `${row.test} ${driftPText(row.pValue)}`
+  }));
+}
+var TABLE_COLUMNS = [
+  { key: "id", header: "id", x: 0, max: 8 },
+  { key: "time", header: "event time (UTC)", x: 0.09, max: 16 },
+  { key: "model", header: "model", x: 0.33, max: 6 },
+  { key: "predicted", header: "predicted", x: 0.42, max: 20 },
+  { key: "probability", header: "p", x: 0.64, max: 6 },
+  { key: "actual", header: "actual", x: 0.73, max: 20 },
+  { key: "outcome", header: "", x: 0.93, max: 1 }
+];
+function recentCellRows(r2) {
+  const cells = [];
+  [...r2.recent].reverse().forEach((p, i) => {
+    const outcome = outcomeMark(p);
+    const tone = p.actual === null ? "waiting" : p.actual === p.predicted ? "right" : "wrong";
+    const full = {
+      id: String(p.id),
+      time: shortTime(p.eventTime),
+      model: `v${p.modelVersion}`,
+      predicted: classLabel(r2, p.predicted),
+      probability: p.probability.toFixed(2),
+      actual: p.actual === null ? "waiting" : classLabel(r2, p.actual),
+      outcome
+    };
+    for (const c4 of TABLE_COLUMNS) {
+      cells.push({
+        row: i + 1,
+        x: c4.x,
+        column: c4.key,
+        text: truncate(full[c4.key], c4.max),
+        full: full[c4.key],
+        tone: c4.key === "outcome" || c4.key === "actual" && p.actual === null ? tone : "plain"
+      });
+    }
+  });
+  return cells;
+}
+function confusionMatrixSpec(r2, which2, opts = {}) {
+  const m3 = r2.confusion[which2];
+  const total = m3.reduce((s2, row) => s2 + row.reduce((a4, b10) => a4 + b10, 0), 0);
+  const correct = m3.reduce((s2, row, i) => s2 + (row[i] ?? 0), 0);
+  const span = which2 === "all" ? "all time" : `the last ${r2.confusion.recentDays} days`;
+  const title2 = which2 === "all" ? "Confusion matrix, all time" : `Confusion matrix, last ${r2.confusion.recentDays} days`;
+  if (total === 0) {
+    const none = which2 === "all" ? "No labelled predictions yet." : `No labelled predictions in the last ${r2.confusion.recentDays} days.`;
+    return messageSpec(
+      title2,
+      `${none} The confusion matrix needs predictions with known actual classes.`,
+      none,
+      opts
+    );
+  }
+  const labels2 = r2.classes.map((c4) => c4.label);
+  const description2 = `Confusion matrix of ${grouped(total)} labelled predictions over ${span}: actual class in rows, predicted class in columns, ${grouped(correct)} correct (${percent(correct / total)}). Classes: ${labels2.join(", ")}.`;
+  const cell2 = 40;
+  const tooltip2 = [
+    { field: "actual", type: "nominal", title: "actual" },
+    { field: "predicted", type: "nominal", title: "predicted" },
+    { field: "count", type: "quantitative", title: "rows" },
+    { field: "share", type: "quantitative", title: "share of actual", format: ".1%" }
+  ];
+  const position2 = {
+    x: {
+      field: "predicted",
+      type: "nominal",
+      title: "predicted",
+      scale: { domain: labels2 },
+      axis: { labelAngle: 0, labelLimit: 180, orient: "top" }
+    },
+    y: {
+      field: "actual",
+      type: "nominal",
+      title: "actual",
+      scale: { domain: labels2 },
+      axis: { labelLimit: 200 }
+    }
+  };
+  return top(
+    opts,
+    title2,
+    `${grouped(total)} labelled rows \xB7 colour: share of the actual class`,
+    description2,
+    {
+      height: cell2 * labels2.length,
+      data: named("confusion", confusionRows(r2, which2)),
+      layer: [
+        {
+          mark: { type: "rect", stroke: "white", strokeWidth: 1 },
+          encoding: withInteraction(
+            opts,
+            {
+              ...position2,
+              color: {
+                field: "shade",
+                type: "quantitative",
+                title: "share",
+                scale: { scheme: "blues", domain: [0, 1] },
+                legend: { format: ".0%" }
+              }
+            },
+            tooltip2
+          )
+        },
+        {
+          mark: { type: "text", fontSize: 12 },
+          encoding: {
+            ...position2,
+            text: { field: "count", type: "quantitative", format: "d" },
+            color: { condition: { test: { field: "shade", gt: 0.5 }, value: "white" }, value: "#222" }
+          }
+        }
+      ]
+    }
+  );
+}
+function accuracyDomain(r2) {
+  const values3 = accuracyRows(r2).map((row) => row.accuracy);
+  const low = Math.min(r2.thresholds.accuracy, ...values3);
+  return [Math.max(0, Math.floor(low * 10 - 0.5) / 10), 1];
+}
+function accuracyOverTimeSpec(r2, opts = {}) {
+  const title2 = "Accuracy over time";
+  const rows = accuracyRows(r2);
+  if (rows.length === 0) {
+    return messageSpec(
+      title2,
+      "No labelled predictions yet, so there is no accuracy over time to show.",
+      "No labelled predictions yet.",
+      opts
+    );
+  }
+  const last = [...r2.daily].reverse().find((d) => d.rolling7 !== null);
+  const changes = r2.modelChanges.map((c4) => `v${c4.version} from ${c4.date}`).join(", ");
+  const description2 = `Daily accuracy of ${r2.title} predictions from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}, with rolling 7-day and 30-day accuracy. Latest rolling 7-day accuracy ${percent(last?.rolling7 ?? null)}; the alert threshold is ${percent(r2.thresholds.accuracy)}.` + (changes ? ` Model versions: ${changes}.` : "");
+  const domain3 = accuracyDomain(r2);
+  const y4 = {
+    field: "accuracy",
+    type: "quantitative",
+    title: "accuracy",
+    scale: { domain: domain3 },
+    axis: { format: ".0%" }
+  };
+  const color5 = {
+    field: "series",
+    type: "nominal",
+    title: null,
+    scale: { domain: [...ACCURACY_SERIES], range: ["#9aa5b1", "#1f77b4", "#ff7f0e"] },
+    legend: { orient: "bottom" }
+  };
+  const tooltip2 = [
+    { field: "day", type: "nominal", title: "date" },
+    { field: "series", type: "nominal", title: "series" },
+    { field: "accuracy", type: "quantitative", title: "accuracy", format: ".1%" },
+    { field: "labelled", type: "quantitative", title: "labelled that day" }
+  ];
+  const points2 = {
+    transform: [{ filter: { field: "series", equal: ACCURACY_SERIES[0] } }],
+    mark: { type: "point", filled: true, size: 22, opacity: 0.8 },
+    encoding: withInteraction(opts, { x: timeX(opts), y: y4, color: color5 }, tooltip2)
+  };
+  if (opts.interactive) points2.params = [brushParam];
+  const lines = {
+    transform: [{ filter: { field: "series", oneOf: [ACCURACY_SERIES[1], ACCURACY_SERIES[2]] } }],
+    // Straight segments: a new day appends to the path instead of reshaping its last curve.
+    mark: { type: "line", strokeWidth: 2 },
+    encoding: { x: timeX(sharedAxis(opts)), y: y4, color: color5 }
+  };
+  const threshold2 = {
+    data: named("threshold", [{ accuracy: r2.thresholds.accuracy }]),
+    mark: { type: "rule", strokeDash: [5, 4], color: "#c0392b" },
+    encoding: { y: { field: "accuracy", type: "quantitative" } }
+  };
+  const changeData = named("modelChanges", modelChangeRows(r2));
+  const changeRules = {
+    data: changeData,
+    mark: { type: "rule", color: "#555", strokeDash: [2, 2] },
+    encoding: { x: timeX(sharedAxis(opts)) }
+  };
+  const changeLabels = {
+    data: changeData,
+    mark: { type: "text", align: "left", baseline: "top", dx: 3, dy: 2, fontSize: 11, color: "#333" },
+    encoding: { x: timeX(sharedAxis(opts)), y: { value: 0 }, text: { field: "label", type: "nominal" } }
+  };
+  return top(
+    opts,
+    title2,
+    `dots: daily accuracy \xB7 dashed red: alert below ${percent(r2.thresholds.accuracy)} \xB7 grey rules: model changes`,
+    description2,
+    {
+      height: TIME_HEIGHT,
+      data: named("accuracy", rows),
+      layer: [points2, lines, threshold2, changeRules, changeLabels]
+    }
+  );
+}
+function versionAccuracySpec(r2, opts = {}) {
+  const title2 = "Accuracy per model version";
+  if (r2.byVersion.length === 0) {
+    return messageSpec(
+      title2,
+      "No model version has made a logged prediction yet.",
+      "No predictions yet.",
+      opts
+    );
+  }
+  const description2 = "Accuracy of each model version on its labelled predictions: " + r2.byVersion.map(
+    (v) => `v${v.version} ${percent(v.accuracy)} on ${grouped(v.labelled)} labelled of ${grouped(v.rows)} rows`
+  ).join("; ") + ".";
+  const x4 = {
+    field: "version",
+    type: "nominal",
+    title: "model version",
+    scale: { domain: r2.byVersion.map((v) => `v${v.version}`) },
+    axis: { labelAngle: 0 }
+  };
+  const tooltip2 = [
+    { field: "version", type: "nominal", title: "version" },
+    { field: "accuracy", type: "quantitative", title: "accuracy", format: ".1%" },
+    { field: "labelled", type: "quantitative", title: "labelled rows" },
+    { field: "rows", type: "quantitative", title: "rows" },
+    { field: "from", type: "nominal", title: "first day" },
+    { field: "to", type: "nominal", title: "last day" }
+  ];
+  return top(opts, title2, null, description2, {
+    height: TIME_HEIGHT,
+    data: named("versions", versionRows(r2)),
+    layer: [
+      {
+        mark: { type: "bar", width: { band: 0.6 } },
+        encoding: withInteraction(
+          opts,
+          {
+            x: x4,
+            y: {
+              field: "accuracy",
+              type: "quantitative",
+              title: "accuracy",
+              // Headroom above 100% keeps the bar label inside the plot, so the SVG height never moves.
+              scale: { domain: [0, 1.1] },
+              axis: { format: ".0%", values: [0, 0.2, 0.4, 0.6, 0.8, 1] }
+            },
+            color: {
+              field: "role",
+              type: "nominal",
+              title: null,
+              scale: { domain: ["champion", "earlier"], range: ["#1f77b4", "#aec7e8"] },
+              legend: { orient: "bottom" }
+            }
+          },
+          tooltip2
+        )
+      },
+      {
+        mark: { type: "text", baseline: "bottom", dy: -3, fontSize: 11 },
+        encoding: {
+          x: x4,
+          y: { field: "labelY", type: "quantitative" },
+          text: { field: "label", type: "nominal" }
+        }
+      }
+    ]
+  });
+}
+function staticNonEmpty(opts, rows, field3) {
+  return opts.interactive ? rows : rows.filter((row) => row[field3] !== 0);
+}
+function dayBars(opts, y4, color5, tooltip2) {
+  const unit2 = {
+    mark: { type: "bar", stroke: "white", strokeWidth: 0.5 },
+    encoding: withInteraction(
+      opts,
+      { x: timeX(opts), x2: { field: "next" }, y: y4, y2: { field: "y1" }, color: color5 },
+      tooltip2
+    )
+  };
+  if (opts.interactive) unit2.params = [brushParam];
+  return unit2;
+}
+function classMixSpec(r2, opts = {}) {
+  const title2 = "Predicted class mix per day";
+  const rows = classMixRows(r2);
+  if (rows.length === 0) {
+    return messageSpec(
+      title2,
+      "No predictions yet, so there is no predicted class mix to show.",
+      "No predictions yet.",
+      opts
+    );
+  }
+  const totals = r2.classes.map((c4) => r2.daily.reduce((s2, d) => s2 + (d.predicted[c4.value] ?? 0), 0));
+  const all = totals.reduce((a4, b10) => a4 + b10, 0);
+  const description2 = `Share of each predicted class per day from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}. Overall: ${r2.classes.map((c4, i) => `${c4.label} ${percent(totals[i] / all)}`).join(", ")}.`;
+  const tooltip2 = [
+    { field: "day", type: "nominal", title: "date" },
+    { field: "cls", type: "nominal", title: "predicted" },
+    { field: "count", type: "quantitative", title: "rows" },
+    { field: "share", type: "quantitative", title: "share", format: ".1%" }
+  ];
+  return top(opts, title2, null, description2, {
+    height: TIME_HEIGHT,
+    data: named("classMix", staticNonEmpty(opts, rows, "count")),
+    ...dayBars(
+      opts,
+      {
+        field: "y0",
+        type: "quantitative",
+        title: "share of predictions",
+        scale: { domain: [0, 1] },
+        axis: { format: ".0%" }
+      },
+      {
+        field: "cls",
+        type: "nominal",
+        title: "predicted",
+        scale: { domain: r2.classes.map((c4) => c4.label) },
+        legend: { orient: "bottom", labelLimit: 200 }
+      },
+      tooltip2
+    )
+  });
+}
+function rowsPerDaySpec(r2, opts = {}) {
+  const title2 = "Predictions per day";
+  const rows = rowsPerDayRows(r2);
+  if (rows.length === 0) {
+    return messageSpec(
+      title2,
+      "No predictions yet, so there are no rows per day to show.",
+      "No predictions yet.",
+      opts
+    );
+  }
+  const waiting = r2.totals.predictions - r2.totals.labelled;
+  const description2 = `Predictions per day from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}, split into rows with a label and rows waiting for one. In total ${grouped(r2.totals.predictions)} predictions, ${grouped(r2.totals.labelled)} labelled and ${grouped(waiting)} waiting.`;
+  const tooltip2 = [
+    { field: "day", type: "nominal", title: "date" },
+    { field: "status", type: "nominal", title: "status" },
+    { field: "rows", type: "quantitative", title: "rows" },
+    { field: "total", type: "quantitative", title: "rows that day" }
+  ];
+  return top(opts, title2, null, description2, {
+    height: TIME_HEIGHT,
+    data: named("rowsPerDay", staticNonEmpty(opts, rows, "rows")),
+    ...dayBars(
+      opts,
+      { field: "y0", type: "quantitative", title: "rows" },
+      {
+        field: "status",
+        type: "nominal",
+        title: null,
+        scale: { domain: [...ROW_STATUS], range: ["#1f77b4", "#c7c7c7"] },
+        legend: { orient: "bottom" }
+      },
+      tooltip2
+    )
+  });
+}
+function driftRule(r2, windowRows) {
+  return windowRows > LARGE_WINDOW ? `drifted when PSI > ${r2.thresholds.psi} (window over ${grouped(LARGE_WINDOW)} rows)` : `drifted when the test's p < ${r2.thresholds.pValue} (PSI decides above ${grouped(LARGE_WINDOW)} rows)`;
+}
+function driftSpec(r2, opts = {}) {
+  const title2 = "Feature drift (PSI)";
+  if (r2.drift === null) {
+    const reason = r2.driftSkipped ?? "No drift report.";
+    return messageSpec(title2, `Drift was not computed: ${reason}`, `Drift not computed: ${reason}`, opts);
+  }
+  const d = r2.drift;
+  const drifted = d.features.filter((f) => f.drifted).map((f) => f.title);
+  const description2 = `Population stability index of ${d.features.length} features and the predicted class, window ${d.window.from} to ${d.window.to} (${grouped(d.window.rows)} rows) against the reference (${grouped(d.reference.rows)} rows). ` + (drifted.length ? `Drifted: ${drifted.join(", ")}.` : "No feature drifted.") + ` Dataset drift: ${d.datasetDrift ? "yes" : "no"} (${percent(d.share)} of features).`;
+  const y4 = { field: "name", type: "nominal", title: null, sort: null, axis: { labelLimit: 240 } };
+  const tooltip2 = [
+    { field: "name", type: "nominal", title: "feature" },
+    { field: "test", type: "nominal", title: "test" },
+    { field: "statistic", type: "quantitative", title: "statistic", format: ".4f" },
+    { field: "pValue", type: "quantitative", title: "p-value", format: ".3g" },
+    { field: "psi", type: "quantitative", title: "PSI", format: ".3f" },
+    { field: "status", type: "nominal", title: "status" }
+  ];
+  const rows = driftRows(r2);
+  const axisMax = psiAxisMax(r2);
+  return top(
+    opts,
+    title2,
+    `last ${d.window.days} days \xB7 dashed: PSI ${r2.thresholds.psi} \xB7 ${driftRule(r2, d.window.rows)}`,
+    description2,
+    {
+      height: Math.max(60, rows.length * 26),
+      data: named("drift", rows),
+      layer: [
+        {
+          mark: { type: "bar", height: { band: 0.7 } },
+          encoding: withInteraction(
+            opts,
+            {
+              y: y4,
+              // A fixed, rounded domain: tomorrow's small PSI changes must not rescale every bar.
+              x: { field: "bar", type: "quantitative", title: "PSI", scale: { domain: [0, axisMax] } },
+              color: {
+                field: "status",
+                type: "nominal",
+                title: null,
+                scale: { domain: ["drifted", "stable"], range: ["#d62728", "#9aa5b1"] },
+                legend: { orient: "bottom" }
+              }
+            },
+            tooltip2
+          )
+        },
+        {
+          // The test results form a column at the axis end, so a bar that changes moves no text.
+          mark: { type: "text", align: "left", baseline: "middle", dx: 4, fontSize: 10, color: "#333" },
+          encoding: {
+            y: y4,
+            x: { datum: axisMax, type: "quantitative" },
+            text: { field: "label", type: "nominal" }
+          }
+        },
+        {
+          data: named("driftLabelRoom", [{ bar: axisMax, label: WIDEST_DRIFT_LABEL }]),
+          mark: { type: "text", align: "left", baseline: "middle", dx: 4, fontSize: 10, opacity: 0 },
+          encoding: {
+            x: { field: "bar", type: "quantitative" },
+            text: { field: "label", type: "nominal" }
+          }
+        },
+        {
+          data: named("psiThreshold", [{ psi: r2.thresholds.psi }]),
+          mark: { type: "rule", strokeDash: [5, 4], color: "#c0392b" },
+          encoding: { x: { field: "psi", type: "quantitative" } }
+        }
+      ]
+    }
+  );
+}
+function recentPredictionsSpec(r2, opts = {}) {
+  const title2 = "Recent predictions";
+  if (r2.recent.length === 0) {
+    return messageSpec(
+      title2,
+      "No predictions yet, so the table of recent predictions is empty.",
+      "No predictions yet.",
+      opts
+    );
+  }
+  const right = r2.recent.filter((p) => p.actual !== null && p.actual === p.predicted).length;
+  const labelled = r2.recent.filter((p) => p.actual !== null).length;
+  const description2 = `The ${r2.recent.length} most recent predictions, newest first, with event time, model version, predicted class, probability and actual class: ${right} of ${labelled} labelled ones correct, ${r2.recent.length - labelled} waiting for a label.`;
+  const x4 = { field: "x", type: "quantitative", scale: { domain: [0, 1] }, axis: null };
+  const y4 = { field: "row", type: "ordinal", axis: null };
+  const header = TABLE_COLUMNS.map((c4) => ({ row: 0, x: c4.x, text: c4.header }));
+  const color5 = {
+    field: "tone",
+    type: "nominal",
+    legend: null,
+    scale: { domain: ["plain", "right", "wrong", "waiting"], range: ["#222", "#2a9d4b", "#c0392b", "#888"] }
+  };
+  return top(opts, title2, null, description2, {
+    height: (r2.recent.length + 1) * TABLE_ROW,
+    data: named("recent", recentCellRows(r2)),
+    layer: [
+      {
+        data: named("recentHeader", header),
+        mark: { type: "text", align: "left", baseline: "middle", fontWeight: "bold", fontSize: 11 },
+        encoding: { x: x4, y: y4, text: { field: "text", type: "nominal" } }
+      },
+      {
+        mark: { type: "text", align: "left", baseline: "middle", fontSize: 11 },
+        encoding: withInteraction(opts, { x: x4, y: y4, text: { field: "text", type: "nominal" }, color: color5 }, [
+          { field: "full", type: "nominal", title: "value" }
+        ])
+      }
+    ]
+  });
+}
+function latestChart(r2, opts = {}) {
+  return asChart("latest", latestSpec(r2, opts));
+}
+function allCharts(r2, opts = {}) {
+  const charts = [
+    ["accuracy-over-time", accuracyOverTimeSpec(r2, opts)],
+    ["confusion-recent", confusionMatrixSpec(r2, "recent", opts)],
+    ["drift", driftSpec(r2, opts)],
+    ["class-mix", classMixSpec(r2, opts)],
+    ["rows-per-day", rowsPerDaySpec(r2, opts)],
+    ["version-accuracy", versionAccuracySpec(r2, opts)],
+    ["confusion-all", confusionMatrixSpec(r2, "all", opts)],
+    ["recent-predictions", recentPredictionsSpec(r2, opts)]
+  ];
+  return charts.map(([id2, spec]) => asChart(id2, spec));
+}
+function asChart(id2, spec) {
+  return { id: id2, title: titleText(spec), description: spec.description ?? "", spec };
+}
+function titleText(spec) {
+  const t = spec.title;
+  if (typeof t === "string") return t;
+  if (t && typeof t === "object" && !Array.isArray(t) && typeof t.text === "string") return t.text;
+  return "";
 }
 
 // actions/lib/drift.ts
@@ -38428,15 +39167,12 @@ function applyFeatureView(view, get7, nRows, rows) {
   view.columns.forEach((c4, j) => {
     const src = get7(c4.feature);
     const out = X4.data.subarray(j * n, (j + 1) * n);
-    const at = (r2) => rows ? rows[r2] : r2;
-    if (c4.code === void 0) {
-      const { center: center2, scale: scale6 } = c4;
+    const { code, center: center2, scale: scale6 } = c4;
+    if (code === void 0) {
       if (rows) for (let r2 = 0; r2 < n; r2++) out[r2] = (src[rows[r2]] - center2) / scale6;
       else for (let r2 = 0; r2 < n; r2++) out[r2] = (src[r2] - center2) / scale6;
-    } else {
-      const code = c4.code;
-      for (let r2 = 0; r2 < n; r2++) out[r2] = src[at(r2)] === code ? 1 : 0;
-    }
+    } else if (rows) for (let r2 = 0; r2 < n; r2++) out[r2] = src[rows[r2]] === code ? 1 : 0;
+    else for (let r2 = 0; r2 < n; r2++) out[r2] = src[r2] === code ? 1 : 0;
   });
   return X4;
 }
@@ -40483,13 +41219,6 @@ var ModelRegistry = class {
   }
 };
 
-// actions/lib/monitoring-types.ts
-var MONITORING_FORMAT = "gitml.monitoring";
-var LARGE_WINDOW = 1e3;
-function latestOf(r2) {
-  return r2.recent[r2.recent.length - 1] ?? null;
-}
-
 // actions/lib/prediction-log.ts
 import { createHash as createHash2 } from "node:crypto";
 import { existsSync as existsSync7, readdirSync as readdirSync3, readFileSync as readFileSync5, rmSync as rmSync2 } from "node:fs";
@@ -40506,12 +41235,12 @@ var LOG_COLUMNS = [
 var PredictionLogError = class extends Error {
   name = "PredictionLogError";
 };
-var LOG_MANIFEST_FILE = "monitoring.json";
 var EARLIER_MANIFEST = "predictions.json";
 var PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
 function logPartitionFile(month) {
   return `predictions-${month}.csv`;
 }
+var LINES_PER_BLOCK = 4096;
 var sha = (text3) => createHash2("sha256").update(text3).digest("hex");
 var PredictionLog = class {
   constructor(ws, dataset, classes) {
@@ -40525,9 +41254,9 @@ var PredictionLog = class {
   get dir() {
     return path11.join(this.ws.reportsDir, this.dataset);
   }
-  /** The file whose `log` entry is the manifest. */
+  /** The file whose `log` entry is the manifest: monitoring.json, beside the partitions. */
   get manifestPath() {
-    return path11.join(this.dir, LOG_MANIFEST_FILE);
+    return path11.join(this.dir, MONITORING_FILE);
   }
   /** How messages name the manifest. */
   get manifestName() {
@@ -40698,7 +41427,7 @@ var PredictionLog = class {
         `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`
       );
       p.rows++;
-      if (p.block.length === 4096) {
+      if (p.block.length === LINES_PER_BLOCK) {
         p.blocks.push(p.block.join("\n"));
         p.block = [];
       }
@@ -40821,14 +41550,13 @@ function monitor(ws, spec, opts) {
   const since = last ? addDays(last.date, -29) : "";
   const window30 = daily.filter((d) => d.date >= since).reduce((n, d) => n + d.labelled, 0);
   const rolling = last && window30 >= thresholds.minWindowRows ? last.rolling30 : null;
-  const pct2 = (x4) => `${(x4 * 100).toFixed(1)}%`;
   const accuracyActive = rolling !== null && rolling < thresholds.accuracy;
   const drifted = drift?.features.filter((f) => f.drifted) ?? [];
   const alerts = [
     {
       kind: "accuracy",
       active: accuracyActive,
-      message: rolling === null ? `Fewer than ${thresholds.minWindowRows} labelled predictions in the last 30 days: the accuracy alert waits for more.` : accuracyActive ? `Rolling 30-day accuracy ${pct2(rolling)} is below the alert threshold ${pct2(thresholds.accuracy)} (${thresholdWhy}).` : `Rolling 30-day accuracy is at or above the alert threshold ${pct2(thresholds.accuracy)} (${thresholdWhy}).`,
+      message: rolling === null ? `Fewer than ${thresholds.minWindowRows} labelled predictions in the last 30 days: the accuracy alert waits for more.` : accuracyActive ? `Rolling 30-day accuracy ${percent(rolling)} is below the alert threshold ${percent(thresholds.accuracy)} (${thresholdWhy}).` : `Rolling 30-day accuracy is at or above the alert threshold ${percent(thresholds.accuracy)} (${thresholdWhy}).`,
       value: rolling,
       threshold: thresholds.accuracy
     },
@@ -41031,7 +41759,7 @@ function driftReport(fg, table, champion, records, t) {
 }
 function writeMonitoring(ws, report) {
   const dir = path12.join(ws.reportsDir, report.dataset);
-  const file = path12.join(dir, LOG_MANIFEST_FILE);
+  const file = path12.join(dir, MONITORING_FILE);
   writeFilesAtomically([{ path: file, content: stableStringifyRows(report) }]);
   if (report.log) removeEarlierManifest(dir);
   return file;
@@ -41040,737 +41768,6 @@ function writeMonitoring(ws, report) {
 // actions/lib/reports.ts
 import { existsSync as existsSync8, readdirSync as readdirSync4, rmSync as rmSync3 } from "node:fs";
 import path15 from "node:path";
-
-// actions/lib/charts.ts
-var BRUSH_PARAM = "brush";
-var DEFAULT_WIDTH = 560;
-var SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
-var TIME_HEIGHT = 220;
-var TABLE_ROW = 18;
-function percent(x4, digits = 1) {
-  return x4 === null ? "\u2013" : `${(x4 * 100).toFixed(digits)}%`;
-}
-function grouped(n) {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-function shortTime(iso) {
-  return iso.length >= 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso;
-}
-function truncate(text3, max4) {
-  const chars = Array.from(text3);
-  return chars.length <= max4 ? text3 : `${chars.slice(0, max4 - 1).join("")}\u2026`;
-}
-function nextDay(date3) {
-  const d = /* @__PURE__ */ new Date(`${date3}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-function classLabel(r2, value4) {
-  return r2.classes.find((c4) => c4.value === value4)?.label ?? value4;
-}
-function outcomeMark(p) {
-  return p.actual === null ? "\u2026" : p.actual === p.predicted ? "\u2713" : "\u2717";
-}
-function top(opts, title2, subtitle, description2, body) {
-  return {
-    $schema: SCHEMA,
-    title: subtitle === null ? { text: title2, anchor: "start" } : { text: title2, subtitle, anchor: "start" },
-    description: description2,
-    width: opts.width ?? DEFAULT_WIDTH,
-    // Static renders skip per-mark ARIA labels: an SVG shown as <img> gets its alt text from the page.
-    config: {
-      aria: opts.interactive === true,
-      view: { stroke: null },
-      axis: { labelFontSize: 11, titleFontSize: 11 }
-    },
-    ...body
-  };
-}
-var named = (name, values3) => ({ name, values: values3 });
-var timeX = (opts, title2 = null) => ({
-  field: "date",
-  type: "temporal",
-  title: title2,
-  scale: opts.timeDomain ? {
-    type: "utc",
-    domainMin: Date.parse(`${opts.timeDomain[0]}T00:00:00Z`),
-    domainMax: Date.parse(`${opts.timeDomain[1]}T00:00:00Z`)
-  } : { type: "utc" },
-  axis: { format: "%b %d", labelOverlap: true, tickCount: 8 }
-});
-var sharedAxis = (opts) => ({ ...opts, timeDomain: void 0 });
-var brushParam = { name: BRUSH_PARAM, select: { type: "interval", encodings: ["x"] } };
-function withInteraction(opts, encoding, tooltip2) {
-  return opts.interactive ? { ...encoding, tooltip: tooltip2 } : encoding;
-}
-function messageSpec(title2, description2, message, opts = {}) {
-  return textSpec(title2, description2, [message], opts);
-}
-function textSpec(title2, description2, paragraphs, opts) {
-  const width2 = typeof opts.width === "number" ? opts.width : DEFAULT_WIDTH;
-  const lines = paragraphs.flatMap((p) => wrap(p, Math.max(20, Math.floor(width2 / 8))));
-  return top(opts, title2, null, description2, {
-    height: lines.length * 18 + 10,
-    data: named("message", [{ text: lines }]),
-    mark: { type: "text", align: "left", baseline: "top", fontSize: 13, lineHeight: 18, color: "#555" },
-    encoding: { text: { field: "text", type: "nominal" }, x: { value: 0 }, y: { value: 5 } }
-  });
-}
-function latestSpec(r2, opts = {}) {
-  const title2 = "Latest prediction";
-  const p = latestOf(r2);
-  if (p === null)
-    return messageSpec(
-      title2,
-      "No predictions yet, so there is no latest prediction.",
-      "No predictions yet.",
-      opts
-    );
-  const actual = p.actual === null ? "actual: waiting for its label" : `actual ${classLabel(r2, p.actual)} ${outcomeMark(p)}`;
-  const t = r2.totals;
-  const latest = `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: predicted ${classLabel(r2, p.predicted)} (p = ${p.probability.toFixed(2)}), ${actual}.`;
-  const totals = `All time: ${grouped(t.predictions)} predictions, ${grouped(t.labelled)} labelled (${grouped(t.predictions - t.labelled)} waiting), ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
-  return textSpec(title2, `Latest prediction ${latest} ${totals}`, [latest, totals], opts);
-}
-function wrap(text3, max4) {
-  const lines = [];
-  let line5 = "";
-  for (const word of text3.split(/\s+/).filter(Boolean)) {
-    if (line5 && line5.length + 1 + word.length > max4) {
-      lines.push(line5);
-      line5 = word;
-    } else line5 = line5 ? `${line5} ${word}` : word;
-  }
-  return line5 ? [...lines, line5] : [""];
-}
-var shadeOf = (share) => Math.round(share * 10) / 10;
-function confusionRows(r2, which2) {
-  const m3 = r2.confusion[which2];
-  const rows = [];
-  r2.classes.forEach((actual, i) => {
-    const support = (m3[i] ?? []).reduce((s2, x4) => s2 + x4, 0);
-    r2.classes.forEach((predicted, j) => {
-      const count2 = m3[i]?.[j] ?? 0;
-      rows.push({
-        actual: actual.label,
-        predicted: predicted.label,
-        count: count2,
-        share: support === 0 ? 0 : count2 / support,
-        shade: support === 0 ? 0 : shadeOf(count2 / support),
-        correct: i === j
-      });
-    });
-  });
-  return rows;
-}
-var ACCURACY_SERIES = ["daily", "rolling 7-day", "rolling 30-day"];
-function accuracyRows(r2) {
-  const rows = [];
-  for (const d of r2.daily) {
-    const base = { date: d.date, day: d.date, labelled: d.labelled };
-    if (d.accuracy !== null) rows.push({ ...base, series: ACCURACY_SERIES[0], accuracy: d.accuracy });
-    if (d.rolling7 !== null) rows.push({ ...base, series: ACCURACY_SERIES[1], accuracy: d.rolling7 });
-    if (d.rolling30 !== null) rows.push({ ...base, series: ACCURACY_SERIES[2], accuracy: d.rolling30 });
-  }
-  return rows;
-}
-function modelChangeRows(r2) {
-  return r2.modelChanges.map((c4) => ({
-    date: c4.date,
-    day: c4.date,
-    version: c4.version,
-    label: `v${c4.version}`
-  }));
-}
-function versionRows(r2) {
-  const champion = r2.champion?.version ?? null;
-  return r2.byVersion.map((v) => ({
-    version: `v${v.version}`,
-    role: v.version === champion ? "champion" : "earlier",
-    accuracy: v.accuracy,
-    labelY: v.accuracy ?? 0,
-    rows: v.rows,
-    labelled: v.labelled,
-    from: v.firstDate,
-    to: v.lastDate,
-    label: v.accuracy === null ? `no labels yet (${grouped(v.rows)} rows)` : `${percent(v.accuracy)} \xB7 ${grouped(v.labelled)} labelled`
-  }));
-}
-function classMixRows(r2) {
-  const rows = [];
-  for (const d of r2.daily) {
-    const total = r2.classes.reduce((s2, c4) => s2 + (d.predicted[c4.value] ?? 0), 0);
-    if (total === 0) continue;
-    let y02 = 0;
-    for (const c4 of r2.classes) {
-      const count2 = d.predicted[c4.value] ?? 0;
-      const share = count2 / total;
-      rows.push({
-        date: d.date,
-        next: nextDay(d.date),
-        day: d.date,
-        cls: c4.label,
-        count: count2,
-        share,
-        y0: y02,
-        y1: y02 + share
-      });
-      y02 += share;
-    }
-  }
-  return rows;
-}
-var ROW_STATUS = ["labelled", "waiting for label"];
-function rowsPerDayRows(r2) {
-  const rows = [];
-  for (const d of r2.daily) {
-    const waiting = d.rows - d.labelled;
-    const common = { date: d.date, next: nextDay(d.date), day: d.date, total: d.rows };
-    rows.push({ ...common, status: ROW_STATUS[0], rows: d.labelled, y0: 0, y1: d.labelled });
-    rows.push({ ...common, status: ROW_STATUS[1], rows: waiting, y0: d.labelled, y1: d.rows });
-  }
-  return rows;
-}
-var PREDICTION_FEATURE = "Predicted class (model output)";
-function psiAxisMax(r2) {
-  const values3 = r2.drift ? [...r2.drift.features.map((f) => f.psi), r2.drift.prediction.psi] : [];
-  return Math.ceil(Math.max(2 * r2.thresholds.psi, ...values3) * 2) / 2;
-}
-var psiBar = (psi) => Math.round(psi * 20) / 20;
-var WIDEST_DRIFT_LABEL = "chi-square p\u22650.10";
-function driftPText(p) {
-  return p < 0.01 ? "p<0.01" : p < 0.05 ? "p<0.05" : p < 0.1 ? "p<0.10" : "p\u22650.10";
-}
-function driftRows(r2) {
-  if (r2.drift === null) return [];
-  const rows = r2.drift.features.map((f) => ({
-    name: f.title,
-    kind: f.type,
-    test: f.test === "ks" ? "KS" : "chi-square",
-    statistic: f.statistic,
-    pValue: f.pValue,
-    psi: f.psi,
-    bar: psiBar(f.psi),
-    status: f.drifted ? "drifted" : "stable"
-  }));
-  const p = r2.drift.prediction;
-  rows.push({
-    name: PREDICTION_FEATURE,
-    kind: "categorical",
-    test: "chi-square",
-    statistic: p.statistic,
-    pValue: p.pValue,
-    psi: p.psi,
-    bar: psiBar(p.psi),
-    status: p.drifted ? "drifted" : "stable"
-  });
-  const seen = /* @__PURE__ */ new Map();
-  for (const row of rows) seen.set(row.name, (seen.get(row.name) ?? 0) + 1);
-  const names = r2.drift.features.map((f) => f.feature);
-  return rows.map((row, i) => ({
-    ...row,
-    name: (seen.get(row.name) ?? 0) > 1 && i < names.length ? `${row.name} (${names[i]})` : row.name,
-    label: `${row.test} ${driftPText(row.pValue)}`
-  }));
-}
-var TABLE_COLUMNS = [
-  { key: "id", header: "id", x: 0, max: 8 },
-  { key: "time", header: "event time (UTC)", x: 0.09, max: 16 },
-  { key: "model", header: "model", x: 0.33, max: 6 },
-  { key: "predicted", header: "predicted", x: 0.42, max: 20 },
-  { key: "probability", header: "p", x: 0.64, max: 6 },
-  { key: "actual", header: "actual", x: 0.73, max: 20 },
-  { key: "outcome", header: "", x: 0.93, max: 1 }
-];
-function recentCellRows(r2) {
-  const cells = [];
-  [...r2.recent].reverse().forEach((p, i) => {
-    const outcome = outcomeMark(p);
-    const tone = p.actual === null ? "waiting" : p.actual === p.predicted ? "right" : "wrong";
-    const full = {
-      id: String(p.id),
-      time: shortTime(p.eventTime),
-      model: `v${p.modelVersion}`,
-      predicted: classLabel(r2, p.predicted),
-      probability: p.probability.toFixed(2),
-      actual: p.actual === null ? "waiting" : classLabel(r2, p.actual),
-      outcome
-    };
-    for (const c4 of TABLE_COLUMNS) {
-      cells.push({
-        row: i + 1,
-        x: c4.x,
-        column: c4.key,
-        text: truncate(full[c4.key], c4.max),
-        full: full[c4.key],
-        tone: c4.key === "outcome" || c4.key === "actual" && p.actual === null ? tone : "plain"
-      });
-    }
-  });
-  return cells;
-}
-function confusionMatrixSpec(r2, which2, opts = {}) {
-  const m3 = r2.confusion[which2];
-  const total = m3.reduce((s2, row) => s2 + row.reduce((a4, b10) => a4 + b10, 0), 0);
-  const correct = m3.reduce((s2, row, i) => s2 + (row[i] ?? 0), 0);
-  const span = which2 === "all" ? "all time" : `the last ${r2.confusion.recentDays} days`;
-  const title2 = which2 === "all" ? "Confusion matrix, all time" : `Confusion matrix, last ${r2.confusion.recentDays} days`;
-  if (total === 0) {
-    const none = which2 === "all" ? "No labelled predictions yet." : `No labelled predictions in the last ${r2.confusion.recentDays} days.`;
-    return messageSpec(
-      title2,
-      `${none} The confusion matrix needs predictions with known actual classes.`,
-      none,
-      opts
-    );
-  }
-  const labels2 = r2.classes.map((c4) => c4.label);
-  const description2 = `Confusion matrix of ${grouped(total)} labelled predictions over ${span}: actual class in rows, predicted class in columns, ${grouped(correct)} correct (${percent(correct / total)}). Classes: ${labels2.join(", ")}.`;
-  const cell2 = 40;
-  const tooltip2 = [
-    { field: "actual", type: "nominal", title: "actual" },
-    { field: "predicted", type: "nominal", title: "predicted" },
-    { field: "count", type: "quantitative", title: "rows" },
-    { field: "share", type: "quantitative", title: "share of actual", format: ".1%" }
-  ];
-  const position2 = {
-    x: {
-      field: "predicted",
-      type: "nominal",
-      title: "predicted",
-      scale: { domain: labels2 },
-      axis: { labelAngle: 0, labelLimit: 180, orient: "top" }
-    },
-    y: {
-      field: "actual",
-      type: "nominal",
-      title: "actual",
-      scale: { domain: labels2 },
-      axis: { labelLimit: 200 }
-    }
-  };
-  return top(
-    opts,
-    title2,
-    `${grouped(total)} labelled rows \xB7 colour: share of the actual class`,
-    description2,
-    {
-      height: cell2 * labels2.length,
-      data: named("confusion", confusionRows(r2, which2)),
-      layer: [
-        {
-          mark: { type: "rect", stroke: "white", strokeWidth: 1 },
-          encoding: withInteraction(
-            opts,
-            {
-              ...position2,
-              color: {
-                field: "shade",
-                type: "quantitative",
-                title: "share",
-                scale: { scheme: "blues", domain: [0, 1] },
-                legend: { format: ".0%" }
-              }
-            },
-            tooltip2
-          )
-        },
-        {
-          mark: { type: "text", fontSize: 12 },
-          encoding: {
-            ...position2,
-            text: { field: "count", type: "quantitative", format: "d" },
-            color: { condition: { test: { field: "shade", gt: 0.5 }, value: "white" }, value: "#222" }
-          }
-        }
-      ]
-    }
-  );
-}
-function accuracyDomain(r2) {
-  const values3 = accuracyRows(r2).map((row) => row.accuracy);
-  const low = Math.min(r2.thresholds.accuracy, ...values3);
-  return [Math.max(0, Math.floor(low * 10 - 0.5) / 10), 1];
-}
-function accuracyOverTimeSpec(r2, opts = {}) {
-  const title2 = "Accuracy over time";
-  const rows = accuracyRows(r2);
-  if (rows.length === 0) {
-    return messageSpec(
-      title2,
-      "No labelled predictions yet, so there is no accuracy over time to show.",
-      "No labelled predictions yet.",
-      opts
-    );
-  }
-  const last = [...r2.daily].reverse().find((d) => d.rolling7 !== null);
-  const changes = r2.modelChanges.map((c4) => `v${c4.version} from ${c4.date}`).join(", ");
-  const description2 = `Daily accuracy of ${r2.title} predictions from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}, with rolling 7-day and 30-day accuracy. Latest rolling 7-day accuracy ${percent(last?.rolling7 ?? null)}; the alert threshold is ${percent(r2.thresholds.accuracy)}.` + (changes ? ` Model versions: ${changes}.` : "");
-  const domain3 = accuracyDomain(r2);
-  const y4 = {
-    field: "accuracy",
-    type: "quantitative",
-    title: "accuracy",
-    scale: { domain: domain3 },
-    axis: { format: ".0%" }
-  };
-  const color5 = {
-    field: "series",
-    type: "nominal",
-    title: null,
-    scale: { domain: [...ACCURACY_SERIES], range: ["#9aa5b1", "#1f77b4", "#ff7f0e"] },
-    legend: { orient: "bottom" }
-  };
-  const tooltip2 = [
-    { field: "day", type: "nominal", title: "date" },
-    { field: "series", type: "nominal", title: "series" },
-    { field: "accuracy", type: "quantitative", title: "accuracy", format: ".1%" },
-    { field: "labelled", type: "quantitative", title: "labelled that day" }
-  ];
-  const points2 = {
-    transform: [{ filter: { field: "series", equal: ACCURACY_SERIES[0] } }],
-    mark: { type: "point", filled: true, size: 22, opacity: 0.8 },
-    encoding: withInteraction(opts, { x: timeX(opts), y: y4, color: color5 }, tooltip2)
-  };
-  if (opts.interactive) points2.params = [brushParam];
-  const lines = {
-    transform: [{ filter: { field: "series", oneOf: [ACCURACY_SERIES[1], ACCURACY_SERIES[2]] } }],
-    // Straight segments: a new day appends to the path instead of reshaping its last curve.
-    mark: { type: "line", strokeWidth: 2 },
-    encoding: { x: timeX(sharedAxis(opts)), y: y4, color: color5 }
-  };
-  const threshold2 = {
-    data: named("threshold", [{ accuracy: r2.thresholds.accuracy }]),
-    mark: { type: "rule", strokeDash: [5, 4], color: "#c0392b" },
-    encoding: { y: { field: "accuracy", type: "quantitative" } }
-  };
-  const changeData = named("modelChanges", modelChangeRows(r2));
-  const changeRules = {
-    data: changeData,
-    mark: { type: "rule", color: "#555", strokeDash: [2, 2] },
-    encoding: { x: timeX(sharedAxis(opts)) }
-  };
-  const changeLabels = {
-    data: changeData,
-    mark: { type: "text", align: "left", baseline: "top", dx: 3, dy: 2, fontSize: 11, color: "#333" },
-    encoding: { x: timeX(sharedAxis(opts)), y: { value: 0 }, text: { field: "label", type: "nominal" } }
-  };
-  return top(
-    opts,
-    title2,
-    `dots: daily accuracy \xB7 dashed red: alert below ${percent(r2.thresholds.accuracy)} \xB7 grey rules: model changes`,
-    description2,
-    {
-      height: TIME_HEIGHT,
-      data: named("accuracy", rows),
-      layer: [points2, lines, threshold2, changeRules, changeLabels]
-    }
-  );
-}
-function versionAccuracySpec(r2, opts = {}) {
-  const title2 = "Accuracy per model version";
-  if (r2.byVersion.length === 0) {
-    return messageSpec(
-      title2,
-      "No model version has made a logged prediction yet.",
-      "No predictions yet.",
-      opts
-    );
-  }
-  const description2 = "Accuracy of each model version on its labelled predictions: " + r2.byVersion.map(
-    (v) => `v${v.version} ${percent(v.accuracy)} on ${grouped(v.labelled)} labelled of ${grouped(v.rows)} rows`
-  ).join("; ") + ".";
-  const x4 = {
-    field: "version",
-    type: "nominal",
-    title: "model version",
-    scale: { domain: r2.byVersion.map((v) => `v${v.version}`) },
-    axis: { labelAngle: 0 }
-  };
-  const tooltip2 = [
-    { field: "version", type: "nominal", title: "version" },
-    { field: "accuracy", type: "quantitative", title: "accuracy", format: ".1%" },
-    { field: "labelled", type: "quantitative", title: "labelled rows" },
-    { field: "rows", type: "quantitative", title: "rows" },
-    { field: "from", type: "nominal", title: "first day" },
-    { field: "to", type: "nominal", title: "last day" }
-  ];
-  return top(opts, title2, null, description2, {
-    height: TIME_HEIGHT,
-    data: named("versions", versionRows(r2)),
-    layer: [
-      {
-        mark: { type: "bar", width: { band: 0.6 } },
-        encoding: withInteraction(
-          opts,
-          {
-            x: x4,
-            y: {
-              field: "accuracy",
-              type: "quantitative",
-              title: "accuracy",
-              // Headroom above 100% keeps the bar label inside the plot, so the SVG height never moves.
-              scale: { domain: [0, 1.1] },
-              axis: { format: ".0%", values: [0, 0.2, 0.4, 0.6, 0.8, 1] }
-            },
-            color: {
-              field: "role",
-              type: "nominal",
-              title: null,
-              scale: { domain: ["champion", "earlier"], range: ["#1f77b4", "#aec7e8"] },
-              legend: { orient: "bottom" }
-            }
-          },
-          tooltip2
-        )
-      },
-      {
-        mark: { type: "text", baseline: "bottom", dy: -3, fontSize: 11 },
-        encoding: {
-          x: x4,
-          y: { field: "labelY", type: "quantitative" },
-          text: { field: "label", type: "nominal" }
-        }
-      }
-    ]
-  });
-}
-function staticNonEmpty(opts, rows, field3) {
-  return opts.interactive ? rows : rows.filter((row) => row[field3] !== 0);
-}
-function dayBars(opts, y4, color5, tooltip2) {
-  const unit2 = {
-    mark: { type: "bar", stroke: "white", strokeWidth: 0.5 },
-    encoding: withInteraction(
-      opts,
-      { x: timeX(opts), x2: { field: "next" }, y: y4, y2: { field: "y1" }, color: color5 },
-      tooltip2
-    )
-  };
-  if (opts.interactive) unit2.params = [brushParam];
-  return unit2;
-}
-function classMixSpec(r2, opts = {}) {
-  const title2 = "Predicted class mix per day";
-  const rows = classMixRows(r2);
-  if (rows.length === 0) {
-    return messageSpec(
-      title2,
-      "No predictions yet, so there is no predicted class mix to show.",
-      "No predictions yet.",
-      opts
-    );
-  }
-  const totals = r2.classes.map((c4) => r2.daily.reduce((s2, d) => s2 + (d.predicted[c4.value] ?? 0), 0));
-  const all = totals.reduce((a4, b10) => a4 + b10, 0);
-  const description2 = `Share of each predicted class per day from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}. Overall: ${r2.classes.map((c4, i) => `${c4.label} ${percent(totals[i] / all)}`).join(", ")}.`;
-  const tooltip2 = [
-    { field: "day", type: "nominal", title: "date" },
-    { field: "cls", type: "nominal", title: "predicted" },
-    { field: "count", type: "quantitative", title: "rows" },
-    { field: "share", type: "quantitative", title: "share", format: ".1%" }
-  ];
-  return top(opts, title2, null, description2, {
-    height: TIME_HEIGHT,
-    data: named("classMix", staticNonEmpty(opts, rows, "count")),
-    ...dayBars(
-      opts,
-      {
-        field: "y0",
-        type: "quantitative",
-        title: "share of predictions",
-        scale: { domain: [0, 1] },
-        axis: { format: ".0%" }
-      },
-      {
-        field: "cls",
-        type: "nominal",
-        title: "predicted",
-        scale: { domain: r2.classes.map((c4) => c4.label) },
-        legend: { orient: "bottom", labelLimit: 200 }
-      },
-      tooltip2
-    )
-  });
-}
-function rowsPerDaySpec(r2, opts = {}) {
-  const title2 = "Predictions per day";
-  const rows = rowsPerDayRows(r2);
-  if (rows.length === 0) {
-    return messageSpec(
-      title2,
-      "No predictions yet, so there are no rows per day to show.",
-      "No predictions yet.",
-      opts
-    );
-  }
-  const waiting = r2.totals.predictions - r2.totals.labelled;
-  const description2 = `Predictions per day from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}, split into rows with a label and rows waiting for one. In total ${grouped(r2.totals.predictions)} predictions, ${grouped(r2.totals.labelled)} labelled and ${grouped(waiting)} waiting.`;
-  const tooltip2 = [
-    { field: "day", type: "nominal", title: "date" },
-    { field: "status", type: "nominal", title: "status" },
-    { field: "rows", type: "quantitative", title: "rows" },
-    { field: "total", type: "quantitative", title: "rows that day" }
-  ];
-  return top(opts, title2, null, description2, {
-    height: TIME_HEIGHT,
-    data: named("rowsPerDay", staticNonEmpty(opts, rows, "rows")),
-    ...dayBars(
-      opts,
-      { field: "y0", type: "quantitative", title: "rows" },
-      {
-        field: "status",
-        type: "nominal",
-        title: null,
-        scale: { domain: [...ROW_STATUS], range: ["#1f77b4", "#c7c7c7"] },
-        legend: { orient: "bottom" }
-      },
-      tooltip2
-    )
-  });
-}
-function driftRule(r2, windowRows) {
-  return windowRows > LARGE_WINDOW ? `drifted when PSI > ${r2.thresholds.psi} (window over ${grouped(LARGE_WINDOW)} rows)` : `drifted when the test's p < ${r2.thresholds.pValue} (PSI decides above ${grouped(LARGE_WINDOW)} rows)`;
-}
-function driftSpec(r2, opts = {}) {
-  const title2 = "Feature drift (PSI)";
-  if (r2.drift === null) {
-    const reason = r2.driftSkipped ?? "No drift report.";
-    return messageSpec(title2, `Drift was not computed: ${reason}`, `Drift not computed: ${reason}`, opts);
-  }
-  const d = r2.drift;
-  const drifted = d.features.filter((f) => f.drifted).map((f) => f.title);
-  const description2 = `Population stability index of ${d.features.length} features and the predicted class, window ${d.window.from} to ${d.window.to} (${grouped(d.window.rows)} rows) against the reference (${grouped(d.reference.rows)} rows). ` + (drifted.length ? `Drifted: ${drifted.join(", ")}.` : "No feature drifted.") + ` Dataset drift: ${d.datasetDrift ? "yes" : "no"} (${percent(d.share)} of features).`;
-  const y4 = { field: "name", type: "nominal", title: null, sort: null, axis: { labelLimit: 240 } };
-  const tooltip2 = [
-    { field: "name", type: "nominal", title: "feature" },
-    { field: "test", type: "nominal", title: "test" },
-    { field: "statistic", type: "quantitative", title: "statistic", format: ".4f" },
-    { field: "pValue", type: "quantitative", title: "p-value", format: ".3g" },
-    { field: "psi", type: "quantitative", title: "PSI", format: ".3f" },
-    { field: "status", type: "nominal", title: "status" }
-  ];
-  const rows = driftRows(r2);
-  const axisMax = psiAxisMax(r2);
-  return top(
-    opts,
-    title2,
-    `last ${d.window.days} days \xB7 dashed: PSI ${r2.thresholds.psi} \xB7 ${driftRule(r2, d.window.rows)}`,
-    description2,
-    {
-      height: Math.max(60, rows.length * 26),
-      data: named("drift", rows),
-      layer: [
-        {
-          mark: { type: "bar", height: { band: 0.7 } },
-          encoding: withInteraction(
-            opts,
-            {
-              y: y4,
-              // A fixed, rounded domain: tomorrow's small PSI changes must not rescale every bar.
-              x: { field: "bar", type: "quantitative", title: "PSI", scale: { domain: [0, axisMax] } },
-              color: {
-                field: "status",
-                type: "nominal",
-                title: null,
-                scale: { domain: ["drifted", "stable"], range: ["#d62728", "#9aa5b1"] },
-                legend: { orient: "bottom" }
-              }
-            },
-            tooltip2
-          )
-        },
-        {
-          // The test results form a column at the axis end, so a bar that changes moves no text.
-          mark: { type: "text", align: "left", baseline: "middle", dx: 4, fontSize: 10, color: "#333" },
-          encoding: {
-            y: y4,
-            x: { datum: axisMax, type: "quantitative" },
-            text: { field: "label", type: "nominal" }
-          }
-        },
-        {
-          data: named("driftLabelRoom", [{ bar: axisMax, label: WIDEST_DRIFT_LABEL }]),
-          mark: { type: "text", align: "left", baseline: "middle", dx: 4, fontSize: 10, opacity: 0 },
-          encoding: {
-            x: { field: "bar", type: "quantitative" },
-            text: { field: "label", type: "nominal" }
-          }
-        },
-        {
-          data: named("psiThreshold", [{ psi: r2.thresholds.psi }]),
-          mark: { type: "rule", strokeDash: [5, 4], color: "#c0392b" },
-          encoding: { x: { field: "psi", type: "quantitative" } }
-        }
-      ]
-    }
-  );
-}
-function recentPredictionsSpec(r2, opts = {}) {
-  const title2 = "Recent predictions";
-  if (r2.recent.length === 0) {
-    return messageSpec(
-      title2,
-      "No predictions yet, so the table of recent predictions is empty.",
-      "No predictions yet.",
-      opts
-    );
-  }
-  const right = r2.recent.filter((p) => p.actual !== null && p.actual === p.predicted).length;
-  const labelled = r2.recent.filter((p) => p.actual !== null).length;
-  const description2 = `The ${r2.recent.length} most recent predictions, newest first, with event time, model version, predicted class, probability and actual class: ${right} of ${labelled} labelled ones correct, ${r2.recent.length - labelled} waiting for a label.`;
-  const x4 = { field: "x", type: "quantitative", scale: { domain: [0, 1] }, axis: null };
-  const y4 = { field: "row", type: "ordinal", axis: null };
-  const header = TABLE_COLUMNS.map((c4) => ({ row: 0, x: c4.x, text: c4.header }));
-  const color5 = {
-    field: "tone",
-    type: "nominal",
-    legend: null,
-    scale: { domain: ["plain", "right", "wrong", "waiting"], range: ["#222", "#2a9d4b", "#c0392b", "#888"] }
-  };
-  return top(opts, title2, null, description2, {
-    height: (r2.recent.length + 1) * TABLE_ROW,
-    data: named("recent", recentCellRows(r2)),
-    layer: [
-      {
-        data: named("recentHeader", header),
-        mark: { type: "text", align: "left", baseline: "middle", fontWeight: "bold", fontSize: 11 },
-        encoding: { x: x4, y: y4, text: { field: "text", type: "nominal" } }
-      },
-      {
-        mark: { type: "text", align: "left", baseline: "middle", fontSize: 11 },
-        encoding: withInteraction(opts, { x: x4, y: y4, text: { field: "text", type: "nominal" }, color: color5 }, [
-          { field: "full", type: "nominal", title: "value" }
-        ])
-      }
-    ]
-  });
-}
-function latestChart(r2, opts = {}) {
-  return asChart("latest", latestSpec(r2, opts));
-}
-function allCharts(r2, opts = {}) {
-  const charts = [
-    ["accuracy-over-time", accuracyOverTimeSpec(r2, opts)],
-    ["confusion-recent", confusionMatrixSpec(r2, "recent", opts)],
-    ["drift", driftSpec(r2, opts)],
-    ["class-mix", classMixSpec(r2, opts)],
-    ["rows-per-day", rowsPerDaySpec(r2, opts)],
-    ["version-accuracy", versionAccuracySpec(r2, opts)],
-    ["confusion-all", confusionMatrixSpec(r2, "all", opts)],
-    ["recent-predictions", recentPredictionsSpec(r2, opts)]
-  ];
-  return charts.map(([id2, spec]) => asChart(id2, spec));
-}
-function asChart(id2, spec) {
-  return { id: id2, title: titleText(spec), description: spec.description ?? "", spec };
-}
-function titleText(spec) {
-  const t = spec.title;
-  if (typeof t === "string") return t;
-  if (t && typeof t === "object" && !Array.isArray(t) && typeof t.text === "string") return t.text;
-  return "";
-}
 
 // node_modules/vega-util/build/accessor.js
 function accessor(fn, fields, name) {
@@ -95400,10 +95397,9 @@ async function writeReports(reportsDir, r2) {
     content: reportMarkdown(r2, images, latest && logPartitionFile(latest.eventTime.slice(0, 7)))
   });
   writeFilesAtomically(writes);
-  const produced = /* @__PURE__ */ new Set([DASHBOARD_SVG]);
   if (existsSync8(datasetDir)) {
     for (const f of readdirSync4(datasetDir)) {
-      if (f.endsWith(".svg") && !produced.has(f)) rmSync3(path15.join(datasetDir, f));
+      if (f.endsWith(".svg") && f !== DASHBOARD_SVG) rmSync3(path15.join(datasetDir, f));
     }
   }
   rmSync3(path15.join(datasetDir, "charts"), { recursive: true, force: true });
@@ -95536,7 +95532,7 @@ await runAction(async () => {
     })
   );
   const links = reports.map((r2) => {
-    const file = path16.posix.join("reports", r2.dataset, withReport ? "README.md" : "monitoring.json");
+    const file = path16.posix.join("reports", r2.dataset, withReport ? "README.md" : MONITORING_FILE);
     return `<a href="${fileUrl(file)}">${r2.dataset} report</a>`;
   });
   if (dashboard) links.push(`<a href="${dashboard}">dashboard</a>`);

@@ -13,7 +13,7 @@ import {
   workspace,
 } from '../../lib/action-kit.js';
 import { createGitHubClient, syncAlertIssue } from '../../lib/github.js';
-import type { MonitoringReport } from '../../lib/monitoring-types.js';
+import { MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring-types.js';
 import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
 import { writeReports } from '../../lib/reports.js';
 import { alertIssueBody, alertIssueTitle } from './issue.js';
@@ -116,7 +116,7 @@ await runAction(async () => {
     }),
   );
   const links = reports.map((r) => {
-    const file = path.posix.join('reports', r.dataset, withReport ? 'README.md' : 'monitoring.json');
+    const file = path.posix.join('reports', r.dataset, withReport ? 'README.md' : MONITORING_FILE);
     return `<a href="${fileUrl(file)}">${r.dataset} report</a>`;
   });
   if (dashboard) links.push(`<a href="${dashboard}">dashboard</a>`);

@@ -34927,15 +34927,12 @@ function applyFeatureView(view, get2, nRows, rows) {
   view.columns.forEach((c, j) => {
     const src = get2(c.feature);
     const out = X.data.subarray(j * n, (j + 1) * n);
-    const at = (r2) => rows ? rows[r2] : r2;
-    if (c.code === void 0) {
-      const { center, scale } = c;
+    const { code, center, scale } = c;
+    if (code === void 0) {
       if (rows) for (let r2 = 0; r2 < n; r2++) out[r2] = (src[rows[r2]] - center) / scale;
       else for (let r2 = 0; r2 < n; r2++) out[r2] = (src[r2] - center) / scale;
-    } else {
-      const code = c.code;
-      for (let r2 = 0; r2 < n; r2++) out[r2] = src[at(r2)] === code ? 1 : 0;
-    }
+    } else if (rows) for (let r2 = 0; r2 < n; r2++) out[r2] = src[rows[r2]] === code ? 1 : 0;
+    else for (let r2 = 0; r2 < n; r2++) out[r2] = src[r2] === code ? 1 : 0;
   });
   return X;
 }

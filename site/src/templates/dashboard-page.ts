@@ -1,11 +1,12 @@
 // A dataset's monitoring dashboard page. The panels are built in the browser from monitoring.json;
 // without one the page says how to produce it. Platform-neutral (runs in the Node build).
 
+import { MONITORING_FILE } from '../../../actions/lib/monitoring-types.js';
 import { datasetNav } from './dataset-nav.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 
-export const DASHBOARD_FILES = { report: 'monitoring.json', script: 'assets/dashboard.js' };
+export const DASHBOARD_FILES = { report: MONITORING_FILE, script: 'assets/dashboard.js' };
 
 export function dashboardPage(
   d: { name: string; title: string; description: string; hasReport: boolean },
