@@ -12,6 +12,7 @@ import { latestOf, type MonitoringReport } from '../actions/lib/monitoring-types
 import { buildSite } from '../actions/lib/site-build.js';
 import { type StaticServer, serveStatic } from '../actions/lib/static-server.js';
 import type { PredictorData } from '../site/src/page-data.js';
+import { PERF_MARKS } from '../site/src/perf-marks.js';
 import {
   emptyMonitoringReport,
   monitoringReport,
@@ -174,11 +175,11 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
       const model = champion(root, name);
       await page.goto(`${base}${name}/`);
       await page.waitForSelector('#predicted-class[data-class]');
-      const timing = await page.evaluate(() => {
+      const timing = await page.evaluate((name) => {
         const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-        const mark = performance.getEntriesByName('gitml:first-prediction')[0];
+        const mark = performance.getEntriesByName(name)[0];
         return { afterDcl: mark.startTime - nav.domContentLoadedEventStart, fromStart: mark.startTime };
-      });
+      }, PERF_MARKS.firstPrediction);
       // The defaults are the medians / most frequent categories of the feature group.
       const data = pageData(name);
       expect(await formValues(page, model)).toEqual(

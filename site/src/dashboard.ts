@@ -8,6 +8,7 @@ import { type DateRange, datedData, filterReport, rangeFromBrush, summarize } fr
 import { driftTable, latestPanel, recentTable, summaryPanel } from './dashboard-panels.js';
 import { byId, fetchJson, h, replaceChildren, showFailure } from './dom.js';
 import { grouped, percent } from './format.js';
+import { PERF_MARKS } from './perf-marks.js';
 import { registerServiceWorker } from './register-sw.js';
 
 /** The recent-predictions chart is shown as an HTML table instead: readable, selectable, accessible. */
@@ -170,7 +171,7 @@ async function start(app: HTMLElement, report: MonitoringReport): Promise<void> 
   clear.addEventListener('click', () => void apply(null, null));
   await apply(null, null);
   app.dataset.ready = 'true';
-  performance.mark('gitml:dashboard-ready');
+  performance.mark(PERF_MARKS.dashboardReady);
 }
 
 async function main(): Promise<void> {

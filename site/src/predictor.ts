@@ -5,6 +5,7 @@ import { ServingModel } from '../../actions/lib/serving-model.js';
 import { byId, fetchJson, h, showFailure } from './dom.js';
 import { grouped, percent } from './format.js';
 import { PREDICTOR_DATA_FORMAT, type PredictorData } from './page-data.js';
+import { PERF_MARKS } from './perf-marks.js';
 import { PredictorForm } from './predictor-form.js';
 import { PredictorResult } from './predictor-result.js';
 import { registerServiceWorker } from './register-sw.js';
@@ -51,7 +52,7 @@ function start(app: HTMLElement, data: PredictorData): { modelReady(model: Servi
     }
     if (first) {
       first = false;
-      performance.mark('gitml:first-prediction');
+      performance.mark(PERF_MARKS.firstPrediction);
     }
   };
   const changed = () => {
@@ -126,10 +127,10 @@ async function main(): Promise<void> {
     // Both requests start at once (the page preloads them); the form does not wait for the model.
     const modelFile = app.dataset.model!;
     const model = fetchJson(modelFile).then((raw) => {
-      performance.mark('gitml:model-fetched');
+      performance.mark(PERF_MARKS.modelFetched);
       // Lazy: a forest is walked in its stored bytes, not decoded (the site build checked every byte).
       const loaded = ServingModel.load(raw, modelFile, { lazy: true });
-      performance.mark('gitml:model-loaded');
+      performance.mark(PERF_MARKS.modelLoaded);
       return loaded;
     });
     model.catch(() => undefined); // handled below; this keeps a failure from also being reported as unhandled

@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { buildSite } from '../../actions/lib/site-build.js';
 import type { PredictorData } from '../../site/src/page-data.js';
+import { PERF_MARKS } from '../../site/src/perf-marks.js';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.js';
 import { timePerInputChange } from '../helpers/site-pages.js';
 import { type Suite, summarize } from './harness.js';
@@ -43,19 +44,19 @@ export const suite: Suite = async (ctx) => {
         const context = await browser.newContext();
         const page = await context.newPage();
         await page.goto(new URL(`${name}/`, server.url).href);
-        await untilMarked(page, 'gitml:first-prediction');
+        await untilMarked(page, PERF_MARKS.firstPrediction);
         loads.push(
-          await page.evaluate(() => {
+          await page.evaluate((marks) => {
             const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
             const at = (mark: string) =>
               performance.getEntriesByName(mark)[0].startTime - nav.domContentLoadedEventStart;
             return {
-              first: at('gitml:first-prediction'),
-              fetched: at('gitml:model-fetched'),
-              loaded: at('gitml:model-loaded'),
+              first: at(marks.firstPrediction),
+              fetched: at(marks.modelFetched),
+              loaded: at(marks.modelLoaded),
               dcl: nav.domContentLoadedEventStart,
             };
-          }),
+          }, PERF_MARKS),
         );
         await context.close();
       }
@@ -102,15 +103,12 @@ export const suite: Suite = async (ctx) => {
         const context = await browser.newContext();
         const page = await context.newPage();
         await page.goto(new URL(`${name}/dashboard.html`, server.url).href);
-        await untilMarked(page, 'gitml:dashboard-ready');
+        await untilMarked(page, PERF_MARKS.dashboardReady);
         ready.push(
-          await page.evaluate(() => {
+          await page.evaluate((mark) => {
             const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-            return (
-              performance.getEntriesByName('gitml:dashboard-ready')[0].startTime -
-              nav.domContentLoadedEventStart
-            );
-          }),
+            return performance.getEntriesByName(mark)[0].startTime - nav.domContentLoadedEventStart;
+          }, PERF_MARKS.dashboardReady),
         );
         await context.close();
       }

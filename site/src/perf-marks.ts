@@ -1,0 +1,12 @@
+// Names of the performance marks the pages set (performance.mark): what the site test and the site
+// bench time the pages by. Platform-neutral.
+export const PERF_MARKS = {
+  /** The predictor shows its first prediction. */
+  firstPrediction: 'gitml:first-prediction',
+  /** The predictor's model.json has arrived … */
+  modelFetched: 'gitml:model-fetched',
+  /** … and is loaded. */
+  modelLoaded: 'gitml:model-loaded',
+  /** The dashboard has drawn every chart. */
+  dashboardReady: 'gitml:dashboard-ready',
+} as const;
