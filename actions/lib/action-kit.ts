@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { RejectedRow } from './feature-group.js';
+import { describeGitHubFailure, type GitHubFailure } from './github-errors.js';
 import { parseShard, type Shard } from './sharding.js';
 import type { DatasetSpec } from './spec.js';
 import { Workspace } from './workspace.js';
@@ -213,16 +214,26 @@ export async function runAction(body: () => Promise<void> | void): Promise<void>
 }
 
 /**
- * Runs a GitHub API call that is a courtesy (a comment, an issue): a 403 — e.g. the read-only token of
- * a pull request from a fork — becomes a warning instead of failing the step; other errors still fail.
+ * Runs a GitHub API call that is a courtesy (a comment, an issue) and must never fail the step: when
+ * GitHub refuses it (403 — e.g. the read-only token of a pull request from a fork —, 404, 410 issues
+ * disabled) or keeps failing after the client's retries (5xx, rate limits), a warning says what was not
+ * done, why, and where the information is instead (`instead`), and null is returned. Errors that are not
+ * GitHub's answer (a bug, a bad input) still fail the step.
  */
-export async function unlessForbidden<T>(what: string, call: () => Promise<T>): Promise<T | null> {
+export async function unlessGitHubRefuses<T>(
+  what: string,
+  call: () => Promise<T>,
+  instead = '',
+): Promise<{ value: T } | { failure: GitHubFailure }> {
   try {
-    return await call();
+    return { value: await call() };
   } catch (err) {
-    if ((err as { status?: unknown }).status !== 403) throw err;
-    core.warning(`${what}: the token may not do this (403 ${(err as Error).message}); skipped`);
-    return null;
+    const failure = describeGitHubFailure(err);
+    if (!failure) throw err;
+    core.warning(`${failure.reason}: ${what}${instead ? `; ${instead}` : ''}`, {
+      title: 'GitHub API call skipped',
+    });
+    return { failure };
   }
 }
 

@@ -3,6 +3,16 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+/**
+ * The temp file a write goes through: `.<name>.<pid>.tmp` beside the target. The commit step never
+ * commits one (a crash can leave it behind) and .gitignore lists the pattern.
+ */
+export const ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
+
+export function atomicTempPath(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+}
+
 export interface FileWrite {
   path: string;
   content: string | Uint8Array;
@@ -13,7 +23,7 @@ export function writeFilesAtomically(files: readonly FileWrite[]): void {
   try {
     for (const f of files) {
       mkdirSync(path.dirname(f.path), { recursive: true });
-      const tmp = path.join(path.dirname(f.path), `.${path.basename(f.path)}.${process.pid}.tmp`);
+      const tmp = atomicTempPath(f.path);
       writeFileSync(tmp, f.content);
       temps.push({ tmp, target: f.path });
     }

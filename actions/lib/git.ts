@@ -3,7 +3,9 @@
 // execFile (never a shell), so paths and messages are passed verbatim.
 
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import { ATOMIC_TEMP_NAME } from './atomic-write.js';
 
 /** Identity GitHub uses for commits made with the workflow's GITHUB_TOKEN. */
 export const GITHUB_ACTIONS_BOT = Object.freeze({
@@ -71,12 +73,17 @@ function gitSync(cwd: string, args: string[]): GitOutput {
   }
 }
 
-function gitAsync(cwd: string, args: string[], input?: string): Promise<GitOutput> {
+function gitAsync(
+  cwd: string,
+  args: string[],
+  input?: string,
+  env?: Record<string, string>,
+): Promise<GitOutput> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       'git',
       args,
-      { cwd, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8', maxBuffer: MAX_BUFFER },
+      { cwd, env: { ...process.env, ...GIT_ENV, ...env }, encoding: 'utf8', maxBuffer: MAX_BUFFER },
       (error, stdout, stderr) => {
         if (!error) return resolve({ stdout, stderr, status: 0 });
         const code = (error as { code?: unknown }).code;
@@ -100,8 +107,14 @@ function run(cwd: string, args: string[], context?: string): string {
   return check(gitSync(cwd, args), args, context);
 }
 
-async function runAsync(cwd: string, args: string[], context?: string, input?: string): Promise<string> {
-  return check(await gitAsync(cwd, args, input), args, context);
+async function runAsync(
+  cwd: string,
+  args: string[],
+  context?: string,
+  input?: string,
+  env?: Record<string, string>,
+): Promise<string> {
+  return check(await gitAsync(cwd, args, input, env), args, context);
 }
 
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -255,6 +268,12 @@ export interface CommitAndPushOptions {
   push?: boolean;
   /** Base delay before retrying a rejected push; doubles per attempt, with ±50 % jitter. */
   backoffMs?: number;
+  /**
+   * A token to push (and fetch for the rebase) with instead of the credentials the checkout persisted,
+   * e.g. one allowed to bypass branch protection. Sent as an HTTP header given to git through its
+   * environment: never written to .git/config, never on a command line.
+   */
+  token?: string;
   log?: (msg: string) => void;
 }
 
@@ -264,6 +283,98 @@ export interface CommitAndPushResult {
   sha: string | null;
   /** Push attempts made. */
   attempts: number;
+}
+
+/** GitHub refuses files over 100 MiB (GH001); refusing from 95 MiB leaves room and fails before the commit. */
+export const MAX_COMMITTED_FILE_BYTES = 95 * 1024 * 1024;
+
+/** The push was refused by branch protection or a ruleset: retrying cannot help, a person must act. */
+export class ProtectedBranchError extends Error {
+  override name = 'ProtectedBranchError';
+  constructor(
+    readonly branch: string,
+    readonly rule: string,
+    readonly localSha: string,
+    withToken: boolean,
+  ) {
+    const who = withToken
+      ? "the token given to the commit step (input 'token') is not allowed to bypass this rule: add its user or GitHub App as a bypass actor of the ruleset, or allow it in the branch protection"
+      : "the workflow's GITHUB_TOKEN cannot bypass branch protection or rulesets: set the repository secret GITML_PUSH_TOKEN to a fine-grained personal access token (Contents: read and write) or a GitHub App installation token that is allowed to bypass the rule, and pass it to the commit step's 'token' input";
+    super(
+      `push to branch '${branch}' was rejected by its protection rules (${rule}); ${who}. ` +
+        `Or allow the bot to push, or remove the rule. See README "Set up on GitHub". ` +
+        `The local commit ${localSha.slice(0, 12)} was kept, nothing was force-pushed.`,
+    );
+  }
+}
+
+// GitHub's answers to a push that branch protection (GH006) or a ruleset (GH013) refuses.
+const PROTECTED_PUSH =
+  /GH006|GH013|protected branch hook declined|declined due to repository rule violations/i;
+
+/**
+ * The rule a protected-branch rejection names, from git's push report (the `remote:` lines GitHub
+ * prints), or null when the push was not refused by a protection rule.
+ */
+export function protectedBranchRule(pushReport: string): string | null {
+  if (!PROTECTED_PUSH.test(pushReport)) return null;
+  const said = pushReport
+    .split(/\r?\n/)
+    .filter((line) => line.startsWith('remote:'))
+    .map((line) =>
+      line
+        .replace(/^remote:\s*/, '')
+        .replace(/^error:\s*/, '')
+        .replace(/^-\s*/, '')
+        .trim(),
+    )
+    .filter((line) => line !== '' && !/^Resolving deltas/.test(line));
+  if (said.length > 0) return said.join(' ');
+  const declined = /\[remote rejected\][^(\n]*\(([^)\n]+)\)/.exec(pushReport);
+  return declined ? declined[1] : 'protected branch hook declined';
+}
+
+/**
+ * The environment that makes git send `Authorization: basic x-access-token:<token>` to the remote's
+ * host, replacing what actions/checkout persisted (`http.<origin>/.extraheader` in the repository's
+ * config, or since checkout v6 in a file it includes): an empty value first resets git's list of extra
+ * headers, then ours is the only one. Passed as GIT_CONFIG_* variables, so the token is on no command
+ * line (process listings) and in no file.
+ */
+export function tokenAuthEnv(remoteUrls: readonly string[], token: string): Record<string, string> {
+  const origins = new Set<string>();
+  for (const url of remoteUrls) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+      throw new Error(
+        `a push token needs an https remote, but the remote is '${url.replace(/\/\/[^@/]*@/, '//')}': use the https URL actions/checkout sets up`,
+      );
+    }
+    origins.add(parsed.origin);
+  }
+  const header = `AUTHORIZATION: basic ${tokenCredential(token)}`;
+  const env: Record<string, string> = {};
+  // Keep any GIT_CONFIG_* pairs already in the environment: ours come after them.
+  let n = Number(process.env.GIT_CONFIG_COUNT ?? 0) || 0;
+  for (const origin of [...origins].sort(byCodePoint)) {
+    for (const value of ['', header]) {
+      env[`GIT_CONFIG_KEY_${n}`] = `http.${origin}/.extraheader`;
+      env[`GIT_CONFIG_VALUE_${n}`] = value;
+      n++;
+    }
+  }
+  env.GIT_CONFIG_COUNT = String(n);
+  return env;
+}
+
+/** The basic credential tokenAuthEnv sends, for masking in logs alongside the token itself. */
+export function tokenCredential(token: string): string {
+  return Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64');
 }
 
 // Rejections a fetch + rebase (or simply another try) can cure: another run pushed first.
@@ -303,9 +414,11 @@ async function rebaseOntoRemote(
   remote: string,
   branch: string,
   who: GitIdentity,
+  authEnv: Record<string, string>,
 ): Promise<void> {
   const tracking = `refs/remotes/${remote}/${branch}`;
-  await runAsync(repoDir, ['fetch', '--quiet', remote, `+refs/heads/${branch}:${tracking}`], 'commitAndPush');
+  const fetchArgs = ['fetch', '--quiet', remote, `+refs/heads/${branch}:${tracking}`];
+  await runAsync(repoDir, fetchArgs, 'commitAndPush', undefined, authEnv);
   const localSha = (await headSha(repoDir)) ?? '';
   const args = [...identityArgs(who), 'rebase', '--autostash', '--no-verify', tracking];
   const out = await gitAsync(repoDir, args);
@@ -317,6 +430,43 @@ async function rebaseOntoRemote(
   const conflicting = unmerged.split('\0').filter(Boolean).sort(byCodePoint);
   if (conflicting.length === 0) throw new GitCommandError(args, out.status, out.stderr, 'commitAndPush');
   throw new GitRebaseConflictError(conflicting, localSha, `${remote}/${branch}`);
+}
+
+/** The URLs git pushes to and fetches from for `remote` (a remote's name, or a URL itself). */
+async function remoteUrls(repoDir: string, remote: string): Promise<string[]> {
+  const urls = new Set<string>();
+  for (const args of [
+    ['remote', 'get-url', '--push', remote],
+    ['remote', 'get-url', remote],
+  ]) {
+    const out = await gitAsync(repoDir, args);
+    urls.add(out.status === 0 ? out.stdout.trim() : remote);
+  }
+  return [...urls];
+}
+
+/** Refuses, before anything is staged, files GitHub would reject, naming each with its size. */
+function refuseOversizedFiles(repoDir: string, paths: readonly string[]): void {
+  const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  const tooBig: string[] = [];
+  for (const p of paths) {
+    let size: number;
+    try {
+      const st = lstatSync(join(repoDir, p));
+      if (!st.isFile()) continue;
+      size = st.size;
+    } catch {
+      continue; // deleted: nothing to upload
+    }
+    if (size > MAX_COMMITTED_FILE_BYTES) tooBig.push(`${p} is ${mib(size)}`);
+  }
+  if (tooBig.length > 0) {
+    throw new Error(
+      `commitAndPush: ${tooBig.join(', ')}: GitHub rejects files over 100 MiB, so this step refuses any over ` +
+        `${mib(MAX_COMMITTED_FILE_BYTES)}; nothing was committed. Split the data into smaller files (e.g. more ` +
+        'partitions) or leave the file out of the committed paths.',
+    );
+  }
 }
 
 /**
@@ -339,11 +489,16 @@ export async function commitAndPush(opts: CommitAndPushOptions): Promise<CommitA
   }
   const branch = opts.branch ?? (await currentBranch(repoDir));
 
-  const changed = parsePorcelain(await runAsync(repoDir, statusArgs(opts.paths), 'commitAndPush'));
+  // A crashed write can leave its temp file behind: it is never a result.
+  const changed = parsePorcelain(await runAsync(repoDir, statusArgs(opts.paths), 'commitAndPush')).filter(
+    (p) => !ATOMIC_TEMP_NAME.test(p.slice(p.lastIndexOf('/') + 1)),
+  );
   if (changed.length === 0) {
     log(`nothing changed under ${opts.paths.join(', ')}; no commit`);
     return { committed: false, pushed: false, sha: await headSha(repoDir), attempts: 0 };
   }
+  refuseOversizedFiles(repoDir, changed);
+  const authEnv = opts.token ? tokenAuthEnv(await remoteUrls(repoDir, remote), opts.token) : {};
   const pathspecs = `${changed.join('\0')}\0`;
   await runAsync(
     repoDir,
@@ -372,12 +527,14 @@ export async function commitAndPush(opts: CommitAndPushOptions): Promise<CommitA
 
   for (let attempt = 1; ; attempt++) {
     const pushArgs = ['push', '--porcelain', remote, `HEAD:refs/heads/${branch}`];
-    const out = await gitAsync(repoDir, pushArgs);
+    const out = await gitAsync(repoDir, pushArgs, undefined, authEnv);
     if (out.status === 0) {
       log(`pushed ${sha?.slice(0, 12)} to ${remote}/${branch} (attempt ${attempt})`);
       return { committed: true, pushed: true, sha, attempts: attempt };
     }
     const report = `${out.stdout}\n${out.stderr}`;
+    const rule = protectedBranchRule(report);
+    if (rule !== null) throw new ProtectedBranchError(branch, rule, sha ?? '', Boolean(opts.token));
     if (!RETRYABLE_PUSH.test(report))
       throw new GitCommandError(pushArgs, out.status, report, 'commitAndPush');
     if (attempt >= maxAttempts) {
@@ -389,7 +546,7 @@ export async function commitAndPush(opts: CommitAndPushOptions): Promise<CommitA
     const delay = Math.round(Math.min(backoffMs * 2 ** (attempt - 1), 30_000) * (0.5 + Math.random()));
     log(`push rejected (${remote}/${branch} moved); rebasing and retrying in ${delay} ms`);
     await sleep(delay);
-    await rebaseOntoRemote(repoDir, remote, branch, author);
+    await rebaseOntoRemote(repoDir, remote, branch, author, authEnv);
     sha = await headSha(repoDir);
   }
 }

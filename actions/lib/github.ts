@@ -1,26 +1,65 @@
 // GitHub REST integration for the pipeline: one alert issue per dataset and alert kind, one
 // self-updating comment per pull request, and the metrics table those comments carry.
-// Everything is idempotent: running a stage twice never spams issues or comments.
+// Everything is idempotent: running a stage twice never spams issues or comments; every request retries
+// server errors and rate limits (github-errors.ts).
 
 import { getOctokit } from '@actions/github';
+import {
+  DEFAULT_RETRY_POLICY,
+  type HttpErrorLike,
+  isRateLimited,
+  type RetryPolicy,
+  retryDelayMs,
+  statusOf,
+} from './github-errors.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
 /** Label every alert issue carries; it keeps the open-issue scan small. */
 export const ALERT_LABEL = 'gitml-alert';
 
+/** Wraps every request of the client (paginated ones included) in the retry policy. */
+function retryRequests(client: GitHubClient, policy: RetryPolicy): void {
+  client.hook.wrap('request', async (request, options) => {
+    let waited = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request(options);
+      } catch (err) {
+        const delay = retryDelayMs(err, attempt, waited, policy);
+        if (delay === null) {
+          if (err !== null && typeof err === 'object') (err as HttpErrorLike).gitmlAttempts = attempt;
+          throw err;
+        }
+        policy.onRetry?.(
+          `GitHub answered ${options.method} ${options.url} with HTTP ${statusOf(err)}` +
+            `${isRateLimited(err) ? ' (rate limited)' : ''}; retry ${attempt} of ${policy.retries} in ${(delay / 1000).toFixed(1)} s`,
+        );
+        await policy.sleep(delay);
+        waited += delay;
+      }
+    }
+  });
+}
+
 /**
- * An authenticated client. The API root is `baseUrl`, else GITHUB_API_URL (set by the Actions
- * runner, also on GitHub Enterprise), else the public API — read at call time, not import time.
+ * An authenticated client that retries server errors and rate limits (RetryPolicy). The API root is
+ * `baseUrl`, else GITHUB_API_URL (set by the Actions runner, also on GitHub Enterprise), else the
+ * public API — read at call time, not import time.
  */
-export function createGitHubClient(token: string, opts: { baseUrl?: string } = {}): GitHubClient {
+export function createGitHubClient(
+  token: string,
+  opts: { baseUrl?: string; retry?: Partial<RetryPolicy> } = {},
+): GitHubClient {
   if (!token)
     throw new Error('createGitHubClient: a token is required (GITHUB_TOKEN or a personal access token)');
   const baseUrl = (opts.baseUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com').replace(
     /\/+$/,
     '',
   );
-  return getOctokit(token, { baseUrl });
+  const client = getOctokit(token, { baseUrl });
+  retryRequests(client, { ...DEFAULT_RETRY_POLICY, ...opts.retry });
+  return client;
 }
 
 // Watermark values live inside an HTML comment, so they must not be able to end it or contain spaces.
@@ -117,7 +156,23 @@ export async function syncAlertIssue(client: GitHubClient, spec: AlertIssueSpec)
   }
 
   const body = withMarker(spec.body, watermark);
-  const existing = mine[0];
+  const [existing, ...duplicates] = mine;
+  // A create retried after a 5xx whose first try went through leaves two: keep the oldest.
+  for (const issue of duplicates) {
+    await client.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: issue.number,
+      body: `Duplicate of #${existing.number}, which tracks this alert.`,
+    });
+    await client.rest.issues.update({
+      owner,
+      repo,
+      issue_number: issue.number,
+      state: 'closed',
+      state_reason: 'not_planned',
+    });
+  }
   if (!existing) {
     const labels = [...new Set([ALERT_LABEL, ...(spec.labels ?? [])])];
     const created = await client.rest.issues.create({ owner, repo, title: spec.title, body, labels });

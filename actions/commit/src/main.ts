@@ -1,6 +1,6 @@
 // commit action: one commit per run with the pipeline's results, pushed with fetch + rebase + retry.
 import { core, input, output, runAction, summaryTable, workspace } from '../../lib/action-kit.js';
-import { commitAndPush, commitMessage } from '../../lib/git.js';
+import { commitAndPush, commitMessage, tokenCredential } from '../../lib/git.js';
 import { commitBody } from './body.js';
 
 await runAction(async () => {
@@ -26,6 +26,13 @@ await runAction(async () => {
   const branch = input.string('branch') || undefined;
   const remote = input.string('remote', 'origin');
   const maxAttempts = input.integer('max-attempts', { min: 1, max: 20 }) ?? 5;
+  // Empty (the GITML_PUSH_TOKEN secret is not set): push with the credentials actions/checkout persisted.
+  const token = input.string('token').trim() || undefined;
+  if (token) {
+    core.setSecret(token);
+    core.setSecret(tokenCredential(token));
+    core.info("pushing with the token given in input 'token', not the checkout's credentials");
+  }
 
   const result = await core.group('commit and push', () =>
     commitAndPush({
@@ -36,6 +43,7 @@ await runAction(async () => {
       branch,
       remote,
       maxAttempts,
+      token,
       log: (line) => core.info(line),
     }),
   );

@@ -9,7 +9,7 @@ import {
   repository,
   runAction,
   summaryTable,
-  unlessForbidden,
+  unlessGitHubRefuses,
   workspace,
 } from '../../lib/action-kit.js';
 import { createGitHubClient, upsertPullRequestComment } from '../../lib/github.js';
@@ -111,16 +111,20 @@ await runAction(async () => {
     const { owner, repo } = repository();
     const client = createGitHubClient(token);
     const body = checkCommentMarkdown(outcomes);
-    const c = await unlessForbidden('pull-request comment', () =>
-      upsertPullRequestComment(client, {
-        owner,
-        repo,
-        issueNumber: pullRequest,
-        marker: 'ingest-check',
-        body,
-      }),
+    const c = await unlessGitHubRefuses(
+      'pull-request comment not posted',
+      () =>
+        upsertPullRequestComment(client, {
+          owner,
+          repo,
+          issueNumber: pullRequest,
+          marker: 'ingest-check',
+          body,
+        }),
+      "the check results are in this job's summary and annotations",
     );
-    if (c) core.info(`pull-request comment ${c.action} (id ${c.id})`);
+    if ('value' in c) core.info(`pull-request comment ${c.value.action} (id ${c.value.id})`);
+    else core.summary.addRaw(`\n${body}\n`, true);
   }
   if (failed.length > 0) {
     throw new Error(

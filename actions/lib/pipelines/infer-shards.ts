@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { writeFilesAtomically } from '../atomic-write.js';
+import { atomicTempPath, writeFilesAtomically } from '../atomic-write.js';
 import { FeatureGroup, isoSeconds } from '../feature-group.js';
 import { stableStringify } from '../json.js';
 import { ModelRegistry } from '../model-registry.js';
@@ -290,8 +290,7 @@ function copyAtomically(
   last: { path: string; content: string },
 ) {
   const temps: { tmp: string; target: string }[] = [];
-  const tmpOf = (target: string) =>
-    path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  const tmpOf = atomicTempPath;
   try {
     for (const c of copies) {
       mkdirSync(path.dirname(c.to), { recursive: true });

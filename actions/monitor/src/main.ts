@@ -1,4 +1,5 @@
-// monitor action: monitoring.json, the repository report, and one GitHub issue per dataset and alert kind.
+// monitor action: monitoring.json and the repository report. No GitHub calls: the alerts action keeps the
+// alert issues in step after the commit, from what was committed.
 import path from 'node:path';
 import {
   core,
@@ -7,23 +8,19 @@ import {
   input,
   output,
   pct,
-  repository,
   runAction,
   summaryTable,
   workspace,
 } from '../../lib/action-kit.js';
-import { createGitHubClient, syncAlertIssue } from '../../lib/github.js';
 import { MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring-types.js';
 import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
 import { writeReports } from '../../lib/reports.js';
-import { alertIssueBody, alertIssueTitle } from './issue.js';
 
 await runAction(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const windowDays = input.integer('window', { min: 1 });
   const withReport = input.boolean('report', true);
-  const token = input.string('token');
   const dashboard = dashboardUrl(input.string('dashboard-url'));
   const now = input.now();
 
@@ -50,36 +47,11 @@ await runAction(async () => {
     core.warning(`${a.dataset}: ${a.kind} alert: ${a.message}`, { title: `${a.kind} alert` });
   const drifted = reports.filter((r) => r.drift?.datasetDrift).map((r) => r.dataset);
 
-  const issues: { dataset: string; kind: string; action: string; number?: number }[] = [];
-  if (token) {
-    const { owner, repo } = repository();
-    const client = createGitHubClient(token);
-    await core.group('alert issues', async () => {
-      for (const r of reports) {
-        for (const a of r.alerts) {
-          const res = await syncAlertIssue(client, {
-            owner,
-            repo,
-            dataset: r.dataset,
-            kind: a.kind,
-            active: a.active,
-            title: alertIssueTitle(r, a),
-            body: alertIssueBody(r, a, dashboard),
-            labels: [a.kind],
-          });
-          core.info(`${r.dataset} ${a.kind}: issue ${res.action}${res.number ? ` #${res.number}` : ''}`);
-          issues.push({ dataset: r.dataset, kind: a.kind, ...res });
-        }
-      }
-    });
-  }
-
   output('drift', drifted.length > 0);
   output('drifted-datasets', drifted.join(','));
   output('alert-count', active.length);
   output('alerts', active);
   output('accuracy', Object.fromEntries(reports.map((r) => [r.dataset, r.totals.accuracy])));
-  output('issues', issues);
 
   summaryTable(
     'Monitoring',

@@ -9,7 +9,7 @@ import {
   repository,
   runAction,
   summaryTable,
-  unlessForbidden,
+  unlessGitHubRefuses,
   workspace,
 } from '../../lib/action-kit.js';
 import { headCommit, isInsideWorkTree } from '../../lib/git.js';
@@ -192,18 +192,35 @@ await runAction(async () => {
     const { owner, repo } = repository();
     const client = createGitHubClient(token);
     const head = isInsideWorkTree(ws.root) ? headCommit(ws.root) : null;
+    // Refused once (a fork's read-only token, no permission): the rest would be too; the job summary
+    // carries every comment the pull request did not get.
+    let refused = false;
     for (const [i, spec] of specs.entries()) {
       const body = metricsCommentMarkdown(spec, results[i], head);
-      const c = await unlessForbidden(`metrics comment for ${spec.name}`, () =>
-        upsertPullRequestComment(client, {
-          owner,
-          repo,
-          issueNumber: pullRequest,
-          marker: `metrics-${spec.name}`,
-          body,
-        }),
-      );
-      if (c) core.info(`${spec.name}: pull-request comment ${c.action} (id ${c.id})`);
+      if (!refused) {
+        const c = await unlessGitHubRefuses(
+          `metrics comment for ${spec.name} not posted`,
+          () =>
+            upsertPullRequestComment(client, {
+              owner,
+              repo,
+              issueNumber: pullRequest,
+              marker: `metrics-${spec.name}`,
+              body,
+            }),
+          "the metrics diff is in this job's summary",
+        );
+        if ('value' in c) {
+          core.info(`${spec.name}: pull-request comment ${c.value.action} (id ${c.value.id})`);
+          continue;
+        }
+        refused = true;
+        core.summary.addRaw(
+          '<p>Pull-request comment not posted (see the warning); here is its text:</p>',
+          true,
+        );
+      }
+      core.summary.addRaw(`\n${body}\n`, true);
     }
   }
 });

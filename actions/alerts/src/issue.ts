@@ -19,7 +19,7 @@ export function alertIssueBody(report: MonitoringReport, alert: Alert, dashboard
   ];
   if (dashboard) lines.push(`- Dashboard: ${dashboard}`);
   if (alert.active) {
-    lines.push('', 'The monitor stage keeps this issue up to date and closes it when the condition clears.');
+    lines.push('', 'The alerts step keeps this issue up to date and closes it when the condition clears.');
   }
   return lines.join('\n');
 }
