@@ -1,12 +1,13 @@
 // The stage actions as the runner runs them: each committed bundle in its own node process against a git
 // workspace, inputs from INPUT_* variables, GitHub API calls against a loopback fake. One workspace goes
-// through the pipeline in order (backfill → train → generate → infer → monitor → ingest → train on a PR).
+// through the pipeline in order (backfill → train → generate → infer → monitor → commit → alerts → ingest →
+// train on a PR).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_LABEL } from '../actions/lib/github.js';
 import { type ActionRun, requireBundles, runActionBundle } from './helpers/action-runner.js';
-import { type FakeGitHub, startFakeGitHub } from './helpers/github-fake-server.js';
+import { type FakeGitHub, GITHUB_ERRORS, startFakeGitHub } from './helpers/github-fake-server.js';
 import { fingerprint, makeWorkspace, NOW, REPO_ROOT } from './helpers/workspace.js';
 
 const TOKEN = 'ghs_action_test';
@@ -14,7 +15,17 @@ let ws: string;
 let gh: FakeGitHub;
 
 beforeAll(async () => {
-  requireBundles('backfill', 'build-site', 'generate', 'infer', 'ingest', 'monitor', 'train');
+  requireBundles(
+    'alerts',
+    'backfill',
+    'build-site',
+    'commit',
+    'generate',
+    'infer',
+    'ingest',
+    'monitor',
+    'train',
+  );
   ws = makeWorkspace(['iris'], { git: true });
   gh = await startFakeGitHub({ authorization: `token ${TOKEN}` });
 });
@@ -148,13 +159,19 @@ describe('generate and infer', () => {
   });
 });
 
-describe('monitor with alert issues', () => {
+describe('monitor, commit, then alert issues', () => {
   const driftIssues = () =>
     gh.issues.filter((i) => i.body?.includes('<!-- gitml-alert dataset=iris kind=dataset-drift -->'));
+  // The commit step as the workflows run it, without a remote to push to.
+  const commitStep = () => step('commit', { paths: 'data models reports', push: 'false' });
+  const warnings = (run: ActionRun) => run.annotations.filter((a) => a.level === 'warning');
 
-  it('opens one issue per alert kind, keeps it on a second run, and closes it when the alert clears', async () => {
-    const first = await step('monitor', { token: TOKEN });
+  it('monitor writes the reports and makes no GitHub call; alerts opens the issues from the committed reports', async () => {
+    const requests = gh.requests.length;
+    const first = await step('monitor');
     expectOk(first);
+    expect(gh.requests).toHaveLength(requests);
+    expect(first.outputs.issues).toBeUndefined();
     expect(first.outputs.drift).toBe('true');
     expect(first.outputs['drifted-datasets']).toBe('iris');
     expect(JSON.parse(first.outputs.alerts).map((a: { kind: string }) => a.kind)).toContain('dataset-drift');
@@ -167,20 +184,41 @@ describe('monitor with alert issues', () => {
         (a) => a.level === 'warning' && a.message.startsWith('iris: dataset-drift alert'),
       ),
     ).toBe(true);
+
+    // Not committed yet: the alerts step acts on committed data only, so there is nothing to act on.
+    const early = await step('alerts', { token: TOKEN });
+    expectOk(early);
+    expect(early.outputs).toMatchObject({ issues: '[]', degraded: 'false' });
+    expect(early.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'notice',
+        message: expect.stringContaining('no reports/iris/monitoring.json is committed yet'),
+      }),
+    );
+    expect(driftIssues()).toHaveLength(0);
+
+    expectOk(await commitStep());
+    const alerts = await step('alerts', { token: TOKEN });
+    expectOk(alerts);
+    expect(alerts.outputs.degraded).toBe('false');
     expect(driftIssues()).toHaveLength(1);
     const issue = driftIssues()[0];
     expect(issue).toMatchObject({ state: 'open', labels: [ALERT_LABEL, 'dataset-drift'] });
     expect(issue.title).toBe('Iris flowers (iris): dataset-drift alert');
     expect(issue.body).toContain('https://github.example/acme/gitml/blob/HEAD/reports/iris/README.md');
-    expect(JSON.parse(first.outputs.issues)).toContainEqual({
+    expect(issue.body).toContain('https://acme.github.io/gitml/');
+    expect(JSON.parse(alerts.outputs.issues)).toContainEqual({
       dataset: 'iris',
       kind: 'dataset-drift',
       action: 'opened',
       number: issue.number,
     });
+    expect(alerts.summary).toContain('<h3>Alerts</h3>');
+    expect(alerts.summary).toMatch(/<td>iris<\/td><td>dataset-drift<\/td><td>ACTIVE<\/td>/);
+    expect(alerts.summary).toContain(`<td>#${issue.number} opened</td>`);
 
     const writes = gh.writes().length;
-    const second = await step('monitor', { token: TOKEN });
+    const second = await step('alerts', { token: TOKEN });
     expectOk(second);
     expect(JSON.parse(second.outputs.issues)).toContainEqual({
       dataset: 'iris',
@@ -189,14 +227,30 @@ describe('monitor with alert issues', () => {
       number: issue.number,
     });
     expect(gh.writes()).toHaveLength(writes);
-    expect(driftIssues()).toHaveLength(1);
+  });
 
+  it('closes the issue only once the report that clears the alert is committed', async () => {
+    const issue = driftIssues()[0];
     // A month of undrifted days pushes the drifted ones out of the 30-day window.
     expectOk(await step('generate', { date: '2026-11-24', days: '30', rows: '5', drift: '0' }));
     expectOk(await step('infer'));
-    const third = await step('monitor', { token: TOKEN });
-    expectOk(third);
-    expect(third.outputs.drift).toBe('false');
+    const monitor = await step('monitor');
+    expectOk(monitor);
+    expect(monitor.outputs.drift).toBe('false');
+
+    const before = await step('alerts', { token: TOKEN });
+    expectOk(before);
+    expect(driftIssues()[0].state).toBe('open');
+    expect(before.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'notice',
+        message: expect.stringContaining('has changes that are not committed'),
+      }),
+    );
+
+    expectOk(await commitStep());
+    const after = await step('alerts', { token: TOKEN });
+    expectOk(after);
     expect(driftIssues()).toHaveLength(1);
     expect(driftIssues()[0]).toMatchObject({ state: 'closed', state_reason: 'completed' });
     const closing = gh.comments.filter((c) => c.issueNumber === issue.number);
@@ -204,12 +258,54 @@ describe('monitor with alert issues', () => {
     expect(closing[0].body).toMatch(/^resolved: Fewer than 50% of the features drifted in the last 30 days/);
   });
 
-  it('touches no issue without a token', async () => {
-    const requests = gh.requests.length;
-    const run = await step('monitor', { report: 'false' });
+  it('degrades to a warning, the job summary and degraded=true when issues are disabled (410) or the token is read-only (403)', async () => {
+    for (const [fault, why] of [
+      [GITHUB_ERRORS.issuesDisabled, 'issues are disabled on this repository (HTTP 410'],
+      [
+        GITHUB_ERRORS.forbidden,
+        'the token may not do this (HTTP 403: Resource not accessible by integration',
+      ],
+    ] as const) {
+      const requests = gh.requests.length;
+      gh.fault({ ...fault, times: 1 });
+      const run = await step('alerts', { token: TOKEN });
+      expectOk(run); // exit 0: the data is committed, an issue is a courtesy
+      expect(gh.requests.length - requests).toBe(1); // no retry of a refusal, no call after it
+      expect(run.outputs.degraded).toBe('true');
+      const issues = JSON.parse(run.outputs.issues) as { action: string }[];
+      expect(issues.length).toBeGreaterThan(0);
+      expect(issues.every((i) => i.action === 'skipped')).toBe(true);
+      expect(warnings(run).map((a) => a.message)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^${why.replace(/[()]/g, '\\$&')}.*: alert issues not opened, updated or closed; the alerts are in reports/iris/README.md and this job's summary$`,
+          ),
+        ),
+      ]);
+      expect(run.summary).toContain('<h3>Alerts</h3>');
+      expect(run.summary).toMatch(/<td>iris<\/td><td>dataset-drift<\/td><td>ok<\/td>/);
+      expect(run.summary).toContain('Alert issues not in step');
+    }
+  });
+
+  it('rides out a rate limit (retry-after) and a 502, then brings the issues in step', async () => {
+    gh.fault({ ...GITHUB_ERRORS.secondaryRateLimit, times: 1 });
+    gh.fault({ ...GITHUB_ERRORS.badGateway, times: 1 });
+    const started = Date.now();
+    const run = await step('alerts', { token: TOKEN });
     expectOk(run);
-    expect(run.outputs.issues).toBe('[]');
-    expect(gh.requests).toHaveLength(requests);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000); // retry-after: 1 was honoured
+    expect(run.outputs.degraded).toBe('false');
+    expect(warnings(run)).toEqual([]);
+    expect(run.stdout).toMatch(/HTTP 403 \(rate limited\); retry 1 of 4 in 1\.0 s/);
+    expect(run.stdout).toMatch(/HTTP 502; retry 2 of 4 in/); // the same request, tried a third time
+    expect(JSON.parse(run.outputs.issues).map((i: { action: string }) => i.action)).not.toContain('skipped');
+  });
+
+  it('fails only on a bad input', async () => {
+    const run = await step('alerts', { token: TOKEN, dataset: 'nope' });
+    expect(run.code).toBe(1);
+    expect(errors(run)[0].message).toContain("unknown dataset 'nope'");
   });
 });
 
@@ -240,6 +336,25 @@ describe('ingest', () => {
     expect(comments).toHaveLength(1);
     expect(comments[0].body).toContain('| `inbox/iris/batch.csv` | iris | 2 | 1 |');
     expect(comments[0].body).toMatch(/\| `inbox\/iris\/batch\.csv` \| 3 \| .*sepal_width/);
+  });
+
+  it("passes a fork's pull-request check although it cannot comment: a warning, the comment in the job summary", async () => {
+    const pr = gh.addPullRequest('acme/gitml', 'From a fork', '');
+    gh.fault({ ...GITHUB_ERRORS.forbidden, times: 1 });
+    const run = await step('ingest', { 'dry-run': 'true', token: TOKEN, 'pull-request': String(pr.number) });
+    expectOk(run);
+    expect(gh.comments.filter((c) => c.issueNumber === pr.number)).toHaveLength(0);
+    expect(run.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringMatching(
+          /^the token may not do this \(HTTP 403: Resource not accessible by integration.*: pull-request comment not posted; the check results are in this job's summary and annotations$/,
+        ),
+      }),
+    );
+    expect(run.stdout).toMatch(/^::warning file=inbox\/iris\/batch\.csv,line=3::would be quarantined/m);
+    expect(run.summary).toContain('### Inbox check');
+    expect(run.summary).toContain('| `inbox/iris/batch.csv` | iris | 2 | 1 |');
   });
 
   it('ingests on the default branch: appends the rows, quarantines the bad one, removes the file', async () => {
@@ -320,6 +435,27 @@ describe('train on a pull request', () => {
       (r) => r.method === 'PATCH' && r.path === `/repos/acme/gitml/issues/comments/${mine()[0].id}`,
     );
     expect(edits).toHaveLength(1);
+  });
+
+  it("degrades on a fork's pull request: a warning and the metrics diff in the job summary, exit 0", async () => {
+    const pr = gh.addPullRequest('acme/gitml', 'From a fork', '');
+    gh.fault({ ...GITHUB_ERRORS.forbidden, times: 1 });
+    const run = await step('train', {
+      dataset: 'iris',
+      algorithm: 'knn',
+      force: 'true',
+      token: TOKEN,
+      'pull-request': String(pr.number),
+    });
+    expectOk(run);
+    expect(gh.comments.filter((c) => c.issueNumber === pr.number)).toHaveLength(0);
+    expect(run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toContainEqual(
+      expect.stringMatching(
+        /: metrics comment for iris not posted; the metrics diff is in this job's summary$/,
+      ),
+    );
+    expect(run.summary).toContain('### Model metrics: Iris flowers (`iris`)');
+    expect(run.summary).toMatch(/\| metric \| champion v1 \| this pull request \(knn\) \| change \|/);
   });
 
   it('refuses to promote on a pull request', async () => {

@@ -8,7 +8,12 @@ import {
   syncAlertIssue,
   upsertPullRequestComment,
 } from '../actions/lib/github.js';
-import { type FakeGitHub, startFakeGitHub } from './helpers/github-fake-server.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  describeGitHubFailure,
+  type RetryPolicy,
+} from '../actions/lib/github-errors.js';
+import { type FakeGitHub, GITHUB_ERRORS, startFakeGitHub } from './helpers/github-fake-server.js';
 
 const TOKEN = 'ghs_test_token_123';
 const OWNER = 'acme';
@@ -174,6 +179,148 @@ describe('syncAlertIssue', () => {
   it('refuses dataset or kind values that could break out of the hidden watermark', async () => {
     await expect(drift(true, 'x', 'iris -->')).rejects.toThrow(/alert dataset "iris -->" must match/);
     expect(gh.requests).toHaveLength(0);
+  });
+});
+
+describe('retries and refusals', () => {
+  // The waits a client asked for, instead of waiting: retries run at test speed and are checked exactly.
+  let waits: number[];
+  const retrying = (retry: Partial<RetryPolicy> = {}) =>
+    createGitHubClient(TOKEN, {
+      baseUrl: gh.baseUrl,
+      retry: {
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+        random: () => 0.5, // jitter factor 1: the exact backoff
+        now: () => Date.parse('2026-11-24T05:00:00Z'),
+        ...retry,
+      },
+    });
+  const alert = (c: GitHubClient) =>
+    syncAlertIssue(c, {
+      owner: OWNER,
+      repo: REPO,
+      dataset: 'iris',
+      kind: 'drift',
+      active: true,
+      title: 'Data drift on iris',
+      body: 'PSI 0.3',
+    });
+  const failureOf = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (err) {
+      return { err, failure: describeGitHubFailure(err) };
+    }
+    throw new Error('expected the call to fail');
+  };
+  beforeEach(() => {
+    waits = [];
+  });
+
+  it('retries a 502 with backoff and then succeeds, on reads and on writes', async () => {
+    gh.fault({ ...GITHUB_ERRORS.badGateway, times: 1 });
+    gh.fault({ ...GITHUB_ERRORS.badGateway, times: 1, method: 'POST' });
+    const c = retrying();
+    expect(await alert(c)).toEqual({ action: 'opened', number: 1 });
+    expect(waits).toEqual([1000, 1000]); // one retry of the list, one of the create
+    expect(gh.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'POST', 'POST']);
+    expect(gh.issues).toHaveLength(1);
+  });
+
+  it('gives up on a persistent 500 after its retries, with exponential backoff, and says so', async () => {
+    gh.fault(GITHUB_ERRORS.serverError);
+    const { failure } = await failureOf(alert(retrying()));
+    expect(waits).toEqual([1000, 2000, 4000, 8000]);
+    expect(gh.requests).toHaveLength(DEFAULT_RETRY_POLICY.retries + 1);
+    expect(failure).toMatchObject({ status: 500, kind: 'server' });
+    expect(failure?.reason).toBe(
+      'GitHub kept failing (HTTP 500 after 5 tries: Internal Server Error - https://docs.github.com/rest)',
+    );
+  });
+
+  it('keeps all the waits of one request within the bound and jitters them', async () => {
+    gh.fault(GITHUB_ERRORS.badGateway);
+    await failureOf(alert(retrying({ maxTotalWaitMs: 5000 })));
+    expect(waits).toEqual([1000, 2000]); // a third wait (4000) would pass 5 s
+    waits = [];
+    await failureOf(alert(retrying({ random: () => 0, retries: 2 })));
+    expect(waits).toEqual([500, 1000]);
+  });
+
+  it("honours a secondary rate limit's retry-after, and gives up at once when it is beyond the bound", async () => {
+    gh.fault({ ...GITHUB_ERRORS.secondaryRateLimit, times: 1 });
+    expect((await alert(retrying())).action).toBe('opened');
+    expect(waits).toEqual([1000]);
+
+    waits = [];
+    gh.fault({ ...GITHUB_ERRORS.secondaryRateLimit, headers: { 'retry-after': '600' } });
+    const { failure } = await failureOf(alert(retrying()));
+    expect(waits).toEqual([]);
+    expect(failure?.kind).toBe('rate-limited');
+    expect(failure?.reason).toMatch(
+      /^GitHub's rate limit still held \(HTTP 403: You have exceeded a secondary rate limit/,
+    );
+  });
+
+  it('waits for x-ratelimit-reset when the primary rate limit is used up', async () => {
+    const reset = Date.parse('2026-11-24T05:00:20Z') / 1000;
+    gh.fault({
+      status: 403,
+      message: 'API rate limit exceeded for installation ID 1.',
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      times: 1,
+    });
+    expect((await alert(retrying())).action).toBe('opened');
+    expect(waits).toEqual([21_000]); // to the reset, plus a second
+    waits = [];
+    gh.fault({ status: 429, message: 'Too many requests', times: 1 });
+    expect((await alert(retrying())).action).toBe('unchanged');
+    expect(waits).toEqual([60_000]); // no header: GitHub asks for at least a minute
+  });
+
+  it('does not retry a refusal: issues disabled (410), a fork token (403), not found (404)', async () => {
+    for (const [fault, kind, reason] of [
+      [
+        GITHUB_ERRORS.issuesDisabled,
+        'disabled',
+        /^issues are disabled on this repository \(HTTP 410: Issues are disabled for this repo/,
+      ],
+      [
+        GITHUB_ERRORS.forbidden,
+        'forbidden',
+        /^the token may not do this \(HTTP 403: Resource not accessible by integration.*\) — a pull request from a fork gets a read-only token/,
+      ],
+      [{ status: 404, message: 'Not Found' }, 'not-found', /^GitHub found no such repository/],
+    ] as const) {
+      await gh.close();
+      gh = await startFakeGitHub({ authorization: `token ${TOKEN}` });
+      gh.fault(fault);
+      const { failure } = await failureOf(alert(retrying()));
+      expect(gh.requests).toHaveLength(1);
+      expect(waits).toEqual([]);
+      expect(failure?.kind).toBe(kind);
+      expect(failure?.reason).toMatch(reason);
+    }
+  });
+
+  it('tells a bug from a GitHub failure: only errors GitHub answered are described', () => {
+    expect(describeGitHubFailure(new TypeError('x is undefined'))).toBeNull();
+    expect(describeGitHubFailure(new Error('alert dataset "a b" must match'))).toBeNull();
+  });
+
+  it('closes a duplicate alert issue (a retried create that had gone through) and keeps the oldest', async () => {
+    const first = await drift(true, 'PSI 0.3');
+    gh.issues.push({ ...gh.issues[0], number: 99 }); // the same watermark, opened twice
+    expect(await drift(true, 'PSI 0.3')).toEqual({ action: 'unchanged', number: first.number });
+    expect(gh.issues.find((i) => i.number === 99)).toMatchObject({
+      state: 'closed',
+      state_reason: 'not_planned',
+    });
+    expect(gh.comments.map((c) => [c.issueNumber, c.body])).toEqual([
+      [99, `Duplicate of #${first.number}, which tracks this alert.`],
+    ]);
   });
 });
 

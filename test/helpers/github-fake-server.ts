@@ -1,5 +1,6 @@
 // A loopback stand-in for the GitHub REST API: just the issue and comment endpoints the pipeline
-// uses, kept in memory, with GitHub's pagination (Link headers) and every request recorded.
+// uses, kept in memory, with GitHub's pagination (Link headers) and every request recorded; faults make
+// it answer as GitHub does when it refuses or fails (GITHUB_ERRORS).
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +31,36 @@ export interface RecordedRequest {
   body: unknown;
 }
 
+/** An error answer: GitHub's status, message body and headers. */
+export interface Fault {
+  status: number;
+  message: string;
+  headers?: Record<string, string>;
+  /** How many matching requests get it; default every one. */
+  times?: number;
+  /** Only requests with this method (GET, POST, PATCH). */
+  method?: string;
+}
+
+/** GitHub's answers when it refuses or fails, as documented and as seen on real repositories. */
+export const GITHUB_ERRORS = {
+  /** Issues turned off in the repository's settings (the default on forks). */
+  issuesDisabled: { status: 410, message: 'Issues are disabled for this repo' },
+  /** A pull request from a fork runs with a read-only GITHUB_TOKEN. */
+  forbidden: {
+    status: 403,
+    message: 'Resource not accessible by integration',
+    headers: { 'x-ratelimit-remaining': '4999' },
+  },
+  secondaryRateLimit: {
+    status: 403,
+    message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+    headers: { 'retry-after': '1' },
+  },
+  badGateway: { status: 502, message: 'Server Error' },
+  serverError: { status: 500, message: 'Internal Server Error' },
+} satisfies Record<string, Fault>;
+
 export interface FakeGitHub {
   baseUrl: string;
   requests: RecordedRequest[];
@@ -38,6 +69,8 @@ export interface FakeGitHub {
   /** Requests that changed something (anything but GET). */
   writes(): RecordedRequest[];
   addPullRequest(repo: string, title: string, body: string, labels?: string[]): FakeIssue;
+  /** From now on, matching requests get this error (in the order faults were added) until used up. */
+  fault(fault: Fault): void;
   close(): Promise<void>;
 }
 
@@ -69,6 +102,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
   const requests: RecordedRequest[] = [];
   const issues: FakeIssue[] = [];
   const comments: FakeComment[] = [];
+  const faults: Fault[] = [];
   let nextNumber = 1;
   let nextCommentId = 1000;
   let baseUrl = '';
@@ -128,6 +162,16 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
         message: 'Bad credentials',
         documentation_url: 'https://docs.github.com/rest',
       });
+    }
+    const fault = faults.find((f) => (f.times ?? 1) > 0 && (!f.method || f.method === req.method));
+    if (fault) {
+      if (fault.times !== undefined) fault.times--;
+      return send(
+        res,
+        fault.status,
+        { message: fault.message, documentation_url: 'https://docs.github.com/rest' },
+        fault.headers,
+      );
     }
     const b = (body ?? {}) as Record<string, unknown>;
     let m: RegExpMatchArray | null;
@@ -222,6 +266,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       };
       issues.push(pr);
       return pr;
+    },
+    fault(f) {
+      faults.push({ ...f, times: f.times ?? Number.POSITIVE_INFINITY });
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
