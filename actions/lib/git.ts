@@ -498,7 +498,9 @@ export async function commitAndPush(opts: CommitAndPushOptions): Promise<CommitA
     return { committed: false, pushed: false, sha: await headSha(repoDir), attempts: 0 };
   }
   refuseOversizedFiles(repoDir, changed);
-  const authEnv = opts.token ? tokenAuthEnv(await remoteUrls(repoDir, remote), opts.token) : {};
+  // Checked before committing: a token that cannot be used must not leave a half-done step behind.
+  const authEnv =
+    opts.token && opts.push !== false ? tokenAuthEnv(await remoteUrls(repoDir, remote), opts.token) : {};
   const pathspecs = `${changed.join('\0')}\0`;
   await runAsync(
     repoDir,

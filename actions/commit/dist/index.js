@@ -29406,7 +29406,7 @@ async function commitAndPush(opts) {
     return { committed: false, pushed: false, sha: await headSha(repoDir), attempts: 0 };
   }
   refuseOversizedFiles(repoDir, changed);
-  const authEnv = opts.token ? tokenAuthEnv(await remoteUrls(repoDir, remote), opts.token) : {};
+  const authEnv = opts.token && opts.push !== false ? tokenAuthEnv(await remoteUrls(repoDir, remote), opts.token) : {};
   const pathspecs = `${changed.join("\0")}\0`;
   await runAsync(
     repoDir,
