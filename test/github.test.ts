@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { unlessGitHubRefuses } from '../actions/lib/action-kit.js';
 import {
   ALERT_LABEL,
   alertWatermark,
@@ -302,6 +303,29 @@ describe('retries and refusals', () => {
       expect(waits).toEqual([]);
       expect(failure?.kind).toBe(kind);
       expect(failure?.reason).toMatch(reason);
+    }
+  });
+
+  it('turns a persistent 500 into a warning, not a failure, and still fails on a bug', async () => {
+    gh.fault(GITHUB_ERRORS.serverError);
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const outcome = await unlessGitHubRefuses(
+        'alert issues not opened',
+        () => alert(retrying()),
+        'see the report',
+      );
+      expect(outcome).toEqual({ failure: expect.objectContaining({ status: 500, kind: 'server' }) });
+      expect(stdout.mock.calls.map((c) => String(c[0])).join('')).toContain(
+        '::warning title=GitHub API call skipped::GitHub kept failing (HTTP 500 after 5 tries: Internal Server Error - https://docs.github.com/rest): alert issues not opened; see the report',
+      );
+      await expect(
+        unlessGitHubRefuses('x', async () => {
+          throw new TypeError('cannot read properties of undefined');
+        }),
+      ).rejects.toThrow(TypeError);
+    } finally {
+      stdout.mockRestore();
     }
   });
 

@@ -38156,7 +38156,7 @@ await runAction(async () => {
   );
   if (pullRequest !== null && files.length > 0) {
     const { owner, repo } = repository();
-    const client = createGitHubClient(token);
+    const client = createGitHubClient(token, { retry: { onRetry: (message) => core_exports.info(message) } });
     const body = checkCommentMarkdown(outcomes);
     const c = await unlessGitHubRefuses(
       "pull-request comment not posted",

@@ -41453,7 +41453,7 @@ await runAction(async () => {
   );
   if (pullRequest !== null) {
     const { owner, repo } = repository();
-    const client = createGitHubClient(token);
+    const client = createGitHubClient(token, { retry: { onRetry: (message) => core_exports.info(message) } });
     const head = isInsideWorkTree(ws.root) ? headCommit(ws.root) : null;
     let refused = false;
     for (const [i, spec] of specs.entries()) {

@@ -190,7 +190,7 @@ await runAction(async () => {
 
   if (pullRequest !== null) {
     const { owner, repo } = repository();
-    const client = createGitHubClient(token);
+    const client = createGitHubClient(token, { retry: { onRetry: (message) => core.info(message) } });
     const head = isInsideWorkTree(ws.root) ? headCommit(ws.root) : null;
     // Refused once (a fork's read-only token, no permission): the rest would be too; the job summary
     // carries every comment the pull request did not get.
