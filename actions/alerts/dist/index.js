@@ -34493,9 +34493,9 @@ await runAction(async () => {
   const client = createGitHubClient(token, { retry: { onRetry: (message) => core_exports.info(message) } });
   const issues = [];
   const reportFiles = reports.map((r) => `reports/${r.dataset}/README.md`);
-  let failure = null;
-  await core_exports.group("alert issues", async () => {
-    const outcome = await unlessGitHubRefuses(
+  const outcome = await core_exports.group(
+    "alert issues",
+    () => unlessGitHubRefuses(
       "alert issues not opened, updated or closed",
       async () => {
         for (const r of reports) {
@@ -34516,9 +34516,9 @@ await runAction(async () => {
         }
       },
       `the alerts are in ${reportFiles.join(", ") || "the reports"} and this job's summary`
-    );
-    if ("failure" in outcome) failure = outcome.failure;
-  });
+    )
+  );
+  const failure = "failure" in outcome ? outcome.failure : null;
   const done = new Set(issues.map((i) => `${i.dataset}\0${i.kind}`));
   for (const r of reports) {
     for (const a of r.alerts) {

@@ -13,7 +13,6 @@ import {
   workspace,
 } from '../../lib/action-kit.js';
 import { createGitHubClient, syncAlertIssue } from '../../lib/github.js';
-import type { GitHubFailure } from '../../lib/github-errors.js';
 import type { MonitoringReport } from '../../lib/monitoring-types.js';
 import { mdText } from '../../lib/report-page.js';
 import { committedReports } from './committed.js';
@@ -47,11 +46,10 @@ await runAction(async () => {
   const client = createGitHubClient(token, { retry: { onRetry: (message) => core.info(message) } });
   const issues: IssueOutcome[] = [];
   const reportFiles = reports.map((r) => `reports/${r.dataset}/README.md`);
-  let failure: GitHubFailure | null = null;
-  await core.group('alert issues', async () => {
-    // One call refused or failing for good means the rest would be too (issues disabled, a read-only
-    // token, GitHub down or rate limited): the first refusal stops the loop, the rest are skipped.
-    const outcome = await unlessGitHubRefuses(
+  // One call refused or failing for good means the rest would be too (issues disabled, a read-only
+  // token, GitHub down or rate limited): the first refusal stops the loop, the rest are skipped.
+  const outcome = await core.group('alert issues', () =>
+    unlessGitHubRefuses(
       'alert issues not opened, updated or closed',
       async () => {
         for (const r of reports) {
@@ -72,9 +70,9 @@ await runAction(async () => {
         }
       },
       `the alerts are in ${reportFiles.join(', ') || 'the reports'} and this job's summary`,
-    );
-    if ('failure' in outcome) failure = outcome.failure;
-  });
+    ),
+  );
+  const failure = 'failure' in outcome ? outcome.failure : null;
   const done = new Set(issues.map((i) => `${i.dataset}\0${i.kind}`));
   for (const r of reports) {
     for (const a of r.alerts) {
@@ -106,7 +104,7 @@ await runAction(async () => {
   );
   if (failure) {
     core.summary.addRaw(
-      `<p><strong>Alert issues not in step</strong>: ${mdText((failure as GitHubFailure).reason)}. The alerts above are ` +
+      `<p><strong>Alert issues not in step</strong>: ${mdText(failure.reason)}. The alerts above are ` +
         'also in the reports; the next run brings the issues in step when GitHub lets it.</p>',
       true,
     );
