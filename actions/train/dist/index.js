@@ -41197,6 +41197,9 @@ await runAction(async () => {
   const asOf = input.string("as-of") || void 0;
   const token = input.string("token");
   const pullRequest = input.pullRequest();
+  const headSha = input.string("head-sha");
+  if (headSha && !/^[0-9a-f]{7,64}$/i.test(headSha))
+    throw new ActionInputError(`input 'head-sha' must be a commit SHA (hexadecimal), got '${headSha}'`);
   const now = input.now();
   const { shard, merge: merge2, partials } = input.shardStep(ws);
   if (pullRequest !== null && !token) throw new ActionInputError("input 'pull-request' needs input 'token'");
@@ -41344,7 +41347,7 @@ await runAction(async () => {
   if (pullRequest !== null) {
     const { owner, repo } = repository();
     const client = createGitHubClient(token);
-    const head = isInsideWorkTree(ws.root) ? headCommit(ws.root) : null;
+    const head = headSha || (isInsideWorkTree(ws.root) ? headCommit(ws.root) : null);
     for (const [i, spec] of specs.entries()) {
       const body = metricsCommentMarkdown(spec, results[i], head);
       const c = await unlessForbidden(

@@ -36,6 +36,9 @@ await runAction(async () => {
   const asOf = input.string('as-of') || undefined;
   const token = input.string('token');
   const pullRequest = input.pullRequest();
+  const headSha = input.string('head-sha');
+  if (headSha && !/^[0-9a-f]{7,64}$/i.test(headSha))
+    throw new ActionInputError(`input 'head-sha' must be a commit SHA (hexadecimal), got '${headSha}'`);
   const now = input.now();
   const { shard, merge, partials } = input.shardStep(ws);
   if (pullRequest !== null && !token) throw new ActionInputError("input 'pull-request' needs input 'token'");
@@ -191,7 +194,9 @@ await runAction(async () => {
   if (pullRequest !== null) {
     const { owner, repo } = repository();
     const client = createGitHubClient(token);
-    const head = isInsideWorkTree(ws.root) ? headCommit(ws.root) : null;
+    // The pull request's head as the reviewer knows it; the checkout may be the base commit (the check runs
+    // the base's code on the pull request's data) or GitHub's temporary merge commit.
+    const head = headSha || (isInsideWorkTree(ws.root) ? headCommit(ws.root) : null);
     for (const [i, spec] of specs.entries()) {
       const body = metricsCommentMarkdown(spec, results[i], head);
       const c = await unlessForbidden(`metrics comment for ${spec.name}`, () =>
