@@ -21,7 +21,7 @@ done
 for rel in $DATA_PATHS; do
   src="$PR_HEAD/$rel"
   if [ -L "$src" ] || { [ -e "$src" ] && [ -n "$(find "$src" -type l -print -quit)" ]; }; then
-    links=$(find "$src" -type l | wc -l)
+    links=$(find "$src" -type l -printf x | wc -c) # a name may hold newlines: count, never print
     echo "::error title=symbolic link in ${rel}/::The pull request adds ${links} symbolic link(s) under ${rel}/; only regular files are accepted there. Replace each link with the file itself."
     exit 1
   fi
@@ -32,7 +32,7 @@ for rel in $DATA_PATHS; do
   rm -rf -- "$rel"
   if [ -e "$src" ]; then
     cp -R -- "$src" "$rel"
-    echo "${rel}/: the pull request's version ($(find "$rel" -type f | wc -l) files)"
+    echo "${rel}/: the pull request's version ($(find "$rel" -type f -printf x | wc -c) files)"
   else
     echo "${rel}/: absent in the pull request"
   fi
