@@ -403,9 +403,14 @@ describe('daily.yml', () => {
       './actions/monitor',
       './actions/commit',
       './actions/alerts',
+      'run',
     ]);
     const step = (stage: string) => steps.find((s) => s.uses === `./actions/${stage}`)!;
     expect(step('ingest').with).toEqual({ path: 'inbox' });
+    // A file that cannot be ingested never stops the day; the run still ends red, after the commit.
+    expect(step('ingest')).toMatchObject({ id: 'ingest', 'continue-on-error': true });
+    expect(steps.at(-1)).toMatchObject({ if: "steps.ingest.outcome == 'failure'" });
+    expect(steps.at(-1)!.run).toMatch(/exit 1\s*$/);
     // Empty `days` (no input: the schedule, an inbox push) means every day missing since the last one.
     expect(step('generate').with?.days).toBe(expr('inputs.days'));
     const dispatchDays = (wf.on.workflow_dispatch as { inputs: Record<string, { default?: string }> }).inputs
@@ -415,7 +420,7 @@ describe('daily.yml', () => {
     expect(step('monitor').with).not.toHaveProperty('token');
     expect(step('alerts').if).toBe("steps.commit.outcome == 'success'");
     expect(step('alerts').with?.token).toBe(expr('github.token'));
-    expect(steps.some((s) => s.run !== undefined)).toBe(false); // no npm install, no scripts
+    expect(steps.filter((s) => s.run !== undefined)).toHaveLength(1); // no npm install, no build
     expect(wf.jobs.pages).toMatchObject({ needs: 'pipeline', uses: './.github/workflows/pages.yml' });
   });
 });
