@@ -423,6 +423,10 @@ describe('daily.yml', () => {
     expect(steps.filter((s) => s.run !== undefined)).toHaveLength(1); // no npm install, no build
     expect(wf.jobs.pages).toMatchObject({ needs: 'pipeline', uses: './.github/workflows/pages.yml' });
   });
+
+  it('queues in the data group of its branch, never cancelling a run in progress', () => {
+    expect(wf.jobs.pipeline.concurrency).toEqual({ group: DATA_GROUP, 'cancel-in-progress': false });
+  });
 });
 
 describe('retrain.yml', () => {
