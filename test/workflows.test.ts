@@ -422,6 +422,7 @@ describe('daily.yml', () => {
     expect(step('alerts').with?.token).toBe(expr('github.token'));
     expect(steps.filter((s) => s.run !== undefined)).toHaveLength(1); // no npm install, no build
     expect(wf.jobs.pages).toMatchObject({ needs: 'pipeline', uses: './.github/workflows/pages.yml' });
+    expect(wf.jobs.pages.if).toBe(`${expr("!cancelled() && needs.pipeline.outputs.sha != ''")}`);
   });
 
   it('queues in the data group of its branch, never cancelling a run in progress', () => {
