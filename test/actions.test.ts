@@ -427,10 +427,13 @@ describe('train on a pull request', () => {
     expect(body).toMatch(/\| accuracy \| 0\.\d{4} \| 0\.\d{4} \| [+-]?0\.\d{4} \|/);
     expect(body).toContain('<!-- gitml-comment metrics-iris -->');
 
-    const second = await step('train', { ...inputs, algorithm: 'random-forest' });
+    // The workflow passes the pull request's head: the checkout is the base commit (or a merge commit).
+    const headSha = 'c0ffee0123456789abcdef0123456789abcdef01';
+    const second = await step('train', { ...inputs, algorithm: 'random-forest', 'head-sha': headSha });
     expectOk(second);
     expect(mine()).toHaveLength(1);
     expect(mine()[0].body).toContain('this pull request (random-forest)');
+    expect(mine()[0].body).toContain('trained at c0ffee012345 against');
     const edits = gh.requests.filter(
       (r) => r.method === 'PATCH' && r.path === `/repos/acme/gitml/issues/comments/${mine()[0].id}`,
     );
@@ -456,6 +459,12 @@ describe('train on a pull request', () => {
     );
     expect(run.summary).toContain('### Model metrics: Iris flowers (`iris`)');
     expect(run.summary).toMatch(/\| metric \| champion v1 \| this pull request \(knn\) \| change \|/);
+  });
+
+  it('refuses a head-sha that is not a commit SHA', async () => {
+    const run = await step('train', { token: TOKEN, 'pull-request': '1', 'head-sha': 'main; echo' });
+    expect(run.code).toBe(1);
+    expect(errors(run)[0].message).toContain("input 'head-sha' must be a commit SHA");
   });
 
   it('refuses to promote on a pull request', async () => {

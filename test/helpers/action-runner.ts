@@ -89,6 +89,8 @@ export interface RunOptions {
   workspace: string;
   /** Extra environment, e.g. GITHUB_API_URL of a fake server. */
   env?: Record<string, string>;
+  /** The bundle to run instead of this repository's: what `uses: ./actions/<stage>` finds in the workspace. */
+  bundle?: string;
 }
 
 /** Runs one step of `stage` with `inputs`; resolves when the process exits (never rejects on exit code). */
@@ -120,7 +122,7 @@ export function runActionBundle(
   for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value;
 
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundlePath(stage)], { cwd: opts.workspace, env });
+    const child = spawn(process.execPath, [opts.bundle ?? bundlePath(stage)], { cwd: opts.workspace, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {

@@ -36,6 +36,9 @@ await runAction(async () => {
   const asOf = input.string('as-of') || undefined;
   const token = input.string('token');
   const pullRequest = input.pullRequest();
+  const headSha = input.string('head-sha');
+  if (headSha && !/^[0-9a-f]{7,64}$/i.test(headSha))
+    throw new ActionInputError(`input 'head-sha' must be a commit SHA (hexadecimal), got '${headSha}'`);
   const now = input.now();
   const { shard, merge, partials } = input.shardStep(ws);
   if (pullRequest !== null && !token) throw new ActionInputError("input 'pull-request' needs input 'token'");
@@ -191,7 +194,9 @@ await runAction(async () => {
   if (pullRequest !== null) {
     const { owner, repo } = repository();
     const client = createGitHubClient(token, { retry: { onRetry: (message) => core.info(message) } });
-    const head = isInsideWorkTree(ws.root) ? headCommit(ws.root) : null;
+    // The pull request's head as the reviewer knows it; the checkout may be the base commit (the check runs
+    // the base's code on the pull request's data) or GitHub's temporary merge commit.
+    const head = headSha || (isInsideWorkTree(ws.root) ? headCommit(ws.root) : null);
     // Refused once (a fork's read-only token, no permission): the rest would be too; the job summary
     // carries every comment the pull request did not get.
     let refused = false;
