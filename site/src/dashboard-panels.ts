@@ -3,6 +3,7 @@
 import { classLabel, outcomeMark, pValueText } from '../../actions/lib/charts.js';
 import { ALGORITHMS } from '../../actions/lib/models/algorithms.js';
 import {
+  lastRun,
   latestOf,
   type MonitoringReport,
   type PredictionRecord,
@@ -10,7 +11,7 @@ import {
 import { classIcon } from './class-icon.js';
 import { h } from './dom.js';
 import { grouped, percent, utcText } from './format.js';
-import { activeAlerts, lastRun } from './report-facts.js';
+import { activeAlerts } from './report-facts.js';
 
 const algorithmTitle = (name: string) => ALGORITHMS.find((a) => a.name === name)?.title ?? name;
 
