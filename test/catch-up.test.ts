@@ -2,14 +2,14 @@
 // one (at most max-days, default 31), and infer, monitor and report then cover all of them; days beyond
 // the bound are named, with the command that backfills them, in the CLI output, the generate action's
 // outputs and job summary, and the repository report.
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillCommands, dayRanges } from '../actions/lib/daily-schedule.js';
 import type { MonitoringReport } from '../actions/lib/monitoring-types.js';
 import { catchUpDays } from '../actions/lib/pipelines/generate.js';
 import { type ActionRun, requireBundles, runActionBundle } from './helpers/action-runner.js';
-import { cli, fingerprint, makeWorkspace, read } from './helpers/workspace.js';
+import { cli, fingerprint, makeWorkspace, REPO_ROOT, read } from './helpers/workspace.js';
 
 const monitoringOf = (root: string): MonitoringReport =>
   JSON.parse(read(root, 'reports/iris/monitoring.json'));
@@ -168,7 +168,7 @@ describe('the generate action after missed runs', () => {
     return run;
   };
   beforeAll(async () => {
-    requireBundles('generate', 'infer', 'monitor');
+    requireBundles('build-site', 'generate', 'infer', 'monitor');
     ws = await trainedIris();
   });
   afterAll(() => rmSync(ws, { recursive: true, force: true }));
@@ -211,6 +211,17 @@ describe('the generate action after missed runs', () => {
     const bad = await step('generate', { 'max-days': '0' });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain("::error::input 'max-days' must be a whole number from 1 to 3660, got '0'");
+  });
+
+  it("build-site links the pages' staleness warning to the repository's daily workflow", async () => {
+    cpSync(path.join(REPO_ROOT, 'site/assets'), path.join(ws, 'site/assets'), { recursive: true });
+    ok(await step('build-site', { now: '2027-01-04T05:20:00Z' }));
+    const workflow = 'data-actions="https://github.example/acme/gitml/actions/workflows/daily.yml"';
+    expect(readFileSync(path.join(ws, '_site/index.html'), 'utf8')).toContain(workflow);
+    expect(readFileSync(path.join(ws, '_site/iris/dashboard.html'), 'utf8')).toContain(workflow);
+    expect(readFileSync(path.join(ws, '_site/index.html'), 'utf8')).toContain(
+      'data-last-run="2026-12-31T05:18:00Z"',
+    );
   });
 });
 

@@ -31,6 +31,5 @@ export function stalenessWarning(lastRun: string | null, nowMs = Date.now()): HT
     `⚠️ ${text}`,
     actions ? '. ' : '.',
     actions ? h('a', { href: actions }, 'Open the daily workflow in Actions') : null,
-    actions ? '.' : null,
   );
 }
