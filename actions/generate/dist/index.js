@@ -32968,7 +32968,7 @@ function generate(ws, spec, opts) {
   for (let i = 0; i < table.rows; i++) {
     if (table.sources[i] === SYNTHETIC) haveSynthetic.add(utcDate(new Date(table.eventTimes[i])));
   }
-  const { wanted, missed } = days === void 0 ? catchUpDays(latestOf(haveSynthetic), last, maxDays) : { wanted: Array.from({ length: days }, (_, i) => addDays(last, i - days + 1)), missed: [] };
+  const { wanted, missed } = days === void 0 ? catchUpDays(latestDate(haveSynthetic), last, maxDays) : { wanted: Array.from({ length: days }, (_, i) => addDays(last, i - days + 1)), missed: [] };
   const model = fitGenerator(spec, table, (i) => table.sources[i] !== SYNTHETIC);
   const dates = [];
   const rows = [];
@@ -32994,7 +32994,7 @@ function generate(ws, spec, opts) {
     lastId: added[added.length - 1]?.id ?? null
   };
 }
-function latestOf(dates) {
+function latestDate(dates) {
   let latest = null;
   for (const d of dates) if (latest === null || d > latest) latest = d;
   return latest;

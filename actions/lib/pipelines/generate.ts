@@ -64,7 +64,7 @@ export function generate(ws: Workspace, spec: DatasetSpec, opts: GenerateOptions
   }
   const { wanted, missed } =
     days === undefined
-      ? catchUpDays(latestOf(haveSynthetic), last, maxDays)
+      ? catchUpDays(latestDate(haveSynthetic), last, maxDays)
       : { wanted: Array.from({ length: days }, (_, i) => addDays(last, i - days + 1)), missed: [] };
   const model = fitGenerator(spec, table, (i) => table.sources[i] !== SYNTHETIC);
   const dates: GenerateResult['dates'] = [];
@@ -94,7 +94,7 @@ export function generate(ws: Workspace, spec: DatasetSpec, opts: GenerateOptions
   };
 }
 
-function latestOf(dates: Set<string>): string | null {
+function latestDate(dates: Set<string>): string | null {
   let latest: string | null = null;
   for (const d of dates) if (latest === null || d > latest) latest = d;
   return latest;
