@@ -64,6 +64,9 @@ describe.skipIf(skip !== null)(
         assets: SITE_ASSETS,
         now: new Date('2026-11-21T05:20:00Z'),
       });
+      // Then 40 days without a run: the next makes good the latest 31 and reports the 9 before them.
+      await run('daily', '--rows', '1', '--now', '2026-12-31T05:17:00Z');
+      buildSite(root, path.join(served, 'gap'), { ...opts, now: new Date('2026-12-31T05:20:00Z') });
       server = await serveStatic(served);
       browser = await launchBrowser();
       context = await browser.newContext({ viewport: DESKTOP });
@@ -113,6 +116,17 @@ describe.skipIf(skip !== null)(
       const text =
         '⚠️ No daily run since 2026-11-21 05:17 UTC (1 day ago) — check that the schedule is enabled. Open the daily workflow in Actions';
       expect(late).toEqual({ home: [text], dashboard: [text] });
+    });
+
+    test('the dashboard names the days a catch-up could not make good', async () => {
+      expect(await warnings('gap', '2026-12-31T06:00:00Z')).toEqual({ home: [], dashboard: [] });
+      expect(await page.textContent('#missing-days')).toBe(
+        'Days not made good (more were missing than one daily run catches up): 2026-11-22 … 2026-11-30 (9 days). ' +
+          'The repository report reports/iris/README.md has the command that backfills them.',
+      );
+      await page.goto(`${server.url}after/iris/dashboard.html`);
+      await page.waitForSelector('#app[data-ready="true"]');
+      expect(await page.$('#missing-days')).toBeNull();
     });
 
     test('without a known repository the warning has no link', async () => {
