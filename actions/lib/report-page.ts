@@ -56,7 +56,7 @@ function dailyRunLines(r: MonitoringReport): string[] {
     'The time of the last daily run is the first line of the dashboard below ("Last daily run"). ' +
       `Each run also makes good the days missed since the one before (by default up to ${DEFAULT_MAX_DAYS} days at once). ` +
       `If the last daily run is more than ${STALE_AFTER_HOURS} hours ago, the schedule may be disabled ` +
-      '(GitHub disables scheduled workflows after 60 days without activity in the repository): open the ' +
+      '(in a public repository GitHub disables scheduled workflows after 60 days without activity): open the ' +
       "repository's Actions tab, select the **daily** workflow, enable it if GitHub says it is disabled, " +
       'and run it with **Run workflow** to catch up.',
   ];

@@ -95315,7 +95315,7 @@ function alertLines(r2) {
 }
 function dailyRunLines(r2) {
   const lines = [
-    `The time of the last daily run is the first line of the dashboard below ("Last daily run"). Each run also makes good the days missed since the one before (by default up to ${DEFAULT_MAX_DAYS} days at once). If the last daily run is more than ${STALE_AFTER_HOURS} hours ago, the schedule may be disabled (GitHub disables scheduled workflows after 60 days without activity in the repository): open the repository's Actions tab, select the **daily** workflow, enable it if GitHub says it is disabled, and run it with **Run workflow** to catch up.`
+    `The time of the last daily run is the first line of the dashboard below ("Last daily run"). Each run also makes good the days missed since the one before (by default up to ${DEFAULT_MAX_DAYS} days at once). If the last daily run is more than ${STALE_AFTER_HOURS} hours ago, the schedule may be disabled (in a public repository GitHub disables scheduled workflows after 60 days without activity): open the repository's Actions tab, select the **daily** workflow, enable it if GitHub says it is disabled, and run it with **Run workflow** to catch up.`
   ];
   const missing = r2.missingDays ?? [];
   if (missing.length === 0) return lines;
