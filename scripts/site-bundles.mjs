@@ -17,6 +17,7 @@ const browser = {
 export const siteBundles = [
   { ...browser, format: 'esm', entryPoints: ['site/src/predictor.ts'], outfile: 'site/assets/predictor.js' },
   { ...browser, format: 'esm', entryPoints: ['site/src/dashboard.ts'], outfile: 'site/assets/dashboard.js' },
+  { ...browser, format: 'esm', entryPoints: ['site/src/home.ts'], outfile: 'site/assets/home.js' },
   // A classic script: service workers registered without { type: 'module' } cannot use import/export.
   { ...browser, format: 'iife', entryPoints: ['site/src/sw.ts'], outfile: 'site/assets/sw.js' },
   { ...browser, entryPoints: ['site/src/styles.css'], outfile: 'site/assets/styles.css' },

@@ -141,6 +141,12 @@ describe('buildSite', () => {
     expect(card('wine')).toContain('no monitoring yet');
     expect(card('iris')).toContain('v1 · Gaussian naive Bayes');
     expect(card('iris')).toContain('2026-11-06 06:00 UTC');
+    // The home script compares each card's last run with the reader's clock (site/src/staleness.ts).
+    expect(card('iris')).toMatch(/^data-dataset="iris" data-last-run="2026-11-06T06:00:00Z"/);
+    expect(card('titanic')).not.toContain('data-last-run');
+    expect(home).toContain('<script type="module" src="assets/home.js"></script>');
+    // Outside Actions the repository is unknown: the warning has no link to follow.
+    expect(home).not.toContain('data-actions');
     expect(read('iris/index.html')).toContain('<script type="module" src="../assets/predictor.js"></script>');
     expect(read('iris/dashboard.html')).toContain(
       '<script type="module" src="../assets/dashboard.js"></script>',
@@ -222,7 +228,7 @@ describe('buildSite', () => {
     try {
       expect(() => buildSite(root, path.join(empty, 'out'), { assets: empty })).toThrow(SiteBuildError);
       expect(() => buildSite(root, path.join(empty, 'out'), { assets: empty })).toThrow(
-        /predictor\.js, dashboard\.js, styles\.css, sw\.js missing .*node scripts\/build\.mjs/,
+        /predictor\.js, dashboard\.js, home\.js, styles\.css, sw\.js missing .*node scripts\/build\.mjs/,
       );
     } finally {
       rmSync(empty, { recursive: true, force: true });

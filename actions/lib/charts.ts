@@ -5,7 +5,13 @@
 // values, scale domains or plain titles — never inside a Vega expression, filter or calculate string.
 // Every dataset is named inline data, so the dashboard can swap values with view.data(name, rows).
 import type { TopLevelSpec } from 'vega-lite';
-import { LARGE_WINDOW, latestOf, type MonitoringReport, type PredictionRecord } from './monitoring-types.js';
+import {
+  LARGE_WINDOW,
+  lastRun,
+  latestOf,
+  type MonitoringReport,
+  type PredictionRecord,
+} from './monitoring-types.js';
 
 export interface ChartOptions {
   /** Pixel width (needed for SVG rendering) or 'container' to fill the embedding element. */
@@ -184,7 +190,9 @@ export function latestSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLev
   const totals =
     `All time: ${grouped(t.predictions)} predictions, ${grouped(t.labelled)} labelled ` +
     `(${grouped(t.predictions - t.labelled)} waiting), ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
-  return textSpec(title, `Latest prediction ${latest} ${totals}`, [latest, totals], opts);
+  // The repository report points at this line for the schedule's health (its README stays the same).
+  const run = `Last daily run: ${shortTime(lastRun(r) ?? p.predictedAt)} UTC.`;
+  return textSpec(title, `${run} Latest prediction ${latest} ${totals}`, [run, latest, totals], opts);
 }
 
 /** Greedy word wrap to lines of at most `max` characters (longer words get a line of their own). */

@@ -1,5 +1,6 @@
 // The monitoring file (reports/<dataset>/monitoring.json): everything the dashboard and the repository
 // report show, recomputed on each run from the prediction log and the feature group. Platform-neutral.
+import type { DayRange } from './daily-schedule.js';
 import type { Category } from './spec.js';
 
 export const MONITORING_FORMAT = 'gitml.monitoring';
@@ -116,6 +117,11 @@ export interface MonitoringReport {
   /** Null when there is no usable window, with the reason in driftSkipped. */
   drift: DriftReport | null;
   driftSkipped?: string;
+  /**
+   * Days with no synthetic rows between the first and the last generated day: days the daily pipeline
+   * missed and did not make good (more than its catch-up bound at once). Absent when there are none.
+   */
+  missingDays?: DayRange[];
   alerts: Alert[];
   thresholds: Thresholds;
   /**
@@ -127,6 +133,16 @@ export interface MonitoringReport {
 
 /** Above this many window rows the tests flag tiny shifts; PSI (effect size) decides instead. */
 export const LARGE_WINDOW = 1000;
+
+/**
+ * When the last daily run predicted: the newest prediction time among the recent predictions (a daily
+ * run predicts the day it generates, the newest rows). Null with no predictions.
+ */
+export function lastRun(r: Pick<MonitoringReport, 'recent'>): string | null {
+  let last: string | null = null;
+  for (const p of r.recent) if (last === null || p.predictedAt > last) last = p.predictedAt;
+  return last;
+}
 
 /** The latest prediction: the last of the recent ones (the file does not store it twice). */
 export function latestOf(r: Pick<MonitoringReport, 'recent'>): PredictionRecord | null {

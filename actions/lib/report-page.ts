@@ -2,6 +2,7 @@
 // Platform-neutral string building. Every string from the report is escaped, so a class label such as
 // `<b>x</b> | y` shows as typed instead of becoming HTML or breaking a table.
 import { grouped, percent } from './charts.js';
+import { backfillCommands, DEFAULT_MAX_DAYS, rangeText, STALE_AFTER_HOURS } from './daily-schedule.js';
 import { LARGE_WINDOW, type MonitoringReport } from './monitoring-types.js';
 
 export interface ReportImage {
@@ -43,6 +44,36 @@ function alertLines(r: MonitoringReport): string[] {
       ? `> ⚠️ **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${percent(th.accuracy)}.`
       : `> ⚠️ **Dataset drift:** at least ${percent(th.datasetShare, 0)} of the features drifted over the last ${th.windowDays} days.`,
   );
+}
+
+/**
+ * Where the last daily run is and what its age means, in words that stay true from day to day (the page
+ * changes only when what it says changes): the date itself is drawn at the top of the dashboard, which
+ * changes with every run anyway. Then the days the daily missed and did not make good, with the fix.
+ */
+function dailyRunLines(r: MonitoringReport): string[] {
+  const lines = [
+    'The time of the last daily run is the first line of the dashboard below ("Last daily run"). ' +
+      `Each run also makes good the days missed since the one before (by default up to ${DEFAULT_MAX_DAYS} days at once). ` +
+      `If the last daily run is more than ${STALE_AFTER_HOURS} hours ago, the schedule may be disabled ` +
+      '(in a public repository GitHub disables scheduled workflows after 60 days without activity): open the ' +
+      "repository's Actions tab, select the **daily** workflow, enable it if GitHub says it is disabled, " +
+      'and run it with **Run workflow** to catch up.',
+  ];
+  const missing = r.missingDays ?? [];
+  if (missing.length === 0) return lines;
+  lines.push(
+    '',
+    `> ⚠️ **Days not made good:** these days have no generated rows, because more than the daily's ` +
+      'catch-up bound were missing at once. Backfill each range with the command shown (CLI, then commit) ' +
+      'or by running the daily workflow with the same date and days:',
+    '',
+  );
+  for (const range of missing) {
+    const fix = backfillCommands(r.dataset, range);
+    lines.push(`- ${rangeText(range)}: \`${fix.cli}\` or \`${fix.dispatch}\``);
+  }
+  return lines;
 }
 
 /**
@@ -98,6 +129,7 @@ export function reportMarkdown(
           `holdout accuracy ${percent(r.champion.holdoutAccuracy)}.`,
   );
   lines.push('', '## Alerts', '', ...alertLines(r));
+  lines.push('', '## Daily runs', '', ...dailyRunLines(r));
 
   lines.push('', '## Dashboard');
   // Charts rendered into one file (the stacked dashboard SVG) are one image whose alt text names each.

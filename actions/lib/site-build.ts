@@ -19,7 +19,7 @@ import {
   type PredictorData,
   type PredictorFeature,
 } from '../../site/src/page-data.js';
-import { activeAlerts, lastRun } from '../../site/src/report-facts.js';
+import { activeAlerts } from '../../site/src/report-facts.js';
 import { DASHBOARD_FILES, dashboardPage } from '../../site/src/templates/dashboard-page.js';
 import { type DatasetSummary, homePage } from '../../site/src/templates/home-page.js';
 import { PREDICTOR_FILES, predictorPage } from '../../site/src/templates/predictor-page.js';
@@ -31,6 +31,7 @@ import { ModelRegistry, type RegistryEntry } from './model-registry.js';
 import { algorithm } from './models/algorithms.js';
 import {
   isMonitoringReport,
+  lastRun,
   MONITORING_FILE,
   MONITORING_FORMAT,
   type MonitoringReport,
@@ -45,6 +46,11 @@ export interface SiteBuildOptions {
   now?: Date;
   /** Folder of the prebuilt bundles (default: <root>/site/assets). */
   assets?: string;
+  /**
+   * The repository's web address (https://github.com/owner/name): the staleness warning links to its
+   * daily workflow. Unknown outside Actions; the warning then has no link.
+   */
+  repositoryUrl?: string;
 }
 
 export interface SiteBuildResult {
@@ -64,7 +70,7 @@ const MARKER = '.gitml-site';
 const MAX_EXAMPLES = 200;
 /** Slider positions between the observed minimum and maximum, at most. */
 const MAX_SLIDER_STEPS = 1000;
-const REQUIRED_ASSETS = ['predictor.js', 'dashboard.js', 'styles.css', 'sw.js'];
+const REQUIRED_ASSETS = ['predictor.js', 'dashboard.js', 'home.js', 'styles.css', 'sw.js'];
 
 interface DatasetBuild {
   spec: DatasetSpec;
@@ -279,7 +285,8 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
   // The service worker sits at the site root so its scope covers every page.
   copy(path.join(assets, 'sw.js'), 'sw.js');
 
-  write('index.html', homePage(datasets.map(summary), builtAt));
+  const actionsUrl = opts.repositoryUrl ? `${opts.repositoryUrl}/actions/workflows/daily.yml` : undefined;
+  write('index.html', homePage(datasets.map(summary), builtAt, actionsUrl));
   for (const d of datasets) {
     const name = d.spec.name;
     const meta = { name, title: d.spec.title, description: d.spec.description };
@@ -290,7 +297,10 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
       write(`${name}/${PREDICTOR_FILES.model}`, `${JSON.stringify(d.champion.model.toJSON())}\n`);
       write(`${name}/${PREDICTOR_FILES.data}`, `${JSON.stringify(predictorData(d))}\n`);
     }
-    write(`${name}/dashboard.html`, dashboardPage({ ...meta, hasReport: d.report !== null }, builtAt));
+    write(
+      `${name}/dashboard.html`,
+      dashboardPage({ ...meta, hasReport: d.report !== null }, builtAt, actionsUrl),
+    );
     if (d.report) copy(d.report.file, `${name}/${DASHBOARD_FILES.report}`);
   }
   return { pages: pages.sort(), files: files.sort() };

@@ -1,8 +1,10 @@
 // The dashboard's HTML panels (the parts that are text, not charts): the model and alert summary, the
 // latest sample with predicted and actual class, the recent prediction history and the drift table.
 import { classLabel, outcomeMark, pValueText } from '../../actions/lib/charts.js';
+import { rangeText } from '../../actions/lib/daily-schedule.js';
 import { ALGORITHMS } from '../../actions/lib/models/algorithms.js';
 import {
+  lastRun,
   latestOf,
   type MonitoringReport,
   type PredictionRecord,
@@ -10,7 +12,7 @@ import {
 import { classIcon } from './class-icon.js';
 import { h } from './dom.js';
 import { grouped, percent, utcText } from './format.js';
-import { activeAlerts, lastRun } from './report-facts.js';
+import { activeAlerts } from './report-facts.js';
 
 const algorithmTitle = (name: string) => ALGORITHMS.find((a) => a.name === name)?.title ?? name;
 
@@ -38,6 +40,7 @@ export function summaryPanel(r: MonitoringReport): HTMLElement {
     { class: 'summary', 'aria-labelledby': 'summary-title' },
     h('h2', { id: 'summary-title', class: 'sr-only' }, 'Summary'),
     h('dl', { class: 'facts' }, ...facts.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v)))),
+    missingDaysNotice(r),
     active.length === 0
       ? h('p', { class: 'alerts ok', id: 'alerts' }, 'No active alerts.')
       : h(
@@ -45,6 +48,18 @@ export function summaryPanel(r: MonitoringReport): HTMLElement {
           { class: 'alerts active', id: 'alerts', role: 'alert' },
           ...active.map((a) => h('li', { 'data-kind': a.kind }, a.message)),
         ),
+  );
+}
+
+/** Days the daily missed beyond its catch-up bound; the repository report has the command for each. */
+function missingDaysNotice(r: MonitoringReport): HTMLElement | null {
+  const missing = r.missingDays ?? [];
+  if (missing.length === 0) return null;
+  return h(
+    'p',
+    { class: 'notice', id: 'missing-days' },
+    `Days not made good (more were missing than one daily run catches up): ${missing.map(rangeText).join(', ')}. `,
+    `The repository report reports/${r.dataset}/README.md has the command that backfills them.`,
   );
 }
 

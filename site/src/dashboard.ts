@@ -3,13 +3,14 @@
 // other dated panels to those days. Text panels are plain DOM built from the same monitoring file.
 import embed, { type Result, vega } from 'vega-embed';
 import { allCharts, BRUSH_PARAM, type Chart } from '../../actions/lib/charts.js';
-import { MONITORING_FORMAT, type MonitoringReport } from '../../actions/lib/monitoring-types.js';
+import { lastRun, MONITORING_FORMAT, type MonitoringReport } from '../../actions/lib/monitoring-types.js';
 import { type DateRange, datedData, filterReport, rangeFromBrush, summarize } from './dashboard-filter.js';
 import { driftTable, latestPanel, recentTable, summaryPanel } from './dashboard-panels.js';
 import { byId, fetchJson, h, replaceChildren, showFailure } from './dom.js';
 import { grouped, percent } from './format.js';
 import { PERF_MARKS } from './perf-marks.js';
 import { registerServiceWorker } from './register-sw.js';
+import { stalenessWarning } from './staleness.js';
 
 /** The recent-predictions chart is shown as an HTML table instead: readable, selectable, accessible. */
 const TABLE_CHART = 'recent-predictions';
@@ -99,7 +100,9 @@ async function start(app: HTMLElement, report: MonitoringReport): Promise<void> 
     h('h2', { id: 'recent-title' }, 'Recent predictions'),
     recentHolder,
   );
+  const stale = stalenessWarning(lastRun(report));
   app.replaceChildren(
+    ...(stale ? [stale] : []),
     summaryPanel(report),
     h('div', { class: 'top-row' }, latestPanel(report), selection),
     h('div', { class: 'charts' }, ...figures.map((f) => f.figure)),

@@ -29596,6 +29596,11 @@ import path11 from "node:path";
 // site/src/page-data.ts
 var PREDICTOR_DATA_FORMAT = "gitml.site.predictor";
 
+// site/src/report-facts.ts
+function activeAlerts(r2) {
+  return r2.alerts.filter((a) => a.active);
+}
+
 // actions/lib/monitoring-types.ts
 var MONITORING_FORMAT = "gitml.monitoring";
 var MONITORING_FILE = "monitoring.json";
@@ -29603,20 +29608,10 @@ function isMonitoringReport(value) {
   const v = value;
   return v?.format === MONITORING_FORMAT && typeof v.totals === "object" && v.totals !== null;
 }
-function latestOf(r2) {
-  return r2.recent[r2.recent.length - 1] ?? null;
-}
-
-// site/src/report-facts.ts
 function lastRun(r2) {
   let last = null;
   for (const p of r2.recent) if (last === null || p.predictedAt > last) last = p.predictedAt;
-  const latest = latestOf(r2);
-  if (latest && (last === null || latest.predictedAt > last)) last = latest.predictedAt;
   return last;
-}
-function activeAlerts(r2) {
-  return r2.alerts.filter((a) => a.active);
 }
 
 // site/src/templates/dataset-nav.ts
@@ -29675,7 +29670,7 @@ ${html`<html lang="en">
 <link rel="icon" href="${FAVICON}">
 <link rel="stylesheet" href="${p.root}assets/styles.css">
 ${p.head ?? ""}</head>
-<body data-root="${p.root || "./"}">
+<body data-root="${p.root || "./"}"${p.actionsUrl ? html` data-actions="${p.actionsUrl}"` : ""}>
 <a class="skip" href="#main">Skip to content</a>
 <header class="site"><div class="bar">
 <a class="brand" href="${p.root || "./"}">gitml</a>
@@ -29697,7 +29692,7 @@ ${p.main}
 
 // site/src/templates/dashboard-page.ts
 var DASHBOARD_FILES = { report: MONITORING_FILE, script: "assets/dashboard.js" };
-function dashboardPage(d, builtAt) {
+function dashboardPage(d, builtAt, actionsUrl) {
   const root = "../";
   const app = d.hasReport ? html`<div id="app" class="app" data-report="${DASHBOARD_FILES.report}"><p class="loading">Loading the monitoring data…</p></div>
 <noscript><p class="notice">The dashboard draws its charts in your browser and needs JavaScript; the repository's reports/${d.name}/README.md shows the same charts.</p></noscript>` : html`<p class="notice" id="no-report">No monitoring yet — run <code>gitml daily --dataset ${d.name}</code> (or wait for the daily workflow) to predict new rows and write reports/${d.name}/monitoring.json.</p>`;
@@ -29707,6 +29702,7 @@ function dashboardPage(d, builtAt) {
     root,
     nav: datasetNav("dashboard"),
     builtAt,
+    actionsUrl,
     head: d.hasReport ? html`<link rel="preload" href="${DASHBOARD_FILES.report}" as="fetch" crossorigin="anonymous">
 <script type="module" src="${root}${DASHBOARD_FILES.script}"></script>
 ` : void 0,
@@ -29734,7 +29730,8 @@ function alertState(m) {
 }
 function card(d) {
   const c = d.champion;
-  return html`<article class="card" data-dataset="${d.name}" aria-labelledby="card-${d.name}">
+  const lastRun2 = d.monitoring?.lastRun;
+  return html`<article class="card" data-dataset="${d.name}"${lastRun2 ? html` data-last-run="${lastRun2}"` : ""} aria-labelledby="card-${d.name}">
 <h2 id="card-${d.name}">${d.title}</h2>
 <p class="lead">${d.description}</p>
 <dl>
@@ -29748,13 +29745,17 @@ function card(d) {
 </article>
 `;
 }
-function homePage(datasets, builtAt) {
+var HOME_SCRIPT = "assets/home.js";
+function homePage(datasets, builtAt, actionsUrl) {
   return page({
     title: "gitml \u2014 serverless ML in one GitHub repository",
     description: `Predictors and monitoring dashboards for ${datasets.map((d) => d.title).join(", ")}.`,
     root: "",
     nav: [{ href: "./", label: "All datasets", current: true }],
     builtAt,
+    actionsUrl,
+    head: html`<script type="module" src="${HOME_SCRIPT}"></script>
+`,
     main: html`<h1>Serverless ML in one GitHub repository</h1>
 <p class="lead">Each dataset has a feature store, a model registry and a daily pipeline in git. Try the champion model in your browser, or see how it has been doing.</p>
 <div class="cards">
@@ -35067,7 +35068,7 @@ var SiteBuildError = class extends Error {
 var MARKER = ".gitml-site";
 var MAX_EXAMPLES = 200;
 var MAX_SLIDER_STEPS = 1e3;
-var REQUIRED_ASSETS = ["predictor.js", "dashboard.js", "styles.css", "sw.js"];
+var REQUIRED_ASSETS = ["predictor.js", "dashboard.js", "home.js", "styles.css", "sw.js"];
 function utcMinutes(d) {
   return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
@@ -35244,7 +35245,8 @@ function buildSite(root, outDir, opts = {}) {
   for (const name of listDir(assets, false).filter((f) => f !== "sw.js"))
     copy(path11.join(assets, name), `assets/${name}`);
   copy(path11.join(assets, "sw.js"), "sw.js");
-  write("index.html", homePage(datasets.map(summary2), builtAt));
+  const actionsUrl = opts.repositoryUrl ? `${opts.repositoryUrl}/actions/workflows/daily.yml` : void 0;
+  write("index.html", homePage(datasets.map(summary2), builtAt, actionsUrl));
   for (const d of datasets) {
     const name = d.spec.name;
     const meta = { name, title: d.spec.title, description: d.spec.description };
@@ -35255,7 +35257,10 @@ function buildSite(root, outDir, opts = {}) {
       write(`${name}/${PREDICTOR_FILES.data}`, `${JSON.stringify(predictorData(d))}
 `);
     }
-    write(`${name}/dashboard.html`, dashboardPage({ ...meta, hasReport: d.report !== null }, builtAt));
+    write(
+      `${name}/dashboard.html`,
+      dashboardPage({ ...meta, hasReport: d.report !== null }, builtAt, actionsUrl)
+    );
     if (d.report) copy(d.report.file, `${name}/${DASHBOARD_FILES.report}`);
   }
   return { pages: pages.sort(), files: files.sort() };
@@ -35269,7 +35274,7 @@ await runAction(async () => {
   const now = input.now();
   const out = path12.resolve(ws.root, outDir);
   const result = await core_exports.group("build the site", async () => {
-    const r2 = buildSite(ws.root, out, { now });
+    const r2 = buildSite(ws.root, out, { now, repositoryUrl: repositoryUrl() });
     for (const page2 of r2.pages) core_exports.info(page2);
     return r2;
   });
@@ -35286,3 +35291,7 @@ await runAction(async () => {
     ])
   );
 });
+function repositoryUrl() {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = process.env;
+  return server && repo ? `${server}/${repo}` : void 0;
+}

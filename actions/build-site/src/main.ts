@@ -19,7 +19,7 @@ await runAction(async () => {
 
   const out = path.resolve(ws.root, outDir);
   const result = await core.group('build the site', async () => {
-    const r = buildSite(ws.root, out, { now });
+    const r = buildSite(ws.root, out, { now, repositoryUrl: repositoryUrl() });
     for (const page of r.pages) core.info(page);
     return r;
   });
@@ -37,3 +37,9 @@ await runAction(async () => {
     ]),
   );
 });
+
+/** The repository's web address on the server the workflow runs on; undefined outside Actions. */
+function repositoryUrl(): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = process.env;
+  return server && repo ? `${server}/${repo}` : undefined;
+}

@@ -8,6 +8,7 @@ import { generate } from '../../lib/pipelines/generate.js';
 import { ingest } from '../../lib/pipelines/ingest.js';
 import { computeStats } from '../../lib/stats.js';
 import { type Command, DATASET_OPTION, EXIT, intOpt, stringOpt, UsageError } from '../command.js';
+import { reportMissed } from './missed-days.js';
 
 const dataset = DATASET_OPTION;
 
@@ -34,11 +35,13 @@ export const generateCommand: Command = {
   name: 'generate',
   summary: 'Add synthetic daily rows from a generator fitted to the real rows',
   usage:
-    'generate [--dataset NAME|all] [--date YYYY-MM-DD] [--days N] [--rows N] [--drift SD_PER_DAY] [--drift-start YYYY-MM-DD]',
+    'generate [--dataset NAME|all] [--date YYYY-MM-DD] [--days N | --max-days N] [--rows N] [--drift SD_PER_DAY] [--drift-start YYYY-MM-DD]\n' +
+    '       (without --days: catch up every day since the last generated one, at most --max-days, default 31)',
   options: {
     ...dataset,
     date: { type: 'string' },
     days: { type: 'string' },
+    'max-days': { type: 'string' },
     rows: { type: 'string' },
     drift: { type: 'string' },
     'drift-start': { type: 'string' },
@@ -64,6 +67,7 @@ export const generateCommand: Command = {
         now: ctx.now,
         date: stringOpt(ctx, 'date'),
         days: intOpt(ctx, 'days'),
+        maxDays: intOpt(ctx, 'max-days'),
         rows: intOpt(ctx, 'rows'),
         drift,
       });
@@ -75,6 +79,7 @@ export const generateCommand: Command = {
             ? `; skipped ${skipped.length} day(s) that already had rows (${skipped[0]}${skipped.length > 1 ? ` … ${skipped[skipped.length - 1]}` : ''})`
             : ''),
       );
+      reportMissed(ctx, r);
     }
     return EXIT.ok;
   },

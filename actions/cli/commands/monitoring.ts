@@ -11,6 +11,7 @@ import { writeReports } from '../../lib/reports.js';
 import { type Shard, shardText } from '../../lib/sharding.js';
 import type { DatasetSpec } from '../../lib/spec.js';
 import { type Command, type CommandContext, DATASET_OPTION, EXIT, intOpt, stringOpt } from '../command.js';
+import { reportMissed } from './missed-days.js';
 import { shardMode } from './shard-options.js';
 
 const dataset = DATASET_OPTION;
@@ -120,11 +121,14 @@ export const reportCommand: Command = {
 export const dailyCommand: Command = {
   name: 'daily',
   summary: 'The daily cycle for every dataset: generate → infer → monitor → report',
-  usage: 'daily [--dataset NAME|all] [--date YYYY-MM-DD] [--days N] [--rows N] [--window DAYS]',
+  usage:
+    'daily [--dataset NAME|all] [--date YYYY-MM-DD] [--days N | --max-days N] [--rows N] [--window DAYS]\n' +
+    '       (without --days: catch up every day since the last generated one, at most --max-days, default 31)',
   options: {
     ...dataset,
     date: { type: 'string' },
     days: { type: 'string' },
+    'max-days': { type: 'string' },
     rows: { type: 'string' },
     window: { type: 'string' },
   },
@@ -134,11 +138,14 @@ export const dailyCommand: Command = {
         now: ctx.now,
         date: stringOpt(ctx, 'date'),
         days: intOpt(ctx, 'days'),
+        maxDays: intOpt(ctx, 'max-days'),
         rows: intOpt(ctx, 'rows'),
       });
+      const made = g.dates.filter((d) => !d.skipped).map((d) => d.date);
       ctx.out(
-        `${spec.name}: ${g.added} synthetic row(s) for ${g.dates.filter((d) => !d.skipped).length} day(s)${g.dates.some((d) => d.skipped) ? `, ${g.dates.filter((d) => d.skipped).length} day(s) already done` : ''}`,
+        `${spec.name}: ${g.added} synthetic row(s) for ${made.length} day(s)${made.length > 1 ? ` (${made.join(', ')})` : ''}${g.dates.some((d) => d.skipped) ? `, ${g.dates.filter((d) => d.skipped).length} day(s) already done` : ''}`,
       );
+      reportMissed(ctx, g);
       runInfer(ctx, spec);
       await runReport(ctx, spec, runMonitor(ctx, spec));
     }

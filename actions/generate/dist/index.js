@@ -29567,6 +29567,30 @@ async function runAction(body) {
   }
 }
 
+// actions/lib/daily-schedule.ts
+var DEFAULT_MAX_DAYS = 31;
+var DAY_MS = 864e5;
+function dayRanges(dates) {
+  const ranges = [];
+  for (const date of dates) {
+    const last = ranges[ranges.length - 1];
+    if (last && Date.parse(date) - Date.parse(last.to) === DAY_MS) {
+      last.to = date;
+      last.days++;
+    } else ranges.push({ from: date, to: date, days: 1 });
+  }
+  return ranges;
+}
+function rangeText(r2) {
+  return r2.days === 1 ? r2.from : `${r2.from} \u2026 ${r2.to} (${r2.days} days)`;
+}
+function backfillCommands(dataset, r2) {
+  return {
+    cli: `npm run cli -- daily --dataset ${dataset} --date ${r2.to} --days ${r2.days}`,
+    dispatch: `gh workflow run daily.yml -f dataset=${dataset} -f date=${r2.to} -f days=${r2.days}`
+  };
+}
+
 // node_modules/csv-parse/lib/api/CsvError.js
 var CsvError = class _CsvError extends Error {
   constructor(code, message, options, ...contexts) {
@@ -32943,9 +32967,12 @@ function generate(ws, spec, opts) {
   const today = utcDate(opts.now);
   const last = opts.date ?? today;
   if (last > today) throw new InputError(`--date ${last} is in the future (today is ${today} UTC)`);
-  const days = opts.days ?? 1;
-  if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS)
+  const days = opts.days;
+  if (days !== void 0 && (!Number.isInteger(days) || days < 1 || days > MAX_DAYS))
     throw new InputError(`--days must be a whole number from 1 to ${MAX_DAYS}`);
+  const maxDays = opts.maxDays ?? DEFAULT_MAX_DAYS;
+  if (!Number.isInteger(maxDays) || maxDays < 1 || maxDays > MAX_DAYS)
+    throw new InputError(`--max-days must be a whole number from 1 to ${MAX_DAYS}`);
   const perDay = opts.rows ?? spec.generator.rowsPerDay;
   if (!Number.isInteger(perDay) || perDay < 1) throw new InputError("--rows must be a whole number \u2265 1");
   const drift = opts.drift === void 0 ? spec.generator.drift : opts.drift ?? void 0;
@@ -32955,11 +32982,11 @@ function generate(ws, spec, opts) {
   for (let i = 0; i < table.rows; i++) {
     if (table.sources[i] === SYNTHETIC) haveSynthetic.add(utcDate(new Date(table.eventTimes[i])));
   }
+  const { wanted, missed } = days === void 0 ? catchUpDays(latestDate(haveSynthetic), last, maxDays) : { wanted: Array.from({ length: days }, (_, i) => addDays(last, i - days + 1)), missed: [] };
   const model = fitGenerator(spec, table, (i) => table.sources[i] !== SYNTHETIC);
   const dates = [];
   const rows = [];
-  for (let d = days - 1; d >= 0; d--) {
-    const date = addDays(last, -d);
+  for (const date of wanted) {
     if (haveSynthetic.has(date)) {
       dates.push({ date, added: 0, skipped: true });
       continue;
@@ -32970,15 +32997,27 @@ function generate(ws, spec, opts) {
     }
     dates.push({ date, added: perDay, skipped: false });
   }
-  if (rows.length === 0) return { dataset: spec.name, dates, added: 0, firstId: null, lastId: null };
+  if (rows.length === 0) return { dataset: spec.name, dates, missed, added: 0, firstId: null, lastId: null };
   const { added } = fg.append(rows, [], opts.now);
   return {
     dataset: spec.name,
     dates,
+    missed,
     added: added.length,
     firstId: added[0]?.id ?? null,
     lastId: added[added.length - 1]?.id ?? null
   };
+}
+function latestDate(dates) {
+  let latest = null;
+  for (const d of dates) if (latest === null || d > latest) latest = d;
+  return latest;
+}
+function catchUpDays(lastSynthetic, last, maxDays) {
+  if (lastSynthetic === null || lastSynthetic >= last) return { wanted: [last], missed: [] };
+  const gap = Math.round((Date.parse(last) - Date.parse(lastSynthetic)) / 864e5);
+  const all = Array.from({ length: gap }, (_, i) => addDays(lastSynthetic, i + 1));
+  return { wanted: all.slice(-maxDays), missed: all.slice(0, Math.max(0, gap - maxDays)) };
 }
 
 // actions/generate/src/main.ts
@@ -32987,7 +33026,8 @@ await runAction(async () => {
   const specs = input.datasets(ws);
   const now = input.now();
   const date = input.date("date");
-  const days = input.integer("days", { min: 1, max: 3660 });
+  const days = input.integer("days", { min: 1, max: MAX_DAYS });
+  const maxDays = input.integer("max-days", { min: 1, max: MAX_DAYS }) ?? DEFAULT_MAX_DAYS;
   const rows = input.integer("rows", { min: 1 });
   const sdPerDay = input.number("drift");
   const driftStart = input.date("drift-start");
@@ -32996,39 +33036,60 @@ await runAction(async () => {
   for (const spec of specs) {
     results.push(
       await core_exports.group(`generate ${spec.name}`, async () => {
-        const r2 = generate(ws, spec, { now, date, days, rows, drift });
+        const r2 = generate(ws, spec, { now, date, days, maxDays, rows, drift });
         for (const d of r2.dates)
           core_exports.info(`${d.date}: ${d.skipped ? "already generated, skipped" : `${d.added} rows`}`);
         return r2;
       })
     );
   }
-  const dates = [
-    ...new Set(results.flatMap((r2) => r2.dates.filter((d) => !d.skipped).map((d) => d.date)))
-  ].sort();
+  const made = (r2) => r2.dates.filter((d) => !d.skipped).map((d) => d.date);
+  const union = (dates) => [...new Set(dates)].sort();
   output(
     "rows-added",
     results.reduce((s, r2) => s + r2.added, 0)
   );
   output("rows-by-dataset", Object.fromEntries(results.map((r2) => [r2.dataset, r2.added])));
-  output("dates", dates.join(","));
+  output("dates", union(results.flatMap(made)).join(","));
+  output("missed", union(results.flatMap((r2) => r2.missed)).join(","));
   summaryTable(
     "Daily features",
     ["dataset", "dates", "rows added", "ids", "already generated"],
     results.map((r2) => {
-      const made = r2.dates.filter((d) => !d.skipped).map((d) => d.date);
       const skipped = r2.dates.filter((d) => d.skipped).map((d) => d.date);
       return [
         r2.dataset,
-        span(made),
+        span(made(r2)),
         r2.added,
         r2.firstId === null ? "\u2014" : `${r2.firstId}\u2013${r2.lastId}`,
         span(skipped) || "\u2014"
       ];
     })
   );
+  const caughtUp = results.filter((r2) => made(r2).length > 1);
+  if (days === void 0 && caughtUp.length > 0) {
+    core_exports.summary.addHeading("Missed days made good", 4);
+    core_exports.summary.addList(caughtUp.map((r2) => `${r2.dataset}: ${made(r2).join(", ")}`));
+  }
+  const bounded = results.filter((r2) => r2.missed.length > 0);
+  if (bounded.length > 0) {
+    core_exports.summary.addHeading(`Days NOT made good (more than ${maxDays} days were missing)`, 4);
+    const items = [];
+    for (const r2 of bounded) {
+      for (const range of dayRanges(r2.missed)) {
+        const fix = backfillCommands(r2.dataset, range);
+        const text = `${r2.dataset}: ${rangeText(range)} \u2014 backfill with \`${fix.cli}\` (then commit) or \`${fix.dispatch}\``;
+        items.push(text);
+        core_exports.warning(`${text.replaceAll("`", "")}`, { title: "gitml generate: days not made good" });
+      }
+    }
+    core_exports.summary.addList(items.map(codeSpans));
+  }
 });
 function span(dates) {
   if (dates.length === 0) return "";
   return dates.length === 1 ? dates[0] : `${dates[0]} \u2026 ${dates[dates.length - 1]} (${dates.length} days)`;
+}
+function codeSpans(text) {
+  return text.replace(/`([^`]*)`/g, "<code>$1</code>");
 }

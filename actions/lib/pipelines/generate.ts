@@ -1,7 +1,10 @@
 // generate: the daily feature pipeline. Synthetic rows for each requested UTC date from a generator
 // fitted to the real rows; seeded by (dataset, date); a date that already has synthetic rows is skipped.
+// Without a day count it catches up: every day since the last generated one, so a dropped, cancelled or
+// failed daily run is made good by the next one (at most maxDays; the days beyond are listed as missed).
 
 import { InputError } from '../csv-input.js';
+import { DEFAULT_MAX_DAYS } from '../daily-schedule.js';
 import { FeatureGroup, type NewRow } from '../feature-group.js';
 import { SOURCES } from '../feature-table.js';
 import { fitGenerator, sampleRows, seedOf } from '../generator.js';
@@ -13,8 +16,13 @@ export interface GenerateOptions {
   now: Date;
   /** Last date to generate (YYYY-MM-DD, UTC); default today. */
   date?: string;
-  /** How many days ending at `date` (catch-up for missed days); default 1. */
+  /**
+   * How many days ending at `date`. Absent: catch up — every day after the last synthetic day through
+   * `date` (just `date` when the group has no synthetic rows yet), the most recent `maxDays` of them.
+   */
   days?: number;
+  /** The catch-up bound; default DEFAULT_MAX_DAYS. */
+  maxDays?: number;
   /** Rows per day; default the spec's generator.rowsPerDay. */
   rows?: number;
   /** Drift in pooled standard deviations per day since drift.start; default the spec's setting. */
@@ -24,21 +32,26 @@ export interface GenerateOptions {
 export interface GenerateResult {
   dataset: string;
   dates: { date: string; added: number; skipped: boolean }[];
+  /** Catch-up only: the missing days before the bound (oldest first), not generated; empty normally. */
+  missed: string[];
   added: number;
   firstId: number | null;
   lastId: number | null;
 }
 
 const SYNTHETIC = SOURCES.indexOf('synthetic');
-const MAX_DAYS = 3660;
+export const MAX_DAYS = 3660;
 
 export function generate(ws: Workspace, spec: DatasetSpec, opts: GenerateOptions): GenerateResult {
   const today = utcDate(opts.now);
   const last = opts.date ?? today;
   if (last > today) throw new InputError(`--date ${last} is in the future (today is ${today} UTC)`);
-  const days = opts.days ?? 1;
-  if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS)
+  const days = opts.days;
+  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > MAX_DAYS))
     throw new InputError(`--days must be a whole number from 1 to ${MAX_DAYS}`);
+  const maxDays = opts.maxDays ?? DEFAULT_MAX_DAYS;
+  if (!Number.isInteger(maxDays) || maxDays < 1 || maxDays > MAX_DAYS)
+    throw new InputError(`--max-days must be a whole number from 1 to ${MAX_DAYS}`);
   const perDay = opts.rows ?? spec.generator.rowsPerDay;
   if (!Number.isInteger(perDay) || perDay < 1) throw new InputError('--rows must be a whole number ≥ 1');
   const drift = opts.drift === undefined ? spec.generator.drift : (opts.drift ?? undefined);
@@ -49,11 +62,14 @@ export function generate(ws: Workspace, spec: DatasetSpec, opts: GenerateOptions
   for (let i = 0; i < table.rows; i++) {
     if (table.sources[i] === SYNTHETIC) haveSynthetic.add(utcDate(new Date(table.eventTimes[i])));
   }
+  const { wanted, missed } =
+    days === undefined
+      ? catchUpDays(latestDate(haveSynthetic), last, maxDays)
+      : { wanted: Array.from({ length: days }, (_, i) => addDays(last, i - days + 1)), missed: [] };
   const model = fitGenerator(spec, table, (i) => table.sources[i] !== SYNTHETIC);
   const dates: GenerateResult['dates'] = [];
   const rows: NewRow[] = [];
-  for (let d = days - 1; d >= 0; d--) {
-    const date = addDays(last, -d);
+  for (const date of wanted) {
     if (haveSynthetic.has(date)) {
       dates.push({ date, added: 0, skipped: true });
       continue;
@@ -66,13 +82,35 @@ export function generate(ws: Workspace, spec: DatasetSpec, opts: GenerateOptions
     }
     dates.push({ date, added: perDay, skipped: false });
   }
-  if (rows.length === 0) return { dataset: spec.name, dates, added: 0, firstId: null, lastId: null };
+  if (rows.length === 0) return { dataset: spec.name, dates, missed, added: 0, firstId: null, lastId: null };
   const { added } = fg.append(rows, [], opts.now);
   return {
     dataset: spec.name,
     dates,
+    missed,
     added: added.length,
     firstId: added[0]?.id ?? null,
     lastId: added[added.length - 1]?.id ?? null,
   };
+}
+
+function latestDate(dates: Set<string>): string | null {
+  let latest: string | null = null;
+  for (const d of dates) if (latest === null || d > latest) latest = d;
+  return latest;
+}
+
+/**
+ * The days a catch-up run makes: after `lastSynthetic` through `last`, the most recent `maxDays` of them
+ * (the older ones are `missed`). With no synthetic day yet, or none before `last`, just `last` itself.
+ */
+export function catchUpDays(
+  lastSynthetic: string | null,
+  last: string,
+  maxDays: number,
+): { wanted: string[]; missed: string[] } {
+  if (lastSynthetic === null || lastSynthetic >= last) return { wanted: [last], missed: [] };
+  const gap = Math.round((Date.parse(last) - Date.parse(lastSynthetic)) / 86_400_000);
+  const all = Array.from({ length: gap }, (_, i) => addDays(lastSynthetic, i + 1));
+  return { wanted: all.slice(-maxDays), missed: all.slice(0, Math.max(0, gap - maxDays)) };
 }

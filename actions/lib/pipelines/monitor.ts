@@ -4,9 +4,10 @@
 import path from 'node:path';
 import { writeFilesAtomically } from '../atomic-write.js';
 import { percent } from '../charts.js';
+import type { DayRange } from '../daily-schedule.js';
 import { categoryCounts, chiSquareTest, ksTest, numericPsi, psiFromCounts } from '../drift.js';
 import { FeatureGroup } from '../feature-group.js';
-import { SOURCES } from '../feature-table.js';
+import { type FeatureTable, SOURCES } from '../feature-table.js';
 import { roundSignificant, stableStringifyRows } from '../json.js';
 import { confusionMatrix } from '../metrics.js';
 import { ModelRegistry } from '../model-registry.js';
@@ -26,7 +27,7 @@ import {
 import { PredictionLog, removeEarlierManifest } from '../prediction-log.js';
 import type { DatasetSpec } from '../spec.js';
 import type { Workspace } from '../workspace.js';
-import { addDays } from './event-time.js';
+import { addDays, utcDate } from './event-time.js';
 
 export const DEFAULT_THRESHOLDS: Omit<Thresholds, 'accuracy'> = {
   pValue: 0.05,
@@ -103,6 +104,7 @@ export function monitor(
     if (!(err instanceof MonitorError) || opts.windowDays !== undefined) throw err;
     driftSkipped = err.message;
   }
+  const missingDays = syntheticGaps(table);
   // Rolling 30-day accuracy over enough labelled rows: a 7-day window of 1 row a day flaps.
   const last = daily[daily.length - 1];
   const since = last ? addDays(last.date, -29) : '';
@@ -168,11 +170,34 @@ export function monitor(
     modelChanges: modelChanges.filter((c) => index.versions.some((v) => v.version === c.version)),
     drift,
     ...(driftSkipped ? { driftSkipped } : {}),
+    ...(missingDays.length ? { missingDays } : {}),
     alerts,
     thresholds,
     // The manifest the log was verified against, carried over as infer wrote it.
     log: log.manifest(),
   };
+}
+
+const SYNTHETIC = SOURCES.indexOf('synthetic');
+const DAY_MS = 86_400_000;
+
+/** Days without synthetic rows between the first and the last generated day (days the daily missed). */
+function syntheticGaps(table: FeatureTable): DayRange[] {
+  const days = new Set<number>();
+  for (let i = 0; i < table.rows; i++)
+    if (table.sources[i] === SYNTHETIC) days.add(Math.floor(table.eventTimes[i] / DAY_MS));
+  const sorted = [...days].sort((a, b) => a - b);
+  const gaps: DayRange[] = [];
+  for (let k = 1; k < sorted.length; k++) {
+    const missing = sorted[k] - sorted[k - 1] - 1;
+    if (missing > 0)
+      gaps.push({
+        from: utcDate(new Date((sorted[k - 1] + 1) * DAY_MS)),
+        to: utcDate(new Date((sorted[k] - 1) * DAY_MS)),
+        days: missing,
+      });
+  }
+  return gaps;
 }
 
 function dailyPoints(records: PredictionRecord[], classes: string[]): DailyPoint[] {
@@ -263,12 +288,11 @@ function driftReport(
   const from = addDays(to, -(t.windowDays - 1));
   const windowIds = new Set(records.filter((r) => r.eventTime.slice(0, 10) >= from).map((r) => r.id));
   const trainedAt = Date.parse(champion.entry.createdAt);
-  const synthetic = SOURCES.indexOf('synthetic');
   const ref: number[] = [];
   const win: number[] = [];
   for (let i = 0; i < table.rows; i++) {
     if (windowIds.has(table.ids[i])) win.push(i);
-    else if (table.sources[i] !== synthetic && table.eventTimes[i] <= trainedAt) ref.push(i);
+    else if (table.sources[i] !== SYNTHETIC && table.eventTimes[i] <= trainedAt) ref.push(i);
   }
   if (win.length < t.minWindowRows) {
     throw new MonitorError(

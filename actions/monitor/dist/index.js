@@ -30060,6 +30060,11 @@ var pct = (x4) => x4 === null || x4 === void 0 ? "\u2014" : `${(x4 * 100).toFixe
 var MONITORING_FORMAT = "gitml.monitoring";
 var MONITORING_FILE = "monitoring.json";
 var LARGE_WINDOW = 1e3;
+function lastRun(r2) {
+  let last = null;
+  for (const p of r2.recent) if (last === null || p.predictedAt > last) last = p.predictedAt;
+  return last;
+}
 function latestOf(r2) {
   return r2.recent[r2.recent.length - 1] ?? null;
 }
@@ -30178,7 +30183,8 @@ function latestSpec(r2, opts = {}) {
   const t = r2.totals;
   const latest = `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: predicted ${classLabel(r2, p.predicted)} (p = ${p.probability.toFixed(2)}), ${actual}.`;
   const totals = `All time: ${grouped(t.predictions)} predictions, ${grouped(t.labelled)} labelled (${grouped(t.predictions - t.labelled)} waiting), ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
-  return textSpec(title2, `Latest prediction ${latest} ${totals}`, [latest, totals], opts);
+  const run2 = `Last daily run: ${shortTime(lastRun(r2) ?? p.predictedAt)} UTC.`;
+  return textSpec(title2, `${run2} Latest prediction ${latest} ${totals}`, [run2, latest, totals], opts);
 }
 function wrap(text3, max4) {
   const lines = [];
@@ -36540,6 +36546,7 @@ function monitor(ws, spec, opts) {
     if (!(err instanceof MonitorError) || opts.windowDays !== void 0) throw err;
     driftSkipped = err.message;
   }
+  const missingDays = syntheticGaps(table);
   const last = daily[daily.length - 1];
   const since = last ? addDays(last.date, -29) : "";
   const window30 = daily.filter((d) => d.date >= since).reduce((n, d) => n + d.labelled, 0);
@@ -36593,11 +36600,31 @@ function monitor(ws, spec, opts) {
     modelChanges: modelChanges.filter((c4) => index6.versions.some((v) => v.version === c4.version)),
     drift,
     ...driftSkipped ? { driftSkipped } : {},
+    ...missingDays.length ? { missingDays } : {},
     alerts,
     thresholds,
     // The manifest the log was verified against, carried over as infer wrote it.
     log: log7.manifest()
   };
+}
+var SYNTHETIC = SOURCES.indexOf("synthetic");
+var DAY_MS = 864e5;
+function syntheticGaps(table) {
+  const days = /* @__PURE__ */ new Set();
+  for (let i = 0; i < table.rows; i++)
+    if (table.sources[i] === SYNTHETIC) days.add(Math.floor(table.eventTimes[i] / DAY_MS));
+  const sorted = [...days].sort((a4, b10) => a4 - b10);
+  const gaps = [];
+  for (let k2 = 1; k2 < sorted.length; k2++) {
+    const missing = sorted[k2] - sorted[k2 - 1] - 1;
+    if (missing > 0)
+      gaps.push({
+        from: utcDate(new Date((sorted[k2 - 1] + 1) * DAY_MS)),
+        to: utcDate(new Date((sorted[k2] - 1) * DAY_MS)),
+        days: missing
+      });
+  }
+  return gaps;
 }
 function dailyPoints(records, classes) {
   const days = /* @__PURE__ */ new Map();
@@ -36673,12 +36700,11 @@ function driftReport(fg, table, champion, records, t) {
   const from = addDays(to, -(t.windowDays - 1));
   const windowIds = new Set(records.filter((r2) => r2.eventTime.slice(0, 10) >= from).map((r2) => r2.id));
   const trainedAt = Date.parse(champion.entry.createdAt);
-  const synthetic = SOURCES.indexOf("synthetic");
   const ref2 = [];
   const win = [];
   for (let i = 0; i < table.rows; i++) {
     if (windowIds.has(table.ids[i])) win.push(i);
-    else if (table.sources[i] !== synthetic && table.eventTimes[i] <= trainedAt) ref2.push(i);
+    else if (table.sources[i] !== SYNTHETIC && table.eventTimes[i] <= trainedAt) ref2.push(i);
   }
   if (win.length < t.minWindowRows) {
     throw new MonitorError(
@@ -90253,6 +90279,19 @@ function roundGeometry(svg) {
   });
 }
 
+// actions/lib/daily-schedule.ts
+var DEFAULT_MAX_DAYS = 31;
+var STALE_AFTER_HOURS = 36;
+function rangeText(r2) {
+  return r2.days === 1 ? r2.from : `${r2.from} \u2026 ${r2.to} (${r2.days} days)`;
+}
+function backfillCommands(dataset, r2) {
+  return {
+    cli: `npm run cli -- daily --dataset ${dataset} --date ${r2.to} --days ${r2.days}`,
+    dispatch: `gh workflow run daily.yml -f dataset=${dataset} -f date=${r2.to} -f days=${r2.days}`
+  };
+}
+
 // actions/lib/report-page.ts
 function mdText(text3) {
   return text3.replace(/\r\n|\r|\n/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|#~]/g, (c4) => `\\${c4}`);
@@ -90267,6 +90306,23 @@ function alertLines(r2) {
   return active.map(
     (a4) => a4.kind === "accuracy" ? `> \u26A0\uFE0F **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${percent(th.accuracy)}.` : `> \u26A0\uFE0F **Dataset drift:** at least ${percent(th.datasetShare, 0)} of the features drifted over the last ${th.windowDays} days.`
   );
+}
+function dailyRunLines(r2) {
+  const lines = [
+    `The time of the last daily run is the first line of the dashboard below ("Last daily run"). Each run also makes good the days missed since the one before (by default up to ${DEFAULT_MAX_DAYS} days at once). If the last daily run is more than ${STALE_AFTER_HOURS} hours ago, the schedule may be disabled (in a public repository GitHub disables scheduled workflows after 60 days without activity): open the repository's Actions tab, select the **daily** workflow, enable it if GitHub says it is disabled, and run it with **Run workflow** to catch up.`
+  ];
+  const missing = r2.missingDays ?? [];
+  if (missing.length === 0) return lines;
+  lines.push(
+    "",
+    `> \u26A0\uFE0F **Days not made good:** these days have no generated rows, because more than the daily's catch-up bound were missing at once. Backfill each range with the command shown (CLI, then commit) or by running the daily workflow with the same date and days:`,
+    ""
+  );
+  for (const range6 of missing) {
+    const fix = backfillCommands(r2.dataset, range6);
+    lines.push(`- ${rangeText(range6)}: \`${fix.cli}\` or \`${fix.dispatch}\``);
+  }
+  return lines;
 }
 function chartAlt(r2, img) {
   const title2 = r2.title;
@@ -90304,6 +90360,7 @@ function reportMarkdown(r2, images, logFile) {
     r2.champion === null ? "**Champion:** none yet." : `**Champion:** v${r2.champion.version} (${mdText(r2.champion.algorithm)}), holdout accuracy ${percent(r2.champion.holdoutAccuracy)}.`
   );
   lines.push("", "## Alerts", "", ...alertLines(r2));
+  lines.push("", "## Daily runs", "", ...dailyRunLines(r2));
   lines.push("", "## Dashboard");
   const files = [...new Set(images.map((img) => img.file))];
   for (const file of files) {

@@ -11,6 +11,7 @@ export const DASHBOARD_FILES = { report: MONITORING_FILE, script: 'assets/dashbo
 export function dashboardPage(
   d: { name: string; title: string; description: string; hasReport: boolean },
   builtAt: string,
+  actionsUrl?: string,
 ): string {
   const root = '../';
   const app = d.hasReport
@@ -23,6 +24,7 @@ export function dashboardPage(
     root,
     nav: datasetNav('dashboard'),
     builtAt,
+    actionsUrl,
     head: d.hasReport
       ? html`<link rel="preload" href="${DASHBOARD_FILES.report}" as="fetch" crossorigin="anonymous">
 <script type="module" src="${root}${DASHBOARD_FILES.script}"></script>

@@ -23,7 +23,9 @@ function alertState(m: DatasetSummary['monitoring']) {
 
 function card(d: DatasetSummary) {
   const c = d.champion;
-  return html`<article class="card" data-dataset="${d.name}" aria-labelledby="card-${d.name}">
+  // The last run's time rides on the card: assets/home.js compares it with the reader's clock.
+  const lastRun = d.monitoring?.lastRun;
+  return html`<article class="card" data-dataset="${d.name}"${lastRun ? html` data-last-run="${lastRun}"` : ''} aria-labelledby="card-${d.name}">
 <h2 id="card-${d.name}">${d.title}</h2>
 <p class="lead">${d.description}</p>
 <dl>
@@ -38,13 +40,18 @@ function card(d: DatasetSummary) {
 `;
 }
 
-export function homePage(datasets: readonly DatasetSummary[], builtAt: string): string {
+export const HOME_SCRIPT = 'assets/home.js';
+
+export function homePage(datasets: readonly DatasetSummary[], builtAt: string, actionsUrl?: string): string {
   return page({
     title: 'gitml — serverless ML in one GitHub repository',
     description: `Predictors and monitoring dashboards for ${datasets.map((d) => d.title).join(', ')}.`,
     root: '',
     nav: [{ href: './', label: 'All datasets', current: true }],
     builtAt,
+    actionsUrl,
+    head: html`<script type="module" src="${HOME_SCRIPT}"></script>
+`,
     main: html`<h1>Serverless ML in one GitHub repository</h1>
 <p class="lead">Each dataset has a feature store, a model registry and a daily pipeline in git. Try the champion model in your browser, or see how it has been doing.</p>
 <div class="cards">

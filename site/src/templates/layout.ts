@@ -18,6 +18,8 @@ export interface PageShell {
   head?: Html;
   main: Html;
   builtAt: string;
+  /** The daily workflow in the repository's Actions tab, linked from the staleness warning; when known. */
+  actionsUrl?: string;
 }
 
 /** An inline icon, so browsers do not request /favicon.ico (a 404 on GitHub Pages). */
@@ -35,7 +37,7 @@ export function page(p: PageShell): string {
 <link rel="icon" href="${FAVICON}">
 <link rel="stylesheet" href="${p.root}assets/styles.css">
 ${p.head ?? ''}</head>
-<body data-root="${p.root || './'}">
+<body data-root="${p.root || './'}"${p.actionsUrl ? html` data-actions="${p.actionsUrl}"` : ''}>
 <a class="skip" href="#main">Skip to content</a>
 <header class="site"><div class="bar">
 <a class="brand" href="${p.root || './'}">gitml</a>
