@@ -1,6 +1,5 @@
 // Reads CSV files that come from outside (raw sources, user uploads): any column order, header required,
 // BOM and CRLF tolerated, quoted fields (Titanic names have commas). Every error names file and line.
-import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 
 export class InputError extends Error {
@@ -59,9 +58,4 @@ function countNewlines(fields: string[]): number {
   let n = 0;
   for (const f of fields) for (let i = f.indexOf('\n'); i >= 0; i = f.indexOf('\n', i + 1)) n++;
   return n;
-}
-
-export function readCsvFile(file: string, label = file): CsvTable {
-  if (!existsSync(file)) throw new InputError(`${label}: file not found`);
-  return parseCsvText(readFileSync(file, 'utf8'), label);
 }
