@@ -1,10 +1,10 @@
 // Reads CSV files that come from outside (raw sources, user uploads): any column order, header required,
 // BOM and CRLF tolerated, quoted fields (Titanic names have commas). Every error names file and line.
 import { parse } from 'csv-parse/sync';
+import { InputError } from './input-error.js';
+import { readInputFile } from './input-file.js';
 
-export class InputError extends Error {
-  override name = 'InputError';
-}
+export { InputError };
 
 export interface CsvRecord {
   /** 1-based line in the file where the record starts (the header is line 1). */
@@ -58,4 +58,9 @@ function countNewlines(fields: string[]): number {
   let n = 0;
   for (const f of fields) for (let i = f.indexOf('\n'); i >= 0; i = f.indexOf('\n', i + 1)) n++;
   return n;
+}
+
+/** A CSV file from outside, read only as a regular file inside the repository (readInputFile). */
+export function readCsvFile(root: string, file: string, label: string): CsvTable {
+  return parseCsvText(readInputFile(root, file, label).toString('utf8'), label);
 }

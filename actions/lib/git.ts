@@ -200,8 +200,7 @@ export function parseUtcInstant(isoDateOrDate: string | Date): number {
   else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s))
     ms = Date.parse(`${s.replace(' ', 'T')}Z`);
   else ms = Date.parse(s);
-  if (Number.isNaN(ms))
-    throw new Error(`as-of "${isoDateOrDate}" is not a git revision, nor an ISO 8601 date or date-time`);
+  if (Number.isNaN(ms)) throw new Error(`as-of "${isoDateOrDate}" is not an ISO 8601 date or date-time`);
   return ms;
 }
 
@@ -228,7 +227,9 @@ export function revisionAsOf(repoDir: string, isoDateOrDate: string | Date): str
       `as-of ${cutoff}: the oldest commit this checkout has is ${oldest}; ${SHALLOW_CHECKOUT_HELP}`,
     );
   }
-  throw new Error(`as-of: no commit on HEAD's history at or before ${cutoff} (the earliest, ${oldest})`);
+  throw new Error(
+    `as-of: no commit at or before ${cutoff} on the branch's first-parent history (the earliest is ${oldest})`,
+  );
 }
 
 /** An --as-of value is a date or date-time (resolved by revisionAsOf) when it starts like one. */

@@ -5,7 +5,7 @@
 // checked with lstat, and the file is opened with O_NOFOLLOW | O_NONBLOCK (a FIFO must not block the job).
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { type CsvTable, InputError, parseCsvText } from './csv-input.js';
+import { InputError } from './input-error.js';
 
 const RULE = 'only regular files inside the repository are read';
 
@@ -108,10 +108,4 @@ export function readInputFile(root: string, file: string, label?: string): Buffe
 export function readInputFileIfExists(root: string, file: string, label?: string): Buffer | null {
   const { stat } = checkInputPath(root, file, label);
   return stat === null ? null : readInputFile(root, file, label);
-}
-
-/** A CSV file from outside, read under the rule above and parsed; `label` names it in messages. */
-export function readCsvInput(root: string, file: string, label?: string): CsvTable {
-  const { rel } = checkInputPath(root, file, label);
-  return parseCsvText(readInputFile(root, file, label).toString('utf8'), label ?? rel);
 }

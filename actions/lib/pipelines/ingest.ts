@@ -1,9 +1,8 @@
 // ingest: appends real observations from a user CSV (any column order, header required) through the same
 // cleaning and validation as backfill. Bad rows are quarantined with file, line and reason.
 import { cleanRecord } from '../clean.js';
-import { InputError } from '../csv-input.js';
+import { InputError, readCsvFile } from '../csv-input.js';
 import { FeatureGroup, isoSeconds, type NewRow, type RejectedRow } from '../feature-group.js';
-import { readCsvInput } from '../input-file.js';
 import type { DatasetSpec } from '../spec.js';
 import type { Workspace } from '../workspace.js';
 import { normaliseEventTime } from './event-time.js';
@@ -27,7 +26,7 @@ export function ingest(
   opts: { now: Date; dryRun?: boolean; label?: string },
 ): IngestResult {
   const label = opts.label ?? file;
-  const table = readCsvInput(ws.root, file, label);
+  const table = readCsvFile(ws.root, file, label);
   const fg = FeatureGroup.open(ws, spec);
   const idColumn = spec.primaryKey.column ?? 'id';
   const labelColumn = table.header.find((h) => h === spec.label.column || h === spec.label.name);
