@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { workingTree } from '../actions/lib/file-source.js';
+import { ModelRegistry } from '../actions/lib/model-registry.js';
 import { escapeHtml, markdownCode, markdownText, oneLine } from '../actions/lib/untrusted-text.js';
 import { Workspace } from '../actions/lib/workspace.js';
 import { requireBundles, runActionBundle, workflowCommands } from './helpers/action-runner.js';
@@ -242,7 +243,13 @@ describe('only regular files inside the repository are read (item 8)', () => {
       expect(fingerprint(path.join(local, 'data'))).toBe(data);
     }, 30_000);
 
-    it('the feature store is read through no link either', () => {
+    it('the feature store and the model registry are read through no link either', () => {
+      mkdirSync(path.join(local, 'models/iris'), { recursive: true });
+      symlinkSync('/etc/passwd', path.join(local, 'models/iris/index.json'));
+      const registry = new ModelRegistry(new Workspace(local), 'iris');
+      expect(() => registry.index()).toThrow(`models/iris/index.json is a symbolic link; ${RULE}`);
+      expect(() => registry.index()).not.toThrow(/root/);
+
       symlinkSync('/etc/passwd', path.join(local, 'data/iris/linked.json'));
       const files = workingTree(new Workspace(local).root);
       expect(() => files.readBytes('data/iris/linked.json')).toThrow(

@@ -29709,7 +29709,7 @@ import {
   existsSync as existsSync6,
   mkdirSync as mkdirSync2,
   readdirSync as readdirSync3,
-  readFileSync as readFileSync3,
+  readFileSync as readFileSync2,
   rmSync as rmSync2,
   writeFileSync as writeFileSync2
 } from "node:fs";
@@ -33086,7 +33086,7 @@ function checkCounts(c, file) {
 }
 
 // actions/lib/model-registry.ts
-import { existsSync as existsSync5, readFileSync as readFileSync2 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import path11 from "node:path";
 
 // actions/lib/models/types.ts
@@ -35076,8 +35076,9 @@ var ModelRegistry = class {
       };
     const where = this.ws.rel(this.indexPath);
     let raw2;
+    const text = readInputFile(this.ws.root, this.indexPath).toString("utf8");
     try {
-      raw2 = JSON.parse(readFileSync2(this.indexPath, "utf8"));
+      raw2 = JSON.parse(text);
     } catch (err) {
       throw new RegistryError(`${where}: corrupt registry index, not valid JSON (${err.message})`);
     }
@@ -35108,8 +35109,9 @@ var ModelRegistry = class {
     const where = this.ws.rel(file);
     if (!existsSync5(file)) throw new RegistryError(`${where}: missing`);
     let raw2;
+    const text = readInputFile(this.ws.root, file).toString("utf8");
     try {
-      raw2 = JSON.parse(readFileSync2(file, "utf8"));
+      raw2 = JSON.parse(text);
     } catch (err) {
       throw new RegistryError(`${where}: corrupt model file, not valid JSON (${err.message})`);
     }
@@ -35196,7 +35198,7 @@ function utcMinutes(d) {
 }
 function readJson(file, where) {
   try {
-    return JSON.parse(readFileSync3(file, "utf8"));
+    return JSON.parse(readFileSync2(file, "utf8"));
   } catch (err) {
     throw new SiteBuildError(`${where}: not valid JSON (${err.message})`);
   }

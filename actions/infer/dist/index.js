@@ -33046,7 +33046,7 @@ function checkCounts(c, file) {
 }
 
 // actions/lib/model-registry.ts
-import { existsSync as existsSync6, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 import path12 from "node:path";
 
 // actions/lib/models/types.ts
@@ -35030,8 +35030,9 @@ var ModelRegistry = class {
       };
     const where = this.ws.rel(this.indexPath);
     let raw2;
+    const text = readInputFile(this.ws.root, this.indexPath).toString("utf8");
     try {
-      raw2 = JSON.parse(readFileSync3(this.indexPath, "utf8"));
+      raw2 = JSON.parse(text);
     } catch (err) {
       throw new RegistryError(`${where}: corrupt registry index, not valid JSON (${err.message})`);
     }
@@ -35062,8 +35063,9 @@ var ModelRegistry = class {
     const where = this.ws.rel(file);
     if (!existsSync6(file)) throw new RegistryError(`${where}: missing`);
     let raw2;
+    const text = readInputFile(this.ws.root, file).toString("utf8");
     try {
-      raw2 = JSON.parse(readFileSync3(file, "utf8"));
+      raw2 = JSON.parse(text);
     } catch (err) {
       throw new RegistryError(`${where}: corrupt model file, not valid JSON (${err.message})`);
     }
@@ -35139,7 +35141,7 @@ var ModelRegistry = class {
 
 // actions/lib/prediction-log.ts
 import { createHash as createHash3 } from "node:crypto";
-import { existsSync as existsSync7, readdirSync as readdirSync4, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
+import { existsSync as existsSync7, readdirSync as readdirSync4, rmSync as rmSync2 } from "node:fs";
 import path13 from "node:path";
 
 // actions/lib/monitoring-types.ts
@@ -35196,7 +35198,7 @@ var PredictionLog = class {
   monitoringFile() {
     if (!existsSync7(this.manifestPath)) return null;
     try {
-      const value = JSON.parse(readFileSync4(this.manifestPath, "utf8"));
+      const value = JSON.parse(readInputFile(this.ws.root, this.manifestPath).toString("utf8"));
       if (value === null || typeof value !== "object" || Array.isArray(value))
         throw new Error("expected a JSON object");
       if (value.format !== MONITORING_FORMAT) throw new Error(`format is not '${MONITORING_FORMAT}'`);
@@ -35221,7 +35223,7 @@ var PredictionLog = class {
       const where = this.ws.rel(this.earlierManifestPath);
       let parsed;
       try {
-        parsed = JSON.parse(readFileSync4(this.earlierManifestPath, "utf8"));
+        parsed = JSON.parse(readInputFile(this.ws.root, this.earlierManifestPath).toString("utf8"));
       } catch (err) {
         throw new PredictionLogError(`${where}: corrupt manifest (${err.message})`);
       }
@@ -35272,7 +35274,7 @@ var PredictionLog = class {
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
     if (!existsSync7(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
-    const bytes = readFileSync4(file);
+    const bytes = readInputFile(this.ws.root, file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
         `${where}: content does not match ${listed} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`
@@ -35486,7 +35488,7 @@ import {
   copyFileSync,
   existsSync as existsSync8,
   mkdirSync as mkdirSync2,
-  readFileSync as readFileSync5,
+  readFileSync as readFileSync3,
   renameSync as renameSync2,
   rmSync as rmSync3,
   writeFileSync as writeFileSync2
@@ -35497,7 +35499,7 @@ var INFER_PARTIAL_VERSION = 1;
 function championIdentity(ws, spec) {
   const registry = new ModelRegistry(ws, spec.name);
   const version = registry.index().champion ?? registry.requireChampion().entry.version;
-  const bytes = readFileSync5(path14.join(registry.versionDir(version), "model.json"));
+  const bytes = readFileSync3(path14.join(registry.versionDir(version), "model.json"));
   return { version, sha256: sha256(bytes) };
 }
 function inferShard(ws, spec, opts) {
@@ -35648,7 +35650,7 @@ function mergeInferShards(ws, spec, opts) {
       if (e.file === null) continue;
       const from = path14.join(path14.dirname(file), e.file);
       if (!existsSync8(from)) throw new ShardError(`${file}: its log month ${month} file ${from} is missing`);
-      if (sha256(readFileSync5(from)) !== e.sha256)
+      if (sha256(readFileSync3(from)) !== e.sha256)
         throw new ShardError(`${from}: content does not match its entry in ${file}`);
       copies.push({ from, to: log.partitionPath(month) });
     }

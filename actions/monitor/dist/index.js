@@ -39264,7 +39264,7 @@ function confusionMatrix(actual, predicted, nClasses) {
 }
 
 // actions/lib/model-registry.ts
-import { existsSync as existsSync6, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 import path11 from "node:path";
 
 // actions/lib/models/types.ts
@@ -41248,8 +41248,9 @@ var ModelRegistry = class {
       };
     const where = this.ws.rel(this.indexPath);
     let raw2;
+    const text3 = readInputFile(this.ws.root, this.indexPath).toString("utf8");
     try {
-      raw2 = JSON.parse(readFileSync3(this.indexPath, "utf8"));
+      raw2 = JSON.parse(text3);
     } catch (err) {
       throw new RegistryError(`${where}: corrupt registry index, not valid JSON (${err.message})`);
     }
@@ -41280,8 +41281,9 @@ var ModelRegistry = class {
     const where = this.ws.rel(file);
     if (!existsSync6(file)) throw new RegistryError(`${where}: missing`);
     let raw2;
+    const text3 = readInputFile(this.ws.root, file).toString("utf8");
     try {
-      raw2 = JSON.parse(readFileSync3(file, "utf8"));
+      raw2 = JSON.parse(text3);
     } catch (err) {
       throw new RegistryError(`${where}: corrupt model file, not valid JSON (${err.message})`);
     }
@@ -41357,7 +41359,7 @@ var ModelRegistry = class {
 
 // actions/lib/prediction-log.ts
 import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync7, readdirSync as readdirSync3, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
+import { existsSync as existsSync7, readdirSync as readdirSync3, rmSync as rmSync2 } from "node:fs";
 import path12 from "node:path";
 var LOG_COLUMNS = [
   "id",
@@ -41408,7 +41410,7 @@ var PredictionLog = class {
   monitoringFile() {
     if (!existsSync7(this.manifestPath)) return null;
     try {
-      const value4 = JSON.parse(readFileSync4(this.manifestPath, "utf8"));
+      const value4 = JSON.parse(readInputFile(this.ws.root, this.manifestPath).toString("utf8"));
       if (value4 === null || typeof value4 !== "object" || Array.isArray(value4))
         throw new Error("expected a JSON object");
       if (value4.format !== MONITORING_FORMAT) throw new Error(`format is not '${MONITORING_FORMAT}'`);
@@ -41433,7 +41435,7 @@ var PredictionLog = class {
       const where = this.ws.rel(this.earlierManifestPath);
       let parsed;
       try {
-        parsed = JSON.parse(readFileSync4(this.earlierManifestPath, "utf8"));
+        parsed = JSON.parse(readInputFile(this.ws.root, this.earlierManifestPath).toString("utf8"));
       } catch (err) {
         throw new PredictionLogError(`${where}: corrupt manifest (${err.message})`);
       }
@@ -41484,7 +41486,7 @@ var PredictionLog = class {
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
     if (!existsSync7(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
-    const bytes = readFileSync4(file);
+    const bytes = readInputFile(this.ws.root, file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
         `${where}: content does not match ${listed} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`

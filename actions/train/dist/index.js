@@ -34994,7 +34994,7 @@ function metricsDiffMarkdown(champion, challenger, opts = {}) {
 }
 
 // actions/lib/model-registry.ts
-import { existsSync as existsSync6, readFileSync as readFileSync4 } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 import path11 from "node:path";
 
 // actions/lib/atomic-write.ts
@@ -37065,8 +37065,9 @@ var ModelRegistry = class {
       };
     const where = this.ws.rel(this.indexPath);
     let raw2;
+    const text = readInputFile(this.ws.root, this.indexPath).toString("utf8");
     try {
-      raw2 = JSON.parse(readFileSync4(this.indexPath, "utf8"));
+      raw2 = JSON.parse(text);
     } catch (err) {
       throw new RegistryError(`${where}: corrupt registry index, not valid JSON (${err.message})`);
     }
@@ -37097,8 +37098,9 @@ var ModelRegistry = class {
     const where = this.ws.rel(file);
     if (!existsSync6(file)) throw new RegistryError(`${where}: missing`);
     let raw2;
+    const text = readInputFile(this.ws.root, file).toString("utf8");
     try {
-      raw2 = JSON.parse(readFileSync4(file, "utf8"));
+      raw2 = JSON.parse(text);
     } catch (err) {
       throw new RegistryError(`${where}: corrupt model file, not valid JSON (${err.message})`);
     }
