@@ -219,20 +219,18 @@ describe('only regular files inside the repository are read (item 8)', () => {
       expect(r.err).not.toContain('root');
     });
 
-    it('the CLI ingest FILE: a FIFO, a link, a directory, a file outside the repository', async () => {
+    it('the CLI ingest FILE: a FIFO, a link, a directory, a link outside the repository', async () => {
       expect((await cli(local, 'backfill')).code).toBe(0);
       const data = fingerprint(path.join(local, 'data'));
       execFileSync('mkfifo', [path.join(local, 'new.csv')]);
       symlinkSync(path.join(outside, 'secret.csv'), path.join(local, 'link.csv'));
       mkdirSync(path.join(local, 'folder.csv'));
+      symlinkSync(path.join(outside, 'secret.csv'), path.join(outside, 'link-out.csv'));
       const cases: [string, string][] = [
         [path.join(local, 'new.csv'), `new.csv is a named pipe (FIFO); ${RULE}`],
         [path.join(local, 'link.csv'), `link.csv is a symbolic link; ${RULE}`],
         [path.join(local, 'folder.csv'), `folder.csv is a directory; ${RULE}`],
-        [
-          path.join(outside, 'secret.csv'),
-          `is outside the repository; ${RULE} (copy it into the repository first)`,
-        ],
+        [path.join(outside, 'link-out.csv'), `link-out.csv is a symbolic link; ${RULE}`],
       ];
       for (const [file, message] of cases) {
         const r = await cli(local, 'ingest', '-d', 'iris', file);
@@ -256,6 +254,9 @@ describe('only regular files inside the repository are read (item 8)', () => {
         `data/iris/linked.json is a symbolic link; ${RULE}`,
       );
       expect(files.readBytes('data/iris/missing.json')).toBeNull();
+      expect(() => files.readBytes('data/iris/dataset.yml/x')).toThrow(
+        `data/iris/dataset.yml/x: data/iris/dataset.yml is a file, not a folder; ${RULE}`,
+      );
       expect(files.readBytes('data/iris/dataset.yml')?.length).toBeGreaterThan(0);
     });
   });

@@ -40,10 +40,10 @@ export interface InputPath {
 }
 
 /**
- * Checks `file` (absolute, or relative to root) against the rule: inside `root`, and no component from
- * root down is a symbolic link or, before the last, anything but a directory. The last component is not
- * judged here (it may be missing, a folder or a file: see readInputFile). Throws an InputError naming the
- * file, the offending component and the rule.
+ * Checks `file` (absolute, or relative to root) against the rule: inside `root`, no component from root
+ * down a symbolic link, every one before the last a directory. Whether the last is missing, a folder or
+ * a file is the caller's question (see checkInputFile). Throws an InputError naming the file, the
+ * offending component and the rule.
  */
 export function checkInputPath(root: string, file: string, label?: string): InputPath {
   const abs = path.resolve(root, file);
@@ -54,7 +54,7 @@ export function checkInputPath(root: string, file: string, label?: string): Inpu
   }
   const parts = rel === '' ? [] : rel.split('/');
   let at = root;
-  let stat: Stats | null = lstatOrNull(root);
+  let stat: Stats | null = lstatOrNull(root); // the root itself may be reached through a link: ours, not data
   for (const [i, part] of parts.entries()) {
     at = path.join(at, part);
     stat = lstatOrNull(at);
@@ -62,8 +62,8 @@ export function checkInputPath(root: string, file: string, label?: string): Inpu
     const shown = parts.slice(0, i + 1).join('/');
     const last = i === parts.length - 1;
     if (stat.isSymbolicLink() || (!last && !stat.isDirectory())) {
-      const what = last ? `${name} is ${kindOf(stat)}` : `${name}: ${shown} is ${kindOf(stat)}`;
-      throw new InputError(`${what}; ${RULE}`);
+      const kind = stat.isFile() ? 'a file, not a folder' : kindOf(stat);
+      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${RULE}`);
     }
   }
   return { rel, stat };

@@ -30005,8 +30005,8 @@ function checkInputPath(root, file, label) {
     const shown = parts.slice(0, i + 1).join("/");
     const last = i === parts.length - 1;
     if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
-      const what = last ? `${name} is ${kindOf(stat2)}` : `${name}: ${shown} is ${kindOf(stat2)}`;
-      throw new InputError(`${what}; ${RULE}`);
+      const kind = stat2.isFile() ? "a file, not a folder" : kindOf(stat2);
+      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${RULE}`);
     }
   }
   return { rel, stat: stat2 };
@@ -37935,7 +37935,7 @@ function normaliseEventTime(raw2) {
 var EVENT_TIME_COLUMN = "event_time";
 function ingest(ws, spec, file, opts) {
   const label = opts.label ?? file;
-  const table = readCsvFile(ws.root, file, label);
+  const table = readCsvFile(opts.within ?? ws.root, file, label);
   const fg = FeatureGroup.open(ws, spec);
   const idColumn = spec.primaryKey.column ?? "id";
   const labelColumn = table.header.find((h) => h === spec.label.column || h === spec.label.name);

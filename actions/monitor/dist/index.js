@@ -30474,8 +30474,8 @@ function checkInputPath(root, file, label) {
     const shown = parts.slice(0, i + 1).join("/");
     const last = i === parts.length - 1;
     if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
-      const what = last ? `${name} is ${kindOf(stat2)}` : `${name}: ${shown} is ${kindOf(stat2)}`;
-      throw new InputError(`${what}; ${RULE}`);
+      const kind = stat2.isFile() ? "a file, not a folder" : kindOf(stat2);
+      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${RULE}`);
     }
   }
   return { rel, stat: stat2 };
