@@ -60,7 +60,7 @@ function countNewlines(fields: string[]): number {
   return n;
 }
 
-/** A CSV file from outside, read only as a regular file inside the repository (readInputFile). */
-export function readCsvFile(root: string, file: string, label: string): CsvTable {
-  return parseCsvText(readInputFile(root, file, label).toString('utf8'), label);
+/** A CSV file from outside, read only as a regular file inside `root` (readInputFile). */
+export function readCsvFile(root: string, file: string, label: string, within?: string): CsvTable {
+  return parseCsvText(readInputFile(root, file, label, within).toString('utf8'), label);
 }

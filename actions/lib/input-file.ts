@@ -7,7 +7,8 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, typ
 import path from 'node:path';
 import { InputError } from './input-error.js';
 
-const RULE = 'only regular files inside the repository are read';
+/** The rule in every refusal; `within` names the folder files must be inside (by default the repository). */
+const rule = (within = 'the repository') => `only regular files inside ${within} are read`;
 
 /** What a non-regular file is, for messages. */
 function kindOf(st: Stats): string {
@@ -45,12 +46,14 @@ export interface InputPath {
  * a file is the caller's question (see checkInputFile). Throws an InputError naming the file, the
  * offending component and the rule.
  */
-export function checkInputPath(root: string, file: string, label?: string): InputPath {
+export function checkInputPath(root: string, file: string, label?: string, within?: string): InputPath {
   const abs = path.resolve(root, file);
   const rel = slash(path.relative(root, abs));
   const name = label ?? (rel || '.');
   if (rel.startsWith('../') || rel === '..' || path.isAbsolute(rel)) {
-    throw new InputError(`${name} is outside the repository; ${RULE} (copy it into the repository first)`);
+    throw new InputError(
+      `${name} is outside ${within ?? 'the repository'}; ${rule(within)} (copy it in first)`,
+    );
   }
   const parts = rel === '' ? [] : rel.split('/');
   let at = root;
@@ -63,7 +66,7 @@ export function checkInputPath(root: string, file: string, label?: string): Inpu
     const last = i === parts.length - 1;
     if (stat.isSymbolicLink() || (!last && !stat.isDirectory())) {
       const kind = stat.isFile() ? 'a file, not a folder' : kindOf(stat);
-      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${RULE}`);
+      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${rule(within)}`);
     }
   }
   return { rel, stat };
@@ -74,30 +77,30 @@ export function checkInputPath(root: string, file: string, label?: string): Inpu
  * throws an InputError naming it: "<file>: file not found", "<file> is a symbolic link; only regular
  * files inside the repository are read", "… is a directory", "… is a named pipe (FIFO)".
  */
-export function checkInputFile(root: string, file: string, label?: string): string {
-  const { rel, stat } = checkInputPath(root, file, label);
+export function checkInputFile(root: string, file: string, label?: string, within?: string): string {
+  const { rel, stat } = checkInputPath(root, file, label, within);
   const name = label ?? rel;
   if (stat === null) throw new InputError(`${name}: file not found`);
-  if (!stat.isFile()) throw new InputError(`${name} is ${kindOf(stat)}; ${RULE}`);
+  if (!stat.isFile()) throw new InputError(`${name} is ${kindOf(stat)}; ${rule(within)}`);
   return name;
 }
 
 /** The bytes of a regular file inside the repository (see checkInputFile); nothing else is ever read. */
-export function readInputFile(root: string, file: string, label?: string): Buffer {
-  const name = checkInputFile(root, file, label);
+export function readInputFile(root: string, file: string, label?: string, within?: string): Buffer {
+  const name = checkInputFile(root, file, label, within);
   // The lstat walk gave the message; the open re-checks what is really opened (no link, no blocking).
   let fd: number;
   try {
     fd = openSync(path.resolve(root, file), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new InputError(`${name} is a symbolic link; ${RULE}`);
+    if (code === 'ELOOP') throw new InputError(`${name} is a symbolic link; ${rule(within)}`);
     if (code === 'ENOENT') throw new InputError(`${name}: file not found`);
     throw new InputError(`${name}: cannot be read (${code ?? (err as Error).message})`);
   }
   try {
     const opened = fstatSync(fd);
-    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${RULE}`);
+    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
     return readFileSync(fd);
   } finally {
     closeSync(fd);

@@ -99,7 +99,7 @@ export const ingestCommand: Command = {
       label,
       // Inside the repository every folder on the way is checked; a file the user names elsewhere must
       // itself be a regular file (not a link, a FIFO or a folder).
-      within: label === abs ? path.dirname(abs) : ctx.ws.root,
+      within: label === abs ? { dir: path.dirname(abs), name: 'its folder' } : undefined,
     });
     ctx.out(
       `${spec.name}: ${r.dryRun ? 'would add' : 'added'} ${r.added} ${r.kind === 'labels' ? 'late labels' : 'rows'} from ${r.file}, ${r.rejected.length} ${r.dryRun ? 'would be ' : ''}quarantined`,

@@ -28816,7 +28816,7 @@ var InputError = class extends Error {
 };
 
 // actions/lib/input-file.ts
-var RULE = "only regular files inside the repository are read";
+var rule = (within = "the repository") => `only regular files inside ${within} are read`;
 function kindOf(st) {
   if (st.isSymbolicLink()) return "a symbolic link";
   if (st.isDirectory()) return "a directory";
@@ -28835,12 +28835,14 @@ function lstatOrNull(p) {
     throw err;
   }
 }
-function checkInputPath(root, file, label) {
+function checkInputPath(root, file, label, within) {
   const abs = path6.resolve(root, file);
   const rel = slash(path6.relative(root, abs));
   const name = label ?? (rel || ".");
   if (rel.startsWith("../") || rel === ".." || path6.isAbsolute(rel)) {
-    throw new InputError(`${name} is outside the repository; ${RULE} (copy it into the repository first)`);
+    throw new InputError(
+      `${name} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
+    );
   }
   const parts = rel === "" ? [] : rel.split("/");
   let at = root;
@@ -28853,32 +28855,32 @@ function checkInputPath(root, file, label) {
     const last = i === parts.length - 1;
     if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
       const kind = stat2.isFile() ? "a file, not a folder" : kindOf(stat2);
-      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${RULE}`);
+      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${rule(within)}`);
     }
   }
   return { rel, stat: stat2 };
 }
-function checkInputFile(root, file, label) {
-  const { rel, stat: stat2 } = checkInputPath(root, file, label);
+function checkInputFile(root, file, label, within) {
+  const { rel, stat: stat2 } = checkInputPath(root, file, label, within);
   const name = label ?? rel;
   if (stat2 === null) throw new InputError(`${name}: file not found`);
-  if (!stat2.isFile()) throw new InputError(`${name} is ${kindOf(stat2)}; ${RULE}`);
+  if (!stat2.isFile()) throw new InputError(`${name} is ${kindOf(stat2)}; ${rule(within)}`);
   return name;
 }
-function readInputFile(root, file, label) {
-  const name = checkInputFile(root, file, label);
+function readInputFile(root, file, label, within) {
+  const name = checkInputFile(root, file, label, within);
   let fd;
   try {
     fd = openSync(path6.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
-    if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${RULE}`);
+    if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${rule(within)}`);
     if (code === "ENOENT") throw new InputError(`${name}: file not found`);
     throw new InputError(`${name}: cannot be read (${code ?? err.message})`);
   }
   try {
     const opened = fstatSync(fd);
-    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${RULE}`);
+    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
     return readFileSync(fd);
   } finally {
     closeSync(fd);
@@ -29120,8 +29122,8 @@ var DATE = /^\d{4}-\d{2}-\d{2}$/;
 function raw(name) {
   return core.getInput(name);
 }
-function invalid(name, rule, value) {
-  return new ActionInputError(`input '${name}' ${rule}, got '${value}'`);
+function invalid(name, rule2, value) {
+  return new ActionInputError(`input '${name}' ${rule2}, got '${value}'`);
 }
 var input = {
   string(name, fallback = "") {

@@ -29189,7 +29189,7 @@ var InputError = class extends Error {
 };
 
 // actions/lib/input-file.ts
-var RULE = "only regular files inside the repository are read";
+var rule = (within = "the repository") => `only regular files inside ${within} are read`;
 function kindOf(st) {
   if (st.isSymbolicLink()) return "a symbolic link";
   if (st.isDirectory()) return "a directory";
@@ -29208,12 +29208,14 @@ function lstatOrNull(p) {
     throw err;
   }
 }
-function checkInputPath(root, file, label) {
+function checkInputPath(root, file, label, within) {
   const abs = path6.resolve(root, file);
   const rel = slash(path6.relative(root, abs));
   const name = label ?? (rel || ".");
   if (rel.startsWith("../") || rel === ".." || path6.isAbsolute(rel)) {
-    throw new InputError(`${name} is outside the repository; ${RULE} (copy it into the repository first)`);
+    throw new InputError(
+      `${name} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
+    );
   }
   const parts = rel === "" ? [] : rel.split("/");
   let at = root;
@@ -29226,32 +29228,32 @@ function checkInputPath(root, file, label) {
     const last = i === parts.length - 1;
     if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
       const kind = stat2.isFile() ? "a file, not a folder" : kindOf(stat2);
-      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${RULE}`);
+      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${rule(within)}`);
     }
   }
   return { rel, stat: stat2 };
 }
-function checkInputFile(root, file, label) {
-  const { rel, stat: stat2 } = checkInputPath(root, file, label);
+function checkInputFile(root, file, label, within) {
+  const { rel, stat: stat2 } = checkInputPath(root, file, label, within);
   const name = label ?? rel;
   if (stat2 === null) throw new InputError(`${name}: file not found`);
-  if (!stat2.isFile()) throw new InputError(`${name} is ${kindOf(stat2)}; ${RULE}`);
+  if (!stat2.isFile()) throw new InputError(`${name} is ${kindOf(stat2)}; ${rule(within)}`);
   return name;
 }
-function readInputFile(root, file, label) {
-  const name = checkInputFile(root, file, label);
+function readInputFile(root, file, label, within) {
+  const name = checkInputFile(root, file, label, within);
   let fd;
   try {
     fd = openSync(path6.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
-    if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${RULE}`);
+    if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${rule(within)}`);
     if (code === "ENOENT") throw new InputError(`${name}: file not found`);
     throw new InputError(`${name}: cannot be read (${code ?? err.message})`);
   }
   try {
     const opened = fstatSync(fd);
-    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${RULE}`);
+    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
     return readFileSync(fd);
   } finally {
     closeSync(fd);
@@ -29516,8 +29518,8 @@ var DATE = /^\d{4}-\d{2}-\d{2}$/;
 function raw(name) {
   return core.getInput(name);
 }
-function invalid(name, rule, value) {
-  return new ActionInputError(`input '${name}' ${rule}, got '${value}'`);
+function invalid(name, rule2, value) {
+  return new ActionInputError(`input '${name}' ${rule2}, got '${value}'`);
 }
 var input = {
   string(name, fallback = "") {
@@ -32815,7 +32817,7 @@ function isoSeconds(d) {
 function parseMeta(files, dir, spec, version) {
   const file = `${dir}/metadata.json`;
   const m = parseJsonObject(files.readBytes(file), file, "metadata");
-  const bad = (rule) => new FeatureGroupError(`${file}: corrupt metadata, ${rule}`);
+  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt metadata, ${rule2}`);
   if (m.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
   if (m.formatVersion !== 1) throw bad(`formatVersion ${m.formatVersion} is not supported (expected 1)`);
   if (m.dataset !== spec.name) throw bad(`dataset '${m.dataset}' is not '${spec.name}'`);
@@ -32842,7 +32844,7 @@ function parseJsonObject(bytes, file, what) {
   return value;
 }
 function checkCounts(c, file) {
-  const bad = (rule) => new FeatureGroupError(`${file}: corrupt counts, ${rule}`);
+  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt counts, ${rule2}`);
   for (const k of ["rows", "rejected", "nextId"]) {
     const v = c[k];
     if (typeof v !== "number" || !Number.isInteger(v) || v < 0)

@@ -29367,7 +29367,7 @@ var InputError = class extends Error {
 };
 
 // actions/lib/input-file.ts
-var RULE = "only regular files inside the repository are read";
+var rule = (within = "the repository") => `only regular files inside ${within} are read`;
 function kindOf(st) {
   if (st.isSymbolicLink()) return "a symbolic link";
   if (st.isDirectory()) return "a directory";
@@ -29386,12 +29386,14 @@ function lstatOrNull(p) {
     throw err;
   }
 }
-function checkInputPath(root, file, label) {
+function checkInputPath(root, file, label, within) {
   const abs = path7.resolve(root, file);
   const rel = slash(path7.relative(root, abs));
   const name = label ?? (rel || ".");
   if (rel.startsWith("../") || rel === ".." || path7.isAbsolute(rel)) {
-    throw new InputError(`${name} is outside the repository; ${RULE} (copy it into the repository first)`);
+    throw new InputError(
+      `${name} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
+    );
   }
   const parts = rel === "" ? [] : rel.split("/");
   let at = root;
@@ -29404,32 +29406,32 @@ function checkInputPath(root, file, label) {
     const last = i === parts.length - 1;
     if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
       const kind = stat2.isFile() ? "a file, not a folder" : kindOf(stat2);
-      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${RULE}`);
+      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${rule(within)}`);
     }
   }
   return { rel, stat: stat2 };
 }
-function checkInputFile(root, file, label) {
-  const { rel, stat: stat2 } = checkInputPath(root, file, label);
+function checkInputFile(root, file, label, within) {
+  const { rel, stat: stat2 } = checkInputPath(root, file, label, within);
   const name = label ?? rel;
   if (stat2 === null) throw new InputError(`${name}: file not found`);
-  if (!stat2.isFile()) throw new InputError(`${name} is ${kindOf(stat2)}; ${RULE}`);
+  if (!stat2.isFile()) throw new InputError(`${name} is ${kindOf(stat2)}; ${rule(within)}`);
   return name;
 }
-function readInputFile(root, file, label) {
-  const name = checkInputFile(root, file, label);
+function readInputFile(root, file, label, within) {
+  const name = checkInputFile(root, file, label, within);
   let fd;
   try {
     fd = openSync(path7.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
-    if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${RULE}`);
+    if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${rule(within)}`);
     if (code === "ENOENT") throw new InputError(`${name}: file not found`);
     throw new InputError(`${name}: cannot be read (${code ?? err.message})`);
   }
   try {
     const opened = fstatSync(fd);
-    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${RULE}`);
+    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
     return readFileSync2(fd);
   } finally {
     closeSync(fd);
@@ -29694,8 +29696,8 @@ var DATE = /^\d{4}-\d{2}-\d{2}$/;
 function raw(name) {
   return core.getInput(name);
 }
-function invalid(name, rule, value) {
-  return new ActionInputError(`input '${name}' ${rule}, got '${value}'`);
+function invalid(name, rule2, value) {
+  return new ActionInputError(`input '${name}' ${rule2}, got '${value}'`);
 }
 var input = {
   string(name, fallback = "") {
@@ -32993,7 +32995,7 @@ function isoSeconds(d) {
 function parseMeta(files, dir, spec, version) {
   const file = `${dir}/metadata.json`;
   const m = parseJsonObject(files.readBytes(file), file, "metadata");
-  const bad = (rule) => new FeatureGroupError(`${file}: corrupt metadata, ${rule}`);
+  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt metadata, ${rule2}`);
   if (m.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
   if (m.formatVersion !== 1) throw bad(`formatVersion ${m.formatVersion} is not supported (expected 1)`);
   if (m.dataset !== spec.name) throw bad(`dataset '${m.dataset}' is not '${spec.name}'`);
@@ -33020,7 +33022,7 @@ function parseJsonObject(bytes, file, what) {
   return value;
 }
 function checkCounts(c, file) {
-  const bad = (rule) => new FeatureGroupError(`${file}: corrupt counts, ${rule}`);
+  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt counts, ${rule2}`);
   for (const k of ["rows", "rejected", "nextId"]) {
     const v = c[k];
     if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
@@ -33103,19 +33105,19 @@ function describe(value) {
   if (typeof value === "object") return "an object";
   return String(value);
 }
-function ruleText(rule) {
-  const parts = [rule.integer ? "an integer" : "a finite number"];
-  if (rule.min !== void 0) parts.push(`>= ${rule.min}`);
-  if (rule.above !== void 0) parts.push(`> ${rule.above}`);
-  if (rule.max !== void 0) parts.push(`<= ${rule.max}`);
+function ruleText(rule2) {
+  const parts = [rule2.integer ? "an integer" : "a finite number"];
+  if (rule2.min !== void 0) parts.push(`>= ${rule2.min}`);
+  if (rule2.above !== void 0) parts.push(`> ${rule2.above}`);
+  if (rule2.max !== void 0) parts.push(`<= ${rule2.max}`);
   return parts.join(" ");
 }
-function obeys(value, rule) {
+function obeys(value, rule2) {
   if (typeof value !== "number" || !Number.isFinite(value)) return false;
-  if (rule.integer && !Number.isInteger(value)) return false;
-  if (rule.min !== void 0 && value < rule.min) return false;
-  if (rule.above !== void 0 && value <= rule.above) return false;
-  if (rule.max !== void 0 && value > rule.max) return false;
+  if (rule2.integer && !Number.isInteger(value)) return false;
+  if (rule2.min !== void 0 && value < rule2.min) return false;
+  if (rule2.above !== void 0 && value <= rule2.above) return false;
+  if (rule2.max !== void 0 && value > rule2.max) return false;
   return true;
 }
 function readObject(value, what) {
@@ -33136,15 +33138,15 @@ function checkFormat(json, format, version) {
   }
   return obj;
 }
-function readNumber(obj, key, what, rule = {}) {
+function readNumber(obj, key, what, rule2 = {}) {
   const value = obj[key];
-  if (!obeys(value, rule)) {
-    throw new ModelFormatError(`${what}: "${key}" must be ${ruleText(rule)}, got ${describe(value)}`);
+  if (!obeys(value, rule2)) {
+    throw new ModelFormatError(`${what}: "${key}" must be ${ruleText(rule2)}, got ${describe(value)}`);
   }
   return value;
 }
-function readInteger(obj, key, what, rule = {}) {
-  return readNumber(obj, key, what, { ...rule, integer: true });
+function readInteger(obj, key, what, rule2 = {}) {
+  return readNumber(obj, key, what, { ...rule2, integer: true });
 }
 function readChoice(obj, key, what, allowed) {
   const value = obj[key];
@@ -33164,26 +33166,26 @@ function readArray(obj, key, what, length) {
   }
   return value;
 }
-function fill(values, out, at, label, what, rule) {
+function fill(values, out, at, label, what, rule2) {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!obeys(v, rule)) {
-      throw new ModelFormatError(`${what}: ${label}[${i}] must be ${ruleText(rule)}, got ${describe(v)}`);
+    if (!obeys(v, rule2)) {
+      throw new ModelFormatError(`${what}: ${label}[${i}] must be ${ruleText(rule2)}, got ${describe(v)}`);
     }
     out[at + i] = v;
   }
 }
-function readNumbers(obj, key, what, length, rule = {}) {
+function readNumbers(obj, key, what, length, rule2 = {}) {
   const out = new Float64Array(length);
-  fill(readArray(obj, key, what, length), out, 0, key, what, rule);
+  fill(readArray(obj, key, what, length), out, 0, key, what, rule2);
   return out;
 }
-function readIntegers(obj, key, what, length, rule = {}) {
+function readIntegers(obj, key, what, length, rule2 = {}) {
   const out = new Int32Array(length);
-  fill(readArray(obj, key, what, length), out, 0, key, what, { ...rule, integer: true });
+  fill(readArray(obj, key, what, length), out, 0, key, what, { ...rule2, integer: true });
   return out;
 }
-function readNumberRows(obj, key, what, rows, cols, rule = {}) {
+function readNumberRows(obj, key, what, rows, cols, rule2 = {}) {
   const value = obj[key];
   if (!Array.isArray(value) || value.length !== rows) {
     throw new ModelFormatError(`${what}: "${key}" must be an array of ${rows} rows, got ${describe(value)}`);
@@ -33197,7 +33199,7 @@ function readNumberRows(obj, key, what, rows, cols, rule = {}) {
         `${what}: ${label} must be an array of ${cols} numbers, got ${describe(row)}`
       );
     }
-    fill(row, out, r2 * cols, label, what, rule);
+    fill(row, out, r2 * cols, label, what, rule2);
   }
   return out;
 }
@@ -34391,8 +34393,8 @@ var RandomForest = class _RandomForest {
     };
   }
   static load(json, options = {}) {
-    const fail2 = (rule) => {
-      throw new ModelFormatError(`RandomForest.load: ${rule}`);
+    const fail2 = (rule2) => {
+      throw new ModelFormatError(`RandomForest.load: ${rule2}`);
     };
     if (typeof json !== "object" || json === null || Array.isArray(json)) fail2("expected a JSON object");
     const o = json;
@@ -34896,7 +34898,7 @@ var ServingModel = class _ServingModel {
    * walked (RandomForestLoadOptions). The pipeline loads whole, which also checks every byte.
    */
   static load(raw2, where = "model", options = {}) {
-    const bad = (rule) => new ModelFormatError(`${where}: ${rule}`);
+    const bad = (rule2) => new ModelFormatError(`${where}: ${rule2}`);
     if (typeof raw2 !== "object" || raw2 === null || Array.isArray(raw2)) throw bad("not a JSON object");
     const m = raw2;
     if (m.format !== MODEL_FORMAT)
@@ -35036,7 +35038,7 @@ var ModelRegistry = class {
     } catch (err) {
       throw new RegistryError(`${where}: corrupt registry index, not valid JSON (${err.message})`);
     }
-    const bad = (rule) => new RegistryError(`${where}: corrupt registry index, ${rule}`);
+    const bad = (rule2) => new RegistryError(`${where}: corrupt registry index, ${rule2}`);
     if (typeof raw2 !== "object" || raw2 === null || raw2.format !== REGISTRY_FORMAT)
       throw bad(`format must be '${REGISTRY_FORMAT}'`);
     if (raw2.dataset !== this.dataset) throw bad(`dataset '${raw2.dataset}' is not '${this.dataset}'`);
@@ -35383,7 +35385,7 @@ function removeEarlierManifest(dir) {
   rmSync2(path13.join(dir, EARLIER_MANIFEST), { force: true });
 }
 function checkManifest(value, where) {
-  const bad = (rule) => new PredictionLogError(`${where}: corrupt manifest (${rule})`);
+  const bad = (rule2) => new PredictionLogError(`${where}: corrupt manifest (${rule2})`);
   const partitions = value?.partitions;
   if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions))
     throw bad("'partitions' must be an object");

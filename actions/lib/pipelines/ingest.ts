@@ -28,11 +28,11 @@ export function ingest(
     dryRun?: boolean;
     label?: string;
     /** The folder the file must be a regular file inside (no link on the way); default the repository. */
-    within?: string;
+    within?: { dir: string; name: string };
   },
 ): IngestResult {
   const label = opts.label ?? file;
-  const table = readCsvFile(opts.within ?? ws.root, file, label);
+  const table = readCsvFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name);
   const fg = FeatureGroup.open(ws, spec);
   const idColumn = spec.primaryKey.column ?? 'id';
   const labelColumn = table.header.find((h) => h === spec.label.column || h === spec.label.name);

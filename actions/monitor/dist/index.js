@@ -30438,7 +30438,7 @@ var InputError = class extends Error {
 };
 
 // actions/lib/input-file.ts
-var RULE = "only regular files inside the repository are read";
+var rule = (within2 = "the repository") => `only regular files inside ${within2} are read`;
 function kindOf(st) {
   if (st.isSymbolicLink()) return "a symbolic link";
   if (st.isDirectory()) return "a directory";
@@ -30457,12 +30457,14 @@ function lstatOrNull(p) {
     throw err;
   }
 }
-function checkInputPath(root, file, label) {
+function checkInputPath(root, file, label, within2) {
   const abs4 = path6.resolve(root, file);
   const rel = slash(path6.relative(root, abs4));
   const name = label ?? (rel || ".");
   if (rel.startsWith("../") || rel === ".." || path6.isAbsolute(rel)) {
-    throw new InputError(`${name} is outside the repository; ${RULE} (copy it into the repository first)`);
+    throw new InputError(
+      `${name} is outside ${within2 ?? "the repository"}; ${rule(within2)} (copy it in first)`
+    );
   }
   const parts = rel === "" ? [] : rel.split("/");
   let at = root;
@@ -30475,32 +30477,32 @@ function checkInputPath(root, file, label) {
     const last = i === parts.length - 1;
     if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
       const kind = stat2.isFile() ? "a file, not a folder" : kindOf(stat2);
-      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${RULE}`);
+      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${rule(within2)}`);
     }
   }
   return { rel, stat: stat2 };
 }
-function checkInputFile(root, file, label) {
-  const { rel, stat: stat2 } = checkInputPath(root, file, label);
+function checkInputFile(root, file, label, within2) {
+  const { rel, stat: stat2 } = checkInputPath(root, file, label, within2);
   const name = label ?? rel;
   if (stat2 === null) throw new InputError(`${name}: file not found`);
-  if (!stat2.isFile()) throw new InputError(`${name} is ${kindOf(stat2)}; ${RULE}`);
+  if (!stat2.isFile()) throw new InputError(`${name} is ${kindOf(stat2)}; ${rule(within2)}`);
   return name;
 }
-function readInputFile(root, file, label) {
-  const name = checkInputFile(root, file, label);
+function readInputFile(root, file, label, within2) {
+  const name = checkInputFile(root, file, label, within2);
   let fd;
   try {
     fd = openSync(path6.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
-    if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${RULE}`);
+    if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${rule(within2)}`);
     if (code === "ENOENT") throw new InputError(`${name}: file not found`);
     throw new InputError(`${name}: cannot be read (${code ?? err.message})`);
   }
   try {
     const opened = fstatSync(fd);
-    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${RULE}`);
+    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within2)}`);
     return readFileSync(fd);
   } finally {
     closeSync(fd);
@@ -30765,8 +30767,8 @@ var DATE = /^\d{4}-\d{2}-\d{2}$/;
 function raw(name) {
   return core.getInput(name);
 }
-function invalid(name, rule4, value4) {
-  return new ActionInputError(`input '${name}' ${rule4}, got '${value4}'`);
+function invalid(name, rule5, value4) {
+  return new ActionInputError(`input '${name}' ${rule5}, got '${value4}'`);
 }
 var input = {
   string(name, fallback2 = "") {
@@ -39204,7 +39206,7 @@ function isoSeconds(d) {
 function parseMeta(files, dir, spec, version2) {
   const file = `${dir}/metadata.json`;
   const m3 = parseJsonObject(files.readBytes(file), file, "metadata");
-  const bad = (rule4) => new FeatureGroupError(`${file}: corrupt metadata, ${rule4}`);
+  const bad = (rule5) => new FeatureGroupError(`${file}: corrupt metadata, ${rule5}`);
   if (m3.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
   if (m3.formatVersion !== 1) throw bad(`formatVersion ${m3.formatVersion} is not supported (expected 1)`);
   if (m3.dataset !== spec.name) throw bad(`dataset '${m3.dataset}' is not '${spec.name}'`);
@@ -39231,7 +39233,7 @@ function parseJsonObject(bytes, file, what) {
   return value4;
 }
 function checkCounts(c4, file) {
-  const bad = (rule4) => new FeatureGroupError(`${file}: corrupt counts, ${rule4}`);
+  const bad = (rule5) => new FeatureGroupError(`${file}: corrupt counts, ${rule5}`);
   for (const k2 of ["rows", "rejected", "nextId"]) {
     const v = c4[k2];
     if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
@@ -39321,19 +39323,19 @@ function describe(value4) {
   if (typeof value4 === "object") return "an object";
   return String(value4);
 }
-function ruleText(rule4) {
-  const parts = [rule4.integer ? "an integer" : "a finite number"];
-  if (rule4.min !== void 0) parts.push(`>= ${rule4.min}`);
-  if (rule4.above !== void 0) parts.push(`> ${rule4.above}`);
-  if (rule4.max !== void 0) parts.push(`<= ${rule4.max}`);
+function ruleText(rule5) {
+  const parts = [rule5.integer ? "an integer" : "a finite number"];
+  if (rule5.min !== void 0) parts.push(`>= ${rule5.min}`);
+  if (rule5.above !== void 0) parts.push(`> ${rule5.above}`);
+  if (rule5.max !== void 0) parts.push(`<= ${rule5.max}`);
   return parts.join(" ");
 }
-function obeys(value4, rule4) {
+function obeys(value4, rule5) {
   if (typeof value4 !== "number" || !Number.isFinite(value4)) return false;
-  if (rule4.integer && !Number.isInteger(value4)) return false;
-  if (rule4.min !== void 0 && value4 < rule4.min) return false;
-  if (rule4.above !== void 0 && value4 <= rule4.above) return false;
-  if (rule4.max !== void 0 && value4 > rule4.max) return false;
+  if (rule5.integer && !Number.isInteger(value4)) return false;
+  if (rule5.min !== void 0 && value4 < rule5.min) return false;
+  if (rule5.above !== void 0 && value4 <= rule5.above) return false;
+  if (rule5.max !== void 0 && value4 > rule5.max) return false;
   return true;
 }
 function readObject(value4, what) {
@@ -39354,15 +39356,15 @@ function checkFormat(json2, format5, version2) {
   }
   return obj;
 }
-function readNumber(obj, key2, what, rule4 = {}) {
+function readNumber(obj, key2, what, rule5 = {}) {
   const value4 = obj[key2];
-  if (!obeys(value4, rule4)) {
-    throw new ModelFormatError(`${what}: "${key2}" must be ${ruleText(rule4)}, got ${describe(value4)}`);
+  if (!obeys(value4, rule5)) {
+    throw new ModelFormatError(`${what}: "${key2}" must be ${ruleText(rule5)}, got ${describe(value4)}`);
   }
   return value4;
 }
-function readInteger(obj, key2, what, rule4 = {}) {
-  return readNumber(obj, key2, what, { ...rule4, integer: true });
+function readInteger(obj, key2, what, rule5 = {}) {
+  return readNumber(obj, key2, what, { ...rule5, integer: true });
 }
 function readChoice(obj, key2, what, allowed) {
   const value4 = obj[key2];
@@ -39382,26 +39384,26 @@ function readArray(obj, key2, what, length3) {
   }
   return value4;
 }
-function fill(values3, out, at, label, what, rule4) {
+function fill(values3, out, at, label, what, rule5) {
   for (let i = 0; i < values3.length; i++) {
     const v = values3[i];
-    if (!obeys(v, rule4)) {
-      throw new ModelFormatError(`${what}: ${label}[${i}] must be ${ruleText(rule4)}, got ${describe(v)}`);
+    if (!obeys(v, rule5)) {
+      throw new ModelFormatError(`${what}: ${label}[${i}] must be ${ruleText(rule5)}, got ${describe(v)}`);
     }
     out[at + i] = v;
   }
 }
-function readNumbers(obj, key2, what, length3, rule4 = {}) {
+function readNumbers(obj, key2, what, length3, rule5 = {}) {
   const out = new Float64Array(length3);
-  fill(readArray(obj, key2, what, length3), out, 0, key2, what, rule4);
+  fill(readArray(obj, key2, what, length3), out, 0, key2, what, rule5);
   return out;
 }
-function readIntegers(obj, key2, what, length3, rule4 = {}) {
+function readIntegers(obj, key2, what, length3, rule5 = {}) {
   const out = new Int32Array(length3);
-  fill(readArray(obj, key2, what, length3), out, 0, key2, what, { ...rule4, integer: true });
+  fill(readArray(obj, key2, what, length3), out, 0, key2, what, { ...rule5, integer: true });
   return out;
 }
-function readNumberRows(obj, key2, what, rows, cols, rule4 = {}) {
+function readNumberRows(obj, key2, what, rows, cols, rule5 = {}) {
   const value4 = obj[key2];
   if (!Array.isArray(value4) || value4.length !== rows) {
     throw new ModelFormatError(`${what}: "${key2}" must be an array of ${rows} rows, got ${describe(value4)}`);
@@ -39415,7 +39417,7 @@ function readNumberRows(obj, key2, what, rows, cols, rule4 = {}) {
         `${what}: ${label} must be an array of ${cols} numbers, got ${describe(row)}`
       );
     }
-    fill(row, out, r2 * cols, label, what, rule4);
+    fill(row, out, r2 * cols, label, what, rule5);
   }
   return out;
 }
@@ -40609,8 +40611,8 @@ var RandomForest = class _RandomForest {
     };
   }
   static load(json2, options = {}) {
-    const fail2 = (rule4) => {
-      throw new ModelFormatError(`RandomForest.load: ${rule4}`);
+    const fail2 = (rule5) => {
+      throw new ModelFormatError(`RandomForest.load: ${rule5}`);
     };
     if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) fail2("expected a JSON object");
     const o = json2;
@@ -41114,7 +41116,7 @@ var ServingModel = class _ServingModel {
    * walked (RandomForestLoadOptions). The pipeline loads whole, which also checks every byte.
    */
   static load(raw2, where = "model", options = {}) {
-    const bad = (rule4) => new ModelFormatError(`${where}: ${rule4}`);
+    const bad = (rule5) => new ModelFormatError(`${where}: ${rule5}`);
     if (typeof raw2 !== "object" || raw2 === null || Array.isArray(raw2)) throw bad("not a JSON object");
     const m3 = raw2;
     if (m3.format !== MODEL_FORMAT)
@@ -41254,7 +41256,7 @@ var ModelRegistry = class {
     } catch (err) {
       throw new RegistryError(`${where}: corrupt registry index, not valid JSON (${err.message})`);
     }
-    const bad = (rule4) => new RegistryError(`${where}: corrupt registry index, ${rule4}`);
+    const bad = (rule5) => new RegistryError(`${where}: corrupt registry index, ${rule5}`);
     if (typeof raw2 !== "object" || raw2 === null || raw2.format !== REGISTRY_FORMAT)
       throw bad(`format must be '${REGISTRY_FORMAT}'`);
     if (raw2.dataset !== this.dataset) throw bad(`dataset '${raw2.dataset}' is not '${this.dataset}'`);
@@ -41595,7 +41597,7 @@ function removeEarlierManifest(dir) {
   rmSync2(path12.join(dir, EARLIER_MANIFEST), { force: true });
 }
 function checkManifest(value4, where) {
-  const bad = (rule4) => new PredictionLogError(`${where}: corrupt manifest (${rule4})`);
+  const bad = (rule5) => new PredictionLogError(`${where}: corrupt manifest (${rule5})`);
   const partitions = value4?.partitions;
   if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions))
     throw bad("'partitions' must be an object");
@@ -56279,7 +56281,7 @@ function hit$1(context5, item, x4, y4) {
   if (!context5.isPointInStroke) return false;
   return path15(context5, item, 1) && context5.isPointInStroke(x4, y4);
 }
-var rule = {
+var rule2 = {
   type: "rule",
   tag: "line",
   nested: false,
@@ -56506,7 +56508,7 @@ var Marks = {
   line: line2,
   path: path$2,
   rect,
-  rule,
+  rule: rule2,
   shape,
   symbol,
   text,
@@ -72377,8 +72379,8 @@ function prevent(view, type3) {
   return prevent2 === false || allow === true ? false : prevent2 === true || allow === false ? true : prevent2 ? prevent2[type3] : allow ? !allow[type3] : view.preventDefault();
 }
 function permit(view, key2, type3) {
-  const rule4 = view._eventConfig && view._eventConfig[key2];
-  if (rule4 === false || isObject(rule4) && !rule4[type3]) {
+  const rule5 = view._eventConfig && view._eventConfig[key2];
+  if (rule5 === false || isObject(rule5) && !rule5[type3]) {
     view.warn(`Blocked ${key2} ${type3} event listener.`);
     return false;
   }
@@ -73568,11 +73570,11 @@ function scale5(enc, value4) {
   }
   return value4;
 }
-function rule2(enc) {
+function rule3(enc) {
   let code = "";
-  enc.forEach((rule4) => {
-    const value4 = entry$1(rule4);
-    code += rule4.test ? `(${rule4.test})?${value4}:` : value4;
+  enc.forEach((rule5) => {
+    const value4 = entry$1(rule5);
+    code += rule5.test ? `(${rule5.test})?${value4}:` : value4;
   });
   if (peek(code) === ":") {
     code += "null";
@@ -73608,7 +73610,7 @@ function parseBlock(block, marktype, params2, scope) {
   };
 }
 function expr(enc) {
-  return isArray(enc) ? rule2(enc) : entry$1(enc);
+  return isArray(enc) ? rule3(enc) : entry$1(enc);
 }
 function parse$1(code, scope, params2, fields) {
   const expr2 = parser2(code, scope);
@@ -80117,7 +80119,7 @@ var IMAGE = Mark3.image;
 var LINE = Mark3.line;
 var POINT = Mark3.point;
 var RECT = Mark3.rect;
-var RULE2 = Mark3.rule;
+var RULE = Mark3.rule;
 var TEXT = Mark3.text;
 var TICK = Mark3.tick;
 var TRAIL = Mark3.trail;
@@ -83512,7 +83514,7 @@ var STACK_OFFSET_INDEX = {
 function isStackOffset(s2) {
   return hasOwnProperty(STACK_OFFSET_INDEX, s2);
 }
-var STACKABLE_MARKS = /* @__PURE__ */ new Set([ARC, BAR, AREA, RULE2, POINT, CIRCLE, SQUARE, LINE, TEXT, TICK]);
+var STACKABLE_MARKS = /* @__PURE__ */ new Set([ARC, BAR, AREA, RULE, POINT, CIRCLE, SQUARE, LINE, TEXT, TICK]);
 var STACK_BY_DEFAULT_MARKS = /* @__PURE__ */ new Set([BAR, AREA, ARC]);
 function isUnbinnedQuantitative(channelDef) {
   return isFieldDef(channelDef) && channelDefType(channelDef) === "quantitative" && !channelDef.bin;
@@ -83709,7 +83711,7 @@ function defaultFilled(markDef, config, { graticule: graticule2 }) {
   }
   const filledConfig = getMarkConfig("filled", markDef, config);
   const mark = markDef.type;
-  return getFirstDefined(filledConfig, mark !== POINT && mark !== LINE && mark !== RULE2);
+  return getFirstDefined(filledConfig, mark !== POINT && mark !== LINE && mark !== RULE);
 }
 function orient(mark, encoding, specifiedOrient) {
   switch (mark) {
@@ -83752,7 +83754,7 @@ function orient(mark, encoding, specifiedOrient) {
         }
       }
     // falls through
-    case RULE2:
+    case RULE:
       if (x22 && !(isFieldDef(x4) && isBinned(x4.bin)) && y22 && !(isFieldDef(y4) && isBinned(y4.bin))) {
         return void 0;
       }
@@ -83770,7 +83772,7 @@ function orient(mark, encoding, specifiedOrient) {
         } else {
           return "horizontal";
         }
-      } else if (mark === RULE2) {
+      } else if (mark === RULE) {
         if (x4 && !y4) {
           return "vertical";
         } else if (y4 && !x4) {
@@ -94580,7 +94582,7 @@ var rect2 = {
     };
   }
 };
-var rule3 = {
+var rule4 = {
   vgMark: "rule",
   encodeEntry: (model) => {
     const { markDef } = model;
@@ -94694,7 +94696,7 @@ var markCompiler = {
   line: line4,
   point: point4,
   rect: rect2,
-  rule: rule3,
+  rule: rule4,
   square,
   text: text2,
   tick,
