@@ -209,7 +209,7 @@ describe('time travel', () => {
     expect(show.out).toContain('153,2026-11-10T00:00:00Z,synthetic');
     const none = await cli(ws, 'stats', '-d', 'iris', '--as-of', '2026-10-01');
     expect(none.code).toBe(1);
-    expect(none.err).toContain('no commit at or before 2026-10-01T23:59:59Z');
+    expect(none.err).toContain('no commit at or before 2026-10-01T23:59:59.999Z');
   });
 });
 

@@ -110,7 +110,7 @@ describe('time travel', () => {
     expect(revisionAsOf(repo, new Date('2024-02-15T00:00:00Z'))).toBe(c2);
     expect(revisionAsOf(repo, '2030-01-01')).toBe(c3);
     expect(() => revisionAsOf(repo, '2023-12-31')).toThrow(
-      /no commit on HEAD's history at or before 2023-12-31T23:59:59.999Z .*2024-01-01T10:00:00.000Z/,
+      /no commit at or before 2023-12-31T23:59:59.999Z on the branch's first-parent history .*2024-01-01T10:00:00.000Z/,
     );
     expect(() => revisionAsOf(repo, 'last tuesday')).toThrow(/"last tuesday" is not an ISO 8601 date/);
   });

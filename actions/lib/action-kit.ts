@@ -3,11 +3,12 @@
 // Only the actions import this; the library stays free of @actions/*.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import * as core from '@actions/core';
+import * as actionsCore from '@actions/core';
 import type { RejectedRow } from './feature-group.js';
 import { describeGitHubFailure, type GitHubFailure } from './github-errors.js';
 import { parseShard, type Shard } from './sharding.js';
 import type { DatasetSpec } from './spec.js';
+import { escapeHtml, oneLine, safeUrl } from './untrusted-text.js';
 import { Workspace } from './workspace.js';
 
 /** A wrong input: the message names the input and the rule it breaks. */
@@ -160,18 +161,42 @@ export function dashboardUrl(given: string): string | null {
   return `https://${owner.toLowerCase()}.github.io/${repo}/`;
 }
 
+/** A link in a job-summary cell: shown as text, linked only when the URL is http(s). */
+export interface SummaryLink {
+  text: string;
+  href: string;
+}
+
+export const summaryLink = (text: string, href: string): SummaryLink => ({ text, href });
+
+export type SummaryCell = string | number | SummaryLink;
+
+/** One cell's HTML: text escaped (it may be a file name or a row's value), never markup from data. */
+function cellHtml(cell: SummaryCell): string {
+  if (typeof cell === 'object') {
+    const url = safeUrl(cell.href);
+    return url ? `<a href="${escapeHtml(url)}">${escapeHtml(cell.text)}</a>` : escapeHtml(cell.text);
+  }
+  // An empty cell would be written as an unclosed <td>.
+  return String(cell) === '' ? '—' : escapeHtml(cell);
+}
+
 /** Appends a heading and a table to the job summary; the first row is the header. */
-export function summaryTable(heading: string, header: string[], rows: (string | number)[][]): void {
-  core.summary.addHeading(heading, 3);
+export function summaryTable(heading: string, header: string[], rows: SummaryCell[][]): void {
+  core.summary.addHeading(escapeHtml(heading), 3);
   if (rows.length === 0) {
     core.summary.addRaw('(none)', true);
     return;
   }
   core.summary.addTable([
-    header.map((data) => ({ data, header: true })),
-    // An empty cell would be written as an unclosed <td>.
-    ...rows.map((r) => r.map((c) => (String(c) === '' ? '—' : String(c)))),
+    header.map((data) => ({ data: escapeHtml(data), header: true })),
+    ...rows.map((r) => r.map(cellHtml)),
   ]);
+}
+
+/** Appends a bulleted list to the job summary, each item escaped text or a link. */
+export function summaryList(items: SummaryCell[]): void {
+  core.summary.addList(items.map(cellHtml));
 }
 
 /** One warning annotation per quarantined row, on the file and line the row came from. */
@@ -191,7 +216,8 @@ function fail(err: unknown): void {
   } else {
     core.setFailed(message);
   }
-  if (process.env.GITML_DEBUG && err instanceof Error && err.stack) core.debug(err.stack);
+  if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
+    for (const line of err.stack.split('\n')) core.debug(line);
 }
 
 /**
@@ -240,4 +266,31 @@ export async function unlessGitHubRefuses<T>(
 export const pct = (x: number | null | undefined): string =>
   x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`;
 
-export { core };
+// Every line the runner reads is a potential workflow command. Messages, annotation properties and group
+// titles carry file names, CSV values and pull-request text, so each passes through oneLine() here, the
+// one door to stdout: it cannot start a line, and `::`/`##[` in it stay text. (@actions/core only
+// percent-encodes \r \n in annotations, and core.info writes its argument verbatim.) The job summary is
+// HTML: build it with summaryTable/summaryList, which escape; core.summary's add* methods take markup.
+type Properties = actionsCore.AnnotationProperties;
+const safeProperties = (p: Properties = {}): Properties => ({
+  ...p,
+  ...(p.title !== undefined ? { title: oneLine(p.title) } : {}),
+  ...(p.file !== undefined ? { file: oneLine(p.file) } : {}),
+});
+const message = (m: string | Error) => oneLine(m instanceof Error ? m.toString() : m);
+
+/** @actions/core with every stdout-bound string neutralised (see above); the rest as it is. */
+export const core: typeof actionsCore = {
+  ...actionsCore,
+  info: (m) => actionsCore.info(oneLine(m)),
+  debug: (m) => actionsCore.debug(oneLine(m)),
+  notice: (m, p) => actionsCore.notice(message(m), safeProperties(p)),
+  warning: (m, p) => actionsCore.warning(message(m), safeProperties(p)),
+  error: (m, p) => actionsCore.error(message(m), safeProperties(p)),
+  setFailed: (m) => {
+    process.exitCode = actionsCore.ExitCode.Failure;
+    actionsCore.error(message(m));
+  },
+  startGroup: (name) => actionsCore.startGroup(oneLine(name)),
+  group: (name, fn) => actionsCore.group(oneLine(name), fn),
+};

@@ -1,11 +1,10 @@
 // Reads CSV files that come from outside (raw sources, user uploads): any column order, header required,
 // BOM and CRLF tolerated, quoted fields (Titanic names have commas). Every error names file and line.
-import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { InputError } from './input-error.js';
+import { readInputFile } from './input-file.js';
 
-export class InputError extends Error {
-  override name = 'InputError';
-}
+export { InputError };
 
 export interface CsvRecord {
   /** 1-based line in the file where the record starts (the header is line 1). */
@@ -61,7 +60,7 @@ function countNewlines(fields: string[]): number {
   return n;
 }
 
-export function readCsvFile(file: string, label = file): CsvTable {
-  if (!existsSync(file)) throw new InputError(`${label}: file not found`);
-  return parseCsvText(readFileSync(file, 'utf8'), label);
+/** A CSV file from outside, read only as a regular file inside `root` (readInputFile). */
+export function readCsvFile(root: string, file: string, label: string, within?: string): CsvTable {
+  return parseCsvText(readInputFile(root, file, label, within).toString('utf8'), label);
 }

@@ -1,8 +1,10 @@
 // Reading repository files either from the working tree or as they were at a git revision: the
 // second is the feature store's time travel. Paths are repository-relative with forward slashes.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { isAsOfDate, resolveRevision, revisionAsOf } from './git.js';
+import { readInputFileIfExists } from './input-file.js';
 
 export interface FileSource {
   /** e.g. 'working tree' or 'revision 1a2b3c4'. */
@@ -17,10 +19,8 @@ export interface FileSource {
 export function workingTree(root: string): FileSource {
   return {
     description: 'working tree',
-    readBytes(rel) {
-      const p = path.join(root, rel);
-      return existsSync(p) ? readFileSync(p) : null;
-    },
+    // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
+    readBytes: (rel) => readInputFileIfExists(root, rel),
     list: (relDir) => entries(path.join(root, relDir), false),
     listDirs: (relDir) => entries(path.join(root, relDir), true),
   };
@@ -29,14 +29,7 @@ export function workingTree(root: string): FileSource {
 export function gitRevision(root: string, rev: string): FileSource {
   const git = (args: string[]) =>
     execFileSync('git', args, { cwd: root, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
-  let sha: string;
-  try {
-    sha = git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])
-      .toString()
-      .trim();
-  } catch {
-    throw new Error(`git revision '${rev}' not found in ${root}`);
-  }
+  const sha = resolveRevision(root, rev);
   return {
     description: `revision ${sha.slice(0, 7)}`,
     readBytes(rel) {
@@ -68,21 +61,11 @@ function entries(dir: string, dirs: boolean): string[] {
     .sort();
 }
 
-/** The last commit at or before a UTC instant or date (YYYY-MM-DD means the end of that day). */
-export function revisionAtDate(root: string, when: string): string {
-  const instant = /^\d{4}-\d{2}-\d{2}$/.test(when) ? `${when}T23:59:59Z` : when;
-  if (Number.isNaN(Date.parse(instant)))
-    throw new Error(`--as-of '${when}' is neither a git revision nor a UTC date`);
-  const sha = execFileSync('git', ['rev-list', '-1', `--before=${instant}`, 'HEAD'], { cwd: root })
-    .toString()
-    .trim();
-  if (!sha) throw new Error(`no commit at or before ${instant}`);
-  return sha;
-}
-
-/** Resolves --as-of: a date/instant goes through the commit history, anything else is a revision. */
+/**
+ * Resolves --as-of: a date or date-time is the branch as it stood then (revisionAsOf: first-parent
+ * history, with a clear message in a shallow checkout); anything else is a git revision.
+ */
 export function fileSourceAsOf(root: string, asOf?: string): FileSource {
   if (!asOf) return workingTree(root);
-  const rev = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/.test(asOf) ? revisionAtDate(root, asOf) : asOf;
-  return gitRevision(root, rev);
+  return gitRevision(root, isAsOfDate(asOf) ? revisionAsOf(root, asOf) : asOf);
 }

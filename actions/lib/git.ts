@@ -133,10 +133,24 @@ function normaliseRepoPath(path: string): string {
 // Time travel
 // ---------------------------------------------------------------------------------------------
 
+/** Why older history is missing, and the way out; said instead of "no such commit" in a shallow clone. */
+export const SHALLOW_CHECKOUT_HELP =
+  'this checkout is shallow (git rev-parse --is-shallow-repository); fetch the full history ' +
+  '(actions/checkout with fetch-depth: 0, or git fetch --unshallow)';
+
+/** True in a shallow clone — actions/checkout's default (fetch-depth: 1) — where older commits are absent. */
+export function isShallowRepository(repoDir: string): boolean {
+  const out = gitSync(repoDir, ['rev-parse', '--is-shallow-repository']);
+  return out.status === 0 && out.stdout.trim() === 'true';
+}
+
 /** Full sha of the commit `rev` names; throws naming the rev when it is unknown. */
 export function resolveRevision(repoDir: string, rev: string): string {
   const out = gitSync(repoDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
-  if (out.status !== 0) throw new Error(`unknown revision "${rev}" in ${repoDir}: it names no commit`);
+  if (out.status !== 0) {
+    const shallow = isShallowRepository(repoDir) ? `, or it is older than ${SHALLOW_CHECKOUT_HELP}` : '';
+    throw new Error(`unknown revision "${rev}" in ${repoDir}: it names no commit${shallow}`);
+  }
   return out.stdout.trim();
 }
 
@@ -190,7 +204,7 @@ export function listFilesAt(repoDir: string, rev: string, dir: string): string[]
 export function parseUtcInstant(isoDateOrDate: string | Date): number {
   if (isoDateOrDate instanceof Date) {
     const ms = isoDateOrDate.getTime();
-    if (Number.isNaN(ms)) throw new Error('revisionAsOf: the Date given is invalid');
+    if (Number.isNaN(ms)) throw new Error('as-of: the Date given is invalid');
     return ms;
   }
   const s = isoDateOrDate.trim();
@@ -199,18 +213,18 @@ export function parseUtcInstant(isoDateOrDate: string | Date): number {
   else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s))
     ms = Date.parse(`${s.replace(' ', 'T')}Z`);
   else ms = Date.parse(s);
-  if (Number.isNaN(ms))
-    throw new Error(`revisionAsOf: "${isoDateOrDate}" is not an ISO 8601 date or date-time`);
+  if (Number.isNaN(ms)) throw new Error(`as-of "${isoDateOrDate}" is not an ISO 8601 date or date-time`);
   return ms;
 }
 
 /**
- * The last commit on HEAD's first-parent history (the branch as it stood) whose committer date is
- * at or before the given UTC instant. Throws when the history starts after it.
+ * The last commit on HEAD's first-parent history (the branch as it stood: commits of a branch merged
+ * later are not "then") whose committer date is at or before the given UTC instant. The one as-of of
+ * every command. Throws when the history starts after it, saying so when the checkout is shallow.
  */
 export function revisionAsOf(repoDir: string, isoDateOrDate: string | Date): string {
   const cutoffMs = parseUtcInstant(isoDateOrDate);
-  if (headCommit(repoDir) === null) throw new Error(`revisionAsOf: ${repoDir} has no commits yet`);
+  if (headCommit(repoDir) === null) throw new Error(`as-of: ${repoDir} has no commits yet`);
   const lines = run(repoDir, ['log', '--first-parent', '--format=%H %ct', 'HEAD']).trim().split('\n');
   let earliest = '';
   for (const line of lines) {
@@ -219,11 +233,20 @@ export function revisionAsOf(repoDir: string, isoDateOrDate: string | Date): str
     earliest = line;
   }
   const [sha, seconds] = earliest.split(' ');
+  const cutoff = new Date(cutoffMs).toISOString();
+  const oldest = `${sha.slice(0, 12)}, committed ${new Date(Number(seconds) * 1000).toISOString()}`;
+  if (isShallowRepository(repoDir)) {
+    throw new Error(
+      `as-of ${cutoff}: the oldest commit this checkout has is ${oldest}; ${SHALLOW_CHECKOUT_HELP}`,
+    );
+  }
   throw new Error(
-    `revisionAsOf: no commit on HEAD's history at or before ${new Date(cutoffMs).toISOString()} ` +
-      `(the earliest, ${sha.slice(0, 12)}, was committed ${new Date(Number(seconds) * 1000).toISOString()})`,
+    `as-of: no commit at or before ${cutoff} on the branch's first-parent history (the earliest is ${oldest})`,
   );
 }
+
+/** An --as-of value is a date or date-time (resolved by revisionAsOf) when it starts like one. */
+export const isAsOfDate = (asOf: string): boolean => /^\d{4}-\d{2}-\d{2}([T ]|$)/.test(asOf.trim());
 
 // ---------------------------------------------------------------------------------------------
 // Working tree status

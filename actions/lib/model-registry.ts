@@ -1,9 +1,10 @@
 // The model registry in git: models/<dataset>/index.json lists every version and names the champion;
 // models/<dataset>/v<N>/ holds model.json (the served model), metrics.json and card.md (lineage).
 // Versions are numbered automatically; nothing is ever overwritten.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type FileWrite, writeFilesAtomically } from './atomic-write.js';
+import { readInputFile } from './input-file.js';
 import { stableStringify } from './json.js';
 import { ServingModel } from './serving-model.js';
 import type { Workspace } from './workspace.js';
@@ -65,8 +66,9 @@ export class ModelRegistry {
       };
     const where = this.ws.rel(this.indexPath);
     let raw: RegistryIndex;
+    const text = readInputFile(this.ws.root, this.indexPath).toString('utf8'); // never through a link
     try {
-      raw = JSON.parse(readFileSync(this.indexPath, 'utf8'));
+      raw = JSON.parse(text);
     } catch (err) {
       throw new RegistryError(`${where}: corrupt registry index, not valid JSON (${(err as Error).message})`);
     }
@@ -102,8 +104,9 @@ export class ModelRegistry {
     const where = this.ws.rel(file);
     if (!existsSync(file)) throw new RegistryError(`${where}: missing`);
     let raw: unknown;
+    const text = readInputFile(this.ws.root, file).toString('utf8');
     try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
+      raw = JSON.parse(text);
     } catch (err) {
       throw new RegistryError(`${where}: corrupt model file, not valid JSON (${(err as Error).message})`);
     }

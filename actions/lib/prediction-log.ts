@@ -6,9 +6,10 @@
 // no longer matches its entry: it is detected, reported, and nothing is overwritten. Logs written before
 // kept the manifest in predictions.json; it is read, and removed once monitoring.json holds the entry.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type FileWrite, writeFilesAtomically } from './atomic-write.js';
+import { readInputFile } from './input-file.js';
 import { stableStringify, stableStringifyRows } from './json.js';
 import {
   type LogManifest,
@@ -78,7 +79,7 @@ export class PredictionLog {
   private monitoringFile(): Record<string, unknown> | null {
     if (!existsSync(this.manifestPath)) return null;
     try {
-      const value = JSON.parse(readFileSync(this.manifestPath, 'utf8'));
+      const value = JSON.parse(readInputFile(this.ws.root, this.manifestPath).toString('utf8'));
       if (value === null || typeof value !== 'object' || Array.isArray(value))
         throw new Error('expected a JSON object');
       if (value.format !== MONITORING_FORMAT) throw new Error(`format is not '${MONITORING_FORMAT}'`);
@@ -105,7 +106,7 @@ export class PredictionLog {
       const where = this.ws.rel(this.earlierManifestPath);
       let parsed: unknown;
       try {
-        parsed = JSON.parse(readFileSync(this.earlierManifestPath, 'utf8'));
+        parsed = JSON.parse(readInputFile(this.ws.root, this.earlierManifestPath).toString('utf8'));
       } catch (err) {
         throw new PredictionLogError(`${where}: corrupt manifest (${(err as Error).message})`);
       }
@@ -165,7 +166,7 @@ export class PredictionLog {
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
     if (!existsSync(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
-    const bytes = readFileSync(file);
+    const bytes = readInputFile(this.ws.root, file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
         `${where}: content does not match ${listed} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`,

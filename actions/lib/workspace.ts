@@ -1,7 +1,8 @@
 // Where things live in the repository. The one place that knows the layout of data/, models/, reports/.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { readInputFile } from './input-file.js';
 import { type DatasetSpec, parseSpec, SpecError } from './spec.js';
 
 export const SPEC_FILE = 'dataset.yml';
@@ -43,8 +44,9 @@ export class Workspace {
       );
     }
     let raw: unknown;
+    const text = readInputFile(this.root, file).toString('utf8'); // a spec may come from a pull request
     try {
-      raw = parseYaml(readFileSync(file, 'utf8'));
+      raw = parseYaml(text);
     } catch (err) {
       throw new SpecError(`${this.rel(file)}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
     }

@@ -150,3 +150,24 @@ export function runActionBundle(
     });
   });
 }
+
+export interface WorkflowCommand {
+  name: string;
+  /** The whole line as the runner saw it. */
+  line: string;
+}
+
+/**
+ * Every workflow command the runner would act on in this stdout, read as actions/runner does
+ * (ActionCommand.TryParseV2 / TryParse): lines end at \n, \r or \r\n; `::name …::` after leading white
+ * space; the legacy `##[name …]` anywhere in a line. Any name counts (stricter than the runner's list).
+ */
+export function workflowCommands(stdout: string): WorkflowCommand[] {
+  const found: WorkflowCommand[] = [];
+  for (const line of stdout.split(/\r\n|\r|\n/)) {
+    const v2 = /^\s*::([^\s:]+).*?::/.exec(line);
+    if (v2) found.push({ name: v2[1].toLowerCase(), line });
+    for (const m of line.matchAll(/##\[([^\s\]]+)[^\]]*\]/g)) found.push({ name: m[1].toLowerCase(), line });
+  }
+  return found;
+}

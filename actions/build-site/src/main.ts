@@ -6,6 +6,7 @@ import {
   input,
   output,
   runAction,
+  summaryLink,
   summaryTable,
   workspace,
 } from '../../lib/action-kit.js';
@@ -33,7 +34,7 @@ await runAction(async () => {
     ['page', 'link'],
     result.pages.map((p) => [
       p,
-      site ? `<a href="${new URL(p.replace(/index\.html$/, ''), site)}">open</a>` : '—',
+      site ? summaryLink('open', new URL(p.replace(/index\.html$/, ''), site).href) : '—',
     ]),
   );
 });

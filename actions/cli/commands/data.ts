@@ -97,10 +97,14 @@ export const ingestCommand: Command = {
     if (!file) throw new UsageError('ingest needs a CSV file');
     const spec = ctx.ws.loadSpec(name);
     const abs = path.resolve(file);
+    const label = displayPath(ctx.ws.root, abs);
     const r = ingest(ctx.ws, spec, abs, {
       now: ctx.now,
       dryRun: ctx.values['dry-run'] === true,
-      label: displayPath(ctx.ws.root, abs),
+      label,
+      // Inside the repository every folder on the way is checked; a file the user names elsewhere must
+      // itself be a regular file (not a link, a FIFO or a folder).
+      within: label === abs ? { dir: path.dirname(abs), name: 'its folder' } : undefined,
     });
     ctx.out(
       `${spec.name}: ${r.dryRun ? 'would add' : 'added'} ${r.added} ${r.kind === 'labels' ? 'late labels' : 'rows'} from ${r.file}, ${r.rejected.length} ${r.dryRun ? 'would be ' : ''}quarantined`,

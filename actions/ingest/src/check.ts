@@ -1,5 +1,6 @@
 // One inbox file's outcome, and the pull-request comment that summarises a dry run.
 import type { IngestResult } from '../../lib/pipelines/ingest.js';
+import { markdownCode, markdownText } from '../../lib/untrusted-text.js';
 import type { InboxFile } from './inbox.js';
 
 export interface FileOutcome {
@@ -10,7 +11,6 @@ export interface FileOutcome {
 }
 
 const MAX_LISTED = 50;
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 export function checkCommentMarkdown(outcomes: FileOutcome[]): string {
   const lines = [
@@ -23,8 +23,8 @@ export function checkCommentMarkdown(outcomes: FileOutcome[]): string {
     const what = o.result?.kind === 'labels' ? ' (late labels)' : '';
     lines.push(
       o.result
-        ? `| \`${o.file.rel}\` | ${o.file.dataset} | ${o.result.added}${what} | ${o.result.rejected.length} |`
-        : `| \`${o.file.rel}\` | ${o.file.dataset} | — | cannot be ingested: ${cell(o.error ?? '')} |`,
+        ? `| ${markdownCode(o.file.rel)} | ${markdownText(o.file.dataset)} | ${o.result.added}${what} | ${o.result.rejected.length} |`
+        : `| ${markdownCode(o.file.rel)} | ${markdownText(o.file.dataset)} | — | cannot be ingested: ${markdownText(o.error ?? '')} |`,
     );
   }
   const rejected = outcomes.flatMap((o) => o.result?.rejected ?? []);
@@ -32,7 +32,7 @@ export function checkCommentMarkdown(outcomes: FileOutcome[]): string {
     lines.push('', '<details><summary>Rows that would be quarantined, and why</summary>', '');
     lines.push('| file | line | reason |', '| --- | ---: | --- |');
     for (const q of rejected.slice(0, MAX_LISTED))
-      lines.push(`| \`${q.origin}\` | ${q.line} | ${cell(q.reason)} |`);
+      lines.push(`| ${markdownCode(q.origin)} | ${q.line} | ${markdownText(q.reason)} |`);
     if (rejected.length > MAX_LISTED)
       lines.push(`| … | | ${rejected.length - MAX_LISTED} more in the check's annotations |`);
     lines.push('', '</details>');

@@ -1,8 +1,9 @@
 // Finding what to ingest: CSV files under the inbox, each with the dataset it belongs to.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ActionInputError } from '../../lib/action-kit.js';
 import { InputError } from '../../lib/csv-input.js';
+import { checkInputPath } from '../../lib/input-file.js';
 import type { Workspace } from '../../lib/workspace.js';
 
 export interface InboxFile {
@@ -14,27 +15,34 @@ export interface InboxFile {
 
 const isCsv = (name: string) => /\.csv$/i.test(name);
 
-/** CSV files at `given` (a folder searched recursively, or one file), sorted by path. */
+/**
+ * CSV files at `given` (a folder searched recursively, or one file), sorted by path. The walk never
+ * follows a symbolic link: a link (to a file or a folder) or a FIFO/device named *.csv is listed, so that
+ * reading it fails with a message naming it (checkInputFile), instead of being read or silently skipped.
+ */
 export function inboxFiles(ws: Workspace, given: string, dataset: string): InboxFile[] {
   const abs = path.resolve(ws.root, given);
   const rel = ws.rel(abs);
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
     throw new ActionInputError(`input 'path' must be inside the repository, got '${given}'`);
   }
-  if (!existsSync(abs)) {
+  const { stat } = checkInputPath(ws.root, abs);
+  if (stat === null) {
     if (isCsv(abs)) throw new InputError(`${rel}: file not found`);
     return []; // an inbox that git no longer has (its last file was ingested): nothing to do
   }
+  if (!stat.isDirectory() && !isCsv(abs)) throw new InputError(`${rel}: not a .csv file`);
   const found: string[] = [];
-  const walk = (p: string) => {
-    if (!statSync(p).isDirectory()) {
-      if (isCsv(p)) found.push(p);
-      return;
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue;
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isSymbolicLink() || isCsv(entry.name)) found.push(p);
     }
-    for (const name of readdirSync(p)) if (!name.startsWith('.')) walk(path.join(p, name));
   };
-  if (statSync(abs).isFile() && !isCsv(abs)) throw new InputError(`${rel}: not a .csv file`);
-  walk(abs);
+  if (stat.isDirectory()) walk(abs);
+  else found.push(abs);
   return found
     .map((f) => ({ abs: f, rel: ws.rel(f), dataset: dataset || path.basename(path.dirname(f)) }))
     .sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));

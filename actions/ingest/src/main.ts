@@ -13,6 +13,7 @@ import {
   workspace,
 } from '../../lib/action-kit.js';
 import { createGitHubClient, upsertPullRequestComment } from '../../lib/github.js';
+import { checkInputFile } from '../../lib/input-file.js';
 import { ingest } from '../../lib/pipelines/ingest.js';
 import { checkCommentMarkdown, type FileOutcome } from './check.js';
 import { type InboxFile, inboxFiles } from './inbox.js';
@@ -38,6 +39,7 @@ await runAction(async () => {
   // Every file is checked first: a file that cannot be ingested at all stops the run before anything is written.
   const run = (f: InboxFile, dry: boolean): FileOutcome => {
     try {
+      checkInputFile(ws.root, f.abs, f.rel); // a link or a FIFO is refused before anything else
       return {
         file: f,
         result: ingest(ws, ws.loadSpec(f.dataset), f.abs, { now, dryRun: dry, label: f.rel }),

@@ -1,7 +1,6 @@
 // backfill: builds a feature group from the dataset's raw source file. Idempotent: a second run with the
 // same source and spec writes nothing; a schema change needs a new version, never a silent rewrite.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cleanRecord, computeFills } from '../clean.js';
 import { InputError, parseCsvText } from '../csv-input.js';
@@ -13,6 +12,7 @@ import {
   type RejectedRow,
   schemaHashOf,
 } from '../feature-group.js';
+import { readInputFile } from '../input-file.js';
 import type { DatasetSpec } from '../spec.js';
 import type { Workspace } from '../workspace.js';
 import { normaliseEventTime } from './event-time.js';
@@ -35,9 +35,9 @@ export function backfill(
   const label = ws.rel(file);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
-  } catch {
-    throw new InputError(`${label}: file not found (spec source.file of '${spec.name}')`);
+    bytes = readInputFile(ws.root, file, label);
+  } catch (err) {
+    throw new InputError(`${(err as Error).message} (spec source.file of '${spec.name}')`);
   }
   const table = parseCsvText(bytes.toString('utf8'), label);
   const required = [

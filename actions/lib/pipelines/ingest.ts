@@ -23,10 +23,16 @@ export function ingest(
   ws: Workspace,
   spec: DatasetSpec,
   file: string,
-  opts: { now: Date; dryRun?: boolean; label?: string },
+  opts: {
+    now: Date;
+    dryRun?: boolean;
+    label?: string;
+    /** The folder the file must be a regular file inside (no link on the way); default the repository. */
+    within?: { dir: string; name: string };
+  },
 ): IngestResult {
   const label = opts.label ?? file;
-  const table = readCsvFile(file, label);
+  const table = readCsvFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name);
   const fg = FeatureGroup.open(ws, spec);
   const idColumn = spec.primaryKey.column ?? 'id';
   const labelColumn = table.header.find((h) => h === spec.label.column || h === spec.label.name);

@@ -355,8 +355,8 @@ var require_errors = __commonJS({
     "use strict";
     var kUndiciError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR");
     var UndiciError = class extends Error {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "UndiciError";
         this.code = "UND_ERR";
       }
@@ -367,10 +367,10 @@ var require_errors = __commonJS({
     };
     var kConnectTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_CONNECT_TIMEOUT");
     var ConnectTimeoutError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "ConnectTimeoutError";
-        this.message = message || "Connect Timeout Error";
+        this.message = message2 || "Connect Timeout Error";
         this.code = "UND_ERR_CONNECT_TIMEOUT";
       }
       static [Symbol.hasInstance](instance) {
@@ -380,10 +380,10 @@ var require_errors = __commonJS({
     };
     var kHeadersTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HEADERS_TIMEOUT");
     var HeadersTimeoutError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "HeadersTimeoutError";
-        this.message = message || "Headers Timeout Error";
+        this.message = message2 || "Headers Timeout Error";
         this.code = "UND_ERR_HEADERS_TIMEOUT";
       }
       static [Symbol.hasInstance](instance) {
@@ -393,10 +393,10 @@ var require_errors = __commonJS({
     };
     var kHeadersOverflowError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HEADERS_OVERFLOW");
     var HeadersOverflowError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "HeadersOverflowError";
-        this.message = message || "Headers Overflow Error";
+        this.message = message2 || "Headers Overflow Error";
         this.code = "UND_ERR_HEADERS_OVERFLOW";
       }
       static [Symbol.hasInstance](instance) {
@@ -406,10 +406,10 @@ var require_errors = __commonJS({
     };
     var kBodyTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_BODY_TIMEOUT");
     var BodyTimeoutError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "BodyTimeoutError";
-        this.message = message || "Body Timeout Error";
+        this.message = message2 || "Body Timeout Error";
         this.code = "UND_ERR_BODY_TIMEOUT";
       }
       static [Symbol.hasInstance](instance) {
@@ -419,10 +419,10 @@ var require_errors = __commonJS({
     };
     var kResponseStatusCodeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE_STATUS_CODE");
     var ResponseStatusCodeError = class extends UndiciError {
-      constructor(message, statusCode, headers, body) {
-        super(message);
+      constructor(message2, statusCode, headers, body) {
+        super(message2);
         this.name = "ResponseStatusCodeError";
-        this.message = message || "Response Status Code Error";
+        this.message = message2 || "Response Status Code Error";
         this.code = "UND_ERR_RESPONSE_STATUS_CODE";
         this.body = body;
         this.status = statusCode;
@@ -436,10 +436,10 @@ var require_errors = __commonJS({
     };
     var kInvalidArgumentError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_ARG");
     var InvalidArgumentError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "InvalidArgumentError";
-        this.message = message || "Invalid Argument Error";
+        this.message = message2 || "Invalid Argument Error";
         this.code = "UND_ERR_INVALID_ARG";
       }
       static [Symbol.hasInstance](instance) {
@@ -449,10 +449,10 @@ var require_errors = __commonJS({
     };
     var kInvalidReturnValueError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_RETURN_VALUE");
     var InvalidReturnValueError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "InvalidReturnValueError";
-        this.message = message || "Invalid Return Value Error";
+        this.message = message2 || "Invalid Return Value Error";
         this.code = "UND_ERR_INVALID_RETURN_VALUE";
       }
       static [Symbol.hasInstance](instance) {
@@ -462,10 +462,10 @@ var require_errors = __commonJS({
     };
     var kAbortError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORT");
     var AbortError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "AbortError";
-        this.message = message || "The operation was aborted";
+        this.message = message2 || "The operation was aborted";
         this.code = "UND_ERR_ABORT";
       }
       static [Symbol.hasInstance](instance) {
@@ -475,10 +475,10 @@ var require_errors = __commonJS({
     };
     var kRequestAbortedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORTED");
     var RequestAbortedError = class extends AbortError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "AbortError";
-        this.message = message || "Request aborted";
+        this.message = message2 || "Request aborted";
         this.code = "UND_ERR_ABORTED";
       }
       static [Symbol.hasInstance](instance) {
@@ -488,10 +488,10 @@ var require_errors = __commonJS({
     };
     var kInformationalError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INFO");
     var InformationalError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "InformationalError";
-        this.message = message || "Request information";
+        this.message = message2 || "Request information";
         this.code = "UND_ERR_INFO";
       }
       static [Symbol.hasInstance](instance) {
@@ -501,10 +501,10 @@ var require_errors = __commonJS({
     };
     var kRequestContentLengthMismatchError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_CONTENT_LENGTH_MISMATCH");
     var RequestContentLengthMismatchError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "RequestContentLengthMismatchError";
-        this.message = message || "Request body length does not match content-length header";
+        this.message = message2 || "Request body length does not match content-length header";
         this.code = "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH";
       }
       static [Symbol.hasInstance](instance) {
@@ -514,10 +514,10 @@ var require_errors = __commonJS({
     };
     var kResponseContentLengthMismatchError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RES_CONTENT_LENGTH_MISMATCH");
     var ResponseContentLengthMismatchError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "ResponseContentLengthMismatchError";
-        this.message = message || "Response body length does not match content-length header";
+        this.message = message2 || "Response body length does not match content-length header";
         this.code = "UND_ERR_RES_CONTENT_LENGTH_MISMATCH";
       }
       static [Symbol.hasInstance](instance) {
@@ -527,10 +527,10 @@ var require_errors = __commonJS({
     };
     var kClientDestroyedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_DESTROYED");
     var ClientDestroyedError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "ClientDestroyedError";
-        this.message = message || "The client is destroyed";
+        this.message = message2 || "The client is destroyed";
         this.code = "UND_ERR_DESTROYED";
       }
       static [Symbol.hasInstance](instance) {
@@ -540,10 +540,10 @@ var require_errors = __commonJS({
     };
     var kClientClosedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_CLOSED");
     var ClientClosedError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "ClientClosedError";
-        this.message = message || "The client is closed";
+        this.message = message2 || "The client is closed";
         this.code = "UND_ERR_CLOSED";
       }
       static [Symbol.hasInstance](instance) {
@@ -553,10 +553,10 @@ var require_errors = __commonJS({
     };
     var kSocketError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_SOCKET");
     var SocketError = class extends UndiciError {
-      constructor(message, socket) {
-        super(message);
+      constructor(message2, socket) {
+        super(message2);
         this.name = "SocketError";
-        this.message = message || "Socket error";
+        this.message = message2 || "Socket error";
         this.code = "UND_ERR_SOCKET";
         this.socket = socket;
       }
@@ -567,10 +567,10 @@ var require_errors = __commonJS({
     };
     var kNotSupportedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_NOT_SUPPORTED");
     var NotSupportedError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "NotSupportedError";
-        this.message = message || "Not supported error";
+        this.message = message2 || "Not supported error";
         this.code = "UND_ERR_NOT_SUPPORTED";
       }
       static [Symbol.hasInstance](instance) {
@@ -580,10 +580,10 @@ var require_errors = __commonJS({
     };
     var kBalancedPoolMissingUpstreamError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_BPL_MISSING_UPSTREAM");
     var BalancedPoolMissingUpstreamError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "MissingUpstreamError";
-        this.message = message || "No upstream has been added to the BalancedPool";
+        this.message = message2 || "No upstream has been added to the BalancedPool";
         this.code = "UND_ERR_BPL_MISSING_UPSTREAM";
       }
       static [Symbol.hasInstance](instance) {
@@ -593,8 +593,8 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data3) {
-        super(message);
+      constructor(message2, code, data3) {
+        super(message2);
         this.name = "HTTPParserError";
         this.code = code ? `HPE_${code}` : void 0;
         this.data = data3 ? data3.toString() : void 0;
@@ -606,10 +606,10 @@ var require_errors = __commonJS({
     };
     var kResponseExceededMaxSizeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RES_EXCEEDED_MAX_SIZE");
     var ResponseExceededMaxSizeError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "ResponseExceededMaxSizeError";
-        this.message = message || "Response content exceeded max size";
+        this.message = message2 || "Response content exceeded max size";
         this.code = "UND_ERR_RES_EXCEEDED_MAX_SIZE";
       }
       static [Symbol.hasInstance](instance) {
@@ -619,10 +619,10 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data: data3 }) {
-        super(message);
+      constructor(message2, code, { headers, data: data3 }) {
+        super(message2);
         this.name = "RequestRetryError";
-        this.message = message || "Request retry error";
+        this.message = message2 || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
         this.statusCode = code;
         this.data = data3;
@@ -635,10 +635,10 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data: data3 }) {
-        super(message);
+      constructor(message2, code, { headers, data: data3 }) {
+        super(message2);
         this.name = "ResponseError";
-        this.message = message || "Response error";
+        this.message = message2 || "Response error";
         this.code = "UND_ERR_RESPONSE";
         this.statusCode = code;
         this.data = data3;
@@ -651,10 +651,10 @@ var require_errors = __commonJS({
     };
     var kSecureProxyConnectionError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_PRX_TLS");
     var SecureProxyConnectionError = class extends UndiciError {
-      constructor(cause, message, options) {
-        super(message, { cause, ...options ?? {} });
+      constructor(cause, message2, options) {
+        super(message2, { cause, ...options ?? {} });
         this.name = "SecureProxyConnectionError";
-        this.message = message || "Secure Proxy Connection failed";
+        this.message = message2 || "Secure Proxy Connection failed";
         this.code = "UND_ERR_PRX_TLS";
         this.cause = cause;
       }
@@ -665,10 +665,10 @@ var require_errors = __commonJS({
     };
     var kMessageSizeExceededError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_WS_MESSAGE_SIZE_EXCEEDED");
     var MessageSizeExceededError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         this.name = "MessageSizeExceededError";
-        this.message = message || "Max decompressed message size exceeded";
+        this.message = message2 || "Max decompressed message size exceeded";
         this.code = "UND_ERR_WS_MESSAGE_SIZE_EXCEEDED";
       }
       static [Symbol.hasInstance](instance) {
@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path17 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path18 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path17 && path17[0] !== "/") {
-          path17 = `/${path17}`;
+        if (path18 && path18[0] !== "/") {
+          path18 = `/${path18}`;
         }
-        return new URL(`${origin}${path17}`);
+        return new URL(`${origin}${path18}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method: method2, path: path17, origin }
+          request: { method: method2, path: path18, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method2, origin, path17);
+        debuglog("sending request to %s %s/%s", method2, origin, path18);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method: method2, path: path17, origin },
+          request: { method: method2, path: path18, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method2,
           origin,
-          path17,
+          path18,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method: method2, path: path17, origin }
+          request: { method: method2, path: path18, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method2, origin, path17);
+        debuglog("trailers received from %s %s/%s", method2, origin, path18);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method: method2, path: path17, origin },
+          request: { method: method2, path: path18, origin },
           error: error4
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method2,
           origin,
-          path17,
+          path18,
           error4.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method: method2, path: path17, origin }
+            request: { method: method2, path: path18, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method2, origin, path17);
+          debuglog("sending request to %s %s/%s", method2, origin, path18);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path17,
+        path: path18,
         method: method2,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path17 !== "string") {
+        if (typeof path18 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path17[0] !== "/" && !(path17.startsWith("http://") || path17.startsWith("https://")) && method2 !== "CONNECT") {
+        } else if (path18[0] !== "/" && !(path18.startsWith("http://") || path18.startsWith("https://")) && method2 !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path17)) {
+        } else if (invalidPathRegex.test(path18)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method2 !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path17, query) : path17;
+        this.path = query ? buildURL(path18, query) : path18;
         this.origin = origin;
         this.idempotent = idempotent == null ? method2 === "HEAD" || method2 === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -2679,14 +2679,14 @@ var require_connect = __commonJS({
       if (socket == null) {
         return;
       }
-      let message = "Connect Timeout Error";
+      let message2 = "Connect Timeout Error";
       if (Array.isArray(socket.autoSelectFamilyAttemptedAddresses)) {
-        message += ` (attempted addresses: ${socket.autoSelectFamilyAttemptedAddresses.join(", ")},`;
+        message2 += ` (attempted addresses: ${socket.autoSelectFamilyAttemptedAddresses.join(", ")},`;
       } else {
-        message += ` (attempted address: ${opts.hostname}:${opts.port},`;
+        message2 += ` (attempted address: ${opts.hostname}:${opts.port},`;
       }
-      message += ` timeout: ${opts.timeout}ms)`;
-      util.destroy(socket, new ConnectTimeoutError(message));
+      message2 += ` timeout: ${opts.timeout}ms)`;
+      util.destroy(socket, new ConnectTimeoutError(message2));
     }
     module.exports = buildConnector;
   }
@@ -3668,15 +3668,15 @@ var require_webidl = __commonJS({
     webidl.converters = {};
     webidl.util = {};
     webidl.errors = {};
-    webidl.errors.exception = function(message) {
-      return new TypeError(`${message.header}: ${message.message}`);
+    webidl.errors.exception = function(message2) {
+      return new TypeError(`${message2.header}: ${message2.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
       const plural = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural}: ${context3.types.join(", ")}.`;
+      const message2 = `${context3.argument} could not be converted to${plural}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
-        message
+        message: message2
       });
     };
     webidl.errors.invalidArgument = function(context3) {
@@ -5789,7 +5789,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5864,7 +5864,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert3(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5959,11 +5959,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset4 = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body = data3.subarray(offset4);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5986,10 +5986,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6001,12 +6001,12 @@ var require_client_h1 = __commonJS({
           return new ResponseContentLengthMismatchError();
         }
         const ptr = llhttp.llhttp_get_error_reason(this.ptr);
-        let message = "";
+        let message2 = "";
         if (ptr) {
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
-          message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
+          message2 = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data3);
+        return new HTTPParserError(message2, constants5.ERROR[ret], data3);
       }
       destroy() {
         assert3(this.ptr != null);
@@ -6186,7 +6186,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6208,7 +6208,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6244,13 +6244,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert3(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method2 !== "GET" && method2 !== "HEAD" && method2 !== "OPTIONS" && method2 !== "TRACE" && method2 !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method: method2, path: path17, host, upgrade, blocking, reset: reset3 } = request2;
+      const { method: method2, path: path18, host, upgrade, blocking, reset: reset3 } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method2 === "PUT" || method2 === "POST" || method2 === "PATCH" || method2 === "QUERY" || method2 === "PROPFIND" || method2 === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method2} ${path17} HTTP/1.1\r
+      let header = `${method2} ${path18} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method: method2, path: path17, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method: method2, path: path18, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path17;
+      headers[HTTP2_HEADER_PATH] = path18;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method2 === "PUT" || method2 === "POST" || method2 === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path17 = search ? `${pathname}${search}` : pathname;
+        const path18 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path17;
+        this.opts.path = path18;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path17 = "/",
+          path: path18 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path17;
+        opts.path = origin + path18;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -9764,9 +9764,9 @@ var require_util3 = __commonJS({
         chunks = [];
         length3 = 0;
       }
-      const message = `Response status code ${statusCode}${statusMessage ? `: ${statusMessage}` : ""}`;
+      const message2 = `Response status code ${statusCode}${statusMessage ? `: ${statusMessage}` : ""}`;
       if (statusCode === 204 || !contentType || !length3) {
-        queueMicrotask(() => callback(new ResponseStatusCodeError(message, statusCode, headers)));
+        queueMicrotask(() => callback(new ResponseStatusCodeError(message2, statusCode, headers)));
         return;
       }
       const stackTraceLimit = Error.stackTraceLimit;
@@ -9782,7 +9782,7 @@ var require_util3 = __commonJS({
       } finally {
         Error.stackTraceLimit = stackTraceLimit;
       }
-      queueMicrotask(() => callback(new ResponseStatusCodeError(message, statusCode, headers, payload)));
+      queueMicrotask(() => callback(new ResponseStatusCodeError(message2, statusCode, headers, payload)));
     }
     var isContentTypeApplicationJson = (contentType) => {
       return contentType.length > 15 && contentType[11] === "/" && contentType[0] === "a" && contentType[1] === "p" && contentType[2] === "p" && contentType[3] === "l" && contentType[4] === "i" && contentType[5] === "c" && contentType[6] === "a" && contentType[7] === "t" && contentType[8] === "i" && contentType[9] === "o" && contentType[10] === "n" && contentType[12] === "j" && contentType[13] === "s" && contentType[14] === "o" && contentType[15] === "n";
@@ -10609,11 +10609,11 @@ var require_mock_errors = __commonJS({
     var { UndiciError } = require_errors();
     var kMockNotMatchedError = /* @__PURE__ */ Symbol.for("undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED");
     var MockNotMatchedError = class _MockNotMatchedError extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message2) {
+        super(message2);
         Error.captureStackTrace(this, _MockNotMatchedError);
         this.name = "MockNotMatchedError";
-        this.message = message || "The request does not match any registered mock dispatches";
+        this.message = message2 || "The request does not match any registered mock dispatches";
         this.code = "UND_MOCK_ERR_MOCK_NOT_MATCHED";
       }
       static [Symbol.hasInstance](instance) {
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path17) {
-      if (typeof path17 !== "string") {
-        return path17;
+    function safeUrl2(path18) {
+      if (typeof path18 !== "string") {
+        return path18;
       }
-      const pathSegments = path17.split("?");
+      const pathSegments = path18.split("?");
       if (pathSegments.length !== 2) {
-        return path17;
+        return path18;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path17, method: method2, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path17);
+    function matchKey(mockDispatch2, { path: path18, method: method2, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path18);
       const methodMatch = matchValue(mockDispatch2.method, method2);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10770,8 +10770,8 @@ var require_mock_utils = __commonJS({
     }
     function getMockDispatch(mockDispatches, key2) {
       const basePath = key2.query ? buildURL(key2.path, key2.query) : key2.path;
-      const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path17 }) => matchValue(safeUrl(path17), resolvedPath));
+      const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path18 }) => matchValue(safeUrl2(path18), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path17, method: method2, body, headers, query } = opts;
+      const { path: path18, method: method2, body, headers, query } = opts;
       return {
-        path: path17,
+        path: path18,
         method: method2,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method: method2, path: path17, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method: method2, path: path18, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method2,
             Origin: origin,
-            Path: path17,
+            Path: path18,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path17) {
-      for (let i = 0; i < path17.length; ++i) {
-        const code = path17.charCodeAt(i);
+    function validateCookiePath(path18) {
+      for (let i = 0; i < path18.length; ++i) {
+        const code = path18.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -18262,15 +18262,15 @@ var require_websocket = __commonJS({
       this.ws[kResponse].socket.resume();
     }
     function onParserError(err) {
-      let message;
+      let message2;
       let code;
       if (err instanceof CloseEvent) {
-        message = err.reason;
+        message2 = err.reason;
         code = err.code;
       } else {
-        message = err.message;
+        message2 = err.message;
       }
-      fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
+      fireEvent("error", this, () => new ErrorEvent("error", { error: err, message: message2 }));
       closeWebSocketConnection(this, code);
     }
     module.exports = {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path17 = opts.path;
+          let path18 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path17 = `/${path17}`;
+            path18 = `/${path18}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path17);
+          url = new URL(util.parseOrigin(url).origin + path18);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP4;
     visit2.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path17) {
-      const ctrl = callVisitor(key2, node, visitor, path17);
+    function visit_(key2, node, visitor, path18) {
+      const ctrl = callVisitor(key2, node, visitor, path18);
       if (identity7.isNode(ctrl) || identity7.isPair(ctrl)) {
-        replaceNode(key2, path17, ctrl);
-        return visit_(key2, ctrl, visitor, path17);
+        replaceNode(key2, path18, ctrl);
+        return visit_(key2, ctrl, visitor, path18);
       }
       if (typeof ctrl !== "symbol") {
         if (identity7.isCollection(node)) {
-          path17 = Object.freeze(path17.concat(node));
+          path18 = Object.freeze(path18.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path17);
+            const ci = visit_(i, node.items[i], visitor, path18);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity7.isPair(node)) {
-          path17 = Object.freeze(path17.concat(node));
-          const ck = visit_("key", node.key, visitor, path17);
+          path18 = Object.freeze(path18.concat(node));
+          const ck = visit_("key", node.key, visitor, path18);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path17);
+          const cv = visit_("value", node.value, visitor, path18);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP4;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path17) {
-      const ctrl = await callVisitor(key2, node, visitor, path17);
+    async function visitAsync_(key2, node, visitor, path18) {
+      const ctrl = await callVisitor(key2, node, visitor, path18);
       if (identity7.isNode(ctrl) || identity7.isPair(ctrl)) {
-        replaceNode(key2, path17, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path17);
+        replaceNode(key2, path18, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path18);
       }
       if (typeof ctrl !== "symbol") {
         if (identity7.isCollection(node)) {
-          path17 = Object.freeze(path17.concat(node));
+          path18 = Object.freeze(path18.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path17);
+            const ci = await visitAsync_(i, node.items[i], visitor, path18);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity7.isPair(node)) {
-          path17 = Object.freeze(path17.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path17);
+          path18 = Object.freeze(path18.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path18);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path17);
+          const cv = await visitAsync_("value", node.value, visitor, path18);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path17) {
+    function callVisitor(key2, node, visitor, path18) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path17);
+        return visitor(key2, node, path18);
       if (identity7.isMap(node))
-        return visitor.Map?.(key2, node, path17);
+        return visitor.Map?.(key2, node, path18);
       if (identity7.isSeq(node))
-        return visitor.Seq?.(key2, node, path17);
+        return visitor.Seq?.(key2, node, path18);
       if (identity7.isPair(node))
-        return visitor.Pair?.(key2, node, path17);
+        return visitor.Pair?.(key2, node, path18);
       if (identity7.isScalar(node))
-        return visitor.Scalar?.(key2, node, path17);
+        return visitor.Scalar?.(key2, node, path18);
       if (identity7.isAlias(node))
-        return visitor.Alias?.(key2, node, path17);
+        return visitor.Alias?.(key2, node, path18);
       return void 0;
     }
-    function replaceNode(key2, path17, node) {
-      const parent = path17[path17.length - 1];
+    function replaceNode(key2, path18, node) {
+      const parent = path18[path18.length - 1];
       if (identity7.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity7.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity7 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path17, value4) {
+    function collectionFromPath(schema, path18, value4) {
       let v = value4;
-      for (let i = path17.length - 1; i >= 0; --i) {
-        const k2 = path17[i];
+      for (let i = path18.length - 1; i >= 0; --i) {
+        const k2 = path18[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a4 = [];
           a4[k2] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
+    var isEmptyPath = (path18) => path18 == null || typeof path18 === "object" && !!path18[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type3, schema) {
         super(type3);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path17, value4) {
-        if (isEmptyPath(path17))
+      addIn(path18, value4) {
+        if (isEmptyPath(path18))
           this.add(value4);
         else {
-          const [key2, ...rest] = path17;
+          const [key2, ...rest] = path18;
           const node = this.get(key2, true);
           if (identity7.isCollection(node))
             node.addIn(rest, value4);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path17) {
-        const [key2, ...rest] = path17;
+      deleteIn(path18) {
+        const [key2, ...rest] = path18;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path17, keepScalar) {
-        const [key2, ...rest] = path17;
+      getIn(path18, keepScalar) {
+        const [key2, ...rest] = path18;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity7.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path17) {
-        const [key2, ...rest] = path17;
+      hasIn(path18) {
+        const [key2, ...rest] = path18;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path17, value4) {
-        const [key2, ...rest] = path17;
+      setIn(path18, value4) {
+        const [key2, ...rest] = path18;
         if (rest.length === 0) {
           this.set(key2, value4);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value4);
       }
       /** Adds a value to the document. */
-      addIn(path17, value4) {
+      addIn(path18, value4) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path17, value4);
+          this.contents.addIn(path18, value4);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path17) {
-        if (Collection.isEmptyPath(path17)) {
+      deleteIn(path18) {
+        if (Collection.isEmptyPath(path18)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path18) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path17, keepScalar) {
-        if (Collection.isEmptyPath(path17))
+      getIn(path18, keepScalar) {
+        if (Collection.isEmptyPath(path18))
           return !keepScalar && identity7.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity7.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
+        return identity7.isCollection(this.contents) ? this.contents.getIn(path18, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path17) {
-        if (Collection.isEmptyPath(path17))
+      hasIn(path18) {
+        if (Collection.isEmptyPath(path18))
           return this.contents !== void 0;
-        return identity7.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
+        return identity7.isCollection(this.contents) ? this.contents.hasIn(path18) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path17, value4) {
-        if (Collection.isEmptyPath(path17)) {
+      setIn(path18, value4) {
+        if (Collection.isEmptyPath(path18)) {
           this.contents = value4;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path17), value4);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path18), value4);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path17, value4);
+          this.contents.setIn(path18, value4);
         }
       }
       /**
@@ -22827,22 +22827,22 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code, message2) {
         super();
         this.name = name;
         this.code = code;
-        this.message = message;
+        this.message = message2;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLParseError", pos, code, message2);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLWarning", pos, code, message2);
       }
     };
     var prettifyError = (src, lc) => (error4) => {
@@ -23522,8 +23522,8 @@ var require_compose_collection = __commonJS({
         const { anchor, newlineAfterProp: nl2 } = props;
         const lastProp = anchor && tagToken ? anchor.offset > tagToken.offset ? anchor : tagToken : anchor ?? tagToken;
         if (lastProp && (!nl2 || nl2.offset < lastProp.offset)) {
-          const message = "Missing newline after block sequence props";
-          onError(lastProp, "MISSING_CHAR", message);
+          const message2 = "Missing newline after block sequence props";
+          onError(lastProp, "MISSING_CHAR", message2);
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
@@ -23595,15 +23595,15 @@ var require_resolve_block_scalar = __commonJS({
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
-            const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset4 + indent.length, "MISSING_CHAR", message);
+            const message2 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
+            onError(offset4 + indent.length, "MISSING_CHAR", message2);
           }
           if (header.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
-            const message = "Block scalar values in collections must be indented";
-            onError(offset4, "BAD_INDENT", message);
+            const message2 = "Block scalar values in collections must be indented";
+            onError(offset4, "BAD_INDENT", message2);
           }
           break;
         }
@@ -23626,8 +23626,8 @@ var require_resolve_block_scalar = __commonJS({
           content2 = content2.slice(0, -1);
         if (content2 && indent.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
-          const message = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset4 - content2.length - (crlf ? 2 : 1), "BAD_INDENT", message);
+          const message2 = `Block scalar lines must not be less indented than their ${src}`;
+          onError(offset4 - content2.length - (crlf ? 2 : 1), "BAD_INDENT", message2);
           indent = "";
         }
         if (type3 === Scalar.Scalar.BLOCK_LITERAL) {
@@ -23705,8 +23705,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           case "comment":
             if (strict && !hasSpace) {
-              const message = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message);
+              const message2 = "Comments must be separated from other tokens by white space characters";
+              onError(token, "MISSING_CHAR", message2);
             }
             length3 += token.source.length;
             comment = token.source.substring(1);
@@ -23717,8 +23717,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           /* istanbul ignore next should not happen */
           default: {
-            const message = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message);
+            const message2 = `Unexpected token in block scalar header: ${token.type}`;
+            onError(token, "UNEXPECTED_TOKEN", message2);
             const ts2 = token.source;
             if (ts2 && typeof ts2 === "string")
               length3 += ts2.length;
@@ -24111,13 +24111,13 @@ var require_compose_node = __commonJS({
             if (anchor)
               node.anchor = anchor.source.substring(1);
           } catch (error4) {
-            const message = error4 instanceof Error ? error4.message : String(error4);
-            onError(token, "RESOURCE_EXHAUSTION", message);
+            const message2 = error4 instanceof Error ? error4.message : String(error4);
+            onError(token, "RESOURCE_EXHAUSTION", message2);
           }
           break;
         default: {
-          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message);
+          const message2 = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
+          onError(token, "UNEXPECTED_TOKEN", message2);
           isSrcToken = false;
         }
       }
@@ -24273,12 +24273,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source4, code, message, warning2) => {
+        this.onError = (source4, code, message2, warning2) => {
           const pos = getErrorPos(source4);
           if (warning2)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code, message2));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code, message2));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -24348,10 +24348,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset4, message, warning2) => {
+            this.directives.add(token.source, (offset4, message2, warning2) => {
               const pos = getErrorPos(token);
               pos[0] += offset4;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
+              this.onError(pos, "BAD_DIRECTIVE", message2, warning2);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -24440,12 +24440,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code, message2) => {
           const offset4 = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset4, code, message);
+            onError(offset4, code, message2);
           else
-            throw new errors.YAMLParseError([offset4, offset4 + 1], code, message);
+            throw new errors.YAMLParseError([offset4, offset4 + 1], code, message2);
         };
         switch (token.type) {
           case "scalar":
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP4;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path17) => {
+    visit2.itemAtPath = (cst, path18) => {
       let item = cst;
-      for (const [field3, index6] of path17) {
+      for (const [field3, index6] of path18) {
         const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index6];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path17) => {
-      const parent = visit2.itemAtPath(cst, path17.slice(0, -1));
-      const field3 = path17[path17.length - 1][0];
+    visit2.parentCollection = (cst, path18) => {
+      const parent = visit2.itemAtPath(cst, path18.slice(0, -1));
+      const field3 = path18[path18.length - 1][0];
       const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path17, item, visitor) {
-      let ctrl = visitor(item, path17);
+    function _visit(path18, item, visitor) {
+      let ctrl = visitor(item, path18);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field3 of ["key", "value"]) {
         const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path17.concat([[field3, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path18.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field3 === "key")
-            ctrl = ctrl(item, path17);
+            ctrl = ctrl(item, path18);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -25605,8 +25605,8 @@ var require_parser = __commonJS({
         }
         const type3 = cst.tokenType(source4);
         if (!type3) {
-          const message = `Not a YAML token: ${source4}`;
-          yield* this.pop({ type: "error", offset: this.offset, message, source: source4 });
+          const message2 = `Not a YAML token: ${source4}`;
+          yield* this.pop({ type: "error", offset: this.offset, message: message2, source: source4 });
           this.offset += source4.length;
         } else if (type3 === "scalar") {
           this.atNewLine = false;
@@ -25696,8 +25696,8 @@ var require_parser = __commonJS({
       *pop(error4) {
         const token = error4 ?? this.stack.pop();
         if (!token) {
-          const message = "Tried to pop an empty stack";
-          yield { type: "error", offset: this.offset, source: "", message };
+          const message2 = "Tried to pop an empty stack";
+          yield { type: "error", offset: this.offset, source: "", message: message2 };
         } else if (this.stack.length === 0) {
           yield token;
         } else {
@@ -26943,11 +26943,11 @@ var require_topojson_client = __commonJS({
 });
 
 // actions/monitor/src/main.ts
-import path16 from "node:path";
+import path17 from "node:path";
 
 // actions/lib/action-kit.ts
 import { existsSync as existsSync3, statSync } from "node:fs";
-import path7 from "node:path";
+import path8 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -27009,22 +27009,22 @@ function toCommandProperties(annotationProperties) {
 }
 
 // node_modules/@actions/core/lib/command.js
-function issueCommand(command, properties, message) {
-  const cmd = new Command(command, properties, message);
+function issueCommand(command, properties, message2) {
+  const cmd = new Command(command, properties, message2);
   process.stdout.write(cmd.toString() + os.EOL);
 }
-function issue(name, message = "") {
-  issueCommand(name, {}, message);
+function issue(name, message2 = "") {
+  issueCommand(name, {}, message2);
 }
 var CMD_STRING = "::";
 var Command = class {
-  constructor(command, properties, message) {
+  constructor(command, properties, message2) {
     if (!command) {
       command = "missing.command";
     }
     this.command = command;
     this.properties = properties;
-    this.message = message;
+    this.message = message2;
   }
   toString() {
     let cmdStr = CMD_STRING + this.command;
@@ -27060,7 +27060,7 @@ function escapeProperty(s2) {
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os2 from "os";
-function issueFileCommand(command, message) {
+function issueFileCommand(command, message2) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
     throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -27068,7 +27068,7 @@ function issueFileCommand(command, message) {
   if (!fs.existsSync(filePath)) {
     throw new Error(`Missing file at path: ${filePath}`);
   }
-  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
+  fs.appendFileSync(filePath, `${toCommandValue(message2)}${os2.EOL}`, {
     encoding: "utf8"
   });
 }
@@ -27250,16 +27250,16 @@ var RetryableHttpVerbs = ["OPTIONS", "GET", "DELETE", "HEAD"];
 var ExponentialBackoffCeiling = 10;
 var ExponentialBackoffTimeSlice = 5;
 var HttpClientError = class _HttpClientError extends Error {
-  constructor(message, statusCode) {
-    super(message);
+  constructor(message2, statusCode) {
+    super(message2);
     this.name = "HttpClientError";
     this.statusCode = statusCode;
     Object.setPrototypeOf(this, _HttpClientError.prototype);
   }
 };
 var HttpClientResponse = class {
-  constructor(message) {
-    this.message = message;
+  constructor(message2) {
+    this.message = message2;
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
@@ -28515,9 +28515,9 @@ var ToolRunner = class extends events.EventEmitter {
     this.args = args || [];
     this.options = options || {};
   }
-  _debug(message) {
+  _debug(message2) {
     if (this.options.listeners && this.options.listeners.debug) {
-      this.options.listeners.debug(message);
+      this.options.listeners.debug(message2);
     }
   }
   _getCommandString(options, noPrefix) {
@@ -28729,8 +28729,8 @@ var ToolRunner = class extends events.EventEmitter {
           optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os3.EOL);
         }
         const state = new ExecState(optionsNonNull, this.toolPath);
-        state.on("debug", (message) => {
-          this._debug(message);
+        state.on("debug", (message2) => {
+          this._debug(message2);
         });
         if (this.options.cwd && !(yield exists(this.options.cwd))) {
           return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
@@ -28888,8 +28888,8 @@ var ExecState = class _ExecState extends events.EventEmitter {
       this.timeout = setTimeout2(_ExecState.HandleTimeout, this.delay, this);
     }
   }
-  _debug(message) {
-    this.emit("debug", message);
+  _debug(message2) {
+    this.emit("debug", message2);
   }
   _setResult() {
     let error4;
@@ -28914,8 +28914,8 @@ var ExecState = class _ExecState extends events.EventEmitter {
       return;
     }
     if (!state.processClosed && state.processExited) {
-      const message = `The STDIO streams did not close within ${state.delay / 1e3} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-      state._debug(message);
+      const message2 = `The STDIO streams did not close within ${state.delay / 1e3} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+      state._debug(message2);
     }
     state._setResult();
   }
@@ -29166,27 +29166,27 @@ function setOutput(name, value4) {
 function setCommandEcho(enabled) {
   issue("echo", enabled ? "on" : "off");
 }
-function setFailed(message) {
+function setFailed(message2) {
   process.exitCode = ExitCode.Failure;
-  error(message);
+  error(message2);
 }
 function isDebug() {
   return process.env["RUNNER_DEBUG"] === "1";
 }
-function debug(message) {
-  issueCommand("debug", {}, message);
+function debug(message2) {
+  issueCommand("debug", {}, message2);
 }
-function error(message, properties = {}) {
-  issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+function error(message2, properties = {}) {
+  issueCommand("error", toCommandProperties(properties), message2 instanceof Error ? message2.toString() : message2);
 }
-function warning(message, properties = {}) {
-  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+function warning(message2, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message2 instanceof Error ? message2.toString() : message2);
 }
-function notice(message, properties = {}) {
-  issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+function notice(message2, properties = {}) {
+  issueCommand("notice", toCommandProperties(properties), message2 instanceof Error ? message2.toString() : message2);
 }
-function info(message) {
-  process.stdout.write(message + os5.EOL);
+function info(message2) {
+  process.stdout.write(message2 + os5.EOL);
 }
 function startGroup(name) {
   issue("group", name);
@@ -29641,10 +29641,116 @@ function parseShard(text3) {
   return { index: index6, count: count2 };
 }
 
+// actions/lib/untrusted-text.ts
+var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+var NAMED = { "	": "	", "\n": "\\n", "\r": "\\r", "\x1B": "\\e" };
+var hex = (ch2) => `\\u${ch2.codePointAt(0).toString(16).padStart(4, "0")}`;
+function oneLine(text3) {
+  const s2 = String(text3).replace(INVISIBLE, (ch2) => NAMED[ch2] ?? hex(ch2)).replace(/##\[/g, "#\\#[");
+  return /^\s*::/.test(s2) ? `\\${s2}` : s2;
+}
+var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function escapeHtml(text3) {
+  return oneLine(text3).replace(/[&<>"']/g, (ch2) => HTML[ch2]);
+}
+function safeUrl(href2) {
+  try {
+    const u2 = new URL(href2);
+    return u2.protocol === "https:" || u2.protocol === "http:" ? u2.href : null;
+  } catch {
+    return null;
+  }
+}
+
 // actions/lib/workspace.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
+import { existsSync as existsSync2, readdirSync } from "node:fs";
+import path7 from "node:path";
+
+// actions/lib/input-file.ts
+import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
 import path6 from "node:path";
+
+// actions/lib/input-error.ts
+var InputError = class extends Error {
+  name = "InputError";
+};
+
+// actions/lib/input-file.ts
+var rule = (within2 = "the repository") => `only regular files inside ${within2} are read`;
+function kindOf(st) {
+  if (st.isSymbolicLink()) return "a symbolic link";
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a named pipe (FIFO)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
+var slash = (p) => p.split(path6.sep).join("/");
+function lstatOrNull(p) {
+  try {
+    return lstatSync(p);
+  } catch (err) {
+    if (err.code === "ENOENT" || err.code === "ENOTDIR")
+      return null;
+    throw err;
+  }
+}
+function checkInputPath(root, file, label, within2) {
+  const abs4 = path6.resolve(root, file);
+  const rel = slash(path6.relative(root, abs4));
+  const name = label ?? (rel || ".");
+  if (rel.startsWith("../") || rel === ".." || path6.isAbsolute(rel)) {
+    throw new InputError(
+      `${name} is outside ${within2 ?? "the repository"}; ${rule(within2)} (copy it in first)`
+    );
+  }
+  const parts = rel === "" ? [] : rel.split("/");
+  let at = root;
+  let stat2 = lstatOrNull(root);
+  for (const [i, part] of parts.entries()) {
+    at = path6.join(at, part);
+    stat2 = lstatOrNull(at);
+    if (stat2 === null) return { rel, stat: null };
+    const shown = parts.slice(0, i + 1).join("/");
+    const last = i === parts.length - 1;
+    if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
+      const kind = stat2.isFile() ? "a file, not a folder" : kindOf(stat2);
+      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${rule(within2)}`);
+    }
+  }
+  return { rel, stat: stat2 };
+}
+function checkInputFile(root, file, label, within2) {
+  const { rel, stat: stat2 } = checkInputPath(root, file, label, within2);
+  const name = label ?? rel;
+  if (stat2 === null) throw new InputError(`${name}: file not found`);
+  if (!stat2.isFile()) throw new InputError(`${name} is ${kindOf(stat2)}; ${rule(within2)}`);
+  return name;
+}
+function readInputFile(root, file, label, within2) {
+  const name = checkInputFile(root, file, label, within2);
+  let fd;
+  try {
+    fd = openSync(path6.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+  } catch (err) {
+    const code = err.code;
+    if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${rule(within2)}`);
+    if (code === "ENOENT") throw new InputError(`${name}: file not found`);
+    throw new InputError(`${name}: cannot be read (${code ?? err.message})`);
+  }
+  try {
+    const opened = fstatSync(fd);
+    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within2)}`);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+function readInputFileIfExists(root, file, label) {
+  const { stat: stat2 } = checkInputPath(root, file, label);
+  return stat2 === null ? null : readInputFile(root, file, label);
+}
 
 // actions/lib/spec.ts
 var SpecError = class extends Error {
@@ -29845,28 +29951,28 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path6.join(this.root, "data");
+    return path7.join(this.root, "data");
   }
   get modelsDir() {
-    return path6.join(this.root, "models");
+    return path7.join(this.root, "models");
   }
   get reportsDir() {
-    return path6.join(this.root, "reports");
+    return path7.join(this.root, "reports");
   }
   datasetDir(name) {
-    return path6.join(this.dataDir, name);
+    return path7.join(this.dataDir, name);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path6.relative(this.root, p).split(path6.sep).join("/");
+    return path7.relative(this.root, p).split(path7.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted. */
   datasetNames() {
     if (!existsSync2(this.dataDir)) return [];
-    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync2(path6.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
+    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync2(path7.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
   }
   loadSpec(name) {
-    const file = path6.join(this.datasetDir(name), SPEC_FILE);
+    const file = path7.join(this.datasetDir(name), SPEC_FILE);
     if (!existsSync2(file)) {
       const known = this.datasetNames();
       throw new SpecError(
@@ -29874,8 +29980,9 @@ var Workspace = class {
       );
     }
     let raw2;
+    const text3 = readInputFile(this.root, file).toString("utf8");
     try {
-      raw2 = (0, import_yaml.parse)(readFileSync(file, "utf8"));
+      raw2 = (0, import_yaml.parse)(text3);
     } catch (err) {
       throw new SpecError(`${this.rel(file)}: not valid YAML (${err.message.split("\n")[0]})`);
     }
@@ -29897,10 +30004,10 @@ var ActionInputError = class extends Error {
 };
 var DATE = /^\d{4}-\d{2}-\d{2}$/;
 function raw(name) {
-  return getInput(name);
+  return core.getInput(name);
 }
-function invalid(name, rule4, value4) {
-  return new ActionInputError(`input '${name}' ${rule4}, got '${value4}'`);
+function invalid(name, rule5, value4) {
+  return new ActionInputError(`input '${name}' ${rule5}, got '${value4}'`);
 }
 var input = {
   string(name, fallback2 = "") {
@@ -29988,7 +30095,7 @@ var input = {
         throw new ActionInputError(`input ${err.message}`);
       }
     }
-    return { shard, merge: merge5, partials: path7.resolve(ws.root, partials) };
+    return { shard, merge: merge5, partials: path8.resolve(ws.root, partials) };
   },
   /** A pull-request number, or null when not given. */
   pullRequest(name = "pull-request") {
@@ -30003,11 +30110,11 @@ function workspace() {
   return new Workspace(root);
 }
 function output(name, value4) {
-  setOutput(name, typeof value4 === "string" ? value4 : JSON.stringify(value4));
+  core.setOutput(name, typeof value4 === "string" ? value4 : JSON.stringify(value4));
 }
-function fileUrl(path17, ref2 = process.env.GITHUB_REF_NAME || "HEAD") {
+function fileUrl(path18, ref2 = process.env.GITHUB_REF_NAME || "HEAD") {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = process.env;
-  return server && repo ? `${server}/${repo}/blob/${ref2}/${path17}` : path17;
+  return server && repo ? `${server}/${repo}/blob/${ref2}/${path18}` : path18;
 }
 function dashboardUrl(given) {
   if (given) return given;
@@ -30016,29 +30123,36 @@ function dashboardUrl(given) {
   const [owner, repo] = full.split("/");
   return `https://${owner.toLowerCase()}.github.io/${repo}/`;
 }
+function cellHtml(cell2) {
+  if (typeof cell2 === "object") {
+    const url = safeUrl(cell2.href);
+    return url ? `<a href="${escapeHtml(url)}">${escapeHtml(cell2.text)}</a>` : escapeHtml(cell2.text);
+  }
+  return String(cell2) === "" ? "\u2014" : escapeHtml(cell2);
+}
 function summaryTable(heading, header, rows) {
-  summary.addHeading(heading, 3);
+  core.summary.addHeading(escapeHtml(heading), 3);
   if (rows.length === 0) {
-    summary.addRaw("(none)", true);
+    core.summary.addRaw("(none)", true);
     return;
   }
-  summary.addTable([
-    header.map((data3) => ({ data: data3, header: true })),
-    // An empty cell would be written as an unclosed <td>.
-    ...rows.map((r2) => r2.map((c4) => String(c4) === "" ? "\u2014" : String(c4)))
+  core.summary.addTable([
+    header.map((data3) => ({ data: escapeHtml(data3), header: true })),
+    ...rows.map((r2) => r2.map(cellHtml))
   ]);
 }
 var FILE_LINE = /^(\S+\.csv) line (\d+): /;
 function fail(err) {
-  const message = err instanceof Error ? err.message : String(err);
-  const at = FILE_LINE.exec(message);
+  const message2 = err instanceof Error ? err.message : String(err);
+  const at = FILE_LINE.exec(message2);
   if (at) {
-    error(message, { file: at[1], startLine: Number(at[2]) });
-    process.exitCode = ExitCode.Failure;
+    core.error(message2, { file: at[1], startLine: Number(at[2]) });
+    process.exitCode = core.ExitCode.Failure;
   } else {
-    setFailed(message);
+    core.setFailed(message2);
   }
-  if (process.env.GITML_DEBUG && err instanceof Error && err.stack) debug(err.stack);
+  if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
+    for (const line5 of err.stack.split("\n")) core.debug(line5);
 }
 async function runAction(body) {
   try {
@@ -30046,15 +30160,35 @@ async function runAction(body) {
   } catch (err) {
     fail(err);
   }
-  if (process.env.GITHUB_STEP_SUMMARY && !summary.isEmptyBuffer()) {
+  if (process.env.GITHUB_STEP_SUMMARY && !core.summary.isEmptyBuffer()) {
     try {
-      await summary.write();
+      await core.summary.write();
     } catch (err) {
-      warning(`could not write the job summary: ${err.message}`);
+      core.warning(`could not write the job summary: ${err.message}`);
     }
   }
 }
 var pct = (x4) => x4 === null || x4 === void 0 ? "\u2014" : `${(x4 * 100).toFixed(1)}%`;
+var safeProperties = (p = {}) => ({
+  ...p,
+  ...p.title !== void 0 ? { title: oneLine(p.title) } : {},
+  ...p.file !== void 0 ? { file: oneLine(p.file) } : {}
+});
+var message = (m3) => oneLine(m3 instanceof Error ? m3.toString() : m3);
+var core = {
+  ...core_exports,
+  info: (m3) => info(oneLine(m3)),
+  debug: (m3) => debug(oneLine(m3)),
+  notice: (m3, p) => notice(message(m3), safeProperties(p)),
+  warning: (m3, p) => warning(message(m3), safeProperties(p)),
+  error: (m3, p) => error(message(m3), safeProperties(p)),
+  setFailed: (m3) => {
+    process.exitCode = ExitCode.Failure;
+    error(message(m3));
+  },
+  startGroup: (name) => startGroup(oneLine(name)),
+  group: (name, fn) => group(oneLine(name), fn)
+};
 
 // actions/lib/monitoring-types.ts
 var MONITORING_FORMAT = "gitml.monitoring";
@@ -30070,19 +30204,19 @@ function latestOf(r2) {
 }
 
 // actions/lib/pipelines/monitor.ts
-import path12 from "node:path";
+import path13 from "node:path";
 
 // actions/lib/atomic-write.ts
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import path8 from "node:path";
+import path9 from "node:path";
 function atomicTempPath(file) {
-  return path8.join(path8.dirname(file), `.${path8.basename(file)}.${process.pid}.tmp`);
+  return path9.join(path9.dirname(file), `.${path9.basename(file)}.${process.pid}.tmp`);
 }
 function writeFilesAtomically(files) {
   const temps = [];
   try {
     for (const f of files) {
-      mkdirSync(path8.dirname(f.path), { recursive: true });
+      mkdirSync(path9.dirname(f.path), { recursive: true });
       const tmp = atomicTempPath(f.path);
       writeFileSync(tmp, f.content);
       temps.push({ tmp, target: f.path });
@@ -30156,8 +30290,8 @@ var brushParam = { name: BRUSH_PARAM, select: { type: "interval", encodings: ["x
 function withInteraction(opts, encoding, tooltip2) {
   return opts.interactive ? { ...encoding, tooltip: tooltip2 } : encoding;
 }
-function messageSpec(title2, description2, message, opts = {}) {
-  return textSpec(title2, description2, [message], opts);
+function messageSpec(title2, description2, message2, opts = {}) {
+  return textSpec(title2, description2, [message2], opts);
 }
 function textSpec(title2, description2, paragraphs, opts) {
   const width2 = typeof opts.width === "number" ? opts.width : DEFAULT_WIDTH;
@@ -31022,12 +31156,12 @@ var toKey = function(value4) {
   const result = `${value4}`;
   return result == "0" && 1 / value4 == -Infinity ? "-0" : result;
 };
-var get = function(object2, path17) {
-  path17 = castPath(path17, object2);
+var get = function(object2, path18) {
+  path18 = castPath(path18, object2);
   let index6 = 0;
-  const length3 = path17.length;
+  const length3 = path18.length;
   while (object2 != null && index6 < length3) {
-    object2 = object2[toKey(path17[index6++])];
+    object2 = object2[toKey(path18[index6++])];
   }
   return index6 && index6 === length3 ? object2 : void 0;
 };
@@ -31085,9 +31219,9 @@ var normalize_columns = function(columns) {
 
 // node_modules/csv-stringify/lib/api/CsvError.js
 var CsvError = class _CsvError extends Error {
-  constructor(code, message, ...contexts) {
-    if (Array.isArray(message)) message = message.join(" ");
-    super(message);
+  constructor(code, message2, ...contexts) {
+    if (Array.isArray(message2)) message2 = message2.join(" ");
+    super(message2);
     if (Error.captureStackTrace !== void 0) {
       Error.captureStackTrace(this, _CsvError);
     }
@@ -31827,9 +31961,9 @@ function checkValue(f, value4, column = f.name) {
 
 // node_modules/csv-parse/lib/api/CsvError.js
 var CsvError2 = class _CsvError extends Error {
-  constructor(code, message, options, ...contexts) {
-    if (Array.isArray(message)) message = message.join(" ").trim();
-    super(message);
+  constructor(code, message2, options, ...contexts) {
+    if (Array.isArray(message2)) message2 = message2.join(" ").trim();
+    super(message2);
     if (Error.captureStackTrace !== void 0) {
       Error.captureStackTrace(this, _CsvError);
     }
@@ -33530,9 +33664,6 @@ var parse = function(data3, opts = {}) {
 };
 
 // actions/lib/csv-input.ts
-var InputError = class extends Error {
-  name = "InputError";
-};
 function parseCsvText(text3, file) {
   if (text3.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
   let rows;
@@ -33573,17 +33704,25 @@ function countNewlines(fields) {
 }
 
 // actions/lib/file-source.ts
-import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
-import path9 from "node:path";
+import { existsSync as existsSync4, readdirSync as readdirSync2 } from "node:fs";
+import path10 from "node:path";
+
+// actions/lib/git.ts
+var GITHUB_ACTIONS_BOT = Object.freeze({
+  name: "github-actions[bot]",
+  email: "41898282+github-actions[bot]@users.noreply.github.com"
+});
+var MAX_BUFFER = 512 * 1024 * 1024;
+var MAX_COMMITTED_FILE_BYTES = 95 * 1024 * 1024;
+
+// actions/lib/file-source.ts
 function workingTree(root) {
   return {
     description: "working tree",
-    readBytes(rel) {
-      const p = path9.join(root, rel);
-      return existsSync4(p) ? readFileSync2(p) : null;
-    },
-    list: (relDir) => entries(path9.join(root, relDir), false),
-    listDirs: (relDir) => entries(path9.join(root, relDir), true)
+    // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
+    readBytes: (rel) => readInputFileIfExists(root, rel),
+    list: (relDir) => entries(path10.join(root, relDir), false),
+    listDirs: (relDir) => entries(path10.join(root, relDir), true)
   };
 }
 function entries(dir, dirs) {
@@ -34068,7 +34207,7 @@ function isoSeconds(d) {
 function parseMeta(files, dir, spec, version2) {
   const file = `${dir}/metadata.json`;
   const m3 = parseJsonObject(files.readBytes(file), file, "metadata");
-  const bad = (rule4) => new FeatureGroupError(`${file}: corrupt metadata, ${rule4}`);
+  const bad = (rule5) => new FeatureGroupError(`${file}: corrupt metadata, ${rule5}`);
   if (m3.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
   if (m3.formatVersion !== 1) throw bad(`formatVersion ${m3.formatVersion} is not supported (expected 1)`);
   if (m3.dataset !== spec.name) throw bad(`dataset '${m3.dataset}' is not '${spec.name}'`);
@@ -34095,7 +34234,7 @@ function parseJsonObject(bytes, file, what) {
   return value4;
 }
 function checkCounts(c4, file) {
-  const bad = (rule4) => new FeatureGroupError(`${file}: corrupt counts, ${rule4}`);
+  const bad = (rule5) => new FeatureGroupError(`${file}: corrupt counts, ${rule5}`);
   for (const k2 of ["rows", "rejected", "nextId"]) {
     const v = c4[k2];
     if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
@@ -34128,8 +34267,8 @@ function confusionMatrix(actual, predicted, nClasses) {
 }
 
 // actions/lib/model-registry.ts
-import { existsSync as existsSync5, readFileSync as readFileSync3 } from "node:fs";
-import path10 from "node:path";
+import { existsSync as existsSync5 } from "node:fs";
+import path11 from "node:path";
 
 // actions/lib/models/types.ts
 var ModelFormatError = class extends Error {
@@ -34185,19 +34324,19 @@ function describe(value4) {
   if (typeof value4 === "object") return "an object";
   return String(value4);
 }
-function ruleText(rule4) {
-  const parts = [rule4.integer ? "an integer" : "a finite number"];
-  if (rule4.min !== void 0) parts.push(`>= ${rule4.min}`);
-  if (rule4.above !== void 0) parts.push(`> ${rule4.above}`);
-  if (rule4.max !== void 0) parts.push(`<= ${rule4.max}`);
+function ruleText(rule5) {
+  const parts = [rule5.integer ? "an integer" : "a finite number"];
+  if (rule5.min !== void 0) parts.push(`>= ${rule5.min}`);
+  if (rule5.above !== void 0) parts.push(`> ${rule5.above}`);
+  if (rule5.max !== void 0) parts.push(`<= ${rule5.max}`);
   return parts.join(" ");
 }
-function obeys(value4, rule4) {
+function obeys(value4, rule5) {
   if (typeof value4 !== "number" || !Number.isFinite(value4)) return false;
-  if (rule4.integer && !Number.isInteger(value4)) return false;
-  if (rule4.min !== void 0 && value4 < rule4.min) return false;
-  if (rule4.above !== void 0 && value4 <= rule4.above) return false;
-  if (rule4.max !== void 0 && value4 > rule4.max) return false;
+  if (rule5.integer && !Number.isInteger(value4)) return false;
+  if (rule5.min !== void 0 && value4 < rule5.min) return false;
+  if (rule5.above !== void 0 && value4 <= rule5.above) return false;
+  if (rule5.max !== void 0 && value4 > rule5.max) return false;
   return true;
 }
 function readObject(value4, what) {
@@ -34218,15 +34357,15 @@ function checkFormat(json2, format5, version2) {
   }
   return obj;
 }
-function readNumber(obj, key2, what, rule4 = {}) {
+function readNumber(obj, key2, what, rule5 = {}) {
   const value4 = obj[key2];
-  if (!obeys(value4, rule4)) {
-    throw new ModelFormatError(`${what}: "${key2}" must be ${ruleText(rule4)}, got ${describe(value4)}`);
+  if (!obeys(value4, rule5)) {
+    throw new ModelFormatError(`${what}: "${key2}" must be ${ruleText(rule5)}, got ${describe(value4)}`);
   }
   return value4;
 }
-function readInteger(obj, key2, what, rule4 = {}) {
-  return readNumber(obj, key2, what, { ...rule4, integer: true });
+function readInteger(obj, key2, what, rule5 = {}) {
+  return readNumber(obj, key2, what, { ...rule5, integer: true });
 }
 function readChoice(obj, key2, what, allowed) {
   const value4 = obj[key2];
@@ -34246,26 +34385,26 @@ function readArray(obj, key2, what, length3) {
   }
   return value4;
 }
-function fill(values3, out, at, label, what, rule4) {
+function fill(values3, out, at, label, what, rule5) {
   for (let i = 0; i < values3.length; i++) {
     const v = values3[i];
-    if (!obeys(v, rule4)) {
-      throw new ModelFormatError(`${what}: ${label}[${i}] must be ${ruleText(rule4)}, got ${describe(v)}`);
+    if (!obeys(v, rule5)) {
+      throw new ModelFormatError(`${what}: ${label}[${i}] must be ${ruleText(rule5)}, got ${describe(v)}`);
     }
     out[at + i] = v;
   }
 }
-function readNumbers(obj, key2, what, length3, rule4 = {}) {
+function readNumbers(obj, key2, what, length3, rule5 = {}) {
   const out = new Float64Array(length3);
-  fill(readArray(obj, key2, what, length3), out, 0, key2, what, rule4);
+  fill(readArray(obj, key2, what, length3), out, 0, key2, what, rule5);
   return out;
 }
-function readIntegers(obj, key2, what, length3, rule4 = {}) {
+function readIntegers(obj, key2, what, length3, rule5 = {}) {
   const out = new Int32Array(length3);
-  fill(readArray(obj, key2, what, length3), out, 0, key2, what, { ...rule4, integer: true });
+  fill(readArray(obj, key2, what, length3), out, 0, key2, what, { ...rule5, integer: true });
   return out;
 }
-function readNumberRows(obj, key2, what, rows, cols, rule4 = {}) {
+function readNumberRows(obj, key2, what, rows, cols, rule5 = {}) {
   const value4 = obj[key2];
   if (!Array.isArray(value4) || value4.length !== rows) {
     throw new ModelFormatError(`${what}: "${key2}" must be an array of ${rows} rows, got ${describe(value4)}`);
@@ -34279,7 +34418,7 @@ function readNumberRows(obj, key2, what, rows, cols, rule4 = {}) {
         `${what}: ${label} must be an array of ${cols} numbers, got ${describe(row)}`
       );
     }
-    fill(row, out, r2 * cols, label, what, rule4);
+    fill(row, out, r2 * cols, label, what, rule5);
   }
   return out;
 }
@@ -35473,8 +35612,8 @@ var RandomForest = class _RandomForest {
     };
   }
   static load(json2, options = {}) {
-    const fail2 = (rule4) => {
-      throw new ModelFormatError(`RandomForest.load: ${rule4}`);
+    const fail2 = (rule5) => {
+      throw new ModelFormatError(`RandomForest.load: ${rule5}`);
     };
     if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) fail2("expected a JSON object");
     const o = json2;
@@ -35978,7 +36117,7 @@ var ServingModel = class _ServingModel {
    * walked (RandomForestLoadOptions). The pipeline loads whole, which also checks every byte.
    */
   static load(raw2, where = "model", options = {}) {
-    const bad = (rule4) => new ModelFormatError(`${where}: ${rule4}`);
+    const bad = (rule5) => new ModelFormatError(`${where}: ${rule5}`);
     if (typeof raw2 !== "object" || raw2 === null || Array.isArray(raw2)) throw bad("not a JSON object");
     const m3 = raw2;
     if (m3.format !== MODEL_FORMAT)
@@ -36092,13 +36231,13 @@ var ModelRegistry = class {
   ws;
   dataset;
   get dir() {
-    return path10.join(this.ws.modelsDir, this.dataset);
+    return path11.join(this.ws.modelsDir, this.dataset);
   }
   get indexPath() {
-    return path10.join(this.dir, "index.json");
+    return path11.join(this.dir, "index.json");
   }
   versionDir(version2) {
-    return path10.join(this.dir, `v${version2}`);
+    return path11.join(this.dir, `v${version2}`);
   }
   /** The index, or an empty one when the dataset has no models yet. A corrupt index is an error. */
   index() {
@@ -36112,12 +36251,13 @@ var ModelRegistry = class {
       };
     const where = this.ws.rel(this.indexPath);
     let raw2;
+    const text3 = readInputFile(this.ws.root, this.indexPath).toString("utf8");
     try {
-      raw2 = JSON.parse(readFileSync3(this.indexPath, "utf8"));
+      raw2 = JSON.parse(text3);
     } catch (err) {
       throw new RegistryError(`${where}: corrupt registry index, not valid JSON (${err.message})`);
     }
-    const bad = (rule4) => new RegistryError(`${where}: corrupt registry index, ${rule4}`);
+    const bad = (rule5) => new RegistryError(`${where}: corrupt registry index, ${rule5}`);
     if (typeof raw2 !== "object" || raw2 === null || raw2.format !== REGISTRY_FORMAT)
       throw bad(`format must be '${REGISTRY_FORMAT}'`);
     if (raw2.dataset !== this.dataset) throw bad(`dataset '${raw2.dataset}' is not '${this.dataset}'`);
@@ -36140,12 +36280,13 @@ var ModelRegistry = class {
   }
   /** Loads a version's model (validated). */
   load(version2) {
-    const file = path10.join(this.versionDir(version2), "model.json");
+    const file = path11.join(this.versionDir(version2), "model.json");
     const where = this.ws.rel(file);
     if (!existsSync5(file)) throw new RegistryError(`${where}: missing`);
     let raw2;
+    const text3 = readInputFile(this.ws.root, file).toString("utf8");
     try {
-      raw2 = JSON.parse(readFileSync3(file, "utf8"));
+      raw2 = JSON.parse(text3);
     } catch (err) {
       throw new RegistryError(`${where}: corrupt model file, not valid JSON (${err.message})`);
     }
@@ -36183,9 +36324,9 @@ var ModelRegistry = class {
     };
     const dir = this.versionDir(version2);
     const writes = [
-      { path: path10.join(dir, "model.json"), content: stableStringify(files.model.toJSON()) },
-      { path: path10.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
-      { path: path10.join(dir, "card.md"), content: files.card(version2) },
+      { path: path11.join(dir, "model.json"), content: stableStringify(files.model.toJSON()) },
+      { path: path11.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
+      { path: path11.join(dir, "card.md"), content: files.card(version2) },
       { path: this.indexPath, content: stableStringify(next) }
     ];
     writeFilesAtomically(writes);
@@ -36221,8 +36362,8 @@ var ModelRegistry = class {
 
 // actions/lib/prediction-log.ts
 import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync6, readdirSync as readdirSync3, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
-import path11 from "node:path";
+import { existsSync as existsSync6, readdirSync as readdirSync3, rmSync as rmSync2 } from "node:fs";
+import path12 from "node:path";
 var LOG_COLUMNS = [
   "id",
   "event_time",
@@ -36252,27 +36393,27 @@ var PredictionLog = class {
   dataset;
   classes;
   get dir() {
-    return path11.join(this.ws.reportsDir, this.dataset);
+    return path12.join(this.ws.reportsDir, this.dataset);
   }
   /** The file whose `log` entry is the manifest: monitoring.json, beside the partitions. */
   get manifestPath() {
-    return path11.join(this.dir, MONITORING_FILE);
+    return path12.join(this.dir, MONITORING_FILE);
   }
   /** How messages name the manifest. */
   get manifestName() {
     return `the log entry of ${this.ws.rel(this.manifestPath)}`;
   }
   get earlierManifestPath() {
-    return path11.join(this.dir, EARLIER_MANIFEST);
+    return path12.join(this.dir, EARLIER_MANIFEST);
   }
   partitionPath(month) {
-    return path11.join(this.dir, logPartitionFile(month));
+    return path12.join(this.dir, logPartitionFile(month));
   }
   /** monitoring.json as it is on disk (any fields), or null when there is none yet. */
   monitoringFile() {
     if (!existsSync6(this.manifestPath)) return null;
     try {
-      const value4 = JSON.parse(readFileSync4(this.manifestPath, "utf8"));
+      const value4 = JSON.parse(readInputFile(this.ws.root, this.manifestPath).toString("utf8"));
       if (value4 === null || typeof value4 !== "object" || Array.isArray(value4))
         throw new Error("expected a JSON object");
       if (value4.format !== MONITORING_FORMAT) throw new Error(`format is not '${MONITORING_FORMAT}'`);
@@ -36286,7 +36427,7 @@ var PredictionLog = class {
   }
   /** The manifest: monitoring.json's `log` entry, else an earlier predictions.json, else empty. */
   manifest() {
-    const earlier = path11.join(this.dir, "predictions", "manifest.json");
+    const earlier = path12.join(this.dir, "predictions", "manifest.json");
     if (existsSync6(earlier))
       throw new PredictionLogError(
         `${this.ws.rel(earlier)}: the log is in an earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${EARLIER_MANIFEST} (git mv), then run again`
@@ -36297,7 +36438,7 @@ var PredictionLog = class {
       const where = this.ws.rel(this.earlierManifestPath);
       let parsed;
       try {
-        parsed = JSON.parse(readFileSync4(this.earlierManifestPath, "utf8"));
+        parsed = JSON.parse(readInputFile(this.ws.root, this.earlierManifestPath).toString("utf8"));
       } catch (err) {
         throw new PredictionLogError(`${where}: corrupt manifest (${err.message})`);
       }
@@ -36348,7 +36489,7 @@ var PredictionLog = class {
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
     if (!existsSync6(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
-    const bytes = readFileSync4(file);
+    const bytes = readInputFile(this.ws.root, file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
         `${where}: content does not match ${listed} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`
@@ -36454,10 +36595,10 @@ var PredictionLog = class {
   }
 };
 function removeEarlierManifest(dir) {
-  rmSync2(path11.join(dir, EARLIER_MANIFEST), { force: true });
+  rmSync2(path12.join(dir, EARLIER_MANIFEST), { force: true });
 }
 function checkManifest(value4, where) {
-  const bad = (rule4) => new PredictionLogError(`${where}: corrupt manifest (${rule4})`);
+  const bad = (rule5) => new PredictionLogError(`${where}: corrupt manifest (${rule5})`);
   const partitions = value4?.partitions;
   if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions))
     throw bad("'partitions' must be an object");
@@ -36778,8 +36919,8 @@ function driftReport(fg, table, champion, records, t) {
   };
 }
 function writeMonitoring(ws, report) {
-  const dir = path12.join(ws.reportsDir, report.dataset);
-  const file = path12.join(dir, MONITORING_FILE);
+  const dir = path13.join(ws.reportsDir, report.dataset);
+  const file = path13.join(dir, MONITORING_FILE);
   writeFilesAtomically([{ path: file, content: stableStringifyRows(report) }]);
   if (report.log) removeEarlierManifest(dir);
   return file;
@@ -36787,7 +36928,7 @@ function writeMonitoring(ws, report) {
 
 // actions/lib/reports.ts
 import { existsSync as existsSync7, readdirSync as readdirSync4, rmSync as rmSync3 } from "node:fs";
-import path15 from "node:path";
+import path16 from "node:path";
 
 // node_modules/vega-util/build/accessor.js
 function accessor(fn, fields, name) {
@@ -36804,37 +36945,37 @@ function accessorFields(fn) {
 }
 
 // node_modules/vega-util/build/getter.js
-function getter(path17) {
-  return path17.length === 1 ? get1(path17[0]) : getN(path17);
+function getter(path18) {
+  return path18.length === 1 ? get1(path18[0]) : getN(path18);
 }
 var get1 = (field3) => function(obj) {
   return obj[field3];
 };
-var getN = (path17) => {
-  const len = path17.length;
+var getN = (path18) => {
+  const len = path18.length;
   return function(obj) {
     for (let i = 0; i < len; ++i) {
-      obj = obj[path17[i]];
+      obj = obj[path18[i]];
     }
     return obj;
   };
 };
 
 // node_modules/vega-util/build/error.js
-function error2(message) {
-  throw Error(message);
+function error2(message2) {
+  throw Error(message2);
 }
 
 // node_modules/vega-util/build/splitAccessPath.js
 function splitAccessPath(p) {
-  const path17 = [], n = p.length;
+  const path18 = [], n = p.length;
   let q = null, b10 = 0, s2 = "";
   let i;
   let j;
   let c4;
   p = p + "";
   function push() {
-    path17.push(s2 + p.substring(i, j));
+    path18.push(s2 + p.substring(i, j));
     s2 = "";
     i = j + 1;
   }
@@ -36882,14 +37023,14 @@ function splitAccessPath(p) {
     j++;
     push();
   }
-  return path17;
+  return path18;
 }
 
 // node_modules/vega-util/build/field.js
 function field(field3, name, opt) {
-  const path17 = splitAccessPath(field3);
-  const fieldName = path17.length === 1 ? path17[0] : field3;
-  return accessor((opt && opt.get || getter)(path17), [fieldName], name || fieldName);
+  const path18 = splitAccessPath(field3);
+  const fieldName = path18.length === 1 ? path18[0] : field3;
+  return accessor((opt && opt.get || getter)(path18), [fieldName], name || fieldName);
 }
 
 // node_modules/vega-util/build/accessors.js
@@ -45499,10 +45640,10 @@ var Path = class {
     return this._;
   }
 };
-function path13() {
+function path14() {
   return new Path();
 }
-path13.prototype = Path.prototype;
+path14.prototype = Path.prototype;
 
 // node_modules/d3-shape/dist/d3-shape.mjs
 function constant2(x4) {
@@ -45576,10 +45717,10 @@ function cornerTangents(x02, y02, x12, y12, r1, rc, cw2) {
   };
 }
 function arc() {
-  var innerRadius = arcInnerRadius, outerRadius = arcOuterRadius, cornerRadius = constant2(0), padRadius = null, startAngle = arcStartAngle, endAngle = arcEndAngle, padAngle = arcPadAngle, context3 = null, path17 = withPath(arc5);
+  var innerRadius = arcInnerRadius, outerRadius = arcOuterRadius, cornerRadius = constant2(0), padRadius = null, startAngle = arcStartAngle, endAngle = arcEndAngle, padAngle = arcPadAngle, context3 = null, path18 = withPath(arc5);
   function arc5() {
     var buffer, r2, r0 = +innerRadius.apply(this, arguments), r1 = +outerRadius.apply(this, arguments), a0 = startAngle.apply(this, arguments) - halfPi, a1 = endAngle.apply(this, arguments) - halfPi, da = abs(a1 - a0), cw2 = a1 > a0;
-    if (!context3) context3 = buffer = path17();
+    if (!context3) context3 = buffer = path18();
     if (r1 < r0) r2 = r1, r1 = r0, r0 = r2;
     if (!(r1 > epsilon3)) context3.moveTo(0, 0);
     else if (da > tau2 - epsilon3) {
@@ -45716,12 +45857,12 @@ function y(p) {
   return p[1];
 }
 function line(x$12, y$12) {
-  var defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path17 = withPath(line5);
+  var defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path18 = withPath(line5);
   x$12 = typeof x$12 === "function" ? x$12 : x$12 === void 0 ? x : constant2(x$12);
   y$12 = typeof y$12 === "function" ? y$12 : y$12 === void 0 ? y : constant2(y$12);
   function line5(data3) {
     var i, n = (data3 = array2(data3)).length, d, defined0 = false, buffer;
-    if (context3 == null) output4 = curve2(buffer = path17());
+    if (context3 == null) output4 = curve2(buffer = path18());
     for (i = 0; i <= n; ++i) {
       if (!(i < n && defined2(d = data3[i], i, data3)) === defined0) {
         if (defined0 = !defined0) output4.lineStart();
@@ -45749,13 +45890,13 @@ function line(x$12, y$12) {
   return line5;
 }
 function area(x02, y02, y12) {
-  var x12 = null, defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path17 = withPath(area6);
+  var x12 = null, defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path18 = withPath(area6);
   x02 = typeof x02 === "function" ? x02 : x02 === void 0 ? x : constant2(+x02);
   y02 = typeof y02 === "function" ? y02 : y02 === void 0 ? constant2(0) : constant2(+y02);
   y12 = typeof y12 === "function" ? y12 : y12 === void 0 ? y : constant2(+y12);
   function area6(data3) {
     var i, j, k2, n = (data3 = array2(data3)).length, d, defined0 = false, buffer, x0z = new Array(n), y0z = new Array(n);
-    if (context3 == null) output4 = curve2(buffer = path17());
+    if (context3 == null) output4 = curve2(buffer = path18());
     for (i = 0; i <= n; ++i) {
       if (!(i < n && defined2(d = data3[i], i, data3)) === defined0) {
         if (defined0 = !defined0) {
@@ -45867,12 +46008,12 @@ var s = sqrt(3) / 2;
 var k = 1 / sqrt(12);
 var a = (k / 2 + 1) * 3;
 function Symbol2(type3, size) {
-  let context3 = null, path17 = withPath(symbol2);
+  let context3 = null, path18 = withPath(symbol2);
   type3 = typeof type3 === "function" ? type3 : constant2(type3 || circle);
   size = typeof size === "function" ? size : constant2(size === void 0 ? 64 : +size);
   function symbol2() {
     let buffer;
-    if (!context3) context3 = buffer = path17();
+    if (!context3) context3 = buffer = path18();
     type3.apply(this, arguments).draw(context3, +size.apply(this, arguments));
     if (buffer) return context3 = null, buffer + "" || null;
   }
@@ -47026,10 +47167,10 @@ define2(Rgb, rgb, extend2(Color, {
   toString: rgb_formatRgb
 }));
 function rgb_formatHex() {
-  return `#${hex(this.r)}${hex(this.g)}${hex(this.b)}`;
+  return `#${hex2(this.r)}${hex2(this.g)}${hex2(this.b)}`;
 }
 function rgb_formatHex8() {
-  return `#${hex(this.r)}${hex(this.g)}${hex(this.b)}${hex((isNaN(this.opacity) ? 1 : this.opacity) * 255)}`;
+  return `#${hex2(this.r)}${hex2(this.g)}${hex2(this.b)}${hex2((isNaN(this.opacity) ? 1 : this.opacity) * 255)}`;
 }
 function rgb_formatRgb() {
   const a4 = clampa(this.opacity);
@@ -47041,7 +47182,7 @@ function clampa(opacity2) {
 function clampi(value4) {
   return Math.max(0, Math.min(255, Math.round(value4) || 0));
 }
-function hex(value4) {
+function hex2(value4) {
   value4 = clampi(value4);
   return (value4 < 16 ? "0" : "") + value4.toString(16);
 }
@@ -47717,7 +47858,7 @@ function ordinal() {
   initRange.apply(scale6, arguments);
   return scale6;
 }
-function constants3(x4) {
+function constants4(x4) {
   return function() {
     return x4;
   };
@@ -47732,7 +47873,7 @@ function identity$1(x4) {
 function normalize(a4, b10) {
   return (b10 -= a4 = +a4) ? function(x4) {
     return (x4 - a4) / b10;
-  } : constants3(isNaN(b10) ? NaN : 0.5);
+  } : constants4(isNaN(b10) ? NaN : 0.5);
 }
 function clamper(a4, b10) {
   var t;
@@ -49410,9 +49551,9 @@ var commandPattern = /[mlhvzcsqta]([^mlhvzcsqta]*)/gi;
 var numberPattern = /^[+-]?(([0-9]*\.[0-9]+)|([0-9]+\.)|([0-9]+))([eE][+-]?[0-9]+)?/;
 var spacePattern = /^((\s+,?\s*)|(,\s*))/;
 var flagPattern = /^[01]/;
-function parse5(path17) {
+function parse5(path18) {
   const commands = [];
-  const matches = path17.match(commandPattern) || [];
+  const matches = path18.match(commandPattern) || [];
   matches.forEach((str2) => {
     let cmd = str2[0];
     const type3 = cmd.toLowerCase();
@@ -49559,15 +49700,15 @@ function scale$1(current2, sX, sY) {
   }
   return temp;
 }
-function pathRender(context3, path17, l, t, sX, sY) {
+function pathRender(context3, path18, l, t, sX, sY) {
   var current2, previous = null, x4 = 0, y4 = 0, controlX = 0, controlY = 0, tempX, tempY, tempControlX, tempControlY, anchorX = 0, anchorY = 0;
   if (l == null) l = 0;
   if (t == null) t = 0;
   if (sX == null) sX = 1;
   if (sY == null) sY = sX;
   if (context3.beginPath) context3.beginPath();
-  for (var i = 0, len = path17.length; i < len; ++i) {
-    current2 = path17[i];
+  for (var i = 0, len = path18.length; i < len; ++i) {
+    current2 = path18[i];
     if (sX !== 1 || sY !== 1) {
       current2 = scale$1(current2, sX, sY);
     }
@@ -49876,16 +50017,16 @@ function symbols2(_) {
   return hasOwnProperty(builtins, _) ? builtins[_] : customSymbol(_);
 }
 var custom8 = {};
-function customSymbol(path17) {
-  if (!hasOwnProperty(custom8, path17)) {
-    const parsed = parse5(path17);
-    custom8[path17] = {
+function customSymbol(path18) {
+  if (!hasOwnProperty(custom8, path18)) {
+    const parsed = parse5(path18);
+    custom8[path18] = {
       draw: function(context3, size) {
         pathRender(context3, parsed, 0, 0, Math.sqrt(size) / 2);
       }
     };
   }
-  return custom8[path17];
+  return custom8[path18];
 }
 var C2 = 0.448084975506;
 function rectangleX(d) {
@@ -49910,7 +50051,7 @@ function vg_rect() {
   var x4 = rectangleX, y4 = rectangleY, width2 = rectangleWidth, height2 = rectangleHeight, crTL = number4(0), crTR = crTL, crBL = crTL, crBR = crTL, context3 = null;
   function rectangle2(_, x02, y02) {
     var buffer, x12 = x02 != null ? x02 : +x4.call(this, _), y12 = y02 != null ? y02 : +y4.call(this, _), w2 = +width2.call(this, _), h2 = +height2.call(this, _), s2 = Math.min(w2, h2) / 2, tl2 = clamp2(+crTL.call(this, _), 0, s2), tr2 = clamp2(+crTR.call(this, _), 0, s2), bl2 = clamp2(+crBL.call(this, _), 0, s2), br2 = clamp2(+crBR.call(this, _), 0, s2);
-    if (!context3) context3 = buffer = path13();
+    if (!context3) context3 = buffer = path14();
     if (tl2 <= 0 && tr2 <= 0 && bl2 <= 0 && br2 <= 0) {
       context3.rect(x12, y12, w2, h2);
     } else {
@@ -50010,7 +50151,7 @@ function vg_trail() {
   }
   function trail3(data3) {
     var i, n = data3.length, d, defined0 = false, buffer;
-    if (context3 == null) context3 = buffer = path13();
+    if (context3 == null) context3 = buffer = path14();
     for (i = 0; i <= n; ++i) {
       if (!(i < n && defined2(d = data3[i], i, data3)) === defined0) {
         if (defined0 = !defined0) ready = 0;
@@ -50647,26 +50788,26 @@ function pickVisit(scene, visitor) {
   }
   return null;
 }
-function drawAll(path17) {
+function drawAll(path18) {
   return function(context3, scene, bounds3) {
     visit(scene, (item) => {
       if (!bounds3 || bounds3.intersects(item.bounds)) {
-        drawPath(path17, context3, item, item);
+        drawPath(path18, context3, item, item);
       }
     });
   };
 }
-function drawOne(path17) {
+function drawOne(path18) {
   return function(context3, scene, bounds3) {
     if (scene.items.length && (!bounds3 || bounds3.intersects(scene.bounds))) {
-      drawPath(path17, context3, scene.items[0], scene.items);
+      drawPath(path18, context3, scene.items[0], scene.items);
     }
   };
 }
-function drawPath(path17, context3, item, items) {
+function drawPath(path18, context3, item, items) {
   var opacity2 = item.opacity == null ? 1 : item.opacity;
   if (opacity2 === 0) return;
-  if (path17(context3, items)) return;
+  if (path18(context3, items)) return;
   blend(context3, item);
   if (item.fill && fill2(context3, item, opacity2)) {
     context3.fill();
@@ -50687,7 +50828,7 @@ function pick$1(test2) {
     });
   };
 }
-function hitPath(path17, filled) {
+function hitPath(path18, filled) {
   return function(context3, o, x4, y4) {
     var item = Array.isArray(o) ? o[0] : o, fill3 = filled == null ? item.fill : filled, stroke2 = item.stroke && context3.isPointInStroke, lw, lc;
     if (stroke2) {
@@ -50696,11 +50837,11 @@ function hitPath(path17, filled) {
       context3.lineWidth = lw != null ? lw : 1;
       context3.lineCap = lc != null ? lc : "butt";
     }
-    return path17(context3, o) ? false : fill3 && context3.isPointInPath(x4, y4) || stroke2 && context3.isPointInStroke(x4, y4);
+    return path18(context3, o) ? false : fill3 && context3.isPointInPath(x4, y4) || stroke2 && context3.isPointInStroke(x4, y4);
   };
 }
-function pickPath(path17) {
-  return pick$1(hitPath(path17));
+function pickPath(path18) {
+  return pick$1(hitPath(path18));
 }
 function translate(x4, y4) {
   return "translate(" + x4 + "," + y4 + ")";
@@ -51074,11 +51215,11 @@ function attr$3(emit2, item) {
   emit2("d", item.path);
 }
 function path$1(context3, item) {
-  var path17 = item.path;
-  if (path17 == null) return true;
+  var path18 = item.path;
+  if (path18 == null) return true;
   var x4 = item.x || 0, y4 = item.y || 0, sx = item.scaleX || 1, sy = item.scaleY || 1, a4 = (item.angle || 0) * DegToRad, cache2 = item.pathCache;
-  if (!cache2 || cache2.path !== path17) {
-    (item.pathCache = cache2 = parse5(path17)).path = path17;
+  if (!cache2 || cache2.path !== path18) {
+    (item.pathCache = cache2 = parse5(path18)).path = path18;
   }
   if (a4 && context3.rotate && context3.translate) {
     context3.translate(x4, y4);
@@ -51133,7 +51274,7 @@ function bound$1(bounds3, item) {
   var x12, y12;
   return boundStroke(bounds3.set(x12 = item.x || 0, y12 = item.y || 0, item.x2 != null ? item.x2 : x12, item.y2 != null ? item.y2 : y12), item);
 }
-function path14(context3, item, opacity2) {
+function path15(context3, item, opacity2) {
   var x12, y12, x22, y22;
   if (item.stroke && stroke(context3, item, opacity2)) {
     x12 = item.x || 0;
@@ -51151,7 +51292,7 @@ function draw$1(context3, scene, bounds3) {
   visit(scene, (item) => {
     if (bounds3 && !bounds3.intersects(item.bounds)) return;
     var opacity2 = item.opacity == null ? 1 : item.opacity;
-    if (opacity2 && path14(context3, item, opacity2)) {
+    if (opacity2 && path15(context3, item, opacity2)) {
       blend(context3, item);
       context3.stroke();
     }
@@ -51159,9 +51300,9 @@ function draw$1(context3, scene, bounds3) {
 }
 function hit$1(context3, item, x4, y4) {
   if (!context3.isPointInStroke) return false;
-  return path14(context3, item, 1) && context3.isPointInStroke(x4, y4);
+  return path15(context3, item, 1) && context3.isPointInStroke(x4, y4);
 }
-var rule = {
+var rule2 = {
   type: "rule",
   tag: "line",
   nested: false,
@@ -51388,7 +51529,7 @@ var Marks = {
   line: line2,
   path: path$2,
   rect,
-  rule,
+  rule: rule2,
   shape,
   symbol,
   text,
@@ -54698,12 +54839,12 @@ LinkPath.Definition = {
 };
 inherits_default(LinkPath, Transform, {
   transform(_, pulse2) {
-    var sx = _.sourceX || sourceX, sy = _.sourceY || sourceY, tx = _.targetX || targetX, ty = _.targetY || targetY, as = _.as || "path", orient2 = _.orient || "vertical", shape2 = _.shape || "line", path17 = Paths.get(shape2 + "-" + orient2) || Paths.get(shape2);
-    if (!path17) {
+    var sx = _.sourceX || sourceX, sy = _.sourceY || sourceY, tx = _.targetX || targetX, ty = _.targetY || targetY, as = _.as || "path", orient2 = _.orient || "vertical", shape2 = _.shape || "line", path18 = Paths.get(shape2 + "-" + orient2) || Paths.get(shape2);
+    if (!path18) {
       error2("LinkPath unsupported type: " + _.shape + (_.orient ? "-" + _.orient : ""));
     }
     pulse2.visit(pulse2.SOURCE, (t) => {
-      t[as] = path17(sx(t), sy(t), tx(t), ty(t));
+      t[as] = path18(sx(t), sy(t), tx(t), ty(t));
     });
     return pulse2.reflow(_.modified()).modifies(as);
   }
@@ -56556,46 +56697,46 @@ function appendRound2(digits) {
 }
 function index(projection3, context3) {
   let digits = 3, pointRadius = 4.5, projectionStream, contextStream;
-  function path17(object2) {
+  function path18(object2) {
     if (object2) {
       if (typeof pointRadius === "function") contextStream.pointRadius(+pointRadius.apply(this, arguments));
       geoStream(object2, projectionStream(contextStream));
     }
     return contextStream.result();
   }
-  path17.area = function(object2) {
+  path18.area = function(object2) {
     geoStream(object2, projectionStream(areaStream));
     return areaStream.result();
   };
-  path17.measure = function(object2) {
+  path18.measure = function(object2) {
     geoStream(object2, projectionStream(lengthStream));
     return lengthStream.result();
   };
-  path17.bounds = function(object2) {
+  path18.bounds = function(object2) {
     geoStream(object2, projectionStream(boundsStream));
     return boundsStream.result();
   };
-  path17.centroid = function(object2) {
+  path18.centroid = function(object2) {
     geoStream(object2, projectionStream(centroidStream));
     return centroidStream.result();
   };
-  path17.projection = function(_) {
+  path18.projection = function(_) {
     if (!arguments.length) return projection3;
     projectionStream = _ == null ? (projection3 = null, identity$12) : (projection3 = _).stream;
-    return path17;
+    return path18;
   };
-  path17.context = function(_) {
+  path18.context = function(_) {
     if (!arguments.length) return context3;
     contextStream = _ == null ? (context3 = null, new PathString(digits)) : new PathContext(context3 = _);
     if (typeof pointRadius !== "function") contextStream.pointRadius(pointRadius);
-    return path17;
+    return path18;
   };
-  path17.pointRadius = function(_) {
+  path18.pointRadius = function(_) {
     if (!arguments.length) return pointRadius;
     pointRadius = typeof _ === "function" ? _ : (contextStream.pointRadius(+_), +_);
-    return path17;
+    return path18;
   };
-  path17.digits = function(_) {
+  path18.digits = function(_) {
     if (!arguments.length) return digits;
     if (_ == null) digits = null;
     else {
@@ -56604,9 +56745,9 @@ function index(projection3, context3) {
       digits = d;
     }
     if (context3 === null) contextStream = new PathString(digits);
-    return path17;
+    return path18;
   };
-  return path17.projection(projection3).digits(digits).context(context3);
+  return path18.projection(projection3).digits(digits).context(context3);
 }
 function transformer2(methods2) {
   return function(stream2) {
@@ -58004,24 +58145,24 @@ GeoPath.Definition = {
 };
 inherits_default(GeoPath, Transform, {
   transform(_, pulse2) {
-    var out = pulse2.fork(pulse2.ALL), path17 = this.value, field3 = _.field || identity, as = _.as || "path", flag2 = out.SOURCE;
-    if (!path17 || _.modified()) {
-      this.value = path17 = getProjectionPath(_.projection);
+    var out = pulse2.fork(pulse2.ALL), path18 = this.value, field3 = _.field || identity, as = _.as || "path", flag2 = out.SOURCE;
+    if (!path18 || _.modified()) {
+      this.value = path18 = getProjectionPath(_.projection);
       out.materialize().reflow();
     } else {
       flag2 = field3 === identity || pulse2.modified(field3.fields) ? out.ADD_MOD : out.ADD;
     }
-    const prev = initPath(path17, _.pointRadius);
-    out.visit(flag2, (t) => t[as] = path17(field3(t)));
-    path17.pointRadius(prev);
+    const prev = initPath(path18, _.pointRadius);
+    out.visit(flag2, (t) => t[as] = path18(field3(t)));
+    path18.pointRadius(prev);
     return out.modifies(as);
   }
 });
-function initPath(path17, pointRadius) {
-  const prev = path17.pointRadius();
-  path17.context(null);
+function initPath(path18, pointRadius) {
+  const prev = path18.pointRadius();
+  path18.context(null);
   if (pointRadius != null) {
-    path17.pointRadius(pointRadius);
+    path18.pointRadius(pointRadius);
   }
   return prev;
 }
@@ -58111,14 +58252,14 @@ inherits_default(GeoShape, Transform, {
     return out.modifies(as);
   }
 });
-function shapeGenerator(path17, field3, pointRadius) {
-  const shape2 = pointRadius == null ? (_) => path17(field3(_)) : (_) => {
-    var prev = path17.pointRadius(), value4 = path17.pointRadius(pointRadius)(field3(_));
-    path17.pointRadius(prev);
+function shapeGenerator(path18, field3, pointRadius) {
+  const shape2 = pointRadius == null ? (_) => path18(field3(_)) : (_) => {
+    var prev = path18.pointRadius(), value4 = path18.pointRadius(pointRadius)(field3(_));
+    path18.pointRadius(prev);
     return value4;
   };
   shape2.context = (_) => {
-    path17.context(_);
+    path18.context(_);
     return shape2;
   };
   return shape2;
@@ -60081,11 +60222,11 @@ function defaultParentId(d) {
   return d.parentId;
 }
 function stratify() {
-  var id2 = defaultId, parentId = defaultParentId, path17;
+  var id2 = defaultId, parentId = defaultParentId, path18;
   function stratify2(data3) {
     var nodes = Array.from(data3), currentId = id2, currentParentId = parentId, n, d, i, root, parent, node, nodeId, nodeKey, nodeByKey = /* @__PURE__ */ new Map();
-    if (path17 != null) {
-      const I = nodes.map((d2, i2) => normalize2(path17(d2, i2, data3)));
+    if (path18 != null) {
+      const I = nodes.map((d2, i2) => normalize2(path18(d2, i2, data3)));
       const P = I.map(parentof);
       const S = new Set(I).add("");
       for (const i2 of P) {
@@ -60124,7 +60265,7 @@ function stratify() {
       }
     }
     if (!root) throw new Error("no root");
-    if (path17 != null) {
+    if (path18 != null) {
       while (root.data === imputed && root.children.length === 1) {
         root = root.children[0], --n;
       }
@@ -60150,26 +60291,26 @@ function stratify() {
     return arguments.length ? (parentId = optional(x4), stratify2) : parentId;
   };
   stratify2.path = function(x4) {
-    return arguments.length ? (path17 = optional(x4), stratify2) : path17;
+    return arguments.length ? (path18 = optional(x4), stratify2) : path18;
   };
   return stratify2;
 }
-function normalize2(path17) {
-  path17 = `${path17}`;
-  let i = path17.length;
-  if (slash(path17, i - 1) && !slash(path17, i - 2)) path17 = path17.slice(0, -1);
-  return path17[0] === "/" ? path17 : `/${path17}`;
+function normalize2(path18) {
+  path18 = `${path18}`;
+  let i = path18.length;
+  if (slash2(path18, i - 1) && !slash2(path18, i - 2)) path18 = path18.slice(0, -1);
+  return path18[0] === "/" ? path18 : `/${path18}`;
 }
-function parentof(path17) {
-  let i = path17.length;
+function parentof(path18) {
+  let i = path18.length;
   if (i < 2) return "";
-  while (--i > 1) if (slash(path17, i)) break;
-  return path17.slice(0, i);
+  while (--i > 1) if (slash2(path18, i)) break;
+  return path18.slice(0, i);
 }
-function slash(path17, i) {
-  if (path17[i] === "/") {
+function slash2(path18, i) {
+  if (path18[i] === "/") {
     let k2 = 0;
-    while (i > 0 && path17[--i] === "\\") ++k2;
+    while (i > 0 && path18[--i] === "\\") ++k2;
     if ((k2 & 1) === 0) return true;
   }
   return false;
@@ -64312,9 +64453,9 @@ var ILLEGAL = "ILLEGAL";
 var DISABLED = "Disabled.";
 var RegexNonAsciiIdentifierStart = new RegExp("[\\xAA\\xB5\\xBA\\xC0-\\xD6\\xD8-\\xF6\\xF8-\\u02C1\\u02C6-\\u02D1\\u02E0-\\u02E4\\u02EC\\u02EE\\u0370-\\u0374\\u0376\\u0377\\u037A-\\u037D\\u037F\\u0386\\u0388-\\u038A\\u038C\\u038E-\\u03A1\\u03A3-\\u03F5\\u03F7-\\u0481\\u048A-\\u052F\\u0531-\\u0556\\u0559\\u0561-\\u0587\\u05D0-\\u05EA\\u05F0-\\u05F2\\u0620-\\u064A\\u066E\\u066F\\u0671-\\u06D3\\u06D5\\u06E5\\u06E6\\u06EE\\u06EF\\u06FA-\\u06FC\\u06FF\\u0710\\u0712-\\u072F\\u074D-\\u07A5\\u07B1\\u07CA-\\u07EA\\u07F4\\u07F5\\u07FA\\u0800-\\u0815\\u081A\\u0824\\u0828\\u0840-\\u0858\\u08A0-\\u08B2\\u0904-\\u0939\\u093D\\u0950\\u0958-\\u0961\\u0971-\\u0980\\u0985-\\u098C\\u098F\\u0990\\u0993-\\u09A8\\u09AA-\\u09B0\\u09B2\\u09B6-\\u09B9\\u09BD\\u09CE\\u09DC\\u09DD\\u09DF-\\u09E1\\u09F0\\u09F1\\u0A05-\\u0A0A\\u0A0F\\u0A10\\u0A13-\\u0A28\\u0A2A-\\u0A30\\u0A32\\u0A33\\u0A35\\u0A36\\u0A38\\u0A39\\u0A59-\\u0A5C\\u0A5E\\u0A72-\\u0A74\\u0A85-\\u0A8D\\u0A8F-\\u0A91\\u0A93-\\u0AA8\\u0AAA-\\u0AB0\\u0AB2\\u0AB3\\u0AB5-\\u0AB9\\u0ABD\\u0AD0\\u0AE0\\u0AE1\\u0B05-\\u0B0C\\u0B0F\\u0B10\\u0B13-\\u0B28\\u0B2A-\\u0B30\\u0B32\\u0B33\\u0B35-\\u0B39\\u0B3D\\u0B5C\\u0B5D\\u0B5F-\\u0B61\\u0B71\\u0B83\\u0B85-\\u0B8A\\u0B8E-\\u0B90\\u0B92-\\u0B95\\u0B99\\u0B9A\\u0B9C\\u0B9E\\u0B9F\\u0BA3\\u0BA4\\u0BA8-\\u0BAA\\u0BAE-\\u0BB9\\u0BD0\\u0C05-\\u0C0C\\u0C0E-\\u0C10\\u0C12-\\u0C28\\u0C2A-\\u0C39\\u0C3D\\u0C58\\u0C59\\u0C60\\u0C61\\u0C85-\\u0C8C\\u0C8E-\\u0C90\\u0C92-\\u0CA8\\u0CAA-\\u0CB3\\u0CB5-\\u0CB9\\u0CBD\\u0CDE\\u0CE0\\u0CE1\\u0CF1\\u0CF2\\u0D05-\\u0D0C\\u0D0E-\\u0D10\\u0D12-\\u0D3A\\u0D3D\\u0D4E\\u0D60\\u0D61\\u0D7A-\\u0D7F\\u0D85-\\u0D96\\u0D9A-\\u0DB1\\u0DB3-\\u0DBB\\u0DBD\\u0DC0-\\u0DC6\\u0E01-\\u0E30\\u0E32\\u0E33\\u0E40-\\u0E46\\u0E81\\u0E82\\u0E84\\u0E87\\u0E88\\u0E8A\\u0E8D\\u0E94-\\u0E97\\u0E99-\\u0E9F\\u0EA1-\\u0EA3\\u0EA5\\u0EA7\\u0EAA\\u0EAB\\u0EAD-\\u0EB0\\u0EB2\\u0EB3\\u0EBD\\u0EC0-\\u0EC4\\u0EC6\\u0EDC-\\u0EDF\\u0F00\\u0F40-\\u0F47\\u0F49-\\u0F6C\\u0F88-\\u0F8C\\u1000-\\u102A\\u103F\\u1050-\\u1055\\u105A-\\u105D\\u1061\\u1065\\u1066\\u106E-\\u1070\\u1075-\\u1081\\u108E\\u10A0-\\u10C5\\u10C7\\u10CD\\u10D0-\\u10FA\\u10FC-\\u1248\\u124A-\\u124D\\u1250-\\u1256\\u1258\\u125A-\\u125D\\u1260-\\u1288\\u128A-\\u128D\\u1290-\\u12B0\\u12B2-\\u12B5\\u12B8-\\u12BE\\u12C0\\u12C2-\\u12C5\\u12C8-\\u12D6\\u12D8-\\u1310\\u1312-\\u1315\\u1318-\\u135A\\u1380-\\u138F\\u13A0-\\u13F4\\u1401-\\u166C\\u166F-\\u167F\\u1681-\\u169A\\u16A0-\\u16EA\\u16EE-\\u16F8\\u1700-\\u170C\\u170E-\\u1711\\u1720-\\u1731\\u1740-\\u1751\\u1760-\\u176C\\u176E-\\u1770\\u1780-\\u17B3\\u17D7\\u17DC\\u1820-\\u1877\\u1880-\\u18A8\\u18AA\\u18B0-\\u18F5\\u1900-\\u191E\\u1950-\\u196D\\u1970-\\u1974\\u1980-\\u19AB\\u19C1-\\u19C7\\u1A00-\\u1A16\\u1A20-\\u1A54\\u1AA7\\u1B05-\\u1B33\\u1B45-\\u1B4B\\u1B83-\\u1BA0\\u1BAE\\u1BAF\\u1BBA-\\u1BE5\\u1C00-\\u1C23\\u1C4D-\\u1C4F\\u1C5A-\\u1C7D\\u1CE9-\\u1CEC\\u1CEE-\\u1CF1\\u1CF5\\u1CF6\\u1D00-\\u1DBF\\u1E00-\\u1F15\\u1F18-\\u1F1D\\u1F20-\\u1F45\\u1F48-\\u1F4D\\u1F50-\\u1F57\\u1F59\\u1F5B\\u1F5D\\u1F5F-\\u1F7D\\u1F80-\\u1FB4\\u1FB6-\\u1FBC\\u1FBE\\u1FC2-\\u1FC4\\u1FC6-\\u1FCC\\u1FD0-\\u1FD3\\u1FD6-\\u1FDB\\u1FE0-\\u1FEC\\u1FF2-\\u1FF4\\u1FF6-\\u1FFC\\u2071\\u207F\\u2090-\\u209C\\u2102\\u2107\\u210A-\\u2113\\u2115\\u2119-\\u211D\\u2124\\u2126\\u2128\\u212A-\\u212D\\u212F-\\u2139\\u213C-\\u213F\\u2145-\\u2149\\u214E\\u2160-\\u2188\\u2C00-\\u2C2E\\u2C30-\\u2C5E\\u2C60-\\u2CE4\\u2CEB-\\u2CEE\\u2CF2\\u2CF3\\u2D00-\\u2D25\\u2D27\\u2D2D\\u2D30-\\u2D67\\u2D6F\\u2D80-\\u2D96\\u2DA0-\\u2DA6\\u2DA8-\\u2DAE\\u2DB0-\\u2DB6\\u2DB8-\\u2DBE\\u2DC0-\\u2DC6\\u2DC8-\\u2DCE\\u2DD0-\\u2DD6\\u2DD8-\\u2DDE\\u2E2F\\u3005-\\u3007\\u3021-\\u3029\\u3031-\\u3035\\u3038-\\u303C\\u3041-\\u3096\\u309D-\\u309F\\u30A1-\\u30FA\\u30FC-\\u30FF\\u3105-\\u312D\\u3131-\\u318E\\u31A0-\\u31BA\\u31F0-\\u31FF\\u3400-\\u4DB5\\u4E00-\\u9FCC\\uA000-\\uA48C\\uA4D0-\\uA4FD\\uA500-\\uA60C\\uA610-\\uA61F\\uA62A\\uA62B\\uA640-\\uA66E\\uA67F-\\uA69D\\uA6A0-\\uA6EF\\uA717-\\uA71F\\uA722-\\uA788\\uA78B-\\uA78E\\uA790-\\uA7AD\\uA7B0\\uA7B1\\uA7F7-\\uA801\\uA803-\\uA805\\uA807-\\uA80A\\uA80C-\\uA822\\uA840-\\uA873\\uA882-\\uA8B3\\uA8F2-\\uA8F7\\uA8FB\\uA90A-\\uA925\\uA930-\\uA946\\uA960-\\uA97C\\uA984-\\uA9B2\\uA9CF\\uA9E0-\\uA9E4\\uA9E6-\\uA9EF\\uA9FA-\\uA9FE\\uAA00-\\uAA28\\uAA40-\\uAA42\\uAA44-\\uAA4B\\uAA60-\\uAA76\\uAA7A\\uAA7E-\\uAAAF\\uAAB1\\uAAB5\\uAAB6\\uAAB9-\\uAABD\\uAAC0\\uAAC2\\uAADB-\\uAADD\\uAAE0-\\uAAEA\\uAAF2-\\uAAF4\\uAB01-\\uAB06\\uAB09-\\uAB0E\\uAB11-\\uAB16\\uAB20-\\uAB26\\uAB28-\\uAB2E\\uAB30-\\uAB5A\\uAB5C-\\uAB5F\\uAB64\\uAB65\\uABC0-\\uABE2\\uAC00-\\uD7A3\\uD7B0-\\uD7C6\\uD7CB-\\uD7FB\\uF900-\\uFA6D\\uFA70-\\uFAD9\\uFB00-\\uFB06\\uFB13-\\uFB17\\uFB1D\\uFB1F-\\uFB28\\uFB2A-\\uFB36\\uFB38-\\uFB3C\\uFB3E\\uFB40\\uFB41\\uFB43\\uFB44\\uFB46-\\uFBB1\\uFBD3-\\uFD3D\\uFD50-\\uFD8F\\uFD92-\\uFDC7\\uFDF0-\\uFDFB\\uFE70-\\uFE74\\uFE76-\\uFEFC\\uFF21-\\uFF3A\\uFF41-\\uFF5A\\uFF66-\\uFFBE\\uFFC2-\\uFFC7\\uFFCA-\\uFFCF\\uFFD2-\\uFFD7\\uFFDA-\\uFFDC]");
 var RegexNonAsciiIdentifierPart = new RegExp("[\\xAA\\xB5\\xBA\\xC0-\\xD6\\xD8-\\xF6\\xF8-\\u02C1\\u02C6-\\u02D1\\u02E0-\\u02E4\\u02EC\\u02EE\\u0300-\\u0374\\u0376\\u0377\\u037A-\\u037D\\u037F\\u0386\\u0388-\\u038A\\u038C\\u038E-\\u03A1\\u03A3-\\u03F5\\u03F7-\\u0481\\u0483-\\u0487\\u048A-\\u052F\\u0531-\\u0556\\u0559\\u0561-\\u0587\\u0591-\\u05BD\\u05BF\\u05C1\\u05C2\\u05C4\\u05C5\\u05C7\\u05D0-\\u05EA\\u05F0-\\u05F2\\u0610-\\u061A\\u0620-\\u0669\\u066E-\\u06D3\\u06D5-\\u06DC\\u06DF-\\u06E8\\u06EA-\\u06FC\\u06FF\\u0710-\\u074A\\u074D-\\u07B1\\u07C0-\\u07F5\\u07FA\\u0800-\\u082D\\u0840-\\u085B\\u08A0-\\u08B2\\u08E4-\\u0963\\u0966-\\u096F\\u0971-\\u0983\\u0985-\\u098C\\u098F\\u0990\\u0993-\\u09A8\\u09AA-\\u09B0\\u09B2\\u09B6-\\u09B9\\u09BC-\\u09C4\\u09C7\\u09C8\\u09CB-\\u09CE\\u09D7\\u09DC\\u09DD\\u09DF-\\u09E3\\u09E6-\\u09F1\\u0A01-\\u0A03\\u0A05-\\u0A0A\\u0A0F\\u0A10\\u0A13-\\u0A28\\u0A2A-\\u0A30\\u0A32\\u0A33\\u0A35\\u0A36\\u0A38\\u0A39\\u0A3C\\u0A3E-\\u0A42\\u0A47\\u0A48\\u0A4B-\\u0A4D\\u0A51\\u0A59-\\u0A5C\\u0A5E\\u0A66-\\u0A75\\u0A81-\\u0A83\\u0A85-\\u0A8D\\u0A8F-\\u0A91\\u0A93-\\u0AA8\\u0AAA-\\u0AB0\\u0AB2\\u0AB3\\u0AB5-\\u0AB9\\u0ABC-\\u0AC5\\u0AC7-\\u0AC9\\u0ACB-\\u0ACD\\u0AD0\\u0AE0-\\u0AE3\\u0AE6-\\u0AEF\\u0B01-\\u0B03\\u0B05-\\u0B0C\\u0B0F\\u0B10\\u0B13-\\u0B28\\u0B2A-\\u0B30\\u0B32\\u0B33\\u0B35-\\u0B39\\u0B3C-\\u0B44\\u0B47\\u0B48\\u0B4B-\\u0B4D\\u0B56\\u0B57\\u0B5C\\u0B5D\\u0B5F-\\u0B63\\u0B66-\\u0B6F\\u0B71\\u0B82\\u0B83\\u0B85-\\u0B8A\\u0B8E-\\u0B90\\u0B92-\\u0B95\\u0B99\\u0B9A\\u0B9C\\u0B9E\\u0B9F\\u0BA3\\u0BA4\\u0BA8-\\u0BAA\\u0BAE-\\u0BB9\\u0BBE-\\u0BC2\\u0BC6-\\u0BC8\\u0BCA-\\u0BCD\\u0BD0\\u0BD7\\u0BE6-\\u0BEF\\u0C00-\\u0C03\\u0C05-\\u0C0C\\u0C0E-\\u0C10\\u0C12-\\u0C28\\u0C2A-\\u0C39\\u0C3D-\\u0C44\\u0C46-\\u0C48\\u0C4A-\\u0C4D\\u0C55\\u0C56\\u0C58\\u0C59\\u0C60-\\u0C63\\u0C66-\\u0C6F\\u0C81-\\u0C83\\u0C85-\\u0C8C\\u0C8E-\\u0C90\\u0C92-\\u0CA8\\u0CAA-\\u0CB3\\u0CB5-\\u0CB9\\u0CBC-\\u0CC4\\u0CC6-\\u0CC8\\u0CCA-\\u0CCD\\u0CD5\\u0CD6\\u0CDE\\u0CE0-\\u0CE3\\u0CE6-\\u0CEF\\u0CF1\\u0CF2\\u0D01-\\u0D03\\u0D05-\\u0D0C\\u0D0E-\\u0D10\\u0D12-\\u0D3A\\u0D3D-\\u0D44\\u0D46-\\u0D48\\u0D4A-\\u0D4E\\u0D57\\u0D60-\\u0D63\\u0D66-\\u0D6F\\u0D7A-\\u0D7F\\u0D82\\u0D83\\u0D85-\\u0D96\\u0D9A-\\u0DB1\\u0DB3-\\u0DBB\\u0DBD\\u0DC0-\\u0DC6\\u0DCA\\u0DCF-\\u0DD4\\u0DD6\\u0DD8-\\u0DDF\\u0DE6-\\u0DEF\\u0DF2\\u0DF3\\u0E01-\\u0E3A\\u0E40-\\u0E4E\\u0E50-\\u0E59\\u0E81\\u0E82\\u0E84\\u0E87\\u0E88\\u0E8A\\u0E8D\\u0E94-\\u0E97\\u0E99-\\u0E9F\\u0EA1-\\u0EA3\\u0EA5\\u0EA7\\u0EAA\\u0EAB\\u0EAD-\\u0EB9\\u0EBB-\\u0EBD\\u0EC0-\\u0EC4\\u0EC6\\u0EC8-\\u0ECD\\u0ED0-\\u0ED9\\u0EDC-\\u0EDF\\u0F00\\u0F18\\u0F19\\u0F20-\\u0F29\\u0F35\\u0F37\\u0F39\\u0F3E-\\u0F47\\u0F49-\\u0F6C\\u0F71-\\u0F84\\u0F86-\\u0F97\\u0F99-\\u0FBC\\u0FC6\\u1000-\\u1049\\u1050-\\u109D\\u10A0-\\u10C5\\u10C7\\u10CD\\u10D0-\\u10FA\\u10FC-\\u1248\\u124A-\\u124D\\u1250-\\u1256\\u1258\\u125A-\\u125D\\u1260-\\u1288\\u128A-\\u128D\\u1290-\\u12B0\\u12B2-\\u12B5\\u12B8-\\u12BE\\u12C0\\u12C2-\\u12C5\\u12C8-\\u12D6\\u12D8-\\u1310\\u1312-\\u1315\\u1318-\\u135A\\u135D-\\u135F\\u1380-\\u138F\\u13A0-\\u13F4\\u1401-\\u166C\\u166F-\\u167F\\u1681-\\u169A\\u16A0-\\u16EA\\u16EE-\\u16F8\\u1700-\\u170C\\u170E-\\u1714\\u1720-\\u1734\\u1740-\\u1753\\u1760-\\u176C\\u176E-\\u1770\\u1772\\u1773\\u1780-\\u17D3\\u17D7\\u17DC\\u17DD\\u17E0-\\u17E9\\u180B-\\u180D\\u1810-\\u1819\\u1820-\\u1877\\u1880-\\u18AA\\u18B0-\\u18F5\\u1900-\\u191E\\u1920-\\u192B\\u1930-\\u193B\\u1946-\\u196D\\u1970-\\u1974\\u1980-\\u19AB\\u19B0-\\u19C9\\u19D0-\\u19D9\\u1A00-\\u1A1B\\u1A20-\\u1A5E\\u1A60-\\u1A7C\\u1A7F-\\u1A89\\u1A90-\\u1A99\\u1AA7\\u1AB0-\\u1ABD\\u1B00-\\u1B4B\\u1B50-\\u1B59\\u1B6B-\\u1B73\\u1B80-\\u1BF3\\u1C00-\\u1C37\\u1C40-\\u1C49\\u1C4D-\\u1C7D\\u1CD0-\\u1CD2\\u1CD4-\\u1CF6\\u1CF8\\u1CF9\\u1D00-\\u1DF5\\u1DFC-\\u1F15\\u1F18-\\u1F1D\\u1F20-\\u1F45\\u1F48-\\u1F4D\\u1F50-\\u1F57\\u1F59\\u1F5B\\u1F5D\\u1F5F-\\u1F7D\\u1F80-\\u1FB4\\u1FB6-\\u1FBC\\u1FBE\\u1FC2-\\u1FC4\\u1FC6-\\u1FCC\\u1FD0-\\u1FD3\\u1FD6-\\u1FDB\\u1FE0-\\u1FEC\\u1FF2-\\u1FF4\\u1FF6-\\u1FFC\\u200C\\u200D\\u203F\\u2040\\u2054\\u2071\\u207F\\u2090-\\u209C\\u20D0-\\u20DC\\u20E1\\u20E5-\\u20F0\\u2102\\u2107\\u210A-\\u2113\\u2115\\u2119-\\u211D\\u2124\\u2126\\u2128\\u212A-\\u212D\\u212F-\\u2139\\u213C-\\u213F\\u2145-\\u2149\\u214E\\u2160-\\u2188\\u2C00-\\u2C2E\\u2C30-\\u2C5E\\u2C60-\\u2CE4\\u2CEB-\\u2CF3\\u2D00-\\u2D25\\u2D27\\u2D2D\\u2D30-\\u2D67\\u2D6F\\u2D7F-\\u2D96\\u2DA0-\\u2DA6\\u2DA8-\\u2DAE\\u2DB0-\\u2DB6\\u2DB8-\\u2DBE\\u2DC0-\\u2DC6\\u2DC8-\\u2DCE\\u2DD0-\\u2DD6\\u2DD8-\\u2DDE\\u2DE0-\\u2DFF\\u2E2F\\u3005-\\u3007\\u3021-\\u302F\\u3031-\\u3035\\u3038-\\u303C\\u3041-\\u3096\\u3099\\u309A\\u309D-\\u309F\\u30A1-\\u30FA\\u30FC-\\u30FF\\u3105-\\u312D\\u3131-\\u318E\\u31A0-\\u31BA\\u31F0-\\u31FF\\u3400-\\u4DB5\\u4E00-\\u9FCC\\uA000-\\uA48C\\uA4D0-\\uA4FD\\uA500-\\uA60C\\uA610-\\uA62B\\uA640-\\uA66F\\uA674-\\uA67D\\uA67F-\\uA69D\\uA69F-\\uA6F1\\uA717-\\uA71F\\uA722-\\uA788\\uA78B-\\uA78E\\uA790-\\uA7AD\\uA7B0\\uA7B1\\uA7F7-\\uA827\\uA840-\\uA873\\uA880-\\uA8C4\\uA8D0-\\uA8D9\\uA8E0-\\uA8F7\\uA8FB\\uA900-\\uA92D\\uA930-\\uA953\\uA960-\\uA97C\\uA980-\\uA9C0\\uA9CF-\\uA9D9\\uA9E0-\\uA9FE\\uAA00-\\uAA36\\uAA40-\\uAA4D\\uAA50-\\uAA59\\uAA60-\\uAA76\\uAA7A-\\uAAC2\\uAADB-\\uAADD\\uAAE0-\\uAAEF\\uAAF2-\\uAAF6\\uAB01-\\uAB06\\uAB09-\\uAB0E\\uAB11-\\uAB16\\uAB20-\\uAB26\\uAB28-\\uAB2E\\uAB30-\\uAB5A\\uAB5C-\\uAB5F\\uAB64\\uAB65\\uABC0-\\uABEA\\uABEC\\uABED\\uABF0-\\uABF9\\uAC00-\\uD7A3\\uD7B0-\\uD7C6\\uD7CB-\\uD7FB\\uF900-\\uFA6D\\uFA70-\\uFAD9\\uFB00-\\uFB06\\uFB13-\\uFB17\\uFB1D-\\uFB28\\uFB2A-\\uFB36\\uFB38-\\uFB3C\\uFB3E\\uFB40\\uFB41\\uFB43\\uFB44\\uFB46-\\uFBB1\\uFBD3-\\uFD3D\\uFD50-\\uFD8F\\uFD92-\\uFDC7\\uFDF0-\\uFDFB\\uFE00-\\uFE0F\\uFE20-\\uFE2D\\uFE33\\uFE34\\uFE4D-\\uFE4F\\uFE70-\\uFE74\\uFE76-\\uFEFC\\uFF10-\\uFF19\\uFF21-\\uFF3A\\uFF3F\\uFF41-\\uFF5A\\uFF66-\\uFFBE\\uFFC2-\\uFFC7\\uFFCA-\\uFFCF\\uFFD2-\\uFFD7\\uFFDA-\\uFFDC]");
-function assert(condition, message) {
+function assert(condition, message2) {
   if (!condition) {
-    throw new Error("ASSERT: " + message);
+    throw new Error("ASSERT: " + message2);
   }
 }
 function isDecimalDigit(ch2) {
@@ -65508,7 +65649,7 @@ function stripQuotes(s2) {
 }
 function codegen(opt) {
   opt = opt || {};
-  const allowed = opt.allowed ? toSet(opt.allowed) : {}, forbidden = opt.forbidden ? toSet(opt.forbidden) : {}, constants4 = opt.constants || Constants, functions = (opt.functions || Functions)(visit2), globalvar = opt.globalvar, fieldvar = opt.fieldvar, outputGlobal = isFunction(globalvar) ? globalvar : (id2) => `${globalvar}["${id2}"]`;
+  const allowed = opt.allowed ? toSet(opt.allowed) : {}, forbidden = opt.forbidden ? toSet(opt.forbidden) : {}, constants5 = opt.constants || Constants, functions = (opt.functions || Functions)(visit2), globalvar = opt.globalvar, fieldvar = opt.fieldvar, outputGlobal = isFunction(globalvar) ? globalvar : (id2) => `${globalvar}["${id2}"]`;
   let globals = {}, fields = {}, memberDepth = 0;
   function visit2(ast) {
     if (isString(ast)) return ast;
@@ -65524,8 +65665,8 @@ function codegen(opt) {
         return id2;
       } else if (hasOwnProperty(forbidden, id2)) {
         return error2("Illegal identifier: " + id2);
-      } else if (hasOwnProperty(constants4, id2)) {
-        return constants4[id2];
+      } else if (hasOwnProperty(constants5, id2)) {
+        return constants5[id2];
       } else if (hasOwnProperty(allowed, id2)) {
         return id2;
       } else {
@@ -65583,7 +65724,7 @@ function codegen(opt) {
     return result;
   }
   codegen2.functions = functions;
-  codegen2.constants = constants4;
+  codegen2.constants = constants5;
   return codegen2;
 }
 
@@ -66307,10 +66448,10 @@ function geoShape(projection3, geojson, group3) {
     return p ? p.path.context(context3)(geojson) : "";
   };
 }
-function pathShape(path17) {
+function pathShape(path18) {
   let p = null;
   return function(context3) {
-    return context3 ? pathRender(context3, p = p || parse5(path17)) : path17;
+    return context3 ? pathRender(context3, p = p || parse5(path18)) : path18;
   };
 }
 var datum = (d) => d.data;
@@ -66706,8 +66847,8 @@ var expressionCodegen = {
    * Optimized code generators for access and comparison.
    */
   codegen: {
-    get(path17) {
-      const ref2 = `[${path17.map(stringValue).join("][")}]`;
+    get(path18) {
+      const ref2 = `[${path18.map(stringValue).join("][")}]`;
       const get7 = Function("_", `return _${ref2};`);
       get7.path = ref2;
       return get7;
@@ -67259,8 +67400,8 @@ function prevent(view, type3) {
   return prevent2 === false || allow === true ? false : prevent2 === true || allow === false ? true : prevent2 ? prevent2[type3] : allow ? !allow[type3] : view.preventDefault();
 }
 function permit(view, key2, type3) {
-  const rule4 = view._eventConfig && view._eventConfig[key2];
-  if (rule4 === false || isObject(rule4) && !rule4[type3]) {
+  const rule5 = view._eventConfig && view._eventConfig[key2];
+  if (rule5 === false || isObject(rule5) && !rule5[type3]) {
     view.warn(`Blocked ${key2} ${type3} event listener.`);
     return false;
   }
@@ -68450,11 +68591,11 @@ function scale5(enc, value4) {
   }
   return value4;
 }
-function rule2(enc) {
+function rule3(enc) {
   let code = "";
-  enc.forEach((rule4) => {
-    const value4 = entry$1(rule4);
-    code += rule4.test ? `(${rule4.test})?${value4}:` : value4;
+  enc.forEach((rule5) => {
+    const value4 = entry$1(rule5);
+    code += rule5.test ? `(${rule5.test})?${value4}:` : value4;
   });
   if (peek(code) === ":") {
     code += "null";
@@ -68490,7 +68631,7 @@ function parseBlock(block, marktype, params2, scope) {
   };
 }
 function expr(enc) {
-  return isArray(enc) ? rule2(enc) : entry$1(enc);
+  return isArray(enc) ? rule3(enc) : entry$1(enc);
 }
 function parse$1(code, scope, params2, fields) {
   const expr2 = parser2(code, scope);
@@ -71559,9 +71700,9 @@ var ILLEGAL3 = "ILLEGAL";
 var DISABLED2 = "Disabled.";
 var RegexNonAsciiIdentifierStart2 = new RegExp("[\\xAA\\xB5\\xBA\\xC0-\\xD6\\xD8-\\xF6\\xF8-\\u02C1\\u02C6-\\u02D1\\u02E0-\\u02E4\\u02EC\\u02EE\\u0370-\\u0374\\u0376\\u0377\\u037A-\\u037D\\u037F\\u0386\\u0388-\\u038A\\u038C\\u038E-\\u03A1\\u03A3-\\u03F5\\u03F7-\\u0481\\u048A-\\u052F\\u0531-\\u0556\\u0559\\u0561-\\u0587\\u05D0-\\u05EA\\u05F0-\\u05F2\\u0620-\\u064A\\u066E\\u066F\\u0671-\\u06D3\\u06D5\\u06E5\\u06E6\\u06EE\\u06EF\\u06FA-\\u06FC\\u06FF\\u0710\\u0712-\\u072F\\u074D-\\u07A5\\u07B1\\u07CA-\\u07EA\\u07F4\\u07F5\\u07FA\\u0800-\\u0815\\u081A\\u0824\\u0828\\u0840-\\u0858\\u08A0-\\u08B2\\u0904-\\u0939\\u093D\\u0950\\u0958-\\u0961\\u0971-\\u0980\\u0985-\\u098C\\u098F\\u0990\\u0993-\\u09A8\\u09AA-\\u09B0\\u09B2\\u09B6-\\u09B9\\u09BD\\u09CE\\u09DC\\u09DD\\u09DF-\\u09E1\\u09F0\\u09F1\\u0A05-\\u0A0A\\u0A0F\\u0A10\\u0A13-\\u0A28\\u0A2A-\\u0A30\\u0A32\\u0A33\\u0A35\\u0A36\\u0A38\\u0A39\\u0A59-\\u0A5C\\u0A5E\\u0A72-\\u0A74\\u0A85-\\u0A8D\\u0A8F-\\u0A91\\u0A93-\\u0AA8\\u0AAA-\\u0AB0\\u0AB2\\u0AB3\\u0AB5-\\u0AB9\\u0ABD\\u0AD0\\u0AE0\\u0AE1\\u0B05-\\u0B0C\\u0B0F\\u0B10\\u0B13-\\u0B28\\u0B2A-\\u0B30\\u0B32\\u0B33\\u0B35-\\u0B39\\u0B3D\\u0B5C\\u0B5D\\u0B5F-\\u0B61\\u0B71\\u0B83\\u0B85-\\u0B8A\\u0B8E-\\u0B90\\u0B92-\\u0B95\\u0B99\\u0B9A\\u0B9C\\u0B9E\\u0B9F\\u0BA3\\u0BA4\\u0BA8-\\u0BAA\\u0BAE-\\u0BB9\\u0BD0\\u0C05-\\u0C0C\\u0C0E-\\u0C10\\u0C12-\\u0C28\\u0C2A-\\u0C39\\u0C3D\\u0C58\\u0C59\\u0C60\\u0C61\\u0C85-\\u0C8C\\u0C8E-\\u0C90\\u0C92-\\u0CA8\\u0CAA-\\u0CB3\\u0CB5-\\u0CB9\\u0CBD\\u0CDE\\u0CE0\\u0CE1\\u0CF1\\u0CF2\\u0D05-\\u0D0C\\u0D0E-\\u0D10\\u0D12-\\u0D3A\\u0D3D\\u0D4E\\u0D60\\u0D61\\u0D7A-\\u0D7F\\u0D85-\\u0D96\\u0D9A-\\u0DB1\\u0DB3-\\u0DBB\\u0DBD\\u0DC0-\\u0DC6\\u0E01-\\u0E30\\u0E32\\u0E33\\u0E40-\\u0E46\\u0E81\\u0E82\\u0E84\\u0E87\\u0E88\\u0E8A\\u0E8D\\u0E94-\\u0E97\\u0E99-\\u0E9F\\u0EA1-\\u0EA3\\u0EA5\\u0EA7\\u0EAA\\u0EAB\\u0EAD-\\u0EB0\\u0EB2\\u0EB3\\u0EBD\\u0EC0-\\u0EC4\\u0EC6\\u0EDC-\\u0EDF\\u0F00\\u0F40-\\u0F47\\u0F49-\\u0F6C\\u0F88-\\u0F8C\\u1000-\\u102A\\u103F\\u1050-\\u1055\\u105A-\\u105D\\u1061\\u1065\\u1066\\u106E-\\u1070\\u1075-\\u1081\\u108E\\u10A0-\\u10C5\\u10C7\\u10CD\\u10D0-\\u10FA\\u10FC-\\u1248\\u124A-\\u124D\\u1250-\\u1256\\u1258\\u125A-\\u125D\\u1260-\\u1288\\u128A-\\u128D\\u1290-\\u12B0\\u12B2-\\u12B5\\u12B8-\\u12BE\\u12C0\\u12C2-\\u12C5\\u12C8-\\u12D6\\u12D8-\\u1310\\u1312-\\u1315\\u1318-\\u135A\\u1380-\\u138F\\u13A0-\\u13F4\\u1401-\\u166C\\u166F-\\u167F\\u1681-\\u169A\\u16A0-\\u16EA\\u16EE-\\u16F8\\u1700-\\u170C\\u170E-\\u1711\\u1720-\\u1731\\u1740-\\u1751\\u1760-\\u176C\\u176E-\\u1770\\u1780-\\u17B3\\u17D7\\u17DC\\u1820-\\u1877\\u1880-\\u18A8\\u18AA\\u18B0-\\u18F5\\u1900-\\u191E\\u1950-\\u196D\\u1970-\\u1974\\u1980-\\u19AB\\u19C1-\\u19C7\\u1A00-\\u1A16\\u1A20-\\u1A54\\u1AA7\\u1B05-\\u1B33\\u1B45-\\u1B4B\\u1B83-\\u1BA0\\u1BAE\\u1BAF\\u1BBA-\\u1BE5\\u1C00-\\u1C23\\u1C4D-\\u1C4F\\u1C5A-\\u1C7D\\u1CE9-\\u1CEC\\u1CEE-\\u1CF1\\u1CF5\\u1CF6\\u1D00-\\u1DBF\\u1E00-\\u1F15\\u1F18-\\u1F1D\\u1F20-\\u1F45\\u1F48-\\u1F4D\\u1F50-\\u1F57\\u1F59\\u1F5B\\u1F5D\\u1F5F-\\u1F7D\\u1F80-\\u1FB4\\u1FB6-\\u1FBC\\u1FBE\\u1FC2-\\u1FC4\\u1FC6-\\u1FCC\\u1FD0-\\u1FD3\\u1FD6-\\u1FDB\\u1FE0-\\u1FEC\\u1FF2-\\u1FF4\\u1FF6-\\u1FFC\\u2071\\u207F\\u2090-\\u209C\\u2102\\u2107\\u210A-\\u2113\\u2115\\u2119-\\u211D\\u2124\\u2126\\u2128\\u212A-\\u212D\\u212F-\\u2139\\u213C-\\u213F\\u2145-\\u2149\\u214E\\u2160-\\u2188\\u2C00-\\u2C2E\\u2C30-\\u2C5E\\u2C60-\\u2CE4\\u2CEB-\\u2CEE\\u2CF2\\u2CF3\\u2D00-\\u2D25\\u2D27\\u2D2D\\u2D30-\\u2D67\\u2D6F\\u2D80-\\u2D96\\u2DA0-\\u2DA6\\u2DA8-\\u2DAE\\u2DB0-\\u2DB6\\u2DB8-\\u2DBE\\u2DC0-\\u2DC6\\u2DC8-\\u2DCE\\u2DD0-\\u2DD6\\u2DD8-\\u2DDE\\u2E2F\\u3005-\\u3007\\u3021-\\u3029\\u3031-\\u3035\\u3038-\\u303C\\u3041-\\u3096\\u309D-\\u309F\\u30A1-\\u30FA\\u30FC-\\u30FF\\u3105-\\u312D\\u3131-\\u318E\\u31A0-\\u31BA\\u31F0-\\u31FF\\u3400-\\u4DB5\\u4E00-\\u9FCC\\uA000-\\uA48C\\uA4D0-\\uA4FD\\uA500-\\uA60C\\uA610-\\uA61F\\uA62A\\uA62B\\uA640-\\uA66E\\uA67F-\\uA69D\\uA6A0-\\uA6EF\\uA717-\\uA71F\\uA722-\\uA788\\uA78B-\\uA78E\\uA790-\\uA7AD\\uA7B0\\uA7B1\\uA7F7-\\uA801\\uA803-\\uA805\\uA807-\\uA80A\\uA80C-\\uA822\\uA840-\\uA873\\uA882-\\uA8B3\\uA8F2-\\uA8F7\\uA8FB\\uA90A-\\uA925\\uA930-\\uA946\\uA960-\\uA97C\\uA984-\\uA9B2\\uA9CF\\uA9E0-\\uA9E4\\uA9E6-\\uA9EF\\uA9FA-\\uA9FE\\uAA00-\\uAA28\\uAA40-\\uAA42\\uAA44-\\uAA4B\\uAA60-\\uAA76\\uAA7A\\uAA7E-\\uAAAF\\uAAB1\\uAAB5\\uAAB6\\uAAB9-\\uAABD\\uAAC0\\uAAC2\\uAADB-\\uAADD\\uAAE0-\\uAAEA\\uAAF2-\\uAAF4\\uAB01-\\uAB06\\uAB09-\\uAB0E\\uAB11-\\uAB16\\uAB20-\\uAB26\\uAB28-\\uAB2E\\uAB30-\\uAB5A\\uAB5C-\\uAB5F\\uAB64\\uAB65\\uABC0-\\uABE2\\uAC00-\\uD7A3\\uD7B0-\\uD7C6\\uD7CB-\\uD7FB\\uF900-\\uFA6D\\uFA70-\\uFAD9\\uFB00-\\uFB06\\uFB13-\\uFB17\\uFB1D\\uFB1F-\\uFB28\\uFB2A-\\uFB36\\uFB38-\\uFB3C\\uFB3E\\uFB40\\uFB41\\uFB43\\uFB44\\uFB46-\\uFBB1\\uFBD3-\\uFD3D\\uFD50-\\uFD8F\\uFD92-\\uFDC7\\uFDF0-\\uFDFB\\uFE70-\\uFE74\\uFE76-\\uFEFC\\uFF21-\\uFF3A\\uFF41-\\uFF5A\\uFF66-\\uFFBE\\uFFC2-\\uFFC7\\uFFCA-\\uFFCF\\uFFD2-\\uFFD7\\uFFDA-\\uFFDC]");
 var RegexNonAsciiIdentifierPart2 = new RegExp("[\\xAA\\xB5\\xBA\\xC0-\\xD6\\xD8-\\xF6\\xF8-\\u02C1\\u02C6-\\u02D1\\u02E0-\\u02E4\\u02EC\\u02EE\\u0300-\\u0374\\u0376\\u0377\\u037A-\\u037D\\u037F\\u0386\\u0388-\\u038A\\u038C\\u038E-\\u03A1\\u03A3-\\u03F5\\u03F7-\\u0481\\u0483-\\u0487\\u048A-\\u052F\\u0531-\\u0556\\u0559\\u0561-\\u0587\\u0591-\\u05BD\\u05BF\\u05C1\\u05C2\\u05C4\\u05C5\\u05C7\\u05D0-\\u05EA\\u05F0-\\u05F2\\u0610-\\u061A\\u0620-\\u0669\\u066E-\\u06D3\\u06D5-\\u06DC\\u06DF-\\u06E8\\u06EA-\\u06FC\\u06FF\\u0710-\\u074A\\u074D-\\u07B1\\u07C0-\\u07F5\\u07FA\\u0800-\\u082D\\u0840-\\u085B\\u08A0-\\u08B2\\u08E4-\\u0963\\u0966-\\u096F\\u0971-\\u0983\\u0985-\\u098C\\u098F\\u0990\\u0993-\\u09A8\\u09AA-\\u09B0\\u09B2\\u09B6-\\u09B9\\u09BC-\\u09C4\\u09C7\\u09C8\\u09CB-\\u09CE\\u09D7\\u09DC\\u09DD\\u09DF-\\u09E3\\u09E6-\\u09F1\\u0A01-\\u0A03\\u0A05-\\u0A0A\\u0A0F\\u0A10\\u0A13-\\u0A28\\u0A2A-\\u0A30\\u0A32\\u0A33\\u0A35\\u0A36\\u0A38\\u0A39\\u0A3C\\u0A3E-\\u0A42\\u0A47\\u0A48\\u0A4B-\\u0A4D\\u0A51\\u0A59-\\u0A5C\\u0A5E\\u0A66-\\u0A75\\u0A81-\\u0A83\\u0A85-\\u0A8D\\u0A8F-\\u0A91\\u0A93-\\u0AA8\\u0AAA-\\u0AB0\\u0AB2\\u0AB3\\u0AB5-\\u0AB9\\u0ABC-\\u0AC5\\u0AC7-\\u0AC9\\u0ACB-\\u0ACD\\u0AD0\\u0AE0-\\u0AE3\\u0AE6-\\u0AEF\\u0B01-\\u0B03\\u0B05-\\u0B0C\\u0B0F\\u0B10\\u0B13-\\u0B28\\u0B2A-\\u0B30\\u0B32\\u0B33\\u0B35-\\u0B39\\u0B3C-\\u0B44\\u0B47\\u0B48\\u0B4B-\\u0B4D\\u0B56\\u0B57\\u0B5C\\u0B5D\\u0B5F-\\u0B63\\u0B66-\\u0B6F\\u0B71\\u0B82\\u0B83\\u0B85-\\u0B8A\\u0B8E-\\u0B90\\u0B92-\\u0B95\\u0B99\\u0B9A\\u0B9C\\u0B9E\\u0B9F\\u0BA3\\u0BA4\\u0BA8-\\u0BAA\\u0BAE-\\u0BB9\\u0BBE-\\u0BC2\\u0BC6-\\u0BC8\\u0BCA-\\u0BCD\\u0BD0\\u0BD7\\u0BE6-\\u0BEF\\u0C00-\\u0C03\\u0C05-\\u0C0C\\u0C0E-\\u0C10\\u0C12-\\u0C28\\u0C2A-\\u0C39\\u0C3D-\\u0C44\\u0C46-\\u0C48\\u0C4A-\\u0C4D\\u0C55\\u0C56\\u0C58\\u0C59\\u0C60-\\u0C63\\u0C66-\\u0C6F\\u0C81-\\u0C83\\u0C85-\\u0C8C\\u0C8E-\\u0C90\\u0C92-\\u0CA8\\u0CAA-\\u0CB3\\u0CB5-\\u0CB9\\u0CBC-\\u0CC4\\u0CC6-\\u0CC8\\u0CCA-\\u0CCD\\u0CD5\\u0CD6\\u0CDE\\u0CE0-\\u0CE3\\u0CE6-\\u0CEF\\u0CF1\\u0CF2\\u0D01-\\u0D03\\u0D05-\\u0D0C\\u0D0E-\\u0D10\\u0D12-\\u0D3A\\u0D3D-\\u0D44\\u0D46-\\u0D48\\u0D4A-\\u0D4E\\u0D57\\u0D60-\\u0D63\\u0D66-\\u0D6F\\u0D7A-\\u0D7F\\u0D82\\u0D83\\u0D85-\\u0D96\\u0D9A-\\u0DB1\\u0DB3-\\u0DBB\\u0DBD\\u0DC0-\\u0DC6\\u0DCA\\u0DCF-\\u0DD4\\u0DD6\\u0DD8-\\u0DDF\\u0DE6-\\u0DEF\\u0DF2\\u0DF3\\u0E01-\\u0E3A\\u0E40-\\u0E4E\\u0E50-\\u0E59\\u0E81\\u0E82\\u0E84\\u0E87\\u0E88\\u0E8A\\u0E8D\\u0E94-\\u0E97\\u0E99-\\u0E9F\\u0EA1-\\u0EA3\\u0EA5\\u0EA7\\u0EAA\\u0EAB\\u0EAD-\\u0EB9\\u0EBB-\\u0EBD\\u0EC0-\\u0EC4\\u0EC6\\u0EC8-\\u0ECD\\u0ED0-\\u0ED9\\u0EDC-\\u0EDF\\u0F00\\u0F18\\u0F19\\u0F20-\\u0F29\\u0F35\\u0F37\\u0F39\\u0F3E-\\u0F47\\u0F49-\\u0F6C\\u0F71-\\u0F84\\u0F86-\\u0F97\\u0F99-\\u0FBC\\u0FC6\\u1000-\\u1049\\u1050-\\u109D\\u10A0-\\u10C5\\u10C7\\u10CD\\u10D0-\\u10FA\\u10FC-\\u1248\\u124A-\\u124D\\u1250-\\u1256\\u1258\\u125A-\\u125D\\u1260-\\u1288\\u128A-\\u128D\\u1290-\\u12B0\\u12B2-\\u12B5\\u12B8-\\u12BE\\u12C0\\u12C2-\\u12C5\\u12C8-\\u12D6\\u12D8-\\u1310\\u1312-\\u1315\\u1318-\\u135A\\u135D-\\u135F\\u1380-\\u138F\\u13A0-\\u13F4\\u1401-\\u166C\\u166F-\\u167F\\u1681-\\u169A\\u16A0-\\u16EA\\u16EE-\\u16F8\\u1700-\\u170C\\u170E-\\u1714\\u1720-\\u1734\\u1740-\\u1753\\u1760-\\u176C\\u176E-\\u1770\\u1772\\u1773\\u1780-\\u17D3\\u17D7\\u17DC\\u17DD\\u17E0-\\u17E9\\u180B-\\u180D\\u1810-\\u1819\\u1820-\\u1877\\u1880-\\u18AA\\u18B0-\\u18F5\\u1900-\\u191E\\u1920-\\u192B\\u1930-\\u193B\\u1946-\\u196D\\u1970-\\u1974\\u1980-\\u19AB\\u19B0-\\u19C9\\u19D0-\\u19D9\\u1A00-\\u1A1B\\u1A20-\\u1A5E\\u1A60-\\u1A7C\\u1A7F-\\u1A89\\u1A90-\\u1A99\\u1AA7\\u1AB0-\\u1ABD\\u1B00-\\u1B4B\\u1B50-\\u1B59\\u1B6B-\\u1B73\\u1B80-\\u1BF3\\u1C00-\\u1C37\\u1C40-\\u1C49\\u1C4D-\\u1C7D\\u1CD0-\\u1CD2\\u1CD4-\\u1CF6\\u1CF8\\u1CF9\\u1D00-\\u1DF5\\u1DFC-\\u1F15\\u1F18-\\u1F1D\\u1F20-\\u1F45\\u1F48-\\u1F4D\\u1F50-\\u1F57\\u1F59\\u1F5B\\u1F5D\\u1F5F-\\u1F7D\\u1F80-\\u1FB4\\u1FB6-\\u1FBC\\u1FBE\\u1FC2-\\u1FC4\\u1FC6-\\u1FCC\\u1FD0-\\u1FD3\\u1FD6-\\u1FDB\\u1FE0-\\u1FEC\\u1FF2-\\u1FF4\\u1FF6-\\u1FFC\\u200C\\u200D\\u203F\\u2040\\u2054\\u2071\\u207F\\u2090-\\u209C\\u20D0-\\u20DC\\u20E1\\u20E5-\\u20F0\\u2102\\u2107\\u210A-\\u2113\\u2115\\u2119-\\u211D\\u2124\\u2126\\u2128\\u212A-\\u212D\\u212F-\\u2139\\u213C-\\u213F\\u2145-\\u2149\\u214E\\u2160-\\u2188\\u2C00-\\u2C2E\\u2C30-\\u2C5E\\u2C60-\\u2CE4\\u2CEB-\\u2CF3\\u2D00-\\u2D25\\u2D27\\u2D2D\\u2D30-\\u2D67\\u2D6F\\u2D7F-\\u2D96\\u2DA0-\\u2DA6\\u2DA8-\\u2DAE\\u2DB0-\\u2DB6\\u2DB8-\\u2DBE\\u2DC0-\\u2DC6\\u2DC8-\\u2DCE\\u2DD0-\\u2DD6\\u2DD8-\\u2DDE\\u2DE0-\\u2DFF\\u2E2F\\u3005-\\u3007\\u3021-\\u302F\\u3031-\\u3035\\u3038-\\u303C\\u3041-\\u3096\\u3099\\u309A\\u309D-\\u309F\\u30A1-\\u30FA\\u30FC-\\u30FF\\u3105-\\u312D\\u3131-\\u318E\\u31A0-\\u31BA\\u31F0-\\u31FF\\u3400-\\u4DB5\\u4E00-\\u9FCC\\uA000-\\uA48C\\uA4D0-\\uA4FD\\uA500-\\uA60C\\uA610-\\uA62B\\uA640-\\uA66F\\uA674-\\uA67D\\uA67F-\\uA69D\\uA69F-\\uA6F1\\uA717-\\uA71F\\uA722-\\uA788\\uA78B-\\uA78E\\uA790-\\uA7AD\\uA7B0\\uA7B1\\uA7F7-\\uA827\\uA840-\\uA873\\uA880-\\uA8C4\\uA8D0-\\uA8D9\\uA8E0-\\uA8F7\\uA8FB\\uA900-\\uA92D\\uA930-\\uA953\\uA960-\\uA97C\\uA980-\\uA9C0\\uA9CF-\\uA9D9\\uA9E0-\\uA9FE\\uAA00-\\uAA36\\uAA40-\\uAA4D\\uAA50-\\uAA59\\uAA60-\\uAA76\\uAA7A-\\uAAC2\\uAADB-\\uAADD\\uAAE0-\\uAAEF\\uAAF2-\\uAAF6\\uAB01-\\uAB06\\uAB09-\\uAB0E\\uAB11-\\uAB16\\uAB20-\\uAB26\\uAB28-\\uAB2E\\uAB30-\\uAB5A\\uAB5C-\\uAB5F\\uAB64\\uAB65\\uABC0-\\uABEA\\uABEC\\uABED\\uABF0-\\uABF9\\uAC00-\\uD7A3\\uD7B0-\\uD7C6\\uD7CB-\\uD7FB\\uF900-\\uFA6D\\uFA70-\\uFAD9\\uFB00-\\uFB06\\uFB13-\\uFB17\\uFB1D-\\uFB28\\uFB2A-\\uFB36\\uFB38-\\uFB3C\\uFB3E\\uFB40\\uFB41\\uFB43\\uFB44\\uFB46-\\uFBB1\\uFBD3-\\uFD3D\\uFD50-\\uFD8F\\uFD92-\\uFDC7\\uFDF0-\\uFDFB\\uFE00-\\uFE0F\\uFE20-\\uFE2D\\uFE33\\uFE34\\uFE4D-\\uFE4F\\uFE70-\\uFE74\\uFE76-\\uFEFC\\uFF10-\\uFF19\\uFF21-\\uFF3A\\uFF3F\\uFF41-\\uFF5A\\uFF66-\\uFFBE\\uFFC2-\\uFFC7\\uFFCA-\\uFFCF\\uFFD2-\\uFFD7\\uFFDA-\\uFFDC]");
-function assert2(condition, message) {
+function assert2(condition, message2) {
   if (!condition) {
-    throw new Error("ASSERT: " + message);
+    throw new Error("ASSERT: " + message2);
   }
 }
 function isDecimalDigit2(ch2) {
@@ -72687,8 +72828,8 @@ function normalizeLogicalComposition(op, normalizer) {
   }
 }
 var duplicate = structuredClone;
-function never(message) {
-  throw new Error(message);
+function never(message2) {
+  throw new Error(message2);
 }
 function pick2(obj, props) {
   const copy3 = {};
@@ -72851,8 +72992,8 @@ function deleteNestedProperty(obj, orderedProps) {
 function titleCase(s2) {
   return s2.charAt(0).toUpperCase() + s2.substr(1);
 }
-function accessPathWithDatum(path17, datum2 = "datum") {
-  const pieces = splitAccessPath(path17);
+function accessPathWithDatum(path18, datum2 = "datum") {
+  const pieces = splitAccessPath(path18);
   const prefixes2 = [];
   for (let i = 1; i <= pieces.length; i++) {
     const prefix = `[${pieces.slice(0, i).map(stringValue).join("][")}]`;
@@ -72860,8 +73001,8 @@ function accessPathWithDatum(path17, datum2 = "datum") {
   }
   return prefixes2.join(" && ");
 }
-function flatAccessWithDatum(path17, datum2 = "datum") {
-  return `${datum2}[${stringValue(splitAccessPath(path17).join("."))}]`;
+function flatAccessWithDatum(path18, datum2 = "datum") {
+  return `${datum2}[${stringValue(splitAccessPath(path18).join("."))}]`;
 }
 function accessWithDatumToUnescapedPath(unescapedPath) {
   const singleQuoteEscapedPath = unescapedPath.replaceAll("'", "\\'");
@@ -72873,20 +73014,20 @@ function unescapeSingleQuoteAndPathDot(escapedPath) {
 function escapePathAccess(string2) {
   return string2.replace(/(\[|\]|\.|'|")/g, "\\$1");
 }
-function replacePathInField(path17) {
-  return `${splitAccessPath(path17).map(escapePathAccess).join("\\.")}`;
+function replacePathInField(path18) {
+  return `${splitAccessPath(path18).map(escapePathAccess).join("\\.")}`;
 }
 function replaceAll(string2, find4, replacement) {
   return string2.replace(new RegExp(find4.replace(/[-/\\^$*+?.()|[\]{}]/g, "\\$&"), "g"), replacement);
 }
-function removePathFromField(path17) {
-  return `${splitAccessPath(path17).join(".")}`;
+function removePathFromField(path18) {
+  return `${splitAccessPath(path18).join(".")}`;
 }
-function accessPathDepth(path17) {
-  if (!path17) {
+function accessPathDepth(path18) {
+  if (!path18) {
     return 0;
   }
-  return splitAccessPath(path17).length;
+  return splitAccessPath(path18).length;
 }
 function getFirstDefined(...args) {
   return args.find((a4) => a4 !== void 0);
@@ -79390,15 +79531,15 @@ var TopLevelSelectionsNormalizer = class extends SpecMapper {
     const selections = normParams.selections;
     if (!selections || !selections.length)
       return spec;
-    const path17 = (normParams.path ?? []).concat(spec.name);
+    const path18 = (normParams.path ?? []).concat(spec.name);
     const params2 = [];
     for (const selection of selections) {
       if (!selection.views || !selection.views.length) {
         params2.push(selection);
       } else {
         for (const view of selection.views) {
-          if (isString(view) && (view === spec.name || path17.includes(view)) || isArray(view) && // logic for backwards compatibility with view paths before we had unique names
-          view.map((v) => path17.indexOf(v)).every((v, i, arr) => v !== -1 && (i === 0 || v > arr[i - 1]))) {
+          if (isString(view) && (view === spec.name || path18.includes(view)) || isArray(view) && // logic for backwards compatibility with view paths before we had unique names
+          view.map((v) => path18.indexOf(v)).every((v, i, arr) => v !== -1 && (i === 0 || v > arr[i - 1]))) {
             params2.push(selection);
           }
         }
@@ -89462,7 +89603,7 @@ var rect2 = {
     };
   }
 };
-var rule3 = {
+var rule4 = {
   vgMark: "rule",
   encodeEntry: (model) => {
     const { markDef } = model;
@@ -89576,7 +89717,7 @@ var markCompiler = {
   line: line4,
   point: point4,
   rect: rect2,
-  rule: rule3,
+  rule: rule4,
   square,
   text: text2,
   tick,
@@ -90421,7 +90562,7 @@ async function writeReports(reportsDir, r2) {
       `monitoring report: dataset '${r2.dataset}' must be a plain name (letters, digits, '-' and '_')`
     );
   }
-  const datasetDir = path15.join(reportsDir, r2.dataset);
+  const datasetDir = path16.join(reportsDir, r2.dataset);
   const window2 = calendarWindow(r2);
   const latest = latestOf(r2);
   const opts = { width: DEFAULT_WIDTH, interactive: false, timeDomain: window2.domain };
@@ -90436,7 +90577,7 @@ async function writeReports(reportsDir, r2) {
   } catch (err) {
     throw new ReportsError(`${r2.dataset}: the dashboard failed to render (${err.message})`);
   }
-  writes.push({ path: path15.join(datasetDir, DASHBOARD_SVG), content: svg });
+  writes.push({ path: path16.join(datasetDir, DASHBOARD_SVG), content: svg });
   const images = charts.map((c4) => ({
     id: c4.id,
     file: DASHBOARD_SVG,
@@ -90444,16 +90585,16 @@ async function writeReports(reportsDir, r2) {
     description: c4.description
   }));
   writes.push({
-    path: path15.join(datasetDir, "README.md"),
+    path: path16.join(datasetDir, "README.md"),
     content: reportMarkdown(r2, images, latest && logPartitionFile(latest.eventTime.slice(0, 7)))
   });
   writeFilesAtomically(writes);
   if (existsSync7(datasetDir)) {
     for (const f of readdirSync4(datasetDir)) {
-      if (f.endsWith(".svg") && f !== DASHBOARD_SVG) rmSync3(path15.join(datasetDir, f));
+      if (f.endsWith(".svg") && f !== DASHBOARD_SVG) rmSync3(path16.join(datasetDir, f));
     }
   }
-  rmSync3(path15.join(datasetDir, "charts"), { recursive: true, force: true });
+  rmSync3(path16.join(datasetDir, "charts"), { recursive: true, force: true });
   return { files: writes.map((w2) => w2.path) };
 }
 var REPORT_MONTHS = 3;
@@ -90485,14 +90626,14 @@ await runAction(async () => {
   const reports = [];
   for (const spec of specs) {
     reports.push(
-      await core_exports.group(`monitor ${spec.name}`, async () => {
+      await core.group(`monitor ${spec.name}`, async () => {
         const r2 = monitor(ws, spec, { now: now2, windowDays });
-        core_exports.info(`wrote ${ws.rel(writeMonitoring(ws, r2))}`);
+        core.info(`wrote ${ws.rel(writeMonitoring(ws, r2))}`);
         if (withReport) {
           const { files } = await writeReports(ws.reportsDir, r2);
-          core_exports.info(`wrote ${files.length} report file(s) under reports/${spec.name}/`);
+          core.info(`wrote ${files.length} report file(s) under reports/${spec.name}/`);
         }
-        for (const a4 of r2.alerts) core_exports.info(`${a4.active ? "ALERT" : "ok"} ${a4.kind}: ${a4.message}`);
+        for (const a4 of r2.alerts) core.info(`${a4.active ? "ALERT" : "ok"} ${a4.kind}: ${a4.message}`);
         return r2;
       })
     );
@@ -90501,7 +90642,7 @@ await runAction(async () => {
     (r2) => r2.alerts.filter((a4) => a4.active).map((a4) => ({ dataset: r2.dataset, kind: a4.kind, message: a4.message }))
   );
   for (const a4 of active)
-    core_exports.warning(`${a4.dataset}: ${a4.kind} alert: ${a4.message}`, { title: `${a4.kind} alert` });
+    core.warning(`${a4.dataset}: ${a4.kind} alert: ${a4.message}`, { title: `${a4.kind} alert` });
   const drifted = reports.filter((r2) => r2.drift?.datasetDrift).map((r2) => r2.dataset);
   output("drift", drifted.length > 0);
   output("drifted-datasets", drifted.join(","));
@@ -90538,9 +90679,9 @@ await runAction(async () => {
     })
   );
   const links = reports.map((r2) => {
-    const file = path16.posix.join("reports", r2.dataset, withReport ? "README.md" : MONITORING_FILE);
+    const file = path17.posix.join("reports", r2.dataset, withReport ? "README.md" : MONITORING_FILE);
     return `<a href="${fileUrl(file)}">${r2.dataset} report</a>`;
   });
   if (dashboard) links.push(`<a href="${dashboard}">dashboard</a>`);
-  core_exports.summary.addList(links);
+  core.summary.addList(links);
 });
