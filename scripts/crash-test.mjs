@@ -149,7 +149,10 @@ function run() {
       const problems = [];
       const killed = cli(ws, s.cmd, { strace: ['-e', `inject=${RENAMES}:signal=KILL:when=${n}`] });
       if (killed.code === 0) problems.push(`not killed at rename ${n}`);
+      const left = Object.keys(snapshot(ws)).filter((f) => /(^|\/)\.[^/]+\.\d+\.tmp$/.test(f)).length;
       const next = cli(ws, ['stats']);
+      if (left && !/interrupted write/.test(next.out))
+        problems.push(`${left} temp file(s) left and the next command did not say it repaired anything`);
       if (next.code !== 0) problems.push(`next command 'stats' failed: ${next.out.trim().split('\n').pop()}`);
       const completed = /repaired an interrupted write/.test(next.out);
       if (!(s.addsVersion && completed)) {
