@@ -158,6 +158,23 @@ describe('the write layer', () => {
     expect(ATOMIC_TEMP_NAME.test(`.gitml-journal.${process.pid}.tmp`)).toBe(true); // never committed
   });
 
+  it('takes files the caller streamed to their temp path, and names one whose temp is missing', () => {
+    const root = workspace();
+    const big = path.join(root, 'data/iris/big.csv');
+    const other = path.join(root, 'data/iris/other.txt');
+    writeFileSync(atomicTempPath(big), 'streamed');
+    writeFilesAtomically([
+      { path: big, staged: true },
+      { path: other, content: 'O' },
+    ]);
+    expect(readFileSync(big, 'utf8')).toBe('streamed');
+    expect(temps(root)).toEqual([]);
+    expect(() => writeFilesAtomically([{ path: big, staged: true }])).toThrow(
+      `${big}: writing failed: ${atomicTempPath(big)} does not exist`,
+    );
+    expect(readFileSync(big, 'utf8')).toBe('streamed');
+  });
+
   it('a full disk names the file, says the disk is full, removes every temp and changes nothing', () => {
     const root = workspace();
     const dir = path.join(root, 'data/iris');

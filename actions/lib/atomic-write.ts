@@ -5,7 +5,7 @@
 // targets and the journal removed. The next command repairs a batch a crash cut short
 // (recoverInterruptedWrites, actions/lib/write-journal.ts): it finishes a journalled batch and
 // deletes the temps of one that never reached its journal.
-import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -30,6 +30,15 @@ export interface FileWrite {
 export interface FileCopy {
   path: string;
   copyFrom: string;
+}
+
+/**
+ * A file the caller already wrote, streamed, to its temp path (atomicTempPath(path)): too big to hold
+ * in memory or to copy. It joins the batch like the others; on a failure its temp is removed too.
+ */
+export interface FileStaged {
+  path: string;
+  staged: true;
 }
 
 /** What a journal holds: who wrote the batch, when, and each target with its temp (relative to the journal). */
@@ -61,18 +70,21 @@ function ioError(err: unknown, file: string, doing: string): WriteError {
           ? 'permission denied'
           : code === 'EROFS'
             ? 'the file system is read-only'
-            : ((err as Error).message ?? String(err));
+            : code === 'ENOENT'
+              ? `${(err as NodeJS.ErrnoException).path ?? 'a file on its way'} does not exist`
+              : ((err as Error).message ?? String(err));
   return new WriteError(`${file}: ${doing} failed: ${why}`);
 }
 
-export function writeFilesAtomically(files: readonly (FileWrite | FileCopy)[]): void {
+export function writeFilesAtomically(files: readonly (FileWrite | FileCopy | FileStaged)[]): void {
   const temps: { tmp: string; target: string }[] = [];
   for (const f of files) {
     const tmp = atomicTempPath(f.path);
     try {
       mkdirSync(path.dirname(f.path), { recursive: true });
       temps.push({ tmp, target: f.path }); // listed before writing: a partial temp is removed too
-      if ('copyFrom' in f) copyFileSync(f.copyFrom, tmp);
+      if ('staged' in f) statSync(tmp);
+      else if ('copyFrom' in f) copyFileSync(f.copyFrom, tmp);
       else writeFileSync(tmp, f.content);
     } catch (err) {
       for (const t of temps) rmSync(t.tmp, { force: true });

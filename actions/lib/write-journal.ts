@@ -2,7 +2,7 @@
 // write (atomic-write.ts) that reached its journal is finished (rolled forward); temp files of one that
 // did not are removed (rolled back: none of its targets had been replaced). Either way readers then see
 // a whole batch or none of it, and no temp file is left to be committed or to fill the disk.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ATOMIC_TEMP_NAME, JOURNAL_NAME, type Journal, WriteError } from './atomic-write.js';
 
@@ -24,8 +24,17 @@ function ownerRunning(name: string): boolean {
 function tempFiles(root: string): string[] {
   const found: string[] = [];
   const scan = (dir: string, deep: boolean) => {
-    if (!existsSync(dir)) return;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return; // nothing written there (the command says what is wrong)
+      throw new WriteError(
+        `${dir}: cannot list it to look for interrupted writes (${code ?? (err as Error).message})`,
+      );
+    }
+    for (const e of entries) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (deep) scan(p, true);

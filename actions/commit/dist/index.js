@@ -29153,8 +29153,17 @@ function ownerRunning(name) {
 function tempFiles(root) {
   const found = [];
   const scan = (dir, deep) => {
-    if (!existsSync3(dir)) return;
-    for (const e of readdirSync2(dir, { withFileTypes: true })) {
+    let entries;
+    try {
+      entries = readdirSync2(dir, { withFileTypes: true });
+    } catch (err) {
+      const code = err.code;
+      if (code === "ENOENT" || code === "ENOTDIR") return;
+      throw new WriteError(
+        `${dir}: cannot list it to look for interrupted writes (${code ?? err.message})`
+      );
+    }
+    for (const e of entries) {
       const p = path8.join(dir, e.name);
       if (e.isDirectory()) {
         if (deep) scan(p, true);

@@ -26484,7 +26484,7 @@ var require_dist = __commonJS({
 });
 
 // actions/lib/action-kit.ts
-import { existsSync as existsSync5, statSync as statSync2 } from "node:fs";
+import { existsSync as existsSync5, statSync as statSync3 } from "node:fs";
 import path11 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
@@ -28761,7 +28761,7 @@ function getIDToken(aud) {
 }
 
 // actions/lib/atomic-write.ts
-import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path6 from "node:path";
 var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
 var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
@@ -28777,7 +28777,7 @@ function setWriter(name) {
 }
 function ioError(err, file, doing) {
   const code = err.code;
-  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : err.message ?? String(err);
+  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? `${err.path ?? "a file on its way"} does not exist` : err.message ?? String(err);
   return new WriteError(`${file}: ${doing} failed: ${why}`);
 }
 function writeFilesAtomically(files) {
@@ -28787,7 +28787,8 @@ function writeFilesAtomically(files) {
     try {
       mkdirSync(path6.dirname(f.path), { recursive: true });
       temps.push({ tmp, target: f.path });
-      if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
+      if ("staged" in f) statSync(tmp);
+      else if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
       else writeFileSync(tmp, f.content);
     } catch (err) {
       for (const t of temps) rmSync(t.tmp, { force: true });
@@ -28850,7 +28851,7 @@ var DEFAULT_RETRY_POLICY = Object.freeze({
 
 // actions/lib/sharding.ts
 import { createHash } from "node:crypto";
-import { existsSync as existsSync2, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync as existsSync2, readdirSync, readFileSync, statSync as statSync2 } from "node:fs";
 import path7 from "node:path";
 
 // actions/lib/json.ts
@@ -29313,7 +29314,7 @@ function jsonFiles(dir) {
   const walk = (d) => {
     for (const name of readdirSync(d).sort()) {
       const p = path7.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
+      if (statSync2(p).isDirectory()) walk(p);
       else if (name.endsWith(".json")) out.push(p);
     }
   };
@@ -29321,7 +29322,7 @@ function jsonFiles(dir) {
   return out;
 }
 function readPartialSet(dir, format, version, dataset, fg) {
-  if (!existsSync2(dir) || !statSync(dir).isDirectory())
+  if (!existsSync2(dir) || !statSync2(dir).isDirectory())
     throw new ShardError(`--partials ${dir}: not a folder`);
   const found = [];
   for (const file of jsonFiles(dir)) {
@@ -29793,8 +29794,17 @@ function ownerRunning(name) {
 function tempFiles(root) {
   const found = [];
   const scan = (dir, deep) => {
-    if (!existsSync4(dir)) return;
-    for (const e of readdirSync3(dir, { withFileTypes: true })) {
+    let entries2;
+    try {
+      entries2 = readdirSync3(dir, { withFileTypes: true });
+    } catch (err) {
+      const code = err.code;
+      if (code === "ENOENT" || code === "ENOTDIR") return;
+      throw new WriteError(
+        `${dir}: cannot list it to look for interrupted writes (${code ?? err.message})`
+      );
+    }
+    for (const e of entries2) {
       const p = path10.join(dir, e.name);
       if (e.isDirectory()) {
         if (deep) scan(p, true);
@@ -29956,7 +29966,7 @@ var input = {
 };
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
-  if (!existsSync5(root) || !statSync2(root).isDirectory()) {
+  if (!existsSync5(root) || !statSync3(root).isDirectory()) {
     throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
   }
   for (const line of recoverInterruptedWrites(root)) core.info(line);

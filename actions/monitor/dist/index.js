@@ -26946,7 +26946,7 @@ var require_topojson_client = __commonJS({
 import path18 from "node:path";
 
 // actions/lib/action-kit.ts
-import { existsSync as existsSync4, statSync } from "node:fs";
+import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
 import path10 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
@@ -29223,7 +29223,7 @@ function getIDToken(aud) {
 }
 
 // actions/lib/atomic-write.ts
-import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path6 from "node:path";
 var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
 var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
@@ -29239,7 +29239,7 @@ function setWriter(name) {
 }
 function ioError(err, file, doing) {
   const code = err.code;
-  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : err.message ?? String(err);
+  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? `${err.path ?? "a file on its way"} does not exist` : err.message ?? String(err);
   return new WriteError(`${file}: ${doing} failed: ${why}`);
 }
 function writeFilesAtomically(files) {
@@ -29249,7 +29249,8 @@ function writeFilesAtomically(files) {
     try {
       mkdirSync(path6.dirname(f.path), { recursive: true });
       temps.push({ tmp, target: f.path });
-      if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
+      if ("staged" in f) statSync(tmp);
+      else if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
       else writeFileSync(tmp, f.content);
     } catch (err) {
       for (const t of temps) rmSync(t.tmp, { force: true });
@@ -30092,8 +30093,17 @@ function ownerRunning(name) {
 function tempFiles(root) {
   const found = [];
   const scan = (dir, deep) => {
-    if (!existsSync3(dir)) return;
-    for (const e of readdirSync2(dir, { withFileTypes: true })) {
+    let entries3;
+    try {
+      entries3 = readdirSync2(dir, { withFileTypes: true });
+    } catch (err) {
+      const code = err.code;
+      if (code === "ENOENT" || code === "ENOTDIR") return;
+      throw new WriteError(
+        `${dir}: cannot list it to look for interrupted writes (${code ?? err.message})`
+      );
+    }
+    for (const e of entries3) {
       const p = path9.join(dir, e.name);
       if (e.isDirectory()) {
         if (deep) scan(p, true);
@@ -30255,7 +30265,7 @@ var input = {
 };
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
-  if (!existsSync4(root) || !statSync(root).isDirectory()) {
+  if (!existsSync4(root) || !statSync2(root).isDirectory()) {
     throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
   }
   for (const line5 of recoverInterruptedWrites(root)) core.info(line5);
