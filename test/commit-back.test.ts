@@ -188,8 +188,9 @@ describe('commit action', () => {
     const run = await commitStep(clone);
     expectOk(run);
     expect(gitIn(repos.remote, ['show', '--name-only', '--format=', 'main'])).toBe('data/iris/rows.csv');
-    // Only reports/ changed besides the temp files: no commit at all.
-    rmSync(join(clone, 'data/iris/.rows.csv.4242.tmp'));
+    // Only reports/ changed besides the temp files: no commit at all. (The action's start-up repair
+    // sweeps temps whose process is gone, so this one may already be removed.)
+    rmSync(join(clone, 'data/iris/.rows.csv.4242.tmp'), { force: true });
     const again = await commitStep(clone);
     expectOk(again);
     expect(again.outputs.committed).toBe('false');

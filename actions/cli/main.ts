@@ -1,5 +1,7 @@
 // gitml command line: the same library functions the GitHub Actions call, for local runs.
 import { parseArgs } from 'node:util';
+import { setWriter } from '../lib/atomic-write.js';
+import { recoverInterruptedWrites } from '../lib/write-journal.js';
 import { COMMON_OPTIONS, type Command, EXIT, UsageError, workspaceAt } from './command.js';
 import {
   backfillCommand,
@@ -97,8 +99,12 @@ export async function main(
     return EXIT.usage;
   }
   try {
+    const ws = workspaceAt(parsed.values.root as string | undefined);
+    // Before anything reads the workspace: finish or undo a write a crash cut short.
+    for (const line of recoverInterruptedWrites(ws.root)) out(line);
+    setWriter(`gitml ${name}`);
     return await command.run({
-      ws: workspaceAt(parsed.values.root as string | undefined),
+      ws,
       now,
       values: parsed.values as Record<string, string | boolean | string[] | undefined>,
       positionals: parsed.positionals,

@@ -4,12 +4,14 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as actionsCore from '@actions/core';
+import { setWriter } from './atomic-write.js';
 import type { RejectedRow } from './feature-group.js';
 import { describeGitHubFailure, type GitHubFailure } from './github-errors.js';
 import { parseShard, type Shard } from './sharding.js';
 import type { DatasetSpec } from './spec.js';
 import { escapeHtml, oneLine, safeUrl } from './untrusted-text.js';
 import { Workspace } from './workspace.js';
+import { recoverInterruptedWrites } from './write-journal.js';
 
 /** A wrong input: the message names the input and the rule it breaks. */
 export class ActionInputError extends Error {
@@ -127,6 +129,9 @@ export function workspace(): Workspace {
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
   }
+  // Before anything reads the workspace: finish or undo a write a crash cut short.
+  for (const line of recoverInterruptedWrites(root)) core.info(line);
+  setWriter(`gitml ${path.basename(path.dirname(path.dirname(process.argv[1] ?? '')))} action`);
   return new Workspace(root);
 }
 

@@ -1,6 +1,11 @@
 // Atomic writes: every file goes to a temp file in its own directory first, then is renamed over the
 // target, so a reader (or a crash) never sees half a file. Writes start only after all content is built.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// A batch of several files is all-or-nothing: once every temp file is in place, a journal listing
+// target + temp names is renamed into place (the commit point), then the temps are renamed over their
+// targets and the journal removed. The next command repairs a batch a crash cut short
+// (recoverInterruptedWrites, actions/lib/write-journal.ts): it finishes a journalled batch and
+// deletes the temps of one that never reached its journal.
+import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -8,6 +13,9 @@ import path from 'node:path';
  * commits one (a crash can leave it behind) and .gitignore lists the pattern.
  */
 export const ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
+
+/** A batch's journal, `.gitml-journal.<pid>.tmp`: also a temp name, so it is never committed either. */
+export const JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
 
 export function atomicTempPath(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
@@ -18,22 +26,119 @@ export interface FileWrite {
   content: string | Uint8Array;
 }
 
-export function writeFilesAtomically(files: readonly FileWrite[]): void {
+/** A file whose new content is copied from another file on disk (too big to hold in memory). */
+export interface FileCopy {
+  path: string;
+  copyFrom: string;
+}
+
+/**
+ * A file the caller already wrote, streamed, to its temp path (atomicTempPath(path)): too big to hold
+ * in memory or to copy. It joins the batch like the others; on a failure its temp is removed too.
+ */
+export interface FileStaged {
+  path: string;
+  staged: true;
+}
+
+/** What a journal holds: who wrote the batch, when, and each target with its temp (relative to the journal). */
+export interface Journal {
+  writer: string;
+  startedAt: string;
+  files: { target: string; temp: string }[];
+}
+
+/** A disk or file-system error, naming the file and what was done about it. */
+export class WriteError extends Error {
+  override name = 'WriteError';
+}
+
+let writer = 'gitml';
+/** Names the command in journals, so a repair can say which command was interrupted. */
+export function setWriter(name: string): void {
+  writer = name;
+}
+
+function ioError(err: unknown, file: string, doing: string): WriteError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOSPC'
+      ? 'the disk is full'
+      : code === 'EDQUOT'
+        ? 'the disk quota is exceeded'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'EROFS'
+            ? 'the file system is read-only'
+            : code === 'ENOENT'
+              ? `${(err as NodeJS.ErrnoException).path ?? 'a file on its way'} does not exist`
+              : ((err as Error).message ?? String(err));
+  return new WriteError(`${file}: ${doing} failed: ${why}`);
+}
+
+export function writeFilesAtomically(files: readonly (FileWrite | FileCopy | FileStaged)[]): void {
   const temps: { tmp: string; target: string }[] = [];
-  try {
-    for (const f of files) {
+  for (const f of files) {
+    const tmp = atomicTempPath(f.path);
+    try {
       mkdirSync(path.dirname(f.path), { recursive: true });
-      const tmp = atomicTempPath(f.path);
-      writeFileSync(tmp, f.content);
-      temps.push({ tmp, target: f.path });
+      temps.push({ tmp, target: f.path }); // listed before writing: a partial temp is removed too
+      if ('staged' in f) statSync(tmp);
+      else if ('copyFrom' in f) copyFileSync(f.copyFrom, tmp);
+      else writeFileSync(tmp, f.content);
+    } catch (err) {
+      for (const t of temps) rmSync(t.tmp, { force: true });
+      throw ioError(err, f.path, 'writing');
     }
-  } catch (err) {
-    for (const t of temps) rmSync(t.tmp, { force: true });
-    throw err;
   }
-  for (const t of temps) renameSync(t.tmp, t.target);
+  if (temps.length === 0) return;
+  // One file needs no journal: its rename is the whole batch.
+  const journal = temps.length > 1 ? commitJournal(temps) : null;
+  for (const t of temps) {
+    try {
+      renameSync(t.tmp, t.target);
+    } catch (err) {
+      // Past the commit point the batch must complete: the journal stays for the next command to finish.
+      throw ioError(err, t.target, 'renaming its temp file into place');
+    }
+  }
+  if (journal) rmSync(journal, { force: true });
 }
 
 export function writeFileAtomically(file: string, content: string | Uint8Array): void {
   writeFilesAtomically([{ path: file, content }]);
+}
+
+/** The deepest directory holding every target: where the batch's journal goes. */
+function commonDir(targets: string[]): string {
+  let dir = path.dirname(path.resolve(targets[0]));
+  for (const t of targets) {
+    const abs = path.resolve(t);
+    while (!abs.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep)) dir = path.dirname(dir);
+  }
+  return dir;
+}
+
+/** Writes the journal (atomically itself) and returns its path: from here on the batch completes. */
+function commitJournal(temps: { tmp: string; target: string }[]): string {
+  const dir = commonDir(temps.map((t) => t.target));
+  const journal = path.join(dir, `.gitml-journal.${process.pid}.tmp`);
+  const body: Journal = {
+    writer,
+    startedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    files: temps.map((t) => ({
+      target: path.relative(dir, path.resolve(t.target)),
+      temp: path.relative(dir, path.resolve(t.tmp)),
+    })),
+  };
+  const tmp = atomicTempPath(journal);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(body, null, 2)}\n`);
+    renameSync(tmp, journal);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    for (const t of temps) rmSync(t.tmp, { force: true });
+    throw ioError(err, journal, 'writing the journal of a multi-file write');
+  }
+  return journal;
 }

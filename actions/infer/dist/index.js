@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path15 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path16 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path15 && path15[0] !== "/") {
-          path15 = `/${path15}`;
+        if (path16 && path16[0] !== "/") {
+          path16 = `/${path16}`;
         }
-        return new URL(`${origin}${path15}`);
+        return new URL(`${origin}${path16}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin }
+          request: { method, path: path16, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path15);
+        debuglog("sending request to %s %s/%s", method, origin, path16);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin },
+          request: { method, path: path16, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path15,
+          path16,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin }
+          request: { method, path: path16, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path15);
+        debuglog("trailers received from %s %s/%s", method, origin, path16);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin },
+          request: { method, path: path16, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path15,
+          path16,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path15, origin }
+            request: { method, path: path16, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path15);
+          debuglog("sending request to %s %s/%s", method, origin, path16);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path15,
+        path: path16,
         method,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path15 !== "string") {
+        if (typeof path16 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path15[0] !== "/" && !(path15.startsWith("http://") || path15.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path16[0] !== "/" && !(path16.startsWith("http://") || path16.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path15)) {
+        } else if (invalidPathRegex.test(path16)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path15, query) : path15;
+        this.path = query ? buildURL(path16, query) : path16;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path15, host, upgrade, blocking, reset } = request;
+      const { method, path: path16, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path15} HTTP/1.1\r
+      let header = `${method} ${path16} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -6598,13 +6598,13 @@ upgrade: ${upgrade}\r
     function writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
+      const writer2 = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
       const onData = function(chunk) {
         if (finished) {
           return;
         }
         try {
-          if (!writer.write(chunk) && this.pause) {
+          if (!writer2.write(chunk) && this.pause) {
             this.pause();
           }
         } catch (err) {
@@ -6638,12 +6638,12 @@ upgrade: ${upgrade}\r
         body.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
         if (!err) {
           try {
-            writer.end();
+            writer2.end();
           } catch (er) {
             err = er;
           }
         }
-        writer.destroy(err);
+        writer2.destroy(err);
         if (err && (err.code !== "UND_ERR_INFO" || err.message !== "reset")) {
           util.destroy(body, err);
         } else {
@@ -6737,19 +6737,19 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
+      const writer2 = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
             throw socket[kError];
           }
-          if (!writer.write(chunk)) {
+          if (!writer2.write(chunk)) {
             await waitForDrain();
           }
         }
-        writer.end();
+        writer2.end();
       } catch (err) {
-        writer.destroy(err);
+        writer2.destroy(err);
       } finally {
         socket.off("close", onDrain).off("drain", onDrain);
       }
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path15, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path16, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path15;
+      headers[HTTP2_HEADER_PATH] = path16;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path15 = search ? `${pathname}${search}` : pathname;
+        const path16 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path15;
+        this.opts.path = path16;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path15 = "/",
+          path: path16 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path15;
+        opts.path = origin + path16;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path15) {
-      if (typeof path15 !== "string") {
-        return path15;
+    function safeUrl2(path16) {
+      if (typeof path16 !== "string") {
+        return path16;
       }
-      const pathSegments = path15.split("?");
+      const pathSegments = path16.split("?");
       if (pathSegments.length !== 2) {
-        return path15;
+        return path16;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path15, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path15);
+    function matchKey(mockDispatch2, { path: path16, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path16);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path15 }) => matchValue(safeUrl2(path15), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path16 }) => matchValue(safeUrl2(path16), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path15, method, body, headers, query } = opts;
+      const { path: path16, method, body, headers, query } = opts;
       return {
-        path: path15,
+        path: path16,
         method,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path15, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path16, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path15,
+            Path: path16,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path15) {
-      for (let i = 0; i < path15.length; ++i) {
-        const code = path15.charCodeAt(i);
+    function validateCookiePath(path16) {
+      for (let i = 0; i < path16.length; ++i) {
+        const code = path16.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path15 = opts.path;
+          let path16 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path15 = `/${path15}`;
+            path16 = `/${path16}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path15);
+          url = new URL(util.parseOrigin(url).origin + path16);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path15) {
-      const ctrl = callVisitor(key, node, visitor, path15);
+    function visit_(key, node, visitor, path16) {
+      const ctrl = callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visit_(key, ctrl, visitor, path15);
+        replaceNode(key, path16, ctrl);
+        return visit_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path15);
+            const ci = visit_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = visit_("key", node.key, visitor, path15);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = visit_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path15);
+          const cv = visit_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path15) {
-      const ctrl = await callVisitor(key, node, visitor, path15);
+    async function visitAsync_(key, node, visitor, path16) {
+      const ctrl = await callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visitAsync_(key, ctrl, visitor, path15);
+        replaceNode(key, path16, ctrl);
+        return visitAsync_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path15);
+            const ci = await visitAsync_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path15);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path15);
+          const cv = await visitAsync_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path15) {
+    function callVisitor(key, node, visitor, path16) {
       if (typeof visitor === "function")
-        return visitor(key, node, path15);
+        return visitor(key, node, path16);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path15);
+        return visitor.Map?.(key, node, path16);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path15);
+        return visitor.Seq?.(key, node, path16);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path15);
+        return visitor.Pair?.(key, node, path16);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path15);
+        return visitor.Scalar?.(key, node, path16);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path15);
+        return visitor.Alias?.(key, node, path16);
       return void 0;
     }
-    function replaceNode(key, path15, node) {
-      const parent = path15[path15.length - 1];
+    function replaceNode(key, path16, node) {
+      const parent = path16[path16.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path15, value) {
+    function collectionFromPath(schema, path16, value) {
       let v = value;
-      for (let i = path15.length - 1; i >= 0; --i) {
-        const k = path15[i];
+      for (let i = path16.length - 1; i >= 0; --i) {
+        const k = path16[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
+    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path15, value) {
-        if (isEmptyPath(path15))
+      addIn(path16, value) {
+        if (isEmptyPath(path16))
           this.add(value);
         else {
-          const [key, ...rest] = path15;
+          const [key, ...rest] = path16;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        const [key, ...rest] = path15;
+      deleteIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        const [key, ...rest] = path15;
+      getIn(path16, keepScalar) {
+        const [key, ...rest] = path16;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path15) {
-        const [key, ...rest] = path15;
+      hasIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        const [key, ...rest] = path15;
+      setIn(path16, value) {
+        const [key, ...rest] = path16;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path15, value) {
+      addIn(path16, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path15, value);
+          this.contents.addIn(path16, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        if (Collection.isEmptyPath(path15)) {
+      deleteIn(path16) {
+        if (Collection.isEmptyPath(path16)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        if (Collection.isEmptyPath(path15))
+      getIn(path16, keepScalar) {
+        if (Collection.isEmptyPath(path16))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path15) {
-        if (Collection.isEmptyPath(path15))
+      hasIn(path16) {
+        if (Collection.isEmptyPath(path16))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        if (Collection.isEmptyPath(path15)) {
+      setIn(path16, value) {
+        if (Collection.isEmptyPath(path16)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path15), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path16), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path15, value);
+          this.contents.setIn(path16, value);
         }
       }
       /**
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path15) => {
+    visit.itemAtPath = (cst, path16) => {
       let item = cst;
-      for (const [field, index] of path15) {
+      for (const [field, index] of path16) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path15) => {
-      const parent = visit.itemAtPath(cst, path15.slice(0, -1));
-      const field = path15[path15.length - 1][0];
+    visit.parentCollection = (cst, path16) => {
+      const parent = visit.itemAtPath(cst, path16.slice(0, -1));
+      const field = path16[path16.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path15, item, visitor) {
-      let ctrl = visitor(item, path15);
+    function _visit(path16, item, visitor) {
+      let ctrl = visitor(item, path16);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path15);
+            ctrl = ctrl(item, path16);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
     }
     exports.visit = visit;
   }
@@ -26484,8 +26484,8 @@ var require_dist = __commonJS({
 });
 
 // actions/lib/action-kit.ts
-import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
-import path9 from "node:path";
+import { existsSync as existsSync5, statSync as statSync3 } from "node:fs";
+import path11 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -28760,6 +28760,84 @@ function getIDToken(aud) {
   });
 }
 
+// actions/lib/atomic-write.ts
+import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path6 from "node:path";
+var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
+var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
+function atomicTempPath(file) {
+  return path6.join(path6.dirname(file), `.${path6.basename(file)}.${process.pid}.tmp`);
+}
+var WriteError = class extends Error {
+  name = "WriteError";
+};
+var writer = "gitml";
+function setWriter(name) {
+  writer = name;
+}
+function ioError(err, file, doing) {
+  const code = err.code;
+  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? `${err.path ?? "a file on its way"} does not exist` : err.message ?? String(err);
+  return new WriteError(`${file}: ${doing} failed: ${why}`);
+}
+function writeFilesAtomically(files) {
+  const temps = [];
+  for (const f of files) {
+    const tmp = atomicTempPath(f.path);
+    try {
+      mkdirSync(path6.dirname(f.path), { recursive: true });
+      temps.push({ tmp, target: f.path });
+      if ("staged" in f) statSync(tmp);
+      else if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
+      else writeFileSync(tmp, f.content);
+    } catch (err) {
+      for (const t of temps) rmSync(t.tmp, { force: true });
+      throw ioError(err, f.path, "writing");
+    }
+  }
+  if (temps.length === 0) return;
+  const journal = temps.length > 1 ? commitJournal(temps) : null;
+  for (const t of temps) {
+    try {
+      renameSync(t.tmp, t.target);
+    } catch (err) {
+      throw ioError(err, t.target, "renaming its temp file into place");
+    }
+  }
+  if (journal) rmSync(journal, { force: true });
+}
+function commonDir(targets) {
+  let dir = path6.dirname(path6.resolve(targets[0]));
+  for (const t of targets) {
+    const abs = path6.resolve(t);
+    while (!abs.startsWith(dir.endsWith(path6.sep) ? dir : dir + path6.sep)) dir = path6.dirname(dir);
+  }
+  return dir;
+}
+function commitJournal(temps) {
+  const dir = commonDir(temps.map((t) => t.target));
+  const journal = path6.join(dir, `.gitml-journal.${process.pid}.tmp`);
+  const body = {
+    writer,
+    startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    files: temps.map((t) => ({
+      target: path6.relative(dir, path6.resolve(t.target)),
+      temp: path6.relative(dir, path6.resolve(t.tmp))
+    }))
+  };
+  const tmp = atomicTempPath(journal);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(body, null, 2)}
+`);
+    renameSync(tmp, journal);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    for (const t of temps) rmSync(t.tmp, { force: true });
+    throw ioError(err, journal, "writing the journal of a multi-file write");
+  }
+  return journal;
+}
+
 // actions/lib/github-errors.ts
 var DEFAULT_RETRY_POLICY = Object.freeze({
   retries: 4,
@@ -28773,8 +28851,8 @@ var DEFAULT_RETRY_POLICY = Object.freeze({
 
 // actions/lib/sharding.ts
 import { createHash } from "node:crypto";
-import { existsSync as existsSync2, readdirSync, readFileSync, statSync } from "node:fs";
-import path6 from "node:path";
+import { existsSync as existsSync2, readdirSync, readFileSync, statSync as statSync2 } from "node:fs";
+import path7 from "node:path";
 
 // actions/lib/json.ts
 function stableStringify(value) {
@@ -29235,8 +29313,8 @@ function jsonFiles(dir) {
   const out = [];
   const walk = (d) => {
     for (const name of readdirSync(d).sort()) {
-      const p = path6.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
+      const p = path7.join(d, name);
+      if (statSync2(p).isDirectory()) walk(p);
       else if (name.endsWith(".json")) out.push(p);
     }
   };
@@ -29244,7 +29322,7 @@ function jsonFiles(dir) {
   return out;
 }
 function readPartialSet(dir, format, version, dataset, fg) {
-  if (!existsSync2(dir) || !statSync(dir).isDirectory())
+  if (!existsSync2(dir) || !statSync2(dir).isDirectory())
     throw new ShardError(`--partials ${dir}: not a folder`);
   const found = [];
   for (const file of jsonFiles(dir)) {
@@ -29267,7 +29345,7 @@ function readPartialSet(dir, format, version, dataset, fg) {
   const counts = [...new Set(found.map((f) => f.partial.shards))].sort((a, b) => a - b);
   if (counts.length > 1) {
     throw new ShardError(
-      `--partials ${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path6.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
+      `--partials ${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path7.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
     );
   }
   const n = counts[0];
@@ -29366,11 +29444,11 @@ function safeUrl(href) {
 // actions/lib/workspace.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { existsSync as existsSync3, readdirSync as readdirSync2 } from "node:fs";
-import path8 from "node:path";
+import path9 from "node:path";
 
 // actions/lib/input-file.ts
 import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
-import path7 from "node:path";
+import path8 from "node:path";
 
 // actions/lib/input-error.ts
 var InputError = class extends Error {
@@ -29387,7 +29465,7 @@ function kindOf(st) {
   if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
   return "not a regular file";
 }
-var slash = (p) => p.split(path7.sep).join("/");
+var slash = (p) => p.split(path8.sep).join("/");
 function lstatOrNull(p) {
   try {
     return lstatSync(p);
@@ -29398,10 +29476,10 @@ function lstatOrNull(p) {
   }
 }
 function checkInputPath(root, file, label, within) {
-  const abs = path7.resolve(root, file);
-  const rel = slash(path7.relative(root, abs));
+  const abs = path8.resolve(root, file);
+  const rel = slash(path8.relative(root, abs));
   const name = label ?? (rel || ".");
-  if (rel.startsWith("../") || rel === ".." || path7.isAbsolute(rel)) {
+  if (rel.startsWith("../") || rel === ".." || path8.isAbsolute(rel)) {
     throw new InputError(
       `${name} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
     );
@@ -29410,7 +29488,7 @@ function checkInputPath(root, file, label, within) {
   let at = root;
   let stat2 = lstatOrNull(root);
   for (const [i, part] of parts.entries()) {
-    at = path7.join(at, part);
+    at = path8.join(at, part);
     stat2 = lstatOrNull(at);
     if (stat2 === null) return { rel, stat: null };
     const shown = parts.slice(0, i + 1).join("/");
@@ -29433,7 +29511,7 @@ function readInputFile(root, file, label, within) {
   const name = checkInputFile(root, file, label, within);
   let fd;
   try {
-    fd = openSync(path7.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+    fd = openSync(path8.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
     if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${rule(within)}`);
@@ -29652,28 +29730,28 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path8.join(this.root, "data");
+    return path9.join(this.root, "data");
   }
   get modelsDir() {
-    return path8.join(this.root, "models");
+    return path9.join(this.root, "models");
   }
   get reportsDir() {
-    return path8.join(this.root, "reports");
+    return path9.join(this.root, "reports");
   }
   datasetDir(name) {
-    return path8.join(this.dataDir, name);
+    return path9.join(this.dataDir, name);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path8.relative(this.root, p).split(path8.sep).join("/");
+    return path9.relative(this.root, p).split(path9.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted. */
   datasetNames() {
     if (!existsSync3(this.dataDir)) return [];
-    return readdirSync2(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync3(path8.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
+    return readdirSync2(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync3(path9.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
   }
   loadSpec(name) {
-    const file = path8.join(this.datasetDir(name), SPEC_FILE);
+    const file = path9.join(this.datasetDir(name), SPEC_FILE);
     if (!existsSync3(file)) {
       const known = this.datasetNames();
       throw new SpecError(
@@ -29698,6 +29776,89 @@ var Workspace = class {
     return names.map((n) => this.loadSpec(n));
   }
 };
+
+// actions/lib/write-journal.ts
+import { existsSync as existsSync4, readdirSync as readdirSync3, readFileSync as readFileSync3, renameSync as renameSync2, rmSync as rmSync2 } from "node:fs";
+import path10 from "node:path";
+var WRITTEN_DIRS = ["data", "models", "reports"];
+function ownerRunning(name) {
+  const pid = Number(/\.(\d+)\.tmp$/.exec(name)?.[1]);
+  if (!Number.isInteger(pid) || pid === process.pid || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+}
+function tempFiles(root) {
+  const found = [];
+  const scan = (dir, deep) => {
+    let entries2;
+    try {
+      entries2 = readdirSync3(dir, { withFileTypes: true });
+    } catch (err) {
+      const code = err.code;
+      if (code === "ENOENT" || code === "ENOTDIR") return;
+      throw new WriteError(
+        `${dir}: cannot list it to look for interrupted writes (${code ?? err.message})`
+      );
+    }
+    for (const e of entries2) {
+      const p = path10.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (deep) scan(p, true);
+      } else if (e.isFile() && ATOMIC_TEMP_NAME.test(e.name) && !ownerRunning(e.name)) found.push(p);
+    }
+  };
+  scan(root, false);
+  for (const d of WRITTEN_DIRS) scan(path10.join(root, d), true);
+  return found.sort();
+}
+function readJournal(file, rel) {
+  try {
+    const j = JSON.parse(readFileSync3(file, "utf8"));
+    if (typeof j.writer === "string" && Array.isArray(j.files)) return j;
+  } catch {
+  }
+  throw new WriteError(
+    `${rel}: the journal of an interrupted write is unreadable; delete it and restore data/, models/ and reports/ with git (git checkout -- data models reports)`
+  );
+}
+function recoverInterruptedWrites(root) {
+  const rel = (p) => path10.relative(root, p).split(path10.sep).join("/");
+  const lines = [];
+  let temps = tempFiles(root);
+  for (const file of temps.filter((t) => JOURNAL_NAME.test(path10.basename(t)))) {
+    const journal = readJournal(file, rel(file));
+    const dir = path10.dirname(file);
+    for (const f of journal.files) {
+      const temp = path10.resolve(dir, f.temp);
+      const target = path10.resolve(dir, f.target);
+      if (!existsSync4(temp)) continue;
+      try {
+        renameSync2(temp, target);
+      } catch (err) {
+        throw new WriteError(
+          `${rel(target)}: finishing an interrupted write failed (${err.message}); free the disk or fix permissions and run again`
+        );
+      }
+    }
+    rmSync2(file, { force: true });
+    lines.push(
+      `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length} files`
+    );
+  }
+  temps = temps.filter((t) => existsSync4(t));
+  if (temps.length) {
+    for (const t of temps) rmSync2(t, { force: true });
+    const where = [...new Set(temps.map((t) => rel(path10.dirname(t)) || "."))].join(", ");
+    lines.push(
+      `undid an interrupted write: removed ${temps.length} temp file${temps.length > 1 ? "s" : ""} in ${where} (none of its files had been replaced; run the interrupted command again)`
+    );
+  }
+  return lines;
+}
 
 // actions/lib/action-kit.ts
 var ActionInputError = class extends Error {
@@ -29796,7 +29957,7 @@ var input = {
         throw new ActionInputError(`input ${err.message}`);
       }
     }
-    return { shard, merge, partials: path9.resolve(ws.root, partials) };
+    return { shard, merge, partials: path11.resolve(ws.root, partials) };
   },
   /** A pull-request number, or null when not given. */
   pullRequest(name = "pull-request") {
@@ -29805,9 +29966,11 @@ var input = {
 };
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
-  if (!existsSync4(root) || !statSync2(root).isDirectory()) {
+  if (!existsSync5(root) || !statSync3(root).isDirectory()) {
     throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
   }
+  for (const line of recoverInterruptedWrites(root)) core.info(line);
+  setWriter(`gitml ${path11.basename(path11.dirname(path11.dirname(process.argv[1] ?? "")))} action`);
   return new Workspace(root);
 }
 function output(name, value) {
@@ -29937,12 +30100,12 @@ var toKey = function(value) {
   const result = `${value}`;
   return result == "0" && 1 / value == -Infinity ? "-0" : result;
 };
-var get = function(object, path15) {
-  path15 = castPath(path15, object);
+var get = function(object, path16) {
+  path16 = castPath(path16, object);
   let index = 0;
-  const length = path15.length;
+  const length = path16.length;
   while (object != null && index < length) {
-    object = object[toKey(path15[index++])];
+    object = object[toKey(path16[index++])];
   }
   return index && index === length ? object : void 0;
 };
@@ -30534,28 +30697,6 @@ var stringify = function(records, opts = {}) {
   }
   return data.join("");
 };
-
-// actions/lib/atomic-write.ts
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import path10 from "node:path";
-function atomicTempPath(file) {
-  return path10.join(path10.dirname(file), `.${path10.basename(file)}.${process.pid}.tmp`);
-}
-function writeFilesAtomically(files) {
-  const temps = [];
-  try {
-    for (const f of files) {
-      mkdirSync(path10.dirname(f.path), { recursive: true });
-      const tmp = atomicTempPath(f.path);
-      writeFileSync(tmp, f.content);
-      temps.push({ tmp, target: f.path });
-    }
-  } catch (err) {
-    for (const t of temps) rmSync(t.tmp, { force: true });
-    throw err;
-  }
-  for (const t of temps) renameSync(t.tmp, t.target);
-}
 
 // node_modules/simple-statistics/dist/simple-statistics.mjs
 function sum(x) {
@@ -32507,8 +32648,8 @@ function countNewlines(fields) {
 }
 
 // actions/lib/file-source.ts
-import { existsSync as existsSync5, readdirSync as readdirSync3 } from "node:fs";
-import path11 from "node:path";
+import { existsSync as existsSync6, readdirSync as readdirSync4 } from "node:fs";
+import path12 from "node:path";
 
 // actions/lib/git.ts
 var GITHUB_ACTIONS_BOT = Object.freeze({
@@ -32524,13 +32665,13 @@ function workingTree(root) {
     description: "working tree",
     // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
     readBytes: (rel) => readInputFileIfExists(root, rel),
-    list: (relDir) => entries(path11.join(root, relDir), false),
-    listDirs: (relDir) => entries(path11.join(root, relDir), true)
+    list: (relDir) => entries(path12.join(root, relDir), false),
+    listDirs: (relDir) => entries(path12.join(root, relDir), true)
   };
 }
 function entries(dir, dirs) {
-  if (!existsSync5(dir)) return [];
-  return readdirSync3(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
+  if (!existsSync6(dir)) return [];
+  return readdirSync4(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
 }
 
 // actions/lib/stats.ts
@@ -33063,8 +33204,8 @@ function checkCounts(c, file) {
 }
 
 // actions/lib/model-registry.ts
-import { existsSync as existsSync6 } from "node:fs";
-import path12 from "node:path";
+import { existsSync as existsSync7 } from "node:fs";
+import path13 from "node:path";
 
 // actions/lib/models/types.ts
 var ModelFormatError = class extends Error {
@@ -35027,17 +35168,17 @@ var ModelRegistry = class {
   ws;
   dataset;
   get dir() {
-    return path12.join(this.ws.modelsDir, this.dataset);
+    return path13.join(this.ws.modelsDir, this.dataset);
   }
   get indexPath() {
-    return path12.join(this.dir, "index.json");
+    return path13.join(this.dir, "index.json");
   }
   versionDir(version) {
-    return path12.join(this.dir, `v${version}`);
+    return path13.join(this.dir, `v${version}`);
   }
   /** The index, or an empty one when the dataset has no models yet. A corrupt index is an error. */
   index() {
-    if (!existsSync6(this.indexPath))
+    if (!existsSync7(this.indexPath))
       return {
         format: REGISTRY_FORMAT,
         formatVersion: 1,
@@ -35076,9 +35217,9 @@ var ModelRegistry = class {
   }
   /** Loads a version's model (validated). */
   load(version) {
-    const file = path12.join(this.versionDir(version), "model.json");
+    const file = path13.join(this.versionDir(version), "model.json");
     const where = this.ws.rel(file);
-    if (!existsSync6(file)) throw new RegistryError(`${where}: missing`);
+    if (!existsSync7(file)) throw new RegistryError(`${where}: missing`);
     let raw2;
     const text = readInputFile(this.ws.root, file).toString("utf8");
     try {
@@ -35120,9 +35261,9 @@ var ModelRegistry = class {
     };
     const dir = this.versionDir(version);
     const writes = [
-      { path: path12.join(dir, "model.json"), content: stableStringify(files.model.toJSON()) },
-      { path: path12.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
-      { path: path12.join(dir, "card.md"), content: files.card(version) },
+      { path: path13.join(dir, "model.json"), content: stableStringify(files.model.toJSON()) },
+      { path: path13.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
+      { path: path13.join(dir, "card.md"), content: files.card(version) },
       { path: this.indexPath, content: stableStringify(next) }
     ];
     writeFilesAtomically(writes);
@@ -35158,8 +35299,8 @@ var ModelRegistry = class {
 
 // actions/lib/prediction-log.ts
 import { createHash as createHash3 } from "node:crypto";
-import { existsSync as existsSync7, readdirSync as readdirSync4, rmSync as rmSync2 } from "node:fs";
-import path13 from "node:path";
+import { existsSync as existsSync8, readdirSync as readdirSync5, rmSync as rmSync3 } from "node:fs";
+import path14 from "node:path";
 
 // actions/lib/monitoring-types.ts
 var MONITORING_FORMAT = "gitml.monitoring";
@@ -35195,25 +35336,25 @@ var PredictionLog = class {
   dataset;
   classes;
   get dir() {
-    return path13.join(this.ws.reportsDir, this.dataset);
+    return path14.join(this.ws.reportsDir, this.dataset);
   }
   /** The file whose `log` entry is the manifest: monitoring.json, beside the partitions. */
   get manifestPath() {
-    return path13.join(this.dir, MONITORING_FILE);
+    return path14.join(this.dir, MONITORING_FILE);
   }
   /** How messages name the manifest. */
   get manifestName() {
     return `the log entry of ${this.ws.rel(this.manifestPath)}`;
   }
   get earlierManifestPath() {
-    return path13.join(this.dir, EARLIER_MANIFEST);
+    return path14.join(this.dir, EARLIER_MANIFEST);
   }
   partitionPath(month) {
-    return path13.join(this.dir, logPartitionFile(month));
+    return path14.join(this.dir, logPartitionFile(month));
   }
   /** monitoring.json as it is on disk (any fields), or null when there is none yet. */
   monitoringFile() {
-    if (!existsSync7(this.manifestPath)) return null;
+    if (!existsSync8(this.manifestPath)) return null;
     try {
       const value = JSON.parse(readInputFile(this.ws.root, this.manifestPath).toString("utf8"));
       if (value === null || typeof value !== "object" || Array.isArray(value))
@@ -35229,14 +35370,14 @@ var PredictionLog = class {
   }
   /** The manifest: monitoring.json's `log` entry, else an earlier predictions.json, else empty. */
   manifest() {
-    const earlier = path13.join(this.dir, "predictions", "manifest.json");
-    if (existsSync7(earlier))
+    const earlier = path14.join(this.dir, "predictions", "manifest.json");
+    if (existsSync8(earlier))
       throw new PredictionLogError(
         `${this.ws.rel(earlier)}: the log is in an earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${EARLIER_MANIFEST} (git mv), then run again`
       );
     const monitoring = this.monitoringFile();
     if (monitoring && "log" in monitoring) return checkManifest(monitoring.log, this.manifestName);
-    if (existsSync7(this.earlierManifestPath)) {
+    if (existsSync8(this.earlierManifestPath)) {
       const where = this.ws.rel(this.earlierManifestPath);
       let parsed;
       try {
@@ -35246,7 +35387,7 @@ var PredictionLog = class {
       }
       return checkManifest(parsed, where);
     }
-    const stray = existsSync7(this.dir) ? readdirSync4(this.dir).filter((f) => PARTITION.test(f)) : [];
+    const stray = existsSync8(this.dir) ? readdirSync5(this.dir).filter((f) => PARTITION.test(f)) : [];
     if (stray.length)
       throw new PredictionLogError(
         `${this.ws.rel(this.dir)}: partitions without a manifest (${stray.join(", ")}; ${this.manifestName} is missing): the log was edited by hand`
@@ -35273,7 +35414,7 @@ var PredictionLog = class {
   /** Reads and verifies every partition; records are sorted by event time then id. */
   read() {
     const m = this.manifest();
-    const onDisk = existsSync7(this.dir) ? readdirSync4(this.dir).map((f) => PARTITION.exec(f)?.[1]).filter((m2) => m2 !== void 0) : [];
+    const onDisk = existsSync8(this.dir) ? readdirSync5(this.dir).map((f) => PARTITION.exec(f)?.[1]).filter((m2) => m2 !== void 0) : [];
     for (const month of onDisk) {
       if (!m.partitions[month])
         throw new PredictionLogError(
@@ -35290,7 +35431,7 @@ var PredictionLog = class {
     const listed = this.manifestName;
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
-    if (!existsSync7(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
+    if (!existsSync8(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
     const bytes = readInputFile(this.ws.root, file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
@@ -35397,7 +35538,7 @@ var PredictionLog = class {
   }
 };
 function removeEarlierManifest(dir) {
-  rmSync2(path13.join(dir, EARLIER_MANIFEST), { force: true });
+  rmSync3(path14.join(dir, EARLIER_MANIFEST), { force: true });
 }
 function checkManifest(value, where) {
   const bad = (rule2) => new PredictionLogError(`${where}: corrupt manifest (${rule2})`);
@@ -35501,22 +35642,14 @@ function predictRecords(model, modelVersion, fg, table, todo, predictedAt) {
 }
 
 // actions/lib/pipelines/infer-shards.ts
-import {
-  copyFileSync,
-  existsSync as existsSync8,
-  mkdirSync as mkdirSync2,
-  readFileSync as readFileSync3,
-  renameSync as renameSync2,
-  rmSync as rmSync3,
-  writeFileSync as writeFileSync2
-} from "node:fs";
-import path14 from "node:path";
+import { existsSync as existsSync9, mkdirSync as mkdirSync2, readFileSync as readFileSync4 } from "node:fs";
+import path15 from "node:path";
 var INFER_PARTIAL_FORMAT = "gitml.infer-partial";
 var INFER_PARTIAL_VERSION = 1;
 function championIdentity(ws, spec) {
   const registry = new ModelRegistry(ws, spec.name);
   const version = registry.index().champion ?? registry.requireChampion().entry.version;
-  const bytes = readFileSync3(path14.join(registry.versionDir(version), "model.json"));
+  const bytes = readFileSync4(path15.join(registry.versionDir(version), "model.json"));
   return { version, sha256: sha256(bytes) };
 }
 function inferShard(ws, spec, opts) {
@@ -35574,7 +35707,7 @@ function inferShard(ws, spec, opts) {
       throw new ShardError(`${fg.partitionPath(part.month)}: rows whose log month is not ${part.month}`);
     const changed = rendered.partitions[0];
     const file2 = changed ? `${stem}-${part.month}.csv` : null;
-    if (file2) writeFilesAtomically([{ path: path14.join(opts.partials, file2), content: changed.content }]);
+    if (file2) writeFilesAtomically([{ path: path15.join(opts.partials, file2), content: changed.content }]);
     logMonths[part.month] = {
       rows: logEntry.rows,
       sha256: logEntry.sha256,
@@ -35603,7 +35736,7 @@ function inferShard(ws, spec, opts) {
     log: logMonths,
     outside
   };
-  const file = path14.join(opts.partials, `${stem}.json`);
+  const file = path15.join(opts.partials, `${stem}.json`);
   writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
   return {
     dataset: spec.name,
@@ -35665,9 +35798,9 @@ function mergeInferShards(ws, spec, opts) {
       partitions[month] = { rows: e.rows, sha256: e.sha256 };
       waiting += e.waiting;
       if (e.file === null) continue;
-      const from = path14.join(path14.dirname(file), e.file);
-      if (!existsSync8(from)) throw new ShardError(`${file}: its log month ${month} file ${from} is missing`);
-      if (sha256(readFileSync3(from)) !== e.sha256)
+      const from = path15.join(path15.dirname(file), e.file);
+      if (!existsSync9(from)) throw new ShardError(`${file}: its log month ${month} file ${from} is missing`);
+      if (sha256(readFileSync4(from)) !== e.sha256)
         throw new ShardError(`${from}: content does not match its entry in ${file}`);
       copies.push({ from, to: log.partitionPath(month) });
     }
@@ -35687,22 +35820,7 @@ function mergeInferShards(ws, spec, opts) {
   };
 }
 function copyAtomically(copies, last) {
-  const temps = [];
-  const tmpOf = atomicTempPath;
-  try {
-    for (const c of copies) {
-      mkdirSync2(path14.dirname(c.to), { recursive: true });
-      temps.push({ tmp: tmpOf(c.to), target: c.to });
-      copyFileSync(c.from, tmpOf(c.to));
-    }
-    mkdirSync2(path14.dirname(last.path), { recursive: true });
-    temps.push({ tmp: tmpOf(last.path), target: last.path });
-    writeFileSync2(tmpOf(last.path), last.content);
-  } catch (err) {
-    for (const t of temps) rmSync3(t.tmp, { force: true });
-    throw err;
-  }
-  for (const t of temps) renameSync2(t.tmp, t.target);
+  writeFilesAtomically([...copies.map((c) => ({ path: c.to, copyFrom: c.from })), last]);
 }
 
 // actions/infer/src/main.ts

@@ -6,17 +6,9 @@
 // (`infer --merge`): checks the set (every shard once, same n, champion, clock, feature-group version,
 // log and data as the shards saw) and copies the months into the log with the merged manifest — the
 // same bytes an unsharded `infer` with the same --now writes. Nothing is written on a refusal.
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { atomicTempPath, writeFilesAtomically } from '../atomic-write.js';
+import { writeFilesAtomically } from '../atomic-write.js';
 import { FeatureGroup, isoSeconds } from '../feature-group.js';
 import { stableStringify } from '../json.js';
 import { ModelRegistry } from '../model-registry.js';
@@ -281,28 +273,10 @@ export function mergeInferShards(
   };
 }
 
-/**
- * Like writeFilesAtomically, but file contents are copied from disk rather than held in memory: every
- * file goes to a temp file beside its target first; the renames start only when all are in place.
- */
+/** The copied partitions and the manifest as one all-or-nothing batch (copied, not held in memory). */
 function copyAtomically(
   copies: readonly { from: string; to: string }[],
   last: { path: string; content: string },
 ) {
-  const temps: { tmp: string; target: string }[] = [];
-  const tmpOf = atomicTempPath;
-  try {
-    for (const c of copies) {
-      mkdirSync(path.dirname(c.to), { recursive: true });
-      temps.push({ tmp: tmpOf(c.to), target: c.to });
-      copyFileSync(c.from, tmpOf(c.to));
-    }
-    mkdirSync(path.dirname(last.path), { recursive: true });
-    temps.push({ tmp: tmpOf(last.path), target: last.path });
-    writeFileSync(tmpOf(last.path), last.content);
-  } catch (err) {
-    for (const t of temps) rmSync(t.tmp, { force: true });
-    throw err;
-  }
-  for (const t of temps) renameSync(t.tmp, t.target);
+  writeFilesAtomically([...copies.map((c) => ({ path: c.to, copyFrom: c.from })), last]);
 }
