@@ -20,6 +20,7 @@ import {
   brokenRejectedFile,
   checkPartitionBytes,
   missingPartition,
+  restoreWithGit,
   staleNextId,
   wrongMonthRow,
 } from './group-integrity.js';
@@ -27,6 +28,7 @@ import { stableStringify } from './json.js';
 import {
   countRows,
   headerOf,
+  PartitionError,
   type PartitionLayout,
   readPartition,
   readPartitionInto,
@@ -282,7 +284,18 @@ export class FeatureGroup {
       { rows: recordedRows, sha256: this.meta.partitionSha256?.[month] },
       this.countsFile,
     );
-    if ('problem' in check) throw new FeatureGroupError(check.problem);
+    if ('problem' in check) {
+      // A hand edit that also breaks a row is named at its line, the more precise of the two.
+      try {
+        readPartition(bytes, this.layout, file);
+      } catch (err) {
+        if (err instanceof PartitionError)
+          throw new FeatureGroupError(
+            `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(file)})`,
+          );
+      }
+      throw new FeatureGroupError(check.problem);
+    }
     this.verifiedSha256.set(month, check.sha256);
     return bytes;
   }
