@@ -313,7 +313,7 @@ export class FeatureGroup {
   }
 
   /** Months stats.json lists with rows whose partition file is gone (a deleted partition). */
-  private assertNoMissingPartitions(months: (month: string) => boolean): void {
+  assertNoMissingPartitions(months: (month: string) => boolean): void {
     const onDisk = new Set(this.months());
     for (const [month, rows] of Object.entries(this.meta.partitions)) {
       if (rows > 0 && !onDisk.has(month) && months(month))

@@ -203,13 +203,17 @@ export class ModelRegistry {
   }
 
   /**
-   * Entries registered before model hashes were recorded get the sha256 of their model.json (after it
-   * loads as a valid model): the upgrade happens at the registry's next write.
+   * Entries registered before model hashes were recorded get the sha256 of their model.json if it loads
+   * as a valid model: the upgrade happens at the registry's next write.
    */
   private withModelHashes(versions: RegistryEntry[]): RegistryEntry[] {
     return versions.map((v) => {
       if (v.modelSha256 !== undefined || !existsSync(this.modelPath(v.version))) return v;
-      this.load(v.version);
+      try {
+        this.load(v.version);
+      } catch {
+        return v; // a broken file is not blessed with a hash; loading it keeps failing with its own error
+      }
       return { ...v, modelSha256: sha256Hex(readInputFile(this.ws.root, this.modelPath(v.version))) };
     });
   }

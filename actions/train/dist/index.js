@@ -39113,13 +39113,17 @@ var ModelRegistry = class {
     return versions.find((v) => v.version === version);
   }
   /**
-   * Entries registered before model hashes were recorded get the sha256 of their model.json (after it
-   * loads as a valid model): the upgrade happens at the registry's next write.
+   * Entries registered before model hashes were recorded get the sha256 of their model.json if it loads
+   * as a valid model: the upgrade happens at the registry's next write.
    */
   withModelHashes(versions) {
     return versions.map((v) => {
       if (v.modelSha256 !== void 0 || !existsSync6(this.modelPath(v.version))) return v;
-      this.load(v.version);
+      try {
+        this.load(v.version);
+      } catch {
+        return v;
+      }
       return { ...v, modelSha256: sha256Hex(readInputFile(this.ws.root, this.modelPath(v.version))) };
     });
   }
