@@ -101,10 +101,11 @@ describe('feature-group integrity: the partition that differs is named', () => {
     const ws = fresh();
     const rows = JSON.parse(readText(ws, STATS)).partitions['2026-11'];
     rmSync(path.join(ws, PART));
-    await expectEveryReaderRefuses(
-      ws,
-      `${PART}: listed in ${STATS} (${rows} rows) but missing; ${restore(PART)}`,
-    );
+    const message = `${PART}: listed in ${STATS} (${rows} rows) but missing; ${restore(PART)}`;
+    await expectEveryReaderRefuses(ws, message);
+    // The sharded steps plan from the files on disk: the deleted one is named, not left out.
+    const shard = await cli(ws, 'train', '-d', 'iris', '--shard', '1/1', '--partials', path.join(ws, 'p'));
+    expect([shard.code, shard.err]).toEqual([1, `gitml train: ${message}`]);
   });
 
   it('a partition added by hand', async () => {

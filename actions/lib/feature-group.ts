@@ -449,7 +449,7 @@ export class FeatureGroup {
     }
     // Ids are never reused: a nextId at or below a stored id means stats.json is not the one its writer
     // left. Refused rather than quietly raised, since the same file also holds the partitions' hashes.
-    if (this.meta.nextId <= maxId)
+    if (this.meta.nextId <= maxId || this.meta.nextId < 1)
       throw new FeatureGroupError(staleNextId(this.countsFile, this.meta.nextId, maxId, fileOfMax));
     const quarantined = [...rejected];
     const added: NewRow[] = [];

@@ -88,7 +88,11 @@ function lineOfRow(bytes: Uint8Array, n: number): number {
 
 /** Auto-assigned ids start at nextId: it must be above every stored id, or a new row would reuse one. */
 export function staleNextId(countsFile: string, nextId: number, maxId: number, fileOfMax: string): string {
-  return `${countsFile}: nextId ${nextId} is not above the largest stored id ${maxId} (in ${fileOfMax}): new rows would reuse ids; ${countsFile} is stale or was edited by hand; ${restoreWithGit(countsFile)}`;
+  const rule =
+    maxId > 0
+      ? `is not above the largest stored id ${maxId} (in ${fileOfMax}): new rows would reuse ids`
+      : 'must be at least 1 (ids are positive whole numbers)';
+  return `${countsFile}: nextId ${nextId} ${rule}; ${countsFile} is stale or was edited by hand; ${restoreWithGit(countsFile)}`;
 }
 
 /**

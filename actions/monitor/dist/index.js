@@ -33787,7 +33787,8 @@ function lineOfRow(bytes, n) {
   return line5;
 }
 function staleNextId(countsFile, nextId, maxId, fileOfMax) {
-  return `${countsFile}: nextId ${nextId} is not above the largest stored id ${maxId} (in ${fileOfMax}): new rows would reuse ids; ${countsFile} is stale or was edited by hand; ${restoreWithGit(countsFile)}`;
+  const rule5 = maxId > 0 ? `is not above the largest stored id ${maxId} (in ${fileOfMax}): new rows would reuse ids` : "must be at least 1 (ids are positive whole numbers)";
+  return `${countsFile}: nextId ${nextId} ${rule5}; ${countsFile} is stale or was edited by hand; ${restoreWithGit(countsFile)}`;
 }
 function brokenRejectedFile(file, text3, columns, recorded, countsFile) {
   const fix = `new quarantined rows are not appended to a broken file; ${restoreWithGit(file)}`;
@@ -34194,7 +34195,7 @@ var FeatureGroup = class _FeatureGroup {
         }
       }
     }
-    if (this.meta.nextId <= maxId)
+    if (this.meta.nextId <= maxId || this.meta.nextId < 1)
       throw new FeatureGroupError(staleNextId(this.countsFile, this.meta.nextId, maxId, fileOfMax));
     const quarantined = [...rejected];
     const added = [];

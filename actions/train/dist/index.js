@@ -29679,6 +29679,7 @@ function groupAssignment(fg, count) {
 }
 var sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
 function* partitionsOf(fg, months, lateLabels) {
+  fg.assertNoMissingPartitions(() => true);
   for (const month of months) {
     const { table, sha256: sha2562 } = fg.readVerifiedPartition(month);
     if (lateLabels.size > 0) {
@@ -36927,7 +36928,8 @@ function lineOfRow(bytes, n) {
   return line;
 }
 function staleNextId(countsFile, nextId, maxId, fileOfMax) {
-  return `${countsFile}: nextId ${nextId} is not above the largest stored id ${maxId} (in ${fileOfMax}): new rows would reuse ids; ${countsFile} is stale or was edited by hand; ${restoreWithGit(countsFile)}`;
+  const rule2 = maxId > 0 ? `is not above the largest stored id ${maxId} (in ${fileOfMax}): new rows would reuse ids` : "must be at least 1 (ids are positive whole numbers)";
+  return `${countsFile}: nextId ${nextId} ${rule2}; ${countsFile} is stale or was edited by hand; ${restoreWithGit(countsFile)}`;
 }
 function brokenRejectedFile(file, text, columns, recorded, countsFile) {
   const fix = `new quarantined rows are not appended to a broken file; ${restoreWithGit(file)}`;
@@ -40434,7 +40436,7 @@ var FeatureGroup = class _FeatureGroup {
         }
       }
     }
-    if (this.meta.nextId <= maxId)
+    if (this.meta.nextId <= maxId || this.meta.nextId < 1)
       throw new FeatureGroupError(staleNextId(this.countsFile, this.meta.nextId, maxId, fileOfMax));
     const quarantined = [...rejected];
     const added = [];
