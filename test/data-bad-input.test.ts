@@ -155,7 +155,12 @@ describe('ingest: accepted forms', () => {
     expect(r.code).toBe(2);
     const file = path.join(ws, 'dry.csv');
     const before = fingerprint(path.join(ws, 'data'));
-    const dry = await cli(ws, 'ingest', '-d', 'titanic', '--dry-run', file);
+    // The same file again is skipped (issue 12); forced, its rows are validated again (their ids are taken).
+    const skipped = await cli(ws, 'ingest', '-d', 'titanic', '--dry-run', file);
+    expect(skipped.out).toMatch(
+      /^titanic: dry\.csv was already ingested on 2026-11-24T12:00:00Z \(sha256 [0-9a-f]{64}\); use --again to ingest it again$/,
+    );
+    const dry = await cli(ws, 'ingest', '-d', 'titanic', '--dry-run', '--again', file);
     expect(dry.out).toContain('would add 0 rows');
     expect(fingerprint(path.join(ws, 'data'))).toBe(before);
   });

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -131,17 +132,22 @@ describe('batch inference', () => {
     expect(none.code).toBe(1);
     expect(none.err).toContain('iris: no champion model in models/iris/ — run train first');
     await cli(w, 'train', '--algorithm', 'gaussian-nb', '--folds', '3');
+    // The registry checks model.json against the sha256 it recorded (test/integrity.test.ts); to reach the
+    // checks below, each replacement is registered as the registry would (its hash recorded).
     const modelPath = path.join(w, 'models/iris/v1/model.json');
-    writeFileSync(
-      modelPath,
-      read(w, 'models/iris/v1/model.json').replaceAll('"petal_width"', '"petal_area"'),
-    );
+    const replaceModel = (text: string) => {
+      writeFileSync(modelPath, text);
+      const index = JSON.parse(read(w, 'models/iris/index.json'));
+      index.versions[0].modelSha256 = createHash('sha256').update(text).digest('hex');
+      writeFileSync(path.join(w, 'models/iris/index.json'), JSON.stringify(index));
+    };
+    replaceModel(read(w, 'models/iris/v1/model.json').replaceAll('"petal_width"', '"petal_area"'));
     const before = fingerprint(w);
     const r = await cli(w, 'infer');
     expect(r.code).toBe(1);
     expect(r.err).toContain("the model reads feature 'petal_area', which the feature group does not have");
     expect(fingerprint(w)).toBe(before);
-    writeFileSync(modelPath, '{"format":"something-else"}');
+    replaceModel('{"format":"something-else"}');
     const foreign = await cli(w, 'infer');
     expect(foreign.err).toContain(
       'models/iris/v1/model.json: format "something-else" is not \'gitml.model\'',

@@ -225,7 +225,12 @@ describe('train: bad input (clear error, exit 1, nothing under models/ changed)'
       [...fast, '--force'],
       /models\/iris\/index\.json: corrupt registry index, not valid JSON/,
     );
-    writeFileSync(path.join(ws, 'models/iris/index.json'), index);
+    // An index written before model hashes were recorded: the model file's own checks are what refuse it
+    // (with the hash, any change is refused first: test/integrity.test.ts).
+    writeFileSync(
+      path.join(ws, 'models/iris/index.json'),
+      index.replace(/\n\s*"modelSha256": "[0-9a-f]{64}",/, ''),
+    );
     writeFileSync(
       path.join(ws, 'models/iris/v1/model.json'),
       '{"format":"gitml.model","version":1,"dataset":"iris","algorithm":"gaussian-nb","label":{"classes":[{"value":"a"},{"value":"b"}]},"view":{"features":[],"columns":[{"feature":"x"}]}}',

@@ -16,14 +16,24 @@ import { checkValue } from './clean.js';
 import { parseCsvText } from './csv-input.js';
 import { concatTables, emptyTable, type FeatureTable, type RowSource } from './feature-table.js';
 import { type FileSource, workingTree } from './file-source.js';
+import {
+  brokenRejectedFile,
+  checkPartitionBytes,
+  missingPartition,
+  restoreWithGit,
+  staleNextId,
+  wrongMonthRow,
+} from './group-integrity.js';
 import { stableStringify } from './json.js';
 import {
   countRows,
   headerOf,
+  PartitionError,
   type PartitionLayout,
   readPartition,
   readPartitionInto,
 } from './partition-reader.js';
+import { sha256Hex } from './sha256.js';
 import { type Category, type DatasetSpec, type FeatureSchema, featureSchema, isIsoInstant } from './spec.js';
 import { computeStats } from './stats.js';
 import type { Workspace } from './workspace.js';
@@ -60,11 +70,13 @@ export interface FeatureGroupMeta {
   rejected: number;
   nextId: number;
   partitions: Record<string, number>;
+  /** sha256 of each partition as its writer left it (stats.json; absent in groups written before). */
+  partitionSha256?: Record<string, string>;
 }
 
 /** The part of FeatureGroupMeta that stats.json stores: it changes with every write. */
 const COUNT_KEYS = ['rows', 'rejected', 'nextId', 'partitions'] as const;
-type GroupCounts = Pick<FeatureGroupMeta, (typeof COUNT_KEYS)[number]>;
+type GroupCounts = Pick<FeatureGroupMeta, (typeof COUNT_KEYS)[number] | 'partitionSha256'>;
 
 export interface NewRow {
   id?: number;
@@ -138,11 +150,16 @@ export function monthOf(eventTime: string): string {
 }
 
 export class FeatureGroup {
+  /** sha256 of each partition read and verified, so a write records every partition's hash. */
+  private readonly verifiedSha256 = new Map<string, string>();
+
   private constructor(
     readonly ws: Workspace,
     readonly spec: DatasetSpec,
     readonly meta: FeatureGroupMeta,
     readonly files: FileSource,
+    /** The file that records counts and partition hashes: stats.json (metadata.json in older groups). */
+    readonly countsFile: string = `${FeatureGroup.dirOf(spec, meta.version)}/stats.json`,
   ) {}
 
   /** Repository-relative folder of a version. */
@@ -178,8 +195,8 @@ export class FeatureGroup {
       );
     }
     const dir = FeatureGroup.dirOf(spec, version);
-    const meta = parseMeta(files, dir, spec, version);
-    return new FeatureGroup(ws, spec, meta, files);
+    const { meta, countsFile } = parseMeta(files, dir, spec, version);
+    return new FeatureGroup(ws, spec, meta, files, countsFile);
   }
 
   static exists(ws: Workspace, spec: DatasetSpec): boolean {
@@ -237,24 +254,92 @@ export class FeatureGroup {
   }
 
   readPartition(month: string): FeatureTable {
+    return this.readVerifiedPartition(month).table;
+  }
+
+  /**
+   * A month's partition with its bytes' sha256, checked against stats.json (row count, sha256, every
+   * row in its month). Every reader goes through here or read(), so a hand edit is named where it is.
+   */
+  readVerifiedPartition(month: string): { table: FeatureTable; sha256: string } {
     const p = this.partitionPath(month);
-    const bytes = this.files.readBytes(p);
-    if (!bytes) return emptyTable(this.meta.features.length);
-    return readPartition(bytes, this.layout, p);
+    const bytes = this.verifiedBytes(month, p);
+    if (!bytes) return { table: emptyTable(this.meta.features.length), sha256: sha256Hex('') };
+    const table = readPartition(bytes, this.layout, p);
+    this.assertMonth(p, month, bytes, table, 0, table.rows);
+    return { table, sha256: this.verifiedSha256.get(month)! };
+  }
+
+  /** A partition's bytes after the check against stats.json (null: no file and none recorded). */
+  private verifiedBytes(month: string, file: string): Uint8Array | null {
+    const bytes = this.files.readBytes(file);
+    const recordedRows = this.meta.partitions[month];
+    if (!bytes) {
+      if (recordedRows) throw new FeatureGroupError(missingPartition(file, recordedRows, this.countsFile));
+      return null;
+    }
+    const check = checkPartitionBytes(
+      file,
+      bytes,
+      { rows: recordedRows, sha256: this.meta.partitionSha256?.[month] },
+      this.countsFile,
+    );
+    if ('problem' in check) {
+      // A hand edit that also breaks a row is named at its line, the more precise of the two.
+      try {
+        readPartition(bytes, this.layout, file);
+      } catch (err) {
+        if (err instanceof PartitionError)
+          throw new FeatureGroupError(
+            `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(file)})`,
+          );
+      }
+      throw new FeatureGroupError(check.problem);
+    }
+    this.verifiedSha256.set(month, check.sha256);
+    return bytes;
+  }
+
+  private assertMonth(
+    file: string,
+    month: string,
+    bytes: Uint8Array,
+    t: FeatureTable,
+    offset: number,
+    rows: number,
+  ): void {
+    const problem = wrongMonthRow(file, month, bytes, t, offset, rows);
+    if (problem) throw new FeatureGroupError(problem);
+  }
+
+  /** Months stats.json lists with rows whose partition file is gone (a deleted partition). */
+  assertNoMissingPartitions(months: (month: string) => boolean): void {
+    const onDisk = new Set(this.months());
+    for (const [month, rows] of Object.entries(this.meta.partitions)) {
+      if (rows > 0 && !onDisk.has(month) && months(month))
+        throw new FeatureGroupError(missingPartition(this.partitionPath(month), rows, this.countsFile));
+    }
   }
 
   /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
   read(filter?: { months?: (month: string) => boolean }): FeatureTable {
-    const months = this.months().filter((m) => filter?.months?.(m) ?? true);
+    const wanted = (m: string) => filter?.months?.(m) ?? true;
+    this.assertNoMissingPartitions(wanted);
+    const months = this.months().filter(wanted);
     const parts = months.map((m) => ({
+      month: m,
       path: this.partitionPath(m),
-      bytes: this.files.readBytes(this.partitionPath(m)) ?? new Uint8Array(),
+      bytes: this.verifiedBytes(m, this.partitionPath(m)) ?? new Uint8Array(),
     }));
     const table = emptyTable(
       this.meta.features.length,
       parts.reduce((s, p) => s + countRows(p.bytes), 0),
     );
-    for (const p of parts) table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, table.rows);
+    for (const p of parts) {
+      const start = table.rows;
+      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
+      this.assertMonth(p.path, p.month, p.bytes, table, start, table.rows - start);
+    }
     return applyLateLabels(table, this.lateLabels());
   }
 
@@ -292,7 +377,7 @@ export class FeatureGroup {
   appendLabels(
     entries: { id: number; label: string; origin: string; line: number; record: Record<string, string> }[],
     now: Date,
-    opts: { dryRun?: boolean } = {},
+    opts: { dryRun?: boolean; alsoWrite?: FileWrite[] } = {},
   ): { added: number; rejected: RejectedRow[] } {
     const parts = this.partitionsByMonth();
     const table = applyLateLabels(
@@ -328,7 +413,7 @@ export class FeatureGroup {
       : stringify([['id', this.meta.label.name, 'labelled_at']]);
     const labelsText = accepted.length ? prefix + stringify(accepted) : undefined;
     const writes = this.buildWrites([], rejected, this.meta.nextId, parts, labelsText);
-    if (!opts.dryRun) writeFilesAtomically(writes);
+    if (!opts.dryRun) writeFilesAtomically([...writes, ...(opts.alsoWrite ?? [])]);
     return { added: accepted.length, rejected };
   }
 
@@ -341,7 +426,8 @@ export class FeatureGroup {
     rows: NewRow[],
     rejected: RejectedRow[],
     now: Date,
-    opts: { dryRun?: boolean } = {},
+    /** alsoWrite: files that belong to the same batch (the record of an ingested file). */
+    opts: { dryRun?: boolean; alsoWrite?: FileWrite[] } = {},
   ): { added: NewRow[]; rejected: RejectedRow[] } {
     if (this.files.description !== 'working tree') {
       throw new FeatureGroupError(
@@ -350,7 +436,21 @@ export class FeatureGroup {
     }
     const parts = this.partitionsByMonth();
     const ids = new Set<number>();
-    for (const t of parts.values()) for (let i = 0; i < t.rows; i++) ids.add(t.ids[i]);
+    let maxId = 0;
+    let fileOfMax = '';
+    for (const [month, t] of parts) {
+      for (let i = 0; i < t.rows; i++) {
+        ids.add(t.ids[i]);
+        if (t.ids[i] > maxId) {
+          maxId = t.ids[i];
+          fileOfMax = this.partitionPath(month);
+        }
+      }
+    }
+    // Ids are never reused: a nextId at or below a stored id means stats.json is not the one its writer
+    // left. Refused rather than quietly raised, since the same file also holds the partitions' hashes.
+    if (this.meta.nextId <= maxId || this.meta.nextId < 1)
+      throw new FeatureGroupError(staleNextId(this.countsFile, this.meta.nextId, maxId, fileOfMax));
     const quarantined = [...rejected];
     const added: NewRow[] = [];
     let nextId = this.meta.nextId;
@@ -377,12 +477,13 @@ export class FeatureGroup {
     }
     added.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id! - b.id!));
     const writes = this.buildWrites(added, quarantined, nextId, parts);
-    if (!opts.dryRun) writeFilesAtomically(writes);
+    if (!opts.dryRun) writeFilesAtomically([...writes, ...(opts.alsoWrite ?? [])]);
     return { added, rejected: quarantined };
   }
 
   /** Every partition read once; appends reuse them for untouched months instead of reading again. */
   private partitionsByMonth(): Map<string, FeatureTable> {
+    this.assertNoMissingPartitions(() => true);
     return new Map(this.months().map((m) => [m, this.readPartition(m)]));
   }
 
@@ -406,12 +507,15 @@ export class FeatureGroup {
     }
     const header = headerOf(this.layout);
     const partitions = { ...this.meta.partitions };
+    const partitionSha256: Record<string, string> = {};
     const tables: FeatureTable[] = [];
     const months = [...new Set([...this.months(), ...byMonth.keys()])].sort();
     for (const m of months) {
       const newRows = byMonth.get(m);
       if (!newRows) {
         tables.push(current.get(m) ?? this.readPartition(m));
+        const verified = this.verifiedSha256.get(m);
+        if (verified !== undefined) partitionSha256[m] = verified;
         continue;
       }
       const old = this.files.readBytes(this.partitionPath(m));
@@ -420,6 +524,7 @@ export class FeatureGroup {
       // Re-reading what we are about to write validates it with the same code every reader uses.
       tables.push(readPartition(Buffer.from(text), this.layout, this.partitionPath(m)));
       partitions[m] = (partitions[m] ?? 0) + newRows.length;
+      partitionSha256[m] = sha256Hex(text);
       writes.push({ path: abs(this.partitionPath(m)), content: text });
     }
     let late = this.lateLabels();
@@ -437,6 +542,10 @@ export class FeatureGroup {
     if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
       const old = this.files.readBytes(rejectedPath);
       const prefix = old ? Buffer.from(old).toString('utf8') : stringify([REJECTED_COLUMNS]);
+      const broken = old
+        ? brokenRejectedFile(rejectedPath, prefix, REJECTED_COLUMNS, this.meta.rejected, this.countsFile)
+        : null;
+      if (broken) throw new FeatureGroupError(broken);
       const body = quarantined.length
         ? stringify(
             quarantined.map((q) => [
@@ -457,12 +566,19 @@ export class FeatureGroup {
       nextId,
       partitions,
     };
-    const { rows: _r, rejected, nextId: next, partitions: parts, ...contract } = meta;
+    const {
+      rows: _r,
+      rejected,
+      nextId: next,
+      partitions: parts,
+      partitionSha256: _hashes,
+      ...contract
+    } = meta;
     writes.push({ path: abs(`${this.dir}/metadata.json`), content: stableStringify(contract) });
     const stats = computeStats(all, this.meta.features, this.meta.label);
     writes.push({
       path: abs(`${this.dir}/stats.json`),
-      content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts }),
+      content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts, partitionSha256 }),
     });
     return writes;
   }
@@ -541,7 +657,12 @@ export function isoSeconds(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function parseMeta(files: FileSource, dir: string, spec: DatasetSpec, version: number): FeatureGroupMeta {
+function parseMeta(
+  files: FileSource,
+  dir: string,
+  spec: DatasetSpec,
+  version: number,
+): { meta: FeatureGroupMeta; countsFile: string } {
   const file = `${dir}/metadata.json`;
   const m = parseJsonObject(files.readBytes(file), file, 'metadata') as unknown as FeatureGroupMeta;
   const bad = (rule: string) => new FeatureGroupError(`${file}: corrupt metadata, ${rule}`);
@@ -564,7 +685,7 @@ function parseMeta(files: FileSource, dir: string, spec: DatasetSpec, version: n
   const counts = legacy
     ? (m as unknown as Record<string, unknown>)
     : parseJsonObject(files.readBytes(countsFile), countsFile, 'statistics');
-  return { ...m, ...checkCounts(counts, countsFile) };
+  return { meta: { ...m, ...checkCounts(counts, countsFile) }, countsFile };
 }
 
 function parseJsonObject(bytes: Uint8Array | null, file: string, what: string): Record<string, unknown> {
@@ -598,7 +719,16 @@ function checkCounts(c: Record<string, unknown>, file: string): GroupCounts {
     sum += n;
   }
   if (sum !== c.rows) throw bad(`'rows' is ${c.rows} but the partitions add up to ${sum}`);
+  const hashes = c.partitionSha256;
+  if (hashes !== undefined) {
+    if (typeof hashes !== 'object' || hashes === null || Array.isArray(hashes))
+      throw bad("'partitionSha256' must be an object");
+    for (const [month, h] of Object.entries(hashes))
+      if (!(month in parts) || typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h))
+        throw bad(`partitionSha256 '${month}' must be the sha256 of a listed partition`);
+  }
   return {
+    ...(hashes !== undefined ? { partitionSha256: hashes as Record<string, string> } : {}),
     rows: c.rows as number,
     rejected: c.rejected as number,
     nextId: c.nextId as number,

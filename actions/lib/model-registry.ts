@@ -4,9 +4,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type FileWrite, writeFilesAtomically } from './atomic-write.js';
+import { restoreWithGit } from './group-integrity.js';
 import { readInputFile } from './input-file.js';
 import { stableStringify } from './json.js';
 import { ServingModel } from './serving-model.js';
+import { sha256Hex } from './sha256.js';
 import type { Workspace } from './workspace.js';
 
 export const REGISTRY_FORMAT = 'gitml.registry';
@@ -28,6 +30,11 @@ export interface RegistryEntry {
   holdout: { accuracy: number; macroF1: number; weightedF1: number; rows: number };
   /** Why the gate kept it as a challenger, or how it became champion. */
   decision: string;
+  /**
+   * sha256 of model.json as registered; loading refuses a file that differs. Entries registered before
+   * it was recorded get it at the registry's next write.
+   */
+  modelSha256?: string;
 }
 
 export interface RegistryIndex {
@@ -82,6 +89,8 @@ export class ModelRegistry {
         throw bad(`entry ${i + 1} must have version ${i + 1}`);
       if (!['champion', 'challenger', 'retired'].includes(v.status))
         throw bad(`v${v.version} has unknown status '${v.status}'`);
+      if (v.modelSha256 !== undefined && !/^[0-9a-f]{64}$/.test(String(v.modelSha256)))
+        throw bad(`v${v.version} has a modelSha256 that is not a sha256`);
     });
     if (
       raw.champion !== null &&
@@ -98,13 +107,23 @@ export class ModelRegistry {
     return e;
   }
 
-  /** Loads a version's model (validated). */
+  modelPath(version: number): string {
+    return path.join(this.versionDir(version), 'model.json');
+  }
+
+  /** Loads a version's model (validated, and checked against the sha256 the registry recorded). */
   load(version: number): ServingModel {
-    const file = path.join(this.versionDir(version), 'model.json');
+    const file = this.modelPath(version);
     const where = this.ws.rel(file);
     if (!existsSync(file)) throw new RegistryError(`${where}: missing`);
     let raw: unknown;
-    const text = readInputFile(this.ws.root, file).toString('utf8');
+    const bytes = readInputFile(this.ws.root, file);
+    const recorded = this.index().versions.find((v) => v.version === version)?.modelSha256;
+    if (recorded !== undefined && sha256Hex(bytes) !== recorded)
+      throw new RegistryError(
+        `${where}: content does not match ${this.ws.rel(this.indexPath)} (sha256 differs): the model file was edited by hand; ${restoreWithGit(where)}`,
+      );
+    const text = bytes.toString('utf8');
     try {
       raw = JSON.parse(text);
     } catch (err) {
@@ -138,8 +157,9 @@ export class ModelRegistry {
   ): RegistryEntry {
     const idx = this.index();
     const version = idx.versions.length + 1;
-    const full: RegistryEntry = { version, ...entry };
-    const versions = idx.versions.map((v) =>
+    const modelText = stableStringify(files.model.toJSON());
+    const full: RegistryEntry = { version, ...entry, modelSha256: sha256Hex(modelText) };
+    const versions = this.withModelHashes(idx.versions).map((v) =>
       full.status === 'champion' && v.status === 'champion' ? { ...v, status: 'retired' as const } : v,
     );
     versions.push(full);
@@ -150,7 +170,7 @@ export class ModelRegistry {
     };
     const dir = this.versionDir(version);
     const writes: FileWrite[] = [
-      { path: path.join(dir, 'model.json'), content: stableStringify(files.model.toJSON()) },
+      { path: path.join(dir, 'model.json'), content: modelText },
       { path: path.join(dir, 'metrics.json'), content: stableStringify(files.metrics) },
       { path: path.join(dir, 'card.md'), content: files.card(version) },
       { path: this.indexPath, content: stableStringify(next) },
@@ -169,7 +189,7 @@ export class ModelRegistry {
       );
     this.load(version); // refuse to promote a corrupt model file
     if (idx.champion === version) return target;
-    const versions = idx.versions.map((v) =>
+    const versions = this.withModelHashes(idx.versions).map((v) =>
       v.version === version
         ? { ...v, status: 'champion' as const, decision: reason }
         : v.status === 'champion'
@@ -180,6 +200,32 @@ export class ModelRegistry {
       { path: this.indexPath, content: stableStringify({ ...idx, versions, champion: version }) },
     ]);
     return versions.find((v) => v.version === version)!;
+  }
+
+  /**
+   * Entries registered before model hashes were recorded get the sha256 of their model.json if it loads
+   * as a valid model: the upgrade happens at the registry's next write.
+   */
+  private withModelHashes(versions: RegistryEntry[]): RegistryEntry[] {
+    return versions.map((v) => {
+      if (v.modelSha256 !== undefined || !existsSync(this.modelPath(v.version))) return v;
+      try {
+        this.load(v.version);
+      } catch {
+        return v; // a broken file is not blessed with a hash; loading it keeps failing with its own error
+      }
+      return { ...v, modelSha256: sha256Hex(readInputFile(this.ws.root, this.modelPath(v.version))) };
+    });
+  }
+
+  /** Records the missing model hashes now (the one-off upgrade of a registry written before them). */
+  recordModelHashes(): number {
+    const idx = this.index();
+    const versions = this.withModelHashes(idx.versions);
+    const added = versions.filter((v, i) => v !== idx.versions[i]).length;
+    if (added > 0)
+      writeFilesAtomically([{ path: this.indexPath, content: stableStringify({ ...idx, versions }) }]);
+    return added;
   }
 
   /** The version with the best holdout value of a metric (ties: the newest). */

@@ -16,7 +16,6 @@ import path from 'node:path';
 import type { FeatureGroup } from './feature-group.js';
 import type { FeatureTable } from './feature-table.js';
 import { stableStringify } from './json.js';
-import { readPartition } from './partition-reader.js';
 
 export class ShardError extends Error {
   override name = 'ShardError';
@@ -88,10 +87,9 @@ export function* partitionsOf(
   months: readonly string[],
   lateLabels: Map<number, number>,
 ): Generator<ReadPartition> {
+  fg.assertNoMissingPartitions(() => true); // a deleted partition is named, not skipped by the plan
   for (const month of months) {
-    const file = fg.partitionPath(month);
-    const bytes = fg.files.readBytes(file) ?? new Uint8Array();
-    const table = readPartition(bytes, fg.layout, file);
+    const { table, sha256 } = fg.readVerifiedPartition(month); // checked against stats.json
     if (lateLabels.size > 0) {
       for (let i = 0; i < table.rows; i++) {
         if (table.labels[i] < 0) {
@@ -100,7 +98,7 @@ export function* partitionsOf(
         }
       }
     }
-    yield { month, sha256: sha256(bytes), table };
+    yield { month, sha256, table };
   }
 }
 

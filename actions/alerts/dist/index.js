@@ -15049,11 +15049,11 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder2 = new StringDecoder2("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
-            dataURL += btoa2(decoder2.write(chunk));
+            dataURL += btoa2(decoder.write(chunk));
           }
-          dataURL += btoa2(decoder2.end());
+          dataURL += btoa2(decoder.end());
           return dataURL;
         }
         case "Text": {
@@ -15078,11 +15078,11 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder2 = new StringDecoder2("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
-            binaryString += decoder2.write(chunk);
+            binaryString += decoder.write(chunk);
           }
-          binaryString += decoder2.end();
+          binaryString += decoder.end();
           return binaryString;
         }
       }
@@ -29620,9 +29620,6 @@ function describeGitHubFailure(err) {
     return { status, kind: "unauthorized", reason: `GitHub refused the token (HTTP 401: ${said})` };
   return { status, kind: "rejected", reason: `GitHub refused the request (HTTP ${status}: ${said})` };
 }
-
-// actions/lib/partition-reader.ts
-var decoder = new TextDecoder();
 
 // actions/lib/sharding.ts
 var ShardError = class extends Error {

@@ -28888,350 +28888,6 @@ function formatNumber(x, decimals) {
   return String(Object.is(r2, -0) ? 0 : r2);
 }
 
-// actions/lib/feature-table.ts
-var SOURCES = ["backfill", "synthetic", "ingest"];
-function emptyTable(features, capacity = 0) {
-  return {
-    rows: 0,
-    ids: new Float64Array(capacity),
-    eventTimes: new Float64Array(capacity),
-    sources: new Uint8Array(capacity),
-    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
-    labels: new Int32Array(capacity)
-  };
-}
-function concatTables(parts, features) {
-  const n = parts.reduce((s, p) => s + p.rows, 0);
-  const out = emptyTable(features, n);
-  out.rows = n;
-  let at = 0;
-  for (const p of parts) {
-    out.ids.set(p.ids.subarray(0, p.rows), at);
-    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
-    out.sources.set(p.sources.subarray(0, p.rows), at);
-    out.labels.set(p.labels.subarray(0, p.rows), at);
-    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
-    at += p.rows;
-  }
-  return out;
-}
-function valueText(f, x) {
-  if (Number.isNaN(x)) return "";
-  return f.type === "categorical" ? f.categories?.[x]?.value ?? "" : String(x);
-}
-
-// actions/lib/partition-reader.ts
-var PartitionError = class extends Error {
-  name = "PartitionError";
-};
-var COMMA = 44;
-var LF = 10;
-var CR = 13;
-var QUOTE = 34;
-var POW10 = [
-  1,
-  10,
-  100,
-  1e3,
-  1e4,
-  1e5,
-  1e6,
-  1e7,
-  1e8,
-  1e9,
-  1e10,
-  1e11,
-  1e12,
-  1e13,
-  1e14,
-  1e15,
-  1e16,
-  1e17,
-  1e18,
-  1e19,
-  1e20,
-  1e21,
-  1e22
-];
-var decoder = new TextDecoder();
-function headerOf(layout) {
-  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
-}
-function countRows(bytes) {
-  const n = bytes.length;
-  let pos = bytes.indexOf(LF);
-  if (pos < 0) return 0;
-  let lines = 0;
-  for (; ; ) {
-    const next = bytes.indexOf(LF, pos + 1);
-    if (next < 0) break;
-    if (next > pos + 1) lines++;
-    pos = next;
-  }
-  if (n > pos + 1) lines++;
-  return lines;
-}
-function readPartition(bytes, layout, file) {
-  const t = emptyTable(layout.features.length, countRows(bytes));
-  t.rows = readPartitionInto(bytes, layout, file, t, 0);
-  return t;
-}
-function readPartitionInto(bytes, layout, file, t, offset) {
-  const n = bytes.length;
-  let pos = 0;
-  while (pos < n && bytes[pos] !== LF) pos++;
-  let header = decoder.decode(bytes.subarray(0, pos));
-  if (header.charCodeAt(0) === 65279) header = header.slice(1);
-  if (header.endsWith("\r")) header = header.slice(0, -1);
-  const expected = headerOf(layout).join(",");
-  if (header !== expected) {
-    throw new PartitionError(
-      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
-    );
-  }
-  pos++;
-  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
-  const cats = [null, null, null];
-  const enc = new TextEncoder();
-  for (const f of layout.features) {
-    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
-    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
-  }
-  kinds.push(5 /* Label */);
-  cats.push(layout.classes.map((c) => enc.encode(c.value)));
-  const sourceBytes = SOURCES.map((s) => enc.encode(s));
-  const ncol = kinds.length;
-  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
-  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
-  let row = offset;
-  let line = 1;
-  while (pos < n) {
-    line++;
-    if (bytes[pos] === LF) {
-      pos++;
-      continue;
-    }
-    for (let c = 0; c < ncol; c++) {
-      let start = pos;
-      let end;
-      let quoted = null;
-      if (bytes[pos] === QUOTE) {
-        const buf = [];
-        pos++;
-        for (; ; ) {
-          if (pos >= n) throw new PartitionError(`${file} line ${line}: unterminated quoted field`);
-          const b = bytes[pos++];
-          if (b === QUOTE) {
-            if (bytes[pos] === QUOTE) {
-              buf.push(QUOTE);
-              pos++;
-            } else break;
-          } else buf.push(b);
-        }
-        quoted = Uint8Array.from(buf);
-        start = pos;
-        end = pos;
-      } else {
-        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
-        end = pos;
-        if (end > start && bytes[end - 1] === CR) end--;
-      }
-      const sep3 = pos < n ? bytes[pos] : LF;
-      if (c < ncol - 1 && sep3 !== COMMA) {
-        throw new PartitionError(`${file} line ${line}: has ${c + 1} fields, expected ${ncol}`);
-      }
-      if (c === ncol - 1 && sep3 === COMMA) {
-        throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
-      }
-      pos++;
-      const fs3 = quoted ? 0 : start;
-      const fe = quoted ? quoted.length : end;
-      const src = quoted ?? bytes;
-      switch (kinds[c]) {
-        case 0 /* Id */: {
-          const x = parseNumberBytes(src, fs3, fe);
-          if (!Number.isInteger(x) || x < 1) {
-            throw new PartitionError(
-              `${file} line ${line}: id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
-            );
-          }
-          t.ids[row] = x;
-          break;
-        }
-        case 1 /* Time */: {
-          const ms = parseIsoInstant(src, fs3, fe);
-          if (Number.isNaN(ms)) {
-            throw new PartitionError(
-              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
-            );
-          }
-          t.eventTimes[row] = ms;
-          break;
-        }
-        case 2 /* Source */: {
-          const code = matchBytes(src, fs3, fe, sourceBytes);
-          if (code < 0) {
-            throw new PartitionError(
-              `${file} line ${line}: source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
-            );
-          }
-          t.sources[row] = code;
-          break;
-        }
-        case 3 /* Numeric */: {
-          const j = c - 3;
-          const x = parseNumberBytes(src, fs3, fe);
-          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
-            const f = layout.features[j];
-            const text = decoder.decode(src.subarray(fs3, fe));
-            throw new PartitionError(
-              Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text}' is not a number` : `${file} line ${line}: '${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`
-            );
-          }
-          t.columns[j][row] = x;
-          break;
-        }
-        case 4 /* Category */: {
-          const j = c - 3;
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            const f = layout.features[j];
-            throw new PartitionError(
-              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
-            );
-          }
-          t.columns[j][row] = code;
-          break;
-        }
-        case 5 /* Label */: {
-          if (fe === fs3) {
-            t.labels[row] = -1;
-            break;
-          }
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            throw new PartitionError(
-              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
-            );
-          }
-          t.labels[row] = code;
-          break;
-        }
-      }
-    }
-    row++;
-  }
-  return row - offset;
-}
-function matchBytes(b, s, e, options) {
-  const len = e - s;
-  outer: for (let k = 0; k < options.length; k++) {
-    const o = options[k];
-    if (o.length !== len) continue;
-    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
-    return k;
-  }
-  return -1;
-}
-function parseNumberBytes(b, s, e) {
-  let i = s;
-  let neg = false;
-  if (i < e && (b[i] === 45 || b[i] === 43)) {
-    neg = b[i] === 45;
-    i++;
-  }
-  let mant = 0;
-  let digits = 0;
-  let scale = 0;
-  let any = false;
-  while (i < e) {
-    const d = b[i] - 48;
-    if (d < 0 || d > 9) break;
-    any = true;
-    if (digits > 0 || d !== 0) digits++;
-    mant = mant * 10 + d;
-    i++;
-  }
-  if (i < e && b[i] === 46) {
-    i++;
-    while (i < e) {
-      const d = b[i] - 48;
-      if (d < 0 || d > 9) break;
-      any = true;
-      if (digits > 0 || d !== 0) digits++;
-      mant = mant * 10 + d;
-      scale--;
-      i++;
-    }
-  }
-  if (!any) return Number.NaN;
-  if (i < e && (b[i] === 101 || b[i] === 69)) {
-    i++;
-    let eneg = false;
-    if (i < e && (b[i] === 45 || b[i] === 43)) {
-      eneg = b[i] === 45;
-      i++;
-    }
-    let ex = 0;
-    let exDigits = 0;
-    while (i < e && b[i] >= 48 && b[i] <= 57) {
-      ex = ex * 10 + (b[i] - 48);
-      exDigits++;
-      i++;
-    }
-    if (exDigits === 0) return Number.NaN;
-    scale += eneg ? -ex : ex;
-  }
-  if (i !== e) return Number.NaN;
-  if (digits <= 15 && scale >= -22 && scale <= 22) {
-    const x = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
-    return neg ? -x : x;
-  }
-  return Number(decoder.decode(b.subarray(s, e)));
-}
-function parseIsoInstant(b, s, e) {
-  const len = e - s;
-  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
-    return Number.NaN;
-  }
-  const d = (k) => b[s + k] - 48;
-  const num2 = (k, w) => {
-    let v = 0;
-    for (let q = 0; q < w; q++) {
-      const x = d(k + q);
-      if (x < 0 || x > 9) return Number.NaN;
-      v = v * 10 + x;
-    }
-    return v;
-  };
-  const y = num2(0, 4);
-  const mo = num2(5, 2);
-  const da = num2(8, 2);
-  const h = num2(11, 2);
-  const mi = num2(14, 2);
-  const se = num2(17, 2);
-  let ms = 0;
-  if (len === 24) {
-    if (b[s + 19] !== 46) return Number.NaN;
-    ms = num2(20, 3);
-  }
-  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
-    return Number.NaN;
-  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
-}
-var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function daysInMonth(y, m) {
-  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
-}
-function daysFromCivil(y, m, d) {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
 // actions/lib/sharding.ts
 var ShardError = class extends Error {
   name = "ShardError";
@@ -30084,7 +29740,7 @@ ${app}`
 }
 
 // actions/lib/feature-group.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // node_modules/csv-stringify/lib/utils/get.js
 var charCodeOfDot = ".".charCodeAt(0);
@@ -32688,6 +32344,38 @@ function countNewlines(fields) {
   return n;
 }
 
+// actions/lib/feature-table.ts
+var SOURCES = ["backfill", "synthetic", "ingest"];
+function emptyTable(features, capacity = 0) {
+  return {
+    rows: 0,
+    ids: new Float64Array(capacity),
+    eventTimes: new Float64Array(capacity),
+    sources: new Uint8Array(capacity),
+    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
+    labels: new Int32Array(capacity)
+  };
+}
+function concatTables(parts, features) {
+  const n = parts.reduce((s, p) => s + p.rows, 0);
+  const out = emptyTable(features, n);
+  out.rows = n;
+  let at = 0;
+  for (const p of parts) {
+    out.ids.set(p.ids.subarray(0, p.rows), at);
+    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
+    out.sources.set(p.sources.subarray(0, p.rows), at);
+    out.labels.set(p.labels.subarray(0, p.rows), at);
+    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
+    at += p.rows;
+  }
+  return out;
+}
+function valueText(f, x) {
+  if (Number.isNaN(x)) return "";
+  return f.type === "categorical" ? f.categories?.[x]?.value ?? "" : String(x);
+}
+
 // actions/lib/file-source.ts
 import { existsSync as existsSync5, readdirSync as readdirSync3 } from "node:fs";
 import path11 from "node:path";
@@ -32713,6 +32401,401 @@ function workingTree(root) {
 function entries(dir, dirs) {
   if (!existsSync5(dir)) return [];
   return readdirSync3(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
+}
+
+// actions/lib/partition-reader.ts
+var PartitionError = class extends Error {
+  name = "PartitionError";
+};
+var COMMA = 44;
+var LF = 10;
+var CR = 13;
+var QUOTE = 34;
+var POW10 = [
+  1,
+  10,
+  100,
+  1e3,
+  1e4,
+  1e5,
+  1e6,
+  1e7,
+  1e8,
+  1e9,
+  1e10,
+  1e11,
+  1e12,
+  1e13,
+  1e14,
+  1e15,
+  1e16,
+  1e17,
+  1e18,
+  1e19,
+  1e20,
+  1e21,
+  1e22
+];
+var decoder = new TextDecoder();
+function headerOf(layout) {
+  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
+}
+function countRows(bytes) {
+  const n = bytes.length;
+  let pos = bytes.indexOf(LF);
+  if (pos < 0) return 0;
+  let lines = 0;
+  for (; ; ) {
+    const next = bytes.indexOf(LF, pos + 1);
+    if (next < 0) break;
+    if (next > pos + 1) lines++;
+    pos = next;
+  }
+  if (n > pos + 1) lines++;
+  return lines;
+}
+function readPartition(bytes, layout, file) {
+  const t = emptyTable(layout.features.length, countRows(bytes));
+  t.rows = readPartitionInto(bytes, layout, file, t, 0);
+  return t;
+}
+function readPartitionInto(bytes, layout, file, t, offset) {
+  const n = bytes.length;
+  let pos = 0;
+  while (pos < n && bytes[pos] !== LF) pos++;
+  let header = decoder.decode(bytes.subarray(0, pos));
+  if (header.charCodeAt(0) === 65279) header = header.slice(1);
+  if (header.endsWith("\r")) header = header.slice(0, -1);
+  const expected = headerOf(layout).join(",");
+  if (header !== expected) {
+    throw new PartitionError(
+      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
+    );
+  }
+  pos++;
+  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
+  const cats = [null, null, null];
+  const enc = new TextEncoder();
+  for (const f of layout.features) {
+    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
+    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
+  }
+  kinds.push(5 /* Label */);
+  cats.push(layout.classes.map((c) => enc.encode(c.value)));
+  const sourceBytes = SOURCES.map((s) => enc.encode(s));
+  const ncol = kinds.length;
+  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
+  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
+  let row = offset;
+  let line = 1;
+  while (pos < n) {
+    line++;
+    if (bytes[pos] === LF) {
+      pos++;
+      continue;
+    }
+    for (let c = 0; c < ncol; c++) {
+      let start = pos;
+      let end;
+      let quoted = null;
+      if (bytes[pos] === QUOTE) {
+        const buf = [];
+        pos++;
+        for (; ; ) {
+          if (pos >= n) throw new PartitionError(`${file} line ${line}: unterminated quoted field`);
+          const b = bytes[pos++];
+          if (b === QUOTE) {
+            if (bytes[pos] === QUOTE) {
+              buf.push(QUOTE);
+              pos++;
+            } else break;
+          } else buf.push(b);
+        }
+        quoted = Uint8Array.from(buf);
+        start = pos;
+        end = pos;
+      } else {
+        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
+        end = pos;
+        if (end > start && bytes[end - 1] === CR) end--;
+      }
+      const sep3 = pos < n ? bytes[pos] : LF;
+      if (c < ncol - 1 && sep3 !== COMMA) {
+        throw new PartitionError(`${file} line ${line}: has ${c + 1} fields, expected ${ncol}`);
+      }
+      if (c === ncol - 1 && sep3 === COMMA) {
+        throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
+      }
+      pos++;
+      const fs3 = quoted ? 0 : start;
+      const fe = quoted ? quoted.length : end;
+      const src = quoted ?? bytes;
+      switch (kinds[c]) {
+        case 0 /* Id */: {
+          const x = parseNumberBytes(src, fs3, fe);
+          if (!Number.isInteger(x) || x < 1) {
+            throw new PartitionError(
+              `${file} line ${line}: id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
+            );
+          }
+          t.ids[row] = x;
+          break;
+        }
+        case 1 /* Time */: {
+          const ms = parseIsoInstant(src, fs3, fe);
+          if (Number.isNaN(ms)) {
+            throw new PartitionError(
+              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+            );
+          }
+          t.eventTimes[row] = ms;
+          break;
+        }
+        case 2 /* Source */: {
+          const code = matchBytes(src, fs3, fe, sourceBytes);
+          if (code < 0) {
+            throw new PartitionError(
+              `${file} line ${line}: source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
+            );
+          }
+          t.sources[row] = code;
+          break;
+        }
+        case 3 /* Numeric */: {
+          const j = c - 3;
+          const x = parseNumberBytes(src, fs3, fe);
+          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
+            const f = layout.features[j];
+            const text = decoder.decode(src.subarray(fs3, fe));
+            throw new PartitionError(
+              Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text}' is not a number` : `${file} line ${line}: '${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`
+            );
+          }
+          t.columns[j][row] = x;
+          break;
+        }
+        case 4 /* Category */: {
+          const j = c - 3;
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            const f = layout.features[j];
+            throw new PartitionError(
+              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
+            );
+          }
+          t.columns[j][row] = code;
+          break;
+        }
+        case 5 /* Label */: {
+          if (fe === fs3) {
+            t.labels[row] = -1;
+            break;
+          }
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            throw new PartitionError(
+              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
+            );
+          }
+          t.labels[row] = code;
+          break;
+        }
+      }
+    }
+    row++;
+  }
+  return row - offset;
+}
+function matchBytes(b, s, e, options) {
+  const len = e - s;
+  outer: for (let k = 0; k < options.length; k++) {
+    const o = options[k];
+    if (o.length !== len) continue;
+    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
+    return k;
+  }
+  return -1;
+}
+function parseNumberBytes(b, s, e) {
+  let i = s;
+  let neg = false;
+  if (i < e && (b[i] === 45 || b[i] === 43)) {
+    neg = b[i] === 45;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let scale = 0;
+  let any = false;
+  while (i < e) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) break;
+    any = true;
+    if (digits > 0 || d !== 0) digits++;
+    mant = mant * 10 + d;
+    i++;
+  }
+  if (i < e && b[i] === 46) {
+    i++;
+    while (i < e) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      any = true;
+      if (digits > 0 || d !== 0) digits++;
+      mant = mant * 10 + d;
+      scale--;
+      i++;
+    }
+  }
+  if (!any) return Number.NaN;
+  if (i < e && (b[i] === 101 || b[i] === 69)) {
+    i++;
+    let eneg = false;
+    if (i < e && (b[i] === 45 || b[i] === 43)) {
+      eneg = b[i] === 45;
+      i++;
+    }
+    let ex = 0;
+    let exDigits = 0;
+    while (i < e && b[i] >= 48 && b[i] <= 57) {
+      ex = ex * 10 + (b[i] - 48);
+      exDigits++;
+      i++;
+    }
+    if (exDigits === 0) return Number.NaN;
+    scale += eneg ? -ex : ex;
+  }
+  if (i !== e) return Number.NaN;
+  if (digits <= 15 && scale >= -22 && scale <= 22) {
+    const x = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
+    return neg ? -x : x;
+  }
+  return Number(decoder.decode(b.subarray(s, e)));
+}
+function parseIsoInstant(b, s, e) {
+  const len = e - s;
+  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
+    return Number.NaN;
+  }
+  const d = (k) => b[s + k] - 48;
+  const num2 = (k, w) => {
+    let v = 0;
+    for (let q = 0; q < w; q++) {
+      const x = d(k + q);
+      if (x < 0 || x > 9) return Number.NaN;
+      v = v * 10 + x;
+    }
+    return v;
+  };
+  const y = num2(0, 4);
+  const mo = num2(5, 2);
+  const da = num2(8, 2);
+  const h = num2(11, 2);
+  const mi = num2(14, 2);
+  const se = num2(17, 2);
+  let ms = 0;
+  if (len === 24) {
+    if (b[s + 19] !== 46) return Number.NaN;
+    ms = num2(20, 3);
+  }
+  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
+    return Number.NaN;
+  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
+}
+var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(y, m) {
+  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
+}
+function daysFromCivil(y, m, d) {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// actions/lib/sha256.ts
+import { createHash } from "node:crypto";
+function sha256Hex(bytes) {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+var CHUNK = 1 << 20;
+
+// actions/lib/group-integrity.ts
+function restoreWithGit(file) {
+  return `restore it with git (git checkout -- ${file}; git log -p -- ${file} shows what changed)`;
+}
+function checkPartitionBytes(file, bytes, recorded, countsFile) {
+  const sha256 = sha256Hex(bytes);
+  if (recorded.rows === void 0)
+    return {
+      problem: `${file}: not in ${countsFile}: the partition was added or renamed by hand; remove it (git rm ${file}) or restore ${countsFile} with git (git checkout -- ${countsFile})`
+    };
+  if (recorded.sha256 !== void 0) {
+    if (sha256 === recorded.sha256) return { sha256 };
+    return {
+      problem: `${file}: content does not match ${countsFile} (sha256 differs; ${countRows(bytes)} rows, ${recorded.rows} recorded): the partition was truncated or edited by hand; ${restoreWithGit(file)}`
+    };
+  }
+  const rows = countRows(bytes);
+  if (rows !== recorded.rows)
+    return {
+      problem: `${file}: has ${rows} rows but ${countsFile} records ${recorded.rows}: a line was deleted or duplicated by hand; ${restoreWithGit(file)}`
+    };
+  return { sha256 };
+}
+function missingPartition(file, rows, countsFile) {
+  return `${file}: listed in ${countsFile} (${rows} rows) but missing; ${restoreWithGit(file)}`;
+}
+function wrongMonthRow(file, month, bytes, table, offset = 0, rows = table.rows) {
+  const [y, m] = month.split("-").map(Number);
+  const start = Date.UTC(y, m - 1, 1);
+  const end = Date.UTC(y, m, 1);
+  for (let i = offset; i < offset + rows; i++) {
+    const t = table.eventTimes[i];
+    if (t >= start && t < end) continue;
+    const eventTime = new Date(t).toISOString().replace(/\.000Z$/, "Z");
+    return `${file} line ${lineOfRow(bytes, i - offset)}: event_time ${eventTime} is not in ${month}: the row was filed under the wrong month by hand; ${restoreWithGit(file)}`;
+  }
+  return null;
+}
+function lineOfRow(bytes, n) {
+  let line = 1;
+  let pos = bytes.indexOf(10) + 1;
+  let row = -1;
+  while (pos > 0 && pos < bytes.length) {
+    line++;
+    if (bytes[pos] !== 10 && ++row === n) return line;
+    pos = bytes.indexOf(10, pos) + 1;
+  }
+  return line;
+}
+function staleNextId(countsFile, nextId, maxId, fileOfMax) {
+  const rule2 = maxId > 0 ? `is not above the largest stored id ${maxId} (in ${fileOfMax}): new rows would reuse ids` : "must be at least 1 (ids are positive whole numbers)";
+  return `${countsFile}: nextId ${nextId} ${rule2}; ${countsFile} is stale or was edited by hand; ${restoreWithGit(countsFile)}`;
+}
+function brokenRejectedFile(file, text, columns, recorded, countsFile) {
+  const fix = `new quarantined rows are not appended to a broken file; ${restoreWithGit(file)}`;
+  if (!text.endsWith("\n")) return `${file}: the last line is incomplete (truncated); ${fix}`;
+  let table;
+  try {
+    table = parseCsvText(text, file);
+  } catch (err) {
+    return `${err.message}; ${fix}`;
+  }
+  if (table.header.join(",") !== columns.join(","))
+    return `${file} line 1: header '${table.header.join(",")}' is not '${columns.join(",")}'; ${fix}`;
+  for (const r2 of table.records) {
+    try {
+      JSON.parse(r2.values.record ?? "");
+    } catch {
+      return `${file} line ${r2.line}: 'record' is not valid JSON; ${fix}`;
+    }
+  }
+  if (table.records.length !== recorded)
+    return `${file}: has ${table.records.length} records but ${countsFile} counts ${recorded} rejected: lines were deleted or added by hand; ${fix}`;
+  return null;
 }
 
 // actions/lib/stats.ts
@@ -32813,7 +32896,7 @@ function schemaHashOf(spec) {
     features: featureSchema(spec),
     label: { name: spec.label.name, classes: spec.label.classes }
   };
-  return createHash("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
+  return createHash2("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
 }
 function layoutOf(meta) {
   return { features: meta.features, labelName: meta.label.name, classes: meta.label.classes };
@@ -32852,16 +32935,20 @@ function monthOf(eventTime) {
   return eventTime.slice(0, 7);
 }
 var FeatureGroup = class _FeatureGroup {
-  constructor(ws, spec, meta, files) {
+  constructor(ws, spec, meta, files, countsFile = `${_FeatureGroup.dirOf(spec, meta.version)}/stats.json`) {
     this.ws = ws;
     this.spec = spec;
     this.meta = meta;
     this.files = files;
+    this.countsFile = countsFile;
   }
   ws;
   spec;
   meta;
   files;
+  countsFile;
+  /** sha256 of each partition read and verified, so a write records every partition's hash. */
+  verifiedSha256 = /* @__PURE__ */ new Map();
   /** Repository-relative folder of a version. */
   static dirOf(spec, version) {
     return `data/${spec.name}/v${version}`;
@@ -32883,8 +32970,8 @@ var FeatureGroup = class _FeatureGroup {
       );
     }
     const dir = _FeatureGroup.dirOf(spec, version);
-    const meta = parseMeta(files, dir, spec, version);
-    return new _FeatureGroup(ws, spec, meta, files);
+    const { meta, countsFile } = parseMeta(files, dir, spec, version);
+    return new _FeatureGroup(ws, spec, meta, files, countsFile);
   }
   static exists(ws, spec) {
     return _FeatureGroup.versions(spec, workingTree(ws.root)).length > 0;
@@ -32936,23 +33023,79 @@ var FeatureGroup = class _FeatureGroup {
     );
   }
   readPartition(month) {
+    return this.readVerifiedPartition(month).table;
+  }
+  /**
+   * A month's partition with its bytes' sha256, checked against stats.json (row count, sha256, every
+   * row in its month). Every reader goes through here or read(), so a hand edit is named where it is.
+   */
+  readVerifiedPartition(month) {
     const p = this.partitionPath(month);
-    const bytes = this.files.readBytes(p);
-    if (!bytes) return emptyTable(this.meta.features.length);
-    return readPartition(bytes, this.layout, p);
+    const bytes = this.verifiedBytes(month, p);
+    if (!bytes) return { table: emptyTable(this.meta.features.length), sha256: sha256Hex("") };
+    const table = readPartition(bytes, this.layout, p);
+    this.assertMonth(p, month, bytes, table, 0, table.rows);
+    return { table, sha256: this.verifiedSha256.get(month) };
+  }
+  /** A partition's bytes after the check against stats.json (null: no file and none recorded). */
+  verifiedBytes(month, file) {
+    const bytes = this.files.readBytes(file);
+    const recordedRows = this.meta.partitions[month];
+    if (!bytes) {
+      if (recordedRows) throw new FeatureGroupError(missingPartition(file, recordedRows, this.countsFile));
+      return null;
+    }
+    const check = checkPartitionBytes(
+      file,
+      bytes,
+      { rows: recordedRows, sha256: this.meta.partitionSha256?.[month] },
+      this.countsFile
+    );
+    if ("problem" in check) {
+      try {
+        readPartition(bytes, this.layout, file);
+      } catch (err) {
+        if (err instanceof PartitionError)
+          throw new FeatureGroupError(
+            `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(file)})`
+          );
+      }
+      throw new FeatureGroupError(check.problem);
+    }
+    this.verifiedSha256.set(month, check.sha256);
+    return bytes;
+  }
+  assertMonth(file, month, bytes, t, offset, rows) {
+    const problem = wrongMonthRow(file, month, bytes, t, offset, rows);
+    if (problem) throw new FeatureGroupError(problem);
+  }
+  /** Months stats.json lists with rows whose partition file is gone (a deleted partition). */
+  assertNoMissingPartitions(months) {
+    const onDisk = new Set(this.months());
+    for (const [month, rows] of Object.entries(this.meta.partitions)) {
+      if (rows > 0 && !onDisk.has(month) && months(month))
+        throw new FeatureGroupError(missingPartition(this.partitionPath(month), rows, this.countsFile));
+    }
   }
   /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
   read(filter) {
-    const months = this.months().filter((m) => filter?.months?.(m) ?? true);
+    const wanted = (m) => filter?.months?.(m) ?? true;
+    this.assertNoMissingPartitions(wanted);
+    const months = this.months().filter(wanted);
     const parts = months.map((m) => ({
+      month: m,
       path: this.partitionPath(m),
-      bytes: this.files.readBytes(this.partitionPath(m)) ?? new Uint8Array()
+      bytes: this.verifiedBytes(m, this.partitionPath(m)) ?? new Uint8Array()
     }));
     const table = emptyTable(
       this.meta.features.length,
       parts.reduce((s, p) => s + countRows(p.bytes), 0)
     );
-    for (const p of parts) table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, table.rows);
+    for (const p of parts) {
+      const start = table.rows;
+      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
+      this.assertMonth(p.path, p.month, p.bytes, table, start, table.rows - start);
+    }
     return applyLateLabels(table, this.lateLabels());
   }
   get labelsPath() {
@@ -33010,7 +33153,7 @@ var FeatureGroup = class _FeatureGroup {
     const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
     const labelsText = accepted.length ? prefix + stringify(accepted) : void 0;
     const writes = this.buildWrites([], rejected, this.meta.nextId, parts, labelsText);
-    if (!opts.dryRun) writeFilesAtomically(writes);
+    if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
     return { added: accepted.length, rejected };
   }
   /**
@@ -33026,7 +33169,19 @@ var FeatureGroup = class _FeatureGroup {
     }
     const parts = this.partitionsByMonth();
     const ids = /* @__PURE__ */ new Set();
-    for (const t of parts.values()) for (let i = 0; i < t.rows; i++) ids.add(t.ids[i]);
+    let maxId = 0;
+    let fileOfMax = "";
+    for (const [month, t] of parts) {
+      for (let i = 0; i < t.rows; i++) {
+        ids.add(t.ids[i]);
+        if (t.ids[i] > maxId) {
+          maxId = t.ids[i];
+          fileOfMax = this.partitionPath(month);
+        }
+      }
+    }
+    if (this.meta.nextId <= maxId || this.meta.nextId < 1)
+      throw new FeatureGroupError(staleNextId(this.countsFile, this.meta.nextId, maxId, fileOfMax));
     const quarantined = [...rejected];
     const added = [];
     let nextId = this.meta.nextId;
@@ -33053,11 +33208,12 @@ var FeatureGroup = class _FeatureGroup {
     }
     added.sort((a, b) => a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id);
     const writes = this.buildWrites(added, quarantined, nextId, parts);
-    if (!opts.dryRun) writeFilesAtomically(writes);
+    if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
     return { added, rejected: quarantined };
   }
   /** Every partition read once; appends reuse them for untouched months instead of reading again. */
   partitionsByMonth() {
+    this.assertNoMissingPartitions(() => true);
     return new Map(this.months().map((m) => [m, this.readPartition(m)]));
   }
   buildWrites(added, quarantined, nextId, current, labelsText) {
@@ -33074,12 +33230,15 @@ var FeatureGroup = class _FeatureGroup {
     }
     const header = headerOf(this.layout);
     const partitions = { ...this.meta.partitions };
+    const partitionSha256 = {};
     const tables = [];
     const months = [.../* @__PURE__ */ new Set([...this.months(), ...byMonth.keys()])].sort();
     for (const m of months) {
       const newRows = byMonth.get(m);
       if (!newRows) {
         tables.push(current.get(m) ?? this.readPartition(m));
+        const verified = this.verifiedSha256.get(m);
+        if (verified !== void 0) partitionSha256[m] = verified;
         continue;
       }
       const old = this.files.readBytes(this.partitionPath(m));
@@ -33087,6 +33246,7 @@ var FeatureGroup = class _FeatureGroup {
       const text = prefix + stringify(newRows.map((r2) => rowCells(r2, this.meta)));
       tables.push(readPartition(Buffer.from(text), this.layout, this.partitionPath(m)));
       partitions[m] = (partitions[m] ?? 0) + newRows.length;
+      partitionSha256[m] = sha256Hex(text);
       writes.push({ path: abs(this.partitionPath(m)), content: text });
     }
     let late = this.lateLabels();
@@ -33104,6 +33264,8 @@ var FeatureGroup = class _FeatureGroup {
     if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
       const old = this.files.readBytes(rejectedPath);
       const prefix = old ? Buffer.from(old).toString("utf8") : stringify([REJECTED_COLUMNS]);
+      const broken = old ? brokenRejectedFile(rejectedPath, prefix, REJECTED_COLUMNS, this.meta.rejected, this.countsFile) : null;
+      if (broken) throw new FeatureGroupError(broken);
       const body = quarantined.length ? stringify(
         quarantined.map((q) => [
           q.detectedAt,
@@ -33122,12 +33284,19 @@ var FeatureGroup = class _FeatureGroup {
       nextId,
       partitions
     };
-    const { rows: _r, rejected, nextId: next, partitions: parts, ...contract } = meta;
+    const {
+      rows: _r,
+      rejected,
+      nextId: next,
+      partitions: parts,
+      partitionSha256: _hashes,
+      ...contract
+    } = meta;
     writes.push({ path: abs(`${this.dir}/metadata.json`), content: stableStringify(contract) });
     const stats = computeStats(all, this.meta.features, this.meta.label);
     writes.push({
       path: abs(`${this.dir}/stats.json`),
-      content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts })
+      content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts, partitionSha256 })
     });
     return writes;
   }
@@ -33204,7 +33373,7 @@ function parseMeta(files, dir, spec, version) {
   const legacy = COUNT_KEYS.some((k) => k in m);
   const countsFile = legacy ? file : `${dir}/stats.json`;
   const counts = legacy ? m : parseJsonObject(files.readBytes(countsFile), countsFile, "statistics");
-  return { ...m, ...checkCounts(counts, countsFile) };
+  return { meta: { ...m, ...checkCounts(counts, countsFile) }, countsFile };
 }
 function parseJsonObject(bytes, file, what) {
   if (!bytes) throw new FeatureGroupError(`${file}: missing`);
@@ -33236,7 +33405,16 @@ function checkCounts(c, file) {
     sum2 += n;
   }
   if (sum2 !== c.rows) throw bad(`'rows' is ${c.rows} but the partitions add up to ${sum2}`);
+  const hashes = c.partitionSha256;
+  if (hashes !== void 0) {
+    if (typeof hashes !== "object" || hashes === null || Array.isArray(hashes))
+      throw bad("'partitionSha256' must be an object");
+    for (const [month, h] of Object.entries(hashes))
+      if (!(month in parts) || typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h))
+        throw bad(`partitionSha256 '${month}' must be the sha256 of a listed partition`);
+  }
   return {
+    ...hashes !== void 0 ? { partitionSha256: hashes } : {},
     rows: c.rows,
     rejected: c.rejected,
     nextId: c.nextId,
@@ -34044,9 +34222,9 @@ var DECODE = new Int16Array(128).fill(-1);
 for (let k = 0; k < 64; k++) DECODE[ALPHABET.charCodeAt(k)] = k;
 function encodeBase64(bytes) {
   const chunks = [];
-  const CHUNK = 3 * 4096;
-  for (let start = 0; start < bytes.length; start += CHUNK) {
-    const end = Math.min(bytes.length, start + CHUNK);
+  const CHUNK2 = 3 * 4096;
+  for (let start = 0; start < bytes.length; start += CHUNK2) {
+    const end = Math.min(bytes.length, start + CHUNK2);
     let s = "";
     for (let i = start; i < end; i += 3) {
       const b0 = bytes[i];
@@ -35251,6 +35429,8 @@ var ModelRegistry = class {
         throw bad(`entry ${i + 1} must have version ${i + 1}`);
       if (!["champion", "challenger", "retired"].includes(v.status))
         throw bad(`v${v.version} has unknown status '${v.status}'`);
+      if (v.modelSha256 !== void 0 && !/^[0-9a-f]{64}$/.test(String(v.modelSha256)))
+        throw bad(`v${v.version} has a modelSha256 that is not a sha256`);
     });
     if (raw2.champion !== null && !raw2.versions.some((v) => v.version === raw2.champion && v.status === "champion")) {
       throw bad(`champion v${raw2.champion} is not a listed champion version`);
@@ -35262,13 +35442,22 @@ var ModelRegistry = class {
     if (!e) throw new RegistryError(`${this.dataset}: model v${version} does not exist`);
     return e;
   }
-  /** Loads a version's model (validated). */
+  modelPath(version) {
+    return path12.join(this.versionDir(version), "model.json");
+  }
+  /** Loads a version's model (validated, and checked against the sha256 the registry recorded). */
   load(version) {
-    const file = path12.join(this.versionDir(version), "model.json");
+    const file = this.modelPath(version);
     const where = this.ws.rel(file);
     if (!existsSync6(file)) throw new RegistryError(`${where}: missing`);
     let raw2;
-    const text = readInputFile(this.ws.root, file).toString("utf8");
+    const bytes = readInputFile(this.ws.root, file);
+    const recorded = this.index().versions.find((v) => v.version === version)?.modelSha256;
+    if (recorded !== void 0 && sha256Hex(bytes) !== recorded)
+      throw new RegistryError(
+        `${where}: content does not match ${this.ws.rel(this.indexPath)} (sha256 differs): the model file was edited by hand; ${restoreWithGit(where)}`
+      );
+    const text = bytes.toString("utf8");
     try {
       raw2 = JSON.parse(text);
     } catch (err) {
@@ -35296,8 +35485,9 @@ var ModelRegistry = class {
   register(entry, files) {
     const idx = this.index();
     const version = idx.versions.length + 1;
-    const full = { version, ...entry };
-    const versions = idx.versions.map(
+    const modelText = stableStringify(files.model.toJSON());
+    const full = { version, ...entry, modelSha256: sha256Hex(modelText) };
+    const versions = this.withModelHashes(idx.versions).map(
       (v) => full.status === "champion" && v.status === "champion" ? { ...v, status: "retired" } : v
     );
     versions.push(full);
@@ -35308,7 +35498,7 @@ var ModelRegistry = class {
     };
     const dir = this.versionDir(version);
     const writes = [
-      { path: path12.join(dir, "model.json"), content: stableStringify(files.model.toJSON()) },
+      { path: path12.join(dir, "model.json"), content: modelText },
       { path: path12.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
       { path: path12.join(dir, "card.md"), content: files.card(version) },
       { path: this.indexPath, content: stableStringify(next) }
@@ -35326,13 +35516,37 @@ var ModelRegistry = class {
       );
     this.load(version);
     if (idx.champion === version) return target;
-    const versions = idx.versions.map(
+    const versions = this.withModelHashes(idx.versions).map(
       (v) => v.version === version ? { ...v, status: "champion", decision: reason } : v.status === "champion" ? { ...v, status: "retired" } : v
     );
     writeFilesAtomically([
       { path: this.indexPath, content: stableStringify({ ...idx, versions, champion: version }) }
     ]);
     return versions.find((v) => v.version === version);
+  }
+  /**
+   * Entries registered before model hashes were recorded get the sha256 of their model.json if it loads
+   * as a valid model: the upgrade happens at the registry's next write.
+   */
+  withModelHashes(versions) {
+    return versions.map((v) => {
+      if (v.modelSha256 !== void 0 || !existsSync6(this.modelPath(v.version))) return v;
+      try {
+        this.load(v.version);
+      } catch {
+        return v;
+      }
+      return { ...v, modelSha256: sha256Hex(readInputFile(this.ws.root, this.modelPath(v.version))) };
+    });
+  }
+  /** Records the missing model hashes now (the one-off upgrade of a registry written before them). */
+  recordModelHashes() {
+    const idx = this.index();
+    const versions = this.withModelHashes(idx.versions);
+    const added = versions.filter((v, i) => v !== idx.versions[i]).length;
+    if (added > 0)
+      writeFilesAtomically([{ path: this.indexPath, content: stableStringify({ ...idx, versions }) }]);
+    return added;
   }
   /** The version with the best holdout value of a metric (ties: the newest). */
   best(metric) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { FeatureGroup } from '../../lib/feature-group.js';
 import { isoFromMs, SOURCES, valueText } from '../../lib/feature-table.js';
 import { fileSourceAsOf } from '../../lib/file-source.js';
+import { alreadyIngestedMessage } from '../../lib/ingested-files.js';
 import { backfill } from '../../lib/pipelines/backfill.js';
 import { generate } from '../../lib/pipelines/generate.js';
 import { ingest } from '../../lib/pipelines/ingest.js';
@@ -88,8 +89,12 @@ export const generateCommand: Command = {
 export const ingestCommand: Command = {
   name: 'ingest',
   summary: 'Append real rows from a CSV file through validation (bad rows are quarantined)',
-  usage: 'ingest --dataset NAME FILE.csv [--dry-run]',
-  options: { dataset: { type: 'string', short: 'd' }, 'dry-run': { type: 'boolean' } },
+  usage: 'ingest --dataset NAME FILE.csv [--dry-run] [--again]',
+  options: {
+    dataset: { type: 'string', short: 'd' },
+    'dry-run': { type: 'boolean' },
+    again: { type: 'boolean' },
+  },
   run(ctx) {
     const name = stringOpt(ctx, 'dataset');
     if (!name || name === 'all') throw new UsageError('ingest needs --dataset NAME (one dataset)');
@@ -105,7 +110,13 @@ export const ingestCommand: Command = {
       // Inside the repository every folder on the way is checked; a file the user names elsewhere must
       // itself be a regular file (not a link, a FIFO or a folder).
       within: label === abs ? { dir: path.dirname(abs), name: 'its folder' } : undefined,
+      again: ctx.values.again === true,
     });
+    if (r.alreadyIngested) {
+      const { sha256, prior } = r.alreadyIngested;
+      ctx.out(`${spec.name}: ${alreadyIngestedMessage(r.file, sha256, prior, '--again')}`);
+      return EXIT.ok;
+    }
     ctx.out(
       `${spec.name}: ${r.dryRun ? 'would add' : 'added'} ${r.added} ${r.kind === 'labels' ? 'late labels' : 'rows'} from ${r.file}, ${r.rejected.length} ${r.dryRun ? 'would be ' : ''}quarantined`,
     );

@@ -15049,11 +15049,11 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder2 = new StringDecoder2("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
-            dataURL += btoa2(decoder2.write(chunk));
+            dataURL += btoa2(decoder.write(chunk));
           }
-          dataURL += btoa2(decoder2.end());
+          dataURL += btoa2(decoder.end());
           return dataURL;
         }
         case "Text": {
@@ -15078,11 +15078,11 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder2 = new StringDecoder2("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
-            binaryString += decoder2.write(chunk);
+            binaryString += decoder.write(chunk);
           }
-          binaryString += decoder2.end();
+          binaryString += decoder.end();
           return binaryString;
         }
       }
@@ -28781,9 +28781,6 @@ var DEFAULT_RETRY_POLICY = Object.freeze({
   random: Math.random,
   now: Date.now
 });
-
-// actions/lib/partition-reader.ts
-var decoder = new TextDecoder();
 
 // actions/lib/sharding.ts
 var ShardError = class extends Error {

@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path14 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path13 && path13[0] !== "/") {
-          path13 = `/${path13}`;
+        if (path14 && path14[0] !== "/") {
+          path14 = `/${path14}`;
         }
-        return new URL(`${origin}${path13}`);
+        return new URL(`${origin}${path14}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path13);
+        debuglog("sending request to %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path14, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path13,
+          path14,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path13);
+        debuglog("trailers received from %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path14, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path13,
+          path14,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path13, origin }
+            request: { method, path: path14, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path13);
+          debuglog("sending request to %s %s/%s", method, origin, path14);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path13,
+        path: path14,
         method,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path13 !== "string") {
+        if (typeof path14 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path13)) {
+        } else if (invalidPathRegex.test(path14)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path13, query) : path13;
+        this.path = query ? buildURL(path14, query) : path14;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path13, host, upgrade, blocking, reset } = request2;
+      const { method, path: path14, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path13} HTTP/1.1\r
+      let header = `${method} ${path14} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path13;
+      headers[HTTP2_HEADER_PATH] = path14;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path13 = search ? `${pathname}${search}` : pathname;
+        const path14 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path13;
+        this.opts.path = path14;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path13 = "/",
+          path: path14 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path13;
+        opts.path = origin + path14;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path13) {
-      if (typeof path13 !== "string") {
-        return path13;
+    function safeUrl2(path14) {
+      if (typeof path14 !== "string") {
+        return path14;
       }
-      const pathSegments = path13.split("?");
+      const pathSegments = path14.split("?");
       if (pathSegments.length !== 2) {
-        return path13;
+        return path14;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path13);
+    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path14);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl2(path13), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl2(path14), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path13, method, body, headers, query } = opts;
+      const { path: path14, method, body, headers, query } = opts;
       return {
-        path: path13,
+        path: path14,
         method,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path13,
+            Path: path14,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path13) {
-      for (let i = 0; i < path13.length; ++i) {
-        const code = path13.charCodeAt(i);
+    function validateCookiePath(path14) {
+      for (let i = 0; i < path14.length; ++i) {
+        const code = path14.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path13 = opts.path;
+          let path14 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path13 = `/${path13}`;
+            path14 = `/${path14}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path13);
+          url = new URL(util.parseOrigin(url).origin + path14);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path13) {
-      const ctrl = callVisitor(key, node, visitor, path13);
+    function visit_(key, node, visitor, path14) {
+      const ctrl = callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visit_(key, ctrl, visitor, path13);
+        replaceNode(key, path14, ctrl);
+        return visit_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path13);
+            const ci = visit_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = visit_("key", node.key, visitor, path13);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = visit_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path13);
+          const cv = visit_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path13) {
-      const ctrl = await callVisitor(key, node, visitor, path13);
+    async function visitAsync_(key, node, visitor, path14) {
+      const ctrl = await callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visitAsync_(key, ctrl, visitor, path13);
+        replaceNode(key, path14, ctrl);
+        return visitAsync_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path13);
+            const ci = await visitAsync_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path13);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path13);
+          const cv = await visitAsync_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path13) {
+    function callVisitor(key, node, visitor, path14) {
       if (typeof visitor === "function")
-        return visitor(key, node, path13);
+        return visitor(key, node, path14);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path13);
+        return visitor.Map?.(key, node, path14);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path13);
+        return visitor.Seq?.(key, node, path14);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path13);
+        return visitor.Pair?.(key, node, path14);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path13);
+        return visitor.Scalar?.(key, node, path14);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path13);
+        return visitor.Alias?.(key, node, path14);
       return void 0;
     }
-    function replaceNode(key, path13, node) {
-      const parent = path13[path13.length - 1];
+    function replaceNode(key, path14, node) {
+      const parent = path14[path14.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path13, value) {
+    function collectionFromPath(schema, path14, value) {
       let v = value;
-      for (let i = path13.length - 1; i >= 0; --i) {
-        const k = path13[i];
+      for (let i = path14.length - 1; i >= 0; --i) {
+        const k = path14[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
+    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path13, value) {
-        if (isEmptyPath(path13))
+      addIn(path14, value) {
+        if (isEmptyPath(path14))
           this.add(value);
         else {
-          const [key, ...rest] = path13;
+          const [key, ...rest] = path14;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        const [key, ...rest] = path13;
+      deleteIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        const [key, ...rest] = path13;
+      getIn(path14, keepScalar) {
+        const [key, ...rest] = path14;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path13) {
-        const [key, ...rest] = path13;
+      hasIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        const [key, ...rest] = path13;
+      setIn(path14, value) {
+        const [key, ...rest] = path14;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path13, value) {
+      addIn(path14, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path13, value);
+          this.contents.addIn(path14, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        if (Collection2.isEmptyPath(path13)) {
+      deleteIn(path14) {
+        if (Collection2.isEmptyPath(path14)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        if (Collection2.isEmptyPath(path13))
+      getIn(path14, keepScalar) {
+        if (Collection2.isEmptyPath(path14))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path13) {
-        if (Collection2.isEmptyPath(path13))
+      hasIn(path14) {
+        if (Collection2.isEmptyPath(path14))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        if (Collection2.isEmptyPath(path13)) {
+      setIn(path14, value) {
+        if (Collection2.isEmptyPath(path14)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path13), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path14), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path13, value);
+          this.contents.setIn(path14, value);
         }
       }
       /**
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path13) => {
+    visit.itemAtPath = (cst, path14) => {
       let item = cst;
-      for (const [field, index] of path13) {
+      for (const [field, index] of path14) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path13) => {
-      const parent = visit.itemAtPath(cst, path13.slice(0, -1));
-      const field = path13[path13.length - 1][0];
+    visit.parentCollection = (cst, path14) => {
+      const parent = visit.itemAtPath(cst, path14.slice(0, -1));
+      const field = path14[path14.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path13, item, visitor) {
-      let ctrl = visitor(item, path13);
+    function _visit(path14, item, visitor) {
+      let ctrl = visitor(item, path14);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path13);
+            ctrl = ctrl(item, path14);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
     }
     exports.visit = visit;
   }
@@ -29722,346 +29722,6 @@ function roundSignificant(x, digits = 6) {
   return Number(x.toPrecision(digits));
 }
 
-// actions/lib/feature-table.ts
-var SOURCES = ["backfill", "synthetic", "ingest"];
-function emptyTable(features, capacity = 0) {
-  return {
-    rows: 0,
-    ids: new Float64Array(capacity),
-    eventTimes: new Float64Array(capacity),
-    sources: new Uint8Array(capacity),
-    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
-    labels: new Int32Array(capacity)
-  };
-}
-function concatTables(parts, features) {
-  const n = parts.reduce((s, p) => s + p.rows, 0);
-  const out = emptyTable(features, n);
-  out.rows = n;
-  let at = 0;
-  for (const p of parts) {
-    out.ids.set(p.ids.subarray(0, p.rows), at);
-    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
-    out.sources.set(p.sources.subarray(0, p.rows), at);
-    out.labels.set(p.labels.subarray(0, p.rows), at);
-    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
-    at += p.rows;
-  }
-  return out;
-}
-
-// actions/lib/partition-reader.ts
-var PartitionError = class extends Error {
-  name = "PartitionError";
-};
-var COMMA = 44;
-var LF = 10;
-var CR = 13;
-var QUOTE = 34;
-var POW10 = [
-  1,
-  10,
-  100,
-  1e3,
-  1e4,
-  1e5,
-  1e6,
-  1e7,
-  1e8,
-  1e9,
-  1e10,
-  1e11,
-  1e12,
-  1e13,
-  1e14,
-  1e15,
-  1e16,
-  1e17,
-  1e18,
-  1e19,
-  1e20,
-  1e21,
-  1e22
-];
-var decoder = new TextDecoder();
-function headerOf2(layout) {
-  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
-}
-function countRows(bytes) {
-  const n = bytes.length;
-  let pos = bytes.indexOf(LF);
-  if (pos < 0) return 0;
-  let lines = 0;
-  for (; ; ) {
-    const next = bytes.indexOf(LF, pos + 1);
-    if (next < 0) break;
-    if (next > pos + 1) lines++;
-    pos = next;
-  }
-  if (n > pos + 1) lines++;
-  return lines;
-}
-function readPartition(bytes, layout, file) {
-  const t = emptyTable(layout.features.length, countRows(bytes));
-  t.rows = readPartitionInto(bytes, layout, file, t, 0);
-  return t;
-}
-function readPartitionInto(bytes, layout, file, t, offset) {
-  const n = bytes.length;
-  let pos = 0;
-  while (pos < n && bytes[pos] !== LF) pos++;
-  let header = decoder.decode(bytes.subarray(0, pos));
-  if (header.charCodeAt(0) === 65279) header = header.slice(1);
-  if (header.endsWith("\r")) header = header.slice(0, -1);
-  const expected = headerOf2(layout).join(",");
-  if (header !== expected) {
-    throw new PartitionError(
-      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
-    );
-  }
-  pos++;
-  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
-  const cats = [null, null, null];
-  const enc = new TextEncoder();
-  for (const f of layout.features) {
-    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
-    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
-  }
-  kinds.push(5 /* Label */);
-  cats.push(layout.classes.map((c) => enc.encode(c.value)));
-  const sourceBytes = SOURCES.map((s) => enc.encode(s));
-  const ncol = kinds.length;
-  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
-  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
-  let row = offset;
-  let line = 1;
-  while (pos < n) {
-    line++;
-    if (bytes[pos] === LF) {
-      pos++;
-      continue;
-    }
-    for (let c = 0; c < ncol; c++) {
-      let start = pos;
-      let end;
-      let quoted = null;
-      if (bytes[pos] === QUOTE) {
-        const buf = [];
-        pos++;
-        for (; ; ) {
-          if (pos >= n) throw new PartitionError(`${file} line ${line}: unterminated quoted field`);
-          const b = bytes[pos++];
-          if (b === QUOTE) {
-            if (bytes[pos] === QUOTE) {
-              buf.push(QUOTE);
-              pos++;
-            } else break;
-          } else buf.push(b);
-        }
-        quoted = Uint8Array.from(buf);
-        start = pos;
-        end = pos;
-      } else {
-        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
-        end = pos;
-        if (end > start && bytes[end - 1] === CR) end--;
-      }
-      const sep4 = pos < n ? bytes[pos] : LF;
-      if (c < ncol - 1 && sep4 !== COMMA) {
-        throw new PartitionError(`${file} line ${line}: has ${c + 1} fields, expected ${ncol}`);
-      }
-      if (c === ncol - 1 && sep4 === COMMA) {
-        throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
-      }
-      pos++;
-      const fs3 = quoted ? 0 : start;
-      const fe = quoted ? quoted.length : end;
-      const src = quoted ?? bytes;
-      switch (kinds[c]) {
-        case 0 /* Id */: {
-          const x = parseNumberBytes(src, fs3, fe);
-          if (!Number.isInteger(x) || x < 1) {
-            throw new PartitionError(
-              `${file} line ${line}: id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
-            );
-          }
-          t.ids[row] = x;
-          break;
-        }
-        case 1 /* Time */: {
-          const ms = parseIsoInstant(src, fs3, fe);
-          if (Number.isNaN(ms)) {
-            throw new PartitionError(
-              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
-            );
-          }
-          t.eventTimes[row] = ms;
-          break;
-        }
-        case 2 /* Source */: {
-          const code = matchBytes(src, fs3, fe, sourceBytes);
-          if (code < 0) {
-            throw new PartitionError(
-              `${file} line ${line}: source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
-            );
-          }
-          t.sources[row] = code;
-          break;
-        }
-        case 3 /* Numeric */: {
-          const j = c - 3;
-          const x = parseNumberBytes(src, fs3, fe);
-          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
-            const f = layout.features[j];
-            const text = decoder.decode(src.subarray(fs3, fe));
-            throw new PartitionError(
-              Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text}' is not a number` : `${file} line ${line}: '${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`
-            );
-          }
-          t.columns[j][row] = x;
-          break;
-        }
-        case 4 /* Category */: {
-          const j = c - 3;
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            const f = layout.features[j];
-            throw new PartitionError(
-              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
-            );
-          }
-          t.columns[j][row] = code;
-          break;
-        }
-        case 5 /* Label */: {
-          if (fe === fs3) {
-            t.labels[row] = -1;
-            break;
-          }
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            throw new PartitionError(
-              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
-            );
-          }
-          t.labels[row] = code;
-          break;
-        }
-      }
-    }
-    row++;
-  }
-  return row - offset;
-}
-function matchBytes(b, s, e, options) {
-  const len = e - s;
-  outer: for (let k = 0; k < options.length; k++) {
-    const o = options[k];
-    if (o.length !== len) continue;
-    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
-    return k;
-  }
-  return -1;
-}
-function parseNumberBytes(b, s, e) {
-  let i = s;
-  let neg = false;
-  if (i < e && (b[i] === 45 || b[i] === 43)) {
-    neg = b[i] === 45;
-    i++;
-  }
-  let mant = 0;
-  let digits = 0;
-  let scale = 0;
-  let any = false;
-  while (i < e) {
-    const d = b[i] - 48;
-    if (d < 0 || d > 9) break;
-    any = true;
-    if (digits > 0 || d !== 0) digits++;
-    mant = mant * 10 + d;
-    i++;
-  }
-  if (i < e && b[i] === 46) {
-    i++;
-    while (i < e) {
-      const d = b[i] - 48;
-      if (d < 0 || d > 9) break;
-      any = true;
-      if (digits > 0 || d !== 0) digits++;
-      mant = mant * 10 + d;
-      scale--;
-      i++;
-    }
-  }
-  if (!any) return Number.NaN;
-  if (i < e && (b[i] === 101 || b[i] === 69)) {
-    i++;
-    let eneg = false;
-    if (i < e && (b[i] === 45 || b[i] === 43)) {
-      eneg = b[i] === 45;
-      i++;
-    }
-    let ex = 0;
-    let exDigits = 0;
-    while (i < e && b[i] >= 48 && b[i] <= 57) {
-      ex = ex * 10 + (b[i] - 48);
-      exDigits++;
-      i++;
-    }
-    if (exDigits === 0) return Number.NaN;
-    scale += eneg ? -ex : ex;
-  }
-  if (i !== e) return Number.NaN;
-  if (digits <= 15 && scale >= -22 && scale <= 22) {
-    const x = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
-    return neg ? -x : x;
-  }
-  return Number(decoder.decode(b.subarray(s, e)));
-}
-function parseIsoInstant(b, s, e) {
-  const len = e - s;
-  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
-    return Number.NaN;
-  }
-  const d = (k) => b[s + k] - 48;
-  const num2 = (k, w) => {
-    let v = 0;
-    for (let q = 0; q < w; q++) {
-      const x = d(k + q);
-      if (x < 0 || x > 9) return Number.NaN;
-      v = v * 10 + x;
-    }
-    return v;
-  };
-  const y = num2(0, 4);
-  const mo = num2(5, 2);
-  const da = num2(8, 2);
-  const h = num2(11, 2);
-  const mi = num2(14, 2);
-  const se = num2(17, 2);
-  let ms = 0;
-  if (len === 24) {
-    if (b[s + 19] !== 46) return Number.NaN;
-    ms = num2(20, 3);
-  }
-  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
-    return Number.NaN;
-  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
-}
-var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function daysInMonth(y, m) {
-  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
-}
-function daysFromCivil(y, m, d) {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
 // actions/lib/sharding.ts
 var ShardError = class extends Error {
   name = "ShardError";
@@ -30746,8 +30406,8 @@ var Context = class {
       if (existsSync5(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path13 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path13} does not exist${EOL6}`);
+        const path14 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path14} does not exist${EOL6}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -31290,7 +30950,7 @@ var SEMI = 59;
 var EQ = 61;
 var DQUOTE = 34;
 var BSLASH = 92;
-var COMMA2 = 44;
+var COMMA = 44;
 var LOWER_CASE = 1;
 var OWS = 2;
 var SEMI_FLAG = 4;
@@ -31302,7 +30962,7 @@ var CHAR_MAP = new Uint8Array(256);
 CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA2] |= COMMA_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
 for (let code = 128; code <= 255; code++) {
   CHAR_MAP[code] |= LOWER_CASE;
 }
@@ -34971,6 +34631,48 @@ async function upsertPullRequestComment(client, spec) {
   return { action: "updated", id: previous.id };
 }
 
+// actions/lib/ingested-files.ts
+var INGESTED_FORMAT = "gitml.ingested";
+var INGESTED_FILE = "ingested.json";
+var IngestedFilesError = class extends Error {
+  name = "IngestedFilesError";
+};
+function readIngested(files, dir) {
+  const where = `${dir}/${INGESTED_FILE}`;
+  const bytes = files.readBytes(where);
+  if (!bytes) return { format: INGESTED_FORMAT, formatVersion: 1, files: {} };
+  const bad = (rule2) => new IngestedFilesError(
+    `${where}: corrupt record of ingested files, ${rule2}; restore it with git (git checkout -- ${where}; git log -p -- ${where} shows what changed)`
+  );
+  let value;
+  try {
+    value = JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch (err) {
+    throw bad(`not valid JSON (${err.message})`);
+  }
+  const r2 = value;
+  if (typeof r2 !== "object" || r2 === null || r2.format !== INGESTED_FORMAT)
+    throw bad(`format must be '${INGESTED_FORMAT}'`);
+  if (typeof r2.files !== "object" || r2.files === null || Array.isArray(r2.files))
+    throw bad("'files' must be an object");
+  for (const [sha, e] of Object.entries(r2.files)) {
+    if (!/^[0-9a-f]{64}$/.test(sha) || typeof e?.file !== "string" || typeof e?.ingestedAt !== "string")
+      throw bad(`entry '${sha}' needs a sha256 key, a file and an ingestedAt`);
+  }
+  return r2;
+}
+function ingestedWrite(root, dir, record, sha256, entry) {
+  const next = { ...record, files: { ...record.files, [sha256]: entry } };
+  return { path: `${root}/${dir}/${INGESTED_FILE}`, content: stableStringify(next) };
+}
+function alreadyIngestedMessage(label, sha256, prior, force) {
+  const as = prior.file === label ? "" : ` as ${prior.file}`;
+  return `${label} was already ingested on ${prior.ingestedAt}${as} (sha256 ${sha256}); use ${force} to ingest it again`;
+}
+
+// actions/lib/pipelines/ingest.ts
+import path12 from "node:path";
+
 // node_modules/simple-statistics/dist/simple-statistics.mjs
 function sum(x) {
   if (x.length === 0) {
@@ -36963,7 +36665,7 @@ function readCsvFile(root, file, label, within) {
 }
 
 // actions/lib/feature-group.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // node_modules/csv-stringify/lib/utils/get.js
 var charCodeOfDot = ".".charCodeAt(0);
@@ -37020,12 +36722,12 @@ var toKey = function(value) {
   const result = `${value}`;
   return result == "0" && 1 / value == -Infinity ? "-0" : result;
 };
-var get = function(object, path13) {
-  path13 = castPath(path13, object);
+var get = function(object, path14) {
+  path14 = castPath(path14, object);
   let index = 0;
-  const length = path13.length;
+  const length = path14.length;
   while (object != null && index < length) {
-    object = object[toKey(path13[index++])];
+    object = object[toKey(path14[index++])];
   }
   return index && index === length ? object : void 0;
 };
@@ -37618,6 +37320,34 @@ var stringify = function(records, opts = {}) {
   return data.join("");
 };
 
+// actions/lib/feature-table.ts
+var SOURCES = ["backfill", "synthetic", "ingest"];
+function emptyTable(features, capacity = 0) {
+  return {
+    rows: 0,
+    ids: new Float64Array(capacity),
+    eventTimes: new Float64Array(capacity),
+    sources: new Uint8Array(capacity),
+    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
+    labels: new Int32Array(capacity)
+  };
+}
+function concatTables(parts, features) {
+  const n = parts.reduce((s, p) => s + p.rows, 0);
+  const out = emptyTable(features, n);
+  out.rows = n;
+  let at = 0;
+  for (const p of parts) {
+    out.ids.set(p.ids.subarray(0, p.rows), at);
+    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
+    out.sources.set(p.sources.subarray(0, p.rows), at);
+    out.labels.set(p.labels.subarray(0, p.rows), at);
+    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
+    at += p.rows;
+  }
+  return out;
+}
+
 // actions/lib/file-source.ts
 import { existsSync as existsSync6, readdirSync as readdirSync3 } from "node:fs";
 import path11 from "node:path";
@@ -37643,6 +37373,414 @@ function workingTree(root) {
 function entries(dir, dirs) {
   if (!existsSync6(dir)) return [];
   return readdirSync3(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
+}
+
+// actions/lib/partition-reader.ts
+var PartitionError = class extends Error {
+  name = "PartitionError";
+};
+var COMMA2 = 44;
+var LF = 10;
+var CR = 13;
+var QUOTE = 34;
+var POW10 = [
+  1,
+  10,
+  100,
+  1e3,
+  1e4,
+  1e5,
+  1e6,
+  1e7,
+  1e8,
+  1e9,
+  1e10,
+  1e11,
+  1e12,
+  1e13,
+  1e14,
+  1e15,
+  1e16,
+  1e17,
+  1e18,
+  1e19,
+  1e20,
+  1e21,
+  1e22
+];
+var decoder = new TextDecoder();
+function headerOf2(layout) {
+  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
+}
+function countRows(bytes) {
+  const n = bytes.length;
+  let pos = bytes.indexOf(LF);
+  if (pos < 0) return 0;
+  let lines = 0;
+  for (; ; ) {
+    const next = bytes.indexOf(LF, pos + 1);
+    if (next < 0) break;
+    if (next > pos + 1) lines++;
+    pos = next;
+  }
+  if (n > pos + 1) lines++;
+  return lines;
+}
+function readPartition(bytes, layout, file) {
+  const t = emptyTable(layout.features.length, countRows(bytes));
+  t.rows = readPartitionInto(bytes, layout, file, t, 0);
+  return t;
+}
+function readPartitionInto(bytes, layout, file, t, offset) {
+  const n = bytes.length;
+  let pos = 0;
+  while (pos < n && bytes[pos] !== LF) pos++;
+  let header = decoder.decode(bytes.subarray(0, pos));
+  if (header.charCodeAt(0) === 65279) header = header.slice(1);
+  if (header.endsWith("\r")) header = header.slice(0, -1);
+  const expected = headerOf2(layout).join(",");
+  if (header !== expected) {
+    throw new PartitionError(
+      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
+    );
+  }
+  pos++;
+  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
+  const cats = [null, null, null];
+  const enc = new TextEncoder();
+  for (const f of layout.features) {
+    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
+    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
+  }
+  kinds.push(5 /* Label */);
+  cats.push(layout.classes.map((c) => enc.encode(c.value)));
+  const sourceBytes = SOURCES.map((s) => enc.encode(s));
+  const ncol = kinds.length;
+  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
+  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
+  let row = offset;
+  let line = 1;
+  while (pos < n) {
+    line++;
+    if (bytes[pos] === LF) {
+      pos++;
+      continue;
+    }
+    for (let c = 0; c < ncol; c++) {
+      let start = pos;
+      let end;
+      let quoted = null;
+      if (bytes[pos] === QUOTE) {
+        const buf = [];
+        pos++;
+        for (; ; ) {
+          if (pos >= n) throw new PartitionError(`${file} line ${line}: unterminated quoted field`);
+          const b = bytes[pos++];
+          if (b === QUOTE) {
+            if (bytes[pos] === QUOTE) {
+              buf.push(QUOTE);
+              pos++;
+            } else break;
+          } else buf.push(b);
+        }
+        quoted = Uint8Array.from(buf);
+        start = pos;
+        end = pos;
+      } else {
+        while (pos < n && bytes[pos] !== COMMA2 && bytes[pos] !== LF) pos++;
+        end = pos;
+        if (end > start && bytes[end - 1] === CR) end--;
+      }
+      const sep4 = pos < n ? bytes[pos] : LF;
+      if (c < ncol - 1 && sep4 !== COMMA2) {
+        throw new PartitionError(`${file} line ${line}: has ${c + 1} fields, expected ${ncol}`);
+      }
+      if (c === ncol - 1 && sep4 === COMMA2) {
+        throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
+      }
+      pos++;
+      const fs3 = quoted ? 0 : start;
+      const fe = quoted ? quoted.length : end;
+      const src = quoted ?? bytes;
+      switch (kinds[c]) {
+        case 0 /* Id */: {
+          const x = parseNumberBytes(src, fs3, fe);
+          if (!Number.isInteger(x) || x < 1) {
+            throw new PartitionError(
+              `${file} line ${line}: id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
+            );
+          }
+          t.ids[row] = x;
+          break;
+        }
+        case 1 /* Time */: {
+          const ms = parseIsoInstant(src, fs3, fe);
+          if (Number.isNaN(ms)) {
+            throw new PartitionError(
+              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+            );
+          }
+          t.eventTimes[row] = ms;
+          break;
+        }
+        case 2 /* Source */: {
+          const code = matchBytes(src, fs3, fe, sourceBytes);
+          if (code < 0) {
+            throw new PartitionError(
+              `${file} line ${line}: source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
+            );
+          }
+          t.sources[row] = code;
+          break;
+        }
+        case 3 /* Numeric */: {
+          const j = c - 3;
+          const x = parseNumberBytes(src, fs3, fe);
+          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
+            const f = layout.features[j];
+            const text = decoder.decode(src.subarray(fs3, fe));
+            throw new PartitionError(
+              Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text}' is not a number` : `${file} line ${line}: '${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`
+            );
+          }
+          t.columns[j][row] = x;
+          break;
+        }
+        case 4 /* Category */: {
+          const j = c - 3;
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            const f = layout.features[j];
+            throw new PartitionError(
+              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
+            );
+          }
+          t.columns[j][row] = code;
+          break;
+        }
+        case 5 /* Label */: {
+          if (fe === fs3) {
+            t.labels[row] = -1;
+            break;
+          }
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            throw new PartitionError(
+              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
+            );
+          }
+          t.labels[row] = code;
+          break;
+        }
+      }
+    }
+    row++;
+  }
+  return row - offset;
+}
+function matchBytes(b, s, e, options) {
+  const len = e - s;
+  outer: for (let k = 0; k < options.length; k++) {
+    const o = options[k];
+    if (o.length !== len) continue;
+    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
+    return k;
+  }
+  return -1;
+}
+function parseNumberBytes(b, s, e) {
+  let i = s;
+  let neg = false;
+  if (i < e && (b[i] === 45 || b[i] === 43)) {
+    neg = b[i] === 45;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let scale = 0;
+  let any = false;
+  while (i < e) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) break;
+    any = true;
+    if (digits > 0 || d !== 0) digits++;
+    mant = mant * 10 + d;
+    i++;
+  }
+  if (i < e && b[i] === 46) {
+    i++;
+    while (i < e) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      any = true;
+      if (digits > 0 || d !== 0) digits++;
+      mant = mant * 10 + d;
+      scale--;
+      i++;
+    }
+  }
+  if (!any) return Number.NaN;
+  if (i < e && (b[i] === 101 || b[i] === 69)) {
+    i++;
+    let eneg = false;
+    if (i < e && (b[i] === 45 || b[i] === 43)) {
+      eneg = b[i] === 45;
+      i++;
+    }
+    let ex = 0;
+    let exDigits = 0;
+    while (i < e && b[i] >= 48 && b[i] <= 57) {
+      ex = ex * 10 + (b[i] - 48);
+      exDigits++;
+      i++;
+    }
+    if (exDigits === 0) return Number.NaN;
+    scale += eneg ? -ex : ex;
+  }
+  if (i !== e) return Number.NaN;
+  if (digits <= 15 && scale >= -22 && scale <= 22) {
+    const x = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
+    return neg ? -x : x;
+  }
+  return Number(decoder.decode(b.subarray(s, e)));
+}
+function parseIsoInstant(b, s, e) {
+  const len = e - s;
+  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
+    return Number.NaN;
+  }
+  const d = (k) => b[s + k] - 48;
+  const num2 = (k, w) => {
+    let v = 0;
+    for (let q = 0; q < w; q++) {
+      const x = d(k + q);
+      if (x < 0 || x > 9) return Number.NaN;
+      v = v * 10 + x;
+    }
+    return v;
+  };
+  const y = num2(0, 4);
+  const mo = num2(5, 2);
+  const da = num2(8, 2);
+  const h = num2(11, 2);
+  const mi = num2(14, 2);
+  const se = num2(17, 2);
+  let ms = 0;
+  if (len === 24) {
+    if (b[s + 19] !== 46) return Number.NaN;
+    ms = num2(20, 3);
+  }
+  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
+    return Number.NaN;
+  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
+}
+var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(y, m) {
+  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
+}
+function daysFromCivil(y, m, d) {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// actions/lib/sha256.ts
+import { createHash } from "node:crypto";
+import { closeSync as closeSync2, openSync as openSync2, readSync } from "node:fs";
+function sha256Hex(bytes) {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+var CHUNK = 1 << 20;
+function fileSha256(file) {
+  const hash = createHash("sha256");
+  const buf = Buffer.allocUnsafe(CHUNK);
+  const fd = openSync2(file, "r");
+  try {
+    for (let n = readSync(fd, buf, 0, CHUNK, null); n > 0; n = readSync(fd, buf, 0, CHUNK, null))
+      hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync2(fd);
+  }
+  return hash.digest("hex");
+}
+
+// actions/lib/group-integrity.ts
+function restoreWithGit(file) {
+  return `restore it with git (git checkout -- ${file}; git log -p -- ${file} shows what changed)`;
+}
+function checkPartitionBytes(file, bytes, recorded, countsFile) {
+  const sha256 = sha256Hex(bytes);
+  if (recorded.rows === void 0)
+    return {
+      problem: `${file}: not in ${countsFile}: the partition was added or renamed by hand; remove it (git rm ${file}) or restore ${countsFile} with git (git checkout -- ${countsFile})`
+    };
+  if (recorded.sha256 !== void 0) {
+    if (sha256 === recorded.sha256) return { sha256 };
+    return {
+      problem: `${file}: content does not match ${countsFile} (sha256 differs; ${countRows(bytes)} rows, ${recorded.rows} recorded): the partition was truncated or edited by hand; ${restoreWithGit(file)}`
+    };
+  }
+  const rows = countRows(bytes);
+  if (rows !== recorded.rows)
+    return {
+      problem: `${file}: has ${rows} rows but ${countsFile} records ${recorded.rows}: a line was deleted or duplicated by hand; ${restoreWithGit(file)}`
+    };
+  return { sha256 };
+}
+function missingPartition(file, rows, countsFile) {
+  return `${file}: listed in ${countsFile} (${rows} rows) but missing; ${restoreWithGit(file)}`;
+}
+function wrongMonthRow(file, month, bytes, table, offset = 0, rows = table.rows) {
+  const [y, m] = month.split("-").map(Number);
+  const start = Date.UTC(y, m - 1, 1);
+  const end = Date.UTC(y, m, 1);
+  for (let i = offset; i < offset + rows; i++) {
+    const t = table.eventTimes[i];
+    if (t >= start && t < end) continue;
+    const eventTime = new Date(t).toISOString().replace(/\.000Z$/, "Z");
+    return `${file} line ${lineOfRow(bytes, i - offset)}: event_time ${eventTime} is not in ${month}: the row was filed under the wrong month by hand; ${restoreWithGit(file)}`;
+  }
+  return null;
+}
+function lineOfRow(bytes, n) {
+  let line = 1;
+  let pos = bytes.indexOf(10) + 1;
+  let row = -1;
+  while (pos > 0 && pos < bytes.length) {
+    line++;
+    if (bytes[pos] !== 10 && ++row === n) return line;
+    pos = bytes.indexOf(10, pos) + 1;
+  }
+  return line;
+}
+function staleNextId(countsFile, nextId, maxId, fileOfMax) {
+  const rule2 = maxId > 0 ? `is not above the largest stored id ${maxId} (in ${fileOfMax}): new rows would reuse ids` : "must be at least 1 (ids are positive whole numbers)";
+  return `${countsFile}: nextId ${nextId} ${rule2}; ${countsFile} is stale or was edited by hand; ${restoreWithGit(countsFile)}`;
+}
+function brokenRejectedFile(file, text, columns, recorded, countsFile) {
+  const fix = `new quarantined rows are not appended to a broken file; ${restoreWithGit(file)}`;
+  if (!text.endsWith("\n")) return `${file}: the last line is incomplete (truncated); ${fix}`;
+  let table;
+  try {
+    table = parseCsvText(text, file);
+  } catch (err) {
+    return `${err.message}; ${fix}`;
+  }
+  if (table.header.join(",") !== columns.join(","))
+    return `${file} line 1: header '${table.header.join(",")}' is not '${columns.join(",")}'; ${fix}`;
+  for (const r2 of table.records) {
+    try {
+      JSON.parse(r2.values.record ?? "");
+    } catch {
+      return `${file} line ${r2.line}: 'record' is not valid JSON; ${fix}`;
+    }
+  }
+  if (table.records.length !== recorded)
+    return `${file}: has ${table.records.length} records but ${countsFile} counts ${recorded} rejected: lines were deleted or added by hand; ${fix}`;
+  return null;
 }
 
 // actions/lib/stats.ts
@@ -37743,7 +37881,7 @@ function schemaHashOf(spec) {
     features: featureSchema(spec),
     label: { name: spec.label.name, classes: spec.label.classes }
   };
-  return createHash("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
+  return createHash2("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
 }
 function layoutOf(meta) {
   return { features: meta.features, labelName: meta.label.name, classes: meta.label.classes };
@@ -37782,16 +37920,20 @@ function monthOf(eventTime) {
   return eventTime.slice(0, 7);
 }
 var FeatureGroup = class _FeatureGroup {
-  constructor(ws, spec, meta, files) {
+  constructor(ws, spec, meta, files, countsFile = `${_FeatureGroup.dirOf(spec, meta.version)}/stats.json`) {
     this.ws = ws;
     this.spec = spec;
     this.meta = meta;
     this.files = files;
+    this.countsFile = countsFile;
   }
   ws;
   spec;
   meta;
   files;
+  countsFile;
+  /** sha256 of each partition read and verified, so a write records every partition's hash. */
+  verifiedSha256 = /* @__PURE__ */ new Map();
   /** Repository-relative folder of a version. */
   static dirOf(spec, version) {
     return `data/${spec.name}/v${version}`;
@@ -37813,8 +37955,8 @@ var FeatureGroup = class _FeatureGroup {
       );
     }
     const dir = _FeatureGroup.dirOf(spec, version);
-    const meta = parseMeta(files, dir, spec, version);
-    return new _FeatureGroup(ws, spec, meta, files);
+    const { meta, countsFile } = parseMeta(files, dir, spec, version);
+    return new _FeatureGroup(ws, spec, meta, files, countsFile);
   }
   static exists(ws, spec) {
     return _FeatureGroup.versions(spec, workingTree(ws.root)).length > 0;
@@ -37866,23 +38008,79 @@ var FeatureGroup = class _FeatureGroup {
     );
   }
   readPartition(month) {
+    return this.readVerifiedPartition(month).table;
+  }
+  /**
+   * A month's partition with its bytes' sha256, checked against stats.json (row count, sha256, every
+   * row in its month). Every reader goes through here or read(), so a hand edit is named where it is.
+   */
+  readVerifiedPartition(month) {
     const p = this.partitionPath(month);
-    const bytes = this.files.readBytes(p);
-    if (!bytes) return emptyTable(this.meta.features.length);
-    return readPartition(bytes, this.layout, p);
+    const bytes = this.verifiedBytes(month, p);
+    if (!bytes) return { table: emptyTable(this.meta.features.length), sha256: sha256Hex("") };
+    const table = readPartition(bytes, this.layout, p);
+    this.assertMonth(p, month, bytes, table, 0, table.rows);
+    return { table, sha256: this.verifiedSha256.get(month) };
+  }
+  /** A partition's bytes after the check against stats.json (null: no file and none recorded). */
+  verifiedBytes(month, file) {
+    const bytes = this.files.readBytes(file);
+    const recordedRows = this.meta.partitions[month];
+    if (!bytes) {
+      if (recordedRows) throw new FeatureGroupError(missingPartition(file, recordedRows, this.countsFile));
+      return null;
+    }
+    const check = checkPartitionBytes(
+      file,
+      bytes,
+      { rows: recordedRows, sha256: this.meta.partitionSha256?.[month] },
+      this.countsFile
+    );
+    if ("problem" in check) {
+      try {
+        readPartition(bytes, this.layout, file);
+      } catch (err) {
+        if (err instanceof PartitionError)
+          throw new FeatureGroupError(
+            `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(file)})`
+          );
+      }
+      throw new FeatureGroupError(check.problem);
+    }
+    this.verifiedSha256.set(month, check.sha256);
+    return bytes;
+  }
+  assertMonth(file, month, bytes, t, offset, rows) {
+    const problem = wrongMonthRow(file, month, bytes, t, offset, rows);
+    if (problem) throw new FeatureGroupError(problem);
+  }
+  /** Months stats.json lists with rows whose partition file is gone (a deleted partition). */
+  assertNoMissingPartitions(months) {
+    const onDisk = new Set(this.months());
+    for (const [month, rows] of Object.entries(this.meta.partitions)) {
+      if (rows > 0 && !onDisk.has(month) && months(month))
+        throw new FeatureGroupError(missingPartition(this.partitionPath(month), rows, this.countsFile));
+    }
   }
   /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
   read(filter) {
-    const months = this.months().filter((m) => filter?.months?.(m) ?? true);
+    const wanted = (m) => filter?.months?.(m) ?? true;
+    this.assertNoMissingPartitions(wanted);
+    const months = this.months().filter(wanted);
     const parts = months.map((m) => ({
+      month: m,
       path: this.partitionPath(m),
-      bytes: this.files.readBytes(this.partitionPath(m)) ?? new Uint8Array()
+      bytes: this.verifiedBytes(m, this.partitionPath(m)) ?? new Uint8Array()
     }));
     const table = emptyTable(
       this.meta.features.length,
       parts.reduce((s, p) => s + countRows(p.bytes), 0)
     );
-    for (const p of parts) table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, table.rows);
+    for (const p of parts) {
+      const start = table.rows;
+      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
+      this.assertMonth(p.path, p.month, p.bytes, table, start, table.rows - start);
+    }
     return applyLateLabels(table, this.lateLabels());
   }
   get labelsPath() {
@@ -37940,7 +38138,7 @@ var FeatureGroup = class _FeatureGroup {
     const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
     const labelsText = accepted.length ? prefix + stringify(accepted) : void 0;
     const writes = this.buildWrites([], rejected, this.meta.nextId, parts, labelsText);
-    if (!opts.dryRun) writeFilesAtomically(writes);
+    if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
     return { added: accepted.length, rejected };
   }
   /**
@@ -37956,7 +38154,19 @@ var FeatureGroup = class _FeatureGroup {
     }
     const parts = this.partitionsByMonth();
     const ids = /* @__PURE__ */ new Set();
-    for (const t of parts.values()) for (let i = 0; i < t.rows; i++) ids.add(t.ids[i]);
+    let maxId = 0;
+    let fileOfMax = "";
+    for (const [month, t] of parts) {
+      for (let i = 0; i < t.rows; i++) {
+        ids.add(t.ids[i]);
+        if (t.ids[i] > maxId) {
+          maxId = t.ids[i];
+          fileOfMax = this.partitionPath(month);
+        }
+      }
+    }
+    if (this.meta.nextId <= maxId || this.meta.nextId < 1)
+      throw new FeatureGroupError(staleNextId(this.countsFile, this.meta.nextId, maxId, fileOfMax));
     const quarantined = [...rejected];
     const added = [];
     let nextId = this.meta.nextId;
@@ -37983,11 +38193,12 @@ var FeatureGroup = class _FeatureGroup {
     }
     added.sort((a, b) => a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id);
     const writes = this.buildWrites(added, quarantined, nextId, parts);
-    if (!opts.dryRun) writeFilesAtomically(writes);
+    if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
     return { added, rejected: quarantined };
   }
   /** Every partition read once; appends reuse them for untouched months instead of reading again. */
   partitionsByMonth() {
+    this.assertNoMissingPartitions(() => true);
     return new Map(this.months().map((m) => [m, this.readPartition(m)]));
   }
   buildWrites(added, quarantined, nextId, current, labelsText) {
@@ -38004,12 +38215,15 @@ var FeatureGroup = class _FeatureGroup {
     }
     const header = headerOf2(this.layout);
     const partitions = { ...this.meta.partitions };
+    const partitionSha256 = {};
     const tables = [];
     const months = [.../* @__PURE__ */ new Set([...this.months(), ...byMonth.keys()])].sort();
     for (const m of months) {
       const newRows = byMonth.get(m);
       if (!newRows) {
         tables.push(current.get(m) ?? this.readPartition(m));
+        const verified = this.verifiedSha256.get(m);
+        if (verified !== void 0) partitionSha256[m] = verified;
         continue;
       }
       const old = this.files.readBytes(this.partitionPath(m));
@@ -38017,6 +38231,7 @@ var FeatureGroup = class _FeatureGroup {
       const text = prefix + stringify(newRows.map((r2) => rowCells(r2, this.meta)));
       tables.push(readPartition(Buffer.from(text), this.layout, this.partitionPath(m)));
       partitions[m] = (partitions[m] ?? 0) + newRows.length;
+      partitionSha256[m] = sha256Hex(text);
       writes.push({ path: abs(this.partitionPath(m)), content: text });
     }
     let late = this.lateLabels();
@@ -38034,6 +38249,8 @@ var FeatureGroup = class _FeatureGroup {
     if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
       const old = this.files.readBytes(rejectedPath);
       const prefix = old ? Buffer.from(old).toString("utf8") : stringify([REJECTED_COLUMNS]);
+      const broken = old ? brokenRejectedFile(rejectedPath, prefix, REJECTED_COLUMNS, this.meta.rejected, this.countsFile) : null;
+      if (broken) throw new FeatureGroupError(broken);
       const body = quarantined.length ? stringify(
         quarantined.map((q) => [
           q.detectedAt,
@@ -38052,12 +38269,19 @@ var FeatureGroup = class _FeatureGroup {
       nextId,
       partitions
     };
-    const { rows: _r, rejected, nextId: next, partitions: parts, ...contract } = meta;
+    const {
+      rows: _r,
+      rejected,
+      nextId: next,
+      partitions: parts,
+      partitionSha256: _hashes,
+      ...contract
+    } = meta;
     writes.push({ path: abs(`${this.dir}/metadata.json`), content: stableStringify(contract) });
     const stats = computeStats(all, this.meta.features, this.meta.label);
     writes.push({
       path: abs(`${this.dir}/stats.json`),
-      content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts })
+      content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts, partitionSha256 })
     });
     return writes;
   }
@@ -38134,7 +38358,7 @@ function parseMeta(files, dir, spec, version) {
   const legacy = COUNT_KEYS.some((k) => k in m);
   const countsFile = legacy ? file : `${dir}/stats.json`;
   const counts = legacy ? m : parseJsonObject(files.readBytes(countsFile), countsFile, "statistics");
-  return { ...m, ...checkCounts(counts, countsFile) };
+  return { meta: { ...m, ...checkCounts(counts, countsFile) }, countsFile };
 }
 function parseJsonObject(bytes, file, what) {
   if (!bytes) throw new FeatureGroupError(`${file}: missing`);
@@ -38166,7 +38390,16 @@ function checkCounts(c, file) {
     sum2 += n;
   }
   if (sum2 !== c.rows) throw bad(`'rows' is ${c.rows} but the partitions add up to ${sum2}`);
+  const hashes = c.partitionSha256;
+  if (hashes !== void 0) {
+    if (typeof hashes !== "object" || hashes === null || Array.isArray(hashes))
+      throw bad("'partitionSha256' must be an object");
+    for (const [month, h] of Object.entries(hashes))
+      if (!(month in parts) || typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h))
+        throw bad(`partitionSha256 '${month}' must be the sha256 of a listed partition`);
+  }
   return {
+    ...hashes !== void 0 ? { partitionSha256: hashes } : {},
     rows: c.rows,
     rejected: c.rejected,
     nextId: c.nextId,
@@ -38188,6 +38421,22 @@ function ingest(ws, spec, file, opts) {
   const label = opts.label ?? file;
   const table = readCsvFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name);
   const fg = FeatureGroup.open(ws, spec);
+  const sha256 = fileSha256(path12.resolve(opts.within?.dir ?? ws.root, file));
+  const ingested = readIngested(fg.files, fg.dir);
+  const prior = ingested.files[sha256];
+  if (prior && !opts.again)
+    return {
+      dataset: spec.name,
+      file: label,
+      added: 0,
+      rejected: [],
+      dryRun: !!opts.dryRun,
+      kind: prior.kind,
+      alreadyIngested: { sha256, prior }
+    };
+  const record = (kind) => [
+    ingestedWrite(ws.root, fg.dir, ingested, sha256, { file: label, ingestedAt: isoSeconds(opts.now), kind })
+  ];
   const idColumn = spec.primaryKey.column ?? "id";
   const labelColumn = table.header.find((h) => h === spec.label.column || h === spec.label.name);
   const labelsOnly = table.header.length === 2 && labelColumn !== void 0 && table.header.some((h) => h === idColumn || h === "id");
@@ -38216,7 +38465,7 @@ function ingest(ws, spec, file, opts) {
         record: rec.values
       });
     }
-    const r2 = fg.appendLabels(entries2, opts.now, { dryRun: opts.dryRun });
+    const r2 = fg.appendLabels(entries2, opts.now, { dryRun: opts.dryRun, alsoWrite: record("labels") });
     return {
       dataset: spec.name,
       file: label,
@@ -38288,7 +38537,7 @@ function ingest(ws, spec, file, opts) {
       line: rec.line
     });
   }
-  const result = fg.append(rows, rejected, opts.now, { dryRun: opts.dryRun });
+  const result = fg.append(rows, rejected, opts.now, { dryRun: opts.dryRun, alsoWrite: record("rows") });
   return {
     dataset: spec.name,
     file: label,
@@ -38311,7 +38560,7 @@ function checkCommentMarkdown(outcomes) {
   for (const o of outcomes) {
     const what = o.result?.kind === "labels" ? " (late labels)" : "";
     lines.push(
-      o.result ? `| ${markdownCode(o.file.rel)} | ${markdownText(o.file.dataset)} | ${o.result.added}${what} | ${o.result.rejected.length} |` : `| ${markdownCode(o.file.rel)} | ${markdownText(o.file.dataset)} | \u2014 | cannot be ingested: ${markdownText(o.error ?? "")} |`
+      o.result?.alreadyIngested ? `| ${markdownCode(o.file.rel)} | ${markdownText(o.file.dataset)} | \u2014 | already ingested on ${markdownText(o.result.alreadyIngested.prior.ingestedAt)}: skipped on merge |` : o.result ? `| ${markdownCode(o.file.rel)} | ${markdownText(o.file.dataset)} | ${o.result.added}${what} | ${o.result.rejected.length} |` : `| ${markdownCode(o.file.rel)} | ${markdownText(o.file.dataset)} | \u2014 | cannot be ingested: ${markdownText(o.error ?? "")} |`
     );
   }
   const rejected = outcomes.flatMap((o) => o.result?.rejected ?? []);
@@ -38334,12 +38583,12 @@ function checkCommentMarkdown(outcomes) {
 
 // actions/ingest/src/inbox.ts
 import { readdirSync as readdirSync4 } from "node:fs";
-import path12 from "node:path";
+import path13 from "node:path";
 var isCsv = (name) => /\.csv$/i.test(name);
 function inboxFiles(ws, given, dataset) {
-  const abs = path12.resolve(ws.root, given);
+  const abs = path13.resolve(ws.root, given);
   const rel = ws.rel(abs);
-  if (rel.startsWith("..") || path12.isAbsolute(rel)) {
+  if (rel.startsWith("..") || path13.isAbsolute(rel)) {
     throw new ActionInputError(`input 'path' must be inside the repository, got '${given}'`);
   }
   const { stat: stat2 } = checkInputPath(ws.root, abs);
@@ -38352,14 +38601,14 @@ function inboxFiles(ws, given, dataset) {
   const walk = (dir) => {
     for (const entry of readdirSync4(dir, { withFileTypes: true })) {
       if (entry.name.startsWith(".")) continue;
-      const p = path12.join(dir, entry.name);
+      const p = path13.join(dir, entry.name);
       if (entry.isDirectory()) walk(p);
       else if (entry.isSymbolicLink() || isCsv(entry.name)) found.push(p);
     }
   };
   if (stat2.isDirectory()) walk(abs);
   else found.push(abs);
-  return found.map((f) => ({ abs: f, rel: ws.rel(f), dataset: dataset || path12.basename(path12.dirname(f)) })).sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
+  return found.map((f) => ({ abs: f, rel: ws.rel(f), dataset: dataset || path13.basename(path13.dirname(f)) })).sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
 }
 
 // actions/ingest/src/main.ts
@@ -38369,6 +38618,7 @@ await runAction(async () => {
   const dataset = input.string("dataset");
   const dryRun = input.boolean("dry-run", false);
   const keepFiles = input.boolean("keep-files", false);
+  const again = input.boolean("again", false);
   const token = input.string("token");
   const pullRequest = input.pullRequest();
   const now = input.now();
@@ -38382,7 +38632,7 @@ await runAction(async () => {
       checkInputFile(ws.root, f.abs, f.rel);
       return {
         file: f,
-        result: ingest(ws, ws.loadSpec(f.dataset), f.abs, { now, dryRun: dry, label: f.rel })
+        result: ingest(ws, ws.loadSpec(f.dataset), f.abs, { now, dryRun: dry, label: f.rel, again })
       };
     } catch (err) {
       const message2 = err.message;
@@ -38402,7 +38652,7 @@ await runAction(async () => {
         if (o.error) throw new Error(o.error);
         if (!keepFiles) rmSync3(f.abs);
         core.info(
-          `${f.rel}: ${o.result.added} ${o.result.kind} added, ${o.result.rejected.length} quarantined`
+          o.result.alreadyIngested ? skippedMessage(o.result) : `${f.rel}: ${o.result.added} ${o.result.kind} added, ${o.result.rejected.length} quarantined`
         );
         return o;
       })
@@ -38423,12 +38673,18 @@ await runAction(async () => {
     ok.reduce((s, o) => s + o.result.rejected.length, 0)
   );
   output("failed-files", failed.length);
+  output("skipped-files", ok.filter((o) => o.result.alreadyIngested).length);
   output(
     "files",
     outcomes.map((o) => ({
       file: o.file.rel,
       dataset: o.file.dataset,
-      ...o.result ? { kind: o.result.kind, added: o.result.added, quarantined: o.result.rejected.length } : { error: o.error }
+      ...o.result ? {
+        kind: o.result.kind,
+        added: o.result.added,
+        quarantined: o.result.rejected.length,
+        ...o.result.alreadyIngested ? { skipped: skippedMessage(o.result) } : {}
+      } : { error: o.error }
     }))
   );
   summaryTable(
@@ -38440,7 +38696,7 @@ await runAction(async () => {
       dryRun ? "would be quarantined" : "quarantined"
     ],
     outcomes.map(
-      (o) => o.result ? [o.file.rel, o.file.dataset, o.result.added, o.result.rejected.length] : [o.file.rel, o.file.dataset, "\u2014", `cannot be ingested: ${o.error}`]
+      (o) => o.result?.alreadyIngested ? [o.file.rel, o.file.dataset, 0, `skipped: ${skippedMessage(o.result)}`] : o.result ? [o.file.rel, o.file.dataset, o.result.added, o.result.rejected.length] : [o.file.rel, o.file.dataset, "\u2014", `cannot be ingested: ${o.error}`]
     )
   );
   if (pullRequest !== null && files.length > 0) {
@@ -38469,3 +38725,7 @@ ${body}
     );
   }
 });
+function skippedMessage(r2) {
+  const { sha256, prior } = r2.alreadyIngested;
+  return alreadyIngestedMessage(r2.file, sha256, prior, "input 'again: true'");
+}

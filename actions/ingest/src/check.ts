@@ -22,9 +22,11 @@ export function checkCommentMarkdown(outcomes: FileOutcome[]): string {
   for (const o of outcomes) {
     const what = o.result?.kind === 'labels' ? ' (late labels)' : '';
     lines.push(
-      o.result
-        ? `| ${markdownCode(o.file.rel)} | ${markdownText(o.file.dataset)} | ${o.result.added}${what} | ${o.result.rejected.length} |`
-        : `| ${markdownCode(o.file.rel)} | ${markdownText(o.file.dataset)} | — | cannot be ingested: ${markdownText(o.error ?? '')} |`,
+      o.result?.alreadyIngested
+        ? `| ${markdownCode(o.file.rel)} | ${markdownText(o.file.dataset)} | — | already ingested on ${markdownText(o.result.alreadyIngested.prior.ingestedAt)}: skipped on merge |`
+        : o.result
+          ? `| ${markdownCode(o.file.rel)} | ${markdownText(o.file.dataset)} | ${o.result.added}${what} | ${o.result.rejected.length} |`
+          : `| ${markdownCode(o.file.rel)} | ${markdownText(o.file.dataset)} | — | cannot be ingested: ${markdownText(o.error ?? '')} |`,
     );
   }
   const rejected = outcomes.flatMap((o) => o.result?.rejected ?? []);

@@ -13,8 +13,9 @@ import {
   workspace,
 } from '../../lib/action-kit.js';
 import { createGitHubClient, upsertPullRequestComment } from '../../lib/github.js';
+import { alreadyIngestedMessage } from '../../lib/ingested-files.js';
 import { checkInputFile } from '../../lib/input-file.js';
-import { ingest } from '../../lib/pipelines/ingest.js';
+import { type IngestResult, ingest } from '../../lib/pipelines/ingest.js';
 import { checkCommentMarkdown, type FileOutcome } from './check.js';
 import { type InboxFile, inboxFiles } from './inbox.js';
 
@@ -24,6 +25,7 @@ await runAction(async () => {
   const dataset = input.string('dataset');
   const dryRun = input.boolean('dry-run', false);
   const keepFiles = input.boolean('keep-files', false);
+  const again = input.boolean('again', false);
   const token = input.string('token');
   const pullRequest = input.pullRequest();
   const now = input.now();
@@ -42,7 +44,7 @@ await runAction(async () => {
       checkInputFile(ws.root, f.abs, f.rel); // a link or a FIFO is refused before anything else
       return {
         file: f,
-        result: ingest(ws, ws.loadSpec(f.dataset), f.abs, { now, dryRun: dry, label: f.rel }),
+        result: ingest(ws, ws.loadSpec(f.dataset), f.abs, { now, dryRun: dry, label: f.rel, again }),
       };
     } catch (err) {
       const message = (err as Error).message;
@@ -60,9 +62,11 @@ await runAction(async () => {
       files.map((f) => {
         const o = run(f, false);
         if (o.error) throw new Error(o.error); // validated a moment ago: only an I/O failure gets here
-        if (!keepFiles) rmSync(f.abs);
+        if (!keepFiles) rmSync(f.abs); // an already ingested file leaves the inbox too
         core.info(
-          `${f.rel}: ${o.result!.added} ${o.result!.kind} added, ${o.result!.rejected.length} quarantined`,
+          o.result!.alreadyIngested
+            ? skippedMessage(o.result!)
+            : `${f.rel}: ${o.result!.added} ${o.result!.kind} added, ${o.result!.rejected.length} quarantined`,
         );
         return o;
       }),
@@ -84,13 +88,19 @@ await runAction(async () => {
     ok.reduce((s, o) => s + o.result!.rejected.length, 0),
   );
   output('failed-files', failed.length);
+  output('skipped-files', ok.filter((o) => o.result!.alreadyIngested).length);
   output(
     'files',
     outcomes.map((o) => ({
       file: o.file.rel,
       dataset: o.file.dataset,
       ...(o.result
-        ? { kind: o.result.kind, added: o.result.added, quarantined: o.result.rejected.length }
+        ? {
+            kind: o.result.kind,
+            added: o.result.added,
+            quarantined: o.result.rejected.length,
+            ...(o.result.alreadyIngested ? { skipped: skippedMessage(o.result) } : {}),
+          }
         : { error: o.error }),
     })),
   );
@@ -103,9 +113,11 @@ await runAction(async () => {
       dryRun ? 'would be quarantined' : 'quarantined',
     ],
     outcomes.map((o) =>
-      o.result
-        ? [o.file.rel, o.file.dataset, o.result.added, o.result.rejected.length]
-        : [o.file.rel, o.file.dataset, '—', `cannot be ingested: ${o.error}`],
+      o.result?.alreadyIngested
+        ? [o.file.rel, o.file.dataset, 0, `skipped: ${skippedMessage(o.result)}`]
+        : o.result
+          ? [o.file.rel, o.file.dataset, o.result.added, o.result.rejected.length]
+          : [o.file.rel, o.file.dataset, '—', `cannot be ingested: ${o.error}`],
     ),
   );
 
@@ -134,3 +146,8 @@ await runAction(async () => {
     );
   }
 });
+
+function skippedMessage(r: IngestResult): string {
+  const { sha256, prior } = r.alreadyIngested!;
+  return alreadyIngestedMessage(r.file, sha256, prior, "input 'again: true'");
+}

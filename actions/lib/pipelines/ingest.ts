@@ -1,8 +1,11 @@
 // ingest: appends real observations from a user CSV (any column order, header required) through the same
 // cleaning and validation as backfill. Bad rows are quarantined with file, line and reason.
+import path from 'node:path';
 import { cleanRecord } from '../clean.js';
 import { InputError, readCsvFile } from '../csv-input.js';
 import { FeatureGroup, isoSeconds, type NewRow, type RejectedRow } from '../feature-group.js';
+import { type IngestedEntry, ingestedWrite, readIngested } from '../ingested-files.js';
+import { fileSha256 } from '../sha256.js';
 import type { DatasetSpec } from '../spec.js';
 import type { Workspace } from '../workspace.js';
 import { normaliseEventTime } from './event-time.js';
@@ -15,6 +18,8 @@ export interface IngestResult {
   dryRun: boolean;
   /** 'rows' for observations, 'labels' for outcomes of earlier rows (an id + label file). */
   kind: 'rows' | 'labels';
+  /** The file's bytes were ingested before (nothing was done): when, and as which file. */
+  alreadyIngested?: { sha256: string; prior: IngestedEntry };
 }
 
 export const EVENT_TIME_COLUMN = 'event_time';
@@ -29,11 +34,30 @@ export function ingest(
     label?: string;
     /** The folder the file must be a regular file inside (no link on the way); default the repository. */
     within?: { dir: string; name: string };
+    /** Ingest the file even if the same bytes were ingested before. */
+    again?: boolean;
   },
 ): IngestResult {
   const label = opts.label ?? file;
   const table = readCsvFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name);
   const fg = FeatureGroup.open(ws, spec);
+  // Idempotent: the same bytes twice are skipped, and the record is written with the rows (one batch).
+  const sha256 = fileSha256(path.resolve(opts.within?.dir ?? ws.root, file));
+  const ingested = readIngested(fg.files, fg.dir);
+  const prior = ingested.files[sha256];
+  if (prior && !opts.again)
+    return {
+      dataset: spec.name,
+      file: label,
+      added: 0,
+      rejected: [],
+      dryRun: !!opts.dryRun,
+      kind: prior.kind,
+      alreadyIngested: { sha256, prior },
+    };
+  const record = (kind: IngestResult['kind']) => [
+    ingestedWrite(ws.root, fg.dir, ingested, sha256, { file: label, ingestedAt: isoSeconds(opts.now), kind }),
+  ];
   const idColumn = spec.primaryKey.column ?? 'id';
   const labelColumn = table.header.find((h) => h === spec.label.column || h === spec.label.name);
   const labelsOnly =
@@ -66,7 +90,7 @@ export function ingest(
         record: rec.values,
       });
     }
-    const r = fg.appendLabels(entries, opts.now, { dryRun: opts.dryRun });
+    const r = fg.appendLabels(entries, opts.now, { dryRun: opts.dryRun, alsoWrite: record('labels') });
     return {
       dataset: spec.name,
       file: label,
@@ -140,7 +164,7 @@ export function ingest(
       line: rec.line,
     });
   }
-  const result = fg.append(rows, rejected, opts.now, { dryRun: opts.dryRun });
+  const result = fg.append(rows, rejected, opts.now, { dryRun: opts.dryRun, alsoWrite: record('rows') });
   return {
     dataset: spec.name,
     file: label,
