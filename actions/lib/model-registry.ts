@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type FileWrite, writeFilesAtomically } from './atomic-write.js';
 import { readInputFile } from './input-file.js';
-import { stableStringify } from './json.js';
+import { jsonSyntaxProblem, stableStringify } from './json.js';
 import { ServingModel } from './serving-model.js';
 import type { Workspace } from './workspace.js';
 
@@ -70,7 +70,9 @@ export class ModelRegistry {
     try {
       raw = JSON.parse(text);
     } catch (err) {
-      throw new RegistryError(`${where}: corrupt registry index, not valid JSON (${(err as Error).message})`);
+      throw new RegistryError(
+        `${where}: corrupt registry index, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${where})`,
+      );
     }
     const bad = (rule: string) => new RegistryError(`${where}: corrupt registry index, ${rule}`);
     if (typeof raw !== 'object' || raw === null || raw.format !== REGISTRY_FORMAT)
@@ -108,7 +110,9 @@ export class ModelRegistry {
     try {
       raw = JSON.parse(text);
     } catch (err) {
-      throw new RegistryError(`${where}: corrupt model file, not valid JSON (${(err as Error).message})`);
+      throw new RegistryError(
+        `${where}: corrupt model file, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${where})`,
+      );
     }
     const model = ServingModel.load(raw, where);
     if (model.json.dataset !== this.dataset)

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { FeatureGroup } from '../../lib/feature-group.js';
 import { isoFromMs, SOURCES, valueText } from '../../lib/feature-table.js';
 import { fileSourceAsOf } from '../../lib/file-source.js';
+import { DRIFT_SD_PER_DAY, MAX_ROWS_PER_DAY } from '../../lib/option-bounds.js';
 import { backfill } from '../../lib/pipelines/backfill.js';
 import { generate, MAX_DAYS } from '../../lib/pipelines/generate.js';
 import { ingest } from '../../lib/pipelines/ingest.js';
-import { MAX_ROWS_PER_DAY } from '../../lib/spec.js';
 import { computeStats } from '../../lib/stats.js';
 import {
   asOfOpt,
@@ -59,7 +59,7 @@ export const generateCommand: Command = {
   },
   run(ctx) {
     const options = generateOptions(ctx);
-    const driftSd = numberOpt(ctx, 'drift', -MAX_DRIFT, MAX_DRIFT);
+    const driftSd = numberOpt(ctx, 'drift', DRIFT_SD_PER_DAY.min, DRIFT_SD_PER_DAY.max);
     const driftStart = dateOpt(ctx, 'drift-start');
     if (driftStart !== undefined && driftSd === undefined)
       throw new UsageError('--drift-start needs --drift SD_PER_DAY');
@@ -84,9 +84,6 @@ export const generateCommand: Command = {
     });
   },
 };
-
-/** Drift beyond this many standard deviations per day moves every value out of its range in a day. */
-const MAX_DRIFT = 10;
 
 /** The options generate and daily share, checked before any work: --date, --days, --max-days, --rows. */
 export function generateOptions(ctx: CommandContext) {

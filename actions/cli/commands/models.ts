@@ -6,9 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { didYouMean } from '../../lib/did-you-mean.js';
 import { evaluate, type SplitPositions, seededSplits } from '../../lib/evaluation.js';
 import { FeatureGroup } from '../../lib/feature-group.js';
+import { jsonSyntaxProblem } from '../../lib/json.js';
 import type { RegistryEntry } from '../../lib/model-registry.js';
 import { ModelRegistry } from '../../lib/model-registry.js';
 import { ALGORITHMS } from '../../lib/models/algorithms.js';
+import { FOLDS, SEED, SEEDS, TOLERANCE, VERSION } from '../../lib/option-bounds.js';
 import { trainDataset, trainingConfig, trainingData } from '../../lib/pipelines/train.js';
 import { mergeTrainShards, trainShard } from '../../lib/pipelines/train-shards.js';
 import { predictionInput } from '../../lib/predict-input.js';
@@ -37,12 +39,6 @@ function splitOpt(v: string | undefined): SplitKind | undefined {
   throw new UsageError(`--split must be one of ${SPLIT_KINDS.join(', ')}, got '${v}'`);
 }
 
-/** Cross-validation needs at least 2 folds; more than 20 only multiplies the training time. */
-const FOLDS = [2, 20] as const;
-const MAX_SEEDS = 100;
-const MAX_SEED = 2 ** 31 - 1;
-const MAX_VERSION = 1_000_000;
-
 /** --algorithm NAME, one of the algorithms (with a did-you-mean for a typo). */
 function algorithmOpt(ctx: CommandContext): string | undefined {
   const v = stringOpt(ctx, 'algorithm');
@@ -57,8 +53,8 @@ function trainOptions(ctx: CommandContext) {
   return {
     algorithm: algorithmOpt(ctx),
     split: splitOpt(stringOpt(ctx, 'split')),
-    seed: intOpt(ctx, 'seed', 0, MAX_SEED),
-    folds: intOpt(ctx, 'folds', FOLDS[0], FOLDS[1]),
+    seed: intOpt(ctx, 'seed', SEED.min, SEED.max),
+    folds: intOpt(ctx, 'folds', FOLDS.min, FOLDS.max),
     includeSynthetic: ctx.values['include-synthetic'] === true,
     asOf: asOfOpt(ctx),
   };
@@ -90,7 +86,7 @@ export const trainCommand: Command = {
   run(ctx) {
     const sharded = shardMode(ctx);
     const options = trainOptions(ctx);
-    const tolerance = numberOpt(ctx, 'tolerance', 0, 1);
+    const tolerance = numberOpt(ctx, 'tolerance', TOLERANCE.min, TOLERANCE.max);
     return perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), (spec) => {
       if (sharded) {
         runShardedTrain(ctx, spec, sharded.shard, sharded.partials);
@@ -148,7 +144,7 @@ function runShardedTrain(
     partials,
     force: ctx.values.force === true,
     promote: ctx.values.promote === true,
-    tolerance: numberOpt(ctx, 'tolerance', 0, 1),
+    tolerance: numberOpt(ctx, 'tolerance', TOLERANCE.min, TOLERANCE.max),
     progress: ctx.out,
   });
   if (r.skipped) ctx.out(`${spec.name}: skipped, ${r.skipped}`);
@@ -169,7 +165,7 @@ export const evaluateCommand: Command = {
     'no-pipeline': { type: 'boolean' },
   },
   run(ctx) {
-    const seeds = Array.from({ length: intOpt(ctx, 'seeds', 1, MAX_SEEDS) ?? 5 }, (_, i) => i);
+    const seeds = Array.from({ length: intOpt(ctx, 'seeds', SEEDS.min, SEEDS.max) ?? 5 }, (_, i) => i);
     const chosen = algorithmOpt(ctx);
     const families = chosen ? [chosen] : ALGORITHMS.map((a) => a.name);
     const specs = ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!);
@@ -276,7 +272,7 @@ export const modelsCommand: Command = {
     ctx.ws.loadSpec(name);
     const reg = new ModelRegistry(ctx.ws, name);
     if (sub === 'show') {
-      const v = intOpt(ctx, 'version', 1, MAX_VERSION) ?? reg.index().champion;
+      const v = intOpt(ctx, 'version', VERSION.min, VERSION.max) ?? reg.index().champion;
       if (v === null || v === undefined) throw new Error(`${name}: no champion model — run train first`);
       reg.load(v);
       ctx.out(readFileSync(path.join(reg.versionDir(v), 'card.md'), 'utf8'));
@@ -304,7 +300,7 @@ export const promoteCommand: Command = {
   options: { dataset: { type: 'string', short: 'd' }, version: { type: 'string' } },
   run(ctx) {
     const name = stringOpt(ctx, 'dataset');
-    const v = intOpt(ctx, 'version', 1, MAX_VERSION);
+    const v = intOpt(ctx, 'version', VERSION.min, VERSION.max);
     if (!name || name === 'all' || v === undefined)
       throw new UsageError('promote needs --dataset NAME and --version N');
     ctx.ws.loadSpec(name);
@@ -326,7 +322,7 @@ export const predictCommand: Command = {
     const name = stringOpt(ctx, 'dataset');
     if (!name || name === 'all') throw new UsageError('predict needs --dataset NAME');
     const spec = ctx.ws.loadSpec(name);
-    const v = intOpt(ctx, 'version', 1, MAX_VERSION);
+    const v = intOpt(ctx, 'version', VERSION.min, VERSION.max);
     if (ctx.positionals.length !== 1)
       throw new UsageError(
         `predict needs one JSON object argument, e.g. '{"${spec.features[0].name}": …}'${ctx.positionals.length ? ` (got ${ctx.positionals.length}: quote the JSON)` : ''}`,
@@ -335,7 +331,10 @@ export const predictCommand: Command = {
     try {
       raw = JSON.parse(ctx.positionals[0]);
     } catch (err) {
-      throw new UsageError(`predict: the input is not valid JSON (${(err as Error).message})`);
+      const problem = ctx.positionals[0].trim() === '' ? 'empty' : jsonSyntaxProblem(err, ctx.positionals[0]);
+      throw new UsageError(
+        `predict: the input is not a JSON object (${problem}), e.g. '{"${spec.features[0].name}": …}'`,
+      );
     }
     // The spec's fills are the feature group's: a blank value is filled as ingest fills it.
     const fills = FeatureGroup.exists(ctx.ws, spec) ? FeatureGroup.open(ctx.ws, spec).meta.fill : {};

@@ -2,7 +2,9 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { jsonSyntaxProblem } from '../../lib/json.js';
 import { isMonitoringReport, MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring-types.js';
+import { WINDOW_DAYS } from '../../lib/option-bounds.js';
 import { generate } from '../../lib/pipelines/generate.js';
 import { infer } from '../../lib/pipelines/infer.js';
 import { inferShard, mergeInferShards } from '../../lib/pipelines/infer-shards.js';
@@ -35,11 +37,8 @@ function runInfer(ctx: CommandContext, spec: DatasetSpec): number {
   return r.predicted + r.actualsFilled;
 }
 
-/** A monitoring window longer than a year compares nothing recent; a window of 0 days has no rows. */
-const MAX_WINDOW_DAYS = 366;
-
 function windowOpt(ctx: CommandContext): number | undefined {
-  return intOpt(ctx, 'window', 1, MAX_WINDOW_DAYS);
+  return intOpt(ctx, 'window', WINDOW_DAYS.min, WINDOW_DAYS.max);
 }
 
 function runMonitor(ctx: CommandContext, spec: DatasetSpec): MonitoringReport {
@@ -85,10 +84,11 @@ function readMonitoringReport(ctx: CommandContext, spec: DatasetSpec): Monitorin
     );
   }
   let r: unknown;
+  const text = readFileSync(file, 'utf8');
   try {
-    r = JSON.parse(readFileSync(file, 'utf8'));
+    r = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${where}: not valid JSON, truncated or edited (${(err as Error).message}): ${restore}`);
+    throw new Error(`${where}: corrupt, ${jsonSyntaxProblem(err, text)}: ${restore}`);
   }
   if (!isMonitoringReport(r)) throw new Error(`${where} holds no monitoring report: ${restore}`);
   return r;

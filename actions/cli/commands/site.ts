@@ -1,5 +1,6 @@
 // The GitHub Pages site: build it from the repository's files, or build and serve it on loopback.
 import path from 'node:path';
+import { PORT } from '../../lib/option-bounds.js';
 import { buildSite } from '../../lib/site-build.js';
 import { serveStatic } from '../../lib/static-server.js';
 import { type Command, type CommandContext, EXIT, intOpt, stringOpt, UsageError } from '../command.js';
@@ -47,7 +48,7 @@ export const siteCommand: Command = {
       return EXIT.ok;
     }
     if (sub === 'serve') {
-      const port = intOpt(ctx, 'port', 0, 65535) ?? 8080; // checked before the site is built
+      const port = intOpt(ctx, 'port', PORT.min, PORT.max) ?? 8080; // checked before the site is built
       const out = ctx.values['no-build']
         ? path.resolve(ctx.ws.root, stringOpt(ctx, 'out') ?? path.join('site', 'build'))
         : build(ctx);

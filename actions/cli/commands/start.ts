@@ -1,6 +1,7 @@
 // start: what `npm start` runs — the whole pipeline on the repository's data, then the site on loopback.
 // Every stage is idempotent: backfill writes nothing when the groups exist, train skips unchanged data,
 // and the daily cycle adds only the days that are missing.
+import { PORT } from '../../lib/option-bounds.js';
 import { type Command, EXIT, intOpt, UsageError } from '../command.js';
 import { backfillCommand } from './data.js';
 import { trainCommand } from './models.js';
@@ -15,7 +16,7 @@ export const startCommand: Command = {
   async run(ctx) {
     if (ctx.values['no-serve'] && ctx.values.port !== undefined)
       throw new UsageError('--port serves the site; --no-serve does not');
-    intOpt(ctx, 'port', 0, 65535); // checked before the pipeline runs, not after
+    intOpt(ctx, 'port', PORT.min, PORT.max); // checked before the pipeline runs, not after
     const step = async (
       title: string,
       command: Command,
@@ -30,7 +31,7 @@ export const startCommand: Command = {
     await step('backfill', backfillCommand, {});
     await step('train', trainCommand, {});
     await step('daily', dailyCommand, {});
-    const port = intOpt(ctx, 'port', 0, 65535);
+    const port = intOpt(ctx, 'port', PORT.min, PORT.max);
     await step('site', siteCommand, { ...(port !== undefined ? { port: String(port) } : {}) }, [
       ctx.values['no-serve'] ? 'build' : 'serve',
     ]);
