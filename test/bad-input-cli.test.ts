@@ -281,6 +281,26 @@ describe('degenerate and duplicate selections', () => {
     );
   });
 
+  it('a spec drift start on an impossible day is refused when the spec loads', async () => {
+    const file = path.join(ws, 'data/iris/dataset.yml');
+    const spec = readFileSync(file, 'utf8');
+    try {
+      writeFileSync(
+        file,
+        spec.replace('rowsPerDay: 1', "rowsPerDay: 1\n  drift: { start: '2026-02-30', sdPerDay: 0.1 }"),
+      );
+      await refused(
+        1,
+        "data/iris/dataset.yml generator.drift: start '2026-02-30' is not a date: 2026-02 has 28 days",
+        'stats',
+        '-d',
+        'iris',
+      );
+    } finally {
+      writeFileSync(file, spec);
+    }
+  });
+
   it('model.algorithm in a spec is checked when the spec loads, listing the valid names', async () => {
     const file = path.join(ws, 'data/iris/dataset.yml');
     const spec = readFileSync(file, 'utf8');

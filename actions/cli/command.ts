@@ -129,7 +129,8 @@ export async function perDataset(
       code = Math.max(code, await step(spec));
       done.push(spec.name);
     } catch (err) {
-      if (specs.length === 1) throw err;
+      // A usage error is the command's, not the dataset's: it stops the command before any work.
+      if (specs.length === 1 || (err instanceof UsageError && done.length === 0)) throw err;
       failed.push({ name: spec.name, message: (err as Error).message, partly: err instanceof PartialError });
       (ctx.err ?? ctx.out)(`${spec.name}: FAILED: ${(err as Error).message}`);
     }

@@ -1,6 +1,7 @@
 // Dataset specs: the one place that knows a dataset. A spec is YAML on disk (data/<name>/dataset.yml);
 // this module validates the parsed object and derives the feature-group schema from it.
 // Platform-neutral: the browser predictor receives the same spec as JSON.
+import { parseCalendarDate } from './dates.js';
 import { didYouMean } from './did-you-mean.js';
 import { ALGORITHMS } from './models/algorithms.js';
 
@@ -223,7 +224,11 @@ export function parseSpec(raw: unknown, where: string): DatasetSpec {
   }
   if (isObj(gen.drift)) {
     const start = str(gen.drift, 'start', `${where} generator.drift`);
-    if (!isIsoDate(start)) throw new SpecError(`${where} generator.drift: start must be a date YYYY-MM-DD`);
+    try {
+      parseCalendarDate(start, `${where} generator.drift: start`);
+    } catch (err) {
+      throw new SpecError((err as Error).message);
+    }
     generator.drift = { start, sdPerDay: num(gen.drift, 'sdPerDay', `${where} generator.drift`, 0.05) };
   }
   const model = isObj(raw.model) ? raw.model : {};

@@ -90,7 +90,12 @@ function readMonitoringReport(ctx: CommandContext, spec: DatasetSpec): Monitorin
   } catch (err) {
     throw new Error(`${where}: corrupt, ${jsonSyntaxProblem(err, text)}: ${restore}`);
   }
-  if (!isMonitoringReport(r)) throw new Error(`${where} holds no monitoring report: ${restore}`);
+  // Infer writes just the log entry: a file without the report is one monitor has not filled in yet.
+  if (!isMonitoringReport(r)) {
+    if (r !== null && typeof r === 'object' && 'log' in r)
+      throw new Error(`${where} holds no monitoring report yet: run monitor first`);
+    throw new Error(`${where} holds no monitoring report: ${restore}`);
+  }
   return r;
 }
 
