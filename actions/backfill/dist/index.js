@@ -31266,7 +31266,11 @@ function parseSpec(raw2, where) {
   }
   if (isObj(gen.drift)) {
     const start = str(gen.drift, "start", `${where} generator.drift`);
-    if (!isIsoDate(start)) throw new SpecError(`${where} generator.drift: start must be a date YYYY-MM-DD`);
+    try {
+      parseCalendarDate(start, `${where} generator.drift: start`);
+    } catch (err) {
+      throw new SpecError(err.message);
+    }
     generator.drift = { start, sdPerDay: num(gen.drift, "sdPerDay", `${where} generator.drift`, 0.05) };
   }
   const model = isObj(raw2.model) ? raw2.model : {};

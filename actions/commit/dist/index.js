@@ -30887,7 +30887,11 @@ function parseSpec(raw2, where) {
   }
   if (isObj(gen.drift)) {
     const start = str(gen.drift, "start", `${where} generator.drift`);
-    if (!isIsoDate(start)) throw new SpecError(`${where} generator.drift: start must be a date YYYY-MM-DD`);
+    try {
+      parseCalendarDate(start, `${where} generator.drift: start`);
+    } catch (err) {
+      throw new SpecError(err.message);
+    }
     generator.drift = { start, sdPerDay: num(gen.drift, "sdPerDay", `${where} generator.drift`, 0.05) };
   }
   const model = isObj(raw2.model) ? raw2.model : {};
@@ -30931,9 +30935,6 @@ function monitoringOf(v, where) {
 }
 function isIsoInstant(s) {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
-}
-function isIsoDate(s) {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && (/* @__PURE__ */ new Date(`${s}T00:00:00Z`)).toISOString().slice(0, 10) === s;
 }
 
 // actions/lib/workspace.ts

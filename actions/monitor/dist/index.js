@@ -31770,7 +31770,11 @@ function parseSpec(raw2, where) {
   }
   if (isObj(gen.drift)) {
     const start = str(gen.drift, "start", `${where} generator.drift`);
-    if (!isIsoDate(start)) throw new SpecError(`${where} generator.drift: start must be a date YYYY-MM-DD`);
+    try {
+      parseCalendarDate(start, `${where} generator.drift: start`);
+    } catch (err) {
+      throw new SpecError(err.message);
+    }
     generator.drift = { start, sdPerDay: num(gen.drift, "sdPerDay", `${where} generator.drift`, 0.05) };
   }
   const model = isObj(raw2.model) ? raw2.model : {};
@@ -31833,9 +31837,6 @@ function featureSchema(spec) {
 }
 function isIsoInstant(s2) {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s2) && !Number.isNaN(Date.parse(s2)) && new Date(s2).toISOString().slice(0, 19) === s2.slice(0, 19);
-}
-function isIsoDate(s2) {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s2) && (/* @__PURE__ */ new Date(`${s2}T00:00:00Z`)).toISOString().slice(0, 10) === s2;
 }
 
 // actions/lib/workspace.ts
