@@ -8,6 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../actions/cli/main.js';
 import { parseCalendarDate, parseInstant } from '../actions/lib/dates.js';
+import { predictionInput } from '../actions/lib/predict-input.js';
+import { Workspace } from '../actions/lib/workspace.js';
 import { cli, fingerprint, makeWorkspace } from './helpers/workspace.js';
 
 const FAST = ['--algorithm', 'gaussian-nb', '--folds', '3', '--no-search'];
@@ -248,6 +250,24 @@ describe('predict checks what ingest checks: one validation for every way a row 
     expect(contradicts.code).toBe(1);
     expect(contradicts.err).toContain(
       "titanic: 'age_missing' = 1 but 'age' = 30 was given; 'age_missing' is derived from 'age' (1 when it is blank): leave it out",
+    );
+  });
+
+  it("features the model does not read may be left out (the card's example), but given, they are checked", () => {
+    const spec = new Workspace(ws).loadSpec('titanic');
+    const reads = ['pclass', 'sex', 'age', 'age_missing'];
+    const fills = { age: '28', embarked: 'S' };
+    expect(predictionInput(spec, fills, { pclass: '1', sex: 'male' }, reads)).toEqual({
+      pclass: '1',
+      sex: 'male',
+      age: '28',
+      age_missing: '1',
+    });
+    expect(() => predictionInput(spec, fills, { pclass: '1', sex: 'male', fare: -1 }, reads)).toThrow(
+      "titanic: 'fare' = -1 is outside the valid range [0, 1000]",
+    );
+    expect(() => predictionInput(spec, fills, { pclass: '1', sex: 'male' })).toThrow(
+      "titanic: 'sibsp' is missing; 'parch' is missing; 'fare' is missing",
     );
   });
 

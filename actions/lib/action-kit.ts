@@ -231,14 +231,15 @@ export const PARTIAL_EXIT_CODE = 3;
 /**
  * Runs each dataset's work in its own log group; a dataset that fails does not stop the others. When
  * every dataset failed, throws (exit 1: nothing was written). When some were done and others failed, the
- * failures are annotated and listed in the job summary and in output 'failed-datasets', and the step
- * exits with PARTIAL_EXIT_CODE: the done datasets' files are written and the later steps report them.
+ * failures are annotated and listed in the job summary (the action sets its output 'failed-datasets'
+ * from `failed`), and the step exits with PARTIAL_EXIT_CODE: the done datasets' files are written and
+ * the action's outputs and summary report them.
  */
 export async function eachDataset<T>(
   specs: readonly DatasetSpec[],
   title: (spec: DatasetSpec) => string,
   run: (spec: DatasetSpec) => Promise<T> | T,
-): Promise<T[]> {
+): Promise<{ results: T[]; failed: string[] }> {
   const results: T[] = [];
   const failed: { name: string; message: string }[] = [];
   for (const spec of specs) {
@@ -251,8 +252,7 @@ export async function eachDataset<T>(
       core.error(`${spec.name}: ${message}`, { title: `gitml: ${spec.name} failed` });
     }
   }
-  output('failed-datasets', failed.map((f) => f.name).join(','));
-  if (failed.length === 0) return results;
+  if (failed.length === 0) return { results, failed: [] };
   summaryTable(
     'Failed datasets',
     ['dataset', 'error'],
@@ -263,7 +263,7 @@ export async function eachDataset<T>(
   const done = specs.map((s) => s.name).filter((n) => !failed.some((f) => f.name === n));
   core.error(`partial: done ${done.join(', ')}; failed ${names} — exit code ${PARTIAL_EXIT_CODE}`);
   process.exitCode = PARTIAL_EXIT_CODE;
-  return results;
+  return { results, failed: failed.map((f) => f.name) };
 }
 
 /**

@@ -7,11 +7,16 @@ import { didYouMean, nearestName } from './did-you-mean.js';
 import { InputError } from './input-error.js';
 import type { DatasetSpec } from './spec.js';
 
-/** The stored values of every feature (flags derived, blanks filled as at ingest); throws InputError. */
+/**
+ * The stored values of the features (flags derived, blanks filled as at ingest); throws InputError.
+ * `reads`: the stored feature names the model reads — a feature it does not read may be left out (the
+ * predictor page and the model card's example give just those), but when given it is checked too.
+ */
 export function predictionInput(
   spec: DatasetSpec,
   fills: FillValues,
   input: unknown,
+  reads?: readonly string[],
 ): Record<string, string> {
   const example = `{"${spec.features[0].name}": …}`;
   if (typeof input !== 'object' || input === null || Array.isArray(input))
@@ -50,11 +55,25 @@ export function predictionInput(
     reasons.push(
       `unknown feature${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (the features: ${spec.features.map((f) => f.name).join(', ')})`,
     );
-  const clean = cleanRecord(spec, fills, record, { labelRequired: false });
+  const read = reads ? new Set(reads) : null;
+  const checked =
+    read === null
+      ? spec
+      : {
+          ...spec,
+          features: spec.features.filter(
+            (f) =>
+              read.has(f.name) ||
+              (f.missingFlag !== undefined && read.has(f.missingFlag)) ||
+              f.name in record ||
+              f.column in record,
+          ),
+        };
+  const clean = cleanRecord(checked, fills, record, { labelRequired: false });
   if ('reasons' in clean)
     reasons.push(...clean.reasons.filter((r) => ![...reported].some((k) => r === `'${k}' is missing`)));
   else
-    for (const f of spec.features)
+    for (const f of checked.features)
       if (f.missingFlag) checkTypedFlag(f, fills, typedFlags, clean.values, reasons);
   if (reasons.length) throw new InputError(`${spec.name}: ${[...new Set(reasons)].join('; ')}`);
   return (clean as { values: Record<string, string> }).values;

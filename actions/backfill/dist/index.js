@@ -31566,8 +31566,7 @@ async function eachDataset(specs, title, run) {
       core.error(`${spec.name}: ${message2}`, { title: `gitml: ${spec.name} failed` });
     }
   }
-  output("failed-datasets", failed.map((f) => f.name).join(","));
-  if (failed.length === 0) return results;
+  if (failed.length === 0) return { results, failed: [] };
   summaryTable(
     "Failed datasets",
     ["dataset", "error"],
@@ -31578,7 +31577,7 @@ async function eachDataset(specs, title, run) {
   const done = specs.map((s) => s.name).filter((n) => !failed.some((f) => f.name === n));
   core.error(`partial: done ${done.join(", ")}; failed ${names} \u2014 exit code ${PARTIAL_EXIT_CODE}`);
   process.exitCode = PARTIAL_EXIT_CODE;
-  return results;
+  return { results, failed: failed.map((f) => f.name) };
 }
 async function runAction(body) {
   try {
@@ -35095,7 +35094,7 @@ await runAction(async () => {
   const specs = input.datasets(ws);
   const newVersion = input.boolean("new-version", false);
   const now = input.now();
-  const results = await eachDataset(
+  const { results, failed } = await eachDataset(
     specs,
     (spec) => `backfill ${spec.name}`,
     (spec) => {
@@ -35104,6 +35103,7 @@ await runAction(async () => {
       return r2;
     }
   );
+  output("failed-datasets", failed.join(","));
   for (const r2 of results) annotateQuarantined(r2.rejected);
   output(
     "rows-added",

@@ -17,7 +17,7 @@ await runAction(async () => {
   const newVersion = input.boolean('new-version', false);
   const now = input.now();
 
-  const results: BackfillResult[] = await eachDataset(
+  const { results, failed } = await eachDataset<BackfillResult>(
     specs,
     (spec) => `backfill ${spec.name}`,
     (spec) => {
@@ -26,6 +26,7 @@ await runAction(async () => {
       return r;
     },
   );
+  output('failed-datasets', failed.join(','));
   for (const r of results) annotateQuarantined(r.rejected);
 
   output(

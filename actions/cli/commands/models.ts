@@ -338,9 +338,14 @@ export const predictCommand: Command = {
     }
     // The spec's fills are the feature group's: a blank value is filled as ingest fills it.
     const fills = FeatureGroup.exists(ctx.ws, spec) ? FeatureGroup.open(ctx.ws, spec).meta.fill : {};
-    const input = predictionInput(spec, fills, raw);
     const reg = new ModelRegistry(ctx.ws, name);
     const model = v !== undefined ? reg.load(v) : reg.requireChampion().model;
+    const input = predictionInput(
+      spec,
+      fills,
+      raw,
+      model.features.map((f) => f.name),
+    );
     const p = model.predictOne(input);
     ctx.out(
       JSON.stringify({

@@ -31565,8 +31565,7 @@ async function eachDataset(specs, title, run) {
       core.error(`${spec.name}: ${message2}`, { title: `gitml: ${spec.name} failed` });
     }
   }
-  output("failed-datasets", failed.map((f) => f.name).join(","));
-  if (failed.length === 0) return results;
+  if (failed.length === 0) return { results, failed: [] };
   summaryTable(
     "Failed datasets",
     ["dataset", "error"],
@@ -31577,7 +31576,7 @@ async function eachDataset(specs, title, run) {
   const done = specs.map((s) => s.name).filter((n) => !failed.some((f) => f.name === n));
   core.error(`partial: done ${done.join(", ")}; failed ${names} \u2014 exit code ${PARTIAL_EXIT_CODE}`);
   process.exitCode = PARTIAL_EXIT_CODE;
-  return results;
+  return { results, failed: failed.map((f) => f.name) };
 }
 async function runAction(body) {
   try {
@@ -35088,7 +35087,7 @@ await runAction(async () => {
   const sdPerDay = input.number("drift", DRIFT_SD_PER_DAY);
   const driftStart = input.date("drift-start");
   const drift = sdPerDay === void 0 ? void 0 : sdPerDay === 0 ? null : { start: driftStart ?? date ?? now.toISOString().slice(0, 10), sdPerDay };
-  const results = await eachDataset(
+  const { results, failed } = await eachDataset(
     specs,
     (spec) => `generate ${spec.name}`,
     (spec) => {
@@ -35098,6 +35097,7 @@ await runAction(async () => {
       return r2;
     }
   );
+  output("failed-datasets", failed.join(","));
   const made = (r2) => r2.dates.filter((d) => !d.skipped).map((d) => d.date);
   const union = (dates) => [...new Set(dates)].sort();
   output(

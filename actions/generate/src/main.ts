@@ -31,7 +31,7 @@ await runAction(async () => {
         ? null
         : { start: driftStart ?? date ?? now.toISOString().slice(0, 10), sdPerDay };
 
-  const results: GenerateResult[] = await eachDataset(
+  const { results, failed } = await eachDataset<GenerateResult>(
     specs,
     (spec) => `generate ${spec.name}`,
     (spec) => {
@@ -41,6 +41,7 @@ await runAction(async () => {
       return r;
     },
   );
+  output('failed-datasets', failed.join(','));
 
   const made = (r: GenerateResult) => r.dates.filter((d) => !d.skipped).map((d) => d.date);
   const union = (dates: string[]) => [...new Set(dates)].sort();

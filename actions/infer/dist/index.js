@@ -31765,8 +31765,7 @@ async function eachDataset(specs, title, run) {
       core.error(`${spec.name}: ${message2}`, { title: `gitml: ${spec.name} failed` });
     }
   }
-  output("failed-datasets", failed.map((f) => f.name).join(","));
-  if (failed.length === 0) return results;
+  if (failed.length === 0) return { results, failed: [] };
   summaryTable(
     "Failed datasets",
     ["dataset", "error"],
@@ -31777,7 +31776,7 @@ async function eachDataset(specs, title, run) {
   const done = specs.map((s) => s.name).filter((n) => !failed.some((f) => f.name === n));
   core.error(`partial: done ${done.join(", ")}; failed ${names} \u2014 exit code ${PARTIAL_EXIT_CODE}`);
   process.exitCode = PARTIAL_EXIT_CODE;
-  return results;
+  return { results, failed: failed.map((f) => f.name) };
 }
 async function runAction(body) {
   try {
@@ -35849,7 +35848,7 @@ await runAction(async () => {
   const specs = input.datasets(ws);
   const now = input.now();
   const { shard, merge, partials: dir } = input.shardStep(ws);
-  const results = await eachDataset(
+  const { results, failed } = await eachDataset(
     specs,
     (spec) => `infer ${spec.name}${shard ? ` shard ${shardText(shard)}` : ""}`,
     (spec) => {
@@ -35874,6 +35873,7 @@ await runAction(async () => {
       return r2;
     }
   );
+  output("failed-datasets", failed.join(","));
   output(
     "predicted",
     results.reduce((s, r2) => s + r2.predicted, 0)

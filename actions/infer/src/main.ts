@@ -19,7 +19,7 @@ await runAction(async () => {
   const now = input.now();
   const { shard, merge, partials: dir } = input.shardStep(ws);
 
-  const results: InferResult[] = await eachDataset(
+  const { results, failed } = await eachDataset<InferResult>(
     specs,
     (spec) => `infer ${spec.name}${shard ? ` shard ${shardText(shard)}` : ''}`,
     (spec) => {
@@ -47,6 +47,7 @@ await runAction(async () => {
       return r;
     },
   );
+  output('failed-datasets', failed.join(','));
 
   output(
     'predicted',

@@ -32075,8 +32075,7 @@ async function eachDataset(specs, title2, run2) {
       core.error(`${spec.name}: ${message2}`, { title: `gitml: ${spec.name} failed` });
     }
   }
-  output("failed-datasets", failed.map((f) => f.name).join(","));
-  if (failed.length === 0) return results;
+  if (failed.length === 0) return { results, failed: [] };
   summaryTable(
     "Failed datasets",
     ["dataset", "error"],
@@ -32087,7 +32086,7 @@ async function eachDataset(specs, title2, run2) {
   const done = specs.map((s2) => s2.name).filter((n) => !failed.some((f) => f.name === n));
   core.error(`partial: done ${done.join(", ")}; failed ${names} \u2014 exit code ${PARTIAL_EXIT_CODE}`);
   process.exitCode = PARTIAL_EXIT_CODE;
-  return results;
+  return { results, failed: failed.map((f) => f.name) };
 }
 async function runAction(body) {
   try {
@@ -90765,7 +90764,7 @@ await runAction(async () => {
   const withReport = input.boolean("report", true);
   const dashboard = dashboardUrl(input.string("dashboard-url"));
   const now2 = input.now();
-  const reports = await eachDataset(
+  const { results: reports, failed } = await eachDataset(
     specs,
     (spec) => `monitor ${spec.name}`,
     async (spec) => {
@@ -90779,6 +90778,7 @@ await runAction(async () => {
       return r2;
     }
   );
+  output("failed-datasets", failed.join(","));
   const active = reports.flatMap(
     (r2) => r2.alerts.filter((a4) => a4.active).map((a4) => ({ dataset: r2.dataset, kind: a4.kind, message: a4.message }))
   );

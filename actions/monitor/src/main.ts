@@ -26,7 +26,7 @@ await runAction(async () => {
   const dashboard = dashboardUrl(input.string('dashboard-url'));
   const now = input.now();
 
-  const reports: MonitoringReport[] = await eachDataset(
+  const { results: reports, failed } = await eachDataset<MonitoringReport>(
     specs,
     (spec) => `monitor ${spec.name}`,
     async (spec) => {
@@ -40,6 +40,7 @@ await runAction(async () => {
       return r;
     },
   );
+  output('failed-datasets', failed.join(','));
 
   const active = reports.flatMap((r) =>
     r.alerts.filter((a) => a.active).map((a) => ({ dataset: r.dataset, kind: a.kind, message: a.message })),
