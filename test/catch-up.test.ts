@@ -150,7 +150,7 @@ describe('the daily CLI after missed runs', () => {
       expect(syntheticDates(w).slice(-3)).toEqual(['2026-11-25', '2026-11-26', '2026-11-27']);
       const before = fingerprint(w);
       const bad = await cli(w, 'generate', '--max-days', '0');
-      expect(bad.code).toBe(1);
+      expect(bad.code).toBe(64); // a usage error, refused before any work (issue 12: was 1)
       expect(bad.err).toContain('--max-days must be a whole number from 1 to 3660');
       expect(fingerprint(w)).toBe(before);
     } finally {

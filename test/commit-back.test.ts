@@ -157,7 +157,7 @@ describe('commit action', () => {
         '{"iris":"two"}',
         "input 'model-versions' must be a JSON object of versions per dataset",
       ],
-      ['date', '24.11.2026', "input 'date' must be a UTC date YYYY-MM-DD, got '24.11.2026'"],
+      ['date', '24.11.2026', "input 'date' '24.11.2026' is not a date (YYYY-MM-DD, UTC)"],
     ]) {
       const run = await commitStep(clone, { [name]: value });
       expect(run.code).toBe(1);

@@ -160,7 +160,7 @@ describe('generate', () => {
     await cli(ws, 'backfill');
     const before = fingerprint(path.join(ws, 'data'));
     const r = await cli(ws, 'generate', '--date', '2026-11-25');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(64); // a usage error like every bad option value, refused before any work (issue 12)
     expect(r.err).toContain('--date 2026-11-25 is in the future (today is 2026-11-24 UTC)');
     expect(fingerprint(path.join(ws, 'data'))).toBe(before);
   });

@@ -112,7 +112,12 @@ describe('time travel', () => {
     expect(() => revisionAsOf(repo, '2023-12-31')).toThrow(
       /no commit at or before 2023-12-31T23:59:59.999Z on the branch's first-parent history .*2024-01-01T10:00:00.000Z/,
     );
-    expect(() => revisionAsOf(repo, 'last tuesday')).toThrow(/"last tuesday" is not an ISO 8601 date/);
+    expect(() => revisionAsOf(repo, 'last tuesday')).toThrow(
+      "as-of 'last tuesday' is not a date or date-time (ISO 8601, like 2026-01-31T12:00:00Z)",
+    );
+    expect(() => revisionAsOf(repo, '2024-02-30')).toThrow(
+      "as-of '2024-02-30' is not a date: 2024-02 has 29 days",
+    );
   });
 
   it('revisionAsOf follows the branch as it stood (first parent), not commits merged in later', () => {

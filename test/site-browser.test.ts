@@ -248,12 +248,25 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
     expect(await page.getAttribute(`#f-${f.name}`, 'aria-invalid')).toBeNull();
     await expectCliPrediction(name, { ...values, [f.name]: outsideObserved });
 
+    // Outside the valid range: refused by the page and by gitml predict alike (one rule for every row).
     const outsideValid = String(f.range![1] * 10);
     await page.fill(`#f-${f.name}`, outsideValid);
-    expect(await page.textContent(message)).toMatch(/^Outside the valid range/);
-    await expectCliPrediction(name, { ...values, [f.name]: outsideValid });
+    expect(await page.textContent(message)).toMatch(
+      /^Outside the valid range .*: the pipeline rejects such a row\.$/,
+    );
+    expect(await page.getAttribute(message, 'class')).toContain('error');
     shown = await readPrediction(page);
-    expect(shown.problem).toBeNull();
+    expect(shown.classValue).toBeNull();
+    expect(shown.problem).toBe('Fix the highlighted input to see a prediction.');
+    const refused = await cli(
+      root,
+      'predict',
+      '--dataset',
+      name,
+      JSON.stringify({ ...values, [f.name]: outsideValid }),
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain(`is outside the valid range [${f.range![0]}, ${f.range![1]}]`);
 
     // A categorical value a link cannot mean is an error too, shown as the unknown value it is.
     await page.goto(`${base}titanic/?sex=robot`);

@@ -396,7 +396,7 @@ describe('predictor form rules', () => {
     initial: 'a',
   };
 
-  test('errors for missing or non-numeric values, warnings outside the observed or valid range', () => {
+  test('errors for missing, non-numeric or out-of-valid-range values, warnings outside the observed range', () => {
     expect(checkField(numeric, '4.5')).toEqual({ kind: 'ok' });
     expect(checkField(numeric, ' 2 ')).toEqual({ kind: 'ok' });
     expect(checkField(numeric, '')).toEqual({ kind: 'error', message: 'Enter a number.' });
@@ -406,10 +406,10 @@ describe('predictor form rules', () => {
       kind: 'warning',
       message: 'Outside the observed range 2–6 cm: the model extrapolates.',
     });
+    // The valid range is the rule every row follows (ingest quarantines, predict refuses): an error here too.
     expect(checkField(numeric, '-1')).toEqual({
-      kind: 'warning',
-      message:
-        'Outside the valid range 0–10 cm: the pipeline would reject such a row, and the model extrapolates.',
+      kind: 'error',
+      message: 'Outside the valid range 0–10 cm: the pipeline rejects such a row.',
     });
     expect(checkField(categorical, 'b')).toEqual({ kind: 'ok' });
     expect(checkField(categorical, 'z')).toEqual({ kind: 'error', message: 'Choose one of: Alpha, Beta.' });

@@ -126,10 +126,10 @@ describe('train and the registry', () => {
 });
 
 describe('train: bad input (clear error, exit 1, nothing under models/ changed)', () => {
-  async function refuses(ws: string, args: string[], message: string | RegExp) {
+  async function refuses(ws: string, args: string[], message: string | RegExp, code = 1) {
     const before = fingerprint(path.join(ws, 'models'));
     const r = await cli(ws, 'train', ...args);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(code);
     expect(r.err).toMatch(message);
     expect(fingerprint(path.join(ws, 'models'))).toBe(before);
   }
@@ -192,7 +192,8 @@ describe('train: bad input (clear error, exit 1, nothing under models/ changed)'
     await refuses(
       ws,
       ['--algorithm', 'xgboost'],
-      "unknown algorithm 'xgboost' (known: gaussian-nb, knn, random-forest)",
+      "--algorithm must be one of gaussian-nb, knn, random-forest, got 'xgboost'",
+      64, // an option value outside its choices is a usage error, refused before any work (issue 12)
     );
   });
 

@@ -1,8 +1,9 @@
 // gitml command line: the same library functions the GitHub Actions call, for local runs.
 import { parseArgs } from 'node:util';
 import { setWriter } from '../lib/atomic-write.js';
+import { DateError, parseInstant } from '../lib/dates.js';
 import { recoverInterruptedWrites } from '../lib/write-journal.js';
-import { COMMON_OPTIONS, type Command, EXIT, UsageError, workspaceAt } from './command.js';
+import { COMMON_OPTIONS, type Command, EXIT, PartialError, UsageError, workspaceAt } from './command.js';
 import {
   backfillCommand,
   generateCommand,
@@ -53,7 +54,8 @@ function help(): string {
     '  --now ISO      the clock, UTC (default: now) — for reproducible runs and tests',
     '  -h, --help     help for a command',
     '',
-    'exit codes: 0 ok · 1 error, nothing written · 2 written, but some rows quarantined · 64 usage error',
+    'exit codes: 0 ok · 1 error, nothing written · 2 written, but some rows quarantined ·',
+    '            3 some datasets or steps done and written, others failed (listed) · 64 usage error',
   ].join('\n');
 }
 
@@ -93,9 +95,12 @@ export async function main(
     return EXIT.ok;
   }
   const nowText = parsed.values.now as string | undefined;
-  const now = nowText ? new Date(nowText) : new Date();
-  if (Number.isNaN(now.getTime())) {
-    err(`gitml ${name}: --now '${nowText}' is not a date`);
+  let now = new Date();
+  try {
+    if (nowText !== undefined) now = new Date(parseInstant(nowText, '--now'));
+  } catch (e) {
+    if (!(e instanceof DateError)) throw e;
+    err(`gitml ${name}: ${e.message}`);
     return EXIT.usage;
   }
   try {
@@ -109,10 +114,12 @@ export async function main(
       values: parsed.values as Record<string, string | boolean | string[] | undefined>,
       positionals: parsed.positionals,
       out,
+      err,
     });
   } catch (e) {
     err(`gitml ${name}: ${(e as Error).message}`);
     if (process.env.GITML_DEBUG) err((e as Error).stack ?? '');
+    if (e instanceof PartialError) return EXIT.partial;
     return e instanceof UsageError ? EXIT.usage : EXIT.error;
   }
 }

@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as actionsCore from '@actions/core';
 import { setWriter } from './atomic-write.js';
+import { parseCalendarDate, parseInstant } from './dates.js';
 import type { RejectedRow } from './feature-group.js';
 import { describeGitHubFailure, type GitHubFailure } from './github-errors.js';
 import { parseShard, type Shard } from './sharding.js';
@@ -17,8 +18,6 @@ import { recoverInterruptedWrites } from './write-journal.js';
 export class ActionInputError extends Error {
   override name = 'ActionInputError';
 }
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function raw(name: string): string {
   return core.getInput(name); // '' when not given (the runner fills in action.yml defaults)
@@ -56,12 +55,15 @@ export const input = {
     }
     return n;
   },
-  number(name: string, range: { min?: number } = {}): number | undefined {
+  number(name: string, range: { min?: number; max?: number } = {}): number | undefined {
     const v = raw(name);
     if (v === '') return undefined;
     const n = Number(v);
-    if (!Number.isFinite(n) || (range.min !== undefined && n < range.min)) {
-      throw invalid(name, `must be a number${range.min !== undefined ? ` ≥ ${range.min}` : ''}`, v);
+    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
+    if (!Number.isFinite(n) || n < min || n > max) {
+      const bounds =
+        range.max !== undefined ? ` from ${min} to ${max}` : range.min !== undefined ? ` ≥ ${range.min}` : '';
+      throw invalid(name, `must be a number${bounds}`, v);
     }
     return n;
   },
@@ -69,10 +71,11 @@ export const input = {
   date(name: string): string | undefined {
     const v = raw(name);
     if (v === '') return undefined;
-    if (!DATE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
-      throw invalid(name, 'must be a UTC date YYYY-MM-DD', v);
+    try {
+      return parseCalendarDate(v, `input '${name}'`);
+    } catch (err) {
+      throw new ActionInputError((err as Error).message);
     }
-    return v;
   },
   choice<T extends string>(name: string, options: readonly T[], fallback: T): T {
     const v = raw(name);
@@ -85,9 +88,11 @@ export const input = {
   now(): Date {
     const v = raw('now');
     if (v === '') return new Date();
-    const d = new Date(v);
-    if (Number.isNaN(d.getTime())) throw invalid('now', 'must be an ISO 8601 instant', v);
-    return d;
+    try {
+      return new Date(parseInstant(v, "input 'now'"));
+    } catch (err) {
+      throw new ActionInputError((err as Error).message);
+    }
   },
   /** Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. */
   datasets(ws: Workspace): DatasetSpec[] {
@@ -223,6 +228,47 @@ function fail(err: unknown): void {
   }
   if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
     for (const line of err.stack.split('\n')) core.debug(line);
+}
+
+/** Exit code of a step that did some datasets and failed others (the CLI's EXIT.partial). */
+export const PARTIAL_EXIT_CODE = 3;
+
+/**
+ * Runs each dataset's work in its own log group; a dataset that fails does not stop the others. When
+ * every dataset failed, throws (exit 1: nothing was written). When some were done and others failed, the
+ * failures are annotated and listed in the job summary (the action sets its output 'failed-datasets'
+ * from `failed`), and the step exits with PARTIAL_EXIT_CODE: the done datasets' files are written and
+ * the action's outputs and summary report them.
+ */
+export async function eachDataset<T>(
+  specs: readonly DatasetSpec[],
+  title: (spec: DatasetSpec) => string,
+  run: (spec: DatasetSpec) => Promise<T> | T,
+): Promise<{ results: T[]; failed: string[] }> {
+  const results: T[] = [];
+  const failed: { name: string; message: string }[] = [];
+  for (const spec of specs) {
+    try {
+      results.push(await core.group(title(spec), async () => run(spec)));
+    } catch (err) {
+      if (specs.length === 1) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      failed.push({ name: spec.name, message });
+      core.error(`${spec.name}: ${message}`, { title: `gitml: ${spec.name} failed` });
+    }
+  }
+  if (failed.length === 0) return { results, failed: [] };
+  summaryTable(
+    'Failed datasets',
+    ['dataset', 'error'],
+    failed.map((f) => [f.name, f.message]),
+  );
+  const names = failed.map((f) => f.name).join(', ');
+  if (results.length === 0) throw new Error(`every dataset failed (${names}): nothing was written`);
+  const done = specs.map((s) => s.name).filter((n) => !failed.some((f) => f.name === n));
+  core.error(`partial: done ${done.join(', ')}; failed ${names} — exit code ${PARTIAL_EXIT_CODE}`);
+  process.exitCode = PARTIAL_EXIT_CODE;
+  return { results, failed: failed.map((f) => f.name) };
 }
 
 /**

@@ -24,7 +24,7 @@ import {
   staleNextId,
   wrongMonthRow,
 } from './group-integrity.js';
-import { stableStringify } from './json.js';
+import { jsonSyntaxProblem, stableStringify } from './json.js';
 import {
   countRows,
   headerOf,
@@ -691,10 +691,13 @@ function parseMeta(
 function parseJsonObject(bytes: Uint8Array | null, file: string, what: string): Record<string, unknown> {
   if (!bytes) throw new FeatureGroupError(`${file}: missing`);
   let value: unknown;
+  const text = Buffer.from(bytes).toString('utf8');
   try {
-    value = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
-    throw new FeatureGroupError(`${file}: corrupt ${what}, not valid JSON (${(err as Error).message})`);
+    throw new FeatureGroupError(
+      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${file})`,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new FeatureGroupError(`${file}: corrupt ${what}, expected a JSON object`);

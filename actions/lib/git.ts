@@ -6,6 +6,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { ATOMIC_TEMP_NAME } from './atomic-write.js';
+import { parseInstant } from './dates.js';
 
 /** Identity GitHub uses for commits made with the workflow's GITHUB_TOKEN. */
 export const GITHUB_ACTIONS_BOT = Object.freeze({
@@ -207,14 +208,8 @@ export function parseUtcInstant(isoDateOrDate: string | Date): number {
     if (Number.isNaN(ms)) throw new Error('as-of: the Date given is invalid');
     return ms;
   }
-  const s = isoDateOrDate.trim();
-  let ms: number;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) ms = Date.parse(`${s}T23:59:59.999Z`);
-  else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s))
-    ms = Date.parse(`${s.replace(' ', 'T')}Z`);
-  else ms = Date.parse(s);
-  if (Number.isNaN(ms)) throw new Error(`as-of "${isoDateOrDate}" is not an ISO 8601 date or date-time`);
-  return ms;
+  // The one date parser (dates.ts): impossible days and dates before EARLIEST_DATE are refused.
+  return parseInstant(isoDateOrDate, 'as-of', { bareDate: 'end' });
 }
 
 /**

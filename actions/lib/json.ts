@@ -61,3 +61,15 @@ export function formatNumber(x: number, decimals?: number): string {
   const r = Number(x.toFixed(decimals));
   return String(Object.is(r, -0) ? 0 : r);
 }
+
+/**
+ * What is wrong with JSON text that did not parse, in words for a message that names the file: empty,
+ * cut short (a truncated write or copy), or the parser's own reason (which names the position).
+ */
+export function jsonSyntaxProblem(err: unknown, text: string): string {
+  if (text.trim() === '') return 'the file is empty';
+  const message = err instanceof Error ? err.message : String(err);
+  if (/Unexpected end of JSON|Unterminated string|end of data/i.test(message))
+    return `it ends too early, after ${text.length} characters (truncated)`;
+  return `not valid JSON: ${message}`;
+}

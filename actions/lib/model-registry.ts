@@ -6,7 +6,7 @@ import path from 'node:path';
 import { type FileWrite, writeFilesAtomically } from './atomic-write.js';
 import { restoreWithGit } from './group-integrity.js';
 import { readInputFile } from './input-file.js';
-import { stableStringify } from './json.js';
+import { jsonSyntaxProblem, stableStringify } from './json.js';
 import { ServingModel } from './serving-model.js';
 import { sha256Hex } from './sha256.js';
 import type { Workspace } from './workspace.js';
@@ -77,7 +77,9 @@ export class ModelRegistry {
     try {
       raw = JSON.parse(text);
     } catch (err) {
-      throw new RegistryError(`${where}: corrupt registry index, not valid JSON (${(err as Error).message})`);
+      throw new RegistryError(
+        `${where}: corrupt registry index, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${where})`,
+      );
     }
     const bad = (rule: string) => new RegistryError(`${where}: corrupt registry index, ${rule}`);
     if (typeof raw !== 'object' || raw === null || raw.format !== REGISTRY_FORMAT)
@@ -127,7 +129,9 @@ export class ModelRegistry {
     try {
       raw = JSON.parse(text);
     } catch (err) {
-      throw new RegistryError(`${where}: corrupt model file, not valid JSON (${(err as Error).message})`);
+      throw new RegistryError(
+        `${where}: corrupt model file, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${where})`,
+      );
     }
     const model = ServingModel.load(raw, where);
     if (model.json.dataset !== this.dataset)

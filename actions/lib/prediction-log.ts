@@ -10,7 +10,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type FileWrite, writeFilesAtomically } from './atomic-write.js';
 import { readInputFile } from './input-file.js';
-import { stableStringify, stableStringifyRows } from './json.js';
+import { jsonSyntaxProblem, stableStringify, stableStringifyRows } from './json.js';
 import {
   type LogManifest,
   MONITORING_FILE,
@@ -78,8 +78,14 @@ export class PredictionLog {
   /** monitoring.json as it is on disk (any fields), or null when there is none yet. */
   private monitoringFile(): Record<string, unknown> | null {
     if (!existsSync(this.manifestPath)) return null;
+    const text = readInputFile(this.ws.root, this.manifestPath).toString('utf8');
     try {
-      const value = JSON.parse(readInputFile(this.ws.root, this.manifestPath).toString('utf8'));
+      let value: Record<string, unknown> | null;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        throw new Error(jsonSyntaxProblem(err, text));
+      }
       if (value === null || typeof value !== 'object' || Array.isArray(value))
         throw new Error('expected a JSON object');
       if (value.format !== MONITORING_FORMAT) throw new Error(`format is not '${MONITORING_FORMAT}'`);
@@ -115,7 +121,7 @@ export class PredictionLog {
     const stray = existsSync(this.dir) ? readdirSync(this.dir).filter((f) => PARTITION.test(f)) : [];
     if (stray.length)
       throw new PredictionLogError(
-        `${this.ws.rel(this.dir)}: partitions without a manifest (${stray.join(', ')}; ${this.manifestName} is missing): the log was edited by hand`,
+        `${this.ws.rel(this.dir)}: partitions without a manifest (${stray.join(', ')}; ${this.manifestName} is missing): the log was edited by hand; restore it with git (git checkout -- ${this.ws.rel(this.manifestPath)})`,
       );
     return { partitions: {} };
   }

@@ -1,6 +1,7 @@
 // A trained model as it is served: feature view + estimator + classes, in one named, versioned JSON
 // (gitml.model v1). The same class runs in the CLI, the actions and the browser predictor.
 // Platform-neutral.
+import { checkValue } from './clean.js';
 import { applyFeatureView, type FeatureViewJSON } from './feature-view.js';
 import { loadEstimator } from './models/algorithms.js';
 import { type Classifier, type EstimatorJSON, type Matrix, ModelFormatError } from './models/types.js';
@@ -130,25 +131,21 @@ export class ServingModel {
 
   /**
    * Predicts one input given as text or numbers by feature name (the browser form, the CLI).
-   * Throws a RangeError naming the feature for a missing, non-numeric or unknown value.
+   * Throws a RangeError naming the feature for a missing, non-numeric, out-of-range or unknown value.
    */
   predictOne(input: Record<string, string | number>): Prediction {
+    if (typeof input !== 'object' || input === null || Array.isArray(input))
+      throw new RangeError('the input must be an object by feature name');
     const cols = this.features.map((f) => {
-      const raw = input[f.name];
-      const text = typeof raw === 'number' ? String(raw) : (raw ?? '').trim();
-      if (text === '') throw new RangeError(`'${f.name}' is missing`);
-      if (f.type === 'categorical') {
-        const code = (f.categories ?? []).findIndex((c) => c.value === text);
-        if (code < 0)
-          throw new RangeError(
-            `'${f.name}' = '${text}' is not one of ${(f.categories ?? []).map((c) => c.value).join(', ')}`,
-          );
-        return [code];
-      }
-      const x = Number(text);
-      if (!Number.isFinite(x) || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text))
-        throw new RangeError(`'${f.name}' = '${text}' is not a number`);
-      return [x];
+      const raw: unknown = input[f.name];
+      if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number')
+        throw new RangeError(`'${f.name}' = ${JSON.stringify(raw)} is not a number or text`);
+      const text = typeof raw === 'number' ? String(raw) : ((raw as string | null | undefined) ?? '').trim();
+      // The same rules as every stored row (checkValue): a number, in the valid range, a known category.
+      const reason = checkValue(f, text);
+      if (reason) throw new RangeError(reason);
+      if (f.type === 'categorical') return [(f.categories ?? []).findIndex((c) => c.value === text)];
+      return [Number(text)];
     });
     const X = this.matrixFor(this.features, cols, 1);
     const p = this.predictProba(X);

@@ -1,6 +1,9 @@
 // Dataset specs: the one place that knows a dataset. A spec is YAML on disk (data/<name>/dataset.yml);
 // this module validates the parsed object and derives the feature-group schema from it.
 // Platform-neutral: the browser predictor receives the same spec as JSON.
+import { parseCalendarDate } from './dates.js';
+import { didYouMean } from './did-you-mean.js';
+import { ALGORITHMS } from './models/algorithms.js';
 
 export type FeatureType = 'numeric' | 'categorical';
 
@@ -70,6 +73,11 @@ export class SpecError extends Error {
 }
 
 const NAME = /^[a-z][a-z0-9_]*$/;
+/**
+ * The most synthetic rows one day may have (spec generator.rowsPerDay, generate --rows): a day's rows are
+ * built in memory, and a catch-up of 31 days at this size is already millions of rows.
+ */
+export const MAX_ROWS_PER_DAY = 100_000;
 /** Columns every feature group has before its features; feature names may not reuse them. */
 export const META_COLUMNS = ['id', 'event_time', 'source'] as const;
 
@@ -205,15 +213,31 @@ export function parseSpec(raw: unknown, where: string): DatasetSpec {
     rowsPerDay: num(gen, 'rowsPerDay', `${where} generator`, 1),
     shrinkage: num(gen, 'shrinkage', `${where} generator`, 10),
   };
-  if (!Number.isInteger(generator.rowsPerDay) || generator.rowsPerDay < 1) {
-    throw new SpecError(`${where} generator: rowsPerDay must be a whole number ≥ 1`);
+  if (
+    !Number.isInteger(generator.rowsPerDay) ||
+    generator.rowsPerDay < 1 ||
+    generator.rowsPerDay > MAX_ROWS_PER_DAY
+  ) {
+    throw new SpecError(
+      `${where} generator: rowsPerDay must be a whole number from 1 to ${MAX_ROWS_PER_DAY}, got ${generator.rowsPerDay}`,
+    );
   }
   if (isObj(gen.drift)) {
     const start = str(gen.drift, 'start', `${where} generator.drift`);
-    if (!isIsoDate(start)) throw new SpecError(`${where} generator.drift: start must be a date YYYY-MM-DD`);
+    try {
+      parseCalendarDate(start, `${where} generator.drift: start`);
+    } catch (err) {
+      throw new SpecError((err as Error).message);
+    }
     generator.drift = { start, sdPerDay: num(gen.drift, 'sdPerDay', `${where} generator.drift`, 0.05) };
   }
   const model = isObj(raw.model) ? raw.model : {};
+  const algorithm = str(model, 'algorithm', `${where} model`, 'gaussian-nb');
+  const algorithmNames = ALGORITHMS.map((a) => a.name);
+  if (!algorithmNames.includes(algorithm))
+    throw new SpecError(
+      `${where} model: algorithm '${algorithm}' is not one of ${algorithmNames.join(', ')}${didYouMean(algorithm, algorithmNames)}`,
+    );
   const params = isObj(model.params) ? (model.params as Record<string, number | string | boolean>) : {};
   return {
     name,
@@ -234,7 +258,7 @@ export function parseSpec(raw: unknown, where: string): DatasetSpec {
     },
     features,
     generator,
-    model: { algorithm: str(model, 'algorithm', `${where} model`, 'gaussian-nb'), params },
+    model: { algorithm, params },
     monitoring: monitoringOf(raw.monitoring, `${where} monitoring`),
   };
 }
@@ -275,7 +299,12 @@ export function storedColumns(spec: DatasetSpec): string[] {
 }
 
 export function isIsoInstant(s: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s));
+  // Date.parse rolls 2026-02-30 over to March: the round trip refuses impossible days and times.
+  return (
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) &&
+    !Number.isNaN(Date.parse(s)) &&
+    new Date(s).toISOString().slice(0, 19) === s.slice(0, 19)
+  );
 }
 
 export function isIsoDate(s: string): boolean {

@@ -2,6 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { didYouMean } from './did-you-mean.js';
 import { readInputFile } from './input-file.js';
 import { type DatasetSpec, parseSpec, SpecError } from './spec.js';
 
@@ -37,10 +38,10 @@ export class Workspace {
 
   loadSpec(name: string): DatasetSpec {
     const file = path.join(this.datasetDir(name), SPEC_FILE);
-    if (!existsSync(file)) {
+    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync(file)) {
       const known = this.datasetNames();
       throw new SpecError(
-        `unknown dataset '${name}' (known: ${known.length ? known.join(', ') : 'none'}): ${this.rel(file)} not found`,
+        `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(', ') : 'none'}): ${this.rel(file)} not found`,
       );
     }
     let raw: unknown;
@@ -56,10 +57,19 @@ export class Workspace {
     return spec;
   }
 
-  /** `all` or a comma-separated list of names. */
+  /**
+   * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
+   * error: a command that silently does nothing usually runs in the wrong folder.
+   */
   selectDatasets(selector: string): DatasetSpec[] {
     const names =
-      selector === 'all' || selector === '' ? this.datasetNames() : selector.split(',').map((s) => s.trim());
+      selector === 'all' || selector === ''
+        ? this.datasetNames()
+        : [...new Set(selector.split(',').map((s) => s.trim()))];
+    if (names.length === 0)
+      throw new SpecError(
+        `no datasets in ${this.root}: no data/<name>/${SPEC_FILE} found (is this the repository's folder?)`,
+      );
     return names.map((n) => this.loadSpec(n));
   }
 }

@@ -1,6 +1,6 @@
-// Checks one form value before it reaches the model: a missing or non-numeric value is an error shown
-// next to its input; a value outside the observed or valid range is a warning (the model still predicts,
-// but extrapolates). Pure, so the same rules are tested in Node and used in the browser.
+// Checks one form value before it reaches the model: a missing or non-numeric value, or one outside the
+// valid range, is an error shown next to its input (the rules every row follows: ingest quarantines such a
+// row and the model refuses it); a value outside the observed range is a warning (the model extrapolates). Pure, so the same rules are tested in Node and used in the browser.
 import { formatNumber } from '../../actions/lib/json.js';
 import type { PredictorFeature } from './page-data.js';
 
@@ -31,8 +31,8 @@ export function checkField(f: PredictorFeature, raw: string): FieldCheck {
     return { kind: 'error', message: `“${text}” is not a number.` };
   if (f.range && (x < f.range[0] || x > f.range[1])) {
     return {
-      kind: 'warning',
-      message: `Outside the valid range ${rangeText(f, f.range[0], f.range[1])}: the pipeline would reject such a row, and the model extrapolates.`,
+      kind: 'error',
+      message: `Outside the valid range ${rangeText(f, f.range[0], f.range[1])}: the pipeline rejects such a row.`,
     };
   }
   const seen = f.observed;

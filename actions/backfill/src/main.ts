@@ -2,6 +2,7 @@
 import {
   annotateQuarantined,
   core,
+  eachDataset,
   input,
   output,
   runAction,
@@ -16,16 +17,17 @@ await runAction(async () => {
   const newVersion = input.boolean('new-version', false);
   const now = input.now();
 
-  const results: BackfillResult[] = [];
-  for (const spec of specs) {
-    const r = await core.group(`backfill ${spec.name}`, async () => {
+  const { results, failed } = await eachDataset<BackfillResult>(
+    specs,
+    (spec) => `backfill ${spec.name}`,
+    (spec) => {
       const r = backfill(ws, spec, { now, newVersion });
       core.info(r.skipped ?? `v${r.version}: ${r.added} rows added, ${r.rejected.length} quarantined`);
       return r;
-    });
-    annotateQuarantined(r.rejected);
-    results.push(r);
-  }
+    },
+  );
+  output('failed-datasets', failed.join(','));
+  for (const r of results) annotateQuarantined(r.rejected);
 
   output(
     'rows-added',

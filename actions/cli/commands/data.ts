@@ -4,11 +4,24 @@ import { FeatureGroup } from '../../lib/feature-group.js';
 import { isoFromMs, SOURCES, valueText } from '../../lib/feature-table.js';
 import { fileSourceAsOf } from '../../lib/file-source.js';
 import { alreadyIngestedMessage } from '../../lib/ingested-files.js';
+import { DRIFT_SD_PER_DAY, MAX_ROWS_PER_DAY } from '../../lib/option-bounds.js';
 import { backfill } from '../../lib/pipelines/backfill.js';
-import { generate } from '../../lib/pipelines/generate.js';
+import { generate, MAX_DAYS } from '../../lib/pipelines/generate.js';
 import { ingest } from '../../lib/pipelines/ingest.js';
 import { computeStats } from '../../lib/stats.js';
-import { type Command, DATASET_OPTION, EXIT, intOpt, stringOpt, UsageError } from '../command.js';
+import {
+  asOfOpt,
+  type Command,
+  type CommandContext,
+  DATASET_OPTION,
+  dateOpt,
+  EXIT,
+  intOpt,
+  numberOpt,
+  perDataset,
+  stringOpt,
+  UsageError,
+} from '../command.js';
 import { reportMissed } from './missed-days.js';
 
 const dataset = DATASET_OPTION;
@@ -19,16 +32,14 @@ export const backfillCommand: Command = {
   usage: 'backfill [--dataset NAME|all] [--new-version]',
   options: { ...dataset, 'new-version': { type: 'boolean' } },
   run(ctx) {
-    let code: number = EXIT.ok;
-    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
+    return perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), (spec) => {
       const r = backfill(ctx.ws, spec, { now: ctx.now, newVersion: ctx.values['new-version'] === true });
       if (r.skipped) ctx.out(`${spec.name}: nothing to do, ${r.skipped}`);
       else
         ctx.out(`${spec.name}: v${r.version} backfilled, ${r.added} rows, ${r.rejected.length} quarantined`);
       for (const q of r.rejected) ctx.out(`  quarantined ${q.origin} line ${q.line}: ${q.reason}`);
-      if (r.rejected.length) code = EXIT.quarantined;
-    }
-    return code;
+      return r.rejected.length ? EXIT.quarantined : EXIT.ok;
+    });
   },
 };
 
@@ -48,30 +59,19 @@ export const generateCommand: Command = {
     'drift-start': { type: 'string' },
   },
   run(ctx) {
-    const driftText = stringOpt(ctx, 'drift');
-    let drift: { start: string; sdPerDay: number } | null | undefined;
-    if (driftText !== undefined) {
-      const sd = Number(driftText);
-      if (!Number.isFinite(sd))
-        throw new UsageError(`--drift must be a number of standard deviations per day, got '${driftText}'`);
-      drift =
-        sd === 0
+    const options = generateOptions(ctx);
+    const driftSd = numberOpt(ctx, 'drift', DRIFT_SD_PER_DAY.min, DRIFT_SD_PER_DAY.max);
+    const driftStart = dateOpt(ctx, 'drift-start');
+    if (driftStart !== undefined && driftSd === undefined)
+      throw new UsageError('--drift-start needs --drift SD_PER_DAY');
+    const drift =
+      driftSd === undefined
+        ? undefined
+        : driftSd === 0
           ? null
-          : {
-              start:
-                stringOpt(ctx, 'drift-start') ?? stringOpt(ctx, 'date') ?? ctx.now.toISOString().slice(0, 10),
-              sdPerDay: sd,
-            };
-    }
-    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
-      const r = generate(ctx.ws, spec, {
-        now: ctx.now,
-        date: stringOpt(ctx, 'date'),
-        days: intOpt(ctx, 'days'),
-        maxDays: intOpt(ctx, 'max-days'),
-        rows: intOpt(ctx, 'rows'),
-        drift,
-      });
+          : { start: driftStart ?? options.date ?? ctx.now.toISOString().slice(0, 10), sdPerDay: driftSd };
+    return perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), (spec) => {
+      const r = generate(ctx.ws, spec, { ...options, drift });
       const skipped = r.dates.filter((d) => d.skipped).map((d) => d.date);
       ctx.out(
         `${spec.name}: ${r.added} synthetic rows for ${r.dates.length - skipped.length} day(s)` +
@@ -81,10 +81,21 @@ export const generateCommand: Command = {
             : ''),
       );
       reportMissed(ctx, r);
-    }
-    return EXIT.ok;
+      return EXIT.ok;
+    });
   },
 };
+
+/** The options generate and daily share, checked before any work: --date, --days, --max-days, --rows. */
+export function generateOptions(ctx: CommandContext) {
+  const date = dateOpt(ctx, 'date');
+  const today = ctx.now.toISOString().slice(0, 10);
+  if (date !== undefined && date > today)
+    throw new UsageError(`--date ${date} is in the future (today is ${today} UTC)`);
+  const days = intOpt(ctx, 'days', 1, MAX_DAYS);
+  const maxDays = intOpt(ctx, 'max-days', 1, MAX_DAYS);
+  return { now: ctx.now, date, days, maxDays, rows: intOpt(ctx, 'rows', 1, MAX_ROWS_PER_DAY) };
+}
 
 export const ingestCommand: Command = {
   name: 'ingest',
@@ -131,7 +142,7 @@ export const statsCommand: Command = {
   usage: 'stats [--dataset NAME|all] [--as-of REV|YYYY-MM-DD] [--json]',
   options: { ...dataset, 'as-of': { type: 'string' }, json: { type: 'boolean' } },
   run(ctx) {
-    const files = fileSourceAsOf(ctx.ws.root, stringOpt(ctx, 'as-of'));
+    const files = fileSourceAsOf(ctx.ws.root, asOfOpt(ctx));
     for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
       const fg = FeatureGroup.open(ctx.ws, spec, { files });
       const stats = computeStats(fg.read(), fg.meta.features, fg.meta.label);
@@ -188,12 +199,10 @@ export const showCommand: Command = {
   run(ctx) {
     const name = stringOpt(ctx, 'dataset');
     if (!name || name === 'all') throw new UsageError('show needs --dataset NAME');
+    const limit = intOpt(ctx, 'limit', 0, MAX_SHOW_LIMIT) ?? 20;
     const spec = ctx.ws.loadSpec(name);
-    const fg = FeatureGroup.open(ctx.ws, spec, {
-      files: fileSourceAsOf(ctx.ws.root, stringOpt(ctx, 'as-of')),
-    });
+    const fg = FeatureGroup.open(ctx.ws, spec, { files: fileSourceAsOf(ctx.ws.root, asOfOpt(ctx)) });
     const t = fg.read();
-    const limit = intOpt(ctx, 'limit') ?? 20;
     const from = ctx.values.tail ? Math.max(0, t.rows - limit) : 0;
     const to = Math.min(t.rows, from + limit);
     ctx.out(fg.meta.columns.join(','));
@@ -209,6 +218,9 @@ export const showCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** show prints rows to a terminal: more than this is a job for the partition files themselves. */
+const MAX_SHOW_LIMIT = 1_000_000;
 
 /** A path for messages: relative to the repository when inside it, else as given. */
 function displayPath(root: string, abs: string): string {

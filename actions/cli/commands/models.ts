@@ -3,22 +3,29 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { didYouMean } from '../../lib/did-you-mean.js';
 import { evaluate, type SplitPositions, seededSplits } from '../../lib/evaluation.js';
 import { FeatureGroup } from '../../lib/feature-group.js';
+import { jsonSyntaxProblem } from '../../lib/json.js';
 import type { RegistryEntry } from '../../lib/model-registry.js';
 import { ModelRegistry } from '../../lib/model-registry.js';
 import { ALGORITHMS } from '../../lib/models/algorithms.js';
+import { FOLDS, SEED, SEEDS, TOLERANCE, VERSION } from '../../lib/option-bounds.js';
 import { trainDataset, trainingConfig, trainingData } from '../../lib/pipelines/train.js';
 import { mergeTrainShards, trainShard } from '../../lib/pipelines/train-shards.js';
+import { predictionInput } from '../../lib/predict-input.js';
 import { type Shard, shardText } from '../../lib/sharding.js';
 import type { DatasetSpec } from '../../lib/spec.js';
 import { SPLIT_KINDS, type SplitKind } from '../../lib/training.js';
 import {
+  asOfOpt,
   type Command,
   type CommandContext,
   DATASET_OPTION,
   EXIT,
   intOpt,
+  numberOpt,
+  perDataset,
   stringOpt,
   UsageError,
 } from '../command.js';
@@ -32,11 +39,25 @@ function splitOpt(v: string | undefined): SplitKind | undefined {
   throw new UsageError(`--split must be one of ${SPLIT_KINDS.join(', ')}, got '${v}'`);
 }
 
-function numberOpt(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isFinite(x)) throw new UsageError(`--${name} must be a number, got '${v}'`);
-  return x;
+/** --algorithm NAME, one of the algorithms (with a did-you-mean for a typo). */
+function algorithmOpt(ctx: CommandContext): string | undefined {
+  const v = stringOpt(ctx, 'algorithm');
+  const names = ALGORITHMS.map((a) => a.name);
+  if (v !== undefined && !names.includes(v))
+    throw new UsageError(`--algorithm must be one of ${names.join(', ')}, got '${v}'${didYouMean(v, names)}`);
+  return v;
+}
+
+/** The training options train and train --shard share, checked before any work. */
+function trainOptions(ctx: CommandContext) {
+  return {
+    algorithm: algorithmOpt(ctx),
+    split: splitOpt(stringOpt(ctx, 'split')),
+    seed: intOpt(ctx, 'seed', SEED.min, SEED.max),
+    folds: intOpt(ctx, 'folds', FOLDS.min, FOLDS.max),
+    includeSynthetic: ctx.values['include-synthetic'] === true,
+    asOf: asOfOpt(ctx),
+  };
 }
 
 export const trainCommand: Command = {
@@ -64,33 +85,27 @@ export const trainCommand: Command = {
   },
   run(ctx) {
     const sharded = shardMode(ctx);
-    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
+    const options = trainOptions(ctx);
+    const tolerance = numberOpt(ctx, 'tolerance', TOLERANCE.min, TOLERANCE.max);
+    return perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), (spec) => {
       if (sharded) {
         runShardedTrain(ctx, spec, sharded.shard, sharded.partials);
-        continue;
+        return EXIT.ok;
       }
       ctx.out(`${spec.name}: training…`);
       const r = trainDataset(ctx.ws, spec, {
+        ...options,
         now: ctx.now,
-        algorithm: stringOpt(ctx, 'algorithm'),
         force: ctx.values.force === true,
         promote: ctx.values.promote === true,
-        tolerance: numberOpt(stringOpt(ctx, 'tolerance'), 'tolerance'),
-        split: splitOpt(stringOpt(ctx, 'split')),
-        seed: intOpt(ctx, 'seed'),
-        folds: intOpt(ctx, 'folds'),
-        includeSynthetic: ctx.values['include-synthetic'] === true,
+        tolerance,
         search: ctx.values['no-search'] !== true,
-        asOf: stringOpt(ctx, 'as-of'),
         progress: ctx.out,
       });
-      if (r.skipped) {
-        ctx.out(`${spec.name}: skipped, ${r.skipped}`);
-        continue;
-      }
-      reportTrained(ctx, spec, r.entry!);
-    }
-    return EXIT.ok;
+      if (r.skipped) ctx.out(`${spec.name}: skipped, ${r.skipped}`);
+      else reportTrained(ctx, spec, r.entry!);
+      return EXIT.ok;
+    });
   },
 };
 
@@ -112,17 +127,7 @@ function runShardedTrain(
       ['force', 'promote', 'tolerance'],
       'the champion/challenger gate runs at --merge; give them there',
     );
-    const r = trainShard(ctx.ws, spec, {
-      now: ctx.now,
-      shard,
-      partials,
-      algorithm: stringOpt(ctx, 'algorithm'),
-      split: splitOpt(stringOpt(ctx, 'split')),
-      seed: intOpt(ctx, 'seed'),
-      folds: intOpt(ctx, 'folds'),
-      includeSynthetic: ctx.values['include-synthetic'] === true,
-      asOf: stringOpt(ctx, 'as-of'),
-    });
+    const r = trainShard(ctx.ws, spec, { ...trainOptions(ctx), now: ctx.now, shard, partials });
     ctx.out(
       `${spec.name}: shard ${shardText(shard)} read ${r.months.length} month(s)${r.months.length ? ` (${r.months.join(', ')})` : ''}: ${r.eligible} labelled rows, ${r.test} in the holdout → ${r.file}`,
     );
@@ -139,7 +144,7 @@ function runShardedTrain(
     partials,
     force: ctx.values.force === true,
     promote: ctx.values.promote === true,
-    tolerance: numberOpt(stringOpt(ctx, 'tolerance'), 'tolerance'),
+    tolerance: numberOpt(ctx, 'tolerance', TOLERANCE.min, TOLERANCE.max),
     progress: ctx.out,
   });
   if (r.skipped) ctx.out(`${spec.name}: skipped, ${r.skipped}`);
@@ -160,11 +165,10 @@ export const evaluateCommand: Command = {
     'no-pipeline': { type: 'boolean' },
   },
   run(ctx) {
+    const seeds = Array.from({ length: intOpt(ctx, 'seeds', SEEDS.min, SEEDS.max) ?? 5 }, (_, i) => i);
+    const chosen = algorithmOpt(ctx);
+    const families = chosen ? [chosen] : ALGORITHMS.map((a) => a.name);
     const specs = ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!);
-    const seeds = Array.from({ length: intOpt(ctx, 'seeds') ?? 5 }, (_, i) => i);
-    const families = stringOpt(ctx, 'algorithm')
-      ? [stringOpt(ctx, 'algorithm')!]
-      : ALGORITHMS.map((a) => a.name);
     const peer = ctx.values.peer
       ? runPeer(
           ctx.ws.root,
@@ -268,7 +272,7 @@ export const modelsCommand: Command = {
     ctx.ws.loadSpec(name);
     const reg = new ModelRegistry(ctx.ws, name);
     if (sub === 'show') {
-      const v = intOpt(ctx, 'version') ?? reg.index().champion;
+      const v = intOpt(ctx, 'version', VERSION.min, VERSION.max) ?? reg.index().champion;
       if (v === null || v === undefined) throw new Error(`${name}: no champion model — run train first`);
       reg.load(v);
       ctx.out(readFileSync(path.join(reg.versionDir(v), 'card.md'), 'utf8'));
@@ -296,7 +300,7 @@ export const promoteCommand: Command = {
   options: { dataset: { type: 'string', short: 'd' }, version: { type: 'string' } },
   run(ctx) {
     const name = stringOpt(ctx, 'dataset');
-    const v = intOpt(ctx, 'version');
+    const v = intOpt(ctx, 'version', VERSION.min, VERSION.max);
     if (!name || name === 'all' || v === undefined)
       throw new UsageError('promote needs --dataset NAME and --version N');
     ctx.ws.loadSpec(name);
@@ -317,16 +321,31 @@ export const predictCommand: Command = {
   run(ctx) {
     const name = stringOpt(ctx, 'dataset');
     if (!name || name === 'all') throw new UsageError('predict needs --dataset NAME');
-    ctx.ws.loadSpec(name);
-    let input: Record<string, string | number>;
+    const spec = ctx.ws.loadSpec(name);
+    const v = intOpt(ctx, 'version', VERSION.min, VERSION.max);
+    if (ctx.positionals.length !== 1)
+      throw new UsageError(
+        `predict needs one JSON object argument, e.g. '{"${spec.features[0].name}": …}'${ctx.positionals.length ? ` (got ${ctx.positionals.length}: quote the JSON)` : ''}`,
+      );
+    let raw: unknown;
     try {
-      input = JSON.parse(ctx.positionals[0] ?? '');
-    } catch {
-      throw new UsageError('predict needs one JSON object argument, e.g. \'{"sepal_length": 5.1, …}\'');
+      raw = JSON.parse(ctx.positionals[0]);
+    } catch (err) {
+      const problem = ctx.positionals[0].trim() === '' ? 'empty' : jsonSyntaxProblem(err, ctx.positionals[0]);
+      throw new UsageError(
+        `predict: the input is not a JSON object (${problem}), e.g. '{"${spec.features[0].name}": …}'`,
+      );
     }
+    // The spec's fills are the feature group's: a blank value is filled as ingest fills it.
+    const fills = FeatureGroup.exists(ctx.ws, spec) ? FeatureGroup.open(ctx.ws, spec).meta.fill : {};
     const reg = new ModelRegistry(ctx.ws, name);
-    const v = intOpt(ctx, 'version');
     const model = v !== undefined ? reg.load(v) : reg.requireChampion().model;
+    const input = predictionInput(
+      spec,
+      fills,
+      raw,
+      model.features.map((f) => f.name),
+    );
     const p = model.predictOne(input);
     ctx.out(
       JSON.stringify({

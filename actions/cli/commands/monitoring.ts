@@ -1,8 +1,10 @@
 // Batch inference and monitoring commands: infer, monitor, report, daily.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { jsonSyntaxProblem } from '../../lib/json.js';
 import { isMonitoringReport, MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring-types.js';
+import { WINDOW_DAYS } from '../../lib/option-bounds.js';
 import { generate } from '../../lib/pipelines/generate.js';
 import { infer } from '../../lib/pipelines/infer.js';
 import { inferShard, mergeInferShards } from '../../lib/pipelines/infer-shards.js';
@@ -10,21 +12,37 @@ import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
 import { writeReports } from '../../lib/reports.js';
 import { type Shard, shardText } from '../../lib/sharding.js';
 import type { DatasetSpec } from '../../lib/spec.js';
-import { type Command, type CommandContext, DATASET_OPTION, EXIT, intOpt, stringOpt } from '../command.js';
+import {
+  afterWritten,
+  type Command,
+  type CommandContext,
+  DATASET_OPTION,
+  EXIT,
+  intOpt,
+  perDataset,
+  stringOpt,
+} from '../command.js';
+import { generateOptions } from './data.js';
 import { reportMissed } from './missed-days.js';
 import { shardMode } from './shard-options.js';
 
 const dataset = DATASET_OPTION;
 
-function runInfer(ctx: CommandContext, spec: DatasetSpec): void {
+/** Returns how many log rows it wrote (predictions and actuals). */
+function runInfer(ctx: CommandContext, spec: DatasetSpec): number {
   const r = infer(ctx.ws, spec, { now: ctx.now });
   ctx.out(
     `${spec.name}: predicted ${r.predicted} new row(s) with champion v${r.modelVersion}${r.actualsFilled ? `, filled ${r.actualsFilled} actual(s) that arrived` : ''}; log has ${r.total} rows, ${r.waitingForLabel} waiting for a label`,
   );
+  return r.predicted + r.actualsFilled;
+}
+
+function windowOpt(ctx: CommandContext): number | undefined {
+  return intOpt(ctx, 'window', WINDOW_DAYS.min, WINDOW_DAYS.max);
 }
 
 function runMonitor(ctx: CommandContext, spec: DatasetSpec): MonitoringReport {
-  const r = monitor(ctx.ws, spec, { now: ctx.now, windowDays: intOpt(ctx, 'window') });
+  const r = monitor(ctx.ws, spec, { now: ctx.now, windowDays: windowOpt(ctx) });
   writeMonitoring(ctx.ws, r);
   const acc =
     r.totals.accuracy === null
@@ -39,11 +57,7 @@ function runMonitor(ctx: CommandContext, spec: DatasetSpec): MonitoringReport {
 }
 
 async function runReport(ctx: CommandContext, spec: DatasetSpec, report?: MonitoringReport): Promise<void> {
-  const file = path.join(ctx.ws.reportsDir, spec.name, MONITORING_FILE);
-  if (!report && !existsSync(file)) throw new Error(`${ctx.ws.rel(file)} not found: run monitor first`);
-  const r: unknown = report ?? JSON.parse(readFileSync(file, 'utf8'));
-  if (!isMonitoringReport(r))
-    throw new Error(`${ctx.ws.rel(file)} holds no monitoring report yet: run monitor first`);
+  const r = report ?? readMonitoringReport(ctx, spec);
   const { files } = await writeReports(ctx.ws.reportsDir, r);
   ctx.out(
     `${spec.name}: report ${ctx.ws.rel(path.join(ctx.ws.reportsDir, spec.name, 'README.md'))} and ${files
@@ -51,6 +65,38 @@ async function runReport(ctx: CommandContext, spec: DatasetSpec, report?: Monito
       .map((f) => path.basename(f))
       .join(', ')}`,
   );
+}
+
+/**
+ * reports/<dataset>/monitoring.json, checked. It also lists the prediction log's partitions, so once the
+ * log exists it cannot be rebuilt by monitor: a missing, empty or truncated file is restored from git.
+ */
+function readMonitoringReport(ctx: CommandContext, spec: DatasetSpec): MonitoringReport {
+  const dir = path.join(ctx.ws.reportsDir, spec.name);
+  const file = path.join(dir, MONITORING_FILE);
+  const where = ctx.ws.rel(file);
+  const hasLog = existsSync(dir) && readdirSync(dir).some((f) => /^predictions-.*\.csv$/.test(f));
+  const restore = `restore it with git (git checkout -- ${where})${hasLog ? '' : ', or run infer and monitor to make it'}`;
+  if (!existsSync(file)) {
+    if (!hasLog) throw new Error(`${where} not found: run infer and monitor first`);
+    throw new Error(
+      `${where} not found, but the prediction log is there (it lists the log's files, so monitor cannot rebuild it): ${restore}`,
+    );
+  }
+  let r: unknown;
+  const text = readFileSync(file, 'utf8');
+  try {
+    r = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${where}: corrupt, ${jsonSyntaxProblem(err, text)}: ${restore}`);
+  }
+  // Infer writes just the log entry: a file without the report is one monitor has not filled in yet.
+  if (!isMonitoringReport(r)) {
+    if (r !== null && typeof r === 'object' && 'log' in r)
+      throw new Error(`${where} holds no monitoring report yet: run monitor first`);
+    throw new Error(`${where} holds no monitoring report: ${restore}`);
+  }
+  return r;
 }
 
 function runShardedInfer(
@@ -88,11 +134,11 @@ export const inferCommand: Command = {
   },
   run(ctx) {
     const sharded = shardMode(ctx);
-    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
+    return perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), (spec) => {
       if (sharded) runShardedInfer(ctx, spec, sharded.shard, sharded.partials);
       else runInfer(ctx, spec);
-    }
-    return EXIT.ok;
+      return EXIT.ok;
+    });
   },
 };
 
@@ -102,8 +148,11 @@ export const monitorCommand: Command = {
   usage: 'monitor [--dataset NAME|all] [--window DAYS]',
   options: { ...dataset, window: { type: 'string' } },
   run(ctx) {
-    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) runMonitor(ctx, spec);
-    return EXIT.ok;
+    windowOpt(ctx);
+    return perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), (spec) => {
+      runMonitor(ctx, spec);
+      return EXIT.ok;
+    });
   },
 };
 
@@ -112,9 +161,11 @@ export const reportCommand: Command = {
   summary: 'Render the monitoring charts to SVG and write reports/<dataset>/README.md',
   usage: 'report [--dataset NAME|all]',
   options: { ...dataset },
-  async run(ctx) {
-    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) await runReport(ctx, spec);
-    return EXIT.ok;
+  run(ctx) {
+    return perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), async (spec) => {
+      await runReport(ctx, spec);
+      return EXIT.ok;
+    });
   },
 };
 
@@ -132,23 +183,34 @@ export const dailyCommand: Command = {
     rows: { type: 'string' },
     window: { type: 'string' },
   },
-  async run(ctx) {
-    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
-      const g = generate(ctx.ws, spec, {
-        now: ctx.now,
-        date: stringOpt(ctx, 'date'),
-        days: intOpt(ctx, 'days'),
-        maxDays: intOpt(ctx, 'max-days'),
-        rows: intOpt(ctx, 'rows'),
-      });
+  run(ctx) {
+    const options = generateOptions(ctx);
+    windowOpt(ctx);
+    return perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), async (spec) => {
+      const g = generate(ctx.ws, spec, options);
       const made = g.dates.filter((d) => !d.skipped).map((d) => d.date);
       ctx.out(
         `${spec.name}: ${g.added} synthetic row(s) for ${made.length} day(s)${made.length > 1 ? ` (${made.join(', ')})` : ''}${g.dates.some((d) => d.skipped) ? `, ${g.dates.filter((d) => d.skipped).length} day(s) already done` : ''}`,
       );
       reportMissed(ctx, g);
-      runInfer(ctx, spec);
-      await runReport(ctx, spec, runMonitor(ctx, spec));
-    }
-    return EXIT.ok;
+      // Each step writes its own files: after a later step fails, the earlier steps' files stay (they are
+      // right, and the re-run skips them); the exit code and the message say which were written.
+      const written: string[] = g.added ? ['generate'] : [];
+      const step = async (name: string, run: () => Promise<boolean> | boolean) => {
+        const wrote = written.length ? await afterWritten(written.join(' and '), run) : await run();
+        if (wrote) written.push(name);
+      };
+      await step('infer', () => runInfer(ctx, spec) > 0);
+      let report: MonitoringReport | undefined;
+      await step('monitor', () => {
+        report = runMonitor(ctx, spec);
+        return true;
+      });
+      await step('report', async () => {
+        await runReport(ctx, spec, report);
+        return true;
+      });
+      return EXIT.ok;
+    });
   },
 };

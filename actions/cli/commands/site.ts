@@ -1,5 +1,6 @@
 // The GitHub Pages site: build it from the repository's files, or build and serve it on loopback.
 import path from 'node:path';
+import { PORT } from '../../lib/option-bounds.js';
 import { buildSite } from '../../lib/site-build.js';
 import { serveStatic } from '../../lib/static-server.js';
 import { type Command, type CommandContext, EXIT, intOpt, stringOpt, UsageError } from '../command.js';
@@ -41,16 +42,16 @@ export const siteCommand: Command = {
   },
   async run(ctx) {
     const sub = ctx.positionals[0];
+    if (sub !== 'serve' && ctx.values.port !== undefined) throw new UsageError('--port is for site serve');
     if (sub === 'build') {
       build(ctx);
       return EXIT.ok;
     }
     if (sub === 'serve') {
+      const port = intOpt(ctx, 'port', PORT.min, PORT.max) ?? 8080; // checked before the site is built
       const out = ctx.values['no-build']
         ? path.resolve(ctx.ws.root, stringOpt(ctx, 'out') ?? path.join('site', 'build'))
         : build(ctx);
-      const port = intOpt(ctx, 'port') ?? 8080;
-      if (port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got ${port}`);
       const server = await serveStatic(out, port);
       ctx.out(`serving ${ctx.ws.rel(out) || '.'} at ${server.url} (Ctrl-C to stop)`);
       await interrupted();

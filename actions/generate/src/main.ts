@@ -1,7 +1,16 @@
 // generate action: the daily feature pipeline (synthetic rows per UTC date). Without `days` it catches
 // up every day missed since the last generated one, at most `max-days`; the days beyond are reported.
-import { core, input, output, runAction, summaryTable, workspace } from '../../lib/action-kit.js';
+import {
+  core,
+  eachDataset,
+  input,
+  output,
+  runAction,
+  summaryTable,
+  workspace,
+} from '../../lib/action-kit.js';
 import { backfillCommands, DEFAULT_MAX_DAYS, dayRanges, rangeText } from '../../lib/daily-schedule.js';
+import { DRIFT_SD_PER_DAY, MAX_ROWS_PER_DAY } from '../../lib/option-bounds.js';
 import { type GenerateResult, generate, MAX_DAYS } from '../../lib/pipelines/generate.js';
 
 await runAction(async () => {
@@ -11,8 +20,8 @@ await runAction(async () => {
   const date = input.date('date');
   const days = input.integer('days', { min: 1, max: MAX_DAYS });
   const maxDays = input.integer('max-days', { min: 1, max: MAX_DAYS }) ?? DEFAULT_MAX_DAYS;
-  const rows = input.integer('rows', { min: 1 });
-  const sdPerDay = input.number('drift');
+  const rows = input.integer('rows', { min: 1, max: MAX_ROWS_PER_DAY });
+  const sdPerDay = input.number('drift', DRIFT_SD_PER_DAY);
   const driftStart = input.date('drift-start');
   // Empty drift input: the spec decides; 0 turns drift off; otherwise drift from drift-start (or date).
   const drift =
@@ -22,17 +31,17 @@ await runAction(async () => {
         ? null
         : { start: driftStart ?? date ?? now.toISOString().slice(0, 10), sdPerDay };
 
-  const results: GenerateResult[] = [];
-  for (const spec of specs) {
-    results.push(
-      await core.group(`generate ${spec.name}`, async () => {
-        const r = generate(ws, spec, { now, date, days, maxDays, rows, drift });
-        for (const d of r.dates)
-          core.info(`${d.date}: ${d.skipped ? 'already generated, skipped' : `${d.added} rows`}`);
-        return r;
-      }),
-    );
-  }
+  const { results, failed } = await eachDataset<GenerateResult>(
+    specs,
+    (spec) => `generate ${spec.name}`,
+    (spec) => {
+      const r = generate(ws, spec, { now, date, days, maxDays, rows, drift });
+      for (const d of r.dates)
+        core.info(`${d.date}: ${d.skipped ? 'already generated, skipped' : `${d.added} rows`}`);
+      return r;
+    },
+  );
+  output('failed-datasets', failed.join(','));
 
   const made = (r: GenerateResult) => r.dates.filter((d) => !d.skipped).map((d) => d.date);
   const union = (dates: string[]) => [...new Set(dates)].sort();

@@ -28838,6 +28838,52 @@ function commitJournal(temps) {
   return journal;
 }
 
+// actions/lib/dates.ts
+var EARLIEST_DATE = "2000-01-01";
+var DateError = class extends Error {
+  name = "DateError";
+};
+var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+var INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/i;
+function daysIn(year, month) {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+function calendarProblem(year, month, day) {
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  const n = daysIn(year, month);
+  if (day < 1 || day > n) return `${year}-${String(month).padStart(2, "0")} has ${n} days`;
+  return null;
+}
+function notBefore(date, text, what) {
+  if (date < EARLIEST_DATE)
+    throw new DateError(`${what} '${text}' is before ${EARLIEST_DATE}, the earliest date gitml accepts`);
+}
+function parseCalendarDate(text, what) {
+  const s = text.trim();
+  const m = DATE.exec(s);
+  if (!m) throw new DateError(`${what} '${text}' is not a date (YYYY-MM-DD, UTC)`);
+  const problem = calendarProblem(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (problem) throw new DateError(`${what} '${text}' is not a date: ${problem}`);
+  notBefore(s, text, what);
+  return s;
+}
+function parseInstant(text, what, opts = {}) {
+  const s = text.trim();
+  if (DATE.test(s)) {
+    const date = parseCalendarDate(s, what);
+    return Date.parse(`${date}T${opts.bareDate === "end" ? "23:59:59.999" : "00:00:00.000"}Z`);
+  }
+  const m = INSTANT.exec(s);
+  if (!m)
+    throw new DateError(`${what} '${text}' is not a date or date-time (ISO 8601, like 2026-01-31T12:00:00Z)`);
+  const [, y, mo, d, hh, mm, ss = "00", frac = "", zone = "Z"] = m;
+  const problem = calendarProblem(Number(y), Number(mo), Number(d)) ?? (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59 ? `there is no time ${hh}:${mm}:${ss}` : null) ?? (zone !== "Z" && zone !== "z" && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4)) > 59) ? `there is no zone offset ${zone}` : null);
+  if (problem) throw new DateError(`${what} '${text}' is not a date-time: ${problem}`);
+  const ms = Date.parse(`${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
+  notBefore(new Date(ms).toISOString().slice(0, 10), text, what);
+  return ms;
+}
+
 // actions/lib/github-errors.ts
 var DEFAULT_RETRY_POLICY = Object.freeze({
   retries: 4,
@@ -28903,6 +28949,13 @@ function sortKeys(value) {
 function roundSignificant(x, digits = 6) {
   if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
   return Number(x.toPrecision(digits));
+}
+function jsonSyntaxProblem(err, text) {
+  if (text.trim() === "") return "the file is empty";
+  const message2 = err instanceof Error ? err.message : String(err);
+  if (/Unexpected end of JSON|Unterminated string|end of data/i.test(message2))
+    return `it ends too early, after ${text.length} characters (truncated)`;
+  return `not valid JSON: ${message2}`;
 }
 
 // actions/lib/sharding.ts
@@ -29102,6 +29155,34 @@ var import_yaml = __toESM(require_dist(), 1);
 import { existsSync as existsSync3, readdirSync as readdirSync2 } from "node:fs";
 import path9 from "node:path";
 
+// actions/lib/did-you-mean.ts
+function editDistance(a, b) {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+function nearestName(given, known) {
+  let best = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = editDistance(given.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(1, Math.floor(given.length / 3)) ? best : null;
+}
+function didYouMean(given, known) {
+  const near = nearestName(given, known);
+  return near ? ` (did you mean '${near}'?)` : "";
+}
+
 // actions/lib/input-file.ts
 import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
 import path8 from "node:path";
@@ -29187,11 +29268,1817 @@ function readInputFileIfExists(root, file, label) {
   return stat2 === null ? null : readInputFile(root, file, label);
 }
 
+// actions/lib/models/types.ts
+var ModelFormatError = class extends Error {
+  name = "ModelFormatError";
+};
+function matrix(rows, cols, data) {
+  const d = data ?? new Float64Array(rows * cols);
+  if (d.length !== rows * cols) {
+    throw new RangeError(`matrix: data has ${d.length} values, expected ${rows} rows \xD7 ${cols} cols`);
+  }
+  return { rows, cols, data: d };
+}
+function argmax(probs, offset, k) {
+  let best = 0;
+  let bestValue = probs[offset];
+  for (let c = 1; c < k; c++) {
+    const v = probs[offset + c];
+    if (v > bestValue) {
+      bestValue = v;
+      best = c;
+    }
+  }
+  return best;
+}
+function predictFromProba(probs, rows, k) {
+  const out = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) out[i] = argmax(probs, i * k, k);
+  return out;
+}
+
+// actions/lib/models/validate-json.ts
+function describe(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}\u2026` : value);
+  if (typeof value === "object") return "an object";
+  return String(value);
+}
+function ruleText(rule2) {
+  const parts = [rule2.integer ? "an integer" : "a finite number"];
+  if (rule2.min !== void 0) parts.push(`>= ${rule2.min}`);
+  if (rule2.above !== void 0) parts.push(`> ${rule2.above}`);
+  if (rule2.max !== void 0) parts.push(`<= ${rule2.max}`);
+  return parts.join(" ");
+}
+function obeys(value, rule2) {
+  if (typeof value !== "number" || !Number.isFinite(value)) return false;
+  if (rule2.integer && !Number.isInteger(value)) return false;
+  if (rule2.min !== void 0 && value < rule2.min) return false;
+  if (rule2.above !== void 0 && value <= rule2.above) return false;
+  if (rule2.max !== void 0 && value > rule2.max) return false;
+  return true;
+}
+function readObject(value, what) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ModelFormatError(`${what}: expected a JSON object, got ${describe(value)}`);
+  }
+  return value;
+}
+function checkFormat(json, format, version) {
+  const obj = readObject(json, `${format} model`);
+  if (obj.format !== format) {
+    throw new ModelFormatError(`${format} model: "format" must be "${format}", got ${describe(obj.format)}`);
+  }
+  if (obj.version !== version) {
+    throw new ModelFormatError(
+      `${format} model: "version" must be ${version} (the only version this code reads), got ${describe(obj.version)}`
+    );
+  }
+  return obj;
+}
+function readNumber(obj, key, what, rule2 = {}) {
+  const value = obj[key];
+  if (!obeys(value, rule2)) {
+    throw new ModelFormatError(`${what}: "${key}" must be ${ruleText(rule2)}, got ${describe(value)}`);
+  }
+  return value;
+}
+function readInteger(obj, key, what, rule2 = {}) {
+  return readNumber(obj, key, what, { ...rule2, integer: true });
+}
+function readChoice(obj, key, what, allowed) {
+  const value = obj[key];
+  if (typeof value !== "string" || !allowed.includes(value)) {
+    throw new ModelFormatError(
+      `${what}: "${key}" must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(value)}`
+    );
+  }
+  return value;
+}
+function readArray(obj, key, what, length) {
+  const value = obj[key];
+  if (!Array.isArray(value) || value.length !== length) {
+    throw new ModelFormatError(
+      `${what}: "${key}" must be an array of ${length} numbers, got ${describe(value)}`
+    );
+  }
+  return value;
+}
+function fill(values, out, at, label, what, rule2) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!obeys(v, rule2)) {
+      throw new ModelFormatError(`${what}: ${label}[${i}] must be ${ruleText(rule2)}, got ${describe(v)}`);
+    }
+    out[at + i] = v;
+  }
+}
+function readNumbers(obj, key, what, length, rule2 = {}) {
+  const out = new Float64Array(length);
+  fill(readArray(obj, key, what, length), out, 0, key, what, rule2);
+  return out;
+}
+function readIntegers(obj, key, what, length, rule2 = {}) {
+  const out = new Int32Array(length);
+  fill(readArray(obj, key, what, length), out, 0, key, what, { ...rule2, integer: true });
+  return out;
+}
+function readNumberRows(obj, key, what, rows, cols, rule2 = {}) {
+  const value = obj[key];
+  if (!Array.isArray(value) || value.length !== rows) {
+    throw new ModelFormatError(`${what}: "${key}" must be an array of ${rows} rows, got ${describe(value)}`);
+  }
+  const out = new Float64Array(rows * cols);
+  for (let r2 = 0; r2 < rows; r2++) {
+    const row = value[r2];
+    const label = `${key}[${r2}]`;
+    if (!Array.isArray(row) || row.length !== cols) {
+      throw new ModelFormatError(
+        `${what}: ${label} must be an array of ${cols} numbers, got ${describe(row)}`
+      );
+    }
+    fill(row, out, r2 * cols, label, what, rule2);
+  }
+  return out;
+}
+
+// actions/lib/models/gaussian-nb.ts
+var GAUSSIAN_NB_FORMAT = "gitml.gaussian-nb";
+var FORMAT_VERSION = 1;
+var DEFAULT_VAR_SMOOTHING = 1e-9;
+var BLOCK_ROWS = 1024;
+function checkVarSmoothing(value) {
+  if (!(Number.isFinite(value) && value > 0)) {
+    throw new RangeError(`GaussianNB: varSmoothing must be a finite number > 0, got ${value}`);
+  }
+  return value;
+}
+function nonFiniteError(X, j) {
+  const col = j * X.rows;
+  for (let i = 0; i < X.rows; i++) {
+    const v = X.data[col + i];
+    if (!Number.isFinite(v)) return new RangeError(`GaussianNB.fit: X has ${v} at row ${i}, feature ${j}`);
+  }
+  return new RangeError(`GaussianNB.fit: feature ${j} overflows double precision (values too large)`);
+}
+var GaussianNB = class _GaussianNB {
+  algorithm = "gaussian-nb";
+  varSmoothing;
+  state = null;
+  constructor(params = {}) {
+    this.varSmoothing = checkVarSmoothing(params.varSmoothing ?? DEFAULT_VAR_SMOOTHING);
+  }
+  get nClasses() {
+    return this.state?.nClasses ?? 0;
+  }
+  params() {
+    return { varSmoothing: this.varSmoothing };
+  }
+  /** Sufficient statistics of (X, y); two-pass per class, like numpy's mean and var. */
+  static partial(X, y, nClasses) {
+    const n = X.rows;
+    const p = X.cols;
+    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
+      throw new RangeError(`GaussianNB: nClasses must be an integer >= 1, got ${nClasses}`);
+    }
+    if (y.length !== n) throw new RangeError(`GaussianNB.fit: y has ${y.length} labels but X has ${n} rows`);
+    const counts = new Float64Array(nClasses);
+    for (let i = 0; i < n; i++) {
+      const c = y[i];
+      if (c < 0 || c >= nClasses) {
+        throw new RangeError(`GaussianNB.fit: y[${i}] = ${c} is not a class index in 0..${nClasses - 1}`);
+      }
+      counts[c]++;
+    }
+    const data = X.data;
+    const means = new Float64Array(nClasses * p);
+    for (let j = 0; j < p; j++) {
+      const col = j * n;
+      for (let i = 0; i < n; i++) means[y[i] * p + j] += data[col + i];
+      for (let c = 0; c < nClasses; c++) {
+        const k = c * p + j;
+        if (!Number.isFinite(means[k])) throw nonFiniteError(X, j);
+        if (counts[c] > 0) means[k] /= counts[c];
+      }
+    }
+    const m2 = new Float64Array(nClasses * p);
+    for (let j = 0; j < p; j++) {
+      const col = j * n;
+      for (let i = 0; i < n; i++) {
+        const k = y[i] * p + j;
+        const d = data[col + i] - means[k];
+        m2[k] += d * d;
+      }
+    }
+    return { nClasses, nFeatures: p, counts, means, m2 };
+  }
+  /** Statistics of the union of two disjoint shards (Chan, Golub & LeVeque's pairwise formula). */
+  static mergePartials(a, b) {
+    if (a.nClasses !== b.nClasses || a.nFeatures !== b.nFeatures) {
+      throw new RangeError(
+        `GaussianNB.mergePartials: shapes differ (${a.nClasses} classes \xD7 ${a.nFeatures} features vs ${b.nClasses} \xD7 ${b.nFeatures})`
+      );
+    }
+    const p = a.nFeatures;
+    const counts = new Float64Array(a.nClasses);
+    const means = new Float64Array(a.means.length);
+    const m2 = new Float64Array(a.m2.length);
+    for (let c = 0; c < a.nClasses; c++) {
+      const na = a.counts[c];
+      const nb = b.counts[c];
+      const n = na + nb;
+      counts[c] = n;
+      for (let j = 0; j < p; j++) {
+        const k = c * p + j;
+        if (nb === 0) {
+          means[k] = a.means[k];
+          m2[k] = a.m2[k];
+        } else if (na === 0) {
+          means[k] = b.means[k];
+          m2[k] = b.m2[k];
+        } else {
+          const delta = b.means[k] - a.means[k];
+          means[k] = a.means[k] + delta * nb / n;
+          m2[k] = a.m2[k] + b.m2[k] + delta * delta * na / n * nb;
+        }
+      }
+    }
+    return { nClasses: a.nClasses, nFeatures: p, counts, means, m2 };
+  }
+  static fromPartial(partial, params = {}) {
+    const model = new _GaussianNB(params);
+    model.state = _GaussianNB.stateFromPartial(partial, model.varSmoothing);
+    return model;
+  }
+  fit(X, y, nClasses) {
+    this.state = _GaussianNB.stateFromPartial(_GaussianNB.partial(X, y, nClasses), this.varSmoothing);
+    return this;
+  }
+  static stateFromPartial(partial, varSmoothing) {
+    const { nClasses, nFeatures: p, counts } = partial;
+    let total = 0;
+    for (let c = 0; c < nClasses; c++) total += counts[c];
+    if (total === 0) throw new RangeError("GaussianNB: no training rows (every class is empty)");
+    let maxVariance = 0;
+    for (let j = 0; j < p; j++) {
+      let n = 0;
+      let mean2 = 0;
+      let m2 = 0;
+      for (let c = 0; c < nClasses; c++) {
+        const nc = counts[c];
+        if (nc === 0) continue;
+        const k = c * p + j;
+        const delta = partial.means[k] - mean2;
+        const merged = n + nc;
+        mean2 += delta * nc / merged;
+        m2 += partial.m2[k] + delta * delta * n / merged * nc;
+        n = merged;
+      }
+      maxVariance = Math.max(maxVariance, m2 / n);
+    }
+    const epsilon = maxVariance > 0 ? varSmoothing * maxVariance : varSmoothing;
+    const priors = new Float64Array(nClasses);
+    const means = new Float64Array(nClasses * p);
+    const variances = new Float64Array(nClasses * p);
+    for (let c = 0; c < nClasses; c++) {
+      priors[c] = counts[c] / total;
+      for (let j = 0; j < p; j++) {
+        const k = c * p + j;
+        means[k] = counts[c] > 0 ? partial.means[k] : 0;
+        variances[k] = (counts[c] > 0 ? partial.m2[k] / counts[c] : 0) + epsilon;
+      }
+    }
+    return _GaussianNB.derive(nClasses, p, Float64Array.from(counts), priors, means, variances, epsilon);
+  }
+  static derive(nClasses, nFeatures, counts, priors, means, variances, epsilon) {
+    const logPriors = new Float64Array(nClasses);
+    const logNorms = new Float64Array(nClasses);
+    for (let c = 0; c < nClasses; c++) {
+      logPriors[c] = Math.log(priors[c]);
+      let s = 0;
+      for (let j = 0; j < nFeatures; j++) s += Math.log(2 * Math.PI * variances[c * nFeatures + j]);
+      logNorms[c] = -0.5 * s;
+    }
+    return { nClasses, nFeatures, counts, priors, means, variances, epsilon, logPriors, logNorms };
+  }
+  fitted() {
+    if (!this.state) throw new Error("GaussianNB: not fitted; call fit() or GaussianNB.load() first");
+    return this.state;
+  }
+  /** log P(class) + log P(x | class) per row, row-major out[i * nClasses + c]. */
+  jointLogLikelihood(X) {
+    const s = this.fitted();
+    const { nClasses: K, nFeatures: p, means, variances, logPriors, logNorms } = s;
+    if (X.cols !== p)
+      throw new RangeError(`GaussianNB: X has ${X.cols} features, the model was fitted on ${p}`);
+    const n = X.rows;
+    const data = X.data;
+    const out = new Float64Array(n * K);
+    const acc = new Float64Array(BLOCK_ROWS);
+    for (let start = 0; start < n; start += BLOCK_ROWS) {
+      const len = Math.min(BLOCK_ROWS, n - start);
+      for (let c = 0; c < K; c++) {
+        acc.fill(0, 0, len);
+        for (let j = 0; j < p; j++) {
+          const mu = means[c * p + j];
+          const v = variances[c * p + j];
+          const col = j * n + start;
+          for (let i = 0; i < len; i++) {
+            const d = data[col + i] - mu;
+            acc[i] += d * d / v;
+          }
+        }
+        const logPrior = logPriors[c];
+        const logNorm = logNorms[c];
+        for (let i = 0; i < len; i++) out[(start + i) * K + c] = logPrior + (logNorm - 0.5 * acc[i]);
+      }
+    }
+    return out;
+  }
+  predictProba(X) {
+    const { nClasses: K, priors } = this.fitted();
+    const jll = this.jointLogLikelihood(X);
+    for (let i = 0; i < X.rows; i++) {
+      const o = i * K;
+      const max = this.rowMax(jll, o, K, i);
+      if (max === Number.NEGATIVE_INFINITY) {
+        for (let c = 0; c < K; c++) jll[o + c] = priors[c];
+        continue;
+      }
+      let sum2 = 0;
+      for (let c = 0; c < K; c++) {
+        const e = Math.exp(jll[o + c] - max);
+        jll[o + c] = e;
+        sum2 += e;
+      }
+      for (let c = 0; c < K; c++) jll[o + c] /= sum2;
+    }
+    return jll;
+  }
+  predict(X) {
+    const { nClasses: K, priors } = this.fitted();
+    const jll = this.jointLogLikelihood(X);
+    const out = new Int32Array(X.rows);
+    for (let i = 0; i < X.rows; i++) {
+      const overflowed = this.rowMax(jll, i * K, K, i) === Number.NEGATIVE_INFINITY;
+      out[i] = overflowed ? argmax(priors, 0, K) : argmax(jll, i * K, K);
+    }
+    return out;
+  }
+  rowMax(jll, o, K, row) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < K; c++) {
+      const v = jll[o + c];
+      if (Number.isNaN(v)) throw new RangeError(`GaussianNB: row ${row} of X has a NaN feature value`);
+      if (v > max) max = v;
+    }
+    return max;
+  }
+  toJSON() {
+    const s = this.fitted();
+    const rows = (a) => Array.from(
+      { length: s.nClasses },
+      (_, c) => Array.from(a.subarray(c * s.nFeatures, (c + 1) * s.nFeatures))
+    );
+    return {
+      format: GAUSSIAN_NB_FORMAT,
+      version: FORMAT_VERSION,
+      nClasses: s.nClasses,
+      nFeatures: s.nFeatures,
+      classCounts: Array.from(s.counts),
+      priors: Array.from(s.priors),
+      means: rows(s.means),
+      variances: rows(s.variances),
+      epsilon: s.epsilon,
+      params: { varSmoothing: this.varSmoothing }
+    };
+  }
+  static load(json) {
+    const what = `${GAUSSIAN_NB_FORMAT} model`;
+    const obj = checkFormat(json, GAUSSIAN_NB_FORMAT, FORMAT_VERSION);
+    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
+    const nFeatures = readInteger(obj, "nFeatures", what, { min: 0 });
+    const counts = readNumbers(obj, "classCounts", what, nClasses, { min: 0, integer: true });
+    const priors = readNumbers(obj, "priors", what, nClasses, { min: 0, max: 1 });
+    const means = readNumberRows(obj, "means", what, nClasses, nFeatures);
+    const variances = readNumberRows(obj, "variances", what, nClasses, nFeatures, { above: 0 });
+    const epsilon = readNumber(obj, "epsilon", what, { above: 0 });
+    const params = readObject(obj.params, `${what} "params"`);
+    const varSmoothing = readNumber(params, "varSmoothing", `${what} "params"`, { above: 0 });
+    let total = 0;
+    let priorSum = 0;
+    for (let c = 0; c < nClasses; c++) {
+      total += counts[c];
+      priorSum += priors[c];
+      if (counts[c] === 0 !== (priors[c] === 0)) {
+        throw new ModelFormatError(
+          `${what}: priors[${c}] = ${priors[c]} disagrees with classCounts[${c}] = ${counts[c]}`
+        );
+      }
+    }
+    if (total === 0)
+      throw new ModelFormatError(`${what}: classCounts are all 0 (a model needs training rows)`);
+    if (Math.abs(priorSum - 1) > 1e-9)
+      throw new ModelFormatError(`${what}: priors must sum to 1, got ${priorSum}`);
+    const model = new _GaussianNB({ varSmoothing });
+    model.state = _GaussianNB.derive(nClasses, nFeatures, counts, priors, means, variances, epsilon);
+    return model;
+  }
+};
+
+// actions/lib/models/knn.ts
+var WEIGHTS = ["uniform", "distance"];
+var KNN_FORMAT = "gitml.knn";
+var FORMAT_VERSION2 = 1;
+var LEAF_ROWS = 64;
+var KNearestNeighbors = class _KNearestNeighbors {
+  algorithm = "knn";
+  k;
+  weights;
+  train = null;
+  /** Built on first search, so fit and load stay cheap. */
+  index = null;
+  constructor(params = {}) {
+    const k = params.k ?? 5;
+    if (!(Number.isInteger(k) && k >= 1))
+      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k}`);
+    const weights = params.weights ?? "uniform";
+    if (!WEIGHTS.includes(weights)) {
+      throw new RangeError(
+        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
+      );
+    }
+    this.k = k;
+    this.weights = weights;
+  }
+  get nClasses() {
+    return this.train?.nClasses ?? 0;
+  }
+  params() {
+    return { k: this.k, weights: this.weights };
+  }
+  fit(X, y, nClasses) {
+    const { rows, cols } = X;
+    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
+      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
+    }
+    if (y.length !== rows)
+      throw new RangeError(`KNearestNeighbors.fit: y has ${y.length} labels but X has ${rows} rows`);
+    if (rows < this.k) {
+      throw new RangeError(
+        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
+      );
+    }
+    for (let i = 0; i < rows; i++) {
+      if (y[i] < 0 || y[i] >= nClasses) {
+        throw new RangeError(
+          `KNearestNeighbors.fit: y[${i}] = ${y[i]} is not a class index in 0..${nClasses - 1}`
+        );
+      }
+    }
+    const rowMajor = new Float64Array(rows * cols);
+    transposeRows(X, rowMajor, "KNearestNeighbors.fit");
+    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y), nClasses };
+    this.index = null;
+    return this;
+  }
+  fitted() {
+    if (!this.train)
+      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
+    return this.train;
+  }
+  /** Exact k nearest training rows per query row. */
+  kneighbors(X) {
+    const { k } = this;
+    const { squared, indices } = this.search(X);
+    const distances = new Float64Array(X.rows * k);
+    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
+    return { k, indices, distances };
+  }
+  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
+  votes(X) {
+    const { k } = this;
+    const { y, nClasses: K } = this.fitted();
+    const { squared, indices } = this.search(X);
+    const votes = new Float64Array(X.rows * K);
+    for (let i = 0; i < X.rows; i++) {
+      const o = i * k;
+      const v = i * K;
+      if (this.weights === "uniform") {
+        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1;
+      } else if (squared[o] === 0) {
+        for (let r2 = 0; r2 < k && squared[o + r2] === 0; r2++) votes[v + y[indices[o + r2]]] += 1;
+      } else {
+        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
+      }
+    }
+    return votes;
+  }
+  predictProba(X) {
+    const K = this.fitted().nClasses;
+    const proba = this.votes(X);
+    for (let i = 0; i < X.rows; i++) {
+      let total = 0;
+      for (let c = 0; c < K; c++) total += proba[i * K + c];
+      for (let c = 0; c < K; c++) proba[i * K + c] /= total;
+    }
+    return proba;
+  }
+  predict(X) {
+    const K = this.fitted().nClasses;
+    const votes = this.votes(X);
+    const out = new Int32Array(X.rows);
+    for (let i = 0; i < X.rows; i++) out[i] = argmax(votes, i * K, K);
+    return out;
+  }
+  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
+  search(X) {
+    const { k } = this;
+    const train3 = this.fitted();
+    const p = train3.cols;
+    if (X.cols !== p) {
+      throw new RangeError(`KNearestNeighbors: X has ${X.cols} features, the model was fitted on ${p}`);
+    }
+    this.index ??= buildLeafIndex(train3);
+    const { order, X: rows, leafStart, lo, hi } = this.index;
+    const nLeaves = leafStart.length - 1;
+    let largestLeaf = 0;
+    for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
+    const nQuery = X.rows;
+    const squared = new Float64Array(nQuery * k).fill(Number.POSITIVE_INFINITY);
+    const indices = new Int32Array(nQuery * k).fill(-1);
+    const query = new Float64Array(p);
+    const bounds = new Float64Array(nLeaves);
+    const state = {
+      rows,
+      order,
+      p,
+      k,
+      query,
+      squared,
+      indices,
+      candidates: new Int32Array(largestLeaf),
+      partial: new Float64Array(largestLeaf)
+    };
+    for (let q = 0; q < nQuery; q++) {
+      for (let j = 0; j < p; j++) {
+        const v = X.data[j * nQuery + q];
+        if (!Number.isFinite(v))
+          throw new RangeError(`KNearestNeighbors: X has ${v} at row ${q}, feature ${j}`);
+        query[j] = v;
+      }
+      let nearest = 0;
+      for (let l = 0; l < nLeaves; l++) {
+        const o = l * p;
+        let s = 0;
+        for (let j = 0; j < p; j++) {
+          const below = lo[o + j] - query[j];
+          const above = query[j] - hi[o + j];
+          const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
+          s += g2 * g2;
+        }
+        bounds[l] = s;
+        if (s < bounds[nearest]) nearest = l;
+      }
+      const best = q * k;
+      let worst = scanLeaf(state, leafStart[nearest], leafStart[nearest + 1], best);
+      for (let step = 1; step < nLeaves; step++) {
+        const below = nearest - step;
+        const above = nearest + step;
+        if (below >= 0 && bounds[below] <= worst)
+          worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
+        if (above < nLeaves && bounds[above] <= worst)
+          worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
+      }
+    }
+    return { squared, indices };
+  }
+  toJSON() {
+    const t = this.fitted();
+    return {
+      format: KNN_FORMAT,
+      version: FORMAT_VERSION2,
+      k: this.k,
+      weights: this.weights,
+      nClasses: t.nClasses,
+      cols: t.cols,
+      rows: t.rows,
+      X: Array.from(t.X),
+      y: Array.from(t.y)
+    };
+  }
+  static load(json) {
+    const what = `${KNN_FORMAT} model`;
+    const obj = checkFormat(json, KNN_FORMAT, FORMAT_VERSION2);
+    const k = readInteger(obj, "k", what, { min: 1 });
+    const weights = readChoice(obj, "weights", what, WEIGHTS);
+    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
+    const cols = readInteger(obj, "cols", what, { min: 0 });
+    const rows = readInteger(obj, "rows", what, { min: 0 });
+    if (rows < k)
+      throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
+    const X = readNumbers(obj, "X", what, rows * cols);
+    const y = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
+    const model = new _KNearestNeighbors({ k, weights });
+    model.train = { rows, cols, X, y, nClasses };
+    return model;
+  }
+};
+function transposeRows(X, out, who) {
+  const { rows: n, cols: p, data } = X;
+  for (let j = 0; j < p; j++) {
+    const col = j * n;
+    for (let i = 0; i < n; i++) {
+      const v = data[col + i];
+      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
+      out[i * p + j] = v;
+    }
+  }
+}
+function scanLeaf(state, from, to, best) {
+  const { rows, order, p, k, query, squared, indices, candidates, partial } = state;
+  const last = best + k - 1;
+  let worst = squared[last];
+  let alive = to - from;
+  for (let c = 0; c < alive; c++) {
+    candidates[c] = c;
+    partial[c] = 0;
+  }
+  for (let start = 0; start < p && alive > 0; start += 4) {
+    if (start + 4 <= p) {
+      const q0 = query[start];
+      const q1 = query[start + 1];
+      const q2 = query[start + 2];
+      const q3 = query[start + 3];
+      for (let c = 0; c < alive; c++) {
+        const o = (from + candidates[c]) * p + start;
+        const d0 = rows[o] - q0;
+        const d1 = rows[o + 1] - q1;
+        const d2 = rows[o + 2] - q2;
+        const d3 = rows[o + 3] - q3;
+        let s = partial[c];
+        s += d0 * d0;
+        s += d1 * d1;
+        s += d2 * d2;
+        s += d3 * d3;
+        partial[c] = s;
+      }
+    } else {
+      for (let c = 0; c < alive; c++) {
+        const o = (from + candidates[c]) * p;
+        let s = partial[c];
+        for (let j = start; j < p; j++) {
+          const d = rows[o + j] - query[j];
+          s += d * d;
+        }
+        partial[c] = s;
+      }
+    }
+    let kept = 0;
+    for (let c = 0; c < alive; c++) {
+      candidates[kept] = candidates[c];
+      partial[kept] = partial[c];
+      kept += +(partial[c] <= worst);
+    }
+    alive = kept;
+  }
+  for (let c = 0; c < alive; c++) {
+    const s = partial[c];
+    if (s > worst) continue;
+    const t = order[from + candidates[c]];
+    if (s === worst && indices[last] >= 0 && t > indices[last]) continue;
+    let r2 = last;
+    while (r2 > best && (squared[r2 - 1] > s || squared[r2 - 1] === s && indices[r2 - 1] > t)) {
+      squared[r2] = squared[r2 - 1];
+      indices[r2] = indices[r2 - 1];
+      r2--;
+    }
+    squared[r2] = s;
+    indices[r2] = t;
+    worst = squared[last];
+  }
+  return worst;
+}
+function buildLeafIndex(train3) {
+  const { rows: n, cols: p, X } = train3;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const starts = [];
+  const stack = [0, n];
+  while (stack.length > 0) {
+    const end = stack.pop();
+    const start = stack.pop();
+    if (end - start <= LEAF_ROWS || p === 0) {
+      starts.push(start);
+      continue;
+    }
+    let widest = 0;
+    let widestSpan = -1;
+    for (let j = 0; j < p; j++) {
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let i = start; i < end; i++) {
+        const v = X[order[i] * p + j];
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      if (max - min > widestSpan) {
+        widestSpan = max - min;
+        widest = j;
+      }
+    }
+    const mid = start + end >> 1;
+    selectNth(order, X, p, widest, start, end, mid);
+    stack.push(mid, end, start, mid);
+  }
+  starts.sort((a, b) => a - b);
+  const nLeaves = starts.length;
+  const leafStart = Int32Array.from([...starts, n]);
+  const rows = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    const from = order[i] * p;
+    for (let j = 0; j < p; j++) rows[i * p + j] = X[from + j];
+  }
+  const lo = new Float64Array(nLeaves * p).fill(Number.POSITIVE_INFINITY);
+  const hi = new Float64Array(nLeaves * p).fill(Number.NEGATIVE_INFINITY);
+  for (let l = 0; l < nLeaves; l++) {
+    for (let i = leafStart[l]; i < leafStart[l + 1]; i++) {
+      for (let j = 0; j < p; j++) {
+        const v = rows[i * p + j];
+        if (v < lo[l * p + j]) lo[l * p + j] = v;
+        if (v > hi[l * p + j]) hi[l * p + j] = v;
+      }
+    }
+  }
+  return { order, X: rows, leafStart, lo, hi };
+}
+function selectNth(order, X, p, j, start, end, nth) {
+  let left = start;
+  let right = end - 1;
+  while (right > left) {
+    const a = X[order[left] * p + j];
+    const b = X[order[left + right >> 1] * p + j];
+    const c = X[order[right] * p + j];
+    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    let i = left;
+    let r2 = right;
+    while (i <= r2) {
+      while (X[order[i] * p + j] < pivot) i++;
+      while (X[order[r2] * p + j] > pivot) r2--;
+      if (i <= r2) {
+        const t = order[i];
+        order[i] = order[r2];
+        order[r2] = t;
+        i++;
+        r2--;
+      }
+    }
+    if (nth <= r2) right = r2;
+    else if (nth >= i) left = i;
+    else return;
+  }
+}
+
+// actions/lib/models/base64.ts
+var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var DECODE = new Int16Array(128).fill(-1);
+for (let k = 0; k < 64; k++) DECODE[ALPHABET.charCodeAt(k)] = k;
+function encodeBase64(bytes) {
+  const chunks = [];
+  const CHUNK2 = 3 * 4096;
+  for (let start = 0; start < bytes.length; start += CHUNK2) {
+    const end = Math.min(bytes.length, start + CHUNK2);
+    let s = "";
+    for (let i = start; i < end; i += 3) {
+      const b0 = bytes[i];
+      const b1 = i + 1 < end ? bytes[i + 1] : 0;
+      const b2 = i + 2 < end ? bytes[i + 2] : 0;
+      s += ALPHABET[b0 >> 2] + ALPHABET[(b0 & 3) << 4 | b1 >> 4];
+      s += i + 1 < end ? ALPHABET[(b1 & 15) << 2 | b2 >> 6] : "=";
+      s += i + 2 < end ? ALPHABET[b2 & 63] : "=";
+    }
+    chunks.push(s);
+  }
+  return chunks.join("");
+}
+function decodeBase64(text) {
+  if (text.length % 4 !== 0) return null;
+  for (const space of [" ", "\n", "\r", "	", "\f"]) if (text.includes(space)) return null;
+  const native = Uint8Array.fromBase64;
+  if (native) {
+    try {
+      return native(text, { lastChunkHandling: "strict" });
+    } catch {
+      return null;
+    }
+  }
+  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  const out = new Uint8Array(text.length / 4 * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    const last = i + 4 === text.length;
+    let quad = 0;
+    for (let k = 0; k < 4; k++) {
+      const code = text.charCodeAt(i + k);
+      let v = code < 128 ? DECODE[code] : -1;
+      if (v < 0) {
+        if (!(last && k >= 4 - pad)) return null;
+        v = 0;
+      }
+      quad = quad << 6 | v;
+    }
+    if (last && pad > 0 && (quad & (pad === 2 ? 65535 : 255)) !== 0) return null;
+    out[o++] = quad >> 16 & 255;
+    if (o < out.length) out[o++] = quad >> 8 & 255;
+    if (o < out.length) out[o++] = quad & 255;
+  }
+  return out;
+}
+
+// actions/lib/models/forest-bytes.ts
+function splitTable(tables) {
+  const start = new Int32Array(tables.length + 1);
+  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
+  const total = start[tables.length];
+  const feature2 = new Int32Array(total);
+  const value = new Float64Array(total);
+  for (let j = 0; j < tables.length; j++) {
+    feature2.fill(j, start[j], start[j + 1]);
+    value.set(tables[j], start[j]);
+  }
+  return { feature: feature2, value, start };
+}
+function usedSplits(f) {
+  const { feature: feature2, value } = f.splits;
+  const used = new Uint8Array(value.length);
+  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
+  const tables = Array.from({ length: f.nFeatures }, () => []);
+  const index = new Int32Array(value.length).fill(-1);
+  for (let s = 0; s < value.length; s++) {
+    if (!used[s]) continue;
+    const table = tables[feature2[s]];
+    index[s] = table.length;
+    table.push(value[s]);
+  }
+  return { tables, index };
+}
+function assembleForest(p, K, roots, split, splits, right, mixedCounts) {
+  return {
+    nFeatures: p,
+    nClasses: K,
+    roots,
+    split,
+    splits,
+    right,
+    mixedCounts,
+    mixedProba: leafFractions(mixedCounts, K),
+    importances: new Float64Array(p)
+  };
+}
+function leafFractions(leafCounts, K) {
+  const proba = new Float64Array(leafCounts.length);
+  for (let o = 0; o < leafCounts.length; o += K) {
+    let total = 0;
+    for (let c = 0; c < K; c++) total += leafCounts[o + c];
+    for (let c = 0; c < K; c++) proba[o + c] = leafCounts[o + c] / total;
+  }
+  return proba;
+}
+function grow(old, bigger) {
+  bigger.set(old);
+  return bigger;
+}
+function indexWidth(tableLength) {
+  let width = 1;
+  while (tableLength - 1 >= 2 ** (8 * width)) width++;
+  return width;
+}
+function varintLength(v) {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+var ByteWriter = class {
+  bytes = new Uint8Array(1 << 16);
+  length = 0;
+  byte(b) {
+    if (this.length === this.bytes.length) {
+      const bigger = new Uint8Array(this.bytes.length * 2);
+      bigger.set(this.bytes);
+      this.bytes = bigger;
+    }
+    this.bytes[this.length++] = b;
+  }
+  varint(v) {
+    while (v >= 128) {
+      this.byte(v % 128 | 128);
+      v = Math.floor(v / 128);
+    }
+    this.byte(v);
+  }
+};
+function encodeTrees(f, splitIndex) {
+  const K = f.nClasses;
+  const p = f.nFeatures;
+  const n = f.split.length;
+  const feature2 = f.splits.feature;
+  const count = new Int32Array(f.nFeatures);
+  for (let s = 0; s < splitIndex.length; s++) if (splitIndex[s] >= 0) count[feature2[s]]++;
+  const widths = Array.from(count, indexWidth);
+  const size = new Float64Array(n);
+  for (let node = n - 1; node >= 0; node--) {
+    const s = f.split[node];
+    if (s >= 0) {
+      const j = feature2[s];
+      const left = size[node + 1];
+      const leftIsLeaf = f.split[node + 1] < 0;
+      const tag = K + 1 + (leftIsLeaf ? p : 0) + j;
+      size[node] = varintLength(tag) + widths[j] + (leftIsLeaf ? 0 : varintLength(left)) + left + size[f.right[node]];
+      continue;
+    }
+    const leaf = f.right[node];
+    if (leaf < 0) size[node] = varintLength(-1 - leaf);
+    else {
+      size[node] = varintLength(K);
+      for (let c = 0; c < K; c++) size[node] += varintLength(f.mixedCounts[leaf * K + c]);
+    }
+  }
+  const w = new ByteWriter();
+  for (let node = 0; node < n; node++) {
+    if (isRoot(f.roots, node)) w.varint(size[node]);
+    const s = f.split[node];
+    if (s >= 0) {
+      const j = feature2[s];
+      const leftIsLeaf = f.split[node + 1] < 0;
+      w.varint(K + 1 + (leftIsLeaf ? p : 0) + j);
+      let index = splitIndex[s];
+      for (let b = 0; b < widths[j]; b++) {
+        w.byte(index & 255);
+        index >>>= 8;
+      }
+      if (!leftIsLeaf) w.varint(size[node + 1]);
+      continue;
+    }
+    const leaf = f.right[node];
+    if (leaf < 0) {
+      w.varint(-1 - leaf);
+    } else {
+      w.varint(K);
+      for (let c = 0; c < K; c++) w.varint(f.mixedCounts[leaf * K + c]);
+    }
+  }
+  return w.bytes.slice(0, w.length);
+}
+function isRoot(roots, node) {
+  for (let t = 0; t < roots.length; t++) if (roots[t] === node) return true;
+  return false;
+}
+function readVarint(bytes, cursor, end, fail2) {
+  let v = 0;
+  let scale = 1;
+  for (let k = 0; k < 5; k++) {
+    if (cursor.pos >= end) fail2("trees end in the middle of a node");
+    const b = bytes[cursor.pos++];
+    v += (b & 127) * scale;
+    if (b < 128) return v;
+    scale *= 128;
+  }
+  return fail2(`trees hold a varint longer than 5 bytes at byte ${cursor.pos}`);
+}
+function decodeTrees(bytes, version, nTrees, p, K, splits, nodeCount, fail2) {
+  const { start } = splits;
+  const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
+  const lengths = version === 2;
+  const n = bytes.length;
+  const capacity = Math.min(nodeCount, n);
+  const split = new Int32Array(capacity);
+  const right = new Int32Array(capacity);
+  const roots = new Int32Array(nTrees);
+  const leaves = { counts: new Float64Array(64 * K), count: 0 };
+  const cursor = { pos: 0 };
+  let pending = new Int32Array(64);
+  let pendingAt = new Float64Array(64);
+  let top = 0;
+  let pos = 0;
+  let node = 0;
+  let tree = 0;
+  let treeEnd = n;
+  let treeStart = true;
+  let previousWasLeaf = false;
+  while (tree < nTrees) {
+    if (pos >= n) {
+      fail2(
+        treeStart ? `trees hold ${tree} trees, params say ${nTrees}` : "trees end in the middle of a node"
+      );
+    }
+    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
+    if (treeStart) {
+      roots[tree] = node;
+      if (lengths) {
+        cursor.pos = pos;
+        const length = readVarint(bytes, cursor, n, fail2);
+        pos = cursor.pos;
+        treeEnd = pos + length;
+        if (treeEnd > n) fail2(`tree ${tree} is ${length} bytes, but only ${n - pos} remain`);
+      }
+    } else if (previousWasLeaf) {
+      const parent = pending[--top];
+      right[parent] = node;
+      const expected = pendingAt[top];
+      if (expected < 0 ? node !== parent + 2 : lengths && pos !== expected) {
+        fail2(
+          expected < 0 ? `node ${parent} says its left child is a leaf, but it is not` : `node ${parent} says its left subtree ends at byte ${expected}, but it ends at byte ${pos}`
+        );
+      }
+    }
+    let tag = bytes[pos];
+    if (tag < 128) pos++;
+    else {
+      cursor.pos = pos;
+      tag = readVarint(bytes, cursor, n, fail2);
+      pos = cursor.pos;
+    }
+    treeStart = false;
+    if (tag > K) {
+      let j = tag - K - 1;
+      const leftIsLeaf = lengths && j >= p;
+      if (leftIsLeaf) j -= p;
+      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
+      const width = widths[j];
+      if (pos + width > n) fail2("trees end in the middle of a node");
+      let index = bytes[pos];
+      if (width > 1) index += bytes[pos + 1] * 256;
+      if (width > 2) index += bytes[pos + 2] * 65536;
+      if (width > 3) index += bytes[pos + 3] * 16777216;
+      pos += width;
+      const count = start[j + 1] - start[j];
+      if (index >= count) {
+        fail2(`node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${count}`);
+      }
+      split[node] = start[j] + index;
+      if (top === pending.length) {
+        pending = grow(pending, new Int32Array(top * 2));
+        pendingAt = grow(pendingAt, new Float64Array(top * 2));
+      }
+      if (leftIsLeaf) {
+        pendingAt[top] = -1;
+      } else if (lengths) {
+        let left = pos < n ? bytes[pos] : 128;
+        if (left < 128) pos++;
+        else {
+          cursor.pos = pos;
+          left = readVarint(bytes, cursor, n, fail2);
+          pos = cursor.pos;
+        }
+        pendingAt[top] = pos + left;
+      } else {
+        pendingAt[top] = 0;
+      }
+      pending[top++] = node;
+      previousWasLeaf = false;
+    } else {
+      split[node] = -1;
+      if (tag < K) {
+        right[node] = -1 - tag;
+      } else {
+        cursor.pos = pos;
+        right[node] = readMixedLeaf(bytes, cursor, K, leaves, node, fail2);
+        pos = cursor.pos;
+      }
+      previousWasLeaf = true;
+      if (top === 0) {
+        if (lengths && pos !== treeEnd) {
+          fail2(`tree ${tree} says it ends at byte ${treeEnd}, but it ends at byte ${pos}`);
+        }
+        tree++;
+        treeStart = true;
+        previousWasLeaf = false;
+      }
+    }
+    node++;
+  }
+  if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
+  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
+  return assembleForest(p, K, roots, split, splits, right, leaves.counts.slice(0, leaves.count * K));
+}
+function readMixedLeaf(bytes, cursor, K, leaves, node, fail2) {
+  if ((leaves.count + 1) * K > leaves.counts.length) {
+    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
+  }
+  const at = leaves.count * K;
+  let total = 0;
+  for (let c = 0; c < K; c++) {
+    const v = readVarint(bytes, cursor, bytes.length, fail2);
+    leaves.counts[at + c] = v;
+    total += v;
+  }
+  if (total === 0) fail2(`leaf node ${node} has no samples`);
+  return leaves.count++;
+}
+var EncodedTrees = class _EncodedTrees {
+  constructor(bytes, treeStart, treeEnd, p, K, splits, widths, fail2) {
+    this.bytes = bytes;
+    this.treeStart = treeStart;
+    this.treeEnd = treeEnd;
+    this.p = p;
+    this.K = K;
+    this.splits = splits;
+    this.widths = widths;
+    this.fail = fail2;
+  }
+  bytes;
+  treeStart;
+  treeEnd;
+  p;
+  K;
+  splits;
+  widths;
+  fail;
+  /** Finds the trees of a version-2 stream by their lengths (nTrees steps); checks they cover it exactly. */
+  static index(bytes, nTrees, p, K, splits, fail2) {
+    const treeStart = new Int32Array(nTrees);
+    const treeEnd = new Int32Array(nTrees);
+    const cursor = { pos: 0 };
+    for (let t = 0; t < nTrees; t++) {
+      if (cursor.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
+      const length = readVarint(bytes, cursor, bytes.length, fail2);
+      if (length < 1 || cursor.pos + length > bytes.length) {
+        fail2(`tree ${t} is ${length} bytes, but ${bytes.length - cursor.pos} remain`);
+      }
+      treeStart[t] = cursor.pos;
+      cursor.pos += length;
+      treeEnd[t] = cursor.pos;
+    }
+    if (cursor.pos !== bytes.length) {
+      fail2(`trees hold ${bytes.length - cursor.pos} bytes after the last of ${nTrees} trees`);
+    }
+    const { start } = splits;
+    const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
+    return new _EncodedTrees(bytes, treeStart, treeEnd, p, K, splits, widths, fail2);
+  }
+  /** Adds every tree's leaf class fractions for each row of X into out (rows × K); X is column-major. */
+  addLeafFractions(X, out) {
+    const { bytes, treeStart, treeEnd, p, K, widths, fail: fail2 } = this;
+    const { start, value } = this.splits;
+    const { rows, data } = X;
+    const cursor = { pos: 0 };
+    const counts = new Float64Array(K);
+    for (let t = 0; t < treeStart.length; t++) {
+      const end = treeEnd[t];
+      for (let i = 0; i < rows; i++) {
+        cursor.pos = treeStart[t];
+        const o = i * K;
+        for (; ; ) {
+          const tag = readVarint(bytes, cursor, end, fail2);
+          if (tag > K) {
+            let j = tag - K - 1;
+            const leftIsLeaf = j >= p;
+            if (leftIsLeaf) j -= p;
+            if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
+            const width = widths[j];
+            let at = cursor.pos;
+            if (at + width > end) fail2("trees end in the middle of a node");
+            let index = 0;
+            for (let b = 0, scale = 1; b < width; b++, scale *= 256) index += bytes[at++] * scale;
+            if (index >= start[j + 1] - start[j]) {
+              fail2(`a node of tree ${t} uses threshold ${index} of feature ${j}, beyond thresholds[${j}]`);
+            }
+            cursor.pos = at;
+            const goLeft = data[j * rows + i] <= value[start[j] + index];
+            if (leftIsLeaf) {
+              if (!goLeft) skipLeaf(bytes, cursor, end, K, t, fail2);
+            } else {
+              const left = readVarint(bytes, cursor, end, fail2);
+              if (!goLeft) cursor.pos += left;
+            }
+            continue;
+          }
+          if (tag < K) {
+            out[o + tag] += 1;
+            break;
+          }
+          let total = 0;
+          for (let c = 0; c < K; c++) {
+            counts[c] = readVarint(bytes, cursor, end, fail2);
+            total += counts[c];
+          }
+          if (total === 0) fail2(`a leaf of tree ${t} has no samples`);
+          for (let c = 0; c < K; c++) out[o + c] += counts[c] / total;
+          break;
+        }
+      }
+    }
+  }
+};
+function skipLeaf(bytes, cursor, end, K, tree, fail2) {
+  const tag = readVarint(bytes, cursor, end, fail2);
+  if (tag > K) fail2(`a node of tree ${tree} says its left child is a leaf, but it is not`);
+  if (tag === K) for (let c = 0; c < K; c++) readVarint(bytes, cursor, end, fail2);
+}
+
+// actions/lib/models/random.ts
+function createRng(seed) {
+  if (!Number.isInteger(seed)) throw new RangeError(`createRng: seed must be an integer, got ${seed}`);
+  let state = seed >>> 0;
+  return () => {
+    state = state + 1831565813 | 0;
+    let t = Math.imul(state ^ state >>> 15, 1 | state);
+    t = t + Math.imul(t ^ t >>> 7, 61 | t) ^ t;
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
+  };
+}
+
+// actions/lib/models/random-forest.ts
+var RANDOM_FOREST_FORMAT = "gitml.random-forest";
+var RANDOM_FOREST_VERSION = 2;
+var RandomForest = class _RandomForest {
+  algorithm = "random-forest";
+  settings;
+  forest = null;
+  encoded = null;
+  constructor(params = {}) {
+    this.settings = resolveParams(params);
+  }
+  get nClasses() {
+    return this.forest?.nClasses ?? this.encoded?.nClasses ?? 0;
+  }
+  get nFeatures() {
+    return this.forest?.nFeatures ?? this.encoded?.nFeatures ?? 0;
+  }
+  /** Total node count over all trees (0 before fit). */
+  get nodeCount() {
+    return this.forest?.split.length ?? this.encoded?.nodeCount ?? 0;
+  }
+  params() {
+    return { ...this.settings };
+  }
+  /**
+   * Training rows that all share one class give trees that are single leaves: every prediction is that
+   * class with probability 1 and all feature importances are 0 (nothing was split).
+   */
+  fit(X, y, nClasses) {
+    checkTrainingData(X, y, nClasses);
+    this.forest = growForest(X, y, nClasses, this.settings);
+    this.encoded = null;
+    return this;
+  }
+  predictProba(X) {
+    if (this.forest === null && this.encoded === null) this.fitted("predictProba");
+    if (X.cols !== this.nFeatures) {
+      throw new RangeError(
+        `RandomForest.predictProba: X has ${X.cols} features, the model was fitted on ${this.nFeatures}`
+      );
+    }
+    const { rows, data } = X;
+    for (let i = 0; i < data.length; i++) {
+      if (Number.isNaN(data[i])) {
+        throw new RangeError(
+          `RandomForest.predictProba: feature ${Math.floor(i / rows)} of row ${i % rows} is NaN; impute missing values first`
+        );
+      }
+    }
+    const K = this.nClasses;
+    const out = new Float64Array(rows * K);
+    if (this.forest === null) {
+      this.encoded.trees.addLeafFractions(X, out);
+      for (let i = 0; i < out.length; i++) out[i] /= this.settings.nTrees;
+      return out;
+    }
+    const { roots, split, right, mixedProba } = this.forest;
+    const { feature: feature2, value: threshold } = this.forest.splits;
+    for (let t = 0; t < roots.length; t++) {
+      const root = roots[t];
+      for (let i = 0; i < rows; i++) {
+        let node = root;
+        let s = split[node];
+        while (s >= 0) {
+          node = data[feature2[s] * rows + i] <= threshold[s] ? node + 1 : right[node];
+          s = split[node];
+        }
+        const leaf = right[node];
+        const o = i * K;
+        if (leaf < 0) out[o - 1 - leaf] += 1;
+        else for (let c = 0, m = leaf * K; c < K; c++) out[o + c] += mixedProba[m + c];
+      }
+    }
+    const nTrees = roots.length;
+    for (let i = 0; i < out.length; i++) out[i] /= nTrees;
+    return out;
+  }
+  predict(X) {
+    return predictFromProba(this.predictProba(X), X.rows, this.nClasses);
+  }
+  /** Mean decrease in Gini impurity per feature, averaged over trees and normalised to sum 1 (all 0 if no split). */
+  featureImportances() {
+    return Float64Array.from(this.fitted("featureImportances").importances);
+  }
+  toJSON() {
+    const f = this.fitted("toJSON");
+    const used = usedSplits(f);
+    return {
+      format: RANDOM_FOREST_FORMAT,
+      version: RANDOM_FOREST_VERSION,
+      params: { ...this.settings },
+      nFeatures: f.nFeatures,
+      nClasses: f.nClasses,
+      nodeCount: f.split.length,
+      featureImportances: Array.from(f.importances),
+      thresholds: used.tables,
+      trees: encodeBase64(encodeTrees(f, used.index))
+    };
+  }
+  static load(json, options = {}) {
+    const fail2 = (rule2) => {
+      throw new ModelFormatError(`RandomForest.load: ${rule2}`);
+    };
+    if (typeof json !== "object" || json === null || Array.isArray(json)) fail2("expected a JSON object");
+    const o = json;
+    if (o.format !== RANDOM_FOREST_FORMAT) {
+      fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_FORMAT}"`);
+    }
+    if (o.version !== 1 && o.version !== RANDOM_FOREST_VERSION) {
+      fail2(`version ${JSON.stringify(o.version)} is not supported (expected 1 or ${RANDOM_FOREST_VERSION})`);
+    }
+    const version = o.version;
+    if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
+    let settings = resolveParams({});
+    try {
+      settings = resolveParams(o.params);
+    } catch (e) {
+      fail2(`params: ${e.message}`);
+    }
+    const nFeatures = o.nFeatures;
+    const nClasses = o.nClasses;
+    if (!isCount(nFeatures) || nFeatures < 1) fail2("nFeatures must be an integer >= 1");
+    if (!isCount(nClasses) || nClasses < 1) fail2("nClasses must be an integer >= 1");
+    const p = nFeatures;
+    const K = nClasses;
+    const tables = o.thresholds;
+    if (!Array.isArray(tables) || tables.length !== p) fail2(`thresholds must be an array of ${p} arrays`);
+    for (let j = 0; j < p; j++) {
+      const table = tables[j];
+      if (!Array.isArray(table)) fail2(`thresholds[${j}] must be an array`);
+      const values = table;
+      let previous = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < values.length; k++) {
+        const v = values[k];
+        if (typeof v !== "number" || !Number.isFinite(v))
+          fail2(`thresholds[${j}][${k}] must be a finite number`);
+        if (!(previous < v)) fail2(`thresholds[${j}] must be strictly ascending (entry ${k})`);
+        previous = v;
+      }
+    }
+    const imp = o.featureImportances;
+    if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
+    imp.forEach((v, j) => {
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
+        fail2(`featureImportances[${j}] must be a finite number >= 0`);
+      }
+    });
+    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
+    const bytes = decodeBase64(o.trees);
+    if (bytes === null) fail2("trees is not valid base64");
+    if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
+    const splits = splitTable(tables);
+    const nodeCount = o.nodeCount;
+    const decode = () => {
+      const forest = decodeTrees(
+        bytes,
+        version,
+        settings.nTrees,
+        p,
+        K,
+        splits,
+        nodeCount,
+        fail2
+      );
+      forest.importances = Float64Array.from(imp);
+      return forest;
+    };
+    const model = new _RandomForest(settings);
+    if (options.lazy && version === 2) {
+      const trees = EncodedTrees.index(bytes, settings.nTrees, p, K, splits, fail2);
+      model.encoded = { trees, nFeatures: p, nClasses: K, nodeCount, decode };
+    } else {
+      model.forest = decode();
+    }
+    return model;
+  }
+  fitted(method) {
+    if (!this.forest && this.encoded) {
+      this.forest = this.encoded.decode();
+      this.encoded = null;
+    }
+    if (!this.forest)
+      throw new Error(`RandomForest.${method}: the model is not fitted; call fit() or load() first`);
+    return this.forest;
+  }
+};
+function resolveParams(p) {
+  const nTrees = p.nTrees ?? 100;
+  const maxDepth = p.maxDepth ?? 0;
+  const minSamplesLeaf = p.minSamplesLeaf ?? 1;
+  const maxFeatures = p.maxFeatures ?? "sqrt";
+  const seed = p.seed ?? 0;
+  const bootstrap = p.bootstrap ?? true;
+  if (!Number.isInteger(nTrees) || nTrees < 1)
+    throw new RangeError(`nTrees must be an integer >= 1, got ${nTrees}`);
+  if (!Number.isInteger(maxDepth) || maxDepth < 0) {
+    throw new RangeError(`maxDepth must be an integer >= 0 (0 = unlimited), got ${maxDepth}`);
+  }
+  if (!Number.isInteger(minSamplesLeaf) || minSamplesLeaf < 1) {
+    throw new RangeError(`minSamplesLeaf must be an integer >= 1, got ${minSamplesLeaf}`);
+  }
+  if (maxFeatures !== "sqrt" && maxFeatures !== "log2" && !(typeof maxFeatures === "number" && maxFeatures > 0 && maxFeatures <= 1)) {
+    throw new RangeError(
+      `maxFeatures must be 'sqrt', 'log2' or a fraction in (0, 1], got ${JSON.stringify(maxFeatures)}`
+    );
+  }
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  if (typeof bootstrap !== "boolean")
+    throw new RangeError(`bootstrap must be true or false, got ${bootstrap}`);
+  return { nTrees, maxDepth, minSamplesLeaf, maxFeatures, seed, bootstrap };
+}
+function featuresPerNode(maxFeatures, p) {
+  const raw2 = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
+  return Math.min(p, Math.max(1, Math.floor(raw2)));
+}
+function checkTrainingData(X, y, nClasses) {
+  if (!Number.isInteger(nClasses) || nClasses < 1) {
+    throw new RangeError(`RandomForest.fit: nClasses must be an integer >= 1, got ${nClasses}`);
+  }
+  if (X.rows < 1 || X.cols < 1) throw new RangeError(`RandomForest.fit: X is empty (${X.rows} \xD7 ${X.cols})`);
+  if (y.length !== X.rows)
+    throw new RangeError(`RandomForest.fit: y has ${y.length} labels but X has ${X.rows} rows`);
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] < 0 || y[i] >= nClasses) {
+      throw new RangeError(`RandomForest.fit: label ${y[i]} of row ${i} is outside 0..${nClasses - 1}`);
+    }
+  }
+  const { rows, data } = X;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new RangeError(
+        `RandomForest.fit: feature ${Math.floor(i / rows)} of row ${i % rows} is ${data[i]}; values must be finite (impute missing values first)`
+      );
+    }
+  }
+}
+function isCount(v) {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+var NodeStore = class {
+  constructor(K) {
+    this.K = K;
+    const n = 1024;
+    this.feature = new Int32Array(n);
+    this.threshold = new Float64Array(n);
+    this.right = new Int32Array(n);
+    this.mixedCounts = new Float64Array(n * K);
+  }
+  K;
+  feature;
+  threshold;
+  right;
+  mixedCounts;
+  nodes = 0;
+  mixed = 0;
+  addNode() {
+    if (this.nodes === this.feature.length) {
+      this.feature = grow(this.feature, new Int32Array(this.nodes * 2));
+      this.threshold = grow(this.threshold, new Float64Array(this.nodes * 2));
+      this.right = grow(this.right, new Int32Array(this.nodes * 2));
+    }
+    return this.nodes++;
+  }
+  /** The finished forest: arrays trimmed to the nodes and leaves actually stored, splits tabled. */
+  toForest(p, roots, importances) {
+    const K = this.K;
+    const mixedCounts = this.mixedCounts.slice(0, this.mixed * K);
+    const sets = Array.from({ length: p }, () => /* @__PURE__ */ new Set());
+    for (let node = 0; node < this.nodes; node++) {
+      if (this.feature[node] >= 0) sets[this.feature[node]].add(this.threshold[node]);
+    }
+    const splits = splitTable(sets.map((set) => Array.from(set).sort((a, b) => a - b)));
+    const indexOf = sets.map(() => /* @__PURE__ */ new Map());
+    for (let s = 0; s < splits.value.length; s++) indexOf[splits.feature[s]].set(splits.value[s], s);
+    const split = new Int32Array(this.nodes);
+    for (let node = 0; node < this.nodes; node++) {
+      const j = this.feature[node];
+      split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node]);
+    }
+    const forest = assembleForest(p, K, roots, split, splits, this.right.slice(0, this.nodes), mixedCounts);
+    forest.importances = importances;
+    return forest;
+  }
+  addLeaf(node, counts) {
+    const K = this.K;
+    this.feature[node] = -1;
+    this.threshold[node] = 0;
+    const only = onlyClass(counts, 0, K);
+    if (only >= 0) {
+      this.right[node] = -1 - only;
+      return;
+    }
+    if ((this.mixed + 1) * K > this.mixedCounts.length) {
+      this.mixedCounts = grow(this.mixedCounts, new Float64Array(this.mixedCounts.length * 2));
+    }
+    this.mixedCounts.set(counts, this.mixed * K);
+    this.right[node] = this.mixed++;
+  }
+};
+function onlyClass(counts, at, K) {
+  let only = -1;
+  for (let c = 0; c < K; c++) {
+    if (counts[at + c] > 0) {
+      if (only >= 0) return -1;
+      only = c;
+    }
+  }
+  return only;
+}
+function growForest(X, y, K, s) {
+  const n = X.rows;
+  const p = X.cols;
+  const data = X.data;
+  const order = presort(X);
+  const mtry = featuresPerNode(s.maxFeatures, p);
+  const store = new NodeStore(K);
+  const roots = new Int32Array(s.nTrees);
+  const importances = new Float64Array(p);
+  const treeImportance = new Float64Array(p);
+  const weight = new Int32Array(n);
+  const goLeft = new Uint8Array(n);
+  const lists = new Int32Array(p * n);
+  const spill = new Int32Array(n);
+  const perm = new Int32Array(p);
+  const counts = new Float64Array(K);
+  const leftCounts = new Float64Array(K);
+  let stackStart = new Int32Array(64);
+  let stackEnd = new Int32Array(64);
+  let stackDepth = new Int32Array(64);
+  let stackParent = new Int32Array(64);
+  const master = createRng(s.seed);
+  for (let t = 0; t < s.nTrees; t++) {
+    const rng = createRng(Math.floor(master() * 4294967296));
+    for (let j = 0; j < p; j++) perm[j] = j;
+    if (s.bootstrap) {
+      weight.fill(0);
+      for (let i = 0; i < n; i++) weight[Math.floor(rng() * n)]++;
+    } else {
+      weight.fill(1);
+    }
+    let m = 0;
+    for (let i = 0; i < n; i++) if (weight[i] > 0) m++;
+    for (let j = 0; j < p; j++) {
+      let k = j * m;
+      const o = j * n;
+      for (let q = 0; q < n; q++) {
+        const r2 = order[o + q];
+        if (weight[r2] > 0) lists[k++] = r2;
+      }
+    }
+    treeImportance.fill(0);
+    roots[t] = store.nodes;
+    let top = 0;
+    stackStart[0] = 0;
+    stackEnd[0] = m;
+    stackDepth[0] = 0;
+    stackParent[0] = -1;
+    top = 1;
+    while (top > 0) {
+      top--;
+      const start = stackStart[top];
+      const end = stackEnd[top];
+      const depth = stackDepth[top];
+      const parent = stackParent[top];
+      const node = store.addNode();
+      if (parent >= 0) store.right[parent] = node;
+      counts.fill(0);
+      for (let q = start; q < end; q++) {
+        const r2 = lists[q];
+        counts[y[r2]] += weight[r2];
+      }
+      let total = 0;
+      let sumSq = 0;
+      for (let c = 0; c < K; c++) {
+        total += counts[c];
+        sumSq += counts[c] * counts[c];
+      }
+      const rowsHere = end - start;
+      if (s.maxDepth > 0 && depth >= s.maxDepth || rowsHere < 2 * s.minSamplesLeaf || sumSq === total * total) {
+        store.addLeaf(node, counts);
+        continue;
+      }
+      let bestProxy = -1;
+      let bestFeature = -1;
+      let bestPos = -1;
+      let bestLeftWeight = 0;
+      let bestLeftSq = 0;
+      let bestRightSq = 0;
+      let visited = 0;
+      let nonConstant = 0;
+      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
+        const pick = v + Math.floor(rng() * (p - v));
+        const f = perm[pick];
+        perm[pick] = perm[v];
+        perm[v] = f;
+        visited++;
+        const base2 = f * m;
+        const col2 = f * n;
+        if (data[col2 + lists[base2 + start]] === data[col2 + lists[base2 + end - 1]]) continue;
+        nonConstant++;
+        leftCounts.fill(0);
+        let leftWeight = 0;
+        let leftSq = 0;
+        let rightSq = sumSq;
+        const lastLeft = end - s.minSamplesLeaf;
+        let xNext = data[col2 + lists[base2 + start]];
+        for (let q = start; q < lastLeft; q++) {
+          const r2 = lists[base2 + q];
+          const c = y[r2];
+          const w = weight[r2];
+          const lc = leftCounts[c];
+          leftSq += (2 * lc + w) * w;
+          rightSq += (w - 2 * (counts[c] - lc)) * w;
+          leftCounts[c] = lc + w;
+          leftWeight += w;
+          const x = xNext;
+          xNext = data[col2 + lists[base2 + q + 1]];
+          if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
+            const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
+            if (proxy > bestProxy) {
+              bestProxy = proxy;
+              bestFeature = f;
+              bestPos = q + 1;
+              bestLeftWeight = leftWeight;
+              bestLeftSq = leftSq;
+              bestRightSq = rightSq;
+            }
+          }
+        }
+      }
+      if (bestFeature < 0) {
+        store.addLeaf(node, counts);
+        continue;
+      }
+      const base = bestFeature * m;
+      const col = bestFeature * n;
+      store.feature[node] = bestFeature;
+      store.threshold[node] = splitThreshold(
+        data[col + lists[base + bestPos - 1]],
+        data[col + lists[base + bestPos]]
+      );
+      const rightWeight = total - bestLeftWeight;
+      treeImportance[bestFeature] += total - sumSq / total - (bestLeftWeight - bestLeftSq / bestLeftWeight) - (rightWeight - bestRightSq / rightWeight);
+      for (let q = start; q < bestPos; q++) goLeft[lists[base + q]] = 1;
+      for (let q = bestPos; q < end; q++) goLeft[lists[base + q]] = 0;
+      for (let j = 0; j < p; j++) {
+        if (j === bestFeature) continue;
+        const b = j * m;
+        let l = b + start;
+        let spilled = 0;
+        for (let q = b + start; q < b + end; q++) {
+          const r2 = lists[q];
+          if (goLeft[r2] === 1) lists[l++] = r2;
+          else spill[spilled++] = r2;
+        }
+        lists.set(spill.subarray(0, spilled), l);
+      }
+      if (top + 2 > stackStart.length) {
+        const size = stackStart.length * 2;
+        stackStart = grow(stackStart, new Int32Array(size));
+        stackEnd = grow(stackEnd, new Int32Array(size));
+        stackDepth = grow(stackDepth, new Int32Array(size));
+        stackParent = grow(stackParent, new Int32Array(size));
+      }
+      stackStart[top] = bestPos;
+      stackEnd[top] = end;
+      stackDepth[top] = depth + 1;
+      stackParent[top] = node;
+      top++;
+      stackStart[top] = start;
+      stackEnd[top] = bestPos;
+      stackDepth[top] = depth + 1;
+      stackParent[top] = -1;
+      top++;
+    }
+    let sum3 = 0;
+    for (let j = 0; j < p; j++) sum3 += treeImportance[j];
+    if (sum3 > 0) {
+      for (let j = 0; j < p; j++) importances[j] += treeImportance[j] / sum3;
+    }
+  }
+  let sum2 = 0;
+  for (let j = 0; j < p; j++) sum2 += importances[j];
+  if (sum2 > 0) for (let j = 0; j < p; j++) importances[j] /= sum2;
+  return store.toForest(p, roots, importances);
+}
+function presort(X) {
+  const { rows, cols, data } = X;
+  const order = new Int32Array(rows * cols);
+  const sorted = new Float64Array(rows);
+  const cursor = new Int32Array(rows);
+  for (let j = 0; j < cols; j++) {
+    const col = j * rows;
+    sorted.set(data.subarray(col, col + rows));
+    sorted.sort();
+    for (let k = 0; k < rows; k++) cursor[k] = k;
+    for (let i = 0; i < rows; i++) {
+      const v = data[col + i];
+      let lo = 0;
+      let hi = rows;
+      while (lo < hi) {
+        const mid = lo + hi >>> 1;
+        if (sorted[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      order[col + cursor[lo]++] = i;
+    }
+  }
+  return order;
+}
+var POW10 = [1];
+for (let k = 1; k <= 22; k++) POW10.push(POW10[k - 1] * 10);
+function splitThreshold(a, b) {
+  const mid = a / 2 + b / 2;
+  const lo = a + (b - a) / 4;
+  const hi = b - (b - a) / 4;
+  const inside = (d) => d >= lo && d <= hi && d >= a && d < b;
+  if (inside(0)) return 0;
+  const exponent = Math.floor(Math.log10(Math.abs(mid)));
+  for (let digits = 1; digits <= 17; digits++) {
+    const places = digits - 1 - exponent;
+    if (places > 22 || places < -22) break;
+    const d = places >= 0 ? Math.round(mid * POW10[places]) / POW10[places] : Math.round(mid / POW10[-places]) * POW10[-places];
+    if (inside(d)) return d;
+  }
+  return mid < b && mid >= a ? mid : a;
+}
+
+// actions/lib/models/algorithms.ts
+var ALGORITHMS = [
+  {
+    name: "gaussian-nb",
+    title: "Gaussian naive Bayes",
+    standardize: false,
+    create: (p) => new GaussianNB({ varSmoothing: p.varSmoothing }),
+    grid: [{ varSmoothing: 1e-9 }]
+  },
+  {
+    name: "knn",
+    title: "k-nearest neighbours",
+    standardize: true,
+    create: (p) => new KNearestNeighbors({ k: p.k, weights: p.weights }),
+    grid: [5, 9, 15].flatMap((k) => [
+      { k, weights: "uniform" },
+      { k, weights: "distance" }
+    ])
+  },
+  {
+    name: "random-forest",
+    title: "Random forest",
+    standardize: false,
+    create: (p) => new RandomForest({
+      nTrees: p.nTrees,
+      minSamplesLeaf: p.minSamplesLeaf,
+      maxDepth: p.maxDepth,
+      maxFeatures: p.maxFeatures,
+      seed: p.seed
+    }),
+    grid: [
+      { nTrees: 100, minSamplesLeaf: 1, maxFeatures: "sqrt" },
+      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" }
+    ]
+  }
+];
+function loadEstimator(json, options = {}) {
+  const format = typeof json === "object" && json !== null ? json.format : void 0;
+  switch (format) {
+    case GAUSSIAN_NB_FORMAT:
+      return GaussianNB.load(json);
+    case KNN_FORMAT:
+      return KNearestNeighbors.load(json);
+    case RANDOM_FOREST_FORMAT:
+      return RandomForest.load(json, options);
+    default:
+      throw new ModelFormatError(
+        `estimator format ${JSON.stringify(format ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT].join(", ")}`
+      );
+  }
+}
+
 // actions/lib/spec.ts
 var SpecError = class extends Error {
   name = "SpecError";
 };
 var NAME = /^[a-z][a-z0-9_]*$/;
+var MAX_ROWS_PER_DAY = 1e5;
 var META_COLUMNS = ["id", "event_time", "source"];
 function isObj(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -29311,15 +31198,27 @@ function parseSpec(raw2, where) {
     rowsPerDay: num(gen, "rowsPerDay", `${where} generator`, 1),
     shrinkage: num(gen, "shrinkage", `${where} generator`, 10)
   };
-  if (!Number.isInteger(generator.rowsPerDay) || generator.rowsPerDay < 1) {
-    throw new SpecError(`${where} generator: rowsPerDay must be a whole number \u2265 1`);
+  if (!Number.isInteger(generator.rowsPerDay) || generator.rowsPerDay < 1 || generator.rowsPerDay > MAX_ROWS_PER_DAY) {
+    throw new SpecError(
+      `${where} generator: rowsPerDay must be a whole number from 1 to ${MAX_ROWS_PER_DAY}, got ${generator.rowsPerDay}`
+    );
   }
   if (isObj(gen.drift)) {
     const start = str(gen.drift, "start", `${where} generator.drift`);
-    if (!isIsoDate(start)) throw new SpecError(`${where} generator.drift: start must be a date YYYY-MM-DD`);
+    try {
+      parseCalendarDate(start, `${where} generator.drift: start`);
+    } catch (err) {
+      throw new SpecError(err.message);
+    }
     generator.drift = { start, sdPerDay: num(gen.drift, "sdPerDay", `${where} generator.drift`, 0.05) };
   }
   const model = isObj(raw2.model) ? raw2.model : {};
+  const algorithm = str(model, "algorithm", `${where} model`, "gaussian-nb");
+  const algorithmNames = ALGORITHMS.map((a) => a.name);
+  if (!algorithmNames.includes(algorithm))
+    throw new SpecError(
+      `${where} model: algorithm '${algorithm}' is not one of ${algorithmNames.join(", ")}${didYouMean(algorithm, algorithmNames)}`
+    );
   const params = isObj(model.params) ? model.params : {};
   return {
     name,
@@ -29340,7 +31239,7 @@ function parseSpec(raw2, where) {
     },
     features,
     generator,
-    model: { algorithm: str(model, "algorithm", `${where} model`, "gaussian-nb"), params },
+    model: { algorithm, params },
     monitoring: monitoringOf(raw2.monitoring, `${where} monitoring`)
   };
 }
@@ -29372,10 +31271,7 @@ function featureSchema(spec) {
   return out;
 }
 function isIsoInstant(s) {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s));
-}
-function isIsoDate(s) {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && (/* @__PURE__ */ new Date(`${s}T00:00:00Z`)).toISOString().slice(0, 10) === s;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
 }
 
 // actions/lib/workspace.ts
@@ -29408,10 +31304,10 @@ var Workspace = class {
   }
   loadSpec(name) {
     const file = path9.join(this.datasetDir(name), SPEC_FILE);
-    if (!existsSync3(file)) {
+    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync3(file)) {
       const known = this.datasetNames();
       throw new SpecError(
-        `unknown dataset '${name}' (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
+        `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
       );
     }
     let raw2;
@@ -29426,9 +31322,16 @@ var Workspace = class {
       throw new SpecError(`${this.rel(file)}: name '${spec.name}' must match its folder '${name}'`);
     return spec;
   }
-  /** `all` or a comma-separated list of names. */
+  /**
+   * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
+   * error: a command that silently does nothing usually runs in the wrong folder.
+   */
   selectDatasets(selector) {
-    const names = selector === "all" || selector === "" ? this.datasetNames() : selector.split(",").map((s) => s.trim());
+    const names = selector === "all" || selector === "" ? this.datasetNames() : [...new Set(selector.split(",").map((s) => s.trim()))];
+    if (names.length === 0)
+      throw new SpecError(
+        `no datasets in ${this.root}: no data/<name>/${SPEC_FILE} found (is this the repository's folder?)`
+      );
     return names.map((n) => this.loadSpec(n));
   }
 };
@@ -29520,7 +31423,6 @@ function recoverInterruptedWrites(root) {
 var ActionInputError = class extends Error {
   name = "ActionInputError";
 };
-var DATE = /^\d{4}-\d{2}-\d{2}$/;
 function raw(name) {
   return core.getInput(name);
 }
@@ -29558,8 +31460,10 @@ var input = {
     const v = raw(name);
     if (v === "") return void 0;
     const n = Number(v);
-    if (!Number.isFinite(n) || range.min !== void 0 && n < range.min) {
-      throw invalid(name, `must be a number${range.min !== void 0 ? ` \u2265 ${range.min}` : ""}`, v);
+    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
+    if (!Number.isFinite(n) || n < min || n > max) {
+      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
+      throw invalid(name, `must be a number${bounds}`, v);
     }
     return n;
   },
@@ -29567,10 +31471,11 @@ var input = {
   date(name) {
     const v = raw(name);
     if (v === "") return void 0;
-    if (!DATE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
-      throw invalid(name, "must be a UTC date YYYY-MM-DD", v);
+    try {
+      return parseCalendarDate(v, `input '${name}'`);
+    } catch (err) {
+      throw new ActionInputError(err.message);
     }
-    return v;
   },
   choice(name, options, fallback) {
     const v = raw(name);
@@ -29583,9 +31488,11 @@ var input = {
   now() {
     const v = raw("now");
     if (v === "") return /* @__PURE__ */ new Date();
-    const d = new Date(v);
-    if (Number.isNaN(d.getTime())) throw invalid("now", "must be an ISO 8601 instant", v);
-    return d;
+    try {
+      return new Date(parseInstant(v, "input 'now'"));
+    } catch (err) {
+      throw new ActionInputError(err.message);
+    }
   },
   /** Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. */
   datasets(ws) {
@@ -29662,6 +31569,33 @@ function fail(err) {
   }
   if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
     for (const line of err.stack.split("\n")) core.debug(line);
+}
+var PARTIAL_EXIT_CODE = 3;
+async function eachDataset(specs, title, run) {
+  const results = [];
+  const failed = [];
+  for (const spec of specs) {
+    try {
+      results.push(await core.group(title(spec), async () => run(spec)));
+    } catch (err) {
+      if (specs.length === 1) throw err;
+      const message2 = err instanceof Error ? err.message : String(err);
+      failed.push({ name: spec.name, message: message2 });
+      core.error(`${spec.name}: ${message2}`, { title: `gitml: ${spec.name} failed` });
+    }
+  }
+  if (failed.length === 0) return { results, failed: [] };
+  summaryTable(
+    "Failed datasets",
+    ["dataset", "error"],
+    failed.map((f) => [f.name, f.message])
+  );
+  const names = failed.map((f) => f.name).join(", ");
+  if (results.length === 0) throw new Error(`every dataset failed (${names}): nothing was written`);
+  const done = specs.map((s) => s.name).filter((n) => !failed.some((f) => f.name === n));
+  core.error(`partial: done ${done.join(", ")}; failed ${names} \u2014 exit code ${PARTIAL_EXIT_CODE}`);
+  process.exitCode = PARTIAL_EXIT_CODE;
+  return { results, failed: failed.map((f) => f.name) };
 }
 async function runAction(body) {
   try {
@@ -32369,7 +34303,7 @@ var COMMA = 44;
 var LF = 10;
 var CR = 13;
 var QUOTE = 34;
-var POW10 = [
+var POW102 = [
   1,
   10,
   100,
@@ -32625,7 +34559,7 @@ function parseNumberBytes(b, s, e) {
   }
   if (i !== e) return Number.NaN;
   if (digits <= 15 && scale >= -22 && scale <= 22) {
-    const x = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
+    const x = scale < 0 ? mant / POW102[-scale] : mant * POW102[scale];
     return neg ? -x : x;
   }
   return Number(decoder.decode(b.subarray(s, e)));
@@ -33336,10 +35270,13 @@ function parseMeta(files, dir, spec, version) {
 function parseJsonObject(bytes, file, what) {
   if (!bytes) throw new FeatureGroupError(`${file}: missing`);
   let value;
+  const text = Buffer.from(bytes).toString("utf8");
   try {
-    value = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    value = JSON.parse(text);
   } catch (err) {
-    throw new FeatureGroupError(`${file}: corrupt ${what}, not valid JSON (${err.message})`);
+    throw new FeatureGroupError(
+      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${file})`
+    );
   }
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw new FeatureGroupError(`${file}: corrupt ${what}, expected a JSON object`);
@@ -33384,35 +35321,6 @@ function checkCounts(c, file) {
 import { existsSync as existsSync7 } from "node:fs";
 import path13 from "node:path";
 
-// actions/lib/models/types.ts
-var ModelFormatError = class extends Error {
-  name = "ModelFormatError";
-};
-function matrix(rows, cols, data) {
-  const d = data ?? new Float64Array(rows * cols);
-  if (d.length !== rows * cols) {
-    throw new RangeError(`matrix: data has ${d.length} values, expected ${rows} rows \xD7 ${cols} cols`);
-  }
-  return { rows, cols, data: d };
-}
-function argmax(probs, offset, k) {
-  let best = 0;
-  let bestValue = probs[offset];
-  for (let c = 1; c < k; c++) {
-    const v = probs[offset + c];
-    if (v > bestValue) {
-      bestValue = v;
-      best = c;
-    }
-  }
-  return best;
-}
-function predictFromProba(probs, rows, k) {
-  const out = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) out[i] = argmax(probs, i * k, k);
-  return out;
-}
-
 // actions/lib/feature-view.ts
 function applyFeatureView(view, get2, nRows, rows) {
   const n = rows ? rows.length : nRows;
@@ -33428,1782 +35336,6 @@ function applyFeatureView(view, get2, nRows, rows) {
     else for (let r2 = 0; r2 < n; r2++) out[r2] = src[r2] === code ? 1 : 0;
   });
   return X;
-}
-
-// actions/lib/models/validate-json.ts
-function describe(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}\u2026` : value);
-  if (typeof value === "object") return "an object";
-  return String(value);
-}
-function ruleText(rule2) {
-  const parts = [rule2.integer ? "an integer" : "a finite number"];
-  if (rule2.min !== void 0) parts.push(`>= ${rule2.min}`);
-  if (rule2.above !== void 0) parts.push(`> ${rule2.above}`);
-  if (rule2.max !== void 0) parts.push(`<= ${rule2.max}`);
-  return parts.join(" ");
-}
-function obeys(value, rule2) {
-  if (typeof value !== "number" || !Number.isFinite(value)) return false;
-  if (rule2.integer && !Number.isInteger(value)) return false;
-  if (rule2.min !== void 0 && value < rule2.min) return false;
-  if (rule2.above !== void 0 && value <= rule2.above) return false;
-  if (rule2.max !== void 0 && value > rule2.max) return false;
-  return true;
-}
-function readObject(value, what) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ModelFormatError(`${what}: expected a JSON object, got ${describe(value)}`);
-  }
-  return value;
-}
-function checkFormat(json, format, version) {
-  const obj = readObject(json, `${format} model`);
-  if (obj.format !== format) {
-    throw new ModelFormatError(`${format} model: "format" must be "${format}", got ${describe(obj.format)}`);
-  }
-  if (obj.version !== version) {
-    throw new ModelFormatError(
-      `${format} model: "version" must be ${version} (the only version this code reads), got ${describe(obj.version)}`
-    );
-  }
-  return obj;
-}
-function readNumber(obj, key, what, rule2 = {}) {
-  const value = obj[key];
-  if (!obeys(value, rule2)) {
-    throw new ModelFormatError(`${what}: "${key}" must be ${ruleText(rule2)}, got ${describe(value)}`);
-  }
-  return value;
-}
-function readInteger(obj, key, what, rule2 = {}) {
-  return readNumber(obj, key, what, { ...rule2, integer: true });
-}
-function readChoice(obj, key, what, allowed) {
-  const value = obj[key];
-  if (typeof value !== "string" || !allowed.includes(value)) {
-    throw new ModelFormatError(
-      `${what}: "${key}" must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(value)}`
-    );
-  }
-  return value;
-}
-function readArray(obj, key, what, length) {
-  const value = obj[key];
-  if (!Array.isArray(value) || value.length !== length) {
-    throw new ModelFormatError(
-      `${what}: "${key}" must be an array of ${length} numbers, got ${describe(value)}`
-    );
-  }
-  return value;
-}
-function fill(values, out, at, label, what, rule2) {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!obeys(v, rule2)) {
-      throw new ModelFormatError(`${what}: ${label}[${i}] must be ${ruleText(rule2)}, got ${describe(v)}`);
-    }
-    out[at + i] = v;
-  }
-}
-function readNumbers(obj, key, what, length, rule2 = {}) {
-  const out = new Float64Array(length);
-  fill(readArray(obj, key, what, length), out, 0, key, what, rule2);
-  return out;
-}
-function readIntegers(obj, key, what, length, rule2 = {}) {
-  const out = new Int32Array(length);
-  fill(readArray(obj, key, what, length), out, 0, key, what, { ...rule2, integer: true });
-  return out;
-}
-function readNumberRows(obj, key, what, rows, cols, rule2 = {}) {
-  const value = obj[key];
-  if (!Array.isArray(value) || value.length !== rows) {
-    throw new ModelFormatError(`${what}: "${key}" must be an array of ${rows} rows, got ${describe(value)}`);
-  }
-  const out = new Float64Array(rows * cols);
-  for (let r2 = 0; r2 < rows; r2++) {
-    const row = value[r2];
-    const label = `${key}[${r2}]`;
-    if (!Array.isArray(row) || row.length !== cols) {
-      throw new ModelFormatError(
-        `${what}: ${label} must be an array of ${cols} numbers, got ${describe(row)}`
-      );
-    }
-    fill(row, out, r2 * cols, label, what, rule2);
-  }
-  return out;
-}
-
-// actions/lib/models/gaussian-nb.ts
-var GAUSSIAN_NB_FORMAT = "gitml.gaussian-nb";
-var FORMAT_VERSION = 1;
-var DEFAULT_VAR_SMOOTHING = 1e-9;
-var BLOCK_ROWS = 1024;
-function checkVarSmoothing(value) {
-  if (!(Number.isFinite(value) && value > 0)) {
-    throw new RangeError(`GaussianNB: varSmoothing must be a finite number > 0, got ${value}`);
-  }
-  return value;
-}
-function nonFiniteError(X, j) {
-  const col = j * X.rows;
-  for (let i = 0; i < X.rows; i++) {
-    const v = X.data[col + i];
-    if (!Number.isFinite(v)) return new RangeError(`GaussianNB.fit: X has ${v} at row ${i}, feature ${j}`);
-  }
-  return new RangeError(`GaussianNB.fit: feature ${j} overflows double precision (values too large)`);
-}
-var GaussianNB = class _GaussianNB {
-  algorithm = "gaussian-nb";
-  varSmoothing;
-  state = null;
-  constructor(params = {}) {
-    this.varSmoothing = checkVarSmoothing(params.varSmoothing ?? DEFAULT_VAR_SMOOTHING);
-  }
-  get nClasses() {
-    return this.state?.nClasses ?? 0;
-  }
-  params() {
-    return { varSmoothing: this.varSmoothing };
-  }
-  /** Sufficient statistics of (X, y); two-pass per class, like numpy's mean and var. */
-  static partial(X, y, nClasses) {
-    const n = X.rows;
-    const p = X.cols;
-    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
-      throw new RangeError(`GaussianNB: nClasses must be an integer >= 1, got ${nClasses}`);
-    }
-    if (y.length !== n) throw new RangeError(`GaussianNB.fit: y has ${y.length} labels but X has ${n} rows`);
-    const counts = new Float64Array(nClasses);
-    for (let i = 0; i < n; i++) {
-      const c = y[i];
-      if (c < 0 || c >= nClasses) {
-        throw new RangeError(`GaussianNB.fit: y[${i}] = ${c} is not a class index in 0..${nClasses - 1}`);
-      }
-      counts[c]++;
-    }
-    const data = X.data;
-    const means = new Float64Array(nClasses * p);
-    for (let j = 0; j < p; j++) {
-      const col = j * n;
-      for (let i = 0; i < n; i++) means[y[i] * p + j] += data[col + i];
-      for (let c = 0; c < nClasses; c++) {
-        const k = c * p + j;
-        if (!Number.isFinite(means[k])) throw nonFiniteError(X, j);
-        if (counts[c] > 0) means[k] /= counts[c];
-      }
-    }
-    const m2 = new Float64Array(nClasses * p);
-    for (let j = 0; j < p; j++) {
-      const col = j * n;
-      for (let i = 0; i < n; i++) {
-        const k = y[i] * p + j;
-        const d = data[col + i] - means[k];
-        m2[k] += d * d;
-      }
-    }
-    return { nClasses, nFeatures: p, counts, means, m2 };
-  }
-  /** Statistics of the union of two disjoint shards (Chan, Golub & LeVeque's pairwise formula). */
-  static mergePartials(a, b) {
-    if (a.nClasses !== b.nClasses || a.nFeatures !== b.nFeatures) {
-      throw new RangeError(
-        `GaussianNB.mergePartials: shapes differ (${a.nClasses} classes \xD7 ${a.nFeatures} features vs ${b.nClasses} \xD7 ${b.nFeatures})`
-      );
-    }
-    const p = a.nFeatures;
-    const counts = new Float64Array(a.nClasses);
-    const means = new Float64Array(a.means.length);
-    const m2 = new Float64Array(a.m2.length);
-    for (let c = 0; c < a.nClasses; c++) {
-      const na = a.counts[c];
-      const nb = b.counts[c];
-      const n = na + nb;
-      counts[c] = n;
-      for (let j = 0; j < p; j++) {
-        const k = c * p + j;
-        if (nb === 0) {
-          means[k] = a.means[k];
-          m2[k] = a.m2[k];
-        } else if (na === 0) {
-          means[k] = b.means[k];
-          m2[k] = b.m2[k];
-        } else {
-          const delta = b.means[k] - a.means[k];
-          means[k] = a.means[k] + delta * nb / n;
-          m2[k] = a.m2[k] + b.m2[k] + delta * delta * na / n * nb;
-        }
-      }
-    }
-    return { nClasses: a.nClasses, nFeatures: p, counts, means, m2 };
-  }
-  static fromPartial(partial, params = {}) {
-    const model = new _GaussianNB(params);
-    model.state = _GaussianNB.stateFromPartial(partial, model.varSmoothing);
-    return model;
-  }
-  fit(X, y, nClasses) {
-    this.state = _GaussianNB.stateFromPartial(_GaussianNB.partial(X, y, nClasses), this.varSmoothing);
-    return this;
-  }
-  static stateFromPartial(partial, varSmoothing) {
-    const { nClasses, nFeatures: p, counts } = partial;
-    let total = 0;
-    for (let c = 0; c < nClasses; c++) total += counts[c];
-    if (total === 0) throw new RangeError("GaussianNB: no training rows (every class is empty)");
-    let maxVariance = 0;
-    for (let j = 0; j < p; j++) {
-      let n = 0;
-      let mean2 = 0;
-      let m2 = 0;
-      for (let c = 0; c < nClasses; c++) {
-        const nc = counts[c];
-        if (nc === 0) continue;
-        const k = c * p + j;
-        const delta = partial.means[k] - mean2;
-        const merged = n + nc;
-        mean2 += delta * nc / merged;
-        m2 += partial.m2[k] + delta * delta * n / merged * nc;
-        n = merged;
-      }
-      maxVariance = Math.max(maxVariance, m2 / n);
-    }
-    const epsilon = maxVariance > 0 ? varSmoothing * maxVariance : varSmoothing;
-    const priors = new Float64Array(nClasses);
-    const means = new Float64Array(nClasses * p);
-    const variances = new Float64Array(nClasses * p);
-    for (let c = 0; c < nClasses; c++) {
-      priors[c] = counts[c] / total;
-      for (let j = 0; j < p; j++) {
-        const k = c * p + j;
-        means[k] = counts[c] > 0 ? partial.means[k] : 0;
-        variances[k] = (counts[c] > 0 ? partial.m2[k] / counts[c] : 0) + epsilon;
-      }
-    }
-    return _GaussianNB.derive(nClasses, p, Float64Array.from(counts), priors, means, variances, epsilon);
-  }
-  static derive(nClasses, nFeatures, counts, priors, means, variances, epsilon) {
-    const logPriors = new Float64Array(nClasses);
-    const logNorms = new Float64Array(nClasses);
-    for (let c = 0; c < nClasses; c++) {
-      logPriors[c] = Math.log(priors[c]);
-      let s = 0;
-      for (let j = 0; j < nFeatures; j++) s += Math.log(2 * Math.PI * variances[c * nFeatures + j]);
-      logNorms[c] = -0.5 * s;
-    }
-    return { nClasses, nFeatures, counts, priors, means, variances, epsilon, logPriors, logNorms };
-  }
-  fitted() {
-    if (!this.state) throw new Error("GaussianNB: not fitted; call fit() or GaussianNB.load() first");
-    return this.state;
-  }
-  /** log P(class) + log P(x | class) per row, row-major out[i * nClasses + c]. */
-  jointLogLikelihood(X) {
-    const s = this.fitted();
-    const { nClasses: K, nFeatures: p, means, variances, logPriors, logNorms } = s;
-    if (X.cols !== p)
-      throw new RangeError(`GaussianNB: X has ${X.cols} features, the model was fitted on ${p}`);
-    const n = X.rows;
-    const data = X.data;
-    const out = new Float64Array(n * K);
-    const acc = new Float64Array(BLOCK_ROWS);
-    for (let start = 0; start < n; start += BLOCK_ROWS) {
-      const len = Math.min(BLOCK_ROWS, n - start);
-      for (let c = 0; c < K; c++) {
-        acc.fill(0, 0, len);
-        for (let j = 0; j < p; j++) {
-          const mu = means[c * p + j];
-          const v = variances[c * p + j];
-          const col = j * n + start;
-          for (let i = 0; i < len; i++) {
-            const d = data[col + i] - mu;
-            acc[i] += d * d / v;
-          }
-        }
-        const logPrior = logPriors[c];
-        const logNorm = logNorms[c];
-        for (let i = 0; i < len; i++) out[(start + i) * K + c] = logPrior + (logNorm - 0.5 * acc[i]);
-      }
-    }
-    return out;
-  }
-  predictProba(X) {
-    const { nClasses: K, priors } = this.fitted();
-    const jll = this.jointLogLikelihood(X);
-    for (let i = 0; i < X.rows; i++) {
-      const o = i * K;
-      const max = this.rowMax(jll, o, K, i);
-      if (max === Number.NEGATIVE_INFINITY) {
-        for (let c = 0; c < K; c++) jll[o + c] = priors[c];
-        continue;
-      }
-      let sum2 = 0;
-      for (let c = 0; c < K; c++) {
-        const e = Math.exp(jll[o + c] - max);
-        jll[o + c] = e;
-        sum2 += e;
-      }
-      for (let c = 0; c < K; c++) jll[o + c] /= sum2;
-    }
-    return jll;
-  }
-  predict(X) {
-    const { nClasses: K, priors } = this.fitted();
-    const jll = this.jointLogLikelihood(X);
-    const out = new Int32Array(X.rows);
-    for (let i = 0; i < X.rows; i++) {
-      const overflowed = this.rowMax(jll, i * K, K, i) === Number.NEGATIVE_INFINITY;
-      out[i] = overflowed ? argmax(priors, 0, K) : argmax(jll, i * K, K);
-    }
-    return out;
-  }
-  rowMax(jll, o, K, row) {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < K; c++) {
-      const v = jll[o + c];
-      if (Number.isNaN(v)) throw new RangeError(`GaussianNB: row ${row} of X has a NaN feature value`);
-      if (v > max) max = v;
-    }
-    return max;
-  }
-  toJSON() {
-    const s = this.fitted();
-    const rows = (a) => Array.from(
-      { length: s.nClasses },
-      (_, c) => Array.from(a.subarray(c * s.nFeatures, (c + 1) * s.nFeatures))
-    );
-    return {
-      format: GAUSSIAN_NB_FORMAT,
-      version: FORMAT_VERSION,
-      nClasses: s.nClasses,
-      nFeatures: s.nFeatures,
-      classCounts: Array.from(s.counts),
-      priors: Array.from(s.priors),
-      means: rows(s.means),
-      variances: rows(s.variances),
-      epsilon: s.epsilon,
-      params: { varSmoothing: this.varSmoothing }
-    };
-  }
-  static load(json) {
-    const what = `${GAUSSIAN_NB_FORMAT} model`;
-    const obj = checkFormat(json, GAUSSIAN_NB_FORMAT, FORMAT_VERSION);
-    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
-    const nFeatures = readInteger(obj, "nFeatures", what, { min: 0 });
-    const counts = readNumbers(obj, "classCounts", what, nClasses, { min: 0, integer: true });
-    const priors = readNumbers(obj, "priors", what, nClasses, { min: 0, max: 1 });
-    const means = readNumberRows(obj, "means", what, nClasses, nFeatures);
-    const variances = readNumberRows(obj, "variances", what, nClasses, nFeatures, { above: 0 });
-    const epsilon = readNumber(obj, "epsilon", what, { above: 0 });
-    const params = readObject(obj.params, `${what} "params"`);
-    const varSmoothing = readNumber(params, "varSmoothing", `${what} "params"`, { above: 0 });
-    let total = 0;
-    let priorSum = 0;
-    for (let c = 0; c < nClasses; c++) {
-      total += counts[c];
-      priorSum += priors[c];
-      if (counts[c] === 0 !== (priors[c] === 0)) {
-        throw new ModelFormatError(
-          `${what}: priors[${c}] = ${priors[c]} disagrees with classCounts[${c}] = ${counts[c]}`
-        );
-      }
-    }
-    if (total === 0)
-      throw new ModelFormatError(`${what}: classCounts are all 0 (a model needs training rows)`);
-    if (Math.abs(priorSum - 1) > 1e-9)
-      throw new ModelFormatError(`${what}: priors must sum to 1, got ${priorSum}`);
-    const model = new _GaussianNB({ varSmoothing });
-    model.state = _GaussianNB.derive(nClasses, nFeatures, counts, priors, means, variances, epsilon);
-    return model;
-  }
-};
-
-// actions/lib/models/knn.ts
-var WEIGHTS = ["uniform", "distance"];
-var KNN_FORMAT = "gitml.knn";
-var FORMAT_VERSION2 = 1;
-var LEAF_ROWS = 64;
-var KNearestNeighbors = class _KNearestNeighbors {
-  algorithm = "knn";
-  k;
-  weights;
-  train = null;
-  /** Built on first search, so fit and load stay cheap. */
-  index = null;
-  constructor(params = {}) {
-    const k = params.k ?? 5;
-    if (!(Number.isInteger(k) && k >= 1))
-      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k}`);
-    const weights = params.weights ?? "uniform";
-    if (!WEIGHTS.includes(weights)) {
-      throw new RangeError(
-        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
-      );
-    }
-    this.k = k;
-    this.weights = weights;
-  }
-  get nClasses() {
-    return this.train?.nClasses ?? 0;
-  }
-  params() {
-    return { k: this.k, weights: this.weights };
-  }
-  fit(X, y, nClasses) {
-    const { rows, cols } = X;
-    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
-      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
-    }
-    if (y.length !== rows)
-      throw new RangeError(`KNearestNeighbors.fit: y has ${y.length} labels but X has ${rows} rows`);
-    if (rows < this.k) {
-      throw new RangeError(
-        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
-      );
-    }
-    for (let i = 0; i < rows; i++) {
-      if (y[i] < 0 || y[i] >= nClasses) {
-        throw new RangeError(
-          `KNearestNeighbors.fit: y[${i}] = ${y[i]} is not a class index in 0..${nClasses - 1}`
-        );
-      }
-    }
-    const rowMajor = new Float64Array(rows * cols);
-    transposeRows(X, rowMajor, "KNearestNeighbors.fit");
-    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y), nClasses };
-    this.index = null;
-    return this;
-  }
-  fitted() {
-    if (!this.train)
-      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
-    return this.train;
-  }
-  /** Exact k nearest training rows per query row. */
-  kneighbors(X) {
-    const { k } = this;
-    const { squared, indices } = this.search(X);
-    const distances = new Float64Array(X.rows * k);
-    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
-    return { k, indices, distances };
-  }
-  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
-  votes(X) {
-    const { k } = this;
-    const { y, nClasses: K } = this.fitted();
-    const { squared, indices } = this.search(X);
-    const votes = new Float64Array(X.rows * K);
-    for (let i = 0; i < X.rows; i++) {
-      const o = i * k;
-      const v = i * K;
-      if (this.weights === "uniform") {
-        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1;
-      } else if (squared[o] === 0) {
-        for (let r2 = 0; r2 < k && squared[o + r2] === 0; r2++) votes[v + y[indices[o + r2]]] += 1;
-      } else {
-        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
-      }
-    }
-    return votes;
-  }
-  predictProba(X) {
-    const K = this.fitted().nClasses;
-    const proba = this.votes(X);
-    for (let i = 0; i < X.rows; i++) {
-      let total = 0;
-      for (let c = 0; c < K; c++) total += proba[i * K + c];
-      for (let c = 0; c < K; c++) proba[i * K + c] /= total;
-    }
-    return proba;
-  }
-  predict(X) {
-    const K = this.fitted().nClasses;
-    const votes = this.votes(X);
-    const out = new Int32Array(X.rows);
-    for (let i = 0; i < X.rows; i++) out[i] = argmax(votes, i * K, K);
-    return out;
-  }
-  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
-  search(X) {
-    const { k } = this;
-    const train3 = this.fitted();
-    const p = train3.cols;
-    if (X.cols !== p) {
-      throw new RangeError(`KNearestNeighbors: X has ${X.cols} features, the model was fitted on ${p}`);
-    }
-    this.index ??= buildLeafIndex(train3);
-    const { order, X: rows, leafStart, lo, hi } = this.index;
-    const nLeaves = leafStart.length - 1;
-    let largestLeaf = 0;
-    for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
-    const nQuery = X.rows;
-    const squared = new Float64Array(nQuery * k).fill(Number.POSITIVE_INFINITY);
-    const indices = new Int32Array(nQuery * k).fill(-1);
-    const query = new Float64Array(p);
-    const bounds = new Float64Array(nLeaves);
-    const state = {
-      rows,
-      order,
-      p,
-      k,
-      query,
-      squared,
-      indices,
-      candidates: new Int32Array(largestLeaf),
-      partial: new Float64Array(largestLeaf)
-    };
-    for (let q = 0; q < nQuery; q++) {
-      for (let j = 0; j < p; j++) {
-        const v = X.data[j * nQuery + q];
-        if (!Number.isFinite(v))
-          throw new RangeError(`KNearestNeighbors: X has ${v} at row ${q}, feature ${j}`);
-        query[j] = v;
-      }
-      let nearest = 0;
-      for (let l = 0; l < nLeaves; l++) {
-        const o = l * p;
-        let s = 0;
-        for (let j = 0; j < p; j++) {
-          const below = lo[o + j] - query[j];
-          const above = query[j] - hi[o + j];
-          const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
-          s += g2 * g2;
-        }
-        bounds[l] = s;
-        if (s < bounds[nearest]) nearest = l;
-      }
-      const best = q * k;
-      let worst = scanLeaf(state, leafStart[nearest], leafStart[nearest + 1], best);
-      for (let step = 1; step < nLeaves; step++) {
-        const below = nearest - step;
-        const above = nearest + step;
-        if (below >= 0 && bounds[below] <= worst)
-          worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
-        if (above < nLeaves && bounds[above] <= worst)
-          worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
-      }
-    }
-    return { squared, indices };
-  }
-  toJSON() {
-    const t = this.fitted();
-    return {
-      format: KNN_FORMAT,
-      version: FORMAT_VERSION2,
-      k: this.k,
-      weights: this.weights,
-      nClasses: t.nClasses,
-      cols: t.cols,
-      rows: t.rows,
-      X: Array.from(t.X),
-      y: Array.from(t.y)
-    };
-  }
-  static load(json) {
-    const what = `${KNN_FORMAT} model`;
-    const obj = checkFormat(json, KNN_FORMAT, FORMAT_VERSION2);
-    const k = readInteger(obj, "k", what, { min: 1 });
-    const weights = readChoice(obj, "weights", what, WEIGHTS);
-    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
-    const cols = readInteger(obj, "cols", what, { min: 0 });
-    const rows = readInteger(obj, "rows", what, { min: 0 });
-    if (rows < k)
-      throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
-    const X = readNumbers(obj, "X", what, rows * cols);
-    const y = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
-    const model = new _KNearestNeighbors({ k, weights });
-    model.train = { rows, cols, X, y, nClasses };
-    return model;
-  }
-};
-function transposeRows(X, out, who) {
-  const { rows: n, cols: p, data } = X;
-  for (let j = 0; j < p; j++) {
-    const col = j * n;
-    for (let i = 0; i < n; i++) {
-      const v = data[col + i];
-      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
-      out[i * p + j] = v;
-    }
-  }
-}
-function scanLeaf(state, from, to, best) {
-  const { rows, order, p, k, query, squared, indices, candidates, partial } = state;
-  const last = best + k - 1;
-  let worst = squared[last];
-  let alive = to - from;
-  for (let c = 0; c < alive; c++) {
-    candidates[c] = c;
-    partial[c] = 0;
-  }
-  for (let start = 0; start < p && alive > 0; start += 4) {
-    if (start + 4 <= p) {
-      const q0 = query[start];
-      const q1 = query[start + 1];
-      const q2 = query[start + 2];
-      const q3 = query[start + 3];
-      for (let c = 0; c < alive; c++) {
-        const o = (from + candidates[c]) * p + start;
-        const d0 = rows[o] - q0;
-        const d1 = rows[o + 1] - q1;
-        const d2 = rows[o + 2] - q2;
-        const d3 = rows[o + 3] - q3;
-        let s = partial[c];
-        s += d0 * d0;
-        s += d1 * d1;
-        s += d2 * d2;
-        s += d3 * d3;
-        partial[c] = s;
-      }
-    } else {
-      for (let c = 0; c < alive; c++) {
-        const o = (from + candidates[c]) * p;
-        let s = partial[c];
-        for (let j = start; j < p; j++) {
-          const d = rows[o + j] - query[j];
-          s += d * d;
-        }
-        partial[c] = s;
-      }
-    }
-    let kept = 0;
-    for (let c = 0; c < alive; c++) {
-      candidates[kept] = candidates[c];
-      partial[kept] = partial[c];
-      kept += +(partial[c] <= worst);
-    }
-    alive = kept;
-  }
-  for (let c = 0; c < alive; c++) {
-    const s = partial[c];
-    if (s > worst) continue;
-    const t = order[from + candidates[c]];
-    if (s === worst && indices[last] >= 0 && t > indices[last]) continue;
-    let r2 = last;
-    while (r2 > best && (squared[r2 - 1] > s || squared[r2 - 1] === s && indices[r2 - 1] > t)) {
-      squared[r2] = squared[r2 - 1];
-      indices[r2] = indices[r2 - 1];
-      r2--;
-    }
-    squared[r2] = s;
-    indices[r2] = t;
-    worst = squared[last];
-  }
-  return worst;
-}
-function buildLeafIndex(train3) {
-  const { rows: n, cols: p, X } = train3;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const starts = [];
-  const stack = [0, n];
-  while (stack.length > 0) {
-    const end = stack.pop();
-    const start = stack.pop();
-    if (end - start <= LEAF_ROWS || p === 0) {
-      starts.push(start);
-      continue;
-    }
-    let widest = 0;
-    let widestSpan = -1;
-    for (let j = 0; j < p; j++) {
-      let min = Number.POSITIVE_INFINITY;
-      let max = Number.NEGATIVE_INFINITY;
-      for (let i = start; i < end; i++) {
-        const v = X[order[i] * p + j];
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-      if (max - min > widestSpan) {
-        widestSpan = max - min;
-        widest = j;
-      }
-    }
-    const mid = start + end >> 1;
-    selectNth(order, X, p, widest, start, end, mid);
-    stack.push(mid, end, start, mid);
-  }
-  starts.sort((a, b) => a - b);
-  const nLeaves = starts.length;
-  const leafStart = Int32Array.from([...starts, n]);
-  const rows = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) {
-    const from = order[i] * p;
-    for (let j = 0; j < p; j++) rows[i * p + j] = X[from + j];
-  }
-  const lo = new Float64Array(nLeaves * p).fill(Number.POSITIVE_INFINITY);
-  const hi = new Float64Array(nLeaves * p).fill(Number.NEGATIVE_INFINITY);
-  for (let l = 0; l < nLeaves; l++) {
-    for (let i = leafStart[l]; i < leafStart[l + 1]; i++) {
-      for (let j = 0; j < p; j++) {
-        const v = rows[i * p + j];
-        if (v < lo[l * p + j]) lo[l * p + j] = v;
-        if (v > hi[l * p + j]) hi[l * p + j] = v;
-      }
-    }
-  }
-  return { order, X: rows, leafStart, lo, hi };
-}
-function selectNth(order, X, p, j, start, end, nth) {
-  let left = start;
-  let right = end - 1;
-  while (right > left) {
-    const a = X[order[left] * p + j];
-    const b = X[order[left + right >> 1] * p + j];
-    const c = X[order[right] * p + j];
-    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
-    let i = left;
-    let r2 = right;
-    while (i <= r2) {
-      while (X[order[i] * p + j] < pivot) i++;
-      while (X[order[r2] * p + j] > pivot) r2--;
-      if (i <= r2) {
-        const t = order[i];
-        order[i] = order[r2];
-        order[r2] = t;
-        i++;
-        r2--;
-      }
-    }
-    if (nth <= r2) right = r2;
-    else if (nth >= i) left = i;
-    else return;
-  }
-}
-
-// actions/lib/models/base64.ts
-var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-var DECODE = new Int16Array(128).fill(-1);
-for (let k = 0; k < 64; k++) DECODE[ALPHABET.charCodeAt(k)] = k;
-function encodeBase64(bytes) {
-  const chunks = [];
-  const CHUNK2 = 3 * 4096;
-  for (let start = 0; start < bytes.length; start += CHUNK2) {
-    const end = Math.min(bytes.length, start + CHUNK2);
-    let s = "";
-    for (let i = start; i < end; i += 3) {
-      const b0 = bytes[i];
-      const b1 = i + 1 < end ? bytes[i + 1] : 0;
-      const b2 = i + 2 < end ? bytes[i + 2] : 0;
-      s += ALPHABET[b0 >> 2] + ALPHABET[(b0 & 3) << 4 | b1 >> 4];
-      s += i + 1 < end ? ALPHABET[(b1 & 15) << 2 | b2 >> 6] : "=";
-      s += i + 2 < end ? ALPHABET[b2 & 63] : "=";
-    }
-    chunks.push(s);
-  }
-  return chunks.join("");
-}
-function decodeBase64(text) {
-  if (text.length % 4 !== 0) return null;
-  for (const space of [" ", "\n", "\r", "	", "\f"]) if (text.includes(space)) return null;
-  const native = Uint8Array.fromBase64;
-  if (native) {
-    try {
-      return native(text, { lastChunkHandling: "strict" });
-    } catch {
-      return null;
-    }
-  }
-  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
-  const out = new Uint8Array(text.length / 4 * 3 - pad);
-  let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    const last = i + 4 === text.length;
-    let quad = 0;
-    for (let k = 0; k < 4; k++) {
-      const code = text.charCodeAt(i + k);
-      let v = code < 128 ? DECODE[code] : -1;
-      if (v < 0) {
-        if (!(last && k >= 4 - pad)) return null;
-        v = 0;
-      }
-      quad = quad << 6 | v;
-    }
-    if (last && pad > 0 && (quad & (pad === 2 ? 65535 : 255)) !== 0) return null;
-    out[o++] = quad >> 16 & 255;
-    if (o < out.length) out[o++] = quad >> 8 & 255;
-    if (o < out.length) out[o++] = quad & 255;
-  }
-  return out;
-}
-
-// actions/lib/models/forest-bytes.ts
-function splitTable(tables) {
-  const start = new Int32Array(tables.length + 1);
-  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
-  const total = start[tables.length];
-  const feature2 = new Int32Array(total);
-  const value = new Float64Array(total);
-  for (let j = 0; j < tables.length; j++) {
-    feature2.fill(j, start[j], start[j + 1]);
-    value.set(tables[j], start[j]);
-  }
-  return { feature: feature2, value, start };
-}
-function usedSplits(f) {
-  const { feature: feature2, value } = f.splits;
-  const used = new Uint8Array(value.length);
-  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
-  const tables = Array.from({ length: f.nFeatures }, () => []);
-  const index = new Int32Array(value.length).fill(-1);
-  for (let s = 0; s < value.length; s++) {
-    if (!used[s]) continue;
-    const table = tables[feature2[s]];
-    index[s] = table.length;
-    table.push(value[s]);
-  }
-  return { tables, index };
-}
-function assembleForest(p, K, roots, split, splits, right, mixedCounts) {
-  return {
-    nFeatures: p,
-    nClasses: K,
-    roots,
-    split,
-    splits,
-    right,
-    mixedCounts,
-    mixedProba: leafFractions(mixedCounts, K),
-    importances: new Float64Array(p)
-  };
-}
-function leafFractions(leafCounts, K) {
-  const proba = new Float64Array(leafCounts.length);
-  for (let o = 0; o < leafCounts.length; o += K) {
-    let total = 0;
-    for (let c = 0; c < K; c++) total += leafCounts[o + c];
-    for (let c = 0; c < K; c++) proba[o + c] = leafCounts[o + c] / total;
-  }
-  return proba;
-}
-function grow(old, bigger) {
-  bigger.set(old);
-  return bigger;
-}
-function indexWidth(tableLength) {
-  let width = 1;
-  while (tableLength - 1 >= 2 ** (8 * width)) width++;
-  return width;
-}
-function varintLength(v) {
-  let n = 1;
-  while (v >= 128) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
-var ByteWriter = class {
-  bytes = new Uint8Array(1 << 16);
-  length = 0;
-  byte(b) {
-    if (this.length === this.bytes.length) {
-      const bigger = new Uint8Array(this.bytes.length * 2);
-      bigger.set(this.bytes);
-      this.bytes = bigger;
-    }
-    this.bytes[this.length++] = b;
-  }
-  varint(v) {
-    while (v >= 128) {
-      this.byte(v % 128 | 128);
-      v = Math.floor(v / 128);
-    }
-    this.byte(v);
-  }
-};
-function encodeTrees(f, splitIndex) {
-  const K = f.nClasses;
-  const p = f.nFeatures;
-  const n = f.split.length;
-  const feature2 = f.splits.feature;
-  const count = new Int32Array(f.nFeatures);
-  for (let s = 0; s < splitIndex.length; s++) if (splitIndex[s] >= 0) count[feature2[s]]++;
-  const widths = Array.from(count, indexWidth);
-  const size = new Float64Array(n);
-  for (let node = n - 1; node >= 0; node--) {
-    const s = f.split[node];
-    if (s >= 0) {
-      const j = feature2[s];
-      const left = size[node + 1];
-      const leftIsLeaf = f.split[node + 1] < 0;
-      const tag = K + 1 + (leftIsLeaf ? p : 0) + j;
-      size[node] = varintLength(tag) + widths[j] + (leftIsLeaf ? 0 : varintLength(left)) + left + size[f.right[node]];
-      continue;
-    }
-    const leaf = f.right[node];
-    if (leaf < 0) size[node] = varintLength(-1 - leaf);
-    else {
-      size[node] = varintLength(K);
-      for (let c = 0; c < K; c++) size[node] += varintLength(f.mixedCounts[leaf * K + c]);
-    }
-  }
-  const w = new ByteWriter();
-  for (let node = 0; node < n; node++) {
-    if (isRoot(f.roots, node)) w.varint(size[node]);
-    const s = f.split[node];
-    if (s >= 0) {
-      const j = feature2[s];
-      const leftIsLeaf = f.split[node + 1] < 0;
-      w.varint(K + 1 + (leftIsLeaf ? p : 0) + j);
-      let index = splitIndex[s];
-      for (let b = 0; b < widths[j]; b++) {
-        w.byte(index & 255);
-        index >>>= 8;
-      }
-      if (!leftIsLeaf) w.varint(size[node + 1]);
-      continue;
-    }
-    const leaf = f.right[node];
-    if (leaf < 0) {
-      w.varint(-1 - leaf);
-    } else {
-      w.varint(K);
-      for (let c = 0; c < K; c++) w.varint(f.mixedCounts[leaf * K + c]);
-    }
-  }
-  return w.bytes.slice(0, w.length);
-}
-function isRoot(roots, node) {
-  for (let t = 0; t < roots.length; t++) if (roots[t] === node) return true;
-  return false;
-}
-function readVarint(bytes, cursor, end, fail2) {
-  let v = 0;
-  let scale = 1;
-  for (let k = 0; k < 5; k++) {
-    if (cursor.pos >= end) fail2("trees end in the middle of a node");
-    const b = bytes[cursor.pos++];
-    v += (b & 127) * scale;
-    if (b < 128) return v;
-    scale *= 128;
-  }
-  return fail2(`trees hold a varint longer than 5 bytes at byte ${cursor.pos}`);
-}
-function decodeTrees(bytes, version, nTrees, p, K, splits, nodeCount, fail2) {
-  const { start } = splits;
-  const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
-  const lengths = version === 2;
-  const n = bytes.length;
-  const capacity = Math.min(nodeCount, n);
-  const split = new Int32Array(capacity);
-  const right = new Int32Array(capacity);
-  const roots = new Int32Array(nTrees);
-  const leaves = { counts: new Float64Array(64 * K), count: 0 };
-  const cursor = { pos: 0 };
-  let pending = new Int32Array(64);
-  let pendingAt = new Float64Array(64);
-  let top = 0;
-  let pos = 0;
-  let node = 0;
-  let tree = 0;
-  let treeEnd = n;
-  let treeStart = true;
-  let previousWasLeaf = false;
-  while (tree < nTrees) {
-    if (pos >= n) {
-      fail2(
-        treeStart ? `trees hold ${tree} trees, params say ${nTrees}` : "trees end in the middle of a node"
-      );
-    }
-    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
-    if (treeStart) {
-      roots[tree] = node;
-      if (lengths) {
-        cursor.pos = pos;
-        const length = readVarint(bytes, cursor, n, fail2);
-        pos = cursor.pos;
-        treeEnd = pos + length;
-        if (treeEnd > n) fail2(`tree ${tree} is ${length} bytes, but only ${n - pos} remain`);
-      }
-    } else if (previousWasLeaf) {
-      const parent = pending[--top];
-      right[parent] = node;
-      const expected = pendingAt[top];
-      if (expected < 0 ? node !== parent + 2 : lengths && pos !== expected) {
-        fail2(
-          expected < 0 ? `node ${parent} says its left child is a leaf, but it is not` : `node ${parent} says its left subtree ends at byte ${expected}, but it ends at byte ${pos}`
-        );
-      }
-    }
-    let tag = bytes[pos];
-    if (tag < 128) pos++;
-    else {
-      cursor.pos = pos;
-      tag = readVarint(bytes, cursor, n, fail2);
-      pos = cursor.pos;
-    }
-    treeStart = false;
-    if (tag > K) {
-      let j = tag - K - 1;
-      const leftIsLeaf = lengths && j >= p;
-      if (leftIsLeaf) j -= p;
-      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
-      const width = widths[j];
-      if (pos + width > n) fail2("trees end in the middle of a node");
-      let index = bytes[pos];
-      if (width > 1) index += bytes[pos + 1] * 256;
-      if (width > 2) index += bytes[pos + 2] * 65536;
-      if (width > 3) index += bytes[pos + 3] * 16777216;
-      pos += width;
-      const count = start[j + 1] - start[j];
-      if (index >= count) {
-        fail2(`node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${count}`);
-      }
-      split[node] = start[j] + index;
-      if (top === pending.length) {
-        pending = grow(pending, new Int32Array(top * 2));
-        pendingAt = grow(pendingAt, new Float64Array(top * 2));
-      }
-      if (leftIsLeaf) {
-        pendingAt[top] = -1;
-      } else if (lengths) {
-        let left = pos < n ? bytes[pos] : 128;
-        if (left < 128) pos++;
-        else {
-          cursor.pos = pos;
-          left = readVarint(bytes, cursor, n, fail2);
-          pos = cursor.pos;
-        }
-        pendingAt[top] = pos + left;
-      } else {
-        pendingAt[top] = 0;
-      }
-      pending[top++] = node;
-      previousWasLeaf = false;
-    } else {
-      split[node] = -1;
-      if (tag < K) {
-        right[node] = -1 - tag;
-      } else {
-        cursor.pos = pos;
-        right[node] = readMixedLeaf(bytes, cursor, K, leaves, node, fail2);
-        pos = cursor.pos;
-      }
-      previousWasLeaf = true;
-      if (top === 0) {
-        if (lengths && pos !== treeEnd) {
-          fail2(`tree ${tree} says it ends at byte ${treeEnd}, but it ends at byte ${pos}`);
-        }
-        tree++;
-        treeStart = true;
-        previousWasLeaf = false;
-      }
-    }
-    node++;
-  }
-  if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
-  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
-  return assembleForest(p, K, roots, split, splits, right, leaves.counts.slice(0, leaves.count * K));
-}
-function readMixedLeaf(bytes, cursor, K, leaves, node, fail2) {
-  if ((leaves.count + 1) * K > leaves.counts.length) {
-    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
-  }
-  const at = leaves.count * K;
-  let total = 0;
-  for (let c = 0; c < K; c++) {
-    const v = readVarint(bytes, cursor, bytes.length, fail2);
-    leaves.counts[at + c] = v;
-    total += v;
-  }
-  if (total === 0) fail2(`leaf node ${node} has no samples`);
-  return leaves.count++;
-}
-var EncodedTrees = class _EncodedTrees {
-  constructor(bytes, treeStart, treeEnd, p, K, splits, widths, fail2) {
-    this.bytes = bytes;
-    this.treeStart = treeStart;
-    this.treeEnd = treeEnd;
-    this.p = p;
-    this.K = K;
-    this.splits = splits;
-    this.widths = widths;
-    this.fail = fail2;
-  }
-  bytes;
-  treeStart;
-  treeEnd;
-  p;
-  K;
-  splits;
-  widths;
-  fail;
-  /** Finds the trees of a version-2 stream by their lengths (nTrees steps); checks they cover it exactly. */
-  static index(bytes, nTrees, p, K, splits, fail2) {
-    const treeStart = new Int32Array(nTrees);
-    const treeEnd = new Int32Array(nTrees);
-    const cursor = { pos: 0 };
-    for (let t = 0; t < nTrees; t++) {
-      if (cursor.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
-      const length = readVarint(bytes, cursor, bytes.length, fail2);
-      if (length < 1 || cursor.pos + length > bytes.length) {
-        fail2(`tree ${t} is ${length} bytes, but ${bytes.length - cursor.pos} remain`);
-      }
-      treeStart[t] = cursor.pos;
-      cursor.pos += length;
-      treeEnd[t] = cursor.pos;
-    }
-    if (cursor.pos !== bytes.length) {
-      fail2(`trees hold ${bytes.length - cursor.pos} bytes after the last of ${nTrees} trees`);
-    }
-    const { start } = splits;
-    const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
-    return new _EncodedTrees(bytes, treeStart, treeEnd, p, K, splits, widths, fail2);
-  }
-  /** Adds every tree's leaf class fractions for each row of X into out (rows × K); X is column-major. */
-  addLeafFractions(X, out) {
-    const { bytes, treeStart, treeEnd, p, K, widths, fail: fail2 } = this;
-    const { start, value } = this.splits;
-    const { rows, data } = X;
-    const cursor = { pos: 0 };
-    const counts = new Float64Array(K);
-    for (let t = 0; t < treeStart.length; t++) {
-      const end = treeEnd[t];
-      for (let i = 0; i < rows; i++) {
-        cursor.pos = treeStart[t];
-        const o = i * K;
-        for (; ; ) {
-          const tag = readVarint(bytes, cursor, end, fail2);
-          if (tag > K) {
-            let j = tag - K - 1;
-            const leftIsLeaf = j >= p;
-            if (leftIsLeaf) j -= p;
-            if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
-            const width = widths[j];
-            let at = cursor.pos;
-            if (at + width > end) fail2("trees end in the middle of a node");
-            let index = 0;
-            for (let b = 0, scale = 1; b < width; b++, scale *= 256) index += bytes[at++] * scale;
-            if (index >= start[j + 1] - start[j]) {
-              fail2(`a node of tree ${t} uses threshold ${index} of feature ${j}, beyond thresholds[${j}]`);
-            }
-            cursor.pos = at;
-            const goLeft = data[j * rows + i] <= value[start[j] + index];
-            if (leftIsLeaf) {
-              if (!goLeft) skipLeaf(bytes, cursor, end, K, t, fail2);
-            } else {
-              const left = readVarint(bytes, cursor, end, fail2);
-              if (!goLeft) cursor.pos += left;
-            }
-            continue;
-          }
-          if (tag < K) {
-            out[o + tag] += 1;
-            break;
-          }
-          let total = 0;
-          for (let c = 0; c < K; c++) {
-            counts[c] = readVarint(bytes, cursor, end, fail2);
-            total += counts[c];
-          }
-          if (total === 0) fail2(`a leaf of tree ${t} has no samples`);
-          for (let c = 0; c < K; c++) out[o + c] += counts[c] / total;
-          break;
-        }
-      }
-    }
-  }
-};
-function skipLeaf(bytes, cursor, end, K, tree, fail2) {
-  const tag = readVarint(bytes, cursor, end, fail2);
-  if (tag > K) fail2(`a node of tree ${tree} says its left child is a leaf, but it is not`);
-  if (tag === K) for (let c = 0; c < K; c++) readVarint(bytes, cursor, end, fail2);
-}
-
-// actions/lib/models/random.ts
-function createRng(seed) {
-  if (!Number.isInteger(seed)) throw new RangeError(`createRng: seed must be an integer, got ${seed}`);
-  let state = seed >>> 0;
-  return () => {
-    state = state + 1831565813 | 0;
-    let t = Math.imul(state ^ state >>> 15, 1 | state);
-    t = t + Math.imul(t ^ t >>> 7, 61 | t) ^ t;
-    return ((t ^ t >>> 14) >>> 0) / 4294967296;
-  };
-}
-
-// actions/lib/models/random-forest.ts
-var RANDOM_FOREST_FORMAT = "gitml.random-forest";
-var RANDOM_FOREST_VERSION = 2;
-var RandomForest = class _RandomForest {
-  algorithm = "random-forest";
-  settings;
-  forest = null;
-  encoded = null;
-  constructor(params = {}) {
-    this.settings = resolveParams(params);
-  }
-  get nClasses() {
-    return this.forest?.nClasses ?? this.encoded?.nClasses ?? 0;
-  }
-  get nFeatures() {
-    return this.forest?.nFeatures ?? this.encoded?.nFeatures ?? 0;
-  }
-  /** Total node count over all trees (0 before fit). */
-  get nodeCount() {
-    return this.forest?.split.length ?? this.encoded?.nodeCount ?? 0;
-  }
-  params() {
-    return { ...this.settings };
-  }
-  /**
-   * Training rows that all share one class give trees that are single leaves: every prediction is that
-   * class with probability 1 and all feature importances are 0 (nothing was split).
-   */
-  fit(X, y, nClasses) {
-    checkTrainingData(X, y, nClasses);
-    this.forest = growForest(X, y, nClasses, this.settings);
-    this.encoded = null;
-    return this;
-  }
-  predictProba(X) {
-    if (this.forest === null && this.encoded === null) this.fitted("predictProba");
-    if (X.cols !== this.nFeatures) {
-      throw new RangeError(
-        `RandomForest.predictProba: X has ${X.cols} features, the model was fitted on ${this.nFeatures}`
-      );
-    }
-    const { rows, data } = X;
-    for (let i = 0; i < data.length; i++) {
-      if (Number.isNaN(data[i])) {
-        throw new RangeError(
-          `RandomForest.predictProba: feature ${Math.floor(i / rows)} of row ${i % rows} is NaN; impute missing values first`
-        );
-      }
-    }
-    const K = this.nClasses;
-    const out = new Float64Array(rows * K);
-    if (this.forest === null) {
-      this.encoded.trees.addLeafFractions(X, out);
-      for (let i = 0; i < out.length; i++) out[i] /= this.settings.nTrees;
-      return out;
-    }
-    const { roots, split, right, mixedProba } = this.forest;
-    const { feature: feature2, value: threshold } = this.forest.splits;
-    for (let t = 0; t < roots.length; t++) {
-      const root = roots[t];
-      for (let i = 0; i < rows; i++) {
-        let node = root;
-        let s = split[node];
-        while (s >= 0) {
-          node = data[feature2[s] * rows + i] <= threshold[s] ? node + 1 : right[node];
-          s = split[node];
-        }
-        const leaf = right[node];
-        const o = i * K;
-        if (leaf < 0) out[o - 1 - leaf] += 1;
-        else for (let c = 0, m = leaf * K; c < K; c++) out[o + c] += mixedProba[m + c];
-      }
-    }
-    const nTrees = roots.length;
-    for (let i = 0; i < out.length; i++) out[i] /= nTrees;
-    return out;
-  }
-  predict(X) {
-    return predictFromProba(this.predictProba(X), X.rows, this.nClasses);
-  }
-  /** Mean decrease in Gini impurity per feature, averaged over trees and normalised to sum 1 (all 0 if no split). */
-  featureImportances() {
-    return Float64Array.from(this.fitted("featureImportances").importances);
-  }
-  toJSON() {
-    const f = this.fitted("toJSON");
-    const used = usedSplits(f);
-    return {
-      format: RANDOM_FOREST_FORMAT,
-      version: RANDOM_FOREST_VERSION,
-      params: { ...this.settings },
-      nFeatures: f.nFeatures,
-      nClasses: f.nClasses,
-      nodeCount: f.split.length,
-      featureImportances: Array.from(f.importances),
-      thresholds: used.tables,
-      trees: encodeBase64(encodeTrees(f, used.index))
-    };
-  }
-  static load(json, options = {}) {
-    const fail2 = (rule2) => {
-      throw new ModelFormatError(`RandomForest.load: ${rule2}`);
-    };
-    if (typeof json !== "object" || json === null || Array.isArray(json)) fail2("expected a JSON object");
-    const o = json;
-    if (o.format !== RANDOM_FOREST_FORMAT) {
-      fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_FORMAT}"`);
-    }
-    if (o.version !== 1 && o.version !== RANDOM_FOREST_VERSION) {
-      fail2(`version ${JSON.stringify(o.version)} is not supported (expected 1 or ${RANDOM_FOREST_VERSION})`);
-    }
-    const version = o.version;
-    if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
-    let settings = resolveParams({});
-    try {
-      settings = resolveParams(o.params);
-    } catch (e) {
-      fail2(`params: ${e.message}`);
-    }
-    const nFeatures = o.nFeatures;
-    const nClasses = o.nClasses;
-    if (!isCount(nFeatures) || nFeatures < 1) fail2("nFeatures must be an integer >= 1");
-    if (!isCount(nClasses) || nClasses < 1) fail2("nClasses must be an integer >= 1");
-    const p = nFeatures;
-    const K = nClasses;
-    const tables = o.thresholds;
-    if (!Array.isArray(tables) || tables.length !== p) fail2(`thresholds must be an array of ${p} arrays`);
-    for (let j = 0; j < p; j++) {
-      const table = tables[j];
-      if (!Array.isArray(table)) fail2(`thresholds[${j}] must be an array`);
-      const values = table;
-      let previous = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < values.length; k++) {
-        const v = values[k];
-        if (typeof v !== "number" || !Number.isFinite(v))
-          fail2(`thresholds[${j}][${k}] must be a finite number`);
-        if (!(previous < v)) fail2(`thresholds[${j}] must be strictly ascending (entry ${k})`);
-        previous = v;
-      }
-    }
-    const imp = o.featureImportances;
-    if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
-    imp.forEach((v, j) => {
-      if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
-        fail2(`featureImportances[${j}] must be a finite number >= 0`);
-      }
-    });
-    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
-    const bytes = decodeBase64(o.trees);
-    if (bytes === null) fail2("trees is not valid base64");
-    if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
-    const splits = splitTable(tables);
-    const nodeCount = o.nodeCount;
-    const decode = () => {
-      const forest = decodeTrees(
-        bytes,
-        version,
-        settings.nTrees,
-        p,
-        K,
-        splits,
-        nodeCount,
-        fail2
-      );
-      forest.importances = Float64Array.from(imp);
-      return forest;
-    };
-    const model = new _RandomForest(settings);
-    if (options.lazy && version === 2) {
-      const trees = EncodedTrees.index(bytes, settings.nTrees, p, K, splits, fail2);
-      model.encoded = { trees, nFeatures: p, nClasses: K, nodeCount, decode };
-    } else {
-      model.forest = decode();
-    }
-    return model;
-  }
-  fitted(method) {
-    if (!this.forest && this.encoded) {
-      this.forest = this.encoded.decode();
-      this.encoded = null;
-    }
-    if (!this.forest)
-      throw new Error(`RandomForest.${method}: the model is not fitted; call fit() or load() first`);
-    return this.forest;
-  }
-};
-function resolveParams(p) {
-  const nTrees = p.nTrees ?? 100;
-  const maxDepth = p.maxDepth ?? 0;
-  const minSamplesLeaf = p.minSamplesLeaf ?? 1;
-  const maxFeatures = p.maxFeatures ?? "sqrt";
-  const seed = p.seed ?? 0;
-  const bootstrap = p.bootstrap ?? true;
-  if (!Number.isInteger(nTrees) || nTrees < 1)
-    throw new RangeError(`nTrees must be an integer >= 1, got ${nTrees}`);
-  if (!Number.isInteger(maxDepth) || maxDepth < 0) {
-    throw new RangeError(`maxDepth must be an integer >= 0 (0 = unlimited), got ${maxDepth}`);
-  }
-  if (!Number.isInteger(minSamplesLeaf) || minSamplesLeaf < 1) {
-    throw new RangeError(`minSamplesLeaf must be an integer >= 1, got ${minSamplesLeaf}`);
-  }
-  if (maxFeatures !== "sqrt" && maxFeatures !== "log2" && !(typeof maxFeatures === "number" && maxFeatures > 0 && maxFeatures <= 1)) {
-    throw new RangeError(
-      `maxFeatures must be 'sqrt', 'log2' or a fraction in (0, 1], got ${JSON.stringify(maxFeatures)}`
-    );
-  }
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
-  if (typeof bootstrap !== "boolean")
-    throw new RangeError(`bootstrap must be true or false, got ${bootstrap}`);
-  return { nTrees, maxDepth, minSamplesLeaf, maxFeatures, seed, bootstrap };
-}
-function featuresPerNode(maxFeatures, p) {
-  const raw2 = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
-  return Math.min(p, Math.max(1, Math.floor(raw2)));
-}
-function checkTrainingData(X, y, nClasses) {
-  if (!Number.isInteger(nClasses) || nClasses < 1) {
-    throw new RangeError(`RandomForest.fit: nClasses must be an integer >= 1, got ${nClasses}`);
-  }
-  if (X.rows < 1 || X.cols < 1) throw new RangeError(`RandomForest.fit: X is empty (${X.rows} \xD7 ${X.cols})`);
-  if (y.length !== X.rows)
-    throw new RangeError(`RandomForest.fit: y has ${y.length} labels but X has ${X.rows} rows`);
-  for (let i = 0; i < y.length; i++) {
-    if (y[i] < 0 || y[i] >= nClasses) {
-      throw new RangeError(`RandomForest.fit: label ${y[i]} of row ${i} is outside 0..${nClasses - 1}`);
-    }
-  }
-  const { rows, data } = X;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      throw new RangeError(
-        `RandomForest.fit: feature ${Math.floor(i / rows)} of row ${i % rows} is ${data[i]}; values must be finite (impute missing values first)`
-      );
-    }
-  }
-}
-function isCount(v) {
-  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-}
-var NodeStore = class {
-  constructor(K) {
-    this.K = K;
-    const n = 1024;
-    this.feature = new Int32Array(n);
-    this.threshold = new Float64Array(n);
-    this.right = new Int32Array(n);
-    this.mixedCounts = new Float64Array(n * K);
-  }
-  K;
-  feature;
-  threshold;
-  right;
-  mixedCounts;
-  nodes = 0;
-  mixed = 0;
-  addNode() {
-    if (this.nodes === this.feature.length) {
-      this.feature = grow(this.feature, new Int32Array(this.nodes * 2));
-      this.threshold = grow(this.threshold, new Float64Array(this.nodes * 2));
-      this.right = grow(this.right, new Int32Array(this.nodes * 2));
-    }
-    return this.nodes++;
-  }
-  /** The finished forest: arrays trimmed to the nodes and leaves actually stored, splits tabled. */
-  toForest(p, roots, importances) {
-    const K = this.K;
-    const mixedCounts = this.mixedCounts.slice(0, this.mixed * K);
-    const sets = Array.from({ length: p }, () => /* @__PURE__ */ new Set());
-    for (let node = 0; node < this.nodes; node++) {
-      if (this.feature[node] >= 0) sets[this.feature[node]].add(this.threshold[node]);
-    }
-    const splits = splitTable(sets.map((set) => Array.from(set).sort((a, b) => a - b)));
-    const indexOf = sets.map(() => /* @__PURE__ */ new Map());
-    for (let s = 0; s < splits.value.length; s++) indexOf[splits.feature[s]].set(splits.value[s], s);
-    const split = new Int32Array(this.nodes);
-    for (let node = 0; node < this.nodes; node++) {
-      const j = this.feature[node];
-      split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node]);
-    }
-    const forest = assembleForest(p, K, roots, split, splits, this.right.slice(0, this.nodes), mixedCounts);
-    forest.importances = importances;
-    return forest;
-  }
-  addLeaf(node, counts) {
-    const K = this.K;
-    this.feature[node] = -1;
-    this.threshold[node] = 0;
-    const only = onlyClass(counts, 0, K);
-    if (only >= 0) {
-      this.right[node] = -1 - only;
-      return;
-    }
-    if ((this.mixed + 1) * K > this.mixedCounts.length) {
-      this.mixedCounts = grow(this.mixedCounts, new Float64Array(this.mixedCounts.length * 2));
-    }
-    this.mixedCounts.set(counts, this.mixed * K);
-    this.right[node] = this.mixed++;
-  }
-};
-function onlyClass(counts, at, K) {
-  let only = -1;
-  for (let c = 0; c < K; c++) {
-    if (counts[at + c] > 0) {
-      if (only >= 0) return -1;
-      only = c;
-    }
-  }
-  return only;
-}
-function growForest(X, y, K, s) {
-  const n = X.rows;
-  const p = X.cols;
-  const data = X.data;
-  const order = presort(X);
-  const mtry = featuresPerNode(s.maxFeatures, p);
-  const store = new NodeStore(K);
-  const roots = new Int32Array(s.nTrees);
-  const importances = new Float64Array(p);
-  const treeImportance = new Float64Array(p);
-  const weight = new Int32Array(n);
-  const goLeft = new Uint8Array(n);
-  const lists = new Int32Array(p * n);
-  const spill = new Int32Array(n);
-  const perm = new Int32Array(p);
-  const counts = new Float64Array(K);
-  const leftCounts = new Float64Array(K);
-  let stackStart = new Int32Array(64);
-  let stackEnd = new Int32Array(64);
-  let stackDepth = new Int32Array(64);
-  let stackParent = new Int32Array(64);
-  const master = createRng(s.seed);
-  for (let t = 0; t < s.nTrees; t++) {
-    const rng = createRng(Math.floor(master() * 4294967296));
-    for (let j = 0; j < p; j++) perm[j] = j;
-    if (s.bootstrap) {
-      weight.fill(0);
-      for (let i = 0; i < n; i++) weight[Math.floor(rng() * n)]++;
-    } else {
-      weight.fill(1);
-    }
-    let m = 0;
-    for (let i = 0; i < n; i++) if (weight[i] > 0) m++;
-    for (let j = 0; j < p; j++) {
-      let k = j * m;
-      const o = j * n;
-      for (let q = 0; q < n; q++) {
-        const r2 = order[o + q];
-        if (weight[r2] > 0) lists[k++] = r2;
-      }
-    }
-    treeImportance.fill(0);
-    roots[t] = store.nodes;
-    let top = 0;
-    stackStart[0] = 0;
-    stackEnd[0] = m;
-    stackDepth[0] = 0;
-    stackParent[0] = -1;
-    top = 1;
-    while (top > 0) {
-      top--;
-      const start = stackStart[top];
-      const end = stackEnd[top];
-      const depth = stackDepth[top];
-      const parent = stackParent[top];
-      const node = store.addNode();
-      if (parent >= 0) store.right[parent] = node;
-      counts.fill(0);
-      for (let q = start; q < end; q++) {
-        const r2 = lists[q];
-        counts[y[r2]] += weight[r2];
-      }
-      let total = 0;
-      let sumSq = 0;
-      for (let c = 0; c < K; c++) {
-        total += counts[c];
-        sumSq += counts[c] * counts[c];
-      }
-      const rowsHere = end - start;
-      if (s.maxDepth > 0 && depth >= s.maxDepth || rowsHere < 2 * s.minSamplesLeaf || sumSq === total * total) {
-        store.addLeaf(node, counts);
-        continue;
-      }
-      let bestProxy = -1;
-      let bestFeature = -1;
-      let bestPos = -1;
-      let bestLeftWeight = 0;
-      let bestLeftSq = 0;
-      let bestRightSq = 0;
-      let visited = 0;
-      let nonConstant = 0;
-      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-        const pick = v + Math.floor(rng() * (p - v));
-        const f = perm[pick];
-        perm[pick] = perm[v];
-        perm[v] = f;
-        visited++;
-        const base2 = f * m;
-        const col2 = f * n;
-        if (data[col2 + lists[base2 + start]] === data[col2 + lists[base2 + end - 1]]) continue;
-        nonConstant++;
-        leftCounts.fill(0);
-        let leftWeight = 0;
-        let leftSq = 0;
-        let rightSq = sumSq;
-        const lastLeft = end - s.minSamplesLeaf;
-        let xNext = data[col2 + lists[base2 + start]];
-        for (let q = start; q < lastLeft; q++) {
-          const r2 = lists[base2 + q];
-          const c = y[r2];
-          const w = weight[r2];
-          const lc = leftCounts[c];
-          leftSq += (2 * lc + w) * w;
-          rightSq += (w - 2 * (counts[c] - lc)) * w;
-          leftCounts[c] = lc + w;
-          leftWeight += w;
-          const x = xNext;
-          xNext = data[col2 + lists[base2 + q + 1]];
-          if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
-            const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
-            if (proxy > bestProxy) {
-              bestProxy = proxy;
-              bestFeature = f;
-              bestPos = q + 1;
-              bestLeftWeight = leftWeight;
-              bestLeftSq = leftSq;
-              bestRightSq = rightSq;
-            }
-          }
-        }
-      }
-      if (bestFeature < 0) {
-        store.addLeaf(node, counts);
-        continue;
-      }
-      const base = bestFeature * m;
-      const col = bestFeature * n;
-      store.feature[node] = bestFeature;
-      store.threshold[node] = splitThreshold(
-        data[col + lists[base + bestPos - 1]],
-        data[col + lists[base + bestPos]]
-      );
-      const rightWeight = total - bestLeftWeight;
-      treeImportance[bestFeature] += total - sumSq / total - (bestLeftWeight - bestLeftSq / bestLeftWeight) - (rightWeight - bestRightSq / rightWeight);
-      for (let q = start; q < bestPos; q++) goLeft[lists[base + q]] = 1;
-      for (let q = bestPos; q < end; q++) goLeft[lists[base + q]] = 0;
-      for (let j = 0; j < p; j++) {
-        if (j === bestFeature) continue;
-        const b = j * m;
-        let l = b + start;
-        let spilled = 0;
-        for (let q = b + start; q < b + end; q++) {
-          const r2 = lists[q];
-          if (goLeft[r2] === 1) lists[l++] = r2;
-          else spill[spilled++] = r2;
-        }
-        lists.set(spill.subarray(0, spilled), l);
-      }
-      if (top + 2 > stackStart.length) {
-        const size = stackStart.length * 2;
-        stackStart = grow(stackStart, new Int32Array(size));
-        stackEnd = grow(stackEnd, new Int32Array(size));
-        stackDepth = grow(stackDepth, new Int32Array(size));
-        stackParent = grow(stackParent, new Int32Array(size));
-      }
-      stackStart[top] = bestPos;
-      stackEnd[top] = end;
-      stackDepth[top] = depth + 1;
-      stackParent[top] = node;
-      top++;
-      stackStart[top] = start;
-      stackEnd[top] = bestPos;
-      stackDepth[top] = depth + 1;
-      stackParent[top] = -1;
-      top++;
-    }
-    let sum3 = 0;
-    for (let j = 0; j < p; j++) sum3 += treeImportance[j];
-    if (sum3 > 0) {
-      for (let j = 0; j < p; j++) importances[j] += treeImportance[j] / sum3;
-    }
-  }
-  let sum2 = 0;
-  for (let j = 0; j < p; j++) sum2 += importances[j];
-  if (sum2 > 0) for (let j = 0; j < p; j++) importances[j] /= sum2;
-  return store.toForest(p, roots, importances);
-}
-function presort(X) {
-  const { rows, cols, data } = X;
-  const order = new Int32Array(rows * cols);
-  const sorted = new Float64Array(rows);
-  const cursor = new Int32Array(rows);
-  for (let j = 0; j < cols; j++) {
-    const col = j * rows;
-    sorted.set(data.subarray(col, col + rows));
-    sorted.sort();
-    for (let k = 0; k < rows; k++) cursor[k] = k;
-    for (let i = 0; i < rows; i++) {
-      const v = data[col + i];
-      let lo = 0;
-      let hi = rows;
-      while (lo < hi) {
-        const mid = lo + hi >>> 1;
-        if (sorted[mid] < v) lo = mid + 1;
-        else hi = mid;
-      }
-      order[col + cursor[lo]++] = i;
-    }
-  }
-  return order;
-}
-var POW102 = [1];
-for (let k = 1; k <= 22; k++) POW102.push(POW102[k - 1] * 10);
-function splitThreshold(a, b) {
-  const mid = a / 2 + b / 2;
-  const lo = a + (b - a) / 4;
-  const hi = b - (b - a) / 4;
-  const inside = (d) => d >= lo && d <= hi && d >= a && d < b;
-  if (inside(0)) return 0;
-  const exponent = Math.floor(Math.log10(Math.abs(mid)));
-  for (let digits = 1; digits <= 17; digits++) {
-    const places = digits - 1 - exponent;
-    if (places > 22 || places < -22) break;
-    const d = places >= 0 ? Math.round(mid * POW102[places]) / POW102[places] : Math.round(mid / POW102[-places]) * POW102[-places];
-    if (inside(d)) return d;
-  }
-  return mid < b && mid >= a ? mid : a;
-}
-
-// actions/lib/models/algorithms.ts
-var ALGORITHMS = [
-  {
-    name: "gaussian-nb",
-    title: "Gaussian naive Bayes",
-    standardize: false,
-    create: (p) => new GaussianNB({ varSmoothing: p.varSmoothing }),
-    grid: [{ varSmoothing: 1e-9 }]
-  },
-  {
-    name: "knn",
-    title: "k-nearest neighbours",
-    standardize: true,
-    create: (p) => new KNearestNeighbors({ k: p.k, weights: p.weights }),
-    grid: [5, 9, 15].flatMap((k) => [
-      { k, weights: "uniform" },
-      { k, weights: "distance" }
-    ])
-  },
-  {
-    name: "random-forest",
-    title: "Random forest",
-    standardize: false,
-    create: (p) => new RandomForest({
-      nTrees: p.nTrees,
-      minSamplesLeaf: p.minSamplesLeaf,
-      maxDepth: p.maxDepth,
-      maxFeatures: p.maxFeatures,
-      seed: p.seed
-    }),
-    grid: [
-      { nTrees: 100, minSamplesLeaf: 1, maxFeatures: "sqrt" },
-      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" }
-    ]
-  }
-];
-function loadEstimator(json, options = {}) {
-  const format = typeof json === "object" && json !== null ? json.format : void 0;
-  switch (format) {
-    case GAUSSIAN_NB_FORMAT:
-      return GaussianNB.load(json);
-    case KNN_FORMAT:
-      return KNearestNeighbors.load(json);
-    case RANDOM_FOREST_FORMAT:
-      return RandomForest.load(json, options);
-    default:
-      throw new ModelFormatError(
-        `estimator format ${JSON.stringify(format ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT].join(", ")}`
-      );
-  }
 }
 
 // actions/lib/serving-model.ts
@@ -35300,25 +35432,20 @@ var ServingModel = class _ServingModel {
   }
   /**
    * Predicts one input given as text or numbers by feature name (the browser form, the CLI).
-   * Throws a RangeError naming the feature for a missing, non-numeric or unknown value.
+   * Throws a RangeError naming the feature for a missing, non-numeric, out-of-range or unknown value.
    */
   predictOne(input2) {
+    if (typeof input2 !== "object" || input2 === null || Array.isArray(input2))
+      throw new RangeError("the input must be an object by feature name");
     const cols = this.features.map((f) => {
       const raw2 = input2[f.name];
+      if (raw2 !== void 0 && raw2 !== null && typeof raw2 !== "string" && typeof raw2 !== "number")
+        throw new RangeError(`'${f.name}' = ${JSON.stringify(raw2)} is not a number or text`);
       const text = typeof raw2 === "number" ? String(raw2) : (raw2 ?? "").trim();
-      if (text === "") throw new RangeError(`'${f.name}' is missing`);
-      if (f.type === "categorical") {
-        const code = (f.categories ?? []).findIndex((c) => c.value === text);
-        if (code < 0)
-          throw new RangeError(
-            `'${f.name}' = '${text}' is not one of ${(f.categories ?? []).map((c) => c.value).join(", ")}`
-          );
-        return [code];
-      }
-      const x = Number(text);
-      if (!Number.isFinite(x) || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text))
-        throw new RangeError(`'${f.name}' = '${text}' is not a number`);
-      return [x];
+      const reason = checkValue(f, text);
+      if (reason) throw new RangeError(reason);
+      if (f.type === "categorical") return [(f.categories ?? []).findIndex((c) => c.value === text)];
+      return [Number(text)];
     });
     const X = this.matrixFor(this.features, cols, 1);
     const p = this.predictProba(X);
@@ -35369,7 +35496,9 @@ var ModelRegistry = class {
     try {
       raw2 = JSON.parse(text);
     } catch (err) {
-      throw new RegistryError(`${where}: corrupt registry index, not valid JSON (${err.message})`);
+      throw new RegistryError(
+        `${where}: corrupt registry index, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${where})`
+      );
     }
     const bad = (rule2) => new RegistryError(`${where}: corrupt registry index, ${rule2}`);
     if (typeof raw2 !== "object" || raw2 === null || raw2.format !== REGISTRY_FORMAT)
@@ -35413,7 +35542,9 @@ var ModelRegistry = class {
     try {
       raw2 = JSON.parse(text);
     } catch (err) {
-      throw new RegistryError(`${where}: corrupt model file, not valid JSON (${err.message})`);
+      throw new RegistryError(
+        `${where}: corrupt model file, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${where})`
+      );
     }
     const model = ServingModel.load(raw2, where);
     if (model.json.dataset !== this.dataset)
@@ -35568,8 +35699,14 @@ var PredictionLog = class {
   /** monitoring.json as it is on disk (any fields), or null when there is none yet. */
   monitoringFile() {
     if (!existsSync8(this.manifestPath)) return null;
+    const text = readInputFile(this.ws.root, this.manifestPath).toString("utf8");
     try {
-      const value = JSON.parse(readInputFile(this.ws.root, this.manifestPath).toString("utf8"));
+      let value;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        throw new Error(jsonSyntaxProblem(err, text));
+      }
       if (value === null || typeof value !== "object" || Array.isArray(value))
         throw new Error("expected a JSON object");
       if (value.format !== MONITORING_FORMAT) throw new Error(`format is not '${MONITORING_FORMAT}'`);
@@ -35603,7 +35740,7 @@ var PredictionLog = class {
     const stray = existsSync8(this.dir) ? readdirSync5(this.dir).filter((f) => PARTITION.test(f)) : [];
     if (stray.length)
       throw new PredictionLogError(
-        `${this.ws.rel(this.dir)}: partitions without a manifest (${stray.join(", ")}; ${this.manifestName} is missing): the log was edited by hand`
+        `${this.ws.rel(this.dir)}: partitions without a manifest (${stray.join(", ")}; ${this.manifestName} is missing): the log was edited by hand; restore it with git (git checkout -- ${this.ws.rel(this.manifestPath)})`
       );
     return { partitions: {} };
   }
@@ -36042,32 +36179,32 @@ await runAction(async () => {
   const specs = input.datasets(ws);
   const now = input.now();
   const { shard, merge, partials: dir } = input.shardStep(ws);
-  const results = [];
-  for (const spec of specs) {
-    results.push(
-      await core.group(`infer ${spec.name}${shard ? ` shard ${shardText(shard)}` : ""}`, async () => {
-        if (shard) {
-          const s = inferShard(ws, spec, { now, shard, partials: dir });
-          core.info(
-            `months ${s.months.join(", ") || "none"}: ${s.predicted} new prediction(s) \u2192 ${ws.rel(s.file)}`
-          );
-          return {
-            dataset: spec.name,
-            modelVersion: s.modelVersion,
-            predicted: s.predicted,
-            actualsFilled: s.actualsFilled,
-            total: 0,
-            waitingForLabel: 0
-          };
-        }
-        const r2 = merge ? mergeInferShards(ws, spec, { partials: dir, now: input.string("now") ? now : void 0 }) : infer(ws, spec, { now });
+  const { results, failed } = await eachDataset(
+    specs,
+    (spec) => `infer ${spec.name}${shard ? ` shard ${shardText(shard)}` : ""}`,
+    (spec) => {
+      if (shard) {
+        const s = inferShard(ws, spec, { now, shard, partials: dir });
         core.info(
-          `champion v${r2.modelVersion}: ${r2.predicted} new prediction(s), ${r2.actualsFilled} actual(s) filled in; log has ${r2.total} rows`
+          `months ${s.months.join(", ") || "none"}: ${s.predicted} new prediction(s) \u2192 ${ws.rel(s.file)}`
         );
-        return r2;
-      })
-    );
-  }
+        return {
+          dataset: spec.name,
+          modelVersion: s.modelVersion,
+          predicted: s.predicted,
+          actualsFilled: s.actualsFilled,
+          total: 0,
+          waitingForLabel: 0
+        };
+      }
+      const r2 = merge ? mergeInferShards(ws, spec, { partials: dir, now: input.string("now") ? now : void 0 }) : infer(ws, spec, { now });
+      core.info(
+        `champion v${r2.modelVersion}: ${r2.predicted} new prediction(s), ${r2.actualsFilled} actual(s) filled in; log has ${r2.total} rows`
+      );
+      return r2;
+    }
+  );
+  output("failed-datasets", failed.join(","));
   output(
     "predicted",
     results.reduce((s, r2) => s + r2.predicted, 0)

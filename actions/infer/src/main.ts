@@ -1,6 +1,14 @@
 // infer action: batch predictions with each dataset's champion; with shard/merge, one shard's part of the
 // log written to a partials folder, or all shards' parts merged into the log.
-import { core, input, output, runAction, summaryTable, workspace } from '../../lib/action-kit.js';
+import {
+  core,
+  eachDataset,
+  input,
+  output,
+  runAction,
+  summaryTable,
+  workspace,
+} from '../../lib/action-kit.js';
 import { type InferResult, infer } from '../../lib/pipelines/infer.js';
 import { inferShard, mergeInferShards } from '../../lib/pipelines/infer-shards.js';
 import { shardText } from '../../lib/sharding.js';
@@ -11,35 +19,35 @@ await runAction(async () => {
   const now = input.now();
   const { shard, merge, partials: dir } = input.shardStep(ws);
 
-  const results: InferResult[] = [];
-  for (const spec of specs) {
-    results.push(
-      await core.group(`infer ${spec.name}${shard ? ` shard ${shardText(shard)}` : ''}`, async () => {
-        if (shard) {
-          const s = inferShard(ws, spec, { now, shard, partials: dir });
-          core.info(
-            `months ${s.months.join(', ') || 'none'}: ${s.predicted} new prediction(s) → ${ws.rel(s.file)}`,
-          );
-          return {
-            dataset: spec.name,
-            modelVersion: s.modelVersion,
-            predicted: s.predicted,
-            actualsFilled: s.actualsFilled,
-            total: 0,
-            waitingForLabel: 0,
-          };
-        }
-        // The merge checks the clock against the shards' only when input 'now' is given.
-        const r = merge
-          ? mergeInferShards(ws, spec, { partials: dir, now: input.string('now') ? now : undefined })
-          : infer(ws, spec, { now });
+  const { results, failed } = await eachDataset<InferResult>(
+    specs,
+    (spec) => `infer ${spec.name}${shard ? ` shard ${shardText(shard)}` : ''}`,
+    (spec) => {
+      if (shard) {
+        const s = inferShard(ws, spec, { now, shard, partials: dir });
         core.info(
-          `champion v${r.modelVersion}: ${r.predicted} new prediction(s), ${r.actualsFilled} actual(s) filled in; log has ${r.total} rows`,
+          `months ${s.months.join(', ') || 'none'}: ${s.predicted} new prediction(s) → ${ws.rel(s.file)}`,
         );
-        return r;
-      }),
-    );
-  }
+        return {
+          dataset: spec.name,
+          modelVersion: s.modelVersion,
+          predicted: s.predicted,
+          actualsFilled: s.actualsFilled,
+          total: 0,
+          waitingForLabel: 0,
+        };
+      }
+      // The merge checks the clock against the shards' only when input 'now' is given.
+      const r = merge
+        ? mergeInferShards(ws, spec, { partials: dir, now: input.string('now') ? now : undefined })
+        : infer(ws, spec, { now });
+      core.info(
+        `champion v${r.modelVersion}: ${r.predicted} new prediction(s), ${r.actualsFilled} actual(s) filled in; log has ${r.total} rows`,
+      );
+      return r;
+    },
+  );
+  output('failed-datasets', failed.join(','));
 
   output(
     'predicted',

@@ -5,10 +5,11 @@
 
 import { InputError } from '../csv-input.js';
 import { DEFAULT_MAX_DAYS } from '../daily-schedule.js';
+import { DateError, parseCalendarDate } from '../dates.js';
 import { FeatureGroup, type NewRow } from '../feature-group.js';
 import { SOURCES } from '../feature-table.js';
 import { fitGenerator, sampleRows, seedOf } from '../generator.js';
-import type { DatasetSpec } from '../spec.js';
+import { type DatasetSpec, MAX_ROWS_PER_DAY } from '../spec.js';
 import type { Workspace } from '../workspace.js';
 import { addDays, utcDate } from './event-time.js';
 
@@ -44,7 +45,8 @@ export const MAX_DAYS = 3660;
 
 export function generate(ws: Workspace, spec: DatasetSpec, opts: GenerateOptions): GenerateResult {
   const today = utcDate(opts.now);
-  const last = opts.date ?? today;
+  const last = opts.date === undefined ? today : checkedDate(opts.date, '--date');
+  if (opts.drift) checkedDate(opts.drift.start, '--drift-start');
   if (last > today) throw new InputError(`--date ${last} is in the future (today is ${today} UTC)`);
   const days = opts.days;
   if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > MAX_DAYS))
@@ -53,7 +55,8 @@ export function generate(ws: Workspace, spec: DatasetSpec, opts: GenerateOptions
   if (!Number.isInteger(maxDays) || maxDays < 1 || maxDays > MAX_DAYS)
     throw new InputError(`--max-days must be a whole number from 1 to ${MAX_DAYS}`);
   const perDay = opts.rows ?? spec.generator.rowsPerDay;
-  if (!Number.isInteger(perDay) || perDay < 1) throw new InputError('--rows must be a whole number ≥ 1');
+  if (!Number.isInteger(perDay) || perDay < 1 || perDay > MAX_ROWS_PER_DAY)
+    throw new InputError(`--rows must be a whole number from 1 to ${MAX_ROWS_PER_DAY}, got ${perDay}`);
   const drift = opts.drift === undefined ? spec.generator.drift : (opts.drift ?? undefined);
 
   const fg = FeatureGroup.open(ws, spec);
@@ -92,6 +95,14 @@ export function generate(ws: Workspace, spec: DatasetSpec, opts: GenerateOptions
     firstId: added[0]?.id ?? null,
     lastId: added[added.length - 1]?.id ?? null,
   };
+}
+
+function checkedDate(text: string, what: string): string {
+  try {
+    return parseCalendarDate(text, what);
+  } catch (err) {
+    throw err instanceof DateError ? new InputError(err.message) : err;
+  }
 }
 
 function latestDate(dates: Set<string>): string | null {

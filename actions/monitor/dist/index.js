@@ -29300,6 +29300,52 @@ function commitJournal(temps) {
   return journal;
 }
 
+// actions/lib/dates.ts
+var EARLIEST_DATE = "2000-01-01";
+var DateError = class extends Error {
+  name = "DateError";
+};
+var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+var INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/i;
+function daysIn(year, month) {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+function calendarProblem(year, month, day) {
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  const n = daysIn(year, month);
+  if (day < 1 || day > n) return `${year}-${String(month).padStart(2, "0")} has ${n} days`;
+  return null;
+}
+function notBefore(date3, text3, what) {
+  if (date3 < EARLIEST_DATE)
+    throw new DateError(`${what} '${text3}' is before ${EARLIEST_DATE}, the earliest date gitml accepts`);
+}
+function parseCalendarDate(text3, what) {
+  const s2 = text3.trim();
+  const m3 = DATE.exec(s2);
+  if (!m3) throw new DateError(`${what} '${text3}' is not a date (YYYY-MM-DD, UTC)`);
+  const problem = calendarProblem(Number(m3[1]), Number(m3[2]), Number(m3[3]));
+  if (problem) throw new DateError(`${what} '${text3}' is not a date: ${problem}`);
+  notBefore(s2, text3, what);
+  return s2;
+}
+function parseInstant(text3, what, opts = {}) {
+  const s2 = text3.trim();
+  if (DATE.test(s2)) {
+    const date3 = parseCalendarDate(s2, what);
+    return Date.parse(`${date3}T${opts.bareDate === "end" ? "23:59:59.999" : "00:00:00.000"}Z`);
+  }
+  const m3 = INSTANT.exec(s2);
+  if (!m3)
+    throw new DateError(`${what} '${text3}' is not a date or date-time (ISO 8601, like 2026-01-31T12:00:00Z)`);
+  const [, y4, mo, d, hh, mm, ss = "00", frac = "", zone = "Z"] = m3;
+  const problem = calendarProblem(Number(y4), Number(mo), Number(d)) ?? (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59 ? `there is no time ${hh}:${mm}:${ss}` : null) ?? (zone !== "Z" && zone !== "z" && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4)) > 59) ? `there is no zone offset ${zone}` : null);
+  if (problem) throw new DateError(`${what} '${text3}' is not a date-time: ${problem}`);
+  const ms = Date.parse(`${y4}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
+  notBefore(new Date(ms).toISOString().slice(0, 10), text3, what);
+  return ms;
+}
+
 // actions/lib/github-errors.ts
 var DEFAULT_RETRY_POLICY = Object.freeze({
   retries: 4,
@@ -29361,6 +29407,13 @@ function roundSignificant(x4, digits = 6) {
   if (!Number.isFinite(x4) || x4 === 0 || Number.isInteger(x4)) return x4;
   return Number(x4.toPrecision(digits));
 }
+function jsonSyntaxProblem(err, text3) {
+  if (text3.trim() === "") return "the file is empty";
+  const message2 = err instanceof Error ? err.message : String(err);
+  if (/Unexpected end of JSON|Unterminated string|end of data/i.test(message2))
+    return `it ends too early, after ${text3.length} characters (truncated)`;
+  return `not valid JSON: ${message2}`;
+}
 
 // actions/lib/sharding.ts
 var ShardError = class extends Error {
@@ -29404,6 +29457,34 @@ function safeUrl(href2) {
 var import_yaml = __toESM(require_dist(), 1);
 import { existsSync as existsSync2, readdirSync } from "node:fs";
 import path8 from "node:path";
+
+// actions/lib/did-you-mean.ts
+function editDistance(a4, b10) {
+  let prev = Array.from({ length: b10.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a4.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b10.length; j++)
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a4[i - 1] === b10[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b10.length];
+}
+function nearestName(given, known) {
+  let best = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const k2 of known) {
+    const d = editDistance(given.toLowerCase(), k2.toLowerCase());
+    if (d < bestDistance) {
+      best = k2;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(1, Math.floor(given.length / 3)) ? best : null;
+}
+function didYouMean(given, known) {
+  const near = nearestName(given, known);
+  return near ? ` (did you mean '${near}'?)` : "";
+}
 
 // actions/lib/input-file.ts
 import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
@@ -29490,11 +29571,1817 @@ function readInputFileIfExists(root, file, label) {
   return stat2 === null ? null : readInputFile(root, file, label);
 }
 
+// actions/lib/models/types.ts
+var ModelFormatError = class extends Error {
+  name = "ModelFormatError";
+};
+function matrix(rows, cols, data3) {
+  const d = data3 ?? new Float64Array(rows * cols);
+  if (d.length !== rows * cols) {
+    throw new RangeError(`matrix: data has ${d.length} values, expected ${rows} rows \xD7 ${cols} cols`);
+  }
+  return { rows, cols, data: d };
+}
+function argmax(probs, offset4, k2) {
+  let best = 0;
+  let bestValue = probs[offset4];
+  for (let c4 = 1; c4 < k2; c4++) {
+    const v = probs[offset4 + c4];
+    if (v > bestValue) {
+      bestValue = v;
+      best = c4;
+    }
+  }
+  return best;
+}
+function predictFromProba(probs, rows, k2) {
+  const out = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) out[i] = argmax(probs, i * k2, k2);
+  return out;
+}
+
+// actions/lib/models/validate-json.ts
+function describe(value4) {
+  if (value4 === null) return "null";
+  if (Array.isArray(value4)) return `an array of ${value4.length}`;
+  if (typeof value4 === "string") return JSON.stringify(value4.length > 40 ? `${value4.slice(0, 40)}\u2026` : value4);
+  if (typeof value4 === "object") return "an object";
+  return String(value4);
+}
+function ruleText(rule5) {
+  const parts = [rule5.integer ? "an integer" : "a finite number"];
+  if (rule5.min !== void 0) parts.push(`>= ${rule5.min}`);
+  if (rule5.above !== void 0) parts.push(`> ${rule5.above}`);
+  if (rule5.max !== void 0) parts.push(`<= ${rule5.max}`);
+  return parts.join(" ");
+}
+function obeys(value4, rule5) {
+  if (typeof value4 !== "number" || !Number.isFinite(value4)) return false;
+  if (rule5.integer && !Number.isInteger(value4)) return false;
+  if (rule5.min !== void 0 && value4 < rule5.min) return false;
+  if (rule5.above !== void 0 && value4 <= rule5.above) return false;
+  if (rule5.max !== void 0 && value4 > rule5.max) return false;
+  return true;
+}
+function readObject(value4, what) {
+  if (typeof value4 !== "object" || value4 === null || Array.isArray(value4)) {
+    throw new ModelFormatError(`${what}: expected a JSON object, got ${describe(value4)}`);
+  }
+  return value4;
+}
+function checkFormat(json2, format5, version2) {
+  const obj = readObject(json2, `${format5} model`);
+  if (obj.format !== format5) {
+    throw new ModelFormatError(`${format5} model: "format" must be "${format5}", got ${describe(obj.format)}`);
+  }
+  if (obj.version !== version2) {
+    throw new ModelFormatError(
+      `${format5} model: "version" must be ${version2} (the only version this code reads), got ${describe(obj.version)}`
+    );
+  }
+  return obj;
+}
+function readNumber(obj, key2, what, rule5 = {}) {
+  const value4 = obj[key2];
+  if (!obeys(value4, rule5)) {
+    throw new ModelFormatError(`${what}: "${key2}" must be ${ruleText(rule5)}, got ${describe(value4)}`);
+  }
+  return value4;
+}
+function readInteger(obj, key2, what, rule5 = {}) {
+  return readNumber(obj, key2, what, { ...rule5, integer: true });
+}
+function readChoice(obj, key2, what, allowed) {
+  const value4 = obj[key2];
+  if (typeof value4 !== "string" || !allowed.includes(value4)) {
+    throw new ModelFormatError(
+      `${what}: "${key2}" must be one of ${allowed.map((a4) => JSON.stringify(a4)).join(", ")}, got ${describe(value4)}`
+    );
+  }
+  return value4;
+}
+function readArray(obj, key2, what, length3) {
+  const value4 = obj[key2];
+  if (!Array.isArray(value4) || value4.length !== length3) {
+    throw new ModelFormatError(
+      `${what}: "${key2}" must be an array of ${length3} numbers, got ${describe(value4)}`
+    );
+  }
+  return value4;
+}
+function fill(values3, out, at, label, what, rule5) {
+  for (let i = 0; i < values3.length; i++) {
+    const v = values3[i];
+    if (!obeys(v, rule5)) {
+      throw new ModelFormatError(`${what}: ${label}[${i}] must be ${ruleText(rule5)}, got ${describe(v)}`);
+    }
+    out[at + i] = v;
+  }
+}
+function readNumbers(obj, key2, what, length3, rule5 = {}) {
+  const out = new Float64Array(length3);
+  fill(readArray(obj, key2, what, length3), out, 0, key2, what, rule5);
+  return out;
+}
+function readIntegers(obj, key2, what, length3, rule5 = {}) {
+  const out = new Int32Array(length3);
+  fill(readArray(obj, key2, what, length3), out, 0, key2, what, { ...rule5, integer: true });
+  return out;
+}
+function readNumberRows(obj, key2, what, rows, cols, rule5 = {}) {
+  const value4 = obj[key2];
+  if (!Array.isArray(value4) || value4.length !== rows) {
+    throw new ModelFormatError(`${what}: "${key2}" must be an array of ${rows} rows, got ${describe(value4)}`);
+  }
+  const out = new Float64Array(rows * cols);
+  for (let r2 = 0; r2 < rows; r2++) {
+    const row = value4[r2];
+    const label = `${key2}[${r2}]`;
+    if (!Array.isArray(row) || row.length !== cols) {
+      throw new ModelFormatError(
+        `${what}: ${label} must be an array of ${cols} numbers, got ${describe(row)}`
+      );
+    }
+    fill(row, out, r2 * cols, label, what, rule5);
+  }
+  return out;
+}
+
+// actions/lib/models/gaussian-nb.ts
+var GAUSSIAN_NB_FORMAT = "gitml.gaussian-nb";
+var FORMAT_VERSION = 1;
+var DEFAULT_VAR_SMOOTHING = 1e-9;
+var BLOCK_ROWS = 1024;
+function checkVarSmoothing(value4) {
+  if (!(Number.isFinite(value4) && value4 > 0)) {
+    throw new RangeError(`GaussianNB: varSmoothing must be a finite number > 0, got ${value4}`);
+  }
+  return value4;
+}
+function nonFiniteError(X4, j) {
+  const col = j * X4.rows;
+  for (let i = 0; i < X4.rows; i++) {
+    const v = X4.data[col + i];
+    if (!Number.isFinite(v)) return new RangeError(`GaussianNB.fit: X has ${v} at row ${i}, feature ${j}`);
+  }
+  return new RangeError(`GaussianNB.fit: feature ${j} overflows double precision (values too large)`);
+}
+var GaussianNB = class _GaussianNB {
+  algorithm = "gaussian-nb";
+  varSmoothing;
+  state = null;
+  constructor(params2 = {}) {
+    this.varSmoothing = checkVarSmoothing(params2.varSmoothing ?? DEFAULT_VAR_SMOOTHING);
+  }
+  get nClasses() {
+    return this.state?.nClasses ?? 0;
+  }
+  params() {
+    return { varSmoothing: this.varSmoothing };
+  }
+  /** Sufficient statistics of (X, y); two-pass per class, like numpy's mean and var. */
+  static partial(X4, y4, nClasses) {
+    const n = X4.rows;
+    const p = X4.cols;
+    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
+      throw new RangeError(`GaussianNB: nClasses must be an integer >= 1, got ${nClasses}`);
+    }
+    if (y4.length !== n) throw new RangeError(`GaussianNB.fit: y has ${y4.length} labels but X has ${n} rows`);
+    const counts = new Float64Array(nClasses);
+    for (let i = 0; i < n; i++) {
+      const c4 = y4[i];
+      if (c4 < 0 || c4 >= nClasses) {
+        throw new RangeError(`GaussianNB.fit: y[${i}] = ${c4} is not a class index in 0..${nClasses - 1}`);
+      }
+      counts[c4]++;
+    }
+    const data3 = X4.data;
+    const means = new Float64Array(nClasses * p);
+    for (let j = 0; j < p; j++) {
+      const col = j * n;
+      for (let i = 0; i < n; i++) means[y4[i] * p + j] += data3[col + i];
+      for (let c4 = 0; c4 < nClasses; c4++) {
+        const k2 = c4 * p + j;
+        if (!Number.isFinite(means[k2])) throw nonFiniteError(X4, j);
+        if (counts[c4] > 0) means[k2] /= counts[c4];
+      }
+    }
+    const m22 = new Float64Array(nClasses * p);
+    for (let j = 0; j < p; j++) {
+      const col = j * n;
+      for (let i = 0; i < n; i++) {
+        const k2 = y4[i] * p + j;
+        const d = data3[col + i] - means[k2];
+        m22[k2] += d * d;
+      }
+    }
+    return { nClasses, nFeatures: p, counts, means, m2: m22 };
+  }
+  /** Statistics of the union of two disjoint shards (Chan, Golub & LeVeque's pairwise formula). */
+  static mergePartials(a4, b10) {
+    if (a4.nClasses !== b10.nClasses || a4.nFeatures !== b10.nFeatures) {
+      throw new RangeError(
+        `GaussianNB.mergePartials: shapes differ (${a4.nClasses} classes \xD7 ${a4.nFeatures} features vs ${b10.nClasses} \xD7 ${b10.nFeatures})`
+      );
+    }
+    const p = a4.nFeatures;
+    const counts = new Float64Array(a4.nClasses);
+    const means = new Float64Array(a4.means.length);
+    const m22 = new Float64Array(a4.m2.length);
+    for (let c4 = 0; c4 < a4.nClasses; c4++) {
+      const na = a4.counts[c4];
+      const nb = b10.counts[c4];
+      const n = na + nb;
+      counts[c4] = n;
+      for (let j = 0; j < p; j++) {
+        const k2 = c4 * p + j;
+        if (nb === 0) {
+          means[k2] = a4.means[k2];
+          m22[k2] = a4.m2[k2];
+        } else if (na === 0) {
+          means[k2] = b10.means[k2];
+          m22[k2] = b10.m2[k2];
+        } else {
+          const delta = b10.means[k2] - a4.means[k2];
+          means[k2] = a4.means[k2] + delta * nb / n;
+          m22[k2] = a4.m2[k2] + b10.m2[k2] + delta * delta * na / n * nb;
+        }
+      }
+    }
+    return { nClasses: a4.nClasses, nFeatures: p, counts, means, m2: m22 };
+  }
+  static fromPartial(partial, params2 = {}) {
+    const model = new _GaussianNB(params2);
+    model.state = _GaussianNB.stateFromPartial(partial, model.varSmoothing);
+    return model;
+  }
+  fit(X4, y4, nClasses) {
+    this.state = _GaussianNB.stateFromPartial(_GaussianNB.partial(X4, y4, nClasses), this.varSmoothing);
+    return this;
+  }
+  static stateFromPartial(partial, varSmoothing) {
+    const { nClasses, nFeatures: p, counts } = partial;
+    let total = 0;
+    for (let c4 = 0; c4 < nClasses; c4++) total += counts[c4];
+    if (total === 0) throw new RangeError("GaussianNB: no training rows (every class is empty)");
+    let maxVariance = 0;
+    for (let j = 0; j < p; j++) {
+      let n = 0;
+      let mean3 = 0;
+      let m22 = 0;
+      for (let c4 = 0; c4 < nClasses; c4++) {
+        const nc = counts[c4];
+        if (nc === 0) continue;
+        const k2 = c4 * p + j;
+        const delta = partial.means[k2] - mean3;
+        const merged = n + nc;
+        mean3 += delta * nc / merged;
+        m22 += partial.m2[k2] + delta * delta * n / merged * nc;
+        n = merged;
+      }
+      maxVariance = Math.max(maxVariance, m22 / n);
+    }
+    const epsilon7 = maxVariance > 0 ? varSmoothing * maxVariance : varSmoothing;
+    const priors = new Float64Array(nClasses);
+    const means = new Float64Array(nClasses * p);
+    const variances = new Float64Array(nClasses * p);
+    for (let c4 = 0; c4 < nClasses; c4++) {
+      priors[c4] = counts[c4] / total;
+      for (let j = 0; j < p; j++) {
+        const k2 = c4 * p + j;
+        means[k2] = counts[c4] > 0 ? partial.means[k2] : 0;
+        variances[k2] = (counts[c4] > 0 ? partial.m2[k2] / counts[c4] : 0) + epsilon7;
+      }
+    }
+    return _GaussianNB.derive(nClasses, p, Float64Array.from(counts), priors, means, variances, epsilon7);
+  }
+  static derive(nClasses, nFeatures, counts, priors, means, variances, epsilon7) {
+    const logPriors = new Float64Array(nClasses);
+    const logNorms = new Float64Array(nClasses);
+    for (let c4 = 0; c4 < nClasses; c4++) {
+      logPriors[c4] = Math.log(priors[c4]);
+      let s2 = 0;
+      for (let j = 0; j < nFeatures; j++) s2 += Math.log(2 * Math.PI * variances[c4 * nFeatures + j]);
+      logNorms[c4] = -0.5 * s2;
+    }
+    return { nClasses, nFeatures, counts, priors, means, variances, epsilon: epsilon7, logPriors, logNorms };
+  }
+  fitted() {
+    if (!this.state) throw new Error("GaussianNB: not fitted; call fit() or GaussianNB.load() first");
+    return this.state;
+  }
+  /** log P(class) + log P(x | class) per row, row-major out[i * nClasses + c]. */
+  jointLogLikelihood(X4) {
+    const s2 = this.fitted();
+    const { nClasses: K2, nFeatures: p, means, variances, logPriors, logNorms } = s2;
+    if (X4.cols !== p)
+      throw new RangeError(`GaussianNB: X has ${X4.cols} features, the model was fitted on ${p}`);
+    const n = X4.rows;
+    const data3 = X4.data;
+    const out = new Float64Array(n * K2);
+    const acc = new Float64Array(BLOCK_ROWS);
+    for (let start = 0; start < n; start += BLOCK_ROWS) {
+      const len = Math.min(BLOCK_ROWS, n - start);
+      for (let c4 = 0; c4 < K2; c4++) {
+        acc.fill(0, 0, len);
+        for (let j = 0; j < p; j++) {
+          const mu = means[c4 * p + j];
+          const v = variances[c4 * p + j];
+          const col = j * n + start;
+          for (let i = 0; i < len; i++) {
+            const d = data3[col + i] - mu;
+            acc[i] += d * d / v;
+          }
+        }
+        const logPrior = logPriors[c4];
+        const logNorm = logNorms[c4];
+        for (let i = 0; i < len; i++) out[(start + i) * K2 + c4] = logPrior + (logNorm - 0.5 * acc[i]);
+      }
+    }
+    return out;
+  }
+  predictProba(X4) {
+    const { nClasses: K2, priors } = this.fitted();
+    const jll = this.jointLogLikelihood(X4);
+    for (let i = 0; i < X4.rows; i++) {
+      const o = i * K2;
+      const max4 = this.rowMax(jll, o, K2, i);
+      if (max4 === Number.NEGATIVE_INFINITY) {
+        for (let c4 = 0; c4 < K2; c4++) jll[o + c4] = priors[c4];
+        continue;
+      }
+      let sum4 = 0;
+      for (let c4 = 0; c4 < K2; c4++) {
+        const e = Math.exp(jll[o + c4] - max4);
+        jll[o + c4] = e;
+        sum4 += e;
+      }
+      for (let c4 = 0; c4 < K2; c4++) jll[o + c4] /= sum4;
+    }
+    return jll;
+  }
+  predict(X4) {
+    const { nClasses: K2, priors } = this.fitted();
+    const jll = this.jointLogLikelihood(X4);
+    const out = new Int32Array(X4.rows);
+    for (let i = 0; i < X4.rows; i++) {
+      const overflowed = this.rowMax(jll, i * K2, K2, i) === Number.NEGATIVE_INFINITY;
+      out[i] = overflowed ? argmax(priors, 0, K2) : argmax(jll, i * K2, K2);
+    }
+    return out;
+  }
+  rowMax(jll, o, K2, row) {
+    let max4 = Number.NEGATIVE_INFINITY;
+    for (let c4 = 0; c4 < K2; c4++) {
+      const v = jll[o + c4];
+      if (Number.isNaN(v)) throw new RangeError(`GaussianNB: row ${row} of X has a NaN feature value`);
+      if (v > max4) max4 = v;
+    }
+    return max4;
+  }
+  toJSON() {
+    const s2 = this.fitted();
+    const rows = (a4) => Array.from(
+      { length: s2.nClasses },
+      (_, c4) => Array.from(a4.subarray(c4 * s2.nFeatures, (c4 + 1) * s2.nFeatures))
+    );
+    return {
+      format: GAUSSIAN_NB_FORMAT,
+      version: FORMAT_VERSION,
+      nClasses: s2.nClasses,
+      nFeatures: s2.nFeatures,
+      classCounts: Array.from(s2.counts),
+      priors: Array.from(s2.priors),
+      means: rows(s2.means),
+      variances: rows(s2.variances),
+      epsilon: s2.epsilon,
+      params: { varSmoothing: this.varSmoothing }
+    };
+  }
+  static load(json2) {
+    const what = `${GAUSSIAN_NB_FORMAT} model`;
+    const obj = checkFormat(json2, GAUSSIAN_NB_FORMAT, FORMAT_VERSION);
+    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
+    const nFeatures = readInteger(obj, "nFeatures", what, { min: 0 });
+    const counts = readNumbers(obj, "classCounts", what, nClasses, { min: 0, integer: true });
+    const priors = readNumbers(obj, "priors", what, nClasses, { min: 0, max: 1 });
+    const means = readNumberRows(obj, "means", what, nClasses, nFeatures);
+    const variances = readNumberRows(obj, "variances", what, nClasses, nFeatures, { above: 0 });
+    const epsilon7 = readNumber(obj, "epsilon", what, { above: 0 });
+    const params2 = readObject(obj.params, `${what} "params"`);
+    const varSmoothing = readNumber(params2, "varSmoothing", `${what} "params"`, { above: 0 });
+    let total = 0;
+    let priorSum = 0;
+    for (let c4 = 0; c4 < nClasses; c4++) {
+      total += counts[c4];
+      priorSum += priors[c4];
+      if (counts[c4] === 0 !== (priors[c4] === 0)) {
+        throw new ModelFormatError(
+          `${what}: priors[${c4}] = ${priors[c4]} disagrees with classCounts[${c4}] = ${counts[c4]}`
+        );
+      }
+    }
+    if (total === 0)
+      throw new ModelFormatError(`${what}: classCounts are all 0 (a model needs training rows)`);
+    if (Math.abs(priorSum - 1) > 1e-9)
+      throw new ModelFormatError(`${what}: priors must sum to 1, got ${priorSum}`);
+    const model = new _GaussianNB({ varSmoothing });
+    model.state = _GaussianNB.derive(nClasses, nFeatures, counts, priors, means, variances, epsilon7);
+    return model;
+  }
+};
+
+// actions/lib/models/knn.ts
+var WEIGHTS = ["uniform", "distance"];
+var KNN_FORMAT = "gitml.knn";
+var FORMAT_VERSION2 = 1;
+var LEAF_ROWS = 64;
+var KNearestNeighbors = class _KNearestNeighbors {
+  algorithm = "knn";
+  k;
+  weights;
+  train = null;
+  /** Built on first search, so fit and load stay cheap. */
+  index = null;
+  constructor(params2 = {}) {
+    const k2 = params2.k ?? 5;
+    if (!(Number.isInteger(k2) && k2 >= 1))
+      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k2}`);
+    const weights = params2.weights ?? "uniform";
+    if (!WEIGHTS.includes(weights)) {
+      throw new RangeError(
+        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
+      );
+    }
+    this.k = k2;
+    this.weights = weights;
+  }
+  get nClasses() {
+    return this.train?.nClasses ?? 0;
+  }
+  params() {
+    return { k: this.k, weights: this.weights };
+  }
+  fit(X4, y4, nClasses) {
+    const { rows, cols } = X4;
+    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
+      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
+    }
+    if (y4.length !== rows)
+      throw new RangeError(`KNearestNeighbors.fit: y has ${y4.length} labels but X has ${rows} rows`);
+    if (rows < this.k) {
+      throw new RangeError(
+        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
+      );
+    }
+    for (let i = 0; i < rows; i++) {
+      if (y4[i] < 0 || y4[i] >= nClasses) {
+        throw new RangeError(
+          `KNearestNeighbors.fit: y[${i}] = ${y4[i]} is not a class index in 0..${nClasses - 1}`
+        );
+      }
+    }
+    const rowMajor = new Float64Array(rows * cols);
+    transposeRows(X4, rowMajor, "KNearestNeighbors.fit");
+    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y4), nClasses };
+    this.index = null;
+    return this;
+  }
+  fitted() {
+    if (!this.train)
+      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
+    return this.train;
+  }
+  /** Exact k nearest training rows per query row. */
+  kneighbors(X4) {
+    const { k: k2 } = this;
+    const { squared, indices } = this.search(X4);
+    const distances = new Float64Array(X4.rows * k2);
+    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
+    return { k: k2, indices, distances };
+  }
+  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
+  votes(X4) {
+    const { k: k2 } = this;
+    const { y: y4, nClasses: K2 } = this.fitted();
+    const { squared, indices } = this.search(X4);
+    const votes = new Float64Array(X4.rows * K2);
+    for (let i = 0; i < X4.rows; i++) {
+      const o = i * k2;
+      const v = i * K2;
+      if (this.weights === "uniform") {
+        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1;
+      } else if (squared[o] === 0) {
+        for (let r2 = 0; r2 < k2 && squared[o + r2] === 0; r2++) votes[v + y4[indices[o + r2]]] += 1;
+      } else {
+        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
+      }
+    }
+    return votes;
+  }
+  predictProba(X4) {
+    const K2 = this.fitted().nClasses;
+    const proba = this.votes(X4);
+    for (let i = 0; i < X4.rows; i++) {
+      let total = 0;
+      for (let c4 = 0; c4 < K2; c4++) total += proba[i * K2 + c4];
+      for (let c4 = 0; c4 < K2; c4++) proba[i * K2 + c4] /= total;
+    }
+    return proba;
+  }
+  predict(X4) {
+    const K2 = this.fitted().nClasses;
+    const votes = this.votes(X4);
+    const out = new Int32Array(X4.rows);
+    for (let i = 0; i < X4.rows; i++) out[i] = argmax(votes, i * K2, K2);
+    return out;
+  }
+  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
+  search(X4) {
+    const { k: k2 } = this;
+    const train3 = this.fitted();
+    const p = train3.cols;
+    if (X4.cols !== p) {
+      throw new RangeError(`KNearestNeighbors: X has ${X4.cols} features, the model was fitted on ${p}`);
+    }
+    this.index ??= buildLeafIndex(train3);
+    const { order, X: rows, leafStart, lo, hi } = this.index;
+    const nLeaves = leafStart.length - 1;
+    let largestLeaf = 0;
+    for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
+    const nQuery = X4.rows;
+    const squared = new Float64Array(nQuery * k2).fill(Number.POSITIVE_INFINITY);
+    const indices = new Int32Array(nQuery * k2).fill(-1);
+    const query = new Float64Array(p);
+    const bounds3 = new Float64Array(nLeaves);
+    const state = {
+      rows,
+      order,
+      p,
+      k: k2,
+      query,
+      squared,
+      indices,
+      candidates: new Int32Array(largestLeaf),
+      partial: new Float64Array(largestLeaf)
+    };
+    for (let q = 0; q < nQuery; q++) {
+      for (let j = 0; j < p; j++) {
+        const v = X4.data[j * nQuery + q];
+        if (!Number.isFinite(v))
+          throw new RangeError(`KNearestNeighbors: X has ${v} at row ${q}, feature ${j}`);
+        query[j] = v;
+      }
+      let nearest2 = 0;
+      for (let l = 0; l < nLeaves; l++) {
+        const o = l * p;
+        let s2 = 0;
+        for (let j = 0; j < p; j++) {
+          const below = lo[o + j] - query[j];
+          const above = query[j] - hi[o + j];
+          const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
+          s2 += g2 * g2;
+        }
+        bounds3[l] = s2;
+        if (s2 < bounds3[nearest2]) nearest2 = l;
+      }
+      const best = q * k2;
+      let worst = scanLeaf(state, leafStart[nearest2], leafStart[nearest2 + 1], best);
+      for (let step2 = 1; step2 < nLeaves; step2++) {
+        const below = nearest2 - step2;
+        const above = nearest2 + step2;
+        if (below >= 0 && bounds3[below] <= worst)
+          worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
+        if (above < nLeaves && bounds3[above] <= worst)
+          worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
+      }
+    }
+    return { squared, indices };
+  }
+  toJSON() {
+    const t = this.fitted();
+    return {
+      format: KNN_FORMAT,
+      version: FORMAT_VERSION2,
+      k: this.k,
+      weights: this.weights,
+      nClasses: t.nClasses,
+      cols: t.cols,
+      rows: t.rows,
+      X: Array.from(t.X),
+      y: Array.from(t.y)
+    };
+  }
+  static load(json2) {
+    const what = `${KNN_FORMAT} model`;
+    const obj = checkFormat(json2, KNN_FORMAT, FORMAT_VERSION2);
+    const k2 = readInteger(obj, "k", what, { min: 1 });
+    const weights = readChoice(obj, "weights", what, WEIGHTS);
+    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
+    const cols = readInteger(obj, "cols", what, { min: 0 });
+    const rows = readInteger(obj, "rows", what, { min: 0 });
+    if (rows < k2)
+      throw new ModelFormatError(`${what}: k = ${k2} needs at least ${k2} training rows, got rows = ${rows}`);
+    const X4 = readNumbers(obj, "X", what, rows * cols);
+    const y4 = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
+    const model = new _KNearestNeighbors({ k: k2, weights });
+    model.train = { rows, cols, X: X4, y: y4, nClasses };
+    return model;
+  }
+};
+function transposeRows(X4, out, who) {
+  const { rows: n, cols: p, data: data3 } = X4;
+  for (let j = 0; j < p; j++) {
+    const col = j * n;
+    for (let i = 0; i < n; i++) {
+      const v = data3[col + i];
+      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
+      out[i * p + j] = v;
+    }
+  }
+}
+function scanLeaf(state, from, to, best) {
+  const { rows, order, p, k: k2, query, squared, indices, candidates, partial } = state;
+  const last = best + k2 - 1;
+  let worst = squared[last];
+  let alive = to - from;
+  for (let c4 = 0; c4 < alive; c4++) {
+    candidates[c4] = c4;
+    partial[c4] = 0;
+  }
+  for (let start = 0; start < p && alive > 0; start += 4) {
+    if (start + 4 <= p) {
+      const q0 = query[start];
+      const q1 = query[start + 1];
+      const q2 = query[start + 2];
+      const q3 = query[start + 3];
+      for (let c4 = 0; c4 < alive; c4++) {
+        const o = (from + candidates[c4]) * p + start;
+        const d0 = rows[o] - q0;
+        const d1 = rows[o + 1] - q1;
+        const d2 = rows[o + 2] - q2;
+        const d3 = rows[o + 3] - q3;
+        let s2 = partial[c4];
+        s2 += d0 * d0;
+        s2 += d1 * d1;
+        s2 += d2 * d2;
+        s2 += d3 * d3;
+        partial[c4] = s2;
+      }
+    } else {
+      for (let c4 = 0; c4 < alive; c4++) {
+        const o = (from + candidates[c4]) * p;
+        let s2 = partial[c4];
+        for (let j = start; j < p; j++) {
+          const d = rows[o + j] - query[j];
+          s2 += d * d;
+        }
+        partial[c4] = s2;
+      }
+    }
+    let kept = 0;
+    for (let c4 = 0; c4 < alive; c4++) {
+      candidates[kept] = candidates[c4];
+      partial[kept] = partial[c4];
+      kept += +(partial[c4] <= worst);
+    }
+    alive = kept;
+  }
+  for (let c4 = 0; c4 < alive; c4++) {
+    const s2 = partial[c4];
+    if (s2 > worst) continue;
+    const t = order[from + candidates[c4]];
+    if (s2 === worst && indices[last] >= 0 && t > indices[last]) continue;
+    let r2 = last;
+    while (r2 > best && (squared[r2 - 1] > s2 || squared[r2 - 1] === s2 && indices[r2 - 1] > t)) {
+      squared[r2] = squared[r2 - 1];
+      indices[r2] = indices[r2 - 1];
+      r2--;
+    }
+    squared[r2] = s2;
+    indices[r2] = t;
+    worst = squared[last];
+  }
+  return worst;
+}
+function buildLeafIndex(train3) {
+  const { rows: n, cols: p, X: X4 } = train3;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const starts = [];
+  const stack2 = [0, n];
+  while (stack2.length > 0) {
+    const end = stack2.pop();
+    const start = stack2.pop();
+    if (end - start <= LEAF_ROWS || p === 0) {
+      starts.push(start);
+      continue;
+    }
+    let widest = 0;
+    let widestSpan = -1;
+    for (let j = 0; j < p; j++) {
+      let min4 = Number.POSITIVE_INFINITY;
+      let max4 = Number.NEGATIVE_INFINITY;
+      for (let i = start; i < end; i++) {
+        const v = X4[order[i] * p + j];
+        if (v < min4) min4 = v;
+        if (v > max4) max4 = v;
+      }
+      if (max4 - min4 > widestSpan) {
+        widestSpan = max4 - min4;
+        widest = j;
+      }
+    }
+    const mid = start + end >> 1;
+    selectNth(order, X4, p, widest, start, end, mid);
+    stack2.push(mid, end, start, mid);
+  }
+  starts.sort((a4, b10) => a4 - b10);
+  const nLeaves = starts.length;
+  const leafStart = Int32Array.from([...starts, n]);
+  const rows = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    const from = order[i] * p;
+    for (let j = 0; j < p; j++) rows[i * p + j] = X4[from + j];
+  }
+  const lo = new Float64Array(nLeaves * p).fill(Number.POSITIVE_INFINITY);
+  const hi = new Float64Array(nLeaves * p).fill(Number.NEGATIVE_INFINITY);
+  for (let l = 0; l < nLeaves; l++) {
+    for (let i = leafStart[l]; i < leafStart[l + 1]; i++) {
+      for (let j = 0; j < p; j++) {
+        const v = rows[i * p + j];
+        if (v < lo[l * p + j]) lo[l * p + j] = v;
+        if (v > hi[l * p + j]) hi[l * p + j] = v;
+      }
+    }
+  }
+  return { order, X: rows, leafStart, lo, hi };
+}
+function selectNth(order, X4, p, j, start, end, nth) {
+  let left = start;
+  let right = end - 1;
+  while (right > left) {
+    const a4 = X4[order[left] * p + j];
+    const b10 = X4[order[left + right >> 1] * p + j];
+    const c4 = X4[order[right] * p + j];
+    const pivot = Math.max(Math.min(a4, b10), Math.min(Math.max(a4, b10), c4));
+    let i = left;
+    let r2 = right;
+    while (i <= r2) {
+      while (X4[order[i] * p + j] < pivot) i++;
+      while (X4[order[r2] * p + j] > pivot) r2--;
+      if (i <= r2) {
+        const t = order[i];
+        order[i] = order[r2];
+        order[r2] = t;
+        i++;
+        r2--;
+      }
+    }
+    if (nth <= r2) right = r2;
+    else if (nth >= i) left = i;
+    else return;
+  }
+}
+
+// actions/lib/models/base64.ts
+var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var DECODE = new Int16Array(128).fill(-1);
+for (let k2 = 0; k2 < 64; k2++) DECODE[ALPHABET.charCodeAt(k2)] = k2;
+function encodeBase64(bytes) {
+  const chunks = [];
+  const CHUNK2 = 3 * 4096;
+  for (let start = 0; start < bytes.length; start += CHUNK2) {
+    const end = Math.min(bytes.length, start + CHUNK2);
+    let s2 = "";
+    for (let i = start; i < end; i += 3) {
+      const b02 = bytes[i];
+      const b12 = i + 1 < end ? bytes[i + 1] : 0;
+      const b22 = i + 2 < end ? bytes[i + 2] : 0;
+      s2 += ALPHABET[b02 >> 2] + ALPHABET[(b02 & 3) << 4 | b12 >> 4];
+      s2 += i + 1 < end ? ALPHABET[(b12 & 15) << 2 | b22 >> 6] : "=";
+      s2 += i + 2 < end ? ALPHABET[b22 & 63] : "=";
+    }
+    chunks.push(s2);
+  }
+  return chunks.join("");
+}
+function decodeBase64(text3) {
+  if (text3.length % 4 !== 0) return null;
+  for (const space of [" ", "\n", "\r", "	", "\f"]) if (text3.includes(space)) return null;
+  const native = Uint8Array.fromBase64;
+  if (native) {
+    try {
+      return native(text3, { lastChunkHandling: "strict" });
+    } catch {
+      return null;
+    }
+  }
+  const pad4 = text3.endsWith("==") ? 2 : text3.endsWith("=") ? 1 : 0;
+  const out = new Uint8Array(text3.length / 4 * 3 - pad4);
+  let o = 0;
+  for (let i = 0; i < text3.length; i += 4) {
+    const last = i + 4 === text3.length;
+    let quad2 = 0;
+    for (let k2 = 0; k2 < 4; k2++) {
+      const code = text3.charCodeAt(i + k2);
+      let v = code < 128 ? DECODE[code] : -1;
+      if (v < 0) {
+        if (!(last && k2 >= 4 - pad4)) return null;
+        v = 0;
+      }
+      quad2 = quad2 << 6 | v;
+    }
+    if (last && pad4 > 0 && (quad2 & (pad4 === 2 ? 65535 : 255)) !== 0) return null;
+    out[o++] = quad2 >> 16 & 255;
+    if (o < out.length) out[o++] = quad2 >> 8 & 255;
+    if (o < out.length) out[o++] = quad2 & 255;
+  }
+  return out;
+}
+
+// actions/lib/models/forest-bytes.ts
+function splitTable(tables) {
+  const start = new Int32Array(tables.length + 1);
+  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
+  const total = start[tables.length];
+  const feature3 = new Int32Array(total);
+  const value4 = new Float64Array(total);
+  for (let j = 0; j < tables.length; j++) {
+    feature3.fill(j, start[j], start[j + 1]);
+    value4.set(tables[j], start[j]);
+  }
+  return { feature: feature3, value: value4, start };
+}
+function usedSplits(f) {
+  const { feature: feature3, value: value4 } = f.splits;
+  const used = new Uint8Array(value4.length);
+  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
+  const tables = Array.from({ length: f.nFeatures }, () => []);
+  const index6 = new Int32Array(value4.length).fill(-1);
+  for (let s2 = 0; s2 < value4.length; s2++) {
+    if (!used[s2]) continue;
+    const table = tables[feature3[s2]];
+    index6[s2] = table.length;
+    table.push(value4[s2]);
+  }
+  return { tables, index: index6 };
+}
+function assembleForest(p, K2, roots, split, splits, right, mixedCounts) {
+  return {
+    nFeatures: p,
+    nClasses: K2,
+    roots,
+    split,
+    splits,
+    right,
+    mixedCounts,
+    mixedProba: leafFractions(mixedCounts, K2),
+    importances: new Float64Array(p)
+  };
+}
+function leafFractions(leafCounts, K2) {
+  const proba = new Float64Array(leafCounts.length);
+  for (let o = 0; o < leafCounts.length; o += K2) {
+    let total = 0;
+    for (let c4 = 0; c4 < K2; c4++) total += leafCounts[o + c4];
+    for (let c4 = 0; c4 < K2; c4++) proba[o + c4] = leafCounts[o + c4] / total;
+  }
+  return proba;
+}
+function grow(old, bigger) {
+  bigger.set(old);
+  return bigger;
+}
+function indexWidth(tableLength) {
+  let width2 = 1;
+  while (tableLength - 1 >= 2 ** (8 * width2)) width2++;
+  return width2;
+}
+function varintLength(v) {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+var ByteWriter = class {
+  bytes = new Uint8Array(1 << 16);
+  length = 0;
+  byte(b10) {
+    if (this.length === this.bytes.length) {
+      const bigger = new Uint8Array(this.bytes.length * 2);
+      bigger.set(this.bytes);
+      this.bytes = bigger;
+    }
+    this.bytes[this.length++] = b10;
+  }
+  varint(v) {
+    while (v >= 128) {
+      this.byte(v % 128 | 128);
+      v = Math.floor(v / 128);
+    }
+    this.byte(v);
+  }
+};
+function encodeTrees(f, splitIndex) {
+  const K2 = f.nClasses;
+  const p = f.nFeatures;
+  const n = f.split.length;
+  const feature3 = f.splits.feature;
+  const count2 = new Int32Array(f.nFeatures);
+  for (let s2 = 0; s2 < splitIndex.length; s2++) if (splitIndex[s2] >= 0) count2[feature3[s2]]++;
+  const widths = Array.from(count2, indexWidth);
+  const size = new Float64Array(n);
+  for (let node = n - 1; node >= 0; node--) {
+    const s2 = f.split[node];
+    if (s2 >= 0) {
+      const j = feature3[s2];
+      const left = size[node + 1];
+      const leftIsLeaf = f.split[node + 1] < 0;
+      const tag = K2 + 1 + (leftIsLeaf ? p : 0) + j;
+      size[node] = varintLength(tag) + widths[j] + (leftIsLeaf ? 0 : varintLength(left)) + left + size[f.right[node]];
+      continue;
+    }
+    const leaf = f.right[node];
+    if (leaf < 0) size[node] = varintLength(-1 - leaf);
+    else {
+      size[node] = varintLength(K2);
+      for (let c4 = 0; c4 < K2; c4++) size[node] += varintLength(f.mixedCounts[leaf * K2 + c4]);
+    }
+  }
+  const w2 = new ByteWriter();
+  for (let node = 0; node < n; node++) {
+    if (isRoot(f.roots, node)) w2.varint(size[node]);
+    const s2 = f.split[node];
+    if (s2 >= 0) {
+      const j = feature3[s2];
+      const leftIsLeaf = f.split[node + 1] < 0;
+      w2.varint(K2 + 1 + (leftIsLeaf ? p : 0) + j);
+      let index6 = splitIndex[s2];
+      for (let b10 = 0; b10 < widths[j]; b10++) {
+        w2.byte(index6 & 255);
+        index6 >>>= 8;
+      }
+      if (!leftIsLeaf) w2.varint(size[node + 1]);
+      continue;
+    }
+    const leaf = f.right[node];
+    if (leaf < 0) {
+      w2.varint(-1 - leaf);
+    } else {
+      w2.varint(K2);
+      for (let c4 = 0; c4 < K2; c4++) w2.varint(f.mixedCounts[leaf * K2 + c4]);
+    }
+  }
+  return w2.bytes.slice(0, w2.length);
+}
+function isRoot(roots, node) {
+  for (let t = 0; t < roots.length; t++) if (roots[t] === node) return true;
+  return false;
+}
+function readVarint(bytes, cursor3, end, fail2) {
+  let v = 0;
+  let scale6 = 1;
+  for (let k2 = 0; k2 < 5; k2++) {
+    if (cursor3.pos >= end) fail2("trees end in the middle of a node");
+    const b10 = bytes[cursor3.pos++];
+    v += (b10 & 127) * scale6;
+    if (b10 < 128) return v;
+    scale6 *= 128;
+  }
+  return fail2(`trees hold a varint longer than 5 bytes at byte ${cursor3.pos}`);
+}
+function decodeTrees(bytes, version2, nTrees, p, K2, splits, nodeCount, fail2) {
+  const { start } = splits;
+  const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
+  const lengths = version2 === 2;
+  const n = bytes.length;
+  const capacity = Math.min(nodeCount, n);
+  const split = new Int32Array(capacity);
+  const right = new Int32Array(capacity);
+  const roots = new Int32Array(nTrees);
+  const leaves = { counts: new Float64Array(64 * K2), count: 0 };
+  const cursor3 = { pos: 0 };
+  let pending = new Int32Array(64);
+  let pendingAt = new Float64Array(64);
+  let top2 = 0;
+  let pos = 0;
+  let node = 0;
+  let tree2 = 0;
+  let treeEnd = n;
+  let treeStart = true;
+  let previousWasLeaf = false;
+  while (tree2 < nTrees) {
+    if (pos >= n) {
+      fail2(
+        treeStart ? `trees hold ${tree2} trees, params say ${nTrees}` : "trees end in the middle of a node"
+      );
+    }
+    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
+    if (treeStart) {
+      roots[tree2] = node;
+      if (lengths) {
+        cursor3.pos = pos;
+        const length3 = readVarint(bytes, cursor3, n, fail2);
+        pos = cursor3.pos;
+        treeEnd = pos + length3;
+        if (treeEnd > n) fail2(`tree ${tree2} is ${length3} bytes, but only ${n - pos} remain`);
+      }
+    } else if (previousWasLeaf) {
+      const parent = pending[--top2];
+      right[parent] = node;
+      const expected = pendingAt[top2];
+      if (expected < 0 ? node !== parent + 2 : lengths && pos !== expected) {
+        fail2(
+          expected < 0 ? `node ${parent} says its left child is a leaf, but it is not` : `node ${parent} says its left subtree ends at byte ${expected}, but it ends at byte ${pos}`
+        );
+      }
+    }
+    let tag = bytes[pos];
+    if (tag < 128) pos++;
+    else {
+      cursor3.pos = pos;
+      tag = readVarint(bytes, cursor3, n, fail2);
+      pos = cursor3.pos;
+    }
+    treeStart = false;
+    if (tag > K2) {
+      let j = tag - K2 - 1;
+      const leftIsLeaf = lengths && j >= p;
+      if (leftIsLeaf) j -= p;
+      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
+      const width2 = widths[j];
+      if (pos + width2 > n) fail2("trees end in the middle of a node");
+      let index6 = bytes[pos];
+      if (width2 > 1) index6 += bytes[pos + 1] * 256;
+      if (width2 > 2) index6 += bytes[pos + 2] * 65536;
+      if (width2 > 3) index6 += bytes[pos + 3] * 16777216;
+      pos += width2;
+      const count2 = start[j + 1] - start[j];
+      if (index6 >= count2) {
+        fail2(`node ${node} uses threshold ${index6} of feature ${j}, but thresholds[${j}] has ${count2}`);
+      }
+      split[node] = start[j] + index6;
+      if (top2 === pending.length) {
+        pending = grow(pending, new Int32Array(top2 * 2));
+        pendingAt = grow(pendingAt, new Float64Array(top2 * 2));
+      }
+      if (leftIsLeaf) {
+        pendingAt[top2] = -1;
+      } else if (lengths) {
+        let left = pos < n ? bytes[pos] : 128;
+        if (left < 128) pos++;
+        else {
+          cursor3.pos = pos;
+          left = readVarint(bytes, cursor3, n, fail2);
+          pos = cursor3.pos;
+        }
+        pendingAt[top2] = pos + left;
+      } else {
+        pendingAt[top2] = 0;
+      }
+      pending[top2++] = node;
+      previousWasLeaf = false;
+    } else {
+      split[node] = -1;
+      if (tag < K2) {
+        right[node] = -1 - tag;
+      } else {
+        cursor3.pos = pos;
+        right[node] = readMixedLeaf(bytes, cursor3, K2, leaves, node, fail2);
+        pos = cursor3.pos;
+      }
+      previousWasLeaf = true;
+      if (top2 === 0) {
+        if (lengths && pos !== treeEnd) {
+          fail2(`tree ${tree2} says it ends at byte ${treeEnd}, but it ends at byte ${pos}`);
+        }
+        tree2++;
+        treeStart = true;
+        previousWasLeaf = false;
+      }
+    }
+    node++;
+  }
+  if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
+  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
+  return assembleForest(p, K2, roots, split, splits, right, leaves.counts.slice(0, leaves.count * K2));
+}
+function readMixedLeaf(bytes, cursor3, K2, leaves, node, fail2) {
+  if ((leaves.count + 1) * K2 > leaves.counts.length) {
+    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
+  }
+  const at = leaves.count * K2;
+  let total = 0;
+  for (let c4 = 0; c4 < K2; c4++) {
+    const v = readVarint(bytes, cursor3, bytes.length, fail2);
+    leaves.counts[at + c4] = v;
+    total += v;
+  }
+  if (total === 0) fail2(`leaf node ${node} has no samples`);
+  return leaves.count++;
+}
+var EncodedTrees = class _EncodedTrees {
+  constructor(bytes, treeStart, treeEnd, p, K2, splits, widths, fail2) {
+    this.bytes = bytes;
+    this.treeStart = treeStart;
+    this.treeEnd = treeEnd;
+    this.p = p;
+    this.K = K2;
+    this.splits = splits;
+    this.widths = widths;
+    this.fail = fail2;
+  }
+  bytes;
+  treeStart;
+  treeEnd;
+  p;
+  K;
+  splits;
+  widths;
+  fail;
+  /** Finds the trees of a version-2 stream by their lengths (nTrees steps); checks they cover it exactly. */
+  static index(bytes, nTrees, p, K2, splits, fail2) {
+    const treeStart = new Int32Array(nTrees);
+    const treeEnd = new Int32Array(nTrees);
+    const cursor3 = { pos: 0 };
+    for (let t = 0; t < nTrees; t++) {
+      if (cursor3.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
+      const length3 = readVarint(bytes, cursor3, bytes.length, fail2);
+      if (length3 < 1 || cursor3.pos + length3 > bytes.length) {
+        fail2(`tree ${t} is ${length3} bytes, but ${bytes.length - cursor3.pos} remain`);
+      }
+      treeStart[t] = cursor3.pos;
+      cursor3.pos += length3;
+      treeEnd[t] = cursor3.pos;
+    }
+    if (cursor3.pos !== bytes.length) {
+      fail2(`trees hold ${bytes.length - cursor3.pos} bytes after the last of ${nTrees} trees`);
+    }
+    const { start } = splits;
+    const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
+    return new _EncodedTrees(bytes, treeStart, treeEnd, p, K2, splits, widths, fail2);
+  }
+  /** Adds every tree's leaf class fractions for each row of X into out (rows × K); X is column-major. */
+  addLeafFractions(X4, out) {
+    const { bytes, treeStart, treeEnd, p, K: K2, widths, fail: fail2 } = this;
+    const { start, value: value4 } = this.splits;
+    const { rows, data: data3 } = X4;
+    const cursor3 = { pos: 0 };
+    const counts = new Float64Array(K2);
+    for (let t = 0; t < treeStart.length; t++) {
+      const end = treeEnd[t];
+      for (let i = 0; i < rows; i++) {
+        cursor3.pos = treeStart[t];
+        const o = i * K2;
+        for (; ; ) {
+          const tag = readVarint(bytes, cursor3, end, fail2);
+          if (tag > K2) {
+            let j = tag - K2 - 1;
+            const leftIsLeaf = j >= p;
+            if (leftIsLeaf) j -= p;
+            if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
+            const width2 = widths[j];
+            let at = cursor3.pos;
+            if (at + width2 > end) fail2("trees end in the middle of a node");
+            let index6 = 0;
+            for (let b10 = 0, scale6 = 1; b10 < width2; b10++, scale6 *= 256) index6 += bytes[at++] * scale6;
+            if (index6 >= start[j + 1] - start[j]) {
+              fail2(`a node of tree ${t} uses threshold ${index6} of feature ${j}, beyond thresholds[${j}]`);
+            }
+            cursor3.pos = at;
+            const goLeft = data3[j * rows + i] <= value4[start[j] + index6];
+            if (leftIsLeaf) {
+              if (!goLeft) skipLeaf(bytes, cursor3, end, K2, t, fail2);
+            } else {
+              const left = readVarint(bytes, cursor3, end, fail2);
+              if (!goLeft) cursor3.pos += left;
+            }
+            continue;
+          }
+          if (tag < K2) {
+            out[o + tag] += 1;
+            break;
+          }
+          let total = 0;
+          for (let c4 = 0; c4 < K2; c4++) {
+            counts[c4] = readVarint(bytes, cursor3, end, fail2);
+            total += counts[c4];
+          }
+          if (total === 0) fail2(`a leaf of tree ${t} has no samples`);
+          for (let c4 = 0; c4 < K2; c4++) out[o + c4] += counts[c4] / total;
+          break;
+        }
+      }
+    }
+  }
+};
+function skipLeaf(bytes, cursor3, end, K2, tree2, fail2) {
+  const tag = readVarint(bytes, cursor3, end, fail2);
+  if (tag > K2) fail2(`a node of tree ${tree2} says its left child is a leaf, but it is not`);
+  if (tag === K2) for (let c4 = 0; c4 < K2; c4++) readVarint(bytes, cursor3, end, fail2);
+}
+
+// actions/lib/models/random.ts
+function createRng(seed) {
+  if (!Number.isInteger(seed)) throw new RangeError(`createRng: seed must be an integer, got ${seed}`);
+  let state = seed >>> 0;
+  return () => {
+    state = state + 1831565813 | 0;
+    let t = Math.imul(state ^ state >>> 15, 1 | state);
+    t = t + Math.imul(t ^ t >>> 7, 61 | t) ^ t;
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
+  };
+}
+
+// actions/lib/models/random-forest.ts
+var RANDOM_FOREST_FORMAT = "gitml.random-forest";
+var RANDOM_FOREST_VERSION = 2;
+var RandomForest = class _RandomForest {
+  algorithm = "random-forest";
+  settings;
+  forest = null;
+  encoded = null;
+  constructor(params2 = {}) {
+    this.settings = resolveParams(params2);
+  }
+  get nClasses() {
+    return this.forest?.nClasses ?? this.encoded?.nClasses ?? 0;
+  }
+  get nFeatures() {
+    return this.forest?.nFeatures ?? this.encoded?.nFeatures ?? 0;
+  }
+  /** Total node count over all trees (0 before fit). */
+  get nodeCount() {
+    return this.forest?.split.length ?? this.encoded?.nodeCount ?? 0;
+  }
+  params() {
+    return { ...this.settings };
+  }
+  /**
+   * Training rows that all share one class give trees that are single leaves: every prediction is that
+   * class with probability 1 and all feature importances are 0 (nothing was split).
+   */
+  fit(X4, y4, nClasses) {
+    checkTrainingData(X4, y4, nClasses);
+    this.forest = growForest(X4, y4, nClasses, this.settings);
+    this.encoded = null;
+    return this;
+  }
+  predictProba(X4) {
+    if (this.forest === null && this.encoded === null) this.fitted("predictProba");
+    if (X4.cols !== this.nFeatures) {
+      throw new RangeError(
+        `RandomForest.predictProba: X has ${X4.cols} features, the model was fitted on ${this.nFeatures}`
+      );
+    }
+    const { rows, data: data3 } = X4;
+    for (let i = 0; i < data3.length; i++) {
+      if (Number.isNaN(data3[i])) {
+        throw new RangeError(
+          `RandomForest.predictProba: feature ${Math.floor(i / rows)} of row ${i % rows} is NaN; impute missing values first`
+        );
+      }
+    }
+    const K2 = this.nClasses;
+    const out = new Float64Array(rows * K2);
+    if (this.forest === null) {
+      this.encoded.trees.addLeafFractions(X4, out);
+      for (let i = 0; i < out.length; i++) out[i] /= this.settings.nTrees;
+      return out;
+    }
+    const { roots, split, right, mixedProba } = this.forest;
+    const { feature: feature3, value: threshold2 } = this.forest.splits;
+    for (let t = 0; t < roots.length; t++) {
+      const root = roots[t];
+      for (let i = 0; i < rows; i++) {
+        let node = root;
+        let s2 = split[node];
+        while (s2 >= 0) {
+          node = data3[feature3[s2] * rows + i] <= threshold2[s2] ? node + 1 : right[node];
+          s2 = split[node];
+        }
+        const leaf = right[node];
+        const o = i * K2;
+        if (leaf < 0) out[o - 1 - leaf] += 1;
+        else for (let c4 = 0, m3 = leaf * K2; c4 < K2; c4++) out[o + c4] += mixedProba[m3 + c4];
+      }
+    }
+    const nTrees = roots.length;
+    for (let i = 0; i < out.length; i++) out[i] /= nTrees;
+    return out;
+  }
+  predict(X4) {
+    return predictFromProba(this.predictProba(X4), X4.rows, this.nClasses);
+  }
+  /** Mean decrease in Gini impurity per feature, averaged over trees and normalised to sum 1 (all 0 if no split). */
+  featureImportances() {
+    return Float64Array.from(this.fitted("featureImportances").importances);
+  }
+  toJSON() {
+    const f = this.fitted("toJSON");
+    const used = usedSplits(f);
+    return {
+      format: RANDOM_FOREST_FORMAT,
+      version: RANDOM_FOREST_VERSION,
+      params: { ...this.settings },
+      nFeatures: f.nFeatures,
+      nClasses: f.nClasses,
+      nodeCount: f.split.length,
+      featureImportances: Array.from(f.importances),
+      thresholds: used.tables,
+      trees: encodeBase64(encodeTrees(f, used.index))
+    };
+  }
+  static load(json2, options = {}) {
+    const fail2 = (rule5) => {
+      throw new ModelFormatError(`RandomForest.load: ${rule5}`);
+    };
+    if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) fail2("expected a JSON object");
+    const o = json2;
+    if (o.format !== RANDOM_FOREST_FORMAT) {
+      fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_FORMAT}"`);
+    }
+    if (o.version !== 1 && o.version !== RANDOM_FOREST_VERSION) {
+      fail2(`version ${JSON.stringify(o.version)} is not supported (expected 1 or ${RANDOM_FOREST_VERSION})`);
+    }
+    const version2 = o.version;
+    if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
+    let settings = resolveParams({});
+    try {
+      settings = resolveParams(o.params);
+    } catch (e) {
+      fail2(`params: ${e.message}`);
+    }
+    const nFeatures = o.nFeatures;
+    const nClasses = o.nClasses;
+    if (!isCount(nFeatures) || nFeatures < 1) fail2("nFeatures must be an integer >= 1");
+    if (!isCount(nClasses) || nClasses < 1) fail2("nClasses must be an integer >= 1");
+    const p = nFeatures;
+    const K2 = nClasses;
+    const tables = o.thresholds;
+    if (!Array.isArray(tables) || tables.length !== p) fail2(`thresholds must be an array of ${p} arrays`);
+    for (let j = 0; j < p; j++) {
+      const table = tables[j];
+      if (!Array.isArray(table)) fail2(`thresholds[${j}] must be an array`);
+      const values3 = table;
+      let previous = Number.NEGATIVE_INFINITY;
+      for (let k2 = 0; k2 < values3.length; k2++) {
+        const v = values3[k2];
+        if (typeof v !== "number" || !Number.isFinite(v))
+          fail2(`thresholds[${j}][${k2}] must be a finite number`);
+        if (!(previous < v)) fail2(`thresholds[${j}] must be strictly ascending (entry ${k2})`);
+        previous = v;
+      }
+    }
+    const imp = o.featureImportances;
+    if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
+    imp.forEach((v, j) => {
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
+        fail2(`featureImportances[${j}] must be a finite number >= 0`);
+      }
+    });
+    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
+    const bytes = decodeBase64(o.trees);
+    if (bytes === null) fail2("trees is not valid base64");
+    if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
+    const splits = splitTable(tables);
+    const nodeCount = o.nodeCount;
+    const decode = () => {
+      const forest = decodeTrees(
+        bytes,
+        version2,
+        settings.nTrees,
+        p,
+        K2,
+        splits,
+        nodeCount,
+        fail2
+      );
+      forest.importances = Float64Array.from(imp);
+      return forest;
+    };
+    const model = new _RandomForest(settings);
+    if (options.lazy && version2 === 2) {
+      const trees = EncodedTrees.index(bytes, settings.nTrees, p, K2, splits, fail2);
+      model.encoded = { trees, nFeatures: p, nClasses: K2, nodeCount, decode };
+    } else {
+      model.forest = decode();
+    }
+    return model;
+  }
+  fitted(method2) {
+    if (!this.forest && this.encoded) {
+      this.forest = this.encoded.decode();
+      this.encoded = null;
+    }
+    if (!this.forest)
+      throw new Error(`RandomForest.${method2}: the model is not fitted; call fit() or load() first`);
+    return this.forest;
+  }
+};
+function resolveParams(p) {
+  const nTrees = p.nTrees ?? 100;
+  const maxDepth2 = p.maxDepth ?? 0;
+  const minSamplesLeaf = p.minSamplesLeaf ?? 1;
+  const maxFeatures = p.maxFeatures ?? "sqrt";
+  const seed = p.seed ?? 0;
+  const bootstrap = p.bootstrap ?? true;
+  if (!Number.isInteger(nTrees) || nTrees < 1)
+    throw new RangeError(`nTrees must be an integer >= 1, got ${nTrees}`);
+  if (!Number.isInteger(maxDepth2) || maxDepth2 < 0) {
+    throw new RangeError(`maxDepth must be an integer >= 0 (0 = unlimited), got ${maxDepth2}`);
+  }
+  if (!Number.isInteger(minSamplesLeaf) || minSamplesLeaf < 1) {
+    throw new RangeError(`minSamplesLeaf must be an integer >= 1, got ${minSamplesLeaf}`);
+  }
+  if (maxFeatures !== "sqrt" && maxFeatures !== "log2" && !(typeof maxFeatures === "number" && maxFeatures > 0 && maxFeatures <= 1)) {
+    throw new RangeError(
+      `maxFeatures must be 'sqrt', 'log2' or a fraction in (0, 1], got ${JSON.stringify(maxFeatures)}`
+    );
+  }
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  if (typeof bootstrap !== "boolean")
+    throw new RangeError(`bootstrap must be true or false, got ${bootstrap}`);
+  return { nTrees, maxDepth: maxDepth2, minSamplesLeaf, maxFeatures, seed, bootstrap };
+}
+function featuresPerNode(maxFeatures, p) {
+  const raw2 = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
+  return Math.min(p, Math.max(1, Math.floor(raw2)));
+}
+function checkTrainingData(X4, y4, nClasses) {
+  if (!Number.isInteger(nClasses) || nClasses < 1) {
+    throw new RangeError(`RandomForest.fit: nClasses must be an integer >= 1, got ${nClasses}`);
+  }
+  if (X4.rows < 1 || X4.cols < 1) throw new RangeError(`RandomForest.fit: X is empty (${X4.rows} \xD7 ${X4.cols})`);
+  if (y4.length !== X4.rows)
+    throw new RangeError(`RandomForest.fit: y has ${y4.length} labels but X has ${X4.rows} rows`);
+  for (let i = 0; i < y4.length; i++) {
+    if (y4[i] < 0 || y4[i] >= nClasses) {
+      throw new RangeError(`RandomForest.fit: label ${y4[i]} of row ${i} is outside 0..${nClasses - 1}`);
+    }
+  }
+  const { rows, data: data3 } = X4;
+  for (let i = 0; i < data3.length; i++) {
+    if (!Number.isFinite(data3[i])) {
+      throw new RangeError(
+        `RandomForest.fit: feature ${Math.floor(i / rows)} of row ${i % rows} is ${data3[i]}; values must be finite (impute missing values first)`
+      );
+    }
+  }
+}
+function isCount(v) {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+var NodeStore = class {
+  constructor(K2) {
+    this.K = K2;
+    const n = 1024;
+    this.feature = new Int32Array(n);
+    this.threshold = new Float64Array(n);
+    this.right = new Int32Array(n);
+    this.mixedCounts = new Float64Array(n * K2);
+  }
+  K;
+  feature;
+  threshold;
+  right;
+  mixedCounts;
+  nodes = 0;
+  mixed = 0;
+  addNode() {
+    if (this.nodes === this.feature.length) {
+      this.feature = grow(this.feature, new Int32Array(this.nodes * 2));
+      this.threshold = grow(this.threshold, new Float64Array(this.nodes * 2));
+      this.right = grow(this.right, new Int32Array(this.nodes * 2));
+    }
+    return this.nodes++;
+  }
+  /** The finished forest: arrays trimmed to the nodes and leaves actually stored, splits tabled. */
+  toForest(p, roots, importances) {
+    const K2 = this.K;
+    const mixedCounts = this.mixedCounts.slice(0, this.mixed * K2);
+    const sets = Array.from({ length: p }, () => /* @__PURE__ */ new Set());
+    for (let node = 0; node < this.nodes; node++) {
+      if (this.feature[node] >= 0) sets[this.feature[node]].add(this.threshold[node]);
+    }
+    const splits = splitTable(sets.map((set7) => Array.from(set7).sort((a4, b10) => a4 - b10)));
+    const indexOf = sets.map(() => /* @__PURE__ */ new Map());
+    for (let s2 = 0; s2 < splits.value.length; s2++) indexOf[splits.feature[s2]].set(splits.value[s2], s2);
+    const split = new Int32Array(this.nodes);
+    for (let node = 0; node < this.nodes; node++) {
+      const j = this.feature[node];
+      split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node]);
+    }
+    const forest = assembleForest(p, K2, roots, split, splits, this.right.slice(0, this.nodes), mixedCounts);
+    forest.importances = importances;
+    return forest;
+  }
+  addLeaf(node, counts) {
+    const K2 = this.K;
+    this.feature[node] = -1;
+    this.threshold[node] = 0;
+    const only = onlyClass(counts, 0, K2);
+    if (only >= 0) {
+      this.right[node] = -1 - only;
+      return;
+    }
+    if ((this.mixed + 1) * K2 > this.mixedCounts.length) {
+      this.mixedCounts = grow(this.mixedCounts, new Float64Array(this.mixedCounts.length * 2));
+    }
+    this.mixedCounts.set(counts, this.mixed * K2);
+    this.right[node] = this.mixed++;
+  }
+};
+function onlyClass(counts, at, K2) {
+  let only = -1;
+  for (let c4 = 0; c4 < K2; c4++) {
+    if (counts[at + c4] > 0) {
+      if (only >= 0) return -1;
+      only = c4;
+    }
+  }
+  return only;
+}
+function growForest(X4, y4, K2, s2) {
+  const n = X4.rows;
+  const p = X4.cols;
+  const data3 = X4.data;
+  const order = presort(X4);
+  const mtry = featuresPerNode(s2.maxFeatures, p);
+  const store = new NodeStore(K2);
+  const roots = new Int32Array(s2.nTrees);
+  const importances = new Float64Array(p);
+  const treeImportance = new Float64Array(p);
+  const weight = new Int32Array(n);
+  const goLeft = new Uint8Array(n);
+  const lists = new Int32Array(p * n);
+  const spill = new Int32Array(n);
+  const perm = new Int32Array(p);
+  const counts = new Float64Array(K2);
+  const leftCounts = new Float64Array(K2);
+  let stackStart = new Int32Array(64);
+  let stackEnd = new Int32Array(64);
+  let stackDepth = new Int32Array(64);
+  let stackParent = new Int32Array(64);
+  const master = createRng(s2.seed);
+  for (let t = 0; t < s2.nTrees; t++) {
+    const rng = createRng(Math.floor(master() * 4294967296));
+    for (let j = 0; j < p; j++) perm[j] = j;
+    if (s2.bootstrap) {
+      weight.fill(0);
+      for (let i = 0; i < n; i++) weight[Math.floor(rng() * n)]++;
+    } else {
+      weight.fill(1);
+    }
+    let m3 = 0;
+    for (let i = 0; i < n; i++) if (weight[i] > 0) m3++;
+    for (let j = 0; j < p; j++) {
+      let k2 = j * m3;
+      const o = j * n;
+      for (let q = 0; q < n; q++) {
+        const r2 = order[o + q];
+        if (weight[r2] > 0) lists[k2++] = r2;
+      }
+    }
+    treeImportance.fill(0);
+    roots[t] = store.nodes;
+    let top2 = 0;
+    stackStart[0] = 0;
+    stackEnd[0] = m3;
+    stackDepth[0] = 0;
+    stackParent[0] = -1;
+    top2 = 1;
+    while (top2 > 0) {
+      top2--;
+      const start = stackStart[top2];
+      const end = stackEnd[top2];
+      const depth = stackDepth[top2];
+      const parent = stackParent[top2];
+      const node = store.addNode();
+      if (parent >= 0) store.right[parent] = node;
+      counts.fill(0);
+      for (let q = start; q < end; q++) {
+        const r2 = lists[q];
+        counts[y4[r2]] += weight[r2];
+      }
+      let total = 0;
+      let sumSq = 0;
+      for (let c4 = 0; c4 < K2; c4++) {
+        total += counts[c4];
+        sumSq += counts[c4] * counts[c4];
+      }
+      const rowsHere = end - start;
+      if (s2.maxDepth > 0 && depth >= s2.maxDepth || rowsHere < 2 * s2.minSamplesLeaf || sumSq === total * total) {
+        store.addLeaf(node, counts);
+        continue;
+      }
+      let bestProxy = -1;
+      let bestFeature = -1;
+      let bestPos = -1;
+      let bestLeftWeight = 0;
+      let bestLeftSq = 0;
+      let bestRightSq = 0;
+      let visited = 0;
+      let nonConstant = 0;
+      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
+        const pick3 = v + Math.floor(rng() * (p - v));
+        const f = perm[pick3];
+        perm[pick3] = perm[v];
+        perm[v] = f;
+        visited++;
+        const base2 = f * m3;
+        const col2 = f * n;
+        if (data3[col2 + lists[base2 + start]] === data3[col2 + lists[base2 + end - 1]]) continue;
+        nonConstant++;
+        leftCounts.fill(0);
+        let leftWeight = 0;
+        let leftSq = 0;
+        let rightSq = sumSq;
+        const lastLeft = end - s2.minSamplesLeaf;
+        let xNext = data3[col2 + lists[base2 + start]];
+        for (let q = start; q < lastLeft; q++) {
+          const r2 = lists[base2 + q];
+          const c4 = y4[r2];
+          const w2 = weight[r2];
+          const lc = leftCounts[c4];
+          leftSq += (2 * lc + w2) * w2;
+          rightSq += (w2 - 2 * (counts[c4] - lc)) * w2;
+          leftCounts[c4] = lc + w2;
+          leftWeight += w2;
+          const x4 = xNext;
+          xNext = data3[col2 + lists[base2 + q + 1]];
+          if (xNext > x4 && q + 1 - start >= s2.minSamplesLeaf) {
+            const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
+            if (proxy > bestProxy) {
+              bestProxy = proxy;
+              bestFeature = f;
+              bestPos = q + 1;
+              bestLeftWeight = leftWeight;
+              bestLeftSq = leftSq;
+              bestRightSq = rightSq;
+            }
+          }
+        }
+      }
+      if (bestFeature < 0) {
+        store.addLeaf(node, counts);
+        continue;
+      }
+      const base = bestFeature * m3;
+      const col = bestFeature * n;
+      store.feature[node] = bestFeature;
+      store.threshold[node] = splitThreshold(
+        data3[col + lists[base + bestPos - 1]],
+        data3[col + lists[base + bestPos]]
+      );
+      const rightWeight = total - bestLeftWeight;
+      treeImportance[bestFeature] += total - sumSq / total - (bestLeftWeight - bestLeftSq / bestLeftWeight) - (rightWeight - bestRightSq / rightWeight);
+      for (let q = start; q < bestPos; q++) goLeft[lists[base + q]] = 1;
+      for (let q = bestPos; q < end; q++) goLeft[lists[base + q]] = 0;
+      for (let j = 0; j < p; j++) {
+        if (j === bestFeature) continue;
+        const b10 = j * m3;
+        let l = b10 + start;
+        let spilled = 0;
+        for (let q = b10 + start; q < b10 + end; q++) {
+          const r2 = lists[q];
+          if (goLeft[r2] === 1) lists[l++] = r2;
+          else spill[spilled++] = r2;
+        }
+        lists.set(spill.subarray(0, spilled), l);
+      }
+      if (top2 + 2 > stackStart.length) {
+        const size = stackStart.length * 2;
+        stackStart = grow(stackStart, new Int32Array(size));
+        stackEnd = grow(stackEnd, new Int32Array(size));
+        stackDepth = grow(stackDepth, new Int32Array(size));
+        stackParent = grow(stackParent, new Int32Array(size));
+      }
+      stackStart[top2] = bestPos;
+      stackEnd[top2] = end;
+      stackDepth[top2] = depth + 1;
+      stackParent[top2] = node;
+      top2++;
+      stackStart[top2] = start;
+      stackEnd[top2] = bestPos;
+      stackDepth[top2] = depth + 1;
+      stackParent[top2] = -1;
+      top2++;
+    }
+    let sum5 = 0;
+    for (let j = 0; j < p; j++) sum5 += treeImportance[j];
+    if (sum5 > 0) {
+      for (let j = 0; j < p; j++) importances[j] += treeImportance[j] / sum5;
+    }
+  }
+  let sum4 = 0;
+  for (let j = 0; j < p; j++) sum4 += importances[j];
+  if (sum4 > 0) for (let j = 0; j < p; j++) importances[j] /= sum4;
+  return store.toForest(p, roots, importances);
+}
+function presort(X4) {
+  const { rows, cols, data: data3 } = X4;
+  const order = new Int32Array(rows * cols);
+  const sorted = new Float64Array(rows);
+  const cursor3 = new Int32Array(rows);
+  for (let j = 0; j < cols; j++) {
+    const col = j * rows;
+    sorted.set(data3.subarray(col, col + rows));
+    sorted.sort();
+    for (let k2 = 0; k2 < rows; k2++) cursor3[k2] = k2;
+    for (let i = 0; i < rows; i++) {
+      const v = data3[col + i];
+      let lo = 0;
+      let hi = rows;
+      while (lo < hi) {
+        const mid = lo + hi >>> 1;
+        if (sorted[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      order[col + cursor3[lo]++] = i;
+    }
+  }
+  return order;
+}
+var POW10 = [1];
+for (let k2 = 1; k2 <= 22; k2++) POW10.push(POW10[k2 - 1] * 10);
+function splitThreshold(a4, b10) {
+  const mid = a4 / 2 + b10 / 2;
+  const lo = a4 + (b10 - a4) / 4;
+  const hi = b10 - (b10 - a4) / 4;
+  const inside = (d) => d >= lo && d <= hi && d >= a4 && d < b10;
+  if (inside(0)) return 0;
+  const exponent3 = Math.floor(Math.log10(Math.abs(mid)));
+  for (let digits = 1; digits <= 17; digits++) {
+    const places = digits - 1 - exponent3;
+    if (places > 22 || places < -22) break;
+    const d = places >= 0 ? Math.round(mid * POW10[places]) / POW10[places] : Math.round(mid / POW10[-places]) * POW10[-places];
+    if (inside(d)) return d;
+  }
+  return mid < b10 && mid >= a4 ? mid : a4;
+}
+
+// actions/lib/models/algorithms.ts
+var ALGORITHMS = [
+  {
+    name: "gaussian-nb",
+    title: "Gaussian naive Bayes",
+    standardize: false,
+    create: (p) => new GaussianNB({ varSmoothing: p.varSmoothing }),
+    grid: [{ varSmoothing: 1e-9 }]
+  },
+  {
+    name: "knn",
+    title: "k-nearest neighbours",
+    standardize: true,
+    create: (p) => new KNearestNeighbors({ k: p.k, weights: p.weights }),
+    grid: [5, 9, 15].flatMap((k2) => [
+      { k: k2, weights: "uniform" },
+      { k: k2, weights: "distance" }
+    ])
+  },
+  {
+    name: "random-forest",
+    title: "Random forest",
+    standardize: false,
+    create: (p) => new RandomForest({
+      nTrees: p.nTrees,
+      minSamplesLeaf: p.minSamplesLeaf,
+      maxDepth: p.maxDepth,
+      maxFeatures: p.maxFeatures,
+      seed: p.seed
+    }),
+    grid: [
+      { nTrees: 100, minSamplesLeaf: 1, maxFeatures: "sqrt" },
+      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" }
+    ]
+  }
+];
+function loadEstimator(json2, options = {}) {
+  const format5 = typeof json2 === "object" && json2 !== null ? json2.format : void 0;
+  switch (format5) {
+    case GAUSSIAN_NB_FORMAT:
+      return GaussianNB.load(json2);
+    case KNN_FORMAT:
+      return KNearestNeighbors.load(json2);
+    case RANDOM_FOREST_FORMAT:
+      return RandomForest.load(json2, options);
+    default:
+      throw new ModelFormatError(
+        `estimator format ${JSON.stringify(format5 ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT].join(", ")}`
+      );
+  }
+}
+
 // actions/lib/spec.ts
 var SpecError = class extends Error {
   name = "SpecError";
 };
 var NAME = /^[a-z][a-z0-9_]*$/;
+var MAX_ROWS_PER_DAY = 1e5;
 var META_COLUMNS = ["id", "event_time", "source"];
 function isObj(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -29614,15 +31501,27 @@ function parseSpec(raw2, where) {
     rowsPerDay: num(gen, "rowsPerDay", `${where} generator`, 1),
     shrinkage: num(gen, "shrinkage", `${where} generator`, 10)
   };
-  if (!Number.isInteger(generator.rowsPerDay) || generator.rowsPerDay < 1) {
-    throw new SpecError(`${where} generator: rowsPerDay must be a whole number \u2265 1`);
+  if (!Number.isInteger(generator.rowsPerDay) || generator.rowsPerDay < 1 || generator.rowsPerDay > MAX_ROWS_PER_DAY) {
+    throw new SpecError(
+      `${where} generator: rowsPerDay must be a whole number from 1 to ${MAX_ROWS_PER_DAY}, got ${generator.rowsPerDay}`
+    );
   }
   if (isObj(gen.drift)) {
     const start = str(gen.drift, "start", `${where} generator.drift`);
-    if (!isIsoDate(start)) throw new SpecError(`${where} generator.drift: start must be a date YYYY-MM-DD`);
+    try {
+      parseCalendarDate(start, `${where} generator.drift: start`);
+    } catch (err) {
+      throw new SpecError(err.message);
+    }
     generator.drift = { start, sdPerDay: num(gen.drift, "sdPerDay", `${where} generator.drift`, 0.05) };
   }
   const model = isObj(raw2.model) ? raw2.model : {};
+  const algorithm = str(model, "algorithm", `${where} model`, "gaussian-nb");
+  const algorithmNames = ALGORITHMS.map((a4) => a4.name);
+  if (!algorithmNames.includes(algorithm))
+    throw new SpecError(
+      `${where} model: algorithm '${algorithm}' is not one of ${algorithmNames.join(", ")}${didYouMean(algorithm, algorithmNames)}`
+    );
   const params2 = isObj(model.params) ? model.params : {};
   return {
     name,
@@ -29643,7 +31542,7 @@ function parseSpec(raw2, where) {
     },
     features,
     generator,
-    model: { algorithm: str(model, "algorithm", `${where} model`, "gaussian-nb"), params: params2 },
+    model: { algorithm, params: params2 },
     monitoring: monitoringOf(raw2.monitoring, `${where} monitoring`)
   };
 }
@@ -29675,10 +31574,7 @@ function featureSchema(spec) {
   return out;
 }
 function isIsoInstant(s2) {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s2) && !Number.isNaN(Date.parse(s2));
-}
-function isIsoDate(s2) {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s2) && (/* @__PURE__ */ new Date(`${s2}T00:00:00Z`)).toISOString().slice(0, 10) === s2;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s2) && !Number.isNaN(Date.parse(s2)) && new Date(s2).toISOString().slice(0, 19) === s2.slice(0, 19);
 }
 
 // actions/lib/workspace.ts
@@ -29711,10 +31607,10 @@ var Workspace = class {
   }
   loadSpec(name) {
     const file = path8.join(this.datasetDir(name), SPEC_FILE);
-    if (!existsSync2(file)) {
+    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync2(file)) {
       const known = this.datasetNames();
       throw new SpecError(
-        `unknown dataset '${name}' (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
+        `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
       );
     }
     let raw2;
@@ -29729,9 +31625,16 @@ var Workspace = class {
       throw new SpecError(`${this.rel(file)}: name '${spec.name}' must match its folder '${name}'`);
     return spec;
   }
-  /** `all` or a comma-separated list of names. */
+  /**
+   * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
+   * error: a command that silently does nothing usually runs in the wrong folder.
+   */
   selectDatasets(selector) {
-    const names = selector === "all" || selector === "" ? this.datasetNames() : selector.split(",").map((s2) => s2.trim());
+    const names = selector === "all" || selector === "" ? this.datasetNames() : [...new Set(selector.split(",").map((s2) => s2.trim()))];
+    if (names.length === 0)
+      throw new SpecError(
+        `no datasets in ${this.root}: no data/<name>/${SPEC_FILE} found (is this the repository's folder?)`
+      );
     return names.map((n) => this.loadSpec(n));
   }
 };
@@ -29823,7 +31726,6 @@ function recoverInterruptedWrites(root) {
 var ActionInputError = class extends Error {
   name = "ActionInputError";
 };
-var DATE = /^\d{4}-\d{2}-\d{2}$/;
 function raw(name) {
   return core.getInput(name);
 }
@@ -29861,8 +31763,10 @@ var input = {
     const v = raw(name);
     if (v === "") return void 0;
     const n = Number(v);
-    if (!Number.isFinite(n) || range6.min !== void 0 && n < range6.min) {
-      throw invalid(name, `must be a number${range6.min !== void 0 ? ` \u2265 ${range6.min}` : ""}`, v);
+    const { min: min4 = Number.NEGATIVE_INFINITY, max: max4 = Number.POSITIVE_INFINITY } = range6;
+    if (!Number.isFinite(n) || n < min4 || n > max4) {
+      const bounds3 = range6.max !== void 0 ? ` from ${min4} to ${max4}` : range6.min !== void 0 ? ` \u2265 ${range6.min}` : "";
+      throw invalid(name, `must be a number${bounds3}`, v);
     }
     return n;
   },
@@ -29870,10 +31774,11 @@ var input = {
   date(name) {
     const v = raw(name);
     if (v === "") return void 0;
-    if (!DATE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
-      throw invalid(name, "must be a UTC date YYYY-MM-DD", v);
+    try {
+      return parseCalendarDate(v, `input '${name}'`);
+    } catch (err) {
+      throw new ActionInputError(err.message);
     }
-    return v;
   },
   choice(name, options, fallback2) {
     const v = raw(name);
@@ -29886,9 +31791,11 @@ var input = {
   now() {
     const v = raw("now");
     if (v === "") return /* @__PURE__ */ new Date();
-    const d = new Date(v);
-    if (Number.isNaN(d.getTime())) throw invalid("now", "must be an ISO 8601 instant", v);
-    return d;
+    try {
+      return new Date(parseInstant(v, "input 'now'"));
+    } catch (err) {
+      throw new ActionInputError(err.message);
+    }
   },
   /** Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. */
   datasets(ws) {
@@ -29977,6 +31884,33 @@ function fail(err) {
   if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
     for (const line5 of err.stack.split("\n")) core.debug(line5);
 }
+var PARTIAL_EXIT_CODE = 3;
+async function eachDataset(specs, title2, run2) {
+  const results = [];
+  const failed = [];
+  for (const spec of specs) {
+    try {
+      results.push(await core.group(title2(spec), async () => run2(spec)));
+    } catch (err) {
+      if (specs.length === 1) throw err;
+      const message2 = err instanceof Error ? err.message : String(err);
+      failed.push({ name: spec.name, message: message2 });
+      core.error(`${spec.name}: ${message2}`, { title: `gitml: ${spec.name} failed` });
+    }
+  }
+  if (failed.length === 0) return { results, failed: [] };
+  summaryTable(
+    "Failed datasets",
+    ["dataset", "error"],
+    failed.map((f) => [f.name, f.message])
+  );
+  const names = failed.map((f) => f.name).join(", ");
+  if (results.length === 0) throw new Error(`every dataset failed (${names}): nothing was written`);
+  const done = specs.map((s2) => s2.name).filter((n) => !failed.some((f) => f.name === n));
+  core.error(`partial: done ${done.join(", ")}; failed ${names} \u2014 exit code ${PARTIAL_EXIT_CODE}`);
+  process.exitCode = PARTIAL_EXIT_CODE;
+  return { results, failed: failed.map((f) => f.name) };
+}
 async function runAction(body) {
   try {
     await body();
@@ -30025,6 +31959,10 @@ function lastRun(r2) {
 function latestOf(r2) {
   return r2.recent[r2.recent.length - 1] ?? null;
 }
+
+// actions/lib/option-bounds.ts
+var SEED = { min: 0, max: 2 ** 31 - 1 };
+var WINDOW_DAYS = { min: 1, max: 366 };
 
 // actions/lib/pipelines/monitor.ts
 import path14 from "node:path";
@@ -33567,7 +35505,7 @@ var COMMA = 44;
 var LF = 10;
 var CR = 13;
 var QUOTE = 34;
-var POW10 = [
+var POW102 = [
   1,
   10,
   100,
@@ -33823,7 +35761,7 @@ function parseNumberBytes(b10, s2, e) {
   }
   if (i !== e) return Number.NaN;
   if (digits <= 15 && scale6 >= -22 && scale6 <= 22) {
-    const x4 = scale6 < 0 ? mant / POW10[-scale6] : mant * POW10[scale6];
+    const x4 = scale6 < 0 ? mant / POW102[-scale6] : mant * POW102[scale6];
     return neg ? -x4 : x4;
   }
   return Number(decoder.decode(b10.subarray(s2, e)));
@@ -34534,10 +36472,13 @@ function parseMeta(files, dir, spec, version2) {
 function parseJsonObject(bytes, file, what) {
   if (!bytes) throw new FeatureGroupError(`${file}: missing`);
   let value4;
+  const text3 = Buffer.from(bytes).toString("utf8");
   try {
-    value4 = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    value4 = JSON.parse(text3);
   } catch (err) {
-    throw new FeatureGroupError(`${file}: corrupt ${what}, not valid JSON (${err.message})`);
+    throw new FeatureGroupError(
+      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text3)}; restore it with git (git checkout -- ${file})`
+    );
   }
   if (typeof value4 !== "object" || value4 === null || Array.isArray(value4))
     throw new FeatureGroupError(`${file}: corrupt ${what}, expected a JSON object`);
@@ -34589,35 +36530,6 @@ function confusionMatrix(actual, predicted, nClasses) {
 import { existsSync as existsSync6 } from "node:fs";
 import path12 from "node:path";
 
-// actions/lib/models/types.ts
-var ModelFormatError = class extends Error {
-  name = "ModelFormatError";
-};
-function matrix(rows, cols, data3) {
-  const d = data3 ?? new Float64Array(rows * cols);
-  if (d.length !== rows * cols) {
-    throw new RangeError(`matrix: data has ${d.length} values, expected ${rows} rows \xD7 ${cols} cols`);
-  }
-  return { rows, cols, data: d };
-}
-function argmax(probs, offset4, k2) {
-  let best = 0;
-  let bestValue = probs[offset4];
-  for (let c4 = 1; c4 < k2; c4++) {
-    const v = probs[offset4 + c4];
-    if (v > bestValue) {
-      bestValue = v;
-      best = c4;
-    }
-  }
-  return best;
-}
-function predictFromProba(probs, rows, k2) {
-  const out = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) out[i] = argmax(probs, i * k2, k2);
-  return out;
-}
-
 // actions/lib/feature-view.ts
 function applyFeatureView(view, get7, nRows, rows) {
   const n = rows ? rows.length : nRows;
@@ -34633,1782 +36545,6 @@ function applyFeatureView(view, get7, nRows, rows) {
     else for (let r2 = 0; r2 < n; r2++) out[r2] = src[r2] === code ? 1 : 0;
   });
   return X4;
-}
-
-// actions/lib/models/validate-json.ts
-function describe(value4) {
-  if (value4 === null) return "null";
-  if (Array.isArray(value4)) return `an array of ${value4.length}`;
-  if (typeof value4 === "string") return JSON.stringify(value4.length > 40 ? `${value4.slice(0, 40)}\u2026` : value4);
-  if (typeof value4 === "object") return "an object";
-  return String(value4);
-}
-function ruleText(rule5) {
-  const parts = [rule5.integer ? "an integer" : "a finite number"];
-  if (rule5.min !== void 0) parts.push(`>= ${rule5.min}`);
-  if (rule5.above !== void 0) parts.push(`> ${rule5.above}`);
-  if (rule5.max !== void 0) parts.push(`<= ${rule5.max}`);
-  return parts.join(" ");
-}
-function obeys(value4, rule5) {
-  if (typeof value4 !== "number" || !Number.isFinite(value4)) return false;
-  if (rule5.integer && !Number.isInteger(value4)) return false;
-  if (rule5.min !== void 0 && value4 < rule5.min) return false;
-  if (rule5.above !== void 0 && value4 <= rule5.above) return false;
-  if (rule5.max !== void 0 && value4 > rule5.max) return false;
-  return true;
-}
-function readObject(value4, what) {
-  if (typeof value4 !== "object" || value4 === null || Array.isArray(value4)) {
-    throw new ModelFormatError(`${what}: expected a JSON object, got ${describe(value4)}`);
-  }
-  return value4;
-}
-function checkFormat(json2, format5, version2) {
-  const obj = readObject(json2, `${format5} model`);
-  if (obj.format !== format5) {
-    throw new ModelFormatError(`${format5} model: "format" must be "${format5}", got ${describe(obj.format)}`);
-  }
-  if (obj.version !== version2) {
-    throw new ModelFormatError(
-      `${format5} model: "version" must be ${version2} (the only version this code reads), got ${describe(obj.version)}`
-    );
-  }
-  return obj;
-}
-function readNumber(obj, key2, what, rule5 = {}) {
-  const value4 = obj[key2];
-  if (!obeys(value4, rule5)) {
-    throw new ModelFormatError(`${what}: "${key2}" must be ${ruleText(rule5)}, got ${describe(value4)}`);
-  }
-  return value4;
-}
-function readInteger(obj, key2, what, rule5 = {}) {
-  return readNumber(obj, key2, what, { ...rule5, integer: true });
-}
-function readChoice(obj, key2, what, allowed) {
-  const value4 = obj[key2];
-  if (typeof value4 !== "string" || !allowed.includes(value4)) {
-    throw new ModelFormatError(
-      `${what}: "${key2}" must be one of ${allowed.map((a4) => JSON.stringify(a4)).join(", ")}, got ${describe(value4)}`
-    );
-  }
-  return value4;
-}
-function readArray(obj, key2, what, length3) {
-  const value4 = obj[key2];
-  if (!Array.isArray(value4) || value4.length !== length3) {
-    throw new ModelFormatError(
-      `${what}: "${key2}" must be an array of ${length3} numbers, got ${describe(value4)}`
-    );
-  }
-  return value4;
-}
-function fill(values3, out, at, label, what, rule5) {
-  for (let i = 0; i < values3.length; i++) {
-    const v = values3[i];
-    if (!obeys(v, rule5)) {
-      throw new ModelFormatError(`${what}: ${label}[${i}] must be ${ruleText(rule5)}, got ${describe(v)}`);
-    }
-    out[at + i] = v;
-  }
-}
-function readNumbers(obj, key2, what, length3, rule5 = {}) {
-  const out = new Float64Array(length3);
-  fill(readArray(obj, key2, what, length3), out, 0, key2, what, rule5);
-  return out;
-}
-function readIntegers(obj, key2, what, length3, rule5 = {}) {
-  const out = new Int32Array(length3);
-  fill(readArray(obj, key2, what, length3), out, 0, key2, what, { ...rule5, integer: true });
-  return out;
-}
-function readNumberRows(obj, key2, what, rows, cols, rule5 = {}) {
-  const value4 = obj[key2];
-  if (!Array.isArray(value4) || value4.length !== rows) {
-    throw new ModelFormatError(`${what}: "${key2}" must be an array of ${rows} rows, got ${describe(value4)}`);
-  }
-  const out = new Float64Array(rows * cols);
-  for (let r2 = 0; r2 < rows; r2++) {
-    const row = value4[r2];
-    const label = `${key2}[${r2}]`;
-    if (!Array.isArray(row) || row.length !== cols) {
-      throw new ModelFormatError(
-        `${what}: ${label} must be an array of ${cols} numbers, got ${describe(row)}`
-      );
-    }
-    fill(row, out, r2 * cols, label, what, rule5);
-  }
-  return out;
-}
-
-// actions/lib/models/gaussian-nb.ts
-var GAUSSIAN_NB_FORMAT = "gitml.gaussian-nb";
-var FORMAT_VERSION = 1;
-var DEFAULT_VAR_SMOOTHING = 1e-9;
-var BLOCK_ROWS = 1024;
-function checkVarSmoothing(value4) {
-  if (!(Number.isFinite(value4) && value4 > 0)) {
-    throw new RangeError(`GaussianNB: varSmoothing must be a finite number > 0, got ${value4}`);
-  }
-  return value4;
-}
-function nonFiniteError(X4, j) {
-  const col = j * X4.rows;
-  for (let i = 0; i < X4.rows; i++) {
-    const v = X4.data[col + i];
-    if (!Number.isFinite(v)) return new RangeError(`GaussianNB.fit: X has ${v} at row ${i}, feature ${j}`);
-  }
-  return new RangeError(`GaussianNB.fit: feature ${j} overflows double precision (values too large)`);
-}
-var GaussianNB = class _GaussianNB {
-  algorithm = "gaussian-nb";
-  varSmoothing;
-  state = null;
-  constructor(params2 = {}) {
-    this.varSmoothing = checkVarSmoothing(params2.varSmoothing ?? DEFAULT_VAR_SMOOTHING);
-  }
-  get nClasses() {
-    return this.state?.nClasses ?? 0;
-  }
-  params() {
-    return { varSmoothing: this.varSmoothing };
-  }
-  /** Sufficient statistics of (X, y); two-pass per class, like numpy's mean and var. */
-  static partial(X4, y4, nClasses) {
-    const n = X4.rows;
-    const p = X4.cols;
-    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
-      throw new RangeError(`GaussianNB: nClasses must be an integer >= 1, got ${nClasses}`);
-    }
-    if (y4.length !== n) throw new RangeError(`GaussianNB.fit: y has ${y4.length} labels but X has ${n} rows`);
-    const counts = new Float64Array(nClasses);
-    for (let i = 0; i < n; i++) {
-      const c4 = y4[i];
-      if (c4 < 0 || c4 >= nClasses) {
-        throw new RangeError(`GaussianNB.fit: y[${i}] = ${c4} is not a class index in 0..${nClasses - 1}`);
-      }
-      counts[c4]++;
-    }
-    const data3 = X4.data;
-    const means = new Float64Array(nClasses * p);
-    for (let j = 0; j < p; j++) {
-      const col = j * n;
-      for (let i = 0; i < n; i++) means[y4[i] * p + j] += data3[col + i];
-      for (let c4 = 0; c4 < nClasses; c4++) {
-        const k2 = c4 * p + j;
-        if (!Number.isFinite(means[k2])) throw nonFiniteError(X4, j);
-        if (counts[c4] > 0) means[k2] /= counts[c4];
-      }
-    }
-    const m22 = new Float64Array(nClasses * p);
-    for (let j = 0; j < p; j++) {
-      const col = j * n;
-      for (let i = 0; i < n; i++) {
-        const k2 = y4[i] * p + j;
-        const d = data3[col + i] - means[k2];
-        m22[k2] += d * d;
-      }
-    }
-    return { nClasses, nFeatures: p, counts, means, m2: m22 };
-  }
-  /** Statistics of the union of two disjoint shards (Chan, Golub & LeVeque's pairwise formula). */
-  static mergePartials(a4, b10) {
-    if (a4.nClasses !== b10.nClasses || a4.nFeatures !== b10.nFeatures) {
-      throw new RangeError(
-        `GaussianNB.mergePartials: shapes differ (${a4.nClasses} classes \xD7 ${a4.nFeatures} features vs ${b10.nClasses} \xD7 ${b10.nFeatures})`
-      );
-    }
-    const p = a4.nFeatures;
-    const counts = new Float64Array(a4.nClasses);
-    const means = new Float64Array(a4.means.length);
-    const m22 = new Float64Array(a4.m2.length);
-    for (let c4 = 0; c4 < a4.nClasses; c4++) {
-      const na = a4.counts[c4];
-      const nb = b10.counts[c4];
-      const n = na + nb;
-      counts[c4] = n;
-      for (let j = 0; j < p; j++) {
-        const k2 = c4 * p + j;
-        if (nb === 0) {
-          means[k2] = a4.means[k2];
-          m22[k2] = a4.m2[k2];
-        } else if (na === 0) {
-          means[k2] = b10.means[k2];
-          m22[k2] = b10.m2[k2];
-        } else {
-          const delta = b10.means[k2] - a4.means[k2];
-          means[k2] = a4.means[k2] + delta * nb / n;
-          m22[k2] = a4.m2[k2] + b10.m2[k2] + delta * delta * na / n * nb;
-        }
-      }
-    }
-    return { nClasses: a4.nClasses, nFeatures: p, counts, means, m2: m22 };
-  }
-  static fromPartial(partial, params2 = {}) {
-    const model = new _GaussianNB(params2);
-    model.state = _GaussianNB.stateFromPartial(partial, model.varSmoothing);
-    return model;
-  }
-  fit(X4, y4, nClasses) {
-    this.state = _GaussianNB.stateFromPartial(_GaussianNB.partial(X4, y4, nClasses), this.varSmoothing);
-    return this;
-  }
-  static stateFromPartial(partial, varSmoothing) {
-    const { nClasses, nFeatures: p, counts } = partial;
-    let total = 0;
-    for (let c4 = 0; c4 < nClasses; c4++) total += counts[c4];
-    if (total === 0) throw new RangeError("GaussianNB: no training rows (every class is empty)");
-    let maxVariance = 0;
-    for (let j = 0; j < p; j++) {
-      let n = 0;
-      let mean3 = 0;
-      let m22 = 0;
-      for (let c4 = 0; c4 < nClasses; c4++) {
-        const nc = counts[c4];
-        if (nc === 0) continue;
-        const k2 = c4 * p + j;
-        const delta = partial.means[k2] - mean3;
-        const merged = n + nc;
-        mean3 += delta * nc / merged;
-        m22 += partial.m2[k2] + delta * delta * n / merged * nc;
-        n = merged;
-      }
-      maxVariance = Math.max(maxVariance, m22 / n);
-    }
-    const epsilon7 = maxVariance > 0 ? varSmoothing * maxVariance : varSmoothing;
-    const priors = new Float64Array(nClasses);
-    const means = new Float64Array(nClasses * p);
-    const variances = new Float64Array(nClasses * p);
-    for (let c4 = 0; c4 < nClasses; c4++) {
-      priors[c4] = counts[c4] / total;
-      for (let j = 0; j < p; j++) {
-        const k2 = c4 * p + j;
-        means[k2] = counts[c4] > 0 ? partial.means[k2] : 0;
-        variances[k2] = (counts[c4] > 0 ? partial.m2[k2] / counts[c4] : 0) + epsilon7;
-      }
-    }
-    return _GaussianNB.derive(nClasses, p, Float64Array.from(counts), priors, means, variances, epsilon7);
-  }
-  static derive(nClasses, nFeatures, counts, priors, means, variances, epsilon7) {
-    const logPriors = new Float64Array(nClasses);
-    const logNorms = new Float64Array(nClasses);
-    for (let c4 = 0; c4 < nClasses; c4++) {
-      logPriors[c4] = Math.log(priors[c4]);
-      let s2 = 0;
-      for (let j = 0; j < nFeatures; j++) s2 += Math.log(2 * Math.PI * variances[c4 * nFeatures + j]);
-      logNorms[c4] = -0.5 * s2;
-    }
-    return { nClasses, nFeatures, counts, priors, means, variances, epsilon: epsilon7, logPriors, logNorms };
-  }
-  fitted() {
-    if (!this.state) throw new Error("GaussianNB: not fitted; call fit() or GaussianNB.load() first");
-    return this.state;
-  }
-  /** log P(class) + log P(x | class) per row, row-major out[i * nClasses + c]. */
-  jointLogLikelihood(X4) {
-    const s2 = this.fitted();
-    const { nClasses: K2, nFeatures: p, means, variances, logPriors, logNorms } = s2;
-    if (X4.cols !== p)
-      throw new RangeError(`GaussianNB: X has ${X4.cols} features, the model was fitted on ${p}`);
-    const n = X4.rows;
-    const data3 = X4.data;
-    const out = new Float64Array(n * K2);
-    const acc = new Float64Array(BLOCK_ROWS);
-    for (let start = 0; start < n; start += BLOCK_ROWS) {
-      const len = Math.min(BLOCK_ROWS, n - start);
-      for (let c4 = 0; c4 < K2; c4++) {
-        acc.fill(0, 0, len);
-        for (let j = 0; j < p; j++) {
-          const mu = means[c4 * p + j];
-          const v = variances[c4 * p + j];
-          const col = j * n + start;
-          for (let i = 0; i < len; i++) {
-            const d = data3[col + i] - mu;
-            acc[i] += d * d / v;
-          }
-        }
-        const logPrior = logPriors[c4];
-        const logNorm = logNorms[c4];
-        for (let i = 0; i < len; i++) out[(start + i) * K2 + c4] = logPrior + (logNorm - 0.5 * acc[i]);
-      }
-    }
-    return out;
-  }
-  predictProba(X4) {
-    const { nClasses: K2, priors } = this.fitted();
-    const jll = this.jointLogLikelihood(X4);
-    for (let i = 0; i < X4.rows; i++) {
-      const o = i * K2;
-      const max4 = this.rowMax(jll, o, K2, i);
-      if (max4 === Number.NEGATIVE_INFINITY) {
-        for (let c4 = 0; c4 < K2; c4++) jll[o + c4] = priors[c4];
-        continue;
-      }
-      let sum4 = 0;
-      for (let c4 = 0; c4 < K2; c4++) {
-        const e = Math.exp(jll[o + c4] - max4);
-        jll[o + c4] = e;
-        sum4 += e;
-      }
-      for (let c4 = 0; c4 < K2; c4++) jll[o + c4] /= sum4;
-    }
-    return jll;
-  }
-  predict(X4) {
-    const { nClasses: K2, priors } = this.fitted();
-    const jll = this.jointLogLikelihood(X4);
-    const out = new Int32Array(X4.rows);
-    for (let i = 0; i < X4.rows; i++) {
-      const overflowed = this.rowMax(jll, i * K2, K2, i) === Number.NEGATIVE_INFINITY;
-      out[i] = overflowed ? argmax(priors, 0, K2) : argmax(jll, i * K2, K2);
-    }
-    return out;
-  }
-  rowMax(jll, o, K2, row) {
-    let max4 = Number.NEGATIVE_INFINITY;
-    for (let c4 = 0; c4 < K2; c4++) {
-      const v = jll[o + c4];
-      if (Number.isNaN(v)) throw new RangeError(`GaussianNB: row ${row} of X has a NaN feature value`);
-      if (v > max4) max4 = v;
-    }
-    return max4;
-  }
-  toJSON() {
-    const s2 = this.fitted();
-    const rows = (a4) => Array.from(
-      { length: s2.nClasses },
-      (_, c4) => Array.from(a4.subarray(c4 * s2.nFeatures, (c4 + 1) * s2.nFeatures))
-    );
-    return {
-      format: GAUSSIAN_NB_FORMAT,
-      version: FORMAT_VERSION,
-      nClasses: s2.nClasses,
-      nFeatures: s2.nFeatures,
-      classCounts: Array.from(s2.counts),
-      priors: Array.from(s2.priors),
-      means: rows(s2.means),
-      variances: rows(s2.variances),
-      epsilon: s2.epsilon,
-      params: { varSmoothing: this.varSmoothing }
-    };
-  }
-  static load(json2) {
-    const what = `${GAUSSIAN_NB_FORMAT} model`;
-    const obj = checkFormat(json2, GAUSSIAN_NB_FORMAT, FORMAT_VERSION);
-    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
-    const nFeatures = readInteger(obj, "nFeatures", what, { min: 0 });
-    const counts = readNumbers(obj, "classCounts", what, nClasses, { min: 0, integer: true });
-    const priors = readNumbers(obj, "priors", what, nClasses, { min: 0, max: 1 });
-    const means = readNumberRows(obj, "means", what, nClasses, nFeatures);
-    const variances = readNumberRows(obj, "variances", what, nClasses, nFeatures, { above: 0 });
-    const epsilon7 = readNumber(obj, "epsilon", what, { above: 0 });
-    const params2 = readObject(obj.params, `${what} "params"`);
-    const varSmoothing = readNumber(params2, "varSmoothing", `${what} "params"`, { above: 0 });
-    let total = 0;
-    let priorSum = 0;
-    for (let c4 = 0; c4 < nClasses; c4++) {
-      total += counts[c4];
-      priorSum += priors[c4];
-      if (counts[c4] === 0 !== (priors[c4] === 0)) {
-        throw new ModelFormatError(
-          `${what}: priors[${c4}] = ${priors[c4]} disagrees with classCounts[${c4}] = ${counts[c4]}`
-        );
-      }
-    }
-    if (total === 0)
-      throw new ModelFormatError(`${what}: classCounts are all 0 (a model needs training rows)`);
-    if (Math.abs(priorSum - 1) > 1e-9)
-      throw new ModelFormatError(`${what}: priors must sum to 1, got ${priorSum}`);
-    const model = new _GaussianNB({ varSmoothing });
-    model.state = _GaussianNB.derive(nClasses, nFeatures, counts, priors, means, variances, epsilon7);
-    return model;
-  }
-};
-
-// actions/lib/models/knn.ts
-var WEIGHTS = ["uniform", "distance"];
-var KNN_FORMAT = "gitml.knn";
-var FORMAT_VERSION2 = 1;
-var LEAF_ROWS = 64;
-var KNearestNeighbors = class _KNearestNeighbors {
-  algorithm = "knn";
-  k;
-  weights;
-  train = null;
-  /** Built on first search, so fit and load stay cheap. */
-  index = null;
-  constructor(params2 = {}) {
-    const k2 = params2.k ?? 5;
-    if (!(Number.isInteger(k2) && k2 >= 1))
-      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k2}`);
-    const weights = params2.weights ?? "uniform";
-    if (!WEIGHTS.includes(weights)) {
-      throw new RangeError(
-        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
-      );
-    }
-    this.k = k2;
-    this.weights = weights;
-  }
-  get nClasses() {
-    return this.train?.nClasses ?? 0;
-  }
-  params() {
-    return { k: this.k, weights: this.weights };
-  }
-  fit(X4, y4, nClasses) {
-    const { rows, cols } = X4;
-    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
-      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
-    }
-    if (y4.length !== rows)
-      throw new RangeError(`KNearestNeighbors.fit: y has ${y4.length} labels but X has ${rows} rows`);
-    if (rows < this.k) {
-      throw new RangeError(
-        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
-      );
-    }
-    for (let i = 0; i < rows; i++) {
-      if (y4[i] < 0 || y4[i] >= nClasses) {
-        throw new RangeError(
-          `KNearestNeighbors.fit: y[${i}] = ${y4[i]} is not a class index in 0..${nClasses - 1}`
-        );
-      }
-    }
-    const rowMajor = new Float64Array(rows * cols);
-    transposeRows(X4, rowMajor, "KNearestNeighbors.fit");
-    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y4), nClasses };
-    this.index = null;
-    return this;
-  }
-  fitted() {
-    if (!this.train)
-      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
-    return this.train;
-  }
-  /** Exact k nearest training rows per query row. */
-  kneighbors(X4) {
-    const { k: k2 } = this;
-    const { squared, indices } = this.search(X4);
-    const distances = new Float64Array(X4.rows * k2);
-    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
-    return { k: k2, indices, distances };
-  }
-  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
-  votes(X4) {
-    const { k: k2 } = this;
-    const { y: y4, nClasses: K2 } = this.fitted();
-    const { squared, indices } = this.search(X4);
-    const votes = new Float64Array(X4.rows * K2);
-    for (let i = 0; i < X4.rows; i++) {
-      const o = i * k2;
-      const v = i * K2;
-      if (this.weights === "uniform") {
-        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1;
-      } else if (squared[o] === 0) {
-        for (let r2 = 0; r2 < k2 && squared[o + r2] === 0; r2++) votes[v + y4[indices[o + r2]]] += 1;
-      } else {
-        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
-      }
-    }
-    return votes;
-  }
-  predictProba(X4) {
-    const K2 = this.fitted().nClasses;
-    const proba = this.votes(X4);
-    for (let i = 0; i < X4.rows; i++) {
-      let total = 0;
-      for (let c4 = 0; c4 < K2; c4++) total += proba[i * K2 + c4];
-      for (let c4 = 0; c4 < K2; c4++) proba[i * K2 + c4] /= total;
-    }
-    return proba;
-  }
-  predict(X4) {
-    const K2 = this.fitted().nClasses;
-    const votes = this.votes(X4);
-    const out = new Int32Array(X4.rows);
-    for (let i = 0; i < X4.rows; i++) out[i] = argmax(votes, i * K2, K2);
-    return out;
-  }
-  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
-  search(X4) {
-    const { k: k2 } = this;
-    const train3 = this.fitted();
-    const p = train3.cols;
-    if (X4.cols !== p) {
-      throw new RangeError(`KNearestNeighbors: X has ${X4.cols} features, the model was fitted on ${p}`);
-    }
-    this.index ??= buildLeafIndex(train3);
-    const { order, X: rows, leafStart, lo, hi } = this.index;
-    const nLeaves = leafStart.length - 1;
-    let largestLeaf = 0;
-    for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
-    const nQuery = X4.rows;
-    const squared = new Float64Array(nQuery * k2).fill(Number.POSITIVE_INFINITY);
-    const indices = new Int32Array(nQuery * k2).fill(-1);
-    const query = new Float64Array(p);
-    const bounds3 = new Float64Array(nLeaves);
-    const state = {
-      rows,
-      order,
-      p,
-      k: k2,
-      query,
-      squared,
-      indices,
-      candidates: new Int32Array(largestLeaf),
-      partial: new Float64Array(largestLeaf)
-    };
-    for (let q = 0; q < nQuery; q++) {
-      for (let j = 0; j < p; j++) {
-        const v = X4.data[j * nQuery + q];
-        if (!Number.isFinite(v))
-          throw new RangeError(`KNearestNeighbors: X has ${v} at row ${q}, feature ${j}`);
-        query[j] = v;
-      }
-      let nearest2 = 0;
-      for (let l = 0; l < nLeaves; l++) {
-        const o = l * p;
-        let s2 = 0;
-        for (let j = 0; j < p; j++) {
-          const below = lo[o + j] - query[j];
-          const above = query[j] - hi[o + j];
-          const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
-          s2 += g2 * g2;
-        }
-        bounds3[l] = s2;
-        if (s2 < bounds3[nearest2]) nearest2 = l;
-      }
-      const best = q * k2;
-      let worst = scanLeaf(state, leafStart[nearest2], leafStart[nearest2 + 1], best);
-      for (let step2 = 1; step2 < nLeaves; step2++) {
-        const below = nearest2 - step2;
-        const above = nearest2 + step2;
-        if (below >= 0 && bounds3[below] <= worst)
-          worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
-        if (above < nLeaves && bounds3[above] <= worst)
-          worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
-      }
-    }
-    return { squared, indices };
-  }
-  toJSON() {
-    const t = this.fitted();
-    return {
-      format: KNN_FORMAT,
-      version: FORMAT_VERSION2,
-      k: this.k,
-      weights: this.weights,
-      nClasses: t.nClasses,
-      cols: t.cols,
-      rows: t.rows,
-      X: Array.from(t.X),
-      y: Array.from(t.y)
-    };
-  }
-  static load(json2) {
-    const what = `${KNN_FORMAT} model`;
-    const obj = checkFormat(json2, KNN_FORMAT, FORMAT_VERSION2);
-    const k2 = readInteger(obj, "k", what, { min: 1 });
-    const weights = readChoice(obj, "weights", what, WEIGHTS);
-    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
-    const cols = readInteger(obj, "cols", what, { min: 0 });
-    const rows = readInteger(obj, "rows", what, { min: 0 });
-    if (rows < k2)
-      throw new ModelFormatError(`${what}: k = ${k2} needs at least ${k2} training rows, got rows = ${rows}`);
-    const X4 = readNumbers(obj, "X", what, rows * cols);
-    const y4 = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
-    const model = new _KNearestNeighbors({ k: k2, weights });
-    model.train = { rows, cols, X: X4, y: y4, nClasses };
-    return model;
-  }
-};
-function transposeRows(X4, out, who) {
-  const { rows: n, cols: p, data: data3 } = X4;
-  for (let j = 0; j < p; j++) {
-    const col = j * n;
-    for (let i = 0; i < n; i++) {
-      const v = data3[col + i];
-      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
-      out[i * p + j] = v;
-    }
-  }
-}
-function scanLeaf(state, from, to, best) {
-  const { rows, order, p, k: k2, query, squared, indices, candidates, partial } = state;
-  const last = best + k2 - 1;
-  let worst = squared[last];
-  let alive = to - from;
-  for (let c4 = 0; c4 < alive; c4++) {
-    candidates[c4] = c4;
-    partial[c4] = 0;
-  }
-  for (let start = 0; start < p && alive > 0; start += 4) {
-    if (start + 4 <= p) {
-      const q0 = query[start];
-      const q1 = query[start + 1];
-      const q2 = query[start + 2];
-      const q3 = query[start + 3];
-      for (let c4 = 0; c4 < alive; c4++) {
-        const o = (from + candidates[c4]) * p + start;
-        const d0 = rows[o] - q0;
-        const d1 = rows[o + 1] - q1;
-        const d2 = rows[o + 2] - q2;
-        const d3 = rows[o + 3] - q3;
-        let s2 = partial[c4];
-        s2 += d0 * d0;
-        s2 += d1 * d1;
-        s2 += d2 * d2;
-        s2 += d3 * d3;
-        partial[c4] = s2;
-      }
-    } else {
-      for (let c4 = 0; c4 < alive; c4++) {
-        const o = (from + candidates[c4]) * p;
-        let s2 = partial[c4];
-        for (let j = start; j < p; j++) {
-          const d = rows[o + j] - query[j];
-          s2 += d * d;
-        }
-        partial[c4] = s2;
-      }
-    }
-    let kept = 0;
-    for (let c4 = 0; c4 < alive; c4++) {
-      candidates[kept] = candidates[c4];
-      partial[kept] = partial[c4];
-      kept += +(partial[c4] <= worst);
-    }
-    alive = kept;
-  }
-  for (let c4 = 0; c4 < alive; c4++) {
-    const s2 = partial[c4];
-    if (s2 > worst) continue;
-    const t = order[from + candidates[c4]];
-    if (s2 === worst && indices[last] >= 0 && t > indices[last]) continue;
-    let r2 = last;
-    while (r2 > best && (squared[r2 - 1] > s2 || squared[r2 - 1] === s2 && indices[r2 - 1] > t)) {
-      squared[r2] = squared[r2 - 1];
-      indices[r2] = indices[r2 - 1];
-      r2--;
-    }
-    squared[r2] = s2;
-    indices[r2] = t;
-    worst = squared[last];
-  }
-  return worst;
-}
-function buildLeafIndex(train3) {
-  const { rows: n, cols: p, X: X4 } = train3;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const starts = [];
-  const stack2 = [0, n];
-  while (stack2.length > 0) {
-    const end = stack2.pop();
-    const start = stack2.pop();
-    if (end - start <= LEAF_ROWS || p === 0) {
-      starts.push(start);
-      continue;
-    }
-    let widest = 0;
-    let widestSpan = -1;
-    for (let j = 0; j < p; j++) {
-      let min4 = Number.POSITIVE_INFINITY;
-      let max4 = Number.NEGATIVE_INFINITY;
-      for (let i = start; i < end; i++) {
-        const v = X4[order[i] * p + j];
-        if (v < min4) min4 = v;
-        if (v > max4) max4 = v;
-      }
-      if (max4 - min4 > widestSpan) {
-        widestSpan = max4 - min4;
-        widest = j;
-      }
-    }
-    const mid = start + end >> 1;
-    selectNth(order, X4, p, widest, start, end, mid);
-    stack2.push(mid, end, start, mid);
-  }
-  starts.sort((a4, b10) => a4 - b10);
-  const nLeaves = starts.length;
-  const leafStart = Int32Array.from([...starts, n]);
-  const rows = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) {
-    const from = order[i] * p;
-    for (let j = 0; j < p; j++) rows[i * p + j] = X4[from + j];
-  }
-  const lo = new Float64Array(nLeaves * p).fill(Number.POSITIVE_INFINITY);
-  const hi = new Float64Array(nLeaves * p).fill(Number.NEGATIVE_INFINITY);
-  for (let l = 0; l < nLeaves; l++) {
-    for (let i = leafStart[l]; i < leafStart[l + 1]; i++) {
-      for (let j = 0; j < p; j++) {
-        const v = rows[i * p + j];
-        if (v < lo[l * p + j]) lo[l * p + j] = v;
-        if (v > hi[l * p + j]) hi[l * p + j] = v;
-      }
-    }
-  }
-  return { order, X: rows, leafStart, lo, hi };
-}
-function selectNth(order, X4, p, j, start, end, nth) {
-  let left = start;
-  let right = end - 1;
-  while (right > left) {
-    const a4 = X4[order[left] * p + j];
-    const b10 = X4[order[left + right >> 1] * p + j];
-    const c4 = X4[order[right] * p + j];
-    const pivot = Math.max(Math.min(a4, b10), Math.min(Math.max(a4, b10), c4));
-    let i = left;
-    let r2 = right;
-    while (i <= r2) {
-      while (X4[order[i] * p + j] < pivot) i++;
-      while (X4[order[r2] * p + j] > pivot) r2--;
-      if (i <= r2) {
-        const t = order[i];
-        order[i] = order[r2];
-        order[r2] = t;
-        i++;
-        r2--;
-      }
-    }
-    if (nth <= r2) right = r2;
-    else if (nth >= i) left = i;
-    else return;
-  }
-}
-
-// actions/lib/models/base64.ts
-var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-var DECODE = new Int16Array(128).fill(-1);
-for (let k2 = 0; k2 < 64; k2++) DECODE[ALPHABET.charCodeAt(k2)] = k2;
-function encodeBase64(bytes) {
-  const chunks = [];
-  const CHUNK2 = 3 * 4096;
-  for (let start = 0; start < bytes.length; start += CHUNK2) {
-    const end = Math.min(bytes.length, start + CHUNK2);
-    let s2 = "";
-    for (let i = start; i < end; i += 3) {
-      const b02 = bytes[i];
-      const b12 = i + 1 < end ? bytes[i + 1] : 0;
-      const b22 = i + 2 < end ? bytes[i + 2] : 0;
-      s2 += ALPHABET[b02 >> 2] + ALPHABET[(b02 & 3) << 4 | b12 >> 4];
-      s2 += i + 1 < end ? ALPHABET[(b12 & 15) << 2 | b22 >> 6] : "=";
-      s2 += i + 2 < end ? ALPHABET[b22 & 63] : "=";
-    }
-    chunks.push(s2);
-  }
-  return chunks.join("");
-}
-function decodeBase64(text3) {
-  if (text3.length % 4 !== 0) return null;
-  for (const space of [" ", "\n", "\r", "	", "\f"]) if (text3.includes(space)) return null;
-  const native = Uint8Array.fromBase64;
-  if (native) {
-    try {
-      return native(text3, { lastChunkHandling: "strict" });
-    } catch {
-      return null;
-    }
-  }
-  const pad4 = text3.endsWith("==") ? 2 : text3.endsWith("=") ? 1 : 0;
-  const out = new Uint8Array(text3.length / 4 * 3 - pad4);
-  let o = 0;
-  for (let i = 0; i < text3.length; i += 4) {
-    const last = i + 4 === text3.length;
-    let quad2 = 0;
-    for (let k2 = 0; k2 < 4; k2++) {
-      const code = text3.charCodeAt(i + k2);
-      let v = code < 128 ? DECODE[code] : -1;
-      if (v < 0) {
-        if (!(last && k2 >= 4 - pad4)) return null;
-        v = 0;
-      }
-      quad2 = quad2 << 6 | v;
-    }
-    if (last && pad4 > 0 && (quad2 & (pad4 === 2 ? 65535 : 255)) !== 0) return null;
-    out[o++] = quad2 >> 16 & 255;
-    if (o < out.length) out[o++] = quad2 >> 8 & 255;
-    if (o < out.length) out[o++] = quad2 & 255;
-  }
-  return out;
-}
-
-// actions/lib/models/forest-bytes.ts
-function splitTable(tables) {
-  const start = new Int32Array(tables.length + 1);
-  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
-  const total = start[tables.length];
-  const feature3 = new Int32Array(total);
-  const value4 = new Float64Array(total);
-  for (let j = 0; j < tables.length; j++) {
-    feature3.fill(j, start[j], start[j + 1]);
-    value4.set(tables[j], start[j]);
-  }
-  return { feature: feature3, value: value4, start };
-}
-function usedSplits(f) {
-  const { feature: feature3, value: value4 } = f.splits;
-  const used = new Uint8Array(value4.length);
-  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
-  const tables = Array.from({ length: f.nFeatures }, () => []);
-  const index6 = new Int32Array(value4.length).fill(-1);
-  for (let s2 = 0; s2 < value4.length; s2++) {
-    if (!used[s2]) continue;
-    const table = tables[feature3[s2]];
-    index6[s2] = table.length;
-    table.push(value4[s2]);
-  }
-  return { tables, index: index6 };
-}
-function assembleForest(p, K2, roots, split, splits, right, mixedCounts) {
-  return {
-    nFeatures: p,
-    nClasses: K2,
-    roots,
-    split,
-    splits,
-    right,
-    mixedCounts,
-    mixedProba: leafFractions(mixedCounts, K2),
-    importances: new Float64Array(p)
-  };
-}
-function leafFractions(leafCounts, K2) {
-  const proba = new Float64Array(leafCounts.length);
-  for (let o = 0; o < leafCounts.length; o += K2) {
-    let total = 0;
-    for (let c4 = 0; c4 < K2; c4++) total += leafCounts[o + c4];
-    for (let c4 = 0; c4 < K2; c4++) proba[o + c4] = leafCounts[o + c4] / total;
-  }
-  return proba;
-}
-function grow(old, bigger) {
-  bigger.set(old);
-  return bigger;
-}
-function indexWidth(tableLength) {
-  let width2 = 1;
-  while (tableLength - 1 >= 2 ** (8 * width2)) width2++;
-  return width2;
-}
-function varintLength(v) {
-  let n = 1;
-  while (v >= 128) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
-var ByteWriter = class {
-  bytes = new Uint8Array(1 << 16);
-  length = 0;
-  byte(b10) {
-    if (this.length === this.bytes.length) {
-      const bigger = new Uint8Array(this.bytes.length * 2);
-      bigger.set(this.bytes);
-      this.bytes = bigger;
-    }
-    this.bytes[this.length++] = b10;
-  }
-  varint(v) {
-    while (v >= 128) {
-      this.byte(v % 128 | 128);
-      v = Math.floor(v / 128);
-    }
-    this.byte(v);
-  }
-};
-function encodeTrees(f, splitIndex) {
-  const K2 = f.nClasses;
-  const p = f.nFeatures;
-  const n = f.split.length;
-  const feature3 = f.splits.feature;
-  const count2 = new Int32Array(f.nFeatures);
-  for (let s2 = 0; s2 < splitIndex.length; s2++) if (splitIndex[s2] >= 0) count2[feature3[s2]]++;
-  const widths = Array.from(count2, indexWidth);
-  const size = new Float64Array(n);
-  for (let node = n - 1; node >= 0; node--) {
-    const s2 = f.split[node];
-    if (s2 >= 0) {
-      const j = feature3[s2];
-      const left = size[node + 1];
-      const leftIsLeaf = f.split[node + 1] < 0;
-      const tag = K2 + 1 + (leftIsLeaf ? p : 0) + j;
-      size[node] = varintLength(tag) + widths[j] + (leftIsLeaf ? 0 : varintLength(left)) + left + size[f.right[node]];
-      continue;
-    }
-    const leaf = f.right[node];
-    if (leaf < 0) size[node] = varintLength(-1 - leaf);
-    else {
-      size[node] = varintLength(K2);
-      for (let c4 = 0; c4 < K2; c4++) size[node] += varintLength(f.mixedCounts[leaf * K2 + c4]);
-    }
-  }
-  const w2 = new ByteWriter();
-  for (let node = 0; node < n; node++) {
-    if (isRoot(f.roots, node)) w2.varint(size[node]);
-    const s2 = f.split[node];
-    if (s2 >= 0) {
-      const j = feature3[s2];
-      const leftIsLeaf = f.split[node + 1] < 0;
-      w2.varint(K2 + 1 + (leftIsLeaf ? p : 0) + j);
-      let index6 = splitIndex[s2];
-      for (let b10 = 0; b10 < widths[j]; b10++) {
-        w2.byte(index6 & 255);
-        index6 >>>= 8;
-      }
-      if (!leftIsLeaf) w2.varint(size[node + 1]);
-      continue;
-    }
-    const leaf = f.right[node];
-    if (leaf < 0) {
-      w2.varint(-1 - leaf);
-    } else {
-      w2.varint(K2);
-      for (let c4 = 0; c4 < K2; c4++) w2.varint(f.mixedCounts[leaf * K2 + c4]);
-    }
-  }
-  return w2.bytes.slice(0, w2.length);
-}
-function isRoot(roots, node) {
-  for (let t = 0; t < roots.length; t++) if (roots[t] === node) return true;
-  return false;
-}
-function readVarint(bytes, cursor3, end, fail2) {
-  let v = 0;
-  let scale6 = 1;
-  for (let k2 = 0; k2 < 5; k2++) {
-    if (cursor3.pos >= end) fail2("trees end in the middle of a node");
-    const b10 = bytes[cursor3.pos++];
-    v += (b10 & 127) * scale6;
-    if (b10 < 128) return v;
-    scale6 *= 128;
-  }
-  return fail2(`trees hold a varint longer than 5 bytes at byte ${cursor3.pos}`);
-}
-function decodeTrees(bytes, version2, nTrees, p, K2, splits, nodeCount, fail2) {
-  const { start } = splits;
-  const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
-  const lengths = version2 === 2;
-  const n = bytes.length;
-  const capacity = Math.min(nodeCount, n);
-  const split = new Int32Array(capacity);
-  const right = new Int32Array(capacity);
-  const roots = new Int32Array(nTrees);
-  const leaves = { counts: new Float64Array(64 * K2), count: 0 };
-  const cursor3 = { pos: 0 };
-  let pending = new Int32Array(64);
-  let pendingAt = new Float64Array(64);
-  let top2 = 0;
-  let pos = 0;
-  let node = 0;
-  let tree2 = 0;
-  let treeEnd = n;
-  let treeStart = true;
-  let previousWasLeaf = false;
-  while (tree2 < nTrees) {
-    if (pos >= n) {
-      fail2(
-        treeStart ? `trees hold ${tree2} trees, params say ${nTrees}` : "trees end in the middle of a node"
-      );
-    }
-    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
-    if (treeStart) {
-      roots[tree2] = node;
-      if (lengths) {
-        cursor3.pos = pos;
-        const length3 = readVarint(bytes, cursor3, n, fail2);
-        pos = cursor3.pos;
-        treeEnd = pos + length3;
-        if (treeEnd > n) fail2(`tree ${tree2} is ${length3} bytes, but only ${n - pos} remain`);
-      }
-    } else if (previousWasLeaf) {
-      const parent = pending[--top2];
-      right[parent] = node;
-      const expected = pendingAt[top2];
-      if (expected < 0 ? node !== parent + 2 : lengths && pos !== expected) {
-        fail2(
-          expected < 0 ? `node ${parent} says its left child is a leaf, but it is not` : `node ${parent} says its left subtree ends at byte ${expected}, but it ends at byte ${pos}`
-        );
-      }
-    }
-    let tag = bytes[pos];
-    if (tag < 128) pos++;
-    else {
-      cursor3.pos = pos;
-      tag = readVarint(bytes, cursor3, n, fail2);
-      pos = cursor3.pos;
-    }
-    treeStart = false;
-    if (tag > K2) {
-      let j = tag - K2 - 1;
-      const leftIsLeaf = lengths && j >= p;
-      if (leftIsLeaf) j -= p;
-      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
-      const width2 = widths[j];
-      if (pos + width2 > n) fail2("trees end in the middle of a node");
-      let index6 = bytes[pos];
-      if (width2 > 1) index6 += bytes[pos + 1] * 256;
-      if (width2 > 2) index6 += bytes[pos + 2] * 65536;
-      if (width2 > 3) index6 += bytes[pos + 3] * 16777216;
-      pos += width2;
-      const count2 = start[j + 1] - start[j];
-      if (index6 >= count2) {
-        fail2(`node ${node} uses threshold ${index6} of feature ${j}, but thresholds[${j}] has ${count2}`);
-      }
-      split[node] = start[j] + index6;
-      if (top2 === pending.length) {
-        pending = grow(pending, new Int32Array(top2 * 2));
-        pendingAt = grow(pendingAt, new Float64Array(top2 * 2));
-      }
-      if (leftIsLeaf) {
-        pendingAt[top2] = -1;
-      } else if (lengths) {
-        let left = pos < n ? bytes[pos] : 128;
-        if (left < 128) pos++;
-        else {
-          cursor3.pos = pos;
-          left = readVarint(bytes, cursor3, n, fail2);
-          pos = cursor3.pos;
-        }
-        pendingAt[top2] = pos + left;
-      } else {
-        pendingAt[top2] = 0;
-      }
-      pending[top2++] = node;
-      previousWasLeaf = false;
-    } else {
-      split[node] = -1;
-      if (tag < K2) {
-        right[node] = -1 - tag;
-      } else {
-        cursor3.pos = pos;
-        right[node] = readMixedLeaf(bytes, cursor3, K2, leaves, node, fail2);
-        pos = cursor3.pos;
-      }
-      previousWasLeaf = true;
-      if (top2 === 0) {
-        if (lengths && pos !== treeEnd) {
-          fail2(`tree ${tree2} says it ends at byte ${treeEnd}, but it ends at byte ${pos}`);
-        }
-        tree2++;
-        treeStart = true;
-        previousWasLeaf = false;
-      }
-    }
-    node++;
-  }
-  if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
-  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
-  return assembleForest(p, K2, roots, split, splits, right, leaves.counts.slice(0, leaves.count * K2));
-}
-function readMixedLeaf(bytes, cursor3, K2, leaves, node, fail2) {
-  if ((leaves.count + 1) * K2 > leaves.counts.length) {
-    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
-  }
-  const at = leaves.count * K2;
-  let total = 0;
-  for (let c4 = 0; c4 < K2; c4++) {
-    const v = readVarint(bytes, cursor3, bytes.length, fail2);
-    leaves.counts[at + c4] = v;
-    total += v;
-  }
-  if (total === 0) fail2(`leaf node ${node} has no samples`);
-  return leaves.count++;
-}
-var EncodedTrees = class _EncodedTrees {
-  constructor(bytes, treeStart, treeEnd, p, K2, splits, widths, fail2) {
-    this.bytes = bytes;
-    this.treeStart = treeStart;
-    this.treeEnd = treeEnd;
-    this.p = p;
-    this.K = K2;
-    this.splits = splits;
-    this.widths = widths;
-    this.fail = fail2;
-  }
-  bytes;
-  treeStart;
-  treeEnd;
-  p;
-  K;
-  splits;
-  widths;
-  fail;
-  /** Finds the trees of a version-2 stream by their lengths (nTrees steps); checks they cover it exactly. */
-  static index(bytes, nTrees, p, K2, splits, fail2) {
-    const treeStart = new Int32Array(nTrees);
-    const treeEnd = new Int32Array(nTrees);
-    const cursor3 = { pos: 0 };
-    for (let t = 0; t < nTrees; t++) {
-      if (cursor3.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
-      const length3 = readVarint(bytes, cursor3, bytes.length, fail2);
-      if (length3 < 1 || cursor3.pos + length3 > bytes.length) {
-        fail2(`tree ${t} is ${length3} bytes, but ${bytes.length - cursor3.pos} remain`);
-      }
-      treeStart[t] = cursor3.pos;
-      cursor3.pos += length3;
-      treeEnd[t] = cursor3.pos;
-    }
-    if (cursor3.pos !== bytes.length) {
-      fail2(`trees hold ${bytes.length - cursor3.pos} bytes after the last of ${nTrees} trees`);
-    }
-    const { start } = splits;
-    const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
-    return new _EncodedTrees(bytes, treeStart, treeEnd, p, K2, splits, widths, fail2);
-  }
-  /** Adds every tree's leaf class fractions for each row of X into out (rows × K); X is column-major. */
-  addLeafFractions(X4, out) {
-    const { bytes, treeStart, treeEnd, p, K: K2, widths, fail: fail2 } = this;
-    const { start, value: value4 } = this.splits;
-    const { rows, data: data3 } = X4;
-    const cursor3 = { pos: 0 };
-    const counts = new Float64Array(K2);
-    for (let t = 0; t < treeStart.length; t++) {
-      const end = treeEnd[t];
-      for (let i = 0; i < rows; i++) {
-        cursor3.pos = treeStart[t];
-        const o = i * K2;
-        for (; ; ) {
-          const tag = readVarint(bytes, cursor3, end, fail2);
-          if (tag > K2) {
-            let j = tag - K2 - 1;
-            const leftIsLeaf = j >= p;
-            if (leftIsLeaf) j -= p;
-            if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
-            const width2 = widths[j];
-            let at = cursor3.pos;
-            if (at + width2 > end) fail2("trees end in the middle of a node");
-            let index6 = 0;
-            for (let b10 = 0, scale6 = 1; b10 < width2; b10++, scale6 *= 256) index6 += bytes[at++] * scale6;
-            if (index6 >= start[j + 1] - start[j]) {
-              fail2(`a node of tree ${t} uses threshold ${index6} of feature ${j}, beyond thresholds[${j}]`);
-            }
-            cursor3.pos = at;
-            const goLeft = data3[j * rows + i] <= value4[start[j] + index6];
-            if (leftIsLeaf) {
-              if (!goLeft) skipLeaf(bytes, cursor3, end, K2, t, fail2);
-            } else {
-              const left = readVarint(bytes, cursor3, end, fail2);
-              if (!goLeft) cursor3.pos += left;
-            }
-            continue;
-          }
-          if (tag < K2) {
-            out[o + tag] += 1;
-            break;
-          }
-          let total = 0;
-          for (let c4 = 0; c4 < K2; c4++) {
-            counts[c4] = readVarint(bytes, cursor3, end, fail2);
-            total += counts[c4];
-          }
-          if (total === 0) fail2(`a leaf of tree ${t} has no samples`);
-          for (let c4 = 0; c4 < K2; c4++) out[o + c4] += counts[c4] / total;
-          break;
-        }
-      }
-    }
-  }
-};
-function skipLeaf(bytes, cursor3, end, K2, tree2, fail2) {
-  const tag = readVarint(bytes, cursor3, end, fail2);
-  if (tag > K2) fail2(`a node of tree ${tree2} says its left child is a leaf, but it is not`);
-  if (tag === K2) for (let c4 = 0; c4 < K2; c4++) readVarint(bytes, cursor3, end, fail2);
-}
-
-// actions/lib/models/random.ts
-function createRng(seed) {
-  if (!Number.isInteger(seed)) throw new RangeError(`createRng: seed must be an integer, got ${seed}`);
-  let state = seed >>> 0;
-  return () => {
-    state = state + 1831565813 | 0;
-    let t = Math.imul(state ^ state >>> 15, 1 | state);
-    t = t + Math.imul(t ^ t >>> 7, 61 | t) ^ t;
-    return ((t ^ t >>> 14) >>> 0) / 4294967296;
-  };
-}
-
-// actions/lib/models/random-forest.ts
-var RANDOM_FOREST_FORMAT = "gitml.random-forest";
-var RANDOM_FOREST_VERSION = 2;
-var RandomForest = class _RandomForest {
-  algorithm = "random-forest";
-  settings;
-  forest = null;
-  encoded = null;
-  constructor(params2 = {}) {
-    this.settings = resolveParams(params2);
-  }
-  get nClasses() {
-    return this.forest?.nClasses ?? this.encoded?.nClasses ?? 0;
-  }
-  get nFeatures() {
-    return this.forest?.nFeatures ?? this.encoded?.nFeatures ?? 0;
-  }
-  /** Total node count over all trees (0 before fit). */
-  get nodeCount() {
-    return this.forest?.split.length ?? this.encoded?.nodeCount ?? 0;
-  }
-  params() {
-    return { ...this.settings };
-  }
-  /**
-   * Training rows that all share one class give trees that are single leaves: every prediction is that
-   * class with probability 1 and all feature importances are 0 (nothing was split).
-   */
-  fit(X4, y4, nClasses) {
-    checkTrainingData(X4, y4, nClasses);
-    this.forest = growForest(X4, y4, nClasses, this.settings);
-    this.encoded = null;
-    return this;
-  }
-  predictProba(X4) {
-    if (this.forest === null && this.encoded === null) this.fitted("predictProba");
-    if (X4.cols !== this.nFeatures) {
-      throw new RangeError(
-        `RandomForest.predictProba: X has ${X4.cols} features, the model was fitted on ${this.nFeatures}`
-      );
-    }
-    const { rows, data: data3 } = X4;
-    for (let i = 0; i < data3.length; i++) {
-      if (Number.isNaN(data3[i])) {
-        throw new RangeError(
-          `RandomForest.predictProba: feature ${Math.floor(i / rows)} of row ${i % rows} is NaN; impute missing values first`
-        );
-      }
-    }
-    const K2 = this.nClasses;
-    const out = new Float64Array(rows * K2);
-    if (this.forest === null) {
-      this.encoded.trees.addLeafFractions(X4, out);
-      for (let i = 0; i < out.length; i++) out[i] /= this.settings.nTrees;
-      return out;
-    }
-    const { roots, split, right, mixedProba } = this.forest;
-    const { feature: feature3, value: threshold2 } = this.forest.splits;
-    for (let t = 0; t < roots.length; t++) {
-      const root = roots[t];
-      for (let i = 0; i < rows; i++) {
-        let node = root;
-        let s2 = split[node];
-        while (s2 >= 0) {
-          node = data3[feature3[s2] * rows + i] <= threshold2[s2] ? node + 1 : right[node];
-          s2 = split[node];
-        }
-        const leaf = right[node];
-        const o = i * K2;
-        if (leaf < 0) out[o - 1 - leaf] += 1;
-        else for (let c4 = 0, m3 = leaf * K2; c4 < K2; c4++) out[o + c4] += mixedProba[m3 + c4];
-      }
-    }
-    const nTrees = roots.length;
-    for (let i = 0; i < out.length; i++) out[i] /= nTrees;
-    return out;
-  }
-  predict(X4) {
-    return predictFromProba(this.predictProba(X4), X4.rows, this.nClasses);
-  }
-  /** Mean decrease in Gini impurity per feature, averaged over trees and normalised to sum 1 (all 0 if no split). */
-  featureImportances() {
-    return Float64Array.from(this.fitted("featureImportances").importances);
-  }
-  toJSON() {
-    const f = this.fitted("toJSON");
-    const used = usedSplits(f);
-    return {
-      format: RANDOM_FOREST_FORMAT,
-      version: RANDOM_FOREST_VERSION,
-      params: { ...this.settings },
-      nFeatures: f.nFeatures,
-      nClasses: f.nClasses,
-      nodeCount: f.split.length,
-      featureImportances: Array.from(f.importances),
-      thresholds: used.tables,
-      trees: encodeBase64(encodeTrees(f, used.index))
-    };
-  }
-  static load(json2, options = {}) {
-    const fail2 = (rule5) => {
-      throw new ModelFormatError(`RandomForest.load: ${rule5}`);
-    };
-    if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) fail2("expected a JSON object");
-    const o = json2;
-    if (o.format !== RANDOM_FOREST_FORMAT) {
-      fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_FORMAT}"`);
-    }
-    if (o.version !== 1 && o.version !== RANDOM_FOREST_VERSION) {
-      fail2(`version ${JSON.stringify(o.version)} is not supported (expected 1 or ${RANDOM_FOREST_VERSION})`);
-    }
-    const version2 = o.version;
-    if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
-    let settings = resolveParams({});
-    try {
-      settings = resolveParams(o.params);
-    } catch (e) {
-      fail2(`params: ${e.message}`);
-    }
-    const nFeatures = o.nFeatures;
-    const nClasses = o.nClasses;
-    if (!isCount(nFeatures) || nFeatures < 1) fail2("nFeatures must be an integer >= 1");
-    if (!isCount(nClasses) || nClasses < 1) fail2("nClasses must be an integer >= 1");
-    const p = nFeatures;
-    const K2 = nClasses;
-    const tables = o.thresholds;
-    if (!Array.isArray(tables) || tables.length !== p) fail2(`thresholds must be an array of ${p} arrays`);
-    for (let j = 0; j < p; j++) {
-      const table = tables[j];
-      if (!Array.isArray(table)) fail2(`thresholds[${j}] must be an array`);
-      const values3 = table;
-      let previous = Number.NEGATIVE_INFINITY;
-      for (let k2 = 0; k2 < values3.length; k2++) {
-        const v = values3[k2];
-        if (typeof v !== "number" || !Number.isFinite(v))
-          fail2(`thresholds[${j}][${k2}] must be a finite number`);
-        if (!(previous < v)) fail2(`thresholds[${j}] must be strictly ascending (entry ${k2})`);
-        previous = v;
-      }
-    }
-    const imp = o.featureImportances;
-    if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
-    imp.forEach((v, j) => {
-      if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
-        fail2(`featureImportances[${j}] must be a finite number >= 0`);
-      }
-    });
-    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
-    const bytes = decodeBase64(o.trees);
-    if (bytes === null) fail2("trees is not valid base64");
-    if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
-    const splits = splitTable(tables);
-    const nodeCount = o.nodeCount;
-    const decode = () => {
-      const forest = decodeTrees(
-        bytes,
-        version2,
-        settings.nTrees,
-        p,
-        K2,
-        splits,
-        nodeCount,
-        fail2
-      );
-      forest.importances = Float64Array.from(imp);
-      return forest;
-    };
-    const model = new _RandomForest(settings);
-    if (options.lazy && version2 === 2) {
-      const trees = EncodedTrees.index(bytes, settings.nTrees, p, K2, splits, fail2);
-      model.encoded = { trees, nFeatures: p, nClasses: K2, nodeCount, decode };
-    } else {
-      model.forest = decode();
-    }
-    return model;
-  }
-  fitted(method2) {
-    if (!this.forest && this.encoded) {
-      this.forest = this.encoded.decode();
-      this.encoded = null;
-    }
-    if (!this.forest)
-      throw new Error(`RandomForest.${method2}: the model is not fitted; call fit() or load() first`);
-    return this.forest;
-  }
-};
-function resolveParams(p) {
-  const nTrees = p.nTrees ?? 100;
-  const maxDepth2 = p.maxDepth ?? 0;
-  const minSamplesLeaf = p.minSamplesLeaf ?? 1;
-  const maxFeatures = p.maxFeatures ?? "sqrt";
-  const seed = p.seed ?? 0;
-  const bootstrap = p.bootstrap ?? true;
-  if (!Number.isInteger(nTrees) || nTrees < 1)
-    throw new RangeError(`nTrees must be an integer >= 1, got ${nTrees}`);
-  if (!Number.isInteger(maxDepth2) || maxDepth2 < 0) {
-    throw new RangeError(`maxDepth must be an integer >= 0 (0 = unlimited), got ${maxDepth2}`);
-  }
-  if (!Number.isInteger(minSamplesLeaf) || minSamplesLeaf < 1) {
-    throw new RangeError(`minSamplesLeaf must be an integer >= 1, got ${minSamplesLeaf}`);
-  }
-  if (maxFeatures !== "sqrt" && maxFeatures !== "log2" && !(typeof maxFeatures === "number" && maxFeatures > 0 && maxFeatures <= 1)) {
-    throw new RangeError(
-      `maxFeatures must be 'sqrt', 'log2' or a fraction in (0, 1], got ${JSON.stringify(maxFeatures)}`
-    );
-  }
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
-  if (typeof bootstrap !== "boolean")
-    throw new RangeError(`bootstrap must be true or false, got ${bootstrap}`);
-  return { nTrees, maxDepth: maxDepth2, minSamplesLeaf, maxFeatures, seed, bootstrap };
-}
-function featuresPerNode(maxFeatures, p) {
-  const raw2 = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
-  return Math.min(p, Math.max(1, Math.floor(raw2)));
-}
-function checkTrainingData(X4, y4, nClasses) {
-  if (!Number.isInteger(nClasses) || nClasses < 1) {
-    throw new RangeError(`RandomForest.fit: nClasses must be an integer >= 1, got ${nClasses}`);
-  }
-  if (X4.rows < 1 || X4.cols < 1) throw new RangeError(`RandomForest.fit: X is empty (${X4.rows} \xD7 ${X4.cols})`);
-  if (y4.length !== X4.rows)
-    throw new RangeError(`RandomForest.fit: y has ${y4.length} labels but X has ${X4.rows} rows`);
-  for (let i = 0; i < y4.length; i++) {
-    if (y4[i] < 0 || y4[i] >= nClasses) {
-      throw new RangeError(`RandomForest.fit: label ${y4[i]} of row ${i} is outside 0..${nClasses - 1}`);
-    }
-  }
-  const { rows, data: data3 } = X4;
-  for (let i = 0; i < data3.length; i++) {
-    if (!Number.isFinite(data3[i])) {
-      throw new RangeError(
-        `RandomForest.fit: feature ${Math.floor(i / rows)} of row ${i % rows} is ${data3[i]}; values must be finite (impute missing values first)`
-      );
-    }
-  }
-}
-function isCount(v) {
-  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-}
-var NodeStore = class {
-  constructor(K2) {
-    this.K = K2;
-    const n = 1024;
-    this.feature = new Int32Array(n);
-    this.threshold = new Float64Array(n);
-    this.right = new Int32Array(n);
-    this.mixedCounts = new Float64Array(n * K2);
-  }
-  K;
-  feature;
-  threshold;
-  right;
-  mixedCounts;
-  nodes = 0;
-  mixed = 0;
-  addNode() {
-    if (this.nodes === this.feature.length) {
-      this.feature = grow(this.feature, new Int32Array(this.nodes * 2));
-      this.threshold = grow(this.threshold, new Float64Array(this.nodes * 2));
-      this.right = grow(this.right, new Int32Array(this.nodes * 2));
-    }
-    return this.nodes++;
-  }
-  /** The finished forest: arrays trimmed to the nodes and leaves actually stored, splits tabled. */
-  toForest(p, roots, importances) {
-    const K2 = this.K;
-    const mixedCounts = this.mixedCounts.slice(0, this.mixed * K2);
-    const sets = Array.from({ length: p }, () => /* @__PURE__ */ new Set());
-    for (let node = 0; node < this.nodes; node++) {
-      if (this.feature[node] >= 0) sets[this.feature[node]].add(this.threshold[node]);
-    }
-    const splits = splitTable(sets.map((set7) => Array.from(set7).sort((a4, b10) => a4 - b10)));
-    const indexOf = sets.map(() => /* @__PURE__ */ new Map());
-    for (let s2 = 0; s2 < splits.value.length; s2++) indexOf[splits.feature[s2]].set(splits.value[s2], s2);
-    const split = new Int32Array(this.nodes);
-    for (let node = 0; node < this.nodes; node++) {
-      const j = this.feature[node];
-      split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node]);
-    }
-    const forest = assembleForest(p, K2, roots, split, splits, this.right.slice(0, this.nodes), mixedCounts);
-    forest.importances = importances;
-    return forest;
-  }
-  addLeaf(node, counts) {
-    const K2 = this.K;
-    this.feature[node] = -1;
-    this.threshold[node] = 0;
-    const only = onlyClass(counts, 0, K2);
-    if (only >= 0) {
-      this.right[node] = -1 - only;
-      return;
-    }
-    if ((this.mixed + 1) * K2 > this.mixedCounts.length) {
-      this.mixedCounts = grow(this.mixedCounts, new Float64Array(this.mixedCounts.length * 2));
-    }
-    this.mixedCounts.set(counts, this.mixed * K2);
-    this.right[node] = this.mixed++;
-  }
-};
-function onlyClass(counts, at, K2) {
-  let only = -1;
-  for (let c4 = 0; c4 < K2; c4++) {
-    if (counts[at + c4] > 0) {
-      if (only >= 0) return -1;
-      only = c4;
-    }
-  }
-  return only;
-}
-function growForest(X4, y4, K2, s2) {
-  const n = X4.rows;
-  const p = X4.cols;
-  const data3 = X4.data;
-  const order = presort(X4);
-  const mtry = featuresPerNode(s2.maxFeatures, p);
-  const store = new NodeStore(K2);
-  const roots = new Int32Array(s2.nTrees);
-  const importances = new Float64Array(p);
-  const treeImportance = new Float64Array(p);
-  const weight = new Int32Array(n);
-  const goLeft = new Uint8Array(n);
-  const lists = new Int32Array(p * n);
-  const spill = new Int32Array(n);
-  const perm = new Int32Array(p);
-  const counts = new Float64Array(K2);
-  const leftCounts = new Float64Array(K2);
-  let stackStart = new Int32Array(64);
-  let stackEnd = new Int32Array(64);
-  let stackDepth = new Int32Array(64);
-  let stackParent = new Int32Array(64);
-  const master = createRng(s2.seed);
-  for (let t = 0; t < s2.nTrees; t++) {
-    const rng = createRng(Math.floor(master() * 4294967296));
-    for (let j = 0; j < p; j++) perm[j] = j;
-    if (s2.bootstrap) {
-      weight.fill(0);
-      for (let i = 0; i < n; i++) weight[Math.floor(rng() * n)]++;
-    } else {
-      weight.fill(1);
-    }
-    let m3 = 0;
-    for (let i = 0; i < n; i++) if (weight[i] > 0) m3++;
-    for (let j = 0; j < p; j++) {
-      let k2 = j * m3;
-      const o = j * n;
-      for (let q = 0; q < n; q++) {
-        const r2 = order[o + q];
-        if (weight[r2] > 0) lists[k2++] = r2;
-      }
-    }
-    treeImportance.fill(0);
-    roots[t] = store.nodes;
-    let top2 = 0;
-    stackStart[0] = 0;
-    stackEnd[0] = m3;
-    stackDepth[0] = 0;
-    stackParent[0] = -1;
-    top2 = 1;
-    while (top2 > 0) {
-      top2--;
-      const start = stackStart[top2];
-      const end = stackEnd[top2];
-      const depth = stackDepth[top2];
-      const parent = stackParent[top2];
-      const node = store.addNode();
-      if (parent >= 0) store.right[parent] = node;
-      counts.fill(0);
-      for (let q = start; q < end; q++) {
-        const r2 = lists[q];
-        counts[y4[r2]] += weight[r2];
-      }
-      let total = 0;
-      let sumSq = 0;
-      for (let c4 = 0; c4 < K2; c4++) {
-        total += counts[c4];
-        sumSq += counts[c4] * counts[c4];
-      }
-      const rowsHere = end - start;
-      if (s2.maxDepth > 0 && depth >= s2.maxDepth || rowsHere < 2 * s2.minSamplesLeaf || sumSq === total * total) {
-        store.addLeaf(node, counts);
-        continue;
-      }
-      let bestProxy = -1;
-      let bestFeature = -1;
-      let bestPos = -1;
-      let bestLeftWeight = 0;
-      let bestLeftSq = 0;
-      let bestRightSq = 0;
-      let visited = 0;
-      let nonConstant = 0;
-      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-        const pick3 = v + Math.floor(rng() * (p - v));
-        const f = perm[pick3];
-        perm[pick3] = perm[v];
-        perm[v] = f;
-        visited++;
-        const base2 = f * m3;
-        const col2 = f * n;
-        if (data3[col2 + lists[base2 + start]] === data3[col2 + lists[base2 + end - 1]]) continue;
-        nonConstant++;
-        leftCounts.fill(0);
-        let leftWeight = 0;
-        let leftSq = 0;
-        let rightSq = sumSq;
-        const lastLeft = end - s2.minSamplesLeaf;
-        let xNext = data3[col2 + lists[base2 + start]];
-        for (let q = start; q < lastLeft; q++) {
-          const r2 = lists[base2 + q];
-          const c4 = y4[r2];
-          const w2 = weight[r2];
-          const lc = leftCounts[c4];
-          leftSq += (2 * lc + w2) * w2;
-          rightSq += (w2 - 2 * (counts[c4] - lc)) * w2;
-          leftCounts[c4] = lc + w2;
-          leftWeight += w2;
-          const x4 = xNext;
-          xNext = data3[col2 + lists[base2 + q + 1]];
-          if (xNext > x4 && q + 1 - start >= s2.minSamplesLeaf) {
-            const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
-            if (proxy > bestProxy) {
-              bestProxy = proxy;
-              bestFeature = f;
-              bestPos = q + 1;
-              bestLeftWeight = leftWeight;
-              bestLeftSq = leftSq;
-              bestRightSq = rightSq;
-            }
-          }
-        }
-      }
-      if (bestFeature < 0) {
-        store.addLeaf(node, counts);
-        continue;
-      }
-      const base = bestFeature * m3;
-      const col = bestFeature * n;
-      store.feature[node] = bestFeature;
-      store.threshold[node] = splitThreshold(
-        data3[col + lists[base + bestPos - 1]],
-        data3[col + lists[base + bestPos]]
-      );
-      const rightWeight = total - bestLeftWeight;
-      treeImportance[bestFeature] += total - sumSq / total - (bestLeftWeight - bestLeftSq / bestLeftWeight) - (rightWeight - bestRightSq / rightWeight);
-      for (let q = start; q < bestPos; q++) goLeft[lists[base + q]] = 1;
-      for (let q = bestPos; q < end; q++) goLeft[lists[base + q]] = 0;
-      for (let j = 0; j < p; j++) {
-        if (j === bestFeature) continue;
-        const b10 = j * m3;
-        let l = b10 + start;
-        let spilled = 0;
-        for (let q = b10 + start; q < b10 + end; q++) {
-          const r2 = lists[q];
-          if (goLeft[r2] === 1) lists[l++] = r2;
-          else spill[spilled++] = r2;
-        }
-        lists.set(spill.subarray(0, spilled), l);
-      }
-      if (top2 + 2 > stackStart.length) {
-        const size = stackStart.length * 2;
-        stackStart = grow(stackStart, new Int32Array(size));
-        stackEnd = grow(stackEnd, new Int32Array(size));
-        stackDepth = grow(stackDepth, new Int32Array(size));
-        stackParent = grow(stackParent, new Int32Array(size));
-      }
-      stackStart[top2] = bestPos;
-      stackEnd[top2] = end;
-      stackDepth[top2] = depth + 1;
-      stackParent[top2] = node;
-      top2++;
-      stackStart[top2] = start;
-      stackEnd[top2] = bestPos;
-      stackDepth[top2] = depth + 1;
-      stackParent[top2] = -1;
-      top2++;
-    }
-    let sum5 = 0;
-    for (let j = 0; j < p; j++) sum5 += treeImportance[j];
-    if (sum5 > 0) {
-      for (let j = 0; j < p; j++) importances[j] += treeImportance[j] / sum5;
-    }
-  }
-  let sum4 = 0;
-  for (let j = 0; j < p; j++) sum4 += importances[j];
-  if (sum4 > 0) for (let j = 0; j < p; j++) importances[j] /= sum4;
-  return store.toForest(p, roots, importances);
-}
-function presort(X4) {
-  const { rows, cols, data: data3 } = X4;
-  const order = new Int32Array(rows * cols);
-  const sorted = new Float64Array(rows);
-  const cursor3 = new Int32Array(rows);
-  for (let j = 0; j < cols; j++) {
-    const col = j * rows;
-    sorted.set(data3.subarray(col, col + rows));
-    sorted.sort();
-    for (let k2 = 0; k2 < rows; k2++) cursor3[k2] = k2;
-    for (let i = 0; i < rows; i++) {
-      const v = data3[col + i];
-      let lo = 0;
-      let hi = rows;
-      while (lo < hi) {
-        const mid = lo + hi >>> 1;
-        if (sorted[mid] < v) lo = mid + 1;
-        else hi = mid;
-      }
-      order[col + cursor3[lo]++] = i;
-    }
-  }
-  return order;
-}
-var POW102 = [1];
-for (let k2 = 1; k2 <= 22; k2++) POW102.push(POW102[k2 - 1] * 10);
-function splitThreshold(a4, b10) {
-  const mid = a4 / 2 + b10 / 2;
-  const lo = a4 + (b10 - a4) / 4;
-  const hi = b10 - (b10 - a4) / 4;
-  const inside = (d) => d >= lo && d <= hi && d >= a4 && d < b10;
-  if (inside(0)) return 0;
-  const exponent3 = Math.floor(Math.log10(Math.abs(mid)));
-  for (let digits = 1; digits <= 17; digits++) {
-    const places = digits - 1 - exponent3;
-    if (places > 22 || places < -22) break;
-    const d = places >= 0 ? Math.round(mid * POW102[places]) / POW102[places] : Math.round(mid / POW102[-places]) * POW102[-places];
-    if (inside(d)) return d;
-  }
-  return mid < b10 && mid >= a4 ? mid : a4;
-}
-
-// actions/lib/models/algorithms.ts
-var ALGORITHMS = [
-  {
-    name: "gaussian-nb",
-    title: "Gaussian naive Bayes",
-    standardize: false,
-    create: (p) => new GaussianNB({ varSmoothing: p.varSmoothing }),
-    grid: [{ varSmoothing: 1e-9 }]
-  },
-  {
-    name: "knn",
-    title: "k-nearest neighbours",
-    standardize: true,
-    create: (p) => new KNearestNeighbors({ k: p.k, weights: p.weights }),
-    grid: [5, 9, 15].flatMap((k2) => [
-      { k: k2, weights: "uniform" },
-      { k: k2, weights: "distance" }
-    ])
-  },
-  {
-    name: "random-forest",
-    title: "Random forest",
-    standardize: false,
-    create: (p) => new RandomForest({
-      nTrees: p.nTrees,
-      minSamplesLeaf: p.minSamplesLeaf,
-      maxDepth: p.maxDepth,
-      maxFeatures: p.maxFeatures,
-      seed: p.seed
-    }),
-    grid: [
-      { nTrees: 100, minSamplesLeaf: 1, maxFeatures: "sqrt" },
-      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" }
-    ]
-  }
-];
-function loadEstimator(json2, options = {}) {
-  const format5 = typeof json2 === "object" && json2 !== null ? json2.format : void 0;
-  switch (format5) {
-    case GAUSSIAN_NB_FORMAT:
-      return GaussianNB.load(json2);
-    case KNN_FORMAT:
-      return KNearestNeighbors.load(json2);
-    case RANDOM_FOREST_FORMAT:
-      return RandomForest.load(json2, options);
-    default:
-      throw new ModelFormatError(
-        `estimator format ${JSON.stringify(format5 ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT].join(", ")}`
-      );
-  }
 }
 
 // actions/lib/serving-model.ts
@@ -36505,25 +36641,20 @@ var ServingModel = class _ServingModel {
   }
   /**
    * Predicts one input given as text or numbers by feature name (the browser form, the CLI).
-   * Throws a RangeError naming the feature for a missing, non-numeric or unknown value.
+   * Throws a RangeError naming the feature for a missing, non-numeric, out-of-range or unknown value.
    */
   predictOne(input2) {
+    if (typeof input2 !== "object" || input2 === null || Array.isArray(input2))
+      throw new RangeError("the input must be an object by feature name");
     const cols = this.features.map((f) => {
       const raw2 = input2[f.name];
+      if (raw2 !== void 0 && raw2 !== null && typeof raw2 !== "string" && typeof raw2 !== "number")
+        throw new RangeError(`'${f.name}' = ${JSON.stringify(raw2)} is not a number or text`);
       const text3 = typeof raw2 === "number" ? String(raw2) : (raw2 ?? "").trim();
-      if (text3 === "") throw new RangeError(`'${f.name}' is missing`);
-      if (f.type === "categorical") {
-        const code = (f.categories ?? []).findIndex((c4) => c4.value === text3);
-        if (code < 0)
-          throw new RangeError(
-            `'${f.name}' = '${text3}' is not one of ${(f.categories ?? []).map((c4) => c4.value).join(", ")}`
-          );
-        return [code];
-      }
-      const x4 = Number(text3);
-      if (!Number.isFinite(x4) || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text3))
-        throw new RangeError(`'${f.name}' = '${text3}' is not a number`);
-      return [x4];
+      const reason = checkValue(f, text3);
+      if (reason) throw new RangeError(reason);
+      if (f.type === "categorical") return [(f.categories ?? []).findIndex((c4) => c4.value === text3)];
+      return [Number(text3)];
     });
     const X4 = this.matrixFor(this.features, cols, 1);
     const p = this.predictProba(X4);
@@ -36574,7 +36705,9 @@ var ModelRegistry = class {
     try {
       raw2 = JSON.parse(text3);
     } catch (err) {
-      throw new RegistryError(`${where}: corrupt registry index, not valid JSON (${err.message})`);
+      throw new RegistryError(
+        `${where}: corrupt registry index, ${jsonSyntaxProblem(err, text3)}; restore it with git (git checkout -- ${where})`
+      );
     }
     const bad = (rule5) => new RegistryError(`${where}: corrupt registry index, ${rule5}`);
     if (typeof raw2 !== "object" || raw2 === null || raw2.format !== REGISTRY_FORMAT)
@@ -36618,7 +36751,9 @@ var ModelRegistry = class {
     try {
       raw2 = JSON.parse(text3);
     } catch (err) {
-      throw new RegistryError(`${where}: corrupt model file, not valid JSON (${err.message})`);
+      throw new RegistryError(
+        `${where}: corrupt model file, ${jsonSyntaxProblem(err, text3)}; restore it with git (git checkout -- ${where})`
+      );
     }
     const model = ServingModel.load(raw2, where);
     if (model.json.dataset !== this.dataset)
@@ -36767,8 +36902,14 @@ var PredictionLog = class {
   /** monitoring.json as it is on disk (any fields), or null when there is none yet. */
   monitoringFile() {
     if (!existsSync7(this.manifestPath)) return null;
+    const text3 = readInputFile(this.ws.root, this.manifestPath).toString("utf8");
     try {
-      const value4 = JSON.parse(readInputFile(this.ws.root, this.manifestPath).toString("utf8"));
+      let value4;
+      try {
+        value4 = JSON.parse(text3);
+      } catch (err) {
+        throw new Error(jsonSyntaxProblem(err, text3));
+      }
       if (value4 === null || typeof value4 !== "object" || Array.isArray(value4))
         throw new Error("expected a JSON object");
       if (value4.format !== MONITORING_FORMAT) throw new Error(`format is not '${MONITORING_FORMAT}'`);
@@ -36802,7 +36943,7 @@ var PredictionLog = class {
     const stray = existsSync7(this.dir) ? readdirSync4(this.dir).filter((f) => PARTITION.test(f)) : [];
     if (stray.length)
       throw new PredictionLogError(
-        `${this.ws.rel(this.dir)}: partitions without a manifest (${stray.join(", ")}; ${this.manifestName} is missing): the log was edited by hand`
+        `${this.ws.rel(this.dir)}: partitions without a manifest (${stray.join(", ")}; ${this.manifestName} is missing): the log was edited by hand; restore it with git (git checkout -- ${this.ws.rel(this.manifestPath)})`
       );
     return { partitions: {} };
   }
@@ -90974,25 +91115,25 @@ function calendarWindow(r2) {
 await runAction(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
-  const windowDays = input.integer("window", { min: 1 });
+  const windowDays = input.integer("window", WINDOW_DAYS);
   const withReport = input.boolean("report", true);
   const dashboard = dashboardUrl(input.string("dashboard-url"));
   const now2 = input.now();
-  const reports = [];
-  for (const spec of specs) {
-    reports.push(
-      await core.group(`monitor ${spec.name}`, async () => {
-        const r2 = monitor(ws, spec, { now: now2, windowDays });
-        core.info(`wrote ${ws.rel(writeMonitoring(ws, r2))}`);
-        if (withReport) {
-          const { files } = await writeReports(ws.reportsDir, r2);
-          core.info(`wrote ${files.length} report file(s) under reports/${spec.name}/`);
-        }
-        for (const a4 of r2.alerts) core.info(`${a4.active ? "ALERT" : "ok"} ${a4.kind}: ${a4.message}`);
-        return r2;
-      })
-    );
-  }
+  const { results: reports, failed } = await eachDataset(
+    specs,
+    (spec) => `monitor ${spec.name}`,
+    async (spec) => {
+      const r2 = monitor(ws, spec, { now: now2, windowDays });
+      core.info(`wrote ${ws.rel(writeMonitoring(ws, r2))}`);
+      if (withReport) {
+        const { files } = await writeReports(ws.reportsDir, r2);
+        core.info(`wrote ${files.length} report file(s) under reports/${spec.name}/`);
+      }
+      for (const a4 of r2.alerts) core.info(`${a4.active ? "ALERT" : "ok"} ${a4.kind}: ${a4.message}`);
+      return r2;
+    }
+  );
+  output("failed-datasets", failed.join(","));
   const active = reports.flatMap(
     (r2) => r2.alerts.filter((a4) => a4.active).map((a4) => ({ dataset: r2.dataset, kind: a4.kind, message: a4.message }))
   );

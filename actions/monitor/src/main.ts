@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   core,
   dashboardUrl,
+  eachDataset,
   fileUrl,
   input,
   output,
@@ -13,32 +14,33 @@ import {
   workspace,
 } from '../../lib/action-kit.js';
 import { MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring-types.js';
+import { WINDOW_DAYS } from '../../lib/option-bounds.js';
 import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
 import { writeReports } from '../../lib/reports.js';
 
 await runAction(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
-  const windowDays = input.integer('window', { min: 1 });
+  const windowDays = input.integer('window', WINDOW_DAYS);
   const withReport = input.boolean('report', true);
   const dashboard = dashboardUrl(input.string('dashboard-url'));
   const now = input.now();
 
-  const reports: MonitoringReport[] = [];
-  for (const spec of specs) {
-    reports.push(
-      await core.group(`monitor ${spec.name}`, async () => {
-        const r = monitor(ws, spec, { now, windowDays });
-        core.info(`wrote ${ws.rel(writeMonitoring(ws, r))}`);
-        if (withReport) {
-          const { files } = await writeReports(ws.reportsDir, r);
-          core.info(`wrote ${files.length} report file(s) under reports/${spec.name}/`);
-        }
-        for (const a of r.alerts) core.info(`${a.active ? 'ALERT' : 'ok'} ${a.kind}: ${a.message}`);
-        return r;
-      }),
-    );
-  }
+  const { results: reports, failed } = await eachDataset<MonitoringReport>(
+    specs,
+    (spec) => `monitor ${spec.name}`,
+    async (spec) => {
+      const r = monitor(ws, spec, { now, windowDays });
+      core.info(`wrote ${ws.rel(writeMonitoring(ws, r))}`);
+      if (withReport) {
+        const { files } = await writeReports(ws.reportsDir, r);
+        core.info(`wrote ${files.length} report file(s) under reports/${spec.name}/`);
+      }
+      for (const a of r.alerts) core.info(`${a.active ? 'ALERT' : 'ok'} ${a.kind}: ${a.message}`);
+      return r;
+    },
+  );
+  output('failed-datasets', failed.join(','));
 
   const active = reports.flatMap((r) =>
     r.alerts.filter((a) => a.active).map((a) => ({ dataset: r.dataset, kind: a.kind, message: a.message })),
