@@ -42,4 +42,4 @@ await runAction(async () => {
     ['dataset', 'feature group', 'rows added', 'quarantined', 'note'],
     results.map((r) => [r.dataset, `v${r.version}`, r.added, r.rejected.length, r.skipped ?? '']),
   );
-});
+}, { record: true });

@@ -77,7 +77,7 @@ await runAction(async () => {
     }
     core.summary.addList(items.map(codeSpans));
   }
-});
+}, { record: true });
 
 function span(dates: string[]): string {
   if (dates.length === 0) return '';

@@ -65,4 +65,4 @@ await runAction(async () => {
       shard ? '—' : r.waitingForLabel,
     ]),
   );
-});
+}, { record: true });

@@ -133,4 +133,4 @@ await runAction(async () => {
       `${failed.length} of ${files.length} file(s) cannot be ingested${dryRun ? '' : '; nothing was written'}: ${failed.map((o) => o.file.rel).join(', ')}`,
     );
   }
-});
+}, { record: true });

@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path18 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path19 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path18 && path18[0] !== "/") {
-          path18 = `/${path18}`;
+        if (path19 && path19[0] !== "/") {
+          path19 = `/${path19}`;
         }
-        return new URL(`${origin}${path18}`);
+        return new URL(`${origin}${path19}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method: method2, path: path18, origin }
+          request: { method: method2, path: path19, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method2, origin, path18);
+        debuglog("sending request to %s %s/%s", method2, origin, path19);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method: method2, path: path18, origin },
+          request: { method: method2, path: path19, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method2,
           origin,
-          path18,
+          path19,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method: method2, path: path18, origin }
+          request: { method: method2, path: path19, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method2, origin, path18);
+        debuglog("trailers received from %s %s/%s", method2, origin, path19);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method: method2, path: path18, origin },
+          request: { method: method2, path: path19, origin },
           error: error4
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method2,
           origin,
-          path18,
+          path19,
           error4.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method: method2, path: path18, origin }
+            request: { method: method2, path: path19, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method2, origin, path18);
+          debuglog("sending request to %s %s/%s", method2, origin, path19);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path18,
+        path: path19,
         method: method2,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path18 !== "string") {
+        if (typeof path19 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path18[0] !== "/" && !(path18.startsWith("http://") || path18.startsWith("https://")) && method2 !== "CONNECT") {
+        } else if (path19[0] !== "/" && !(path19.startsWith("http://") || path19.startsWith("https://")) && method2 !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path18)) {
+        } else if (invalidPathRegex.test(path19)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method2 !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path18, query) : path18;
+        this.path = query ? buildURL(path19, query) : path19;
         this.origin = origin;
         this.idempotent = idempotent == null ? method2 === "HEAD" || method2 === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method2 !== "GET" && method2 !== "HEAD" && method2 !== "OPTIONS" && method2 !== "TRACE" && method2 !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method: method2, path: path18, host, upgrade, blocking, reset: reset3 } = request2;
+      const { method: method2, path: path19, host, upgrade, blocking, reset: reset3 } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method2 === "PUT" || method2 === "POST" || method2 === "PATCH" || method2 === "QUERY" || method2 === "PROPFIND" || method2 === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method2} ${path18} HTTP/1.1\r
+      let header = `${method2} ${path19} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method: method2, path: path18, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method: method2, path: path19, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path18;
+      headers[HTTP2_HEADER_PATH] = path19;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method2 === "PUT" || method2 === "POST" || method2 === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path18 = search ? `${pathname}${search}` : pathname;
+        const path19 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path18;
+        this.opts.path = path19;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path18 = "/",
+          path: path19 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path18;
+        opts.path = origin + path19;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path18) {
-      if (typeof path18 !== "string") {
-        return path18;
+    function safeUrl2(path19) {
+      if (typeof path19 !== "string") {
+        return path19;
       }
-      const pathSegments = path18.split("?");
+      const pathSegments = path19.split("?");
       if (pathSegments.length !== 2) {
-        return path18;
+        return path19;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path18, method: method2, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path18);
+    function matchKey(mockDispatch2, { path: path19, method: method2, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path19);
       const methodMatch = matchValue(mockDispatch2.method, method2);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key2) {
       const basePath = key2.query ? buildURL(key2.path, key2.query) : key2.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path18 }) => matchValue(safeUrl2(path18), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path19 }) => matchValue(safeUrl2(path19), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path18, method: method2, body, headers, query } = opts;
+      const { path: path19, method: method2, body, headers, query } = opts;
       return {
-        path: path18,
+        path: path19,
         method: method2,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method: method2, path: path18, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method: method2, path: path19, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method2,
             Origin: origin,
-            Path: path18,
+            Path: path19,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path18) {
-      for (let i = 0; i < path18.length; ++i) {
-        const code = path18.charCodeAt(i);
+    function validateCookiePath(path19) {
+      for (let i = 0; i < path19.length; ++i) {
+        const code = path19.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path18 = opts.path;
+          let path19 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path18 = `/${path18}`;
+            path19 = `/${path19}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path18);
+          url = new URL(util.parseOrigin(url).origin + path19);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP4;
     visit2.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path18) {
-      const ctrl = callVisitor(key2, node, visitor, path18);
+    function visit_(key2, node, visitor, path19) {
+      const ctrl = callVisitor(key2, node, visitor, path19);
       if (identity7.isNode(ctrl) || identity7.isPair(ctrl)) {
-        replaceNode(key2, path18, ctrl);
-        return visit_(key2, ctrl, visitor, path18);
+        replaceNode(key2, path19, ctrl);
+        return visit_(key2, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity7.isCollection(node)) {
-          path18 = Object.freeze(path18.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path18);
+            const ci = visit_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity7.isPair(node)) {
-          path18 = Object.freeze(path18.concat(node));
-          const ck = visit_("key", node.key, visitor, path18);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = visit_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path18);
+          const cv = visit_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP4;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path18) {
-      const ctrl = await callVisitor(key2, node, visitor, path18);
+    async function visitAsync_(key2, node, visitor, path19) {
+      const ctrl = await callVisitor(key2, node, visitor, path19);
       if (identity7.isNode(ctrl) || identity7.isPair(ctrl)) {
-        replaceNode(key2, path18, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path18);
+        replaceNode(key2, path19, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity7.isCollection(node)) {
-          path18 = Object.freeze(path18.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path18);
+            const ci = await visitAsync_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity7.isPair(node)) {
-          path18 = Object.freeze(path18.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path18);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path18);
+          const cv = await visitAsync_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path18) {
+    function callVisitor(key2, node, visitor, path19) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path18);
+        return visitor(key2, node, path19);
       if (identity7.isMap(node))
-        return visitor.Map?.(key2, node, path18);
+        return visitor.Map?.(key2, node, path19);
       if (identity7.isSeq(node))
-        return visitor.Seq?.(key2, node, path18);
+        return visitor.Seq?.(key2, node, path19);
       if (identity7.isPair(node))
-        return visitor.Pair?.(key2, node, path18);
+        return visitor.Pair?.(key2, node, path19);
       if (identity7.isScalar(node))
-        return visitor.Scalar?.(key2, node, path18);
+        return visitor.Scalar?.(key2, node, path19);
       if (identity7.isAlias(node))
-        return visitor.Alias?.(key2, node, path18);
+        return visitor.Alias?.(key2, node, path19);
       return void 0;
     }
-    function replaceNode(key2, path18, node) {
-      const parent = path18[path18.length - 1];
+    function replaceNode(key2, path19, node) {
+      const parent = path19[path19.length - 1];
       if (identity7.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity7.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity7 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path18, value4) {
+    function collectionFromPath(schema, path19, value4) {
       let v = value4;
-      for (let i = path18.length - 1; i >= 0; --i) {
-        const k2 = path18[i];
+      for (let i = path19.length - 1; i >= 0; --i) {
+        const k2 = path19[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a4 = [];
           a4[k2] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path18) => path18 == null || typeof path18 === "object" && !!path18[Symbol.iterator]().next().done;
+    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type3, schema) {
         super(type3);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path18, value4) {
-        if (isEmptyPath(path18))
+      addIn(path19, value4) {
+        if (isEmptyPath(path19))
           this.add(value4);
         else {
-          const [key2, ...rest] = path18;
+          const [key2, ...rest] = path19;
           const node = this.get(key2, true);
           if (identity7.isCollection(node))
             node.addIn(rest, value4);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        const [key2, ...rest] = path18;
+      deleteIn(path19) {
+        const [key2, ...rest] = path19;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        const [key2, ...rest] = path18;
+      getIn(path19, keepScalar) {
+        const [key2, ...rest] = path19;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity7.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path18) {
-        const [key2, ...rest] = path18;
+      hasIn(path19) {
+        const [key2, ...rest] = path19;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value4) {
-        const [key2, ...rest] = path18;
+      setIn(path19, value4) {
+        const [key2, ...rest] = path19;
         if (rest.length === 0) {
           this.set(key2, value4);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value4);
       }
       /** Adds a value to the document. */
-      addIn(path18, value4) {
+      addIn(path19, value4) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path18, value4);
+          this.contents.addIn(path19, value4);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        if (Collection.isEmptyPath(path18)) {
+      deleteIn(path19) {
+        if (Collection.isEmptyPath(path19)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path18) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        if (Collection.isEmptyPath(path18))
+      getIn(path19, keepScalar) {
+        if (Collection.isEmptyPath(path19))
           return !keepScalar && identity7.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity7.isCollection(this.contents) ? this.contents.getIn(path18, keepScalar) : void 0;
+        return identity7.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path18) {
-        if (Collection.isEmptyPath(path18))
+      hasIn(path19) {
+        if (Collection.isEmptyPath(path19))
           return this.contents !== void 0;
-        return identity7.isCollection(this.contents) ? this.contents.hasIn(path18) : false;
+        return identity7.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value4) {
-        if (Collection.isEmptyPath(path18)) {
+      setIn(path19, value4) {
+        if (Collection.isEmptyPath(path19)) {
           this.contents = value4;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path18), value4);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value4);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path18, value4);
+          this.contents.setIn(path19, value4);
         }
       }
       /**
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP4;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path18) => {
+    visit2.itemAtPath = (cst, path19) => {
       let item = cst;
-      for (const [field3, index6] of path18) {
+      for (const [field3, index6] of path19) {
         const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index6];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path18) => {
-      const parent = visit2.itemAtPath(cst, path18.slice(0, -1));
-      const field3 = path18[path18.length - 1][0];
+    visit2.parentCollection = (cst, path19) => {
+      const parent = visit2.itemAtPath(cst, path19.slice(0, -1));
+      const field3 = path19[path19.length - 1][0];
       const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path18, item, visitor) {
-      let ctrl = visitor(item, path18);
+    function _visit(path19, item, visitor) {
+      let ctrl = visitor(item, path19);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field3 of ["key", "value"]) {
         const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path18.concat([[field3, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path19.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field3 === "key")
-            ctrl = ctrl(item, path18);
+            ctrl = ctrl(item, path19);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -26943,11 +26943,11 @@ var require_topojson_client = __commonJS({
 });
 
 // actions/monitor/src/main.ts
-import path17 from "node:path";
+import path18 from "node:path";
 
 // actions/lib/action-kit.ts
-import { existsSync as existsSync3, statSync } from "node:fs";
-import path8 from "node:path";
+import { existsSync as existsSync4, statSync } from "node:fs";
+import path9 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -29641,6 +29641,37 @@ function parseShard(text3) {
   return { index: index6, count: count2 };
 }
 
+// actions/lib/stage-journal.ts
+import { createHash } from "node:crypto";
+import { appendFileSync as appendFileSync2, existsSync as existsSync2, mkdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import path6 from "node:path";
+var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
+var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
+function stageJournalPath(workspaceRoot, env = process.env) {
+  const given = env[STAGE_JOURNAL_ENV];
+  if (given) return given;
+  if (!env.RUNNER_TEMP) return null;
+  let root = workspaceRoot;
+  try {
+    root = realpathSync(workspaceRoot);
+  } catch {
+  }
+  const key2 = createHash("sha256").update(root).digest("hex").slice(0, 16);
+  return path6.join(env.RUNNER_TEMP, "gitml", `stages-${key2}.jsonl`);
+}
+function recordableInputs(env = process.env) {
+  const inputs = {};
+  for (const [k2, v] of Object.entries(env)) {
+    if (v !== void 0 && k2.startsWith("INPUT_") && !SECRET_INPUT.test(k2)) inputs[k2] = v;
+  }
+  return inputs;
+}
+function appendStageRun(journal, run2) {
+  mkdirSync(path6.dirname(journal), { recursive: true });
+  appendFileSync2(journal, `${JSON.stringify(run2)}
+`);
+}
+
 // actions/lib/untrusted-text.ts
 var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 var NAMED = { "	": "	", "\n": "\\n", "\r": "\\r", "\x1B": "\\e" };
@@ -29664,12 +29695,12 @@ function safeUrl(href2) {
 
 // actions/lib/workspace.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readdirSync } from "node:fs";
-import path7 from "node:path";
+import { existsSync as existsSync3, readdirSync } from "node:fs";
+import path8 from "node:path";
 
 // actions/lib/input-file.ts
-import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
-import path6 from "node:path";
+import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
+import path7 from "node:path";
 
 // actions/lib/input-error.ts
 var InputError = class extends Error {
@@ -29686,7 +29717,7 @@ function kindOf(st) {
   if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
   return "not a regular file";
 }
-var slash = (p) => p.split(path6.sep).join("/");
+var slash = (p) => p.split(path7.sep).join("/");
 function lstatOrNull(p) {
   try {
     return lstatSync(p);
@@ -29697,10 +29728,10 @@ function lstatOrNull(p) {
   }
 }
 function checkInputPath(root, file, label, within2) {
-  const abs4 = path6.resolve(root, file);
-  const rel = slash(path6.relative(root, abs4));
+  const abs4 = path7.resolve(root, file);
+  const rel = slash(path7.relative(root, abs4));
   const name = label ?? (rel || ".");
-  if (rel.startsWith("../") || rel === ".." || path6.isAbsolute(rel)) {
+  if (rel.startsWith("../") || rel === ".." || path7.isAbsolute(rel)) {
     throw new InputError(
       `${name} is outside ${within2 ?? "the repository"}; ${rule(within2)} (copy it in first)`
     );
@@ -29709,7 +29740,7 @@ function checkInputPath(root, file, label, within2) {
   let at = root;
   let stat2 = lstatOrNull(root);
   for (const [i, part] of parts.entries()) {
-    at = path6.join(at, part);
+    at = path7.join(at, part);
     stat2 = lstatOrNull(at);
     if (stat2 === null) return { rel, stat: null };
     const shown = parts.slice(0, i + 1).join("/");
@@ -29732,7 +29763,7 @@ function readInputFile(root, file, label, within2) {
   const name = checkInputFile(root, file, label, within2);
   let fd;
   try {
-    fd = openSync(path6.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+    fd = openSync(path7.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
     if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${rule(within2)}`);
@@ -29742,7 +29773,7 @@ function readInputFile(root, file, label, within2) {
   try {
     const opened = fstatSync(fd);
     if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within2)}`);
-    return readFileSync(fd);
+    return readFileSync2(fd);
   } finally {
     closeSync(fd);
   }
@@ -29951,29 +29982,29 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path7.join(this.root, "data");
+    return path8.join(this.root, "data");
   }
   get modelsDir() {
-    return path7.join(this.root, "models");
+    return path8.join(this.root, "models");
   }
   get reportsDir() {
-    return path7.join(this.root, "reports");
+    return path8.join(this.root, "reports");
   }
   datasetDir(name) {
-    return path7.join(this.dataDir, name);
+    return path8.join(this.dataDir, name);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path7.relative(this.root, p).split(path7.sep).join("/");
+    return path8.relative(this.root, p).split(path8.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted. */
   datasetNames() {
-    if (!existsSync2(this.dataDir)) return [];
-    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync2(path7.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
+    if (!existsSync3(this.dataDir)) return [];
+    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync3(path8.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
   }
   loadSpec(name) {
-    const file = path7.join(this.datasetDir(name), SPEC_FILE);
-    if (!existsSync2(file)) {
+    const file = path8.join(this.datasetDir(name), SPEC_FILE);
+    if (!existsSync3(file)) {
       const known = this.datasetNames();
       throw new SpecError(
         `unknown dataset '${name}' (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
@@ -30064,9 +30095,9 @@ var input = {
   /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
   now() {
     const v = raw("now");
-    if (v === "") return /* @__PURE__ */ new Date();
-    const d = new Date(v);
+    const d = v === "" ? /* @__PURE__ */ new Date() : new Date(v);
     if (Number.isNaN(d.getTime())) throw invalid("now", "must be an ISO 8601 instant", v);
+    resolvedNow = d.toISOString();
     return d;
   },
   /** Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. */
@@ -30095,7 +30126,7 @@ var input = {
         throw new ActionInputError(`input ${err.message}`);
       }
     }
-    return { shard, merge: merge5, partials: path8.resolve(ws.root, partials) };
+    return { shard, merge: merge5, partials: path9.resolve(ws.root, partials) };
   },
   /** A pull-request number, or null when not given. */
   pullRequest(name = "pull-request") {
@@ -30104,17 +30135,21 @@ var input = {
 };
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
-  if (!existsSync3(root) || !statSync(root).isDirectory()) {
+  if (!existsSync4(root) || !statSync(root).isDirectory()) {
     throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
   }
   return new Workspace(root);
 }
+var resolvedNow;
+var outputsSet = {};
 function output(name, value4) {
-  core.setOutput(name, typeof value4 === "string" ? value4 : JSON.stringify(value4));
+  const text3 = typeof value4 === "string" ? value4 : JSON.stringify(value4);
+  outputsSet[name] = text3;
+  core.setOutput(name, text3);
 }
-function fileUrl(path18, ref2 = process.env.GITHUB_REF_NAME || "HEAD") {
+function fileUrl(path19, ref2 = process.env.GITHUB_REF_NAME || "HEAD") {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = process.env;
-  return server && repo ? `${server}/${repo}/blob/${ref2}/${path18}` : path18;
+  return server && repo ? `${server}/${repo}/blob/${ref2}/${path19}` : path19;
 }
 function dashboardUrl(given) {
   if (given) return given;
@@ -30154,12 +30189,34 @@ function fail(err) {
   if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
     for (const line5 of err.stack.split("\n")) core.debug(line5);
 }
-async function runAction(body) {
+function recordStageRun() {
+  const journal = stageJournalPath(process.env.GITHUB_WORKSPACE || process.cwd());
+  const bundle3 = process.argv[1];
+  if (!journal || !bundle3) return;
+  const inputs = recordableInputs();
+  if (resolvedNow !== void 0) inputs.INPUT_NOW = resolvedNow;
+  const sharded = (inputs.INPUT_SHARD ?? "") !== "" || /^(true|yes|on|1)$/i.test(inputs.INPUT_MERGE ?? "");
+  try {
+    appendStageRun(journal, {
+      stage: path9.basename(path9.dirname(path9.dirname(path9.resolve(bundle3)))),
+      bundle: path9.resolve(bundle3),
+      node: process.execPath,
+      inputs,
+      outputs: { ...outputsSet },
+      exitCode: Number(process.exitCode ?? 0) || 0,
+      ...sharded ? { notReplayable: "it is a shard or a merge of shards computed in other jobs from the old data" } : {}
+    });
+  } catch (err) {
+    core.warning(`could not record this stage for a replay on conflict: ${err.message}`);
+  }
+}
+async function runAction(body, opts = {}) {
   try {
     await body();
   } catch (err) {
     fail(err);
   }
+  if (opts.record) recordStageRun();
   if (process.env.GITHUB_STEP_SUMMARY && !core.summary.isEmptyBuffer()) {
     try {
       await core.summary.write();
@@ -30204,25 +30261,25 @@ function latestOf(r2) {
 }
 
 // actions/lib/pipelines/monitor.ts
-import path13 from "node:path";
+import path14 from "node:path";
 
 // actions/lib/atomic-write.ts
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import path9 from "node:path";
+import { mkdirSync as mkdirSync2, renameSync, rmSync as rmSync2, writeFileSync } from "node:fs";
+import path10 from "node:path";
 function atomicTempPath(file) {
-  return path9.join(path9.dirname(file), `.${path9.basename(file)}.${process.pid}.tmp`);
+  return path10.join(path10.dirname(file), `.${path10.basename(file)}.${process.pid}.tmp`);
 }
 function writeFilesAtomically(files) {
   const temps = [];
   try {
     for (const f of files) {
-      mkdirSync(path9.dirname(f.path), { recursive: true });
+      mkdirSync2(path10.dirname(f.path), { recursive: true });
       const tmp = atomicTempPath(f.path);
       writeFileSync(tmp, f.content);
       temps.push({ tmp, target: f.path });
     }
   } catch (err) {
-    for (const t of temps) rmSync(t.tmp, { force: true });
+    for (const t of temps) rmSync2(t.tmp, { force: true });
     throw err;
   }
   for (const t of temps) renameSync(t.tmp, t.target);
@@ -31099,7 +31156,7 @@ function categoryCounts(codes, k2) {
 }
 
 // actions/lib/feature-group.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // node_modules/csv-stringify/lib/utils/get.js
 var charCodeOfDot = ".".charCodeAt(0);
@@ -31156,12 +31213,12 @@ var toKey = function(value4) {
   const result = `${value4}`;
   return result == "0" && 1 / value4 == -Infinity ? "-0" : result;
 };
-var get = function(object2, path18) {
-  path18 = castPath(path18, object2);
+var get = function(object2, path19) {
+  path19 = castPath(path19, object2);
   let index6 = 0;
-  const length3 = path18.length;
+  const length3 = path19.length;
   while (object2 != null && index6 < length3) {
-    object2 = object2[toKey(path18[index6++])];
+    object2 = object2[toKey(path19[index6++])];
   }
   return index6 && index6 === length3 ? object2 : void 0;
 };
@@ -33704,8 +33761,8 @@ function countNewlines(fields) {
 }
 
 // actions/lib/file-source.ts
-import { existsSync as existsSync4, readdirSync as readdirSync2 } from "node:fs";
-import path10 from "node:path";
+import { existsSync as existsSync5, readdirSync as readdirSync2 } from "node:fs";
+import path11 from "node:path";
 
 // actions/lib/git.ts
 var GITHUB_ACTIONS_BOT = Object.freeze({
@@ -33721,12 +33778,12 @@ function workingTree(root) {
     description: "working tree",
     // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
     readBytes: (rel) => readInputFileIfExists(root, rel),
-    list: (relDir) => entries(path10.join(root, relDir), false),
-    listDirs: (relDir) => entries(path10.join(root, relDir), true)
+    list: (relDir) => entries(path11.join(root, relDir), false),
+    listDirs: (relDir) => entries(path11.join(root, relDir), true)
   };
 }
 function entries(dir, dirs) {
-  if (!existsSync4(dir)) return [];
+  if (!existsSync5(dir)) return [];
   return readdirSync2(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
 }
 
@@ -33828,7 +33885,7 @@ function schemaHashOf(spec) {
     features: featureSchema(spec),
     label: { name: spec.label.name, classes: spec.label.classes }
   };
-  return createHash("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
+  return createHash2("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
 }
 function layoutOf(meta) {
   return { features: meta.features, labelName: meta.label.name, classes: meta.label.classes };
@@ -34267,8 +34324,8 @@ function confusionMatrix(actual, predicted, nClasses) {
 }
 
 // actions/lib/model-registry.ts
-import { existsSync as existsSync5 } from "node:fs";
-import path11 from "node:path";
+import { existsSync as existsSync6 } from "node:fs";
+import path12 from "node:path";
 
 // actions/lib/models/types.ts
 var ModelFormatError = class extends Error {
@@ -36231,17 +36288,17 @@ var ModelRegistry = class {
   ws;
   dataset;
   get dir() {
-    return path11.join(this.ws.modelsDir, this.dataset);
+    return path12.join(this.ws.modelsDir, this.dataset);
   }
   get indexPath() {
-    return path11.join(this.dir, "index.json");
+    return path12.join(this.dir, "index.json");
   }
   versionDir(version2) {
-    return path11.join(this.dir, `v${version2}`);
+    return path12.join(this.dir, `v${version2}`);
   }
   /** The index, or an empty one when the dataset has no models yet. A corrupt index is an error. */
   index() {
-    if (!existsSync5(this.indexPath))
+    if (!existsSync6(this.indexPath))
       return {
         format: REGISTRY_FORMAT,
         formatVersion: 1,
@@ -36280,9 +36337,9 @@ var ModelRegistry = class {
   }
   /** Loads a version's model (validated). */
   load(version2) {
-    const file = path11.join(this.versionDir(version2), "model.json");
+    const file = path12.join(this.versionDir(version2), "model.json");
     const where = this.ws.rel(file);
-    if (!existsSync5(file)) throw new RegistryError(`${where}: missing`);
+    if (!existsSync6(file)) throw new RegistryError(`${where}: missing`);
     let raw2;
     const text3 = readInputFile(this.ws.root, file).toString("utf8");
     try {
@@ -36324,9 +36381,9 @@ var ModelRegistry = class {
     };
     const dir = this.versionDir(version2);
     const writes = [
-      { path: path11.join(dir, "model.json"), content: stableStringify(files.model.toJSON()) },
-      { path: path11.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
-      { path: path11.join(dir, "card.md"), content: files.card(version2) },
+      { path: path12.join(dir, "model.json"), content: stableStringify(files.model.toJSON()) },
+      { path: path12.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
+      { path: path12.join(dir, "card.md"), content: files.card(version2) },
       { path: this.indexPath, content: stableStringify(next) }
     ];
     writeFilesAtomically(writes);
@@ -36361,9 +36418,9 @@ var ModelRegistry = class {
 };
 
 // actions/lib/prediction-log.ts
-import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync6, readdirSync as readdirSync3, rmSync as rmSync2 } from "node:fs";
-import path12 from "node:path";
+import { createHash as createHash3 } from "node:crypto";
+import { existsSync as existsSync7, readdirSync as readdirSync3, rmSync as rmSync3 } from "node:fs";
+import path13 from "node:path";
 var LOG_COLUMNS = [
   "id",
   "event_time",
@@ -36382,7 +36439,7 @@ function logPartitionFile(month) {
   return `predictions-${month}.csv`;
 }
 var LINES_PER_BLOCK = 4096;
-var sha = (text3) => createHash2("sha256").update(text3).digest("hex");
+var sha = (text3) => createHash3("sha256").update(text3).digest("hex");
 var PredictionLog = class {
   constructor(ws, dataset, classes) {
     this.ws = ws;
@@ -36393,25 +36450,25 @@ var PredictionLog = class {
   dataset;
   classes;
   get dir() {
-    return path12.join(this.ws.reportsDir, this.dataset);
+    return path13.join(this.ws.reportsDir, this.dataset);
   }
   /** The file whose `log` entry is the manifest: monitoring.json, beside the partitions. */
   get manifestPath() {
-    return path12.join(this.dir, MONITORING_FILE);
+    return path13.join(this.dir, MONITORING_FILE);
   }
   /** How messages name the manifest. */
   get manifestName() {
     return `the log entry of ${this.ws.rel(this.manifestPath)}`;
   }
   get earlierManifestPath() {
-    return path12.join(this.dir, EARLIER_MANIFEST);
+    return path13.join(this.dir, EARLIER_MANIFEST);
   }
   partitionPath(month) {
-    return path12.join(this.dir, logPartitionFile(month));
+    return path13.join(this.dir, logPartitionFile(month));
   }
   /** monitoring.json as it is on disk (any fields), or null when there is none yet. */
   monitoringFile() {
-    if (!existsSync6(this.manifestPath)) return null;
+    if (!existsSync7(this.manifestPath)) return null;
     try {
       const value4 = JSON.parse(readInputFile(this.ws.root, this.manifestPath).toString("utf8"));
       if (value4 === null || typeof value4 !== "object" || Array.isArray(value4))
@@ -36427,14 +36484,14 @@ var PredictionLog = class {
   }
   /** The manifest: monitoring.json's `log` entry, else an earlier predictions.json, else empty. */
   manifest() {
-    const earlier = path12.join(this.dir, "predictions", "manifest.json");
-    if (existsSync6(earlier))
+    const earlier = path13.join(this.dir, "predictions", "manifest.json");
+    if (existsSync7(earlier))
       throw new PredictionLogError(
         `${this.ws.rel(earlier)}: the log is in an earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${EARLIER_MANIFEST} (git mv), then run again`
       );
     const monitoring = this.monitoringFile();
     if (monitoring && "log" in monitoring) return checkManifest(monitoring.log, this.manifestName);
-    if (existsSync6(this.earlierManifestPath)) {
+    if (existsSync7(this.earlierManifestPath)) {
       const where = this.ws.rel(this.earlierManifestPath);
       let parsed;
       try {
@@ -36444,7 +36501,7 @@ var PredictionLog = class {
       }
       return checkManifest(parsed, where);
     }
-    const stray = existsSync6(this.dir) ? readdirSync3(this.dir).filter((f) => PARTITION.test(f)) : [];
+    const stray = existsSync7(this.dir) ? readdirSync3(this.dir).filter((f) => PARTITION.test(f)) : [];
     if (stray.length)
       throw new PredictionLogError(
         `${this.ws.rel(this.dir)}: partitions without a manifest (${stray.join(", ")}; ${this.manifestName} is missing): the log was edited by hand`
@@ -36471,7 +36528,7 @@ var PredictionLog = class {
   /** Reads and verifies every partition; records are sorted by event time then id. */
   read() {
     const m3 = this.manifest();
-    const onDisk = existsSync6(this.dir) ? readdirSync3(this.dir).map((f) => PARTITION.exec(f)?.[1]).filter((m4) => m4 !== void 0) : [];
+    const onDisk = existsSync7(this.dir) ? readdirSync3(this.dir).map((f) => PARTITION.exec(f)?.[1]).filter((m4) => m4 !== void 0) : [];
     for (const month of onDisk) {
       if (!m3.partitions[month])
         throw new PredictionLogError(
@@ -36488,7 +36545,7 @@ var PredictionLog = class {
     const listed = this.manifestName;
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
-    if (!existsSync6(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
+    if (!existsSync7(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
     const bytes = readInputFile(this.ws.root, file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
@@ -36595,7 +36652,7 @@ var PredictionLog = class {
   }
 };
 function removeEarlierManifest(dir) {
-  rmSync2(path12.join(dir, EARLIER_MANIFEST), { force: true });
+  rmSync3(path13.join(dir, EARLIER_MANIFEST), { force: true });
 }
 function checkManifest(value4, where) {
   const bad = (rule5) => new PredictionLogError(`${where}: corrupt manifest (${rule5})`);
@@ -36919,16 +36976,16 @@ function driftReport(fg, table, champion, records, t) {
   };
 }
 function writeMonitoring(ws, report) {
-  const dir = path13.join(ws.reportsDir, report.dataset);
-  const file = path13.join(dir, MONITORING_FILE);
+  const dir = path14.join(ws.reportsDir, report.dataset);
+  const file = path14.join(dir, MONITORING_FILE);
   writeFilesAtomically([{ path: file, content: stableStringifyRows(report) }]);
   if (report.log) removeEarlierManifest(dir);
   return file;
 }
 
 // actions/lib/reports.ts
-import { existsSync as existsSync7, readdirSync as readdirSync4, rmSync as rmSync3 } from "node:fs";
-import path16 from "node:path";
+import { existsSync as existsSync8, readdirSync as readdirSync4, rmSync as rmSync4 } from "node:fs";
+import path17 from "node:path";
 
 // node_modules/vega-util/build/accessor.js
 function accessor(fn, fields, name) {
@@ -36945,17 +37002,17 @@ function accessorFields(fn) {
 }
 
 // node_modules/vega-util/build/getter.js
-function getter(path18) {
-  return path18.length === 1 ? get1(path18[0]) : getN(path18);
+function getter(path19) {
+  return path19.length === 1 ? get1(path19[0]) : getN(path19);
 }
 var get1 = (field3) => function(obj) {
   return obj[field3];
 };
-var getN = (path18) => {
-  const len = path18.length;
+var getN = (path19) => {
+  const len = path19.length;
   return function(obj) {
     for (let i = 0; i < len; ++i) {
-      obj = obj[path18[i]];
+      obj = obj[path19[i]];
     }
     return obj;
   };
@@ -36968,14 +37025,14 @@ function error2(message2) {
 
 // node_modules/vega-util/build/splitAccessPath.js
 function splitAccessPath(p) {
-  const path18 = [], n = p.length;
+  const path19 = [], n = p.length;
   let q = null, b10 = 0, s2 = "";
   let i;
   let j;
   let c4;
   p = p + "";
   function push() {
-    path18.push(s2 + p.substring(i, j));
+    path19.push(s2 + p.substring(i, j));
     s2 = "";
     i = j + 1;
   }
@@ -37023,14 +37080,14 @@ function splitAccessPath(p) {
     j++;
     push();
   }
-  return path18;
+  return path19;
 }
 
 // node_modules/vega-util/build/field.js
 function field(field3, name, opt) {
-  const path18 = splitAccessPath(field3);
-  const fieldName = path18.length === 1 ? path18[0] : field3;
-  return accessor((opt && opt.get || getter)(path18), [fieldName], name || fieldName);
+  const path19 = splitAccessPath(field3);
+  const fieldName = path19.length === 1 ? path19[0] : field3;
+  return accessor((opt && opt.get || getter)(path19), [fieldName], name || fieldName);
 }
 
 // node_modules/vega-util/build/accessors.js
@@ -45640,10 +45697,10 @@ var Path = class {
     return this._;
   }
 };
-function path14() {
+function path15() {
   return new Path();
 }
-path14.prototype = Path.prototype;
+path15.prototype = Path.prototype;
 
 // node_modules/d3-shape/dist/d3-shape.mjs
 function constant2(x4) {
@@ -45717,10 +45774,10 @@ function cornerTangents(x02, y02, x12, y12, r1, rc, cw2) {
   };
 }
 function arc() {
-  var innerRadius = arcInnerRadius, outerRadius = arcOuterRadius, cornerRadius = constant2(0), padRadius = null, startAngle = arcStartAngle, endAngle = arcEndAngle, padAngle = arcPadAngle, context3 = null, path18 = withPath(arc5);
+  var innerRadius = arcInnerRadius, outerRadius = arcOuterRadius, cornerRadius = constant2(0), padRadius = null, startAngle = arcStartAngle, endAngle = arcEndAngle, padAngle = arcPadAngle, context3 = null, path19 = withPath(arc5);
   function arc5() {
     var buffer, r2, r0 = +innerRadius.apply(this, arguments), r1 = +outerRadius.apply(this, arguments), a0 = startAngle.apply(this, arguments) - halfPi, a1 = endAngle.apply(this, arguments) - halfPi, da = abs(a1 - a0), cw2 = a1 > a0;
-    if (!context3) context3 = buffer = path18();
+    if (!context3) context3 = buffer = path19();
     if (r1 < r0) r2 = r1, r1 = r0, r0 = r2;
     if (!(r1 > epsilon3)) context3.moveTo(0, 0);
     else if (da > tau2 - epsilon3) {
@@ -45857,12 +45914,12 @@ function y(p) {
   return p[1];
 }
 function line(x$12, y$12) {
-  var defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path18 = withPath(line5);
+  var defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path19 = withPath(line5);
   x$12 = typeof x$12 === "function" ? x$12 : x$12 === void 0 ? x : constant2(x$12);
   y$12 = typeof y$12 === "function" ? y$12 : y$12 === void 0 ? y : constant2(y$12);
   function line5(data3) {
     var i, n = (data3 = array2(data3)).length, d, defined0 = false, buffer;
-    if (context3 == null) output4 = curve2(buffer = path18());
+    if (context3 == null) output4 = curve2(buffer = path19());
     for (i = 0; i <= n; ++i) {
       if (!(i < n && defined2(d = data3[i], i, data3)) === defined0) {
         if (defined0 = !defined0) output4.lineStart();
@@ -45890,13 +45947,13 @@ function line(x$12, y$12) {
   return line5;
 }
 function area(x02, y02, y12) {
-  var x12 = null, defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path18 = withPath(area6);
+  var x12 = null, defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path19 = withPath(area6);
   x02 = typeof x02 === "function" ? x02 : x02 === void 0 ? x : constant2(+x02);
   y02 = typeof y02 === "function" ? y02 : y02 === void 0 ? constant2(0) : constant2(+y02);
   y12 = typeof y12 === "function" ? y12 : y12 === void 0 ? y : constant2(+y12);
   function area6(data3) {
     var i, j, k2, n = (data3 = array2(data3)).length, d, defined0 = false, buffer, x0z = new Array(n), y0z = new Array(n);
-    if (context3 == null) output4 = curve2(buffer = path18());
+    if (context3 == null) output4 = curve2(buffer = path19());
     for (i = 0; i <= n; ++i) {
       if (!(i < n && defined2(d = data3[i], i, data3)) === defined0) {
         if (defined0 = !defined0) {
@@ -46008,12 +46065,12 @@ var s = sqrt(3) / 2;
 var k = 1 / sqrt(12);
 var a = (k / 2 + 1) * 3;
 function Symbol2(type3, size) {
-  let context3 = null, path18 = withPath(symbol2);
+  let context3 = null, path19 = withPath(symbol2);
   type3 = typeof type3 === "function" ? type3 : constant2(type3 || circle);
   size = typeof size === "function" ? size : constant2(size === void 0 ? 64 : +size);
   function symbol2() {
     let buffer;
-    if (!context3) context3 = buffer = path18();
+    if (!context3) context3 = buffer = path19();
     type3.apply(this, arguments).draw(context3, +size.apply(this, arguments));
     if (buffer) return context3 = null, buffer + "" || null;
   }
@@ -49551,9 +49608,9 @@ var commandPattern = /[mlhvzcsqta]([^mlhvzcsqta]*)/gi;
 var numberPattern = /^[+-]?(([0-9]*\.[0-9]+)|([0-9]+\.)|([0-9]+))([eE][+-]?[0-9]+)?/;
 var spacePattern = /^((\s+,?\s*)|(,\s*))/;
 var flagPattern = /^[01]/;
-function parse5(path18) {
+function parse5(path19) {
   const commands = [];
-  const matches = path18.match(commandPattern) || [];
+  const matches = path19.match(commandPattern) || [];
   matches.forEach((str2) => {
     let cmd = str2[0];
     const type3 = cmd.toLowerCase();
@@ -49700,15 +49757,15 @@ function scale$1(current2, sX, sY) {
   }
   return temp;
 }
-function pathRender(context3, path18, l, t, sX, sY) {
+function pathRender(context3, path19, l, t, sX, sY) {
   var current2, previous = null, x4 = 0, y4 = 0, controlX = 0, controlY = 0, tempX, tempY, tempControlX, tempControlY, anchorX = 0, anchorY = 0;
   if (l == null) l = 0;
   if (t == null) t = 0;
   if (sX == null) sX = 1;
   if (sY == null) sY = sX;
   if (context3.beginPath) context3.beginPath();
-  for (var i = 0, len = path18.length; i < len; ++i) {
-    current2 = path18[i];
+  for (var i = 0, len = path19.length; i < len; ++i) {
+    current2 = path19[i];
     if (sX !== 1 || sY !== 1) {
       current2 = scale$1(current2, sX, sY);
     }
@@ -50017,16 +50074,16 @@ function symbols2(_) {
   return hasOwnProperty(builtins, _) ? builtins[_] : customSymbol(_);
 }
 var custom8 = {};
-function customSymbol(path18) {
-  if (!hasOwnProperty(custom8, path18)) {
-    const parsed = parse5(path18);
-    custom8[path18] = {
+function customSymbol(path19) {
+  if (!hasOwnProperty(custom8, path19)) {
+    const parsed = parse5(path19);
+    custom8[path19] = {
       draw: function(context3, size) {
         pathRender(context3, parsed, 0, 0, Math.sqrt(size) / 2);
       }
     };
   }
-  return custom8[path18];
+  return custom8[path19];
 }
 var C2 = 0.448084975506;
 function rectangleX(d) {
@@ -50051,7 +50108,7 @@ function vg_rect() {
   var x4 = rectangleX, y4 = rectangleY, width2 = rectangleWidth, height2 = rectangleHeight, crTL = number4(0), crTR = crTL, crBL = crTL, crBR = crTL, context3 = null;
   function rectangle2(_, x02, y02) {
     var buffer, x12 = x02 != null ? x02 : +x4.call(this, _), y12 = y02 != null ? y02 : +y4.call(this, _), w2 = +width2.call(this, _), h2 = +height2.call(this, _), s2 = Math.min(w2, h2) / 2, tl2 = clamp2(+crTL.call(this, _), 0, s2), tr2 = clamp2(+crTR.call(this, _), 0, s2), bl2 = clamp2(+crBL.call(this, _), 0, s2), br2 = clamp2(+crBR.call(this, _), 0, s2);
-    if (!context3) context3 = buffer = path14();
+    if (!context3) context3 = buffer = path15();
     if (tl2 <= 0 && tr2 <= 0 && bl2 <= 0 && br2 <= 0) {
       context3.rect(x12, y12, w2, h2);
     } else {
@@ -50151,7 +50208,7 @@ function vg_trail() {
   }
   function trail3(data3) {
     var i, n = data3.length, d, defined0 = false, buffer;
-    if (context3 == null) context3 = buffer = path14();
+    if (context3 == null) context3 = buffer = path15();
     for (i = 0; i <= n; ++i) {
       if (!(i < n && defined2(d = data3[i], i, data3)) === defined0) {
         if (defined0 = !defined0) ready = 0;
@@ -50788,26 +50845,26 @@ function pickVisit(scene, visitor) {
   }
   return null;
 }
-function drawAll(path18) {
+function drawAll(path19) {
   return function(context3, scene, bounds3) {
     visit(scene, (item) => {
       if (!bounds3 || bounds3.intersects(item.bounds)) {
-        drawPath(path18, context3, item, item);
+        drawPath(path19, context3, item, item);
       }
     });
   };
 }
-function drawOne(path18) {
+function drawOne(path19) {
   return function(context3, scene, bounds3) {
     if (scene.items.length && (!bounds3 || bounds3.intersects(scene.bounds))) {
-      drawPath(path18, context3, scene.items[0], scene.items);
+      drawPath(path19, context3, scene.items[0], scene.items);
     }
   };
 }
-function drawPath(path18, context3, item, items) {
+function drawPath(path19, context3, item, items) {
   var opacity2 = item.opacity == null ? 1 : item.opacity;
   if (opacity2 === 0) return;
-  if (path18(context3, items)) return;
+  if (path19(context3, items)) return;
   blend(context3, item);
   if (item.fill && fill2(context3, item, opacity2)) {
     context3.fill();
@@ -50828,7 +50885,7 @@ function pick$1(test2) {
     });
   };
 }
-function hitPath(path18, filled) {
+function hitPath(path19, filled) {
   return function(context3, o, x4, y4) {
     var item = Array.isArray(o) ? o[0] : o, fill3 = filled == null ? item.fill : filled, stroke2 = item.stroke && context3.isPointInStroke, lw, lc;
     if (stroke2) {
@@ -50837,11 +50894,11 @@ function hitPath(path18, filled) {
       context3.lineWidth = lw != null ? lw : 1;
       context3.lineCap = lc != null ? lc : "butt";
     }
-    return path18(context3, o) ? false : fill3 && context3.isPointInPath(x4, y4) || stroke2 && context3.isPointInStroke(x4, y4);
+    return path19(context3, o) ? false : fill3 && context3.isPointInPath(x4, y4) || stroke2 && context3.isPointInStroke(x4, y4);
   };
 }
-function pickPath(path18) {
-  return pick$1(hitPath(path18));
+function pickPath(path19) {
+  return pick$1(hitPath(path19));
 }
 function translate(x4, y4) {
   return "translate(" + x4 + "," + y4 + ")";
@@ -51215,11 +51272,11 @@ function attr$3(emit2, item) {
   emit2("d", item.path);
 }
 function path$1(context3, item) {
-  var path18 = item.path;
-  if (path18 == null) return true;
+  var path19 = item.path;
+  if (path19 == null) return true;
   var x4 = item.x || 0, y4 = item.y || 0, sx = item.scaleX || 1, sy = item.scaleY || 1, a4 = (item.angle || 0) * DegToRad, cache2 = item.pathCache;
-  if (!cache2 || cache2.path !== path18) {
-    (item.pathCache = cache2 = parse5(path18)).path = path18;
+  if (!cache2 || cache2.path !== path19) {
+    (item.pathCache = cache2 = parse5(path19)).path = path19;
   }
   if (a4 && context3.rotate && context3.translate) {
     context3.translate(x4, y4);
@@ -51274,7 +51331,7 @@ function bound$1(bounds3, item) {
   var x12, y12;
   return boundStroke(bounds3.set(x12 = item.x || 0, y12 = item.y || 0, item.x2 != null ? item.x2 : x12, item.y2 != null ? item.y2 : y12), item);
 }
-function path15(context3, item, opacity2) {
+function path16(context3, item, opacity2) {
   var x12, y12, x22, y22;
   if (item.stroke && stroke(context3, item, opacity2)) {
     x12 = item.x || 0;
@@ -51292,7 +51349,7 @@ function draw$1(context3, scene, bounds3) {
   visit(scene, (item) => {
     if (bounds3 && !bounds3.intersects(item.bounds)) return;
     var opacity2 = item.opacity == null ? 1 : item.opacity;
-    if (opacity2 && path15(context3, item, opacity2)) {
+    if (opacity2 && path16(context3, item, opacity2)) {
       blend(context3, item);
       context3.stroke();
     }
@@ -51300,7 +51357,7 @@ function draw$1(context3, scene, bounds3) {
 }
 function hit$1(context3, item, x4, y4) {
   if (!context3.isPointInStroke) return false;
-  return path15(context3, item, 1) && context3.isPointInStroke(x4, y4);
+  return path16(context3, item, 1) && context3.isPointInStroke(x4, y4);
 }
 var rule2 = {
   type: "rule",
@@ -54839,12 +54896,12 @@ LinkPath.Definition = {
 };
 inherits_default(LinkPath, Transform, {
   transform(_, pulse2) {
-    var sx = _.sourceX || sourceX, sy = _.sourceY || sourceY, tx = _.targetX || targetX, ty = _.targetY || targetY, as = _.as || "path", orient2 = _.orient || "vertical", shape2 = _.shape || "line", path18 = Paths.get(shape2 + "-" + orient2) || Paths.get(shape2);
-    if (!path18) {
+    var sx = _.sourceX || sourceX, sy = _.sourceY || sourceY, tx = _.targetX || targetX, ty = _.targetY || targetY, as = _.as || "path", orient2 = _.orient || "vertical", shape2 = _.shape || "line", path19 = Paths.get(shape2 + "-" + orient2) || Paths.get(shape2);
+    if (!path19) {
       error2("LinkPath unsupported type: " + _.shape + (_.orient ? "-" + _.orient : ""));
     }
     pulse2.visit(pulse2.SOURCE, (t) => {
-      t[as] = path18(sx(t), sy(t), tx(t), ty(t));
+      t[as] = path19(sx(t), sy(t), tx(t), ty(t));
     });
     return pulse2.reflow(_.modified()).modifies(as);
   }
@@ -56697,46 +56754,46 @@ function appendRound2(digits) {
 }
 function index(projection3, context3) {
   let digits = 3, pointRadius = 4.5, projectionStream, contextStream;
-  function path18(object2) {
+  function path19(object2) {
     if (object2) {
       if (typeof pointRadius === "function") contextStream.pointRadius(+pointRadius.apply(this, arguments));
       geoStream(object2, projectionStream(contextStream));
     }
     return contextStream.result();
   }
-  path18.area = function(object2) {
+  path19.area = function(object2) {
     geoStream(object2, projectionStream(areaStream));
     return areaStream.result();
   };
-  path18.measure = function(object2) {
+  path19.measure = function(object2) {
     geoStream(object2, projectionStream(lengthStream));
     return lengthStream.result();
   };
-  path18.bounds = function(object2) {
+  path19.bounds = function(object2) {
     geoStream(object2, projectionStream(boundsStream));
     return boundsStream.result();
   };
-  path18.centroid = function(object2) {
+  path19.centroid = function(object2) {
     geoStream(object2, projectionStream(centroidStream));
     return centroidStream.result();
   };
-  path18.projection = function(_) {
+  path19.projection = function(_) {
     if (!arguments.length) return projection3;
     projectionStream = _ == null ? (projection3 = null, identity$12) : (projection3 = _).stream;
-    return path18;
+    return path19;
   };
-  path18.context = function(_) {
+  path19.context = function(_) {
     if (!arguments.length) return context3;
     contextStream = _ == null ? (context3 = null, new PathString(digits)) : new PathContext(context3 = _);
     if (typeof pointRadius !== "function") contextStream.pointRadius(pointRadius);
-    return path18;
+    return path19;
   };
-  path18.pointRadius = function(_) {
+  path19.pointRadius = function(_) {
     if (!arguments.length) return pointRadius;
     pointRadius = typeof _ === "function" ? _ : (contextStream.pointRadius(+_), +_);
-    return path18;
+    return path19;
   };
-  path18.digits = function(_) {
+  path19.digits = function(_) {
     if (!arguments.length) return digits;
     if (_ == null) digits = null;
     else {
@@ -56745,9 +56802,9 @@ function index(projection3, context3) {
       digits = d;
     }
     if (context3 === null) contextStream = new PathString(digits);
-    return path18;
+    return path19;
   };
-  return path18.projection(projection3).digits(digits).context(context3);
+  return path19.projection(projection3).digits(digits).context(context3);
 }
 function transformer2(methods2) {
   return function(stream2) {
@@ -58145,24 +58202,24 @@ GeoPath.Definition = {
 };
 inherits_default(GeoPath, Transform, {
   transform(_, pulse2) {
-    var out = pulse2.fork(pulse2.ALL), path18 = this.value, field3 = _.field || identity, as = _.as || "path", flag2 = out.SOURCE;
-    if (!path18 || _.modified()) {
-      this.value = path18 = getProjectionPath(_.projection);
+    var out = pulse2.fork(pulse2.ALL), path19 = this.value, field3 = _.field || identity, as = _.as || "path", flag2 = out.SOURCE;
+    if (!path19 || _.modified()) {
+      this.value = path19 = getProjectionPath(_.projection);
       out.materialize().reflow();
     } else {
       flag2 = field3 === identity || pulse2.modified(field3.fields) ? out.ADD_MOD : out.ADD;
     }
-    const prev = initPath(path18, _.pointRadius);
-    out.visit(flag2, (t) => t[as] = path18(field3(t)));
-    path18.pointRadius(prev);
+    const prev = initPath(path19, _.pointRadius);
+    out.visit(flag2, (t) => t[as] = path19(field3(t)));
+    path19.pointRadius(prev);
     return out.modifies(as);
   }
 });
-function initPath(path18, pointRadius) {
-  const prev = path18.pointRadius();
-  path18.context(null);
+function initPath(path19, pointRadius) {
+  const prev = path19.pointRadius();
+  path19.context(null);
   if (pointRadius != null) {
-    path18.pointRadius(pointRadius);
+    path19.pointRadius(pointRadius);
   }
   return prev;
 }
@@ -58252,14 +58309,14 @@ inherits_default(GeoShape, Transform, {
     return out.modifies(as);
   }
 });
-function shapeGenerator(path18, field3, pointRadius) {
-  const shape2 = pointRadius == null ? (_) => path18(field3(_)) : (_) => {
-    var prev = path18.pointRadius(), value4 = path18.pointRadius(pointRadius)(field3(_));
-    path18.pointRadius(prev);
+function shapeGenerator(path19, field3, pointRadius) {
+  const shape2 = pointRadius == null ? (_) => path19(field3(_)) : (_) => {
+    var prev = path19.pointRadius(), value4 = path19.pointRadius(pointRadius)(field3(_));
+    path19.pointRadius(prev);
     return value4;
   };
   shape2.context = (_) => {
-    path18.context(_);
+    path19.context(_);
     return shape2;
   };
   return shape2;
@@ -60222,11 +60279,11 @@ function defaultParentId(d) {
   return d.parentId;
 }
 function stratify() {
-  var id2 = defaultId, parentId = defaultParentId, path18;
+  var id2 = defaultId, parentId = defaultParentId, path19;
   function stratify2(data3) {
     var nodes = Array.from(data3), currentId = id2, currentParentId = parentId, n, d, i, root, parent, node, nodeId, nodeKey, nodeByKey = /* @__PURE__ */ new Map();
-    if (path18 != null) {
-      const I = nodes.map((d2, i2) => normalize2(path18(d2, i2, data3)));
+    if (path19 != null) {
+      const I = nodes.map((d2, i2) => normalize2(path19(d2, i2, data3)));
       const P = I.map(parentof);
       const S = new Set(I).add("");
       for (const i2 of P) {
@@ -60265,7 +60322,7 @@ function stratify() {
       }
     }
     if (!root) throw new Error("no root");
-    if (path18 != null) {
+    if (path19 != null) {
       while (root.data === imputed && root.children.length === 1) {
         root = root.children[0], --n;
       }
@@ -60291,26 +60348,26 @@ function stratify() {
     return arguments.length ? (parentId = optional(x4), stratify2) : parentId;
   };
   stratify2.path = function(x4) {
-    return arguments.length ? (path18 = optional(x4), stratify2) : path18;
+    return arguments.length ? (path19 = optional(x4), stratify2) : path19;
   };
   return stratify2;
 }
-function normalize2(path18) {
-  path18 = `${path18}`;
-  let i = path18.length;
-  if (slash2(path18, i - 1) && !slash2(path18, i - 2)) path18 = path18.slice(0, -1);
-  return path18[0] === "/" ? path18 : `/${path18}`;
+function normalize2(path19) {
+  path19 = `${path19}`;
+  let i = path19.length;
+  if (slash2(path19, i - 1) && !slash2(path19, i - 2)) path19 = path19.slice(0, -1);
+  return path19[0] === "/" ? path19 : `/${path19}`;
 }
-function parentof(path18) {
-  let i = path18.length;
+function parentof(path19) {
+  let i = path19.length;
   if (i < 2) return "";
-  while (--i > 1) if (slash2(path18, i)) break;
-  return path18.slice(0, i);
+  while (--i > 1) if (slash2(path19, i)) break;
+  return path19.slice(0, i);
 }
-function slash2(path18, i) {
-  if (path18[i] === "/") {
+function slash2(path19, i) {
+  if (path19[i] === "/") {
     let k2 = 0;
-    while (i > 0 && path18[--i] === "\\") ++k2;
+    while (i > 0 && path19[--i] === "\\") ++k2;
     if ((k2 & 1) === 0) return true;
   }
   return false;
@@ -66448,10 +66505,10 @@ function geoShape(projection3, geojson, group3) {
     return p ? p.path.context(context3)(geojson) : "";
   };
 }
-function pathShape(path18) {
+function pathShape(path19) {
   let p = null;
   return function(context3) {
-    return context3 ? pathRender(context3, p = p || parse5(path18)) : path18;
+    return context3 ? pathRender(context3, p = p || parse5(path19)) : path19;
   };
 }
 var datum = (d) => d.data;
@@ -66847,8 +66904,8 @@ var expressionCodegen = {
    * Optimized code generators for access and comparison.
    */
   codegen: {
-    get(path18) {
-      const ref2 = `[${path18.map(stringValue).join("][")}]`;
+    get(path19) {
+      const ref2 = `[${path19.map(stringValue).join("][")}]`;
       const get7 = Function("_", `return _${ref2};`);
       get7.path = ref2;
       return get7;
@@ -72992,8 +73049,8 @@ function deleteNestedProperty(obj, orderedProps) {
 function titleCase(s2) {
   return s2.charAt(0).toUpperCase() + s2.substr(1);
 }
-function accessPathWithDatum(path18, datum2 = "datum") {
-  const pieces = splitAccessPath(path18);
+function accessPathWithDatum(path19, datum2 = "datum") {
+  const pieces = splitAccessPath(path19);
   const prefixes2 = [];
   for (let i = 1; i <= pieces.length; i++) {
     const prefix = `[${pieces.slice(0, i).map(stringValue).join("][")}]`;
@@ -73001,8 +73058,8 @@ function accessPathWithDatum(path18, datum2 = "datum") {
   }
   return prefixes2.join(" && ");
 }
-function flatAccessWithDatum(path18, datum2 = "datum") {
-  return `${datum2}[${stringValue(splitAccessPath(path18).join("."))}]`;
+function flatAccessWithDatum(path19, datum2 = "datum") {
+  return `${datum2}[${stringValue(splitAccessPath(path19).join("."))}]`;
 }
 function accessWithDatumToUnescapedPath(unescapedPath) {
   const singleQuoteEscapedPath = unescapedPath.replaceAll("'", "\\'");
@@ -73014,20 +73071,20 @@ function unescapeSingleQuoteAndPathDot(escapedPath) {
 function escapePathAccess(string2) {
   return string2.replace(/(\[|\]|\.|'|")/g, "\\$1");
 }
-function replacePathInField(path18) {
-  return `${splitAccessPath(path18).map(escapePathAccess).join("\\.")}`;
+function replacePathInField(path19) {
+  return `${splitAccessPath(path19).map(escapePathAccess).join("\\.")}`;
 }
 function replaceAll(string2, find4, replacement) {
   return string2.replace(new RegExp(find4.replace(/[-/\\^$*+?.()|[\]{}]/g, "\\$&"), "g"), replacement);
 }
-function removePathFromField(path18) {
-  return `${splitAccessPath(path18).join(".")}`;
+function removePathFromField(path19) {
+  return `${splitAccessPath(path19).join(".")}`;
 }
-function accessPathDepth(path18) {
-  if (!path18) {
+function accessPathDepth(path19) {
+  if (!path19) {
     return 0;
   }
-  return splitAccessPath(path18).length;
+  return splitAccessPath(path19).length;
 }
 function getFirstDefined(...args) {
   return args.find((a4) => a4 !== void 0);
@@ -79531,15 +79588,15 @@ var TopLevelSelectionsNormalizer = class extends SpecMapper {
     const selections = normParams.selections;
     if (!selections || !selections.length)
       return spec;
-    const path18 = (normParams.path ?? []).concat(spec.name);
+    const path19 = (normParams.path ?? []).concat(spec.name);
     const params2 = [];
     for (const selection of selections) {
       if (!selection.views || !selection.views.length) {
         params2.push(selection);
       } else {
         for (const view of selection.views) {
-          if (isString(view) && (view === spec.name || path18.includes(view)) || isArray(view) && // logic for backwards compatibility with view paths before we had unique names
-          view.map((v) => path18.indexOf(v)).every((v, i, arr) => v !== -1 && (i === 0 || v > arr[i - 1]))) {
+          if (isString(view) && (view === spec.name || path19.includes(view)) || isArray(view) && // logic for backwards compatibility with view paths before we had unique names
+          view.map((v) => path19.indexOf(v)).every((v, i, arr) => v !== -1 && (i === 0 || v > arr[i - 1]))) {
             params2.push(selection);
           }
         }
@@ -90562,7 +90619,7 @@ async function writeReports(reportsDir, r2) {
       `monitoring report: dataset '${r2.dataset}' must be a plain name (letters, digits, '-' and '_')`
     );
   }
-  const datasetDir = path16.join(reportsDir, r2.dataset);
+  const datasetDir = path17.join(reportsDir, r2.dataset);
   const window2 = calendarWindow(r2);
   const latest = latestOf(r2);
   const opts = { width: DEFAULT_WIDTH, interactive: false, timeDomain: window2.domain };
@@ -90577,7 +90634,7 @@ async function writeReports(reportsDir, r2) {
   } catch (err) {
     throw new ReportsError(`${r2.dataset}: the dashboard failed to render (${err.message})`);
   }
-  writes.push({ path: path16.join(datasetDir, DASHBOARD_SVG), content: svg });
+  writes.push({ path: path17.join(datasetDir, DASHBOARD_SVG), content: svg });
   const images = charts.map((c4) => ({
     id: c4.id,
     file: DASHBOARD_SVG,
@@ -90585,16 +90642,16 @@ async function writeReports(reportsDir, r2) {
     description: c4.description
   }));
   writes.push({
-    path: path16.join(datasetDir, "README.md"),
+    path: path17.join(datasetDir, "README.md"),
     content: reportMarkdown(r2, images, latest && logPartitionFile(latest.eventTime.slice(0, 7)))
   });
   writeFilesAtomically(writes);
-  if (existsSync7(datasetDir)) {
+  if (existsSync8(datasetDir)) {
     for (const f of readdirSync4(datasetDir)) {
-      if (f.endsWith(".svg") && f !== DASHBOARD_SVG) rmSync3(path16.join(datasetDir, f));
+      if (f.endsWith(".svg") && f !== DASHBOARD_SVG) rmSync4(path17.join(datasetDir, f));
     }
   }
-  rmSync3(path16.join(datasetDir, "charts"), { recursive: true, force: true });
+  rmSync4(path17.join(datasetDir, "charts"), { recursive: true, force: true });
   return { files: writes.map((w2) => w2.path) };
 }
 var REPORT_MONTHS = 3;
@@ -90679,9 +90736,9 @@ await runAction(async () => {
     })
   );
   const links = reports.map((r2) => {
-    const file = path17.posix.join("reports", r2.dataset, withReport ? "README.md" : MONITORING_FILE);
+    const file = path18.posix.join("reports", r2.dataset, withReport ? "README.md" : MONITORING_FILE);
     return `<a href="${fileUrl(file)}">${r2.dataset} report</a>`;
   });
   if (dashboard) links.push(`<a href="${dashboard}">dashboard</a>`);
   core.summary.addList(links);
-});
+}, { record: true });

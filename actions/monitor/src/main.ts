@@ -93,4 +93,4 @@ await runAction(async () => {
   });
   if (dashboard) links.push(`<a href="${dashboard}">dashboard</a>`);
   core.summary.addList(links);
-});
+}, { record: true });

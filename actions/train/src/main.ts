@@ -228,4 +228,4 @@ await runAction(async () => {
       core.summary.addRaw(`\n${body}\n`, true);
     }
   }
-});
+}, { record: true });
