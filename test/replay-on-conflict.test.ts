@@ -5,13 +5,14 @@
 // (the same clock) and pushes. Every round both days must reach the remote, and the remote must hold
 // exactly what one runner doing the days one after the other writes (stats, predictions, monitoring).
 //
-// Rounds: REPLAY_ROUNDS, default 2 (about 25 s on two shared cores: round 1 starts from no generated day,
-// round 2 is a catch-up where B's job makes both days); `npm run test:replay` (CI runs it) does the issue's
-// 20 rounds, about 4 minutes — too slow for every `npm test`.
+// Rounds: REPLAY_ROUNDS, default 2 (about 25 s: round 1 starts from no generated day, round 2 is a
+// catch-up where B's job makes both days); `npm run test:replay` (CI runs it) does the issue's 20 rounds,
+// 3 to 9 minutes on two cores depending on their load — too slow for every `npm test`.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshInput } from '../actions/commit/src/replay.js';
 import {
   appendStageRun,
   readStageRuns,
@@ -27,7 +28,7 @@ import {
   remoteWithClones,
   writeRepoFile,
 } from './helpers/git-repos.js';
-import { cli, makeWorkspace } from './helpers/workspace.js';
+import { cli, makeWorkspace, REPO_ROOT } from './helpers/workspace.js';
 
 const ROUNDS = Number(process.env.REPLAY_ROUNDS ?? 2);
 const FIRST_DAY = Date.parse('2026-11-02T05:17:00Z');
@@ -197,7 +198,7 @@ describe('replay on conflict', () => {
       const commits = gitIn(repos.remote, ['log', '--format=%s', `${seedSha}..main`]).split('\n');
       expect(commits).toHaveLength(2 * ROUNDS);
     },
-    60_000 + ROUNDS * 30_000,
+    120_000 + ROUNDS * 60_000, // a round takes 5–25 s, depending on what else the cores run
   );
 });
 
@@ -339,4 +340,83 @@ describe('replay on conflict, its bounds', () => {
       expect(gitIn(remote, ['rev-parse', 'main'])).toBe(gitIn(theirs, ['rev-parse', 'HEAD']));
     }
   }, 30_000);
+});
+
+describe('what a stage records for a replay', () => {
+  it('records its bundle, node, inputs with the clock it resolved, outputs and exit code — never a token; a merge is not replayable', async () => {
+    const ws = scratchDir('ws');
+    for (const [file, content] of Object.entries(seed)) writeRepoFile(ws, file, content);
+    const env = { RUNNER_TEMP: scratchDir('runner') };
+    const generate = await runActionBundle(
+      'generate',
+      { dataset: 'iris', rows: '3', token: 'ghs_secret', 'github-token': 'ghs_other' },
+      { workspace: ws, env },
+    );
+    expectOk(generate, 'generate');
+    const merge = await runActionBundle(
+      'infer',
+      { dataset: 'iris', merge: 'true', partials: 'parts', now: nowOf(0) },
+      { workspace: ws, env },
+    );
+    expect(merge.code).toBe(1); // no partials: it fails, and is recorded as failed
+    const journal = stageJournalPath(ws, env) as string;
+    expect(path.dirname(journal)).toBe(path.join(env.RUNNER_TEMP, 'gitml')); // outside the repository
+    const [first, second] = readStageRuns(journal);
+    expect(first).toMatchObject({
+      stage: 'generate',
+      bundle: path.join(REPO_ROOT, 'actions/generate/dist/index.js'),
+      node: process.execPath,
+      outputs: { 'rows-by-dataset': '{"iris":3}' },
+      exitCode: 0,
+    });
+    expect(first.notReplayable).toBeUndefined();
+    expect(first.inputs).toMatchObject({ INPUT_DATASET: 'iris', INPUT_ROWS: '3' });
+    // No `now` was given: the instant the stage used is recorded, so a replay runs on the same clock.
+    expect(first.inputs.INPUT_NOW).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(JSON.stringify(readStageRuns(journal))).not.toContain('ghs_');
+    expect(second).toMatchObject({ stage: 'infer', exitCode: 1 });
+    expect(second.notReplayable).toMatch(/shard/);
+  });
+});
+
+describe('the commit message after a replay', () => {
+  const run = (stage: string, outputs: Record<string, string>): StageRun => ({
+    stage,
+    bundle: '',
+    node: '',
+    inputs: {},
+    outputs,
+    exitCode: 0,
+  });
+  const first = [
+    run('generate', { 'rows-by-dataset': '{"iris":6}', dates: '2026-11-02,2026-11-03', missed: '' }),
+    run('infer', { 'predictions-by-dataset': '{"iris":6}', 'model-versions': '{"iris":1}', shards: '' }),
+  ];
+  const again = [
+    run('generate', { 'rows-by-dataset': '{"iris":3}', dates: '2026-11-03', missed: '' }),
+    run('infer', { 'predictions-by-dataset': '{"iris":3}', 'model-versions': '{"iris":1}', shards: '0' }),
+  ];
+
+  it('gives an input that was exactly a stage output, or a value in a JSON object input, its replayed value', () => {
+    expect(refreshInput('{"iris":1}', first, again)).toBe('{"iris":1}');
+    expect(refreshInput('2026-11-02,2026-11-03', first, again)).toBe('2026-11-03');
+    expect(
+      JSON.parse(
+        refreshInput(
+          '{"dates": "2026-11-02,2026-11-03", "predictions": {"iris":6}, "note": "kept"}',
+          first,
+          again,
+        ),
+      ),
+    ).toEqual({ dates: '2026-11-03', predictions: { iris: 3 }, note: 'kept' });
+  });
+
+  it('leaves a value that several outputs had and that now differ, and text that is no output, as they were', () => {
+    // {"iris":6} was both rows-by-dataset and predictions-by-dataset: both became {"iris":3}, one answer.
+    expect(refreshInput('{"iris":6}', first, again)).toBe('{"iris":3}');
+    // '' was missed (still '') and shards (now '0'): ambiguous, kept.
+    expect(JSON.parse(refreshInput('{"missed": ""}', first, again))).toEqual({ missed: '' });
+    expect(refreshInput('not json', first, again)).toBe('not json');
+    expect(refreshInput('', first, again)).toBe('');
+  });
 });

@@ -256,10 +256,16 @@ function recordStageRun(): void {
 }
 
 /**
+ * runAction for the stages that write data/, models/, reports/: the run is also recorded for the commit
+ * step's replay on conflict.
+ */
+export function runStage(body: () => Promise<void> | void): Promise<void> {
+  return runAction(body, { record: true });
+}
+
+/**
  * Runs an action's body: any error fails the step with its message (and an annotation at file and
- * line when the error names them); the job summary collected so far is written either way. With
- * `record` (the stages that write data/, models/, reports/), the run is recorded for the commit step's
- * replay on conflict.
+ * line when the error names them); the job summary collected so far is written either way.
  */
 export async function runAction(
   body: () => Promise<void> | void,

@@ -29720,6 +29720,9 @@ function recordStageRun() {
     core.warning(`could not record this stage for a replay on conflict: ${err.message}`);
   }
 }
+function runStage(body) {
+  return runAction(body, { record: true });
+}
 async function runAction(body, opts = {}) {
   try {
     await body();
@@ -33228,7 +33231,7 @@ function backfill(ws, spec, opts) {
 }
 
 // actions/backfill/src/main.ts
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const newVersion = input.boolean("new-version", false);
@@ -33258,4 +33261,4 @@ await runAction(async () => {
     ["dataset", "feature group", "rows added", "quarantined", "note"],
     results.map((r2) => [r2.dataset, `v${r2.version}`, r2.added, r2.rejected.length, r2.skipped ?? ""])
   );
-}, { record: true });
+});

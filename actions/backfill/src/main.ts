@@ -4,13 +4,13 @@ import {
   core,
   input,
   output,
-  runAction,
+  runStage,
   summaryTable,
   workspace,
 } from '../../lib/action-kit.js';
 import { type BackfillResult, backfill } from '../../lib/pipelines/backfill.js';
 
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const newVersion = input.boolean('new-version', false);
@@ -42,4 +42,4 @@ await runAction(async () => {
     ['dataset', 'feature group', 'rows added', 'quarantined', 'note'],
     results.map((r) => [r.dataset, `v${r.version}`, r.added, r.rejected.length, r.skipped ?? '']),
   );
-}, { record: true });
+});

@@ -29722,6 +29722,9 @@ function recordStageRun() {
     core.warning(`could not record this stage for a replay on conflict: ${err.message}`);
   }
 }
+function runStage(body) {
+  return runAction(body, { record: true });
+}
 async function runAction(body, opts = {}) {
   try {
     await body();
@@ -33217,7 +33220,7 @@ function catchUpDays(lastSynthetic, last, maxDays) {
 }
 
 // actions/generate/src/main.ts
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const now = input.now();
@@ -33281,7 +33284,7 @@ await runAction(async () => {
     }
     core.summary.addList(items.map(codeSpans));
   }
-}, { record: true });
+});
 function span(dates) {
   if (dates.length === 0) return "";
   return dates.length === 1 ? dates[0] : `${dates[0]} \u2026 ${dates[dates.length - 1]} (${dates.length} days)`;

@@ -1,10 +1,10 @@
 // generate action: the daily feature pipeline (synthetic rows per UTC date). Without `days` it catches
 // up every day missed since the last generated one, at most `max-days`; the days beyond are reported.
-import { core, input, output, runAction, summaryTable, workspace } from '../../lib/action-kit.js';
+import { core, input, output, runStage, summaryTable, workspace } from '../../lib/action-kit.js';
 import { backfillCommands, DEFAULT_MAX_DAYS, dayRanges, rangeText } from '../../lib/daily-schedule.js';
 import { type GenerateResult, generate, MAX_DAYS } from '../../lib/pipelines/generate.js';
 
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const now = input.now();
@@ -77,7 +77,7 @@ await runAction(async () => {
     }
     core.summary.addList(items.map(codeSpans));
   }
-}, { record: true });
+});
 
 function span(dates: string[]): string {
   if (dates.length === 0) return '';

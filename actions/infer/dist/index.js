@@ -29900,6 +29900,9 @@ function recordStageRun() {
     core.warning(`could not record this stage for a replay on conflict: ${err.message}`);
   }
 }
+function runStage(body) {
+  return runAction(body, { record: true });
+}
 async function runAction(body, opts = {}) {
   try {
     await body();
@@ -35763,7 +35766,7 @@ function copyAtomically(copies, last) {
 }
 
 // actions/infer/src/main.ts
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const now = input.now();
@@ -35816,4 +35819,4 @@ await runAction(async () => {
       shard ? "\u2014" : r2.waitingForLabel
     ])
   );
-}, { record: true });
+});

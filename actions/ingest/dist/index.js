@@ -30578,6 +30578,9 @@ function recordStageRun() {
     core.warning(`could not record this stage for a replay on conflict: ${err.message}`);
   }
 }
+function runStage(body) {
+  return runAction(body, { record: true });
+}
 async function runAction(body, opts = {}) {
   try {
     await body();
@@ -38279,7 +38282,7 @@ function inboxFiles(ws, given, dataset) {
 }
 
 // actions/ingest/src/main.ts
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const given = input.string("path", "inbox");
   const dataset = input.string("dataset");
@@ -38384,4 +38387,4 @@ ${body}
       `${failed.length} of ${files.length} file(s) cannot be ingested${dryRun ? "" : "; nothing was written"}: ${failed.map((o) => o.file.rel).join(", ")}`
     );
   }
-}, { record: true });
+});

@@ -7,7 +7,7 @@ import {
   input,
   output,
   repository,
-  runAction,
+  runStage,
   summaryTable,
   unlessGitHubRefuses,
   workspace,
@@ -18,7 +18,7 @@ import { ingest } from '../../lib/pipelines/ingest.js';
 import { checkCommentMarkdown, type FileOutcome } from './check.js';
 import { type InboxFile, inboxFiles } from './inbox.js';
 
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const given = input.string('path', 'inbox');
   const dataset = input.string('dataset');
@@ -133,4 +133,4 @@ await runAction(async () => {
       `${failed.length} of ${files.length} file(s) cannot be ingested${dryRun ? '' : '; nothing was written'}: ${failed.map((o) => o.file.rel).join(', ')}`,
     );
   }
-}, { record: true });
+});

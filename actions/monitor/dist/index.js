@@ -30210,6 +30210,9 @@ function recordStageRun() {
     core.warning(`could not record this stage for a replay on conflict: ${err.message}`);
   }
 }
+function runStage(body) {
+  return runAction(body, { record: true });
+}
 async function runAction(body, opts = {}) {
   try {
     await body();
@@ -90673,7 +90676,7 @@ function calendarWindow(r2) {
 }
 
 // actions/monitor/src/main.ts
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const windowDays = input.integer("window", { min: 1 });
@@ -90741,4 +90744,4 @@ await runAction(async () => {
   });
   if (dashboard) links.push(`<a href="${dashboard}">dashboard</a>`);
   core.summary.addList(links);
-}, { record: true });
+});

@@ -8,7 +8,7 @@ import {
   input,
   output,
   pct,
-  runAction,
+  runStage,
   summaryTable,
   workspace,
 } from '../../lib/action-kit.js';
@@ -16,7 +16,7 @@ import { MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring-typ
 import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
 import { writeReports } from '../../lib/reports.js';
 
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const windowDays = input.integer('window', { min: 1 });
@@ -93,4 +93,4 @@ await runAction(async () => {
   });
   if (dashboard) links.push(`<a href="${dashboard}">dashboard</a>`);
   core.summary.addList(links);
-}, { record: true });
+});

@@ -30726,6 +30726,9 @@ function recordStageRun() {
     core.warning(`could not record this stage for a replay on conflict: ${err.message}`);
   }
 }
+function runStage(body) {
+  return runAction(body, { record: true });
+}
 async function runAction(body, opts = {}) {
   try {
     await body();
@@ -41521,7 +41524,7 @@ No new model${at}: ${r2.skipped}.`;
 }
 
 // actions/train/src/main.ts
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const algorithm2 = input.choice("algorithm", ["auto", ...ALGORITHMS.map((a) => a.name)], "auto");
@@ -41716,4 +41719,4 @@ ${body}
 `, true);
     }
   }
-}, { record: true });
+});
