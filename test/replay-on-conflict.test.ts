@@ -8,7 +8,7 @@
 // Rounds: REPLAY_ROUNDS, default 2 (about 25 s: round 1 starts from no generated day, round 2 is a
 // catch-up where B's job makes both days); `npm run test:replay` (CI runs it) does the issue's 20 rounds,
 // 3 to 9 minutes on two cores depending on their load — too slow for every `npm test`.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -224,7 +224,11 @@ writeFileSync(process.env.GITHUB_WORKSPACE + '/data/iris/rows.csv', 'id,x\\n1,' 
 `;
 
 describe('replay on conflict, its bounds', () => {
-  const SEED = { 'data/iris/rows.csv': 'id,x\n1,a\n', 'README.md': 'seed\n' };
+  const SEED = {
+    'data/iris/rows.csv': 'id,x\n1,a\n',
+    'README.md': 'seed\n',
+    '.gitignore': '.*.[0-9]*.tmp\n',
+  };
   let repos: RemoteWithClones | undefined;
   afterAll(() => repos?.cleanup());
 
@@ -258,6 +262,8 @@ describe('replay on conflict, its bounds', () => {
     // Outside the committed paths: a replay leaves both alone.
     writeRepoFile(ours, 'README.md', 'edited by an earlier step\n');
     writeRepoFile(ours, 'scratch.txt', 'not a result\n');
+    // Left (git-ignored) in the committed paths by an interrupted write of the first run: gone after the reset.
+    writeRepoFile(ours, 'data/iris/.rows.csv.4242.tmp', 'half a write');
     return { remote: repos.remote, ours, theirs, env, journal };
   }
 
@@ -284,6 +290,7 @@ describe('replay on conflict, its bounds', () => {
     expect(gitIn(remote, ['log', '-1', '--format=%s', 'main^'])).toBe('update data/iris/rows.csv');
     expectOutsideUntouched(ours);
     expect(readStageRuns(journal)).toEqual([]); // pushed: nothing left to replay
+    expect(existsSync(path.join(ours, 'data/iris/.rows.csv.4242.tmp'))).toBe(false);
   });
 
   it('gives up after max-replays when another run pushes first every time, naming the way out', async () => {

@@ -639,8 +639,9 @@ async function whyNotReplay(
 }
 
 /**
- * Points HEAD and the index at `rev` and makes `paths` in the work tree exactly as at `rev` (tracked files
- * restored, files it lacks removed; git-ignored files kept). Files outside `paths` are left as they are.
+ * Points HEAD and the index at `rev` and makes `paths` in the work tree exactly as at `rev`: tracked files
+ * restored, every file it lacks removed — git-ignored ones too, so that no temp file or write journal
+ * of the first run is repaired onto the new tip. Files outside `paths` are left as they are.
  */
 export async function resetPathsTo(repoDir: string, rev: string, paths: readonly string[]): Promise<void> {
   const specs = paths.map(normaliseRepoPath).map((p) => (p === '' ? '.' : p));
@@ -649,7 +650,7 @@ export async function resetPathsTo(repoDir: string, rev: string, paths: readonly
   if (tracked !== '') {
     await runAsync(repoDir, ['checkout-index', '--force', '-z', '--stdin'], 'resetPathsTo', tracked);
   }
-  await runAsync(repoDir, ['clean', '--force', '-d', '--quiet', '--', ...specs], 'resetPathsTo');
+  await runAsync(repoDir, ['clean', '--force', '-d', '-x', '--quiet', '--', ...specs], 'resetPathsTo');
 }
 
 /**

@@ -29701,7 +29701,7 @@ async function resetPathsTo(repoDir, rev, paths) {
   if (tracked !== "") {
     await runAsync(repoDir, ["checkout-index", "--force", "-z", "--stdin"], "resetPathsTo", tracked);
   }
-  await runAsync(repoDir, ["clean", "--force", "-d", "--quiet", "--", ...specs], "resetPathsTo");
+  await runAsync(repoDir, ["clean", "--force", "-d", "-x", "--quiet", "--", ...specs], "resetPathsTo");
 }
 async function resultsToCommit(repoDir, paths, log) {
   const changed = parsePorcelain(await runAsync(repoDir, statusArgs([...paths]), "commitAndPush")).filter(
