@@ -293,6 +293,16 @@ describe('replay on conflict, its bounds', () => {
     expect(existsSync(path.join(ours, 'data/iris/.rows.csv.4242.tmp'))).toBe(false);
   });
 
+  it('makes no commit when the replay finds the remote already holding the same results', async () => {
+    const { remote, ours, theirs, env } = setUp(() => ({ INPUT_VALUE: 'theirs' }));
+    const run = await commit(ours, env);
+    expectOk(run, 'commit');
+    const tip = gitIn(theirs, ['rev-parse', 'HEAD']);
+    expect(run.outputs).toMatchObject({ committed: 'false', pushed: 'false', replays: '1', sha: tip });
+    expect(run.stdout).toContain('after the replay nothing differs from origin/main');
+    expect(gitIn(remote, ['rev-parse', 'main'])).toBe(tip);
+  });
+
   it('gives up after max-replays when another run pushes first every time, naming the way out', async () => {
     const { remote, ours, theirs, env } = setUp((theirs) => ({ INPUT_OTHER: theirs }));
     const run = await commit(ours, env, { 'max-replays': '2' });

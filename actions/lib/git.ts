@@ -519,7 +519,8 @@ function refuseOversizedFiles(repoDir: string, paths: readonly string[]): void {
  * Stages only `paths`, makes one commit as the bot (or `author`) when anything changed, and pushes it.
  * A push rejected because another run got there first is retried after fetch + rebase, with a
  * jittered exponential backoff, up to `maxAttempts`. Never force-pushes; a true conflict aborts
- * the rebase, keeps the local commit at HEAD and throws GitRebaseConflictError.
+ * the rebase and, with `replay`, makes the results again on the remote tip (at most `maxReplays` times);
+ * otherwise it keeps the local commit at HEAD and throws GitRebaseConflictError.
  */
 export async function commitAndPush(opts: CommitAndPushOptions): Promise<CommitAndPushResult> {
   const { repoDir } = opts;
