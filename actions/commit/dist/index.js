@@ -29859,19 +29859,36 @@ function runStage(root, run, bundle, scratch) {
 }
 function stageReplay(root, maxReplays, log, onReplayed) {
   const journal = stageJournalPath(root);
-  const recorded = journal ? readStageRuns(journal) : [];
+  let recorded = [];
+  let unreadable = "";
+  try {
+    recorded = journal ? readStageRuns(journal) : [];
+  } catch (err) {
+    unreadable = err.message;
+  }
   const blocked = recorded.find((r) => r.notReplayable);
-  const unavailable = !journal ? "no stage recorded its run (stages record into RUNNER_TEMP, which the Actions runner sets)" : recorded.length === 0 ? "no stage recorded its run in this job before the commit step" : blocked ? `the ${blocked.stage} step cannot run again here: ${blocked.notReplayable}` : maxReplays === 0 ? "input 'max-replays' is 0" : void 0;
+  let unavailable = unreadable ? `the record of this job's stages is unreadable (${unreadable})` : !journal ? "no stage recorded its run (stages record into RUNNER_TEMP, which the Actions runner sets)" : recorded.length === 0 ? "no stage recorded its run in this job before the commit step" : blocked ? `the ${blocked.stage} step cannot run again here: ${blocked.notReplayable}` : maxReplays === 0 ? "input 'max-replays' is 0" : void 0;
+  let scratch = "";
+  const bundles = [];
+  if (!unavailable) {
+    scratch = mkdtempSync(path10.join(process.env.RUNNER_TEMP || os6.tmpdir(), "gitml-replay-"));
+    for (const [i, r] of recorded.entries()) {
+      const copy = path10.join(scratch, `${i}`, r.stage, "dist", "index.mjs");
+      try {
+        mkdirSync2(path10.dirname(copy), { recursive: true });
+        copyFileSync(r.bundle, copy);
+      } catch (err) {
+        unavailable = `the bundle the ${r.stage} step ran from cannot be copied (${err.message})`;
+        break;
+      }
+      bundles.push(copy);
+    }
+  }
+  const dispose = () => {
+    if (scratch) rmSync2(scratch, { recursive: true, force: true });
+  };
   if (unavailable)
-    return { replay: { maxReplays, unavailable, run: async () => void 0 }, recorded, dispose: () => {
-    } };
-  const scratch = mkdtempSync(path10.join(process.env.RUNNER_TEMP || os6.tmpdir(), "gitml-replay-"));
-  const bundles = recorded.map((r, i) => {
-    const copy = path10.join(scratch, `${i}`, r.stage, "dist", "index.mjs");
-    mkdirSync2(path10.dirname(copy), { recursive: true });
-    copyFileSync(r.bundle, copy);
-    return copy;
-  });
+    return { replay: { maxReplays, unavailable, run: async () => void 0 }, recorded, dispose };
   const run = async (remoteTip, replay) => {
     const runs = [];
     for (const [i, r] of recorded.entries()) {
@@ -29887,11 +29904,7 @@ function stageReplay(root, maxReplays, log, onReplayed) {
     }
     return onReplayed(runs, remoteTip, replay);
   };
-  return {
-    replay: { maxReplays, run },
-    recorded,
-    dispose: () => rmSync2(scratch, { recursive: true, force: true })
-  };
+  return { replay: { maxReplays, run }, recorded, dispose };
 }
 function refreshInput(text, first, again) {
   const replacement = (value) => {

@@ -84,29 +84,49 @@ export function stageReplay(
   onReplayed: (runs: StageRun[], remoteTip: string, replay: number) => string | undefined,
 ): StageReplay {
   const journal = stageJournalPath(root);
-  const recorded = journal ? readStageRuns(journal) : [];
+  let recorded: StageRun[] = [];
+  let unreadable = '';
+  try {
+    recorded = journal ? readStageRuns(journal) : [];
+  } catch (err) {
+    unreadable = (err as Error).message; // without a conflict the commit still goes ahead
+  }
   const blocked = recorded.find((r) => r.notReplayable);
-  const unavailable = !journal
-    ? 'no stage recorded its run (stages record into RUNNER_TEMP, which the Actions runner sets)'
-    : recorded.length === 0
-      ? 'no stage recorded its run in this job before the commit step'
-      : blocked
-        ? `the ${blocked.stage} step cannot run again here: ${blocked.notReplayable}`
-        : maxReplays === 0
-          ? "input 'max-replays' is 0"
-          : undefined;
+  let unavailable = unreadable
+    ? `the record of this job's stages is unreadable (${unreadable})`
+    : !journal
+      ? 'no stage recorded its run (stages record into RUNNER_TEMP, which the Actions runner sets)'
+      : recorded.length === 0
+        ? 'no stage recorded its run in this job before the commit step'
+        : blocked
+          ? `the ${blocked.stage} step cannot run again here: ${blocked.notReplayable}`
+          : maxReplays === 0
+            ? "input 'max-replays' is 0"
+            : undefined;
+  let scratch = '';
+  const bundles: string[] = [];
+  if (!unavailable) {
+    scratch = mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'gitml-replay-'));
+    for (const [i, r] of recorded.entries()) {
+      // Keep actions/<stage>/dist/ in the copy's path: a stage names itself after it. `.mjs`: no
+      // package.json beside the copy says the bundle is an ES module.
+      const copy = path.join(scratch, `${i}`, r.stage, 'dist', 'index.mjs');
+      try {
+        mkdirSync(path.dirname(copy), { recursive: true });
+        copyFileSync(r.bundle, copy);
+      } catch (err) {
+        unavailable = `the bundle the ${r.stage} step ran from cannot be copied (${(err as Error).message})`;
+        break;
+      }
+      bundles.push(copy);
+    }
+  }
+  const dispose = () => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  };
   if (unavailable)
-    return { replay: { maxReplays, unavailable, run: async () => undefined }, recorded, dispose: () => {} };
+    return { replay: { maxReplays, unavailable, run: async () => undefined }, recorded, dispose };
 
-  const scratch = mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'gitml-replay-'));
-  const bundles = recorded.map((r, i) => {
-    // Keep actions/<stage>/dist/ in the copy's path: a stage names itself after it. `.mjs`: no package.json
-    // beside the copy says the bundle is an ES module.
-    const copy = path.join(scratch, `${i}`, r.stage, 'dist', 'index.mjs');
-    mkdirSync(path.dirname(copy), { recursive: true });
-    copyFileSync(r.bundle, copy);
-    return copy;
-  });
   const run = async (remoteTip: string, replay: number): Promise<string | undefined> => {
     const runs: StageRun[] = [];
     for (const [i, r] of recorded.entries()) {
@@ -125,11 +145,7 @@ export function stageReplay(
     }
     return onReplayed(runs, remoteTip, replay);
   };
-  return {
-    replay: { maxReplays, run },
-    recorded,
-    dispose: () => rmSync(scratch, { recursive: true, force: true }),
-  };
+  return { replay: { maxReplays, run }, recorded, dispose };
 }
 
 /**
