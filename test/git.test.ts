@@ -189,7 +189,7 @@ describe('commitAndPush', () => {
       message: 'nothing',
       ...FAST,
     });
-    expect(result).toEqual({ committed: false, pushed: false, sha: before, attempts: 0 });
+    expect(result).toEqual({ committed: false, pushed: false, sha: before, attempts: 0, replays: 0 });
     expect(gitIn(remote, ['rev-parse', 'main'])).toBe(before);
     expect(changedPaths(a)).toEqual(['scratch.txt']);
   });

@@ -10,6 +10,7 @@ import type { RejectedRow } from './feature-group.js';
 import { describeGitHubFailure, type GitHubFailure } from './github-errors.js';
 import { parseShard, type Shard } from './sharding.js';
 import type { DatasetSpec } from './spec.js';
+import { appendStageRun, recordableInputs, stageJournalPath } from './stage-journal.js';
 import { escapeHtml, oneLine, safeUrl } from './untrusted-text.js';
 import { Workspace } from './workspace.js';
 import { recoverInterruptedWrites } from './write-journal.js';
@@ -87,12 +88,17 @@ export const input = {
   /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
   now(): Date {
     const v = raw('now');
-    if (v === '') return new Date();
-    try {
-      return new Date(parseInstant(v, "input 'now'"));
-    } catch (err) {
-      throw new ActionInputError((err as Error).message);
+    let d: Date;
+    if (v === '') d = new Date();
+    else {
+      try {
+        d = new Date(parseInstant(v, "input 'now'"));
+      } catch (err) {
+        throw new ActionInputError((err as Error).message);
+      }
     }
+    resolvedNow = d.toISOString(); // a replay of this stage runs with the same clock
+    return d;
   },
   /** Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. */
   datasets(ws: Workspace): DatasetSpec[] {
@@ -140,9 +146,15 @@ export function workspace(): Workspace {
   return new Workspace(root);
 }
 
+// What a stage run resolved, for the record the commit step replays from (see runAction's `record`).
+let resolvedNow: string | undefined;
+const outputsSet: Record<string, string> = {};
+
 /** Sets a step output; values that are not strings are written as JSON. */
 export function output(name: string, value: string | number | boolean | object | null): void {
-  core.setOutput(name, typeof value === 'string' ? value : JSON.stringify(value));
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  outputsSet[name] = text;
+  core.setOutput(name, text);
 }
 
 /** owner/name of the repository the workflow runs in. */
@@ -272,15 +284,55 @@ export async function eachDataset<T>(
 }
 
 /**
+ * Appends this stage run to the job's stage journal (lib/stage-journal.ts) so that the commit step can
+ * run it again on a newer remote tip. Outside the runner (no RUNNER_TEMP) nothing is recorded.
+ */
+function recordStageRun(): void {
+  const journal = stageJournalPath(process.env.GITHUB_WORKSPACE || process.cwd());
+  const bundle = process.argv[1];
+  if (!journal || !bundle) return;
+  const inputs = recordableInputs();
+  if (resolvedNow !== undefined) inputs.INPUT_NOW = resolvedNow;
+  const sharded = (inputs.INPUT_SHARD ?? '') !== '' || /^(true|yes|on|1)$/i.test(inputs.INPUT_MERGE ?? '');
+  try {
+    appendStageRun(journal, {
+      stage: path.basename(path.dirname(path.dirname(path.resolve(bundle)))),
+      bundle: path.resolve(bundle),
+      node: process.execPath,
+      inputs,
+      outputs: { ...outputsSet },
+      exitCode: Number(process.exitCode ?? 0) || 0,
+      ...(sharded
+        ? { notReplayable: 'it is a shard or a merge of shards computed in other jobs from the old data' }
+        : {}),
+    });
+  } catch (err) {
+    core.warning(`could not record this stage for a replay on conflict: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * runAction for the stages that write data/, models/, reports/: the run is also recorded for the commit
+ * step's replay on conflict.
+ */
+export function runStage(body: () => Promise<void> | void): Promise<void> {
+  return runAction(body, { record: true });
+}
+
+/**
  * Runs an action's body: any error fails the step with its message (and an annotation at file and
  * line when the error names them); the job summary collected so far is written either way.
  */
-export async function runAction(body: () => Promise<void> | void): Promise<void> {
+export async function runAction(
+  body: () => Promise<void> | void,
+  opts: { record?: boolean } = {},
+): Promise<void> {
   try {
     await body();
   } catch (err) {
     fail(err);
   }
+  if (opts.record) recordStageRun();
   if (process.env.GITHUB_STEP_SUMMARY && !core.summary.isEmptyBuffer()) {
     try {
       await core.summary.write();

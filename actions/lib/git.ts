@@ -38,10 +38,15 @@ export class GitRebaseConflictError extends Error {
     readonly conflictingPaths: readonly string[],
     readonly localSha: string,
     readonly upstream: string,
+    /** The remote tip the rebase was onto (what a replay resets to). */
+    readonly upstreamSha = '',
+    /** Why the stages were not replayed on the new tip instead, when a replay was possible at all. */
+    readonly notReplayed = '',
   ) {
     super(
       `rebase of local commit ${localSha.slice(0, 12)} onto ${upstream} conflicts in ${conflictingPaths.join(', ') || '(unknown paths)'}; ` +
-        'the rebase was aborted and the local commit kept (nothing was force-pushed) — resolve the conflict and push again',
+        'the rebase was aborted and the local commit kept (nothing was force-pushed) — resolve the conflict and push again' +
+        (notReplayed ? `. Not replayed: ${notReplayed}` : ''),
     );
   }
 }
@@ -293,6 +298,21 @@ export interface CommitAndPushOptions {
    */
   token?: string;
   log?: (msg: string) => void;
+  /** Replay on conflict: without it, a conflicting rebase fails (GitRebaseConflictError). */
+  replay?: ReplayOnConflict;
+}
+
+/**
+ * When the rebase onto the remote conflicts in the committed paths, the paths are reset to the remote tip
+ * and `run` makes the results again there (the job's stages, which are deterministic), then they are
+ * committed and pushed; at most `maxReplays` times.
+ */
+export interface ReplayOnConflict {
+  maxReplays: number;
+  /** Runs the stages again on `remoteTip`; may return the new commit message (facts of the new run). */
+  run: (remoteTip: string, replay: number) => Promise<string | undefined>;
+  /** Why no replay is possible in this job (e.g. no stage recorded its run); the conflict error says it. */
+  unavailable?: string;
 }
 
 export interface CommitAndPushResult {
@@ -301,6 +321,8 @@ export interface CommitAndPushResult {
   sha: string | null;
   /** Push attempts made. */
   attempts: number;
+  /** Times the stages were run again on a newer remote tip after a conflicting rebase. */
+  replays: number;
 }
 
 /** GitHub refuses files over 100 MiB (GH001); refusing from 95 MiB leaves room and fails before the commit. */
@@ -447,7 +469,8 @@ async function rebaseOntoRemote(
   await runAsync(repoDir, ['rebase', '--abort'], 'commitAndPush: aborting the failed rebase');
   const conflicting = unmerged.split('\0').filter(Boolean).sort(byCodePoint);
   if (conflicting.length === 0) throw new GitCommandError(args, out.status, out.stderr, 'commitAndPush');
-  throw new GitRebaseConflictError(conflicting, localSha, `${remote}/${branch}`);
+  const upstreamSha = (await runAsync(repoDir, ['rev-parse', '--verify', tracking])).trim();
+  throw new GitRebaseConflictError(conflicting, localSha, `${remote}/${branch}`, upstreamSha);
 }
 
 /** The URLs git pushes to and fetches from for `remote` (a remote's name, or a URL itself). */
@@ -491,34 +514,169 @@ function refuseOversizedFiles(repoDir: string, paths: readonly string[]): void {
  * Stages only `paths`, makes one commit as the bot (or `author`) when anything changed, and pushes it.
  * A push rejected because another run got there first is retried after fetch + rebase, with a
  * jittered exponential backoff, up to `maxAttempts`. Never force-pushes; a true conflict aborts
- * the rebase, keeps the local commit at HEAD and throws GitRebaseConflictError.
+ * the rebase and, with `replay`, makes the results again on the remote tip (at most `maxReplays` times);
+ * otherwise it keeps the local commit at HEAD and throws GitRebaseConflictError.
  */
 export async function commitAndPush(opts: CommitAndPushOptions): Promise<CommitAndPushResult> {
-  const { repoDir, message } = opts;
+  const { repoDir } = opts;
   const author = opts.author ?? GITHUB_ACTIONS_BOT;
   const remote = opts.remote ?? 'origin';
   const maxAttempts = opts.maxAttempts ?? 5;
   const backoffMs = opts.backoffMs ?? 1000;
   const log = opts.log ?? (() => {});
   if (opts.paths.length === 0) throw new Error('commitAndPush: paths must name at least one path to stage');
-  if (!message.trim()) throw new Error('commitAndPush: the commit message must not be empty');
+  if (!opts.message.trim()) throw new Error('commitAndPush: the commit message must not be empty');
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new Error(`commitAndPush: maxAttempts must be an integer ≥ 1, got ${maxAttempts}`);
   }
   const branch = opts.branch ?? (await currentBranch(repoDir));
 
-  // A crashed write can leave its temp file behind: it is never a result.
-  const changed = parsePorcelain(await runAsync(repoDir, statusArgs(opts.paths), 'commitAndPush')).filter(
-    (p) => !ATOMIC_TEMP_NAME.test(p.slice(p.lastIndexOf('/') + 1)),
-  );
-  if (changed.length === 0) {
-    log(`nothing changed under ${opts.paths.join(', ')}; no commit`);
-    return { committed: false, pushed: false, sha: await headSha(repoDir), attempts: 0 };
-  }
-  refuseOversizedFiles(repoDir, changed);
+  const changed = await resultsToCommit(repoDir, opts.paths, log);
   // Checked before committing: a token that cannot be used must not leave a half-done step behind.
   const authEnv =
-    opts.token && opts.push !== false ? tokenAuthEnv(await remoteUrls(repoDir, remote), opts.token) : {};
+    changed.length > 0 && opts.token && opts.push !== false
+      ? tokenAuthEnv(await remoteUrls(repoDir, remote), opts.token)
+      : {};
+  let message = opts.message;
+  let sha = await commitPaths(repoDir, changed, opts.paths, message, author, log);
+  if (sha === null)
+    return { committed: false, pushed: false, sha: await headSha(repoDir), attempts: 0, replays: 0 };
+  if (opts.push === false) return { committed: true, pushed: false, sha, attempts: 0, replays: 0 };
+
+  let replays = 0;
+  for (let attempt = 1; ; attempt++) {
+    const pushArgs = ['push', '--porcelain', remote, `HEAD:refs/heads/${branch}`];
+    const out = await gitAsync(repoDir, pushArgs, undefined, authEnv);
+    if (out.status === 0) {
+      log(`pushed ${sha?.slice(0, 12)} to ${remote}/${branch} (attempt ${attempt})`);
+      return { committed: true, pushed: true, sha, attempts: attempt, replays };
+    }
+    const report = `${out.stdout}\n${out.stderr}`;
+    const rule = protectedBranchRule(report);
+    if (rule !== null) throw new ProtectedBranchError(branch, rule, sha ?? '', Boolean(opts.token));
+    if (!RETRYABLE_PUSH.test(report))
+      throw new GitCommandError(pushArgs, out.status, report, 'commitAndPush');
+    if (attempt >= maxAttempts) {
+      throw new Error(
+        `commitAndPush: push to ${remote}/${branch} still rejected after ${attempt} attempt(s); ` +
+          `local commit ${sha?.slice(0, 12)} kept, not force-pushed: ${report.trim()}`,
+      );
+    }
+    const delay = Math.round(Math.min(backoffMs * 2 ** (attempt - 1), 30_000) * (0.5 + Math.random()));
+    log(`push rejected (${remote}/${branch} moved); rebasing and retrying in ${delay} ms`);
+    await sleep(delay);
+    try {
+      await rebaseOntoRemote(repoDir, remote, branch, author, authEnv);
+    } catch (err) {
+      if (!(err instanceof GitRebaseConflictError) || !opts.replay) throw err;
+      const why = await whyNotReplay(repoDir, err, opts.paths, opts.replay, replays);
+      if (why) {
+        throw new GitRebaseConflictError(
+          err.conflictingPaths,
+          err.localSha,
+          err.upstream,
+          err.upstreamSha,
+          why,
+        );
+      }
+      replays++;
+      log(
+        `rebase conflicts in ${err.conflictingPaths.join(', ')}: resetting ${opts.paths.join(', ')} to ` +
+          `${err.upstream} (${err.upstreamSha.slice(0, 12)}) and running the stages again (replay ${replays} of ${opts.replay.maxReplays})`,
+      );
+      await resetPathsTo(repoDir, err.upstreamSha, opts.paths);
+      message = (await opts.replay.run(err.upstreamSha, replays)) ?? message;
+      sha = await commitPaths(
+        repoDir,
+        await resultsToCommit(repoDir, opts.paths, log),
+        opts.paths,
+        message,
+        author,
+        log,
+      );
+      if (sha === null) {
+        log(`after the replay nothing differs from ${err.upstream}: it already holds these results`);
+        return { committed: false, pushed: false, sha: err.upstreamSha, attempts: attempt, replays };
+      }
+    }
+    sha = await headSha(repoDir);
+  }
+}
+
+/**
+ * Why a conflicting rebase cannot be cured by a replay, or '' when it can: replays left, the conflict
+ * only in committed paths (stage results), and exactly one local commit (ours) ahead of the remote — a
+ * reset must not drop anyone else's commit.
+ */
+async function whyNotReplay(
+  repoDir: string,
+  conflict: GitRebaseConflictError,
+  paths: readonly string[],
+  replay: ReplayOnConflict,
+  done: number,
+): Promise<string> {
+  if (replay.unavailable) return replay.unavailable;
+  if (done >= replay.maxReplays) {
+    return `the stages were already replayed ${done} time(s) (max-replays ${replay.maxReplays}) and each time another run pushed first; run the job again, or raise max-replays`;
+  }
+  const roots = paths.map(normaliseRepoPath);
+  const inPaths = (p: string) => roots.some((r) => r === '' || p === r || p.startsWith(`${r}/`));
+  const outside = conflict.conflictingPaths.filter((p) => !inPaths(p));
+  if (outside.length > 0) return `${outside.join(', ')} is outside the committed paths (${paths.join(', ')})`;
+  const ahead = Number(
+    (
+      await runAsync(repoDir, ['rev-list', '--count', `${conflict.upstreamSha}..HEAD`], 'commitAndPush')
+    ).trim(),
+  );
+  if (ahead !== 1) {
+    return `HEAD has ${ahead} commits that ${conflict.upstream} lacks, not just this step's; a replay would drop them`;
+  }
+  return '';
+}
+
+/**
+ * Points HEAD and the index at `rev` and makes `paths` in the work tree exactly as at `rev`: tracked files
+ * restored, every file it lacks removed — git-ignored ones too, so that no temp file or write journal
+ * of the first run is repaired onto the new tip. Files outside `paths` are left as they are.
+ */
+export async function resetPathsTo(repoDir: string, rev: string, paths: readonly string[]): Promise<void> {
+  const specs = paths.map(normaliseRepoPath).map((p) => (p === '' ? '.' : p));
+  await runAsync(repoDir, ['reset', '--quiet', rev, '--'], 'resetPathsTo');
+  const tracked = await runAsync(repoDir, ['ls-files', '-z', '--', ...specs], 'resetPathsTo');
+  if (tracked !== '') {
+    await runAsync(repoDir, ['checkout-index', '--force', '-z', '--stdin'], 'resetPathsTo', tracked);
+  }
+  await runAsync(repoDir, ['clean', '--force', '-d', '-x', '--quiet', '--', ...specs], 'resetPathsTo');
+}
+
+/**
+ * The changed files under `paths` to commit: never a temp file; refused (nothing committed) when one is
+ * over GitHub's limit. Empty when nothing changed.
+ */
+async function resultsToCommit(
+  repoDir: string,
+  paths: readonly string[],
+  log: (msg: string) => void,
+): Promise<string[]> {
+  // A crashed write can leave its temp file behind: it is never a result.
+  const changed = parsePorcelain(await runAsync(repoDir, statusArgs([...paths]), 'commitAndPush')).filter(
+    (p) => !ATOMIC_TEMP_NAME.test(p.slice(p.lastIndexOf('/') + 1)),
+  );
+  if (changed.length === 0) log(`nothing changed under ${paths.join(', ')}; no commit`);
+  else refuseOversizedFiles(repoDir, changed);
+  return changed;
+}
+
+/** Stages `changed` and commits exactly them; the new HEAD, or null when there is nothing to commit. */
+async function commitPaths(
+  repoDir: string,
+  changed: readonly string[],
+  paths: readonly string[],
+  message: string,
+  author: GitIdentity,
+  log: (msg: string) => void,
+): Promise<string | null> {
+  if (changed.length === 0) return null;
   const pathspecs = `${changed.join('\0')}\0`;
   await runAsync(
     repoDir,
@@ -536,39 +694,14 @@ export async function commitAndPush(opts: CommitAndPushOptions): Promise<CommitA
   if (commit.status !== 0) {
     // e.g. only line-ending or stat noise: status saw a change but the staged content is identical.
     if (/nothing (added )?to commit|no changes added/i.test(commit.stdout + commit.stderr)) {
-      log(`no content change under ${opts.paths.join(', ')}; no commit`);
-      return { committed: false, pushed: false, sha: await headSha(repoDir), attempts: 0 };
+      log(`no content change under ${paths.join(', ')}; no commit`);
+      return null;
     }
     check(commit, commitArgs, 'commitAndPush');
   }
-  let sha = await headSha(repoDir);
+  const sha = await headSha(repoDir);
   log(`committed ${changed.length} path(s) as ${sha?.slice(0, 12)}`);
-  if (opts.push === false) return { committed: true, pushed: false, sha, attempts: 0 };
-
-  for (let attempt = 1; ; attempt++) {
-    const pushArgs = ['push', '--porcelain', remote, `HEAD:refs/heads/${branch}`];
-    const out = await gitAsync(repoDir, pushArgs, undefined, authEnv);
-    if (out.status === 0) {
-      log(`pushed ${sha?.slice(0, 12)} to ${remote}/${branch} (attempt ${attempt})`);
-      return { committed: true, pushed: true, sha, attempts: attempt };
-    }
-    const report = `${out.stdout}\n${out.stderr}`;
-    const rule = protectedBranchRule(report);
-    if (rule !== null) throw new ProtectedBranchError(branch, rule, sha ?? '', Boolean(opts.token));
-    if (!RETRYABLE_PUSH.test(report))
-      throw new GitCommandError(pushArgs, out.status, report, 'commitAndPush');
-    if (attempt >= maxAttempts) {
-      throw new Error(
-        `commitAndPush: push to ${remote}/${branch} still rejected after ${attempt} attempt(s); ` +
-          `local commit ${sha?.slice(0, 12)} kept, not force-pushed: ${report.trim()}`,
-      );
-    }
-    const delay = Math.round(Math.min(backoffMs * 2 ** (attempt - 1), 30_000) * (0.5 + Math.random()));
-    log(`push rejected (${remote}/${branch} moved); rebasing and retrying in ${delay} ms`);
-    await sleep(delay);
-    await rebaseOntoRemote(repoDir, remote, branch, author, authEnv);
-    sha = await headSha(repoDir);
-  }
+  return sha;
 }
 
 /** "summary\n\n" + the body as pretty JSON with keys sorted at every depth, so messages diff cleanly. */

@@ -5,13 +5,13 @@ import {
   eachDataset,
   input,
   output,
-  runAction,
+  runStage,
   summaryTable,
   workspace,
 } from '../../lib/action-kit.js';
 import { type BackfillResult, backfill } from '../../lib/pipelines/backfill.js';
 
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const newVersion = input.boolean('new-version', false);

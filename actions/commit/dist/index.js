@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path10 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path12 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path10 && path10[0] !== "/") {
-          path10 = `/${path10}`;
+        if (path12 && path12[0] !== "/") {
+          path12 = `/${path12}`;
         }
-        return new URL(`${origin}${path10}`);
+        return new URL(`${origin}${path12}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path12, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path10);
+        debuglog("sending request to %s %s/%s", method, origin, path12);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path12, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path10,
+          path12,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path12, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path10);
+        debuglog("trailers received from %s %s/%s", method, origin, path12);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path12, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path10,
+          path12,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path10, origin }
+            request: { method, path: path12, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path10);
+          debuglog("sending request to %s %s/%s", method, origin, path12);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path10,
+        path: path12,
         method,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path10 !== "string") {
+        if (typeof path12 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path10)) {
+        } else if (invalidPathRegex.test(path12)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path10, query) : path10;
+        this.path = query ? buildURL(path12, query) : path12;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path10, host, upgrade, blocking, reset } = request;
+      const { method, path: path12, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path10} HTTP/1.1\r
+      let header = `${method} ${path12} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path12, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path10;
+      headers[HTTP2_HEADER_PATH] = path12;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path10 = search ? `${pathname}${search}` : pathname;
+        const path12 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path10;
+        this.opts.path = path12;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8168,10 +8168,10 @@ var require_fixed_queue = __commonJS({
         this.head.push(data);
       }
       shift() {
-        const tail = this.tail;
-        const next = tail.shift();
-        if (tail.isEmpty() && tail.next !== null) {
-          this.tail = tail.next;
+        const tail2 = this.tail;
+        const next = tail2.shift();
+        if (tail2.isEmpty() && tail2.next !== null) {
+          this.tail = tail2.next;
         }
         return next;
       }
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path10 = "/",
+          path: path12 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path10;
+        opts.path = origin + path12;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path10) {
-      if (typeof path10 !== "string") {
-        return path10;
+    function safeUrl2(path12) {
+      if (typeof path12 !== "string") {
+        return path12;
       }
-      const pathSegments = path10.split("?");
+      const pathSegments = path12.split("?");
       if (pathSegments.length !== 2) {
-        return path10;
+        return path12;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path10);
+    function matchKey(mockDispatch2, { path: path12, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path12);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl2(path10), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl2(path12), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path10, method, body, headers, query } = opts;
+      const { path: path12, method, body, headers, query } = opts;
       return {
-        path: path10,
+        path: path12,
         method,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path10,
+            Path: path12,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path10) {
-      for (let i = 0; i < path10.length; ++i) {
-        const code = path10.charCodeAt(i);
+    function validateCookiePath(path12) {
+      for (let i = 0; i < path12.length; ++i) {
+        const code = path12.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -17350,7 +17350,7 @@ var require_permessage_deflate = __commonJS({
     var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __require("node:zlib");
     var { isValidClientWindowBits } = require_util7();
     var { MessageSizeExceededError } = require_errors();
-    var tail = Buffer.from([0, 0, 255, 255]);
+    var tail2 = Buffer.from([0, 0, 255, 255]);
     var kBuffer = /* @__PURE__ */ Symbol("kBuffer");
     var kLength = /* @__PURE__ */ Symbol("kLength");
     var PerMessageDeflate = class {
@@ -17408,7 +17408,7 @@ var require_permessage_deflate = __commonJS({
         }
         this.#inflate.write(chunk);
         if (fin) {
-          this.#inflate.write(tail);
+          this.#inflate.write(tail2);
         }
         this.#inflate.flush(() => {
           if (!this.#inflate) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path10 = opts.path;
+          let path12 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path10 = `/${path10}`;
+            path12 = `/${path12}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path10);
+          url = new URL(util.parseOrigin(url).origin + path12);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path10) {
-      const ctrl = callVisitor(key, node, visitor, path10);
+    function visit_(key, node, visitor, path12) {
+      const ctrl = callVisitor(key, node, visitor, path12);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visit_(key, ctrl, visitor, path10);
+        replaceNode(key, path12, ctrl);
+        return visit_(key, ctrl, visitor, path12);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path10 = Object.freeze(path10.concat(node));
+          path12 = Object.freeze(path12.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path10);
+            const ci = visit_(i, node.items[i], visitor, path12);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path10 = Object.freeze(path10.concat(node));
-          const ck = visit_("key", node.key, visitor, path10);
+          path12 = Object.freeze(path12.concat(node));
+          const ck = visit_("key", node.key, visitor, path12);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path10);
+          const cv = visit_("value", node.value, visitor, path12);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path10) {
-      const ctrl = await callVisitor(key, node, visitor, path10);
+    async function visitAsync_(key, node, visitor, path12) {
+      const ctrl = await callVisitor(key, node, visitor, path12);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visitAsync_(key, ctrl, visitor, path10);
+        replaceNode(key, path12, ctrl);
+        return visitAsync_(key, ctrl, visitor, path12);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path10 = Object.freeze(path10.concat(node));
+          path12 = Object.freeze(path12.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path10);
+            const ci = await visitAsync_(i, node.items[i], visitor, path12);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path10 = Object.freeze(path10.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path10);
+          path12 = Object.freeze(path12.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path12);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path10);
+          const cv = await visitAsync_("value", node.value, visitor, path12);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path10) {
+    function callVisitor(key, node, visitor, path12) {
       if (typeof visitor === "function")
-        return visitor(key, node, path10);
+        return visitor(key, node, path12);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path10);
+        return visitor.Map?.(key, node, path12);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path10);
+        return visitor.Seq?.(key, node, path12);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path10);
+        return visitor.Pair?.(key, node, path12);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path10);
+        return visitor.Scalar?.(key, node, path12);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path10);
+        return visitor.Alias?.(key, node, path12);
       return void 0;
     }
-    function replaceNode(key, path10, node) {
-      const parent = path10[path10.length - 1];
+    function replaceNode(key, path12, node) {
+      const parent = path12[path12.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path10, value) {
+    function collectionFromPath(schema, path12, value) {
       let v = value;
-      for (let i = path10.length - 1; i >= 0; --i) {
-        const k = path10[i];
+      for (let i = path12.length - 1; i >= 0; --i) {
+        const k = path12[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
+    var isEmptyPath = (path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path10, value) {
-        if (isEmptyPath(path10))
+      addIn(path12, value) {
+        if (isEmptyPath(path12))
           this.add(value);
         else {
-          const [key, ...rest] = path10;
+          const [key, ...rest] = path12;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        const [key, ...rest] = path10;
+      deleteIn(path12) {
+        const [key, ...rest] = path12;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        const [key, ...rest] = path10;
+      getIn(path12, keepScalar) {
+        const [key, ...rest] = path12;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path10) {
-        const [key, ...rest] = path10;
+      hasIn(path12) {
+        const [key, ...rest] = path12;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        const [key, ...rest] = path10;
+      setIn(path12, value) {
+        const [key, ...rest] = path12;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path10, value) {
+      addIn(path12, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path10, value);
+          this.contents.addIn(path12, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        if (Collection.isEmptyPath(path10)) {
+      deleteIn(path12) {
+        if (Collection.isEmptyPath(path12)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path12) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        if (Collection.isEmptyPath(path10))
+      getIn(path12, keepScalar) {
+        if (Collection.isEmptyPath(path12))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path12, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path10) {
-        if (Collection.isEmptyPath(path10))
+      hasIn(path12) {
+        if (Collection.isEmptyPath(path12))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path12) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        if (Collection.isEmptyPath(path10)) {
+      setIn(path12, value) {
+        if (Collection.isEmptyPath(path12)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path10), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path12), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path10, value);
+          this.contents.setIn(path12, value);
         }
       }
       /**
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path10) => {
+    visit.itemAtPath = (cst, path12) => {
       let item = cst;
-      for (const [field, index] of path10) {
+      for (const [field, index] of path12) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path10) => {
-      const parent = visit.itemAtPath(cst, path10.slice(0, -1));
-      const field = path10[path10.length - 1][0];
+    visit.parentCollection = (cst, path12) => {
+      const parent = visit.itemAtPath(cst, path12.slice(0, -1));
+      const field = path12[path12.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path10, item, visitor) {
-      let ctrl = visitor(item, path10);
+    function _visit(path12, item, visitor) {
+      let ctrl = visitor(item, path12);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path12.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path10);
+            ctrl = ctrl(item, path12);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path12) : ctrl;
     }
     exports.visit = visit;
   }
@@ -26484,8 +26484,8 @@ var require_dist = __commonJS({
 });
 
 // actions/lib/action-kit.ts
-import { existsSync as existsSync4, statSync } from "node:fs";
-import path9 from "node:path";
+import { existsSync as existsSync5, statSync } from "node:fs";
+import path10 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -28845,6 +28845,59 @@ function parseShard(text) {
   return { index, count };
 }
 
+// actions/lib/stage-journal.ts
+import { createHash } from "node:crypto";
+import { appendFileSync as appendFileSync2, existsSync as existsSync2, mkdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import path6 from "node:path";
+var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
+var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
+function stageJournalPath(workspaceRoot, env = process.env) {
+  const given = env[STAGE_JOURNAL_ENV];
+  if (given) return given;
+  if (!env.RUNNER_TEMP) return null;
+  let root = workspaceRoot;
+  try {
+    root = realpathSync(workspaceRoot);
+  } catch {
+  }
+  const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
+  return path6.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
+}
+function recordableInputs(env = process.env) {
+  const inputs = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== void 0 && k.startsWith("INPUT_") && !SECRET_INPUT.test(k)) inputs[k] = v;
+  }
+  return inputs;
+}
+function appendStageRun(journal, run) {
+  mkdirSync(path6.dirname(journal), { recursive: true });
+  appendFileSync2(journal, `${JSON.stringify(run)}
+`);
+}
+function readStageRuns(journal) {
+  if (!existsSync2(journal)) return [];
+  const runs = [];
+  const lines = readFileSync(journal, "utf8").split("\n");
+  lines.forEach((line, i) => {
+    if (line.trim() === "") return;
+    let run;
+    try {
+      run = JSON.parse(line);
+    } catch {
+      throw new Error(`${journal} line ${i + 1}: not a JSON stage record; delete the file to start afresh`);
+    }
+    if (typeof run?.stage !== "string" || typeof run.bundle !== "string" || typeof run.inputs !== "object") {
+      throw new Error(`${journal} line ${i + 1}: not a stage record; delete the file to start afresh`);
+    }
+    runs.push(run);
+  });
+  return runs;
+}
+function clearStageRuns(journal) {
+  rmSync(journal, { force: true });
+}
+
 // actions/lib/untrusted-text.ts
 var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 var NAMED = { "	": "	", "\n": "\\n", "\r": "\\r", "\x1B": "\\e" };
@@ -28868,8 +28921,8 @@ function safeUrl(href) {
 
 // actions/lib/workspace.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readdirSync } from "node:fs";
-import path7 from "node:path";
+import { existsSync as existsSync3, readdirSync } from "node:fs";
+import path8 from "node:path";
 
 // actions/lib/did-you-mean.ts
 function editDistance(a, b) {
@@ -28900,8 +28953,8 @@ function didYouMean(given, known) {
 }
 
 // actions/lib/input-file.ts
-import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
-import path6 from "node:path";
+import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
+import path7 from "node:path";
 
 // actions/lib/input-error.ts
 var InputError = class extends Error {
@@ -28918,7 +28971,7 @@ function kindOf(st) {
   if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
   return "not a regular file";
 }
-var slash = (p) => p.split(path6.sep).join("/");
+var slash = (p) => p.split(path7.sep).join("/");
 function lstatOrNull(p) {
   try {
     return lstatSync(p);
@@ -28929,10 +28982,10 @@ function lstatOrNull(p) {
   }
 }
 function checkInputPath(root, file, label, within) {
-  const abs = path6.resolve(root, file);
-  const rel = slash(path6.relative(root, abs));
+  const abs = path7.resolve(root, file);
+  const rel = slash(path7.relative(root, abs));
   const name = label ?? (rel || ".");
-  if (rel.startsWith("../") || rel === ".." || path6.isAbsolute(rel)) {
+  if (rel.startsWith("../") || rel === ".." || path7.isAbsolute(rel)) {
     throw new InputError(
       `${name} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
     );
@@ -28941,7 +28994,7 @@ function checkInputPath(root, file, label, within) {
   let at = root;
   let stat2 = lstatOrNull(root);
   for (const [i, part] of parts.entries()) {
-    at = path6.join(at, part);
+    at = path7.join(at, part);
     stat2 = lstatOrNull(at);
     if (stat2 === null) return { rel, stat: null };
     const shown = parts.slice(0, i + 1).join("/");
@@ -28964,7 +29017,7 @@ function readInputFile(root, file, label, within) {
   const name = checkInputFile(root, file, label, within);
   let fd;
   try {
-    fd = openSync(path6.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+    fd = openSync(path7.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
     if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${rule(within)}`);
@@ -28974,7 +29027,7 @@ function readInputFile(root, file, label, within) {
   try {
     const opened = fstatSync(fd);
     if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
-    return readFileSync(fd);
+    return readFileSync2(fd);
   } finally {
     closeSync(fd);
   }
@@ -30953,29 +31006,29 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path7.join(this.root, "data");
+    return path8.join(this.root, "data");
   }
   get modelsDir() {
-    return path7.join(this.root, "models");
+    return path8.join(this.root, "models");
   }
   get reportsDir() {
-    return path7.join(this.root, "reports");
+    return path8.join(this.root, "reports");
   }
   datasetDir(name) {
-    return path7.join(this.dataDir, name);
+    return path8.join(this.dataDir, name);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path7.relative(this.root, p).split(path7.sep).join("/");
+    return path8.relative(this.root, p).split(path8.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted. */
   datasetNames() {
-    if (!existsSync2(this.dataDir)) return [];
-    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync2(path7.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
+    if (!existsSync3(this.dataDir)) return [];
+    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync3(path8.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
   }
   loadSpec(name) {
-    const file = path7.join(this.datasetDir(name), SPEC_FILE);
-    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync2(file)) {
+    const file = path8.join(this.datasetDir(name), SPEC_FILE);
+    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync3(file)) {
       const known = this.datasetNames();
       throw new SpecError(
         `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
@@ -31008,8 +31061,8 @@ var Workspace = class {
 };
 
 // actions/lib/write-journal.ts
-import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync2, renameSync, rmSync } from "node:fs";
-import path8 from "node:path";
+import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync, rmSync as rmSync2 } from "node:fs";
+import path9 from "node:path";
 var WRITTEN_DIRS = ["data", "models", "reports"];
 function ownerRunning(name) {
   const pid = Number(/\.(\d+)\.tmp$/.exec(name)?.[1]);
@@ -31035,19 +31088,19 @@ function tempFiles(root) {
       );
     }
     for (const e of entries) {
-      const p = path8.join(dir, e.name);
+      const p = path9.join(dir, e.name);
       if (e.isDirectory()) {
         if (deep) scan(p, true);
       } else if (e.isFile() && ATOMIC_TEMP_NAME.test(e.name) && !ownerRunning(e.name)) found.push(p);
     }
   };
   scan(root, false);
-  for (const d of WRITTEN_DIRS) scan(path8.join(root, d), true);
+  for (const d of WRITTEN_DIRS) scan(path9.join(root, d), true);
   return found.sort();
 }
 function readJournal(file, rel) {
   try {
-    const j = JSON.parse(readFileSync2(file, "utf8"));
+    const j = JSON.parse(readFileSync3(file, "utf8"));
     if (typeof j.writer === "string" && Array.isArray(j.files)) return j;
   } catch {
   }
@@ -31056,16 +31109,16 @@ function readJournal(file, rel) {
   );
 }
 function recoverInterruptedWrites(root) {
-  const rel = (p) => path8.relative(root, p).split(path8.sep).join("/");
+  const rel = (p) => path9.relative(root, p).split(path9.sep).join("/");
   const lines = [];
   let temps = tempFiles(root);
-  for (const file of temps.filter((t) => JOURNAL_NAME.test(path8.basename(t)))) {
+  for (const file of temps.filter((t) => JOURNAL_NAME.test(path9.basename(t)))) {
     const journal = readJournal(file, rel(file));
-    const dir = path8.dirname(file);
+    const dir = path9.dirname(file);
     for (const f of journal.files) {
-      const temp = path8.resolve(dir, f.temp);
-      const target = path8.resolve(dir, f.target);
-      if (!existsSync3(temp)) continue;
+      const temp = path9.resolve(dir, f.temp);
+      const target = path9.resolve(dir, f.target);
+      if (!existsSync4(temp)) continue;
       try {
         renameSync(temp, target);
       } catch (err) {
@@ -31074,15 +31127,15 @@ function recoverInterruptedWrites(root) {
         );
       }
     }
-    rmSync(file, { force: true });
+    rmSync2(file, { force: true });
     lines.push(
       `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length} files`
     );
   }
-  temps = temps.filter((t) => existsSync3(t));
+  temps = temps.filter((t) => existsSync4(t));
   if (temps.length) {
-    for (const t of temps) rmSync(t, { force: true });
-    const where = [...new Set(temps.map((t) => rel(path8.dirname(t)) || "."))].join(", ");
+    for (const t of temps) rmSync2(t, { force: true });
+    const where = [...new Set(temps.map((t) => rel(path9.dirname(t)) || "."))].join(", ");
     lines.push(
       `undid an interrupted write: removed ${temps.length} temp file${temps.length > 1 ? "s" : ""} in ${where} (none of its files had been replaced; run the interrupted command again)`
     );
@@ -31158,12 +31211,17 @@ var input = {
   /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
   now() {
     const v = raw("now");
-    if (v === "") return /* @__PURE__ */ new Date();
-    try {
-      return new Date(parseInstant(v, "input 'now'"));
-    } catch (err) {
-      throw new ActionInputError(err.message);
+    let d;
+    if (v === "") d = /* @__PURE__ */ new Date();
+    else {
+      try {
+        d = new Date(parseInstant(v, "input 'now'"));
+      } catch (err) {
+        throw new ActionInputError(err.message);
+      }
     }
+    resolvedNow = d.toISOString();
+    return d;
   },
   /** Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. */
   datasets(ws) {
@@ -31191,7 +31249,7 @@ var input = {
         throw new ActionInputError(`input ${err.message}`);
       }
     }
-    return { shard, merge, partials: path9.resolve(ws.root, partials) };
+    return { shard, merge, partials: path10.resolve(ws.root, partials) };
   },
   /** A pull-request number, or null when not given. */
   pullRequest(name = "pull-request") {
@@ -31200,15 +31258,19 @@ var input = {
 };
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
-  if (!existsSync4(root) || !statSync(root).isDirectory()) {
+  if (!existsSync5(root) || !statSync(root).isDirectory()) {
     throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
   }
   for (const line of recoverInterruptedWrites(root)) core.info(line);
-  setWriter(`gitml ${path9.basename(path9.dirname(path9.dirname(process.argv[1] ?? "")))} action`);
+  setWriter(`gitml ${path10.basename(path10.dirname(path10.dirname(process.argv[1] ?? "")))} action`);
   return new Workspace(root);
 }
+var resolvedNow;
+var outputsSet = {};
 function output(name, value) {
-  core.setOutput(name, typeof value === "string" ? value : JSON.stringify(value));
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  outputsSet[name] = text;
+  core.setOutput(name, text);
 }
 function cellHtml(cell) {
   if (typeof cell === "object") {
@@ -31241,12 +31303,34 @@ function fail(err) {
   if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
     for (const line of err.stack.split("\n")) core.debug(line);
 }
-async function runAction(body) {
+function recordStageRun() {
+  const journal = stageJournalPath(process.env.GITHUB_WORKSPACE || process.cwd());
+  const bundle = process.argv[1];
+  if (!journal || !bundle) return;
+  const inputs = recordableInputs();
+  if (resolvedNow !== void 0) inputs.INPUT_NOW = resolvedNow;
+  const sharded = (inputs.INPUT_SHARD ?? "") !== "" || /^(true|yes|on|1)$/i.test(inputs.INPUT_MERGE ?? "");
+  try {
+    appendStageRun(journal, {
+      stage: path10.basename(path10.dirname(path10.dirname(path10.resolve(bundle)))),
+      bundle: path10.resolve(bundle),
+      node: process.execPath,
+      inputs,
+      outputs: { ...outputsSet },
+      exitCode: Number(process.exitCode ?? 0) || 0,
+      ...sharded ? { notReplayable: "it is a shard or a merge of shards computed in other jobs from the old data" } : {}
+    });
+  } catch (err) {
+    core.warning(`could not record this stage for a replay on conflict: ${err.message}`);
+  }
+}
+async function runAction(body, opts = {}) {
   try {
     await body();
   } catch (err) {
     fail(err);
   }
+  if (opts.record) recordStageRun();
   if (process.env.GITHUB_STEP_SUMMARY && !core.summary.isEmptyBuffer()) {
     try {
       await core.summary.write();
@@ -31278,7 +31362,7 @@ var core = {
 
 // actions/lib/git.ts
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync as existsSync5, lstatSync as lstatSync2 } from "node:fs";
+import { existsSync as existsSync6, lstatSync as lstatSync2 } from "node:fs";
 import { join as join3 } from "node:path";
 var GITHUB_ACTIONS_BOT = Object.freeze({
   name: "github-actions[bot]",
@@ -31297,17 +31381,21 @@ var GitCommandError = class extends Error {
   name = "GitCommandError";
 };
 var GitRebaseConflictError = class extends Error {
-  constructor(conflictingPaths, localSha, upstream) {
+  constructor(conflictingPaths, localSha, upstream, upstreamSha = "", notReplayed = "") {
     super(
-      `rebase of local commit ${localSha.slice(0, 12)} onto ${upstream} conflicts in ${conflictingPaths.join(", ") || "(unknown paths)"}; the rebase was aborted and the local commit kept (nothing was force-pushed) \u2014 resolve the conflict and push again`
+      `rebase of local commit ${localSha.slice(0, 12)} onto ${upstream} conflicts in ${conflictingPaths.join(", ") || "(unknown paths)"}; the rebase was aborted and the local commit kept (nothing was force-pushed) \u2014 resolve the conflict and push again` + (notReplayed ? `. Not replayed: ${notReplayed}` : "")
     );
     this.conflictingPaths = conflictingPaths;
     this.localSha = localSha;
     this.upstream = upstream;
+    this.upstreamSha = upstreamSha;
+    this.notReplayed = notReplayed;
   }
   conflictingPaths;
   localSha;
   upstream;
+  upstreamSha;
+  notReplayed;
   name = "GitRebaseConflictError";
 };
 var GIT_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", LANGUAGE: "C", GIT_LITERAL_PATHSPECS: "1" };
@@ -31338,8 +31426,8 @@ async function runAsync(cwd, args, context, input2, env) {
   return check(await gitAsync(cwd, args, input2, env), args, context);
 }
 var byCodePoint = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-function normaliseRepoPath(path10) {
-  const p = path10.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/^\/+/, "").replace(/\/+$/, "");
+function normaliseRepoPath(path12) {
+  const p = path12.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/^\/+/, "").replace(/\/+$/, "");
   return p === "." ? "" : p;
 }
 function statusArgs(paths) {
@@ -31428,8 +31516,8 @@ async function headSha(repoDir) {
 }
 async function rebaseInProgress(repoDir) {
   for (const dir of ["rebase-merge", "rebase-apply"]) {
-    const path10 = (await runAsync(repoDir, ["rev-parse", "--path-format=absolute", "--git-path", dir])).trim();
-    if (existsSync5(path10)) return true;
+    const path12 = (await runAsync(repoDir, ["rev-parse", "--path-format=absolute", "--git-path", dir])).trim();
+    if (existsSync6(path12)) return true;
   }
   return false;
 }
@@ -31447,7 +31535,8 @@ async function rebaseOntoRemote(repoDir, remote, branch, who, authEnv) {
   await runAsync(repoDir, ["rebase", "--abort"], "commitAndPush: aborting the failed rebase");
   const conflicting = unmerged.split("\0").filter(Boolean).sort(byCodePoint);
   if (conflicting.length === 0) throw new GitCommandError(args, out.status, out.stderr, "commitAndPush");
-  throw new GitRebaseConflictError(conflicting, localSha, `${remote}/${branch}`);
+  const upstreamSha = (await runAsync(repoDir, ["rev-parse", "--verify", tracking])).trim();
+  throw new GitRebaseConflictError(conflicting, localSha, `${remote}/${branch}`, upstreamSha);
 }
 async function remoteUrls(repoDir, remote) {
   const urls = /* @__PURE__ */ new Set();
@@ -31481,7 +31570,7 @@ function refuseOversizedFiles(repoDir, paths) {
   }
 }
 async function commitAndPush(opts) {
-  const { repoDir, message: message2 } = opts;
+  const { repoDir } = opts;
   const author = opts.author ?? GITHUB_ACTIONS_BOT;
   const remote = opts.remote ?? "origin";
   const maxAttempts = opts.maxAttempts ?? 5;
@@ -31489,49 +31578,25 @@ async function commitAndPush(opts) {
   const log = opts.log ?? (() => {
   });
   if (opts.paths.length === 0) throw new Error("commitAndPush: paths must name at least one path to stage");
-  if (!message2.trim()) throw new Error("commitAndPush: the commit message must not be empty");
+  if (!opts.message.trim()) throw new Error("commitAndPush: the commit message must not be empty");
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new Error(`commitAndPush: maxAttempts must be an integer \u2265 1, got ${maxAttempts}`);
   }
   const branch = opts.branch ?? await currentBranch(repoDir);
-  const changed = parsePorcelain(await runAsync(repoDir, statusArgs(opts.paths), "commitAndPush")).filter(
-    (p) => !ATOMIC_TEMP_NAME.test(p.slice(p.lastIndexOf("/") + 1))
-  );
-  if (changed.length === 0) {
-    log(`nothing changed under ${opts.paths.join(", ")}; no commit`);
-    return { committed: false, pushed: false, sha: await headSha(repoDir), attempts: 0 };
-  }
-  refuseOversizedFiles(repoDir, changed);
-  const authEnv = opts.token && opts.push !== false ? tokenAuthEnv(await remoteUrls(repoDir, remote), opts.token) : {};
-  const pathspecs = `${changed.join("\0")}\0`;
-  await runAsync(
-    repoDir,
-    ["add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"],
-    "commitAndPush",
-    pathspecs
-  );
-  const commitArgs = [...identityArgs(author), "commit", "--quiet", "--no-verify", "--only", "-m", message2];
-  const commit = await gitAsync(
-    repoDir,
-    [...commitArgs, "--pathspec-from-file=-", "--pathspec-file-nul"],
-    pathspecs
-  );
-  if (commit.status !== 0) {
-    if (/nothing (added )?to commit|no changes added/i.test(commit.stdout + commit.stderr)) {
-      log(`no content change under ${opts.paths.join(", ")}; no commit`);
-      return { committed: false, pushed: false, sha: await headSha(repoDir), attempts: 0 };
-    }
-    check(commit, commitArgs, "commitAndPush");
-  }
-  let sha = await headSha(repoDir);
-  log(`committed ${changed.length} path(s) as ${sha?.slice(0, 12)}`);
-  if (opts.push === false) return { committed: true, pushed: false, sha, attempts: 0 };
+  const changed = await resultsToCommit(repoDir, opts.paths, log);
+  const authEnv = changed.length > 0 && opts.token && opts.push !== false ? tokenAuthEnv(await remoteUrls(repoDir, remote), opts.token) : {};
+  let message2 = opts.message;
+  let sha = await commitPaths(repoDir, changed, opts.paths, message2, author, log);
+  if (sha === null)
+    return { committed: false, pushed: false, sha: await headSha(repoDir), attempts: 0, replays: 0 };
+  if (opts.push === false) return { committed: true, pushed: false, sha, attempts: 0, replays: 0 };
+  let replays = 0;
   for (let attempt = 1; ; attempt++) {
     const pushArgs = ["push", "--porcelain", remote, `HEAD:refs/heads/${branch}`];
     const out = await gitAsync(repoDir, pushArgs, void 0, authEnv);
     if (out.status === 0) {
       log(`pushed ${sha?.slice(0, 12)} to ${remote}/${branch} (attempt ${attempt})`);
-      return { committed: true, pushed: true, sha, attempts: attempt };
+      return { committed: true, pushed: true, sha, attempts: attempt, replays };
     }
     const report = `${out.stdout}
 ${out.stderr}`;
@@ -31547,9 +31612,101 @@ ${out.stderr}`;
     const delay = Math.round(Math.min(backoffMs * 2 ** (attempt - 1), 3e4) * (0.5 + Math.random()));
     log(`push rejected (${remote}/${branch} moved); rebasing and retrying in ${delay} ms`);
     await sleep(delay);
-    await rebaseOntoRemote(repoDir, remote, branch, author, authEnv);
+    try {
+      await rebaseOntoRemote(repoDir, remote, branch, author, authEnv);
+    } catch (err) {
+      if (!(err instanceof GitRebaseConflictError) || !opts.replay) throw err;
+      const why = await whyNotReplay(repoDir, err, opts.paths, opts.replay, replays);
+      if (why) {
+        throw new GitRebaseConflictError(
+          err.conflictingPaths,
+          err.localSha,
+          err.upstream,
+          err.upstreamSha,
+          why
+        );
+      }
+      replays++;
+      log(
+        `rebase conflicts in ${err.conflictingPaths.join(", ")}: resetting ${opts.paths.join(", ")} to ${err.upstream} (${err.upstreamSha.slice(0, 12)}) and running the stages again (replay ${replays} of ${opts.replay.maxReplays})`
+      );
+      await resetPathsTo(repoDir, err.upstreamSha, opts.paths);
+      message2 = await opts.replay.run(err.upstreamSha, replays) ?? message2;
+      sha = await commitPaths(
+        repoDir,
+        await resultsToCommit(repoDir, opts.paths, log),
+        opts.paths,
+        message2,
+        author,
+        log
+      );
+      if (sha === null) {
+        log(`after the replay nothing differs from ${err.upstream}: it already holds these results`);
+        return { committed: false, pushed: false, sha: err.upstreamSha, attempts: attempt, replays };
+      }
+    }
     sha = await headSha(repoDir);
   }
+}
+async function whyNotReplay(repoDir, conflict, paths, replay, done) {
+  if (replay.unavailable) return replay.unavailable;
+  if (done >= replay.maxReplays) {
+    return `the stages were already replayed ${done} time(s) (max-replays ${replay.maxReplays}) and each time another run pushed first; run the job again, or raise max-replays`;
+  }
+  const roots = paths.map(normaliseRepoPath);
+  const inPaths = (p) => roots.some((r) => r === "" || p === r || p.startsWith(`${r}/`));
+  const outside = conflict.conflictingPaths.filter((p) => !inPaths(p));
+  if (outside.length > 0) return `${outside.join(", ")} is outside the committed paths (${paths.join(", ")})`;
+  const ahead = Number(
+    (await runAsync(repoDir, ["rev-list", "--count", `${conflict.upstreamSha}..HEAD`], "commitAndPush")).trim()
+  );
+  if (ahead !== 1) {
+    return `HEAD has ${ahead} commits that ${conflict.upstream} lacks, not just this step's; a replay would drop them`;
+  }
+  return "";
+}
+async function resetPathsTo(repoDir, rev, paths) {
+  const specs = paths.map(normaliseRepoPath).map((p) => p === "" ? "." : p);
+  await runAsync(repoDir, ["reset", "--quiet", rev, "--"], "resetPathsTo");
+  const tracked = await runAsync(repoDir, ["ls-files", "-z", "--", ...specs], "resetPathsTo");
+  if (tracked !== "") {
+    await runAsync(repoDir, ["checkout-index", "--force", "-z", "--stdin"], "resetPathsTo", tracked);
+  }
+  await runAsync(repoDir, ["clean", "--force", "-d", "-x", "--quiet", "--", ...specs], "resetPathsTo");
+}
+async function resultsToCommit(repoDir, paths, log) {
+  const changed = parsePorcelain(await runAsync(repoDir, statusArgs([...paths]), "commitAndPush")).filter(
+    (p) => !ATOMIC_TEMP_NAME.test(p.slice(p.lastIndexOf("/") + 1))
+  );
+  if (changed.length === 0) log(`nothing changed under ${paths.join(", ")}; no commit`);
+  else refuseOversizedFiles(repoDir, changed);
+  return changed;
+}
+async function commitPaths(repoDir, changed, paths, message2, author, log) {
+  if (changed.length === 0) return null;
+  const pathspecs = `${changed.join("\0")}\0`;
+  await runAsync(
+    repoDir,
+    ["add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"],
+    "commitAndPush",
+    pathspecs
+  );
+  const commitArgs = [...identityArgs(author), "commit", "--quiet", "--no-verify", "--only", "-m", message2];
+  const commit = await gitAsync(
+    repoDir,
+    [...commitArgs, "--pathspec-from-file=-", "--pathspec-file-nul"],
+    pathspecs
+  );
+  if (commit.status !== 0) {
+    if (/nothing (added )?to commit|no changes added/i.test(commit.stdout + commit.stderr)) {
+      log(`no content change under ${paths.join(", ")}; no commit`);
+      return null;
+    }
+    check(commit, commitArgs, "commitAndPush");
+  }
+  const sha = await headSha(repoDir);
+  log(`committed ${changed.length} path(s) as ${sha?.slice(0, 12)}`);
+  return sha;
 }
 function commitMessage(summary2, body) {
   const line = summary2.replace(/\s+/g, " ").trim();
@@ -31627,6 +31784,136 @@ function commitBody(i) {
   };
 }
 
+// actions/commit/src/replay.ts
+import { spawn as spawn2 } from "node:child_process";
+import { copyFileSync, mkdirSync as mkdirSync2, mkdtempSync, rmSync as rmSync3, writeFileSync } from "node:fs";
+import os6 from "node:os";
+import path11 from "node:path";
+function tail(text, lines = 5) {
+  return text.trim().split("\n").slice(-lines).join(" | ");
+}
+function runStage(root, run, bundle, scratch) {
+  const journal = path11.join(scratch, "journal.jsonl");
+  const outputFile = path11.join(scratch, "output");
+  const summaryFile = path11.join(scratch, "summary");
+  rmSync3(journal, { force: true });
+  writeFileSync(outputFile, "");
+  writeFileSync(summaryFile, "");
+  const env = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== void 0 && !k.startsWith("INPUT_")) env[k] = v;
+  Object.assign(env, run.inputs, {
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    [STAGE_JOURNAL_ENV]: journal
+  });
+  return new Promise((resolve2, reject) => {
+    const child2 = spawn2(run.node, [bundle], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    let log = "";
+    child2.stdout.on("data", (c) => {
+      log += c.toString("utf8");
+    });
+    child2.stderr.on("data", (c) => {
+      log += c.toString("utf8");
+    });
+    child2.on("error", (err) => reject(new Error(`replay: cannot run ${run.node} ${bundle}: ${err.message}`)));
+    child2.on("close", (code) => {
+      const again = readStageRuns(journal).at(-1);
+      resolve2({
+        ...run,
+        outputs: again?.outputs ?? {},
+        exitCode: code ?? -1,
+        log
+      });
+    });
+  });
+}
+function stageReplay(root, maxReplays, log, onReplayed) {
+  const journal = stageJournalPath(root);
+  let recorded = [];
+  let unreadable = "";
+  try {
+    recorded = journal ? readStageRuns(journal) : [];
+  } catch (err) {
+    unreadable = err.message;
+  }
+  const blocked = recorded.find((r) => r.notReplayable);
+  let unavailable = unreadable ? `the record of this job's stages is unreadable (${unreadable})` : !journal ? "no stage recorded its run (stages record into RUNNER_TEMP, which the Actions runner sets)" : recorded.length === 0 ? "no stage recorded its run in this job before the commit step" : blocked ? `the ${blocked.stage} step cannot run again here: ${blocked.notReplayable}` : maxReplays === 0 ? "input 'max-replays' is 0" : void 0;
+  let scratch = "";
+  const bundles = [];
+  if (!unavailable) {
+    scratch = mkdtempSync(path11.join(process.env.RUNNER_TEMP || os6.tmpdir(), "gitml-replay-"));
+    for (const [i, r] of recorded.entries()) {
+      const copy = path11.join(scratch, `${i}`, r.stage, "dist", "index.mjs");
+      try {
+        mkdirSync2(path11.dirname(copy), { recursive: true });
+        copyFileSync(r.bundle, copy);
+      } catch (err) {
+        unavailable = `the bundle the ${r.stage} step ran from cannot be copied (${err.message})`;
+        break;
+      }
+      bundles.push(copy);
+    }
+  }
+  const dispose = () => {
+    if (scratch) rmSync3(scratch, { recursive: true, force: true });
+  };
+  if (unavailable)
+    return { replay: { maxReplays, unavailable, run: async () => void 0 }, recorded, dispose };
+  const run = async (remoteTip, replay) => {
+    const runs = [];
+    for (const [i, r] of recorded.entries()) {
+      const again = await runStage(root, r, bundles[i], scratch);
+      for (const line of again.log.split("\n"))
+        if (line.trim()) log(`[replay ${replay}: ${r.stage}] ${line}`);
+      if (again.exitCode !== 0 && r.exitCode === 0) {
+        throw new Error(
+          `replay ${replay} on ${remoteTip.slice(0, 12)}: the ${r.stage} step failed with exit code ${again.exitCode} where the first run succeeded (${tail(again.log)}); nothing was pushed: the commit of the first run is still in this repository (git reflog), the remote is unchanged. Run the job again.`
+        );
+      }
+      runs.push(again);
+    }
+    return onReplayed(runs, remoteTip, replay);
+  };
+  return { replay: { maxReplays, run }, recorded, dispose };
+}
+function refreshInput(text, first, again) {
+  const replacement = (value) => {
+    const found = /* @__PURE__ */ new Set();
+    first.forEach((r, i) => {
+      for (const [name, v] of Object.entries(r.outputs)) {
+        if (v === value && again[i]?.outputs[name] !== void 0) found.add(again[i].outputs[name]);
+      }
+    });
+    return found.size === 1 ? [...found][0] : void 0;
+  };
+  if (text === "") return text;
+  const whole = replacement(text);
+  if (whole !== void 0) return whole;
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return text;
+  const out = {};
+  for (const [k, v] of Object.entries(parsed)) {
+    const asText = typeof v === "string" ? v : JSON.stringify(v);
+    const next = replacement(asText);
+    if (next === void 0) out[k] = v;
+    else if (typeof v === "string") out[k] = next;
+    else {
+      try {
+        out[k] = JSON.parse(next);
+      } catch {
+        out[k] = next;
+      }
+    }
+  }
+  return JSON.stringify(out);
+}
+
 // actions/commit/src/main.ts
 await runAction(async () => {
   const ws = workspace();
@@ -31634,49 +31921,76 @@ await runAction(async () => {
   const now = input.now();
   const date = input.date("date") ?? now.toISOString().slice(0, 10);
   const summary2 = input.string("summary", "gitml: update {paths} for {date}").replaceAll("{date}", date).replaceAll("{paths}", paths.join(", "));
-  const body = commitBody({
+  const bodyInputs = {
     date,
     datasets: input.string("datasets"),
     rowsAdded: input.string("rows-added"),
     modelVersions: input.string("model-versions"),
     details: input.string("details")
-  });
+  };
+  const body = commitBody(bodyInputs);
   const push = input.boolean("push", true);
   const branch = input.string("branch") || void 0;
   const remote = input.string("remote", "origin");
   const maxAttempts = input.integer("max-attempts", { min: 1, max: 20 }) ?? 5;
+  const maxReplays = input.integer("max-replays", { min: 0, max: 10 }) ?? 3;
   const token = input.string("token").trim() || void 0;
   if (token) {
     core.setSecret(token);
     core.setSecret(tokenCredential(token));
     core.info("pushing with the token given in input 'token', not the checkout's credentials");
   }
-  const result = await core.group(
-    "commit and push",
-    () => commitAndPush({
-      repoDir: ws.root,
-      paths,
-      message: commitMessage(summary2, body),
-      push,
-      branch,
-      remote,
-      maxAttempts,
-      token,
-      log: (line) => core.info(line)
-    })
-  );
+  const replayed = (runs, remoteTip, times) => {
+    const refresh = (text) => refreshInput(text, stages.recorded, runs);
+    const again = commitBody({
+      date,
+      datasets: refresh(bodyInputs.datasets),
+      rowsAdded: refresh(bodyInputs.rowsAdded),
+      modelVersions: refresh(bodyInputs.modelVersions),
+      details: refresh(bodyInputs.details)
+    });
+    return commitMessage(summary2, {
+      ...again,
+      replayed: { onto: remoteTip, stages: runs.map((r) => r.stage), times }
+    });
+  };
+  const stages = stageReplay(ws.root, maxReplays, (line) => core.info(line), replayed);
+  let result;
+  try {
+    result = await core.group(
+      "commit and push",
+      () => commitAndPush({
+        repoDir: ws.root,
+        paths,
+        message: commitMessage(summary2, body),
+        push,
+        branch,
+        remote,
+        maxAttempts,
+        token,
+        replay: stages.replay,
+        log: (line) => core.info(line)
+      })
+    );
+  } finally {
+    stages.dispose();
+  }
+  const journal = stageJournalPath(ws.root);
+  if (journal && (result.pushed || !result.committed)) clearStageRuns(journal);
   output("committed", result.committed);
   output("pushed", result.pushed);
   output("sha", result.sha ?? "");
   output("attempts", result.attempts);
+  output("replays", result.replays);
   summaryTable(
     "Commit-back",
-    ["commit", "pushed", "push attempts", "summary"],
+    ["commit", "pushed", "push attempts", "replays on conflict", "summary"],
     [
       [
         result.committed ? (result.sha ?? "").slice(0, 12) : "none (nothing changed)",
         result.pushed ? "yes" : "no",
         result.attempts,
+        result.replays,
         result.committed ? summary2 : "\u2014"
       ]
     ]

@@ -1,19 +1,11 @@
 // generate action: the daily feature pipeline (synthetic rows per UTC date). Without `days` it catches
 // up every day missed since the last generated one, at most `max-days`; the days beyond are reported.
-import {
-  core,
-  eachDataset,
-  input,
-  output,
-  runAction,
-  summaryTable,
-  workspace,
-} from '../../lib/action-kit.js';
+import { core, eachDataset, input, output, runStage, summaryTable, workspace } from '../../lib/action-kit.js';
 import { backfillCommands, DEFAULT_MAX_DAYS, dayRanges, rangeText } from '../../lib/daily-schedule.js';
 import { DRIFT_SD_PER_DAY, MAX_ROWS_PER_DAY } from '../../lib/option-bounds.js';
 import { type GenerateResult, generate, MAX_DAYS } from '../../lib/pipelines/generate.js';
 
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const now = input.now();

@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path16 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path17 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path16 && path16[0] !== "/") {
-          path16 = `/${path16}`;
+        if (path17 && path17[0] !== "/") {
+          path17 = `/${path17}`;
         }
-        return new URL(`${origin}${path16}`);
+        return new URL(`${origin}${path17}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin }
+          request: { method, path: path17, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path16);
+        debuglog("sending request to %s %s/%s", method, origin, path17);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin },
+          request: { method, path: path17, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path16,
+          path17,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin }
+          request: { method, path: path17, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path16);
+        debuglog("trailers received from %s %s/%s", method, origin, path17);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin },
+          request: { method, path: path17, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path16,
+          path17,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path16, origin }
+            request: { method, path: path17, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path16);
+          debuglog("sending request to %s %s/%s", method, origin, path17);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path16,
+        path: path17,
         method,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path16 !== "string") {
+        if (typeof path17 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path16[0] !== "/" && !(path16.startsWith("http://") || path16.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path17[0] !== "/" && !(path17.startsWith("http://") || path17.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path16)) {
+        } else if (invalidPathRegex.test(path17)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path16, query) : path16;
+        this.path = query ? buildURL(path17, query) : path17;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path16, host, upgrade, blocking, reset } = request;
+      const { method, path: path17, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path16} HTTP/1.1\r
+      let header = `${method} ${path17} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path16, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path17, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path16;
+      headers[HTTP2_HEADER_PATH] = path17;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path16 = search ? `${pathname}${search}` : pathname;
+        const path17 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path16;
+        this.opts.path = path17;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path16 = "/",
+          path: path17 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path16;
+        opts.path = origin + path17;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path16) {
-      if (typeof path16 !== "string") {
-        return path16;
+    function safeUrl2(path17) {
+      if (typeof path17 !== "string") {
+        return path17;
       }
-      const pathSegments = path16.split("?");
+      const pathSegments = path17.split("?");
       if (pathSegments.length !== 2) {
-        return path16;
+        return path17;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path16, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path16);
+    function matchKey(mockDispatch2, { path: path17, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path17);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path16 }) => matchValue(safeUrl2(path16), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path17 }) => matchValue(safeUrl2(path17), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path16, method, body, headers, query } = opts;
+      const { path: path17, method, body, headers, query } = opts;
       return {
-        path: path16,
+        path: path17,
         method,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path16, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path17, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path16,
+            Path: path17,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path16) {
-      for (let i = 0; i < path16.length; ++i) {
-        const code = path16.charCodeAt(i);
+    function validateCookiePath(path17) {
+      for (let i = 0; i < path17.length; ++i) {
+        const code = path17.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path16 = opts.path;
+          let path17 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path16 = `/${path16}`;
+            path17 = `/${path17}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path16);
+          url = new URL(util.parseOrigin(url).origin + path17);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path16) {
-      const ctrl = callVisitor(key, node, visitor, path16);
+    function visit_(key, node, visitor, path17) {
+      const ctrl = callVisitor(key, node, visitor, path17);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path16, ctrl);
-        return visit_(key, ctrl, visitor, path16);
+        replaceNode(key, path17, ctrl);
+        return visit_(key, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path16);
+            const ci = visit_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = visit_("key", node.key, visitor, path16);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = visit_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path16);
+          const cv = visit_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path16) {
-      const ctrl = await callVisitor(key, node, visitor, path16);
+    async function visitAsync_(key, node, visitor, path17) {
+      const ctrl = await callVisitor(key, node, visitor, path17);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path16, ctrl);
-        return visitAsync_(key, ctrl, visitor, path16);
+        replaceNode(key, path17, ctrl);
+        return visitAsync_(key, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path16);
+            const ci = await visitAsync_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path16);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path16);
+          const cv = await visitAsync_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path16) {
+    function callVisitor(key, node, visitor, path17) {
       if (typeof visitor === "function")
-        return visitor(key, node, path16);
+        return visitor(key, node, path17);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path16);
+        return visitor.Map?.(key, node, path17);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path16);
+        return visitor.Seq?.(key, node, path17);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path16);
+        return visitor.Pair?.(key, node, path17);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path16);
+        return visitor.Scalar?.(key, node, path17);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path16);
+        return visitor.Alias?.(key, node, path17);
       return void 0;
     }
-    function replaceNode(key, path16, node) {
-      const parent = path16[path16.length - 1];
+    function replaceNode(key, path17, node) {
+      const parent = path17[path17.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path16, value) {
+    function collectionFromPath(schema, path17, value) {
       let v = value;
-      for (let i = path16.length - 1; i >= 0; --i) {
-        const k = path16[i];
+      for (let i = path17.length - 1; i >= 0; --i) {
+        const k = path17[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
+    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path16, value) {
-        if (isEmptyPath(path16))
+      addIn(path17, value) {
+        if (isEmptyPath(path17))
           this.add(value);
         else {
-          const [key, ...rest] = path16;
+          const [key, ...rest] = path17;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        const [key, ...rest] = path16;
+      deleteIn(path17) {
+        const [key, ...rest] = path17;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        const [key, ...rest] = path16;
+      getIn(path17, keepScalar) {
+        const [key, ...rest] = path17;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path16) {
-        const [key, ...rest] = path16;
+      hasIn(path17) {
+        const [key, ...rest] = path17;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value) {
-        const [key, ...rest] = path16;
+      setIn(path17, value) {
+        const [key, ...rest] = path17;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path16, value) {
+      addIn(path17, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path16, value);
+          this.contents.addIn(path17, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        if (Collection.isEmptyPath(path16)) {
+      deleteIn(path17) {
+        if (Collection.isEmptyPath(path17)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        if (Collection.isEmptyPath(path16))
+      getIn(path17, keepScalar) {
+        if (Collection.isEmptyPath(path17))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path16) {
-        if (Collection.isEmptyPath(path16))
+      hasIn(path17) {
+        if (Collection.isEmptyPath(path17))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value) {
-        if (Collection.isEmptyPath(path16)) {
+      setIn(path17, value) {
+        if (Collection.isEmptyPath(path17)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path16), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path17), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path16, value);
+          this.contents.setIn(path17, value);
         }
       }
       /**
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path16) => {
+    visit.itemAtPath = (cst, path17) => {
       let item = cst;
-      for (const [field, index] of path16) {
+      for (const [field, index] of path17) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path16) => {
-      const parent = visit.itemAtPath(cst, path16.slice(0, -1));
-      const field = path16[path16.length - 1][0];
+    visit.parentCollection = (cst, path17) => {
+      const parent = visit.itemAtPath(cst, path17.slice(0, -1));
+      const field = path17[path17.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path16, item, visitor) {
-      let ctrl = visitor(item, path16);
+    function _visit(path17, item, visitor) {
+      let ctrl = visitor(item, path17);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path17.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path16);
+            ctrl = ctrl(item, path17);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
     }
     exports.visit = visit;
   }
@@ -26484,8 +26484,8 @@ var require_dist = __commonJS({
 });
 
 // actions/lib/action-kit.ts
-import { existsSync as existsSync5, statSync as statSync3 } from "node:fs";
-import path11 from "node:path";
+import { existsSync as existsSync6, statSync as statSync3 } from "node:fs";
+import path12 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -29129,6 +29129,37 @@ function checkSame(owners, what, pick, now) {
     throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text(now.value)}`);
 }
 
+// actions/lib/stage-journal.ts
+import { createHash as createHash2 } from "node:crypto";
+import { appendFileSync as appendFileSync2, existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync2, realpathSync, rmSync as rmSync2 } from "node:fs";
+import path8 from "node:path";
+var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
+var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
+function stageJournalPath(workspaceRoot, env = process.env) {
+  const given = env[STAGE_JOURNAL_ENV];
+  if (given) return given;
+  if (!env.RUNNER_TEMP) return null;
+  let root = workspaceRoot;
+  try {
+    root = realpathSync(workspaceRoot);
+  } catch {
+  }
+  const key = createHash2("sha256").update(root).digest("hex").slice(0, 16);
+  return path8.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
+}
+function recordableInputs(env = process.env) {
+  const inputs = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== void 0 && k.startsWith("INPUT_") && !SECRET_INPUT.test(k)) inputs[k] = v;
+  }
+  return inputs;
+}
+function appendStageRun(journal, run) {
+  mkdirSync2(path8.dirname(journal), { recursive: true });
+  appendFileSync2(journal, `${JSON.stringify(run)}
+`);
+}
+
 // actions/lib/untrusted-text.ts
 var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 var NAMED = { "	": "	", "\n": "\\n", "\r": "\\r", "\x1B": "\\e" };
@@ -29152,8 +29183,8 @@ function safeUrl(href) {
 
 // actions/lib/workspace.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { existsSync as existsSync3, readdirSync as readdirSync2 } from "node:fs";
-import path9 from "node:path";
+import { existsSync as existsSync4, readdirSync as readdirSync2 } from "node:fs";
+import path10 from "node:path";
 
 // actions/lib/did-you-mean.ts
 function editDistance(a, b) {
@@ -29184,8 +29215,8 @@ function didYouMean(given, known) {
 }
 
 // actions/lib/input-file.ts
-import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
-import path8 from "node:path";
+import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync as readFileSync3 } from "node:fs";
+import path9 from "node:path";
 
 // actions/lib/input-error.ts
 var InputError = class extends Error {
@@ -29202,7 +29233,7 @@ function kindOf(st) {
   if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
   return "not a regular file";
 }
-var slash = (p) => p.split(path8.sep).join("/");
+var slash = (p) => p.split(path9.sep).join("/");
 function lstatOrNull(p) {
   try {
     return lstatSync(p);
@@ -29213,10 +29244,10 @@ function lstatOrNull(p) {
   }
 }
 function checkInputPath(root, file, label, within) {
-  const abs = path8.resolve(root, file);
-  const rel = slash(path8.relative(root, abs));
+  const abs = path9.resolve(root, file);
+  const rel = slash(path9.relative(root, abs));
   const name = label ?? (rel || ".");
-  if (rel.startsWith("../") || rel === ".." || path8.isAbsolute(rel)) {
+  if (rel.startsWith("../") || rel === ".." || path9.isAbsolute(rel)) {
     throw new InputError(
       `${name} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
     );
@@ -29225,7 +29256,7 @@ function checkInputPath(root, file, label, within) {
   let at = root;
   let stat2 = lstatOrNull(root);
   for (const [i, part] of parts.entries()) {
-    at = path8.join(at, part);
+    at = path9.join(at, part);
     stat2 = lstatOrNull(at);
     if (stat2 === null) return { rel, stat: null };
     const shown = parts.slice(0, i + 1).join("/");
@@ -29248,7 +29279,7 @@ function readInputFile(root, file, label, within) {
   const name = checkInputFile(root, file, label, within);
   let fd;
   try {
-    fd = openSync(path8.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+    fd = openSync(path9.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
     if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${rule(within)}`);
@@ -29258,7 +29289,7 @@ function readInputFile(root, file, label, within) {
   try {
     const opened = fstatSync(fd);
     if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
-    return readFileSync2(fd);
+    return readFileSync3(fd);
   } finally {
     closeSync(fd);
   }
@@ -31282,29 +31313,29 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path9.join(this.root, "data");
+    return path10.join(this.root, "data");
   }
   get modelsDir() {
-    return path9.join(this.root, "models");
+    return path10.join(this.root, "models");
   }
   get reportsDir() {
-    return path9.join(this.root, "reports");
+    return path10.join(this.root, "reports");
   }
   datasetDir(name) {
-    return path9.join(this.dataDir, name);
+    return path10.join(this.dataDir, name);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path9.relative(this.root, p).split(path9.sep).join("/");
+    return path10.relative(this.root, p).split(path10.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted. */
   datasetNames() {
-    if (!existsSync3(this.dataDir)) return [];
-    return readdirSync2(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync3(path9.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
+    if (!existsSync4(this.dataDir)) return [];
+    return readdirSync2(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync4(path10.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
   }
   loadSpec(name) {
-    const file = path9.join(this.datasetDir(name), SPEC_FILE);
-    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync3(file)) {
+    const file = path10.join(this.datasetDir(name), SPEC_FILE);
+    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync4(file)) {
       const known = this.datasetNames();
       throw new SpecError(
         `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
@@ -31337,8 +31368,8 @@ var Workspace = class {
 };
 
 // actions/lib/write-journal.ts
-import { existsSync as existsSync4, readdirSync as readdirSync3, readFileSync as readFileSync3, renameSync as renameSync2, rmSync as rmSync2 } from "node:fs";
-import path10 from "node:path";
+import { existsSync as existsSync5, readdirSync as readdirSync3, readFileSync as readFileSync4, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
+import path11 from "node:path";
 var WRITTEN_DIRS = ["data", "models", "reports"];
 function ownerRunning(name) {
   const pid = Number(/\.(\d+)\.tmp$/.exec(name)?.[1]);
@@ -31364,19 +31395,19 @@ function tempFiles(root) {
       );
     }
     for (const e of entries2) {
-      const p = path10.join(dir, e.name);
+      const p = path11.join(dir, e.name);
       if (e.isDirectory()) {
         if (deep) scan(p, true);
       } else if (e.isFile() && ATOMIC_TEMP_NAME.test(e.name) && !ownerRunning(e.name)) found.push(p);
     }
   };
   scan(root, false);
-  for (const d of WRITTEN_DIRS) scan(path10.join(root, d), true);
+  for (const d of WRITTEN_DIRS) scan(path11.join(root, d), true);
   return found.sort();
 }
 function readJournal(file, rel) {
   try {
-    const j = JSON.parse(readFileSync3(file, "utf8"));
+    const j = JSON.parse(readFileSync4(file, "utf8"));
     if (typeof j.writer === "string" && Array.isArray(j.files)) return j;
   } catch {
   }
@@ -31385,16 +31416,16 @@ function readJournal(file, rel) {
   );
 }
 function recoverInterruptedWrites(root) {
-  const rel = (p) => path10.relative(root, p).split(path10.sep).join("/");
+  const rel = (p) => path11.relative(root, p).split(path11.sep).join("/");
   const lines = [];
   let temps = tempFiles(root);
-  for (const file of temps.filter((t) => JOURNAL_NAME.test(path10.basename(t)))) {
+  for (const file of temps.filter((t) => JOURNAL_NAME.test(path11.basename(t)))) {
     const journal = readJournal(file, rel(file));
-    const dir = path10.dirname(file);
+    const dir = path11.dirname(file);
     for (const f of journal.files) {
-      const temp = path10.resolve(dir, f.temp);
-      const target = path10.resolve(dir, f.target);
-      if (!existsSync4(temp)) continue;
+      const temp = path11.resolve(dir, f.temp);
+      const target = path11.resolve(dir, f.target);
+      if (!existsSync5(temp)) continue;
       try {
         renameSync2(temp, target);
       } catch (err) {
@@ -31403,15 +31434,15 @@ function recoverInterruptedWrites(root) {
         );
       }
     }
-    rmSync2(file, { force: true });
+    rmSync3(file, { force: true });
     lines.push(
       `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length} files`
     );
   }
-  temps = temps.filter((t) => existsSync4(t));
+  temps = temps.filter((t) => existsSync5(t));
   if (temps.length) {
-    for (const t of temps) rmSync2(t, { force: true });
-    const where = [...new Set(temps.map((t) => rel(path10.dirname(t)) || "."))].join(", ");
+    for (const t of temps) rmSync3(t, { force: true });
+    const where = [...new Set(temps.map((t) => rel(path11.dirname(t)) || "."))].join(", ");
     lines.push(
       `undid an interrupted write: removed ${temps.length} temp file${temps.length > 1 ? "s" : ""} in ${where} (none of its files had been replaced; run the interrupted command again)`
     );
@@ -31487,12 +31518,17 @@ var input = {
   /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
   now() {
     const v = raw("now");
-    if (v === "") return /* @__PURE__ */ new Date();
-    try {
-      return new Date(parseInstant(v, "input 'now'"));
-    } catch (err) {
-      throw new ActionInputError(err.message);
+    let d;
+    if (v === "") d = /* @__PURE__ */ new Date();
+    else {
+      try {
+        d = new Date(parseInstant(v, "input 'now'"));
+      } catch (err) {
+        throw new ActionInputError(err.message);
+      }
     }
+    resolvedNow = d.toISOString();
+    return d;
   },
   /** Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. */
   datasets(ws) {
@@ -31520,7 +31556,7 @@ var input = {
         throw new ActionInputError(`input ${err.message}`);
       }
     }
-    return { shard, merge, partials: path11.resolve(ws.root, partials) };
+    return { shard, merge, partials: path12.resolve(ws.root, partials) };
   },
   /** A pull-request number, or null when not given. */
   pullRequest(name = "pull-request") {
@@ -31529,15 +31565,19 @@ var input = {
 };
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
-  if (!existsSync5(root) || !statSync3(root).isDirectory()) {
+  if (!existsSync6(root) || !statSync3(root).isDirectory()) {
     throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
   }
   for (const line of recoverInterruptedWrites(root)) core.info(line);
-  setWriter(`gitml ${path11.basename(path11.dirname(path11.dirname(process.argv[1] ?? "")))} action`);
+  setWriter(`gitml ${path12.basename(path12.dirname(path12.dirname(process.argv[1] ?? "")))} action`);
   return new Workspace(root);
 }
+var resolvedNow;
+var outputsSet = {};
 function output(name, value) {
-  core.setOutput(name, typeof value === "string" ? value : JSON.stringify(value));
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  outputsSet[name] = text;
+  core.setOutput(name, text);
 }
 function cellHtml(cell) {
   if (typeof cell === "object") {
@@ -31597,12 +31637,37 @@ async function eachDataset(specs, title, run) {
   process.exitCode = PARTIAL_EXIT_CODE;
   return { results, failed: failed.map((f) => f.name) };
 }
-async function runAction(body) {
+function recordStageRun() {
+  const journal = stageJournalPath(process.env.GITHUB_WORKSPACE || process.cwd());
+  const bundle = process.argv[1];
+  if (!journal || !bundle) return;
+  const inputs = recordableInputs();
+  if (resolvedNow !== void 0) inputs.INPUT_NOW = resolvedNow;
+  const sharded = (inputs.INPUT_SHARD ?? "") !== "" || /^(true|yes|on|1)$/i.test(inputs.INPUT_MERGE ?? "");
+  try {
+    appendStageRun(journal, {
+      stage: path12.basename(path12.dirname(path12.dirname(path12.resolve(bundle)))),
+      bundle: path12.resolve(bundle),
+      node: process.execPath,
+      inputs,
+      outputs: { ...outputsSet },
+      exitCode: Number(process.exitCode ?? 0) || 0,
+      ...sharded ? { notReplayable: "it is a shard or a merge of shards computed in other jobs from the old data" } : {}
+    });
+  } catch (err) {
+    core.warning(`could not record this stage for a replay on conflict: ${err.message}`);
+  }
+}
+function runStage(body) {
+  return runAction(body, { record: true });
+}
+async function runAction(body, opts = {}) {
   try {
     await body();
   } catch (err) {
     fail(err);
   }
+  if (opts.record) recordStageRun();
   if (process.env.GITHUB_STEP_SUMMARY && !core.summary.isEmptyBuffer()) {
     try {
       await core.summary.write();
@@ -31633,7 +31698,7 @@ var core = {
 };
 
 // actions/lib/feature-group.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // node_modules/csv-stringify/lib/utils/get.js
 var charCodeOfDot = ".".charCodeAt(0);
@@ -31690,12 +31755,12 @@ var toKey = function(value) {
   const result = `${value}`;
   return result == "0" && 1 / value == -Infinity ? "-0" : result;
 };
-var get = function(object, path16) {
-  path16 = castPath(path16, object);
+var get = function(object, path17) {
+  path17 = castPath(path17, object);
   let index = 0;
-  const length = path16.length;
+  const length = path17.length;
   while (object != null && index < length) {
-    object = object[toKey(path16[index++])];
+    object = object[toKey(path17[index++])];
   }
   return index && index === length ? object : void 0;
 };
@@ -34269,8 +34334,8 @@ function isoFromMs(ms) {
 }
 
 // actions/lib/file-source.ts
-import { existsSync as existsSync6, readdirSync as readdirSync4 } from "node:fs";
-import path12 from "node:path";
+import { existsSync as existsSync7, readdirSync as readdirSync4 } from "node:fs";
+import path13 from "node:path";
 
 // actions/lib/git.ts
 var GITHUB_ACTIONS_BOT = Object.freeze({
@@ -34286,12 +34351,12 @@ function workingTree(root) {
     description: "working tree",
     // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
     readBytes: (rel) => readInputFileIfExists(root, rel),
-    list: (relDir) => entries(path12.join(root, relDir), false),
-    listDirs: (relDir) => entries(path12.join(root, relDir), true)
+    list: (relDir) => entries(path13.join(root, relDir), false),
+    listDirs: (relDir) => entries(path13.join(root, relDir), true)
   };
 }
 function entries(dir, dirs) {
-  if (!existsSync6(dir)) return [];
+  if (!existsSync7(dir)) return [];
   return readdirSync4(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
 }
 
@@ -34608,9 +34673,9 @@ function daysFromCivil(y, m, d) {
 }
 
 // actions/lib/sha256.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function sha256Hex(bytes) {
-  return createHash2("sha256").update(bytes).digest("hex");
+  return createHash3("sha256").update(bytes).digest("hex");
 }
 var CHUNK = 1 << 20;
 
@@ -34788,7 +34853,7 @@ function schemaHashOf(spec) {
     features: featureSchema(spec),
     label: { name: spec.label.name, classes: spec.label.classes }
   };
-  return createHash3("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
+  return createHash4("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
 }
 function layoutOf(meta) {
   return { features: meta.features, labelName: meta.label.name, classes: meta.label.classes };
@@ -35318,8 +35383,8 @@ function checkCounts(c, file) {
 }
 
 // actions/lib/model-registry.ts
-import { existsSync as existsSync7 } from "node:fs";
-import path13 from "node:path";
+import { existsSync as existsSync8 } from "node:fs";
+import path14 from "node:path";
 
 // actions/lib/feature-view.ts
 function applyFeatureView(view, get2, nRows, rows) {
@@ -35472,17 +35537,17 @@ var ModelRegistry = class {
   ws;
   dataset;
   get dir() {
-    return path13.join(this.ws.modelsDir, this.dataset);
+    return path14.join(this.ws.modelsDir, this.dataset);
   }
   get indexPath() {
-    return path13.join(this.dir, "index.json");
+    return path14.join(this.dir, "index.json");
   }
   versionDir(version) {
-    return path13.join(this.dir, `v${version}`);
+    return path14.join(this.dir, `v${version}`);
   }
   /** The index, or an empty one when the dataset has no models yet. A corrupt index is an error. */
   index() {
-    if (!existsSync7(this.indexPath))
+    if (!existsSync8(this.indexPath))
       return {
         format: REGISTRY_FORMAT,
         formatVersion: 1,
@@ -35524,13 +35589,13 @@ var ModelRegistry = class {
     return e;
   }
   modelPath(version) {
-    return path13.join(this.versionDir(version), "model.json");
+    return path14.join(this.versionDir(version), "model.json");
   }
   /** Loads a version's model (validated, and checked against the sha256 the registry recorded). */
   load(version) {
     const file = this.modelPath(version);
     const where = this.ws.rel(file);
-    if (!existsSync7(file)) throw new RegistryError(`${where}: missing`);
+    if (!existsSync8(file)) throw new RegistryError(`${where}: missing`);
     let raw2;
     const bytes = readInputFile(this.ws.root, file);
     const recorded = this.index().versions.find((v) => v.version === version)?.modelSha256;
@@ -35581,9 +35646,9 @@ var ModelRegistry = class {
     };
     const dir = this.versionDir(version);
     const writes = [
-      { path: path13.join(dir, "model.json"), content: modelText },
-      { path: path13.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
-      { path: path13.join(dir, "card.md"), content: files.card(version) },
+      { path: path14.join(dir, "model.json"), content: modelText },
+      { path: path14.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
+      { path: path14.join(dir, "card.md"), content: files.card(version) },
       { path: this.indexPath, content: stableStringify(next) }
     ];
     writeFilesAtomically(writes);
@@ -35613,7 +35678,7 @@ var ModelRegistry = class {
    */
   withModelHashes(versions) {
     return versions.map((v) => {
-      if (v.modelSha256 !== void 0 || !existsSync7(this.modelPath(v.version))) return v;
+      if (v.modelSha256 !== void 0 || !existsSync8(this.modelPath(v.version))) return v;
       try {
         this.load(v.version);
       } catch {
@@ -35642,9 +35707,9 @@ var ModelRegistry = class {
 };
 
 // actions/lib/prediction-log.ts
-import { createHash as createHash4 } from "node:crypto";
-import { existsSync as existsSync8, readdirSync as readdirSync5, rmSync as rmSync3 } from "node:fs";
-import path14 from "node:path";
+import { createHash as createHash5 } from "node:crypto";
+import { existsSync as existsSync9, readdirSync as readdirSync5, rmSync as rmSync4 } from "node:fs";
+import path15 from "node:path";
 
 // actions/lib/monitoring-types.ts
 var MONITORING_FORMAT = "gitml.monitoring";
@@ -35669,7 +35734,7 @@ function logPartitionFile(month) {
   return `predictions-${month}.csv`;
 }
 var LINES_PER_BLOCK = 4096;
-var sha = (text) => createHash4("sha256").update(text).digest("hex");
+var sha = (text) => createHash5("sha256").update(text).digest("hex");
 var PredictionLog = class {
   constructor(ws, dataset, classes) {
     this.ws = ws;
@@ -35680,25 +35745,25 @@ var PredictionLog = class {
   dataset;
   classes;
   get dir() {
-    return path14.join(this.ws.reportsDir, this.dataset);
+    return path15.join(this.ws.reportsDir, this.dataset);
   }
   /** The file whose `log` entry is the manifest: monitoring.json, beside the partitions. */
   get manifestPath() {
-    return path14.join(this.dir, MONITORING_FILE);
+    return path15.join(this.dir, MONITORING_FILE);
   }
   /** How messages name the manifest. */
   get manifestName() {
     return `the log entry of ${this.ws.rel(this.manifestPath)}`;
   }
   get earlierManifestPath() {
-    return path14.join(this.dir, EARLIER_MANIFEST);
+    return path15.join(this.dir, EARLIER_MANIFEST);
   }
   partitionPath(month) {
-    return path14.join(this.dir, logPartitionFile(month));
+    return path15.join(this.dir, logPartitionFile(month));
   }
   /** monitoring.json as it is on disk (any fields), or null when there is none yet. */
   monitoringFile() {
-    if (!existsSync8(this.manifestPath)) return null;
+    if (!existsSync9(this.manifestPath)) return null;
     const text = readInputFile(this.ws.root, this.manifestPath).toString("utf8");
     try {
       let value;
@@ -35720,14 +35785,14 @@ var PredictionLog = class {
   }
   /** The manifest: monitoring.json's `log` entry, else an earlier predictions.json, else empty. */
   manifest() {
-    const earlier = path14.join(this.dir, "predictions", "manifest.json");
-    if (existsSync8(earlier))
+    const earlier = path15.join(this.dir, "predictions", "manifest.json");
+    if (existsSync9(earlier))
       throw new PredictionLogError(
         `${this.ws.rel(earlier)}: the log is in an earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${EARLIER_MANIFEST} (git mv), then run again`
       );
     const monitoring = this.monitoringFile();
     if (monitoring && "log" in monitoring) return checkManifest(monitoring.log, this.manifestName);
-    if (existsSync8(this.earlierManifestPath)) {
+    if (existsSync9(this.earlierManifestPath)) {
       const where = this.ws.rel(this.earlierManifestPath);
       let parsed;
       try {
@@ -35737,7 +35802,7 @@ var PredictionLog = class {
       }
       return checkManifest(parsed, where);
     }
-    const stray = existsSync8(this.dir) ? readdirSync5(this.dir).filter((f) => PARTITION.test(f)) : [];
+    const stray = existsSync9(this.dir) ? readdirSync5(this.dir).filter((f) => PARTITION.test(f)) : [];
     if (stray.length)
       throw new PredictionLogError(
         `${this.ws.rel(this.dir)}: partitions without a manifest (${stray.join(", ")}; ${this.manifestName} is missing): the log was edited by hand; restore it with git (git checkout -- ${this.ws.rel(this.manifestPath)})`
@@ -35764,7 +35829,7 @@ var PredictionLog = class {
   /** Reads and verifies every partition; records are sorted by event time then id. */
   read() {
     const m = this.manifest();
-    const onDisk = existsSync8(this.dir) ? readdirSync5(this.dir).map((f) => PARTITION.exec(f)?.[1]).filter((m2) => m2 !== void 0) : [];
+    const onDisk = existsSync9(this.dir) ? readdirSync5(this.dir).map((f) => PARTITION.exec(f)?.[1]).filter((m2) => m2 !== void 0) : [];
     for (const month of onDisk) {
       if (!m.partitions[month])
         throw new PredictionLogError(
@@ -35781,7 +35846,7 @@ var PredictionLog = class {
     const listed = this.manifestName;
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
-    if (!existsSync8(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
+    if (!existsSync9(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
     const bytes = readInputFile(this.ws.root, file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
@@ -35888,7 +35953,7 @@ var PredictionLog = class {
   }
 };
 function removeEarlierManifest(dir) {
-  rmSync3(path14.join(dir, EARLIER_MANIFEST), { force: true });
+  rmSync4(path15.join(dir, EARLIER_MANIFEST), { force: true });
 }
 function checkManifest(value, where) {
   const bad = (rule2) => new PredictionLogError(`${where}: corrupt manifest (${rule2})`);
@@ -35992,14 +36057,14 @@ function predictRecords(model, modelVersion, fg, table, todo, predictedAt) {
 }
 
 // actions/lib/pipelines/infer-shards.ts
-import { existsSync as existsSync9, mkdirSync as mkdirSync2, readFileSync as readFileSync4 } from "node:fs";
-import path15 from "node:path";
+import { existsSync as existsSync10, mkdirSync as mkdirSync3, readFileSync as readFileSync5 } from "node:fs";
+import path16 from "node:path";
 var INFER_PARTIAL_FORMAT = "gitml.infer-partial";
 var INFER_PARTIAL_VERSION = 1;
 function championIdentity(ws, spec) {
   const registry = new ModelRegistry(ws, spec.name);
   const version = registry.index().champion ?? registry.requireChampion().entry.version;
-  const bytes = readFileSync4(path15.join(registry.versionDir(version), "model.json"));
+  const bytes = readFileSync5(path16.join(registry.versionDir(version), "model.json"));
   return { version, sha256: sha256(bytes) };
 }
 function inferShard(ws, spec, opts) {
@@ -36024,7 +36089,7 @@ function inferShard(ws, spec, opts) {
   }
   const predictedAt = isoSeconds(opts.now);
   const stem = partialFileName("infer", spec.name, opts.shard).replace(/\.json$/, "");
-  mkdirSync2(opts.partials, { recursive: true });
+  mkdirSync3(opts.partials, { recursive: true });
   const partitions = [];
   const logMonths = {};
   let predicted = 0;
@@ -36057,7 +36122,7 @@ function inferShard(ws, spec, opts) {
       throw new ShardError(`${fg.partitionPath(part.month)}: rows whose log month is not ${part.month}`);
     const changed = rendered.partitions[0];
     const file2 = changed ? `${stem}-${part.month}.csv` : null;
-    if (file2) writeFilesAtomically([{ path: path15.join(opts.partials, file2), content: changed.content }]);
+    if (file2) writeFilesAtomically([{ path: path16.join(opts.partials, file2), content: changed.content }]);
     logMonths[part.month] = {
       rows: logEntry.rows,
       sha256: logEntry.sha256,
@@ -36086,7 +36151,7 @@ function inferShard(ws, spec, opts) {
     log: logMonths,
     outside
   };
-  const file = path15.join(opts.partials, `${stem}.json`);
+  const file = path16.join(opts.partials, `${stem}.json`);
   writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
   return {
     dataset: spec.name,
@@ -36148,9 +36213,9 @@ function mergeInferShards(ws, spec, opts) {
       partitions[month] = { rows: e.rows, sha256: e.sha256 };
       waiting += e.waiting;
       if (e.file === null) continue;
-      const from = path15.join(path15.dirname(file), e.file);
-      if (!existsSync9(from)) throw new ShardError(`${file}: its log month ${month} file ${from} is missing`);
-      if (sha256(readFileSync4(from)) !== e.sha256)
+      const from = path16.join(path16.dirname(file), e.file);
+      if (!existsSync10(from)) throw new ShardError(`${file}: its log month ${month} file ${from} is missing`);
+      if (sha256(readFileSync5(from)) !== e.sha256)
         throw new ShardError(`${from}: content does not match its entry in ${file}`);
       copies.push({ from, to: log.partitionPath(month) });
     }
@@ -36174,7 +36239,7 @@ function copyAtomically(copies, last) {
 }
 
 // actions/infer/src/main.ts
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const now = input.now();

@@ -1,19 +1,11 @@
 // infer action: batch predictions with each dataset's champion; with shard/merge, one shard's part of the
 // log written to a partials folder, or all shards' parts merged into the log.
-import {
-  core,
-  eachDataset,
-  input,
-  output,
-  runAction,
-  summaryTable,
-  workspace,
-} from '../../lib/action-kit.js';
+import { core, eachDataset, input, output, runStage, summaryTable, workspace } from '../../lib/action-kit.js';
 import { type InferResult, infer } from '../../lib/pipelines/infer.js';
 import { inferShard, mergeInferShards } from '../../lib/pipelines/infer-shards.js';
 import { shardText } from '../../lib/sharding.js';
 
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const now = input.now();

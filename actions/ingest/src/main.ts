@@ -7,7 +7,7 @@ import {
   input,
   output,
   repository,
-  runAction,
+  runStage,
   summaryTable,
   unlessGitHubRefuses,
   workspace,
@@ -19,7 +19,7 @@ import { type IngestResult, ingest } from '../../lib/pipelines/ingest.js';
 import { checkCommentMarkdown, type FileOutcome } from './check.js';
 import { type InboxFile, inboxFiles } from './inbox.js';
 
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const given = input.string('path', 'inbox');
   const dataset = input.string('dataset');

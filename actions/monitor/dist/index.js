@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path19 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path19 && path19[0] !== "/") {
-          path19 = `/${path19}`;
+        if (path20 && path20[0] !== "/") {
+          path20 = `/${path20}`;
         }
-        return new URL(`${origin}${path19}`);
+        return new URL(`${origin}${path20}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method: method2, path: path19, origin }
+          request: { method: method2, path: path20, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method2, origin, path19);
+        debuglog("sending request to %s %s/%s", method2, origin, path20);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method: method2, path: path19, origin },
+          request: { method: method2, path: path20, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method2,
           origin,
-          path19,
+          path20,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method: method2, path: path19, origin }
+          request: { method: method2, path: path20, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method2, origin, path19);
+        debuglog("trailers received from %s %s/%s", method2, origin, path20);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method: method2, path: path19, origin },
+          request: { method: method2, path: path20, origin },
           error: error4
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method2,
           origin,
-          path19,
+          path20,
           error4.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method: method2, path: path19, origin }
+            request: { method: method2, path: path20, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method2, origin, path19);
+          debuglog("sending request to %s %s/%s", method2, origin, path20);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path19,
+        path: path20,
         method: method2,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path19 !== "string") {
+        if (typeof path20 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path19[0] !== "/" && !(path19.startsWith("http://") || path19.startsWith("https://")) && method2 !== "CONNECT") {
+        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method2 !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path19)) {
+        } else if (invalidPathRegex.test(path20)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method2 !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path19, query) : path19;
+        this.path = query ? buildURL(path20, query) : path20;
         this.origin = origin;
         this.idempotent = idempotent == null ? method2 === "HEAD" || method2 === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method2 !== "GET" && method2 !== "HEAD" && method2 !== "OPTIONS" && method2 !== "TRACE" && method2 !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method: method2, path: path19, host, upgrade, blocking, reset: reset3 } = request2;
+      const { method: method2, path: path20, host, upgrade, blocking, reset: reset3 } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method2 === "PUT" || method2 === "POST" || method2 === "PATCH" || method2 === "QUERY" || method2 === "PROPFIND" || method2 === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method2} ${path19} HTTP/1.1\r
+      let header = `${method2} ${path20} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method: method2, path: path19, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method: method2, path: path20, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path19;
+      headers[HTTP2_HEADER_PATH] = path20;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method2 === "PUT" || method2 === "POST" || method2 === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path19 = search ? `${pathname}${search}` : pathname;
+        const path20 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path19;
+        this.opts.path = path20;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path19 = "/",
+          path: path20 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path19;
+        opts.path = origin + path20;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path19) {
-      if (typeof path19 !== "string") {
-        return path19;
+    function safeUrl2(path20) {
+      if (typeof path20 !== "string") {
+        return path20;
       }
-      const pathSegments = path19.split("?");
+      const pathSegments = path20.split("?");
       if (pathSegments.length !== 2) {
-        return path19;
+        return path20;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path19, method: method2, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path19);
+    function matchKey(mockDispatch2, { path: path20, method: method2, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path20);
       const methodMatch = matchValue(mockDispatch2.method, method2);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key2) {
       const basePath = key2.query ? buildURL(key2.path, key2.query) : key2.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path19 }) => matchValue(safeUrl2(path19), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20 }) => matchValue(safeUrl2(path20), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path19, method: method2, body, headers, query } = opts;
+      const { path: path20, method: method2, body, headers, query } = opts;
       return {
-        path: path19,
+        path: path20,
         method: method2,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method: method2, path: path19, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method: method2, path: path20, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method2,
             Origin: origin,
-            Path: path19,
+            Path: path20,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path19) {
-      for (let i = 0; i < path19.length; ++i) {
-        const code = path19.charCodeAt(i);
+    function validateCookiePath(path20) {
+      for (let i = 0; i < path20.length; ++i) {
+        const code = path20.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path19 = opts.path;
+          let path20 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path19 = `/${path19}`;
+            path20 = `/${path20}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path19);
+          url = new URL(util.parseOrigin(url).origin + path20);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP4;
     visit2.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path19) {
-      const ctrl = callVisitor(key2, node, visitor, path19);
+    function visit_(key2, node, visitor, path20) {
+      const ctrl = callVisitor(key2, node, visitor, path20);
       if (identity7.isNode(ctrl) || identity7.isPair(ctrl)) {
-        replaceNode(key2, path19, ctrl);
-        return visit_(key2, ctrl, visitor, path19);
+        replaceNode(key2, path20, ctrl);
+        return visit_(key2, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity7.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path19);
+            const ci = visit_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity7.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = visit_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = visit_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path19);
+          const cv = visit_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP4;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path19) {
-      const ctrl = await callVisitor(key2, node, visitor, path19);
+    async function visitAsync_(key2, node, visitor, path20) {
+      const ctrl = await callVisitor(key2, node, visitor, path20);
       if (identity7.isNode(ctrl) || identity7.isPair(ctrl)) {
-        replaceNode(key2, path19, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path19);
+        replaceNode(key2, path20, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity7.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path19);
+            const ci = await visitAsync_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity7.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path19);
+          const cv = await visitAsync_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path19) {
+    function callVisitor(key2, node, visitor, path20) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path19);
+        return visitor(key2, node, path20);
       if (identity7.isMap(node))
-        return visitor.Map?.(key2, node, path19);
+        return visitor.Map?.(key2, node, path20);
       if (identity7.isSeq(node))
-        return visitor.Seq?.(key2, node, path19);
+        return visitor.Seq?.(key2, node, path20);
       if (identity7.isPair(node))
-        return visitor.Pair?.(key2, node, path19);
+        return visitor.Pair?.(key2, node, path20);
       if (identity7.isScalar(node))
-        return visitor.Scalar?.(key2, node, path19);
+        return visitor.Scalar?.(key2, node, path20);
       if (identity7.isAlias(node))
-        return visitor.Alias?.(key2, node, path19);
+        return visitor.Alias?.(key2, node, path20);
       return void 0;
     }
-    function replaceNode(key2, path19, node) {
-      const parent = path19[path19.length - 1];
+    function replaceNode(key2, path20, node) {
+      const parent = path20[path20.length - 1];
       if (identity7.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity7.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity7 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path19, value4) {
+    function collectionFromPath(schema, path20, value4) {
       let v = value4;
-      for (let i = path19.length - 1; i >= 0; --i) {
-        const k2 = path19[i];
+      for (let i = path20.length - 1; i >= 0; --i) {
+        const k2 = path20[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a4 = [];
           a4[k2] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
+    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type3, schema) {
         super(type3);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path19, value4) {
-        if (isEmptyPath(path19))
+      addIn(path20, value4) {
+        if (isEmptyPath(path20))
           this.add(value4);
         else {
-          const [key2, ...rest] = path19;
+          const [key2, ...rest] = path20;
           const node = this.get(key2, true);
           if (identity7.isCollection(node))
             node.addIn(rest, value4);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        const [key2, ...rest] = path19;
+      deleteIn(path20) {
+        const [key2, ...rest] = path20;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        const [key2, ...rest] = path19;
+      getIn(path20, keepScalar) {
+        const [key2, ...rest] = path20;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity7.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path19) {
-        const [key2, ...rest] = path19;
+      hasIn(path20) {
+        const [key2, ...rest] = path20;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value4) {
-        const [key2, ...rest] = path19;
+      setIn(path20, value4) {
+        const [key2, ...rest] = path20;
         if (rest.length === 0) {
           this.set(key2, value4);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value4);
       }
       /** Adds a value to the document. */
-      addIn(path19, value4) {
+      addIn(path20, value4) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path19, value4);
+          this.contents.addIn(path20, value4);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        if (Collection.isEmptyPath(path19)) {
+      deleteIn(path20) {
+        if (Collection.isEmptyPath(path20)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        if (Collection.isEmptyPath(path19))
+      getIn(path20, keepScalar) {
+        if (Collection.isEmptyPath(path20))
           return !keepScalar && identity7.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity7.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
+        return identity7.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path19) {
-        if (Collection.isEmptyPath(path19))
+      hasIn(path20) {
+        if (Collection.isEmptyPath(path20))
           return this.contents !== void 0;
-        return identity7.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
+        return identity7.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value4) {
-        if (Collection.isEmptyPath(path19)) {
+      setIn(path20, value4) {
+        if (Collection.isEmptyPath(path20)) {
           this.contents = value4;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value4);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value4);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path19, value4);
+          this.contents.setIn(path20, value4);
         }
       }
       /**
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP4;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path19) => {
+    visit2.itemAtPath = (cst, path20) => {
       let item = cst;
-      for (const [field3, index6] of path19) {
+      for (const [field3, index6] of path20) {
         const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index6];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path19) => {
-      const parent = visit2.itemAtPath(cst, path19.slice(0, -1));
-      const field3 = path19[path19.length - 1][0];
+    visit2.parentCollection = (cst, path20) => {
+      const parent = visit2.itemAtPath(cst, path20.slice(0, -1));
+      const field3 = path20[path20.length - 1][0];
       const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path19, item, visitor) {
-      let ctrl = visitor(item, path19);
+    function _visit(path20, item, visitor) {
+      let ctrl = visitor(item, path20);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field3 of ["key", "value"]) {
         const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path19.concat([[field3, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path20.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field3 === "key")
-            ctrl = ctrl(item, path19);
+            ctrl = ctrl(item, path20);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -26943,11 +26943,11 @@ var require_topojson_client = __commonJS({
 });
 
 // actions/monitor/src/main.ts
-import path18 from "node:path";
+import path19 from "node:path";
 
 // actions/lib/action-kit.ts
-import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
-import path10 from "node:path";
+import { existsSync as existsSync5, statSync as statSync2 } from "node:fs";
+import path11 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -29432,6 +29432,37 @@ function parseShard(text3) {
   return { index: index6, count: count2 };
 }
 
+// actions/lib/stage-journal.ts
+import { createHash } from "node:crypto";
+import { appendFileSync as appendFileSync2, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync, realpathSync, rmSync as rmSync2 } from "node:fs";
+import path7 from "node:path";
+var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
+var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
+function stageJournalPath(workspaceRoot, env = process.env) {
+  const given = env[STAGE_JOURNAL_ENV];
+  if (given) return given;
+  if (!env.RUNNER_TEMP) return null;
+  let root = workspaceRoot;
+  try {
+    root = realpathSync(workspaceRoot);
+  } catch {
+  }
+  const key2 = createHash("sha256").update(root).digest("hex").slice(0, 16);
+  return path7.join(env.RUNNER_TEMP, "gitml", `stages-${key2}.jsonl`);
+}
+function recordableInputs(env = process.env) {
+  const inputs = {};
+  for (const [k2, v] of Object.entries(env)) {
+    if (v !== void 0 && k2.startsWith("INPUT_") && !SECRET_INPUT.test(k2)) inputs[k2] = v;
+  }
+  return inputs;
+}
+function appendStageRun(journal, run2) {
+  mkdirSync2(path7.dirname(journal), { recursive: true });
+  appendFileSync2(journal, `${JSON.stringify(run2)}
+`);
+}
+
 // actions/lib/untrusted-text.ts
 var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 var NAMED = { "	": "	", "\n": "\\n", "\r": "\\r", "\x1B": "\\e" };
@@ -29455,8 +29486,8 @@ function safeUrl(href2) {
 
 // actions/lib/workspace.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readdirSync } from "node:fs";
-import path8 from "node:path";
+import { existsSync as existsSync3, readdirSync } from "node:fs";
+import path9 from "node:path";
 
 // actions/lib/did-you-mean.ts
 function editDistance(a4, b10) {
@@ -29487,8 +29518,8 @@ function didYouMean(given, known) {
 }
 
 // actions/lib/input-file.ts
-import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
-import path7 from "node:path";
+import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
+import path8 from "node:path";
 
 // actions/lib/input-error.ts
 var InputError = class extends Error {
@@ -29505,7 +29536,7 @@ function kindOf(st) {
   if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
   return "not a regular file";
 }
-var slash = (p) => p.split(path7.sep).join("/");
+var slash = (p) => p.split(path8.sep).join("/");
 function lstatOrNull(p) {
   try {
     return lstatSync(p);
@@ -29516,10 +29547,10 @@ function lstatOrNull(p) {
   }
 }
 function checkInputPath(root, file, label, within2) {
-  const abs4 = path7.resolve(root, file);
-  const rel = slash(path7.relative(root, abs4));
+  const abs4 = path8.resolve(root, file);
+  const rel = slash(path8.relative(root, abs4));
   const name = label ?? (rel || ".");
-  if (rel.startsWith("../") || rel === ".." || path7.isAbsolute(rel)) {
+  if (rel.startsWith("../") || rel === ".." || path8.isAbsolute(rel)) {
     throw new InputError(
       `${name} is outside ${within2 ?? "the repository"}; ${rule(within2)} (copy it in first)`
     );
@@ -29528,7 +29559,7 @@ function checkInputPath(root, file, label, within2) {
   let at = root;
   let stat2 = lstatOrNull(root);
   for (const [i, part] of parts.entries()) {
-    at = path7.join(at, part);
+    at = path8.join(at, part);
     stat2 = lstatOrNull(at);
     if (stat2 === null) return { rel, stat: null };
     const shown = parts.slice(0, i + 1).join("/");
@@ -29551,7 +29582,7 @@ function readInputFile(root, file, label, within2) {
   const name = checkInputFile(root, file, label, within2);
   let fd;
   try {
-    fd = openSync(path7.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+    fd = openSync(path8.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
     if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${rule(within2)}`);
@@ -29561,7 +29592,7 @@ function readInputFile(root, file, label, within2) {
   try {
     const opened = fstatSync(fd);
     if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within2)}`);
-    return readFileSync(fd);
+    return readFileSync2(fd);
   } finally {
     closeSync(fd);
   }
@@ -31585,29 +31616,29 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path8.join(this.root, "data");
+    return path9.join(this.root, "data");
   }
   get modelsDir() {
-    return path8.join(this.root, "models");
+    return path9.join(this.root, "models");
   }
   get reportsDir() {
-    return path8.join(this.root, "reports");
+    return path9.join(this.root, "reports");
   }
   datasetDir(name) {
-    return path8.join(this.dataDir, name);
+    return path9.join(this.dataDir, name);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path8.relative(this.root, p).split(path8.sep).join("/");
+    return path9.relative(this.root, p).split(path9.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted. */
   datasetNames() {
-    if (!existsSync2(this.dataDir)) return [];
-    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync2(path8.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
+    if (!existsSync3(this.dataDir)) return [];
+    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync3(path9.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
   }
   loadSpec(name) {
-    const file = path8.join(this.datasetDir(name), SPEC_FILE);
-    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync2(file)) {
+    const file = path9.join(this.datasetDir(name), SPEC_FILE);
+    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync3(file)) {
       const known = this.datasetNames();
       throw new SpecError(
         `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
@@ -31640,8 +31671,8 @@ var Workspace = class {
 };
 
 // actions/lib/write-journal.ts
-import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync2 } from "node:fs";
-import path9 from "node:path";
+import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
+import path10 from "node:path";
 var WRITTEN_DIRS = ["data", "models", "reports"];
 function ownerRunning(name) {
   const pid = Number(/\.(\d+)\.tmp$/.exec(name)?.[1]);
@@ -31667,19 +31698,19 @@ function tempFiles(root) {
       );
     }
     for (const e of entries3) {
-      const p = path9.join(dir, e.name);
+      const p = path10.join(dir, e.name);
       if (e.isDirectory()) {
         if (deep) scan(p, true);
       } else if (e.isFile() && ATOMIC_TEMP_NAME.test(e.name) && !ownerRunning(e.name)) found.push(p);
     }
   };
   scan(root, false);
-  for (const d of WRITTEN_DIRS) scan(path9.join(root, d), true);
+  for (const d of WRITTEN_DIRS) scan(path10.join(root, d), true);
   return found.sort();
 }
 function readJournal(file, rel) {
   try {
-    const j = JSON.parse(readFileSync2(file, "utf8"));
+    const j = JSON.parse(readFileSync3(file, "utf8"));
     if (typeof j.writer === "string" && Array.isArray(j.files)) return j;
   } catch {
   }
@@ -31688,16 +31719,16 @@ function readJournal(file, rel) {
   );
 }
 function recoverInterruptedWrites(root) {
-  const rel = (p) => path9.relative(root, p).split(path9.sep).join("/");
+  const rel = (p) => path10.relative(root, p).split(path10.sep).join("/");
   const lines = [];
   let temps = tempFiles(root);
-  for (const file of temps.filter((t) => JOURNAL_NAME.test(path9.basename(t)))) {
+  for (const file of temps.filter((t) => JOURNAL_NAME.test(path10.basename(t)))) {
     const journal = readJournal(file, rel(file));
-    const dir = path9.dirname(file);
+    const dir = path10.dirname(file);
     for (const f of journal.files) {
-      const temp2 = path9.resolve(dir, f.temp);
-      const target2 = path9.resolve(dir, f.target);
-      if (!existsSync3(temp2)) continue;
+      const temp2 = path10.resolve(dir, f.temp);
+      const target2 = path10.resolve(dir, f.target);
+      if (!existsSync4(temp2)) continue;
       try {
         renameSync2(temp2, target2);
       } catch (err) {
@@ -31706,15 +31737,15 @@ function recoverInterruptedWrites(root) {
         );
       }
     }
-    rmSync2(file, { force: true });
+    rmSync3(file, { force: true });
     lines.push(
       `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length} files`
     );
   }
-  temps = temps.filter((t) => existsSync3(t));
+  temps = temps.filter((t) => existsSync4(t));
   if (temps.length) {
-    for (const t of temps) rmSync2(t, { force: true });
-    const where = [...new Set(temps.map((t) => rel(path9.dirname(t)) || "."))].join(", ");
+    for (const t of temps) rmSync3(t, { force: true });
+    const where = [...new Set(temps.map((t) => rel(path10.dirname(t)) || "."))].join(", ");
     lines.push(
       `undid an interrupted write: removed ${temps.length} temp file${temps.length > 1 ? "s" : ""} in ${where} (none of its files had been replaced; run the interrupted command again)`
     );
@@ -31790,12 +31821,17 @@ var input = {
   /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
   now() {
     const v = raw("now");
-    if (v === "") return /* @__PURE__ */ new Date();
-    try {
-      return new Date(parseInstant(v, "input 'now'"));
-    } catch (err) {
-      throw new ActionInputError(err.message);
+    let d;
+    if (v === "") d = /* @__PURE__ */ new Date();
+    else {
+      try {
+        d = new Date(parseInstant(v, "input 'now'"));
+      } catch (err) {
+        throw new ActionInputError(err.message);
+      }
     }
+    resolvedNow = d.toISOString();
+    return d;
   },
   /** Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. */
   datasets(ws) {
@@ -31823,7 +31859,7 @@ var input = {
         throw new ActionInputError(`input ${err.message}`);
       }
     }
-    return { shard, merge: merge5, partials: path10.resolve(ws.root, partials) };
+    return { shard, merge: merge5, partials: path11.resolve(ws.root, partials) };
   },
   /** A pull-request number, or null when not given. */
   pullRequest(name = "pull-request") {
@@ -31832,19 +31868,23 @@ var input = {
 };
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
-  if (!existsSync4(root) || !statSync2(root).isDirectory()) {
+  if (!existsSync5(root) || !statSync2(root).isDirectory()) {
     throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
   }
   for (const line5 of recoverInterruptedWrites(root)) core.info(line5);
-  setWriter(`gitml ${path10.basename(path10.dirname(path10.dirname(process.argv[1] ?? "")))} action`);
+  setWriter(`gitml ${path11.basename(path11.dirname(path11.dirname(process.argv[1] ?? "")))} action`);
   return new Workspace(root);
 }
+var resolvedNow;
+var outputsSet = {};
 function output(name, value4) {
-  core.setOutput(name, typeof value4 === "string" ? value4 : JSON.stringify(value4));
+  const text3 = typeof value4 === "string" ? value4 : JSON.stringify(value4);
+  outputsSet[name] = text3;
+  core.setOutput(name, text3);
 }
-function fileUrl(path19, ref2 = process.env.GITHUB_REF_NAME || "HEAD") {
+function fileUrl(path20, ref2 = process.env.GITHUB_REF_NAME || "HEAD") {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = process.env;
-  return server && repo ? `${server}/${repo}/blob/${ref2}/${path19}` : path19;
+  return server && repo ? `${server}/${repo}/blob/${ref2}/${path20}` : path20;
 }
 function dashboardUrl(given) {
   if (given) return given;
@@ -31911,12 +31951,37 @@ async function eachDataset(specs, title2, run2) {
   process.exitCode = PARTIAL_EXIT_CODE;
   return { results, failed: failed.map((f) => f.name) };
 }
-async function runAction(body) {
+function recordStageRun() {
+  const journal = stageJournalPath(process.env.GITHUB_WORKSPACE || process.cwd());
+  const bundle3 = process.argv[1];
+  if (!journal || !bundle3) return;
+  const inputs = recordableInputs();
+  if (resolvedNow !== void 0) inputs.INPUT_NOW = resolvedNow;
+  const sharded = (inputs.INPUT_SHARD ?? "") !== "" || /^(true|yes|on|1)$/i.test(inputs.INPUT_MERGE ?? "");
+  try {
+    appendStageRun(journal, {
+      stage: path11.basename(path11.dirname(path11.dirname(path11.resolve(bundle3)))),
+      bundle: path11.resolve(bundle3),
+      node: process.execPath,
+      inputs,
+      outputs: { ...outputsSet },
+      exitCode: Number(process.exitCode ?? 0) || 0,
+      ...sharded ? { notReplayable: "it is a shard or a merge of shards computed in other jobs from the old data" } : {}
+    });
+  } catch (err) {
+    core.warning(`could not record this stage for a replay on conflict: ${err.message}`);
+  }
+}
+function runStage(body) {
+  return runAction(body, { record: true });
+}
+async function runAction(body, opts = {}) {
   try {
     await body();
   } catch (err) {
     fail(err);
   }
+  if (opts.record) recordStageRun();
   if (process.env.GITHUB_STEP_SUMMARY && !core.summary.isEmptyBuffer()) {
     try {
       await core.summary.write();
@@ -31965,7 +32030,7 @@ var SEED = { min: 0, max: 2 ** 31 - 1 };
 var WINDOW_DAYS = { min: 1, max: 366 };
 
 // actions/lib/pipelines/monitor.ts
-import path14 from "node:path";
+import path15 from "node:path";
 
 // actions/lib/charts.ts
 var BRUSH_PARAM = "brush";
@@ -32838,7 +32903,7 @@ function categoryCounts(codes, k2) {
 }
 
 // actions/lib/feature-group.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // node_modules/csv-stringify/lib/utils/get.js
 var charCodeOfDot = ".".charCodeAt(0);
@@ -32895,12 +32960,12 @@ var toKey = function(value4) {
   const result = `${value4}`;
   return result == "0" && 1 / value4 == -Infinity ? "-0" : result;
 };
-var get = function(object2, path19) {
-  path19 = castPath(path19, object2);
+var get = function(object2, path20) {
+  path20 = castPath(path20, object2);
   let index6 = 0;
-  const length3 = path19.length;
+  const length3 = path20.length;
   while (object2 != null && index6 < length3) {
-    object2 = object2[toKey(path19[index6++])];
+    object2 = object2[toKey(path20[index6++])];
   }
   return index6 && index6 === length3 ? object2 : void 0;
 };
@@ -35471,8 +35536,8 @@ function concatTables(parts, features) {
 }
 
 // actions/lib/file-source.ts
-import { existsSync as existsSync5, readdirSync as readdirSync3 } from "node:fs";
-import path11 from "node:path";
+import { existsSync as existsSync6, readdirSync as readdirSync3 } from "node:fs";
+import path12 from "node:path";
 
 // actions/lib/git.ts
 var GITHUB_ACTIONS_BOT = Object.freeze({
@@ -35488,12 +35553,12 @@ function workingTree(root) {
     description: "working tree",
     // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
     readBytes: (rel) => readInputFileIfExists(root, rel),
-    list: (relDir) => entries(path11.join(root, relDir), false),
-    listDirs: (relDir) => entries(path11.join(root, relDir), true)
+    list: (relDir) => entries(path12.join(root, relDir), false),
+    listDirs: (relDir) => entries(path12.join(root, relDir), true)
   };
 }
 function entries(dir, dirs) {
-  if (!existsSync5(dir)) return [];
+  if (!existsSync6(dir)) return [];
   return readdirSync3(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
 }
 
@@ -35810,9 +35875,9 @@ function daysFromCivil(y4, m3, d) {
 }
 
 // actions/lib/sha256.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function sha256Hex(bytes) {
-  return createHash("sha256").update(bytes).digest("hex");
+  return createHash2("sha256").update(bytes).digest("hex");
 }
 var CHUNK = 1 << 20;
 
@@ -35990,7 +36055,7 @@ function schemaHashOf(spec) {
     features: featureSchema(spec),
     label: { name: spec.label.name, classes: spec.label.classes }
   };
-  return createHash2("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
+  return createHash3("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
 }
 function layoutOf(meta) {
   return { features: meta.features, labelName: meta.label.name, classes: meta.label.classes };
@@ -36527,8 +36592,8 @@ function confusionMatrix(actual, predicted, nClasses) {
 }
 
 // actions/lib/model-registry.ts
-import { existsSync as existsSync6 } from "node:fs";
-import path12 from "node:path";
+import { existsSync as existsSync7 } from "node:fs";
+import path13 from "node:path";
 
 // actions/lib/feature-view.ts
 function applyFeatureView(view, get7, nRows, rows) {
@@ -36681,17 +36746,17 @@ var ModelRegistry = class {
   ws;
   dataset;
   get dir() {
-    return path12.join(this.ws.modelsDir, this.dataset);
+    return path13.join(this.ws.modelsDir, this.dataset);
   }
   get indexPath() {
-    return path12.join(this.dir, "index.json");
+    return path13.join(this.dir, "index.json");
   }
   versionDir(version2) {
-    return path12.join(this.dir, `v${version2}`);
+    return path13.join(this.dir, `v${version2}`);
   }
   /** The index, or an empty one when the dataset has no models yet. A corrupt index is an error. */
   index() {
-    if (!existsSync6(this.indexPath))
+    if (!existsSync7(this.indexPath))
       return {
         format: REGISTRY_FORMAT,
         formatVersion: 1,
@@ -36733,13 +36798,13 @@ var ModelRegistry = class {
     return e;
   }
   modelPath(version2) {
-    return path12.join(this.versionDir(version2), "model.json");
+    return path13.join(this.versionDir(version2), "model.json");
   }
   /** Loads a version's model (validated, and checked against the sha256 the registry recorded). */
   load(version2) {
     const file = this.modelPath(version2);
     const where = this.ws.rel(file);
-    if (!existsSync6(file)) throw new RegistryError(`${where}: missing`);
+    if (!existsSync7(file)) throw new RegistryError(`${where}: missing`);
     let raw2;
     const bytes = readInputFile(this.ws.root, file);
     const recorded = this.index().versions.find((v) => v.version === version2)?.modelSha256;
@@ -36790,9 +36855,9 @@ var ModelRegistry = class {
     };
     const dir = this.versionDir(version2);
     const writes = [
-      { path: path12.join(dir, "model.json"), content: modelText },
-      { path: path12.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
-      { path: path12.join(dir, "card.md"), content: files.card(version2) },
+      { path: path13.join(dir, "model.json"), content: modelText },
+      { path: path13.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
+      { path: path13.join(dir, "card.md"), content: files.card(version2) },
       { path: this.indexPath, content: stableStringify(next) }
     ];
     writeFilesAtomically(writes);
@@ -36822,7 +36887,7 @@ var ModelRegistry = class {
    */
   withModelHashes(versions) {
     return versions.map((v) => {
-      if (v.modelSha256 !== void 0 || !existsSync6(this.modelPath(v.version))) return v;
+      if (v.modelSha256 !== void 0 || !existsSync7(this.modelPath(v.version))) return v;
       try {
         this.load(v.version);
       } catch {
@@ -36851,9 +36916,9 @@ var ModelRegistry = class {
 };
 
 // actions/lib/prediction-log.ts
-import { createHash as createHash3 } from "node:crypto";
-import { existsSync as existsSync7, readdirSync as readdirSync4, rmSync as rmSync3 } from "node:fs";
-import path13 from "node:path";
+import { createHash as createHash4 } from "node:crypto";
+import { existsSync as existsSync8, readdirSync as readdirSync4, rmSync as rmSync4 } from "node:fs";
+import path14 from "node:path";
 var LOG_COLUMNS = [
   "id",
   "event_time",
@@ -36872,7 +36937,7 @@ function logPartitionFile(month) {
   return `predictions-${month}.csv`;
 }
 var LINES_PER_BLOCK = 4096;
-var sha = (text3) => createHash3("sha256").update(text3).digest("hex");
+var sha = (text3) => createHash4("sha256").update(text3).digest("hex");
 var PredictionLog = class {
   constructor(ws, dataset, classes) {
     this.ws = ws;
@@ -36883,25 +36948,25 @@ var PredictionLog = class {
   dataset;
   classes;
   get dir() {
-    return path13.join(this.ws.reportsDir, this.dataset);
+    return path14.join(this.ws.reportsDir, this.dataset);
   }
   /** The file whose `log` entry is the manifest: monitoring.json, beside the partitions. */
   get manifestPath() {
-    return path13.join(this.dir, MONITORING_FILE);
+    return path14.join(this.dir, MONITORING_FILE);
   }
   /** How messages name the manifest. */
   get manifestName() {
     return `the log entry of ${this.ws.rel(this.manifestPath)}`;
   }
   get earlierManifestPath() {
-    return path13.join(this.dir, EARLIER_MANIFEST);
+    return path14.join(this.dir, EARLIER_MANIFEST);
   }
   partitionPath(month) {
-    return path13.join(this.dir, logPartitionFile(month));
+    return path14.join(this.dir, logPartitionFile(month));
   }
   /** monitoring.json as it is on disk (any fields), or null when there is none yet. */
   monitoringFile() {
-    if (!existsSync7(this.manifestPath)) return null;
+    if (!existsSync8(this.manifestPath)) return null;
     const text3 = readInputFile(this.ws.root, this.manifestPath).toString("utf8");
     try {
       let value4;
@@ -36923,14 +36988,14 @@ var PredictionLog = class {
   }
   /** The manifest: monitoring.json's `log` entry, else an earlier predictions.json, else empty. */
   manifest() {
-    const earlier = path13.join(this.dir, "predictions", "manifest.json");
-    if (existsSync7(earlier))
+    const earlier = path14.join(this.dir, "predictions", "manifest.json");
+    if (existsSync8(earlier))
       throw new PredictionLogError(
         `${this.ws.rel(earlier)}: the log is in an earlier layout; move predictions/YYYY-MM.csv to predictions-YYYY-MM.csv and predictions/manifest.json to ${EARLIER_MANIFEST} (git mv), then run again`
       );
     const monitoring = this.monitoringFile();
     if (monitoring && "log" in monitoring) return checkManifest(monitoring.log, this.manifestName);
-    if (existsSync7(this.earlierManifestPath)) {
+    if (existsSync8(this.earlierManifestPath)) {
       const where = this.ws.rel(this.earlierManifestPath);
       let parsed;
       try {
@@ -36940,7 +37005,7 @@ var PredictionLog = class {
       }
       return checkManifest(parsed, where);
     }
-    const stray = existsSync7(this.dir) ? readdirSync4(this.dir).filter((f) => PARTITION.test(f)) : [];
+    const stray = existsSync8(this.dir) ? readdirSync4(this.dir).filter((f) => PARTITION.test(f)) : [];
     if (stray.length)
       throw new PredictionLogError(
         `${this.ws.rel(this.dir)}: partitions without a manifest (${stray.join(", ")}; ${this.manifestName} is missing): the log was edited by hand; restore it with git (git checkout -- ${this.ws.rel(this.manifestPath)})`
@@ -36967,7 +37032,7 @@ var PredictionLog = class {
   /** Reads and verifies every partition; records are sorted by event time then id. */
   read() {
     const m3 = this.manifest();
-    const onDisk = existsSync7(this.dir) ? readdirSync4(this.dir).map((f) => PARTITION.exec(f)?.[1]).filter((m4) => m4 !== void 0) : [];
+    const onDisk = existsSync8(this.dir) ? readdirSync4(this.dir).map((f) => PARTITION.exec(f)?.[1]).filter((m4) => m4 !== void 0) : [];
     for (const month of onDisk) {
       if (!m3.partitions[month])
         throw new PredictionLogError(
@@ -36984,7 +37049,7 @@ var PredictionLog = class {
     const listed = this.manifestName;
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
-    if (!existsSync7(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
+    if (!existsSync8(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
     const bytes = readInputFile(this.ws.root, file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
@@ -37091,7 +37156,7 @@ var PredictionLog = class {
   }
 };
 function removeEarlierManifest(dir) {
-  rmSync3(path13.join(dir, EARLIER_MANIFEST), { force: true });
+  rmSync4(path14.join(dir, EARLIER_MANIFEST), { force: true });
 }
 function checkManifest(value4, where) {
   const bad = (rule5) => new PredictionLogError(`${where}: corrupt manifest (${rule5})`);
@@ -37415,16 +37480,16 @@ function driftReport(fg, table, champion, records, t) {
   };
 }
 function writeMonitoring(ws, report) {
-  const dir = path14.join(ws.reportsDir, report.dataset);
-  const file = path14.join(dir, MONITORING_FILE);
+  const dir = path15.join(ws.reportsDir, report.dataset);
+  const file = path15.join(dir, MONITORING_FILE);
   writeFilesAtomically([{ path: file, content: stableStringifyRows(report) }]);
   if (report.log) removeEarlierManifest(dir);
   return file;
 }
 
 // actions/lib/reports.ts
-import { existsSync as existsSync8, readdirSync as readdirSync5, rmSync as rmSync4 } from "node:fs";
-import path17 from "node:path";
+import { existsSync as existsSync9, readdirSync as readdirSync5, rmSync as rmSync5 } from "node:fs";
+import path18 from "node:path";
 
 // node_modules/vega-util/build/accessor.js
 function accessor(fn, fields, name) {
@@ -37441,17 +37506,17 @@ function accessorFields(fn) {
 }
 
 // node_modules/vega-util/build/getter.js
-function getter(path19) {
-  return path19.length === 1 ? get1(path19[0]) : getN(path19);
+function getter(path20) {
+  return path20.length === 1 ? get1(path20[0]) : getN(path20);
 }
 var get1 = (field3) => function(obj) {
   return obj[field3];
 };
-var getN = (path19) => {
-  const len = path19.length;
+var getN = (path20) => {
+  const len = path20.length;
   return function(obj) {
     for (let i = 0; i < len; ++i) {
-      obj = obj[path19[i]];
+      obj = obj[path20[i]];
     }
     return obj;
   };
@@ -37464,14 +37529,14 @@ function error2(message2) {
 
 // node_modules/vega-util/build/splitAccessPath.js
 function splitAccessPath(p) {
-  const path19 = [], n = p.length;
+  const path20 = [], n = p.length;
   let q = null, b10 = 0, s2 = "";
   let i;
   let j;
   let c4;
   p = p + "";
   function push() {
-    path19.push(s2 + p.substring(i, j));
+    path20.push(s2 + p.substring(i, j));
     s2 = "";
     i = j + 1;
   }
@@ -37519,14 +37584,14 @@ function splitAccessPath(p) {
     j++;
     push();
   }
-  return path19;
+  return path20;
 }
 
 // node_modules/vega-util/build/field.js
 function field(field3, name, opt) {
-  const path19 = splitAccessPath(field3);
-  const fieldName = path19.length === 1 ? path19[0] : field3;
-  return accessor((opt && opt.get || getter)(path19), [fieldName], name || fieldName);
+  const path20 = splitAccessPath(field3);
+  const fieldName = path20.length === 1 ? path20[0] : field3;
+  return accessor((opt && opt.get || getter)(path20), [fieldName], name || fieldName);
 }
 
 // node_modules/vega-util/build/accessors.js
@@ -46136,10 +46201,10 @@ var Path = class {
     return this._;
   }
 };
-function path15() {
+function path16() {
   return new Path();
 }
-path15.prototype = Path.prototype;
+path16.prototype = Path.prototype;
 
 // node_modules/d3-shape/dist/d3-shape.mjs
 function constant2(x4) {
@@ -46213,10 +46278,10 @@ function cornerTangents(x02, y02, x12, y12, r1, rc, cw2) {
   };
 }
 function arc() {
-  var innerRadius = arcInnerRadius, outerRadius = arcOuterRadius, cornerRadius = constant2(0), padRadius = null, startAngle = arcStartAngle, endAngle = arcEndAngle, padAngle = arcPadAngle, context3 = null, path19 = withPath(arc5);
+  var innerRadius = arcInnerRadius, outerRadius = arcOuterRadius, cornerRadius = constant2(0), padRadius = null, startAngle = arcStartAngle, endAngle = arcEndAngle, padAngle = arcPadAngle, context3 = null, path20 = withPath(arc5);
   function arc5() {
     var buffer, r2, r0 = +innerRadius.apply(this, arguments), r1 = +outerRadius.apply(this, arguments), a0 = startAngle.apply(this, arguments) - halfPi, a1 = endAngle.apply(this, arguments) - halfPi, da = abs(a1 - a0), cw2 = a1 > a0;
-    if (!context3) context3 = buffer = path19();
+    if (!context3) context3 = buffer = path20();
     if (r1 < r0) r2 = r1, r1 = r0, r0 = r2;
     if (!(r1 > epsilon3)) context3.moveTo(0, 0);
     else if (da > tau2 - epsilon3) {
@@ -46353,12 +46418,12 @@ function y(p) {
   return p[1];
 }
 function line(x$12, y$12) {
-  var defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path19 = withPath(line5);
+  var defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path20 = withPath(line5);
   x$12 = typeof x$12 === "function" ? x$12 : x$12 === void 0 ? x : constant2(x$12);
   y$12 = typeof y$12 === "function" ? y$12 : y$12 === void 0 ? y : constant2(y$12);
   function line5(data3) {
     var i, n = (data3 = array2(data3)).length, d, defined0 = false, buffer;
-    if (context3 == null) output4 = curve2(buffer = path19());
+    if (context3 == null) output4 = curve2(buffer = path20());
     for (i = 0; i <= n; ++i) {
       if (!(i < n && defined2(d = data3[i], i, data3)) === defined0) {
         if (defined0 = !defined0) output4.lineStart();
@@ -46386,13 +46451,13 @@ function line(x$12, y$12) {
   return line5;
 }
 function area(x02, y02, y12) {
-  var x12 = null, defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path19 = withPath(area6);
+  var x12 = null, defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path20 = withPath(area6);
   x02 = typeof x02 === "function" ? x02 : x02 === void 0 ? x : constant2(+x02);
   y02 = typeof y02 === "function" ? y02 : y02 === void 0 ? constant2(0) : constant2(+y02);
   y12 = typeof y12 === "function" ? y12 : y12 === void 0 ? y : constant2(+y12);
   function area6(data3) {
     var i, j, k2, n = (data3 = array2(data3)).length, d, defined0 = false, buffer, x0z = new Array(n), y0z = new Array(n);
-    if (context3 == null) output4 = curve2(buffer = path19());
+    if (context3 == null) output4 = curve2(buffer = path20());
     for (i = 0; i <= n; ++i) {
       if (!(i < n && defined2(d = data3[i], i, data3)) === defined0) {
         if (defined0 = !defined0) {
@@ -46504,12 +46569,12 @@ var s = sqrt(3) / 2;
 var k = 1 / sqrt(12);
 var a = (k / 2 + 1) * 3;
 function Symbol2(type3, size) {
-  let context3 = null, path19 = withPath(symbol2);
+  let context3 = null, path20 = withPath(symbol2);
   type3 = typeof type3 === "function" ? type3 : constant2(type3 || circle);
   size = typeof size === "function" ? size : constant2(size === void 0 ? 64 : +size);
   function symbol2() {
     let buffer;
-    if (!context3) context3 = buffer = path19();
+    if (!context3) context3 = buffer = path20();
     type3.apply(this, arguments).draw(context3, +size.apply(this, arguments));
     if (buffer) return context3 = null, buffer + "" || null;
   }
@@ -50047,9 +50112,9 @@ var commandPattern = /[mlhvzcsqta]([^mlhvzcsqta]*)/gi;
 var numberPattern = /^[+-]?(([0-9]*\.[0-9]+)|([0-9]+\.)|([0-9]+))([eE][+-]?[0-9]+)?/;
 var spacePattern = /^((\s+,?\s*)|(,\s*))/;
 var flagPattern = /^[01]/;
-function parse5(path19) {
+function parse5(path20) {
   const commands = [];
-  const matches = path19.match(commandPattern) || [];
+  const matches = path20.match(commandPattern) || [];
   matches.forEach((str2) => {
     let cmd = str2[0];
     const type3 = cmd.toLowerCase();
@@ -50196,15 +50261,15 @@ function scale$1(current2, sX, sY) {
   }
   return temp;
 }
-function pathRender(context3, path19, l, t, sX, sY) {
+function pathRender(context3, path20, l, t, sX, sY) {
   var current2, previous = null, x4 = 0, y4 = 0, controlX = 0, controlY = 0, tempX, tempY, tempControlX, tempControlY, anchorX = 0, anchorY = 0;
   if (l == null) l = 0;
   if (t == null) t = 0;
   if (sX == null) sX = 1;
   if (sY == null) sY = sX;
   if (context3.beginPath) context3.beginPath();
-  for (var i = 0, len = path19.length; i < len; ++i) {
-    current2 = path19[i];
+  for (var i = 0, len = path20.length; i < len; ++i) {
+    current2 = path20[i];
     if (sX !== 1 || sY !== 1) {
       current2 = scale$1(current2, sX, sY);
     }
@@ -50513,16 +50578,16 @@ function symbols2(_) {
   return hasOwnProperty(builtins, _) ? builtins[_] : customSymbol(_);
 }
 var custom8 = {};
-function customSymbol(path19) {
-  if (!hasOwnProperty(custom8, path19)) {
-    const parsed = parse5(path19);
-    custom8[path19] = {
+function customSymbol(path20) {
+  if (!hasOwnProperty(custom8, path20)) {
+    const parsed = parse5(path20);
+    custom8[path20] = {
       draw: function(context3, size) {
         pathRender(context3, parsed, 0, 0, Math.sqrt(size) / 2);
       }
     };
   }
-  return custom8[path19];
+  return custom8[path20];
 }
 var C2 = 0.448084975506;
 function rectangleX(d) {
@@ -50547,7 +50612,7 @@ function vg_rect() {
   var x4 = rectangleX, y4 = rectangleY, width2 = rectangleWidth, height2 = rectangleHeight, crTL = number4(0), crTR = crTL, crBL = crTL, crBR = crTL, context3 = null;
   function rectangle2(_, x02, y02) {
     var buffer, x12 = x02 != null ? x02 : +x4.call(this, _), y12 = y02 != null ? y02 : +y4.call(this, _), w2 = +width2.call(this, _), h2 = +height2.call(this, _), s2 = Math.min(w2, h2) / 2, tl2 = clamp2(+crTL.call(this, _), 0, s2), tr2 = clamp2(+crTR.call(this, _), 0, s2), bl2 = clamp2(+crBL.call(this, _), 0, s2), br2 = clamp2(+crBR.call(this, _), 0, s2);
-    if (!context3) context3 = buffer = path15();
+    if (!context3) context3 = buffer = path16();
     if (tl2 <= 0 && tr2 <= 0 && bl2 <= 0 && br2 <= 0) {
       context3.rect(x12, y12, w2, h2);
     } else {
@@ -50647,7 +50712,7 @@ function vg_trail() {
   }
   function trail3(data3) {
     var i, n = data3.length, d, defined0 = false, buffer;
-    if (context3 == null) context3 = buffer = path15();
+    if (context3 == null) context3 = buffer = path16();
     for (i = 0; i <= n; ++i) {
       if (!(i < n && defined2(d = data3[i], i, data3)) === defined0) {
         if (defined0 = !defined0) ready = 0;
@@ -51284,26 +51349,26 @@ function pickVisit(scene, visitor) {
   }
   return null;
 }
-function drawAll(path19) {
+function drawAll(path20) {
   return function(context3, scene, bounds3) {
     visit(scene, (item) => {
       if (!bounds3 || bounds3.intersects(item.bounds)) {
-        drawPath(path19, context3, item, item);
+        drawPath(path20, context3, item, item);
       }
     });
   };
 }
-function drawOne(path19) {
+function drawOne(path20) {
   return function(context3, scene, bounds3) {
     if (scene.items.length && (!bounds3 || bounds3.intersects(scene.bounds))) {
-      drawPath(path19, context3, scene.items[0], scene.items);
+      drawPath(path20, context3, scene.items[0], scene.items);
     }
   };
 }
-function drawPath(path19, context3, item, items) {
+function drawPath(path20, context3, item, items) {
   var opacity2 = item.opacity == null ? 1 : item.opacity;
   if (opacity2 === 0) return;
-  if (path19(context3, items)) return;
+  if (path20(context3, items)) return;
   blend(context3, item);
   if (item.fill && fill2(context3, item, opacity2)) {
     context3.fill();
@@ -51324,7 +51389,7 @@ function pick$1(test2) {
     });
   };
 }
-function hitPath(path19, filled) {
+function hitPath(path20, filled) {
   return function(context3, o, x4, y4) {
     var item = Array.isArray(o) ? o[0] : o, fill3 = filled == null ? item.fill : filled, stroke2 = item.stroke && context3.isPointInStroke, lw, lc;
     if (stroke2) {
@@ -51333,11 +51398,11 @@ function hitPath(path19, filled) {
       context3.lineWidth = lw != null ? lw : 1;
       context3.lineCap = lc != null ? lc : "butt";
     }
-    return path19(context3, o) ? false : fill3 && context3.isPointInPath(x4, y4) || stroke2 && context3.isPointInStroke(x4, y4);
+    return path20(context3, o) ? false : fill3 && context3.isPointInPath(x4, y4) || stroke2 && context3.isPointInStroke(x4, y4);
   };
 }
-function pickPath(path19) {
-  return pick$1(hitPath(path19));
+function pickPath(path20) {
+  return pick$1(hitPath(path20));
 }
 function translate(x4, y4) {
   return "translate(" + x4 + "," + y4 + ")";
@@ -51711,11 +51776,11 @@ function attr$3(emit2, item) {
   emit2("d", item.path);
 }
 function path$1(context3, item) {
-  var path19 = item.path;
-  if (path19 == null) return true;
+  var path20 = item.path;
+  if (path20 == null) return true;
   var x4 = item.x || 0, y4 = item.y || 0, sx = item.scaleX || 1, sy = item.scaleY || 1, a4 = (item.angle || 0) * DegToRad, cache2 = item.pathCache;
-  if (!cache2 || cache2.path !== path19) {
-    (item.pathCache = cache2 = parse5(path19)).path = path19;
+  if (!cache2 || cache2.path !== path20) {
+    (item.pathCache = cache2 = parse5(path20)).path = path20;
   }
   if (a4 && context3.rotate && context3.translate) {
     context3.translate(x4, y4);
@@ -51770,7 +51835,7 @@ function bound$1(bounds3, item) {
   var x12, y12;
   return boundStroke(bounds3.set(x12 = item.x || 0, y12 = item.y || 0, item.x2 != null ? item.x2 : x12, item.y2 != null ? item.y2 : y12), item);
 }
-function path16(context3, item, opacity2) {
+function path17(context3, item, opacity2) {
   var x12, y12, x22, y22;
   if (item.stroke && stroke(context3, item, opacity2)) {
     x12 = item.x || 0;
@@ -51788,7 +51853,7 @@ function draw$1(context3, scene, bounds3) {
   visit(scene, (item) => {
     if (bounds3 && !bounds3.intersects(item.bounds)) return;
     var opacity2 = item.opacity == null ? 1 : item.opacity;
-    if (opacity2 && path16(context3, item, opacity2)) {
+    if (opacity2 && path17(context3, item, opacity2)) {
       blend(context3, item);
       context3.stroke();
     }
@@ -51796,7 +51861,7 @@ function draw$1(context3, scene, bounds3) {
 }
 function hit$1(context3, item, x4, y4) {
   if (!context3.isPointInStroke) return false;
-  return path16(context3, item, 1) && context3.isPointInStroke(x4, y4);
+  return path17(context3, item, 1) && context3.isPointInStroke(x4, y4);
 }
 var rule2 = {
   type: "rule",
@@ -55335,12 +55400,12 @@ LinkPath.Definition = {
 };
 inherits_default(LinkPath, Transform, {
   transform(_, pulse2) {
-    var sx = _.sourceX || sourceX, sy = _.sourceY || sourceY, tx = _.targetX || targetX, ty = _.targetY || targetY, as = _.as || "path", orient2 = _.orient || "vertical", shape2 = _.shape || "line", path19 = Paths.get(shape2 + "-" + orient2) || Paths.get(shape2);
-    if (!path19) {
+    var sx = _.sourceX || sourceX, sy = _.sourceY || sourceY, tx = _.targetX || targetX, ty = _.targetY || targetY, as = _.as || "path", orient2 = _.orient || "vertical", shape2 = _.shape || "line", path20 = Paths.get(shape2 + "-" + orient2) || Paths.get(shape2);
+    if (!path20) {
       error2("LinkPath unsupported type: " + _.shape + (_.orient ? "-" + _.orient : ""));
     }
     pulse2.visit(pulse2.SOURCE, (t) => {
-      t[as] = path19(sx(t), sy(t), tx(t), ty(t));
+      t[as] = path20(sx(t), sy(t), tx(t), ty(t));
     });
     return pulse2.reflow(_.modified()).modifies(as);
   }
@@ -57193,46 +57258,46 @@ function appendRound2(digits) {
 }
 function index(projection3, context3) {
   let digits = 3, pointRadius = 4.5, projectionStream, contextStream;
-  function path19(object2) {
+  function path20(object2) {
     if (object2) {
       if (typeof pointRadius === "function") contextStream.pointRadius(+pointRadius.apply(this, arguments));
       geoStream(object2, projectionStream(contextStream));
     }
     return contextStream.result();
   }
-  path19.area = function(object2) {
+  path20.area = function(object2) {
     geoStream(object2, projectionStream(areaStream));
     return areaStream.result();
   };
-  path19.measure = function(object2) {
+  path20.measure = function(object2) {
     geoStream(object2, projectionStream(lengthStream));
     return lengthStream.result();
   };
-  path19.bounds = function(object2) {
+  path20.bounds = function(object2) {
     geoStream(object2, projectionStream(boundsStream));
     return boundsStream.result();
   };
-  path19.centroid = function(object2) {
+  path20.centroid = function(object2) {
     geoStream(object2, projectionStream(centroidStream));
     return centroidStream.result();
   };
-  path19.projection = function(_) {
+  path20.projection = function(_) {
     if (!arguments.length) return projection3;
     projectionStream = _ == null ? (projection3 = null, identity$12) : (projection3 = _).stream;
-    return path19;
+    return path20;
   };
-  path19.context = function(_) {
+  path20.context = function(_) {
     if (!arguments.length) return context3;
     contextStream = _ == null ? (context3 = null, new PathString(digits)) : new PathContext(context3 = _);
     if (typeof pointRadius !== "function") contextStream.pointRadius(pointRadius);
-    return path19;
+    return path20;
   };
-  path19.pointRadius = function(_) {
+  path20.pointRadius = function(_) {
     if (!arguments.length) return pointRadius;
     pointRadius = typeof _ === "function" ? _ : (contextStream.pointRadius(+_), +_);
-    return path19;
+    return path20;
   };
-  path19.digits = function(_) {
+  path20.digits = function(_) {
     if (!arguments.length) return digits;
     if (_ == null) digits = null;
     else {
@@ -57241,9 +57306,9 @@ function index(projection3, context3) {
       digits = d;
     }
     if (context3 === null) contextStream = new PathString(digits);
-    return path19;
+    return path20;
   };
-  return path19.projection(projection3).digits(digits).context(context3);
+  return path20.projection(projection3).digits(digits).context(context3);
 }
 function transformer2(methods2) {
   return function(stream2) {
@@ -58641,24 +58706,24 @@ GeoPath.Definition = {
 };
 inherits_default(GeoPath, Transform, {
   transform(_, pulse2) {
-    var out = pulse2.fork(pulse2.ALL), path19 = this.value, field3 = _.field || identity, as = _.as || "path", flag2 = out.SOURCE;
-    if (!path19 || _.modified()) {
-      this.value = path19 = getProjectionPath(_.projection);
+    var out = pulse2.fork(pulse2.ALL), path20 = this.value, field3 = _.field || identity, as = _.as || "path", flag2 = out.SOURCE;
+    if (!path20 || _.modified()) {
+      this.value = path20 = getProjectionPath(_.projection);
       out.materialize().reflow();
     } else {
       flag2 = field3 === identity || pulse2.modified(field3.fields) ? out.ADD_MOD : out.ADD;
     }
-    const prev = initPath(path19, _.pointRadius);
-    out.visit(flag2, (t) => t[as] = path19(field3(t)));
-    path19.pointRadius(prev);
+    const prev = initPath(path20, _.pointRadius);
+    out.visit(flag2, (t) => t[as] = path20(field3(t)));
+    path20.pointRadius(prev);
     return out.modifies(as);
   }
 });
-function initPath(path19, pointRadius) {
-  const prev = path19.pointRadius();
-  path19.context(null);
+function initPath(path20, pointRadius) {
+  const prev = path20.pointRadius();
+  path20.context(null);
   if (pointRadius != null) {
-    path19.pointRadius(pointRadius);
+    path20.pointRadius(pointRadius);
   }
   return prev;
 }
@@ -58748,14 +58813,14 @@ inherits_default(GeoShape, Transform, {
     return out.modifies(as);
   }
 });
-function shapeGenerator(path19, field3, pointRadius) {
-  const shape2 = pointRadius == null ? (_) => path19(field3(_)) : (_) => {
-    var prev = path19.pointRadius(), value4 = path19.pointRadius(pointRadius)(field3(_));
-    path19.pointRadius(prev);
+function shapeGenerator(path20, field3, pointRadius) {
+  const shape2 = pointRadius == null ? (_) => path20(field3(_)) : (_) => {
+    var prev = path20.pointRadius(), value4 = path20.pointRadius(pointRadius)(field3(_));
+    path20.pointRadius(prev);
     return value4;
   };
   shape2.context = (_) => {
-    path19.context(_);
+    path20.context(_);
     return shape2;
   };
   return shape2;
@@ -60718,11 +60783,11 @@ function defaultParentId(d) {
   return d.parentId;
 }
 function stratify() {
-  var id2 = defaultId, parentId = defaultParentId, path19;
+  var id2 = defaultId, parentId = defaultParentId, path20;
   function stratify2(data3) {
     var nodes = Array.from(data3), currentId = id2, currentParentId = parentId, n, d, i, root, parent, node, nodeId, nodeKey, nodeByKey = /* @__PURE__ */ new Map();
-    if (path19 != null) {
-      const I = nodes.map((d2, i2) => normalize2(path19(d2, i2, data3)));
+    if (path20 != null) {
+      const I = nodes.map((d2, i2) => normalize2(path20(d2, i2, data3)));
       const P = I.map(parentof);
       const S = new Set(I).add("");
       for (const i2 of P) {
@@ -60761,7 +60826,7 @@ function stratify() {
       }
     }
     if (!root) throw new Error("no root");
-    if (path19 != null) {
+    if (path20 != null) {
       while (root.data === imputed && root.children.length === 1) {
         root = root.children[0], --n;
       }
@@ -60787,26 +60852,26 @@ function stratify() {
     return arguments.length ? (parentId = optional(x4), stratify2) : parentId;
   };
   stratify2.path = function(x4) {
-    return arguments.length ? (path19 = optional(x4), stratify2) : path19;
+    return arguments.length ? (path20 = optional(x4), stratify2) : path20;
   };
   return stratify2;
 }
-function normalize2(path19) {
-  path19 = `${path19}`;
-  let i = path19.length;
-  if (slash2(path19, i - 1) && !slash2(path19, i - 2)) path19 = path19.slice(0, -1);
-  return path19[0] === "/" ? path19 : `/${path19}`;
+function normalize2(path20) {
+  path20 = `${path20}`;
+  let i = path20.length;
+  if (slash2(path20, i - 1) && !slash2(path20, i - 2)) path20 = path20.slice(0, -1);
+  return path20[0] === "/" ? path20 : `/${path20}`;
 }
-function parentof(path19) {
-  let i = path19.length;
+function parentof(path20) {
+  let i = path20.length;
   if (i < 2) return "";
-  while (--i > 1) if (slash2(path19, i)) break;
-  return path19.slice(0, i);
+  while (--i > 1) if (slash2(path20, i)) break;
+  return path20.slice(0, i);
 }
-function slash2(path19, i) {
-  if (path19[i] === "/") {
+function slash2(path20, i) {
+  if (path20[i] === "/") {
     let k2 = 0;
-    while (i > 0 && path19[--i] === "\\") ++k2;
+    while (i > 0 && path20[--i] === "\\") ++k2;
     if ((k2 & 1) === 0) return true;
   }
   return false;
@@ -66944,10 +67009,10 @@ function geoShape(projection3, geojson, group3) {
     return p ? p.path.context(context3)(geojson) : "";
   };
 }
-function pathShape(path19) {
+function pathShape(path20) {
   let p = null;
   return function(context3) {
-    return context3 ? pathRender(context3, p = p || parse5(path19)) : path19;
+    return context3 ? pathRender(context3, p = p || parse5(path20)) : path20;
   };
 }
 var datum = (d) => d.data;
@@ -67343,8 +67408,8 @@ var expressionCodegen = {
    * Optimized code generators for access and comparison.
    */
   codegen: {
-    get(path19) {
-      const ref2 = `[${path19.map(stringValue).join("][")}]`;
+    get(path20) {
+      const ref2 = `[${path20.map(stringValue).join("][")}]`;
       const get7 = Function("_", `return _${ref2};`);
       get7.path = ref2;
       return get7;
@@ -73488,8 +73553,8 @@ function deleteNestedProperty(obj, orderedProps) {
 function titleCase(s2) {
   return s2.charAt(0).toUpperCase() + s2.substr(1);
 }
-function accessPathWithDatum(path19, datum2 = "datum") {
-  const pieces = splitAccessPath(path19);
+function accessPathWithDatum(path20, datum2 = "datum") {
+  const pieces = splitAccessPath(path20);
   const prefixes2 = [];
   for (let i = 1; i <= pieces.length; i++) {
     const prefix = `[${pieces.slice(0, i).map(stringValue).join("][")}]`;
@@ -73497,8 +73562,8 @@ function accessPathWithDatum(path19, datum2 = "datum") {
   }
   return prefixes2.join(" && ");
 }
-function flatAccessWithDatum(path19, datum2 = "datum") {
-  return `${datum2}[${stringValue(splitAccessPath(path19).join("."))}]`;
+function flatAccessWithDatum(path20, datum2 = "datum") {
+  return `${datum2}[${stringValue(splitAccessPath(path20).join("."))}]`;
 }
 function accessWithDatumToUnescapedPath(unescapedPath) {
   const singleQuoteEscapedPath = unescapedPath.replaceAll("'", "\\'");
@@ -73510,20 +73575,20 @@ function unescapeSingleQuoteAndPathDot(escapedPath) {
 function escapePathAccess(string2) {
   return string2.replace(/(\[|\]|\.|'|")/g, "\\$1");
 }
-function replacePathInField(path19) {
-  return `${splitAccessPath(path19).map(escapePathAccess).join("\\.")}`;
+function replacePathInField(path20) {
+  return `${splitAccessPath(path20).map(escapePathAccess).join("\\.")}`;
 }
 function replaceAll(string2, find4, replacement) {
   return string2.replace(new RegExp(find4.replace(/[-/\\^$*+?.()|[\]{}]/g, "\\$&"), "g"), replacement);
 }
-function removePathFromField(path19) {
-  return `${splitAccessPath(path19).join(".")}`;
+function removePathFromField(path20) {
+  return `${splitAccessPath(path20).join(".")}`;
 }
-function accessPathDepth(path19) {
-  if (!path19) {
+function accessPathDepth(path20) {
+  if (!path20) {
     return 0;
   }
-  return splitAccessPath(path19).length;
+  return splitAccessPath(path20).length;
 }
 function getFirstDefined(...args) {
   return args.find((a4) => a4 !== void 0);
@@ -80027,15 +80092,15 @@ var TopLevelSelectionsNormalizer = class extends SpecMapper {
     const selections = normParams.selections;
     if (!selections || !selections.length)
       return spec;
-    const path19 = (normParams.path ?? []).concat(spec.name);
+    const path20 = (normParams.path ?? []).concat(spec.name);
     const params2 = [];
     for (const selection of selections) {
       if (!selection.views || !selection.views.length) {
         params2.push(selection);
       } else {
         for (const view of selection.views) {
-          if (isString(view) && (view === spec.name || path19.includes(view)) || isArray(view) && // logic for backwards compatibility with view paths before we had unique names
-          view.map((v) => path19.indexOf(v)).every((v, i, arr) => v !== -1 && (i === 0 || v > arr[i - 1]))) {
+          if (isString(view) && (view === spec.name || path20.includes(view)) || isArray(view) && // logic for backwards compatibility with view paths before we had unique names
+          view.map((v) => path20.indexOf(v)).every((v, i, arr) => v !== -1 && (i === 0 || v > arr[i - 1]))) {
             params2.push(selection);
           }
         }
@@ -91058,7 +91123,7 @@ async function writeReports(reportsDir, r2) {
       `monitoring report: dataset '${r2.dataset}' must be a plain name (letters, digits, '-' and '_')`
     );
   }
-  const datasetDir = path17.join(reportsDir, r2.dataset);
+  const datasetDir = path18.join(reportsDir, r2.dataset);
   const window2 = calendarWindow(r2);
   const latest = latestOf(r2);
   const opts = { width: DEFAULT_WIDTH, interactive: false, timeDomain: window2.domain };
@@ -91073,7 +91138,7 @@ async function writeReports(reportsDir, r2) {
   } catch (err) {
     throw new ReportsError(`${r2.dataset}: the dashboard failed to render (${err.message})`);
   }
-  writes.push({ path: path17.join(datasetDir, DASHBOARD_SVG), content: svg });
+  writes.push({ path: path18.join(datasetDir, DASHBOARD_SVG), content: svg });
   const images = charts.map((c4) => ({
     id: c4.id,
     file: DASHBOARD_SVG,
@@ -91081,16 +91146,16 @@ async function writeReports(reportsDir, r2) {
     description: c4.description
   }));
   writes.push({
-    path: path17.join(datasetDir, "README.md"),
+    path: path18.join(datasetDir, "README.md"),
     content: reportMarkdown(r2, images, latest && logPartitionFile(latest.eventTime.slice(0, 7)))
   });
   writeFilesAtomically(writes);
-  if (existsSync8(datasetDir)) {
+  if (existsSync9(datasetDir)) {
     for (const f of readdirSync5(datasetDir)) {
-      if (f.endsWith(".svg") && f !== DASHBOARD_SVG) rmSync4(path17.join(datasetDir, f));
+      if (f.endsWith(".svg") && f !== DASHBOARD_SVG) rmSync5(path18.join(datasetDir, f));
     }
   }
-  rmSync4(path17.join(datasetDir, "charts"), { recursive: true, force: true });
+  rmSync5(path18.join(datasetDir, "charts"), { recursive: true, force: true });
   return { files: writes.map((w2) => w2.path) };
 }
 var REPORT_MONTHS = 3;
@@ -91112,7 +91177,7 @@ function calendarWindow(r2) {
 }
 
 // actions/monitor/src/main.ts
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const windowDays = input.integer("window", WINDOW_DAYS);
@@ -91175,7 +91240,7 @@ await runAction(async () => {
     })
   );
   const links = reports.map((r2) => {
-    const file = path18.posix.join("reports", r2.dataset, withReport ? "README.md" : MONITORING_FILE);
+    const file = path19.posix.join("reports", r2.dataset, withReport ? "README.md" : MONITORING_FILE);
     return `<a href="${fileUrl(file)}">${r2.dataset} report</a>`;
   });
   if (dashboard) links.push(`<a href="${dashboard}">dashboard</a>`);

@@ -9,7 +9,7 @@ import {
   input,
   output,
   pct,
-  runAction,
+  runStage,
   summaryTable,
   workspace,
 } from '../../lib/action-kit.js';
@@ -18,7 +18,7 @@ import { WINDOW_DAYS } from '../../lib/option-bounds.js';
 import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
 import { writeReports } from '../../lib/reports.js';
 
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const windowDays = input.integer('window', WINDOW_DAYS);

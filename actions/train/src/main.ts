@@ -7,7 +7,7 @@ import {
   output,
   pct,
   repository,
-  runAction,
+  runStage,
   summaryTable,
   unlessGitHubRefuses,
   workspace,
@@ -23,7 +23,7 @@ import { shardText } from '../../lib/sharding.js';
 import { SPLIT_KINDS } from '../../lib/training.js';
 import { metricsCommentMarkdown } from './comment.js';
 
-await runAction(async () => {
+await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
   const algorithm = input.choice('algorithm', ['auto', ...ALGORITHMS.map((a) => a.name)], 'auto');
