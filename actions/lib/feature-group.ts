@@ -17,13 +17,9 @@ import { parseCsvText } from './csv-input.js';
 import { concatTables, emptyTable, type FeatureTable, type RowSource } from './feature-table.js';
 import { type FileSource, workingTree } from './file-source.js';
 import { stableStringify } from './json.js';
-import {
-  countRows,
-  headerOf,
-  type PartitionLayout,
-  readPartition,
-  readPartitionInto,
-} from './partition-reader.js';
+import { countRows, headerOf, type PartitionLayout, readPartitionInto } from './partition-reader.js';
+import { csvLine, RowBatch } from './row-batch.js';
+import { maxPieceBytes, parsePieceKey, pieceKey, startsOfPieces } from './size-limits.js';
 import { type Category, type DatasetSpec, type FeatureSchema, featureSchema, isIsoInstant } from './spec.js';
 import { computeStats } from './stats.js';
 import type { Workspace } from './workspace.js';
@@ -77,6 +73,14 @@ export interface NewRow {
   line?: number;
 }
 
+/** Rows appended one at a time (FeatureGroup.appender). */
+export interface FeatureGroupAppender {
+  /** Applies the store-level rules; returns the row's id, or null when it was quarantined. */
+  add(row: NewRow): number | null;
+  /** Writes every file at once (nothing with dryRun); `rejected` come first in rejected.csv. */
+  finish(rejected: RejectedRow[], opts?: { dryRun?: boolean }): { added: number; rejected: RejectedRow[] };
+}
+
 export interface RejectedRow {
   detectedAt: string;
   origin: string;
@@ -125,11 +129,12 @@ export function expectationsOf(spec: DatasetSpec): Expectation[] {
   return out;
 }
 
-/** A month's partition file in a version folder, e.g. rows-2026-11.csv. */
-export function partitionFile(month: string): string {
-  return `rows-${month}.csv`;
+/** A month's partition file in a version folder, e.g. rows-2026-11.csv; its later pieces rows-2026-11-2.csv, … */
+export function partitionFile(month: string, piece = 1): string {
+  return `rows-${pieceKey(month, piece)}.csv`;
 }
-const PARTITION_FILE = /^rows-(\d{4}-\d{2})\.csv$/;
+/** rows-YYYY-MM.csv, or rows-YYYY-MM-N.csv for a month's N-th piece (size-limits.ts). */
+const PARTITION_FILE = /^rows-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
 /** The earlier layout's partitions, data/<dataset>/v<N>/rows/YYYY-MM.csv: still read, never appended to. */
 const EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
 
@@ -192,9 +197,22 @@ export class FeatureGroup {
   get layout(): PartitionLayout {
     return layoutOf(this.meta);
   }
-  /** A month's partition: where it is, or where a new one goes. */
+  /** A month's partition: where it is (its first piece), or where a new one goes. */
   partitionPath(month: string): string {
-    return this.partitionFiles().get(month) ?? `${this.dir}/${partitionFile(month)}`;
+    return this.partitionFiles().get(month)?.[0] ?? `${this.dir}/${partitionFile(month)}`;
+  }
+
+  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
+  partitionPaths(month: string): string[] {
+    return this.partitionFiles().get(month) ?? [];
+  }
+
+  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
+  partitionPieces(month: string): { path: string; bytes: Uint8Array }[] {
+    return this.partitionPaths(month).map((p) => ({
+      path: p,
+      bytes: this.files.readBytes(p) ?? new Uint8Array(),
+    }));
   }
 
   /** Months that have a partition file, ascending. */
@@ -202,24 +220,46 @@ export class FeatureGroup {
     return [...this.partitionFiles().keys()].sort();
   }
 
-  /** Partition files by month, in this layout (rows-YYYY-MM.csv) or the earlier one (rows/YYYY-MM.csv). */
-  private partitionFiles(): Map<string, string> {
-    const out = new Map<string, string>();
-    const add = (month: string, file: string) => {
-      const other = out.get(month);
-      if (other)
-        throw new FeatureGroupError(
-          `${file}: month ${month} also has ${other}; keep one of the two (git rm)`,
-        );
-      out.set(month, file);
-    };
-    for (const f of this.files.list(this.dir)) {
-      const month = PARTITION_FILE.exec(f)?.[1];
-      if (month) add(month, `${this.dir}/${f}`);
-    }
+  /**
+   * Partition files by month, in this layout (rows-YYYY-MM.csv, then rows-YYYY-MM-2.csv, … once a month
+   * outgrew the size limit) or the earlier one (rows/YYYY-MM.csv); each month's pieces in order.
+   */
+  private partitionFiles(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    const earlier = new Map<string, string>();
     for (const f of this.files.list(`${this.dir}/rows`)) {
       const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
-      if (month) add(month, `${this.dir}/rows/${f}`);
+      if (month) earlier.set(month, `${this.dir}/rows/${f}`);
+    }
+    const pieces = new Map<string, Map<number, string>>();
+    for (const f of this.files.list(this.dir)) {
+      const key = PARTITION_FILE.exec(f)?.[1];
+      const parsed = key === undefined ? null : parsePieceKey(key);
+      if (!parsed) continue;
+      const other = earlier.get(parsed.month);
+      if (other)
+        throw new FeatureGroupError(
+          `${other}: month ${parsed.month} also has ${this.dir}/${f}; keep one of the two (git rm)`,
+        );
+      const byNumber = pieces.get(parsed.month) ?? new Map<number, string>();
+      byNumber.set(parsed.piece, `${this.dir}/${f}`);
+      pieces.set(parsed.month, byNumber);
+    }
+    for (const [month, file] of earlier) out.set(month, [file]);
+    for (const [month, byNumber] of pieces) {
+      // Pieces are numbered without gaps: a missing one is rows lost, not a smaller month.
+      const files: string[] = [];
+      for (let n = 1; n <= byNumber.size; n++) {
+        const file = byNumber.get(n);
+        if (!file) {
+          const last = Math.max(...byNumber.keys());
+          throw new FeatureGroupError(
+            `${this.dir}/${partitionFile(month, n)}: missing, but month ${month} has pieces up to ${partitionFile(month, last)}; restore it with git (git checkout -- ${this.dir}/${partitionFile(month, n)})`,
+          );
+        }
+        files.push(file);
+      }
+      out.set(month, files);
     }
     return out;
   }
@@ -236,20 +276,15 @@ export class FeatureGroup {
     );
   }
 
+  /** A month's rows, its pieces in order. */
   readPartition(month: string): FeatureTable {
-    const p = this.partitionPath(month);
-    const bytes = this.files.readBytes(p);
-    if (!bytes) return emptyTable(this.meta.features.length);
-    return readPartition(bytes, this.layout, p);
+    return readPieces(this.partitionPieces(month), this.layout);
   }
 
   /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
   read(filter?: { months?: (month: string) => boolean }): FeatureTable {
     const months = this.months().filter((m) => filter?.months?.(m) ?? true);
-    const parts = months.map((m) => ({
-      path: this.partitionPath(m),
-      bytes: this.files.readBytes(this.partitionPath(m)) ?? new Uint8Array(),
-    }));
+    const parts = months.flatMap((m) => this.partitionPieces(m));
     const table = emptyTable(
       this.meta.features.length,
       parts.reduce((s, p) => s + countRows(p.bytes), 0),
@@ -327,7 +362,7 @@ export class FeatureGroup {
       ? Buffer.from(old).toString('utf8')
       : stringify([['id', this.meta.label.name, 'labelled_at']]);
     const labelsText = accepted.length ? prefix + stringify(accepted) : undefined;
-    const writes = this.buildWrites([], rejected, this.meta.nextId, parts, labelsText);
+    const writes = this.buildWrites(new RowBatch(), rejected, this.meta.nextId, parts, labelsText);
     if (!opts.dryRun) writeFilesAtomically(writes);
     return { added: accepted.length, rejected };
   }
@@ -343,6 +378,22 @@ export class FeatureGroup {
     now: Date,
     opts: { dryRun?: boolean } = {},
   ): { added: NewRow[]; rejected: RejectedRow[] } {
+    const appender = this.appender(now);
+    const added: NewRow[] = [];
+    for (const r of rows) {
+      const id = appender.add(r);
+      if (id !== null) added.push({ ...r, id });
+    }
+    added.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id! - b.id!));
+    return { added, rejected: appender.finish(rejected, opts).rejected };
+  }
+
+  /**
+   * Appends rows one at a time without keeping them as objects (a streamed ingest of a million rows):
+   * add() applies the store-level rules and keeps the row as its partition line; finish() writes every
+   * file at once, like append(). The rows rejected before (`rejected`) come first in rejected.csv.
+   */
+  appender(now: Date): FeatureGroupAppender {
     if (this.files.description !== 'working tree') {
       throw new FeatureGroupError(
         `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`,
@@ -351,34 +402,39 @@ export class FeatureGroup {
     const parts = this.partitionsByMonth();
     const ids = new Set<number>();
     for (const t of parts.values()) for (let i = 0; i < t.rows; i++) ids.add(t.ids[i]);
-    const quarantined = [...rejected];
-    const added: NewRow[] = [];
+    const storeRejected: RejectedRow[] = [];
+    const batch = new RowBatch();
     let nextId = this.meta.nextId;
-    for (const r of rows) {
-      const reason = storeRule(r, ids, now, this.meta.features);
-      if (reason) {
-        quarantined.push({
-          detectedAt: isoSeconds(now),
-          origin: r.origin ?? r.source,
-          line: r.line ?? 0,
-          reason,
-          record: {
-            ...(r.id !== undefined ? { id: String(r.id) } : {}),
-            ...r.values,
-            [this.meta.label.name]: r.label,
-          },
-        });
-        continue;
-      }
-      const id = r.id ?? nextId;
-      ids.add(id);
-      nextId = Math.max(nextId, id + 1);
-      added.push({ ...r, id });
-    }
-    added.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id! - b.id!));
-    const writes = this.buildWrites(added, quarantined, nextId, parts);
-    if (!opts.dryRun) writeFilesAtomically(writes);
-    return { added, rejected: quarantined };
+    return {
+      add: (r) => {
+        const reason = storeRule(r, ids, now, this.meta.features);
+        if (reason) {
+          storeRejected.push({
+            detectedAt: isoSeconds(now),
+            origin: r.origin ?? r.source,
+            line: r.line ?? 0,
+            reason,
+            record: {
+              ...(r.id !== undefined ? { id: String(r.id) } : {}),
+              ...r.values,
+              [this.meta.label.name]: r.label,
+            },
+          });
+          return null;
+        }
+        const id = r.id ?? nextId;
+        ids.add(id);
+        nextId = Math.max(nextId, id + 1);
+        batch.add(id, r.eventTime, csvLine(rowCells({ ...r, id }, this.meta)));
+        return id;
+      },
+      finish: (rejected, opts = {}) => {
+        const quarantined = [...rejected, ...storeRejected];
+        const writes = this.buildWrites(batch, quarantined, nextId, parts);
+        if (!opts.dryRun) writeFilesAtomically(writes);
+        return { added: batch.size, rejected: quarantined };
+      },
+    };
   }
 
   /** Every partition read once; appends reuse them for untouched months instead of reading again. */
@@ -387,7 +443,7 @@ export class FeatureGroup {
   }
 
   private buildWrites(
-    added: NewRow[],
+    added: RowBatch,
     quarantined: RejectedRow[],
     nextId: number,
     current: Map<string, FeatureTable>,
@@ -397,31 +453,23 @@ export class FeatureGroup {
     const abs = (rel: string) => `${this.ws.root}/${rel}`;
     const writes: FileWrite[] = [];
     if (labelsText !== undefined) writes.push({ path: abs(this.labelsPath), content: labelsText });
-    const byMonth = new Map<string, NewRow[]>();
-    for (const r of added) {
-      const m = monthOf(r.eventTime);
-      const list = byMonth.get(m);
-      if (list) list.push(r);
-      else byMonth.set(m, [r]);
-    }
-    const header = headerOf(this.layout);
+    const byMonth = added.byMonth();
     const partitions = { ...this.meta.partitions };
-    const tables: FeatureTable[] = [];
+    const sources: (FeatureTable | PartitionPiece[])[] = [];
     const months = [...new Set([...this.months(), ...byMonth.keys()])].sort();
     for (const m of months) {
-      const newRows = byMonth.get(m);
-      if (!newRows) {
-        tables.push(current.get(m) ?? this.readPartition(m));
+      const order = byMonth.get(m);
+      if (!order) {
+        sources.push(current.get(m) ?? this.readPartition(m));
         continue;
       }
-      const old = this.files.readBytes(this.partitionPath(m));
-      const prefix = old ? Buffer.from(old).toString('utf8') : stringify([header]);
-      const text = prefix + stringify(newRows.map((r) => rowCells(r, this.meta)));
-      // Re-reading what we are about to write validates it with the same code every reader uses.
-      tables.push(readPartition(Buffer.from(text), this.layout, this.partitionPath(m)));
-      partitions[m] = (partitions[m] ?? 0) + newRows.length;
-      writes.push({ path: abs(this.partitionPath(m)), content: text });
+      const pieces = this.piecesWithRows(m, order, added);
+      // Re-reading what we are about to write (below) validates it with the code every reader uses.
+      sources.push(pieces.all);
+      partitions[m] = (partitions[m] ?? 0) + order.length;
+      for (const w of pieces.written) writes.push({ path: abs(w.path), content: w.bytes });
     }
+    added.release();
     let late = this.lateLabels();
     if (labelsText !== undefined) {
       late = new Map();
@@ -432,7 +480,7 @@ export class FeatureGroup {
         );
       }
     }
-    const all = applyLateLabels(concatTables(tables, this.meta.features.length), late);
+    const all = applyLateLabels(readParts(sources, this.layout), late);
     const rejectedPath = `${this.dir}/rejected.csv`;
     if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
       const old = this.files.readBytes(rejectedPath);
@@ -465,6 +513,37 @@ export class FeatureGroup {
       content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts }),
     });
     return writes;
+  }
+
+  /**
+   * A month's pieces after appending rows `order` of `batch`: the last piece grows until the next row
+   * would take it past the size limit, then a new piece (rows-YYYY-MM-N.csv) starts with the header.
+   * Earlier pieces are never rewritten. `all` is every piece of the month in order; `written` the new
+   * or grown ones.
+   */
+  private piecesWithRows(
+    month: string,
+    order: readonly number[],
+    batch: RowBatch,
+  ): { all: PartitionPiece[]; written: PartitionPiece[] } {
+    const existing = this.partitionPieces(month);
+    const last = existing.pop();
+    const header = Buffer.from(stringify([headerOf(this.layout)]));
+    const lines = order.map((i) => batch.lineBytes(i));
+    const limit = maxPieceBytes();
+    const starts = startsOfPieces(lines, header.length, limit, last ? last.bytes.length : header.length);
+    const written: PartitionPiece[] = [];
+    for (let k = 0; k < starts.length; k++) {
+      const from = starts[k];
+      const to = k + 1 < starts.length ? starts[k + 1] : order.length;
+      const number = existing.length + 1 + k;
+      if (k === 0 && last && from === to) continue; // the last piece was full: it stays as it is
+      const prefix = k === 0 && last ? last.bytes : header;
+      const path = k === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number)}`;
+      written.push({ path, bytes: batch.concat(prefix, order, from, to) });
+    }
+    const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
+    return { all: [...kept, ...written], written };
   }
 
   /** Creates a new, empty version (nothing is written until the first append). */
@@ -500,6 +579,54 @@ export class FeatureGroup {
     };
     return new FeatureGroup(ws, spec, meta, workingTree(ws.root));
   }
+}
+
+/** One partition file and its bytes. */
+export interface PartitionPiece {
+  path: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * Tables and pieces into one table, in order, without a second copy of the rows (a million-row append
+ * holds its new pieces and one table, not a table per month and their concatenation).
+ */
+function readParts(
+  parts: readonly (FeatureTable | PartitionPiece[])[],
+  layout: PartitionLayout,
+): FeatureTable {
+  const rowsOf = (p: FeatureTable | PartitionPiece[]) =>
+    Array.isArray(p) ? p.reduce((s, q) => s + countRows(q.bytes), 0) : p.rows;
+  const t = emptyTable(
+    layout.features.length,
+    parts.reduce((s, p) => s + rowsOf(p), 0),
+  );
+  for (const p of parts) {
+    if (Array.isArray(p)) {
+      for (const q of p) t.rows += readPartitionInto(q.bytes, layout, q.path, t, t.rows);
+      continue;
+    }
+    t.ids.set(p.ids.subarray(0, p.rows), t.rows);
+    t.eventTimes.set(p.eventTimes.subarray(0, p.rows), t.rows);
+    t.sources.set(p.sources.subarray(0, p.rows), t.rows);
+    t.labels.set(p.labels.subarray(0, p.rows), t.rows);
+    for (let j = 0; j < p.columns.length; j++) t.columns[j].set(p.columns[j].subarray(0, p.rows), t.rows);
+    t.rows += p.rows;
+  }
+  return t;
+}
+
+/** Pieces read into one table, in order; errors name the piece and its line. */
+export function readPieces(
+  pieces: readonly { path: string; bytes: Uint8Array }[],
+  layout: PartitionLayout,
+): FeatureTable {
+  const t = emptyTable(
+    layout.features.length,
+    pieces.reduce((s, p) => s + countRows(p.bytes), 0),
+  );
+  for (const p of pieces) t.rows += readPartitionInto(p.bytes, layout, p.path, t, t.rows);
+  return t;
 }
 
 function applyLateLabels(t: FeatureTable, late: Map<number, number>): FeatureTable {

@@ -13,10 +13,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { FeatureGroup } from './feature-group.js';
+import { type FeatureGroup, readPieces } from './feature-group.js';
 import type { FeatureTable } from './feature-table.js';
 import { stableStringify } from './json.js';
-import { readPartition } from './partition-reader.js';
 
 export class ShardError extends Error {
   override name = 'ShardError';
@@ -89,9 +88,8 @@ export function* partitionsOf(
   lateLabels: Map<number, number>,
 ): Generator<ReadPartition> {
   for (const month of months) {
-    const file = fg.partitionPath(month);
-    const bytes = fg.files.readBytes(file) ?? new Uint8Array();
-    const table = readPartition(bytes, fg.layout, file);
+    const pieces = fg.partitionPieces(month);
+    const table = readPieces(pieces, fg.layout);
     if (lateLabels.size > 0) {
       for (let i = 0; i < table.rows; i++) {
         if (table.labels[i] < 0) {
@@ -100,8 +98,15 @@ export function* partitionsOf(
         }
       }
     }
-    yield { month, sha256: sha256(bytes), table };
+    yield { month, sha256: monthSha256(pieces), table };
   }
+}
+
+/** sha256 of a month's pieces' bytes in order: the file's own sha256 while the month is one file. */
+export function monthSha256(pieces: readonly { bytes: Uint8Array }[]): string {
+  const hash = createHash('sha256');
+  for (const p of pieces) hash.update(p.bytes);
+  return hash.digest('hex');
 }
 
 /** sha256 of labels.csv, or null when the group has none. */

@@ -1,8 +1,9 @@
 // ingest: appends real observations from a user CSV (any column order, header required) through the same
 // cleaning and validation as backfill. Bad rows are quarantined with file, line and reason.
 import { cleanRecord } from '../clean.js';
-import { InputError, readCsvFile } from '../csv-input.js';
-import { FeatureGroup, isoSeconds, type NewRow, type RejectedRow } from '../feature-group.js';
+import { type CsvRecord, type CsvTable, InputError, streamCsvFile } from '../csv-input.js';
+import { FeatureGroup, type FeatureGroupAppender, isoSeconds, type RejectedRow } from '../feature-group.js';
+import { checkInputFile } from '../input-file.js';
 import type { DatasetSpec } from '../spec.js';
 import type { Workspace } from '../workspace.js';
 import { normaliseEventTime } from './event-time.js';
@@ -32,50 +33,110 @@ export function ingest(
   },
 ): IngestResult {
   const label = opts.label ?? file;
-  const table = readCsvFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name);
+  // Checked before the feature group opens: a missing or unreadable file is the first thing to say.
+  checkInputFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name);
   const fg = FeatureGroup.open(ws, spec);
-  const idColumn = spec.primaryKey.column ?? 'id';
-  const labelColumn = table.header.find((h) => h === spec.label.column || h === spec.label.name);
-  const labelsOnly =
-    table.header.length === 2 &&
-    labelColumn !== undefined &&
-    table.header.some((h) => h === idColumn || h === 'id');
-  if (labelsOnly) {
-    // Outcomes that arrived later for rows ingested without a label: id + label only.
-    if (table.records.length === 0) throw new InputError(`${label}: has a header but no rows`);
-    const idCol = table.header.find((h) => h !== labelColumn)!;
-    const rejected: RejectedRow[] = [];
-    const entries = [];
-    for (const rec of table.records) {
-      const id = Number(rec.values[idCol]);
-      if (!Number.isInteger(id) || id < 1) {
-        rejected.push({
-          detectedAt: isoSeconds(opts.now),
-          origin: label,
-          line: rec.line,
-          reason: `'${idCol}' = '${rec.values[idCol]}' is not a positive whole number`,
-          record: rec.values,
-        });
-        continue;
-      }
-      entries.push({
-        id,
-        label: rec.values[labelColumn].trim(),
-        origin: label,
-        line: rec.line,
-        record: rec.values,
-      });
-    }
-    const r = fg.appendLabels(entries, opts.now, { dryRun: opts.dryRun });
+  // The file is streamed: rows go to the feature group's appender as they are read (a million-row file
+  // never sits in memory as records); a file of late labels is small and is kept whole.
+  // Set by the header: the appender of a file of rows (a file of late labels keeps its records instead).
+  const state: { rows: { appender: FeatureGroupAppender; ingest: (rec: CsvRecord) => void } | null } = {
+    rows: null,
+  };
+  const labels: CsvTable = { file: label, header: [], records: [] };
+  let rowCount = 0;
+  const rejected: RejectedRow[] = [];
+  streamCsvFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name, {
+    onHeader(header) {
+      labels.header = header;
+      if (isLabelsFile(spec, header)) return;
+      const appender = fg.appender(opts.now);
+      state.rows = { appender, ingest: rowIngester(spec, fg, header, label, opts.now, appender, rejected) };
+    },
+    onRecord(rec) {
+      rowCount++;
+      if (state.rows) state.rows.ingest(rec);
+      else labels.records.push(rec);
+    },
+  });
+  if (rowCount === 0) throw new InputError(`${label}: has a header but no rows`);
+  if (state.rows) {
+    const result = state.rows.appender.finish(rejected, { dryRun: opts.dryRun });
     return {
       dataset: spec.name,
       file: label,
-      added: r.added,
-      rejected: [...rejected, ...r.rejected],
+      added: result.added,
+      rejected: result.rejected,
       dryRun: !!opts.dryRun,
-      kind: 'labels',
+      kind: 'rows',
     };
   }
+  return ingestLabels(spec, fg, labels, label, opts);
+}
+
+/** A file of outcomes that arrived later for rows ingested without a label: id + label only. */
+function isLabelsFile(spec: DatasetSpec, header: string[]): boolean {
+  const idColumn = spec.primaryKey.column ?? 'id';
+  const labelColumn = header.find((h) => h === spec.label.column || h === spec.label.name);
+  return header.length === 2 && labelColumn !== undefined && header.some((h) => h === idColumn || h === 'id');
+}
+
+function ingestLabels(
+  spec: DatasetSpec,
+  fg: FeatureGroup,
+  table: CsvTable,
+  label: string,
+  opts: { now: Date; dryRun?: boolean },
+): IngestResult {
+  const labelColumn = table.header.find((h) => h === spec.label.column || h === spec.label.name)!;
+  const idCol = table.header.find((h) => h !== labelColumn)!;
+  const rejected: RejectedRow[] = [];
+  const entries = [];
+  for (const rec of table.records) {
+    const id = Number(rec.values[idCol]);
+    if (!Number.isInteger(id) || id < 1) {
+      rejected.push({
+        detectedAt: isoSeconds(opts.now),
+        origin: label,
+        line: rec.line,
+        reason: `'${idCol}' = '${rec.values[idCol]}' is not a positive whole number`,
+        record: rec.values,
+      });
+      continue;
+    }
+    entries.push({
+      id,
+      label: rec.values[labelColumn].trim(),
+      origin: label,
+      line: rec.line,
+      record: rec.values,
+    });
+  }
+  const r = fg.appendLabels(entries, opts.now, { dryRun: opts.dryRun });
+  return {
+    dataset: spec.name,
+    file: label,
+    added: r.added,
+    rejected: [...rejected, ...r.rejected],
+    dryRun: !!opts.dryRun,
+    kind: 'labels',
+  };
+}
+
+/**
+ * Checks the header of a file of rows and returns what ingests each record: cleaned and validated like
+ * backfill, then handed to the appender (or to `rejected` with file, line and reason).
+ */
+function rowIngester(
+  spec: DatasetSpec,
+  fg: FeatureGroup,
+  header: string[],
+  label: string,
+  at: Date,
+  appender: FeatureGroupAppender,
+  rejected: RejectedRow[],
+): (rec: CsvRecord) => void {
+  const table = { header };
+  const idColumn = spec.primaryKey.column ?? 'id';
   const known = new Set<string>([
     EVENT_TIME_COLUMN,
     idColumn,
@@ -100,18 +161,15 @@ export function ingest(
     throw new InputError(
       `${label} line 1: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `'${c}'`).join(', ')} (not in the '${spec.name}' schema)`,
     );
-  if (table.records.length === 0) throw new InputError(`${label}: has a header but no rows`);
 
-  const now = isoSeconds(opts.now);
-  const rows: NewRow[] = [];
-  const rejected: RejectedRow[] = [];
-  for (const rec of table.records) {
+  const now = isoSeconds(at);
+  return (rec) => {
     const reject = (reason: string) =>
       rejected.push({ detectedAt: now, origin: label, line: rec.line, reason, record: rec.values });
     const clean = cleanRecord(spec, fg.meta.fill, rec.values, { labelRequired: false });
     if ('reasons' in clean) {
       reject(clean.reasons.join('; '));
-      continue;
+      return;
     }
     const rawTime = rec.values[EVENT_TIME_COLUMN];
     const eventTime = rawTime === undefined || rawTime.trim() === '' ? now : normaliseEventTime(rawTime);
@@ -119,7 +177,7 @@ export function ingest(
       reject(
         `'${EVENT_TIME_COLUMN}' = '${rawTime}' is not a UTC date or instant (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)`,
       );
-      continue;
+      return;
     }
     const rawId = rec.values[idColumn] ?? rec.values.id;
     let id: number | undefined;
@@ -127,10 +185,10 @@ export function ingest(
       id = Number(rawId);
       if (!Number.isInteger(id) || id < 1) {
         reject(`'${idColumn}' = '${rawId}' is not a positive whole number`);
-        continue;
+        return;
       }
     }
-    rows.push({
+    appender.add({
       id,
       eventTime,
       source: 'ingest',
@@ -139,14 +197,5 @@ export function ingest(
       origin: label,
       line: rec.line,
     });
-  }
-  const result = fg.append(rows, rejected, opts.now, { dryRun: opts.dryRun });
-  return {
-    dataset: spec.name,
-    file: label,
-    added: result.added.length,
-    rejected: result.rejected,
-    dryRun: !!opts.dryRun,
-    kind: 'rows',
   };
 }
