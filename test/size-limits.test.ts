@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type CsvRecord, parseCsvText, streamCsvFile } from '../actions/lib/csv-input.js';
 import { compareRecords, PredictionLog } from '../actions/lib/prediction-log.js';
 import {
   comparePieceKeys,
@@ -257,5 +258,60 @@ describe('the prediction log', () => {
     const inOrder = [...records].sort((x, y) => compareRecords(x, y)).map((r) => r.id);
     expect(log.read().map((r) => r.id)).toEqual(inOrder);
     rmSync(dir, { recursive: true });
+  });
+});
+
+describe('streamed ingest', () => {
+  /** A CSV over the 1 MiB read chunk: BOM, CRLF, quoted fields, a quoted newline, two bad rows. */
+  function bigCsv(): { text: string; bad: number[] } {
+    const lines = ['\uFEFFsepal_length,sepal_width,petal_length,petal_width,variety'];
+    for (let i = 0; i < 40_000; i++) lines.push(`"5.${i % 10}",3.1,1.4,0.2,"Setosa"`);
+    lines[15_000] = '"abc",3.1,1.4,0.2,"Setosa"'; // line 15001
+    lines[20_000] = '5.1,3.1,1.4,0.2,"Set\nosa"'; // starts on line 20001, ends on 20002
+    lines[23_000] = '5.1,3.1,1.4,0.2,Versicolour'; // line 23002 (the quoted newline shifted it)
+    return { text: `${lines.join('\r\n')}\r\n`, bad: [15_001, 20_001, 23_002] };
+  }
+
+  it('hands over the records parseCsvText gives for the whole text, across read chunks', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gitml-limits-csv-'));
+    const { text } = bigCsv();
+    writeFileSync(path.join(dir, 'big.csv'), text);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(1 << 20);
+    const streamed: CsvRecord[] = [];
+    let header: string[] = [];
+    streamCsvFile(dir, 'big.csv', 'big.csv', undefined, {
+      onHeader: (h) => {
+        header = h;
+      },
+      onRecord: (r) => streamed.push(r),
+    });
+    const whole = parseCsvText(text, 'big.csv');
+    expect(header).toEqual(whole.header);
+    expect(streamed).toEqual(whole.records);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('ingests a file bigger than a read chunk, quarantining bad rows by their line', async () => {
+    const ws = makeWorkspace(['iris']);
+    await ok(ws, 'backfill');
+    const { text, bad } = bigCsv();
+    writeFileSync(path.join(ws, 'big.csv'), text);
+    const r = await cli(ws, 'ingest', '-d', 'iris', path.join(ws, 'big.csv'));
+    expect(r.code).toBe(2);
+    expect(r.out).toContain(`iris: added ${40_000 - 3} rows from big.csv, 3 quarantined`);
+    for (const line of bad) expect(r.out).toContain(`big.csv line ${line}:`);
+    expect(JSON.parse(read(ws, 'data/iris/v1/stats.json')).rows).toBe(150 + 40_000 - 3);
+  });
+
+  it('a malformed row late in a big file writes nothing and names the line', async () => {
+    const ws = makeWorkspace(['iris']);
+    await ok(ws, 'backfill');
+    const before = fingerprint(path.join(ws, 'data'));
+    const { text } = bigCsv();
+    writeFileSync(path.join(ws, 'big.csv'), `${text}5.1,3.1,1.4\r\n`);
+    const r = await cli(ws, 'ingest', '-d', 'iris', path.join(ws, 'big.csv'));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('big.csv line 40003: has 3 fields, the header has 5');
+    expect(fingerprint(path.join(ws, 'data'))).toBe(before);
   });
 });
