@@ -6,7 +6,8 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CsvRecord, parseCsvText, streamCsvFile } from '../actions/lib/csv-input.js';
+import { type CsvRecord, parseCsvText } from '../actions/lib/csv-input.js';
+import { streamCsvFile } from '../actions/lib/csv-stream.js';
 import { compareRecords, PredictionLog } from '../actions/lib/prediction-log.js';
 import {
   comparePieceKeys,

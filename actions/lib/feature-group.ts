@@ -17,7 +17,14 @@ import { parseCsvText } from './csv-input.js';
 import { concatTables, emptyTable, type FeatureTable, type RowSource } from './feature-table.js';
 import { type FileSource, workingTree } from './file-source.js';
 import { stableStringify } from './json.js';
-import { countRows, headerOf, type PartitionLayout, readPartitionInto } from './partition-reader.js';
+import {
+  countRows,
+  headerOf,
+  type PartitionLayout,
+  type PartitionPiece,
+  readPartitionInto,
+  readPieces,
+} from './partition-reader.js';
 import { csvLine, RowBatch } from './row-batch.js';
 import { maxPieceBytes, parsePieceKey, pieceKey, startsOfPieces } from './size-limits.js';
 import { type Category, type DatasetSpec, type FeatureSchema, featureSchema, isIsoInstant } from './spec.js';
@@ -581,12 +588,6 @@ export class FeatureGroup {
   }
 }
 
-/** One partition file and its bytes. */
-export interface PartitionPiece {
-  path: string;
-  bytes: Uint8Array;
-}
-
 /**
  * Tables and pieces into one table, in order, without a second copy of the rows (a million-row append
  * holds its new pieces and one table, not a table per month and their concatenation).
@@ -613,19 +614,6 @@ function readParts(
     for (let j = 0; j < p.columns.length; j++) t.columns[j].set(p.columns[j].subarray(0, p.rows), t.rows);
     t.rows += p.rows;
   }
-  return t;
-}
-
-/** Pieces read into one table, in order; errors name the piece and its line. */
-export function readPieces(
-  pieces: readonly { path: string; bytes: Uint8Array }[],
-  layout: PartitionLayout,
-): FeatureTable {
-  const t = emptyTable(
-    layout.features.length,
-    pieces.reduce((s, p) => s + countRows(p.bytes), 0),
-  );
-  for (const p of pieces) t.rows += readPartitionInto(p.bytes, layout, p.path, t, t.rows);
   return t;
 }
 

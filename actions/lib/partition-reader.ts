@@ -61,6 +61,25 @@ export function readPartition(bytes: Uint8Array, layout: PartitionLayout, file: 
   return t;
 }
 
+/** One partition file and its bytes. */
+export interface PartitionPiece {
+  path: string;
+  bytes: Uint8Array;
+}
+
+/** Pieces read into one table, in order; errors name the piece and its line. */
+export function readPieces(
+  pieces: readonly { path: string; bytes: Uint8Array }[],
+  layout: PartitionLayout,
+): FeatureTable {
+  const t = emptyTable(
+    layout.features.length,
+    pieces.reduce((s, p) => s + countRows(p.bytes), 0),
+  );
+  for (const p of pieces) t.rows += readPartitionInto(p.bytes, layout, p.path, t, t.rows);
+  return t;
+}
+
 /**
  * Parses a partition into `t` starting at row `offset` (t's columns must have room); returns the rows
  * read. Reading every partition into one preallocated table avoids a concatenation copy.

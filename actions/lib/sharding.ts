@@ -13,9 +13,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type FeatureGroup, readPieces } from './feature-group.js';
+import type { FeatureGroup } from './feature-group.js';
 import type { FeatureTable } from './feature-table.js';
 import { stableStringify } from './json.js';
+import { readPieces } from './partition-reader.js';
 
 export class ShardError extends Error {
   override name = 'ShardError';

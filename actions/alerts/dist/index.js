@@ -29718,6 +29718,14 @@ function checkInputFile(root, file, label, within) {
   return name;
 }
 function readInputFile(root, file, label, within) {
+  const { fd } = openInputFile(root, file, label, within);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+function openInputFile(root, file, label, within) {
   const name = checkInputFile(root, file, label, within);
   let fd;
   try {
@@ -29728,13 +29736,12 @@ function readInputFile(root, file, label, within) {
     if (code === "ENOENT") throw new InputError(`${name}: file not found`);
     throw new InputError(`${name}: cannot be read (${code ?? err.message})`);
   }
-  try {
-    const opened = fstatSync(fd);
-    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
-    return readFileSync(fd);
-  } finally {
+  const opened = fstatSync(fd);
+  if (!opened.isFile()) {
     closeSync(fd);
+    throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
   }
+  return { fd, name };
 }
 
 // actions/lib/spec.ts

@@ -4080,7 +4080,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform } = __require("node:stream");
+    var { Transform: Transform2 } = __require("node:stream");
     var zlib = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
@@ -4768,7 +4768,7 @@ var require_util2 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform {
+    var InflateStream = class extends Transform2 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -5860,7 +5860,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser = class {
+    var Parser2 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6287,7 +6287,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser2(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -11254,13 +11254,13 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform } = __require("node:stream");
+    var { Transform: Transform2 } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform({
+        this.transform = new Transform2({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -18311,7 +18311,7 @@ var require_eventsource_stream = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var { Transform } = __require("node:stream");
+    var { Transform: Transform2 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF2 = 10;
@@ -18361,7 +18361,7 @@ var require_eventsource_stream = __commonJS({
       error2.aborted = false;
       return error2;
     }
-    var EventSourceStream = class extends Transform {
+    var EventSourceStream = class extends Transform2 {
       /**
        * @type {eventSourceSettings}
        */
@@ -25557,7 +25557,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -26330,7 +26330,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -29723,9 +29723,12 @@ function countRows(bytes) {
   if (n > pos + 1) lines++;
   return lines;
 }
-function readPartition(bytes, layout, file) {
-  const t = emptyTable(layout.features.length, countRows(bytes));
-  t.rows = readPartitionInto(bytes, layout, file, t, 0);
+function readPieces(pieces, layout) {
+  const t = emptyTable(
+    layout.features.length,
+    pieces.reduce((s, p) => s + countRows(p.bytes), 0)
+  );
+  for (const p of pieces) t.rows += readPartitionInto(p.bytes, layout, p.path, t, t.rows);
   return t;
 }
 function readPartitionInto(bytes, layout, file, t, offset) {
@@ -30099,6 +30102,14 @@ function checkInputFile(root, file, label, within) {
   return name;
 }
 function readInputFile(root, file, label, within) {
+  const { fd } = openInputFile(root, file, label, within);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+function openInputFile(root, file, label, within) {
   const name = checkInputFile(root, file, label, within);
   let fd;
   try {
@@ -30109,13 +30120,12 @@ function readInputFile(root, file, label, within) {
     if (code === "ENOENT") throw new InputError(`${name}: file not found`);
     throw new InputError(`${name}: cannot be read (${code ?? err.message})`);
   }
-  try {
-    const opened = fstatSync(fd);
-    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
-    return readFileSync(fd);
-  } finally {
+  const opened = fstatSync(fd);
+  if (!opened.isFile()) {
     closeSync(fd);
+    throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
   }
+  return { fd, name };
 }
 function readInputFileIfExists(root, file, label) {
   const { stat: stat2 } = checkInputPath(root, file, label);
@@ -36757,46 +36767,145 @@ var parse3 = function(data, opts = {}) {
 };
 
 // actions/lib/csv-input.ts
+var PARSE_OPTIONS = { bom: true, info: true, relax_column_count: true, skip_empty_lines: true };
 function parseCsvText(text, file) {
   if (text.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
   let rows;
   try {
-    rows = parse3(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true });
+    rows = parse3(text, PARSE_OPTIONS);
   } catch (err) {
-    const e = err;
-    throw new InputError(
-      `${file}${e.lines ? ` line ${e.lines}` : ""}: ${e.message.replace(/^[A-Za-z_]+: /, "")}`
-    );
+    throw parseError(err, file);
   }
-  const header = rows[0].record.map((h) => h.trim());
+  const header = headerOf3(rows[0], file);
+  const records = [];
+  for (let r2 = 1; r2 < rows.length; r2++) records.push(recordOf(rows[r2], header, file));
+  return { file, header, records };
+}
+function parseError(err, file) {
+  const e = err;
+  return new InputError(
+    `${file}${e.lines ? ` line ${e.lines}` : ""}: ${e.message.replace(/^[A-Za-z_]+: /, "")}`
+  );
+}
+function headerOf3(row, file) {
+  const header = row.record.map((h) => h.trim());
   const seen = /* @__PURE__ */ new Set();
   for (const h of header) {
     if (h === "") throw new InputError(`${file} line 1: the header has an empty column name`);
     if (seen.has(h)) throw new InputError(`${file} line 1: column '${h}' appears twice in the header`);
     seen.add(h);
   }
-  const records = [];
-  for (let r2 = 1; r2 < rows.length; r2++) {
-    const { record, info: info2 } = rows[r2];
-    const line = info2.lines - countNewlines(record);
-    if (record.length !== header.length) {
-      throw new InputError(
-        `${file} line ${line}: has ${record.length} fields, the header has ${header.length}`
-      );
-    }
-    const values = {};
-    for (let c = 0; c < header.length; c++) values[header[c]] = record[c];
-    records.push({ line, values });
+  return header;
+}
+function recordOf({ record, info: info2 }, header, file) {
+  const line = info2.lines - countNewlines(record);
+  if (record.length !== header.length) {
+    throw new InputError(
+      `${file} line ${line}: has ${record.length} fields, the header has ${header.length}`
+    );
   }
-  return { file, header, records };
+  const values = {};
+  for (let c = 0; c < header.length; c++) values[header[c]] = record[c];
+  return { line, values };
 }
 function countNewlines(fields) {
   let n = 0;
   for (const f of fields) for (let i = f.indexOf("\n"); i >= 0; i = f.indexOf("\n", i + 1)) n++;
   return n;
 }
-function readCsvFile(root, file, label, within) {
-  return parseCsvText(readInputFile(root, file, label, within).toString("utf8"), label);
+
+// actions/lib/csv-stream.ts
+import { closeSync as closeSync2, readSync } from "node:fs";
+
+// node_modules/csv-parse/lib/index.js
+import { Transform } from "stream";
+var Parser = class extends Transform {
+  constructor(opts = {}) {
+    super({ ...{ readableObjectMode: true }, ...opts, encoding: null });
+    this.api = transform({
+      on_skip: (err, chunk) => {
+        this.emit("skip", err, chunk);
+      },
+      ...opts
+    });
+    this.state = this.api.state;
+    this.options = this.api.options;
+    this.info = this.api.info;
+  }
+  // Implementation of `Transform._transform`
+  _transform(buf, _, callback) {
+    if (this.state.stop === true) {
+      return;
+    }
+    const err = this.api.parse(
+      buf,
+      false,
+      (record) => {
+        this.push(record);
+      },
+      () => {
+        this.push(null);
+        this.end();
+        this.on("end", this.destroy);
+      }
+    );
+    if (err !== void 0) {
+      this.state.stop = true;
+    }
+    callback(err);
+  }
+  // Implementation of `Transform._flush`
+  _flush(callback) {
+    if (this.state.stop === true) {
+      return;
+    }
+    const err = this.api.parse(
+      void 0,
+      true,
+      (record) => {
+        this.push(record);
+      },
+      () => {
+        this.push(null);
+        this.on("end", this.destroy);
+      }
+    );
+    callback(err);
+  }
+};
+
+// actions/lib/csv-stream.ts
+var READ_CHUNK_BYTES = 1 << 20;
+function streamCsvFile(root, file, label, within, handlers) {
+  const { fd } = openInputFile(root, file, label, within);
+  try {
+    const parser = new Parser(PARSE_OPTIONS).api;
+    let header = null;
+    let blank = true;
+    const push = (row) => {
+      if (header) return handlers.onRecord(recordOf(row, header, label));
+      if (blank && row.record.every((f) => f.trim() === "")) return;
+      header = headerOf3(row, label);
+      blank = false;
+      handlers.onHeader(header);
+    };
+    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    for (; ; ) {
+      const n = readSync(fd, buffer, 0, READ_CHUNK_BYTES, null);
+      const err = parser.parse(
+        n > 0 ? Buffer.from(buffer.subarray(0, n)) : void 0,
+        n === 0,
+        push,
+        () => {
+        }
+      );
+      if (err) throw parseError(err, label);
+      if (n === 0) break;
+    }
+    if (!header) throw new InputError(`${label}: the file is empty (a header row is required)`);
+  } finally {
+    closeSync2(fd);
+  }
 }
 
 // actions/lib/feature-group.ts
@@ -37504,17 +37613,158 @@ function entries(dir, dirs) {
   return readdirSync2(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
 }
 
+// actions/lib/row-batch.ts
+var BLOCK_BYTES = 4 * 1024 * 1024;
+function csvLine(cells) {
+  let out = "";
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
+    if (i > 0) out += ",";
+    out += /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  }
+  return `${out}
+`;
+}
+var CHUNK_ROWS = 1 << 16;
+var RowBatch = class {
+  blocks = [];
+  used = 0;
+  count = 0;
+  /** Per row, chunked: id, block index, offset in the block and byte length of its line. */
+  idChunks = [];
+  placeChunks = [];
+  /** Event times as strings (rows of one ingest mostly share one string). */
+  eventTimes = [];
+  get size() {
+    return this.count;
+  }
+  add(id, eventTime, line) {
+    const length = Buffer.byteLength(line);
+    let block = this.blocks[this.blocks.length - 1];
+    if (!block || this.used + length > block.length) {
+      block = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, length));
+      this.blocks.push(block);
+      this.used = 0;
+    }
+    block.write(line, this.used);
+    const i = this.count++;
+    const c = i >>> 16;
+    if (c === this.idChunks.length) {
+      this.idChunks.push(new Float64Array(CHUNK_ROWS));
+      this.placeChunks.push(new Uint32Array(3 * CHUNK_ROWS));
+    }
+    const k = i & CHUNK_ROWS - 1;
+    this.idChunks[c][k] = id;
+    const place = this.placeChunks[c];
+    place[3 * k] = this.blocks.length - 1;
+    place[3 * k + 1] = this.used;
+    place[3 * k + 2] = length;
+    this.used += length;
+    this.eventTimes.push(eventTime);
+  }
+  id(i) {
+    return this.idChunks[i >>> 16][i & CHUNK_ROWS - 1];
+  }
+  /** Byte length of row i's line. */
+  lineBytes(i) {
+    return this.placeChunks[i >>> 16][3 * (i & CHUNK_ROWS - 1) + 2];
+  }
+  /** Row i's line bytes (a view, not a copy). */
+  line(i) {
+    const place = this.placeChunks[i >>> 16];
+    const k = 3 * (i & CHUNK_ROWS - 1);
+    return this.blocks[place[k]].subarray(place[k + 1], place[k + 1] + place[k + 2]);
+  }
+  /** Row indices grouped by event-time month, months ascending, each in event time then id order. */
+  byMonth() {
+    const order = Array.from({ length: this.size }, (_, i) => i);
+    const t = this.eventTimes;
+    const before = (a, b) => t[a] < t[b] ? -1 : t[a] > t[b] ? 1 : this.id(a) - this.id(b);
+    let sorted = true;
+    for (let i = 1; i < order.length && sorted; i++) if (before(i - 1, i) > 0) sorted = false;
+    if (!sorted) order.sort(before);
+    const out = /* @__PURE__ */ new Map();
+    for (const i of order) {
+      const month = t[i].slice(0, 7);
+      const list = out.get(month);
+      if (list) list.push(i);
+      else out.set(month, [i]);
+    }
+    return out;
+  }
+  /** Rows i (in `order`) from `from` to `to` as one buffer after `prefix`. */
+  concat(prefix, order, from, to) {
+    let bytes = prefix.length;
+    for (let k = from; k < to; k++) bytes += this.lineBytes(order[k]);
+    const out = Buffer.allocUnsafe(bytes);
+    out.set(prefix, 0);
+    let at = prefix.length;
+    for (let k = from; k < to; k++) {
+      const line = this.line(order[k]);
+      out.set(line, at);
+      at += line.length;
+    }
+    return out;
+  }
+  /** Drops the line bytes once the pieces are built (ids and event times stay). */
+  release() {
+    this.blocks = [];
+  }
+};
+
+// actions/lib/size-limits.ts
+var MiB = 1024 * 1024;
+var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
+var GITHUB_WARN_BYTES = 50 * MiB;
+var MIN_PIECE_BYTES = 1024;
+var MAX_PIECE_BYTES_ENV = "GITML_MAX_PIECE_BYTES";
+function maxPieceBytes(env = process.env) {
+  const raw2 = env[MAX_PIECE_BYTES_ENV];
+  if (raw2 === void 0 || raw2.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
+  const n = Number(raw2.trim());
+  if (!/^\d+$/.test(raw2.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
+    throw new InputError(
+      `${MAX_PIECE_BYTES_ENV}='${raw2}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
+    );
+  }
+  return n;
+}
+function pieceKey(month, piece) {
+  return piece === 1 ? month : `${month}-${piece}`;
+}
+function parsePieceKey(key) {
+  const m = /^(\d{4}-\d{2})(?:-([1-9]\d*))?$/.exec(key);
+  if (!m) return null;
+  const piece = m[2] === void 0 ? 1 : Number(m[2]);
+  if (m[2] !== void 0 && piece < 2) return null;
+  return { month: m[1], piece };
+}
+function startsOfPieces(lineBytes, header, limit, firstUsed = header) {
+  const starts = [0];
+  let used = firstUsed;
+  let inPiece = firstUsed > header ? 1 : 0;
+  for (let i = 0; i < lineBytes.length; i++) {
+    if (inPiece > 0 && used + lineBytes[i] > limit) {
+      starts.push(i);
+      used = header;
+      inPiece = 0;
+    }
+    used += lineBytes[i];
+    inPiece++;
+  }
+  return starts;
+}
+
 // actions/lib/stats.ts
 var BINS = 10;
 var r = (x) => roundSignificant(x, 4);
 function numericStats(values) {
-  const xs = [];
   let missing = 0;
-  for (const v of values) {
-    if (Number.isNaN(v)) missing++;
-    else xs.push(v);
-  }
-  if (xs.length === 0) {
+  for (const v of values) if (Number.isNaN(v)) missing++;
+  const sorted = new Float64Array(values.length - missing);
+  let at = 0;
+  for (const v of values) if (!Number.isNaN(v)) sorted[at++] = v;
+  if (sorted.length === 0) {
     return {
       type: "numeric",
       count: 0,
@@ -37529,17 +37779,17 @@ function numericStats(values) {
       histogram: { edges: [], counts: [] }
     };
   }
-  const sorted = Float64Array.from(xs).sort();
+  sorted.sort();
   const lo = sorted[0];
   const hi = sorted[sorted.length - 1];
   const width = (hi - lo) / BINS;
   const counts = new Array(BINS).fill(0);
   for (const x of sorted) counts[width === 0 ? 0 : Math.min(BINS - 1, Math.floor((x - lo) / width))]++;
   const edges = Array.from({ length: BINS + 1 }, (_, k) => r(lo + k * width));
-  const arr = Array.from(sorted);
+  const arr = sorted;
   return {
     type: "numeric",
-    count: xs.length,
+    count: sorted.length,
     missing,
     mean: r(mean(arr)),
     sd: arr.length > 1 ? r(sampleStandardDeviation(arr)) : 0,
@@ -37632,14 +37882,11 @@ function expectationsOf(spec) {
   });
   return out;
 }
-function partitionFile(month) {
-  return `rows-${month}.csv`;
+function partitionFile(month, piece = 1) {
+  return `rows-${pieceKey(month, piece)}.csv`;
 }
-var PARTITION_FILE = /^rows-(\d{4}-\d{2})\.csv$/;
+var PARTITION_FILE = /^rows-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
 var EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
-function monthOf(eventTime) {
-  return eventTime.slice(0, 7);
-}
 var FeatureGroup = class _FeatureGroup {
   constructor(ws, spec, meta, files) {
     this.ws = ws;
@@ -37684,32 +37931,64 @@ var FeatureGroup = class _FeatureGroup {
   get layout() {
     return layoutOf(this.meta);
   }
-  /** A month's partition: where it is, or where a new one goes. */
+  /** A month's partition: where it is (its first piece), or where a new one goes. */
   partitionPath(month) {
-    return this.partitionFiles().get(month) ?? `${this.dir}/${partitionFile(month)}`;
+    return this.partitionFiles().get(month)?.[0] ?? `${this.dir}/${partitionFile(month)}`;
+  }
+  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
+  partitionPaths(month) {
+    return this.partitionFiles().get(month) ?? [];
+  }
+  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
+  partitionPieces(month) {
+    return this.partitionPaths(month).map((p) => ({
+      path: p,
+      bytes: this.files.readBytes(p) ?? new Uint8Array()
+    }));
   }
   /** Months that have a partition file, ascending. */
   months() {
     return [...this.partitionFiles().keys()].sort();
   }
-  /** Partition files by month, in this layout (rows-YYYY-MM.csv) or the earlier one (rows/YYYY-MM.csv). */
+  /**
+   * Partition files by month, in this layout (rows-YYYY-MM.csv, then rows-YYYY-MM-2.csv, … once a month
+   * outgrew the size limit) or the earlier one (rows/YYYY-MM.csv); each month's pieces in order.
+   */
   partitionFiles() {
     const out = /* @__PURE__ */ new Map();
-    const add = (month, file) => {
-      const other = out.get(month);
-      if (other)
-        throw new FeatureGroupError(
-          `${file}: month ${month} also has ${other}; keep one of the two (git rm)`
-        );
-      out.set(month, file);
-    };
-    for (const f of this.files.list(this.dir)) {
-      const month = PARTITION_FILE.exec(f)?.[1];
-      if (month) add(month, `${this.dir}/${f}`);
-    }
+    const earlier = /* @__PURE__ */ new Map();
     for (const f of this.files.list(`${this.dir}/rows`)) {
       const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
-      if (month) add(month, `${this.dir}/rows/${f}`);
+      if (month) earlier.set(month, `${this.dir}/rows/${f}`);
+    }
+    const pieces = /* @__PURE__ */ new Map();
+    for (const f of this.files.list(this.dir)) {
+      const key = PARTITION_FILE.exec(f)?.[1];
+      const parsed = key === void 0 ? null : parsePieceKey(key);
+      if (!parsed) continue;
+      const other = earlier.get(parsed.month);
+      if (other)
+        throw new FeatureGroupError(
+          `${other}: month ${parsed.month} also has ${this.dir}/${f}; keep one of the two (git rm)`
+        );
+      const byNumber = pieces.get(parsed.month) ?? /* @__PURE__ */ new Map();
+      byNumber.set(parsed.piece, `${this.dir}/${f}`);
+      pieces.set(parsed.month, byNumber);
+    }
+    for (const [month, file] of earlier) out.set(month, [file]);
+    for (const [month, byNumber] of pieces) {
+      const files = [];
+      for (let n = 1; n <= byNumber.size; n++) {
+        const file = byNumber.get(n);
+        if (!file) {
+          const last = Math.max(...byNumber.keys());
+          throw new FeatureGroupError(
+            `${this.dir}/${partitionFile(month, n)}: missing, but month ${month} has pieces up to ${partitionFile(month, last)}; restore it with git (git checkout -- ${this.dir}/${partitionFile(month, n)})`
+          );
+        }
+        files.push(file);
+      }
+      out.set(month, files);
     }
     return out;
   }
@@ -37724,19 +38003,14 @@ var FeatureGroup = class _FeatureGroup {
       `${this.dir}/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ${moves.join(" && ")}`
     );
   }
+  /** A month's rows, its pieces in order. */
   readPartition(month) {
-    const p = this.partitionPath(month);
-    const bytes = this.files.readBytes(p);
-    if (!bytes) return emptyTable(this.meta.features.length);
-    return readPartition(bytes, this.layout, p);
+    return readPieces(this.partitionPieces(month), this.layout);
   }
   /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
   read(filter) {
     const months = this.months().filter((m) => filter?.months?.(m) ?? true);
-    const parts = months.map((m) => ({
-      path: this.partitionPath(m),
-      bytes: this.files.readBytes(this.partitionPath(m)) ?? new Uint8Array()
-    }));
+    const parts = months.flatMap((m) => this.partitionPieces(m));
     const table = emptyTable(
       this.meta.features.length,
       parts.reduce((s, p) => s + countRows(p.bytes), 0)
@@ -37798,7 +38072,7 @@ var FeatureGroup = class _FeatureGroup {
     const old = this.files.readBytes(this.labelsPath);
     const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
     const labelsText = accepted.length ? prefix + stringify(accepted) : void 0;
-    const writes = this.buildWrites([], rejected, this.meta.nextId, parts, labelsText);
+    const writes = this.buildWrites(new RowBatch(), rejected, this.meta.nextId, parts, labelsText);
     if (!opts.dryRun) writeFilesAtomically(writes);
     return { added: accepted.length, rejected };
   }
@@ -37808,6 +38082,21 @@ var FeatureGroup = class _FeatureGroup {
    * future event time) join the rejected ones. Returns what was admitted.
    */
   append(rows, rejected, now, opts = {}) {
+    const appender = this.appender(now);
+    const added = [];
+    for (const r2 of rows) {
+      const id = appender.add(r2);
+      if (id !== null) added.push({ ...r2, id });
+    }
+    added.sort((a, b) => a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id);
+    return { added, rejected: appender.finish(rejected, opts).rejected };
+  }
+  /**
+   * Appends rows one at a time without keeping them as objects (a streamed ingest of a million rows):
+   * add() applies the store-level rules and keeps the row as its partition line; finish() writes every
+   * file at once, like append(). The rows rejected before (`rejected`) come first in rejected.csv.
+   */
+  appender(now) {
     if (this.files.description !== "working tree") {
       throw new FeatureGroupError(
         `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`
@@ -37816,34 +38105,39 @@ var FeatureGroup = class _FeatureGroup {
     const parts = this.partitionsByMonth();
     const ids = /* @__PURE__ */ new Set();
     for (const t of parts.values()) for (let i = 0; i < t.rows; i++) ids.add(t.ids[i]);
-    const quarantined = [...rejected];
-    const added = [];
+    const storeRejected = [];
+    const batch = new RowBatch();
     let nextId = this.meta.nextId;
-    for (const r2 of rows) {
-      const reason = storeRule(r2, ids, now, this.meta.features);
-      if (reason) {
-        quarantined.push({
-          detectedAt: isoSeconds(now),
-          origin: r2.origin ?? r2.source,
-          line: r2.line ?? 0,
-          reason,
-          record: {
-            ...r2.id !== void 0 ? { id: String(r2.id) } : {},
-            ...r2.values,
-            [this.meta.label.name]: r2.label
-          }
-        });
-        continue;
+    return {
+      add: (r2) => {
+        const reason = storeRule(r2, ids, now, this.meta.features);
+        if (reason) {
+          storeRejected.push({
+            detectedAt: isoSeconds(now),
+            origin: r2.origin ?? r2.source,
+            line: r2.line ?? 0,
+            reason,
+            record: {
+              ...r2.id !== void 0 ? { id: String(r2.id) } : {},
+              ...r2.values,
+              [this.meta.label.name]: r2.label
+            }
+          });
+          return null;
+        }
+        const id = r2.id ?? nextId;
+        ids.add(id);
+        nextId = Math.max(nextId, id + 1);
+        batch.add(id, r2.eventTime, csvLine(rowCells({ ...r2, id }, this.meta)));
+        return id;
+      },
+      finish: (rejected, opts = {}) => {
+        const quarantined = [...rejected, ...storeRejected];
+        const writes = this.buildWrites(batch, quarantined, nextId, parts);
+        if (!opts.dryRun) writeFilesAtomically(writes);
+        return { added: batch.size, rejected: quarantined };
       }
-      const id = r2.id ?? nextId;
-      ids.add(id);
-      nextId = Math.max(nextId, id + 1);
-      added.push({ ...r2, id });
-    }
-    added.sort((a, b) => a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id);
-    const writes = this.buildWrites(added, quarantined, nextId, parts);
-    if (!opts.dryRun) writeFilesAtomically(writes);
-    return { added, rejected: quarantined };
+    };
   }
   /** Every partition read once; appends reuse them for untouched months instead of reading again. */
   partitionsByMonth() {
@@ -37854,30 +38148,22 @@ var FeatureGroup = class _FeatureGroup {
     const abs = (rel) => `${this.ws.root}/${rel}`;
     const writes = [];
     if (labelsText !== void 0) writes.push({ path: abs(this.labelsPath), content: labelsText });
-    const byMonth = /* @__PURE__ */ new Map();
-    for (const r2 of added) {
-      const m = monthOf(r2.eventTime);
-      const list = byMonth.get(m);
-      if (list) list.push(r2);
-      else byMonth.set(m, [r2]);
-    }
-    const header = headerOf2(this.layout);
+    const byMonth = added.byMonth();
     const partitions = { ...this.meta.partitions };
-    const tables = [];
+    const sources = [];
     const months = [.../* @__PURE__ */ new Set([...this.months(), ...byMonth.keys()])].sort();
     for (const m of months) {
-      const newRows = byMonth.get(m);
-      if (!newRows) {
-        tables.push(current.get(m) ?? this.readPartition(m));
+      const order = byMonth.get(m);
+      if (!order) {
+        sources.push(current.get(m) ?? this.readPartition(m));
         continue;
       }
-      const old = this.files.readBytes(this.partitionPath(m));
-      const prefix = old ? Buffer.from(old).toString("utf8") : stringify([header]);
-      const text = prefix + stringify(newRows.map((r2) => rowCells(r2, this.meta)));
-      tables.push(readPartition(Buffer.from(text), this.layout, this.partitionPath(m)));
-      partitions[m] = (partitions[m] ?? 0) + newRows.length;
-      writes.push({ path: abs(this.partitionPath(m)), content: text });
+      const pieces = this.piecesWithRows(m, order, added);
+      sources.push(pieces.all);
+      partitions[m] = (partitions[m] ?? 0) + order.length;
+      for (const w of pieces.written) writes.push({ path: abs(w.path), content: w.bytes });
     }
+    added.release();
     let late = this.lateLabels();
     if (labelsText !== void 0) {
       late = /* @__PURE__ */ new Map();
@@ -37888,7 +38174,7 @@ var FeatureGroup = class _FeatureGroup {
         );
       }
     }
-    const all = applyLateLabels(concatTables(tables, this.meta.features.length), late);
+    const all = applyLateLabels(readParts(sources, this.layout), late);
     const rejectedPath = `${this.dir}/rejected.csv`;
     if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
       const old = this.files.readBytes(rejectedPath);
@@ -37920,6 +38206,32 @@ var FeatureGroup = class _FeatureGroup {
     });
     return writes;
   }
+  /**
+   * A month's pieces after appending rows `order` of `batch`: the last piece grows until the next row
+   * would take it past the size limit, then a new piece (rows-YYYY-MM-N.csv) starts with the header.
+   * Earlier pieces are never rewritten. `all` is every piece of the month in order; `written` the new
+   * or grown ones.
+   */
+  piecesWithRows(month, order, batch) {
+    const existing = this.partitionPieces(month);
+    const last = existing.pop();
+    const header = Buffer.from(stringify([headerOf2(this.layout)]));
+    const lines = order.map((i) => batch.lineBytes(i));
+    const limit = maxPieceBytes();
+    const starts = startsOfPieces(lines, header.length, limit, last ? last.bytes.length : header.length);
+    const written = [];
+    for (let k = 0; k < starts.length; k++) {
+      const from = starts[k];
+      const to = k + 1 < starts.length ? starts[k + 1] : order.length;
+      const number = existing.length + 1 + k;
+      if (k === 0 && last && from === to) continue;
+      const prefix = k === 0 && last ? last.bytes : header;
+      const path12 = k === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number)}`;
+      written.push({ path: path12, bytes: batch.concat(prefix, order, from, to) });
+    }
+    const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
+    return { all: [...kept, ...written], written };
+  }
   /** Creates a new, empty version (nothing is written until the first append). */
   static create(ws, spec, version, fill, sourceSha256) {
     const meta = {
@@ -37948,6 +38260,26 @@ var FeatureGroup = class _FeatureGroup {
     return new _FeatureGroup(ws, spec, meta, workingTree(ws.root));
   }
 };
+function readParts(parts, layout) {
+  const rowsOf = (p) => Array.isArray(p) ? p.reduce((s, q) => s + countRows(q.bytes), 0) : p.rows;
+  const t = emptyTable(
+    layout.features.length,
+    parts.reduce((s, p) => s + rowsOf(p), 0)
+  );
+  for (const p of parts) {
+    if (Array.isArray(p)) {
+      for (const q of p) t.rows += readPartitionInto(q.bytes, layout, q.path, t, t.rows);
+      continue;
+    }
+    t.ids.set(p.ids.subarray(0, p.rows), t.rows);
+    t.eventTimes.set(p.eventTimes.subarray(0, p.rows), t.rows);
+    t.sources.set(p.sources.subarray(0, p.rows), t.rows);
+    t.labels.set(p.labels.subarray(0, p.rows), t.rows);
+    for (let j = 0; j < p.columns.length; j++) t.columns[j].set(p.columns[j].subarray(0, p.rows), t.rows);
+    t.rows += p.rows;
+  }
+  return t;
+}
 function applyLateLabels(t, late) {
   if (late.size === 0) return t;
   for (let i = 0; i < t.rows; i++) {
@@ -38045,46 +38377,84 @@ function normaliseEventTime(raw2) {
 var EVENT_TIME_COLUMN = "event_time";
 function ingest(ws, spec, file, opts) {
   const label = opts.label ?? file;
-  const table = readCsvFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name);
+  checkInputFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name);
   const fg = FeatureGroup.open(ws, spec);
-  const idColumn = spec.primaryKey.column ?? "id";
-  const labelColumn = table.header.find((h) => h === spec.label.column || h === spec.label.name);
-  const labelsOnly = table.header.length === 2 && labelColumn !== void 0 && table.header.some((h) => h === idColumn || h === "id");
-  if (labelsOnly) {
-    if (table.records.length === 0) throw new InputError(`${label}: has a header but no rows`);
-    const idCol = table.header.find((h) => h !== labelColumn);
-    const rejected2 = [];
-    const entries2 = [];
-    for (const rec of table.records) {
-      const id = Number(rec.values[idCol]);
-      if (!Number.isInteger(id) || id < 1) {
-        rejected2.push({
-          detectedAt: isoSeconds(opts.now),
-          origin: label,
-          line: rec.line,
-          reason: `'${idCol}' = '${rec.values[idCol]}' is not a positive whole number`,
-          record: rec.values
-        });
-        continue;
-      }
-      entries2.push({
-        id,
-        label: rec.values[labelColumn].trim(),
-        origin: label,
-        line: rec.line,
-        record: rec.values
-      });
+  const state = {
+    rows: null
+  };
+  const labels = { file: label, header: [], records: [] };
+  let rowCount = 0;
+  const rejected = [];
+  streamCsvFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name, {
+    onHeader(header) {
+      labels.header = header;
+      if (isLabelsFile(spec, header)) return;
+      const appender = fg.appender(opts.now);
+      state.rows = { appender, ingest: rowIngester(spec, fg, header, label, opts.now, appender, rejected) };
+    },
+    onRecord(rec) {
+      rowCount++;
+      if (state.rows) state.rows.ingest(rec);
+      else labels.records.push(rec);
     }
-    const r2 = fg.appendLabels(entries2, opts.now, { dryRun: opts.dryRun });
+  });
+  if (rowCount === 0) throw new InputError(`${label}: has a header but no rows`);
+  if (state.rows) {
+    const result = state.rows.appender.finish(rejected, { dryRun: opts.dryRun });
     return {
       dataset: spec.name,
       file: label,
-      added: r2.added,
-      rejected: [...rejected2, ...r2.rejected],
+      added: result.added,
+      rejected: result.rejected,
       dryRun: !!opts.dryRun,
-      kind: "labels"
+      kind: "rows"
     };
   }
+  return ingestLabels(spec, fg, labels, label, opts);
+}
+function isLabelsFile(spec, header) {
+  const idColumn = spec.primaryKey.column ?? "id";
+  const labelColumn = header.find((h) => h === spec.label.column || h === spec.label.name);
+  return header.length === 2 && labelColumn !== void 0 && header.some((h) => h === idColumn || h === "id");
+}
+function ingestLabels(spec, fg, table, label, opts) {
+  const labelColumn = table.header.find((h) => h === spec.label.column || h === spec.label.name);
+  const idCol = table.header.find((h) => h !== labelColumn);
+  const rejected = [];
+  const entries2 = [];
+  for (const rec of table.records) {
+    const id = Number(rec.values[idCol]);
+    if (!Number.isInteger(id) || id < 1) {
+      rejected.push({
+        detectedAt: isoSeconds(opts.now),
+        origin: label,
+        line: rec.line,
+        reason: `'${idCol}' = '${rec.values[idCol]}' is not a positive whole number`,
+        record: rec.values
+      });
+      continue;
+    }
+    entries2.push({
+      id,
+      label: rec.values[labelColumn].trim(),
+      origin: label,
+      line: rec.line,
+      record: rec.values
+    });
+  }
+  const r2 = fg.appendLabels(entries2, opts.now, { dryRun: opts.dryRun });
+  return {
+    dataset: spec.name,
+    file: label,
+    added: r2.added,
+    rejected: [...rejected, ...r2.rejected],
+    dryRun: !!opts.dryRun,
+    kind: "labels"
+  };
+}
+function rowIngester(spec, fg, header, label, at, appender, rejected) {
+  const table = { header };
+  const idColumn = spec.primaryKey.column ?? "id";
   const known = /* @__PURE__ */ new Set([
     EVENT_TIME_COLUMN,
     idColumn,
@@ -38109,16 +38479,13 @@ function ingest(ws, spec, file, opts) {
     throw new InputError(
       `${label} line 1: unknown column${unknown.length > 1 ? "s" : ""} ${unknown.map((c) => `'${c}'`).join(", ")} (not in the '${spec.name}' schema)`
     );
-  if (table.records.length === 0) throw new InputError(`${label}: has a header but no rows`);
-  const now = isoSeconds(opts.now);
-  const rows = [];
-  const rejected = [];
-  for (const rec of table.records) {
+  const now = isoSeconds(at);
+  return (rec) => {
     const reject = (reason) => rejected.push({ detectedAt: now, origin: label, line: rec.line, reason, record: rec.values });
     const clean = cleanRecord(spec, fg.meta.fill, rec.values, { labelRequired: false });
     if ("reasons" in clean) {
       reject(clean.reasons.join("; "));
-      continue;
+      return;
     }
     const rawTime = rec.values[EVENT_TIME_COLUMN];
     const eventTime = rawTime === void 0 || rawTime.trim() === "" ? now : normaliseEventTime(rawTime);
@@ -38126,7 +38493,7 @@ function ingest(ws, spec, file, opts) {
       reject(
         `'${EVENT_TIME_COLUMN}' = '${rawTime}' is not a UTC date or instant (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)`
       );
-      continue;
+      return;
     }
     const rawId = rec.values[idColumn] ?? rec.values.id;
     let id;
@@ -38134,10 +38501,10 @@ function ingest(ws, spec, file, opts) {
       id = Number(rawId);
       if (!Number.isInteger(id) || id < 1) {
         reject(`'${idColumn}' = '${rawId}' is not a positive whole number`);
-        continue;
+        return;
       }
     }
-    rows.push({
+    appender.add({
       id,
       eventTime,
       source: "ingest",
@@ -38146,15 +38513,6 @@ function ingest(ws, spec, file, opts) {
       origin: label,
       line: rec.line
     });
-  }
-  const result = fg.append(rows, rejected, opts.now, { dryRun: opts.dryRun });
-  return {
-    dataset: spec.name,
-    file: label,
-    added: result.added.length,
-    rejected: result.rejected,
-    dryRun: !!opts.dryRun,
-    kind: "rows"
   };
 }
 

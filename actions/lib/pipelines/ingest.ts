@@ -1,7 +1,8 @@
 // ingest: appends real observations from a user CSV (any column order, header required) through the same
 // cleaning and validation as backfill. Bad rows are quarantined with file, line and reason.
 import { cleanRecord } from '../clean.js';
-import { type CsvRecord, type CsvTable, InputError, streamCsvFile } from '../csv-input.js';
+import { type CsvRecord, type CsvTable, InputError } from '../csv-input.js';
+import { streamCsvFile } from '../csv-stream.js';
 import { FeatureGroup, type FeatureGroupAppender, isoSeconds, type RejectedRow } from '../feature-group.js';
 import { checkInputFile } from '../input-file.js';
 import type { DatasetSpec } from '../spec.js';

@@ -29363,9 +29363,12 @@ function countRows(bytes) {
   if (n > pos + 1) lines++;
   return lines;
 }
-function readPartition(bytes, layout2, file) {
-  const t = emptyTable(layout2.features.length, countRows(bytes));
-  t.rows = readPartitionInto(bytes, layout2, file, t, 0);
+function readPieces(pieces, layout2) {
+  const t = emptyTable(
+    layout2.features.length,
+    pieces.reduce((s2, p) => s2 + countRows(p.bytes), 0)
+  );
+  for (const p of pieces) t.rows += readPartitionInto(p.bytes, layout2, p.path, t, t.rows);
   return t;
 }
 function readPartitionInto(bytes, layout2, file, t, offset4) {
@@ -29729,6 +29732,14 @@ function checkInputFile(root, file, label, within2) {
   return name;
 }
 function readInputFile(root, file, label, within2) {
+  const { fd } = openInputFile(root, file, label, within2);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+function openInputFile(root, file, label, within2) {
   const name = checkInputFile(root, file, label, within2);
   let fd;
   try {
@@ -29739,13 +29750,12 @@ function readInputFile(root, file, label, within2) {
     if (code === "ENOENT") throw new InputError(`${name}: file not found`);
     throw new InputError(`${name}: cannot be read (${code ?? err.message})`);
   }
-  try {
-    const opened = fstatSync(fd);
-    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within2)}`);
-    return readFileSync(fd);
-  } finally {
+  const opened = fstatSync(fd);
+  if (!opened.isFile()) {
     closeSync(fd);
+    throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within2)}`);
   }
+  return { fd, name };
 }
 function readInputFileIfExists(root, file, label) {
   const { stat: stat2 } = checkInputPath(root, file, label);
@@ -33664,38 +33674,46 @@ var parse = function(data3, opts = {}) {
 };
 
 // actions/lib/csv-input.ts
+var PARSE_OPTIONS = { bom: true, info: true, relax_column_count: true, skip_empty_lines: true };
 function parseCsvText(text3, file) {
   if (text3.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
   let rows;
   try {
-    rows = parse(text3, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true });
+    rows = parse(text3, PARSE_OPTIONS);
   } catch (err) {
-    const e = err;
-    throw new InputError(
-      `${file}${e.lines ? ` line ${e.lines}` : ""}: ${e.message.replace(/^[A-Za-z_]+: /, "")}`
-    );
+    throw parseError(err, file);
   }
-  const header = rows[0].record.map((h2) => h2.trim());
+  const header = headerOf2(rows[0], file);
+  const records = [];
+  for (let r2 = 1; r2 < rows.length; r2++) records.push(recordOf(rows[r2], header, file));
+  return { file, header, records };
+}
+function parseError(err, file) {
+  const e = err;
+  return new InputError(
+    `${file}${e.lines ? ` line ${e.lines}` : ""}: ${e.message.replace(/^[A-Za-z_]+: /, "")}`
+  );
+}
+function headerOf2(row, file) {
+  const header = row.record.map((h2) => h2.trim());
   const seen = /* @__PURE__ */ new Set();
   for (const h2 of header) {
     if (h2 === "") throw new InputError(`${file} line 1: the header has an empty column name`);
     if (seen.has(h2)) throw new InputError(`${file} line 1: column '${h2}' appears twice in the header`);
     seen.add(h2);
   }
-  const records = [];
-  for (let r2 = 1; r2 < rows.length; r2++) {
-    const { record, info: info3 } = rows[r2];
-    const line5 = info3.lines - countNewlines(record);
-    if (record.length !== header.length) {
-      throw new InputError(
-        `${file} line ${line5}: has ${record.length} fields, the header has ${header.length}`
-      );
-    }
-    const values3 = {};
-    for (let c4 = 0; c4 < header.length; c4++) values3[header[c4]] = record[c4];
-    records.push({ line: line5, values: values3 });
+  return header;
+}
+function recordOf({ record, info: info3 }, header, file) {
+  const line5 = info3.lines - countNewlines(record);
+  if (record.length !== header.length) {
+    throw new InputError(
+      `${file} line ${line5}: has ${record.length} fields, the header has ${header.length}`
+    );
   }
-  return { file, header, records };
+  const values3 = {};
+  for (let c4 = 0; c4 < header.length; c4++) values3[header[c4]] = record[c4];
+  return { line: line5, values: values3 };
 }
 function countNewlines(fields) {
   let n = 0;
@@ -33730,17 +33748,164 @@ function entries(dir, dirs) {
   return readdirSync2(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
 }
 
+// actions/lib/row-batch.ts
+var BLOCK_BYTES = 4 * 1024 * 1024;
+function csvLine(cells) {
+  let out = "";
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
+    if (i > 0) out += ",";
+    out += /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  }
+  return `${out}
+`;
+}
+var CHUNK_ROWS = 1 << 16;
+var RowBatch = class {
+  blocks = [];
+  used = 0;
+  count = 0;
+  /** Per row, chunked: id, block index, offset in the block and byte length of its line. */
+  idChunks = [];
+  placeChunks = [];
+  /** Event times as strings (rows of one ingest mostly share one string). */
+  eventTimes = [];
+  get size() {
+    return this.count;
+  }
+  add(id2, eventTime, line5) {
+    const length3 = Buffer.byteLength(line5);
+    let block = this.blocks[this.blocks.length - 1];
+    if (!block || this.used + length3 > block.length) {
+      block = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, length3));
+      this.blocks.push(block);
+      this.used = 0;
+    }
+    block.write(line5, this.used);
+    const i = this.count++;
+    const c4 = i >>> 16;
+    if (c4 === this.idChunks.length) {
+      this.idChunks.push(new Float64Array(CHUNK_ROWS));
+      this.placeChunks.push(new Uint32Array(3 * CHUNK_ROWS));
+    }
+    const k2 = i & CHUNK_ROWS - 1;
+    this.idChunks[c4][k2] = id2;
+    const place2 = this.placeChunks[c4];
+    place2[3 * k2] = this.blocks.length - 1;
+    place2[3 * k2 + 1] = this.used;
+    place2[3 * k2 + 2] = length3;
+    this.used += length3;
+    this.eventTimes.push(eventTime);
+  }
+  id(i) {
+    return this.idChunks[i >>> 16][i & CHUNK_ROWS - 1];
+  }
+  /** Byte length of row i's line. */
+  lineBytes(i) {
+    return this.placeChunks[i >>> 16][3 * (i & CHUNK_ROWS - 1) + 2];
+  }
+  /** Row i's line bytes (a view, not a copy). */
+  line(i) {
+    const place2 = this.placeChunks[i >>> 16];
+    const k2 = 3 * (i & CHUNK_ROWS - 1);
+    return this.blocks[place2[k2]].subarray(place2[k2 + 1], place2[k2 + 1] + place2[k2 + 2]);
+  }
+  /** Row indices grouped by event-time month, months ascending, each in event time then id order. */
+  byMonth() {
+    const order = Array.from({ length: this.size }, (_, i) => i);
+    const t = this.eventTimes;
+    const before = (a4, b10) => t[a4] < t[b10] ? -1 : t[a4] > t[b10] ? 1 : this.id(a4) - this.id(b10);
+    let sorted = true;
+    for (let i = 1; i < order.length && sorted; i++) if (before(i - 1, i) > 0) sorted = false;
+    if (!sorted) order.sort(before);
+    const out = /* @__PURE__ */ new Map();
+    for (const i of order) {
+      const month = t[i].slice(0, 7);
+      const list = out.get(month);
+      if (list) list.push(i);
+      else out.set(month, [i]);
+    }
+    return out;
+  }
+  /** Rows i (in `order`) from `from` to `to` as one buffer after `prefix`. */
+  concat(prefix, order, from, to) {
+    let bytes = prefix.length;
+    for (let k2 = from; k2 < to; k2++) bytes += this.lineBytes(order[k2]);
+    const out = Buffer.allocUnsafe(bytes);
+    out.set(prefix, 0);
+    let at = prefix.length;
+    for (let k2 = from; k2 < to; k2++) {
+      const line5 = this.line(order[k2]);
+      out.set(line5, at);
+      at += line5.length;
+    }
+    return out;
+  }
+  /** Drops the line bytes once the pieces are built (ids and event times stay). */
+  release() {
+    this.blocks = [];
+  }
+};
+
+// actions/lib/size-limits.ts
+var MiB = 1024 * 1024;
+var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
+var GITHUB_WARN_BYTES = 50 * MiB;
+var MIN_PIECE_BYTES = 1024;
+var MAX_PIECE_BYTES_ENV = "GITML_MAX_PIECE_BYTES";
+function maxPieceBytes(env = process.env) {
+  const raw2 = env[MAX_PIECE_BYTES_ENV];
+  if (raw2 === void 0 || raw2.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
+  const n = Number(raw2.trim());
+  if (!/^\d+$/.test(raw2.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
+    throw new InputError(
+      `${MAX_PIECE_BYTES_ENV}='${raw2}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
+    );
+  }
+  return n;
+}
+function pieceKey(month, piece) {
+  return piece === 1 ? month : `${month}-${piece}`;
+}
+function parsePieceKey(key2) {
+  const m3 = /^(\d{4}-\d{2})(?:-([1-9]\d*))?$/.exec(key2);
+  if (!m3) return null;
+  const piece = m3[2] === void 0 ? 1 : Number(m3[2]);
+  if (m3[2] !== void 0 && piece < 2) return null;
+  return { month: m3[1], piece };
+}
+function comparePieceKeys(a4, b10) {
+  const pa2 = parsePieceKey(a4);
+  const pb = parsePieceKey(b10);
+  if (!pa2 || !pb) return a4 < b10 ? -1 : a4 > b10 ? 1 : 0;
+  return pa2.month < pb.month ? -1 : pa2.month > pb.month ? 1 : pa2.piece - pb.piece;
+}
+function startsOfPieces(lineBytes, header, limit, firstUsed = header) {
+  const starts = [0];
+  let used = firstUsed;
+  let inPiece = firstUsed > header ? 1 : 0;
+  for (let i = 0; i < lineBytes.length; i++) {
+    if (inPiece > 0 && used + lineBytes[i] > limit) {
+      starts.push(i);
+      used = header;
+      inPiece = 0;
+    }
+    used += lineBytes[i];
+    inPiece++;
+  }
+  return starts;
+}
+
 // actions/lib/stats.ts
 var BINS = 10;
 var r = (x4) => roundSignificant(x4, 4);
 function numericStats(values3) {
-  const xs = [];
   let missing = 0;
-  for (const v of values3) {
-    if (Number.isNaN(v)) missing++;
-    else xs.push(v);
-  }
-  if (xs.length === 0) {
+  for (const v of values3) if (Number.isNaN(v)) missing++;
+  const sorted = new Float64Array(values3.length - missing);
+  let at = 0;
+  for (const v of values3) if (!Number.isNaN(v)) sorted[at++] = v;
+  if (sorted.length === 0) {
     return {
       type: "numeric",
       count: 0,
@@ -33755,17 +33920,17 @@ function numericStats(values3) {
       histogram: { edges: [], counts: [] }
     };
   }
-  const sorted = Float64Array.from(xs).sort();
+  sorted.sort();
   const lo = sorted[0];
   const hi = sorted[sorted.length - 1];
   const width2 = (hi - lo) / BINS;
   const counts = new Array(BINS).fill(0);
   for (const x4 of sorted) counts[width2 === 0 ? 0 : Math.min(BINS - 1, Math.floor((x4 - lo) / width2))]++;
   const edges = Array.from({ length: BINS + 1 }, (_, k2) => r(lo + k2 * width2));
-  const arr = Array.from(sorted);
+  const arr = sorted;
   return {
     type: "numeric",
-    count: xs.length,
+    count: sorted.length,
     missing,
     mean: r(mean(arr)),
     sd: arr.length > 1 ? r(sampleStandardDeviation(arr)) : 0,
@@ -33858,14 +34023,11 @@ function expectationsOf(spec) {
   });
   return out;
 }
-function partitionFile(month) {
-  return `rows-${month}.csv`;
+function partitionFile(month, piece = 1) {
+  return `rows-${pieceKey(month, piece)}.csv`;
 }
-var PARTITION_FILE = /^rows-(\d{4}-\d{2})\.csv$/;
+var PARTITION_FILE = /^rows-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
 var EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
-function monthOf(eventTime) {
-  return eventTime.slice(0, 7);
-}
 var FeatureGroup = class _FeatureGroup {
   constructor(ws, spec, meta, files) {
     this.ws = ws;
@@ -33910,32 +34072,64 @@ var FeatureGroup = class _FeatureGroup {
   get layout() {
     return layoutOf(this.meta);
   }
-  /** A month's partition: where it is, or where a new one goes. */
+  /** A month's partition: where it is (its first piece), or where a new one goes. */
   partitionPath(month) {
-    return this.partitionFiles().get(month) ?? `${this.dir}/${partitionFile(month)}`;
+    return this.partitionFiles().get(month)?.[0] ?? `${this.dir}/${partitionFile(month)}`;
+  }
+  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
+  partitionPaths(month) {
+    return this.partitionFiles().get(month) ?? [];
+  }
+  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
+  partitionPieces(month) {
+    return this.partitionPaths(month).map((p) => ({
+      path: p,
+      bytes: this.files.readBytes(p) ?? new Uint8Array()
+    }));
   }
   /** Months that have a partition file, ascending. */
   months() {
     return [...this.partitionFiles().keys()].sort();
   }
-  /** Partition files by month, in this layout (rows-YYYY-MM.csv) or the earlier one (rows/YYYY-MM.csv). */
+  /**
+   * Partition files by month, in this layout (rows-YYYY-MM.csv, then rows-YYYY-MM-2.csv, … once a month
+   * outgrew the size limit) or the earlier one (rows/YYYY-MM.csv); each month's pieces in order.
+   */
   partitionFiles() {
     const out = /* @__PURE__ */ new Map();
-    const add6 = (month, file) => {
-      const other = out.get(month);
-      if (other)
-        throw new FeatureGroupError(
-          `${file}: month ${month} also has ${other}; keep one of the two (git rm)`
-        );
-      out.set(month, file);
-    };
-    for (const f of this.files.list(this.dir)) {
-      const month = PARTITION_FILE.exec(f)?.[1];
-      if (month) add6(month, `${this.dir}/${f}`);
-    }
+    const earlier = /* @__PURE__ */ new Map();
     for (const f of this.files.list(`${this.dir}/rows`)) {
       const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
-      if (month) add6(month, `${this.dir}/rows/${f}`);
+      if (month) earlier.set(month, `${this.dir}/rows/${f}`);
+    }
+    const pieces = /* @__PURE__ */ new Map();
+    for (const f of this.files.list(this.dir)) {
+      const key2 = PARTITION_FILE.exec(f)?.[1];
+      const parsed = key2 === void 0 ? null : parsePieceKey(key2);
+      if (!parsed) continue;
+      const other = earlier.get(parsed.month);
+      if (other)
+        throw new FeatureGroupError(
+          `${other}: month ${parsed.month} also has ${this.dir}/${f}; keep one of the two (git rm)`
+        );
+      const byNumber = pieces.get(parsed.month) ?? /* @__PURE__ */ new Map();
+      byNumber.set(parsed.piece, `${this.dir}/${f}`);
+      pieces.set(parsed.month, byNumber);
+    }
+    for (const [month, file] of earlier) out.set(month, [file]);
+    for (const [month, byNumber] of pieces) {
+      const files = [];
+      for (let n = 1; n <= byNumber.size; n++) {
+        const file = byNumber.get(n);
+        if (!file) {
+          const last = Math.max(...byNumber.keys());
+          throw new FeatureGroupError(
+            `${this.dir}/${partitionFile(month, n)}: missing, but month ${month} has pieces up to ${partitionFile(month, last)}; restore it with git (git checkout -- ${this.dir}/${partitionFile(month, n)})`
+          );
+        }
+        files.push(file);
+      }
+      out.set(month, files);
     }
     return out;
   }
@@ -33950,19 +34144,14 @@ var FeatureGroup = class _FeatureGroup {
       `${this.dir}/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ${moves.join(" && ")}`
     );
   }
+  /** A month's rows, its pieces in order. */
   readPartition(month) {
-    const p = this.partitionPath(month);
-    const bytes = this.files.readBytes(p);
-    if (!bytes) return emptyTable(this.meta.features.length);
-    return readPartition(bytes, this.layout, p);
+    return readPieces(this.partitionPieces(month), this.layout);
   }
   /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
   read(filter3) {
     const months = this.months().filter((m3) => filter3?.months?.(m3) ?? true);
-    const parts = months.map((m3) => ({
-      path: this.partitionPath(m3),
-      bytes: this.files.readBytes(this.partitionPath(m3)) ?? new Uint8Array()
-    }));
+    const parts = months.flatMap((m3) => this.partitionPieces(m3));
     const table = emptyTable(
       this.meta.features.length,
       parts.reduce((s2, p) => s2 + countRows(p.bytes), 0)
@@ -34024,7 +34213,7 @@ var FeatureGroup = class _FeatureGroup {
     const old = this.files.readBytes(this.labelsPath);
     const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
     const labelsText = accepted.length ? prefix + stringify(accepted) : void 0;
-    const writes = this.buildWrites([], rejected, this.meta.nextId, parts, labelsText);
+    const writes = this.buildWrites(new RowBatch(), rejected, this.meta.nextId, parts, labelsText);
     if (!opts.dryRun) writeFilesAtomically(writes);
     return { added: accepted.length, rejected };
   }
@@ -34034,6 +34223,21 @@ var FeatureGroup = class _FeatureGroup {
    * future event time) join the rejected ones. Returns what was admitted.
    */
   append(rows, rejected, now2, opts = {}) {
+    const appender = this.appender(now2);
+    const added = [];
+    for (const r2 of rows) {
+      const id2 = appender.add(r2);
+      if (id2 !== null) added.push({ ...r2, id: id2 });
+    }
+    added.sort((a4, b10) => a4.eventTime < b10.eventTime ? -1 : a4.eventTime > b10.eventTime ? 1 : a4.id - b10.id);
+    return { added, rejected: appender.finish(rejected, opts).rejected };
+  }
+  /**
+   * Appends rows one at a time without keeping them as objects (a streamed ingest of a million rows):
+   * add() applies the store-level rules and keeps the row as its partition line; finish() writes every
+   * file at once, like append(). The rows rejected before (`rejected`) come first in rejected.csv.
+   */
+  appender(now2) {
     if (this.files.description !== "working tree") {
       throw new FeatureGroupError(
         `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`
@@ -34042,34 +34246,39 @@ var FeatureGroup = class _FeatureGroup {
     const parts = this.partitionsByMonth();
     const ids = /* @__PURE__ */ new Set();
     for (const t of parts.values()) for (let i = 0; i < t.rows; i++) ids.add(t.ids[i]);
-    const quarantined = [...rejected];
-    const added = [];
+    const storeRejected = [];
+    const batch = new RowBatch();
     let nextId = this.meta.nextId;
-    for (const r2 of rows) {
-      const reason = storeRule(r2, ids, now2, this.meta.features);
-      if (reason) {
-        quarantined.push({
-          detectedAt: isoSeconds(now2),
-          origin: r2.origin ?? r2.source,
-          line: r2.line ?? 0,
-          reason,
-          record: {
-            ...r2.id !== void 0 ? { id: String(r2.id) } : {},
-            ...r2.values,
-            [this.meta.label.name]: r2.label
-          }
-        });
-        continue;
+    return {
+      add: (r2) => {
+        const reason = storeRule(r2, ids, now2, this.meta.features);
+        if (reason) {
+          storeRejected.push({
+            detectedAt: isoSeconds(now2),
+            origin: r2.origin ?? r2.source,
+            line: r2.line ?? 0,
+            reason,
+            record: {
+              ...r2.id !== void 0 ? { id: String(r2.id) } : {},
+              ...r2.values,
+              [this.meta.label.name]: r2.label
+            }
+          });
+          return null;
+        }
+        const id2 = r2.id ?? nextId;
+        ids.add(id2);
+        nextId = Math.max(nextId, id2 + 1);
+        batch.add(id2, r2.eventTime, csvLine(rowCells({ ...r2, id: id2 }, this.meta)));
+        return id2;
+      },
+      finish: (rejected, opts = {}) => {
+        const quarantined = [...rejected, ...storeRejected];
+        const writes = this.buildWrites(batch, quarantined, nextId, parts);
+        if (!opts.dryRun) writeFilesAtomically(writes);
+        return { added: batch.size, rejected: quarantined };
       }
-      const id2 = r2.id ?? nextId;
-      ids.add(id2);
-      nextId = Math.max(nextId, id2 + 1);
-      added.push({ ...r2, id: id2 });
-    }
-    added.sort((a4, b10) => a4.eventTime < b10.eventTime ? -1 : a4.eventTime > b10.eventTime ? 1 : a4.id - b10.id);
-    const writes = this.buildWrites(added, quarantined, nextId, parts);
-    if (!opts.dryRun) writeFilesAtomically(writes);
-    return { added, rejected: quarantined };
+    };
   }
   /** Every partition read once; appends reuse them for untouched months instead of reading again. */
   partitionsByMonth() {
@@ -34080,30 +34289,22 @@ var FeatureGroup = class _FeatureGroup {
     const abs4 = (rel) => `${this.ws.root}/${rel}`;
     const writes = [];
     if (labelsText !== void 0) writes.push({ path: abs4(this.labelsPath), content: labelsText });
-    const byMonth = /* @__PURE__ */ new Map();
-    for (const r2 of added) {
-      const m3 = monthOf(r2.eventTime);
-      const list = byMonth.get(m3);
-      if (list) list.push(r2);
-      else byMonth.set(m3, [r2]);
-    }
-    const header = headerOf(this.layout);
+    const byMonth = added.byMonth();
     const partitions = { ...this.meta.partitions };
-    const tables = [];
+    const sources = [];
     const months = [.../* @__PURE__ */ new Set([...this.months(), ...byMonth.keys()])].sort();
     for (const m3 of months) {
-      const newRows = byMonth.get(m3);
-      if (!newRows) {
-        tables.push(current2.get(m3) ?? this.readPartition(m3));
+      const order = byMonth.get(m3);
+      if (!order) {
+        sources.push(current2.get(m3) ?? this.readPartition(m3));
         continue;
       }
-      const old = this.files.readBytes(this.partitionPath(m3));
-      const prefix = old ? Buffer.from(old).toString("utf8") : stringify([header]);
-      const text3 = prefix + stringify(newRows.map((r2) => rowCells(r2, this.meta)));
-      tables.push(readPartition(Buffer.from(text3), this.layout, this.partitionPath(m3)));
-      partitions[m3] = (partitions[m3] ?? 0) + newRows.length;
-      writes.push({ path: abs4(this.partitionPath(m3)), content: text3 });
+      const pieces = this.piecesWithRows(m3, order, added);
+      sources.push(pieces.all);
+      partitions[m3] = (partitions[m3] ?? 0) + order.length;
+      for (const w2 of pieces.written) writes.push({ path: abs4(w2.path), content: w2.bytes });
     }
+    added.release();
     let late = this.lateLabels();
     if (labelsText !== void 0) {
       late = /* @__PURE__ */ new Map();
@@ -34114,7 +34315,7 @@ var FeatureGroup = class _FeatureGroup {
         );
       }
     }
-    const all = applyLateLabels(concatTables(tables, this.meta.features.length), late);
+    const all = applyLateLabels(readParts(sources, this.layout), late);
     const rejectedPath = `${this.dir}/rejected.csv`;
     if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
       const old = this.files.readBytes(rejectedPath);
@@ -34146,6 +34347,32 @@ var FeatureGroup = class _FeatureGroup {
     });
     return writes;
   }
+  /**
+   * A month's pieces after appending rows `order` of `batch`: the last piece grows until the next row
+   * would take it past the size limit, then a new piece (rows-YYYY-MM-N.csv) starts with the header.
+   * Earlier pieces are never rewritten. `all` is every piece of the month in order; `written` the new
+   * or grown ones.
+   */
+  piecesWithRows(month, order, batch) {
+    const existing = this.partitionPieces(month);
+    const last = existing.pop();
+    const header = Buffer.from(stringify([headerOf(this.layout)]));
+    const lines = order.map((i) => batch.lineBytes(i));
+    const limit = maxPieceBytes();
+    const starts = startsOfPieces(lines, header.length, limit, last ? last.bytes.length : header.length);
+    const written = [];
+    for (let k2 = 0; k2 < starts.length; k2++) {
+      const from = starts[k2];
+      const to = k2 + 1 < starts.length ? starts[k2 + 1] : order.length;
+      const number8 = existing.length + 1 + k2;
+      if (k2 === 0 && last && from === to) continue;
+      const prefix = k2 === 0 && last ? last.bytes : header;
+      const path18 = k2 === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number8)}`;
+      written.push({ path: path18, bytes: batch.concat(prefix, order, from, to) });
+    }
+    const kept = last && !written.some((w2) => w2.path === last.path) ? [...existing, last] : existing;
+    return { all: [...kept, ...written], written };
+  }
   /** Creates a new, empty version (nothing is written until the first append). */
   static create(ws, spec, version2, fill3, sourceSha256) {
     const meta = {
@@ -34174,6 +34401,26 @@ var FeatureGroup = class _FeatureGroup {
     return new _FeatureGroup(ws, spec, meta, workingTree(ws.root));
   }
 };
+function readParts(parts, layout2) {
+  const rowsOf = (p) => Array.isArray(p) ? p.reduce((s2, q) => s2 + countRows(q.bytes), 0) : p.rows;
+  const t = emptyTable(
+    layout2.features.length,
+    parts.reduce((s2, p) => s2 + rowsOf(p), 0)
+  );
+  for (const p of parts) {
+    if (Array.isArray(p)) {
+      for (const q of p) t.rows += readPartitionInto(q.bytes, layout2, q.path, t, t.rows);
+      continue;
+    }
+    t.ids.set(p.ids.subarray(0, p.rows), t.rows);
+    t.eventTimes.set(p.eventTimes.subarray(0, p.rows), t.rows);
+    t.sources.set(p.sources.subarray(0, p.rows), t.rows);
+    t.labels.set(p.labels.subarray(0, p.rows), t.rows);
+    for (let j = 0; j < p.columns.length; j++) t.columns[j].set(p.columns[j].subarray(0, p.rows), t.rows);
+    t.rows += p.rows;
+  }
+  return t;
+}
 function applyLateLabels(t, late) {
   if (late.size === 0) return t;
   for (let i = 0; i < t.rows; i++) {
@@ -36377,9 +36624,9 @@ var PredictionLogError = class extends Error {
   name = "PredictionLogError";
 };
 var EARLIER_MANIFEST = "predictions.json";
-var PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
-function logPartitionFile(month) {
-  return `predictions-${month}.csv`;
+var PARTITION = /^predictions-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
+function logPartitionFile(key2) {
+  return `predictions-${key2}.csv`;
 }
 var LINES_PER_BLOCK = 4096;
 var sha = (text3) => createHash2("sha256").update(text3).digest("hex");
@@ -36479,7 +36726,7 @@ var PredictionLog = class {
         );
     }
     const out = [];
-    for (const month of Object.keys(m3.partitions).sort()) {
+    for (const month of Object.keys(m3.partitions).sort(comparePieceKeys)) {
       for (const r2 of this.readPartition(month, m3.partitions[month])) out.push(r2);
     }
     return out;
@@ -36550,8 +36797,12 @@ var PredictionLog = class {
         break;
       }
     }
+    const limit = maxPieceBytes();
+    const header = LOG_COLUMNS.join(",");
+    const newPiece = () => ({ blocks: [], block: [header], rows: 0, bytes: header.length + 1 });
     const byMonth = /* @__PURE__ */ new Map();
     let month = "";
+    let pieceNumber = 1;
     let lastTime = "";
     let part;
     for (const r2 of sorted) {
@@ -36559,14 +36810,20 @@ var PredictionLog = class {
         lastTime = r2.eventTime;
         if (r2.eventTime.slice(0, 7) !== month) {
           month = r2.eventTime.slice(0, 7);
+          pieceNumber = 1;
           part = byMonth.get(month);
-          if (!part) byMonth.set(month, part = { blocks: [], block: [LOG_COLUMNS.join(",")], rows: 0 });
+          if (!part) byMonth.set(month, part = newPiece());
         }
       }
+      const line5 = `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`;
+      const lineBytes = Buffer.byteLength(line5) + 1;
+      if (part.rows > 0 && part.bytes + lineBytes > limit) {
+        pieceNumber++;
+        byMonth.set(pieceKey(month, pieceNumber), part = newPiece());
+      }
       const p = part;
-      p.block.push(
-        `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`
-      );
+      p.block.push(line5);
+      p.bytes += lineBytes;
       p.rows++;
       if (p.block.length === LINES_PER_BLOCK) {
         p.blocks.push(p.block.join("\n"));
@@ -36576,21 +36833,31 @@ var PredictionLog = class {
     const manifest = { partitions: {} };
     const partitions = [];
     const old = this.manifest();
-    for (const [month2, p] of byMonth) {
+    for (const [key2, p] of byMonth) {
       if (p.block.length) p.blocks.push(p.block.join("\n"));
       const bytes = Buffer.from(`${p.blocks.join("\n")}
 `);
       const entry2 = { rows: p.rows, sha256: sha(bytes) };
-      manifest.partitions[month2] = entry2;
-      if (old.partitions[month2]?.sha256 !== entry2.sha256)
-        partitions.push({ path: this.partitionPath(month2), content: bytes });
+      manifest.partitions[key2] = entry2;
+      if (old.partitions[key2]?.sha256 !== entry2.sha256)
+        partitions.push({ key: key2, path: this.partitionPath(key2), content: bytes });
     }
     return { partitions, manifest };
+  }
+  /**
+   * Pieces of the months in `manifest` that it no longer lists (a month now cut into fewer pieces, e.g.
+   * after the limit was raised): their files go once the new manifest is written.
+   */
+  stalePieces(manifest, months) {
+    return Object.keys(this.manifest().partitions).filter((key2) => !(key2 in manifest.partitions) && months.has(parsePieceKey(key2)?.month ?? "")).map((key2) => this.partitionPath(key2));
   }
   /** Writes the whole log: changed partitions, then the manifest; nothing is written if a check fails. */
   write(records) {
     const { partitions, manifest } = this.render(records);
+    const months = new Set(Object.keys(manifest.partitions).map((k2) => parsePieceKey(k2)?.month ?? k2));
+    const stale = this.stalePieces(manifest, months);
     writeFilesAtomically([...partitions, this.manifestWrite(manifest)]);
+    for (const file of stale) rmSync2(file, { force: true });
     this.retireEarlierManifest();
   }
 };
@@ -36604,7 +36871,7 @@ function checkManifest(value4, where) {
     throw bad("'partitions' must be an object");
   for (const [month, e] of Object.entries(partitions)) {
     const entry2 = e;
-    if (!/^\d{4}-\d{2}$/.test(month) || typeof entry2?.rows !== "number" || !Number.isInteger(entry2.rows) || entry2.rows < 0 || typeof entry2.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(entry2.sha256))
+    if (parsePieceKey(month) === null || typeof entry2?.rows !== "number" || !Number.isInteger(entry2.rows) || entry2.rows < 0 || typeof entry2.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(entry2.sha256))
       throw bad(`partition '${month}' needs a whole number of rows and a sha256`);
   }
   return { partitions };
