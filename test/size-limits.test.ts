@@ -210,6 +210,11 @@ describe('the prediction log', () => {
       return rest;
     };
     expect(report(base)).toEqual(report(whole));
+    // The report links the latest month's last piece, where its newest predictions are.
+    await ok(base, 'report');
+    const lastOfNovember = files.filter((f) => f.startsWith('predictions-2026-11')).pop()!;
+    expect(lastOfNovember).not.toBe('predictions-2026-11.csv');
+    expect(read(base, 'reports/iris/README.md')).toContain(`[${lastOfNovember}](${lastOfNovember})`);
 
     // A hand-deleted piece is caught like a hand-edited month.
     rmSync(path.join(dir, 'predictions-2026-10-2.csv'));

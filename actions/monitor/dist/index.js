@@ -90820,6 +90820,10 @@ function unnamed(value4) {
   if (keys4.length === 2 && "name" in o && "values" in o) return { values: o.values };
   return Object.fromEntries(keys4.map((k2) => [k2, unnamed(o[k2])]));
 }
+function lastPieceOf(r2, month) {
+  const keys4 = Object.keys(r2.log?.partitions ?? {}).filter((k2) => parsePieceKey(k2)?.month === month);
+  return keys4.sort(comparePieceKeys).pop() ?? month;
+}
 var ReportsError = class extends Error {
   name = "ReportsError";
 };
@@ -90853,7 +90857,11 @@ async function writeReports(reportsDir, r2) {
   }));
   writes.push({
     path: path16.join(datasetDir, "README.md"),
-    content: reportMarkdown(r2, images, latest && logPartitionFile(latest.eventTime.slice(0, 7)))
+    content: reportMarkdown(
+      r2,
+      images,
+      latest && logPartitionFile(lastPieceOf(r2, latest.eventTime.slice(0, 7)))
+    )
   });
   writeFilesAtomically(writes);
   if (existsSync7(datasetDir)) {
