@@ -188,6 +188,152 @@ describe('feature-group partitions', () => {
   });
 });
 
+describe('integrity of a month in pieces', () => {
+  const DIR = 'data/iris/v1';
+  const piece = (n: number) => `${DIR}/rows-2026-11${n === 1 ? '' : `-${n}`}.csv`;
+  const restore = (f: string) =>
+    `restore it with git (git checkout -- ${f}; git log -p -- ${f} shows what changed)`;
+  const rowsIn = (ws: string, f: string) => read(ws, f).split('\n').slice(1).filter(Boolean).length;
+
+  /** Iris backfilled with 2 KB pieces: month 2026-11 is rows-2026-11.csv … rows-2026-11-5.csv. */
+  async function splitGroup(): Promise<string> {
+    process.env[MAX_PIECE_BYTES_ENV] = '2048';
+    const ws = makeWorkspace(['iris']);
+    await ok(ws, 'backfill');
+    expect(pieces(path.join(ws, DIR), /^rows-2026-11.*\.csv$/)).toHaveLength(5);
+    return ws;
+  }
+
+  /** Readers and writers refuse with exactly `message` and write nothing. */
+  async function refused(ws: string, message: string): Promise<void> {
+    const before = fingerprint(path.join(ws, 'data'));
+    for (const args of [
+      ['stats', '-d', 'iris'],
+      ['generate', '-d', 'iris', '--date', '2026-11-23', '--days', '1'],
+      ['train', '-d', 'iris', '--shard', '1/1', '--partials', path.join(ws, 'p')],
+    ]) {
+      const r = await cli(ws, ...args);
+      expect({ args, code: r.code, err: r.err }).toEqual({
+        args,
+        code: 1,
+        err: `gitml ${args[0]}: ${message}`,
+      });
+    }
+    expect(fingerprint(path.join(ws, 'data'))).toBe(before);
+  }
+
+  it('a piece edited by hand is named by its own sha256', async () => {
+    const ws = await splitGroup();
+    const l = read(ws, piece(3)).split('\n');
+    l.splice(2, 1);
+    writeFileSync(path.join(ws, piece(3)), l.join('\n'));
+    await refused(
+      ws,
+      `${piece(3)}: content does not match ${STATS} (sha256 differs; 149 rows in 2026-11, 150 recorded): the partition was truncated or edited by hand; ${restore(piece(3))}`,
+    );
+  });
+
+  it('the last piece deleted, or a piece added, is named', async () => {
+    const ws = await splitGroup();
+    const lost = rowsIn(ws, piece(5));
+    const copy = path.join(os.tmpdir(), `gitml-piece-${process.pid}.csv`);
+    cpSync(path.join(ws, piece(5)), copy);
+    rmSync(path.join(ws, piece(5)));
+    await refused(ws, `${piece(5)}: listed in ${STATS} (${lost} rows) but missing; ${restore(piece(5))}`);
+    cpSync(copy, path.join(ws, piece(5)));
+    rmSync(copy);
+    writeFileSync(path.join(ws, piece(6)), `${read(ws, piece(1)).split('\n')[0]}\n`);
+    await refused(
+      ws,
+      `${piece(6)}: not in ${STATS}: the partition was added or renamed by hand; remove it (git rm ${piece(6)}) or restore ${STATS} with git (git checkout -- ${STATS})`,
+    );
+  });
+
+  it('a row filed under the wrong month is named in its piece, at its line', async () => {
+    const ws = await splitGroup();
+    const l = read(ws, piece(2)).split('\n');
+    l[2] = l[2].replace('2026-11-01T00:00:00Z', '2026-10-01T00:00:00Z');
+    writeFileSync(path.join(ws, piece(2)), l.join('\n'));
+    // stats.json edited to match, so the row check (not the hash) is what refuses.
+    const stats = statsJson(ws);
+    stats.partitionSha256['2026-11-2'] = sha256Hex(readFileSync(path.join(ws, piece(2))));
+    writeFileSync(path.join(ws, STATS), JSON.stringify(stats));
+    await refused(
+      ws,
+      `${piece(2)} line 3: event_time 2026-10-01T00:00:00Z is not in 2026-11: the row was filed under the wrong month by hand; ${restore(piece(2))}`,
+    );
+  });
+
+  it('a stale nextId names the piece that holds the largest id', async () => {
+    const ws = await splitGroup();
+    const stats = statsJson(ws);
+    stats.nextId = 100;
+    writeFileSync(path.join(ws, STATS), JSON.stringify(stats));
+    const inbox = path.join(ws, 'new.csv');
+    writeFileSync(
+      inbox,
+      'sepal_length,sepal_width,petal_length,petal_width,variety\n5.0,3.4,1.5,0.2,Setosa\n',
+    );
+    const before = fingerprint(path.join(ws, 'data'));
+    const r = await cli(ws, 'ingest', '-d', 'iris', inbox);
+    expect([r.code, r.err]).toEqual([
+      1,
+      `gitml ingest: ${STATS}: nextId 100 is not above the largest stored id 150 (in ${piece(5)}): new rows would reuse ids; ${STATS} is stale or was edited by hand; ${restore(STATS)}`,
+    ]);
+    expect(fingerprint(path.join(ws, 'data'))).toBe(before);
+  });
+
+  it('a group written before the hashes (pieces, no partitionSha256) opens by row count; its next write records each piece', async () => {
+    const ws = await splitGroup();
+    const stats = statsJson(ws);
+    delete stats.partitionSha256;
+    writeFileSync(path.join(ws, STATS), JSON.stringify(stats));
+    expect(JSON.parse((await ok(ws, 'stats', '-d', 'iris', '--json')).out).stats.rows).toBe(150);
+    const l = read(ws, piece(4)).split('\n');
+    writeFileSync(path.join(ws, piece(4)), [...l.slice(0, 2), ...l.slice(3)].join('\n'));
+    const r = await cli(ws, 'stats', '-d', 'iris');
+    expect([r.code, r.err]).toEqual([
+      1,
+      `gitml stats: ${[1, 2, 3, 4, 5].map(piece).join(', ')}: have 149 rows but ${STATS} records 150: a line was deleted or duplicated by hand; ${restore(piece(5))}`,
+    ]);
+    writeFileSync(path.join(ws, piece(4)), l.join('\n'));
+    await ok(ws, 'generate', '-d', 'iris', '--date', '2026-11-23', '--days', '1');
+    expect(statsJson(ws).partitionSha256).toEqual(pieceHashes(path.join(ws, DIR), /^rows-.*\.csv$/));
+  });
+
+  it('a streamed ingest into pieces is idempotent: ingested.json is written with the rows, a repeat is skipped', async () => {
+    const ws = await splitGroup();
+    const inbox = path.join(ws, 'batch.csv');
+    const rows = ['event_time,sepal_length,sepal_width,petal_length,petal_width,variety'];
+    for (let i = 0; i < 40; i++) rows.push(`2026-11-2${i % 3}T10:00:00Z,5.${i % 10},3.1,1.4,0.2,Setosa`);
+    writeFileSync(inbox, `${rows.join('\n')}\n`);
+    await ok(ws, 'ingest', '-d', 'iris', inbox, '--now', '2026-11-24T12:00:00Z');
+    const sha = sha256Hex(readFileSync(inbox));
+    expect(JSON.parse(read(ws, `${DIR}/ingested.json`)).files[sha]).toEqual({
+      file: 'batch.csv',
+      ingestedAt: '2026-11-24T12:00:00Z',
+      kind: 'rows',
+    });
+    expect(statsJson(ws).rows).toBe(190);
+    expect(statsJson(ws).partitionSha256).toEqual(pieceHashes(path.join(ws, DIR), /^rows-.*\.csv$/));
+    const before = fingerprint(path.join(ws, 'data'));
+    const again = await ok(ws, 'ingest', '-d', 'iris', inbox);
+    expect(again.out).toContain('batch.csv was already ingested on 2026-11-24T12:00:00Z');
+    expect(fingerprint(path.join(ws, 'data'))).toBe(before);
+    // A file of late labels is recorded with them, in the same batch.
+    const labels = path.join(ws, 'labels.csv');
+    writeFileSync(labels, 'id,variety\n1,Setosa\n');
+    const r = await cli(ws, 'ingest', '-d', 'iris', labels, '--now', '2026-11-24T13:00:00Z');
+    expect(r.code).toBe(2); // id 1 already has its label: quarantined
+    expect(JSON.parse(read(ws, `${DIR}/ingested.json`)).files[sha256Hex(readFileSync(labels))]).toEqual({
+      file: 'labels.csv',
+      ingestedAt: '2026-11-24T13:00:00Z',
+      kind: 'labels',
+    });
+    expect((await ok(ws, 'ingest', '-d', 'iris', labels)).out).toContain('labels.csv was already ingested');
+  });
+});
+
 describe('the prediction log', () => {
   const LOG = /^predictions-.*\.csv$/;
 
