@@ -175,6 +175,38 @@ describe('the write layer', () => {
     expect(readFileSync(big, 'utf8')).toBe('streamed');
   });
 
+  it('deletes files in the batch, after its renames; a crash past the journal is finished by the next command', async () => {
+    const root = workspace();
+    const dir = path.join(root, 'reports/iris');
+    mkdirSync(dir, { recursive: true });
+    const manifest = path.join(dir, 'monitoring.json');
+    const stale = path.join(dir, 'predictions-2026-11-2.csv');
+    writeFileSync(stale, 'old piece');
+    writeFilesAtomically([
+      { path: manifest, content: 'new manifest' },
+      { path: stale, remove: true },
+    ]);
+    expect(readFileSync(manifest, 'utf8')).toBe('new manifest');
+    expect(existsSync(stale)).toBe(false);
+    expect(temps(root)).toEqual([]);
+
+    // Killed after the journal and the rename, before the deletion: the next command deletes it.
+    writeFileSync(stale, 'old piece');
+    const journal: Journal = {
+      writer: 'gitml infer',
+      startedAt: '2026-11-24T12:00:01Z',
+      files: [{ target: 'monitoring.json', temp: `.monitoring.json.${DEAD_PID}.tmp` }],
+      removed: ['predictions-2026-11-2.csv'],
+    };
+    writeFileSync(path.join(dir, `.gitml-journal.${DEAD_PID}.tmp`), JSON.stringify(journal));
+    expect(recoverInterruptedWrites(root)).toEqual([
+      'repaired an interrupted write from gitml infer at 2026-11-24T12:00:01Z: 2 files',
+    ]);
+    expect(existsSync(stale)).toBe(false);
+    expect(readFileSync(manifest, 'utf8')).toBe('new manifest');
+    expect(temps(root)).toEqual([]);
+  });
+
   it('a full disk names the file, says the disk is full, removes every temp and changes nothing', () => {
     const root = workspace();
     const dir = path.join(root, 'data/iris');

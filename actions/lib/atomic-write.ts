@@ -2,7 +2,8 @@
 // target, so a reader (or a crash) never sees half a file. Writes start only after all content is built.
 // A batch of several files is all-or-nothing: once every temp file is in place, a journal listing
 // target + temp names is renamed into place (the commit point), then the temps are renamed over their
-// targets and the journal removed. The next command repairs a batch a crash cut short
+// targets, the files the batch deletes are removed, and the journal goes. The next command repairs a
+// batch a crash cut short
 // (recoverInterruptedWrites, actions/lib/write-journal.ts): it finishes a journalled batch and
 // deletes the temps of one that never reached its journal.
 import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -41,11 +42,25 @@ export interface FileStaged {
   staged: true;
 }
 
-/** What a journal holds: who wrote the batch, when, and each target with its temp (relative to the journal). */
+/**
+ * A file the batch deletes (a prediction-log piece the new manifest no longer lists): removed after the
+ * renames, and listed in the journal, so a crash never leaves the new manifest beside a file it does not
+ * list, nor the old one without a file it lists.
+ */
+export interface FileRemove {
+  path: string;
+  remove: true;
+}
+
+/**
+ * What a journal holds: who wrote the batch, when, each target with its temp and the files it deletes
+ * (paths relative to the journal; `removed` absent in journals without deletions).
+ */
 export interface Journal {
   writer: string;
   startedAt: string;
   files: { target: string; temp: string }[];
+  removed?: string[];
 }
 
 /** A disk or file-system error, naming the file and what was done about it. */
@@ -76,9 +91,13 @@ function ioError(err: unknown, file: string, doing: string): WriteError {
   return new WriteError(`${file}: ${doing} failed: ${why}`);
 }
 
-export function writeFilesAtomically(files: readonly (FileWrite | FileCopy | FileStaged)[]): void {
+export function writeFilesAtomically(
+  files: readonly (FileWrite | FileCopy | FileStaged | FileRemove)[],
+): void {
   const temps: { tmp: string; target: string }[] = [];
+  const removals = files.filter((f): f is FileRemove => 'remove' in f).map((f) => f.path);
   for (const f of files) {
+    if ('remove' in f) continue;
     const tmp = atomicTempPath(f.path);
     try {
       mkdirSync(path.dirname(f.path), { recursive: true });
@@ -91,15 +110,22 @@ export function writeFilesAtomically(files: readonly (FileWrite | FileCopy | Fil
       throw ioError(err, f.path, 'writing');
     }
   }
-  if (temps.length === 0) return;
-  // One file needs no journal: its rename is the whole batch.
-  const journal = temps.length > 1 ? commitJournal(temps) : null;
+  if (temps.length + removals.length === 0) return;
+  // One file needs no journal: its rename (or removal) is the whole batch.
+  const journal = temps.length + removals.length > 1 ? commitJournal(temps, removals) : null;
   for (const t of temps) {
     try {
       renameSync(t.tmp, t.target);
     } catch (err) {
       // Past the commit point the batch must complete: the journal stays for the next command to finish.
       throw ioError(err, t.target, 'renaming its temp file into place');
+    }
+  }
+  for (const r of removals) {
+    try {
+      rmSync(r, { force: true });
+    } catch (err) {
+      throw ioError(err, r, 'removing it');
     }
   }
   if (journal) rmSync(journal, { force: true });
@@ -120,8 +146,8 @@ function commonDir(targets: string[]): string {
 }
 
 /** Writes the journal (atomically itself) and returns its path: from here on the batch completes. */
-function commitJournal(temps: { tmp: string; target: string }[]): string {
-  const dir = commonDir(temps.map((t) => t.target));
+function commitJournal(temps: { tmp: string; target: string }[], removals: string[]): string {
+  const dir = commonDir([...temps.map((t) => t.target), ...removals]);
   const journal = path.join(dir, `.gitml-journal.${process.pid}.tmp`);
   const body: Journal = {
     writer,
@@ -130,6 +156,7 @@ function commitJournal(temps: { tmp: string; target: string }[]): string {
       target: path.relative(dir, path.resolve(t.target)),
       temp: path.relative(dir, path.resolve(t.tmp)),
     })),
+    ...(removals.length ? { removed: removals.map((r) => path.relative(dir, path.resolve(r))) } : {}),
   };
   const tmp = atomicTempPath(journal);
   try {

@@ -18,40 +18,54 @@ export interface CsvTable {
   records: CsvRecord[];
 }
 
+export const PARSE_OPTIONS = { bom: true, info: true, relax_column_count: true, skip_empty_lines: true };
+
+export type ParsedRow = { record: string[]; info: { lines: number } };
+
 /** Parses CSV text; `file` is only used in messages. */
 export function parseCsvText(text: string, file: string): CsvTable {
   if (text.trim() === '') throw new InputError(`${file}: the file is empty (a header row is required)`);
-  let rows: { record: string[]; info: { lines: number } }[];
+  let rows: ParsedRow[];
   try {
-    rows = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as never;
+    rows = parse(text, PARSE_OPTIONS) as never;
   } catch (err) {
-    const e = err as { lines?: number; message: string };
-    throw new InputError(
-      `${file}${e.lines ? ` line ${e.lines}` : ''}: ${e.message.replace(/^[A-Za-z_]+: /, '')}`,
-    );
+    throw parseError(err, file);
   }
-  const header = rows[0].record.map((h) => h.trim());
+  const header = headerOf(rows[0], file);
+  const records: CsvRecord[] = [];
+  for (let r = 1; r < rows.length; r++) records.push(recordOf(rows[r], header, file));
+  return { file, header, records };
+}
+
+export function parseError(err: unknown, file: string): InputError {
+  const e = err as { lines?: number; message: string };
+  return new InputError(
+    `${file}${e.lines ? ` line ${e.lines}` : ''}: ${e.message.replace(/^[A-Za-z_]+: /, '')}`,
+  );
+}
+
+export function headerOf(row: ParsedRow, file: string): string[] {
+  const header = row.record.map((h) => h.trim());
   const seen = new Set<string>();
   for (const h of header) {
     if (h === '') throw new InputError(`${file} line 1: the header has an empty column name`);
     if (seen.has(h)) throw new InputError(`${file} line 1: column '${h}' appears twice in the header`);
     seen.add(h);
   }
-  const records: CsvRecord[] = [];
-  for (let r = 1; r < rows.length; r++) {
-    const { record, info } = rows[r];
-    // info.lines is the line where the record ends; quoted newlines are rare but count them back.
-    const line = info.lines - countNewlines(record);
-    if (record.length !== header.length) {
-      throw new InputError(
-        `${file} line ${line}: has ${record.length} fields, the header has ${header.length}`,
-      );
-    }
-    const values: Record<string, string> = {};
-    for (let c = 0; c < header.length; c++) values[header[c]] = record[c];
-    records.push({ line, values });
+  return header;
+}
+
+export function recordOf({ record, info }: ParsedRow, header: string[], file: string): CsvRecord {
+  // info.lines is the line where the record ends; quoted newlines are rare but count them back.
+  const line = info.lines - countNewlines(record);
+  if (record.length !== header.length) {
+    throw new InputError(
+      `${file} line ${line}: has ${record.length} fields, the header has ${header.length}`,
+    );
   }
-  return { file, header, records };
+  const values: Record<string, string> = {};
+  for (let c = 0; c < header.length; c++) values[header[c]] = record[c];
+  return { line, values };
 }
 
 function countNewlines(fields: string[]): number {

@@ -1,8 +1,10 @@
 // The feature store: one feature group per dataset and schema version under data/<dataset>/v<N>/.
 //   metadata.json  the contract: schema, version, keys, expectations, fill values (changes with the schema)
-//   rows-YYYY-MM.csv  append-only rows partitioned by event-time month
-//   stats.json     what the group holds now, rewritten on every write: row counts per partition, next id,
-//                  quarantined count and the descriptive statistics
+//   rows-YYYY-MM.csv  append-only rows partitioned by event-time month (rows-YYYY-MM-2.csv, … past the
+//                  size limit, see size-limits.ts)
+//   stats.json     what the group holds now, rewritten on every write: row counts per month, the sha256 of
+//                  every partition file (by piece key: YYYY-MM, YYYY-MM-N), next id, quarantined count and
+//                  the descriptive statistics
 //   rejected.csv   quarantined rows with the reason (never admitted, never dropped silently)
 // Counts live with the statistics so that a day's append leaves metadata.json as it was, and partitions
 // sit beside them instead of in a rows/ folder: each file and folder a daily commit touches costs its own
@@ -18,7 +20,7 @@ import { concatTables, emptyTable, type FeatureTable, type RowSource } from './f
 import { type FileSource, workingTree } from './file-source.js';
 import {
   brokenRejectedFile,
-  checkPartitionBytes,
+  checkMonthPieces,
   missingPartition,
   restoreWithGit,
   staleNextId,
@@ -30,10 +32,13 @@ import {
   headerOf,
   PartitionError,
   type PartitionLayout,
+  type PartitionPiece,
   readPartition,
   readPartitionInto,
 } from './partition-reader.js';
-import { sha256Hex } from './sha256.js';
+import { csvLine, RowBatch } from './row-batch.js';
+import { monthSha256, sha256Hex } from './sha256.js';
+import { maxPieceBytes, parsePieceKey, pieceKey, startsOfPieces } from './size-limits.js';
 import { type Category, type DatasetSpec, type FeatureSchema, featureSchema, isIsoInstant } from './spec.js';
 import { computeStats } from './stats.js';
 import type { Workspace } from './workspace.js';
@@ -70,7 +75,10 @@ export interface FeatureGroupMeta {
   rejected: number;
   nextId: number;
   partitions: Record<string, number>;
-  /** sha256 of each partition as its writer left it (stats.json; absent in groups written before). */
+  /**
+   * sha256 of each partition file as its writer left it, by piece key (YYYY-MM, then YYYY-MM-N for a
+   * month's later pieces); in stats.json, absent in groups written before.
+   */
   partitionSha256?: Record<string, string>;
 }
 
@@ -87,6 +95,20 @@ export interface NewRow {
   /** Where the row came from, for the quarantine file and annotations. */
   origin?: string;
   line?: number;
+}
+
+/** Rows appended one at a time (FeatureGroup.appender). */
+export interface FeatureGroupAppender {
+  /** Applies the store-level rules; returns the row's id, or null when it was quarantined. */
+  add(row: NewRow): number | null;
+  /**
+   * Writes every file at once (nothing with dryRun); `rejected` come first in rejected.csv. `alsoWrite`:
+   * files that belong to the same batch (the record of an ingested file).
+   */
+  finish(
+    rejected: RejectedRow[],
+    opts?: { dryRun?: boolean; alsoWrite?: FileWrite[] },
+  ): { added: number; rejected: RejectedRow[] };
 }
 
 export interface RejectedRow {
@@ -137,11 +159,12 @@ export function expectationsOf(spec: DatasetSpec): Expectation[] {
   return out;
 }
 
-/** A month's partition file in a version folder, e.g. rows-2026-11.csv. */
-export function partitionFile(month: string): string {
-  return `rows-${month}.csv`;
+/** A month's partition file in a version folder, e.g. rows-2026-11.csv; its later pieces rows-2026-11-2.csv, … */
+export function partitionFile(month: string, piece = 1): string {
+  return `rows-${pieceKey(month, piece)}.csv`;
 }
-const PARTITION_FILE = /^rows-(\d{4}-\d{2})\.csv$/;
+/** rows-YYYY-MM.csv, or rows-YYYY-MM-N.csv for a month's N-th piece (size-limits.ts). */
+const PARTITION_FILE = /^rows-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
 /** The earlier layout's partitions, data/<dataset>/v<N>/rows/YYYY-MM.csv: still read, never appended to. */
 const EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
 
@@ -209,9 +232,32 @@ export class FeatureGroup {
   get layout(): PartitionLayout {
     return layoutOf(this.meta);
   }
-  /** A month's partition: where it is, or where a new one goes. */
+  /** A month's partition: where it is (its first piece), or where a new one goes. */
   partitionPath(month: string): string {
-    return this.partitionFiles().get(month) ?? `${this.dir}/${partitionFile(month)}`;
+    return this.partitionFiles().get(month)?.[0] ?? `${this.dir}/${partitionFile(month)}`;
+  }
+
+  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
+  partitionPaths(month: string): string[] {
+    return this.partitionFiles().get(month) ?? [];
+  }
+
+  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
+  partitionPieces(month: string): { path: string; bytes: Uint8Array }[] {
+    return this.partitionPaths(month).map((p) => ({
+      path: p,
+      bytes: this.files.readBytes(p) ?? new Uint8Array(),
+    }));
+  }
+
+  /** The piece of a month that holds its `row`-th row (0-based, pieces in order): for messages. */
+  private pieceOfRow(month: string, row: number): string {
+    let before = 0;
+    for (const p of this.partitionPieces(month)) {
+      before += countRows(p.bytes);
+      if (row < before) return p.path;
+    }
+    return this.partitionPath(month);
   }
 
   /** Months that have a partition file, ascending. */
@@ -219,24 +265,46 @@ export class FeatureGroup {
     return [...this.partitionFiles().keys()].sort();
   }
 
-  /** Partition files by month, in this layout (rows-YYYY-MM.csv) or the earlier one (rows/YYYY-MM.csv). */
-  private partitionFiles(): Map<string, string> {
-    const out = new Map<string, string>();
-    const add = (month: string, file: string) => {
-      const other = out.get(month);
-      if (other)
-        throw new FeatureGroupError(
-          `${file}: month ${month} also has ${other}; keep one of the two (git rm)`,
-        );
-      out.set(month, file);
-    };
-    for (const f of this.files.list(this.dir)) {
-      const month = PARTITION_FILE.exec(f)?.[1];
-      if (month) add(month, `${this.dir}/${f}`);
-    }
+  /**
+   * Partition files by month, in this layout (rows-YYYY-MM.csv, then rows-YYYY-MM-2.csv, … once a month
+   * outgrew the size limit) or the earlier one (rows/YYYY-MM.csv); each month's pieces in order.
+   */
+  private partitionFiles(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    const earlier = new Map<string, string>();
     for (const f of this.files.list(`${this.dir}/rows`)) {
       const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
-      if (month) add(month, `${this.dir}/rows/${f}`);
+      if (month) earlier.set(month, `${this.dir}/rows/${f}`);
+    }
+    const pieces = new Map<string, Map<number, string>>();
+    for (const f of this.files.list(this.dir)) {
+      const key = PARTITION_FILE.exec(f)?.[1];
+      const parsed = key === undefined ? null : parsePieceKey(key);
+      if (!parsed) continue;
+      const other = earlier.get(parsed.month);
+      if (other)
+        throw new FeatureGroupError(
+          `${other}: month ${parsed.month} also has ${this.dir}/${f}; keep one of the two (git rm)`,
+        );
+      const byNumber = pieces.get(parsed.month) ?? new Map<number, string>();
+      byNumber.set(parsed.piece, `${this.dir}/${f}`);
+      pieces.set(parsed.month, byNumber);
+    }
+    for (const [month, file] of earlier) out.set(month, [file]);
+    for (const [month, byNumber] of pieces) {
+      // Pieces are numbered without gaps: a missing one is rows lost, not a smaller month.
+      const files: string[] = [];
+      for (let n = 1; n <= byNumber.size; n++) {
+        const file = byNumber.get(n);
+        if (!file) {
+          const last = Math.max(...byNumber.keys());
+          throw new FeatureGroupError(
+            `${this.dir}/${partitionFile(month, n)}: missing, but month ${month} has pieces up to ${partitionFile(month, last)}; restore it with git (git checkout -- ${this.dir}/${partitionFile(month, n)})`,
+          );
+        }
+        files.push(file);
+      }
+      out.set(month, files);
     }
     return out;
   }
@@ -253,51 +321,67 @@ export class FeatureGroup {
     );
   }
 
+  /** A month's rows, its pieces in order. */
   readPartition(month: string): FeatureTable {
     return this.readVerifiedPartition(month).table;
   }
 
   /**
-   * A month's partition with its bytes' sha256, checked against stats.json (row count, sha256, every
-   * row in its month). Every reader goes through here or read(), so a hand edit is named where it is.
+   * A month's rows with the sha256 of its bytes (its pieces' bytes in order, monthSha256: the file's own
+   * while the month is one file), each piece checked against stats.json (its sha256, or in groups written
+   * before the hashes the month's row count) and every row against its month. Every reader goes through
+   * here or read(), so a hand edit is named in the file where it is.
    */
   readVerifiedPartition(month: string): { table: FeatureTable; sha256: string } {
-    const p = this.partitionPath(month);
-    const bytes = this.verifiedBytes(month, p);
-    if (!bytes) return { table: emptyTable(this.meta.features.length), sha256: sha256Hex('') };
-    const table = readPartition(bytes, this.layout, p);
-    this.assertMonth(p, month, bytes, table, 0, table.rows);
-    return { table, sha256: this.verifiedSha256.get(month)! };
+    const pieces = this.verifiedPieces(month);
+    const table = emptyTable(
+      this.meta.features.length,
+      pieces.reduce((s, p) => s + countRows(p.bytes), 0),
+    );
+    for (const p of pieces) {
+      const start = table.rows;
+      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
+      this.assertMonth(p.path, month, p.bytes, table, start, table.rows - start);
+    }
+    // One piece: its verified hash is the month's; several are hashed once more, in order.
+    const sha256 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1))! : monthSha256(pieces);
+    return { table, sha256 };
   }
 
-  /** A partition's bytes after the check against stats.json (null: no file and none recorded). */
-  private verifiedBytes(month: string, file: string): Uint8Array | null {
-    const bytes = this.files.readBytes(file);
+  /** A month's pieces after the check against stats.json (none: no file and none recorded). */
+  private verifiedPieces(month: string): PartitionPiece[] {
+    const pieces = this.partitionPieces(month);
     const recordedRows = this.meta.partitions[month];
-    if (!bytes) {
-      if (recordedRows) throw new FeatureGroupError(missingPartition(file, recordedRows, this.countsFile));
-      return null;
+    if (pieces.length === 0) {
+      if (recordedRows)
+        throw new FeatureGroupError(
+          missingPartition(this.partitionPath(month), recordedRows, this.countsFile),
+        );
+      return [];
     }
-    const check = checkPartitionBytes(
-      file,
-      bytes,
-      { rows: recordedRows, sha256: this.meta.partitionSha256?.[month] },
+    const check = checkMonthPieces(
+      month,
+      pieces,
+      { rows: recordedRows, sha256: this.meta.partitionSha256 },
+      (piece) => `${this.dir}/${partitionFile(month, piece)}`,
       this.countsFile,
     );
     if ('problem' in check) {
       // A hand edit that also breaks a row is named at its line, the more precise of the two.
-      try {
-        readPartition(bytes, this.layout, file);
-      } catch (err) {
-        if (err instanceof PartitionError)
-          throw new FeatureGroupError(
-            `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(file)})`,
-          );
+      for (const p of pieces) {
+        try {
+          readPartition(p.bytes, this.layout, p.path);
+        } catch (err) {
+          if (err instanceof PartitionError)
+            throw new FeatureGroupError(
+              `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(p.path)})`,
+            );
+        }
       }
       throw new FeatureGroupError(check.problem);
     }
-    this.verifiedSha256.set(month, check.sha256);
-    return bytes;
+    for (let i = 0; i < pieces.length; i++) this.verifiedSha256.set(pieceKey(month, i + 1), check.sha256[i]);
+    return pieces;
   }
 
   private assertMonth(
@@ -326,11 +410,7 @@ export class FeatureGroup {
     const wanted = (m: string) => filter?.months?.(m) ?? true;
     this.assertNoMissingPartitions(wanted);
     const months = this.months().filter(wanted);
-    const parts = months.map((m) => ({
-      month: m,
-      path: this.partitionPath(m),
-      bytes: this.verifiedBytes(m, this.partitionPath(m)) ?? new Uint8Array(),
-    }));
+    const parts = months.flatMap((m) => this.verifiedPieces(m).map((p) => ({ ...p, month: m })));
     const table = emptyTable(
       this.meta.features.length,
       parts.reduce((s, p) => s + countRows(p.bytes), 0),
@@ -412,7 +492,7 @@ export class FeatureGroup {
       ? Buffer.from(old).toString('utf8')
       : stringify([['id', this.meta.label.name, 'labelled_at']]);
     const labelsText = accepted.length ? prefix + stringify(accepted) : undefined;
-    const writes = this.buildWrites([], rejected, this.meta.nextId, parts, labelsText);
+    const writes = this.buildWrites(new RowBatch(), rejected, this.meta.nextId, parts, labelsText);
     if (!opts.dryRun) writeFilesAtomically([...writes, ...(opts.alsoWrite ?? [])]);
     return { added: accepted.length, rejected };
   }
@@ -429,6 +509,22 @@ export class FeatureGroup {
     /** alsoWrite: files that belong to the same batch (the record of an ingested file). */
     opts: { dryRun?: boolean; alsoWrite?: FileWrite[] } = {},
   ): { added: NewRow[]; rejected: RejectedRow[] } {
+    const appender = this.appender(now);
+    const added: NewRow[] = [];
+    for (const r of rows) {
+      const id = appender.add(r);
+      if (id !== null) added.push({ ...r, id });
+    }
+    added.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id! - b.id!));
+    return { added, rejected: appender.finish(rejected, opts).rejected };
+  }
+
+  /**
+   * Appends rows one at a time without keeping them as objects (a streamed ingest of a million rows):
+   * add() applies the store-level rules and keeps the row as its partition line; finish() writes every
+   * file at once, like append(). The rows rejected before (`rejected`) come first in rejected.csv.
+   */
+  appender(now: Date): FeatureGroupAppender {
     if (this.files.description !== 'working tree') {
       throw new FeatureGroupError(
         `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`,
@@ -437,48 +533,61 @@ export class FeatureGroup {
     const parts = this.partitionsByMonth();
     const ids = new Set<number>();
     let maxId = 0;
-    let fileOfMax = '';
+    let whereMax = { month: '', row: 0 };
     for (const [month, t] of parts) {
       for (let i = 0; i < t.rows; i++) {
         ids.add(t.ids[i]);
         if (t.ids[i] > maxId) {
           maxId = t.ids[i];
-          fileOfMax = this.partitionPath(month);
+          whereMax = { month, row: i };
         }
       }
     }
     // Ids are never reused: a nextId at or below a stored id means stats.json is not the one its writer
     // left. Refused rather than quietly raised, since the same file also holds the partitions' hashes.
     if (this.meta.nextId <= maxId || this.meta.nextId < 1)
-      throw new FeatureGroupError(staleNextId(this.countsFile, this.meta.nextId, maxId, fileOfMax));
-    const quarantined = [...rejected];
-    const added: NewRow[] = [];
+      throw new FeatureGroupError(
+        staleNextId(
+          this.countsFile,
+          this.meta.nextId,
+          maxId,
+          maxId > 0 ? this.pieceOfRow(whereMax.month, whereMax.row) : '',
+        ),
+      );
+    const storeRejected: RejectedRow[] = [];
+    const batch = new RowBatch();
     let nextId = this.meta.nextId;
-    for (const r of rows) {
-      const reason = storeRule(r, ids, now, this.meta.features);
-      if (reason) {
-        quarantined.push({
-          detectedAt: isoSeconds(now),
-          origin: r.origin ?? r.source,
-          line: r.line ?? 0,
-          reason,
-          record: {
-            ...(r.id !== undefined ? { id: String(r.id) } : {}),
-            ...r.values,
-            [this.meta.label.name]: r.label,
-          },
-        });
-        continue;
-      }
-      const id = r.id ?? nextId;
-      ids.add(id);
-      nextId = Math.max(nextId, id + 1);
-      added.push({ ...r, id });
-    }
-    added.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id! - b.id!));
-    const writes = this.buildWrites(added, quarantined, nextId, parts);
-    if (!opts.dryRun) writeFilesAtomically([...writes, ...(opts.alsoWrite ?? [])]);
-    return { added, rejected: quarantined };
+    return {
+      add: (r) => {
+        const reason = storeRule(r, ids, now, this.meta.features);
+        if (reason) {
+          storeRejected.push({
+            detectedAt: isoSeconds(now),
+            origin: r.origin ?? r.source,
+            line: r.line ?? 0,
+            reason,
+            record: {
+              ...(r.id !== undefined ? { id: String(r.id) } : {}),
+              ...r.values,
+              [this.meta.label.name]: r.label,
+            },
+          });
+          return null;
+        }
+        const id = r.id ?? nextId;
+        ids.add(id);
+        nextId = Math.max(nextId, id + 1);
+        batch.add(id, r.eventTime, csvLine(rowCells({ ...r, id }, this.meta)));
+        return id;
+      },
+      finish: (rejected, opts = {}) => {
+        const quarantined = [...rejected, ...storeRejected];
+        const writes = this.buildWrites(batch, quarantined, nextId, parts);
+        // One batch: the rows, the group's files and the caller's (the record of an ingested file).
+        if (!opts.dryRun) writeFilesAtomically([...writes, ...(opts.alsoWrite ?? [])]);
+        return { added: batch.size, rejected: quarantined };
+      },
+    };
   }
 
   /** Every partition read once; appends reuse them for untouched months instead of reading again. */
@@ -488,7 +597,7 @@ export class FeatureGroup {
   }
 
   private buildWrites(
-    added: NewRow[],
+    added: RowBatch,
     quarantined: RejectedRow[],
     nextId: number,
     current: Map<string, FeatureTable>,
@@ -498,35 +607,33 @@ export class FeatureGroup {
     const abs = (rel: string) => `${this.ws.root}/${rel}`;
     const writes: FileWrite[] = [];
     if (labelsText !== undefined) writes.push({ path: abs(this.labelsPath), content: labelsText });
-    const byMonth = new Map<string, NewRow[]>();
-    for (const r of added) {
-      const m = monthOf(r.eventTime);
-      const list = byMonth.get(m);
-      if (list) list.push(r);
-      else byMonth.set(m, [r]);
-    }
-    const header = headerOf(this.layout);
+    const byMonth = added.byMonth();
     const partitions = { ...this.meta.partitions };
     const partitionSha256: Record<string, string> = {};
-    const tables: FeatureTable[] = [];
+    const sources: (FeatureTable | PartitionPiece[])[] = [];
     const months = [...new Set([...this.months(), ...byMonth.keys()])].sort();
     for (const m of months) {
-      const newRows = byMonth.get(m);
-      if (!newRows) {
-        tables.push(current.get(m) ?? this.readPartition(m));
-        const verified = this.verifiedSha256.get(m);
-        if (verified !== undefined) partitionSha256[m] = verified;
+      const order = byMonth.get(m);
+      if (!order) {
+        sources.push(current.get(m) ?? this.readPartition(m));
+        for (let n = 1; this.verifiedSha256.has(pieceKey(m, n)); n++)
+          partitionSha256[pieceKey(m, n)] = this.verifiedSha256.get(pieceKey(m, n))!;
         continue;
       }
-      const old = this.files.readBytes(this.partitionPath(m));
-      const prefix = old ? Buffer.from(old).toString('utf8') : stringify([header]);
-      const text = prefix + stringify(newRows.map((r) => rowCells(r, this.meta)));
-      // Re-reading what we are about to write validates it with the same code every reader uses.
-      tables.push(readPartition(Buffer.from(text), this.layout, this.partitionPath(m)));
-      partitions[m] = (partitions[m] ?? 0) + newRows.length;
-      partitionSha256[m] = sha256Hex(text);
-      writes.push({ path: abs(this.partitionPath(m)), content: text });
+      if (!current.has(m)) this.readPartition(m); // an appended month's kept pieces are verified first
+      const pieces = this.piecesWithRows(m, order, added);
+      // Re-reading what we are about to write (below) validates it with the code every reader uses.
+      sources.push(pieces.all);
+      partitions[m] = (partitions[m] ?? 0) + order.length;
+      for (const w of pieces.written) writes.push({ path: abs(w.path), content: w.bytes });
+      // Each piece's sha256 under its key (YYYY-MM, YYYY-MM-N): kept pieces as verified, new ones hashed.
+      pieces.all.forEach((p, i) => {
+        const key = pieceKey(m, i + 1);
+        const written = pieces.written.find((w) => w.path === p.path);
+        partitionSha256[key] = written ? sha256Hex(written.bytes) : this.verifiedSha256.get(key)!;
+      });
     }
+    added.release();
     let late = this.lateLabels();
     if (labelsText !== undefined) {
       late = new Map();
@@ -537,7 +644,7 @@ export class FeatureGroup {
         );
       }
     }
-    const all = applyLateLabels(concatTables(tables, this.meta.features.length), late);
+    const all = applyLateLabels(readParts(sources, this.layout), late);
     const rejectedPath = `${this.dir}/rejected.csv`;
     if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
       const old = this.files.readBytes(rejectedPath);
@@ -583,6 +690,37 @@ export class FeatureGroup {
     return writes;
   }
 
+  /**
+   * A month's pieces after appending rows `order` of `batch`: the last piece grows until the next row
+   * would take it past the size limit, then a new piece (rows-YYYY-MM-N.csv) starts with the header.
+   * Earlier pieces are never rewritten. `all` is every piece of the month in order; `written` the new
+   * or grown ones.
+   */
+  private piecesWithRows(
+    month: string,
+    order: readonly number[],
+    batch: RowBatch,
+  ): { all: PartitionPiece[]; written: PartitionPiece[] } {
+    const existing = this.partitionPieces(month);
+    const last = existing.pop();
+    const header = Buffer.from(stringify([headerOf(this.layout)]));
+    const lines = order.map((i) => batch.lineBytes(i));
+    const limit = maxPieceBytes();
+    const starts = startsOfPieces(lines, header.length, limit, last ? last.bytes.length : header.length);
+    const written: PartitionPiece[] = [];
+    for (let k = 0; k < starts.length; k++) {
+      const from = starts[k];
+      const to = k + 1 < starts.length ? starts[k + 1] : order.length;
+      const number = existing.length + 1 + k;
+      if (k === 0 && last && from === to) continue; // the last piece was full: it stays as it is
+      const prefix = k === 0 && last ? last.bytes : header;
+      const path = k === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number)}`;
+      written.push({ path, bytes: batch.concat(prefix, order, from, to) });
+    }
+    const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
+    return { all: [...kept, ...written], written };
+  }
+
   /** Creates a new, empty version (nothing is written until the first append). */
   static create(
     ws: Workspace,
@@ -616,6 +754,35 @@ export class FeatureGroup {
     };
     return new FeatureGroup(ws, spec, meta, workingTree(ws.root));
   }
+}
+
+/**
+ * Tables and pieces into one table, in order, without a second copy of the rows (a million-row append
+ * holds its new pieces and one table, not a table per month and their concatenation).
+ */
+function readParts(
+  parts: readonly (FeatureTable | PartitionPiece[])[],
+  layout: PartitionLayout,
+): FeatureTable {
+  const rowsOf = (p: FeatureTable | PartitionPiece[]) =>
+    Array.isArray(p) ? p.reduce((s, q) => s + countRows(q.bytes), 0) : p.rows;
+  const t = emptyTable(
+    layout.features.length,
+    parts.reduce((s, p) => s + rowsOf(p), 0),
+  );
+  for (const p of parts) {
+    if (Array.isArray(p)) {
+      for (const q of p) t.rows += readPartitionInto(q.bytes, layout, q.path, t, t.rows);
+      continue;
+    }
+    t.ids.set(p.ids.subarray(0, p.rows), t.rows);
+    t.eventTimes.set(p.eventTimes.subarray(0, p.rows), t.rows);
+    t.sources.set(p.sources.subarray(0, p.rows), t.rows);
+    t.labels.set(p.labels.subarray(0, p.rows), t.rows);
+    for (let j = 0; j < p.columns.length; j++) t.columns[j].set(p.columns[j].subarray(0, p.rows), t.rows);
+    t.rows += p.rows;
+  }
+  return t;
 }
 
 function applyLateLabels(t: FeatureTable, late: Map<number, number>): FeatureTable {
@@ -726,9 +893,12 @@ function checkCounts(c: Record<string, unknown>, file: string): GroupCounts {
   if (hashes !== undefined) {
     if (typeof hashes !== 'object' || hashes === null || Array.isArray(hashes))
       throw bad("'partitionSha256' must be an object");
-    for (const [month, h] of Object.entries(hashes))
-      if (!(month in parts) || typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h))
-        throw bad(`partitionSha256 '${month}' must be the sha256 of a listed partition`);
+    // Keyed by partition file: the month for its first piece, YYYY-MM-N for the N-th (size-limits.ts).
+    for (const [key, h] of Object.entries(hashes)) {
+      const month = parsePieceKey(key)?.month;
+      if (month === undefined || !(month in parts) || typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h))
+        throw bad(`partitionSha256 '${key}' must be the sha256 of a listed partition`);
+    }
   }
   return {
     ...(hashes !== undefined ? { partitionSha256: hashes as Record<string, string> } : {}),

@@ -1,4 +1,5 @@
-// Feature-group integrity. The group's own writer records each partition's row count and sha256 in
+// Feature-group integrity. The group's own writer records each month's row count and the sha256 of each
+// partition file (a month past the size limit is several pieces, each hashed under its own key) in
 // stats.json; every read checks the bytes against them (hashed while read, nothing read twice), and
 // checks that each row sits in the partition of its event-time month. A partition that was truncated,
 // edited, lost or gained a line is named with the way to restore it, instead of surfacing later as
@@ -9,11 +10,16 @@ import { type CsvTable, parseCsvText } from './csv-input.js';
 import type { FeatureTable } from './feature-table.js';
 import { countRows } from './partition-reader.js';
 import { sha256Hex } from './sha256.js';
+import { pieceKey } from './size-limits.js';
 
-/** What stats.json records of one partition (sha256 absent in groups written before it was recorded). */
-export interface RecordedPartition {
+/**
+ * What stats.json records of one month: its row count and the sha256 of every partition file, by piece
+ * key (YYYY-MM for the first piece, YYYY-MM-N for the N-th; size-limits.ts). Both are absent for a file
+ * added by hand; the hashes are absent in groups written before they were recorded.
+ */
+export interface RecordedMonth {
   rows: number | undefined;
-  sha256: string | undefined;
+  sha256: Readonly<Record<string, string>> | undefined;
 }
 
 /** The way back for a file git has the last good version of. */
@@ -21,29 +27,47 @@ export function restoreWithGit(file: string): string {
   return `restore it with git (git checkout -- ${file}; git log -p -- ${file} shows what changed)`;
 }
 
-/** Checks a partition's bytes against stats.json; returns their sha256 when they match. */
-export function checkPartitionBytes(
-  file: string,
-  bytes: Uint8Array,
-  recorded: RecordedPartition,
+/**
+ * Checks a month's pieces (in order; at least one) against stats.json: each file against the sha256
+ * recorded under its key, and no recorded piece missing; a month recorded without hashes by its row
+ * count. Returns each piece's sha256 when they match. `fileOf(n)` names the month's n-th piece.
+ */
+export function checkMonthPieces(
+  month: string,
+  pieces: readonly { path: string; bytes: Uint8Array }[],
+  recorded: RecordedMonth,
+  fileOf: (piece: number) => string,
   countsFile: string,
-): { sha256: string } | { problem: string } {
-  const sha256 = sha256Hex(bytes);
-  if (recorded.rows === undefined)
+): { sha256: string[] } | { problem: string } {
+  const notRecorded = (file: string) => ({
+    problem: `${file}: not in ${countsFile}: the partition was added or renamed by hand; remove it (git rm ${file}) or restore ${countsFile} with git (git checkout -- ${countsFile})`,
+  });
+  if (recorded.rows === undefined) return notRecorded(pieces[0].path);
+  const sha256 = pieces.map((p) => sha256Hex(p.bytes));
+  const rows = pieces.reduce((s, p) => s + countRows(p.bytes), 0);
+  const inMonth = pieces.length > 1 ? ` in ${month}` : '';
+  const hashes = recorded.sha256;
+  if (hashes?.[pieceKey(month, 1)] !== undefined) {
+    for (let i = 0; i < pieces.length; i++) {
+      const expected = hashes[pieceKey(month, i + 1)];
+      const file = pieces[i].path;
+      if (expected === undefined) return notRecorded(file);
+      if (expected !== sha256[i])
+        return {
+          problem: `${file}: content does not match ${countsFile} (sha256 differs; ${rows} rows${inMonth}, ${recorded.rows} recorded): the partition was truncated or edited by hand; ${restoreWithGit(file)}`,
+        };
+    }
+    // Every piece on disk matches: a later one that is recorded but gone was deleted, with its rows.
+    if (hashes[pieceKey(month, pieces.length + 1)] !== undefined)
+      return { problem: missingPartition(fileOf(pieces.length + 1), recorded.rows - rows, countsFile) };
+    return { sha256 };
+  }
+  if (rows !== recorded.rows) {
+    const files = pieces.map((p) => p.path).join(', ');
     return {
-      problem: `${file}: not in ${countsFile}: the partition was added or renamed by hand; remove it (git rm ${file}) or restore ${countsFile} with git (git checkout -- ${countsFile})`,
-    };
-  if (recorded.sha256 !== undefined) {
-    if (sha256 === recorded.sha256) return { sha256 };
-    return {
-      problem: `${file}: content does not match ${countsFile} (sha256 differs; ${countRows(bytes)} rows, ${recorded.rows} recorded): the partition was truncated or edited by hand; ${restoreWithGit(file)}`,
+      problem: `${files}: ${pieces.length > 1 ? 'have' : 'has'} ${rows} rows but ${countsFile} records ${recorded.rows}: a line was deleted or duplicated by hand; ${restoreWithGit(pieces[pieces.length - 1].path)}`,
     };
   }
-  const rows = countRows(bytes);
-  if (rows !== recorded.rows)
-    return {
-      problem: `${file}: has ${rows} rows but ${countsFile} records ${recorded.rows}: a line was deleted or duplicated by hand; ${restoreWithGit(file)}`,
-    };
   return { sha256 };
 }
 

@@ -87,6 +87,24 @@ export function checkInputFile(root: string, file: string, label?: string, withi
 
 /** The bytes of a regular file inside the repository (see checkInputFile); nothing else is ever read. */
 export function readInputFile(root: string, file: string, label?: string, within?: string): Buffer {
+  const { fd } = openInputFile(root, file, label, within);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Opens a regular file inside the repository for reading (see checkInputFile), for a reader that
+ * streams it instead of holding it whole; the caller closes `fd`. `name` is how messages name it.
+ */
+export function openInputFile(
+  root: string,
+  file: string,
+  label?: string,
+  within?: string,
+): { fd: number; name: string } {
   const name = checkInputFile(root, file, label, within);
   // The lstat walk gave the message; the open re-checks what is really opened (no link, no blocking).
   let fd: number;
@@ -98,13 +116,12 @@ export function readInputFile(root: string, file: string, label?: string, within
     if (code === 'ENOENT') throw new InputError(`${name}: file not found`);
     throw new InputError(`${name}: cannot be read (${code ?? (err as Error).message})`);
   }
-  try {
-    const opened = fstatSync(fd);
-    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
-    return readFileSync(fd);
-  } finally {
+  const opened = fstatSync(fd);
+  if (!opened.isFile()) {
     closeSync(fd);
+    throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
   }
+  return { fd, name };
 }
 
 /** Like readInputFile, but null when the file does not exist (an optional file of the repository). */

@@ -61,6 +61,12 @@ export function readPartition(bytes: Uint8Array, layout: PartitionLayout, file: 
   return t;
 }
 
+/** One partition file and its bytes. */
+export interface PartitionPiece {
+  path: string;
+  bytes: Uint8Array;
+}
+
 /**
  * Parses a partition into `t` starting at row `offset` (t's columns must have room); returns the rows
  * read. Reading every partition into one preallocated table avoids a concatenation copy.

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { type FileWrite, writeFilesAtomically } from './atomic-write.js';
+import { type FileRemove, type FileWrite, writeFilesAtomically } from './atomic-write.js';
 import { readInputFile } from './input-file.js';
 import { jsonSyntaxProblem, stableStringify, stableStringifyRows } from './json.js';
 import {
@@ -18,6 +18,7 @@ import {
   type PredictionRecord,
 } from './monitoring-types.js';
 import { parseIsoInstant, parseNumberBytes } from './partition-reader.js';
+import { comparePieceKeys, maxPieceBytes, parsePieceKey, pieceKey } from './size-limits.js';
 import type { Workspace } from './workspace.js';
 
 export const LOG_COLUMNS = [
@@ -38,11 +39,15 @@ export type { LogManifest };
 
 /** The manifest's own file in logs written before. */
 const EARLIER_MANIFEST = 'predictions.json';
-const PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
+/** A month's file, or one of its later pieces (predictions-YYYY-MM-N.csv, see size-limits.ts). */
+const PARTITION = /^predictions-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
 
-/** The file of one month's partition, e.g. predictions-2026-11.csv. */
-export function logPartitionFile(month: string): string {
-  return `predictions-${month}.csv`;
+/**
+ * The file of one month's partition, e.g. predictions-2026-11.csv, or of a later piece of it by its key
+ * (predictions-2026-11-2.csv): a month past the size limit continues in pieces, each its own entry.
+ */
+export function logPartitionFile(key: string): string {
+  return `predictions-${key}.csv`;
 }
 
 /** Log lines joined per block while rendering: short-lived strings stay young for the garbage collector. */
@@ -161,7 +166,7 @@ export class PredictionLog {
         );
     }
     const out: PredictionRecord[] = [];
-    for (const month of Object.keys(m.partitions).sort()) {
+    for (const month of Object.keys(m.partitions).sort(comparePieceKeys)) {
       for (const r of this.readPartition(month, m.partitions[month])) out.push(r);
     }
     return out;
@@ -226,7 +231,10 @@ export class PredictionLog {
    * The whole log rendered: the partitions whose text changed and the manifest of all of them. Records
    * are sorted by event time then id here, so the log is in order whatever order rows arrived in.
    */
-  render(records: PredictionRecord[]): { partitions: FileWrite[]; manifest: LogManifest } {
+  render(records: PredictionRecord[]): {
+    partitions: (FileWrite & { key: string })[];
+    manifest: LogManifest;
+  } {
     let sorted = records;
     for (let i = 1; i < records.length; i++) {
       if (compareRecords(records[i - 1], records[i]) > 0) {
@@ -237,23 +245,36 @@ export class PredictionLog {
     // Lines are built directly — class values never need CSV quoting (the spec forbids commas and
     // quotes in them) — so a million-row log is written without a CSV library's per-cell allocations.
     // They are joined in blocks as they come, so no million short strings outlive their block.
-    const byMonth = new Map<string, { blocks: string[]; block: string[]; rows: number }>();
+    // A month's lines fill pieces under the size limit: the next line that would cross it starts the
+    // month's next piece (key YYYY-MM-N), header first.
+    const limit = maxPieceBytes();
+    const header = LOG_COLUMNS.join(',');
+    type Piece = { blocks: string[]; block: string[]; rows: number; bytes: number };
+    const newPiece = (): Piece => ({ blocks: [], block: [header], rows: 0, bytes: header.length + 1 });
+    const byMonth = new Map<string, Piece>();
     let month = '';
+    let pieceNumber = 1;
     let lastTime = '';
-    let part: { blocks: string[]; block: string[]; rows: number } | undefined;
+    let part: Piece | undefined;
     for (const r of sorted) {
       if (r.eventTime !== lastTime) {
         lastTime = r.eventTime;
         if (r.eventTime.slice(0, 7) !== month) {
           month = r.eventTime.slice(0, 7);
+          pieceNumber = 1;
           part = byMonth.get(month);
-          if (!part) byMonth.set(month, (part = { blocks: [], block: [LOG_COLUMNS.join(',')], rows: 0 }));
+          if (!part) byMonth.set(month, (part = newPiece()));
         }
       }
+      const line = `${r.id},${r.eventTime},${r.predictedAt},${r.modelVersion},${r.predicted},${formatProbability(r.probability)},${r.actual ?? ''}`;
+      const lineBytes = Buffer.byteLength(line) + 1;
+      if (part!.rows > 0 && part!.bytes + lineBytes > limit) {
+        pieceNumber++;
+        byMonth.set(pieceKey(month, pieceNumber), (part = newPiece()));
+      }
       const p = part!;
-      p.block.push(
-        `${r.id},${r.eventTime},${r.predictedAt},${r.modelVersion},${r.predicted},${formatProbability(r.probability)},${r.actual ?? ''}`,
-      );
+      p.block.push(line);
+      p.bytes += lineBytes;
       p.rows++;
       if (p.block.length === LINES_PER_BLOCK) {
         p.blocks.push(p.block.join('\n'));
@@ -261,24 +282,37 @@ export class PredictionLog {
       }
     }
     const manifest: LogManifest = { partitions: {} };
-    const partitions: FileWrite[] = [];
+    const partitions: (FileWrite & { key: string })[] = [];
     const old = this.manifest();
-    for (const [month, p] of byMonth) {
+    for (const [key, p] of byMonth) {
       if (p.block.length) p.blocks.push(p.block.join('\n'));
       // Encoded once: the same bytes are hashed and written.
       const bytes = Buffer.from(`${p.blocks.join('\n')}\n`);
       const entry = { rows: p.rows, sha256: sha(bytes) };
-      manifest.partitions[month] = entry;
-      if (old.partitions[month]?.sha256 !== entry.sha256)
-        partitions.push({ path: this.partitionPath(month), content: bytes });
+      manifest.partitions[key] = entry;
+      if (old.partitions[key]?.sha256 !== entry.sha256)
+        partitions.push({ key, path: this.partitionPath(key), content: bytes });
     }
     return { partitions, manifest };
+  }
+
+  /**
+   * Pieces of the months in `manifest` that it no longer lists (a month now cut into fewer pieces, e.g.
+   * after the limit was raised): deleted in the batch that writes the new manifest (after its renames,
+   * journalled), so a crash leaves neither a manifest without its files nor a file it does not list.
+   */
+  stalePieces(manifest: LogManifest, months: ReadonlySet<string>): FileRemove[] {
+    return Object.keys(this.manifest().partitions)
+      .filter((key) => !(key in manifest.partitions) && months.has(parsePieceKey(key)?.month ?? ''))
+      .map((key) => ({ path: this.partitionPath(key), remove: true }));
   }
 
   /** Writes the whole log: changed partitions, then the manifest; nothing is written if a check fails. */
   write(records: PredictionRecord[]): void {
     const { partitions, manifest } = this.render(records);
-    writeFilesAtomically([...partitions, this.manifestWrite(manifest)]);
+    const months = new Set(Object.keys(manifest.partitions).map((k) => parsePieceKey(k)?.month ?? k));
+    const stale = this.stalePieces(manifest, months);
+    writeFilesAtomically([...partitions, this.manifestWrite(manifest), ...stale]);
     this.retireEarlierManifest();
   }
 }
@@ -296,7 +330,7 @@ function checkManifest(value: unknown, where: string): LogManifest {
   for (const [month, e] of Object.entries(partitions as Record<string, unknown>)) {
     const entry = e as { rows?: unknown; sha256?: unknown } | null;
     if (
-      !/^\d{4}-\d{2}$/.test(month) ||
+      parsePieceKey(month) === null ||
       typeof entry?.rows !== 'number' ||
       !Number.isInteger(entry.rows) ||
       entry.rows < 0 ||

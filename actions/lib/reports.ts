@@ -13,6 +13,7 @@ import { latestOf, type MonitoringReport } from './monitoring-types.js';
 import { logPartitionFile } from './prediction-log.js';
 import { renderSvg } from './render-svg.js';
 import { type ReportImage, reportMarkdown } from './report-page.js';
+import { comparePieceKeys, parsePieceKey } from './size-limits.js';
 
 export const DASHBOARD_SVG = 'dashboard.svg';
 
@@ -38,6 +39,12 @@ function unnamed(value: unknown): unknown {
   const keys = Object.keys(o);
   if (keys.length === 2 && 'name' in o && 'values' in o) return { values: o.values };
   return Object.fromEntries(keys.map((k) => [k, unnamed(o[k])]));
+}
+
+/** The key of a log month's last piece (where its newest predictions are): the month itself unless split. */
+function lastPieceOf(r: MonitoringReport, month: string): string {
+  const keys = Object.keys(r.log?.partitions ?? {}).filter((k) => parsePieceKey(k)?.month === month);
+  return keys.sort(comparePieceKeys).pop() ?? month;
 }
 
 export class ReportsError extends Error {
@@ -77,7 +84,11 @@ export async function writeReports(reportsDir: string, r: MonitoringReport): Pro
   }));
   writes.push({
     path: path.join(datasetDir, 'README.md'),
-    content: reportMarkdown(r, images, latest && logPartitionFile(latest.eventTime.slice(0, 7))),
+    content: reportMarkdown(
+      r,
+      images,
+      latest && logPartitionFile(lastPieceOf(r, latest.eventTime.slice(0, 7))),
+    ),
   });
   writeFilesAtomically(writes);
 

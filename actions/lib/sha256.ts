@@ -7,6 +7,16 @@ export function sha256Hex(bytes: string | Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/**
+ * sha256 of several files' bytes in order, as if they were one: a feature-group month cut into pieces
+ * (rows-YYYY-MM.csv, rows-YYYY-MM-2.csv, …) as a shard records it; the file's own sha256 for one piece.
+ */
+export function monthSha256(pieces: readonly { bytes: Uint8Array }[]): string {
+  const hash = createHash('sha256');
+  for (const p of pieces) hash.update(p.bytes);
+  return hash.digest('hex');
+}
+
 const CHUNK = 1 << 20;
 
 export function fileSha256(file: string): string {

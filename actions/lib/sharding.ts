@@ -89,7 +89,8 @@ export function* partitionsOf(
 ): Generator<ReadPartition> {
   fg.assertNoMissingPartitions(() => true); // a deleted partition is named, not skipped by the plan
   for (const month of months) {
-    const { table, sha256 } = fg.readVerifiedPartition(month); // checked against stats.json
+    // Checked against stats.json; sha256 is the month's pieces' bytes in order (monthSha256).
+    const { table, sha256 } = fg.readVerifiedPartition(month);
     if (lateLabels.size > 0) {
       for (let i = 0; i < table.rows; i++) {
         if (table.labels[i] < 0) {
@@ -127,7 +128,7 @@ export interface PartialHeader {
   featureGroupVersion: number;
   /** The months this shard read, ascending. */
   months: string[];
-  /** sha256 of each partition's bytes as read, in month order. */
+  /** sha256 of each month's partition bytes as read (its pieces in order: monthSha256), in month order. */
   partitions: { month: string; sha256: string }[];
   /** sha256 of labels.csv when read (late labels change rows), null when there was none. */
   labelsSha256: string | null;

@@ -41,13 +41,14 @@ const BINS = 10;
 const r = (x: number) => roundSignificant(x, 4);
 
 export function numericStats(values: Float64Array): NumericStats {
-  const xs: number[] = [];
+  // One typed copy of the present values, sorted in place and handed to simple-statistics as is (it
+  // only indexes): a million-row column costs 8 MB here, not three boxed arrays of it.
   let missing = 0;
-  for (const v of values) {
-    if (Number.isNaN(v)) missing++;
-    else xs.push(v);
-  }
-  if (xs.length === 0) {
+  for (const v of values) if (Number.isNaN(v)) missing++;
+  const sorted = new Float64Array(values.length - missing);
+  let at = 0;
+  for (const v of values) if (!Number.isNaN(v)) sorted[at++] = v;
+  if (sorted.length === 0) {
     return {
       type: 'numeric',
       count: 0,
@@ -62,17 +63,17 @@ export function numericStats(values: Float64Array): NumericStats {
       histogram: { edges: [], counts: [] },
     };
   }
-  const sorted = Float64Array.from(xs).sort();
+  sorted.sort();
   const lo = sorted[0];
   const hi = sorted[sorted.length - 1];
   const width = (hi - lo) / BINS;
   const counts = new Array<number>(BINS).fill(0);
   for (const x of sorted) counts[width === 0 ? 0 : Math.min(BINS - 1, Math.floor((x - lo) / width))]++;
   const edges = Array.from({ length: BINS + 1 }, (_, k) => r(lo + k * width));
-  const arr = Array.from(sorted);
+  const arr = sorted as unknown as number[];
   return {
     type: 'numeric',
-    count: xs.length,
+    count: sorted.length,
     missing,
     mean: r(mean(arr)),
     sd: arr.length > 1 ? r(sampleStandardDeviation(arr)) : 0,

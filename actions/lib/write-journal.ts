@@ -1,5 +1,6 @@
 // Repair after a crash, run by every command before it reads or writes the workspace: a multi-file
-// write (atomic-write.ts) that reached its journal is finished (rolled forward); temp files of one that
+// write (atomic-write.ts) that reached its journal is finished (rolled forward: its renames, then its
+// deletions); temp files of one that
 // did not are removed (rolled back: none of its targets had been replaced). Either way readers then see
 // a whole batch or none of it, and no temp file is left to be committed or to fill the disk.
 import { type Dirent, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -49,7 +50,12 @@ function tempFiles(root: string): string[] {
 function readJournal(file: string, rel: string): Journal {
   try {
     const j = JSON.parse(readFileSync(file, 'utf8')) as Journal;
-    if (typeof j.writer === 'string' && Array.isArray(j.files)) return j;
+    if (
+      typeof j.writer === 'string' &&
+      Array.isArray(j.files) &&
+      (j.removed === undefined || (Array.isArray(j.removed) && j.removed.every((r) => typeof r === 'string')))
+    )
+      return j;
   } catch {
     // reported below
   }
@@ -81,9 +87,20 @@ export function recoverInterruptedWrites(root: string): string[] {
         );
       }
     }
+    // The files the batch deletes go after its renames, as in writeFilesAtomically.
+    const removed = journal.removed ?? [];
+    for (const r of removed) {
+      try {
+        rmSync(path.resolve(dir, r), { force: true });
+      } catch (err) {
+        throw new WriteError(
+          `${rel(path.resolve(dir, r))}: finishing an interrupted write failed (${(err as Error).message}); fix permissions and run again`,
+        );
+      }
+    }
     rmSync(file, { force: true });
     lines.push(
-      `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length} files`,
+      `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length + removed.length} files`,
     );
   }
   temps = temps.filter((t) => existsSync(t));

@@ -34,5 +34,5 @@ export function wineGroup(
     );
   }
   const fg = FeatureGroup.open(ws, spec());
-  return { ws, files: fg.months().map((m) => path.join(root, fg.partitionPath(m))) };
+  return { ws, files: fg.months().flatMap((m) => fg.partitionPaths(m).map((p) => path.join(root, p))) };
 }

@@ -2,7 +2,7 @@
 // RSS is the step's own: train (read → Gaussian NB → write model) and batch inference (read → predict →
 // write the ordered log) at 1M rows beside pandas + scikit-learn; and the three-dataset daily cycle.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { wineGroup } from './fixture-groups.js';
 import { type BenchContext, PEERS_DIR, ratioOf, type Suite, summarize, type Timing } from './harness.js';
@@ -176,8 +176,44 @@ async function repoGrowth(ctx: BenchContext): Promise<void> {
   });
 }
 
+/**
+ * Ingest of a 1M-row CSV (the real Wine rows repeated) into a backfilled group: the file is streamed and
+ * the rows kept as their partition lines, so peak RSS stays near the size of the new partitions and the
+ * stats table, not a million row objects (2.7 GB before, issue 12). Every run starts from the backfill.
+ */
+async function ingestMillion(ctx: BenchContext): Promise<void> {
+  const root = path.join(ctx.tmpDir, 'ingest-1m');
+  const csv = path.join(ctx.tmpDir, 'wine-1m.csv');
+  if (!existsSync(csv)) {
+    const [header, ...rows] = readFileSync(path.resolve('data/wine/source.csv'), 'utf8').trim().split('\n');
+    const lines = [header];
+    for (let i = 0; i < 1_000_000; i++) lines.push(rows[i % rows.length]);
+    writeFileSync(csv, `${lines.join('\n')}\n`);
+  }
+  const runs = Array.from({ length: ctx.repeats }, () => {
+    rmSync(root, { recursive: true, force: true });
+    mkdirSync(path.join(root, 'data/wine'), { recursive: true });
+    for (const f of ['dataset.yml', 'source.csv'])
+      cpSync(path.resolve('data/wine', f), path.join(root, 'data/wine', f));
+    runCli(['backfill', '-d', 'wine', '--root', root, '--now', '2026-11-01T12:00:00Z']);
+    return runCli(['ingest', '-d', 'wine', csv, '--root', root, '--now', '2026-12-04T12:00:00Z']);
+  });
+  const pieces = readdirSync(path.join(root, 'data/wine/v1')).filter((f) => f.startsWith('rows-'));
+  ctx.add({
+    suite: 'pipeline',
+    name: 'ingest of a 1M-row CSV end to end (stream → validate → split partitions → stats), process start included',
+    ours: summarize(runs.map((r) => r.ms)),
+    goal: '≤ 500 MB peak RSS',
+    extra: {
+      peakRssMB: Math.round(Math.max(...runs.map((r) => r.rssKb)) / 1024),
+      partitionFiles: pieces.length,
+    },
+  });
+}
+
 export const suite: Suite = async (ctx) => {
   await dailyCycle(ctx);
   await repoGrowth(ctx);
+  await ingestMillion(ctx);
   for (const size of [100_000, 1_000_000]) await endToEnd(ctx, size);
 };

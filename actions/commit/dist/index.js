@@ -29014,6 +29014,14 @@ function checkInputFile(root, file, label, within) {
   return name;
 }
 function readInputFile(root, file, label, within) {
+  const { fd } = openInputFile(root, file, label, within);
+  try {
+    return readFileSync2(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+function openInputFile(root, file, label, within) {
   const name = checkInputFile(root, file, label, within);
   let fd;
   try {
@@ -29024,13 +29032,12 @@ function readInputFile(root, file, label, within) {
     if (code === "ENOENT") throw new InputError(`${name}: file not found`);
     throw new InputError(`${name}: cannot be read (${code ?? err.message})`);
   }
-  try {
-    const opened = fstatSync(fd);
-    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
-    return readFileSync2(fd);
-  } finally {
+  const opened = fstatSync(fd);
+  if (!opened.isFile()) {
     closeSync(fd);
+    throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
   }
+  return { fd, name };
 }
 
 // actions/lib/models/types.ts
@@ -31101,7 +31108,8 @@ function tempFiles(root) {
 function readJournal(file, rel) {
   try {
     const j = JSON.parse(readFileSync3(file, "utf8"));
-    if (typeof j.writer === "string" && Array.isArray(j.files)) return j;
+    if (typeof j.writer === "string" && Array.isArray(j.files) && (j.removed === void 0 || Array.isArray(j.removed) && j.removed.every((r) => typeof r === "string")))
+      return j;
   } catch {
   }
   throw new WriteError(
@@ -31127,9 +31135,19 @@ function recoverInterruptedWrites(root) {
         );
       }
     }
+    const removed = journal.removed ?? [];
+    for (const r of removed) {
+      try {
+        rmSync2(path9.resolve(dir, r), { force: true });
+      } catch (err) {
+        throw new WriteError(
+          `${rel(path9.resolve(dir, r))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
+        );
+      }
+    }
     rmSync2(file, { force: true });
     lines.push(
-      `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length} files`
+      `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length + removed.length} files`
     );
   }
   temps = temps.filter((t) => existsSync4(t));

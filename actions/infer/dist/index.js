@@ -28782,7 +28782,9 @@ function ioError(err, file, doing) {
 }
 function writeFilesAtomically(files) {
   const temps = [];
+  const removals = files.filter((f) => "remove" in f).map((f) => f.path);
   for (const f of files) {
+    if ("remove" in f) continue;
     const tmp = atomicTempPath(f.path);
     try {
       mkdirSync(path6.dirname(f.path), { recursive: true });
@@ -28795,13 +28797,20 @@ function writeFilesAtomically(files) {
       throw ioError(err, f.path, "writing");
     }
   }
-  if (temps.length === 0) return;
-  const journal = temps.length > 1 ? commitJournal(temps) : null;
+  if (temps.length + removals.length === 0) return;
+  const journal = temps.length + removals.length > 1 ? commitJournal(temps, removals) : null;
   for (const t of temps) {
     try {
       renameSync(t.tmp, t.target);
     } catch (err) {
       throw ioError(err, t.target, "renaming its temp file into place");
+    }
+  }
+  for (const r2 of removals) {
+    try {
+      rmSync(r2, { force: true });
+    } catch (err) {
+      throw ioError(err, r2, "removing it");
     }
   }
   if (journal) rmSync(journal, { force: true });
@@ -28814,8 +28823,8 @@ function commonDir(targets) {
   }
   return dir;
 }
-function commitJournal(temps) {
-  const dir = commonDir(temps.map((t) => t.target));
+function commitJournal(temps, removals) {
+  const dir = commonDir([...temps.map((t) => t.target), ...removals]);
   const journal = path6.join(dir, `.gitml-journal.${process.pid}.tmp`);
   const body = {
     writer,
@@ -28823,7 +28832,8 @@ function commitJournal(temps) {
     files: temps.map((t) => ({
       target: path6.relative(dir, path6.resolve(t.target)),
       temp: path6.relative(dir, path6.resolve(t.tmp))
-    }))
+    })),
+    ...removals.length ? { removed: removals.map((r2) => path6.relative(dir, path6.resolve(r2))) } : {}
   };
   const tmp = atomicTempPath(journal);
   try {
@@ -29276,6 +29286,14 @@ function checkInputFile(root, file, label, within) {
   return name;
 }
 function readInputFile(root, file, label, within) {
+  const { fd } = openInputFile(root, file, label, within);
+  try {
+    return readFileSync3(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+function openInputFile(root, file, label, within) {
   const name = checkInputFile(root, file, label, within);
   let fd;
   try {
@@ -29286,13 +29304,12 @@ function readInputFile(root, file, label, within) {
     if (code === "ENOENT") throw new InputError(`${name}: file not found`);
     throw new InputError(`${name}: cannot be read (${code ?? err.message})`);
   }
-  try {
-    const opened = fstatSync(fd);
-    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
-    return readFileSync3(fd);
-  } finally {
+  const opened = fstatSync(fd);
+  if (!opened.isFile()) {
     closeSync(fd);
+    throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
   }
+  return { fd, name };
 }
 function readInputFileIfExists(root, file, label) {
   const { stat: stat2 } = checkInputPath(root, file, label);
@@ -31408,7 +31425,8 @@ function tempFiles(root) {
 function readJournal(file, rel) {
   try {
     const j = JSON.parse(readFileSync4(file, "utf8"));
-    if (typeof j.writer === "string" && Array.isArray(j.files)) return j;
+    if (typeof j.writer === "string" && Array.isArray(j.files) && (j.removed === void 0 || Array.isArray(j.removed) && j.removed.every((r2) => typeof r2 === "string")))
+      return j;
   } catch {
   }
   throw new WriteError(
@@ -31434,9 +31452,19 @@ function recoverInterruptedWrites(root) {
         );
       }
     }
+    const removed = journal.removed ?? [];
+    for (const r2 of removed) {
+      try {
+        rmSync3(path11.resolve(dir, r2), { force: true });
+      } catch (err) {
+        throw new WriteError(
+          `${rel(path11.resolve(dir, r2))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
+        );
+      }
+    }
     rmSync3(file, { force: true });
     lines.push(
-      `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length} files`
+      `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length + removed.length} files`
     );
   }
   temps = temps.filter((t) => existsSync5(t));
@@ -34263,38 +34291,46 @@ var parse = function(data, opts = {}) {
 };
 
 // actions/lib/csv-input.ts
+var PARSE_OPTIONS = { bom: true, info: true, relax_column_count: true, skip_empty_lines: true };
 function parseCsvText(text, file) {
   if (text.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
   let rows;
   try {
-    rows = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true });
+    rows = parse(text, PARSE_OPTIONS);
   } catch (err) {
-    const e = err;
-    throw new InputError(
-      `${file}${e.lines ? ` line ${e.lines}` : ""}: ${e.message.replace(/^[A-Za-z_]+: /, "")}`
-    );
+    throw parseError(err, file);
   }
-  const header = rows[0].record.map((h) => h.trim());
+  const header = headerOf(rows[0], file);
+  const records = [];
+  for (let r2 = 1; r2 < rows.length; r2++) records.push(recordOf(rows[r2], header, file));
+  return { file, header, records };
+}
+function parseError(err, file) {
+  const e = err;
+  return new InputError(
+    `${file}${e.lines ? ` line ${e.lines}` : ""}: ${e.message.replace(/^[A-Za-z_]+: /, "")}`
+  );
+}
+function headerOf(row, file) {
+  const header = row.record.map((h) => h.trim());
   const seen = /* @__PURE__ */ new Set();
   for (const h of header) {
     if (h === "") throw new InputError(`${file} line 1: the header has an empty column name`);
     if (seen.has(h)) throw new InputError(`${file} line 1: column '${h}' appears twice in the header`);
     seen.add(h);
   }
-  const records = [];
-  for (let r2 = 1; r2 < rows.length; r2++) {
-    const { record, info: info2 } = rows[r2];
-    const line = info2.lines - countNewlines(record);
-    if (record.length !== header.length) {
-      throw new InputError(
-        `${file} line ${line}: has ${record.length} fields, the header has ${header.length}`
-      );
-    }
-    const values = {};
-    for (let c = 0; c < header.length; c++) values[header[c]] = record[c];
-    records.push({ line, values });
+  return header;
+}
+function recordOf({ record, info: info2 }, header, file) {
+  const line = info2.lines - countNewlines(record);
+  if (record.length !== header.length) {
+    throw new InputError(
+      `${file} line ${line}: has ${record.length} fields, the header has ${header.length}`
+    );
   }
-  return { file, header, records };
+  const values = {};
+  for (let c = 0; c < header.length; c++) values[header[c]] = record[c];
+  return { line, values };
 }
 function countNewlines(fields) {
   let n = 0;
@@ -34394,7 +34430,7 @@ var POW102 = [
   1e22
 ];
 var decoder = new TextDecoder();
-function headerOf(layout2) {
+function headerOf2(layout2) {
   return ["id", "event_time", "source", ...layout2.features.map((f) => f.name), layout2.labelName];
 }
 function countRows(bytes) {
@@ -34423,7 +34459,7 @@ function readPartitionInto(bytes, layout2, file, t, offset) {
   let header = decoder.decode(bytes.subarray(0, pos));
   if (header.charCodeAt(0) === 65279) header = header.slice(1);
   if (header.endsWith("\r")) header = header.slice(0, -1);
-  const expected = headerOf(layout2).join(",");
+  const expected = headerOf2(layout2).join(",");
   if (header !== expected) {
     throw new PartitionError(
       `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
@@ -34677,29 +34713,95 @@ import { createHash as createHash3 } from "node:crypto";
 function sha256Hex(bytes) {
   return createHash3("sha256").update(bytes).digest("hex");
 }
+function monthSha256(pieces) {
+  const hash = createHash3("sha256");
+  for (const p of pieces) hash.update(p.bytes);
+  return hash.digest("hex");
+}
 var CHUNK = 1 << 20;
+
+// actions/lib/size-limits.ts
+var MiB = 1024 * 1024;
+var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
+var GITHUB_WARN_BYTES = 50 * MiB;
+var MIN_PIECE_BYTES = 1024;
+var MAX_PIECE_BYTES_ENV = "GITML_MAX_PIECE_BYTES";
+function maxPieceBytes(env = process.env) {
+  const raw2 = env[MAX_PIECE_BYTES_ENV];
+  if (raw2 === void 0 || raw2.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
+  const n = Number(raw2.trim());
+  if (!/^\d+$/.test(raw2.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
+    throw new InputError(
+      `${MAX_PIECE_BYTES_ENV}='${raw2}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
+    );
+  }
+  return n;
+}
+function pieceKey(month, piece) {
+  return piece === 1 ? month : `${month}-${piece}`;
+}
+function parsePieceKey(key) {
+  const m = /^(\d{4}-\d{2})(?:-([1-9]\d*))?$/.exec(key);
+  if (!m) return null;
+  const piece = m[2] === void 0 ? 1 : Number(m[2]);
+  if (m[2] !== void 0 && piece < 2) return null;
+  return { month: m[1], piece };
+}
+function comparePieceKeys(a, b) {
+  const pa = parsePieceKey(a);
+  const pb = parsePieceKey(b);
+  if (!pa || !pb) return a < b ? -1 : a > b ? 1 : 0;
+  return pa.month < pb.month ? -1 : pa.month > pb.month ? 1 : pa.piece - pb.piece;
+}
+function startsOfPieces(lineBytes, header, limit, firstUsed = header) {
+  const starts = [0];
+  let used = firstUsed;
+  let inPiece = firstUsed > header ? 1 : 0;
+  for (let i = 0; i < lineBytes.length; i++) {
+    if (inPiece > 0 && used + lineBytes[i] > limit) {
+      starts.push(i);
+      used = header;
+      inPiece = 0;
+    }
+    used += lineBytes[i];
+    inPiece++;
+  }
+  return starts;
+}
 
 // actions/lib/group-integrity.ts
 function restoreWithGit(file) {
   return `restore it with git (git checkout -- ${file}; git log -p -- ${file} shows what changed)`;
 }
-function checkPartitionBytes(file, bytes, recorded, countsFile) {
-  const sha2562 = sha256Hex(bytes);
-  if (recorded.rows === void 0)
+function checkMonthPieces(month, pieces, recorded, fileOf, countsFile) {
+  const notRecorded = (file) => ({
+    problem: `${file}: not in ${countsFile}: the partition was added or renamed by hand; remove it (git rm ${file}) or restore ${countsFile} with git (git checkout -- ${countsFile})`
+  });
+  if (recorded.rows === void 0) return notRecorded(pieces[0].path);
+  const sha2562 = pieces.map((p) => sha256Hex(p.bytes));
+  const rows = pieces.reduce((s, p) => s + countRows(p.bytes), 0);
+  const inMonth = pieces.length > 1 ? ` in ${month}` : "";
+  const hashes = recorded.sha256;
+  if (hashes?.[pieceKey(month, 1)] !== void 0) {
+    for (let i = 0; i < pieces.length; i++) {
+      const expected = hashes[pieceKey(month, i + 1)];
+      const file = pieces[i].path;
+      if (expected === void 0) return notRecorded(file);
+      if (expected !== sha2562[i])
+        return {
+          problem: `${file}: content does not match ${countsFile} (sha256 differs; ${rows} rows${inMonth}, ${recorded.rows} recorded): the partition was truncated or edited by hand; ${restoreWithGit(file)}`
+        };
+    }
+    if (hashes[pieceKey(month, pieces.length + 1)] !== void 0)
+      return { problem: missingPartition(fileOf(pieces.length + 1), recorded.rows - rows, countsFile) };
+    return { sha256: sha2562 };
+  }
+  if (rows !== recorded.rows) {
+    const files = pieces.map((p) => p.path).join(", ");
     return {
-      problem: `${file}: not in ${countsFile}: the partition was added or renamed by hand; remove it (git rm ${file}) or restore ${countsFile} with git (git checkout -- ${countsFile})`
-    };
-  if (recorded.sha256 !== void 0) {
-    if (sha2562 === recorded.sha256) return { sha256: sha2562 };
-    return {
-      problem: `${file}: content does not match ${countsFile} (sha256 differs; ${countRows(bytes)} rows, ${recorded.rows} recorded): the partition was truncated or edited by hand; ${restoreWithGit(file)}`
+      problem: `${files}: ${pieces.length > 1 ? "have" : "has"} ${rows} rows but ${countsFile} records ${recorded.rows}: a line was deleted or duplicated by hand; ${restoreWithGit(pieces[pieces.length - 1].path)}`
     };
   }
-  const rows = countRows(bytes);
-  if (rows !== recorded.rows)
-    return {
-      problem: `${file}: has ${rows} rows but ${countsFile} records ${recorded.rows}: a line was deleted or duplicated by hand; ${restoreWithGit(file)}`
-    };
   return { sha256: sha2562 };
 }
 function missingPartition(file, rows, countsFile) {
@@ -34755,17 +34857,115 @@ function brokenRejectedFile(file, text, columns, recorded, countsFile) {
   return null;
 }
 
+// actions/lib/row-batch.ts
+var BLOCK_BYTES = 4 * 1024 * 1024;
+function csvLine(cells) {
+  let out = "";
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
+    if (i > 0) out += ",";
+    out += /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  }
+  return `${out}
+`;
+}
+var CHUNK_ROWS = 1 << 16;
+var RowBatch = class {
+  blocks = [];
+  used = 0;
+  count = 0;
+  /** Per row, chunked: id, block index, offset in the block and byte length of its line. */
+  idChunks = [];
+  placeChunks = [];
+  /** Event times as strings (rows of one ingest mostly share one string). */
+  eventTimes = [];
+  get size() {
+    return this.count;
+  }
+  add(id, eventTime, line) {
+    const length = Buffer.byteLength(line);
+    let block = this.blocks[this.blocks.length - 1];
+    if (!block || this.used + length > block.length) {
+      block = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, length));
+      this.blocks.push(block);
+      this.used = 0;
+    }
+    block.write(line, this.used);
+    const i = this.count++;
+    const c = i >>> 16;
+    if (c === this.idChunks.length) {
+      this.idChunks.push(new Float64Array(CHUNK_ROWS));
+      this.placeChunks.push(new Uint32Array(3 * CHUNK_ROWS));
+    }
+    const k = i & CHUNK_ROWS - 1;
+    this.idChunks[c][k] = id;
+    const place = this.placeChunks[c];
+    place[3 * k] = this.blocks.length - 1;
+    place[3 * k + 1] = this.used;
+    place[3 * k + 2] = length;
+    this.used += length;
+    this.eventTimes.push(eventTime);
+  }
+  id(i) {
+    return this.idChunks[i >>> 16][i & CHUNK_ROWS - 1];
+  }
+  /** Byte length of row i's line. */
+  lineBytes(i) {
+    return this.placeChunks[i >>> 16][3 * (i & CHUNK_ROWS - 1) + 2];
+  }
+  /** Row i's line bytes (a view, not a copy). */
+  line(i) {
+    const place = this.placeChunks[i >>> 16];
+    const k = 3 * (i & CHUNK_ROWS - 1);
+    return this.blocks[place[k]].subarray(place[k + 1], place[k + 1] + place[k + 2]);
+  }
+  /** Row indices grouped by event-time month, months ascending, each in event time then id order. */
+  byMonth() {
+    const order = Array.from({ length: this.size }, (_, i) => i);
+    const t = this.eventTimes;
+    const before = (a, b) => t[a] < t[b] ? -1 : t[a] > t[b] ? 1 : this.id(a) - this.id(b);
+    let sorted = true;
+    for (let i = 1; i < order.length && sorted; i++) if (before(i - 1, i) > 0) sorted = false;
+    if (!sorted) order.sort(before);
+    const out = /* @__PURE__ */ new Map();
+    for (const i of order) {
+      const month = t[i].slice(0, 7);
+      const list = out.get(month);
+      if (list) list.push(i);
+      else out.set(month, [i]);
+    }
+    return out;
+  }
+  /** Rows i (in `order`) from `from` to `to` as one buffer after `prefix`. */
+  concat(prefix, order, from, to) {
+    let bytes = prefix.length;
+    for (let k = from; k < to; k++) bytes += this.lineBytes(order[k]);
+    const out = Buffer.allocUnsafe(bytes);
+    out.set(prefix, 0);
+    let at = prefix.length;
+    for (let k = from; k < to; k++) {
+      const line = this.line(order[k]);
+      out.set(line, at);
+      at += line.length;
+    }
+    return out;
+  }
+  /** Drops the line bytes once the pieces are built (ids and event times stay). */
+  release() {
+    this.blocks = [];
+  }
+};
+
 // actions/lib/stats.ts
 var BINS = 10;
 var r = (x) => roundSignificant(x, 4);
 function numericStats(values) {
-  const xs = [];
   let missing = 0;
-  for (const v of values) {
-    if (Number.isNaN(v)) missing++;
-    else xs.push(v);
-  }
-  if (xs.length === 0) {
+  for (const v of values) if (Number.isNaN(v)) missing++;
+  const sorted = new Float64Array(values.length - missing);
+  let at = 0;
+  for (const v of values) if (!Number.isNaN(v)) sorted[at++] = v;
+  if (sorted.length === 0) {
     return {
       type: "numeric",
       count: 0,
@@ -34780,17 +34980,17 @@ function numericStats(values) {
       histogram: { edges: [], counts: [] }
     };
   }
-  const sorted = Float64Array.from(xs).sort();
+  sorted.sort();
   const lo = sorted[0];
   const hi = sorted[sorted.length - 1];
   const width = (hi - lo) / BINS;
   const counts = new Array(BINS).fill(0);
   for (const x of sorted) counts[width === 0 ? 0 : Math.min(BINS - 1, Math.floor((x - lo) / width))]++;
   const edges = Array.from({ length: BINS + 1 }, (_, k) => r(lo + k * width));
-  const arr = Array.from(sorted);
+  const arr = sorted;
   return {
     type: "numeric",
-    count: xs.length,
+    count: sorted.length,
     missing,
     mean: r(mean(arr)),
     sd: arr.length > 1 ? r(sampleStandardDeviation(arr)) : 0,
@@ -34883,14 +35083,11 @@ function expectationsOf(spec) {
   });
   return out;
 }
-function partitionFile(month) {
-  return `rows-${month}.csv`;
+function partitionFile(month, piece = 1) {
+  return `rows-${pieceKey(month, piece)}.csv`;
 }
-var PARTITION_FILE = /^rows-(\d{4}-\d{2})\.csv$/;
+var PARTITION_FILE = /^rows-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
 var EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
-function monthOf(eventTime) {
-  return eventTime.slice(0, 7);
-}
 var FeatureGroup = class _FeatureGroup {
   constructor(ws, spec, meta, files, countsFile = `${_FeatureGroup.dirOf(spec, meta.version)}/stats.json`) {
     this.ws = ws;
@@ -34939,32 +35136,73 @@ var FeatureGroup = class _FeatureGroup {
   get layout() {
     return layoutOf(this.meta);
   }
-  /** A month's partition: where it is, or where a new one goes. */
+  /** A month's partition: where it is (its first piece), or where a new one goes. */
   partitionPath(month) {
-    return this.partitionFiles().get(month) ?? `${this.dir}/${partitionFile(month)}`;
+    return this.partitionFiles().get(month)?.[0] ?? `${this.dir}/${partitionFile(month)}`;
+  }
+  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
+  partitionPaths(month) {
+    return this.partitionFiles().get(month) ?? [];
+  }
+  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
+  partitionPieces(month) {
+    return this.partitionPaths(month).map((p) => ({
+      path: p,
+      bytes: this.files.readBytes(p) ?? new Uint8Array()
+    }));
+  }
+  /** The piece of a month that holds its `row`-th row (0-based, pieces in order): for messages. */
+  pieceOfRow(month, row) {
+    let before = 0;
+    for (const p of this.partitionPieces(month)) {
+      before += countRows(p.bytes);
+      if (row < before) return p.path;
+    }
+    return this.partitionPath(month);
   }
   /** Months that have a partition file, ascending. */
   months() {
     return [...this.partitionFiles().keys()].sort();
   }
-  /** Partition files by month, in this layout (rows-YYYY-MM.csv) or the earlier one (rows/YYYY-MM.csv). */
+  /**
+   * Partition files by month, in this layout (rows-YYYY-MM.csv, then rows-YYYY-MM-2.csv, … once a month
+   * outgrew the size limit) or the earlier one (rows/YYYY-MM.csv); each month's pieces in order.
+   */
   partitionFiles() {
     const out = /* @__PURE__ */ new Map();
-    const add = (month, file) => {
-      const other = out.get(month);
-      if (other)
-        throw new FeatureGroupError(
-          `${file}: month ${month} also has ${other}; keep one of the two (git rm)`
-        );
-      out.set(month, file);
-    };
-    for (const f of this.files.list(this.dir)) {
-      const month = PARTITION_FILE.exec(f)?.[1];
-      if (month) add(month, `${this.dir}/${f}`);
-    }
+    const earlier = /* @__PURE__ */ new Map();
     for (const f of this.files.list(`${this.dir}/rows`)) {
       const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
-      if (month) add(month, `${this.dir}/rows/${f}`);
+      if (month) earlier.set(month, `${this.dir}/rows/${f}`);
+    }
+    const pieces = /* @__PURE__ */ new Map();
+    for (const f of this.files.list(this.dir)) {
+      const key = PARTITION_FILE.exec(f)?.[1];
+      const parsed = key === void 0 ? null : parsePieceKey(key);
+      if (!parsed) continue;
+      const other = earlier.get(parsed.month);
+      if (other)
+        throw new FeatureGroupError(
+          `${other}: month ${parsed.month} also has ${this.dir}/${f}; keep one of the two (git rm)`
+        );
+      const byNumber = pieces.get(parsed.month) ?? /* @__PURE__ */ new Map();
+      byNumber.set(parsed.piece, `${this.dir}/${f}`);
+      pieces.set(parsed.month, byNumber);
+    }
+    for (const [month, file] of earlier) out.set(month, [file]);
+    for (const [month, byNumber] of pieces) {
+      const files = [];
+      for (let n = 1; n <= byNumber.size; n++) {
+        const file = byNumber.get(n);
+        if (!file) {
+          const last = Math.max(...byNumber.keys());
+          throw new FeatureGroupError(
+            `${this.dir}/${partitionFile(month, n)}: missing, but month ${month} has pieces up to ${partitionFile(month, last)}; restore it with git (git checkout -- ${this.dir}/${partitionFile(month, n)})`
+          );
+        }
+        files.push(file);
+      }
+      out.set(month, files);
     }
     return out;
   }
@@ -34979,48 +35217,63 @@ var FeatureGroup = class _FeatureGroup {
       `${this.dir}/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ${moves.join(" && ")}`
     );
   }
+  /** A month's rows, its pieces in order. */
   readPartition(month) {
     return this.readVerifiedPartition(month).table;
   }
   /**
-   * A month's partition with its bytes' sha256, checked against stats.json (row count, sha256, every
-   * row in its month). Every reader goes through here or read(), so a hand edit is named where it is.
+   * A month's rows with the sha256 of its bytes (its pieces' bytes in order, monthSha256: the file's own
+   * while the month is one file), each piece checked against stats.json (its sha256, or in groups written
+   * before the hashes the month's row count) and every row against its month. Every reader goes through
+   * here or read(), so a hand edit is named in the file where it is.
    */
   readVerifiedPartition(month) {
-    const p = this.partitionPath(month);
-    const bytes = this.verifiedBytes(month, p);
-    if (!bytes) return { table: emptyTable(this.meta.features.length), sha256: sha256Hex("") };
-    const table = readPartition(bytes, this.layout, p);
-    this.assertMonth(p, month, bytes, table, 0, table.rows);
-    return { table, sha256: this.verifiedSha256.get(month) };
-  }
-  /** A partition's bytes after the check against stats.json (null: no file and none recorded). */
-  verifiedBytes(month, file) {
-    const bytes = this.files.readBytes(file);
-    const recordedRows = this.meta.partitions[month];
-    if (!bytes) {
-      if (recordedRows) throw new FeatureGroupError(missingPartition(file, recordedRows, this.countsFile));
-      return null;
+    const pieces = this.verifiedPieces(month);
+    const table = emptyTable(
+      this.meta.features.length,
+      pieces.reduce((s, p) => s + countRows(p.bytes), 0)
+    );
+    for (const p of pieces) {
+      const start = table.rows;
+      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
+      this.assertMonth(p.path, month, p.bytes, table, start, table.rows - start);
     }
-    const check = checkPartitionBytes(
-      file,
-      bytes,
-      { rows: recordedRows, sha256: this.meta.partitionSha256?.[month] },
+    const sha2562 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1)) : monthSha256(pieces);
+    return { table, sha256: sha2562 };
+  }
+  /** A month's pieces after the check against stats.json (none: no file and none recorded). */
+  verifiedPieces(month) {
+    const pieces = this.partitionPieces(month);
+    const recordedRows = this.meta.partitions[month];
+    if (pieces.length === 0) {
+      if (recordedRows)
+        throw new FeatureGroupError(
+          missingPartition(this.partitionPath(month), recordedRows, this.countsFile)
+        );
+      return [];
+    }
+    const check = checkMonthPieces(
+      month,
+      pieces,
+      { rows: recordedRows, sha256: this.meta.partitionSha256 },
+      (piece) => `${this.dir}/${partitionFile(month, piece)}`,
       this.countsFile
     );
     if ("problem" in check) {
-      try {
-        readPartition(bytes, this.layout, file);
-      } catch (err) {
-        if (err instanceof PartitionError)
-          throw new FeatureGroupError(
-            `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(file)})`
-          );
+      for (const p of pieces) {
+        try {
+          readPartition(p.bytes, this.layout, p.path);
+        } catch (err) {
+          if (err instanceof PartitionError)
+            throw new FeatureGroupError(
+              `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(p.path)})`
+            );
+        }
       }
       throw new FeatureGroupError(check.problem);
     }
-    this.verifiedSha256.set(month, check.sha256);
-    return bytes;
+    for (let i = 0; i < pieces.length; i++) this.verifiedSha256.set(pieceKey(month, i + 1), check.sha256[i]);
+    return pieces;
   }
   assertMonth(file, month, bytes, t, offset, rows) {
     const problem = wrongMonthRow(file, month, bytes, t, offset, rows);
@@ -35039,11 +35292,7 @@ var FeatureGroup = class _FeatureGroup {
     const wanted = (m) => filter?.months?.(m) ?? true;
     this.assertNoMissingPartitions(wanted);
     const months = this.months().filter(wanted);
-    const parts = months.map((m) => ({
-      month: m,
-      path: this.partitionPath(m),
-      bytes: this.verifiedBytes(m, this.partitionPath(m)) ?? new Uint8Array()
-    }));
+    const parts = months.flatMap((m) => this.verifiedPieces(m).map((p) => ({ ...p, month: m })));
     const table = emptyTable(
       this.meta.features.length,
       parts.reduce((s, p) => s + countRows(p.bytes), 0)
@@ -35109,7 +35358,7 @@ var FeatureGroup = class _FeatureGroup {
     const old = this.files.readBytes(this.labelsPath);
     const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
     const labelsText = accepted.length ? prefix + stringify(accepted) : void 0;
-    const writes = this.buildWrites([], rejected, this.meta.nextId, parts, labelsText);
+    const writes = this.buildWrites(new RowBatch(), rejected, this.meta.nextId, parts, labelsText);
     if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
     return { added: accepted.length, rejected };
   }
@@ -35119,6 +35368,21 @@ var FeatureGroup = class _FeatureGroup {
    * future event time) join the rejected ones. Returns what was admitted.
    */
   append(rows, rejected, now, opts = {}) {
+    const appender = this.appender(now);
+    const added = [];
+    for (const r2 of rows) {
+      const id = appender.add(r2);
+      if (id !== null) added.push({ ...r2, id });
+    }
+    added.sort((a, b) => a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id);
+    return { added, rejected: appender.finish(rejected, opts).rejected };
+  }
+  /**
+   * Appends rows one at a time without keeping them as objects (a streamed ingest of a million rows):
+   * add() applies the store-level rules and keeps the row as its partition line; finish() writes every
+   * file at once, like append(). The rows rejected before (`rejected`) come first in rejected.csv.
+   */
+  appender(now) {
     if (this.files.description !== "working tree") {
       throw new FeatureGroupError(
         `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`
@@ -35127,46 +35391,58 @@ var FeatureGroup = class _FeatureGroup {
     const parts = this.partitionsByMonth();
     const ids = /* @__PURE__ */ new Set();
     let maxId = 0;
-    let fileOfMax = "";
+    let whereMax = { month: "", row: 0 };
     for (const [month, t] of parts) {
       for (let i = 0; i < t.rows; i++) {
         ids.add(t.ids[i]);
         if (t.ids[i] > maxId) {
           maxId = t.ids[i];
-          fileOfMax = this.partitionPath(month);
+          whereMax = { month, row: i };
         }
       }
     }
     if (this.meta.nextId <= maxId || this.meta.nextId < 1)
-      throw new FeatureGroupError(staleNextId(this.countsFile, this.meta.nextId, maxId, fileOfMax));
-    const quarantined = [...rejected];
-    const added = [];
+      throw new FeatureGroupError(
+        staleNextId(
+          this.countsFile,
+          this.meta.nextId,
+          maxId,
+          maxId > 0 ? this.pieceOfRow(whereMax.month, whereMax.row) : ""
+        )
+      );
+    const storeRejected = [];
+    const batch = new RowBatch();
     let nextId = this.meta.nextId;
-    for (const r2 of rows) {
-      const reason = storeRule(r2, ids, now, this.meta.features);
-      if (reason) {
-        quarantined.push({
-          detectedAt: isoSeconds(now),
-          origin: r2.origin ?? r2.source,
-          line: r2.line ?? 0,
-          reason,
-          record: {
-            ...r2.id !== void 0 ? { id: String(r2.id) } : {},
-            ...r2.values,
-            [this.meta.label.name]: r2.label
-          }
-        });
-        continue;
+    return {
+      add: (r2) => {
+        const reason = storeRule(r2, ids, now, this.meta.features);
+        if (reason) {
+          storeRejected.push({
+            detectedAt: isoSeconds(now),
+            origin: r2.origin ?? r2.source,
+            line: r2.line ?? 0,
+            reason,
+            record: {
+              ...r2.id !== void 0 ? { id: String(r2.id) } : {},
+              ...r2.values,
+              [this.meta.label.name]: r2.label
+            }
+          });
+          return null;
+        }
+        const id = r2.id ?? nextId;
+        ids.add(id);
+        nextId = Math.max(nextId, id + 1);
+        batch.add(id, r2.eventTime, csvLine(rowCells({ ...r2, id }, this.meta)));
+        return id;
+      },
+      finish: (rejected, opts = {}) => {
+        const quarantined = [...rejected, ...storeRejected];
+        const writes = this.buildWrites(batch, quarantined, nextId, parts);
+        if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
+        return { added: batch.size, rejected: quarantined };
       }
-      const id = r2.id ?? nextId;
-      ids.add(id);
-      nextId = Math.max(nextId, id + 1);
-      added.push({ ...r2, id });
-    }
-    added.sort((a, b) => a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id);
-    const writes = this.buildWrites(added, quarantined, nextId, parts);
-    if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
-    return { added, rejected: quarantined };
+    };
   }
   /** Every partition read once; appends reuse them for untouched months instead of reading again. */
   partitionsByMonth() {
@@ -35178,34 +35454,31 @@ var FeatureGroup = class _FeatureGroup {
     const abs = (rel) => `${this.ws.root}/${rel}`;
     const writes = [];
     if (labelsText !== void 0) writes.push({ path: abs(this.labelsPath), content: labelsText });
-    const byMonth = /* @__PURE__ */ new Map();
-    for (const r2 of added) {
-      const m = monthOf(r2.eventTime);
-      const list = byMonth.get(m);
-      if (list) list.push(r2);
-      else byMonth.set(m, [r2]);
-    }
-    const header = headerOf(this.layout);
+    const byMonth = added.byMonth();
     const partitions = { ...this.meta.partitions };
     const partitionSha256 = {};
-    const tables = [];
+    const sources = [];
     const months = [.../* @__PURE__ */ new Set([...this.months(), ...byMonth.keys()])].sort();
     for (const m of months) {
-      const newRows = byMonth.get(m);
-      if (!newRows) {
-        tables.push(current.get(m) ?? this.readPartition(m));
-        const verified = this.verifiedSha256.get(m);
-        if (verified !== void 0) partitionSha256[m] = verified;
+      const order = byMonth.get(m);
+      if (!order) {
+        sources.push(current.get(m) ?? this.readPartition(m));
+        for (let n = 1; this.verifiedSha256.has(pieceKey(m, n)); n++)
+          partitionSha256[pieceKey(m, n)] = this.verifiedSha256.get(pieceKey(m, n));
         continue;
       }
-      const old = this.files.readBytes(this.partitionPath(m));
-      const prefix = old ? Buffer.from(old).toString("utf8") : stringify([header]);
-      const text = prefix + stringify(newRows.map((r2) => rowCells(r2, this.meta)));
-      tables.push(readPartition(Buffer.from(text), this.layout, this.partitionPath(m)));
-      partitions[m] = (partitions[m] ?? 0) + newRows.length;
-      partitionSha256[m] = sha256Hex(text);
-      writes.push({ path: abs(this.partitionPath(m)), content: text });
+      if (!current.has(m)) this.readPartition(m);
+      const pieces = this.piecesWithRows(m, order, added);
+      sources.push(pieces.all);
+      partitions[m] = (partitions[m] ?? 0) + order.length;
+      for (const w of pieces.written) writes.push({ path: abs(w.path), content: w.bytes });
+      pieces.all.forEach((p, i) => {
+        const key = pieceKey(m, i + 1);
+        const written = pieces.written.find((w) => w.path === p.path);
+        partitionSha256[key] = written ? sha256Hex(written.bytes) : this.verifiedSha256.get(key);
+      });
     }
+    added.release();
     let late = this.lateLabels();
     if (labelsText !== void 0) {
       late = /* @__PURE__ */ new Map();
@@ -35216,7 +35489,7 @@ var FeatureGroup = class _FeatureGroup {
         );
       }
     }
-    const all = applyLateLabels(concatTables(tables, this.meta.features.length), late);
+    const all = applyLateLabels(readParts(sources, this.layout), late);
     const rejectedPath = `${this.dir}/rejected.csv`;
     if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
       const old = this.files.readBytes(rejectedPath);
@@ -35257,6 +35530,32 @@ var FeatureGroup = class _FeatureGroup {
     });
     return writes;
   }
+  /**
+   * A month's pieces after appending rows `order` of `batch`: the last piece grows until the next row
+   * would take it past the size limit, then a new piece (rows-YYYY-MM-N.csv) starts with the header.
+   * Earlier pieces are never rewritten. `all` is every piece of the month in order; `written` the new
+   * or grown ones.
+   */
+  piecesWithRows(month, order, batch) {
+    const existing = this.partitionPieces(month);
+    const last = existing.pop();
+    const header = Buffer.from(stringify([headerOf2(this.layout)]));
+    const lines = order.map((i) => batch.lineBytes(i));
+    const limit = maxPieceBytes();
+    const starts = startsOfPieces(lines, header.length, limit, last ? last.bytes.length : header.length);
+    const written = [];
+    for (let k = 0; k < starts.length; k++) {
+      const from = starts[k];
+      const to = k + 1 < starts.length ? starts[k + 1] : order.length;
+      const number = existing.length + 1 + k;
+      if (k === 0 && last && from === to) continue;
+      const prefix = k === 0 && last ? last.bytes : header;
+      const path17 = k === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number)}`;
+      written.push({ path: path17, bytes: batch.concat(prefix, order, from, to) });
+    }
+    const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
+    return { all: [...kept, ...written], written };
+  }
   /** Creates a new, empty version (nothing is written until the first append). */
   static create(ws, spec, version, fill2, sourceSha256) {
     const meta = {
@@ -35268,7 +35567,7 @@ var FeatureGroup = class _FeatureGroup {
       sourceSha256,
       primaryKey: "id",
       eventTime: "event_time",
-      columns: headerOf({
+      columns: headerOf2({
         features: featureSchema(spec),
         labelName: spec.label.name,
         classes: spec.label.classes
@@ -35285,6 +35584,26 @@ var FeatureGroup = class _FeatureGroup {
     return new _FeatureGroup(ws, spec, meta, workingTree(ws.root));
   }
 };
+function readParts(parts, layout2) {
+  const rowsOf = (p) => Array.isArray(p) ? p.reduce((s, q) => s + countRows(q.bytes), 0) : p.rows;
+  const t = emptyTable(
+    layout2.features.length,
+    parts.reduce((s, p) => s + rowsOf(p), 0)
+  );
+  for (const p of parts) {
+    if (Array.isArray(p)) {
+      for (const q of p) t.rows += readPartitionInto(q.bytes, layout2, q.path, t, t.rows);
+      continue;
+    }
+    t.ids.set(p.ids.subarray(0, p.rows), t.rows);
+    t.eventTimes.set(p.eventTimes.subarray(0, p.rows), t.rows);
+    t.sources.set(p.sources.subarray(0, p.rows), t.rows);
+    t.labels.set(p.labels.subarray(0, p.rows), t.rows);
+    for (let j = 0; j < p.columns.length; j++) t.columns[j].set(p.columns[j].subarray(0, p.rows), t.rows);
+    t.rows += p.rows;
+  }
+  return t;
+}
 function applyLateLabels(t, late) {
   if (late.size === 0) return t;
   for (let i = 0; i < t.rows; i++) {
@@ -35369,9 +35688,11 @@ function checkCounts(c, file) {
   if (hashes !== void 0) {
     if (typeof hashes !== "object" || hashes === null || Array.isArray(hashes))
       throw bad("'partitionSha256' must be an object");
-    for (const [month, h] of Object.entries(hashes))
-      if (!(month in parts) || typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h))
-        throw bad(`partitionSha256 '${month}' must be the sha256 of a listed partition`);
+    for (const [key, h] of Object.entries(hashes)) {
+      const month = parsePieceKey(key)?.month;
+      if (month === void 0 || !(month in parts) || typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h))
+        throw bad(`partitionSha256 '${key}' must be the sha256 of a listed partition`);
+    }
   }
   return {
     ...hashes !== void 0 ? { partitionSha256: hashes } : {},
@@ -35729,9 +36050,9 @@ var PredictionLogError = class extends Error {
   name = "PredictionLogError";
 };
 var EARLIER_MANIFEST = "predictions.json";
-var PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
-function logPartitionFile(month) {
-  return `predictions-${month}.csv`;
+var PARTITION = /^predictions-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
+function logPartitionFile(key) {
+  return `predictions-${key}.csv`;
 }
 var LINES_PER_BLOCK = 4096;
 var sha = (text) => createHash5("sha256").update(text).digest("hex");
@@ -35837,7 +36158,7 @@ var PredictionLog = class {
         );
     }
     const out = [];
-    for (const month of Object.keys(m.partitions).sort()) {
+    for (const month of Object.keys(m.partitions).sort(comparePieceKeys)) {
       for (const r2 of this.readPartition(month, m.partitions[month])) out.push(r2);
     }
     return out;
@@ -35908,8 +36229,12 @@ var PredictionLog = class {
         break;
       }
     }
+    const limit = maxPieceBytes();
+    const header = LOG_COLUMNS.join(",");
+    const newPiece = () => ({ blocks: [], block: [header], rows: 0, bytes: header.length + 1 });
     const byMonth = /* @__PURE__ */ new Map();
     let month = "";
+    let pieceNumber = 1;
     let lastTime = "";
     let part;
     for (const r2 of sorted) {
@@ -35917,14 +36242,20 @@ var PredictionLog = class {
         lastTime = r2.eventTime;
         if (r2.eventTime.slice(0, 7) !== month) {
           month = r2.eventTime.slice(0, 7);
+          pieceNumber = 1;
           part = byMonth.get(month);
-          if (!part) byMonth.set(month, part = { blocks: [], block: [LOG_COLUMNS.join(",")], rows: 0 });
+          if (!part) byMonth.set(month, part = newPiece());
         }
       }
+      const line = `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`;
+      const lineBytes = Buffer.byteLength(line) + 1;
+      if (part.rows > 0 && part.bytes + lineBytes > limit) {
+        pieceNumber++;
+        byMonth.set(pieceKey(month, pieceNumber), part = newPiece());
+      }
       const p = part;
-      p.block.push(
-        `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`
-      );
+      p.block.push(line);
+      p.bytes += lineBytes;
       p.rows++;
       if (p.block.length === LINES_PER_BLOCK) {
         p.blocks.push(p.block.join("\n"));
@@ -35934,21 +36265,31 @@ var PredictionLog = class {
     const manifest = { partitions: {} };
     const partitions = [];
     const old = this.manifest();
-    for (const [month2, p] of byMonth) {
+    for (const [key, p] of byMonth) {
       if (p.block.length) p.blocks.push(p.block.join("\n"));
       const bytes = Buffer.from(`${p.blocks.join("\n")}
 `);
       const entry = { rows: p.rows, sha256: sha(bytes) };
-      manifest.partitions[month2] = entry;
-      if (old.partitions[month2]?.sha256 !== entry.sha256)
-        partitions.push({ path: this.partitionPath(month2), content: bytes });
+      manifest.partitions[key] = entry;
+      if (old.partitions[key]?.sha256 !== entry.sha256)
+        partitions.push({ key, path: this.partitionPath(key), content: bytes });
     }
     return { partitions, manifest };
+  }
+  /**
+   * Pieces of the months in `manifest` that it no longer lists (a month now cut into fewer pieces, e.g.
+   * after the limit was raised): deleted in the batch that writes the new manifest (after its renames,
+   * journalled), so a crash leaves neither a manifest without its files nor a file it does not list.
+   */
+  stalePieces(manifest, months) {
+    return Object.keys(this.manifest().partitions).filter((key) => !(key in manifest.partitions) && months.has(parsePieceKey(key)?.month ?? "")).map((key) => ({ path: this.partitionPath(key), remove: true }));
   }
   /** Writes the whole log: changed partitions, then the manifest; nothing is written if a check fails. */
   write(records) {
     const { partitions, manifest } = this.render(records);
-    writeFilesAtomically([...partitions, this.manifestWrite(manifest)]);
+    const months = new Set(Object.keys(manifest.partitions).map((k) => parsePieceKey(k)?.month ?? k));
+    const stale = this.stalePieces(manifest, months);
+    writeFilesAtomically([...partitions, this.manifestWrite(manifest), ...stale]);
     this.retireEarlierManifest();
   }
 };
@@ -35962,7 +36303,7 @@ function checkManifest(value, where) {
     throw bad("'partitions' must be an object");
   for (const [month, e] of Object.entries(partitions)) {
     const entry = e;
-    if (!/^\d{4}-\d{2}$/.test(month) || typeof entry?.rows !== "number" || !Number.isInteger(entry.rows) || entry.rows < 0 || typeof entry.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(entry.sha256))
+    if (parsePieceKey(month) === null || typeof entry?.rows !== "number" || !Number.isInteger(entry.rows) || entry.rows < 0 || typeof entry.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(entry.sha256))
       throw bad(`partition '${month}' needs a whole number of rows and a sha256`);
   }
   return { partitions };
@@ -36117,18 +36458,21 @@ function inferShard(ws, spec, opts) {
     predicted += todo.length;
     if (records.length === 0) continue;
     const rendered = log.render(records);
-    const logEntry = rendered.manifest.partitions[part.month];
-    if (!logEntry || Object.keys(rendered.manifest.partitions).length > 1)
+    const keys = Object.keys(rendered.manifest.partitions);
+    if (!rendered.manifest.partitions[part.month] || keys.some((k) => parsePieceKey(k)?.month !== part.month))
       throw new ShardError(`${fg.partitionPath(part.month)}: rows whose log month is not ${part.month}`);
-    const changed = rendered.partitions[0];
-    const file2 = changed ? `${stem}-${part.month}.csv` : null;
-    if (file2) writeFilesAtomically([{ path: path16.join(opts.partials, file2), content: changed.content }]);
-    logMonths[part.month] = {
-      rows: logEntry.rows,
-      sha256: logEntry.sha256,
-      waiting: records.filter((r2) => r2.actual === null).length,
-      file: file2
-    };
+    for (const key of keys) {
+      const logEntry = rendered.manifest.partitions[key];
+      const changed = rendered.partitions.find((w) => w.key === key);
+      const file2 = changed ? `${stem}-${key}.csv` : null;
+      if (file2) writeFilesAtomically([{ path: path16.join(opts.partials, file2), content: changed.content }]);
+      logMonths[key] = {
+        rows: logEntry.rows,
+        sha256: logEntry.sha256,
+        waiting: key === part.month ? records.filter((r2) => r2.actual === null).length : 0,
+        file: file2
+      };
+    }
   }
   const labels = labelsSha256(fg);
   const partial = {
@@ -36191,15 +36535,15 @@ function mergeInferShards(ws, spec, opts) {
   checkLabelsUnchanged(fg, set);
   for (const owner of set) {
     for (const p of owner.partial.partitions) {
-      const bytes = fg.files.readBytes(fg.partitionPath(p.month)) ?? new Uint8Array();
-      checkUnchanged(fg, owner, p.month, sha256(bytes));
+      checkUnchanged(fg, owner, p.month, monthSha256(fg.partitionPieces(p.month)));
     }
   }
   const old = log.manifest();
   const groupMonths = new Set(fg.months());
   const partitions = {};
-  for (const [month, e] of Object.entries(old.partitions))
-    if (!groupMonths.has(month)) partitions[month] = { rows: e.rows, sha256: e.sha256 };
+  for (const [key, e] of Object.entries(old.partitions))
+    if (!groupMonths.has(parsePieceKey(key)?.month ?? key))
+      partitions[key] = { rows: e.rows, sha256: e.sha256 };
   const copies = [];
   let predicted = 0;
   let actualsFilled = 0;
@@ -36208,7 +36552,7 @@ function mergeInferShards(ws, spec, opts) {
     predicted += p.predicted;
     actualsFilled += p.actualsFilled;
     for (const [month, e] of Object.entries(p.log)) {
-      if (!p.months.includes(month))
+      if (!p.months.includes(parsePieceKey(month)?.month ?? month))
         throw new ShardError(`${file}: log month ${month} is not one of the shard's months`);
       partitions[month] = { rows: e.rows, sha256: e.sha256 };
       waiting += e.waiting;
@@ -36222,7 +36566,8 @@ function mergeInferShards(ws, spec, opts) {
   }
   const previousRows = set[0].partial.previousRows;
   if (predicted > 0 || actualsFilled > 0 || previousRows === 0) {
-    copyAtomically(copies, log.manifestWrite({ partitions }));
+    const stale = log.stalePieces({ partitions }, groupMonths);
+    copyAtomically(copies, log.manifestWrite({ partitions }), stale);
     log.retireEarlierManifest();
   }
   return {
@@ -36234,8 +36579,8 @@ function mergeInferShards(ws, spec, opts) {
     waitingForLabel: waiting
   };
 }
-function copyAtomically(copies, last) {
-  writeFilesAtomically([...copies.map((c) => ({ path: c.to, copyFrom: c.from })), last]);
+function copyAtomically(copies, last, stale) {
+  writeFilesAtomically([...copies.map((c) => ({ path: c.to, copyFrom: c.from })), last, ...stale]);
 }
 
 // actions/infer/src/main.ts

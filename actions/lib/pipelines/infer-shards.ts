@@ -8,12 +8,13 @@
 // same bytes an unsharded `infer` with the same --now writes. Nothing is written on a refusal.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFilesAtomically } from '../atomic-write.js';
+import { type FileRemove, writeFilesAtomically } from '../atomic-write.js';
 import { FeatureGroup, isoSeconds } from '../feature-group.js';
 import { stableStringify } from '../json.js';
 import { ModelRegistry } from '../model-registry.js';
 import type { LogManifest, PredictionRecord } from '../monitoring-types.js';
 import { PredictionLog } from '../prediction-log.js';
+import { monthSha256 } from '../sha256.js';
 import {
   checkLabelsUnchanged,
   checkSame,
@@ -29,6 +30,7 @@ import {
   ShardError,
   sha256,
 } from '../sharding.js';
+import { parsePieceKey } from '../size-limits.js';
 import type { DatasetSpec } from '../spec.js';
 import type { Workspace } from '../workspace.js';
 import { BACKFILL, type InferResult, inferenceInputs, predictRecords } from './infer.js';
@@ -57,7 +59,7 @@ export interface InferPartial extends PartialHeader {
   previousRows: number;
   predicted: number;
   actualsFilled: number;
-  /** The shard's log months (those with records), by month. */
+  /** The shard's log months (those with records), by month, or by piece key (YYYY-MM-N) past the size limit. */
   log: Record<string, LogMonth>;
   /** Log records in months the feature group has no partition for (kept as they are); same for all shards. */
   outside: { rows: number; waiting: number };
@@ -142,19 +144,24 @@ export function inferShard(
 
     // The log's own writer renders the month: the text and entry the unsharded run writes for it.
     const rendered = log.render(records);
-    const logEntry = rendered.manifest.partitions[part.month];
-    if (!logEntry || Object.keys(rendered.manifest.partitions).length > 1)
+    const keys = Object.keys(rendered.manifest.partitions);
+    if (!rendered.manifest.partitions[part.month] || keys.some((k) => parsePieceKey(k)?.month !== part.month))
       throw new ShardError(`${fg.partitionPath(part.month)}: rows whose log month is not ${part.month}`);
-    const changed = rendered.partitions[0];
-    const file = changed ? `${stem}-${part.month}.csv` : null;
-    // The month's CSV is written now; the partial JSON, written last, is what makes the shard count.
-    if (file) writeFilesAtomically([{ path: path.join(opts.partials, file), content: changed.content }]);
-    logMonths[part.month] = {
-      rows: logEntry.rows,
-      sha256: logEntry.sha256,
-      waiting: records.filter((r) => r.actual === null).length,
-      file,
-    };
+    // A log month past the size limit is several pieces, each its own entry (key YYYY-MM-N) and file;
+    // the month's waiting count rides on its first piece, so the merge's sum is the same.
+    for (const key of keys) {
+      const logEntry = rendered.manifest.partitions[key];
+      const changed = rendered.partitions.find((w) => w.key === key);
+      const file = changed ? `${stem}-${key}.csv` : null;
+      // The month's CSV is written now; the partial JSON, written last, is what makes the shard count.
+      if (file) writeFilesAtomically([{ path: path.join(opts.partials, file), content: changed!.content }]);
+      logMonths[key] = {
+        rows: logEntry.rows,
+        sha256: logEntry.sha256,
+        waiting: key === part.month ? records.filter((r) => r.actual === null).length : 0,
+        file,
+      };
+    }
   }
 
   const labels = labelsSha256(fg);
@@ -228,16 +235,16 @@ export function mergeInferShards(
   checkLabelsUnchanged(fg, set);
   for (const owner of set) {
     for (const p of owner.partial.partitions) {
-      const bytes = fg.files.readBytes(fg.partitionPath(p.month)) ?? new Uint8Array();
-      checkUnchanged(fg, owner, p.month, sha256(bytes));
+      checkUnchanged(fg, owner, p.month, monthSha256(fg.partitionPieces(p.month)));
     }
   }
 
   const old = log.manifest();
   const groupMonths = new Set(fg.months());
   const partitions: LogManifest['partitions'] = {};
-  for (const [month, e] of Object.entries(old.partitions))
-    if (!groupMonths.has(month)) partitions[month] = { rows: e.rows, sha256: e.sha256 };
+  for (const [key, e] of Object.entries(old.partitions))
+    if (!groupMonths.has(parsePieceKey(key)?.month ?? key))
+      partitions[key] = { rows: e.rows, sha256: e.sha256 };
   const copies: { from: string; to: string }[] = [];
   let predicted = 0;
   let actualsFilled = 0;
@@ -246,7 +253,7 @@ export function mergeInferShards(
     predicted += p.predicted;
     actualsFilled += p.actualsFilled;
     for (const [month, e] of Object.entries(p.log)) {
-      if (!p.months.includes(month))
+      if (!p.months.includes(parsePieceKey(month)?.month ?? month))
         throw new ShardError(`${file}: log month ${month} is not one of the shard's months`);
       partitions[month] = { rows: e.rows, sha256: e.sha256 };
       waiting += e.waiting;
@@ -260,7 +267,8 @@ export function mergeInferShards(
   }
   const previousRows = set[0].partial.previousRows;
   if (predicted > 0 || actualsFilled > 0 || previousRows === 0) {
-    copyAtomically(copies, log.manifestWrite({ partitions }));
+    const stale = log.stalePieces({ partitions }, groupMonths);
+    copyAtomically(copies, log.manifestWrite({ partitions }), stale);
     log.retireEarlierManifest();
   }
   return {
@@ -273,10 +281,14 @@ export function mergeInferShards(
   };
 }
 
-/** The copied partitions and the manifest as one all-or-nothing batch (copied, not held in memory). */
+/**
+ * The copied partitions, the manifest and the deletion of the pieces it no longer lists as one
+ * all-or-nothing batch (copied, not held in memory).
+ */
 function copyAtomically(
   copies: readonly { from: string; to: string }[],
   last: { path: string; content: string },
+  stale: readonly FileRemove[],
 ) {
-  writeFilesAtomically([...copies.map((c) => ({ path: c.to, copyFrom: c.from })), last]);
+  writeFilesAtomically([...copies.map((c) => ({ path: c.to, copyFrom: c.from })), last, ...stale]);
 }

@@ -1,10 +1,13 @@
 // ingest: appends real observations from a user CSV (any column order, header required) through the same
 // cleaning and validation as backfill. Bad rows are quarantined with file, line and reason.
 import path from 'node:path';
+import type { FileWrite } from '../atomic-write.js';
 import { cleanRecord } from '../clean.js';
-import { InputError, readCsvFile } from '../csv-input.js';
-import { FeatureGroup, isoSeconds, type NewRow, type RejectedRow } from '../feature-group.js';
+import { type CsvRecord, type CsvTable, InputError } from '../csv-input.js';
+import { streamCsvFile } from '../csv-stream.js';
+import { FeatureGroup, type FeatureGroupAppender, isoSeconds, type RejectedRow } from '../feature-group.js';
 import { type IngestedEntry, ingestedWrite, readIngested } from '../ingested-files.js';
+import { checkInputFile } from '../input-file.js';
 import { fileSha256 } from '../sha256.js';
 import type { DatasetSpec } from '../spec.js';
 import type { Workspace } from '../workspace.js';
@@ -39,9 +42,11 @@ export function ingest(
   },
 ): IngestResult {
   const label = opts.label ?? file;
-  const table = readCsvFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name);
+  // Checked before the feature group opens: a missing or unreadable file is the first thing to say.
+  checkInputFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name);
   const fg = FeatureGroup.open(ws, spec);
   // Idempotent: the same bytes twice are skipped, and the record is written with the rows (one batch).
+  // Hashed first, a megabyte at a time: a repeat is skipped before a row is read.
   const sha256 = fileSha256(path.resolve(opts.within?.dir ?? ws.root, file));
   const ingested = readIngested(fg.files, fg.dir);
   const prior = ingested.files[sha256];
@@ -58,48 +63,108 @@ export function ingest(
   const record = (kind: IngestResult['kind']) => [
     ingestedWrite(ws.root, fg.dir, ingested, sha256, { file: label, ingestedAt: isoSeconds(opts.now), kind }),
   ];
-  const idColumn = spec.primaryKey.column ?? 'id';
-  const labelColumn = table.header.find((h) => h === spec.label.column || h === spec.label.name);
-  const labelsOnly =
-    table.header.length === 2 &&
-    labelColumn !== undefined &&
-    table.header.some((h) => h === idColumn || h === 'id');
-  if (labelsOnly) {
-    // Outcomes that arrived later for rows ingested without a label: id + label only.
-    if (table.records.length === 0) throw new InputError(`${label}: has a header but no rows`);
-    const idCol = table.header.find((h) => h !== labelColumn)!;
-    const rejected: RejectedRow[] = [];
-    const entries = [];
-    for (const rec of table.records) {
-      const id = Number(rec.values[idCol]);
-      if (!Number.isInteger(id) || id < 1) {
-        rejected.push({
-          detectedAt: isoSeconds(opts.now),
-          origin: label,
-          line: rec.line,
-          reason: `'${idCol}' = '${rec.values[idCol]}' is not a positive whole number`,
-          record: rec.values,
-        });
-        continue;
-      }
-      entries.push({
-        id,
-        label: rec.values[labelColumn].trim(),
-        origin: label,
-        line: rec.line,
-        record: rec.values,
-      });
-    }
-    const r = fg.appendLabels(entries, opts.now, { dryRun: opts.dryRun, alsoWrite: record('labels') });
+  // The file is streamed: rows go to the feature group's appender as they are read (a million-row file
+  // never sits in memory as records); a file of late labels is small and is kept whole.
+  // Set by the header: the appender of a file of rows (a file of late labels keeps its records instead).
+  const state: { rows: { appender: FeatureGroupAppender; ingest: (rec: CsvRecord) => void } | null } = {
+    rows: null,
+  };
+  const labels: CsvTable = { file: label, header: [], records: [] };
+  let rowCount = 0;
+  const rejected: RejectedRow[] = [];
+  streamCsvFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name, {
+    onHeader(header) {
+      labels.header = header;
+      if (isLabelsFile(spec, header)) return;
+      const appender = fg.appender(opts.now);
+      state.rows = { appender, ingest: rowIngester(spec, fg, header, label, opts.now, appender, rejected) };
+    },
+    onRecord(rec) {
+      rowCount++;
+      if (state.rows) state.rows.ingest(rec);
+      else labels.records.push(rec);
+    },
+  });
+  if (rowCount === 0) throw new InputError(`${label}: has a header but no rows`);
+  if (state.rows) {
+    const result = state.rows.appender.finish(rejected, { dryRun: opts.dryRun, alsoWrite: record('rows') });
     return {
       dataset: spec.name,
       file: label,
-      added: r.added,
-      rejected: [...rejected, ...r.rejected],
+      added: result.added,
+      rejected: result.rejected,
       dryRun: !!opts.dryRun,
-      kind: 'labels',
+      kind: 'rows',
     };
   }
+  return ingestLabels(spec, fg, labels, label, { ...opts, alsoWrite: record('labels') });
+}
+
+/** A file of outcomes that arrived later for rows ingested without a label: id + label only. */
+function isLabelsFile(spec: DatasetSpec, header: string[]): boolean {
+  const idColumn = spec.primaryKey.column ?? 'id';
+  const labelColumn = header.find((h) => h === spec.label.column || h === spec.label.name);
+  return header.length === 2 && labelColumn !== undefined && header.some((h) => h === idColumn || h === 'id');
+}
+
+function ingestLabels(
+  spec: DatasetSpec,
+  fg: FeatureGroup,
+  table: CsvTable,
+  label: string,
+  /** alsoWrite: the record of the ingested file, written in the same batch as the labels. */
+  opts: { now: Date; dryRun?: boolean; alsoWrite: FileWrite[] },
+): IngestResult {
+  const labelColumn = table.header.find((h) => h === spec.label.column || h === spec.label.name)!;
+  const idCol = table.header.find((h) => h !== labelColumn)!;
+  const rejected: RejectedRow[] = [];
+  const entries = [];
+  for (const rec of table.records) {
+    const id = Number(rec.values[idCol]);
+    if (!Number.isInteger(id) || id < 1) {
+      rejected.push({
+        detectedAt: isoSeconds(opts.now),
+        origin: label,
+        line: rec.line,
+        reason: `'${idCol}' = '${rec.values[idCol]}' is not a positive whole number`,
+        record: rec.values,
+      });
+      continue;
+    }
+    entries.push({
+      id,
+      label: rec.values[labelColumn].trim(),
+      origin: label,
+      line: rec.line,
+      record: rec.values,
+    });
+  }
+  const r = fg.appendLabels(entries, opts.now, { dryRun: opts.dryRun, alsoWrite: opts.alsoWrite });
+  return {
+    dataset: spec.name,
+    file: label,
+    added: r.added,
+    rejected: [...rejected, ...r.rejected],
+    dryRun: !!opts.dryRun,
+    kind: 'labels',
+  };
+}
+
+/**
+ * Checks the header of a file of rows and returns what ingests each record: cleaned and validated like
+ * backfill, then handed to the appender (or to `rejected` with file, line and reason).
+ */
+function rowIngester(
+  spec: DatasetSpec,
+  fg: FeatureGroup,
+  header: string[],
+  label: string,
+  at: Date,
+  appender: FeatureGroupAppender,
+  rejected: RejectedRow[],
+): (rec: CsvRecord) => void {
+  const table = { header };
+  const idColumn = spec.primaryKey.column ?? 'id';
   const known = new Set<string>([
     EVENT_TIME_COLUMN,
     idColumn,
@@ -124,18 +189,15 @@ export function ingest(
     throw new InputError(
       `${label} line 1: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `'${c}'`).join(', ')} (not in the '${spec.name}' schema)`,
     );
-  if (table.records.length === 0) throw new InputError(`${label}: has a header but no rows`);
 
-  const now = isoSeconds(opts.now);
-  const rows: NewRow[] = [];
-  const rejected: RejectedRow[] = [];
-  for (const rec of table.records) {
+  const now = isoSeconds(at);
+  return (rec) => {
     const reject = (reason: string) =>
       rejected.push({ detectedAt: now, origin: label, line: rec.line, reason, record: rec.values });
     const clean = cleanRecord(spec, fg.meta.fill, rec.values, { labelRequired: false });
     if ('reasons' in clean) {
       reject(clean.reasons.join('; '));
-      continue;
+      return;
     }
     const rawTime = rec.values[EVENT_TIME_COLUMN];
     const eventTime = rawTime === undefined || rawTime.trim() === '' ? now : normaliseEventTime(rawTime);
@@ -143,7 +205,7 @@ export function ingest(
       reject(
         `'${EVENT_TIME_COLUMN}' = '${rawTime}' is not a UTC date or instant (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)`,
       );
-      continue;
+      return;
     }
     const rawId = rec.values[idColumn] ?? rec.values.id;
     let id: number | undefined;
@@ -151,10 +213,10 @@ export function ingest(
       id = Number(rawId);
       if (!Number.isInteger(id) || id < 1) {
         reject(`'${idColumn}' = '${rawId}' is not a positive whole number`);
-        continue;
+        return;
       }
     }
-    rows.push({
+    appender.add({
       id,
       eventTime,
       source: 'ingest',
@@ -163,14 +225,5 @@ export function ingest(
       origin: label,
       line: rec.line,
     });
-  }
-  const result = fg.append(rows, rejected, opts.now, { dryRun: opts.dryRun, alsoWrite: record('rows') });
-  return {
-    dataset: spec.name,
-    file: label,
-    added: result.added.length,
-    rejected: result.rejected,
-    dryRun: !!opts.dryRun,
-    kind: 'rows',
   };
 }

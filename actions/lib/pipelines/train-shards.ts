@@ -178,7 +178,7 @@ export function trainShard(
       for (let j = 0; j < schema.length; j++) {
         if (!Number.isFinite(t.columns[j][i]))
           throw new TrainingError(
-            `${spec.name}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPath(part.month)}); training needs finite values`,
+            `${spec.name}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(', ')}); training needs finite values`,
           );
       }
       if (inHashHoldout(t.ids[i], config.seed, config.testFraction)) test++;

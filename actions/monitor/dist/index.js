@@ -29244,7 +29244,9 @@ function ioError(err, file, doing) {
 }
 function writeFilesAtomically(files) {
   const temps = [];
+  const removals = files.filter((f) => "remove" in f).map((f) => f.path);
   for (const f of files) {
+    if ("remove" in f) continue;
     const tmp = atomicTempPath(f.path);
     try {
       mkdirSync(path6.dirname(f.path), { recursive: true });
@@ -29257,13 +29259,20 @@ function writeFilesAtomically(files) {
       throw ioError(err, f.path, "writing");
     }
   }
-  if (temps.length === 0) return;
-  const journal = temps.length > 1 ? commitJournal(temps) : null;
+  if (temps.length + removals.length === 0) return;
+  const journal = temps.length + removals.length > 1 ? commitJournal(temps, removals) : null;
   for (const t of temps) {
     try {
       renameSync(t.tmp, t.target);
     } catch (err) {
       throw ioError(err, t.target, "renaming its temp file into place");
+    }
+  }
+  for (const r2 of removals) {
+    try {
+      rmSync(r2, { force: true });
+    } catch (err) {
+      throw ioError(err, r2, "removing it");
     }
   }
   if (journal) rmSync(journal, { force: true });
@@ -29276,8 +29285,8 @@ function commonDir(targets) {
   }
   return dir;
 }
-function commitJournal(temps) {
-  const dir = commonDir(temps.map((t) => t.target));
+function commitJournal(temps, removals) {
+  const dir = commonDir([...temps.map((t) => t.target), ...removals]);
   const journal = path6.join(dir, `.gitml-journal.${process.pid}.tmp`);
   const body = {
     writer,
@@ -29285,7 +29294,8 @@ function commitJournal(temps) {
     files: temps.map((t) => ({
       target: path6.relative(dir, path6.resolve(t.target)),
       temp: path6.relative(dir, path6.resolve(t.tmp))
-    }))
+    })),
+    ...removals.length ? { removed: removals.map((r2) => path6.relative(dir, path6.resolve(r2))) } : {}
   };
   const tmp = atomicTempPath(journal);
   try {
@@ -29579,6 +29589,14 @@ function checkInputFile(root, file, label, within2) {
   return name;
 }
 function readInputFile(root, file, label, within2) {
+  const { fd } = openInputFile(root, file, label, within2);
+  try {
+    return readFileSync2(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+function openInputFile(root, file, label, within2) {
   const name = checkInputFile(root, file, label, within2);
   let fd;
   try {
@@ -29589,13 +29607,12 @@ function readInputFile(root, file, label, within2) {
     if (code === "ENOENT") throw new InputError(`${name}: file not found`);
     throw new InputError(`${name}: cannot be read (${code ?? err.message})`);
   }
-  try {
-    const opened = fstatSync(fd);
-    if (!opened.isFile()) throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within2)}`);
-    return readFileSync2(fd);
-  } finally {
+  const opened = fstatSync(fd);
+  if (!opened.isFile()) {
     closeSync(fd);
+    throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within2)}`);
   }
+  return { fd, name };
 }
 function readInputFileIfExists(root, file, label) {
   const { stat: stat2 } = checkInputPath(root, file, label);
@@ -31711,7 +31728,8 @@ function tempFiles(root) {
 function readJournal(file, rel) {
   try {
     const j = JSON.parse(readFileSync3(file, "utf8"));
-    if (typeof j.writer === "string" && Array.isArray(j.files)) return j;
+    if (typeof j.writer === "string" && Array.isArray(j.files) && (j.removed === void 0 || Array.isArray(j.removed) && j.removed.every((r2) => typeof r2 === "string")))
+      return j;
   } catch {
   }
   throw new WriteError(
@@ -31737,9 +31755,19 @@ function recoverInterruptedWrites(root) {
         );
       }
     }
+    const removed = journal.removed ?? [];
+    for (const r2 of removed) {
+      try {
+        rmSync3(path10.resolve(dir, r2), { force: true });
+      } catch (err) {
+        throw new WriteError(
+          `${rel(path10.resolve(dir, r2))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
+        );
+      }
+    }
     rmSync3(file, { force: true });
     lines.push(
-      `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length} files`
+      `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length + removed.length} files`
     );
   }
   temps = temps.filter((t) => existsSync4(t));
@@ -35468,38 +35496,46 @@ var parse = function(data3, opts = {}) {
 };
 
 // actions/lib/csv-input.ts
+var PARSE_OPTIONS = { bom: true, info: true, relax_column_count: true, skip_empty_lines: true };
 function parseCsvText(text3, file) {
   if (text3.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
   let rows;
   try {
-    rows = parse(text3, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true });
+    rows = parse(text3, PARSE_OPTIONS);
   } catch (err) {
-    const e = err;
-    throw new InputError(
-      `${file}${e.lines ? ` line ${e.lines}` : ""}: ${e.message.replace(/^[A-Za-z_]+: /, "")}`
-    );
+    throw parseError(err, file);
   }
-  const header = rows[0].record.map((h2) => h2.trim());
+  const header = headerOf(rows[0], file);
+  const records = [];
+  for (let r2 = 1; r2 < rows.length; r2++) records.push(recordOf(rows[r2], header, file));
+  return { file, header, records };
+}
+function parseError(err, file) {
+  const e = err;
+  return new InputError(
+    `${file}${e.lines ? ` line ${e.lines}` : ""}: ${e.message.replace(/^[A-Za-z_]+: /, "")}`
+  );
+}
+function headerOf(row, file) {
+  const header = row.record.map((h2) => h2.trim());
   const seen = /* @__PURE__ */ new Set();
   for (const h2 of header) {
     if (h2 === "") throw new InputError(`${file} line 1: the header has an empty column name`);
     if (seen.has(h2)) throw new InputError(`${file} line 1: column '${h2}' appears twice in the header`);
     seen.add(h2);
   }
-  const records = [];
-  for (let r2 = 1; r2 < rows.length; r2++) {
-    const { record, info: info3 } = rows[r2];
-    const line5 = info3.lines - countNewlines(record);
-    if (record.length !== header.length) {
-      throw new InputError(
-        `${file} line ${line5}: has ${record.length} fields, the header has ${header.length}`
-      );
-    }
-    const values3 = {};
-    for (let c4 = 0; c4 < header.length; c4++) values3[header[c4]] = record[c4];
-    records.push({ line: line5, values: values3 });
+  return header;
+}
+function recordOf({ record, info: info3 }, header, file) {
+  const line5 = info3.lines - countNewlines(record);
+  if (record.length !== header.length) {
+    throw new InputError(
+      `${file} line ${line5}: has ${record.length} fields, the header has ${header.length}`
+    );
   }
-  return { file, header, records };
+  const values3 = {};
+  for (let c4 = 0; c4 < header.length; c4++) values3[header[c4]] = record[c4];
+  return { line: line5, values: values3 };
 }
 function countNewlines(fields) {
   let n = 0;
@@ -35596,7 +35632,7 @@ var POW102 = [
   1e22
 ];
 var decoder = new TextDecoder();
-function headerOf(layout2) {
+function headerOf2(layout2) {
   return ["id", "event_time", "source", ...layout2.features.map((f) => f.name), layout2.labelName];
 }
 function countRows(bytes) {
@@ -35625,7 +35661,7 @@ function readPartitionInto(bytes, layout2, file, t, offset4) {
   let header = decoder.decode(bytes.subarray(0, pos));
   if (header.charCodeAt(0) === 65279) header = header.slice(1);
   if (header.endsWith("\r")) header = header.slice(0, -1);
-  const expected = headerOf(layout2).join(",");
+  const expected = headerOf2(layout2).join(",");
   if (header !== expected) {
     throw new PartitionError(
       `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
@@ -35879,29 +35915,95 @@ import { createHash as createHash2 } from "node:crypto";
 function sha256Hex(bytes) {
   return createHash2("sha256").update(bytes).digest("hex");
 }
+function monthSha256(pieces) {
+  const hash2 = createHash2("sha256");
+  for (const p of pieces) hash2.update(p.bytes);
+  return hash2.digest("hex");
+}
 var CHUNK = 1 << 20;
+
+// actions/lib/size-limits.ts
+var MiB = 1024 * 1024;
+var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
+var GITHUB_WARN_BYTES = 50 * MiB;
+var MIN_PIECE_BYTES = 1024;
+var MAX_PIECE_BYTES_ENV = "GITML_MAX_PIECE_BYTES";
+function maxPieceBytes(env = process.env) {
+  const raw2 = env[MAX_PIECE_BYTES_ENV];
+  if (raw2 === void 0 || raw2.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
+  const n = Number(raw2.trim());
+  if (!/^\d+$/.test(raw2.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
+    throw new InputError(
+      `${MAX_PIECE_BYTES_ENV}='${raw2}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
+    );
+  }
+  return n;
+}
+function pieceKey(month, piece) {
+  return piece === 1 ? month : `${month}-${piece}`;
+}
+function parsePieceKey(key2) {
+  const m3 = /^(\d{4}-\d{2})(?:-([1-9]\d*))?$/.exec(key2);
+  if (!m3) return null;
+  const piece = m3[2] === void 0 ? 1 : Number(m3[2]);
+  if (m3[2] !== void 0 && piece < 2) return null;
+  return { month: m3[1], piece };
+}
+function comparePieceKeys(a4, b10) {
+  const pa2 = parsePieceKey(a4);
+  const pb = parsePieceKey(b10);
+  if (!pa2 || !pb) return a4 < b10 ? -1 : a4 > b10 ? 1 : 0;
+  return pa2.month < pb.month ? -1 : pa2.month > pb.month ? 1 : pa2.piece - pb.piece;
+}
+function startsOfPieces(lineBytes, header, limit, firstUsed = header) {
+  const starts = [0];
+  let used = firstUsed;
+  let inPiece = firstUsed > header ? 1 : 0;
+  for (let i = 0; i < lineBytes.length; i++) {
+    if (inPiece > 0 && used + lineBytes[i] > limit) {
+      starts.push(i);
+      used = header;
+      inPiece = 0;
+    }
+    used += lineBytes[i];
+    inPiece++;
+  }
+  return starts;
+}
 
 // actions/lib/group-integrity.ts
 function restoreWithGit(file) {
   return `restore it with git (git checkout -- ${file}; git log -p -- ${file} shows what changed)`;
 }
-function checkPartitionBytes(file, bytes, recorded, countsFile) {
-  const sha256 = sha256Hex(bytes);
-  if (recorded.rows === void 0)
+function checkMonthPieces(month, pieces, recorded, fileOf, countsFile) {
+  const notRecorded = (file) => ({
+    problem: `${file}: not in ${countsFile}: the partition was added or renamed by hand; remove it (git rm ${file}) or restore ${countsFile} with git (git checkout -- ${countsFile})`
+  });
+  if (recorded.rows === void 0) return notRecorded(pieces[0].path);
+  const sha256 = pieces.map((p) => sha256Hex(p.bytes));
+  const rows = pieces.reduce((s2, p) => s2 + countRows(p.bytes), 0);
+  const inMonth = pieces.length > 1 ? ` in ${month}` : "";
+  const hashes = recorded.sha256;
+  if (hashes?.[pieceKey(month, 1)] !== void 0) {
+    for (let i = 0; i < pieces.length; i++) {
+      const expected = hashes[pieceKey(month, i + 1)];
+      const file = pieces[i].path;
+      if (expected === void 0) return notRecorded(file);
+      if (expected !== sha256[i])
+        return {
+          problem: `${file}: content does not match ${countsFile} (sha256 differs; ${rows} rows${inMonth}, ${recorded.rows} recorded): the partition was truncated or edited by hand; ${restoreWithGit(file)}`
+        };
+    }
+    if (hashes[pieceKey(month, pieces.length + 1)] !== void 0)
+      return { problem: missingPartition(fileOf(pieces.length + 1), recorded.rows - rows, countsFile) };
+    return { sha256 };
+  }
+  if (rows !== recorded.rows) {
+    const files = pieces.map((p) => p.path).join(", ");
     return {
-      problem: `${file}: not in ${countsFile}: the partition was added or renamed by hand; remove it (git rm ${file}) or restore ${countsFile} with git (git checkout -- ${countsFile})`
-    };
-  if (recorded.sha256 !== void 0) {
-    if (sha256 === recorded.sha256) return { sha256 };
-    return {
-      problem: `${file}: content does not match ${countsFile} (sha256 differs; ${countRows(bytes)} rows, ${recorded.rows} recorded): the partition was truncated or edited by hand; ${restoreWithGit(file)}`
+      problem: `${files}: ${pieces.length > 1 ? "have" : "has"} ${rows} rows but ${countsFile} records ${recorded.rows}: a line was deleted or duplicated by hand; ${restoreWithGit(pieces[pieces.length - 1].path)}`
     };
   }
-  const rows = countRows(bytes);
-  if (rows !== recorded.rows)
-    return {
-      problem: `${file}: has ${rows} rows but ${countsFile} records ${recorded.rows}: a line was deleted or duplicated by hand; ${restoreWithGit(file)}`
-    };
   return { sha256 };
 }
 function missingPartition(file, rows, countsFile) {
@@ -35957,17 +36059,115 @@ function brokenRejectedFile(file, text3, columns, recorded, countsFile) {
   return null;
 }
 
+// actions/lib/row-batch.ts
+var BLOCK_BYTES = 4 * 1024 * 1024;
+function csvLine(cells) {
+  let out = "";
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
+    if (i > 0) out += ",";
+    out += /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  }
+  return `${out}
+`;
+}
+var CHUNK_ROWS = 1 << 16;
+var RowBatch = class {
+  blocks = [];
+  used = 0;
+  count = 0;
+  /** Per row, chunked: id, block index, offset in the block and byte length of its line. */
+  idChunks = [];
+  placeChunks = [];
+  /** Event times as strings (rows of one ingest mostly share one string). */
+  eventTimes = [];
+  get size() {
+    return this.count;
+  }
+  add(id2, eventTime, line5) {
+    const length3 = Buffer.byteLength(line5);
+    let block = this.blocks[this.blocks.length - 1];
+    if (!block || this.used + length3 > block.length) {
+      block = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, length3));
+      this.blocks.push(block);
+      this.used = 0;
+    }
+    block.write(line5, this.used);
+    const i = this.count++;
+    const c4 = i >>> 16;
+    if (c4 === this.idChunks.length) {
+      this.idChunks.push(new Float64Array(CHUNK_ROWS));
+      this.placeChunks.push(new Uint32Array(3 * CHUNK_ROWS));
+    }
+    const k2 = i & CHUNK_ROWS - 1;
+    this.idChunks[c4][k2] = id2;
+    const place2 = this.placeChunks[c4];
+    place2[3 * k2] = this.blocks.length - 1;
+    place2[3 * k2 + 1] = this.used;
+    place2[3 * k2 + 2] = length3;
+    this.used += length3;
+    this.eventTimes.push(eventTime);
+  }
+  id(i) {
+    return this.idChunks[i >>> 16][i & CHUNK_ROWS - 1];
+  }
+  /** Byte length of row i's line. */
+  lineBytes(i) {
+    return this.placeChunks[i >>> 16][3 * (i & CHUNK_ROWS - 1) + 2];
+  }
+  /** Row i's line bytes (a view, not a copy). */
+  line(i) {
+    const place2 = this.placeChunks[i >>> 16];
+    const k2 = 3 * (i & CHUNK_ROWS - 1);
+    return this.blocks[place2[k2]].subarray(place2[k2 + 1], place2[k2 + 1] + place2[k2 + 2]);
+  }
+  /** Row indices grouped by event-time month, months ascending, each in event time then id order. */
+  byMonth() {
+    const order = Array.from({ length: this.size }, (_, i) => i);
+    const t = this.eventTimes;
+    const before = (a4, b10) => t[a4] < t[b10] ? -1 : t[a4] > t[b10] ? 1 : this.id(a4) - this.id(b10);
+    let sorted = true;
+    for (let i = 1; i < order.length && sorted; i++) if (before(i - 1, i) > 0) sorted = false;
+    if (!sorted) order.sort(before);
+    const out = /* @__PURE__ */ new Map();
+    for (const i of order) {
+      const month = t[i].slice(0, 7);
+      const list = out.get(month);
+      if (list) list.push(i);
+      else out.set(month, [i]);
+    }
+    return out;
+  }
+  /** Rows i (in `order`) from `from` to `to` as one buffer after `prefix`. */
+  concat(prefix, order, from, to) {
+    let bytes = prefix.length;
+    for (let k2 = from; k2 < to; k2++) bytes += this.lineBytes(order[k2]);
+    const out = Buffer.allocUnsafe(bytes);
+    out.set(prefix, 0);
+    let at = prefix.length;
+    for (let k2 = from; k2 < to; k2++) {
+      const line5 = this.line(order[k2]);
+      out.set(line5, at);
+      at += line5.length;
+    }
+    return out;
+  }
+  /** Drops the line bytes once the pieces are built (ids and event times stay). */
+  release() {
+    this.blocks = [];
+  }
+};
+
 // actions/lib/stats.ts
 var BINS = 10;
 var r = (x4) => roundSignificant(x4, 4);
 function numericStats(values3) {
-  const xs = [];
   let missing = 0;
-  for (const v of values3) {
-    if (Number.isNaN(v)) missing++;
-    else xs.push(v);
-  }
-  if (xs.length === 0) {
+  for (const v of values3) if (Number.isNaN(v)) missing++;
+  const sorted = new Float64Array(values3.length - missing);
+  let at = 0;
+  for (const v of values3) if (!Number.isNaN(v)) sorted[at++] = v;
+  if (sorted.length === 0) {
     return {
       type: "numeric",
       count: 0,
@@ -35982,17 +36182,17 @@ function numericStats(values3) {
       histogram: { edges: [], counts: [] }
     };
   }
-  const sorted = Float64Array.from(xs).sort();
+  sorted.sort();
   const lo = sorted[0];
   const hi = sorted[sorted.length - 1];
   const width2 = (hi - lo) / BINS;
   const counts = new Array(BINS).fill(0);
   for (const x4 of sorted) counts[width2 === 0 ? 0 : Math.min(BINS - 1, Math.floor((x4 - lo) / width2))]++;
   const edges = Array.from({ length: BINS + 1 }, (_, k2) => r(lo + k2 * width2));
-  const arr = Array.from(sorted);
+  const arr = sorted;
   return {
     type: "numeric",
-    count: xs.length,
+    count: sorted.length,
     missing,
     mean: r(mean(arr)),
     sd: arr.length > 1 ? r(sampleStandardDeviation(arr)) : 0,
@@ -36085,14 +36285,11 @@ function expectationsOf(spec) {
   });
   return out;
 }
-function partitionFile(month) {
-  return `rows-${month}.csv`;
+function partitionFile(month, piece = 1) {
+  return `rows-${pieceKey(month, piece)}.csv`;
 }
-var PARTITION_FILE = /^rows-(\d{4}-\d{2})\.csv$/;
+var PARTITION_FILE = /^rows-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
 var EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
-function monthOf(eventTime) {
-  return eventTime.slice(0, 7);
-}
 var FeatureGroup = class _FeatureGroup {
   constructor(ws, spec, meta, files, countsFile = `${_FeatureGroup.dirOf(spec, meta.version)}/stats.json`) {
     this.ws = ws;
@@ -36141,32 +36338,73 @@ var FeatureGroup = class _FeatureGroup {
   get layout() {
     return layoutOf(this.meta);
   }
-  /** A month's partition: where it is, or where a new one goes. */
+  /** A month's partition: where it is (its first piece), or where a new one goes. */
   partitionPath(month) {
-    return this.partitionFiles().get(month) ?? `${this.dir}/${partitionFile(month)}`;
+    return this.partitionFiles().get(month)?.[0] ?? `${this.dir}/${partitionFile(month)}`;
+  }
+  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
+  partitionPaths(month) {
+    return this.partitionFiles().get(month) ?? [];
+  }
+  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
+  partitionPieces(month) {
+    return this.partitionPaths(month).map((p) => ({
+      path: p,
+      bytes: this.files.readBytes(p) ?? new Uint8Array()
+    }));
+  }
+  /** The piece of a month that holds its `row`-th row (0-based, pieces in order): for messages. */
+  pieceOfRow(month, row) {
+    let before = 0;
+    for (const p of this.partitionPieces(month)) {
+      before += countRows(p.bytes);
+      if (row < before) return p.path;
+    }
+    return this.partitionPath(month);
   }
   /** Months that have a partition file, ascending. */
   months() {
     return [...this.partitionFiles().keys()].sort();
   }
-  /** Partition files by month, in this layout (rows-YYYY-MM.csv) or the earlier one (rows/YYYY-MM.csv). */
+  /**
+   * Partition files by month, in this layout (rows-YYYY-MM.csv, then rows-YYYY-MM-2.csv, … once a month
+   * outgrew the size limit) or the earlier one (rows/YYYY-MM.csv); each month's pieces in order.
+   */
   partitionFiles() {
     const out = /* @__PURE__ */ new Map();
-    const add6 = (month, file) => {
-      const other = out.get(month);
-      if (other)
-        throw new FeatureGroupError(
-          `${file}: month ${month} also has ${other}; keep one of the two (git rm)`
-        );
-      out.set(month, file);
-    };
-    for (const f of this.files.list(this.dir)) {
-      const month = PARTITION_FILE.exec(f)?.[1];
-      if (month) add6(month, `${this.dir}/${f}`);
-    }
+    const earlier = /* @__PURE__ */ new Map();
     for (const f of this.files.list(`${this.dir}/rows`)) {
       const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
-      if (month) add6(month, `${this.dir}/rows/${f}`);
+      if (month) earlier.set(month, `${this.dir}/rows/${f}`);
+    }
+    const pieces = /* @__PURE__ */ new Map();
+    for (const f of this.files.list(this.dir)) {
+      const key2 = PARTITION_FILE.exec(f)?.[1];
+      const parsed = key2 === void 0 ? null : parsePieceKey(key2);
+      if (!parsed) continue;
+      const other = earlier.get(parsed.month);
+      if (other)
+        throw new FeatureGroupError(
+          `${other}: month ${parsed.month} also has ${this.dir}/${f}; keep one of the two (git rm)`
+        );
+      const byNumber = pieces.get(parsed.month) ?? /* @__PURE__ */ new Map();
+      byNumber.set(parsed.piece, `${this.dir}/${f}`);
+      pieces.set(parsed.month, byNumber);
+    }
+    for (const [month, file] of earlier) out.set(month, [file]);
+    for (const [month, byNumber] of pieces) {
+      const files = [];
+      for (let n = 1; n <= byNumber.size; n++) {
+        const file = byNumber.get(n);
+        if (!file) {
+          const last = Math.max(...byNumber.keys());
+          throw new FeatureGroupError(
+            `${this.dir}/${partitionFile(month, n)}: missing, but month ${month} has pieces up to ${partitionFile(month, last)}; restore it with git (git checkout -- ${this.dir}/${partitionFile(month, n)})`
+          );
+        }
+        files.push(file);
+      }
+      out.set(month, files);
     }
     return out;
   }
@@ -36181,48 +36419,63 @@ var FeatureGroup = class _FeatureGroup {
       `${this.dir}/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ${moves.join(" && ")}`
     );
   }
+  /** A month's rows, its pieces in order. */
   readPartition(month) {
     return this.readVerifiedPartition(month).table;
   }
   /**
-   * A month's partition with its bytes' sha256, checked against stats.json (row count, sha256, every
-   * row in its month). Every reader goes through here or read(), so a hand edit is named where it is.
+   * A month's rows with the sha256 of its bytes (its pieces' bytes in order, monthSha256: the file's own
+   * while the month is one file), each piece checked against stats.json (its sha256, or in groups written
+   * before the hashes the month's row count) and every row against its month. Every reader goes through
+   * here or read(), so a hand edit is named in the file where it is.
    */
   readVerifiedPartition(month) {
-    const p = this.partitionPath(month);
-    const bytes = this.verifiedBytes(month, p);
-    if (!bytes) return { table: emptyTable(this.meta.features.length), sha256: sha256Hex("") };
-    const table = readPartition(bytes, this.layout, p);
-    this.assertMonth(p, month, bytes, table, 0, table.rows);
-    return { table, sha256: this.verifiedSha256.get(month) };
-  }
-  /** A partition's bytes after the check against stats.json (null: no file and none recorded). */
-  verifiedBytes(month, file) {
-    const bytes = this.files.readBytes(file);
-    const recordedRows = this.meta.partitions[month];
-    if (!bytes) {
-      if (recordedRows) throw new FeatureGroupError(missingPartition(file, recordedRows, this.countsFile));
-      return null;
+    const pieces = this.verifiedPieces(month);
+    const table = emptyTable(
+      this.meta.features.length,
+      pieces.reduce((s2, p) => s2 + countRows(p.bytes), 0)
+    );
+    for (const p of pieces) {
+      const start = table.rows;
+      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
+      this.assertMonth(p.path, month, p.bytes, table, start, table.rows - start);
     }
-    const check = checkPartitionBytes(
-      file,
-      bytes,
-      { rows: recordedRows, sha256: this.meta.partitionSha256?.[month] },
+    const sha256 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1)) : monthSha256(pieces);
+    return { table, sha256 };
+  }
+  /** A month's pieces after the check against stats.json (none: no file and none recorded). */
+  verifiedPieces(month) {
+    const pieces = this.partitionPieces(month);
+    const recordedRows = this.meta.partitions[month];
+    if (pieces.length === 0) {
+      if (recordedRows)
+        throw new FeatureGroupError(
+          missingPartition(this.partitionPath(month), recordedRows, this.countsFile)
+        );
+      return [];
+    }
+    const check = checkMonthPieces(
+      month,
+      pieces,
+      { rows: recordedRows, sha256: this.meta.partitionSha256 },
+      (piece) => `${this.dir}/${partitionFile(month, piece)}`,
       this.countsFile
     );
     if ("problem" in check) {
-      try {
-        readPartition(bytes, this.layout, file);
-      } catch (err) {
-        if (err instanceof PartitionError)
-          throw new FeatureGroupError(
-            `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(file)})`
-          );
+      for (const p of pieces) {
+        try {
+          readPartition(p.bytes, this.layout, p.path);
+        } catch (err) {
+          if (err instanceof PartitionError)
+            throw new FeatureGroupError(
+              `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(p.path)})`
+            );
+        }
       }
       throw new FeatureGroupError(check.problem);
     }
-    this.verifiedSha256.set(month, check.sha256);
-    return bytes;
+    for (let i = 0; i < pieces.length; i++) this.verifiedSha256.set(pieceKey(month, i + 1), check.sha256[i]);
+    return pieces;
   }
   assertMonth(file, month, bytes, t, offset4, rows) {
     const problem = wrongMonthRow(file, month, bytes, t, offset4, rows);
@@ -36241,11 +36494,7 @@ var FeatureGroup = class _FeatureGroup {
     const wanted = (m3) => filter3?.months?.(m3) ?? true;
     this.assertNoMissingPartitions(wanted);
     const months = this.months().filter(wanted);
-    const parts = months.map((m3) => ({
-      month: m3,
-      path: this.partitionPath(m3),
-      bytes: this.verifiedBytes(m3, this.partitionPath(m3)) ?? new Uint8Array()
-    }));
+    const parts = months.flatMap((m3) => this.verifiedPieces(m3).map((p) => ({ ...p, month: m3 })));
     const table = emptyTable(
       this.meta.features.length,
       parts.reduce((s2, p) => s2 + countRows(p.bytes), 0)
@@ -36311,7 +36560,7 @@ var FeatureGroup = class _FeatureGroup {
     const old = this.files.readBytes(this.labelsPath);
     const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
     const labelsText = accepted.length ? prefix + stringify(accepted) : void 0;
-    const writes = this.buildWrites([], rejected, this.meta.nextId, parts, labelsText);
+    const writes = this.buildWrites(new RowBatch(), rejected, this.meta.nextId, parts, labelsText);
     if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
     return { added: accepted.length, rejected };
   }
@@ -36321,6 +36570,21 @@ var FeatureGroup = class _FeatureGroup {
    * future event time) join the rejected ones. Returns what was admitted.
    */
   append(rows, rejected, now2, opts = {}) {
+    const appender = this.appender(now2);
+    const added = [];
+    for (const r2 of rows) {
+      const id2 = appender.add(r2);
+      if (id2 !== null) added.push({ ...r2, id: id2 });
+    }
+    added.sort((a4, b10) => a4.eventTime < b10.eventTime ? -1 : a4.eventTime > b10.eventTime ? 1 : a4.id - b10.id);
+    return { added, rejected: appender.finish(rejected, opts).rejected };
+  }
+  /**
+   * Appends rows one at a time without keeping them as objects (a streamed ingest of a million rows):
+   * add() applies the store-level rules and keeps the row as its partition line; finish() writes every
+   * file at once, like append(). The rows rejected before (`rejected`) come first in rejected.csv.
+   */
+  appender(now2) {
     if (this.files.description !== "working tree") {
       throw new FeatureGroupError(
         `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`
@@ -36329,46 +36593,58 @@ var FeatureGroup = class _FeatureGroup {
     const parts = this.partitionsByMonth();
     const ids = /* @__PURE__ */ new Set();
     let maxId = 0;
-    let fileOfMax = "";
+    let whereMax = { month: "", row: 0 };
     for (const [month, t] of parts) {
       for (let i = 0; i < t.rows; i++) {
         ids.add(t.ids[i]);
         if (t.ids[i] > maxId) {
           maxId = t.ids[i];
-          fileOfMax = this.partitionPath(month);
+          whereMax = { month, row: i };
         }
       }
     }
     if (this.meta.nextId <= maxId || this.meta.nextId < 1)
-      throw new FeatureGroupError(staleNextId(this.countsFile, this.meta.nextId, maxId, fileOfMax));
-    const quarantined = [...rejected];
-    const added = [];
+      throw new FeatureGroupError(
+        staleNextId(
+          this.countsFile,
+          this.meta.nextId,
+          maxId,
+          maxId > 0 ? this.pieceOfRow(whereMax.month, whereMax.row) : ""
+        )
+      );
+    const storeRejected = [];
+    const batch = new RowBatch();
     let nextId = this.meta.nextId;
-    for (const r2 of rows) {
-      const reason = storeRule(r2, ids, now2, this.meta.features);
-      if (reason) {
-        quarantined.push({
-          detectedAt: isoSeconds(now2),
-          origin: r2.origin ?? r2.source,
-          line: r2.line ?? 0,
-          reason,
-          record: {
-            ...r2.id !== void 0 ? { id: String(r2.id) } : {},
-            ...r2.values,
-            [this.meta.label.name]: r2.label
-          }
-        });
-        continue;
+    return {
+      add: (r2) => {
+        const reason = storeRule(r2, ids, now2, this.meta.features);
+        if (reason) {
+          storeRejected.push({
+            detectedAt: isoSeconds(now2),
+            origin: r2.origin ?? r2.source,
+            line: r2.line ?? 0,
+            reason,
+            record: {
+              ...r2.id !== void 0 ? { id: String(r2.id) } : {},
+              ...r2.values,
+              [this.meta.label.name]: r2.label
+            }
+          });
+          return null;
+        }
+        const id2 = r2.id ?? nextId;
+        ids.add(id2);
+        nextId = Math.max(nextId, id2 + 1);
+        batch.add(id2, r2.eventTime, csvLine(rowCells({ ...r2, id: id2 }, this.meta)));
+        return id2;
+      },
+      finish: (rejected, opts = {}) => {
+        const quarantined = [...rejected, ...storeRejected];
+        const writes = this.buildWrites(batch, quarantined, nextId, parts);
+        if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
+        return { added: batch.size, rejected: quarantined };
       }
-      const id2 = r2.id ?? nextId;
-      ids.add(id2);
-      nextId = Math.max(nextId, id2 + 1);
-      added.push({ ...r2, id: id2 });
-    }
-    added.sort((a4, b10) => a4.eventTime < b10.eventTime ? -1 : a4.eventTime > b10.eventTime ? 1 : a4.id - b10.id);
-    const writes = this.buildWrites(added, quarantined, nextId, parts);
-    if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
-    return { added, rejected: quarantined };
+    };
   }
   /** Every partition read once; appends reuse them for untouched months instead of reading again. */
   partitionsByMonth() {
@@ -36380,34 +36656,31 @@ var FeatureGroup = class _FeatureGroup {
     const abs4 = (rel) => `${this.ws.root}/${rel}`;
     const writes = [];
     if (labelsText !== void 0) writes.push({ path: abs4(this.labelsPath), content: labelsText });
-    const byMonth = /* @__PURE__ */ new Map();
-    for (const r2 of added) {
-      const m3 = monthOf(r2.eventTime);
-      const list = byMonth.get(m3);
-      if (list) list.push(r2);
-      else byMonth.set(m3, [r2]);
-    }
-    const header = headerOf(this.layout);
+    const byMonth = added.byMonth();
     const partitions = { ...this.meta.partitions };
     const partitionSha256 = {};
-    const tables = [];
+    const sources = [];
     const months = [.../* @__PURE__ */ new Set([...this.months(), ...byMonth.keys()])].sort();
     for (const m3 of months) {
-      const newRows = byMonth.get(m3);
-      if (!newRows) {
-        tables.push(current2.get(m3) ?? this.readPartition(m3));
-        const verified = this.verifiedSha256.get(m3);
-        if (verified !== void 0) partitionSha256[m3] = verified;
+      const order = byMonth.get(m3);
+      if (!order) {
+        sources.push(current2.get(m3) ?? this.readPartition(m3));
+        for (let n = 1; this.verifiedSha256.has(pieceKey(m3, n)); n++)
+          partitionSha256[pieceKey(m3, n)] = this.verifiedSha256.get(pieceKey(m3, n));
         continue;
       }
-      const old = this.files.readBytes(this.partitionPath(m3));
-      const prefix = old ? Buffer.from(old).toString("utf8") : stringify([header]);
-      const text3 = prefix + stringify(newRows.map((r2) => rowCells(r2, this.meta)));
-      tables.push(readPartition(Buffer.from(text3), this.layout, this.partitionPath(m3)));
-      partitions[m3] = (partitions[m3] ?? 0) + newRows.length;
-      partitionSha256[m3] = sha256Hex(text3);
-      writes.push({ path: abs4(this.partitionPath(m3)), content: text3 });
+      if (!current2.has(m3)) this.readPartition(m3);
+      const pieces = this.piecesWithRows(m3, order, added);
+      sources.push(pieces.all);
+      partitions[m3] = (partitions[m3] ?? 0) + order.length;
+      for (const w2 of pieces.written) writes.push({ path: abs4(w2.path), content: w2.bytes });
+      pieces.all.forEach((p, i) => {
+        const key2 = pieceKey(m3, i + 1);
+        const written = pieces.written.find((w2) => w2.path === p.path);
+        partitionSha256[key2] = written ? sha256Hex(written.bytes) : this.verifiedSha256.get(key2);
+      });
     }
+    added.release();
     let late = this.lateLabels();
     if (labelsText !== void 0) {
       late = /* @__PURE__ */ new Map();
@@ -36418,7 +36691,7 @@ var FeatureGroup = class _FeatureGroup {
         );
       }
     }
-    const all = applyLateLabels(concatTables(tables, this.meta.features.length), late);
+    const all = applyLateLabels(readParts(sources, this.layout), late);
     const rejectedPath = `${this.dir}/rejected.csv`;
     if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
       const old = this.files.readBytes(rejectedPath);
@@ -36459,6 +36732,32 @@ var FeatureGroup = class _FeatureGroup {
     });
     return writes;
   }
+  /**
+   * A month's pieces after appending rows `order` of `batch`: the last piece grows until the next row
+   * would take it past the size limit, then a new piece (rows-YYYY-MM-N.csv) starts with the header.
+   * Earlier pieces are never rewritten. `all` is every piece of the month in order; `written` the new
+   * or grown ones.
+   */
+  piecesWithRows(month, order, batch) {
+    const existing = this.partitionPieces(month);
+    const last = existing.pop();
+    const header = Buffer.from(stringify([headerOf2(this.layout)]));
+    const lines = order.map((i) => batch.lineBytes(i));
+    const limit = maxPieceBytes();
+    const starts = startsOfPieces(lines, header.length, limit, last ? last.bytes.length : header.length);
+    const written = [];
+    for (let k2 = 0; k2 < starts.length; k2++) {
+      const from = starts[k2];
+      const to = k2 + 1 < starts.length ? starts[k2 + 1] : order.length;
+      const number8 = existing.length + 1 + k2;
+      if (k2 === 0 && last && from === to) continue;
+      const prefix = k2 === 0 && last ? last.bytes : header;
+      const path20 = k2 === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number8)}`;
+      written.push({ path: path20, bytes: batch.concat(prefix, order, from, to) });
+    }
+    const kept = last && !written.some((w2) => w2.path === last.path) ? [...existing, last] : existing;
+    return { all: [...kept, ...written], written };
+  }
   /** Creates a new, empty version (nothing is written until the first append). */
   static create(ws, spec, version2, fill3, sourceSha256) {
     const meta = {
@@ -36470,7 +36769,7 @@ var FeatureGroup = class _FeatureGroup {
       sourceSha256,
       primaryKey: "id",
       eventTime: "event_time",
-      columns: headerOf({
+      columns: headerOf2({
         features: featureSchema(spec),
         labelName: spec.label.name,
         classes: spec.label.classes
@@ -36487,6 +36786,26 @@ var FeatureGroup = class _FeatureGroup {
     return new _FeatureGroup(ws, spec, meta, workingTree(ws.root));
   }
 };
+function readParts(parts, layout2) {
+  const rowsOf = (p) => Array.isArray(p) ? p.reduce((s2, q) => s2 + countRows(q.bytes), 0) : p.rows;
+  const t = emptyTable(
+    layout2.features.length,
+    parts.reduce((s2, p) => s2 + rowsOf(p), 0)
+  );
+  for (const p of parts) {
+    if (Array.isArray(p)) {
+      for (const q of p) t.rows += readPartitionInto(q.bytes, layout2, q.path, t, t.rows);
+      continue;
+    }
+    t.ids.set(p.ids.subarray(0, p.rows), t.rows);
+    t.eventTimes.set(p.eventTimes.subarray(0, p.rows), t.rows);
+    t.sources.set(p.sources.subarray(0, p.rows), t.rows);
+    t.labels.set(p.labels.subarray(0, p.rows), t.rows);
+    for (let j = 0; j < p.columns.length; j++) t.columns[j].set(p.columns[j].subarray(0, p.rows), t.rows);
+    t.rows += p.rows;
+  }
+  return t;
+}
 function applyLateLabels(t, late) {
   if (late.size === 0) return t;
   for (let i = 0; i < t.rows; i++) {
@@ -36571,9 +36890,11 @@ function checkCounts(c4, file) {
   if (hashes !== void 0) {
     if (typeof hashes !== "object" || hashes === null || Array.isArray(hashes))
       throw bad("'partitionSha256' must be an object");
-    for (const [month, h2] of Object.entries(hashes))
-      if (!(month in parts) || typeof h2 !== "string" || !/^[0-9a-f]{64}$/.test(h2))
-        throw bad(`partitionSha256 '${month}' must be the sha256 of a listed partition`);
+    for (const [key2, h2] of Object.entries(hashes)) {
+      const month = parsePieceKey(key2)?.month;
+      if (month === void 0 || !(month in parts) || typeof h2 !== "string" || !/^[0-9a-f]{64}$/.test(h2))
+        throw bad(`partitionSha256 '${key2}' must be the sha256 of a listed partition`);
+    }
   }
   return {
     ...hashes !== void 0 ? { partitionSha256: hashes } : {},
@@ -36932,9 +37253,9 @@ var PredictionLogError = class extends Error {
   name = "PredictionLogError";
 };
 var EARLIER_MANIFEST = "predictions.json";
-var PARTITION = /^predictions-(\d{4}-\d{2})\.csv$/;
-function logPartitionFile(month) {
-  return `predictions-${month}.csv`;
+var PARTITION = /^predictions-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
+function logPartitionFile(key2) {
+  return `predictions-${key2}.csv`;
 }
 var LINES_PER_BLOCK = 4096;
 var sha = (text3) => createHash4("sha256").update(text3).digest("hex");
@@ -37040,7 +37361,7 @@ var PredictionLog = class {
         );
     }
     const out = [];
-    for (const month of Object.keys(m3.partitions).sort()) {
+    for (const month of Object.keys(m3.partitions).sort(comparePieceKeys)) {
       for (const r2 of this.readPartition(month, m3.partitions[month])) out.push(r2);
     }
     return out;
@@ -37111,8 +37432,12 @@ var PredictionLog = class {
         break;
       }
     }
+    const limit = maxPieceBytes();
+    const header = LOG_COLUMNS.join(",");
+    const newPiece = () => ({ blocks: [], block: [header], rows: 0, bytes: header.length + 1 });
     const byMonth = /* @__PURE__ */ new Map();
     let month = "";
+    let pieceNumber = 1;
     let lastTime = "";
     let part;
     for (const r2 of sorted) {
@@ -37120,14 +37445,20 @@ var PredictionLog = class {
         lastTime = r2.eventTime;
         if (r2.eventTime.slice(0, 7) !== month) {
           month = r2.eventTime.slice(0, 7);
+          pieceNumber = 1;
           part = byMonth.get(month);
-          if (!part) byMonth.set(month, part = { blocks: [], block: [LOG_COLUMNS.join(",")], rows: 0 });
+          if (!part) byMonth.set(month, part = newPiece());
         }
       }
+      const line5 = `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`;
+      const lineBytes = Buffer.byteLength(line5) + 1;
+      if (part.rows > 0 && part.bytes + lineBytes > limit) {
+        pieceNumber++;
+        byMonth.set(pieceKey(month, pieceNumber), part = newPiece());
+      }
       const p = part;
-      p.block.push(
-        `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`
-      );
+      p.block.push(line5);
+      p.bytes += lineBytes;
       p.rows++;
       if (p.block.length === LINES_PER_BLOCK) {
         p.blocks.push(p.block.join("\n"));
@@ -37137,21 +37468,31 @@ var PredictionLog = class {
     const manifest = { partitions: {} };
     const partitions = [];
     const old = this.manifest();
-    for (const [month2, p] of byMonth) {
+    for (const [key2, p] of byMonth) {
       if (p.block.length) p.blocks.push(p.block.join("\n"));
       const bytes = Buffer.from(`${p.blocks.join("\n")}
 `);
       const entry2 = { rows: p.rows, sha256: sha(bytes) };
-      manifest.partitions[month2] = entry2;
-      if (old.partitions[month2]?.sha256 !== entry2.sha256)
-        partitions.push({ path: this.partitionPath(month2), content: bytes });
+      manifest.partitions[key2] = entry2;
+      if (old.partitions[key2]?.sha256 !== entry2.sha256)
+        partitions.push({ key: key2, path: this.partitionPath(key2), content: bytes });
     }
     return { partitions, manifest };
+  }
+  /**
+   * Pieces of the months in `manifest` that it no longer lists (a month now cut into fewer pieces, e.g.
+   * after the limit was raised): deleted in the batch that writes the new manifest (after its renames,
+   * journalled), so a crash leaves neither a manifest without its files nor a file it does not list.
+   */
+  stalePieces(manifest, months) {
+    return Object.keys(this.manifest().partitions).filter((key2) => !(key2 in manifest.partitions) && months.has(parsePieceKey(key2)?.month ?? "")).map((key2) => ({ path: this.partitionPath(key2), remove: true }));
   }
   /** Writes the whole log: changed partitions, then the manifest; nothing is written if a check fails. */
   write(records) {
     const { partitions, manifest } = this.render(records);
-    writeFilesAtomically([...partitions, this.manifestWrite(manifest)]);
+    const months = new Set(Object.keys(manifest.partitions).map((k2) => parsePieceKey(k2)?.month ?? k2));
+    const stale = this.stalePieces(manifest, months);
+    writeFilesAtomically([...partitions, this.manifestWrite(manifest), ...stale]);
     this.retireEarlierManifest();
   }
 };
@@ -37165,7 +37506,7 @@ function checkManifest(value4, where) {
     throw bad("'partitions' must be an object");
   for (const [month, e] of Object.entries(partitions)) {
     const entry2 = e;
-    if (!/^\d{4}-\d{2}$/.test(month) || typeof entry2?.rows !== "number" || !Number.isInteger(entry2.rows) || entry2.rows < 0 || typeof entry2.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(entry2.sha256))
+    if (parsePieceKey(month) === null || typeof entry2?.rows !== "number" || !Number.isInteger(entry2.rows) || entry2.rows < 0 || typeof entry2.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(entry2.sha256))
       throw bad(`partition '${month}' needs a whole number of rows and a sha256`);
   }
   return { partitions };
@@ -91114,6 +91455,10 @@ function unnamed(value4) {
   if (keys4.length === 2 && "name" in o && "values" in o) return { values: o.values };
   return Object.fromEntries(keys4.map((k2) => [k2, unnamed(o[k2])]));
 }
+function lastPieceOf(r2, month) {
+  const keys4 = Object.keys(r2.log?.partitions ?? {}).filter((k2) => parsePieceKey(k2)?.month === month);
+  return keys4.sort(comparePieceKeys).pop() ?? month;
+}
 var ReportsError = class extends Error {
   name = "ReportsError";
 };
@@ -91147,7 +91492,11 @@ async function writeReports(reportsDir, r2) {
   }));
   writes.push({
     path: path18.join(datasetDir, "README.md"),
-    content: reportMarkdown(r2, images, latest && logPartitionFile(latest.eventTime.slice(0, 7)))
+    content: reportMarkdown(
+      r2,
+      images,
+      latest && logPartitionFile(lastPieceOf(r2, latest.eventTime.slice(0, 7)))
+    )
   });
   writeFilesAtomically(writes);
   if (existsSync9(datasetDir)) {
