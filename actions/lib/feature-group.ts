@@ -334,15 +334,7 @@ export class FeatureGroup {
    */
   readVerifiedPartition(month: string): { table: FeatureTable; sha256: string } {
     const pieces = this.verifiedPieces(month);
-    const table = emptyTable(
-      this.meta.features.length,
-      pieces.reduce((s, p) => s + countRows(p.bytes), 0),
-    );
-    for (const p of pieces) {
-      const start = table.rows;
-      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
-      this.assertMonth(p.path, month, p.bytes, table, start, table.rows - start);
-    }
+    const table = this.tableOf(pieces.map((p) => ({ ...p, month })));
     // One piece: its verified hash is the month's; several are hashed once more, in order.
     const sha256 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1))! : monthSha256(pieces);
     return { table, sha256 };
@@ -411,6 +403,11 @@ export class FeatureGroup {
     this.assertNoMissingPartitions(wanted);
     const months = this.months().filter(wanted);
     const parts = months.flatMap((m) => this.verifiedPieces(m).map((p) => ({ ...p, month: m })));
+    return applyLateLabels(this.tableOf(parts), this.lateLabels());
+  }
+
+  /** Verified pieces read into one table, in the order given, every row checked against its month. */
+  private tableOf(parts: (PartitionPiece & { month: string })[]): FeatureTable {
     const table = emptyTable(
       this.meta.features.length,
       parts.reduce((s, p) => s + countRows(p.bytes), 0),
@@ -420,7 +417,7 @@ export class FeatureGroup {
       table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
       this.assertMonth(p.path, p.month, p.bytes, table, start, table.rows - start);
     }
-    return applyLateLabels(table, this.lateLabels());
+    return table;
   }
 
   get labelsPath(): string {

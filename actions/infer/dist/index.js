@@ -35229,15 +35229,7 @@ var FeatureGroup = class _FeatureGroup {
    */
   readVerifiedPartition(month) {
     const pieces = this.verifiedPieces(month);
-    const table = emptyTable(
-      this.meta.features.length,
-      pieces.reduce((s, p) => s + countRows(p.bytes), 0)
-    );
-    for (const p of pieces) {
-      const start = table.rows;
-      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
-      this.assertMonth(p.path, month, p.bytes, table, start, table.rows - start);
-    }
+    const table = this.tableOf(pieces.map((p) => ({ ...p, month })));
     const sha2562 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1)) : monthSha256(pieces);
     return { table, sha256: sha2562 };
   }
@@ -35293,6 +35285,10 @@ var FeatureGroup = class _FeatureGroup {
     this.assertNoMissingPartitions(wanted);
     const months = this.months().filter(wanted);
     const parts = months.flatMap((m) => this.verifiedPieces(m).map((p) => ({ ...p, month: m })));
+    return applyLateLabels(this.tableOf(parts), this.lateLabels());
+  }
+  /** Verified pieces read into one table, in the order given, every row checked against its month. */
+  tableOf(parts) {
     const table = emptyTable(
       this.meta.features.length,
       parts.reduce((s, p) => s + countRows(p.bytes), 0)
@@ -35302,7 +35298,7 @@ var FeatureGroup = class _FeatureGroup {
       table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
       this.assertMonth(p.path, p.month, p.bytes, table, start, table.rows - start);
     }
-    return applyLateLabels(table, this.lateLabels());
+    return table;
   }
   get labelsPath() {
     return `${this.dir}/labels.csv`;
