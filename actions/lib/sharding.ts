@@ -10,12 +10,12 @@
 // A shard is written `i/n` with 1 ≤ i ≤ n. Partial files are named `<kind>-<dataset>-<i>-of-<n>.json`
 // (plus, for inference, one CSV per changed log month) and carry a named, versioned format, the shard
 // index, n, the feature-group version, the months read and the sha256 of every partition read.
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FeatureGroup } from './feature-group.js';
 import type { FeatureTable } from './feature-table.js';
 import { stableStringify } from './json.js';
+import { sha256Hex } from './sha256.js';
 
 export class ShardError extends Error {
   override name = 'ShardError';
@@ -69,8 +69,6 @@ export function groupAssignment(fg: FeatureGroup, count: number): string[][] {
   return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
 }
 
-export const sha256 = (bytes: string | Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
 /** One partition as a shard reads it: its bytes' sha256 and its rows, late labels applied. */
 export interface ReadPartition {
   month: string;
@@ -106,7 +104,7 @@ export function* partitionsOf(
 /** sha256 of labels.csv, or null when the group has none. */
 export function labelsSha256(fg: FeatureGroup): string | null {
   const bytes = fg.files.readBytes(fg.labelsPath);
-  return bytes ? sha256(bytes) : null;
+  return bytes ? sha256Hex(bytes) : null;
 }
 
 /** The content hash of the rows a shard read: its partitions' hashes in month order and labels.csv's. */
@@ -115,7 +113,7 @@ export function rowsHashOf(
   labels: string | null,
 ): string {
   const lines = partitions.map((p) => `${p.month} ${p.sha256}\n`).join('');
-  return sha256(`${lines}labels ${labels ?? 'none'}\n`);
+  return sha256Hex(`${lines}labels ${labels ?? 'none'}\n`);
 }
 
 /** What every partial file carries, whatever it summarises. */

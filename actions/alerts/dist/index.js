@@ -29667,6 +29667,9 @@ function describeGitHubFailure(err) {
   return { status, kind: "rejected", reason: `GitHub refused the request (HTTP ${status}: ${said})` };
 }
 
+// actions/lib/sha256.ts
+var CHUNK = 1 << 20;
+
 // actions/lib/sharding.ts
 var ShardError = class extends Error {
   name = "ShardError";
@@ -30629,9 +30632,9 @@ var DECODE = new Int16Array(128).fill(-1);
 for (let k = 0; k < 64; k++) DECODE[ALPHABET.charCodeAt(k)] = k;
 function encodeBase64(bytes) {
   const chunks = [];
-  const CHUNK = 3 * 4096;
-  for (let start = 0; start < bytes.length; start += CHUNK) {
-    const end = Math.min(bytes.length, start + CHUNK);
+  const CHUNK2 = 3 * 4096;
+  for (let start = 0; start < bytes.length; start += CHUNK2) {
+    const end = Math.min(bytes.length, start + CHUNK2);
     let s = "";
     for (let i = start; i < end; i += 3) {
       const b0 = bytes[i];

@@ -1,5 +1,7 @@
 // Data-layer commands: backfill, generate, ingest, stats, show.
+
 import path from 'node:path';
+import { DEFAULT_MAX_DAYS } from '../../lib/daily-schedule.js';
 import { FeatureGroup } from '../../lib/feature-group.js';
 import { isoFromMs, SOURCES, valueText } from '../../lib/feature-table.js';
 import { fileSourceAsOf } from '../../lib/file-source.js';
@@ -48,7 +50,7 @@ export const generateCommand: Command = {
   summary: 'Add synthetic daily rows from a generator fitted to the real rows',
   usage:
     'generate [--dataset NAME|all] [--date YYYY-MM-DD] [--days N | --max-days N] [--rows N] [--drift SD_PER_DAY] [--drift-start YYYY-MM-DD]\n' +
-    '       (without --days: catch up every day since the last generated one, at most --max-days, default 31)',
+    `       (without --days: catch up every day since the last generated one, at most --max-days, default ${DEFAULT_MAX_DAYS})`,
   options: {
     ...dataset,
     date: { type: 'string' },

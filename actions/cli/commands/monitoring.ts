@@ -2,6 +2,7 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_MAX_DAYS } from '../../lib/daily-schedule.js';
 import { jsonSyntaxProblem } from '../../lib/json.js';
 import { isMonitoringReport, MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring-types.js';
 import { WINDOW_DAYS } from '../../lib/option-bounds.js';
@@ -174,7 +175,7 @@ export const dailyCommand: Command = {
   summary: 'The daily cycle for every dataset: generate → infer → monitor → report',
   usage:
     'daily [--dataset NAME|all] [--date YYYY-MM-DD] [--days N | --max-days N] [--rows N] [--window DAYS]\n' +
-    '       (without --days: catch up every day since the last generated one, at most --max-days, default 31)',
+    `       (without --days: catch up every day since the last generated one, at most --max-days, default ${DEFAULT_MAX_DAYS})`,
   options: {
     ...dataset,
     date: { type: 'string' },

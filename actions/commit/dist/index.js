@@ -28828,6 +28828,9 @@ var DEFAULT_RETRY_POLICY = Object.freeze({
   now: Date.now
 });
 
+// actions/lib/sha256.ts
+var CHUNK = 1 << 20;
+
 // actions/lib/sharding.ts
 var ShardError = class extends Error {
   name = "ShardError";
@@ -29812,9 +29815,9 @@ var DECODE = new Int16Array(128).fill(-1);
 for (let k = 0; k < 64; k++) DECODE[ALPHABET.charCodeAt(k)] = k;
 function encodeBase64(bytes) {
   const chunks = [];
-  const CHUNK = 3 * 4096;
-  for (let start = 0; start < bytes.length; start += CHUNK) {
-    const end = Math.min(bytes.length, start + CHUNK);
+  const CHUNK2 = 3 * 4096;
+  for (let start = 0; start < bytes.length; start += CHUNK2) {
+    const end = Math.min(bytes.length, start + CHUNK2);
     let s = "";
     for (let i = start; i < end; i += 3) {
       const b0 = bytes[i];

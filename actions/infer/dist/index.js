@@ -28906,7 +28906,6 @@ var DEFAULT_RETRY_POLICY = Object.freeze({
 });
 
 // actions/lib/sharding.ts
-import { createHash } from "node:crypto";
 import { existsSync as existsSync2, readdirSync, readFileSync, statSync as statSync2 } from "node:fs";
 import path7 from "node:path";
 
@@ -28968,6 +28967,18 @@ function jsonSyntaxProblem(err, text) {
   return `not valid JSON: ${message2}`;
 }
 
+// actions/lib/sha256.ts
+import { createHash } from "node:crypto";
+function sha256Hex(bytes) {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+function monthSha256(pieces) {
+  const hash = createHash("sha256");
+  for (const p of pieces) hash.update(p.bytes);
+  return hash.digest("hex");
+}
+var CHUNK = 1 << 20;
+
 // actions/lib/sharding.ts
 var ShardError = class extends Error {
   name = "ShardError";
@@ -28999,11 +29010,10 @@ function assignMonths(months, rowsOf, count) {
 function groupAssignment(fg, count) {
   return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
 }
-var sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
 function* partitionsOf(fg, months, lateLabels) {
   fg.assertNoMissingPartitions(() => true);
   for (const month of months) {
-    const { table, sha256: sha2562 } = fg.readVerifiedPartition(month);
+    const { table, sha256 } = fg.readVerifiedPartition(month);
     if (lateLabels.size > 0) {
       for (let i = 0; i < table.rows; i++) {
         if (table.labels[i] < 0) {
@@ -29012,17 +29022,17 @@ function* partitionsOf(fg, months, lateLabels) {
         }
       }
     }
-    yield { month, sha256: sha2562, table };
+    yield { month, sha256, table };
   }
 }
 function labelsSha256(fg) {
   const bytes = fg.files.readBytes(fg.labelsPath);
-  return bytes ? sha256(bytes) : null;
+  return bytes ? sha256Hex(bytes) : null;
 }
 function rowsHashOf(partitions, labels) {
   const lines = partitions.map((p) => `${p.month} ${p.sha256}
 `).join("");
-  return sha256(`${lines}labels ${labels ?? "none"}
+  return sha256Hex(`${lines}labels ${labels ?? "none"}
 `);
 }
 function partialFileName(kind, dataset, shard) {
@@ -31726,7 +31736,7 @@ var core = {
 };
 
 // actions/lib/feature-group.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // node_modules/csv-stringify/lib/utils/get.js
 var charCodeOfDot = ".".charCodeAt(0);
@@ -34708,18 +34718,6 @@ function daysFromCivil(y, m, d) {
   return era * 146097 + doe - 719468;
 }
 
-// actions/lib/sha256.ts
-import { createHash as createHash3 } from "node:crypto";
-function sha256Hex(bytes) {
-  return createHash3("sha256").update(bytes).digest("hex");
-}
-function monthSha256(pieces) {
-  const hash = createHash3("sha256");
-  for (const p of pieces) hash.update(p.bytes);
-  return hash.digest("hex");
-}
-var CHUNK = 1 << 20;
-
 // actions/lib/size-limits.ts
 var MiB = 1024 * 1024;
 var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
@@ -34778,7 +34776,7 @@ function checkMonthPieces(month, pieces, recorded, fileOf, countsFile) {
     problem: `${file}: not in ${countsFile}: the partition was added or renamed by hand; remove it (git rm ${file}) or restore ${countsFile} with git (git checkout -- ${countsFile})`
   });
   if (recorded.rows === void 0) return notRecorded(pieces[0].path);
-  const sha2562 = pieces.map((p) => sha256Hex(p.bytes));
+  const sha256 = pieces.map((p) => sha256Hex(p.bytes));
   const rows = pieces.reduce((s, p) => s + countRows(p.bytes), 0);
   const inMonth = pieces.length > 1 ? ` in ${month}` : "";
   const hashes = recorded.sha256;
@@ -34787,14 +34785,14 @@ function checkMonthPieces(month, pieces, recorded, fileOf, countsFile) {
       const expected = hashes[pieceKey(month, i + 1)];
       const file = pieces[i].path;
       if (expected === void 0) return notRecorded(file);
-      if (expected !== sha2562[i])
+      if (expected !== sha256[i])
         return {
           problem: `${file}: content does not match ${countsFile} (sha256 differs; ${rows} rows${inMonth}, ${recorded.rows} recorded): the partition was truncated or edited by hand; ${restoreWithGit(file)}`
         };
     }
     if (hashes[pieceKey(month, pieces.length + 1)] !== void 0)
       return { problem: missingPartition(fileOf(pieces.length + 1), recorded.rows - rows, countsFile) };
-    return { sha256: sha2562 };
+    return { sha256 };
   }
   if (rows !== recorded.rows) {
     const files = pieces.map((p) => p.path).join(", ");
@@ -34802,7 +34800,7 @@ function checkMonthPieces(month, pieces, recorded, fileOf, countsFile) {
       problem: `${files}: ${pieces.length > 1 ? "have" : "has"} ${rows} rows but ${countsFile} records ${recorded.rows}: a line was deleted or duplicated by hand; ${restoreWithGit(pieces[pieces.length - 1].path)}`
     };
   }
-  return { sha256: sha2562 };
+  return { sha256 };
 }
 function missingPartition(file, rows, countsFile) {
   return `${file}: listed in ${countsFile} (${rows} rows) but missing; ${restoreWithGit(file)}`;
@@ -35053,7 +35051,7 @@ function schemaHashOf(spec) {
     features: featureSchema(spec),
     label: { name: spec.label.name, classes: spec.label.classes }
   };
-  return createHash4("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
+  return createHash3("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
 }
 function layoutOf(meta) {
   return { features: meta.features, labelName: meta.label.name, classes: meta.label.classes };
@@ -35230,8 +35228,8 @@ var FeatureGroup = class _FeatureGroup {
   readVerifiedPartition(month) {
     const pieces = this.verifiedPieces(month);
     const table = this.tableOf(pieces.map((p) => ({ ...p, month })));
-    const sha2562 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1)) : monthSha256(pieces);
-    return { table, sha256: sha2562 };
+    const sha256 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1)) : monthSha256(pieces);
+    return { table, sha256 };
   }
   /** A month's pieces after the check against stats.json (none: no file and none recorded). */
   verifiedPieces(month) {
@@ -36024,7 +36022,7 @@ var ModelRegistry = class {
 };
 
 // actions/lib/prediction-log.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { existsSync as existsSync9, readdirSync as readdirSync5, rmSync as rmSync4 } from "node:fs";
 import path15 from "node:path";
 
@@ -36051,7 +36049,7 @@ function logPartitionFile(key) {
   return `predictions-${key}.csv`;
 }
 var LINES_PER_BLOCK = 4096;
-var sha = (text) => createHash5("sha256").update(text).digest("hex");
+var sha = (text) => createHash4("sha256").update(text).digest("hex");
 var PredictionLog = class {
   constructor(ws, dataset, classes) {
     this.ws = ws;
@@ -36402,7 +36400,7 @@ function championIdentity(ws, spec) {
   const registry = new ModelRegistry(ws, spec.name);
   const version = registry.index().champion ?? registry.requireChampion().entry.version;
   const bytes = readFileSync5(path16.join(registry.versionDir(version), "model.json"));
-  return { version, sha256: sha256(bytes) };
+  return { version, sha256: sha256Hex(bytes) };
 }
 function inferShard(ws, spec, opts) {
   const { entry, model, fg, classes, log } = inferenceInputs(ws, spec);
@@ -36555,7 +36553,7 @@ function mergeInferShards(ws, spec, opts) {
       if (e.file === null) continue;
       const from = path16.join(path16.dirname(file), e.file);
       if (!existsSync10(from)) throw new ShardError(`${file}: its log month ${month} file ${from} is missing`);
-      if (sha256(readFileSync5(from)) !== e.sha256)
+      if (sha256Hex(readFileSync5(from)) !== e.sha256)
         throw new ShardError(`${from}: content does not match its entry in ${file}`);
       copies.push({ from, to: log.partitionPath(month) });
     }

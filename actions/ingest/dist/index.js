@@ -29785,6 +29785,31 @@ function jsonSyntaxProblem(err, text) {
   return `not valid JSON: ${message2}`;
 }
 
+// actions/lib/sha256.ts
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readSync } from "node:fs";
+function sha256Hex(bytes) {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+function monthSha256(pieces) {
+  const hash = createHash("sha256");
+  for (const p of pieces) hash.update(p.bytes);
+  return hash.digest("hex");
+}
+var CHUNK = 1 << 20;
+function fileSha256(file) {
+  const hash = createHash("sha256");
+  const buf = Buffer.allocUnsafe(CHUNK);
+  const fd = openSync(file, "r");
+  try {
+    for (let n = readSync(fd, buf, 0, CHUNK, null); n > 0; n = readSync(fd, buf, 0, CHUNK, null))
+      hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
+}
+
 // actions/lib/sharding.ts
 var ShardError = class extends Error {
   name = "ShardError";
@@ -29803,7 +29828,7 @@ function parseShard(text) {
 }
 
 // actions/lib/stage-journal.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { appendFileSync as appendFileSync2, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync, realpathSync, rmSync as rmSync2 } from "node:fs";
 import path7 from "node:path";
 var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
@@ -29817,7 +29842,7 @@ function stageJournalPath(workspaceRoot, env = process.env) {
     root = realpathSync(workspaceRoot);
   } catch {
   }
-  const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
+  const key = createHash2("sha256").update(root).digest("hex").slice(0, 16);
   return path7.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
 }
 function recordableInputs(env = process.env) {
@@ -29898,7 +29923,7 @@ function didYouMean(given, known) {
 }
 
 // actions/lib/input-file.ts
-import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
+import { closeSync as closeSync2, constants as constants3, fstatSync, lstatSync, openSync as openSync2, readFileSync as readFileSync2 } from "node:fs";
 import path8 from "node:path";
 
 // actions/lib/input-error.ts
@@ -29963,14 +29988,14 @@ function readInputFile(root, file, label, within) {
   try {
     return readFileSync2(fd);
   } finally {
-    closeSync(fd);
+    closeSync2(fd);
   }
 }
 function openInputFile(root, file, label, within) {
   const name = checkInputFile(root, file, label, within);
   let fd;
   try {
-    fd = openSync(path8.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+    fd = openSync2(path8.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
     if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${rule(within)}`);
@@ -29979,7 +30004,7 @@ function openInputFile(root, file, label, within) {
   }
   const opened = fstatSync(fd);
   if (!opened.isFile()) {
-    closeSync(fd);
+    closeSync2(fd);
     throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
   }
   return { fd, name };
@@ -38651,7 +38676,7 @@ function countNewlines(fields) {
 }
 
 // actions/lib/csv-stream.ts
-import { closeSync as closeSync2, readSync } from "node:fs";
+import { closeSync as closeSync3, readSync as readSync2 } from "node:fs";
 
 // node_modules/csv-parse/lib/index.js
 import { Transform } from "stream";
@@ -38727,7 +38752,7 @@ function streamCsvFile(root, file, label, within, handlers) {
     };
     const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
     for (; ; ) {
-      const n = readSync(fd, buffer, 0, READ_CHUNK_BYTES, null);
+      const n = readSync2(fd, buffer, 0, READ_CHUNK_BYTES, null);
       const err = parser.parse(
         n > 0 ? Buffer.from(buffer.subarray(0, n)) : void 0,
         n === 0,
@@ -38740,7 +38765,7 @@ function streamCsvFile(root, file, label, within, handlers) {
     }
     if (!header) throw new InputError(`${label}: the file is empty (a header row is required)`);
   } finally {
-    closeSync2(fd);
+    closeSync3(fd);
   }
 }
 
@@ -39765,31 +39790,6 @@ function daysFromCivil(y, m, d) {
   const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
-}
-
-// actions/lib/sha256.ts
-import { createHash as createHash2 } from "node:crypto";
-import { closeSync as closeSync3, openSync as openSync2, readSync as readSync2 } from "node:fs";
-function sha256Hex(bytes) {
-  return createHash2("sha256").update(bytes).digest("hex");
-}
-function monthSha256(pieces) {
-  const hash = createHash2("sha256");
-  for (const p of pieces) hash.update(p.bytes);
-  return hash.digest("hex");
-}
-var CHUNK = 1 << 20;
-function fileSha256(file) {
-  const hash = createHash2("sha256");
-  const buf = Buffer.allocUnsafe(CHUNK);
-  const fd = openSync2(file, "r");
-  try {
-    for (let n = readSync2(fd, buf, 0, CHUNK, null); n > 0; n = readSync2(fd, buf, 0, CHUNK, null))
-      hash.update(buf.subarray(0, n));
-  } finally {
-    closeSync3(fd);
-  }
-  return hash.digest("hex");
 }
 
 // actions/lib/size-limits.ts

@@ -14,7 +14,7 @@ import { stableStringify } from '../json.js';
 import { ModelRegistry } from '../model-registry.js';
 import type { LogManifest, PredictionRecord } from '../monitoring-types.js';
 import { PredictionLog } from '../prediction-log.js';
-import { monthSha256 } from '../sha256.js';
+import { monthSha256, sha256Hex } from '../sha256.js';
 import {
   checkLabelsUnchanged,
   checkSame,
@@ -28,7 +28,6 @@ import {
   rowsHashOf,
   type Shard,
   ShardError,
-  sha256,
 } from '../sharding.js';
 import { parsePieceKey } from '../size-limits.js';
 import type { DatasetSpec } from '../spec.js';
@@ -82,7 +81,7 @@ function championIdentity(ws: Workspace, spec: DatasetSpec) {
   // Without a champion, requireChampion throws the registry's error; otherwise no model is parsed here.
   const version = registry.index().champion ?? registry.requireChampion().entry.version;
   const bytes = readFileSync(path.join(registry.versionDir(version), 'model.json'));
-  return { version, sha256: sha256(bytes) };
+  return { version, sha256: sha256Hex(bytes) };
 }
 
 /** Map: predictions and filled actuals of one shard's months, written beside the partial. */
@@ -260,7 +259,7 @@ export function mergeInferShards(
       if (e.file === null) continue;
       const from = path.join(path.dirname(file), e.file);
       if (!existsSync(from)) throw new ShardError(`${file}: its log month ${month} file ${from} is missing`);
-      if (sha256(readFileSync(from)) !== e.sha256)
+      if (sha256Hex(readFileSync(from)) !== e.sha256)
         throw new ShardError(`${from}: content does not match its entry in ${file}`);
       copies.push({ from, to: log.partitionPath(month) });
     }

@@ -29425,6 +29425,18 @@ function jsonSyntaxProblem(err, text3) {
   return `not valid JSON: ${message2}`;
 }
 
+// actions/lib/sha256.ts
+import { createHash } from "node:crypto";
+function sha256Hex(bytes) {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+function monthSha256(pieces) {
+  const hash2 = createHash("sha256");
+  for (const p of pieces) hash2.update(p.bytes);
+  return hash2.digest("hex");
+}
+var CHUNK = 1 << 20;
+
 // actions/lib/sharding.ts
 var ShardError = class extends Error {
   name = "ShardError";
@@ -29443,7 +29455,7 @@ function parseShard(text3) {
 }
 
 // actions/lib/stage-journal.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { appendFileSync as appendFileSync2, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync, realpathSync, rmSync as rmSync2 } from "node:fs";
 import path7 from "node:path";
 var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
@@ -29457,7 +29469,7 @@ function stageJournalPath(workspaceRoot, env = process.env) {
     root = realpathSync(workspaceRoot);
   } catch {
   }
-  const key2 = createHash("sha256").update(root).digest("hex").slice(0, 16);
+  const key2 = createHash2("sha256").update(root).digest("hex").slice(0, 16);
   return path7.join(env.RUNNER_TEMP, "gitml", `stages-${key2}.jsonl`);
 }
 function recordableInputs(env = process.env) {
@@ -35909,18 +35921,6 @@ function daysFromCivil(y4, m3, d) {
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
 }
-
-// actions/lib/sha256.ts
-import { createHash as createHash2 } from "node:crypto";
-function sha256Hex(bytes) {
-  return createHash2("sha256").update(bytes).digest("hex");
-}
-function monthSha256(pieces) {
-  const hash2 = createHash2("sha256");
-  for (const p of pieces) hash2.update(p.bytes);
-  return hash2.digest("hex");
-}
-var CHUNK = 1 << 20;
 
 // actions/lib/size-limits.ts
 var MiB = 1024 * 1024;

@@ -29745,7 +29745,6 @@ function describeGitHubFailure(err) {
 }
 
 // actions/lib/sharding.ts
-import { createHash } from "node:crypto";
 import { existsSync as existsSync2, readdirSync, readFileSync, statSync as statSync2 } from "node:fs";
 import path7 from "node:path";
 
@@ -29787,6 +29786,18 @@ function jsonSyntaxProblem(err, text) {
   return `not valid JSON: ${message2}`;
 }
 
+// actions/lib/sha256.ts
+import { createHash } from "node:crypto";
+function sha256Hex(bytes) {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+function monthSha256(pieces) {
+  const hash = createHash("sha256");
+  for (const p of pieces) hash.update(p.bytes);
+  return hash.digest("hex");
+}
+var CHUNK = 1 << 20;
+
 // actions/lib/sharding.ts
 var ShardError = class extends Error {
   name = "ShardError";
@@ -29818,11 +29829,10 @@ function assignMonths(months, rowsOf, count) {
 function groupAssignment(fg, count) {
   return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
 }
-var sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
 function* partitionsOf(fg, months, lateLabels) {
   fg.assertNoMissingPartitions(() => true);
   for (const month of months) {
-    const { table, sha256: sha2562 } = fg.readVerifiedPartition(month);
+    const { table, sha256 } = fg.readVerifiedPartition(month);
     if (lateLabels.size > 0) {
       for (let i = 0; i < table.rows; i++) {
         if (table.labels[i] < 0) {
@@ -29831,17 +29841,17 @@ function* partitionsOf(fg, months, lateLabels) {
         }
       }
     }
-    yield { month, sha256: sha2562, table };
+    yield { month, sha256, table };
   }
 }
 function labelsSha256(fg) {
   const bytes = fg.files.readBytes(fg.labelsPath);
-  return bytes ? sha256(bytes) : null;
+  return bytes ? sha256Hex(bytes) : null;
 }
 function rowsHashOf(partitions, labels) {
   const lines = partitions.map((p) => `${p.month} ${p.sha256}
 `).join("");
-  return sha256(`${lines}labels ${labels ?? "none"}
+  return sha256Hex(`${lines}labels ${labels ?? "none"}
 `);
 }
 function partialFileName(kind, dataset, shard) {
@@ -39017,18 +39027,6 @@ function daysFromCivil(y, m, d) {
   return era * 146097 + doe - 719468;
 }
 
-// actions/lib/sha256.ts
-import { createHash as createHash3 } from "node:crypto";
-function sha256Hex(bytes) {
-  return createHash3("sha256").update(bytes).digest("hex");
-}
-function monthSha256(pieces) {
-  const hash = createHash3("sha256");
-  for (const p of pieces) hash.update(p.bytes);
-  return hash.digest("hex");
-}
-var CHUNK = 1 << 20;
-
 // actions/lib/size-limits.ts
 var MiB = 1024 * 1024;
 var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
@@ -39081,7 +39079,7 @@ function checkMonthPieces(month, pieces, recorded, fileOf, countsFile) {
     problem: `${file}: not in ${countsFile}: the partition was added or renamed by hand; remove it (git rm ${file}) or restore ${countsFile} with git (git checkout -- ${countsFile})`
   });
   if (recorded.rows === void 0) return notRecorded(pieces[0].path);
-  const sha2562 = pieces.map((p) => sha256Hex(p.bytes));
+  const sha256 = pieces.map((p) => sha256Hex(p.bytes));
   const rows = pieces.reduce((s, p) => s + countRows(p.bytes), 0);
   const inMonth = pieces.length > 1 ? ` in ${month}` : "";
   const hashes = recorded.sha256;
@@ -39090,14 +39088,14 @@ function checkMonthPieces(month, pieces, recorded, fileOf, countsFile) {
       const expected = hashes[pieceKey(month, i + 1)];
       const file = pieces[i].path;
       if (expected === void 0) return notRecorded(file);
-      if (expected !== sha2562[i])
+      if (expected !== sha256[i])
         return {
           problem: `${file}: content does not match ${countsFile} (sha256 differs; ${rows} rows${inMonth}, ${recorded.rows} recorded): the partition was truncated or edited by hand; ${restoreWithGit(file)}`
         };
     }
     if (hashes[pieceKey(month, pieces.length + 1)] !== void 0)
       return { problem: missingPartition(fileOf(pieces.length + 1), recorded.rows - rows, countsFile) };
-    return { sha256: sha2562 };
+    return { sha256 };
   }
   if (rows !== recorded.rows) {
     const files = pieces.map((p) => p.path).join(", ");
@@ -39105,7 +39103,7 @@ function checkMonthPieces(month, pieces, recorded, fileOf, countsFile) {
       problem: `${files}: ${pieces.length > 1 ? "have" : "has"} ${rows} rows but ${countsFile} records ${recorded.rows}: a line was deleted or duplicated by hand; ${restoreWithGit(pieces[pieces.length - 1].path)}`
     };
   }
-  return { sha256: sha2562 };
+  return { sha256 };
 }
 function missingPartition(file, rows, countsFile) {
   return `${file}: listed in ${countsFile} (${rows} rows) but missing; ${restoreWithGit(file)}`;
@@ -39753,10 +39751,10 @@ var SEED = { min: 0, max: 2 ** 31 - 1 };
 var TOLERANCE = { min: 0, max: 1 };
 
 // actions/lib/pipelines/train.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // actions/lib/feature-group.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // node_modules/csv-stringify/lib/utils/get.js
 var charCodeOfDot = ".".charCodeAt(0);
@@ -40649,7 +40647,7 @@ function schemaHashOf(spec) {
     features: featureSchema(spec),
     label: { name: spec.label.name, classes: spec.label.classes }
   };
-  return createHash4("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
+  return createHash3("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
 }
 function layoutOf(meta) {
   return { features: meta.features, labelName: meta.label.name, classes: meta.label.classes };
@@ -40826,8 +40824,8 @@ var FeatureGroup = class _FeatureGroup {
   readVerifiedPartition(month) {
     const pieces = this.verifiedPieces(month);
     const table = this.tableOf(pieces.map((p) => ({ ...p, month })));
-    const sha2562 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1)) : monthSha256(pieces);
-    return { table, sha256: sha2562 };
+    const sha256 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1)) : monthSha256(pieces);
+    return { table, sha256 };
   }
   /** A month's pieces after the check against stats.json (none: no file and none recorded). */
   verifiedPieces(month) {
@@ -41737,7 +41735,7 @@ function trainingData(fg, table, includeSynthetic) {
   };
 }
 function dataHashOf(table, rows) {
-  const hash = createHash5("sha256");
+  const hash = createHash4("sha256");
   updateDataHash(hash, table, rows);
   return hash.digest("hex");
 }
@@ -41758,7 +41756,7 @@ function updateDataHash(hash, table, rows) {
   }
 }
 function configHashOf(config) {
-  return createHash5("sha256").update(stableStringify(config)).digest("hex").slice(0, 16);
+  return createHash4("sha256").update(stableStringify(config)).digest("hex").slice(0, 16);
 }
 function unchangedSince(champion, dataHash, configHash, force) {
   if (!champion || force) return null;
@@ -41939,7 +41937,7 @@ function aggregateImportances(features, values) {
 }
 
 // actions/lib/pipelines/train-shards.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { mkdirSync as mkdirSync3 } from "node:fs";
 import path15 from "node:path";
 
@@ -42194,7 +42192,7 @@ function mergeTrainShards(ws, spec, opts) {
     }
   }
   const ownerOf = new Map(set.flatMap((o) => o.partial.months.map((m) => [m, o])));
-  const hash = createHash6("sha256");
+  const hash = createHash5("sha256");
   const actual = new Int32Array(test);
   const predicted = new Int32Array(test);
   const championPredicted = new Int32Array(test);
