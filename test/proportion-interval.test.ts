@@ -8,11 +8,14 @@ const cases: { k: number; n: number; low: number; high: number }[] = JSON.parse(
 );
 
 describe('wilsonInterval', () => {
-  it.each(cases)('$k of $n equals scipy binomtest(...).proportion_ci(method="wilson")', ({ k, n, low, high }) => {
-    const ci = wilsonInterval(k, n);
-    expect(ci.low).toBeCloseTo(low, 12);
-    expect(ci.high).toBeCloseTo(high, 12);
-  });
+  it.each(cases)(
+    '$k of $n equals scipy binomtest(...).proportion_ci(method="wilson")',
+    ({ k, n, low, high }) => {
+      const ci = wilsonInterval(k, n);
+      expect(ci.low).toBeCloseTo(low, 12);
+      expect(ci.high).toBeCloseTo(high, 12);
+    },
+  );
 
   it('refuses impossible counts with the figures', () => {
     expect(() => wilsonInterval(3, 2)).toThrow('got 3 of 2');

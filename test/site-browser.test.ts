@@ -465,7 +465,9 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
     const summary = await page.textContent('.summary');
     expect(summary).toContain('holdout accuracy 95.3% · majority-class baseline 34.7%');
     expect(summary).toContain('72.1% over the last 14 days (95% interval 59.8%–81.8%, 61 labelled rows)');
-    expect(summary).toMatch(/Rows predicted[\d,]+ synthetic \(drawn daily by the generator fitted to the real rows\) · 12 ingested \(real\)/);
+    expect(summary).toMatch(
+      /Rows predicted[\d,]+ synthetic \(drawn daily by the generator fitted to the real rows\) · 12 ingested \(real\)/,
+    );
 
     await page.goto(`${base}iris/fixture-empty.html`);
     await page.waitForSelector('#app[data-ready="true"]');

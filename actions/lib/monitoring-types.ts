@@ -119,7 +119,12 @@ export interface MonitoringReport {
    * holdoutBaseline: the majority-class share of the champion's holdout, the accuracy of always guessing
    * that class (null for a champion registered before the baseline was kept).
    */
-  champion: { version: number; algorithm: string; holdoutAccuracy: number; holdoutBaseline: number | null } | null;
+  champion: {
+    version: number;
+    algorithm: string;
+    holdoutAccuracy: number;
+    holdoutBaseline: number | null;
+  } | null;
   /** bySource: predictions of generated (synthetic) rows and of ingested (real) rows. */
   totals: {
     predictions: number;

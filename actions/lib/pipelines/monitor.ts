@@ -153,7 +153,9 @@ export function monitor(
       algorithm: champion.entry.algorithm,
       holdoutAccuracy: round(holdoutAccuracy),
       holdoutBaseline:
-        champion.entry.holdout.baselineAccuracy === undefined ? null : round(champion.entry.holdout.baselineAccuracy),
+        champion.entry.holdout.baselineAccuracy === undefined
+          ? null
+          : round(champion.entry.holdout.baselineAccuracy),
     },
     totals: {
       predictions: records.length,
