@@ -22,6 +22,7 @@ import {
   driftSpec,
   latestChart,
   latestSpec,
+  liveText,
 } from '../actions/lib/charts.js';
 import { latestOf } from '../actions/lib/monitoring-types.js';
 import { renderSvg } from '../actions/lib/render-svg.js';
@@ -233,6 +234,13 @@ describe('SVG rendering', () => {
     const svg = await renderSvg(latestSpec(full));
     expect(svg).toContain(`#${p.id} for ${p.eventTime.slice(0, 10)}`);
     expect(svg).toContain(`All time: ${full.totals.predictions.toLocaleString('en-US')} predictions`);
+    // Live accuracy with its interval beside the holdout and the baseline, and the rows' sources.
+    expect(liveText(full)).toBe(
+      'Last 14 days: accuracy 72.1% (95% interval 59.8%–81.8%) on 61 labelled rows. Holdout 95.3%, ' +
+        'majority-class baseline 34.7%. Rows predicted: ' +
+        `${(full.totals.predictions - 12).toLocaleString('en-US')} synthetic (from the generator), 12 ingested (real).`,
+    );
+    expect(svg).toContain('majority-class');
     const nasty = {
       ...full,
       recent: [...full.recent.slice(0, -1), { ...p, predicted: CLASSES[0].value, actual: null }],
@@ -319,7 +327,11 @@ describe('report page', () => {
   });
 
   it('shows the champion, active alerts, the thresholds and where the log and the figures are', () => {
-    expect(md).toContain('**Champion:** v3 (random-forest), holdout accuracy 95.3%.');
+    expect(md).toContain(
+      '**Champion:** v3 (random-forest), holdout accuracy 95.3%; always guessing the most common class scores 34.7% (the majority-class baseline).',
+    );
+    expect(md).toContain('## Where the rows come from');
+    expect(md).toContain('The daily rows are **synthetic**');
     expect(md).toContain(
       `> ⚠️ **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${(full.thresholds.accuracy * 100).toFixed(1)}%.`,
     );

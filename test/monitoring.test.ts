@@ -8,6 +8,7 @@ import { latestOf } from '../actions/lib/monitoring-types.js';
 import { infer } from '../actions/lib/pipelines/infer.js';
 import { monitor } from '../actions/lib/pipelines/monitor.js';
 import { formatProbability, PredictionLog } from '../actions/lib/prediction-log.js';
+import { wilsonInterval } from '../actions/lib/proportion-interval.js';
 import { Workspace } from '../actions/lib/workspace.js';
 import { cli, commit, fingerprint, makeWorkspace, NOW, read } from './helpers/workspace.js';
 
@@ -323,6 +324,33 @@ describe('monitoring', () => {
     expect(r.drift?.datasetDrift).toBe(false);
     expect(r.alerts.find((a) => a.kind === 'dataset-drift')?.active).toBe(false);
     expect(r.alerts.find((a) => a.kind === 'accuracy')?.active).toBe(false);
+  });
+
+  it('says what live accuracy is measured on: rows by source, the 30-day interval, the holdout baseline', async () => {
+    const w = await trained(['iris']);
+    await cli(w, 'generate', '--days', '30', '--rows', '2');
+    const obs = path.join(w, 'obs.csv');
+    writeFileSync(
+      obs,
+      'sepal_length,sepal_width,petal_length,petal_width,variety,event_time\n' +
+        '6.9,3.1,5.4,2.1,Virginica,2026-11-24T08:00:00Z\n5.0,3.4,1.5,0.2,Setosa,2026-11-24T09:00:00Z\n',
+    );
+    expect((await cli(w, 'ingest', '-d', 'iris', obs)).code).toBe(0);
+    await cli(w, 'infer');
+    const ws = new Workspace(w);
+    const r = monitor(ws, ws.loadSpec('iris'), { now });
+    expect(r.totals.bySource).toEqual({ synthetic: 60, ingest: 2 });
+    const { low, high } = wilsonInterval(r.live.correct, r.live.labelled);
+    expect(r.live).toMatchObject({
+      days: 30,
+      labelled: 62,
+      low: Number(low.toFixed(6)),
+      high: Number(high.toFixed(6)),
+    });
+    expect(r.live.low!).toBeLessThan(r.live.accuracy!);
+    expect(r.live.high!).toBeGreaterThan(r.live.accuracy!);
+    const metrics = JSON.parse(read(w, 'models/iris/v1/metrics.json'));
+    expect(r.champion?.holdoutBaseline).toBeCloseTo(metrics.holdout.baselineAccuracy, 3);
   });
 
   it("trips dataset drift when the generator's drift setting shifts the population", async () => {

@@ -461,6 +461,13 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
     expect(await page.textContent('.drift-table tbody')).toContain(NASTY_FEATURE);
     expect(await page.textContent('#recent-table')).toContain(NASTY_LABEL);
     expect(await page.$$eval('main b, main i', (els) => els.length)).toBe(0);
+    // Live accuracy is shown with its interval beside the holdout and the baseline, and what it is measured on.
+    const summary = await page.textContent('.summary');
+    expect(summary).toContain('holdout accuracy 95.3% · majority-class baseline 34.7%');
+    expect(summary).toContain('72.1% over the last 14 days (95% interval 59.8%–81.8%, 61 labelled rows)');
+    expect(summary).toMatch(
+      /Rows predicted[\d,]+ synthetic \(drawn daily by the generator fitted to the real rows\) · 12 ingested \(real\)/,
+    );
 
     await page.goto(`${base}iris/fixture-empty.html`);
     await page.waitForSelector('#app[data-ready="true"]');
@@ -479,6 +486,7 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
     expect(await page.textContent('#latest')).toContain('No predictions yet');
     expect(await page.textContent('#recent-table tbody')).toBe('No predictions in the selected days.');
     expect(await page.textContent('#alerts')).toBe('No active alerts.');
+    expect(await page.textContent('.summary')).toContain('no labelled predictions in the last 14 days');
   });
 
   test('markup in dataset titles, labels and units is shown as text and never runs', async () => {

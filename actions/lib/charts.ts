@@ -192,7 +192,35 @@ export function latestSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLev
     `(${grouped(t.predictions - t.labelled)} waiting), ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
   // The repository report points at this line for the schedule's health (its README stays the same).
   const run = `Last daily run: ${shortTime(lastRun(r) ?? p.predictedAt)} UTC.`;
-  return textSpec(title, `${run} Latest prediction ${latest} ${totals}`, [run, latest, totals], opts);
+  const live = liveText(r);
+  return textSpec(
+    title,
+    `${run} Latest prediction ${latest} ${totals} ${live}`,
+    [run, latest, totals, live],
+    opts,
+  );
+}
+
+/**
+ * Live accuracy with its interval beside the holdout figure and the majority baseline, and where the
+ * predicted rows came from: 30 synthetic rows at 43% say something else than 30 real ones at 68%.
+ */
+export function liveText(r: MonitoringReport): string {
+  const l = r.live;
+  const accuracy =
+    l.accuracy === null
+      ? `Last ${l.days} days: no labelled predictions yet.`
+      : `Last ${l.days} days: accuracy ${percent(l.accuracy)} (95% interval ${percent(l.low)}–${percent(l.high)}) ` +
+        `on ${grouped(l.labelled)} labelled rows.`;
+  const c = r.champion;
+  const reference =
+    c === null
+      ? ''
+      : ` Holdout ${percent(c.holdoutAccuracy)}` +
+        (c.holdoutBaseline === null ? '.' : `, majority-class baseline ${percent(c.holdoutBaseline)}.`);
+  const s = r.totals.bySource;
+  const sources = ` Rows predicted: ${grouped(s.synthetic)} synthetic (from the generator), ${grouped(s.ingest)} ingested (real).`;
+  return accuracy + reference + sources;
 }
 
 /** Greedy word wrap to lines of at most `max` characters (longer words get a line of their own). */

@@ -27,7 +27,8 @@ export interface RegistryEntry {
   featureGroupVersion: number;
   dataHash: string;
   configHash: string;
-  holdout: { accuracy: number; macroF1: number; weightedF1: number; rows: number };
+  /** baselineAccuracy: the majority-class share of the holdout (absent in entries registered before it was kept). */
+  holdout: { accuracy: number; macroF1: number; weightedF1: number; rows: number; baselineAccuracy?: number };
   /** Why the gate kept it as a challenger, or how it became champion. */
   decision: string;
   /**

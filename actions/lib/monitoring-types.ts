@@ -75,6 +75,16 @@ export function isMonitoringReport(value: unknown): value is MonitoringReport {
   return v?.format === MONITORING_FORMAT && typeof v.totals === 'object' && v.totals !== null;
 }
 
+export interface LiveAccuracy {
+  days: number;
+  labelled: number;
+  correct: number;
+  /** Null without labelled rows in the window (and then low and high are null too). */
+  accuracy: number | null;
+  low: number | null;
+  high: number | null;
+}
+
 export interface Alert {
   kind: 'accuracy' | 'dataset-drift';
   active: boolean;
@@ -105,8 +115,26 @@ export interface MonitoringReport {
   /** Latest event time covered (UTC ISO-8601), or null with no predictions. */
   asOf: string | null;
   classes: Category[];
-  champion: { version: number; algorithm: string; holdoutAccuracy: number } | null;
-  totals: { predictions: number; labelled: number; correct: number; accuracy: number | null };
+  /**
+   * holdoutBaseline: the majority-class share of the champion's holdout, the accuracy of always guessing
+   * that class (null for a champion registered before the baseline was kept).
+   */
+  champion: {
+    version: number;
+    algorithm: string;
+    holdoutAccuracy: number;
+    holdoutBaseline: number | null;
+  } | null;
+  /** bySource: predictions of generated (synthetic) rows and of ingested (real) rows. */
+  totals: {
+    predictions: number;
+    labelled: number;
+    correct: number;
+    accuracy: number | null;
+    bySource: { synthetic: number; ingest: number };
+  };
+  /** Accuracy over the labelled predictions of the last `days` days, with its Wilson 95% interval. */
+  live: LiveAccuracy;
   /** The last `thresholds.recentRows` predictions, newest last. */
   recent: PredictionRecord[];
   confusion: { all: number[][]; recent: number[][]; recentDays: number };

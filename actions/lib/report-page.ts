@@ -77,6 +77,20 @@ function dailyRunLines(r: MonitoringReport): string[] {
 }
 
 /**
+ * What the live figures are measured on, in words that hold every day (the counts are in the dashboard's
+ * first panel): a visitor must not read accuracy on generated rows as accuracy on new real data.
+ */
+function sourceLines(): string[] {
+  return [
+    'The daily rows are **synthetic**: each day the generator, fitted to the real (backfilled and ingested) ' +
+      'rows, draws new rows with their labels. Live accuracy is measured on these rows, so it tells how the ' +
+      "champion does on the generator's rows, not on new real data; rows added with `ingest` are real. " +
+      "The dashboard's first panel counts both kinds and gives the live accuracy of the last days with its " +
+      '95% interval beside the holdout accuracy and the majority-class baseline.',
+  ];
+}
+
+/**
  * Alt text of a chart on the page: what the chart shows, without the day's numbers (the page's tables
  * carry those), so the page does not change just because a chart got one more day.
  */
@@ -86,7 +100,7 @@ export function chartAlt(r: MonitoringReport, img: ReportImage): string {
   const days = r.confusion.recentDays;
   switch (img.id) {
     case 'latest':
-      return 'The latest prediction with its actual class, and the all-time totals of predictions, labels and accuracy.';
+      return 'The latest prediction with its actual class, the all-time totals of predictions, labels and accuracy, and the live accuracy with its interval beside the holdout and the majority-class baseline.';
     case 'accuracy-over-time':
       return `Daily accuracy of ${title} predictions with rolling 7-day and 30-day accuracy, the alert threshold and model-version markers.`;
     case 'confusion-recent':
@@ -126,8 +140,13 @@ export function reportMarkdown(
     r.champion === null
       ? '**Champion:** none yet.'
       : `**Champion:** v${r.champion.version} (${mdText(r.champion.algorithm)}), ` +
-          `holdout accuracy ${percent(r.champion.holdoutAccuracy)}.`,
+          `holdout accuracy ${percent(r.champion.holdoutAccuracy)}` +
+          (r.champion.holdoutBaseline === null
+            ? '.'
+            : `; always guessing the most common class scores ${percent(r.champion.holdoutBaseline)} ` +
+              '(the majority-class baseline).'),
   );
+  lines.push('', '## Where the rows come from', '', ...sourceLines());
   lines.push('', '## Alerts', '', ...alertLines(r));
   lines.push('', '## Daily runs', '', ...dailyRunLines(r));
 

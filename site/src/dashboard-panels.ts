@@ -25,8 +25,17 @@ export function summaryPanel(r: MonitoringReport): HTMLElement {
     [
       'Champion',
       r.champion
-        ? `v${r.champion.version} · ${algorithmTitle(r.champion.algorithm)} · holdout accuracy ${percent(r.champion.holdoutAccuracy)}`
+        ? `v${r.champion.version} · ${algorithmTitle(r.champion.algorithm)} · holdout accuracy ${percent(r.champion.holdoutAccuracy)}` +
+          (r.champion.holdoutBaseline === null
+            ? ''
+            : ` · majority-class baseline ${percent(r.champion.holdoutBaseline)}`)
         : 'none yet',
+    ],
+    ['Live accuracy', liveAccuracyText(r)],
+    [
+      'Rows predicted',
+      `${grouped(r.totals.bySource.synthetic)} synthetic (drawn daily by the generator fitted to the real rows) · ` +
+        `${grouped(r.totals.bySource.ingest)} ingested (real)`,
     ],
     [
       'Predictions',
@@ -48,6 +57,16 @@ export function summaryPanel(r: MonitoringReport): HTMLElement {
           { class: 'alerts active', id: 'alerts', role: 'alert' },
           ...active.map((a) => h('li', { 'data-kind': a.kind }, a.message)),
         ),
+  );
+}
+
+/** The last days' accuracy with its 95% interval: 30 rows a month give a wide one, and it should show. */
+function liveAccuracyText(r: MonitoringReport): string {
+  const l = r.live;
+  if (l.accuracy === null) return `no labelled predictions in the last ${l.days} days`;
+  return (
+    `${percent(l.accuracy)} over the last ${l.days} days (95% interval ${percent(l.low ?? 0)}–${percent(l.high ?? 1)}, ` +
+    `${grouped(l.labelled)} labelled rows)`
   );
 }
 

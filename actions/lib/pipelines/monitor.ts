@@ -17,6 +17,7 @@ import {
   type DriftReport,
   type FeatureDrift,
   LARGE_WINDOW,
+  type LiveAccuracy,
   MONITORING_FILE,
   MONITORING_FORMAT,
   type MonitoringReport,
@@ -25,6 +26,7 @@ import {
   type VersionPoint,
 } from '../monitoring-types.js';
 import { PredictionLog, removeEarlierManifest } from '../prediction-log.js';
+import { wilsonInterval } from '../proportion-interval.js';
 import type { DatasetSpec } from '../spec.js';
 import type { Workspace } from '../workspace.js';
 import { addDays, utcDate } from './event-time.js';
@@ -150,13 +152,22 @@ export function monitor(
       version: champion.entry.version,
       algorithm: champion.entry.algorithm,
       holdoutAccuracy: round(holdoutAccuracy),
+      holdoutBaseline:
+        champion.entry.holdout.baselineAccuracy === undefined
+          ? null
+          : round(champion.entry.holdout.baselineAccuracy),
     },
     totals: {
       predictions: records.length,
       labelled: labelled.length,
       correct,
       accuracy: labelled.length ? round(correct / labelled.length) : null,
+      bySource: predictionsBySource(table, records),
     },
+    live: liveAccuracy(
+      labelled.filter((r) => recentFrom !== null && r.eventTime.slice(0, 10) >= recentFrom),
+      thresholds.windowDays,
+    ),
     recent: records.slice(-thresholds.recentRows),
     confusion: {
       all: confusionOf(labelled),
@@ -179,6 +190,39 @@ export function monitor(
 }
 
 const SYNTHETIC = SOURCES.indexOf('synthetic');
+const INGEST = SOURCES.indexOf('ingest');
+
+/** How many predictions were of generated rows and how many of ingested (real) ones. */
+function predictionsBySource(
+  table: FeatureTable,
+  records: readonly PredictionRecord[],
+): MonitoringReport['totals']['bySource'] {
+  const sourceOf = new Map<number, number>();
+  for (let i = 0; i < table.rows; i++) sourceOf.set(table.ids[i], table.sources[i]);
+  let synthetic = 0;
+  let ingest = 0;
+  for (const r of records) {
+    const source = sourceOf.get(r.id);
+    if (source === SYNTHETIC) synthetic++;
+    else if (source === INGEST) ingest++;
+  }
+  return { synthetic, ingest };
+}
+
+/** Live accuracy over the window's labelled predictions, with its Wilson interval (30 rows say little). */
+function liveAccuracy(labelled: readonly PredictionRecord[], days: number): LiveAccuracy {
+  const correct = labelled.filter((r) => r.actual === r.predicted).length;
+  if (labelled.length === 0) return { days, labelled: 0, correct: 0, accuracy: null, low: null, high: null };
+  const ci = wilsonInterval(correct, labelled.length);
+  return {
+    days,
+    labelled: labelled.length,
+    correct,
+    accuracy: round(correct / labelled.length),
+    low: round(ci.low),
+    high: round(ci.high),
+  };
+}
 const DAY_MS = 86_400_000;
 
 /** Days without synthetic rows between the first and the last generated day (days the daily missed). */

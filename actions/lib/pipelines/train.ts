@@ -276,6 +276,7 @@ export function registerFitted(
         macroF1: fitted.holdout.macro.f1,
         weightedF1: fitted.holdout.weighted.f1,
         rows: fitted.holdout.rows,
+        baselineAccuracy: fitted.holdout.baselineAccuracy,
       },
       decision,
     },

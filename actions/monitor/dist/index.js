@@ -32162,7 +32162,22 @@ function latestSpec(r2, opts = {}) {
   const latest = `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: predicted ${classLabel(r2, p.predicted)} (p = ${p.probability.toFixed(2)}), ${actual}.`;
   const totals = `All time: ${grouped(t.predictions)} predictions, ${grouped(t.labelled)} labelled (${grouped(t.predictions - t.labelled)} waiting), ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
   const run2 = `Last daily run: ${shortTime(lastRun(r2) ?? p.predictedAt)} UTC.`;
-  return textSpec(title2, `${run2} Latest prediction ${latest} ${totals}`, [run2, latest, totals], opts);
+  const live = liveText(r2);
+  return textSpec(
+    title2,
+    `${run2} Latest prediction ${latest} ${totals} ${live}`,
+    [run2, latest, totals, live],
+    opts
+  );
+}
+function liveText(r2) {
+  const l = r2.live;
+  const accuracy = l.accuracy === null ? `Last ${l.days} days: no labelled predictions yet.` : `Last ${l.days} days: accuracy ${percent(l.accuracy)} (95% interval ${percent(l.low)}\u2013${percent(l.high)}) on ${grouped(l.labelled)} labelled rows.`;
+  const c4 = r2.champion;
+  const reference = c4 === null ? "" : ` Holdout ${percent(c4.holdoutAccuracy)}` + (c4.holdoutBaseline === null ? "." : `, majority-class baseline ${percent(c4.holdoutBaseline)}.`);
+  const s2 = r2.totals.bySource;
+  const sources = ` Rows predicted: ${grouped(s2.synthetic)} synthetic (from the generator), ${grouped(s2.ingest)} ingested (real).`;
+  return accuracy + reference + sources;
 }
 function wrap(text3, max4) {
   const lines = [];
@@ -37519,6 +37534,23 @@ function formatProbability(p) {
   return `0.${digits.slice(0, end)}`;
 }
 
+// actions/lib/proportion-interval.ts
+var Z95 = 1.959963984540054;
+function wilsonInterval(successes, n, z2 = Z95) {
+  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(successes) || successes < 0 || successes > n) {
+    throw new RangeError(`wilsonInterval: need 0 \u2264 successes \u2264 n and n \u2265 1 (got ${successes} of ${n})`);
+  }
+  const p = successes / n;
+  const z22 = z2 * z2;
+  const centre = p + z22 / (2 * n);
+  const spread = z2 * Math.sqrt(p * (1 - p) / n + z22 / (4 * n * n));
+  const denom = 1 + z22 / n;
+  return {
+    low: successes === 0 ? 0 : (centre - spread) / denom,
+    high: successes === n ? 1 : (centre + spread) / denom
+  };
+}
+
 // actions/lib/pipelines/event-time.ts
 function utcDate(d) {
   return d.toISOString().slice(0, 10);
@@ -37618,14 +37650,20 @@ function monitor(ws, spec, opts) {
     champion: {
       version: champion.entry.version,
       algorithm: champion.entry.algorithm,
-      holdoutAccuracy: round(holdoutAccuracy)
+      holdoutAccuracy: round(holdoutAccuracy),
+      holdoutBaseline: champion.entry.holdout.baselineAccuracy === void 0 ? null : round(champion.entry.holdout.baselineAccuracy)
     },
     totals: {
       predictions: records.length,
       labelled: labelled.length,
       correct,
-      accuracy: labelled.length ? round(correct / labelled.length) : null
+      accuracy: labelled.length ? round(correct / labelled.length) : null,
+      bySource: predictionsBySource(table, records)
     },
+    live: liveAccuracy(
+      labelled.filter((r2) => recentFrom !== null && r2.eventTime.slice(0, 10) >= recentFrom),
+      thresholds.windowDays
+    ),
     recent: records.slice(-thresholds.recentRows),
     confusion: {
       all: confusionOf(labelled),
@@ -37647,6 +37685,32 @@ function monitor(ws, spec, opts) {
   };
 }
 var SYNTHETIC = SOURCES.indexOf("synthetic");
+var INGEST = SOURCES.indexOf("ingest");
+function predictionsBySource(table, records) {
+  const sourceOf = /* @__PURE__ */ new Map();
+  for (let i = 0; i < table.rows; i++) sourceOf.set(table.ids[i], table.sources[i]);
+  let synthetic = 0;
+  let ingest2 = 0;
+  for (const r2 of records) {
+    const source4 = sourceOf.get(r2.id);
+    if (source4 === SYNTHETIC) synthetic++;
+    else if (source4 === INGEST) ingest2++;
+  }
+  return { synthetic, ingest: ingest2 };
+}
+function liveAccuracy(labelled, days) {
+  const correct = labelled.filter((r2) => r2.actual === r2.predicted).length;
+  if (labelled.length === 0) return { days, labelled: 0, correct: 0, accuracy: null, low: null, high: null };
+  const ci = wilsonInterval(correct, labelled.length);
+  return {
+    days,
+    labelled: labelled.length,
+    correct,
+    accuracy: round(correct / labelled.length),
+    low: round(ci.low),
+    high: round(ci.high)
+  };
+}
 var DAY_MS = 864e5;
 function syntheticGaps(table) {
   const days = /* @__PURE__ */ new Set();
@@ -91363,13 +91427,18 @@ function dailyRunLines(r2) {
   }
   return lines;
 }
+function sourceLines() {
+  return [
+    "The daily rows are **synthetic**: each day the generator, fitted to the real (backfilled and ingested) rows, draws new rows with their labels. Live accuracy is measured on these rows, so it tells how the champion does on the generator's rows, not on new real data; rows added with `ingest` are real. The dashboard's first panel counts both kinds and gives the live accuracy of the last days with its 95% interval beside the holdout accuracy and the majority-class baseline."
+  ];
+}
 function chartAlt(r2, img) {
   const title2 = r2.title;
   const classes = r2.classes.map((c4) => c4.label).join(", ");
   const days = r2.confusion.recentDays;
   switch (img.id) {
     case "latest":
-      return "The latest prediction with its actual class, and the all-time totals of predictions, labels and accuracy.";
+      return "The latest prediction with its actual class, the all-time totals of predictions, labels and accuracy, and the live accuracy with its interval beside the holdout and the majority-class baseline.";
     case "accuracy-over-time":
       return `Daily accuracy of ${title2} predictions with rolling 7-day and 30-day accuracy, the alert threshold and model-version markers.`;
     case "confusion-recent":
@@ -91396,8 +91465,9 @@ function reportMarkdown(r2, images, logFile) {
     ""
   ];
   lines.push(
-    r2.champion === null ? "**Champion:** none yet." : `**Champion:** v${r2.champion.version} (${mdText(r2.champion.algorithm)}), holdout accuracy ${percent(r2.champion.holdoutAccuracy)}.`
+    r2.champion === null ? "**Champion:** none yet." : `**Champion:** v${r2.champion.version} (${mdText(r2.champion.algorithm)}), holdout accuracy ${percent(r2.champion.holdoutAccuracy)}` + (r2.champion.holdoutBaseline === null ? "." : `; always guessing the most common class scores ${percent(r2.champion.holdoutBaseline)} (the majority-class baseline).`)
   );
+  lines.push("", "## Where the rows come from", "", ...sourceLines());
   lines.push("", "## Alerts", "", ...alertLines(r2));
   lines.push("", "## Daily runs", "", ...dailyRunLines(r2));
   lines.push("", "## Dashboard");

@@ -41854,7 +41854,8 @@ function registerFitted(ctx, fitted) {
         accuracy: fitted.holdout.accuracy,
         macroF1: fitted.holdout.macro.f1,
         weightedF1: fitted.holdout.weighted.f1,
-        rows: fitted.holdout.rows
+        rows: fitted.holdout.rows,
+        baselineAccuracy: fitted.holdout.baselineAccuracy
       },
       decision
     },
