@@ -253,7 +253,7 @@ export function stratifiedFolds(
     size[best] += g.rows.length;
     for (let c = 0; c < nClasses; c++) perFold[best][c] += g.counts[c];
   }
-  const empty = size.findIndex((s) => s === 0);
+  const empty = size.indexOf(0);
   if (empty >= 0)
     throw new SplitError(
       `${k}-fold cross-validation left fold ${empty + 1} empty: ${groups.length} groups of identical rows cannot fill ${k} folds — lower --folds`,

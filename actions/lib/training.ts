@@ -12,6 +12,7 @@ import {
   duplicateRows,
   hashSplit,
   overlapRows,
+  SplitError,
   stratifiedFolds,
   stratifiedSplit,
   timeSplit,
@@ -214,20 +215,34 @@ export function splitRows(
   seed = config.seed,
 ): { train: number[]; test: number[] } {
   const keys = rowKeys(data);
-  if (config.split === 'time') return timeSplit(data.eventTimes, keys, data.rows, config.testFraction);
-  if (config.split === 'hash') return hashSplit(keys, data.rows, config.testFraction, seed);
-  return stratifiedSplit(data.labels, keys, data.rows, data.label.classes.length, config.testFraction, seed);
+  return naming(data, () => {
+    if (config.split === 'time') return timeSplit(data.eventTimes, keys, data.rows, config.testFraction);
+    if (config.split === 'hash') return hashSplit(keys, data.rows, config.testFraction, seed);
+    return stratifiedSplit(
+      data.labels,
+      keys,
+      data.rows,
+      data.label.classes.length,
+      config.testFraction,
+      seed,
+    );
+  });
+}
+
+/** A split's error, prefixed with the dataset's name. */
+function naming<T>(data: TrainingData, split: () => T): T {
+  try {
+    return split();
+  } catch (err) {
+    if (err instanceof SplitError) throw new TrainingError(`${data.dataset}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Group-aware stratified folds of `train` (rows with identical features share a fold). */
 export function foldRows(data: TrainingData, config: TrainingConfig, train: readonly number[]): number[][] {
-  return stratifiedFolds(
-    data.labels,
-    rowKeys(data),
-    train,
-    data.label.classes.length,
-    config.folds,
-    config.seed,
+  return naming(data, () =>
+    stratifiedFolds(data.labels, rowKeys(data), train, data.label.classes.length, config.folds, config.seed),
   );
 }
 
