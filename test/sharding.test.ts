@@ -414,7 +414,7 @@ describe('refusals', () => {
     );
     const time = await cli(root, 'train', '--shard', '1/2', '--partials', p, '--split', 'time');
     expect(time.err).toContain(
-      "sharded training needs the hash split (a shard knows its holdout rows by id); got 'time'",
+      "sharded training needs the hash split (a shard knows its holdout rows by their content); got 'time'",
     );
   });
 });

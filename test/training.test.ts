@@ -87,7 +87,7 @@ describe('train and the registry', () => {
     const worse = await cli(ws, 'train', ...fast);
     expect(worse.code).toBe(0);
     expect(worse.out).toMatch(
-      /titanic: v2 gaussian-nb .* → challenger\. Kept as challenger: macro-F1 0\.\d+ < champion v1's 0\.\d+ on the same holdout\./,
+      /titanic: v2 gaussian-nb .* → challenger\. Kept as challenger: macro-F1 0\.\d+ < champion v1's 0\.\d+ on the 178 of 178 holdout rows champion v1 never saw\./,
     );
     expect(JSON.parse(read(ws, 'models/titanic/index.json')).champion).toBe(1);
     expect((await cli(ws, 'models', 'best', '-d', 'titanic', '--metric', 'accuracy')).out).toMatch(

@@ -1,14 +1,16 @@
 // Repeated-split evaluation: the mean holdout accuracy of each algorithm family (its default
-// hyper-parameters) and of the pipeline's cross-validated choice, over seeded stratified 80/20 splits —
-// or over splits given from outside (scikit-learn's, for a side-by-side comparison on the same rows).
+// hyper-parameters) and of the pipeline's cross-validated choice, over seeded group-aware stratified
+// 80/20 splits (train's own splitRows, so identical feature rows never straddle a split); scikit-learn
+// gets the same splits for a side-by-side comparison (evaluate --peer).
 import { ALGORITHMS } from './models/algorithms.js';
-import { stratifiedSplit } from './splits.js';
 import {
   accuracyOn,
   type Candidate,
   crossValidate,
+  DEFAULT_TRAINING,
   describe,
   fitCandidate,
+  splitRows,
   type TrainingConfig,
   type TrainingData,
 } from './training.js';
@@ -23,13 +25,11 @@ export interface EvaluationRow {
 /** Test rows per split, as positions into data.rows. */
 export type SplitPositions = number[][];
 
+/** The holdout of train's stratified split (80/20, group-aware) for each seed. */
 export function seededSplits(data: TrainingData, seeds: number[]): SplitPositions {
   const pos = new Map(data.rows.map((r, p) => [r, p]));
-  return seeds.map((seed) =>
-    stratifiedSplit(data.labels, data.rows, data.label.classes.length, 0.2, seed).test.map(
-      (r) => pos.get(r)!,
-    ),
-  );
+  const config = { ...DEFAULT_TRAINING, split: 'stratified' as const, testFraction: 0.2 };
+  return seeds.map((seed) => splitRows(data, config, seed).test.map((r) => pos.get(r)!));
 }
 
 export function evaluate(

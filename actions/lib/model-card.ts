@@ -16,7 +16,16 @@ export interface Lineage {
   gitCommit: string | null;
   dataHash: string;
   configHash: string;
-  rows: { eligible: number; train: number; test: number; bySource: Record<string, number> };
+  rows: {
+    eligible: number;
+    train: number;
+    test: number;
+    bySource: Record<string, number>;
+    /** Training rows whose features equal an earlier training row's. */
+    duplicateTrain: number;
+    /** Holdout rows whose features equal a training row's (0: the splits keep identical rows together). */
+    holdoutOverlap: number;
+  };
   split: { kind: string; seed: number; testFraction: number; folds: number };
   status: string;
   decision: string;
@@ -36,7 +45,14 @@ export function modelCard(
     classes: string[];
     inputExample: Record<string, string>;
     importances?: Record<string, number>;
-    champion?: { version: number; macroF1: number; accuracy: number } | null;
+    champion?: {
+      version: number;
+      macroF1: number;
+      accuracy: number;
+      challengerMacroF1: number;
+      challengerAccuracy: number;
+      rows: number;
+    } | null;
   },
 ): string {
   const lines: string[] = [];
@@ -61,8 +77,16 @@ export function modelCard(
       .join(', ')}): ${l.rows.train} train, ${l.rows.test} holdout`,
   );
   row(
+    'duplicate rows in the training data',
+    `${l.rows.duplicateTrain} (rows whose features equal an earlier training row's)`,
+  );
+  row(
+    'train–holdout overlap',
+    `${l.rows.holdoutOverlap} holdout rows with features equal to a training row's`,
+  );
+  row(
     'split',
-    `${l.split.kind}, ${pct(l.split.testFraction)} holdout, seed ${l.split.seed}; ${l.split.folds}-fold cross-validation`,
+    `${l.split.kind}, ${pct(l.split.testFraction)} holdout, seed ${l.split.seed}; ${l.split.folds}-fold cross-validation; identical feature rows (content hash of the cleaned features) are never split across holdout or folds`,
   );
   row(
     'algorithm',
@@ -121,6 +145,11 @@ export function modelCard(
     f4(p.holdout.weighted.f1),
     p.holdout.rows,
   );
+  const absent = p.classes.filter((c) => !p.holdout.macroClasses.includes(c));
+  lines.push(
+    '',
+    `Macro averages are over the ${p.holdout.macroClasses.length} classes present in the holdout's truth or predictions (scikit-learn's convention)${absent.length ? `; absent from both: ${absent.join(', ')}` : ''}.`,
+  );
   lines.push(
     '',
     'Confusion matrix (rows: actual, columns: predicted):',
@@ -134,7 +163,7 @@ export function modelCard(
   if (p.champion) {
     lines.push(
       '',
-      `Previous champion v${p.champion.version} on the same holdout: accuracy ${pct(p.champion.accuracy)}, macro-F1 ${f4(p.champion.macroF1)}.`,
+      `Gate, on the ${p.champion.rows} holdout rows previous champion v${p.champion.version} never saw: v${p.champion.version} accuracy ${pct(p.champion.accuracy)}, macro-F1 ${f4(p.champion.macroF1)}; this model accuracy ${pct(p.champion.challengerAccuracy)}, macro-F1 ${f4(p.champion.challengerMacroF1)}.`,
     );
   }
   lines.push(

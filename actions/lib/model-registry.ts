@@ -140,6 +140,21 @@ export class ModelRegistry {
     return model;
   }
 
+  /**
+   * The ids of a version's holdout rows (metrics.json's split.testIds): the rows it never trained on.
+   * null when the file is missing or does not list them (the gate then cannot tell which rows are fresh).
+   */
+  holdoutIds(version: number): number[] | null {
+    const file = path.join(this.versionDir(version), 'metrics.json');
+    if (!existsSync(file)) return null;
+    try {
+      const ids = JSON.parse(readInputFile(this.ws.root, file).toString('utf8'))?.split?.testIds;
+      return Array.isArray(ids) && ids.every((x) => Number.isInteger(x)) ? ids : null;
+    } catch {
+      return null; // an unreadable metrics file only means the gate cannot use it
+    }
+  }
+
   champion(): { entry: RegistryEntry; model: ServingModel } | null {
     const idx = this.index();
     if (idx.champion === null) return null;

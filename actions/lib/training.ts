@@ -7,7 +7,16 @@ import { ALGORITHMS, algorithm as algorithmByName, type Params } from './models/
 import type { Classifier } from './models/types.js';
 import { ServingModel } from './serving-model.js';
 import type { Category, FeatureSchema } from './spec.js';
-import { hashSplit, stratifiedFolds, stratifiedSplit, timeSplit } from './splits.js';
+import {
+  contentKeys,
+  duplicateRows,
+  hashSplit,
+  overlapRows,
+  SplitError,
+  stratifiedFolds,
+  stratifiedSplit,
+  timeSplit,
+} from './splits.js';
 
 export class TrainingError extends Error {
   override name = 'TrainingError';
@@ -48,7 +57,7 @@ export interface TrainingData {
   get: ColumnGetter;
   labels: ArrayLike<number>;
   eventTimes: ArrayLike<number>;
-  /** Row ids (the feature group's primary key); the hash split needs them. */
+  /** Row ids (the feature group's primary key). */
   ids?: ArrayLike<number>;
   /** Eligible rows (labelled, chosen sources), indices into the columns. */
   rows: number[];
@@ -72,6 +81,24 @@ export interface TrainingOutcome {
   holdout: Metrics;
   train: number[];
   test: number[];
+  duplicates: DuplicateCounts;
+}
+
+/** What the model card reports about identical feature rows. */
+export interface DuplicateCounts {
+  /** Training rows whose features equal an earlier training row's. */
+  trainRows: number;
+  /** Holdout rows whose features equal a training row's: 0 by construction of the splits. */
+  holdoutOverlap: number;
+}
+
+export function duplicateCounts(
+  data: TrainingData,
+  train: readonly number[],
+  test: readonly number[],
+): DuplicateCounts {
+  const keys = rowKeys(data);
+  return { trainRows: duplicateRows(keys, train), holdoutOverlap: overlapRows(keys, train, test) };
 }
 
 export function checkTrainable(data: TrainingData, config: TrainingConfig): void {
@@ -160,17 +187,63 @@ export function accuracyOn(model: ServingModel, data: TrainingData, rows: readon
   return ok / rows.length;
 }
 
+const keysOf = new WeakMap<TrainingData, Float64Array>();
+
+/** Content keys of the eligible rows (indexed like the columns): identical feature rows share one. */
+export function rowKeys(data: TrainingData): Float64Array {
+  let keys = keysOf.get(data);
+  if (!keys) {
+    const size = data.rows.reduce((m, i) => Math.max(m, i + 1), 0);
+    keys = contentKeys(
+      data.schema.map((f) => data.get(f.name)),
+      data.rows,
+      size,
+    );
+    keysOf.set(data, keys);
+  }
+  return keys;
+}
+
+/**
+ * The holdout split of `config.split`, group-aware: rows with identical features are never on both sides
+ * (stratified: groups stratified by label; time: a group sits at its earliest row; hash: the content key
+ * is hashed, so duplicates share a side).
+ */
 export function splitRows(
   data: TrainingData,
   config: TrainingConfig,
   seed = config.seed,
 ): { train: number[]; test: number[] } {
-  if (config.split === 'time') return timeSplit(data.eventTimes, data.rows, config.testFraction);
-  if (config.split === 'hash') {
-    if (!data.ids) throw new TrainingError(`${data.dataset}: the hash split needs row ids`);
-    return hashSplit(data.ids, data.rows, config.testFraction, seed);
+  const keys = rowKeys(data);
+  return naming(data, () => {
+    if (config.split === 'time') return timeSplit(data.eventTimes, keys, data.rows, config.testFraction);
+    if (config.split === 'hash') return hashSplit(keys, data.rows, config.testFraction, seed);
+    return stratifiedSplit(
+      data.labels,
+      keys,
+      data.rows,
+      data.label.classes.length,
+      config.testFraction,
+      seed,
+    );
+  });
+}
+
+/** A split's error, prefixed with the dataset's name. */
+function naming<T>(data: TrainingData, split: () => T): T {
+  try {
+    return split();
+  } catch (err) {
+    if (err instanceof SplitError) throw new TrainingError(`${data.dataset}: ${err.message}`);
+    throw err;
   }
-  return stratifiedSplit(data.labels, data.rows, data.label.classes.length, config.testFraction, seed);
+}
+
+/** Group-aware stratified folds of `train` (rows with identical features share a fold). */
+export function foldRows(data: TrainingData, config: TrainingConfig, train: readonly number[]): number[][] {
+  return naming(data, () =>
+    stratifiedFolds(data.labels, rowKeys(data), train, data.label.classes.length, config.folds, config.seed),
+  );
 }
 
 /** Cross-validates every candidate on `train`; the best mean accuracy wins (ties: earlier candidate). */
@@ -180,7 +253,7 @@ export function crossValidate(
   train: number[],
   progress?: (msg: string) => void,
 ): CvResult[] {
-  const folds = stratifiedFolds(data.labels, train, data.label.classes.length, config.folds, config.seed);
+  const folds = foldRows(data, config, train);
   const results: CvResult[] = [];
   const candidates = candidatesOf(config);
   for (const [n, c] of candidates.entries()) {
@@ -233,24 +306,13 @@ export function train(
     pred,
     data.label.classes.map((c) => c.value),
   );
-  return { model, chosen, cv, holdout, train: trainRows, test };
-}
-
-/** Repeated-split evaluation: mean holdout accuracy of a fixed candidate over seeded splits. */
-export function repeatedHoldout(
-  data: TrainingData,
-  c: Candidate,
-  seeds: number[],
-  testFraction = 0.2,
-): number[] {
-  return seeds.map((seed) => {
-    const { train: tr, test } = stratifiedSplit(
-      data.labels,
-      data.rows,
-      data.label.classes.length,
-      testFraction,
-      seed,
-    );
-    return accuracyOn(fitCandidate(data, c, tr), data, test);
-  });
+  return {
+    model,
+    chosen,
+    cv,
+    holdout,
+    train: trainRows,
+    test,
+    duplicates: duplicateCounts(data, trainRows, test),
+  };
 }

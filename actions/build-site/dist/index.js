@@ -35945,6 +35945,20 @@ var ModelRegistry = class {
       throw new RegistryError(`${where}: is a model of '${model.json.dataset}', not '${this.dataset}'`);
     return model;
   }
+  /**
+   * The ids of a version's holdout rows (metrics.json's split.testIds): the rows it never trained on.
+   * null when the file is missing or does not list them (the gate then cannot tell which rows are fresh).
+   */
+  holdoutIds(version) {
+    const file = path13.join(this.versionDir(version), "metrics.json");
+    if (!existsSync7(file)) return null;
+    try {
+      const ids = JSON.parse(readInputFile(this.ws.root, file).toString("utf8"))?.split?.testIds;
+      return Array.isArray(ids) && ids.every((x) => Number.isInteger(x)) ? ids : null;
+    } catch {
+      return null;
+    }
+  }
   champion() {
     const idx = this.index();
     if (idx.champion === null) return null;

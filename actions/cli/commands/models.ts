@@ -154,7 +154,7 @@ function runShardedTrain(
 export const evaluateCommand: Command = {
   name: 'evaluate',
   summary:
-    'Mean holdout accuracy over 5 seeded stratified 80/20 splits, per algorithm and for the pipeline; --peer compares with scikit-learn on the same splits',
+    'Mean holdout accuracy over 5 seeded stratified 80/20 splits that keep identical feature rows together, per algorithm and for the pipeline; --peer runs scikit-learn on the same splits',
   usage: 'evaluate [--dataset NAME|all] [--seeds N] [--algorithm NAME] [--peer] [--json]',
   options: {
     ...dataset,
@@ -169,21 +169,20 @@ export const evaluateCommand: Command = {
     const chosen = algorithmOpt(ctx);
     const families = chosen ? [chosen] : ALGORITHMS.map((a) => a.name);
     const specs = ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!);
+    // Our honest splits first: scikit-learn gets the very same ones.
+    const inputs = specs.map((spec) => {
+      const fg = FeatureGroup.open(ctx.ws, spec);
+      const data = trainingData(fg, fg.read(), false);
+      return { spec, data, splits: seededSplits(data, seeds) };
+    });
     const peer = ctx.values.peer
-      ? runPeer(
-          ctx.ws.root,
-          specs.map((s) => s.name),
-        )
+      ? runPeer(ctx.ws.root, Object.fromEntries(inputs.map((x) => [x.spec.name, x.splits])))
       : null;
     const report: Record<string, unknown> = {};
-    for (const spec of specs) {
-      const fg = FeatureGroup.open(ctx.ws, spec);
-      const table = fg.read();
-      const data = trainingData(fg, table, false);
-      const splits: SplitPositions = peer ? peer[spec.name].splits : seededSplits(data, seeds);
+    for (const { spec, data, splits } of inputs) {
       if (!ctx.values.json)
         ctx.out(
-          `${spec.name}: ${data.rows.length} real labelled rows, ${splits.length} ${peer ? "scikit-learn's (train_test_split, random_state 0…)" : 'seeded'} stratified 80/20 splits`,
+          `${spec.name}: ${data.rows.length} real labelled rows, ${splits.length} seeded stratified 80/20 splits that keep identical feature rows together${peer ? ` (${peer[spec.name].groups} distinct feature rows; scikit-learn on the same splits)` : ''}`,
         );
       const rows = evaluate(data, trainingConfig(spec, { now: ctx.now }), splits, {
         families,
@@ -207,11 +206,13 @@ export const evaluateCommand: Command = {
         );
       }
       if (peer) {
-        const hgb = peer[spec.name].accuracy['hist-gradient-boosting'];
-        if (hgb)
-          ctx.out(
-            `  ${'(sklearn HistGradientBoosting, for reference)'.padEnd(52)} ${''.padStart(7)}  ${(hgb.reduce((s, x) => s + x, 0) / hgb.length).toFixed(4).padStart(7)}`,
-          );
+        for (const family of PEER_ONLY) {
+          const sk = peer[spec.name].accuracy[family];
+          if (sk && !rows.some((r) => r.candidate.algorithm === family))
+            ctx.out(
+              `  ${`(scikit-learn ${family}, for reference)`.padEnd(52)} ${''.padStart(7)}  ${(sk.reduce((s, x) => s + x, 0) / sk.length).toFixed(4).padStart(7)}`,
+            );
+        }
       }
     }
     if (ctx.values.json) ctx.out(JSON.stringify(report, null, 2));
@@ -221,28 +222,46 @@ export const evaluateCommand: Command = {
 
 interface PeerResult {
   splits: number[][];
+  /** Distinct feature rows, as pandas groups them. */
+  groups: number;
   accuracy: Record<string, number[]>;
 }
 
-function runPeer(root: string, names: string[]): Record<string, PeerResult> {
+/** scikit-learn families without a gitml algorithm of the same name, shown for reference. */
+const PEER_ONLY = ['logistic-regression', 'hist-gradient-boosting'];
+
+/** Runs the scikit-learn peer on our splits (test positions per dataset, on its stdin). */
+function runPeer(root: string, splits: Record<string, SplitPositions>): Record<string, PeerResult> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const script = [
     path.join(root, 'test/bench/peers/accuracy.py'),
     path.join(here, '../test/bench/peers/accuracy.py'),
   ].find(existsSync);
   if (!script) throw new Error('--peer needs test/bench/peers/accuracy.py (run from the repository)');
+  let out: string;
   try {
-    const out = execFileSync('/usr/bin/python3', [script, root, ...names], {
+    out = execFileSync('/usr/bin/python3', [script, root, ...Object.keys(splits)], {
       encoding: 'utf8',
+      input: JSON.stringify(splits),
       maxBuffer: 1 << 28,
       env: { ...process.env, OMP_NUM_THREADS: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
-    return JSON.parse(out.trim().split('\n').pop()!);
   } catch (err) {
+    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
+    const last = stderr.split('\n').pop() || (err as Error).message.split('\n')[0];
     throw new Error(
-      `--peer needs /usr/bin/python3 with scikit-learn and pandas (apt-get install python3-sklearn python3-pandas): ${(err as Error).message.split('\n')[0]}`,
+      `--peer: ${script} failed (it needs /usr/bin/python3 with scikit-learn and pandas: apt-get install python3-sklearn python3-pandas): ${last}`,
     );
   }
+  const result: Record<string, PeerResult> = JSON.parse(out.trim().split('\n').pop()!);
+  for (const [name, ours] of Object.entries(splits)) {
+    if (
+      JSON.stringify(result[name]?.splits) !== JSON.stringify(ours.map((t) => [...t].sort((a, b) => a - b)))
+    )
+      throw new Error(`--peer: scikit-learn did not score ${name} on gitml's splits`);
+  }
+  return result;
 }
 
 export const modelsCommand: Command = {

@@ -5,7 +5,8 @@
 // into the model an unsharded `train --algorithm gaussian-nb --no-search --split hash` fits on the same
 // rows (equal up to floating-point rounding), which is then registered exactly as that run would.
 //
-// Holdout under sharding: the hash split (a seeded hash of the row id) tells every shard its own
+// Holdout under sharding: the hash split (a seeded hash of the row's content key, so identical feature
+// rows share a side) tells every shard its own
 // holdout rows without a global pass. Scoring the holdout needs the merged model, so the reduce reads
 // the partitions once more, one at a time, to score the holdout rows with the new model and the
 // champion and to compute the data hash; it also refuses partitions whose bytes changed since a shard
@@ -46,18 +47,23 @@ import {
   shardText,
 } from '../sharding.js';
 import type { DatasetSpec, FeatureSchema } from '../spec.js';
-import { checkHashSplit, inHashHoldout } from '../splits.js';
+import { checkHashSplit, contentKeys, inHashHoldout } from '../splits.js';
 import {
   type CvResult,
   checkClassCounts,
   predictRows,
+  rowKeys,
   type TrainingConfig,
   TrainingError,
 } from '../training.js';
 import type { Workspace } from '../workspace.js';
 import {
+  addChampionTrainingKeys,
   type ChampionCheck,
+  championHoldout,
   configHashOf,
+  gateCheck,
+  isFreshForChampion,
   registerFitted,
   type TrainOptions,
   type TrainResult,
@@ -112,7 +118,7 @@ export function shardedTrainingConfig(
     );
   if (opts.split !== undefined && opts.split !== 'hash')
     throw new ShardError(
-      `sharded training needs the hash split (a shard knows its holdout rows by id); got '${opts.split}'`,
+      `sharded training needs the hash split (a shard knows its holdout rows by their content); got '${opts.split}'`,
     );
   if (opts.asOf !== undefined)
     throw new ShardError('sharded training reads the working tree; --as-of is not supported with shards');
@@ -172,6 +178,11 @@ export function trainShard(
     partitions.push({ month: part.month, sha256: part.sha256 });
     const get = (name: string) => t.columns[names.indexOf(name)];
     const train: number[] = [];
+    const keys = contentKeys(
+      t.columns,
+      Array.from({ length: t.rows }, (_, i) => i),
+      t.rows,
+    );
     for (let i = 0; i < t.rows; i++) {
       if (t.labels[i] < 0 || (!config.includeSynthetic && t.sources[i] === SYNTHETIC)) continue;
       eligibleByClass[t.labels[i]]++;
@@ -181,7 +192,7 @@ export function trainShard(
             `${spec.name}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(', ')}); training needs finite values`,
           );
       }
-      if (inHashHoldout(t.ids[i], config.seed, config.testFraction)) test++;
+      if (inHashHoldout(keys[i], config.seed, config.testFraction)) test++;
       else train.push(i);
     }
     const y = Float64Array.from(t.labels, (c) => (c >= 0 ? scores[c] : 0));
@@ -336,6 +347,13 @@ export function mergeTrainShards(
   const predicted = new Int32Array(test);
   const championPredicted = new Int32Array(test);
   const testIds: number[] = [];
+  const testKeys: number[] = [];
+  // Distinct training feature rows (the card's duplicate count) and the rows the champion may have trained
+  // on (the gate compares on holdout rows it never saw): a set of 53-bit keys, 8 bytes and a slot a row.
+  const trainKeys = new Set<number>();
+  let trainSeen = 0;
+  const held = champion && !mismatch ? championHoldout(registry, champion.entry.version) : null;
+  const championTrained = new Set<number>();
   const bySource: Record<string, number> = {};
   const example: Record<string, string> = {};
   for (const part of partitionsOf(fg, fg.months(), fg.lateLabels())) {
@@ -344,7 +362,14 @@ export function mergeTrainShards(
     const data = trainingData(fg, t, config.includeSynthetic);
     updateDataHash(hash, t, data.rows);
     for (const i of data.rows) bySource[SOURCES[t.sources[i]]] = (bySource[SOURCES[t.sources[i]]] ?? 0) + 1;
-    const rows = data.rows.filter((i) => inHashHoldout(t.ids[i], config.seed, config.testFraction));
+    const keys = rowKeys(data);
+    const rows = data.rows.filter((i) => inHashHoldout(keys[i], config.seed, config.testFraction));
+    for (const i of data.rows) {
+      if (inHashHoldout(keys[i], config.seed, config.testFraction)) continue;
+      trainKeys.add(keys[i]);
+      trainSeen++;
+    }
+    if (held) addChampionTrainingKeys(championTrained, held, data.rows, t.ids, keys);
     if (rows.length === 0) continue;
     if (testIds.length === 0)
       for (const f of model.features) example[f.name] = valueText(f, data.get(f.name)[rows[0]]);
@@ -358,6 +383,7 @@ export function mergeTrainShards(
     rows.forEach((i, k) => {
       actual[at + k] = t.labels[i];
       testIds.push(t.ids[i]);
+      testKeys.push(keys[i]);
     });
     opts.progress?.(`  ${part.month}: ${rows.length} holdout rows scored`);
   }
@@ -370,11 +396,20 @@ export function mergeTrainShards(
   if (skipped) return { dataset: spec.name, skipped };
 
   const values = classes.map((c) => c.value);
+  const fresh = testIds.flatMap((id, r) =>
+    isFreshForChampion(held, championTrained, id, testKeys[r]) ? [r] : [],
+  );
+  const pick = (a: Int32Array) => Int32Array.from(fresh, (r) => a[r]);
   const championCheck: ChampionCheck | null = !champion
     ? null
     : mismatch
       ? { mismatch }
-      : { metrics: classificationMetrics(actual, championPredicted, values) };
+      : gateCheck(pick(actual), pick(predicted), pick(championPredicted), {
+          classes: values,
+          holdoutRows: test,
+          known: held !== null,
+        });
+
   const registered = registerFitted(
     {
       ws,
@@ -398,6 +433,10 @@ export function mergeTrainShards(
       example,
       eligible,
       bySource,
+      duplicates: {
+        trainRows: trainSeen - trainKeys.size,
+        holdoutOverlap: testKeys.filter((k) => trainKeys.has(k)).length,
+      },
     },
   );
   opts.progress?.(

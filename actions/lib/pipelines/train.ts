@@ -16,7 +16,9 @@ import type { DatasetSpec } from '../spec.js';
 import {
   type CvResult,
   DEFAULT_TRAINING,
+  type DuplicateCounts,
   predictRows,
+  rowKeys,
   type SplitKind,
   type TrainingConfig,
   type TrainingData,
@@ -50,7 +52,20 @@ export interface TrainResult {
   skipped?: string;
   entry?: RegistryEntry;
   outcome?: TrainingOutcome;
-  previousChampion?: { version: number; accuracy: number; macroF1: number } | null;
+  previousChampion?: PreviousChampion | null;
+}
+
+/**
+ * The gate's figures: the champion's and the new model's accuracy and macro-F1 on the `rows` holdout
+ * rows the champion never saw.
+ */
+export interface PreviousChampion {
+  version: number;
+  accuracy: number;
+  macroF1: number;
+  challengerAccuracy: number;
+  challengerMacroF1: number;
+  rows: number;
 }
 
 export function trainingConfig(
@@ -154,19 +169,26 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
   if (skipped) return { dataset: spec.name, skipped };
   const outcome = train(data, config, opts.progress);
 
-  // Champion/challenger gate on the same holdout rows.
+  // Champion/challenger gate: both models on the holdout rows neither has seen.
   let championCheck: ChampionCheck | null = null;
   if (champion) {
     try {
       champion.model.checkSchema(fg.meta.features, `champion v${champion.entry.version}`);
-      const pred = predictRows(champion.model, data, outcome.test);
-      championCheck = {
-        metrics: classificationMetrics(
-          Int32Array.from(outcome.test, (i) => data.labels[i]),
-          pred,
-          fg.meta.label.classes.map((c) => c.value),
-        ),
-      };
+      const held = championHoldout(registry, champion.entry.version);
+      const keys = rowKeys(data);
+      const trained = new Set<number>();
+      if (held) addChampionTrainingKeys(trained, held, data.rows, table.ids, keys);
+      const fresh = outcome.test.filter((i) => isFreshForChampion(held, trained, table.ids[i], keys[i]));
+      championCheck = gateCheck(
+        Int32Array.from(fresh, (i) => data.labels[i]),
+        predictRows(outcome.model, data, fresh),
+        predictRows(champion.model, data, fresh),
+        {
+          classes: fg.meta.label.classes.map((c) => c.value),
+          holdoutRows: outcome.test.length,
+          known: !!held,
+        },
+      );
     } catch (err) {
       if (!(err instanceof SchemaMismatchError)) throw err;
       championCheck = { mismatch: err };
@@ -190,6 +212,7 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
       example,
       eligible: data.rows.length,
       bySource,
+      duplicates: outcome.duplicates,
     },
   );
   return { dataset: spec.name, ...registered, outcome };
@@ -209,10 +232,64 @@ export interface FittedModel {
   /** Eligible (labelled, chosen sources) rows. */
   eligible: number;
   bySource: Record<string, number>;
+  duplicates: DuplicateCounts;
 }
 
-/** The champion's holdout metrics on the new model's holdout rows, or why it cannot read the group. */
-export type ChampionCheck = { metrics: Metrics } | { mismatch: SchemaMismatchError };
+/**
+ * The gate's comparison: champion and challenger on the holdout rows the champion never saw (`rows` of
+ * `holdoutRows`; `known` false when the champion's holdout is not recorded and every row is used), or why
+ * the champion cannot read the group.
+ */
+export type ChampionCheck =
+  | { metrics: Metrics; challenger: Metrics; rows: number; holdoutRows: number; known: boolean }
+  | { mismatch: SchemaMismatchError };
+
+/** The champion's holdout ids as a set (null when its metrics.json does not record them). */
+export function championHoldout(registry: ModelRegistry, version: number): ReadonlySet<number> | null {
+  const ids = registry.holdoutIds(version);
+  return ids ? new Set(ids) : null;
+}
+
+/** Adds the content keys of the rows a champion may have trained on: every eligible row outside its holdout. */
+export function addChampionTrainingKeys(
+  into: Set<number>,
+  held: ReadonlySet<number>,
+  rows: readonly number[],
+  ids: ArrayLike<number>,
+  keys: ArrayLike<number>,
+): void {
+  for (const i of rows) if (!held.has(ids[i])) into.add(keys[i]);
+}
+
+/**
+ * Whether the champion never saw a holdout row: it was in the champion's own holdout, and no row the
+ * champion may have trained on has the same features. A champion trained on another split (or before
+ * rows were added) would otherwise be scored on rows it remembers. Unknown holdout: every row counts.
+ */
+export function isFreshForChampion(
+  held: ReadonlySet<number> | null,
+  trained: ReadonlySet<number>,
+  id: number,
+  key: number,
+): boolean {
+  return !held || (held.has(id) && !trained.has(key));
+}
+
+/** Both models' metrics on the fresh holdout rows. */
+export function gateCheck(
+  actual: Int32Array,
+  challenger: Int32Array,
+  champion: Int32Array,
+  o: { classes: string[]; holdoutRows: number; known: boolean },
+): ChampionCheck {
+  return {
+    metrics: classificationMetrics(actual, champion, o.classes),
+    challenger: classificationMetrics(actual, challenger, o.classes),
+    rows: actual.length,
+    holdoutRows: o.holdoutRows,
+    known: o.known,
+  };
+}
 
 export interface RegistrationContext {
   ws: Workspace;
@@ -238,13 +315,29 @@ export function registerFitted(
   let decision = 'First model of this dataset.';
   if (champion && championCheck && 'metrics' in championCheck) {
     const m = championCheck.metrics;
-    previousChampion = { version: champion.entry.version, accuracy: m.accuracy, macroF1: m.macro.f1 };
-    const tol = opts.tolerance ?? 0;
-    const ok = fitted.holdout.macro.f1 + tol >= m.macro.f1;
-    status = ok ? 'champion' : 'challenger';
-    decision = ok
-      ? `Macro-F1 ${fitted.holdout.macro.f1.toFixed(4)} ≥ champion v${champion.entry.version}'s ${m.macro.f1.toFixed(4)} on the same holdout${tol ? ` (tolerance ${tol})` : ''}: promoted.`
-      : `Kept as challenger: macro-F1 ${fitted.holdout.macro.f1.toFixed(4)} < champion v${champion.entry.version}'s ${m.macro.f1.toFixed(4)} on the same holdout${tol ? ` (tolerance ${tol})` : ''}.`;
+    const c = championCheck.challenger;
+    const v = `champion v${champion.entry.version}`;
+    const where = championCheck.known
+      ? `on the ${championCheck.rows} of ${championCheck.holdoutRows} holdout rows ${v} never saw`
+      : `on the same holdout (${v}'s own holdout is not recorded, so it may have trained on some of these rows)`;
+    if (championCheck.rows === 0) {
+      decision = `None of the ${championCheck.holdoutRows} holdout rows is unseen by ${v} (it was trained on another split), so the gate cannot compare them honestly: replaced on the new model's honest holdout.`;
+    } else {
+      previousChampion = {
+        version: champion.entry.version,
+        accuracy: m.accuracy,
+        macroF1: m.macro.f1,
+        challengerAccuracy: c.accuracy,
+        challengerMacroF1: c.macro.f1,
+        rows: championCheck.rows,
+      };
+      const tol = opts.tolerance ?? 0;
+      const ok = c.macro.f1 + tol >= m.macro.f1;
+      status = ok ? 'champion' : 'challenger';
+      decision = ok
+        ? `Macro-F1 ${c.macro.f1.toFixed(4)} ≥ ${v}'s ${m.macro.f1.toFixed(4)} ${where}${tol ? ` (tolerance ${tol})` : ''}: promoted.`
+        : `Kept as challenger: macro-F1 ${c.macro.f1.toFixed(4)} < ${v}'s ${m.macro.f1.toFixed(4)} ${where}${tol ? ` (tolerance ${tol})` : ''}.`;
+    }
   } else if (champion && championCheck && 'mismatch' in championCheck) {
     decision = `Champion v${champion.entry.version} cannot read this feature group (${championCheck.mismatch.message}): replaced.`;
   }
@@ -304,6 +397,8 @@ export function registerFitted(
           train: fitted.trainRows,
           test: testRows,
           testIds: fitted.testIds,
+          duplicateTrainRows: fitted.duplicates.trainRows,
+          holdoutOverlap: fitted.duplicates.holdoutOverlap,
         },
       },
       card: (version) =>
@@ -324,6 +419,8 @@ export function registerFitted(
               train: fitted.trainRows,
               test: testRows,
               bySource: fitted.bySource,
+              duplicateTrain: fitted.duplicates.trainRows,
+              holdoutOverlap: fitted.duplicates.holdoutOverlap,
             },
             split: {
               kind: config.split,

@@ -39655,6 +39655,20 @@ var ModelRegistry = class {
       throw new RegistryError(`${where}: is a model of '${model.json.dataset}', not '${this.dataset}'`);
     return model;
   }
+  /**
+   * The ids of a version's holdout rows (metrics.json's split.testIds): the rows it never trained on.
+   * null when the file is missing or does not list them (the gate then cannot tell which rows are fresh).
+   */
+  holdoutIds(version) {
+    const file = path13.join(this.versionDir(version), "metrics.json");
+    if (!existsSync8(file)) return null;
+    try {
+      const ids = JSON.parse(readInputFile(this.ws.root, file).toString("utf8"))?.split?.testIds;
+      return Array.isArray(ids) && ids.every((x) => Number.isInteger(x)) ? ids : null;
+    } catch {
+      return null;
+    }
+  }
   champion() {
     const idx = this.index();
     if (idx.champion === null) return null;
@@ -41310,6 +41324,11 @@ function classificationMetrics(actual, predicted, classes) {
   const macro = { precision: 0, recall: 0, f1: 0 };
   const weighted = { precision: 0, recall: 0, f1: 0 };
   let maxSupport = 0;
+  const macroClasses = [];
+  classes.forEach((name, c) => {
+    if (confusion[c].some((x) => x > 0) || confusion.some((row) => row[c] > 0)) macroClasses.push(name);
+  });
+  const m = macroClasses.length;
   classes.forEach((name, c) => {
     const support = confusion[c].reduce((s, x) => s + x, 0);
     const predictedCount = confusion.reduce((s, row) => s + row[c], 0);
@@ -41318,19 +41337,25 @@ function classificationMetrics(actual, predicted, classes) {
     const recall = safeDiv(tp, support);
     const f1 = safeDiv(2 * precision * recall, precision + recall);
     perClass[name] = { precision, recall, f1, support };
-    macro.precision += precision / k;
-    macro.recall += recall / k;
-    macro.f1 += f1 / k;
+    if (support > 0 || predictedCount > 0) {
+      macro.precision += precision;
+      macro.recall += recall;
+      macro.f1 += f1;
+    }
     weighted.precision += safeDiv(precision * support, n);
     weighted.recall += safeDiv(recall * support, n);
     weighted.f1 += safeDiv(f1 * support, n);
     maxSupport = Math.max(maxSupport, support);
   });
+  macro.precision = safeDiv(macro.precision, m);
+  macro.recall = safeDiv(macro.recall, m);
+  macro.f1 = safeDiv(macro.f1, m);
   return {
     rows: n,
     accuracy: safeDiv(correct, n),
     baselineAccuracy: safeDiv(maxSupport, n),
     macro,
+    macroClasses,
     weighted,
     perClass,
     confusion
@@ -41341,68 +41366,6 @@ function classificationMetrics(actual, predicted, classes) {
 var SplitError = class extends Error {
   name = "SplitError";
 };
-function shuffle(idx, rand) {
-  for (let i = idx.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
-  return idx;
-}
-function byClass(labels, rows, nClasses) {
-  const groups = Array.from({ length: nClasses }, () => []);
-  for (const i of rows) groups[labels[i]].push(i);
-  return groups;
-}
-function stratifiedSplit(labels, rows, nClasses, testFraction, seed) {
-  const rand = createRng(seed);
-  const groups = byClass(labels, rows, nClasses).map((g2) => shuffle([...g2], rand));
-  const nTest = Math.round(rows.length * testFraction);
-  if (nTest < 1 || rows.length - nTest < 1) {
-    throw new SplitError(
-      `too few rows for a ${Math.round(testFraction * 100)}% holdout: ${rows.length} labelled rows`
-    );
-  }
-  const quota = groups.map((g2) => g2.length * testFraction);
-  const take = quota.map(Math.floor);
-  let left = nTest - take.reduce((s, x) => s + x, 0);
-  const order = quota.map((q, c) => ({ c, r: q - Math.floor(q) })).sort((a, b) => b.r - a.r || a.c - b.c);
-  for (const { c } of order) {
-    if (left <= 0) break;
-    if (take[c] < groups[c].length) {
-      take[c]++;
-      left--;
-    }
-  }
-  const train4 = [];
-  const test = [];
-  groups.forEach((g2, c) => {
-    for (let i = 0; i < g2.length; i++) (i < take[c] ? test : train4).push(g2[i]);
-  });
-  return { train: train4.sort((a, b) => a - b), test: test.sort((a, b) => a - b) };
-}
-function timeSplit(eventTimes, rows, testFraction) {
-  const sorted = [...rows].sort((a, b) => eventTimes[a] - eventTimes[b] || a - b);
-  const nTest = Math.round(rows.length * testFraction);
-  if (nTest < 1 || rows.length - nTest < 1)
-    throw new SplitError(`too few rows for a time-based holdout: ${rows.length} labelled rows`);
-  return {
-    train: sorted.slice(0, rows.length - nTest).sort((a, b) => a - b),
-    test: sorted.slice(rows.length - nTest).sort((a, b) => a - b)
-  };
-}
-function stratifiedFolds(labels, rows, nClasses, k, seed) {
-  if (rows.length < k) throw new SplitError(`too few rows for ${k}-fold cross-validation: ${rows.length}`);
-  const rand = createRng(seed);
-  const folds = Array.from({ length: k }, () => []);
-  let next = 0;
-  for (const g2 of byClass(labels, rows, nClasses)) {
-    for (const i of shuffle([...g2], rand)) {
-      folds[next].push(i);
-      next = (next + 1) % k;
-    }
-  }
-  return folds.map((f) => f.sort((a, b) => a - b));
-}
 function fmix32(h) {
   let x = h ^ h >>> 16;
   x = Math.imul(x, 2246822507);
@@ -41410,16 +41373,167 @@ function fmix32(h) {
   x = Math.imul(x, 3266489909);
   return (x ^ x >>> 16) >>> 0;
 }
-function inHashHoldout(id, seed, testFraction) {
-  const lo = id >>> 0;
-  const hi = Math.floor(id / 4294967296) >>> 0;
-  const h = fmix32(fmix32(fmix32(seed >>> 0) ^ lo) ^ hi);
-  return h < testFraction * 4294967296;
+function seededHash(key, seed) {
+  const lo = key >>> 0;
+  const hi = Math.floor(key / 4294967296) >>> 0;
+  return fmix32(fmix32(fmix32(seed >>> 0) ^ lo) ^ hi);
 }
-function hashSplit(ids, rows, testFraction, seed) {
+function contentKeys(columns, rows, size) {
+  const keys = new Float64Array(size);
+  const f64 = new Float64Array(1);
+  const u32 = new Uint32Array(f64.buffer);
+  for (const i of rows) {
+    let a = 2654435769;
+    let b = 2246822507;
+    for (const col of columns) {
+      f64[0] = col[i] === 0 ? 0 : col[i];
+      a = fmix32(Math.imul(a ^ u32[0], 3432918353) + u32[1]);
+      b = fmix32(Math.imul(b ^ u32[1], 461845907) + u32[0] + a);
+    }
+    keys[i] = (a & 2097151) * 4294967296 + (b >>> 0);
+  }
+  return keys;
+}
+function groupRows(keys, labels, rows, nClasses) {
+  const byKey = /* @__PURE__ */ new Map();
+  const groups = [];
+  for (const i of [...rows].sort((a, b) => a - b)) {
+    let g2 = byKey.get(keys[i]);
+    if (!g2) {
+      g2 = { key: keys[i], rows: [], stratum: 0, counts: new Array(nClasses).fill(0) };
+      byKey.set(keys[i], g2);
+      groups.push(g2);
+    }
+    g2.rows.push(i);
+    g2.counts[labels ? labels[i] : 0]++;
+  }
+  for (const g2 of groups) g2.stratum = g2.counts.indexOf(Math.max(...g2.counts));
+  return groups;
+}
+function duplicateRows(keys, rows) {
+  return rows.length - new Set(Array.from(rows, (i) => keys[i])).size;
+}
+function overlapRows(keys, train4, test) {
+  const seen = new Set(Array.from(train4, (i) => keys[i]));
+  return test.filter((i) => seen.has(keys[i])).length;
+}
+function needTwoGroups(groups, rows, what) {
+  if (groups < 2)
+    throw new SplitError(
+      `${what}: all ${rows} labelled rows have identical feature values (one group of duplicates); an honest split needs at least 2 distinct feature rows \u2014 add rows that differ`
+    );
+}
+var flatSorted = (gs) => gs.flatMap((g2) => g2.rows).sort((a, b) => a - b);
+function stratifiedSplit(labels, keys, rows, nClasses, testFraction, seed) {
+  const what = `a ${Math.round(testFraction * 100)}% holdout`;
+  const nTest = Math.round(rows.length * testFraction);
+  if (nTest < 1 || rows.length - nTest < 1)
+    throw new SplitError(`too few rows for ${what}: ${rows.length} labelled rows`);
+  const groups = groupRows(keys, labels, rows, nClasses);
+  needTwoGroups(groups.length, rows.length, what);
+  const order = groups.map((g2) => ({ g: g2, h: seededHash(g2.key, seed) })).sort((a, b) => a.h - b.h || a.g.key - b.g.key).map((x) => x.g);
+  const strata = Array.from({ length: nClasses }, () => []);
+  for (const g2 of order) strata[g2.stratum].push(g2);
+  const inTest = /* @__PURE__ */ new Set();
+  for (const stratum of strata) {
+    const quota = Math.round(stratum.reduce((s, g2) => s + g2.rows.length, 0) * testFraction);
+    let taken = 0;
+    for (const g2 of stratum) {
+      if (Math.abs(taken + g2.rows.length - quota) < Math.abs(taken - quota)) {
+        inTest.add(g2);
+        taken += g2.rows.length;
+      }
+    }
+  }
+  if (inTest.size === 0) inTest.add(order[0]);
+  if (inTest.size === groups.length) inTest.delete(order[0]);
+  return {
+    train: flatSorted(groups.filter((g2) => !inTest.has(g2))),
+    test: flatSorted(groups.filter((g2) => inTest.has(g2)))
+  };
+}
+function timeSplit(eventTimes, keys, rows, testFraction) {
+  const nTest = Math.round(rows.length * testFraction);
+  if (nTest < 1 || rows.length - nTest < 1)
+    throw new SplitError(`too few rows for a time-based holdout: ${rows.length} labelled rows`);
+  const groups = groupRows(keys, null, rows, 1);
+  needTwoGroups(groups.length, rows.length, "a time-based holdout");
+  const first = (g2) => g2.rows.reduce((t, i) => Math.min(t, eventTimes[i]), Number.POSITIVE_INFINITY);
+  const latestFirst = groups.map((g2) => ({ g: g2, t: first(g2), i: g2.rows[0] })).sort((a, b) => b.t - a.t || b.i - a.i).map((x) => x.g);
+  const test = [];
+  let taken = 0;
+  for (const g2 of latestFirst) {
+    if (taken > 0 && Math.abs(taken + g2.rows.length - nTest) >= Math.abs(taken - nTest)) break;
+    test.push(g2);
+    taken += g2.rows.length;
+  }
+  if (test.length === groups.length) test.pop();
+  const inTest = new Set(test);
+  return {
+    train: flatSorted(groups.filter((g2) => !inTest.has(g2))),
+    test: flatSorted(test)
+  };
+}
+function stratifiedFolds(labels, keys, rows, nClasses, k, seed) {
+  if (rows.length < k) throw new SplitError(`too few rows for ${k}-fold cross-validation: ${rows.length}`);
+  const groups = groupRows(keys, labels, rows, nClasses);
+  if (groups.length < k)
+    throw new SplitError(
+      `${k}-fold cross-validation needs at least ${k} distinct feature rows (identical rows stay in one fold); the ${rows.length} training rows have ${groups.length} \u2014 add rows that differ or lower --folds`
+    );
+  const spread = (c) => {
+    const m = c.reduce((s, x) => s + x, 0) / c.length;
+    return Math.sqrt(c.reduce((s, x) => s + (x - m) ** 2, 0) / c.length);
+  };
+  const order = groups.map((g2) => ({ g: g2, h: seededHash(g2.key, seed), s: spread(g2.counts) })).sort((a, b) => a.h - b.h || a.g.key - b.g.key).sort((a, b) => b.s - a.s).map((x) => x.g);
+  const total = new Array(nClasses).fill(0);
+  for (const g2 of groups) for (let c = 0; c < nClasses; c++) total[c] += g2.counts[c];
+  const present = total.flatMap((t, c) => t > 0 ? [c] : []);
+  const perFold = Array.from({ length: k }, () => new Array(nClasses).fill(0));
+  const size = new Array(k).fill(0);
+  const folds = Array.from({ length: k }, () => []);
+  const share = new Float64Array(k);
+  for (const g2 of order) {
+    let best = -1;
+    let bestEval = Number.POSITIVE_INFINITY;
+    for (let f = 0; f < k; f++) {
+      let sum2 = 0;
+      for (const c of present) {
+        let mean2 = 0;
+        for (let q = 0; q < k; q++) {
+          share[q] = (perFold[q][c] + (q === f ? g2.counts[c] : 0)) / total[c];
+          mean2 += share[q];
+        }
+        mean2 /= k;
+        let v = 0;
+        for (let q = 0; q < k; q++) v += (share[q] - mean2) ** 2;
+        sum2 += Math.sqrt(v / k);
+      }
+      const ev = sum2 / present.length;
+      const close = Math.abs(ev - bestEval) <= 1e-8 + 1e-5 * Math.abs(bestEval);
+      if (best < 0 || ev < bestEval && !close || close && size[f] < size[best]) {
+        best = f;
+        bestEval = ev;
+      }
+    }
+    folds[best].push(g2);
+    size[best] += g2.rows.length;
+    for (let c = 0; c < nClasses; c++) perFold[best][c] += g2.counts[c];
+  }
+  const empty = size.indexOf(0);
+  if (empty >= 0)
+    throw new SplitError(
+      `${k}-fold cross-validation left fold ${empty + 1} empty: ${groups.length} groups of identical rows cannot fill ${k} folds \u2014 lower --folds`
+    );
+  return folds.map(flatSorted);
+}
+function inHashHoldout(key, seed, testFraction) {
+  return seededHash(key, seed) < testFraction * 4294967296;
+}
+function hashSplit(keys, rows, testFraction, seed) {
   const train4 = [];
   const test = [];
-  for (const i of rows) (inHashHoldout(ids[i], seed, testFraction) ? test : train4).push(i);
+  for (const i of rows) (inHashHoldout(keys[i], seed, testFraction) ? test : train4).push(i);
   checkHashSplit(rows.length, test.length, testFraction);
   return { train: train4, test };
 }
@@ -41445,6 +41559,10 @@ var DEFAULT_TRAINING = {
   selection: [0, 0.15],
   search: true
 };
+function duplicateCounts(data, train4, test) {
+  const keys = rowKeys(data);
+  return { trainRows: duplicateRows(keys, train4), holdoutOverlap: overlapRows(keys, train4, test) };
+}
 function checkTrainable(data, config) {
   const counts = new Array(data.label.classes.length).fill(0);
   for (const i of data.rows) counts[data.labels[i]]++;
@@ -41517,16 +41635,51 @@ function accuracyOn(model, data, rows) {
   });
   return ok / rows.length;
 }
-function splitRows(data, config, seed = config.seed) {
-  if (config.split === "time") return timeSplit(data.eventTimes, data.rows, config.testFraction);
-  if (config.split === "hash") {
-    if (!data.ids) throw new TrainingError(`${data.dataset}: the hash split needs row ids`);
-    return hashSplit(data.ids, data.rows, config.testFraction, seed);
+var keysOf = /* @__PURE__ */ new WeakMap();
+function rowKeys(data) {
+  let keys = keysOf.get(data);
+  if (!keys) {
+    const size = data.rows.reduce((m, i) => Math.max(m, i + 1), 0);
+    keys = contentKeys(
+      data.schema.map((f) => data.get(f.name)),
+      data.rows,
+      size
+    );
+    keysOf.set(data, keys);
   }
-  return stratifiedSplit(data.labels, data.rows, data.label.classes.length, config.testFraction, seed);
+  return keys;
+}
+function splitRows(data, config, seed = config.seed) {
+  const keys = rowKeys(data);
+  return naming(data, () => {
+    if (config.split === "time") return timeSplit(data.eventTimes, keys, data.rows, config.testFraction);
+    if (config.split === "hash") return hashSplit(keys, data.rows, config.testFraction, seed);
+    return stratifiedSplit(
+      data.labels,
+      keys,
+      data.rows,
+      data.label.classes.length,
+      config.testFraction,
+      seed
+    );
+  });
+}
+function naming(data, split) {
+  try {
+    return split();
+  } catch (err) {
+    if (err instanceof SplitError) throw new TrainingError(`${data.dataset}: ${err.message}`);
+    throw err;
+  }
+}
+function foldRows(data, config, train4) {
+  return naming(
+    data,
+    () => stratifiedFolds(data.labels, rowKeys(data), train4, data.label.classes.length, config.folds, config.seed)
+  );
 }
 function crossValidate(data, config, train4, progress) {
-  const folds = stratifiedFolds(data.labels, train4, data.label.classes.length, config.folds, config.seed);
+  const folds = foldRows(data, config, train4);
   const results = [];
   const candidates = candidatesOf(config);
   for (const [n, c] of candidates.entries()) {
@@ -41570,7 +41723,15 @@ function train3(data, config, progress) {
     pred,
     data.label.classes.map((c) => c.value)
   );
-  return { model, chosen, cv, holdout, train: trainRows, test };
+  return {
+    model,
+    chosen,
+    cv,
+    holdout,
+    train: trainRows,
+    test,
+    duplicates: duplicateCounts(data, trainRows, test)
+  };
 }
 
 // actions/lib/model-card.ts
@@ -41597,8 +41758,16 @@ function modelCard(l, p) {
     `${l.rows.eligible} eligible (${Object.entries(l.rows.bySource).map(([k, v]) => `${v} ${k}`).join(", ")}): ${l.rows.train} train, ${l.rows.test} holdout`
   );
   row(
+    "duplicate rows in the training data",
+    `${l.rows.duplicateTrain} (rows whose features equal an earlier training row's)`
+  );
+  row(
+    "train\u2013holdout overlap",
+    `${l.rows.holdoutOverlap} holdout rows with features equal to a training row's`
+  );
+  row(
     "split",
-    `${l.split.kind}, ${pct2(l.split.testFraction)} holdout, seed ${l.split.seed}; ${l.split.folds}-fold cross-validation`
+    `${l.split.kind}, ${pct2(l.split.testFraction)} holdout, seed ${l.split.seed}; ${l.split.folds}-fold cross-validation; identical feature rows (content hash of the cleaned features) are never split across holdout or folds`
   );
   row(
     "algorithm",
@@ -41652,6 +41821,11 @@ function modelCard(l, p) {
     f4(p.holdout.weighted.f1),
     p.holdout.rows
   );
+  const absent = p.classes.filter((c) => !p.holdout.macroClasses.includes(c));
+  lines.push(
+    "",
+    `Macro averages are over the ${p.holdout.macroClasses.length} classes present in the holdout's truth or predictions (scikit-learn's convention)${absent.length ? `; absent from both: ${absent.join(", ")}` : ""}.`
+  );
   lines.push(
     "",
     "Confusion matrix (rows: actual, columns: predicted):",
@@ -41665,7 +41839,7 @@ function modelCard(l, p) {
   if (p.champion) {
     lines.push(
       "",
-      `Previous champion v${p.champion.version} on the same holdout: accuracy ${pct2(p.champion.accuracy)}, macro-F1 ${f4(p.champion.macroF1)}.`
+      `Gate, on the ${p.champion.rows} holdout rows previous champion v${p.champion.version} never saw: v${p.champion.version} accuracy ${pct2(p.champion.accuracy)}, macro-F1 ${f4(p.champion.macroF1)}; this model accuracy ${pct2(p.champion.challengerAccuracy)}, macro-F1 ${f4(p.champion.challengerMacroF1)}.`
     );
   }
   lines.push(
@@ -41781,14 +41955,21 @@ function trainDataset(ws, spec, opts) {
   if (champion) {
     try {
       champion.model.checkSchema(fg.meta.features, `champion v${champion.entry.version}`);
-      const pred = predictRows(champion.model, data, outcome.test);
-      championCheck = {
-        metrics: classificationMetrics(
-          Int32Array.from(outcome.test, (i) => data.labels[i]),
-          pred,
-          fg.meta.label.classes.map((c) => c.value)
-        )
-      };
+      const held = championHoldout(registry, champion.entry.version);
+      const keys = rowKeys(data);
+      const trained = /* @__PURE__ */ new Set();
+      if (held) addChampionTrainingKeys(trained, held, data.rows, table.ids, keys);
+      const fresh = outcome.test.filter((i) => isFreshForChampion(held, trained, table.ids[i], keys[i]));
+      championCheck = gateCheck(
+        Int32Array.from(fresh, (i) => data.labels[i]),
+        predictRows(outcome.model, data, fresh),
+        predictRows(champion.model, data, fresh),
+        {
+          classes: fg.meta.label.classes.map((c) => c.value),
+          holdoutRows: outcome.test.length,
+          known: !!held
+        }
+      );
     } catch (err) {
       if (!(err instanceof SchemaMismatchError)) throw err;
       championCheck = { mismatch: err };
@@ -41811,10 +41992,30 @@ function trainDataset(ws, spec, opts) {
       testIds: outcome.test.map((i) => table.ids[i]),
       example,
       eligible: data.rows.length,
-      bySource
+      bySource,
+      duplicates: outcome.duplicates
     }
   );
   return { dataset: spec.name, ...registered, outcome };
+}
+function championHoldout(registry, version) {
+  const ids = registry.holdoutIds(version);
+  return ids ? new Set(ids) : null;
+}
+function addChampionTrainingKeys(into, held, rows, ids, keys) {
+  for (const i of rows) if (!held.has(ids[i])) into.add(keys[i]);
+}
+function isFreshForChampion(held, trained, id, key) {
+  return !held || held.has(id) && !trained.has(key);
+}
+function gateCheck(actual, challenger, champion, o) {
+  return {
+    metrics: classificationMetrics(actual, champion, o.classes),
+    challenger: classificationMetrics(actual, challenger, o.classes),
+    rows: actual.length,
+    holdoutRows: o.holdoutRows,
+    known: o.known
+  };
 }
 function registerFitted(ctx, fitted) {
   const { ws, spec, fg, config, dataHash, configHash, champion, championCheck, opts } = ctx;
@@ -41823,11 +42024,25 @@ function registerFitted(ctx, fitted) {
   let decision = "First model of this dataset.";
   if (champion && championCheck && "metrics" in championCheck) {
     const m = championCheck.metrics;
-    previousChampion = { version: champion.entry.version, accuracy: m.accuracy, macroF1: m.macro.f1 };
-    const tol = opts.tolerance ?? 0;
-    const ok = fitted.holdout.macro.f1 + tol >= m.macro.f1;
-    status = ok ? "champion" : "challenger";
-    decision = ok ? `Macro-F1 ${fitted.holdout.macro.f1.toFixed(4)} \u2265 champion v${champion.entry.version}'s ${m.macro.f1.toFixed(4)} on the same holdout${tol ? ` (tolerance ${tol})` : ""}: promoted.` : `Kept as challenger: macro-F1 ${fitted.holdout.macro.f1.toFixed(4)} < champion v${champion.entry.version}'s ${m.macro.f1.toFixed(4)} on the same holdout${tol ? ` (tolerance ${tol})` : ""}.`;
+    const c = championCheck.challenger;
+    const v = `champion v${champion.entry.version}`;
+    const where = championCheck.known ? `on the ${championCheck.rows} of ${championCheck.holdoutRows} holdout rows ${v} never saw` : `on the same holdout (${v}'s own holdout is not recorded, so it may have trained on some of these rows)`;
+    if (championCheck.rows === 0) {
+      decision = `None of the ${championCheck.holdoutRows} holdout rows is unseen by ${v} (it was trained on another split), so the gate cannot compare them honestly: replaced on the new model's honest holdout.`;
+    } else {
+      previousChampion = {
+        version: champion.entry.version,
+        accuracy: m.accuracy,
+        macroF1: m.macro.f1,
+        challengerAccuracy: c.accuracy,
+        challengerMacroF1: c.macro.f1,
+        rows: championCheck.rows
+      };
+      const tol = opts.tolerance ?? 0;
+      const ok = c.macro.f1 + tol >= m.macro.f1;
+      status = ok ? "champion" : "challenger";
+      decision = ok ? `Macro-F1 ${c.macro.f1.toFixed(4)} \u2265 ${v}'s ${m.macro.f1.toFixed(4)} ${where}${tol ? ` (tolerance ${tol})` : ""}: promoted.` : `Kept as challenger: macro-F1 ${c.macro.f1.toFixed(4)} < ${v}'s ${m.macro.f1.toFixed(4)} ${where}${tol ? ` (tolerance ${tol})` : ""}.`;
+    }
   } else if (champion && championCheck && "mismatch" in championCheck) {
     decision = `Champion v${champion.entry.version} cannot read this feature group (${championCheck.mismatch.message}): replaced.`;
   }
@@ -41882,7 +42097,9 @@ function registerFitted(ctx, fitted) {
           testFraction: config.testFraction,
           train: fitted.trainRows,
           test: testRows,
-          testIds: fitted.testIds
+          testIds: fitted.testIds,
+          duplicateTrainRows: fitted.duplicates.trainRows,
+          holdoutOverlap: fitted.duplicates.holdoutOverlap
         }
       },
       card: (version) => modelCard(
@@ -41901,7 +42118,9 @@ function registerFitted(ctx, fitted) {
             eligible: fitted.eligible,
             train: fitted.trainRows,
             test: testRows,
-            bySource: fitted.bySource
+            bySource: fitted.bySource,
+            duplicateTrain: fitted.duplicates.trainRows,
+            holdoutOverlap: fitted.duplicates.holdoutOverlap
           },
           split: {
             kind: config.split,
@@ -42014,7 +42233,7 @@ function shardedTrainingConfig(spec, opts) {
     );
   if (opts.split !== void 0 && opts.split !== "hash")
     throw new ShardError(
-      `sharded training needs the hash split (a shard knows its holdout rows by id); got '${opts.split}'`
+      `sharded training needs the hash split (a shard knows its holdout rows by their content); got '${opts.split}'`
     );
   if (opts.asOf !== void 0)
     throw new ShardError("sharded training reads the working tree; --as-of is not supported with shards");
@@ -42057,6 +42276,11 @@ function trainShard(ws, spec, opts) {
     partitions.push({ month: part.month, sha256: part.sha256 });
     const get2 = (name) => t.columns[names.indexOf(name)];
     const train4 = [];
+    const keys = contentKeys(
+      t.columns,
+      Array.from({ length: t.rows }, (_, i) => i),
+      t.rows
+    );
     for (let i = 0; i < t.rows; i++) {
       if (t.labels[i] < 0 || !config.includeSynthetic && t.sources[i] === SYNTHETIC) continue;
       eligibleByClass[t.labels[i]]++;
@@ -42066,7 +42290,7 @@ function trainShard(ws, spec, opts) {
             `${spec.name}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(", ")}); training needs finite values`
           );
       }
-      if (inHashHoldout(t.ids[i], config.seed, config.testFraction)) test++;
+      if (inHashHoldout(keys[i], config.seed, config.testFraction)) test++;
       else train4.push(i);
     }
     const y = Float64Array.from(t.labels, (c) => c >= 0 ? scores[c] : 0);
@@ -42198,6 +42422,11 @@ function mergeTrainShards(ws, spec, opts) {
   const predicted = new Int32Array(test);
   const championPredicted = new Int32Array(test);
   const testIds = [];
+  const testKeys = [];
+  const trainKeys = /* @__PURE__ */ new Set();
+  let trainSeen = 0;
+  const held = champion && !mismatch ? championHoldout(registry, champion.entry.version) : null;
+  const championTrained = /* @__PURE__ */ new Set();
   const bySource = {};
   const example = {};
   for (const part of partitionsOf(fg, fg.months(), fg.lateLabels())) {
@@ -42206,7 +42435,14 @@ function mergeTrainShards(ws, spec, opts) {
     const data = trainingData(fg, t, config.includeSynthetic);
     updateDataHash(hash, t, data.rows);
     for (const i of data.rows) bySource[SOURCES[t.sources[i]]] = (bySource[SOURCES[t.sources[i]]] ?? 0) + 1;
-    const rows = data.rows.filter((i) => inHashHoldout(t.ids[i], config.seed, config.testFraction));
+    const keys = rowKeys(data);
+    const rows = data.rows.filter((i) => inHashHoldout(keys[i], config.seed, config.testFraction));
+    for (const i of data.rows) {
+      if (inHashHoldout(keys[i], config.seed, config.testFraction)) continue;
+      trainKeys.add(keys[i]);
+      trainSeen++;
+    }
+    if (held) addChampionTrainingKeys(championTrained, held, data.rows, t.ids, keys);
     if (rows.length === 0) continue;
     if (testIds.length === 0)
       for (const f of model.features) example[f.name] = valueText(f, data.get(f.name)[rows[0]]);
@@ -42220,6 +42456,7 @@ function mergeTrainShards(ws, spec, opts) {
     rows.forEach((i, k) => {
       actual[at + k] = t.labels[i];
       testIds.push(t.ids[i]);
+      testKeys.push(keys[i]);
     });
     opts.progress?.(`  ${part.month}: ${rows.length} holdout rows scored`);
   }
@@ -42231,7 +42468,15 @@ function mergeTrainShards(ws, spec, opts) {
   const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
   if (skipped) return { dataset: spec.name, skipped };
   const values = classes.map((c) => c.value);
-  const championCheck = !champion ? null : mismatch ? { mismatch } : { metrics: classificationMetrics(actual, championPredicted, values) };
+  const fresh = testIds.flatMap(
+    (id, r3) => isFreshForChampion(held, championTrained, id, testKeys[r3]) ? [r3] : []
+  );
+  const pick = (a) => Int32Array.from(fresh, (r3) => a[r3]);
+  const championCheck = !champion ? null : mismatch ? { mismatch } : gateCheck(pick(actual), pick(predicted), pick(championPredicted), {
+    classes: values,
+    holdoutRows: test,
+    known: held !== null
+  });
   const registered = registerFitted(
     {
       ws,
@@ -42254,7 +42499,11 @@ function mergeTrainShards(ws, spec, opts) {
       testIds,
       example,
       eligible,
-      bySource
+      bySource,
+      duplicates: {
+        trainRows: trainSeen - trainKeys.size,
+        holdoutOverlap: testKeys.filter((k) => trainKeys.has(k)).length
+      }
     }
   );
   opts.progress?.(
@@ -42274,7 +42523,7 @@ No new model${at}: ${r2.skipped}.`;
   const before = r2.previousChampion;
   const table = metricsDiffMarkdown(
     before ? { accuracy: before.accuracy, macroF1: before.macroF1 } : null,
-    { accuracy: e.holdout.accuracy, macroF1: e.holdout.macroF1, weightedF1: e.holdout.weightedF1 },
+    before ? { accuracy: before.challengerAccuracy, macroF1: before.challengerMacroF1 } : { accuracy: e.holdout.accuracy, macroF1: e.holdout.macroF1, weightedF1: e.holdout.weightedF1 },
     {
       championLabel: before ? `champion v${before.version}` : "champion (none)",
       challengerLabel: `this pull request (${e.algorithm})`
@@ -42284,7 +42533,7 @@ No new model${at}: ${r2.skipped}.`;
   return [
     title,
     "",
-    `The model trained${at} against the current champion, on the same ${e.holdout.rows} holdout rows:`,
+    before ? `The model trained${at} against the current champion, on the ${before.rows} of its ${e.holdout.rows} holdout rows the champion never saw:` : `The model trained${at} on its ${e.holdout.rows} holdout rows (no champion to compare with):`,
     "",
     table,
     "",

@@ -9,9 +9,12 @@ export function metricsCommentMarkdown(spec: DatasetSpec, r: TrainResult, headSh
   if (!r.entry) return `${title}\n\nNo new model${at}: ${r.skipped}.`;
   const e = r.entry;
   const before = r.previousChampion;
+  // With a champion, both columns are on the holdout rows the champion never saw (the gate's rows).
   const table = metricsDiffMarkdown(
     before ? { accuracy: before.accuracy, macroF1: before.macroF1 } : null,
-    { accuracy: e.holdout.accuracy, macroF1: e.holdout.macroF1, weightedF1: e.holdout.weightedF1 },
+    before
+      ? { accuracy: before.challengerAccuracy, macroF1: before.challengerMacroF1 }
+      : { accuracy: e.holdout.accuracy, macroF1: e.holdout.macroF1, weightedF1: e.holdout.weightedF1 },
     {
       championLabel: before ? `champion v${before.version}` : 'champion (none)',
       challengerLabel: `this pull request (${e.algorithm})`,
@@ -24,7 +27,9 @@ export function metricsCommentMarkdown(spec: DatasetSpec, r: TrainResult, headSh
   return [
     title,
     '',
-    `The model trained${at} against the current champion, on the same ${e.holdout.rows} holdout rows:`,
+    before
+      ? `The model trained${at} against the current champion, on the ${before.rows} of its ${e.holdout.rows} holdout rows the champion never saw:`
+      : `The model trained${at} on its ${e.holdout.rows} holdout rows (no champion to compare with):`,
     '',
     table,
     '',
