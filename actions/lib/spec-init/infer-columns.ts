@@ -281,7 +281,7 @@ function isIdentifier(p: ColumnProfile, name: string, opts: InferOptions, rows: 
   const unique = p.allWhole ? opts.unique(p) : !p.overflow && p.distinctCount === p.filled;
   if (!unique) return false;
   if (ID_NAME.test(name)) return true;
-  if (rows < 20) return false;
+  if (rows < 20 || p.spaced * 2 > p.filled) return false; // mostly words: free text, said as such
   return p.allWhole ? p.max - p.min + 1 === p.filled : true;
 }
 

@@ -36,6 +36,8 @@ export class ColumnProfile {
   firstTime?: string;
   lastTime?: string;
   localTimes = 0;
+  /** Text values with a space inside: words, not codes (free text rather than an identifier). */
+  spaced = 0;
   /** Values that cannot be a stored category (a comma, quote or line break). */
   unstorable = 0;
   distinct = new Map<string, number>();
@@ -86,6 +88,7 @@ export class ColumnProfile {
       if (this.lastTime === undefined || time > this.lastTime) this.lastTime = time;
     } else if (LOCAL_TIMESTAMP.test(v) || LOCAL_DATE.test(v)) this.localTimes++;
     if (/[",\r\n]/.test(v)) this.unstorable++;
+    if (/\s/.test(v)) this.spaced++;
   }
 
   get filled(): number {
