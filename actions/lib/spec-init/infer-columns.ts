@@ -45,8 +45,12 @@ export interface FeaturePlan {
   missing: 'reject' | 'median' | 'mode';
   missingFlag?: string;
   group?: string;
-  /** What was inferred from what: the spec comment and the decisions table. */
+  /** What was inferred from what, in full: the decisions table. */
   why: string;
+  /** Numeric: the observed min–max (a trailing comment in the spec). */
+  observed?: string;
+  /** What the spec's comment over the feature says: only what is not plain from the line itself. */
+  note?: string;
 }
 
 export interface ColumnPlan {
@@ -186,7 +190,10 @@ export function inferColumns(file: string, profiles: ColumnProfile[], opts: Infe
       continue;
     }
     const f = categorical(p, name, values, false);
-    if (mixed) f.why = `${mixed}${f.why}`;
+    if (mixed) {
+      f.why = `${mixed}${f.why}`;
+      f.note = `${mixed}${f.note ?? 'kept as categories'}`;
+    }
     features.push(f);
   }
   if (features.length === 0)
@@ -204,6 +211,7 @@ export function inferColumns(file: string, profiles: ColumnProfile[], opts: Infe
       f.missingFlag = flag;
       taken.add(flag);
       f.why = f.why.replace(`'${f.name}_missing'`, `'${flag}'`);
+      f.note = f.note?.replace(`'${f.name}_missing'`, `'${flag}'`);
     }
   return { features, label, key, time, dropped, notes, order: headers };
 }
@@ -296,15 +304,17 @@ function numeric(p: ColumnProfile, name: string): FeaturePlan {
     range,
     decimals,
     missing: 'reject',
+    observed: `${fmt(p.min)}–${fmt(p.max)}`,
     why: `${decimals ? `numbers ${fmt(p.min)}–${fmt(p.max)}, ${plural(decimals, 'decimal')}` : `whole numbers ${fmt(p.min)}–${fmt(p.max)}`}: range rounded out to [${range[0]}, ${range[1]}]`,
   };
   if (p.blanks) {
     f.missing = 'median';
-    f.why += `; ${plural(p.blanks, 'blank')} (${pct(p.blanks, p.rows)}): filled with the median`;
+    f.note = `${plural(p.blanks, 'blank')} (${pct(p.blanks, p.rows)}): filled with the median`;
     if (p.blanks / p.rows > FLAG_MISSING_ABOVE) {
       f.missingFlag = `${name}_missing`;
-      f.why += `, and '${f.missingFlag}' keeps which were blank`;
+      f.note += `, and '${f.missingFlag}' keeps which were blank`;
     }
+    f.why += `; ${f.note}`;
   }
   return f;
 }
@@ -324,9 +334,12 @@ function categorical(p: ColumnProfile, name: string, values: string[], boolean: 
         ? `${values.length} whole-number codes in a column named like a class`
         : `${values.length} distinct values`,
   };
+  if (p.allNumbers && !boolean) f.note = f.why;
   if (p.blanks) {
     f.missing = 'mode';
-    f.why += `; ${plural(p.blanks, 'blank')} (${pct(p.blanks, p.rows)}): filled with the most frequent value '${p.mode()}'`;
+    const blanks = `${plural(p.blanks, 'blank')} (${pct(p.blanks, p.rows)}): filled with the most frequent value '${p.mode()}'`;
+    f.why += `; ${blanks}`;
+    f.note = f.note ? `${f.note}; ${blanks}` : blanks;
   }
   return f;
 }

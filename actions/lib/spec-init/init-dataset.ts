@@ -8,7 +8,7 @@ import { writeFilesAtomically } from '../atomic-write.js';
 import { parseOptionsOf, type SourceFormat } from '../csv-format.js';
 import { headerOf, InputError, recordOf } from '../csv-input.js';
 import { streamCsvRows } from '../csv-stream.js';
-import { parseSpec } from '../spec.js';
+import { type DatasetSpec, parseSpec } from '../spec.js';
 import { SPEC_FILE, type Workspace } from '../workspace.js';
 import { type ColumnPlan, inferColumns } from './infer-columns.js';
 import { snakeName } from './naming.js';
@@ -130,18 +130,17 @@ export function initDataset(ws: Workspace, opts: InitOptions): InitResult {
     const yaml = specYaml({
       name,
       title: opts.title ?? capital(name.replace(/_/g, ' ')),
-      description: `Predict ${plan.label.title.toLowerCase()} from ${plan.features.length} feature${plan.features.length === 1 ? '' : 's'}.`,
+      description: `Predict ${plan.label.title} (${plan.label.classes.length} classes) from ${plan.features.length} feature${plan.features.length === 1 ? '' : 's'}.`,
       header: [
         `Written by gitml init from ${path.basename(abs)} (${rows} rows, ${profiles.length} columns) on ${day}.`,
         'Every decision is explained next to it: check them, edit freely, then run backfill.',
       ],
       format,
-      formatWhy: reading,
+      formatWhy: reading.filter((l) => !l.startsWith('Comma-separated')),
       plan,
       fixedTime: `${day}T00:00:00Z`,
     });
-    // The written spec must load as every command will load it: a failure here is init's own bug.
-    parseSpec(parseYaml(yaml), ws.rel(specFile));
+    checkRoundTrip(parseSpec(parseYaml(yaml), ws.rel(specFile)), plan);
     const staleGroup = existsSync(path.join(dir, 'v1'));
     writeFilesAtomically([
       { path: specFile, content: yaml },
@@ -161,6 +160,24 @@ export function initDataset(ws: Workspace, opts: InitOptions): InitResult {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The written spec must load as every command will load it, and say what was decided (a value YAML
+ * reads differently from how it was meant would slip through parseSpec): a failure here is init's own bug.
+ */
+function checkRoundTrip(spec: DatasetSpec, plan: ColumnPlan): void {
+  const wanted = JSON.stringify([
+    plan.label.header,
+    plan.label.classes,
+    plan.features.map((f) => [f.header, f.name, f.title, f.range, f.categories]),
+  ]);
+  const read = JSON.stringify([
+    spec.label.column,
+    spec.label.classes,
+    spec.features.map((f) => [f.column, f.name, f.title, f.range, f.categories]),
+  ]);
+  if (read !== wanted) throw new Error(`init: the written spec reads back differently: ${read} ≠ ${wanted}`);
 }
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -31,7 +31,7 @@ export function scalar(s: string): string {
   return plain ? s : `'${s.replace(/'/g, "''")}'`;
 }
 
-const comment = (text: string, indent: string) => `${indent}# ${text}`;
+const comment = (text: string, indent: string) => `${indent}# ${text.replace(/[\r\n]+/g, ' ')}`;
 const list = (xs: string[]) => `[${xs.map(scalar).join(', ')}]`;
 
 function numericLine(f: FeaturePlan): string {
@@ -46,7 +46,7 @@ function numericLine(f: FeaturePlan): string {
     ...(f.missing !== 'reject' ? [`missing: ${f.missing}`] : []),
     ...(f.missingFlag ? [`missingFlag: ${f.missingFlag}`] : []),
   ];
-  return `  - { ${parts.join(', ')} }`;
+  return `  - { ${parts.join(', ')} } # seen ${f.observed}`;
 }
 
 function categoricalLines(f: FeaturePlan): string[] {
@@ -104,9 +104,20 @@ export function specYaml(s: SpecText): string {
     '  classes:',
     ...plan.label.classes.map((c) => `    - { value: ${scalar(c.value)}, label: ${scalar(c.label)} }`),
   );
+  if (plan.features.some((f) => f.type === 'numeric'))
+    lines.push(
+      comment(
+        'Numeric ranges: the values seen (in the comment), padded and rounded out to round numbers;',
+        '',
+      ),
+      comment(
+        'decimals as written in the file. A value outside its range is quarantined, never clipped.',
+        '',
+      ),
+    );
   lines.push('features:');
   for (const f of plan.features) {
-    lines.push(comment(`${f.header}: ${f.why}.`, '  '));
+    if (f.note) lines.push(comment(`${f.header}: ${f.note}.`, '  '));
     if (f.type === 'numeric') lines.push(numericLine(f));
     else lines.push(...categoricalLines(f));
   }
