@@ -475,3 +475,24 @@ describe('a 1 M-row file', () => {
     expect(execFileSync('cmp', [file, path.join(root, 'data/big/source.csv')]).length).toBe(0);
   });
 });
+
+describe('YAML that reads back as written', () => {
+  test('headers and values YAML would misread are quoted (yes, null, #, colon, quotes, numbers)', async () => {
+    const header = ['yes', 'null', '#tag', 'a: b', "it's", '"x, y"', 'Ünïcode näme', 'kind'];
+    const rows = Array.from({ length: 12 }, (_, i) =>
+      [i % 2 ? 'true' : 'false', i % 3 ? 'null' : 'NO', `#${i % 2}`, i * 1.5, `it's ${i % 2}`, i % 2 ? '1e5' : '0x1A', i, i % 2 ? 'on' : 'off'].join(','),
+    );
+    const root = makeWorkspace([]);
+    const r = await cli(root, 'init', tempCsv('odd.csv', `${header.join(',')}\n${rows.join('\n')}\n`), '--name', 'odd');
+    expect(r.code, r.err).toBe(0);
+    const spec = specOf(root, 'odd');
+    expect(spec.features.map((f) => f.column)).toEqual(['yes', 'null', '#tag', 'a: b', "it's", 'x, y', 'Ünïcode näme']);
+    expect(spec.features.map((f) => f.name)).toEqual(['yes', 'null', 'tag', 'a_b', 'it_s', 'x_y', 'unicode_name']);
+    expect(spec.features[0].categories?.map((c) => [c.value, c.label])).toEqual([
+      ['false', 'No'],
+      ['true', 'Yes'],
+    ]);
+    expect(spec.label.classes.map((c) => c.value)).toEqual(['off', 'on']);
+    expect((await cli(root, 'backfill', '-d', 'odd')).code).toBe(0);
+  });
+});

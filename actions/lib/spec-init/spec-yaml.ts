@@ -36,7 +36,7 @@ const list = (xs: string[]) => `[${xs.map(scalar).join(', ')}]`;
 
 function numericLine(f: FeaturePlan): string {
   const parts = [
-    `name: ${f.name}`,
+    `name: ${scalar(f.name)}`,
     ...(f.header !== f.name ? [`column: ${scalar(f.header)}`] : []),
     `title: ${scalar(f.title)}`,
     ...(f.group ? [`group: ${scalar(f.group)}`] : []),
@@ -44,14 +44,14 @@ function numericLine(f: FeaturePlan): string {
     `range: [${f.range?.[0]}, ${f.range?.[1]}]`,
     `decimals: ${f.decimals}`,
     ...(f.missing !== 'reject' ? [`missing: ${f.missing}`] : []),
-    ...(f.missingFlag ? [`missingFlag: ${f.missingFlag}`] : []),
+    ...(f.missingFlag ? [`missingFlag: ${scalar(f.missingFlag)}`] : []),
   ];
   return `  - { ${parts.join(', ')} } # seen ${f.observed}`;
 }
 
 function categoricalLines(f: FeaturePlan): string[] {
   return [
-    `  - name: ${f.name}`,
+    `  - name: ${scalar(f.name)}`,
     ...(f.header !== f.name ? [`    column: ${scalar(f.header)}`] : []),
     `    title: ${scalar(f.title)}`,
     ...(f.group ? [`    group: ${scalar(f.group)}`] : []),
@@ -99,7 +99,7 @@ export function specYaml(s: SpecText): string {
   lines.push(
     'label:',
     `  column: ${scalar(plan.label.header)}`,
-    `  name: ${plan.label.name}`,
+    `  name: ${scalar(plan.label.name)}`,
     `  title: ${scalar(plan.label.title)}`,
     '  classes:',
     ...plan.label.classes.map((c) => `    - { value: ${scalar(c.value)}, label: ${scalar(c.label)} }`),
