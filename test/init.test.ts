@@ -476,23 +476,116 @@ describe('a 1 M-row file', () => {
   });
 });
 
+describe('blanks spelled NA or ?', () => {
+  test('are read as blanks by init and by backfill (source.missingValues)', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) =>
+      [
+        i % 5 === 0 ? 'NA' : (i * 0.5).toFixed(1),
+        i % 9 === 0 ? '?' : ['a', 'b'][i % 2],
+        i % 3 ? 'x' : 'y',
+      ].join(','),
+    );
+    const root = makeWorkspace([]);
+    const r = await cli(
+      root,
+      'init',
+      tempCsv('na.csv', `size,shape,kind\n${rows.join('\n')}\n`),
+      '--name',
+      'na',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("'?' (5 cells), 'NA' (8 cells) read as blanks.");
+    const spec = specOf(root, 'na');
+    expect(spec.source.missingValues).toEqual(['?', 'NA']);
+    expect(spec.features.map((f) => [f.name, f.type, f.missing, f.missingFlag])).toEqual([
+      ['size', 'numeric', 'median', 'size_missing'],
+      ['shape', 'categorical', 'mode', undefined],
+    ]);
+    const b = await cli(root, 'backfill', '-d', 'na');
+    expect(b.out).toContain('40 rows, 0 quarantined');
+  });
+});
+
 describe('YAML that reads back as written', () => {
   test('headers and values YAML would misread are quoted (yes, null, #, colon, quotes, numbers)', async () => {
     const header = ['yes', 'null', '#tag', 'a: b', "it's", '"x, y"', 'Ünïcode näme', 'kind'];
     const rows = Array.from({ length: 12 }, (_, i) =>
-      [i % 2 ? 'true' : 'false', i % 3 ? 'null' : 'NO', `#${i % 2}`, i * 1.5, `it's ${i % 2}`, i % 2 ? '1e5' : '0x1A', i, i % 2 ? 'on' : 'off'].join(','),
+      [
+        i % 2 ? 'true' : 'false',
+        i % 3 ? 'nil' : 'NO',
+        `#${i % 2}`,
+        i * 1.5,
+        `it's ${i % 2}`,
+        i % 2 ? '1e5' : '0x1A',
+        i,
+        i % 2 ? 'on' : 'off',
+      ].join(','),
     );
     const root = makeWorkspace([]);
-    const r = await cli(root, 'init', tempCsv('odd.csv', `${header.join(',')}\n${rows.join('\n')}\n`), '--name', 'odd');
+    const r = await cli(
+      root,
+      'init',
+      tempCsv('odd.csv', `${header.join(',')}\n${rows.join('\n')}\n`),
+      '--name',
+      'odd',
+    );
     expect(r.code, r.err).toBe(0);
     const spec = specOf(root, 'odd');
-    expect(spec.features.map((f) => f.column)).toEqual(['yes', 'null', '#tag', 'a: b', "it's", 'x, y', 'Ünïcode näme']);
-    expect(spec.features.map((f) => f.name)).toEqual(['yes', 'null', 'tag', 'a_b', 'it_s', 'x_y', 'unicode_name']);
+    expect(spec.features.map((f) => f.column)).toEqual([
+      'yes',
+      'null',
+      '#tag',
+      'a: b',
+      "it's",
+      'x, y',
+      'Ünïcode näme',
+    ]);
+    expect(spec.features.map((f) => f.name)).toEqual([
+      'yes',
+      'null',
+      'tag',
+      'a_b',
+      'it_s',
+      'x_y',
+      'unicode_name',
+    ]);
     expect(spec.features[0].categories?.map((c) => [c.value, c.label])).toEqual([
       ['false', 'No'],
       ['true', 'Yes'],
     ]);
     expect(spec.label.classes.map((c) => c.value)).toEqual(['off', 'on']);
     expect((await cli(root, 'backfill', '-d', 'odd')).code).toBe(0);
+  });
+});
+
+describe("the spec's source reading keys", () => {
+  const base = parseYaml(readFileSync(path.join(REPO_ROOT, 'data/iris/dataset.yml'), 'utf8')) as {
+    source: Record<string, unknown>;
+  };
+  const withSource = (extra: Record<string, unknown>) => ({ ...base, source: { ...base.source, ...extra } });
+  test.each([
+    [{ delimiter: ':' }, /delimiter must be one of ',' ';' '\|' or a tab/],
+    [{ decimal: ',' }, /decimal ',' needs a delimiter other than ','/],
+    [{ skipLines: -1 }, /skipLines must be a whole number from 0 to 1000/],
+    [{ columns: ['a', 'a'] }, /columns lists 'a' twice/],
+    [{ missingValues: [''] }, /missingValues .* must be a list of texts/],
+  ])('%j is refused', (extra, message) => {
+    expect(() => parseSpec(withSource(extra), 'x.yml')).toThrow(message);
+  });
+  test('valid keys are kept; defaults are left out', () => {
+    const spec = parseSpec(
+      withSource({ delimiter: ';', decimal: ',', skipLines: 1, columns: ['a'], missingValues: ['NA'] }),
+      'x.yml',
+    );
+    expect(spec.source).toMatchObject({
+      delimiter: ';',
+      decimal: ',',
+      skipLines: 1,
+      columns: ['a'],
+      missingValues: ['NA'],
+    });
+    expect(parseSpec(withSource({ delimiter: ',', decimal: '.', skipLines: 0 }), 'x.yml').source).toEqual(
+      parseSpec(base, 'x.yml').source,
+    );
   });
 });

@@ -24,7 +24,21 @@ export interface SourceFormat {
   skipLines?: number;
   /** The column names of a file without a header row, in order. */
   columns?: string[];
+  /** Cell texts that mean "no value" (NA, ?): read as blanks, so the spec's missing rules apply. */
+  missingValues?: string[];
 }
+
+/** The spellings of "no value" that init recognises (R, pandas, Excel, UCI files). */
+export const MISSING_VALUE_TOKENS: readonly string[] = [
+  'NA',
+  'N/A',
+  'NaN',
+  'nan',
+  'null',
+  'NULL',
+  '#N/A',
+  '?',
+];
 
 /** csv-parse options for a format (the shared ones of csv-input.ts plus delimiter and first line). */
 export function parseOptionsOf(format: SourceFormat): typeof PARSE_OPTIONS & {
@@ -68,6 +82,11 @@ export function parseSourceText(
   const header = format.columns ?? headerOf(rows[0], file);
   const records: CsvRecord[] = [];
   for (let r = format.columns ? 0 : 1; r < rows.length; r++) records.push(recordOf(rows[r], header, file));
+  if (format.missingValues?.length) {
+    const blank = new Set(format.missingValues);
+    for (const rec of records)
+      for (const c of Object.keys(rec.values)) if (blank.has(rec.values[c].trim())) rec.values[c] = '';
+  }
   if (format.decimal === ',') {
     for (const rec of records)
       for (const c of numericColumns) if (c in rec.values) rec.values[c] = withDecimalPoint(rec.values[c]);

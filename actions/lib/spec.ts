@@ -306,6 +306,14 @@ function sourceFormatOf(src: Obj, where: string): SourceFormat {
     if (dup !== undefined) throw new SpecError(`${where}: columns lists '${dup}' twice`);
     out.columns = c as string[];
   }
+  if (src.missingValues !== undefined) {
+    const m = src.missingValues;
+    if (!Array.isArray(m) || !m.every((x) => typeof x === 'string' && x.trim() !== ''))
+      throw new SpecError(
+        `${where}: missingValues (cell texts that mean a blank, like NA) must be a list of texts`,
+      );
+    if (m.length) out.missingValues = m as string[];
+  }
   return out;
 }
 

@@ -117,6 +117,14 @@ export function initDataset(ws: Workspace, opts: InitOptions): InitResult {
         `Numbers use a decimal comma (assumed with semicolons: '${comma.firstDecimalComma.value}' in '${comma.header}' line ${comma.firstDecimalComma.line} is read as ${comma.firstDecimalComma.value.replace(',', '.')}).`,
       );
     }
+    const tokens = new Map<string, number>();
+    for (const p of profiles) for (const [t, n] of p.missingTokens) tokens.set(t, (tokens.get(t) ?? 0) + n);
+    if (tokens.size) {
+      format.missingValues = [...tokens.keys()].sort();
+      reading.push(
+        `${format.missingValues.map((t) => `'${t}' (${tokens.get(t)} cells)`).join(', ')} read as blank${tokens.size > 1 ? 's' : ''}.`,
+      );
+    }
     const unique = uniqueness(fd, file, format, profiles);
     const plan = inferColumns(file, profiles, {
       label: opts.label,

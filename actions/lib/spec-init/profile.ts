@@ -1,6 +1,6 @@
 // What one pass over a column shows: blanks, numbers (range, decimals, whole numbers, order), distinct
 // values (counted up to a cap, so a million-row file keeps memory bounded), timestamps and text traits.
-import { isDecimalComma, withDecimalPoint } from '../csv-format.js';
+import { isDecimalComma, MISSING_VALUE_TOKENS, withDecimalPoint } from '../csv-format.js';
 import { normaliseEventTime } from '../pipelines/event-time.js';
 import { isIsoDate } from '../spec.js';
 
@@ -40,6 +40,8 @@ export class ColumnProfile {
   spaced = 0;
   /** Values that cannot be a stored category (a comma, quote or line break). */
   unstorable = 0;
+  /** Cells spelled like "no value" (NA, ?), by spelling: counted as blanks. */
+  missingTokens = new Map<string, number>();
   distinct = new Map<string, number>();
   /** More than DISTINCT_CAP distinct values. */
   overflow = false;
@@ -53,8 +55,9 @@ export class ColumnProfile {
   add(raw: string, line: number): void {
     this.rows++;
     const v = raw.trim();
-    if (v === '') {
+    if (v === '' || MISSING_VALUE_TOKENS.includes(v)) {
       this.blanks++;
+      if (v !== '') this.missingTokens.set(v, (this.missingTokens.get(v) ?? 0) + 1);
       return;
     }
     if (!this.overflow) {

@@ -74,6 +74,7 @@ export function specYaml(s: SpecText): string {
   if (format.decimal) lines.push(`  decimal: '${format.decimal}'`);
   if (format.skipLines) lines.push(`  skipLines: ${format.skipLines}`);
   if (format.columns) lines.push(`  columns: ${list(format.columns)}`);
+  if (format.missingValues) lines.push(`  missingValues: ${list(format.missingValues)}`);
   if (plan.dropped.length) {
     lines.push(comment('Not features:', '  '));
     for (const d of plan.dropped) lines.push(comment(`  ${d.header}: ${d.why}.`, '  '));
