@@ -1,6 +1,5 @@
-// How a raw source file is written when it is not a plain comma CSV with a header: the spec's
-// `source.delimiter`, `source.decimal`, `source.skipLines` and `source.columns` (written by `gitml init`,
-// which keeps the user's file byte for byte). Backfill reads the source through parseSourceText.
+// Reads a raw source in its format (source-format.ts): backfill's parser for the files `gitml init`
+// keeps byte for byte (semicolons, decimal commas, a count line, no header, NA for blanks).
 import { parse } from 'csv-parse/sync';
 import {
   type CsvRecord,
@@ -12,33 +11,7 @@ import {
   parseError,
   recordOf,
 } from './csv-input.js';
-
-export const CSV_DELIMITERS: readonly string[] = [',', ';', '\t', '|'];
-
-export interface SourceFormat {
-  /** Field separator; absent: ','. */
-  delimiter?: string;
-  /** ',' when numbers are written with a decimal comma (only with a delimiter other than ','). */
-  decimal?: ',';
-  /** Lines before the header (or before the first record when `columns` is given). */
-  skipLines?: number;
-  /** The column names of a file without a header row, in order. */
-  columns?: string[];
-  /** Cell texts that mean "no value" (NA, ?): read as blanks, so the spec's missing rules apply. */
-  missingValues?: string[];
-}
-
-/** The spellings of "no value" that init recognises (R, pandas, Excel, UCI files). */
-export const MISSING_VALUE_TOKENS: readonly string[] = [
-  'NA',
-  'N/A',
-  'NaN',
-  'nan',
-  'null',
-  'NULL',
-  '#N/A',
-  '?',
-];
+import { type SourceFormat, withDecimalPoint } from './source-format.js';
 
 /** csv-parse options for a format (the shared ones of csv-input.ts plus delimiter and first line). */
 export function parseOptionsOf(format: SourceFormat): typeof PARSE_OPTIONS & {
@@ -46,18 +19,6 @@ export function parseOptionsOf(format: SourceFormat): typeof PARSE_OPTIONS & {
   from_line: number;
 } {
   return { ...PARSE_OPTIONS, delimiter: format.delimiter ?? ',', from_line: (format.skipLines ?? 0) + 1 };
-}
-
-const DECIMAL_COMMA = /^[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?$/;
-
-/** '7,4' → '7.4' (a number written with a decimal comma); anything else unchanged. */
-export function withDecimalPoint(value: string): string {
-  const v = value.trim();
-  return DECIMAL_COMMA.test(v) ? v.replace(',', '.') : value;
-}
-
-export function isDecimalComma(value: string): boolean {
-  return DECIMAL_COMMA.test(value.trim());
 }
 
 /**

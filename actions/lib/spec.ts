@@ -2,10 +2,10 @@
 // this module validates the parsed object and derives the feature-group schema from it.
 // Platform-neutral: the browser predictor receives the same spec as JSON.
 
-import { CSV_DELIMITERS, type SourceFormat } from './csv-format.js';
 import { parseCalendarDate } from './dates.js';
 import { didYouMean } from './did-you-mean.js';
 import { ALGORITHMS } from './models/algorithms.js';
+import { CSV_DELIMITERS, type SourceFormat } from './source-format.js';
 
 export type FeatureType = 'numeric' | 'categorical';
 

@@ -1,8 +1,8 @@
 // The first look at a CSV from outside, on its first 64 KB: which delimiter, whether line 1 is
 // scikit-learn's `n_samples,n_features,class names…` line, and whether the first row is a header at all.
 import { parse } from 'csv-parse/sync';
-import { CSV_DELIMITERS } from '../csv-format.js';
 import { PARSE_OPTIONS } from '../csv-input.js';
+import { CSV_DELIMITERS } from '../source-format.js';
 
 export const SAMPLE_BYTES = 64 * 1024;
 

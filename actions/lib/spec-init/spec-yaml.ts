@@ -1,6 +1,6 @@
 // Writes an inferred spec as the YAML a person would write: the house style of data/*/dataset.yml
 // (one-line numeric features, block categorical ones), with a comment on what was inferred from what.
-import type { SourceFormat } from '../csv-format.js';
+import type { SourceFormat } from '../source-format.js';
 import type { ColumnPlan, FeaturePlan } from './infer-columns.js';
 
 export interface SpecText {
