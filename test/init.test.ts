@@ -280,9 +280,9 @@ describe('reading real-world files', () => {
     const spec = specOf(root, 'skiris');
     expect(spec.source).toMatchObject({ skipLines: 1, columns: ['x1', 'x2', 'x3', 'x4', 'target'] });
     expect(spec.label.classes).toEqual([
-      { value: '0', label: 'setosa' },
-      { value: '1', label: 'versicolor' },
-      { value: '2', label: 'virginica' },
+      { value: '0', label: 'Setosa' },
+      { value: '1', label: 'Versicolor' },
+      { value: '2', label: 'Virginica' },
     ]);
     const b = await cli(root, 'backfill', '-d', 'skiris');
     expect(b.out).toContain('150 rows, 0 quarantined');
@@ -344,6 +344,23 @@ describe('reading real-world files', () => {
   });
 });
 
+test('event times after now are announced: backfill quarantines them', async () => {
+  const rows = Array.from({ length: 10 }, (_, i) => `2026-11-2${i},${i},${i % 2 ? 'a' : 'b'}`);
+  const root = makeWorkspace([]);
+  const r = await cli(
+    root,
+    'init',
+    tempCsv('t.csv', `day,x,kind\n${rows.join('\n')}\n`),
+    '--now',
+    '2026-11-24T12:00:00Z',
+  );
+  expect(r.code, r.err).toBe(0);
+  expect(r.out).toMatch(
+    /note: 'day' has times after now \(up to 2026-11-29T00:00:00Z\): backfill quarantines those rows/,
+  );
+  expect(specOf(root, 't').eventTime).toEqual({ column: 'day' });
+});
+
 describe('bad input: a clear error, nothing written', () => {
   const cases: [string, string | Buffer, string[], RegExp][] = [
     ['empty file', '', [], /the file is empty \(a header row is required\)/],
@@ -381,6 +398,19 @@ describe('bad input: a clear error, nothing written', () => {
       [],
       /'price' \(the last column\) looks continuous: 40 distinct numeric values \(40 of them in a single row\), 0–144.3\. That is regression, which gitml does not build yet/,
     ],
+    [
+      "scikit-learn's boston shape (count line, then a header): a regression label",
+      `30,2,,\n"a","b","MEDV"\n${Array.from({ length: 30 }, (_, i) => `${i},${i % 3},${(i * 1.7).toFixed(1)}`).join('\n')}\n`,
+      [],
+      /'MEDV' \(the last column\) looks continuous: 30 distinct numeric values/,
+    ],
+    [
+      'a text label with a different value in most rows',
+      `a,who\n${Array.from({ length: 80 }, (_, i) => `${i % 4},person ${i}`).join('\n')}\n`,
+      [],
+      /the label 'who' \(the last column\) has 80 distinct values, 80 of them in a single row: free text or an identifier, not classes/,
+    ],
+    ['--key is the label', 'k,a\n1,x\n2,y\n', ['--key', 'a', '--label', 'a'], /--key 'a' is the label/],
     [
       'unknown --label',
       'a,b\n1,x\n2,y\n',

@@ -71,6 +71,8 @@ export interface InferOptions {
   time?: string;
   /** scikit-learn's class names, by class index. */
   classNames?: string[];
+  /** The clock: event times after it are quarantined by backfill. */
+  now: Date;
   /** Whether each whole-number column without blanks holds unique values (counted in a second pass). */
   unique(p: ColumnProfile): boolean;
 }
@@ -111,6 +113,7 @@ export function inferColumns(file: string, profiles: ColumnProfile[], opts: Infe
   let time: ColumnPlan['time'];
   if (opts.key) {
     const p = byHeader('key', opts.key);
+    if (p === labelProfile) throw new InputError(`--key '${p.header}' is the label`);
     const why = keyProblem(p, opts);
     if (why) throw new InputError(`--key '${p.header}': ${why}; backfill needs unique whole numbers from 1`);
     key = { header: p.header, why: `--key: unique whole numbers ${p.min}–${p.max}` };
@@ -200,6 +203,11 @@ export function inferColumns(file: string, profiles: ColumnProfile[], opts: Infe
     throw new InputError(
       `${file}: no column is usable as a feature (${dropped.map((d) => `'${d.header}': ${d.why}`).join('; ') || 'only the label, key and time'})`,
     );
+  const timeProfile = time && profiles.find((p) => p.header === time?.header);
+  if (timeProfile?.lastTime && Date.parse(timeProfile.lastTime) > opts.now.getTime())
+    notes.push(
+      `'${timeProfile.header}' has times after now (up to ${timeProfile.lastTime}): backfill quarantines those rows as in the future`,
+    );
   const groups = featureGroups(features.map((f) => f.name));
   for (const f of features) if (groups.has(f.name)) f.group = groups.get(f.name);
   // A was-missing flag takes a name of its own: never one a column already has.
@@ -248,6 +256,11 @@ function labelOf(file: string, p: ColumnProfile, name: string, opts: InferOption
     throw new InputError(
       `${file}: the label '${p.header}' (${how}) has more than ${DISTINCT_CAP} distinct values, which are not classes; ${way}`,
     );
+  const singles = values.filter((v) => p.distinct.get(v) === 1).length;
+  if (!p.allNumbers && values.length > MAX_CATEGORIES && singles * 2 >= values.length)
+    throw new InputError(
+      `${file}: the label '${p.header}' (${how}) has ${values.length} distinct values, ${singles} of them in a single row: free text or an identifier, not classes; ${way}`,
+    );
   if (values.length < 2)
     throw new InputError(
       `${file}: the label '${p.header}' (${how}) has one class ('${values[0]}' in all ${p.filled} labelled rows); a classifier needs at least two: ${way}`,
@@ -263,7 +276,7 @@ function labelOf(file: string, p: ColumnProfile, name: string, opts: InferOption
     opts.classNames && opts.classNames.length === values.length && sorted.every((v, i) => v === String(i));
   const classes = sorted.map((v, i) => ({
     value: v,
-    label: named ? (opts.classNames?.[i] as string) : valueLabel(v, boolean),
+    label: named ? valueLabel(opts.classNames?.[i] as string, false) : valueLabel(v, boolean),
   }));
   const counts = sorted.map((v) => `${v}: ${p.distinct.get(v)}`).join(', ');
   return {

@@ -132,6 +132,7 @@ export function initDataset(ws: Workspace, opts: InitOptions): InitResult {
       key: opts.key,
       time: opts.time,
       classNames: sniffed.sklearn?.classNames,
+      now: opts.now,
       unique: (p) => unique(p),
     });
 
