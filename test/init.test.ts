@@ -2,6 +2,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   closeSync,
+  cpSync,
   existsSync,
   mkdtempSync,
   openSync,
@@ -188,6 +189,14 @@ describe('init → backfill → train, with no edit', () => {
     expect(train.code, train.out + train.err).toBe(0);
     expect(train.out).toMatch(/→ champion/);
     expect(existsSync(path.join(root, 'models', name))).toBe(true);
+    // …and the daily cycle's reports and the site's pages, still with no edit.
+    const daily = await cli(root, 'daily', '-d', name);
+    expect(daily.code, daily.out + daily.err).toBe(0);
+    expect(existsSync(path.join(root, 'reports', name, 'dashboard.svg'))).toBe(true);
+    cpSync(path.join(REPO_ROOT, 'site', 'assets'), path.join(root, 'site', 'assets'), { recursive: true });
+    const site = await cli(root, 'site', 'build');
+    expect(site.code, site.out + site.err).toBe(0);
+    expect(existsSync(path.join(root, 'site', 'build', name, 'index.html'))).toBe(true);
     return { root, init, backfill, spec: specOf(root, name) };
   }
 
@@ -209,7 +218,13 @@ describe('init → backfill → train, with no edit', () => {
   });
 
   test('mixed types with blanks and a timestamp column', async () => {
-    const { spec, root } = await endToEnd(tempCsv('customers.csv', mixedCsv(400)), 'customers');
+    const { spec, root } = await endToEnd(
+      tempCsv('customers.csv', mixedCsv(400)),
+      'customers',
+      '--title',
+      'Customer churn: who leaves?',
+    );
+    expect(spec.title).toBe('Customer churn: who leaves?');
     expect(spec.primaryKey.column).toBe('customer_id');
     expect(spec.eventTime.column).toBe('signup_date');
     expect(spec.label.column).toBe('churn');
@@ -504,6 +519,27 @@ describe('a 1 M-row file', () => {
     expect(spec.label.classes.map((c) => c.value)).toEqual(['cold', 'warm']);
     expect(execFileSync('cmp', [file, path.join(root, 'data/big/source.csv')]).length).toBe(0);
   });
+});
+
+test('ids beyond the counted values: unique ones found by a second pass, repeating ones dropped', async () => {
+  const n = 1500;
+  const order = Array.from({ length: n }, (_, i) => ((i * 7919) % n) + 1); // a permutation of 1..n, not sorted
+  // ticket_id: 1500 values, one of them twice (the last row repeats the first): only the bitmap sees it.
+  const rows = order.map(
+    (id, i) =>
+      `${id},${((i * 37) % 700) + 1},${i === n - 1 ? order[0] + 5000 : id + 5000},${(i % 13) * 1.5},${i % 2 ? 'a' : 'b'}`,
+  );
+  const root = makeWorkspace([]);
+  const r = await cli(
+    root,
+    'init',
+    tempCsv('ids.csv', `order_id,customer_id,ticket_id,amount,kind\n${rows.join('\n')}\n`),
+  );
+  expect(r.code, r.err).toBe(0);
+  const spec = specOf(root, 'ids');
+  expect(spec.primaryKey.column).toBe('order_id');
+  expect(spec.source.dropColumns).toEqual(['customer_id', 'ticket_id']);
+  expect(r.out).toMatch(/customer_id\s+dropped\s+named like an identifier, but values repeat/);
 });
 
 describe('blanks spelled NA or ?', () => {

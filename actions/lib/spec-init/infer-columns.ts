@@ -167,6 +167,12 @@ export function inferColumns(file: string, profiles: ColumnProfile[], opts: Infe
         );
       continue;
     }
+    if (ID_NAME.test(name) && !(p.allNumbers && !p.allWhole)) {
+      drop(
+        'named like an identifier, but values repeat: it points at something else (a customer, a batch), not a measurement',
+      );
+      continue;
+    }
     const values = p.values();
     if (values && booleanPair(values)) {
       features.push(categorical(p, name, values, true));
