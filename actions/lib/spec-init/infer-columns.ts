@@ -169,7 +169,7 @@ export function inferColumns(file: string, profiles: ColumnProfile[], opts: Infe
     }
     if (ID_NAME.test(name) && !(p.allNumbers && !p.allWhole)) {
       drop(
-        'named like an identifier, but values repeat: it points at something else (a customer, a batch), not a measurement',
+        `named like an identifier, but ${p.blanks ? `${plural(p.blanks, 'blank')}` : 'values repeat'}: an identifier of something else (a customer, a batch), not a measurement`,
       );
       continue;
     }

@@ -58,20 +58,19 @@ const BOOLEAN_WORDS: Record<string, 'No' | 'Yes'> = {
   t: 'Yes',
 };
 
-/** The two spellings of a yes/no column, or null: {0,1}, {false,true}, {no,yes}, {n,y}, {f,t}, any case. */
+const BOOLEAN_PAIRS = [
+  ['0', '1'],
+  ['false', 'true'],
+  ['no', 'yes'],
+  ['n', 'y'],
+  ['f', 't'],
+];
+
+/** Whether two values are a yes/no pair: {0,1}, {false,true}, {no,yes}, {n,y} or {f,t}, in any case. */
 export function booleanPair(values: readonly string[]): boolean {
   if (values.length !== 2) return false;
-  const words = values.map((v) => v.toLowerCase());
-  if (!words.every((w) => w in BOOLEAN_WORDS)) return false;
-  const [a, b] = words.map((w) => BOOLEAN_WORDS[w]);
-  const pairs = [
-    ['0', '1'],
-    ['false', 'true'],
-    ['no', 'yes'],
-    ['n', 'y'],
-    ['f', 't'],
-  ];
-  return a !== b && pairs.some((p) => p.includes(words[0]) && p.includes(words[1]));
+  const [a, b] = values.map((v) => v.toLowerCase());
+  return BOOLEAN_PAIRS.some((pair) => a !== b && pair.includes(a) && pair.includes(b));
 }
 
 /** A human label for a stored value: yes/no words as Yes/No (in a boolean column), 'class_0' → 'Class 0'. */
