@@ -316,6 +316,10 @@ describe('reading real-world files', () => {
     expect(fingerprint(root)).toBe(before);
     const ok = await cli(root, 'init', file, '--no-header');
     expect(ok.code, ok.err).toBe(0);
+    const mixed = await cli(root, 'init', tempCsv('half.csv', '5.5,3,Setosa\n4.5,2,Virginica\n5,1,Setosa\n'));
+    expect(mixed.out).toContain(
+      'Header names 5.5, 3 are numbers: if line 1 is data, run again with --no-header.',
+    );
     const spec = specOf(root, 'nohead');
     expect(spec.source.columns).toEqual(['x1', 'x2', 'x3']);
     expect(spec.label.column).toBe('x3');
@@ -381,6 +385,7 @@ describe('bad input: a clear error, nothing written', () => {
     ['empty file', '', [], /the file is empty \(a header row is required\)/],
     ['header only', 'a,b,c\n', [], /has a header but no rows/],
     ['ragged rows', 'a,b,c\n1,2,x\n3,4\n', [], /line 3: has 2 fields, the header has 3/],
+    ['empty header name', 'a,b,\n1,x,\n2,y,\n', [], /line 1: the header has an empty column name/],
     ['duplicate headers', 'a,b,a\n1,2,x\n3,4,y\n', [], /column 'a' appears twice in the header/],
     [
       'one class',

@@ -101,6 +101,11 @@ export function initDataset(ws: Workspace, opts: InitOptions): InitResult {
         `${file} line 1: looks like data, not a header (every field is a number: ${sniffed.firstRow.slice(0, 4).join(', ')}${sniffed.firstRow.length > 4 ? ', …' : ''}); if the file has no header row, run again with --no-header (columns are then named x1, x2, …)`,
       );
     }
+    const numericHeaders = format.columns ? [] : sniffed.firstRow.filter((h) => /^[+-]?[\d.,]+$/.test(h));
+    if (numericHeaders.length)
+      reading.push(
+        `Header names ${numericHeaders.slice(0, 3).join(', ')} are numbers: if line 1 is data, run again with --no-header.`,
+      );
     if (format.columns && !sniffed.sklearn)
       reading.push(
         `No header row (--no-header): the columns are named ${format.columns[0]}…${format.columns.at(-1)}.`,
