@@ -11,6 +11,7 @@ import {
   showCommand,
   statsCommand,
 } from './commands/data.js';
+import { initCommand } from './commands/init.js';
 import {
   evaluateCommand,
   modelsCommand,
@@ -23,6 +24,7 @@ import { siteCommand } from './commands/site.js';
 import { startCommand } from './commands/start.js';
 
 export const COMMANDS: Command[] = [
+  initCommand,
   backfillCommand,
   generateCommand,
   ingestCommand,

@@ -40,31 +40,46 @@ export function streamCsvFile(
 ): void {
   const { fd } = openInputFile(root, file, label, within);
   try {
-    const parser = (new Parser(PARSE_OPTIONS) as unknown as { api: ChunkParser }).api;
     let header: string[] | null = null;
     let blank = true;
-    const push = (row: ParsedRow) => {
+    streamCsvRows(fd, label, PARSE_OPTIONS, (row) => {
       if (header) return handlers.onRecord(recordOf(row, header, label));
       if (blank && row.record.every((f) => f.trim() === '')) return; // as parseCsvText: blank is empty
       header = headerOf(row, label);
       blank = false;
       handlers.onHeader(header);
-    };
-    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    for (;;) {
-      const n = readSync(fd, buffer, 0, READ_CHUNK_BYTES, null);
-      // A copy: the parser may keep an unfinished record's bytes until the next chunk.
-      const err = parser.parse(
-        n > 0 ? Buffer.from(buffer.subarray(0, n)) : undefined,
-        n === 0,
-        push,
-        () => {},
-      );
-      if (err) throw parseError(err, label);
-      if (n === 0) break;
-    }
+    });
     if (!header) throw new InputError(`${label}: the file is empty (a header row is required)`);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The chunk loop under streamCsvFile: parses an open file (from its current position) with the given
+ * csv-parse options and hands over each raw row; `onChunk` sees every chunk's bytes first (a progress
+ * line, an encoding check). The caller owns the descriptor.
+ */
+export function streamCsvRows(
+  fd: number,
+  label: string,
+  options: object,
+  onRow: (row: ParsedRow) => void,
+  onChunk?: (bytes: Buffer) => void,
+  /** Read from this byte on (a second pass); absent: from the descriptor's current position. */
+  start?: number,
+): void {
+  let position = start ?? null;
+  const parser = (new Parser(options) as unknown as { api: ChunkParser }).api;
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  for (;;) {
+    const n = readSync(fd, buffer, 0, READ_CHUNK_BYTES, position);
+    if (position !== null) position += n;
+    // A copy: the parser may keep an unfinished record's bytes until the next chunk.
+    const chunk = n > 0 ? Buffer.from(buffer.subarray(0, n)) : undefined;
+    if (chunk) onChunk?.(chunk);
+    const err = parser.parse(chunk, n === 0, onRow, () => {});
+    if (err) throw parseError(err, label);
+    if (n === 0) break;
   }
 }

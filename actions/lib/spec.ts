@@ -1,9 +1,11 @@
 // Dataset specs: the one place that knows a dataset. A spec is YAML on disk (data/<name>/dataset.yml);
 // this module validates the parsed object and derives the feature-group schema from it.
 // Platform-neutral: the browser predictor receives the same spec as JSON.
+
 import { parseCalendarDate } from './dates.js';
 import { didYouMean } from './did-you-mean.js';
 import { ALGORITHMS } from './models/algorithms.js';
+import { CSV_DELIMITERS, type SourceFormat } from './source-format.js';
 
 export type FeatureType = 'numeric' | 'categorical';
 
@@ -51,12 +53,19 @@ export interface GeneratorSpec {
   drift?: { start: string; sdPerDay: number };
 }
 
+/** Where the raw file is and how to read it (csv-format.ts): the defaults are a plain comma CSV with a header. */
+export interface SourceSpec extends SourceFormat {
+  file: string;
+  citation: string;
+  dropColumns: string[];
+}
+
 export interface DatasetSpec {
   name: string;
   title: string;
   description: string;
   /** dropColumns: raw columns that are known but not features (identifiers, free text). */
-  source: { file: string; citation: string; dropColumns: string[] };
+  source: SourceSpec;
   /** Column of the raw file that identifies a row; absent: rows are numbered from 1 in source order. */
   primaryKey: { column?: string };
   eventTime: { column?: string; fixed?: string };
@@ -247,6 +256,7 @@ export function parseSpec(raw: unknown, where: string): DatasetSpec {
       file: str(src, 'file', `${where} source`),
       citation: str(src, 'citation', `${where} source`, ''),
       dropColumns: Array.isArray(src.dropColumns) ? src.dropColumns.map(String) : [],
+      ...sourceFormatOf(src, `${where} source`),
     },
     primaryKey: typeof pk.column === 'string' ? { column: pk.column } : {},
     eventTime: typeof et.column === 'string' ? { column: et.column } : { fixed: et.fixed as string },
@@ -261,6 +271,50 @@ export function parseSpec(raw: unknown, where: string): DatasetSpec {
     model: { algorithm, params },
     monitoring: monitoringOf(raw.monitoring, `${where} monitoring`),
   };
+}
+
+/** The optional reading keys of `source` (written by `gitml init` for files that are not plain comma CSVs). */
+function sourceFormatOf(src: Obj, where: string): SourceFormat {
+  const out: SourceFormat = {};
+  if (src.delimiter !== undefined) {
+    if (typeof src.delimiter !== 'string' || !CSV_DELIMITERS.includes(src.delimiter))
+      throw new SpecError(`${where}: delimiter must be one of ',' ';' '|' or a tab ("\\t")`);
+    if (src.delimiter !== ',') out.delimiter = src.delimiter;
+  }
+  if (src.decimal !== undefined) {
+    if (src.decimal !== '.' && src.decimal !== ',')
+      throw new SpecError(`${where}: decimal must be '.' or ','`);
+    if (src.decimal === ',') {
+      if ((out.delimiter ?? ',') === ',')
+        throw new SpecError(`${where}: decimal ',' needs a delimiter other than ','`);
+      out.decimal = ',';
+    }
+  }
+  if (src.skipLines !== undefined) {
+    const n = src.skipLines;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 1000)
+      throw new SpecError(`${where}: skipLines must be a whole number from 0 to 1000`);
+    if (n > 0) out.skipLines = n;
+  }
+  if (src.columns !== undefined) {
+    const c = src.columns;
+    if (!Array.isArray(c) || c.length === 0 || !c.every((x) => typeof x === 'string' && x.trim() !== ''))
+      throw new SpecError(
+        `${where}: columns (the names of a file without a header row) must be a non-empty list of names`,
+      );
+    const dup = c.find((x, i) => c.indexOf(x) !== i);
+    if (dup !== undefined) throw new SpecError(`${where}: columns lists '${dup}' twice`);
+    out.columns = c as string[];
+  }
+  if (src.missingValues !== undefined) {
+    const m = src.missingValues;
+    if (!Array.isArray(m) || !m.every((x) => typeof x === 'string' && x.trim() !== ''))
+      throw new SpecError(
+        `${where}: missingValues (cell texts that mean a blank, like NA) must be a list of texts`,
+      );
+    if (m.length) out.missingValues = m as string[];
+  }
+  return out;
 }
 
 function monitoringOf(v: unknown, where: string): DatasetSpec['monitoring'] {

@@ -30932,6 +30932,14 @@ var ALGORITHMS = [
   }
 ];
 
+// actions/lib/source-format.ts
+var CSV_DELIMITERS = [",", ";", "	", "|"];
+var DECIMAL_COMMA = /^[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?$/;
+function withDecimalPoint(value) {
+  const v = value.trim();
+  return DECIMAL_COMMA.test(v) ? v.replace(",", ".") : value;
+}
+
 // actions/lib/spec.ts
 var SpecError = class extends Error {
   name = "SpecError";
@@ -31086,7 +31094,8 @@ function parseSpec(raw2, where) {
     source: {
       file: str(src, "file", `${where} source`),
       citation: str(src, "citation", `${where} source`, ""),
-      dropColumns: Array.isArray(src.dropColumns) ? src.dropColumns.map(String) : []
+      dropColumns: Array.isArray(src.dropColumns) ? src.dropColumns.map(String) : [],
+      ...sourceFormatOf(src, `${where} source`)
     },
     primaryKey: typeof pk.column === "string" ? { column: pk.column } : {},
     eventTime: typeof et.column === "string" ? { column: et.column } : { fixed: et.fixed },
@@ -31101,6 +31110,48 @@ function parseSpec(raw2, where) {
     model: { algorithm, params },
     monitoring: monitoringOf(raw2.monitoring, `${where} monitoring`)
   };
+}
+function sourceFormatOf(src, where) {
+  const out = {};
+  if (src.delimiter !== void 0) {
+    if (typeof src.delimiter !== "string" || !CSV_DELIMITERS.includes(src.delimiter))
+      throw new SpecError(`${where}: delimiter must be one of ',' ';' '|' or a tab ("\\t")`);
+    if (src.delimiter !== ",") out.delimiter = src.delimiter;
+  }
+  if (src.decimal !== void 0) {
+    if (src.decimal !== "." && src.decimal !== ",")
+      throw new SpecError(`${where}: decimal must be '.' or ','`);
+    if (src.decimal === ",") {
+      if ((out.delimiter ?? ",") === ",")
+        throw new SpecError(`${where}: decimal ',' needs a delimiter other than ','`);
+      out.decimal = ",";
+    }
+  }
+  if (src.skipLines !== void 0) {
+    const n = src.skipLines;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 1e3)
+      throw new SpecError(`${where}: skipLines must be a whole number from 0 to 1000`);
+    if (n > 0) out.skipLines = n;
+  }
+  if (src.columns !== void 0) {
+    const c = src.columns;
+    if (!Array.isArray(c) || c.length === 0 || !c.every((x) => typeof x === "string" && x.trim() !== ""))
+      throw new SpecError(
+        `${where}: columns (the names of a file without a header row) must be a non-empty list of names`
+      );
+    const dup = c.find((x, i) => c.indexOf(x) !== i);
+    if (dup !== void 0) throw new SpecError(`${where}: columns lists '${dup}' twice`);
+    out.columns = c;
+  }
+  if (src.missingValues !== void 0) {
+    const m = src.missingValues;
+    if (!Array.isArray(m) || !m.every((x) => typeof x === "string" && x.trim() !== ""))
+      throw new SpecError(
+        `${where}: missingValues (cell texts that mean a blank, like NA) must be a list of texts`
+      );
+    if (m.length) out.missingValues = m;
+  }
+  return out;
 }
 function monitoringOf(v, where) {
   if (v === void 0) return {};
@@ -33693,6 +33744,35 @@ function countNewlines(fields) {
   return n;
 }
 
+// actions/lib/csv-format.ts
+function parseOptionsOf(format) {
+  return { ...PARSE_OPTIONS, delimiter: format.delimiter ?? ",", from_line: (format.skipLines ?? 0) + 1 };
+}
+function parseSourceText(text, file, format, numericColumns) {
+  if (text.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
+  let rows;
+  try {
+    rows = parse(text, parseOptionsOf(format));
+  } catch (err) {
+    throw parseError(err, file);
+  }
+  if (rows.length === 0)
+    throw new InputError(`${file}: no rows after the ${format.skipLines} skipped line(s)`);
+  const header = format.columns ?? headerOf(rows[0], file);
+  const records = [];
+  for (let r2 = format.columns ? 0 : 1; r2 < rows.length; r2++) records.push(recordOf(rows[r2], header, file));
+  if (format.missingValues?.length) {
+    const blank = new Set(format.missingValues);
+    for (const rec of records)
+      for (const c of Object.keys(rec.values)) if (blank.has(rec.values[c].trim())) rec.values[c] = "";
+  }
+  if (format.decimal === ",") {
+    for (const rec of records)
+      for (const c of numericColumns) if (c in rec.values) rec.values[c] = withDecimalPoint(rec.values[c]);
+  }
+  return { file, header, records };
+}
+
 // actions/lib/feature-group.ts
 import { createHash as createHash3 } from "node:crypto";
 
@@ -35707,7 +35787,8 @@ function backfill(ws, spec, opts) {
   } catch (err) {
     throw new InputError(`${err.message} (spec source.file of '${spec.name}')`);
   }
-  const table = parseCsvText(bytes.toString("utf8"), label);
+  const numericColumns = spec.features.filter((f) => f.type === "numeric").map((f) => f.column);
+  const table = parseSourceText(bytes.toString("utf8"), label, spec.source, numericColumns);
   const required = [
     ...spec.features.map((f) => f.column),
     spec.label.column,

@@ -30937,6 +30937,9 @@ var ALGORITHMS = [
   }
 ];
 
+// actions/lib/source-format.ts
+var CSV_DELIMITERS = [",", ";", "	", "|"];
+
 // actions/lib/spec.ts
 var SpecError = class extends Error {
   name = "SpecError";
@@ -31091,7 +31094,8 @@ function parseSpec(raw2, where) {
     source: {
       file: str(src, "file", `${where} source`),
       citation: str(src, "citation", `${where} source`, ""),
-      dropColumns: Array.isArray(src.dropColumns) ? src.dropColumns.map(String) : []
+      dropColumns: Array.isArray(src.dropColumns) ? src.dropColumns.map(String) : [],
+      ...sourceFormatOf(src, `${where} source`)
     },
     primaryKey: typeof pk.column === "string" ? { column: pk.column } : {},
     eventTime: typeof et.column === "string" ? { column: et.column } : { fixed: et.fixed },
@@ -31106,6 +31110,48 @@ function parseSpec(raw2, where) {
     model: { algorithm, params },
     monitoring: monitoringOf(raw2.monitoring, `${where} monitoring`)
   };
+}
+function sourceFormatOf(src, where) {
+  const out = {};
+  if (src.delimiter !== void 0) {
+    if (typeof src.delimiter !== "string" || !CSV_DELIMITERS.includes(src.delimiter))
+      throw new SpecError(`${where}: delimiter must be one of ',' ';' '|' or a tab ("\\t")`);
+    if (src.delimiter !== ",") out.delimiter = src.delimiter;
+  }
+  if (src.decimal !== void 0) {
+    if (src.decimal !== "." && src.decimal !== ",")
+      throw new SpecError(`${where}: decimal must be '.' or ','`);
+    if (src.decimal === ",") {
+      if ((out.delimiter ?? ",") === ",")
+        throw new SpecError(`${where}: decimal ',' needs a delimiter other than ','`);
+      out.decimal = ",";
+    }
+  }
+  if (src.skipLines !== void 0) {
+    const n = src.skipLines;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 1e3)
+      throw new SpecError(`${where}: skipLines must be a whole number from 0 to 1000`);
+    if (n > 0) out.skipLines = n;
+  }
+  if (src.columns !== void 0) {
+    const c = src.columns;
+    if (!Array.isArray(c) || c.length === 0 || !c.every((x) => typeof x === "string" && x.trim() !== ""))
+      throw new SpecError(
+        `${where}: columns (the names of a file without a header row) must be a non-empty list of names`
+      );
+    const dup = c.find((x, i) => c.indexOf(x) !== i);
+    if (dup !== void 0) throw new SpecError(`${where}: columns lists '${dup}' twice`);
+    out.columns = c;
+  }
+  if (src.missingValues !== void 0) {
+    const m = src.missingValues;
+    if (!Array.isArray(m) || !m.every((x) => typeof x === "string" && x.trim() !== ""))
+      throw new SpecError(
+        `${where}: missingValues (cell texts that mean a blank, like NA) must be a list of texts`
+      );
+    if (m.length) out.missingValues = m;
+  }
+  return out;
 }
 function monitoringOf(v, where) {
   if (v === void 0) return {};

@@ -31797,6 +31797,9 @@ var ALGORITHMS = [
   }
 ];
 
+// actions/lib/source-format.ts
+var CSV_DELIMITERS = [",", ";", "	", "|"];
+
 // actions/lib/spec.ts
 var SpecError = class extends Error {
   name = "SpecError";
@@ -31951,7 +31954,8 @@ function parseSpec(raw2, where) {
     source: {
       file: str(src, "file", `${where} source`),
       citation: str(src, "citation", `${where} source`, ""),
-      dropColumns: Array.isArray(src.dropColumns) ? src.dropColumns.map(String) : []
+      dropColumns: Array.isArray(src.dropColumns) ? src.dropColumns.map(String) : [],
+      ...sourceFormatOf(src, `${where} source`)
     },
     primaryKey: typeof pk.column === "string" ? { column: pk.column } : {},
     eventTime: typeof et.column === "string" ? { column: et.column } : { fixed: et.fixed },
@@ -31966,6 +31970,48 @@ function parseSpec(raw2, where) {
     model: { algorithm, params },
     monitoring: monitoringOf(raw2.monitoring, `${where} monitoring`)
   };
+}
+function sourceFormatOf(src, where) {
+  const out = {};
+  if (src.delimiter !== void 0) {
+    if (typeof src.delimiter !== "string" || !CSV_DELIMITERS.includes(src.delimiter))
+      throw new SpecError(`${where}: delimiter must be one of ',' ';' '|' or a tab ("\\t")`);
+    if (src.delimiter !== ",") out.delimiter = src.delimiter;
+  }
+  if (src.decimal !== void 0) {
+    if (src.decimal !== "." && src.decimal !== ",")
+      throw new SpecError(`${where}: decimal must be '.' or ','`);
+    if (src.decimal === ",") {
+      if ((out.delimiter ?? ",") === ",")
+        throw new SpecError(`${where}: decimal ',' needs a delimiter other than ','`);
+      out.decimal = ",";
+    }
+  }
+  if (src.skipLines !== void 0) {
+    const n = src.skipLines;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 1e3)
+      throw new SpecError(`${where}: skipLines must be a whole number from 0 to 1000`);
+    if (n > 0) out.skipLines = n;
+  }
+  if (src.columns !== void 0) {
+    const c = src.columns;
+    if (!Array.isArray(c) || c.length === 0 || !c.every((x) => typeof x === "string" && x.trim() !== ""))
+      throw new SpecError(
+        `${where}: columns (the names of a file without a header row) must be a non-empty list of names`
+      );
+    const dup = c.find((x, i) => c.indexOf(x) !== i);
+    if (dup !== void 0) throw new SpecError(`${where}: columns lists '${dup}' twice`);
+    out.columns = c;
+  }
+  if (src.missingValues !== void 0) {
+    const m = src.missingValues;
+    if (!Array.isArray(m) || !m.every((x) => typeof x === "string" && x.trim() !== ""))
+      throw new SpecError(
+        `${where}: missingValues (cell texts that mean a blank, like NA) must be a list of texts`
+      );
+    if (m.length) out.missingValues = m;
+  }
+  return out;
 }
 function monitoringOf(v, where) {
   if (v === void 0) return {};
@@ -38740,32 +38786,33 @@ var READ_CHUNK_BYTES = 1 << 20;
 function streamCsvFile(root, file, label, within, handlers) {
   const { fd } = openInputFile(root, file, label, within);
   try {
-    const parser = new Parser(PARSE_OPTIONS).api;
     let header = null;
     let blank = true;
-    const push = (row) => {
+    streamCsvRows(fd, label, PARSE_OPTIONS, (row) => {
       if (header) return handlers.onRecord(recordOf(row, header, label));
       if (blank && row.record.every((f) => f.trim() === "")) return;
       header = headerOf2(row, label);
       blank = false;
       handlers.onHeader(header);
-    };
-    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    for (; ; ) {
-      const n = readSync2(fd, buffer, 0, READ_CHUNK_BYTES, null);
-      const err = parser.parse(
-        n > 0 ? Buffer.from(buffer.subarray(0, n)) : void 0,
-        n === 0,
-        push,
-        () => {
-        }
-      );
-      if (err) throw parseError(err, label);
-      if (n === 0) break;
-    }
+    });
     if (!header) throw new InputError(`${label}: the file is empty (a header row is required)`);
   } finally {
     closeSync3(fd);
+  }
+}
+function streamCsvRows(fd, label, options, onRow, onChunk, start) {
+  let position = start ?? null;
+  const parser = new Parser(options).api;
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  for (; ; ) {
+    const n = readSync2(fd, buffer, 0, READ_CHUNK_BYTES, position);
+    if (position !== null) position += n;
+    const chunk = n > 0 ? Buffer.from(buffer.subarray(0, n)) : void 0;
+    if (chunk) onChunk?.(chunk);
+    const err = parser.parse(chunk, n === 0, onRow, () => {
+    });
+    if (err) throw parseError(err, label);
+    if (n === 0) break;
   }
 }
 

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { cleanRecord, computeFills } from '../clean.js';
-import { InputError, parseCsvText } from '../csv-input.js';
+import { parseSourceText } from '../csv-format.js';
+import { InputError } from '../csv-input.js';
 import {
   FeatureGroup,
   FeatureGroupError,
@@ -39,7 +40,8 @@ export function backfill(
   } catch (err) {
     throw new InputError(`${(err as Error).message} (spec source.file of '${spec.name}')`);
   }
-  const table = parseCsvText(bytes.toString('utf8'), label);
+  const numericColumns = spec.features.filter((f) => f.type === 'numeric').map((f) => f.column);
+  const table = parseSourceText(bytes.toString('utf8'), label, spec.source, numericColumns);
   const required = [
     ...spec.features.map((f) => f.column),
     spec.label.column,
