@@ -2,7 +2,7 @@
 // datasets and on random heavily-duplicated data, over seeds), the model card reports duplicates and the
 // overlap, the gate compares on holdout rows the champion never saw, and macro averages equal
 // scikit-learn's (labels present in truth or prediction).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FeatureGroup } from '../actions/lib/feature-group.js';
@@ -199,7 +199,7 @@ describe('honest splits: identical feature rows never straddle a split or a fold
       c[c.length - 1] = i % 2 ? 'Versicolor' : 'Setosa';
       return c.join(',');
     });
-    (await import('node:fs')).writeFileSync(spec, [header, ...rows, ''].join('\n'));
+    writeFileSync(spec, [header, ...rows, ''].join('\n'));
     expect((await cli(ws, 'backfill')).code).toBe(0);
     const before = fingerprint(path.join(ws, 'models'));
     const r = await cli(ws, 'train', '--algorithm', 'gaussian-nb', '--folds', '3');
@@ -273,6 +273,27 @@ describe('the champion/challenger gate uses holdout rows the champion never saw'
     expect(v2.previousChampion.accuracy).toBeCloseTo(correct / fresh.length, 12);
     expect(read(ws, 'models/titanic/v2/card.md')).toContain(
       `Gate, on the ${fresh.length} holdout rows previous champion v1 never saw`,
+    );
+  });
+
+  it('a champion whose holdout shares no row with the new one is replaced, saying why; an unrecorded holdout is said', async () => {
+    const ws = makeWorkspace(['iris']);
+    await cli(ws, 'backfill');
+    await cli(ws, 'train', '--algorithm', 'gaussian-nb', '--no-search');
+    const file = path.join(ws, 'models/iris/v1/metrics.json');
+    const metrics = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...metrics, split: { ...metrics.split, testIds: [] } }));
+    const none = await cli(ws, 'train', '--algorithm', 'knn', '--no-search');
+    expect(none.out).toContain(
+      'None of the 30 holdout rows is unseen by champion v1 (it was trained on another split), so the gate cannot compare them honestly: replaced',
+    );
+    expect(JSON.parse(read(ws, 'models/iris/index.json')).champion).toBe(2);
+    const v2 = path.join(ws, 'models/iris/v2/metrics.json');
+    const m2 = JSON.parse(readFileSync(v2, 'utf8'));
+    writeFileSync(v2, JSON.stringify({ ...m2, split: { kind: 'stratified' } }));
+    const unknown = await cli(ws, 'train', '--algorithm', 'gaussian-nb', '--no-search', '--force');
+    expect(unknown.out).toContain(
+      "on the same holdout (champion v2's own holdout is not recorded, so it may have trained on some of these rows)",
     );
   });
 
