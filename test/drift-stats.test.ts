@@ -129,7 +129,9 @@ describe('chiSquareTest matches scipy.stats.chi2_contingency(correction=False)',
   it('on every fixture table, including cells the reference never saw', () => {
     for (const c of fixture.chi2) {
       const r = chiSquareTest(c.reference, c.window);
-      expect(close(r.statistic, c.statistic, 1e-12), `${c.note}: χ² ${r.statistic} vs ${c.statistic}`).toBe(true);
+      expect(close(r.statistic, c.statistic, 1e-12), `${c.note}: χ² ${r.statistic} vs ${c.statistic}`).toBe(
+        true,
+      );
       expect(close(r.pValue, c.pValue, 1e-10, 1e-280), `${c.note}: p ${r.pValue} vs ${c.pValue}`).toBe(true);
     }
   });
@@ -164,7 +166,8 @@ describe('benjaminiHochberg', () => {
     // By hand: sorted p 0.005 0.01 0.03 0.04 0.2 times 5/rank = 0.025 0.025 0.05 0.05 0.2, then the
     // running minimum from the largest rank down (no change here), back in input order.
     const q = benjaminiHochberg([0.01, 0.04, 0.03, 0.005, 0.2]);
-    [0.025, 0.05, 0.05, 0.025, 0.2].forEach((want, i) => expect(q[i]).toBeCloseTo(want, 15));
+    const want = [0.025, 0.05, 0.05, 0.025, 0.2];
+    for (let i = 0; i < want.length; i++) expect(q[i]).toBeCloseTo(want[i], 15);
     // The running minimum: p = 0.04 at rank 2 of 2 (0.04) caps p = 0.039 at rank 1 (0.078).
     expect(benjaminiHochberg([0.039, 0.04])).toEqual([0.04, 0.04]);
     expect(benjaminiHochberg([])).toEqual([]);

@@ -11,7 +11,15 @@
 //      shifts nobody cares about). Each criterion guards the other's blind spot; no window-size switch.
 //   4. The dataset drifts when at least one feature drifts. The smallest BH-adjusted p is the Simes test
 //      of "no feature changed", so the dataset-level false alarm rate is at most `pValue`.
-import { benjaminiHochberg, categoryCounts, chiSquareTest, ksTest, numericPsi, psiFromCounts } from './drift.js';
+import {
+  benjaminiHochberg,
+  categoryCounts,
+  chiSquareTest,
+  ksTestSorted,
+  numericPsiSorted,
+  psiFromCounts,
+  sortedPresent,
+} from './drift.js';
 import { roundSignificant } from './json.js';
 import type { FeatureDrift, Thresholds } from './monitoring-types.js';
 import type { FeatureSchema } from './spec.js';
@@ -36,7 +44,13 @@ export function driftRuleText(rule: DriftRule): string {
 export function driftStatus(adjustedPValue: number, psi: number, rule: DriftRule): DriftStatus {
   const significant = adjustedPValue < rule.pValue;
   const large = psi > rule.psi;
-  return significant && large ? 'drifted' : large ? 'not significant' : significant ? 'small change' : 'stable';
+  return significant && large
+    ? 'drifted'
+    : large
+      ? 'not significant'
+      : significant
+        ? 'small change'
+        : 'stable';
 }
 
 /**
@@ -51,8 +65,9 @@ export function featureDrifts(
 ): { features: FeatureDrift[]; share: number; datasetDrift: boolean } {
   const raw = schema.map((f, j) => {
     if (f.type === 'numeric') {
-      const { statistic, pValue } = ksTest(reference[j], window[j]);
-      return { test: 'ks' as const, statistic, pValue, psi: numericPsi(presentOf(reference[j]), presentOf(window[j])) };
+      const a = sortedReference(reference[j]);
+      const b = sortedPresent(window[j]);
+      return { test: 'ks' as const, ...ksTestSorted(a, b), psi: numericPsiSorted(a, b) };
     }
     const k = f.categories?.length ?? 0;
     const ca = categoryCounts(reference[j], k);
@@ -79,7 +94,16 @@ export function featureDrifts(
   return { features, share: features.length ? drifted / features.length : 0, datasetDrift: drifted > 0 };
 }
 
-/** The values that are not missing: PSI bins them, and a NaN would land in no bin or the last. */
-function presentOf(values: Float64Array): Float64Array {
-  return values.filter((v) => !Number.isNaN(v));
+/**
+ * A reference column's present values, sorted once per column (a column must not change once passed): a simulation (or a caller comparing many
+ * windows) passes the same reference again and again, and sorting thousands of rows dominates the cost.
+ */
+const sortedReferences = new WeakMap<Float64Array, Float64Array>();
+function sortedReference(column: Float64Array): Float64Array {
+  let sorted = sortedReferences.get(column);
+  if (!sorted) {
+    sorted = sortedPresent(column);
+    sortedReferences.set(column, sorted);
+  }
+  return sorted;
 }

@@ -19,8 +19,11 @@ export function ksTest(
   reference: ArrayLike<number>,
   window: ArrayLike<number>,
 ): { statistic: number; pValue: number } {
-  const a = sortedPresent(reference);
-  const b = sortedPresent(window);
+  return ksTestSorted(sortedPresent(reference), sortedPresent(window));
+}
+
+/** ksTest on samples already sorted ascending, without NaN (sortedPresent): a reused reference is sorted once. */
+export function ksTestSorted(a: Float64Array, b: Float64Array): { statistic: number; pValue: number } {
   const n = a.length;
   const m = b.length;
   if (n === 0 || m === 0) return { statistic: 0, pValue: 1 };
@@ -46,10 +49,14 @@ export function ksTest(
   return { statistic, pValue: Math.min(1, Math.max(0, pValue)) };
 }
 
-function sortedPresent(values: ArrayLike<number>): Float64Array {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out.push(values[i]);
-  return Float64Array.from(out).sort();
+/** The values that are not NaN, sorted ascending. */
+export function sortedPresent(values: ArrayLike<number>): Float64Array {
+  let present = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) present++;
+  const out = new Float64Array(present);
+  let at = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out[at++] = values[i];
+  return out.sort();
 }
 
 function gcd(a: number, b: number): number {
@@ -209,7 +216,11 @@ export function psiFromCounts(reference: readonly number[], window: readonly num
 
 /** PSI of a numeric feature on the reference's deciles. */
 export function numericPsi(reference: ArrayLike<number>, window: ArrayLike<number>, bins = 10): number {
-  const sorted = Float64Array.from(reference).sort();
+  return numericPsiSorted(Float64Array.from(reference).sort(), window, bins);
+}
+
+/** numericPsi with the reference already sorted ascending. */
+export function numericPsiSorted(sorted: Float64Array, window: ArrayLike<number>, bins = 10): number {
   if (sorted.length === 0) return 0;
   const edges: number[] = [];
   for (let q = 1; q < bins; q++) {
@@ -238,7 +249,7 @@ export function categoryCounts(codes: ArrayLike<number>, k: number): number[] {
   for (let i = 0; i < codes.length; i++) {
     const code = codes[i];
     if (Number.isNaN(code) || code < 0) continue;
-    c[code < k ? code : k]++;
+    c[Math.min(code, k)]++;
   }
   return c;
 }
