@@ -343,10 +343,11 @@ export function driftRows(r: MonitoringReport): Obj[] {
     test: f.test === 'ks' ? 'KS' : 'chi-square',
     statistic: f.statistic,
     pValue: f.pValue,
-    adjustedPValue: f.adjustedPValue,
+    // A monitoring.json from before the adjusted decision has neither: its raw p and verdict stand.
+    adjustedPValue: f.adjustedPValue ?? f.pValue,
     psi: f.psi,
     bar: psiBar(f.psi),
-    status: f.status,
+    status: f.status ?? (f.drifted ? 'drifted' : 'stable'),
   }));
   const p = r.drift.prediction;
   rows.push({
@@ -359,7 +360,7 @@ export function driftRows(r: MonitoringReport): Obj[] {
     adjustedPValue: p.pValue,
     psi: p.psi,
     bar: psiBar(p.psi),
-    status: p.status,
+    status: p.status ?? (p.drifted ? 'drifted' : 'stable'),
   });
   const seen = new Map<string, number>();
   for (const row of rows) seen.set(row.name, (seen.get(row.name) ?? 0) + 1);
