@@ -15,6 +15,9 @@ import {
   ksTest,
   psiFromCounts,
 } from '../actions/lib/drift.js';
+import { featureDrifts, round3 } from '../actions/lib/drift-decision.js';
+import { createRng } from '../actions/lib/models/random.js';
+import type { FeatureSchema } from '../actions/lib/spec.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -184,5 +187,90 @@ describe('benjaminiHochberg', () => {
     // Monotone in p: a smaller raw p never gets a larger adjusted one.
     const byP = ps.map((p, i) => [p, q[i]]).sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < byP.length; i++) expect(byP[i][1]).toBeGreaterThanOrEqual(byP[i - 1][1]);
+  });
+});
+
+describe('featureDrifts: the decision the monitor, the chart and the alert share', () => {
+  const rand = createRng(13);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const sample = (count: number, shift = 0) => Float64Array.from({ length: count }, () => normal() + shift);
+  const numeric = (k: number): FeatureSchema[] =>
+    Array.from({ length: k }, (_, j) => ({ name: `x${j}`, title: `X${j}`, type: 'numeric' as const }));
+  const rule = { pValue: 0.05, psi: 0.2 };
+
+  it('30 unchanged features: dataset drift on at most 5% of windows (raw p < 0.05 flagged most of them)', () => {
+    const schema = numeric(30);
+    const reference = schema.map(() => sample(500));
+    let alarms = 0;
+    let rawAlarms = 0;
+    for (let w = 0; w < 200; w++) {
+      const r = featureDrifts(
+        schema,
+        reference,
+        schema.map(() => sample(30)),
+        rule,
+      );
+      if (r.datasetDrift) alarms++;
+      if (r.features.some((f) => f.pValue < rule.pValue)) rawAlarms++;
+    }
+    expect(alarms / 200).toBeLessThanOrEqual(0.05);
+    expect(rawAlarms / 200).toBeGreaterThan(0.5); // what the unadjusted rule did
+  });
+
+  it('a large PSI the test cannot tell from noise is "not significant", drawn so, and not drift', () => {
+    // 25 rows from the reference's own distribution but heaped on a few values: deciles left empty
+    // inflate PSI (each empty bin adds about 0.69) while KS sees no evidence.
+    const schema = numeric(1);
+    const reference = [Float64Array.from({ length: 1000 }, (_, i) => i / 1000)];
+    const window = [Float64Array.from({ length: 25 }, (_, i) => [0.05, 0.35, 0.55, 0.85][i % 4] + 0.001 * i)];
+    const r = featureDrifts(schema, reference, window, rule);
+    expect(r.features[0].psi).toBeGreaterThan(1);
+    expect(r.features[0].adjustedPValue).toBeGreaterThan(0.05);
+    expect(r.features[0]).toMatchObject({ status: 'not significant', drifted: false });
+    expect(r.datasetDrift).toBe(false);
+  });
+
+  it('on a large window a tiny but significant shift is a "small change", not drift', () => {
+    const schema = numeric(1);
+    const r = featureDrifts(schema, [sample(5000)], [sample(5000, 0.1)], rule);
+    expect(r.features[0].adjustedPValue).toBeLessThan(0.05);
+    expect(r.features[0].psi).toBeLessThan(0.2);
+    expect(r.features[0]).toMatchObject({ status: 'small change', drifted: false });
+  });
+
+  it('a shifted feature among unchanged ones drifts, and so does the dataset', () => {
+    const schema = numeric(10);
+    const reference = schema.map(() => sample(1000));
+    const window = schema.map((_, j) => sample(40, j === 3 ? 1.5 : 0));
+    const r = featureDrifts(schema, reference, window, rule);
+    expect(r.features.filter((f) => f.drifted).map((f) => f.feature)).toEqual(['x3']);
+    expect(r.datasetDrift).toBe(true);
+    expect(r.share).toBeCloseTo(0.1, 12);
+  });
+
+  it('new category values in the window and NaN in a numeric column', () => {
+    const schema: FeatureSchema[] = [
+      {
+        name: 'c',
+        title: 'C',
+        type: 'categorical',
+        categories: [
+          { value: 'a', label: 'A' },
+          { value: 'b', label: 'B' },
+        ],
+      },
+      { name: 'x', title: 'X', type: 'numeric' },
+    ];
+    const reference = [Float64Array.from({ length: 200 }, (_, i) => i % 2), sample(200)];
+    const present = sample(29);
+    const window = [
+      Float64Array.from({ length: 30 }, (_, i) => i % 3), // a third coded 2: outside the known categories
+      Float64Array.from([...present, Number.NaN]),
+    ];
+    const r = featureDrifts(schema, reference, window, rule);
+    expect(r.features[0]).toMatchObject({ feature: 'c', status: 'drifted' });
+    // The NaN is left out: the test is the one on the 29 present values, and no drift.
+    expect(r.features[1].statistic).toBe(round3(ksTest(reference[1], present).statistic));
+    expect(r.features[1].drifted).toBe(false);
   });
 });

@@ -25,7 +25,7 @@ import type { FeatureDrift, Thresholds } from './monitoring-types.js';
 import type { FeatureSchema } from './spec.js';
 
 /** Drift numbers to 3 significant digits: the window moves a row a day, and more digits are only noise. */
-const round3 = (x: number) => roundSignificant(x, 3);
+export const round3 = (x: number) => roundSignificant(x, 3);
 
 export type DriftRule = Pick<Thresholds, 'pValue' | 'psi'>;
 
@@ -76,7 +76,10 @@ export function featureDrifts(
   });
   const adjusted = benjaminiHochberg(raw.map((r) => r.pValue));
   const features: FeatureDrift[] = schema.map((f, j) => {
-    const status = driftStatus(adjusted[j], raw[j].psi, rule);
+    // Decided on the rounded figures monitoring.json shows, so what it says and what it decided agree.
+    const adjustedPValue = round3(adjusted[j]);
+    const psi = round3(raw[j].psi);
+    const status = driftStatus(adjustedPValue, psi, rule);
     return {
       feature: f.name,
       title: f.title,
@@ -84,8 +87,8 @@ export function featureDrifts(
       test: raw[j].test,
       statistic: round3(raw[j].statistic),
       pValue: round3(raw[j].pValue),
-      adjustedPValue: round3(adjusted[j]),
-      psi: round3(raw[j].psi),
+      adjustedPValue,
+      psi,
       status,
       drifted: status === 'drifted',
     };
@@ -95,8 +98,9 @@ export function featureDrifts(
 }
 
 /**
- * A reference column's present values, sorted once per column (a column must not change once passed): a simulation (or a caller comparing many
- * windows) passes the same reference again and again, and sorting thousands of rows dominates the cost.
+ * A reference column's present values, sorted once per column (so a column must not change once passed):
+ * a simulation, or any caller comparing many windows, passes the same reference again and again, and
+ * sorting thousands of rows would dominate the cost.
  */
 const sortedReferences = new WeakMap<Float64Array, Float64Array>();
 function sortedReference(column: Float64Array): Float64Array {

@@ -6,10 +6,10 @@ import { writeFilesAtomically } from '../atomic-write.js';
 import { percent } from '../charts.js';
 import type { DayRange } from '../daily-schedule.js';
 import { categoryCounts, chiSquareTest, psiFromCounts } from '../drift.js';
-import { driftRuleText, driftStatus, featureDrifts } from '../drift-decision.js';
+import { driftRuleText, driftStatus, featureDrifts, round3 } from '../drift-decision.js';
 import { FeatureGroup } from '../feature-group.js';
 import { type FeatureTable, SOURCES } from '../feature-table.js';
-import { roundSignificant, stableStringifyRows } from '../json.js';
+import { stableStringifyRows } from '../json.js';
 import { confusionMatrix } from '../metrics.js';
 import { ModelRegistry } from '../model-registry.js';
 import {
@@ -43,8 +43,6 @@ export class MonitorError extends Error {
 }
 
 const round = (x: number) => Number(x.toFixed(6));
-/** Drift numbers to 3 significant digits: the window moves a row a day, and more digits are only noise. */
-const round3 = (x: number) => roundSignificant(x, 3);
 
 /**
  * With an explicit windowDays, a window too small for drift is an error (the caller asked for it);
@@ -314,7 +312,8 @@ function driftReport(
   const pa = categoryCounts(refPred, k);
   const pb = categoryCounts(winPred, k);
   const pt = chiSquareTest(pa, pb);
-  const ppsi = psiFromCounts(pa, pb);
+  const pp = round3(pt.pValue);
+  const ppsi = round3(psiFromCounts(pa, pb));
   return {
     reference: {
       rows: ref.length,
@@ -328,10 +327,10 @@ function driftReport(
     prediction: {
       test: 'chi-square',
       statistic: round3(pt.statistic),
-      pValue: round3(pt.pValue),
-      psi: round3(ppsi),
-      status: driftStatus(pt.pValue, ppsi, t),
-      drifted: driftStatus(pt.pValue, ppsi, t) === 'drifted',
+      pValue: pp,
+      psi: ppsi,
+      status: driftStatus(pp, ppsi, t),
+      drifted: driftStatus(pp, ppsi, t) === 'drifted',
     },
   };
 }
