@@ -32291,7 +32291,9 @@ function featureDrifts(schema, reference, window2, rule5) {
   });
   const adjusted = benjaminiHochberg(raw2.map((r2) => r2.pValue));
   const features = schema.map((f, j) => {
-    const status = driftStatus(adjusted[j], raw2[j].psi, rule5);
+    const adjustedPValue = round3(adjusted[j]);
+    const psi = round3(raw2[j].psi);
+    const status = driftStatus(adjustedPValue, psi, rule5);
     return {
       feature: f.name,
       title: f.title,
@@ -32299,8 +32301,8 @@ function featureDrifts(schema, reference, window2, rule5) {
       test: raw2[j].test,
       statistic: round3(raw2[j].statistic),
       pValue: round3(raw2[j].pValue),
-      adjustedPValue: round3(adjusted[j]),
-      psi: round3(raw2[j].psi),
+      adjustedPValue,
+      psi,
       status,
       drifted: status === "drifted"
     };
@@ -37656,7 +37658,6 @@ var MonitorError = class extends Error {
   name = "MonitorError";
 };
 var round = (x4) => Number(x4.toFixed(6));
-var round32 = (x4) => roundSignificant(x4, 3);
 function monitor(ws, spec, opts) {
   const registry = new ModelRegistry(ws, spec.name);
   const champion = registry.requireChampion();
@@ -37881,7 +37882,8 @@ function driftReport(fg, table, champion, records, t) {
   const pa2 = categoryCounts(refPred, k2);
   const pb = categoryCounts(winPred, k2);
   const pt = chiSquareTest(pa2, pb);
-  const ppsi = psiFromCounts(pa2, pb);
+  const pp = round3(pt.pValue);
+  const ppsi = round3(psiFromCounts(pa2, pb));
   return {
     reference: {
       rows: ref2.length,
@@ -37894,11 +37896,11 @@ function driftReport(fg, table, champion, records, t) {
     // One test, no family to adjust for; the same two criteria as a feature's.
     prediction: {
       test: "chi-square",
-      statistic: round32(pt.statistic),
-      pValue: round32(pt.pValue),
-      psi: round32(ppsi),
-      status: driftStatus(pt.pValue, ppsi, t),
-      drifted: driftStatus(pt.pValue, ppsi, t) === "drifted"
+      statistic: round3(pt.statistic),
+      pValue: pp,
+      psi: ppsi,
+      status: driftStatus(pp, ppsi, t),
+      drifted: driftStatus(pp, ppsi, t) === "drifted"
     }
   };
 }
