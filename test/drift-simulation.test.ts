@@ -21,7 +21,8 @@ const ws = new Workspace(root);
 const SYNTHETIC = SOURCES.indexOf('synthetic');
 
 const UNDRIFTED_STREAMS = 200;
-const REFERENCES = 10;
+/** Generated reference rows per dataset, over all its references (keeps the test within seconds). */
+const REFERENCE_ROWS_BUDGET = 200_000;
 const DRIFTED_STREAMS = 30;
 /** The issue's goal, reported: at one row a day it is out of reach (see the README's drift section). */
 const DETECT_WITHIN_DAYS = 14;
@@ -59,8 +60,13 @@ function setUp(name: string) {
   const model = fitGenerator(spec, table, isReal);
   // References from the generator itself, as large as the real one: windows from the same generator are
   // then undrifted by construction, whatever the generator's likeness to the real rows (issue #13 §2).
-  // Several, so the rate is not that of one lucky or unlucky reference sample.
-  const generatedReferences = Array.from({ length: REFERENCES }, (_, k) =>
+  // Many, so the rate is not that of a few lucky or unlucky reference samples: one per stream where the
+  // reference is small, fewer where generating and sorting thousands of rows per stream would be slow.
+  const references = Math.max(
+    10,
+    Math.min(UNDRIFTED_STREAMS, Math.floor(REFERENCE_ROWS_BUDGET / real.length)),
+  );
+  const generatedReferences = Array.from({ length: references }, (_, k) =>
     columnsOf(schema, sampleRows(model, real.length, seedOf(`${name}/reference-${k}`))),
   );
   const sdPerDay = spec.generator.drift?.sdPerDay ?? DOCUMENTED_SD_PER_DAY;
@@ -106,6 +112,8 @@ describe.each(ws.datasetNames())('drift simulation: %s', (name) => {
       `${name}: false alarms ${generated.alarms}/${UNDRIFTED_STREAMS} against a generated reference; ` +
         `${real.alarms}/${UNDRIFTED_STREAMS} against the real rows (most flagged: ${real.worst || 'none'})`,
     );
+    // Theory (Simes) bounds the rate by 0.05; 200 streams measure it to about ±1.5 points (2,000 streams
+    // gave iris 2.0%, titanic 4.3%), so a generator change can move this figure by a point or two.
     expect(generated.rate).toBeLessThanOrEqual(0.05);
   });
 
@@ -115,7 +123,11 @@ describe.each(ws.datasetNames())('drift simulation: %s', (name) => {
       // A stream that ran undrifted for a full window drifts from day 0 on; the monitor runs every day.
       let found = Number.POSITIVE_INFINITY;
       for (let d = 1; d <= MAX_DAYS && found === Number.POSITIVE_INFINITY; d++)
-        if (sim.decide(sim.generatedReferences[s % REFERENCES], `drifted-${s}`, d, 0).datasetDrift) found = d;
+        if (
+          sim.decide(sim.generatedReferences[s % sim.generatedReferences.length], `drifted-${s}`, d, 0)
+            .datasetDrift
+        )
+          found = d;
       detectedOn.push(found);
     }
     const sorted = [...detectedOn].sort((a, b) => a - b);
