@@ -7,7 +7,7 @@
 //   both         population stability index (PSI) on reference deciles / categories
 //   features     Benjamini–Hochberg adjusted p-values, to control the false discovery rate across them
 
-/** scipy's ks_2samp(method='auto') computes the exact distribution while both samples have at most this many values. */
+/** scipy's ks_2samp(method='auto') uses the exact distribution up to this many values a side. */
 export const KS_EXACT_MAX_N = 10_000;
 
 /**
@@ -22,7 +22,7 @@ export function ksTest(
   return ksTestSorted(sortedPresent(reference), sortedPresent(window));
 }
 
-/** ksTest on samples already sorted ascending, without NaN (sortedPresent): a reused reference is sorted once. */
+/** ksTest on samples already sorted ascending without NaN (sortedPresent): a reused reference sorts once. */
 export function ksTestSorted(a: Float64Array, b: Float64Array): { statistic: number; pValue: number } {
   const n = a.length;
   const m = b.length;
