@@ -255,7 +255,7 @@ describe('monitor, commit, then alert issues', () => {
     expect(driftIssues()[0]).toMatchObject({ state: 'closed', state_reason: 'completed' });
     const closing = gh.comments.filter((c) => c.issueNumber === issue.number);
     expect(closing).toHaveLength(1);
-    expect(closing[0].body).toMatch(/^resolved: Fewer than 50% of the features drifted in the last 30 days/);
+    expect(closing[0].body).toMatch(/^resolved: No feature drifted in the last 30 days/);
   });
 
   it('degrades to a warning, the job summary and degraded=true when issues are disabled (410) or the token is read-only (403)', async () => {

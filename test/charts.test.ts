@@ -217,15 +217,21 @@ describe('SVG rendering', () => {
     expect(svg).toContain('stroke-dasharray="5,4"');
   });
 
-  it('colours drifted features and shows every test', () => {
+  it('colours every bar by the drift decision and shows every test', () => {
     const svg = svgs.get('drift')!;
     const bars = markGroup(svg, 'mark-rect role-mark');
     expect(count(bars, '<path')).toBe(5);
     expect(count(bars, 'fill="#d62728"')).toBe(2); // petal length and the predicted class
-    expect(svg).toContain('KS p&lt;0.01');
+    // Petal width: PSI 0.35 above the threshold, adjusted p 0.4: a long bar that is not drift, drawn so.
+    expect(count(bars, 'fill="#f4a582"')).toBe(1);
+    expect(svg).toContain('not significant');
+    // Features show the adjusted p-value's band; the predicted class is one test of its own.
+    expect(svg).toContain('KS adj. p&lt;0.01');
+    expect(svg).toContain('chi-square adj. p≥0.10');
+    expect(svg).toContain('chi-square p&lt;0.01');
+    expect(svg).toContain('adjusted p &lt; 0.05 and PSI &gt; 0.2');
     // p-values in bands (the exact values are in tooltips and monitoring.json), no ARIA labels.
     expect(svg).not.toMatch(/p=0\.\d/);
-    expect(svg).toContain('chi-square p≥0.10');
     expect(svg).not.toContain('aria-label=');
   });
 
@@ -335,15 +341,18 @@ describe('report page', () => {
     expect(md).toContain(
       `> ⚠️ **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${(full.thresholds.accuracy * 100).toFixed(1)}%.`,
     );
-    expect(md).not.toContain('Dataset drift:**');
+    expect(md).toContain('> ⚠️ **Dataset drift:** at least one feature drifted over the last 7 days');
     expect(md).toContain(`[${LOG}](${LOG})`);
     expect(md).toContain('the `log` entry of monitoring.json');
     expect(md).toContain('[monitoring.json](monitoring.json)');
     expect(md).toContain('rolling 30-day accuracy (over at least');
-    const drifting = full.alerts.map((a) => ({ ...a, active: true }));
-    expect(reportMarkdown({ ...full, alerts: drifting }, images, LOG)).toContain(
-      `> ⚠️ **Dataset drift:** at least 50% of the features drifted over the last ${full.thresholds.windowDays} days.`,
+    const calm = full.alerts.map((a) => ({ ...a, active: a.kind === 'accuracy' }));
+    expect(reportMarkdown({ ...full, alerts: calm }, images, LOG)).not.toContain('Dataset drift:**');
+    // The rule the decision and the drift chart follow, in the thresholds section.
+    expect(md).toContain(
+      "A feature drifts when its test's p-value, adjusted for the number of features (Benjamini–Hochberg), is below 0.05 and its PSI is above 0.2; dataset drift when any feature drifts.",
     );
+    expect(md).toContain('In the drift chart the bar is the PSI and its colour the decision');
   });
 
   it('handles a dataset without predictions', () => {

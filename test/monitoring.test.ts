@@ -4,7 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { latestOf } from '../actions/lib/monitoring-types.js';
+import { benjaminiHochberg } from '../actions/lib/drift.js';
+import { driftStatus } from '../actions/lib/drift-decision.js';
+import { latestOf, type MonitoringReport } from '../actions/lib/monitoring-types.js';
 import { infer } from '../actions/lib/pipelines/infer.js';
 import { monitor } from '../actions/lib/pipelines/monitor.js';
 import { formatProbability, PredictionLog } from '../actions/lib/prediction-log.js';
@@ -324,6 +326,7 @@ describe('monitoring', () => {
     expect(r.drift?.datasetDrift).toBe(false);
     expect(r.alerts.find((a) => a.kind === 'dataset-drift')?.active).toBe(false);
     expect(r.alerts.find((a) => a.kind === 'accuracy')?.active).toBe(false);
+    expectOneDriftRule(r);
   });
 
   it('says what live accuracy is measured on: rows by source, the 30-day interval, the holdout baseline', async () => {
@@ -362,7 +365,24 @@ describe('monitoring', () => {
     expect(r.drift?.datasetDrift).toBe(true);
     expect(r.drift?.features.filter((f) => f.drifted).length).toBeGreaterThanOrEqual(2);
     expect(r.alerts.find((a) => a.kind === 'dataset-drift')).toMatchObject({ active: true });
+    expectOneDriftRule(r);
   });
+
+  /** What monitoring.json says agrees with the rule the chart and the report state (drift-decision.ts). */
+  function expectOneDriftRule(r: MonitoringReport) {
+    const d = r.drift!;
+    const adjusted = benjaminiHochberg(d.features.map((f) => f.pValue));
+    d.features.forEach((f, i) => {
+      expect(f.adjustedPValue).toBeCloseTo(adjusted[i], 2);
+      expect(f.status).toBe(driftStatus(f.adjustedPValue, f.psi, r.thresholds));
+      expect(f.drifted).toBe(f.adjustedPValue < r.thresholds.pValue && f.psi > r.thresholds.psi);
+    });
+    expect(d.datasetDrift).toBe(d.features.some((f) => f.drifted));
+    expect(d.prediction.drifted).toBe(
+      d.prediction.pValue < r.thresholds.pValue && d.prediction.psi > r.thresholds.psi,
+    );
+    expect(r.alerts.find((a) => a.kind === 'dataset-drift')?.active).toBe(d.datasetDrift);
+  }
 
   it('an explicitly requested drift window that is empty is an error and writes nothing', async () => {
     const w = await trained(['iris']);

@@ -5,13 +5,8 @@
 // values, scale domains or plain titles — never inside a Vega expression, filter or calculate string.
 // Every dataset is named inline data, so the dashboard can swap values with view.data(name, rows).
 import type { TopLevelSpec } from 'vega-lite';
-import {
-  LARGE_WINDOW,
-  lastRun,
-  latestOf,
-  type MonitoringReport,
-  type PredictionRecord,
-} from './monitoring-types.js';
+import { DRIFT_STATUSES, driftRuleText } from './drift-decision.js';
+import { lastRun, latestOf, type MonitoringReport, type PredictionRecord } from './monitoring-types.js';
 
 export interface ChartOptions {
   /** Pixel width (needed for SVG rendering) or 'container' to fill the embedding element. */
@@ -353,14 +348,19 @@ function psiAxisMax(r: MonitoringReport): number {
 const psiBar = (psi: number) => Math.round(psi * 20) / 20;
 
 /** The widest label a drift bar can carry: drawn invisibly at the axis end so the SVG size never moves. */
-const WIDEST_DRIFT_LABEL = 'chi-square p≥0.10';
+const WIDEST_DRIFT_LABEL = 'chi-square adj. p≥0.10';
+
+/** Colours of the decision (drift-decision.ts), in DRIFT_STATUSES order: only "drifted" is red. */
+const DRIFT_COLOURS = ['#d62728', '#f4a582', '#92c5de', '#9aa5b1'];
 
 /**
- * Drift labels say which band the p-value is in, so a one-row shift of the window rewrites the text only
- * when the verdict's neighbourhood changes; the exact p is in the tooltip and in monitoring.json.
+ * Drift labels say which band the deciding p-value is in (adjusted for the features; the prediction's
+ * is one test), so a one-row shift of the window rewrites the text only when the verdict's neighbourhood
+ * changes; the exact p-values are in the tooltip and in monitoring.json.
  */
-function driftPText(p: number): string {
-  return p < 0.01 ? 'p<0.01' : p < 0.05 ? 'p<0.05' : p < 0.1 ? 'p<0.10' : 'p≥0.10';
+function driftPText(p: number, adjusted: boolean): string {
+  const name = adjusted ? 'adj. p' : 'p';
+  return p < 0.01 ? `${name}<0.01` : p < 0.05 ? `${name}<0.05` : p < 0.1 ? `${name}<0.10` : `${name}≥0.10`;
 }
 
 export function driftRows(r: MonitoringReport): Obj[] {
@@ -371,9 +371,11 @@ export function driftRows(r: MonitoringReport): Obj[] {
     test: f.test === 'ks' ? 'KS' : 'chi-square',
     statistic: f.statistic,
     pValue: f.pValue,
+    // A monitoring.json from before the adjusted decision has neither: its raw p and verdict stand.
+    adjustedPValue: f.adjustedPValue ?? f.pValue,
     psi: f.psi,
     bar: psiBar(f.psi),
-    status: f.drifted ? 'drifted' : 'stable',
+    status: f.status ?? (f.drifted ? 'drifted' : 'stable'),
   }));
   const p = r.drift.prediction;
   rows.push({
@@ -382,9 +384,11 @@ export function driftRows(r: MonitoringReport): Obj[] {
     test: 'chi-square',
     statistic: p.statistic,
     pValue: p.pValue,
+    // One test of its own: nothing to adjust for.
+    adjustedPValue: p.pValue,
     psi: p.psi,
     bar: psiBar(p.psi),
-    status: p.drifted ? 'drifted' : 'stable',
+    status: p.status ?? (p.drifted ? 'drifted' : 'stable'),
   });
   const seen = new Map<string, number>();
   for (const row of rows) seen.set(row.name, (seen.get(row.name) ?? 0) + 1);
@@ -392,7 +396,7 @@ export function driftRows(r: MonitoringReport): Obj[] {
   return rows.map((row, i) => ({
     ...row,
     name: (seen.get(row.name) ?? 0) > 1 && i < names.length ? `${row.name} (${names[i]})` : row.name,
-    label: `${row.test} ${driftPText(row.pValue as number)}`,
+    label: `${row.test} ${driftPText(row.adjustedPValue, i < names.length)}`,
   }));
 }
 
@@ -797,11 +801,9 @@ export function rowsPerDaySpec(r: MonitoringReport, opts: ChartOptions = {}): To
   });
 }
 
-/** Which criterion flagged drift for this window: the tests for small windows, PSI for large ones. */
-export function driftRule(r: MonitoringReport, windowRows: number): string {
-  return windowRows > LARGE_WINDOW
-    ? `drifted when PSI > ${r.thresholds.psi} (window over ${grouped(LARGE_WINDOW)} rows)`
-    : `drifted when the test's p < ${r.thresholds.pValue} (PSI decides above ${grouped(LARGE_WINDOW)} rows)`;
+/** The decision rule in the chart's short words (the report and the alerts have it in full). */
+export function driftRule(r: MonitoringReport): string {
+  return `red: drifted = adjusted p < ${r.thresholds.pValue} and PSI > ${r.thresholds.psi}`;
 }
 
 export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLevelSpec {
@@ -812,18 +814,23 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
   }
   const d = r.drift;
   const drifted = d.features.filter((f) => f.drifted).map((f) => f.title);
+  const notSignificant = d.features.filter((f) => f.status === 'not significant').map((f) => f.title);
   const description =
     `Population stability index of ${d.features.length} features and the predicted class, window ` +
     `${d.window.from} to ${d.window.to} (${grouped(d.window.rows)} rows) against the reference ` +
     `(${grouped(d.reference.rows)} rows). ` +
     (drifted.length ? `Drifted: ${drifted.join(', ')}.` : 'No feature drifted.') +
-    ` Dataset drift: ${d.datasetDrift ? 'yes' : 'no'} (${percent(d.share)} of features).`;
+    (notSignificant.length
+      ? ` PSI above ${r.thresholds.psi} but not significant on this window: ${notSignificant.join(', ')}.`
+      : '') +
+    ` Dataset drift: ${d.datasetDrift ? 'yes' : 'no'} (${driftRuleText(r.thresholds)}).`;
   const y = { field: 'name', type: 'nominal', title: null, sort: null, axis: { labelLimit: 240 } };
   const tooltip = [
     { field: 'name', type: 'nominal', title: 'feature' },
     { field: 'test', type: 'nominal', title: 'test' },
     { field: 'statistic', type: 'quantitative', title: 'statistic', format: '.4f' },
     { field: 'pValue', type: 'quantitative', title: 'p-value', format: '.3g' },
+    { field: 'adjustedPValue', type: 'quantitative', title: 'adjusted p-value', format: '.3g' },
     { field: 'psi', type: 'quantitative', title: 'PSI', format: '.3f' },
     { field: 'status', type: 'nominal', title: 'status' },
   ];
@@ -832,7 +839,7 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
   return top(
     opts,
     title,
-    `last ${d.window.days} days · dashed: PSI ${r.thresholds.psi} · ${driftRule(r, d.window.rows)}`,
+    `last ${d.window.days} days · dashed: PSI ${r.thresholds.psi} · ${driftRule(r)}`,
     description,
     {
       height: Math.max(60, rows.length * 26),
@@ -850,7 +857,7 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
                 field: 'status',
                 type: 'nominal',
                 title: null,
-                scale: { domain: ['drifted', 'stable'], range: ['#d62728', '#9aa5b1'] },
+                scale: { domain: [...DRIFT_STATUSES], range: DRIFT_COLOURS },
                 legend: { orient: 'bottom' },
               },
             },

@@ -1,6 +1,7 @@
 // The monitoring file (reports/<dataset>/monitoring.json): everything the dashboard and the repository
 // report show, recomputed on each run from the prediction log and the feature group. Platform-neutral.
 import type { DayRange } from './daily-schedule.js';
+import type { DriftStatus } from './drift-decision.js';
 import type { Category } from './spec.js';
 
 export const MONITORING_FORMAT = 'gitml.monitoring';
@@ -50,7 +51,15 @@ export interface FeatureDrift {
   test: 'ks' | 'chi-square';
   statistic: number;
   pValue: number;
+  /** Benjamini–Hochberg adjusted p-value across the features (drift-decision.ts). */
+  adjustedPValue: number;
   psi: number;
+  /**
+   * drifted: adjusted p < thresholds.pValue and PSI > thresholds.psi; not significant: PSI above its
+   * threshold but the test cannot tell it from noise; small change: significant but PSI below its
+   * threshold; stable: neither.
+   */
+  status: DriftStatus;
   drifted: boolean;
 }
 
@@ -58,10 +67,19 @@ export interface DriftReport {
   reference: { rows: number; description: string };
   window: { from: string; to: string; rows: number; days: number };
   features: FeatureDrift[];
-  /** Share of features that drifted; dataset drift when it reaches datasetShare. */
+  /** Share of features that drifted. */
   share: number;
+  /** At least one feature drifted (drift-decision.ts: false alarms at most thresholds.pValue). */
   datasetDrift: boolean;
-  prediction: { test: 'chi-square'; statistic: number; pValue: number; psi: number; drifted: boolean };
+  /** The champion's predicted class: one test (no adjustment), the same two criteria as a feature's. */
+  prediction: {
+    test: 'chi-square';
+    statistic: number;
+    pValue: number;
+    psi: number;
+    status: FeatureDrift['status'];
+    drifted: boolean;
+  };
 }
 
 /** Each prediction-log partition's row count and sha256, by month. */
@@ -96,12 +114,13 @@ export interface Alert {
 export interface Thresholds {
   /** Alert when rolling 30-day accuracy falls below this. */
   accuracy: number;
-  /** A feature drifts when p < pValue (KS or chi-square) … */
+  /**
+   * A feature drifts when its test's p-value (KS or chi-square), Benjamini–Hochberg adjusted across the
+   * features, is below this (the false discovery rate) …
+   */
   pValue: number;
-  /** … or when its PSI exceeds this. */
+  /** … and its PSI (the size of the change) exceeds this. Dataset drift when any feature drifts. */
   psi: number;
-  /** Dataset drift when at least this share of features drift (Evidently's default 0.5). */
-  datasetShare: number;
   windowDays: number;
   minWindowRows: number;
   recentRows: number;
@@ -158,9 +177,6 @@ export interface MonitoringReport {
    */
   log?: LogManifest;
 }
-
-/** Above this many window rows the tests flag tiny shifts; PSI (effect size) decides instead. */
-export const LARGE_WINDOW = 1000;
 
 /**
  * When the last daily run predicted: the newest prediction time among the recent predictions (a daily

@@ -3,7 +3,8 @@
 // `<b>x</b> | y` shows as typed instead of becoming HTML or breaking a table.
 import { grouped, percent } from './charts.js';
 import { backfillCommands, DEFAULT_MAX_DAYS, rangeText, STALE_AFTER_HOURS } from './daily-schedule.js';
-import { LARGE_WINDOW, type MonitoringReport } from './monitoring-types.js';
+import { driftRuleText } from './drift-decision.js';
+import type { MonitoringReport } from './monitoring-types.js';
 
 export interface ReportImage {
   id: string;
@@ -42,7 +43,7 @@ function alertLines(r: MonitoringReport): string[] {
   return active.map((a) =>
     a.kind === 'accuracy'
       ? `> ⚠️ **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${percent(th.accuracy)}.`
-      : `> ⚠️ **Dataset drift:** at least ${percent(th.datasetShare, 0)} of the features drifted over the last ${th.windowDays} days.`,
+      : `> ⚠️ **Dataset drift:** at least one feature drifted over the last ${th.windowDays} days (${driftRuleText(th)}).`,
   );
 }
 
@@ -108,7 +109,7 @@ export function chartAlt(r: MonitoringReport, img: ReportImage): string {
     case 'confusion-all':
       return `Confusion matrix over all time: actual class in rows, predicted class in columns. Classes: ${classes}.`;
     case 'drift':
-      return `Population stability index of each feature and of the predicted class over the last ${r.thresholds.windowDays} days against the champion's training data, with each test's p-value.`;
+      return `Population stability index of each feature and of the predicted class over the last ${r.thresholds.windowDays} days against the champion's training data, coloured by the drift decision, with each test's adjusted p-value.`;
     case 'class-mix':
       return `Share of each predicted class per day. Classes: ${classes}.`;
     case 'rows-per-day':
@@ -185,10 +186,17 @@ export function reportMarkdown(
     `Accuracy alert when the rolling 30-day accuracy (over at least ${grouped(th.minWindowRows)} labelled rows) ` +
       `falls below ${percent(th.accuracy)}. ` +
       `Drift compares the last ${th.windowDays} days (at least ${grouped(th.minWindowRows)} rows) with the champion's ` +
-      `training data: a feature drifts when its test (Kolmogorov–Smirnov or chi-square) gives p < ${th.pValue}, or, ` +
-      `in windows over ${grouped(LARGE_WINDOW)} rows, when its PSI exceeds ${th.psi}; dataset drift when ` +
-      `${percent(th.datasetShare, 0)} of features drift.`,
+      'training data. Each feature is tested (Kolmogorov–Smirnov with exact p-values up to 10,000 rows a side, ' +
+      'as scipy computes them; chi-square for categories, a value the training data never had counting as new) ' +
+      `and its population stability index (PSI) measures how large the change is. ${capitalised(driftRuleText(th))}. ` +
+      `The adjustment keeps the expected share of false alarms among the flagged features at ${th.pValue}, and the ` +
+      `chance that an unchanged stream raises dataset drift at most ${th.pValue}; the PSI threshold keeps a large ` +
+      'window from flagging changes too small to matter. In the drift chart the bar is the PSI and its colour the ' +
+      'decision: red drifted; orange a PSI above the threshold that the test cannot tell from the noise of a small ' +
+      'window; blue a significant change with a small PSI; grey stable.',
     '',
   );
   return lines.join('\n');
 }
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -178,7 +178,8 @@ export function driftTable(r: MonitoringReport): HTMLElement {
   const d = r.drift;
   const rows = [
     ...d.features.map((f) => ({ ...f, name: f.title })),
-    { ...d.prediction, name: 'Predicted class (model output)' },
+    // The predicted class is one test of its own: its p-value is the one that decides.
+    { ...d.prediction, adjustedPValue: d.prediction.pValue, name: 'Predicted class (model output)' },
   ];
   return h(
     'details',
@@ -200,7 +201,7 @@ export function driftTable(r: MonitoringReport): HTMLElement {
           h(
             'tr',
             {},
-            ...['feature', 'test', 'statistic', 'p-value', 'PSI', 'status'].map((t) =>
+            ...['feature', 'test', 'statistic', 'p-value', 'adjusted p', 'PSI', 'status'].map((t) =>
               h('th', { scope: 'col' }, t),
             ),
           ),
@@ -216,8 +217,10 @@ export function driftTable(r: MonitoringReport): HTMLElement {
               h('td', {}, f.test === 'ks' ? 'Kolmogorov–Smirnov' : 'chi-square'),
               h('td', { class: 'num' }, f.statistic.toFixed(4)),
               h('td', { class: 'num' }, pValueText(f.pValue)),
+              // A monitoring.json from before the adjusted decision has neither: its raw p and verdict stand.
+              h('td', { class: 'num' }, pValueText(f.adjustedPValue ?? f.pValue)),
               h('td', { class: 'num' }, f.psi.toFixed(3)),
-              h('td', {}, f.drifted ? 'drifted' : 'stable'),
+              h('td', {}, f.status ?? (f.drifted ? 'drifted' : 'stable')),
             ),
           ),
         ),

@@ -5,18 +5,17 @@ import path from 'node:path';
 import { writeFilesAtomically } from '../atomic-write.js';
 import { percent } from '../charts.js';
 import type { DayRange } from '../daily-schedule.js';
-import { categoryCounts, chiSquareTest, ksTest, numericPsi, psiFromCounts } from '../drift.js';
+import { categoryCounts, chiSquareTest, psiFromCounts } from '../drift.js';
+import { driftRuleText, driftStatus, featureDrifts, round3 } from '../drift-decision.js';
 import { FeatureGroup } from '../feature-group.js';
 import { type FeatureTable, SOURCES } from '../feature-table.js';
-import { roundSignificant, stableStringifyRows } from '../json.js';
+import { stableStringifyRows } from '../json.js';
 import { confusionMatrix } from '../metrics.js';
 import { ModelRegistry } from '../model-registry.js';
 import {
   type Alert,
   type DailyPoint,
   type DriftReport,
-  type FeatureDrift,
-  LARGE_WINDOW,
   type LiveAccuracy,
   MONITORING_FILE,
   MONITORING_FORMAT,
@@ -34,7 +33,6 @@ import { addDays, utcDate } from './event-time.js';
 export const DEFAULT_THRESHOLDS: Omit<Thresholds, 'accuracy'> = {
   pValue: 0.05,
   psi: 0.2,
-  datasetShare: 0.5,
   windowDays: 30,
   minWindowRows: 20,
   recentRows: 20,
@@ -47,8 +45,6 @@ export class MonitorError extends Error {
 }
 
 const round = (x: number) => Number(x.toFixed(6));
-/** Drift numbers to 3 significant digits: the window moves a row a day, and more digits are only noise. */
-const round3 = (x: number) => roundSignificant(x, 3);
 
 /**
  * With an explicit windowDays, a window too small for drift is an error (the caller asked for it);
@@ -135,10 +131,11 @@ export function monitor(
       message: !drift
         ? `Drift not computed: ${driftSkipped}`
         : drift.datasetDrift
-          ? `${drifted.length} of ${drift.features.length} features drifted (${drifted.map((f) => f.feature).join(', ')}) in the window ${drift.window.from} … ${drift.window.to}; dataset drift at ≥ ${thresholds.datasetShare * 100}%.`
-          : `Fewer than ${thresholds.datasetShare * 100}% of the features drifted in the last ${drift.window.days} days: no dataset drift.`,
+          ? `${drifted.length} of ${drift.features.length} features drifted (${drifted.map((f) => f.feature).join(', ')}) in the window ${drift.window.from} … ${drift.window.to}: ${driftRuleText(thresholds)}.`
+          : `No feature drifted in the last ${drift.window.days} days (${driftRuleText(thresholds)}): no dataset drift.`,
+      // The share of features that drifted; any share above 0 is dataset drift.
       value: drift ? round(drift.share) : null,
-      threshold: thresholds.datasetShare,
+      threshold: 0,
     },
   ];
   return {
@@ -347,39 +344,8 @@ function driftReport(
     throw new MonitorError(
       `the reference (champion's training data) has ${ref.length} rows; drift needs at least ${t.minWindowRows}`,
     );
-  const large = win.length > LARGE_WINDOW;
-  const features: FeatureDrift[] = fg.meta.features.map((f, j) => {
-    const col = table.columns[j];
-    const a = Float64Array.from(ref, (i) => col[i]);
-    const b = Float64Array.from(win, (i) => col[i]);
-    let statistic: number;
-    let pValue: number;
-    let psi: number;
-    let test: FeatureDrift['test'];
-    if (f.type === 'numeric') {
-      ({ statistic, pValue } = ksTest(a, b));
-      psi = numericPsi(a, b);
-      test = 'ks';
-    } else {
-      const kc = f.categories?.length ?? 0;
-      const ca = categoryCounts(a, kc);
-      const cb = categoryCounts(b, kc);
-      ({ statistic, pValue } = chiSquareTest(ca, cb));
-      psi = psiFromCounts(ca, cb);
-      test = 'chi-square';
-    }
-    const drifted = large ? psi > t.psi : pValue < t.pValue;
-    return {
-      feature: f.name,
-      title: f.title,
-      type: f.type,
-      test,
-      statistic: round3(statistic),
-      pValue: round3(pValue),
-      psi: round3(psi),
-      drifted,
-    };
-  });
+  const columns = (rows: number[]) => table.columns.map((col) => Float64Array.from(rows, (i) => col[i]));
+  const { features, share, datasetDrift } = featureDrifts(fg.meta.features, columns(ref), columns(win), t);
   // Prediction drift: the champion's predictions on the reference rows vs the window's predictions.
   const k = fg.meta.label.classes.length;
   const refPred = champion.model.estimator.predict(
@@ -390,8 +356,8 @@ function driftReport(
   const pa = categoryCounts(refPred, k);
   const pb = categoryCounts(winPred, k);
   const pt = chiSquareTest(pa, pb);
-  const ppsi = psiFromCounts(pa, pb);
-  const share = features.filter((f) => f.drifted).length / features.length;
+  const pp = round3(pt.pValue);
+  const ppsi = round3(psiFromCounts(pa, pb));
   return {
     reference: {
       rows: ref.length,
@@ -400,13 +366,15 @@ function driftReport(
     window: { from, to, rows: win.length, days: t.windowDays },
     features,
     share: round(share),
-    datasetDrift: share >= t.datasetShare,
+    datasetDrift,
+    // One test, no family to adjust for; the same two criteria as a feature's.
     prediction: {
       test: 'chi-square',
       statistic: round3(pt.statistic),
-      pValue: round3(pt.pValue),
-      psi: round3(ppsi),
-      drifted: large ? ppsi > t.psi : pt.pValue < t.pValue,
+      pValue: pp,
+      psi: ppsi,
+      status: driftStatus(pp, ppsi, t),
+      drifted: driftStatus(pp, ppsi, t) === 'drifted',
     },
   };
 }

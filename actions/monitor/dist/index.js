@@ -32101,7 +32101,6 @@ var core = {
 // actions/lib/monitoring-types.ts
 var MONITORING_FORMAT = "gitml.monitoring";
 var MONITORING_FILE = "monitoring.json";
-var LARGE_WINDOW = 1e3;
 function lastRun(r2) {
   let last = null;
   for (const p of r2.recent) if (last === null || p.predictedAt > last) last = p.predictedAt;
@@ -32117,6 +32116,255 @@ var WINDOW_DAYS = { min: 1, max: 366 };
 
 // actions/lib/pipelines/monitor.ts
 import path15 from "node:path";
+
+// actions/lib/drift.ts
+var KS_EXACT_MAX_N = 1e4;
+function ksTestSorted(a4, b10) {
+  const n = a4.length;
+  const m3 = b10.length;
+  if (n === 0 || m3 === 0) return { statistic: 0, pValue: 1 };
+  const g2 = gcd(n, m3);
+  const mg = m3 / g2;
+  const ng = n / g2;
+  let i = 0;
+  let j = 0;
+  let h2 = 0;
+  while (i < n && j < m3) {
+    const x4 = Math.min(a4[i], b10[j]);
+    while (i < n && a4[i] === x4) i++;
+    while (j < m3 && b10[j] === x4) j++;
+    h2 = Math.max(h2, Math.abs(i * mg - j * ng));
+  }
+  const lcm = ng * m3;
+  const statistic = h2 / lcm;
+  if (h2 === 0) return { statistic: 0, pValue: 1 };
+  const pValue = Math.max(n, m3) <= KS_EXACT_MAX_N ? ksExactTwoSided(n, m3, g2, h2) : ksAsymptotic(statistic, n, m3);
+  return { statistic, pValue: Math.min(1, Math.max(0, pValue)) };
+}
+function sortedPresent(values3) {
+  let present = 0;
+  for (let i = 0; i < values3.length; i++) if (!Number.isNaN(values3[i])) present++;
+  const out = new Float64Array(present);
+  let at = 0;
+  for (let i = 0; i < values3.length; i++) if (!Number.isNaN(values3[i])) out[at++] = values3[i];
+  return out.sort();
+}
+function gcd(a4, b10) {
+  while (b10) [a4, b10] = [b10, a4 % b10];
+  return a4;
+}
+function ksExactTwoSided(n, m3, g2, h2) {
+  const cols = Math.max(n, m3);
+  const rows = Math.min(n, m3);
+  const colStep = rows / g2;
+  const rowStep = cols / g2;
+  const u2 = new Float64Array(rows + 1).fill(1);
+  let hi = Math.min(Math.ceil(h2 / rowStep), rows + 1);
+  u2.fill(0, 0, hi);
+  for (let x4 = 1; x4 <= cols; x4++) {
+    const lo = Math.min(Math.max(Math.floor((x4 * colStep - h2) / rowStep) + 1, 0), rows);
+    hi = Math.min(Math.ceil((x4 * colStep + h2) / rowStep), rows + 1);
+    if (hi <= lo) return 1;
+    let below = lo === 0 ? 0 : 1;
+    for (let y4 = lo; y4 < hi; y4++) {
+      below = (x4 * u2[y4] + y4 * below) / (x4 + y4);
+      u2[y4] = below;
+    }
+  }
+  return u2[rows];
+}
+function ksAsymptotic(d, n, m3) {
+  const ne = n * m3 / (n + m3);
+  return kolmogorovQ((Math.sqrt(ne) + 0.12 + 0.11 / Math.sqrt(ne)) * d);
+}
+function kolmogorovQ(lambda) {
+  if (lambda < 1e-3) return 1;
+  let sum4 = 0;
+  for (let k2 = 1; k2 <= 100; k2++) {
+    const term = 2 * (k2 % 2 ? 1 : -1) * Math.exp(-2 * k2 * k2 * lambda * lambda);
+    sum4 += term;
+    if (Math.abs(term) < 1e-12) break;
+  }
+  return Math.min(1, Math.max(0, sum4));
+}
+function chiSquareTest(reference, window2) {
+  if (reference.length !== window2.length)
+    throw new Error(`chiSquareTest: ${reference.length} reference cells but ${window2.length} window cells`);
+  const n = reference.reduce((s2, x4) => s2 + x4, 0);
+  const m3 = window2.reduce((s2, x4) => s2 + x4, 0);
+  if (n === 0 || m3 === 0) return { statistic: 0, pValue: 1 };
+  let stat2 = 0;
+  let dof = -1;
+  for (let c4 = 0; c4 < reference.length; c4++) {
+    const total = reference[c4] + window2[c4];
+    if (total === 0) continue;
+    dof++;
+    const er = total * n / (n + m3);
+    const ew = total * m3 / (n + m3);
+    stat2 += (reference[c4] - er) ** 2 / er + (window2[c4] - ew) ** 2 / ew;
+  }
+  return { statistic: stat2, pValue: dof < 1 ? 1 : chiSquareSurvival(stat2, dof) };
+}
+function chiSquareSurvival(x4, k2) {
+  if (x4 <= 0) return 1;
+  return upperGammaQ(k2 / 2, x4 / 2);
+}
+function upperGammaQ(a4, x4) {
+  const lnGammaA = logGamma(a4);
+  if (x4 < a4 + 1) {
+    let sum4 = 1 / a4;
+    let term = sum4;
+    for (let n = 1; n < 500; n++) {
+      term *= x4 / (a4 + n);
+      sum4 += term;
+      if (Math.abs(term) < Math.abs(sum4) * 1e-15) break;
+    }
+    return Math.max(0, 1 - sum4 * Math.exp(-x4 + a4 * Math.log(x4) - lnGammaA));
+  }
+  let b10 = x4 + 1 - a4;
+  let c4 = 1 / 1e-300;
+  let d = 1 / b10;
+  let h2 = d;
+  for (let i = 1; i < 500; i++) {
+    const an = -i * (i - a4);
+    b10 += 2;
+    d = an * d + b10;
+    if (Math.abs(d) < 1e-300) d = 1e-300;
+    c4 = b10 + an / c4;
+    if (Math.abs(c4) < 1e-300) c4 = 1e-300;
+    d = 1 / d;
+    const delta = d * c4;
+    h2 *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return Math.min(1, Math.exp(-x4 + a4 * Math.log(x4) - lnGammaA) * h2);
+}
+function logGamma(z2) {
+  const g2 = 7;
+  const c4 = [
+    0.9999999999998099,
+    676.5203681218851,
+    -1259.1392167224028,
+    771.3234287776531,
+    -176.6150291621406,
+    12.507343278686905,
+    -0.13857109526572012,
+    9984369578019572e-21,
+    15056327351493116e-23
+  ];
+  if (z2 < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z2)) - logGamma(1 - z2);
+  const zz = z2 - 1;
+  let x4 = c4[0];
+  for (let i = 1; i < g2 + 2; i++) x4 += c4[i] / (zz + i);
+  const t = zz + g2 + 0.5;
+  return 0.5 * Math.log(2 * Math.PI) + (zz + 0.5) * Math.log(t) - t + Math.log(x4);
+}
+var PSI_FLOOR = 1e-4;
+function psiFromCounts(reference, window2) {
+  const n = reference.reduce((s2, x4) => s2 + x4, 0);
+  const m3 = window2.reduce((s2, x4) => s2 + x4, 0);
+  if (n === 0 || m3 === 0) return 0;
+  let psi = 0;
+  for (let c4 = 0; c4 < reference.length; c4++) {
+    const e = Math.max(reference[c4] / n, PSI_FLOOR);
+    const a4 = Math.max(window2[c4] / m3, PSI_FLOOR);
+    psi += (a4 - e) * Math.log(a4 / e);
+  }
+  return psi;
+}
+function numericPsiSorted(sorted, window2, bins2 = 10) {
+  if (sorted.length === 0) return 0;
+  const edges = [];
+  for (let q = 1; q < bins2; q++) {
+    const e = sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length / bins2))];
+    if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
+  }
+  const count2 = (xs) => {
+    const c4 = new Array(edges.length + 1).fill(0);
+    for (let i = 0; i < xs.length; i++) {
+      let b10 = 0;
+      while (b10 < edges.length && xs[i] >= edges[b10]) b10++;
+      c4[b10]++;
+    }
+    return c4;
+  };
+  return psiFromCounts(count2(sorted), count2(window2));
+}
+function categoryCounts(codes, k2) {
+  const c4 = new Array(k2 + 1).fill(0);
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i];
+    if (Number.isNaN(code) || code < 0) continue;
+    c4[Math.min(code, k2)]++;
+  }
+  return c4;
+}
+function benjaminiHochberg(pValues) {
+  const count2 = pValues.length;
+  const order = pValues.map((_, i) => i).sort((x4, y4) => pValues[x4] - pValues[y4] || x4 - y4);
+  const adjusted = new Array(count2);
+  let running = 1;
+  for (let rank2 = count2; rank2 >= 1; rank2--) {
+    const i = order[rank2 - 1];
+    running = Math.min(running, pValues[i] * count2 / rank2);
+    adjusted[i] = running;
+  }
+  return adjusted;
+}
+
+// actions/lib/drift-decision.ts
+var round3 = (x4) => roundSignificant(x4, 3);
+var DRIFT_STATUSES = ["drifted", "not significant", "small change", "stable"];
+function driftRuleText(rule5) {
+  return `a feature drifts when its test's p-value, adjusted for the number of features (Benjamini\u2013Hochberg), is below ${rule5.pValue} and its PSI is above ${rule5.psi}; dataset drift when any feature drifts`;
+}
+function driftStatus(adjustedPValue, psi, rule5) {
+  const significant = adjustedPValue < rule5.pValue;
+  const large = psi > rule5.psi;
+  return significant && large ? "drifted" : large ? "not significant" : significant ? "small change" : "stable";
+}
+function featureDrifts(schema, reference, window2, rule5) {
+  const raw2 = schema.map((f, j) => {
+    if (f.type === "numeric") {
+      const a4 = sortedReference(reference[j]);
+      const b10 = sortedPresent(window2[j]);
+      return { test: "ks", ...ksTestSorted(a4, b10), psi: numericPsiSorted(a4, b10) };
+    }
+    const k2 = f.categories?.length ?? 0;
+    const ca = categoryCounts(reference[j], k2);
+    const cb = categoryCounts(window2[j], k2);
+    return { test: "chi-square", ...chiSquareTest(ca, cb), psi: psiFromCounts(ca, cb) };
+  });
+  const adjusted = benjaminiHochberg(raw2.map((r2) => r2.pValue));
+  const features = schema.map((f, j) => {
+    const adjustedPValue = round3(adjusted[j]);
+    const psi = round3(raw2[j].psi);
+    const status = driftStatus(adjustedPValue, psi, rule5);
+    return {
+      feature: f.name,
+      title: f.title,
+      type: f.type,
+      test: raw2[j].test,
+      statistic: round3(raw2[j].statistic),
+      pValue: round3(raw2[j].pValue),
+      adjustedPValue,
+      psi,
+      status,
+      drifted: status === "drifted"
+    };
+  });
+  const drifted = features.filter((f) => f.drifted).length;
+  return { features, share: features.length ? drifted / features.length : 0, datasetDrift: drifted > 0 };
+}
+var sortedReferences = /* @__PURE__ */ new WeakMap();
+function sortedReference(column) {
+  let sorted = sortedReferences.get(column);
+  if (!sorted) {
+    sorted = sortedPresent(column);
+    sortedReferences.set(column, sorted);
+  }
+  return sorted;
+}
 
 // actions/lib/charts.ts
 var BRUSH_PARAM = "brush";
@@ -32330,9 +32578,11 @@ function psiAxisMax(r2) {
   return Math.ceil(Math.max(2 * r2.thresholds.psi, ...values3) * 2) / 2;
 }
 var psiBar = (psi) => Math.round(psi * 20) / 20;
-var WIDEST_DRIFT_LABEL = "chi-square p\u22650.10";
-function driftPText(p) {
-  return p < 0.01 ? "p<0.01" : p < 0.05 ? "p<0.05" : p < 0.1 ? "p<0.10" : "p\u22650.10";
+var WIDEST_DRIFT_LABEL = "chi-square adj. p\u22650.10";
+var DRIFT_COLOURS = ["#d62728", "#f4a582", "#92c5de", "#9aa5b1"];
+function driftPText(p, adjusted) {
+  const name = adjusted ? "adj. p" : "p";
+  return p < 0.01 ? `${name}<0.01` : p < 0.05 ? `${name}<0.05` : p < 0.1 ? `${name}<0.10` : `${name}\u22650.10`;
 }
 function driftRows(r2) {
   if (r2.drift === null) return [];
@@ -32342,9 +32592,11 @@ function driftRows(r2) {
     test: f.test === "ks" ? "KS" : "chi-square",
     statistic: f.statistic,
     pValue: f.pValue,
+    // A monitoring.json from before the adjusted decision has neither: its raw p and verdict stand.
+    adjustedPValue: f.adjustedPValue ?? f.pValue,
     psi: f.psi,
     bar: psiBar(f.psi),
-    status: f.drifted ? "drifted" : "stable"
+    status: f.status ?? (f.drifted ? "drifted" : "stable")
   }));
   const p = r2.drift.prediction;
   rows.push({
@@ -32353,9 +32605,11 @@ function driftRows(r2) {
     test: "chi-square",
     statistic: p.statistic,
     pValue: p.pValue,
+    // One test of its own: nothing to adjust for.
+    adjustedPValue: p.pValue,
     psi: p.psi,
     bar: psiBar(p.psi),
-    status: p.drifted ? "drifted" : "stable"
+    status: p.status ?? (p.drifted ? "drifted" : "stable")
   });
   const seen = /* @__PURE__ */ new Map();
   for (const row of rows) seen.set(row.name, (seen.get(row.name) ?? 0) + 1);
@@ -32363,7 +32617,7 @@ function driftRows(r2) {
   return rows.map((row, i) => ({
     ...row,
     name: (seen.get(row.name) ?? 0) > 1 && i < names.length ? `${row.name} (${names[i]})` : row.name,
-    label: `${row.test} ${driftPText(row.pValue)}`
+    label: `${row.test} ${driftPText(row.adjustedPValue, i < names.length)}`
   }));
 }
 var TABLE_COLUMNS = [
@@ -32722,8 +32976,8 @@ function rowsPerDaySpec(r2, opts = {}) {
     )
   });
 }
-function driftRule(r2, windowRows) {
-  return windowRows > LARGE_WINDOW ? `drifted when PSI > ${r2.thresholds.psi} (window over ${grouped(LARGE_WINDOW)} rows)` : `drifted when the test's p < ${r2.thresholds.pValue} (PSI decides above ${grouped(LARGE_WINDOW)} rows)`;
+function driftRule(r2) {
+  return `red: drifted = adjusted p < ${r2.thresholds.pValue} and PSI > ${r2.thresholds.psi}`;
 }
 function driftSpec(r2, opts = {}) {
   const title2 = "Feature drift (PSI)";
@@ -32733,13 +32987,15 @@ function driftSpec(r2, opts = {}) {
   }
   const d = r2.drift;
   const drifted = d.features.filter((f) => f.drifted).map((f) => f.title);
-  const description2 = `Population stability index of ${d.features.length} features and the predicted class, window ${d.window.from} to ${d.window.to} (${grouped(d.window.rows)} rows) against the reference (${grouped(d.reference.rows)} rows). ` + (drifted.length ? `Drifted: ${drifted.join(", ")}.` : "No feature drifted.") + ` Dataset drift: ${d.datasetDrift ? "yes" : "no"} (${percent(d.share)} of features).`;
+  const notSignificant = d.features.filter((f) => f.status === "not significant").map((f) => f.title);
+  const description2 = `Population stability index of ${d.features.length} features and the predicted class, window ${d.window.from} to ${d.window.to} (${grouped(d.window.rows)} rows) against the reference (${grouped(d.reference.rows)} rows). ` + (drifted.length ? `Drifted: ${drifted.join(", ")}.` : "No feature drifted.") + (notSignificant.length ? ` PSI above ${r2.thresholds.psi} but not significant on this window: ${notSignificant.join(", ")}.` : "") + ` Dataset drift: ${d.datasetDrift ? "yes" : "no"} (${driftRuleText(r2.thresholds)}).`;
   const y4 = { field: "name", type: "nominal", title: null, sort: null, axis: { labelLimit: 240 } };
   const tooltip2 = [
     { field: "name", type: "nominal", title: "feature" },
     { field: "test", type: "nominal", title: "test" },
     { field: "statistic", type: "quantitative", title: "statistic", format: ".4f" },
     { field: "pValue", type: "quantitative", title: "p-value", format: ".3g" },
+    { field: "adjustedPValue", type: "quantitative", title: "adjusted p-value", format: ".3g" },
     { field: "psi", type: "quantitative", title: "PSI", format: ".3f" },
     { field: "status", type: "nominal", title: "status" }
   ];
@@ -32748,7 +33004,7 @@ function driftSpec(r2, opts = {}) {
   return top(
     opts,
     title2,
-    `last ${d.window.days} days \xB7 dashed: PSI ${r2.thresholds.psi} \xB7 ${driftRule(r2, d.window.rows)}`,
+    `last ${d.window.days} days \xB7 dashed: PSI ${r2.thresholds.psi} \xB7 ${driftRule(r2)}`,
     description2,
     {
       height: Math.max(60, rows.length * 26),
@@ -32766,7 +33022,7 @@ function driftSpec(r2, opts = {}) {
                 field: "status",
                 type: "nominal",
                 title: null,
-                scale: { domain: ["drifted", "stable"], range: ["#d62728", "#9aa5b1"] },
+                scale: { domain: [...DRIFT_STATUSES], range: DRIFT_COLOURS },
                 legend: { orient: "bottom" }
               }
             },
@@ -32863,144 +33119,6 @@ function titleText(spec) {
   if (typeof t === "string") return t;
   if (t && typeof t === "object" && !Array.isArray(t) && typeof t.text === "string") return t.text;
   return "";
-}
-
-// actions/lib/drift.ts
-function ksTest(reference, window2) {
-  const a4 = Float64Array.from(reference).sort();
-  const b10 = Float64Array.from(window2).sort();
-  const n = a4.length;
-  const m3 = b10.length;
-  if (n === 0 || m3 === 0) return { statistic: 0, pValue: 1 };
-  let i = 0;
-  let j = 0;
-  let d = 0;
-  while (i < n && j < m3) {
-    const x4 = Math.min(a4[i], b10[j]);
-    while (i < n && a4[i] === x4) i++;
-    while (j < m3 && b10[j] === x4) j++;
-    d = Math.max(d, Math.abs(i / n - j / m3));
-  }
-  const ne = n * m3 / (n + m3);
-  const lambda = (Math.sqrt(ne) + 0.12 + 0.11 / Math.sqrt(ne)) * d;
-  return { statistic: d, pValue: kolmogorovQ(lambda) };
-}
-function kolmogorovQ(lambda) {
-  if (lambda < 1e-3) return 1;
-  let sum4 = 0;
-  for (let k2 = 1; k2 <= 100; k2++) {
-    const term = 2 * (k2 % 2 ? 1 : -1) * Math.exp(-2 * k2 * k2 * lambda * lambda);
-    sum4 += term;
-    if (Math.abs(term) < 1e-12) break;
-  }
-  return Math.min(1, Math.max(0, sum4));
-}
-function chiSquareTest(reference, window2) {
-  const n = reference.reduce((s2, x4) => s2 + x4, 0);
-  const m3 = window2.reduce((s2, x4) => s2 + x4, 0);
-  if (n === 0 || m3 === 0) return { statistic: 0, pValue: 1 };
-  let stat2 = 0;
-  let dof = -1;
-  for (let c4 = 0; c4 < reference.length; c4++) {
-    const total = reference[c4] + window2[c4];
-    if (total === 0) continue;
-    dof++;
-    const er = total * n / (n + m3);
-    const ew = total * m3 / (n + m3);
-    stat2 += (reference[c4] - er) ** 2 / er + (window2[c4] - ew) ** 2 / ew;
-  }
-  return { statistic: stat2, pValue: dof < 1 ? 1 : chiSquareSurvival(stat2, dof) };
-}
-function chiSquareSurvival(x4, k2) {
-  if (x4 <= 0) return 1;
-  return upperGammaQ(k2 / 2, x4 / 2);
-}
-function upperGammaQ(a4, x4) {
-  const lnGammaA = logGamma(a4);
-  if (x4 < a4 + 1) {
-    let sum4 = 1 / a4;
-    let term = sum4;
-    for (let n = 1; n < 500; n++) {
-      term *= x4 / (a4 + n);
-      sum4 += term;
-      if (Math.abs(term) < Math.abs(sum4) * 1e-15) break;
-    }
-    return Math.max(0, 1 - sum4 * Math.exp(-x4 + a4 * Math.log(x4) - lnGammaA));
-  }
-  let b10 = x4 + 1 - a4;
-  let c4 = 1 / 1e-300;
-  let d = 1 / b10;
-  let h2 = d;
-  for (let i = 1; i < 500; i++) {
-    const an = -i * (i - a4);
-    b10 += 2;
-    d = an * d + b10;
-    if (Math.abs(d) < 1e-300) d = 1e-300;
-    c4 = b10 + an / c4;
-    if (Math.abs(c4) < 1e-300) c4 = 1e-300;
-    d = 1 / d;
-    const delta = d * c4;
-    h2 *= delta;
-    if (Math.abs(delta - 1) < 1e-15) break;
-  }
-  return Math.min(1, Math.exp(-x4 + a4 * Math.log(x4) - lnGammaA) * h2);
-}
-function logGamma(z2) {
-  const g2 = 7;
-  const c4 = [
-    0.9999999999998099,
-    676.5203681218851,
-    -1259.1392167224028,
-    771.3234287776531,
-    -176.6150291621406,
-    12.507343278686905,
-    -0.13857109526572012,
-    9984369578019572e-21,
-    15056327351493116e-23
-  ];
-  if (z2 < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z2)) - logGamma(1 - z2);
-  const zz = z2 - 1;
-  let x4 = c4[0];
-  for (let i = 1; i < g2 + 2; i++) x4 += c4[i] / (zz + i);
-  const t = zz + g2 + 0.5;
-  return 0.5 * Math.log(2 * Math.PI) + (zz + 0.5) * Math.log(t) - t + Math.log(x4);
-}
-var PSI_FLOOR = 1e-4;
-function psiFromCounts(reference, window2) {
-  const n = reference.reduce((s2, x4) => s2 + x4, 0);
-  const m3 = window2.reduce((s2, x4) => s2 + x4, 0);
-  if (n === 0 || m3 === 0) return 0;
-  let psi = 0;
-  for (let c4 = 0; c4 < reference.length; c4++) {
-    const e = Math.max(reference[c4] / n, PSI_FLOOR);
-    const a4 = Math.max(window2[c4] / m3, PSI_FLOOR);
-    psi += (a4 - e) * Math.log(a4 / e);
-  }
-  return psi;
-}
-function numericPsi(reference, window2, bins2 = 10) {
-  const sorted = Float64Array.from(reference).sort();
-  if (sorted.length === 0) return 0;
-  const edges = [];
-  for (let q = 1; q < bins2; q++) {
-    const e = sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length / bins2))];
-    if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
-  }
-  const count2 = (xs) => {
-    const c4 = new Array(edges.length + 1).fill(0);
-    for (let i = 0; i < xs.length; i++) {
-      let b10 = 0;
-      while (b10 < edges.length && xs[i] >= edges[b10]) b10++;
-      c4[b10]++;
-    }
-    return c4;
-  };
-  return psiFromCounts(count2(sorted), count2(window2));
-}
-function categoryCounts(codes, k2) {
-  const c4 = new Array(k2).fill(0);
-  for (let i = 0; i < codes.length; i++) if (codes[i] >= 0 && codes[i] < k2) c4[codes[i]]++;
-  return c4;
 }
 
 // actions/lib/feature-group.ts
@@ -37623,7 +37741,6 @@ function addDays(date3, days) {
 var DEFAULT_THRESHOLDS = {
   pValue: 0.05,
   psi: 0.2,
-  datasetShare: 0.5,
   windowDays: 30,
   minWindowRows: 20,
   recentRows: 20
@@ -37633,7 +37750,6 @@ var MonitorError = class extends Error {
   name = "MonitorError";
 };
 var round = (x4) => Number(x4.toFixed(6));
-var round3 = (x4) => roundSignificant(x4, 3);
 function monitor(ws, spec, opts) {
   const registry = new ModelRegistry(ws, spec.name);
   const champion = registry.requireChampion();
@@ -37695,9 +37811,10 @@ function monitor(ws, spec, opts) {
     {
       kind: "dataset-drift",
       active: drift?.datasetDrift ?? false,
-      message: !drift ? `Drift not computed: ${driftSkipped}` : drift.datasetDrift ? `${drifted.length} of ${drift.features.length} features drifted (${drifted.map((f) => f.feature).join(", ")}) in the window ${drift.window.from} \u2026 ${drift.window.to}; dataset drift at \u2265 ${thresholds.datasetShare * 100}%.` : `Fewer than ${thresholds.datasetShare * 100}% of the features drifted in the last ${drift.window.days} days: no dataset drift.`,
+      message: !drift ? `Drift not computed: ${driftSkipped}` : drift.datasetDrift ? `${drifted.length} of ${drift.features.length} features drifted (${drifted.map((f) => f.feature).join(", ")}) in the window ${drift.window.from} \u2026 ${drift.window.to}: ${driftRuleText(thresholds)}.` : `No feature drifted in the last ${drift.window.days} days (${driftRuleText(thresholds)}): no dataset drift.`,
+      // The share of features that drifted; any share above 0 is dataset drift.
       value: drift ? round(drift.share) : null,
-      threshold: thresholds.datasetShare
+      threshold: 0
     }
   ];
   return {
@@ -37878,39 +37995,8 @@ function driftReport(fg, table, champion, records, t) {
     throw new MonitorError(
       `the reference (champion's training data) has ${ref2.length} rows; drift needs at least ${t.minWindowRows}`
     );
-  const large = win.length > LARGE_WINDOW;
-  const features = fg.meta.features.map((f, j) => {
-    const col = table.columns[j];
-    const a4 = Float64Array.from(ref2, (i) => col[i]);
-    const b10 = Float64Array.from(win, (i) => col[i]);
-    let statistic;
-    let pValue;
-    let psi;
-    let test2;
-    if (f.type === "numeric") {
-      ({ statistic, pValue } = ksTest(a4, b10));
-      psi = numericPsi(a4, b10);
-      test2 = "ks";
-    } else {
-      const kc = f.categories?.length ?? 0;
-      const ca = categoryCounts(a4, kc);
-      const cb = categoryCounts(b10, kc);
-      ({ statistic, pValue } = chiSquareTest(ca, cb));
-      psi = psiFromCounts(ca, cb);
-      test2 = "chi-square";
-    }
-    const drifted = large ? psi > t.psi : pValue < t.pValue;
-    return {
-      feature: f.name,
-      title: f.title,
-      type: f.type,
-      test: test2,
-      statistic: round3(statistic),
-      pValue: round3(pValue),
-      psi: round3(psi),
-      drifted
-    };
-  });
+  const columns = (rows) => table.columns.map((col) => Float64Array.from(rows, (i) => col[i]));
+  const { features, share, datasetDrift } = featureDrifts(fg.meta.features, columns(ref2), columns(win), t);
   const k2 = fg.meta.label.classes.length;
   const refPred = champion.model.estimator.predict(
     champion.model.matrixFor(fg.meta.features, table.columns, table.rows, ref2)
@@ -37920,8 +38006,8 @@ function driftReport(fg, table, champion, records, t) {
   const pa2 = categoryCounts(refPred, k2);
   const pb = categoryCounts(winPred, k2);
   const pt = chiSquareTest(pa2, pb);
-  const ppsi = psiFromCounts(pa2, pb);
-  const share = features.filter((f) => f.drifted).length / features.length;
+  const pp = round3(pt.pValue);
+  const ppsi = round3(psiFromCounts(pa2, pb));
   return {
     reference: {
       rows: ref2.length,
@@ -37930,13 +38016,15 @@ function driftReport(fg, table, champion, records, t) {
     window: { from, to, rows: win.length, days: t.windowDays },
     features,
     share: round(share),
-    datasetDrift: share >= t.datasetShare,
+    datasetDrift,
+    // One test, no family to adjust for; the same two criteria as a feature's.
     prediction: {
       test: "chi-square",
       statistic: round3(pt.statistic),
-      pValue: round3(pt.pValue),
-      psi: round3(ppsi),
-      drifted: large ? ppsi > t.psi : pt.pValue < t.pValue
+      pValue: pp,
+      psi: ppsi,
+      status: driftStatus(pp, ppsi, t),
+      drifted: driftStatus(pp, ppsi, t) === "drifted"
     }
   };
 }
@@ -91467,7 +91555,7 @@ function alertLines(r2) {
   if (active.length === 0) return ["\u2705 No active alerts."];
   const th = r2.thresholds;
   return active.map(
-    (a4) => a4.kind === "accuracy" ? `> \u26A0\uFE0F **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${percent(th.accuracy)}.` : `> \u26A0\uFE0F **Dataset drift:** at least ${percent(th.datasetShare, 0)} of the features drifted over the last ${th.windowDays} days.`
+    (a4) => a4.kind === "accuracy" ? `> \u26A0\uFE0F **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${percent(th.accuracy)}.` : `> \u26A0\uFE0F **Dataset drift:** at least one feature drifted over the last ${th.windowDays} days (${driftRuleText(th)}).`
   );
 }
 function dailyRunLines(r2) {
@@ -91506,7 +91594,7 @@ function chartAlt(r2, img) {
     case "confusion-all":
       return `Confusion matrix over all time: actual class in rows, predicted class in columns. Classes: ${classes}.`;
     case "drift":
-      return `Population stability index of each feature and of the predicted class over the last ${r2.thresholds.windowDays} days against the champion's training data, with each test's p-value.`;
+      return `Population stability index of each feature and of the predicted class over the last ${r2.thresholds.windowDays} days against the champion's training data, coloured by the drift decision, with each test's adjusted p-value.`;
     case "class-mix":
       return `Share of each predicted class per day. Classes: ${classes}.`;
     case "rows-per-day":
@@ -91553,11 +91641,12 @@ function reportMarkdown(r2, images, logFile) {
     "",
     "## Thresholds",
     "",
-    `Accuracy alert when the rolling 30-day accuracy (over at least ${grouped(th.minWindowRows)} labelled rows) falls below ${percent(th.accuracy)}. Drift compares the last ${th.windowDays} days (at least ${grouped(th.minWindowRows)} rows) with the champion's training data: a feature drifts when its test (Kolmogorov\u2013Smirnov or chi-square) gives p < ${th.pValue}, or, in windows over ${grouped(LARGE_WINDOW)} rows, when its PSI exceeds ${th.psi}; dataset drift when ${percent(th.datasetShare, 0)} of features drift.`,
+    `Accuracy alert when the rolling 30-day accuracy (over at least ${grouped(th.minWindowRows)} labelled rows) falls below ${percent(th.accuracy)}. Drift compares the last ${th.windowDays} days (at least ${grouped(th.minWindowRows)} rows) with the champion's training data. Each feature is tested (Kolmogorov\u2013Smirnov with exact p-values up to 10,000 rows a side, as scipy computes them; chi-square for categories, a value the training data never had counting as new) and its population stability index (PSI) measures how large the change is. ${capitalised(driftRuleText(th))}. The adjustment keeps the expected share of false alarms among the flagged features at ${th.pValue}, and the chance that an unchanged stream raises dataset drift at most ${th.pValue}; the PSI threshold keeps a large window from flagging changes too small to matter. In the drift chart the bar is the PSI and its colour the decision: red drifted; orange a PSI above the threshold that the test cannot tell from the noise of a small window; blue a significant change with a small PSI; grey stable.`,
     ""
   );
   return lines.join("\n");
 }
+var capitalised = (text3) => text3.charAt(0).toUpperCase() + text3.slice(1);
 
 // actions/lib/reports.ts
 var DASHBOARD_SVG = "dashboard.svg";
