@@ -59,9 +59,23 @@ export class Workspace {
 
   /**
    * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
-   * error: a command that silently does nothing usually runs in the wrong folder.
+   * error: a command that silently does nothing usually runs in the wrong folder. Every spec must be
+   * valid: the first that is not throws (see eachSelectedDataset for a list that keeps going).
    */
   selectDatasets(selector: string): DatasetSpec[] {
+    return this.selectEachDataset(selector).map((d) => {
+      if (d.error) throw d.error;
+      return d.spec;
+    });
+  }
+
+  /**
+   * The datasets `selector` names, each with its spec or, when its dataset.yml is invalid, the error: one
+   * bad spec must not keep the others from being listed, run and shown. A name that is not a dataset at
+   * all (no data/<name>/dataset.yml) is still thrown at once: it is a typo on the command line, not a
+   * broken dataset.
+   */
+  selectEachDataset(selector: string): SelectedDataset[] {
     const names =
       selector === 'all' || selector === ''
         ? this.datasetNames()
@@ -70,6 +84,24 @@ export class Workspace {
       throw new SpecError(
         `no datasets in ${this.root}: no data/<name>/${SPEC_FILE} found (is this the repository's folder?)`,
       );
-    return names.map((n) => this.loadSpec(n));
+    for (const n of names) if (!this.isDataset(n)) this.loadSpec(n); // throws "unknown dataset …"
+    return names.map((name) => {
+      try {
+        return { name, spec: this.loadSpec(name) };
+      } catch (err) {
+        if (!(err instanceof Error)) throw err;
+        return { name, error: err };
+      }
+    });
+  }
+
+  /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
+  isDataset(name: string): boolean {
+    return /^[a-z][a-z0-9_]*$/.test(name) && existsSync(path.join(this.datasetDir(name), SPEC_FILE));
   }
 }
+
+/** A selected dataset: its spec, or the error that kept its spec from being read (an invalid dataset.yml). */
+export type SelectedDataset =
+  | { name: string; spec: DatasetSpec; error?: undefined }
+  | { name: string; spec?: undefined; error: Error };

@@ -4,7 +4,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { headCommit, isInsideWorkTree, showFileAt } from '../../lib/git.js';
 import { isMonitoringReport, MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring-types.js';
-import type { DatasetSpec } from '../../lib/spec.js';
 import type { Workspace } from '../../lib/workspace.js';
 
 /** A dataset's committed report (uncommitted: the working tree holds another version), or why there is none. */
@@ -12,7 +11,8 @@ export type CommittedReport =
   | { report: MonitoringReport; uncommitted: boolean }
   | { dataset: string; why: string };
 
-export function committedReports(ws: Workspace, specs: readonly DatasetSpec[]): CommittedReport[] {
+/** Datasets by name: a dataset whose dataset.yml is invalid still has its committed report followed. */
+export function committedReports(ws: Workspace, specs: readonly { name: string }[]): CommittedReport[] {
   if (!isInsideWorkTree(ws.root) || headCommit(ws.root) === null) {
     throw new Error(
       `${ws.root} is not a git checkout with commits: the alerts step reads the committed reports, so run it after the commit step in a checked-out repository`,

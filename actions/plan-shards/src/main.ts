@@ -6,7 +6,11 @@ import { MAX_SHARDS, planShardCount } from '../../lib/sharding.js';
 
 await runAction(() => {
   const ws = workspace();
-  const specs = input.datasets(ws);
+  // The plan is one shard count for every dataset's matrix jobs: it needs every spec (an invalid one fails it).
+  const specs = input.datasets(ws).map((d) => {
+    if (d.error) throw d.error;
+    return d.spec;
+  });
   const maxRows = input.integer('max-rows', { min: 1 }) ?? 1_000_000;
   const maxShards = input.integer('max-shards', { min: 1, max: MAX_SHARDS }) ?? 16;
   const now = input.now();
