@@ -7,6 +7,8 @@ import { readInputFile } from './input-file.js';
 import { type DatasetSpec, parseSpec, SpecError } from './spec.js';
 
 export const SPEC_FILE = 'dataset.yml';
+/** A dataset's name, its folder under data/: safe in paths, URLs, HTML and workflow commands. */
+const DATASET_NAME = /^[a-z][a-z0-9_]*$/;
 
 export class Workspace {
   constructor(readonly root: string) {}
@@ -27,18 +29,18 @@ export class Workspace {
     return path.relative(this.root, p).split(path.sep).join('/');
   }
 
-  /** Names of the datasets that have a spec file, sorted. */
+  /** Names of the datasets that have a spec file, sorted (a folder whose name is no dataset name is not one). */
   datasetNames(): string[] {
     if (!existsSync(this.dataDir)) return [];
     return readdirSync(this.dataDir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && existsSync(path.join(this.dataDir, d.name, SPEC_FILE)))
+      .filter((d) => d.isDirectory() && this.isDataset(d.name))
       .map((d) => d.name)
       .sort();
   }
 
   loadSpec(name: string): DatasetSpec {
     const file = path.join(this.datasetDir(name), SPEC_FILE);
-    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync(file)) {
+    if (!this.isDataset(name)) {
       const known = this.datasetNames();
       throw new SpecError(
         `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(', ') : 'none'}): ${this.rel(file)} not found`,
@@ -97,7 +99,7 @@ export class Workspace {
 
   /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
   isDataset(name: string): boolean {
-    return /^[a-z][a-z0-9_]*$/.test(name) && existsSync(path.join(this.datasetDir(name), SPEC_FILE));
+    return DATASET_NAME.test(name) && existsSync(path.join(this.datasetDir(name), SPEC_FILE));
   }
 }
 
