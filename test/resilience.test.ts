@@ -425,6 +425,32 @@ describe('the daily workflow with a broken dataset next to three good ones, agai
     expect(job.result).toBe('failure');
     expect(errors(job.steps.at(-1)!.run)[0]).toMatch(new RegExp(`^${BROKEN} failed in backfill, train \\(`));
   }, 240_000);
+  it('alerts: a committed report that cannot be read fails that dataset alone; the others keep their issues in step', async () => {
+    writeFileSync(path.join(clone, 'reports/wine/monitoring.json'), '{"truncated": ');
+    gitIn(clone, ['add', '-A']);
+    gitIn(clone, [
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@example.test',
+      'commit',
+      '-qm',
+      'a corrupt report',
+    ]);
+    const run = await runActionBundle(
+      'alerts',
+      { dataset: 'all', token: TOKEN, now: NOW },
+      { workspace: clone, env: { GITHUB_API_URL: gh.baseUrl } },
+    );
+    expect(run.code, run.stdout).toBe(3);
+    expect(run.outputs['failed-datasets']).toBe('wine');
+    expect(errors(run)[0]).toMatch(
+      /^wine: reports\/wine\/monitoring\.json as committed at HEAD is not valid JSON/,
+    );
+    expect(run.summary).toContain('<h3>Failed datasets</h3>');
+    const issues = JSON.parse(run.outputs.issues) as { dataset: string }[];
+    expect([...new Set(issues.map((i) => i.dataset))].sort()).toEqual(['iris', 'titanic']);
+  }, 60_000);
 });
 
 describe('each stage action with a broken dataset (the bundle as the runner runs it)', () => {

@@ -389,16 +389,19 @@ const uses = (job: Job) => (job.steps ?? []).map((s) => s.uses?.replace(/@.*/, '
  * a default (a stage that failed outright sets none), and the last step — after the commit — runs when any
  * stage's outcome is 'failure' and hands report-failed-stages.sh each stage's outcome and failed datasets.
  */
-function expectFailedStagesReported(job: Job, stages: string[]): void {
+function expectFailedStagesReported(job: Job, stages: string[], after: string[] = []): void {
   const steps = job.steps!;
   const commit = steps.find((s) => s.uses === './actions/commit')!;
   const last = steps.at(-1)!;
   expect(steps.indexOf(last)).toBeGreaterThan(steps.indexOf(commit));
+  expect(steps.indexOf(last)).toBe(steps.length - 1);
   expect(commit.if, 'the commit runs after a failed stage').toBeUndefined();
-  for (const id of stages) {
+  // Stages before the commit, and after it (the alert issues): each continues and is named the same way.
+  for (const id of [...stages, ...after]) {
     const stage = steps.find((s) => s.id === id)!;
     expect(stage, id).toMatchObject({ 'continue-on-error': true });
-    expect(steps.indexOf(stage), id).toBeLessThan(steps.indexOf(commit));
+    if (stages.includes(id)) expect(steps.indexOf(stage), id).toBeLessThan(steps.indexOf(commit));
+    else expect(steps.indexOf(stage), id).toBeGreaterThan(steps.indexOf(commit));
     expect(Object.keys(action(localStage(stage.uses)!).outputs ?? {}), id).toContain('failed-datasets');
     expect(last.if).toContain(`steps.${id}.outcome == 'failure'`);
     const key = id.toUpperCase().replace(/-/g, '_');
@@ -407,11 +410,13 @@ function expectFailedStagesReported(job: Job, stages: string[]): void {
       [`FAILED_${key}`]: expr(`steps.${id}.outputs.failed-datasets`),
     });
   }
-  expect(String(last.env?.STAGES).split(' ')).toEqual(stages);
+  expect(String(last.env?.STAGES).split(' ')).toEqual([...stages, ...after]);
   expect(last.run).toBe('bash .github/scripts/report-failed-stages.sh');
   // A JSON value spliced into the commit message (not inside a JSON string) must default when unset.
   for (const value of strings(commit.with)) {
-    for (const m of value.matchAll(/(")?\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)(\s*\|\|\s*'[^']*')?\s*\}\}/g)) {
+    for (const m of value.matchAll(
+      /(")?\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)(\s*\|\|\s*'[^']*')?\s*\}\}/g,
+    )) {
       const [whole, quoted, id, , fallback] = m;
       const spliced = !quoted && value.trim() !== whole;
       if (spliced) expect(fallback, `${whole} has a default`).toBeTruthy();
@@ -464,7 +469,7 @@ describe('daily.yml', () => {
   });
 
   it('one bad dataset never stops the others: every stage continues, the commit runs, the last step names the failed', () => {
-    expectFailedStagesReported(wf.jobs.pipeline, ['generate', 'infer', 'monitor']);
+    expectFailedStagesReported(wf.jobs.pipeline, ['generate', 'infer', 'monitor'], ['alerts']);
     // Alerts follow the commit; the Pages deploy follows any commit, also of a run that ends red.
     expect(wf.jobs.pages.if).toBe(`${expr("!cancelled() && needs.pipeline.outputs.sha != ''")}`);
   });

@@ -18,7 +18,7 @@ for stage in ${STAGES:-}; do
   status=1
   names="${!failed_var:-}"
   if [ -z "$names" ]; then
-    echo "::error title=${stage} step failed::The ${stage} step failed for every dataset or on its inputs, so it wrote nothing (its annotations say why); the results of the other steps were committed."
+    echo "::error title=${stage} step failed::The ${stage} step failed for every dataset or on its inputs (its annotations say why); the results of the steps before the commit were committed."
     continue
   fi
   IFS=',' read -r -a list <<<"$names"

@@ -32188,6 +32188,7 @@ function fail(err) {
   if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
     for (const line of err.stack.split("\n")) core.debug(line);
 }
+var PARTIAL_EXIT_CODE = 3;
 function recordStageRun() {
   const journal = stageJournalPath(process.env.GITHUB_WORKSPACE || process.cwd());
   const bundle = process.argv[1];
@@ -36651,28 +36652,35 @@ function committedReports(ws, specs) {
     );
   }
   return specs.map((spec) => {
-    const rel = path11.posix.join("reports", spec.name, MONITORING_FILE);
-    const text = showFileAt(ws.root, "HEAD", rel);
-    if (text === null)
-      return { dataset: spec.name, why: `no ${rel} is committed yet (the monitor step has not run for it)` };
-    let parsed;
     try {
-      parsed = JSON.parse(text);
+      return committedReport(ws, spec.name);
     } catch (err) {
-      throw new Error(
-        `${rel} as committed at HEAD is not valid JSON (${err.message}): restore it from an earlier commit (git log -- ${rel}) and re-run the monitor step`
-      );
+      return { dataset: spec.name, error: err.message };
     }
-    if (!isMonitoringReport(parsed))
-      return {
-        dataset: spec.name,
-        why: `${rel} holds no monitoring report yet (only the prediction log's manifest)`
-      };
-    if (parsed.dataset !== spec.name)
-      throw new Error(`${rel} as committed is the report of dataset '${parsed.dataset}', not '${spec.name}'`);
-    const onDisk = path11.join(ws.root, rel);
-    return { report: parsed, uncommitted: existsSync7(onDisk) && readFileSync5(onDisk, "utf8") !== text };
   });
+}
+function committedReport(ws, name) {
+  const rel = path11.posix.join("reports", name, MONITORING_FILE);
+  const text = showFileAt(ws.root, "HEAD", rel);
+  if (text === null)
+    return { dataset: name, why: `no ${rel} is committed yet (the monitor step has not run for it)` };
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(
+      `${rel} as committed at HEAD is not valid JSON (${err.message}): restore it from an earlier commit (git log -- ${rel}) and re-run the monitor step`
+    );
+  }
+  if (!isMonitoringReport(parsed))
+    return {
+      dataset: name,
+      why: `${rel} holds no monitoring report yet (only the prediction log's manifest)`
+    };
+  if (parsed.dataset !== name)
+    throw new Error(`${rel} as committed is the report of dataset '${parsed.dataset}', not '${name}'`);
+  const onDisk = path11.join(ws.root, rel);
+  return { report: parsed, uncommitted: existsSync7(onDisk) && readFileSync5(onDisk, "utf8") !== text };
 }
 
 // actions/alerts/src/issue.ts
@@ -36702,8 +36710,12 @@ await runAction(async () => {
   const token = input.required("token");
   const dashboard = dashboardUrl(input.string("dashboard-url"));
   const reports = [];
+  const failed = [];
   for (const found of committedReports(ws, specs)) {
-    if ("report" in found) {
+    if ("error" in found) {
+      failed.push(found);
+      core.error(`${found.dataset}: ${found.error}`, { title: `gitml: ${found.dataset} failed` });
+    } else if ("report" in found) {
       reports.push(found.report);
       if (found.uncommitted)
         core.notice(
@@ -36750,6 +36762,7 @@ await runAction(async () => {
   }
   output("issues", issues);
   output("degraded", failure !== null);
+  output("failed-datasets", failed.map((f) => f.dataset).join(","));
   const issueCell = (dataset, kind) => {
     const i = issues.find((x) => x.dataset === dataset && x.kind === kind);
     if (!i || i.action === "none") return "\u2014";
@@ -36777,4 +36790,18 @@ await runAction(async () => {
   core.summary.addList(
     reports.map((r) => `<a href="${fileUrl(`reports/${r.dataset}/README.md`)}">${r.dataset} report</a>`)
   );
+  if (failed.length > 0) {
+    summaryTable(
+      "Failed datasets",
+      ["dataset", "error"],
+      failed.map((f) => [f.dataset, f.error])
+    );
+    const names = failed.map((f) => f.dataset).join(", ");
+    if (failed.length === specs.length)
+      throw new Error(`every dataset failed (${names}): no issue was touched`);
+    core.error(
+      `partial: failed ${names}; the other datasets' issues are in step \u2014 exit code ${PARTIAL_EXIT_CODE}`
+    );
+    process.exitCode = PARTIAL_EXIT_CODE;
+  }
 });
