@@ -502,6 +502,31 @@ describe('each stage action with a broken dataset (the bundle as the runner runs
     rmSync(path.join(ws, 'data/wine'), { recursive: true, force: true });
   }, 120_000);
 
+  it("ingest: the broken dataset's inbox files stay (named with its error), the others are ingested, exit 3", async () => {
+    const header = 'sepal_length,sepal_width,petal_length,petal_width,variety\n';
+    for (const d of ['iris', BROKEN]) {
+      mkdirSync(path.join(ws, 'inbox', d), { recursive: true });
+      writeFileSync(path.join(ws, 'inbox', d, 'batch.csv'), `${header}5.1,3.5,1.4,0.2,Setosa\n`);
+    }
+    const run = await step('ingest', { path: 'inbox' });
+    expect(run.code, run.stdout).toBe(3);
+    expect(run.outputs).toMatchObject({
+      'rows-by-dataset': '{"iris":1}',
+      'failed-files': '1',
+      'failed-datasets': BROKEN,
+    });
+    expect(errors(run)).toContain(`inbox/${BROKEN}/batch.csv: ${broken}`);
+    expect(exists(ws, 'inbox/iris/batch.csv')).toBe(false);
+    expect(exists(ws, `inbox/${BROKEN}/batch.csv`)).toBe(true);
+    // Only the broken dataset's files left: nothing to ingest, exit 1.
+    const again = await step('ingest', { path: 'inbox' });
+    expect(again.code).toBe(1);
+    expect(errors(again)).toContain(
+      `every file's dataset has an invalid dataset.yml (${BROKEN}): nothing was ingested`,
+    );
+    rmSync(path.join(ws, 'inbox'), { recursive: true, force: true });
+  });
+
   it('build-site: builds the site, shows the broken one failing, exit 3 with output failed-datasets', async () => {
     cpSync(SITE_ASSETS, path.join(ws, 'site/assets'), { recursive: true });
     const run = await step('build-site', { 'out-dir': '_site' });

@@ -32356,6 +32356,7 @@ function fail(err) {
   if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
     for (const line of err.stack.split("\n")) core.debug(line);
 }
+var PARTIAL_EXIT_CODE = 3;
 function recordStageRun() {
   const journal = stageJournalPath(process.env.GITHUB_WORKSPACE || process.cwd());
   const bundle = process.argv[1];
@@ -41037,10 +41038,16 @@ await runStage(async () => {
   const pullRequest = input.pullRequest();
   const now = input.now();
   if (pullRequest !== null && !token) throw new ActionInputError("input 'pull-request' needs input 'token'");
-  const files = inboxFiles(ws, given, dataset);
+  const found = inboxFiles(ws, given, dataset);
   core.info(
-    files.length ? `${files.length} file(s) to ${dryRun ? "check" : "ingest"}` : `nothing to ingest under '${given}'`
+    found.length ? `${found.length} file(s) to ${dryRun ? "check" : "ingest"}` : `nothing to ingest under '${given}'`
   );
+  const specErrors = brokenSpecs(
+    ws,
+    found.map((f) => f.dataset)
+  );
+  const setAside = found.filter((f) => specErrors.has(f.dataset)).map((f) => ({ file: f, error: `${f.rel}: ${specErrors.get(f.dataset)}` }));
+  const files = found.filter((f) => !specErrors.has(f.dataset));
   const run = (f, dry) => {
     try {
       checkInputFile(ws.root, f.abs, f.rel);
@@ -41055,7 +41062,7 @@ await runStage(async () => {
   };
   let outcomes = await core.group("validate", async () => files.map((f) => run(f, true)));
   const failed = outcomes.filter((o) => o.error);
-  for (const o of failed) {
+  for (const o of [...failed, ...setAside]) {
     core.error(o.error, { file: o.file.rel, startLine: Number(/ line (\d+):/.exec(o.error)?.[1] ?? 1) });
   }
   if (!dryRun && failed.length === 0) {
@@ -41074,6 +41081,7 @@ await runStage(async () => {
   }
   for (const o of outcomes)
     annotateQuarantined(o.result?.rejected ?? [], dryRun ? "would be quarantined" : "quarantined");
+  outcomes = [...outcomes, ...setAside].sort((a, b) => a.file.rel < b.file.rel ? -1 : 1);
   const ok = outcomes.filter((o) => o.result);
   const byDataset = {};
   for (const o of ok) byDataset[o.file.dataset] = (byDataset[o.file.dataset] ?? 0) + o.result.added;
@@ -41086,7 +41094,8 @@ await runStage(async () => {
     "quarantined",
     ok.reduce((s, o) => s + o.result.rejected.length, 0)
   );
-  output("failed-files", failed.length);
+  output("failed-files", failed.length + setAside.length);
+  output("failed-datasets", [...new Set(setAside.map((o) => o.file.dataset))].join(","));
   output("skipped-files", ok.filter((o) => o.result.alreadyIngested).length);
   output(
     "files",
@@ -41113,7 +41122,7 @@ await runStage(async () => {
       (o) => o.result?.alreadyIngested ? [o.file.rel, o.file.dataset, 0, `skipped: ${skippedMessage(o.result)}`] : o.result ? [o.file.rel, o.file.dataset, o.result.added, o.result.rejected.length] : [o.file.rel, o.file.dataset, "\u2014", `cannot be ingested: ${o.error}`]
     )
   );
-  if (pullRequest !== null && files.length > 0) {
+  if (pullRequest !== null && found.length > 0) {
     const { owner, repo } = repository();
     const client = createGitHubClient(token, { retry: { onRetry: (message2) => core.info(message2) } });
     const body = checkCommentMarkdown(outcomes);
@@ -41135,10 +41144,31 @@ ${body}
   }
   if (failed.length > 0) {
     throw new Error(
-      `${failed.length} of ${files.length} file(s) cannot be ingested${dryRun ? "" : "; nothing was written"}: ${failed.map((o) => o.file.rel).join(", ")}`
+      `${failed.length + setAside.length} of ${found.length} file(s) cannot be ingested${dryRun ? "" : "; nothing was written"}: ${[...failed, ...setAside].map((o) => o.file.rel).join(", ")}`
     );
   }
+  if (setAside.length > 0) {
+    const names = [...new Set(setAside.map((o) => o.file.dataset))].join(", ");
+    if (files.length === 0)
+      throw new Error(`every file's dataset has an invalid dataset.yml (${names}): nothing was ingested`);
+    core.error(
+      `partial: the files of ${names} stay in the inbox until its dataset.yml is fixed; the others were ${dryRun ? "checked" : "ingested"} \u2014 exit code ${PARTIAL_EXIT_CODE}`
+    );
+    process.exitCode = PARTIAL_EXIT_CODE;
+  }
 });
+function brokenSpecs(ws, names) {
+  const errors = /* @__PURE__ */ new Map();
+  for (const name of new Set(names)) {
+    if (!ws.isDataset(name)) continue;
+    try {
+      ws.loadSpec(name);
+    } catch (err) {
+      errors.set(name, err.message);
+    }
+  }
+  return errors;
+}
 function skippedMessage(r2) {
   const { sha256, prior } = r2.alreadyIngested;
   return alreadyIngestedMessage(r2.file, sha256, prior, "input 'again: true'");
