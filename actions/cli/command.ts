@@ -5,7 +5,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { DateError, parseCalendarDate, parseInstant } from '../lib/dates.js';
 import { isAsOfDate } from '../lib/git.js';
 import type { DatasetSpec } from '../lib/spec.js';
-import { type SelectedDataset, Workspace } from '../lib/workspace.js';
+import { type SelectedDataset, specOf, Workspace } from '../lib/workspace.js';
 
 export const EXIT = {
   ok: 0,
@@ -137,9 +137,7 @@ export async function perDataset(
     const name = d.name;
     try {
       // A spec that could not be read fails its dataset here, as the step would have.
-      const spec = 'features' in d ? d : d.spec;
-      if (!spec) throw (d as SelectedDataset).error;
-      code = Math.max(code, await step(spec));
+      code = Math.max(code, await step(specOf(d)));
       done.push(name);
     } catch (err) {
       // A usage error is the command's, not the dataset's: it stops the command before any work.

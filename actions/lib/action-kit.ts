@@ -12,7 +12,7 @@ import { parseShard, type Shard } from './sharding.js';
 import type { DatasetSpec } from './spec.js';
 import { appendStageRun, recordableInputs, stageJournalPath } from './stage-journal.js';
 import { escapeHtml, oneLine, safeUrl } from './untrusted-text.js';
-import { type SelectedDataset, Workspace } from './workspace.js';
+import { type SelectedDataset, specOf, Workspace } from './workspace.js';
 import { recoverInterruptedWrites } from './write-journal.js';
 
 /** A wrong input: the message names the input and the rule it breaks. */
@@ -266,15 +266,9 @@ export async function eachDataset<T>(
   const done: string[] = [];
   const failed: { name: string; message: string }[] = [];
   for (const d of selected) {
-    // An invalid dataset.yml fails its dataset here, as the run would have.
-    const spec = 'features' in d ? d : d.spec;
     try {
-      results.push(
-        await core.group(title(d), async () => {
-          if (!spec) throw (d as SelectedDataset).error;
-          return run(spec);
-        }),
-      );
+      // An invalid dataset.yml fails its dataset here, as the run would have.
+      results.push(await core.group(title(d), async () => run(specOf(d))));
       done.push(d.name);
     } catch (err) {
       if (selected.length === 1) throw err;

@@ -62,13 +62,10 @@ export class Workspace {
   /**
    * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
    * error: a command that silently does nothing usually runs in the wrong folder. Every spec must be
-   * valid: the first that is not throws (see eachSelectedDataset for a list that keeps going).
+   * valid: the first that is not throws (selectEachDataset gives a list that keeps going).
    */
   selectDatasets(selector: string): DatasetSpec[] {
-    return this.selectEachDataset(selector).map((d) => {
-      if (d.error) throw d.error;
-      return d.spec;
-    });
+    return this.selectEachDataset(selector).map(specOf);
   }
 
   /**
@@ -107,3 +104,10 @@ export class Workspace {
 export type SelectedDataset =
   | { name: string; spec: DatasetSpec; error?: undefined }
   | { name: string; spec?: undefined; error: Error };
+
+/** The spec of a selected dataset (a spec is its own); throws the error of an invalid dataset.yml. */
+export function specOf(d: SelectedDataset | DatasetSpec): DatasetSpec {
+  if ('features' in d) return d;
+  if (d.error) throw d.error;
+  return d.spec;
+}

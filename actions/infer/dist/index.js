@@ -31384,13 +31384,10 @@ var Workspace = class {
   /**
    * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
    * error: a command that silently does nothing usually runs in the wrong folder. Every spec must be
-   * valid: the first that is not throws (see eachSelectedDataset for a list that keeps going).
+   * valid: the first that is not throws (selectEachDataset gives a list that keeps going).
    */
   selectDatasets(selector) {
-    return this.selectEachDataset(selector).map((d) => {
-      if (d.error) throw d.error;
-      return d.spec;
-    });
+    return this.selectEachDataset(selector).map(specOf);
   }
   /**
    * The datasets `selector` names, each with its spec or, when its dataset.yml is invalid, the error: one
@@ -31419,6 +31416,11 @@ var Workspace = class {
     return DATASET_NAME.test(name) && existsSync4(path10.join(this.datasetDir(name), SPEC_FILE));
   }
 };
+function specOf(d) {
+  if ("features" in d) return d;
+  if (d.error) throw d.error;
+  return d.spec;
+}
 
 // actions/lib/write-journal.ts
 import { existsSync as existsSync5, readdirSync as readdirSync3, readFileSync as readFileSync4, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
@@ -31684,14 +31686,8 @@ async function eachDataset(selected, title, run) {
   const done = [];
   const failed = [];
   for (const d of selected) {
-    const spec = "features" in d ? d : d.spec;
     try {
-      results.push(
-        await core.group(title(d), async () => {
-          if (!spec) throw d.error;
-          return run(spec);
-        })
-      );
+      results.push(await core.group(title(d), async () => run(specOf(d))));
       done.push(d.name);
     } catch (err) {
       if (selected.length === 1) throw err;

@@ -31192,13 +31192,10 @@ var Workspace = class {
   /**
    * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
    * error: a command that silently does nothing usually runs in the wrong folder. Every spec must be
-   * valid: the first that is not throws (see eachSelectedDataset for a list that keeps going).
+   * valid: the first that is not throws (selectEachDataset gives a list that keeps going).
    */
   selectDatasets(selector) {
-    return this.selectEachDataset(selector).map((d) => {
-      if (d.error) throw d.error;
-      return d.spec;
-    });
+    return this.selectEachDataset(selector).map(specOf);
   }
   /**
    * The datasets `selector` names, each with its spec or, when its dataset.yml is invalid, the error: one
@@ -31227,6 +31224,11 @@ var Workspace = class {
     return DATASET_NAME.test(name) && existsSync3(path9.join(this.datasetDir(name), SPEC_FILE));
   }
 };
+function specOf(d) {
+  if ("features" in d) return d;
+  if (d.error) throw d.error;
+  return d.spec;
+}
 
 // actions/lib/write-journal.ts
 import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
@@ -35499,10 +35501,7 @@ function checkCounts(c, file) {
 // actions/plan-shards/src/main.ts
 await runAction(() => {
   const ws = workspace();
-  const specs = input.datasets(ws).map((d) => {
-    if (d.error) throw d.error;
-    return d.spec;
-  });
+  const specs = input.datasets(ws).map(specOf);
   const maxRows = input.integer("max-rows", { min: 1 }) ?? 1e6;
   const maxShards = input.integer("max-shards", { min: 1, max: MAX_SHARDS }) ?? 16;
   const now = input.now();
