@@ -290,6 +290,12 @@ describe('the daily workflow with a broken dataset next to three good ones, agai
     expect((await cli(origin, 'backfill')).code).toBe(3);
     expect((await cli(origin, 'train', ...FAST)).code).toBe(3);
     cpSync(SITE_ASSETS, path.join(origin, 'site/assets'), { recursive: true });
+    // Waiting in the inbox: a file for a good dataset and one for the broken one.
+    const header = 'sepal_length,sepal_width,petal_length,petal_width,variety\n';
+    for (const d of ['iris', BROKEN]) {
+      mkdirSync(path.join(origin, 'inbox', d), { recursive: true });
+      writeFileSync(path.join(origin, 'inbox', d, 'batch.csv'), `${header}6.1,2.8,4.7,1.2,Versicolor\n`);
+    }
     const script = '.github/scripts/report-failed-stages.sh';
     mkdirSync(path.join(origin, '.github/scripts'), { recursive: true });
     cpSync(path.join(REPO_ROOT, script), path.join(origin, script));
@@ -318,6 +324,12 @@ describe('the daily workflow with a broken dataset next to three good ones, agai
       env: { GITHUB_API_URL: gh.baseUrl, RUNNER_TEMP: path.join(tmp.path, 'runner-temp') },
     });
 
+    // The good dataset's inbox file is ingested; the broken one's stays, named with the spec's error.
+    const ingest = job.byId('ingest');
+    expect(ingest.run?.code, ingest.run?.stdout).toBe(3);
+    expect(ingest.run?.outputs).toMatchObject({ 'rows-by-dataset': '{"iris":1}', 'failed-datasets': BROKEN });
+    expect(errors(ingest.run)).toContain(`inbox/${BROKEN}/batch.csv: ${broken}`);
+
     // Each stage did the three and failed the fourth with its message: exit 3, outputs for the three.
     for (const id of ['generate', 'infer', 'monitor']) {
       const s = job.byId(id);
@@ -341,6 +353,10 @@ describe('the daily workflow with a broken dataset next to three good ones, agai
       [...new Set(changed.filter((f) => f.startsWith(prefix)).map((f) => f.split('/')[1]))].sort();
     expect(datasetsOf('data/')).toEqual(GOOD);
     expect(datasetsOf('reports/')).toEqual(GOOD);
+    expect(datasetsOf('inbox/')).toEqual(['iris']); // removed in the same commit; the broken one's stays
+    expect(gitIn(remote, ['ls-tree', '-r', '--name-only', 'main', 'inbox'])).toBe(
+      `inbox/${BROKEN}/batch.csv`,
+    );
     const body = JSON.parse(gitIn(remote, ['log', '-1', '--format=%b', 'main']));
     expect(body.failed).toEqual({ generate: BROKEN, infer: BROKEN, monitor: BROKEN });
     expect(Object.keys(body.predictions)).toEqual(GOOD);
@@ -352,6 +368,7 @@ describe('the daily workflow with a broken dataset next to three good ones, agai
     expect(job.result).toBe('failure');
     expect(errors(last.run)).toEqual([
       `${BROKEN} failed in generate, infer, monitor (the step's annotations and job summary give the error); the other datasets were done and committed. Fix ${BROKEN} and the next run catches it up.`,
+      "Files in inbox/ could not be ingested (see the ingest step's annotations); everything else was committed. Fix or remove them in a pull request; the next run ingests them.",
     ]);
     expect(last.run?.annotations[0].properties.title).toBe(`${BROKEN} failed`);
     expect(last.run?.summary).toBe(
