@@ -383,6 +383,48 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, { raw, wf
 
 const uses = (job: Job) => (job.steps ?? []).map((s) => s.uses?.replace(/@.*/, '') ?? 'run');
 
+/**
+ * A data job where one bad dataset never stops the others: each of `stages` continues on error (a partial
+ * stage exits 3), the commit step runs after them unconditionally and reads every JSON output of theirs with
+ * a default (a stage that failed outright sets none), and the last step — after the commit — runs when any
+ * stage's outcome is 'failure' and hands report-failed-stages.sh each stage's outcome and failed datasets.
+ */
+function expectFailedStagesReported(job: Job, stages: string[], after: string[] = []): void {
+  const steps = job.steps!;
+  const commit = steps.find((s) => s.uses === './actions/commit')!;
+  const last = steps.at(-1)!;
+  expect(steps.indexOf(last)).toBeGreaterThan(steps.indexOf(commit));
+  expect(steps.indexOf(last)).toBe(steps.length - 1);
+  expect(commit.if, 'the commit runs after a failed stage').toBeUndefined();
+  // Stages before the commit, and after it (the alert issues): each continues and is named the same way.
+  for (const id of [...stages, ...after]) {
+    const stage = steps.find((s) => s.id === id)!;
+    expect(stage, id).toMatchObject({ 'continue-on-error': true });
+    if (stages.includes(id)) expect(steps.indexOf(stage), id).toBeLessThan(steps.indexOf(commit));
+    else expect(steps.indexOf(stage), id).toBeGreaterThan(steps.indexOf(commit));
+    expect(Object.keys(action(localStage(stage.uses)!).outputs ?? {}), id).toContain('failed-datasets');
+    expect(last.if).toContain(`steps.${id}.outcome == 'failure'`);
+    const key = id.toUpperCase().replace(/-/g, '_');
+    expect(last.env).toMatchObject({
+      [`OUTCOME_${key}`]: expr(`steps.${id}.outcome`),
+      [`FAILED_${key}`]: expr(`steps.${id}.outputs.failed-datasets`),
+    });
+  }
+  expect(String(last.env?.STAGES).split(' ')).toEqual([...stages, ...after]);
+  expect(last.run).toBe('bash .github/scripts/report-failed-stages.sh');
+  // A JSON value spliced into the commit message (not inside a JSON string) must default when unset.
+  for (const value of strings(commit.with)) {
+    for (const m of value.matchAll(
+      /(")?\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)(\s*\|\|\s*'[^']*')?\s*\}\}/g,
+    )) {
+      const [whole, quoted, id, , fallback] = m;
+      const spliced = !quoted && value.trim() !== whole;
+      if (spliced) expect(fallback, `${whole} has a default`).toBeTruthy();
+      expect(steps.find((s) => s.id === id)?.id, whole).toBe(id);
+    }
+  }
+}
+
 describe('daily.yml', () => {
   const wf = byFile('daily.yml');
   it('runs on a schedule at an odd minute UTC, by hand, and when called (inbox pushes)', () => {
@@ -409,8 +451,9 @@ describe('daily.yml', () => {
     expect(step('ingest').with).toEqual({ path: 'inbox' });
     // A file that cannot be ingested never stops the day; the run still ends red, after the commit.
     expect(step('ingest')).toMatchObject({ id: 'ingest', 'continue-on-error': true });
-    expect(steps.at(-1)).toMatchObject({ if: "steps.ingest.outcome == 'failure'" });
-    expect(steps.at(-1)!.run).toMatch(/exit 1\s*$/);
+    expect(steps.at(-1)!.if).toContain("steps.ingest.outcome == 'failure'");
+    expect(steps.at(-1)!.env).toMatchObject({ INBOX_OUTCOME: expr('steps.ingest.outcome') });
+    expect(steps.at(-1)!.run).toBe('bash .github/scripts/report-failed-stages.sh');
     // Empty `days` (no input: the schedule, an inbox push) means every day missing since the last one.
     expect(step('generate').with?.days).toBe(expr('inputs.days'));
     const dispatchDays = (wf.on.workflow_dispatch as { inputs: Record<string, { default?: string }> }).inputs
@@ -422,6 +465,12 @@ describe('daily.yml', () => {
     expect(step('alerts').with?.token).toBe(expr('github.token'));
     expect(steps.filter((s) => s.run !== undefined)).toHaveLength(1); // no npm install, no build
     expect(wf.jobs.pages).toMatchObject({ needs: 'pipeline', uses: './.github/workflows/pages.yml' });
+    expect(wf.jobs.pages.if).toBe(`${expr("!cancelled() && needs.pipeline.outputs.sha != ''")}`);
+  });
+
+  it('one bad dataset never stops the others: every stage continues, the commit runs, the last step names the failed', () => {
+    expectFailedStagesReported(wf.jobs.pipeline, ['generate', 'infer', 'monitor'], ['alerts']);
+    // Alerts follow the commit; the Pages deploy follows any commit, also of a run that ends red.
     expect(wf.jobs.pages.if).toBe(`${expr("!cancelled() && needs.pipeline.outputs.sha != ''")}`);
   });
 
@@ -444,7 +493,15 @@ describe('retrain.yml', () => {
       './actions/backfill',
       './actions/train',
       './actions/commit',
+      'run',
     ]);
+  });
+
+  it("one bad dataset never stops the others: the healthy datasets' models are committed and deployed, the run ends red naming it", () => {
+    expectFailedStagesReported(wf.jobs.retrain, ['backfill', 'train']);
+    expect(wf.jobs.pages.if).toBe(
+      expr("!cancelled() && (needs.retrain.result == 'success' || needs.retrain.outputs.sha != '')"),
+    );
   });
 
   it("checks pull requests that change data or models only (code is CI's), commenting at the head commit", () => {
@@ -522,6 +579,7 @@ describe('pages.yml', () => {
       'actions/checkout',
       'actions/configure-pages',
       './actions/build-site',
+      'run',
       'actions/upload-pages-artifact',
     ]);
     expect(wf.jobs.build.steps![0].with?.ref).toBe(expr('github.ref'));
@@ -545,6 +603,23 @@ describe('pages.yml', () => {
       "github.event_name != 'schedule' && github.ref_name != github.event.repository.default_branch",
     );
     expect(other.steps![0].run).toContain('::notice title=Pages not deployed::');
+  });
+
+  it('deploys a site that shows a failing dataset as failing, then ends red naming it', () => {
+    const steps = wf.jobs.build.steps!;
+    const build = steps.find((s) => s.uses === './actions/build-site')!;
+    // build-site exits 3 when it shows a dataset as failing: the site of the others is still uploaded.
+    expect(build).toMatchObject({ id: 'site', 'continue-on-error': true });
+    // Built not at all (exit 1, no path): stop before uploading nothing.
+    const stop = steps[steps.indexOf(build) + 1];
+    expect(stop.if).toBe("steps.site.outputs.path == ''");
+    expect(stop.run).toMatch(/exit 1\s*$/);
+    expect(wf.jobs.build.outputs).toEqual({ 'failed-datasets': expr('steps.site.outputs.failed-datasets') });
+    const failing = wf.jobs['failing-datasets'];
+    expect(failing).toMatchObject({ needs: 'build', if: "needs.build.outputs.failed-datasets != ''" });
+    expect(failing.steps![0].env).toEqual({ FAILED: expr('needs.build.outputs.failed-datasets') });
+    expect(failing.steps![0].run).toMatch(/exit 1\s*$/);
+    expect(failing.permissions).toBeUndefined(); // contents: read, no write
   });
 
   it('is redeployed after every data commit: daily, retrain, the sharded merges', () => {

@@ -5,7 +5,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { DateError, parseCalendarDate, parseInstant } from '../lib/dates.js';
 import { isAsOfDate } from '../lib/git.js';
 import type { DatasetSpec } from '../lib/spec.js';
-import { Workspace } from '../lib/workspace.js';
+import { type SelectedDataset, specOf, Workspace } from '../lib/workspace.js';
 
 export const EXIT = {
   ok: 0,
@@ -29,6 +29,8 @@ export interface CommandContext {
   out: (line: string) => void;
   /** Where per-dataset failures are reported (stderr); default `out`. */
   err?: (line: string) => void;
+  /** Told of each dataset that failed (start collects them for its closing summary). */
+  onDatasetFailed?: (name: string, message: string) => void;
 }
 
 export interface Command {
@@ -109,39 +111,50 @@ export class AllFailedError extends Error {
   override name = 'AllFailedError';
 }
 
+/** The datasets --dataset names (default all), each with its spec or the error of its invalid spec. */
+export function selectedDatasets(ctx: CommandContext): SelectedDataset[] {
+  return ctx.ws.selectEachDataset(stringOpt(ctx, 'dataset') ?? 'all');
+}
+
 /**
- * Runs a command's work for each dataset: a dataset that fails does not stop the others. The exit code
- * keeps its promise: the worst code of the datasets when all succeeded; EXIT.partial (3) when some were
- * done and others failed (both listed); an error (exit 1, nothing written) when every dataset failed.
+ * Runs a command's work for each dataset: a dataset that fails — its dataset.yml is invalid, its group
+ * is corrupt, its model fails — does not stop the others. The exit code keeps its promise: the worst code
+ * of the datasets when all succeeded; EXIT.partial (3) when some were done and others failed (both
+ * listed, each failure with its message); an error (exit 1, nothing written) when every dataset failed.
  * `step` returns its exit code and may throw; a step that wrote part of its work before failing says so
  * by throwing PartialError.
  */
 export async function perDataset(
   ctx: CommandContext,
-  specs: readonly DatasetSpec[],
+  selected: readonly (SelectedDataset | DatasetSpec)[],
   step: (spec: DatasetSpec) => Promise<number> | number,
 ): Promise<number> {
   const done: string[] = [];
   const failed: { name: string; message: string; partly: boolean }[] = [];
+  const report = ctx.err ?? ctx.out;
   let code: number = EXIT.ok;
-  for (const spec of specs) {
+  for (const d of selected) {
+    const name = d.name;
     try {
-      code = Math.max(code, await step(spec));
-      done.push(spec.name);
+      // A spec that could not be read fails its dataset here, as the step would have.
+      code = Math.max(code, await step(specOf(d)));
+      done.push(name);
     } catch (err) {
       // A usage error is the command's, not the dataset's: it stops the command before any work.
-      if (specs.length === 1 || (err instanceof UsageError && done.length === 0)) throw err;
-      failed.push({ name: spec.name, message: (err as Error).message, partly: err instanceof PartialError });
-      (ctx.err ?? ctx.out)(`${spec.name}: FAILED: ${(err as Error).message}`);
+      if (selected.length === 1 || (err instanceof UsageError && done.length === 0)) throw err;
+      failed.push({ name, message: (err as Error).message, partly: err instanceof PartialError });
+      report(`${name}: FAILED: ${(err as Error).message}`);
+      ctx.onDatasetFailed?.(name, (err as Error).message);
     }
   }
   if (failed.length === 0) return code;
   const failedText = failed.map((f) => `${f.name}${f.partly ? ' (partly written)' : ''}`).join(', ');
   if (done.length === 0 && !failed.some((f) => f.partly))
     throw new AllFailedError(`every dataset failed (${failedText}); nothing was written`);
-  (ctx.err ?? ctx.out)(
+  report(
     `partial: done ${done.length ? done.join(', ') : 'none'}; failed ${failedText} — fix the failures and run again (the done ones are skipped or redone identically)`,
   );
+  for (const f of failed) report(`  ${f.name}: ${f.message}`);
   return EXIT.partial;
 }
 

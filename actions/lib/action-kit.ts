@@ -12,7 +12,7 @@ import { parseShard, type Shard } from './sharding.js';
 import type { DatasetSpec } from './spec.js';
 import { appendStageRun, recordableInputs, stageJournalPath } from './stage-journal.js';
 import { escapeHtml, oneLine, safeUrl } from './untrusted-text.js';
-import { Workspace } from './workspace.js';
+import { type SelectedDataset, specOf, Workspace } from './workspace.js';
 import { recoverInterruptedWrites } from './write-journal.js';
 
 /** A wrong input: the message names the input and the rule it breaks. */
@@ -100,12 +100,16 @@ export const input = {
     resolvedNow = d.toISOString(); // a replay of this stage runs with the same clock
     return d;
   },
-  /** Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. */
-  datasets(ws: Workspace): DatasetSpec[] {
-    const specs = ws.selectDatasets(raw('dataset') || 'all');
-    if (specs.length === 0)
+  /**
+   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
+   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
+   * runs the others. A name that is no dataset at all is an input error.
+   */
+  datasets(ws: Workspace): SelectedDataset[] {
+    const selected = ws.selectEachDataset(raw('dataset') || 'all');
+    if (selected.length === 0)
       throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return specs;
+    return selected;
   },
   /**
    * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
@@ -246,27 +250,31 @@ function fail(err: unknown): void {
 export const PARTIAL_EXIT_CODE = 3;
 
 /**
- * Runs each dataset's work in its own log group; a dataset that fails does not stop the others. When
- * every dataset failed, throws (exit 1: nothing was written). When some were done and others failed, the
- * failures are annotated and listed in the job summary (the action sets its output 'failed-datasets'
- * from `failed`), and the step exits with PARTIAL_EXIT_CODE: the done datasets' files are written and
- * the action's outputs and summary report them.
+ * Runs each dataset's work in its own log group; a dataset that fails — its dataset.yml is invalid, its
+ * group is corrupt, its model fails — does not stop the others. When every dataset failed, throws (exit 1:
+ * nothing was written). When some were done and others failed, each failure is annotated with its message
+ * and listed in the job summary (the action sets its output 'failed-datasets' from `failed`), and the step
+ * exits with PARTIAL_EXIT_CODE: the done datasets' files are written and the action's outputs and summary
+ * report them.
  */
 export async function eachDataset<T>(
-  specs: readonly DatasetSpec[],
-  title: (spec: DatasetSpec) => string,
+  selected: readonly (SelectedDataset | DatasetSpec)[],
+  title: (dataset: { name: string }) => string,
   run: (spec: DatasetSpec) => Promise<T> | T,
 ): Promise<{ results: T[]; failed: string[] }> {
   const results: T[] = [];
+  const done: string[] = [];
   const failed: { name: string; message: string }[] = [];
-  for (const spec of specs) {
+  for (const d of selected) {
     try {
-      results.push(await core.group(title(spec), async () => run(spec)));
+      // An invalid dataset.yml fails its dataset here, as the run would have.
+      results.push(await core.group(title(d), async () => run(specOf(d))));
+      done.push(d.name);
     } catch (err) {
-      if (specs.length === 1) throw err;
+      if (selected.length === 1) throw err;
       const message = err instanceof Error ? err.message : String(err);
-      failed.push({ name: spec.name, message });
-      core.error(`${spec.name}: ${message}`, { title: `gitml: ${spec.name} failed` });
+      failed.push({ name: d.name, message });
+      core.error(`${d.name}: ${message}`, { title: `gitml: ${d.name} failed` });
     }
   }
   if (failed.length === 0) return { results, failed: [] };
@@ -277,7 +285,6 @@ export async function eachDataset<T>(
   );
   const names = failed.map((f) => f.name).join(', ');
   if (results.length === 0) throw new Error(`every dataset failed (${names}): nothing was written`);
-  const done = specs.map((s) => s.name).filter((n) => !failed.some((f) => f.name === n));
   core.error(`partial: done ${done.join(', ')}; failed ${names} — exit code ${PARTIAL_EXIT_CODE}`);
   process.exitCode = PARTIAL_EXIT_CODE;
   return { results, failed: failed.map((f) => f.name) };

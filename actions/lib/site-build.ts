@@ -58,6 +58,11 @@ export interface SiteBuildResult {
   pages: string[];
   /** Every file written, relative to outDir. */
   files: string[];
+  /**
+   * Datasets whose files could not be read (an invalid dataset.yml, a corrupt group, model or report),
+   * sorted by name: the site shows each as failing with this message, and shows the others as usual.
+   */
+  failed: { dataset: string; message: string }[];
 }
 
 export class SiteBuildError extends Error {
@@ -225,6 +230,7 @@ export function predictorData(d: DatasetBuild): PredictorData {
 
 function summary(d: DatasetBuild): DatasetSummary {
   return {
+    failure: null,
     name: d.spec.name,
     title: d.spec.title,
     description: d.spec.description,
@@ -257,7 +263,7 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
     throw new SiteBuildError(
       `${missing.join(', ')} missing in ${assets}: build the site bundles first (node scripts/build.mjs)`,
     );
-  const datasets = ws.datasetNames().map((n) => loadDataset(ws, ws.loadSpec(n)));
+  const datasets = ws.datasetNames().map((name) => prepareDataset(ws, name));
   const builtAt = utcMinutes(opts.now ?? new Date());
 
   prepareOutDir(outDir);
@@ -286,22 +292,81 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
   copy(path.join(assets, 'sw.js'), 'sw.js');
 
   const actionsUrl = opts.repositoryUrl ? `${opts.repositoryUrl}/actions/workflows/daily.yml` : undefined;
-  write('index.html', homePage(datasets.map(summary), builtAt, actionsUrl));
-  for (const d of datasets) {
-    const name = d.spec.name;
-    const meta = { name, title: d.spec.title, description: d.spec.description };
-    write(`${name}/index.html`, predictorPage({ ...meta, hasChampion: d.champion !== null }, builtAt));
-    if (d.champion) {
-      // The champion's JSON without the registry file's indentation: 5% fewer bytes before the first
-      // prediction (the registry validated the file when it loaded it above).
-      write(`${name}/${PREDICTOR_FILES.model}`, `${JSON.stringify(d.champion.model.toJSON())}\n`);
-      write(`${name}/${PREDICTOR_FILES.data}`, `${JSON.stringify(predictorData(d))}\n`);
+  write(
+    'index.html',
+    homePage(
+      datasets.map((d) => d.summary),
+      builtAt,
+      actionsUrl,
+    ),
+  );
+  for (const { summary: s, build: d, failure, predictor, model } of datasets) {
+    const name = s.name;
+    const meta = { name, title: s.title, description: s.description, failure };
+    write(`${name}/index.html`, predictorPage({ ...meta, hasChampion: model !== null }, builtAt));
+    if (model !== null && predictor !== null) {
+      write(`${name}/${PREDICTOR_FILES.model}`, model);
+      write(`${name}/${PREDICTOR_FILES.data}`, predictor);
     }
     write(
       `${name}/dashboard.html`,
-      dashboardPage({ ...meta, hasReport: d.report !== null }, builtAt, actionsUrl),
+      dashboardPage({ ...meta, hasReport: d?.report != null }, builtAt, actionsUrl),
     );
-    if (d.report) copy(d.report.file, `${name}/${DASHBOARD_FILES.report}`);
+    if (d?.report) copy(d.report.file, `${name}/${DASHBOARD_FILES.report}`);
   }
-  return { pages: pages.sort(), files: files.sort() };
+  const failed = datasets.flatMap((d) =>
+    d.failure ? [{ dataset: d.summary.name, message: d.failure }] : [],
+  );
+  return { pages: pages.sort(), files: files.sort(), failed };
+}
+
+/** What the site shows of one dataset: its files, read and checked, or why they could not be. */
+interface PreparedDataset {
+  summary: DatasetSummary;
+  /** Null when the dataset is failing. */
+  build: DatasetBuild | null;
+  failure: string | null;
+  /** The champion's JSON and predictor.json, or null without a champion. */
+  model: string | null;
+  predictor: string | null;
+}
+
+/**
+ * Reads everything a dataset's pages need before any page is written. A dataset whose files cannot be
+ * read — an invalid dataset.yml, a corrupt feature group, model or monitoring file — is shown as failing
+ * with its message (on the home page's card and on its own pages) instead of stopping the build or
+ * vanishing from the site.
+ */
+function prepareDataset(ws: Workspace, name: string): PreparedDataset {
+  let spec: DatasetSpec | null = null;
+  try {
+    spec = ws.loadSpec(name);
+    const d = loadDataset(ws, spec);
+    return {
+      summary: summary(d),
+      build: d,
+      failure: null,
+      // The champion's JSON without the registry file's indentation: 5% fewer bytes before the first
+      // prediction (the registry validated the file when it loaded it above).
+      model: d.champion ? `${JSON.stringify(d.champion.model.toJSON())}\n` : null,
+      predictor: d.champion ? `${JSON.stringify(predictorData(d))}\n` : null,
+    };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return {
+      summary: {
+        name,
+        title: spec?.title ?? name,
+        description: spec?.description ?? '',
+        failure: message,
+        champion: null,
+        featureGroup: null,
+        monitoring: null,
+      },
+      build: null,
+      failure: message,
+      model: null,
+      predictor: null,
+    };
+  }
 }

@@ -7,6 +7,8 @@ import { readInputFile } from './input-file.js';
 import { type DatasetSpec, parseSpec, SpecError } from './spec.js';
 
 export const SPEC_FILE = 'dataset.yml';
+/** A dataset's name, its folder under data/: safe in paths, URLs, HTML and workflow commands. */
+const DATASET_NAME = /^[a-z][a-z0-9_]*$/;
 
 export class Workspace {
   constructor(readonly root: string) {}
@@ -27,18 +29,18 @@ export class Workspace {
     return path.relative(this.root, p).split(path.sep).join('/');
   }
 
-  /** Names of the datasets that have a spec file, sorted. */
+  /** Names of the datasets that have a spec file, sorted (a folder whose name is no dataset name is not one). */
   datasetNames(): string[] {
     if (!existsSync(this.dataDir)) return [];
     return readdirSync(this.dataDir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && existsSync(path.join(this.dataDir, d.name, SPEC_FILE)))
+      .filter((d) => d.isDirectory() && this.isDataset(d.name))
       .map((d) => d.name)
       .sort();
   }
 
   loadSpec(name: string): DatasetSpec {
     const file = path.join(this.datasetDir(name), SPEC_FILE);
-    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync(file)) {
+    if (!this.isDataset(name)) {
       const known = this.datasetNames();
       throw new SpecError(
         `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(', ') : 'none'}): ${this.rel(file)} not found`,
@@ -59,9 +61,20 @@ export class Workspace {
 
   /**
    * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
-   * error: a command that silently does nothing usually runs in the wrong folder.
+   * error: a command that silently does nothing usually runs in the wrong folder. Every spec must be
+   * valid: the first that is not throws (selectEachDataset gives a list that keeps going).
    */
   selectDatasets(selector: string): DatasetSpec[] {
+    return this.selectEachDataset(selector).map(specOf);
+  }
+
+  /**
+   * The datasets `selector` names, each with its spec or, when its dataset.yml is invalid, the error: one
+   * bad spec must not keep the others from being listed, run and shown. A name that is not a dataset at
+   * all (no data/<name>/dataset.yml) is still thrown at once: it is a typo on the command line, not a
+   * broken dataset.
+   */
+  selectEachDataset(selector: string): SelectedDataset[] {
     const names =
       selector === 'all' || selector === ''
         ? this.datasetNames()
@@ -70,6 +83,31 @@ export class Workspace {
       throw new SpecError(
         `no datasets in ${this.root}: no data/<name>/${SPEC_FILE} found (is this the repository's folder?)`,
       );
-    return names.map((n) => this.loadSpec(n));
+    for (const n of names) if (!this.isDataset(n)) this.loadSpec(n); // throws "unknown dataset …"
+    return names.map((name) => {
+      try {
+        return { name, spec: this.loadSpec(name) };
+      } catch (err) {
+        if (!(err instanceof Error)) throw err;
+        return { name, error: err };
+      }
+    });
   }
+
+  /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
+  isDataset(name: string): boolean {
+    return DATASET_NAME.test(name) && existsSync(path.join(this.datasetDir(name), SPEC_FILE));
+  }
+}
+
+/** A selected dataset: its spec, or the error that kept its spec from being read (an invalid dataset.yml). */
+export type SelectedDataset =
+  | { name: string; spec: DatasetSpec; error?: undefined }
+  | { name: string; spec?: undefined; error: Error };
+
+/** The spec of a selected dataset (a spec is its own); throws the error of an invalid dataset.yml. */
+export function specOf(d: SelectedDataset | DatasetSpec): DatasetSpec {
+  if ('features' in d) return d;
+  if (d.error) throw d.error;
+  return d.spec;
 }

@@ -31873,6 +31873,7 @@ function isIsoInstant(s) {
 
 // actions/lib/workspace.ts
 var SPEC_FILE = "dataset.yml";
+var DATASET_NAME = /^[a-z][a-z0-9_]*$/;
 var Workspace = class {
   constructor(root) {
     this.root = root;
@@ -31894,14 +31895,14 @@ var Workspace = class {
   rel(p) {
     return path8.relative(this.root, p).split(path8.sep).join("/");
   }
-  /** Names of the datasets that have a spec file, sorted. */
+  /** Names of the datasets that have a spec file, sorted (a folder whose name is no dataset name is not one). */
   datasetNames() {
     if (!existsSync3(this.dataDir)) return [];
-    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync3(path8.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
+    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
   }
   loadSpec(name) {
     const file = path8.join(this.datasetDir(name), SPEC_FILE);
-    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync3(file)) {
+    if (!this.isDataset(name)) {
       const known = this.datasetNames();
       throw new SpecError(
         `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
@@ -31921,17 +31922,44 @@ var Workspace = class {
   }
   /**
    * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
-   * error: a command that silently does nothing usually runs in the wrong folder.
+   * error: a command that silently does nothing usually runs in the wrong folder. Every spec must be
+   * valid: the first that is not throws (selectEachDataset gives a list that keeps going).
    */
   selectDatasets(selector) {
+    return this.selectEachDataset(selector).map(specOf);
+  }
+  /**
+   * The datasets `selector` names, each with its spec or, when its dataset.yml is invalid, the error: one
+   * bad spec must not keep the others from being listed, run and shown. A name that is not a dataset at
+   * all (no data/<name>/dataset.yml) is still thrown at once: it is a typo on the command line, not a
+   * broken dataset.
+   */
+  selectEachDataset(selector) {
     const names = selector === "all" || selector === "" ? this.datasetNames() : [...new Set(selector.split(",").map((s) => s.trim()))];
     if (names.length === 0)
       throw new SpecError(
         `no datasets in ${this.root}: no data/<name>/${SPEC_FILE} found (is this the repository's folder?)`
       );
-    return names.map((n) => this.loadSpec(n));
+    for (const n of names) if (!this.isDataset(n)) this.loadSpec(n);
+    return names.map((name) => {
+      try {
+        return { name, spec: this.loadSpec(name) };
+      } catch (err) {
+        if (!(err instanceof Error)) throw err;
+        return { name, error: err };
+      }
+    });
+  }
+  /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
+  isDataset(name) {
+    return DATASET_NAME.test(name) && existsSync3(path8.join(this.datasetDir(name), SPEC_FILE));
   }
 };
+function specOf(d) {
+  if ("features" in d) return d;
+  if (d.error) throw d.error;
+  return d.spec;
+}
 
 // actions/lib/write-journal.ts
 import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync, rmSync as rmSync2 } from "node:fs";
@@ -32107,12 +32135,16 @@ var input = {
     resolvedNow = d.toISOString();
     return d;
   },
-  /** Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. */
+  /**
+   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
+   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
+   * runs the others. A name that is no dataset at all is an input error.
+   */
   datasets(ws) {
-    const specs = ws.selectDatasets(raw("dataset") || "all");
-    if (specs.length === 0)
+    const selected = ws.selectEachDataset(raw("dataset") || "all");
+    if (selected.length === 0)
       throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return specs;
+    return selected;
   },
   /**
    * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
@@ -32204,6 +32236,7 @@ function fail(err) {
   if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
     for (const line of err.stack.split("\n")) core.debug(line);
 }
+var PARTIAL_EXIT_CODE = 3;
 function recordStageRun() {
   const journal = stageJournalPath(process.env.GITHUB_WORKSPACE || process.cwd());
   const bundle = process.argv[1];
@@ -36667,28 +36700,35 @@ function committedReports(ws, specs) {
     );
   }
   return specs.map((spec) => {
-    const rel = path11.posix.join("reports", spec.name, MONITORING_FILE);
-    const text = showFileAt(ws.root, "HEAD", rel);
-    if (text === null)
-      return { dataset: spec.name, why: `no ${rel} is committed yet (the monitor step has not run for it)` };
-    let parsed;
     try {
-      parsed = JSON.parse(text);
+      return committedReport(ws, spec.name);
     } catch (err) {
-      throw new Error(
-        `${rel} as committed at HEAD is not valid JSON (${err.message}): restore it from an earlier commit (git log -- ${rel}) and re-run the monitor step`
-      );
+      return { dataset: spec.name, error: err.message };
     }
-    if (!isMonitoringReport(parsed))
-      return {
-        dataset: spec.name,
-        why: `${rel} holds no monitoring report yet (only the prediction log's manifest)`
-      };
-    if (parsed.dataset !== spec.name)
-      throw new Error(`${rel} as committed is the report of dataset '${parsed.dataset}', not '${spec.name}'`);
-    const onDisk = path11.join(ws.root, rel);
-    return { report: parsed, uncommitted: existsSync7(onDisk) && readFileSync5(onDisk, "utf8") !== text };
   });
+}
+function committedReport(ws, name) {
+  const rel = path11.posix.join("reports", name, MONITORING_FILE);
+  const text = showFileAt(ws.root, "HEAD", rel);
+  if (text === null)
+    return { dataset: name, why: `no ${rel} is committed yet (the monitor step has not run for it)` };
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(
+      `${rel} as committed at HEAD is not valid JSON (${err.message}): restore it from an earlier commit (git log -- ${rel}) and re-run the monitor step`
+    );
+  }
+  if (!isMonitoringReport(parsed))
+    return {
+      dataset: name,
+      why: `${rel} holds no monitoring report yet (only the prediction log's manifest)`
+    };
+  if (parsed.dataset !== name)
+    throw new Error(`${rel} as committed is the report of dataset '${parsed.dataset}', not '${name}'`);
+  const onDisk = path11.join(ws.root, rel);
+  return { report: parsed, uncommitted: existsSync7(onDisk) && readFileSync5(onDisk, "utf8") !== text };
 }
 
 // actions/alerts/src/issue.ts
@@ -36718,8 +36758,12 @@ await runAction(async () => {
   const token = input.required("token");
   const dashboard = dashboardUrl(input.string("dashboard-url"));
   const reports = [];
+  const failed = [];
   for (const found of committedReports(ws, specs)) {
-    if ("report" in found) {
+    if ("error" in found) {
+      failed.push(found);
+      core.error(`${found.dataset}: ${found.error}`, { title: `gitml: ${found.dataset} failed` });
+    } else if ("report" in found) {
       reports.push(found.report);
       if (found.uncommitted)
         core.notice(
@@ -36766,6 +36810,7 @@ await runAction(async () => {
   }
   output("issues", issues);
   output("degraded", failure !== null);
+  output("failed-datasets", failed.map((f) => f.dataset).join(","));
   const issueCell = (dataset, kind) => {
     const i = issues.find((x) => x.dataset === dataset && x.kind === kind);
     if (!i || i.action === "none") return "\u2014";
@@ -36793,4 +36838,18 @@ await runAction(async () => {
   core.summary.addList(
     reports.map((r) => `<a href="${fileUrl(`reports/${r.dataset}/README.md`)}">${r.dataset} report</a>`)
   );
+  if (failed.length > 0) {
+    summaryTable(
+      "Failed datasets",
+      ["dataset", "error"],
+      failed.map((f) => [f.dataset, f.error])
+    );
+    const names = failed.map((f) => f.dataset).join(", ");
+    if (failed.length === specs.length)
+      throw new Error(`every dataset failed (${names}): no issue was touched`);
+    core.error(
+      `partial: failed ${names}; the other datasets' issues are in step \u2014 exit code ${PARTIAL_EXIT_CODE}`
+    );
+    process.exitCode = PARTIAL_EXIT_CODE;
+  }
 });

@@ -6,6 +6,7 @@ import {
   fileUrl,
   input,
   output,
+  PARTIAL_EXIT_CODE,
   repository,
   runAction,
   summaryTable,
@@ -32,8 +33,13 @@ await runAction(async () => {
   const dashboard = dashboardUrl(input.string('dashboard-url'));
 
   const reports: MonitoringReport[] = [];
+  // A dataset whose committed report cannot be read fails alone: the others' issues are kept in step.
+  const failed: { dataset: string; error: string }[] = [];
   for (const found of committedReports(ws, specs)) {
-    if ('report' in found) {
+    if ('error' in found) {
+      failed.push(found);
+      core.error(`${found.dataset}: ${found.error}`, { title: `gitml: ${found.dataset} failed` });
+    } else if ('report' in found) {
       reports.push(found.report);
       if (found.uncommitted)
         core.notice(
@@ -83,6 +89,7 @@ await runAction(async () => {
 
   output('issues', issues);
   output('degraded', failure !== null);
+  output('failed-datasets', failed.map((f) => f.dataset).join(','));
 
   const issueCell = (dataset: string, kind: string): string => {
     const i = issues.find((x) => x.dataset === dataset && x.kind === kind);
@@ -112,4 +119,18 @@ await runAction(async () => {
   core.summary.addList(
     reports.map((r) => `<a href="${fileUrl(`reports/${r.dataset}/README.md`)}">${r.dataset} report</a>`),
   );
+  if (failed.length > 0) {
+    summaryTable(
+      'Failed datasets',
+      ['dataset', 'error'],
+      failed.map((f) => [f.dataset, f.error]),
+    );
+    const names = failed.map((f) => f.dataset).join(', ');
+    if (failed.length === specs.length)
+      throw new Error(`every dataset failed (${names}): no issue was touched`);
+    core.error(
+      `partial: failed ${names}; the other datasets' issues are in step — exit code ${PARTIAL_EXIT_CODE}`,
+    );
+    process.exitCode = PARTIAL_EXIT_CODE;
+  }
 });

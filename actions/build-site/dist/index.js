@@ -31217,6 +31217,7 @@ function isIsoInstant(s) {
 
 // actions/lib/workspace.ts
 var SPEC_FILE = "dataset.yml";
+var DATASET_NAME = /^[a-z][a-z0-9_]*$/;
 var Workspace = class {
   constructor(root) {
     this.root = root;
@@ -31238,14 +31239,14 @@ var Workspace = class {
   rel(p) {
     return path9.relative(this.root, p).split(path9.sep).join("/");
   }
-  /** Names of the datasets that have a spec file, sorted. */
+  /** Names of the datasets that have a spec file, sorted (a folder whose name is no dataset name is not one). */
   datasetNames() {
     if (!existsSync3(this.dataDir)) return [];
-    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync3(path9.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
+    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
   }
   loadSpec(name) {
     const file = path9.join(this.datasetDir(name), SPEC_FILE);
-    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync3(file)) {
+    if (!this.isDataset(name)) {
       const known = this.datasetNames();
       throw new SpecError(
         `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
@@ -31265,17 +31266,44 @@ var Workspace = class {
   }
   /**
    * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
-   * error: a command that silently does nothing usually runs in the wrong folder.
+   * error: a command that silently does nothing usually runs in the wrong folder. Every spec must be
+   * valid: the first that is not throws (selectEachDataset gives a list that keeps going).
    */
   selectDatasets(selector) {
+    return this.selectEachDataset(selector).map(specOf);
+  }
+  /**
+   * The datasets `selector` names, each with its spec or, when its dataset.yml is invalid, the error: one
+   * bad spec must not keep the others from being listed, run and shown. A name that is not a dataset at
+   * all (no data/<name>/dataset.yml) is still thrown at once: it is a typo on the command line, not a
+   * broken dataset.
+   */
+  selectEachDataset(selector) {
     const names = selector === "all" || selector === "" ? this.datasetNames() : [...new Set(selector.split(",").map((s) => s.trim()))];
     if (names.length === 0)
       throw new SpecError(
         `no datasets in ${this.root}: no data/<name>/${SPEC_FILE} found (is this the repository's folder?)`
       );
-    return names.map((n) => this.loadSpec(n));
+    for (const n of names) if (!this.isDataset(n)) this.loadSpec(n);
+    return names.map((name) => {
+      try {
+        return { name, spec: this.loadSpec(name) };
+      } catch (err) {
+        if (!(err instanceof Error)) throw err;
+        return { name, error: err };
+      }
+    });
+  }
+  /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
+  isDataset(name) {
+    return DATASET_NAME.test(name) && existsSync3(path9.join(this.datasetDir(name), SPEC_FILE));
   }
 };
+function specOf(d) {
+  if ("features" in d) return d;
+  if (d.error) throw d.error;
+  return d.spec;
+}
 
 // actions/lib/write-journal.ts
 import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
@@ -31451,12 +31479,16 @@ var input = {
     resolvedNow = d.toISOString();
     return d;
   },
-  /** Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. */
+  /**
+   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
+   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
+   * runs the others. A name that is no dataset at all is an input error.
+   */
   datasets(ws) {
-    const specs = ws.selectDatasets(raw("dataset") || "all");
-    if (specs.length === 0)
+    const selected = ws.selectEachDataset(raw("dataset") || "all");
+    if (selected.length === 0)
       throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return specs;
+    return selected;
   },
   /**
    * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
@@ -31539,6 +31571,7 @@ function fail(err) {
   if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
     for (const line of err.stack.split("\n")) core.debug(line);
 }
+var PARTIAL_EXIT_CODE = 3;
 function recordStageRun() {
   const journal = stageJournalPath(process.env.GITHUB_WORKSPACE || process.cwd());
   const bundle = process.argv[1];
@@ -31672,6 +31705,12 @@ function html(strings, ...values) {
   return new Html(out);
 }
 
+// site/src/templates/failing-notice.ts
+function failingNotice(message2) {
+  return html`<p class="failure" id="failing" role="alert"><strong>This dataset is failing:</strong> ${message2}</p>
+<p>The other datasets are up to date. Fix the file named above and the next run picks this one up again; until then its predictor and dashboard are not built.</p>`;
+}
+
 // site/src/templates/layout.ts
 var FAVICON = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'%3E%3Ccircle cx='50' cy='50' r='42' fill='%234c78a8'/%3E%3Cpolygon points='50,22 76,68 24,68' fill='%23fff'/%3E%3C/svg%3E";
 function page(p) {
@@ -31709,7 +31748,7 @@ ${p.main}
 var DASHBOARD_FILES = { report: MONITORING_FILE, script: "assets/dashboard.js" };
 function dashboardPage(d, builtAt, actionsUrl) {
   const root = "../";
-  const app = d.hasReport ? html`<div id="app" class="app" data-report="${DASHBOARD_FILES.report}"><p class="loading">Loading the monitoring data…</p></div>
+  const app = d.failure ? failingNotice(d.failure) : d.hasReport ? html`<div id="app" class="app" data-report="${DASHBOARD_FILES.report}"><p class="loading">Loading the monitoring data…</p></div>
 <noscript><p class="notice">The dashboard draws its charts in your browser and needs JavaScript; the repository's reports/${d.name}/README.md shows the same charts.</p></noscript>` : html`<p class="notice" id="no-report">No monitoring yet — run <code>gitml daily --dataset ${d.name}</code> (or wait for the daily workflow) to predict new rows and write reports/${d.name}/monitoring.json.</p>`;
   return page({
     title: `${d.title} \u2014 monitoring \xB7 gitml`,
@@ -31743,7 +31782,18 @@ function alertState(m) {
   if (m.alerts.length === 0) return html`<span class="state ok">no active alerts</span>`;
   return html`<span class="state alert" title="${m.alerts.map((a) => a.message).join("\n")}">${m.alerts.length} active: ${m.alerts.map((a) => a.kind).join(", ")}</span>`;
 }
+function failingCard(d) {
+  return html`<article class="card failing" data-dataset="${d.name}" data-failing="true" aria-labelledby="card-${d.name}">
+<h2 id="card-${d.name}">${d.title}</h2>
+${d.description ? html`<p class="lead">${d.description}</p>` : ""}
+<p class="failure" role="alert"><strong>Failing:</strong> ${d.failure}</p>
+<p>The other datasets are up to date. Fix the file named above and the next run picks this one up again.</p>
+<p class="links"><a href="${d.name}/">Predictor</a><a href="${d.name}/dashboard.html">Dashboard</a></p>
+</article>
+`;
+}
 function card(d) {
+  if (d.failure !== null) return failingCard(d);
   const c = d.champion;
   const lastRun2 = d.monitoring?.lastRun;
   return html`<article class="card" data-dataset="${d.name}"${lastRun2 ? html` data-last-run="${lastRun2}"` : ""} aria-labelledby="card-${d.name}">
@@ -31782,7 +31832,7 @@ ${datasets.length === 0 ? html`<p class="notice">No datasets yet: add data/&lt;n
 var PREDICTOR_FILES = { data: "predictor.json", model: "model.json", script: "assets/predictor.js" };
 function predictorPage(d, builtAt) {
   const root = "../";
-  const app = d.hasChampion ? html`<div id="app" class="app" data-data="${PREDICTOR_FILES.data}" data-model="${PREDICTOR_FILES.model}"><p class="loading">Loading the champion model…</p></div>
+  const app = d.failure ? failingNotice(d.failure) : d.hasChampion ? html`<div id="app" class="app" data-data="${PREDICTOR_FILES.data}" data-model="${PREDICTOR_FILES.model}"><p class="loading">Loading the champion model…</p></div>
 <noscript><p class="notice">The predictor runs the model in your browser and needs JavaScript.</p></noscript>` : html`<p class="notice" id="no-model">No model yet — run <code>gitml train --dataset ${d.name}</code> (or the training workflow) to register a champion.</p>`;
   return page({
     title: `${d.title} \u2014 predictor \xB7 gitml`,
@@ -36229,6 +36279,7 @@ function predictorData(d) {
 }
 function summary2(d) {
   return {
+    failure: null,
     name: d.spec.name,
     title: d.spec.title,
     description: d.spec.description,
@@ -36256,7 +36307,7 @@ function buildSite(root, outDir, opts = {}) {
     throw new SiteBuildError(
       `${missing.join(", ")} missing in ${assets}: build the site bundles first (node scripts/build.mjs)`
     );
-  const datasets = ws.datasetNames().map((n) => loadDataset(ws, ws.loadSpec(n)));
+  const datasets = ws.datasetNames().map((name) => prepareDataset(ws, name));
   const builtAt = utcMinutes(opts.now ?? /* @__PURE__ */ new Date());
   prepareOutDir(outDir);
   const files = [];
@@ -36280,24 +36331,67 @@ function buildSite(root, outDir, opts = {}) {
     copy(path14.join(assets, name), `assets/${name}`);
   copy(path14.join(assets, "sw.js"), "sw.js");
   const actionsUrl = opts.repositoryUrl ? `${opts.repositoryUrl}/actions/workflows/daily.yml` : void 0;
-  write("index.html", homePage(datasets.map(summary2), builtAt, actionsUrl));
-  for (const d of datasets) {
-    const name = d.spec.name;
-    const meta = { name, title: d.spec.title, description: d.spec.description };
-    write(`${name}/index.html`, predictorPage({ ...meta, hasChampion: d.champion !== null }, builtAt));
-    if (d.champion) {
-      write(`${name}/${PREDICTOR_FILES.model}`, `${JSON.stringify(d.champion.model.toJSON())}
-`);
-      write(`${name}/${PREDICTOR_FILES.data}`, `${JSON.stringify(predictorData(d))}
-`);
+  write(
+    "index.html",
+    homePage(
+      datasets.map((d) => d.summary),
+      builtAt,
+      actionsUrl
+    )
+  );
+  for (const { summary: s, build: d, failure, predictor, model } of datasets) {
+    const name = s.name;
+    const meta = { name, title: s.title, description: s.description, failure };
+    write(`${name}/index.html`, predictorPage({ ...meta, hasChampion: model !== null }, builtAt));
+    if (model !== null && predictor !== null) {
+      write(`${name}/${PREDICTOR_FILES.model}`, model);
+      write(`${name}/${PREDICTOR_FILES.data}`, predictor);
     }
     write(
       `${name}/dashboard.html`,
-      dashboardPage({ ...meta, hasReport: d.report !== null }, builtAt, actionsUrl)
+      dashboardPage({ ...meta, hasReport: d?.report != null }, builtAt, actionsUrl)
     );
-    if (d.report) copy(d.report.file, `${name}/${DASHBOARD_FILES.report}`);
+    if (d?.report) copy(d.report.file, `${name}/${DASHBOARD_FILES.report}`);
   }
-  return { pages: pages.sort(), files: files.sort() };
+  const failed = datasets.flatMap(
+    (d) => d.failure ? [{ dataset: d.summary.name, message: d.failure }] : []
+  );
+  return { pages: pages.sort(), files: files.sort(), failed };
+}
+function prepareDataset(ws, name) {
+  let spec = null;
+  try {
+    spec = ws.loadSpec(name);
+    const d = loadDataset(ws, spec);
+    return {
+      summary: summary2(d),
+      build: d,
+      failure: null,
+      // The champion's JSON without the registry file's indentation: 5% fewer bytes before the first
+      // prediction (the registry validated the file when it loaded it above).
+      model: d.champion ? `${JSON.stringify(d.champion.model.toJSON())}
+` : null,
+      predictor: d.champion ? `${JSON.stringify(predictorData(d))}
+` : null
+    };
+  } catch (err) {
+    const message2 = err instanceof Error ? err.message : String(err);
+    return {
+      summary: {
+        name,
+        title: spec?.title ?? name,
+        description: spec?.description ?? "",
+        failure: message2,
+        champion: null,
+        featureGroup: null,
+        monitoring: null
+      },
+      build: null,
+      failure: message2,
+      model: null,
+      predictor: null
+    };
+  }
 }
 
 // actions/build-site/src/main.ts
@@ -36316,6 +36410,7 @@ await runAction(async () => {
   output("path", rel.startsWith("..") || path15.isAbsolute(rel) ? out : rel);
   output("pages", result.pages.length);
   output("files", result.files.length);
+  output("failed-datasets", result.failed.map((f) => f.dataset).join(","));
   summaryTable(
     "Site",
     ["page", "link"],
@@ -36324,6 +36419,18 @@ await runAction(async () => {
       site ? summaryLink("open", new URL(p.replace(/index\.html$/, ""), site).href) : "\u2014"
     ])
   );
+  if (result.failed.length > 0) {
+    for (const f of result.failed)
+      core.error(`${f.dataset}: ${f.message}`, { title: `gitml: ${f.dataset} failed` });
+    summaryTable(
+      "Failed datasets (shown as failing on the site)",
+      ["dataset", "error"],
+      result.failed.map((f) => [f.dataset, f.message])
+    );
+    const names = result.failed.map((f) => f.dataset).join(", ");
+    core.error(`partial: the site shows ${names} as failing \u2014 exit code ${PARTIAL_EXIT_CODE}`);
+    process.exitCode = PARTIAL_EXIT_CODE;
+  }
 });
 function repositoryUrl() {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = process.env;

@@ -5,6 +5,7 @@ import {
   dashboardUrl,
   input,
   output,
+  PARTIAL_EXIT_CODE,
   runAction,
   summaryLink,
   summaryTable,
@@ -29,6 +30,7 @@ await runAction(async () => {
   output('path', rel.startsWith('..') || path.isAbsolute(rel) ? out : rel);
   output('pages', result.pages.length);
   output('files', result.files.length);
+  output('failed-datasets', result.failed.map((f) => f.dataset).join(','));
   summaryTable(
     'Site',
     ['page', 'link'],
@@ -37,6 +39,19 @@ await runAction(async () => {
       site ? summaryLink('open', new URL(p.replace(/index\.html$/, ''), site).href) : '—',
     ]),
   );
+  if (result.failed.length > 0) {
+    // The site is built and shows these as failing; the step says so with the partial exit code.
+    for (const f of result.failed)
+      core.error(`${f.dataset}: ${f.message}`, { title: `gitml: ${f.dataset} failed` });
+    summaryTable(
+      'Failed datasets (shown as failing on the site)',
+      ['dataset', 'error'],
+      result.failed.map((f) => [f.dataset, f.message]),
+    );
+    const names = result.failed.map((f) => f.dataset).join(', ');
+    core.error(`partial: the site shows ${names} as failing — exit code ${PARTIAL_EXIT_CODE}`);
+    process.exitCode = PARTIAL_EXIT_CODE;
+  }
 });
 
 /** The repository's web address on the server the workflow runs on; undefined outside Actions. */

@@ -21,6 +21,7 @@ import {
   intOpt,
   numberOpt,
   perDataset,
+  selectedDatasets,
   stringOpt,
   UsageError,
 } from '../command.js';
@@ -34,7 +35,7 @@ export const backfillCommand: Command = {
   usage: 'backfill [--dataset NAME|all] [--new-version]',
   options: { ...dataset, 'new-version': { type: 'boolean' } },
   run(ctx) {
-    return perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), (spec) => {
+    return perDataset(ctx, selectedDatasets(ctx), (spec) => {
       const r = backfill(ctx.ws, spec, { now: ctx.now, newVersion: ctx.values['new-version'] === true });
       if (r.skipped) ctx.out(`${spec.name}: nothing to do, ${r.skipped}`);
       else
@@ -72,7 +73,7 @@ export const generateCommand: Command = {
         : driftSd === 0
           ? null
           : { start: driftStart ?? options.date ?? ctx.now.toISOString().slice(0, 10), sdPerDay: driftSd };
-    return perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), (spec) => {
+    return perDataset(ctx, selectedDatasets(ctx), (spec) => {
       const r = generate(ctx.ws, spec, { ...options, drift });
       const skipped = r.dates.filter((d) => d.skipped).map((d) => d.date);
       ctx.out(
@@ -145,7 +146,7 @@ export const statsCommand: Command = {
   options: { ...dataset, 'as-of': { type: 'string' }, json: { type: 'boolean' } },
   run(ctx) {
     const files = fileSourceAsOf(ctx.ws.root, asOfOpt(ctx));
-    for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
+    return perDataset(ctx, selectedDatasets(ctx), (spec) => {
       const fg = FeatureGroup.open(ctx.ws, spec, { files });
       const stats = computeStats(fg.read(), fg.meta.features, fg.meta.label);
       if (ctx.values.json) {
@@ -156,7 +157,7 @@ export const statsCommand: Command = {
             2,
           ),
         );
-        continue;
+        return EXIT.ok;
       }
       ctx.out(
         `${spec.name} v${fg.meta.version} (${files.description}): ${stats.rows} rows (${SOURCES.map((s) => `${stats.bySource[s]} ${s}`).join(', ')}), ${fg.meta.rejected} quarantined`,
@@ -183,8 +184,8 @@ export const statsCommand: Command = {
           .map(([k, v]) => `${k}:${v}`)
           .join(' ')}${stats.label.unlabelled ? ` unlabelled:${stats.label.unlabelled}` : ''}`,
       );
-    }
-    return EXIT.ok;
+      return EXIT.ok;
+    });
   },
 };
 

@@ -26,6 +26,7 @@ import {
   intOpt,
   numberOpt,
   perDataset,
+  selectedDatasets,
   stringOpt,
   UsageError,
 } from '../command.js';
@@ -87,7 +88,7 @@ export const trainCommand: Command = {
     const sharded = shardMode(ctx);
     const options = trainOptions(ctx);
     const tolerance = numberOpt(ctx, 'tolerance', TOLERANCE.min, TOLERANCE.max);
-    return perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), (spec) => {
+    return perDataset(ctx, selectedDatasets(ctx), (spec) => {
       if (sharded) {
         runShardedTrain(ctx, spec, sharded.shard, sharded.partials);
         return EXIT.ok;
@@ -273,7 +274,7 @@ export const modelsCommand: Command = {
   run(ctx) {
     const sub = ctx.positionals[0] ?? 'list';
     if (sub === 'list') {
-      for (const spec of ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!)) {
+      return perDataset(ctx, selectedDatasets(ctx), (spec) => {
         const idx = new ModelRegistry(ctx.ws, spec.name).index();
         ctx.out(
           `${spec.name}: ${idx.versions.length} version(s), champion ${idx.champion ? `v${idx.champion}` : 'none'}`,
@@ -283,8 +284,8 @@ export const modelsCommand: Command = {
             `  v${v.version}  ${v.status.padEnd(10)} ${v.algorithm.padEnd(14)} accuracy ${pct(v.holdout.accuracy).padStart(6)}  macro-F1 ${v.holdout.macroF1.toFixed(4)}  ${v.createdAt}`,
           );
         }
-      }
-      return EXIT.ok;
+        return EXIT.ok;
+      });
     }
     const name = stringOpt(ctx, 'dataset');
     if (!name || name === 'all') throw new UsageError(`models ${sub} needs --dataset NAME`);

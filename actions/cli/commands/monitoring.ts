@@ -21,6 +21,7 @@ import {
   EXIT,
   intOpt,
   perDataset,
+  selectedDatasets,
   stringOpt,
 } from '../command.js';
 import { generateOptions } from './data.js';
@@ -135,7 +136,7 @@ export const inferCommand: Command = {
   },
   run(ctx) {
     const sharded = shardMode(ctx);
-    return perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), (spec) => {
+    return perDataset(ctx, selectedDatasets(ctx), (spec) => {
       if (sharded) runShardedInfer(ctx, spec, sharded.shard, sharded.partials);
       else runInfer(ctx, spec);
       return EXIT.ok;
@@ -150,7 +151,7 @@ export const monitorCommand: Command = {
   options: { ...dataset, window: { type: 'string' } },
   run(ctx) {
     windowOpt(ctx);
-    return perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), (spec) => {
+    return perDataset(ctx, selectedDatasets(ctx), (spec) => {
       runMonitor(ctx, spec);
       return EXIT.ok;
     });
@@ -163,7 +164,7 @@ export const reportCommand: Command = {
   usage: 'report [--dataset NAME|all]',
   options: { ...dataset },
   run(ctx) {
-    return perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), async (spec) => {
+    return perDataset(ctx, selectedDatasets(ctx), async (spec) => {
       await runReport(ctx, spec);
       return EXIT.ok;
     });
@@ -187,7 +188,7 @@ export const dailyCommand: Command = {
   run(ctx) {
     const options = generateOptions(ctx);
     windowOpt(ctx);
-    return perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), async (spec) => {
+    return perDataset(ctx, selectedDatasets(ctx), async (spec) => {
       const g = generate(ctx.ws, spec, options);
       const made = g.dates.filter((d) => !d.skipped).map((d) => d.date);
       ctx.out(

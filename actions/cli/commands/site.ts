@@ -5,7 +5,8 @@ import { buildSite } from '../../lib/site-build.js';
 import { serveStatic } from '../../lib/static-server.js';
 import { type Command, type CommandContext, EXIT, intOpt, stringOpt, UsageError } from '../command.js';
 
-function build(ctx: CommandContext): string {
+/** Builds the site; a failing dataset is shown as failing on it, reported here and makes the exit code 3. */
+function build(ctx: CommandContext): { out: string; code: number } {
   const out = path.resolve(ctx.ws.root, stringOpt(ctx, 'out') ?? path.join('site', 'build'));
   const assets = stringOpt(ctx, 'assets');
   const r = buildSite(ctx.ws.root, out, {
@@ -13,7 +14,16 @@ function build(ctx: CommandContext): string {
     assets: assets ? path.resolve(ctx.ws.root, assets) : undefined,
   });
   ctx.out(`site: ${r.pages.length} pages, ${r.files.length} files in ${ctx.ws.rel(out) || '.'}`);
-  return out;
+  if (r.failed.length === 0) return { out, code: EXIT.ok };
+  const report = ctx.err ?? ctx.out;
+  for (const f of r.failed) {
+    report(`${f.dataset}: FAILED: ${f.message}`);
+    ctx.onDatasetFailed?.(f.dataset, f.message);
+  }
+  report(
+    `partial: the site shows ${r.failed.map((f) => f.dataset).join(', ')} as failing (its pages say why); the other datasets are built`,
+  );
+  return { out, code: EXIT.partial };
 }
 
 /** Resolves on Ctrl-C or SIGTERM, so the server stops cleanly. */
@@ -43,20 +53,20 @@ export const siteCommand: Command = {
   async run(ctx) {
     const sub = ctx.positionals[0];
     if (sub !== 'serve' && ctx.values.port !== undefined) throw new UsageError('--port is for site serve');
-    if (sub === 'build') {
-      build(ctx);
-      return EXIT.ok;
-    }
+    if (sub === 'build') return build(ctx).code;
     if (sub === 'serve') {
       const port = intOpt(ctx, 'port', PORT.min, PORT.max) ?? 8080; // checked before the site is built
-      const out = ctx.values['no-build']
-        ? path.resolve(ctx.ws.root, stringOpt(ctx, 'out') ?? path.join('site', 'build'))
+      const { out, code } = ctx.values['no-build']
+        ? {
+            out: path.resolve(ctx.ws.root, stringOpt(ctx, 'out') ?? path.join('site', 'build')),
+            code: EXIT.ok,
+          }
         : build(ctx);
       const server = await serveStatic(out, port);
       ctx.out(`serving ${ctx.ws.rel(out) || '.'} at ${server.url} (Ctrl-C to stop)`);
       await interrupted();
       await server.close();
-      return EXIT.ok;
+      return code;
     }
     throw new UsageError(`site needs a subcommand: build or serve${sub ? ` (got '${sub}')` : ''}`);
   },

@@ -31056,6 +31056,7 @@ function isIsoInstant(s) {
 
 // actions/lib/workspace.ts
 var SPEC_FILE = "dataset.yml";
+var DATASET_NAME = /^[a-z][a-z0-9_]*$/;
 var Workspace = class {
   constructor(root) {
     this.root = root;
@@ -31077,14 +31078,14 @@ var Workspace = class {
   rel(p) {
     return path8.relative(this.root, p).split(path8.sep).join("/");
   }
-  /** Names of the datasets that have a spec file, sorted. */
+  /** Names of the datasets that have a spec file, sorted (a folder whose name is no dataset name is not one). */
   datasetNames() {
     if (!existsSync3(this.dataDir)) return [];
-    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync3(path8.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
+    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
   }
   loadSpec(name) {
     const file = path8.join(this.datasetDir(name), SPEC_FILE);
-    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync3(file)) {
+    if (!this.isDataset(name)) {
       const known = this.datasetNames();
       throw new SpecError(
         `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
@@ -31104,17 +31105,44 @@ var Workspace = class {
   }
   /**
    * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
-   * error: a command that silently does nothing usually runs in the wrong folder.
+   * error: a command that silently does nothing usually runs in the wrong folder. Every spec must be
+   * valid: the first that is not throws (selectEachDataset gives a list that keeps going).
    */
   selectDatasets(selector) {
+    return this.selectEachDataset(selector).map(specOf);
+  }
+  /**
+   * The datasets `selector` names, each with its spec or, when its dataset.yml is invalid, the error: one
+   * bad spec must not keep the others from being listed, run and shown. A name that is not a dataset at
+   * all (no data/<name>/dataset.yml) is still thrown at once: it is a typo on the command line, not a
+   * broken dataset.
+   */
+  selectEachDataset(selector) {
     const names = selector === "all" || selector === "" ? this.datasetNames() : [...new Set(selector.split(",").map((s) => s.trim()))];
     if (names.length === 0)
       throw new SpecError(
         `no datasets in ${this.root}: no data/<name>/${SPEC_FILE} found (is this the repository's folder?)`
       );
-    return names.map((n) => this.loadSpec(n));
+    for (const n of names) if (!this.isDataset(n)) this.loadSpec(n);
+    return names.map((name) => {
+      try {
+        return { name, spec: this.loadSpec(name) };
+      } catch (err) {
+        if (!(err instanceof Error)) throw err;
+        return { name, error: err };
+      }
+    });
+  }
+  /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
+  isDataset(name) {
+    return DATASET_NAME.test(name) && existsSync3(path8.join(this.datasetDir(name), SPEC_FILE));
   }
 };
+function specOf(d) {
+  if ("features" in d) return d;
+  if (d.error) throw d.error;
+  return d.spec;
+}
 
 // actions/lib/write-journal.ts
 import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync, rmSync as rmSync2 } from "node:fs";
@@ -31290,12 +31318,16 @@ var input = {
     resolvedNow = d.toISOString();
     return d;
   },
-  /** Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. */
+  /**
+   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
+   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
+   * runs the others. A name that is no dataset at all is an input error.
+   */
   datasets(ws) {
-    const specs = ws.selectDatasets(raw("dataset") || "all");
-    if (specs.length === 0)
+    const selected = ws.selectEachDataset(raw("dataset") || "all");
+    if (selected.length === 0)
       throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return specs;
+    return selected;
   },
   /**
    * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of

@@ -32049,6 +32049,7 @@ function isIsoDate(s) {
 
 // actions/lib/workspace.ts
 var SPEC_FILE = "dataset.yml";
+var DATASET_NAME = /^[a-z][a-z0-9_]*$/;
 var Workspace = class {
   constructor(root) {
     this.root = root;
@@ -32070,14 +32071,14 @@ var Workspace = class {
   rel(p) {
     return path9.relative(this.root, p).split(path9.sep).join("/");
   }
-  /** Names of the datasets that have a spec file, sorted. */
+  /** Names of the datasets that have a spec file, sorted (a folder whose name is no dataset name is not one). */
   datasetNames() {
     if (!existsSync3(this.dataDir)) return [];
-    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync3(path9.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
+    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
   }
   loadSpec(name) {
     const file = path9.join(this.datasetDir(name), SPEC_FILE);
-    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync3(file)) {
+    if (!this.isDataset(name)) {
       const known = this.datasetNames();
       throw new SpecError(
         `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
@@ -32097,17 +32098,44 @@ var Workspace = class {
   }
   /**
    * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
-   * error: a command that silently does nothing usually runs in the wrong folder.
+   * error: a command that silently does nothing usually runs in the wrong folder. Every spec must be
+   * valid: the first that is not throws (selectEachDataset gives a list that keeps going).
    */
   selectDatasets(selector) {
+    return this.selectEachDataset(selector).map(specOf);
+  }
+  /**
+   * The datasets `selector` names, each with its spec or, when its dataset.yml is invalid, the error: one
+   * bad spec must not keep the others from being listed, run and shown. A name that is not a dataset at
+   * all (no data/<name>/dataset.yml) is still thrown at once: it is a typo on the command line, not a
+   * broken dataset.
+   */
+  selectEachDataset(selector) {
     const names = selector === "all" || selector === "" ? this.datasetNames() : [...new Set(selector.split(",").map((s) => s.trim()))];
     if (names.length === 0)
       throw new SpecError(
         `no datasets in ${this.root}: no data/<name>/${SPEC_FILE} found (is this the repository's folder?)`
       );
-    return names.map((n) => this.loadSpec(n));
+    for (const n of names) if (!this.isDataset(n)) this.loadSpec(n);
+    return names.map((name) => {
+      try {
+        return { name, spec: this.loadSpec(name) };
+      } catch (err) {
+        if (!(err instanceof Error)) throw err;
+        return { name, error: err };
+      }
+    });
+  }
+  /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
+  isDataset(name) {
+    return DATASET_NAME.test(name) && existsSync3(path9.join(this.datasetDir(name), SPEC_FILE));
   }
 };
+function specOf(d) {
+  if ("features" in d) return d;
+  if (d.error) throw d.error;
+  return d.spec;
+}
 
 // actions/lib/write-journal.ts
 import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
@@ -32283,12 +32311,16 @@ var input = {
     resolvedNow = d.toISOString();
     return d;
   },
-  /** Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. */
+  /**
+   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
+   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
+   * runs the others. A name that is no dataset at all is an input error.
+   */
   datasets(ws) {
-    const specs = ws.selectDatasets(raw("dataset") || "all");
-    if (specs.length === 0)
+    const selected = ws.selectEachDataset(raw("dataset") || "all");
+    if (selected.length === 0)
       throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return specs;
+    return selected;
   },
   /**
    * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
@@ -32372,6 +32404,7 @@ function fail(err) {
   if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
     for (const line of err.stack.split("\n")) core.debug(line);
 }
+var PARTIAL_EXIT_CODE = 3;
 function recordStageRun() {
   const journal = stageJournalPath(process.env.GITHUB_WORKSPACE || process.cwd());
   const bundle = process.argv[1];
@@ -41054,10 +41087,16 @@ await runStage(async () => {
   const pullRequest = input.pullRequest();
   const now = input.now();
   if (pullRequest !== null && !token) throw new ActionInputError("input 'pull-request' needs input 'token'");
-  const files = inboxFiles(ws, given, dataset);
+  const found = inboxFiles(ws, given, dataset);
   core.info(
-    files.length ? `${files.length} file(s) to ${dryRun ? "check" : "ingest"}` : `nothing to ingest under '${given}'`
+    found.length ? `${found.length} file(s) to ${dryRun ? "check" : "ingest"}` : `nothing to ingest under '${given}'`
   );
+  const specErrors = brokenSpecs(
+    ws,
+    found.map((f) => f.dataset)
+  );
+  const setAside = found.filter((f) => specErrors.has(f.dataset)).map((f) => ({ file: f, error: `${f.rel}: ${specErrors.get(f.dataset)}` }));
+  const files = found.filter((f) => !specErrors.has(f.dataset));
   const run = (f, dry) => {
     try {
       checkInputFile(ws.root, f.abs, f.rel);
@@ -41072,7 +41111,7 @@ await runStage(async () => {
   };
   let outcomes = await core.group("validate", async () => files.map((f) => run(f, true)));
   const failed = outcomes.filter((o) => o.error);
-  for (const o of failed) {
+  for (const o of [...failed, ...setAside]) {
     core.error(o.error, { file: o.file.rel, startLine: Number(/ line (\d+):/.exec(o.error)?.[1] ?? 1) });
   }
   if (!dryRun && failed.length === 0) {
@@ -41091,6 +41130,7 @@ await runStage(async () => {
   }
   for (const o of outcomes)
     annotateQuarantined(o.result?.rejected ?? [], dryRun ? "would be quarantined" : "quarantined");
+  outcomes = [...outcomes, ...setAside].sort((a, b) => a.file.rel < b.file.rel ? -1 : 1);
   const ok = outcomes.filter((o) => o.result);
   const byDataset = {};
   for (const o of ok) byDataset[o.file.dataset] = (byDataset[o.file.dataset] ?? 0) + o.result.added;
@@ -41103,7 +41143,8 @@ await runStage(async () => {
     "quarantined",
     ok.reduce((s, o) => s + o.result.rejected.length, 0)
   );
-  output("failed-files", failed.length);
+  output("failed-files", failed.length + setAside.length);
+  output("failed-datasets", [...new Set(setAside.map((o) => o.file.dataset))].join(","));
   output("skipped-files", ok.filter((o) => o.result.alreadyIngested).length);
   output(
     "files",
@@ -41130,7 +41171,7 @@ await runStage(async () => {
       (o) => o.result?.alreadyIngested ? [o.file.rel, o.file.dataset, 0, `skipped: ${skippedMessage(o.result)}`] : o.result ? [o.file.rel, o.file.dataset, o.result.added, o.result.rejected.length] : [o.file.rel, o.file.dataset, "\u2014", `cannot be ingested: ${o.error}`]
     )
   );
-  if (pullRequest !== null && files.length > 0) {
+  if (pullRequest !== null && found.length > 0) {
     const { owner, repo } = repository();
     const client = createGitHubClient(token, { retry: { onRetry: (message2) => core.info(message2) } });
     const body = checkCommentMarkdown(outcomes);
@@ -41152,10 +41193,31 @@ ${body}
   }
   if (failed.length > 0) {
     throw new Error(
-      `${failed.length} of ${files.length} file(s) cannot be ingested${dryRun ? "" : "; nothing was written"}: ${failed.map((o) => o.file.rel).join(", ")}`
+      `${failed.length + setAside.length} of ${found.length} file(s) cannot be ingested${dryRun ? "" : "; nothing was written"}: ${[...failed, ...setAside].map((o) => o.file.rel).join(", ")}`
     );
   }
+  if (setAside.length > 0) {
+    const names = [...new Set(setAside.map((o) => o.file.dataset))].join(", ");
+    if (files.length === 0)
+      throw new Error(`every file's dataset has an invalid dataset.yml (${names}): nothing was ingested`);
+    core.error(
+      `partial: the files of ${names} stay in the inbox until its dataset.yml is fixed; the others were ${dryRun ? "checked" : "ingested"} \u2014 exit code ${PARTIAL_EXIT_CODE}`
+    );
+    process.exitCode = PARTIAL_EXIT_CODE;
+  }
 });
+function brokenSpecs(ws, names) {
+  const errors = /* @__PURE__ */ new Map();
+  for (const name of new Set(names)) {
+    if (!ws.isDataset(name)) continue;
+    try {
+      ws.loadSpec(name);
+    } catch (err) {
+      errors.set(name, err.message);
+    }
+  }
+  return errors;
+}
 function skippedMessage(r2) {
   const { sha256, prior } = r2.alreadyIngested;
   return alreadyIngestedMessage(r2.file, sha256, prior, "input 'again: true'");

@@ -6,6 +6,7 @@ import {
   core,
   input,
   output,
+  PARTIAL_EXIT_CODE,
   repository,
   runStage,
   summaryTable,
@@ -16,6 +17,7 @@ import { createGitHubClient, upsertPullRequestComment } from '../../lib/github.j
 import { alreadyIngestedMessage } from '../../lib/ingested-files.js';
 import { checkInputFile } from '../../lib/input-file.js';
 import { type IngestResult, ingest } from '../../lib/pipelines/ingest.js';
+import type { Workspace } from '../../lib/workspace.js';
 import { checkCommentMarkdown, type FileOutcome } from './check.js';
 import { type InboxFile, inboxFiles } from './inbox.js';
 
@@ -31,12 +33,23 @@ await runStage(async () => {
   const now = input.now();
   if (pullRequest !== null && !token) throw new ActionInputError("input 'pull-request' needs input 'token'");
 
-  const files = inboxFiles(ws, given, dataset);
+  const found = inboxFiles(ws, given, dataset);
   core.info(
-    files.length
-      ? `${files.length} file(s) to ${dryRun ? 'check' : 'ingest'}`
+    found.length
+      ? `${found.length} file(s) to ${dryRun ? 'check' : 'ingest'}`
       : `nothing to ingest under '${given}'`,
   );
+  // A dataset whose dataset.yml is invalid does not hold up the other datasets' files: its files stay in
+  // the inbox, named with the spec's error (exit 3), until the spec is fixed. (A bad file itself still
+  // stops every file: see below.)
+  const specErrors = brokenSpecs(
+    ws,
+    found.map((f) => f.dataset),
+  );
+  const setAside: FileOutcome[] = found
+    .filter((f) => specErrors.has(f.dataset))
+    .map((f) => ({ file: f, error: `${f.rel}: ${specErrors.get(f.dataset)}` }));
+  const files = found.filter((f) => !specErrors.has(f.dataset));
 
   // Every file is checked first: a file that cannot be ingested at all stops the run before anything is written.
   const run = (f: InboxFile, dry: boolean): FileOutcome => {
@@ -53,7 +66,7 @@ await runStage(async () => {
   };
   let outcomes = await core.group('validate', async () => files.map((f) => run(f, true)));
   const failed = outcomes.filter((o) => o.error);
-  for (const o of failed) {
+  for (const o of [...failed, ...setAside]) {
     core.error(o.error!, { file: o.file.rel, startLine: Number(/ line (\d+):/.exec(o.error!)?.[1] ?? 1) });
   }
 
@@ -74,6 +87,7 @@ await runStage(async () => {
   }
   for (const o of outcomes)
     annotateQuarantined(o.result?.rejected ?? [], dryRun ? 'would be quarantined' : 'quarantined');
+  outcomes = [...outcomes, ...setAside].sort((a, b) => (a.file.rel < b.file.rel ? -1 : 1));
 
   const ok = outcomes.filter((o) => o.result);
   const byDataset: Record<string, number> = {};
@@ -87,7 +101,8 @@ await runStage(async () => {
     'quarantined',
     ok.reduce((s, o) => s + o.result!.rejected.length, 0),
   );
-  output('failed-files', failed.length);
+  output('failed-files', failed.length + setAside.length);
+  output('failed-datasets', [...new Set(setAside.map((o) => o.file.dataset))].join(','));
   output('skipped-files', ok.filter((o) => o.result!.alreadyIngested).length);
   output(
     'files',
@@ -121,7 +136,7 @@ await runStage(async () => {
     ),
   );
 
-  if (pullRequest !== null && files.length > 0) {
+  if (pullRequest !== null && found.length > 0) {
     const { owner, repo } = repository();
     const client = createGitHubClient(token, { retry: { onRetry: (message) => core.info(message) } });
     const body = checkCommentMarkdown(outcomes);
@@ -142,10 +157,33 @@ await runStage(async () => {
   }
   if (failed.length > 0) {
     throw new Error(
-      `${failed.length} of ${files.length} file(s) cannot be ingested${dryRun ? '' : '; nothing was written'}: ${failed.map((o) => o.file.rel).join(', ')}`,
+      `${failed.length + setAside.length} of ${found.length} file(s) cannot be ingested${dryRun ? '' : '; nothing was written'}: ${[...failed, ...setAside].map((o) => o.file.rel).join(', ')}`,
     );
   }
+  if (setAside.length > 0) {
+    const names = [...new Set(setAside.map((o) => o.file.dataset))].join(', ');
+    if (files.length === 0)
+      throw new Error(`every file's dataset has an invalid dataset.yml (${names}): nothing was ingested`);
+    core.error(
+      `partial: the files of ${names} stay in the inbox until its dataset.yml is fixed; the others were ${dryRun ? 'checked' : 'ingested'} — exit code ${PARTIAL_EXIT_CODE}`,
+    );
+    process.exitCode = PARTIAL_EXIT_CODE;
+  }
 });
+
+/** The datasets among `names` whose dataset.yml cannot be read, with the error (a name that is no dataset is not one). */
+function brokenSpecs(ws: Workspace, names: readonly string[]): Map<string, string> {
+  const errors = new Map<string, string>();
+  for (const name of new Set(names)) {
+    if (!ws.isDataset(name)) continue; // the file's own error names the unknown dataset, as before
+    try {
+      ws.loadSpec(name);
+    } catch (err) {
+      errors.set(name, (err as Error).message);
+    }
+  }
+  return errors;
+}
 
 function skippedMessage(r: IngestResult): string {
   const { sha256, prior } = r.alreadyIngested!;

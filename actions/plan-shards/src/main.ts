@@ -3,10 +3,12 @@
 import { input, output, runAction, summaryTable, workspace } from '../../lib/action-kit.js';
 import { FeatureGroup, isoSeconds } from '../../lib/feature-group.js';
 import { MAX_SHARDS, planShardCount } from '../../lib/sharding.js';
+import { specOf } from '../../lib/workspace.js';
 
 await runAction(() => {
   const ws = workspace();
-  const specs = input.datasets(ws);
+  // The plan is one shard count for every dataset's matrix jobs: it needs every spec (an invalid one fails it).
+  const specs = input.datasets(ws).map(specOf);
   const maxRows = input.integer('max-rows', { min: 1 }) ?? 1_000_000;
   const maxShards = input.integer('max-shards', { min: 1, max: MAX_SHARDS }) ?? 16;
   const now = input.now();

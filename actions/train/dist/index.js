@@ -32205,6 +32205,7 @@ function isIsoInstant(s) {
 
 // actions/lib/workspace.ts
 var SPEC_FILE = "dataset.yml";
+var DATASET_NAME = /^[a-z][a-z0-9_]*$/;
 var Workspace = class {
   constructor(root) {
     this.root = root;
@@ -32226,14 +32227,14 @@ var Workspace = class {
   rel(p) {
     return path10.relative(this.root, p).split(path10.sep).join("/");
   }
-  /** Names of the datasets that have a spec file, sorted. */
+  /** Names of the datasets that have a spec file, sorted (a folder whose name is no dataset name is not one). */
   datasetNames() {
     if (!existsSync4(this.dataDir)) return [];
-    return readdirSync2(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync4(path10.join(this.dataDir, d.name, SPEC_FILE))).map((d) => d.name).sort();
+    return readdirSync2(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
   }
   loadSpec(name) {
     const file = path10.join(this.datasetDir(name), SPEC_FILE);
-    if (!/^[a-z][a-z0-9_]*$/.test(name) || !existsSync4(file)) {
+    if (!this.isDataset(name)) {
       const known = this.datasetNames();
       throw new SpecError(
         `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
@@ -32253,17 +32254,44 @@ var Workspace = class {
   }
   /**
    * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
-   * error: a command that silently does nothing usually runs in the wrong folder.
+   * error: a command that silently does nothing usually runs in the wrong folder. Every spec must be
+   * valid: the first that is not throws (selectEachDataset gives a list that keeps going).
    */
   selectDatasets(selector) {
+    return this.selectEachDataset(selector).map(specOf);
+  }
+  /**
+   * The datasets `selector` names, each with its spec or, when its dataset.yml is invalid, the error: one
+   * bad spec must not keep the others from being listed, run and shown. A name that is not a dataset at
+   * all (no data/<name>/dataset.yml) is still thrown at once: it is a typo on the command line, not a
+   * broken dataset.
+   */
+  selectEachDataset(selector) {
     const names = selector === "all" || selector === "" ? this.datasetNames() : [...new Set(selector.split(",").map((s) => s.trim()))];
     if (names.length === 0)
       throw new SpecError(
         `no datasets in ${this.root}: no data/<name>/${SPEC_FILE} found (is this the repository's folder?)`
       );
-    return names.map((n) => this.loadSpec(n));
+    for (const n of names) if (!this.isDataset(n)) this.loadSpec(n);
+    return names.map((name) => {
+      try {
+        return { name, spec: this.loadSpec(name) };
+      } catch (err) {
+        if (!(err instanceof Error)) throw err;
+        return { name, error: err };
+      }
+    });
+  }
+  /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
+  isDataset(name) {
+    return DATASET_NAME.test(name) && existsSync4(path10.join(this.datasetDir(name), SPEC_FILE));
   }
 };
+function specOf(d) {
+  if ("features" in d) return d;
+  if (d.error) throw d.error;
+  return d.spec;
+}
 
 // actions/lib/write-journal.ts
 import { existsSync as existsSync5, readdirSync as readdirSync3, readFileSync as readFileSync4, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
@@ -32439,12 +32467,16 @@ var input = {
     resolvedNow = d.toISOString();
     return d;
   },
-  /** Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. */
+  /**
+   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
+   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
+   * runs the others. A name that is no dataset at all is an input error.
+   */
   datasets(ws) {
-    const specs = ws.selectDatasets(raw("dataset") || "all");
-    if (specs.length === 0)
+    const selected = ws.selectEachDataset(raw("dataset") || "all");
+    if (selected.length === 0)
       throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return specs;
+    return selected;
   },
   /**
    * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
@@ -32524,6 +32556,34 @@ function fail(err) {
   }
   if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
     for (const line of err.stack.split("\n")) core.debug(line);
+}
+var PARTIAL_EXIT_CODE = 3;
+async function eachDataset(selected, title, run2) {
+  const results = [];
+  const done = [];
+  const failed = [];
+  for (const d of selected) {
+    try {
+      results.push(await core.group(title(d), async () => run2(specOf(d))));
+      done.push(d.name);
+    } catch (err) {
+      if (selected.length === 1) throw err;
+      const message2 = err instanceof Error ? err.message : String(err);
+      failed.push({ name: d.name, message: message2 });
+      core.error(`${d.name}: ${message2}`, { title: `gitml: ${d.name} failed` });
+    }
+  }
+  if (failed.length === 0) return { results, failed: [] };
+  summaryTable(
+    "Failed datasets",
+    ["dataset", "error"],
+    failed.map((f) => [f.name, f.message])
+  );
+  const names = failed.map((f) => f.name).join(", ");
+  if (results.length === 0) throw new Error(`every dataset failed (${names}): nothing was written`);
+  core.error(`partial: done ${done.join(", ")}; failed ${names} \u2014 exit code ${PARTIAL_EXIT_CODE}`);
+  process.exitCode = PARTIAL_EXIT_CODE;
+  return { results, failed: failed.map((f) => f.name) };
 }
 function recordStageRun() {
   const journal = stageJournalPath(process.env.GITHUB_WORKSPACE || process.cwd());
@@ -42616,32 +42676,35 @@ await runStage(async () => {
   if ((shard || merge2) && pullRequest !== null)
     throw new ActionInputError("input 'pull-request' cannot be combined with shards");
   if (shard) {
-    const done = [];
-    for (const spec of specs) {
-      done.push(
-        await core.group(`train ${spec.name} shard ${shardText(shard)}`, async () => {
-          const r2 = trainShard(ws, spec, {
-            now,
-            shard,
-            partials,
-            algorithm: algorithm2 === "auto" ? void 0 : algorithm2,
-            split: input.string("split") ? split : void 0,
-            seed,
-            folds,
-            includeSynthetic,
-            asOf,
-            progress: (line) => core.info(line)
-          });
-          core.info(`${r2.eligible} labelled rows (${r2.test} holdout) \u2192 ${r2.file}`);
-          return r2;
-        })
-      );
-    }
+    const { results: done, failed: failed2 } = await eachDataset(
+      specs,
+      (d) => `train ${d.name} shard ${shardText(shard)}`,
+      (spec) => {
+        const r2 = trainShard(ws, spec, {
+          now,
+          shard,
+          partials,
+          algorithm: algorithm2 === "auto" ? void 0 : algorithm2,
+          split: input.string("split") ? split : void 0,
+          seed,
+          folds,
+          includeSynthetic,
+          asOf,
+          progress: (line) => core.info(line)
+        });
+        core.info(`${r2.eligible} labelled rows (${r2.test} holdout) \u2192 ${r2.file}`);
+        return r2;
+      }
+    );
+    output("failed-datasets", failed2.join(","));
     output("trained", 0);
     output("model-versions", {});
     output(
       "champions",
-      Object.fromEntries(specs.map((s) => [s.name, new ModelRegistry(ws, s.name).index().champion]))
+      champions(
+        ws,
+        done.map((r2) => r2.dataset)
+      )
     );
     output("model-version", "");
     output("accuracy", "");
@@ -42662,44 +42725,48 @@ await runStage(async () => {
     );
     return;
   }
-  const results = [];
-  for (const spec of specs) {
-    results.push(
-      await core.group(`train ${spec.name}`, async () => {
-        const r2 = merge2 ? mergeTrainShards(ws, spec, {
-          now,
-          partials,
-          force,
-          promote,
-          tolerance,
-          progress: (line) => core.info(line)
-        }) : trainDataset(ws, spec, {
-          now,
-          algorithm: algorithm2 === "auto" ? void 0 : algorithm2,
-          promote,
-          force,
-          tolerance,
-          split,
-          seed,
-          folds,
-          includeSynthetic,
-          asOf,
-          progress: (line) => core.info(line)
-        });
-        core.info(
-          r2.entry ? `v${r2.entry.version} \u2192 ${r2.entry.status}. ${r2.entry.decision}` : `skipped: ${r2.skipped}`
-        );
-        return r2;
-      })
-    );
-  }
+  const { results: runs, failed } = await eachDataset(
+    specs,
+    (d) => `train ${d.name}`,
+    (spec) => {
+      const r2 = merge2 ? mergeTrainShards(ws, spec, {
+        now,
+        partials,
+        force,
+        promote,
+        tolerance,
+        progress: (line) => core.info(line)
+      }) : trainDataset(ws, spec, {
+        now,
+        algorithm: algorithm2 === "auto" ? void 0 : algorithm2,
+        promote,
+        force,
+        tolerance,
+        split,
+        seed,
+        folds,
+        includeSynthetic,
+        asOf,
+        progress: (line) => core.info(line)
+      });
+      core.info(
+        r2.entry ? `v${r2.entry.version} \u2192 ${r2.entry.status}. ${r2.entry.decision}` : `skipped: ${r2.skipped}`
+      );
+      return { spec, r: r2 };
+    }
+  );
+  output("failed-datasets", failed.join(","));
+  const results = runs.map((x) => x.r);
   const trained = results.filter((r2) => r2.entry);
   const single = specs.length === 1 ? trained[0]?.entry : void 0;
   output("trained", trained.length);
   output("model-versions", Object.fromEntries(trained.map((r2) => [r2.dataset, r2.entry.version])));
   output(
     "champions",
-    Object.fromEntries(specs.map((s) => [s.name, new ModelRegistry(ws, s.name).index().champion]))
+    champions(
+      ws,
+      results.map((r2) => r2.dataset)
+    )
   );
   output("model-version", single ? String(single.version) : "");
   output("accuracy", single ? String(single.holdout.accuracy) : "");
@@ -42754,8 +42821,8 @@ await runStage(async () => {
     const client = createGitHubClient(token, { retry: { onRetry: (message2) => core.info(message2) } });
     const head = headSha || (isInsideWorkTree(ws.root) ? headCommit(ws.root) : null);
     let refused = false;
-    for (const [i, spec] of specs.entries()) {
-      const body = metricsCommentMarkdown(spec, results[i], head);
+    for (const { spec, r: r2 } of runs) {
+      const body = metricsCommentMarkdown(spec, r2, head);
       if (!refused) {
         const c = await unlessGitHubRefuses(
           `metrics comment for ${spec.name} not posted`,
@@ -42784,3 +42851,6 @@ ${body}
     }
   }
 });
+function champions(ws, names) {
+  return Object.fromEntries(names.map((n) => [n, new ModelRegistry(ws, n).index().champion]));
+}

@@ -3,6 +3,7 @@
 import {
   ActionInputError,
   core,
+  eachDataset,
   input,
   output,
   pct,
@@ -20,7 +21,9 @@ import { FOLDS, SEED, TOLERANCE } from '../../lib/option-bounds.js';
 import { type TrainResult, trainDataset } from '../../lib/pipelines/train.js';
 import { mergeTrainShards, type ShardTrainResult, trainShard } from '../../lib/pipelines/train-shards.js';
 import { shardText } from '../../lib/sharding.js';
+import type { DatasetSpec } from '../../lib/spec.js';
 import { SPLIT_KINDS } from '../../lib/training.js';
+import type { Workspace } from '../../lib/workspace.js';
 import { metricsCommentMarkdown } from './comment.js';
 
 await runStage(async () => {
@@ -52,32 +55,35 @@ await runStage(async () => {
   if ((shard || merge) && pullRequest !== null)
     throw new ActionInputError("input 'pull-request' cannot be combined with shards");
   if (shard) {
-    const done: ShardTrainResult[] = [];
-    for (const spec of specs) {
-      done.push(
-        await core.group(`train ${spec.name} shard ${shardText(shard)}`, async () => {
-          const r = trainShard(ws, spec, {
-            now,
-            shard,
-            partials,
-            algorithm: algorithm === 'auto' ? undefined : algorithm,
-            split: input.string('split') ? split : undefined,
-            seed,
-            folds,
-            includeSynthetic,
-            asOf,
-            progress: (line) => core.info(line),
-          });
-          core.info(`${r.eligible} labelled rows (${r.test} holdout) → ${r.file}`);
-          return r;
-        }),
-      );
-    }
+    const { results: done, failed } = await eachDataset<ShardTrainResult>(
+      specs,
+      (d) => `train ${d.name} shard ${shardText(shard)}`,
+      (spec) => {
+        const r = trainShard(ws, spec, {
+          now,
+          shard,
+          partials,
+          algorithm: algorithm === 'auto' ? undefined : algorithm,
+          split: input.string('split') ? split : undefined,
+          seed,
+          folds,
+          includeSynthetic,
+          asOf,
+          progress: (line) => core.info(line),
+        });
+        core.info(`${r.eligible} labelled rows (${r.test} holdout) → ${r.file}`);
+        return r;
+      },
+    );
+    output('failed-datasets', failed.join(','));
     output('trained', 0);
     output('model-versions', {});
     output(
       'champions',
-      Object.fromEntries(specs.map((s) => [s.name, new ModelRegistry(ws, s.name).index().champion])),
+      champions(
+        ws,
+        done.map((r) => r.dataset),
+      ),
     );
     output('model-version', '');
     output('accuracy', '');
@@ -99,47 +105,51 @@ await runStage(async () => {
     return;
   }
 
-  const results: TrainResult[] = [];
-  for (const spec of specs) {
-    results.push(
-      await core.group(`train ${spec.name}`, async () => {
-        const r = merge
-          ? mergeTrainShards(ws, spec, {
-              now,
-              partials,
-              force,
-              promote,
-              tolerance,
-              progress: (line) => core.info(line),
-            })
-          : trainDataset(ws, spec, {
-              now,
-              algorithm: algorithm === 'auto' ? undefined : algorithm,
-              promote,
-              force,
-              tolerance,
-              split,
-              seed,
-              folds,
-              includeSynthetic,
-              asOf,
-              progress: (line) => core.info(line),
-            });
-        core.info(
-          r.entry ? `v${r.entry.version} → ${r.entry.status}. ${r.entry.decision}` : `skipped: ${r.skipped}`,
-        );
-        return r;
-      }),
-    );
-  }
-
+  // Each result with its spec: the pull-request comment is per dataset.
+  const { results: runs, failed } = await eachDataset<{ spec: DatasetSpec; r: TrainResult }>(
+    specs,
+    (d) => `train ${d.name}`,
+    (spec) => {
+      const r = merge
+        ? mergeTrainShards(ws, spec, {
+            now,
+            partials,
+            force,
+            promote,
+            tolerance,
+            progress: (line) => core.info(line),
+          })
+        : trainDataset(ws, spec, {
+            now,
+            algorithm: algorithm === 'auto' ? undefined : algorithm,
+            promote,
+            force,
+            tolerance,
+            split,
+            seed,
+            folds,
+            includeSynthetic,
+            asOf,
+            progress: (line) => core.info(line),
+          });
+      core.info(
+        r.entry ? `v${r.entry.version} → ${r.entry.status}. ${r.entry.decision}` : `skipped: ${r.skipped}`,
+      );
+      return { spec, r };
+    },
+  );
+  output('failed-datasets', failed.join(','));
+  const results = runs.map((x) => x.r);
   const trained = results.filter((r) => r.entry);
   const single = specs.length === 1 ? trained[0]?.entry : undefined;
   output('trained', trained.length);
   output('model-versions', Object.fromEntries(trained.map((r) => [r.dataset, r.entry!.version])));
   output(
     'champions',
-    Object.fromEntries(specs.map((s) => [s.name, new ModelRegistry(ws, s.name).index().champion])),
+    champions(
+      ws,
+      results.map((r) => r.dataset),
+    ),
   );
   output('model-version', single ? String(single.version) : '');
   output('accuracy', single ? String(single.holdout.accuracy) : '');
@@ -201,8 +211,8 @@ await runStage(async () => {
     // Refused once (a fork's read-only token, no permission): the rest would be too; the job summary
     // carries every comment the pull request did not get.
     let refused = false;
-    for (const [i, spec] of specs.entries()) {
-      const body = metricsCommentMarkdown(spec, results[i], head);
+    for (const { spec, r } of runs) {
+      const body = metricsCommentMarkdown(spec, r, head);
       if (!refused) {
         const c = await unlessGitHubRefuses(
           `metrics comment for ${spec.name} not posted`,
@@ -230,3 +240,8 @@ await runStage(async () => {
     }
   }
 });
+
+/** Champion version per dataset after the run, for the datasets that were done. */
+function champions(ws: Workspace, names: readonly string[]): Record<string, number | null> {
+  return Object.fromEntries(names.map((n) => [n, new ModelRegistry(ws, n).index().champion]));
+}

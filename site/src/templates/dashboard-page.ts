@@ -3,21 +3,24 @@
 
 import { MONITORING_FILE } from '../../../actions/lib/monitoring-types.js';
 import { datasetNav } from './dataset-nav.js';
+import { failingNotice } from './failing-notice.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 
 export const DASHBOARD_FILES = { report: MONITORING_FILE, script: 'assets/dashboard.js' };
 
 export function dashboardPage(
-  d: { name: string; title: string; description: string; hasReport: boolean },
+  d: { name: string; title: string; description: string; hasReport: boolean; failure?: string | null },
   builtAt: string,
   actionsUrl?: string,
 ): string {
   const root = '../';
-  const app = d.hasReport
-    ? html`<div id="app" class="app" data-report="${DASHBOARD_FILES.report}"><p class="loading">Loading the monitoring data…</p></div>
+  const app = d.failure
+    ? failingNotice(d.failure)
+    : d.hasReport
+      ? html`<div id="app" class="app" data-report="${DASHBOARD_FILES.report}"><p class="loading">Loading the monitoring data…</p></div>
 <noscript><p class="notice">The dashboard draws its charts in your browser and needs JavaScript; the repository's reports/${d.name}/README.md shows the same charts.</p></noscript>`
-    : html`<p class="notice" id="no-report">No monitoring yet — run <code>gitml daily --dataset ${d.name}</code> (or wait for the daily workflow) to predict new rows and write reports/${d.name}/monitoring.json.</p>`;
+      : html`<p class="notice" id="no-report">No monitoring yet — run <code>gitml daily --dataset ${d.name}</code> (or wait for the daily workflow) to predict new rows and write reports/${d.name}/monitoring.json.</p>`;
   return page({
     title: `${d.title} — monitoring · gitml`,
     description: `How the ${d.title} champion model has been doing: accuracy, confusion, drift and recent predictions.`,

@@ -6,6 +6,8 @@ import { html } from './html.js';
 import { page } from './layout.js';
 
 export interface DatasetSummary {
+  /** Why the dataset's files could not be read (the card shows it as failing), or null. */
+  failure: string | null;
   name: string;
   title: string;
   description: string;
@@ -21,7 +23,20 @@ function alertState(m: DatasetSummary['monitoring']) {
   return html`<span class="state alert" title="${m.alerts.map((a) => a.message).join('\n')}">${m.alerts.length} active: ${m.alerts.map((a) => a.kind).join(', ')}</span>`;
 }
 
+/** A dataset the build could not read: shown as failing with the message, never dropped. */
+function failingCard(d: DatasetSummary) {
+  return html`<article class="card failing" data-dataset="${d.name}" data-failing="true" aria-labelledby="card-${d.name}">
+<h2 id="card-${d.name}">${d.title}</h2>
+${d.description ? html`<p class="lead">${d.description}</p>` : ''}
+<p class="failure" role="alert"><strong>Failing:</strong> ${d.failure}</p>
+<p>The other datasets are up to date. Fix the file named above and the next run picks this one up again.</p>
+<p class="links"><a href="${d.name}/">Predictor</a><a href="${d.name}/dashboard.html">Dashboard</a></p>
+</article>
+`;
+}
+
 function card(d: DatasetSummary) {
+  if (d.failure !== null) return failingCard(d);
   const c = d.champion;
   // The last run's time rides on the card: assets/home.js compares it with the reader's clock.
   const lastRun = d.monitoring?.lastRun;

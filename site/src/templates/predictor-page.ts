@@ -2,20 +2,23 @@
 // the page says how to train one. Platform-neutral (runs in the Node build).
 
 import { datasetNav } from './dataset-nav.js';
+import { failingNotice } from './failing-notice.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 
 export const PREDICTOR_FILES = { data: 'predictor.json', model: 'model.json', script: 'assets/predictor.js' };
 
 export function predictorPage(
-  d: { name: string; title: string; description: string; hasChampion: boolean },
+  d: { name: string; title: string; description: string; hasChampion: boolean; failure?: string | null },
   builtAt: string,
 ): string {
   const root = '../';
-  const app = d.hasChampion
-    ? html`<div id="app" class="app" data-data="${PREDICTOR_FILES.data}" data-model="${PREDICTOR_FILES.model}"><p class="loading">Loading the champion model…</p></div>
+  const app = d.failure
+    ? failingNotice(d.failure)
+    : d.hasChampion
+      ? html`<div id="app" class="app" data-data="${PREDICTOR_FILES.data}" data-model="${PREDICTOR_FILES.model}"><p class="loading">Loading the champion model…</p></div>
 <noscript><p class="notice">The predictor runs the model in your browser and needs JavaScript.</p></noscript>`
-    : html`<p class="notice" id="no-model">No model yet — run <code>gitml train --dataset ${d.name}</code> (or the training workflow) to register a champion.</p>`;
+      : html`<p class="notice" id="no-model">No model yet — run <code>gitml train --dataset ${d.name}</code> (or the training workflow) to register a champion.</p>`;
   return page({
     title: `${d.title} — predictor · gitml`,
     description: d.description,
