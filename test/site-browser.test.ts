@@ -165,6 +165,13 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
       const data = pageData(c.name!);
       expect(c.text).toContain(`v${data.champion!.version} · ${data.champion!.algorithmTitle}`);
       expect(c.text).toContain(`${(data.champion!.holdoutAccuracy * 100).toFixed(1)}%`);
+      // Live accuracy with its interval beside the holdout and the baseline, and what it is measured on.
+      const live = monitoring(c.name!).live;
+      expect(c.text).toContain(
+        `Live accuracy${(live.accuracy! * 100).toFixed(1)}% (95% interval ${(live.low! * 100).toFixed(1)}%–${(live.high! * 100).toFixed(1)}%) over the last ${live.days} days`,
+      );
+      expect(c.text).toMatch(/majority-class baseline \d+\.\d%/);
+      expect(c.text).toContain('synthetic daily rows');
       expect(c.text).toContain('Last daily run2026-11-24 06:00 UTC');
       expect(c.text).not.toContain('No daily run since');
       const active = monitoring(c.name!).alerts.filter((a) => a.active);

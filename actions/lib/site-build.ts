@@ -240,6 +240,9 @@ function summary(d: DatasetBuild): DatasetSummary {
       ? {
           lastRun: lastRun(d.report.parsed),
           alerts: activeAlerts(d.report.parsed).map((a) => ({ kind: a.kind, message: a.message })),
+          live: d.report.parsed.live,
+          baseline: d.report.parsed.champion?.holdoutBaseline ?? null,
+          bySource: d.report.parsed.totals.bySource,
         }
       : null,
   };

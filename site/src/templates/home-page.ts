@@ -1,5 +1,7 @@
 // The home page: one card per dataset with its champion, feature group size, last daily run and alert
 // state, linking to the predictor and the dashboard. Platform-neutral (runs in the Node build).
+
+import type { LiveAccuracy } from '../../../actions/lib/monitoring-types.js';
 import { grouped, percent, utcText } from '../format.js';
 import type { ChampionInfo } from '../page-data.js';
 import { html } from './html.js';
@@ -14,7 +16,30 @@ export interface DatasetSummary {
   champion: ChampionInfo | null;
   featureGroup: { version: number; rows: number } | null;
   /** Null: the daily pipeline has not written a monitoring file yet. */
-  monitoring: { lastRun: string | null; alerts: { kind: string; message: string }[] } | null;
+  monitoring: {
+    lastRun: string | null;
+    alerts: { kind: string; message: string }[];
+    live: LiveAccuracy;
+    /** The majority-class share of the champion's holdout (null for a champion registered before it was kept). */
+    baseline: number | null;
+    bySource: { synthetic: number; ingest: number };
+  } | null;
+}
+
+function baselineText(m: DatasetSummary['monitoring']): string {
+  return m?.baseline == null ? '' : ` · majority-class baseline ${percent(m.baseline)}`;
+}
+
+/** Live accuracy with its interval and what it was measured on, beside the holdout line above it. */
+function liveState(m: DatasetSummary['monitoring']) {
+  if (m === null) return 'no monitoring yet';
+  const l = m.live;
+  const where =
+    m.bySource.ingest === 0
+      ? 'synthetic daily rows'
+      : `${grouped(m.bySource.synthetic)} synthetic and ${grouped(m.bySource.ingest)} ingested rows in all`;
+  if (l.accuracy === null) return `no labelled predictions in the last ${l.days} days (${where})`;
+  return `${percent(l.accuracy)} (95% interval ${percent(l.low ?? 0)}–${percent(l.high ?? 1)}) over the last ${l.days} days, ${grouped(l.labelled)} labelled rows; ${where}`;
 }
 
 function alertState(m: DatasetSummary['monitoring']) {
@@ -45,7 +70,8 @@ function card(d: DatasetSummary) {
 <p class="lead">${d.description}</p>
 <dl>
 <dt>Champion</dt><dd>${c ? `v${c.version} · ${c.algorithmTitle}` : 'no model yet — run train'}</dd>
-<dt>Holdout accuracy</dt><dd>${c ? `${percent(c.holdoutAccuracy)} on ${grouped(c.holdoutRows)} rows` : '–'}</dd>
+<dt>Holdout accuracy</dt><dd>${c ? `${percent(c.holdoutAccuracy)} on ${grouped(c.holdoutRows)} rows${baselineText(d.monitoring)}` : '–'}</dd>
+<dt>Live accuracy</dt><dd>${liveState(d.monitoring)}</dd>
 <dt>Feature group</dt><dd>${d.featureGroup ? `${grouped(d.featureGroup.rows)} rows (v${d.featureGroup.version})` : 'not built yet — run backfill'}</dd>
 <dt>Last daily run</dt><dd>${d.monitoring?.lastRun ? utcText(d.monitoring.lastRun) : 'not yet'}</dd>
 <dt>Alerts</dt><dd>${alertState(d.monitoring)}</dd>
