@@ -1,9 +1,10 @@
 // The predictor's answer: the predicted class with its glyph, a probability bar for every class and the
 // model that answered. Nodes are built once and updated in place, so a slider drag stays cheap.
 
+import { classColour } from '../../actions/lib/class-colours.js';
 import type { Prediction } from '../../actions/lib/serving-model.js';
 import type { Category } from '../../actions/lib/spec.js';
-import { classColour, classIcon } from './class-icon.js';
+import { classIcon } from './class-icon.js';
 import { h, replaceChildren } from './dom.js';
 import { percent } from './format.js';
 
@@ -41,7 +42,7 @@ export class PredictorResult {
         h('span', { class: 'track', 'aria-hidden': 'true' }, fill),
         value,
       );
-      fill.style.backgroundColor = classColour(i);
+      fill.style.backgroundColor = classColour(i, classes.length);
       return { row, fill, value };
     });
     this.note = h('p', { class: 'example-note', id: 'example-note', hidden: true });
@@ -67,7 +68,7 @@ export class PredictorResult {
     const c = this.classes[p.classIndex];
     this.element.classList.remove('stale');
     this.problem.hidden = true;
-    replaceChildren(this.icon, classIcon(p.classIndex));
+    replaceChildren(this.icon, classIcon(p.classIndex, this.classes.length));
     this.label.textContent = c.label;
     this.label.dataset.class = c.value;
     this.confidence.textContent = `${percent(p.probabilities[p.classIndex])} probability`;
