@@ -6,6 +6,7 @@ import { type FeatureTable, SOURCES, valueText } from '../feature-table.js';
 import { fileSourceAsOf } from '../file-source.js';
 import { headCommit, isInsideWorkTree } from '../git.js';
 import { stableStringify } from '../json.js';
+import { cardWithWarnings, continuousLabelWarning } from '../label-shape.js';
 import { classificationMetrics, type Metrics } from '../metrics.js';
 import { modelCard } from '../model-card.js';
 import { ModelRegistry, type ModelStatus, type RegistryEntry } from '../model-registry.js';
@@ -43,6 +44,8 @@ export interface TrainOptions {
   search?: boolean;
   asOf?: string;
   progress?: (msg: string) => void;
+  /** Called with each warning as it is found (the result lists them too). */
+  warn?: (msg: string) => void;
 }
 
 export interface TrainResult {
@@ -51,6 +54,8 @@ export interface TrainResult {
   entry?: RegistryEntry;
   outcome?: TrainingOutcome;
   previousChampion?: { version: number; accuracy: number; macroF1: number } | null;
+  /** Things the user should know about the training data (a label that looks continuous). */
+  warnings?: string[];
 }
 
 export function trainingConfig(
@@ -147,11 +152,15 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
   const fg = FeatureGroup.open(ws, spec, { files });
   const table = fg.read();
   const data = trainingData(fg, table, config.includeSynthetic);
+  const warnings = [continuousLabelWarning(fg.meta.label, data.labels, data.rows)].filter(
+    (w): w is string => w !== null,
+  );
+  for (const w of warnings) opts.warn?.(w);
   const dataHash = dataHashOf(table, data.rows);
   const configHash = configHashOf(config);
   const champion = index.champion !== null ? registry.champion() : null;
   const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
-  if (skipped) return { dataset: spec.name, skipped };
+  if (skipped) return { dataset: spec.name, skipped, warnings };
   const outcome = train(data, config, opts.progress);
 
   // Champion/challenger gate on the same holdout rows.
@@ -179,7 +188,7 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
   const first = outcome.test[0];
   for (const f of outcome.model.features) example[f.name] = valueText(f, data.get(f.name)[first]);
   const registered = registerFitted(
-    { ws, spec, fg, registry, config, dataHash, configHash, champion, championCheck, opts },
+    { ws, spec, fg, registry, config, dataHash, configHash, champion, championCheck, opts, warnings },
     {
       model: outcome.model,
       holdout: outcome.holdout,
@@ -192,7 +201,7 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
       bySource,
     },
   );
-  return { dataset: spec.name, ...registered, outcome };
+  return { dataset: spec.name, ...registered, outcome, warnings };
 }
 
 /** What registration records of a fitted model, however it was trained (whole or from shards). */
@@ -225,6 +234,8 @@ export interface RegistrationContext {
   champion: { entry: RegistryEntry; model: ServingModel } | null;
   championCheck: ChampionCheck | null;
   opts: TrainOptions;
+  /** Shown at the top of the model card. */
+  warnings?: readonly string[];
 }
 
 /** The champion/challenger gate and the registry write: model, metrics and card of a new version. */
@@ -306,44 +317,47 @@ export function registerFitted(
         },
       },
       card: (version) =>
-        modelCard(
-          {
-            dataset: spec.name,
-            version,
-            algorithm: model.json.algorithm,
-            params: model.json.params,
-            trainedAt: isoSeconds(opts.now),
-            codeVersion: `gitml ${CODE_VERSION}`,
-            featureGroup: { version: fg.meta.version, path: fg.dir, asOf: fg.files.description },
-            gitCommit: git,
-            dataHash,
-            configHash,
-            rows: {
-              eligible: fitted.eligible,
-              train: fitted.trainRows,
-              test: testRows,
-              bySource: fitted.bySource,
+        cardWithWarnings(
+          modelCard(
+            {
+              dataset: spec.name,
+              version,
+              algorithm: model.json.algorithm,
+              params: model.json.params,
+              trainedAt: isoSeconds(opts.now),
+              codeVersion: `gitml ${CODE_VERSION}`,
+              featureGroup: { version: fg.meta.version, path: fg.dir, asOf: fg.files.description },
+              gitCommit: git,
+              dataHash,
+              configHash,
+              rows: {
+                eligible: fitted.eligible,
+                train: fitted.trainRows,
+                test: testRows,
+                bySource: fitted.bySource,
+              },
+              split: {
+                kind: config.split,
+                seed: config.seed,
+                testFraction: config.testFraction,
+                folds: config.folds,
+              },
+              status,
+              decision,
             },
-            split: {
-              kind: config.split,
-              seed: config.seed,
-              testFraction: config.testFraction,
-              folds: config.folds,
+            {
+              holdout: fitted.holdout,
+              cv: fitted.cv,
+              chosen: fitted.chosen,
+              correlations: model.json.view.correlations,
+              features: model.features,
+              classes: fg.meta.label.classes.map((c) => c.value),
+              inputExample: fitted.example,
+              importances,
+              champion: previousChampion,
             },
-            status,
-            decision,
-          },
-          {
-            holdout: fitted.holdout,
-            cv: fitted.cv,
-            chosen: fitted.chosen,
-            correlations: model.json.view.correlations,
-            features: model.features,
-            classes: fg.meta.label.classes.map((c) => c.value),
-            inputExample: fitted.example,
-            importances,
-            champion: previousChampion,
-          },
+          ),
+          ctx.warnings ?? [],
         ),
     },
   );

@@ -124,6 +124,7 @@ await runStage(async () => {
               includeSynthetic,
               asOf,
               progress: (line) => core.info(line),
+              warn: (w) => core.warning(`${spec.name}: ${w}`),
             });
         core.info(
           r.entry ? `v${r.entry.version} → ${r.entry.status}. ${r.entry.decision}` : `skipped: ${r.skipped}`,
@@ -191,6 +192,14 @@ await runStage(async () => {
       ];
     }),
   );
+  const warned = results.flatMap((r) => (r.warnings ?? []).map((w) => `${r.dataset}: ${w}`));
+  if (warned.length > 0) {
+    summaryTable(
+      'Training warnings',
+      ['warning'],
+      warned.map((w) => [w]),
+    );
+  }
 
   if (pullRequest !== null) {
     const { owner, repo } = repository();
