@@ -229,13 +229,16 @@ export function confusionRows(
     });
   });
   const rows: Obj[] = [];
-  entries.labels.forEach((actual, a) => {
+  entries.short.forEach((actual, a) => {
     const support = merged[a].reduce((s, x) => s + x, 0);
-    entries.labels.forEach((predicted, b) => {
+    entries.short.forEach((predicted, b) => {
       const count = merged[a][b];
       rows.push({
         actual,
         predicted,
+        // Axes show the short labels; the tooltip names the classes in full.
+        actualFull: entries.labels[a],
+        predictedFull: entries.labels[b],
         count,
         share: support === 0 ? 0 : count / support,
         shade: support === 0 ? 0 : shadeOf(count / support),
@@ -300,13 +303,14 @@ export function classMixRows(r: MonitoringReport, entries: ClassEntries = classM
     const total = counts.reduce((a, b) => a + b, 0);
     if (total === 0) continue;
     let y0 = 0;
-    entries.labels.forEach((cls, e) => {
+    entries.short.forEach((cls, e) => {
       const share = counts[e] / total;
       rows.push({
         date: d.date,
         next: nextDay(d.date),
         day: d.date,
         cls,
+        clsFull: entries.labels[e],
         count: counts[e],
         share,
         y0,
@@ -321,14 +325,15 @@ export function classMixRows(r: MonitoringReport, entries: ClassEntries = classM
 /** Legend entries in rows of this many columns, so a long class list wraps inside the chart's width. */
 export function legendColumns(opts: ChartOptions, entries: number): number | undefined {
   if (entries <= 4) return undefined;
-  // 'container' is a phone's width at the least.
-  const width = typeof opts.width === 'number' ? opts.width : 320;
+  // 'container': two columns, which a phone holds (the browser measures text narrower than the estimate).
+  const width = typeof opts.width === 'number' ? opts.width : 2 * LEGEND_ENTRY_WIDTH;
   return Math.max(1, Math.min(entries, Math.floor(width / LEGEND_ENTRY_WIDTH)));
 }
 
 /** Room for one legend entry: symbol, gap and a label cut at LEGEND_LABEL_LIMIT. */
-const LEGEND_LABEL_LIMIT = 120;
-const LEGEND_ENTRY_WIDTH = LEGEND_LABEL_LIMIT + 30;
+// Vega's static renderer estimates 0.8 em per character: 180 px hold a short label (chart-classes.ts).
+const LEGEND_LABEL_LIMIT = 180;
+const LEGEND_ENTRY_WIDTH = LEGEND_LABEL_LIMIT;
 
 export const ROW_STATUS = ['labelled', 'waiting for label'] as const;
 
@@ -465,7 +470,7 @@ export function confusionMatrixSpec(
     );
   }
   const entries = confusionEntries(r, m);
-  const labels = entries.labels;
+  const labels = entries.short;
   const description =
     `Confusion matrix of ${grouped(total)} labelled predictions over ${span}: actual class in rows, ` +
     `predicted class in columns, ${grouped(correct)} correct (${percent(correct / total)}). ` +
@@ -477,8 +482,8 @@ export function confusionMatrixSpec(
   const many = labels.length > 10;
   const cell = many ? 24 : 40;
   const tooltip = [
-    { field: 'actual', type: 'nominal', title: 'actual' },
-    { field: 'predicted', type: 'nominal', title: 'predicted' },
+    { field: 'actualFull', type: 'nominal', title: 'actual' },
+    { field: 'predictedFull', type: 'nominal', title: 'predicted' },
     { field: 'count', type: 'quantitative', title: 'rows' },
     { field: 'share', type: 'quantitative', title: 'share of actual', format: '.1%' },
   ];
@@ -490,7 +495,7 @@ export function confusionMatrixSpec(
       scale: { domain: labels },
       axis:
         labels.length > 6
-          ? { labelAngle: -90, labelAlign: 'left', labelBaseline: 'middle', labelLimit: 110, orient: 'top' }
+          ? { labelAngle: -90, labelAlign: 'left', labelBaseline: 'middle', labelLimit: 180, orient: 'top' }
           : { labelAngle: 0, labelLimit: 180, orient: 'top' },
     },
     y: {
@@ -498,7 +503,7 @@ export function confusionMatrixSpec(
       type: 'nominal',
       title: 'actual',
       scale: { domain: labels },
-      axis: { labelLimit: many ? 140 : 200 },
+      axis: { labelLimit: 200 },
     },
   };
   const subtitle = [
@@ -747,7 +752,7 @@ export function classMixSpec(r: MonitoringReport, opts: ChartOptions = {}): TopL
   const columns = legendColumns(opts, entries.labels.length);
   const tooltip = [
     { field: 'day', type: 'nominal', title: 'date' },
-    { field: 'cls', type: 'nominal', title: 'predicted' },
+    { field: 'clsFull', type: 'nominal', title: 'predicted' },
     { field: 'count', type: 'quantitative', title: 'rows' },
     { field: 'share', type: 'quantitative', title: 'share', format: '.1%' },
   ];
@@ -768,7 +773,7 @@ export function classMixSpec(r: MonitoringReport, opts: ChartOptions = {}): TopL
         type: 'nominal',
         title: 'predicted',
         // Explicit colours: one per entry, never a scheme's colour used twice (chart-classes.ts).
-        scale: { domain: entries.labels, range: entries.colours },
+        scale: { domain: entries.short, range: entries.colours },
         legend:
           columns === undefined
             ? { orient: 'bottom', labelLimit: 200 }

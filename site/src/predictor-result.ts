@@ -1,6 +1,7 @@
 // The predictor's answer: the predicted class with its glyph, a probability bar for every class and the
 // model that answered. Nodes are built once and updated in place, so a slider drag stays cheap.
 
+import { FEW_ENTRIES, SHORT_LABEL, shortLabels } from '../../actions/lib/chart-classes.js';
 import { classColour } from '../../actions/lib/class-colours.js';
 import type { Prediction } from '../../actions/lib/serving-model.js';
 import type { Category } from '../../actions/lib/spec.js';
@@ -32,13 +33,21 @@ export class PredictorResult {
     this.label = h('p', { class: 'class-label', id: 'predicted-class' });
     this.confidence = h('p', { class: 'confidence', id: 'predicted-probability' });
     this.problem = h('p', { class: 'problem', id: 'prediction-problem', hidden: true });
+    // Many classes: names cut so they still differ ("Species number 07 …"), in full on hover.
+    const names =
+      classes.length > FEW_ENTRIES
+        ? shortLabels(
+            classes.map((c) => c.label),
+            SHORT_LABEL,
+          )
+        : classes.map((c) => c.label);
     this.bars = classes.map((c, i) => {
       const fill = h('span', { class: 'fill' });
       const value = h('span', { class: 'value' });
       const row = h(
         'li',
         { 'data-class': c.value, 'data-class-index': i },
-        h('span', { class: 'name' }, c.label),
+        h('span', { class: 'name', title: c.label }, names[i]),
         h('span', { class: 'track', 'aria-hidden': 'true' }, fill),
         value,
       );
