@@ -15,9 +15,10 @@ import { featureSchema, parseSpec, SpecError } from '../actions/lib/spec.js';
 import { datedData, filterReport } from '../site/src/dashboard-filter.js';
 import type { PredictorData } from '../site/src/page-data.js';
 import { monitoringReport } from './fixtures/monitoring-report.js';
+import { requireBundles, runActionBundle } from './helpers/action-runner.js';
 import { SITE_ASSETS } from './helpers/site-workspace.js';
 import { addWideDataset, WIDE } from './helpers/wide-datasets.js';
-import { cli, makeWorkspace, REPO_ROOT } from './helpers/workspace.js';
+import { cli, commit, makeWorkspace, REPO_ROOT } from './helpers/workspace.js';
 
 const irisSpec = () => parse(readFileSync(path.join(REPO_ROOT, 'data/iris/dataset.yml'), 'utf8'));
 
@@ -202,30 +203,58 @@ describe('a label that looks continuous', () => {
     expect(continuousLabelWarning(label(numbers(21)), [...many, -1], [0, 1, 2])).toBeNull();
   });
 
-  test('train warns with the figures on stderr and in the model card, and still trains', async () => {
-    const root = makeWorkspace(['iris']);
+  /** Iris's first two features with a 0–29 score as the label: 30 numeric classes of 5 rows. */
+  async function scoresWorkspace(opts: { git?: boolean } = {}): Promise<string> {
+    const root = makeWorkspace(['iris'], opts);
+    const spec = irisSpec();
+    spec.name = 'scores';
+    spec.label = {
+      column: 'score',
+      name: 'score',
+      title: 'Score',
+      classes: Array.from({ length: 30 }, (_, k) => ({ value: String(k), label: String(k) })),
+    };
+    spec.features = spec.features.slice(0, 2);
+    const lines = ['sepal_length,sepal_width,score'];
+    for (let i = 0; i < 150; i++)
+      lines.push(`${(4 + (i % 30) / 10).toFixed(1)},${(2 + (i % 7) / 5).toFixed(1)},${i % 30}`);
+    mkdirSync(path.join(root, 'data', 'scores'), { recursive: true });
+    writeFileSync(path.join(root, 'data', 'scores', 'dataset.yml'), stringify(spec));
+    writeFileSync(path.join(root, 'data', 'scores', 'source.csv'), `${lines.join('\n')}\n`);
+    expect((await cli(root, 'backfill')).code).toBe(0);
+    if (opts.git) commit(root, 'backfill', '2026-11-01T00:00:00Z');
+    return root;
+  }
+  const FIGURES =
+    "label 'score' looks continuous: 30 distinct numeric values (0 … 29), 0 of them on a single row among 150 labelled rows";
+
+  test('the train action warns in an annotation and in the job summary', async () => {
+    requireBundles('train');
+    const root = await scoresWorkspace({ git: true });
     try {
-      const spec = irisSpec();
-      spec.name = 'scores';
-      spec.label = {
-        column: 'score',
-        name: 'score',
-        title: 'Score',
-        classes: Array.from({ length: 30 }, (_, k) => ({ value: String(k), label: String(k) })),
-      };
-      spec.features = spec.features.slice(0, 2);
-      const lines = ['sepal_length,sepal_width,score'];
-      for (let i = 0; i < 150; i++)
-        lines.push(`${(4 + (i % 30) / 10).toFixed(1)},${(2 + (i % 7) / 5).toFixed(1)},${i % 30}`);
-      mkdirSync(path.join(root, 'data', 'scores'), { recursive: true });
-      writeFileSync(path.join(root, 'data', 'scores', 'dataset.yml'), stringify(spec));
-      writeFileSync(path.join(root, 'data', 'scores', 'source.csv'), `${lines.join('\n')}\n`);
-      expect((await cli(root, 'backfill')).code).toBe(0);
+      const run = await runActionBundle(
+        'train',
+        { now: '2026-11-02T00:00:00Z', algorithm: 'gaussian-nb' },
+        { workspace: root },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const warnings = run.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(`scores: ${FIGURES}`);
+      expect(run.summary).toContain('<h3>Training warnings</h3>');
+      expect(run.summary).toContain(`scores: ${FIGURES.replaceAll("'", '&#39;')}`);
+      expect(JSON.parse(run.outputs['model-versions'])).toEqual({ iris: 1, scores: 1 });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('train warns with the figures on stderr and in the model card, and still trains', async () => {
+    const root = await scoresWorkspace();
+    try {
       const r = await cli(root, 'train', '--algorithm', 'gaussian-nb', '--no-search');
       expect(r.code, r.err).toBe(0);
-      const warning =
-        "scores: warning: label 'score' looks continuous: 30 distinct numeric values (0 … 29), 0 of them on a single row among 150 labelled rows";
-      expect(r.err).toContain(warning);
+      expect(r.err).toContain(`scores: warning: ${FIGURES}`);
       expect(r.err).not.toContain('iris: warning');
       expect(r.out).toContain('scores: v1 gaussian-nb');
       const card = readFileSync(path.join(root, 'models', 'scores', 'v1', 'card.md'), 'utf8');
