@@ -181,7 +181,6 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
 
   for (const name of DATASETS) {
     test(`${name} predictor: ${ROWS_PER_DATASET} feature-group rows show exactly the CLI's prediction`, async () => {
-      const model = champion(root, name);
       await page.goto(`${base}${name}/`);
       await page.waitForSelector('#predicted-class[data-class]');
       const timing = await page.evaluate((name) => {

@@ -96,9 +96,8 @@ describe.skipIf(skip !== null)(`many features, many classes${skip ? ` — skippe
     expect(shown.problem).toBeNull();
     expect(shown.classValue).toBe(want.class);
     const classes = pageData(WIDE.name).label.classes;
-    shown.probabilities.forEach((p, i) =>
-      expect(Math.abs(p - want.probabilities[classes[i].value])).toBeLessThanOrEqual(1e-12),
-    );
+    for (const [i, p] of shown.probabilities.entries())
+      expect(Math.abs(p - want.probabilities[classes[i].value])).toBeLessThanOrEqual(1e-12);
   }
 
   beforeAll(async () => {
