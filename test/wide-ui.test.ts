@@ -86,6 +86,28 @@ describe('predictor data for a wide dataset', () => {
   });
 });
 
+test("Titanic's age: a slider from 0.4 to 80 in steps of 0.1 (not 0.42, 0.52 … 79.92), its flag derived", async () => {
+  const root = makeWorkspace(['titanic']);
+  try {
+    for (const args of [['backfill'], ['train', '--algorithm', 'gaussian-nb', '--no-search']]) {
+      const r = await cli(root, ...args);
+      expect(r.code, r.err).toBe(0);
+    }
+    buildSite(root, path.join(root, '_site'), { assets: SITE_ASSETS });
+    const data: PredictorData = JSON.parse(
+      readFileSync(path.join(root, '_site/titanic/predictor.json'), 'utf8'),
+    );
+    const age = data.features.find((f) => f.name === 'age')!;
+    expect(age.observed).toMatchObject({ min: 0.42, max: 80 });
+    expect(age.slider).toEqual({ min: 0.4, max: 80, step: 0.1 });
+    expect(age.fill).toBe('28');
+    expect(data.features.find((f) => f.name === 'age_missing')!.derivedFrom).toBe('age');
+    expect(data.features.find((f) => f.name === 'sibsp')!.slider).toEqual({ min: 0, max: 8, step: 1 });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 const many = (n: number): MonitoringReport => {
   const base = monitoringReport();
   const classes = Array.from({ length: n }, (_, k) => ({
