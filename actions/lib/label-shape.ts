@@ -41,9 +41,7 @@ export function continuousLabelWarning(
   );
 }
 
-/** The model card with each warning as a quoted line under its title. */
-export function cardWithWarnings(card: string, warnings: readonly string[]): string {
-  if (warnings.length === 0) return card;
-  const [title, ...rest] = card.split('\n');
-  return [title, '', ...warnings.map((w) => `> **Warning:** ${w}`), ...rest].join('\n');
+/** A text (the model card's status line) followed by each warning as a quoted paragraph. */
+export function withWarnings(text: string, warnings: readonly string[]): string {
+  return [text, ...warnings.map((w) => `> **Warning:** ${w}`)].join('\n\n');
 }

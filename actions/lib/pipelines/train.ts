@@ -6,7 +6,7 @@ import { type FeatureTable, SOURCES, valueText } from '../feature-table.js';
 import { fileSourceAsOf } from '../file-source.js';
 import { headCommit, isInsideWorkTree } from '../git.js';
 import { stableStringify } from '../json.js';
-import { cardWithWarnings, continuousLabelWarning } from '../label-shape.js';
+import { continuousLabelWarning, withWarnings } from '../label-shape.js';
 import { classificationMetrics, type Metrics } from '../metrics.js';
 import { modelCard } from '../model-card.js';
 import { ModelRegistry, type ModelStatus, type RegistryEntry } from '../model-registry.js';
@@ -234,7 +234,7 @@ export interface RegistrationContext {
   champion: { entry: RegistryEntry; model: ServingModel } | null;
   championCheck: ChampionCheck | null;
   opts: TrainOptions;
-  /** Shown at the top of the model card. */
+  /** Shown in the model card under its status line. */
   warnings?: readonly string[];
 }
 
@@ -317,47 +317,44 @@ export function registerFitted(
         },
       },
       card: (version) =>
-        cardWithWarnings(
-          modelCard(
-            {
-              dataset: spec.name,
-              version,
-              algorithm: model.json.algorithm,
-              params: model.json.params,
-              trainedAt: isoSeconds(opts.now),
-              codeVersion: `gitml ${CODE_VERSION}`,
-              featureGroup: { version: fg.meta.version, path: fg.dir, asOf: fg.files.description },
-              gitCommit: git,
-              dataHash,
-              configHash,
-              rows: {
-                eligible: fitted.eligible,
-                train: fitted.trainRows,
-                test: testRows,
-                bySource: fitted.bySource,
-              },
-              split: {
-                kind: config.split,
-                seed: config.seed,
-                testFraction: config.testFraction,
-                folds: config.folds,
-              },
-              status,
-              decision,
+        modelCard(
+          {
+            dataset: spec.name,
+            version,
+            algorithm: model.json.algorithm,
+            params: model.json.params,
+            trainedAt: isoSeconds(opts.now),
+            codeVersion: `gitml ${CODE_VERSION}`,
+            featureGroup: { version: fg.meta.version, path: fg.dir, asOf: fg.files.description },
+            gitCommit: git,
+            dataHash,
+            configHash,
+            rows: {
+              eligible: fitted.eligible,
+              train: fitted.trainRows,
+              test: testRows,
+              bySource: fitted.bySource,
             },
-            {
-              holdout: fitted.holdout,
-              cv: fitted.cv,
-              chosen: fitted.chosen,
-              correlations: model.json.view.correlations,
-              features: model.features,
-              classes: fg.meta.label.classes.map((c) => c.value),
-              inputExample: fitted.example,
-              importances,
-              champion: previousChampion,
+            split: {
+              kind: config.split,
+              seed: config.seed,
+              testFraction: config.testFraction,
+              folds: config.folds,
             },
-          ),
-          ctx.warnings ?? [],
+            status,
+            decision: withWarnings(decision, ctx.warnings ?? []),
+          },
+          {
+            holdout: fitted.holdout,
+            cv: fitted.cv,
+            chosen: fitted.chosen,
+            correlations: model.json.view.correlations,
+            features: model.features,
+            classes: fg.meta.label.classes.map((c) => c.value),
+            inputExample: fitted.example,
+            importances,
+            champion: previousChampion,
+          },
         ),
     },
   );

@@ -41315,10 +41315,8 @@ function continuousLabelWarning(label, codes, rows) {
   ];
   return `label '${label.name}' looks continuous: ${figures.join(", ")} among ${labelled} labelled rows; it is trained as ${seen.length} classes all the same. A quantity to predict is a regression task (not supported yet); a category needs fewer, larger classes (group the values in the source).`;
 }
-function cardWithWarnings(card, warnings) {
-  if (warnings.length === 0) return card;
-  const [title, ...rest] = card.split("\n");
-  return [title, "", ...warnings.map((w) => `> **Warning:** ${w}`), ...rest].join("\n");
+function withWarnings(text, warnings) {
+  return [text, ...warnings.map((w) => `> **Warning:** ${w}`)].join("\n\n");
 }
 
 // actions/lib/metrics.ts
@@ -41916,47 +41914,44 @@ function registerFitted(ctx, fitted) {
           testIds: fitted.testIds
         }
       },
-      card: (version) => cardWithWarnings(
-        modelCard(
-          {
-            dataset: spec.name,
-            version,
-            algorithm: model.json.algorithm,
-            params: model.json.params,
-            trainedAt: isoSeconds(opts.now),
-            codeVersion: `gitml ${CODE_VERSION}`,
-            featureGroup: { version: fg.meta.version, path: fg.dir, asOf: fg.files.description },
-            gitCommit: git,
-            dataHash,
-            configHash,
-            rows: {
-              eligible: fitted.eligible,
-              train: fitted.trainRows,
-              test: testRows,
-              bySource: fitted.bySource
-            },
-            split: {
-              kind: config.split,
-              seed: config.seed,
-              testFraction: config.testFraction,
-              folds: config.folds
-            },
-            status,
-            decision
+      card: (version) => modelCard(
+        {
+          dataset: spec.name,
+          version,
+          algorithm: model.json.algorithm,
+          params: model.json.params,
+          trainedAt: isoSeconds(opts.now),
+          codeVersion: `gitml ${CODE_VERSION}`,
+          featureGroup: { version: fg.meta.version, path: fg.dir, asOf: fg.files.description },
+          gitCommit: git,
+          dataHash,
+          configHash,
+          rows: {
+            eligible: fitted.eligible,
+            train: fitted.trainRows,
+            test: testRows,
+            bySource: fitted.bySource
           },
-          {
-            holdout: fitted.holdout,
-            cv: fitted.cv,
-            chosen: fitted.chosen,
-            correlations: model.json.view.correlations,
-            features: model.features,
-            classes: fg.meta.label.classes.map((c) => c.value),
-            inputExample: fitted.example,
-            importances,
-            champion: previousChampion
-          }
-        ),
-        ctx.warnings ?? []
+          split: {
+            kind: config.split,
+            seed: config.seed,
+            testFraction: config.testFraction,
+            folds: config.folds
+          },
+          status,
+          decision: withWarnings(decision, ctx.warnings ?? [])
+        },
+        {
+          holdout: fitted.holdout,
+          cv: fitted.cv,
+          chosen: fitted.chosen,
+          correlations: model.json.view.correlations,
+          features: model.features,
+          classes: fg.meta.label.classes.map((c) => c.value),
+          inputExample: fitted.example,
+          importances,
+          champion: previousChampion
+        }
       )
     }
   );
