@@ -197,6 +197,16 @@ describe.skipIf(skip !== null)(`many features, many classes${skip ? ` — skippe
     expect(shown.top).toBeGreaterThanOrEqual(0);
     expect(shown.bottom).toBeLessThanOrEqual(shown.height);
     expect((await readPrediction(page)).problem).toBeNull();
+    // A field scrolled to the top of the screen stops below the pinned answer, not under it.
+    const cover = await page.evaluate(() => {
+      const field = document.getElementById('f-mean_f05')!;
+      field.scrollIntoView({ block: 'start' });
+      return {
+        field: field.getBoundingClientRect().top,
+        answer: document.querySelector('.predictor .result')!.getBoundingClientRect().bottom,
+      };
+    });
+    expect(cover.field).toBeGreaterThanOrEqual(cover.answer);
   });
 
   test('sliders step on the decimals grid and reach both ends; typing a number moves the slider', async () => {

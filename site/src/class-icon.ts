@@ -1,6 +1,6 @@
 // A glyph per class, drawn from its index alone so no dataset is named in code: class 0 a circle, class k
-// a regular polygon with k + 2 corners, coloured like Vega's default category scheme so the predictor's
-// icon matches the dashboard's class colours.
+// a regular polygon with k + 2 corners, in the class's colour from class-colours.ts so the predictor's icon
+// matches the dashboard's class colours.
 import { classColour } from '../../actions/lib/class-colours.js';
 import { svg } from './dom.js';
 
