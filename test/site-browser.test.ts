@@ -23,9 +23,11 @@ import { browserSkipReason, DESKTOP, launchBrowser, PHONE, watchProblems } from 
 import {
   enterRow,
   formValues,
+  inputsOf,
   markCounts,
   readPrediction,
   timePerInputChange,
+  typedRow,
 } from './helpers/site-pages.js';
 import {
   addNastyDataset,
@@ -186,7 +188,6 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
 
   for (const name of DATASETS) {
     test(`${name} predictor: ${ROWS_PER_DATASET} feature-group rows show exactly the CLI's prediction`, async () => {
-      const model = champion(root, name);
       await page.goto(`${base}${name}/`);
       await page.waitForSelector('#predicted-class[data-class]');
       const timing = await page.evaluate((name) => {
@@ -196,13 +197,13 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
       }, PERF_MARKS.firstPrediction);
       // The defaults are the medians / most frequent categories of the feature group.
       const data = pageData(name);
-      expect(await formValues(page, model)).toEqual(
-        Object.fromEntries(data.features.map((f) => [f.name, f.initial])),
+      expect(await formValues(page, data.features)).toEqual(
+        Object.fromEntries(inputsOf(data.features).map((f) => [f.name, f.initial])),
       );
-      await expectCliPrediction(name, await formValues(page, model));
+      await expectCliPrediction(name, await formValues(page, data.features));
       await screenshot(`${name}-predictor`);
       for (const row of featureRows(root, name, ROWS_PER_DATASET)) {
-        await enterRow(page, model, row);
+        await enterRow(page, data.features, row);
         await expectCliPrediction(name, row);
       }
       // Time per prediction: the whole input handler (check, predict, redraw), averaged over many changes.
@@ -225,8 +226,8 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
 
   test('predictor: empty and non-numeric input are inline errors, out-of-range values a warning', async () => {
     const name = 'iris';
-    const model = champion(root, name);
-    const f = pageData(name).features[0];
+    const features = pageData(name).features;
+    const f = features[0];
     const message = `#m-${f.name}`;
     await page.goto(`${base}${name}/`);
     await page.waitForSelector('#predicted-class[data-class]');
@@ -244,7 +245,7 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
     expect(await page.textContent(message)).toBe('“5,1cm” is not a number.');
     expect((await readPrediction(page)).classValue).toBeNull();
 
-    const values = await formValues(page, model);
+    const values = await formValues(page, features);
     const outsideObserved = String(f.observed!.max + 1);
     expect(Number(outsideObserved)).toBeLessThan(f.range![1]);
     await page.fill(`#f-${f.name}`, outsideObserved);
@@ -286,12 +287,12 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
 
   test('predictor: the URL keeps the form, so a shared link restores input and prediction', async () => {
     const name = 'titanic';
-    const model = champion(root, name);
+    const features = pageData(name).features;
     const [row] = featureRows(root, name, 7).slice(5);
     await page.goto(`${base}${name}/`);
     await page.waitForSelector('#predicted-class[data-class]');
-    await enterRow(page, model, row);
-    const expected = Object.fromEntries(model.features.map((f) => [f.name, row[f.name]]));
+    await enterRow(page, features, row);
+    const expected = typedRow(features, row);
     await page.waitForFunction(
       (want) => Object.entries(want).every(([k, v]) => new URLSearchParams(location.search).get(k) === v),
       expected,
@@ -302,7 +303,7 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
     try {
       await other.goto(link);
       await other.waitForSelector('#predicted-class[data-class]');
-      expect(await formValues(other, model)).toEqual(expected);
+      expect(await formValues(other, features)).toEqual(expected);
       expect(await readPrediction(other)).toEqual(shown);
     } finally {
       await other.close();
@@ -311,13 +312,12 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
 
   test('predictor: "random real example" fills a real labelled row and names its actual class', async () => {
     const name = 'wine';
-    const model = champion(root, name);
     const data = pageData(name);
     expect(data.examples.ids.length).toBeGreaterThanOrEqual(ROWS_PER_DATASET);
     await page.goto(`${base}${name}/`);
     await page.waitForSelector('#predicted-class[data-class]');
     await page.click('#random-example');
-    const values = await formValues(page, model);
+    const values = await formValues(page, data.features);
     const i = data.examples.values.findIndex((v) => v.every((x, j) => x === values[data.features[j].name]));
     expect(i).toBeGreaterThanOrEqual(0);
     const actual = data.label.classes.find((c) => c.value === data.examples.actual[i])!;

@@ -169,7 +169,7 @@ describe('buildSite', () => {
       const s = stats.features[f.name] as NumericStats;
       expect(f.observed).toEqual({ min: s.min, q1: s.q1, median: s.median, q3: s.q3, max: s.max });
       expect(f.initial).toBe(formatNumber(s.median!, f.decimals));
-      expect(f.step).toBe(0.1);
+      expect(f.slider).toEqual({ min: s.min, max: s.max, step: 0.1 });
     }
     // Iris has 150 real rows (the rest are synthetic): every one is offered, with its stored values.
     const table = group.read();

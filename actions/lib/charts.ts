@@ -5,6 +5,7 @@
 // values, scale domains or plain titles — never inside a Vega expression, filter or calculate string.
 // Every dataset is named inline data, so the dashboard can swap values with view.data(name, rows).
 import type { TopLevelSpec } from 'vega-lite';
+import { type ClassEntries, classMixEntries, confusionEntries, mergedNote } from './chart-classes.js';
 import { DRIFT_STATUSES, driftRuleText } from './drift-decision.js';
 import { lastRun, latestOf, type MonitoringReport, type PredictionRecord } from './monitoring-types.js';
 
@@ -84,7 +85,7 @@ export function outcomeMark(p: PredictionRecord): string {
 function top(
   opts: ChartOptions,
   title: string,
-  subtitle: string | null,
+  subtitle: string | string[] | null,
   description: string,
   body: Obj,
 ): TopLevelSpec {
@@ -236,20 +237,35 @@ export function wrap(text: string, max: number): string[] {
 /** Heatmap colours in 10% steps: one more row a day repaints a cell only when its share crosses a step. */
 const shadeOf = (share: number) => Math.round(share * 10) / 10;
 
-export function confusionRows(r: MonitoringReport, which: 'all' | 'recent'): Obj[] {
+/** Cells of a confusion matrix by entry (classes past the chart limit merged, see chart-classes.ts). */
+export function confusionRows(
+  r: MonitoringReport,
+  which: 'all' | 'recent',
+  entries: ClassEntries = confusionEntries(r, r.confusion[which]),
+): Obj[] {
   const m = r.confusion[which];
+  const size = entries.labels.length;
+  const merged = Array.from({ length: size }, () => new Array<number>(size).fill(0));
+  r.classes.forEach((_, i) => {
+    r.classes.forEach((_, j) => {
+      merged[entries.entryOf[i]][entries.entryOf[j]] += m[i]?.[j] ?? 0;
+    });
+  });
   const rows: Obj[] = [];
-  r.classes.forEach((actual, i) => {
-    const support = (m[i] ?? []).reduce((s, x) => s + x, 0);
-    r.classes.forEach((predicted, j) => {
-      const count = m[i]?.[j] ?? 0;
+  entries.short.forEach((actual, a) => {
+    const support = merged[a].reduce((s, x) => s + x, 0);
+    entries.short.forEach((predicted, b) => {
+      const count = merged[a][b];
       rows.push({
-        actual: actual.label,
-        predicted: predicted.label,
+        actual,
+        predicted,
+        // Axes show the short labels; the tooltip names the classes in full.
+        actualFull: entries.labels[a],
+        predictedFull: entries.labels[b],
         count,
         share: support === 0 ? 0 : count / support,
         shade: support === 0 ? 0 : shadeOf(count / support),
-        correct: i === j,
+        correct: a === b,
       });
     });
   });
@@ -296,31 +312,51 @@ export function versionRows(r: MonitoringReport): Obj[] {
   }));
 }
 
-/** Per day and class: the class's share of that day's predictions, stacked in class order (y0..y1). */
-export function classMixRows(r: MonitoringReport): Obj[] {
+/**
+ * Per day and class entry: its share of that day's predictions, stacked in class order (y0..y1). The
+ * entries are the whole report's (a date selection passes them in, so the legend never changes with it).
+ */
+export function classMixRows(r: MonitoringReport, entries: ClassEntries = classMixEntries(r)): Obj[] {
   const rows: Obj[] = [];
   for (const d of r.daily) {
-    const total = r.classes.reduce((s, c) => s + (d.predicted[c.value] ?? 0), 0);
+    const counts = new Array<number>(entries.labels.length).fill(0);
+    r.classes.forEach((c, i) => {
+      counts[entries.entryOf[i]] += d.predicted[c.value] ?? 0;
+    });
+    const total = counts.reduce((a, b) => a + b, 0);
     if (total === 0) continue;
     let y0 = 0;
-    for (const c of r.classes) {
-      const count = d.predicted[c.value] ?? 0;
-      const share = count / total;
+    entries.short.forEach((cls, e) => {
+      const share = counts[e] / total;
       rows.push({
         date: d.date,
         next: nextDay(d.date),
         day: d.date,
-        cls: c.label,
-        count,
+        cls,
+        clsFull: entries.labels[e],
+        count: counts[e],
         share,
         y0,
         y1: y0 + share,
       });
       y0 += share;
-    }
+    });
   }
   return rows;
 }
+
+/** Legend entries in rows of this many columns, so a long class list wraps inside the chart's width. */
+export function legendColumns(opts: ChartOptions, entries: number): number | undefined {
+  if (entries <= 4) return undefined;
+  // 'container': two columns, which a phone holds (the browser measures text narrower than the estimate).
+  const width = typeof opts.width === 'number' ? opts.width : 2 * LEGEND_ENTRY_WIDTH;
+  return Math.max(1, Math.min(entries, Math.floor(width / LEGEND_ENTRY_WIDTH)));
+}
+
+/** Room for one legend entry: symbol, gap and a label cut at LEGEND_LABEL_LIMIT. */
+// Vega's static renderer estimates 0.8 em per character: 180 px hold a short label (chart-classes.ts).
+const LEGEND_LABEL_LIMIT = 180;
+const LEGEND_ENTRY_WIDTH = LEGEND_LABEL_LIMIT;
 
 export const ROW_STATUS = ['labelled', 'waiting for label'] as const;
 
@@ -465,15 +501,21 @@ export function confusionMatrixSpec(
       opts,
     );
   }
-  const labels = r.classes.map((c) => c.label);
+  const entries = confusionEntries(r, m);
+  const labels = entries.short;
   const description =
     `Confusion matrix of ${grouped(total)} labelled predictions over ${span}: actual class in rows, ` +
     `predicted class in columns, ${grouped(correct)} correct (${percent(correct / total)}). ` +
-    `Classes: ${labels.join(', ')}.`;
-  const cell = 40;
+    `Classes: ${r.classes.map((c) => c.label).join(', ')}.` +
+    (entries.merged ? ` Shown: ${mergedNote(entries, 'rows')}.` : '');
+  // Many classes: smaller cells, column labels turned upright (one line of text per column, never
+  // overlapping), long labels cut with an ellipsis (the tooltip and the alt text have them in full), and
+  // no count in the cells (the tooltip has it).
+  const many = labels.length > 10;
+  const cell = many ? 24 : 40;
   const tooltip = [
-    { field: 'actual', type: 'nominal', title: 'actual' },
-    { field: 'predicted', type: 'nominal', title: 'predicted' },
+    { field: 'actualFull', type: 'nominal', title: 'actual' },
+    { field: 'predictedFull', type: 'nominal', title: 'predicted' },
     { field: 'count', type: 'quantitative', title: 'rows' },
     { field: 'share', type: 'quantitative', title: 'share of actual', format: '.1%' },
   ];
@@ -483,7 +525,10 @@ export function confusionMatrixSpec(
       type: 'nominal',
       title: 'predicted',
       scale: { domain: labels },
-      axis: { labelAngle: 0, labelLimit: 180, orient: 'top' },
+      axis:
+        labels.length > 6
+          ? { labelAngle: -90, labelAlign: 'left', labelBaseline: 'middle', labelLimit: 180, orient: 'top' }
+          : { labelAngle: 0, labelLimit: 180, orient: 'top' },
     },
     y: {
       field: 'actual',
@@ -493,43 +538,45 @@ export function confusionMatrixSpec(
       axis: { labelLimit: 200 },
     },
   };
-  return top(
-    opts,
-    title,
-    `${grouped(total)} labelled rows · colour: share of the actual class`,
-    description,
-    {
-      height: cell * labels.length,
-      data: named('confusion', confusionRows(r, which)),
-      layer: [
-        {
-          mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
-          encoding: withInteraction(
-            opts,
+  const subtitle = [
+    `${grouped(total)} labelled rows · colour: share of the actual class${many ? ' (counts in the tooltip)' : ''}`,
+    mergedNote(entries, 'rows'),
+  ].filter(Boolean);
+  return top(opts, title, subtitle.length === 1 ? subtitle[0] : subtitle, description, {
+    height: cell * labels.length,
+    data: named('confusion', confusionRows(r, which, entries)),
+    layer: [
+      {
+        mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+        encoding: withInteraction(
+          opts,
+          {
+            ...position,
+            color: {
+              field: 'shade',
+              type: 'quantitative',
+              title: 'share',
+              scale: { scheme: 'blues', domain: [0, 1] },
+              legend: { format: '.0%' },
+            },
+          },
+          tooltip,
+        ),
+      },
+      ...(many
+        ? []
+        : [
             {
-              ...position,
-              color: {
-                field: 'shade',
-                type: 'quantitative',
-                title: 'share',
-                scale: { scheme: 'blues', domain: [0, 1] },
-                legend: { format: '.0%' },
+              mark: { type: 'text', fontSize: 12 },
+              encoding: {
+                ...position,
+                text: { field: 'count', type: 'quantitative', format: 'd' },
+                color: { condition: { test: { field: 'shade', gt: 0.5 }, value: 'white' }, value: '#222' },
               },
             },
-            tooltip,
-          ),
-        },
-        {
-          mark: { type: 'text', fontSize: 12 },
-          encoding: {
-            ...position,
-            text: { field: 'count', type: 'quantitative', format: 'd' },
-            color: { condition: { test: { field: 'shade', gt: 0.5 }, value: 'white' }, value: '#222' },
-          },
-        },
-      ],
-    },
-  );
+          ]),
+    ],
+  });
 }
 
 function accuracyDomain(r: MonitoringReport): [number, number] {
@@ -728,16 +775,20 @@ export function classMixSpec(r: MonitoringReport, opts: ChartOptions = {}): TopL
   }
   const totals = r.classes.map((c) => r.daily.reduce((s, d) => s + (d.predicted[c.value] ?? 0), 0));
   const all = totals.reduce((a, b) => a + b, 0);
+  const entries = classMixEntries(r);
+  const note = mergedNote(entries, 'predictions');
   const description =
     `Share of each predicted class per day from ${r.daily[0].date} to ${r.daily[r.daily.length - 1].date}. ` +
-    `Overall: ${r.classes.map((c, i) => `${c.label} ${percent(totals[i] / all)}`).join(', ')}.`;
+    `Overall: ${r.classes.map((c, i) => `${c.label} ${percent(totals[i] / all)}`).join(', ')}.` +
+    (note ? ` Shown: ${note}.` : '');
+  const columns = legendColumns(opts, entries.labels.length);
   const tooltip = [
     { field: 'day', type: 'nominal', title: 'date' },
-    { field: 'cls', type: 'nominal', title: 'predicted' },
+    { field: 'clsFull', type: 'nominal', title: 'predicted' },
     { field: 'count', type: 'quantitative', title: 'rows' },
     { field: 'share', type: 'quantitative', title: 'share', format: '.1%' },
   ];
-  return top(opts, title, null, description, {
+  return top(opts, title, note || null, description, {
     height: TIME_HEIGHT,
     data: named('classMix', staticNonEmpty(opts, rows, 'count')),
     ...dayBars(
@@ -753,8 +804,12 @@ export function classMixSpec(r: MonitoringReport, opts: ChartOptions = {}): TopL
         field: 'cls',
         type: 'nominal',
         title: 'predicted',
-        scale: { domain: r.classes.map((c) => c.label) },
-        legend: { orient: 'bottom', labelLimit: 200 },
+        // Explicit colours: one per entry, never a scheme's colour used twice (chart-classes.ts).
+        scale: { domain: entries.short, range: entries.colours },
+        legend:
+          columns === undefined
+            ? { orient: 'bottom', labelLimit: 200 }
+            : { orient: 'bottom', columns, labelLimit: LEGEND_LABEL_LIMIT },
       },
       tooltip,
     ),

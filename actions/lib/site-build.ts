@@ -139,6 +139,28 @@ export function sliderStep(decimals: number, span: number): number {
   return Number(`1e${e}`);
 }
 
+/**
+ * The slider over [lo, hi] on the decimals grid: its ends are lo rounded down and hi rounded up to a
+ * multiple of the step (kept inside the valid range), so every position is a value the spec's decimals can
+ * write and the ends are reached (a slider from 0.42 in steps of 0.1 would offer 28.02 and stop at 79.92).
+ */
+export function sliderOf(
+  decimals: number,
+  lo: number,
+  hi: number,
+  valid?: [number, number],
+): { min: number; max: number; step: number } {
+  const step = sliderStep(decimals, hi - lo);
+  const places = Math.max(0, -Math.round(Math.log10(step)));
+  const onGrid = (x: number) => Number((Math.round(x / step) * step).toFixed(places));
+  let min = onGrid(Math.floor(lo / step + 1e-9) * step);
+  let max = onGrid(Math.ceil(hi / step - 1e-9) * step);
+  if (valid && min < valid[0]) min = onGrid(Math.ceil(valid[0] / step - 1e-9) * step);
+  if (valid && max > valid[1]) max = onGrid(Math.floor(valid[1] / step + 1e-9) * step);
+  if (max <= min) max = onGrid(min + step);
+  return { min, max, step };
+}
+
 function predictorFeature(f: FeatureSchema, stats: GroupStats | null): PredictorFeature {
   const s = stats?.features[f.name];
   if (f.type === 'categorical') {
@@ -158,15 +180,43 @@ function predictorFeature(f: FeatureSchema, stats: GroupStats | null): Predictor
     return {
       ...f,
       initial: formatNumber((range[0] + range[1]) / 2, decimals),
-      step: sliderStep(decimals, range[1] - range[0]),
+      slider: sliderOf(decimals, range[0], range[1], f.range),
     };
   }
   return {
     ...f,
     observed: { min: n.min, q1: n.q1, median: n.median, q3: n.q3, max: n.max },
     initial: formatNumber(n.median, decimals),
-    step: sliderStep(decimals, n.max - n.min),
+    slider: sliderOf(decimals, n.min, n.max, f.range),
   };
+}
+
+/**
+ * The form's features: the model's, in its order, each with its spec group and recorded fill (a blank
+ * input then means "unknown", as at ingest); a was-missing flag is marked derived from its feature, and
+ * a feature the model does not read is added as an input when a flag the model reads comes from it.
+ */
+function formFeatures(d: DatasetBuild, modelFeatures: readonly FeatureSchema[]): PredictorFeature[] {
+  const schema = d.group?.meta.features ?? featureSchema(d.spec);
+  const fills = d.group?.meta.fill ?? {};
+  const read = new Set(modelFeatures.map((f) => f.name));
+  const withSpec = (f: FeatureSchema, extra: Partial<PredictorFeature>): PredictorFeature => {
+    const spec = d.spec.features.find((s) => s.name === f.name);
+    const out: PredictorFeature = { ...predictorFeature(f, d.stats), ...extra };
+    if (spec?.group !== undefined) out.group = spec.group;
+    if (spec && spec.missing !== 'reject' && fills[f.name] !== undefined) out.fill = fills[f.name];
+    return out;
+  };
+  const out = modelFeatures.map((f) => {
+    const source = d.spec.features.find((s) => s.missingFlag === f.name);
+    return withSpec(f, source ? { derivedFrom: source.name } : {});
+  });
+  for (const flag of out) {
+    if (flag.derivedFrom === undefined || read.has(flag.derivedFrom)) continue;
+    const source = schema.find((g) => g.name === flag.derivedFrom);
+    if (source) out.push(withSpec(source, { inputOnly: true }));
+  }
+  return out;
 }
 
 /** Up to MAX_EXAMPLES labelled real (not synthetic) rows, evenly spread over the group. */
@@ -212,6 +262,7 @@ export function predictorData(d: DatasetBuild): PredictorData {
   const schema = d.group?.meta.features ?? featureSchema(d.spec);
   const modelFeatures = d.champion ? d.champion.model.features : [];
   const used = new Set(modelFeatures.map((f) => f.name));
+  const features = formFeatures(d, modelFeatures);
   return {
     format: PREDICTOR_DATA_FORMAT,
     version: 1,
@@ -222,9 +273,9 @@ export function predictorData(d: DatasetBuild): PredictorData {
       ? d.champion.model.json.label
       : { name: d.spec.label.name, title: d.spec.label.title, classes: d.spec.label.classes },
     champion: d.champion ? championInfo(d.champion) : null,
-    features: modelFeatures.map((f) => predictorFeature(f, d.stats)),
+    features,
     unused: schema.filter((f) => !used.has(f.name)).map((f) => ({ name: f.name, title: f.title })),
-    examples: d.champion ? examplesOf(d.group, modelFeatures) : { ids: [], actual: [], values: [] },
+    examples: d.champion ? examplesOf(d.group, features) : { ids: [], actual: [], values: [] },
   };
 }
 

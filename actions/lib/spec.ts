@@ -36,6 +36,8 @@ export interface FeatureSpec extends FeatureSchema {
   missing: MissingRule;
   /** Name of a derived categorical feature that records whether the value was missing. */
   missingFlag?: string;
+  /** The predictor's field group (a heading over related inputs, e.g. 'Mean values'); presentation only. */
+  group?: string;
 }
 
 export interface LabelSpec {
@@ -151,6 +153,7 @@ function feature(f: unknown, i: number, where: string): FeatureSpec {
     missing,
   };
   if (typeof f.unit === 'string') out.unit = f.unit;
+  if (f.group !== undefined) out.group = str(f, 'group', `${at} '${name}'`);
   if (typeof f.missingFlag === 'string') {
     if (!NAME.test(f.missingFlag))
       throw new SpecError(`${at} '${name}': missingFlag must be lower_snake_case`);
@@ -330,7 +333,8 @@ function monitoringOf(v: unknown, where: string): DatasetSpec['monitoring'] {
 export function featureSchema(spec: DatasetSpec): FeatureSchema[] {
   const out: FeatureSchema[] = [];
   for (const f of spec.features) {
-    const { column: _c, missing: _m, missingFlag, ...schema } = f;
+    // The group is presentation, not schema: regrouping fields never changes a stored feature group.
+    const { column: _c, missing: _m, missingFlag, group: _g, ...schema } = f;
     out.push(schema);
     if (missingFlag) {
       out.push({

@@ -1,25 +1,8 @@
 // A glyph per class, drawn from its index alone so no dataset is named in code: class 0 a circle, class k
-// a regular polygon with k + 2 corners, coloured like Vega's default category scheme so the predictor's
-// icon matches the dashboard's class colours.
+// a regular polygon with k + 2 corners, in the class's colour from class-colours.ts so the predictor's icon
+// matches the dashboard's class colours.
+import { classColour } from '../../actions/lib/class-colours.js';
 import { svg } from './dom.js';
-
-/** Vega's "tableau10" scheme, the default for nominal colours in the dashboard charts. */
-export const CLASS_COLOURS = [
-  '#4c78a8',
-  '#f58518',
-  '#e45756',
-  '#72b7b2',
-  '#54a24b',
-  '#eeca3b',
-  '#b279a2',
-  '#ff9da6',
-  '#9d755d',
-  '#bab0ac',
-];
-
-export function classColour(index: number): string {
-  return CLASS_COLOURS[index % CLASS_COLOURS.length];
-}
 
 /** Corner points of the class's polygon in a 100×100 box (empty for the circle). */
 export function glyphPoints(index: number): [number, number][] {
@@ -35,9 +18,9 @@ export function glyphPoints(index: number): [number, number][] {
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
-/** A decorative SVG glyph for class `index` (the label is always shown next to it as text). */
-export function classIcon(index: number, size = 56): SVGSVGElement {
-  const colour = classColour(index);
+/** A decorative SVG glyph for class `index` of `count` (the label is always shown next to it as text). */
+export function classIcon(index: number, count: number, size = 56): SVGSVGElement {
+  const colour = classColour(index, count);
   const points = glyphPoints(index);
   const shape =
     points.length === 0

@@ -1,6 +1,7 @@
 // The dashboard's date selection: a brush on a time chart (or the date inputs) narrows the other panels to
 // a range of days. Only panels whose data are dated follow it: the confusion matrices, per-version accuracy
 // and drift are computed over fixed windows the monitoring file does not split by day. Platform-neutral.
+import { classMixEntries } from '../../actions/lib/chart-classes.js';
 import { accuracyRows, classMixRows, modelChangeRows, rowsPerDayRows } from '../../actions/lib/charts.js';
 import type { MonitoringReport } from '../../actions/lib/monitoring-types.js';
 
@@ -35,12 +36,18 @@ export function filterReport(r: MonitoringReport, range: DateRange | null): Moni
   };
 }
 
-/** Rows of every named dataset that depends on the date, as the chart specs name them. */
-export function datedData(r: MonitoringReport): Record<string, Record<string, unknown>[]> {
+/**
+ * Rows of every named dataset that depends on the date, as the chart specs name them. `whole`: the
+ * unfiltered report, whose classes the class-mix legend shows (a selection never changes the legend).
+ */
+export function datedData(
+  r: MonitoringReport,
+  whole: MonitoringReport = r,
+): Record<string, Record<string, unknown>[]> {
   return {
     accuracy: accuracyRows(r),
     modelChanges: modelChangeRows(r),
-    classMix: classMixRows(r),
+    classMix: classMixRows(r, classMixEntries(whole)),
     rowsPerDay: rowsPerDayRows(r),
   };
 }

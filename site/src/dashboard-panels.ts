@@ -87,7 +87,7 @@ function classBadge(r: MonitoringReport, value: string, role: string): HTMLEleme
   return h(
     'div',
     { class: 'badge', 'data-role': role },
-    i >= 0 ? classIcon(i, 48) : null,
+    i >= 0 ? classIcon(i, r.classes.length, 48) : null,
     h(
       'div',
       {},

@@ -134,7 +134,7 @@ async function start(app: HTMLElement, report: MonitoringReport): Promise<void> 
   const apply = async (next: DateRange | null, source: Embedded | null) => {
     range = next;
     const view = filterReport(report, range);
-    const rows = datedData(view);
+    const rows = datedData(view, report);
     from.value = range?.from ?? '';
     to.value = range?.to ?? '';
     const s = summarize(view);

@@ -19,6 +19,8 @@ export function rangeText(f: PredictorFeature, lo: number, hi: number): string {
 
 export function checkField(f: PredictorFeature, raw: string): FieldCheck {
   const text = raw.trim();
+  // Blank means "unknown" where the pipeline fills a blank (the form then sends the recorded fill value).
+  if (text === '' && f.fill !== undefined) return { kind: 'ok' };
   if (f.type === 'categorical') {
     const known = (f.categories ?? []).some((c) => c.value === text);
     return known

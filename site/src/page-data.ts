@@ -18,8 +18,22 @@ export interface PredictorFeature extends FeatureSchema {
   observed?: FeatureRange;
   /** The form's starting value as text: the median (numeric) or the most frequent category. */
   initial: string;
-  /** Slider step: one unit of the feature's last kept decimal. */
-  step?: number;
+  /**
+   * Numeric features: the slider, on the decimals grid (every position a multiple of step, itself a power
+   * of ten no finer than one unit of the last kept decimal), from the observed minimum rounded down to the
+   * observed maximum rounded up.
+   */
+  slider?: { min: number; max: number; step: number };
+  /** The spec's field group (a fieldset of the form); absent: the form's ungrouped fields. */
+  group?: string;
+  /**
+   * A was-missing flag: derived from this feature's input (1 when it is left blank), never typed.
+   */
+  derivedFrom?: string;
+  /** A blank input is allowed and means "unknown": the pipeline's recorded fill value stands for it. */
+  fill?: string;
+  /** Not read by the model: an input only because a flag the model reads is derived from it. */
+  inputOnly?: boolean;
 }
 
 export interface ChampionInfo {

@@ -1,9 +1,11 @@
 // The predictor's answer: the predicted class with its glyph, a probability bar for every class and the
 // model that answered. Nodes are built once and updated in place, so a slider drag stays cheap.
 
+import { FEW_ENTRIES, SHORT_LABEL, shortLabels } from '../../actions/lib/chart-classes.js';
+import { classColour } from '../../actions/lib/class-colours.js';
 import type { Prediction } from '../../actions/lib/serving-model.js';
 import type { Category } from '../../actions/lib/spec.js';
-import { classColour, classIcon } from './class-icon.js';
+import { classIcon } from './class-icon.js';
 import { h, replaceChildren } from './dom.js';
 import { percent } from './format.js';
 
@@ -31,17 +33,25 @@ export class PredictorResult {
     this.label = h('p', { class: 'class-label', id: 'predicted-class' });
     this.confidence = h('p', { class: 'confidence', id: 'predicted-probability' });
     this.problem = h('p', { class: 'problem', id: 'prediction-problem', hidden: true });
+    // Many classes: names cut so they still differ ("Species number 07 …"), in full on hover.
+    const names =
+      classes.length > FEW_ENTRIES
+        ? shortLabels(
+            classes.map((c) => c.label),
+            SHORT_LABEL,
+          )
+        : classes.map((c) => c.label);
     this.bars = classes.map((c, i) => {
       const fill = h('span', { class: 'fill' });
       const value = h('span', { class: 'value' });
       const row = h(
         'li',
         { 'data-class': c.value, 'data-class-index': i },
-        h('span', { class: 'name' }, c.label),
+        h('span', { class: 'name', title: c.label }, names[i]),
         h('span', { class: 'track', 'aria-hidden': 'true' }, fill),
         value,
       );
-      fill.style.backgroundColor = classColour(i);
+      fill.style.backgroundColor = classColour(i, classes.length);
       return { row, fill, value };
     });
     this.note = h('p', { class: 'example-note', id: 'example-note', hidden: true });
@@ -67,7 +77,7 @@ export class PredictorResult {
     const c = this.classes[p.classIndex];
     this.element.classList.remove('stale');
     this.problem.hidden = true;
-    replaceChildren(this.icon, classIcon(p.classIndex));
+    replaceChildren(this.icon, classIcon(p.classIndex, this.classes.length));
     this.label.textContent = c.label;
     this.label.dataset.class = c.value;
     this.confidence.textContent = `${percent(p.probabilities[p.classIndex])} probability`;

@@ -46,7 +46,7 @@ function start(app: HTMLElement, data: PredictorData): { modelReady(model: Servi
       return;
     }
     try {
-      result.show(model.predictOne(form.values()));
+      result.show(model.predictOne(form.modelInput()));
     } catch (err) {
       result.showProblem((err as Error).message);
     }
@@ -60,7 +60,7 @@ function start(app: HTMLElement, data: PredictorData): { modelReady(model: Servi
     update();
     clearTimeout(urlTimer);
     urlTimer = setTimeout(
-      () => history.replaceState(null, '', writeQuery(form.values(), data.features)),
+      () => history.replaceState(null, '', writeQuery(form.values(), form.inputs)),
       URL_DELAY_MS,
     );
   };
@@ -80,6 +80,9 @@ function start(app: HTMLElement, data: PredictorData): { modelReady(model: Servi
     data.features.forEach((f, j) => {
       values[f.name] = data.examples.values[i][j];
     });
+    // A row whose flag says the value was missing shows that value blank: the form derives the flag from it.
+    for (const f of data.features)
+      if (f.derivedFrom !== undefined && values[f.name] === '1') values[f.derivedFrom] = '';
     const actual = data.label.classes.find((c) => c.value === data.examples.actual[i]);
     setAll(
       values,
@@ -90,30 +93,33 @@ function start(app: HTMLElement, data: PredictorData): { modelReady(model: Servi
   const resetButton = h('button', { type: 'button', id: 'reset-form' }, 'Reset to typical values');
   resetButton.addEventListener('click', () => setAll({}, null));
 
+  const reads = data.features.filter((f) => !f.inputOnly).length;
   const unused =
     data.unused.length === 0
       ? null
       : h(
           'p',
           { class: 'unused' },
-          `Model v${data.champion!.version} reads ${data.features.length} of ${data.features.length + data.unused.length} features; it does not use: ${data.unused.map((u) => u.title).join(', ')}.`,
+          `Model v${data.champion!.version} reads ${reads} of ${reads + data.unused.length} features; it does not use: ${data.unused.map((u) => u.title).join(', ')}.`,
         );
   const formSection = h(
     'section',
     { class: 'inputs', 'aria-labelledby': 'inputs-title' },
     h('h2', { id: 'inputs-title' }, 'Input'),
-    h('form', { id: 'predict-form', novalidate: true, autocomplete: 'off' }, form.element),
+    // The buttons come first: with many fields they would otherwise sit a long scroll away.
     h('div', { class: 'toolbar' }, randomButton, resetButton),
     unused,
+    h('form', { id: 'predict-form', novalidate: true, autocomplete: 'off' }, form.element),
   );
   form.element.closest('form')!.addEventListener('submit', (e) => e.preventDefault());
   app.replaceChildren(h('div', { class: 'predictor' }, formSection, result.element));
-  form.setValues(readQuery(location.search, data.features));
+  form.setValues(readQuery(location.search, form.inputs));
   update();
   return {
     modelReady(loaded) {
       const names = loaded.features.map((f) => f.name).join(',');
-      if (names !== data.features.map((f) => f.name).join(','))
+      const read = data.features.filter((f) => !f.inputOnly);
+      if (names !== read.map((f) => f.name).join(','))
         throw new Error('model.json and predictor.json disagree on the features: rebuild the site');
       model = loaded;
       update();

@@ -1,6 +1,6 @@
 // Reading the site's pages from a test: the predictor's form and answer, and the dashboard's chart marks.
 import type { Page } from 'playwright-core';
-import type { ServingModel } from '../../actions/lib/serving-model.js';
+import type { PredictorFeature } from '../../site/src/page-data.js';
 
 export interface ShownPrediction {
   classValue: string | null;
@@ -27,17 +27,45 @@ export function readPrediction(page: Page): Promise<ShownPrediction> {
   });
 }
 
+/** The form's inputs (predictor.json's features but the derived was-missing flags). */
+export const inputsOf = (features: readonly PredictorFeature[]) =>
+  features.filter((f) => f.derivedFrom === undefined);
+
+/**
+ * A stored row as a user types it: a value its was-missing flag marks as filled is left blank (the form
+ * derives the flag from the blank), the flags themselves are not typed.
+ */
+export function typedRow(
+  features: readonly PredictorFeature[],
+  row: Record<string, string>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of inputsOf(features)) {
+    const flag = features.find((g) => g.derivedFrom === f.name);
+    out[f.name] = flag && row[flag.name] === '1' ? '' : row[f.name];
+  }
+  return out;
+}
+
 /** Types a row into the form the way a user would: fill text boxes, pick dropdown options. */
-export async function enterRow(page: Page, model: ServingModel, row: Record<string, string>): Promise<void> {
-  for (const f of model.features) {
+export async function enterRow(
+  page: Page,
+  features: readonly PredictorFeature[],
+  row: Record<string, string>,
+): Promise<void> {
+  const typed = typedRow(features, row);
+  for (const f of inputsOf(features)) {
     const selector = `#f-${f.name}`;
-    if (f.type === 'categorical') await page.selectOption(selector, row[f.name]);
-    else await page.fill(selector, row[f.name]);
+    if (f.type === 'categorical') await page.selectOption(selector, typed[f.name]);
+    else await page.fill(selector, typed[f.name]);
   }
 }
 
-export function formValues(page: Page, model: ServingModel): Promise<Record<string, string>> {
-  const names = model.features.map((f) => f.name);
+export function formValues(
+  page: Page,
+  features: readonly PredictorFeature[],
+): Promise<Record<string, string>> {
+  const names = inputsOf(features).map((f) => f.name);
   return page.evaluate((ns) => {
     const out: Record<string, string> = {};
     for (const n of ns) out[n] = (document.getElementById(`f-${n}`) as HTMLInputElement).value;

@@ -31707,6 +31707,7 @@ function feature(f, i, where) {
     missing
   };
   if (typeof f.unit === "string") out.unit = f.unit;
+  if (f.group !== void 0) out.group = str(f, "group", `${at} '${name}'`);
   if (typeof f.missingFlag === "string") {
     if (!NAME.test(f.missingFlag))
       throw new SpecError(`${at} '${name}': missingFlag must be lower_snake_case`);
@@ -36586,6 +36587,21 @@ async function syncAlertIssue(client, spec) {
   await client.rest.issues.update({ owner, repo, issue_number: existing.number, title: spec.title, body });
   return { action: "updated", number: existing.number };
 }
+
+// actions/lib/class-colours.ts
+var TABLEAU10 = [
+  "#4c78a8",
+  "#f58518",
+  "#e45756",
+  "#72b7b2",
+  "#54a24b",
+  "#eeca3b",
+  "#b279a2",
+  "#ff9da6",
+  "#9d755d",
+  "#bab0ac"
+];
+var SINGLE_COLOUR = TABLEAU10[0];
 
 // actions/lib/monitoring-types.ts
 var MONITORING_FORMAT = "gitml.monitoring";

@@ -31032,6 +31032,7 @@ function feature(f, i, where) {
     missing
   };
   if (typeof f.unit === "string") out.unit = f.unit;
+  if (f.group !== void 0) out.group = str(f, "group", `${at} '${name}'`);
   if (typeof f.missingFlag === "string") {
     if (!NAME.test(f.missingFlag))
       throw new SpecError(`${at} '${name}': missingFlag must be lower_snake_case`);
@@ -31195,7 +31196,7 @@ function monitoringOf(v, where) {
 function featureSchema(spec) {
   const out = [];
   for (const f of spec.features) {
-    const { column: _c, missing: _m, missingFlag, ...schema } = f;
+    const { column: _c, missing: _m, missingFlag, group: _g, ...schema } = f;
     out.push(schema);
     if (missingFlag) {
       out.push({
@@ -36197,6 +36198,17 @@ function sliderStep(decimals, span) {
   while (span / 10 ** e > MAX_SLIDER_STEPS) e++;
   return Number(`1e${e}`);
 }
+function sliderOf(decimals, lo, hi, valid) {
+  const step = sliderStep(decimals, hi - lo);
+  const places = Math.max(0, -Math.round(Math.log10(step)));
+  const onGrid = (x) => Number((Math.round(x / step) * step).toFixed(places));
+  let min = onGrid(Math.floor(lo / step + 1e-9) * step);
+  let max = onGrid(Math.ceil(hi / step - 1e-9) * step);
+  if (valid && min < valid[0]) min = onGrid(Math.ceil(valid[0] / step - 1e-9) * step);
+  if (valid && max > valid[1]) max = onGrid(Math.floor(valid[1] / step + 1e-9) * step);
+  if (max <= min) max = onGrid(min + step);
+  return { min, max, step };
+}
 function predictorFeature(f, stats) {
   const s = stats?.features[f.name];
   if (f.type === "categorical") {
@@ -36215,15 +36227,37 @@ function predictorFeature(f, stats) {
     return {
       ...f,
       initial: formatNumber((range[0] + range[1]) / 2, decimals),
-      step: sliderStep(decimals, range[1] - range[0])
+      slider: sliderOf(decimals, range[0], range[1], f.range)
     };
   }
   return {
     ...f,
     observed: { min: n.min, q1: n.q1, median: n.median, q3: n.q3, max: n.max },
     initial: formatNumber(n.median, decimals),
-    step: sliderStep(decimals, n.max - n.min)
+    slider: sliderOf(decimals, n.min, n.max, f.range)
   };
+}
+function formFeatures(d, modelFeatures) {
+  const schema = d.group?.meta.features ?? featureSchema(d.spec);
+  const fills = d.group?.meta.fill ?? {};
+  const read = new Set(modelFeatures.map((f) => f.name));
+  const withSpec = (f, extra) => {
+    const spec = d.spec.features.find((s) => s.name === f.name);
+    const out2 = { ...predictorFeature(f, d.stats), ...extra };
+    if (spec?.group !== void 0) out2.group = spec.group;
+    if (spec && spec.missing !== "reject" && fills[f.name] !== void 0) out2.fill = fills[f.name];
+    return out2;
+  };
+  const out = modelFeatures.map((f) => {
+    const source = d.spec.features.find((s) => s.missingFlag === f.name);
+    return withSpec(f, source ? { derivedFrom: source.name } : {});
+  });
+  for (const flag of out) {
+    if (flag.derivedFrom === void 0 || read.has(flag.derivedFrom)) continue;
+    const source = schema.find((g2) => g2.name === flag.derivedFrom);
+    if (source) out.push(withSpec(source, { inputOnly: true }));
+  }
+  return out;
 }
 function examplesOf(group2, features) {
   const out = { ids: [], actual: [], values: [] };
@@ -36264,6 +36298,7 @@ function predictorData(d) {
   const schema = d.group?.meta.features ?? featureSchema(d.spec);
   const modelFeatures = d.champion ? d.champion.model.features : [];
   const used = new Set(modelFeatures.map((f) => f.name));
+  const features = formFeatures(d, modelFeatures);
   return {
     format: PREDICTOR_DATA_FORMAT,
     version: 1,
@@ -36272,9 +36307,9 @@ function predictorData(d) {
     description: d.spec.description,
     label: d.champion ? d.champion.model.json.label : { name: d.spec.label.name, title: d.spec.label.title, classes: d.spec.label.classes },
     champion: d.champion ? championInfo(d.champion) : null,
-    features: modelFeatures.map((f) => predictorFeature(f, d.stats)),
+    features,
     unused: schema.filter((f) => !used.has(f.name)).map((f) => ({ name: f.name, title: f.title })),
-    examples: d.champion ? examplesOf(d.group, modelFeatures) : { ids: [], actual: [], values: [] }
+    examples: d.champion ? examplesOf(d.group, features) : { ids: [], actual: [], values: [] }
   };
 }
 function summary2(d) {

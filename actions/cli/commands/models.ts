@@ -102,6 +102,7 @@ export const trainCommand: Command = {
         tolerance,
         search: ctx.values['no-search'] !== true,
         progress: ctx.out,
+        warn: (w) => (ctx.err ?? ctx.out)(`${spec.name}: warning: ${w}`),
       });
       if (r.skipped) ctx.out(`${spec.name}: skipped, ${r.skipped}`);
       else reportTrained(ctx, spec, r.entry!);

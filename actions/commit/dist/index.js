@@ -30890,6 +30890,7 @@ function feature(f, i, where) {
     missing
   };
   if (typeof f.unit === "string") out.unit = f.unit;
+  if (f.group !== void 0) out.group = str(f, "group", `${at} '${name}'`);
   if (typeof f.missingFlag === "string") {
     if (!NAME.test(f.missingFlag))
       throw new SpecError(`${at} '${name}': missingFlag must be lower_snake_case`);

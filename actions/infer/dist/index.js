@@ -31195,6 +31195,7 @@ function feature(f, i, where) {
     missing
   };
   if (typeof f.unit === "string") out.unit = f.unit;
+  if (f.group !== void 0) out.group = str(f, "group", `${at} '${name}'`);
   if (typeof f.missingFlag === "string") {
     if (!NAME.test(f.missingFlag))
       throw new SpecError(`${at} '${name}': missingFlag must be lower_snake_case`);
@@ -31358,7 +31359,7 @@ function monitoringOf(v, where) {
 function featureSchema(spec) {
   const out = [];
   for (const f of spec.features) {
-    const { column: _c, missing: _m, missingFlag, ...schema } = f;
+    const { column: _c, missing: _m, missingFlag, group: _g, ...schema } = f;
     out.push(schema);
     if (missingFlag) {
       out.push({

@@ -6,6 +6,7 @@ import { type FeatureTable, SOURCES, valueText } from '../feature-table.js';
 import { fileSourceAsOf } from '../file-source.js';
 import { headCommit, isInsideWorkTree } from '../git.js';
 import { stableStringify } from '../json.js';
+import { continuousLabelWarning, withWarnings } from '../label-shape.js';
 import { classificationMetrics, type Metrics } from '../metrics.js';
 import { modelCard } from '../model-card.js';
 import { ModelRegistry, type ModelStatus, type RegistryEntry } from '../model-registry.js';
@@ -45,6 +46,8 @@ export interface TrainOptions {
   search?: boolean;
   asOf?: string;
   progress?: (msg: string) => void;
+  /** Called with each warning as it is found (the result lists them too). */
+  warn?: (msg: string) => void;
 }
 
 export interface TrainResult {
@@ -53,6 +56,8 @@ export interface TrainResult {
   entry?: RegistryEntry;
   outcome?: TrainingOutcome;
   previousChampion?: PreviousChampion | null;
+  /** Things the user should know about the training data (a label that looks continuous). */
+  warnings?: string[];
 }
 
 /**
@@ -162,11 +167,15 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
   const fg = FeatureGroup.open(ws, spec, { files });
   const table = fg.read();
   const data = trainingData(fg, table, config.includeSynthetic);
+  const warnings = [continuousLabelWarning(fg.meta.label, data.labels, data.rows)].filter(
+    (w): w is string => w !== null,
+  );
+  for (const w of warnings) opts.warn?.(w);
   const dataHash = dataHashOf(table, data.rows);
   const configHash = configHashOf(config);
   const champion = index.champion !== null ? registry.champion() : null;
   const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
-  if (skipped) return { dataset: spec.name, skipped };
+  if (skipped) return { dataset: spec.name, skipped, warnings };
   const outcome = train(data, config, opts.progress);
 
   // Champion/challenger gate: both models on the holdout rows neither has seen.
@@ -201,7 +210,7 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
   const first = outcome.test[0];
   for (const f of outcome.model.features) example[f.name] = valueText(f, data.get(f.name)[first]);
   const registered = registerFitted(
-    { ws, spec, fg, registry, config, dataHash, configHash, champion, championCheck, opts },
+    { ws, spec, fg, registry, config, dataHash, configHash, champion, championCheck, opts, warnings },
     {
       model: outcome.model,
       holdout: outcome.holdout,
@@ -215,7 +224,7 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
       duplicates: outcome.duplicates,
     },
   );
-  return { dataset: spec.name, ...registered, outcome };
+  return { dataset: spec.name, ...registered, outcome, warnings };
 }
 
 /** What registration records of a fitted model, however it was trained (whole or from shards). */
@@ -302,6 +311,8 @@ export interface RegistrationContext {
   champion: { entry: RegistryEntry; model: ServingModel } | null;
   championCheck: ChampionCheck | null;
   opts: TrainOptions;
+  /** Shown in the model card under its status line. */
+  warnings?: readonly string[];
 }
 
 /** The champion/challenger gate and the registry write: model, metrics and card of a new version. */
@@ -429,7 +440,7 @@ export function registerFitted(
               folds: config.folds,
             },
             status,
-            decision,
+            decision: withWarnings(decision, ctx.warnings ?? []),
           },
           {
             holdout: fitted.holdout,

@@ -131,6 +131,7 @@ await runStage(async () => {
             includeSynthetic,
             asOf,
             progress: (line) => core.info(line),
+            warn: (w) => core.warning(`${spec.name}: ${w}`),
           });
       core.info(
         r.entry ? `v${r.entry.version} → ${r.entry.status}. ${r.entry.decision}` : `skipped: ${r.skipped}`,
@@ -140,6 +141,7 @@ await runStage(async () => {
   );
   output('failed-datasets', failed.join(','));
   const results = runs.map((x) => x.r);
+
   const trained = results.filter((r) => r.entry);
   const single = specs.length === 1 ? trained[0]?.entry : undefined;
   output('trained', trained.length);
@@ -201,6 +203,14 @@ await runStage(async () => {
       ];
     }),
   );
+  const warned = results.flatMap((r) => (r.warnings ?? []).map((w) => `${r.dataset}: ${w}`));
+  if (warned.length > 0) {
+    summaryTable(
+      'Training warnings',
+      ['warning'],
+      warned.map((w) => [w]),
+    );
+  }
 
   if (pullRequest !== null) {
     const { owner, repo } = repository();
