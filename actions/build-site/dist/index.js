@@ -31778,6 +31778,16 @@ function utcText(iso) {
 }
 
 // site/src/templates/home-page.ts
+function baselineText(m) {
+  return m?.baseline == null ? "" : ` \xB7 majority-class baseline ${percent(m.baseline)}`;
+}
+function liveState(m) {
+  if (m === null) return "no monitoring yet";
+  const l = m.live;
+  const where = m.bySource.ingest === 0 ? "synthetic daily rows" : `${grouped(m.bySource.synthetic)} synthetic and ${grouped(m.bySource.ingest)} ingested rows in all`;
+  if (l.accuracy === null) return `no labelled predictions in the last ${l.days} days (${where})`;
+  return `${percent(l.accuracy)} (95% interval ${percent(l.low ?? 0)}\u2013${percent(l.high ?? 1)}) over the last ${l.days} days, ${grouped(l.labelled)} labelled rows; ${where}`;
+}
 function alertState(m) {
   if (m === null) return html`<span class="state none">no monitoring yet</span>`;
   if (m.alerts.length === 0) return html`<span class="state ok">no active alerts</span>`;
@@ -31802,7 +31812,8 @@ function card(d) {
 <p class="lead">${d.description}</p>
 <dl>
 <dt>Champion</dt><dd>${c ? `v${c.version} \xB7 ${c.algorithmTitle}` : "no model yet \u2014 run train"}</dd>
-<dt>Holdout accuracy</dt><dd>${c ? `${percent(c.holdoutAccuracy)} on ${grouped(c.holdoutRows)} rows` : "\u2013"}</dd>
+<dt>Holdout accuracy</dt><dd>${c ? `${percent(c.holdoutAccuracy)} on ${grouped(c.holdoutRows)} rows${baselineText(d.monitoring)}` : "\u2013"}</dd>
+<dt>Live accuracy</dt><dd>${liveState(d.monitoring)}</dd>
 <dt>Feature group</dt><dd>${d.featureGroup ? `${grouped(d.featureGroup.rows)} rows (v${d.featureGroup.version})` : "not built yet \u2014 run backfill"}</dd>
 <dt>Last daily run</dt><dd>${d.monitoring?.lastRun ? utcText(d.monitoring.lastRun) : "not yet"}</dd>
 <dt>Alerts</dt><dd>${alertState(d.monitoring)}</dd>
@@ -36322,7 +36333,10 @@ function summary2(d) {
     featureGroup: d.group ? { version: d.group.meta.version, rows: d.group.meta.rows } : null,
     monitoring: d.report ? {
       lastRun: lastRun(d.report.parsed),
-      alerts: activeAlerts(d.report.parsed).map((a) => ({ kind: a.kind, message: a.message }))
+      alerts: activeAlerts(d.report.parsed).map((a) => ({ kind: a.kind, message: a.message })),
+      live: d.report.parsed.live,
+      baseline: d.report.parsed.champion?.holdoutBaseline ?? null,
+      bySource: d.report.parsed.totals.bySource
     } : null
   };
 }

@@ -31500,6 +31500,7 @@ function feature(f, i, where) {
     missing
   };
   if (typeof f.unit === "string") out.unit = f.unit;
+  if (f.group !== void 0) out.group = str(f, "group", `${at} '${name}'`);
   if (typeof f.missingFlag === "string") {
     if (!NAME.test(f.missingFlag))
       throw new SpecError(`${at} '${name}': missingFlag must be lower_snake_case`);
@@ -31663,7 +31664,7 @@ function monitoringOf(v, where) {
 function featureSchema(spec) {
   const out = [];
   for (const f of spec.features) {
-    const { column: _c2, missing: _m, missingFlag, ...schema } = f;
+    const { column: _c2, missing: _m, missingFlag, group: _g2, ...schema } = f;
     out.push(schema);
     if (missingFlag) {
       out.push({
@@ -32150,6 +32151,136 @@ var WINDOW_DAYS = { min: 1, max: 366 };
 // actions/lib/pipelines/monitor.ts
 import path15 from "node:path";
 
+// actions/lib/class-colours.ts
+var TABLEAU10 = [
+  "#4c78a8",
+  "#f58518",
+  "#e45756",
+  "#72b7b2",
+  "#54a24b",
+  "#eeca3b",
+  "#b279a2",
+  "#ff9da6",
+  "#9d755d",
+  "#bab0ac"
+];
+var TABLEAU20 = [
+  "#4c78a8",
+  "#9ecae9",
+  "#f58518",
+  "#ffbf79",
+  "#54a24b",
+  "#88d27a",
+  "#b79a20",
+  "#f2cf5b",
+  "#439894",
+  "#83bcb6",
+  "#e45756",
+  "#ff9d98",
+  "#79706e",
+  "#bab0ac",
+  "#d67195",
+  "#fcbfd2",
+  "#b279a2",
+  "#d6a5c9",
+  "#9e765f",
+  "#d8b5a5"
+];
+var COLOURED_CLASSES = 20;
+var KEPT_CLASSES = 18;
+var OTHER_COLOUR = "#bab0ac";
+var SINGLE_COLOUR = TABLEAU10[0];
+function classPalette(count2) {
+  if (count2 <= TABLEAU10.length) return TABLEAU10.slice(0, count2);
+  if (count2 <= TABLEAU20.length) return TABLEAU20.slice(0, count2);
+  throw new RangeError(`${count2} classes: at most ${COLOURED_CLASSES} get their own colour`);
+}
+function keptPalette(count2) {
+  if (count2 > KEPT_CLASSES) throw new RangeError(`${count2} kept classes: at most ${KEPT_CLASSES}`);
+  return TABLEAU20.filter((c4) => c4 !== OTHER_COLOUR && c4 !== "#79706e").slice(0, count2);
+}
+function otherLabel(merged) {
+  return `Other classes (${merged})`;
+}
+
+// actions/lib/chart-classes.ts
+var FEW_ENTRIES = 4;
+var SHORT_LABEL = 20;
+function shortLabels(labels2, max4) {
+  const length3 = (t) => Array.from(t).length;
+  const cut = (t, n) => length3(t) <= n ? t : `${Array.from(t).slice(0, n - 1).join("")}\u2026`;
+  const split = (l) => l.split(/\s+/).filter(Boolean);
+  const words = labels2.filter((l) => length3(l) > max4).map(split);
+  const shortest = Math.min(...words.map((w2) => w2.length));
+  const fromEnd = (w2, k2) => w2[w2.length - 1 - k2];
+  let head = 0;
+  while (words.length > 1 && head < shortest && words.every((w2) => w2[head] === words[0][head])) head++;
+  let tail = 0;
+  while (words.length > 1 && head + tail < shortest && words.every((w2) => fromEnd(w2, tail) === fromEnd(words[0], tail)))
+    tail++;
+  const out = labels2.map((label) => {
+    if (length3(label) <= max4) return label;
+    const w2 = split(label);
+    const core2 = w2.slice(head, w2.length - tail).join(" ");
+    const after = tail > 0 ? " \u2026" : "";
+    for (const candidate of [`${w2.slice(0, head).join(" ")} ${core2}${after}`.trim(), `\u2026 ${core2}${after}`])
+      if (core2 !== "" && length3(candidate) <= max4) return candidate;
+    return cut(core2 || label, max4);
+  });
+  const seen = /* @__PURE__ */ new Map();
+  for (const t of out) seen.set(t, (seen.get(t) ?? 0) + 1);
+  return out.map((t, i) => {
+    if (seen.get(t) === 1) return t;
+    const n = ` #${i + 1}`;
+    return `${cut(t, max4 - length3(n))}${n}`;
+  });
+}
+function withShort(labels2, colours, entryOf, merged) {
+  const short = labels2.length > FEW_ENTRIES ? shortLabels(labels2, SHORT_LABEL) : labels2;
+  return { labels: labels2, short, colours, entryOf, merged };
+}
+function classEntries(r2, weights) {
+  const n = r2.classes.length;
+  if (n <= COLOURED_CLASSES)
+    return withShort(
+      r2.classes.map((c4) => c4.label),
+      classPalette(n),
+      r2.classes.map((_, i) => i),
+      0
+    );
+  const ranked = r2.classes.map((_, i) => i).sort((a4, b10) => (weights[b10] ?? 0) - (weights[a4] ?? 0) || a4 - b10);
+  const kept = ranked.slice(0, KEPT_CLASSES).sort((a4, b10) => a4 - b10);
+  const entryOf = r2.classes.map(() => KEPT_CLASSES);
+  kept.forEach((c4, e) => {
+    entryOf[c4] = e;
+  });
+  return withShort(
+    [...kept.map((c4) => r2.classes[c4].label), otherLabel(n - KEPT_CLASSES)],
+    [...keptPalette(KEPT_CLASSES), OTHER_COLOUR],
+    entryOf,
+    n - KEPT_CLASSES
+  );
+}
+function classMixEntries(r2) {
+  return classEntries(
+    r2,
+    r2.classes.map((c4) => r2.daily.reduce((s2, d) => s2 + (d.predicted[c4.value] ?? 0), 0))
+  );
+}
+function confusionEntries(r2, m3) {
+  return classEntries(
+    r2,
+    r2.classes.map((_, i) => {
+      let rows = 0;
+      for (let j = 0; j < r2.classes.length; j++) rows += (m3[i]?.[j] ?? 0) + (m3[j]?.[i] ?? 0);
+      return rows;
+    })
+  );
+}
+function mergedNote(e, by) {
+  return e.merged === 0 ? "" : `${e.labels.length - 1} classes with the most ${by} shown; ${e.merged} others merged into \u201C${e.labels[e.labels.length - 1]}\u201D`;
+}
+
 // actions/lib/drift.ts
 var KS_EXACT_MAX_N = 1e4;
 function ksTestSorted(a4, b10) {
@@ -32518,20 +32649,30 @@ function wrap(text3, max4) {
   return line5 ? [...lines, line5] : [""];
 }
 var shadeOf = (share) => Math.round(share * 10) / 10;
-function confusionRows(r2, which2) {
+function confusionRows(r2, which2, entries3 = confusionEntries(r2, r2.confusion[which2])) {
   const m3 = r2.confusion[which2];
+  const size = entries3.labels.length;
+  const merged = Array.from({ length: size }, () => new Array(size).fill(0));
+  r2.classes.forEach((_, i) => {
+    r2.classes.forEach((_2, j) => {
+      merged[entries3.entryOf[i]][entries3.entryOf[j]] += m3[i]?.[j] ?? 0;
+    });
+  });
   const rows = [];
-  r2.classes.forEach((actual, i) => {
-    const support = (m3[i] ?? []).reduce((s2, x4) => s2 + x4, 0);
-    r2.classes.forEach((predicted, j) => {
-      const count2 = m3[i]?.[j] ?? 0;
+  entries3.short.forEach((actual, a4) => {
+    const support = merged[a4].reduce((s2, x4) => s2 + x4, 0);
+    entries3.short.forEach((predicted, b10) => {
+      const count2 = merged[a4][b10];
       rows.push({
-        actual: actual.label,
-        predicted: predicted.label,
+        actual,
+        predicted,
+        // Axes show the short labels; the tooltip names the classes in full.
+        actualFull: entries3.labels[a4],
+        predictedFull: entries3.labels[b10],
         count: count2,
         share: support === 0 ? 0 : count2 / support,
         shade: support === 0 ? 0 : shadeOf(count2 / support),
-        correct: i === j
+        correct: a4 === b10
       });
     });
   });
@@ -32570,30 +32711,41 @@ function versionRows(r2) {
     label: v.accuracy === null ? `no labels yet (${grouped(v.rows)} rows)` : `${percent(v.accuracy)} \xB7 ${grouped(v.labelled)} labelled`
   }));
 }
-function classMixRows(r2) {
+function classMixRows(r2, entries3 = classMixEntries(r2)) {
   const rows = [];
   for (const d of r2.daily) {
-    const total = r2.classes.reduce((s2, c4) => s2 + (d.predicted[c4.value] ?? 0), 0);
+    const counts = new Array(entries3.labels.length).fill(0);
+    r2.classes.forEach((c4, i) => {
+      counts[entries3.entryOf[i]] += d.predicted[c4.value] ?? 0;
+    });
+    const total = counts.reduce((a4, b10) => a4 + b10, 0);
     if (total === 0) continue;
     let y02 = 0;
-    for (const c4 of r2.classes) {
-      const count2 = d.predicted[c4.value] ?? 0;
-      const share = count2 / total;
+    entries3.short.forEach((cls, e) => {
+      const share = counts[e] / total;
       rows.push({
         date: d.date,
         next: nextDay(d.date),
         day: d.date,
-        cls: c4.label,
-        count: count2,
+        cls,
+        clsFull: entries3.labels[e],
+        count: counts[e],
         share,
         y0: y02,
         y1: y02 + share
       });
       y02 += share;
-    }
+    });
   }
   return rows;
 }
+function legendColumns(opts, entries3) {
+  if (entries3 <= 4) return void 0;
+  const width2 = typeof opts.width === "number" ? opts.width : 2 * LEGEND_ENTRY_WIDTH;
+  return Math.max(1, Math.min(entries3, Math.floor(width2 / LEGEND_ENTRY_WIDTH)));
+}
+var LEGEND_LABEL_LIMIT = 180;
+var LEGEND_ENTRY_WIDTH = LEGEND_LABEL_LIMIT;
 var ROW_STATUS = ["labelled", "waiting for label"];
 function rowsPerDayRows(r2) {
   const rows = [];
@@ -32704,12 +32856,14 @@ function confusionMatrixSpec(r2, which2, opts = {}) {
       opts
     );
   }
-  const labels2 = r2.classes.map((c4) => c4.label);
-  const description2 = `Confusion matrix of ${grouped(total)} labelled predictions over ${span}: actual class in rows, predicted class in columns, ${grouped(correct)} correct (${percent(correct / total)}). Classes: ${labels2.join(", ")}.`;
-  const cell2 = 40;
+  const entries3 = confusionEntries(r2, m3);
+  const labels2 = entries3.short;
+  const description2 = `Confusion matrix of ${grouped(total)} labelled predictions over ${span}: actual class in rows, predicted class in columns, ${grouped(correct)} correct (${percent(correct / total)}). Classes: ${r2.classes.map((c4) => c4.label).join(", ")}.` + (entries3.merged ? ` Shown: ${mergedNote(entries3, "rows")}.` : "");
+  const many = labels2.length > 10;
+  const cell2 = many ? 24 : 40;
   const tooltip2 = [
-    { field: "actual", type: "nominal", title: "actual" },
-    { field: "predicted", type: "nominal", title: "predicted" },
+    { field: "actualFull", type: "nominal", title: "actual" },
+    { field: "predictedFull", type: "nominal", title: "predicted" },
     { field: "count", type: "quantitative", title: "rows" },
     { field: "share", type: "quantitative", title: "share of actual", format: ".1%" }
   ];
@@ -32719,7 +32873,7 @@ function confusionMatrixSpec(r2, which2, opts = {}) {
       type: "nominal",
       title: "predicted",
       scale: { domain: labels2 },
-      axis: { labelAngle: 0, labelLimit: 180, orient: "top" }
+      axis: labels2.length > 6 ? { labelAngle: -90, labelAlign: "left", labelBaseline: "middle", labelLimit: 180, orient: "top" } : { labelAngle: 0, labelLimit: 180, orient: "top" }
     },
     y: {
       field: "actual",
@@ -32729,32 +32883,32 @@ function confusionMatrixSpec(r2, which2, opts = {}) {
       axis: { labelLimit: 200 }
     }
   };
-  return top(
-    opts,
-    title2,
-    `${grouped(total)} labelled rows \xB7 colour: share of the actual class`,
-    description2,
-    {
-      height: cell2 * labels2.length,
-      data: named("confusion", confusionRows(r2, which2)),
-      layer: [
-        {
-          mark: { type: "rect", stroke: "white", strokeWidth: 1 },
-          encoding: withInteraction(
-            opts,
-            {
-              ...position2,
-              color: {
-                field: "shade",
-                type: "quantitative",
-                title: "share",
-                scale: { scheme: "blues", domain: [0, 1] },
-                legend: { format: ".0%" }
-              }
-            },
-            tooltip2
-          )
-        },
+  const subtitle = [
+    `${grouped(total)} labelled rows \xB7 colour: share of the actual class${many ? " (counts in the tooltip)" : ""}`,
+    mergedNote(entries3, "rows")
+  ].filter(Boolean);
+  return top(opts, title2, subtitle.length === 1 ? subtitle[0] : subtitle, description2, {
+    height: cell2 * labels2.length,
+    data: named("confusion", confusionRows(r2, which2, entries3)),
+    layer: [
+      {
+        mark: { type: "rect", stroke: "white", strokeWidth: 1 },
+        encoding: withInteraction(
+          opts,
+          {
+            ...position2,
+            color: {
+              field: "shade",
+              type: "quantitative",
+              title: "share",
+              scale: { scheme: "blues", domain: [0, 1] },
+              legend: { format: ".0%" }
+            }
+          },
+          tooltip2
+        )
+      },
+      ...many ? [] : [
         {
           mark: { type: "text", fontSize: 12 },
           encoding: {
@@ -32764,8 +32918,8 @@ function confusionMatrixSpec(r2, which2, opts = {}) {
           }
         }
       ]
-    }
-  );
+    ]
+  });
 }
 function accuracyDomain(r2) {
   const values3 = accuracyRows(r2).map((row) => row.accuracy);
@@ -32943,14 +33097,17 @@ function classMixSpec(r2, opts = {}) {
   }
   const totals = r2.classes.map((c4) => r2.daily.reduce((s2, d) => s2 + (d.predicted[c4.value] ?? 0), 0));
   const all = totals.reduce((a4, b10) => a4 + b10, 0);
-  const description2 = `Share of each predicted class per day from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}. Overall: ${r2.classes.map((c4, i) => `${c4.label} ${percent(totals[i] / all)}`).join(", ")}.`;
+  const entries3 = classMixEntries(r2);
+  const note = mergedNote(entries3, "predictions");
+  const description2 = `Share of each predicted class per day from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}. Overall: ${r2.classes.map((c4, i) => `${c4.label} ${percent(totals[i] / all)}`).join(", ")}.` + (note ? ` Shown: ${note}.` : "");
+  const columns = legendColumns(opts, entries3.labels.length);
   const tooltip2 = [
     { field: "day", type: "nominal", title: "date" },
-    { field: "cls", type: "nominal", title: "predicted" },
+    { field: "clsFull", type: "nominal", title: "predicted" },
     { field: "count", type: "quantitative", title: "rows" },
     { field: "share", type: "quantitative", title: "share", format: ".1%" }
   ];
-  return top(opts, title2, null, description2, {
+  return top(opts, title2, note || null, description2, {
     height: TIME_HEIGHT,
     data: named("classMix", staticNonEmpty(opts, rows, "count")),
     ...dayBars(
@@ -32966,8 +33123,9 @@ function classMixSpec(r2, opts = {}) {
         field: "cls",
         type: "nominal",
         title: "predicted",
-        scale: { domain: r2.classes.map((c4) => c4.label) },
-        legend: { orient: "bottom", labelLimit: 200 }
+        // Explicit colours: one per entry, never a scheme's colour used twice (chart-classes.ts).
+        scale: { domain: entries3.short, range: entries3.colours },
+        legend: columns === void 0 ? { orient: "bottom", labelLimit: 200 } : { orient: "bottom", columns, labelLimit: LEGEND_LABEL_LIMIT }
       },
       tooltip2
     )

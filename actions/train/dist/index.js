@@ -32020,6 +32020,7 @@ function feature(f, i, where) {
     missing
   };
   if (typeof f.unit === "string") out.unit = f.unit;
+  if (f.group !== void 0) out.group = str(f, "group", `${at} '${name}'`);
   if (typeof f.missingFlag === "string") {
     if (!NAME.test(f.missingFlag))
       throw new SpecError(`${at} '${name}': missingFlag must be lower_snake_case`);
@@ -32183,7 +32184,7 @@ function monitoringOf(v, where) {
 function featureSchema(spec) {
   const out = [];
   for (const f of spec.features) {
-    const { column: _c, missing: _m, missingFlag, ...schema } = f;
+    const { column: _c, missing: _m, missingFlag, group: _g, ...schema } = f;
     out.push(schema);
     if (missingFlag) {
       out.push({
@@ -41413,6 +41414,31 @@ function checkCounts(c, file) {
   };
 }
 
+// actions/lib/label-shape.ts
+var MAX_NUMERIC_CLASSES = 20;
+var MIN_SINGLETONS = 5;
+var SINGLETON_SHARE = 0.25;
+function continuousLabelWarning(label, codes, rows) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const i of rows) if (codes[i] >= 0) counts.set(codes[i], (counts.get(codes[i]) ?? 0) + 1);
+  const seen = [...counts.keys()].map((c) => label.classes[c].value);
+  const numbers = seen.map(Number);
+  const numeric = seen.length > 0 && seen.every((v, k) => v.trim() !== "" && Number.isFinite(numbers[k]));
+  const singletons = [...counts.values()].filter((n) => n === 1).length;
+  const manyNumbers = numeric && seen.length > MAX_NUMERIC_CLASSES;
+  const manySingletons = singletons >= MIN_SINGLETONS && singletons >= SINGLETON_SHARE * seen.length;
+  if (!manyNumbers && !manySingletons) return null;
+  const labelled = [...counts.values()].reduce((a, b) => a + b, 0);
+  const figures = [
+    numeric ? `${seen.length} distinct numeric values (${Math.min(...numbers)} \u2026 ${Math.max(...numbers)})` : `${seen.length} distinct values`,
+    `${singletons} of them on a single row`
+  ];
+  return `label '${label.name}' looks continuous: ${figures.join(", ")} among ${labelled} labelled rows; it is trained as ${seen.length} classes all the same. A quantity to predict is a regression task (not supported yet); a category needs fewer, larger classes (group the values in the source).`;
+}
+function withWarnings(text, warnings) {
+  return [text, ...warnings.map((w) => `> **Warning:** ${w}`)].join("\n\n");
+}
+
 // actions/lib/metrics.ts
 var safeDiv = (a, b) => b === 0 ? 0 : a / b;
 function confusionMatrix(actual, predicted, nClasses) {
@@ -42051,11 +42077,15 @@ function trainDataset(ws, spec, opts) {
   const fg = FeatureGroup.open(ws, spec, { files });
   const table = fg.read();
   const data = trainingData(fg, table, config.includeSynthetic);
+  const warnings = [continuousLabelWarning(fg.meta.label, data.labels, data.rows)].filter(
+    (w) => w !== null
+  );
+  for (const w of warnings) opts.warn?.(w);
   const dataHash = dataHashOf(table, data.rows);
   const configHash = configHashOf(config);
   const champion = index.champion !== null ? registry.champion() : null;
   const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
-  if (skipped) return { dataset: spec.name, skipped };
+  if (skipped) return { dataset: spec.name, skipped, warnings };
   const outcome = train3(data, config, opts.progress);
   let championCheck = null;
   if (champion) {
@@ -42088,7 +42118,7 @@ function trainDataset(ws, spec, opts) {
   const first = outcome.test[0];
   for (const f of outcome.model.features) example[f.name] = valueText(f, data.get(f.name)[first]);
   const registered = registerFitted(
-    { ws, spec, fg, registry, config, dataHash, configHash, champion, championCheck, opts },
+    { ws, spec, fg, registry, config, dataHash, configHash, champion, championCheck, opts, warnings },
     {
       model: outcome.model,
       holdout: outcome.holdout,
@@ -42102,7 +42132,7 @@ function trainDataset(ws, spec, opts) {
       duplicates: outcome.duplicates
     }
   );
-  return { dataset: spec.name, ...registered, outcome };
+  return { dataset: spec.name, ...registered, outcome, warnings };
 }
 function championHoldout(registry, version) {
   const ids = registry.holdoutIds(version);
@@ -42235,7 +42265,7 @@ function registerFitted(ctx, fitted) {
             folds: config.folds
           },
           status,
-          decision
+          decision: withWarnings(decision, ctx.warnings ?? [])
         },
         {
           holdout: fitted.holdout,
@@ -42747,7 +42777,8 @@ await runStage(async () => {
         folds,
         includeSynthetic,
         asOf,
-        progress: (line) => core.info(line)
+        progress: (line) => core.info(line),
+        warn: (w) => core.warning(`${spec.name}: ${w}`)
       });
       core.info(
         r2.entry ? `v${r2.entry.version} \u2192 ${r2.entry.status}. ${r2.entry.decision}` : `skipped: ${r2.skipped}`
@@ -42816,6 +42847,14 @@ await runStage(async () => {
       ];
     })
   );
+  const warned = results.flatMap((r2) => (r2.warnings ?? []).map((w) => `${r2.dataset}: ${w}`));
+  if (warned.length > 0) {
+    summaryTable(
+      "Training warnings",
+      ["warning"],
+      warned.map((w) => [w])
+    );
+  }
   if (pullRequest !== null) {
     const { owner, repo } = repository();
     const client = createGitHubClient(token, { retry: { onRetry: (message2) => core.info(message2) } });
