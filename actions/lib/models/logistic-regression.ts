@@ -1,0 +1,471 @@
+// Logistic regression as scikit-learn's LogisticRegression(solver='lbfgs') fits it: minimise
+// Σ log-loss + ‖W‖² / (2C) with unpenalised intercepts, multinomial (softmax) for three or more classes
+// and a single sigmoid for two, by L-BFGS (lbfgs.ts) converged tightly. Features should be standardised
+// (the pipeline's feature view does it, as a StandardScaler would). Classes with no training rows get
+// probability 0, as they would in a model that never saw them. Platform-neutral.
+import { type LbfgsResult, minimizeLbfgs } from './lbfgs.js';
+import { symmetricEigen } from './symmetric-eigen.js';
+import {
+  type Classifier,
+  checkFiniteMatrix,
+  type EstimatorJSON,
+  type Matrix,
+  ModelFormatError,
+  predictFromProba,
+} from './types.js';
+import {
+  checkFormat,
+  readInteger,
+  readIntegers,
+  readNumber,
+  readNumberRows,
+  readNumbers,
+  readObject,
+} from './validate-json.js';
+
+export interface LogisticRegressionParams {
+  /** Inverse L2 strength: larger C, weaker penalty (1, like scikit-learn). */
+  C?: number;
+  /** Stop when every component of the mean-loss gradient is at most this (1e-10). */
+  tol?: number;
+  /** L-BFGS iterations at most (1000). */
+  maxIter?: number;
+}
+
+export const LOGISTIC_REGRESSION_FORMAT = 'gitml.logistic-regression';
+const FORMAT_VERSION = 1;
+/** Newton polishing forms and decomposes the full Hessian: only for models up to this many parameters. */
+const MAX_NEWTON_PARAMETERS = 400;
+const NEWTON_STEPS = 8;
+/** Gradient size (mean loss) from which Newton steps take over from L-BFGS. */
+const NEWTON_START = 1e-6;
+
+interface Fitted {
+  nClasses: number;
+  nFeatures: number;
+  /** Class indices that had training rows, ascending; the model scores only these. */
+  present: Int32Array;
+  /** Score rows: 0 (one class), 1 (two classes: the score of present[1]), or present.length. */
+  coef: Float64Array;
+  intercept: Float64Array;
+  iterations: number;
+  converged: boolean;
+}
+
+type Settings = Required<LogisticRegressionParams>;
+
+function resolve(params: LogisticRegressionParams): Settings {
+  const C = params.C ?? 1;
+  const tol = params.tol ?? 1e-10;
+  const maxIter = params.maxIter ?? 1000;
+  if (!(typeof C === 'number' && Number.isFinite(C) && C > 0))
+    throw new RangeError(`LogisticRegression: C must be a finite number > 0, got ${C}`);
+  if (!(typeof tol === 'number' && Number.isFinite(tol) && tol > 0))
+    throw new RangeError(`LogisticRegression: tol must be a finite number > 0, got ${tol}`);
+  if (!(Number.isInteger(maxIter) && maxIter >= 1))
+    throw new RangeError(`LogisticRegression: maxIter must be an integer >= 1, got ${maxIter}`);
+  return { C, tol, maxIter };
+}
+
+export class LogisticRegression implements Classifier {
+  readonly algorithm = 'logistic-regression';
+  private readonly settings: Settings;
+  private state: Fitted | null = null;
+
+  constructor(params: LogisticRegressionParams = {}) {
+    this.settings = resolve(params);
+  }
+
+  get nClasses(): number {
+    return this.state?.nClasses ?? 0;
+  }
+
+  /** L-BFGS iterations of the last fit and whether it reached tol. */
+  get convergence(): { iterations: number; converged: boolean } {
+    const s = this.fitted();
+    return { iterations: s.iterations, converged: s.converged };
+  }
+
+  params(): Record<string, number | string | boolean> {
+    return { ...this.settings };
+  }
+
+  fit(X: Matrix, y: Int32Array, nClasses: number): this {
+    const who = 'LogisticRegression.fit';
+    if (!(Number.isInteger(nClasses) && nClasses >= 1))
+      throw new RangeError(`${who}: nClasses must be an integer >= 1, got ${nClasses}`);
+    if (X.rows === 0) throw new RangeError(`${who}: X has no rows`);
+    if (y.length !== X.rows)
+      throw new RangeError(`${who}: y has ${y.length} labels but X has ${X.rows} rows`);
+    const counts = new Int32Array(nClasses);
+    for (let i = 0; i < y.length; i++) {
+      if (!(y[i] >= 0 && y[i] < nClasses))
+        throw new RangeError(`${who}: y[${i}] = ${y[i]} is not a class index in 0..${nClasses - 1}`);
+      counts[y[i]]++;
+    }
+    checkFiniteMatrix(X, who);
+    const present = Int32Array.from(Array.from(counts.keys()).filter((c) => counts[c] > 0));
+    const p = X.cols;
+    const K = present.length;
+    const base = { nClasses, nFeatures: p, present };
+    if (K === 1) {
+      this.state = {
+        ...base,
+        coef: new Float64Array(0),
+        intercept: new Float64Array(0),
+        iterations: 0,
+        converged: true,
+      };
+      return this;
+    }
+    const position = new Int32Array(nClasses).fill(-1);
+    present.forEach((c, k) => {
+      position[c] = k;
+    });
+    const target = Int32Array.from(y, (c) => position[c]);
+    const rows = K === 2 ? 1 : K;
+    const objective =
+      K === 2 ? binaryObjective(X, target, this.settings.C) : softmaxObjective(X, target, K, this.settings.C);
+    const parameters = rows * (p + 1);
+    // L-BFGS crawls on ill-conditioned problems (rare classes, near-separable data) and can stall short of
+    // a tight tol; where the Hessian is small enough to form, L-BFGS only gets close and a few exact
+    // Newton steps (quadratic convergence) finish the job.
+    const polish = parameters <= MAX_NEWTON_PARAMETERS;
+    const result = minimizeLbfgs(objective.value, new Float64Array(parameters), {
+      gtol: polish ? Math.max(this.settings.tol, NEWTON_START) : this.settings.tol,
+      maxIter: this.settings.maxIter,
+    });
+    if (polish && result.gradMax > this.settings.tol) {
+      newtonPolish(objective, result, this.settings.tol);
+    }
+    const coef = new Float64Array(rows * p);
+    const intercept = new Float64Array(rows);
+    for (let k = 0; k < rows; k++) {
+      for (let j = 0; j < p; j++) coef[k * p + j] = result.x[k * (p + 1) + j];
+      intercept[k] = result.x[k * (p + 1) + p];
+    }
+    this.state = { ...base, coef, intercept, iterations: result.iterations, converged: result.converged };
+    return this;
+  }
+
+  private fitted(): Fitted {
+    if (!this.state)
+      throw new Error('LogisticRegression: not fitted; call fit() or LogisticRegression.load() first');
+    return this.state;
+  }
+
+  /** Row-major probabilities over all nClasses (0 for classes absent from training). */
+  predictProba(X: Matrix): Float64Array {
+    const s = this.fitted();
+    const { nClasses, nFeatures: p, present, coef, intercept } = s;
+    if (X.cols !== p)
+      throw new RangeError(`LogisticRegression: X has ${X.cols} features, the model was fitted on ${p}`);
+    checkFiniteMatrix(X, 'LogisticRegression.predictProba');
+    const n = X.rows;
+    const out = new Float64Array(n * nClasses);
+    const K = present.length;
+    if (K === 1) {
+      for (let i = 0; i < n; i++) out[i * nClasses + present[0]] = 1;
+      return out;
+    }
+    const rows = intercept.length;
+    const scores = linearScores(X, coef, intercept, rows);
+    for (let i = 0; i < n; i++) {
+      const o = i * nClasses;
+      if (K === 2) {
+        const positive = sigmoid(scores[i]);
+        out[o + present[1]] = positive;
+        out[o + present[0]] = 1 - positive;
+        continue;
+      }
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < K; k++) max = Math.max(max, scores[k * n + i]);
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += Math.exp(scores[k * n + i] - max);
+      for (let k = 0; k < K; k++) out[o + present[k]] = Math.exp(scores[k * n + i] - max) / sum;
+    }
+    return out;
+  }
+
+  predict(X: Matrix): Int32Array {
+    return predictFromProba(this.predictProba(X), X.rows, this.fitted().nClasses);
+  }
+
+  toJSON(): EstimatorJSON {
+    const s = this.fitted();
+    const rows = s.intercept.length;
+    return {
+      format: LOGISTIC_REGRESSION_FORMAT,
+      version: FORMAT_VERSION,
+      params: { ...this.settings },
+      nClasses: s.nClasses,
+      nFeatures: s.nFeatures,
+      present: Array.from(s.present),
+      coef: Array.from({ length: rows }, (_, k) =>
+        Array.from(s.coef.subarray(k * s.nFeatures, (k + 1) * s.nFeatures)),
+      ),
+      intercept: Array.from(s.intercept),
+      iterations: s.iterations,
+      converged: s.converged,
+    };
+  }
+
+  static load(json: unknown): LogisticRegression {
+    const what = `${LOGISTIC_REGRESSION_FORMAT} model`;
+    const obj = checkFormat(json, LOGISTIC_REGRESSION_FORMAT, FORMAT_VERSION);
+    const paramsWhat = `${what} "params"`;
+    const params = readObject(obj.params, paramsWhat);
+    const C = readNumber(params, 'C', paramsWhat, { above: 0 });
+    const tol = readNumber(params, 'tol', paramsWhat, { above: 0 });
+    const maxIter = readInteger(params, 'maxIter', paramsWhat, { min: 1 });
+    const nClasses = readInteger(obj, 'nClasses', what, { min: 1 });
+    const nFeatures = readInteger(obj, 'nFeatures', what, { min: 0 });
+    const presentLength = Array.isArray(obj.present) ? obj.present.length : -1;
+    if (presentLength < 1 || presentLength > nClasses)
+      throw new ModelFormatError(`${what}: "present" must list 1 to ${nClasses} class indices`);
+    const present = readIntegers(obj, 'present', what, presentLength, { min: 0, max: nClasses - 1 });
+    for (let k = 1; k < present.length; k++) {
+      if (!(present[k] > present[k - 1]))
+        throw new ModelFormatError(`${what}: "present" must be strictly ascending (entry ${k})`);
+    }
+    const K = present.length;
+    const rows = K === 1 ? 0 : K === 2 ? 1 : K;
+    const coef = readNumberRows(obj, 'coef', what, rows, nFeatures);
+    const intercept = readNumbers(obj, 'intercept', what, rows);
+    const iterations = readInteger(obj, 'iterations', what, { min: 0 });
+    if (typeof obj.converged !== 'boolean')
+      throw new ModelFormatError(
+        `${what}: "converged" must be true or false, got ${JSON.stringify(obj.converged)}`,
+      );
+    const model = new LogisticRegression({ C, tol, maxIter });
+    model.state = { nClasses, nFeatures, present, coef, intercept, iterations, converged: obj.converged };
+    return model;
+  }
+}
+
+function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/** Scores of every row for each of `rows` weight rows, class-major: out[k * n + i]. */
+function linearScores(X: Matrix, coef: Float64Array, intercept: Float64Array, rows: number): Float64Array {
+  const { rows: n, cols: p, data } = X;
+  const out = new Float64Array(rows * n);
+  for (let k = 0; k < rows; k++) {
+    const o = k * n;
+    out.fill(intercept[k], o, o + n);
+    for (let j = 0; j < p; j++) {
+      const w = coef[k * p + j];
+      if (w === 0) continue;
+      const col = j * n;
+      for (let i = 0; i < n; i++) out[o + i] += data[col + i] * w;
+    }
+  }
+  return out;
+}
+
+/** Parameters per score row: p weights then the intercept. */
+function unpack(x: Float64Array, rows: number, p: number): { coef: Float64Array; intercept: Float64Array } {
+  const coef = new Float64Array(rows * p);
+  const intercept = new Float64Array(rows);
+  for (let k = 0; k < rows; k++) {
+    for (let j = 0; j < p; j++) coef[k * p + j] = x[k * (p + 1) + j];
+    intercept[k] = x[k * (p + 1) + p];
+  }
+  return { coef, intercept };
+}
+
+/** Adds Xᵀr (weights) and Σr (intercept) of one score row into g, scaled by 1/n. */
+function addGradient(X: Matrix, r: Float64Array, g: Float64Array, at: number, scale: number): void {
+  const { rows: n, cols: p, data } = X;
+  for (let j = 0; j < p; j++) {
+    const col = j * n;
+    let s0 = 0;
+    let s1 = 0;
+    let i = 0;
+    for (; i + 2 <= n; i += 2) {
+      s0 += data[col + i] * r[i];
+      s1 += data[col + i + 1] * r[i + 1];
+    }
+    if (i < n) s0 += data[col + i] * r[i];
+    g[at + j] = (s0 + s1) * scale;
+  }
+  let s = 0;
+  for (let i = 0; i < n; i++) s += r[i];
+  g[at + p] = s * scale;
+}
+
+interface Objective {
+  /** Objective at x; writes its gradient into g. */
+  value(x: Float64Array, g: Float64Array): number;
+  /** Hessian at x, row-major over the parameters. */
+  hessian(x: Float64Array): Float64Array;
+}
+
+/**
+ * Newton steps x ← x − H⁺g from an L-BFGS result, kept while they shrink the gradient. The pseudo-inverse
+ * (eigenvalues below 1e-12 of the largest dropped) skips the direction the multinomial loss is flat in:
+ * adding one constant to every intercept changes no probability.
+ */
+function newtonPolish(objective: Objective, result: LbfgsResult, tol: number): void {
+  const m = result.x.length;
+  const g = new Float64Array(m);
+  const trial = new Float64Array(m);
+  const gTrial = new Float64Array(m);
+  objective.value(result.x, g);
+  for (let step = 0; step < NEWTON_STEPS && result.gradMax > tol; step++) {
+    const { values, vectors } = symmetricEigen(objective.hessian(result.x), m);
+    let largest = 0;
+    for (let k = 0; k < m; k++) largest = Math.max(largest, values[k]);
+    trial.set(result.x);
+    for (let k = 0; k < m; k++) {
+      if (!(values[k] > 1e-12 * largest)) continue;
+      let vg = 0;
+      for (let r = 0; r < m; r++) vg += vectors[r * m + k] * g[r];
+      const w = vg / values[k];
+      for (let r = 0; r < m; r++) trial[r] -= vectors[r * m + k] * w;
+    }
+    const f = objective.value(trial, gTrial);
+    let gradMax = 0;
+    for (let r = 0; r < m; r++) gradMax = Math.max(gradMax, Math.abs(gTrial[r]));
+    if (!(gradMax < result.gradMax)) break;
+    result.x.set(trial);
+    g.set(gTrial);
+    result.f = f;
+    result.gradMax = gradMax;
+    result.iterations++;
+  }
+  result.converged = result.gradMax <= tol;
+}
+
+/** Adds w_i a_i a_iᵀ over rows into block (r, c) of H (a_i = row i of X with a trailing 1), scaled. */
+function addWeightedGram(
+  X: Matrix,
+  w: Float64Array,
+  H: Float64Array,
+  size: number,
+  r0: number,
+  c0: number,
+  scale: number,
+): void {
+  const { rows: n, cols: p, data } = X;
+  const q = p + 1;
+  const column = (j: number, i: number) => (j === p ? 1 : data[j * n + i]);
+  for (let a = 0; a < q; a++) {
+    for (let b = a; b < q; b++) {
+      let s = 0;
+      if (a < p && b < p) {
+        const ca = a * n;
+        const cb = b * n;
+        for (let i = 0; i < n; i++) s += w[i] * data[ca + i] * data[cb + i];
+      } else for (let i = 0; i < n; i++) s += w[i] * column(a, i) * column(b, i);
+      H[(r0 + a) * size + c0 + b] += s * scale;
+      if (a !== b) H[(r0 + b) * size + c0 + a] += s * scale;
+    }
+  }
+}
+
+/** Mean over rows of the binary log-loss plus ‖w‖²/(2Cn): the same minimiser as scikit-learn's sum. */
+function binaryObjective(X: Matrix, y: Int32Array, C: number): Objective {
+  const { rows: n, cols: p } = X;
+  const residual = new Float64Array(n);
+  const hessian = (x: Float64Array): Float64Array => {
+    const { coef, intercept } = unpack(x, 1, p);
+    const z = linearScores(X, coef, intercept, 1);
+    const w = Float64Array.from(z, (zi) => {
+      const s = sigmoid(zi);
+      return s * (1 - s);
+    });
+    const q = p + 1;
+    const H = new Float64Array(q * q);
+    addWeightedGram(X, w, H, q, 0, 0, 1 / n);
+    for (let j = 0; j < p; j++) H[j * q + j] += 1 / (C * n);
+    return H;
+  };
+  const value = (x: Float64Array, g: Float64Array): number => {
+    const { coef, intercept } = unpack(x, 1, p);
+    const z = linearScores(X, coef, intercept, 1);
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      const zi = z[i];
+      // log(1 + e^z) − y z, without overflow.
+      loss += (zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi))) - y[i] * zi;
+      residual[i] = sigmoid(zi) - y[i];
+    }
+    addGradient(X, residual, g, 0, 1 / n);
+    let penalty = 0;
+    for (let j = 0; j < p; j++) {
+      penalty += coef[j] * coef[j];
+      g[j] += coef[j] / (C * n);
+    }
+    return loss / n + penalty / (2 * C * n);
+  };
+  return { value, hessian };
+}
+
+/** Mean over rows of the multinomial log-loss plus ‖W‖²/(2Cn). */
+function softmaxObjective(X: Matrix, y: Int32Array, K: number, C: number): Objective {
+  const { rows: n, cols: p } = X;
+  const residual = new Float64Array(K * n);
+  const probabilities = (x: Float64Array): Float64Array => {
+    const { coef, intercept } = unpack(x, K, p);
+    const z = linearScores(X, coef, intercept, K);
+    for (let i = 0; i < n; i++) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < K; k++) max = Math.max(max, z[k * n + i]);
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        z[k * n + i] = Math.exp(z[k * n + i] - max);
+        sum += z[k * n + i];
+      }
+      for (let k = 0; k < K; k++) z[k * n + i] /= sum;
+    }
+    return z;
+  };
+  const hessian = (x: Float64Array): Float64Array => {
+    const P = probabilities(x);
+    const q = p + 1;
+    const size = K * q;
+    const H = new Float64Array(size * size);
+    const w = new Float64Array(n);
+    for (let a = 0; a < K; a++) {
+      for (let b = 0; b < K; b++) {
+        for (let i = 0; i < n; i++) w[i] = P[a * n + i] * ((a === b ? 1 : 0) - P[b * n + i]);
+        addWeightedGram(X, w, H, size, a * q, b * q, 1 / n);
+      }
+      for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
+    }
+    return H;
+  };
+  const value = (x: Float64Array, g: Float64Array): number => {
+    const { coef, intercept } = unpack(x, K, p);
+    const z = linearScores(X, coef, intercept, K);
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < K; k++) max = Math.max(max, z[k * n + i]);
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        const e = Math.exp(z[k * n + i] - max);
+        residual[k * n + i] = e;
+        sum += e;
+      }
+      loss += max + Math.log(sum) - z[y[i] * n + i];
+      for (let k = 0; k < K; k++) residual[k * n + i] /= sum;
+      residual[y[i] * n + i] -= 1;
+    }
+    let penalty = 0;
+    for (let k = 0; k < K; k++) {
+      addGradient(X, residual.subarray(k * n, (k + 1) * n), g, k * (p + 1), 1 / n);
+      for (let j = 0; j < p; j++) {
+        const w = coef[k * p + j];
+        penalty += w * w;
+        g[k * (p + 1) + j] += w / (C * n);
+      }
+    }
+    return loss / n + penalty / (2 * C * n);
+  };
+  return { value, hessian };
+}
