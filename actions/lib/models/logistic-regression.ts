@@ -3,6 +3,8 @@
 // and a single sigmoid for two, by L-BFGS (lbfgs.ts) converged tightly. Features should be standardised
 // (the pipeline's feature view does it, as a StandardScaler would). Classes with no training rows get
 // probability 0, as they would in a model that never saw them. Platform-neutral.
+
+import { choleskySolve } from './cholesky.js';
 import { type LbfgsResult, minimizeLbfgs } from './lbfgs.js';
 import { symmetricEigen } from './symmetric-eigen.js';
 import {
@@ -38,7 +40,7 @@ const FORMAT_VERSION = 1;
 const MAX_NEWTON_PARAMETERS = 400;
 const NEWTON_STEPS = 8;
 /** Gradient size (mean loss) from which Newton steps take over from L-BFGS. */
-const NEWTON_START = 1e-6;
+const NEWTON_START = 1e-4;
 
 interface Fitted {
   nClasses: number;
@@ -136,7 +138,10 @@ export class LogisticRegression implements Classifier {
       maxIter: this.settings.maxIter,
     });
     if (polish && result.gradMax > this.settings.tol) {
-      newtonPolish(objective, result, this.settings.tol);
+      // The unit vector along which the multinomial loss is flat: equal shifts of every intercept.
+      const flat = K === 2 ? null : new Float64Array(parameters);
+      if (flat) for (let k = 0; k < K; k++) flat[k * (p + 1) + p] = 1 / Math.sqrt(K);
+      newtonPolish(objective, result, this.settings.tol, flat);
     }
     const coef = new Float64Array(rows * p);
     const intercept = new Float64Array(rows);
@@ -305,28 +310,31 @@ interface Objective {
 }
 
 /**
- * Newton steps x ← x − H⁺g from an L-BFGS result, kept while they shrink the gradient. The pseudo-inverse
- * (eigenvalues below 1e-12 of the largest dropped) skips the direction the multinomial loss is flat in:
- * adding one constant to every intercept changes no probability.
+ * Newton steps x ← x − H⁻¹g from an L-BFGS result, kept while they shrink the gradient. The multinomial
+ * loss is flat along one direction (adding one constant to every intercept changes no probability) and
+ * the gradient has no component along it, so that direction is pinned by adding λuuᵀ to H: the step is
+ * then H's pseudo-inverse applied to g, by Cholesky. The eigen-decomposition is the fallback.
  */
-function newtonPolish(objective: Objective, result: LbfgsResult, tol: number): void {
+function newtonPolish(
+  objective: Objective,
+  result: LbfgsResult,
+  tol: number,
+  flat: Float64Array | null,
+): void {
   const m = result.x.length;
   const g = new Float64Array(m);
   const trial = new Float64Array(m);
   const gTrial = new Float64Array(m);
   objective.value(result.x, g);
   for (let step = 0; step < NEWTON_STEPS && result.gradMax > tol; step++) {
-    const { values, vectors } = symmetricEigen(objective.hessian(result.x), m);
-    let largest = 0;
-    for (let k = 0; k < m; k++) largest = Math.max(largest, values[k]);
-    trial.set(result.x);
-    for (let k = 0; k < m; k++) {
-      if (!(values[k] > 1e-12 * largest)) continue;
-      let vg = 0;
-      for (let r = 0; r < m; r++) vg += vectors[r * m + k] * g[r];
-      const w = vg / values[k];
-      for (let r = 0; r < m; r++) trial[r] -= vectors[r * m + k] * w;
+    const H = objective.hessian(result.x);
+    if (flat) {
+      let scale = 0;
+      for (let r = 0; r < m; r++) scale += H[r * m + r] / m;
+      for (let r = 0; r < m; r++) for (let c = 0; c < m; c++) H[r * m + c] += scale * flat[r] * flat[c];
     }
+    const direction = choleskySolve(H, g, m) ?? pseudoInverseSolve(H, g, m);
+    for (let r = 0; r < m; r++) trial[r] = result.x[r] - direction[r];
     const f = objective.value(trial, gTrial);
     let gradMax = 0;
     for (let r = 0; r < m; r++) gradMax = Math.max(gradMax, Math.abs(gTrial[r]));
@@ -338,6 +346,22 @@ function newtonPolish(objective: Objective, result: LbfgsResult, tol: number): v
     result.iterations++;
   }
   result.converged = result.gradMax <= tol;
+}
+
+/** H⁺g with eigenvalues below 1e-12 of the largest dropped. */
+function pseudoInverseSolve(H: Float64Array, g: Float64Array, m: number): Float64Array {
+  const { values, vectors } = symmetricEigen(H, m);
+  let largest = 0;
+  for (let k = 0; k < m; k++) largest = Math.max(largest, values[k]);
+  const out = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    if (!(values[k] > 1e-12 * largest)) continue;
+    let vg = 0;
+    for (let r = 0; r < m; r++) vg += vectors[r * m + k] * g[r];
+    const w = vg / values[k];
+    for (let r = 0; r < m; r++) out[r] += vectors[r * m + k] * w;
+  }
+  return out;
 }
 
 /** Adds w_i a_i a_iᵀ over rows into block (r, c) of H (a_i = row i of X with a trailing 1), scaled. */
