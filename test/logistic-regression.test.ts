@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ALGORITHMS, loadEstimator } from '../actions/lib/models/algorithms.js';
 import { LogisticRegression } from '../actions/lib/models/logistic-regression.js';
 import { fromRows, ModelFormatError } from '../actions/lib/models/types.js';
+import { ServingModel } from '../actions/lib/serving-model.js';
 import { DEFAULT_TRAINING } from '../actions/lib/training.js';
 import { splitRows, takeRows } from './bench/forest.js';
 import { loadFixture } from './fixtures/sklearn/fixtures.js';
 import { breastCancerFixture, logisticFixture, standardize } from './fixtures/sklearn/linear-fixtures.js';
+import { cli, makeWorkspace, read } from './helpers/workspace.js';
 
 const fixture = logisticFixture();
 
@@ -74,6 +76,41 @@ describe('LogisticRegression against scikit-learn LogisticRegression(lbfgs)', ()
     expect(DEFAULT_TRAINING.candidates).toContain('logistic-regression');
     expect(algo.create({ C: 0.1 }).params()).toMatchObject({ C: 0.1 });
   });
+
+  it('trains through the pipeline, registers a model that serving (CLI, actions, browser) loads and predicts with', async () => {
+    const ws = makeWorkspace(['iris']);
+    await cli(ws, 'backfill');
+    const r = await cli(ws, 'train', '--algorithm', 'logistic-regression', '--folds', '3');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/iris: v1 logistic-regression — holdout accuracy (9\d|100)\.\d%/);
+    const model = ServingModel.load(
+      JSON.parse(read(ws, 'models/iris/v1/model.json')),
+      'models/iris/v1/model.json',
+      {
+        lazy: true,
+      },
+    );
+    expect(model.json.algorithm).toBe('logistic-regression');
+    // The view standardises every numeric feature, as a StandardScaler in front of the model would.
+    expect(model.json.view.columns.every((c) => c.scale !== 1 || c.center !== 0)).toBe(true);
+    const setosa = model.predictOne({
+      sepal_length: 5.1,
+      sepal_width: 3.5,
+      petal_length: 1.4,
+      petal_width: 0.2,
+    });
+    expect(model.classes[setosa.classIndex].value).toBe('Setosa');
+    expect(setosa.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    const p = await cli(
+      ws,
+      'predict',
+      '--dataset',
+      'iris',
+      '{"sepal_length": 6.7, "sepal_width": 3.0, "petal_length": 5.2, "petal_width": 2.3}',
+    );
+    expect(p.code, p.err).toBe(0);
+    expect(p.out).toMatch(/Virginica/);
+  }, 120_000);
 
   it('round-trips through JSON (also via loadEstimator) with identical probabilities', () => {
     const data = standardized('iris');
