@@ -135,15 +135,16 @@ export class LogisticRegression implements Classifier {
     // a tight tol; where the Hessian is small enough to form, L-BFGS only gets close and a few exact
     // Newton steps (quadratic convergence) finish the job.
     const polish = parameters <= MAX_NEWTON_PARAMETERS;
+    const { tol, maxIter } = this.settings;
     const result = minimizeLbfgs(objective.value, new Float64Array(parameters), {
-      gtol: polish ? Math.max(this.settings.tol, NEWTON_START) : this.settings.tol,
-      maxIter: this.settings.maxIter,
+      gtol: polish ? Math.max(tol, NEWTON_START) : tol,
+      maxIter,
     });
-    if (polish && result.gradMax > this.settings.tol) {
+    if (polish && result.gradMax > tol) {
       // The unit vector along which the multinomial loss is flat: equal shifts of every intercept.
       const flat = K === 2 ? null : new Float64Array(parameters);
       if (flat) for (let k = 0; k < K; k++) flat[k * (p + 1) + p] = 1 / Math.sqrt(K);
-      newtonPolish(objective, result, this.settings.tol, flat);
+      newtonPolish(objective, result, tol, flat);
     }
     const coef = new Float64Array(rows * p);
     const intercept = new Float64Array(rows);
@@ -346,7 +347,10 @@ function pseudoInverseSolve(H: Float64Array, g: Float64Array, m: number): Float6
   return out;
 }
 
-/** Adds w_i a_i a_iᵀ over rows into block (r, c) of H (a_i = row i of X with a trailing 1), scaled. */
+/**
+ * Adds w_i a_i a_iᵀ over rows into block (r0, c0) of H (a_i = row i of X with a trailing 1), scaled.
+ * Row block by row block, so the block's feature values stay in cache while every pair is formed.
+ */
 function addWeightedGram(
   X: Matrix,
   w: Float64Array,
@@ -358,17 +362,30 @@ function addWeightedGram(
 ): void {
   const { rows: n, cols: p, data } = X;
   const q = p + 1;
-  const column = (j: number, i: number) => (j === p ? 1 : data[j * n + i]);
+  const acc = new Float64Array(q * q);
+  for (let start = 0; start < n; start += BLOCK_ROWS) {
+    const len = Math.min(BLOCK_ROWS, n - start);
+    for (let a = 0; a < p; a++) {
+      const ca = a * n + start;
+      for (let b = a; b < p; b++) {
+        const cb = b * n + start;
+        let s = 0;
+        for (let i = 0; i < len; i++) s += w[start + i] * data[ca + i] * data[cb + i];
+        acc[a * q + b] += s;
+      }
+      let s = 0;
+      for (let i = 0; i < len; i++) s += w[start + i] * data[ca + i];
+      acc[a * q + p] += s;
+    }
+    let s = 0;
+    for (let i = 0; i < len; i++) s += w[start + i];
+    acc[p * q + p] += s;
+  }
   for (let a = 0; a < q; a++) {
     for (let b = a; b < q; b++) {
-      let s = 0;
-      if (a < p && b < p) {
-        const ca = a * n;
-        const cb = b * n;
-        for (let i = 0; i < n; i++) s += w[i] * data[ca + i] * data[cb + i];
-      } else for (let i = 0; i < n; i++) s += w[i] * column(a, i) * column(b, i);
-      H[(r0 + a) * size + c0 + b] += s * scale;
-      if (a !== b) H[(r0 + b) * size + c0 + a] += s * scale;
+      const v = acc[a * q + b] * scale;
+      H[(r0 + a) * size + c0 + b] += v;
+      if (a !== b) H[(r0 + b) * size + c0 + a] += v;
     }
   }
 }
@@ -442,9 +459,14 @@ function softmaxObjective(X: Matrix, y: Int32Array, K: number, C: number): Objec
     const H = new Float64Array(size * size);
     const w = new Float64Array(n);
     for (let a = 0; a < K; a++) {
-      for (let b = 0; b < K; b++) {
+      // Block (a, b) weighs each row by P_a(δ_ab − P_b), the same for (b, a): form one, copy the other.
+      for (let b = a; b < K; b++) {
         for (let i = 0; i < n; i++) w[i] = P[a * n + i] * ((a === b ? 1 : 0) - P[b * n + i]);
         addWeightedGram(X, w, H, size, a * q, b * q, 1 / n);
+        if (b === a) continue;
+        for (let r = 0; r < q; r++) {
+          for (let c = 0; c < q; c++) H[(b * q + r) * size + a * q + c] = H[(a * q + r) * size + b * q + c];
+        }
       }
       for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
     }
