@@ -31098,14 +31098,15 @@ var LogisticRegression = class _LogisticRegression {
     const objective = K === 2 ? binaryObjective(X, target, this.settings.C) : softmaxObjective(X, target, K, this.settings.C);
     const parameters = rows * (p + 1);
     const polish = parameters <= MAX_NEWTON_PARAMETERS;
+    const { tol, maxIter } = this.settings;
     const result = minimizeLbfgs(objective.value, new Float64Array(parameters), {
-      gtol: polish ? Math.max(this.settings.tol, NEWTON_START) : this.settings.tol,
-      maxIter: this.settings.maxIter
+      gtol: polish ? Math.max(tol, NEWTON_START) : tol,
+      maxIter
     });
-    if (polish && result.gradMax > this.settings.tol) {
+    if (polish && result.gradMax > tol) {
       const flat = K === 2 ? null : new Float64Array(parameters);
       if (flat) for (let k = 0; k < K; k++) flat[k * (p + 1) + p] = 1 / Math.sqrt(K);
-      newtonPolish(objective, result, this.settings.tol, flat);
+      newtonPolish(objective, result, tol, flat);
     }
     const coef = new Float64Array(rows * p);
     const intercept = new Float64Array(rows);
@@ -31280,17 +31281,30 @@ function pseudoInverseSolve(H, g2, m) {
 function addWeightedGram(X, w, H, size, r0, c0, scale) {
   const { rows: n, cols: p, data } = X;
   const q = p + 1;
-  const column = (j, i) => j === p ? 1 : data[j * n + i];
+  const acc = new Float64Array(q * q);
+  for (let start = 0; start < n; start += BLOCK_ROWS2) {
+    const len = Math.min(BLOCK_ROWS2, n - start);
+    for (let a = 0; a < p; a++) {
+      const ca = a * n + start;
+      for (let b = a; b < p; b++) {
+        const cb = b * n + start;
+        let s3 = 0;
+        for (let i = 0; i < len; i++) s3 += w[start + i] * data[ca + i] * data[cb + i];
+        acc[a * q + b] += s3;
+      }
+      let s2 = 0;
+      for (let i = 0; i < len; i++) s2 += w[start + i] * data[ca + i];
+      acc[a * q + p] += s2;
+    }
+    let s = 0;
+    for (let i = 0; i < len; i++) s += w[start + i];
+    acc[p * q + p] += s;
+  }
   for (let a = 0; a < q; a++) {
     for (let b = a; b < q; b++) {
-      let s = 0;
-      if (a < p && b < p) {
-        const ca = a * n;
-        const cb = b * n;
-        for (let i = 0; i < n; i++) s += w[i] * data[ca + i] * data[cb + i];
-      } else for (let i = 0; i < n; i++) s += w[i] * column(a, i) * column(b, i);
-      H[(r0 + a) * size + c0 + b] += s * scale;
-      if (a !== b) H[(r0 + b) * size + c0 + a] += s * scale;
+      const v = acc[a * q + b] * scale;
+      H[(r0 + a) * size + c0 + b] += v;
+      if (a !== b) H[(r0 + b) * size + c0 + a] += v;
     }
   }
 }
@@ -31359,9 +31373,13 @@ function softmaxObjective(X, y, K, C) {
     const H = new Float64Array(size * size);
     const w = new Float64Array(n);
     for (let a = 0; a < K; a++) {
-      for (let b = 0; b < K; b++) {
+      for (let b = a; b < K; b++) {
         for (let i = 0; i < n; i++) w[i] = P[a * n + i] * ((a === b ? 1 : 0) - P[b * n + i]);
         addWeightedGram(X, w, H, size, a * q, b * q, 1 / n);
+        if (b === a) continue;
+        for (let r2 = 0; r2 < q; r2++) {
+          for (let c = 0; c < q; c++) H[(b * q + r2) * size + a * q + c] = H[(a * q + r2) * size + b * q + c];
+        }
       }
       for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
     }

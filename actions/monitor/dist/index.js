@@ -30722,14 +30722,15 @@ var LogisticRegression = class _LogisticRegression {
     const objective = K2 === 2 ? binaryObjective(X4, target2, this.settings.C) : softmaxObjective(X4, target2, K2, this.settings.C);
     const parameters = rows * (p + 1);
     const polish = parameters <= MAX_NEWTON_PARAMETERS;
+    const { tol, maxIter } = this.settings;
     const result = minimizeLbfgs(objective.value, new Float64Array(parameters), {
-      gtol: polish ? Math.max(this.settings.tol, NEWTON_START) : this.settings.tol,
-      maxIter: this.settings.maxIter
+      gtol: polish ? Math.max(tol, NEWTON_START) : tol,
+      maxIter
     });
-    if (polish && result.gradMax > this.settings.tol) {
+    if (polish && result.gradMax > tol) {
       const flat = K2 === 2 ? null : new Float64Array(parameters);
       if (flat) for (let k2 = 0; k2 < K2; k2++) flat[k2 * (p + 1) + p] = 1 / Math.sqrt(K2);
-      newtonPolish(objective, result, this.settings.tol, flat);
+      newtonPolish(objective, result, tol, flat);
     }
     const coef = new Float64Array(rows * p);
     const intercept = new Float64Array(rows);
@@ -30904,17 +30905,30 @@ function pseudoInverseSolve(H, g2, m3) {
 function addWeightedGram(X4, w2, H, size, r0, c0, scale6) {
   const { rows: n, cols: p, data: data3 } = X4;
   const q = p + 1;
-  const column = (j, i) => j === p ? 1 : data3[j * n + i];
+  const acc = new Float64Array(q * q);
+  for (let start = 0; start < n; start += BLOCK_ROWS2) {
+    const len = Math.min(BLOCK_ROWS2, n - start);
+    for (let a4 = 0; a4 < p; a4++) {
+      const ca = a4 * n + start;
+      for (let b10 = a4; b10 < p; b10++) {
+        const cb = b10 * n + start;
+        let s4 = 0;
+        for (let i = 0; i < len; i++) s4 += w2[start + i] * data3[ca + i] * data3[cb + i];
+        acc[a4 * q + b10] += s4;
+      }
+      let s3 = 0;
+      for (let i = 0; i < len; i++) s3 += w2[start + i] * data3[ca + i];
+      acc[a4 * q + p] += s3;
+    }
+    let s2 = 0;
+    for (let i = 0; i < len; i++) s2 += w2[start + i];
+    acc[p * q + p] += s2;
+  }
   for (let a4 = 0; a4 < q; a4++) {
     for (let b10 = a4; b10 < q; b10++) {
-      let s2 = 0;
-      if (a4 < p && b10 < p) {
-        const ca = a4 * n;
-        const cb = b10 * n;
-        for (let i = 0; i < n; i++) s2 += w2[i] * data3[ca + i] * data3[cb + i];
-      } else for (let i = 0; i < n; i++) s2 += w2[i] * column(a4, i) * column(b10, i);
-      H[(r0 + a4) * size + c0 + b10] += s2 * scale6;
-      if (a4 !== b10) H[(r0 + b10) * size + c0 + a4] += s2 * scale6;
+      const v = acc[a4 * q + b10] * scale6;
+      H[(r0 + a4) * size + c0 + b10] += v;
+      if (a4 !== b10) H[(r0 + b10) * size + c0 + a4] += v;
     }
   }
 }
@@ -30983,9 +30997,13 @@ function softmaxObjective(X4, y4, K2, C4) {
     const H = new Float64Array(size * size);
     const w2 = new Float64Array(n);
     for (let a4 = 0; a4 < K2; a4++) {
-      for (let b10 = 0; b10 < K2; b10++) {
+      for (let b10 = a4; b10 < K2; b10++) {
         for (let i = 0; i < n; i++) w2[i] = P[a4 * n + i] * ((a4 === b10 ? 1 : 0) - P[b10 * n + i]);
         addWeightedGram(X4, w2, H, size, a4 * q, b10 * q, 1 / n);
+        if (b10 === a4) continue;
+        for (let r2 = 0; r2 < q; r2++) {
+          for (let c4 = 0; c4 < q; c4++) H[(b10 * q + r2) * size + a4 * q + c4] = H[(a4 * q + r2) * size + b10 * q + c4];
+        }
       }
       for (let j = 0; j < p; j++) H[(a4 * q + j) * size + a4 * q + j] += 1 / (C4 * n);
     }
