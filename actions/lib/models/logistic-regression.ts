@@ -348,46 +348,48 @@ function pseudoInverseSolve(H: Float64Array, g: Float64Array, m: number): Float6
 }
 
 /**
- * Adds w_i a_i a_iᵀ over rows into block (r0, c0) of H (a_i = row i of X with a trailing 1), scaled.
- * Row block by row block, so the block's feature values stay in cache while every pair is formed.
+ * For each of T row weightings w_t (w[t * n + i]), the q × q matrix Σ_i w_ti a_i a_iᵀ with a_i = row i of
+ * X and a trailing 1; returned as T full symmetric matrices, out[t * q * q + r * q + c]. One pass: per
+ * row block (kept in cache) and feature pair, the products x_ij x_ik are formed once for all T weightings.
  */
-function addWeightedGram(
-  X: Matrix,
-  w: Float64Array,
-  H: Float64Array,
-  size: number,
-  r0: number,
-  c0: number,
-  scale: number,
-): void {
+function weightedGrams(X: Matrix, w: Float64Array, T: number): Float64Array {
   const { rows: n, cols: p, data } = X;
   const q = p + 1;
-  const acc = new Float64Array(q * q);
+  const out = new Float64Array(T * q * q);
+  const prod = new Float64Array(BLOCK_ROWS);
   for (let start = 0; start < n; start += BLOCK_ROWS) {
     const len = Math.min(BLOCK_ROWS, n - start);
-    for (let a = 0; a < p; a++) {
-      const ca = a * n + start;
-      for (let b = a; b < p; b++) {
-        const cb = b * n + start;
-        let s = 0;
-        for (let i = 0; i < len; i++) s += w[start + i] * data[ca + i] * data[cb + i];
-        acc[a * q + b] += s;
+    for (let j = 0; j < q; j++) {
+      for (let k = j; k < q; k++) {
+        if (k < p) {
+          const cj = j * n + start;
+          const ck = k * n + start;
+          for (let i = 0; i < len; i++) prod[i] = data[cj + i] * data[ck + i];
+        } else if (j < p) {
+          prod.set(data.subarray(j * n + start, j * n + start + len));
+        } else {
+          prod.fill(1, 0, len);
+        }
+        for (let t = 0; t < T; t++) {
+          const wt = t * n + start;
+          let s0 = 0;
+          let s1 = 0;
+          let i = 0;
+          for (; i + 2 <= len; i += 2) {
+            s0 += w[wt + i] * prod[i];
+            s1 += w[wt + i + 1] * prod[i + 1];
+          }
+          if (i < len) s0 += w[wt + i] * prod[i];
+          out[t * q * q + j * q + k] += s0 + s1;
+        }
       }
-      let s = 0;
-      for (let i = 0; i < len; i++) s += w[start + i] * data[ca + i];
-      acc[a * q + p] += s;
-    }
-    let s = 0;
-    for (let i = 0; i < len; i++) s += w[start + i];
-    acc[p * q + p] += s;
-  }
-  for (let a = 0; a < q; a++) {
-    for (let b = a; b < q; b++) {
-      const v = acc[a * q + b] * scale;
-      H[(r0 + a) * size + c0 + b] += v;
-      if (a !== b) H[(r0 + b) * size + c0 + a] += v;
     }
   }
+  for (let t = 0; t < T; t++) {
+    const o = t * q * q;
+    for (let j = 0; j < q; j++) for (let k = j + 1; k < q; k++) out[o + k * q + j] = out[o + j * q + k];
+  }
+  return out;
 }
 
 /** Mean over rows of the binary log-loss plus ‖w‖²/(2Cn): the same minimiser as scikit-learn's sum. */
@@ -401,8 +403,8 @@ function binaryObjective(X: Matrix, y: Int32Array, C: number): Objective {
       return s * (1 - s);
     });
     const q = p + 1;
-    const H = new Float64Array(q * q);
-    addWeightedGram(X, w, H, q, 0, 0, 1 / n);
+    const H = weightedGrams(X, w, 1);
+    for (let k = 0; k < H.length; k++) H[k] /= n;
     for (let j = 0; j < p; j++) H[j * q + j] += 1 / (C * n);
     return H;
   };
@@ -456,20 +458,25 @@ function softmaxObjective(X: Matrix, y: Int32Array, K: number, C: number): Objec
     const P = probabilities(x);
     const q = p + 1;
     const size = K * q;
+    // Block (a, b) weighs each row by P_a(δ_ab − P_b), the same as block (b, a): form the pairs a <= b.
+    const pairs: [number, number][] = [];
+    for (let a = 0; a < K; a++) for (let b = a; b < K; b++) pairs.push([a, b]);
+    const w = new Float64Array(pairs.length * n);
+    pairs.forEach(([a, b], t) => {
+      for (let i = 0; i < n; i++) w[t * n + i] = P[a * n + i] * ((a === b ? 1 : 0) - P[b * n + i]);
+    });
+    const grams = weightedGrams(X, w, pairs.length);
     const H = new Float64Array(size * size);
-    const w = new Float64Array(n);
-    for (let a = 0; a < K; a++) {
-      // Block (a, b) weighs each row by P_a(δ_ab − P_b), the same for (b, a): form one, copy the other.
-      for (let b = a; b < K; b++) {
-        for (let i = 0; i < n; i++) w[i] = P[a * n + i] * ((a === b ? 1 : 0) - P[b * n + i]);
-        addWeightedGram(X, w, H, size, a * q, b * q, 1 / n);
-        if (b === a) continue;
-        for (let r = 0; r < q; r++) {
-          for (let c = 0; c < q; c++) H[(b * q + r) * size + a * q + c] = H[(a * q + r) * size + b * q + c];
+    pairs.forEach(([a, b], t) => {
+      for (let r = 0; r < q; r++) {
+        for (let c = 0; c < q; c++) {
+          const v = grams[t * q * q + r * q + c] / n;
+          H[(a * q + r) * size + b * q + c] = v;
+          H[(b * q + r) * size + a * q + c] = v;
         }
       }
-      for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
-    }
+    });
+    for (let a = 0; a < K; a++) for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
     return H;
   };
   const z = new Float64Array(K * BLOCK_ROWS);

@@ -30902,35 +30902,44 @@ function pseudoInverseSolve(H, g2, m3) {
   }
   return out;
 }
-function addWeightedGram(X4, w2, H, size, r0, c0, scale6) {
+function weightedGrams(X4, w2, T) {
   const { rows: n, cols: p, data: data3 } = X4;
   const q = p + 1;
-  const acc = new Float64Array(q * q);
+  const out = new Float64Array(T * q * q);
+  const prod = new Float64Array(BLOCK_ROWS2);
   for (let start = 0; start < n; start += BLOCK_ROWS2) {
     const len = Math.min(BLOCK_ROWS2, n - start);
-    for (let a4 = 0; a4 < p; a4++) {
-      const ca = a4 * n + start;
-      for (let b10 = a4; b10 < p; b10++) {
-        const cb = b10 * n + start;
-        let s4 = 0;
-        for (let i = 0; i < len; i++) s4 += w2[start + i] * data3[ca + i] * data3[cb + i];
-        acc[a4 * q + b10] += s4;
+    for (let j = 0; j < q; j++) {
+      for (let k2 = j; k2 < q; k2++) {
+        if (k2 < p) {
+          const cj = j * n + start;
+          const ck = k2 * n + start;
+          for (let i = 0; i < len; i++) prod[i] = data3[cj + i] * data3[ck + i];
+        } else if (j < p) {
+          prod.set(data3.subarray(j * n + start, j * n + start + len));
+        } else {
+          prod.fill(1, 0, len);
+        }
+        for (let t = 0; t < T; t++) {
+          const wt = t * n + start;
+          let s0 = 0;
+          let s1 = 0;
+          let i = 0;
+          for (; i + 2 <= len; i += 2) {
+            s0 += w2[wt + i] * prod[i];
+            s1 += w2[wt + i + 1] * prod[i + 1];
+          }
+          if (i < len) s0 += w2[wt + i] * prod[i];
+          out[t * q * q + j * q + k2] += s0 + s1;
+        }
       }
-      let s3 = 0;
-      for (let i = 0; i < len; i++) s3 += w2[start + i] * data3[ca + i];
-      acc[a4 * q + p] += s3;
-    }
-    let s2 = 0;
-    for (let i = 0; i < len; i++) s2 += w2[start + i];
-    acc[p * q + p] += s2;
-  }
-  for (let a4 = 0; a4 < q; a4++) {
-    for (let b10 = a4; b10 < q; b10++) {
-      const v = acc[a4 * q + b10] * scale6;
-      H[(r0 + a4) * size + c0 + b10] += v;
-      if (a4 !== b10) H[(r0 + b10) * size + c0 + a4] += v;
     }
   }
+  for (let t = 0; t < T; t++) {
+    const o = t * q * q;
+    for (let j = 0; j < q; j++) for (let k2 = j + 1; k2 < q; k2++) out[o + k2 * q + j] = out[o + j * q + k2];
+  }
+  return out;
 }
 function binaryObjective(X4, y4, C4) {
   const { rows: n, cols: p } = X4;
@@ -30942,8 +30951,8 @@ function binaryObjective(X4, y4, C4) {
       return s2 * (1 - s2);
     });
     const q = p + 1;
-    const H = new Float64Array(q * q);
-    addWeightedGram(X4, w2, H, q, 0, 0, 1 / n);
+    const H = weightedGrams(X4, w2, 1);
+    for (let k2 = 0; k2 < H.length; k2++) H[k2] /= n;
     for (let j = 0; j < p; j++) H[j * q + j] += 1 / (C4 * n);
     return H;
   };
@@ -30994,19 +31003,24 @@ function softmaxObjective(X4, y4, K2, C4) {
     const P = probabilities(x4);
     const q = p + 1;
     const size = K2 * q;
+    const pairs = [];
+    for (let a4 = 0; a4 < K2; a4++) for (let b10 = a4; b10 < K2; b10++) pairs.push([a4, b10]);
+    const w2 = new Float64Array(pairs.length * n);
+    pairs.forEach(([a4, b10], t) => {
+      for (let i = 0; i < n; i++) w2[t * n + i] = P[a4 * n + i] * ((a4 === b10 ? 1 : 0) - P[b10 * n + i]);
+    });
+    const grams = weightedGrams(X4, w2, pairs.length);
     const H = new Float64Array(size * size);
-    const w2 = new Float64Array(n);
-    for (let a4 = 0; a4 < K2; a4++) {
-      for (let b10 = a4; b10 < K2; b10++) {
-        for (let i = 0; i < n; i++) w2[i] = P[a4 * n + i] * ((a4 === b10 ? 1 : 0) - P[b10 * n + i]);
-        addWeightedGram(X4, w2, H, size, a4 * q, b10 * q, 1 / n);
-        if (b10 === a4) continue;
-        for (let r2 = 0; r2 < q; r2++) {
-          for (let c4 = 0; c4 < q; c4++) H[(b10 * q + r2) * size + a4 * q + c4] = H[(a4 * q + r2) * size + b10 * q + c4];
+    pairs.forEach(([a4, b10], t) => {
+      for (let r2 = 0; r2 < q; r2++) {
+        for (let c4 = 0; c4 < q; c4++) {
+          const v = grams[t * q * q + r2 * q + c4] / n;
+          H[(a4 * q + r2) * size + b10 * q + c4] = v;
+          H[(b10 * q + r2) * size + a4 * q + c4] = v;
         }
       }
-      for (let j = 0; j < p; j++) H[(a4 * q + j) * size + a4 * q + j] += 1 / (C4 * n);
-    }
+    });
+    for (let a4 = 0; a4 < K2; a4++) for (let j = 0; j < p; j++) H[(a4 * q + j) * size + a4 * q + j] += 1 / (C4 * n);
     return H;
   };
   const z2 = new Float64Array(K2 * BLOCK_ROWS2);

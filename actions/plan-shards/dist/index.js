@@ -30420,35 +30420,44 @@ function pseudoInverseSolve(H, g2, m) {
   }
   return out;
 }
-function addWeightedGram(X, w, H, size, r0, c0, scale) {
+function weightedGrams(X, w, T) {
   const { rows: n, cols: p, data } = X;
   const q = p + 1;
-  const acc = new Float64Array(q * q);
+  const out = new Float64Array(T * q * q);
+  const prod = new Float64Array(BLOCK_ROWS2);
   for (let start = 0; start < n; start += BLOCK_ROWS2) {
     const len = Math.min(BLOCK_ROWS2, n - start);
-    for (let a = 0; a < p; a++) {
-      const ca = a * n + start;
-      for (let b = a; b < p; b++) {
-        const cb = b * n + start;
-        let s3 = 0;
-        for (let i = 0; i < len; i++) s3 += w[start + i] * data[ca + i] * data[cb + i];
-        acc[a * q + b] += s3;
+    for (let j = 0; j < q; j++) {
+      for (let k = j; k < q; k++) {
+        if (k < p) {
+          const cj = j * n + start;
+          const ck = k * n + start;
+          for (let i = 0; i < len; i++) prod[i] = data[cj + i] * data[ck + i];
+        } else if (j < p) {
+          prod.set(data.subarray(j * n + start, j * n + start + len));
+        } else {
+          prod.fill(1, 0, len);
+        }
+        for (let t = 0; t < T; t++) {
+          const wt = t * n + start;
+          let s0 = 0;
+          let s1 = 0;
+          let i = 0;
+          for (; i + 2 <= len; i += 2) {
+            s0 += w[wt + i] * prod[i];
+            s1 += w[wt + i + 1] * prod[i + 1];
+          }
+          if (i < len) s0 += w[wt + i] * prod[i];
+          out[t * q * q + j * q + k] += s0 + s1;
+        }
       }
-      let s2 = 0;
-      for (let i = 0; i < len; i++) s2 += w[start + i] * data[ca + i];
-      acc[a * q + p] += s2;
-    }
-    let s = 0;
-    for (let i = 0; i < len; i++) s += w[start + i];
-    acc[p * q + p] += s;
-  }
-  for (let a = 0; a < q; a++) {
-    for (let b = a; b < q; b++) {
-      const v = acc[a * q + b] * scale;
-      H[(r0 + a) * size + c0 + b] += v;
-      if (a !== b) H[(r0 + b) * size + c0 + a] += v;
     }
   }
+  for (let t = 0; t < T; t++) {
+    const o = t * q * q;
+    for (let j = 0; j < q; j++) for (let k = j + 1; k < q; k++) out[o + k * q + j] = out[o + j * q + k];
+  }
+  return out;
 }
 function binaryObjective(X, y, C) {
   const { rows: n, cols: p } = X;
@@ -30460,8 +30469,8 @@ function binaryObjective(X, y, C) {
       return s * (1 - s);
     });
     const q = p + 1;
-    const H = new Float64Array(q * q);
-    addWeightedGram(X, w, H, q, 0, 0, 1 / n);
+    const H = weightedGrams(X, w, 1);
+    for (let k = 0; k < H.length; k++) H[k] /= n;
     for (let j = 0; j < p; j++) H[j * q + j] += 1 / (C * n);
     return H;
   };
@@ -30512,19 +30521,24 @@ function softmaxObjective(X, y, K, C) {
     const P = probabilities(x);
     const q = p + 1;
     const size = K * q;
+    const pairs = [];
+    for (let a = 0; a < K; a++) for (let b = a; b < K; b++) pairs.push([a, b]);
+    const w = new Float64Array(pairs.length * n);
+    pairs.forEach(([a, b], t) => {
+      for (let i = 0; i < n; i++) w[t * n + i] = P[a * n + i] * ((a === b ? 1 : 0) - P[b * n + i]);
+    });
+    const grams = weightedGrams(X, w, pairs.length);
     const H = new Float64Array(size * size);
-    const w = new Float64Array(n);
-    for (let a = 0; a < K; a++) {
-      for (let b = a; b < K; b++) {
-        for (let i = 0; i < n; i++) w[i] = P[a * n + i] * ((a === b ? 1 : 0) - P[b * n + i]);
-        addWeightedGram(X, w, H, size, a * q, b * q, 1 / n);
-        if (b === a) continue;
-        for (let r2 = 0; r2 < q; r2++) {
-          for (let c = 0; c < q; c++) H[(b * q + r2) * size + a * q + c] = H[(a * q + r2) * size + b * q + c];
+    pairs.forEach(([a, b], t) => {
+      for (let r2 = 0; r2 < q; r2++) {
+        for (let c = 0; c < q; c++) {
+          const v = grams[t * q * q + r2 * q + c] / n;
+          H[(a * q + r2) * size + b * q + c] = v;
+          H[(b * q + r2) * size + a * q + c] = v;
         }
       }
-      for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
-    }
+    });
+    for (let a = 0; a < K; a++) for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
     return H;
   };
   const z2 = new Float64Array(K * BLOCK_ROWS2);
