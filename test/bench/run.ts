@@ -8,12 +8,20 @@ import { parseArgs } from 'node:util';
 import { stableStringify } from '../../actions/lib/json.js';
 import { suite as forest } from './forest.js';
 import { type BenchLine, findPython, formatLine, type Suite } from './harness.js';
+import { suite as linear } from './models-linear.js';
 import { suite as nbKnn } from './models-nb-knn.js';
 import { suite as pipeline } from './pipeline.js';
 import { suite as site } from './site.js';
 import { suite as store } from './store.js';
 
-const SUITES: Record<string, Suite> = { store, 'models-nb-knn': nbKnn, forest, pipeline, site };
+const SUITES: Record<string, Suite> = {
+  store,
+  'models-nb-knn': nbKnn,
+  'models-linear': linear,
+  forest,
+  pipeline,
+  site,
+};
 
 const { values } = parseArgs({
   options: {

@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve3(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module.exports = {
@@ -26711,11 +26711,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -26731,7 +26731,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -26804,26 +26804,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve2) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve3) => __awaiter(this, void 0, void 0, function* () {
         let output2 = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output2 = Buffer.concat([output2, chunk]);
         });
         this.message.on("end", () => {
-          resolve2(output2.toString());
+          resolve3(output2.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve2) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve3) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve2(Buffer.concat(chunks));
+          resolve3(Buffer.concat(chunks));
         });
       }));
     });
@@ -27026,14 +27026,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve2(res);
+            resolve3(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -27277,12 +27277,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve2) => setTimeout(() => resolve2(), ms));
+      return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve2, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve3, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -27290,7 +27290,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve2(response);
+          resolve3(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -27329,7 +27329,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve2(response);
+          resolve3(response);
         }
       }));
     });
@@ -27340,11 +27340,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -27360,7 +27360,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -27391,11 +27391,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -27411,7 +27411,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -27480,11 +27480,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -27500,7 +27500,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -27802,11 +27802,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -27822,7 +27822,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -27926,11 +27926,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -27946,7 +27946,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28020,11 +28020,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28040,7 +28040,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28259,7 +28259,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve2, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve3, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -28342,7 +28342,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve2(exitCode);
+            resolve3(exitCode);
           }
         });
         if (this.options.input) {
@@ -28465,11 +28465,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28485,7 +28485,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28538,11 +28538,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28558,7 +28558,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28617,11 +28617,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28637,7 +28637,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28903,7 +28903,7 @@ var DEFAULT_RETRY_POLICY = Object.freeze({
   baseDelayMs: 1e3,
   maxDelayMs: 3e4,
   maxTotalWaitMs: 12e4,
-  sleep: (ms) => new Promise((resolve2) => setTimeout(resolve2, ms)),
+  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
   random: Math.random,
   now: Date.now
 });
@@ -29184,6 +29184,16 @@ function predictFromProba(probs, rows, k) {
   const out = new Int32Array(rows);
   for (let i = 0; i < rows; i++) out[i] = argmax(probs, i * k, k);
   return out;
+}
+function checkFiniteMatrix(X, who) {
+  const { rows, data } = X;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new RangeError(
+        `${who}: X has ${data[i]} at row ${i % rows}, feature ${Math.floor(i / rows)}; values must be finite (impute missing values first)`
+      );
+    }
+  }
 }
 
 // actions/lib/models/validate-json.ts
@@ -29927,6 +29937,702 @@ function selectNth(order, X, p, j, start, end, nth) {
     if (nth <= r2) right = r2;
     else if (nth >= i) left = i;
     else return;
+  }
+}
+
+// actions/lib/models/cholesky.ts
+function choleskySolve(A, b, n) {
+  const L = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let d = A[j * n + j];
+    for (let k = 0; k < j; k++) d -= L[j * n + k] * L[j * n + k];
+    if (!(d > 1e-14 * Math.abs(A[j * n + j]))) return null;
+    const ljj = Math.sqrt(d);
+    L[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = A[i * n + j];
+      for (let k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
+      L[i * n + j] = s / ljj;
+    }
+  }
+  const x = Float64Array.from(b);
+  for (let i = 0; i < n; i++) {
+    let s = x[i];
+    for (let k = 0; k < i; k++) s -= L[i * n + k] * x[k];
+    x[i] = s / L[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i];
+    for (let k = i + 1; k < n; k++) s -= L[k * n + i] * x[k];
+    x[i] = s / L[i * n + i];
+  }
+  return x;
+}
+
+// actions/lib/models/lbfgs.ts
+var C1 = 1e-4;
+var C2 = 0.9;
+var MAX_LINE_STEPS = 40;
+function minimizeLbfgs(fg, x0, options) {
+  const n = x0.length;
+  const m = options.memory ?? 10;
+  const x = Float64Array.from(x0);
+  const g2 = new Float64Array(n);
+  let f = fg(x, g2);
+  const S = [];
+  const Y = [];
+  const rho = [];
+  const d = new Float64Array(n);
+  const alphas = new Float64Array(m);
+  const xNew = new Float64Array(n);
+  const gNew = new Float64Array(n);
+  let iterations = 0;
+  let gradMax = maxAbs(g2);
+  while (gradMax > options.gtol && iterations < options.maxIter) {
+    for (let i = 0; i < n; i++) d[i] = -g2[i];
+    for (let k = S.length - 1; k >= 0; k--) {
+      const a = rho[k] * dotv(S[k], d);
+      alphas[k] = a;
+      axpy(-a, Y[k], d);
+    }
+    if (S.length > 0) {
+      const last = S.length - 1;
+      const gamma = dotv(S[last], Y[last]) / dotv(Y[last], Y[last]);
+      for (let i = 0; i < n; i++) d[i] *= gamma;
+    }
+    for (let k = 0; k < S.length; k++) {
+      const b = rho[k] * dotv(Y[k], d);
+      axpy(alphas[k] - b, S[k], d);
+    }
+    let slope = dotv(g2, d);
+    if (!(slope < 0)) {
+      S.length = 0;
+      Y.length = 0;
+      rho.length = 0;
+      for (let i = 0; i < n; i++) d[i] = -g2[i];
+      slope = dotv(g2, d);
+    }
+    const step0 = S.length === 0 ? Math.min(1, 1 / maxAbs(d)) : 1;
+    const found = lineSearch(fg, x, f, d, slope, step0, xNew, gNew);
+    iterations++;
+    if (!found) break;
+    const s = new Float64Array(n);
+    const yv = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      s[i] = xNew[i] - x[i];
+      yv[i] = gNew[i] - g2[i];
+    }
+    const sy = dotv(s, yv);
+    const fNew = found.f;
+    x.set(xNew);
+    g2.set(gNew);
+    const previous = f;
+    f = fNew;
+    gradMax = maxAbs(g2);
+    if (sy > 1e-16 * dotv(yv, yv)) {
+      if (S.length === m) {
+        S.shift();
+        Y.shift();
+        rho.shift();
+      }
+      S.push(s);
+      Y.push(yv);
+      rho.push(1 / sy);
+    }
+    if (!(previous - f > 0) && gradMax > options.gtol) {
+      break;
+    }
+  }
+  return { x, f, iterations, gradMax, converged: gradMax <= options.gtol };
+}
+function lineSearch(fg, x, f0, d, slope0, step0, xOut, gOut) {
+  const evaluate = (t2) => {
+    for (let i = 0; i < x.length; i++) xOut[i] = x[i] + t2 * d[i];
+    const f = fg(xOut, gOut);
+    return { f, slope: dotv(gOut, d) };
+  };
+  let tPrev = 0;
+  let fPrev = f0;
+  let slopePrev = slope0;
+  let t = step0;
+  let best = null;
+  for (let k = 0; k < MAX_LINE_STEPS; k++) {
+    const { f, slope } = evaluate(t);
+    if (Number.isFinite(f) && f < f0 && (!best || f < best.f)) best = { t, f };
+    if (!Number.isFinite(f) || f > f0 + C1 * t * slope0 || k > 0 && f >= fPrev) {
+      return zoom(tPrev, fPrev, slopePrev, t, f, slope) ?? fallback();
+    }
+    if (Math.abs(slope) <= -C2 * slope0) return { f };
+    if (slope >= 0) return zoom(t, f, slope, tPrev, fPrev, slopePrev) ?? fallback();
+    tPrev = t;
+    fPrev = f;
+    slopePrev = slope;
+    t *= 2;
+  }
+  return fallback();
+  function zoom(lo, fLo, slopeLo, hi, fHi, slopeHi) {
+    for (let k = 0; k < MAX_LINE_STEPS; k++) {
+      let t2 = cubicMinimizer(lo, fLo, slopeLo, hi, fHi, slopeHi);
+      const a = Math.min(lo, hi);
+      const b = Math.max(lo, hi);
+      if (!(t2 > a + 0.1 * (b - a) && t2 < b - 0.1 * (b - a))) t2 = (lo + hi) / 2;
+      if (b - a <= 1e-16 * Math.max(1, b)) return null;
+      const { f, slope } = evaluate(t2);
+      if (Number.isFinite(f) && f < f0 && (!best || f < best.f)) best = { t: t2, f };
+      if (!Number.isFinite(f) || f > f0 + C1 * t2 * slope0 || f >= fLo) {
+        hi = t2;
+        fHi = f;
+        slopeHi = slope;
+      } else {
+        if (Math.abs(slope) <= -C2 * slope0) return { f };
+        if (slope * (hi - lo) >= 0) {
+          hi = lo;
+          fHi = fLo;
+          slopeHi = slopeLo;
+        }
+        lo = t2;
+        fLo = f;
+        slopeLo = slope;
+      }
+    }
+    return null;
+  }
+  function fallback() {
+    if (!best) return null;
+    return { f: evaluate(best.t).f };
+  }
+}
+function cubicMinimizer(a, fa, da, b, fb, db) {
+  if (!Number.isFinite(fb) || !Number.isFinite(db)) return Number.NaN;
+  const d1 = da + db - 3 * (fa - fb) / (a - b);
+  const disc = d1 * d1 - da * db;
+  if (disc < 0) return Number.NaN;
+  const d2 = Math.sign(b - a) * Math.sqrt(disc);
+  return b - (b - a) * (db + d2 - d1) / (db - da + 2 * d2);
+}
+function dotv(a, b) {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+function axpy(a, x, y) {
+  for (let i = 0; i < x.length; i++) y[i] += a * x[i];
+}
+function maxAbs(v) {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
+  return m;
+}
+
+// actions/lib/models/symmetric-eigen.ts
+var MAX_SWEEPS = 100;
+function symmetricEigen(A, n) {
+  const a = Float64Array.from(A);
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+    let off = 0;
+    let diag = 0;
+    for (let i = 0; i < n; i++) {
+      diag += a[i * n + i] * a[i * n + i];
+      for (let j = i + 1; j < n; j++) off += a[i * n + j] * a[i * n + j];
+    }
+    if (off <= 1e-32 * n * n * diag || off === 0) break;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q];
+        const app = a[p * n + p];
+        const aqq = a[q * n + q];
+        if (apq === 0 || Math.abs(apq) <= 1e-18 * Math.sqrt(Math.abs(app * aqq))) continue;
+        const theta = (aqq - app) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p];
+          const akq = a[k * n + q];
+          a[k * n + p] = c * akp - s * akq;
+          a[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k];
+          const aqk = a[q * n + k];
+          a[p * n + k] = c * apk - s * aqk;
+          a[q * n + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p];
+          const vkq = v[k * n + q];
+          v[k * n + p] = c * vkp - s * vkq;
+          v[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = a[i * n + i];
+  return { values, vectors: v };
+}
+
+// actions/lib/models/logistic-regression.ts
+var LOGISTIC_REGRESSION_FORMAT = "gitml.logistic-regression";
+var FORMAT_VERSION3 = 1;
+var MAX_NEWTON_PARAMETERS = 400;
+var NEWTON_STEPS = 8;
+var BLOCK_ROWS2 = 512;
+var NEWTON_START = 1e-4;
+function resolve2(params) {
+  const C = params.C ?? 1;
+  const tol = params.tol ?? 1e-10;
+  const maxIter = params.maxIter ?? 1e3;
+  if (!(typeof C === "number" && Number.isFinite(C) && C > 0))
+    throw new RangeError(`LogisticRegression: C must be a finite number > 0, got ${C}`);
+  if (!(typeof tol === "number" && Number.isFinite(tol) && tol > 0))
+    throw new RangeError(`LogisticRegression: tol must be a finite number > 0, got ${tol}`);
+  if (!(Number.isInteger(maxIter) && maxIter >= 1))
+    throw new RangeError(`LogisticRegression: maxIter must be an integer >= 1, got ${maxIter}`);
+  return { C, tol, maxIter };
+}
+var LogisticRegression = class _LogisticRegression {
+  algorithm = "logistic-regression";
+  settings;
+  state = null;
+  constructor(params = {}) {
+    this.settings = resolve2(params);
+  }
+  get nClasses() {
+    return this.state?.nClasses ?? 0;
+  }
+  /** L-BFGS iterations of the last fit and whether it reached tol. */
+  get convergence() {
+    const s = this.fitted();
+    return { iterations: s.iterations, converged: s.converged };
+  }
+  params() {
+    return { ...this.settings };
+  }
+  fit(X, y, nClasses) {
+    const who = "LogisticRegression.fit";
+    if (!(Number.isInteger(nClasses) && nClasses >= 1))
+      throw new RangeError(`${who}: nClasses must be an integer >= 1, got ${nClasses}`);
+    if (X.rows === 0) throw new RangeError(`${who}: X has no rows`);
+    if (y.length !== X.rows)
+      throw new RangeError(`${who}: y has ${y.length} labels but X has ${X.rows} rows`);
+    const counts = new Int32Array(nClasses);
+    for (let i = 0; i < y.length; i++) {
+      if (!(y[i] >= 0 && y[i] < nClasses))
+        throw new RangeError(`${who}: y[${i}] = ${y[i]} is not a class index in 0..${nClasses - 1}`);
+      counts[y[i]]++;
+    }
+    checkFiniteMatrix(X, who);
+    const present = Int32Array.from(Array.from(counts.keys()).filter((c) => counts[c] > 0));
+    const p = X.cols;
+    const K = present.length;
+    const base = { nClasses, nFeatures: p, present };
+    if (K === 1) {
+      this.state = {
+        ...base,
+        coef: new Float64Array(0),
+        intercept: new Float64Array(0),
+        iterations: 0,
+        converged: true
+      };
+      return this;
+    }
+    const position = new Int32Array(nClasses).fill(-1);
+    present.forEach((c, k) => {
+      position[c] = k;
+    });
+    const target = Int32Array.from(y, (c) => position[c]);
+    const rows = K === 2 ? 1 : K;
+    const objective = K === 2 ? binaryObjective(X, target, this.settings.C) : softmaxObjective(X, target, K, this.settings.C);
+    const parameters = rows * (p + 1);
+    const polish = parameters <= MAX_NEWTON_PARAMETERS;
+    const { tol, maxIter } = this.settings;
+    const result = minimizeLbfgs(objective.value, new Float64Array(parameters), {
+      gtol: polish ? Math.max(tol, NEWTON_START) : tol,
+      maxIter
+    });
+    if (polish && result.gradMax > tol) {
+      const flat = K === 2 ? null : new Float64Array(parameters);
+      if (flat) for (let k = 0; k < K; k++) flat[k * (p + 1) + p] = 1 / Math.sqrt(K);
+      newtonPolish(objective, result, tol, flat);
+    }
+    const coef = new Float64Array(rows * p);
+    const intercept = new Float64Array(rows);
+    for (let k = 0; k < rows; k++) {
+      for (let j = 0; j < p; j++) coef[k * p + j] = result.x[k * (p + 1) + j];
+      intercept[k] = result.x[k * (p + 1) + p];
+    }
+    this.state = { ...base, coef, intercept, iterations: result.iterations, converged: result.converged };
+    return this;
+  }
+  fitted() {
+    if (!this.state)
+      throw new Error("LogisticRegression: not fitted; call fit() or LogisticRegression.load() first");
+    return this.state;
+  }
+  /** Row-major probabilities over all nClasses (0 for classes absent from training). */
+  predictProba(X) {
+    const s = this.fitted();
+    const { nClasses, nFeatures: p, present, coef, intercept } = s;
+    if (X.cols !== p)
+      throw new RangeError(`LogisticRegression: X has ${X.cols} features, the model was fitted on ${p}`);
+    checkFiniteMatrix(X, "LogisticRegression.predictProba");
+    const n = X.rows;
+    const out = new Float64Array(n * nClasses);
+    const K = present.length;
+    if (K === 1) {
+      for (let i = 0; i < n; i++) out[i * nClasses + present[0]] = 1;
+      return out;
+    }
+    const rows = intercept.length;
+    const scores = linearScores(X, coef, intercept, rows);
+    for (let i = 0; i < n; i++) {
+      const o = i * nClasses;
+      if (K === 2) {
+        const positive = sigmoid(scores[i]);
+        out[o + present[1]] = positive;
+        out[o + present[0]] = 1 - positive;
+        continue;
+      }
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < K; k++) max = Math.max(max, scores[k * n + i]);
+      let sum2 = 0;
+      for (let k = 0; k < K; k++) sum2 += Math.exp(scores[k * n + i] - max);
+      for (let k = 0; k < K; k++) out[o + present[k]] = Math.exp(scores[k * n + i] - max) / sum2;
+    }
+    return out;
+  }
+  predict(X) {
+    return predictFromProba(this.predictProba(X), X.rows, this.fitted().nClasses);
+  }
+  toJSON() {
+    const s = this.fitted();
+    const rows = s.intercept.length;
+    return {
+      format: LOGISTIC_REGRESSION_FORMAT,
+      version: FORMAT_VERSION3,
+      params: { ...this.settings },
+      nClasses: s.nClasses,
+      nFeatures: s.nFeatures,
+      present: Array.from(s.present),
+      coef: Array.from(
+        { length: rows },
+        (_, k) => Array.from(s.coef.subarray(k * s.nFeatures, (k + 1) * s.nFeatures))
+      ),
+      intercept: Array.from(s.intercept),
+      iterations: s.iterations,
+      converged: s.converged
+    };
+  }
+  static load(json) {
+    const what = `${LOGISTIC_REGRESSION_FORMAT} model`;
+    const obj = checkFormat(json, LOGISTIC_REGRESSION_FORMAT, FORMAT_VERSION3);
+    const paramsWhat = `${what} "params"`;
+    const params = readObject(obj.params, paramsWhat);
+    const C = readNumber(params, "C", paramsWhat, { above: 0 });
+    const tol = readNumber(params, "tol", paramsWhat, { above: 0 });
+    const maxIter = readInteger(params, "maxIter", paramsWhat, { min: 1 });
+    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
+    const nFeatures = readInteger(obj, "nFeatures", what, { min: 0 });
+    const presentLength = Array.isArray(obj.present) ? obj.present.length : -1;
+    if (presentLength < 1 || presentLength > nClasses)
+      throw new ModelFormatError(`${what}: "present" must list 1 to ${nClasses} class indices`);
+    const present = readIntegers(obj, "present", what, presentLength, { min: 0, max: nClasses - 1 });
+    for (let k = 1; k < present.length; k++) {
+      if (!(present[k] > present[k - 1]))
+        throw new ModelFormatError(`${what}: "present" must be strictly ascending (entry ${k})`);
+    }
+    const K = present.length;
+    const rows = K === 1 ? 0 : K === 2 ? 1 : K;
+    const coef = readNumberRows(obj, "coef", what, rows, nFeatures);
+    const intercept = readNumbers(obj, "intercept", what, rows);
+    const iterations = readInteger(obj, "iterations", what, { min: 0 });
+    if (typeof obj.converged !== "boolean")
+      throw new ModelFormatError(
+        `${what}: "converged" must be true or false, got ${JSON.stringify(obj.converged)}`
+      );
+    const model = new _LogisticRegression({ C, tol, maxIter });
+    model.state = { nClasses, nFeatures, present, coef, intercept, iterations, converged: obj.converged };
+    return model;
+  }
+};
+function sigmoid(z2) {
+  if (z2 >= 0) return 1 / (1 + Math.exp(-z2));
+  const e = Math.exp(z2);
+  return e / (1 + e);
+}
+function linearScores(X, coef, intercept, rows) {
+  const { rows: n, cols: p, data } = X;
+  const out = new Float64Array(rows * n);
+  for (let k = 0; k < rows; k++) {
+    const o = k * n;
+    out.fill(intercept[k], o, o + n);
+    for (let j = 0; j < p; j++) {
+      const w = coef[k * p + j];
+      if (w === 0) continue;
+      const col = j * n;
+      for (let i = 0; i < n; i++) out[o + i] += data[col + i] * w;
+    }
+  }
+  return out;
+}
+function unpack(x, rows, p) {
+  const coef = new Float64Array(rows * p);
+  const intercept = new Float64Array(rows);
+  for (let k = 0; k < rows; k++) {
+    for (let j = 0; j < p; j++) coef[k * p + j] = x[k * (p + 1) + j];
+    intercept[k] = x[k * (p + 1) + p];
+  }
+  return { coef, intercept };
+}
+function newtonPolish(objective, result, tol, flat) {
+  const m = result.x.length;
+  const g2 = new Float64Array(m);
+  const trial = new Float64Array(m);
+  const gTrial = new Float64Array(m);
+  objective.value(result.x, g2);
+  for (let step = 0; step < NEWTON_STEPS && result.gradMax > tol; step++) {
+    const H = objective.hessian(result.x);
+    if (flat) {
+      let scale = 0;
+      for (let r2 = 0; r2 < m; r2++) scale += H[r2 * m + r2] / m;
+      for (let r2 = 0; r2 < m; r2++) for (let c = 0; c < m; c++) H[r2 * m + c] += scale * flat[r2] * flat[c];
+    }
+    const direction = choleskySolve(H, g2, m) ?? pseudoInverseSolve(H, g2, m);
+    for (let r2 = 0; r2 < m; r2++) trial[r2] = result.x[r2] - direction[r2];
+    const f = objective.value(trial, gTrial);
+    let gradMax = 0;
+    for (let r2 = 0; r2 < m; r2++) gradMax = Math.max(gradMax, Math.abs(gTrial[r2]));
+    if (!(gradMax < result.gradMax)) break;
+    result.x.set(trial);
+    g2.set(gTrial);
+    result.f = f;
+    result.gradMax = gradMax;
+    result.iterations++;
+  }
+  result.converged = result.gradMax <= tol;
+}
+function pseudoInverseSolve(H, g2, m) {
+  const { values, vectors } = symmetricEigen(H, m);
+  let largest = 0;
+  for (let k = 0; k < m; k++) largest = Math.max(largest, values[k]);
+  const out = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    if (!(values[k] > 1e-12 * largest)) continue;
+    let vg = 0;
+    for (let r2 = 0; r2 < m; r2++) vg += vectors[r2 * m + k] * g2[r2];
+    const w = vg / values[k];
+    for (let r2 = 0; r2 < m; r2++) out[r2] += vectors[r2 * m + k] * w;
+  }
+  return out;
+}
+function weightedGrams(X, w, T) {
+  const { rows: n, cols: p, data } = X;
+  const q = p + 1;
+  const out = new Float64Array(T * q * q);
+  const prod = new Float64Array(BLOCK_ROWS2);
+  for (let start = 0; start < n; start += BLOCK_ROWS2) {
+    const len = Math.min(BLOCK_ROWS2, n - start);
+    for (let j = 0; j < q; j++) {
+      for (let k = j; k < q; k++) {
+        if (k < p) {
+          const cj = j * n + start;
+          const ck = k * n + start;
+          for (let i = 0; i < len; i++) prod[i] = data[cj + i] * data[ck + i];
+        } else if (j < p) {
+          prod.set(data.subarray(j * n + start, j * n + start + len));
+        } else {
+          prod.fill(1, 0, len);
+        }
+        for (let t = 0; t < T; t++) {
+          const wt = t * n + start;
+          let s0 = 0;
+          let s1 = 0;
+          let i = 0;
+          for (; i + 2 <= len; i += 2) {
+            s0 += w[wt + i] * prod[i];
+            s1 += w[wt + i + 1] * prod[i + 1];
+          }
+          if (i < len) s0 += w[wt + i] * prod[i];
+          out[t * q * q + j * q + k] += s0 + s1;
+        }
+      }
+    }
+  }
+  for (let t = 0; t < T; t++) {
+    const o = t * q * q;
+    for (let j = 0; j < q; j++) for (let k = j + 1; k < q; k++) out[o + k * q + j] = out[o + j * q + k];
+  }
+  return out;
+}
+function binaryObjective(X, y, C) {
+  const { rows: n, cols: p } = X;
+  const hessian = (x) => {
+    const { coef, intercept } = unpack(x, 1, p);
+    const z3 = linearScores(X, coef, intercept, 1);
+    const w = Float64Array.from(z3, (zi) => {
+      const s = sigmoid(zi);
+      return s * (1 - s);
+    });
+    const q = p + 1;
+    const H = weightedGrams(X, w, 1);
+    for (let k = 0; k < H.length; k++) H[k] /= n;
+    for (let j = 0; j < p; j++) H[j * q + j] += 1 / (C * n);
+    return H;
+  };
+  const z2 = new Float64Array(BLOCK_ROWS2);
+  const value = (x, g2) => {
+    const { coef, intercept } = unpack(x, 1, p);
+    g2.fill(0);
+    let loss = 0;
+    for (let start = 0; start < n; start += BLOCK_ROWS2) {
+      const len = Math.min(BLOCK_ROWS2, n - start);
+      blockScores(X, coef, intercept, 1, start, len, z2);
+      for (let i = 0; i < len; i++) {
+        const zi = z2[i];
+        const yi = y[start + i];
+        loss += (zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi))) - yi * zi;
+        z2[i] = sigmoid(zi) - yi;
+      }
+      addBlockGradient(X, z2, 1, start, len, g2);
+    }
+    let penalty = 0;
+    for (let j = 0; j < p; j++) {
+      penalty += coef[j] * coef[j];
+      g2[j] = g2[j] / n + coef[j] / (C * n);
+    }
+    g2[p] /= n;
+    return loss / n + penalty / (2 * C * n);
+  };
+  return { value, hessian };
+}
+function softmaxObjective(X, y, K, C) {
+  const { rows: n, cols: p } = X;
+  const probabilities = (x) => {
+    const { coef, intercept } = unpack(x, K, p);
+    const z3 = linearScores(X, coef, intercept, K);
+    for (let i = 0; i < n; i++) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < K; k++) max = Math.max(max, z3[k * n + i]);
+      let sum2 = 0;
+      for (let k = 0; k < K; k++) {
+        z3[k * n + i] = Math.exp(z3[k * n + i] - max);
+        sum2 += z3[k * n + i];
+      }
+      for (let k = 0; k < K; k++) z3[k * n + i] /= sum2;
+    }
+    return z3;
+  };
+  const hessian = (x) => {
+    const P = probabilities(x);
+    const q = p + 1;
+    const size = K * q;
+    const pairs = [];
+    for (let a = 0; a < K; a++) for (let b = a; b < K; b++) pairs.push([a, b]);
+    const w = new Float64Array(pairs.length * n);
+    pairs.forEach(([a, b], t) => {
+      for (let i = 0; i < n; i++) w[t * n + i] = P[a * n + i] * ((a === b ? 1 : 0) - P[b * n + i]);
+    });
+    const grams = weightedGrams(X, w, pairs.length);
+    const H = new Float64Array(size * size);
+    pairs.forEach(([a, b], t) => {
+      for (let r2 = 0; r2 < q; r2++) {
+        for (let c = 0; c < q; c++) {
+          const v = grams[t * q * q + r2 * q + c] / n;
+          H[(a * q + r2) * size + b * q + c] = v;
+          H[(b * q + r2) * size + a * q + c] = v;
+        }
+      }
+    });
+    for (let a = 0; a < K; a++) for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
+    return H;
+  };
+  const z2 = new Float64Array(K * BLOCK_ROWS2);
+  const value = (x, g2) => {
+    const { coef, intercept } = unpack(x, K, p);
+    g2.fill(0);
+    let loss = 0;
+    for (let start = 0; start < n; start += BLOCK_ROWS2) {
+      const len = Math.min(BLOCK_ROWS2, n - start);
+      blockScores(X, coef, intercept, K, start, len, z2);
+      for (let i = 0; i < len; i++) {
+        let max = Number.NEGATIVE_INFINITY;
+        for (let k = 0; k < K; k++) max = Math.max(max, z2[k * BLOCK_ROWS2 + i]);
+        const yi = y[start + i];
+        loss += max - z2[yi * BLOCK_ROWS2 + i];
+        let sum2 = 0;
+        for (let k = 0; k < K; k++) {
+          const e = Math.exp(z2[k * BLOCK_ROWS2 + i] - max);
+          z2[k * BLOCK_ROWS2 + i] = e;
+          sum2 += e;
+        }
+        loss += Math.log(sum2);
+        for (let k = 0; k < K; k++) z2[k * BLOCK_ROWS2 + i] /= sum2;
+        z2[yi * BLOCK_ROWS2 + i] -= 1;
+      }
+      addBlockGradient(X, z2, K, start, len, g2);
+    }
+    let penalty = 0;
+    for (let k = 0; k < K; k++) {
+      for (let j = 0; j < p; j++) {
+        const w = coef[k * p + j];
+        penalty += w * w;
+        g2[k * (p + 1) + j] = g2[k * (p + 1) + j] / n + w / (C * n);
+      }
+      g2[k * (p + 1) + p] /= n;
+    }
+    return loss / n + penalty / (2 * C * n);
+  };
+  return { value, hessian };
+}
+function blockScores(X, coef, intercept, rows, start, len, out) {
+  const { rows: n, cols: p, data } = X;
+  for (let k = 0; k < rows; k++) {
+    const o = k * BLOCK_ROWS2;
+    out.fill(intercept[k], o, o + len);
+    let j = 0;
+    for (; j + 4 <= p; j += 4) {
+      const w0 = coef[k * p + j];
+      const w1 = coef[k * p + j + 1];
+      const w2 = coef[k * p + j + 2];
+      const w3 = coef[k * p + j + 3];
+      const c0 = j * n + start;
+      const c1 = c0 + n;
+      const c2 = c1 + n;
+      const c3 = c2 + n;
+      for (let i = 0; i < len; i++) {
+        out[o + i] += data[c0 + i] * w0 + data[c1 + i] * w1 + (data[c2 + i] * w2 + data[c3 + i] * w3);
+      }
+    }
+    for (; j < p; j++) {
+      const w = coef[k * p + j];
+      const col = j * n + start;
+      for (let i = 0; i < len; i++) out[o + i] += data[col + i] * w;
+    }
+  }
+}
+function addBlockGradient(X, r2, rows, start, len, g2) {
+  const { rows: n, cols: p, data } = X;
+  for (let k = 0; k < rows; k++) {
+    const o = k * BLOCK_ROWS2;
+    const at = k * (p + 1);
+    for (let j = 0; j < p; j++) {
+      const col = j * n + start;
+      let s0 = 0;
+      let s1 = 0;
+      let i = 0;
+      for (; i + 2 <= len; i += 2) {
+        s0 += data[col + i] * r2[o + i];
+        s1 += data[col + i + 1] * r2[o + i + 1];
+      }
+      if (i < len) s0 += data[col + i] * r2[o + i];
+      g2[at + j] += s0 + s1;
+    }
+    let s = 0;
+    for (let i = 0; i < len; i++) s += r2[o + i];
+    g2[at + p] += s;
   }
 }
 
@@ -30944,6 +31650,14 @@ var ALGORITHMS = [
       { nTrees: 100, minSamplesLeaf: 1, maxFeatures: "sqrt" },
       { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" }
     ]
+  },
+  {
+    name: "logistic-regression",
+    title: "Logistic regression",
+    standardize: true,
+    create: (p) => new LogisticRegression({ C: p.C }),
+    // C = 1 is scikit-learn's default; the others let cross-validation loosen or tighten the penalty.
+    grid: [{ C: 1 }, { C: 0.1 }, { C: 10 }]
   }
 ];
 function algorithm(name) {
@@ -30961,9 +31675,11 @@ function loadEstimator(json, options = {}) {
       return KNearestNeighbors.load(json);
     case RANDOM_FOREST_FORMAT:
       return RandomForest.load(json, options);
+    case LOGISTIC_REGRESSION_FORMAT:
+      return LogisticRegression.load(json);
     default:
       throw new ModelFormatError(
-        `estimator format ${JSON.stringify(format ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT].join(", ")}`
+        `estimator format ${JSON.stringify(format ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT, LOGISTIC_REGRESSION_FORMAT].join(", ")}`
       );
   }
 }

@@ -65,7 +65,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'Train, cross-validate and register a model per dataset behind the champion/challenger gate',
   usage:
-    'train [--dataset NAME|all] [--algorithm gaussian-nb|knn|random-forest] [--force] [--promote] [--tolerance F1] [--split stratified|time|hash] [--seed N] [--folds K] [--include-synthetic] [--no-search] [--as-of REV|DATE]\n' +
+    'train [--dataset NAME|all] [--algorithm gaussian-nb|knn|random-forest|logistic-regression] [--force] [--promote] [--tolerance F1] [--split stratified|time|hash] [--seed N] [--folds K] [--include-synthetic] [--no-search] [--as-of REV|DATE]\n' +
     '       train --shard i/n --partials DIR [--dataset NAME|all] [--seed N] [--include-synthetic]   (gaussian-nb statistics of shard i of n)\n' +
     '       train --merge --partials DIR [--dataset NAME|all] [--force] [--promote] [--tolerance F1]   (merge all n shards, register as train --algorithm gaussian-nb --no-search --split hash would)',
   options: {

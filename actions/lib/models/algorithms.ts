@@ -2,6 +2,7 @@
 // any serialised estimator by its format name. Adding an algorithm means adding it here. Platform-neutral.
 import { GAUSSIAN_NB_FORMAT, GaussianNB } from './gaussian-nb.js';
 import { KNearestNeighbors, KNN_FORMAT, type KnnWeights } from './knn.js';
+import { LOGISTIC_REGRESSION_FORMAT, LogisticRegression } from './logistic-regression.js';
 import {
   type MaxFeatures,
   RANDOM_FOREST_FORMAT,
@@ -16,7 +17,10 @@ export interface Algorithm {
   name: string;
   title: string;
   create(params: Params): Classifier;
-  /** Distance-based algorithms need standardised numeric features; the others read raw units. */
+  /**
+   * Distance-based and penalised linear algorithms need standardised numeric features (the penalty and
+   * the distances would otherwise depend on the units); the others read raw units.
+   */
   standardize: boolean;
   /** Candidate hyper-parameters that cross-validation weighs (first = default). */
   grid: Params[];
@@ -58,6 +62,14 @@ export const ALGORITHMS: readonly Algorithm[] = [
       { nTrees: 100, minSamplesLeaf: 3, maxFeatures: 'sqrt' },
     ],
   },
+  {
+    name: 'logistic-regression',
+    title: 'Logistic regression',
+    standardize: true,
+    create: (p) => new LogisticRegression({ C: p.C as number | undefined }),
+    // C = 1 is scikit-learn's default; the others let cross-validation loosen or tighten the penalty.
+    grid: [{ C: 1 }, { C: 0.1 }, { C: 10 }],
+  },
 ];
 
 export function algorithm(name: string): Algorithm {
@@ -81,9 +93,11 @@ export function loadEstimator(json: unknown, options: RandomForestLoadOptions = 
       return KNearestNeighbors.load(json);
     case RANDOM_FOREST_FORMAT:
       return RandomForest.load(json, options);
+    case LOGISTIC_REGRESSION_FORMAT:
+      return LogisticRegression.load(json);
     default:
       throw new ModelFormatError(
-        `estimator format ${JSON.stringify(format ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT].join(', ')}`,
+        `estimator format ${JSON.stringify(format ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT, LOGISTIC_REGRESSION_FORMAT].join(', ')}`,
       );
   }
 }

@@ -137,7 +137,7 @@ function varintLength(v: number): number {
   return n;
 }
 
-class ByteWriter {
+export class ByteWriter {
   bytes = new Uint8Array(1 << 16);
   length = 0;
 

@@ -67,7 +67,7 @@ export interface RandomForestParams {
   bootstrap?: boolean;
 }
 
-type ResolvedParams = Required<RandomForestParams>;
+export type ResolvedParams = Required<RandomForestParams>;
 
 export class RandomForest implements Classifier {
   readonly algorithm = 'random-forest';
@@ -272,7 +272,7 @@ export class RandomForest implements Classifier {
 // ---------------------------------------------------------------------------------------------------------
 // Parameters and input checks
 
-function resolveParams(p: RandomForestParams): ResolvedParams {
+export function resolveParams(p: RandomForestParams): ResolvedParams {
   const nTrees = p.nTrees ?? 100;
   const maxDepth = p.maxDepth ?? 0;
   const minSamplesLeaf = p.minSamplesLeaf ?? 1;
@@ -303,7 +303,7 @@ function resolveParams(p: RandomForestParams): ResolvedParams {
 }
 
 /** Features examined per node, as scikit-learn rounds them (never fewer than 1). */
-function featuresPerNode(maxFeatures: MaxFeatures, p: number): number {
+export function featuresPerNode(maxFeatures: MaxFeatures, p: number): number {
   const raw = maxFeatures === 'sqrt' ? Math.sqrt(p) : maxFeatures === 'log2' ? Math.log2(p) : maxFeatures * p;
   return Math.min(p, Math.max(1, Math.floor(raw)));
 }
@@ -621,7 +621,7 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
  * A native numeric sort of the values plus a stable counting placement is several times faster than
  * sorting indices with a comparator.
  */
-function presort(X: Matrix): Int32Array {
+export function presort(X: Matrix): Int32Array {
   const { rows, cols, data } = X;
   const order = new Int32Array(rows * cols);
   const sorted = new Float64Array(rows);

@@ -74,3 +74,36 @@ export function predictFromProba(probs: Float64Array, rows: number, k: number): 
   for (let i = 0; i < rows; i++) out[i] = argmax(probs, i * k, k);
   return out;
 }
+
+export interface Regressor {
+  /** Registry name of the algorithm, e.g. 'ridge'. */
+  readonly algorithm: string;
+  /** y holds the numeric targets, one per row. Returns this, fitted. */
+  fit(X: Matrix, y: Float64Array): this;
+  /** One predicted value per row. */
+  predict(X: Matrix): Float64Array;
+  /** Hyper-parameters as given (for model cards and lineage). */
+  params(): Record<string, number | string | boolean>;
+  toJSON(): EstimatorJSON;
+}
+
+/** Throws a RangeError naming the first non-finite cell of X ("who: X has NaN at row 3, feature 1"). */
+export function checkFiniteMatrix(X: Matrix, who: string): void {
+  const { rows, data } = X;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new RangeError(
+        `${who}: X has ${data[i]} at row ${i % rows}, feature ${Math.floor(i / rows)}; values must be finite (impute missing values first)`,
+      );
+    }
+  }
+}
+
+/** Checks a regression target: one finite value per row of X. */
+export function checkTargets(X: Matrix, y: Float64Array, who: string): void {
+  if (y.length !== X.rows) throw new RangeError(`${who}: y has ${y.length} values but X has ${X.rows} rows`);
+  for (let i = 0; i < y.length; i++) {
+    if (!Number.isFinite(y[i]))
+      throw new RangeError(`${who}: y[${i}] is ${y[i]}; targets must be finite numbers`);
+  }
+}

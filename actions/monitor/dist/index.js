@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.close((err, data3) => {
-              return err ? reject(err) : resolve3(data3);
+              return err ? reject(err) : resolve4(data3);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.destroy(err, (err2, data3) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve3(data3);
+              ) : resolve4(data3);
             });
           });
         }
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve3, reject) => {
-        res = resolve3;
+      const promise = new Promise((resolve4, reject) => {
+        res = resolve4;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert3(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert3(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve3;
+            this[kClosedResolve] = resolve4;
           } else {
-            resolve3(null);
+            resolve4(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve3(null);
+            resolve4(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve3, reject) => {
+        const socket = await new Promise((resolve4, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve3(socket2);
+              resolve4(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c4) => c4.close()));
         } else {
-          await new Promise((resolve3) => {
-            this[kClosedResolve] = resolve3;
+          await new Promise((resolve4) => {
+            this[kClosedResolve] = resolve4;
           });
         }
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve3, reject) => {
+        return await new Promise((resolve4, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve3(null);
+              resolve4(null);
             }
           }).on("error", noop6).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream2, type3) {
       assert3(!stream2[kConsume]);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         if (isUnusable(stream2)) {
           const rState = stream2._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream2[kConsume] = {
               type: type3,
               stream: stream2,
-              resolve: resolve3,
+              resolve: resolve4,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type3, body, resolve: resolve3, stream: stream2, length: length3 } = consume2;
+      const { type: type3, body, resolve: resolve4, stream: stream2, length: length3 } = consume2;
       try {
         if (type3 === "text") {
-          resolve3(chunksDecode(body, length3));
+          resolve4(chunksDecode(body, length3));
         } else if (type3 === "json") {
-          resolve3(JSON.parse(chunksDecode(body, length3)));
+          resolve4(JSON.parse(chunksDecode(body, length3)));
         } else if (type3 === "arrayBuffer") {
-          resolve3(chunksConcat(body, length3).buffer);
+          resolve4(chunksConcat(body, length3).buffer);
         } else if (type3 === "blob") {
-          resolve3(new Blob(body, { type: stream2[kContentType] }));
+          resolve4(new Blob(body, { type: stream2[kContentType] }));
         } else if (type3 === "bytes") {
-          resolve3(chunksConcat(body, length3));
+          resolve4(chunksConcat(body, length3));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           request2.call(this, opts, (err, data3) => {
-            return err ? reject(err) : resolve3(data3);
+            return err ? reject(err) : resolve4(data3);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream2(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           stream2.call(this, opts, factory, (err, data3) => {
-            return err ? reject(err) : resolve3(data3);
+            return err ? reject(err) : resolve4(data3);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           upgrade.call(this, opts, (err, data3) => {
-            return err ? reject(err) : resolve3(data3);
+            return err ? reject(err) : resolve4(data3);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           connect2.call(this, opts, (err, data3) => {
-            return err ? reject(err) : resolve3(data3);
+            return err ? reject(err) : resolve4(data3);
           });
         });
       }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch2({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve3, reject) => agent.dispatch(
+        return new Promise((resolve4, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve3({
+              resolve4({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve3({
+              resolve4({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve3) => {
-        setTimeout(resolve3, ms).unref();
+      return new Promise((resolve4) => {
+        setTimeout(resolve4, ms).unref();
       });
     }
     module.exports = {
@@ -27170,11 +27170,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value4) {
-    return value4 instanceof P ? value4 : new P(function(resolve3) {
-      resolve3(value4);
+    return value4 instanceof P ? value4 : new P(function(resolve4) {
+      resolve4(value4);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value4) {
       try {
         step2(generator.next(value4));
@@ -27190,7 +27190,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -27263,26 +27263,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve3) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve4) => __awaiter(this, void 0, void 0, function* () {
         let output4 = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output4 = Buffer.concat([output4, chunk]);
         });
         this.message.on("end", () => {
-          resolve3(output4.toString());
+          resolve4(output4.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve3) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve4) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve3(Buffer.concat(chunks));
+          resolve4(Buffer.concat(chunks));
         });
       }));
     });
@@ -27485,14 +27485,14 @@ var HttpClient = class {
    */
   requestRaw(info3, data3) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve3(res);
+            resolve4(res);
           }
         }
         this.requestRawWithCallback(info3, data3, callbackForResult);
@@ -27736,12 +27736,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
+      return new Promise((resolve4) => setTimeout(() => resolve4(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve3, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve4, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -27749,7 +27749,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve3(response);
+          resolve4(response);
         }
         function dateTimeDeserializer(key2, value4) {
           if (typeof value4 === "string") {
@@ -27788,7 +27788,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve3(response);
+          resolve4(response);
         }
       }));
     });
@@ -27799,11 +27799,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c4, k2) => (c4[k2.toLowerC
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value4) {
-    return value4 instanceof P ? value4 : new P(function(resolve3) {
-      resolve3(value4);
+    return value4 instanceof P ? value4 : new P(function(resolve4) {
+      resolve4(value4);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value4) {
       try {
         step2(generator.next(value4));
@@ -27819,7 +27819,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -27850,11 +27850,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value4) {
-    return value4 instanceof P ? value4 : new P(function(resolve3) {
-      resolve3(value4);
+    return value4 instanceof P ? value4 : new P(function(resolve4) {
+      resolve4(value4);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value4) {
       try {
         step2(generator.next(value4));
@@ -27870,7 +27870,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -27939,11 +27939,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value4) {
-    return value4 instanceof P ? value4 : new P(function(resolve3) {
-      resolve3(value4);
+    return value4 instanceof P ? value4 : new P(function(resolve4) {
+      resolve4(value4);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value4) {
       try {
         step2(generator.next(value4));
@@ -27959,7 +27959,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28261,11 +28261,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value4) {
-    return value4 instanceof P ? value4 : new P(function(resolve3) {
-      resolve3(value4);
+    return value4 instanceof P ? value4 : new P(function(resolve4) {
+      resolve4(value4);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value4) {
       try {
         step2(generator.next(value4));
@@ -28281,7 +28281,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28385,11 +28385,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value4) {
-    return value4 instanceof P ? value4 : new P(function(resolve3) {
-      resolve3(value4);
+    return value4 instanceof P ? value4 : new P(function(resolve4) {
+      resolve4(value4);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value4) {
       try {
         step2(generator.next(value4));
@@ -28405,7 +28405,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28479,11 +28479,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value4) {
-    return value4 instanceof P ? value4 : new P(function(resolve3) {
-      resolve3(value4);
+    return value4 instanceof P ? value4 : new P(function(resolve4) {
+      resolve4(value4);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value4) {
       try {
         step2(generator.next(value4));
@@ -28499,7 +28499,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28718,7 +28718,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve3, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve4, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -28801,7 +28801,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error4) {
             reject(error4);
           } else {
-            resolve3(exitCode);
+            resolve4(exitCode);
           }
         });
         if (this.options.input) {
@@ -28924,11 +28924,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value4) {
-    return value4 instanceof P ? value4 : new P(function(resolve3) {
-      resolve3(value4);
+    return value4 instanceof P ? value4 : new P(function(resolve4) {
+      resolve4(value4);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value4) {
       try {
         step2(generator.next(value4));
@@ -28944,7 +28944,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28997,11 +28997,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value4) {
-    return value4 instanceof P ? value4 : new P(function(resolve3) {
-      resolve3(value4);
+    return value4 instanceof P ? value4 : new P(function(resolve4) {
+      resolve4(value4);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value4) {
       try {
         step2(generator.next(value4));
@@ -29017,7 +29017,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29076,11 +29076,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value4) {
-    return value4 instanceof P ? value4 : new P(function(resolve3) {
-      resolve3(value4);
+    return value4 instanceof P ? value4 : new P(function(resolve4) {
+      resolve4(value4);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value4) {
       try {
         step2(generator.next(value4));
@@ -29096,7 +29096,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29362,7 +29362,7 @@ var DEFAULT_RETRY_POLICY = Object.freeze({
   baseDelayMs: 1e3,
   maxDelayMs: 3e4,
   maxTotalWaitMs: 12e4,
-  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
+  sleep: (ms) => new Promise((resolve4) => setTimeout(resolve4, ms)),
   random: Math.random,
   now: Date.now
 });
@@ -29658,6 +29658,16 @@ function predictFromProba(probs, rows, k2) {
   const out = new Int32Array(rows);
   for (let i = 0; i < rows; i++) out[i] = argmax(probs, i * k2, k2);
   return out;
+}
+function checkFiniteMatrix(X4, who) {
+  const { rows, data: data3 } = X4;
+  for (let i = 0; i < data3.length; i++) {
+    if (!Number.isFinite(data3[i])) {
+      throw new RangeError(
+        `${who}: X has ${data3[i]} at row ${i % rows}, feature ${Math.floor(i / rows)}; values must be finite (impute missing values first)`
+      );
+    }
+  }
 }
 
 // actions/lib/models/validate-json.ts
@@ -30401,6 +30411,702 @@ function selectNth(order, X4, p, j, start, end, nth) {
     if (nth <= r2) right = r2;
     else if (nth >= i) left = i;
     else return;
+  }
+}
+
+// actions/lib/models/cholesky.ts
+function choleskySolve(A5, b10, n) {
+  const L = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let d = A5[j * n + j];
+    for (let k2 = 0; k2 < j; k2++) d -= L[j * n + k2] * L[j * n + k2];
+    if (!(d > 1e-14 * Math.abs(A5[j * n + j]))) return null;
+    const ljj = Math.sqrt(d);
+    L[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s2 = A5[i * n + j];
+      for (let k2 = 0; k2 < j; k2++) s2 -= L[i * n + k2] * L[j * n + k2];
+      L[i * n + j] = s2 / ljj;
+    }
+  }
+  const x4 = Float64Array.from(b10);
+  for (let i = 0; i < n; i++) {
+    let s2 = x4[i];
+    for (let k2 = 0; k2 < i; k2++) s2 -= L[i * n + k2] * x4[k2];
+    x4[i] = s2 / L[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s2 = x4[i];
+    for (let k2 = i + 1; k2 < n; k2++) s2 -= L[k2 * n + i] * x4[k2];
+    x4[i] = s2 / L[i * n + i];
+  }
+  return x4;
+}
+
+// actions/lib/models/lbfgs.ts
+var C1 = 1e-4;
+var C2 = 0.9;
+var MAX_LINE_STEPS = 40;
+function minimizeLbfgs(fg, x02, options) {
+  const n = x02.length;
+  const m3 = options.memory ?? 10;
+  const x4 = Float64Array.from(x02);
+  const g2 = new Float64Array(n);
+  let f = fg(x4, g2);
+  const S = [];
+  const Y4 = [];
+  const rho = [];
+  const d = new Float64Array(n);
+  const alphas = new Float64Array(m3);
+  const xNew = new Float64Array(n);
+  const gNew = new Float64Array(n);
+  let iterations2 = 0;
+  let gradMax = maxAbs(g2);
+  while (gradMax > options.gtol && iterations2 < options.maxIter) {
+    for (let i = 0; i < n; i++) d[i] = -g2[i];
+    for (let k2 = S.length - 1; k2 >= 0; k2--) {
+      const a4 = rho[k2] * dotv(S[k2], d);
+      alphas[k2] = a4;
+      axpy(-a4, Y4[k2], d);
+    }
+    if (S.length > 0) {
+      const last = S.length - 1;
+      const gamma2 = dotv(S[last], Y4[last]) / dotv(Y4[last], Y4[last]);
+      for (let i = 0; i < n; i++) d[i] *= gamma2;
+    }
+    for (let k2 = 0; k2 < S.length; k2++) {
+      const b10 = rho[k2] * dotv(Y4[k2], d);
+      axpy(alphas[k2] - b10, S[k2], d);
+    }
+    let slope = dotv(g2, d);
+    if (!(slope < 0)) {
+      S.length = 0;
+      Y4.length = 0;
+      rho.length = 0;
+      for (let i = 0; i < n; i++) d[i] = -g2[i];
+      slope = dotv(g2, d);
+    }
+    const step0 = S.length === 0 ? Math.min(1, 1 / maxAbs(d)) : 1;
+    const found = lineSearch(fg, x4, f, d, slope, step0, xNew, gNew);
+    iterations2++;
+    if (!found) break;
+    const s2 = new Float64Array(n);
+    const yv = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      s2[i] = xNew[i] - x4[i];
+      yv[i] = gNew[i] - g2[i];
+    }
+    const sy = dotv(s2, yv);
+    const fNew = found.f;
+    x4.set(xNew);
+    g2.set(gNew);
+    const previous = f;
+    f = fNew;
+    gradMax = maxAbs(g2);
+    if (sy > 1e-16 * dotv(yv, yv)) {
+      if (S.length === m3) {
+        S.shift();
+        Y4.shift();
+        rho.shift();
+      }
+      S.push(s2);
+      Y4.push(yv);
+      rho.push(1 / sy);
+    }
+    if (!(previous - f > 0) && gradMax > options.gtol) {
+      break;
+    }
+  }
+  return { x: x4, f, iterations: iterations2, gradMax, converged: gradMax <= options.gtol };
+}
+function lineSearch(fg, x4, f0, d, slope0, step0, xOut, gOut) {
+  const evaluate2 = (t4) => {
+    for (let i = 0; i < x4.length; i++) xOut[i] = x4[i] + t4 * d[i];
+    const f = fg(xOut, gOut);
+    return { f, slope: dotv(gOut, d) };
+  };
+  let tPrev = 0;
+  let fPrev = f0;
+  let slopePrev = slope0;
+  let t = step0;
+  let best = null;
+  for (let k2 = 0; k2 < MAX_LINE_STEPS; k2++) {
+    const { f, slope } = evaluate2(t);
+    if (Number.isFinite(f) && f < f0 && (!best || f < best.f)) best = { t, f };
+    if (!Number.isFinite(f) || f > f0 + C1 * t * slope0 || k2 > 0 && f >= fPrev) {
+      return zoom4(tPrev, fPrev, slopePrev, t, f, slope) ?? fallback2();
+    }
+    if (Math.abs(slope) <= -C2 * slope0) return { f };
+    if (slope >= 0) return zoom4(t, f, slope, tPrev, fPrev, slopePrev) ?? fallback2();
+    tPrev = t;
+    fPrev = f;
+    slopePrev = slope;
+    t *= 2;
+  }
+  return fallback2();
+  function zoom4(lo, fLo, slopeLo, hi, fHi, slopeHi) {
+    for (let k2 = 0; k2 < MAX_LINE_STEPS; k2++) {
+      let t4 = cubicMinimizer(lo, fLo, slopeLo, hi, fHi, slopeHi);
+      const a4 = Math.min(lo, hi);
+      const b10 = Math.max(lo, hi);
+      if (!(t4 > a4 + 0.1 * (b10 - a4) && t4 < b10 - 0.1 * (b10 - a4))) t4 = (lo + hi) / 2;
+      if (b10 - a4 <= 1e-16 * Math.max(1, b10)) return null;
+      const { f, slope } = evaluate2(t4);
+      if (Number.isFinite(f) && f < f0 && (!best || f < best.f)) best = { t: t4, f };
+      if (!Number.isFinite(f) || f > f0 + C1 * t4 * slope0 || f >= fLo) {
+        hi = t4;
+        fHi = f;
+        slopeHi = slope;
+      } else {
+        if (Math.abs(slope) <= -C2 * slope0) return { f };
+        if (slope * (hi - lo) >= 0) {
+          hi = lo;
+          fHi = fLo;
+          slopeHi = slopeLo;
+        }
+        lo = t4;
+        fLo = f;
+        slopeLo = slope;
+      }
+    }
+    return null;
+  }
+  function fallback2() {
+    if (!best) return null;
+    return { f: evaluate2(best.t).f };
+  }
+}
+function cubicMinimizer(a4, fa, da, b10, fb, db) {
+  if (!Number.isFinite(fb) || !Number.isFinite(db)) return Number.NaN;
+  const d1 = da + db - 3 * (fa - fb) / (a4 - b10);
+  const disc = d1 * d1 - da * db;
+  if (disc < 0) return Number.NaN;
+  const d2 = Math.sign(b10 - a4) * Math.sqrt(disc);
+  return b10 - (b10 - a4) * (db + d2 - d1) / (db - da + 2 * d2);
+}
+function dotv(a4, b10) {
+  let s2 = 0;
+  for (let i = 0; i < a4.length; i++) s2 += a4[i] * b10[i];
+  return s2;
+}
+function axpy(a4, x4, y4) {
+  for (let i = 0; i < x4.length; i++) y4[i] += a4 * x4[i];
+}
+function maxAbs(v) {
+  let m3 = 0;
+  for (let i = 0; i < v.length; i++) m3 = Math.max(m3, Math.abs(v[i]));
+  return m3;
+}
+
+// actions/lib/models/symmetric-eigen.ts
+var MAX_SWEEPS = 100;
+function symmetricEigen(A5, n) {
+  const a4 = Float64Array.from(A5);
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+    let off = 0;
+    let diag = 0;
+    for (let i = 0; i < n; i++) {
+      diag += a4[i * n + i] * a4[i * n + i];
+      for (let j = i + 1; j < n; j++) off += a4[i * n + j] * a4[i * n + j];
+    }
+    if (off <= 1e-32 * n * n * diag || off === 0) break;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a4[p * n + q];
+        const app = a4[p * n + p];
+        const aqq = a4[q * n + q];
+        if (apq === 0 || Math.abs(apq) <= 1e-18 * Math.sqrt(Math.abs(app * aqq))) continue;
+        const theta = (aqq - app) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c4 = 1 / Math.sqrt(t * t + 1);
+        const s2 = t * c4;
+        for (let k2 = 0; k2 < n; k2++) {
+          const akp = a4[k2 * n + p];
+          const akq = a4[k2 * n + q];
+          a4[k2 * n + p] = c4 * akp - s2 * akq;
+          a4[k2 * n + q] = s2 * akp + c4 * akq;
+        }
+        for (let k2 = 0; k2 < n; k2++) {
+          const apk = a4[p * n + k2];
+          const aqk = a4[q * n + k2];
+          a4[p * n + k2] = c4 * apk - s2 * aqk;
+          a4[q * n + k2] = s2 * apk + c4 * aqk;
+        }
+        for (let k2 = 0; k2 < n; k2++) {
+          const vkp = v[k2 * n + p];
+          const vkq = v[k2 * n + q];
+          v[k2 * n + p] = c4 * vkp - s2 * vkq;
+          v[k2 * n + q] = s2 * vkp + c4 * vkq;
+        }
+      }
+    }
+  }
+  const values3 = new Float64Array(n);
+  for (let i = 0; i < n; i++) values3[i] = a4[i * n + i];
+  return { values: values3, vectors: v };
+}
+
+// actions/lib/models/logistic-regression.ts
+var LOGISTIC_REGRESSION_FORMAT = "gitml.logistic-regression";
+var FORMAT_VERSION3 = 1;
+var MAX_NEWTON_PARAMETERS = 400;
+var NEWTON_STEPS = 8;
+var BLOCK_ROWS2 = 512;
+var NEWTON_START = 1e-4;
+function resolve2(params2) {
+  const C4 = params2.C ?? 1;
+  const tol = params2.tol ?? 1e-10;
+  const maxIter = params2.maxIter ?? 1e3;
+  if (!(typeof C4 === "number" && Number.isFinite(C4) && C4 > 0))
+    throw new RangeError(`LogisticRegression: C must be a finite number > 0, got ${C4}`);
+  if (!(typeof tol === "number" && Number.isFinite(tol) && tol > 0))
+    throw new RangeError(`LogisticRegression: tol must be a finite number > 0, got ${tol}`);
+  if (!(Number.isInteger(maxIter) && maxIter >= 1))
+    throw new RangeError(`LogisticRegression: maxIter must be an integer >= 1, got ${maxIter}`);
+  return { C: C4, tol, maxIter };
+}
+var LogisticRegression = class _LogisticRegression {
+  algorithm = "logistic-regression";
+  settings;
+  state = null;
+  constructor(params2 = {}) {
+    this.settings = resolve2(params2);
+  }
+  get nClasses() {
+    return this.state?.nClasses ?? 0;
+  }
+  /** L-BFGS iterations of the last fit and whether it reached tol. */
+  get convergence() {
+    const s2 = this.fitted();
+    return { iterations: s2.iterations, converged: s2.converged };
+  }
+  params() {
+    return { ...this.settings };
+  }
+  fit(X4, y4, nClasses) {
+    const who = "LogisticRegression.fit";
+    if (!(Number.isInteger(nClasses) && nClasses >= 1))
+      throw new RangeError(`${who}: nClasses must be an integer >= 1, got ${nClasses}`);
+    if (X4.rows === 0) throw new RangeError(`${who}: X has no rows`);
+    if (y4.length !== X4.rows)
+      throw new RangeError(`${who}: y has ${y4.length} labels but X has ${X4.rows} rows`);
+    const counts = new Int32Array(nClasses);
+    for (let i = 0; i < y4.length; i++) {
+      if (!(y4[i] >= 0 && y4[i] < nClasses))
+        throw new RangeError(`${who}: y[${i}] = ${y4[i]} is not a class index in 0..${nClasses - 1}`);
+      counts[y4[i]]++;
+    }
+    checkFiniteMatrix(X4, who);
+    const present = Int32Array.from(Array.from(counts.keys()).filter((c4) => counts[c4] > 0));
+    const p = X4.cols;
+    const K2 = present.length;
+    const base = { nClasses, nFeatures: p, present };
+    if (K2 === 1) {
+      this.state = {
+        ...base,
+        coef: new Float64Array(0),
+        intercept: new Float64Array(0),
+        iterations: 0,
+        converged: true
+      };
+      return this;
+    }
+    const position2 = new Int32Array(nClasses).fill(-1);
+    present.forEach((c4, k2) => {
+      position2[c4] = k2;
+    });
+    const target2 = Int32Array.from(y4, (c4) => position2[c4]);
+    const rows = K2 === 2 ? 1 : K2;
+    const objective = K2 === 2 ? binaryObjective(X4, target2, this.settings.C) : softmaxObjective(X4, target2, K2, this.settings.C);
+    const parameters = rows * (p + 1);
+    const polish = parameters <= MAX_NEWTON_PARAMETERS;
+    const { tol, maxIter } = this.settings;
+    const result = minimizeLbfgs(objective.value, new Float64Array(parameters), {
+      gtol: polish ? Math.max(tol, NEWTON_START) : tol,
+      maxIter
+    });
+    if (polish && result.gradMax > tol) {
+      const flat = K2 === 2 ? null : new Float64Array(parameters);
+      if (flat) for (let k2 = 0; k2 < K2; k2++) flat[k2 * (p + 1) + p] = 1 / Math.sqrt(K2);
+      newtonPolish(objective, result, tol, flat);
+    }
+    const coef = new Float64Array(rows * p);
+    const intercept = new Float64Array(rows);
+    for (let k2 = 0; k2 < rows; k2++) {
+      for (let j = 0; j < p; j++) coef[k2 * p + j] = result.x[k2 * (p + 1) + j];
+      intercept[k2] = result.x[k2 * (p + 1) + p];
+    }
+    this.state = { ...base, coef, intercept, iterations: result.iterations, converged: result.converged };
+    return this;
+  }
+  fitted() {
+    if (!this.state)
+      throw new Error("LogisticRegression: not fitted; call fit() or LogisticRegression.load() first");
+    return this.state;
+  }
+  /** Row-major probabilities over all nClasses (0 for classes absent from training). */
+  predictProba(X4) {
+    const s2 = this.fitted();
+    const { nClasses, nFeatures: p, present, coef, intercept } = s2;
+    if (X4.cols !== p)
+      throw new RangeError(`LogisticRegression: X has ${X4.cols} features, the model was fitted on ${p}`);
+    checkFiniteMatrix(X4, "LogisticRegression.predictProba");
+    const n = X4.rows;
+    const out = new Float64Array(n * nClasses);
+    const K2 = present.length;
+    if (K2 === 1) {
+      for (let i = 0; i < n; i++) out[i * nClasses + present[0]] = 1;
+      return out;
+    }
+    const rows = intercept.length;
+    const scores = linearScores(X4, coef, intercept, rows);
+    for (let i = 0; i < n; i++) {
+      const o = i * nClasses;
+      if (K2 === 2) {
+        const positive = sigmoid(scores[i]);
+        out[o + present[1]] = positive;
+        out[o + present[0]] = 1 - positive;
+        continue;
+      }
+      let max4 = Number.NEGATIVE_INFINITY;
+      for (let k2 = 0; k2 < K2; k2++) max4 = Math.max(max4, scores[k2 * n + i]);
+      let sum4 = 0;
+      for (let k2 = 0; k2 < K2; k2++) sum4 += Math.exp(scores[k2 * n + i] - max4);
+      for (let k2 = 0; k2 < K2; k2++) out[o + present[k2]] = Math.exp(scores[k2 * n + i] - max4) / sum4;
+    }
+    return out;
+  }
+  predict(X4) {
+    return predictFromProba(this.predictProba(X4), X4.rows, this.fitted().nClasses);
+  }
+  toJSON() {
+    const s2 = this.fitted();
+    const rows = s2.intercept.length;
+    return {
+      format: LOGISTIC_REGRESSION_FORMAT,
+      version: FORMAT_VERSION3,
+      params: { ...this.settings },
+      nClasses: s2.nClasses,
+      nFeatures: s2.nFeatures,
+      present: Array.from(s2.present),
+      coef: Array.from(
+        { length: rows },
+        (_, k2) => Array.from(s2.coef.subarray(k2 * s2.nFeatures, (k2 + 1) * s2.nFeatures))
+      ),
+      intercept: Array.from(s2.intercept),
+      iterations: s2.iterations,
+      converged: s2.converged
+    };
+  }
+  static load(json2) {
+    const what = `${LOGISTIC_REGRESSION_FORMAT} model`;
+    const obj = checkFormat(json2, LOGISTIC_REGRESSION_FORMAT, FORMAT_VERSION3);
+    const paramsWhat = `${what} "params"`;
+    const params2 = readObject(obj.params, paramsWhat);
+    const C4 = readNumber(params2, "C", paramsWhat, { above: 0 });
+    const tol = readNumber(params2, "tol", paramsWhat, { above: 0 });
+    const maxIter = readInteger(params2, "maxIter", paramsWhat, { min: 1 });
+    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
+    const nFeatures = readInteger(obj, "nFeatures", what, { min: 0 });
+    const presentLength = Array.isArray(obj.present) ? obj.present.length : -1;
+    if (presentLength < 1 || presentLength > nClasses)
+      throw new ModelFormatError(`${what}: "present" must list 1 to ${nClasses} class indices`);
+    const present = readIntegers(obj, "present", what, presentLength, { min: 0, max: nClasses - 1 });
+    for (let k2 = 1; k2 < present.length; k2++) {
+      if (!(present[k2] > present[k2 - 1]))
+        throw new ModelFormatError(`${what}: "present" must be strictly ascending (entry ${k2})`);
+    }
+    const K2 = present.length;
+    const rows = K2 === 1 ? 0 : K2 === 2 ? 1 : K2;
+    const coef = readNumberRows(obj, "coef", what, rows, nFeatures);
+    const intercept = readNumbers(obj, "intercept", what, rows);
+    const iterations2 = readInteger(obj, "iterations", what, { min: 0 });
+    if (typeof obj.converged !== "boolean")
+      throw new ModelFormatError(
+        `${what}: "converged" must be true or false, got ${JSON.stringify(obj.converged)}`
+      );
+    const model = new _LogisticRegression({ C: C4, tol, maxIter });
+    model.state = { nClasses, nFeatures, present, coef, intercept, iterations: iterations2, converged: obj.converged };
+    return model;
+  }
+};
+function sigmoid(z2) {
+  if (z2 >= 0) return 1 / (1 + Math.exp(-z2));
+  const e = Math.exp(z2);
+  return e / (1 + e);
+}
+function linearScores(X4, coef, intercept, rows) {
+  const { rows: n, cols: p, data: data3 } = X4;
+  const out = new Float64Array(rows * n);
+  for (let k2 = 0; k2 < rows; k2++) {
+    const o = k2 * n;
+    out.fill(intercept[k2], o, o + n);
+    for (let j = 0; j < p; j++) {
+      const w2 = coef[k2 * p + j];
+      if (w2 === 0) continue;
+      const col = j * n;
+      for (let i = 0; i < n; i++) out[o + i] += data3[col + i] * w2;
+    }
+  }
+  return out;
+}
+function unpack(x4, rows, p) {
+  const coef = new Float64Array(rows * p);
+  const intercept = new Float64Array(rows);
+  for (let k2 = 0; k2 < rows; k2++) {
+    for (let j = 0; j < p; j++) coef[k2 * p + j] = x4[k2 * (p + 1) + j];
+    intercept[k2] = x4[k2 * (p + 1) + p];
+  }
+  return { coef, intercept };
+}
+function newtonPolish(objective, result, tol, flat) {
+  const m3 = result.x.length;
+  const g2 = new Float64Array(m3);
+  const trial = new Float64Array(m3);
+  const gTrial = new Float64Array(m3);
+  objective.value(result.x, g2);
+  for (let step2 = 0; step2 < NEWTON_STEPS && result.gradMax > tol; step2++) {
+    const H = objective.hessian(result.x);
+    if (flat) {
+      let scale6 = 0;
+      for (let r2 = 0; r2 < m3; r2++) scale6 += H[r2 * m3 + r2] / m3;
+      for (let r2 = 0; r2 < m3; r2++) for (let c4 = 0; c4 < m3; c4++) H[r2 * m3 + c4] += scale6 * flat[r2] * flat[c4];
+    }
+    const direction = choleskySolve(H, g2, m3) ?? pseudoInverseSolve(H, g2, m3);
+    for (let r2 = 0; r2 < m3; r2++) trial[r2] = result.x[r2] - direction[r2];
+    const f = objective.value(trial, gTrial);
+    let gradMax = 0;
+    for (let r2 = 0; r2 < m3; r2++) gradMax = Math.max(gradMax, Math.abs(gTrial[r2]));
+    if (!(gradMax < result.gradMax)) break;
+    result.x.set(trial);
+    g2.set(gTrial);
+    result.f = f;
+    result.gradMax = gradMax;
+    result.iterations++;
+  }
+  result.converged = result.gradMax <= tol;
+}
+function pseudoInverseSolve(H, g2, m3) {
+  const { values: values3, vectors } = symmetricEigen(H, m3);
+  let largest = 0;
+  for (let k2 = 0; k2 < m3; k2++) largest = Math.max(largest, values3[k2]);
+  const out = new Float64Array(m3);
+  for (let k2 = 0; k2 < m3; k2++) {
+    if (!(values3[k2] > 1e-12 * largest)) continue;
+    let vg = 0;
+    for (let r2 = 0; r2 < m3; r2++) vg += vectors[r2 * m3 + k2] * g2[r2];
+    const w2 = vg / values3[k2];
+    for (let r2 = 0; r2 < m3; r2++) out[r2] += vectors[r2 * m3 + k2] * w2;
+  }
+  return out;
+}
+function weightedGrams(X4, w2, T) {
+  const { rows: n, cols: p, data: data3 } = X4;
+  const q = p + 1;
+  const out = new Float64Array(T * q * q);
+  const prod = new Float64Array(BLOCK_ROWS2);
+  for (let start = 0; start < n; start += BLOCK_ROWS2) {
+    const len = Math.min(BLOCK_ROWS2, n - start);
+    for (let j = 0; j < q; j++) {
+      for (let k2 = j; k2 < q; k2++) {
+        if (k2 < p) {
+          const cj = j * n + start;
+          const ck = k2 * n + start;
+          for (let i = 0; i < len; i++) prod[i] = data3[cj + i] * data3[ck + i];
+        } else if (j < p) {
+          prod.set(data3.subarray(j * n + start, j * n + start + len));
+        } else {
+          prod.fill(1, 0, len);
+        }
+        for (let t = 0; t < T; t++) {
+          const wt = t * n + start;
+          let s0 = 0;
+          let s1 = 0;
+          let i = 0;
+          for (; i + 2 <= len; i += 2) {
+            s0 += w2[wt + i] * prod[i];
+            s1 += w2[wt + i + 1] * prod[i + 1];
+          }
+          if (i < len) s0 += w2[wt + i] * prod[i];
+          out[t * q * q + j * q + k2] += s0 + s1;
+        }
+      }
+    }
+  }
+  for (let t = 0; t < T; t++) {
+    const o = t * q * q;
+    for (let j = 0; j < q; j++) for (let k2 = j + 1; k2 < q; k2++) out[o + k2 * q + j] = out[o + j * q + k2];
+  }
+  return out;
+}
+function binaryObjective(X4, y4, C4) {
+  const { rows: n, cols: p } = X4;
+  const hessian = (x4) => {
+    const { coef, intercept } = unpack(x4, 1, p);
+    const z3 = linearScores(X4, coef, intercept, 1);
+    const w2 = Float64Array.from(z3, (zi) => {
+      const s2 = sigmoid(zi);
+      return s2 * (1 - s2);
+    });
+    const q = p + 1;
+    const H = weightedGrams(X4, w2, 1);
+    for (let k2 = 0; k2 < H.length; k2++) H[k2] /= n;
+    for (let j = 0; j < p; j++) H[j * q + j] += 1 / (C4 * n);
+    return H;
+  };
+  const z2 = new Float64Array(BLOCK_ROWS2);
+  const value4 = (x4, g2) => {
+    const { coef, intercept } = unpack(x4, 1, p);
+    g2.fill(0);
+    let loss = 0;
+    for (let start = 0; start < n; start += BLOCK_ROWS2) {
+      const len = Math.min(BLOCK_ROWS2, n - start);
+      blockScores(X4, coef, intercept, 1, start, len, z2);
+      for (let i = 0; i < len; i++) {
+        const zi = z2[i];
+        const yi = y4[start + i];
+        loss += (zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi))) - yi * zi;
+        z2[i] = sigmoid(zi) - yi;
+      }
+      addBlockGradient(X4, z2, 1, start, len, g2);
+    }
+    let penalty = 0;
+    for (let j = 0; j < p; j++) {
+      penalty += coef[j] * coef[j];
+      g2[j] = g2[j] / n + coef[j] / (C4 * n);
+    }
+    g2[p] /= n;
+    return loss / n + penalty / (2 * C4 * n);
+  };
+  return { value: value4, hessian };
+}
+function softmaxObjective(X4, y4, K2, C4) {
+  const { rows: n, cols: p } = X4;
+  const probabilities = (x4) => {
+    const { coef, intercept } = unpack(x4, K2, p);
+    const z3 = linearScores(X4, coef, intercept, K2);
+    for (let i = 0; i < n; i++) {
+      let max4 = Number.NEGATIVE_INFINITY;
+      for (let k2 = 0; k2 < K2; k2++) max4 = Math.max(max4, z3[k2 * n + i]);
+      let sum4 = 0;
+      for (let k2 = 0; k2 < K2; k2++) {
+        z3[k2 * n + i] = Math.exp(z3[k2 * n + i] - max4);
+        sum4 += z3[k2 * n + i];
+      }
+      for (let k2 = 0; k2 < K2; k2++) z3[k2 * n + i] /= sum4;
+    }
+    return z3;
+  };
+  const hessian = (x4) => {
+    const P = probabilities(x4);
+    const q = p + 1;
+    const size = K2 * q;
+    const pairs = [];
+    for (let a4 = 0; a4 < K2; a4++) for (let b10 = a4; b10 < K2; b10++) pairs.push([a4, b10]);
+    const w2 = new Float64Array(pairs.length * n);
+    pairs.forEach(([a4, b10], t) => {
+      for (let i = 0; i < n; i++) w2[t * n + i] = P[a4 * n + i] * ((a4 === b10 ? 1 : 0) - P[b10 * n + i]);
+    });
+    const grams = weightedGrams(X4, w2, pairs.length);
+    const H = new Float64Array(size * size);
+    pairs.forEach(([a4, b10], t) => {
+      for (let r2 = 0; r2 < q; r2++) {
+        for (let c4 = 0; c4 < q; c4++) {
+          const v = grams[t * q * q + r2 * q + c4] / n;
+          H[(a4 * q + r2) * size + b10 * q + c4] = v;
+          H[(b10 * q + r2) * size + a4 * q + c4] = v;
+        }
+      }
+    });
+    for (let a4 = 0; a4 < K2; a4++) for (let j = 0; j < p; j++) H[(a4 * q + j) * size + a4 * q + j] += 1 / (C4 * n);
+    return H;
+  };
+  const z2 = new Float64Array(K2 * BLOCK_ROWS2);
+  const value4 = (x4, g2) => {
+    const { coef, intercept } = unpack(x4, K2, p);
+    g2.fill(0);
+    let loss = 0;
+    for (let start = 0; start < n; start += BLOCK_ROWS2) {
+      const len = Math.min(BLOCK_ROWS2, n - start);
+      blockScores(X4, coef, intercept, K2, start, len, z2);
+      for (let i = 0; i < len; i++) {
+        let max4 = Number.NEGATIVE_INFINITY;
+        for (let k2 = 0; k2 < K2; k2++) max4 = Math.max(max4, z2[k2 * BLOCK_ROWS2 + i]);
+        const yi = y4[start + i];
+        loss += max4 - z2[yi * BLOCK_ROWS2 + i];
+        let sum4 = 0;
+        for (let k2 = 0; k2 < K2; k2++) {
+          const e = Math.exp(z2[k2 * BLOCK_ROWS2 + i] - max4);
+          z2[k2 * BLOCK_ROWS2 + i] = e;
+          sum4 += e;
+        }
+        loss += Math.log(sum4);
+        for (let k2 = 0; k2 < K2; k2++) z2[k2 * BLOCK_ROWS2 + i] /= sum4;
+        z2[yi * BLOCK_ROWS2 + i] -= 1;
+      }
+      addBlockGradient(X4, z2, K2, start, len, g2);
+    }
+    let penalty = 0;
+    for (let k2 = 0; k2 < K2; k2++) {
+      for (let j = 0; j < p; j++) {
+        const w2 = coef[k2 * p + j];
+        penalty += w2 * w2;
+        g2[k2 * (p + 1) + j] = g2[k2 * (p + 1) + j] / n + w2 / (C4 * n);
+      }
+      g2[k2 * (p + 1) + p] /= n;
+    }
+    return loss / n + penalty / (2 * C4 * n);
+  };
+  return { value: value4, hessian };
+}
+function blockScores(X4, coef, intercept, rows, start, len, out) {
+  const { rows: n, cols: p, data: data3 } = X4;
+  for (let k2 = 0; k2 < rows; k2++) {
+    const o = k2 * BLOCK_ROWS2;
+    out.fill(intercept[k2], o, o + len);
+    let j = 0;
+    for (; j + 4 <= p; j += 4) {
+      const w0 = coef[k2 * p + j];
+      const w1 = coef[k2 * p + j + 1];
+      const w2 = coef[k2 * p + j + 2];
+      const w3 = coef[k2 * p + j + 3];
+      const c0 = j * n + start;
+      const c1 = c0 + n;
+      const c22 = c1 + n;
+      const c32 = c22 + n;
+      for (let i = 0; i < len; i++) {
+        out[o + i] += data3[c0 + i] * w0 + data3[c1 + i] * w1 + (data3[c22 + i] * w2 + data3[c32 + i] * w3);
+      }
+    }
+    for (; j < p; j++) {
+      const w2 = coef[k2 * p + j];
+      const col = j * n + start;
+      for (let i = 0; i < len; i++) out[o + i] += data3[col + i] * w2;
+    }
+  }
+}
+function addBlockGradient(X4, r2, rows, start, len, g2) {
+  const { rows: n, cols: p, data: data3 } = X4;
+  for (let k2 = 0; k2 < rows; k2++) {
+    const o = k2 * BLOCK_ROWS2;
+    const at = k2 * (p + 1);
+    for (let j = 0; j < p; j++) {
+      const col = j * n + start;
+      let s0 = 0;
+      let s1 = 0;
+      let i = 0;
+      for (; i + 2 <= len; i += 2) {
+        s0 += data3[col + i] * r2[o + i];
+        s1 += data3[col + i + 1] * r2[o + i + 1];
+      }
+      if (i < len) s0 += data3[col + i] * r2[o + i];
+      g2[at + j] += s0 + s1;
+    }
+    let s2 = 0;
+    for (let i = 0; i < len; i++) s2 += r2[o + i];
+    g2[at + p] += s2;
   }
 }
 
@@ -31418,6 +32124,14 @@ var ALGORITHMS = [
       { nTrees: 100, minSamplesLeaf: 1, maxFeatures: "sqrt" },
       { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" }
     ]
+  },
+  {
+    name: "logistic-regression",
+    title: "Logistic regression",
+    standardize: true,
+    create: (p) => new LogisticRegression({ C: p.C }),
+    // C = 1 is scikit-learn's default; the others let cross-validation loosen or tighten the penalty.
+    grid: [{ C: 1 }, { C: 0.1 }, { C: 10 }]
   }
 ];
 function loadEstimator(json2, options = {}) {
@@ -31429,9 +32143,11 @@ function loadEstimator(json2, options = {}) {
       return KNearestNeighbors.load(json2);
     case RANDOM_FOREST_FORMAT:
       return RandomForest.load(json2, options);
+    case LOGISTIC_REGRESSION_FORMAT:
+      return LogisticRegression.load(json2);
     default:
       throw new ModelFormatError(
-        `estimator format ${JSON.stringify(format5 ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT].join(", ")}`
+        `estimator format ${JSON.stringify(format5 ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT, LOGISTIC_REGRESSION_FORMAT].join(", ")}`
       );
   }
 }
@@ -44155,7 +44871,7 @@ function createMeasure(op, param2, name) {
 function compareIndex(a4, b10) {
   return a4.idx - b10.idx;
 }
-function resolve2(agg) {
+function resolve3(agg) {
   const map3 = {};
   agg.forEach((a4) => map3[a4.name] = a4);
   const getreqs = (a4) => {
@@ -44195,7 +44911,7 @@ function set(t) {
   return t;
 }
 function compileMeasures(agg, field3) {
-  const get7 = field3 || identity, ops2 = resolve2(agg), out = agg.slice().sort(compareIndex);
+  const get7 = field3 || identity, ops2 = resolve3(agg), out = agg.slice().sort(compareIndex);
   function ctr(cell2) {
     this._ops = ops2;
     this._out = out;
@@ -51329,7 +52045,7 @@ function customSymbol(path20) {
   }
   return custom8[path20];
 }
-var C2 = 0.448084975506;
+var C3 = 0.448084975506;
 function rectangleX(d) {
   return d.x;
 }
@@ -51359,13 +52075,13 @@ function vg_rect() {
       var x22 = x12 + w2, y22 = y12 + h2;
       context3.moveTo(x12 + tl2, y12);
       context3.lineTo(x22 - tr2, y12);
-      context3.bezierCurveTo(x22 - C2 * tr2, y12, x22, y12 + C2 * tr2, x22, y12 + tr2);
+      context3.bezierCurveTo(x22 - C3 * tr2, y12, x22, y12 + C3 * tr2, x22, y12 + tr2);
       context3.lineTo(x22, y22 - br2);
-      context3.bezierCurveTo(x22, y22 - C2 * br2, x22 - C2 * br2, y22, x22 - br2, y22);
+      context3.bezierCurveTo(x22, y22 - C3 * br2, x22 - C3 * br2, y22, x22 - br2, y22);
       context3.lineTo(x12 + bl2, y22);
-      context3.bezierCurveTo(x12 + C2 * bl2, y22, x12, y22 - C2 * bl2, x12, y22 - bl2);
+      context3.bezierCurveTo(x12 + C3 * bl2, y22, x12, y22 - C3 * bl2, x12, y22 - bl2);
       context3.lineTo(x12, y12 + tl2);
-      context3.bezierCurveTo(x12, y12 + C2 * tl2, x12 + C2 * tl2, y12, x12 + tl2, y12);
+      context3.bezierCurveTo(x12, y12 + C3 * tl2, x12 + C3 * tl2, y12, x12 + tl2, y12);
       context3.closePath();
     }
     if (buffer) {
@@ -61324,7 +62040,7 @@ function encloseBasis2(a4, b10) {
   };
 }
 function encloseBasis3(a4, b10, c4) {
-  var x12 = a4.x, y12 = a4.y, r1 = a4.r, x22 = b10.x, y22 = b10.y, r2 = b10.r, x32 = c4.x, y32 = c4.y, r3 = c4.r, a22 = x12 - x22, a32 = x12 - x32, b22 = y12 - y22, b32 = y12 - y32, c22 = r2 - r1, c32 = r3 - r1, d1 = x12 * x12 + y12 * y12 - r1 * r1, d2 = d1 - x22 * x22 - y22 * y22 + r2 * r2, d3 = d1 - x32 * x32 - y32 * y32 + r3 * r3, ab = a32 * b22 - a22 * b32, xa = (b22 * d3 - b32 * d2) / (ab * 2) - x12, xb = (b32 * c22 - b22 * c32) / ab, ya = (a32 * d2 - a22 * d3) / (ab * 2) - y12, yb = (a22 * c32 - a32 * c22) / ab, A5 = xb * xb + yb * yb - 1, B3 = 2 * (r1 + xa * xb + ya * yb), C3 = xa * xa + ya * ya - r1 * r1, r4 = -(Math.abs(A5) > 1e-6 ? (B3 + Math.sqrt(B3 * B3 - 4 * A5 * C3)) / (2 * A5) : C3 / B3);
+  var x12 = a4.x, y12 = a4.y, r1 = a4.r, x22 = b10.x, y22 = b10.y, r2 = b10.r, x32 = c4.x, y32 = c4.y, r3 = c4.r, a22 = x12 - x22, a32 = x12 - x32, b22 = y12 - y22, b32 = y12 - y32, c22 = r2 - r1, c32 = r3 - r1, d1 = x12 * x12 + y12 * y12 - r1 * r1, d2 = d1 - x22 * x22 - y22 * y22 + r2 * r2, d3 = d1 - x32 * x32 - y32 * y32 + r3 * r3, ab = a32 * b22 - a22 * b32, xa = (b22 * d3 - b32 * d2) / (ab * 2) - x12, xb = (b32 * c22 - b22 * c32) / ab, ya = (a32 * d2 - a22 * d3) / (ab * 2) - y12, yb = (a22 * c32 - a32 * c22) / ab, A5 = xb * xb + yb * yb - 1, B3 = 2 * (r1 + xa * xb + ya * yb), C4 = xa * xa + ya * ya - r1 * r1, r4 = -(Math.abs(A5) > 1e-6 ? (B3 + Math.sqrt(B3 * B3 - 4 * A5 * C4)) / (2 * A5) : C4 / B3);
   return {
     x: x12 + xa + xb * r4,
     y: y12 + ya + yb * r4,
@@ -63254,7 +63970,7 @@ var ccwerrboundA = (3 + 16 * epsilon$1) * epsilon$1;
 var ccwerrboundB = (2 + 12 * epsilon$1) * epsilon$1;
 var ccwerrboundC = (9 + 64 * epsilon$1) * epsilon$1 * epsilon$1;
 var B2 = vec(4);
-var C1 = vec(8);
+var C12 = vec(8);
 var C22 = vec(12);
 var D2 = vec(16);
 var u = vec(4);
@@ -63342,7 +64058,7 @@ function orient2dadapt(ax, ay, bx, by, cx, cy, detsum) {
   bvirt = u3 - _j;
   u[2] = _j - (u3 - bvirt) + (_i - bvirt);
   u[3] = u3;
-  const C1len = sum3(4, B2, 4, u, C1);
+  const C1len = sum3(4, B2, 4, u, C12);
   s1 = acx * bcytail;
   c4 = splitter * acx;
   ahi = c4 - (c4 - acx);
@@ -63372,7 +64088,7 @@ function orient2dadapt(ax, ay, bx, by, cx, cy, detsum) {
   bvirt = u3 - _j;
   u[2] = _j - (u3 - bvirt) + (_i - bvirt);
   u[3] = u3;
-  const C2len = sum3(C1len, C1, 4, u, C22);
+  const C2len = sum3(C1len, C12, 4, u, C22);
   s1 = acxtail * bcytail;
   c4 = splitter * acxtail;
   ahi = c4 - (c4 - acxtail);
@@ -68680,13 +69396,13 @@ function initializeEventConfig(config) {
   const events4 = extend({
     defaults: {}
   }, config);
-  const unpack = (obj, keys4) => {
+  const unpack2 = (obj, keys4) => {
     keys4.forEach((k2) => {
       if (isArray(obj[k2])) obj[k2] = toSet(obj[k2]);
     });
   };
-  unpack(events4.defaults, ["prevent", "allow"]);
-  unpack(events4, ["view", "window", "selector", "container"]);
+  unpack2(events4.defaults, ["prevent", "allow"]);
+  unpack2(events4, ["view", "window", "selector", "container"]);
   return events4;
 }
 function trackEventListener(view, sources, type3, handler) {
@@ -81766,11 +82482,11 @@ function assembleTopLevelSignals(model, signals) {
     const store = stringValue(name + STORE);
     const hasSg = signals.filter((s2) => s2.name === name);
     if (hasSg.length === 0) {
-      const resolve3 = selCmpt.resolve === "global" ? "union" : selCmpt.resolve;
+      const resolve4 = selCmpt.resolve === "global" ? "union" : selCmpt.resolve;
       const isPoint2 = selCmpt.type === "point" ? ", true, true)" : ")";
       signals.push({
         name: selCmpt.name,
-        update: `${VL_SELECTION_RESOLVE}(${store}, ${stringValue(resolve3)}${isPoint2}`
+        update: `${VL_SELECTION_RESOLVE}(${store}, ${stringValue(resolve4)}${isPoint2}`
       });
     }
     hasSelections = true;
@@ -83646,8 +84362,8 @@ function parseSelectionPredicate(model, pred, dfnode, datum2 = "datum") {
     }
   }
   const fn = selCmpt.project.hasSelectionId ? "vlSelectionIdTest(" : "vlSelectionTest(";
-  const resolve3 = selCmpt.resolve === "global" ? ")" : `, ${stringValue(selCmpt.resolve)})`;
-  const test2 = `${fn}${store}, ${datum2}${resolve3}`;
+  const resolve4 = selCmpt.resolve === "global" ? ")" : `, ${stringValue(selCmpt.resolve)})`;
+  const test2 = `${fn}${store}, ${datum2}${resolve4}`;
   const length3 = `length(data(${store}))`;
   return pred.empty === false ? `${length3} && ${test2}` : `!${length3} || ${test2}`;
 }
@@ -84490,16 +85206,16 @@ function defaultScaleResolve(channel, model) {
   }
   throw new Error("invalid model type for resolve");
 }
-function parseGuideResolve(resolve3, channel) {
-  const channelScaleResolve = resolve3.scale[channel];
+function parseGuideResolve(resolve4, channel) {
+  const channelScaleResolve = resolve4.scale[channel];
   const guide = isXorY(channel) ? "axis" : "legend";
   if (channelScaleResolve === "independent") {
-    if (resolve3[guide][channel] === "shared") {
+    if (resolve4[guide][channel] === "shared") {
       warn2(independentScaleMeansIndependentGuide(channel));
     }
     return "independent";
   }
-  return resolve3[guide][channel] || "shared";
+  return resolve4[guide][channel] || "shared";
 }
 var LEGEND_COMPONENT_PROPERTY_INDEX = {
   ...COMMON_LEGEND_PROPERTY_INDEX,
@@ -84905,15 +85621,15 @@ function parseLegendForChannel(model, channel) {
   return legendCmpt;
 }
 function parseNonUnitLegend(model) {
-  const { legends, resolve: resolve3 } = model.component;
+  const { legends, resolve: resolve4 } = model.component;
   for (const child2 of model.children) {
     parseLegend2(child2);
     for (const channel of keys3(child2.component.legends)) {
-      resolve3.legend[channel] = parseGuideResolve(model.component.resolve, channel);
-      if (resolve3.legend[channel] === "shared") {
+      resolve4.legend[channel] = parseGuideResolve(model.component.resolve, channel);
+      if (resolve4.legend[channel] === "shared") {
         legends[channel] = mergeLegendComponent(legends[channel], child2.component.legends[channel]);
         if (!legends[channel]) {
-          resolve3.legend[channel] = "independent";
+          resolve4.legend[channel] = "independent";
           delete legends[channel];
         }
       }
@@ -84924,7 +85640,7 @@ function parseNonUnitLegend(model) {
       if (!child2.component.legends[channel]) {
         continue;
       }
-      if (resolve3.legend[channel] === "shared") {
+      if (resolve4.legend[channel] === "shared") {
         delete child2.component.legends[channel];
       }
     }
@@ -86729,8 +87445,8 @@ function parseUnitScaleDomain(model) {
       while (!isFacetModel(facetParent) && facetParent.parent) {
         facetParent = facetParent.parent;
       }
-      const resolve3 = facetParent.component.resolve.scale[channel];
-      if (resolve3 === "shared") {
+      const resolve4 = facetParent.component.resolve.scale[channel];
+      if (resolve4 === "shared") {
         for (const domain3 of domains.value) {
           if (isDataRefDomain(domain3)) {
             domain3.data = FACET_SCALE_PREFIX + domain3.data.replace(FACET_SCALE_PREFIX, "");
@@ -88398,19 +89114,19 @@ var scaleTypeTieBreaker = tieBreakByComparing((st1, st2) => scaleTypePrecedence(
 function parseNonUnitScaleCore(model) {
   const scaleComponents = model.component.scales = {};
   const scaleTypeWithExplicitIndex = {};
-  const resolve3 = model.component.resolve;
+  const resolve4 = model.component.resolve;
   for (const child2 of model.children) {
     parseScaleCore(child2);
     for (const channel of keys3(child2.component.scales)) {
-      resolve3.scale[channel] ??= defaultScaleResolve(channel, model);
-      if (resolve3.scale[channel] === "shared") {
+      resolve4.scale[channel] ??= defaultScaleResolve(channel, model);
+      if (resolve4.scale[channel] === "shared") {
         const explicitScaleType = scaleTypeWithExplicitIndex[channel];
         const childScaleType = child2.component.scales[channel].getWithExplicit("type");
         if (explicitScaleType) {
           if (scaleCompatible(explicitScaleType.value, childScaleType.value)) {
             scaleTypeWithExplicitIndex[channel] = mergeValuesWithExplicit(explicitScaleType, childScaleType, "type", "scale", scaleTypeTieBreaker);
           } else {
-            resolve3.scale[channel] = "independent";
+            resolve4.scale[channel] = "independent";
             delete scaleTypeWithExplicitIndex[channel];
           }
         } else {
@@ -88482,7 +89198,7 @@ var Model = class {
   signalNameMap;
   component;
   view;
-  constructor(spec, type3, parent, parentGivenName, config, resolve3, view) {
+  constructor(spec, type3, parent, parentGivenName, config, resolve4, view) {
     this.type = type3;
     this.parent = parent;
     this.config = config;
@@ -88513,7 +89229,7 @@ var Model = class {
         scale: {},
         axis: {},
         legend: {},
-        ...resolve3 ? duplicate(resolve3) : {}
+        ...resolve4 ? duplicate(resolve4) : {}
       },
       selection: null,
       scales: null,
@@ -88847,8 +89563,8 @@ var DensityTransformNode = class _DensityTransformNode extends DataFlowNode {
     this.transform = duplicate(transform5);
     const specifiedAs = this.transform.as ?? [void 0, void 0];
     this.transform.as = [specifiedAs[0] ?? "value", specifiedAs[1] ?? "density"];
-    const resolve3 = this.transform.resolve ?? "shared";
-    this.transform.resolve = resolve3;
+    const resolve4 = this.transform.resolve ?? "shared";
+    this.transform.resolve = resolve4;
   }
   dependentFields() {
     return /* @__PURE__ */ new Set([this.transform.density, ...this.transform.groupby ?? []]);
@@ -89584,9 +90300,9 @@ function makeHeaderComponent(model, channel, labels2) {
 function mergeChildAxis(model, channel) {
   const { child: child2 } = model;
   if (child2.component.axes[channel]) {
-    const { layoutHeaders: layoutHeaders2, resolve: resolve3 } = model.component;
-    resolve3.axis[channel] = parseGuideResolve(resolve3, channel);
-    if (resolve3.axis[channel] === "shared") {
+    const { layoutHeaders: layoutHeaders2, resolve: resolve4 } = model.component;
+    resolve4.axis[channel] = parseGuideResolve(resolve4, channel);
+    if (resolve4.axis[channel] === "shared") {
       const headerChannel = channel === "x" ? "column" : "row";
       const layoutHeader = layoutHeaders2[headerChannel];
       for (const axisComponent of child2.component.axes[channel]) {
@@ -89621,12 +90337,12 @@ function parseChildrenLayoutSize(model) {
 function parseNonUnitLayoutSizeForChannel(model, layoutSizeType) {
   const sizeType = getSizeTypeFromLayoutSizeType(layoutSizeType);
   const channel = getPositionScaleChannel(sizeType);
-  const resolve3 = model.component.resolve;
+  const resolve4 = model.component.resolve;
   const layoutSizeCmpt = model.component.layoutSize;
   let mergedSize;
   for (const child2 of model.children) {
     const childSize = child2.component.layoutSize.getWithExplicit(sizeType);
-    const scaleResolve = resolve3.scale[channel] ?? defaultScaleResolve(channel, model);
+    const scaleResolve = resolve4.scale[channel] ?? defaultScaleResolve(channel, model);
     if (scaleResolve === "independent" && childSize.value === "step") {
       mergedSize = void 0;
       break;
@@ -90482,16 +91198,16 @@ var OPPOSITE_ORIENT = {
   right: "left"
 };
 function parseLayerAxes(model) {
-  const { axes, resolve: resolve3 } = model.component;
+  const { axes, resolve: resolve4 } = model.component;
   const axisCount = { top: 0, bottom: 0, right: 0, left: 0 };
   for (const child2 of model.children) {
     child2.parseAxesAndHeaders();
     for (const channel of keys3(child2.component.axes)) {
-      resolve3.axis[channel] = parseGuideResolve(model.component.resolve, channel);
-      if (resolve3.axis[channel] === "shared") {
+      resolve4.axis[channel] = parseGuideResolve(model.component.resolve, channel);
+      if (resolve4.axis[channel] === "shared") {
         axes[channel] = mergeAxisComponents(axes[channel], child2.component.axes[channel]);
         if (!axes[channel]) {
-          resolve3.axis[channel] = "independent";
+          resolve4.axis[channel] = "independent";
           delete axes[channel];
         }
       }
@@ -90502,7 +91218,7 @@ function parseLayerAxes(model) {
       if (!child2.component.axes[channel]) {
         continue;
       }
-      if (resolve3.axis[channel] === "independent") {
+      if (resolve4.axis[channel] === "independent") {
         axes[channel] = (axes[channel] ?? []).concat(child2.component.axes[channel]);
         for (const axisComponent of child2.component.axes[channel]) {
           const { value: orient2, explicit } = axisComponent.getWithExplicit("orient");
@@ -90520,7 +91236,7 @@ function parseLayerAxes(model) {
       }
       delete child2.component.axes[channel];
     }
-    if (resolve3.axis[channel] === "independent" && axes[channel] && axes[channel].length > 1) {
+    if (resolve4.axis[channel] === "independent" && axes[channel] && axes[channel].length > 1) {
       for (const [index6, axisCmpt] of (axes[channel] || []).entries()) {
         if (index6 > 0 && !!axisCmpt.get("grid") && !axisCmpt.explicit.grid) {
           axisCmpt.implicit.grid = false;

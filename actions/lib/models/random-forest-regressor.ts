@@ -1,0 +1,412 @@
+// Random forest of regression trees, trained like scikit-learn's RandomForestRegressor: squared-error
+// criterion, bootstrap counts as sample weights, a random feature subset per node (all features by
+// default, scikit-learn's max_features=1.0), exact best split between adjacent distinct values, prediction
+// = mean of the trees' leaf means. Same machinery as the classifier (random-forest.ts): one presort per
+// fit, in-bag lists kept sorted by stable partitioning, so no node ever sorts. The spread of the trees'
+// predictions gives an interval (treePredictions). Platform-neutral.
+import { decodeBase64, encodeBase64 } from './base64.js';
+import { type Fail, grow } from './forest-bytes.js';
+import { createRng } from './random.js';
+import {
+  featuresPerNode,
+  presort,
+  type RandomForestParams,
+  type ResolvedParams,
+  resolveParams,
+  splitThreshold,
+} from './random-forest.js';
+import { decodeRegressionForest, encodeRegressionForest, type RegressionForest } from './regression-trees.js';
+import {
+  checkFiniteMatrix,
+  checkTargets,
+  type EstimatorJSON,
+  type Matrix,
+  ModelFormatError,
+  type Regressor,
+} from './types.js';
+
+export const RANDOM_FOREST_REGRESSOR_FORMAT = 'gitml.random-forest-regressor';
+const FORMAT_VERSION = 1;
+
+/** Hyper-parameters as for the classifier; maxFeatures defaults to 1 (every feature at every node). */
+export type RandomForestRegressorParams = RandomForestParams;
+
+export class RandomForestRegressor implements Regressor {
+  readonly algorithm = 'random-forest-regressor';
+  private readonly settings: ResolvedParams;
+  private forest: RegressionForest | null = null;
+
+  constructor(params: RandomForestRegressorParams = {}) {
+    this.settings = resolveParams({ maxFeatures: 1, ...params });
+  }
+
+  get nFeatures(): number {
+    return this.forest?.nFeatures ?? 0;
+  }
+
+  /** Total node count over all trees (0 before fit). */
+  get nodeCount(): number {
+    return this.forest?.feature.length ?? 0;
+  }
+
+  params(): Record<string, number | string | boolean> {
+    return { ...this.settings };
+  }
+
+  /** A constant target gives one-leaf trees predicting it; importances are then all 0. */
+  fit(X: Matrix, y: Float64Array): this {
+    const who = 'RandomForestRegressor.fit';
+    if (X.rows < 1 || X.cols < 1) throw new RangeError(`${who}: X is empty (${X.rows} × ${X.cols})`);
+    checkTargets(X, y, who);
+    checkFiniteMatrix(X, who);
+    this.forest = growRegressionForest(X, y, this.settings);
+    return this;
+  }
+
+  private fitted(method: string): RegressionForest {
+    if (!this.forest)
+      throw new Error(`RandomForestRegressor.${method}: the model is not fitted; call fit() or load() first`);
+    return this.forest;
+  }
+
+  /** Every tree's prediction for every row, tree-major: out[t * rows + i]. */
+  treePredictions(X: Matrix): Float64Array {
+    const f = this.fitted('treePredictions');
+    if (X.cols !== f.nFeatures) {
+      throw new RangeError(
+        `RandomForestRegressor: X has ${X.cols} features, the model was fitted on ${f.nFeatures}`,
+      );
+    }
+    checkFiniteMatrix(X, 'RandomForestRegressor.predict');
+    const { rows, data } = X;
+    const { roots, feature, threshold, right, value } = f;
+    const out = new Float64Array(roots.length * rows);
+    for (let t = 0; t < roots.length; t++) {
+      const root = roots[t];
+      for (let i = 0; i < rows; i++) {
+        let node = root;
+        let j = feature[node];
+        while (j >= 0) {
+          node = data[j * rows + i] <= threshold[node] ? node + 1 : right[node];
+          j = feature[node];
+        }
+        out[t * rows + i] = value[node];
+      }
+    }
+    return out;
+  }
+
+  predict(X: Matrix): Float64Array {
+    const perTree = this.treePredictions(X);
+    const nTrees = this.fitted('predict').roots.length;
+    const n = X.rows;
+    const out = new Float64Array(n);
+    for (let t = 0; t < nTrees; t++) for (let i = 0; i < n; i++) out[i] += perTree[t * n + i];
+    for (let i = 0; i < n; i++) out[i] /= nTrees;
+    return out;
+  }
+
+  /** Mean decrease in squared error per feature, averaged over trees, normalised to sum 1. */
+  featureImportances(): Float64Array {
+    return Float64Array.from(this.fitted('featureImportances').importances);
+  }
+
+  toJSON(): EstimatorJSON {
+    const f = this.fitted('toJSON');
+    const encoded = encodeRegressionForest(f);
+    return {
+      format: RANDOM_FOREST_REGRESSOR_FORMAT,
+      version: FORMAT_VERSION,
+      params: { ...this.settings },
+      nFeatures: f.nFeatures,
+      nodeCount: f.feature.length,
+      featureImportances: Array.from(f.importances),
+      thresholds: encoded.thresholds,
+      leafValues: encoded.leafValues,
+      trees: encodeBase64(encoded.trees),
+    };
+  }
+
+  static load(json: unknown): RandomForestRegressor {
+    const fail: Fail = (rule: string): never => {
+      throw new ModelFormatError(`RandomForestRegressor.load: ${rule}`);
+    };
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('expected a JSON object');
+    const o = json as Record<string, unknown>;
+    if (o.format !== RANDOM_FOREST_REGRESSOR_FORMAT)
+      fail(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_REGRESSOR_FORMAT}"`);
+    if (o.version !== FORMAT_VERSION)
+      fail(`version ${JSON.stringify(o.version)} is not supported (expected ${FORMAT_VERSION})`);
+    if (typeof o.params !== 'object' || o.params === null || Array.isArray(o.params))
+      fail('params must be an object');
+    let settings = resolveParams({});
+    try {
+      settings = resolveParams(o.params as RandomForestParams);
+    } catch (e) {
+      fail(`params: ${(e as Error).message}`);
+    }
+    const p = o.nFeatures;
+    if (!isCount(p) || p < 1) fail('nFeatures must be an integer >= 1');
+    if (!isCount(o.nodeCount)) fail('nodeCount must be an integer >= 0');
+    const thresholds = ascendingTables(o.thresholds, p as number, 'thresholds', fail);
+    const leafValues = ascendingTables([o.leafValues], 1, 'leafValues', fail)[0];
+    const imp = o.featureImportances;
+    if (!Array.isArray(imp) || imp.length !== p) fail(`featureImportances must be an array of ${p} numbers`);
+    const importances = new Float64Array(p as number);
+    (imp as unknown[]).forEach((v, j) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        fail(`featureImportances[${j}] must be a finite number >= 0`);
+      importances[j] = v as number;
+    });
+    if (typeof o.trees !== 'string') fail('trees must be a base64 string');
+    const bytes = decodeBase64(o.trees as string);
+    if (bytes === null) fail('trees is not valid base64');
+    const model = new RandomForestRegressor(settings);
+    model.forest = decodeRegressionForest(
+      { thresholds, leafValues, trees: bytes as Uint8Array },
+      settings.nTrees,
+      o.nodeCount as number,
+      importances,
+      fail,
+    );
+    return model;
+  }
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/** `count` arrays of finite, strictly ascending numbers (a single table is passed wrapped). */
+function ascendingTables(value: unknown, count: number, name: string, fail: Fail): number[][] {
+  const tables = name === 'leafValues' ? (value as unknown[]) : value;
+  if (!Array.isArray(tables) || tables.length !== count) fail(`${name} must be an array of ${count} arrays`);
+  return (tables as unknown[]).map((table, j) => {
+    const label = name === 'leafValues' ? name : `${name}[${j}]`;
+    if (!Array.isArray(table)) fail(`${label} must be an array of numbers`);
+    const values = table as unknown[];
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${label}[${k}] must be a finite number`);
+      if (k > 0 && !((values[k - 1] as number) < (v as number)))
+        fail(`${label} must be strictly ascending (entry ${k})`);
+    }
+    return values as number[];
+  });
+}
+
+/** Growable node arrays shared by all trees of one fit. */
+class NodeStore {
+  feature = new Int32Array(1024);
+  threshold = new Float64Array(1024);
+  right = new Int32Array(1024);
+  value = new Float64Array(1024);
+  nodes = 0;
+
+  addNode(): number {
+    if (this.nodes === this.feature.length) {
+      const size = this.nodes * 2;
+      this.feature = grow(this.feature, new Int32Array(size));
+      this.threshold = grow(this.threshold, new Float64Array(size));
+      this.right = grow(this.right, new Int32Array(size));
+      this.value = grow(this.value, new Float64Array(size));
+    }
+    return this.nodes++;
+  }
+}
+
+function growRegressionForest(X: Matrix, y: Float64Array, s: ResolvedParams): RegressionForest {
+  const n = X.rows;
+  const p = X.cols;
+  const data = X.data;
+  const order = presort(X);
+  const mtry = featuresPerNode(s.maxFeatures, p);
+  const store = new NodeStore();
+  const roots = new Int32Array(s.nTrees);
+  const importances = new Float64Array(p);
+  const treeImportance = new Float64Array(p);
+
+  const weight = new Int32Array(n);
+  const goLeft = new Uint8Array(n);
+  const lists = new Int32Array(p * n);
+  const spill = new Int32Array(n);
+  const perm = new Int32Array(p);
+  let stackStart = new Int32Array(64);
+  let stackEnd = new Int32Array(64);
+  let stackDepth = new Int32Array(64);
+  let stackParent = new Int32Array(64);
+
+  const master = createRng(s.seed);
+  for (let t = 0; t < s.nTrees; t++) {
+    const rng = createRng(Math.floor(master() * 4294967296));
+    for (let j = 0; j < p; j++) perm[j] = j;
+    if (s.bootstrap) {
+      weight.fill(0);
+      for (let i = 0; i < n; i++) weight[Math.floor(rng() * n)]++;
+    } else {
+      weight.fill(1);
+    }
+    let m = 0;
+    for (let i = 0; i < n; i++) if (weight[i] > 0) m++;
+    for (let j = 0; j < p; j++) {
+      let k = j * m;
+      const o = j * n;
+      for (let q = 0; q < n; q++) {
+        const r = order[o + q];
+        if (weight[r] > 0) lists[k++] = r;
+      }
+    }
+
+    treeImportance.fill(0);
+    roots[t] = store.nodes;
+    stackStart[0] = 0;
+    stackEnd[0] = m;
+    stackDepth[0] = 0;
+    stackParent[0] = -1;
+    let top = 1;
+    while (top > 0) {
+      top--;
+      const start = stackStart[top];
+      const end = stackEnd[top];
+      const depth = stackDepth[top];
+      const parent = stackParent[top];
+      const node = store.addNode();
+      if (parent >= 0) store.right[parent] = node;
+
+      let total = 0;
+      let sum = 0;
+      let yMin = Number.POSITIVE_INFINITY;
+      let yMax = Number.NEGATIVE_INFINITY;
+      for (let q = start; q < end; q++) {
+        const r = lists[q];
+        const w = weight[r];
+        total += w;
+        sum += w * y[r];
+        if (y[r] < yMin) yMin = y[r];
+        if (y[r] > yMax) yMax = y[r];
+      }
+      const rowsHere = end - start;
+      if (
+        (s.maxDepth > 0 && depth >= s.maxDepth) ||
+        rowsHere < 2 * s.minSamplesLeaf ||
+        yMin === yMax // pure: nothing left to explain
+      ) {
+        makeLeaf(store, node, sum / total);
+        continue;
+      }
+
+      // Maximise sumL²/wL + sumR²/wR (scikit-learn's proxy for the squared-error decrease). Visit features
+      // in random order; stop after mtry, but keep going while every visited one was constant.
+      let bestProxy = Number.NEGATIVE_INFINITY;
+      let bestFeature = -1;
+      let bestPos = -1;
+      let visited = 0;
+      let nonConstant = 0;
+      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
+        const pick = v + Math.floor(rng() * (p - v));
+        const f = perm[pick];
+        perm[pick] = perm[v];
+        perm[v] = f;
+        visited++;
+        const base = f * m;
+        const col = f * n;
+        if (data[col + lists[base + start]] === data[col + lists[base + end - 1]]) continue;
+        nonConstant++;
+        let leftWeight = 0;
+        let leftSum = 0;
+        const lastLeft = end - s.minSamplesLeaf;
+        let xNext = data[col + lists[base + start]];
+        for (let q = start; q < lastLeft; q++) {
+          const r = lists[base + q];
+          const w = weight[r];
+          leftWeight += w;
+          leftSum += w * y[r];
+          const x = xNext;
+          xNext = data[col + lists[base + q + 1]];
+          if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
+            const rightSum = sum - leftSum;
+            const proxy = (leftSum * leftSum) / leftWeight + (rightSum * rightSum) / (total - leftWeight);
+            if (proxy > bestProxy) {
+              bestProxy = proxy;
+              bestFeature = f;
+              bestPos = q + 1;
+            }
+          }
+        }
+      }
+      if (bestFeature < 0) {
+        makeLeaf(store, node, sum / total);
+        continue;
+      }
+
+      const base = bestFeature * m;
+      const col = bestFeature * n;
+      store.feature[node] = bestFeature;
+      store.threshold[node] = splitThreshold(
+        data[col + lists[base + bestPos - 1]],
+        data[col + lists[base + bestPos]],
+      );
+      // Weighted squared-error decrease: Σw(y−ȳ)² of the node minus both children's = proxy − sum²/total.
+      treeImportance[bestFeature] += Math.max(0, bestProxy - (sum * sum) / total);
+
+      for (let q = start; q < bestPos; q++) goLeft[lists[base + q]] = 1;
+      for (let q = bestPos; q < end; q++) goLeft[lists[base + q]] = 0;
+      for (let j = 0; j < p; j++) {
+        if (j === bestFeature) continue;
+        const b = j * m;
+        let l = b + start;
+        let spilled = 0;
+        for (let q = b + start; q < b + end; q++) {
+          const r = lists[q];
+          if (goLeft[r] === 1) lists[l++] = r;
+          else spill[spilled++] = r;
+        }
+        lists.set(spill.subarray(0, spilled), l);
+      }
+
+      if (top + 2 > stackStart.length) {
+        const size = stackStart.length * 2;
+        stackStart = grow(stackStart, new Int32Array(size));
+        stackEnd = grow(stackEnd, new Int32Array(size));
+        stackDepth = grow(stackDepth, new Int32Array(size));
+        stackParent = grow(stackParent, new Int32Array(size));
+      }
+      // Right child below left child on the stack, so the left subtree is numbered first (preorder).
+      stackStart[top] = bestPos;
+      stackEnd[top] = end;
+      stackDepth[top] = depth + 1;
+      stackParent[top] = node;
+      top++;
+      stackStart[top] = start;
+      stackEnd[top] = bestPos;
+      stackDepth[top] = depth + 1;
+      stackParent[top] = -1;
+      top++;
+    }
+
+    let treeSum = 0;
+    for (let j = 0; j < p; j++) treeSum += treeImportance[j];
+    if (treeSum > 0) for (let j = 0; j < p; j++) importances[j] += treeImportance[j] / treeSum;
+  }
+  let sum = 0;
+  for (let j = 0; j < p; j++) sum += importances[j];
+  if (sum > 0) for (let j = 0; j < p; j++) importances[j] /= sum;
+
+  const count = store.nodes;
+  return {
+    nFeatures: p,
+    roots,
+    feature: store.feature.slice(0, count),
+    threshold: store.threshold.slice(0, count),
+    right: store.right.slice(0, count),
+    value: store.value.slice(0, count),
+    importances,
+  };
+}
+
+function makeLeaf(store: NodeStore, node: number, value: number): void {
+  store.feature[node] = -1;
+  store.threshold[node] = 0;
+  store.right[node] = 0;
+  store.value[node] = value;
+}
