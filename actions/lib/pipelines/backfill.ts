@@ -5,6 +5,7 @@ import path from 'node:path';
 import { cleanRecord, computeFills } from '../clean.js';
 import { InputError, parseCsvText } from '../csv-input.js';
 import {
+  assertSchemaUnchanged,
   FeatureGroup,
   FeatureGroupError,
   isoSeconds,
@@ -13,6 +14,7 @@ import {
   schemaHashOf,
 } from '../feature-group.js';
 import { readInputFile } from '../input-file.js';
+import { wordingChanges } from '../schema-drift.js';
 import type { DatasetSpec } from '../spec.js';
 import type { Workspace } from '../workspace.js';
 import { normaliseEventTime } from './event-time.js';
@@ -57,7 +59,7 @@ export function backfill(
   const schemaHash = schemaHashOf(spec);
   let version = 1;
   if (FeatureGroup.exists(ws, spec)) {
-    const current = FeatureGroup.open(ws, spec);
+    const current = FeatureGroup.open(ws, spec, { schemaCheck: false }); // the check is this command's own
     const sameSchema = current.meta.schemaHash === schemaHash;
     const sameSource = current.meta.sourceSha256 === sourceSha256;
     if (sameSchema && sameSource && !opts.newVersion) {
@@ -70,11 +72,15 @@ export function backfill(
       };
     }
     if (!opts.newVersion) {
-      const what = sameSchema
-        ? `${label} changed since v${current.meta.version} was backfilled`
-        : `the schema in dataset.yml changed since v${current.meta.version} (hash ${current.meta.schemaHash} → ${schemaHash})`;
+      if (sameSchema)
+        throw new FeatureGroupError(
+          `${spec.name}: ${label} changed since v${current.meta.version} was backfilled; a new feature-group version is needed: run backfill --new-version`,
+        );
+      // The same message every other command gives; words-only edits (titles, units) are listed too,
+      // since the stored schema keeps the words it was written with.
+      assertSchemaUnchanged(ws, spec, current.meta);
       throw new FeatureGroupError(
-        `${spec.name}: ${what}; a new feature-group version is needed: run backfill --new-version`,
+        `${spec.name}: the wording in dataset.yml changed since v${current.meta.version} was backfilled (${wordingChanges(current.meta, spec).join('; ') || `schema hash ${current.meta.schemaHash} → ${schemaHash}`}); the group keeps the words it was written with: run backfill --new-version to store the new ones, or revert the edit (git checkout -- data/${spec.name}/dataset.yml)`,
       );
     }
     version = current.meta.version + 1;
