@@ -21,6 +21,7 @@ import {
 import { dailyCommand, inferCommand, monitorCommand, reportCommand } from './commands/monitoring.js';
 import { siteCommand } from './commands/site.js';
 import { startCommand } from './commands/start.js';
+import { validateCommand } from './commands/validate.js';
 
 export const COMMANDS: Command[] = [
   backfillCommand,
@@ -39,6 +40,7 @@ export const COMMANDS: Command[] = [
   dailyCommand,
   siteCommand,
   startCommand,
+  validateCommand,
 ];
 
 function help(): string {

@@ -18,6 +18,7 @@ import { checkValue } from './clean.js';
 import { parseCsvText } from './csv-input.js';
 import { concatTables, emptyTable, type FeatureTable, type RowSource } from './feature-table.js';
 import { type FileSource, WORKING_TREE, workingTree } from './file-source.js';
+import { isTracked } from './git.js';
 import {
   brokenRejectedFile,
   checkMonthPieces,
@@ -37,11 +38,10 @@ import {
   readPartitionInto,
 } from './partition-reader.js';
 import { csvLine, RowBatch } from './row-batch.js';
+import { schemaChanges, schemaEditMessage } from './schema-drift.js';
 import { monthSha256, sha256Hex } from './sha256.js';
 import { maxPieceBytes, parsePieceKey, pieceKey, startsOfPieces } from './size-limits.js';
 import { type Category, type DatasetSpec, type FeatureSchema, featureSchema, isIsoInstant } from './spec.js';
-import { isTracked } from './git.js';
-import { schemaChanges, schemaEditMessage } from './schema-drift.js';
 import { computeStats } from './stats.js';
 import type { Workspace } from './workspace.js';
 
@@ -233,7 +233,8 @@ export class FeatureGroup {
     const { meta, countsFile } = parseMeta(files, dir, spec, version);
     if (opts.schemaCheck !== false && files.description === WORKING_TREE) {
       const latest = versions[versions.length - 1];
-      const latestMeta = latest === version ? meta : parseMeta(files, FeatureGroup.dirOf(spec, latest), spec, latest).meta;
+      const latestMeta =
+        latest === version ? meta : parseMeta(files, FeatureGroup.dirOf(spec, latest), spec, latest).meta;
       assertSchemaUnchanged(ws, spec, latestMeta);
     }
     return new FeatureGroup(ws, spec, meta, files, countsFile);

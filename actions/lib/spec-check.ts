@@ -27,7 +27,11 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 export function checkSpecText(
   text: string,
   opts: { folder?: string } = {},
-): { raw: unknown; problems: SpecProblem[] } {
+): {
+  raw: unknown;
+  problems: SpecProblem[];
+  locate: (path: SpecPath) => { line: number; column: number } | null;
+} {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -35,7 +39,7 @@ export function checkSpecText(
       const { line, col } = lines.linePos(e.pos[0]);
       return { path: [], line, column: col, message: `not valid YAML: ${e.message.split('\n')[0]}` };
     });
-    return { raw: undefined, problems };
+    return { raw: undefined, problems, locate: () => null };
   }
   let raw: unknown;
   try {
@@ -44,14 +48,13 @@ export function checkSpecText(
     return {
       raw: undefined,
       problems: [{ path: [], line: 1, column: 1, message: `not valid YAML: ${(err as Error).message}` }],
+      locate: () => null,
     };
   }
-  const problems = checkSpecValue(raw, opts).map((p) => {
-    const at = positionOf(doc.contents, p.path, doc, lines);
-    return at ? { ...p, ...at } : p;
-  });
+  const locate = (path: SpecPath) => positionOf(doc.contents, path, doc, lines);
+  const problems = checkSpecValue(raw, opts).map((p) => ({ ...p, ...locate(p.path) }));
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return { raw, problems };
+  return { raw, problems, locate };
 }
 
 /** Checks a parsed spec (no positions): the structure, then the rules between keys. */

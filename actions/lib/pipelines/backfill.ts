@@ -16,6 +16,7 @@ import {
 import { readInputFile } from '../input-file.js';
 import { wordingChanges } from '../schema-drift.js';
 import type { DatasetSpec } from '../spec.js';
+import { headerList, missingColumns } from '../spec-columns.js';
 import type { Workspace } from '../workspace.js';
 import { normaliseEventTime } from './event-time.js';
 
@@ -42,16 +43,10 @@ export function backfill(
     throw new InputError(`${(err as Error).message} (spec source.file of '${spec.name}')`);
   }
   const table = parseCsvText(bytes.toString('utf8'), label);
-  const required = [
-    ...spec.features.map((f) => f.column),
-    spec.label.column,
-    ...(spec.primaryKey.column ? [spec.primaryKey.column] : []),
-    ...(spec.eventTime.column ? [spec.eventTime.column] : []),
-  ];
-  const missing = required.filter((c) => !table.header.includes(c));
+  const missing = missingColumns(spec, table.header);
   if (missing.length)
     throw new InputError(
-      `${label} line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')}`,
+      `${label} line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => m.message).join(', ')}; ${headerList(table.header)}`,
     );
   if (table.records.length === 0) throw new InputError(`${label}: has a header but no rows`);
 
