@@ -4,7 +4,8 @@
 import { type ObjectShape, type Shape, SPEC_SHAPE } from './spec-shape.js';
 
 export const SPEC_SCHEMA_FILE = 'data/dataset.schema.json';
-export const SPEC_SCHEMA_ID = 'https://github.com/gitml/gitml/blob/main/data/dataset.schema.json';
+/** The first line of a spec (gitml init writes it): editors that run yaml-language-server use the schema. */
+export const SPEC_SCHEMA_COMMENT = '# yaml-language-server: $schema=../dataset.schema.json';
 
 type Json = Record<string, unknown>;
 
@@ -12,7 +13,6 @@ type Json = Record<string, unknown>;
 export function specJsonSchema(): Json {
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: SPEC_SCHEMA_ID,
     title: 'gitml dataset spec (data/<name>/dataset.yml)',
     ...schemaOf(SPEC_SHAPE),
   };
