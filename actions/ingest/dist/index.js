@@ -32223,7 +32223,8 @@ function walkObject(shape, v, path15, root, out) {
   }
   if (shape.exactlyOne) {
     const present = shape.exactlyOne.filter((k) => k in v);
-    if (present.length !== 1)
+    const misspelt = shape.exactlyOne.some((k) => suggested.has(k));
+    if (present.length > 1 || present.length === 0 && !misspelt)
       out.push({
         path: path15,
         message: `${where}: needs exactly one of ${shape.exactlyOne.map((k) => `'${k}'`).join(" or ")}${present.length ? `, not both` : ""}`

@@ -31862,7 +31862,8 @@ function walkObject(shape2, v, path20, root, out) {
   }
   if (shape2.exactlyOne) {
     const present = shape2.exactlyOne.filter((k2) => k2 in v);
-    if (present.length !== 1)
+    const misspelt = shape2.exactlyOne.some((k2) => suggested.has(k2));
+    if (present.length > 1 || present.length === 0 && !misspelt)
       out.push({
         path: path20,
         message: `${where}: needs exactly one of ${shape2.exactlyOne.map((k2) => `'${k2}'`).join(" or ")}${present.length ? `, not both` : ""}`
