@@ -3,11 +3,12 @@
 // group — they used to crash (`Cannot read properties of undefined`) or silently apply the edited range —
 // with one message naming what changed and the two ways out; nothing is written. Words-only edits
 // (a title) do not stop them.
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBundles, runActionBundle } from './helpers/action-runner.js';
-import { cli, commit, fingerprint, makeWorkspace, NOW, read } from './helpers/workspace.js';
+import { cli, commit, fingerprint, makeWorkspace, NOW, REPO_ROOT, read } from './helpers/workspace.js';
 
 let ws: string;
 let iris: string;
@@ -170,6 +171,30 @@ describe('a schema edit after backfill stops every command that reads the group'
       restore();
     }
   }, 120_000);
+
+  it('site build says the same (the site is built from every dataset)', async () => {
+    edit('iris', iris.replace(/ {4}- \{ value: Virginica.*\n/, ''));
+    const out = mkdtempSync(path.join(os.tmpdir(), 'gitml-site-'));
+    try {
+      const r = await cli(
+        ws,
+        'site',
+        'build',
+        '--assets',
+        path.join(REPO_ROOT, 'site', 'assets'),
+        '--out',
+        out,
+      );
+      expect(r.code).not.toBe(0);
+      expect(r.out + r.err).toContain(
+        "data/iris/dataset.yml changed since data/iris/v1 was backfilled: label.classes: 'Virginica' removed",
+      );
+      expect(r.out + r.err).not.toMatch(/Cannot read properties/);
+    } finally {
+      restore();
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
 
   it('once v1 is committed, the message no longer suggests deleting it', async () => {
     commit(ws, 'backfill', '2026-11-02T00:00:00Z');
