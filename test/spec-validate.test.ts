@@ -3,7 +3,7 @@
 // and invalid specs; `gitml validate` lists every problem (spec, CSV headers) and exits 1.
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { nearestName } from '../actions/lib/did-you-mean.js';

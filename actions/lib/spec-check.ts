@@ -300,9 +300,9 @@ function crossChecks(raw: Obj, opts: { folder?: string }, out: SpecProblem[]): v
     /^\d{4}-\d{2}-\d{2}$/.test(gen.drift.start)
   ) {
     try {
-      parseCalendarDate(gen.drift.start, 'start');
+      parseCalendarDate(gen.drift.start, 'generator.drift.start');
     } catch (err) {
-      add(['generator', 'drift', 'start'], (err as Error).message);
+      out.push({ path: ['generator', 'drift', 'start'], message: (err as Error).message });
     }
   }
   // Stored column names: each once, none of the reserved ones.
