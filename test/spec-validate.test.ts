@@ -346,7 +346,8 @@ describe('gitml validate', () => {
       iris,
       read(ws, 'data/iris/dataset.yml')
         .replace('\ntitle:', '\ntitel:')
-        .replace('range: [0.1, 10]', 'rnage: [0.1, 10]'),
+        .replace('range: [0.1, 10]', 'rnage: [0.1, 10]')
+        .replace('  column: variety', '  column: varity'),
     );
     const wine = path.join(ws, 'data/wine/dataset.yml');
     writeFileSync(
@@ -359,26 +360,31 @@ describe('gitml validate', () => {
     const r = await cli(ws, 'validate');
     expect(r.code).toBe(1);
     const lines = r.err.split('\n');
-    expect(lines[0]).toBe('iris: 2 problems');
+    expect(lines[0]).toBe('iris: 3 problems');
     expect(lines[1]).toMatch(
       /^ {2}data\/iris\/dataset\.yml:5:1: the spec has an unknown key 'titel' \(did you mean 'title'\?/,
     );
     expect(lines[2]).toMatch(
       /^ {2}data\/iris\/dataset\.yml:27:71: features #2 \(sepal_width\) has an unknown key 'rnage' \(did you mean 'range'\? required\)$/,
     );
-    expect(lines[3]).toBe('wine: 3 problems');
-    expect(lines[4]).toMatch(
+    // A misspelt required key (range) does not hide a wrong column.
+    expect(lines[3]).toMatch(
+      /^ {2}data\/iris\/dataset\.yml:\d+:3: label\.column 'varity' \(did you mean 'variety'\?\) is not a column of data\/iris\/source\.csv; its columns: 'sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'variety'$/,
+    );
+    expect(lines[4]).toBe('wine: 3 problems');
+    expect(lines[5]).toMatch(
       /^ {2}data\/wine\/dataset\.yml:\d+:\d+: generator has an unknown key 'rowsPerday' \(did you mean 'rowsPerDay'\?/,
     );
-    expect(lines[5]).toMatch(
+    expect(lines[6]).toMatch(
       /^ {2}data\/wine\/dataset\.yml:\d+:\d+: features #4 \(citric_acid\)\.column 'citric_acid' \(did you mean 'citric acid'\?\) is not a column of data\/wine\/source\.csv; its columns: 'type', 'fixed acidity', .*'quality'$/,
     );
-    expect(lines[6]).toMatch(/features #10 \(ph\)\.column 'PH' \(did you mean 'pH'\?\) is not a column/);
-    expect(lines[7]).toBe('2 of 2 datasets invalid');
+    expect(lines[7]).toMatch(/features #10 \(ph\)\.column 'PH' \(did you mean 'pH'\?\) is not a column/);
+    expect(lines[8]).toBe('2 of 2 datasets invalid');
     // Every other command refuses the same spec, with every problem.
     const t = await cli(ws, 'stats', '-d', 'iris');
     expect(t.code).toBe(1);
     expect(t.err).toContain('data/iris/dataset.yml: 2 problems');
+    expect(t.err).not.toContain('varity'); // the header check is validate's and backfill's
     expect(t.err).toContain("unknown key 'rnage' (did you mean 'range'?");
   });
 

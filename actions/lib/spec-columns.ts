@@ -4,32 +4,52 @@
 import { parse } from 'csv-parse/sync';
 import { PARSE_OPTIONS, parseError } from './csv-input.js';
 import { nearestName } from './did-you-mean.js';
-import type { DatasetSpec } from './spec.js';
 import type { SpecPath } from './spec-check.js';
 
 export interface ColumnProblem {
   /** Where the spec names the column, for a file:line:column. */
   path: SpecPath;
   message: string;
+  /** The closest header, when one is close enough to be the intended one. */
+  near?: string;
 }
 
-/** The columns the spec reads from its source, each with the key that names it. */
-export function specColumns(spec: DatasetSpec): { column: string; path: SpecPath; key: string }[] {
-  const out = spec.features.map((f, i) => ({
-    column: f.column,
+/**
+ * The columns a spec names, each with the key that names it. Lenient: it takes a parsed spec or the raw
+ * YAML value of one that has other problems (validate still checks the columns it can read).
+ */
+export function specColumns(spec: unknown): { column: string; path: SpecPath; key: string }[] {
+  const o = obj(spec);
+  const out: { column: string; path: SpecPath; key: string }[] = [];
+  const features = Array.isArray(o.features) ? o.features : [];
+  features.forEach((raw, i) => {
+    const f = obj(raw);
     // A feature without `column` reads the column of its name.
-    path: ['features', i, 'column'] as SpecPath,
-    key: `features #${i + 1} (${f.name}).column`,
-  }));
-  out.push({ column: spec.label.column, path: ['label', 'column'], key: 'label.column' });
-  if (spec.primaryKey.column)
-    out.push({ column: spec.primaryKey.column, path: ['primaryKey', 'column'], key: 'primaryKey.column' });
-  if (spec.eventTime.column)
-    out.push({ column: spec.eventTime.column, path: ['eventTime', 'column'], key: 'eventTime.column' });
-  spec.source.dropColumns.forEach((c, i) => {
-    out.push({ column: c, path: ['source', 'dropColumns', i], key: `source.dropColumns #${i + 1}` });
+    const column = typeof f.column === 'string' ? f.column : f.name;
+    if (typeof column === 'string')
+      out.push({
+        column,
+        path: ['features', i, 'column'],
+        key: `features #${i + 1} (${String(f.name)}).column`,
+      });
+  });
+  const named = (key: string, column: unknown) => {
+    const [a, b] = key.split('.');
+    if (typeof column === 'string') out.push({ column, path: [a, b], key });
+  };
+  named('label.column', obj(o.label).column);
+  named('primaryKey.column', obj(o.primaryKey).column);
+  named('eventTime.column', obj(o.eventTime).column);
+  const dropped = obj(o.source).dropColumns;
+  (Array.isArray(dropped) ? dropped : []).forEach((c, i) => {
+    if (typeof c === 'string')
+      out.push({ column: c, path: ['source', 'dropColumns', i], key: `source.dropColumns #${i + 1}` });
   });
   return out;
+}
+
+function obj(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
 /**
@@ -37,7 +57,7 @@ export function specColumns(spec: DatasetSpec): { column: string; path: SpecPath
  * does not need), e.g. `features #1 (temp).column 'Temprature' (did you mean 'Temperature'?)`.
  */
 export function missingColumns(
-  spec: DatasetSpec,
+  spec: unknown,
   header: readonly string[],
   opts: { dropped?: boolean } = {},
 ): ColumnProblem[] {
@@ -45,7 +65,11 @@ export function missingColumns(
     .filter((c) => !header.includes(c.column) && (opts.dropped || c.path[0] !== 'source'))
     .map((c) => {
       const near = nearestName(c.column, header);
-      return { path: c.path, message: `${c.key} '${c.column}'${near ? ` (did you mean '${near}'?)` : ''}` };
+      return {
+        path: c.path,
+        message: `${c.key} '${c.column}'${near ? ` (did you mean '${near}'?)` : ''}`,
+        ...(near ? { near } : {}),
+      };
     });
 }
 
@@ -55,7 +79,7 @@ export function headerList(header: readonly string[]): string {
 }
 
 /** Header columns the spec does not mention: neither read nor listed in source.dropColumns. */
-export function unmentionedColumns(spec: DatasetSpec, header: readonly string[]): string[] {
+export function unmentionedColumns(spec: unknown, header: readonly string[]): string[] {
   const named = new Set(specColumns(spec).map((c) => c.column));
   return header.filter((h) => !named.has(h));
 }

@@ -41,45 +41,54 @@ export function validateDataset(ws: Workspace, name: string): DatasetValidation 
   }
   const { raw, problems, locate } = checkSpecText(text, { folder: name });
   result.problems.push(...problems.map((p) => formatProblem(rel, p)));
-  // The builder skips what it does not know: after an unknown key, the columns can still be checked.
-  let spec: DatasetSpec;
-  try {
-    spec = parseSpec(raw, rel);
-  } catch (err) {
-    if (problems.length === 0) result.problems.push((err as Error).message);
-    return result;
-  }
   const at = (p: Parameters<typeof locate>[0]) => {
     const pos = locate(p);
     return pos ? `${rel}:${pos.line}:${pos.column}` : rel;
   };
+  if (raw === undefined) return result; // the YAML itself is broken: nothing more can be read
 
-  // The raw CSV: every column the spec names must be in its header.
-  const source = path.join(ws.datasetDir(name), spec.source.file);
-  const sourceRel = ws.rel(source);
+  // The raw CSV: every column the spec names must be in its header (read from the raw value, so a
+  // misspelt key elsewhere does not hide a wrong column).
+  const sourceFile = (raw as { source?: { file?: unknown } })?.source?.file;
   let columns = 'source not read';
-  if (!existsSync(source)) {
-    const files = readdirSync(ws.datasetDir(name)).filter((f) => /\.(csv|tsv|txt)$/i.test(f));
-    result.problems.push(
-      `${at(['source', 'file'])}: source.file '${spec.source.file}': ${sourceRel} not found${didYouMean(spec.source.file, files)}${files.length ? ` (CSV files here: ${files.join(', ')})` : ''}`,
-    );
-  } else {
-    try {
-      const header = csvHeader(readInputFile(ws.root, source).toString('utf8'), sourceRel);
-      const missing = missingColumns(spec, header, { dropped: true });
-      for (const m of missing)
-        result.problems.push(
-          `${at(m.path)}: ${m.message} is not a column of ${sourceRel}; ${headerList(header)}`,
-        );
-      const unmentioned = unmentionedColumns(spec, header);
-      if (unmentioned.length)
-        result.notes.push(
-          `${sourceRel}: column${unmentioned.length > 1 ? 's' : ''} ${unmentioned.map((c) => `'${c}'`).join(', ')} ${unmentioned.length > 1 ? 'are' : 'is'} not used: add ${unmentioned.length > 1 ? 'them' : 'it'} to features, or list ${unmentioned.length > 1 ? 'them' : 'it'} in source.dropColumns to say so`,
-        );
-      if (missing.length === 0) columns = `${sourceRel} has every column`;
-    } catch (err) {
-      result.problems.push((err as Error).message);
+  if (typeof sourceFile === 'string' && sourceFile.trim() !== '') {
+    const source = path.join(ws.datasetDir(name), sourceFile);
+    const sourceRel = ws.rel(source);
+    if (!existsSync(source)) {
+      const files = readdirSync(ws.datasetDir(name)).filter((f) => /\.(csv|tsv|txt)$/i.test(f));
+      result.problems.push(
+        `${at(['source', 'file'])}: source.file '${sourceFile}': ${sourceRel} not found${didYouMean(sourceFile, files)}${files.length ? ` (CSV files here: ${files.join(', ')})` : ''}`,
+      );
+    } else {
+      try {
+        const header = csvHeader(readInputFile(ws.root, source).toString('utf8'), sourceRel);
+        const missing = missingColumns(raw, header, { dropped: true });
+        for (const m of missing)
+          result.problems.push(
+            `${at(m.path)}: ${m.message} is not a column of ${sourceRel}; ${headerList(header)}`,
+          );
+        // A header offered as a column's likely spelling is not also "not used".
+        const offered = new Set(missing.map((m) => m.near));
+        const unmentioned = unmentionedColumns(raw, header).filter((c) => !offered.has(c));
+        const them = unmentioned.length > 1;
+        if (unmentioned.length)
+          result.notes.push(
+            `${sourceRel}: column${them ? 's' : ''} ${unmentioned.map((c) => `'${c}'`).join(', ')} ${them ? 'are' : 'is'} not used: add ${them ? 'them' : 'it'} to features, or list ${them ? 'them' : 'it'} in source.dropColumns to say so`,
+          );
+        if (missing.length === 0) columns = `${sourceRel} has every column`;
+      } catch (err) {
+        result.problems.push((err as Error).message);
+      }
     }
+  }
+  // The rest needs a whole spec: after any problem above, the problems stand on their own.
+  if (result.problems.length > 0) return result;
+  let spec: DatasetSpec;
+  try {
+    spec = parseSpec(raw, rel);
+  } catch (err) {
+    result.problems.push((err as Error).message);
+    return result;
   }
 
   // The feature group: the spec's schema must still be the stored one (the check every command makes).
