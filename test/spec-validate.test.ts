@@ -423,3 +423,21 @@ describe('gitml validate', () => {
     );
   });
 });
+
+describe('the command line is configuration too', () => {
+  it('a misspelt command or option gets the nearest one (exit 64)', async () => {
+    const ws = makeWorkspace(['iris']);
+    try {
+      const command = await cli(ws, 'valdiate');
+      expect(command.code).toBe(64);
+      expect(command.err.split('\n')[0]).toBe("gitml: unknown command 'valdiate' (did you mean 'validate'?)");
+      const option = await cli(ws, 'validate', '--datset', 'iris');
+      expect(option.code).toBe(64);
+      expect(option.err.split('\n')[0]).toBe(
+        "gitml validate: unknown option '--datset' (did you mean '--dataset'?) (a value that starts with '-' goes after '--')",
+      );
+    } finally {
+      rmSync(ws, { recursive: true, force: true });
+    }
+  });
+});
