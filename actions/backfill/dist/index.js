@@ -1014,8 +1014,8 @@ var require_util = __commonJS({
     }
     function nop() {
     }
-    function isStream(obj) {
-      return obj && typeof obj === "object" && typeof obj.pipe === "function" && typeof obj.on === "function";
+    function isStream(obj2) {
+      return obj2 && typeof obj2 === "object" && typeof obj2.pipe === "function" && typeof obj2.on === "function";
     }
     function isBlobLike(object) {
       if (object === null) {
@@ -1120,14 +1120,14 @@ var require_util = __commonJS({
       }
       return servername;
     }
-    function deepClone(obj) {
-      return JSON.parse(JSON.stringify(obj));
+    function deepClone(obj2) {
+      return JSON.parse(JSON.stringify(obj2));
     }
-    function isAsyncIterable(obj) {
-      return !!(obj != null && typeof obj[Symbol.asyncIterator] === "function");
+    function isAsyncIterable(obj2) {
+      return !!(obj2 != null && typeof obj2[Symbol.asyncIterator] === "function");
     }
-    function isIterable(obj) {
-      return !!(obj != null && (typeof obj[Symbol.iterator] === "function" || typeof obj[Symbol.asyncIterator] === "function"));
+    function isIterable(obj2) {
+      return !!(obj2 != null && (typeof obj2[Symbol.iterator] === "function" || typeof obj2[Symbol.asyncIterator] === "function"));
     }
     function bodyLength(body) {
       if (body == null) {
@@ -1174,30 +1174,30 @@ var require_util = __commonJS({
     function bufferToLowerCasedHeaderName(value) {
       return tree.lookup(value) ?? value.toString("latin1").toLowerCase();
     }
-    function parseHeaders(headers, obj) {
-      if (obj === void 0) obj = {};
+    function parseHeaders(headers, obj2) {
+      if (obj2 === void 0) obj2 = {};
       for (let i = 0; i < headers.length; i += 2) {
         const key = headerNameToString(headers[i]);
-        let val = obj[key];
+        let val = obj2[key];
         if (val) {
           if (typeof val === "string") {
             val = [val];
-            obj[key] = val;
+            obj2[key] = val;
           }
           val.push(headers[i + 1].toString("utf8"));
         } else {
           const headersValue = headers[i + 1];
           if (typeof headersValue === "string") {
-            obj[key] = headersValue;
+            obj2[key] = headersValue;
           } else {
-            obj[key] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
+            obj2[key] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
           }
         }
       }
-      if ("content-length" in obj && "content-disposition" in obj) {
-        obj["content-disposition"] = Buffer.from(obj["content-disposition"]).toString("latin1");
+      if ("content-length" in obj2 && "content-disposition" in obj2) {
+        obj2["content-disposition"] = Buffer.from(obj2["content-disposition"]).toString("latin1");
       }
-      return obj;
+      return obj2;
     }
     function parseRawHeaders(headers) {
       const len = headers.length;
@@ -1375,17 +1375,17 @@ var require_util = __commonJS({
         size: m[3] ? parseInt(m[3]) : null
       } : null;
     }
-    function addListener(obj, name, listener) {
-      const listeners = obj[kListeners] ??= [];
+    function addListener(obj2, name, listener) {
+      const listeners = obj2[kListeners] ??= [];
       listeners.push([name, listener]);
-      obj.on(name, listener);
-      return obj;
+      obj2.on(name, listener);
+      return obj2;
     }
-    function removeAllListeners(obj) {
-      for (const [name, listener] of obj[kListeners] ?? []) {
-        obj.removeListener(name, listener);
+    function removeAllListeners(obj2) {
+      for (const [name, listener] of obj2[kListeners] ?? []) {
+        obj2.removeListener(name, listener);
       }
-      obj[kListeners] = null;
+      obj2[kListeners] = null;
     }
     function errorRequest(client, request, err) {
       try {
@@ -2698,10 +2698,10 @@ var require_utils = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.enumToMap = void 0;
-    function enumToMap(obj) {
+    function enumToMap(obj2) {
       const res = {};
-      Object.keys(obj).forEach((key) => {
-        const value = obj[key];
+      Object.keys(obj2).forEach((key) => {
+        const value = obj2[key];
         if (typeof value === "number") {
           res[key] = value;
         }
@@ -19613,7 +19613,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj, key, val) {
+    function applyReviver(reviver, obj2, key, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -19653,7 +19653,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj, key, val);
+      return reviver.call(obj2, key, val);
     }
     exports.applyReviver = applyReviver;
   }
@@ -20589,10 +20589,10 @@ var require_stringify = __commonJS({
           return match.find((t) => t.format === item.format) ?? match[0];
       }
       let tagObj = void 0;
-      let obj;
+      let obj2;
       if (identity.isScalar(item)) {
-        obj = item.value;
-        let match = tags.filter((t) => t.identify?.(obj));
+        obj2 = item.value;
+        let match = tags.filter((t) => t.identify?.(obj2));
         if (match.length > 1) {
           const testMatch = match.filter((t) => t.test);
           if (testMatch.length > 0)
@@ -20600,11 +20600,11 @@ var require_stringify = __commonJS({
         }
         tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
       } else {
-        obj = item;
-        tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
+        obj2 = item;
+        tagObj = tags.find((t) => t.nodeClass && obj2 instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        const name = obj2?.constructor?.name ?? (obj2 === null ? "null" : typeof obj2);
         throw new Error(`Tag not resolved for ${name} value`);
       }
       return tagObj;
@@ -21160,23 +21160,23 @@ var require_YAMLMap = __commonJS({
        * A generic collection parsing method that can be extended
        * to other node classes that inherit from YAMLMap
        */
-      static from(schema, obj, ctx) {
+      static from(schema, obj2, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
         const add = (key, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
+            value = replacer.call(obj2, key, value);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
             map.items.push(Pair.createPair(key, value, ctx));
         };
-        if (obj instanceof Map) {
-          for (const [key, value] of obj)
+        if (obj2 instanceof Map) {
+          for (const [key, value] of obj2)
             add(key, value);
-        } else if (obj && typeof obj === "object") {
-          for (const key of Object.keys(obj))
-            add(key, obj[key]);
+        } else if (obj2 && typeof obj2 === "object") {
+          for (const key of Object.keys(obj2))
+            add(key, obj2[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map.items.sort(schema.sortMapEntries);
@@ -21286,7 +21286,7 @@ var require_map = __commonJS({
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema, obj2, ctx) => YAMLMap.YAMLMap.from(schema, obj2, ctx)
     };
     exports.map = map;
   }
@@ -21382,15 +21382,15 @@ var require_YAMLSeq = __commonJS({
           onComment
         });
       }
-      static from(schema, obj, ctx) {
+      static from(schema, obj2, ctx) {
         const { replacer } = ctx;
         const seq = new this(schema);
-        if (obj && Symbol.iterator in Object(obj)) {
+        if (obj2 && Symbol.iterator in Object(obj2)) {
           let i = 0;
-          for (let it of obj) {
+          for (let it of obj2) {
             if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it : String(i++);
-              it = replacer.call(obj, key, it);
+              const key = obj2 instanceof Set ? it : String(i++);
+              it = replacer.call(obj2, key, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -21424,7 +21424,7 @@ var require_seq = __commonJS({
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+      createNode: (schema, obj2, ctx) => YAMLSeq.YAMLSeq.from(schema, obj2, ctx)
     };
     exports.seq = seq;
   }
@@ -26916,8 +26916,8 @@ var HttpClient = class {
     });
   }
   postJson(requestUrl_1, obj_1) {
-    return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-      const data = JSON.stringify(obj, null, 2);
+    return __awaiter(this, arguments, void 0, function* (requestUrl, obj2, additionalHeaders = {}) {
+      const data = JSON.stringify(obj2, null, 2);
       additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
       additionalHeaders[Headers.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
       const res = yield this.post(requestUrl, data, additionalHeaders);
@@ -26925,8 +26925,8 @@ var HttpClient = class {
     });
   }
   putJson(requestUrl_1, obj_1) {
-    return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-      const data = JSON.stringify(obj, null, 2);
+    return __awaiter(this, arguments, void 0, function* (requestUrl, obj2, additionalHeaders = {}) {
+      const data = JSON.stringify(obj2, null, 2);
       additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
       additionalHeaders[Headers.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
       const res = yield this.put(requestUrl, data, additionalHeaders);
@@ -26934,8 +26934,8 @@ var HttpClient = class {
     });
   }
   patchJson(requestUrl_1, obj_1) {
-    return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-      const data = JSON.stringify(obj, null, 2);
+    return __awaiter(this, arguments, void 0, function* (requestUrl, obj2, additionalHeaders = {}) {
+      const data = JSON.stringify(obj2, null, 2);
       additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
       additionalHeaders[Headers.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
       const res = yield this.patch(requestUrl, data, additionalHeaders);
@@ -27298,25 +27298,25 @@ var HttpClient = class {
           }
           return value;
         }
-        let obj;
+        let obj2;
         let contents;
         try {
           contents = yield res.readBody();
           if (contents && contents.length > 0) {
             if (options && options.deserializeDates) {
-              obj = JSON.parse(contents, dateTimeDeserializer);
+              obj2 = JSON.parse(contents, dateTimeDeserializer);
             } else {
-              obj = JSON.parse(contents);
+              obj2 = JSON.parse(contents);
             }
-            response.result = obj;
+            response.result = obj2;
           }
           response.headers = res.message.headers;
         } catch (err) {
         }
         if (statusCode > 299) {
           let msg;
-          if (obj && obj.message) {
-            msg = obj.message;
+          if (obj2 && obj2.message) {
+            msg = obj2.message;
           } else if (contents && contents.length > 0) {
             msg = contents;
           } else {
@@ -27332,7 +27332,7 @@ var HttpClient = class {
     });
   }
 };
-var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
+var lowercaseKeys = (obj2) => Object.keys(obj2).reduce((c, k) => (c[k.toLowerCase()] = obj2[k], c), {});
 
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
@@ -28916,13 +28916,13 @@ function sortKeys(value) {
     return Array.from(value);
   }
   if (value !== null && typeof value === "object") {
-    const obj = value;
-    if (typeof obj.toJSON === "function") {
-      return sortKeys(obj.toJSON());
+    const obj2 = value;
+    if (typeof obj2.toJSON === "function") {
+      return sortKeys(obj2.toJSON());
     }
     const out = {};
-    for (const k of Object.keys(obj).sort()) {
-      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
+    for (const k of Object.keys(obj2).sort()) {
+      if (obj2[k] !== void 0) out[k] = sortKeys(obj2[k]);
     }
     return out;
   }
@@ -29202,29 +29202,29 @@ function readObject(value, what) {
   return value;
 }
 function checkFormat(json, format, version) {
-  const obj = readObject(json, `${format} model`);
-  if (obj.format !== format) {
-    throw new ModelFormatError(`${format} model: "format" must be "${format}", got ${describe(obj.format)}`);
+  const obj2 = readObject(json, `${format} model`);
+  if (obj2.format !== format) {
+    throw new ModelFormatError(`${format} model: "format" must be "${format}", got ${describe(obj2.format)}`);
   }
-  if (obj.version !== version) {
+  if (obj2.version !== version) {
     throw new ModelFormatError(
-      `${format} model: "version" must be ${version} (the only version this code reads), got ${describe(obj.version)}`
+      `${format} model: "version" must be ${version} (the only version this code reads), got ${describe(obj2.version)}`
     );
   }
-  return obj;
+  return obj2;
 }
-function readNumber(obj, key, what, rule2 = {}) {
-  const value = obj[key];
+function readNumber(obj2, key, what, rule2 = {}) {
+  const value = obj2[key];
   if (!obeys(value, rule2)) {
     throw new ModelFormatError(`${what}: "${key}" must be ${ruleText(rule2)}, got ${describe(value)}`);
   }
   return value;
 }
-function readInteger(obj, key, what, rule2 = {}) {
-  return readNumber(obj, key, what, { ...rule2, integer: true });
+function readInteger(obj2, key, what, rule2 = {}) {
+  return readNumber(obj2, key, what, { ...rule2, integer: true });
 }
-function readChoice(obj, key, what, allowed) {
-  const value = obj[key];
+function readChoice(obj2, key, what, allowed) {
+  const value = obj2[key];
   if (typeof value !== "string" || !allowed.includes(value)) {
     throw new ModelFormatError(
       `${what}: "${key}" must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(value)}`
@@ -29232,8 +29232,8 @@ function readChoice(obj, key, what, allowed) {
   }
   return value;
 }
-function readArray(obj, key, what, length) {
-  const value = obj[key];
+function readArray(obj2, key, what, length) {
+  const value = obj2[key];
   if (!Array.isArray(value) || value.length !== length) {
     throw new ModelFormatError(
       `${what}: "${key}" must be an array of ${length} numbers, got ${describe(value)}`
@@ -29250,18 +29250,18 @@ function fill(values, out, at, label, what, rule2) {
     out[at + i] = v;
   }
 }
-function readNumbers(obj, key, what, length, rule2 = {}) {
+function readNumbers(obj2, key, what, length, rule2 = {}) {
   const out = new Float64Array(length);
-  fill(readArray(obj, key, what, length), out, 0, key, what, rule2);
+  fill(readArray(obj2, key, what, length), out, 0, key, what, rule2);
   return out;
 }
-function readIntegers(obj, key, what, length, rule2 = {}) {
+function readIntegers(obj2, key, what, length, rule2 = {}) {
   const out = new Int32Array(length);
-  fill(readArray(obj, key, what, length), out, 0, key, what, { ...rule2, integer: true });
+  fill(readArray(obj2, key, what, length), out, 0, key, what, { ...rule2, integer: true });
   return out;
 }
-function readNumberRows(obj, key, what, rows, cols, rule2 = {}) {
-  const value = obj[key];
+function readNumberRows(obj2, key, what, rows, cols, rule2 = {}) {
+  const value = obj2[key];
   if (!Array.isArray(value) || value.length !== rows) {
     throw new ModelFormatError(`${what}: "${key}" must be an array of ${rows} rows, got ${describe(value)}`);
   }
@@ -29532,15 +29532,15 @@ var GaussianNB = class _GaussianNB {
   }
   static load(json) {
     const what = `${GAUSSIAN_NB_FORMAT} model`;
-    const obj = checkFormat(json, GAUSSIAN_NB_FORMAT, FORMAT_VERSION);
-    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
-    const nFeatures = readInteger(obj, "nFeatures", what, { min: 0 });
-    const counts = readNumbers(obj, "classCounts", what, nClasses, { min: 0, integer: true });
-    const priors = readNumbers(obj, "priors", what, nClasses, { min: 0, max: 1 });
-    const means = readNumberRows(obj, "means", what, nClasses, nFeatures);
-    const variances = readNumberRows(obj, "variances", what, nClasses, nFeatures, { above: 0 });
-    const epsilon = readNumber(obj, "epsilon", what, { above: 0 });
-    const params = readObject(obj.params, `${what} "params"`);
+    const obj2 = checkFormat(json, GAUSSIAN_NB_FORMAT, FORMAT_VERSION);
+    const nClasses = readInteger(obj2, "nClasses", what, { min: 1 });
+    const nFeatures = readInteger(obj2, "nFeatures", what, { min: 0 });
+    const counts = readNumbers(obj2, "classCounts", what, nClasses, { min: 0, integer: true });
+    const priors = readNumbers(obj2, "priors", what, nClasses, { min: 0, max: 1 });
+    const means = readNumberRows(obj2, "means", what, nClasses, nFeatures);
+    const variances = readNumberRows(obj2, "variances", what, nClasses, nFeatures, { above: 0 });
+    const epsilon = readNumber(obj2, "epsilon", what, { above: 0 });
+    const params = readObject(obj2.params, `${what} "params"`);
     const varSmoothing = readNumber(params, "varSmoothing", `${what} "params"`, { above: 0 });
     let total = 0;
     let priorSum = 0;
@@ -29746,16 +29746,16 @@ var KNearestNeighbors = class _KNearestNeighbors {
   }
   static load(json) {
     const what = `${KNN_FORMAT} model`;
-    const obj = checkFormat(json, KNN_FORMAT, FORMAT_VERSION2);
-    const k = readInteger(obj, "k", what, { min: 1 });
-    const weights = readChoice(obj, "weights", what, WEIGHTS);
-    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
-    const cols = readInteger(obj, "cols", what, { min: 0 });
-    const rows = readInteger(obj, "rows", what, { min: 0 });
+    const obj2 = checkFormat(json, KNN_FORMAT, FORMAT_VERSION2);
+    const k = readInteger(obj2, "k", what, { min: 1 });
+    const weights = readChoice(obj2, "weights", what, WEIGHTS);
+    const nClasses = readInteger(obj2, "nClasses", what, { min: 1 });
+    const cols = readInteger(obj2, "cols", what, { min: 0 });
+    const rows = readInteger(obj2, "rows", what, { min: 0 });
     if (rows < k)
       throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
-    const X = readNumbers(obj, "X", what, rows * cols);
-    const y = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
+    const X = readNumbers(obj2, "X", what, rows * cols);
+    const y = readIntegers(obj2, "y", what, rows, { min: 0, max: nClasses - 1 });
     const model = new _KNearestNeighbors({ k, weights });
     model.train = { rows, cols, X, y, nClasses };
     return model;
@@ -31401,9 +31401,9 @@ function crossChecks(raw2, opts, out) {
   const gen = raw2.generator;
   if (isObj(gen) && isObj(gen.drift) && typeof gen.drift.start === "string" && /^\d{4}-\d{2}-\d{2}$/.test(gen.drift.start)) {
     try {
-      parseCalendarDate(gen.drift.start, "start");
+      parseCalendarDate(gen.drift.start, "generator.drift.start");
     } catch (err) {
-      add(["generator", "drift", "start"], err.message);
+      out.push({ path: ["generator", "drift", "start"], message: err.message });
     }
   }
   const names = /* @__PURE__ */ new Map();
@@ -32511,8 +32511,8 @@ var CsvError = class _CsvError extends Error {
 };
 
 // node_modules/csv-parse/lib/utils/is_object.js
-var is_object = function(obj) {
-  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+var is_object = function(obj2) {
+  return typeof obj2 === "object" && obj2 !== null && !Array.isArray(obj2);
 };
 
 // node_modules/csv-parse/lib/api/normalize_columns_array.js
@@ -33843,17 +33843,17 @@ var transform = function(original_options = {}) {
       if (from === 1 || this.info.records >= from) {
         const { objname } = this.options;
         if (columns !== false) {
-          const obj = {};
+          const obj2 = {};
           for (let i = 0, l = record.length; i < l; i++) {
             if (columns[i] === void 0 || columns[i].disabled) continue;
-            if (group_columns_by_name === true && Object.hasOwn(obj, columns[i].name)) {
-              if (Array.isArray(obj[columns[i].name])) {
-                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
+            if (group_columns_by_name === true && Object.hasOwn(obj2, columns[i].name)) {
+              if (Array.isArray(obj2[columns[i].name])) {
+                obj2[columns[i].name] = obj2[columns[i].name].concat(record[i]);
               } else {
-                obj[columns[i].name] = [obj[columns[i].name], record[i]];
+                obj2[columns[i].name] = [obj2[columns[i].name], record[i]];
               }
             } else {
-              Object.defineProperty(obj, columns[i].name, {
+              Object.defineProperty(obj2, columns[i].name, {
                 value: record[i],
                 enumerable: true,
                 writable: true,
@@ -33863,12 +33863,12 @@ var transform = function(original_options = {}) {
           }
           if (raw2 === true || info3 === true) {
             const extRecord = Object.assign(
-              { record: obj },
+              { record: obj2 },
               raw2 === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
               info3 === true ? { info: this.__infoRecord() } : {}
             );
             const err = this.__push(
-              objname === void 0 ? extRecord : [obj[objname], extRecord],
+              objname === void 0 ? extRecord : [obj2[objname], extRecord],
               push
             );
             if (err) {
@@ -33876,7 +33876,7 @@ var transform = function(original_options = {}) {
             }
           } else {
             const err = this.__push(
-              objname === void 0 ? obj : [obj[objname], obj],
+              objname === void 0 ? obj2 : [obj2[objname], obj2],
               push
             );
             if (err) {
@@ -34313,8 +34313,8 @@ var get = function(object, path14) {
 };
 
 // node_modules/csv-stringify/lib/utils/is_object.js
-var is_object2 = function(obj) {
-  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+var is_object2 = function(obj2) {
+  return typeof obj2 === "object" && obj2 !== null && !Array.isArray(obj2);
 };
 
 // node_modules/csv-stringify/lib/api/normalize_columns.js
@@ -36398,26 +36398,44 @@ function checkCounts(c, file) {
 
 // actions/lib/spec-columns.ts
 function specColumns(spec) {
-  const out = spec.features.map((f, i) => ({
-    column: f.column,
-    // A feature without `column` reads the column of its name.
-    path: ["features", i, "column"],
-    key: `features #${i + 1} (${f.name}).column`
-  }));
-  out.push({ column: spec.label.column, path: ["label", "column"], key: "label.column" });
-  if (spec.primaryKey.column)
-    out.push({ column: spec.primaryKey.column, path: ["primaryKey", "column"], key: "primaryKey.column" });
-  if (spec.eventTime.column)
-    out.push({ column: spec.eventTime.column, path: ["eventTime", "column"], key: "eventTime.column" });
-  spec.source.dropColumns.forEach((c, i) => {
-    out.push({ column: c, path: ["source", "dropColumns", i], key: `source.dropColumns #${i + 1}` });
+  const o = obj(spec);
+  const out = [];
+  const features = Array.isArray(o.features) ? o.features : [];
+  features.forEach((raw2, i) => {
+    const f = obj(raw2);
+    const column = typeof f.column === "string" ? f.column : f.name;
+    if (typeof column === "string")
+      out.push({
+        column,
+        path: ["features", i, "column"],
+        key: `features #${i + 1} (${String(f.name)}).column`
+      });
+  });
+  const named = (key, column) => {
+    const [a, b] = key.split(".");
+    if (typeof column === "string") out.push({ column, path: [a, b], key });
+  };
+  named("label.column", obj(o.label).column);
+  named("primaryKey.column", obj(o.primaryKey).column);
+  named("eventTime.column", obj(o.eventTime).column);
+  const dropped = obj(o.source).dropColumns;
+  (Array.isArray(dropped) ? dropped : []).forEach((c, i) => {
+    if (typeof c === "string")
+      out.push({ column: c, path: ["source", "dropColumns", i], key: `source.dropColumns #${i + 1}` });
   });
   return out;
+}
+function obj(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v) ? v : {};
 }
 function missingColumns(spec, header, opts = {}) {
   return specColumns(spec).filter((c) => !header.includes(c.column) && (opts.dropped || c.path[0] !== "source")).map((c) => {
     const near = nearestName(c.column, header);
-    return { path: c.path, message: `${c.key} '${c.column}'${near ? ` (did you mean '${near}'?)` : ""}` };
+    return {
+      path: c.path,
+      message: `${c.key} '${c.column}'${near ? ` (did you mean '${near}'?)` : ""}`,
+      ...near ? { near } : {}
+    };
   });
 }
 function headerList(header) {

@@ -31406,9 +31406,9 @@ function crossChecks(raw2, opts, out) {
   const gen = raw2.generator;
   if (isObj(gen) && isObj(gen.drift) && typeof gen.drift.start === "string" && /^\d{4}-\d{2}-\d{2}$/.test(gen.drift.start)) {
     try {
-      parseCalendarDate(gen.drift.start, "start");
+      parseCalendarDate(gen.drift.start, "generator.drift.start");
     } catch (err) {
-      add(["generator", "drift", "start"], err.message);
+      out.push({ path: ["generator", "drift", "start"], message: err.message });
     }
   }
   const names = /* @__PURE__ */ new Map();
