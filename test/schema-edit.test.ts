@@ -95,6 +95,11 @@ const IRIS_EDITS: [string, (s: string) => string, string][] = [
     (s) => s.replace('range: [0.01, 5], decimals: 1', 'range: [0.01, 5], decimals: 2'),
     "feature 'petal_width' decimals 1 → 2",
   ],
+  [
+    'a fill rule added (no fill value was recorded)',
+    (s) => s.replace('range: [0.1, 15], decimals: 1 }', 'range: [0.1, 15], decimals: 1, missing: median }'),
+    "feature 'sepal_length' missing: median (the fill value is recorded at backfill)",
+  ],
 ];
 
 describe('a schema edit after backfill stops every command that reads the group', () => {

@@ -168,6 +168,15 @@ function paramsShape(params: Record<string, number | string | boolean>): Shape {
   return { kind: 'object', description: 'Hyper-parameters of the algorithm.', fields };
 }
 
+/** An algorithm's parameters with their defaults: what a model made without any reports. */
+function defaultParams(a: (typeof ALGORITHMS)[number]): Record<string, number | string | boolean> {
+  try {
+    return a.create({}).params();
+  } catch {
+    return a.grid[0] ?? {}; // one that needs its parameters: the names its search grid uses
+  }
+}
+
 const MODEL: Shape = {
   kind: 'object',
   description: 'The model that train --no-search fits.',
@@ -183,7 +192,7 @@ const MODEL: Shape = {
   variants: {
     key: 'algorithm',
     cases: Object.fromEntries(
-      ALGORITHMS.map((a) => [a.name, { fields: { params: paramsShape(a.create({}).params()) } }]),
+      ALGORITHMS.map((a) => [a.name, { fields: { params: paramsShape(defaultParams(a)) } }]),
     ),
   },
 };

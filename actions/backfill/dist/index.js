@@ -31042,6 +31042,13 @@ function paramsShape(params) {
   }
   return { kind: "object", description: "Hyper-parameters of the algorithm.", fields };
 }
+function defaultParams(a) {
+  try {
+    return a.create({}).params();
+  } catch {
+    return a.grid[0] ?? {};
+  }
+}
 var MODEL = {
   kind: "object",
   description: "The model that train --no-search fits.",
@@ -31057,7 +31064,7 @@ var MODEL = {
   variants: {
     key: "algorithm",
     cases: Object.fromEntries(
-      ALGORITHMS.map((a) => [a.name, { fields: { params: paramsShape(a.create({}).params()) } }])
+      ALGORITHMS.map((a) => [a.name, { fields: { params: paramsShape(defaultParams(a)) } }])
     )
   }
 };
@@ -36474,6 +36481,7 @@ function backfill(ws, spec, opts) {
     const current = FeatureGroup.open(ws, spec, { schemaCheck: false });
     const sameSchema = current.meta.schemaHash === schemaHash;
     const sameSource = current.meta.sourceSha256 === sourceSha256;
+    if (!opts.newVersion) assertSchemaUnchanged(ws, spec, current.meta);
     if (sameSchema && sameSource && !opts.newVersion) {
       return {
         dataset: spec.name,
@@ -36488,7 +36496,6 @@ function backfill(ws, spec, opts) {
         throw new FeatureGroupError(
           `${spec.name}: ${label} changed since v${current.meta.version} was backfilled; a new feature-group version is needed: run backfill --new-version`
         );
-      assertSchemaUnchanged(ws, spec, current.meta);
       throw new FeatureGroupError(
         `${spec.name}: the wording in dataset.yml changed since v${current.meta.version} was backfilled (${wordingChanges(current.meta, spec).join("; ") || `schema hash ${current.meta.schemaHash} \u2192 ${schemaHash}`}); the group keeps the words it was written with: run backfill --new-version to store the new ones, or revert the edit (git checkout -- data/${spec.name}/dataset.yml)`
       );

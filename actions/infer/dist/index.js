@@ -31241,6 +31241,13 @@ function paramsShape(params) {
   }
   return { kind: "object", description: "Hyper-parameters of the algorithm.", fields };
 }
+function defaultParams(a) {
+  try {
+    return a.create({}).params();
+  } catch {
+    return a.grid[0] ?? {};
+  }
+}
 var MODEL = {
   kind: "object",
   description: "The model that train --no-search fits.",
@@ -31256,7 +31263,7 @@ var MODEL = {
   variants: {
     key: "algorithm",
     cases: Object.fromEntries(
-      ALGORITHMS.map((a) => [a.name, { fields: { params: paramsShape(a.create({}).params()) } }])
+      ALGORITHMS.map((a) => [a.name, { fields: { params: paramsShape(defaultParams(a)) } }])
     )
   }
 };

@@ -57,6 +57,8 @@ export function backfill(
     const current = FeatureGroup.open(ws, spec, { schemaCheck: false }); // the check is this command's own
     const sameSchema = current.meta.schemaHash === schemaHash;
     const sameSource = current.meta.sourceSha256 === sourceSha256;
+    // The same message every other command gives (a fill rule added is not in the hash, but is a change).
+    if (!opts.newVersion) assertSchemaUnchanged(ws, spec, current.meta);
     if (sameSchema && sameSource && !opts.newVersion) {
       return {
         dataset: spec.name,
@@ -71,9 +73,7 @@ export function backfill(
         throw new FeatureGroupError(
           `${spec.name}: ${label} changed since v${current.meta.version} was backfilled; a new feature-group version is needed: run backfill --new-version`,
         );
-      // The same message every other command gives; words-only edits (titles, units) are listed too,
-      // since the stored schema keeps the words it was written with.
-      assertSchemaUnchanged(ws, spec, current.meta);
+      // Words-only edits (titles, units): the stored schema keeps the words it was written with.
       throw new FeatureGroupError(
         `${spec.name}: the wording in dataset.yml changed since v${current.meta.version} was backfilled (${wordingChanges(current.meta, spec).join('; ') || `schema hash ${current.meta.schemaHash} → ${schemaHash}`}); the group keeps the words it was written with: run backfill --new-version to store the new ones, or revert the edit (git checkout -- data/${spec.name}/dataset.yml)`,
       );

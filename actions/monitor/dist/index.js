@@ -31546,6 +31546,13 @@ function paramsShape(params2) {
   }
   return { kind: "object", description: "Hyper-parameters of the algorithm.", fields };
 }
+function defaultParams(a4) {
+  try {
+    return a4.create({}).params();
+  } catch {
+    return a4.grid[0] ?? {};
+  }
+}
 var MODEL = {
   kind: "object",
   description: "The model that train --no-search fits.",
@@ -31561,7 +31568,7 @@ var MODEL = {
   variants: {
     key: "algorithm",
     cases: Object.fromEntries(
-      ALGORITHMS.map((a4) => [a4.name, { fields: { params: paramsShape(a4.create({}).params()) } }])
+      ALGORITHMS.map((a4) => [a4.name, { fields: { params: paramsShape(defaultParams(a4)) } }])
     )
   }
 };
