@@ -25,7 +25,7 @@ export function schemaChanges(stored: StoredSchema, spec: DatasetSpec): string[]
   const after = now.map((f) => f.name);
   const removed = before.filter((n) => !after.includes(n));
   const added = after.filter((n) => !before.includes(n));
-  // One removed and one added of the same type: a rename, as the user would say it.
+  // One removed and one added: a rename, as the user would say it.
   if (removed.length === 1 && added.length === 1) {
     out.push(`feature '${removed[0]}' renamed to '${added[0]}'`);
   } else {
