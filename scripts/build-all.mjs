@@ -82,6 +82,28 @@ function noticesText(root, packages) {
 }
 
 /**
+ * data/dataset.schema.json, generated from the spec's shape (actions/lib/spec-json-schema.ts): committed
+ * like a bundle, so check-dist notices when a spec key or an algorithm changed and the schema did not.
+ */
+async function specSchemaOutput(root) {
+  const entry = 'actions/lib/spec-json-schema.ts';
+  if (!existsSync(path.join(root, entry))) return [];
+  const result = await build({
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    absWorkingDir: root,
+    entryPoints: [entry],
+    write: false,
+  });
+  const code = Buffer.from(result.outputFiles[0].contents).toString('base64');
+  const mod = await import(`data:text/javascript;base64,${code}`);
+  return [{ path: mod.SPEC_SCHEMA_FILE, contents: new TextEncoder().encode(mod.specJsonSchemaText()) }];
+}
+
+/**
  * Builds everything. With `write` (the default) files whose bytes changed are written; either way it
  * returns every output as { path (repository-relative, forward slashes), contents (Uint8Array) }.
  */
@@ -110,6 +132,7 @@ export async function buildAll({ root = REPO_ROOT, write = true } = {}) {
       contents: new TextEncoder().encode(noticesText(root, packages)),
     });
   }
+  outputs.push(...(await specSchemaOutput(root)));
   outputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (write) {
     for (const { path: rel, contents } of outputs) {

@@ -80,7 +80,7 @@ describe('count options are bounded, with the bound in the message (exit 64, bef
       writeFileSync(file, spec.replace('rowsPerDay: 1', 'rowsPerDay: 1000000000'));
       await refused(
         1,
-        'data/iris/dataset.yml generator: rowsPerDay must be a whole number from 1 to 100000, got 1000000000',
+        'data/iris/dataset.yml:31:3: generator.rowsPerDay: must be a whole number from 1 to 100000, got 1000000000',
         'generate',
         '-d',
         'iris',
@@ -311,7 +311,7 @@ describe('degenerate and duplicate selections', () => {
       );
       await refused(
         1,
-        "data/iris/dataset.yml generator.drift: start '2026-02-30' is not a date: 2026-02 has 28 days",
+        "data/iris/dataset.yml:32:12: generator.drift.start '2026-02-30' is not a date: 2026-02 has 28 days",
         'stats',
         '-d',
         'iris',
@@ -328,7 +328,7 @@ describe('degenerate and duplicate selections', () => {
       writeFileSync(file, spec.replace('algorithm: gaussian-nb', 'algorithm: random-forrest'));
       await refused(
         1,
-        "data/iris/dataset.yml model: algorithm 'random-forrest' is not one of gaussian-nb, knn, random-forest, logistic-regression (did you mean 'random-forest'?)",
+        "data/iris/dataset.yml:33:3: model.algorithm: 'random-forrest' is not one of gaussian-nb, knn, random-forest, logistic-regression (did you mean 'random-forest'?)",
         'stats',
         '-d',
         'iris',

@@ -246,7 +246,7 @@ describe('corrupt or hand-edited store files', () => {
     const r = await cli(w, 'backfill');
     expect(r.code).toBe(1);
     expect(r.err).toContain(
-      "data/wine/dataset.yml feature 4 'citric_acid': type must be 'numeric' or 'categorical'",
+      "data/wine/dataset.yml:39:67: features #4 (citric_acid).type: 'numbers' is not one of numeric, categorical",
     );
   });
 });

@@ -87,7 +87,9 @@ describe('backfill', () => {
     const before = fingerprint(path.join(ws, 'data'));
     const r = await cli(ws, 'backfill');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/schema in dataset.yml changed since v1 .* run backfill --new-version/);
+    expect(r.err).toMatch(
+      /dataset.yml changed since data\/iris\/v1 was backfilled: feature 'sepal_length' range widened \[0.1, 15\] → \[0.1, 16\].* run backfill --new-version/,
+    );
     expect(fingerprint(path.join(ws, 'data'))).toBe(before);
     const v2 = await cli(ws, 'backfill', '--new-version');
     expect(v2.code).toBe(0);

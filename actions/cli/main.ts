@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { setWriter } from '../lib/atomic-write.js';
 import { DateError, parseInstant } from '../lib/dates.js';
+import { didYouMean } from '../lib/did-you-mean.js';
 import { recoverInterruptedWrites } from '../lib/write-journal.js';
 import { COMMON_OPTIONS, type Command, EXIT, PartialError, UsageError, workspaceAt } from './command.js';
 import {
@@ -22,6 +23,7 @@ import {
 import { dailyCommand, inferCommand, monitorCommand, reportCommand } from './commands/monitoring.js';
 import { siteCommand } from './commands/site.js';
 import { startCommand } from './commands/start.js';
+import { validateCommand } from './commands/validate.js';
 
 export const COMMANDS: Command[] = [
   initCommand,
@@ -41,6 +43,7 @@ export const COMMANDS: Command[] = [
   dailyCommand,
   siteCommand,
   startCommand,
+  validateCommand,
 ];
 
 function help(): string {
@@ -61,6 +64,18 @@ function help(): string {
   ].join('\n');
 }
 
+/** parseArgs' error, with the nearest option for a misspelt one: `unknown option '--datset' (did you mean '--dataset'?)`. */
+function parseProblem(e: unknown, c: Command): string {
+  const message = (e as Error).message;
+  const given = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];
+  if (!given) return message;
+  const names = Object.entries({ ...COMMON_OPTIONS, ...c.options }).flatMap(([long, o]) => [
+    `--${long}`,
+    ...(o.short ? [`-${o.short}`] : []),
+  ]);
+  return `unknown option '${given}'${didYouMean(given, names)} (a value that starts with '-' goes after '--')`;
+}
+
 function commandHelp(c: Command): string {
   return `usage: gitml ${c.usage}\n\n${c.summary}.\n\ncommon options: --root DIR, --now ISO, -h/--help`;
 }
@@ -77,7 +92,12 @@ export async function main(
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    err(`gitml: unknown command '${name}'\n\n${help()}`);
+    err(
+      `gitml: unknown command '${name}'${didYouMean(
+        name,
+        COMMANDS.map((c) => c.name),
+      )}\n\n${help()}`,
+    );
     return EXIT.usage;
   }
   let parsed: ReturnType<typeof parseArgs>;
@@ -89,7 +109,7 @@ export async function main(
       strict: true,
     });
   } catch (e) {
-    err(`gitml ${name}: ${(e as Error).message}\n\n${commandHelp(command)}`);
+    err(`gitml ${name}: ${parseProblem(e, command)}\n\n${commandHelp(command)}`);
     return EXIT.usage;
   }
   if (parsed.values.help) {

@@ -1,15 +1,18 @@
 // "did you mean …?" for a misspelt name: the known name nearest by edit distance, when it is near enough
-// to be a typo (at most a third of the name's letters differ). Platform-neutral.
+// to be a typo (at most a third of the name's letters differ; two swapped letters count as one). Platform-neutral.
 
+/** Edits (insert, delete, replace, swap two neighbours) from a to b: `rnage` is one swap from `range`. */
 function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
   }
-  return prev[b.length];
+  return d[a.length][b.length];
 }
 
 /** The nearest of `known` to `given` (case-insensitive), or null when none is close. */

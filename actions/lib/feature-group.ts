@@ -17,7 +17,8 @@ import type { FillValues } from './clean.js';
 import { checkValue } from './clean.js';
 import { parseCsvText } from './csv-input.js';
 import { concatTables, emptyTable, type FeatureTable, type RowSource } from './feature-table.js';
-import { type FileSource, workingTree } from './file-source.js';
+import { type FileSource, WORKING_TREE, workingTree } from './file-source.js';
+import { isTracked } from './git.js';
 import {
   brokenRejectedFile,
   checkMonthPieces,
@@ -37,6 +38,7 @@ import {
   readPartitionInto,
 } from './partition-reader.js';
 import { csvLine, RowBatch } from './row-batch.js';
+import { schemaChanges, schemaEditMessage } from './schema-drift.js';
 import { monthSha256, sha256Hex } from './sha256.js';
 import { maxPieceBytes, parsePieceKey, pieceKey, startsOfPieces } from './size-limits.js';
 import { type Category, type DatasetSpec, type FeatureSchema, featureSchema, isIsoInstant } from './spec.js';
@@ -47,6 +49,11 @@ export const FEATURE_GROUP_FORMAT = 'gitml.feature-group';
 
 export class FeatureGroupError extends Error {
   override name = 'FeatureGroupError';
+}
+
+/** dataset.yml was edited after backfill in a way the stored rows cannot follow. */
+export class SchemaEditError extends FeatureGroupError {
+  override name = 'SchemaEditError';
 }
 
 export interface Expectation {
@@ -203,11 +210,16 @@ export class FeatureGroup {
       .sort((a, b) => a - b);
   }
 
-  /** Opens the latest (or a given) version; `files` selects working tree or a git revision. */
+  /**
+   * Opens the latest (or a given) version; `files` selects working tree or a git revision. In the working
+   * tree the latest version must still have the spec's schema (see schema-drift.ts): an edit after
+   * backfill stops every command here with one message. Only backfill, which makes the new version,
+   * opens with `schemaCheck: false`. Time travel (a revision) reads a group by the schema it stored.
+   */
   static open(
     ws: Workspace,
     spec: DatasetSpec,
-    opts: { version?: number; files?: FileSource } = {},
+    opts: { version?: number; files?: FileSource; schemaCheck?: boolean } = {},
   ): FeatureGroup {
     const files = opts.files ?? workingTree(ws.root);
     const versions = FeatureGroup.versions(spec, files);
@@ -219,6 +231,12 @@ export class FeatureGroup {
     }
     const dir = FeatureGroup.dirOf(spec, version);
     const { meta, countsFile } = parseMeta(files, dir, spec, version);
+    if (opts.schemaCheck !== false && files.description === WORKING_TREE) {
+      const latest = versions[versions.length - 1];
+      const latestMeta =
+        latest === version ? meta : parseMeta(files, FeatureGroup.dirOf(spec, latest), spec, latest).meta;
+      assertSchemaUnchanged(ws, spec, latestMeta);
+    }
     return new FeatureGroup(ws, spec, meta, files, countsFile);
   }
 
@@ -819,6 +837,26 @@ function rowCells(r: NewRow, meta: FeatureGroupMeta): string[] {
 
 export function isoSeconds(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Throws SchemaEditError when the spec's schema is not the one the group stored. */
+export function assertSchemaUnchanged(ws: Workspace, spec: DatasetSpec, meta: FeatureGroupMeta): void {
+  const changes = schemaChanges(meta, spec);
+  if (changes.length === 0) return;
+  const groupDir = FeatureGroup.dirOf(spec, meta.version);
+  throw new SchemaEditError(
+    schemaEditMessage({
+      specFile: `data/${spec.name}/dataset.yml`,
+      groupDir,
+      version: meta.version,
+      changes,
+      uncommitted: negate(isTracked(ws.root, groupDir)),
+    }),
+  );
+}
+
+function negate(b: boolean | null): boolean | null {
+  return b === null ? null : !b;
 }
 
 function parseMeta(

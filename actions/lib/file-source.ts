@@ -16,9 +16,12 @@ export interface FileSource {
   listDirs(relDir: string): string[];
 }
 
+/** The working tree's FileSource description: what the feature group's schema check is for. */
+export const WORKING_TREE = 'working tree';
+
 export function workingTree(root: string): FileSource {
   return {
-    description: 'working tree',
+    description: WORKING_TREE,
     // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
     readBytes: (rel) => readInputFileIfExists(root, rel),
     list: (relDir) => entries(path.join(root, relDir), false),

@@ -177,6 +177,13 @@ export function isInsideWorkTree(dir: string): boolean {
   }
 }
 
+/** Whether git tracks any file under `rel` (relative to repoDir); null outside a repository. */
+export function isTracked(repoDir: string, rel: string): boolean | null {
+  if (!isInsideWorkTree(repoDir)) return null;
+  const out = gitSync(repoDir, ['ls-files', '--', rel]);
+  return out.status === 0 ? out.stdout.trim() !== '' : null;
+}
+
 /** Content of `path` (relative to the repository root) at `rev`, or null when it does not exist there. */
 export function showFileAt(repoDir: string, rev: string, path: string): string | null {
   const sha = resolveRevision(repoDir, rev);

@@ -6,6 +6,10 @@ import { parseCalendarDate } from './dates.js';
 import { didYouMean } from './did-you-mean.js';
 import { ALGORITHMS } from './models/algorithms.js';
 import { CSV_DELIMITERS, type SourceFormat } from './source-format.js';
+import { checkSpecText, formatProblem, type SpecProblem } from './spec-check.js';
+import { MAX_ROWS_PER_DAY, META_COLUMNS } from './spec-shape.js';
+
+export { MAX_ROWS_PER_DAY, META_COLUMNS };
 
 export type FeatureType = 'numeric' | 'categorical';
 
@@ -81,16 +85,35 @@ export interface DatasetSpec {
 
 export class SpecError extends Error {
   override name = 'SpecError';
+  /** Every problem found (one for the errors thrown while building a checked spec). */
+  readonly problems: readonly string[];
+  constructor(message: string, problems?: readonly string[]) {
+    super(message);
+    this.problems = problems ?? [message];
+  }
+}
+
+/**
+ * A spec from its YAML text: checked strictly first (every problem at once, with file:line:column), then
+ * built. `file` names the file in messages; `folder` is the dataset folder, which `name` must equal.
+ */
+export function parseSpecText(text: string, file: string, folder?: string): DatasetSpec {
+  const { raw, problems } = checkSpecText(text, { folder });
+  if (problems.length > 0) throw specProblems(file, problems);
+  return parseSpec(raw, file);
+}
+
+/** One SpecError for a list of problems: the first on the first line, all of them below. */
+export function specProblems(file: string, problems: readonly SpecProblem[]): SpecError {
+  const lines = problems.map((p) => formatProblem(file, p));
+  const message =
+    lines.length === 1
+      ? lines[0]
+      : `${file}: ${lines.length} problems (run gitml validate to list them again):\n${lines.map((l) => `  ${l}`).join('\n')}`;
+  return new SpecError(message, lines);
 }
 
 const NAME = /^[a-z][a-z0-9_]*$/;
-/**
- * The most synthetic rows one day may have (spec generator.rowsPerDay, generate --rows): a day's rows are
- * built in memory, and a catch-up of 31 days at this size is already millions of rows.
- */
-export const MAX_ROWS_PER_DAY = 100_000;
-/** Columns every feature group has before its features; feature names may not reuse them. */
-export const META_COLUMNS = ['id', 'event_time', 'source'] as const;
 
 type Obj = Record<string, unknown>;
 

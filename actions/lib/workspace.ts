@@ -1,10 +1,9 @@
 // Where things live in the repository. The one place that knows the layout of data/, models/, reports/.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { didYouMean } from './did-you-mean.js';
 import { readInputFile } from './input-file.js';
-import { type DatasetSpec, parseSpec, SpecError } from './spec.js';
+import { type DatasetSpec, parseSpecText, SpecError } from './spec.js';
 
 export const SPEC_FILE = 'dataset.yml';
 /** A dataset's name, its folder under data/: safe in paths, URLs, HTML and workflow commands. */
@@ -46,17 +45,8 @@ export class Workspace {
         `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(', ') : 'none'}): ${this.rel(file)} not found`,
       );
     }
-    let raw: unknown;
     const text = readInputFile(this.root, file).toString('utf8'); // a spec may come from a pull request
-    try {
-      raw = parseYaml(text);
-    } catch (err) {
-      throw new SpecError(`${this.rel(file)}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
-    }
-    const spec = parseSpec(raw, this.rel(file));
-    if (spec.name !== name)
-      throw new SpecError(`${this.rel(file)}: name '${spec.name}' must match its folder '${name}'`);
-    return spec;
+    return parseSpecText(text, this.rel(file), name);
   }
 
   /**

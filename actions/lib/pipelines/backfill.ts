@@ -6,6 +6,7 @@ import { cleanRecord, computeFills } from '../clean.js';
 import { parseSourceText } from '../csv-format.js';
 import { InputError } from '../csv-input.js';
 import {
+  assertSchemaUnchanged,
   FeatureGroup,
   FeatureGroupError,
   isoSeconds,
@@ -14,7 +15,9 @@ import {
   schemaHashOf,
 } from '../feature-group.js';
 import { readInputFile } from '../input-file.js';
+import { wordingChanges } from '../schema-drift.js';
 import type { DatasetSpec } from '../spec.js';
+import { headerList, missingColumns } from '../spec-columns.js';
 import type { Workspace } from '../workspace.js';
 import { normaliseEventTime } from './event-time.js';
 
@@ -42,16 +45,10 @@ export function backfill(
   }
   const numericColumns = spec.features.filter((f) => f.type === 'numeric').map((f) => f.column);
   const table = parseSourceText(bytes.toString('utf8'), label, spec.source, numericColumns);
-  const required = [
-    ...spec.features.map((f) => f.column),
-    spec.label.column,
-    ...(spec.primaryKey.column ? [spec.primaryKey.column] : []),
-    ...(spec.eventTime.column ? [spec.eventTime.column] : []),
-  ];
-  const missing = required.filter((c) => !table.header.includes(c));
+  const missing = missingColumns(spec, table.header);
   if (missing.length)
     throw new InputError(
-      `${label} line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')}`,
+      `${label} line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => m.message).join(', ')}; ${headerList(table.header)}`,
     );
   if (table.records.length === 0) throw new InputError(`${label}: has a header but no rows`);
 
@@ -59,9 +56,11 @@ export function backfill(
   const schemaHash = schemaHashOf(spec);
   let version = 1;
   if (FeatureGroup.exists(ws, spec)) {
-    const current = FeatureGroup.open(ws, spec);
+    const current = FeatureGroup.open(ws, spec, { schemaCheck: false }); // the check is this command's own
     const sameSchema = current.meta.schemaHash === schemaHash;
     const sameSource = current.meta.sourceSha256 === sourceSha256;
+    // The same message every other command gives (a fill rule added is not in the hash, but is a change).
+    if (!opts.newVersion) assertSchemaUnchanged(ws, spec, current.meta);
     if (sameSchema && sameSource && !opts.newVersion) {
       return {
         dataset: spec.name,
@@ -72,11 +71,13 @@ export function backfill(
       };
     }
     if (!opts.newVersion) {
-      const what = sameSchema
-        ? `${label} changed since v${current.meta.version} was backfilled`
-        : `the schema in dataset.yml changed since v${current.meta.version} (hash ${current.meta.schemaHash} → ${schemaHash})`;
+      if (sameSchema)
+        throw new FeatureGroupError(
+          `${spec.name}: ${label} changed since v${current.meta.version} was backfilled; a new feature-group version is needed: run backfill --new-version`,
+        );
+      // Words-only edits (titles, units): the stored schema keeps the words it was written with.
       throw new FeatureGroupError(
-        `${spec.name}: ${what}; a new feature-group version is needed: run backfill --new-version`,
+        `${spec.name}: the wording in dataset.yml changed since v${current.meta.version} was backfilled (${wordingChanges(current.meta, spec).join('; ') || `schema hash ${current.meta.schemaHash} → ${schemaHash}`}); the group keeps the words it was written with: run backfill --new-version to store the new ones, or revert the edit (git checkout -- data/${spec.name}/dataset.yml)`,
       );
     }
     version = current.meta.version + 1;
