@@ -3672,8 +3672,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message2.header}: ${message2.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural = context3.types.length === 1 ? "" : " one of";
-      const message2 = `${context3.argument} could not be converted to${plural}: ${context3.types.join(", ")}.`;
+      const plural2 = context3.types.length === 1 ? "" : " one of";
+      const message2 = `${context3.argument} could not be converted to${plural2}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message: message2
@@ -11236,9 +11236,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural;
+        this.plural = plural2;
       }
       pluralize(count2) {
         const one4 = count2 === 1;
@@ -19164,12 +19164,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -19190,7 +19190,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19199,14 +19199,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
+    exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar;
-    exports.isSeq = isSeq;
+    exports.isScalar = isScalar2;
+    exports.isSeq = isSeq2;
   }
 });
 
@@ -20120,14 +20120,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text3, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text4, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text3;
+        return text4;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text3.length <= endStep)
-        return text3;
+      if (text4.length <= endStep)
+        return text4;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -20144,14 +20144,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text3, i, indent.length);
+        i = consumeMoreIndentedLines(text4, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch2; ch2 = text3[i += 1]; ) {
+      for (let ch2; ch2 = text4[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch2 === "\\") {
           escStart = i;
-          switch (text3[i + 1]) {
+          switch (text4[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -20168,12 +20168,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch2 === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text3, i, indent.length);
+            i = consumeMoreIndentedLines(text4, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch2 === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text3[i + 1];
+            const next = text4[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -20185,12 +20185,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch2;
-                ch2 = text3[i += 1];
+                ch2 = text4[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text3;
+                return text4;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -20205,39 +20205,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text3;
+        return text4;
       if (onFold)
         onFold();
-      let res = text3.slice(0, folds[0]);
+      let res = text4.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text3.length;
+        const end2 = folds[i2 + 1] || text4.length;
         if (fold === 0)
           res = `
-${indent}${text3.slice(0, end2)}`;
+${indent}${text4.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text3[fold]}\\`;
+            res += `${text4[fold]}\\`;
           res += `
-${indent}${text3.slice(fold + 1, end2)}`;
+${indent}${text4.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text3, i, indent) {
+    function consumeMoreIndentedLines(text4, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch2 = text3[start];
+      let ch2 = text4[start];
       while (ch2 === " " || ch2 === "	") {
         if (i < start + indent) {
-          ch2 = text3[++i];
+          ch2 = text4[++i];
         } else {
           do {
-            ch2 = text3[++i];
+            ch2 = text4[++i];
           } while (ch2 && ch2 !== "\n");
           end = i;
           start = i + 1;
-          ch2 = text3[start];
+          ch2 = text4[start];
         }
       }
       return end;
@@ -23314,9 +23314,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -23352,7 +23352,7 @@ var require_resolve_flow_collection = __commonJS({
             offset4 = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key2))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
               key2,
               // checked by containsNewline()
@@ -23392,7 +23392,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep3 && !props.found) {
+        if (!isMap2 && !sep3 && !props.found) {
           const valueNode = value4 ? composeNode(ctx, value4, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset4 = valueNode.range[2];
@@ -23415,7 +23415,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
               if (sep3)
                 for (const st of sep3) {
                   if (st === valueProps.found)
@@ -23447,7 +23447,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap2) {
             const map3 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map3.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -23463,7 +23463,7 @@ var require_resolve_flow_collection = __commonJS({
           offset4 = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset4;
       if (ce?.source === expectedEnd)
@@ -24750,7 +24750,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -24834,7 +24834,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -25433,7 +25433,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter = class {
+    var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset4) => this.lineStarts.push(offset4);
@@ -25456,7 +25456,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter;
+    exports.LineCounter = LineCounter2;
   }
 });
 
@@ -26364,7 +26364,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source4, options = {}) {
+    function parseDocument2(source4, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser4.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -26390,7 +26390,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log7.warn(doc.options.logLevel, warning2));
@@ -26426,7 +26426,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse8;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument;
+    exports.parseDocument = parseDocument2;
     exports.stringify = stringify3;
   }
 });
@@ -28069,8 +28069,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text3, addEOL = false) {
-    this._buffer += text3;
+  addRaw(text4, addEOL = false) {
+    this._buffer += text4;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -28166,10 +28166,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text3, level) {
+  addHeading(text4, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element3 = this.wrap(allowedTag, text3);
+    const element3 = this.wrap(allowedTag, text4);
     return this.addRaw(element3).addEOL();
   }
   /**
@@ -28198,9 +28198,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text3, cite) {
+  addQuote(text4, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element3 = this.wrap("blockquote", text3, attrs);
+    const element3 = this.wrap("blockquote", text4, attrs);
     return this.addRaw(element3).addEOL();
   }
   /**
@@ -28211,8 +28211,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text3, href2) {
-    const element3 = this.wrap("a", text3, { href: href2 });
+  addLink(text4, href2) {
+    const element3 = this.wrap("a", text4, { href: href2 });
     return this.addRaw(element3).addEOL();
   }
 };
@@ -29326,33 +29326,33 @@ function calendarProblem(year, month, day) {
   if (day < 1 || day > n) return `${year}-${String(month).padStart(2, "0")} has ${n} days`;
   return null;
 }
-function notBefore(date3, text3, what) {
+function notBefore(date3, text4, what) {
   if (date3 < EARLIEST_DATE)
-    throw new DateError(`${what} '${text3}' is before ${EARLIEST_DATE}, the earliest date gitml accepts`);
+    throw new DateError(`${what} '${text4}' is before ${EARLIEST_DATE}, the earliest date gitml accepts`);
 }
-function parseCalendarDate(text3, what) {
-  const s2 = text3.trim();
+function parseCalendarDate(text4, what) {
+  const s2 = text4.trim();
   const m3 = DATE.exec(s2);
-  if (!m3) throw new DateError(`${what} '${text3}' is not a date (YYYY-MM-DD, UTC)`);
+  if (!m3) throw new DateError(`${what} '${text4}' is not a date (YYYY-MM-DD, UTC)`);
   const problem = calendarProblem(Number(m3[1]), Number(m3[2]), Number(m3[3]));
-  if (problem) throw new DateError(`${what} '${text3}' is not a date: ${problem}`);
-  notBefore(s2, text3, what);
+  if (problem) throw new DateError(`${what} '${text4}' is not a date: ${problem}`);
+  notBefore(s2, text4, what);
   return s2;
 }
-function parseInstant(text3, what, opts = {}) {
-  const s2 = text3.trim();
+function parseInstant(text4, what, opts = {}) {
+  const s2 = text4.trim();
   if (DATE.test(s2)) {
     const date3 = parseCalendarDate(s2, what);
     return Date.parse(`${date3}T${opts.bareDate === "end" ? "23:59:59.999" : "00:00:00.000"}Z`);
   }
   const m3 = INSTANT.exec(s2);
   if (!m3)
-    throw new DateError(`${what} '${text3}' is not a date or date-time (ISO 8601, like 2026-01-31T12:00:00Z)`);
+    throw new DateError(`${what} '${text4}' is not a date or date-time (ISO 8601, like 2026-01-31T12:00:00Z)`);
   const [, y4, mo, d, hh, mm, ss = "00", frac = "", zone = "Z"] = m3;
   const problem = calendarProblem(Number(y4), Number(mo), Number(d)) ?? (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59 ? `there is no time ${hh}:${mm}:${ss}` : null) ?? (zone !== "Z" && zone !== "z" && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4)) > 59) ? `there is no zone offset ${zone}` : null);
-  if (problem) throw new DateError(`${what} '${text3}' is not a date-time: ${problem}`);
+  if (problem) throw new DateError(`${what} '${text4}' is not a date-time: ${problem}`);
   const ms = Date.parse(`${y4}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
-  notBefore(new Date(ms).toISOString().slice(0, 10), text3, what);
+  notBefore(new Date(ms).toISOString().slice(0, 10), text4, what);
   return ms;
 }
 
@@ -29417,11 +29417,11 @@ function roundSignificant(x4, digits = 6) {
   if (!Number.isFinite(x4) || x4 === 0 || Number.isInteger(x4)) return x4;
   return Number(x4.toPrecision(digits));
 }
-function jsonSyntaxProblem(err, text3) {
-  if (text3.trim() === "") return "the file is empty";
+function jsonSyntaxProblem(err, text4) {
+  if (text4.trim() === "") return "the file is empty";
   const message2 = err instanceof Error ? err.message : String(err);
   if (/Unexpected end of JSON|Unterminated string|end of data/i.test(message2))
-    return `it ends too early, after ${text3.length} characters (truncated)`;
+    return `it ends too early, after ${text4.length} characters (truncated)`;
   return `not valid JSON: ${message2}`;
 }
 
@@ -29442,13 +29442,13 @@ var ShardError = class extends Error {
   name = "ShardError";
 };
 var MAX_SHARDS = 256;
-function parseShard(text3) {
-  const m3 = /^(\d+)\/(\d+)$/.exec(text3.trim());
+function parseShard(text4) {
+  const m3 = /^(\d+)\/(\d+)$/.exec(text4.trim());
   const index6 = m3 ? Number(m3[1]) : Number.NaN;
   const count2 = m3 ? Number(m3[2]) : Number.NaN;
   if (!m3 || count2 < 1 || count2 > MAX_SHARDS || index6 < 1 || index6 > count2) {
     throw new ShardError(
-      `shard '${text3}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
+      `shard '${text4}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
     );
   }
   return { index: index6, count: count2 };
@@ -29489,13 +29489,13 @@ function appendStageRun(journal, run2) {
 var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 var NAMED = { "	": "	", "\n": "\\n", "\r": "\\r", "\x1B": "\\e" };
 var hex = (ch2) => `\\u${ch2.codePointAt(0).toString(16).padStart(4, "0")}`;
-function oneLine(text3) {
-  const s2 = String(text3).replace(INVISIBLE, (ch2) => NAMED[ch2] ?? hex(ch2)).replace(/##\[/g, "#\\#[");
+function oneLine(text4) {
+  const s2 = String(text4).replace(INVISIBLE, (ch2) => NAMED[ch2] ?? hex(ch2)).replace(/##\[/g, "#\\#[");
   return /^\s*::/.test(s2) ? `\\${s2}` : s2;
 }
 var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-function escapeHtml(text3) {
-  return oneLine(text3).replace(/[&<>"']/g, (ch2) => HTML[ch2]);
+function escapeHtml(text4) {
+  return oneLine(text4).replace(/[&<>"']/g, (ch2) => HTML[ch2]);
 }
 function safeUrl(href2) {
   try {
@@ -29507,20 +29507,21 @@ function safeUrl(href2) {
 }
 
 // actions/lib/workspace.ts
-var import_yaml = __toESM(require_dist(), 1);
 import { existsSync as existsSync3, readdirSync } from "node:fs";
 import path9 from "node:path";
 
 // actions/lib/did-you-mean.ts
 function editDistance(a4, b10) {
-  let prev = Array.from({ length: b10.length + 1 }, (_, j) => j);
+  const d = Array.from({ length: a4.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b10.length; j++) d[0][j] = j;
   for (let i = 1; i <= a4.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b10.length; j++)
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a4[i - 1] === b10[j - 1] ? 0 : 1));
-    prev = row;
+    for (let j = 1; j <= b10.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a4[i - 1] === b10[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a4[i - 1] === b10[j - 2] && a4[i - 2] === b10[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
   }
-  return prev[b10.length];
+  return d[a4.length][b10.length];
 }
 function nearestName(given, known) {
   let best = null;
@@ -31132,25 +31133,25 @@ function encodeBase64(bytes) {
   }
   return chunks.join("");
 }
-function decodeBase64(text3) {
-  if (text3.length % 4 !== 0) return null;
-  for (const space of [" ", "\n", "\r", "	", "\f"]) if (text3.includes(space)) return null;
+function decodeBase64(text4) {
+  if (text4.length % 4 !== 0) return null;
+  for (const space of [" ", "\n", "\r", "	", "\f"]) if (text4.includes(space)) return null;
   const native = Uint8Array.fromBase64;
   if (native) {
     try {
-      return native(text3, { lastChunkHandling: "strict" });
+      return native(text4, { lastChunkHandling: "strict" });
     } catch {
       return null;
     }
   }
-  const pad4 = text3.endsWith("==") ? 2 : text3.endsWith("=") ? 1 : 0;
-  const out = new Uint8Array(text3.length / 4 * 3 - pad4);
+  const pad4 = text4.endsWith("==") ? 2 : text4.endsWith("=") ? 1 : 0;
+  const out = new Uint8Array(text4.length / 4 * 3 - pad4);
   let o = 0;
-  for (let i = 0; i < text3.length; i += 4) {
-    const last = i + 4 === text3.length;
+  for (let i = 0; i < text4.length; i += 4) {
+    const last = i + 4 === text4.length;
     let quad2 = 0;
     for (let k2 = 0; k2 < 4; k2++) {
-      const code = text3.charCodeAt(i + k2);
+      const code = text4.charCodeAt(i + k2);
       let v = code < 128 ? DECODE[code] : -1;
       if (v < 0) {
         if (!(last && k2 >= 4 - pad4)) return null;
@@ -32155,14 +32156,613 @@ function loadEstimator(json2, options = {}) {
 // actions/lib/source-format.ts
 var CSV_DELIMITERS = [",", ";", "	", "|"];
 
+// actions/lib/spec-check.ts
+var import_yaml = __toESM(require_dist(), 1);
+
+// actions/lib/spec-shape.ts
+var MAX_ROWS_PER_DAY = 1e5;
+var META_COLUMNS = ["id", "event_time", "source"];
+var SNAKE = { pattern: "^[a-z][a-z0-9_]*$", patternRule: "lower_snake_case (a\u2013z, 0\u20139, _; a letter first)" };
+var TEXT = { pattern: "\\S", patternRule: "non-blank text" };
+var text = (description2, extra = {}) => ({
+  kind: "text",
+  ...TEXT,
+  description: description2,
+  ...extra
+});
+var category = (what) => ({
+  kind: "object",
+  description: `One ${what}: its stored code and the label people see.`,
+  fields: {
+    value: {
+      kind: "code",
+      description: `The ${what}'s value as written in the CSV (no comma, quote or line break).`
+    },
+    label: { kind: "code", description: "What people see.", defaultText: "the value" }
+  },
+  required: ["value"]
+});
+var MISSING = ["reject", "median", "mode"];
+var FEATURE = {
+  kind: "object",
+  description: "A feature: one column of the raw CSV, stored in the feature group.",
+  fields: {
+    name: { kind: "text", ...SNAKE, description: "The stored name (lower_snake_case, unique)." },
+    column: text("The raw CSV's column header.", { defaultText: "the name" }),
+    title: text("What people see.", { defaultText: "the name" }),
+    type: { kind: "choice", values: ["numeric", "categorical"], description: "numeric or categorical." },
+    unit: text("Unit shown next to the value, e.g. cm."),
+    group: text("The predictor page's field group, e.g. Mean values."),
+    missing: {
+      kind: "choice",
+      values: MISSING,
+      default: "reject",
+      description: "A blank value: reject (quarantine the row), median (numeric) or mode (categorical): the fill recorded at backfill."
+    },
+    missingFlag: {
+      kind: "text",
+      ...SNAKE,
+      description: "Name of a derived 0/1 feature that records that the value was blank."
+    },
+    range: {
+      kind: "list",
+      description: "Numeric: the valid range [min, max], inclusive; values outside are quarantined.",
+      items: { kind: "number", description: "A bound." },
+      minItems: 2,
+      maxItems: 2
+    },
+    decimals: {
+      kind: "number",
+      integer: true,
+      minimum: 0,
+      maximum: 12,
+      default: 6,
+      description: "Numeric: decimals kept for generated values (and the predictor slider step)."
+    },
+    categories: {
+      kind: "list",
+      description: "Categorical: the allowed values, in code order.",
+      items: category("category"),
+      minItems: 1
+    }
+  },
+  required: ["name", "type"],
+  variants: {
+    key: "type",
+    cases: {
+      numeric: {
+        required: ["range"],
+        forbidden: ["categories"],
+        fields: {
+          missing: {
+            kind: "choice",
+            values: ["reject", "median"],
+            default: "reject",
+            description: "A blank value: reject (quarantine the row) or median (fill with the median)."
+          }
+        }
+      },
+      categorical: {
+        required: ["categories"],
+        forbidden: ["range", "decimals"],
+        fields: {
+          missing: {
+            kind: "choice",
+            values: ["reject", "mode"],
+            default: "reject",
+            description: "A blank value: reject (quarantine the row) or mode (fill with the most frequent)."
+          }
+        }
+      }
+    }
+  }
+};
+function paramsShape(params2) {
+  const fields = {};
+  for (const [k2, v] of Object.entries(params2).sort(([a4], [b10]) => a4 < b10 ? -1 : a4 > b10 ? 1 : 0)) {
+    const description2 = `Hyper-parameter ${k2} (default ${String(v)}).`;
+    fields[k2] = typeof v === "number" ? { kind: "number", description: description2, default: v } : typeof v === "boolean" ? { kind: "boolean", description: description2, default: v } : { kind: "text", ...TEXT, description: description2, default: v };
+  }
+  return { kind: "object", description: "Hyper-parameters of the algorithm.", fields };
+}
+function defaultParams(a4) {
+  try {
+    return a4.create({}).params();
+  } catch {
+    return a4.grid[0] ?? {};
+  }
+}
+var MODEL = {
+  kind: "object",
+  description: "The model that train --no-search fits.",
+  fields: {
+    algorithm: {
+      kind: "choice",
+      values: ALGORITHMS.map((a4) => a4.name),
+      default: "gaussian-nb",
+      description: "The algorithm train --no-search fits."
+    },
+    params: { kind: "object", description: "Hyper-parameters of the algorithm.", fields: {} }
+  },
+  variants: {
+    key: "algorithm",
+    cases: Object.fromEntries(
+      ALGORITHMS.map((a4) => [a4.name, { fields: { params: paramsShape(defaultParams(a4)) } }])
+    )
+  }
+};
+var SPEC_SHAPE = {
+  kind: "object",
+  description: "A gitml dataset spec: data/<name>/dataset.yml, the only place that knows the dataset.",
+  fields: {
+    name: {
+      kind: "text",
+      ...SNAKE,
+      description: "The dataset's name: lower_snake_case, equal to its folder."
+    },
+    title: text("What people see.", { defaultText: "the name" }),
+    description: text("One sentence: what is predicted from what.", { default: "" }),
+    source: {
+      kind: "object",
+      description: "The raw CSV that backfill reads.",
+      fields: {
+        file: text("The raw CSV, relative to data/<name>/."),
+        citation: text("Where the data came from, and its licence.", { default: "" }),
+        dropColumns: {
+          kind: "list",
+          description: "Raw columns that are known but not features (identifiers, free text).",
+          items: text("A column header."),
+          default: []
+        },
+        delimiter: {
+          kind: "choice",
+          values: CSV_DELIMITERS,
+          description: "The field separator of the raw file (gitml init sniffs it).",
+          default: ","
+        },
+        decimal: {
+          kind: "choice",
+          values: [".", ","],
+          description: "',' when numbers are written with a decimal comma (only with a delimiter other than ',').",
+          default: "."
+        },
+        skipLines: {
+          kind: "number",
+          integer: true,
+          minimum: 0,
+          maximum: 1e3,
+          description: "Lines before the header (or before the first record when columns is given).",
+          default: 0
+        },
+        columns: {
+          kind: "list",
+          description: "The column names of a file without a header row, in order.",
+          items: text("A column name."),
+          minItems: 1,
+          defaultText: "the first line of the file is the header"
+        },
+        missingValues: {
+          kind: "list",
+          description: "Cell texts that mean a blank (like NA or ?), so the missing rules apply.",
+          items: text("A cell text."),
+          default: []
+        }
+      },
+      required: ["file"]
+    },
+    primaryKey: {
+      kind: "object",
+      description: "The raw column that identifies a row.",
+      defaultText: "none: rows are numbered from 1 in source order",
+      fields: {
+        column: text("A column of whole numbers \u2265 1.")
+      }
+    },
+    eventTime: {
+      kind: "object",
+      description: "When each row happened: a column of the raw CSV, or one fixed instant for all rows.",
+      fields: {
+        column: text("A column of ISO-8601 dates or instants."),
+        fixed: {
+          kind: "text",
+          pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z$",
+          patternRule: "a UTC ISO-8601 instant like '2026-11-01T00:00:00Z'",
+          description: "One UTC instant for every row, e.g. '2026-11-01T00:00:00Z'."
+        }
+      },
+      exactlyOne: ["column", "fixed"]
+    },
+    label: {
+      kind: "object",
+      description: "What is predicted.",
+      fields: {
+        column: text("The raw CSV's column header."),
+        name: { kind: "text", ...SNAKE, description: "The stored name (lower_snake_case)." },
+        title: text("What people see.", { defaultText: "the name" }),
+        type: {
+          kind: "choice",
+          values: ["categorical"],
+          default: "categorical",
+          unsupported: {
+            numeric: "regression (a numeric label) is not supported yet: gitml predicts classes; list the classes under label.classes, or wait for regression"
+          },
+          description: "categorical (classification); numeric (regression) is not supported yet."
+        },
+        classes: {
+          kind: "list",
+          description: "The classes, at least two, in code order.",
+          items: category("class"),
+          minItems: 2
+        }
+      },
+      required: ["column", "name", "classes"]
+    },
+    features: {
+      kind: "list",
+      description: "The features, in stored column order.",
+      items: FEATURE,
+      minItems: 1
+    },
+    generator: {
+      kind: "object",
+      description: "The daily synthetic rows.",
+      fields: {
+        rowsPerDay: {
+          kind: "number",
+          integer: true,
+          minimum: 1,
+          maximum: MAX_ROWS_PER_DAY,
+          default: 1,
+          description: "Synthetic rows per day."
+        },
+        shrinkage: {
+          kind: "number",
+          minimum: 0,
+          default: 10,
+          description: "Pseudo-count that pulls a small class's covariance towards the pooled one."
+        },
+        drift: {
+          kind: "object",
+          description: "Optional drift for demos: numeric means move after start.",
+          fields: {
+            start: {
+              kind: "text",
+              pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+              patternRule: "a date YYYY-MM-DD",
+              description: "The first drifting day, YYYY-MM-DD."
+            },
+            sdPerDay: {
+              kind: "number",
+              default: 0.05,
+              description: "Standard deviations the means move per day."
+            }
+          },
+          required: ["start"]
+        }
+      }
+    },
+    model: MODEL,
+    monitoring: {
+      kind: "object",
+      description: "Alert thresholds.",
+      fields: {
+        accuracyThreshold: {
+          kind: "number",
+          minimum: 0,
+          maximum: 1,
+          defaultText: "the champion's holdout accuracy \u2212 0.15",
+          description: "Alert when the rolling 30-day accuracy is below this."
+        }
+      }
+    }
+  },
+  required: ["name", "source", "eventTime", "label", "features"]
+};
+
+// actions/lib/spec-check.ts
+var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function checkSpecText(text4, opts = {}) {
+  const lines = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text4, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const problems2 = doc.errors.map((e) => {
+      const { line: line5, col } = lines.linePos(e.pos[0]);
+      return { path: [], line: line5, column: col, message: `not valid YAML: ${e.message.split("\n")[0]}` };
+    });
+    return { raw: void 0, problems: problems2, locate: () => null };
+  }
+  let raw2;
+  try {
+    raw2 = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return {
+      raw: void 0,
+      problems: [{ path: [], line: 1, column: 1, message: `not valid YAML: ${err.message}` }],
+      locate: () => null
+    };
+  }
+  const locate = (path20) => positionOf(doc.contents, path20, doc, lines);
+  const problems = checkSpecValue(raw2, opts).map((p) => ({ ...p, ...locate(p.path) }));
+  problems.sort((a4, b10) => (a4.line ?? 0) - (b10.line ?? 0) || (a4.column ?? 0) - (b10.column ?? 0));
+  return { raw: raw2, problems, locate };
+}
+function checkSpecValue(raw2, opts = {}) {
+  const problems = [];
+  walk(SPEC_SHAPE, raw2, [], raw2, problems);
+  if (isObj(raw2)) crossChecks(raw2, opts, problems);
+  return problems;
+}
+function formatProblem(file, p) {
+  return `${file}${p.line ? `:${p.line}:${p.column}` : ""}: ${p.message}`;
+}
+function displayPath(path20, root) {
+  let out = "";
+  let node = root;
+  for (const seg of path20) {
+    if (typeof seg === "number") {
+      const item = Array.isArray(node) ? node[seg] : void 0;
+      const name = isObj(item) && typeof item.name === "string" ? ` (${item.name})` : "";
+      out += ` #${seg + 1}${name}`;
+    } else {
+      out += out === "" ? seg : `.${seg}`;
+    }
+    node = isObj(node) ? node[seg] : Array.isArray(node) ? node[seg] : void 0;
+  }
+  return out === "" ? "the spec" : out.trim();
+}
+function walk(shape2, v, path20, root, out) {
+  if (shape2.kind === "object") {
+    walkObject(shape2, v, path20, root, out);
+    return;
+  }
+  const problem = valueProblem(shape2, v);
+  if (problem) out.push({ path: path20, message: `${displayPath(path20, root)}: ${problem}` });
+  if (shape2.kind === "list" && Array.isArray(v))
+    v.forEach((item, i) => {
+      walk(shape2.items, item, [...path20, i], root, out);
+    });
+}
+function valueProblem(shape2, v) {
+  switch (shape2.kind) {
+    case "text":
+      if (typeof v !== "string")
+        return `must be ${shape2.patternRule ?? "text"}, got ${kindOf2(v)}${quoteHint(v)}`;
+      if (shape2.pattern && !new RegExp(shape2.pattern).test(v))
+        return `'${v}' is not ${shape2.patternRule ?? `like ${shape2.pattern}`}`;
+      return null;
+    case "code":
+      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf2(v)}`;
+    case "choice": {
+      if (typeof v === "string" && shape2.unsupported?.[v]) return shape2.unsupported[v];
+      if (typeof v === "string" && shape2.values.includes(v)) return null;
+      const allowed = shape2.values.length === 1 ? `'${shape2.values[0]}'` : `one of ${shape2.values.join(", ")}`;
+      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, shape2.values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
+    }
+    case "number": {
+      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf2(v)}`;
+      const { minimum: min4, maximum: max4 } = shape2;
+      const bounds3 = min4 !== void 0 && max4 !== void 0 ? ` from ${min4} to ${max4}` : min4 !== void 0 ? ` \u2265 ${min4}` : max4 !== void 0 ? ` \u2264 ${max4}` : "";
+      const bad = shape2.integer && !Number.isInteger(v) || min4 !== void 0 && v < min4 || max4 !== void 0 && v > max4;
+      return bad ? `must be ${shape2.integer ? "a whole number" : "a number"}${bounds3}, got ${v}` : null;
+    }
+    case "boolean":
+      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf2(v)}`;
+    case "list": {
+      if (!Array.isArray(v)) return `must be a list, got ${kindOf2(v)}`;
+      const { minItems: min4, maxItems: max4 } = shape2;
+      if (min4 !== void 0 && min4 === max4 && v.length !== min4)
+        return `must have exactly ${min4} items, got ${v.length}`;
+      if (min4 !== void 0 && v.length < min4)
+        return `must have at least ${min4} item${min4 > 1 ? "s" : ""}, got ${v.length}`;
+      if (max4 !== void 0 && v.length > max4) return `must have at most ${max4} items, got ${v.length}`;
+      return null;
+    }
+  }
+}
+function effectiveObject(shape2, v) {
+  const key2 = shape2.variants?.key;
+  const value4 = key2 !== void 0 && isObj(v) ? v[key2] ?? shape2.fields[key2]?.default : void 0;
+  const variant = shape2.variants && value4 !== void 0 ? shape2.variants.cases[String(value4)] : void 0;
+  const forbidden = /* @__PURE__ */ new Map();
+  if (shape2.variants && variant) {
+    const { cases: cases2 } = shape2.variants;
+    for (const f of variant.forbidden ?? []) {
+      const where = Object.entries(cases2).filter(([, c4]) => !c4.forbidden?.includes(f)).map(([value5]) => value5);
+      forbidden.set(
+        f,
+        `'${f}' applies only when ${key2} is ${where.join(" or ")} (here ${key2} is ${String(value4)})`
+      );
+    }
+  }
+  return {
+    fields: { ...shape2.fields, ...variant?.fields },
+    required: [...shape2.required ?? [], ...variant?.required ?? []],
+    forbidden
+  };
+}
+function walkObject(shape2, v, path20, root, out) {
+  const where = displayPath(path20, root);
+  const { fields, required: required2, forbidden } = effectiveObject(shape2, v);
+  if (!isObj(v)) {
+    out.push({
+      path: path20,
+      message: `${where}: must be a mapping (${keyList(fields, required2)}), got ${kindOf2(v)}`
+    });
+    return;
+  }
+  for (const [k2, f] of Object.entries(fields)) {
+    if (f.kind === "choice" && typeof v[k2] === "string" && f.unsupported?.[v[k2]]) {
+      walk(f, v[k2], [...path20, k2], root, out);
+      return;
+    }
+  }
+  const allowed = Object.fromEntries(Object.entries(fields).filter(([k2]) => !forbidden.has(k2)));
+  const known = Object.keys(allowed);
+  const suggested = /* @__PURE__ */ new Set();
+  for (const k2 of Object.keys(v)) {
+    const at = [...path20, k2];
+    if (forbidden.has(k2)) out.push({ path: at, message: `${displayPath(at, root)}: ${forbidden.get(k2)}` });
+    else if (!(k2 in fields)) {
+      const near = nearestName(k2, known);
+      if (near && !(near in v)) suggested.add(near);
+      const help = near ? ` (did you mean '${near}'? ${keyFacts(near, fields[near], required2)})` : `; the keys here: ${keyList(allowed, required2)}`;
+      out.push({ path: at, message: `${where} has an unknown key '${k2}'${help}` });
+    } else walk(fields[k2], v[k2], at, root, out);
+  }
+  for (const k2 of required2) {
+    if (!(k2 in v) && !forbidden.has(k2) && !suggested.has(k2))
+      out.push({
+        path: path20,
+        message: `${where}: the required key '${k2}' is missing (${fields[k2]?.description ?? ""})`.replace(
+          " ()",
+          ""
+        )
+      });
+  }
+  if (shape2.exactlyOne) {
+    const present = shape2.exactlyOne.filter((k2) => k2 in v);
+    const misspelt = shape2.exactlyOne.some((k2) => suggested.has(k2));
+    if (present.length > 1 || present.length === 0 && !misspelt)
+      out.push({
+        path: path20,
+        message: `${where}: needs exactly one of ${shape2.exactlyOne.map((k2) => `'${k2}'`).join(" or ")}${present.length ? `, not both` : ""}`
+      });
+  }
+}
+function keyList(fields, required2) {
+  return Object.entries(fields).map(([k2, f]) => `${k2} (${keyFacts(k2, f, required2)})`).join(", ");
+}
+function keyFacts(key2, f, required2) {
+  if (required2.includes(key2)) return "required";
+  const d = f?.defaultText ?? (f?.default !== void 0 ? defaultText(f.default) : void 0);
+  return d === void 0 ? "optional" : `default: ${d}`;
+}
+function defaultText(v) {
+  if (typeof v === "string") return `'${v}'`;
+  if (Array.isArray(v) && v.length === 0) return "none";
+  return JSON.stringify(v);
+}
+function kindOf2(v) {
+  if (v === null || v === void 0) return "nothing";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return `'${v}'`;
+  return String(v);
+}
+function quoteHint(v) {
+  return typeof v === "number" || typeof v === "boolean" ? ` (YAML read it as a ${typeof v}: put it in quotes, '${v}')` : "";
+}
+function crossChecks(raw2, opts, out) {
+  const add6 = (path20, message2) => out.push({ path: path20, message: `${displayPath(path20, raw2)}: ${message2}` });
+  if (opts.folder !== void 0 && typeof raw2.name === "string" && raw2.name !== opts.folder)
+    add6(["name"], `'${raw2.name}' must equal its folder's name '${opts.folder}'`);
+  const et = raw2.eventTime;
+  if (isObj(et) && typeof et.fixed === "string" && /^\d{4}-\d{2}-\d{2}T/.test(et.fixed)) {
+    const ok = !Number.isNaN(Date.parse(et.fixed)) && new Date(et.fixed).toISOString().slice(0, 19) === et.fixed.slice(0, 19);
+    if (!ok) add6(["eventTime", "fixed"], `'${et.fixed}' is not a real UTC instant`);
+  }
+  const gen = raw2.generator;
+  if (isObj(gen) && isObj(gen.drift) && typeof gen.drift.start === "string" && /^\d{4}-\d{2}-\d{2}$/.test(gen.drift.start)) {
+    try {
+      parseCalendarDate(gen.drift.start, "generator.drift.start");
+    } catch (err) {
+      out.push({ path: ["generator", "drift", "start"], message: err.message });
+    }
+  }
+  const names = /* @__PURE__ */ new Map();
+  const claim = (name, path20) => {
+    if (typeof name !== "string") return;
+    if (META_COLUMNS.includes(name))
+      add6(path20, `'${name}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
+    else if (names.has(name)) add6(path20, `'${name}' is already used by ${displayPath(names.get(name), raw2)}`);
+    else names.set(name, path20);
+  };
+  const features = Array.isArray(raw2.features) ? raw2.features : [];
+  features.forEach((f, i) => {
+    if (!isObj(f)) return;
+    claim(f.name, ["features", i, "name"]);
+    claim(f.missingFlag, ["features", i, "missingFlag"]);
+    const r2 = f.range;
+    if (Array.isArray(r2) && r2.length === 2 && typeof r2[0] === "number" && typeof r2[1] === "number" && r2[0] > r2[1])
+      add6(["features", i, "range"], `[${r2[0]}, ${r2[1]}]: min must be \u2264 max`);
+    if (f.missingFlag !== void 0 && f.missing !== void 0 && f.missing === "reject")
+      add6(
+        ["features", i, "missingFlag"],
+        `a was-missing flag needs missing: median or mode (a blank value is rejected here)`
+      );
+    codes(f.categories, ["features", i, "categories"], raw2, out);
+  });
+  if (isObj(raw2.label)) {
+    claim(raw2.label.name, ["label", "name"]);
+    codes(raw2.label.classes, ["label", "classes"], raw2, out);
+  }
+}
+function codes(list, path20, raw2, out) {
+  if (!Array.isArray(list)) return;
+  const seen = /* @__PURE__ */ new Map();
+  list.forEach((c4, i) => {
+    if (!isObj(c4) || typeof c4.value !== "string" && typeof c4.value !== "number") return;
+    const value4 = String(c4.value);
+    const at = [...path20, i, "value"];
+    if (/[",\r\n]/.test(value4))
+      out.push({
+        path: at,
+        message: `${displayPath(at, raw2)}: '${value4}' must not contain a comma, quote or line break`
+      });
+    else if (seen.has(value4))
+      out.push({
+        path: at,
+        message: `${displayPath(at, raw2)}: '${value4}' is listed twice (also #${seen.get(value4) + 1})`
+      });
+    else seen.set(value4, i);
+  });
+}
+function positionOf(root, path20, doc, lines) {
+  let node = root;
+  let at = node;
+  for (const seg of path20) {
+    if ((0, import_yaml.isAlias)(node)) node = node.resolve(doc) ?? null;
+    if ((0, import_yaml.isMap)(node)) {
+      const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      at = pair.key;
+      node = pair.value;
+    } else if ((0, import_yaml.isSeq)(node) && typeof seg === "number") {
+      const item = node.items[seg];
+      if (!item) break;
+      at = item;
+      node = item;
+    } else break;
+  }
+  const offset4 = at?.range?.[0];
+  if (offset4 === void 0) return null;
+  const { line: line5, col } = lines.linePos(offset4);
+  return { line: line5, column: col };
+}
+
 // actions/lib/spec.ts
 var SpecError = class extends Error {
   name = "SpecError";
+  /** Every problem found (one for the errors thrown while building a checked spec). */
+  problems;
+  constructor(message2, problems) {
+    super(message2);
+    this.problems = problems ?? [message2];
+  }
 };
+function parseSpecText(text4, file, folder) {
+  const { raw: raw2, problems } = checkSpecText(text4, { folder });
+  if (problems.length > 0) throw specProblems(file, problems);
+  return parseSpec(raw2, file);
+}
+function specProblems(file, problems) {
+  const lines = problems.map((p) => formatProblem(file, p));
+  const message2 = lines.length === 1 ? lines[0] : `${file}: ${lines.length} problems (run gitml validate to list them again):
+${lines.map((l) => `  ${l}`).join("\n")}`;
+  return new SpecError(message2, lines);
+}
 var NAME = /^[a-z][a-z0-9_]*$/;
-var MAX_ROWS_PER_DAY = 1e5;
-var META_COLUMNS = ["id", "event_time", "source"];
-function isObj(v) {
+function isObj2(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 function str(o, key2, where, fallback2) {
@@ -32185,7 +32785,7 @@ function categories(v, where) {
   const seen = /* @__PURE__ */ new Set();
   return v.map((c4, i) => {
     const at = `${where} category ${i + 1}`;
-    if (!isObj(c4)) throw new SpecError(`${at}: must be { value, label }`);
+    if (!isObj2(c4)) throw new SpecError(`${at}: must be { value, label }`);
     const value4 = String(c4.value ?? "");
     if (value4 === "") throw new SpecError(`${at}: 'value' must be non-empty`);
     if (/[",\r\n]/.test(value4))
@@ -32197,7 +32797,7 @@ function categories(v, where) {
 }
 function feature(f, i, where) {
   const at = `${where} feature ${i + 1}`;
-  if (!isObj(f)) throw new SpecError(`${at}: must be a mapping`);
+  if (!isObj2(f)) throw new SpecError(`${at}: must be a mapping`);
   const name = str(f, "name", at);
   if (!NAME.test(name)) throw new SpecError(`${at}: name '${name}' must be lower_snake_case`);
   const type3 = f.type;
@@ -32242,14 +32842,14 @@ function feature(f, i, where) {
   return out;
 }
 function parseSpec(raw2, where) {
-  if (!isObj(raw2)) throw new SpecError(`${where}: must be a YAML mapping`);
+  if (!isObj2(raw2)) throw new SpecError(`${where}: must be a YAML mapping`);
   const name = str(raw2, "name", where);
   if (!NAME.test(name)) throw new SpecError(`${where}: name '${name}' must be lower_snake_case`);
   const src = raw2.source;
-  if (!isObj(src)) throw new SpecError(`${where}: 'source' must be { file, citation }`);
-  const pk = isObj(raw2.primaryKey) ? raw2.primaryKey : {};
+  if (!isObj2(src)) throw new SpecError(`${where}: 'source' must be { file, citation }`);
+  const pk = isObj2(raw2.primaryKey) ? raw2.primaryKey : {};
   const et = raw2.eventTime;
-  if (!isObj(et) || typeof et.column !== "string" === (typeof et.fixed !== "string")) {
+  if (!isObj2(et) || typeof et.column !== "string" === (typeof et.fixed !== "string")) {
     throw new SpecError(`${where}: eventTime must have exactly one of 'column' or 'fixed'`);
   }
   if (typeof et.fixed === "string" && !isIsoInstant(et.fixed)) {
@@ -32258,7 +32858,7 @@ function parseSpec(raw2, where) {
     );
   }
   const lab3 = raw2.label;
-  if (!isObj(lab3)) throw new SpecError(`${where}: 'label' must be a mapping`);
+  if (!isObj2(lab3)) throw new SpecError(`${where}: 'label' must be a mapping`);
   const labelName = str(lab3, "name", `${where} label`);
   if (!NAME.test(labelName))
     throw new SpecError(`${where} label: name '${labelName}' must be lower_snake_case`);
@@ -32276,7 +32876,7 @@ function parseSpec(raw2, where) {
     if (names.has(n)) throw new SpecError(`${where}: column name '${n}' is used twice or is reserved`);
     names.add(n);
   }
-  const gen = isObj(raw2.generator) ? raw2.generator : {};
+  const gen = isObj2(raw2.generator) ? raw2.generator : {};
   const generator = {
     rowsPerDay: num(gen, "rowsPerDay", `${where} generator`, 1),
     shrinkage: num(gen, "shrinkage", `${where} generator`, 10)
@@ -32286,7 +32886,7 @@ function parseSpec(raw2, where) {
       `${where} generator: rowsPerDay must be a whole number from 1 to ${MAX_ROWS_PER_DAY}, got ${generator.rowsPerDay}`
     );
   }
-  if (isObj(gen.drift)) {
+  if (isObj2(gen.drift)) {
     const start = str(gen.drift, "start", `${where} generator.drift`);
     try {
       parseCalendarDate(start, `${where} generator.drift: start`);
@@ -32295,14 +32895,14 @@ function parseSpec(raw2, where) {
     }
     generator.drift = { start, sdPerDay: num(gen.drift, "sdPerDay", `${where} generator.drift`, 0.05) };
   }
-  const model = isObj(raw2.model) ? raw2.model : {};
+  const model = isObj2(raw2.model) ? raw2.model : {};
   const algorithm = str(model, "algorithm", `${where} model`, "gaussian-nb");
   const algorithmNames = ALGORITHMS.map((a4) => a4.name);
   if (!algorithmNames.includes(algorithm))
     throw new SpecError(
       `${where} model: algorithm '${algorithm}' is not one of ${algorithmNames.join(", ")}${didYouMean(algorithm, algorithmNames)}`
     );
-  const params2 = isObj(model.params) ? model.params : {};
+  const params2 = isObj2(model.params) ? model.params : {};
   return {
     name,
     title: str(raw2, "title", where, name),
@@ -32371,7 +32971,7 @@ function sourceFormatOf(src, where) {
 }
 function monitoringOf(v, where) {
   if (v === void 0) return {};
-  if (!isObj(v)) throw new SpecError(`${where}: must be a mapping`);
+  if (!isObj2(v)) throw new SpecError(`${where}: must be a mapping`);
   if (v.accuracyThreshold === void 0) return {};
   const t = num(v, "accuracyThreshold", where, 0);
   if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
@@ -32437,17 +33037,8 @@ var Workspace = class {
         `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
       );
     }
-    let raw2;
-    const text3 = readInputFile(this.root, file).toString("utf8");
-    try {
-      raw2 = (0, import_yaml.parse)(text3);
-    } catch (err) {
-      throw new SpecError(`${this.rel(file)}: not valid YAML (${err.message.split("\n")[0]})`);
-    }
-    const spec = parseSpec(raw2, this.rel(file));
-    if (spec.name !== name)
-      throw new SpecError(`${this.rel(file)}: name '${spec.name}' must match its folder '${name}'`);
-    return spec;
+    const text4 = readInputFile(this.root, file).toString("utf8");
+    return parseSpecText(text4, this.rel(file), name);
   }
   /**
    * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
@@ -32713,9 +33304,9 @@ function workspace() {
 var resolvedNow;
 var outputsSet = {};
 function output(name, value4) {
-  const text3 = typeof value4 === "string" ? value4 : JSON.stringify(value4);
-  outputsSet[name] = text3;
-  core.setOutput(name, text3);
+  const text4 = typeof value4 === "string" ? value4 : JSON.stringify(value4);
+  outputsSet[name] = text4;
+  core.setOutput(name, text4);
 }
 function fileUrl(path20, ref2 = process.env.GITHUB_REF_NAME || "HEAD") {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = process.env;
@@ -33170,10 +33761,10 @@ function numericPsiSorted(sorted, window2, bins2 = 10) {
   };
   return psiFromCounts(count2(sorted), count2(window2));
 }
-function categoryCounts(codes, k2) {
+function categoryCounts(codes2, k2) {
   const c4 = new Array(k2 + 1).fill(0);
-  for (let i = 0; i < codes.length; i++) {
-    const code = codes[i];
+  for (let i = 0; i < codes2.length; i++) {
+    const code = codes2[i];
     if (Number.isNaN(code) || code < 0) continue;
     c4[Math.min(code, k2)]++;
   }
@@ -33261,9 +33852,9 @@ function grouped(n) {
 function shortTime(iso) {
   return iso.length >= 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso;
 }
-function truncate(text3, max4) {
-  const chars = Array.from(text3);
-  return chars.length <= max4 ? text3 : `${chars.slice(0, max4 - 1).join("")}\u2026`;
+function truncate(text4, max4) {
+  const chars = Array.from(text4);
+  return chars.length <= max4 ? text4 : `${chars.slice(0, max4 - 1).join("")}\u2026`;
 }
 function nextDay(date3) {
   const d = /* @__PURE__ */ new Date(`${date3}T00:00:00Z`);
@@ -33353,10 +33944,10 @@ function liveText(r2) {
   const sources = ` Rows predicted: ${grouped(s2.synthetic)} synthetic (from the generator), ${grouped(s2.ingest)} ingested (real).`;
   return accuracy + reference + sources;
 }
-function wrap(text3, max4) {
+function wrap(text4, max4) {
   const lines = [];
   let line5 = "";
-  for (const word of text3.split(/\s+/).filter(Boolean)) {
+  for (const word of text4.split(/\s+/).filter(Boolean)) {
     if (line5 && line5.length + 1 + word.length > max4) {
       lines.push(line5);
       line5 = word;
@@ -34522,7 +35113,7 @@ var stringifier = function(options, state, info3) {
           delimiter: delimiter3,
           escape: escape2,
           quote,
-          quoted,
+          quoted: quoted2,
           quoted_empty,
           quoted_string,
           quoted_match,
@@ -34578,7 +35169,7 @@ var stringifier = function(options, state, info3) {
                 break;
             }
           }
-          const shouldQuote = containsQuote === true || containsdelimiter || containsRecordDelimiter || quoted || quotedString || quotedMatch;
+          const shouldQuote = containsQuote === true || containsdelimiter || containsRecordDelimiter || quoted2 || quotedString || quotedMatch;
           if (shouldQuote === true && containsEscape === true) {
             value4 = value4.replaceAll(escape2, () => escape2 + escape2);
           }
@@ -34767,43 +35358,43 @@ var BayesianClassifier = function BayesianClassifier2() {
   this.totalCount = 0;
   this.data = {};
 };
-BayesianClassifier.prototype.train = function train(item, category) {
-  if (!this.data[category]) {
-    this.data[category] = {};
+BayesianClassifier.prototype.train = function train(item, category2) {
+  if (!this.data[category2]) {
+    this.data[category2] = {};
   }
   for (var k2 in item) {
     var v = item[k2];
-    if (this.data[category][k2] === void 0) {
-      this.data[category][k2] = {};
+    if (this.data[category2][k2] === void 0) {
+      this.data[category2][k2] = {};
     }
-    if (this.data[category][k2][v] === void 0) {
-      this.data[category][k2][v] = 0;
+    if (this.data[category2][k2][v] === void 0) {
+      this.data[category2][k2][v] = 0;
     }
-    this.data[category][k2][v]++;
+    this.data[category2][k2][v]++;
   }
   this.totalCount++;
 };
 BayesianClassifier.prototype.score = function score(item) {
   var odds = {};
-  var category;
+  var category2;
   for (var k2 in item) {
     var v = item[k2];
-    for (category in this.data) {
-      if (odds[category] === void 0) {
-        odds[category] = {};
+    for (category2 in this.data) {
+      if (odds[category2] === void 0) {
+        odds[category2] = {};
       }
-      if (this.data[category][k2]) {
-        odds[category][k2 + "_" + v] = (this.data[category][k2][v] || 0) / this.totalCount;
+      if (this.data[category2][k2]) {
+        odds[category2][k2 + "_" + v] = (this.data[category2][k2][v] || 0) / this.totalCount;
       } else {
-        odds[category][k2 + "_" + v] = 0;
+        odds[category2][k2 + "_" + v] = 0;
       }
     }
   }
   var oddsSums = {};
-  for (category in odds) {
-    oddsSums[category] = 0;
-    for (var combination in odds[category]) {
-      oddsSums[category] += odds[category][combination];
+  for (category2 in odds) {
+    oddsSums[category2] = 0;
+    for (var combination in odds[category2]) {
+      oddsSums[category2] += odds[category2][combination];
     }
   }
   return oddsSums;
@@ -36595,11 +37186,11 @@ var parse = function(data3, opts = {}) {
 
 // actions/lib/csv-input.ts
 var PARSE_OPTIONS = { bom: true, info: true, relax_column_count: true, skip_empty_lines: true };
-function parseCsvText(text3, file) {
-  if (text3.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
+function parseCsvText(text4, file) {
+  if (text4.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
   let rows;
   try {
-    rows = parse(text3, PARSE_OPTIONS);
+    rows = parse(text4, PARSE_OPTIONS);
   } catch (err) {
     throw parseError(err, file);
   }
@@ -36674,17 +37265,49 @@ import { existsSync as existsSync6, readdirSync as readdirSync3 } from "node:fs"
 import path12 from "node:path";
 
 // actions/lib/git.ts
+import { execFile, execFileSync } from "node:child_process";
 var GITHUB_ACTIONS_BOT = Object.freeze({
   name: "github-actions[bot]",
   email: "41898282+github-actions[bot]@users.noreply.github.com"
 });
+var GIT_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", LANGUAGE: "C", GIT_LITERAL_PATHSPECS: "1" };
 var MAX_BUFFER = 512 * 1024 * 1024;
+function gitSync(cwd, args) {
+  try {
+    const stdout = execFileSync("git", args, {
+      cwd,
+      env: { ...process.env, ...GIT_ENV },
+      encoding: "utf8",
+      maxBuffer: MAX_BUFFER,
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    return { stdout, stderr: "", status: 0 };
+  } catch (error4) {
+    const e = error4;
+    if (typeof e.status !== "number") throw new Error(`cannot run git in ${cwd}: ${String(error4)}`);
+    return { stdout: e.stdout ?? "", stderr: e.stderr ?? "", status: e.status };
+  }
+}
+function isInsideWorkTree(dir) {
+  try {
+    const out = gitSync(dir, ["rev-parse", "--is-inside-work-tree"]);
+    return out.status === 0 && out.stdout.trim() === "true";
+  } catch {
+    return false;
+  }
+}
+function isTracked(repoDir, rel) {
+  if (!isInsideWorkTree(repoDir)) return null;
+  const out = gitSync(repoDir, ["ls-files", "--", rel]);
+  return out.status === 0 ? out.stdout.trim() !== "" : null;
+}
 var MAX_COMMITTED_FILE_BYTES = 95 * 1024 * 1024;
 
 // actions/lib/file-source.ts
+var WORKING_TREE = "working tree";
 function workingTree(root) {
   return {
-    description: "working tree",
+    description: WORKING_TREE,
     // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
     readBytes: (rel) => readInputFileIfExists(root, rel),
     list: (relDir) => entries(path12.join(root, relDir), false),
@@ -36790,7 +37413,7 @@ function readPartitionInto(bytes, layout2, file, t, offset4) {
     for (let c4 = 0; c4 < ncol; c4++) {
       let start = pos;
       let end;
-      let quoted = null;
+      let quoted2 = null;
       if (bytes[pos] === QUOTE) {
         const buf = [];
         pos++;
@@ -36804,7 +37427,7 @@ function readPartitionInto(bytes, layout2, file, t, offset4) {
             } else break;
           } else buf.push(b10);
         }
-        quoted = Uint8Array.from(buf);
+        quoted2 = Uint8Array.from(buf);
         start = pos;
         end = pos;
       } else {
@@ -36820,9 +37443,9 @@ function readPartitionInto(bytes, layout2, file, t, offset4) {
         throw new PartitionError(`${file} line ${line5}: has more than ${ncol} fields`);
       }
       pos++;
-      const fs4 = quoted ? 0 : start;
-      const fe = quoted ? quoted.length : end;
-      const src = quoted ?? bytes;
+      const fs4 = quoted2 ? 0 : start;
+      const fe = quoted2 ? quoted2.length : end;
+      const src = quoted2 ?? bytes;
       switch (kinds[c4]) {
         case 0 /* Id */: {
           const x4 = parseNumberBytes(src, fs4, fe);
@@ -36859,9 +37482,9 @@ function readPartitionInto(bytes, layout2, file, t, offset4) {
           const x4 = parseNumberBytes(src, fs4, fe);
           if (Number.isNaN(x4) || x4 < lo[j] || x4 > hi[j]) {
             const f = layout2.features[j];
-            const text3 = decoder.decode(src.subarray(fs4, fe));
+            const text4 = decoder.decode(src.subarray(fs4, fe));
             throw new PartitionError(
-              Number.isNaN(x4) ? `${file} line ${line5}: '${f.name}' = '${text3}' is not a number` : `${file} line ${line5}: '${f.name}' = ${text3} is outside the valid range [${lo[j]}, ${hi[j]}]`
+              Number.isNaN(x4) ? `${file} line ${line5}: '${f.name}' = '${text4}' is not a number` : `${file} line ${line5}: '${f.name}' = ${text4} is outside the valid range [${lo[j]}, ${hi[j]}]`
             );
           }
           t.columns[j][row] = x4;
@@ -37122,12 +37745,12 @@ function staleNextId(countsFile, nextId, maxId, fileOfMax) {
   const rule5 = maxId > 0 ? `is not above the largest stored id ${maxId} (in ${fileOfMax}): new rows would reuse ids` : "must be at least 1 (ids are positive whole numbers)";
   return `${countsFile}: nextId ${nextId} ${rule5}; ${countsFile} is stale or was edited by hand; ${restoreWithGit(countsFile)}`;
 }
-function brokenRejectedFile(file, text3, columns, recorded, countsFile) {
+function brokenRejectedFile(file, text4, columns, recorded, countsFile) {
   const fix = `new quarantined rows are not appended to a broken file; ${restoreWithGit(file)}`;
-  if (!text3.endsWith("\n")) return `${file}: the last line is incomplete (truncated); ${fix}`;
+  if (!text4.endsWith("\n")) return `${file}: the last line is incomplete (truncated); ${fix}`;
   let table;
   try {
-    table = parseCsvText(text3, file);
+    table = parseCsvText(text4, file);
   } catch (err) {
     return `${err.message}; ${fix}`;
   }
@@ -37244,6 +37867,77 @@ var RowBatch = class {
   }
 };
 
+// actions/lib/schema-drift.ts
+function schemaChanges(stored, spec) {
+  const now2 = featureSchema(spec);
+  const out = [];
+  const before = stored.features.map((f) => f.name);
+  const after = now2.map((f) => f.name);
+  const removed = before.filter((n) => !after.includes(n));
+  const added = after.filter((n) => !before.includes(n));
+  if (removed.length === 1 && added.length === 1) {
+    out.push(`feature '${removed[0]}' renamed to '${added[0]}'`);
+  } else {
+    if (removed.length) out.push(`feature${plural(removed)} ${quoted(removed)} removed`);
+    if (added.length) out.push(`feature${plural(added)} ${quoted(added)} added`);
+  }
+  const common = after.filter((n) => before.includes(n));
+  if (common.join(",") !== before.filter((n) => after.includes(n)).join(","))
+    out.push(`features reordered (stored: ${before.join(", ")})`);
+  for (const name of common) {
+    const s2 = stored.features.find((f) => f.name === name);
+    const n = now2.find((f) => f.name === name);
+    if (s2.type !== n.type) {
+      out.push(`feature '${name}' type ${s2.type} \u2192 ${n.type}`);
+      continue;
+    }
+    if (s2.type === "numeric") {
+      const [a4, b10] = s2.range ?? [Number.NaN, Number.NaN];
+      const [c4, d] = n.range ?? [Number.NaN, Number.NaN];
+      if (a4 !== c4 || b10 !== d) {
+        const how = c4 >= a4 && d <= b10 ? "narrowed" : c4 <= a4 && d >= b10 ? "widened" : "changed";
+        out.push(`feature '${name}' range ${how} [${a4}, ${b10}] \u2192 [${c4}, ${d}]`);
+      }
+      if (s2.decimals !== n.decimals) out.push(`feature '${name}' decimals ${s2.decimals} \u2192 ${n.decimals}`);
+    } else {
+      const change2 = codesChange(s2.categories ?? [], n.categories ?? []);
+      if (change2) out.push(`feature '${name}' categories: ${change2}`);
+    }
+  }
+  if (stored.label.name !== spec.label.name)
+    out.push(`label.name '${stored.label.name}' \u2192 '${spec.label.name}'`);
+  const classes = codesChange(stored.label.classes, spec.label.classes);
+  if (classes) out.push(`label.classes: ${classes}`);
+  for (const f of spec.features) {
+    if (f.missing !== "reject" && before.includes(f.name) && !(f.name in stored.fill))
+      out.push(`feature '${f.name}' missing: ${f.missing} (the fill value is recorded at backfill)`);
+  }
+  return out;
+}
+function schemaEditMessage(opts) {
+  const { specFile, groupDir, version: version2, changes, uncommitted } = opts;
+  const draft = uncommitted === true ? ` ${groupDir} is not committed: while the spec is still a draft you can simply delete ${groupDir} and run backfill again.` : uncommitted === null ? ` If ${groupDir} was never committed and the spec is still a draft, you can simply delete ${groupDir} and run backfill again.` : "";
+  return `${specFile} changed since ${groupDir} was backfilled: ${changes.join("; ")}. The stored rows follow the schema they were written with, so they cannot be read with the edited one. Either run backfill --new-version (builds v${version2 + 1} from the source with the edited schema; train then trains on it), or revert the edit (git checkout -- ${specFile}).${draft}`;
+}
+function codesChange(before, after) {
+  const a4 = before.map((c4) => c4.value);
+  const b10 = after.map((c4) => c4.value);
+  if (a4.join("\0") === b10.join("\0")) return null;
+  const removed = a4.filter((v) => !b10.includes(v));
+  const added = b10.filter((v) => !a4.includes(v));
+  const parts = [
+    ...removed.length ? [`${quoted(removed)} removed`] : [],
+    ...added.length ? [`${quoted(added)} added`] : []
+  ];
+  return parts.length ? parts.join(", ") : `reordered (stored: ${a4.join(", ")})`;
+}
+function quoted(xs) {
+  return xs.map((x4) => `'${x4}'`).join(", ");
+}
+function plural(xs) {
+  return xs.length > 1 ? "s" : "";
+}
+
 // actions/lib/stats.ts
 var BINS = 10;
 var r = (x4) => roundSignificant(x4, 4);
@@ -37290,15 +37984,15 @@ function numericStats(values3) {
     histogram: { edges, counts }
   };
 }
-function categoricalStats(codes, categories2) {
+function categoricalStats(codes2, categories2) {
   const counts = {};
   for (const c4 of categories2) counts[c4.value] = 0;
   let missing = 0;
-  for (const code of codes) {
+  for (const code of codes2) {
     if (code < 0 || Number.isNaN(code)) missing++;
     else counts[categories2[code].value]++;
   }
-  return { type: "categorical", count: codes.length - missing, missing, counts };
+  return { type: "categorical", count: codes2.length - missing, missing, counts };
 }
 function computeStats(table, schema, label) {
   const n = table.rows;
@@ -37333,6 +38027,9 @@ function computeStats(table, schema, label) {
 var FEATURE_GROUP_FORMAT = "gitml.feature-group";
 var FeatureGroupError = class extends Error {
   name = "FeatureGroupError";
+};
+var SchemaEditError = class extends FeatureGroupError {
+  name = "SchemaEditError";
 };
 var COUNT_KEYS = ["rows", "rejected", "nextId", "partitions"];
 var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
@@ -37401,7 +38098,12 @@ var FeatureGroup = class _FeatureGroup {
       (v) => v !== void 0 && files.readBytes(`data/${spec.name}/v${v}/metadata.json`) !== null
     ).map(Number).sort((a4, b10) => a4 - b10);
   }
-  /** Opens the latest (or a given) version; `files` selects working tree or a git revision. */
+  /**
+   * Opens the latest (or a given) version; `files` selects working tree or a git revision. In the working
+   * tree the latest version must still have the spec's schema (see schema-drift.ts): an edit after
+   * backfill stops every command here with one message. Only backfill, which makes the new version,
+   * opens with `schemaCheck: false`. Time travel (a revision) reads a group by the schema it stored.
+   */
   static open(ws, spec, opts = {}) {
     const files = opts.files ?? workingTree(ws.root);
     const versions = _FeatureGroup.versions(spec, files);
@@ -37413,6 +38115,11 @@ var FeatureGroup = class _FeatureGroup {
     }
     const dir = _FeatureGroup.dirOf(spec, version2);
     const { meta, countsFile } = parseMeta(files, dir, spec, version2);
+    if (opts.schemaCheck !== false && files.description === WORKING_TREE) {
+      const latest = versions[versions.length - 1];
+      const latestMeta = latest === version2 ? meta : parseMeta(files, _FeatureGroup.dirOf(spec, latest), spec, latest).meta;
+      assertSchemaUnchanged(ws, spec, latestMeta);
+    }
     return new _FeatureGroup(ws, spec, meta, files, countsFile);
   }
   static exists(ws, spec) {
@@ -37918,6 +38625,23 @@ function rowCells(r2, meta) {
 function isoSeconds(d) {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
+function assertSchemaUnchanged(ws, spec, meta) {
+  const changes = schemaChanges(meta, spec);
+  if (changes.length === 0) return;
+  const groupDir = FeatureGroup.dirOf(spec, meta.version);
+  throw new SchemaEditError(
+    schemaEditMessage({
+      specFile: `data/${spec.name}/dataset.yml`,
+      groupDir,
+      version: meta.version,
+      changes,
+      uncommitted: negate(isTracked(ws.root, groupDir))
+    })
+  );
+}
+function negate(b10) {
+  return b10 === null ? null : !b10;
+}
 function parseMeta(files, dir, spec, version2) {
   const file = `${dir}/metadata.json`;
   const m3 = parseJsonObject(files.readBytes(file), file, "metadata");
@@ -37938,12 +38662,12 @@ function parseMeta(files, dir, spec, version2) {
 function parseJsonObject(bytes, file, what) {
   if (!bytes) throw new FeatureGroupError(`${file}: missing`);
   let value4;
-  const text3 = Buffer.from(bytes).toString("utf8");
+  const text4 = Buffer.from(bytes).toString("utf8");
   try {
-    value4 = JSON.parse(text3);
+    value4 = JSON.parse(text4);
   } catch (err) {
     throw new FeatureGroupError(
-      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text3)}; restore it with git (git checkout -- ${file})`
+      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text4)}; restore it with git (git checkout -- ${file})`
     );
   }
   if (typeof value4 !== "object" || value4 === null || Array.isArray(value4))
@@ -38118,11 +38842,11 @@ var ServingModel = class _ServingModel {
       const raw2 = input2[f.name];
       if (raw2 !== void 0 && raw2 !== null && typeof raw2 !== "string" && typeof raw2 !== "number")
         throw new RangeError(`'${f.name}' = ${JSON.stringify(raw2)} is not a number or text`);
-      const text3 = typeof raw2 === "number" ? String(raw2) : (raw2 ?? "").trim();
-      const reason = checkValue(f, text3);
+      const text4 = typeof raw2 === "number" ? String(raw2) : (raw2 ?? "").trim();
+      const reason = checkValue(f, text4);
       if (reason) throw new RangeError(reason);
-      if (f.type === "categorical") return [(f.categories ?? []).findIndex((c4) => c4.value === text3)];
-      return [Number(text3)];
+      if (f.type === "categorical") return [(f.categories ?? []).findIndex((c4) => c4.value === text4)];
+      return [Number(text4)];
     });
     const X4 = this.matrixFor(this.features, cols, 1);
     const p = this.predictProba(X4);
@@ -38169,12 +38893,12 @@ var ModelRegistry = class {
       };
     const where = this.ws.rel(this.indexPath);
     let raw2;
-    const text3 = readInputFile(this.ws.root, this.indexPath).toString("utf8");
+    const text4 = readInputFile(this.ws.root, this.indexPath).toString("utf8");
     try {
-      raw2 = JSON.parse(text3);
+      raw2 = JSON.parse(text4);
     } catch (err) {
       throw new RegistryError(
-        `${where}: corrupt registry index, ${jsonSyntaxProblem(err, text3)}; restore it with git (git checkout -- ${where})`
+        `${where}: corrupt registry index, ${jsonSyntaxProblem(err, text4)}; restore it with git (git checkout -- ${where})`
       );
     }
     const bad = (rule5) => new RegistryError(`${where}: corrupt registry index, ${rule5}`);
@@ -38215,12 +38939,12 @@ var ModelRegistry = class {
       throw new RegistryError(
         `${where}: content does not match ${this.ws.rel(this.indexPath)} (sha256 differs): the model file was edited by hand; ${restoreWithGit(where)}`
       );
-    const text3 = bytes.toString("utf8");
+    const text4 = bytes.toString("utf8");
     try {
-      raw2 = JSON.parse(text3);
+      raw2 = JSON.parse(text4);
     } catch (err) {
       throw new RegistryError(
-        `${where}: corrupt model file, ${jsonSyntaxProblem(err, text3)}; restore it with git (git checkout -- ${where})`
+        `${where}: corrupt model file, ${jsonSyntaxProblem(err, text4)}; restore it with git (git checkout -- ${where})`
       );
     }
     const model = ServingModel.load(raw2, where);
@@ -38354,7 +39078,7 @@ function logPartitionFile(key2) {
   return `predictions-${key2}.csv`;
 }
 var LINES_PER_BLOCK = 4096;
-var sha = (text3) => createHash4("sha256").update(text3).digest("hex");
+var sha = (text4) => createHash4("sha256").update(text4).digest("hex");
 var PredictionLog = class {
   constructor(ws, dataset, classes) {
     this.ws = ws;
@@ -38384,13 +39108,13 @@ var PredictionLog = class {
   /** monitoring.json as it is on disk (any fields), or null when there is none yet. */
   monitoringFile() {
     if (!existsSync8(this.manifestPath)) return null;
-    const text3 = readInputFile(this.ws.root, this.manifestPath).toString("utf8");
+    const text4 = readInputFile(this.ws.root, this.manifestPath).toString("utf8");
     try {
       let value4;
       try {
-        value4 = JSON.parse(text3);
+        value4 = JSON.parse(text4);
       } catch (err) {
-        throw new Error(jsonSyntaxProblem(err, text3));
+        throw new Error(jsonSyntaxProblem(err, text4));
       }
       if (value4 === null || typeof value4 !== "object" || Array.isArray(value4))
         throw new Error("expected a JSON object");
@@ -38473,8 +39197,8 @@ var PredictionLog = class {
         `${where}: content does not match ${listed} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`
       );
     }
-    const text3 = bytes.toString("utf8");
-    const lines = text3.split("\n");
+    const text4 = bytes.toString("utf8");
+    const lines = text4.split("\n");
     if (lines[0] !== LOG_COLUMNS.join(","))
       throw new PredictionLogError(`${where} line 1: header does not match ${LOG_COLUMNS.join(",")}`);
     const records = [];
@@ -39781,41 +40505,41 @@ function formatDate(date3) {
 }
 function dsv(delimiter3) {
   var reFormat = new RegExp('["' + delimiter3 + "\n\r]"), DELIMITER = delimiter3.charCodeAt(0);
-  function parse8(text3, f) {
-    var convert, columns, rows = parseRows(text3, function(row, i) {
+  function parse8(text4, f) {
+    var convert, columns, rows = parseRows(text4, function(row, i) {
       if (convert) return convert(row, i - 1);
       columns = row, convert = f ? customConverter(row, f) : objectConverter(row);
     });
     rows.columns = columns || [];
     return rows;
   }
-  function parseRows(text3, f) {
-    var rows = [], N = text3.length, I = 0, n = 0, t, eof = N <= 0, eol = false;
-    if (text3.charCodeAt(N - 1) === NEWLINE) --N;
-    if (text3.charCodeAt(N - 1) === RETURN) --N;
+  function parseRows(text4, f) {
+    var rows = [], N = text4.length, I = 0, n = 0, t, eof = N <= 0, eol = false;
+    if (text4.charCodeAt(N - 1) === NEWLINE) --N;
+    if (text4.charCodeAt(N - 1) === RETURN) --N;
     function token() {
       if (eof) return EOF;
       if (eol) return eol = false, EOL6;
       var i, j = I, c4;
-      if (text3.charCodeAt(j) === QUOTE2) {
-        while (I++ < N && text3.charCodeAt(I) !== QUOTE2 || text3.charCodeAt(++I) === QUOTE2) ;
+      if (text4.charCodeAt(j) === QUOTE2) {
+        while (I++ < N && text4.charCodeAt(I) !== QUOTE2 || text4.charCodeAt(++I) === QUOTE2) ;
         if ((i = I) >= N) eof = true;
-        else if ((c4 = text3.charCodeAt(I++)) === NEWLINE) eol = true;
+        else if ((c4 = text4.charCodeAt(I++)) === NEWLINE) eol = true;
         else if (c4 === RETURN) {
           eol = true;
-          if (text3.charCodeAt(I) === NEWLINE) ++I;
+          if (text4.charCodeAt(I) === NEWLINE) ++I;
         }
-        return text3.slice(j + 1, i - 1).replace(/""/g, '"');
+        return text4.slice(j + 1, i - 1).replace(/""/g, '"');
       }
       while (I < N) {
-        if ((c4 = text3.charCodeAt(i = I++)) === NEWLINE) eol = true;
+        if ((c4 = text4.charCodeAt(i = I++)) === NEWLINE) eol = true;
         else if (c4 === RETURN) {
           eol = true;
-          if (text3.charCodeAt(I) === NEWLINE) ++I;
+          if (text4.charCodeAt(I) === NEWLINE) ++I;
         } else if (c4 !== DELIMITER) continue;
-        return text3.slice(j, i);
+        return text4.slice(j, i);
       }
-      return eof = true, text3.slice(j, N);
+      return eof = true, text4.slice(j, N);
     }
     while ((t = token()) !== EOF) {
       var row = [];
@@ -45494,16 +46218,16 @@ CountPattern.Definition = {
     "default": ["text", "count"]
   }]
 };
-function tokenize(text3, tcase, match3) {
+function tokenize(text4, tcase, match3) {
   switch (tcase) {
     case "upper":
-      text3 = text3.toUpperCase();
+      text4 = text4.toUpperCase();
       break;
     case "lower":
-      text3 = text3.toLowerCase();
+      text4 = text4.toLowerCase();
       break;
   }
-  return text3.match(match3);
+  return text4.match(match3);
 }
 inherits_default(CountPattern, Transform, {
   transform(_, pulse2) {
@@ -45539,14 +46263,14 @@ inherits_default(CountPattern, Transform, {
     return init2;
   },
   _finish(pulse2, as) {
-    const counts = this._counts, tuples = this._tuples || (this._tuples = {}), text3 = as[0], count2 = as[1], out = pulse2.fork(pulse2.NO_SOURCE | pulse2.NO_FIELDS);
+    const counts = this._counts, tuples = this._tuples || (this._tuples = {}), text4 = as[0], count2 = as[1], out = pulse2.fork(pulse2.NO_SOURCE | pulse2.NO_FIELDS);
     let w2, t, c4;
     for (w2 in counts) {
       t = tuples[w2];
       c4 = counts[w2] || 0;
       if (!t && c4) {
         tuples[w2] = t = ingest$1({});
-        t[text3] = w2;
+        t[text4] = w2;
         t[count2] = c4;
         out.add.push(t);
       } else if (c4 === 0) {
@@ -53343,21 +54067,21 @@ useCanvas(true);
 function useCanvas(use) {
   textMetrics.width = use && context ? measureWidth : estimateWidth;
 }
-function estimateWidth(item, text3) {
-  return _estimateWidth(textValue(item, text3), fontSize(item));
+function estimateWidth(item, text4) {
+  return _estimateWidth(textValue(item, text4), fontSize(item));
 }
-function _estimateWidth(text3, currentFontHeight) {
-  return ~~(0.8 * text3.length * currentFontHeight);
+function _estimateWidth(text4, currentFontHeight) {
+  return ~~(0.8 * text4.length * currentFontHeight);
 }
-function measureWidth(item, text3) {
-  return fontSize(item) <= 0 || !(text3 = textValue(item, text3)) ? 0 : _measureWidth(text3, font(item));
+function measureWidth(item, text4) {
+  return fontSize(item) <= 0 || !(text4 = textValue(item, text4)) ? 0 : _measureWidth(text4, font(item));
 }
-function _measureWidth(text3, currentFont) {
-  const key2 = `(${currentFont}) ${text3}`;
+function _measureWidth(text4, currentFont) {
+  const key2 = `(${currentFont}) ${text4}`;
   let width2 = widthCache.get(key2);
   if (width2 === void 0) {
     context.font = currentFont;
-    width2 = context.measureText(text3).width;
+    width2 = context.measureText(text4).width;
     widthCache.set(key2, width2);
   }
   return width2;
@@ -53379,39 +54103,39 @@ function multiLineOffset(item) {
   return (isArray(tl2) ? tl2.length - 1 : 0) * lineHeight(item);
 }
 function textValue(item, line5) {
-  const text3 = line5 == null ? "" : (line5 + "").trim();
-  return item.limit > 0 && text3.length ? truncate3(item, text3) : text3;
+  const text4 = line5 == null ? "" : (line5 + "").trim();
+  return item.limit > 0 && text4.length ? truncate3(item, text4) : text4;
 }
 function widthGetter(item) {
   if (textMetrics.width === measureWidth) {
     const currentFont = font(item);
-    return (text3) => _measureWidth(text3, currentFont);
+    return (text4) => _measureWidth(text4, currentFont);
   } else if (textMetrics.width === estimateWidth) {
     const currentFontHeight = fontSize(item);
-    return (text3) => _estimateWidth(text3, currentFontHeight);
+    return (text4) => _estimateWidth(text4, currentFontHeight);
   } else {
-    return (text3) => textMetrics.width(item, text3);
+    return (text4) => textMetrics.width(item, text4);
   }
 }
-function truncate3(item, text3) {
+function truncate3(item, text4) {
   var limit = +item.limit, width2 = widthGetter(item);
-  if (width2(text3) < limit) return text3;
-  var ellipsis = item.ellipsis || "\u2026", rtl = item.dir === "rtl", lo = 0, hi = text3.length, mid;
+  if (width2(text4) < limit) return text4;
+  var ellipsis = item.ellipsis || "\u2026", rtl = item.dir === "rtl", lo = 0, hi = text4.length, mid;
   limit -= width2(ellipsis);
   if (rtl) {
     while (lo < hi) {
       mid = lo + hi >>> 1;
-      if (width2(text3.slice(mid)) > limit) lo = mid + 1;
+      if (width2(text4.slice(mid)) > limit) lo = mid + 1;
       else hi = mid;
     }
-    return ellipsis + text3.slice(lo);
+    return ellipsis + text4.slice(lo);
   } else {
     while (lo < hi) {
       mid = 1 + (lo + hi >>> 1);
-      if (width2(text3.slice(0, mid)) < limit) lo = mid;
+      if (width2(text4.slice(0, mid)) < limit) lo = mid;
       else hi = mid - 1;
     }
-    return text3.slice(0, lo) + ellipsis;
+    return text4.slice(0, lo) + ellipsis;
   }
 }
 function fontFamily(item, quote) {
@@ -53527,7 +54251,7 @@ function intersectText(item, box) {
   const p = bound(tempBounds, item, 2);
   return intersectBoxLine(box, p[0], p[1], p[2], p[3]) || intersectBoxLine(box, p[0], p[1], p[4], p[5]) || intersectBoxLine(box, p[4], p[5], p[6], p[7]) || intersectBoxLine(box, p[2], p[3], p[6], p[7]);
 }
-var text = {
+var text2 = {
   type: "text",
   tag: "text",
   nested: false,
@@ -53549,7 +54273,7 @@ var Marks = {
   rule: rule2,
   shape,
   symbol,
-  text,
+  text: text2,
   trail
 };
 function boundItem(item, func, opt) {
@@ -54735,10 +55459,10 @@ var SVGRenderer = class extends Renderer {
         fill: bg
       });
     }
-    const text3 = serializeXML(svg);
+    const text4 = serializeXML(svg);
     if (bg) svg.removeChild(node);
     if (style2) svg.setAttribute("style", style2);
-    return text3;
+    return text4;
   }
   /**
    * Internal rendering method.
@@ -65313,10 +66037,10 @@ var cloudRadians = Math.PI / 180;
 var cw = 1 << 11 >> 5;
 var ch = 1 << 11;
 function cloud() {
-  var size = [256, 256], text3, font2, fontSize2, fontStyle, fontWeight, rotate2, padding3, spiral = archimedeanSpiral, words = [], random2 = Math.random, cloud2 = {};
+  var size = [256, 256], text4, font2, fontSize2, fontStyle, fontWeight, rotate2, padding3, spiral = archimedeanSpiral, words = [], random2 = Math.random, cloud2 = {};
   cloud2.layout = function() {
     var contextAndRatio = getContext2(canvas()), board = zeroArray((size[0] >> 5) * size[1]), bounds3 = null, n = words.length, i = -1, tags = [], data3 = words.map((d2) => ({
-      text: text3(d2),
+      text: text4(d2),
       font: font2(d2),
       style: fontStyle(d2),
       weight: fontWeight(d2),
@@ -65443,10 +66167,10 @@ function cloud() {
   };
   cloud2.text = function(_) {
     if (arguments.length) {
-      text3 = functor(_);
+      text4 = functor(_);
       return cloud2;
     } else {
-      return text3;
+      return text4;
     }
   };
   cloud2.spiral = function(_) {
@@ -69516,10 +70240,10 @@ function finalize() {
   }
   return this;
 }
-function element2(tag, attr2, text3) {
+function element2(tag, attr2, text4) {
   const el = document.createElement(tag);
   for (const key2 in attr2) el.setAttribute(key2, attr2[key2]);
-  if (text3 != null) el.textContent = text3;
+  if (text4 != null) el.textContent = text4;
   return el;
 }
 var BindClass = "vega-bind";
@@ -70071,9 +70795,9 @@ inherits_default(View, Dataflow, {
     this._renderer && this._renderer.dirty(item);
   },
   // -- GET / SET ----
-  description(text3) {
+  description(text4) {
     if (arguments.length) {
-      const desc = text3 != null ? text3 + "" : null;
+      const desc = text4 != null ? text4 + "" : null;
       if (desc !== this._desc) ariaLabel(this._el, this._desc = desc);
       return this;
     }
@@ -72265,7 +72989,7 @@ function groupEncode(_, userEncode) {
 function buildTitle(spec, _, userEncode, dataRef) {
   const zero7 = {
     value: 0
-  }, text3 = spec.text, encode2 = {
+  }, text4 = spec.text, encode2 = {
     enter: {
       opacity: zero7
     },
@@ -72279,7 +73003,7 @@ function buildTitle(spec, _, userEncode, dataRef) {
     }
   };
   addEncoders(encode2, {
-    text: text3,
+    text: text4,
     align: {
       signal: "item.mark.group.align"
     },
@@ -72315,7 +73039,7 @@ function buildTitle(spec, _, userEncode, dataRef) {
 function buildSubTitle(spec, _, userEncode, dataRef) {
   const zero7 = {
     value: 0
-  }, text3 = spec.subtitle, encode2 = {
+  }, text4 = spec.subtitle, encode2 = {
     enter: {
       opacity: zero7
     },
@@ -72329,7 +73053,7 @@ function buildSubTitle(spec, _, userEncode, dataRef) {
     }
   };
   addEncoders(encode2, {
-    text: text3,
+    text: text4,
     align: {
       signal: "item.mark.group.align"
     },
@@ -77158,7 +77882,7 @@ var LINE = Mark3.line;
 var POINT = Mark3.point;
 var RECT = Mark3.rect;
 var RULE = Mark3.rule;
-var TEXT = Mark3.text;
+var TEXT2 = Mark3.text;
 var TICK = Mark3.tick;
 var TRAIL = Mark3.trail;
 var CIRCLE = Mark3.circle;
@@ -80552,7 +81276,7 @@ var STACK_OFFSET_INDEX = {
 function isStackOffset(s2) {
   return hasOwnProperty(STACK_OFFSET_INDEX, s2);
 }
-var STACKABLE_MARKS = /* @__PURE__ */ new Set([ARC, BAR, AREA, RULE, POINT, CIRCLE, SQUARE, LINE, TEXT, TICK]);
+var STACKABLE_MARKS = /* @__PURE__ */ new Set([ARC, BAR, AREA, RULE, POINT, CIRCLE, SQUARE, LINE, TEXT2, TICK]);
 var STACK_BY_DEFAULT_MARKS = /* @__PURE__ */ new Set([BAR, AREA, ARC]);
 function isUnbinnedQuantitative(channelDef) {
   return isFieldDef(channelDef) && channelDefType(channelDef) === "quantitative" && !channelDef.bin;
@@ -80762,7 +81486,7 @@ function orient(mark, encoding, specifiedOrient) {
   }
   const { x: x4, y: y4, x2: x22, y2: y22 } = encoding;
   switch (mark) {
-    case TEXT:
+    case TEXT2:
     case BAR:
       if (isFieldDef(x4) && (isBinned(x4.bin) || isFieldDef(y4) && y4.aggregate && !x4.aggregate)) {
         return "vertical";
@@ -85319,9 +86043,9 @@ function labels$1(specifiedlabelsSpec, { fieldOrDatumDef, model, channel, legend
   const condition = isFieldDef(fieldOrDatumDef) ? selectedCondition(model, legendCmpt, fieldOrDatumDef) : void 0;
   const opacity2 = condition ? [{ test: condition, value: 1 }, { value: config.legend.unselectedOpacity }] : void 0;
   const { format: format5, formatType } = legend;
-  let text3 = void 0;
+  let text4 = void 0;
   if (isCustomFormatType(formatType)) {
-    text3 = formatCustomType({
+    text4 = formatCustomType({
       fieldOrDatumDef,
       field: "datum.value",
       format: format5,
@@ -85330,7 +86054,7 @@ function labels$1(specifiedlabelsSpec, { fieldOrDatumDef, model, channel, legend
     });
   } else if (format5 === void 0 && formatType === void 0 && config.customFormatTypes) {
     if (fieldOrDatumDef.type === "quantitative" && config.numberFormatType) {
-      text3 = formatCustomType({
+      text4 = formatCustomType({
         fieldOrDatumDef,
         field: "datum.value",
         format: config.numberFormat,
@@ -85338,7 +86062,7 @@ function labels$1(specifiedlabelsSpec, { fieldOrDatumDef, model, channel, legend
         config
       });
     } else if (fieldOrDatumDef.type === "temporal" && config.timeFormatType && isFieldDef(fieldOrDatumDef) && fieldOrDatumDef.timeUnit === void 0) {
-      text3 = formatCustomType({
+      text4 = formatCustomType({
         fieldOrDatumDef,
         field: "datum.value",
         format: config.timeFormat,
@@ -85349,7 +86073,7 @@ function labels$1(specifiedlabelsSpec, { fieldOrDatumDef, model, channel, legend
   }
   const labelsSpec = {
     ...opacity2 ? { opacity: opacity2 } : {},
-    ...text3 ? { text: text3 } : {},
+    ...text4 ? { text: text4 } : {},
     ...specifiedlabelsSpec
   };
   return isEmpty(labelsSpec) ? void 0 : labelsSpec;
@@ -89393,8 +90117,8 @@ var Model = class {
     }
     return group3;
   }
-  getName(text3) {
-    return varName((this.name ? `${this.name}_` : "") + text3);
+  getName(text4) {
+    return varName((this.name ? `${this.name}_` : "") + text4);
   }
   getDataName(type3) {
     return this.getName(DataSourceType[type3].toLowerCase());
@@ -91656,7 +92380,7 @@ var rule4 = {
     };
   }
 };
-var text2 = {
+var text3 = {
   vgMark: "text",
   encodeEntry: (model) => {
     const { config, encoding } = model;
@@ -91736,7 +92460,7 @@ var markCompiler = {
   rect: rect2,
   rule: rule4,
   square,
-  text: text2,
+  text: text3,
   tick,
   trail: trail2
 };
@@ -92451,8 +93175,8 @@ function backfillCommands(dataset, r2) {
 }
 
 // actions/lib/report-page.ts
-function mdText(text3) {
-  return text3.replace(/\r\n|\r|\n/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|#~]/g, (c4) => `\\${c4}`);
+function mdText(text4) {
+  return text4.replace(/\r\n|\r|\n/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|#~]/g, (c4) => `\\${c4}`);
 }
 function linkTarget(file) {
   return file.split("/").map((part) => encodeURIComponent(part)).join("/");
@@ -92553,7 +93277,7 @@ function reportMarkdown(r2, images, logFile) {
   );
   return lines.join("\n");
 }
-var capitalised = (text3) => text3.charAt(0).toUpperCase() + text3.slice(1);
+var capitalised = (text4) => text4.charAt(0).toUpperCase() + text4.slice(1);
 
 // actions/lib/reports.ts
 var DASHBOARD_SVG = "dashboard.svg";

@@ -3672,8 +3672,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message2.header}: ${message2.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural = context3.types.length === 1 ? "" : " one of";
-      const message2 = `${context3.argument} could not be converted to${plural}: ${context3.types.join(", ")}.`;
+      const plural2 = context3.types.length === 1 ? "" : " one of";
+      const message2 = `${context3.argument} could not be converted to${plural2}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message: message2
@@ -11236,9 +11236,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural;
+        this.plural = plural2;
       }
       pluralize(count) {
         const one = count === 1;
@@ -19164,12 +19164,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -19190,7 +19190,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19199,14 +19199,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
+    exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar;
-    exports.isSeq = isSeq;
+    exports.isScalar = isScalar2;
+    exports.isSeq = isSeq2;
   }
 });
 
@@ -20120,14 +20120,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -20144,14 +20144,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -20168,12 +20168,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -20185,12 +20185,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -20205,39 +20205,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -23314,9 +23314,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -23352,7 +23352,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -23392,7 +23392,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep4 && !props.found) {
+        if (!isMap2 && !sep4 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -23415,7 +23415,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
               if (sep4)
                 for (const st of sep4) {
                   if (st === valueProps.found)
@@ -23447,7 +23447,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap2) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -23463,7 +23463,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -24750,7 +24750,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -24834,7 +24834,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -25433,7 +25433,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter = class {
+    var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -25456,7 +25456,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter;
+    exports.LineCounter = LineCounter2;
   }
 });
 
@@ -26364,7 +26364,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -26390,7 +26390,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -26426,7 +26426,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument;
+    exports.parseDocument = parseDocument2;
     exports.stringify = stringify2;
   }
 });
@@ -28379,8 +28379,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -28476,10 +28476,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -28508,9 +28508,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -28521,8 +28521,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -29636,33 +29636,33 @@ function calendarProblem(year, month, day) {
   if (day < 1 || day > n) return `${year}-${String(month).padStart(2, "0")} has ${n} days`;
   return null;
 }
-function notBefore(date, text, what) {
+function notBefore(date, text2, what) {
   if (date < EARLIEST_DATE)
-    throw new DateError(`${what} '${text}' is before ${EARLIEST_DATE}, the earliest date gitml accepts`);
+    throw new DateError(`${what} '${text2}' is before ${EARLIEST_DATE}, the earliest date gitml accepts`);
 }
-function parseCalendarDate(text, what) {
-  const s = text.trim();
+function parseCalendarDate(text2, what) {
+  const s = text2.trim();
   const m = DATE.exec(s);
-  if (!m) throw new DateError(`${what} '${text}' is not a date (YYYY-MM-DD, UTC)`);
+  if (!m) throw new DateError(`${what} '${text2}' is not a date (YYYY-MM-DD, UTC)`);
   const problem = calendarProblem(Number(m[1]), Number(m[2]), Number(m[3]));
-  if (problem) throw new DateError(`${what} '${text}' is not a date: ${problem}`);
-  notBefore(s, text, what);
+  if (problem) throw new DateError(`${what} '${text2}' is not a date: ${problem}`);
+  notBefore(s, text2, what);
   return s;
 }
-function parseInstant(text, what, opts = {}) {
-  const s = text.trim();
+function parseInstant(text2, what, opts = {}) {
+  const s = text2.trim();
   if (DATE.test(s)) {
     const date = parseCalendarDate(s, what);
     return Date.parse(`${date}T${opts.bareDate === "end" ? "23:59:59.999" : "00:00:00.000"}Z`);
   }
   const m = INSTANT.exec(s);
   if (!m)
-    throw new DateError(`${what} '${text}' is not a date or date-time (ISO 8601, like 2026-01-31T12:00:00Z)`);
+    throw new DateError(`${what} '${text2}' is not a date or date-time (ISO 8601, like 2026-01-31T12:00:00Z)`);
   const [, y, mo, d, hh, mm, ss = "00", frac = "", zone = "Z"] = m;
   const problem = calendarProblem(Number(y), Number(mo), Number(d)) ?? (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59 ? `there is no time ${hh}:${mm}:${ss}` : null) ?? (zone !== "Z" && zone !== "z" && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4)) > 59) ? `there is no zone offset ${zone}` : null);
-  if (problem) throw new DateError(`${what} '${text}' is not a date-time: ${problem}`);
+  if (problem) throw new DateError(`${what} '${text2}' is not a date-time: ${problem}`);
   const ms = Date.parse(`${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
-  notBefore(new Date(ms).toISOString().slice(0, 10), text, what);
+  notBefore(new Date(ms).toISOString().slice(0, 10), text2, what);
   return ms;
 }
 
@@ -29778,11 +29778,11 @@ function roundSignificant(x, digits = 6) {
   if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
   return Number(x.toPrecision(digits));
 }
-function jsonSyntaxProblem(err, text) {
-  if (text.trim() === "") return "the file is empty";
+function jsonSyntaxProblem(err, text2) {
+  if (text2.trim() === "") return "the file is empty";
   const message2 = err instanceof Error ? err.message : String(err);
   if (/Unexpected end of JSON|Unterminated string|end of data/i.test(message2))
-    return `it ends too early, after ${text.length} characters (truncated)`;
+    return `it ends too early, after ${text2.length} characters (truncated)`;
   return `not valid JSON: ${message2}`;
 }
 
@@ -29803,13 +29803,13 @@ var ShardError = class extends Error {
   name = "ShardError";
 };
 var MAX_SHARDS = 256;
-function parseShard(text) {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+function parseShard(text2) {
+  const m = /^(\d+)\/(\d+)$/.exec(text2.trim());
   const index = m ? Number(m[1]) : Number.NaN;
   const count = m ? Number(m[2]) : Number.NaN;
   if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
     throw new ShardError(
-      `shard '${text}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
+      `shard '${text2}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
     );
   }
   return { index, count };
@@ -29859,14 +29859,14 @@ function partialFileName(kind, dataset, shard) {
 }
 function jsonFiles(dir) {
   const out = [];
-  const walk = (d) => {
+  const walk2 = (d) => {
     for (const name of readdirSync(d).sort()) {
       const p = path7.join(d, name);
-      if (statSync2(p).isDirectory()) walk(p);
+      if (statSync2(p).isDirectory()) walk2(p);
       else if (name.endsWith(".json")) out.push(p);
     }
   };
-  walk(dir);
+  walk2(dir);
   return out;
 }
 function readPartialSet(dir, format, version, dataset, fg) {
@@ -29955,17 +29955,17 @@ function checkLabelsUnchanged(fg, owners) {
   }
 }
 function checkSame(owners, what, pick, now) {
-  const text = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
-  const first = text(pick(owners[0].partial));
+  const text2 = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
+  const first = text2(pick(owners[0].partial));
   for (const o of owners) {
-    const v = text(pick(o.partial));
+    const v = text2(pick(o.partial));
     if (v !== first)
       throw new ShardError(
         `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`
       );
   }
-  if (now && text(now.value) !== first)
-    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text(now.value)}`);
+  if (now && text2(now.value) !== first)
+    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text2(now.value)}`);
 }
 
 // actions/lib/stage-journal.ts
@@ -30003,13 +30003,13 @@ function appendStageRun(journal, run2) {
 var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 var NAMED = { "	": "	", "\n": "\\n", "\r": "\\r", "\x1B": "\\e" };
 var hex = (ch) => `\\u${ch.codePointAt(0).toString(16).padStart(4, "0")}`;
-function oneLine(text) {
-  const s = String(text).replace(INVISIBLE, (ch) => NAMED[ch] ?? hex(ch)).replace(/##\[/g, "#\\#[");
+function oneLine(text2) {
+  const s = String(text2).replace(INVISIBLE, (ch) => NAMED[ch] ?? hex(ch)).replace(/##\[/g, "#\\#[");
   return /^\s*::/.test(s) ? `\\${s}` : s;
 }
 var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-function escapeHtml(text) {
-  return oneLine(text).replace(/[&<>"']/g, (ch) => HTML[ch]);
+function escapeHtml(text2) {
+  return oneLine(text2).replace(/[&<>"']/g, (ch) => HTML[ch]);
 }
 function safeUrl(href) {
   try {
@@ -30021,20 +30021,21 @@ function safeUrl(href) {
 }
 
 // actions/lib/workspace.ts
-var import_yaml = __toESM(require_dist(), 1);
 import { existsSync as existsSync4, readdirSync as readdirSync2 } from "node:fs";
 import path10 from "node:path";
 
 // actions/lib/did-you-mean.ts
 function editDistance(a, b) {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
   }
-  return prev[b.length];
+  return d[a.length][b.length];
 }
 function nearestName(given, known) {
   let best = null;
@@ -31646,25 +31647,25 @@ function encodeBase64(bytes) {
   }
   return chunks.join("");
 }
-function decodeBase64(text) {
-  if (text.length % 4 !== 0) return null;
-  for (const space of [" ", "\n", "\r", "	", "\f"]) if (text.includes(space)) return null;
+function decodeBase64(text2) {
+  if (text2.length % 4 !== 0) return null;
+  for (const space of [" ", "\n", "\r", "	", "\f"]) if (text2.includes(space)) return null;
   const native = Uint8Array.fromBase64;
   if (native) {
     try {
-      return native(text, { lastChunkHandling: "strict" });
+      return native(text2, { lastChunkHandling: "strict" });
     } catch {
       return null;
     }
   }
-  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
-  const out = new Uint8Array(text.length / 4 * 3 - pad);
+  const pad = text2.endsWith("==") ? 2 : text2.endsWith("=") ? 1 : 0;
+  const out = new Uint8Array(text2.length / 4 * 3 - pad);
   let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    const last = i + 4 === text.length;
+  for (let i = 0; i < text2.length; i += 4) {
+    const last = i + 4 === text2.length;
     let quad = 0;
     for (let k = 0; k < 4; k++) {
-      const code = text.charCodeAt(i + k);
+      const code = text2.charCodeAt(i + k);
       let v = code < 128 ? DECODE[code] : -1;
       if (v < 0) {
         if (!(last && k >= 4 - pad)) return null;
@@ -32675,14 +32676,613 @@ function loadEstimator(json, options = {}) {
 // actions/lib/source-format.ts
 var CSV_DELIMITERS = [",", ";", "	", "|"];
 
+// actions/lib/spec-check.ts
+var import_yaml = __toESM(require_dist(), 1);
+
+// actions/lib/spec-shape.ts
+var MAX_ROWS_PER_DAY = 1e5;
+var META_COLUMNS = ["id", "event_time", "source"];
+var SNAKE = { pattern: "^[a-z][a-z0-9_]*$", patternRule: "lower_snake_case (a\u2013z, 0\u20139, _; a letter first)" };
+var TEXT = { pattern: "\\S", patternRule: "non-blank text" };
+var text = (description, extra = {}) => ({
+  kind: "text",
+  ...TEXT,
+  description,
+  ...extra
+});
+var category = (what) => ({
+  kind: "object",
+  description: `One ${what}: its stored code and the label people see.`,
+  fields: {
+    value: {
+      kind: "code",
+      description: `The ${what}'s value as written in the CSV (no comma, quote or line break).`
+    },
+    label: { kind: "code", description: "What people see.", defaultText: "the value" }
+  },
+  required: ["value"]
+});
+var MISSING = ["reject", "median", "mode"];
+var FEATURE = {
+  kind: "object",
+  description: "A feature: one column of the raw CSV, stored in the feature group.",
+  fields: {
+    name: { kind: "text", ...SNAKE, description: "The stored name (lower_snake_case, unique)." },
+    column: text("The raw CSV's column header.", { defaultText: "the name" }),
+    title: text("What people see.", { defaultText: "the name" }),
+    type: { kind: "choice", values: ["numeric", "categorical"], description: "numeric or categorical." },
+    unit: text("Unit shown next to the value, e.g. cm."),
+    group: text("The predictor page's field group, e.g. Mean values."),
+    missing: {
+      kind: "choice",
+      values: MISSING,
+      default: "reject",
+      description: "A blank value: reject (quarantine the row), median (numeric) or mode (categorical): the fill recorded at backfill."
+    },
+    missingFlag: {
+      kind: "text",
+      ...SNAKE,
+      description: "Name of a derived 0/1 feature that records that the value was blank."
+    },
+    range: {
+      kind: "list",
+      description: "Numeric: the valid range [min, max], inclusive; values outside are quarantined.",
+      items: { kind: "number", description: "A bound." },
+      minItems: 2,
+      maxItems: 2
+    },
+    decimals: {
+      kind: "number",
+      integer: true,
+      minimum: 0,
+      maximum: 12,
+      default: 6,
+      description: "Numeric: decimals kept for generated values (and the predictor slider step)."
+    },
+    categories: {
+      kind: "list",
+      description: "Categorical: the allowed values, in code order.",
+      items: category("category"),
+      minItems: 1
+    }
+  },
+  required: ["name", "type"],
+  variants: {
+    key: "type",
+    cases: {
+      numeric: {
+        required: ["range"],
+        forbidden: ["categories"],
+        fields: {
+          missing: {
+            kind: "choice",
+            values: ["reject", "median"],
+            default: "reject",
+            description: "A blank value: reject (quarantine the row) or median (fill with the median)."
+          }
+        }
+      },
+      categorical: {
+        required: ["categories"],
+        forbidden: ["range", "decimals"],
+        fields: {
+          missing: {
+            kind: "choice",
+            values: ["reject", "mode"],
+            default: "reject",
+            description: "A blank value: reject (quarantine the row) or mode (fill with the most frequent)."
+          }
+        }
+      }
+    }
+  }
+};
+function paramsShape(params) {
+  const fields = {};
+  for (const [k, v] of Object.entries(params).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    const description = `Hyper-parameter ${k} (default ${String(v)}).`;
+    fields[k] = typeof v === "number" ? { kind: "number", description, default: v } : typeof v === "boolean" ? { kind: "boolean", description, default: v } : { kind: "text", ...TEXT, description, default: v };
+  }
+  return { kind: "object", description: "Hyper-parameters of the algorithm.", fields };
+}
+function defaultParams(a) {
+  try {
+    return a.create({}).params();
+  } catch {
+    return a.grid[0] ?? {};
+  }
+}
+var MODEL = {
+  kind: "object",
+  description: "The model that train --no-search fits.",
+  fields: {
+    algorithm: {
+      kind: "choice",
+      values: ALGORITHMS.map((a) => a.name),
+      default: "gaussian-nb",
+      description: "The algorithm train --no-search fits."
+    },
+    params: { kind: "object", description: "Hyper-parameters of the algorithm.", fields: {} }
+  },
+  variants: {
+    key: "algorithm",
+    cases: Object.fromEntries(
+      ALGORITHMS.map((a) => [a.name, { fields: { params: paramsShape(defaultParams(a)) } }])
+    )
+  }
+};
+var SPEC_SHAPE = {
+  kind: "object",
+  description: "A gitml dataset spec: data/<name>/dataset.yml, the only place that knows the dataset.",
+  fields: {
+    name: {
+      kind: "text",
+      ...SNAKE,
+      description: "The dataset's name: lower_snake_case, equal to its folder."
+    },
+    title: text("What people see.", { defaultText: "the name" }),
+    description: text("One sentence: what is predicted from what.", { default: "" }),
+    source: {
+      kind: "object",
+      description: "The raw CSV that backfill reads.",
+      fields: {
+        file: text("The raw CSV, relative to data/<name>/."),
+        citation: text("Where the data came from, and its licence.", { default: "" }),
+        dropColumns: {
+          kind: "list",
+          description: "Raw columns that are known but not features (identifiers, free text).",
+          items: text("A column header."),
+          default: []
+        },
+        delimiter: {
+          kind: "choice",
+          values: CSV_DELIMITERS,
+          description: "The field separator of the raw file (gitml init sniffs it).",
+          default: ","
+        },
+        decimal: {
+          kind: "choice",
+          values: [".", ","],
+          description: "',' when numbers are written with a decimal comma (only with a delimiter other than ',').",
+          default: "."
+        },
+        skipLines: {
+          kind: "number",
+          integer: true,
+          minimum: 0,
+          maximum: 1e3,
+          description: "Lines before the header (or before the first record when columns is given).",
+          default: 0
+        },
+        columns: {
+          kind: "list",
+          description: "The column names of a file without a header row, in order.",
+          items: text("A column name."),
+          minItems: 1,
+          defaultText: "the first line of the file is the header"
+        },
+        missingValues: {
+          kind: "list",
+          description: "Cell texts that mean a blank (like NA or ?), so the missing rules apply.",
+          items: text("A cell text."),
+          default: []
+        }
+      },
+      required: ["file"]
+    },
+    primaryKey: {
+      kind: "object",
+      description: "The raw column that identifies a row.",
+      defaultText: "none: rows are numbered from 1 in source order",
+      fields: {
+        column: text("A column of whole numbers \u2265 1.")
+      }
+    },
+    eventTime: {
+      kind: "object",
+      description: "When each row happened: a column of the raw CSV, or one fixed instant for all rows.",
+      fields: {
+        column: text("A column of ISO-8601 dates or instants."),
+        fixed: {
+          kind: "text",
+          pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z$",
+          patternRule: "a UTC ISO-8601 instant like '2026-11-01T00:00:00Z'",
+          description: "One UTC instant for every row, e.g. '2026-11-01T00:00:00Z'."
+        }
+      },
+      exactlyOne: ["column", "fixed"]
+    },
+    label: {
+      kind: "object",
+      description: "What is predicted.",
+      fields: {
+        column: text("The raw CSV's column header."),
+        name: { kind: "text", ...SNAKE, description: "The stored name (lower_snake_case)." },
+        title: text("What people see.", { defaultText: "the name" }),
+        type: {
+          kind: "choice",
+          values: ["categorical"],
+          default: "categorical",
+          unsupported: {
+            numeric: "regression (a numeric label) is not supported yet: gitml predicts classes; list the classes under label.classes, or wait for regression"
+          },
+          description: "categorical (classification); numeric (regression) is not supported yet."
+        },
+        classes: {
+          kind: "list",
+          description: "The classes, at least two, in code order.",
+          items: category("class"),
+          minItems: 2
+        }
+      },
+      required: ["column", "name", "classes"]
+    },
+    features: {
+      kind: "list",
+      description: "The features, in stored column order.",
+      items: FEATURE,
+      minItems: 1
+    },
+    generator: {
+      kind: "object",
+      description: "The daily synthetic rows.",
+      fields: {
+        rowsPerDay: {
+          kind: "number",
+          integer: true,
+          minimum: 1,
+          maximum: MAX_ROWS_PER_DAY,
+          default: 1,
+          description: "Synthetic rows per day."
+        },
+        shrinkage: {
+          kind: "number",
+          minimum: 0,
+          default: 10,
+          description: "Pseudo-count that pulls a small class's covariance towards the pooled one."
+        },
+        drift: {
+          kind: "object",
+          description: "Optional drift for demos: numeric means move after start.",
+          fields: {
+            start: {
+              kind: "text",
+              pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+              patternRule: "a date YYYY-MM-DD",
+              description: "The first drifting day, YYYY-MM-DD."
+            },
+            sdPerDay: {
+              kind: "number",
+              default: 0.05,
+              description: "Standard deviations the means move per day."
+            }
+          },
+          required: ["start"]
+        }
+      }
+    },
+    model: MODEL,
+    monitoring: {
+      kind: "object",
+      description: "Alert thresholds.",
+      fields: {
+        accuracyThreshold: {
+          kind: "number",
+          minimum: 0,
+          maximum: 1,
+          defaultText: "the champion's holdout accuracy \u2212 0.15",
+          description: "Alert when the rolling 30-day accuracy is below this."
+        }
+      }
+    }
+  },
+  required: ["name", "source", "eventTime", "label", "features"]
+};
+
+// actions/lib/spec-check.ts
+var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function checkSpecText(text2, opts = {}) {
+  const lines = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const problems2 = doc.errors.map((e) => {
+      const { line, col } = lines.linePos(e.pos[0]);
+      return { path: [], line, column: col, message: `not valid YAML: ${e.message.split("\n")[0]}` };
+    });
+    return { raw: void 0, problems: problems2, locate: () => null };
+  }
+  let raw2;
+  try {
+    raw2 = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return {
+      raw: void 0,
+      problems: [{ path: [], line: 1, column: 1, message: `not valid YAML: ${err.message}` }],
+      locate: () => null
+    };
+  }
+  const locate = (path16) => positionOf(doc.contents, path16, doc, lines);
+  const problems = checkSpecValue(raw2, opts).map((p) => ({ ...p, ...locate(p.path) }));
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return { raw: raw2, problems, locate };
+}
+function checkSpecValue(raw2, opts = {}) {
+  const problems = [];
+  walk(SPEC_SHAPE, raw2, [], raw2, problems);
+  if (isObj(raw2)) crossChecks(raw2, opts, problems);
+  return problems;
+}
+function formatProblem(file, p) {
+  return `${file}${p.line ? `:${p.line}:${p.column}` : ""}: ${p.message}`;
+}
+function displayPath(path16, root) {
+  let out = "";
+  let node = root;
+  for (const seg of path16) {
+    if (typeof seg === "number") {
+      const item = Array.isArray(node) ? node[seg] : void 0;
+      const name = isObj(item) && typeof item.name === "string" ? ` (${item.name})` : "";
+      out += ` #${seg + 1}${name}`;
+    } else {
+      out += out === "" ? seg : `.${seg}`;
+    }
+    node = isObj(node) ? node[seg] : Array.isArray(node) ? node[seg] : void 0;
+  }
+  return out === "" ? "the spec" : out.trim();
+}
+function walk(shape, v, path16, root, out) {
+  if (shape.kind === "object") {
+    walkObject(shape, v, path16, root, out);
+    return;
+  }
+  const problem = valueProblem(shape, v);
+  if (problem) out.push({ path: path16, message: `${displayPath(path16, root)}: ${problem}` });
+  if (shape.kind === "list" && Array.isArray(v))
+    v.forEach((item, i) => {
+      walk(shape.items, item, [...path16, i], root, out);
+    });
+}
+function valueProblem(shape, v) {
+  switch (shape.kind) {
+    case "text":
+      if (typeof v !== "string")
+        return `must be ${shape.patternRule ?? "text"}, got ${kindOf2(v)}${quoteHint(v)}`;
+      if (shape.pattern && !new RegExp(shape.pattern).test(v))
+        return `'${v}' is not ${shape.patternRule ?? `like ${shape.pattern}`}`;
+      return null;
+    case "code":
+      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf2(v)}`;
+    case "choice": {
+      if (typeof v === "string" && shape.unsupported?.[v]) return shape.unsupported[v];
+      if (typeof v === "string" && shape.values.includes(v)) return null;
+      const allowed = shape.values.length === 1 ? `'${shape.values[0]}'` : `one of ${shape.values.join(", ")}`;
+      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, shape.values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
+    }
+    case "number": {
+      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf2(v)}`;
+      const { minimum: min, maximum: max } = shape;
+      const bounds = min !== void 0 && max !== void 0 ? ` from ${min} to ${max}` : min !== void 0 ? ` \u2265 ${min}` : max !== void 0 ? ` \u2264 ${max}` : "";
+      const bad = shape.integer && !Number.isInteger(v) || min !== void 0 && v < min || max !== void 0 && v > max;
+      return bad ? `must be ${shape.integer ? "a whole number" : "a number"}${bounds}, got ${v}` : null;
+    }
+    case "boolean":
+      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf2(v)}`;
+    case "list": {
+      if (!Array.isArray(v)) return `must be a list, got ${kindOf2(v)}`;
+      const { minItems: min, maxItems: max } = shape;
+      if (min !== void 0 && min === max && v.length !== min)
+        return `must have exactly ${min} items, got ${v.length}`;
+      if (min !== void 0 && v.length < min)
+        return `must have at least ${min} item${min > 1 ? "s" : ""}, got ${v.length}`;
+      if (max !== void 0 && v.length > max) return `must have at most ${max} items, got ${v.length}`;
+      return null;
+    }
+  }
+}
+function effectiveObject(shape, v) {
+  const key = shape.variants?.key;
+  const value = key !== void 0 && isObj(v) ? v[key] ?? shape.fields[key]?.default : void 0;
+  const variant = shape.variants && value !== void 0 ? shape.variants.cases[String(value)] : void 0;
+  const forbidden = /* @__PURE__ */ new Map();
+  if (shape.variants && variant) {
+    const { cases } = shape.variants;
+    for (const f of variant.forbidden ?? []) {
+      const where = Object.entries(cases).filter(([, c]) => !c.forbidden?.includes(f)).map(([value2]) => value2);
+      forbidden.set(
+        f,
+        `'${f}' applies only when ${key} is ${where.join(" or ")} (here ${key} is ${String(value)})`
+      );
+    }
+  }
+  return {
+    fields: { ...shape.fields, ...variant?.fields },
+    required: [...shape.required ?? [], ...variant?.required ?? []],
+    forbidden
+  };
+}
+function walkObject(shape, v, path16, root, out) {
+  const where = displayPath(path16, root);
+  const { fields, required, forbidden } = effectiveObject(shape, v);
+  if (!isObj(v)) {
+    out.push({
+      path: path16,
+      message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf2(v)}`
+    });
+    return;
+  }
+  for (const [k, f] of Object.entries(fields)) {
+    if (f.kind === "choice" && typeof v[k] === "string" && f.unsupported?.[v[k]]) {
+      walk(f, v[k], [...path16, k], root, out);
+      return;
+    }
+  }
+  const allowed = Object.fromEntries(Object.entries(fields).filter(([k]) => !forbidden.has(k)));
+  const known = Object.keys(allowed);
+  const suggested = /* @__PURE__ */ new Set();
+  for (const k of Object.keys(v)) {
+    const at = [...path16, k];
+    if (forbidden.has(k)) out.push({ path: at, message: `${displayPath(at, root)}: ${forbidden.get(k)}` });
+    else if (!(k in fields)) {
+      const near = nearestName(k, known);
+      if (near && !(near in v)) suggested.add(near);
+      const help = near ? ` (did you mean '${near}'? ${keyFacts(near, fields[near], required)})` : `; the keys here: ${keyList(allowed, required)}`;
+      out.push({ path: at, message: `${where} has an unknown key '${k}'${help}` });
+    } else walk(fields[k], v[k], at, root, out);
+  }
+  for (const k of required) {
+    if (!(k in v) && !forbidden.has(k) && !suggested.has(k))
+      out.push({
+        path: path16,
+        message: `${where}: the required key '${k}' is missing (${fields[k]?.description ?? ""})`.replace(
+          " ()",
+          ""
+        )
+      });
+  }
+  if (shape.exactlyOne) {
+    const present = shape.exactlyOne.filter((k) => k in v);
+    const misspelt = shape.exactlyOne.some((k) => suggested.has(k));
+    if (present.length > 1 || present.length === 0 && !misspelt)
+      out.push({
+        path: path16,
+        message: `${where}: needs exactly one of ${shape.exactlyOne.map((k) => `'${k}'`).join(" or ")}${present.length ? `, not both` : ""}`
+      });
+  }
+}
+function keyList(fields, required) {
+  return Object.entries(fields).map(([k, f]) => `${k} (${keyFacts(k, f, required)})`).join(", ");
+}
+function keyFacts(key, f, required) {
+  if (required.includes(key)) return "required";
+  const d = f?.defaultText ?? (f?.default !== void 0 ? defaultText(f.default) : void 0);
+  return d === void 0 ? "optional" : `default: ${d}`;
+}
+function defaultText(v) {
+  if (typeof v === "string") return `'${v}'`;
+  if (Array.isArray(v) && v.length === 0) return "none";
+  return JSON.stringify(v);
+}
+function kindOf2(v) {
+  if (v === null || v === void 0) return "nothing";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return `'${v}'`;
+  return String(v);
+}
+function quoteHint(v) {
+  return typeof v === "number" || typeof v === "boolean" ? ` (YAML read it as a ${typeof v}: put it in quotes, '${v}')` : "";
+}
+function crossChecks(raw2, opts, out) {
+  const add = (path16, message2) => out.push({ path: path16, message: `${displayPath(path16, raw2)}: ${message2}` });
+  if (opts.folder !== void 0 && typeof raw2.name === "string" && raw2.name !== opts.folder)
+    add(["name"], `'${raw2.name}' must equal its folder's name '${opts.folder}'`);
+  const et = raw2.eventTime;
+  if (isObj(et) && typeof et.fixed === "string" && /^\d{4}-\d{2}-\d{2}T/.test(et.fixed)) {
+    const ok = !Number.isNaN(Date.parse(et.fixed)) && new Date(et.fixed).toISOString().slice(0, 19) === et.fixed.slice(0, 19);
+    if (!ok) add(["eventTime", "fixed"], `'${et.fixed}' is not a real UTC instant`);
+  }
+  const gen = raw2.generator;
+  if (isObj(gen) && isObj(gen.drift) && typeof gen.drift.start === "string" && /^\d{4}-\d{2}-\d{2}$/.test(gen.drift.start)) {
+    try {
+      parseCalendarDate(gen.drift.start, "generator.drift.start");
+    } catch (err) {
+      out.push({ path: ["generator", "drift", "start"], message: err.message });
+    }
+  }
+  const names = /* @__PURE__ */ new Map();
+  const claim = (name, path16) => {
+    if (typeof name !== "string") return;
+    if (META_COLUMNS.includes(name))
+      add(path16, `'${name}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
+    else if (names.has(name)) add(path16, `'${name}' is already used by ${displayPath(names.get(name), raw2)}`);
+    else names.set(name, path16);
+  };
+  const features = Array.isArray(raw2.features) ? raw2.features : [];
+  features.forEach((f, i) => {
+    if (!isObj(f)) return;
+    claim(f.name, ["features", i, "name"]);
+    claim(f.missingFlag, ["features", i, "missingFlag"]);
+    const r2 = f.range;
+    if (Array.isArray(r2) && r2.length === 2 && typeof r2[0] === "number" && typeof r2[1] === "number" && r2[0] > r2[1])
+      add(["features", i, "range"], `[${r2[0]}, ${r2[1]}]: min must be \u2264 max`);
+    if (f.missingFlag !== void 0 && f.missing !== void 0 && f.missing === "reject")
+      add(
+        ["features", i, "missingFlag"],
+        `a was-missing flag needs missing: median or mode (a blank value is rejected here)`
+      );
+    codes(f.categories, ["features", i, "categories"], raw2, out);
+  });
+  if (isObj(raw2.label)) {
+    claim(raw2.label.name, ["label", "name"]);
+    codes(raw2.label.classes, ["label", "classes"], raw2, out);
+  }
+}
+function codes(list, path16, raw2, out) {
+  if (!Array.isArray(list)) return;
+  const seen = /* @__PURE__ */ new Map();
+  list.forEach((c, i) => {
+    if (!isObj(c) || typeof c.value !== "string" && typeof c.value !== "number") return;
+    const value = String(c.value);
+    const at = [...path16, i, "value"];
+    if (/[",\r\n]/.test(value))
+      out.push({
+        path: at,
+        message: `${displayPath(at, raw2)}: '${value}' must not contain a comma, quote or line break`
+      });
+    else if (seen.has(value))
+      out.push({
+        path: at,
+        message: `${displayPath(at, raw2)}: '${value}' is listed twice (also #${seen.get(value) + 1})`
+      });
+    else seen.set(value, i);
+  });
+}
+function positionOf(root, path16, doc, lines) {
+  let node = root;
+  let at = node;
+  for (const seg of path16) {
+    if ((0, import_yaml.isAlias)(node)) node = node.resolve(doc) ?? null;
+    if ((0, import_yaml.isMap)(node)) {
+      const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      at = pair.key;
+      node = pair.value;
+    } else if ((0, import_yaml.isSeq)(node) && typeof seg === "number") {
+      const item = node.items[seg];
+      if (!item) break;
+      at = item;
+      node = item;
+    } else break;
+  }
+  const offset = at?.range?.[0];
+  if (offset === void 0) return null;
+  const { line, col } = lines.linePos(offset);
+  return { line, column: col };
+}
+
 // actions/lib/spec.ts
 var SpecError = class extends Error {
   name = "SpecError";
+  /** Every problem found (one for the errors thrown while building a checked spec). */
+  problems;
+  constructor(message2, problems) {
+    super(message2);
+    this.problems = problems ?? [message2];
+  }
 };
+function parseSpecText(text2, file, folder) {
+  const { raw: raw2, problems } = checkSpecText(text2, { folder });
+  if (problems.length > 0) throw specProblems(file, problems);
+  return parseSpec(raw2, file);
+}
+function specProblems(file, problems) {
+  const lines = problems.map((p) => formatProblem(file, p));
+  const message2 = lines.length === 1 ? lines[0] : `${file}: ${lines.length} problems (run gitml validate to list them again):
+${lines.map((l) => `  ${l}`).join("\n")}`;
+  return new SpecError(message2, lines);
+}
 var NAME = /^[a-z][a-z0-9_]*$/;
-var MAX_ROWS_PER_DAY = 1e5;
-var META_COLUMNS = ["id", "event_time", "source"];
-function isObj(v) {
+function isObj2(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 function str(o, key, where, fallback) {
@@ -32705,7 +33305,7 @@ function categories(v, where) {
   const seen = /* @__PURE__ */ new Set();
   return v.map((c, i) => {
     const at = `${where} category ${i + 1}`;
-    if (!isObj(c)) throw new SpecError(`${at}: must be { value, label }`);
+    if (!isObj2(c)) throw new SpecError(`${at}: must be { value, label }`);
     const value = String(c.value ?? "");
     if (value === "") throw new SpecError(`${at}: 'value' must be non-empty`);
     if (/[",\r\n]/.test(value))
@@ -32717,7 +33317,7 @@ function categories(v, where) {
 }
 function feature(f, i, where) {
   const at = `${where} feature ${i + 1}`;
-  if (!isObj(f)) throw new SpecError(`${at}: must be a mapping`);
+  if (!isObj2(f)) throw new SpecError(`${at}: must be a mapping`);
   const name = str(f, "name", at);
   if (!NAME.test(name)) throw new SpecError(`${at}: name '${name}' must be lower_snake_case`);
   const type = f.type;
@@ -32762,14 +33362,14 @@ function feature(f, i, where) {
   return out;
 }
 function parseSpec(raw2, where) {
-  if (!isObj(raw2)) throw new SpecError(`${where}: must be a YAML mapping`);
+  if (!isObj2(raw2)) throw new SpecError(`${where}: must be a YAML mapping`);
   const name = str(raw2, "name", where);
   if (!NAME.test(name)) throw new SpecError(`${where}: name '${name}' must be lower_snake_case`);
   const src = raw2.source;
-  if (!isObj(src)) throw new SpecError(`${where}: 'source' must be { file, citation }`);
-  const pk = isObj(raw2.primaryKey) ? raw2.primaryKey : {};
+  if (!isObj2(src)) throw new SpecError(`${where}: 'source' must be { file, citation }`);
+  const pk = isObj2(raw2.primaryKey) ? raw2.primaryKey : {};
   const et = raw2.eventTime;
-  if (!isObj(et) || typeof et.column !== "string" === (typeof et.fixed !== "string")) {
+  if (!isObj2(et) || typeof et.column !== "string" === (typeof et.fixed !== "string")) {
     throw new SpecError(`${where}: eventTime must have exactly one of 'column' or 'fixed'`);
   }
   if (typeof et.fixed === "string" && !isIsoInstant(et.fixed)) {
@@ -32778,7 +33378,7 @@ function parseSpec(raw2, where) {
     );
   }
   const lab = raw2.label;
-  if (!isObj(lab)) throw new SpecError(`${where}: 'label' must be a mapping`);
+  if (!isObj2(lab)) throw new SpecError(`${where}: 'label' must be a mapping`);
   const labelName = str(lab, "name", `${where} label`);
   if (!NAME.test(labelName))
     throw new SpecError(`${where} label: name '${labelName}' must be lower_snake_case`);
@@ -32796,7 +33396,7 @@ function parseSpec(raw2, where) {
     if (names.has(n)) throw new SpecError(`${where}: column name '${n}' is used twice or is reserved`);
     names.add(n);
   }
-  const gen = isObj(raw2.generator) ? raw2.generator : {};
+  const gen = isObj2(raw2.generator) ? raw2.generator : {};
   const generator = {
     rowsPerDay: num(gen, "rowsPerDay", `${where} generator`, 1),
     shrinkage: num(gen, "shrinkage", `${where} generator`, 10)
@@ -32806,7 +33406,7 @@ function parseSpec(raw2, where) {
       `${where} generator: rowsPerDay must be a whole number from 1 to ${MAX_ROWS_PER_DAY}, got ${generator.rowsPerDay}`
     );
   }
-  if (isObj(gen.drift)) {
+  if (isObj2(gen.drift)) {
     const start = str(gen.drift, "start", `${where} generator.drift`);
     try {
       parseCalendarDate(start, `${where} generator.drift: start`);
@@ -32815,14 +33415,14 @@ function parseSpec(raw2, where) {
     }
     generator.drift = { start, sdPerDay: num(gen.drift, "sdPerDay", `${where} generator.drift`, 0.05) };
   }
-  const model = isObj(raw2.model) ? raw2.model : {};
+  const model = isObj2(raw2.model) ? raw2.model : {};
   const algorithm2 = str(model, "algorithm", `${where} model`, "gaussian-nb");
   const algorithmNames = ALGORITHMS.map((a) => a.name);
   if (!algorithmNames.includes(algorithm2))
     throw new SpecError(
       `${where} model: algorithm '${algorithm2}' is not one of ${algorithmNames.join(", ")}${didYouMean(algorithm2, algorithmNames)}`
     );
-  const params = isObj(model.params) ? model.params : {};
+  const params = isObj2(model.params) ? model.params : {};
   return {
     name,
     title: str(raw2, "title", where, name),
@@ -32891,7 +33491,7 @@ function sourceFormatOf(src, where) {
 }
 function monitoringOf(v, where) {
   if (v === void 0) return {};
-  if (!isObj(v)) throw new SpecError(`${where}: must be a mapping`);
+  if (!isObj2(v)) throw new SpecError(`${where}: must be a mapping`);
   if (v.accuracyThreshold === void 0) return {};
   const t = num(v, "accuracyThreshold", where, 0);
   if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
@@ -32957,17 +33557,8 @@ var Workspace = class {
         `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
       );
     }
-    let raw2;
-    const text = readInputFile(this.root, file).toString("utf8");
-    try {
-      raw2 = (0, import_yaml.parse)(text);
-    } catch (err) {
-      throw new SpecError(`${this.rel(file)}: not valid YAML (${err.message.split("\n")[0]})`);
-    }
-    const spec = parseSpec(raw2, this.rel(file));
-    if (spec.name !== name)
-      throw new SpecError(`${this.rel(file)}: name '${spec.name}' must match its folder '${name}'`);
-    return spec;
+    const text2 = readInputFile(this.root, file).toString("utf8");
+    return parseSpecText(text2, this.rel(file), name);
   }
   /**
    * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
@@ -33233,9 +33824,9 @@ function workspace() {
 var resolvedNow;
 var outputsSet = {};
 function output(name, value) {
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  outputsSet[name] = text;
-  core.setOutput(name, text);
+  const text2 = typeof value === "string" ? value : JSON.stringify(value);
+  outputsSet[name] = text2;
+  core.setOutput(name, text2);
 }
 function repository() {
   const full = process.env.GITHUB_REPOSITORY ?? "";
@@ -33444,6 +34035,11 @@ function isInsideWorkTree(dir) {
   } catch {
     return false;
   }
+}
+function isTracked(repoDir, rel) {
+  if (!isInsideWorkTree(repoDir)) return null;
+  const out = gitSync(repoDir, ["ls-files", "--", rel]);
+  return out.status === 0 ? out.stdout.trim() !== "" : null;
 }
 function parseUtcInstant(isoDateOrDate) {
   if (isoDateOrDate instanceof Date) {
@@ -34455,8 +35051,8 @@ var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context3);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context3) => {
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context3) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -34514,8 +35110,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -34529,18 +35125,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -34708,12 +35304,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -39460,11 +40056,11 @@ var parse3 = function(data, opts = {}) {
 
 // actions/lib/csv-input.ts
 var PARSE_OPTIONS = { bom: true, info: true, relax_column_count: true, skip_empty_lines: true };
-function parseCsvText(text, file) {
-  if (text.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
+function parseCsvText(text2, file) {
+  if (text2.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
   let rows;
   try {
-    rows = parse3(text, PARSE_OPTIONS);
+    rows = parse3(text2, PARSE_OPTIONS);
   } catch (err) {
     throw parseError(err, file);
   }
@@ -39632,7 +40228,7 @@ function readPartitionInto(bytes, layout, file, t, offset) {
     for (let c = 0; c < ncol; c++) {
       let start = pos;
       let end;
-      let quoted = null;
+      let quoted2 = null;
       if (bytes[pos] === QUOTE) {
         const buf = [];
         pos++;
@@ -39646,7 +40242,7 @@ function readPartitionInto(bytes, layout, file, t, offset) {
             } else break;
           } else buf.push(b);
         }
-        quoted = Uint8Array.from(buf);
+        quoted2 = Uint8Array.from(buf);
         start = pos;
         end = pos;
       } else {
@@ -39662,9 +40258,9 @@ function readPartitionInto(bytes, layout, file, t, offset) {
         throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
       }
       pos++;
-      const fs3 = quoted ? 0 : start;
-      const fe = quoted ? quoted.length : end;
-      const src = quoted ?? bytes;
+      const fs3 = quoted2 ? 0 : start;
+      const fe = quoted2 ? quoted2.length : end;
+      const src = quoted2 ?? bytes;
       switch (kinds[c]) {
         case 0 /* Id */: {
           const x = parseNumberBytes(src, fs3, fe);
@@ -39701,9 +40297,9 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           const x = parseNumberBytes(src, fs3, fe);
           if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
             const f = layout.features[j];
-            const text = decoder.decode(src.subarray(fs3, fe));
+            const text2 = decoder.decode(src.subarray(fs3, fe));
             throw new PartitionError(
-              Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text}' is not a number` : `${file} line ${line}: '${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`
+              Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text2}' is not a number` : `${file} line ${line}: '${f.name}' = ${text2} is outside the valid range [${lo[j]}, ${hi[j]}]`
             );
           }
           t.columns[j][row] = x;
@@ -39958,12 +40554,12 @@ function staleNextId(countsFile, nextId, maxId, fileOfMax) {
   const rule2 = maxId > 0 ? `is not above the largest stored id ${maxId} (in ${fileOfMax}): new rows would reuse ids` : "must be at least 1 (ids are positive whole numbers)";
   return `${countsFile}: nextId ${nextId} ${rule2}; ${countsFile} is stale or was edited by hand; ${restoreWithGit(countsFile)}`;
 }
-function brokenRejectedFile(file, text, columns, recorded, countsFile) {
+function brokenRejectedFile(file, text2, columns, recorded, countsFile) {
   const fix = `new quarantined rows are not appended to a broken file; ${restoreWithGit(file)}`;
-  if (!text.endsWith("\n")) return `${file}: the last line is incomplete (truncated); ${fix}`;
+  if (!text2.endsWith("\n")) return `${file}: the last line is incomplete (truncated); ${fix}`;
   let table;
   try {
-    table = parseCsvText(text, file);
+    table = parseCsvText(text2, file);
   } catch (err) {
     return `${err.message}; ${fix}`;
   }
@@ -40064,43 +40660,43 @@ var BayesianClassifier = function BayesianClassifier2() {
   this.totalCount = 0;
   this.data = {};
 };
-BayesianClassifier.prototype.train = function train(item, category) {
-  if (!this.data[category]) {
-    this.data[category] = {};
+BayesianClassifier.prototype.train = function train(item, category2) {
+  if (!this.data[category2]) {
+    this.data[category2] = {};
   }
   for (var k in item) {
     var v = item[k];
-    if (this.data[category][k] === void 0) {
-      this.data[category][k] = {};
+    if (this.data[category2][k] === void 0) {
+      this.data[category2][k] = {};
     }
-    if (this.data[category][k][v] === void 0) {
-      this.data[category][k][v] = 0;
+    if (this.data[category2][k][v] === void 0) {
+      this.data[category2][k][v] = 0;
     }
-    this.data[category][k][v]++;
+    this.data[category2][k][v]++;
   }
   this.totalCount++;
 };
 BayesianClassifier.prototype.score = function score(item) {
   var odds = {};
-  var category;
+  var category2;
   for (var k in item) {
     var v = item[k];
-    for (category in this.data) {
-      if (odds[category] === void 0) {
-        odds[category] = {};
+    for (category2 in this.data) {
+      if (odds[category2] === void 0) {
+        odds[category2] = {};
       }
-      if (this.data[category][k]) {
-        odds[category][k + "_" + v] = (this.data[category][k][v] || 0) / this.totalCount;
+      if (this.data[category2][k]) {
+        odds[category2][k + "_" + v] = (this.data[category2][k][v] || 0) / this.totalCount;
       } else {
-        odds[category][k + "_" + v] = 0;
+        odds[category2][k + "_" + v] = 0;
       }
     }
   }
   var oddsSums = {};
-  for (category in odds) {
-    oddsSums[category] = 0;
-    for (var combination in odds[category]) {
-      oddsSums[category] += odds[category][combination];
+  for (category2 in odds) {
+    oddsSums[category2] = 0;
+    for (var combination in odds[category2]) {
+      oddsSums[category2] += odds[category2][combination];
     }
   }
   return oddsSums;
@@ -40368,11 +40964,11 @@ var ServingModel = class _ServingModel {
       const raw2 = input2[f.name];
       if (raw2 !== void 0 && raw2 !== null && typeof raw2 !== "string" && typeof raw2 !== "number")
         throw new RangeError(`'${f.name}' = ${JSON.stringify(raw2)} is not a number or text`);
-      const text = typeof raw2 === "number" ? String(raw2) : (raw2 ?? "").trim();
-      const reason = checkValue(f, text);
+      const text2 = typeof raw2 === "number" ? String(raw2) : (raw2 ?? "").trim();
+      const reason = checkValue(f, text2);
       if (reason) throw new RangeError(reason);
-      if (f.type === "categorical") return [(f.categories ?? []).findIndex((c) => c.value === text)];
-      return [Number(text)];
+      if (f.type === "categorical") return [(f.categories ?? []).findIndex((c) => c.value === text2)];
+      return [Number(text2)];
     });
     const X = this.matrixFor(this.features, cols, 1);
     const p = this.predictProba(X);
@@ -40419,12 +41015,12 @@ var ModelRegistry = class {
       };
     const where = this.ws.rel(this.indexPath);
     let raw2;
-    const text = readInputFile(this.ws.root, this.indexPath).toString("utf8");
+    const text2 = readInputFile(this.ws.root, this.indexPath).toString("utf8");
     try {
-      raw2 = JSON.parse(text);
+      raw2 = JSON.parse(text2);
     } catch (err) {
       throw new RegistryError(
-        `${where}: corrupt registry index, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${where})`
+        `${where}: corrupt registry index, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${where})`
       );
     }
     const bad = (rule2) => new RegistryError(`${where}: corrupt registry index, ${rule2}`);
@@ -40465,12 +41061,12 @@ var ModelRegistry = class {
       throw new RegistryError(
         `${where}: content does not match ${this.ws.rel(this.indexPath)} (sha256 differs): the model file was edited by hand; ${restoreWithGit(where)}`
       );
-    const text = bytes.toString("utf8");
+    const text2 = bytes.toString("utf8");
     try {
-      raw2 = JSON.parse(text);
+      raw2 = JSON.parse(text2);
     } catch (err) {
       throw new RegistryError(
-        `${where}: corrupt model file, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${where})`
+        `${where}: corrupt model file, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${where})`
       );
     }
     const model = ServingModel.load(raw2, where);
@@ -41084,7 +41680,7 @@ var stringifier = function(options, state, info2) {
           delimiter: delimiter3,
           escape,
           quote,
-          quoted,
+          quoted: quoted2,
           quoted_empty,
           quoted_string,
           quoted_match,
@@ -41140,7 +41736,7 @@ var stringifier = function(options, state, info2) {
                 break;
             }
           }
-          const shouldQuote = containsQuote === true || containsdelimiter || containsRecordDelimiter || quoted || quotedString || quotedMatch;
+          const shouldQuote = containsQuote === true || containsdelimiter || containsRecordDelimiter || quoted2 || quotedString || quotedMatch;
           if (shouldQuote === true && containsEscape === true) {
             value = value.replaceAll(escape, () => escape + escape);
           }
@@ -41250,9 +41846,10 @@ var stringify = function(records, opts = {}) {
 import { execFileSync as execFileSync2 } from "node:child_process";
 import { existsSync as existsSync9, readdirSync as readdirSync4 } from "node:fs";
 import path14 from "node:path";
+var WORKING_TREE = "working tree";
 function workingTree(root) {
   return {
-    description: "working tree",
+    description: WORKING_TREE,
     // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
     readBytes: (rel) => readInputFileIfExists(root, rel),
     list: (relDir) => entries(path14.join(root, relDir), false),
@@ -41387,6 +41984,77 @@ var RowBatch = class {
   }
 };
 
+// actions/lib/schema-drift.ts
+function schemaChanges(stored, spec) {
+  const now = featureSchema(spec);
+  const out = [];
+  const before = stored.features.map((f) => f.name);
+  const after = now.map((f) => f.name);
+  const removed = before.filter((n) => !after.includes(n));
+  const added = after.filter((n) => !before.includes(n));
+  if (removed.length === 1 && added.length === 1) {
+    out.push(`feature '${removed[0]}' renamed to '${added[0]}'`);
+  } else {
+    if (removed.length) out.push(`feature${plural(removed)} ${quoted(removed)} removed`);
+    if (added.length) out.push(`feature${plural(added)} ${quoted(added)} added`);
+  }
+  const common = after.filter((n) => before.includes(n));
+  if (common.join(",") !== before.filter((n) => after.includes(n)).join(","))
+    out.push(`features reordered (stored: ${before.join(", ")})`);
+  for (const name of common) {
+    const s = stored.features.find((f) => f.name === name);
+    const n = now.find((f) => f.name === name);
+    if (s.type !== n.type) {
+      out.push(`feature '${name}' type ${s.type} \u2192 ${n.type}`);
+      continue;
+    }
+    if (s.type === "numeric") {
+      const [a, b] = s.range ?? [Number.NaN, Number.NaN];
+      const [c, d] = n.range ?? [Number.NaN, Number.NaN];
+      if (a !== c || b !== d) {
+        const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
+        out.push(`feature '${name}' range ${how} [${a}, ${b}] \u2192 [${c}, ${d}]`);
+      }
+      if (s.decimals !== n.decimals) out.push(`feature '${name}' decimals ${s.decimals} \u2192 ${n.decimals}`);
+    } else {
+      const change = codesChange(s.categories ?? [], n.categories ?? []);
+      if (change) out.push(`feature '${name}' categories: ${change}`);
+    }
+  }
+  if (stored.label.name !== spec.label.name)
+    out.push(`label.name '${stored.label.name}' \u2192 '${spec.label.name}'`);
+  const classes = codesChange(stored.label.classes, spec.label.classes);
+  if (classes) out.push(`label.classes: ${classes}`);
+  for (const f of spec.features) {
+    if (f.missing !== "reject" && before.includes(f.name) && !(f.name in stored.fill))
+      out.push(`feature '${f.name}' missing: ${f.missing} (the fill value is recorded at backfill)`);
+  }
+  return out;
+}
+function schemaEditMessage(opts) {
+  const { specFile, groupDir, version, changes, uncommitted } = opts;
+  const draft = uncommitted === true ? ` ${groupDir} is not committed: while the spec is still a draft you can simply delete ${groupDir} and run backfill again.` : uncommitted === null ? ` If ${groupDir} was never committed and the spec is still a draft, you can simply delete ${groupDir} and run backfill again.` : "";
+  return `${specFile} changed since ${groupDir} was backfilled: ${changes.join("; ")}. The stored rows follow the schema they were written with, so they cannot be read with the edited one. Either run backfill --new-version (builds v${version + 1} from the source with the edited schema; train then trains on it), or revert the edit (git checkout -- ${specFile}).${draft}`;
+}
+function codesChange(before, after) {
+  const a = before.map((c) => c.value);
+  const b = after.map((c) => c.value);
+  if (a.join("\0") === b.join("\0")) return null;
+  const removed = a.filter((v) => !b.includes(v));
+  const added = b.filter((v) => !a.includes(v));
+  const parts = [
+    ...removed.length ? [`${quoted(removed)} removed`] : [],
+    ...added.length ? [`${quoted(added)} added`] : []
+  ];
+  return parts.length ? parts.join(", ") : `reordered (stored: ${a.join(", ")})`;
+}
+function quoted(xs) {
+  return xs.map((x) => `'${x}'`).join(", ");
+}
+function plural(xs) {
+  return xs.length > 1 ? "s" : "";
+}
+
 // actions/lib/stats.ts
 var BINS = 10;
 var r = (x) => roundSignificant(x, 4);
@@ -41433,15 +42101,15 @@ function numericStats(values) {
     histogram: { edges, counts }
   };
 }
-function categoricalStats(codes, categories2) {
+function categoricalStats(codes2, categories2) {
   const counts = {};
   for (const c of categories2) counts[c.value] = 0;
   let missing = 0;
-  for (const code of codes) {
+  for (const code of codes2) {
     if (code < 0 || Number.isNaN(code)) missing++;
     else counts[categories2[code].value]++;
   }
-  return { type: "categorical", count: codes.length - missing, missing, counts };
+  return { type: "categorical", count: codes2.length - missing, missing, counts };
 }
 function computeStats(table, schema, label) {
   const n = table.rows;
@@ -41476,6 +42144,9 @@ function computeStats(table, schema, label) {
 var FEATURE_GROUP_FORMAT = "gitml.feature-group";
 var FeatureGroupError = class extends Error {
   name = "FeatureGroupError";
+};
+var SchemaEditError = class extends FeatureGroupError {
+  name = "SchemaEditError";
 };
 var COUNT_KEYS = ["rows", "rejected", "nextId", "partitions"];
 var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
@@ -41544,7 +42215,12 @@ var FeatureGroup = class _FeatureGroup {
       (v) => v !== void 0 && files.readBytes(`data/${spec.name}/v${v}/metadata.json`) !== null
     ).map(Number).sort((a, b) => a - b);
   }
-  /** Opens the latest (or a given) version; `files` selects working tree or a git revision. */
+  /**
+   * Opens the latest (or a given) version; `files` selects working tree or a git revision. In the working
+   * tree the latest version must still have the spec's schema (see schema-drift.ts): an edit after
+   * backfill stops every command here with one message. Only backfill, which makes the new version,
+   * opens with `schemaCheck: false`. Time travel (a revision) reads a group by the schema it stored.
+   */
   static open(ws, spec, opts = {}) {
     const files = opts.files ?? workingTree(ws.root);
     const versions = _FeatureGroup.versions(spec, files);
@@ -41556,6 +42232,11 @@ var FeatureGroup = class _FeatureGroup {
     }
     const dir = _FeatureGroup.dirOf(spec, version);
     const { meta, countsFile } = parseMeta(files, dir, spec, version);
+    if (opts.schemaCheck !== false && files.description === WORKING_TREE) {
+      const latest = versions[versions.length - 1];
+      const latestMeta = latest === version ? meta : parseMeta(files, _FeatureGroup.dirOf(spec, latest), spec, latest).meta;
+      assertSchemaUnchanged(ws, spec, latestMeta);
+    }
     return new _FeatureGroup(ws, spec, meta, files, countsFile);
   }
   static exists(ws, spec) {
@@ -42061,6 +42742,23 @@ function rowCells(r2, meta) {
 function isoSeconds(d) {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
+function assertSchemaUnchanged(ws, spec, meta) {
+  const changes = schemaChanges(meta, spec);
+  if (changes.length === 0) return;
+  const groupDir = FeatureGroup.dirOf(spec, meta.version);
+  throw new SchemaEditError(
+    schemaEditMessage({
+      specFile: `data/${spec.name}/dataset.yml`,
+      groupDir,
+      version: meta.version,
+      changes,
+      uncommitted: negate(isTracked(ws.root, groupDir))
+    })
+  );
+}
+function negate(b) {
+  return b === null ? null : !b;
+}
 function parseMeta(files, dir, spec, version) {
   const file = `${dir}/metadata.json`;
   const m = parseJsonObject(files.readBytes(file), file, "metadata");
@@ -42081,12 +42779,12 @@ function parseMeta(files, dir, spec, version) {
 function parseJsonObject(bytes, file, what) {
   if (!bytes) throw new FeatureGroupError(`${file}: missing`);
   let value;
-  const text = Buffer.from(bytes).toString("utf8");
+  const text2 = Buffer.from(bytes).toString("utf8");
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text2);
   } catch (err) {
     throw new FeatureGroupError(
-      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${file})`
+      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${file})`
     );
   }
   if (typeof value !== "object" || value === null || Array.isArray(value))
@@ -42134,9 +42832,9 @@ function checkCounts(c, file) {
 var MAX_NUMERIC_CLASSES = 20;
 var MIN_SINGLETONS = 5;
 var SINGLETON_SHARE = 0.25;
-function continuousLabelWarning(label, codes, rows) {
+function continuousLabelWarning(label, codes2, rows) {
   const counts = /* @__PURE__ */ new Map();
-  for (const i of rows) if (codes[i] >= 0) counts.set(codes[i], (counts.get(codes[i]) ?? 0) + 1);
+  for (const i of rows) if (codes2[i] >= 0) counts.set(codes2[i], (counts.get(codes2[i]) ?? 0) + 1);
   const seen = [...counts.keys()].map((c) => label.classes[c].value);
   const numbers = seen.map(Number);
   const numeric = seen.length > 0 && seen.every((v, k) => v.trim() !== "" && Number.isFinite(numbers[k]));
@@ -42151,8 +42849,8 @@ function continuousLabelWarning(label, codes, rows) {
   ];
   return `label '${label.name}' looks continuous: ${figures.join(", ")} among ${labelled} labelled rows; it is trained as ${seen.length} classes all the same. A quantity to predict is a regression task (not supported yet); a category needs fewer, larger classes (group the values in the source).`;
 }
-function withWarnings(text, warnings) {
-  return [text, ...warnings.map((w) => `> **Warning:** ${w}`)].join("\n\n");
+function withWarnings(text2, warnings) {
+  return [text2, ...warnings.map((w) => `> **Warning:** ${w}`)].join("\n\n");
 }
 
 // actions/lib/metrics.ts
