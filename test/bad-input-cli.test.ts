@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../actions/cli/main.js';
 import { parseCalendarDate, parseInstant } from '../actions/lib/dates.js';
+import { ALGORITHMS } from '../actions/lib/models/algorithms.js';
 import { predictionInput } from '../actions/lib/predict-input.js';
 import { Workspace } from '../actions/lib/workspace.js';
 import { cli, fingerprint, makeWorkspace } from './helpers/workspace.js';
@@ -328,7 +329,7 @@ describe('degenerate and duplicate selections', () => {
       writeFileSync(file, spec.replace('algorithm: gaussian-nb', 'algorithm: random-forrest'));
       await refused(
         1,
-        "data/iris/dataset.yml:33:3: model.algorithm: 'random-forrest' is not one of gaussian-nb, knn, random-forest, logistic-regression (did you mean 'random-forest'?)",
+        `data/iris/dataset.yml:33:3: model.algorithm: 'random-forrest' is not one of ${ALGORITHMS.map((a) => a.name).join(', ')} (did you mean 'random-forest'?)`,
         'stats',
         '-d',
         'iris',

@@ -7,6 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { nearestName } from '../actions/lib/did-you-mean.js';
+import { ALGORITHMS } from '../actions/lib/models/algorithms.js';
 import { checkSpecText } from '../actions/lib/spec-check.js';
 import { SPEC_SCHEMA_FILE, specJsonSchemaText } from '../actions/lib/spec-json-schema.js';
 import { cli, makeWorkspace, REPO_ROOT, read } from './helpers/workspace.js';
@@ -130,7 +131,7 @@ describe('messages', () => {
     expect(problems(text)).toEqual([
       "features #1 (sepal_length).categories: 'categories' applies only when type is categorical (here type is numeric)",
       "features #2 (sepal_width): the required key 'range' is missing (Numeric: the valid range [min, max], inclusive; values outside are quarantined.)",
-      "model.algorithm: 'gausian-nb' is not one of gaussian-nb, knn, random-forest (did you mean 'gaussian-nb'?)",
+      `model.algorithm: 'gausian-nb' is not one of ${ALGORITHMS.map((a) => a.name).join(', ')} (did you mean 'gaussian-nb'?)`,
     ]);
   });
 

@@ -69,7 +69,11 @@ export function formatNumber(x: number, decimals?: number): string {
 export function jsonSyntaxProblem(err: unknown, text: string): string {
   if (text.trim() === '') return 'the file is empty';
   const message = err instanceof Error ? err.message : String(err);
-  if (/Unexpected end of JSON|Unterminated string|end of data/i.test(message))
+  // The parser stopped where the text stops: inside a string or a number ("Unterminated …"), or
+  // after a value that should have been followed by more ("Expected ',' … at position <end>").
+  const at = /at position (\d+)/.exec(message);
+  const atEnd = at !== null && Number(at[1]) >= text.trimEnd().length;
+  if (/Unexpected end of JSON|Unterminated|end of data/i.test(message) || atEnd)
     return `it ends too early, after ${text.length} characters (truncated)`;
   return `not valid JSON: ${message}`;
 }

@@ -28943,7 +28943,9 @@ function formatNumber(x, decimals) {
 function jsonSyntaxProblem(err, text2) {
   if (text2.trim() === "") return "the file is empty";
   const message2 = err instanceof Error ? err.message : String(err);
-  if (/Unexpected end of JSON|Unterminated string|end of data/i.test(message2))
+  const at = /at position (\d+)/.exec(message2);
+  const atEnd = at !== null && Number(at[1]) >= text2.trimEnd().length;
+  if (/Unexpected end of JSON|Unterminated|end of data/i.test(message2) || atEnd)
     return `it ends too early, after ${text2.length} characters (truncated)`;
   return `not valid JSON: ${message2}`;
 }

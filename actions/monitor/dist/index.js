@@ -29420,7 +29420,9 @@ function roundSignificant(x4, digits = 6) {
 function jsonSyntaxProblem(err, text4) {
   if (text4.trim() === "") return "the file is empty";
   const message2 = err instanceof Error ? err.message : String(err);
-  if (/Unexpected end of JSON|Unterminated string|end of data/i.test(message2))
+  const at = /at position (\d+)/.exec(message2);
+  const atEnd = at !== null && Number(at[1]) >= text4.trimEnd().length;
+  if (/Unexpected end of JSON|Unterminated|end of data/i.test(message2) || atEnd)
     return `it ends too early, after ${text4.length} characters (truncated)`;
   return `not valid JSON: ${message2}`;
 }

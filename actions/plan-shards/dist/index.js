@@ -28938,7 +28938,9 @@ function roundSignificant(x, digits = 6) {
 function jsonSyntaxProblem(err, text2) {
   if (text2.trim() === "") return "the file is empty";
   const message2 = err instanceof Error ? err.message : String(err);
-  if (/Unexpected end of JSON|Unterminated string|end of data/i.test(message2))
+  const at = /at position (\d+)/.exec(message2);
+  const atEnd = at !== null && Number(at[1]) >= text2.trimEnd().length;
+  if (/Unexpected end of JSON|Unterminated|end of data/i.test(message2) || atEnd)
     return `it ends too early, after ${text2.length} characters (truncated)`;
   return `not valid JSON: ${message2}`;
 }
