@@ -97,7 +97,7 @@ export const BANDWIDTH = 0.45;
 export const OWN_LABEL = 0.55;
 /** Most anchors (and neighbour candidates) a generator keeps: fitting is O(anchors × candidates). */
 const MAX_ANCHORS = 20_000;
-const MAX_NEIGHBOUR_CANDIDATES = 4000;
+const MAX_NEIGHBOUR_CANDIDATES = 2000;
 
 export function fitGenerator(
   spec: DatasetSpec,
@@ -216,27 +216,36 @@ function neighbourLabels(
   k: number,
   isAnchor: (position: number) => boolean,
 ): Map<number, number[]> {
-  const scores = columns.map((col) => normalScores(col, rows));
   const p = columns.length;
+  // Row-major scores: the distance loop reads one row's p scores together.
+  const scores = new Float64Array(rows.length * p);
+  columns.forEach((col, a) => {
+    normalScores(col, rows).forEach((z, r) => {
+      scores[r * p + a] = z;
+    });
+  });
   const stride = Math.ceil(rows.length / MAX_NEIGHBOUR_CANDIDATES);
   const candidates: number[] = [];
   for (let r = 0; r < rows.length; r += stride) candidates.push(r);
-  const K = Math.min(
-    Math.max(5, Math.min(50, Math.round(Math.sqrt(rows.length) / 2))),
-    candidates.length - 1,
-  );
+  const K = Math.min(Math.max(5, Math.min(50, Math.round(Math.sqrt(rows.length) / 2))), candidates.length - 1);
   const out = new Map<number, number[]>();
   const bestD = new Float64Array(Math.max(K, 0));
   const bestL = new Int32Array(Math.max(K, 0));
   for (let r = 0; r < rows.length; r++) {
     if (!isAnchor(r)) continue;
     let found = 0;
+    let worst = Number.POSITIVE_INFINITY;
+    const base = r * p;
     for (const s of candidates) {
       if (s === r) continue;
       let d = 0;
+      const other = s * p;
       // Stop summing once the distance cannot make the list.
-      for (let a = 0; a < p && (found < K || d < bestD[K - 1]); a++) d += (scores[a][r] - scores[a][s]) ** 2;
-      if (found === K && d >= bestD[K - 1]) continue;
+      for (let a = 0; a < p && d < worst; a++) {
+        const diff = scores[base + a] - scores[other + a];
+        d += diff * diff;
+      }
+      if (d >= worst) continue;
       let q = found < K ? found++ : K - 1;
       for (; q > 0 && bestD[q - 1] > d; q--) {
         bestD[q] = bestD[q - 1];
@@ -244,6 +253,7 @@ function neighbourLabels(
       }
       bestD[q] = d;
       bestL[q] = labels[rows[s]];
+      if (found === K) worst = bestD[K - 1];
     }
     if (found === 0) {
       out.set(rows[r], ownClass(k, labels[rows[r]]));

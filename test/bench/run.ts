@@ -7,13 +7,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stableStringify } from '../../actions/lib/json.js';
 import { suite as forest } from './forest.js';
+import { suite as generator } from './generator.js';
 import { type BenchLine, findPython, formatLine, type Suite } from './harness.js';
 import { suite as nbKnn } from './models-nb-knn.js';
 import { suite as pipeline } from './pipeline.js';
 import { suite as site } from './site.js';
 import { suite as store } from './store.js';
 
-const SUITES: Record<string, Suite> = { store, 'models-nb-knn': nbKnn, forest, pipeline, site };
+const SUITES: Record<string, Suite> = { store, 'models-nb-knn': nbKnn, forest, pipeline, site, generator };
 
 const { values } = parseArgs({
   options: {
