@@ -44,8 +44,8 @@ describe('generator realism goals (seeded; our own random forest)', () => {
       const r = generatorReport(spec, table, isReal(table), { seed: 7, sample: 1000, trees: 40, splits: 2 });
       expect(r.twoSample.auc).toBeLessThanOrEqual(0.6);
       expect(Math.abs(r.trtg.generated - r.trtg.holdout) * 100).toBeLessThanOrEqual(points);
-      // Below the two-sample KS test's 5% critical value for these sample sizes: no feature's shape differs.
-      for (const f of r.features) expect(f.statistic, f.name).toBeLessThan(1.36 * Math.sqrt(2 / r.sample));
+      // Below the two-sample KS test's critical value at 5% over all features (Bonferroni, up to 12).
+      for (const f of r.features) expect(f.statistic, f.name).toBeLessThan(1.76 * Math.sqrt(2 / r.sample));
       expect(r.correlation.maxAbs).toBeLessThan(0.15);
     },
     120_000,
