@@ -227,7 +227,10 @@ function neighbourLabels(
   const stride = Math.ceil(rows.length / MAX_NEIGHBOUR_CANDIDATES);
   const candidates: number[] = [];
   for (let r = 0; r < rows.length; r += stride) candidates.push(r);
-  const K = Math.min(Math.max(5, Math.min(50, Math.round(Math.sqrt(rows.length) / 2))), candidates.length - 1);
+  const K = Math.min(
+    Math.max(5, Math.min(50, Math.round(Math.sqrt(rows.length) / 2))),
+    candidates.length - 1,
+  );
   const out = new Map<number, number[]>();
   const bestD = new Float64Array(Math.max(K, 0));
   const bestL = new Int32Array(Math.max(K, 0));
