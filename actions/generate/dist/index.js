@@ -35731,7 +35731,10 @@ function neighbourLabels(columns, labels, rows, k, isAnchor) {
   const stride = Math.ceil(rows.length / MAX_NEIGHBOUR_CANDIDATES);
   const candidates = [];
   for (let r2 = 0; r2 < rows.length; r2 += stride) candidates.push(r2);
-  const K = Math.min(Math.max(5, Math.min(50, Math.round(Math.sqrt(rows.length) / 2))), candidates.length - 1);
+  const K = Math.min(
+    Math.max(5, Math.min(50, Math.round(Math.sqrt(rows.length) / 2))),
+    candidates.length - 1
+  );
   const out = /* @__PURE__ */ new Map();
   const bestD = new Float64Array(Math.max(K, 0));
   const bestL = new Int32Array(Math.max(K, 0));
