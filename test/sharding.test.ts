@@ -351,7 +351,8 @@ describe('refusals', () => {
 
     // The registry moved on (a new champion) or the data changed since the shards ran.
     const moved = copy(root);
-    await ok(moved, 'train', '-d', 'iris', ...NB, '--seed', '5');
+    // --promote: the registry moves whether or not the retrain beats the champion on this data.
+    await ok(moved, 'train', '-d', 'iris', ...NB, '--seed', '5', '--promote');
     await refused(
       moved,
       merge,
@@ -373,7 +374,8 @@ describe('refusals', () => {
     await ok(root, 'infer', '-d', 'iris', '--shard', '1/2', '--partials', partials);
     await refused(root, [...merge, '--now', '2026-11-25T00:00:00Z'], /prediction time \(--now\)/);
     const moved = copy(root);
-    await ok(moved, 'train', '-d', 'iris', ...NB, '--seed', '5');
+    // --promote: the registry moves whether or not the retrain beats the champion on this data.
+    await ok(moved, 'train', '-d', 'iris', ...NB, '--seed', '5', '--promote');
     await refused(
       moved,
       merge,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stableStringify } from '../../actions/lib/json.js';
 import { suite as forest } from './forest.js';
+import { suite as generator } from './generator.js';
 import { type BenchLine, findPython, formatLine, type Suite } from './harness.js';
 import { suite as linear } from './models-linear.js';
 import { suite as nbKnn } from './models-nb-knn.js';
@@ -21,6 +22,7 @@ const SUITES: Record<string, Suite> = {
   forest,
   pipeline,
   site,
+  generator,
 };
 
 const { values } = parseArgs({
