@@ -31472,9 +31472,9 @@ function growForest(X, y, K, s) {
       let visited = 0;
       let nonConstant = 0;
       for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-        const pick = v + Math.floor(rng() * (p - v));
-        const f = perm[pick];
-        perm[pick] = perm[v];
+        const pick2 = v + Math.floor(rng() * (p - v));
+        const f = perm[pick2];
+        perm[pick2] = perm[v];
         perm[v] = f;
         visited++;
         const base2 = f * m;
@@ -37042,27 +37042,114 @@ function checkCounts(c, file) {
   };
 }
 
+// actions/lib/normal.ts
+function normalCdf(z2) {
+  if (Number.isNaN(z2)) return Number.NaN;
+  const x = Math.abs(z2) / Math.SQRT2;
+  const tail = 0.5 * erfc(x);
+  return z2 < 0 ? tail : 1 - tail;
+}
+function erfc(x) {
+  if (x < 0.5) {
+    const t = x * x;
+    const num2 = (((0.18577770618460315 * t + 3.1611237438705655) * t + 113.86415415105016) * t + 377.485237685302) * t + 3209.3775891384694;
+    const den = (((t + 23.601290952344122) * t + 244.02463793444417) * t + 1282.6165260773723) * t + 2844.236833439171;
+    return 1 - x * num2 / den;
+  }
+  if (x < 4) {
+    const c = [
+      21531153547440383e-24,
+      0.5641884969886701,
+      8.883149794388377,
+      66.11919063714163,
+      298.6351381974001,
+      881.952221241769,
+      1712.0476126340707,
+      2051.0783778260716,
+      1230.3393547979972
+    ];
+    const d = [
+      1,
+      15.744926110709835,
+      117.6939508913125,
+      537.1811018620099,
+      1621.3895745666903,
+      3290.7992357334597,
+      4362.619090143247,
+      3439.3676741437216,
+      1230.3393548037495
+    ];
+    let num2 = c[0];
+    let den = d[0];
+    for (let i = 1; i < 9; i++) {
+      num2 = num2 * x + c[i];
+      den = den * x + d[i];
+    }
+    return Math.exp(-x * x) * (num2 / den);
+  }
+  let k = x;
+  for (let n = 40; n >= 1; n--) k = x + n / 2 / k;
+  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * k);
+}
+function normalQuantile(p) {
+  if (!(p > 0 && p < 1)) {
+    if (p === 0) return Number.NEGATIVE_INFINITY;
+    if (p === 1) return Number.POSITIVE_INFINITY;
+    return Number.NaN;
+  }
+  const a = [
+    -39.69683028665376,
+    220.9460984245205,
+    -275.9285104469687,
+    138.357751867269,
+    -30.66479806614716,
+    2.506628277459239
+  ];
+  const b = [
+    -54.47609879822406,
+    161.5858368580409,
+    -155.6989798598866,
+    66.80131188771972,
+    -13.28068155288572
+  ];
+  const c = [
+    -0.007784894002430293,
+    -0.3223964580411365,
+    -2.400758277161838,
+    -2.549732539343734,
+    4.374664141464968,
+    2.938163982698783
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  let x;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else if (p <= 1 - low) {
+    const q = p - 0.5;
+    const r2 = q * q;
+    x = (((((a[0] * r2 + a[1]) * r2 + a[2]) * r2 + a[3]) * r2 + a[4]) * r2 + a[5]) * q / (((((b[0] * r2 + b[1]) * r2 + b[2]) * r2 + b[3]) * r2 + b[4]) * r2 + 1);
+  } else {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const e = normalCdf(x) - p;
+  const u = e * Math.sqrt(2 * Math.PI) * Math.exp(x * x / 2);
+  return x - u / (1 + x * u / 2);
+}
+
 // actions/lib/generator.ts
 var GeneratorError = class extends Error {
   name = "GeneratorError";
 };
-function moments(rows, p, z2) {
-  const mean2 = new Array(p).fill(0);
-  for (const i of rows) for (let a = 0; a < p; a++) mean2[a] += z2(a, i);
-  for (let a = 0; a < p; a++) mean2[a] = rows.length ? mean2[a] / rows.length : 0;
-  const scatter = new Array(p * p).fill(0);
-  for (const i of rows) {
-    for (let a = 0; a < p; a++) {
-      const da = z2(a, i) - mean2[a];
-      for (let b = 0; b <= a; b++) scatter[a * p + b] += da * (z2(b, i) - mean2[b]);
-    }
-  }
-  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) scatter[b * p + a] = scatter[a * p + b];
-  return { n: rows.length, mean: mean2, scatter };
-}
-function shrunkCov(m, target, lambda) {
-  return m.scatter.map((v, q) => (v + lambda * target[q]) / (Math.max(0, m.n - 1) + lambda));
-}
+var WAS_MISSING = "1";
+var MIN_COMPONENT_ROWS = 30;
+var MIN_SHARE_IN_LARGE = 0.9;
+var BANDWIDTH = 0.45;
+var OWN_LABEL = 0.55;
+var MAX_ANCHORS = 2e4;
+var MAX_NEIGHBOUR_CANDIDATES = 2e3;
 function fitGenerator(spec, table, isReal) {
   const schema = featureSchema(spec);
   const k = spec.label.classes.length;
@@ -37075,73 +37162,241 @@ function fitGenerator(spec, table, isReal) {
   const byClass = Array.from({ length: k }, () => []);
   for (const i of rows) byClass[table.labels[i]].push(i);
   const prior = byClass.map((r2) => r2.length / rows.length);
-  const numericIdx = schema.map((f, j) => f.type === "numeric" ? j : -1).filter((j) => j >= 0);
-  const categoricalIdx = schema.map((f, j) => f.type === "categorical" ? j : -1).filter((j) => j >= 0);
-  const numeric = numericIdx.map((j) => numericSpace(schema[j], table.columns[j], rows));
-  const p = numericIdx.length;
-  const z2 = (a, i) => {
-    const x = table.columns[numericIdx[a]][i];
-    return numeric[a].log ? Math.log1p(x) : x;
-  };
+  const flags = new Set(spec.features.flatMap((f) => f.missingFlag ? [f.missingFlag] : []));
+  const categorical = schema.map((f, j) => f.type === "categorical" ? j : -1).filter((j) => j >= 0);
+  const conditioned = categorical.filter((j) => flags.has(schema[j].name));
+  for (const j of categorical) {
+    if (flags.has(schema[j].name)) continue;
+    if (shareInLargeComponents(byClass, table, [...conditioned, j]) >= MIN_SHARE_IN_LARGE)
+      conditioned.push(j);
+  }
+  const copulaIdx = [
+    ...schema.map((f, j) => f.type === "numeric" ? j : -1).filter((j) => j >= 0),
+    ...categorical.filter((j) => !conditioned.includes(j))
+  ];
+  const p = copulaIdx.length;
+  const columns = copulaIdx.map((j) => table.columns[j]);
+  const flagOf = copulaIdx.map((j) => {
+    const flag = spec.features.find((f) => f.name === schema[j].name)?.missingFlag;
+    return flag === void 0 ? -1 : conditioned.findIndex((c) => schema[c].name === flag);
+  });
   const lambda = spec.generator.shrinkage;
-  const classMoments = byClass.map((r2) => moments(r2, p, z2));
-  const pooled = new Array(p * p).fill(0);
-  const dof = Math.max(1, rows.length - byClass.filter((r2) => r2.length > 0).length);
-  for (const m of classMoments) for (let q = 0; q < p * p; q++) pooled[q] += m.scatter[q] / dof;
-  for (let a = 0; a < p; a++) numeric[a].sd = Math.sqrt(Math.max(pooled[a * p + a], 0));
+  const classCorr = byClass.map((r2) => scoreCorrelation(columns, r2));
+  const pooled = poolCorrelations(
+    classCorr,
+    byClass.map((r2) => r2.length),
+    p
+  );
+  const copula = copulaIdx.map((j, a) => {
+    const f = schema[j];
+    return f.type === "numeric" ? {
+      name: f.name,
+      type: f.type,
+      decimals: f.decimals ?? 6,
+      sd: pooledSd(columns[a], byClass),
+      ...f.range ? { range: f.range } : {}
+    } : { name: f.name, type: f.type, decimals: 0, sd: 0, categories: f.categories.map((c) => c.value) };
+  });
+  const anchorStride = Math.ceil(rows.length / MAX_ANCHORS);
+  const labelCdf = neighbourLabels(
+    schema.map((_, j) => table.columns[j]),
+    table.labels,
+    rows,
+    k,
+    (r2) => r2 % anchorStride === 0
+  );
   const components = [];
   byClass.forEach((classRows, c) => {
     if (classRows.length === 0) return;
-    const classCov = shrunkCov(classMoments[c], pooled, lambda);
-    const groups = /* @__PURE__ */ new Map();
-    for (const i of classRows) {
-      const key = categoricalIdx.map((j) => table.columns[j][i]).join(",");
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key).push(i);
-    }
+    const classTarget = shrink(classCorr[c], classRows.length, pooled, lambda);
+    const groups = groupBy(classRows, table, conditioned);
     for (const [key, g2] of [...groups.entries()].sort((x, y) => x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)) {
-      const m = moments(g2, p, z2);
-      const mean2 = m.mean.map((v, a) => (m.n * v + lambda * classMoments[c].mean[a]) / (m.n + lambda));
       const codes2 = key === "" ? [] : key.split(",").map(Number);
+      const values = codes2.map((code, q) => schema[conditioned[q]].categories[code].value);
+      const corr = shrink(scoreCorrelation(columns, g2), g2.length, classTarget, lambda);
+      const scores = columns.map((col) => normalScores(col, g2));
+      const anchorPositions = g2.map((_, r2) => r2).filter((r2) => labelCdf.has(g2[r2]));
+      if (anchorPositions.length === 0) anchorPositions.push(0);
       components.push({
         classIndex: c,
         weight: g2.length / classRows.length,
-        categorical: codes2.map((code, q) => schema[categoricalIdx[q]].categories[code].value),
-        mean: p ? mean2 : [],
-        chol: p ? cholesky(shrunkCov(m, classCov, lambda), p) : []
+        categorical: values,
+        marginals: columns.map((col) => marginalOf(col, g2)),
+        chol: p ? cholesky(corr, p) : [],
+        filled: flagOf.map((q) => q >= 0 && values[q] === WAS_MISSING),
+        anchors: anchorPositions.map((r2) => scores.map((s) => s[r2])),
+        labelCdf: anchorPositions.map((r2) => labelCdf.get(g2[r2]) ?? ownClass(k, c))
       });
     }
   });
   return {
     classes: spec.label.classes.map((c) => c.value),
     prior,
-    numeric,
-    categoricalNames: categoricalIdx.map((j) => schema[j].name),
+    copula,
+    categoricalNames: conditioned.map((j) => schema[j].name),
     components
   };
 }
-function numericSpace(f, col, rows) {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  let s1 = 0;
-  for (const i of rows) {
-    const x = col[i];
-    if (x < min) min = x;
-    if (x > max) max = x;
-    s1 += x;
+function ownClass(k, c) {
+  return Array.from({ length: k }, (_, q) => q >= c ? 1 : 0);
+}
+function neighbourLabels(columns, labels, rows, k, isAnchor) {
+  const p = columns.length;
+  const scores = new Float64Array(rows.length * p);
+  columns.forEach((col, a) => {
+    normalScores(col, rows).forEach((z2, r2) => {
+      scores[r2 * p + a] = z2;
+    });
+  });
+  const stride = Math.ceil(rows.length / MAX_NEIGHBOUR_CANDIDATES);
+  const candidates = [];
+  for (let r2 = 0; r2 < rows.length; r2 += stride) candidates.push(r2);
+  const K = Math.min(
+    Math.max(5, Math.min(50, Math.round(Math.sqrt(rows.length) / 2))),
+    candidates.length - 1
+  );
+  const out = /* @__PURE__ */ new Map();
+  const bestD = new Float64Array(Math.max(K, 0));
+  const bestL = new Int32Array(Math.max(K, 0));
+  for (let r2 = 0; r2 < rows.length; r2++) {
+    if (!isAnchor(r2)) continue;
+    let found = 0;
+    let worst = Number.POSITIVE_INFINITY;
+    const base = r2 * p;
+    for (const s of candidates) {
+      if (s === r2) continue;
+      let d = 0;
+      const other = s * p;
+      for (let a = 0; a < p && d < worst; a++) {
+        const diff = scores[base + a] - scores[other + a];
+        d += diff * diff;
+      }
+      if (d >= worst) continue;
+      let q = found < K ? found++ : K - 1;
+      for (; q > 0 && bestD[q - 1] > d; q--) {
+        bestD[q] = bestD[q - 1];
+        bestL[q] = bestL[q - 1];
+      }
+      bestD[q] = d;
+      bestL[q] = labels[rows[s]];
+      if (found === K) worst = bestD[K - 1];
+    }
+    if (found === 0) {
+      out.set(rows[r2], ownClass(k, labels[rows[r2]]));
+      continue;
+    }
+    const counts = new Array(k).fill(0);
+    for (let q = 0; q < found; q++) counts[bestL[q]]++;
+    let sum2 = 0;
+    out.set(
+      rows[r2],
+      counts.map((c) => {
+        sum2 += c / found;
+        return sum2;
+      })
+    );
   }
-  const m = s1 / rows.length;
-  let s2 = 0;
-  let s3 = 0;
-  for (const i of rows) {
-    const d = col[i] - m;
-    s2 += d * d;
-    s3 += d * d * d;
+  return out;
+}
+function groupBy(classRows, table, by) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const i of classRows) {
+    const key = by.map((j) => table.columns[j][i]).join(",");
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(i);
   }
-  const sd = Math.sqrt(s2 / rows.length);
-  const skew = sd > 0 ? s3 / rows.length / sd ** 3 : 0;
-  const log = (f.range?.[0] ?? -1) >= 0 && min >= 0 && skew > 1;
-  return { name: f.name, log, min, max, decimals: f.decimals ?? 6, sd: 0 };
+  return groups;
+}
+function shareInLargeComponents(byClass, table, by) {
+  let large = 0;
+  let all = 0;
+  for (const classRows of byClass) {
+    for (const g2 of groupBy(classRows, table, by).values()) {
+      all += g2.length;
+      if (g2.length >= MIN_COMPONENT_ROWS) large += g2.length;
+    }
+  }
+  return all ? large / all : 0;
+}
+function marginalOf(col, rows) {
+  const sorted = Float64Array.from(rows, (i) => col[i]).sort();
+  const values = [];
+  const cumulative = [];
+  for (let r2 = 0; r2 < sorted.length; r2++) {
+    if (r2 > 0 && sorted[r2] === sorted[r2 - 1]) cumulative[cumulative.length - 1] = r2 + 1;
+    else {
+      values.push(sorted[r2]);
+      cumulative.push(r2 + 1);
+    }
+  }
+  return { values, cumulative };
+}
+function quantileOf(m, u) {
+  const target = u * m.cumulative[m.cumulative.length - 1];
+  let lo = 0;
+  let hi = m.values.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (m.cumulative[mid] > target) hi = mid;
+    else lo = mid + 1;
+  }
+  return m.values[lo];
+}
+function normalScores(col, rows) {
+  const n = rows.length;
+  const order = rows.map((_, r2) => r2).sort((a, b) => col[rows[a]] - col[rows[b]] || a - b);
+  const scores = new Float64Array(n);
+  for (let s = 0; s < n; ) {
+    let e = s + 1;
+    while (e < n && col[rows[order[e]]] === col[rows[order[s]]]) e++;
+    const z2 = normalQuantile((s + e) / (2 * n));
+    for (let r2 = s; r2 < e; r2++) scores[order[r2]] = z2;
+    s = e;
+  }
+  return scores;
+}
+function scoreCorrelation(columns, rows) {
+  const p = columns.length;
+  const corr = new Array(p * p).fill(0);
+  for (let a = 0; a < p; a++) corr[a * p + a] = 1;
+  if (rows.length < 2) return corr;
+  const scores = columns.map((col) => normalScores(col, rows));
+  const norms = scores.map((s) => Math.sqrt(s.reduce((acc, z2) => acc + z2 * z2, 0)));
+  for (let a = 0; a < p; a++) {
+    for (let b = 0; b < a; b++) {
+      if (norms[a] === 0 || norms[b] === 0) continue;
+      let dot = 0;
+      for (let r2 = 0; r2 < rows.length; r2++) dot += scores[a][r2] * scores[b][r2];
+      corr[a * p + b] = corr[b * p + a] = dot / (norms[a] * norms[b]);
+    }
+  }
+  return corr;
+}
+function poolCorrelations(corrs, counts, p) {
+  const pooled = new Array(p * p).fill(0);
+  let total = 0;
+  corrs.forEach((corr, c) => {
+    const w = Math.max(0, counts[c] - 1);
+    total += w;
+    for (let q = 0; q < p * p; q++) pooled[q] += w * corr[q];
+  });
+  return total > 0 ? pooled.map((v) => v / total) : corrs[0].map((_, q) => q % (p + 1) === 0 ? 1 : 0);
+}
+function shrink(own, n, target, lambda) {
+  return own.map((v, q) => (n * v + lambda * target[q]) / (n + lambda));
+}
+function pooledSd(col, byClass) {
+  let scatter = 0;
+  let dof = 0;
+  for (const rows of byClass) {
+    if (rows.length === 0) continue;
+    let mean2 = 0;
+    for (const i of rows) mean2 += col[i];
+    mean2 /= rows.length;
+    for (const i of rows) scatter += (col[i] - mean2) ** 2;
+    dof += rows.length - 1;
+  }
+  return dof > 0 ? Math.sqrt(scatter / dof) : 0;
 }
 function cholesky(a, p) {
   const scale = Math.max(1e-12, ...Array.from({ length: p }, (_, i) => Math.abs(a[i * p + i])));
@@ -37181,36 +37436,56 @@ function sampleRows(model, count, seed, drift = 0) {
     const v = rand();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   };
-  const pick = (probs) => {
-    let u = rand();
-    for (let q = 0; q < probs.length - 1; q++) {
-      if (u < probs[q]) return q;
-      u -= probs[q];
-    }
-    return probs.length - 1;
-  };
-  const p = model.numeric.length;
+  const p = model.copula.length;
   const byClass = model.classes.map((_, c) => model.components.filter((g2) => g2.classIndex === c));
+  const classes = model.prior.map((w, c) => byClass[c].length ? w : 0);
   const out = [];
   for (let r2 = 0; r2 < count; r2++) {
-    const c = pick(model.prior);
-    const g2 = byClass[c][pick(byClass[c].map((x) => x.weight))];
+    const c = pick(classes, rand());
+    const g2 = byClass[c][pick(
+      byClass[c].map((x) => x.weight),
+      rand()
+    )];
+    const anchor = Math.floor(rand() * g2.anchors.length);
     const e = Array.from({ length: p }, normal);
     const values = {};
     for (let a = 0; a < p; a++) {
-      let zv = g2.mean[a] + drift * model.numeric[a].sd;
-      for (let b = 0; b <= a; b++) zv += g2.chol[a * p + b] * e[b];
-      const f = model.numeric[a];
-      let x = f.log ? Math.expm1(zv) : zv;
-      x = Math.min(f.max, Math.max(f.min, x));
+      let z2 = 0;
+      for (let b = 0; b <= a; b++) z2 += g2.chol[a * p + b] * e[b];
+      z2 = Math.sqrt(1 - BANDWIDTH ** 2) * g2.anchors[anchor][a] + BANDWIDTH * z2;
+      let x = quantileOf(g2.marginals[a], Math.min(normalCdf(z2), 1 - 2 ** -53));
+      const f = model.copula[a];
+      if (f.type === "categorical") {
+        values[f.name] = f.categories[x];
+        continue;
+      }
+      if (drift !== 0 && !g2.filled[a]) {
+        x += drift * f.sd;
+        if (f.range) x = Math.min(f.range[1], Math.max(f.range[0], x));
+      }
       values[f.name] = formatNumber(x, f.decimals);
     }
     model.categoricalNames.forEach((name, q) => {
       values[name] = g2.categorical[q];
     });
-    out.push({ values, label: model.classes[c] });
+    const label = rand() < OWN_LABEL ? c : drawFromCdf(g2.labelCdf[anchor], rand());
+    out.push({ values, label: model.classes[label] });
   }
   return out;
+}
+function pick(weights, u) {
+  let last = 0;
+  for (let q = 0; q < weights.length; q++) {
+    if (weights[q] <= 0) continue;
+    if (u < weights[q]) return q;
+    u -= weights[q];
+    last = q;
+  }
+  return last;
+}
+function drawFromCdf(cdf, u) {
+  for (let q = 0; q < cdf.length; q++) if (u < cdf[q]) return q;
+  return cdf.length - 1;
 }
 
 // actions/lib/pipelines/event-time.ts
