@@ -128,7 +128,7 @@ function reportLines(r: GeneratorReport): string[] {
     `  two-sample AUC ${f3(t.auc)} (random forest of ${t.trees} trees, ${t.folds}-fold; 0.5 = indistinguishable; goal ≤ 0.60)${t.auc <= 0.6 ? '' : ' — above the goal'}`,
     `  per feature (KS for numeric, total variation for categorical): ${r.features.map((f) => `${f.name} ${f3(f.statistic)}`).join(', ')}${worst ? `; largest ${worst.name}` : ''}`,
     `  correlation matrix difference: Frobenius ${f3(r.correlation.frobenius)}, largest |Δr| ${f3(r.correlation.maxAbs)}`,
-    `  train on real, test on generated (${r.trtg.model}): ${pct(r.trtg.generated)} on ${r.trtg.generatedRows} generated rows vs ${pct(r.trtg.holdout)} on the honest holdout (mean of ${r.trtg.splits} seeded splits, ${Math.round(r.trtg.holdoutRows)} rows each after dropping ${Math.round(r.trtg.duplicatesDropped)} that duplicate a training row): ${gap >= 0 ? '+' : ''}${gap.toFixed(1)} points (goal within ±3)`,
+    `  train on real, test on generated (${r.trtg.model}): ${pct(r.trtg.generated)} on ${r.trtg.generatedRows} generated rows vs ${pct(r.trtg.holdout)} on the honest holdout (mean of ${r.trtg.splits} seeded splits, ${Math.round(r.trtg.holdoutRows)} rows each, no feature row on both sides): ${gap >= 0 ? '+' : ''}${gap.toFixed(1)} points (goal within ±3)`,
   ];
 }
 
