@@ -137,7 +137,8 @@ function varintLength(v: number): number {
   return n;
 }
 
-class ByteWriter {
+/** A growable byte buffer with LEB128 varints (also used by gradient-boosting.ts). */
+export class ByteWriter {
   bytes = new Uint8Array(1 << 16);
   length = 0;
 
