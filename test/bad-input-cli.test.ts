@@ -62,7 +62,7 @@ describe('count options are bounded, with the bound in the message (exit 64, bef
     [['start', '--port', '99999'], "--port must be a whole number from 0 to 65535, got '99999'"],
     [
       ['train', '-d', 'iris', '--algorithm', 'knnn'],
-      "--algorithm must be one of gaussian-nb, knn, random-forest, got 'knnn' (did you mean 'knn'?)",
+      "--algorithm must be one of gaussian-nb, knn, random-forest, hist-gradient-boosting, got 'knnn' (did you mean 'knn'?)",
     ],
   ])('%j', async (args, message) => {
     await refused(64, message, ...args);
@@ -328,7 +328,7 @@ describe('degenerate and duplicate selections', () => {
       writeFileSync(file, spec.replace('algorithm: gaussian-nb', 'algorithm: random-forrest'));
       await refused(
         1,
-        "data/iris/dataset.yml model: algorithm 'random-forrest' is not one of gaussian-nb, knn, random-forest (did you mean 'random-forest'?)",
+        "data/iris/dataset.yml model: algorithm 'random-forrest' is not one of gaussian-nb, knn, random-forest, hist-gradient-boosting (did you mean 'random-forest'?)",
         'stats',
         '-d',
         'iris',
