@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ALGORITHMS, algorithm, loadEstimator } from '../actions/lib/models/algorithms.js';
 import { binEdges, HistGradientBoosting } from '../actions/lib/models/gradient-boosting.js';
 import { fromRows, type Matrix, ModelFormatError } from '../actions/lib/models/types.js';
+import { cli, makeWorkspace, read } from './helpers/workspace.js';
 
 interface BoostingCase {
   name: string;
@@ -44,11 +45,10 @@ describe('HistGradientBoosting matches scikit-learn', () => {
       expect(Array.from(model.predict(test))).toEqual(c.predict);
       const proba = model.predictProba(test);
       let worst = 0;
-      c.proba.forEach((row, i) =>
-        row.forEach((v, k) => {
-          worst = Math.max(worst, Math.abs(v - proba[i * c.nClasses + k]));
-        }),
-      );
+      c.proba.forEach((row, i) => {
+        for (let k = 0; k < row.length; k++)
+          worst = Math.max(worst, Math.abs(row[k] - proba[i * c.nClasses + k]));
+      });
       expect(worst).toBeLessThan(1e-12);
     });
   }
@@ -250,5 +250,25 @@ describe('the registry', () => {
       expect(model).toBeInstanceOf(HistGradientBoosting);
       expect(model.params()).toMatchObject(params);
     }
+  });
+});
+
+describe('the pipeline', () => {
+  it('trains hist-gradient-boosting, saves it in the registry and predicts from the saved model', async () => {
+    const ws = makeWorkspace(['iris']);
+    await cli(ws, 'backfill');
+    const r = await cli(ws, 'train', '--algorithm', 'hist-gradient-boosting', '--folds', '3');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/iris: v1 hist-gradient-boosting — holdout accuracy \d+\.\d%/);
+    const model = JSON.parse(read(ws, 'models/iris/v1/model.json'));
+    expect(model.estimator).toMatchObject({
+      format: 'gitml.hist-gradient-boosting',
+      nClasses: 3,
+      iterations: 100,
+    });
+    const row = '{"sepal_length":5.1,"sepal_width":3.5,"petal_length":1.4,"petal_width":0.2}';
+    const p = await cli(ws, 'predict', '-d', 'iris', row);
+    expect(p.code).toBe(0);
+    expect(p.out).toMatch(/setosa/i);
   });
 });

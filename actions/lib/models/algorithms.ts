@@ -73,7 +73,7 @@ export const ALGORITHMS: readonly Algorithm[] = [
       }),
     grid: [
       { learningRate: 0.1, maxIter: 100 },
-      { learningRate: 0.05, maxIter: 200 },
+      { learningRate: 0.05, maxIter: 100, l2Regularization: 1 },
     ],
   },
 ];
