@@ -30051,359 +30051,6 @@ var GaussianNB = class _GaussianNB {
   }
 };
 
-// actions/lib/models/knn.ts
-var WEIGHTS = ["uniform", "distance"];
-var KNN_FORMAT = "gitml.knn";
-var FORMAT_VERSION2 = 1;
-var LEAF_ROWS = 64;
-var KNearestNeighbors = class _KNearestNeighbors {
-  algorithm = "knn";
-  k;
-  weights;
-  train = null;
-  /** Built on first search, so fit and load stay cheap. */
-  index = null;
-  constructor(params2 = {}) {
-    const k2 = params2.k ?? 5;
-    if (!(Number.isInteger(k2) && k2 >= 1))
-      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k2}`);
-    const weights = params2.weights ?? "uniform";
-    if (!WEIGHTS.includes(weights)) {
-      throw new RangeError(
-        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
-      );
-    }
-    this.k = k2;
-    this.weights = weights;
-  }
-  get nClasses() {
-    return this.train?.nClasses ?? 0;
-  }
-  params() {
-    return { k: this.k, weights: this.weights };
-  }
-  fit(X4, y4, nClasses) {
-    const { rows, cols } = X4;
-    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
-      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
-    }
-    if (y4.length !== rows)
-      throw new RangeError(`KNearestNeighbors.fit: y has ${y4.length} labels but X has ${rows} rows`);
-    if (rows < this.k) {
-      throw new RangeError(
-        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
-      );
-    }
-    for (let i = 0; i < rows; i++) {
-      if (y4[i] < 0 || y4[i] >= nClasses) {
-        throw new RangeError(
-          `KNearestNeighbors.fit: y[${i}] = ${y4[i]} is not a class index in 0..${nClasses - 1}`
-        );
-      }
-    }
-    const rowMajor = new Float64Array(rows * cols);
-    transposeRows(X4, rowMajor, "KNearestNeighbors.fit");
-    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y4), nClasses };
-    this.index = null;
-    return this;
-  }
-  fitted() {
-    if (!this.train)
-      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
-    return this.train;
-  }
-  /** Exact k nearest training rows per query row. */
-  kneighbors(X4) {
-    const { k: k2 } = this;
-    const { squared, indices } = this.search(X4);
-    const distances = new Float64Array(X4.rows * k2);
-    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
-    return { k: k2, indices, distances };
-  }
-  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
-  votes(X4) {
-    const { k: k2 } = this;
-    const { y: y4, nClasses: K2 } = this.fitted();
-    const { squared, indices } = this.search(X4);
-    const votes = new Float64Array(X4.rows * K2);
-    for (let i = 0; i < X4.rows; i++) {
-      const o = i * k2;
-      const v = i * K2;
-      if (this.weights === "uniform") {
-        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1;
-      } else if (squared[o] === 0) {
-        for (let r2 = 0; r2 < k2 && squared[o + r2] === 0; r2++) votes[v + y4[indices[o + r2]]] += 1;
-      } else {
-        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
-      }
-    }
-    return votes;
-  }
-  predictProba(X4) {
-    const K2 = this.fitted().nClasses;
-    const proba = this.votes(X4);
-    for (let i = 0; i < X4.rows; i++) {
-      let total = 0;
-      for (let c4 = 0; c4 < K2; c4++) total += proba[i * K2 + c4];
-      for (let c4 = 0; c4 < K2; c4++) proba[i * K2 + c4] /= total;
-    }
-    return proba;
-  }
-  predict(X4) {
-    const K2 = this.fitted().nClasses;
-    const votes = this.votes(X4);
-    const out = new Int32Array(X4.rows);
-    for (let i = 0; i < X4.rows; i++) out[i] = argmax(votes, i * K2, K2);
-    return out;
-  }
-  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
-  search(X4) {
-    const { k: k2 } = this;
-    const train3 = this.fitted();
-    const p = train3.cols;
-    if (X4.cols !== p) {
-      throw new RangeError(`KNearestNeighbors: X has ${X4.cols} features, the model was fitted on ${p}`);
-    }
-    this.index ??= buildLeafIndex(train3);
-    const { order, X: rows, leafStart, lo, hi } = this.index;
-    const nLeaves = leafStart.length - 1;
-    let largestLeaf = 0;
-    for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
-    const nQuery = X4.rows;
-    const squared = new Float64Array(nQuery * k2).fill(Number.POSITIVE_INFINITY);
-    const indices = new Int32Array(nQuery * k2).fill(-1);
-    const query = new Float64Array(p);
-    const bounds3 = new Float64Array(nLeaves);
-    const state = {
-      rows,
-      order,
-      p,
-      k: k2,
-      query,
-      squared,
-      indices,
-      candidates: new Int32Array(largestLeaf),
-      partial: new Float64Array(largestLeaf)
-    };
-    for (let q = 0; q < nQuery; q++) {
-      for (let j = 0; j < p; j++) {
-        const v = X4.data[j * nQuery + q];
-        if (!Number.isFinite(v))
-          throw new RangeError(`KNearestNeighbors: X has ${v} at row ${q}, feature ${j}`);
-        query[j] = v;
-      }
-      let nearest2 = 0;
-      for (let l = 0; l < nLeaves; l++) {
-        const o = l * p;
-        let s2 = 0;
-        for (let j = 0; j < p; j++) {
-          const below = lo[o + j] - query[j];
-          const above = query[j] - hi[o + j];
-          const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
-          s2 += g2 * g2;
-        }
-        bounds3[l] = s2;
-        if (s2 < bounds3[nearest2]) nearest2 = l;
-      }
-      const best = q * k2;
-      let worst = scanLeaf(state, leafStart[nearest2], leafStart[nearest2 + 1], best);
-      for (let step2 = 1; step2 < nLeaves; step2++) {
-        const below = nearest2 - step2;
-        const above = nearest2 + step2;
-        if (below >= 0 && bounds3[below] <= worst)
-          worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
-        if (above < nLeaves && bounds3[above] <= worst)
-          worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
-      }
-    }
-    return { squared, indices };
-  }
-  toJSON() {
-    const t = this.fitted();
-    return {
-      format: KNN_FORMAT,
-      version: FORMAT_VERSION2,
-      k: this.k,
-      weights: this.weights,
-      nClasses: t.nClasses,
-      cols: t.cols,
-      rows: t.rows,
-      X: Array.from(t.X),
-      y: Array.from(t.y)
-    };
-  }
-  static load(json2) {
-    const what = `${KNN_FORMAT} model`;
-    const obj = checkFormat(json2, KNN_FORMAT, FORMAT_VERSION2);
-    const k2 = readInteger(obj, "k", what, { min: 1 });
-    const weights = readChoice(obj, "weights", what, WEIGHTS);
-    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
-    const cols = readInteger(obj, "cols", what, { min: 0 });
-    const rows = readInteger(obj, "rows", what, { min: 0 });
-    if (rows < k2)
-      throw new ModelFormatError(`${what}: k = ${k2} needs at least ${k2} training rows, got rows = ${rows}`);
-    const X4 = readNumbers(obj, "X", what, rows * cols);
-    const y4 = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
-    const model = new _KNearestNeighbors({ k: k2, weights });
-    model.train = { rows, cols, X: X4, y: y4, nClasses };
-    return model;
-  }
-};
-function transposeRows(X4, out, who) {
-  const { rows: n, cols: p, data: data3 } = X4;
-  for (let j = 0; j < p; j++) {
-    const col = j * n;
-    for (let i = 0; i < n; i++) {
-      const v = data3[col + i];
-      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
-      out[i * p + j] = v;
-    }
-  }
-}
-function scanLeaf(state, from, to, best) {
-  const { rows, order, p, k: k2, query, squared, indices, candidates, partial } = state;
-  const last = best + k2 - 1;
-  let worst = squared[last];
-  let alive = to - from;
-  for (let c4 = 0; c4 < alive; c4++) {
-    candidates[c4] = c4;
-    partial[c4] = 0;
-  }
-  for (let start = 0; start < p && alive > 0; start += 4) {
-    if (start + 4 <= p) {
-      const q0 = query[start];
-      const q1 = query[start + 1];
-      const q2 = query[start + 2];
-      const q3 = query[start + 3];
-      for (let c4 = 0; c4 < alive; c4++) {
-        const o = (from + candidates[c4]) * p + start;
-        const d0 = rows[o] - q0;
-        const d1 = rows[o + 1] - q1;
-        const d2 = rows[o + 2] - q2;
-        const d3 = rows[o + 3] - q3;
-        let s2 = partial[c4];
-        s2 += d0 * d0;
-        s2 += d1 * d1;
-        s2 += d2 * d2;
-        s2 += d3 * d3;
-        partial[c4] = s2;
-      }
-    } else {
-      for (let c4 = 0; c4 < alive; c4++) {
-        const o = (from + candidates[c4]) * p;
-        let s2 = partial[c4];
-        for (let j = start; j < p; j++) {
-          const d = rows[o + j] - query[j];
-          s2 += d * d;
-        }
-        partial[c4] = s2;
-      }
-    }
-    let kept = 0;
-    for (let c4 = 0; c4 < alive; c4++) {
-      candidates[kept] = candidates[c4];
-      partial[kept] = partial[c4];
-      kept += +(partial[c4] <= worst);
-    }
-    alive = kept;
-  }
-  for (let c4 = 0; c4 < alive; c4++) {
-    const s2 = partial[c4];
-    if (s2 > worst) continue;
-    const t = order[from + candidates[c4]];
-    if (s2 === worst && indices[last] >= 0 && t > indices[last]) continue;
-    let r2 = last;
-    while (r2 > best && (squared[r2 - 1] > s2 || squared[r2 - 1] === s2 && indices[r2 - 1] > t)) {
-      squared[r2] = squared[r2 - 1];
-      indices[r2] = indices[r2 - 1];
-      r2--;
-    }
-    squared[r2] = s2;
-    indices[r2] = t;
-    worst = squared[last];
-  }
-  return worst;
-}
-function buildLeafIndex(train3) {
-  const { rows: n, cols: p, X: X4 } = train3;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const starts = [];
-  const stack2 = [0, n];
-  while (stack2.length > 0) {
-    const end = stack2.pop();
-    const start = stack2.pop();
-    if (end - start <= LEAF_ROWS || p === 0) {
-      starts.push(start);
-      continue;
-    }
-    let widest = 0;
-    let widestSpan = -1;
-    for (let j = 0; j < p; j++) {
-      let min4 = Number.POSITIVE_INFINITY;
-      let max4 = Number.NEGATIVE_INFINITY;
-      for (let i = start; i < end; i++) {
-        const v = X4[order[i] * p + j];
-        if (v < min4) min4 = v;
-        if (v > max4) max4 = v;
-      }
-      if (max4 - min4 > widestSpan) {
-        widestSpan = max4 - min4;
-        widest = j;
-      }
-    }
-    const mid = start + end >> 1;
-    selectNth(order, X4, p, widest, start, end, mid);
-    stack2.push(mid, end, start, mid);
-  }
-  starts.sort((a4, b10) => a4 - b10);
-  const nLeaves = starts.length;
-  const leafStart = Int32Array.from([...starts, n]);
-  const rows = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) {
-    const from = order[i] * p;
-    for (let j = 0; j < p; j++) rows[i * p + j] = X4[from + j];
-  }
-  const lo = new Float64Array(nLeaves * p).fill(Number.POSITIVE_INFINITY);
-  const hi = new Float64Array(nLeaves * p).fill(Number.NEGATIVE_INFINITY);
-  for (let l = 0; l < nLeaves; l++) {
-    for (let i = leafStart[l]; i < leafStart[l + 1]; i++) {
-      for (let j = 0; j < p; j++) {
-        const v = rows[i * p + j];
-        if (v < lo[l * p + j]) lo[l * p + j] = v;
-        if (v > hi[l * p + j]) hi[l * p + j] = v;
-      }
-    }
-  }
-  return { order, X: rows, leafStart, lo, hi };
-}
-function selectNth(order, X4, p, j, start, end, nth) {
-  let left = start;
-  let right = end - 1;
-  while (right > left) {
-    const a4 = X4[order[left] * p + j];
-    const b10 = X4[order[left + right >> 1] * p + j];
-    const c4 = X4[order[right] * p + j];
-    const pivot = Math.max(Math.min(a4, b10), Math.min(Math.max(a4, b10), c4));
-    let i = left;
-    let r2 = right;
-    while (i <= r2) {
-      while (X4[order[i] * p + j] < pivot) i++;
-      while (X4[order[r2] * p + j] > pivot) r2--;
-      if (i <= r2) {
-        const t = order[i];
-        order[i] = order[r2];
-        order[r2] = t;
-        i++;
-        r2--;
-      }
-    }
-    if (nth <= r2) right = r2;
-    else if (nth >= i) left = i;
-    else return;
-  }
-}
-
 // actions/lib/models/base64.ts
 var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var DECODE = new Int16Array(128).fill(-1);
@@ -30844,6 +30491,1027 @@ function skipLeaf(bytes, cursor3, end, K2, tree2, fail2) {
   if (tag === K2) for (let c4 = 0; c4 < K2; c4++) readVarint(bytes, cursor3, end, fail2);
 }
 
+// actions/lib/models/gradient-boosting.ts
+var HIST_GRADIENT_BOOSTING_FORMAT = "gitml.hist-gradient-boosting";
+var FORMAT_VERSION2 = 1;
+var MIN_HESSIAN_TO_SPLIT = 1e-3;
+var FLOAT64_EPSILON = 2 ** -52;
+var HistGradientBoosting = class _HistGradientBoosting {
+  algorithm = "hist-gradient-boosting";
+  settings;
+  model = null;
+  constructor(params2 = {}) {
+    this.settings = resolveParams(params2);
+  }
+  get nClasses() {
+    return this.model?.nClasses ?? 0;
+  }
+  /** Trees in the ensemble (0 before fit). */
+  get treeCount() {
+    return this.model?.roots.length ?? 0;
+  }
+  params() {
+    return { ...this.settings };
+  }
+  fit(X4, y4, nClasses) {
+    const classes = checkTrainingData(X4, y4, nClasses);
+    this.model = boost(X4, y4, nClasses, classes, this.settings);
+    return this;
+  }
+  /** Raw scores per row and tree slot, row-major out[i × slots + k]. */
+  decisionFunction(X4) {
+    const m3 = this.fitted("decisionFunction");
+    if (X4.cols !== m3.nFeatures) {
+      throw new RangeError(
+        `HistGradientBoosting: X has ${X4.cols} features, the model was fitted on ${m3.nFeatures}`
+      );
+    }
+    const { rows, data: data3 } = X4;
+    for (let i = 0; i < data3.length; i++) {
+      if (Number.isNaN(data3[i])) {
+        throw new RangeError(
+          `HistGradientBoosting: feature ${Math.floor(i / rows)} of row ${i % rows} is NaN; impute missing values first`
+        );
+      }
+    }
+    const T = m3.baseline.length;
+    const raw2 = new Float64Array(rows * T);
+    for (let i = 0; i < rows; i++) raw2.set(m3.baseline, i * T);
+    const { roots, feature: feature3, threshold: threshold2, right, value: value4 } = m3;
+    for (let t = 0; t < roots.length; t++) {
+      const k2 = t % T;
+      for (let i = 0; i < rows; i++) {
+        let node = roots[t];
+        let f = feature3[node];
+        while (f >= 0) {
+          node = data3[f * rows + i] <= threshold2[node] ? node + 1 : right[node];
+          f = feature3[node];
+        }
+        raw2[i * T + k2] += value4[node];
+      }
+    }
+    return raw2;
+  }
+  predictProba(X4) {
+    const m3 = this.fitted("predictProba");
+    const raw2 = this.decisionFunction(X4);
+    const K2 = m3.nClasses;
+    const T = m3.baseline.length;
+    const out = new Float64Array(X4.rows * K2);
+    const { classes } = m3;
+    for (let i = 0; i < X4.rows; i++) {
+      const o = i * K2;
+      if (T === 1) {
+        const p = 1 / (1 + Math.exp(-raw2[i]));
+        out[o + classes[0]] = 1 - p;
+        out[o + classes[1]] = p;
+        continue;
+      }
+      const r2 = i * T;
+      let max4 = raw2[r2];
+      for (let k2 = 1; k2 < T; k2++) if (raw2[r2 + k2] > max4) max4 = raw2[r2 + k2];
+      let sum4 = 0;
+      for (let k2 = 0; k2 < T; k2++) {
+        const e = Math.exp(raw2[r2 + k2] - max4);
+        out[o + classes[k2]] = e;
+        sum4 += e;
+      }
+      for (let k2 = 0; k2 < T; k2++) out[o + classes[k2]] /= sum4;
+    }
+    return out;
+  }
+  predict(X4) {
+    return predictFromProba(this.predictProba(X4), X4.rows, this.fitted("predict").nClasses);
+  }
+  toJSON() {
+    const m3 = this.fitted("toJSON");
+    const nodes = new ByteWriter();
+    let leaves = 0;
+    for (let q = 0; q < m3.feature.length; q++) if (m3.feature[q] < 0) leaves++;
+    const values3 = new DataView(new ArrayBuffer(leaves * 8));
+    let leaf = 0;
+    for (let q = 0; q < m3.feature.length; q++) {
+      const f = m3.feature[q];
+      if (f < 0) {
+        nodes.byte(0);
+        values3.setFloat64(8 * leaf++, m3.value[q], true);
+      } else {
+        nodes.varint(f + 1);
+        nodes.byte(m3.bin[q]);
+      }
+    }
+    return {
+      format: HIST_GRADIENT_BOOSTING_FORMAT,
+      version: FORMAT_VERSION2,
+      params: { ...this.settings },
+      nFeatures: m3.nFeatures,
+      nClasses: m3.nClasses,
+      classes: Array.from(m3.classes),
+      baseline: Array.from(m3.baseline),
+      binEdges: m3.binEdges.map((e) => Array.from(e)),
+      iterations: m3.iterations,
+      nodes: encodeBase64(nodes.bytes.slice(0, nodes.length)),
+      leafValues: encodeBase64(new Uint8Array(values3.buffer))
+    };
+  }
+  static load(json2) {
+    const what = `${HIST_GRADIENT_BOOSTING_FORMAT} model`;
+    const fail2 = (rule5) => {
+      throw new ModelFormatError(`${what}: ${rule5}`);
+    };
+    const obj = checkFormat(json2, HIST_GRADIENT_BOOSTING_FORMAT, FORMAT_VERSION2);
+    const rawParams = readObject(obj.params, `${what} "params"`);
+    let settings = resolveParams({});
+    try {
+      settings = resolveParams(rawParams);
+    } catch (e) {
+      fail2(`params: ${e.message}`);
+    }
+    const nFeatures = readInteger(obj, "nFeatures", what, { min: 1 });
+    const nClasses = readInteger(obj, "nClasses", what, { min: 2 });
+    const classesValue = obj.classes;
+    if (!Array.isArray(classesValue) || classesValue.length < 2 || classesValue.length > nClasses) {
+      fail2(`"classes" must be an array of 2 to ${nClasses} class indices`);
+    }
+    const classes = Int32Array.from(
+      readNumbers(obj, "classes", what, classesValue.length, {
+        min: 0,
+        max: nClasses - 1,
+        integer: true
+      })
+    );
+    for (let c4 = 1; c4 < classes.length; c4++) {
+      if (!(classes[c4 - 1] < classes[c4])) fail2('"classes" must be strictly ascending');
+    }
+    const T = classes.length === 2 ? 1 : classes.length;
+    const baseline3 = readNumbers(obj, "baseline", what, T);
+    const edgesValue = obj.binEdges;
+    if (!Array.isArray(edgesValue) || edgesValue.length !== nFeatures) {
+      fail2(`"binEdges" must be an array of ${nFeatures} arrays`);
+    }
+    const binEdges2 = [];
+    for (let j = 0; j < nFeatures; j++) {
+      const e = edgesValue[j];
+      if (!Array.isArray(e) || e.length > settings.maxBins - 1) {
+        fail2(`binEdges[${j}] must be an array of at most ${settings.maxBins - 1} numbers`);
+      }
+      const edges = readNumbers({ e }, "e", what, e.length);
+      for (let b10 = 1; b10 < edges.length; b10++) {
+        if (!(edges[b10 - 1] < edges[b10])) fail2(`binEdges[${j}] must be strictly ascending (entry ${b10})`);
+      }
+      binEdges2.push(edges);
+    }
+    const iterations2 = readInteger(obj, "iterations", what, { min: 0, max: settings.maxIter });
+    if (typeof obj.nodes !== "string") fail2('"nodes" must be a base64 string');
+    if (typeof obj.leafValues !== "string") fail2('"leafValues" must be a base64 string');
+    const nodeBytes = decodeBase64(obj.nodes) ?? fail2('"nodes" is not valid base64');
+    const valueBytes = decodeBase64(obj.leafValues) ?? fail2('"leafValues" is not valid base64');
+    if (valueBytes.length % 8 !== 0) fail2('"leafValues" must hold whole float64 values (8 bytes each)');
+    const model = new _HistGradientBoosting(settings);
+    model.model = decodeTrees2(
+      { nFeatures, nClasses, classes, baseline: baseline3, binEdges: binEdges2, iterations: iterations2 },
+      nodeBytes,
+      valueBytes,
+      settings.maxLeafNodes,
+      fail2
+    );
+    return model;
+  }
+  fitted(method2) {
+    if (!this.model) {
+      throw new Error(`HistGradientBoosting.${method2}: the model is not fitted; call fit() or load() first`);
+    }
+    return this.model;
+  }
+};
+function resolveParams(p) {
+  const r2 = {
+    learningRate: p.learningRate ?? 0.1,
+    maxIter: p.maxIter ?? 100,
+    maxLeafNodes: p.maxLeafNodes ?? 31,
+    minSamplesLeaf: p.minSamplesLeaf ?? 20,
+    l2Regularization: p.l2Regularization ?? 0,
+    maxBins: p.maxBins ?? 255
+  };
+  const rule5 = (ok, name, text3, value4) => {
+    if (!ok) throw new RangeError(`${name} must be ${text3}, got ${JSON.stringify(value4)}`);
+  };
+  const int = (v, min4) => typeof v === "number" && Number.isInteger(v) && v >= min4;
+  rule5(
+    typeof r2.learningRate === "number" && r2.learningRate > 0 && Number.isFinite(r2.learningRate),
+    "learningRate",
+    "a finite number > 0",
+    r2.learningRate
+  );
+  rule5(int(r2.maxIter, 1) && r2.maxIter <= 1e5, "maxIter", "an integer in 1..100000", r2.maxIter);
+  rule5(
+    int(r2.maxLeafNodes, 2) && r2.maxLeafNodes <= 65536,
+    "maxLeafNodes",
+    "an integer in 2..65536",
+    r2.maxLeafNodes
+  );
+  rule5(int(r2.minSamplesLeaf, 1), "minSamplesLeaf", "an integer >= 1", r2.minSamplesLeaf);
+  rule5(
+    typeof r2.l2Regularization === "number" && r2.l2Regularization >= 0 && Number.isFinite(r2.l2Regularization),
+    "l2Regularization",
+    "a finite number >= 0",
+    r2.l2Regularization
+  );
+  rule5(int(r2.maxBins, 2) && r2.maxBins <= 255, "maxBins", "an integer in 2..255", r2.maxBins);
+  return r2;
+}
+function checkTrainingData(X4, y4, nClasses) {
+  const name = "HistGradientBoosting.fit";
+  if (!Number.isInteger(nClasses) || nClasses < 2) {
+    throw new RangeError(`${name}: nClasses must be an integer >= 2, got ${nClasses}`);
+  }
+  if (X4.rows < 1 || X4.cols < 1) throw new RangeError(`${name}: X is empty (${X4.rows} \xD7 ${X4.cols})`);
+  if (y4.length !== X4.rows) throw new RangeError(`${name}: y has ${y4.length} labels but X has ${X4.rows} rows`);
+  const seen = new Uint8Array(nClasses);
+  for (let i = 0; i < y4.length; i++) {
+    if (!(y4[i] >= 0 && y4[i] < nClasses)) {
+      throw new RangeError(`${name}: label ${y4[i]} of row ${i} is outside 0..${nClasses - 1}`);
+    }
+    seen[y4[i]] = 1;
+  }
+  const classes = [];
+  for (let c4 = 0; c4 < nClasses; c4++) if (seen[c4]) classes.push(c4);
+  if (classes.length < 2) {
+    throw new RangeError(
+      `${name}: every training row is of class ${classes[0]}; boosting needs rows of at least two classes`
+    );
+  }
+  const { rows, data: data3 } = X4;
+  for (let i = 0; i < data3.length; i++) {
+    if (!Number.isFinite(data3[i])) {
+      throw new RangeError(
+        `${name}: feature ${Math.floor(i / rows)} of row ${i % rows} is ${data3[i]}; values must be finite (impute missing values first)`
+      );
+    }
+  }
+  return Int32Array.from(classes);
+}
+function binEdges(column, maxBins) {
+  const sorted = Float64Array.from(column).sort();
+  const distinct = [];
+  for (let i = 0; i < sorted.length; i++)
+    if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
+  const edges = [];
+  if (distinct.length <= maxBins) {
+    for (let b10 = 0; b10 + 1 < distinct.length; b10++) edges.push((distinct[b10] + distinct[b10 + 1]) * 0.5);
+    return Float64Array.from(edges);
+  }
+  const n = sorted.length;
+  const step2 = 100 / maxBins;
+  for (let i = 1; i < maxBins; i++) {
+    const q = i * step2 / 100;
+    const lo = Math.floor((n - 1) * q);
+    const hi = Math.ceil((n - 1) * q);
+    const edge = lo === hi ? sorted[lo] : sorted[lo + 1] - (sorted[lo + 1] - sorted[lo]) * 0.5;
+    if (edges.length === 0 || edge !== edges[edges.length - 1]) edges.push(edge);
+  }
+  return Float64Array.from(edges);
+}
+function binOf(edges, x4) {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (x4 <= edges[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+function boost(X4, y4, nClasses, classes, s2) {
+  const { rows: n, cols: p } = X4;
+  const edges = [];
+  const bins2 = new Uint8Array(n * p);
+  const offsets2 = new Int32Array(p + 1);
+  const binCounts = new Int32Array(p);
+  for (let j = 0; j < p; j++) {
+    const column = X4.data.subarray(j * n, (j + 1) * n);
+    const e = binEdges(column, s2.maxBins);
+    edges.push(e);
+    for (let i = 0; i < n; i++) bins2[j * n + i] = binOf(e, column[i]);
+    binCounts[j] = e.length + 1;
+    offsets2[j + 1] = offsets2[j] + binCounts[j];
+  }
+  const binned = { n, p, bins: bins2, offsets: offsets2, binCounts, totalBins: offsets2[p] };
+  const slotOf = new Int32Array(nClasses).fill(-1);
+  classes.forEach((c4, k2) => {
+    slotOf[c4] = k2;
+  });
+  const target2 = Int32Array.from(y4, (c4) => slotOf[c4]);
+  const K2 = classes.length;
+  const T = K2 === 2 ? 1 : K2;
+  const counts = new Float64Array(K2);
+  for (let i = 0; i < n; i++) counts[target2[i]]++;
+  const baseline3 = new Float64Array(T);
+  if (T === 1) {
+    const share = Math.min(Math.max(counts[1] / n, 10 * FLOAT64_EPSILON), 1 - 10 * FLOAT64_EPSILON);
+    baseline3[0] = Math.log(share / (1 - share));
+  } else {
+    let meanLog = 0;
+    for (let k2 = 0; k2 < K2; k2++) {
+      baseline3[k2] = Math.log(Math.min(Math.max(counts[k2] / n, FLOAT64_EPSILON), 1 - FLOAT64_EPSILON));
+      meanLog += baseline3[k2];
+    }
+    meanLog /= K2;
+    for (let k2 = 0; k2 < K2; k2++) baseline3[k2] -= meanLog;
+  }
+  const raw2 = new Float64Array(n * T);
+  for (let i = 0; i < n; i++) raw2.set(baseline3, i * T);
+  const grad = new Float32Array(n * T);
+  const hess = new Float32Array(n * T);
+  const proba = new Float64Array(T);
+  const trees = [];
+  const gSlot = new Float32Array(n);
+  const hSlot = new Float32Array(n);
+  for (let it = 0; it < s2.maxIter; it++) {
+    for (let i = 0; i < n; i++) {
+      if (T === 1) {
+        const r2 = raw2[i];
+        const yi = target2[i];
+        if (r2 > 0) {
+          const e = Math.exp(-r2);
+          grad[i] = (1 - yi - yi * e) / (1 + e);
+          hess[i] = e / ((1 + e) * (1 + e));
+        } else {
+          const e = Math.exp(r2);
+          grad[i] = ((1 - yi) * e - yi) / (1 + e);
+          hess[i] = e / ((1 + e) * (1 + e));
+        }
+        continue;
+      }
+      const o = i * T;
+      let max4 = raw2[o];
+      for (let k2 = 1; k2 < T; k2++) if (raw2[o + k2] > max4) max4 = raw2[o + k2];
+      let sum4 = 0;
+      for (let k2 = 0; k2 < T; k2++) {
+        proba[k2] = Math.exp(raw2[o + k2] - max4);
+        sum4 += proba[k2];
+      }
+      for (let k2 = 0; k2 < T; k2++) {
+        const pk = proba[k2] / sum4;
+        grad[o + k2] = pk - (target2[i] === k2 ? 1 : 0);
+        hess[o + k2] = pk * (1 - pk);
+      }
+    }
+    for (let k2 = 0; k2 < T; k2++) {
+      for (let i = 0; i < n; i++) {
+        gSlot[i] = grad[i * T + k2];
+        hSlot[i] = hess[i * T + k2];
+      }
+      const { root, leaves, index: index6 } = growTree(binned, gSlot, hSlot, s2);
+      for (const leaf of leaves) {
+        const v = leaf.value * s2.learningRate;
+        leaf.value = v;
+        for (let q = leaf.start; q < leaf.end; q++) raw2[index6[q] * T + k2] += v;
+      }
+      trees.push(root);
+    }
+  }
+  return flatten(trees, {
+    nFeatures: p,
+    nClasses,
+    classes,
+    baseline: baseline3,
+    binEdges: edges,
+    iterations: s2.maxIter
+  });
+}
+function growTree(d, g2, h2, s2) {
+  const index6 = new Int32Array(d.n);
+  for (let i = 0; i < d.n; i++) index6[i] = i;
+  const scratch = new Int32Array(d.n);
+  let sumGrad = 0;
+  let sumHess = 0;
+  for (let i = 0; i < d.n; i++) {
+    sumGrad += g2[i];
+    sumHess += h2[i];
+  }
+  let order = 0;
+  const node = (start, end, sg, sh, value4) => ({
+    start,
+    end,
+    sumGrad: sg,
+    sumHess: sh,
+    value: value4,
+    order: order++,
+    split: null,
+    hist: null,
+    left: null,
+    right: null
+  });
+  const root = node(0, d.n, sumGrad, sumHess, 0);
+  const leaves = [];
+  const splittable = [];
+  const consider = (x4) => {
+    x4.split = findSplit(d, x4, s2);
+    if (x4.split === null) {
+      x4.hist = null;
+      leaves.push(x4);
+    } else splittable.push(x4);
+  };
+  if (d.n < 2 * s2.minSamplesLeaf || sumHess < MIN_HESSIAN_TO_SPLIT) {
+    leaves.push(root);
+    return { root, leaves, index: index6 };
+  }
+  root.hist = histogram(d, index6, 0, d.n, g2, h2);
+  consider(root);
+  while (splittable.length > 0) {
+    let best = 0;
+    for (let q = 1; q < splittable.length; q++) {
+      const a4 = splittable[q];
+      const b10 = splittable[best];
+      if (a4.split.gain > b10.split.gain || a4.split.gain === b10.split.gain && a4.order < b10.order) best = q;
+    }
+    const parent = splittable.splice(best, 1)[0];
+    const sp = parent.split;
+    const featureBins = d.bins.subarray(sp.feature * d.n, (sp.feature + 1) * d.n);
+    let l = parent.start;
+    let r2 = 0;
+    for (let q = parent.start; q < parent.end; q++) {
+      const row = index6[q];
+      if (featureBins[row] <= sp.bin) index6[l++] = row;
+      else scratch[r2++] = row;
+    }
+    index6.set(scratch.subarray(0, r2), l);
+    const left = node(parent.start, l, sp.sumGradLeft, sp.sumHessLeft, sp.valueLeft);
+    const right = node(l, parent.end, sp.sumGradRight, sp.sumHessRight, sp.valueRight);
+    parent.left = left;
+    parent.right = right;
+    const hist = parent.hist;
+    parent.hist = null;
+    if (leaves.length + splittable.length + 2 === s2.maxLeafNodes) {
+      leaves.push(left, right);
+      for (const x4 of splittable) {
+        x4.hist = null;
+        leaves.push(x4);
+      }
+      splittable.length = 0;
+      break;
+    }
+    const leftOpen = left.end - left.start >= 2 * s2.minSamplesLeaf;
+    const rightOpen = right.end - right.start >= 2 * s2.minSamplesLeaf;
+    if (!leftOpen) leaves.push(left);
+    if (!rightOpen) leaves.push(right);
+    if (!leftOpen && !rightOpen) continue;
+    const [small, large] = left.end - left.start < right.end - right.start ? [left, right] : [right, left];
+    small.hist = histogram(d, index6, small.start, small.end, g2, h2);
+    large.hist = subtract(hist, small.hist);
+    if (leftOpen) consider(left);
+    else left.hist = null;
+    if (rightOpen) consider(right);
+    else right.hist = null;
+  }
+  return { root, leaves, index: index6 };
+}
+function histogram(d, index6, start, end, g2, h2) {
+  const grad = new Float64Array(d.totalBins);
+  const hess = new Float64Array(d.totalBins);
+  const count2 = new Int32Array(d.totalBins);
+  const { bins: bins2, n } = d;
+  for (let j = 0; j < d.p; j++) {
+    const col = j * n;
+    const off = d.offsets[j];
+    for (let q = start; q < end; q++) {
+      const row = index6[q];
+      const b10 = off + bins2[col + row];
+      grad[b10] += g2[row];
+      hess[b10] += h2[row];
+      count2[b10]++;
+    }
+  }
+  return { grad, hess, count: count2 };
+}
+function subtract(parent, child2) {
+  const grad = new Float64Array(parent.grad.length);
+  const hess = new Float64Array(parent.grad.length);
+  const count2 = new Int32Array(parent.grad.length);
+  for (let b10 = 0; b10 < grad.length; b10++) {
+    grad[b10] = parent.grad[b10] - child2.grad[b10];
+    hess[b10] = parent.hess[b10] - child2.hess[b10];
+    count2[b10] = parent.count[b10] - child2.count[b10];
+  }
+  return { grad, hess, count: count2 };
+}
+function leafValue(sumGrad, sumHess, l2) {
+  return -sumGrad / (sumHess + l2 + 1e-15);
+}
+function findSplit(d, x4, s2) {
+  const hist = x4.hist;
+  const n = x4.end - x4.start;
+  const l2 = s2.l2Regularization;
+  const msl = s2.minSamplesLeaf;
+  const lossNode = x4.sumGrad * x4.value;
+  let best = null;
+  for (let j = 0; j < d.p; j++) {
+    const off = d.offsets[j];
+    let bestGain = -1;
+    let bestBin = -1;
+    let bestGradLeft = 0;
+    let bestHessLeft = 0;
+    let bestNLeft = 0;
+    let gradLeft = 0;
+    let hessLeft = 0;
+    let nLeft = 0;
+    for (let b10 = 0; b10 < d.binCounts[j] - 1; b10++) {
+      nLeft += hist.count[off + b10];
+      const nRight = n - nLeft;
+      hessLeft += hist.hess[off + b10];
+      const hessRight = x4.sumHess - hessLeft;
+      gradLeft += hist.grad[off + b10];
+      const gradRight = x4.sumGrad - gradLeft;
+      if (nLeft < msl) continue;
+      if (nRight < msl) break;
+      if (hessLeft < MIN_HESSIAN_TO_SPLIT) continue;
+      if (hessRight < MIN_HESSIAN_TO_SPLIT) break;
+      const valueLeft = leafValue(gradLeft, hessLeft, l2);
+      const valueRight = leafValue(gradRight, hessRight, l2);
+      let gain = lossNode;
+      gain -= gradLeft * valueLeft;
+      gain -= gradRight * valueRight;
+      if (gain > bestGain && gain > 0) {
+        bestGain = gain;
+        bestBin = b10;
+        bestGradLeft = gradLeft;
+        bestHessLeft = hessLeft;
+        bestNLeft = nLeft;
+      }
+    }
+    if (bestBin >= 0 && (best === null || bestGain > best.gain)) {
+      const sumGradRight = x4.sumGrad - bestGradLeft;
+      const sumHessRight = x4.sumHess - bestHessLeft;
+      best = {
+        gain: bestGain,
+        feature: j,
+        bin: bestBin,
+        nLeft: bestNLeft,
+        sumGradLeft: bestGradLeft,
+        sumHessLeft: bestHessLeft,
+        sumGradRight,
+        sumHessRight,
+        valueLeft: leafValue(bestGradLeft, bestHessLeft, l2),
+        valueRight: leafValue(sumGradRight, sumHessRight, l2)
+      };
+    }
+  }
+  return best;
+}
+function flatten(trees, head) {
+  let total = 0;
+  const countNodes = (x4) => x4.left ? 1 + countNodes(x4.left) + countNodes(x4.right) : 1;
+  for (const t of trees) total += countNodes(t);
+  const feature3 = new Int32Array(total);
+  const bin3 = new Int32Array(total);
+  const threshold2 = new Float64Array(total);
+  const right = new Int32Array(total);
+  const value4 = new Float64Array(total);
+  const roots = new Int32Array(trees.length);
+  let next = 0;
+  const emit2 = (x4) => {
+    const q = next++;
+    if (!x4.left) {
+      feature3[q] = -1;
+      right[q] = -1;
+      value4[q] = x4.value;
+      return;
+    }
+    const sp = x4.split;
+    feature3[q] = sp.feature;
+    bin3[q] = sp.bin;
+    threshold2[q] = head.binEdges[sp.feature][sp.bin];
+    emit2(x4.left);
+    right[q] = next;
+    emit2(x4.right);
+  };
+  trees.forEach((t, i) => {
+    roots[i] = next;
+    emit2(t);
+  });
+  return { ...head, roots, feature: feature3, bin: bin3, threshold: threshold2, right, value: value4 };
+}
+function decodeTrees2(head, nodeBytes, valueBytes, maxLeafNodes, fail2) {
+  const { nFeatures: p, binEdges: edges } = head;
+  const treeCount = head.iterations * head.baseline.length;
+  const values3 = new DataView(valueBytes.buffer, valueBytes.byteOffset, valueBytes.byteLength);
+  const leafCount = valueBytes.length / 8;
+  const capacity = nodeBytes.length;
+  const feature3 = new Int32Array(capacity);
+  const bin3 = new Int32Array(capacity);
+  const threshold2 = new Float64Array(capacity);
+  const right = new Int32Array(capacity);
+  const value4 = new Float64Array(capacity);
+  const roots = new Int32Array(treeCount);
+  const cursor3 = { pos: 0 };
+  const pending = [];
+  let q = 0;
+  let leaf = 0;
+  for (let t = 0; t < treeCount; t++) {
+    roots[t] = q;
+    let treeLeaves = 0;
+    for (; ; ) {
+      if (cursor3.pos >= nodeBytes.length) fail2(`"nodes" ends inside tree ${t} of ${treeCount}`);
+      const tag = readVarint(nodeBytes, cursor3, nodeBytes.length, fail2);
+      if (tag === 0) {
+        if (leaf >= leafCount) fail2(`"leafValues" holds ${leafCount} values, the trees have more leaves`);
+        const v = values3.getFloat64(8 * leaf++, true);
+        if (!Number.isFinite(v)) fail2(`leaf value ${leaf - 1} is ${v}; leaf values must be finite`);
+        feature3[q] = -1;
+        right[q] = -1;
+        value4[q] = v;
+        q++;
+        if (++treeLeaves > maxLeafNodes)
+          fail2(`tree ${t} has more than maxLeafNodes = ${maxLeafNodes} leaves`);
+        if (pending.length === 0) break;
+        right[pending.pop()] = q;
+        continue;
+      }
+      const j = tag - 1;
+      if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
+      if (cursor3.pos >= nodeBytes.length) fail2(`"nodes" ends inside tree ${t} of ${treeCount}`);
+      const b10 = nodeBytes[cursor3.pos++];
+      if (b10 >= edges[j].length) {
+        fail2(
+          `a node of tree ${t} splits feature ${j} at bin ${b10}, but binEdges[${j}] has ${edges[j].length}`
+        );
+      }
+      feature3[q] = j;
+      bin3[q] = b10;
+      threshold2[q] = edges[j][b10];
+      pending.push(q);
+      q++;
+    }
+  }
+  if (cursor3.pos !== nodeBytes.length) {
+    fail2(`"nodes" holds ${nodeBytes.length - cursor3.pos} bytes after the last of ${treeCount} trees`);
+  }
+  if (leaf !== leafCount) fail2(`"leafValues" holds ${leafCount} values, the trees have ${leaf} leaves`);
+  return {
+    ...head,
+    roots,
+    feature: feature3.slice(0, q),
+    bin: bin3.slice(0, q),
+    threshold: threshold2.slice(0, q),
+    right: right.slice(0, q),
+    value: value4.slice(0, q)
+  };
+}
+
+// actions/lib/models/knn.ts
+var WEIGHTS = ["uniform", "distance"];
+var KNN_FORMAT = "gitml.knn";
+var FORMAT_VERSION3 = 1;
+var LEAF_ROWS = 64;
+var KNearestNeighbors = class _KNearestNeighbors {
+  algorithm = "knn";
+  k;
+  weights;
+  train = null;
+  /** Built on first search, so fit and load stay cheap. */
+  index = null;
+  constructor(params2 = {}) {
+    const k2 = params2.k ?? 5;
+    if (!(Number.isInteger(k2) && k2 >= 1))
+      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k2}`);
+    const weights = params2.weights ?? "uniform";
+    if (!WEIGHTS.includes(weights)) {
+      throw new RangeError(
+        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
+      );
+    }
+    this.k = k2;
+    this.weights = weights;
+  }
+  get nClasses() {
+    return this.train?.nClasses ?? 0;
+  }
+  params() {
+    return { k: this.k, weights: this.weights };
+  }
+  fit(X4, y4, nClasses) {
+    const { rows, cols } = X4;
+    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
+      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
+    }
+    if (y4.length !== rows)
+      throw new RangeError(`KNearestNeighbors.fit: y has ${y4.length} labels but X has ${rows} rows`);
+    if (rows < this.k) {
+      throw new RangeError(
+        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
+      );
+    }
+    for (let i = 0; i < rows; i++) {
+      if (y4[i] < 0 || y4[i] >= nClasses) {
+        throw new RangeError(
+          `KNearestNeighbors.fit: y[${i}] = ${y4[i]} is not a class index in 0..${nClasses - 1}`
+        );
+      }
+    }
+    const rowMajor = new Float64Array(rows * cols);
+    transposeRows(X4, rowMajor, "KNearestNeighbors.fit");
+    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y4), nClasses };
+    this.index = null;
+    return this;
+  }
+  fitted() {
+    if (!this.train)
+      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
+    return this.train;
+  }
+  /** Exact k nearest training rows per query row. */
+  kneighbors(X4) {
+    const { k: k2 } = this;
+    const { squared, indices } = this.search(X4);
+    const distances = new Float64Array(X4.rows * k2);
+    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
+    return { k: k2, indices, distances };
+  }
+  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
+  votes(X4) {
+    const { k: k2 } = this;
+    const { y: y4, nClasses: K2 } = this.fitted();
+    const { squared, indices } = this.search(X4);
+    const votes = new Float64Array(X4.rows * K2);
+    for (let i = 0; i < X4.rows; i++) {
+      const o = i * k2;
+      const v = i * K2;
+      if (this.weights === "uniform") {
+        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1;
+      } else if (squared[o] === 0) {
+        for (let r2 = 0; r2 < k2 && squared[o + r2] === 0; r2++) votes[v + y4[indices[o + r2]]] += 1;
+      } else {
+        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
+      }
+    }
+    return votes;
+  }
+  predictProba(X4) {
+    const K2 = this.fitted().nClasses;
+    const proba = this.votes(X4);
+    for (let i = 0; i < X4.rows; i++) {
+      let total = 0;
+      for (let c4 = 0; c4 < K2; c4++) total += proba[i * K2 + c4];
+      for (let c4 = 0; c4 < K2; c4++) proba[i * K2 + c4] /= total;
+    }
+    return proba;
+  }
+  predict(X4) {
+    const K2 = this.fitted().nClasses;
+    const votes = this.votes(X4);
+    const out = new Int32Array(X4.rows);
+    for (let i = 0; i < X4.rows; i++) out[i] = argmax(votes, i * K2, K2);
+    return out;
+  }
+  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
+  search(X4) {
+    const { k: k2 } = this;
+    const train3 = this.fitted();
+    const p = train3.cols;
+    if (X4.cols !== p) {
+      throw new RangeError(`KNearestNeighbors: X has ${X4.cols} features, the model was fitted on ${p}`);
+    }
+    this.index ??= buildLeafIndex(train3);
+    const { order, X: rows, leafStart, lo, hi } = this.index;
+    const nLeaves = leafStart.length - 1;
+    let largestLeaf = 0;
+    for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
+    const nQuery = X4.rows;
+    const squared = new Float64Array(nQuery * k2).fill(Number.POSITIVE_INFINITY);
+    const indices = new Int32Array(nQuery * k2).fill(-1);
+    const query = new Float64Array(p);
+    const bounds3 = new Float64Array(nLeaves);
+    const state = {
+      rows,
+      order,
+      p,
+      k: k2,
+      query,
+      squared,
+      indices,
+      candidates: new Int32Array(largestLeaf),
+      partial: new Float64Array(largestLeaf)
+    };
+    for (let q = 0; q < nQuery; q++) {
+      for (let j = 0; j < p; j++) {
+        const v = X4.data[j * nQuery + q];
+        if (!Number.isFinite(v))
+          throw new RangeError(`KNearestNeighbors: X has ${v} at row ${q}, feature ${j}`);
+        query[j] = v;
+      }
+      let nearest2 = 0;
+      for (let l = 0; l < nLeaves; l++) {
+        const o = l * p;
+        let s2 = 0;
+        for (let j = 0; j < p; j++) {
+          const below = lo[o + j] - query[j];
+          const above = query[j] - hi[o + j];
+          const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
+          s2 += g2 * g2;
+        }
+        bounds3[l] = s2;
+        if (s2 < bounds3[nearest2]) nearest2 = l;
+      }
+      const best = q * k2;
+      let worst = scanLeaf(state, leafStart[nearest2], leafStart[nearest2 + 1], best);
+      for (let step2 = 1; step2 < nLeaves; step2++) {
+        const below = nearest2 - step2;
+        const above = nearest2 + step2;
+        if (below >= 0 && bounds3[below] <= worst)
+          worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
+        if (above < nLeaves && bounds3[above] <= worst)
+          worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
+      }
+    }
+    return { squared, indices };
+  }
+  toJSON() {
+    const t = this.fitted();
+    return {
+      format: KNN_FORMAT,
+      version: FORMAT_VERSION3,
+      k: this.k,
+      weights: this.weights,
+      nClasses: t.nClasses,
+      cols: t.cols,
+      rows: t.rows,
+      X: Array.from(t.X),
+      y: Array.from(t.y)
+    };
+  }
+  static load(json2) {
+    const what = `${KNN_FORMAT} model`;
+    const obj = checkFormat(json2, KNN_FORMAT, FORMAT_VERSION3);
+    const k2 = readInteger(obj, "k", what, { min: 1 });
+    const weights = readChoice(obj, "weights", what, WEIGHTS);
+    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
+    const cols = readInteger(obj, "cols", what, { min: 0 });
+    const rows = readInteger(obj, "rows", what, { min: 0 });
+    if (rows < k2)
+      throw new ModelFormatError(`${what}: k = ${k2} needs at least ${k2} training rows, got rows = ${rows}`);
+    const X4 = readNumbers(obj, "X", what, rows * cols);
+    const y4 = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
+    const model = new _KNearestNeighbors({ k: k2, weights });
+    model.train = { rows, cols, X: X4, y: y4, nClasses };
+    return model;
+  }
+};
+function transposeRows(X4, out, who) {
+  const { rows: n, cols: p, data: data3 } = X4;
+  for (let j = 0; j < p; j++) {
+    const col = j * n;
+    for (let i = 0; i < n; i++) {
+      const v = data3[col + i];
+      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
+      out[i * p + j] = v;
+    }
+  }
+}
+function scanLeaf(state, from, to, best) {
+  const { rows, order, p, k: k2, query, squared, indices, candidates, partial } = state;
+  const last = best + k2 - 1;
+  let worst = squared[last];
+  let alive = to - from;
+  for (let c4 = 0; c4 < alive; c4++) {
+    candidates[c4] = c4;
+    partial[c4] = 0;
+  }
+  for (let start = 0; start < p && alive > 0; start += 4) {
+    if (start + 4 <= p) {
+      const q0 = query[start];
+      const q1 = query[start + 1];
+      const q2 = query[start + 2];
+      const q3 = query[start + 3];
+      for (let c4 = 0; c4 < alive; c4++) {
+        const o = (from + candidates[c4]) * p + start;
+        const d0 = rows[o] - q0;
+        const d1 = rows[o + 1] - q1;
+        const d2 = rows[o + 2] - q2;
+        const d3 = rows[o + 3] - q3;
+        let s2 = partial[c4];
+        s2 += d0 * d0;
+        s2 += d1 * d1;
+        s2 += d2 * d2;
+        s2 += d3 * d3;
+        partial[c4] = s2;
+      }
+    } else {
+      for (let c4 = 0; c4 < alive; c4++) {
+        const o = (from + candidates[c4]) * p;
+        let s2 = partial[c4];
+        for (let j = start; j < p; j++) {
+          const d = rows[o + j] - query[j];
+          s2 += d * d;
+        }
+        partial[c4] = s2;
+      }
+    }
+    let kept = 0;
+    for (let c4 = 0; c4 < alive; c4++) {
+      candidates[kept] = candidates[c4];
+      partial[kept] = partial[c4];
+      kept += +(partial[c4] <= worst);
+    }
+    alive = kept;
+  }
+  for (let c4 = 0; c4 < alive; c4++) {
+    const s2 = partial[c4];
+    if (s2 > worst) continue;
+    const t = order[from + candidates[c4]];
+    if (s2 === worst && indices[last] >= 0 && t > indices[last]) continue;
+    let r2 = last;
+    while (r2 > best && (squared[r2 - 1] > s2 || squared[r2 - 1] === s2 && indices[r2 - 1] > t)) {
+      squared[r2] = squared[r2 - 1];
+      indices[r2] = indices[r2 - 1];
+      r2--;
+    }
+    squared[r2] = s2;
+    indices[r2] = t;
+    worst = squared[last];
+  }
+  return worst;
+}
+function buildLeafIndex(train3) {
+  const { rows: n, cols: p, X: X4 } = train3;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const starts = [];
+  const stack2 = [0, n];
+  while (stack2.length > 0) {
+    const end = stack2.pop();
+    const start = stack2.pop();
+    if (end - start <= LEAF_ROWS || p === 0) {
+      starts.push(start);
+      continue;
+    }
+    let widest = 0;
+    let widestSpan = -1;
+    for (let j = 0; j < p; j++) {
+      let min4 = Number.POSITIVE_INFINITY;
+      let max4 = Number.NEGATIVE_INFINITY;
+      for (let i = start; i < end; i++) {
+        const v = X4[order[i] * p + j];
+        if (v < min4) min4 = v;
+        if (v > max4) max4 = v;
+      }
+      if (max4 - min4 > widestSpan) {
+        widestSpan = max4 - min4;
+        widest = j;
+      }
+    }
+    const mid = start + end >> 1;
+    selectNth(order, X4, p, widest, start, end, mid);
+    stack2.push(mid, end, start, mid);
+  }
+  starts.sort((a4, b10) => a4 - b10);
+  const nLeaves = starts.length;
+  const leafStart = Int32Array.from([...starts, n]);
+  const rows = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    const from = order[i] * p;
+    for (let j = 0; j < p; j++) rows[i * p + j] = X4[from + j];
+  }
+  const lo = new Float64Array(nLeaves * p).fill(Number.POSITIVE_INFINITY);
+  const hi = new Float64Array(nLeaves * p).fill(Number.NEGATIVE_INFINITY);
+  for (let l = 0; l < nLeaves; l++) {
+    for (let i = leafStart[l]; i < leafStart[l + 1]; i++) {
+      for (let j = 0; j < p; j++) {
+        const v = rows[i * p + j];
+        if (v < lo[l * p + j]) lo[l * p + j] = v;
+        if (v > hi[l * p + j]) hi[l * p + j] = v;
+      }
+    }
+  }
+  return { order, X: rows, leafStart, lo, hi };
+}
+function selectNth(order, X4, p, j, start, end, nth) {
+  let left = start;
+  let right = end - 1;
+  while (right > left) {
+    const a4 = X4[order[left] * p + j];
+    const b10 = X4[order[left + right >> 1] * p + j];
+    const c4 = X4[order[right] * p + j];
+    const pivot = Math.max(Math.min(a4, b10), Math.min(Math.max(a4, b10), c4));
+    let i = left;
+    let r2 = right;
+    while (i <= r2) {
+      while (X4[order[i] * p + j] < pivot) i++;
+      while (X4[order[r2] * p + j] > pivot) r2--;
+      if (i <= r2) {
+        const t = order[i];
+        order[i] = order[r2];
+        order[r2] = t;
+        i++;
+        r2--;
+      }
+    }
+    if (nth <= r2) right = r2;
+    else if (nth >= i) left = i;
+    else return;
+  }
+}
+
 // actions/lib/models/random.ts
 function createRng(seed) {
   if (!Number.isInteger(seed)) throw new RangeError(`createRng: seed must be an integer, got ${seed}`);
@@ -30865,7 +31533,7 @@ var RandomForest = class _RandomForest {
   forest = null;
   encoded = null;
   constructor(params2 = {}) {
-    this.settings = resolveParams(params2);
+    this.settings = resolveParams2(params2);
   }
   get nClasses() {
     return this.forest?.nClasses ?? this.encoded?.nClasses ?? 0;
@@ -30885,7 +31553,7 @@ var RandomForest = class _RandomForest {
    * class with probability 1 and all feature importances are 0 (nothing was split).
    */
   fit(X4, y4, nClasses) {
-    checkTrainingData(X4, y4, nClasses);
+    checkTrainingData2(X4, y4, nClasses);
     this.forest = growForest(X4, y4, nClasses, this.settings);
     this.encoded = null;
     return this;
@@ -30969,9 +31637,9 @@ var RandomForest = class _RandomForest {
     }
     const version2 = o.version;
     if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
-    let settings = resolveParams({});
+    let settings = resolveParams2({});
     try {
-      settings = resolveParams(o.params);
+      settings = resolveParams2(o.params);
     } catch (e) {
       fail2(`params: ${e.message}`);
     }
@@ -31042,7 +31710,7 @@ var RandomForest = class _RandomForest {
     return this.forest;
   }
 };
-function resolveParams(p) {
+function resolveParams2(p) {
   const nTrees = p.nTrees ?? 100;
   const maxDepth2 = p.maxDepth ?? 0;
   const minSamplesLeaf = p.minSamplesLeaf ?? 1;
@@ -31071,7 +31739,7 @@ function featuresPerNode(maxFeatures, p) {
   const raw2 = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
   return Math.min(p, Math.max(1, Math.floor(raw2)));
 }
-function checkTrainingData(X4, y4, nClasses) {
+function checkTrainingData2(X4, y4, nClasses) {
   if (!Number.isInteger(nClasses) || nClasses < 1) {
     throw new RangeError(`RandomForest.fit: nClasses must be an integer >= 1, got ${nClasses}`);
   }
@@ -31418,6 +32086,22 @@ var ALGORITHMS = [
       { nTrees: 100, minSamplesLeaf: 1, maxFeatures: "sqrt" },
       { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" }
     ]
+  },
+  {
+    name: "hist-gradient-boosting",
+    title: "Histogram gradient boosting",
+    standardize: false,
+    create: (p) => new HistGradientBoosting({
+      learningRate: p.learningRate,
+      maxIter: p.maxIter,
+      maxLeafNodes: p.maxLeafNodes,
+      minSamplesLeaf: p.minSamplesLeaf,
+      l2Regularization: p.l2Regularization
+    }),
+    grid: [
+      { learningRate: 0.1, maxIter: 100 },
+      { learningRate: 0.05, maxIter: 100, l2Regularization: 1 }
+    ]
   }
 ];
 function loadEstimator(json2, options = {}) {
@@ -31429,9 +32113,11 @@ function loadEstimator(json2, options = {}) {
       return KNearestNeighbors.load(json2);
     case RANDOM_FOREST_FORMAT:
       return RandomForest.load(json2, options);
+    case HIST_GRADIENT_BOOSTING_FORMAT:
+      return HistGradientBoosting.load(json2);
     default:
       throw new ModelFormatError(
-        `estimator format ${JSON.stringify(format5 ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT].join(", ")}`
+        `estimator format ${JSON.stringify(format5 ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT, HIST_GRADIENT_BOOSTING_FORMAT].join(", ")}`
       );
   }
 }
@@ -39329,13 +40015,13 @@ function mean2(values3, valueof) {
 function median2(values3, valueof) {
   return quantile(values3, 0.5, valueof);
 }
-function* flatten(arrays) {
+function* flatten2(arrays) {
   for (const array7 of arrays) {
     yield* array7;
   }
 }
 function merge2(arrays) {
-  return Array.from(flatten(arrays));
+  return Array.from(flatten2(arrays));
 }
 function range(start, stop2, step2) {
   start = +start, stop2 = +stop2, step2 = (n = arguments.length) < 2 ? (stop2 = start, start = 0, 1) : n < 3 ? 1 : +step2;
@@ -88629,8 +89315,8 @@ var FlattenTransformNode = class _FlattenTransformNode extends DataFlowNode {
     super(parent);
     this.transform = transform5;
     this.transform = duplicate(transform5);
-    const { flatten: flatten2, as = [] } = this.transform;
-    this.transform.as = flatten2.map((f, i) => as[i] ?? f);
+    const { flatten: flatten3, as = [] } = this.transform;
+    this.transform.as = flatten3.map((f, i) => as[i] ?? f);
   }
   dependentFields() {
     return new Set(this.transform.flatten);

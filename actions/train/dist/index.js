@@ -30565,359 +30565,6 @@ var GaussianNB = class _GaussianNB {
   }
 };
 
-// actions/lib/models/knn.ts
-var WEIGHTS = ["uniform", "distance"];
-var KNN_FORMAT = "gitml.knn";
-var FORMAT_VERSION2 = 1;
-var LEAF_ROWS = 64;
-var KNearestNeighbors = class _KNearestNeighbors {
-  algorithm = "knn";
-  k;
-  weights;
-  train = null;
-  /** Built on first search, so fit and load stay cheap. */
-  index = null;
-  constructor(params = {}) {
-    const k = params.k ?? 5;
-    if (!(Number.isInteger(k) && k >= 1))
-      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k}`);
-    const weights = params.weights ?? "uniform";
-    if (!WEIGHTS.includes(weights)) {
-      throw new RangeError(
-        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
-      );
-    }
-    this.k = k;
-    this.weights = weights;
-  }
-  get nClasses() {
-    return this.train?.nClasses ?? 0;
-  }
-  params() {
-    return { k: this.k, weights: this.weights };
-  }
-  fit(X, y, nClasses) {
-    const { rows, cols } = X;
-    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
-      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
-    }
-    if (y.length !== rows)
-      throw new RangeError(`KNearestNeighbors.fit: y has ${y.length} labels but X has ${rows} rows`);
-    if (rows < this.k) {
-      throw new RangeError(
-        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
-      );
-    }
-    for (let i = 0; i < rows; i++) {
-      if (y[i] < 0 || y[i] >= nClasses) {
-        throw new RangeError(
-          `KNearestNeighbors.fit: y[${i}] = ${y[i]} is not a class index in 0..${nClasses - 1}`
-        );
-      }
-    }
-    const rowMajor = new Float64Array(rows * cols);
-    transposeRows(X, rowMajor, "KNearestNeighbors.fit");
-    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y), nClasses };
-    this.index = null;
-    return this;
-  }
-  fitted() {
-    if (!this.train)
-      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
-    return this.train;
-  }
-  /** Exact k nearest training rows per query row. */
-  kneighbors(X) {
-    const { k } = this;
-    const { squared, indices } = this.search(X);
-    const distances = new Float64Array(X.rows * k);
-    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
-    return { k, indices, distances };
-  }
-  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
-  votes(X) {
-    const { k } = this;
-    const { y, nClasses: K } = this.fitted();
-    const { squared, indices } = this.search(X);
-    const votes = new Float64Array(X.rows * K);
-    for (let i = 0; i < X.rows; i++) {
-      const o = i * k;
-      const v = i * K;
-      if (this.weights === "uniform") {
-        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1;
-      } else if (squared[o] === 0) {
-        for (let r2 = 0; r2 < k && squared[o + r2] === 0; r2++) votes[v + y[indices[o + r2]]] += 1;
-      } else {
-        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
-      }
-    }
-    return votes;
-  }
-  predictProba(X) {
-    const K = this.fitted().nClasses;
-    const proba = this.votes(X);
-    for (let i = 0; i < X.rows; i++) {
-      let total = 0;
-      for (let c = 0; c < K; c++) total += proba[i * K + c];
-      for (let c = 0; c < K; c++) proba[i * K + c] /= total;
-    }
-    return proba;
-  }
-  predict(X) {
-    const K = this.fitted().nClasses;
-    const votes = this.votes(X);
-    const out = new Int32Array(X.rows);
-    for (let i = 0; i < X.rows; i++) out[i] = argmax(votes, i * K, K);
-    return out;
-  }
-  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
-  search(X) {
-    const { k } = this;
-    const train4 = this.fitted();
-    const p = train4.cols;
-    if (X.cols !== p) {
-      throw new RangeError(`KNearestNeighbors: X has ${X.cols} features, the model was fitted on ${p}`);
-    }
-    this.index ??= buildLeafIndex(train4);
-    const { order, X: rows, leafStart, lo, hi } = this.index;
-    const nLeaves = leafStart.length - 1;
-    let largestLeaf = 0;
-    for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
-    const nQuery = X.rows;
-    const squared = new Float64Array(nQuery * k).fill(Number.POSITIVE_INFINITY);
-    const indices = new Int32Array(nQuery * k).fill(-1);
-    const query = new Float64Array(p);
-    const bounds = new Float64Array(nLeaves);
-    const state = {
-      rows,
-      order,
-      p,
-      k,
-      query,
-      squared,
-      indices,
-      candidates: new Int32Array(largestLeaf),
-      partial: new Float64Array(largestLeaf)
-    };
-    for (let q = 0; q < nQuery; q++) {
-      for (let j = 0; j < p; j++) {
-        const v = X.data[j * nQuery + q];
-        if (!Number.isFinite(v))
-          throw new RangeError(`KNearestNeighbors: X has ${v} at row ${q}, feature ${j}`);
-        query[j] = v;
-      }
-      let nearest = 0;
-      for (let l = 0; l < nLeaves; l++) {
-        const o = l * p;
-        let s = 0;
-        for (let j = 0; j < p; j++) {
-          const below = lo[o + j] - query[j];
-          const above = query[j] - hi[o + j];
-          const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
-          s += g2 * g2;
-        }
-        bounds[l] = s;
-        if (s < bounds[nearest]) nearest = l;
-      }
-      const best = q * k;
-      let worst = scanLeaf(state, leafStart[nearest], leafStart[nearest + 1], best);
-      for (let step = 1; step < nLeaves; step++) {
-        const below = nearest - step;
-        const above = nearest + step;
-        if (below >= 0 && bounds[below] <= worst)
-          worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
-        if (above < nLeaves && bounds[above] <= worst)
-          worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
-      }
-    }
-    return { squared, indices };
-  }
-  toJSON() {
-    const t = this.fitted();
-    return {
-      format: KNN_FORMAT,
-      version: FORMAT_VERSION2,
-      k: this.k,
-      weights: this.weights,
-      nClasses: t.nClasses,
-      cols: t.cols,
-      rows: t.rows,
-      X: Array.from(t.X),
-      y: Array.from(t.y)
-    };
-  }
-  static load(json) {
-    const what = `${KNN_FORMAT} model`;
-    const obj = checkFormat(json, KNN_FORMAT, FORMAT_VERSION2);
-    const k = readInteger(obj, "k", what, { min: 1 });
-    const weights = readChoice(obj, "weights", what, WEIGHTS);
-    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
-    const cols = readInteger(obj, "cols", what, { min: 0 });
-    const rows = readInteger(obj, "rows", what, { min: 0 });
-    if (rows < k)
-      throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
-    const X = readNumbers(obj, "X", what, rows * cols);
-    const y = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
-    const model = new _KNearestNeighbors({ k, weights });
-    model.train = { rows, cols, X, y, nClasses };
-    return model;
-  }
-};
-function transposeRows(X, out, who) {
-  const { rows: n, cols: p, data } = X;
-  for (let j = 0; j < p; j++) {
-    const col = j * n;
-    for (let i = 0; i < n; i++) {
-      const v = data[col + i];
-      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
-      out[i * p + j] = v;
-    }
-  }
-}
-function scanLeaf(state, from, to, best) {
-  const { rows, order, p, k, query, squared, indices, candidates, partial } = state;
-  const last = best + k - 1;
-  let worst = squared[last];
-  let alive = to - from;
-  for (let c = 0; c < alive; c++) {
-    candidates[c] = c;
-    partial[c] = 0;
-  }
-  for (let start = 0; start < p && alive > 0; start += 4) {
-    if (start + 4 <= p) {
-      const q0 = query[start];
-      const q1 = query[start + 1];
-      const q2 = query[start + 2];
-      const q3 = query[start + 3];
-      for (let c = 0; c < alive; c++) {
-        const o = (from + candidates[c]) * p + start;
-        const d0 = rows[o] - q0;
-        const d1 = rows[o + 1] - q1;
-        const d2 = rows[o + 2] - q2;
-        const d3 = rows[o + 3] - q3;
-        let s = partial[c];
-        s += d0 * d0;
-        s += d1 * d1;
-        s += d2 * d2;
-        s += d3 * d3;
-        partial[c] = s;
-      }
-    } else {
-      for (let c = 0; c < alive; c++) {
-        const o = (from + candidates[c]) * p;
-        let s = partial[c];
-        for (let j = start; j < p; j++) {
-          const d = rows[o + j] - query[j];
-          s += d * d;
-        }
-        partial[c] = s;
-      }
-    }
-    let kept = 0;
-    for (let c = 0; c < alive; c++) {
-      candidates[kept] = candidates[c];
-      partial[kept] = partial[c];
-      kept += +(partial[c] <= worst);
-    }
-    alive = kept;
-  }
-  for (let c = 0; c < alive; c++) {
-    const s = partial[c];
-    if (s > worst) continue;
-    const t = order[from + candidates[c]];
-    if (s === worst && indices[last] >= 0 && t > indices[last]) continue;
-    let r2 = last;
-    while (r2 > best && (squared[r2 - 1] > s || squared[r2 - 1] === s && indices[r2 - 1] > t)) {
-      squared[r2] = squared[r2 - 1];
-      indices[r2] = indices[r2 - 1];
-      r2--;
-    }
-    squared[r2] = s;
-    indices[r2] = t;
-    worst = squared[last];
-  }
-  return worst;
-}
-function buildLeafIndex(train4) {
-  const { rows: n, cols: p, X } = train4;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const starts = [];
-  const stack = [0, n];
-  while (stack.length > 0) {
-    const end = stack.pop();
-    const start = stack.pop();
-    if (end - start <= LEAF_ROWS || p === 0) {
-      starts.push(start);
-      continue;
-    }
-    let widest = 0;
-    let widestSpan = -1;
-    for (let j = 0; j < p; j++) {
-      let min = Number.POSITIVE_INFINITY;
-      let max = Number.NEGATIVE_INFINITY;
-      for (let i = start; i < end; i++) {
-        const v = X[order[i] * p + j];
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-      if (max - min > widestSpan) {
-        widestSpan = max - min;
-        widest = j;
-      }
-    }
-    const mid = start + end >> 1;
-    selectNth(order, X, p, widest, start, end, mid);
-    stack.push(mid, end, start, mid);
-  }
-  starts.sort((a, b) => a - b);
-  const nLeaves = starts.length;
-  const leafStart = Int32Array.from([...starts, n]);
-  const rows = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) {
-    const from = order[i] * p;
-    for (let j = 0; j < p; j++) rows[i * p + j] = X[from + j];
-  }
-  const lo = new Float64Array(nLeaves * p).fill(Number.POSITIVE_INFINITY);
-  const hi = new Float64Array(nLeaves * p).fill(Number.NEGATIVE_INFINITY);
-  for (let l = 0; l < nLeaves; l++) {
-    for (let i = leafStart[l]; i < leafStart[l + 1]; i++) {
-      for (let j = 0; j < p; j++) {
-        const v = rows[i * p + j];
-        if (v < lo[l * p + j]) lo[l * p + j] = v;
-        if (v > hi[l * p + j]) hi[l * p + j] = v;
-      }
-    }
-  }
-  return { order, X: rows, leafStart, lo, hi };
-}
-function selectNth(order, X, p, j, start, end, nth) {
-  let left = start;
-  let right = end - 1;
-  while (right > left) {
-    const a = X[order[left] * p + j];
-    const b = X[order[left + right >> 1] * p + j];
-    const c = X[order[right] * p + j];
-    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
-    let i = left;
-    let r2 = right;
-    while (i <= r2) {
-      while (X[order[i] * p + j] < pivot) i++;
-      while (X[order[r2] * p + j] > pivot) r2--;
-      if (i <= r2) {
-        const t = order[i];
-        order[i] = order[r2];
-        order[r2] = t;
-        i++;
-        r2--;
-      }
-    }
-    if (nth <= r2) right = r2;
-    else if (nth >= i) left = i;
-    else return;
-  }
-}
-
 // actions/lib/models/base64.ts
 var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var DECODE = new Int16Array(128).fill(-1);
@@ -31358,6 +31005,1027 @@ function skipLeaf(bytes, cursor, end, K, tree, fail2) {
   if (tag === K) for (let c = 0; c < K; c++) readVarint(bytes, cursor, end, fail2);
 }
 
+// actions/lib/models/gradient-boosting.ts
+var HIST_GRADIENT_BOOSTING_FORMAT = "gitml.hist-gradient-boosting";
+var FORMAT_VERSION2 = 1;
+var MIN_HESSIAN_TO_SPLIT = 1e-3;
+var FLOAT64_EPSILON = 2 ** -52;
+var HistGradientBoosting = class _HistGradientBoosting {
+  algorithm = "hist-gradient-boosting";
+  settings;
+  model = null;
+  constructor(params = {}) {
+    this.settings = resolveParams(params);
+  }
+  get nClasses() {
+    return this.model?.nClasses ?? 0;
+  }
+  /** Trees in the ensemble (0 before fit). */
+  get treeCount() {
+    return this.model?.roots.length ?? 0;
+  }
+  params() {
+    return { ...this.settings };
+  }
+  fit(X, y, nClasses) {
+    const classes = checkTrainingData(X, y, nClasses);
+    this.model = boost(X, y, nClasses, classes, this.settings);
+    return this;
+  }
+  /** Raw scores per row and tree slot, row-major out[i × slots + k]. */
+  decisionFunction(X) {
+    const m = this.fitted("decisionFunction");
+    if (X.cols !== m.nFeatures) {
+      throw new RangeError(
+        `HistGradientBoosting: X has ${X.cols} features, the model was fitted on ${m.nFeatures}`
+      );
+    }
+    const { rows, data } = X;
+    for (let i = 0; i < data.length; i++) {
+      if (Number.isNaN(data[i])) {
+        throw new RangeError(
+          `HistGradientBoosting: feature ${Math.floor(i / rows)} of row ${i % rows} is NaN; impute missing values first`
+        );
+      }
+    }
+    const T = m.baseline.length;
+    const raw2 = new Float64Array(rows * T);
+    for (let i = 0; i < rows; i++) raw2.set(m.baseline, i * T);
+    const { roots, feature: feature2, threshold, right, value } = m;
+    for (let t = 0; t < roots.length; t++) {
+      const k = t % T;
+      for (let i = 0; i < rows; i++) {
+        let node = roots[t];
+        let f = feature2[node];
+        while (f >= 0) {
+          node = data[f * rows + i] <= threshold[node] ? node + 1 : right[node];
+          f = feature2[node];
+        }
+        raw2[i * T + k] += value[node];
+      }
+    }
+    return raw2;
+  }
+  predictProba(X) {
+    const m = this.fitted("predictProba");
+    const raw2 = this.decisionFunction(X);
+    const K = m.nClasses;
+    const T = m.baseline.length;
+    const out = new Float64Array(X.rows * K);
+    const { classes } = m;
+    for (let i = 0; i < X.rows; i++) {
+      const o = i * K;
+      if (T === 1) {
+        const p = 1 / (1 + Math.exp(-raw2[i]));
+        out[o + classes[0]] = 1 - p;
+        out[o + classes[1]] = p;
+        continue;
+      }
+      const r2 = i * T;
+      let max = raw2[r2];
+      for (let k = 1; k < T; k++) if (raw2[r2 + k] > max) max = raw2[r2 + k];
+      let sum2 = 0;
+      for (let k = 0; k < T; k++) {
+        const e = Math.exp(raw2[r2 + k] - max);
+        out[o + classes[k]] = e;
+        sum2 += e;
+      }
+      for (let k = 0; k < T; k++) out[o + classes[k]] /= sum2;
+    }
+    return out;
+  }
+  predict(X) {
+    return predictFromProba(this.predictProba(X), X.rows, this.fitted("predict").nClasses);
+  }
+  toJSON() {
+    const m = this.fitted("toJSON");
+    const nodes = new ByteWriter();
+    let leaves = 0;
+    for (let q = 0; q < m.feature.length; q++) if (m.feature[q] < 0) leaves++;
+    const values = new DataView(new ArrayBuffer(leaves * 8));
+    let leaf = 0;
+    for (let q = 0; q < m.feature.length; q++) {
+      const f = m.feature[q];
+      if (f < 0) {
+        nodes.byte(0);
+        values.setFloat64(8 * leaf++, m.value[q], true);
+      } else {
+        nodes.varint(f + 1);
+        nodes.byte(m.bin[q]);
+      }
+    }
+    return {
+      format: HIST_GRADIENT_BOOSTING_FORMAT,
+      version: FORMAT_VERSION2,
+      params: { ...this.settings },
+      nFeatures: m.nFeatures,
+      nClasses: m.nClasses,
+      classes: Array.from(m.classes),
+      baseline: Array.from(m.baseline),
+      binEdges: m.binEdges.map((e) => Array.from(e)),
+      iterations: m.iterations,
+      nodes: encodeBase64(nodes.bytes.slice(0, nodes.length)),
+      leafValues: encodeBase64(new Uint8Array(values.buffer))
+    };
+  }
+  static load(json) {
+    const what = `${HIST_GRADIENT_BOOSTING_FORMAT} model`;
+    const fail2 = (rule2) => {
+      throw new ModelFormatError(`${what}: ${rule2}`);
+    };
+    const obj = checkFormat(json, HIST_GRADIENT_BOOSTING_FORMAT, FORMAT_VERSION2);
+    const rawParams = readObject(obj.params, `${what} "params"`);
+    let settings = resolveParams({});
+    try {
+      settings = resolveParams(rawParams);
+    } catch (e) {
+      fail2(`params: ${e.message}`);
+    }
+    const nFeatures = readInteger(obj, "nFeatures", what, { min: 1 });
+    const nClasses = readInteger(obj, "nClasses", what, { min: 2 });
+    const classesValue = obj.classes;
+    if (!Array.isArray(classesValue) || classesValue.length < 2 || classesValue.length > nClasses) {
+      fail2(`"classes" must be an array of 2 to ${nClasses} class indices`);
+    }
+    const classes = Int32Array.from(
+      readNumbers(obj, "classes", what, classesValue.length, {
+        min: 0,
+        max: nClasses - 1,
+        integer: true
+      })
+    );
+    for (let c = 1; c < classes.length; c++) {
+      if (!(classes[c - 1] < classes[c])) fail2('"classes" must be strictly ascending');
+    }
+    const T = classes.length === 2 ? 1 : classes.length;
+    const baseline = readNumbers(obj, "baseline", what, T);
+    const edgesValue = obj.binEdges;
+    if (!Array.isArray(edgesValue) || edgesValue.length !== nFeatures) {
+      fail2(`"binEdges" must be an array of ${nFeatures} arrays`);
+    }
+    const binEdges2 = [];
+    for (let j = 0; j < nFeatures; j++) {
+      const e = edgesValue[j];
+      if (!Array.isArray(e) || e.length > settings.maxBins - 1) {
+        fail2(`binEdges[${j}] must be an array of at most ${settings.maxBins - 1} numbers`);
+      }
+      const edges = readNumbers({ e }, "e", what, e.length);
+      for (let b = 1; b < edges.length; b++) {
+        if (!(edges[b - 1] < edges[b])) fail2(`binEdges[${j}] must be strictly ascending (entry ${b})`);
+      }
+      binEdges2.push(edges);
+    }
+    const iterations = readInteger(obj, "iterations", what, { min: 0, max: settings.maxIter });
+    if (typeof obj.nodes !== "string") fail2('"nodes" must be a base64 string');
+    if (typeof obj.leafValues !== "string") fail2('"leafValues" must be a base64 string');
+    const nodeBytes = decodeBase64(obj.nodes) ?? fail2('"nodes" is not valid base64');
+    const valueBytes = decodeBase64(obj.leafValues) ?? fail2('"leafValues" is not valid base64');
+    if (valueBytes.length % 8 !== 0) fail2('"leafValues" must hold whole float64 values (8 bytes each)');
+    const model = new _HistGradientBoosting(settings);
+    model.model = decodeTrees2(
+      { nFeatures, nClasses, classes, baseline, binEdges: binEdges2, iterations },
+      nodeBytes,
+      valueBytes,
+      settings.maxLeafNodes,
+      fail2
+    );
+    return model;
+  }
+  fitted(method) {
+    if (!this.model) {
+      throw new Error(`HistGradientBoosting.${method}: the model is not fitted; call fit() or load() first`);
+    }
+    return this.model;
+  }
+};
+function resolveParams(p) {
+  const r2 = {
+    learningRate: p.learningRate ?? 0.1,
+    maxIter: p.maxIter ?? 100,
+    maxLeafNodes: p.maxLeafNodes ?? 31,
+    minSamplesLeaf: p.minSamplesLeaf ?? 20,
+    l2Regularization: p.l2Regularization ?? 0,
+    maxBins: p.maxBins ?? 255
+  };
+  const rule2 = (ok, name, text, value) => {
+    if (!ok) throw new RangeError(`${name} must be ${text}, got ${JSON.stringify(value)}`);
+  };
+  const int = (v, min) => typeof v === "number" && Number.isInteger(v) && v >= min;
+  rule2(
+    typeof r2.learningRate === "number" && r2.learningRate > 0 && Number.isFinite(r2.learningRate),
+    "learningRate",
+    "a finite number > 0",
+    r2.learningRate
+  );
+  rule2(int(r2.maxIter, 1) && r2.maxIter <= 1e5, "maxIter", "an integer in 1..100000", r2.maxIter);
+  rule2(
+    int(r2.maxLeafNodes, 2) && r2.maxLeafNodes <= 65536,
+    "maxLeafNodes",
+    "an integer in 2..65536",
+    r2.maxLeafNodes
+  );
+  rule2(int(r2.minSamplesLeaf, 1), "minSamplesLeaf", "an integer >= 1", r2.minSamplesLeaf);
+  rule2(
+    typeof r2.l2Regularization === "number" && r2.l2Regularization >= 0 && Number.isFinite(r2.l2Regularization),
+    "l2Regularization",
+    "a finite number >= 0",
+    r2.l2Regularization
+  );
+  rule2(int(r2.maxBins, 2) && r2.maxBins <= 255, "maxBins", "an integer in 2..255", r2.maxBins);
+  return r2;
+}
+function checkTrainingData(X, y, nClasses) {
+  const name = "HistGradientBoosting.fit";
+  if (!Number.isInteger(nClasses) || nClasses < 2) {
+    throw new RangeError(`${name}: nClasses must be an integer >= 2, got ${nClasses}`);
+  }
+  if (X.rows < 1 || X.cols < 1) throw new RangeError(`${name}: X is empty (${X.rows} \xD7 ${X.cols})`);
+  if (y.length !== X.rows) throw new RangeError(`${name}: y has ${y.length} labels but X has ${X.rows} rows`);
+  const seen = new Uint8Array(nClasses);
+  for (let i = 0; i < y.length; i++) {
+    if (!(y[i] >= 0 && y[i] < nClasses)) {
+      throw new RangeError(`${name}: label ${y[i]} of row ${i} is outside 0..${nClasses - 1}`);
+    }
+    seen[y[i]] = 1;
+  }
+  const classes = [];
+  for (let c = 0; c < nClasses; c++) if (seen[c]) classes.push(c);
+  if (classes.length < 2) {
+    throw new RangeError(
+      `${name}: every training row is of class ${classes[0]}; boosting needs rows of at least two classes`
+    );
+  }
+  const { rows, data } = X;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new RangeError(
+        `${name}: feature ${Math.floor(i / rows)} of row ${i % rows} is ${data[i]}; values must be finite (impute missing values first)`
+      );
+    }
+  }
+  return Int32Array.from(classes);
+}
+function binEdges(column, maxBins) {
+  const sorted = Float64Array.from(column).sort();
+  const distinct = [];
+  for (let i = 0; i < sorted.length; i++)
+    if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
+  const edges = [];
+  if (distinct.length <= maxBins) {
+    for (let b = 0; b + 1 < distinct.length; b++) edges.push((distinct[b] + distinct[b + 1]) * 0.5);
+    return Float64Array.from(edges);
+  }
+  const n = sorted.length;
+  const step = 100 / maxBins;
+  for (let i = 1; i < maxBins; i++) {
+    const q = i * step / 100;
+    const lo = Math.floor((n - 1) * q);
+    const hi = Math.ceil((n - 1) * q);
+    const edge = lo === hi ? sorted[lo] : sorted[lo + 1] - (sorted[lo + 1] - sorted[lo]) * 0.5;
+    if (edges.length === 0 || edge !== edges[edges.length - 1]) edges.push(edge);
+  }
+  return Float64Array.from(edges);
+}
+function binOf(edges, x) {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (x <= edges[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+function boost(X, y, nClasses, classes, s) {
+  const { rows: n, cols: p } = X;
+  const edges = [];
+  const bins = new Uint8Array(n * p);
+  const offsets = new Int32Array(p + 1);
+  const binCounts = new Int32Array(p);
+  for (let j = 0; j < p; j++) {
+    const column = X.data.subarray(j * n, (j + 1) * n);
+    const e = binEdges(column, s.maxBins);
+    edges.push(e);
+    for (let i = 0; i < n; i++) bins[j * n + i] = binOf(e, column[i]);
+    binCounts[j] = e.length + 1;
+    offsets[j + 1] = offsets[j] + binCounts[j];
+  }
+  const binned = { n, p, bins, offsets, binCounts, totalBins: offsets[p] };
+  const slotOf = new Int32Array(nClasses).fill(-1);
+  classes.forEach((c, k) => {
+    slotOf[c] = k;
+  });
+  const target = Int32Array.from(y, (c) => slotOf[c]);
+  const K = classes.length;
+  const T = K === 2 ? 1 : K;
+  const counts = new Float64Array(K);
+  for (let i = 0; i < n; i++) counts[target[i]]++;
+  const baseline = new Float64Array(T);
+  if (T === 1) {
+    const share = Math.min(Math.max(counts[1] / n, 10 * FLOAT64_EPSILON), 1 - 10 * FLOAT64_EPSILON);
+    baseline[0] = Math.log(share / (1 - share));
+  } else {
+    let meanLog = 0;
+    for (let k = 0; k < K; k++) {
+      baseline[k] = Math.log(Math.min(Math.max(counts[k] / n, FLOAT64_EPSILON), 1 - FLOAT64_EPSILON));
+      meanLog += baseline[k];
+    }
+    meanLog /= K;
+    for (let k = 0; k < K; k++) baseline[k] -= meanLog;
+  }
+  const raw2 = new Float64Array(n * T);
+  for (let i = 0; i < n; i++) raw2.set(baseline, i * T);
+  const grad = new Float32Array(n * T);
+  const hess = new Float32Array(n * T);
+  const proba = new Float64Array(T);
+  const trees = [];
+  const gSlot = new Float32Array(n);
+  const hSlot = new Float32Array(n);
+  for (let it = 0; it < s.maxIter; it++) {
+    for (let i = 0; i < n; i++) {
+      if (T === 1) {
+        const r2 = raw2[i];
+        const yi = target[i];
+        if (r2 > 0) {
+          const e = Math.exp(-r2);
+          grad[i] = (1 - yi - yi * e) / (1 + e);
+          hess[i] = e / ((1 + e) * (1 + e));
+        } else {
+          const e = Math.exp(r2);
+          grad[i] = ((1 - yi) * e - yi) / (1 + e);
+          hess[i] = e / ((1 + e) * (1 + e));
+        }
+        continue;
+      }
+      const o = i * T;
+      let max = raw2[o];
+      for (let k = 1; k < T; k++) if (raw2[o + k] > max) max = raw2[o + k];
+      let sum2 = 0;
+      for (let k = 0; k < T; k++) {
+        proba[k] = Math.exp(raw2[o + k] - max);
+        sum2 += proba[k];
+      }
+      for (let k = 0; k < T; k++) {
+        const pk = proba[k] / sum2;
+        grad[o + k] = pk - (target[i] === k ? 1 : 0);
+        hess[o + k] = pk * (1 - pk);
+      }
+    }
+    for (let k = 0; k < T; k++) {
+      for (let i = 0; i < n; i++) {
+        gSlot[i] = grad[i * T + k];
+        hSlot[i] = hess[i * T + k];
+      }
+      const { root, leaves, index } = growTree(binned, gSlot, hSlot, s);
+      for (const leaf of leaves) {
+        const v = leaf.value * s.learningRate;
+        leaf.value = v;
+        for (let q = leaf.start; q < leaf.end; q++) raw2[index[q] * T + k] += v;
+      }
+      trees.push(root);
+    }
+  }
+  return flatten(trees, {
+    nFeatures: p,
+    nClasses,
+    classes,
+    baseline,
+    binEdges: edges,
+    iterations: s.maxIter
+  });
+}
+function growTree(d, g2, h, s) {
+  const index = new Int32Array(d.n);
+  for (let i = 0; i < d.n; i++) index[i] = i;
+  const scratch = new Int32Array(d.n);
+  let sumGrad = 0;
+  let sumHess = 0;
+  for (let i = 0; i < d.n; i++) {
+    sumGrad += g2[i];
+    sumHess += h[i];
+  }
+  let order = 0;
+  const node = (start, end, sg, sh, value) => ({
+    start,
+    end,
+    sumGrad: sg,
+    sumHess: sh,
+    value,
+    order: order++,
+    split: null,
+    hist: null,
+    left: null,
+    right: null
+  });
+  const root = node(0, d.n, sumGrad, sumHess, 0);
+  const leaves = [];
+  const splittable = [];
+  const consider = (x) => {
+    x.split = findSplit(d, x, s);
+    if (x.split === null) {
+      x.hist = null;
+      leaves.push(x);
+    } else splittable.push(x);
+  };
+  if (d.n < 2 * s.minSamplesLeaf || sumHess < MIN_HESSIAN_TO_SPLIT) {
+    leaves.push(root);
+    return { root, leaves, index };
+  }
+  root.hist = histogram(d, index, 0, d.n, g2, h);
+  consider(root);
+  while (splittable.length > 0) {
+    let best = 0;
+    for (let q = 1; q < splittable.length; q++) {
+      const a = splittable[q];
+      const b = splittable[best];
+      if (a.split.gain > b.split.gain || a.split.gain === b.split.gain && a.order < b.order) best = q;
+    }
+    const parent = splittable.splice(best, 1)[0];
+    const sp = parent.split;
+    const featureBins = d.bins.subarray(sp.feature * d.n, (sp.feature + 1) * d.n);
+    let l = parent.start;
+    let r2 = 0;
+    for (let q = parent.start; q < parent.end; q++) {
+      const row = index[q];
+      if (featureBins[row] <= sp.bin) index[l++] = row;
+      else scratch[r2++] = row;
+    }
+    index.set(scratch.subarray(0, r2), l);
+    const left = node(parent.start, l, sp.sumGradLeft, sp.sumHessLeft, sp.valueLeft);
+    const right = node(l, parent.end, sp.sumGradRight, sp.sumHessRight, sp.valueRight);
+    parent.left = left;
+    parent.right = right;
+    const hist = parent.hist;
+    parent.hist = null;
+    if (leaves.length + splittable.length + 2 === s.maxLeafNodes) {
+      leaves.push(left, right);
+      for (const x of splittable) {
+        x.hist = null;
+        leaves.push(x);
+      }
+      splittable.length = 0;
+      break;
+    }
+    const leftOpen = left.end - left.start >= 2 * s.minSamplesLeaf;
+    const rightOpen = right.end - right.start >= 2 * s.minSamplesLeaf;
+    if (!leftOpen) leaves.push(left);
+    if (!rightOpen) leaves.push(right);
+    if (!leftOpen && !rightOpen) continue;
+    const [small, large] = left.end - left.start < right.end - right.start ? [left, right] : [right, left];
+    small.hist = histogram(d, index, small.start, small.end, g2, h);
+    large.hist = subtract(hist, small.hist);
+    if (leftOpen) consider(left);
+    else left.hist = null;
+    if (rightOpen) consider(right);
+    else right.hist = null;
+  }
+  return { root, leaves, index };
+}
+function histogram(d, index, start, end, g2, h) {
+  const grad = new Float64Array(d.totalBins);
+  const hess = new Float64Array(d.totalBins);
+  const count = new Int32Array(d.totalBins);
+  const { bins, n } = d;
+  for (let j = 0; j < d.p; j++) {
+    const col = j * n;
+    const off = d.offsets[j];
+    for (let q = start; q < end; q++) {
+      const row = index[q];
+      const b = off + bins[col + row];
+      grad[b] += g2[row];
+      hess[b] += h[row];
+      count[b]++;
+    }
+  }
+  return { grad, hess, count };
+}
+function subtract(parent, child2) {
+  const grad = new Float64Array(parent.grad.length);
+  const hess = new Float64Array(parent.grad.length);
+  const count = new Int32Array(parent.grad.length);
+  for (let b = 0; b < grad.length; b++) {
+    grad[b] = parent.grad[b] - child2.grad[b];
+    hess[b] = parent.hess[b] - child2.hess[b];
+    count[b] = parent.count[b] - child2.count[b];
+  }
+  return { grad, hess, count };
+}
+function leafValue(sumGrad, sumHess, l2) {
+  return -sumGrad / (sumHess + l2 + 1e-15);
+}
+function findSplit(d, x, s) {
+  const hist = x.hist;
+  const n = x.end - x.start;
+  const l2 = s.l2Regularization;
+  const msl = s.minSamplesLeaf;
+  const lossNode = x.sumGrad * x.value;
+  let best = null;
+  for (let j = 0; j < d.p; j++) {
+    const off = d.offsets[j];
+    let bestGain = -1;
+    let bestBin = -1;
+    let bestGradLeft = 0;
+    let bestHessLeft = 0;
+    let bestNLeft = 0;
+    let gradLeft = 0;
+    let hessLeft = 0;
+    let nLeft = 0;
+    for (let b = 0; b < d.binCounts[j] - 1; b++) {
+      nLeft += hist.count[off + b];
+      const nRight = n - nLeft;
+      hessLeft += hist.hess[off + b];
+      const hessRight = x.sumHess - hessLeft;
+      gradLeft += hist.grad[off + b];
+      const gradRight = x.sumGrad - gradLeft;
+      if (nLeft < msl) continue;
+      if (nRight < msl) break;
+      if (hessLeft < MIN_HESSIAN_TO_SPLIT) continue;
+      if (hessRight < MIN_HESSIAN_TO_SPLIT) break;
+      const valueLeft = leafValue(gradLeft, hessLeft, l2);
+      const valueRight = leafValue(gradRight, hessRight, l2);
+      let gain = lossNode;
+      gain -= gradLeft * valueLeft;
+      gain -= gradRight * valueRight;
+      if (gain > bestGain && gain > 0) {
+        bestGain = gain;
+        bestBin = b;
+        bestGradLeft = gradLeft;
+        bestHessLeft = hessLeft;
+        bestNLeft = nLeft;
+      }
+    }
+    if (bestBin >= 0 && (best === null || bestGain > best.gain)) {
+      const sumGradRight = x.sumGrad - bestGradLeft;
+      const sumHessRight = x.sumHess - bestHessLeft;
+      best = {
+        gain: bestGain,
+        feature: j,
+        bin: bestBin,
+        nLeft: bestNLeft,
+        sumGradLeft: bestGradLeft,
+        sumHessLeft: bestHessLeft,
+        sumGradRight,
+        sumHessRight,
+        valueLeft: leafValue(bestGradLeft, bestHessLeft, l2),
+        valueRight: leafValue(sumGradRight, sumHessRight, l2)
+      };
+    }
+  }
+  return best;
+}
+function flatten(trees, head) {
+  let total = 0;
+  const countNodes = (x) => x.left ? 1 + countNodes(x.left) + countNodes(x.right) : 1;
+  for (const t of trees) total += countNodes(t);
+  const feature2 = new Int32Array(total);
+  const bin = new Int32Array(total);
+  const threshold = new Float64Array(total);
+  const right = new Int32Array(total);
+  const value = new Float64Array(total);
+  const roots = new Int32Array(trees.length);
+  let next = 0;
+  const emit = (x) => {
+    const q = next++;
+    if (!x.left) {
+      feature2[q] = -1;
+      right[q] = -1;
+      value[q] = x.value;
+      return;
+    }
+    const sp = x.split;
+    feature2[q] = sp.feature;
+    bin[q] = sp.bin;
+    threshold[q] = head.binEdges[sp.feature][sp.bin];
+    emit(x.left);
+    right[q] = next;
+    emit(x.right);
+  };
+  trees.forEach((t, i) => {
+    roots[i] = next;
+    emit(t);
+  });
+  return { ...head, roots, feature: feature2, bin, threshold, right, value };
+}
+function decodeTrees2(head, nodeBytes, valueBytes, maxLeafNodes, fail2) {
+  const { nFeatures: p, binEdges: edges } = head;
+  const treeCount = head.iterations * head.baseline.length;
+  const values = new DataView(valueBytes.buffer, valueBytes.byteOffset, valueBytes.byteLength);
+  const leafCount = valueBytes.length / 8;
+  const capacity = nodeBytes.length;
+  const feature2 = new Int32Array(capacity);
+  const bin = new Int32Array(capacity);
+  const threshold = new Float64Array(capacity);
+  const right = new Int32Array(capacity);
+  const value = new Float64Array(capacity);
+  const roots = new Int32Array(treeCount);
+  const cursor = { pos: 0 };
+  const pending = [];
+  let q = 0;
+  let leaf = 0;
+  for (let t = 0; t < treeCount; t++) {
+    roots[t] = q;
+    let treeLeaves = 0;
+    for (; ; ) {
+      if (cursor.pos >= nodeBytes.length) fail2(`"nodes" ends inside tree ${t} of ${treeCount}`);
+      const tag = readVarint(nodeBytes, cursor, nodeBytes.length, fail2);
+      if (tag === 0) {
+        if (leaf >= leafCount) fail2(`"leafValues" holds ${leafCount} values, the trees have more leaves`);
+        const v = values.getFloat64(8 * leaf++, true);
+        if (!Number.isFinite(v)) fail2(`leaf value ${leaf - 1} is ${v}; leaf values must be finite`);
+        feature2[q] = -1;
+        right[q] = -1;
+        value[q] = v;
+        q++;
+        if (++treeLeaves > maxLeafNodes)
+          fail2(`tree ${t} has more than maxLeafNodes = ${maxLeafNodes} leaves`);
+        if (pending.length === 0) break;
+        right[pending.pop()] = q;
+        continue;
+      }
+      const j = tag - 1;
+      if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
+      if (cursor.pos >= nodeBytes.length) fail2(`"nodes" ends inside tree ${t} of ${treeCount}`);
+      const b = nodeBytes[cursor.pos++];
+      if (b >= edges[j].length) {
+        fail2(
+          `a node of tree ${t} splits feature ${j} at bin ${b}, but binEdges[${j}] has ${edges[j].length}`
+        );
+      }
+      feature2[q] = j;
+      bin[q] = b;
+      threshold[q] = edges[j][b];
+      pending.push(q);
+      q++;
+    }
+  }
+  if (cursor.pos !== nodeBytes.length) {
+    fail2(`"nodes" holds ${nodeBytes.length - cursor.pos} bytes after the last of ${treeCount} trees`);
+  }
+  if (leaf !== leafCount) fail2(`"leafValues" holds ${leafCount} values, the trees have ${leaf} leaves`);
+  return {
+    ...head,
+    roots,
+    feature: feature2.slice(0, q),
+    bin: bin.slice(0, q),
+    threshold: threshold.slice(0, q),
+    right: right.slice(0, q),
+    value: value.slice(0, q)
+  };
+}
+
+// actions/lib/models/knn.ts
+var WEIGHTS = ["uniform", "distance"];
+var KNN_FORMAT = "gitml.knn";
+var FORMAT_VERSION3 = 1;
+var LEAF_ROWS = 64;
+var KNearestNeighbors = class _KNearestNeighbors {
+  algorithm = "knn";
+  k;
+  weights;
+  train = null;
+  /** Built on first search, so fit and load stay cheap. */
+  index = null;
+  constructor(params = {}) {
+    const k = params.k ?? 5;
+    if (!(Number.isInteger(k) && k >= 1))
+      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k}`);
+    const weights = params.weights ?? "uniform";
+    if (!WEIGHTS.includes(weights)) {
+      throw new RangeError(
+        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
+      );
+    }
+    this.k = k;
+    this.weights = weights;
+  }
+  get nClasses() {
+    return this.train?.nClasses ?? 0;
+  }
+  params() {
+    return { k: this.k, weights: this.weights };
+  }
+  fit(X, y, nClasses) {
+    const { rows, cols } = X;
+    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
+      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
+    }
+    if (y.length !== rows)
+      throw new RangeError(`KNearestNeighbors.fit: y has ${y.length} labels but X has ${rows} rows`);
+    if (rows < this.k) {
+      throw new RangeError(
+        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
+      );
+    }
+    for (let i = 0; i < rows; i++) {
+      if (y[i] < 0 || y[i] >= nClasses) {
+        throw new RangeError(
+          `KNearestNeighbors.fit: y[${i}] = ${y[i]} is not a class index in 0..${nClasses - 1}`
+        );
+      }
+    }
+    const rowMajor = new Float64Array(rows * cols);
+    transposeRows(X, rowMajor, "KNearestNeighbors.fit");
+    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y), nClasses };
+    this.index = null;
+    return this;
+  }
+  fitted() {
+    if (!this.train)
+      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
+    return this.train;
+  }
+  /** Exact k nearest training rows per query row. */
+  kneighbors(X) {
+    const { k } = this;
+    const { squared, indices } = this.search(X);
+    const distances = new Float64Array(X.rows * k);
+    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
+    return { k, indices, distances };
+  }
+  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
+  votes(X) {
+    const { k } = this;
+    const { y, nClasses: K } = this.fitted();
+    const { squared, indices } = this.search(X);
+    const votes = new Float64Array(X.rows * K);
+    for (let i = 0; i < X.rows; i++) {
+      const o = i * k;
+      const v = i * K;
+      if (this.weights === "uniform") {
+        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1;
+      } else if (squared[o] === 0) {
+        for (let r2 = 0; r2 < k && squared[o + r2] === 0; r2++) votes[v + y[indices[o + r2]]] += 1;
+      } else {
+        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
+      }
+    }
+    return votes;
+  }
+  predictProba(X) {
+    const K = this.fitted().nClasses;
+    const proba = this.votes(X);
+    for (let i = 0; i < X.rows; i++) {
+      let total = 0;
+      for (let c = 0; c < K; c++) total += proba[i * K + c];
+      for (let c = 0; c < K; c++) proba[i * K + c] /= total;
+    }
+    return proba;
+  }
+  predict(X) {
+    const K = this.fitted().nClasses;
+    const votes = this.votes(X);
+    const out = new Int32Array(X.rows);
+    for (let i = 0; i < X.rows; i++) out[i] = argmax(votes, i * K, K);
+    return out;
+  }
+  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
+  search(X) {
+    const { k } = this;
+    const train4 = this.fitted();
+    const p = train4.cols;
+    if (X.cols !== p) {
+      throw new RangeError(`KNearestNeighbors: X has ${X.cols} features, the model was fitted on ${p}`);
+    }
+    this.index ??= buildLeafIndex(train4);
+    const { order, X: rows, leafStart, lo, hi } = this.index;
+    const nLeaves = leafStart.length - 1;
+    let largestLeaf = 0;
+    for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
+    const nQuery = X.rows;
+    const squared = new Float64Array(nQuery * k).fill(Number.POSITIVE_INFINITY);
+    const indices = new Int32Array(nQuery * k).fill(-1);
+    const query = new Float64Array(p);
+    const bounds = new Float64Array(nLeaves);
+    const state = {
+      rows,
+      order,
+      p,
+      k,
+      query,
+      squared,
+      indices,
+      candidates: new Int32Array(largestLeaf),
+      partial: new Float64Array(largestLeaf)
+    };
+    for (let q = 0; q < nQuery; q++) {
+      for (let j = 0; j < p; j++) {
+        const v = X.data[j * nQuery + q];
+        if (!Number.isFinite(v))
+          throw new RangeError(`KNearestNeighbors: X has ${v} at row ${q}, feature ${j}`);
+        query[j] = v;
+      }
+      let nearest = 0;
+      for (let l = 0; l < nLeaves; l++) {
+        const o = l * p;
+        let s = 0;
+        for (let j = 0; j < p; j++) {
+          const below = lo[o + j] - query[j];
+          const above = query[j] - hi[o + j];
+          const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
+          s += g2 * g2;
+        }
+        bounds[l] = s;
+        if (s < bounds[nearest]) nearest = l;
+      }
+      const best = q * k;
+      let worst = scanLeaf(state, leafStart[nearest], leafStart[nearest + 1], best);
+      for (let step = 1; step < nLeaves; step++) {
+        const below = nearest - step;
+        const above = nearest + step;
+        if (below >= 0 && bounds[below] <= worst)
+          worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
+        if (above < nLeaves && bounds[above] <= worst)
+          worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
+      }
+    }
+    return { squared, indices };
+  }
+  toJSON() {
+    const t = this.fitted();
+    return {
+      format: KNN_FORMAT,
+      version: FORMAT_VERSION3,
+      k: this.k,
+      weights: this.weights,
+      nClasses: t.nClasses,
+      cols: t.cols,
+      rows: t.rows,
+      X: Array.from(t.X),
+      y: Array.from(t.y)
+    };
+  }
+  static load(json) {
+    const what = `${KNN_FORMAT} model`;
+    const obj = checkFormat(json, KNN_FORMAT, FORMAT_VERSION3);
+    const k = readInteger(obj, "k", what, { min: 1 });
+    const weights = readChoice(obj, "weights", what, WEIGHTS);
+    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
+    const cols = readInteger(obj, "cols", what, { min: 0 });
+    const rows = readInteger(obj, "rows", what, { min: 0 });
+    if (rows < k)
+      throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
+    const X = readNumbers(obj, "X", what, rows * cols);
+    const y = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
+    const model = new _KNearestNeighbors({ k, weights });
+    model.train = { rows, cols, X, y, nClasses };
+    return model;
+  }
+};
+function transposeRows(X, out, who) {
+  const { rows: n, cols: p, data } = X;
+  for (let j = 0; j < p; j++) {
+    const col = j * n;
+    for (let i = 0; i < n; i++) {
+      const v = data[col + i];
+      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
+      out[i * p + j] = v;
+    }
+  }
+}
+function scanLeaf(state, from, to, best) {
+  const { rows, order, p, k, query, squared, indices, candidates, partial } = state;
+  const last = best + k - 1;
+  let worst = squared[last];
+  let alive = to - from;
+  for (let c = 0; c < alive; c++) {
+    candidates[c] = c;
+    partial[c] = 0;
+  }
+  for (let start = 0; start < p && alive > 0; start += 4) {
+    if (start + 4 <= p) {
+      const q0 = query[start];
+      const q1 = query[start + 1];
+      const q2 = query[start + 2];
+      const q3 = query[start + 3];
+      for (let c = 0; c < alive; c++) {
+        const o = (from + candidates[c]) * p + start;
+        const d0 = rows[o] - q0;
+        const d1 = rows[o + 1] - q1;
+        const d2 = rows[o + 2] - q2;
+        const d3 = rows[o + 3] - q3;
+        let s = partial[c];
+        s += d0 * d0;
+        s += d1 * d1;
+        s += d2 * d2;
+        s += d3 * d3;
+        partial[c] = s;
+      }
+    } else {
+      for (let c = 0; c < alive; c++) {
+        const o = (from + candidates[c]) * p;
+        let s = partial[c];
+        for (let j = start; j < p; j++) {
+          const d = rows[o + j] - query[j];
+          s += d * d;
+        }
+        partial[c] = s;
+      }
+    }
+    let kept = 0;
+    for (let c = 0; c < alive; c++) {
+      candidates[kept] = candidates[c];
+      partial[kept] = partial[c];
+      kept += +(partial[c] <= worst);
+    }
+    alive = kept;
+  }
+  for (let c = 0; c < alive; c++) {
+    const s = partial[c];
+    if (s > worst) continue;
+    const t = order[from + candidates[c]];
+    if (s === worst && indices[last] >= 0 && t > indices[last]) continue;
+    let r2 = last;
+    while (r2 > best && (squared[r2 - 1] > s || squared[r2 - 1] === s && indices[r2 - 1] > t)) {
+      squared[r2] = squared[r2 - 1];
+      indices[r2] = indices[r2 - 1];
+      r2--;
+    }
+    squared[r2] = s;
+    indices[r2] = t;
+    worst = squared[last];
+  }
+  return worst;
+}
+function buildLeafIndex(train4) {
+  const { rows: n, cols: p, X } = train4;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const starts = [];
+  const stack = [0, n];
+  while (stack.length > 0) {
+    const end = stack.pop();
+    const start = stack.pop();
+    if (end - start <= LEAF_ROWS || p === 0) {
+      starts.push(start);
+      continue;
+    }
+    let widest = 0;
+    let widestSpan = -1;
+    for (let j = 0; j < p; j++) {
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let i = start; i < end; i++) {
+        const v = X[order[i] * p + j];
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      if (max - min > widestSpan) {
+        widestSpan = max - min;
+        widest = j;
+      }
+    }
+    const mid = start + end >> 1;
+    selectNth(order, X, p, widest, start, end, mid);
+    stack.push(mid, end, start, mid);
+  }
+  starts.sort((a, b) => a - b);
+  const nLeaves = starts.length;
+  const leafStart = Int32Array.from([...starts, n]);
+  const rows = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    const from = order[i] * p;
+    for (let j = 0; j < p; j++) rows[i * p + j] = X[from + j];
+  }
+  const lo = new Float64Array(nLeaves * p).fill(Number.POSITIVE_INFINITY);
+  const hi = new Float64Array(nLeaves * p).fill(Number.NEGATIVE_INFINITY);
+  for (let l = 0; l < nLeaves; l++) {
+    for (let i = leafStart[l]; i < leafStart[l + 1]; i++) {
+      for (let j = 0; j < p; j++) {
+        const v = rows[i * p + j];
+        if (v < lo[l * p + j]) lo[l * p + j] = v;
+        if (v > hi[l * p + j]) hi[l * p + j] = v;
+      }
+    }
+  }
+  return { order, X: rows, leafStart, lo, hi };
+}
+function selectNth(order, X, p, j, start, end, nth) {
+  let left = start;
+  let right = end - 1;
+  while (right > left) {
+    const a = X[order[left] * p + j];
+    const b = X[order[left + right >> 1] * p + j];
+    const c = X[order[right] * p + j];
+    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    let i = left;
+    let r2 = right;
+    while (i <= r2) {
+      while (X[order[i] * p + j] < pivot) i++;
+      while (X[order[r2] * p + j] > pivot) r2--;
+      if (i <= r2) {
+        const t = order[i];
+        order[i] = order[r2];
+        order[r2] = t;
+        i++;
+        r2--;
+      }
+    }
+    if (nth <= r2) right = r2;
+    else if (nth >= i) left = i;
+    else return;
+  }
+}
+
 // actions/lib/models/random.ts
 function createRng(seed) {
   if (!Number.isInteger(seed)) throw new RangeError(`createRng: seed must be an integer, got ${seed}`);
@@ -31379,7 +32047,7 @@ var RandomForest = class _RandomForest {
   forest = null;
   encoded = null;
   constructor(params = {}) {
-    this.settings = resolveParams(params);
+    this.settings = resolveParams2(params);
   }
   get nClasses() {
     return this.forest?.nClasses ?? this.encoded?.nClasses ?? 0;
@@ -31399,7 +32067,7 @@ var RandomForest = class _RandomForest {
    * class with probability 1 and all feature importances are 0 (nothing was split).
    */
   fit(X, y, nClasses) {
-    checkTrainingData(X, y, nClasses);
+    checkTrainingData2(X, y, nClasses);
     this.forest = growForest(X, y, nClasses, this.settings);
     this.encoded = null;
     return this;
@@ -31483,9 +32151,9 @@ var RandomForest = class _RandomForest {
     }
     const version = o.version;
     if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
-    let settings = resolveParams({});
+    let settings = resolveParams2({});
     try {
-      settings = resolveParams(o.params);
+      settings = resolveParams2(o.params);
     } catch (e) {
       fail2(`params: ${e.message}`);
     }
@@ -31556,7 +32224,7 @@ var RandomForest = class _RandomForest {
     return this.forest;
   }
 };
-function resolveParams(p) {
+function resolveParams2(p) {
   const nTrees = p.nTrees ?? 100;
   const maxDepth = p.maxDepth ?? 0;
   const minSamplesLeaf = p.minSamplesLeaf ?? 1;
@@ -31585,7 +32253,7 @@ function featuresPerNode(maxFeatures, p) {
   const raw2 = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
   return Math.min(p, Math.max(1, Math.floor(raw2)));
 }
-function checkTrainingData(X, y, nClasses) {
+function checkTrainingData2(X, y, nClasses) {
   if (!Number.isInteger(nClasses) || nClasses < 1) {
     throw new RangeError(`RandomForest.fit: nClasses must be an integer >= 1, got ${nClasses}`);
   }
@@ -31932,6 +32600,22 @@ var ALGORITHMS = [
       { nTrees: 100, minSamplesLeaf: 1, maxFeatures: "sqrt" },
       { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" }
     ]
+  },
+  {
+    name: "hist-gradient-boosting",
+    title: "Histogram gradient boosting",
+    standardize: false,
+    create: (p) => new HistGradientBoosting({
+      learningRate: p.learningRate,
+      maxIter: p.maxIter,
+      maxLeafNodes: p.maxLeafNodes,
+      minSamplesLeaf: p.minSamplesLeaf,
+      l2Regularization: p.l2Regularization
+    }),
+    grid: [
+      { learningRate: 0.1, maxIter: 100 },
+      { learningRate: 0.05, maxIter: 100, l2Regularization: 1 }
+    ]
   }
 ];
 function algorithm(name) {
@@ -31949,9 +32633,11 @@ function loadEstimator(json, options = {}) {
       return KNearestNeighbors.load(json);
     case RANDOM_FOREST_FORMAT:
       return RandomForest.load(json, options);
+    case HIST_GRADIENT_BOOSTING_FORMAT:
+      return HistGradientBoosting.load(json);
     default:
       throw new ModelFormatError(
-        `estimator format ${JSON.stringify(format ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT].join(", ")}`
+        `estimator format ${JSON.stringify(format ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT, HIST_GRADIENT_BOOSTING_FORMAT].join(", ")}`
       );
   }
 }
