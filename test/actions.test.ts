@@ -113,7 +113,7 @@ describe('train', () => {
     const run = await step('train', { algorithm: 'svm' });
     expect(run.code).toBe(1);
     expect(errors(run)[0].message).toBe(
-      "input 'algorithm' must be one of auto, gaussian-nb, knn, random-forest, logistic-regression, got 'svm'",
+      "input 'algorithm' must be one of auto, gaussian-nb, knn, random-forest, logistic-regression, hist-gradient-boosting, got 'svm'",
     );
   });
 });

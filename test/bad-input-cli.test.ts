@@ -63,7 +63,7 @@ describe('count options are bounded, with the bound in the message (exit 64, bef
     [['start', '--port', '99999'], "--port must be a whole number from 0 to 65535, got '99999'"],
     [
       ['train', '-d', 'iris', '--algorithm', 'knnn'],
-      "--algorithm must be one of gaussian-nb, knn, random-forest, logistic-regression, got 'knnn' (did you mean 'knn'?)",
+      "--algorithm must be one of gaussian-nb, knn, random-forest, logistic-regression, hist-gradient-boosting, got 'knnn' (did you mean 'knn'?)",
     ],
   ])('%j', async (args, message) => {
     await refused(64, message, ...args);

@@ -1,6 +1,7 @@
 // The algorithms the pipeline can train, their hyper-parameter grids for cross-validation, and loading
 // any serialised estimator by its format name. Adding an algorithm means adding it here. Platform-neutral.
 import { GAUSSIAN_NB_FORMAT, GaussianNB } from './gaussian-nb.js';
+import { HIST_GRADIENT_BOOSTING_FORMAT, HistGradientBoosting } from './gradient-boosting.js';
 import { KNearestNeighbors, KNN_FORMAT, type KnnWeights } from './knn.js';
 import { LOGISTIC_REGRESSION_FORMAT, LogisticRegression } from './logistic-regression.js';
 import {
@@ -70,6 +71,23 @@ export const ALGORITHMS: readonly Algorithm[] = [
     // C = 1 is scikit-learn's default; the others let cross-validation loosen or tighten the penalty.
     grid: [{ C: 1 }, { C: 0.1 }, { C: 10 }],
   },
+  {
+    name: 'hist-gradient-boosting',
+    title: 'Histogram gradient boosting',
+    standardize: false,
+    create: (p) =>
+      new HistGradientBoosting({
+        learningRate: p.learningRate as number | undefined,
+        maxIter: p.maxIter as number | undefined,
+        maxLeafNodes: p.maxLeafNodes as number | undefined,
+        minSamplesLeaf: p.minSamplesLeaf as number | undefined,
+        l2Regularization: p.l2Regularization as number | undefined,
+      }),
+    grid: [
+      { learningRate: 0.1, maxIter: 100 },
+      { learningRate: 0.05, maxIter: 100, l2Regularization: 1 },
+    ],
+  },
 ];
 
 export function algorithm(name: string): Algorithm {
@@ -95,9 +113,11 @@ export function loadEstimator(json: unknown, options: RandomForestLoadOptions = 
       return RandomForest.load(json, options);
     case LOGISTIC_REGRESSION_FORMAT:
       return LogisticRegression.load(json);
+    case HIST_GRADIENT_BOOSTING_FORMAT:
+      return HistGradientBoosting.load(json);
     default:
       throw new ModelFormatError(
-        `estimator format ${JSON.stringify(format ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT, LOGISTIC_REGRESSION_FORMAT].join(', ')}`,
+        `estimator format ${JSON.stringify(format ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT, LOGISTIC_REGRESSION_FORMAT, HIST_GRADIENT_BOOSTING_FORMAT].join(', ')}`,
       );
   }
 }

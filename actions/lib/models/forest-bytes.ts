@@ -137,6 +137,7 @@ function varintLength(v: number): number {
   return n;
 }
 
+/** A growable byte buffer with LEB128 varints (also used by gradient-boosting.ts). */
 export class ByteWriter {
   bytes = new Uint8Array(1 << 16);
   length = 0;
