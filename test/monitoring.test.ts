@@ -6,6 +6,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { benjaminiHochberg } from '../actions/lib/drift.js';
 import { driftStatus } from '../actions/lib/drift-decision.js';
+import { ModelRegistry } from '../actions/lib/model-registry.js';
 import { latestOf, type MonitoringReport } from '../actions/lib/monitoring-types.js';
 import { infer } from '../actions/lib/pipelines/infer.js';
 import { monitor } from '../actions/lib/pipelines/monitor.js';
@@ -354,6 +355,11 @@ describe('monitoring', () => {
     expect(r.live.high!).toBeGreaterThan(r.live.accuracy!);
     const metrics = JSON.parse(read(w, 'models/iris/v1/metrics.json'));
     expect(r.champion?.holdoutBaseline).toBeCloseTo(metrics.holdout.baselineAccuracy, 3);
+    // A champion registered before the index kept the baseline: it is read from its metrics.json.
+    const registry = new ModelRegistry(ws, 'iris');
+    const entry = registry.requireChampion().entry;
+    const { baselineAccuracy: _, ...older } = entry.holdout;
+    expect(registry.holdoutBaseline({ ...entry, holdout: older })).toBe(metrics.holdout.baselineAccuracy);
   });
 
   it("trips dataset drift when the generator's drift setting shifts the population", async () => {

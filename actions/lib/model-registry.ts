@@ -140,19 +140,36 @@ export class ModelRegistry {
     return model;
   }
 
+  /** A version's metrics.json, or null when it is missing or unreadable (callers then go without). */
+  private metricsOf(version: number): Record<string, unknown> | null {
+    const file = path.join(this.versionDir(version), 'metrics.json');
+    if (!existsSync(file)) return null;
+    try {
+      const parsed = JSON.parse(readInputFile(this.ws.root, file).toString('utf8'));
+      return typeof parsed === 'object' && parsed !== null ? parsed : null;
+    } catch {
+      return null;
+    }
+  }
+
   /**
    * The ids of a version's holdout rows (metrics.json's split.testIds): the rows it never trained on.
    * null when the file is missing or does not list them (the gate then cannot tell which rows are fresh).
    */
   holdoutIds(version: number): number[] | null {
-    const file = path.join(this.versionDir(version), 'metrics.json');
-    if (!existsSync(file)) return null;
-    try {
-      const ids = JSON.parse(readInputFile(this.ws.root, file).toString('utf8'))?.split?.testIds;
-      return Array.isArray(ids) && ids.every((x) => Number.isInteger(x)) ? ids : null;
-    } catch {
-      return null; // an unreadable metrics file only means the gate cannot use it
-    }
+    const ids = (this.metricsOf(version)?.split as { testIds?: unknown } | undefined)?.testIds;
+    return Array.isArray(ids) && ids.every((x) => Number.isInteger(x)) ? ids : null;
+  }
+
+  /**
+   * The majority-class share of a version's holdout: recorded in the index since it was kept, read from
+   * metrics.json for versions registered before; null when neither has it.
+   */
+  holdoutBaseline(entry: RegistryEntry): number | null {
+    if (entry.holdout.baselineAccuracy !== undefined) return entry.holdout.baselineAccuracy;
+    const b = (this.metricsOf(entry.version)?.holdout as { baselineAccuracy?: unknown } | undefined)
+      ?.baselineAccuracy;
+    return typeof b === 'number' && Number.isFinite(b) ? b : null;
   }
 
   champion(): { entry: RegistryEntry; model: ServingModel } | null {

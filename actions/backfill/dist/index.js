@@ -29575,1055 +29575,6 @@ var GaussianNB = class _GaussianNB {
   }
 };
 
-// actions/lib/models/knn.ts
-var WEIGHTS = ["uniform", "distance"];
-var KNN_FORMAT = "gitml.knn";
-var FORMAT_VERSION2 = 1;
-var LEAF_ROWS = 64;
-var KNearestNeighbors = class _KNearestNeighbors {
-  algorithm = "knn";
-  k;
-  weights;
-  train = null;
-  /** Built on first search, so fit and load stay cheap. */
-  index = null;
-  constructor(params = {}) {
-    const k = params.k ?? 5;
-    if (!(Number.isInteger(k) && k >= 1))
-      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k}`);
-    const weights = params.weights ?? "uniform";
-    if (!WEIGHTS.includes(weights)) {
-      throw new RangeError(
-        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
-      );
-    }
-    this.k = k;
-    this.weights = weights;
-  }
-  get nClasses() {
-    return this.train?.nClasses ?? 0;
-  }
-  params() {
-    return { k: this.k, weights: this.weights };
-  }
-  fit(X, y, nClasses) {
-    const { rows, cols } = X;
-    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
-      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
-    }
-    if (y.length !== rows)
-      throw new RangeError(`KNearestNeighbors.fit: y has ${y.length} labels but X has ${rows} rows`);
-    if (rows < this.k) {
-      throw new RangeError(
-        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
-      );
-    }
-    for (let i = 0; i < rows; i++) {
-      if (y[i] < 0 || y[i] >= nClasses) {
-        throw new RangeError(
-          `KNearestNeighbors.fit: y[${i}] = ${y[i]} is not a class index in 0..${nClasses - 1}`
-        );
-      }
-    }
-    const rowMajor = new Float64Array(rows * cols);
-    transposeRows(X, rowMajor, "KNearestNeighbors.fit");
-    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y), nClasses };
-    this.index = null;
-    return this;
-  }
-  fitted() {
-    if (!this.train)
-      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
-    return this.train;
-  }
-  /** Exact k nearest training rows per query row. */
-  kneighbors(X) {
-    const { k } = this;
-    const { squared, indices } = this.search(X);
-    const distances = new Float64Array(X.rows * k);
-    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
-    return { k, indices, distances };
-  }
-  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
-  votes(X) {
-    const { k } = this;
-    const { y, nClasses: K } = this.fitted();
-    const { squared, indices } = this.search(X);
-    const votes = new Float64Array(X.rows * K);
-    for (let i = 0; i < X.rows; i++) {
-      const o = i * k;
-      const v = i * K;
-      if (this.weights === "uniform") {
-        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1;
-      } else if (squared[o] === 0) {
-        for (let r2 = 0; r2 < k && squared[o + r2] === 0; r2++) votes[v + y[indices[o + r2]]] += 1;
-      } else {
-        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
-      }
-    }
-    return votes;
-  }
-  predictProba(X) {
-    const K = this.fitted().nClasses;
-    const proba = this.votes(X);
-    for (let i = 0; i < X.rows; i++) {
-      let total = 0;
-      for (let c = 0; c < K; c++) total += proba[i * K + c];
-      for (let c = 0; c < K; c++) proba[i * K + c] /= total;
-    }
-    return proba;
-  }
-  predict(X) {
-    const K = this.fitted().nClasses;
-    const votes = this.votes(X);
-    const out = new Int32Array(X.rows);
-    for (let i = 0; i < X.rows; i++) out[i] = argmax(votes, i * K, K);
-    return out;
-  }
-  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
-  search(X) {
-    const { k } = this;
-    const train3 = this.fitted();
-    const p = train3.cols;
-    if (X.cols !== p) {
-      throw new RangeError(`KNearestNeighbors: X has ${X.cols} features, the model was fitted on ${p}`);
-    }
-    this.index ??= buildLeafIndex(train3);
-    const { order, X: rows, leafStart, lo, hi } = this.index;
-    const nLeaves = leafStart.length - 1;
-    let largestLeaf = 0;
-    for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
-    const nQuery = X.rows;
-    const squared = new Float64Array(nQuery * k).fill(Number.POSITIVE_INFINITY);
-    const indices = new Int32Array(nQuery * k).fill(-1);
-    const query = new Float64Array(p);
-    const bounds = new Float64Array(nLeaves);
-    const state = {
-      rows,
-      order,
-      p,
-      k,
-      query,
-      squared,
-      indices,
-      candidates: new Int32Array(largestLeaf),
-      partial: new Float64Array(largestLeaf)
-    };
-    for (let q = 0; q < nQuery; q++) {
-      for (let j = 0; j < p; j++) {
-        const v = X.data[j * nQuery + q];
-        if (!Number.isFinite(v))
-          throw new RangeError(`KNearestNeighbors: X has ${v} at row ${q}, feature ${j}`);
-        query[j] = v;
-      }
-      let nearest = 0;
-      for (let l = 0; l < nLeaves; l++) {
-        const o = l * p;
-        let s = 0;
-        for (let j = 0; j < p; j++) {
-          const below = lo[o + j] - query[j];
-          const above = query[j] - hi[o + j];
-          const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
-          s += g2 * g2;
-        }
-        bounds[l] = s;
-        if (s < bounds[nearest]) nearest = l;
-      }
-      const best = q * k;
-      let worst = scanLeaf(state, leafStart[nearest], leafStart[nearest + 1], best);
-      for (let step = 1; step < nLeaves; step++) {
-        const below = nearest - step;
-        const above = nearest + step;
-        if (below >= 0 && bounds[below] <= worst)
-          worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
-        if (above < nLeaves && bounds[above] <= worst)
-          worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
-      }
-    }
-    return { squared, indices };
-  }
-  toJSON() {
-    const t = this.fitted();
-    return {
-      format: KNN_FORMAT,
-      version: FORMAT_VERSION2,
-      k: this.k,
-      weights: this.weights,
-      nClasses: t.nClasses,
-      cols: t.cols,
-      rows: t.rows,
-      X: Array.from(t.X),
-      y: Array.from(t.y)
-    };
-  }
-  static load(json) {
-    const what = `${KNN_FORMAT} model`;
-    const obj2 = checkFormat(json, KNN_FORMAT, FORMAT_VERSION2);
-    const k = readInteger(obj2, "k", what, { min: 1 });
-    const weights = readChoice(obj2, "weights", what, WEIGHTS);
-    const nClasses = readInteger(obj2, "nClasses", what, { min: 1 });
-    const cols = readInteger(obj2, "cols", what, { min: 0 });
-    const rows = readInteger(obj2, "rows", what, { min: 0 });
-    if (rows < k)
-      throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
-    const X = readNumbers(obj2, "X", what, rows * cols);
-    const y = readIntegers(obj2, "y", what, rows, { min: 0, max: nClasses - 1 });
-    const model = new _KNearestNeighbors({ k, weights });
-    model.train = { rows, cols, X, y, nClasses };
-    return model;
-  }
-};
-function transposeRows(X, out, who) {
-  const { rows: n, cols: p, data } = X;
-  for (let j = 0; j < p; j++) {
-    const col = j * n;
-    for (let i = 0; i < n; i++) {
-      const v = data[col + i];
-      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
-      out[i * p + j] = v;
-    }
-  }
-}
-function scanLeaf(state, from, to, best) {
-  const { rows, order, p, k, query, squared, indices, candidates, partial } = state;
-  const last = best + k - 1;
-  let worst = squared[last];
-  let alive = to - from;
-  for (let c = 0; c < alive; c++) {
-    candidates[c] = c;
-    partial[c] = 0;
-  }
-  for (let start = 0; start < p && alive > 0; start += 4) {
-    if (start + 4 <= p) {
-      const q0 = query[start];
-      const q1 = query[start + 1];
-      const q2 = query[start + 2];
-      const q3 = query[start + 3];
-      for (let c = 0; c < alive; c++) {
-        const o = (from + candidates[c]) * p + start;
-        const d0 = rows[o] - q0;
-        const d1 = rows[o + 1] - q1;
-        const d2 = rows[o + 2] - q2;
-        const d3 = rows[o + 3] - q3;
-        let s = partial[c];
-        s += d0 * d0;
-        s += d1 * d1;
-        s += d2 * d2;
-        s += d3 * d3;
-        partial[c] = s;
-      }
-    } else {
-      for (let c = 0; c < alive; c++) {
-        const o = (from + candidates[c]) * p;
-        let s = partial[c];
-        for (let j = start; j < p; j++) {
-          const d = rows[o + j] - query[j];
-          s += d * d;
-        }
-        partial[c] = s;
-      }
-    }
-    let kept = 0;
-    for (let c = 0; c < alive; c++) {
-      candidates[kept] = candidates[c];
-      partial[kept] = partial[c];
-      kept += +(partial[c] <= worst);
-    }
-    alive = kept;
-  }
-  for (let c = 0; c < alive; c++) {
-    const s = partial[c];
-    if (s > worst) continue;
-    const t = order[from + candidates[c]];
-    if (s === worst && indices[last] >= 0 && t > indices[last]) continue;
-    let r2 = last;
-    while (r2 > best && (squared[r2 - 1] > s || squared[r2 - 1] === s && indices[r2 - 1] > t)) {
-      squared[r2] = squared[r2 - 1];
-      indices[r2] = indices[r2 - 1];
-      r2--;
-    }
-    squared[r2] = s;
-    indices[r2] = t;
-    worst = squared[last];
-  }
-  return worst;
-}
-function buildLeafIndex(train3) {
-  const { rows: n, cols: p, X } = train3;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const starts = [];
-  const stack = [0, n];
-  while (stack.length > 0) {
-    const end = stack.pop();
-    const start = stack.pop();
-    if (end - start <= LEAF_ROWS || p === 0) {
-      starts.push(start);
-      continue;
-    }
-    let widest = 0;
-    let widestSpan = -1;
-    for (let j = 0; j < p; j++) {
-      let min = Number.POSITIVE_INFINITY;
-      let max = Number.NEGATIVE_INFINITY;
-      for (let i = start; i < end; i++) {
-        const v = X[order[i] * p + j];
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-      if (max - min > widestSpan) {
-        widestSpan = max - min;
-        widest = j;
-      }
-    }
-    const mid = start + end >> 1;
-    selectNth(order, X, p, widest, start, end, mid);
-    stack.push(mid, end, start, mid);
-  }
-  starts.sort((a, b) => a - b);
-  const nLeaves = starts.length;
-  const leafStart = Int32Array.from([...starts, n]);
-  const rows = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) {
-    const from = order[i] * p;
-    for (let j = 0; j < p; j++) rows[i * p + j] = X[from + j];
-  }
-  const lo = new Float64Array(nLeaves * p).fill(Number.POSITIVE_INFINITY);
-  const hi = new Float64Array(nLeaves * p).fill(Number.NEGATIVE_INFINITY);
-  for (let l = 0; l < nLeaves; l++) {
-    for (let i = leafStart[l]; i < leafStart[l + 1]; i++) {
-      for (let j = 0; j < p; j++) {
-        const v = rows[i * p + j];
-        if (v < lo[l * p + j]) lo[l * p + j] = v;
-        if (v > hi[l * p + j]) hi[l * p + j] = v;
-      }
-    }
-  }
-  return { order, X: rows, leafStart, lo, hi };
-}
-function selectNth(order, X, p, j, start, end, nth) {
-  let left = start;
-  let right = end - 1;
-  while (right > left) {
-    const a = X[order[left] * p + j];
-    const b = X[order[left + right >> 1] * p + j];
-    const c = X[order[right] * p + j];
-    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
-    let i = left;
-    let r2 = right;
-    while (i <= r2) {
-      while (X[order[i] * p + j] < pivot) i++;
-      while (X[order[r2] * p + j] > pivot) r2--;
-      if (i <= r2) {
-        const t = order[i];
-        order[i] = order[r2];
-        order[r2] = t;
-        i++;
-        r2--;
-      }
-    }
-    if (nth <= r2) right = r2;
-    else if (nth >= i) left = i;
-    else return;
-  }
-}
-
-// actions/lib/models/cholesky.ts
-function choleskySolve(A, b, n) {
-  const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let d = A[j * n + j];
-    for (let k = 0; k < j; k++) d -= L[j * n + k] * L[j * n + k];
-    if (!(d > 1e-14 * Math.abs(A[j * n + j]))) return null;
-    const ljj = Math.sqrt(d);
-    L[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = A[i * n + j];
-      for (let k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
-      L[i * n + j] = s / ljj;
-    }
-  }
-  const x = Float64Array.from(b);
-  for (let i = 0; i < n; i++) {
-    let s = x[i];
-    for (let k = 0; k < i; k++) s -= L[i * n + k] * x[k];
-    x[i] = s / L[i * n + i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = x[i];
-    for (let k = i + 1; k < n; k++) s -= L[k * n + i] * x[k];
-    x[i] = s / L[i * n + i];
-  }
-  return x;
-}
-
-// actions/lib/models/lbfgs.ts
-var C1 = 1e-4;
-var C2 = 0.9;
-var MAX_LINE_STEPS = 40;
-function minimizeLbfgs(fg, x0, options) {
-  const n = x0.length;
-  const m = options.memory ?? 10;
-  const x = Float64Array.from(x0);
-  const g2 = new Float64Array(n);
-  let f = fg(x, g2);
-  const S = [];
-  const Y = [];
-  const rho = [];
-  const d = new Float64Array(n);
-  const alphas = new Float64Array(m);
-  const xNew = new Float64Array(n);
-  const gNew = new Float64Array(n);
-  let iterations = 0;
-  let gradMax = maxAbs(g2);
-  while (gradMax > options.gtol && iterations < options.maxIter) {
-    for (let i = 0; i < n; i++) d[i] = -g2[i];
-    for (let k = S.length - 1; k >= 0; k--) {
-      const a = rho[k] * dotv(S[k], d);
-      alphas[k] = a;
-      axpy(-a, Y[k], d);
-    }
-    if (S.length > 0) {
-      const last = S.length - 1;
-      const gamma = dotv(S[last], Y[last]) / dotv(Y[last], Y[last]);
-      for (let i = 0; i < n; i++) d[i] *= gamma;
-    }
-    for (let k = 0; k < S.length; k++) {
-      const b = rho[k] * dotv(Y[k], d);
-      axpy(alphas[k] - b, S[k], d);
-    }
-    let slope = dotv(g2, d);
-    if (!(slope < 0)) {
-      S.length = 0;
-      Y.length = 0;
-      rho.length = 0;
-      for (let i = 0; i < n; i++) d[i] = -g2[i];
-      slope = dotv(g2, d);
-    }
-    const step0 = S.length === 0 ? Math.min(1, 1 / maxAbs(d)) : 1;
-    const found = lineSearch(fg, x, f, d, slope, step0, xNew, gNew);
-    iterations++;
-    if (!found) break;
-    const s = new Float64Array(n);
-    const yv = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      s[i] = xNew[i] - x[i];
-      yv[i] = gNew[i] - g2[i];
-    }
-    const sy = dotv(s, yv);
-    const fNew = found.f;
-    x.set(xNew);
-    g2.set(gNew);
-    const previous = f;
-    f = fNew;
-    gradMax = maxAbs(g2);
-    if (sy > 1e-16 * dotv(yv, yv)) {
-      if (S.length === m) {
-        S.shift();
-        Y.shift();
-        rho.shift();
-      }
-      S.push(s);
-      Y.push(yv);
-      rho.push(1 / sy);
-    }
-    if (!(previous - f > 0) && gradMax > options.gtol) {
-      break;
-    }
-  }
-  return { x, f, iterations, gradMax, converged: gradMax <= options.gtol };
-}
-function lineSearch(fg, x, f0, d, slope0, step0, xOut, gOut) {
-  const evaluate = (t2) => {
-    for (let i = 0; i < x.length; i++) xOut[i] = x[i] + t2 * d[i];
-    const f = fg(xOut, gOut);
-    return { f, slope: dotv(gOut, d) };
-  };
-  let tPrev = 0;
-  let fPrev = f0;
-  let slopePrev = slope0;
-  let t = step0;
-  let best = null;
-  for (let k = 0; k < MAX_LINE_STEPS; k++) {
-    const { f, slope } = evaluate(t);
-    if (Number.isFinite(f) && f < f0 && (!best || f < best.f)) best = { t, f };
-    if (!Number.isFinite(f) || f > f0 + C1 * t * slope0 || k > 0 && f >= fPrev) {
-      return zoom(tPrev, fPrev, slopePrev, t, f, slope) ?? fallback();
-    }
-    if (Math.abs(slope) <= -C2 * slope0) return { f };
-    if (slope >= 0) return zoom(t, f, slope, tPrev, fPrev, slopePrev) ?? fallback();
-    tPrev = t;
-    fPrev = f;
-    slopePrev = slope;
-    t *= 2;
-  }
-  return fallback();
-  function zoom(lo, fLo, slopeLo, hi, fHi, slopeHi) {
-    for (let k = 0; k < MAX_LINE_STEPS; k++) {
-      let t2 = cubicMinimizer(lo, fLo, slopeLo, hi, fHi, slopeHi);
-      const a = Math.min(lo, hi);
-      const b = Math.max(lo, hi);
-      if (!(t2 > a + 0.1 * (b - a) && t2 < b - 0.1 * (b - a))) t2 = (lo + hi) / 2;
-      if (b - a <= 1e-16 * Math.max(1, b)) return null;
-      const { f, slope } = evaluate(t2);
-      if (Number.isFinite(f) && f < f0 && (!best || f < best.f)) best = { t: t2, f };
-      if (!Number.isFinite(f) || f > f0 + C1 * t2 * slope0 || f >= fLo) {
-        hi = t2;
-        fHi = f;
-        slopeHi = slope;
-      } else {
-        if (Math.abs(slope) <= -C2 * slope0) return { f };
-        if (slope * (hi - lo) >= 0) {
-          hi = lo;
-          fHi = fLo;
-          slopeHi = slopeLo;
-        }
-        lo = t2;
-        fLo = f;
-        slopeLo = slope;
-      }
-    }
-    return null;
-  }
-  function fallback() {
-    if (!best) return null;
-    return { f: evaluate(best.t).f };
-  }
-}
-function cubicMinimizer(a, fa, da, b, fb, db) {
-  if (!Number.isFinite(fb) || !Number.isFinite(db)) return Number.NaN;
-  const d1 = da + db - 3 * (fa - fb) / (a - b);
-  const disc = d1 * d1 - da * db;
-  if (disc < 0) return Number.NaN;
-  const d2 = Math.sign(b - a) * Math.sqrt(disc);
-  return b - (b - a) * (db + d2 - d1) / (db - da + 2 * d2);
-}
-function dotv(a, b) {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-function axpy(a, x, y) {
-  for (let i = 0; i < x.length; i++) y[i] += a * x[i];
-}
-function maxAbs(v) {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
-  return m;
-}
-
-// actions/lib/models/symmetric-eigen.ts
-var MAX_SWEEPS = 100;
-function symmetricEigen(A, n) {
-  const a = Float64Array.from(A);
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let i = 0; i < n; i++) {
-      diag += a[i * n + i] * a[i * n + i];
-      for (let j = i + 1; j < n; j++) off += a[i * n + j] * a[i * n + j];
-    }
-    if (off <= 1e-32 * n * n * diag || off === 0) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        const app = a[p * n + p];
-        const aqq = a[q * n + q];
-        if (apq === 0 || Math.abs(apq) <= 1e-18 * Math.sqrt(Math.abs(app * aqq))) continue;
-        const theta = (aqq - app) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p];
-          const akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k];
-          const aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p];
-          const vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) values[i] = a[i * n + i];
-  return { values, vectors: v };
-}
-
-// actions/lib/models/logistic-regression.ts
-var LOGISTIC_REGRESSION_FORMAT = "gitml.logistic-regression";
-var FORMAT_VERSION3 = 1;
-var MAX_NEWTON_PARAMETERS = 400;
-var NEWTON_STEPS = 8;
-var BLOCK_ROWS2 = 512;
-var NEWTON_START = 1e-4;
-function resolve2(params) {
-  const C = params.C ?? 1;
-  const tol = params.tol ?? 1e-10;
-  const maxIter = params.maxIter ?? 1e3;
-  if (!(typeof C === "number" && Number.isFinite(C) && C > 0))
-    throw new RangeError(`LogisticRegression: C must be a finite number > 0, got ${C}`);
-  if (!(typeof tol === "number" && Number.isFinite(tol) && tol > 0))
-    throw new RangeError(`LogisticRegression: tol must be a finite number > 0, got ${tol}`);
-  if (!(Number.isInteger(maxIter) && maxIter >= 1))
-    throw new RangeError(`LogisticRegression: maxIter must be an integer >= 1, got ${maxIter}`);
-  return { C, tol, maxIter };
-}
-var LogisticRegression = class _LogisticRegression {
-  algorithm = "logistic-regression";
-  settings;
-  state = null;
-  constructor(params = {}) {
-    this.settings = resolve2(params);
-  }
-  get nClasses() {
-    return this.state?.nClasses ?? 0;
-  }
-  /** L-BFGS iterations of the last fit and whether it reached tol. */
-  get convergence() {
-    const s = this.fitted();
-    return { iterations: s.iterations, converged: s.converged };
-  }
-  params() {
-    return { ...this.settings };
-  }
-  fit(X, y, nClasses) {
-    const who = "LogisticRegression.fit";
-    if (!(Number.isInteger(nClasses) && nClasses >= 1))
-      throw new RangeError(`${who}: nClasses must be an integer >= 1, got ${nClasses}`);
-    if (X.rows === 0) throw new RangeError(`${who}: X has no rows`);
-    if (y.length !== X.rows)
-      throw new RangeError(`${who}: y has ${y.length} labels but X has ${X.rows} rows`);
-    const counts = new Int32Array(nClasses);
-    for (let i = 0; i < y.length; i++) {
-      if (!(y[i] >= 0 && y[i] < nClasses))
-        throw new RangeError(`${who}: y[${i}] = ${y[i]} is not a class index in 0..${nClasses - 1}`);
-      counts[y[i]]++;
-    }
-    checkFiniteMatrix(X, who);
-    const present = Int32Array.from(Array.from(counts.keys()).filter((c) => counts[c] > 0));
-    const p = X.cols;
-    const K = present.length;
-    const base = { nClasses, nFeatures: p, present };
-    if (K === 1) {
-      this.state = {
-        ...base,
-        coef: new Float64Array(0),
-        intercept: new Float64Array(0),
-        iterations: 0,
-        converged: true
-      };
-      return this;
-    }
-    const position = new Int32Array(nClasses).fill(-1);
-    present.forEach((c, k) => {
-      position[c] = k;
-    });
-    const target = Int32Array.from(y, (c) => position[c]);
-    const rows = K === 2 ? 1 : K;
-    const objective = K === 2 ? binaryObjective(X, target, this.settings.C) : softmaxObjective(X, target, K, this.settings.C);
-    const parameters = rows * (p + 1);
-    const polish = parameters <= MAX_NEWTON_PARAMETERS;
-    const { tol, maxIter } = this.settings;
-    const result = minimizeLbfgs(objective.value, new Float64Array(parameters), {
-      gtol: polish ? Math.max(tol, NEWTON_START) : tol,
-      maxIter
-    });
-    if (polish && result.gradMax > tol) {
-      const flat = K === 2 ? null : new Float64Array(parameters);
-      if (flat) for (let k = 0; k < K; k++) flat[k * (p + 1) + p] = 1 / Math.sqrt(K);
-      newtonPolish(objective, result, tol, flat);
-    }
-    const coef = new Float64Array(rows * p);
-    const intercept = new Float64Array(rows);
-    for (let k = 0; k < rows; k++) {
-      for (let j = 0; j < p; j++) coef[k * p + j] = result.x[k * (p + 1) + j];
-      intercept[k] = result.x[k * (p + 1) + p];
-    }
-    this.state = { ...base, coef, intercept, iterations: result.iterations, converged: result.converged };
-    return this;
-  }
-  fitted() {
-    if (!this.state)
-      throw new Error("LogisticRegression: not fitted; call fit() or LogisticRegression.load() first");
-    return this.state;
-  }
-  /** Row-major probabilities over all nClasses (0 for classes absent from training). */
-  predictProba(X) {
-    const s = this.fitted();
-    const { nClasses, nFeatures: p, present, coef, intercept } = s;
-    if (X.cols !== p)
-      throw new RangeError(`LogisticRegression: X has ${X.cols} features, the model was fitted on ${p}`);
-    checkFiniteMatrix(X, "LogisticRegression.predictProba");
-    const n = X.rows;
-    const out = new Float64Array(n * nClasses);
-    const K = present.length;
-    if (K === 1) {
-      for (let i = 0; i < n; i++) out[i * nClasses + present[0]] = 1;
-      return out;
-    }
-    const rows = intercept.length;
-    const scores = linearScores(X, coef, intercept, rows);
-    for (let i = 0; i < n; i++) {
-      const o = i * nClasses;
-      if (K === 2) {
-        const positive = sigmoid(scores[i]);
-        out[o + present[1]] = positive;
-        out[o + present[0]] = 1 - positive;
-        continue;
-      }
-      let max = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < K; k++) max = Math.max(max, scores[k * n + i]);
-      let sum2 = 0;
-      for (let k = 0; k < K; k++) sum2 += Math.exp(scores[k * n + i] - max);
-      for (let k = 0; k < K; k++) out[o + present[k]] = Math.exp(scores[k * n + i] - max) / sum2;
-    }
-    return out;
-  }
-  predict(X) {
-    return predictFromProba(this.predictProba(X), X.rows, this.fitted().nClasses);
-  }
-  toJSON() {
-    const s = this.fitted();
-    const rows = s.intercept.length;
-    return {
-      format: LOGISTIC_REGRESSION_FORMAT,
-      version: FORMAT_VERSION3,
-      params: { ...this.settings },
-      nClasses: s.nClasses,
-      nFeatures: s.nFeatures,
-      present: Array.from(s.present),
-      coef: Array.from(
-        { length: rows },
-        (_, k) => Array.from(s.coef.subarray(k * s.nFeatures, (k + 1) * s.nFeatures))
-      ),
-      intercept: Array.from(s.intercept),
-      iterations: s.iterations,
-      converged: s.converged
-    };
-  }
-  static load(json) {
-    const what = `${LOGISTIC_REGRESSION_FORMAT} model`;
-    const obj2 = checkFormat(json, LOGISTIC_REGRESSION_FORMAT, FORMAT_VERSION3);
-    const paramsWhat = `${what} "params"`;
-    const params = readObject(obj2.params, paramsWhat);
-    const C = readNumber(params, "C", paramsWhat, { above: 0 });
-    const tol = readNumber(params, "tol", paramsWhat, { above: 0 });
-    const maxIter = readInteger(params, "maxIter", paramsWhat, { min: 1 });
-    const nClasses = readInteger(obj2, "nClasses", what, { min: 1 });
-    const nFeatures = readInteger(obj2, "nFeatures", what, { min: 0 });
-    const presentLength = Array.isArray(obj2.present) ? obj2.present.length : -1;
-    if (presentLength < 1 || presentLength > nClasses)
-      throw new ModelFormatError(`${what}: "present" must list 1 to ${nClasses} class indices`);
-    const present = readIntegers(obj2, "present", what, presentLength, { min: 0, max: nClasses - 1 });
-    for (let k = 1; k < present.length; k++) {
-      if (!(present[k] > present[k - 1]))
-        throw new ModelFormatError(`${what}: "present" must be strictly ascending (entry ${k})`);
-    }
-    const K = present.length;
-    const rows = K === 1 ? 0 : K === 2 ? 1 : K;
-    const coef = readNumberRows(obj2, "coef", what, rows, nFeatures);
-    const intercept = readNumbers(obj2, "intercept", what, rows);
-    const iterations = readInteger(obj2, "iterations", what, { min: 0 });
-    if (typeof obj2.converged !== "boolean")
-      throw new ModelFormatError(
-        `${what}: "converged" must be true or false, got ${JSON.stringify(obj2.converged)}`
-      );
-    const model = new _LogisticRegression({ C, tol, maxIter });
-    model.state = { nClasses, nFeatures, present, coef, intercept, iterations, converged: obj2.converged };
-    return model;
-  }
-};
-function sigmoid(z2) {
-  if (z2 >= 0) return 1 / (1 + Math.exp(-z2));
-  const e = Math.exp(z2);
-  return e / (1 + e);
-}
-function linearScores(X, coef, intercept, rows) {
-  const { rows: n, cols: p, data } = X;
-  const out = new Float64Array(rows * n);
-  for (let k = 0; k < rows; k++) {
-    const o = k * n;
-    out.fill(intercept[k], o, o + n);
-    for (let j = 0; j < p; j++) {
-      const w = coef[k * p + j];
-      if (w === 0) continue;
-      const col = j * n;
-      for (let i = 0; i < n; i++) out[o + i] += data[col + i] * w;
-    }
-  }
-  return out;
-}
-function unpack(x, rows, p) {
-  const coef = new Float64Array(rows * p);
-  const intercept = new Float64Array(rows);
-  for (let k = 0; k < rows; k++) {
-    for (let j = 0; j < p; j++) coef[k * p + j] = x[k * (p + 1) + j];
-    intercept[k] = x[k * (p + 1) + p];
-  }
-  return { coef, intercept };
-}
-function newtonPolish(objective, result, tol, flat) {
-  const m = result.x.length;
-  const g2 = new Float64Array(m);
-  const trial = new Float64Array(m);
-  const gTrial = new Float64Array(m);
-  objective.value(result.x, g2);
-  for (let step = 0; step < NEWTON_STEPS && result.gradMax > tol; step++) {
-    const H = objective.hessian(result.x);
-    if (flat) {
-      let scale = 0;
-      for (let r2 = 0; r2 < m; r2++) scale += H[r2 * m + r2] / m;
-      for (let r2 = 0; r2 < m; r2++) for (let c = 0; c < m; c++) H[r2 * m + c] += scale * flat[r2] * flat[c];
-    }
-    const direction = choleskySolve(H, g2, m) ?? pseudoInverseSolve(H, g2, m);
-    for (let r2 = 0; r2 < m; r2++) trial[r2] = result.x[r2] - direction[r2];
-    const f = objective.value(trial, gTrial);
-    let gradMax = 0;
-    for (let r2 = 0; r2 < m; r2++) gradMax = Math.max(gradMax, Math.abs(gTrial[r2]));
-    if (!(gradMax < result.gradMax)) break;
-    result.x.set(trial);
-    g2.set(gTrial);
-    result.f = f;
-    result.gradMax = gradMax;
-    result.iterations++;
-  }
-  result.converged = result.gradMax <= tol;
-}
-function pseudoInverseSolve(H, g2, m) {
-  const { values, vectors } = symmetricEigen(H, m);
-  let largest = 0;
-  for (let k = 0; k < m; k++) largest = Math.max(largest, values[k]);
-  const out = new Float64Array(m);
-  for (let k = 0; k < m; k++) {
-    if (!(values[k] > 1e-12 * largest)) continue;
-    let vg = 0;
-    for (let r2 = 0; r2 < m; r2++) vg += vectors[r2 * m + k] * g2[r2];
-    const w = vg / values[k];
-    for (let r2 = 0; r2 < m; r2++) out[r2] += vectors[r2 * m + k] * w;
-  }
-  return out;
-}
-function weightedGrams(X, w, T) {
-  const { rows: n, cols: p, data } = X;
-  const q = p + 1;
-  const out = new Float64Array(T * q * q);
-  const prod = new Float64Array(BLOCK_ROWS2);
-  for (let start = 0; start < n; start += BLOCK_ROWS2) {
-    const len = Math.min(BLOCK_ROWS2, n - start);
-    for (let j = 0; j < q; j++) {
-      for (let k = j; k < q; k++) {
-        if (k < p) {
-          const cj = j * n + start;
-          const ck = k * n + start;
-          for (let i = 0; i < len; i++) prod[i] = data[cj + i] * data[ck + i];
-        } else if (j < p) {
-          prod.set(data.subarray(j * n + start, j * n + start + len));
-        } else {
-          prod.fill(1, 0, len);
-        }
-        for (let t = 0; t < T; t++) {
-          const wt = t * n + start;
-          let s0 = 0;
-          let s1 = 0;
-          let i = 0;
-          for (; i + 2 <= len; i += 2) {
-            s0 += w[wt + i] * prod[i];
-            s1 += w[wt + i + 1] * prod[i + 1];
-          }
-          if (i < len) s0 += w[wt + i] * prod[i];
-          out[t * q * q + j * q + k] += s0 + s1;
-        }
-      }
-    }
-  }
-  for (let t = 0; t < T; t++) {
-    const o = t * q * q;
-    for (let j = 0; j < q; j++) for (let k = j + 1; k < q; k++) out[o + k * q + j] = out[o + j * q + k];
-  }
-  return out;
-}
-function binaryObjective(X, y, C) {
-  const { rows: n, cols: p } = X;
-  const hessian = (x) => {
-    const { coef, intercept } = unpack(x, 1, p);
-    const z3 = linearScores(X, coef, intercept, 1);
-    const w = Float64Array.from(z3, (zi) => {
-      const s = sigmoid(zi);
-      return s * (1 - s);
-    });
-    const q = p + 1;
-    const H = weightedGrams(X, w, 1);
-    for (let k = 0; k < H.length; k++) H[k] /= n;
-    for (let j = 0; j < p; j++) H[j * q + j] += 1 / (C * n);
-    return H;
-  };
-  const z2 = new Float64Array(BLOCK_ROWS2);
-  const value = (x, g2) => {
-    const { coef, intercept } = unpack(x, 1, p);
-    g2.fill(0);
-    let loss = 0;
-    for (let start = 0; start < n; start += BLOCK_ROWS2) {
-      const len = Math.min(BLOCK_ROWS2, n - start);
-      blockScores(X, coef, intercept, 1, start, len, z2);
-      for (let i = 0; i < len; i++) {
-        const zi = z2[i];
-        const yi = y[start + i];
-        loss += (zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi))) - yi * zi;
-        z2[i] = sigmoid(zi) - yi;
-      }
-      addBlockGradient(X, z2, 1, start, len, g2);
-    }
-    let penalty = 0;
-    for (let j = 0; j < p; j++) {
-      penalty += coef[j] * coef[j];
-      g2[j] = g2[j] / n + coef[j] / (C * n);
-    }
-    g2[p] /= n;
-    return loss / n + penalty / (2 * C * n);
-  };
-  return { value, hessian };
-}
-function softmaxObjective(X, y, K, C) {
-  const { rows: n, cols: p } = X;
-  const probabilities = (x) => {
-    const { coef, intercept } = unpack(x, K, p);
-    const z3 = linearScores(X, coef, intercept, K);
-    for (let i = 0; i < n; i++) {
-      let max = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < K; k++) max = Math.max(max, z3[k * n + i]);
-      let sum2 = 0;
-      for (let k = 0; k < K; k++) {
-        z3[k * n + i] = Math.exp(z3[k * n + i] - max);
-        sum2 += z3[k * n + i];
-      }
-      for (let k = 0; k < K; k++) z3[k * n + i] /= sum2;
-    }
-    return z3;
-  };
-  const hessian = (x) => {
-    const P = probabilities(x);
-    const q = p + 1;
-    const size = K * q;
-    const pairs = [];
-    for (let a = 0; a < K; a++) for (let b = a; b < K; b++) pairs.push([a, b]);
-    const w = new Float64Array(pairs.length * n);
-    pairs.forEach(([a, b], t) => {
-      for (let i = 0; i < n; i++) w[t * n + i] = P[a * n + i] * ((a === b ? 1 : 0) - P[b * n + i]);
-    });
-    const grams = weightedGrams(X, w, pairs.length);
-    const H = new Float64Array(size * size);
-    pairs.forEach(([a, b], t) => {
-      for (let r2 = 0; r2 < q; r2++) {
-        for (let c = 0; c < q; c++) {
-          const v = grams[t * q * q + r2 * q + c] / n;
-          H[(a * q + r2) * size + b * q + c] = v;
-          H[(b * q + r2) * size + a * q + c] = v;
-        }
-      }
-    });
-    for (let a = 0; a < K; a++) for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
-    return H;
-  };
-  const z2 = new Float64Array(K * BLOCK_ROWS2);
-  const value = (x, g2) => {
-    const { coef, intercept } = unpack(x, K, p);
-    g2.fill(0);
-    let loss = 0;
-    for (let start = 0; start < n; start += BLOCK_ROWS2) {
-      const len = Math.min(BLOCK_ROWS2, n - start);
-      blockScores(X, coef, intercept, K, start, len, z2);
-      for (let i = 0; i < len; i++) {
-        let max = Number.NEGATIVE_INFINITY;
-        for (let k = 0; k < K; k++) max = Math.max(max, z2[k * BLOCK_ROWS2 + i]);
-        const yi = y[start + i];
-        loss += max - z2[yi * BLOCK_ROWS2 + i];
-        let sum2 = 0;
-        for (let k = 0; k < K; k++) {
-          const e = Math.exp(z2[k * BLOCK_ROWS2 + i] - max);
-          z2[k * BLOCK_ROWS2 + i] = e;
-          sum2 += e;
-        }
-        loss += Math.log(sum2);
-        for (let k = 0; k < K; k++) z2[k * BLOCK_ROWS2 + i] /= sum2;
-        z2[yi * BLOCK_ROWS2 + i] -= 1;
-      }
-      addBlockGradient(X, z2, K, start, len, g2);
-    }
-    let penalty = 0;
-    for (let k = 0; k < K; k++) {
-      for (let j = 0; j < p; j++) {
-        const w = coef[k * p + j];
-        penalty += w * w;
-        g2[k * (p + 1) + j] = g2[k * (p + 1) + j] / n + w / (C * n);
-      }
-      g2[k * (p + 1) + p] /= n;
-    }
-    return loss / n + penalty / (2 * C * n);
-  };
-  return { value, hessian };
-}
-function blockScores(X, coef, intercept, rows, start, len, out) {
-  const { rows: n, cols: p, data } = X;
-  for (let k = 0; k < rows; k++) {
-    const o = k * BLOCK_ROWS2;
-    out.fill(intercept[k], o, o + len);
-    let j = 0;
-    for (; j + 4 <= p; j += 4) {
-      const w0 = coef[k * p + j];
-      const w1 = coef[k * p + j + 1];
-      const w2 = coef[k * p + j + 2];
-      const w3 = coef[k * p + j + 3];
-      const c0 = j * n + start;
-      const c1 = c0 + n;
-      const c2 = c1 + n;
-      const c3 = c2 + n;
-      for (let i = 0; i < len; i++) {
-        out[o + i] += data[c0 + i] * w0 + data[c1 + i] * w1 + (data[c2 + i] * w2 + data[c3 + i] * w3);
-      }
-    }
-    for (; j < p; j++) {
-      const w = coef[k * p + j];
-      const col = j * n + start;
-      for (let i = 0; i < len; i++) out[o + i] += data[col + i] * w;
-    }
-  }
-}
-function addBlockGradient(X, r2, rows, start, len, g2) {
-  const { rows: n, cols: p, data } = X;
-  for (let k = 0; k < rows; k++) {
-    const o = k * BLOCK_ROWS2;
-    const at = k * (p + 1);
-    for (let j = 0; j < p; j++) {
-      const col = j * n + start;
-      let s0 = 0;
-      let s1 = 0;
-      let i = 0;
-      for (; i + 2 <= len; i += 2) {
-        s0 += data[col + i] * r2[o + i];
-        s1 += data[col + i + 1] * r2[o + i + 1];
-      }
-      if (i < len) s0 += data[col + i] * r2[o + i];
-      g2[at + j] += s0 + s1;
-    }
-    let s = 0;
-    for (let i = 0; i < len; i++) s += r2[o + i];
-    g2[at + p] += s;
-  }
-}
-
 // actions/lib/models/base64.ts
 var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var DECODE = new Int16Array(128).fill(-1);
@@ -31064,6 +30015,1723 @@ function skipLeaf(bytes, cursor, end, K, tree, fail2) {
   if (tag === K) for (let c = 0; c < K; c++) readVarint(bytes, cursor, end, fail2);
 }
 
+// actions/lib/models/gradient-boosting.ts
+var HIST_GRADIENT_BOOSTING_FORMAT = "gitml.hist-gradient-boosting";
+var FORMAT_VERSION2 = 1;
+var MIN_HESSIAN_TO_SPLIT = 1e-3;
+var FLOAT64_EPSILON = 2 ** -52;
+var HistGradientBoosting = class _HistGradientBoosting {
+  algorithm = "hist-gradient-boosting";
+  settings;
+  model = null;
+  constructor(params = {}) {
+    this.settings = resolveParams(params);
+  }
+  get nClasses() {
+    return this.model?.nClasses ?? 0;
+  }
+  /** Trees in the ensemble (0 before fit). */
+  get treeCount() {
+    return this.model?.roots.length ?? 0;
+  }
+  params() {
+    return { ...this.settings };
+  }
+  fit(X, y, nClasses) {
+    const classes = checkTrainingData(X, y, nClasses);
+    this.model = boost(X, y, nClasses, classes, this.settings);
+    return this;
+  }
+  /** Raw scores per row and tree slot, row-major out[i × slots + k]. */
+  decisionFunction(X) {
+    const m = this.fitted("decisionFunction");
+    if (X.cols !== m.nFeatures) {
+      throw new RangeError(
+        `HistGradientBoosting: X has ${X.cols} features, the model was fitted on ${m.nFeatures}`
+      );
+    }
+    const { rows, data } = X;
+    for (let i = 0; i < data.length; i++) {
+      if (Number.isNaN(data[i])) {
+        throw new RangeError(
+          `HistGradientBoosting: feature ${Math.floor(i / rows)} of row ${i % rows} is NaN; impute missing values first`
+        );
+      }
+    }
+    const T = m.baseline.length;
+    const raw2 = new Float64Array(rows * T);
+    for (let i = 0; i < rows; i++) raw2.set(m.baseline, i * T);
+    const { roots, feature: feature2, threshold, right, value } = m;
+    for (let t = 0; t < roots.length; t++) {
+      const k = t % T;
+      for (let i = 0; i < rows; i++) {
+        let node = roots[t];
+        let f = feature2[node];
+        while (f >= 0) {
+          node = data[f * rows + i] <= threshold[node] ? node + 1 : right[node];
+          f = feature2[node];
+        }
+        raw2[i * T + k] += value[node];
+      }
+    }
+    return raw2;
+  }
+  predictProba(X) {
+    const m = this.fitted("predictProba");
+    const raw2 = this.decisionFunction(X);
+    const K = m.nClasses;
+    const T = m.baseline.length;
+    const out = new Float64Array(X.rows * K);
+    const { classes } = m;
+    for (let i = 0; i < X.rows; i++) {
+      const o = i * K;
+      if (T === 1) {
+        const p = 1 / (1 + Math.exp(-raw2[i]));
+        out[o + classes[0]] = 1 - p;
+        out[o + classes[1]] = p;
+        continue;
+      }
+      const r2 = i * T;
+      let max = raw2[r2];
+      for (let k = 1; k < T; k++) if (raw2[r2 + k] > max) max = raw2[r2 + k];
+      let sum2 = 0;
+      for (let k = 0; k < T; k++) {
+        const e = Math.exp(raw2[r2 + k] - max);
+        out[o + classes[k]] = e;
+        sum2 += e;
+      }
+      for (let k = 0; k < T; k++) out[o + classes[k]] /= sum2;
+    }
+    return out;
+  }
+  predict(X) {
+    return predictFromProba(this.predictProba(X), X.rows, this.fitted("predict").nClasses);
+  }
+  toJSON() {
+    const m = this.fitted("toJSON");
+    const nodes = new ByteWriter();
+    let leaves = 0;
+    for (let q = 0; q < m.feature.length; q++) if (m.feature[q] < 0) leaves++;
+    const values = new DataView(new ArrayBuffer(leaves * 8));
+    let leaf = 0;
+    for (let q = 0; q < m.feature.length; q++) {
+      const f = m.feature[q];
+      if (f < 0) {
+        nodes.byte(0);
+        values.setFloat64(8 * leaf++, m.value[q], true);
+      } else {
+        nodes.varint(f + 1);
+        nodes.byte(m.bin[q]);
+      }
+    }
+    return {
+      format: HIST_GRADIENT_BOOSTING_FORMAT,
+      version: FORMAT_VERSION2,
+      params: { ...this.settings },
+      nFeatures: m.nFeatures,
+      nClasses: m.nClasses,
+      classes: Array.from(m.classes),
+      baseline: Array.from(m.baseline),
+      binEdges: m.binEdges.map((e) => Array.from(e)),
+      iterations: m.iterations,
+      nodes: encodeBase64(nodes.bytes.slice(0, nodes.length)),
+      leafValues: encodeBase64(new Uint8Array(values.buffer))
+    };
+  }
+  static load(json) {
+    const what = `${HIST_GRADIENT_BOOSTING_FORMAT} model`;
+    const fail2 = (rule2) => {
+      throw new ModelFormatError(`${what}: ${rule2}`);
+    };
+    const obj2 = checkFormat(json, HIST_GRADIENT_BOOSTING_FORMAT, FORMAT_VERSION2);
+    const rawParams = readObject(obj2.params, `${what} "params"`);
+    let settings = resolveParams({});
+    try {
+      settings = resolveParams(rawParams);
+    } catch (e) {
+      fail2(`params: ${e.message}`);
+    }
+    const nFeatures = readInteger(obj2, "nFeatures", what, { min: 1 });
+    const nClasses = readInteger(obj2, "nClasses", what, { min: 2 });
+    const classesValue = obj2.classes;
+    if (!Array.isArray(classesValue) || classesValue.length < 2 || classesValue.length > nClasses) {
+      fail2(`"classes" must be an array of 2 to ${nClasses} class indices`);
+    }
+    const classes = Int32Array.from(
+      readNumbers(obj2, "classes", what, classesValue.length, {
+        min: 0,
+        max: nClasses - 1,
+        integer: true
+      })
+    );
+    for (let c = 1; c < classes.length; c++) {
+      if (!(classes[c - 1] < classes[c])) fail2('"classes" must be strictly ascending');
+    }
+    const T = classes.length === 2 ? 1 : classes.length;
+    const baseline = readNumbers(obj2, "baseline", what, T);
+    const edgesValue = obj2.binEdges;
+    if (!Array.isArray(edgesValue) || edgesValue.length !== nFeatures) {
+      fail2(`"binEdges" must be an array of ${nFeatures} arrays`);
+    }
+    const binEdges2 = [];
+    for (let j = 0; j < nFeatures; j++) {
+      const e = edgesValue[j];
+      if (!Array.isArray(e) || e.length > settings.maxBins - 1) {
+        fail2(`binEdges[${j}] must be an array of at most ${settings.maxBins - 1} numbers`);
+      }
+      const edges = readNumbers({ e }, "e", what, e.length);
+      for (let b = 1; b < edges.length; b++) {
+        if (!(edges[b - 1] < edges[b])) fail2(`binEdges[${j}] must be strictly ascending (entry ${b})`);
+      }
+      binEdges2.push(edges);
+    }
+    const iterations = readInteger(obj2, "iterations", what, { min: 0, max: settings.maxIter });
+    if (typeof obj2.nodes !== "string") fail2('"nodes" must be a base64 string');
+    if (typeof obj2.leafValues !== "string") fail2('"leafValues" must be a base64 string');
+    const nodeBytes = decodeBase64(obj2.nodes) ?? fail2('"nodes" is not valid base64');
+    const valueBytes = decodeBase64(obj2.leafValues) ?? fail2('"leafValues" is not valid base64');
+    if (valueBytes.length % 8 !== 0) fail2('"leafValues" must hold whole float64 values (8 bytes each)');
+    const model = new _HistGradientBoosting(settings);
+    model.model = decodeTrees2(
+      { nFeatures, nClasses, classes, baseline, binEdges: binEdges2, iterations },
+      nodeBytes,
+      valueBytes,
+      settings.maxLeafNodes,
+      fail2
+    );
+    return model;
+  }
+  fitted(method) {
+    if (!this.model) {
+      throw new Error(`HistGradientBoosting.${method}: the model is not fitted; call fit() or load() first`);
+    }
+    return this.model;
+  }
+};
+function resolveParams(p) {
+  const r2 = {
+    learningRate: p.learningRate ?? 0.1,
+    maxIter: p.maxIter ?? 100,
+    maxLeafNodes: p.maxLeafNodes ?? 31,
+    minSamplesLeaf: p.minSamplesLeaf ?? 20,
+    l2Regularization: p.l2Regularization ?? 0,
+    maxBins: p.maxBins ?? 255
+  };
+  const rule2 = (ok, name, text2, value) => {
+    if (!ok) throw new RangeError(`${name} must be ${text2}, got ${JSON.stringify(value)}`);
+  };
+  const int = (v, min) => typeof v === "number" && Number.isInteger(v) && v >= min;
+  rule2(
+    typeof r2.learningRate === "number" && r2.learningRate > 0 && Number.isFinite(r2.learningRate),
+    "learningRate",
+    "a finite number > 0",
+    r2.learningRate
+  );
+  rule2(int(r2.maxIter, 1) && r2.maxIter <= 1e5, "maxIter", "an integer in 1..100000", r2.maxIter);
+  rule2(
+    int(r2.maxLeafNodes, 2) && r2.maxLeafNodes <= 65536,
+    "maxLeafNodes",
+    "an integer in 2..65536",
+    r2.maxLeafNodes
+  );
+  rule2(int(r2.minSamplesLeaf, 1), "minSamplesLeaf", "an integer >= 1", r2.minSamplesLeaf);
+  rule2(
+    typeof r2.l2Regularization === "number" && r2.l2Regularization >= 0 && Number.isFinite(r2.l2Regularization),
+    "l2Regularization",
+    "a finite number >= 0",
+    r2.l2Regularization
+  );
+  rule2(int(r2.maxBins, 2) && r2.maxBins <= 255, "maxBins", "an integer in 2..255", r2.maxBins);
+  return r2;
+}
+function checkTrainingData(X, y, nClasses) {
+  const name = "HistGradientBoosting.fit";
+  if (!Number.isInteger(nClasses) || nClasses < 2) {
+    throw new RangeError(`${name}: nClasses must be an integer >= 2, got ${nClasses}`);
+  }
+  if (X.rows < 1 || X.cols < 1) throw new RangeError(`${name}: X is empty (${X.rows} \xD7 ${X.cols})`);
+  if (y.length !== X.rows) throw new RangeError(`${name}: y has ${y.length} labels but X has ${X.rows} rows`);
+  const seen = new Uint8Array(nClasses);
+  for (let i = 0; i < y.length; i++) {
+    if (!(y[i] >= 0 && y[i] < nClasses)) {
+      throw new RangeError(`${name}: label ${y[i]} of row ${i} is outside 0..${nClasses - 1}`);
+    }
+    seen[y[i]] = 1;
+  }
+  const classes = [];
+  for (let c = 0; c < nClasses; c++) if (seen[c]) classes.push(c);
+  if (classes.length < 2) {
+    throw new RangeError(
+      `${name}: every training row is of class ${classes[0]}; boosting needs rows of at least two classes`
+    );
+  }
+  const { rows, data } = X;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new RangeError(
+        `${name}: feature ${Math.floor(i / rows)} of row ${i % rows} is ${data[i]}; values must be finite (impute missing values first)`
+      );
+    }
+  }
+  return Int32Array.from(classes);
+}
+function binEdges(column, maxBins) {
+  const sorted = Float64Array.from(column).sort();
+  const distinct = [];
+  for (let i = 0; i < sorted.length; i++)
+    if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
+  const edges = [];
+  if (distinct.length <= maxBins) {
+    for (let b = 0; b + 1 < distinct.length; b++) edges.push((distinct[b] + distinct[b + 1]) * 0.5);
+    return Float64Array.from(edges);
+  }
+  const n = sorted.length;
+  const step = 100 / maxBins;
+  for (let i = 1; i < maxBins; i++) {
+    const q = i * step / 100;
+    const lo = Math.floor((n - 1) * q);
+    const hi = Math.ceil((n - 1) * q);
+    const edge = lo === hi ? sorted[lo] : sorted[lo + 1] - (sorted[lo + 1] - sorted[lo]) * 0.5;
+    if (edges.length === 0 || edge !== edges[edges.length - 1]) edges.push(edge);
+  }
+  return Float64Array.from(edges);
+}
+function binOf(edges, x) {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (x <= edges[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+function boost(X, y, nClasses, classes, s) {
+  const { rows: n, cols: p } = X;
+  const edges = [];
+  const bins = new Uint8Array(n * p);
+  const offsets = new Int32Array(p + 1);
+  const binCounts = new Int32Array(p);
+  for (let j = 0; j < p; j++) {
+    const column = X.data.subarray(j * n, (j + 1) * n);
+    const e = binEdges(column, s.maxBins);
+    edges.push(e);
+    for (let i = 0; i < n; i++) bins[j * n + i] = binOf(e, column[i]);
+    binCounts[j] = e.length + 1;
+    offsets[j + 1] = offsets[j] + binCounts[j];
+  }
+  const binned = { n, p, bins, offsets, binCounts, totalBins: offsets[p] };
+  const slotOf = new Int32Array(nClasses).fill(-1);
+  classes.forEach((c, k) => {
+    slotOf[c] = k;
+  });
+  const target = Int32Array.from(y, (c) => slotOf[c]);
+  const K = classes.length;
+  const T = K === 2 ? 1 : K;
+  const counts = new Float64Array(K);
+  for (let i = 0; i < n; i++) counts[target[i]]++;
+  const baseline = new Float64Array(T);
+  if (T === 1) {
+    const share = Math.min(Math.max(counts[1] / n, 10 * FLOAT64_EPSILON), 1 - 10 * FLOAT64_EPSILON);
+    baseline[0] = Math.log(share / (1 - share));
+  } else {
+    let meanLog = 0;
+    for (let k = 0; k < K; k++) {
+      baseline[k] = Math.log(Math.min(Math.max(counts[k] / n, FLOAT64_EPSILON), 1 - FLOAT64_EPSILON));
+      meanLog += baseline[k];
+    }
+    meanLog /= K;
+    for (let k = 0; k < K; k++) baseline[k] -= meanLog;
+  }
+  const raw2 = new Float64Array(n * T);
+  for (let i = 0; i < n; i++) raw2.set(baseline, i * T);
+  const grad = new Float32Array(n * T);
+  const hess = new Float32Array(n * T);
+  const proba = new Float64Array(T);
+  const trees = [];
+  const gSlot = new Float32Array(n);
+  const hSlot = new Float32Array(n);
+  for (let it = 0; it < s.maxIter; it++) {
+    for (let i = 0; i < n; i++) {
+      if (T === 1) {
+        const r2 = raw2[i];
+        const yi = target[i];
+        if (r2 > 0) {
+          const e = Math.exp(-r2);
+          grad[i] = (1 - yi - yi * e) / (1 + e);
+          hess[i] = e / ((1 + e) * (1 + e));
+        } else {
+          const e = Math.exp(r2);
+          grad[i] = ((1 - yi) * e - yi) / (1 + e);
+          hess[i] = e / ((1 + e) * (1 + e));
+        }
+        continue;
+      }
+      const o = i * T;
+      let max = raw2[o];
+      for (let k = 1; k < T; k++) if (raw2[o + k] > max) max = raw2[o + k];
+      let sum2 = 0;
+      for (let k = 0; k < T; k++) {
+        proba[k] = Math.exp(raw2[o + k] - max);
+        sum2 += proba[k];
+      }
+      for (let k = 0; k < T; k++) {
+        const pk = proba[k] / sum2;
+        grad[o + k] = pk - (target[i] === k ? 1 : 0);
+        hess[o + k] = pk * (1 - pk);
+      }
+    }
+    for (let k = 0; k < T; k++) {
+      for (let i = 0; i < n; i++) {
+        gSlot[i] = grad[i * T + k];
+        hSlot[i] = hess[i * T + k];
+      }
+      const { root, leaves, index } = growTree(binned, gSlot, hSlot, s);
+      for (const leaf of leaves) {
+        const v = leaf.value * s.learningRate;
+        leaf.value = v;
+        for (let q = leaf.start; q < leaf.end; q++) raw2[index[q] * T + k] += v;
+      }
+      trees.push(root);
+    }
+  }
+  return flatten(trees, {
+    nFeatures: p,
+    nClasses,
+    classes,
+    baseline,
+    binEdges: edges,
+    iterations: s.maxIter
+  });
+}
+function growTree(d, g2, h, s) {
+  const index = new Int32Array(d.n);
+  for (let i = 0; i < d.n; i++) index[i] = i;
+  const scratch = new Int32Array(d.n);
+  let sumGrad = 0;
+  let sumHess = 0;
+  for (let i = 0; i < d.n; i++) {
+    sumGrad += g2[i];
+    sumHess += h[i];
+  }
+  let order = 0;
+  const node = (start, end, sg, sh, value) => ({
+    start,
+    end,
+    sumGrad: sg,
+    sumHess: sh,
+    value,
+    order: order++,
+    split: null,
+    hist: null,
+    left: null,
+    right: null
+  });
+  const root = node(0, d.n, sumGrad, sumHess, 0);
+  const leaves = [];
+  const splittable = [];
+  const consider = (x) => {
+    x.split = findSplit(d, x, s);
+    if (x.split === null) {
+      x.hist = null;
+      leaves.push(x);
+    } else splittable.push(x);
+  };
+  if (d.n < 2 * s.minSamplesLeaf || sumHess < MIN_HESSIAN_TO_SPLIT) {
+    leaves.push(root);
+    return { root, leaves, index };
+  }
+  root.hist = histogram(d, index, 0, d.n, g2, h);
+  consider(root);
+  while (splittable.length > 0) {
+    let best = 0;
+    for (let q = 1; q < splittable.length; q++) {
+      const a = splittable[q];
+      const b = splittable[best];
+      if (a.split.gain > b.split.gain || a.split.gain === b.split.gain && a.order < b.order) best = q;
+    }
+    const parent = splittable.splice(best, 1)[0];
+    const sp = parent.split;
+    const featureBins = d.bins.subarray(sp.feature * d.n, (sp.feature + 1) * d.n);
+    let l = parent.start;
+    let r2 = 0;
+    for (let q = parent.start; q < parent.end; q++) {
+      const row = index[q];
+      if (featureBins[row] <= sp.bin) index[l++] = row;
+      else scratch[r2++] = row;
+    }
+    index.set(scratch.subarray(0, r2), l);
+    const left = node(parent.start, l, sp.sumGradLeft, sp.sumHessLeft, sp.valueLeft);
+    const right = node(l, parent.end, sp.sumGradRight, sp.sumHessRight, sp.valueRight);
+    parent.left = left;
+    parent.right = right;
+    const hist = parent.hist;
+    parent.hist = null;
+    if (leaves.length + splittable.length + 2 === s.maxLeafNodes) {
+      leaves.push(left, right);
+      for (const x of splittable) {
+        x.hist = null;
+        leaves.push(x);
+      }
+      splittable.length = 0;
+      break;
+    }
+    const leftOpen = left.end - left.start >= 2 * s.minSamplesLeaf;
+    const rightOpen = right.end - right.start >= 2 * s.minSamplesLeaf;
+    if (!leftOpen) leaves.push(left);
+    if (!rightOpen) leaves.push(right);
+    if (!leftOpen && !rightOpen) continue;
+    const [small, large] = left.end - left.start < right.end - right.start ? [left, right] : [right, left];
+    small.hist = histogram(d, index, small.start, small.end, g2, h);
+    large.hist = subtract(hist, small.hist);
+    if (leftOpen) consider(left);
+    else left.hist = null;
+    if (rightOpen) consider(right);
+    else right.hist = null;
+  }
+  return { root, leaves, index };
+}
+function histogram(d, index, start, end, g2, h) {
+  const grad = new Float64Array(d.totalBins);
+  const hess = new Float64Array(d.totalBins);
+  const count = new Int32Array(d.totalBins);
+  const { bins, n } = d;
+  for (let j = 0; j < d.p; j++) {
+    const col = j * n;
+    const off = d.offsets[j];
+    for (let q = start; q < end; q++) {
+      const row = index[q];
+      const b = off + bins[col + row];
+      grad[b] += g2[row];
+      hess[b] += h[row];
+      count[b]++;
+    }
+  }
+  return { grad, hess, count };
+}
+function subtract(parent, child2) {
+  const grad = new Float64Array(parent.grad.length);
+  const hess = new Float64Array(parent.grad.length);
+  const count = new Int32Array(parent.grad.length);
+  for (let b = 0; b < grad.length; b++) {
+    grad[b] = parent.grad[b] - child2.grad[b];
+    hess[b] = parent.hess[b] - child2.hess[b];
+    count[b] = parent.count[b] - child2.count[b];
+  }
+  return { grad, hess, count };
+}
+function leafValue(sumGrad, sumHess, l2) {
+  return -sumGrad / (sumHess + l2 + 1e-15);
+}
+function findSplit(d, x, s) {
+  const hist = x.hist;
+  const n = x.end - x.start;
+  const l2 = s.l2Regularization;
+  const msl = s.minSamplesLeaf;
+  const lossNode = x.sumGrad * x.value;
+  let best = null;
+  for (let j = 0; j < d.p; j++) {
+    const off = d.offsets[j];
+    let bestGain = -1;
+    let bestBin = -1;
+    let bestGradLeft = 0;
+    let bestHessLeft = 0;
+    let bestNLeft = 0;
+    let gradLeft = 0;
+    let hessLeft = 0;
+    let nLeft = 0;
+    for (let b = 0; b < d.binCounts[j] - 1; b++) {
+      nLeft += hist.count[off + b];
+      const nRight = n - nLeft;
+      hessLeft += hist.hess[off + b];
+      const hessRight = x.sumHess - hessLeft;
+      gradLeft += hist.grad[off + b];
+      const gradRight = x.sumGrad - gradLeft;
+      if (nLeft < msl) continue;
+      if (nRight < msl) break;
+      if (hessLeft < MIN_HESSIAN_TO_SPLIT) continue;
+      if (hessRight < MIN_HESSIAN_TO_SPLIT) break;
+      const valueLeft = leafValue(gradLeft, hessLeft, l2);
+      const valueRight = leafValue(gradRight, hessRight, l2);
+      let gain = lossNode;
+      gain -= gradLeft * valueLeft;
+      gain -= gradRight * valueRight;
+      if (gain > bestGain && gain > 0) {
+        bestGain = gain;
+        bestBin = b;
+        bestGradLeft = gradLeft;
+        bestHessLeft = hessLeft;
+        bestNLeft = nLeft;
+      }
+    }
+    if (bestBin >= 0 && (best === null || bestGain > best.gain)) {
+      const sumGradRight = x.sumGrad - bestGradLeft;
+      const sumHessRight = x.sumHess - bestHessLeft;
+      best = {
+        gain: bestGain,
+        feature: j,
+        bin: bestBin,
+        nLeft: bestNLeft,
+        sumGradLeft: bestGradLeft,
+        sumHessLeft: bestHessLeft,
+        sumGradRight,
+        sumHessRight,
+        valueLeft: leafValue(bestGradLeft, bestHessLeft, l2),
+        valueRight: leafValue(sumGradRight, sumHessRight, l2)
+      };
+    }
+  }
+  return best;
+}
+function flatten(trees, head) {
+  let total = 0;
+  const countNodes = (x) => x.left ? 1 + countNodes(x.left) + countNodes(x.right) : 1;
+  for (const t of trees) total += countNodes(t);
+  const feature2 = new Int32Array(total);
+  const bin = new Int32Array(total);
+  const threshold = new Float64Array(total);
+  const right = new Int32Array(total);
+  const value = new Float64Array(total);
+  const roots = new Int32Array(trees.length);
+  let next = 0;
+  const emit = (x) => {
+    const q = next++;
+    if (!x.left) {
+      feature2[q] = -1;
+      right[q] = -1;
+      value[q] = x.value;
+      return;
+    }
+    const sp = x.split;
+    feature2[q] = sp.feature;
+    bin[q] = sp.bin;
+    threshold[q] = head.binEdges[sp.feature][sp.bin];
+    emit(x.left);
+    right[q] = next;
+    emit(x.right);
+  };
+  trees.forEach((t, i) => {
+    roots[i] = next;
+    emit(t);
+  });
+  return { ...head, roots, feature: feature2, bin, threshold, right, value };
+}
+function decodeTrees2(head, nodeBytes, valueBytes, maxLeafNodes, fail2) {
+  const { nFeatures: p, binEdges: edges } = head;
+  const treeCount = head.iterations * head.baseline.length;
+  const values = new DataView(valueBytes.buffer, valueBytes.byteOffset, valueBytes.byteLength);
+  const leafCount = valueBytes.length / 8;
+  const capacity = nodeBytes.length;
+  const feature2 = new Int32Array(capacity);
+  const bin = new Int32Array(capacity);
+  const threshold = new Float64Array(capacity);
+  const right = new Int32Array(capacity);
+  const value = new Float64Array(capacity);
+  const roots = new Int32Array(treeCount);
+  const cursor = { pos: 0 };
+  const pending = [];
+  let q = 0;
+  let leaf = 0;
+  for (let t = 0; t < treeCount; t++) {
+    roots[t] = q;
+    let treeLeaves = 0;
+    for (; ; ) {
+      if (cursor.pos >= nodeBytes.length) fail2(`"nodes" ends inside tree ${t} of ${treeCount}`);
+      const tag = readVarint(nodeBytes, cursor, nodeBytes.length, fail2);
+      if (tag === 0) {
+        if (leaf >= leafCount) fail2(`"leafValues" holds ${leafCount} values, the trees have more leaves`);
+        const v = values.getFloat64(8 * leaf++, true);
+        if (!Number.isFinite(v)) fail2(`leaf value ${leaf - 1} is ${v}; leaf values must be finite`);
+        feature2[q] = -1;
+        right[q] = -1;
+        value[q] = v;
+        q++;
+        if (++treeLeaves > maxLeafNodes)
+          fail2(`tree ${t} has more than maxLeafNodes = ${maxLeafNodes} leaves`);
+        if (pending.length === 0) break;
+        right[pending.pop()] = q;
+        continue;
+      }
+      const j = tag - 1;
+      if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
+      if (cursor.pos >= nodeBytes.length) fail2(`"nodes" ends inside tree ${t} of ${treeCount}`);
+      const b = nodeBytes[cursor.pos++];
+      if (b >= edges[j].length) {
+        fail2(
+          `a node of tree ${t} splits feature ${j} at bin ${b}, but binEdges[${j}] has ${edges[j].length}`
+        );
+      }
+      feature2[q] = j;
+      bin[q] = b;
+      threshold[q] = edges[j][b];
+      pending.push(q);
+      q++;
+    }
+  }
+  if (cursor.pos !== nodeBytes.length) {
+    fail2(`"nodes" holds ${nodeBytes.length - cursor.pos} bytes after the last of ${treeCount} trees`);
+  }
+  if (leaf !== leafCount) fail2(`"leafValues" holds ${leafCount} values, the trees have ${leaf} leaves`);
+  return {
+    ...head,
+    roots,
+    feature: feature2.slice(0, q),
+    bin: bin.slice(0, q),
+    threshold: threshold.slice(0, q),
+    right: right.slice(0, q),
+    value: value.slice(0, q)
+  };
+}
+
+// actions/lib/models/knn.ts
+var WEIGHTS = ["uniform", "distance"];
+var KNN_FORMAT = "gitml.knn";
+var FORMAT_VERSION3 = 1;
+var LEAF_ROWS = 64;
+var KNearestNeighbors = class _KNearestNeighbors {
+  algorithm = "knn";
+  k;
+  weights;
+  train = null;
+  /** Built on first search, so fit and load stay cheap. */
+  index = null;
+  constructor(params = {}) {
+    const k = params.k ?? 5;
+    if (!(Number.isInteger(k) && k >= 1))
+      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k}`);
+    const weights = params.weights ?? "uniform";
+    if (!WEIGHTS.includes(weights)) {
+      throw new RangeError(
+        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
+      );
+    }
+    this.k = k;
+    this.weights = weights;
+  }
+  get nClasses() {
+    return this.train?.nClasses ?? 0;
+  }
+  params() {
+    return { k: this.k, weights: this.weights };
+  }
+  fit(X, y, nClasses) {
+    const { rows, cols } = X;
+    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
+      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
+    }
+    if (y.length !== rows)
+      throw new RangeError(`KNearestNeighbors.fit: y has ${y.length} labels but X has ${rows} rows`);
+    if (rows < this.k) {
+      throw new RangeError(
+        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
+      );
+    }
+    for (let i = 0; i < rows; i++) {
+      if (y[i] < 0 || y[i] >= nClasses) {
+        throw new RangeError(
+          `KNearestNeighbors.fit: y[${i}] = ${y[i]} is not a class index in 0..${nClasses - 1}`
+        );
+      }
+    }
+    const rowMajor = new Float64Array(rows * cols);
+    transposeRows(X, rowMajor, "KNearestNeighbors.fit");
+    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y), nClasses };
+    this.index = null;
+    return this;
+  }
+  fitted() {
+    if (!this.train)
+      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
+    return this.train;
+  }
+  /** Exact k nearest training rows per query row. */
+  kneighbors(X) {
+    const { k } = this;
+    const { squared, indices } = this.search(X);
+    const distances = new Float64Array(X.rows * k);
+    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
+    return { k, indices, distances };
+  }
+  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
+  votes(X) {
+    const { k } = this;
+    const { y, nClasses: K } = this.fitted();
+    const { squared, indices } = this.search(X);
+    const votes = new Float64Array(X.rows * K);
+    for (let i = 0; i < X.rows; i++) {
+      const o = i * k;
+      const v = i * K;
+      if (this.weights === "uniform") {
+        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1;
+      } else if (squared[o] === 0) {
+        for (let r2 = 0; r2 < k && squared[o + r2] === 0; r2++) votes[v + y[indices[o + r2]]] += 1;
+      } else {
+        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
+      }
+    }
+    return votes;
+  }
+  predictProba(X) {
+    const K = this.fitted().nClasses;
+    const proba = this.votes(X);
+    for (let i = 0; i < X.rows; i++) {
+      let total = 0;
+      for (let c = 0; c < K; c++) total += proba[i * K + c];
+      for (let c = 0; c < K; c++) proba[i * K + c] /= total;
+    }
+    return proba;
+  }
+  predict(X) {
+    const K = this.fitted().nClasses;
+    const votes = this.votes(X);
+    const out = new Int32Array(X.rows);
+    for (let i = 0; i < X.rows; i++) out[i] = argmax(votes, i * K, K);
+    return out;
+  }
+  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
+  search(X) {
+    const { k } = this;
+    const train3 = this.fitted();
+    const p = train3.cols;
+    if (X.cols !== p) {
+      throw new RangeError(`KNearestNeighbors: X has ${X.cols} features, the model was fitted on ${p}`);
+    }
+    this.index ??= buildLeafIndex(train3);
+    const { order, X: rows, leafStart, lo, hi } = this.index;
+    const nLeaves = leafStart.length - 1;
+    let largestLeaf = 0;
+    for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
+    const nQuery = X.rows;
+    const squared = new Float64Array(nQuery * k).fill(Number.POSITIVE_INFINITY);
+    const indices = new Int32Array(nQuery * k).fill(-1);
+    const query = new Float64Array(p);
+    const bounds = new Float64Array(nLeaves);
+    const state = {
+      rows,
+      order,
+      p,
+      k,
+      query,
+      squared,
+      indices,
+      candidates: new Int32Array(largestLeaf),
+      partial: new Float64Array(largestLeaf)
+    };
+    for (let q = 0; q < nQuery; q++) {
+      for (let j = 0; j < p; j++) {
+        const v = X.data[j * nQuery + q];
+        if (!Number.isFinite(v))
+          throw new RangeError(`KNearestNeighbors: X has ${v} at row ${q}, feature ${j}`);
+        query[j] = v;
+      }
+      let nearest = 0;
+      for (let l = 0; l < nLeaves; l++) {
+        const o = l * p;
+        let s = 0;
+        for (let j = 0; j < p; j++) {
+          const below = lo[o + j] - query[j];
+          const above = query[j] - hi[o + j];
+          const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
+          s += g2 * g2;
+        }
+        bounds[l] = s;
+        if (s < bounds[nearest]) nearest = l;
+      }
+      const best = q * k;
+      let worst = scanLeaf(state, leafStart[nearest], leafStart[nearest + 1], best);
+      for (let step = 1; step < nLeaves; step++) {
+        const below = nearest - step;
+        const above = nearest + step;
+        if (below >= 0 && bounds[below] <= worst)
+          worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
+        if (above < nLeaves && bounds[above] <= worst)
+          worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
+      }
+    }
+    return { squared, indices };
+  }
+  toJSON() {
+    const t = this.fitted();
+    return {
+      format: KNN_FORMAT,
+      version: FORMAT_VERSION3,
+      k: this.k,
+      weights: this.weights,
+      nClasses: t.nClasses,
+      cols: t.cols,
+      rows: t.rows,
+      X: Array.from(t.X),
+      y: Array.from(t.y)
+    };
+  }
+  static load(json) {
+    const what = `${KNN_FORMAT} model`;
+    const obj2 = checkFormat(json, KNN_FORMAT, FORMAT_VERSION3);
+    const k = readInteger(obj2, "k", what, { min: 1 });
+    const weights = readChoice(obj2, "weights", what, WEIGHTS);
+    const nClasses = readInteger(obj2, "nClasses", what, { min: 1 });
+    const cols = readInteger(obj2, "cols", what, { min: 0 });
+    const rows = readInteger(obj2, "rows", what, { min: 0 });
+    if (rows < k)
+      throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
+    const X = readNumbers(obj2, "X", what, rows * cols);
+    const y = readIntegers(obj2, "y", what, rows, { min: 0, max: nClasses - 1 });
+    const model = new _KNearestNeighbors({ k, weights });
+    model.train = { rows, cols, X, y, nClasses };
+    return model;
+  }
+};
+function transposeRows(X, out, who) {
+  const { rows: n, cols: p, data } = X;
+  for (let j = 0; j < p; j++) {
+    const col = j * n;
+    for (let i = 0; i < n; i++) {
+      const v = data[col + i];
+      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
+      out[i * p + j] = v;
+    }
+  }
+}
+function scanLeaf(state, from, to, best) {
+  const { rows, order, p, k, query, squared, indices, candidates, partial } = state;
+  const last = best + k - 1;
+  let worst = squared[last];
+  let alive = to - from;
+  for (let c = 0; c < alive; c++) {
+    candidates[c] = c;
+    partial[c] = 0;
+  }
+  for (let start = 0; start < p && alive > 0; start += 4) {
+    if (start + 4 <= p) {
+      const q0 = query[start];
+      const q1 = query[start + 1];
+      const q2 = query[start + 2];
+      const q3 = query[start + 3];
+      for (let c = 0; c < alive; c++) {
+        const o = (from + candidates[c]) * p + start;
+        const d0 = rows[o] - q0;
+        const d1 = rows[o + 1] - q1;
+        const d2 = rows[o + 2] - q2;
+        const d3 = rows[o + 3] - q3;
+        let s = partial[c];
+        s += d0 * d0;
+        s += d1 * d1;
+        s += d2 * d2;
+        s += d3 * d3;
+        partial[c] = s;
+      }
+    } else {
+      for (let c = 0; c < alive; c++) {
+        const o = (from + candidates[c]) * p;
+        let s = partial[c];
+        for (let j = start; j < p; j++) {
+          const d = rows[o + j] - query[j];
+          s += d * d;
+        }
+        partial[c] = s;
+      }
+    }
+    let kept = 0;
+    for (let c = 0; c < alive; c++) {
+      candidates[kept] = candidates[c];
+      partial[kept] = partial[c];
+      kept += +(partial[c] <= worst);
+    }
+    alive = kept;
+  }
+  for (let c = 0; c < alive; c++) {
+    const s = partial[c];
+    if (s > worst) continue;
+    const t = order[from + candidates[c]];
+    if (s === worst && indices[last] >= 0 && t > indices[last]) continue;
+    let r2 = last;
+    while (r2 > best && (squared[r2 - 1] > s || squared[r2 - 1] === s && indices[r2 - 1] > t)) {
+      squared[r2] = squared[r2 - 1];
+      indices[r2] = indices[r2 - 1];
+      r2--;
+    }
+    squared[r2] = s;
+    indices[r2] = t;
+    worst = squared[last];
+  }
+  return worst;
+}
+function buildLeafIndex(train3) {
+  const { rows: n, cols: p, X } = train3;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const starts = [];
+  const stack = [0, n];
+  while (stack.length > 0) {
+    const end = stack.pop();
+    const start = stack.pop();
+    if (end - start <= LEAF_ROWS || p === 0) {
+      starts.push(start);
+      continue;
+    }
+    let widest = 0;
+    let widestSpan = -1;
+    for (let j = 0; j < p; j++) {
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let i = start; i < end; i++) {
+        const v = X[order[i] * p + j];
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      if (max - min > widestSpan) {
+        widestSpan = max - min;
+        widest = j;
+      }
+    }
+    const mid = start + end >> 1;
+    selectNth(order, X, p, widest, start, end, mid);
+    stack.push(mid, end, start, mid);
+  }
+  starts.sort((a, b) => a - b);
+  const nLeaves = starts.length;
+  const leafStart = Int32Array.from([...starts, n]);
+  const rows = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    const from = order[i] * p;
+    for (let j = 0; j < p; j++) rows[i * p + j] = X[from + j];
+  }
+  const lo = new Float64Array(nLeaves * p).fill(Number.POSITIVE_INFINITY);
+  const hi = new Float64Array(nLeaves * p).fill(Number.NEGATIVE_INFINITY);
+  for (let l = 0; l < nLeaves; l++) {
+    for (let i = leafStart[l]; i < leafStart[l + 1]; i++) {
+      for (let j = 0; j < p; j++) {
+        const v = rows[i * p + j];
+        if (v < lo[l * p + j]) lo[l * p + j] = v;
+        if (v > hi[l * p + j]) hi[l * p + j] = v;
+      }
+    }
+  }
+  return { order, X: rows, leafStart, lo, hi };
+}
+function selectNth(order, X, p, j, start, end, nth) {
+  let left = start;
+  let right = end - 1;
+  while (right > left) {
+    const a = X[order[left] * p + j];
+    const b = X[order[left + right >> 1] * p + j];
+    const c = X[order[right] * p + j];
+    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    let i = left;
+    let r2 = right;
+    while (i <= r2) {
+      while (X[order[i] * p + j] < pivot) i++;
+      while (X[order[r2] * p + j] > pivot) r2--;
+      if (i <= r2) {
+        const t = order[i];
+        order[i] = order[r2];
+        order[r2] = t;
+        i++;
+        r2--;
+      }
+    }
+    if (nth <= r2) right = r2;
+    else if (nth >= i) left = i;
+    else return;
+  }
+}
+
+// actions/lib/models/cholesky.ts
+function choleskySolve(A, b, n) {
+  const L = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let d = A[j * n + j];
+    for (let k = 0; k < j; k++) d -= L[j * n + k] * L[j * n + k];
+    if (!(d > 1e-14 * Math.abs(A[j * n + j]))) return null;
+    const ljj = Math.sqrt(d);
+    L[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = A[i * n + j];
+      for (let k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
+      L[i * n + j] = s / ljj;
+    }
+  }
+  const x = Float64Array.from(b);
+  for (let i = 0; i < n; i++) {
+    let s = x[i];
+    for (let k = 0; k < i; k++) s -= L[i * n + k] * x[k];
+    x[i] = s / L[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i];
+    for (let k = i + 1; k < n; k++) s -= L[k * n + i] * x[k];
+    x[i] = s / L[i * n + i];
+  }
+  return x;
+}
+
+// actions/lib/models/lbfgs.ts
+var C1 = 1e-4;
+var C2 = 0.9;
+var MAX_LINE_STEPS = 40;
+function minimizeLbfgs(fg, x0, options) {
+  const n = x0.length;
+  const m = options.memory ?? 10;
+  const x = Float64Array.from(x0);
+  const g2 = new Float64Array(n);
+  let f = fg(x, g2);
+  const S = [];
+  const Y = [];
+  const rho = [];
+  const d = new Float64Array(n);
+  const alphas = new Float64Array(m);
+  const xNew = new Float64Array(n);
+  const gNew = new Float64Array(n);
+  let iterations = 0;
+  let gradMax = maxAbs(g2);
+  while (gradMax > options.gtol && iterations < options.maxIter) {
+    for (let i = 0; i < n; i++) d[i] = -g2[i];
+    for (let k = S.length - 1; k >= 0; k--) {
+      const a = rho[k] * dotv(S[k], d);
+      alphas[k] = a;
+      axpy(-a, Y[k], d);
+    }
+    if (S.length > 0) {
+      const last = S.length - 1;
+      const gamma = dotv(S[last], Y[last]) / dotv(Y[last], Y[last]);
+      for (let i = 0; i < n; i++) d[i] *= gamma;
+    }
+    for (let k = 0; k < S.length; k++) {
+      const b = rho[k] * dotv(Y[k], d);
+      axpy(alphas[k] - b, S[k], d);
+    }
+    let slope = dotv(g2, d);
+    if (!(slope < 0)) {
+      S.length = 0;
+      Y.length = 0;
+      rho.length = 0;
+      for (let i = 0; i < n; i++) d[i] = -g2[i];
+      slope = dotv(g2, d);
+    }
+    const step0 = S.length === 0 ? Math.min(1, 1 / maxAbs(d)) : 1;
+    const found = lineSearch(fg, x, f, d, slope, step0, xNew, gNew);
+    iterations++;
+    if (!found) break;
+    const s = new Float64Array(n);
+    const yv = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      s[i] = xNew[i] - x[i];
+      yv[i] = gNew[i] - g2[i];
+    }
+    const sy = dotv(s, yv);
+    const fNew = found.f;
+    x.set(xNew);
+    g2.set(gNew);
+    const previous = f;
+    f = fNew;
+    gradMax = maxAbs(g2);
+    if (sy > 1e-16 * dotv(yv, yv)) {
+      if (S.length === m) {
+        S.shift();
+        Y.shift();
+        rho.shift();
+      }
+      S.push(s);
+      Y.push(yv);
+      rho.push(1 / sy);
+    }
+    if (!(previous - f > 0) && gradMax > options.gtol) {
+      break;
+    }
+  }
+  return { x, f, iterations, gradMax, converged: gradMax <= options.gtol };
+}
+function lineSearch(fg, x, f0, d, slope0, step0, xOut, gOut) {
+  const evaluate = (t2) => {
+    for (let i = 0; i < x.length; i++) xOut[i] = x[i] + t2 * d[i];
+    const f = fg(xOut, gOut);
+    return { f, slope: dotv(gOut, d) };
+  };
+  let tPrev = 0;
+  let fPrev = f0;
+  let slopePrev = slope0;
+  let t = step0;
+  let best = null;
+  for (let k = 0; k < MAX_LINE_STEPS; k++) {
+    const { f, slope } = evaluate(t);
+    if (Number.isFinite(f) && f < f0 && (!best || f < best.f)) best = { t, f };
+    if (!Number.isFinite(f) || f > f0 + C1 * t * slope0 || k > 0 && f >= fPrev) {
+      return zoom(tPrev, fPrev, slopePrev, t, f, slope) ?? fallback();
+    }
+    if (Math.abs(slope) <= -C2 * slope0) return { f };
+    if (slope >= 0) return zoom(t, f, slope, tPrev, fPrev, slopePrev) ?? fallback();
+    tPrev = t;
+    fPrev = f;
+    slopePrev = slope;
+    t *= 2;
+  }
+  return fallback();
+  function zoom(lo, fLo, slopeLo, hi, fHi, slopeHi) {
+    for (let k = 0; k < MAX_LINE_STEPS; k++) {
+      let t2 = cubicMinimizer(lo, fLo, slopeLo, hi, fHi, slopeHi);
+      const a = Math.min(lo, hi);
+      const b = Math.max(lo, hi);
+      if (!(t2 > a + 0.1 * (b - a) && t2 < b - 0.1 * (b - a))) t2 = (lo + hi) / 2;
+      if (b - a <= 1e-16 * Math.max(1, b)) return null;
+      const { f, slope } = evaluate(t2);
+      if (Number.isFinite(f) && f < f0 && (!best || f < best.f)) best = { t: t2, f };
+      if (!Number.isFinite(f) || f > f0 + C1 * t2 * slope0 || f >= fLo) {
+        hi = t2;
+        fHi = f;
+        slopeHi = slope;
+      } else {
+        if (Math.abs(slope) <= -C2 * slope0) return { f };
+        if (slope * (hi - lo) >= 0) {
+          hi = lo;
+          fHi = fLo;
+          slopeHi = slopeLo;
+        }
+        lo = t2;
+        fLo = f;
+        slopeLo = slope;
+      }
+    }
+    return null;
+  }
+  function fallback() {
+    if (!best) return null;
+    return { f: evaluate(best.t).f };
+  }
+}
+function cubicMinimizer(a, fa, da, b, fb, db) {
+  if (!Number.isFinite(fb) || !Number.isFinite(db)) return Number.NaN;
+  const d1 = da + db - 3 * (fa - fb) / (a - b);
+  const disc = d1 * d1 - da * db;
+  if (disc < 0) return Number.NaN;
+  const d2 = Math.sign(b - a) * Math.sqrt(disc);
+  return b - (b - a) * (db + d2 - d1) / (db - da + 2 * d2);
+}
+function dotv(a, b) {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+function axpy(a, x, y) {
+  for (let i = 0; i < x.length; i++) y[i] += a * x[i];
+}
+function maxAbs(v) {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
+  return m;
+}
+
+// actions/lib/models/symmetric-eigen.ts
+var MAX_SWEEPS = 100;
+function symmetricEigen(A, n) {
+  const a = Float64Array.from(A);
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+    let off = 0;
+    let diag = 0;
+    for (let i = 0; i < n; i++) {
+      diag += a[i * n + i] * a[i * n + i];
+      for (let j = i + 1; j < n; j++) off += a[i * n + j] * a[i * n + j];
+    }
+    if (off <= 1e-32 * n * n * diag || off === 0) break;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q];
+        const app = a[p * n + p];
+        const aqq = a[q * n + q];
+        if (apq === 0 || Math.abs(apq) <= 1e-18 * Math.sqrt(Math.abs(app * aqq))) continue;
+        const theta = (aqq - app) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p];
+          const akq = a[k * n + q];
+          a[k * n + p] = c * akp - s * akq;
+          a[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k];
+          const aqk = a[q * n + k];
+          a[p * n + k] = c * apk - s * aqk;
+          a[q * n + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p];
+          const vkq = v[k * n + q];
+          v[k * n + p] = c * vkp - s * vkq;
+          v[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = a[i * n + i];
+  return { values, vectors: v };
+}
+
+// actions/lib/models/logistic-regression.ts
+var LOGISTIC_REGRESSION_FORMAT = "gitml.logistic-regression";
+var FORMAT_VERSION4 = 1;
+var MAX_NEWTON_PARAMETERS = 400;
+var NEWTON_STEPS = 8;
+var BLOCK_ROWS2 = 512;
+var NEWTON_START = 1e-4;
+function resolve2(params) {
+  const C = params.C ?? 1;
+  const tol = params.tol ?? 1e-10;
+  const maxIter = params.maxIter ?? 1e3;
+  if (!(typeof C === "number" && Number.isFinite(C) && C > 0))
+    throw new RangeError(`LogisticRegression: C must be a finite number > 0, got ${C}`);
+  if (!(typeof tol === "number" && Number.isFinite(tol) && tol > 0))
+    throw new RangeError(`LogisticRegression: tol must be a finite number > 0, got ${tol}`);
+  if (!(Number.isInteger(maxIter) && maxIter >= 1))
+    throw new RangeError(`LogisticRegression: maxIter must be an integer >= 1, got ${maxIter}`);
+  return { C, tol, maxIter };
+}
+var LogisticRegression = class _LogisticRegression {
+  algorithm = "logistic-regression";
+  settings;
+  state = null;
+  constructor(params = {}) {
+    this.settings = resolve2(params);
+  }
+  get nClasses() {
+    return this.state?.nClasses ?? 0;
+  }
+  /** L-BFGS iterations of the last fit and whether it reached tol. */
+  get convergence() {
+    const s = this.fitted();
+    return { iterations: s.iterations, converged: s.converged };
+  }
+  params() {
+    return { ...this.settings };
+  }
+  fit(X, y, nClasses) {
+    const who = "LogisticRegression.fit";
+    if (!(Number.isInteger(nClasses) && nClasses >= 1))
+      throw new RangeError(`${who}: nClasses must be an integer >= 1, got ${nClasses}`);
+    if (X.rows === 0) throw new RangeError(`${who}: X has no rows`);
+    if (y.length !== X.rows)
+      throw new RangeError(`${who}: y has ${y.length} labels but X has ${X.rows} rows`);
+    const counts = new Int32Array(nClasses);
+    for (let i = 0; i < y.length; i++) {
+      if (!(y[i] >= 0 && y[i] < nClasses))
+        throw new RangeError(`${who}: y[${i}] = ${y[i]} is not a class index in 0..${nClasses - 1}`);
+      counts[y[i]]++;
+    }
+    checkFiniteMatrix(X, who);
+    const present = Int32Array.from(Array.from(counts.keys()).filter((c) => counts[c] > 0));
+    const p = X.cols;
+    const K = present.length;
+    const base = { nClasses, nFeatures: p, present };
+    if (K === 1) {
+      this.state = {
+        ...base,
+        coef: new Float64Array(0),
+        intercept: new Float64Array(0),
+        iterations: 0,
+        converged: true
+      };
+      return this;
+    }
+    const position = new Int32Array(nClasses).fill(-1);
+    present.forEach((c, k) => {
+      position[c] = k;
+    });
+    const target = Int32Array.from(y, (c) => position[c]);
+    const rows = K === 2 ? 1 : K;
+    const objective = K === 2 ? binaryObjective(X, target, this.settings.C) : softmaxObjective(X, target, K, this.settings.C);
+    const parameters = rows * (p + 1);
+    const polish = parameters <= MAX_NEWTON_PARAMETERS;
+    const { tol, maxIter } = this.settings;
+    const result = minimizeLbfgs(objective.value, new Float64Array(parameters), {
+      gtol: polish ? Math.max(tol, NEWTON_START) : tol,
+      maxIter
+    });
+    if (polish && result.gradMax > tol) {
+      const flat = K === 2 ? null : new Float64Array(parameters);
+      if (flat) for (let k = 0; k < K; k++) flat[k * (p + 1) + p] = 1 / Math.sqrt(K);
+      newtonPolish(objective, result, tol, flat);
+    }
+    const coef = new Float64Array(rows * p);
+    const intercept = new Float64Array(rows);
+    for (let k = 0; k < rows; k++) {
+      for (let j = 0; j < p; j++) coef[k * p + j] = result.x[k * (p + 1) + j];
+      intercept[k] = result.x[k * (p + 1) + p];
+    }
+    this.state = { ...base, coef, intercept, iterations: result.iterations, converged: result.converged };
+    return this;
+  }
+  fitted() {
+    if (!this.state)
+      throw new Error("LogisticRegression: not fitted; call fit() or LogisticRegression.load() first");
+    return this.state;
+  }
+  /** Row-major probabilities over all nClasses (0 for classes absent from training). */
+  predictProba(X) {
+    const s = this.fitted();
+    const { nClasses, nFeatures: p, present, coef, intercept } = s;
+    if (X.cols !== p)
+      throw new RangeError(`LogisticRegression: X has ${X.cols} features, the model was fitted on ${p}`);
+    checkFiniteMatrix(X, "LogisticRegression.predictProba");
+    const n = X.rows;
+    const out = new Float64Array(n * nClasses);
+    const K = present.length;
+    if (K === 1) {
+      for (let i = 0; i < n; i++) out[i * nClasses + present[0]] = 1;
+      return out;
+    }
+    const rows = intercept.length;
+    const scores = linearScores(X, coef, intercept, rows);
+    for (let i = 0; i < n; i++) {
+      const o = i * nClasses;
+      if (K === 2) {
+        const positive = sigmoid(scores[i]);
+        out[o + present[1]] = positive;
+        out[o + present[0]] = 1 - positive;
+        continue;
+      }
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < K; k++) max = Math.max(max, scores[k * n + i]);
+      let sum2 = 0;
+      for (let k = 0; k < K; k++) sum2 += Math.exp(scores[k * n + i] - max);
+      for (let k = 0; k < K; k++) out[o + present[k]] = Math.exp(scores[k * n + i] - max) / sum2;
+    }
+    return out;
+  }
+  predict(X) {
+    return predictFromProba(this.predictProba(X), X.rows, this.fitted().nClasses);
+  }
+  toJSON() {
+    const s = this.fitted();
+    const rows = s.intercept.length;
+    return {
+      format: LOGISTIC_REGRESSION_FORMAT,
+      version: FORMAT_VERSION4,
+      params: { ...this.settings },
+      nClasses: s.nClasses,
+      nFeatures: s.nFeatures,
+      present: Array.from(s.present),
+      coef: Array.from(
+        { length: rows },
+        (_, k) => Array.from(s.coef.subarray(k * s.nFeatures, (k + 1) * s.nFeatures))
+      ),
+      intercept: Array.from(s.intercept),
+      iterations: s.iterations,
+      converged: s.converged
+    };
+  }
+  static load(json) {
+    const what = `${LOGISTIC_REGRESSION_FORMAT} model`;
+    const obj2 = checkFormat(json, LOGISTIC_REGRESSION_FORMAT, FORMAT_VERSION4);
+    const paramsWhat = `${what} "params"`;
+    const params = readObject(obj2.params, paramsWhat);
+    const C = readNumber(params, "C", paramsWhat, { above: 0 });
+    const tol = readNumber(params, "tol", paramsWhat, { above: 0 });
+    const maxIter = readInteger(params, "maxIter", paramsWhat, { min: 1 });
+    const nClasses = readInteger(obj2, "nClasses", what, { min: 1 });
+    const nFeatures = readInteger(obj2, "nFeatures", what, { min: 0 });
+    const presentLength = Array.isArray(obj2.present) ? obj2.present.length : -1;
+    if (presentLength < 1 || presentLength > nClasses)
+      throw new ModelFormatError(`${what}: "present" must list 1 to ${nClasses} class indices`);
+    const present = readIntegers(obj2, "present", what, presentLength, { min: 0, max: nClasses - 1 });
+    for (let k = 1; k < present.length; k++) {
+      if (!(present[k] > present[k - 1]))
+        throw new ModelFormatError(`${what}: "present" must be strictly ascending (entry ${k})`);
+    }
+    const K = present.length;
+    const rows = K === 1 ? 0 : K === 2 ? 1 : K;
+    const coef = readNumberRows(obj2, "coef", what, rows, nFeatures);
+    const intercept = readNumbers(obj2, "intercept", what, rows);
+    const iterations = readInteger(obj2, "iterations", what, { min: 0 });
+    if (typeof obj2.converged !== "boolean")
+      throw new ModelFormatError(
+        `${what}: "converged" must be true or false, got ${JSON.stringify(obj2.converged)}`
+      );
+    const model = new _LogisticRegression({ C, tol, maxIter });
+    model.state = { nClasses, nFeatures, present, coef, intercept, iterations, converged: obj2.converged };
+    return model;
+  }
+};
+function sigmoid(z2) {
+  if (z2 >= 0) return 1 / (1 + Math.exp(-z2));
+  const e = Math.exp(z2);
+  return e / (1 + e);
+}
+function linearScores(X, coef, intercept, rows) {
+  const { rows: n, cols: p, data } = X;
+  const out = new Float64Array(rows * n);
+  for (let k = 0; k < rows; k++) {
+    const o = k * n;
+    out.fill(intercept[k], o, o + n);
+    for (let j = 0; j < p; j++) {
+      const w = coef[k * p + j];
+      if (w === 0) continue;
+      const col = j * n;
+      for (let i = 0; i < n; i++) out[o + i] += data[col + i] * w;
+    }
+  }
+  return out;
+}
+function unpack(x, rows, p) {
+  const coef = new Float64Array(rows * p);
+  const intercept = new Float64Array(rows);
+  for (let k = 0; k < rows; k++) {
+    for (let j = 0; j < p; j++) coef[k * p + j] = x[k * (p + 1) + j];
+    intercept[k] = x[k * (p + 1) + p];
+  }
+  return { coef, intercept };
+}
+function newtonPolish(objective, result, tol, flat) {
+  const m = result.x.length;
+  const g2 = new Float64Array(m);
+  const trial = new Float64Array(m);
+  const gTrial = new Float64Array(m);
+  objective.value(result.x, g2);
+  for (let step = 0; step < NEWTON_STEPS && result.gradMax > tol; step++) {
+    const H = objective.hessian(result.x);
+    if (flat) {
+      let scale = 0;
+      for (let r2 = 0; r2 < m; r2++) scale += H[r2 * m + r2] / m;
+      for (let r2 = 0; r2 < m; r2++) for (let c = 0; c < m; c++) H[r2 * m + c] += scale * flat[r2] * flat[c];
+    }
+    const direction = choleskySolve(H, g2, m) ?? pseudoInverseSolve(H, g2, m);
+    for (let r2 = 0; r2 < m; r2++) trial[r2] = result.x[r2] - direction[r2];
+    const f = objective.value(trial, gTrial);
+    let gradMax = 0;
+    for (let r2 = 0; r2 < m; r2++) gradMax = Math.max(gradMax, Math.abs(gTrial[r2]));
+    if (!(gradMax < result.gradMax)) break;
+    result.x.set(trial);
+    g2.set(gTrial);
+    result.f = f;
+    result.gradMax = gradMax;
+    result.iterations++;
+  }
+  result.converged = result.gradMax <= tol;
+}
+function pseudoInverseSolve(H, g2, m) {
+  const { values, vectors } = symmetricEigen(H, m);
+  let largest = 0;
+  for (let k = 0; k < m; k++) largest = Math.max(largest, values[k]);
+  const out = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    if (!(values[k] > 1e-12 * largest)) continue;
+    let vg = 0;
+    for (let r2 = 0; r2 < m; r2++) vg += vectors[r2 * m + k] * g2[r2];
+    const w = vg / values[k];
+    for (let r2 = 0; r2 < m; r2++) out[r2] += vectors[r2 * m + k] * w;
+  }
+  return out;
+}
+function weightedGrams(X, w, T) {
+  const { rows: n, cols: p, data } = X;
+  const q = p + 1;
+  const out = new Float64Array(T * q * q);
+  const prod = new Float64Array(BLOCK_ROWS2);
+  for (let start = 0; start < n; start += BLOCK_ROWS2) {
+    const len = Math.min(BLOCK_ROWS2, n - start);
+    for (let j = 0; j < q; j++) {
+      for (let k = j; k < q; k++) {
+        if (k < p) {
+          const cj = j * n + start;
+          const ck = k * n + start;
+          for (let i = 0; i < len; i++) prod[i] = data[cj + i] * data[ck + i];
+        } else if (j < p) {
+          prod.set(data.subarray(j * n + start, j * n + start + len));
+        } else {
+          prod.fill(1, 0, len);
+        }
+        for (let t = 0; t < T; t++) {
+          const wt = t * n + start;
+          let s0 = 0;
+          let s1 = 0;
+          let i = 0;
+          for (; i + 2 <= len; i += 2) {
+            s0 += w[wt + i] * prod[i];
+            s1 += w[wt + i + 1] * prod[i + 1];
+          }
+          if (i < len) s0 += w[wt + i] * prod[i];
+          out[t * q * q + j * q + k] += s0 + s1;
+        }
+      }
+    }
+  }
+  for (let t = 0; t < T; t++) {
+    const o = t * q * q;
+    for (let j = 0; j < q; j++) for (let k = j + 1; k < q; k++) out[o + k * q + j] = out[o + j * q + k];
+  }
+  return out;
+}
+function binaryObjective(X, y, C) {
+  const { rows: n, cols: p } = X;
+  const hessian = (x) => {
+    const { coef, intercept } = unpack(x, 1, p);
+    const z3 = linearScores(X, coef, intercept, 1);
+    const w = Float64Array.from(z3, (zi) => {
+      const s = sigmoid(zi);
+      return s * (1 - s);
+    });
+    const q = p + 1;
+    const H = weightedGrams(X, w, 1);
+    for (let k = 0; k < H.length; k++) H[k] /= n;
+    for (let j = 0; j < p; j++) H[j * q + j] += 1 / (C * n);
+    return H;
+  };
+  const z2 = new Float64Array(BLOCK_ROWS2);
+  const value = (x, g2) => {
+    const { coef, intercept } = unpack(x, 1, p);
+    g2.fill(0);
+    let loss = 0;
+    for (let start = 0; start < n; start += BLOCK_ROWS2) {
+      const len = Math.min(BLOCK_ROWS2, n - start);
+      blockScores(X, coef, intercept, 1, start, len, z2);
+      for (let i = 0; i < len; i++) {
+        const zi = z2[i];
+        const yi = y[start + i];
+        loss += (zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi))) - yi * zi;
+        z2[i] = sigmoid(zi) - yi;
+      }
+      addBlockGradient(X, z2, 1, start, len, g2);
+    }
+    let penalty = 0;
+    for (let j = 0; j < p; j++) {
+      penalty += coef[j] * coef[j];
+      g2[j] = g2[j] / n + coef[j] / (C * n);
+    }
+    g2[p] /= n;
+    return loss / n + penalty / (2 * C * n);
+  };
+  return { value, hessian };
+}
+function softmaxObjective(X, y, K, C) {
+  const { rows: n, cols: p } = X;
+  const probabilities = (x) => {
+    const { coef, intercept } = unpack(x, K, p);
+    const z3 = linearScores(X, coef, intercept, K);
+    for (let i = 0; i < n; i++) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < K; k++) max = Math.max(max, z3[k * n + i]);
+      let sum2 = 0;
+      for (let k = 0; k < K; k++) {
+        z3[k * n + i] = Math.exp(z3[k * n + i] - max);
+        sum2 += z3[k * n + i];
+      }
+      for (let k = 0; k < K; k++) z3[k * n + i] /= sum2;
+    }
+    return z3;
+  };
+  const hessian = (x) => {
+    const P = probabilities(x);
+    const q = p + 1;
+    const size = K * q;
+    const pairs = [];
+    for (let a = 0; a < K; a++) for (let b = a; b < K; b++) pairs.push([a, b]);
+    const w = new Float64Array(pairs.length * n);
+    pairs.forEach(([a, b], t) => {
+      for (let i = 0; i < n; i++) w[t * n + i] = P[a * n + i] * ((a === b ? 1 : 0) - P[b * n + i]);
+    });
+    const grams = weightedGrams(X, w, pairs.length);
+    const H = new Float64Array(size * size);
+    pairs.forEach(([a, b], t) => {
+      for (let r2 = 0; r2 < q; r2++) {
+        for (let c = 0; c < q; c++) {
+          const v = grams[t * q * q + r2 * q + c] / n;
+          H[(a * q + r2) * size + b * q + c] = v;
+          H[(b * q + r2) * size + a * q + c] = v;
+        }
+      }
+    });
+    for (let a = 0; a < K; a++) for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
+    return H;
+  };
+  const z2 = new Float64Array(K * BLOCK_ROWS2);
+  const value = (x, g2) => {
+    const { coef, intercept } = unpack(x, K, p);
+    g2.fill(0);
+    let loss = 0;
+    for (let start = 0; start < n; start += BLOCK_ROWS2) {
+      const len = Math.min(BLOCK_ROWS2, n - start);
+      blockScores(X, coef, intercept, K, start, len, z2);
+      for (let i = 0; i < len; i++) {
+        let max = Number.NEGATIVE_INFINITY;
+        for (let k = 0; k < K; k++) max = Math.max(max, z2[k * BLOCK_ROWS2 + i]);
+        const yi = y[start + i];
+        loss += max - z2[yi * BLOCK_ROWS2 + i];
+        let sum2 = 0;
+        for (let k = 0; k < K; k++) {
+          const e = Math.exp(z2[k * BLOCK_ROWS2 + i] - max);
+          z2[k * BLOCK_ROWS2 + i] = e;
+          sum2 += e;
+        }
+        loss += Math.log(sum2);
+        for (let k = 0; k < K; k++) z2[k * BLOCK_ROWS2 + i] /= sum2;
+        z2[yi * BLOCK_ROWS2 + i] -= 1;
+      }
+      addBlockGradient(X, z2, K, start, len, g2);
+    }
+    let penalty = 0;
+    for (let k = 0; k < K; k++) {
+      for (let j = 0; j < p; j++) {
+        const w = coef[k * p + j];
+        penalty += w * w;
+        g2[k * (p + 1) + j] = g2[k * (p + 1) + j] / n + w / (C * n);
+      }
+      g2[k * (p + 1) + p] /= n;
+    }
+    return loss / n + penalty / (2 * C * n);
+  };
+  return { value, hessian };
+}
+function blockScores(X, coef, intercept, rows, start, len, out) {
+  const { rows: n, cols: p, data } = X;
+  for (let k = 0; k < rows; k++) {
+    const o = k * BLOCK_ROWS2;
+    out.fill(intercept[k], o, o + len);
+    let j = 0;
+    for (; j + 4 <= p; j += 4) {
+      const w0 = coef[k * p + j];
+      const w1 = coef[k * p + j + 1];
+      const w2 = coef[k * p + j + 2];
+      const w3 = coef[k * p + j + 3];
+      const c0 = j * n + start;
+      const c1 = c0 + n;
+      const c2 = c1 + n;
+      const c3 = c2 + n;
+      for (let i = 0; i < len; i++) {
+        out[o + i] += data[c0 + i] * w0 + data[c1 + i] * w1 + (data[c2 + i] * w2 + data[c3 + i] * w3);
+      }
+    }
+    for (; j < p; j++) {
+      const w = coef[k * p + j];
+      const col = j * n + start;
+      for (let i = 0; i < len; i++) out[o + i] += data[col + i] * w;
+    }
+  }
+}
+function addBlockGradient(X, r2, rows, start, len, g2) {
+  const { rows: n, cols: p, data } = X;
+  for (let k = 0; k < rows; k++) {
+    const o = k * BLOCK_ROWS2;
+    const at = k * (p + 1);
+    for (let j = 0; j < p; j++) {
+      const col = j * n + start;
+      let s0 = 0;
+      let s1 = 0;
+      let i = 0;
+      for (; i + 2 <= len; i += 2) {
+        s0 += data[col + i] * r2[o + i];
+        s1 += data[col + i + 1] * r2[o + i + 1];
+      }
+      if (i < len) s0 += data[col + i] * r2[o + i];
+      g2[at + j] += s0 + s1;
+    }
+    let s = 0;
+    for (let i = 0; i < len; i++) s += r2[o + i];
+    g2[at + p] += s;
+  }
+}
+
 // actions/lib/models/random.ts
 function createRng(seed) {
   if (!Number.isInteger(seed)) throw new RangeError(`createRng: seed must be an integer, got ${seed}`);
@@ -31085,7 +31753,7 @@ var RandomForest = class _RandomForest {
   forest = null;
   encoded = null;
   constructor(params = {}) {
-    this.settings = resolveParams(params);
+    this.settings = resolveParams2(params);
   }
   get nClasses() {
     return this.forest?.nClasses ?? this.encoded?.nClasses ?? 0;
@@ -31105,7 +31773,7 @@ var RandomForest = class _RandomForest {
    * class with probability 1 and all feature importances are 0 (nothing was split).
    */
   fit(X, y, nClasses) {
-    checkTrainingData(X, y, nClasses);
+    checkTrainingData2(X, y, nClasses);
     this.forest = growForest(X, y, nClasses, this.settings);
     this.encoded = null;
     return this;
@@ -31189,9 +31857,9 @@ var RandomForest = class _RandomForest {
     }
     const version = o.version;
     if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
-    let settings = resolveParams({});
+    let settings = resolveParams2({});
     try {
-      settings = resolveParams(o.params);
+      settings = resolveParams2(o.params);
     } catch (e) {
       fail2(`params: ${e.message}`);
     }
@@ -31262,7 +31930,7 @@ var RandomForest = class _RandomForest {
     return this.forest;
   }
 };
-function resolveParams(p) {
+function resolveParams2(p) {
   const nTrees = p.nTrees ?? 100;
   const maxDepth = p.maxDepth ?? 0;
   const minSamplesLeaf = p.minSamplesLeaf ?? 1;
@@ -31291,7 +31959,7 @@ function featuresPerNode(maxFeatures, p) {
   const raw2 = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
   return Math.min(p, Math.max(1, Math.floor(raw2)));
 }
-function checkTrainingData(X, y, nClasses) {
+function checkTrainingData2(X, y, nClasses) {
   if (!Number.isInteger(nClasses) || nClasses < 1) {
     throw new RangeError(`RandomForest.fit: nClasses must be an integer >= 1, got ${nClasses}`);
   }
@@ -31646,6 +32314,22 @@ var ALGORITHMS = [
     create: (p) => new LogisticRegression({ C: p.C }),
     // C = 1 is scikit-learn's default; the others let cross-validation loosen or tighten the penalty.
     grid: [{ C: 1 }, { C: 0.1 }, { C: 10 }]
+  },
+  {
+    name: "hist-gradient-boosting",
+    title: "Histogram gradient boosting",
+    standardize: false,
+    create: (p) => new HistGradientBoosting({
+      learningRate: p.learningRate,
+      maxIter: p.maxIter,
+      maxLeafNodes: p.maxLeafNodes,
+      minSamplesLeaf: p.minSamplesLeaf,
+      l2Regularization: p.l2Regularization
+    }),
+    grid: [
+      { learningRate: 0.1, maxIter: 100 },
+      { learningRate: 0.05, maxIter: 100, l2Regularization: 1 }
+    ]
   }
 ];
 

@@ -64,6 +64,7 @@ export function monitor(
   const table = fg.read();
   const index = registry.index();
   const holdoutAccuracy = champion.entry.holdout.accuracy;
+  const baseline = registry.holdoutBaseline(champion.entry);
   const thresholds: Thresholds = {
     ...DEFAULT_THRESHOLDS,
     windowDays: opts.windowDays ?? DEFAULT_THRESHOLDS.windowDays,
@@ -149,10 +150,7 @@ export function monitor(
       version: champion.entry.version,
       algorithm: champion.entry.algorithm,
       holdoutAccuracy: round(holdoutAccuracy),
-      holdoutBaseline:
-        champion.entry.holdout.baselineAccuracy === undefined
-          ? null
-          : round(champion.entry.holdout.baselineAccuracy),
+      holdoutBaseline: baseline === null ? null : round(baseline),
     },
     totals: {
       predictions: records.length,

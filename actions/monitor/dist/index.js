@@ -30064,1055 +30064,6 @@ var GaussianNB = class _GaussianNB {
   }
 };
 
-// actions/lib/models/knn.ts
-var WEIGHTS = ["uniform", "distance"];
-var KNN_FORMAT = "gitml.knn";
-var FORMAT_VERSION2 = 1;
-var LEAF_ROWS = 64;
-var KNearestNeighbors = class _KNearestNeighbors {
-  algorithm = "knn";
-  k;
-  weights;
-  train = null;
-  /** Built on first search, so fit and load stay cheap. */
-  index = null;
-  constructor(params2 = {}) {
-    const k2 = params2.k ?? 5;
-    if (!(Number.isInteger(k2) && k2 >= 1))
-      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k2}`);
-    const weights = params2.weights ?? "uniform";
-    if (!WEIGHTS.includes(weights)) {
-      throw new RangeError(
-        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
-      );
-    }
-    this.k = k2;
-    this.weights = weights;
-  }
-  get nClasses() {
-    return this.train?.nClasses ?? 0;
-  }
-  params() {
-    return { k: this.k, weights: this.weights };
-  }
-  fit(X4, y4, nClasses) {
-    const { rows, cols } = X4;
-    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
-      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
-    }
-    if (y4.length !== rows)
-      throw new RangeError(`KNearestNeighbors.fit: y has ${y4.length} labels but X has ${rows} rows`);
-    if (rows < this.k) {
-      throw new RangeError(
-        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
-      );
-    }
-    for (let i = 0; i < rows; i++) {
-      if (y4[i] < 0 || y4[i] >= nClasses) {
-        throw new RangeError(
-          `KNearestNeighbors.fit: y[${i}] = ${y4[i]} is not a class index in 0..${nClasses - 1}`
-        );
-      }
-    }
-    const rowMajor = new Float64Array(rows * cols);
-    transposeRows(X4, rowMajor, "KNearestNeighbors.fit");
-    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y4), nClasses };
-    this.index = null;
-    return this;
-  }
-  fitted() {
-    if (!this.train)
-      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
-    return this.train;
-  }
-  /** Exact k nearest training rows per query row. */
-  kneighbors(X4) {
-    const { k: k2 } = this;
-    const { squared, indices } = this.search(X4);
-    const distances = new Float64Array(X4.rows * k2);
-    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
-    return { k: k2, indices, distances };
-  }
-  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
-  votes(X4) {
-    const { k: k2 } = this;
-    const { y: y4, nClasses: K2 } = this.fitted();
-    const { squared, indices } = this.search(X4);
-    const votes = new Float64Array(X4.rows * K2);
-    for (let i = 0; i < X4.rows; i++) {
-      const o = i * k2;
-      const v = i * K2;
-      if (this.weights === "uniform") {
-        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1;
-      } else if (squared[o] === 0) {
-        for (let r2 = 0; r2 < k2 && squared[o + r2] === 0; r2++) votes[v + y4[indices[o + r2]]] += 1;
-      } else {
-        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
-      }
-    }
-    return votes;
-  }
-  predictProba(X4) {
-    const K2 = this.fitted().nClasses;
-    const proba = this.votes(X4);
-    for (let i = 0; i < X4.rows; i++) {
-      let total = 0;
-      for (let c4 = 0; c4 < K2; c4++) total += proba[i * K2 + c4];
-      for (let c4 = 0; c4 < K2; c4++) proba[i * K2 + c4] /= total;
-    }
-    return proba;
-  }
-  predict(X4) {
-    const K2 = this.fitted().nClasses;
-    const votes = this.votes(X4);
-    const out = new Int32Array(X4.rows);
-    for (let i = 0; i < X4.rows; i++) out[i] = argmax(votes, i * K2, K2);
-    return out;
-  }
-  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
-  search(X4) {
-    const { k: k2 } = this;
-    const train3 = this.fitted();
-    const p = train3.cols;
-    if (X4.cols !== p) {
-      throw new RangeError(`KNearestNeighbors: X has ${X4.cols} features, the model was fitted on ${p}`);
-    }
-    this.index ??= buildLeafIndex(train3);
-    const { order, X: rows, leafStart, lo, hi } = this.index;
-    const nLeaves = leafStart.length - 1;
-    let largestLeaf = 0;
-    for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
-    const nQuery = X4.rows;
-    const squared = new Float64Array(nQuery * k2).fill(Number.POSITIVE_INFINITY);
-    const indices = new Int32Array(nQuery * k2).fill(-1);
-    const query = new Float64Array(p);
-    const bounds3 = new Float64Array(nLeaves);
-    const state = {
-      rows,
-      order,
-      p,
-      k: k2,
-      query,
-      squared,
-      indices,
-      candidates: new Int32Array(largestLeaf),
-      partial: new Float64Array(largestLeaf)
-    };
-    for (let q = 0; q < nQuery; q++) {
-      for (let j = 0; j < p; j++) {
-        const v = X4.data[j * nQuery + q];
-        if (!Number.isFinite(v))
-          throw new RangeError(`KNearestNeighbors: X has ${v} at row ${q}, feature ${j}`);
-        query[j] = v;
-      }
-      let nearest2 = 0;
-      for (let l = 0; l < nLeaves; l++) {
-        const o = l * p;
-        let s2 = 0;
-        for (let j = 0; j < p; j++) {
-          const below = lo[o + j] - query[j];
-          const above = query[j] - hi[o + j];
-          const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
-          s2 += g2 * g2;
-        }
-        bounds3[l] = s2;
-        if (s2 < bounds3[nearest2]) nearest2 = l;
-      }
-      const best = q * k2;
-      let worst = scanLeaf(state, leafStart[nearest2], leafStart[nearest2 + 1], best);
-      for (let step2 = 1; step2 < nLeaves; step2++) {
-        const below = nearest2 - step2;
-        const above = nearest2 + step2;
-        if (below >= 0 && bounds3[below] <= worst)
-          worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
-        if (above < nLeaves && bounds3[above] <= worst)
-          worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
-      }
-    }
-    return { squared, indices };
-  }
-  toJSON() {
-    const t = this.fitted();
-    return {
-      format: KNN_FORMAT,
-      version: FORMAT_VERSION2,
-      k: this.k,
-      weights: this.weights,
-      nClasses: t.nClasses,
-      cols: t.cols,
-      rows: t.rows,
-      X: Array.from(t.X),
-      y: Array.from(t.y)
-    };
-  }
-  static load(json2) {
-    const what = `${KNN_FORMAT} model`;
-    const obj = checkFormat(json2, KNN_FORMAT, FORMAT_VERSION2);
-    const k2 = readInteger(obj, "k", what, { min: 1 });
-    const weights = readChoice(obj, "weights", what, WEIGHTS);
-    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
-    const cols = readInteger(obj, "cols", what, { min: 0 });
-    const rows = readInteger(obj, "rows", what, { min: 0 });
-    if (rows < k2)
-      throw new ModelFormatError(`${what}: k = ${k2} needs at least ${k2} training rows, got rows = ${rows}`);
-    const X4 = readNumbers(obj, "X", what, rows * cols);
-    const y4 = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
-    const model = new _KNearestNeighbors({ k: k2, weights });
-    model.train = { rows, cols, X: X4, y: y4, nClasses };
-    return model;
-  }
-};
-function transposeRows(X4, out, who) {
-  const { rows: n, cols: p, data: data3 } = X4;
-  for (let j = 0; j < p; j++) {
-    const col = j * n;
-    for (let i = 0; i < n; i++) {
-      const v = data3[col + i];
-      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
-      out[i * p + j] = v;
-    }
-  }
-}
-function scanLeaf(state, from, to, best) {
-  const { rows, order, p, k: k2, query, squared, indices, candidates, partial } = state;
-  const last = best + k2 - 1;
-  let worst = squared[last];
-  let alive = to - from;
-  for (let c4 = 0; c4 < alive; c4++) {
-    candidates[c4] = c4;
-    partial[c4] = 0;
-  }
-  for (let start = 0; start < p && alive > 0; start += 4) {
-    if (start + 4 <= p) {
-      const q0 = query[start];
-      const q1 = query[start + 1];
-      const q2 = query[start + 2];
-      const q3 = query[start + 3];
-      for (let c4 = 0; c4 < alive; c4++) {
-        const o = (from + candidates[c4]) * p + start;
-        const d0 = rows[o] - q0;
-        const d1 = rows[o + 1] - q1;
-        const d2 = rows[o + 2] - q2;
-        const d3 = rows[o + 3] - q3;
-        let s2 = partial[c4];
-        s2 += d0 * d0;
-        s2 += d1 * d1;
-        s2 += d2 * d2;
-        s2 += d3 * d3;
-        partial[c4] = s2;
-      }
-    } else {
-      for (let c4 = 0; c4 < alive; c4++) {
-        const o = (from + candidates[c4]) * p;
-        let s2 = partial[c4];
-        for (let j = start; j < p; j++) {
-          const d = rows[o + j] - query[j];
-          s2 += d * d;
-        }
-        partial[c4] = s2;
-      }
-    }
-    let kept = 0;
-    for (let c4 = 0; c4 < alive; c4++) {
-      candidates[kept] = candidates[c4];
-      partial[kept] = partial[c4];
-      kept += +(partial[c4] <= worst);
-    }
-    alive = kept;
-  }
-  for (let c4 = 0; c4 < alive; c4++) {
-    const s2 = partial[c4];
-    if (s2 > worst) continue;
-    const t = order[from + candidates[c4]];
-    if (s2 === worst && indices[last] >= 0 && t > indices[last]) continue;
-    let r2 = last;
-    while (r2 > best && (squared[r2 - 1] > s2 || squared[r2 - 1] === s2 && indices[r2 - 1] > t)) {
-      squared[r2] = squared[r2 - 1];
-      indices[r2] = indices[r2 - 1];
-      r2--;
-    }
-    squared[r2] = s2;
-    indices[r2] = t;
-    worst = squared[last];
-  }
-  return worst;
-}
-function buildLeafIndex(train3) {
-  const { rows: n, cols: p, X: X4 } = train3;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const starts = [];
-  const stack2 = [0, n];
-  while (stack2.length > 0) {
-    const end = stack2.pop();
-    const start = stack2.pop();
-    if (end - start <= LEAF_ROWS || p === 0) {
-      starts.push(start);
-      continue;
-    }
-    let widest = 0;
-    let widestSpan = -1;
-    for (let j = 0; j < p; j++) {
-      let min4 = Number.POSITIVE_INFINITY;
-      let max4 = Number.NEGATIVE_INFINITY;
-      for (let i = start; i < end; i++) {
-        const v = X4[order[i] * p + j];
-        if (v < min4) min4 = v;
-        if (v > max4) max4 = v;
-      }
-      if (max4 - min4 > widestSpan) {
-        widestSpan = max4 - min4;
-        widest = j;
-      }
-    }
-    const mid = start + end >> 1;
-    selectNth(order, X4, p, widest, start, end, mid);
-    stack2.push(mid, end, start, mid);
-  }
-  starts.sort((a4, b10) => a4 - b10);
-  const nLeaves = starts.length;
-  const leafStart = Int32Array.from([...starts, n]);
-  const rows = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) {
-    const from = order[i] * p;
-    for (let j = 0; j < p; j++) rows[i * p + j] = X4[from + j];
-  }
-  const lo = new Float64Array(nLeaves * p).fill(Number.POSITIVE_INFINITY);
-  const hi = new Float64Array(nLeaves * p).fill(Number.NEGATIVE_INFINITY);
-  for (let l = 0; l < nLeaves; l++) {
-    for (let i = leafStart[l]; i < leafStart[l + 1]; i++) {
-      for (let j = 0; j < p; j++) {
-        const v = rows[i * p + j];
-        if (v < lo[l * p + j]) lo[l * p + j] = v;
-        if (v > hi[l * p + j]) hi[l * p + j] = v;
-      }
-    }
-  }
-  return { order, X: rows, leafStart, lo, hi };
-}
-function selectNth(order, X4, p, j, start, end, nth) {
-  let left = start;
-  let right = end - 1;
-  while (right > left) {
-    const a4 = X4[order[left] * p + j];
-    const b10 = X4[order[left + right >> 1] * p + j];
-    const c4 = X4[order[right] * p + j];
-    const pivot = Math.max(Math.min(a4, b10), Math.min(Math.max(a4, b10), c4));
-    let i = left;
-    let r2 = right;
-    while (i <= r2) {
-      while (X4[order[i] * p + j] < pivot) i++;
-      while (X4[order[r2] * p + j] > pivot) r2--;
-      if (i <= r2) {
-        const t = order[i];
-        order[i] = order[r2];
-        order[r2] = t;
-        i++;
-        r2--;
-      }
-    }
-    if (nth <= r2) right = r2;
-    else if (nth >= i) left = i;
-    else return;
-  }
-}
-
-// actions/lib/models/cholesky.ts
-function choleskySolve(A5, b10, n) {
-  const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let d = A5[j * n + j];
-    for (let k2 = 0; k2 < j; k2++) d -= L[j * n + k2] * L[j * n + k2];
-    if (!(d > 1e-14 * Math.abs(A5[j * n + j]))) return null;
-    const ljj = Math.sqrt(d);
-    L[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s2 = A5[i * n + j];
-      for (let k2 = 0; k2 < j; k2++) s2 -= L[i * n + k2] * L[j * n + k2];
-      L[i * n + j] = s2 / ljj;
-    }
-  }
-  const x4 = Float64Array.from(b10);
-  for (let i = 0; i < n; i++) {
-    let s2 = x4[i];
-    for (let k2 = 0; k2 < i; k2++) s2 -= L[i * n + k2] * x4[k2];
-    x4[i] = s2 / L[i * n + i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s2 = x4[i];
-    for (let k2 = i + 1; k2 < n; k2++) s2 -= L[k2 * n + i] * x4[k2];
-    x4[i] = s2 / L[i * n + i];
-  }
-  return x4;
-}
-
-// actions/lib/models/lbfgs.ts
-var C1 = 1e-4;
-var C2 = 0.9;
-var MAX_LINE_STEPS = 40;
-function minimizeLbfgs(fg, x02, options) {
-  const n = x02.length;
-  const m3 = options.memory ?? 10;
-  const x4 = Float64Array.from(x02);
-  const g2 = new Float64Array(n);
-  let f = fg(x4, g2);
-  const S = [];
-  const Y4 = [];
-  const rho = [];
-  const d = new Float64Array(n);
-  const alphas = new Float64Array(m3);
-  const xNew = new Float64Array(n);
-  const gNew = new Float64Array(n);
-  let iterations2 = 0;
-  let gradMax = maxAbs(g2);
-  while (gradMax > options.gtol && iterations2 < options.maxIter) {
-    for (let i = 0; i < n; i++) d[i] = -g2[i];
-    for (let k2 = S.length - 1; k2 >= 0; k2--) {
-      const a4 = rho[k2] * dotv(S[k2], d);
-      alphas[k2] = a4;
-      axpy(-a4, Y4[k2], d);
-    }
-    if (S.length > 0) {
-      const last = S.length - 1;
-      const gamma2 = dotv(S[last], Y4[last]) / dotv(Y4[last], Y4[last]);
-      for (let i = 0; i < n; i++) d[i] *= gamma2;
-    }
-    for (let k2 = 0; k2 < S.length; k2++) {
-      const b10 = rho[k2] * dotv(Y4[k2], d);
-      axpy(alphas[k2] - b10, S[k2], d);
-    }
-    let slope = dotv(g2, d);
-    if (!(slope < 0)) {
-      S.length = 0;
-      Y4.length = 0;
-      rho.length = 0;
-      for (let i = 0; i < n; i++) d[i] = -g2[i];
-      slope = dotv(g2, d);
-    }
-    const step0 = S.length === 0 ? Math.min(1, 1 / maxAbs(d)) : 1;
-    const found = lineSearch(fg, x4, f, d, slope, step0, xNew, gNew);
-    iterations2++;
-    if (!found) break;
-    const s2 = new Float64Array(n);
-    const yv = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      s2[i] = xNew[i] - x4[i];
-      yv[i] = gNew[i] - g2[i];
-    }
-    const sy = dotv(s2, yv);
-    const fNew = found.f;
-    x4.set(xNew);
-    g2.set(gNew);
-    const previous = f;
-    f = fNew;
-    gradMax = maxAbs(g2);
-    if (sy > 1e-16 * dotv(yv, yv)) {
-      if (S.length === m3) {
-        S.shift();
-        Y4.shift();
-        rho.shift();
-      }
-      S.push(s2);
-      Y4.push(yv);
-      rho.push(1 / sy);
-    }
-    if (!(previous - f > 0) && gradMax > options.gtol) {
-      break;
-    }
-  }
-  return { x: x4, f, iterations: iterations2, gradMax, converged: gradMax <= options.gtol };
-}
-function lineSearch(fg, x4, f0, d, slope0, step0, xOut, gOut) {
-  const evaluate2 = (t4) => {
-    for (let i = 0; i < x4.length; i++) xOut[i] = x4[i] + t4 * d[i];
-    const f = fg(xOut, gOut);
-    return { f, slope: dotv(gOut, d) };
-  };
-  let tPrev = 0;
-  let fPrev = f0;
-  let slopePrev = slope0;
-  let t = step0;
-  let best = null;
-  for (let k2 = 0; k2 < MAX_LINE_STEPS; k2++) {
-    const { f, slope } = evaluate2(t);
-    if (Number.isFinite(f) && f < f0 && (!best || f < best.f)) best = { t, f };
-    if (!Number.isFinite(f) || f > f0 + C1 * t * slope0 || k2 > 0 && f >= fPrev) {
-      return zoom4(tPrev, fPrev, slopePrev, t, f, slope) ?? fallback2();
-    }
-    if (Math.abs(slope) <= -C2 * slope0) return { f };
-    if (slope >= 0) return zoom4(t, f, slope, tPrev, fPrev, slopePrev) ?? fallback2();
-    tPrev = t;
-    fPrev = f;
-    slopePrev = slope;
-    t *= 2;
-  }
-  return fallback2();
-  function zoom4(lo, fLo, slopeLo, hi, fHi, slopeHi) {
-    for (let k2 = 0; k2 < MAX_LINE_STEPS; k2++) {
-      let t4 = cubicMinimizer(lo, fLo, slopeLo, hi, fHi, slopeHi);
-      const a4 = Math.min(lo, hi);
-      const b10 = Math.max(lo, hi);
-      if (!(t4 > a4 + 0.1 * (b10 - a4) && t4 < b10 - 0.1 * (b10 - a4))) t4 = (lo + hi) / 2;
-      if (b10 - a4 <= 1e-16 * Math.max(1, b10)) return null;
-      const { f, slope } = evaluate2(t4);
-      if (Number.isFinite(f) && f < f0 && (!best || f < best.f)) best = { t: t4, f };
-      if (!Number.isFinite(f) || f > f0 + C1 * t4 * slope0 || f >= fLo) {
-        hi = t4;
-        fHi = f;
-        slopeHi = slope;
-      } else {
-        if (Math.abs(slope) <= -C2 * slope0) return { f };
-        if (slope * (hi - lo) >= 0) {
-          hi = lo;
-          fHi = fLo;
-          slopeHi = slopeLo;
-        }
-        lo = t4;
-        fLo = f;
-        slopeLo = slope;
-      }
-    }
-    return null;
-  }
-  function fallback2() {
-    if (!best) return null;
-    return { f: evaluate2(best.t).f };
-  }
-}
-function cubicMinimizer(a4, fa, da, b10, fb, db) {
-  if (!Number.isFinite(fb) || !Number.isFinite(db)) return Number.NaN;
-  const d1 = da + db - 3 * (fa - fb) / (a4 - b10);
-  const disc = d1 * d1 - da * db;
-  if (disc < 0) return Number.NaN;
-  const d2 = Math.sign(b10 - a4) * Math.sqrt(disc);
-  return b10 - (b10 - a4) * (db + d2 - d1) / (db - da + 2 * d2);
-}
-function dotv(a4, b10) {
-  let s2 = 0;
-  for (let i = 0; i < a4.length; i++) s2 += a4[i] * b10[i];
-  return s2;
-}
-function axpy(a4, x4, y4) {
-  for (let i = 0; i < x4.length; i++) y4[i] += a4 * x4[i];
-}
-function maxAbs(v) {
-  let m3 = 0;
-  for (let i = 0; i < v.length; i++) m3 = Math.max(m3, Math.abs(v[i]));
-  return m3;
-}
-
-// actions/lib/models/symmetric-eigen.ts
-var MAX_SWEEPS = 100;
-function symmetricEigen(A5, n) {
-  const a4 = Float64Array.from(A5);
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let i = 0; i < n; i++) {
-      diag += a4[i * n + i] * a4[i * n + i];
-      for (let j = i + 1; j < n; j++) off += a4[i * n + j] * a4[i * n + j];
-    }
-    if (off <= 1e-32 * n * n * diag || off === 0) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a4[p * n + q];
-        const app = a4[p * n + p];
-        const aqq = a4[q * n + q];
-        if (apq === 0 || Math.abs(apq) <= 1e-18 * Math.sqrt(Math.abs(app * aqq))) continue;
-        const theta = (aqq - app) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c4 = 1 / Math.sqrt(t * t + 1);
-        const s2 = t * c4;
-        for (let k2 = 0; k2 < n; k2++) {
-          const akp = a4[k2 * n + p];
-          const akq = a4[k2 * n + q];
-          a4[k2 * n + p] = c4 * akp - s2 * akq;
-          a4[k2 * n + q] = s2 * akp + c4 * akq;
-        }
-        for (let k2 = 0; k2 < n; k2++) {
-          const apk = a4[p * n + k2];
-          const aqk = a4[q * n + k2];
-          a4[p * n + k2] = c4 * apk - s2 * aqk;
-          a4[q * n + k2] = s2 * apk + c4 * aqk;
-        }
-        for (let k2 = 0; k2 < n; k2++) {
-          const vkp = v[k2 * n + p];
-          const vkq = v[k2 * n + q];
-          v[k2 * n + p] = c4 * vkp - s2 * vkq;
-          v[k2 * n + q] = s2 * vkp + c4 * vkq;
-        }
-      }
-    }
-  }
-  const values3 = new Float64Array(n);
-  for (let i = 0; i < n; i++) values3[i] = a4[i * n + i];
-  return { values: values3, vectors: v };
-}
-
-// actions/lib/models/logistic-regression.ts
-var LOGISTIC_REGRESSION_FORMAT = "gitml.logistic-regression";
-var FORMAT_VERSION3 = 1;
-var MAX_NEWTON_PARAMETERS = 400;
-var NEWTON_STEPS = 8;
-var BLOCK_ROWS2 = 512;
-var NEWTON_START = 1e-4;
-function resolve2(params2) {
-  const C4 = params2.C ?? 1;
-  const tol = params2.tol ?? 1e-10;
-  const maxIter = params2.maxIter ?? 1e3;
-  if (!(typeof C4 === "number" && Number.isFinite(C4) && C4 > 0))
-    throw new RangeError(`LogisticRegression: C must be a finite number > 0, got ${C4}`);
-  if (!(typeof tol === "number" && Number.isFinite(tol) && tol > 0))
-    throw new RangeError(`LogisticRegression: tol must be a finite number > 0, got ${tol}`);
-  if (!(Number.isInteger(maxIter) && maxIter >= 1))
-    throw new RangeError(`LogisticRegression: maxIter must be an integer >= 1, got ${maxIter}`);
-  return { C: C4, tol, maxIter };
-}
-var LogisticRegression = class _LogisticRegression {
-  algorithm = "logistic-regression";
-  settings;
-  state = null;
-  constructor(params2 = {}) {
-    this.settings = resolve2(params2);
-  }
-  get nClasses() {
-    return this.state?.nClasses ?? 0;
-  }
-  /** L-BFGS iterations of the last fit and whether it reached tol. */
-  get convergence() {
-    const s2 = this.fitted();
-    return { iterations: s2.iterations, converged: s2.converged };
-  }
-  params() {
-    return { ...this.settings };
-  }
-  fit(X4, y4, nClasses) {
-    const who = "LogisticRegression.fit";
-    if (!(Number.isInteger(nClasses) && nClasses >= 1))
-      throw new RangeError(`${who}: nClasses must be an integer >= 1, got ${nClasses}`);
-    if (X4.rows === 0) throw new RangeError(`${who}: X has no rows`);
-    if (y4.length !== X4.rows)
-      throw new RangeError(`${who}: y has ${y4.length} labels but X has ${X4.rows} rows`);
-    const counts = new Int32Array(nClasses);
-    for (let i = 0; i < y4.length; i++) {
-      if (!(y4[i] >= 0 && y4[i] < nClasses))
-        throw new RangeError(`${who}: y[${i}] = ${y4[i]} is not a class index in 0..${nClasses - 1}`);
-      counts[y4[i]]++;
-    }
-    checkFiniteMatrix(X4, who);
-    const present = Int32Array.from(Array.from(counts.keys()).filter((c4) => counts[c4] > 0));
-    const p = X4.cols;
-    const K2 = present.length;
-    const base = { nClasses, nFeatures: p, present };
-    if (K2 === 1) {
-      this.state = {
-        ...base,
-        coef: new Float64Array(0),
-        intercept: new Float64Array(0),
-        iterations: 0,
-        converged: true
-      };
-      return this;
-    }
-    const position2 = new Int32Array(nClasses).fill(-1);
-    present.forEach((c4, k2) => {
-      position2[c4] = k2;
-    });
-    const target2 = Int32Array.from(y4, (c4) => position2[c4]);
-    const rows = K2 === 2 ? 1 : K2;
-    const objective = K2 === 2 ? binaryObjective(X4, target2, this.settings.C) : softmaxObjective(X4, target2, K2, this.settings.C);
-    const parameters = rows * (p + 1);
-    const polish = parameters <= MAX_NEWTON_PARAMETERS;
-    const { tol, maxIter } = this.settings;
-    const result = minimizeLbfgs(objective.value, new Float64Array(parameters), {
-      gtol: polish ? Math.max(tol, NEWTON_START) : tol,
-      maxIter
-    });
-    if (polish && result.gradMax > tol) {
-      const flat = K2 === 2 ? null : new Float64Array(parameters);
-      if (flat) for (let k2 = 0; k2 < K2; k2++) flat[k2 * (p + 1) + p] = 1 / Math.sqrt(K2);
-      newtonPolish(objective, result, tol, flat);
-    }
-    const coef = new Float64Array(rows * p);
-    const intercept = new Float64Array(rows);
-    for (let k2 = 0; k2 < rows; k2++) {
-      for (let j = 0; j < p; j++) coef[k2 * p + j] = result.x[k2 * (p + 1) + j];
-      intercept[k2] = result.x[k2 * (p + 1) + p];
-    }
-    this.state = { ...base, coef, intercept, iterations: result.iterations, converged: result.converged };
-    return this;
-  }
-  fitted() {
-    if (!this.state)
-      throw new Error("LogisticRegression: not fitted; call fit() or LogisticRegression.load() first");
-    return this.state;
-  }
-  /** Row-major probabilities over all nClasses (0 for classes absent from training). */
-  predictProba(X4) {
-    const s2 = this.fitted();
-    const { nClasses, nFeatures: p, present, coef, intercept } = s2;
-    if (X4.cols !== p)
-      throw new RangeError(`LogisticRegression: X has ${X4.cols} features, the model was fitted on ${p}`);
-    checkFiniteMatrix(X4, "LogisticRegression.predictProba");
-    const n = X4.rows;
-    const out = new Float64Array(n * nClasses);
-    const K2 = present.length;
-    if (K2 === 1) {
-      for (let i = 0; i < n; i++) out[i * nClasses + present[0]] = 1;
-      return out;
-    }
-    const rows = intercept.length;
-    const scores = linearScores(X4, coef, intercept, rows);
-    for (let i = 0; i < n; i++) {
-      const o = i * nClasses;
-      if (K2 === 2) {
-        const positive = sigmoid(scores[i]);
-        out[o + present[1]] = positive;
-        out[o + present[0]] = 1 - positive;
-        continue;
-      }
-      let max4 = Number.NEGATIVE_INFINITY;
-      for (let k2 = 0; k2 < K2; k2++) max4 = Math.max(max4, scores[k2 * n + i]);
-      let sum4 = 0;
-      for (let k2 = 0; k2 < K2; k2++) sum4 += Math.exp(scores[k2 * n + i] - max4);
-      for (let k2 = 0; k2 < K2; k2++) out[o + present[k2]] = Math.exp(scores[k2 * n + i] - max4) / sum4;
-    }
-    return out;
-  }
-  predict(X4) {
-    return predictFromProba(this.predictProba(X4), X4.rows, this.fitted().nClasses);
-  }
-  toJSON() {
-    const s2 = this.fitted();
-    const rows = s2.intercept.length;
-    return {
-      format: LOGISTIC_REGRESSION_FORMAT,
-      version: FORMAT_VERSION3,
-      params: { ...this.settings },
-      nClasses: s2.nClasses,
-      nFeatures: s2.nFeatures,
-      present: Array.from(s2.present),
-      coef: Array.from(
-        { length: rows },
-        (_, k2) => Array.from(s2.coef.subarray(k2 * s2.nFeatures, (k2 + 1) * s2.nFeatures))
-      ),
-      intercept: Array.from(s2.intercept),
-      iterations: s2.iterations,
-      converged: s2.converged
-    };
-  }
-  static load(json2) {
-    const what = `${LOGISTIC_REGRESSION_FORMAT} model`;
-    const obj = checkFormat(json2, LOGISTIC_REGRESSION_FORMAT, FORMAT_VERSION3);
-    const paramsWhat = `${what} "params"`;
-    const params2 = readObject(obj.params, paramsWhat);
-    const C4 = readNumber(params2, "C", paramsWhat, { above: 0 });
-    const tol = readNumber(params2, "tol", paramsWhat, { above: 0 });
-    const maxIter = readInteger(params2, "maxIter", paramsWhat, { min: 1 });
-    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
-    const nFeatures = readInteger(obj, "nFeatures", what, { min: 0 });
-    const presentLength = Array.isArray(obj.present) ? obj.present.length : -1;
-    if (presentLength < 1 || presentLength > nClasses)
-      throw new ModelFormatError(`${what}: "present" must list 1 to ${nClasses} class indices`);
-    const present = readIntegers(obj, "present", what, presentLength, { min: 0, max: nClasses - 1 });
-    for (let k2 = 1; k2 < present.length; k2++) {
-      if (!(present[k2] > present[k2 - 1]))
-        throw new ModelFormatError(`${what}: "present" must be strictly ascending (entry ${k2})`);
-    }
-    const K2 = present.length;
-    const rows = K2 === 1 ? 0 : K2 === 2 ? 1 : K2;
-    const coef = readNumberRows(obj, "coef", what, rows, nFeatures);
-    const intercept = readNumbers(obj, "intercept", what, rows);
-    const iterations2 = readInteger(obj, "iterations", what, { min: 0 });
-    if (typeof obj.converged !== "boolean")
-      throw new ModelFormatError(
-        `${what}: "converged" must be true or false, got ${JSON.stringify(obj.converged)}`
-      );
-    const model = new _LogisticRegression({ C: C4, tol, maxIter });
-    model.state = { nClasses, nFeatures, present, coef, intercept, iterations: iterations2, converged: obj.converged };
-    return model;
-  }
-};
-function sigmoid(z2) {
-  if (z2 >= 0) return 1 / (1 + Math.exp(-z2));
-  const e = Math.exp(z2);
-  return e / (1 + e);
-}
-function linearScores(X4, coef, intercept, rows) {
-  const { rows: n, cols: p, data: data3 } = X4;
-  const out = new Float64Array(rows * n);
-  for (let k2 = 0; k2 < rows; k2++) {
-    const o = k2 * n;
-    out.fill(intercept[k2], o, o + n);
-    for (let j = 0; j < p; j++) {
-      const w2 = coef[k2 * p + j];
-      if (w2 === 0) continue;
-      const col = j * n;
-      for (let i = 0; i < n; i++) out[o + i] += data3[col + i] * w2;
-    }
-  }
-  return out;
-}
-function unpack(x4, rows, p) {
-  const coef = new Float64Array(rows * p);
-  const intercept = new Float64Array(rows);
-  for (let k2 = 0; k2 < rows; k2++) {
-    for (let j = 0; j < p; j++) coef[k2 * p + j] = x4[k2 * (p + 1) + j];
-    intercept[k2] = x4[k2 * (p + 1) + p];
-  }
-  return { coef, intercept };
-}
-function newtonPolish(objective, result, tol, flat) {
-  const m3 = result.x.length;
-  const g2 = new Float64Array(m3);
-  const trial = new Float64Array(m3);
-  const gTrial = new Float64Array(m3);
-  objective.value(result.x, g2);
-  for (let step2 = 0; step2 < NEWTON_STEPS && result.gradMax > tol; step2++) {
-    const H = objective.hessian(result.x);
-    if (flat) {
-      let scale6 = 0;
-      for (let r2 = 0; r2 < m3; r2++) scale6 += H[r2 * m3 + r2] / m3;
-      for (let r2 = 0; r2 < m3; r2++) for (let c4 = 0; c4 < m3; c4++) H[r2 * m3 + c4] += scale6 * flat[r2] * flat[c4];
-    }
-    const direction = choleskySolve(H, g2, m3) ?? pseudoInverseSolve(H, g2, m3);
-    for (let r2 = 0; r2 < m3; r2++) trial[r2] = result.x[r2] - direction[r2];
-    const f = objective.value(trial, gTrial);
-    let gradMax = 0;
-    for (let r2 = 0; r2 < m3; r2++) gradMax = Math.max(gradMax, Math.abs(gTrial[r2]));
-    if (!(gradMax < result.gradMax)) break;
-    result.x.set(trial);
-    g2.set(gTrial);
-    result.f = f;
-    result.gradMax = gradMax;
-    result.iterations++;
-  }
-  result.converged = result.gradMax <= tol;
-}
-function pseudoInverseSolve(H, g2, m3) {
-  const { values: values3, vectors } = symmetricEigen(H, m3);
-  let largest = 0;
-  for (let k2 = 0; k2 < m3; k2++) largest = Math.max(largest, values3[k2]);
-  const out = new Float64Array(m3);
-  for (let k2 = 0; k2 < m3; k2++) {
-    if (!(values3[k2] > 1e-12 * largest)) continue;
-    let vg = 0;
-    for (let r2 = 0; r2 < m3; r2++) vg += vectors[r2 * m3 + k2] * g2[r2];
-    const w2 = vg / values3[k2];
-    for (let r2 = 0; r2 < m3; r2++) out[r2] += vectors[r2 * m3 + k2] * w2;
-  }
-  return out;
-}
-function weightedGrams(X4, w2, T) {
-  const { rows: n, cols: p, data: data3 } = X4;
-  const q = p + 1;
-  const out = new Float64Array(T * q * q);
-  const prod = new Float64Array(BLOCK_ROWS2);
-  for (let start = 0; start < n; start += BLOCK_ROWS2) {
-    const len = Math.min(BLOCK_ROWS2, n - start);
-    for (let j = 0; j < q; j++) {
-      for (let k2 = j; k2 < q; k2++) {
-        if (k2 < p) {
-          const cj = j * n + start;
-          const ck = k2 * n + start;
-          for (let i = 0; i < len; i++) prod[i] = data3[cj + i] * data3[ck + i];
-        } else if (j < p) {
-          prod.set(data3.subarray(j * n + start, j * n + start + len));
-        } else {
-          prod.fill(1, 0, len);
-        }
-        for (let t = 0; t < T; t++) {
-          const wt = t * n + start;
-          let s0 = 0;
-          let s1 = 0;
-          let i = 0;
-          for (; i + 2 <= len; i += 2) {
-            s0 += w2[wt + i] * prod[i];
-            s1 += w2[wt + i + 1] * prod[i + 1];
-          }
-          if (i < len) s0 += w2[wt + i] * prod[i];
-          out[t * q * q + j * q + k2] += s0 + s1;
-        }
-      }
-    }
-  }
-  for (let t = 0; t < T; t++) {
-    const o = t * q * q;
-    for (let j = 0; j < q; j++) for (let k2 = j + 1; k2 < q; k2++) out[o + k2 * q + j] = out[o + j * q + k2];
-  }
-  return out;
-}
-function binaryObjective(X4, y4, C4) {
-  const { rows: n, cols: p } = X4;
-  const hessian = (x4) => {
-    const { coef, intercept } = unpack(x4, 1, p);
-    const z3 = linearScores(X4, coef, intercept, 1);
-    const w2 = Float64Array.from(z3, (zi) => {
-      const s2 = sigmoid(zi);
-      return s2 * (1 - s2);
-    });
-    const q = p + 1;
-    const H = weightedGrams(X4, w2, 1);
-    for (let k2 = 0; k2 < H.length; k2++) H[k2] /= n;
-    for (let j = 0; j < p; j++) H[j * q + j] += 1 / (C4 * n);
-    return H;
-  };
-  const z2 = new Float64Array(BLOCK_ROWS2);
-  const value4 = (x4, g2) => {
-    const { coef, intercept } = unpack(x4, 1, p);
-    g2.fill(0);
-    let loss = 0;
-    for (let start = 0; start < n; start += BLOCK_ROWS2) {
-      const len = Math.min(BLOCK_ROWS2, n - start);
-      blockScores(X4, coef, intercept, 1, start, len, z2);
-      for (let i = 0; i < len; i++) {
-        const zi = z2[i];
-        const yi = y4[start + i];
-        loss += (zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi))) - yi * zi;
-        z2[i] = sigmoid(zi) - yi;
-      }
-      addBlockGradient(X4, z2, 1, start, len, g2);
-    }
-    let penalty = 0;
-    for (let j = 0; j < p; j++) {
-      penalty += coef[j] * coef[j];
-      g2[j] = g2[j] / n + coef[j] / (C4 * n);
-    }
-    g2[p] /= n;
-    return loss / n + penalty / (2 * C4 * n);
-  };
-  return { value: value4, hessian };
-}
-function softmaxObjective(X4, y4, K2, C4) {
-  const { rows: n, cols: p } = X4;
-  const probabilities = (x4) => {
-    const { coef, intercept } = unpack(x4, K2, p);
-    const z3 = linearScores(X4, coef, intercept, K2);
-    for (let i = 0; i < n; i++) {
-      let max4 = Number.NEGATIVE_INFINITY;
-      for (let k2 = 0; k2 < K2; k2++) max4 = Math.max(max4, z3[k2 * n + i]);
-      let sum4 = 0;
-      for (let k2 = 0; k2 < K2; k2++) {
-        z3[k2 * n + i] = Math.exp(z3[k2 * n + i] - max4);
-        sum4 += z3[k2 * n + i];
-      }
-      for (let k2 = 0; k2 < K2; k2++) z3[k2 * n + i] /= sum4;
-    }
-    return z3;
-  };
-  const hessian = (x4) => {
-    const P = probabilities(x4);
-    const q = p + 1;
-    const size = K2 * q;
-    const pairs = [];
-    for (let a4 = 0; a4 < K2; a4++) for (let b10 = a4; b10 < K2; b10++) pairs.push([a4, b10]);
-    const w2 = new Float64Array(pairs.length * n);
-    pairs.forEach(([a4, b10], t) => {
-      for (let i = 0; i < n; i++) w2[t * n + i] = P[a4 * n + i] * ((a4 === b10 ? 1 : 0) - P[b10 * n + i]);
-    });
-    const grams = weightedGrams(X4, w2, pairs.length);
-    const H = new Float64Array(size * size);
-    pairs.forEach(([a4, b10], t) => {
-      for (let r2 = 0; r2 < q; r2++) {
-        for (let c4 = 0; c4 < q; c4++) {
-          const v = grams[t * q * q + r2 * q + c4] / n;
-          H[(a4 * q + r2) * size + b10 * q + c4] = v;
-          H[(b10 * q + r2) * size + a4 * q + c4] = v;
-        }
-      }
-    });
-    for (let a4 = 0; a4 < K2; a4++) for (let j = 0; j < p; j++) H[(a4 * q + j) * size + a4 * q + j] += 1 / (C4 * n);
-    return H;
-  };
-  const z2 = new Float64Array(K2 * BLOCK_ROWS2);
-  const value4 = (x4, g2) => {
-    const { coef, intercept } = unpack(x4, K2, p);
-    g2.fill(0);
-    let loss = 0;
-    for (let start = 0; start < n; start += BLOCK_ROWS2) {
-      const len = Math.min(BLOCK_ROWS2, n - start);
-      blockScores(X4, coef, intercept, K2, start, len, z2);
-      for (let i = 0; i < len; i++) {
-        let max4 = Number.NEGATIVE_INFINITY;
-        for (let k2 = 0; k2 < K2; k2++) max4 = Math.max(max4, z2[k2 * BLOCK_ROWS2 + i]);
-        const yi = y4[start + i];
-        loss += max4 - z2[yi * BLOCK_ROWS2 + i];
-        let sum4 = 0;
-        for (let k2 = 0; k2 < K2; k2++) {
-          const e = Math.exp(z2[k2 * BLOCK_ROWS2 + i] - max4);
-          z2[k2 * BLOCK_ROWS2 + i] = e;
-          sum4 += e;
-        }
-        loss += Math.log(sum4);
-        for (let k2 = 0; k2 < K2; k2++) z2[k2 * BLOCK_ROWS2 + i] /= sum4;
-        z2[yi * BLOCK_ROWS2 + i] -= 1;
-      }
-      addBlockGradient(X4, z2, K2, start, len, g2);
-    }
-    let penalty = 0;
-    for (let k2 = 0; k2 < K2; k2++) {
-      for (let j = 0; j < p; j++) {
-        const w2 = coef[k2 * p + j];
-        penalty += w2 * w2;
-        g2[k2 * (p + 1) + j] = g2[k2 * (p + 1) + j] / n + w2 / (C4 * n);
-      }
-      g2[k2 * (p + 1) + p] /= n;
-    }
-    return loss / n + penalty / (2 * C4 * n);
-  };
-  return { value: value4, hessian };
-}
-function blockScores(X4, coef, intercept, rows, start, len, out) {
-  const { rows: n, cols: p, data: data3 } = X4;
-  for (let k2 = 0; k2 < rows; k2++) {
-    const o = k2 * BLOCK_ROWS2;
-    out.fill(intercept[k2], o, o + len);
-    let j = 0;
-    for (; j + 4 <= p; j += 4) {
-      const w0 = coef[k2 * p + j];
-      const w1 = coef[k2 * p + j + 1];
-      const w2 = coef[k2 * p + j + 2];
-      const w3 = coef[k2 * p + j + 3];
-      const c0 = j * n + start;
-      const c1 = c0 + n;
-      const c22 = c1 + n;
-      const c32 = c22 + n;
-      for (let i = 0; i < len; i++) {
-        out[o + i] += data3[c0 + i] * w0 + data3[c1 + i] * w1 + (data3[c22 + i] * w2 + data3[c32 + i] * w3);
-      }
-    }
-    for (; j < p; j++) {
-      const w2 = coef[k2 * p + j];
-      const col = j * n + start;
-      for (let i = 0; i < len; i++) out[o + i] += data3[col + i] * w2;
-    }
-  }
-}
-function addBlockGradient(X4, r2, rows, start, len, g2) {
-  const { rows: n, cols: p, data: data3 } = X4;
-  for (let k2 = 0; k2 < rows; k2++) {
-    const o = k2 * BLOCK_ROWS2;
-    const at = k2 * (p + 1);
-    for (let j = 0; j < p; j++) {
-      const col = j * n + start;
-      let s0 = 0;
-      let s1 = 0;
-      let i = 0;
-      for (; i + 2 <= len; i += 2) {
-        s0 += data3[col + i] * r2[o + i];
-        s1 += data3[col + i + 1] * r2[o + i + 1];
-      }
-      if (i < len) s0 += data3[col + i] * r2[o + i];
-      g2[at + j] += s0 + s1;
-    }
-    let s2 = 0;
-    for (let i = 0; i < len; i++) s2 += r2[o + i];
-    g2[at + p] += s2;
-  }
-}
-
 // actions/lib/models/base64.ts
 var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var DECODE = new Int16Array(128).fill(-1);
@@ -31553,6 +30504,1723 @@ function skipLeaf(bytes, cursor3, end, K2, tree2, fail2) {
   if (tag === K2) for (let c4 = 0; c4 < K2; c4++) readVarint(bytes, cursor3, end, fail2);
 }
 
+// actions/lib/models/gradient-boosting.ts
+var HIST_GRADIENT_BOOSTING_FORMAT = "gitml.hist-gradient-boosting";
+var FORMAT_VERSION2 = 1;
+var MIN_HESSIAN_TO_SPLIT = 1e-3;
+var FLOAT64_EPSILON = 2 ** -52;
+var HistGradientBoosting = class _HistGradientBoosting {
+  algorithm = "hist-gradient-boosting";
+  settings;
+  model = null;
+  constructor(params2 = {}) {
+    this.settings = resolveParams(params2);
+  }
+  get nClasses() {
+    return this.model?.nClasses ?? 0;
+  }
+  /** Trees in the ensemble (0 before fit). */
+  get treeCount() {
+    return this.model?.roots.length ?? 0;
+  }
+  params() {
+    return { ...this.settings };
+  }
+  fit(X4, y4, nClasses) {
+    const classes = checkTrainingData(X4, y4, nClasses);
+    this.model = boost(X4, y4, nClasses, classes, this.settings);
+    return this;
+  }
+  /** Raw scores per row and tree slot, row-major out[i × slots + k]. */
+  decisionFunction(X4) {
+    const m3 = this.fitted("decisionFunction");
+    if (X4.cols !== m3.nFeatures) {
+      throw new RangeError(
+        `HistGradientBoosting: X has ${X4.cols} features, the model was fitted on ${m3.nFeatures}`
+      );
+    }
+    const { rows, data: data3 } = X4;
+    for (let i = 0; i < data3.length; i++) {
+      if (Number.isNaN(data3[i])) {
+        throw new RangeError(
+          `HistGradientBoosting: feature ${Math.floor(i / rows)} of row ${i % rows} is NaN; impute missing values first`
+        );
+      }
+    }
+    const T = m3.baseline.length;
+    const raw2 = new Float64Array(rows * T);
+    for (let i = 0; i < rows; i++) raw2.set(m3.baseline, i * T);
+    const { roots, feature: feature3, threshold: threshold2, right, value: value4 } = m3;
+    for (let t = 0; t < roots.length; t++) {
+      const k2 = t % T;
+      for (let i = 0; i < rows; i++) {
+        let node = roots[t];
+        let f = feature3[node];
+        while (f >= 0) {
+          node = data3[f * rows + i] <= threshold2[node] ? node + 1 : right[node];
+          f = feature3[node];
+        }
+        raw2[i * T + k2] += value4[node];
+      }
+    }
+    return raw2;
+  }
+  predictProba(X4) {
+    const m3 = this.fitted("predictProba");
+    const raw2 = this.decisionFunction(X4);
+    const K2 = m3.nClasses;
+    const T = m3.baseline.length;
+    const out = new Float64Array(X4.rows * K2);
+    const { classes } = m3;
+    for (let i = 0; i < X4.rows; i++) {
+      const o = i * K2;
+      if (T === 1) {
+        const p = 1 / (1 + Math.exp(-raw2[i]));
+        out[o + classes[0]] = 1 - p;
+        out[o + classes[1]] = p;
+        continue;
+      }
+      const r2 = i * T;
+      let max4 = raw2[r2];
+      for (let k2 = 1; k2 < T; k2++) if (raw2[r2 + k2] > max4) max4 = raw2[r2 + k2];
+      let sum4 = 0;
+      for (let k2 = 0; k2 < T; k2++) {
+        const e = Math.exp(raw2[r2 + k2] - max4);
+        out[o + classes[k2]] = e;
+        sum4 += e;
+      }
+      for (let k2 = 0; k2 < T; k2++) out[o + classes[k2]] /= sum4;
+    }
+    return out;
+  }
+  predict(X4) {
+    return predictFromProba(this.predictProba(X4), X4.rows, this.fitted("predict").nClasses);
+  }
+  toJSON() {
+    const m3 = this.fitted("toJSON");
+    const nodes = new ByteWriter();
+    let leaves = 0;
+    for (let q = 0; q < m3.feature.length; q++) if (m3.feature[q] < 0) leaves++;
+    const values3 = new DataView(new ArrayBuffer(leaves * 8));
+    let leaf = 0;
+    for (let q = 0; q < m3.feature.length; q++) {
+      const f = m3.feature[q];
+      if (f < 0) {
+        nodes.byte(0);
+        values3.setFloat64(8 * leaf++, m3.value[q], true);
+      } else {
+        nodes.varint(f + 1);
+        nodes.byte(m3.bin[q]);
+      }
+    }
+    return {
+      format: HIST_GRADIENT_BOOSTING_FORMAT,
+      version: FORMAT_VERSION2,
+      params: { ...this.settings },
+      nFeatures: m3.nFeatures,
+      nClasses: m3.nClasses,
+      classes: Array.from(m3.classes),
+      baseline: Array.from(m3.baseline),
+      binEdges: m3.binEdges.map((e) => Array.from(e)),
+      iterations: m3.iterations,
+      nodes: encodeBase64(nodes.bytes.slice(0, nodes.length)),
+      leafValues: encodeBase64(new Uint8Array(values3.buffer))
+    };
+  }
+  static load(json2) {
+    const what = `${HIST_GRADIENT_BOOSTING_FORMAT} model`;
+    const fail2 = (rule5) => {
+      throw new ModelFormatError(`${what}: ${rule5}`);
+    };
+    const obj = checkFormat(json2, HIST_GRADIENT_BOOSTING_FORMAT, FORMAT_VERSION2);
+    const rawParams = readObject(obj.params, `${what} "params"`);
+    let settings = resolveParams({});
+    try {
+      settings = resolveParams(rawParams);
+    } catch (e) {
+      fail2(`params: ${e.message}`);
+    }
+    const nFeatures = readInteger(obj, "nFeatures", what, { min: 1 });
+    const nClasses = readInteger(obj, "nClasses", what, { min: 2 });
+    const classesValue = obj.classes;
+    if (!Array.isArray(classesValue) || classesValue.length < 2 || classesValue.length > nClasses) {
+      fail2(`"classes" must be an array of 2 to ${nClasses} class indices`);
+    }
+    const classes = Int32Array.from(
+      readNumbers(obj, "classes", what, classesValue.length, {
+        min: 0,
+        max: nClasses - 1,
+        integer: true
+      })
+    );
+    for (let c4 = 1; c4 < classes.length; c4++) {
+      if (!(classes[c4 - 1] < classes[c4])) fail2('"classes" must be strictly ascending');
+    }
+    const T = classes.length === 2 ? 1 : classes.length;
+    const baseline3 = readNumbers(obj, "baseline", what, T);
+    const edgesValue = obj.binEdges;
+    if (!Array.isArray(edgesValue) || edgesValue.length !== nFeatures) {
+      fail2(`"binEdges" must be an array of ${nFeatures} arrays`);
+    }
+    const binEdges2 = [];
+    for (let j = 0; j < nFeatures; j++) {
+      const e = edgesValue[j];
+      if (!Array.isArray(e) || e.length > settings.maxBins - 1) {
+        fail2(`binEdges[${j}] must be an array of at most ${settings.maxBins - 1} numbers`);
+      }
+      const edges = readNumbers({ e }, "e", what, e.length);
+      for (let b10 = 1; b10 < edges.length; b10++) {
+        if (!(edges[b10 - 1] < edges[b10])) fail2(`binEdges[${j}] must be strictly ascending (entry ${b10})`);
+      }
+      binEdges2.push(edges);
+    }
+    const iterations2 = readInteger(obj, "iterations", what, { min: 0, max: settings.maxIter });
+    if (typeof obj.nodes !== "string") fail2('"nodes" must be a base64 string');
+    if (typeof obj.leafValues !== "string") fail2('"leafValues" must be a base64 string');
+    const nodeBytes = decodeBase64(obj.nodes) ?? fail2('"nodes" is not valid base64');
+    const valueBytes = decodeBase64(obj.leafValues) ?? fail2('"leafValues" is not valid base64');
+    if (valueBytes.length % 8 !== 0) fail2('"leafValues" must hold whole float64 values (8 bytes each)');
+    const model = new _HistGradientBoosting(settings);
+    model.model = decodeTrees2(
+      { nFeatures, nClasses, classes, baseline: baseline3, binEdges: binEdges2, iterations: iterations2 },
+      nodeBytes,
+      valueBytes,
+      settings.maxLeafNodes,
+      fail2
+    );
+    return model;
+  }
+  fitted(method2) {
+    if (!this.model) {
+      throw new Error(`HistGradientBoosting.${method2}: the model is not fitted; call fit() or load() first`);
+    }
+    return this.model;
+  }
+};
+function resolveParams(p) {
+  const r2 = {
+    learningRate: p.learningRate ?? 0.1,
+    maxIter: p.maxIter ?? 100,
+    maxLeafNodes: p.maxLeafNodes ?? 31,
+    minSamplesLeaf: p.minSamplesLeaf ?? 20,
+    l2Regularization: p.l2Regularization ?? 0,
+    maxBins: p.maxBins ?? 255
+  };
+  const rule5 = (ok, name, text4, value4) => {
+    if (!ok) throw new RangeError(`${name} must be ${text4}, got ${JSON.stringify(value4)}`);
+  };
+  const int = (v, min4) => typeof v === "number" && Number.isInteger(v) && v >= min4;
+  rule5(
+    typeof r2.learningRate === "number" && r2.learningRate > 0 && Number.isFinite(r2.learningRate),
+    "learningRate",
+    "a finite number > 0",
+    r2.learningRate
+  );
+  rule5(int(r2.maxIter, 1) && r2.maxIter <= 1e5, "maxIter", "an integer in 1..100000", r2.maxIter);
+  rule5(
+    int(r2.maxLeafNodes, 2) && r2.maxLeafNodes <= 65536,
+    "maxLeafNodes",
+    "an integer in 2..65536",
+    r2.maxLeafNodes
+  );
+  rule5(int(r2.minSamplesLeaf, 1), "minSamplesLeaf", "an integer >= 1", r2.minSamplesLeaf);
+  rule5(
+    typeof r2.l2Regularization === "number" && r2.l2Regularization >= 0 && Number.isFinite(r2.l2Regularization),
+    "l2Regularization",
+    "a finite number >= 0",
+    r2.l2Regularization
+  );
+  rule5(int(r2.maxBins, 2) && r2.maxBins <= 255, "maxBins", "an integer in 2..255", r2.maxBins);
+  return r2;
+}
+function checkTrainingData(X4, y4, nClasses) {
+  const name = "HistGradientBoosting.fit";
+  if (!Number.isInteger(nClasses) || nClasses < 2) {
+    throw new RangeError(`${name}: nClasses must be an integer >= 2, got ${nClasses}`);
+  }
+  if (X4.rows < 1 || X4.cols < 1) throw new RangeError(`${name}: X is empty (${X4.rows} \xD7 ${X4.cols})`);
+  if (y4.length !== X4.rows) throw new RangeError(`${name}: y has ${y4.length} labels but X has ${X4.rows} rows`);
+  const seen = new Uint8Array(nClasses);
+  for (let i = 0; i < y4.length; i++) {
+    if (!(y4[i] >= 0 && y4[i] < nClasses)) {
+      throw new RangeError(`${name}: label ${y4[i]} of row ${i} is outside 0..${nClasses - 1}`);
+    }
+    seen[y4[i]] = 1;
+  }
+  const classes = [];
+  for (let c4 = 0; c4 < nClasses; c4++) if (seen[c4]) classes.push(c4);
+  if (classes.length < 2) {
+    throw new RangeError(
+      `${name}: every training row is of class ${classes[0]}; boosting needs rows of at least two classes`
+    );
+  }
+  const { rows, data: data3 } = X4;
+  for (let i = 0; i < data3.length; i++) {
+    if (!Number.isFinite(data3[i])) {
+      throw new RangeError(
+        `${name}: feature ${Math.floor(i / rows)} of row ${i % rows} is ${data3[i]}; values must be finite (impute missing values first)`
+      );
+    }
+  }
+  return Int32Array.from(classes);
+}
+function binEdges(column, maxBins) {
+  const sorted = Float64Array.from(column).sort();
+  const distinct = [];
+  for (let i = 0; i < sorted.length; i++)
+    if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
+  const edges = [];
+  if (distinct.length <= maxBins) {
+    for (let b10 = 0; b10 + 1 < distinct.length; b10++) edges.push((distinct[b10] + distinct[b10 + 1]) * 0.5);
+    return Float64Array.from(edges);
+  }
+  const n = sorted.length;
+  const step2 = 100 / maxBins;
+  for (let i = 1; i < maxBins; i++) {
+    const q = i * step2 / 100;
+    const lo = Math.floor((n - 1) * q);
+    const hi = Math.ceil((n - 1) * q);
+    const edge = lo === hi ? sorted[lo] : sorted[lo + 1] - (sorted[lo + 1] - sorted[lo]) * 0.5;
+    if (edges.length === 0 || edge !== edges[edges.length - 1]) edges.push(edge);
+  }
+  return Float64Array.from(edges);
+}
+function binOf(edges, x4) {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (x4 <= edges[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+function boost(X4, y4, nClasses, classes, s2) {
+  const { rows: n, cols: p } = X4;
+  const edges = [];
+  const bins2 = new Uint8Array(n * p);
+  const offsets2 = new Int32Array(p + 1);
+  const binCounts = new Int32Array(p);
+  for (let j = 0; j < p; j++) {
+    const column = X4.data.subarray(j * n, (j + 1) * n);
+    const e = binEdges(column, s2.maxBins);
+    edges.push(e);
+    for (let i = 0; i < n; i++) bins2[j * n + i] = binOf(e, column[i]);
+    binCounts[j] = e.length + 1;
+    offsets2[j + 1] = offsets2[j] + binCounts[j];
+  }
+  const binned = { n, p, bins: bins2, offsets: offsets2, binCounts, totalBins: offsets2[p] };
+  const slotOf = new Int32Array(nClasses).fill(-1);
+  classes.forEach((c4, k2) => {
+    slotOf[c4] = k2;
+  });
+  const target2 = Int32Array.from(y4, (c4) => slotOf[c4]);
+  const K2 = classes.length;
+  const T = K2 === 2 ? 1 : K2;
+  const counts = new Float64Array(K2);
+  for (let i = 0; i < n; i++) counts[target2[i]]++;
+  const baseline3 = new Float64Array(T);
+  if (T === 1) {
+    const share = Math.min(Math.max(counts[1] / n, 10 * FLOAT64_EPSILON), 1 - 10 * FLOAT64_EPSILON);
+    baseline3[0] = Math.log(share / (1 - share));
+  } else {
+    let meanLog = 0;
+    for (let k2 = 0; k2 < K2; k2++) {
+      baseline3[k2] = Math.log(Math.min(Math.max(counts[k2] / n, FLOAT64_EPSILON), 1 - FLOAT64_EPSILON));
+      meanLog += baseline3[k2];
+    }
+    meanLog /= K2;
+    for (let k2 = 0; k2 < K2; k2++) baseline3[k2] -= meanLog;
+  }
+  const raw2 = new Float64Array(n * T);
+  for (let i = 0; i < n; i++) raw2.set(baseline3, i * T);
+  const grad = new Float32Array(n * T);
+  const hess = new Float32Array(n * T);
+  const proba = new Float64Array(T);
+  const trees = [];
+  const gSlot = new Float32Array(n);
+  const hSlot = new Float32Array(n);
+  for (let it = 0; it < s2.maxIter; it++) {
+    for (let i = 0; i < n; i++) {
+      if (T === 1) {
+        const r2 = raw2[i];
+        const yi = target2[i];
+        if (r2 > 0) {
+          const e = Math.exp(-r2);
+          grad[i] = (1 - yi - yi * e) / (1 + e);
+          hess[i] = e / ((1 + e) * (1 + e));
+        } else {
+          const e = Math.exp(r2);
+          grad[i] = ((1 - yi) * e - yi) / (1 + e);
+          hess[i] = e / ((1 + e) * (1 + e));
+        }
+        continue;
+      }
+      const o = i * T;
+      let max4 = raw2[o];
+      for (let k2 = 1; k2 < T; k2++) if (raw2[o + k2] > max4) max4 = raw2[o + k2];
+      let sum4 = 0;
+      for (let k2 = 0; k2 < T; k2++) {
+        proba[k2] = Math.exp(raw2[o + k2] - max4);
+        sum4 += proba[k2];
+      }
+      for (let k2 = 0; k2 < T; k2++) {
+        const pk = proba[k2] / sum4;
+        grad[o + k2] = pk - (target2[i] === k2 ? 1 : 0);
+        hess[o + k2] = pk * (1 - pk);
+      }
+    }
+    for (let k2 = 0; k2 < T; k2++) {
+      for (let i = 0; i < n; i++) {
+        gSlot[i] = grad[i * T + k2];
+        hSlot[i] = hess[i * T + k2];
+      }
+      const { root, leaves, index: index6 } = growTree(binned, gSlot, hSlot, s2);
+      for (const leaf of leaves) {
+        const v = leaf.value * s2.learningRate;
+        leaf.value = v;
+        for (let q = leaf.start; q < leaf.end; q++) raw2[index6[q] * T + k2] += v;
+      }
+      trees.push(root);
+    }
+  }
+  return flatten(trees, {
+    nFeatures: p,
+    nClasses,
+    classes,
+    baseline: baseline3,
+    binEdges: edges,
+    iterations: s2.maxIter
+  });
+}
+function growTree(d, g2, h2, s2) {
+  const index6 = new Int32Array(d.n);
+  for (let i = 0; i < d.n; i++) index6[i] = i;
+  const scratch = new Int32Array(d.n);
+  let sumGrad = 0;
+  let sumHess = 0;
+  for (let i = 0; i < d.n; i++) {
+    sumGrad += g2[i];
+    sumHess += h2[i];
+  }
+  let order = 0;
+  const node = (start, end, sg, sh, value4) => ({
+    start,
+    end,
+    sumGrad: sg,
+    sumHess: sh,
+    value: value4,
+    order: order++,
+    split: null,
+    hist: null,
+    left: null,
+    right: null
+  });
+  const root = node(0, d.n, sumGrad, sumHess, 0);
+  const leaves = [];
+  const splittable = [];
+  const consider = (x4) => {
+    x4.split = findSplit(d, x4, s2);
+    if (x4.split === null) {
+      x4.hist = null;
+      leaves.push(x4);
+    } else splittable.push(x4);
+  };
+  if (d.n < 2 * s2.minSamplesLeaf || sumHess < MIN_HESSIAN_TO_SPLIT) {
+    leaves.push(root);
+    return { root, leaves, index: index6 };
+  }
+  root.hist = histogram(d, index6, 0, d.n, g2, h2);
+  consider(root);
+  while (splittable.length > 0) {
+    let best = 0;
+    for (let q = 1; q < splittable.length; q++) {
+      const a4 = splittable[q];
+      const b10 = splittable[best];
+      if (a4.split.gain > b10.split.gain || a4.split.gain === b10.split.gain && a4.order < b10.order) best = q;
+    }
+    const parent = splittable.splice(best, 1)[0];
+    const sp = parent.split;
+    const featureBins = d.bins.subarray(sp.feature * d.n, (sp.feature + 1) * d.n);
+    let l = parent.start;
+    let r2 = 0;
+    for (let q = parent.start; q < parent.end; q++) {
+      const row = index6[q];
+      if (featureBins[row] <= sp.bin) index6[l++] = row;
+      else scratch[r2++] = row;
+    }
+    index6.set(scratch.subarray(0, r2), l);
+    const left = node(parent.start, l, sp.sumGradLeft, sp.sumHessLeft, sp.valueLeft);
+    const right = node(l, parent.end, sp.sumGradRight, sp.sumHessRight, sp.valueRight);
+    parent.left = left;
+    parent.right = right;
+    const hist = parent.hist;
+    parent.hist = null;
+    if (leaves.length + splittable.length + 2 === s2.maxLeafNodes) {
+      leaves.push(left, right);
+      for (const x4 of splittable) {
+        x4.hist = null;
+        leaves.push(x4);
+      }
+      splittable.length = 0;
+      break;
+    }
+    const leftOpen = left.end - left.start >= 2 * s2.minSamplesLeaf;
+    const rightOpen = right.end - right.start >= 2 * s2.minSamplesLeaf;
+    if (!leftOpen) leaves.push(left);
+    if (!rightOpen) leaves.push(right);
+    if (!leftOpen && !rightOpen) continue;
+    const [small, large] = left.end - left.start < right.end - right.start ? [left, right] : [right, left];
+    small.hist = histogram(d, index6, small.start, small.end, g2, h2);
+    large.hist = subtract(hist, small.hist);
+    if (leftOpen) consider(left);
+    else left.hist = null;
+    if (rightOpen) consider(right);
+    else right.hist = null;
+  }
+  return { root, leaves, index: index6 };
+}
+function histogram(d, index6, start, end, g2, h2) {
+  const grad = new Float64Array(d.totalBins);
+  const hess = new Float64Array(d.totalBins);
+  const count2 = new Int32Array(d.totalBins);
+  const { bins: bins2, n } = d;
+  for (let j = 0; j < d.p; j++) {
+    const col = j * n;
+    const off = d.offsets[j];
+    for (let q = start; q < end; q++) {
+      const row = index6[q];
+      const b10 = off + bins2[col + row];
+      grad[b10] += g2[row];
+      hess[b10] += h2[row];
+      count2[b10]++;
+    }
+  }
+  return { grad, hess, count: count2 };
+}
+function subtract(parent, child2) {
+  const grad = new Float64Array(parent.grad.length);
+  const hess = new Float64Array(parent.grad.length);
+  const count2 = new Int32Array(parent.grad.length);
+  for (let b10 = 0; b10 < grad.length; b10++) {
+    grad[b10] = parent.grad[b10] - child2.grad[b10];
+    hess[b10] = parent.hess[b10] - child2.hess[b10];
+    count2[b10] = parent.count[b10] - child2.count[b10];
+  }
+  return { grad, hess, count: count2 };
+}
+function leafValue(sumGrad, sumHess, l2) {
+  return -sumGrad / (sumHess + l2 + 1e-15);
+}
+function findSplit(d, x4, s2) {
+  const hist = x4.hist;
+  const n = x4.end - x4.start;
+  const l2 = s2.l2Regularization;
+  const msl = s2.minSamplesLeaf;
+  const lossNode = x4.sumGrad * x4.value;
+  let best = null;
+  for (let j = 0; j < d.p; j++) {
+    const off = d.offsets[j];
+    let bestGain = -1;
+    let bestBin = -1;
+    let bestGradLeft = 0;
+    let bestHessLeft = 0;
+    let bestNLeft = 0;
+    let gradLeft = 0;
+    let hessLeft = 0;
+    let nLeft = 0;
+    for (let b10 = 0; b10 < d.binCounts[j] - 1; b10++) {
+      nLeft += hist.count[off + b10];
+      const nRight = n - nLeft;
+      hessLeft += hist.hess[off + b10];
+      const hessRight = x4.sumHess - hessLeft;
+      gradLeft += hist.grad[off + b10];
+      const gradRight = x4.sumGrad - gradLeft;
+      if (nLeft < msl) continue;
+      if (nRight < msl) break;
+      if (hessLeft < MIN_HESSIAN_TO_SPLIT) continue;
+      if (hessRight < MIN_HESSIAN_TO_SPLIT) break;
+      const valueLeft = leafValue(gradLeft, hessLeft, l2);
+      const valueRight = leafValue(gradRight, hessRight, l2);
+      let gain = lossNode;
+      gain -= gradLeft * valueLeft;
+      gain -= gradRight * valueRight;
+      if (gain > bestGain && gain > 0) {
+        bestGain = gain;
+        bestBin = b10;
+        bestGradLeft = gradLeft;
+        bestHessLeft = hessLeft;
+        bestNLeft = nLeft;
+      }
+    }
+    if (bestBin >= 0 && (best === null || bestGain > best.gain)) {
+      const sumGradRight = x4.sumGrad - bestGradLeft;
+      const sumHessRight = x4.sumHess - bestHessLeft;
+      best = {
+        gain: bestGain,
+        feature: j,
+        bin: bestBin,
+        nLeft: bestNLeft,
+        sumGradLeft: bestGradLeft,
+        sumHessLeft: bestHessLeft,
+        sumGradRight,
+        sumHessRight,
+        valueLeft: leafValue(bestGradLeft, bestHessLeft, l2),
+        valueRight: leafValue(sumGradRight, sumHessRight, l2)
+      };
+    }
+  }
+  return best;
+}
+function flatten(trees, head) {
+  let total = 0;
+  const countNodes = (x4) => x4.left ? 1 + countNodes(x4.left) + countNodes(x4.right) : 1;
+  for (const t of trees) total += countNodes(t);
+  const feature3 = new Int32Array(total);
+  const bin3 = new Int32Array(total);
+  const threshold2 = new Float64Array(total);
+  const right = new Int32Array(total);
+  const value4 = new Float64Array(total);
+  const roots = new Int32Array(trees.length);
+  let next = 0;
+  const emit2 = (x4) => {
+    const q = next++;
+    if (!x4.left) {
+      feature3[q] = -1;
+      right[q] = -1;
+      value4[q] = x4.value;
+      return;
+    }
+    const sp = x4.split;
+    feature3[q] = sp.feature;
+    bin3[q] = sp.bin;
+    threshold2[q] = head.binEdges[sp.feature][sp.bin];
+    emit2(x4.left);
+    right[q] = next;
+    emit2(x4.right);
+  };
+  trees.forEach((t, i) => {
+    roots[i] = next;
+    emit2(t);
+  });
+  return { ...head, roots, feature: feature3, bin: bin3, threshold: threshold2, right, value: value4 };
+}
+function decodeTrees2(head, nodeBytes, valueBytes, maxLeafNodes, fail2) {
+  const { nFeatures: p, binEdges: edges } = head;
+  const treeCount = head.iterations * head.baseline.length;
+  const values3 = new DataView(valueBytes.buffer, valueBytes.byteOffset, valueBytes.byteLength);
+  const leafCount = valueBytes.length / 8;
+  const capacity = nodeBytes.length;
+  const feature3 = new Int32Array(capacity);
+  const bin3 = new Int32Array(capacity);
+  const threshold2 = new Float64Array(capacity);
+  const right = new Int32Array(capacity);
+  const value4 = new Float64Array(capacity);
+  const roots = new Int32Array(treeCount);
+  const cursor3 = { pos: 0 };
+  const pending = [];
+  let q = 0;
+  let leaf = 0;
+  for (let t = 0; t < treeCount; t++) {
+    roots[t] = q;
+    let treeLeaves = 0;
+    for (; ; ) {
+      if (cursor3.pos >= nodeBytes.length) fail2(`"nodes" ends inside tree ${t} of ${treeCount}`);
+      const tag = readVarint(nodeBytes, cursor3, nodeBytes.length, fail2);
+      if (tag === 0) {
+        if (leaf >= leafCount) fail2(`"leafValues" holds ${leafCount} values, the trees have more leaves`);
+        const v = values3.getFloat64(8 * leaf++, true);
+        if (!Number.isFinite(v)) fail2(`leaf value ${leaf - 1} is ${v}; leaf values must be finite`);
+        feature3[q] = -1;
+        right[q] = -1;
+        value4[q] = v;
+        q++;
+        if (++treeLeaves > maxLeafNodes)
+          fail2(`tree ${t} has more than maxLeafNodes = ${maxLeafNodes} leaves`);
+        if (pending.length === 0) break;
+        right[pending.pop()] = q;
+        continue;
+      }
+      const j = tag - 1;
+      if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
+      if (cursor3.pos >= nodeBytes.length) fail2(`"nodes" ends inside tree ${t} of ${treeCount}`);
+      const b10 = nodeBytes[cursor3.pos++];
+      if (b10 >= edges[j].length) {
+        fail2(
+          `a node of tree ${t} splits feature ${j} at bin ${b10}, but binEdges[${j}] has ${edges[j].length}`
+        );
+      }
+      feature3[q] = j;
+      bin3[q] = b10;
+      threshold2[q] = edges[j][b10];
+      pending.push(q);
+      q++;
+    }
+  }
+  if (cursor3.pos !== nodeBytes.length) {
+    fail2(`"nodes" holds ${nodeBytes.length - cursor3.pos} bytes after the last of ${treeCount} trees`);
+  }
+  if (leaf !== leafCount) fail2(`"leafValues" holds ${leafCount} values, the trees have ${leaf} leaves`);
+  return {
+    ...head,
+    roots,
+    feature: feature3.slice(0, q),
+    bin: bin3.slice(0, q),
+    threshold: threshold2.slice(0, q),
+    right: right.slice(0, q),
+    value: value4.slice(0, q)
+  };
+}
+
+// actions/lib/models/knn.ts
+var WEIGHTS = ["uniform", "distance"];
+var KNN_FORMAT = "gitml.knn";
+var FORMAT_VERSION3 = 1;
+var LEAF_ROWS = 64;
+var KNearestNeighbors = class _KNearestNeighbors {
+  algorithm = "knn";
+  k;
+  weights;
+  train = null;
+  /** Built on first search, so fit and load stay cheap. */
+  index = null;
+  constructor(params2 = {}) {
+    const k2 = params2.k ?? 5;
+    if (!(Number.isInteger(k2) && k2 >= 1))
+      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k2}`);
+    const weights = params2.weights ?? "uniform";
+    if (!WEIGHTS.includes(weights)) {
+      throw new RangeError(
+        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
+      );
+    }
+    this.k = k2;
+    this.weights = weights;
+  }
+  get nClasses() {
+    return this.train?.nClasses ?? 0;
+  }
+  params() {
+    return { k: this.k, weights: this.weights };
+  }
+  fit(X4, y4, nClasses) {
+    const { rows, cols } = X4;
+    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
+      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
+    }
+    if (y4.length !== rows)
+      throw new RangeError(`KNearestNeighbors.fit: y has ${y4.length} labels but X has ${rows} rows`);
+    if (rows < this.k) {
+      throw new RangeError(
+        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
+      );
+    }
+    for (let i = 0; i < rows; i++) {
+      if (y4[i] < 0 || y4[i] >= nClasses) {
+        throw new RangeError(
+          `KNearestNeighbors.fit: y[${i}] = ${y4[i]} is not a class index in 0..${nClasses - 1}`
+        );
+      }
+    }
+    const rowMajor = new Float64Array(rows * cols);
+    transposeRows(X4, rowMajor, "KNearestNeighbors.fit");
+    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y4), nClasses };
+    this.index = null;
+    return this;
+  }
+  fitted() {
+    if (!this.train)
+      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
+    return this.train;
+  }
+  /** Exact k nearest training rows per query row. */
+  kneighbors(X4) {
+    const { k: k2 } = this;
+    const { squared, indices } = this.search(X4);
+    const distances = new Float64Array(X4.rows * k2);
+    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
+    return { k: k2, indices, distances };
+  }
+  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
+  votes(X4) {
+    const { k: k2 } = this;
+    const { y: y4, nClasses: K2 } = this.fitted();
+    const { squared, indices } = this.search(X4);
+    const votes = new Float64Array(X4.rows * K2);
+    for (let i = 0; i < X4.rows; i++) {
+      const o = i * k2;
+      const v = i * K2;
+      if (this.weights === "uniform") {
+        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1;
+      } else if (squared[o] === 0) {
+        for (let r2 = 0; r2 < k2 && squared[o + r2] === 0; r2++) votes[v + y4[indices[o + r2]]] += 1;
+      } else {
+        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
+      }
+    }
+    return votes;
+  }
+  predictProba(X4) {
+    const K2 = this.fitted().nClasses;
+    const proba = this.votes(X4);
+    for (let i = 0; i < X4.rows; i++) {
+      let total = 0;
+      for (let c4 = 0; c4 < K2; c4++) total += proba[i * K2 + c4];
+      for (let c4 = 0; c4 < K2; c4++) proba[i * K2 + c4] /= total;
+    }
+    return proba;
+  }
+  predict(X4) {
+    const K2 = this.fitted().nClasses;
+    const votes = this.votes(X4);
+    const out = new Int32Array(X4.rows);
+    for (let i = 0; i < X4.rows; i++) out[i] = argmax(votes, i * K2, K2);
+    return out;
+  }
+  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
+  search(X4) {
+    const { k: k2 } = this;
+    const train3 = this.fitted();
+    const p = train3.cols;
+    if (X4.cols !== p) {
+      throw new RangeError(`KNearestNeighbors: X has ${X4.cols} features, the model was fitted on ${p}`);
+    }
+    this.index ??= buildLeafIndex(train3);
+    const { order, X: rows, leafStart, lo, hi } = this.index;
+    const nLeaves = leafStart.length - 1;
+    let largestLeaf = 0;
+    for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
+    const nQuery = X4.rows;
+    const squared = new Float64Array(nQuery * k2).fill(Number.POSITIVE_INFINITY);
+    const indices = new Int32Array(nQuery * k2).fill(-1);
+    const query = new Float64Array(p);
+    const bounds3 = new Float64Array(nLeaves);
+    const state = {
+      rows,
+      order,
+      p,
+      k: k2,
+      query,
+      squared,
+      indices,
+      candidates: new Int32Array(largestLeaf),
+      partial: new Float64Array(largestLeaf)
+    };
+    for (let q = 0; q < nQuery; q++) {
+      for (let j = 0; j < p; j++) {
+        const v = X4.data[j * nQuery + q];
+        if (!Number.isFinite(v))
+          throw new RangeError(`KNearestNeighbors: X has ${v} at row ${q}, feature ${j}`);
+        query[j] = v;
+      }
+      let nearest2 = 0;
+      for (let l = 0; l < nLeaves; l++) {
+        const o = l * p;
+        let s2 = 0;
+        for (let j = 0; j < p; j++) {
+          const below = lo[o + j] - query[j];
+          const above = query[j] - hi[o + j];
+          const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
+          s2 += g2 * g2;
+        }
+        bounds3[l] = s2;
+        if (s2 < bounds3[nearest2]) nearest2 = l;
+      }
+      const best = q * k2;
+      let worst = scanLeaf(state, leafStart[nearest2], leafStart[nearest2 + 1], best);
+      for (let step2 = 1; step2 < nLeaves; step2++) {
+        const below = nearest2 - step2;
+        const above = nearest2 + step2;
+        if (below >= 0 && bounds3[below] <= worst)
+          worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
+        if (above < nLeaves && bounds3[above] <= worst)
+          worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
+      }
+    }
+    return { squared, indices };
+  }
+  toJSON() {
+    const t = this.fitted();
+    return {
+      format: KNN_FORMAT,
+      version: FORMAT_VERSION3,
+      k: this.k,
+      weights: this.weights,
+      nClasses: t.nClasses,
+      cols: t.cols,
+      rows: t.rows,
+      X: Array.from(t.X),
+      y: Array.from(t.y)
+    };
+  }
+  static load(json2) {
+    const what = `${KNN_FORMAT} model`;
+    const obj = checkFormat(json2, KNN_FORMAT, FORMAT_VERSION3);
+    const k2 = readInteger(obj, "k", what, { min: 1 });
+    const weights = readChoice(obj, "weights", what, WEIGHTS);
+    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
+    const cols = readInteger(obj, "cols", what, { min: 0 });
+    const rows = readInteger(obj, "rows", what, { min: 0 });
+    if (rows < k2)
+      throw new ModelFormatError(`${what}: k = ${k2} needs at least ${k2} training rows, got rows = ${rows}`);
+    const X4 = readNumbers(obj, "X", what, rows * cols);
+    const y4 = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
+    const model = new _KNearestNeighbors({ k: k2, weights });
+    model.train = { rows, cols, X: X4, y: y4, nClasses };
+    return model;
+  }
+};
+function transposeRows(X4, out, who) {
+  const { rows: n, cols: p, data: data3 } = X4;
+  for (let j = 0; j < p; j++) {
+    const col = j * n;
+    for (let i = 0; i < n; i++) {
+      const v = data3[col + i];
+      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
+      out[i * p + j] = v;
+    }
+  }
+}
+function scanLeaf(state, from, to, best) {
+  const { rows, order, p, k: k2, query, squared, indices, candidates, partial } = state;
+  const last = best + k2 - 1;
+  let worst = squared[last];
+  let alive = to - from;
+  for (let c4 = 0; c4 < alive; c4++) {
+    candidates[c4] = c4;
+    partial[c4] = 0;
+  }
+  for (let start = 0; start < p && alive > 0; start += 4) {
+    if (start + 4 <= p) {
+      const q0 = query[start];
+      const q1 = query[start + 1];
+      const q2 = query[start + 2];
+      const q3 = query[start + 3];
+      for (let c4 = 0; c4 < alive; c4++) {
+        const o = (from + candidates[c4]) * p + start;
+        const d0 = rows[o] - q0;
+        const d1 = rows[o + 1] - q1;
+        const d2 = rows[o + 2] - q2;
+        const d3 = rows[o + 3] - q3;
+        let s2 = partial[c4];
+        s2 += d0 * d0;
+        s2 += d1 * d1;
+        s2 += d2 * d2;
+        s2 += d3 * d3;
+        partial[c4] = s2;
+      }
+    } else {
+      for (let c4 = 0; c4 < alive; c4++) {
+        const o = (from + candidates[c4]) * p;
+        let s2 = partial[c4];
+        for (let j = start; j < p; j++) {
+          const d = rows[o + j] - query[j];
+          s2 += d * d;
+        }
+        partial[c4] = s2;
+      }
+    }
+    let kept = 0;
+    for (let c4 = 0; c4 < alive; c4++) {
+      candidates[kept] = candidates[c4];
+      partial[kept] = partial[c4];
+      kept += +(partial[c4] <= worst);
+    }
+    alive = kept;
+  }
+  for (let c4 = 0; c4 < alive; c4++) {
+    const s2 = partial[c4];
+    if (s2 > worst) continue;
+    const t = order[from + candidates[c4]];
+    if (s2 === worst && indices[last] >= 0 && t > indices[last]) continue;
+    let r2 = last;
+    while (r2 > best && (squared[r2 - 1] > s2 || squared[r2 - 1] === s2 && indices[r2 - 1] > t)) {
+      squared[r2] = squared[r2 - 1];
+      indices[r2] = indices[r2 - 1];
+      r2--;
+    }
+    squared[r2] = s2;
+    indices[r2] = t;
+    worst = squared[last];
+  }
+  return worst;
+}
+function buildLeafIndex(train3) {
+  const { rows: n, cols: p, X: X4 } = train3;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const starts = [];
+  const stack2 = [0, n];
+  while (stack2.length > 0) {
+    const end = stack2.pop();
+    const start = stack2.pop();
+    if (end - start <= LEAF_ROWS || p === 0) {
+      starts.push(start);
+      continue;
+    }
+    let widest = 0;
+    let widestSpan = -1;
+    for (let j = 0; j < p; j++) {
+      let min4 = Number.POSITIVE_INFINITY;
+      let max4 = Number.NEGATIVE_INFINITY;
+      for (let i = start; i < end; i++) {
+        const v = X4[order[i] * p + j];
+        if (v < min4) min4 = v;
+        if (v > max4) max4 = v;
+      }
+      if (max4 - min4 > widestSpan) {
+        widestSpan = max4 - min4;
+        widest = j;
+      }
+    }
+    const mid = start + end >> 1;
+    selectNth(order, X4, p, widest, start, end, mid);
+    stack2.push(mid, end, start, mid);
+  }
+  starts.sort((a4, b10) => a4 - b10);
+  const nLeaves = starts.length;
+  const leafStart = Int32Array.from([...starts, n]);
+  const rows = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    const from = order[i] * p;
+    for (let j = 0; j < p; j++) rows[i * p + j] = X4[from + j];
+  }
+  const lo = new Float64Array(nLeaves * p).fill(Number.POSITIVE_INFINITY);
+  const hi = new Float64Array(nLeaves * p).fill(Number.NEGATIVE_INFINITY);
+  for (let l = 0; l < nLeaves; l++) {
+    for (let i = leafStart[l]; i < leafStart[l + 1]; i++) {
+      for (let j = 0; j < p; j++) {
+        const v = rows[i * p + j];
+        if (v < lo[l * p + j]) lo[l * p + j] = v;
+        if (v > hi[l * p + j]) hi[l * p + j] = v;
+      }
+    }
+  }
+  return { order, X: rows, leafStart, lo, hi };
+}
+function selectNth(order, X4, p, j, start, end, nth) {
+  let left = start;
+  let right = end - 1;
+  while (right > left) {
+    const a4 = X4[order[left] * p + j];
+    const b10 = X4[order[left + right >> 1] * p + j];
+    const c4 = X4[order[right] * p + j];
+    const pivot = Math.max(Math.min(a4, b10), Math.min(Math.max(a4, b10), c4));
+    let i = left;
+    let r2 = right;
+    while (i <= r2) {
+      while (X4[order[i] * p + j] < pivot) i++;
+      while (X4[order[r2] * p + j] > pivot) r2--;
+      if (i <= r2) {
+        const t = order[i];
+        order[i] = order[r2];
+        order[r2] = t;
+        i++;
+        r2--;
+      }
+    }
+    if (nth <= r2) right = r2;
+    else if (nth >= i) left = i;
+    else return;
+  }
+}
+
+// actions/lib/models/cholesky.ts
+function choleskySolve(A5, b10, n) {
+  const L = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let d = A5[j * n + j];
+    for (let k2 = 0; k2 < j; k2++) d -= L[j * n + k2] * L[j * n + k2];
+    if (!(d > 1e-14 * Math.abs(A5[j * n + j]))) return null;
+    const ljj = Math.sqrt(d);
+    L[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s2 = A5[i * n + j];
+      for (let k2 = 0; k2 < j; k2++) s2 -= L[i * n + k2] * L[j * n + k2];
+      L[i * n + j] = s2 / ljj;
+    }
+  }
+  const x4 = Float64Array.from(b10);
+  for (let i = 0; i < n; i++) {
+    let s2 = x4[i];
+    for (let k2 = 0; k2 < i; k2++) s2 -= L[i * n + k2] * x4[k2];
+    x4[i] = s2 / L[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s2 = x4[i];
+    for (let k2 = i + 1; k2 < n; k2++) s2 -= L[k2 * n + i] * x4[k2];
+    x4[i] = s2 / L[i * n + i];
+  }
+  return x4;
+}
+
+// actions/lib/models/lbfgs.ts
+var C1 = 1e-4;
+var C2 = 0.9;
+var MAX_LINE_STEPS = 40;
+function minimizeLbfgs(fg, x02, options) {
+  const n = x02.length;
+  const m3 = options.memory ?? 10;
+  const x4 = Float64Array.from(x02);
+  const g2 = new Float64Array(n);
+  let f = fg(x4, g2);
+  const S = [];
+  const Y4 = [];
+  const rho = [];
+  const d = new Float64Array(n);
+  const alphas = new Float64Array(m3);
+  const xNew = new Float64Array(n);
+  const gNew = new Float64Array(n);
+  let iterations2 = 0;
+  let gradMax = maxAbs(g2);
+  while (gradMax > options.gtol && iterations2 < options.maxIter) {
+    for (let i = 0; i < n; i++) d[i] = -g2[i];
+    for (let k2 = S.length - 1; k2 >= 0; k2--) {
+      const a4 = rho[k2] * dotv(S[k2], d);
+      alphas[k2] = a4;
+      axpy(-a4, Y4[k2], d);
+    }
+    if (S.length > 0) {
+      const last = S.length - 1;
+      const gamma2 = dotv(S[last], Y4[last]) / dotv(Y4[last], Y4[last]);
+      for (let i = 0; i < n; i++) d[i] *= gamma2;
+    }
+    for (let k2 = 0; k2 < S.length; k2++) {
+      const b10 = rho[k2] * dotv(Y4[k2], d);
+      axpy(alphas[k2] - b10, S[k2], d);
+    }
+    let slope = dotv(g2, d);
+    if (!(slope < 0)) {
+      S.length = 0;
+      Y4.length = 0;
+      rho.length = 0;
+      for (let i = 0; i < n; i++) d[i] = -g2[i];
+      slope = dotv(g2, d);
+    }
+    const step0 = S.length === 0 ? Math.min(1, 1 / maxAbs(d)) : 1;
+    const found = lineSearch(fg, x4, f, d, slope, step0, xNew, gNew);
+    iterations2++;
+    if (!found) break;
+    const s2 = new Float64Array(n);
+    const yv = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      s2[i] = xNew[i] - x4[i];
+      yv[i] = gNew[i] - g2[i];
+    }
+    const sy = dotv(s2, yv);
+    const fNew = found.f;
+    x4.set(xNew);
+    g2.set(gNew);
+    const previous = f;
+    f = fNew;
+    gradMax = maxAbs(g2);
+    if (sy > 1e-16 * dotv(yv, yv)) {
+      if (S.length === m3) {
+        S.shift();
+        Y4.shift();
+        rho.shift();
+      }
+      S.push(s2);
+      Y4.push(yv);
+      rho.push(1 / sy);
+    }
+    if (!(previous - f > 0) && gradMax > options.gtol) {
+      break;
+    }
+  }
+  return { x: x4, f, iterations: iterations2, gradMax, converged: gradMax <= options.gtol };
+}
+function lineSearch(fg, x4, f0, d, slope0, step0, xOut, gOut) {
+  const evaluate2 = (t4) => {
+    for (let i = 0; i < x4.length; i++) xOut[i] = x4[i] + t4 * d[i];
+    const f = fg(xOut, gOut);
+    return { f, slope: dotv(gOut, d) };
+  };
+  let tPrev = 0;
+  let fPrev = f0;
+  let slopePrev = slope0;
+  let t = step0;
+  let best = null;
+  for (let k2 = 0; k2 < MAX_LINE_STEPS; k2++) {
+    const { f, slope } = evaluate2(t);
+    if (Number.isFinite(f) && f < f0 && (!best || f < best.f)) best = { t, f };
+    if (!Number.isFinite(f) || f > f0 + C1 * t * slope0 || k2 > 0 && f >= fPrev) {
+      return zoom4(tPrev, fPrev, slopePrev, t, f, slope) ?? fallback2();
+    }
+    if (Math.abs(slope) <= -C2 * slope0) return { f };
+    if (slope >= 0) return zoom4(t, f, slope, tPrev, fPrev, slopePrev) ?? fallback2();
+    tPrev = t;
+    fPrev = f;
+    slopePrev = slope;
+    t *= 2;
+  }
+  return fallback2();
+  function zoom4(lo, fLo, slopeLo, hi, fHi, slopeHi) {
+    for (let k2 = 0; k2 < MAX_LINE_STEPS; k2++) {
+      let t4 = cubicMinimizer(lo, fLo, slopeLo, hi, fHi, slopeHi);
+      const a4 = Math.min(lo, hi);
+      const b10 = Math.max(lo, hi);
+      if (!(t4 > a4 + 0.1 * (b10 - a4) && t4 < b10 - 0.1 * (b10 - a4))) t4 = (lo + hi) / 2;
+      if (b10 - a4 <= 1e-16 * Math.max(1, b10)) return null;
+      const { f, slope } = evaluate2(t4);
+      if (Number.isFinite(f) && f < f0 && (!best || f < best.f)) best = { t: t4, f };
+      if (!Number.isFinite(f) || f > f0 + C1 * t4 * slope0 || f >= fLo) {
+        hi = t4;
+        fHi = f;
+        slopeHi = slope;
+      } else {
+        if (Math.abs(slope) <= -C2 * slope0) return { f };
+        if (slope * (hi - lo) >= 0) {
+          hi = lo;
+          fHi = fLo;
+          slopeHi = slopeLo;
+        }
+        lo = t4;
+        fLo = f;
+        slopeLo = slope;
+      }
+    }
+    return null;
+  }
+  function fallback2() {
+    if (!best) return null;
+    return { f: evaluate2(best.t).f };
+  }
+}
+function cubicMinimizer(a4, fa, da, b10, fb, db) {
+  if (!Number.isFinite(fb) || !Number.isFinite(db)) return Number.NaN;
+  const d1 = da + db - 3 * (fa - fb) / (a4 - b10);
+  const disc = d1 * d1 - da * db;
+  if (disc < 0) return Number.NaN;
+  const d2 = Math.sign(b10 - a4) * Math.sqrt(disc);
+  return b10 - (b10 - a4) * (db + d2 - d1) / (db - da + 2 * d2);
+}
+function dotv(a4, b10) {
+  let s2 = 0;
+  for (let i = 0; i < a4.length; i++) s2 += a4[i] * b10[i];
+  return s2;
+}
+function axpy(a4, x4, y4) {
+  for (let i = 0; i < x4.length; i++) y4[i] += a4 * x4[i];
+}
+function maxAbs(v) {
+  let m3 = 0;
+  for (let i = 0; i < v.length; i++) m3 = Math.max(m3, Math.abs(v[i]));
+  return m3;
+}
+
+// actions/lib/models/symmetric-eigen.ts
+var MAX_SWEEPS = 100;
+function symmetricEigen(A5, n) {
+  const a4 = Float64Array.from(A5);
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+    let off = 0;
+    let diag = 0;
+    for (let i = 0; i < n; i++) {
+      diag += a4[i * n + i] * a4[i * n + i];
+      for (let j = i + 1; j < n; j++) off += a4[i * n + j] * a4[i * n + j];
+    }
+    if (off <= 1e-32 * n * n * diag || off === 0) break;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a4[p * n + q];
+        const app = a4[p * n + p];
+        const aqq = a4[q * n + q];
+        if (apq === 0 || Math.abs(apq) <= 1e-18 * Math.sqrt(Math.abs(app * aqq))) continue;
+        const theta = (aqq - app) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c4 = 1 / Math.sqrt(t * t + 1);
+        const s2 = t * c4;
+        for (let k2 = 0; k2 < n; k2++) {
+          const akp = a4[k2 * n + p];
+          const akq = a4[k2 * n + q];
+          a4[k2 * n + p] = c4 * akp - s2 * akq;
+          a4[k2 * n + q] = s2 * akp + c4 * akq;
+        }
+        for (let k2 = 0; k2 < n; k2++) {
+          const apk = a4[p * n + k2];
+          const aqk = a4[q * n + k2];
+          a4[p * n + k2] = c4 * apk - s2 * aqk;
+          a4[q * n + k2] = s2 * apk + c4 * aqk;
+        }
+        for (let k2 = 0; k2 < n; k2++) {
+          const vkp = v[k2 * n + p];
+          const vkq = v[k2 * n + q];
+          v[k2 * n + p] = c4 * vkp - s2 * vkq;
+          v[k2 * n + q] = s2 * vkp + c4 * vkq;
+        }
+      }
+    }
+  }
+  const values3 = new Float64Array(n);
+  for (let i = 0; i < n; i++) values3[i] = a4[i * n + i];
+  return { values: values3, vectors: v };
+}
+
+// actions/lib/models/logistic-regression.ts
+var LOGISTIC_REGRESSION_FORMAT = "gitml.logistic-regression";
+var FORMAT_VERSION4 = 1;
+var MAX_NEWTON_PARAMETERS = 400;
+var NEWTON_STEPS = 8;
+var BLOCK_ROWS2 = 512;
+var NEWTON_START = 1e-4;
+function resolve2(params2) {
+  const C4 = params2.C ?? 1;
+  const tol = params2.tol ?? 1e-10;
+  const maxIter = params2.maxIter ?? 1e3;
+  if (!(typeof C4 === "number" && Number.isFinite(C4) && C4 > 0))
+    throw new RangeError(`LogisticRegression: C must be a finite number > 0, got ${C4}`);
+  if (!(typeof tol === "number" && Number.isFinite(tol) && tol > 0))
+    throw new RangeError(`LogisticRegression: tol must be a finite number > 0, got ${tol}`);
+  if (!(Number.isInteger(maxIter) && maxIter >= 1))
+    throw new RangeError(`LogisticRegression: maxIter must be an integer >= 1, got ${maxIter}`);
+  return { C: C4, tol, maxIter };
+}
+var LogisticRegression = class _LogisticRegression {
+  algorithm = "logistic-regression";
+  settings;
+  state = null;
+  constructor(params2 = {}) {
+    this.settings = resolve2(params2);
+  }
+  get nClasses() {
+    return this.state?.nClasses ?? 0;
+  }
+  /** L-BFGS iterations of the last fit and whether it reached tol. */
+  get convergence() {
+    const s2 = this.fitted();
+    return { iterations: s2.iterations, converged: s2.converged };
+  }
+  params() {
+    return { ...this.settings };
+  }
+  fit(X4, y4, nClasses) {
+    const who = "LogisticRegression.fit";
+    if (!(Number.isInteger(nClasses) && nClasses >= 1))
+      throw new RangeError(`${who}: nClasses must be an integer >= 1, got ${nClasses}`);
+    if (X4.rows === 0) throw new RangeError(`${who}: X has no rows`);
+    if (y4.length !== X4.rows)
+      throw new RangeError(`${who}: y has ${y4.length} labels but X has ${X4.rows} rows`);
+    const counts = new Int32Array(nClasses);
+    for (let i = 0; i < y4.length; i++) {
+      if (!(y4[i] >= 0 && y4[i] < nClasses))
+        throw new RangeError(`${who}: y[${i}] = ${y4[i]} is not a class index in 0..${nClasses - 1}`);
+      counts[y4[i]]++;
+    }
+    checkFiniteMatrix(X4, who);
+    const present = Int32Array.from(Array.from(counts.keys()).filter((c4) => counts[c4] > 0));
+    const p = X4.cols;
+    const K2 = present.length;
+    const base = { nClasses, nFeatures: p, present };
+    if (K2 === 1) {
+      this.state = {
+        ...base,
+        coef: new Float64Array(0),
+        intercept: new Float64Array(0),
+        iterations: 0,
+        converged: true
+      };
+      return this;
+    }
+    const position2 = new Int32Array(nClasses).fill(-1);
+    present.forEach((c4, k2) => {
+      position2[c4] = k2;
+    });
+    const target2 = Int32Array.from(y4, (c4) => position2[c4]);
+    const rows = K2 === 2 ? 1 : K2;
+    const objective = K2 === 2 ? binaryObjective(X4, target2, this.settings.C) : softmaxObjective(X4, target2, K2, this.settings.C);
+    const parameters = rows * (p + 1);
+    const polish = parameters <= MAX_NEWTON_PARAMETERS;
+    const { tol, maxIter } = this.settings;
+    const result = minimizeLbfgs(objective.value, new Float64Array(parameters), {
+      gtol: polish ? Math.max(tol, NEWTON_START) : tol,
+      maxIter
+    });
+    if (polish && result.gradMax > tol) {
+      const flat = K2 === 2 ? null : new Float64Array(parameters);
+      if (flat) for (let k2 = 0; k2 < K2; k2++) flat[k2 * (p + 1) + p] = 1 / Math.sqrt(K2);
+      newtonPolish(objective, result, tol, flat);
+    }
+    const coef = new Float64Array(rows * p);
+    const intercept = new Float64Array(rows);
+    for (let k2 = 0; k2 < rows; k2++) {
+      for (let j = 0; j < p; j++) coef[k2 * p + j] = result.x[k2 * (p + 1) + j];
+      intercept[k2] = result.x[k2 * (p + 1) + p];
+    }
+    this.state = { ...base, coef, intercept, iterations: result.iterations, converged: result.converged };
+    return this;
+  }
+  fitted() {
+    if (!this.state)
+      throw new Error("LogisticRegression: not fitted; call fit() or LogisticRegression.load() first");
+    return this.state;
+  }
+  /** Row-major probabilities over all nClasses (0 for classes absent from training). */
+  predictProba(X4) {
+    const s2 = this.fitted();
+    const { nClasses, nFeatures: p, present, coef, intercept } = s2;
+    if (X4.cols !== p)
+      throw new RangeError(`LogisticRegression: X has ${X4.cols} features, the model was fitted on ${p}`);
+    checkFiniteMatrix(X4, "LogisticRegression.predictProba");
+    const n = X4.rows;
+    const out = new Float64Array(n * nClasses);
+    const K2 = present.length;
+    if (K2 === 1) {
+      for (let i = 0; i < n; i++) out[i * nClasses + present[0]] = 1;
+      return out;
+    }
+    const rows = intercept.length;
+    const scores = linearScores(X4, coef, intercept, rows);
+    for (let i = 0; i < n; i++) {
+      const o = i * nClasses;
+      if (K2 === 2) {
+        const positive = sigmoid(scores[i]);
+        out[o + present[1]] = positive;
+        out[o + present[0]] = 1 - positive;
+        continue;
+      }
+      let max4 = Number.NEGATIVE_INFINITY;
+      for (let k2 = 0; k2 < K2; k2++) max4 = Math.max(max4, scores[k2 * n + i]);
+      let sum4 = 0;
+      for (let k2 = 0; k2 < K2; k2++) sum4 += Math.exp(scores[k2 * n + i] - max4);
+      for (let k2 = 0; k2 < K2; k2++) out[o + present[k2]] = Math.exp(scores[k2 * n + i] - max4) / sum4;
+    }
+    return out;
+  }
+  predict(X4) {
+    return predictFromProba(this.predictProba(X4), X4.rows, this.fitted().nClasses);
+  }
+  toJSON() {
+    const s2 = this.fitted();
+    const rows = s2.intercept.length;
+    return {
+      format: LOGISTIC_REGRESSION_FORMAT,
+      version: FORMAT_VERSION4,
+      params: { ...this.settings },
+      nClasses: s2.nClasses,
+      nFeatures: s2.nFeatures,
+      present: Array.from(s2.present),
+      coef: Array.from(
+        { length: rows },
+        (_, k2) => Array.from(s2.coef.subarray(k2 * s2.nFeatures, (k2 + 1) * s2.nFeatures))
+      ),
+      intercept: Array.from(s2.intercept),
+      iterations: s2.iterations,
+      converged: s2.converged
+    };
+  }
+  static load(json2) {
+    const what = `${LOGISTIC_REGRESSION_FORMAT} model`;
+    const obj = checkFormat(json2, LOGISTIC_REGRESSION_FORMAT, FORMAT_VERSION4);
+    const paramsWhat = `${what} "params"`;
+    const params2 = readObject(obj.params, paramsWhat);
+    const C4 = readNumber(params2, "C", paramsWhat, { above: 0 });
+    const tol = readNumber(params2, "tol", paramsWhat, { above: 0 });
+    const maxIter = readInteger(params2, "maxIter", paramsWhat, { min: 1 });
+    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
+    const nFeatures = readInteger(obj, "nFeatures", what, { min: 0 });
+    const presentLength = Array.isArray(obj.present) ? obj.present.length : -1;
+    if (presentLength < 1 || presentLength > nClasses)
+      throw new ModelFormatError(`${what}: "present" must list 1 to ${nClasses} class indices`);
+    const present = readIntegers(obj, "present", what, presentLength, { min: 0, max: nClasses - 1 });
+    for (let k2 = 1; k2 < present.length; k2++) {
+      if (!(present[k2] > present[k2 - 1]))
+        throw new ModelFormatError(`${what}: "present" must be strictly ascending (entry ${k2})`);
+    }
+    const K2 = present.length;
+    const rows = K2 === 1 ? 0 : K2 === 2 ? 1 : K2;
+    const coef = readNumberRows(obj, "coef", what, rows, nFeatures);
+    const intercept = readNumbers(obj, "intercept", what, rows);
+    const iterations2 = readInteger(obj, "iterations", what, { min: 0 });
+    if (typeof obj.converged !== "boolean")
+      throw new ModelFormatError(
+        `${what}: "converged" must be true or false, got ${JSON.stringify(obj.converged)}`
+      );
+    const model = new _LogisticRegression({ C: C4, tol, maxIter });
+    model.state = { nClasses, nFeatures, present, coef, intercept, iterations: iterations2, converged: obj.converged };
+    return model;
+  }
+};
+function sigmoid(z2) {
+  if (z2 >= 0) return 1 / (1 + Math.exp(-z2));
+  const e = Math.exp(z2);
+  return e / (1 + e);
+}
+function linearScores(X4, coef, intercept, rows) {
+  const { rows: n, cols: p, data: data3 } = X4;
+  const out = new Float64Array(rows * n);
+  for (let k2 = 0; k2 < rows; k2++) {
+    const o = k2 * n;
+    out.fill(intercept[k2], o, o + n);
+    for (let j = 0; j < p; j++) {
+      const w2 = coef[k2 * p + j];
+      if (w2 === 0) continue;
+      const col = j * n;
+      for (let i = 0; i < n; i++) out[o + i] += data3[col + i] * w2;
+    }
+  }
+  return out;
+}
+function unpack(x4, rows, p) {
+  const coef = new Float64Array(rows * p);
+  const intercept = new Float64Array(rows);
+  for (let k2 = 0; k2 < rows; k2++) {
+    for (let j = 0; j < p; j++) coef[k2 * p + j] = x4[k2 * (p + 1) + j];
+    intercept[k2] = x4[k2 * (p + 1) + p];
+  }
+  return { coef, intercept };
+}
+function newtonPolish(objective, result, tol, flat) {
+  const m3 = result.x.length;
+  const g2 = new Float64Array(m3);
+  const trial = new Float64Array(m3);
+  const gTrial = new Float64Array(m3);
+  objective.value(result.x, g2);
+  for (let step2 = 0; step2 < NEWTON_STEPS && result.gradMax > tol; step2++) {
+    const H = objective.hessian(result.x);
+    if (flat) {
+      let scale6 = 0;
+      for (let r2 = 0; r2 < m3; r2++) scale6 += H[r2 * m3 + r2] / m3;
+      for (let r2 = 0; r2 < m3; r2++) for (let c4 = 0; c4 < m3; c4++) H[r2 * m3 + c4] += scale6 * flat[r2] * flat[c4];
+    }
+    const direction = choleskySolve(H, g2, m3) ?? pseudoInverseSolve(H, g2, m3);
+    for (let r2 = 0; r2 < m3; r2++) trial[r2] = result.x[r2] - direction[r2];
+    const f = objective.value(trial, gTrial);
+    let gradMax = 0;
+    for (let r2 = 0; r2 < m3; r2++) gradMax = Math.max(gradMax, Math.abs(gTrial[r2]));
+    if (!(gradMax < result.gradMax)) break;
+    result.x.set(trial);
+    g2.set(gTrial);
+    result.f = f;
+    result.gradMax = gradMax;
+    result.iterations++;
+  }
+  result.converged = result.gradMax <= tol;
+}
+function pseudoInverseSolve(H, g2, m3) {
+  const { values: values3, vectors } = symmetricEigen(H, m3);
+  let largest = 0;
+  for (let k2 = 0; k2 < m3; k2++) largest = Math.max(largest, values3[k2]);
+  const out = new Float64Array(m3);
+  for (let k2 = 0; k2 < m3; k2++) {
+    if (!(values3[k2] > 1e-12 * largest)) continue;
+    let vg = 0;
+    for (let r2 = 0; r2 < m3; r2++) vg += vectors[r2 * m3 + k2] * g2[r2];
+    const w2 = vg / values3[k2];
+    for (let r2 = 0; r2 < m3; r2++) out[r2] += vectors[r2 * m3 + k2] * w2;
+  }
+  return out;
+}
+function weightedGrams(X4, w2, T) {
+  const { rows: n, cols: p, data: data3 } = X4;
+  const q = p + 1;
+  const out = new Float64Array(T * q * q);
+  const prod = new Float64Array(BLOCK_ROWS2);
+  for (let start = 0; start < n; start += BLOCK_ROWS2) {
+    const len = Math.min(BLOCK_ROWS2, n - start);
+    for (let j = 0; j < q; j++) {
+      for (let k2 = j; k2 < q; k2++) {
+        if (k2 < p) {
+          const cj = j * n + start;
+          const ck = k2 * n + start;
+          for (let i = 0; i < len; i++) prod[i] = data3[cj + i] * data3[ck + i];
+        } else if (j < p) {
+          prod.set(data3.subarray(j * n + start, j * n + start + len));
+        } else {
+          prod.fill(1, 0, len);
+        }
+        for (let t = 0; t < T; t++) {
+          const wt = t * n + start;
+          let s0 = 0;
+          let s1 = 0;
+          let i = 0;
+          for (; i + 2 <= len; i += 2) {
+            s0 += w2[wt + i] * prod[i];
+            s1 += w2[wt + i + 1] * prod[i + 1];
+          }
+          if (i < len) s0 += w2[wt + i] * prod[i];
+          out[t * q * q + j * q + k2] += s0 + s1;
+        }
+      }
+    }
+  }
+  for (let t = 0; t < T; t++) {
+    const o = t * q * q;
+    for (let j = 0; j < q; j++) for (let k2 = j + 1; k2 < q; k2++) out[o + k2 * q + j] = out[o + j * q + k2];
+  }
+  return out;
+}
+function binaryObjective(X4, y4, C4) {
+  const { rows: n, cols: p } = X4;
+  const hessian = (x4) => {
+    const { coef, intercept } = unpack(x4, 1, p);
+    const z3 = linearScores(X4, coef, intercept, 1);
+    const w2 = Float64Array.from(z3, (zi) => {
+      const s2 = sigmoid(zi);
+      return s2 * (1 - s2);
+    });
+    const q = p + 1;
+    const H = weightedGrams(X4, w2, 1);
+    for (let k2 = 0; k2 < H.length; k2++) H[k2] /= n;
+    for (let j = 0; j < p; j++) H[j * q + j] += 1 / (C4 * n);
+    return H;
+  };
+  const z2 = new Float64Array(BLOCK_ROWS2);
+  const value4 = (x4, g2) => {
+    const { coef, intercept } = unpack(x4, 1, p);
+    g2.fill(0);
+    let loss = 0;
+    for (let start = 0; start < n; start += BLOCK_ROWS2) {
+      const len = Math.min(BLOCK_ROWS2, n - start);
+      blockScores(X4, coef, intercept, 1, start, len, z2);
+      for (let i = 0; i < len; i++) {
+        const zi = z2[i];
+        const yi = y4[start + i];
+        loss += (zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi))) - yi * zi;
+        z2[i] = sigmoid(zi) - yi;
+      }
+      addBlockGradient(X4, z2, 1, start, len, g2);
+    }
+    let penalty = 0;
+    for (let j = 0; j < p; j++) {
+      penalty += coef[j] * coef[j];
+      g2[j] = g2[j] / n + coef[j] / (C4 * n);
+    }
+    g2[p] /= n;
+    return loss / n + penalty / (2 * C4 * n);
+  };
+  return { value: value4, hessian };
+}
+function softmaxObjective(X4, y4, K2, C4) {
+  const { rows: n, cols: p } = X4;
+  const probabilities = (x4) => {
+    const { coef, intercept } = unpack(x4, K2, p);
+    const z3 = linearScores(X4, coef, intercept, K2);
+    for (let i = 0; i < n; i++) {
+      let max4 = Number.NEGATIVE_INFINITY;
+      for (let k2 = 0; k2 < K2; k2++) max4 = Math.max(max4, z3[k2 * n + i]);
+      let sum4 = 0;
+      for (let k2 = 0; k2 < K2; k2++) {
+        z3[k2 * n + i] = Math.exp(z3[k2 * n + i] - max4);
+        sum4 += z3[k2 * n + i];
+      }
+      for (let k2 = 0; k2 < K2; k2++) z3[k2 * n + i] /= sum4;
+    }
+    return z3;
+  };
+  const hessian = (x4) => {
+    const P = probabilities(x4);
+    const q = p + 1;
+    const size = K2 * q;
+    const pairs = [];
+    for (let a4 = 0; a4 < K2; a4++) for (let b10 = a4; b10 < K2; b10++) pairs.push([a4, b10]);
+    const w2 = new Float64Array(pairs.length * n);
+    pairs.forEach(([a4, b10], t) => {
+      for (let i = 0; i < n; i++) w2[t * n + i] = P[a4 * n + i] * ((a4 === b10 ? 1 : 0) - P[b10 * n + i]);
+    });
+    const grams = weightedGrams(X4, w2, pairs.length);
+    const H = new Float64Array(size * size);
+    pairs.forEach(([a4, b10], t) => {
+      for (let r2 = 0; r2 < q; r2++) {
+        for (let c4 = 0; c4 < q; c4++) {
+          const v = grams[t * q * q + r2 * q + c4] / n;
+          H[(a4 * q + r2) * size + b10 * q + c4] = v;
+          H[(b10 * q + r2) * size + a4 * q + c4] = v;
+        }
+      }
+    });
+    for (let a4 = 0; a4 < K2; a4++) for (let j = 0; j < p; j++) H[(a4 * q + j) * size + a4 * q + j] += 1 / (C4 * n);
+    return H;
+  };
+  const z2 = new Float64Array(K2 * BLOCK_ROWS2);
+  const value4 = (x4, g2) => {
+    const { coef, intercept } = unpack(x4, K2, p);
+    g2.fill(0);
+    let loss = 0;
+    for (let start = 0; start < n; start += BLOCK_ROWS2) {
+      const len = Math.min(BLOCK_ROWS2, n - start);
+      blockScores(X4, coef, intercept, K2, start, len, z2);
+      for (let i = 0; i < len; i++) {
+        let max4 = Number.NEGATIVE_INFINITY;
+        for (let k2 = 0; k2 < K2; k2++) max4 = Math.max(max4, z2[k2 * BLOCK_ROWS2 + i]);
+        const yi = y4[start + i];
+        loss += max4 - z2[yi * BLOCK_ROWS2 + i];
+        let sum4 = 0;
+        for (let k2 = 0; k2 < K2; k2++) {
+          const e = Math.exp(z2[k2 * BLOCK_ROWS2 + i] - max4);
+          z2[k2 * BLOCK_ROWS2 + i] = e;
+          sum4 += e;
+        }
+        loss += Math.log(sum4);
+        for (let k2 = 0; k2 < K2; k2++) z2[k2 * BLOCK_ROWS2 + i] /= sum4;
+        z2[yi * BLOCK_ROWS2 + i] -= 1;
+      }
+      addBlockGradient(X4, z2, K2, start, len, g2);
+    }
+    let penalty = 0;
+    for (let k2 = 0; k2 < K2; k2++) {
+      for (let j = 0; j < p; j++) {
+        const w2 = coef[k2 * p + j];
+        penalty += w2 * w2;
+        g2[k2 * (p + 1) + j] = g2[k2 * (p + 1) + j] / n + w2 / (C4 * n);
+      }
+      g2[k2 * (p + 1) + p] /= n;
+    }
+    return loss / n + penalty / (2 * C4 * n);
+  };
+  return { value: value4, hessian };
+}
+function blockScores(X4, coef, intercept, rows, start, len, out) {
+  const { rows: n, cols: p, data: data3 } = X4;
+  for (let k2 = 0; k2 < rows; k2++) {
+    const o = k2 * BLOCK_ROWS2;
+    out.fill(intercept[k2], o, o + len);
+    let j = 0;
+    for (; j + 4 <= p; j += 4) {
+      const w0 = coef[k2 * p + j];
+      const w1 = coef[k2 * p + j + 1];
+      const w2 = coef[k2 * p + j + 2];
+      const w3 = coef[k2 * p + j + 3];
+      const c0 = j * n + start;
+      const c1 = c0 + n;
+      const c22 = c1 + n;
+      const c32 = c22 + n;
+      for (let i = 0; i < len; i++) {
+        out[o + i] += data3[c0 + i] * w0 + data3[c1 + i] * w1 + (data3[c22 + i] * w2 + data3[c32 + i] * w3);
+      }
+    }
+    for (; j < p; j++) {
+      const w2 = coef[k2 * p + j];
+      const col = j * n + start;
+      for (let i = 0; i < len; i++) out[o + i] += data3[col + i] * w2;
+    }
+  }
+}
+function addBlockGradient(X4, r2, rows, start, len, g2) {
+  const { rows: n, cols: p, data: data3 } = X4;
+  for (let k2 = 0; k2 < rows; k2++) {
+    const o = k2 * BLOCK_ROWS2;
+    const at = k2 * (p + 1);
+    for (let j = 0; j < p; j++) {
+      const col = j * n + start;
+      let s0 = 0;
+      let s1 = 0;
+      let i = 0;
+      for (; i + 2 <= len; i += 2) {
+        s0 += data3[col + i] * r2[o + i];
+        s1 += data3[col + i + 1] * r2[o + i + 1];
+      }
+      if (i < len) s0 += data3[col + i] * r2[o + i];
+      g2[at + j] += s0 + s1;
+    }
+    let s2 = 0;
+    for (let i = 0; i < len; i++) s2 += r2[o + i];
+    g2[at + p] += s2;
+  }
+}
+
 // actions/lib/models/random.ts
 function createRng(seed) {
   if (!Number.isInteger(seed)) throw new RangeError(`createRng: seed must be an integer, got ${seed}`);
@@ -31574,7 +32242,7 @@ var RandomForest = class _RandomForest {
   forest = null;
   encoded = null;
   constructor(params2 = {}) {
-    this.settings = resolveParams(params2);
+    this.settings = resolveParams2(params2);
   }
   get nClasses() {
     return this.forest?.nClasses ?? this.encoded?.nClasses ?? 0;
@@ -31594,7 +32262,7 @@ var RandomForest = class _RandomForest {
    * class with probability 1 and all feature importances are 0 (nothing was split).
    */
   fit(X4, y4, nClasses) {
-    checkTrainingData(X4, y4, nClasses);
+    checkTrainingData2(X4, y4, nClasses);
     this.forest = growForest(X4, y4, nClasses, this.settings);
     this.encoded = null;
     return this;
@@ -31678,9 +32346,9 @@ var RandomForest = class _RandomForest {
     }
     const version2 = o.version;
     if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
-    let settings = resolveParams({});
+    let settings = resolveParams2({});
     try {
-      settings = resolveParams(o.params);
+      settings = resolveParams2(o.params);
     } catch (e) {
       fail2(`params: ${e.message}`);
     }
@@ -31751,7 +32419,7 @@ var RandomForest = class _RandomForest {
     return this.forest;
   }
 };
-function resolveParams(p) {
+function resolveParams2(p) {
   const nTrees = p.nTrees ?? 100;
   const maxDepth2 = p.maxDepth ?? 0;
   const minSamplesLeaf = p.minSamplesLeaf ?? 1;
@@ -31780,7 +32448,7 @@ function featuresPerNode(maxFeatures, p) {
   const raw2 = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
   return Math.min(p, Math.max(1, Math.floor(raw2)));
 }
-function checkTrainingData(X4, y4, nClasses) {
+function checkTrainingData2(X4, y4, nClasses) {
   if (!Number.isInteger(nClasses) || nClasses < 1) {
     throw new RangeError(`RandomForest.fit: nClasses must be an integer >= 1, got ${nClasses}`);
   }
@@ -32135,6 +32803,22 @@ var ALGORITHMS = [
     create: (p) => new LogisticRegression({ C: p.C }),
     // C = 1 is scikit-learn's default; the others let cross-validation loosen or tighten the penalty.
     grid: [{ C: 1 }, { C: 0.1 }, { C: 10 }]
+  },
+  {
+    name: "hist-gradient-boosting",
+    title: "Histogram gradient boosting",
+    standardize: false,
+    create: (p) => new HistGradientBoosting({
+      learningRate: p.learningRate,
+      maxIter: p.maxIter,
+      maxLeafNodes: p.maxLeafNodes,
+      minSamplesLeaf: p.minSamplesLeaf,
+      l2Regularization: p.l2Regularization
+    }),
+    grid: [
+      { learningRate: 0.1, maxIter: 100 },
+      { learningRate: 0.05, maxIter: 100, l2Regularization: 1 }
+    ]
   }
 ];
 function loadEstimator(json2, options = {}) {
@@ -32148,9 +32832,11 @@ function loadEstimator(json2, options = {}) {
       return RandomForest.load(json2, options);
     case LOGISTIC_REGRESSION_FORMAT:
       return LogisticRegression.load(json2);
+    case HIST_GRADIENT_BOOSTING_FORMAT:
+      return HistGradientBoosting.load(json2);
     default:
       throw new ModelFormatError(
-        `estimator format ${JSON.stringify(format5 ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT, LOGISTIC_REGRESSION_FORMAT].join(", ")}`
+        `estimator format ${JSON.stringify(format5 ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT, LOGISTIC_REGRESSION_FORMAT, HIST_GRADIENT_BOOSTING_FORMAT].join(", ")}`
       );
   }
 }
@@ -38954,19 +39640,33 @@ var ModelRegistry = class {
       throw new RegistryError(`${where}: is a model of '${model.json.dataset}', not '${this.dataset}'`);
     return model;
   }
+  /** A version's metrics.json, or null when it is missing or unreadable (callers then go without). */
+  metricsOf(version2) {
+    const file = path13.join(this.versionDir(version2), "metrics.json");
+    if (!existsSync7(file)) return null;
+    try {
+      const parsed = JSON.parse(readInputFile(this.ws.root, file).toString("utf8"));
+      return typeof parsed === "object" && parsed !== null ? parsed : null;
+    } catch {
+      return null;
+    }
+  }
   /**
    * The ids of a version's holdout rows (metrics.json's split.testIds): the rows it never trained on.
    * null when the file is missing or does not list them (the gate then cannot tell which rows are fresh).
    */
   holdoutIds(version2) {
-    const file = path13.join(this.versionDir(version2), "metrics.json");
-    if (!existsSync7(file)) return null;
-    try {
-      const ids = JSON.parse(readInputFile(this.ws.root, file).toString("utf8"))?.split?.testIds;
-      return Array.isArray(ids) && ids.every((x4) => Number.isInteger(x4)) ? ids : null;
-    } catch {
-      return null;
-    }
+    const ids = this.metricsOf(version2)?.split?.testIds;
+    return Array.isArray(ids) && ids.every((x4) => Number.isInteger(x4)) ? ids : null;
+  }
+  /**
+   * The majority-class share of a version's holdout: recorded in the index since it was kept, read from
+   * metrics.json for versions registered before; null when neither has it.
+   */
+  holdoutBaseline(entry2) {
+    if (entry2.holdout.baselineAccuracy !== void 0) return entry2.holdout.baselineAccuracy;
+    const b10 = this.metricsOf(entry2.version)?.holdout?.baselineAccuracy;
+    return typeof b10 === "number" && Number.isFinite(b10) ? b10 : null;
   }
   champion() {
     const idx = this.index();
@@ -39393,6 +40093,7 @@ function monitor(ws, spec, opts) {
   const table = fg.read();
   const index6 = registry.index();
   const holdoutAccuracy = champion.entry.holdout.accuracy;
+  const baseline3 = registry.holdoutBaseline(champion.entry);
   const thresholds = {
     ...DEFAULT_THRESHOLDS,
     windowDays: opts.windowDays ?? DEFAULT_THRESHOLDS.windowDays,
@@ -39461,7 +40162,7 @@ function monitor(ws, spec, opts) {
       version: champion.entry.version,
       algorithm: champion.entry.algorithm,
       holdoutAccuracy: round(holdoutAccuracy),
-      holdoutBaseline: champion.entry.holdout.baselineAccuracy === void 0 ? null : round(champion.entry.holdout.baselineAccuracy)
+      holdoutBaseline: baseline3 === null ? null : round(baseline3)
     },
     totals: {
       predictions: records.length,
@@ -41050,13 +41751,13 @@ function mean2(values3, valueof) {
 function median2(values3, valueof) {
   return quantile(values3, 0.5, valueof);
 }
-function* flatten(arrays) {
+function* flatten2(arrays) {
   for (const array7 of arrays) {
     yield* array7;
   }
 }
 function merge2(arrays) {
-  return Array.from(flatten(arrays));
+  return Array.from(flatten2(arrays));
 }
 function range(start, stop2, step2) {
   start = +start, stop2 = +stop2, step2 = (n = arguments.length) < 2 ? (stop2 = start, start = 0, 1) : n < 3 ? 1 : +step2;
@@ -90350,8 +91051,8 @@ var FlattenTransformNode = class _FlattenTransformNode extends DataFlowNode {
     super(parent);
     this.transform = transform5;
     this.transform = duplicate(transform5);
-    const { flatten: flatten2, as = [] } = this.transform;
-    this.transform.as = flatten2.map((f, i) => as[i] ?? f);
+    const { flatten: flatten3, as = [] } = this.transform;
+    this.transform.as = flatten3.map((f, i) => as[i] ?? f);
   }
   dependentFields() {
     return new Set(this.transform.flatten);
