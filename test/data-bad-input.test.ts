@@ -177,7 +177,9 @@ describe('corrupt or hand-edited store files', () => {
     const before = fingerprint(path.join(w, 'data'));
     const r = await cli(w, 'generate');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/data\/wine\/v1\/metadata\.json: corrupt metadata, it ends too early, after \d+ characters \(truncated\)/);
+    expect(r.err).toMatch(
+      /data\/wine\/v1\/metadata\.json: corrupt metadata, it ends too early, after \d+ characters \(truncated\)/,
+    );
     expect(fingerprint(path.join(w, 'data'))).toBe(before);
   });
 

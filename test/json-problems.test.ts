@@ -23,6 +23,10 @@ describe('jsonSyntaxProblem', () => {
     expect(problemOf(text)).toBe(`it ends too early, after ${text.length} characters (truncated)`);
   });
 
+  it('one character is one character', () => {
+    expect(problemOf('{')).toBe('it ends too early, after 1 character (truncated)');
+  });
+
   it('an empty file and text after the value are told apart from truncation', () => {
     expect(problemOf('  \n')).toBe('the file is empty');
     expect(problemOf('{"a": 1}x')).toMatch(/^not valid JSON: .*position 8/);

@@ -183,7 +183,7 @@ describe('the CLI: a corrupt feature group or a failing model in one dataset', (
   it('a corrupt group: daily, stats, train, monitor and the site go on with the others', async () => {
     await withFile('data/wine/v1/metadata.json', '{', async () => {
       const message =
-        "data/wine/v1/metadata.json: corrupt metadata, it ends too early, after 1 characters (truncated); restore it with git (git checkout -- data/wine/v1/metadata.json)";
+        'data/wine/v1/metadata.json: corrupt metadata, it ends too early, after 1 character (truncated); restore it with git (git checkout -- data/wine/v1/metadata.json)';
       const others = ['iris', 'titanic'];
       const daily = await cli(ws, 'daily', '--now', '2026-11-25T12:00:00Z');
       expectPartial(daily, 'wine', message, others);

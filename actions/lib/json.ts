@@ -74,6 +74,6 @@ export function jsonSyntaxProblem(err: unknown, text: string): string {
   const at = /at position (\d+)/.exec(message);
   const atEnd = at !== null && Number(at[1]) >= text.trimEnd().length;
   if (/Unexpected end of JSON|Unterminated|end of data/i.test(message) || atEnd)
-    return `it ends too early, after ${text.length} characters (truncated)`;
+    return `it ends too early, after ${text.length} character${text.length === 1 ? '' : 's'} (truncated)`;
   return `not valid JSON: ${message}`;
 }

@@ -29423,7 +29423,7 @@ function jsonSyntaxProblem(err, text4) {
   const at = /at position (\d+)/.exec(message2);
   const atEnd = at !== null && Number(at[1]) >= text4.trimEnd().length;
   if (/Unexpected end of JSON|Unterminated|end of data/i.test(message2) || atEnd)
-    return `it ends too early, after ${text4.length} characters (truncated)`;
+    return `it ends too early, after ${text4.length} character${text4.length === 1 ? "" : "s"} (truncated)`;
   return `not valid JSON: ${message2}`;
 }
 

@@ -29784,7 +29784,7 @@ function jsonSyntaxProblem(err, text2) {
   const at = /at position (\d+)/.exec(message2);
   const atEnd = at !== null && Number(at[1]) >= text2.trimEnd().length;
   if (/Unexpected end of JSON|Unterminated|end of data/i.test(message2) || atEnd)
-    return `it ends too early, after ${text2.length} characters (truncated)`;
+    return `it ends too early, after ${text2.length} character${text2.length === 1 ? "" : "s"} (truncated)`;
   return `not valid JSON: ${message2}`;
 }
 
