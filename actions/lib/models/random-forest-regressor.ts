@@ -16,6 +16,7 @@ import {
   splitThreshold,
 } from './random-forest.js';
 import { decodeRegressionForest, encodeRegressionForest, type RegressionForest } from './regression-trees.js';
+import { addTreeImportances, InBagLists, NodeStack, normaliseImportances } from './tree-growing.js';
 import {
   checkFiniteMatrix,
   checkTargets,
@@ -219,57 +220,30 @@ function growRegressionForest(X: Matrix, y: Float64Array, s: ResolvedParams): Re
   const n = X.rows;
   const p = X.cols;
   const data = X.data;
-  const order = presort(X);
   const mtry = featuresPerNode(s.maxFeatures, p);
   const store = new NodeStore();
   const roots = new Int32Array(s.nTrees);
   const importances = new Float64Array(p);
   const treeImportance = new Float64Array(p);
 
-  const weight = new Int32Array(n);
-  const goLeft = new Uint8Array(n);
-  const lists = new Int32Array(p * n);
-  const spill = new Int32Array(n);
-  const perm = new Int32Array(p);
-  let stackStart = new Int32Array(64);
-  let stackEnd = new Int32Array(64);
-  let stackDepth = new Int32Array(64);
-  let stackParent = new Int32Array(64);
+  const bag = new InBagLists(presort(X), n, p);
+  const { weight, lists } = bag;
+  const stack = new NodeStack();
 
   const master = createRng(s.seed);
   for (let t = 0; t < s.nTrees; t++) {
-    const rng = createRng(Math.floor(master() * 4294967296));
-    for (let j = 0; j < p; j++) perm[j] = j;
-    if (s.bootstrap) {
-      weight.fill(0);
-      for (let i = 0; i < n; i++) weight[Math.floor(rng() * n)]++;
-    } else {
-      weight.fill(1);
-    }
-    let m = 0;
-    for (let i = 0; i < n; i++) if (weight[i] > 0) m++;
-    for (let j = 0; j < p; j++) {
-      let k = j * m;
-      const o = j * n;
-      for (let q = 0; q < n; q++) {
-        const r = order[o + q];
-        if (weight[r] > 0) lists[k++] = r;
-      }
-    }
+    const rng = bag.startTree(master, s.bootstrap);
+    const m = bag.m;
 
     treeImportance.fill(0);
     roots[t] = store.nodes;
-    stackStart[0] = 0;
-    stackEnd[0] = m;
-    stackDepth[0] = 0;
-    stackParent[0] = -1;
-    let top = 1;
-    while (top > 0) {
-      top--;
-      const start = stackStart[top];
-      const end = stackEnd[top];
-      const depth = stackDepth[top];
-      const parent = stackParent[top];
+    stack.push(0, m, 0, -1);
+    while (stack.size > 0) {
+      const top = stack.pop();
+      const start = stack.start[top];
+      const end = stack.end[top];
+      const depth = stack.depth[top];
+      const parent = stack.parent[top];
       const node = store.addNode();
       if (parent >= 0) store.right[parent] = node;
 
@@ -303,10 +277,7 @@ function growRegressionForest(X: Matrix, y: Float64Array, s: ResolvedParams): Re
       let visited = 0;
       let nonConstant = 0;
       for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-        const pick = v + Math.floor(rng() * (p - v));
-        const f = perm[pick];
-        perm[pick] = perm[v];
-        perm[v] = f;
+        const f = bag.pickFeature(v, rng);
         visited++;
         const base = f * m;
         const col = f * n;
@@ -349,48 +320,12 @@ function growRegressionForest(X: Matrix, y: Float64Array, s: ResolvedParams): Re
       // Weighted squared-error decrease: Σw(y−ȳ)² of the node minus both children's = proxy − sum²/total.
       treeImportance[bestFeature] += Math.max(0, bestProxy - (sum * sum) / total);
 
-      for (let q = start; q < bestPos; q++) goLeft[lists[base + q]] = 1;
-      for (let q = bestPos; q < end; q++) goLeft[lists[base + q]] = 0;
-      for (let j = 0; j < p; j++) {
-        if (j === bestFeature) continue;
-        const b = j * m;
-        let l = b + start;
-        let spilled = 0;
-        for (let q = b + start; q < b + end; q++) {
-          const r = lists[q];
-          if (goLeft[r] === 1) lists[l++] = r;
-          else spill[spilled++] = r;
-        }
-        lists.set(spill.subarray(0, spilled), l);
-      }
-
-      if (top + 2 > stackStart.length) {
-        const size = stackStart.length * 2;
-        stackStart = grow(stackStart, new Int32Array(size));
-        stackEnd = grow(stackEnd, new Int32Array(size));
-        stackDepth = grow(stackDepth, new Int32Array(size));
-        stackParent = grow(stackParent, new Int32Array(size));
-      }
-      // Right child below left child on the stack, so the left subtree is numbered first (preorder).
-      stackStart[top] = bestPos;
-      stackEnd[top] = end;
-      stackDepth[top] = depth + 1;
-      stackParent[top] = node;
-      top++;
-      stackStart[top] = start;
-      stackEnd[top] = bestPos;
-      stackDepth[top] = depth + 1;
-      stackParent[top] = -1;
-      top++;
+      bag.partition(bestFeature, start, bestPos, end);
+      stack.pushChildren(node, start, bestPos, end, depth);
     }
-
-    let treeSum = 0;
-    for (let j = 0; j < p; j++) treeSum += treeImportance[j];
-    if (treeSum > 0) for (let j = 0; j < p; j++) importances[j] += treeImportance[j] / treeSum;
+    addTreeImportances(importances, treeImportance);
   }
-  let sum = 0;
-  for (let j = 0; j < p; j++) sum += importances[j];
-  if (sum > 0) for (let j = 0; j < p; j++) importances[j] /= sum;
+  normaliseImportances(importances);
 
   const count = store.nodes;
   return {
