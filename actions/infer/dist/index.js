@@ -29368,6 +29368,27 @@ function checkFiniteMatrix(X, who) {
   }
 }
 
+// actions/lib/models/algorithm-registry.ts
+function loadByFormat(json, loaders, kind) {
+  const format = typeof json === "object" && json !== null ? json.format : void 0;
+  if (typeof format === "string" && Object.hasOwn(loaders, format)) return loaders[format](json);
+  throw new ModelFormatError(
+    `${kind} format ${JSON.stringify(format ?? null)} is not one of ${Object.keys(loaders).join(", ")}`
+  );
+}
+function knnParams(p) {
+  return { k: p.k, weights: p.weights };
+}
+function randomForestParams(p) {
+  return {
+    nTrees: p.nTrees,
+    minSamplesLeaf: p.minSamplesLeaf,
+    maxDepth: p.maxDepth,
+    maxFeatures: p.maxFeatures,
+    seed: p.seed
+  };
+}
+
 // actions/lib/models/validate-json.ts
 function describe(value) {
   if (value === null) return "null";
@@ -31928,6 +31949,135 @@ function createRng(seed) {
   };
 }
 
+// actions/lib/models/tree-growing.ts
+var InBagLists = class {
+  /** `order` is presort(X): row indices of each feature sorted by value, feature-major. */
+  constructor(order, n, p) {
+    this.order = order;
+    this.n = n;
+    this.p = p;
+    this.weight = new Int32Array(n);
+    this.goLeft = new Uint8Array(n);
+    this.lists = new Int32Array(p * n);
+    this.spill = new Int32Array(n);
+    this.perm = new Int32Array(p);
+  }
+  order;
+  n;
+  p;
+  /** Bootstrap count of each row in the current tree (0 = out of bag). */
+  weight;
+  /** In-bag rows of every feature in that feature's sorted order: lists[j * m + k]. */
+  lists;
+  /** Feature visiting order at the current node; reset per tree. */
+  perm;
+  /** In-bag rows in the current tree. */
+  m = 0;
+  goLeft;
+  spill;
+  /**
+   * Starts a tree: seeds its RNG from `master`, resets the feature order, draws the bootstrap counts (all 1
+   * without bootstrap) and fills the in-bag lists. Returns the tree's RNG for its feature picks.
+   */
+  startTree(master, bootstrap) {
+    const { n, p, order, weight, lists, perm } = this;
+    const rng = createRng(Math.floor(master() * 4294967296));
+    for (let j = 0; j < p; j++) perm[j] = j;
+    if (bootstrap) {
+      weight.fill(0);
+      for (let i = 0; i < n; i++) weight[Math.floor(rng() * n)]++;
+    } else {
+      weight.fill(1);
+    }
+    let m = 0;
+    for (let i = 0; i < n; i++) if (weight[i] > 0) m++;
+    for (let j = 0; j < p; j++) {
+      let k = j * m;
+      const o = j * n;
+      for (let q = 0; q < n; q++) {
+        const r2 = order[o + q];
+        if (weight[r2] > 0) lists[k++] = r2;
+      }
+    }
+    this.m = m;
+    return rng;
+  }
+  /** The v-th feature to visit at this node: a partial Fisher–Yates shuffle of perm. */
+  pickFeature(v, rng) {
+    const perm = this.perm;
+    const pick = v + Math.floor(rng() * (this.p - v));
+    const f = perm[pick];
+    perm[pick] = perm[v];
+    perm[v] = f;
+    return f;
+  }
+  /**
+   * Splits the node's range [start, end) at `pos` of feature `splitFeature`'s list: every other feature's
+   * list is stably partitioned, left rows first, so each side stays sorted.
+   */
+  partition(splitFeature, start, pos, end) {
+    const { lists, goLeft, spill, p, m } = this;
+    const base = splitFeature * m;
+    for (let q = start; q < pos; q++) goLeft[lists[base + q]] = 1;
+    for (let q = pos; q < end; q++) goLeft[lists[base + q]] = 0;
+    for (let j = 0; j < p; j++) {
+      if (j === splitFeature) continue;
+      const b = j * m;
+      let l = b + start;
+      let spilled = 0;
+      for (let q = b + start; q < b + end; q++) {
+        const r2 = lists[q];
+        if (goLeft[r2] === 1) lists[l++] = r2;
+        else spill[spilled++] = r2;
+      }
+      lists.set(spill.subarray(0, spilled), l);
+    }
+  }
+};
+var NodeStack = class {
+  start = new Int32Array(64);
+  end = new Int32Array(64);
+  depth = new Int32Array(64);
+  /** The node whose `right` link points here, or -1 for a root or a left child (the next node in preorder). */
+  parent = new Int32Array(64);
+  size = 0;
+  push(start, end, depth, parent) {
+    if (this.size === this.start.length) {
+      const size = this.size * 2;
+      this.start = grow(this.start, new Int32Array(size));
+      this.end = grow(this.end, new Int32Array(size));
+      this.depth = grow(this.depth, new Int32Array(size));
+      this.parent = grow(this.parent, new Int32Array(size));
+    }
+    const top = this.size++;
+    this.start[top] = start;
+    this.end[top] = end;
+    this.depth[top] = depth;
+    this.parent[top] = parent;
+  }
+  /** Removes the top entry and returns its index (read start/end/depth/parent there before the next push). */
+  pop() {
+    return --this.size;
+  }
+  /** Queues both children; right below left, so the left subtree is numbered first (preorder). */
+  pushChildren(node, start, pos, end, depth) {
+    this.push(pos, end, depth + 1, node);
+    this.push(start, pos, depth + 1, -1);
+  }
+};
+function addTreeImportances(importances, treeImportance) {
+  const p = importances.length;
+  let sum2 = 0;
+  for (let j = 0; j < p; j++) sum2 += treeImportance[j];
+  if (sum2 > 0) for (let j = 0; j < p; j++) importances[j] += treeImportance[j] / sum2;
+}
+function normaliseImportances(importances) {
+  const p = importances.length;
+  let sum2 = 0;
+  for (let j = 0; j < p; j++) sum2 += importances[j];
+  if (sum2 > 0) for (let j = 0; j < p; j++) importances[j] /= sum2;
+}
+
 // actions/lib/models/random-forest.ts
 var RANDOM_FOREST_FORMAT = "gitml.random-forest";
 var RANDOM_FOREST_VERSION = 2;
@@ -32241,57 +32391,29 @@ function growForest(X, y, K, s) {
   const n = X.rows;
   const p = X.cols;
   const data = X.data;
-  const order = presort(X);
   const mtry = featuresPerNode(s.maxFeatures, p);
   const store = new NodeStore(K);
   const roots = new Int32Array(s.nTrees);
   const importances = new Float64Array(p);
   const treeImportance = new Float64Array(p);
-  const weight = new Int32Array(n);
-  const goLeft = new Uint8Array(n);
-  const lists = new Int32Array(p * n);
-  const spill = new Int32Array(n);
-  const perm = new Int32Array(p);
+  const bag = new InBagLists(presort(X), n, p);
+  const { weight, lists } = bag;
+  const stack = new NodeStack();
   const counts = new Float64Array(K);
   const leftCounts = new Float64Array(K);
-  let stackStart = new Int32Array(64);
-  let stackEnd = new Int32Array(64);
-  let stackDepth = new Int32Array(64);
-  let stackParent = new Int32Array(64);
   const master = createRng(s.seed);
   for (let t = 0; t < s.nTrees; t++) {
-    const rng = createRng(Math.floor(master() * 4294967296));
-    for (let j = 0; j < p; j++) perm[j] = j;
-    if (s.bootstrap) {
-      weight.fill(0);
-      for (let i = 0; i < n; i++) weight[Math.floor(rng() * n)]++;
-    } else {
-      weight.fill(1);
-    }
-    let m = 0;
-    for (let i = 0; i < n; i++) if (weight[i] > 0) m++;
-    for (let j = 0; j < p; j++) {
-      let k = j * m;
-      const o = j * n;
-      for (let q = 0; q < n; q++) {
-        const r2 = order[o + q];
-        if (weight[r2] > 0) lists[k++] = r2;
-      }
-    }
+    const rng = bag.startTree(master, s.bootstrap);
+    const m = bag.m;
     treeImportance.fill(0);
     roots[t] = store.nodes;
-    let top = 0;
-    stackStart[0] = 0;
-    stackEnd[0] = m;
-    stackDepth[0] = 0;
-    stackParent[0] = -1;
-    top = 1;
-    while (top > 0) {
-      top--;
-      const start = stackStart[top];
-      const end = stackEnd[top];
-      const depth = stackDepth[top];
-      const parent = stackParent[top];
+    stack.push(0, m, 0, -1);
+    while (stack.size > 0) {
+      const top = stack.pop();
+      const start = stack.start[top];
+      const end = stack.end[top];
+      const depth = stack.depth[top];
+      const parent = stack.parent[top];
       const node = store.addNode();
       if (parent >= 0) store.right[parent] = node;
       counts.fill(0);
@@ -32319,10 +32441,7 @@ function growForest(X, y, K, s) {
       let visited = 0;
       let nonConstant = 0;
       for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-        const pick = v + Math.floor(rng() * (p - v));
-        const f = perm[pick];
-        perm[pick] = perm[v];
-        perm[v] = f;
+        const f = bag.pickFeature(v, rng);
         visited++;
         const base2 = f * m;
         const col2 = f * n;
@@ -32371,47 +32490,12 @@ function growForest(X, y, K, s) {
       );
       const rightWeight = total - bestLeftWeight;
       treeImportance[bestFeature] += total - sumSq / total - (bestLeftWeight - bestLeftSq / bestLeftWeight) - (rightWeight - bestRightSq / rightWeight);
-      for (let q = start; q < bestPos; q++) goLeft[lists[base + q]] = 1;
-      for (let q = bestPos; q < end; q++) goLeft[lists[base + q]] = 0;
-      for (let j = 0; j < p; j++) {
-        if (j === bestFeature) continue;
-        const b = j * m;
-        let l = b + start;
-        let spilled = 0;
-        for (let q = b + start; q < b + end; q++) {
-          const r2 = lists[q];
-          if (goLeft[r2] === 1) lists[l++] = r2;
-          else spill[spilled++] = r2;
-        }
-        lists.set(spill.subarray(0, spilled), l);
-      }
-      if (top + 2 > stackStart.length) {
-        const size = stackStart.length * 2;
-        stackStart = grow(stackStart, new Int32Array(size));
-        stackEnd = grow(stackEnd, new Int32Array(size));
-        stackDepth = grow(stackDepth, new Int32Array(size));
-        stackParent = grow(stackParent, new Int32Array(size));
-      }
-      stackStart[top] = bestPos;
-      stackEnd[top] = end;
-      stackDepth[top] = depth + 1;
-      stackParent[top] = node;
-      top++;
-      stackStart[top] = start;
-      stackEnd[top] = bestPos;
-      stackDepth[top] = depth + 1;
-      stackParent[top] = -1;
-      top++;
+      bag.partition(bestFeature, start, bestPos, end);
+      stack.pushChildren(node, start, bestPos, end, depth);
     }
-    let sum3 = 0;
-    for (let j = 0; j < p; j++) sum3 += treeImportance[j];
-    if (sum3 > 0) {
-      for (let j = 0; j < p; j++) importances[j] += treeImportance[j] / sum3;
-    }
+    addTreeImportances(importances, treeImportance);
   }
-  let sum2 = 0;
-  for (let j = 0; j < p; j++) sum2 += importances[j];
-  if (sum2 > 0) for (let j = 0; j < p; j++) importances[j] /= sum2;
+  normaliseImportances(importances);
   return store.toForest(p, roots, importances);
 }
 function presort(X) {
@@ -32469,7 +32553,7 @@ var ALGORITHMS = [
     name: "knn",
     title: "k-nearest neighbours",
     standardize: true,
-    create: (p) => new KNearestNeighbors({ k: p.k, weights: p.weights }),
+    create: (p) => new KNearestNeighbors(knnParams(p)),
     grid: [5, 9, 15].flatMap((k) => [
       { k, weights: "uniform" },
       { k, weights: "distance" }
@@ -32479,13 +32563,7 @@ var ALGORITHMS = [
     name: "random-forest",
     title: "Random forest",
     standardize: false,
-    create: (p) => new RandomForest({
-      nTrees: p.nTrees,
-      minSamplesLeaf: p.minSamplesLeaf,
-      maxDepth: p.maxDepth,
-      maxFeatures: p.maxFeatures,
-      seed: p.seed
-    }),
+    create: (p) => new RandomForest(randomForestParams(p)),
     grid: [
       { nTrees: 100, minSamplesLeaf: 1, maxFeatures: "sqrt" },
       { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" }
@@ -32517,23 +32595,17 @@ var ALGORITHMS = [
   }
 ];
 function loadEstimator(json, options = {}) {
-  const format = typeof json === "object" && json !== null ? json.format : void 0;
-  switch (format) {
-    case GAUSSIAN_NB_FORMAT:
-      return GaussianNB.load(json);
-    case KNN_FORMAT:
-      return KNearestNeighbors.load(json);
-    case RANDOM_FOREST_FORMAT:
-      return RandomForest.load(json, options);
-    case LOGISTIC_REGRESSION_FORMAT:
-      return LogisticRegression.load(json);
-    case HIST_GRADIENT_BOOSTING_FORMAT:
-      return HistGradientBoosting.load(json);
-    default:
-      throw new ModelFormatError(
-        `estimator format ${JSON.stringify(format ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT, LOGISTIC_REGRESSION_FORMAT, HIST_GRADIENT_BOOSTING_FORMAT].join(", ")}`
-      );
-  }
+  return loadByFormat(
+    json,
+    {
+      [GAUSSIAN_NB_FORMAT]: GaussianNB.load,
+      [KNN_FORMAT]: KNearestNeighbors.load,
+      [RANDOM_FOREST_FORMAT]: (j) => RandomForest.load(j, options),
+      [LOGISTIC_REGRESSION_FORMAT]: LogisticRegression.load,
+      [HIST_GRADIENT_BOOSTING_FORMAT]: HistGradientBoosting.load
+    },
+    "estimator"
+  );
 }
 
 // actions/lib/source-format.ts

@@ -1,33 +1,23 @@
 // The algorithms the pipeline can train, their hyper-parameter grids for cross-validation, and loading
 // any serialised estimator by its format name. Adding an algorithm means adding it here. Platform-neutral.
+import {
+  type Algorithm,
+  findAlgorithm,
+  knnParams,
+  loadByFormat,
+  type Params,
+  randomForestParams,
+} from './algorithm-registry.js';
 import { GAUSSIAN_NB_FORMAT, GaussianNB } from './gaussian-nb.js';
 import { HIST_GRADIENT_BOOSTING_FORMAT, HistGradientBoosting } from './gradient-boosting.js';
-import { KNearestNeighbors, KNN_FORMAT, type KnnWeights } from './knn.js';
+import { KNearestNeighbors, KNN_FORMAT } from './knn.js';
 import { LOGISTIC_REGRESSION_FORMAT, LogisticRegression } from './logistic-regression.js';
-import {
-  type MaxFeatures,
-  RANDOM_FOREST_FORMAT,
-  RandomForest,
-  type RandomForestLoadOptions,
-} from './random-forest.js';
-import { type Classifier, ModelFormatError } from './types.js';
+import { RANDOM_FOREST_FORMAT, RandomForest, type RandomForestLoadOptions } from './random-forest.js';
+import type { Classifier } from './types.js';
 
-export type Params = Record<string, number | string | boolean>;
+export type { Params };
 
-export interface Algorithm {
-  name: string;
-  title: string;
-  create(params: Params): Classifier;
-  /**
-   * Distance-based and penalised linear algorithms need standardised numeric features (the penalty and
-   * the distances would otherwise depend on the units); the others read raw units.
-   */
-  standardize: boolean;
-  /** Candidate hyper-parameters that cross-validation weighs (first = default). */
-  grid: Params[];
-}
-
-export const ALGORITHMS: readonly Algorithm[] = [
+export const ALGORITHMS: readonly Algorithm<Classifier>[] = [
   {
     name: 'gaussian-nb',
     title: 'Gaussian naive Bayes',
@@ -39,8 +29,7 @@ export const ALGORITHMS: readonly Algorithm[] = [
     name: 'knn',
     title: 'k-nearest neighbours',
     standardize: true,
-    create: (p) =>
-      new KNearestNeighbors({ k: p.k as number | undefined, weights: p.weights as KnnWeights | undefined }),
+    create: (p) => new KNearestNeighbors(knnParams(p)),
     grid: [5, 9, 15].flatMap((k) => [
       { k, weights: 'uniform' },
       { k, weights: 'distance' },
@@ -50,14 +39,7 @@ export const ALGORITHMS: readonly Algorithm[] = [
     name: 'random-forest',
     title: 'Random forest',
     standardize: false,
-    create: (p) =>
-      new RandomForest({
-        nTrees: p.nTrees as number | undefined,
-        minSamplesLeaf: p.minSamplesLeaf as number | undefined,
-        maxDepth: p.maxDepth as number | undefined,
-        maxFeatures: p.maxFeatures as MaxFeatures | undefined,
-        seed: p.seed as number | undefined,
-      }),
+    create: (p) => new RandomForest(randomForestParams(p)),
     grid: [
       { nTrees: 100, minSamplesLeaf: 1, maxFeatures: 'sqrt' },
       { nTrees: 100, minSamplesLeaf: 3, maxFeatures: 'sqrt' },
@@ -90,11 +72,8 @@ export const ALGORITHMS: readonly Algorithm[] = [
   },
 ];
 
-export function algorithm(name: string): Algorithm {
-  const a = ALGORITHMS.find((x) => x.name === name);
-  if (!a)
-    throw new RangeError(`unknown algorithm '${name}' (known: ${ALGORITHMS.map((x) => x.name).join(', ')})`);
-  return a;
+export function algorithm(name: string): Algorithm<Classifier> {
+  return findAlgorithm(ALGORITHMS, name, 'algorithm');
 }
 
 /**
@@ -102,22 +81,15 @@ export function algorithm(name: string): Algorithm {
  * options.lazy: see RandomForestLoadOptions (the other algorithms load whole either way).
  */
 export function loadEstimator(json: unknown, options: RandomForestLoadOptions = {}): Classifier {
-  const format =
-    typeof json === 'object' && json !== null ? (json as { format?: unknown }).format : undefined;
-  switch (format) {
-    case GAUSSIAN_NB_FORMAT:
-      return GaussianNB.load(json);
-    case KNN_FORMAT:
-      return KNearestNeighbors.load(json);
-    case RANDOM_FOREST_FORMAT:
-      return RandomForest.load(json, options);
-    case LOGISTIC_REGRESSION_FORMAT:
-      return LogisticRegression.load(json);
-    case HIST_GRADIENT_BOOSTING_FORMAT:
-      return HistGradientBoosting.load(json);
-    default:
-      throw new ModelFormatError(
-        `estimator format ${JSON.stringify(format ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT, LOGISTIC_REGRESSION_FORMAT, HIST_GRADIENT_BOOSTING_FORMAT].join(', ')}`,
-      );
-  }
+  return loadByFormat<Classifier>(
+    json,
+    {
+      [GAUSSIAN_NB_FORMAT]: GaussianNB.load,
+      [KNN_FORMAT]: KNearestNeighbors.load,
+      [RANDOM_FOREST_FORMAT]: (j) => RandomForest.load(j, options),
+      [LOGISTIC_REGRESSION_FORMAT]: LogisticRegression.load,
+      [HIST_GRADIENT_BOOSTING_FORMAT]: HistGradientBoosting.load,
+    },
+    'estimator',
+  );
 }

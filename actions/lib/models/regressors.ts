@@ -3,25 +3,20 @@
 // the classification search (ALGORITHMS, DEFAULT_TRAINING.candidates) never offers a regressor.
 // Platform-neutral.
 
-import type { Params } from './algorithms.js';
-import type { KnnWeights } from './knn.js';
+import {
+  type Algorithm,
+  findAlgorithm,
+  knnParams,
+  loadByFormat,
+  type Params,
+  randomForestParams,
+} from './algorithm-registry.js';
 import { KNN_REGRESSOR_FORMAT, KnnRegressor } from './knn-regressor.js';
 import { LINEAR_REGRESSION_FORMAT, LinearRegression } from './linear-regression.js';
-import type { MaxFeatures } from './random-forest.js';
 import { RANDOM_FOREST_REGRESSOR_FORMAT, RandomForestRegressor } from './random-forest-regressor.js';
-import { ModelFormatError, type Regressor } from './types.js';
+import type { Regressor } from './types.js';
 
-export interface RegressionAlgorithm {
-  name: string;
-  title: string;
-  create(params: Params): Regressor;
-  /** Distance-based and penalised algorithms read standardised numeric features. */
-  standardize: boolean;
-  /** Candidate hyper-parameters that cross-validation weighs (first = default). */
-  grid: Params[];
-}
-
-export const REGRESSION_ALGORITHMS: readonly RegressionAlgorithm[] = [
+export const REGRESSION_ALGORITHMS: readonly Algorithm<Regressor>[] = [
   {
     name: 'linear-regression',
     title: 'Linear regression',
@@ -40,8 +35,7 @@ export const REGRESSION_ALGORITHMS: readonly RegressionAlgorithm[] = [
     name: 'knn-regressor',
     title: 'k-nearest neighbours',
     standardize: true,
-    create: (p) =>
-      new KnnRegressor({ k: p.k as number | undefined, weights: p.weights as KnnWeights | undefined }),
+    create: (p) => new KnnRegressor(knnParams(p)),
     grid: [5, 9, 15].flatMap((k) => [
       { k, weights: 'uniform' },
       { k, weights: 'distance' },
@@ -51,14 +45,7 @@ export const REGRESSION_ALGORITHMS: readonly RegressionAlgorithm[] = [
     name: 'random-forest-regressor',
     title: 'Random forest',
     standardize: false,
-    create: (p) =>
-      new RandomForestRegressor({
-        nTrees: p.nTrees as number | undefined,
-        minSamplesLeaf: p.minSamplesLeaf as number | undefined,
-        maxDepth: p.maxDepth as number | undefined,
-        maxFeatures: p.maxFeatures as MaxFeatures | undefined,
-        seed: p.seed as number | undefined,
-      }),
+    create: (p) => new RandomForestRegressor(randomForestParams(p)),
     grid: [
       { nTrees: 100, minSamplesLeaf: 1, maxFeatures: 1 },
       { nTrees: 100, minSamplesLeaf: 3, maxFeatures: 1 },
@@ -67,32 +54,19 @@ export const REGRESSION_ALGORITHMS: readonly RegressionAlgorithm[] = [
   },
 ];
 
-export function regressionAlgorithm(name: string): RegressionAlgorithm {
-  const a = REGRESSION_ALGORITHMS.find((x) => x.name === name);
-  if (!a) {
-    throw new RangeError(
-      `unknown regression algorithm '${name}' (known: ${REGRESSION_ALGORITHMS.map((x) => x.name).join(', ')})`,
-    );
-  }
-  return a;
+export function regressionAlgorithm(name: string): Algorithm<Regressor> {
+  return findAlgorithm(REGRESSION_ALGORITHMS, name, 'regression algorithm');
 }
-
-const FORMATS = [LINEAR_REGRESSION_FORMAT, KNN_REGRESSOR_FORMAT, RANDOM_FOREST_REGRESSOR_FORMAT];
 
 /** Loads any regressor JSON by its format name; foreign or corrupt JSON is a ModelFormatError. */
 export function loadRegressor(json: unknown): Regressor {
-  const format =
-    typeof json === 'object' && json !== null ? (json as { format?: unknown }).format : undefined;
-  switch (format) {
-    case LINEAR_REGRESSION_FORMAT:
-      return LinearRegression.load(json);
-    case KNN_REGRESSOR_FORMAT:
-      return KnnRegressor.load(json);
-    case RANDOM_FOREST_REGRESSOR_FORMAT:
-      return RandomForestRegressor.load(json);
-    default:
-      throw new ModelFormatError(
-        `regressor format ${JSON.stringify(format ?? null)} is not one of ${FORMATS.join(', ')}`,
-      );
-  }
+  return loadByFormat<Regressor>(
+    json,
+    {
+      [LINEAR_REGRESSION_FORMAT]: LinearRegression.load,
+      [KNN_REGRESSOR_FORMAT]: KnnRegressor.load,
+      [RANDOM_FOREST_REGRESSOR_FORMAT]: RandomForestRegressor.load,
+    },
+    'regressor',
+  );
 }

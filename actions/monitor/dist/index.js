@@ -29673,6 +29673,27 @@ function checkFiniteMatrix(X4, who) {
   }
 }
 
+// actions/lib/models/algorithm-registry.ts
+function loadByFormat(json2, loaders, kind) {
+  const format5 = typeof json2 === "object" && json2 !== null ? json2.format : void 0;
+  if (typeof format5 === "string" && Object.hasOwn(loaders, format5)) return loaders[format5](json2);
+  throw new ModelFormatError(
+    `${kind} format ${JSON.stringify(format5 ?? null)} is not one of ${Object.keys(loaders).join(", ")}`
+  );
+}
+function knnParams(p) {
+  return { k: p.k, weights: p.weights };
+}
+function randomForestParams(p) {
+  return {
+    nTrees: p.nTrees,
+    minSamplesLeaf: p.minSamplesLeaf,
+    maxDepth: p.maxDepth,
+    maxFeatures: p.maxFeatures,
+    seed: p.seed
+  };
+}
+
 // actions/lib/models/validate-json.ts
 function describe(value4) {
   if (value4 === null) return "null";
@@ -32233,6 +32254,135 @@ function createRng(seed) {
   };
 }
 
+// actions/lib/models/tree-growing.ts
+var InBagLists = class {
+  /** `order` is presort(X): row indices of each feature sorted by value, feature-major. */
+  constructor(order, n, p) {
+    this.order = order;
+    this.n = n;
+    this.p = p;
+    this.weight = new Int32Array(n);
+    this.goLeft = new Uint8Array(n);
+    this.lists = new Int32Array(p * n);
+    this.spill = new Int32Array(n);
+    this.perm = new Int32Array(p);
+  }
+  order;
+  n;
+  p;
+  /** Bootstrap count of each row in the current tree (0 = out of bag). */
+  weight;
+  /** In-bag rows of every feature in that feature's sorted order: lists[j * m + k]. */
+  lists;
+  /** Feature visiting order at the current node; reset per tree. */
+  perm;
+  /** In-bag rows in the current tree. */
+  m = 0;
+  goLeft;
+  spill;
+  /**
+   * Starts a tree: seeds its RNG from `master`, resets the feature order, draws the bootstrap counts (all 1
+   * without bootstrap) and fills the in-bag lists. Returns the tree's RNG for its feature picks.
+   */
+  startTree(master, bootstrap) {
+    const { n, p, order, weight, lists, perm } = this;
+    const rng = createRng(Math.floor(master() * 4294967296));
+    for (let j = 0; j < p; j++) perm[j] = j;
+    if (bootstrap) {
+      weight.fill(0);
+      for (let i = 0; i < n; i++) weight[Math.floor(rng() * n)]++;
+    } else {
+      weight.fill(1);
+    }
+    let m3 = 0;
+    for (let i = 0; i < n; i++) if (weight[i] > 0) m3++;
+    for (let j = 0; j < p; j++) {
+      let k2 = j * m3;
+      const o = j * n;
+      for (let q = 0; q < n; q++) {
+        const r2 = order[o + q];
+        if (weight[r2] > 0) lists[k2++] = r2;
+      }
+    }
+    this.m = m3;
+    return rng;
+  }
+  /** The v-th feature to visit at this node: a partial Fisher–Yates shuffle of perm. */
+  pickFeature(v, rng) {
+    const perm = this.perm;
+    const pick3 = v + Math.floor(rng() * (this.p - v));
+    const f = perm[pick3];
+    perm[pick3] = perm[v];
+    perm[v] = f;
+    return f;
+  }
+  /**
+   * Splits the node's range [start, end) at `pos` of feature `splitFeature`'s list: every other feature's
+   * list is stably partitioned, left rows first, so each side stays sorted.
+   */
+  partition(splitFeature, start, pos, end) {
+    const { lists, goLeft, spill, p, m: m3 } = this;
+    const base = splitFeature * m3;
+    for (let q = start; q < pos; q++) goLeft[lists[base + q]] = 1;
+    for (let q = pos; q < end; q++) goLeft[lists[base + q]] = 0;
+    for (let j = 0; j < p; j++) {
+      if (j === splitFeature) continue;
+      const b10 = j * m3;
+      let l = b10 + start;
+      let spilled = 0;
+      for (let q = b10 + start; q < b10 + end; q++) {
+        const r2 = lists[q];
+        if (goLeft[r2] === 1) lists[l++] = r2;
+        else spill[spilled++] = r2;
+      }
+      lists.set(spill.subarray(0, spilled), l);
+    }
+  }
+};
+var NodeStack = class {
+  start = new Int32Array(64);
+  end = new Int32Array(64);
+  depth = new Int32Array(64);
+  /** The node whose `right` link points here, or -1 for a root or a left child (the next node in preorder). */
+  parent = new Int32Array(64);
+  size = 0;
+  push(start, end, depth, parent) {
+    if (this.size === this.start.length) {
+      const size = this.size * 2;
+      this.start = grow(this.start, new Int32Array(size));
+      this.end = grow(this.end, new Int32Array(size));
+      this.depth = grow(this.depth, new Int32Array(size));
+      this.parent = grow(this.parent, new Int32Array(size));
+    }
+    const top2 = this.size++;
+    this.start[top2] = start;
+    this.end[top2] = end;
+    this.depth[top2] = depth;
+    this.parent[top2] = parent;
+  }
+  /** Removes the top entry and returns its index (read start/end/depth/parent there before the next push). */
+  pop() {
+    return --this.size;
+  }
+  /** Queues both children; right below left, so the left subtree is numbered first (preorder). */
+  pushChildren(node, start, pos, end, depth) {
+    this.push(pos, end, depth + 1, node);
+    this.push(start, pos, depth + 1, -1);
+  }
+};
+function addTreeImportances(importances, treeImportance) {
+  const p = importances.length;
+  let sum4 = 0;
+  for (let j = 0; j < p; j++) sum4 += treeImportance[j];
+  if (sum4 > 0) for (let j = 0; j < p; j++) importances[j] += treeImportance[j] / sum4;
+}
+function normaliseImportances(importances) {
+  const p = importances.length;
+  let sum4 = 0;
+  for (let j = 0; j < p; j++) sum4 += importances[j];
+  if (sum4 > 0) for (let j = 0; j < p; j++) importances[j] /= sum4;
+}
+
 // actions/lib/models/random-forest.ts
 var RANDOM_FOREST_FORMAT = "gitml.random-forest";
 var RANDOM_FOREST_VERSION = 2;
@@ -32546,57 +32696,29 @@ function growForest(X4, y4, K2, s2) {
   const n = X4.rows;
   const p = X4.cols;
   const data3 = X4.data;
-  const order = presort(X4);
   const mtry = featuresPerNode(s2.maxFeatures, p);
   const store = new NodeStore(K2);
   const roots = new Int32Array(s2.nTrees);
   const importances = new Float64Array(p);
   const treeImportance = new Float64Array(p);
-  const weight = new Int32Array(n);
-  const goLeft = new Uint8Array(n);
-  const lists = new Int32Array(p * n);
-  const spill = new Int32Array(n);
-  const perm = new Int32Array(p);
+  const bag = new InBagLists(presort(X4), n, p);
+  const { weight, lists } = bag;
+  const stack2 = new NodeStack();
   const counts = new Float64Array(K2);
   const leftCounts = new Float64Array(K2);
-  let stackStart = new Int32Array(64);
-  let stackEnd = new Int32Array(64);
-  let stackDepth = new Int32Array(64);
-  let stackParent = new Int32Array(64);
   const master = createRng(s2.seed);
   for (let t = 0; t < s2.nTrees; t++) {
-    const rng = createRng(Math.floor(master() * 4294967296));
-    for (let j = 0; j < p; j++) perm[j] = j;
-    if (s2.bootstrap) {
-      weight.fill(0);
-      for (let i = 0; i < n; i++) weight[Math.floor(rng() * n)]++;
-    } else {
-      weight.fill(1);
-    }
-    let m3 = 0;
-    for (let i = 0; i < n; i++) if (weight[i] > 0) m3++;
-    for (let j = 0; j < p; j++) {
-      let k2 = j * m3;
-      const o = j * n;
-      for (let q = 0; q < n; q++) {
-        const r2 = order[o + q];
-        if (weight[r2] > 0) lists[k2++] = r2;
-      }
-    }
+    const rng = bag.startTree(master, s2.bootstrap);
+    const m3 = bag.m;
     treeImportance.fill(0);
     roots[t] = store.nodes;
-    let top2 = 0;
-    stackStart[0] = 0;
-    stackEnd[0] = m3;
-    stackDepth[0] = 0;
-    stackParent[0] = -1;
-    top2 = 1;
-    while (top2 > 0) {
-      top2--;
-      const start = stackStart[top2];
-      const end = stackEnd[top2];
-      const depth = stackDepth[top2];
-      const parent = stackParent[top2];
+    stack2.push(0, m3, 0, -1);
+    while (stack2.size > 0) {
+      const top2 = stack2.pop();
+      const start = stack2.start[top2];
+      const end = stack2.end[top2];
+      const depth = stack2.depth[top2];
+      const parent = stack2.parent[top2];
       const node = store.addNode();
       if (parent >= 0) store.right[parent] = node;
       counts.fill(0);
@@ -32624,10 +32746,7 @@ function growForest(X4, y4, K2, s2) {
       let visited = 0;
       let nonConstant = 0;
       for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-        const pick3 = v + Math.floor(rng() * (p - v));
-        const f = perm[pick3];
-        perm[pick3] = perm[v];
-        perm[v] = f;
+        const f = bag.pickFeature(v, rng);
         visited++;
         const base2 = f * m3;
         const col2 = f * n;
@@ -32676,47 +32795,12 @@ function growForest(X4, y4, K2, s2) {
       );
       const rightWeight = total - bestLeftWeight;
       treeImportance[bestFeature] += total - sumSq / total - (bestLeftWeight - bestLeftSq / bestLeftWeight) - (rightWeight - bestRightSq / rightWeight);
-      for (let q = start; q < bestPos; q++) goLeft[lists[base + q]] = 1;
-      for (let q = bestPos; q < end; q++) goLeft[lists[base + q]] = 0;
-      for (let j = 0; j < p; j++) {
-        if (j === bestFeature) continue;
-        const b10 = j * m3;
-        let l = b10 + start;
-        let spilled = 0;
-        for (let q = b10 + start; q < b10 + end; q++) {
-          const r2 = lists[q];
-          if (goLeft[r2] === 1) lists[l++] = r2;
-          else spill[spilled++] = r2;
-        }
-        lists.set(spill.subarray(0, spilled), l);
-      }
-      if (top2 + 2 > stackStart.length) {
-        const size = stackStart.length * 2;
-        stackStart = grow(stackStart, new Int32Array(size));
-        stackEnd = grow(stackEnd, new Int32Array(size));
-        stackDepth = grow(stackDepth, new Int32Array(size));
-        stackParent = grow(stackParent, new Int32Array(size));
-      }
-      stackStart[top2] = bestPos;
-      stackEnd[top2] = end;
-      stackDepth[top2] = depth + 1;
-      stackParent[top2] = node;
-      top2++;
-      stackStart[top2] = start;
-      stackEnd[top2] = bestPos;
-      stackDepth[top2] = depth + 1;
-      stackParent[top2] = -1;
-      top2++;
+      bag.partition(bestFeature, start, bestPos, end);
+      stack2.pushChildren(node, start, bestPos, end, depth);
     }
-    let sum5 = 0;
-    for (let j = 0; j < p; j++) sum5 += treeImportance[j];
-    if (sum5 > 0) {
-      for (let j = 0; j < p; j++) importances[j] += treeImportance[j] / sum5;
-    }
+    addTreeImportances(importances, treeImportance);
   }
-  let sum4 = 0;
-  for (let j = 0; j < p; j++) sum4 += importances[j];
-  if (sum4 > 0) for (let j = 0; j < p; j++) importances[j] /= sum4;
+  normaliseImportances(importances);
   return store.toForest(p, roots, importances);
 }
 function presort(X4) {
@@ -32774,7 +32858,7 @@ var ALGORITHMS = [
     name: "knn",
     title: "k-nearest neighbours",
     standardize: true,
-    create: (p) => new KNearestNeighbors({ k: p.k, weights: p.weights }),
+    create: (p) => new KNearestNeighbors(knnParams(p)),
     grid: [5, 9, 15].flatMap((k2) => [
       { k: k2, weights: "uniform" },
       { k: k2, weights: "distance" }
@@ -32784,13 +32868,7 @@ var ALGORITHMS = [
     name: "random-forest",
     title: "Random forest",
     standardize: false,
-    create: (p) => new RandomForest({
-      nTrees: p.nTrees,
-      minSamplesLeaf: p.minSamplesLeaf,
-      maxDepth: p.maxDepth,
-      maxFeatures: p.maxFeatures,
-      seed: p.seed
-    }),
+    create: (p) => new RandomForest(randomForestParams(p)),
     grid: [
       { nTrees: 100, minSamplesLeaf: 1, maxFeatures: "sqrt" },
       { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" }
@@ -32822,23 +32900,17 @@ var ALGORITHMS = [
   }
 ];
 function loadEstimator(json2, options = {}) {
-  const format5 = typeof json2 === "object" && json2 !== null ? json2.format : void 0;
-  switch (format5) {
-    case GAUSSIAN_NB_FORMAT:
-      return GaussianNB.load(json2);
-    case KNN_FORMAT:
-      return KNearestNeighbors.load(json2);
-    case RANDOM_FOREST_FORMAT:
-      return RandomForest.load(json2, options);
-    case LOGISTIC_REGRESSION_FORMAT:
-      return LogisticRegression.load(json2);
-    case HIST_GRADIENT_BOOSTING_FORMAT:
-      return HistGradientBoosting.load(json2);
-    default:
-      throw new ModelFormatError(
-        `estimator format ${JSON.stringify(format5 ?? null)} is not one of ${[GAUSSIAN_NB_FORMAT, KNN_FORMAT, RANDOM_FOREST_FORMAT, LOGISTIC_REGRESSION_FORMAT, HIST_GRADIENT_BOOSTING_FORMAT].join(", ")}`
-      );
-  }
+  return loadByFormat(
+    json2,
+    {
+      [GAUSSIAN_NB_FORMAT]: GaussianNB.load,
+      [KNN_FORMAT]: KNearestNeighbors.load,
+      [RANDOM_FOREST_FORMAT]: (j) => RandomForest.load(j, options),
+      [LOGISTIC_REGRESSION_FORMAT]: LogisticRegression.load,
+      [HIST_GRADIENT_BOOSTING_FORMAT]: HistGradientBoosting.load
+    },
+    "estimator"
+  );
 }
 
 // actions/lib/source-format.ts
