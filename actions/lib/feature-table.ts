@@ -14,8 +14,10 @@ export interface FeatureTable {
   sources: Uint8Array;
   /** One column per feature in schema order: numeric values, or category codes for categorical features. */
   columns: Float64Array[];
-  /** Class index, or -1 where the row has no label yet. */
+  /** Class index, or -1 where the row has no label yet. Regression: 0 where labelled, -1 where not. */
   labels: Int32Array;
+  /** Regression: the label's value, NaN where the row has no label yet. Classification: unused (0). */
+  targets: Float64Array;
 }
 
 export function emptyTable(features: number, capacity = 0): FeatureTable {
@@ -26,6 +28,7 @@ export function emptyTable(features: number, capacity = 0): FeatureTable {
     sources: new Uint8Array(capacity),
     columns: Array.from({ length: features }, () => new Float64Array(capacity)),
     labels: new Int32Array(capacity),
+    targets: new Float64Array(capacity),
   };
 }
 
@@ -40,6 +43,7 @@ export function concatTables(parts: readonly FeatureTable[], features: number): 
     out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
     out.sources.set(p.sources.subarray(0, p.rows), at);
     out.labels.set(p.labels.subarray(0, p.rows), at);
+    out.targets.set(p.targets.subarray(0, p.rows), at);
     for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
     at += p.rows;
   }
@@ -63,6 +67,7 @@ export function takeRows(t: FeatureTable, idx: ArrayLike<number>): FeatureTable 
     out.eventTimes[r] = t.eventTimes[i];
     out.sources[r] = t.sources[i];
     out.labels[r] = t.labels[i];
+    out.targets[r] = t.targets[i];
   }
   for (let j = 0; j < t.columns.length; j++) {
     const src = t.columns[j];

@@ -5,6 +5,7 @@
 import { parseCalendarDate } from './dates.js';
 import { didYouMean } from './did-you-mean.js';
 import { ALGORITHMS } from './models/algorithms.js';
+import { REGRESSION_ALGORITHMS } from './models/regressors.js';
 import { CSV_DELIMITERS, type SourceFormat } from './source-format.js';
 import { checkSpecText, formatProblem, type SpecProblem } from './spec-check.js';
 import { MAX_ROWS_PER_DAY, META_COLUMNS } from './spec-shape.js';
@@ -44,11 +45,33 @@ export interface FeatureSpec extends FeatureSchema {
   group?: string;
 }
 
+/** categorical: classification (the default); numeric: regression. */
+export type LabelType = 'categorical' | 'numeric';
+export type Task = 'classification' | 'regression';
+
 export interface LabelSpec {
   column: string;
   name: string;
   title: string;
+  type: LabelType;
+  /** Categorical: the classes, at least two, in code order. Numeric: empty. */
   classes: Category[];
+  /** Numeric: unit shown beside a value (e.g. 'points'). */
+  unit?: string;
+  /** Numeric: inclusive valid range; a label outside it is quarantined. */
+  range?: [number, number];
+  /** Numeric: decimals kept when writing generated or predicted values. */
+  decimals?: number;
+  /**
+   * Numeric: the tolerances T of "accuracy within T" (the share of predictions within T of the actual);
+   * default [0.5, 1] for a whole-number label (decimals 0), none otherwise. Categorical: empty.
+   */
+  tolerances: number[];
+}
+
+/** The task a label makes: a numeric label is regression, anything else classification. */
+export function taskOf(label: { type?: LabelType }): Task {
+  return label.type === 'numeric' ? 'regression' : 'classification';
 }
 
 export interface GeneratorSpec {
@@ -79,8 +102,12 @@ export interface DatasetSpec {
   features: FeatureSpec[];
   generator: GeneratorSpec;
   model: { algorithm: string; params: Record<string, number | string | boolean> };
-  /** accuracyThreshold: alert below this rolling 30-day accuracy (default: champion's holdout − 0.15). */
-  monitoring: { accuracyThreshold?: number };
+  /**
+   * accuracyThreshold (classification): alert below this rolling 30-day accuracy (default: champion's
+   * holdout − 0.15). maeMargin (regression): alert when the rolling 30-day MAE exceeds the champion's
+   * holdout MAE by more than this, in the label's unit (default: 25% of the holdout MAE).
+   */
+  monitoring: { accuracyThreshold?: number; maeMargin?: number };
 }
 
 export class SpecError extends Error {
@@ -229,8 +256,7 @@ export function parseSpec(raw: unknown, where: string): DatasetSpec {
   const labelName = str(lab, 'name', `${where} label`);
   if (!NAME.test(labelName))
     throw new SpecError(`${where} label: name '${labelName}' must be lower_snake_case`);
-  const classes = categories(lab.classes, `${where} label`);
-  if (classes.length < 2) throw new SpecError(`${where} label: at least two classes are needed`);
+  const label = labelOf(lab, labelName, `${where} label`);
   if (!Array.isArray(raw.features) || raw.features.length === 0) {
     throw new SpecError(`${where}: 'features' must be a non-empty list`);
   }
@@ -267,8 +293,9 @@ export function parseSpec(raw: unknown, where: string): DatasetSpec {
     generator.drift = { start, sdPerDay: num(gen.drift, 'sdPerDay', `${where} generator.drift`, 0.05) };
   }
   const model = isObj(raw.model) ? raw.model : {};
-  const algorithm = str(model, 'algorithm', `${where} model`, 'gaussian-nb');
-  const algorithmNames = ALGORITHMS.map((a) => a.name);
+  const regression = taskOf(label) === 'regression';
+  const algorithm = str(model, 'algorithm', `${where} model`, regression ? 'ridge' : 'gaussian-nb');
+  const algorithmNames = (regression ? REGRESSION_ALGORITHMS : ALGORITHMS).map((a) => a.name);
   if (!algorithmNames.includes(algorithm))
     throw new SpecError(
       `${where} model: algorithm '${algorithm}' is not one of ${algorithmNames.join(', ')}${didYouMean(algorithm, algorithmNames)}`,
@@ -286,12 +313,7 @@ export function parseSpec(raw: unknown, where: string): DatasetSpec {
     },
     primaryKey: typeof pk.column === 'string' ? { column: pk.column } : {},
     eventTime: typeof et.column === 'string' ? { column: et.column } : { fixed: et.fixed as string },
-    label: {
-      column: str(lab, 'column', `${where} label`),
-      name: labelName,
-      title: str(lab, 'title', `${where} label`, labelName),
-      classes,
-    },
+    label,
     features,
     generator,
     model: { algorithm, params },
@@ -343,13 +365,66 @@ function sourceFormatOf(src: Obj, where: string): SourceFormat {
   return out;
 }
 
+/** The label: a class list (classification) or a numeric value with its unit, range and decimals (regression). */
+function labelOf(lab: Obj, name: string, where: string): LabelSpec {
+  const common = { column: str(lab, 'column', where), name, title: str(lab, 'title', where, name) };
+  const type = lab.type ?? 'categorical';
+  if (type !== 'categorical' && type !== 'numeric')
+    throw new SpecError(`${where}: type must be 'categorical' (classification) or 'numeric' (regression)`);
+  if (type === 'categorical') {
+    const classes = categories(lab.classes, where);
+    if (classes.length < 2) throw new SpecError(`${where}: at least two classes are needed`);
+    return { ...common, type, classes, tolerances: [] };
+  }
+  if (lab.classes !== undefined)
+    throw new SpecError(
+      `${where}: a numeric label (regression) has no classes: remove 'classes', or set type: categorical`,
+    );
+  const out: LabelSpec = { ...common, type, classes: [], tolerances: [] };
+  if (lab.unit !== undefined) out.unit = str(lab, 'unit', where);
+  if (lab.range !== undefined) {
+    const r = lab.range;
+    if (
+      !Array.isArray(r) ||
+      r.length !== 2 ||
+      !r.every((x) => typeof x === 'number' && Number.isFinite(x)) ||
+      r[0] >= r[1]
+    )
+      throw new SpecError(`${where}: range must be [low, high] with low < high`);
+    out.range = [r[0], r[1]];
+  }
+  if (lab.decimals !== undefined) {
+    const d = lab.decimals;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > 12)
+      throw new SpecError(`${where}: decimals must be a whole number from 0 to 12`);
+    out.decimals = d;
+  }
+  if (lab.tolerances !== undefined) {
+    const t = lab.tolerances;
+    if (!Array.isArray(t) || !t.every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0))
+      throw new SpecError(`${where}: tolerances must be a list of positive numbers`);
+    out.tolerances = [...new Set(t as number[])].sort((a, b) => a - b);
+  } else if (out.decimals === 0) {
+    out.tolerances = [0.5, 1];
+  }
+  return out;
+}
+
 function monitoringOf(v: unknown, where: string): DatasetSpec['monitoring'] {
   if (v === undefined) return {};
   if (!isObj(v)) throw new SpecError(`${where}: must be a mapping`);
-  if (v.accuracyThreshold === undefined) return {};
-  const t = num(v, 'accuracyThreshold', where, 0);
-  if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
-  return { accuracyThreshold: t };
+  const out: DatasetSpec['monitoring'] = {};
+  if (v.accuracyThreshold !== undefined) {
+    const t = num(v, 'accuracyThreshold', where, 0);
+    if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
+    out.accuracyThreshold = t;
+  }
+  if (v.maeMargin !== undefined) {
+    const m = num(v, 'maeMargin', where, 0);
+    if (m < 0) throw new SpecError(`${where}: maeMargin must be zero or more (in the label's unit)`);
+    out.maeMargin = m;
+  }
+  return out;
 }
 
 /** The stored feature schema: spec features plus derived was-missing flags, in stored column order. */
