@@ -209,7 +209,7 @@ describe('a label that looks continuous', () => {
     expect(continuousLabelWarning(label(numbers(21)), many, all(many))).toBe(
       "label 'score' looks continuous: 21 distinct numeric values (1 … 21), 0 of them on a single row among 63 " +
         'labelled rows; it is trained as 21 classes all the same. A quantity to predict is a regression task ' +
-        '(not supported yet); a category needs fewer, larger classes (group the values in the source).',
+        '(set label.type: numeric in dataset.yml); a category needs fewer, larger classes (group the values in the source).',
     );
     // Text classes, 5 of 12 on a single row.
     const names = Array.from({ length: 12 }, (_, k) => `kind ${k}`);

@@ -10,7 +10,10 @@ export type FillValues = Record<string, string>;
 export interface CleanRow {
   /** Normalised stored value of every feature (schema order), by name. */
   values: Record<string, string>;
-  /** Class value, or '' when the row has no label yet (ingested observations awaiting their actual). */
+  /**
+   * Class value (classification) or the number in its shortest form (regression); '' when the row has
+   * no label yet (ingested observations awaiting their actual).
+   */
   label: string;
 }
 
@@ -25,6 +28,25 @@ export function parseNumber(raw: string, column: string): number | string {
   }
   const x = Number(raw);
   return Number.isFinite(x) ? x : `'${column}' = '${raw}' is not a finite number`;
+}
+
+/** What a numeric label (regression) must be: a finite number, inside the range when the spec gives one. */
+export interface NumericLabelRule {
+  name: string;
+  range?: readonly [number, number] | readonly number[];
+}
+
+/**
+ * A numeric label's text checked: its value and stored text (shortest form, so '6.0' and '6' are one
+ * value), or the reason in the words rejected.csv uses (`label 'quality' = 'abc' is not a number`).
+ */
+export function numericLabel(rule: NumericLabelRule, raw: string): { value: number; text: string } | string {
+  // NaN and Infinity are spelt as numbers but are none: one reason for every text that is not a number.
+  const x = NUMBER.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(x)) return `label '${rule.name}' = '${raw}' is not a number`;
+  const [lo, hi] = rule.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  if (x < lo || x > hi) return `label '${rule.name}' = ${raw} is outside [${lo}, ${hi}]`;
+  return { value: x, text: String(x) };
 }
 
 /** Computes fill values from the raw records (median for numeric, most frequent category for mode). */
@@ -114,7 +136,13 @@ export function cleanRecord(
     if (f.missingFlag) values[f.missingFlag] = wasMissing ? '1' : '0';
   }
   let label = (record[spec.label.column] ?? record[spec.label.name] ?? '').trim();
-  if (label !== '' && !spec.label.classes.some((c) => c.value === label)) {
+  if (label === '' && options.labelRequired) {
+    reasons.push(`label '${spec.label.name}' is missing`);
+  } else if (label !== '' && spec.label.type === 'numeric') {
+    const checked = numericLabel(spec.label, label);
+    if (typeof checked === 'string') reasons.push(checked);
+    else label = checked.text;
+  } else if (label !== '' && !spec.label.classes.some((c) => c.value === label)) {
     // Tolerate numeric spellings of numeric class values ('6.0' for '6').
     const x = Number(label);
     const match = spec.label.classes.find((c) => Number.isFinite(x) && Number(c.value) === x);
@@ -124,8 +152,6 @@ export function cleanRecord(
         `label '${spec.label.name}' = '${label}' is not one of ${spec.label.classes.map((c) => c.value).join(', ')}`,
       );
     }
-  } else if (label === '' && options.labelRequired) {
-    reasons.push(`label '${spec.label.name}' is missing`);
   }
   return reasons.length ? { reasons } : { values, label };
 }

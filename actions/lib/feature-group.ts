@@ -14,9 +14,15 @@ import { createHash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { type FileWrite, writeFilesAtomically } from './atomic-write.js';
 import type { FillValues } from './clean.js';
-import { checkValue } from './clean.js';
+import { checkValue, numericLabel } from './clean.js';
 import { parseCsvText } from './csv-input.js';
-import { concatTables, emptyTable, type FeatureTable, type RowSource } from './feature-table.js';
+import {
+  applyLateLabels,
+  concatTables,
+  emptyTable,
+  type FeatureTable,
+  type RowSource,
+} from './feature-table.js';
 import { type FileSource, WORKING_TREE, workingTree } from './file-source.js';
 import { isTracked } from './git.js';
 import {
@@ -41,7 +47,14 @@ import { csvLine, RowBatch } from './row-batch.js';
 import { schemaChanges, schemaEditMessage } from './schema-drift.js';
 import { monthSha256, sha256Hex } from './sha256.js';
 import { maxPieceBytes, parsePieceKey, pieceKey, startsOfPieces } from './size-limits.js';
-import { type Category, type DatasetSpec, type FeatureSchema, featureSchema, isIsoInstant } from './spec.js';
+import {
+  type Category,
+  type DatasetSpec,
+  type FeatureSchema,
+  featureSchema,
+  isIsoInstant,
+  type LabelType,
+} from './spec.js';
 import { computeStats } from './stats.js';
 import type { Workspace } from './workspace.js';
 
@@ -54,6 +67,41 @@ export class FeatureGroupError extends Error {
 /** dataset.yml was edited after backfill in a way the stored rows cannot follow. */
 export class SchemaEditError extends FeatureGroupError {
   override name = 'SchemaEditError';
+}
+
+/**
+ * The label as a group stores it. Classification: name, title, classes. Regression adds type 'numeric'
+ * and the unit, range and decimals (classes empty); the keys are absent for a classification label, so
+ * the groups written before regression keep their bytes.
+ */
+export interface StoredLabel {
+  name: string;
+  title: string;
+  classes: Category[];
+  type?: LabelType;
+  unit?: string;
+  range?: [number, number];
+  decimals?: number;
+}
+
+/** The stored label of a spec (see StoredLabel). */
+export function storedLabel(spec: DatasetSpec): StoredLabel {
+  const { name, title, classes, type, unit, range, decimals } = spec.label;
+  if (type !== 'numeric') return { name, title, classes };
+  return {
+    name,
+    title,
+    classes: [],
+    type,
+    ...(unit !== undefined ? { unit } : {}),
+    ...(range !== undefined ? { range } : {}),
+    ...(decimals !== undefined ? { decimals } : {}),
+  };
+}
+
+/** Whether a stored label is a number (regression). */
+export function isNumericLabel(label: { type?: LabelType }): boolean {
+  return label.type === 'numeric';
 }
 
 export interface Expectation {
@@ -74,7 +122,7 @@ export interface FeatureGroupMeta {
   eventTime: 'event_time';
   columns: string[];
   features: FeatureSchema[];
-  label: { name: string; title: string; classes: Category[] };
+  label: StoredLabel;
   expectations: Expectation[];
   fill: FillValues;
   /** The counts below are stored in stats.json (in metadata.json by groups written before). */
@@ -129,15 +177,27 @@ export interface RejectedRow {
 const REJECTED_COLUMNS = ['detected_at', 'origin', 'line', 'reason', 'record'];
 
 export function schemaHashOf(spec: DatasetSpec): string {
+  // A numeric label adds what changes how its rows read (type, range, decimals): a classification
+  // label hashes as before, so the groups written before regression keep their hash.
+  const { type, range, decimals } = storedLabel(spec);
   const schema = {
     features: featureSchema(spec),
-    label: { name: spec.label.name, classes: spec.label.classes },
+    label: {
+      name: spec.label.name,
+      classes: spec.label.classes,
+      ...(type ? { type, ...(range ? { range } : {}), ...(decimals !== undefined ? { decimals } : {}) } : {}),
+    },
   };
   return createHash('sha256').update(stableStringify(schema)).digest('hex').slice(0, 16);
 }
 
 export function layoutOf(meta: Pick<FeatureGroupMeta, 'features' | 'label'>): PartitionLayout {
-  return { features: meta.features, labelName: meta.label.name, classes: meta.label.classes };
+  return {
+    features: meta.features,
+    labelName: meta.label.name,
+    classes: meta.label.classes,
+    ...(isNumericLabel(meta.label) ? { numericLabel: { range: meta.label.range } } : {}),
+  };
 }
 
 export function expectationsOf(spec: DatasetSpec): Expectation[] {
@@ -158,11 +218,20 @@ export function expectationsOf(spec: DatasetSpec): Expectation[] {
       });
     }
   }
-  out.push({
-    column: spec.label.name,
-    rule: 'in-set',
-    detail: `${spec.label.classes.map((c) => c.value).join('|')} or empty`,
-  });
+  if (spec.label.type === 'numeric') {
+    out.push({ column: spec.label.name, rule: 'type', detail: 'finite number or empty' });
+    if (spec.label.range)
+      out.push({
+        column: spec.label.name,
+        rule: 'range',
+        detail: `[${spec.label.range[0]}, ${spec.label.range[1]}] or empty`,
+      });
+  } else
+    out.push({
+      column: spec.label.name,
+      rule: 'in-set',
+      detail: `${spec.label.classes.map((c) => c.value).join('|')} or empty`,
+    });
   return out;
 }
 
@@ -421,7 +490,7 @@ export class FeatureGroup {
     this.assertNoMissingPartitions(wanted);
     const months = this.months().filter(wanted);
     const parts = months.flatMap((m) => this.verifiedPieces(m).map((p) => ({ ...p, month: m })));
-    return applyLateLabels(this.tableOf(parts), this.lateLabels());
+    return applyLateLabels(this.tableOf(parts), this.lateLabels(), this.numericLabel);
   }
 
   /** Verified pieces read into one table, in the order given, every row checked against its month. */
@@ -442,25 +511,42 @@ export class FeatureGroup {
     return `${this.dir}/labels.csv`;
   }
 
+  /** Whether the label is a number (regression): rows read it into `targets`. */
+  get numericLabel(): boolean {
+    return isNumericLabel(this.meta.label);
+  }
+
   /**
    * Labels that arrived after their row (labels.csv: id, label, labelled_at): rows are append-only,
-   * so an outcome learnt later is its own append-only record, applied when the group is read.
+   * so an outcome learnt later is its own append-only record, applied when the group is read. By id:
+   * the class index, or the label's value for a numeric label (see applyLateLabels).
    */
   lateLabels(): Map<number, number> {
     const bytes = this.files.readBytes(this.labelsPath);
+    if (!bytes) return new Map();
+    return this.parseLateLabels(Buffer.from(bytes).toString('utf8'));
+  }
+
+  private parseLateLabels(text: string): Map<number, number> {
     const out = new Map<number, number>();
-    if (!bytes) return out;
-    const table = parseCsvText(Buffer.from(bytes).toString('utf8'), this.labelsPath);
-    const classes = this.meta.label.classes.map((c) => c.value);
-    for (const r of table.records) {
+    const { name, classes } = this.meta.label;
+    const numeric = this.numericLabel;
+    for (const r of parseCsvText(text, this.labelsPath).records) {
       const id = Number(r.values.id);
-      const code = classes.indexOf(r.values[this.meta.label.name] ?? '');
-      if (!Number.isInteger(id) || code < 0) {
+      const raw = r.values[name] ?? '';
+      const checked = numeric ? numericLabel(this.meta.label, raw) : null;
+      const value =
+        checked === null
+          ? classes.findIndex((c) => c.value === raw)
+          : typeof checked === 'string'
+            ? -1
+            : checked.value;
+      if (!Number.isInteger(id) || (checked === null ? value < 0 : typeof checked === 'string')) {
         throw new FeatureGroupError(
-          `${this.labelsPath} line ${r.line}: needs a whole-number id and a class of '${this.meta.label.name}'`,
+          `${this.labelsPath} line ${r.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(', ')}]` : ''} for` : 'a class of'} '${name}'`,
         );
       }
-      out.set(id, code);
+      out.set(id, value);
     }
     return out;
   }
@@ -475,32 +561,43 @@ export class FeatureGroup {
     opts: { dryRun?: boolean; alsoWrite?: FileWrite[] } = {},
   ): { added: number; rejected: RejectedRow[] } {
     const parts = this.partitionsByMonth();
+    const numeric = this.numericLabel;
     const table = applyLateLabels(
       concatTables([...parts.values()], this.meta.features.length),
       this.lateLabels(),
+      numeric,
     );
-    const labelOf = new Map<number, number>();
-    for (let i = 0; i < table.rows; i++) labelOf.set(table.ids[i], table.labels[i]);
     const classes = this.meta.label.classes.map((c) => c.value);
+    // By id: the label's text as stored, '' while the row has none.
+    const labelOf = new Map<number, string>();
+    for (let i = 0; i < table.rows; i++)
+      labelOf.set(
+        table.ids[i],
+        table.labels[i] < 0 ? '' : numeric ? String(table.targets[i]) : classes[table.labels[i]],
+      );
     const rejected: RejectedRow[] = [];
     const accepted: string[][] = [];
     const at = isoSeconds(now);
     for (const e of entries) {
       const current = labelOf.get(e.id);
+      const checked = numeric ? numericLabel(this.meta.label, e.label) : null;
       const reason =
         current === undefined
           ? `id ${e.id} is not in the feature group`
-          : current >= 0
-            ? `id ${e.id} already has label '${classes[current]}'`
-            : !classes.includes(e.label)
-              ? `label '${this.meta.label.name}' = '${e.label}' is not one of ${classes.join(', ')}`
-              : null;
+          : current !== ''
+            ? `id ${e.id} already has label '${current}'`
+            : typeof checked === 'string'
+              ? checked
+              : checked === null && !classes.includes(e.label)
+                ? `label '${this.meta.label.name}' = '${e.label}' is not one of ${classes.join(', ')}`
+                : null;
       if (reason) {
         rejected.push({ detectedAt: at, origin: e.origin, line: e.line, reason, record: e.record });
         continue;
       }
-      labelOf.set(e.id, classes.indexOf(e.label));
-      accepted.push([String(e.id), e.label, at]);
+      const text = checked && typeof checked !== 'string' ? checked.text : e.label;
+      labelOf.set(e.id, text);
+      accepted.push([String(e.id), text, at]);
     }
     const old = this.files.readBytes(this.labelsPath);
     const prefix = old
@@ -649,17 +746,8 @@ export class FeatureGroup {
       });
     }
     added.release();
-    let late = this.lateLabels();
-    if (labelsText !== undefined) {
-      late = new Map();
-      for (const r of parseCsvText(labelsText, this.labelsPath).records) {
-        late.set(
-          Number(r.values.id),
-          this.meta.label.classes.findIndex((c) => c.value === r.values[this.meta.label.name]),
-        );
-      }
-    }
-    const all = applyLateLabels(readParts(sources, this.layout), late);
+    const late = labelsText === undefined ? this.lateLabels() : this.parseLateLabels(labelsText);
+    const all = applyLateLabels(readParts(sources, this.layout), late, this.numericLabel);
     const rejectedPath = `${this.dir}/rejected.csv`;
     if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
       const old = this.files.readBytes(rejectedPath);
@@ -759,7 +847,7 @@ export class FeatureGroup {
         classes: spec.label.classes,
       }),
       features: featureSchema(spec),
-      label: { name: spec.label.name, title: spec.label.title, classes: spec.label.classes },
+      label: storedLabel(spec),
       expectations: expectationsOf(spec),
       fill,
       rows: 0,
@@ -794,19 +882,9 @@ function readParts(
     t.eventTimes.set(p.eventTimes.subarray(0, p.rows), t.rows);
     t.sources.set(p.sources.subarray(0, p.rows), t.rows);
     t.labels.set(p.labels.subarray(0, p.rows), t.rows);
+    t.targets.set(p.targets.subarray(0, p.rows), t.rows);
     for (let j = 0; j < p.columns.length; j++) t.columns[j].set(p.columns[j].subarray(0, p.rows), t.rows);
     t.rows += p.rows;
-  }
-  return t;
-}
-
-function applyLateLabels(t: FeatureTable, late: Map<number, number>): FeatureTable {
-  if (late.size === 0) return t;
-  for (let i = 0; i < t.rows; i++) {
-    if (t.labels[i] < 0) {
-      const code = late.get(t.ids[i]);
-      if (code !== undefined) t.labels[i] = code;
-    }
   }
   return t;
 }
@@ -880,6 +958,8 @@ function parseMeta(
   ) {
     throw bad('features, columns and label are required');
   }
+  if (m.label.type !== undefined && m.label.type !== 'numeric')
+    throw bad(`label.type '${String(m.label.type)}' is not 'numeric' (absent for a classification label)`);
   if (typeof m.fill !== 'object' || m.fill === null) throw bad("'fill' must be an object");
   // Counts: in stats.json; a group written before this layout has them in metadata.json.
   const legacy = COUNT_KEYS.some((k) => k in m);

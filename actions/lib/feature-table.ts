@@ -50,6 +50,25 @@ export function concatTables(parts: readonly FeatureTable[], features: number): 
   return out;
 }
 
+/**
+ * Applies labels that arrived after their row (labels.csv) to the rows that have none: `late` maps an id
+ * to a class index (classification) or to the label's value (regression, `numeric`: labels[] 0, targets[]
+ * the value). Rows that already have a label keep it. In place; returns `t`.
+ */
+export function applyLateLabels(t: FeatureTable, late: ReadonlyMap<number, number>, numeric: boolean): FeatureTable {
+  if (late.size === 0) return t;
+  for (let i = 0; i < t.rows; i++) {
+    if (t.labels[i] >= 0) continue;
+    const v = late.get(t.ids[i]);
+    if (v === undefined) continue;
+    if (numeric) {
+      t.labels[i] = 0;
+      t.targets[i] = v;
+    } else t.labels[i] = v;
+  }
+  return t;
+}
+
 /** Keeps the rows where keep(i) is true. */
 export function filterTable(t: FeatureTable, keep: (i: number) => boolean): FeatureTable {
   const idx: number[] = [];

@@ -12,7 +12,10 @@ export class PartitionError extends Error {
 export interface PartitionLayout {
   features: readonly FeatureSchema[];
   labelName: string;
+  /** Classification: the classes (a label is one of them). Regression: empty. */
   classes: readonly Category[];
+  /** Regression: the label is a number, inside `range` when given; read into `targets`. */
+  numericLabel?: { range?: readonly [number, number] };
 }
 
 const COMMA = 44;
@@ -33,6 +36,7 @@ enum Kind {
   Numeric = 3,
   Category = 4,
   Label = 5,
+  NumericLabel = 6,
 }
 
 export function headerOf(layout: PartitionLayout): string[] {
@@ -99,8 +103,12 @@ export function readPartitionInto(
     kinds.push(f.type === 'numeric' ? Kind.Numeric : Kind.Category);
     cats.push(f.type === 'categorical' ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
   }
-  kinds.push(Kind.Label);
+  kinds.push(layout.numericLabel ? Kind.NumericLabel : Kind.Label);
   cats.push(layout.classes.map((c) => enc.encode(c.value)));
+  const [labelLo, labelHi] = layout.numericLabel?.range ?? [
+    Number.NEGATIVE_INFINITY,
+    Number.POSITIVE_INFINITY,
+  ];
   const sourceBytes = SOURCES.map((s) => enc.encode(s));
   const ncol = kinds.length;
   const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
@@ -221,6 +229,26 @@ export function readPartitionInto(
             );
           }
           t.labels[row] = code;
+          break;
+        }
+        case Kind.NumericLabel: {
+          // Regression: labels[] only says labelled (0) or not (-1); the value goes to targets[].
+          if (fe === fs) {
+            t.labels[row] = -1;
+            t.targets[row] = Number.NaN;
+            break;
+          }
+          const x = parseNumberBytes(src, fs, fe);
+          if (!Number.isFinite(x) || x < labelLo || x > labelHi) {
+            const text = decoder.decode(src.subarray(fs, fe));
+            throw new PartitionError(
+              !Number.isFinite(x)
+                ? `${file} line ${line}: label '${layout.labelName}' = '${text}' is not a number`
+                : `${file} line ${line}: label '${layout.labelName}' = ${text} is outside [${labelLo}, ${labelHi}]`,
+            );
+          }
+          t.labels[row] = 0;
+          t.targets[row] = x;
           break;
         }
       }

@@ -9,7 +9,14 @@ import { featureSchema } from './spec.js';
 /** What a feature group stored about its schema (metadata.json). */
 export interface StoredSchema {
   features: readonly FeatureSchema[];
-  label: { name: string; classes: readonly Category[] };
+  /** type, range and decimals: a numeric label (regression) only; absent for a classification label. */
+  label: {
+    name: string;
+    classes: readonly Category[];
+    type?: string;
+    range?: readonly [number, number];
+    decimals?: number;
+  };
   fill: FillValues;
 }
 
@@ -57,8 +64,25 @@ export function schemaChanges(stored: StoredSchema, spec: DatasetSpec): string[]
   }
   if (stored.label.name !== spec.label.name)
     out.push(`label.name '${stored.label.name}' → '${spec.label.name}'`);
-  const classes = codesChange(stored.label.classes, spec.label.classes);
-  if (classes) out.push(`label.classes: ${classes}`);
+  const storedType = stored.label.type ?? 'categorical';
+  if (storedType !== spec.label.type) {
+    const task = (t: string) => (t === 'numeric' ? 'regression' : 'classification');
+    out.push(
+      `label.type ${storedType} → ${spec.label.type} (${task(storedType)} → ${task(spec.label.type)}: the stored labels are ${storedType === 'numeric' ? 'numbers' : 'classes'})`,
+    );
+  } else if (storedType === 'numeric') {
+    const [a, b] = stored.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    const [c, d] = spec.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    if (a !== c || b !== d) {
+      const how = c >= a && d <= b ? 'narrowed' : c <= a && d >= b ? 'widened' : 'changed';
+      out.push(`label.range ${how} ${rangeText(stored.label.range)} → ${rangeText(spec.label.range)}`);
+    }
+    if (stored.label.decimals !== spec.label.decimals)
+      out.push(`label.decimals ${stored.label.decimals ?? 'none'} → ${spec.label.decimals ?? 'none'}`);
+  } else {
+    const classes = codesChange(stored.label.classes, spec.label.classes);
+    if (classes) out.push(`label.classes: ${classes}`);
+  }
   // A fill rule added after backfill has no recorded fill value: blank values could not be filled.
   for (const f of spec.features) {
     if (f.missing !== 'reject' && before.includes(f.name) && !(f.name in stored.fill))
@@ -126,6 +150,10 @@ function codesChange(before: readonly Category[], after: readonly Category[]): s
     ...(added.length ? [`${quoted(added)} added`] : []),
   ];
   return parts.length ? parts.join(', ') : `reordered (stored: ${a.join(', ')})`;
+}
+
+function rangeText(r: readonly [number, number] | undefined): string {
+  return r ? `[${r[0]}, ${r[1]}]` : 'none';
 }
 
 function quoted(xs: readonly string[]): string {

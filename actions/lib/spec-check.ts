@@ -5,6 +5,8 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { parseCalendarDate } from './dates.js';
 import { didYouMean, nearestName } from './did-you-mean.js';
+import { ALGORITHMS } from './models/algorithms.js';
+import { REGRESSION_ALGORITHMS } from './models/regressors.js';
 import { META_COLUMNS, type ObjectShape, type Shape, SPEC_SHAPE } from './spec-shape.js';
 
 export type SpecPath = readonly (string | number)[];
@@ -178,7 +180,8 @@ export function effectiveObject(
         .map(([value]) => value);
       forbidden.set(
         f,
-        `'${f}' applies only when ${key} is ${where.join(' or ')} (here ${key} is ${String(value)})`,
+        variant.forbiddenWhy?.[f] ??
+          `'${f}' applies only when ${key} is ${where.join(' or ')} (here ${key} is ${String(value)})`,
       );
     }
   }
@@ -338,7 +341,38 @@ function crossChecks(raw: Obj, opts: { folder?: string }, out: SpecProblem[]): v
   if (isObj(raw.label)) {
     claim(raw.label.name, ['label', 'name']);
     codes(raw.label.classes, ['label', 'classes'], raw, out);
+    const r = raw.label.range;
+    if (
+      Array.isArray(r) &&
+      r.length === 2 &&
+      typeof r[0] === 'number' &&
+      typeof r[1] === 'number' &&
+      r[0] >= r[1]
+    )
+      add(['label', 'range'], `[${r[0]}, ${r[1]}]: low must be < high`);
+    const t = raw.label.tolerances;
+    if (Array.isArray(t))
+      t.forEach((x, i) => {
+        if (x === 0) add(['label', 'tolerances', i], 'must be more than 0, got 0');
+      });
   }
+  algorithmForTask(raw, add);
+}
+
+/** model.algorithm must fit the label: a classifier for a categorical label, a regressor for a numeric one. */
+function algorithmForTask(raw: Obj, add: (path: SpecPath, message: string) => void): void {
+  const algorithm = isObj(raw.model) ? raw.model.algorithm : undefined;
+  if (typeof algorithm !== 'string' || !isObj(raw.label)) return;
+  const numeric = raw.label.type === 'numeric';
+  const fits = (numeric ? REGRESSION_ALGORITHMS : ALGORITHMS).map((a) => a.name);
+  const other = (numeric ? ALGORITHMS : REGRESSION_ALGORITHMS).map((a) => a.name);
+  if (fits.includes(algorithm) || !other.includes(algorithm)) return;
+  add(
+    ['model', 'algorithm'],
+    numeric
+      ? `'${algorithm}' is a classifier, but label.type is numeric (regression): use one of ${fits.join(', ')}${didYouMean(`${algorithm}-regressor`, fits)}, or set label.type: categorical`
+      : `'${algorithm}' is a regressor, but the label is categorical (classification): use one of ${fits.join(', ')}, or set label.type: numeric`,
+  );
 }
 
 function codes(list: unknown, path: SpecPath, raw: Obj, out: SpecProblem[]): void {

@@ -1,7 +1,9 @@
 // The shape of dataset.yml: every key, its type, whether it is required and its default. One description
 // serves two readers: the strict checker (spec-check.ts, messages with file:line:column) and the published
 // JSON Schema (data/dataset.schema.json, for editors), so the two cannot disagree. Platform-neutral.
+import type { Algorithm } from './models/algorithm-registry.js';
 import { ALGORITHMS } from './models/algorithms.js';
+import { REGRESSION_ALGORITHMS } from './models/regressors.js';
 import { CSV_DELIMITERS } from './source-format.js';
 
 /**
@@ -46,7 +48,13 @@ export interface ObjectShape {
     key: string;
     cases: Record<
       string,
-      { required?: readonly string[]; forbidden?: readonly string[]; fields?: Record<string, Shape> }
+      {
+        required?: readonly string[];
+        forbidden?: readonly string[];
+        /** Why a forbidden key is refused here and the way out, instead of the generic sentence. */
+        forbiddenWhy?: Record<string, string>;
+        fields?: Record<string, Shape>;
+      }
     >;
   };
 }
@@ -170,7 +178,7 @@ function paramsShape(params: Record<string, number | string | boolean>): Shape {
 }
 
 /** An algorithm's parameters with their defaults: what a model made without any reports. */
-function defaultParams(a: (typeof ALGORITHMS)[number]): Record<string, number | string | boolean> {
+function defaultParams(a: Algorithm<{ params(): Record<string, number | string | boolean> }>): Record<string, number | string | boolean> {
   try {
     return a.create({}).params();
   } catch {
@@ -178,22 +186,27 @@ function defaultParams(a: (typeof ALGORITHMS)[number]): Record<string, number | 
   }
 }
 
+/** Every algorithm a spec may name: the classifiers, then the regressors (spec-check matches it to the label). */
+const ALL_ALGORITHMS = [...ALGORITHMS, ...REGRESSION_ALGORITHMS];
+
 const MODEL: Shape = {
   kind: 'object',
   description: 'The model that train --no-search fits.',
   fields: {
     algorithm: {
       kind: 'choice',
-      values: ALGORITHMS.map((a) => a.name),
+      values: ALL_ALGORITHMS.map((a) => a.name),
       default: 'gaussian-nb',
-      description: 'The algorithm train --no-search fits.',
+      defaultText: "'gaussian-nb' (classification), 'ridge' (regression)",
+      description:
+        'The algorithm train --no-search fits: a classifier for a categorical label, a regressor for a numeric one.',
     },
     params: { kind: 'object', description: 'Hyper-parameters of the algorithm.', fields: {} },
   },
   variants: {
     key: 'algorithm',
     cases: Object.fromEntries(
-      ALGORITHMS.map((a) => [a.name, { fields: { params: paramsShape(defaultParams(a)) } }]),
+      ALL_ALGORITHMS.map((a) => [a.name, { fields: { params: paramsShape(defaultParams(a)) } }]),
     ),
   },
 };
@@ -283,29 +296,61 @@ export const SPEC_SHAPE: ObjectShape & Common = {
     },
     label: {
       kind: 'object',
-      description: 'What is predicted.',
+      description: 'What is predicted: a class (classification) or a number (regression).',
       fields: {
         column: text("The raw CSV's column header."),
         name: { kind: 'text', ...SNAKE, description: 'The stored name (lower_snake_case).' },
         title: text('What people see.', { defaultText: 'the name' }),
         type: {
           kind: 'choice',
-          values: ['categorical'],
+          values: ['categorical', 'numeric'],
           default: 'categorical',
-          unsupported: {
-            numeric:
-              'regression (a numeric label) is not supported yet: gitml predicts classes; list the classes under label.classes, or wait for regression',
-          },
-          description: 'categorical (classification); numeric (regression) is not supported yet.',
+          description: 'categorical (classification: one of the classes) or numeric (regression: a number).',
         },
         classes: {
           kind: 'list',
-          description: 'The classes, at least two, in code order.',
+          description: 'Categorical: the classes, at least two, in code order.',
           items: category('class'),
           minItems: 2,
         },
+        unit: text('Numeric: unit shown beside a value, e.g. points.'),
+        range: {
+          kind: 'list',
+          description: 'Numeric: the valid range [low, high], inclusive; a label outside it is quarantined.',
+          items: { kind: 'number', description: 'A bound.' },
+          minItems: 2,
+          maxItems: 2,
+        },
+        decimals: {
+          kind: 'number',
+          integer: true,
+          minimum: 0,
+          maximum: 12,
+          description: 'Numeric: decimals kept for generated and predicted values.',
+        },
+        tolerances: {
+          kind: 'list',
+          description:
+            'Numeric: the tolerances T of "accuracy within T" (the share of predictions within T of the actual), in the unit.',
+          items: { kind: 'number', minimum: 0, description: 'A tolerance, more than 0.' },
+          minItems: 1,
+          defaultText: '[0.5, 1] when decimals is 0, otherwise none',
+        },
       },
-      required: ['column', 'name', 'classes'],
+      required: ['column', 'name'],
+      variants: {
+        key: 'type',
+        cases: {
+          categorical: { required: ['classes'], forbidden: ['unit', 'range', 'decimals', 'tolerances'] },
+          numeric: {
+            forbidden: ['classes'],
+            forbiddenWhy: {
+              classes:
+                "a numeric label (regression) has no classes: remove 'classes', or set type: categorical to predict classes",
+            },
+          },
+        },
+      },
     },
     features: {
       kind: 'list',
@@ -361,7 +406,14 @@ export const SPEC_SHAPE: ObjectShape & Common = {
           minimum: 0,
           maximum: 1,
           defaultText: "the champion's holdout accuracy − 0.15",
-          description: 'Alert when the rolling 30-day accuracy is below this.',
+          description: 'Classification: alert when the rolling 30-day accuracy is below this.',
+        },
+        maeMargin: {
+          kind: 'number',
+          minimum: 0,
+          defaultText: "25% of the champion's holdout MAE",
+          description:
+            "Regression: alert when the rolling 30-day MAE exceeds the champion's holdout MAE by more than this, in the label's unit.",
         },
       },
     },

@@ -33,7 +33,25 @@ export interface GroupStats {
   firstEventTime: string | null;
   lastEventTime: string | null;
   features: Record<string, NumericStats | CategoricalStats>;
-  label: { name: string; unlabelled: number; counts: Record<string, number> };
+  label: ClassLabelStats | NumericLabelStats;
+}
+
+/** Classification: rows per class. */
+export interface ClassLabelStats {
+  name: string;
+  unlabelled: number;
+  counts: Record<string, number>;
+}
+
+/** Regression: the labelled values' count, mean, standard deviation and extremes (null when none). */
+export interface NumericLabelStats {
+  name: string;
+  unlabelled: number;
+  count: number;
+  mean: number | null;
+  sd: number | null;
+  min: number | null;
+  max: number | null;
 }
 
 const BINS = 10;
@@ -103,7 +121,7 @@ export function categoricalStats(
 export function computeStats(
   table: FeatureTable,
   schema: readonly FeatureSchema[],
-  label: { name: string; classes: readonly Category[] },
+  label: { name: string; classes: readonly Category[]; type?: string },
 ): GroupStats {
   const n = table.rows;
   const bySource: Record<string, number> = {};
@@ -121,7 +139,6 @@ export function computeStats(
     const col = table.columns[j].subarray(0, n);
     features[f.name] = f.type === 'numeric' ? numericStats(col) : categoricalStats(col, f.categories ?? []);
   });
-  const labels = categoricalStats(table.labels.subarray(0, n), label.classes);
   const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
   return {
     rows: n,
@@ -129,6 +146,17 @@ export function computeStats(
     firstEventTime: n ? iso(first) : null,
     lastEventTime: n ? iso(last) : null,
     features,
-    label: { name: label.name, unlabelled: labels.missing, counts: labels.counts },
+    label: label.type === 'numeric' ? numericLabelStats(table, label.name) : classLabelStats(table, label),
   };
+}
+
+function classLabelStats(table: FeatureTable, label: { name: string; classes: readonly Category[] }) {
+  const labels = categoricalStats(table.labels.subarray(0, table.rows), label.classes);
+  return { name: label.name, unlabelled: labels.missing, counts: labels.counts };
+}
+
+function numericLabelStats(table: FeatureTable, name: string): NumericLabelStats {
+  // Unlabelled rows hold NaN in targets: numericStats counts them as missing.
+  const s = numericStats(table.targets.subarray(0, table.rows));
+  return { name, unlabelled: s.missing, count: s.count, mean: s.mean, sd: s.sd, min: s.min, max: s.max };
 }

@@ -103,7 +103,11 @@ export function validateDataset(ws: Workspace, name: string): DatasetValidation 
   }
   if (result.problems.length === 0) {
     const features = spec.features.length;
-    result.summary = `${features} feature${features > 1 ? 's' : ''}, ${spec.label.classes.length} classes; ${columns}; ${group}`;
+    const label =
+      spec.label.type === 'numeric'
+        ? `a numeric label (regression${spec.label.range ? `, ${spec.label.range[0]}–${spec.label.range[1]}` : ''}${spec.label.unit ? ` ${spec.label.unit}` : ''})`
+        : `${spec.label.classes.length} classes`;
+    result.summary = `${features} feature${features > 1 ? 's' : ''}, ${label}; ${columns}; ${group}`;
   }
   return result;
 }

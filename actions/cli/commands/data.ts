@@ -222,10 +222,15 @@ export const statsCommand: Command = {
           );
         }
       }
+      const l = stats.label;
+      const unlabelled = l.unlabelled ? ` unlabelled:${l.unlabelled}` : '';
+      const unit = fg.meta.label.unit ? ` ${fg.meta.label.unit}` : '';
       ctx.out(
-        `  ${`label ${fg.meta.label.name}`.padEnd(22)} classes     ${Object.entries(stats.label.counts)
-          .map(([k, v]) => `${k}:${v}`)
-          .join(' ')}${stats.label.unlabelled ? ` unlabelled:${stats.label.unlabelled}` : ''}`,
+        'counts' in l
+          ? `  ${`label ${l.name}`.padEnd(22)} classes     ${Object.entries(l.counts)
+              .map(([k, v]) => `${k}:${v}`)
+              .join(' ')}${unlabelled}`
+          : `  ${`label ${l.name}`.padEnd(22)} numeric     mean ${l.mean} sd ${l.sd} min ${l.min} max ${l.max}${unit}${unlabelled}`,
       );
       return EXIT.ok;
     });
@@ -257,7 +262,13 @@ export const showCommand: Command = {
       fg.meta.features.forEach((f, j) => {
         cells.push(valueText(f, t.columns[j][i]));
       });
-      cells.push(t.labels[i] >= 0 ? fg.meta.label.classes[t.labels[i]].value : '');
+      cells.push(
+        t.labels[i] < 0
+          ? ''
+          : fg.numericLabel
+            ? String(t.targets[i])
+            : fg.meta.label.classes[t.labels[i]].value,
+      );
       ctx.out(cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(','));
     }
     ctx.out(`(${to - from} of ${t.rows} rows)`);

@@ -15,6 +15,7 @@ import {
   schemaHashOf,
 } from '../feature-group.js';
 import { readInputFile } from '../input-file.js';
+import { constantLabelProblem } from '../label-shape.js';
 import { wordingChanges } from '../schema-drift.js';
 import type { DatasetSpec } from '../spec.js';
 import { headerList, missingColumns } from '../spec-columns.js';
@@ -43,7 +44,10 @@ export function backfill(
   } catch (err) {
     throw new InputError(`${(err as Error).message} (spec source.file of '${spec.name}')`);
   }
-  const numericColumns = spec.features.filter((f) => f.type === 'numeric').map((f) => f.column);
+  const numericColumns = [
+    ...spec.features.filter((f) => f.type === 'numeric').map((f) => f.column),
+    ...(spec.label.type === 'numeric' ? [spec.label.column] : []),
+  ];
   const table = parseSourceText(bytes.toString('utf8'), label, spec.source, numericColumns);
   const missing = missingColumns(spec, table.header);
   if (missing.length)
@@ -116,6 +120,14 @@ export function backfill(
       return null;
     })();
     if (reason) rejected.push({ detectedAt: now, origin: label, line: rec.line, reason, record: rec.values });
+  }
+  // A numeric label with one value is nothing to learn: said here, before a group is written.
+  if (spec.label.type === 'numeric') {
+    const constant = constantLabelProblem(
+      spec.label.name,
+      rows.map((r) => Number(r.label)),
+    );
+    if (constant) throw new InputError(`${label}: ${constant}`);
   }
   const fg = FeatureGroup.create(ws, spec, version, fills, sourceSha256);
   const result = fg.append(rows, rejected, opts.now);
