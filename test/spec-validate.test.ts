@@ -113,10 +113,47 @@ describe('messages', () => {
     expect(problems(text)).toEqual(['label.classes: must have at least 2 items, got 1']);
   });
 
-  it('label.type numeric: regression is not supported yet, and nothing else', () => {
+  it('a numeric label with a class list: the way out, and the classifier named as one', () => {
     const text = base.replace('  column: variety\n', '  column: variety\n  type: numeric\n');
     expect(problems(text)).toEqual([
-      expect.stringMatching(/^label\.type: regression .* is not supported yet/),
+      "label.classes: a numeric label (regression) has no classes: remove 'classes', or set type: categorical to predict classes",
+      "model.algorithm: 'gaussian-nb' is a classifier, but label.type is numeric (regression): use one of linear-regression, ridge, knn-regressor, random-forest-regressor, or set label.type: categorical",
+    ]);
+  });
+
+  it('a numeric label: typos get their suggestion, the rules between keys their bounds', () => {
+    const text = numericIris(base)
+      .replace('type: numeric', 'type: numerc')
+      .replace('decimals: 0', 'decimls: 0');
+    expect(problems(text)).toEqual([
+      "label.type: 'numerc' is not one of categorical, numeric (did you mean 'numeric'?)",
+      "label has an unknown key 'decimls' (did you mean 'decimals'? optional)",
+    ]);
+    const bounds = numericIris(base)
+      .replace('range: [0, 10]', 'range: [10, 0]')
+      .replace('tolerances: [0.5, 1]', 'tolerances: [0, 1]')
+      .replace('algorithm: ridge', 'algorithm: random-forest');
+    expect(problems(bounds)).toEqual([
+      'label.range: [10, 0]: low must be < high',
+      'label.tolerances #1: must be more than 0, got 0',
+      "model.algorithm: 'random-forest' is a classifier, but label.type is numeric (regression): use one of linear-regression, ridge, knn-regressor, random-forest-regressor (did you mean 'random-forest-regressor'?), or set label.type: categorical",
+    ]);
+    const regressor = base.replace('algorithm: gaussian-nb', 'algorithm: ridge');
+    expect(problems(regressor)).toEqual([
+      "model.algorithm: 'ridge' is a regressor, but the label is categorical (classification): use one of gaussian-nb, knn, random-forest, logistic-regression, hist-gradient-boosting, or set label.type: numeric",
+    ]);
+    const categoricalUnit = base.replace('  column: variety\n', '  column: variety\n  unit: cm\n');
+    expect(problems(categoricalUnit)).toEqual([
+      "label.unit: 'unit' applies only when type is numeric (here type is categorical)",
+    ]);
+    const unknownRegressor = numericIris(base).replace('algorithm: ridge', 'algorithm: rigde');
+    expect(problems(unknownRegressor)).toEqual([
+      "model.algorithm: 'rigde' is not one of linear-regression, ridge, knn-regressor, random-forest-regressor (did you mean 'ridge'?)",
+    ]);
+    const margin = `${numericIris(base)}monitoring: { maeMargin: -1, maeMrgin: 2 }\n`;
+    expect(problems(margin)).toEqual([
+      'monitoring.maeMargin: must be a number ≥ 0, got -1',
+      "monitoring has an unknown key 'maeMrgin' (did you mean 'maeMargin'? default: 25% of the champion's holdout MAE)",
     ]);
   });
 
@@ -216,7 +253,33 @@ const INVALID: [string, (s: string) => string][] = [
   ['source without file', (s) => s.replace('  file: source.csv\n', '')],
   ['a number where text belongs', (s) => s.replace('title: Iris flowers', 'title: 1936')],
   ['drift without start', (s) => s.replace('rowsPerDay: 1', 'rowsPerDay: 1\n  drift: { sdPerDay: 0.1 }')],
+  [
+    'a numeric label with a class list',
+    (s) => s.replace('  column: variety\n', '  column: variety\n  type: numeric\n'),
+  ],
+  ['a misspelt label type', (s) => numericIris(s).replace('type: numeric', 'type: numerc')],
+  [
+    'a unit on a categorical label',
+    (s) => s.replace('  column: variety\n', '  column: variety\n  unit: cm\n'),
+  ],
+  ['a numeric label range of one number', (s) => numericIris(s).replace('range: [0, 10]', 'range: [10]')],
+  ['label decimals not whole', (s) => numericIris(s).replace('decimals: 0', 'decimals: 1.5')],
+  ['a negative MAE margin', (s) => `${numericIris(s)}monitoring: { maeMargin: -1 }\n`],
+  [
+    'a regressor parameter the regressor lacks',
+    (s) => numericIris(s).replace('algorithm: ridge', 'algorithm: ridge\n  params: { nTrees: 3 }'),
+  ],
 ];
+
+/** Iris with a numeric label (a made-up score 0–10) and a regressor: the regression shape of a spec. */
+function numericIris(s: string): string {
+  return s
+    .replace(
+      / {2}classes:\n( {4}- .*\n)+/,
+      '  type: numeric\n  unit: points\n  range: [0, 10]\n  decimals: 0\n  tolerances: [0.5, 1]\n',
+    )
+    .replace('algorithm: gaussian-nb', 'algorithm: ridge');
+}
 
 /** Rules between keys that JSON Schema cannot say: the checker alone catches these. */
 const CHECKER_ONLY: [string, (s: string) => string][] = [
@@ -226,6 +289,10 @@ const CHECKER_ONLY: [string, (s: string) => string][] = [
   ['a reserved name', (s) => s.replace('name: sepal_width', 'name: source')],
   ['an impossible day', (s) => s.replace("'2026-11-01T00:00:00Z'", "'2026-02-30T00:00:00Z'")],
   ['a name that is not the folder', (s) => s.replace('name: iris', 'name: irises')],
+  ['a numeric label range low above high', (s) => numericIris(s).replace('range: [0, 10]', 'range: [10, 0]')],
+  ['a zero tolerance', (s) => numericIris(s).replace('tolerances: [0.5, 1]', 'tolerances: [0, 1]')],
+  ['a regressor for a categorical label', (s) => s.replace('algorithm: gaussian-nb', 'algorithm: ridge')],
+  ['a classifier for a numeric label', (s) => numericIris(s).replace('algorithm: ridge', 'algorithm: knn')],
 ];
 
 /** More valid shapes than the committed specs use. */
@@ -269,6 +336,17 @@ const VALID_VARIANTS: [string, (s: string) => string][] = [
         .replace('primaryKey: {}', 'primaryKey: { column: id_no }'),
   ],
   ['a threshold', (s) => `${s}monitoring: { accuracyThreshold: 0.5 }\n`],
+  ['a numeric label (regression)', numericIris],
+  [
+    'a numeric label with only its column and name, and an MAE margin',
+    (s) =>
+      `${numericIris(s)
+        .replace(/ {2}unit: points\n {2}range: \[0, 10\]\n {2}decimals: 0\n {2}tolerances: \[0.5, 1\]\n/, '')
+        .replace(
+          'algorithm: ridge',
+          'algorithm: random-forest-regressor\n  params: { nTrees: 20 }',
+        )}monitoring: { maeMargin: 0.3 }\n`,
+  ],
 ];
 
 describe('data/dataset.schema.json', () => {

@@ -55,7 +55,11 @@ export function concatTables(parts: readonly FeatureTable[], features: number): 
  * to a class index (classification) or to the label's value (regression, `numeric`: labels[] 0, targets[]
  * the value). Rows that already have a label keep it. In place; returns `t`.
  */
-export function applyLateLabels(t: FeatureTable, late: ReadonlyMap<number, number>, numeric: boolean): FeatureTable {
+export function applyLateLabels(
+  t: FeatureTable,
+  late: ReadonlyMap<number, number>,
+  numeric: boolean,
+): FeatureTable {
   if (late.size === 0) return t;
   for (let i = 0; i < t.rows; i++) {
     if (t.labels[i] >= 0) continue;

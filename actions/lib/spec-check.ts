@@ -7,7 +7,7 @@ import { parseCalendarDate } from './dates.js';
 import { didYouMean, nearestName } from './did-you-mean.js';
 import { ALGORITHMS } from './models/algorithms.js';
 import { REGRESSION_ALGORITHMS } from './models/regressors.js';
-import { META_COLUMNS, type ObjectShape, type Shape, SPEC_SHAPE } from './spec-shape.js';
+import { algorithmsFor, META_COLUMNS, type ObjectShape, type Shape, SPEC_SHAPE } from './spec-shape.js';
 
 export type SpecPath = readonly (string | number)[];
 
@@ -96,7 +96,7 @@ function walk(shape: Shape, v: unknown, path: SpecPath, root: unknown, out: Spec
     walkObject(shape, v, path, root, out);
     return;
   }
-  const problem = valueProblem(shape, v);
+  const problem = valueProblem(shape, v, root);
   if (problem) out.push({ path, message: `${displayPath(path, root)}: ${problem}` });
   if (shape.kind === 'list' && Array.isArray(v))
     v.forEach((item, i) => {
@@ -105,7 +105,7 @@ function walk(shape: Shape, v: unknown, path: SpecPath, root: unknown, out: Spec
 }
 
 /** What is wrong with a value of a scalar or list shape (its items aside), or null. */
-function valueProblem(shape: Exclude<Shape, ObjectShape>, v: unknown): string | null {
+function valueProblem(shape: Exclude<Shape, ObjectShape>, v: unknown, root: unknown): string | null {
   switch (shape.kind) {
     case 'text':
       if (typeof v !== 'string')
@@ -120,10 +120,10 @@ function valueProblem(shape: Exclude<Shape, ObjectShape>, v: unknown): string | 
     case 'choice': {
       if (typeof v === 'string' && shape.unsupported?.[v]) return shape.unsupported[v];
       if (typeof v === 'string' && shape.values.includes(v)) return null;
-      const allowed =
-        shape.values.length === 1 ? `'${shape.values[0]}'` : `one of ${shape.values.join(', ')}`;
+      const values = shape.fitting?.(root) ?? shape.values;
+      const allowed = values.length === 1 ? `'${values[0]}'` : `one of ${values.join(', ')}`;
       return typeof v === 'string'
-        ? `'${v}' is not ${allowed}${didYouMean(v, shape.values)}`
+        ? `'${v}' is not ${allowed}${didYouMean(v, values)}`
         : `must be ${allowed}, got ${kindOf(v)}`;
     }
     case 'number': {
@@ -363,9 +363,12 @@ function crossChecks(raw: Obj, opts: { folder?: string }, out: SpecProblem[]): v
 function algorithmForTask(raw: Obj, add: (path: SpecPath, message: string) => void): void {
   const algorithm = isObj(raw.model) ? raw.model.algorithm : undefined;
   if (typeof algorithm !== 'string' || !isObj(raw.label)) return;
+  // A label type that is neither is reported at label.type: no second guess here.
+  if (raw.label.type !== undefined && raw.label.type !== 'numeric' && raw.label.type !== 'categorical')
+    return;
   const numeric = raw.label.type === 'numeric';
-  const fits = (numeric ? REGRESSION_ALGORITHMS : ALGORITHMS).map((a) => a.name);
-  const other = (numeric ? ALGORITHMS : REGRESSION_ALGORITHMS).map((a) => a.name);
+  const fits = algorithmsFor(raw).map((a) => a.name);
+  const other = [...ALGORITHMS, ...REGRESSION_ALGORITHMS].map((a) => a.name).filter((a) => !fits.includes(a));
   if (fits.includes(algorithm) || !other.includes(algorithm)) return;
   add(
     ['model', 'algorithm'],

@@ -29,6 +29,11 @@ export type Shape =
       values: readonly string[];
       /** Values a user may write that are not supported yet: the message says why. */
       unsupported?: Record<string, string>;
+      /**
+       * The values that fit the rest of this spec (model.algorithm: the label's task), listed when a
+       * value is not one of `values`; a value of `values` outside them is left to a rule between keys.
+       */
+      fitting?: (spec: unknown) => readonly string[];
     })
   | (Common & { kind: 'number'; integer?: boolean; minimum?: number; maximum?: number })
   | (Common & { kind: 'boolean' })
@@ -178,7 +183,9 @@ function paramsShape(params: Record<string, number | string | boolean>): Shape {
 }
 
 /** An algorithm's parameters with their defaults: what a model made without any reports. */
-function defaultParams(a: Algorithm<{ params(): Record<string, number | string | boolean> }>): Record<string, number | string | boolean> {
+function defaultParams(
+  a: Algorithm<{ params(): Record<string, number | string | boolean> }>,
+): Record<string, number | string | boolean> {
   try {
     return a.create({}).params();
   } catch {
@@ -189,6 +196,14 @@ function defaultParams(a: Algorithm<{ params(): Record<string, number | string |
 /** Every algorithm a spec may name: the classifiers, then the regressors (spec-check matches it to the label). */
 const ALL_ALGORITHMS = [...ALGORITHMS, ...REGRESSION_ALGORITHMS];
 
+/** The algorithms of a spec's task: regressors for a numeric label, classifiers otherwise. */
+export function algorithmsFor(spec: unknown): readonly { name: string }[] {
+  const label = typeof spec === 'object' && spec !== null ? (spec as { label?: unknown }).label : undefined;
+  const numeric =
+    typeof label === 'object' && label !== null && (label as { type?: unknown }).type === 'numeric';
+  return numeric ? REGRESSION_ALGORITHMS : ALGORITHMS;
+}
+
 const MODEL: Shape = {
   kind: 'object',
   description: 'The model that train --no-search fits.',
@@ -198,6 +213,7 @@ const MODEL: Shape = {
       values: ALL_ALGORITHMS.map((a) => a.name),
       default: 'gaussian-nb',
       defaultText: "'gaussian-nb' (classification), 'ridge' (regression)",
+      fitting: (spec) => algorithmsFor(spec).map((a) => a.name),
       description:
         'The algorithm train --no-search fits: a classifier for a categorical label, a regressor for a numeric one.',
     },
