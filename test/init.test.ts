@@ -380,6 +380,58 @@ test('event times after now are announced: backfill quarantines them', async () 
   expect(specOf(root, 't').eventTime).toEqual({ column: 'day' });
 });
 
+describe('a many-valued numeric label: regression', () => {
+  test('a price: type numeric, the range rounded out from the values, their decimals, a regressor', async () => {
+    const root = makeWorkspace([]);
+    const csv = `x,price\n${Array.from({ length: 40 }, (_, i) => `${i % 7},${(i * 3.7).toFixed(1)}`).join('\n')}\n`;
+    const r = await cli(root, 'init', tempCsv('prices.csv', csv));
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/price +label, a number \(regression\)/);
+    const text = read(root, 'data/prices/dataset.yml');
+    expect(text).toContain(
+      "# 'price': the last column; 40 distinct numbers (40 of them in a single row), 0–144.3: a quantity to predict, so regression (range rounded out to [0, 200], 1 decimal).\n" +
+        'label:\n  column: price\n  name: price\n  title: Price\n  type: numeric\n' +
+        "  # unit: the value's unit, shown beside a prediction (e.g. points, kg): not in the file\n" +
+        '  range: [0, 200] # seen 0–144.3\n  decimals: 1\n',
+    );
+    expect(text).toContain('model:\n  algorithm: random-forest-regressor\n');
+    expect(text).toContain("description: 'Predict Price (a number: regression) from 1 feature.'");
+    const spec = specOf(root, 'prices');
+    expect(spec.label).toMatchObject({
+      type: 'numeric',
+      classes: [],
+      range: [0, 200],
+      decimals: 1,
+      tolerances: [],
+    });
+    const v = await cli(root, 'validate', '-d', 'prices');
+    expect(v.code, v.out + v.err).toBe(0);
+    const backfill = await cli(root, 'backfill', '-d', 'prices');
+    expect(backfill.code, backfill.err).toBe(0);
+    const stats = JSON.parse(read(root, 'data/prices/v1/stats.json'));
+    expect(stats.label).toMatchObject({ count: 40, min: 0, max: 144.3 });
+  });
+
+  test("scikit-learn's boston shape (count line, then a header): whole-number-free scores, negative values", async () => {
+    const root = makeWorkspace([]);
+    const csv = `30,2,,\n"a","b","MEDV"\n${Array.from({ length: 30 }, (_, i) => `${i},${i % 3},${(i * 1.7 - 10).toFixed(1)}`).join('\n')}\n`;
+    const r = await cli(root, 'init', tempCsv('boston.csv', csv));
+    expect(r.code, r.err).toBe(0);
+    const spec = specOf(root, 'boston');
+    expect(spec.label).toMatchObject({ column: 'MEDV', type: 'numeric', range: [-20, 50], decimals: 1 });
+    expect(spec.model.algorithm).toBe('random-forest-regressor');
+  });
+
+  test('a few whole-number values stay classes (wine quality 3–9 is classification, as before)', async () => {
+    const root = makeWorkspace([]);
+    const r = await cli(root, 'init', path.join(REPO_ROOT, 'data', 'wine', 'source.csv'), '--name', 'w');
+    expect(r.code, r.err).toBe(0);
+    const spec = specOf(root, 'w');
+    expect(spec.label.type).toBe('categorical');
+    expect(spec.label.classes.map((c) => c.value)).toEqual(['3', '4', '5', '6', '7', '8', '9']);
+  });
+});
+
 describe('bad input: a clear error, nothing written', () => {
   const cases: [string, string | Buffer, string[], RegExp][] = [
     ['empty file', '', [], /the file is empty \(a header row is required\)/],
@@ -413,16 +465,10 @@ describe('bad input: a clear error, nothing written', () => {
       /line 2: byte 0xE9 is not UTF-8 .*save it as UTF-8/,
     ],
     [
-      'regression label',
-      `x,price\n${Array.from({ length: 40 }, (_, i) => `${i},${(i * 3.7).toFixed(1)}`).join('\n')}\n`,
+      'a constant numeric label',
+      `x,price\n${Array.from({ length: 40 }, (_, i) => `${i},5`).join('\n')}\n`,
       [],
-      /'price' \(the last column\) looks continuous: 40 distinct numeric values \(40 of them in a single row\), 0–144.3\. That is regression, which gitml does not build yet/,
-    ],
-    [
-      "scikit-learn's boston shape (count line, then a header): a regression label",
-      `30,2,,\n"a","b","MEDV"\n${Array.from({ length: 30 }, (_, i) => `${i},${i % 3},${(i * 1.7).toFixed(1)}`).join('\n')}\n`,
-      [],
-      /'MEDV' \(the last column\) looks continuous: 30 distinct numeric values/,
+      /the label 'price' \(the last column\) has one class \('5' in all 40 labelled rows\)/,
     ],
     [
       'a text label with a different value in most rows',

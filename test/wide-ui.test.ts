@@ -284,7 +284,7 @@ describe('a label that looks continuous', () => {
       expect(card.split('\n').slice(2, 5)).toEqual([
         '**Status:** champion. First model of this dataset.',
         '',
-        `> **Warning:** ${FIGURES}; it is trained as 30 classes all the same. A quantity to predict is a regression task (not supported yet); a category needs fewer, larger classes (group the values in the source).`,
+        `> **Warning:** ${FIGURES}; it is trained as 30 classes all the same. A quantity to predict is a regression task (set label.type: numeric in dataset.yml); a category needs fewer, larger classes (group the values in the source).`,
       ]);
       expect(readFileSync(path.join(root, 'models', 'iris', 'v1', 'card.md'), 'utf8')).not.toContain(
         'Warning',

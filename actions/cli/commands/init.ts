@@ -45,7 +45,12 @@ export function decisionsTable(r: InitResult): string[] {
   const { plan } = r;
   const rows: [string, string, string][] = [];
   const byHeader = new Map<string, [string, string]>();
-  byHeader.set(plan.label.header, [`label, ${plan.label.classes.length} classes`, plan.label.why]);
+  byHeader.set(plan.label.header, [
+    plan.label.type === 'numeric'
+      ? 'label, a number (regression)'
+      : `label, ${plan.label.classes.length} classes`,
+    plan.label.why,
+  ]);
   if (plan.key) byHeader.set(plan.key.header, ['primary key', plan.key.why]);
   if (plan.time) byHeader.set(plan.time.header, ['event time', plan.time.why]);
   for (const f of plan.features)

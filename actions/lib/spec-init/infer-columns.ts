@@ -53,9 +53,27 @@ export interface FeaturePlan {
   note?: string;
 }
 
+/**
+ * The label: classes (classification), or for a many-valued numeric column a number (regression) with
+ * its range rounded out from the values seen and the decimals they are written with.
+ */
+export interface LabelPlan {
+  header: string;
+  name: string;
+  title: string;
+  type: 'categorical' | 'numeric';
+  /** Categorical: the classes. Numeric: empty. */
+  classes: Category[];
+  range?: [number, number];
+  decimals?: number;
+  /** Numeric: the observed min–max (a trailing comment in the spec). */
+  observed?: string;
+  why: string;
+}
+
 export interface ColumnPlan {
   features: FeaturePlan[];
-  label: { header: string; name: string; title: string; classes: Category[]; why: string };
+  label: LabelPlan;
   key?: { header: string; why: string };
   time?: { header: string; why: string };
   dropped: { header: string; why: string }[];
@@ -238,7 +256,7 @@ function labelByName(profiles: ColumnProfile[], names: string[]): ColumnProfile 
   return profiles[profiles.length - 1];
 }
 
-function labelOf(file: string, p: ColumnProfile, name: string, opts: InferOptions): ColumnPlan['label'] {
+function labelOf(file: string, p: ColumnProfile, name: string, opts: InferOptions): LabelPlan {
   const how = opts.label ? '--label' : LABEL_NAMES.includes(name) ? 'named like a label' : 'the last column';
   const values = p.values();
   const way = 'pass --label with the column that holds the classes';
@@ -251,12 +269,26 @@ function labelOf(file: string, p: ColumnProfile, name: string, opts: InferOption
       !values ||
       values.length > MAX_NUMERIC_CLASSES ||
       (values.length >= 5 && singles * 2 >= values.length)
-    )
-      throw new InputError(
-        `${file}: the label '${p.header}' (${how}) looks continuous: ${values ? values.length : `more than ${DISTINCT_CAP}`} distinct numeric values` +
-          `${values ? ` (${singles} of them in a single row)` : ''}, ${p.min}–${p.max}. That is regression, which gitml does not build yet; ` +
-          `${way}, or bin the values into classes (at most ${MAX_NUMERIC_CLASSES})`,
-      );
+    ) {
+      // A quantity: regression. The range is the numeric features' rule (padded, rounded out).
+      const range = roundRange(p.min, p.max);
+      const distinct = values
+        ? `${values.length} distinct numbers (${singles} of them in a single row)`
+        : `more than ${DISTINCT_CAP} distinct numbers`;
+      return {
+        header: p.header,
+        name,
+        title: sentenceTitle(p.header),
+        type: 'numeric',
+        classes: [],
+        range,
+        decimals: p.decimals,
+        observed: `${fmt(p.min)}–${fmt(p.max)}`,
+        why:
+          `${how}; ${distinct}, ${fmt(p.min)}–${fmt(p.max)}: a quantity to predict, so regression ` +
+          `(range rounded out to [${range[0]}, ${range[1]}], ${plural(p.decimals, 'decimal')})`,
+      };
+    }
   }
   if (!values)
     throw new InputError(
@@ -289,6 +321,7 @@ function labelOf(file: string, p: ColumnProfile, name: string, opts: InferOption
     header: p.header,
     name,
     title: sentenceTitle(p.header),
+    type: 'categorical',
     classes,
     why: `${how}; ${values.length} classes (${counts})${named ? ', class names from the first line' : ''}`,
   };

@@ -145,7 +145,7 @@ export function initDataset(ws: Workspace, opts: InitOptions): InitResult {
     const yaml = specYaml({
       name,
       title: opts.title ?? capital(name.replace(/_/g, ' ')),
-      description: `Predict ${plan.label.title} (${plan.label.classes.length} classes) from ${plan.features.length} feature${plan.features.length === 1 ? '' : 's'}.`,
+      description: `Predict ${plan.label.title} (${plan.label.type === 'numeric' ? 'a number: regression' : `${plan.label.classes.length} classes`}) from ${plan.features.length} feature${plan.features.length === 1 ? '' : 's'}.`,
       header: [
         `Written by gitml init from ${path.basename(abs)} (${rows} rows, ${profiles.length} columns) on ${day}.`,
         'Every decision is explained next to it: check them, edit freely, then run backfill.',
@@ -184,11 +184,17 @@ export function initDataset(ws: Workspace, opts: InitOptions): InitResult {
 function checkRoundTrip(spec: DatasetSpec, plan: ColumnPlan): void {
   const wanted = JSON.stringify([
     plan.label.header,
+    plan.label.type,
+    plan.label.range,
+    plan.label.decimals,
     plan.label.classes,
     plan.features.map((f) => [f.header, f.name, f.title, f.range, f.categories]),
   ]);
   const read = JSON.stringify([
     spec.label.column,
+    spec.label.type,
+    spec.label.range,
+    spec.label.decimals,
     spec.label.classes,
     spec.features.map((f) => [f.column, f.name, f.title, f.range, f.categories]),
   ]);

@@ -96,15 +96,26 @@ export function specYaml(s: SpecText): string {
     );
     lines.push('eventTime:', `  fixed: '${s.fixedTime}'`);
   }
-  lines.push(comment(`'${plan.label.header}': ${plan.label.why}.`, ''));
+  const label = plan.label;
+  lines.push(comment(`'${label.header}': ${label.why}.`, ''));
   lines.push(
     'label:',
-    `  column: ${scalar(plan.label.header)}`,
-    `  name: ${scalar(plan.label.name)}`,
-    `  title: ${scalar(plan.label.title)}`,
-    '  classes:',
-    ...plan.label.classes.map((c) => `    - { value: ${scalar(c.value)}, label: ${scalar(c.label)} }`),
+    `  column: ${scalar(label.header)}`,
+    `  name: ${scalar(label.name)}`,
+    `  title: ${scalar(label.title)}`,
   );
+  if (label.type === 'numeric')
+    lines.push(
+      '  type: numeric',
+      comment("unit: the value's unit, shown beside a prediction (e.g. points, kg): not in the file", '  '),
+      `  range: [${label.range?.[0]}, ${label.range?.[1]}] # seen ${label.observed}`,
+      `  decimals: ${label.decimals}`,
+    );
+  else
+    lines.push(
+      '  classes:',
+      ...label.classes.map((c) => `    - { value: ${scalar(c.value)}, label: ${scalar(c.label)} }`),
+    );
   if (plan.features.some((f) => f.type === 'numeric'))
     lines.push(
       comment(
@@ -126,7 +137,7 @@ export function specYaml(s: SpecText): string {
   lines.push(
     comment("train's cross-validation weighs every algorithm; this one is used by train --no-search.", ''),
     'model:',
-    '  algorithm: random-forest',
+    `  algorithm: ${label.type === 'numeric' ? 'random-forest-regressor' : 'random-forest'}`,
   );
   return `${lines.join('\n')}\n`;
 }
