@@ -8,7 +8,9 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { numericLabel } from '../actions/lib/clean.js';
 import { FeatureGroup } from '../actions/lib/feature-group.js';
+import { constantLabelProblem, continuousLabelWarning } from '../actions/lib/label-shape.js';
 import { Workspace } from '../actions/lib/workspace.js';
 import { cli, fingerprint, makeWorkspace, REPO_ROOT, read } from './helpers/workspace.js';
 
@@ -275,18 +277,18 @@ describe('bad inputs for a numeric label (CLI: exit code, message, files as they
       SCORE_SPEC.replace('file: source.csv', 'file: ../raw/s.csv'),
     );
     mkdirSync(path.join(root, 'data/raw'));
-    writeFileSync(path.join(root, 'data/raw/s.csv'), 'x,score\n1,2\n2,3\n');
+    writeFileSync(path.join(root, 'data/raw/s.csv'), 'x,score\n1,2\n2,3\n3,7\n');
     const r = await cli(root, 'backfill', '-d', 'scores');
     expect(r.code, r.err).toBe(0);
     const stats = JSON.parse(read(root, 'data/scores/v1/stats.json'));
     expect(stats.label).toEqual({
       name: 'score',
       unlabelled: 0,
-      count: 2,
-      mean: 2.5,
-      sd: 0.7071,
+      count: 3,
+      mean: 4,
+      sd: 2.646, // sqrt(((2-4)² + (3-4)² + (7-4)²) / 2) = sqrt(7)
       min: 2,
-      max: 3,
+      max: 7,
     });
     const meta = JSON.parse(read(root, 'data/scores/v1/metadata.json'));
     expect(meta.label).toEqual({
@@ -297,5 +299,43 @@ describe('bad inputs for a numeric label (CLI: exit code, message, files as they
       range: [0, 10],
       decimals: 0,
     });
+  });
+});
+
+describe('label shape of a numeric label', () => {
+  const label = { name: 'score', classes: [], type: 'numeric' as const };
+  const all = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+  it('is never "continuous"; two values or fewer are a classification task said as such', () => {
+    const many = Float64Array.from(all(50), (i) => i % 30);
+    expect(continuousLabelWarning(label, new Int32Array(50), all(50), many)).toBeNull();
+    const yesNo = Float64Array.from(all(40), (i) => i % 2);
+    expect(continuousLabelWarning(label, new Int32Array(40), all(40), yesNo)).toBe(
+      "label 'score' has only 2 distinct values (0, 1) among 40 labelled rows; it is trained as a quantity. " +
+        'An outcome of 2 kinds is a classification task (set label.type: categorical and list the classes in dataset.yml).',
+    );
+    // Unlabelled rows (labels -1) do not count: three values among the labelled ones.
+    const codes = Int32Array.from(all(40), (i) => (i < 20 ? 0 : -1));
+    const three = Float64Array.from(all(40), (i) => (i < 20 ? i % 3 : Number.NaN));
+    expect(continuousLabelWarning(label, codes, all(40), three)).toBeNull();
+  });
+
+  it('a constant label: the message names the value, one row says so', () => {
+    expect(constantLabelProblem('score', [5, 5, 5])).toBe(
+      "label 'score' is constant (every row is 5): nothing to learn; a regression needs rows with different values (is label.column the right column?)",
+    );
+    expect(constantLabelProblem('score', [5])).toContain("label 'score' is constant (the only row is 5)");
+    expect(constantLabelProblem('score', [5, 6])).toBeNull();
+    expect(constantLabelProblem('score', [])).toBeNull();
+  });
+
+  it('the stored text of a label: shortest form; NaN, Infinity and blanks-as-text are not numbers', () => {
+    const rule = { name: 'score', range: [0, 10] as [number, number] };
+    expect(numericLabel(rule, '6.50')).toEqual({ value: 6.5, text: '6.5' });
+    expect(numericLabel(rule, '1e1')).toEqual({ value: 10, text: '10' });
+    for (const bad of ['NaN', 'Infinity', '-inf', 'abc', '6,5', ' '])
+      expect(numericLabel(rule, bad)).toBe(`label 'score' = '${bad}' is not a number`);
+    expect(numericLabel(rule, '10.5')).toBe("label 'score' = 10.5 is outside [0, 10]");
+    expect(numericLabel({ name: 'score' }, '-1e6')).toEqual({ value: -1e6, text: '-1000000' });
   });
 });
