@@ -364,6 +364,12 @@ describe('data/dataset.schema.json', () => {
     },
   );
 
+  it('validates the bundled regression spec (wine_score: a numeric label over the wine raw file)', () => {
+    const text = readFileSync(path.join(REPO_ROOT, 'data', 'wine_score', 'dataset.yml'), 'utf8');
+    expect(validate(asJson(text)), JSON.stringify(validate.errors)).toBe(true);
+    expect(checkSpecText(text, { folder: 'wine_score' }).problems).toEqual([]);
+  });
+
   it("validates the README's example", () => {
     expect(validate(asJson(readmeExample())), JSON.stringify(validate.errors)).toBe(true);
   });
