@@ -8,9 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FeatureGroup } from '../actions/lib/feature-group.js';
 import { type FeatureTable, SOURCES } from '../actions/lib/feature-table.js';
+import { pearson } from '../actions/lib/feature-view.js';
 import { fitGenerator, onGrid, sampleRows, scoreOf } from '../actions/lib/generator.js';
 import { regressionGeneratorReport } from '../actions/lib/generator-report.js';
-import { pearson } from '../actions/lib/feature-view.js';
 import { normalQuantile } from '../actions/lib/normal.js';
 import { backfill } from '../actions/lib/pipelines/backfill.js';
 import { type DatasetSpec, featureSchema, parseSpec } from '../actions/lib/spec.js';
@@ -117,7 +117,9 @@ describe('regression generator', () => {
     // generator that drew the label apart from the features would give r ≈ 0 and fail by 0.4.
     for (const f of schema) {
       const { real, generated } = r(f.name);
-      expect(Math.abs(generated - real), `${f.name}: real ${real}, generated ${generated}`).toBeLessThan(0.05);
+      expect(Math.abs(generated - real), `${f.name}: real ${real}, generated ${generated}`).toBeLessThan(
+        0.05,
+      );
     }
   });
 
@@ -166,25 +168,28 @@ describe('regression generator', () => {
     expect(onGrid(-0.2, 1, [0, 10])).toBe(0);
     expect(onGrid(7.3, 0, [0, 6.5])).toBe(6);
     expect(onGrid(0.1, 0, [0.5, 6])).toBe(1);
-    expect(onGrid(3.14159, 2, [0, 10])).toBe(3.14);
+    expect(onGrid(2.71828, 2, [0, 10])).toBe(2.72);
   });
 
   it('refuses fewer than two labelled rows', () => {
     const one = { ...table, labels: Int32Array.from(table.labels, (_, i) => (i === 0 ? 0 : -1)) };
-    expect(() => fitGenerator(spec, one, isReal(one))).toThrow(/needs at least 2 labelled real rows, found 1/);
+    expect(() => fitGenerator(spec, one, isReal(one))).toThrow(
+      /needs at least 2 labelled real rows, found 1/,
+    );
   });
 });
 
 describe('regression generator report', () => {
   it('compares the joint, the label marginal and correlations, and TSTR with TRTR MAE', () => {
+    // 2,000 rows a side: Pearson r of heavy-tailed chlorides swings by up to 0.2 between seeds at 1,000.
     const r = regressionGeneratorReport(wineScoreSpec('ridge'), table, isReal(table), {
       seed: 7,
-      sample: 1000,
+      sample: 2000,
       trees: 40,
       splits: 2,
     });
     expect(r.task).toBe('regression');
-    expect(r.sample).toBe(1000);
+    expect(r.sample).toBe(2000);
     expect(r.twoSample.auc).toBeLessThanOrEqual(0.6);
     expect(r.correlation.maxAbs).toBeLessThan(0.15);
     expect(r.label.statistic).toBeLessThan(1.76 * Math.sqrt(2 / r.sample));

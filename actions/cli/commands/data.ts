@@ -5,7 +5,11 @@ import { DEFAULT_MAX_DAYS } from '../../lib/daily-schedule.js';
 import { FeatureGroup } from '../../lib/feature-group.js';
 import { isoFromMs, SOURCES, valueText } from '../../lib/feature-table.js';
 import { fileSourceAsOf } from '../../lib/file-source.js';
-import { type GeneratorReport, generatorReport } from '../../lib/generator-report.js';
+import {
+  anyGeneratorReport,
+  type GeneratorReport,
+  type RegressionGeneratorReport,
+} from '../../lib/generator-report.js';
 import { alreadyIngestedMessage } from '../../lib/ingested-files.js';
 import { stableStringify } from '../../lib/json.js';
 import { DRIFT_SD_PER_DAY, MAX_ROWS_PER_DAY } from '../../lib/option-bounds.js';
@@ -104,13 +108,13 @@ async function generateReport(ctx: CommandContext): Promise<number> {
   for (const name of ['date', 'days', 'max-days', 'rows', 'drift', 'drift-start'])
     if (ctx.values[name] !== undefined) throw new UsageError(`--${name} does not go with --report`);
   const seed = intOpt(ctx, 'seed', 0, 2 ** 31 - 1) ?? 42;
-  const json: Record<string, GeneratorReport> = {};
+  const json: Record<string, GeneratorReport | RegressionGeneratorReport> = {};
   const code = await perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), (spec) => {
     const table = FeatureGroup.open(ctx.ws, spec).read();
     const synthetic = SOURCES.indexOf('synthetic');
-    const r = generatorReport(spec, table, (i) => table.sources[i] !== synthetic, { seed });
+    const r = anyGeneratorReport(spec, table, (i) => table.sources[i] !== synthetic, { seed });
     if (ctx.values.json) json[spec.name] = r;
-    else for (const line of reportLines(r)) ctx.out(line);
+    else for (const line of 'task' in r ? regressionReportLines(r) : reportLines(r)) ctx.out(line);
     return EXIT.ok;
   });
   if (ctx.values.json) ctx.out(stableStringify(json));
@@ -129,6 +133,24 @@ function reportLines(r: GeneratorReport): string[] {
     `  per feature (KS for numeric, total variation for categorical): ${r.features.map((f) => `${f.name} ${f3(f.statistic)}`).join(', ')}${worst ? `; largest ${worst.name}` : ''}`,
     `  correlation matrix difference: Frobenius ${f3(r.correlation.frobenius)}, largest |Δr| ${f3(r.correlation.maxAbs)}`,
     `  train on real, test on generated (${r.trtg.model}): ${pct(r.trtg.generated)} on ${r.trtg.generatedRows} generated rows vs ${pct(r.trtg.holdout)} on the honest holdout (mean of ${r.trtg.splits} seeded splits, ${Math.round(r.trtg.holdoutRows)} rows each, no feature row on both sides): ${gap >= 0 ? '+' : ''}${gap.toFixed(1)} points (goal within ±3)`,
+  ];
+}
+
+function regressionReportLines(r: RegressionGeneratorReport): string[] {
+  const f3 = (x: number) => x.toFixed(3);
+  const worst = r.features.reduce((w, f) => (f.statistic > w.statistic ? f : w), r.features[0]);
+  const t = r.twoSample;
+  const l = r.label;
+  const quantiles = (s: typeof l.real) => s.quantiles.map((q) => f3(q.value)).join(' ');
+  const gap = (r.tstr.tstr / r.tstr.trtr - 1) * 100;
+  return [
+    `${r.dataset}: generator fitted on ${r.realRows} real rows; ${r.sample} real vs ${r.sample} generated rows compared (seeded)`,
+    `  two-sample AUC ${f3(t.auc)} over the features and ${l.name} (random forest of ${t.trees} trees, ${t.folds}-fold; 0.5 = indistinguishable; goal ≤ 0.60)${t.auc <= 0.6 ? '' : ' — above the goal'}`,
+    `  per feature (KS for numeric, total variation for categorical): ${r.features.map((f) => `${f.name} ${f3(f.statistic)}`).join(', ')}${worst ? `; largest ${worst.name}` : ''}`,
+    `  correlation matrix difference (features and ${l.name}): Frobenius ${f3(r.correlation.frobenius)}, largest |Δr| ${f3(r.correlation.maxAbs)}`,
+    `  ${l.name}, real vs generated: mean ${f3(l.real.mean)} vs ${f3(l.generated.mean)}, sd ${f3(l.real.sd)} vs ${f3(l.generated.sd)}, quantiles ${l.real.quantiles.map((q) => `${q.q * 100}`).join('/')}% ${quantiles(l.real)} vs ${quantiles(l.generated)}; KS ${f3(l.statistic)}`,
+    `  ${l.name}'s correlation with each feature, real → generated: ${l.correlations.map((c) => `${c.name} ${f3(c.real)} → ${f3(c.generated)}`).join(', ')}`,
+    `  train on synthetic, test on real (${r.tstr.model}): holdout MAE ${f3(r.tstr.tstr)} vs ${f3(r.tstr.trtr)} trained on real rows, ${gap >= 0 ? '+' : ''}${gap.toFixed(1)}% (goal within 10%); predicting the training mean ${f3(r.tstr.baseline)} (mean of ${r.tstr.splits} seeded splits, ${Math.round(r.tstr.trainRows)} training and ${Math.round(r.tstr.holdoutRows)} holdout rows, no feature row on both sides; the generator sees the training rows only)`,
   ];
 }
 
