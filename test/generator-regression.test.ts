@@ -168,7 +168,7 @@ describe('regression generator', () => {
     expect(onGrid(-0.2, 1, [0, 10])).toBe(0);
     expect(onGrid(7.3, 0, [0, 6.5])).toBe(6);
     expect(onGrid(0.1, 0, [0.5, 6])).toBe(1);
-    expect(onGrid(2.71828, 2, [0, 10])).toBe(2.72);
+    expect(onGrid(3.14659, 2, [0, 10])).toBe(3.15);
   });
 
   it('refuses fewer than two labelled rows', () => {
