@@ -7,10 +7,11 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FeatureGroup } from '../actions/lib/feature-group.js';
-import { type FeatureTable, SOURCES } from '../actions/lib/feature-table.js';
+import { emptyTable, type FeatureTable, SOURCES } from '../actions/lib/feature-table.js';
 import { pearson } from '../actions/lib/feature-view.js';
 import { fitGenerator, onGrid, sampleRows, scoreOf } from '../actions/lib/generator.js';
 import { regressionGeneratorReport } from '../actions/lib/generator-report.js';
+import { createRng } from '../actions/lib/models/random.js';
 import { normalQuantile } from '../actions/lib/normal.js';
 import { backfill } from '../actions/lib/pipelines/backfill.js';
 import { type DatasetSpec, featureSchema, parseSpec } from '../actions/lib/spec.js';
@@ -153,6 +154,48 @@ describe('regression generator', () => {
     const white = model.components.find((g) => g.categorical[0] === 'white')!;
     const a = model.copula.findIndex((f) => f.name === 'alcohol');
     expect(white.labelSlope![a]).toBeGreaterThan(0);
+  });
+
+  it('moves the label with a drifted feature as their correlation says, and not with an unrelated one', () => {
+    // y = x + noise (r = 0.98) and z independent of both, on a continuous grid.
+    const n = 2000;
+    const t = emptyTable(2, n);
+    t.rows = n;
+    const rand = createRng(1);
+    for (let i = 0; i < n; i++) {
+      const x = normalQuantile((i + 0.5) / n);
+      t.columns[0][i] = Number(x.toFixed(3));
+      t.columns[1][i] = Number(normalQuantile(rand() * 0.998 + 0.001).toFixed(3));
+      t.targets[i] = Number((x + 0.2 * normalQuantile(rand() * 0.998 + 0.001)).toFixed(2));
+    }
+    const s = parseSpec(
+      {
+        name: 'follow',
+        source: { file: 'follow.csv', citation: 'made up' },
+        eventTime: { fixed: '2026-11-01T00:00:00Z' },
+        label: { column: 'y', name: 'y', title: 'Y', type: 'numeric', range: [-10, 10], decimals: 2 },
+        features: [
+          { name: 'x', title: 'X', type: 'numeric', range: [-10, 10], decimals: 3 },
+          { name: 'z', title: 'Z', type: 'numeric', range: [-10, 10], decimals: 3 },
+        ],
+        generator: { rowsPerDay: 1 },
+      },
+      'follow/dataset.yml',
+    );
+    const model = fitGenerator(s, t, () => true);
+    const [g] = model.components;
+    expect(g.labelSlope![0]).toBeGreaterThan(0.9);
+    expect(Math.abs(g.labelSlope![1])).toBeLessThan(0.1);
+    const base = sampleRows(model, 4000, 2);
+    const drifted = sampleRows(model, 4000, 2, 0.5);
+    const mean = (rows: typeof base, get: (r: (typeof base)[number]) => string) =>
+      rows.reduce((sum, r) => sum + Number(get(r)), 0) / rows.length;
+    const shift = (get: (r: (typeof base)[number]) => string) => mean(drifted, get) - mean(base, get);
+    const sd = model.copula.find((f) => f.name === 'y')!.sd;
+    expect(shift((r) => r.values.x)).toBeCloseTo(0.5 * model.copula[0].sd, 2);
+    // x moved half an sd: y follows by about r·0.5 sd (0.49 sd); 0.05 sd allows the empirical marginals'
+    // ends (a shifted value beyond the largest real one scores as the largest).
+    expect(Math.abs(shift((r) => r.label) - 0.49 * sd)).toBeLessThan(0.05 * sd);
   });
 
   it('scores values between and beyond the real ones, and rounds into the range on the grid', () => {
