@@ -10,7 +10,7 @@ import { FeatureGroup } from '../actions/lib/feature-group.js';
 import { emptyTable, type FeatureTable, SOURCES } from '../actions/lib/feature-table.js';
 import { pearson } from '../actions/lib/feature-view.js';
 import { fitGenerator, onGrid, sampleRows, scoreOf } from '../actions/lib/generator.js';
-import { regressionGeneratorReport } from '../actions/lib/generator-report.js';
+import { generatorReportLines, regressionGeneratorReport } from '../actions/lib/generator-report.js';
 import { createRng } from '../actions/lib/models/random.js';
 import { normalQuantile } from '../actions/lib/normal.js';
 import { backfill } from '../actions/lib/pipelines/backfill.js';
@@ -245,6 +245,18 @@ describe('regression generator report', () => {
     expect(r.tstr.trtr).toBeLessThan(r.tstr.baseline);
     expect(r.tstr.tstr).toBeLessThan(r.tstr.baseline);
     expect(r.tstr.tstr / r.tstr.trtr).toBeLessThan(1.1);
+    const text = generatorReportLines(r).join('\n');
+    expect(text).toMatch(/^wine_score: generator fitted on 6497 real rows; 2000 real vs 2000 generated rows/);
+    expect(text).toMatch(/two-sample AUC 0\.\d{3} over the features and quality \(random forest of 40 trees/);
+    expect(text).toMatch(
+      /quality, real vs generated: mean 5\.\d{3} vs 5\.\d{3}, sd 0\.\d{3} vs 0\.\d{3}, quantiles 5\/25\/50\/75\/95% 5\.000 5\.000 6\.000 6\.000 7\.000 vs/,
+    );
+    expect(text).toMatch(
+      /quality's correlation with each feature, real → generated: type 0\.\d{3} → 0\.\d{3}/,
+    );
+    expect(text).toMatch(
+      /train on synthetic, test on real \(ridge alpha=1\): holdout MAE 0\.\d{3} vs 0\.\d{3} trained on real rows, [+-]\d+\.\d% \(goal within 10%\); predicting the training mean 0\.\d{3}/,
+    );
   }, 120_000);
 });
 

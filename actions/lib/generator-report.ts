@@ -123,6 +123,44 @@ export interface RegressionGeneratorReport {
   };
 }
 
+/** The report as the lines `gitml generate --report` prints. */
+export function generatorReportLines(r: GeneratorReport | RegressionGeneratorReport): string[] {
+  return 'task' in r ? regressionReportLines(r) : classificationReportLines(r);
+}
+
+function classificationReportLines(r: GeneratorReport): string[] {
+  const f3 = (x: number) => x.toFixed(3);
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const worst = r.features.reduce((w, f) => (f.statistic > w.statistic ? f : w), r.features[0]);
+  const gap = (r.trtg.generated - r.trtg.holdout) * 100;
+  const t = r.twoSample;
+  return [
+    `${r.dataset}: generator fitted on ${r.realRows} real rows; ${r.sample} real vs ${r.sample} generated rows compared (seeded)`,
+    `  two-sample AUC ${f3(t.auc)} (random forest of ${t.trees} trees, ${t.folds}-fold; 0.5 = indistinguishable; goal ≤ 0.60)${t.auc <= 0.6 ? '' : ' — above the goal'}`,
+    `  per feature (KS for numeric, total variation for categorical): ${r.features.map((f) => `${f.name} ${f3(f.statistic)}`).join(', ')}${worst ? `; largest ${worst.name}` : ''}`,
+    `  correlation matrix difference: Frobenius ${f3(r.correlation.frobenius)}, largest |Δr| ${f3(r.correlation.maxAbs)}`,
+    `  train on real, test on generated (${r.trtg.model}): ${pct(r.trtg.generated)} on ${r.trtg.generatedRows} generated rows vs ${pct(r.trtg.holdout)} on the honest holdout (mean of ${r.trtg.splits} seeded splits, ${Math.round(r.trtg.holdoutRows)} rows each, no feature row on both sides): ${gap >= 0 ? '+' : ''}${gap.toFixed(1)} points (goal within ±3)`,
+  ];
+}
+
+function regressionReportLines(r: RegressionGeneratorReport): string[] {
+  const f3 = (x: number) => x.toFixed(3);
+  const worst = r.features.reduce((w, f) => (f.statistic > w.statistic ? f : w), r.features[0]);
+  const t = r.twoSample;
+  const l = r.label;
+  const quantiles = (s: typeof l.real) => s.quantiles.map((q) => f3(q.value)).join(' ');
+  const gap = (r.tstr.tstr / r.tstr.trtr - 1) * 100;
+  return [
+    `${r.dataset}: generator fitted on ${r.realRows} real rows; ${r.sample} real vs ${r.sample} generated rows compared (seeded)`,
+    `  two-sample AUC ${f3(t.auc)} over the features and ${l.name} (random forest of ${t.trees} trees, ${t.folds}-fold; 0.5 = indistinguishable; goal ≤ 0.60)${t.auc <= 0.6 ? '' : ' — above the goal'}`,
+    `  per feature (KS for numeric, total variation for categorical): ${r.features.map((f) => `${f.name} ${f3(f.statistic)}`).join(', ')}${worst ? `; largest ${worst.name}` : ''}`,
+    `  correlation matrix difference (features and ${l.name}): Frobenius ${f3(r.correlation.frobenius)}, largest |Δr| ${f3(r.correlation.maxAbs)}`,
+    `  ${l.name}, real vs generated: mean ${f3(l.real.mean)} vs ${f3(l.generated.mean)}, sd ${f3(l.real.sd)} vs ${f3(l.generated.sd)}, quantiles ${l.real.quantiles.map((q) => `${q.q * 100}`).join('/')}% ${quantiles(l.real)} vs ${quantiles(l.generated)}; KS ${f3(l.statistic)}`,
+    `  ${l.name}'s correlation with each feature, real → generated: ${l.correlations.map((c) => `${c.name} ${f3(c.real)} → ${f3(c.generated)}`).join(', ')}`,
+    `  train on synthetic, test on real (${r.tstr.model}): holdout MAE ${f3(r.tstr.tstr)} vs ${f3(r.tstr.trtr)} trained on real rows, ${gap >= 0 ? '+' : ''}${gap.toFixed(1)}% (goal within 10%); predicting the training mean ${f3(r.tstr.baseline)} (mean of ${r.tstr.splits} seeded splits, ${Math.round(r.tstr.trainRows)} training and ${Math.round(r.tstr.holdoutRows)} holdout rows, no feature row on both sides; the generator sees the training rows only)`,
+  ];
+}
+
 /** Quantiles every LabelSummary lists. */
 const LABEL_QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
 
