@@ -214,6 +214,40 @@ describe('regression generator', () => {
     expect(onGrid(3.14659, 2, [0, 10])).toBe(3.15);
   });
 
+  it('keeps the was-missing flag’s fill value and a two-valued label’s ties with the features', () => {
+    // Titanic's survival read as a number 0/1: categorical features, a missing flag, and the sharpest
+    // case of a graded label (two values: one shared score each, of spread 0.67).
+    const { spec: s, table: t } = classification.titanic;
+    const raw = parse(readFileSync(path.join(REPO_ROOT, 'data/titanic/dataset.yml'), 'utf8'));
+    raw.label = {
+      column: 'Survived',
+      name: 'survived',
+      title: 'Survived',
+      type: 'numeric',
+      range: [0, 1],
+      decimals: 0,
+    };
+    raw.model = { algorithm: 'ridge' };
+    const numeric = parseSpec(raw, 'titanic/dataset.yml');
+    const regression = asRegression(t, s.label.classes);
+    const rows = sampleRows(fitGenerator(numeric, regression, isReal(regression)), 4000, 21);
+    for (const r of rows) expect(['0', '1']).toContain(r.label);
+    for (const r of rows.filter((r) => r.values.age_missing === '1')) expect(r.values.age).toBe('28');
+    const schema = featureSchema(numeric);
+    const sex = schema.findIndex((f) => f.name === 'sex');
+    const realRows = Array.from({ length: t.rows }, (_, i) => i);
+    const real = pearson(t.columns[sex], regression.targets, realRows);
+    const generated = pearson(
+      Float64Array.from(rows, (r) => (r.values.sex === 'female' ? 0 : 1)),
+      Float64Array.from(rows, (r) => Number(r.label)),
+      rows.map((_, i) => i),
+    );
+    // Sex–survival r = −0.54 real. Sex is conditioned on (a component per sex), so the label's share
+    // per component carries it; 0.05 is ~4 sampling sd at n = 4,000.
+    expect(real).toBeLessThan(-0.5);
+    expect(Math.abs(generated - real)).toBeLessThan(0.05);
+  });
+
   it('refuses fewer than two labelled rows', () => {
     const one = { ...table, labels: Int32Array.from(table.labels, (_, i) => (i === 0 ? 0 : -1)) };
     expect(() => fitGenerator(spec, one, isReal(one))).toThrow(

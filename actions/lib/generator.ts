@@ -17,8 +17,13 @@
 //   regression   a numeric label is not conditioned on: all rows form one class, and the label is one more
 //                copula column (its own empirical marginal, its normal-score correlation with every
 //                feature), so the kernel moves it together with the features; written on the label's
-//                decimals grid inside its range. Under drift the label follows the drifted features
-//                through the copula: its score moves by the regression of its score on theirs
+//                decimals grid inside its range. A label of few values (grades 3–9) is read as a
+//                rounded latent normal score: its correlations are scaled up to the latent ones, and an
+//                anchor's label score is drawn given its features inside its grade's CDF share — with
+//                the grade's one shared score the kernel would narrow the grades' spread (sd 0.81 for
+//                0.86 on wine) and weaken their ties to the features (alcohol r 0.40 for 0.45). Under
+//                drift the label follows the drifted features through the copula: its score moves by
+//                the regression of its score on theirs
 // Values are written with the spec's decimals. Platform-neutral.
 
 import type { FeatureTable } from './feature-table.js';
