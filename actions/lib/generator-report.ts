@@ -513,6 +513,8 @@ function trainOnSyntheticTestOnReal(
     const realGet = (name: string) => table.columns[schema.findIndex((f) => f.name === name)];
     const generatedGet = (name: string) => generated.columns[schema.findIndex((f) => f.name === name)];
     const holdoutMae = (get: (name: string) => ArrayLike<number>, y: Float64Array, fit: number[]) => {
+      // The training feature view without selection (minAbsCorrelation 0): it one-hot encodes and, for
+      // the algorithms that need it, standardises; with no classes its label correlations are unused.
       const view = fitFeatureView(schema, get, new Int32Array(y.length), [], fit, {
         minAbsCorrelation: 0,
         standardize: algorithm.standardize,
