@@ -5,7 +5,12 @@ import { DEFAULT_MAX_DAYS } from '../../lib/daily-schedule.js';
 import { FeatureGroup } from '../../lib/feature-group.js';
 import { isoFromMs, SOURCES, valueText } from '../../lib/feature-table.js';
 import { fileSourceAsOf } from '../../lib/file-source.js';
-import { type GeneratorReport, generatorReport } from '../../lib/generator-report.js';
+import {
+  anyGeneratorReport,
+  type GeneratorReport,
+  generatorReportLines,
+  type RegressionGeneratorReport,
+} from '../../lib/generator-report.js';
 import { alreadyIngestedMessage } from '../../lib/ingested-files.js';
 import { stableStringify } from '../../lib/json.js';
 import { DRIFT_SD_PER_DAY, MAX_ROWS_PER_DAY } from '../../lib/option-bounds.js';
@@ -55,7 +60,7 @@ export const generateCommand: Command = {
     'generate [--dataset NAME|all] [--date YYYY-MM-DD] [--days N | --max-days N] [--rows N] [--drift SD_PER_DAY] [--drift-start YYYY-MM-DD]\n' +
     `       (without --days: catch up every day since the last generated one, at most --max-days, default ${DEFAULT_MAX_DAYS})\n` +
     '       generate --report [--dataset NAME|all] [--seed N] [--json]\n' +
-    '       (writes nothing: how far generated rows are from real ones — two-sample AUC, KS, correlations, accuracy)',
+    '       (writes nothing: how far generated rows are from real ones — two-sample AUC, KS, correlations, accuracy or, for a numeric label, MAE)',
   options: {
     ...dataset,
     date: { type: 'string' },
@@ -104,32 +109,17 @@ async function generateReport(ctx: CommandContext): Promise<number> {
   for (const name of ['date', 'days', 'max-days', 'rows', 'drift', 'drift-start'])
     if (ctx.values[name] !== undefined) throw new UsageError(`--${name} does not go with --report`);
   const seed = intOpt(ctx, 'seed', 0, 2 ** 31 - 1) ?? 42;
-  const json: Record<string, GeneratorReport> = {};
+  const json: Record<string, GeneratorReport | RegressionGeneratorReport> = {};
   const code = await perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), (spec) => {
     const table = FeatureGroup.open(ctx.ws, spec).read();
     const synthetic = SOURCES.indexOf('synthetic');
-    const r = generatorReport(spec, table, (i) => table.sources[i] !== synthetic, { seed });
+    const r = anyGeneratorReport(spec, table, (i) => table.sources[i] !== synthetic, { seed });
     if (ctx.values.json) json[spec.name] = r;
-    else for (const line of reportLines(r)) ctx.out(line);
+    else for (const line of generatorReportLines(r)) ctx.out(line);
     return EXIT.ok;
   });
   if (ctx.values.json) ctx.out(stableStringify(json));
   return code;
-}
-
-function reportLines(r: GeneratorReport): string[] {
-  const f3 = (x: number) => x.toFixed(3);
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const worst = r.features.reduce((w, f) => (f.statistic > w.statistic ? f : w), r.features[0]);
-  const gap = (r.trtg.generated - r.trtg.holdout) * 100;
-  const t = r.twoSample;
-  return [
-    `${r.dataset}: generator fitted on ${r.realRows} real rows; ${r.sample} real vs ${r.sample} generated rows compared (seeded)`,
-    `  two-sample AUC ${f3(t.auc)} (random forest of ${t.trees} trees, ${t.folds}-fold; 0.5 = indistinguishable; goal ≤ 0.60)${t.auc <= 0.6 ? '' : ' — above the goal'}`,
-    `  per feature (KS for numeric, total variation for categorical): ${r.features.map((f) => `${f.name} ${f3(f.statistic)}`).join(', ')}${worst ? `; largest ${worst.name}` : ''}`,
-    `  correlation matrix difference: Frobenius ${f3(r.correlation.frobenius)}, largest |Δr| ${f3(r.correlation.maxAbs)}`,
-    `  train on real, test on generated (${r.trtg.model}): ${pct(r.trtg.generated)} on ${r.trtg.generatedRows} generated rows vs ${pct(r.trtg.holdout)} on the honest holdout (mean of ${r.trtg.splits} seeded splits, ${Math.round(r.trtg.holdoutRows)} rows each, no feature row on both sides): ${gap >= 0 ? '+' : ''}${gap.toFixed(1)} points (goal within ±3)`,
-  ];
 }
 
 /** The options generate and daily share, checked before any work: --date, --days, --max-days, --rows. */
