@@ -56,7 +56,10 @@ export function meanRegressionMetrics(ms: readonly RegressionMetrics[]): Regress
     rmse: avg((m) => m.rmse),
     r2: avg((m) => m.r2),
     medianAbsoluteError: avg((m) => m.medianAbsoluteError),
-    within: ms[0].within.map((w, k) => ({ tolerance: w.tolerance, accuracy: avg((m) => m.within[k].accuracy) })),
+    within: ms[0].within.map((w, k) => ({
+      tolerance: w.tolerance,
+      accuracy: avg((m) => m.within[k].accuracy),
+    })),
     baselineMae: avg((m) => m.baselineMae),
     baselineRmse: avg((m) => m.baselineRmse),
   };

@@ -72,7 +72,9 @@ export interface CardParts {
   /** Regression: the label's unit and decimals for the figures. */
   label?: ModelLabel;
   /** Regression: how predictions get their interval. */
-  interval?: { kind: 'trees'; quantiles: number[] } | { kind: 'residuals'; quantiles: number[]; low: number; high: number };
+  interval?:
+    | { kind: 'trees'; quantiles: number[] }
+    | { kind: 'residuals'; quantiles: number[]; low: number; high: number };
 }
 
 export function modelCard(l: Lineage, p: CardParts): string {
@@ -178,7 +180,13 @@ function regressionSections(
   p: CardParts,
   unit: string,
 ): void {
-  lines.push('', '## Holdout metrics', '', '| metric | this model | training-mean baseline |', '|---|---|---|');
+  lines.push(
+    '',
+    '## Holdout metrics',
+    '',
+    '| metric | this model | training-mean baseline |',
+    '|---|---|---|',
+  );
   row('MAE (mean absolute error)', `${f4(h.mae)}${unit}`, `${f4(h.baselineMae)}${unit}`);
   row('RMSE (root mean squared error)', `${f4(h.rmse)}${unit}`, `${f4(h.baselineRmse)}${unit}`);
   row('R²', f4(h.r2), '0 (by definition, on the training mean)');

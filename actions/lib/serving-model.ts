@@ -158,7 +158,10 @@ export class ServingModel {
       if (m.label.classes.length !== 0 || m.label.type !== 'numeric')
         throw bad("a regression model's label must be type 'numeric' with no classes");
       const r = m.label.range;
-      if (r !== undefined && !(Array.isArray(r) && r.length === 2 && r.every(Number.isFinite) && r[0] <= r[1]))
+      if (
+        r !== undefined &&
+        !(Array.isArray(r) && r.length === 2 && r.every(Number.isFinite) && r[0] <= r[1])
+      )
         throw bad('label.range must be [low, high] with low ≤ high');
       const iv = m.interval;
       if (iv !== undefined && !(Number.isFinite(iv?.low) && Number.isFinite(iv?.high) && iv.low <= iv.high))

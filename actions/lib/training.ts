@@ -4,12 +4,7 @@
 // is better) and gives its model a prediction interval. Platform-neutral (the benchmark and the browser
 // could run it too).
 import { applyFeatureView, type ColumnGetter, fitFeatureView } from './feature-view.js';
-import {
-  classificationMetrics,
-  type Metrics,
-  type RegressionMetrics,
-  regressionMetrics,
-} from './metrics.js';
+import { classificationMetrics, type Metrics, type RegressionMetrics, regressionMetrics } from './metrics.js';
 import type { Algorithm } from './models/algorithm-registry.js';
 import { ALGORITHMS, algorithm as algorithmByName, type Params } from './models/algorithms.js';
 import { RandomForestRegressor } from './models/random-forest-regressor.js';
@@ -445,7 +440,13 @@ export function crossValidate(
       return regression ? maeOn(model, data, test) : accuracyOn(model, data, test);
     });
     if (regression) {
-      results.push({ ...c, meanAccuracy: Number.NaN, foldAccuracy: [], meanMae: mean(scores), foldMae: scores });
+      results.push({
+        ...c,
+        meanAccuracy: Number.NaN,
+        foldAccuracy: [],
+        meanMae: mean(scores),
+        foldMae: scores,
+      });
       progress?.(`  cv ${n + 1}/${candidates.length} ${describe(c)}: MAE ${mean(scores).toFixed(4)}`);
     } else {
       results.push({ ...c, meanAccuracy: mean(scores), foldAccuracy: scores });
@@ -493,7 +494,11 @@ export function train(
   } else {
     const name = config.algorithm ?? config.candidates[0];
     chosen = unscored(
-      { algorithm: name, params: withSeed(name, algorithmFor(task, name).grid[0], config.seed), minAbsCorrelation: 0 },
+      {
+        algorithm: name,
+        params: withSeed(name, algorithmFor(task, name).grid[0], config.seed),
+        minAbsCorrelation: 0,
+      },
       task,
     );
   }

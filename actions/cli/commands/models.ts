@@ -13,6 +13,7 @@ import {
 } from '../../lib/evaluation.js';
 import { FeatureGroup } from '../../lib/feature-group.js';
 import { jsonSyntaxProblem } from '../../lib/json.js';
+import type { RegressionMetrics } from '../../lib/metrics.js';
 import {
   isRegressionHoldout,
   ModelRegistry,
@@ -33,7 +34,6 @@ import {
 import { mergeTrainShards, trainShard } from '../../lib/pipelines/train-shards.js';
 import { predictionInput } from '../../lib/predict-input.js';
 import { type Shard, shardText } from '../../lib/sharding.js';
-import type { RegressionMetrics } from '../../lib/metrics.js';
 import { type DatasetSpec, taskOf } from '../../lib/spec.js';
 import { algorithmsOf, SPLIT_KINDS, type SplitKind } from '../../lib/training.js';
 import {
@@ -104,7 +104,10 @@ function gateMetricOpt(ctx: CommandContext): RegressionGateMetric | undefined {
 }
 
 /** The gate metric for a dataset: only a regressor has a choice. */
-function gateMetricFor(spec: DatasetSpec, metric: RegressionGateMetric | undefined): RegressionGateMetric | undefined {
+function gateMetricFor(
+  spec: DatasetSpec,
+  metric: RegressionGateMetric | undefined,
+): RegressionGateMetric | undefined {
   if (metric !== undefined && taskOf(spec.label) !== 'regression')
     throw new UsageError(
       `--metric is the gate metric of a regression dataset; ${spec.name} is a classifier, gated on macro-F1`,
@@ -168,8 +171,7 @@ export const trainCommand: Command = {
 /** An entry's holdout in one phrase: accuracy and macro-F1, or MAE, RMSE and R² with the label's unit. */
 export function holdoutPhrase(e: RegistryEntry, unit?: string): string {
   const h = e.holdout;
-  if (!isRegressionHoldout(h))
-    return `holdout accuracy ${pct(h.accuracy)}, macro-F1 ${h.macroF1.toFixed(4)}`;
+  if (!isRegressionHoldout(h)) return `holdout accuracy ${pct(h.accuracy)}, macro-F1 ${h.macroF1.toFixed(4)}`;
   const u = unit ? ` ${unit}` : '';
   return `holdout MAE ${h.mae.toFixed(4)}${u} (mean baseline ${h.baselineMae.toFixed(4)}), RMSE ${h.rmse.toFixed(4)}, R² ${h.r2.toFixed(4)}`;
 }
@@ -279,7 +281,11 @@ export const evaluateCommand: Command = {
         report[spec.name] = {
           rows: data.rows.length,
           task: 'regression',
-          results: rows.map((r) => ({ name: r.name, mean: meanRegressionMetrics(r.regression!), splits: r.regression })),
+          results: rows.map((r) => ({
+            name: r.name,
+            mean: meanRegressionMetrics(r.regression!),
+            splits: r.regression,
+          })),
           peer: peer?.[spec.name].regression,
         };
         if (!ctx.values.json) printRegression(ctx, rows, peer?.[spec.name].regression, spec.label.unit);
@@ -343,7 +349,8 @@ function printRegression(
   for (const { r, mean } of ours) {
     line(r.name, 'gitml', mean);
     const theirs = !r.name.startsWith('pipeline') ? peer?.[r.candidate.algorithm] : undefined;
-    if (theirs?.length) line('', 'sklearn', meanRegressionMetrics(theirs.map((m) => ({ ...m, task: 'regression' }))));
+    if (theirs?.length)
+      line('', 'sklearn', meanRegressionMetrics(theirs.map((m) => ({ ...m, task: 'regression' }))));
   }
 }
 
@@ -420,7 +427,9 @@ export const modelsCommand: Command = {
           const figures = isRegressionHoldout(h)
             ? `MAE ${h.mae.toFixed(4)}  RMSE ${h.rmse.toFixed(4)}  R² ${h.r2.toFixed(4)}`
             : `accuracy ${pct(h.accuracy).padStart(6)}  macro-F1 ${h.macroF1.toFixed(4)}`;
-          ctx.out(`  v${v.version}  ${v.status.padEnd(10)} ${v.algorithm.padEnd(14)} ${figures}  ${v.createdAt}`);
+          ctx.out(
+            `  v${v.version}  ${v.status.padEnd(10)} ${v.algorithm.padEnd(14)} ${figures}  ${v.createdAt}`,
+          );
         }
         return EXIT.ok;
       });
@@ -441,7 +450,8 @@ export const modelsCommand: Command = {
       const allowed = (Object.keys(RANKING_METRICS) as RankingMetric[]).filter(
         (m) => RANKING_METRICS[m].task === task,
       );
-      const metric = (stringOpt(ctx, 'metric') ?? (task === 'regression' ? 'mae' : 'macroF1')) as RankingMetric;
+      const metric = (stringOpt(ctx, 'metric') ??
+        (task === 'regression' ? 'mae' : 'macroF1')) as RankingMetric;
       if (!allowed.includes(metric))
         throw new UsageError(
           `--metric for ${name} (a ${task} dataset) must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}, got '${metric}'`,

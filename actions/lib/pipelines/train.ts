@@ -29,16 +29,16 @@ import { type DatasetSpec, type LabelType, type Task, taskOf } from '../spec.js'
 import {
   algorithmFor,
   type CvResult,
-  defaultTraining,
   type DuplicateCounts,
+  defaultTraining,
   predictRows,
   predictValueRows,
   rowKeys,
   type SplitKind,
   type TrainingConfig,
   type TrainingData,
-  type TrainingOutcome,
   TrainingError,
+  type TrainingOutcome,
   targetMean,
   train,
 } from '../training.js';
@@ -174,7 +174,11 @@ export function trainingData(fg: FeatureGroup, table: FeatureTable, includeSynth
 }
 
 /** sha256 of the training rows' ids, labels and feature values, in row order. */
-export function dataHashOf(table: FeatureTable, rows: readonly number[], task: Task = 'classification'): string {
+export function dataHashOf(
+  table: FeatureTable,
+  rows: readonly number[],
+  task: Task = 'classification',
+): string {
   const hash = createHash('sha256');
   updateDataHash(hash, table, rows, task);
   return hash.digest('hex');
@@ -242,7 +246,9 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
   const warnings =
     task === 'regression'
       ? []
-      : [continuousLabelWarning(fg.meta.label, data.labels, data.rows)].filter((w): w is string => w !== null);
+      : [continuousLabelWarning(fg.meta.label, data.labels, data.rows)].filter(
+          (w): w is string => w !== null,
+        );
   for (const w of warnings) opts.warn?.(w);
   const dataHash = dataHashOf(table, data.rows, task);
   const configHash = configHashOf(config);
@@ -420,7 +426,7 @@ const GATE_TITLES: Record<RegressionGateMetric, string> = { mae: 'MAE', rmse: 'R
  * Classification compares macro-F1 (higher is better); regression the declared metric (default MAE,
  * lower is better), with the tolerance in the metric's units either way.
  */
-function gateVerdict(
+export function gateVerdict(
   check: Extract<ChampionCheck, { metrics: unknown }>,
   version: number,
   tol: number,
@@ -650,9 +656,10 @@ export function registerFitted(
 /** How a regression model's interval is made, for metrics.json and the card. */
 export function intervalRecord(model: ServingModel): IntervalRecord | undefined {
   if (model.task !== 'regression') return undefined;
-  if (model.estimator instanceof RandomForestRegressor)
-    return { kind: 'trees', quantiles: [0.1, 0.9] };
-  return model.json.interval ? { kind: 'residuals', quantiles: [0.1, 0.9], ...model.json.interval } : undefined;
+  if (model.estimator instanceof RandomForestRegressor) return { kind: 'trees', quantiles: [0.1, 0.9] };
+  return model.json.interval
+    ? { kind: 'residuals', quantiles: [0.1, 0.9], ...model.json.interval }
+    : undefined;
 }
 
 /** trees: per row, the 10th–90th percentile of the forest's trees; residuals: the holdout residuals' ones. */
