@@ -12,6 +12,8 @@ export interface ClassMetrics {
 }
 
 export interface Metrics {
+  /** Never set: a classifier's metrics are told from RegressionMetrics by its absence. */
+  task?: undefined;
   rows: number;
   accuracy: number;
   baselineAccuracy: number;

@@ -82,7 +82,7 @@ export function modelCard(l: Lineage, p: CardParts): string {
   const row = (...cells: (string | number)[]) => lines.push(`| ${cells.join(' | ')} |`);
   lines.push(`# ${l.dataset} model v${l.version} — ${l.algorithm}`, '');
   lines.push(`**Status:** ${l.status}. ${l.decision}`, '');
-  const reg = 'task' in p.holdout ? p.holdout : null;
+  const reg = p.holdout.task === 'regression' ? p.holdout : null;
   const unit = p.label?.unit ? ` ${p.label.unit}` : '';
   if (reg)
     lines.push(

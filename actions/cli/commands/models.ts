@@ -65,9 +65,13 @@ function splitOpt(v: string | undefined): SplitKind | undefined {
  */
 function algorithmOpt(ctx: CommandContext): string | undefined {
   const v = stringOpt(ctx, 'algorithm');
-  const names = [...ALGORITHMS, ...REGRESSION_ALGORITHMS].map((a) => a.name);
+  const classifiers = ALGORITHMS.map((a) => a.name);
+  const regressors = REGRESSION_ALGORITHMS.map((a) => a.name);
+  const names = [...classifiers, ...regressors];
   if (v !== undefined && !names.includes(v))
-    throw new UsageError(`--algorithm must be one of ${names.join(', ')}, got '${v}'${didYouMean(v, names)}`);
+    throw new UsageError(
+      `--algorithm must be one of ${classifiers.join(', ')} (classification) or ${regressors.join(', ')} (regression), got '${v}'${didYouMean(v, names)}`,
+    );
   return v;
 }
 

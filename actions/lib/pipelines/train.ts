@@ -27,7 +27,7 @@ import { RandomForestRegressor } from '../models/random-forest-regressor.js';
 import { regressionLabel, SchemaMismatchError, type ServingModel } from '../serving-model.js';
 import { type DatasetSpec, type LabelType, type Task, taskOf } from '../spec.js';
 import {
-  algorithmFor,
+  algorithmsOf,
   type CvResult,
   type DuplicateCounts,
   defaultTraining,
@@ -119,7 +119,15 @@ export function trainingConfig(
   opts: TrainOptions,
 ): TrainingConfig & { includeSynthetic: boolean } {
   const task = taskOf(spec.label);
-  if (opts.algorithm) algorithmFor(task, opts.algorithm); // unknown algorithm: fail before reading anything
+  // An algorithm of the other task, or an unknown one: fail before reading anything.
+  if (opts.algorithm && !algorithmsOf(task).some((a) => a.name === opts.algorithm))
+    throw new RangeError(
+      `${spec.name}: '${opts.algorithm}' is not a ${task} algorithm ('${spec.label.name}' is ${spec.label.type}); use one of ${algorithmsOf(
+        task,
+      )
+        .map((a) => a.name)
+        .join(', ')}`,
+    );
   const tolerance = opts.tolerance ?? 0;
   if (!(tolerance >= 0)) throw new RangeError('--tolerance must be ≥ 0');
   if (opts.gateMetric !== undefined && task !== 'regression')
