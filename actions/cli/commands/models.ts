@@ -36,6 +36,7 @@ import { predictionInput } from '../../lib/predict-input.js';
 import { type Shard, shardText } from '../../lib/sharding.js';
 import { type DatasetSpec, taskOf } from '../../lib/spec.js';
 import { algorithmsOf, SPLIT_KINDS, type SplitKind } from '../../lib/training.js';
+import type { SelectedDataset } from '../../lib/workspace.js';
 import {
   asOfOpt,
   type Command,
@@ -89,6 +90,19 @@ function trainOptions(ctx: CommandContext) {
 
 /** A regression gate's tolerance is in the label's units, so it is not bounded by 1 as macro-F1's is. */
 const GATE_TOLERANCE = { min: 0, max: 1e15 } as const;
+
+/** --tolerance: a share from 0 to 1 unless a regression dataset is selected (its units are the label's). */
+function toleranceOpt(
+  ctx: CommandContext,
+  specs: readonly (SelectedDataset | DatasetSpec)[],
+): number | undefined {
+  const regression = specs.some((s) => {
+    const spec = 'features' in s ? s : s.spec;
+    return spec !== undefined && taskOf(spec.label) === 'regression';
+  });
+  const b = regression ? GATE_TOLERANCE : TOLERANCE;
+  return numberOpt(ctx, 'tolerance', b.min, b.max);
+}
 
 /** --tolerance for a dataset: a share of macro-F1 for a classifier, the gate metric's units for a regressor. */
 function toleranceFor(spec: DatasetSpec, tolerance: number | undefined): number | undefined {
@@ -146,9 +160,10 @@ export const trainCommand: Command = {
   run(ctx) {
     const sharded = shardMode(ctx);
     const options = trainOptions(ctx);
-    const tolerance = numberOpt(ctx, 'tolerance', GATE_TOLERANCE.min, GATE_TOLERANCE.max);
+    const specs = selectedDatasets(ctx);
+    const tolerance = toleranceOpt(ctx, specs);
     const gateMetric = gateMetricOpt(ctx);
-    return perDataset(ctx, selectedDatasets(ctx), (spec) => {
+    return perDataset(ctx, specs, (spec) => {
       if (sharded) {
         runShardedTrain(ctx, spec, sharded.shard, sharded.partials);
         return EXIT.ok;
@@ -215,7 +230,7 @@ function runShardedTrain(
     partials,
     force: ctx.values.force === true,
     promote: ctx.values.promote === true,
-    tolerance: toleranceFor(spec, numberOpt(ctx, 'tolerance', GATE_TOLERANCE.min, GATE_TOLERANCE.max)),
+    tolerance: toleranceFor(spec, toleranceOpt(ctx, [spec])),
     gateMetric: gateMetricFor(spec, gateMetricOpt(ctx)),
     progress: ctx.out,
   });
