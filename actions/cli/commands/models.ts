@@ -64,22 +64,31 @@ function splitOpt(v: string | undefined): SplitKind | undefined {
  * --algorithm NAME, one of the classifiers or regressors (with a did-you-mean for a typo); whether it fits
  * a dataset's task is checked per dataset.
  */
-function algorithmOpt(ctx: CommandContext): string | undefined {
+function algorithmOpt(ctx: CommandContext, specs: readonly SelectedDataset[]): string | undefined {
   const v = stringOpt(ctx, 'algorithm');
+  const tasks = new Set(specs.flatMap((s) => (s.spec ? [taskOf(s.spec.label)] : [])));
   const classifiers = ALGORITHMS.map((a) => a.name);
   const regressors = REGRESSION_ALGORITHMS.map((a) => a.name);
-  const names = [...classifiers, ...regressors];
+  // The selected datasets' tasks decide the list (both when they mix, or none loads).
+  const only = tasks.size === 1 ? [...tasks][0] : null;
+  const names =
+    only === 'classification'
+      ? classifiers
+      : only === 'regression'
+        ? regressors
+        : [...classifiers, ...regressors];
+  const listed = only
+    ? names.join(', ')
+    : `${classifiers.join(', ')} (classification) or ${regressors.join(', ')} (regression)`;
   if (v !== undefined && !names.includes(v))
-    throw new UsageError(
-      `--algorithm must be one of ${classifiers.join(', ')} (classification) or ${regressors.join(', ')} (regression), got '${v}'${didYouMean(v, names)}`,
-    );
+    throw new UsageError(`--algorithm must be one of ${listed}, got '${v}'${didYouMean(v, names)}`);
   return v;
 }
 
 /** The training options train and train --shard share, checked before any work. */
-function trainOptions(ctx: CommandContext) {
+function trainOptions(ctx: CommandContext, specs: readonly SelectedDataset[]) {
   return {
-    algorithm: algorithmOpt(ctx),
+    algorithm: algorithmOpt(ctx, specs),
     split: splitOpt(stringOpt(ctx, 'split')),
     seed: intOpt(ctx, 'seed', SEED.min, SEED.max),
     folds: intOpt(ctx, 'folds', FOLDS.min, FOLDS.max),
@@ -159,8 +168,8 @@ export const trainCommand: Command = {
   },
   run(ctx) {
     const sharded = shardMode(ctx);
-    const options = trainOptions(ctx);
     const specs = selectedDatasets(ctx);
+    const options = trainOptions(ctx, specs);
     const tolerance = toleranceOpt(ctx, specs);
     const gateMetric = gateMetricOpt(ctx);
     return perDataset(ctx, specs, (spec) => {
@@ -213,7 +222,12 @@ function runShardedTrain(
       ['force', 'promote', 'tolerance', 'metric'],
       'the champion/challenger gate runs at --merge; give them there',
     );
-    const r = trainShard(ctx.ws, spec, { ...trainOptions(ctx), now: ctx.now, shard, partials });
+    const r = trainShard(ctx.ws, spec, {
+      ...trainOptions(ctx, [{ name: spec.name, spec }]),
+      now: ctx.now,
+      shard,
+      partials,
+    });
     ctx.out(
       `${spec.name}: shard ${shardText(shard)} read ${r.months.length} month(s)${r.months.length ? ` (${r.months.join(', ')})` : ''}: ${r.eligible} labelled rows, ${r.test} in the holdout → ${r.file}`,
     );
@@ -253,8 +267,11 @@ export const evaluateCommand: Command = {
   },
   run(ctx) {
     const seeds = Array.from({ length: intOpt(ctx, 'seeds', SEEDS.min, SEEDS.max) ?? 5 }, (_, i) => i);
-    const chosen = algorithmOpt(ctx);
     const specs = ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!);
+    const chosen = algorithmOpt(
+      ctx,
+      specs.map((spec) => ({ name: spec.name, spec })),
+    );
     const familiesOf = (spec: DatasetSpec) => {
       const names = algorithmsOf(taskOf(spec.label)).map((a) => a.name);
       if (chosen === undefined) return names;
