@@ -4,13 +4,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { FeatureGroup } from '../actions/lib/feature-group.js';
 import { pearson } from '../actions/lib/feature-view.js';
 import { stableStringify } from '../actions/lib/json.js';
 import { regressionMetrics } from '../actions/lib/metrics.js';
 import { isRegressionHoldout, ModelRegistry } from '../actions/lib/model-registry.js';
-import { gateVerdict, regressionGateCheck } from '../actions/lib/pipelines/train.js';
+import { gateVerdict, registerFitted, regressionGateCheck } from '../actions/lib/pipelines/train.js';
 import { quantile } from '../actions/lib/quantile.js';
 import { ServingModel } from '../actions/lib/serving-model.js';
+import type { DatasetSpec } from '../actions/lib/spec.js';
 import { overlapRows } from '../actions/lib/splits.js';
 import {
   checkTrainable,
@@ -19,6 +21,7 @@ import {
   rowKeys,
   splitRows,
   type TrainingConfig,
+  type TrainingOutcome,
   train,
 } from '../actions/lib/training.js';
 import { Workspace } from '../actions/lib/workspace.js';
@@ -302,5 +305,102 @@ describe('the registry and the gate for regression', () => {
     const loaded = reg.load(2);
     expect(loaded.task).toBe('regression');
     expect(stableStringify(loaded.toJSON())).toBe(stableStringify(fits[1].model.toJSON()));
+  });
+});
+
+describe('registering a regression model (gate, metrics.json, card)', () => {
+  it('records MAE figures, the interval and the MAE search; the gate keeps a worse model as challenger', () => {
+    const root = makeWorkspace([]);
+    const ws = new Workspace(root);
+    const registry = new ModelRegistry(ws, 'toy_score');
+    const data = linearData(240);
+    const spec = {
+      name: 'toy_score',
+      label: { name: 'y', title: 'y', type: 'numeric', classes: [], tolerances: [0.5, 1], decimals: 2 },
+    } as unknown as DatasetSpec;
+    // The parts of a feature group registration reads (the group itself is the feature store's to test).
+    const fg = {
+      meta: { version: 1, label: { name: 'y', title: 'y', classes: [] } },
+      dir: 'data/toy_score/v1',
+      files: { description: 'working tree' },
+    } as unknown as FeatureGroup;
+    const config = { ...quick, includeSynthetic: false };
+    const register = (out: TrainingOutcome, champion: ReturnType<ModelRegistry['champion']>) => {
+      const check = champion
+        ? regressionGateCheck(
+            Float64Array.from(out.test, (i) => data.targets![i]),
+            predictValueRows(out.model, data, out.test),
+            predictValueRows(champion.model, data, out.test),
+            { tolerances: [0.5, 1], trainMean: 0, holdoutRows: out.test.length, known: false },
+          )
+        : null;
+      return registerFitted(
+        {
+          ws,
+          spec,
+          fg,
+          registry,
+          config,
+          dataHash: 'd',
+          configHash: 'c',
+          champion,
+          championCheck: check,
+          opts: { now: new Date('2026-11-24T12:00:00Z') },
+        },
+        {
+          model: out.model,
+          holdout: out.holdout,
+          cv: out.cv,
+          chosen: out.chosen,
+          trainRows: out.train.length,
+          testIds: out.test.map((i) => i + 1),
+          example: { a: '1', b: '2', c: '0.5' },
+          eligible: data.rows.length,
+          bySource: { backfill: data.rows.length },
+          duplicates: out.duplicates,
+        },
+      );
+    };
+    const good = train(data, { ...quick, candidates: ['linear-regression', 'ridge'] });
+    const v1 = register(good, null);
+    expect(v1.entry).toMatchObject({ version: 1, task: 'regression', status: 'champion' });
+    const worse = train(data, { ...quick, algorithm: 'knn-regressor', search: false });
+    const v2 = register(worse, registry.champion());
+    expect(v2.entry.status).toBe('challenger');
+    expect(v2.entry.decision).toMatch(
+      /^Kept as challenger: MAE \d\.\d{4} > champion v1's \d\.\d{4} on the same holdout \(champion v1's own holdout is not recorded/,
+    );
+    expect(v2.previousChampion).toMatchObject({ task: 'regression', version: 1, metric: 'mae' });
+    const index = JSON.parse(readFileSync(path.join(root, 'models/toy_score/index.json'), 'utf8'));
+    expect(Object.keys(index.versions[0].holdout).sort()).toEqual([
+      'baselineMae',
+      'mae',
+      'medianAbsoluteError',
+      'r2',
+      'rmse',
+      'rows',
+      'within',
+    ]);
+    const metrics = JSON.parse(readFileSync(path.join(root, 'models/toy_score/v1/metrics.json'), 'utf8'));
+    expect(metrics.task).toBe('regression');
+    expect(metrics.holdout.task).toBe('regression');
+    expect(metrics.interval).toMatchObject({ kind: 'residuals', quantiles: [0.1, 0.9] });
+    expect(metrics.crossValidation[0]).toHaveProperty('meanMae');
+    expect(metrics.crossValidation[0]).not.toHaveProperty('meanAccuracy');
+    const card = readFileSync(path.join(root, 'models/toy_score/v1/card.md'), 'utf8');
+    for (const s of [
+      'Holdout MAE **',
+      '| MAE (mean absolute error) |',
+      '| accuracy within 0.5 |',
+      '| accuracy within 1 |',
+      'training-mean baseline',
+      'Prediction interval: the prediction',
+      '| candidate | mean MAE | folds |',
+      '(chosen)',
+    ])
+      expect(card).toContain(s);
+    const card2 = readFileSync(path.join(root, 'models/toy_score/v2/card.md'), 'utf8');
+    expect(card2).toContain('Gate (mae), on the');
+    expect(registry.load(1).predictOne({ a: 1, b: 1, c: 1 }).value).toBeCloseTo(6, 0);
   });
 });
