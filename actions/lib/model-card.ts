@@ -215,6 +215,15 @@ function regressionSections(
       `Gate (${c.metric}), on the ${c.rows} holdout rows previous champion v${c.version} never saw: v${c.version} MAE ${f4(c.mae)}, RMSE ${f4(c.rmse)}, R² ${f4(c.r2)}; this model MAE ${f4(c.challengerMae)}, RMSE ${f4(c.challengerRmse)}, R² ${f4(c.challengerR2)}.`,
     );
   }
+  if (p.cv.length === 0) {
+    lines.push(
+      '',
+      '## Model selection',
+      '',
+      `No cross-validated search: ${describe(p.chosen)} with its default parameters on all features.`,
+    );
+    return;
+  }
   lines.push(
     '',
     '## Model selection (cross-validation on the training split)',
