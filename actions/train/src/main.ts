@@ -35,9 +35,15 @@ import { metricsCommentMarkdown } from './comment.js';
 await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
+  // The selected datasets' tasks decide which algorithms may be named (both when they mix).
+  const tasks = new Set(specs.flatMap((s) => (s.spec ? [taskOf(s.spec.label)] : [])));
   const algorithm = input.choice(
     'algorithm',
-    ['auto', ...ALGORITHMS.map((a) => a.name), ...REGRESSION_ALGORITHMS.map((a) => a.name)],
+    [
+      'auto',
+      ...(tasks.has('classification') || tasks.size === 0 ? ALGORITHMS.map((a) => a.name) : []),
+      ...(tasks.has('regression') ? REGRESSION_ALGORITHMS.map((a) => a.name) : []),
+    ],
     'auto',
   );
   const promote = input.boolean('promote', false);
