@@ -4,6 +4,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { CommandContext } from '../actions/cli/command.js';
+import { printRegression } from '../actions/cli/commands/models.js';
+import { evaluate, meanRegressionMetrics, seededSplits } from '../actions/lib/evaluation.js';
 import type { FeatureGroup } from '../actions/lib/feature-group.js';
 import { pearson } from '../actions/lib/feature-view.js';
 import { stableStringify } from '../actions/lib/json.js';
@@ -17,6 +20,7 @@ import { overlapRows } from '../actions/lib/splits.js';
 import {
   checkTrainable,
   DEFAULT_REGRESSION_TRAINING,
+  foldRows,
   predictValueRows,
   rowKeys,
   splitRows,
@@ -402,5 +406,74 @@ describe('registering a regression model (gate, metrics.json, card)', () => {
     const card2 = readFileSync(path.join(root, 'models/toy_score/v2/card.md'), 'utf8');
     expect(card2).toContain('Gate (mae), on the');
     expect(registry.load(1).predictOne({ a: 1, b: 1, c: 1 }).value).toBeCloseTo(6, 0);
+  });
+});
+
+describe('shuffled split and folds (regression has no classes to stratify by)', () => {
+  it('keeps identical feature rows together and balances fold sizes', () => {
+    const data = linearData(400);
+    const a = data.get('a') as Float64Array;
+    const b = data.get('b') as Float64Array;
+    const c = data.get('c') as Float64Array;
+    // 30 groups of 3 identical feature rows.
+    for (let g = 0; g < 30; g++)
+      for (const d of [1, 2]) {
+        a[200 + g * 3 + d] = a[200 + g * 3];
+        b[200 + g * 3 + d] = b[200 + g * 3];
+        c[200 + g * 3 + d] = c[200 + g * 3];
+      }
+    const keys = rowKeys(data);
+    for (const seed of [1, 2, 3]) {
+      const s = splitRows(data, { ...quick, seed });
+      expect(s.train.length + s.test.length).toBe(400);
+      expect(Math.abs(s.test.length - 80)).toBeLessThanOrEqual(2);
+      expect(overlapRows(keys, s.train, s.test)).toBe(0);
+      const folds = foldRows(data, { ...quick, folds: 5, seed }, s.train);
+      expect(folds.flat().sort((x, y) => x - y)).toEqual(s.train);
+      for (const f of folds) {
+        expect(Math.abs(f.length - s.train.length / 5)).toBeLessThanOrEqual(3);
+        expect(
+          overlapRows(
+            keys,
+            f,
+            s.train.filter((i) => !f.includes(i)),
+          ),
+        ).toBe(0);
+      }
+    }
+    const again = splitRows(data, { ...quick, seed: 1 });
+    expect(again).toEqual(splitRows(data, { ...quick, seed: 1 }));
+    expect(again.test).not.toEqual(splitRows(data, { ...quick, seed: 2 }).test);
+  });
+});
+
+describe('evaluate for a regressor', () => {
+  it('scores each family by MAE per split and prints ours beside scikit-learn with the mean baseline', () => {
+    const data = linearData(200);
+    const splits = seededSplits(data, [0, 1]);
+    const rows = evaluate(data, quick, splits, { families: ['linear-regression', 'ridge'], pipeline: true });
+    expect(rows.map((r) => r.name).slice(0, 2)).toEqual(['linear-regression', 'ridge']);
+    expect(rows[2].name).toMatch(/^pipeline: (linear-regression|ridge)/);
+    for (const r of rows) {
+      expect(r.metric).toBe('mae');
+      expect(r.scores).toEqual(r.regression!.map((m) => m.mae));
+      expect(r.mean).toBeCloseTo((r.scores[0] + r.scores[1]) / 2, 12);
+    }
+    const lines: string[] = [];
+    const theirs = rows[0].regression!.map(({ task: _, ...m }) => ({ ...m, mae: m.mae + 0.01 }));
+    printRegression(
+      { out: (l: string) => lines.push(l) } as unknown as CommandContext,
+      rows,
+      { 'linear-regression': theirs },
+      'points',
+    );
+    expect(lines[0]).toMatch(/^ {2}model +by +MAE +RMSE +R² +MedAE +≤0\.5 +≤1 {3}\(points\)$/);
+    expect(lines[1]).toContain('predict the training mean (baseline)');
+    expect(lines[2]).toMatch(/^ {2}linear-regression +gitml +0\.\d{4} /);
+    const ours = meanRegressionMetrics(rows[0].regression!).mae;
+    expect(lines[3]).toMatch(new RegExp(`^ +sklearn +${(ours + 0.01).toFixed(4)} `));
+    expect(lines[4]).toMatch(/^ {2}ridge +gitml/);
+    expect(lines[5]).toMatch(/^ {2}pipeline: .+ gitml/);
+    expect(lines.length).toBe(6);
   });
 });

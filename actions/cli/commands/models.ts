@@ -362,7 +362,7 @@ export const evaluateCommand: Command = {
 type PeerRegressionMetrics = Omit<RegressionMetrics, 'task'>;
 
 /** Regression results, ours and (with --peer) scikit-learn's on the same splits, one line each. */
-function printRegression(
+export function printRegression(
   ctx: CommandContext,
   rows: EvaluationRow[],
   peer: Record<string, PeerRegressionMetrics[]> | undefined,
