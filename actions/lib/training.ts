@@ -328,12 +328,12 @@ export function residualInterval(
   if (model.estimator instanceof RandomForestRegressor || actual.length === 0) return null;
   const residuals = Float64Array.from({ length: actual.length }, (_, r) => actual[r] - predicted[r]);
   return {
-    low: round9(quantile(residuals, INTERVAL_QUANTILES[0])),
-    high: round9(quantile(residuals, INTERVAL_QUANTILES[1])),
+    low: round12(quantile(residuals, INTERVAL_QUANTILES[0])),
+    high: round12(quantile(residuals, INTERVAL_QUANTILES[1])),
   };
 }
 
-const round9 = (x: number) => Number(x.toPrecision(12));
+const round12 = (x: number) => Number(x.toPrecision(12));
 
 export function accuracyOn(model: ServingModel, data: TrainingData, rows: readonly number[]): number {
   const pred = predictRows(model, data, rows);
