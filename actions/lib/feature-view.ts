@@ -3,7 +3,8 @@
 // transform exactly as training did. Platform-neutral.
 //   numeric     (x − mean) / sd of the training rows
 //   categorical one 0/1 column per category (one-hot)
-//   selection   optional: keep features whose |Pearson r| with the label reaches a threshold
+//   selection   optional: keep features whose |Pearson r| with the label reaches a threshold (regression:
+//               with the numeric target itself)
 import { type Matrix, matrix } from './models/types.js';
 import type { Category, FeatureSchema } from './spec.js';
 
@@ -26,6 +27,8 @@ export interface FeatureViewJSON {
 
 export interface ViewOptions {
   minAbsCorrelation: number;
+  /** Regression: the target per row (indexed like the columns); correlations are with it, not the labels. */
+  target?: ArrayLike<number>;
   /** Centre and scale numeric features (distance-based models); otherwise they pass through. */
   standardize: boolean;
 }
@@ -71,7 +74,9 @@ export function fitFeatureView(
   options: ViewOptions,
 ): FeatureViewJSON {
   const scores = labelScores(classes);
-  const y = Float64Array.from({ length: labels.length }, (_, i) => (labels[i] >= 0 ? scores[labels[i]] : 0));
+  const y =
+    options.target ??
+    Float64Array.from({ length: labels.length }, (_, i) => (labels[i] >= 0 ? scores[labels[i]] : 0));
   const correlations: Record<string, number> = {};
   for (const f of schema) correlations[f.name] = round(pearson(get(f.name), y, trainRows));
   let selected = schema.filter((f) => Math.abs(correlations[f.name]) >= options.minAbsCorrelation);

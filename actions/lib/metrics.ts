@@ -12,6 +12,8 @@ export interface ClassMetrics {
 }
 
 export interface Metrics {
+  /** Never set: a classifier's metrics are told from RegressionMetrics by its absence. */
+  task?: undefined;
   rows: number;
   accuracy: number;
   baselineAccuracy: number;
@@ -86,5 +88,83 @@ export function classificationMetrics(
     weighted,
     perClass,
     confusion,
+  };
+}
+
+/** Regression metrics on a holdout, JSON-ready; the baseline predicts the training mean for every row. */
+export interface RegressionMetrics {
+  task: 'regression';
+  rows: number;
+  mae: number;
+  rmse: number;
+  r2: number;
+  medianAbsoluteError: number;
+  /** Share of rows with |predicted − actual| ≤ tolerance, per tolerance of the label (ascending). */
+  within: { tolerance: number; accuracy: number }[];
+  baselineMae: number;
+  baselineRmse: number;
+}
+
+/** The middle value (the mean of the two middle ones for an even count), numpy's median. */
+function median(values: Float64Array): number {
+  const s = Float64Array.from(values).sort();
+  const n = s.length;
+  if (n === 0) return Number.NaN;
+  return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/**
+ * scikit-learn's mean_absolute_error, root of mean_squared_error, r2_score (a constant truth scores 1
+ * when predicted exactly, else 0, as force_finite does) and median_absolute_error; "within T" counts
+ * |error| ≤ T with a relative slack of 1e-9, so a prediction of 6.5 for a 6 is within 0.5 despite
+ * binary rounding.
+ */
+export function regressionMetrics(
+  actual: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  trainMean: number,
+  tolerances: readonly number[],
+): RegressionMetrics {
+  const n = actual.length;
+  if (predicted.length !== n)
+    throw new RangeError(`regressionMetrics: ${n} actual values but ${predicted.length} predictions`);
+  const abs = new Float64Array(n);
+  let sumAbs = 0;
+  let sumSq = 0;
+  let mean = 0;
+  let baseAbs = 0;
+  let baseSq = 0;
+  for (let i = 0; i < n; i++) {
+    const d = predicted[i] - actual[i];
+    abs[i] = Math.abs(d);
+    sumAbs += abs[i];
+    sumSq += d * d;
+    mean += actual[i];
+    const b = trainMean - actual[i];
+    baseAbs += Math.abs(b);
+    baseSq += b * b;
+  }
+  mean /= n;
+  let ssTot = 0;
+  for (let i = 0; i < n; i++) ssTot += (actual[i] - mean) ** 2;
+  const r2 = ssTot === 0 ? (sumSq === 0 ? 1 : 0) : 1 - sumSq / ssTot;
+  const within = [...tolerances]
+    .sort((a, b) => a - b)
+    .map((tolerance) => {
+      const limit = tolerance * (1 + 1e-9);
+      let ok = 0;
+      for (let i = 0; i < n; i++) if (abs[i] <= limit) ok++;
+      return { tolerance, accuracy: safeDiv(ok, n) };
+    });
+  return {
+    task: 'regression',
+    rows: n,
+    mae: safeDiv(sumAbs, n),
+    rmse: Math.sqrt(safeDiv(sumSq, n)),
+    r2,
+    medianAbsoluteError: n === 0 ? 0 : median(abs),
+    within,
+    baselineMae: safeDiv(baseAbs, n),
+    baselineRmse: Math.sqrt(safeDiv(baseSq, n)),
   };
 }

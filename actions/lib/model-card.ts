@@ -1,6 +1,7 @@
 // The model card: a readable markdown page per model version with its full lineage and metrics.
 // Platform-neutral.
-import type { Metrics } from './metrics.js';
+import type { Metrics, RegressionMetrics } from './metrics.js';
+import type { ModelLabel } from './serving-model.js';
 import type { FeatureSchema } from './spec.js';
 import type { CvResult } from './training.js';
 import { describe } from './training.js';
@@ -34,35 +35,67 @@ export interface Lineage {
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const f4 = (x: number) => x.toFixed(4);
 
-export function modelCard(
-  l: Lineage,
-  p: {
-    holdout: Metrics;
-    cv: CvResult[];
-    chosen: CvResult;
-    correlations: Record<string, number>;
-    features: FeatureSchema[];
-    classes: string[];
-    inputExample: Record<string, string>;
-    importances?: Record<string, number>;
-    champion?: {
-      version: number;
-      macroF1: number;
-      accuracy: number;
-      challengerMacroF1: number;
-      challengerAccuracy: number;
-      rows: number;
-    } | null;
-  },
-): string {
+/** The classification gate's figures (see pipelines/train.ts PreviousChampion). */
+interface ClassificationGate {
+  version: number;
+  macroF1: number;
+  accuracy: number;
+  challengerMacroF1: number;
+  challengerAccuracy: number;
+  rows: number;
+}
+
+/** The regression gate's figures. */
+interface RegressionGate {
+  task: 'regression';
+  version: number;
+  metric: string;
+  mae: number;
+  rmse: number;
+  r2: number;
+  challengerMae: number;
+  challengerRmse: number;
+  challengerR2: number;
+  rows: number;
+}
+
+export interface CardParts {
+  holdout: Metrics | RegressionMetrics;
+  cv: CvResult[];
+  chosen: CvResult;
+  correlations: Record<string, number>;
+  features: FeatureSchema[];
+  classes: string[];
+  inputExample: Record<string, string>;
+  importances?: Record<string, number>;
+  champion?: ClassificationGate | RegressionGate | null;
+  /** Regression: the label's unit and decimals for the figures. */
+  label?: ModelLabel;
+  /** Regression: how predictions get their interval. */
+  interval?:
+    | { kind: 'trees'; quantiles: number[] }
+    | { kind: 'residuals'; quantiles: number[]; low: number; high: number };
+}
+
+export function modelCard(l: Lineage, p: CardParts): string {
   const lines: string[] = [];
   const row = (...cells: (string | number)[]) => lines.push(`| ${cells.join(' | ')} |`);
   lines.push(`# ${l.dataset} model v${l.version} — ${l.algorithm}`, '');
   lines.push(`**Status:** ${l.status}. ${l.decision}`, '');
-  lines.push(
-    `Holdout accuracy **${pct(p.holdout.accuracy)}** (macro-F1 ${f4(p.holdout.macro.f1)}) on ${p.holdout.rows} rows; majority-class baseline ${pct(p.holdout.baselineAccuracy)}.`,
-    '',
-  );
+  const reg = p.holdout.task === 'regression' ? p.holdout : null;
+  const unit = p.label?.unit ? ` ${p.label.unit}` : '';
+  if (reg)
+    lines.push(
+      `Holdout MAE **${f4(reg.mae)}${unit}** (RMSE ${f4(reg.rmse)}, R² ${f4(reg.r2)}) on ${reg.rows} rows; predicting the training mean gives MAE ${f4(reg.baselineMae)}.`,
+      '',
+    );
+  else {
+    const h = p.holdout as Metrics;
+    lines.push(
+      `Holdout accuracy **${pct(h.accuracy)}** (macro-F1 ${f4(h.macro.f1)}) on ${h.rows} rows; majority-class baseline ${pct(h.baselineAccuracy)}.`,
+      '',
+    );
+  }
   lines.push('## Lineage', '', '| | |', '|---|---|');
   row('trained at (UTC)', l.trainedAt);
   row('code version', l.codeVersion);
@@ -122,6 +155,92 @@ export function modelCard(
     JSON.stringify(p.inputExample),
     '```',
   );
+  if (reg) regressionSections(lines, row, reg, p, unit);
+  else classificationSections(lines, row, p.holdout as Metrics, p);
+  if (p.importances) {
+    lines.push(
+      '',
+      '## Feature importance (mean decrease in impurity)',
+      '',
+      '| feature | importance |',
+      '|---|---|',
+    );
+    for (const [n, v] of Object.entries(p.importances).sort((a, b) => b[1] - a[1])) row(n, f4(v));
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+type Row = (...cells: (string | number)[]) => void;
+
+function regressionSections(
+  lines: string[],
+  row: Row,
+  h: RegressionMetrics,
+  p: CardParts,
+  unit: string,
+): void {
+  lines.push(
+    '',
+    '## Holdout metrics',
+    '',
+    '| metric | this model | training-mean baseline |',
+    '|---|---|---|',
+  );
+  row('MAE (mean absolute error)', `${f4(h.mae)}${unit}`, `${f4(h.baselineMae)}${unit}`);
+  row('RMSE (root mean squared error)', `${f4(h.rmse)}${unit}`, `${f4(h.baselineRmse)}${unit}`);
+  row('R²', f4(h.r2), '0 (by definition, on the training mean)');
+  row('median absolute error', `${f4(h.medianAbsoluteError)}${unit}`, '');
+  for (const w of h.within) row(`accuracy within ${w.tolerance}${unit}`, pct(w.accuracy), '');
+  if (h.within.length > 0)
+    lines.push(
+      '',
+      `"Accuracy within T" is the share of holdout rows whose prediction is at most T from the actual value${h.within.some((w) => w.tolerance === 0.5) ? ' (T = 0.5 on a whole-number label: the prediction rounds to the right value)' : ''}.`,
+    );
+  const iv = p.interval;
+  if (iv?.kind === 'trees')
+    lines.push(
+      '',
+      `Prediction interval: the ${iv.quantiles.map((q) => `${q * 100}th`).join('–')} percentile of the forest's trees' predictions for the row.`,
+    );
+  else if (iv?.kind === 'residuals')
+    lines.push(
+      '',
+      `Prediction interval: the prediction ${iv.low >= 0 ? '+' : '−'} ${f4(Math.abs(iv.low))} to ${iv.high >= 0 ? '+' : '−'} ${f4(Math.abs(iv.high))}${unit} (the ${iv.quantiles.map((q) => `${q * 100}th`).join(' and ')} percentile of the holdout residuals, actual − predicted).`,
+    );
+  const c = p.champion;
+  if (c && 'task' in c) {
+    lines.push(
+      '',
+      `Gate (${c.metric}), on the ${c.rows} holdout rows previous champion v${c.version} never saw: v${c.version} MAE ${f4(c.mae)}, RMSE ${f4(c.rmse)}, R² ${f4(c.r2)}; this model MAE ${f4(c.challengerMae)}, RMSE ${f4(c.challengerRmse)}, R² ${f4(c.challengerR2)}.`,
+    );
+  }
+  if (p.cv.length === 0) {
+    lines.push(
+      '',
+      '## Model selection',
+      '',
+      `No cross-validated search: ${describe(p.chosen)} with its default parameters on all features.`,
+    );
+    return;
+  }
+  lines.push(
+    '',
+    '## Model selection (cross-validation on the training split)',
+    '',
+    '| candidate | mean MAE | folds |',
+    '|---|---|---|',
+  );
+  for (const c of [...p.cv].sort((a, b) => (a.meanMae ?? 0) - (b.meanMae ?? 0))) {
+    row(
+      `${c === p.chosen ? '**' : ''}${describe(c)}${c === p.chosen ? '** (chosen)' : ''}`,
+      f4(c.meanMae ?? Number.NaN),
+      (c.foldMae ?? []).map(f4).join(' '),
+    );
+  }
+}
+
+function classificationSections(lines: string[], row: Row, holdout: Metrics, p: CardParts): void {
   lines.push(
     '',
     '## Holdout metrics',
@@ -129,26 +248,26 @@ export function modelCard(
     '| class | precision | recall | F1 | support |',
     '|---|---|---|---|---|',
   );
-  for (const [name, m] of Object.entries(p.holdout.perClass))
+  for (const [name, m] of Object.entries(holdout.perClass))
     row(name, f4(m.precision), f4(m.recall), f4(m.f1), m.support);
   row(
     '**macro avg**',
-    f4(p.holdout.macro.precision),
-    f4(p.holdout.macro.recall),
-    f4(p.holdout.macro.f1),
-    p.holdout.rows,
+    f4(holdout.macro.precision),
+    f4(holdout.macro.recall),
+    f4(holdout.macro.f1),
+    holdout.rows,
   );
   row(
     '**weighted avg**',
-    f4(p.holdout.weighted.precision),
-    f4(p.holdout.weighted.recall),
-    f4(p.holdout.weighted.f1),
-    p.holdout.rows,
+    f4(holdout.weighted.precision),
+    f4(holdout.weighted.recall),
+    f4(holdout.weighted.f1),
+    holdout.rows,
   );
-  const absent = p.classes.filter((c) => !p.holdout.macroClasses.includes(c));
+  const absent = p.classes.filter((c) => !holdout.macroClasses.includes(c));
   lines.push(
     '',
-    `Macro averages are over the ${p.holdout.macroClasses.length} classes present in the holdout's truth or predictions (scikit-learn's convention)${absent.length ? `; absent from both: ${absent.join(', ')}` : ''}.`,
+    `Macro averages are over the ${holdout.macroClasses.length} classes present in the holdout's truth or predictions (scikit-learn's convention)${absent.length ? `; absent from both: ${absent.join(', ')}` : ''}.`,
   );
   lines.push(
     '',
@@ -157,10 +276,10 @@ export function modelCard(
     `| | ${p.classes.join(' | ')} |`,
     `|---|${p.classes.map(() => '---').join('|')}|`,
   );
-  p.holdout.confusion.forEach((r, i) => {
+  holdout.confusion.forEach((r, i) => {
     row(`**${p.classes[i]}**`, ...r);
   });
-  if (p.champion) {
+  if (p.champion && !('task' in p.champion)) {
     lines.push(
       '',
       `Gate, on the ${p.champion.rows} holdout rows previous champion v${p.champion.version} never saw: v${p.champion.version} accuracy ${pct(p.champion.accuracy)}, macro-F1 ${f4(p.champion.macroF1)}; this model accuracy ${pct(p.champion.challengerAccuracy)}, macro-F1 ${f4(p.champion.challengerMacroF1)}.`,
@@ -180,16 +299,4 @@ export function modelCard(
       c.foldAccuracy.map(f4).join(' '),
     );
   }
-  if (p.importances) {
-    lines.push(
-      '',
-      '## Feature importance (mean decrease in impurity)',
-      '',
-      '| feature | importance |',
-      '|---|---|',
-    );
-    for (const [n, v] of Object.entries(p.importances).sort((a, b) => b[1] - a[1])) row(n, f4(v));
-  }
-  lines.push('');
-  return lines.join('\n');
 }

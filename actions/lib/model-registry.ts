@@ -19,16 +19,59 @@ export class RegistryError extends Error {
 
 export type ModelStatus = 'champion' | 'challenger' | 'retired';
 
+/** A classifier's holdout figures. baselineAccuracy: the majority-class share (absent in entries registered before it was kept). */
+export interface ClassificationHoldout {
+  accuracy: number;
+  macroF1: number;
+  weightedF1: number;
+  rows: number;
+  baselineAccuracy?: number;
+}
+
+/** A regressor's holdout figures; baselineMae: the MAE of predicting the training mean. */
+export interface RegressionHoldout {
+  rows: number;
+  mae: number;
+  rmse: number;
+  r2: number;
+  medianAbsoluteError: number;
+  baselineMae: number;
+  within: { tolerance: number; accuracy: number }[];
+}
+
+export function isRegressionHoldout(h: ClassificationHoldout | RegressionHoldout): h is RegressionHoldout {
+  return 'mae' in h;
+}
+
+/** The metrics `models best` and the gate rank by, and which way is better. */
+export const RANKING_METRICS = {
+  accuracy: { task: 'classification', higherIsBetter: true },
+  macroF1: { task: 'classification', higherIsBetter: true },
+  weightedF1: { task: 'classification', higherIsBetter: true },
+  mae: { task: 'regression', higherIsBetter: false },
+  rmse: { task: 'regression', higherIsBetter: false },
+  r2: { task: 'regression', higherIsBetter: true },
+} as const;
+export type RankingMetric = keyof typeof RANKING_METRICS;
+
+/** A ranking metric's holdout value of an entry; null when the entry is of the other task. */
+export function holdoutValue(entry: RegistryEntry, metric: RankingMetric): number | null {
+  const h = entry.holdout as unknown as Record<string, unknown>;
+  const v = h[metric];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
 export interface RegistryEntry {
   version: number;
+  /** 'regression'; absent for classification (existing index bytes never change). */
+  task?: 'regression';
   algorithm: string;
   status: ModelStatus;
   createdAt: string;
   featureGroupVersion: number;
   dataHash: string;
   configHash: string;
-  /** baselineAccuracy: the majority-class share of the holdout (absent in entries registered before it was kept). */
-  holdout: { accuracy: number; macroF1: number; weightedF1: number; rows: number; baselineAccuracy?: number };
+  holdout: ClassificationHoldout | RegressionHoldout;
   /** Why the gate kept it as a challenger, or how it became champion. */
   decision: string;
   /**
@@ -162,10 +205,12 @@ export class ModelRegistry {
   }
 
   /**
-   * The majority-class share of a version's holdout: recorded in the index since it was kept, read from
-   * metrics.json for versions registered before; null when neither has it.
+   * The baseline of a version's holdout. Classification: the majority-class share, recorded in the index
+   * since it was kept, read from metrics.json for versions registered before; null when neither has it.
+   * Regression: the MAE of predicting the training mean.
    */
   holdoutBaseline(entry: RegistryEntry): number | null {
+    if (isRegressionHoldout(entry.holdout)) return entry.holdout.baselineMae;
     if (entry.holdout.baselineAccuracy !== undefined) return entry.holdout.baselineAccuracy;
     const b = (this.metricsOf(entry.version)?.holdout as { baselineAccuracy?: unknown } | undefined)
       ?.baselineAccuracy;
@@ -265,12 +310,18 @@ export class ModelRegistry {
     return added;
   }
 
-  /** The version with the best holdout value of a metric (ties: the newest). */
-  best(metric: 'accuracy' | 'macroF1' | 'weightedF1'): RegistryEntry | null {
-    const vs = this.index().versions;
-    return vs.reduce<RegistryEntry | null>(
-      (b, v) => (!b || v.holdout[metric] >= b.holdout[metric] ? v : b),
-      null,
-    );
+  /**
+   * The version with the best holdout value of a metric (higher, or lower for MAE and RMSE; ties: the
+   * newest), among the versions that have it; null when none has.
+   */
+  best(metric: RankingMetric): RegistryEntry | null {
+    const higher = RANKING_METRICS[metric].higherIsBetter;
+    let best: { entry: RegistryEntry; value: number } | null = null;
+    for (const entry of this.index().versions) {
+      const value = holdoutValue(entry, metric);
+      if (value === null) continue;
+      if (!best || (higher ? value >= best.value : value <= best.value)) best = { entry, value };
+    }
+    return best?.entry ?? null;
   }
 }

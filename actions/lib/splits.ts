@@ -113,7 +113,7 @@ const flatSorted = (gs: readonly RowGroup[]) => gs.flatMap((g) => g.rows).sort((
  * stable as rows are added, so a champion and its challenger mostly share their holdout.
  */
 export function stratifiedSplit(
-  labels: ArrayLike<number>,
+  labels: ArrayLike<number> | null,
   keys: ArrayLike<number>,
   rows: readonly number[],
   nClasses: number,
@@ -150,6 +150,32 @@ export function stratifiedSplit(
     train: flatSorted(groups.filter((g) => !inTest.has(g))),
     test: flatSorted(groups.filter((g) => inTest.has(g))),
   };
+}
+
+/**
+ * Group-aware shuffled holdout (regression: no classes to stratify by): the stratified split with one
+ * stratum, so whole groups of identical feature rows are taken in seeded-hash order of their content key.
+ */
+export function shuffledSplit(
+  keys: ArrayLike<number>,
+  rows: readonly number[],
+  testFraction: number,
+  seed: number,
+): { train: number[]; test: number[] } {
+  return stratifiedSplit(null, keys, rows, 1, testFraction, seed);
+}
+
+/**
+ * Group k-fold in seeded order (regression): stratifiedFolds with one class, which balances the folds'
+ * row counts; a group never spans two folds.
+ */
+export function shuffledFolds(
+  keys: ArrayLike<number>,
+  rows: readonly number[],
+  k: number,
+  seed: number,
+): number[][] {
+  return stratifiedFolds(null, keys, rows, 1, k, seed);
 }
 
 /**
@@ -197,7 +223,7 @@ export function timeSplit(
  * fold count / class total), ties to the fold with fewer rows. A group never spans two folds.
  */
 export function stratifiedFolds(
-  labels: ArrayLike<number>,
+  labels: ArrayLike<number> | null,
   keys: ArrayLike<number>,
   rows: readonly number[],
   nClasses: number,

@@ -1,18 +1,26 @@
 // Model selection and fitting on typed columns: seeded holdout split, k-fold cross-validation over
 // algorithms × hyper-parameters × feature selection on the training split, final fit, holdout metrics.
-// Platform-neutral (the benchmark and the browser could run it too).
+// Both tasks: classification scores candidates by accuracy (higher is better), regression by MAE (lower
+// is better) and gives its model a prediction interval. Platform-neutral (the benchmark and the browser
+// could run it too).
 import { applyFeatureView, type ColumnGetter, fitFeatureView } from './feature-view.js';
-import { classificationMetrics, type Metrics } from './metrics.js';
+import { classificationMetrics, type Metrics, type RegressionMetrics, regressionMetrics } from './metrics.js';
+import type { Algorithm } from './models/algorithm-registry.js';
 import { ALGORITHMS, algorithm as algorithmByName, type Params } from './models/algorithms.js';
-import type { Classifier } from './models/types.js';
-import { ServingModel } from './serving-model.js';
-import type { Category, FeatureSchema } from './spec.js';
+import { RandomForestRegressor } from './models/random-forest-regressor.js';
+import { REGRESSION_ALGORITHMS, regressionAlgorithm } from './models/regressors.js';
+import type { Classifier, Regressor } from './models/types.js';
+import { quantile } from './quantile.js';
+import { INTERVAL_QUANTILES, type ModelLabel, regressionLabel, ServingModel } from './serving-model.js';
+import type { Category, FeatureSchema, Task } from './spec.js';
 import {
   contentKeys,
   duplicateRows,
   hashSplit,
   overlapRows,
   SplitError,
+  shuffledFolds,
+  shuffledSplit,
   stratifiedFolds,
   stratifiedSplit,
   timeSplit,
@@ -22,7 +30,8 @@ export class TrainingError extends Error {
   override name = 'TrainingError';
 }
 
-export const SPLIT_KINDS = ['stratified', 'time', 'hash'] as const;
+/** shuffle: group-aware, in seeded order, not stratified (regression's default: it has no classes). */
+export const SPLIT_KINDS = ['stratified', 'shuffle', 'time', 'hash'] as const;
 export type SplitKind = (typeof SPLIT_KINDS)[number];
 
 export interface TrainingConfig {
@@ -50,12 +59,41 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   search: true,
 };
 
+/** Regression's defaults: the regressors, and the shuffled split (there are no classes to stratify by). */
+export const DEFAULT_REGRESSION_TRAINING: TrainingConfig = {
+  ...DEFAULT_TRAINING,
+  candidates: REGRESSION_ALGORITHMS.map((a) => a.name),
+  split: 'shuffle',
+};
+
+export function defaultTraining(task: Task): TrainingConfig {
+  return task === 'regression' ? DEFAULT_REGRESSION_TRAINING : DEFAULT_TRAINING;
+}
+
+/** The algorithm registry of a task. */
+export function algorithmsOf(task: Task): readonly Algorithm<Classifier | Regressor>[] {
+  return task === 'regression' ? REGRESSION_ALGORITHMS : ALGORITHMS;
+}
+
+/** The algorithm called `name` in the task's registry (a RangeError listing the known ones otherwise). */
+export function algorithmFor(task: Task, name: string): Algorithm<Classifier | Regressor> {
+  return task === 'regression' ? regressionAlgorithm(name) : algorithmByName(name);
+}
+
 export interface TrainingData {
   dataset: string;
+  /** 'regression' reads `targets`; absent or 'classification' reads `labels` as class codes. */
+  task?: Task;
   schema: readonly FeatureSchema[];
-  label: { name: string; title: string; classes: Category[] };
+  /** Regression: classes empty, and the unit/range/decimals the model carries (ModelLabel). */
+  label: ModelLabel;
   get: ColumnGetter;
+  /** Class code per row, −1 unlabelled (regression: 0 labelled, −1 not). */
   labels: ArrayLike<number>;
+  /** Regression: the label value per row (NaN unlabelled), indexed like the columns. */
+  targets?: ArrayLike<number>;
+  /** Regression: the tolerances T of "accuracy within T" in the holdout metrics. */
+  tolerances?: readonly number[];
   eventTimes: ArrayLike<number>;
   /** Row ids (the feature group's primary key). */
   ids?: ArrayLike<number>;
@@ -70,15 +108,19 @@ export interface Candidate {
 }
 
 export interface CvResult extends Candidate {
+  /** Classification: mean fold accuracy. Regression: NaN (see meanMae). */
   meanAccuracy: number;
   foldAccuracy: number[];
+  /** Regression: mean fold MAE (lower is better). */
+  meanMae?: number;
+  foldMae?: number[];
 }
 
 export interface TrainingOutcome {
   model: ServingModel;
   chosen: CvResult;
   cv: CvResult[];
-  holdout: Metrics;
+  holdout: Metrics | RegressionMetrics;
   train: number[];
   test: number[];
   duplicates: DuplicateCounts;
@@ -101,10 +143,33 @@ export function duplicateCounts(
   return { trainRows: duplicateRows(keys, train), holdoutOverlap: overlapRows(keys, train, test) };
 }
 
+export const taskOfData = (data: TrainingData): Task => data.task ?? 'classification';
+
+/** The regression target, or a programming error when the data has none. */
+export function targetsOf(data: TrainingData): ArrayLike<number> {
+  if (!data.targets) throw new Error(`${data.dataset}: regression training data needs targets`);
+  return data.targets;
+}
+
 export function checkTrainable(data: TrainingData, config: TrainingConfig): void {
-  const counts = new Array<number>(data.label.classes.length).fill(0);
-  for (const i of data.rows) counts[data.labels[i]]++;
-  checkClassCounts(data.dataset, data.label.classes, counts, config);
+  if (taskOfData(data) === 'regression') {
+    const y = targetsOf(data);
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const i of data.rows) {
+      if (!Number.isFinite(y[i]))
+        throw new TrainingError(
+          `${data.dataset}: label '${data.label.name}' is ${y[i]} in row ${i + 1}; a regressor needs a number in every labelled row`,
+        );
+      min = Math.min(min, y[i]);
+      max = Math.max(max, y[i]);
+    }
+    checkTargetSummary(data.dataset, data.label.name, { rows: data.rows.length, min, max }, config);
+  } else {
+    const counts = new Array<number>(data.label.classes.length).fill(0);
+    for (const i of data.rows) counts[data.labels[i]]++;
+    checkClassCounts(data.dataset, data.label.classes, counts, config);
+  }
   for (const f of data.schema) {
     const x = data.get(f.name);
     for (const i of data.rows) {
@@ -113,6 +178,30 @@ export function checkTrainable(data: TrainingData, config: TrainingConfig): void
           `${data.dataset}: feature '${f.name}' is ${x[i]} in row ${i + 1}; training needs finite values`,
         );
     }
+  }
+}
+
+/** The rules of checkTrainable for a regression target, from its row count and range (shards merge theirs). */
+export function checkTargetSummary(
+  dataset: string,
+  label: string,
+  t: { rows: number; min: number; max: number },
+  config: TrainingConfig,
+): void {
+  if (t.rows === 0) throw new TrainingError(`${dataset}: the feature group has no labelled rows to train on`);
+  if (t.min === t.max)
+    throw new TrainingError(
+      `${dataset}: all ${t.rows} labelled rows have ${label} = ${t.min}; a regressor needs at least two different values — add rows with other values`,
+    );
+  checkRowCount(dataset, t.rows, config);
+}
+
+function checkRowCount(dataset: string, rows: number, config: TrainingConfig): void {
+  const minRows = Math.max(config.folds * 2, Math.ceil(2 / config.testFraction));
+  if (rows < minRows) {
+    throw new TrainingError(
+      `${dataset}: ${rows} labelled rows are too few for a ${Math.round(config.testFraction * 100)}% holdout and ${config.folds}-fold cross-validation (need at least ${minRows})`,
+    );
   }
 }
 
@@ -131,18 +220,13 @@ export function checkClassCounts(
       `${dataset}: all ${rows} labelled rows are of one class ('${classes[counts.findIndex((c) => c > 0)].value}'); a classifier needs at least two`,
     );
   }
-  const minRows = Math.max(config.folds * 2, Math.ceil(2 / config.testFraction));
-  if (rows < minRows) {
-    throw new TrainingError(
-      `${dataset}: ${rows} labelled rows are too few for a ${Math.round(config.testFraction * 100)}% holdout and ${config.folds}-fold cross-validation (need at least ${minRows})`,
-    );
-  }
+  checkRowCount(dataset, rows, config);
 }
 
-export function candidatesOf(config: TrainingConfig): Candidate[] {
+export function candidatesOf(config: TrainingConfig, task: Task = 'classification'): Candidate[] {
   const names = config.algorithm ? [config.algorithm] : config.candidates;
   return names.flatMap((name) =>
-    algorithmByName(name).grid.flatMap((params) =>
+    algorithmFor(task, name).grid.flatMap((params) =>
       config.selection.map((minAbsCorrelation) => ({
         algorithm: name,
         params: withSeed(name, params, config.seed),
@@ -152,12 +236,14 @@ export function candidatesOf(config: TrainingConfig): Candidate[] {
   );
 }
 
-function withSeed(name: string, params: Params, seed: number): Params {
-  return name === 'random-forest' ? { ...params, seed } : params;
+/** The seeded algorithms get the run's seed (the forests). */
+export function withSeed(name: string, params: Params, seed: number): Params {
+  return name === 'random-forest' || name === 'random-forest-regressor' ? { ...params, seed } : params;
 }
 
-/** Fits one candidate on `train` rows; returns the serving model. */
+/** Fits one candidate on `train` rows; returns the serving model (regression: without an interval). */
 export function fitCandidate(data: TrainingData, c: Candidate, train: readonly number[]): ServingModel {
+  if (taskOfData(data) === 'regression') return fitRegressor(data, c, train);
   const algo = algorithmByName(c.algorithm);
   const view = fitFeatureView(data.schema, data.get, data.labels, data.label.classes, train, {
     minAbsCorrelation: c.minAbsCorrelation,
@@ -173,10 +259,81 @@ export function fitCandidate(data: TrainingData, c: Candidate, train: readonly n
   );
 }
 
+function fitRegressor(data: TrainingData, c: Candidate, train: readonly number[]): ServingModel {
+  const algo = regressionAlgorithm(c.algorithm);
+  const target = targetsOf(data);
+  const view = fitFeatureView(data.schema, data.get, data.labels, [], train, {
+    minAbsCorrelation: c.minAbsCorrelation,
+    standardize: algo.standardize,
+    target,
+  });
+  const X = applyFeatureView(view, data.get, 0, train);
+  const y = Float64Array.from(train, (i) => target[i]);
+  const est = algo.create(c.params).fit(X, y);
+  return ServingModel.create(
+    {
+      dataset: data.dataset,
+      task: 'regression',
+      algorithm: c.algorithm,
+      params: est.params(),
+      label: regressionLabel(data.label),
+      view,
+    },
+    est,
+  );
+}
+
 export function predictRows(model: ServingModel, data: TrainingData, rows: readonly number[]): Int32Array {
   const X = applyFeatureView(model.json.view, data.get, 0, rows);
-  return model.estimator.predict(X);
+  return model.classifier.predict(X);
 }
+
+/** A regression model's predicted values of `rows`. */
+export function predictValueRows(
+  model: ServingModel,
+  data: TrainingData,
+  rows: readonly number[],
+): Float64Array {
+  return model.regressor.predict(applyFeatureView(model.json.view, data.get, 0, rows));
+}
+
+/** Mean absolute error of a regression model on `rows`. */
+export function maeOn(model: ServingModel, data: TrainingData, rows: readonly number[]): number {
+  const pred = predictValueRows(model, data, rows);
+  const y = targetsOf(data);
+  let sum = 0;
+  rows.forEach((i, r) => {
+    sum += Math.abs(pred[r] - y[i]);
+  });
+  return sum / rows.length;
+}
+
+/** Mean of the targets of `rows` (the baseline a regressor must beat). */
+export function targetMean(data: TrainingData, rows: readonly number[]): number {
+  const y = targetsOf(data);
+  let sum = 0;
+  for (const i of rows) sum += y[i];
+  return sum / rows.length;
+}
+
+/**
+ * The residual interval of a regression model other than the forest (whose trees give one per row):
+ * the 10th and 90th percentile of actual − predicted on the holdout.
+ */
+export function residualInterval(
+  model: ServingModel,
+  actual: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+): { low: number; high: number } | null {
+  if (model.estimator instanceof RandomForestRegressor || actual.length === 0) return null;
+  const residuals = Float64Array.from({ length: actual.length }, (_, r) => actual[r] - predicted[r]);
+  return {
+    low: round12(quantile(residuals, INTERVAL_QUANTILES[0])),
+    high: round12(quantile(residuals, INTERVAL_QUANTILES[1])),
+  };
+}
+
+const round12 = (x: number) => Number(x.toPrecision(12));
 
 export function accuracyOn(model: ServingModel, data: TrainingData, rows: readonly number[]): number {
   const pred = predictRows(model, data, rows);
@@ -218,6 +375,9 @@ export function splitRows(
   return naming(data, () => {
     if (config.split === 'time') return timeSplit(data.eventTimes, keys, data.rows, config.testFraction);
     if (config.split === 'hash') return hashSplit(keys, data.rows, config.testFraction, seed);
+    // Regression has no classes: its 'stratified' is the shuffled split.
+    if (config.split === 'shuffle' || taskOfData(data) === 'regression')
+      return shuffledSplit(keys, data.rows, config.testFraction, seed);
     return stratifiedSplit(
       data.labels,
       keys,
@@ -239,14 +399,29 @@ function naming<T>(data: TrainingData, split: () => T): T {
   }
 }
 
-/** Group-aware stratified folds of `train` (rows with identical features share a fold). */
+/**
+ * Group-aware folds of `train` (rows with identical features share a fold): stratified by class for
+ * classification, in seeded order for regression.
+ */
 export function foldRows(data: TrainingData, config: TrainingConfig, train: readonly number[]): number[][] {
   return naming(data, () =>
-    stratifiedFolds(data.labels, rowKeys(data), train, data.label.classes.length, config.folds, config.seed),
+    taskOfData(data) === 'regression'
+      ? shuffledFolds(rowKeys(data), train, config.folds, config.seed)
+      : stratifiedFolds(
+          data.labels,
+          rowKeys(data),
+          train,
+          data.label.classes.length,
+          config.folds,
+          config.seed,
+        ),
   );
 }
 
-/** Cross-validates every candidate on `train`; the best mean accuracy wins (ties: earlier candidate). */
+/**
+ * Cross-validates every candidate on `train`: mean fold accuracy for classification, mean fold MAE for
+ * regression (bestCv picks the winner).
+ */
 export function crossValidate(
   data: TrainingData,
   config: TrainingConfig,
@@ -255,17 +430,44 @@ export function crossValidate(
 ): CvResult[] {
   const folds = foldRows(data, config, train);
   const results: CvResult[] = [];
-  const candidates = candidatesOf(config);
+  const regression = taskOfData(data) === 'regression';
+  const candidates = candidatesOf(config, taskOfData(data));
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   for (const [n, c] of candidates.entries()) {
-    const foldAccuracy = folds.map((test, f) => {
+    const scores = folds.map((test, f) => {
       const fit = folds.flatMap((rows, g) => (g === f ? [] : rows)).sort((a, b) => a - b);
-      return accuracyOn(fitCandidate(data, c, fit), data, test);
+      const model = fitCandidate(data, c, fit);
+      return regression ? maeOn(model, data, test) : accuracyOn(model, data, test);
     });
-    const meanAccuracy = foldAccuracy.reduce((s, x) => s + x, 0) / foldAccuracy.length;
-    results.push({ ...c, meanAccuracy, foldAccuracy });
-    progress?.(`  cv ${n + 1}/${candidates.length} ${describe(c)}: ${meanAccuracy.toFixed(4)}`);
+    if (regression) {
+      results.push({
+        ...c,
+        meanAccuracy: Number.NaN,
+        foldAccuracy: [],
+        meanMae: mean(scores),
+        foldMae: scores,
+      });
+      progress?.(`  cv ${n + 1}/${candidates.length} ${describe(c)}: MAE ${mean(scores).toFixed(4)}`);
+    } else {
+      results.push({ ...c, meanAccuracy: mean(scores), foldAccuracy: scores });
+      progress?.(`  cv ${n + 1}/${candidates.length} ${describe(c)}: ${mean(scores).toFixed(4)}`);
+    }
   }
   return results;
+}
+
+/** The best cross-validation result: highest mean accuracy, or lowest mean MAE (ties: earlier candidate). */
+export function bestCv(cv: readonly CvResult[]): CvResult {
+  if (cv[0]?.meanMae !== undefined)
+    return cv.reduce((best, r) => ((r.meanMae ?? Infinity) < (best.meanMae ?? Infinity) ? r : best), cv[0]);
+  return cv.reduce((best, r) => (r.meanAccuracy > best.meanAccuracy ? r : best), cv[0]);
+}
+
+/** A candidate that was not cross-validated (no search, or a merge of shards). */
+export function unscored(c: Candidate, task: Task): CvResult {
+  return task === 'regression'
+    ? { ...c, meanAccuracy: Number.NaN, foldAccuracy: [], meanMae: Number.NaN, foldMae: [] }
+    : { ...c, meanAccuracy: Number.NaN, foldAccuracy: [] };
 }
 
 export function describe(c: Candidate): string {
@@ -282,23 +484,42 @@ export function train(
   progress?: (msg: string) => void,
 ): TrainingOutcome {
   checkTrainable(data, config);
+  const task = taskOfData(data);
   const { train: trainRows, test } = splitRows(data, config);
   let cv: CvResult[] = [];
   let chosen: CvResult;
   if (config.search) {
     cv = crossValidate(data, config, trainRows, progress);
-    chosen = cv.reduce((best, r) => (r.meanAccuracy > best.meanAccuracy ? r : best), cv[0]);
+    chosen = bestCv(cv);
   } else {
     const name = config.algorithm ?? config.candidates[0];
-    chosen = {
-      algorithm: name,
-      params: withSeed(name, algorithmByName(name).grid[0], config.seed),
-      minAbsCorrelation: 0,
-      meanAccuracy: Number.NaN,
-      foldAccuracy: [],
+    chosen = unscored(
+      {
+        algorithm: name,
+        params: withSeed(name, algorithmFor(task, name).grid[0], config.seed),
+        minAbsCorrelation: 0,
+      },
+      task,
+    );
+  }
+  const fitted = fitCandidate(data, chosen, trainRows);
+  const duplicates = duplicateCounts(data, trainRows, test);
+  if (task === 'regression') {
+    const y = targetsOf(data);
+    const predicted = predictValueRows(fitted, data, test);
+    const actual = Float64Array.from(test, (i) => y[i]);
+    const interval = residualInterval(fitted, actual, predicted);
+    return {
+      model: interval ? fitted.withInterval(interval) : fitted,
+      chosen,
+      cv,
+      holdout: regressionMetrics(actual, predicted, targetMean(data, trainRows), data.tolerances ?? []),
+      train: trainRows,
+      test,
+      duplicates,
     };
   }
-  const model = fitCandidate(data, chosen, trainRows);
+  const model = fitted;
   const pred = predictRows(model, data, test);
   const actual = Int32Array.from(test, (i) => data.labels[i]);
   const holdout = classificationMetrics(
@@ -313,6 +534,6 @@ export function train(
     holdout,
     train: trainRows,
     test,
-    duplicates: duplicateCounts(data, trainRows, test),
+    duplicates,
   };
 }

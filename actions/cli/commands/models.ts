@@ -4,19 +4,39 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { didYouMean } from '../../lib/did-you-mean.js';
-import { evaluate, type SplitPositions, seededSplits } from '../../lib/evaluation.js';
+import {
+  type EvaluationRow,
+  evaluate,
+  meanRegressionMetrics,
+  type SplitPositions,
+  seededSplits,
+} from '../../lib/evaluation.js';
 import { FeatureGroup } from '../../lib/feature-group.js';
 import { jsonSyntaxProblem } from '../../lib/json.js';
-import type { RegistryEntry } from '../../lib/model-registry.js';
-import { ModelRegistry } from '../../lib/model-registry.js';
+import type { RegressionMetrics } from '../../lib/metrics.js';
+import {
+  isRegressionHoldout,
+  ModelRegistry,
+  RANKING_METRICS,
+  type RankingMetric,
+  type RegistryEntry,
+} from '../../lib/model-registry.js';
 import { ALGORITHMS } from '../../lib/models/algorithms.js';
+import { REGRESSION_ALGORITHMS } from '../../lib/models/regressors.js';
 import { FOLDS, SEED, SEEDS, TOLERANCE, VERSION } from '../../lib/option-bounds.js';
-import { trainDataset, trainingConfig, trainingData } from '../../lib/pipelines/train.js';
+import {
+  REGRESSION_GATE_METRICS,
+  type RegressionGateMetric,
+  trainDataset,
+  trainingConfig,
+  trainingData,
+} from '../../lib/pipelines/train.js';
 import { mergeTrainShards, trainShard } from '../../lib/pipelines/train-shards.js';
 import { predictionInput } from '../../lib/predict-input.js';
 import { type Shard, shardText } from '../../lib/sharding.js';
-import type { DatasetSpec } from '../../lib/spec.js';
-import { SPLIT_KINDS, type SplitKind } from '../../lib/training.js';
+import { type DatasetSpec, taskOf } from '../../lib/spec.js';
+import { algorithmsOf, SPLIT_KINDS, type SplitKind } from '../../lib/training.js';
+import type { SelectedDataset } from '../../lib/workspace.js';
 import {
   asOfOpt,
   type Command,
@@ -40,19 +60,35 @@ function splitOpt(v: string | undefined): SplitKind | undefined {
   throw new UsageError(`--split must be one of ${SPLIT_KINDS.join(', ')}, got '${v}'`);
 }
 
-/** --algorithm NAME, one of the algorithms (with a did-you-mean for a typo). */
-function algorithmOpt(ctx: CommandContext): string | undefined {
+/**
+ * --algorithm NAME, one of the classifiers or regressors (with a did-you-mean for a typo); whether it fits
+ * a dataset's task is checked per dataset.
+ */
+function algorithmOpt(ctx: CommandContext, specs: readonly SelectedDataset[]): string | undefined {
   const v = stringOpt(ctx, 'algorithm');
-  const names = ALGORITHMS.map((a) => a.name);
+  const tasks = new Set(specs.flatMap((s) => (s.spec ? [taskOf(s.spec.label)] : [])));
+  const classifiers = ALGORITHMS.map((a) => a.name);
+  const regressors = REGRESSION_ALGORITHMS.map((a) => a.name);
+  // The selected datasets' tasks decide the list (both when they mix, or none loads).
+  const only = tasks.size === 1 ? [...tasks][0] : null;
+  const names =
+    only === 'classification'
+      ? classifiers
+      : only === 'regression'
+        ? regressors
+        : [...classifiers, ...regressors];
+  const listed = only
+    ? names.join(', ')
+    : `${classifiers.join(', ')} (classification) or ${regressors.join(', ')} (regression)`;
   if (v !== undefined && !names.includes(v))
-    throw new UsageError(`--algorithm must be one of ${names.join(', ')}, got '${v}'${didYouMean(v, names)}`);
+    throw new UsageError(`--algorithm must be one of ${listed}, got '${v}'${didYouMean(v, names)}`);
   return v;
 }
 
 /** The training options train and train --shard share, checked before any work. */
-function trainOptions(ctx: CommandContext) {
+function trainOptions(ctx: CommandContext, specs: readonly SelectedDataset[]) {
   return {
-    algorithm: algorithmOpt(ctx),
+    algorithm: algorithmOpt(ctx, specs),
     split: splitOpt(stringOpt(ctx, 'split')),
     seed: intOpt(ctx, 'seed', SEED.min, SEED.max),
     folds: intOpt(ctx, 'folds', FOLDS.min, FOLDS.max),
@@ -61,13 +97,58 @@ function trainOptions(ctx: CommandContext) {
   };
 }
 
+/** A regression gate's tolerance is in the label's units, so it is not bounded by 1 as macro-F1's is. */
+const GATE_TOLERANCE = { min: 0, max: 1e15 } as const;
+
+/** --tolerance: a share from 0 to 1 unless a regression dataset is selected (its units are the label's). */
+function toleranceOpt(
+  ctx: CommandContext,
+  specs: readonly (SelectedDataset | DatasetSpec)[],
+): number | undefined {
+  const regression = specs.some((s) => {
+    const spec = 'features' in s ? s : s.spec;
+    return spec !== undefined && taskOf(spec.label) === 'regression';
+  });
+  const b = regression ? GATE_TOLERANCE : TOLERANCE;
+  return numberOpt(ctx, 'tolerance', b.min, b.max);
+}
+
+/** --tolerance for a dataset: a share of macro-F1 for a classifier, the gate metric's units for a regressor. */
+function toleranceFor(spec: DatasetSpec, tolerance: number | undefined): number | undefined {
+  if (tolerance !== undefined && taskOf(spec.label) === 'classification' && tolerance > TOLERANCE.max)
+    throw new UsageError(
+      `--tolerance for ${spec.name} (a classifier, gated on macro-F1) must be a number from ${TOLERANCE.min} to ${TOLERANCE.max}, got ${tolerance}`,
+    );
+  return tolerance;
+}
+
+/** --metric for train's regression gate: mae (default), rmse or r2. */
+function gateMetricOpt(ctx: CommandContext): RegressionGateMetric | undefined {
+  const v = stringOpt(ctx, 'metric');
+  if (v === undefined || (REGRESSION_GATE_METRICS as readonly string[]).includes(v))
+    return v as RegressionGateMetric | undefined;
+  throw new UsageError(`--metric must be one of ${REGRESSION_GATE_METRICS.join(', ')}, got '${v}'`);
+}
+
+/** The gate metric for a dataset: only a regressor has a choice. */
+function gateMetricFor(
+  spec: DatasetSpec,
+  metric: RegressionGateMetric | undefined,
+): RegressionGateMetric | undefined {
+  if (metric !== undefined && taskOf(spec.label) !== 'regression')
+    throw new UsageError(
+      `--metric is the gate metric of a regression dataset; ${spec.name} is a classifier, gated on macro-F1`,
+    );
+  return metric;
+}
+
 export const trainCommand: Command = {
   name: 'train',
   summary: 'Train, cross-validate and register a model per dataset behind the champion/challenger gate',
   usage:
-    'train [--dataset NAME|all] [--algorithm gaussian-nb|knn|random-forest|logistic-regression] [--force] [--promote] [--tolerance F1] [--split stratified|time|hash] [--seed N] [--folds K] [--include-synthetic] [--no-search] [--as-of REV|DATE]\n' +
-    '       train --shard i/n --partials DIR [--dataset NAME|all] [--seed N] [--include-synthetic]   (gaussian-nb statistics of shard i of n)\n' +
-    '       train --merge --partials DIR [--dataset NAME|all] [--force] [--promote] [--tolerance F1]   (merge all n shards, register as train --algorithm gaussian-nb --no-search --split hash would)',
+    `train [--dataset NAME|all] [--algorithm ${ALGORITHMS.map((a) => a.name).join('|')} (classification) | ${REGRESSION_ALGORITHMS.map((a) => a.name).join('|')} (regression)] [--force] [--promote] [--tolerance T] [--metric mae|rmse|r2 (regression gate, default mae)] [--split stratified|shuffle|time|hash] [--seed N] [--folds K] [--include-synthetic] [--no-search] [--as-of REV|DATE]\n` +
+    '       train --shard i/n --partials DIR [--dataset NAME|all] [--algorithm linear-regression|ridge (regression)] [--seed N] [--include-synthetic]   (gaussian-nb, or linear/ridge regression, statistics of shard i of n)\n' +
+    '       train --merge --partials DIR [--dataset NAME|all] [--force] [--promote] [--tolerance T] [--metric mae|rmse|r2]   (merge all n shards, register as train --algorithm A --no-search --split hash would)',
   options: {
     ...dataset,
     algorithm: { type: 'string' },
@@ -80,15 +161,18 @@ export const trainCommand: Command = {
     'include-synthetic': { type: 'boolean' },
     'no-search': { type: 'boolean' },
     'as-of': { type: 'string' },
+    metric: { type: 'string' },
     shard: { type: 'string' },
     partials: { type: 'string' },
     merge: { type: 'boolean' },
   },
   run(ctx) {
     const sharded = shardMode(ctx);
-    const options = trainOptions(ctx);
-    const tolerance = numberOpt(ctx, 'tolerance', TOLERANCE.min, TOLERANCE.max);
-    return perDataset(ctx, selectedDatasets(ctx), (spec) => {
+    const specs = selectedDatasets(ctx);
+    const options = trainOptions(ctx, specs);
+    const tolerance = toleranceOpt(ctx, specs);
+    const gateMetric = gateMetricOpt(ctx);
+    return perDataset(ctx, specs, (spec) => {
       if (sharded) {
         runShardedTrain(ctx, spec, sharded.shard, sharded.partials);
         return EXIT.ok;
@@ -99,7 +183,8 @@ export const trainCommand: Command = {
         now: ctx.now,
         force: ctx.values.force === true,
         promote: ctx.values.promote === true,
-        tolerance,
+        tolerance: toleranceFor(spec, tolerance),
+        gateMetric: gateMetricFor(spec, gateMetric),
         search: ctx.values['no-search'] !== true,
         progress: ctx.out,
         warn: (w) => (ctx.err ?? ctx.out)(`${spec.name}: warning: ${w}`),
@@ -111,9 +196,17 @@ export const trainCommand: Command = {
   },
 };
 
+/** An entry's holdout in one phrase: accuracy and macro-F1, or MAE, RMSE and R² with the label's unit. */
+export function holdoutPhrase(e: RegistryEntry, unit?: string): string {
+  const h = e.holdout;
+  if (!isRegressionHoldout(h)) return `holdout accuracy ${pct(h.accuracy)}, macro-F1 ${h.macroF1.toFixed(4)}`;
+  const u = unit ? ` ${unit}` : '';
+  return `holdout MAE ${h.mae.toFixed(4)}${u} (mean baseline ${h.baselineMae.toFixed(4)}), RMSE ${h.rmse.toFixed(4)}, R² ${h.r2.toFixed(4)}`;
+}
+
 function reportTrained(ctx: CommandContext, spec: DatasetSpec, e: RegistryEntry): void {
   ctx.out(
-    `${spec.name}: v${e.version} ${e.algorithm} — holdout accuracy ${pct(e.holdout.accuracy)}, macro-F1 ${e.holdout.macroF1.toFixed(4)} → ${e.status}. ${e.decision}`,
+    `${spec.name}: v${e.version} ${e.algorithm} — ${holdoutPhrase(e, spec.label.unit)} → ${e.status}. ${e.decision}`,
   );
 }
 
@@ -126,10 +219,15 @@ function runShardedTrain(
   if (shard) {
     refuse(
       ctx,
-      ['force', 'promote', 'tolerance'],
+      ['force', 'promote', 'tolerance', 'metric'],
       'the champion/challenger gate runs at --merge; give them there',
     );
-    const r = trainShard(ctx.ws, spec, { ...trainOptions(ctx), now: ctx.now, shard, partials });
+    const r = trainShard(ctx.ws, spec, {
+      ...trainOptions(ctx, [{ name: spec.name, spec }]),
+      now: ctx.now,
+      shard,
+      partials,
+    });
     ctx.out(
       `${spec.name}: shard ${shardText(shard)} read ${r.months.length} month(s)${r.months.length ? ` (${r.months.join(', ')})` : ''}: ${r.eligible} labelled rows, ${r.test} in the holdout → ${r.file}`,
     );
@@ -146,7 +244,8 @@ function runShardedTrain(
     partials,
     force: ctx.values.force === true,
     promote: ctx.values.promote === true,
-    tolerance: numberOpt(ctx, 'tolerance', TOLERANCE.min, TOLERANCE.max),
+    tolerance: toleranceFor(spec, toleranceOpt(ctx, [spec])),
+    gateMetric: gateMetricFor(spec, gateMetricOpt(ctx)),
     progress: ctx.out,
   });
   if (r.skipped) ctx.out(`${spec.name}: skipped, ${r.skipped}`);
@@ -156,7 +255,7 @@ function runShardedTrain(
 export const evaluateCommand: Command = {
   name: 'evaluate',
   summary:
-    'Mean holdout accuracy over 5 seeded stratified 80/20 splits that keep identical feature rows together, per algorithm and for the pipeline; --peer runs scikit-learn on the same splits',
+    'Mean holdout score over 5 seeded 80/20 splits that keep identical feature rows together (stratified accuracy for a classifier; shuffled, MAE/RMSE/R²/within-T for a regressor), per algorithm and for the pipeline; --peer runs scikit-learn on the same splits',
   usage: 'evaluate [--dataset NAME|all] [--seeds N] [--algorithm NAME] [--peer] [--json]',
   options: {
     ...dataset,
@@ -168,9 +267,21 @@ export const evaluateCommand: Command = {
   },
   run(ctx) {
     const seeds = Array.from({ length: intOpt(ctx, 'seeds', SEEDS.min, SEEDS.max) ?? 5 }, (_, i) => i);
-    const chosen = algorithmOpt(ctx);
-    const families = chosen ? [chosen] : ALGORITHMS.map((a) => a.name);
     const specs = ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!);
+    const chosen = algorithmOpt(
+      ctx,
+      specs.map((spec) => ({ name: spec.name, spec })),
+    );
+    const familiesOf = (spec: DatasetSpec) => {
+      const names = algorithmsOf(taskOf(spec.label)).map((a) => a.name);
+      if (chosen === undefined) return names;
+      if (!names.includes(chosen))
+        throw new UsageError(
+          `--algorithm ${chosen} does not fit ${spec.name} (a ${taskOf(spec.label)} dataset: ${names.join(', ')})`,
+        );
+      return [chosen];
+    };
+    for (const spec of specs) familiesOf(spec);
     // Our honest splits first: scikit-learn gets the very same ones.
     const inputs = specs.map((spec) => {
       const fg = FeatureGroup.open(ctx.ws, spec);
@@ -178,22 +289,47 @@ export const evaluateCommand: Command = {
       return { spec, data, splits: seededSplits(data, seeds) };
     });
     const peer = ctx.values.peer
-      ? runPeer(ctx.ws.root, Object.fromEntries(inputs.map((x) => [x.spec.name, x.splits])))
+      ? runPeer(
+          ctx.ws.root,
+          Object.fromEntries(
+            inputs.map((x) => [
+              x.spec.name,
+              x.data.task === 'regression'
+                ? { splits: x.splits, tolerances: x.data.tolerances ?? [] }
+                : x.splits,
+            ]),
+          ),
+        )
       : null;
     const report: Record<string, unknown> = {};
     for (const { spec, data, splits } of inputs) {
+      const regression = data.task === 'regression';
       if (!ctx.values.json)
         ctx.out(
-          `${spec.name}: ${data.rows.length} real labelled rows, ${splits.length} seeded stratified 80/20 splits that keep identical feature rows together${peer ? ` (${peer[spec.name].groups} distinct feature rows; scikit-learn on the same splits)` : ''}`,
+          `${spec.name}: ${data.rows.length} real labelled rows, ${splits.length} seeded ${regression ? 'shuffled' : 'stratified'} 80/20 splits that keep identical feature rows together${peer ? ` (${peer[spec.name].groups} distinct feature rows; scikit-learn on the same splits)` : ''}`,
         );
       const rows = evaluate(data, trainingConfig(spec, { now: ctx.now }), splits, {
-        families,
+        families: familiesOf(spec),
         pipeline: ctx.values['no-pipeline'] !== true,
         progress: ctx.values.json ? undefined : ctx.out,
       });
+      if (regression) {
+        report[spec.name] = {
+          rows: data.rows.length,
+          task: 'regression',
+          results: rows.map((r) => ({
+            name: r.name,
+            mean: meanRegressionMetrics(r.regression!),
+            splits: r.regression,
+          })),
+          peer: peer?.[spec.name].regression,
+        };
+        if (!ctx.values.json) printRegression(ctx, rows, peer?.[spec.name].regression, spec.label.unit);
+        continue;
+      }
       report[spec.name] = {
         rows: data.rows.length,
-        results: rows.map((r) => ({ name: r.name, mean: r.mean, accuracy: r.accuracy })),
+        results: rows.map((r) => ({ name: r.name, mean: r.mean, accuracy: r.scores })),
         peer: peer?.[spec.name].accuracy,
       };
       if (ctx.values.json) continue;
@@ -201,7 +337,7 @@ export const evaluateCommand: Command = {
         `  ${'model'.padEnd(52)} ${'ours'.padStart(7)}${peer ? `  ${'sklearn'.padStart(7)}  diff` : ''}`,
       );
       for (const r of rows) {
-        const sk = peer?.[spec.name].accuracy[r.candidate.algorithm];
+        const sk = peer?.[spec.name].accuracy?.[r.candidate.algorithm];
         const skMean = sk ? sk.reduce((s, x) => s + x, 0) / sk.length : undefined;
         ctx.out(
           `  ${r.name.padEnd(52)} ${r.mean.toFixed(4).padStart(7)}${skMean !== undefined && !r.name.startsWith('pipeline') ? `  ${skMean.toFixed(4).padStart(7)}  ${((r.mean - skMean) * 100).toFixed(1)} pt` : ''}`,
@@ -209,7 +345,7 @@ export const evaluateCommand: Command = {
       }
       if (peer) {
         for (const family of PEER_ONLY) {
-          const sk = peer[spec.name].accuracy[family];
+          const sk = peer[spec.name].accuracy?.[family];
           if (sk && !rows.some((r) => r.candidate.algorithm === family))
             ctx.out(
               `  ${`(scikit-learn ${family}, for reference)`.padEnd(52)} ${''.padStart(7)}  ${(sk.reduce((s, x) => s + x, 0) / sk.length).toFixed(4).padStart(7)}`,
@@ -222,18 +358,59 @@ export const evaluateCommand: Command = {
   },
 };
 
+/** One split's regression metrics as the peer prints them (RegressionMetrics without the task tag). */
+type PeerRegressionMetrics = Omit<RegressionMetrics, 'task'>;
+
+/** Regression results, ours and (with --peer) scikit-learn's on the same splits, one line each. */
+export function printRegression(
+  ctx: CommandContext,
+  rows: EvaluationRow[],
+  peer: Record<string, PeerRegressionMetrics[]> | undefined,
+  unit: string | undefined,
+): void {
+  const first = rows[0].regression![0];
+  const tolerances = first.within.map((w) => w.tolerance);
+  ctx.out(
+    `  ${'model'.padEnd(44)} ${'by'.padEnd(7)} ${'MAE'.padStart(7)} ${'RMSE'.padStart(7)} ${'R²'.padStart(7)} ${'MedAE'.padStart(7)}${tolerances.map((t) => ` ${`≤${t}`.padStart(6)}`).join('')}${unit ? `   (${unit})` : ''}`,
+  );
+  const line = (name: string, by: string, m: RegressionMetrics) =>
+    ctx.out(
+      `  ${name.padEnd(44)} ${by.padEnd(7)} ${m.mae.toFixed(4).padStart(7)} ${m.rmse.toFixed(4).padStart(7)} ${m.r2.toFixed(4).padStart(7)} ${m.medianAbsoluteError.toFixed(4).padStart(7)}${m.within.map((w) => ` ${pct(w.accuracy).padStart(6)}`).join('')}`,
+    );
+  const ours = rows.map((r) => ({ r, mean: meanRegressionMetrics(r.regression!) }));
+  const base = ours[0].mean;
+  ctx.out(
+    `  ${'predict the training mean (baseline)'.padEnd(44)} ${''.padEnd(7)} ${base.baselineMae.toFixed(4).padStart(7)} ${base.baselineRmse.toFixed(4).padStart(7)}`,
+  );
+  for (const { r, mean } of ours) {
+    line(r.name, 'gitml', mean);
+    const theirs = !r.name.startsWith('pipeline') ? peer?.[r.candidate.algorithm] : undefined;
+    if (theirs?.length)
+      line('', 'sklearn', meanRegressionMetrics(theirs.map((m) => ({ ...m, task: 'regression' }))));
+  }
+}
+
 interface PeerResult {
   splits: number[][];
   /** Distinct feature rows, as pandas groups them. */
   groups: number;
-  accuracy: Record<string, number[]>;
+  /** Classification: accuracy per family and split. */
+  accuracy?: Record<string, number[]>;
+  /** Regression: the metrics per family and split. */
+  regression?: Record<string, PeerRegressionMetrics[]>;
 }
 
 /** scikit-learn families without a gitml algorithm of the same name, shown for reference. */
 const PEER_ONLY = ['logistic-regression', 'hist-gradient-boosting'];
 
-/** Runs the scikit-learn peer on our splits (test positions per dataset, on its stdin). */
-function runPeer(root: string, splits: Record<string, SplitPositions>): Record<string, PeerResult> {
+/**
+ * Runs the scikit-learn peer on our splits: per dataset, the test positions of each split (classification)
+ * or { splits, tolerances } (regression), on its stdin.
+ */
+function runPeer(
+  root: string,
+  input: Record<string, SplitPositions | { splits: SplitPositions; tolerances: readonly number[] }>,
+): Record<string, PeerResult> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const script = [
     path.join(root, 'test/bench/peers/accuracy.py'),
@@ -242,9 +419,9 @@ function runPeer(root: string, splits: Record<string, SplitPositions>): Record<s
   if (!script) throw new Error('--peer needs test/bench/peers/accuracy.py (run from the repository)');
   let out: string;
   try {
-    out = execFileSync('/usr/bin/python3', [script, root, ...Object.keys(splits)], {
+    out = execFileSync('/usr/bin/python3', [script, root, ...Object.keys(input)], {
       encoding: 'utf8',
-      input: JSON.stringify(splits),
+      input: JSON.stringify(input),
       maxBuffer: 1 << 28,
       env: { ...process.env, OMP_NUM_THREADS: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -257,7 +434,8 @@ function runPeer(root: string, splits: Record<string, SplitPositions>): Record<s
     );
   }
   const result: Record<string, PeerResult> = JSON.parse(out.trim().split('\n').pop()!);
-  for (const [name, ours] of Object.entries(splits)) {
+  for (const [name, given] of Object.entries(input)) {
+    const ours = Array.isArray(given) ? given : given.splits;
     if (
       JSON.stringify(result[name]?.splits) !== JSON.stringify(ours.map((t) => [...t].sort((a, b) => a - b)))
     )
@@ -270,7 +448,7 @@ export const modelsCommand: Command = {
   name: 'models',
   summary: 'List the registry, show a version (model card), or find the best version by a metric',
   usage:
-    'models list [--dataset NAME|all] | models show --dataset NAME [--version N] | models best --dataset NAME [--metric accuracy|macroF1|weightedF1]',
+    'models list [--dataset NAME|all] | models show --dataset NAME [--version N] | models best --dataset NAME [--metric accuracy|macroF1|weightedF1 (classification, default macroF1) | mae|rmse|r2 (regression, default mae)]',
   options: { ...dataset, version: { type: 'string' }, metric: { type: 'string' } },
   run(ctx) {
     const sub = ctx.positionals[0] ?? 'list';
@@ -281,8 +459,12 @@ export const modelsCommand: Command = {
           `${spec.name}: ${idx.versions.length} version(s), champion ${idx.champion ? `v${idx.champion}` : 'none'}`,
         );
         for (const v of idx.versions) {
+          const h = v.holdout;
+          const figures = isRegressionHoldout(h)
+            ? `MAE ${h.mae.toFixed(4)}  RMSE ${h.rmse.toFixed(4)}  R² ${h.r2.toFixed(4)}`
+            : `accuracy ${pct(h.accuracy).padStart(6)}  macro-F1 ${h.macroF1.toFixed(4)}`;
           ctx.out(
-            `  v${v.version}  ${v.status.padEnd(10)} ${v.algorithm.padEnd(14)} accuracy ${pct(v.holdout.accuracy).padStart(6)}  macro-F1 ${v.holdout.macroF1.toFixed(4)}  ${v.createdAt}`,
+            `  v${v.version}  ${v.status.padEnd(10)} ${v.algorithm.padEnd(14)} ${figures}  ${v.createdAt}`,
           );
         }
         return EXIT.ok;
@@ -290,7 +472,7 @@ export const modelsCommand: Command = {
     }
     const name = stringOpt(ctx, 'dataset');
     if (!name || name === 'all') throw new UsageError(`models ${sub} needs --dataset NAME`);
-    ctx.ws.loadSpec(name);
+    const spec = ctx.ws.loadSpec(name);
     const reg = new ModelRegistry(ctx.ws, name);
     if (sub === 'show') {
       const v = intOpt(ctx, 'version', VERSION.min, VERSION.max) ?? reg.index().champion;
@@ -300,13 +482,21 @@ export const modelsCommand: Command = {
       return EXIT.ok;
     }
     if (sub === 'best') {
-      const metric = (stringOpt(ctx, 'metric') ?? 'macroF1') as 'accuracy' | 'macroF1' | 'weightedF1';
-      if (!['accuracy', 'macroF1', 'weightedF1'].includes(metric))
-        throw new UsageError(`--metric must be accuracy, macroF1 or weightedF1`);
+      const task = taskOf(spec.label);
+      const allowed = (Object.keys(RANKING_METRICS) as RankingMetric[]).filter(
+        (m) => RANKING_METRICS[m].task === task,
+      );
+      const metric = (stringOpt(ctx, 'metric') ??
+        (task === 'regression' ? 'mae' : 'macroF1')) as RankingMetric;
+      if (!allowed.includes(metric))
+        throw new UsageError(
+          `--metric for ${name} (a ${task} dataset) must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}, got '${metric}'`,
+        );
       const b = reg.best(metric);
-      if (!b) throw new Error(`${name}: no models yet`);
+      if (!b) throw new Error(`${name}: no ${task} models with ${metric} yet`);
+      const value = (b.holdout as unknown as Record<string, number>)[metric];
       ctx.out(
-        `${name}: best by ${metric} is v${b.version} (${b.algorithm}, ${b.holdout[metric].toFixed(4)}, ${b.status})`,
+        `${name}: best by ${metric}${RANKING_METRICS[metric].higherIsBetter ? '' : ' (lower is better)'} is v${b.version} (${b.algorithm}, ${value.toFixed(4)}, ${b.status})`,
       );
       return EXIT.ok;
     }
@@ -368,6 +558,22 @@ export const predictCommand: Command = {
       model.features.map((f) => f.name),
     );
     const p = model.predictOne(input);
+    if (model.task === 'regression') {
+      const l = model.json.label;
+      // Two decimals beyond the label's own, as the prediction log keeps them.
+      const round = (x: number | undefined) =>
+        x === undefined || l.decimals === undefined ? x : Number(x.toFixed(l.decimals + 2));
+      ctx.out(
+        JSON.stringify({
+          value: round(p.value),
+          low: round(p.low),
+          high: round(p.high),
+          ...(l.unit ? { unit: l.unit } : {}),
+          interval: '10th–90th percentile',
+        }),
+      );
+      return EXIT.ok;
+    }
     ctx.out(
       JSON.stringify({
         class: model.classes[p.classIndex].value,

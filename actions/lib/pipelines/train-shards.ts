@@ -1,4 +1,8 @@
-// Sharded training of Gaussian naive Bayes. Map (`train --shard i/n`): a shard reads its months one
+// Sharded training: Gaussian naive Bayes for a classifier, linear or ridge regression for a regressor.
+// Regression works the same way with LinearRegression's sufficient statistics (row count, means and the
+// centred XᵀX, Xᵀy, yᵀy of the training rows, merged exactly), fitted at the merge as the unsharded
+// `train --algorithm linear-regression|ridge --no-search --split hash` fits (ridge's standardisation is
+// applied to the merged statistics), with the holdout residuals' interval. Classification: map (`train --shard i/n`): a shard reads its months one
 // partition at a time and writes the model's mergeable sufficient statistics — per-class counts, means
 // and squared deviations of the training rows, plus the moments of each feature's correlation with the
 // label — to a gitml.nb-partial file. Reduce (`train --merge`): the statistics of all n shards are merged
@@ -26,11 +30,14 @@ import { FeatureGroup } from '../feature-group.js';
 import { SOURCES, valueText } from '../feature-table.js';
 import { applyFeatureView, type FeatureViewJSON, labelScores, type ViewColumn } from '../feature-view.js';
 import { stableStringify } from '../json.js';
-import { classificationMetrics } from '../metrics.js';
+import { classificationMetrics, regressionMetrics } from '../metrics.js';
 import { ModelRegistry } from '../model-registry.js';
 import { algorithm as algorithmByName } from '../models/algorithms.js';
 import { GaussianNB, type GaussianNBPartial } from '../models/gaussian-nb.js';
-import { SchemaMismatchError, ServingModel } from '../serving-model.js';
+import { LinearRegression } from '../models/linear-regression.js';
+import { emptyLinearStats, type LinearStats } from '../models/linear-stats.js';
+import { regressionAlgorithm } from '../models/regressors.js';
+import { regressionLabel, SchemaMismatchError, ServingModel } from '../serving-model.js';
 import {
   checkLabelsUnchanged,
   checkSame,
@@ -46,25 +53,33 @@ import {
   ShardError,
   shardText,
 } from '../sharding.js';
-import type { DatasetSpec, FeatureSchema } from '../spec.js';
+import { type DatasetSpec, type FeatureSchema, type Task, taskOf } from '../spec.js';
 import { checkHashSplit, contentKeys, inHashHoldout } from '../splits.js';
 import {
   type CvResult,
   checkClassCounts,
+  checkTargetSummary,
   predictRows,
+  predictValueRows,
+  residualInterval,
   rowKeys,
   type TrainingConfig,
   TrainingError,
+  unscored,
+  withSeed,
 } from '../training.js';
 import type { Workspace } from '../workspace.js';
 import {
   addChampionTrainingKeys,
   type ChampionCheck,
   championHoldout,
+  checkChampionTask,
   configHashOf,
   gateCheck,
   isFreshForChampion,
+  type RegressionGateMetric,
   registerFitted,
+  regressionGateCheck,
   type TrainOptions,
   type TrainResult,
   trainingConfig,
@@ -104,25 +119,45 @@ export interface ShardTrainResult {
   test: number;
 }
 
+/** The regressors fitted from mergeable statistics. */
+export const SHARDABLE_REGRESSORS = ['linear-regression', 'ridge'] as const;
+
 /**
- * The training config of a sharded run: gaussian-nb, no search, hash split — what the unsharded
- * `train --algorithm gaussian-nb --no-search --split hash` uses, so both give the same configHash.
+ * The algorithm a sharded run fits: gaussian-nb for a classifier; for a regressor the one asked for,
+ * else the spec's when it can be sharded, else ridge.
+ */
+export function shardedAlgorithm(spec: DatasetSpec, asked: string | undefined): string {
+  if (taskOf(spec.label) === 'classification') {
+    if (asked !== undefined && asked !== ALGORITHM)
+      throw new ShardError(
+        `sharded training fits ${ALGORITHM} from mergeable statistics; '${asked}' cannot be sharded`,
+      );
+    return ALGORITHM;
+  }
+  const shardable: readonly string[] = SHARDABLE_REGRESSORS;
+  if (asked !== undefined && !shardable.includes(asked))
+    throw new ShardError(
+      `sharded regression fits ${SHARDABLE_REGRESSORS.join(' or ')} from mergeable statistics; '${asked}' cannot be sharded`,
+    );
+  return asked ?? (shardable.includes(spec.model.algorithm) ? spec.model.algorithm : 'ridge');
+}
+
+/**
+ * The training config of a sharded run: gaussian-nb (or linear/ridge regression), no search, hash split —
+ * what the unsharded `train --algorithm A --no-search --split hash` uses, so both give the same configHash.
  */
 export function shardedTrainingConfig(
   spec: DatasetSpec,
   opts: TrainOptions,
 ): TrainingConfig & { includeSynthetic: boolean } {
-  if (opts.algorithm !== undefined && opts.algorithm !== ALGORITHM)
-    throw new ShardError(
-      `sharded training fits ${ALGORITHM} from mergeable statistics; '${opts.algorithm}' cannot be sharded`,
-    );
+  const algorithm = shardedAlgorithm(spec, opts.algorithm);
   if (opts.split !== undefined && opts.split !== 'hash')
     throw new ShardError(
       `sharded training needs the hash split (a shard knows its holdout rows by their content); got '${opts.split}'`,
     );
   if (opts.asOf !== undefined)
     throw new ShardError('sharded training reads the working tree; --as-of is not supported with shards');
-  return trainingConfig(spec, { ...opts, algorithm: ALGORITHM, search: false, split: 'hash' });
+  return trainingConfig(spec, { ...opts, algorithm, search: false, split: 'hash' });
 }
 
 /**
@@ -158,6 +193,7 @@ export function trainShard(
   spec: DatasetSpec,
   opts: TrainOptions & { shard: Shard; partials: string },
 ): ShardTrainResult {
+  if (taskOf(spec.label) === 'regression') return trainLinearShard(ws, spec, opts);
   const config = shardedTrainingConfig(spec, opts);
   const index = new ModelRegistry(ws, spec.name).index(); // a corrupt index fails here, before any work
   const fg = FeatureGroup.open(ws, spec);
@@ -241,30 +277,227 @@ export function trainShard(
   };
 }
 
-/**
- * Reduce: merges a complete set of partials into the model, scores the holdout, and registers it
- * behind the champion/challenger gate. Refuses (writing nothing) a missing or duplicated shard,
- * partials of another n, feature-group version, champion or config, and data changed since.
- */
-export function mergeTrainShards(
+export const LINEAR_PARTIAL_FORMAT = 'gitml.linear-partial';
+export const LINEAR_PARTIAL_VERSION = 1;
+
+export interface LinearPartial extends PartialHeader {
+  format: typeof LINEAR_PARTIAL_FORMAT;
+  version: typeof LINEAR_PARTIAL_VERSION;
+  config: TrainingConfig & { includeSynthetic: boolean };
+  configHash: string;
+  /** Champion version when the shard ran; the merge refuses a different one. */
+  champion: number | null;
+  /** Eligible (labelled, chosen sources) rows, holdout included, and the smallest and largest label. */
+  eligible: number;
+  targetMin: number | null;
+  targetMax: number | null;
+  /** Holdout rows among them. */
+  test: number;
+  /** LinearRegression.stats of the training rows on the raw view (nbView: numeric as is, one-hot). */
+  stats: { n: number; p: number; meanX: number[]; meanY: number; xx: number[]; xy: number[]; yy: number };
+  /** Moments of each feature's correlation with the label value over the training rows (schema order). */
+  moments: CorrelationMoments;
+}
+
+/** Map for a regressor: LinearRegression statistics of one shard's training rows. */
+function trainLinearShard(
   ws: Workspace,
   spec: DatasetSpec,
-  opts: Pick<TrainOptions, 'now' | 'force' | 'promote' | 'tolerance' | 'progress'> & { partials: string },
-): TrainResult {
-  const registry = new ModelRegistry(ws, spec.name);
-  const index = registry.index();
+  opts: TrainOptions & { shard: Shard; partials: string },
+): ShardTrainResult {
+  const config = shardedTrainingConfig(spec, opts);
+  const index = new ModelRegistry(ws, spec.name).index(); // a corrupt index fails here, before any work
   const fg = FeatureGroup.open(ws, spec);
-  const set = readPartialSet<NbPartial>(opts.partials, NB_PARTIAL_FORMAT, NB_PARTIAL_VERSION, spec.name, fg);
+  const months = groupAssignment(fg, opts.shard.count)[opts.shard.index - 1];
+  const schema = fg.meta.features;
+  const names = schema.map((f) => f.name);
+  const view = nbView(schema, {});
+  let stats = emptyLinearStats(view.columns.length);
+  let moments = emptyMoments(schema.length);
+  let eligible = 0;
+  let test = 0;
+  let targetMin = Number.POSITIVE_INFINITY;
+  let targetMax = Number.NEGATIVE_INFINITY;
+  const partitions: { month: string; sha256: string }[] = [];
+  for (const part of partitionsOf(fg, months, fg.lateLabels())) {
+    const t = part.table;
+    partitions.push({ month: part.month, sha256: part.sha256 });
+    const get = (name: string) => t.columns[names.indexOf(name)];
+    const data = trainingData(fg, t, config.includeSynthetic);
+    const keys = rowKeys(data);
+    const train: number[] = [];
+    for (const i of data.rows) {
+      eligible++;
+      for (let j = 0; j < schema.length; j++) {
+        if (!Number.isFinite(t.columns[j][i]))
+          throw new TrainingError(
+            `${spec.name}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(', ')}); training needs finite values`,
+          );
+      }
+      const y = t.targets[i];
+      if (!Number.isFinite(y))
+        throw new TrainingError(
+          `${spec.name}: label '${spec.label.name}' is ${y} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(', ')}); a regressor needs a number in every labelled row`,
+        );
+      targetMin = Math.min(targetMin, y);
+      targetMax = Math.max(targetMax, y);
+      if (inHashHoldout(keys[i], config.seed, config.testFraction)) test++;
+      else train.push(i);
+    }
+    moments = mergeMoments(moments, momentsOf(names, get, t.targets, train));
+    const X = applyFeatureView(view, get, 0, train);
+    stats = LinearRegression.mergeStats(
+      stats,
+      LinearRegression.stats(
+        X,
+        Float64Array.from(train, (i) => t.targets[i]),
+      ),
+    );
+    opts.progress?.(`  ${part.month}: ${t.rows} rows, ${train.length} training`);
+  }
+  const labels = labelsSha256(fg);
+  const partial: LinearPartial = {
+    format: LINEAR_PARTIAL_FORMAT,
+    version: LINEAR_PARTIAL_VERSION,
+    dataset: spec.name,
+    shard: opts.shard.index,
+    shards: opts.shard.count,
+    featureGroupVersion: fg.meta.version,
+    months,
+    partitions,
+    labelsSha256: labels,
+    rowsHash: rowsHashOf(partitions, labels),
+    config,
+    configHash: configHashOf(config),
+    champion: index.champion,
+    eligible,
+    targetMin: eligible > 0 ? targetMin : null,
+    targetMax: eligible > 0 ? targetMax : null,
+    test,
+    stats: {
+      n: stats.n,
+      p: stats.p,
+      meanX: Array.from(stats.meanX),
+      meanY: stats.meanY,
+      xx: Array.from(stats.xx),
+      xy: Array.from(stats.xy),
+      yy: stats.yy,
+    },
+    moments,
+  };
+  mkdirSync(opts.partials, { recursive: true });
+  const file = path.join(opts.partials, partialFileName('train', spec.name, opts.shard));
+  writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
+  return { dataset: spec.name, shard: opts.shard, file, months, eligible, test };
+}
+
+/**
+ * The linear model of merged statistics on the raw view (nbView's columns), fitted as fitCandidate
+ * fits `algorithm` on all features: ridge standardises numeric columns by the training rows' mean and
+ * (population) standard deviation, which scales the centred statistics — (x − m)/s has centred
+ * products xx/(s_j s_k) and xy/s_j — so no second pass over the rows is needed.
+ */
+export function linearModelFromStats(
+  o: {
+    dataset: string;
+    schema: readonly FeatureSchema[];
+    label: Parameters<typeof regressionLabel>[0];
+    correlations: Record<string, number>;
+    algorithm: string;
+    params: Record<string, number | string | boolean>;
+  },
+  stats: LinearStats,
+): ServingModel {
+  const algo = regressionAlgorithm(o.algorithm);
+  const base = nbView(o.schema, o.correlations);
+  const { n, p } = stats;
+  const scale = new Float64Array(p).fill(1);
+  const columns = base.columns.map((c, j) => {
+    if (!algo.standardize || c.code !== undefined) return c;
+    const sd = Math.sqrt(stats.xx[j * p + j] / n);
+    scale[j] = sd > 0 ? sd : 1;
+    return { ...c, center: stats.meanX[j], scale: scale[j] };
+  });
+  const meanX = stats.meanX.map((m, j) => (m - columns[j].center) / scale[j]);
+  const xx = stats.xx.map((v, at) => v / (scale[Math.floor(at / p)] * scale[at % p]));
+  const xy = stats.xy.map((v, j) => v / scale[j]);
+  const est = LinearRegression.fromStats(
+    { ...stats, meanX, xx, xy },
+    { alpha: (algo.create(o.params) as LinearRegression).alpha },
+  );
+  return ServingModel.create(
+    {
+      dataset: o.dataset,
+      task: 'regression',
+      algorithm: o.algorithm,
+      params: est.params(),
+      label: regressionLabel(o.label),
+      view: { ...base, columns },
+    },
+    est,
+  );
+}
+
+/** What a merge of either kind of partial hands to the scoring pass. */
+interface MergedShards {
+  task: Task;
+  set: {
+    partial: PartialHeader & { config: TrainingConfig & { includeSynthetic: boolean } };
+    file: string;
+  }[];
+  config: TrainingConfig & { includeSynthetic: boolean };
+  configHash: string;
+  model: ServingModel;
+  chosen: CvResult;
+  eligible: number;
+  test: number;
+}
+
+/** Checks shared by both kinds of partial set: one config, the same champion, labels.csv unchanged. */
+function checkSet(
+  set: {
+    partial: PartialHeader & {
+      configHash: string;
+      champion: number | null;
+      config: TrainingConfig & { includeSynthetic: boolean };
+    };
+    file: string;
+  }[],
+  fg: FeatureGroup,
+  champion: number | null,
+  dataset: string,
+): { config: TrainingConfig & { includeSynthetic: boolean }; configHash: string } {
   checkSame(set, 'training config (configHash)', (p) => p.configHash);
   checkSame(set, 'champion version', (p) => p.champion, {
-    value: index.champion,
-    where: `the champion in models/${spec.name}/index.json now`,
+    value: champion,
+    where: `the champion in models/${dataset}/index.json now`,
   });
   checkLabelsUnchanged(fg, set);
   const config = set[0].partial.config;
   const configHash = configHashOf(config);
   if (configHash !== set[0].partial.configHash)
     throw new ShardError(`${set[0].file}: configHash does not match its config (edited by hand?)`);
+  return { config, configHash };
+}
+
+function round6Record(schema: readonly FeatureSchema[], moments: CorrelationMoments): Record<string, number> {
+  const r = correlationsOf(moments);
+  const correlations: Record<string, number> = {};
+  schema.forEach((f, j) => {
+    correlations[f.name] = round6(r[j]);
+  });
+  return correlations;
+}
+
+/** Merges Gaussian NB partials into the model. */
+function mergeNbPartials(
+  spec: DatasetSpec,
+  fg: FeatureGroup,
+  partials: string,
+  champion: number | null,
+): MergedShards {
+  const set = readPartialSet<NbPartial>(partials, NB_PARTIAL_FORMAT, NB_PARTIAL_VERSION, spec.name, fg);
+  const { config, configHash } = checkSet(set, fg, champion, spec.name);
   const classes = fg.meta.label.classes;
   const schema = fg.meta.features;
   const columns = nbView(schema, {}).columns.length;
@@ -306,18 +539,10 @@ export function mergeTrainShards(
   const eligible = eligibleByClass.reduce((s, c) => s + c, 0);
   checkHashSplit(eligible, test, config.testFraction);
 
-  const r = correlationsOf(moments);
-  const correlations: Record<string, number> = {};
-  schema.forEach((f, j) => {
-    correlations[f.name] = round6(r[j]);
-  });
-  const chosen: CvResult = {
-    algorithm: ALGORITHM,
-    params: algorithmByName(ALGORITHM).grid[0],
-    minAbsCorrelation: 0,
-    meanAccuracy: Number.NaN,
-    foldAccuracy: [],
-  };
+  const chosen = unscored(
+    { algorithm: ALGORITHM, params: algorithmByName(ALGORITHM).grid[0], minAbsCorrelation: 0 },
+    'classification',
+  );
   const estimator = GaussianNB.fromPartial(stats!, chosen.params as { varSmoothing?: number });
   const model = ServingModel.create(
     {
@@ -325,16 +550,117 @@ export function mergeTrainShards(
       algorithm: ALGORITHM,
       params: estimator.params(),
       label: fg.meta.label,
-      view: nbView(schema, correlations),
+      view: nbView(schema, round6Record(schema, moments)),
     },
     estimator,
   );
+  return { task: 'classification', set, config, configHash, model, chosen, eligible, test };
+}
+
+/** Merges linear-regression partials into the model (without its interval: the holdout gives it). */
+function mergeLinearPartials(
+  spec: DatasetSpec,
+  fg: FeatureGroup,
+  partials: string,
+  champion: number | null,
+): MergedShards {
+  const set = readPartialSet<LinearPartial>(
+    partials,
+    LINEAR_PARTIAL_FORMAT,
+    LINEAR_PARTIAL_VERSION,
+    spec.name,
+    fg,
+  );
+  const { config, configHash } = checkSet(set, fg, champion, spec.name);
+  const schema = fg.meta.features;
+  const p = nbView(schema, {}).columns.length;
+  let stats = emptyLinearStats(p);
+  let moments = emptyMoments(schema.length);
+  let eligible = 0;
+  let test = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const { partial: q, file } of set) {
+    const s = q.stats;
+    if (
+      s.p !== p ||
+      s.meanX.length !== p ||
+      s.xx.length !== p * p ||
+      s.xy.length !== p ||
+      q.moments.meanX.length !== schema.length
+    )
+      throw new ShardError(`${file}: statistics are not ${p} columns as the feature group's schema needs`);
+    stats = LinearRegression.mergeStats(stats, {
+      n: s.n,
+      p: s.p,
+      meanX: Float64Array.from(s.meanX),
+      meanY: s.meanY,
+      xx: Float64Array.from(s.xx),
+      xy: Float64Array.from(s.xy),
+      yy: s.yy,
+    });
+    moments = mergeMoments(moments, q.moments);
+    eligible += q.eligible;
+    test += q.test;
+    if (q.targetMin !== null) min = Math.min(min, q.targetMin);
+    if (q.targetMax !== null) max = Math.max(max, q.targetMax);
+  }
+  checkTargetSummary(spec.name, spec.label.name, { rows: eligible, min, max }, config);
+  checkHashSplit(eligible, test, config.testFraction);
+  const algorithm = config.algorithm ?? 'ridge';
+  const chosen = unscored(
+    {
+      algorithm,
+      params: withSeed(algorithm, regressionAlgorithm(algorithm).grid[0], config.seed),
+      minAbsCorrelation: 0,
+    },
+    'regression',
+  );
+  const model = linearModelFromStats(
+    {
+      dataset: spec.name,
+      schema,
+      label: { ...spec.label, ...fg.meta.label },
+      correlations: round6Record(schema, moments),
+      algorithm,
+      params: chosen.params,
+    },
+    stats,
+  );
+  return { task: 'regression', set, config, configHash, model, chosen, eligible, test };
+}
+
+/**
+ * Reduce: merges a complete set of partials into the model, scores the holdout, and registers it
+ * behind the champion/challenger gate. Refuses (writing nothing) a missing or duplicated shard,
+ * partials of another n, feature-group version, champion or config, and data changed since.
+ */
+export function mergeTrainShards(
+  ws: Workspace,
+  spec: DatasetSpec,
+  opts: Pick<TrainOptions, 'now' | 'force' | 'promote' | 'tolerance' | 'progress'> & {
+    partials: string;
+    gateMetric?: RegressionGateMetric;
+  },
+): TrainResult {
+  const registry = new ModelRegistry(ws, spec.name);
+  const index = registry.index();
+  const fg = FeatureGroup.open(ws, spec);
+  const task = taskOf(spec.label);
+  const merged =
+    task === 'regression'
+      ? mergeLinearPartials(spec, fg, opts.partials, index.champion)
+      : mergeNbPartials(spec, fg, opts.partials, index.champion);
+  const { set, config, configHash, chosen, test, eligible } = merged;
+  let model = merged.model;
+  const schema = fg.meta.features;
 
   // One more pass, a partition at a time: the data hash, and the holdout scored by both models.
   const champion = index.champion !== null ? registry.champion() : null;
   let mismatch: SchemaMismatchError | null = null;
   if (champion) {
     try {
+      checkChampionTask(champion, task);
       champion.model.checkSchema(schema, `champion v${champion.entry.version}`);
     } catch (err) {
       if (!(err instanceof SchemaMismatchError)) throw err;
@@ -343,24 +669,28 @@ export function mergeTrainShards(
   }
   const ownerOf = new Map(set.flatMap((o) => o.partial.months.map((m) => [m, o] as const)));
   const hash = createHash('sha256');
-  const actual = new Int32Array(test);
-  const predicted = new Int32Array(test);
-  const championPredicted = new Int32Array(test);
+  // Class codes or label values; both fit a Float64Array exactly.
+  const actual = new Float64Array(test);
+  const predicted = new Float64Array(test);
+  const championPredicted = new Float64Array(test);
   const testIds: number[] = [];
   const testKeys: number[] = [];
   // Distinct training feature rows (the card's duplicate count) and the rows the champion may have trained
   // on (the gate compares on holdout rows it never saw): a set of 53-bit keys, 8 bytes and a slot a row.
   const trainKeys = new Set<number>();
   let trainSeen = 0;
+  let trainSum = 0;
   const held = champion && !mismatch ? championHoldout(registry, champion.entry.version) : null;
   const championTrained = new Set<number>();
   const bySource: Record<string, number> = {};
   const example: Record<string, string> = {};
+  const predict = (m: ServingModel, data: ReturnType<typeof trainingData>, rows: number[]) =>
+    task === 'regression' ? predictValueRows(m, data, rows) : predictRows(m, data, rows);
   for (const part of partitionsOf(fg, fg.months(), fg.lateLabels())) {
     checkUnchanged(fg, ownerOf.get(part.month)!, part.month, part.sha256);
     const t = part.table;
     const data = trainingData(fg, t, config.includeSynthetic);
-    updateDataHash(hash, t, data.rows);
+    updateDataHash(hash, t, data.rows, task);
     for (const i of data.rows) bySource[SOURCES[t.sources[i]]] = (bySource[SOURCES[t.sources[i]]] ?? 0) + 1;
     const keys = rowKeys(data);
     const rows = data.rows.filter((i) => inHashHoldout(keys[i], config.seed, config.testFraction));
@@ -368,6 +698,7 @@ export function mergeTrainShards(
       if (inHashHoldout(keys[i], config.seed, config.testFraction)) continue;
       trainKeys.add(keys[i]);
       trainSeen++;
+      if (task === 'regression') trainSum += t.targets[i];
     }
     if (held) addChampionTrainingKeys(championTrained, held, data.rows, t.ids, keys);
     if (rows.length === 0) continue;
@@ -378,10 +709,10 @@ export function mergeTrainShards(
       throw new ShardError(
         `${fg.dir}: more holdout rows than the shards counted (${test}); run the shards again`,
       );
-    predicted.set(predictRows(model, data, rows), at);
-    if (champion && !mismatch) championPredicted.set(predictRows(champion.model, data, rows), at);
+    predicted.set(predict(model, data, rows), at);
+    if (champion && !mismatch) championPredicted.set(predict(champion.model, data, rows), at);
     rows.forEach((i, k) => {
-      actual[at + k] = t.labels[i];
+      actual[at + k] = task === 'regression' ? t.targets[i] : t.labels[i];
       testIds.push(t.ids[i]);
       testKeys.push(keys[i]);
     });
@@ -395,20 +726,35 @@ export function mergeTrainShards(
   const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
   if (skipped) return { dataset: spec.name, skipped };
 
-  const values = classes.map((c) => c.value);
   const fresh = testIds.flatMap((id, r) =>
     isFreshForChampion(held, championTrained, id, testKeys[r]) ? [r] : [],
   );
-  const pick = (a: Int32Array) => Int32Array.from(fresh, (r) => a[r]);
-  const championCheck: ChampionCheck | null = !champion
-    ? null
-    : mismatch
-      ? { mismatch }
-      : gateCheck(pick(actual), pick(predicted), pick(championPredicted), {
-          classes: values,
-          holdoutRows: test,
-          known: held !== null,
-        });
+  const trainMean = trainSum / Math.max(trainSeen, 1);
+  const o = { holdoutRows: test, known: held !== null };
+  let championCheck: ChampionCheck | null = null;
+  let holdout: FittedHoldout;
+  if (task === 'regression') {
+    const pick = (a: Float64Array) => Float64Array.from(fresh, (r) => a[r]);
+    if (champion)
+      championCheck = mismatch
+        ? { mismatch }
+        : regressionGateCheck(pick(actual), pick(predicted), pick(championPredicted), {
+            ...o,
+            tolerances: spec.label.tolerances,
+            trainMean,
+          });
+    holdout = regressionMetrics(actual, predicted, trainMean, spec.label.tolerances);
+    const interval = residualInterval(model, actual, predicted);
+    if (interval) model = model.withInterval(interval);
+  } else {
+    const values = fg.meta.label.classes.map((c) => c.value);
+    const pick = (a: Float64Array) => Int32Array.from(fresh, (r) => a[r]);
+    if (champion)
+      championCheck = mismatch
+        ? { mismatch }
+        : gateCheck(pick(actual), pick(predicted), pick(championPredicted), { ...o, classes: values });
+    holdout = classificationMetrics(Int32Array.from(actual), Int32Array.from(predicted), values);
+  }
 
   const registered = registerFitted(
     {
@@ -425,7 +771,7 @@ export function mergeTrainShards(
     },
     {
       model,
-      holdout: classificationMetrics(actual, predicted, values),
+      holdout,
       cv: [],
       chosen,
       trainRows: eligible - test,
@@ -444,3 +790,5 @@ export function mergeTrainShards(
   );
   return { dataset: spec.name, ...registered };
 }
+
+type FittedHoldout = ReturnType<typeof regressionMetrics> | ReturnType<typeof classificationMetrics>;

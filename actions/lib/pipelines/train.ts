@@ -7,23 +7,39 @@ import { fileSourceAsOf } from '../file-source.js';
 import { headCommit, isInsideWorkTree } from '../git.js';
 import { stableStringify } from '../json.js';
 import { continuousLabelWarning, withWarnings } from '../label-shape.js';
-import { classificationMetrics, type Metrics } from '../metrics.js';
-import { modelCard } from '../model-card.js';
-import { ModelRegistry, type ModelStatus, type RegistryEntry } from '../model-registry.js';
-import { algorithm as algorithmByName } from '../models/algorithms.js';
-import { RandomForest } from '../models/random-forest.js';
-import { SchemaMismatchError, type ServingModel } from '../serving-model.js';
-import type { DatasetSpec } from '../spec.js';
 import {
+  classificationMetrics,
+  type Metrics,
+  type RegressionMetrics,
+  regressionMetrics,
+} from '../metrics.js';
+import { modelCard } from '../model-card.js';
+import {
+  type ClassificationHoldout,
+  ModelRegistry,
+  type ModelStatus,
+  RANKING_METRICS,
+  type RegistryEntry,
+  type RegressionHoldout,
+} from '../model-registry.js';
+import { RandomForest } from '../models/random-forest.js';
+import { RandomForestRegressor } from '../models/random-forest-regressor.js';
+import { regressionLabel, SchemaMismatchError, type ServingModel } from '../serving-model.js';
+import { type DatasetSpec, type LabelType, type Task, taskOf } from '../spec.js';
+import {
+  algorithmsOf,
   type CvResult,
-  DEFAULT_TRAINING,
   type DuplicateCounts,
+  defaultTraining,
   predictRows,
+  predictValueRows,
   rowKeys,
   type SplitKind,
   type TrainingConfig,
   type TrainingData,
+  TrainingError,
   type TrainingOutcome,
+  targetMean,
   train,
 } from '../training.js';
 import { CODE_VERSION } from '../version.js';
@@ -36,8 +52,13 @@ export interface TrainOptions {
   force?: boolean;
   /** Make the new model champion whatever the gate says. */
   promote?: boolean;
-  /** The new model may be this much worse in macro-F1 and still become champion. */
+  /**
+   * The new model may be this much worse on the gate's metric and still become champion (classification:
+   * macro-F1; regression: the gate metric, in its units).
+   */
   tolerance?: number;
+  /** Regression: the metric the gate compares (default mae, lower is better). */
+  gateMetric?: RegressionGateMetric;
   split?: SplitKind;
   seed?: number;
   folds?: number;
@@ -60,11 +81,15 @@ export interface TrainResult {
   warnings?: string[];
 }
 
+/** The metrics a regression gate can compare on. */
+export const REGRESSION_GATE_METRICS = ['mae', 'rmse', 'r2'] as const;
+export type RegressionGateMetric = (typeof REGRESSION_GATE_METRICS)[number];
+
 /**
  * The gate's figures: the champion's and the new model's accuracy and macro-F1 on the `rows` holdout
  * rows the champion never saw.
  */
-export interface PreviousChampion {
+export interface ClassificationPreviousChampion {
   version: number;
   accuracy: number;
   macroF1: number;
@@ -73,22 +98,56 @@ export interface PreviousChampion {
   rows: number;
 }
 
+/** A regression gate's figures on the `rows` holdout rows the champion never saw; `metric` decided. */
+export interface RegressionPreviousChampion {
+  task: 'regression';
+  version: number;
+  metric: RegressionGateMetric;
+  mae: number;
+  rmse: number;
+  r2: number;
+  challengerMae: number;
+  challengerRmse: number;
+  challengerR2: number;
+  rows: number;
+}
+
+export type PreviousChampion = ClassificationPreviousChampion | RegressionPreviousChampion;
+
 export function trainingConfig(
   spec: DatasetSpec,
   opts: TrainOptions,
 ): TrainingConfig & { includeSynthetic: boolean } {
-  if (opts.algorithm) algorithmByName(opts.algorithm); // unknown algorithm: fail before reading anything
+  const task = taskOf(spec.label);
+  // An algorithm of the other task, or an unknown one: fail before reading anything.
+  if (opts.algorithm && !algorithmsOf(task).some((a) => a.name === opts.algorithm))
+    throw new RangeError(
+      `${spec.name}: '${opts.algorithm}' is not a ${task} algorithm ('${spec.label.name}' is ${spec.label.type}); use one of ${algorithmsOf(
+        task,
+      )
+        .map((a) => a.name)
+        .join(', ')}`,
+    );
   const tolerance = opts.tolerance ?? 0;
   if (!(tolerance >= 0)) throw new RangeError('--tolerance must be ≥ 0');
+  if (opts.gateMetric !== undefined && task !== 'regression')
+    throw new RangeError(
+      `${spec.name}: a gate metric is for a regression label; a classifier's gate compares macro-F1`,
+    );
+  if (task === 'regression' && opts.split === 'stratified')
+    throw new RangeError(
+      `${spec.name}: the stratified split needs classes, and '${spec.label.name}' is numeric; use --split shuffle (the default), time or hash`,
+    );
+  const base = defaultTraining(task);
   const search = opts.search ?? true;
   const algorithm = opts.algorithm ?? (search ? undefined : spec.model.algorithm);
   return {
-    ...DEFAULT_TRAINING,
+    ...base,
     ...(algorithm ? { algorithm } : {}),
     search,
-    split: opts.split ?? DEFAULT_TRAINING.split,
-    seed: opts.seed ?? DEFAULT_TRAINING.seed,
-    folds: opts.folds ?? DEFAULT_TRAINING.folds,
+    split: opts.split ?? base.split,
+    seed: opts.seed ?? base.seed,
+    folds: opts.folds ?? base.folds,
     includeSynthetic: opts.includeSynthetic ?? false,
   };
 }
@@ -101,22 +160,35 @@ export function trainingData(fg: FeatureGroup, table: FeatureTable, includeSynth
     if (table.labels[i] >= 0 && (includeSynthetic || table.sources[i] !== synthetic)) rows.push(i);
   }
   const index = new Map(fg.meta.features.map((f, j) => [f.name, j]));
-  return {
+  const common = {
     dataset: fg.spec.name,
     schema: fg.meta.features,
-    label: fg.meta.label,
-    get: (name) => table.columns[index.get(name)!],
+    get: (name: string) => table.columns[index.get(name)!],
     labels: table.labels,
     eventTimes: table.eventTimes,
     ids: table.ids,
     rows,
   };
+  // The stored label's type (the group's, which may lag the spec's until the next ingest).
+  const stored = fg.meta.label as typeof fg.meta.label & { type?: LabelType };
+  if (taskOf({ type: stored.type }) !== 'regression') return { ...common, label: fg.meta.label };
+  return {
+    ...common,
+    task: 'regression',
+    label: regressionLabel({ ...fg.spec.label, ...fg.meta.label }),
+    targets: table.targets,
+    tolerances: fg.spec.label.tolerances,
+  };
 }
 
 /** sha256 of the training rows' ids, labels and feature values, in row order. */
-export function dataHashOf(table: FeatureTable, rows: readonly number[]): string {
+export function dataHashOf(
+  table: FeatureTable,
+  rows: readonly number[],
+  task: Task = 'classification',
+): string {
   const hash = createHash('sha256');
-  updateDataHash(hash, table, rows);
+  updateDataHash(hash, table, rows, task);
   return hash.digest('hex');
 }
 
@@ -127,7 +199,14 @@ const HASH_BLOCK_ROWS = 65_536;
  * Feeds `rows` to a dataHashOf hash, a block at a time; partitions fed in month order give the group's
  * dataHash (sharded training relies on it).
  */
-export function updateDataHash(hash: Hash, table: FeatureTable, rows: readonly number[]): void {
+export function updateDataHash(
+  hash: Hash,
+  table: FeatureTable,
+  rows: readonly number[],
+  task: Task = 'classification',
+): void {
+  // Regression hashes the label value (labels[] is only 0/−1 there): a corrected value retrains.
+  const label = task === 'regression' ? table.targets : table.labels;
   const p = table.columns.length;
   const buf = new Float64Array(Math.min(rows.length, HASH_BLOCK_ROWS) * (p + 2));
   for (let start = 0; start < rows.length; start += HASH_BLOCK_ROWS) {
@@ -136,7 +215,7 @@ export function updateDataHash(hash: Hash, table: FeatureTable, rows: readonly n
       const i = rows[start + r];
       const o = r * (p + 2);
       buf[o] = table.ids[i];
-      buf[o + 1] = table.labels[i];
+      buf[o + 1] = label[i];
       for (let j = 0; j < p; j++) buf[o + 2 + j] = table.columns[j][i];
     }
     hash.update(new Uint8Array(buf.buffer, 0, len * (p + 2) * 8));
@@ -167,11 +246,19 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
   const fg = FeatureGroup.open(ws, spec, { files });
   const table = fg.read();
   const data = trainingData(fg, table, config.includeSynthetic);
-  const warnings = [continuousLabelWarning(fg.meta.label, data.labels, data.rows)].filter(
-    (w): w is string => w !== null,
-  );
+  const task = data.task ?? 'classification';
+  if (task !== taskOf(spec.label))
+    throw new TrainingError(
+      `${spec.name}: the spec's label '${spec.label.name}' is ${spec.label.type} but the feature group stores it as ${task === 'regression' ? 'numeric' : 'categorical'}; run ingest to update the group's schema first`,
+    );
+  const warnings =
+    task === 'regression'
+      ? []
+      : [continuousLabelWarning(fg.meta.label, data.labels, data.rows)].filter(
+          (w): w is string => w !== null,
+        );
   for (const w of warnings) opts.warn?.(w);
-  const dataHash = dataHashOf(table, data.rows);
+  const dataHash = dataHashOf(table, data.rows, task);
   const configHash = configHashOf(config);
   const champion = index.champion !== null ? registry.champion() : null;
   const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
@@ -182,22 +269,28 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
   let championCheck: ChampionCheck | null = null;
   if (champion) {
     try {
+      checkChampionTask(champion, task);
       champion.model.checkSchema(fg.meta.features, `champion v${champion.entry.version}`);
       const held = championHoldout(registry, champion.entry.version);
       const keys = rowKeys(data);
       const trained = new Set<number>();
       if (held) addChampionTrainingKeys(trained, held, data.rows, table.ids, keys);
       const fresh = outcome.test.filter((i) => isFreshForChampion(held, trained, table.ids[i], keys[i]));
-      championCheck = gateCheck(
-        Int32Array.from(fresh, (i) => data.labels[i]),
-        predictRows(outcome.model, data, fresh),
-        predictRows(champion.model, data, fresh),
-        {
-          classes: fg.meta.label.classes.map((c) => c.value),
-          holdoutRows: outcome.test.length,
-          known: !!held,
-        },
-      );
+      const o = { holdoutRows: outcome.test.length, known: !!held };
+      championCheck =
+        task === 'regression'
+          ? regressionGateCheck(
+              Float64Array.from(fresh, (i) => table.targets[i]),
+              predictValueRows(outcome.model, data, fresh),
+              predictValueRows(champion.model, data, fresh),
+              { ...o, tolerances: spec.label.tolerances, trainMean: targetMean(data, outcome.train) },
+            )
+          : gateCheck(
+              Int32Array.from(fresh, (i) => data.labels[i]),
+              predictRows(outcome.model, data, fresh),
+              predictRows(champion.model, data, fresh),
+              { ...o, classes: fg.meta.label.classes.map((c) => c.value) },
+            );
     } catch (err) {
       if (!(err instanceof SchemaMismatchError)) throw err;
       championCheck = { mismatch: err };
@@ -230,7 +323,7 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
 /** What registration records of a fitted model, however it was trained (whole or from shards). */
 export interface FittedModel {
   model: ServingModel;
-  holdout: Metrics;
+  holdout: Metrics | RegressionMetrics;
   cv: CvResult[];
   chosen: CvResult;
   trainRows: number;
@@ -251,7 +344,22 @@ export interface FittedModel {
  */
 export type ChampionCheck =
   | { metrics: Metrics; challenger: Metrics; rows: number; holdoutRows: number; known: boolean }
+  | {
+      metrics: RegressionMetrics;
+      challenger: RegressionMetrics;
+      rows: number;
+      holdoutRows: number;
+      known: boolean;
+    }
   | { mismatch: SchemaMismatchError };
+
+/** A champion of the other task (the label changed type) cannot be compared: it is replaced. */
+export function checkChampionTask(champion: { entry: RegistryEntry; model: ServingModel }, task: Task): void {
+  if (champion.model.task !== task)
+    throw new SchemaMismatchError(
+      `champion v${champion.entry.version} is a ${champion.model.task} model and the label now makes a ${task} task`,
+    );
+}
 
 /** The champion's holdout ids as a set (null when its metrics.json does not record them). */
 export function championHoldout(registry: ModelRegistry, version: number): ReadonlySet<number> | null {
@@ -300,6 +408,89 @@ export function gateCheck(
   };
 }
 
+/** Both regression models' metrics on the fresh holdout rows. */
+export function regressionGateCheck(
+  actual: Float64Array,
+  challenger: Float64Array,
+  champion: Float64Array,
+  o: { tolerances: readonly number[]; trainMean: number; holdoutRows: number; known: boolean },
+): ChampionCheck {
+  return {
+    metrics: regressionMetrics(actual, champion, o.trainMean, o.tolerances),
+    challenger: regressionMetrics(actual, challenger, o.trainMean, o.tolerances),
+    rows: actual.length,
+    holdoutRows: o.holdoutRows,
+    known: o.known,
+  };
+}
+
+const isRegression = (m: Metrics | RegressionMetrics): m is RegressionMetrics =>
+  (m as RegressionMetrics).task === 'regression';
+
+const GATE_TITLES: Record<RegressionGateMetric, string> = { mae: 'MAE', rmse: 'RMSE', r2: 'R²' };
+
+/**
+ * The gate's verdict: whether the challenger becomes champion, its figures and the decision's words.
+ * Classification compares macro-F1 (higher is better); regression the declared metric (default MAE,
+ * lower is better), with the tolerance in the metric's units either way.
+ */
+export function gateVerdict(
+  check: Extract<ChampionCheck, { metrics: unknown }>,
+  version: number,
+  tol: number,
+  gateMetric: RegressionGateMetric,
+): { ok: boolean; previous: PreviousChampion; words: (where: string) => string } {
+  const v = `champion v${version}`;
+  const tolText = tol ? ` (tolerance ${tol})` : '';
+  const m = check.metrics;
+  const c = check.challenger;
+  if (isRegression(m) && isRegression(c)) {
+    const higher = RANKING_METRICS[gateMetric].higherIsBetter;
+    const mv = m[gateMetric];
+    const cv = c[gateMetric];
+    const ok = higher ? cv + tol >= mv : cv - tol <= mv;
+    const name = GATE_TITLES[gateMetric];
+    const cmp = higher ? (ok ? '≥' : '<') : ok ? '≤' : '>';
+    return {
+      ok,
+      previous: {
+        task: 'regression',
+        version,
+        metric: gateMetric,
+        mae: m.mae,
+        rmse: m.rmse,
+        r2: m.r2,
+        challengerMae: c.mae,
+        challengerRmse: c.rmse,
+        challengerR2: c.r2,
+        rows: check.rows,
+      },
+      words: (where) =>
+        ok
+          ? `${name} ${cv.toFixed(4)} ${cmp} ${v}'s ${mv.toFixed(4)} ${where}${tolText}: promoted.`
+          : `Kept as challenger: ${name} ${cv.toFixed(4)} ${cmp} ${v}'s ${mv.toFixed(4)} ${where}${tolText}.`,
+    };
+  }
+  const mc = m as Metrics;
+  const cc = c as Metrics;
+  const ok = cc.macro.f1 + tol >= mc.macro.f1;
+  return {
+    ok,
+    previous: {
+      version,
+      accuracy: mc.accuracy,
+      macroF1: mc.macro.f1,
+      challengerAccuracy: cc.accuracy,
+      challengerMacroF1: cc.macro.f1,
+      rows: check.rows,
+    },
+    words: (where) =>
+      ok
+        ? `Macro-F1 ${cc.macro.f1.toFixed(4)} ≥ ${v}'s ${mc.macro.f1.toFixed(4)} ${where}${tolText}: promoted.`
+        : `Kept as challenger: macro-F1 ${cc.macro.f1.toFixed(4)} < ${v}'s ${mc.macro.f1.toFixed(4)} ${where}${tolText}.`,
+  };
+}
+
 export interface RegistrationContext {
   ws: Workspace;
   spec: DatasetSpec;
@@ -325,8 +516,6 @@ export function registerFitted(
   let status: ModelStatus = 'champion';
   let decision = 'First model of this dataset.';
   if (champion && championCheck && 'metrics' in championCheck) {
-    const m = championCheck.metrics;
-    const c = championCheck.challenger;
     const v = `champion v${champion.entry.version}`;
     const where = championCheck.known
       ? `on the ${championCheck.rows} of ${championCheck.holdoutRows} holdout rows ${v} never saw`
@@ -334,20 +523,15 @@ export function registerFitted(
     if (championCheck.rows === 0) {
       decision = `None of the ${championCheck.holdoutRows} holdout rows is unseen by ${v} (it was trained on another split), so the gate cannot compare them honestly: replaced on the new model's honest holdout.`;
     } else {
-      previousChampion = {
-        version: champion.entry.version,
-        accuracy: m.accuracy,
-        macroF1: m.macro.f1,
-        challengerAccuracy: c.accuracy,
-        challengerMacroF1: c.macro.f1,
-        rows: championCheck.rows,
-      };
-      const tol = opts.tolerance ?? 0;
-      const ok = c.macro.f1 + tol >= m.macro.f1;
-      status = ok ? 'champion' : 'challenger';
-      decision = ok
-        ? `Macro-F1 ${c.macro.f1.toFixed(4)} ≥ ${v}'s ${m.macro.f1.toFixed(4)} ${where}${tol ? ` (tolerance ${tol})` : ''}: promoted.`
-        : `Kept as challenger: macro-F1 ${c.macro.f1.toFixed(4)} < ${v}'s ${m.macro.f1.toFixed(4)} ${where}${tol ? ` (tolerance ${tol})` : ''}.`;
+      const verdict = gateVerdict(
+        championCheck,
+        champion.entry.version,
+        opts.tolerance ?? 0,
+        opts.gateMetric ?? 'mae',
+      );
+      previousChampion = verdict.previous;
+      status = verdict.ok ? 'champion' : 'challenger';
+      decision = verdict.words(where);
     }
   } else if (champion && championCheck && 'mismatch' in championCheck) {
     decision = `Champion v${champion.entry.version} cannot read this feature group (${championCheck.mismatch.message}): replaced.`;
@@ -361,33 +545,48 @@ export function registerFitted(
   const model = fitted.model;
   const testRows = fitted.testIds.length;
   const importances =
-    model.estimator instanceof RandomForest
+    model.estimator instanceof RandomForest || model.estimator instanceof RandomForestRegressor
       ? aggregateImportances(
           model.json.view.columns.map((c) => c.feature),
           model.estimator.featureImportances(),
         )
       : undefined;
+  const h = fitted.holdout;
+  const regression = isRegression(h);
+  const holdout: ClassificationHoldout | RegressionHoldout = regression
+    ? {
+        rows: h.rows,
+        mae: h.mae,
+        rmse: h.rmse,
+        r2: h.r2,
+        medianAbsoluteError: h.medianAbsoluteError,
+        baselineMae: h.baselineMae,
+        within: h.within,
+      }
+    : {
+        accuracy: h.accuracy,
+        macroF1: h.macro.f1,
+        weightedF1: h.weighted.f1,
+        rows: h.rows,
+        baselineAccuracy: h.baselineAccuracy,
+      };
   const entry = ctx.registry.register(
     {
+      ...(regression ? { task: 'regression' as const } : {}),
       algorithm: model.json.algorithm,
       status,
       createdAt: isoSeconds(opts.now),
       featureGroupVersion: fg.meta.version,
       dataHash,
       configHash,
-      holdout: {
-        accuracy: fitted.holdout.accuracy,
-        macroF1: fitted.holdout.macro.f1,
-        weightedF1: fitted.holdout.weighted.f1,
-        rows: fitted.holdout.rows,
-        baselineAccuracy: fitted.holdout.baselineAccuracy,
-      },
+      holdout,
       decision,
     },
     {
       model,
       metrics: {
         dataset: spec.name,
+        ...(regression ? { task: 'regression', interval: intervalRecord(model) } : {}),
         algorithm: model.json.algorithm,
         params: model.json.params,
         holdout: fitted.holdout,
@@ -396,8 +595,9 @@ export function registerFitted(
           algorithm: c.algorithm,
           params: c.params,
           minAbsCorrelation: c.minAbsCorrelation,
-          meanAccuracy: c.meanAccuracy,
-          foldAccuracy: c.foldAccuracy,
+          ...(regression
+            ? { meanMae: c.meanMae, foldMae: c.foldMae }
+            : { meanAccuracy: c.meanAccuracy, foldAccuracy: c.foldAccuracy }),
         })),
         correlations: model.json.view.correlations,
         ...(importances ? { featureImportances: importances } : {}),
@@ -452,12 +652,28 @@ export function registerFitted(
             inputExample: fitted.example,
             importances,
             champion: previousChampion,
+            label: model.json.label,
+            interval: intervalRecord(model),
           },
         ),
     },
   );
   return { entry, previousChampion };
 }
+
+/** How a regression model's interval is made, for metrics.json and the card. */
+export function intervalRecord(model: ServingModel): IntervalRecord | undefined {
+  if (model.task !== 'regression') return undefined;
+  if (model.estimator instanceof RandomForestRegressor) return { kind: 'trees', quantiles: [0.1, 0.9] };
+  return model.json.interval
+    ? { kind: 'residuals', quantiles: [0.1, 0.9], ...model.json.interval }
+    : undefined;
+}
+
+/** trees: per row, the 10th–90th percentile of the forest's trees; residuals: the holdout residuals' ones. */
+export type IntervalRecord =
+  | { kind: 'trees'; quantiles: number[] }
+  | { kind: 'residuals'; quantiles: number[]; low: number; high: number };
 
 function aggregateImportances(features: string[], values: Float64Array): Record<string, number> {
   const out: Record<string, number> = {};

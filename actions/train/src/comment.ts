@@ -1,5 +1,6 @@
 // The pull-request comment of the train check: the champion against the model this pull request trains.
 import { metricsDiffMarkdown } from '../../lib/github.js';
+import { isRegressionHoldout } from '../../lib/model-registry.js';
 import type { TrainResult } from '../../lib/pipelines/train.js';
 import type { DatasetSpec } from '../../lib/spec.js';
 
@@ -10,16 +11,33 @@ export function metricsCommentMarkdown(spec: DatasetSpec, r: TrainResult, headSh
   const e = r.entry;
   const before = r.previousChampion;
   // With a champion, both columns are on the holdout rows the champion never saw (the gate's rows).
-  const table = metricsDiffMarkdown(
-    before ? { accuracy: before.accuracy, macroF1: before.macroF1 } : null,
-    before
-      ? { accuracy: before.challengerAccuracy, macroF1: before.challengerMacroF1 }
-      : { accuracy: e.holdout.accuracy, macroF1: e.holdout.macroF1, weightedF1: e.holdout.weightedF1 },
-    {
-      championLabel: before ? `champion v${before.version}` : 'champion (none)',
-      challengerLabel: `this pull request (${e.algorithm})`,
-    },
-  );
+  const labels = {
+    championLabel: before ? `champion v${before.version}` : 'champion (none)',
+    challengerLabel: `this pull request (${e.algorithm})`,
+  };
+  let table: string;
+  if (isRegressionHoldout(e.holdout)) {
+    const h = e.holdout;
+    const b = before && 'task' in before ? before : null;
+    table = metricsDiffMarkdown(
+      b ? { mae: b.mae, rmse: b.rmse, r2: b.r2 } : null,
+      b
+        ? { mae: b.challengerMae, rmse: b.challengerRmse, r2: b.challengerR2 }
+        : { mae: h.mae, rmse: h.rmse, r2: h.r2 },
+      labels,
+    );
+    table += `\n\nMAE and RMSE in ${spec.label.unit ? `${spec.label.unit}, ` : ''}lower is better; predicting the training mean gives MAE ${h.baselineMae.toFixed(4)}.`;
+  } else {
+    const h = e.holdout;
+    const b = before && !('task' in before) ? before : null;
+    table = metricsDiffMarkdown(
+      b ? { accuracy: b.accuracy, macroF1: b.macroF1 } : null,
+      b
+        ? { accuracy: b.challengerAccuracy, macroF1: b.challengerMacroF1 }
+        : { accuracy: h.accuracy, macroF1: h.macroF1, weightedF1: h.weightedF1 },
+      labels,
+    );
+  }
   const verdict =
     e.status === 'champion'
       ? 'On merge and retrain this model would **become champion**.'

@@ -15,13 +15,19 @@ import {
 } from '../../lib/action-kit.js';
 import { headCommit, isInsideWorkTree } from '../../lib/git.js';
 import { createGitHubClient, upsertPullRequestComment } from '../../lib/github.js';
-import { ModelRegistry } from '../../lib/model-registry.js';
+import {
+  type ClassificationHoldout,
+  isRegressionHoldout,
+  ModelRegistry,
+  type RegressionHoldout,
+} from '../../lib/model-registry.js';
 import { ALGORITHMS } from '../../lib/models/algorithms.js';
+import { REGRESSION_ALGORITHMS } from '../../lib/models/regressors.js';
 import { FOLDS, SEED, TOLERANCE } from '../../lib/option-bounds.js';
-import { type TrainResult, trainDataset } from '../../lib/pipelines/train.js';
+import { REGRESSION_GATE_METRICS, type TrainResult, trainDataset } from '../../lib/pipelines/train.js';
 import { mergeTrainShards, type ShardTrainResult, trainShard } from '../../lib/pipelines/train-shards.js';
 import { shardText } from '../../lib/sharding.js';
-import type { DatasetSpec } from '../../lib/spec.js';
+import { type DatasetSpec, taskOf } from '../../lib/spec.js';
 import { SPLIT_KINDS } from '../../lib/training.js';
 import type { Workspace } from '../../lib/workspace.js';
 import { metricsCommentMarkdown } from './comment.js';
@@ -29,11 +35,31 @@ import { metricsCommentMarkdown } from './comment.js';
 await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
-  const algorithm = input.choice('algorithm', ['auto', ...ALGORITHMS.map((a) => a.name)], 'auto');
+  // The selected datasets' tasks decide which algorithms may be named (both when they mix).
+  const tasks = new Set(specs.flatMap((s) => (s.spec ? [taskOf(s.spec.label)] : [])));
+  const algorithm = input.choice(
+    'algorithm',
+    [
+      'auto',
+      ...(tasks.has('classification') || tasks.size === 0 ? ALGORITHMS.map((a) => a.name) : []),
+      ...(tasks.has('regression') ? REGRESSION_ALGORITHMS.map((a) => a.name) : []),
+    ],
+    'auto',
+  );
   const promote = input.boolean('promote', false);
   const force = input.boolean('force', false);
-  const tolerance = input.number('tolerance', TOLERANCE);
-  const split = input.choice('split', SPLIT_KINDS, 'stratified');
+  // A regressor's tolerance is in its gate metric's units; a classifier's (a share of macro-F1) is checked per dataset.
+  const tolerance = input.number(
+    'tolerance',
+    specs.some((s) => s.spec !== undefined && taskOf(s.spec.label) === 'regression')
+      ? { min: TOLERANCE.min }
+      : TOLERANCE,
+  );
+  const gateMetric = input.string('gate-metric')
+    ? input.choice('gate-metric', REGRESSION_GATE_METRICS, 'mae')
+    : undefined;
+  // Empty: the task's default (stratified for a classifier, shuffle for a regressor).
+  const split = input.string('split') ? input.choice('split', SPLIT_KINDS, 'stratified') : undefined;
   const seed = input.integer('seed', SEED);
   const folds = input.integer('folds', FOLDS);
   const includeSynthetic = input.boolean('include-synthetic', false);
@@ -64,7 +90,7 @@ await runStage(async () => {
           shard,
           partials,
           algorithm: algorithm === 'auto' ? undefined : algorithm,
-          split: input.string('split') ? split : undefined,
+          split,
           seed,
           folds,
           includeSynthetic,
@@ -116,7 +142,8 @@ await runStage(async () => {
             partials,
             force,
             promote,
-            tolerance,
+            tolerance: toleranceFor(spec, tolerance),
+            gateMetric: gateMetricFor(spec, gateMetric),
             progress: (line) => core.info(line),
           })
         : trainDataset(ws, spec, {
@@ -124,7 +151,8 @@ await runStage(async () => {
             algorithm: algorithm === 'auto' ? undefined : algorithm,
             promote,
             force,
-            tolerance,
+            tolerance: toleranceFor(spec, tolerance),
+            gateMetric: gateMetricFor(spec, gateMetric),
             split,
             seed,
             folds,
@@ -154,27 +182,37 @@ await runStage(async () => {
     ),
   );
   output('model-version', single ? String(single.version) : '');
-  output('accuracy', single ? String(single.holdout.accuracy) : '');
+  output('accuracy', single && !isRegressionHoldout(single.holdout) ? String(single.holdout.accuracy) : '');
+  output('mae', single && isRegressionHoldout(single.holdout) ? String(single.holdout.mae) : '');
   output(
     'promoted',
     trained.some((r) => r.entry!.status === 'champion'),
   );
   output(
     'results',
-    results.map((r) =>
-      r.entry
+    results.map((r) => {
+      if (!r.entry) return { dataset: r.dataset, skipped: r.skipped };
+      const h = r.entry.holdout;
+      const base = {
+        dataset: r.dataset,
+        version: r.entry.version,
+        algorithm: r.entry.algorithm,
+        status: r.entry.status,
+      };
+      return isRegressionHoldout(h)
         ? {
-            dataset: r.dataset,
-            version: r.entry.version,
-            algorithm: r.entry.algorithm,
-            status: r.entry.status,
-            accuracy: r.entry.holdout.accuracy,
-            macroF1: r.entry.holdout.macroF1,
+            ...base,
+            task: 'regression',
+            mae: h.mae,
+            rmse: h.rmse,
+            r2: h.r2,
+            baselineMae: h.baselineMae,
             previousChampion: r.previousChampion ?? null,
           }
-        : { dataset: r.dataset, skipped: r.skipped },
-    ),
+        : { ...base, accuracy: h.accuracy, macroF1: h.macroF1, previousChampion: r.previousChampion ?? null };
+    }),
   );
+  const isRegression = (r: TrainResult) => !!r.entry && isRegressionHoldout(r.entry.holdout);
   summaryTable(
     pullRequest !== null ? `Training check for pull request #${pullRequest}` : 'Training',
     [
@@ -187,22 +225,62 @@ await runStage(async () => {
       'status',
       'decision',
     ],
-    results.map((r) => {
-      if (!r.entry) return [r.dataset, '—', '—', '—', '—', '—', 'skipped', r.skipped ?? ''];
-      const e = r.entry;
-      const before = r.previousChampion;
-      return [
-        r.dataset,
-        `v${e.version}`,
-        e.algorithm,
-        pct(e.holdout.accuracy),
-        e.holdout.macroF1.toFixed(4),
-        before ? `v${before.version}: ${pct(before.accuracy)}, ${before.macroF1.toFixed(4)}` : 'none',
-        e.status,
-        e.decision,
-      ];
-    }),
+    results
+      .filter((r) => !isRegression(r))
+      .map((r) => {
+        if (!r.entry) return [r.dataset, '—', '—', '—', '—', '—', 'skipped', r.skipped ?? ''];
+        const e = r.entry;
+        const h = e.holdout as ClassificationHoldout;
+        const before = r.previousChampion && !('task' in r.previousChampion) ? r.previousChampion : null;
+        return [
+          r.dataset,
+          `v${e.version}`,
+          e.algorithm,
+          pct(h.accuracy),
+          h.macroF1.toFixed(4),
+          before ? `v${before.version}: ${pct(before.accuracy)}, ${before.macroF1.toFixed(4)}` : 'none',
+          e.status,
+          e.decision,
+        ];
+      }),
   );
+  const regressions = results.filter(isRegression);
+  if (regressions.length > 0) {
+    summaryTable(
+      pullRequest !== null
+        ? `Regression training check for pull request #${pullRequest}`
+        : 'Training (regression)',
+      [
+        'dataset',
+        'model',
+        'algorithm',
+        'holdout MAE',
+        'RMSE',
+        'R²',
+        'mean baseline MAE',
+        'champion before',
+        'status',
+        'decision',
+      ],
+      regressions.map((r) => {
+        const e = r.entry!;
+        const h = e.holdout as RegressionHoldout;
+        const before = r.previousChampion && 'task' in r.previousChampion ? r.previousChampion : null;
+        return [
+          r.dataset,
+          `v${e.version}`,
+          e.algorithm,
+          h.mae.toFixed(4),
+          h.rmse.toFixed(4),
+          h.r2.toFixed(4),
+          h.baselineMae.toFixed(4),
+          before ? `v${before.version}: MAE ${before.mae.toFixed(4)}` : 'none',
+          e.status,
+          e.decision,
+        ];
+      }),
+    );
+  }
   const warned = results.flatMap((r) => (r.warnings ?? []).map((w) => `${r.dataset}: ${w}`));
   if (warned.length > 0) {
     summaryTable(
@@ -250,6 +328,24 @@ await runStage(async () => {
     }
   }
 });
+
+/** The tolerance for a dataset: a classifier's is a share of macro-F1, at most 1. */
+function toleranceFor(spec: DatasetSpec, tolerance: number | undefined): number | undefined {
+  if (tolerance !== undefined && taskOf(spec.label) === 'classification' && tolerance > TOLERANCE.max)
+    throw new ActionInputError(
+      `input 'tolerance' for ${spec.name} (a classifier, gated on macro-F1) must be from ${TOLERANCE.min} to ${TOLERANCE.max}, got ${tolerance}`,
+    );
+  return tolerance;
+}
+
+/** The gate metric is a regressor's choice; a classifier is gated on macro-F1. */
+function gateMetricFor<T>(spec: DatasetSpec, metric: T | undefined): T | undefined {
+  if (metric !== undefined && taskOf(spec.label) !== 'regression')
+    throw new ActionInputError(
+      `input 'gate-metric' is for a regression dataset; ${spec.name} is a classifier, gated on macro-F1`,
+    );
+  return metric;
+}
 
 /** Champion version per dataset after the run, for the datasets that were done. */
 function champions(ws: Workspace, names: readonly string[]): Record<string, number | null> {
