@@ -549,7 +549,7 @@ function mergeNbPartials(
       dataset: spec.name,
       algorithm: ALGORITHM,
       params: estimator.params(),
-      label: fg.meta.label,
+      label: { name: fg.meta.label.name, title: fg.meta.label.title, classes: fg.meta.label.classes },
       view: nbView(schema, round6Record(schema, moments)),
     },
     estimator,

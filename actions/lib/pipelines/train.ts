@@ -171,7 +171,8 @@ export function trainingData(fg: FeatureGroup, table: FeatureTable, includeSynth
   };
   // The stored label's type (the group's, which may lag the spec's until the next ingest).
   const stored = fg.meta.label as typeof fg.meta.label & { type?: LabelType };
-  if (taskOf({ type: stored.type }) !== 'regression') return { ...common, label: fg.meta.label };
+  if (taskOf({ type: stored.type }) !== 'regression')
+    return { ...common, label: { name: stored.name, title: stored.title, classes: stored.classes } };
   return {
     ...common,
     task: 'regression',
