@@ -13,7 +13,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FeatureGroup } from './feature-group.js';
-import type { FeatureTable } from './feature-table.js';
+import { applyLateLabels, type FeatureTable } from './feature-table.js';
 import { stableStringify } from './json.js';
 import { sha256Hex } from './sha256.js';
 
@@ -89,14 +89,7 @@ export function* partitionsOf(
   for (const month of months) {
     // Checked against stats.json; sha256 is the month's pieces' bytes in order (monthSha256).
     const { table, sha256 } = fg.readVerifiedPartition(month);
-    if (lateLabels.size > 0) {
-      for (let i = 0; i < table.rows; i++) {
-        if (table.labels[i] < 0) {
-          const code = lateLabels.get(table.ids[i]);
-          if (code !== undefined) table.labels[i] = code;
-        }
-      }
-    }
+    applyLateLabels(table, lateLabels, fg.numericLabel);
     yield { month, sha256, table };
   }
 }
