@@ -34,6 +34,15 @@ export interface EvaluationRow {
   mean: number;
   /** Regression: every metric of each split. */
   regression?: RegressionMetrics[];
+  /** Regression with opts.by: every metric of each split on the test rows of each category. */
+  byCategory?: Record<string, RegressionMetrics[]>;
+}
+
+/** A categorical feature to break regression figures down by (e.g. a wine's type). */
+export interface BreakDown {
+  feature: string;
+  /** The feature's category values, in code order. */
+  categories: readonly string[];
 }
 
 /** Test rows per split, as positions into data.rows. */
@@ -69,7 +78,7 @@ export function evaluate(
   data: TrainingData,
   config: TrainingConfig,
   splits: SplitPositions,
-  opts: { families: string[]; pipeline: boolean; progress?: (m: string) => void },
+  opts: { families: string[]; pipeline: boolean; by?: BreakDown; progress?: (m: string) => void },
 ): EvaluationRow[] {
   const task = taskOfData(data);
   const regression = task === 'regression';
@@ -77,6 +86,10 @@ export function evaluate(
   const run = (c: Candidate) => {
     const scores: number[] = [];
     const perSplit: RegressionMetrics[] = [];
+    const by = opts.by;
+    const codes = by ? data.get(by.feature) : undefined;
+    const byCategory: Record<string, RegressionMetrics[]> = {};
+    for (const c of by?.categories ?? []) byCategory[c] = [];
     splits.forEach((testPos, s) => {
       const testSet = new Set(testPos.map((p) => data.rows[p]));
       const train = data.rows.filter((r) => !testSet.has(r));
@@ -88,16 +101,29 @@ export function evaluate(
         return;
       }
       const y = targetsOf(data);
-      const m = regressionMetrics(
-        Float64Array.from(test, (i) => y[i]),
-        predictValueRows(model, data, test),
-        targetMean(data, train),
-        data.tolerances ?? [],
-      );
+      const predicted = predictValueRows(model, data, test);
+      const mean = targetMean(data, train);
+      const metricsOf = (at: readonly number[]) =>
+        regressionMetrics(
+          Float64Array.from(at, (k) => y[test[k]]),
+          Float64Array.from(at, (k) => predicted[k]),
+          mean,
+          data.tolerances ?? [],
+        );
+      const m = metricsOf(test.map((_, k) => k));
       perSplit.push(m);
       scores.push(m.mae);
+      if (!by || !codes) return;
+      by.categories.forEach((c, code) => {
+        const at = test.flatMap((r, k) => (codes[r] === code ? [k] : []));
+        if (at.length > 0) byCategory[c].push(metricsOf(at));
+      });
     });
-    return { scores, ...(regression ? { regression: perSplit } : {}) };
+    return {
+      scores,
+      ...(regression ? { regression: perSplit } : {}),
+      ...(regression && by ? { byCategory } : {}),
+    };
   };
   const rows: EvaluationRow[] = [];
   const show = (x: number) => `${regression ? 'MAE ' : ''}${x.toFixed(4)}`;

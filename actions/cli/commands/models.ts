@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { didYouMean } from '../../lib/did-you-mean.js';
 import {
+  type BreakDown,
   type EvaluationRow,
   evaluate,
   meanRegressionMetrics,
@@ -34,7 +35,7 @@ import {
 import { mergeTrainShards, trainShard } from '../../lib/pipelines/train-shards.js';
 import { predictionInput } from '../../lib/predict-input.js';
 import { type Shard, shardText } from '../../lib/sharding.js';
-import { type DatasetSpec, taskOf } from '../../lib/spec.js';
+import { type DatasetSpec, featureSchema, taskOf } from '../../lib/spec.js';
 import { algorithmsOf, SPLIT_KINDS, type SplitKind } from '../../lib/training.js';
 import type { SelectedDataset } from '../../lib/workspace.js';
 import {
@@ -256,10 +257,12 @@ export const evaluateCommand: Command = {
   name: 'evaluate',
   summary:
     'Mean holdout score over 5 seeded 80/20 splits that keep identical feature rows together (stratified accuracy for a classifier; shuffled, MAE/RMSE/R²/within-T for a regressor), per algorithm and for the pipeline; --peer runs scikit-learn on the same splits',
-  usage: 'evaluate [--dataset NAME|all] [--seeds N] [--algorithm NAME] [--peer] [--json]',
+  usage:
+    "evaluate [--dataset NAME|all] [--seeds N] [--algorithm NAME] [--by FEATURE] [--peer] [--json]\n       (--by: a regressor's figures per category of a categorical feature too, e.g. --by type)",
   options: {
     ...dataset,
     seeds: { type: 'string' },
+    by: { type: 'string' },
     algorithm: { type: 'string' },
     peer: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -282,6 +285,24 @@ export const evaluateCommand: Command = {
       return [chosen];
     };
     for (const spec of specs) familiesOf(spec);
+    const byOf = (spec: DatasetSpec): BreakDown | undefined => {
+      const name = stringOpt(ctx, 'by');
+      if (name === undefined) return undefined;
+      if (taskOf(spec.label) !== 'regression')
+        throw new UsageError(
+          `--by ${name}: ${spec.name} is a classification dataset; --by breaks down a regressor's figures`,
+        );
+      const f = featureSchema(spec).find((x) => x.name === name);
+      const categorical = featureSchema(spec)
+        .filter((x) => x.type === 'categorical')
+        .map((x) => x.name);
+      if (!f || f.type !== 'categorical')
+        throw new UsageError(
+          `--by ${name}: not a categorical feature of ${spec.name}${categorical.length ? ` (its categorical features: ${categorical.join(', ')})` : ' (it has none)'}`,
+        );
+      return { feature: name, categories: (f.categories ?? []).map((c) => c.value) };
+    };
+    for (const spec of specs) byOf(spec);
     // Our honest splits first: scikit-learn gets the very same ones.
     const inputs = specs.map((spec) => {
       const fg = FeatureGroup.open(ctx.ws, spec);
@@ -295,7 +316,11 @@ export const evaluateCommand: Command = {
             inputs.map((x) => [
               x.spec.name,
               x.data.task === 'regression'
-                ? { splits: x.splits, tolerances: x.data.tolerances ?? [] }
+                ? {
+                    splits: x.splits,
+                    tolerances: x.data.tolerances ?? [],
+                    ...(byOf(x.spec) ? { by: byOf(x.spec)!.feature } : {}),
+                  }
                 : x.splits,
             ]),
           ),
@@ -311,6 +336,7 @@ export const evaluateCommand: Command = {
       const rows = evaluate(data, trainingConfig(spec, { now: ctx.now }), splits, {
         families: familiesOf(spec),
         pipeline: ctx.values['no-pipeline'] !== true,
+        by: byOf(spec),
         progress: ctx.values.json ? undefined : ctx.out,
       });
       if (regression) {
@@ -321,10 +347,40 @@ export const evaluateCommand: Command = {
             name: r.name,
             mean: meanRegressionMetrics(r.regression!),
             splits: r.regression,
+            ...(r.byCategory
+              ? {
+                  byCategory: Object.fromEntries(
+                    Object.entries(r.byCategory).map(([c, ms]) => [c, meanRegressionMetrics(ms)]),
+                  ),
+                }
+              : {}),
           })),
           peer: peer?.[spec.name].regression,
+          ...(peer?.[spec.name].regressionBy ? { peerByCategory: peer[spec.name].regressionBy } : {}),
         };
-        if (!ctx.values.json) printRegression(ctx, rows, peer?.[spec.name].regression, spec.label.unit);
+        if (ctx.values.json) continue;
+        printRegression(ctx, rows, peer?.[spec.name].regression, spec.label.unit);
+        const by = byOf(spec);
+        for (const c of by?.categories ?? []) {
+          const sub = rows.map((r) => ({ ...r, regression: r.byCategory?.[c] ?? [] }));
+          if (sub[0].regression.length === 0) continue;
+          ctx.out(
+            `  ${by!.feature} = ${c} (${Math.round(meanRegressionMetrics(sub[0].regression).rows)} holdout rows per split):`,
+          );
+          printRegression(
+            ctx,
+            sub,
+            peer?.[spec.name].regressionBy
+              ? Object.fromEntries(
+                  Object.entries(peer[spec.name].regressionBy!).map(([family, byC]) => [
+                    family,
+                    byC[c] ?? [],
+                  ]),
+                )
+              : undefined,
+            spec.label.unit,
+          );
+        }
         continue;
       }
       report[spec.name] = {
@@ -398,6 +454,8 @@ interface PeerResult {
   accuracy?: Record<string, number[]>;
   /** Regression: the metrics per family and split. */
   regression?: Record<string, PeerRegressionMetrics[]>;
+  /** Regression with --by: the metrics per family, category and split. */
+  regressionBy?: Record<string, Record<string, PeerRegressionMetrics[]>>;
 }
 
 /** scikit-learn families without a gitml algorithm of the same name, shown for reference. */
@@ -409,7 +467,10 @@ const PEER_ONLY = ['logistic-regression', 'hist-gradient-boosting'];
  */
 function runPeer(
   root: string,
-  input: Record<string, SplitPositions | { splits: SplitPositions; tolerances: readonly number[] }>,
+  input: Record<
+    string,
+    SplitPositions | { splits: SplitPositions; tolerances: readonly number[]; by?: string }
+  >,
 ): Record<string, PeerResult> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const script = [

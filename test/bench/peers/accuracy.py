@@ -8,7 +8,8 @@ encodes categorical features and, on gitml's own honest splits, scores
   features (LinearRegression on raw ones), RandomForestRegressor(100) — MAE, RMSE, R², median absolute
   error, the share within each tolerance and the MAE/RMSE of predicting the training mean, per split.
 stdin holds {"<dataset>": [[test row positions], ...]} for a classifier or {"<dataset>": {"splits":
-[[...], ...], "tolerances": [0.5, 1]}} for a regressor (positions into the real labelled rows, in file
+[[...], ...], "tolerances": [0.5, 1], "by": "type"}} for a regressor ("by", optional: also the figures on
+each category's test rows of that categorical feature; positions into the real labelled rows, in file
 order), as `gitml evaluate --peer` writes it. Before fitting it checks with pandas that no feature row is on
 both sides of a split (identical rows form one group; the label is not part of it) and exits 1 otherwise.
 Prints one JSON object: per dataset the splits it used and the figures per family and split.
@@ -71,9 +72,13 @@ for name in names:
     regression = meta["label"].get("type") == "numeric"
     if regression:
         y = df[label].astype(float).to_numpy()
-        splits, tolerances = given[name]["splits"], given[name]["tolerances"]
+        splits, tolerances, by = given[name]["splits"], given[name]["tolerances"], given[name].get("by")
         families = ("linear-regression", "ridge", "knn-regressor", "random-forest-regressor")
         res = {"splits": [], "groups": int(groups.max()) + 1, "regression": {k: [] for k in families}}
+        if by:
+            by_values = df[by].to_numpy()
+            by_categories = [c["value"] for f in meta["features"] if f["name"] == by for c in f["categories"]]
+            res["regressionBy"] = {k: {c: [] for c in by_categories} for k in families}
     else:
         classes = [c["value"] for c in meta["label"]["classes"]]
         y = df[label].map({v: i for i, v in enumerate(classes)}).to_numpy()
@@ -108,8 +113,14 @@ for name in names:
             for key, (m, scale) in regressors.items():
                 Xtr, Xte = (standardised(X[tr]), standardised(X[te])) if scale else (X[tr], X[te])
                 m.fit(Xtr, y[tr])
+                predicted = m.predict(Xte)
                 res["regression"][key].append(
-                    regression_figures(y[te], m.predict(Xte), float(y[tr].mean()), tolerances))
+                    regression_figures(y[te], predicted, float(y[tr].mean()), tolerances))
+                for c in (by_categories if by else []):
+                    at = by_values[te] == c
+                    if at.any():
+                        res["regressionBy"][key][c].append(
+                            regression_figures(y[te][at], predicted[at], float(y[tr].mean()), tolerances))
             continue
         models = {
             "gaussian-nb": (GaussianNB(), False),
