@@ -581,7 +581,7 @@ export function confusionMatrixSpec(
 
 function accuracyDomain(r: MonitoringReport): [number, number] {
   const values = accuracyRows(r).map((row) => row.accuracy as number);
-  const low = Math.min(r.thresholds.accuracy, ...values);
+  const low = Math.min(r.thresholds.accuracy ?? 1, ...values);
   return [Math.max(0, Math.floor(low * 10 - 0.5) / 10), 1];
 }
 
@@ -601,7 +601,7 @@ export function accuracyOverTimeSpec(r: MonitoringReport, opts: ChartOptions = {
   const description =
     `Daily accuracy of ${r.title} predictions from ${r.daily[0].date} to ${r.daily[r.daily.length - 1].date}, ` +
     `with rolling 7-day and 30-day accuracy. Latest rolling 7-day accuracy ${percent(last?.rolling7 ?? null)}; ` +
-    `the alert threshold is ${percent(r.thresholds.accuracy)}.` +
+    `the alert threshold is ${percent(r.thresholds.accuracy ?? null)}.` +
     (changes ? ` Model versions: ${changes}.` : '');
   const domain = accuracyDomain(r);
   const y = {
@@ -655,7 +655,7 @@ export function accuracyOverTimeSpec(r: MonitoringReport, opts: ChartOptions = {
   return top(
     opts,
     title,
-    `dots: daily accuracy · dashed red: alert below ${percent(r.thresholds.accuracy)} · grey rules: model changes`,
+    `dots: daily accuracy · dashed red: alert below ${percent(r.thresholds.accuracy ?? null)} · grey rules: model changes`,
     description,
     {
       height: TIME_HEIGHT,
