@@ -115,9 +115,16 @@ export function regressionMonitoring(
     },
     daily: regressionDaily(rows),
     byVersion: regressionVersions(rows),
-    scatter: window.slice(-SCATTER_MAX).map(
-      (r): ScatterPoint => ({ date: r.date, version: r.version, predicted: r.predicted, actual: r.actual! }),
-    ),
+    scatter: window
+      .slice(-SCATTER_MAX)
+      .map(
+        (r): ScatterPoint => ({
+          date: r.date,
+          version: r.version,
+          predicted: r.predicted,
+          actual: r.actual!,
+        }),
+      ),
     errors: errorHistogram(errors),
     residualDrift: drift.report,
     ...(drift.skipped ? { residualDriftSkipped: drift.skipped } : {}),
@@ -222,7 +229,8 @@ export function regressionVersions(rows: readonly RegressionRow[]): RegressionVe
 export function niceStep(raw: number): number {
   const power = 10 ** Math.floor(Math.log10(raw));
   // toPrecision: 0.1 × 3 style products come out as the decimal they name.
-  for (const m of [1, 2, 2.5, 5]) if (m * power >= raw * (1 - 1e-12)) return Number((m * power).toPrecision(12));
+  for (const m of [1, 2, 2.5, 5])
+    if (m * power >= raw * (1 - 1e-12)) return Number((m * power).toPrecision(12));
   return Number((10 * power).toPrecision(12));
 }
 
@@ -240,7 +248,9 @@ export function errorHistogram(errors: readonly number[]): ErrorBin[] {
     if (e > max) max = e;
   }
   // A single distinct error still gets a bin of a readable width around it.
-  const step = niceStep(max > min ? (max - min) / ERROR_BINS_MAX : Math.max(Math.abs(min), 1) / ERROR_BINS_MAX);
+  const step = niceStep(
+    max > min ? (max - min) / ERROR_BINS_MAX : Math.max(Math.abs(min), 1) / ERROR_BINS_MAX,
+  );
   const first = Math.floor(min / step + 1e-9);
   const bins = Math.floor(max / step + 1e-9) - first + 1;
   const counts = new Array<number>(bins).fill(0);
@@ -257,7 +267,14 @@ export function ksDrift(
   reference: ArrayLike<number>,
   window: ArrayLike<number>,
   rule: DriftRule,
-): { test: 'ks'; statistic: number; pValue: number; psi: number; status: ResidualDrift['status']; drifted: boolean } {
+): {
+  test: 'ks';
+  statistic: number;
+  pValue: number;
+  psi: number;
+  status: ResidualDrift['status'];
+  drifted: boolean;
+} {
   const a = sortedPresent(reference);
   const b = sortedPresent(window);
   const t = ksTestSorted(a, b);
@@ -273,7 +290,10 @@ function residualDrift(
   opts: RegressionMonitoringOptions,
 ): { report: ResidualDrift | null; skipped?: string } {
   if (opts.holdoutResiduals === null)
-    return { report: null, skipped: opts.holdoutMissing ?? "the champion's holdout residuals are not available" };
+    return {
+      report: null,
+      skipped: opts.holdoutMissing ?? "the champion's holdout residuals are not available",
+    };
   const n = opts.holdoutResiduals.length;
   if (n < opts.minWindowRows)
     return {
