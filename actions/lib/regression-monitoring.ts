@@ -5,6 +5,7 @@
 // so a synthetic log is enough to check every figure. Platform-neutral.
 import { ksTestSorted, numericPsiSorted, sortedPresent } from './drift.js';
 import { type DriftRule, driftStatus, round3 } from './drift-decision.js';
+import { formatNumber } from './json.js';
 import type {
   Alert,
   ErrorBin,
@@ -17,7 +18,7 @@ import type {
   ScatterPoint,
 } from './monitoring-types.js';
 import { addDays } from './pipelines/event-time.js';
-import { formatPredictedValue, type RegressionLogLabel } from './prediction-log.js';
+import { predictionDecimals, type RegressionLogLabel } from './prediction-log.js';
 import { wilsonInterval } from './proportion-interval.js';
 
 /** The scatter keeps the newest labelled rows of the window, at most this many (a page draws them all). */
@@ -115,16 +116,14 @@ export function regressionMonitoring(
     },
     daily: regressionDaily(rows),
     byVersion: regressionVersions(rows),
-    scatter: window
-      .slice(-SCATTER_MAX)
-      .map(
-        (r): ScatterPoint => ({
-          date: r.date,
-          version: r.version,
-          predicted: r.predicted,
-          actual: r.actual!,
-        }),
-      ),
+    scatter: window.slice(-SCATTER_MAX).map(
+      (r): ScatterPoint => ({
+        date: r.date,
+        version: r.version,
+        predicted: r.predicted,
+        actual: r.actual!,
+      }),
+    ),
     errors: errorHistogram(errors),
     residualDrift: drift.report,
     ...(drift.skipped ? { residualDriftSkipped: drift.skipped } : {}),
@@ -314,9 +313,12 @@ function residualDrift(
   };
 }
 
-/** A value of the label in the log's precision, with its unit: "0.52 points". */
+/**
+ * An error figure (MAE, a margin) with its unit: one decimal more than the log's predicted values, so a
+ * rolling MAE just above its threshold does not read as equal to it ("0.292 points" vs "0.288 points").
+ */
 export function valueText(x: number, label: RegressionLogLabel & { unit?: string }): string {
-  const text = formatPredictedValue(x, label);
+  const text = formatNumber(x, predictionDecimals(label) + 1);
   return label.unit ? `${text} ${label.unit}` : text;
 }
 
@@ -330,7 +332,9 @@ export function maeThreshold(
   label: RegressionLogLabel & { unit?: string },
   maeMargin: number | undefined,
 ): { threshold: number; margin: number; why: string } {
-  const margin = maeMargin ?? round(holdoutMae * MAE_MARGIN_SHARE);
+  // The default margin in the precision the messages show, so holdout + margin adds up as written.
+  const margin =
+    maeMargin ?? Number(formatNumber(holdoutMae * MAE_MARGIN_SHARE, predictionDecimals(label) + 1));
   const source =
     maeMargin !== undefined
       ? 'monitoring.maeMargin in dataset.yml'
