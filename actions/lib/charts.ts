@@ -29,6 +29,15 @@ import {
 } from './chart-kit.js';
 import { DRIFT_STATUSES, driftRuleText } from './drift-decision.js';
 import { lastRun, latestOf, type MonitoringReport, type PredictionRecord } from './monitoring-types.js';
+import {
+  errorHistogramSpec,
+  errorOverTimeSpec,
+  latestValueText,
+  liveErrorText,
+  predictedVsActualSpec,
+  recentValuesSpec,
+  versionErrorSpec,
+} from './regression-charts.js';
 
 /** The label shown for a class value; unknown values show as themselves. */
 export function classLabel(r: MonitoringReport, value: string): string {
@@ -59,12 +68,17 @@ export function latestSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLev
       ? 'actual: waiting for its label'
       : `actual ${classLabel(r, p.actual)} ${outcomeMark(p)}`;
   const t = r.totals;
-  const latest =
-    `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: ` +
-    `predicted ${classLabel(r, p.predicted)} (p = ${p.probability.toFixed(2)}), ${actual}.`;
-  const totals =
+  const regression = r.task === 'regression';
+  const latest = regression
+    ? latestValueText(r, p)
+    : `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: ` +
+      `predicted ${classLabel(r, p.predicted)} (p = ${p.probability.toFixed(2)}), ${actual}.`;
+  const labelledText =
     `All time: ${grouped(t.predictions)} predictions, ${grouped(t.labelled)} labelled ` +
-    `(${grouped(t.predictions - t.labelled)} waiting), ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
+    `(${grouped(t.predictions - t.labelled)} waiting)`;
+  const totals = regression
+    ? `${labelledText}.`
+    : `${labelledText}, ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
   // The repository report points at this line for the schedule's health (its README stays the same).
   const run = `Last daily run: ${shortTime(lastRun(r) ?? p.predictedAt)} UTC.`;
   const live = liveText(r);
@@ -81,6 +95,9 @@ export function latestSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLev
  * predicted rows came from: 30 synthetic rows at 43% say something else than 30 real ones at 68%.
  */
 export function liveText(r: MonitoringReport): string {
+  const s = r.totals.bySource;
+  const sources = ` Rows predicted: ${grouped(s.synthetic)} synthetic (from the generator), ${grouped(s.ingest)} ingested (real).`;
+  if (r.task === 'regression') return liveErrorText(r) + sources;
   const l = r.live;
   const accuracy =
     l.accuracy === null
@@ -93,8 +110,6 @@ export function liveText(r: MonitoringReport): string {
       ? ''
       : ` Holdout ${percent(c.holdoutAccuracy)}` +
         (c.holdoutBaseline === null ? '.' : `, majority-class baseline ${percent(c.holdoutBaseline)}.`);
-  const s = r.totals.bySource;
-  const sources = ` Rows predicted: ${grouped(s.synthetic)} synthetic (from the generator), ${grouped(s.ingest)} ingested (real).`;
   return accuracy + reference + sources;
 }
 
@@ -244,11 +259,15 @@ export function rowsPerDayRows(r: MonitoringReport): Obj[] {
 }
 
 export const PREDICTION_FEATURE = 'Predicted class (model output)';
+/** Regression: the drift chart's rows for the predicted value and for the errors against the holdout's. */
+export const PREDICTED_VALUE_FEATURE = 'Predicted value (model output)';
+export const RESIDUAL_FEATURE = 'Errors vs holdout errors (predicted − actual)';
 
 /** One row per feature plus the model's output; names disambiguated so equal titles stay separate bars. */
 /** Upper end of the PSI axis: at least twice the threshold, rounded up to 0.5. */
 function psiAxisMax(r: MonitoringReport): number {
   const values = r.drift ? [...r.drift.features.map((f) => f.psi), r.drift.prediction.psi] : [];
+  if (r.regression?.residualDrift) values.push(r.regression.residualDrift.psi);
   return Math.ceil(Math.max(2 * r.thresholds.psi, ...values) * 2) / 2;
 }
 
@@ -286,10 +305,11 @@ export function driftRows(r: MonitoringReport): Obj[] {
     status: f.status ?? (f.drifted ? 'drifted' : 'stable'),
   }));
   const p = r.drift.prediction;
+  const regression = r.task === 'regression';
   rows.push({
-    name: PREDICTION_FEATURE,
-    kind: 'categorical',
-    test: 'chi-square',
+    name: regression ? PREDICTED_VALUE_FEATURE : PREDICTION_FEATURE,
+    kind: regression ? 'numeric' : 'categorical',
+    test: p.test === 'ks' ? 'KS' : 'chi-square',
     statistic: p.statistic,
     pValue: p.pValue,
     // One test of its own: nothing to adjust for.
@@ -298,6 +318,19 @@ export function driftRows(r: MonitoringReport): Obj[] {
     bar: psiBar(p.psi),
     status: p.status ?? (p.drifted ? 'drifted' : 'stable'),
   });
+  const residual = r.regression?.residualDrift;
+  if (residual)
+    rows.push({
+      name: RESIDUAL_FEATURE,
+      kind: 'numeric',
+      test: 'KS',
+      statistic: residual.statistic,
+      pValue: residual.pValue,
+      adjustedPValue: residual.pValue,
+      psi: residual.psi,
+      bar: psiBar(residual.psi),
+      status: residual.status,
+    });
   const seen = new Map<string, number>();
   for (const row of rows) seen.set(row.name, (seen.get(row.name) ?? 0) + 1);
   const names = r.drift.features.map((f) => f.feature);
@@ -743,7 +776,7 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
   const drifted = d.features.filter((f) => f.drifted).map((f) => f.title);
   const notSignificant = d.features.filter((f) => f.status === 'not significant').map((f) => f.title);
   const description =
-    `Population stability index of ${d.features.length} features and the predicted class, window ` +
+    `Population stability index of ${d.features.length} features and the predicted ${r.task === 'regression' ? 'value (and the errors against the holdout errors)' : 'class'}, window ` +
     `${d.window.from} to ${d.window.to} (${grouped(d.window.rows)} rows) against the reference ` +
     `(${grouped(d.reference.rows)} rows). ` +
     (drifted.length ? `Drifted: ${drifted.join(', ')}.` : 'No feature drifted.') +
@@ -869,6 +902,7 @@ export function latestChart(r: MonitoringReport, opts: ChartOptions = {}): Chart
 
 /** All monitoring charts in dashboard order. */
 export function allCharts(r: MonitoringReport, opts: ChartOptions = {}): Chart[] {
+  if (r.task === 'regression') return regressionCharts(r, opts);
   const charts: [string, TopLevelSpec][] = [
     ['accuracy-over-time', accuracyOverTimeSpec(r, opts)],
     ['confusion-recent', confusionMatrixSpec(r, 'recent', opts)],
@@ -878,6 +912,20 @@ export function allCharts(r: MonitoringReport, opts: ChartOptions = {}): Chart[]
     ['version-accuracy', versionAccuracySpec(r, opts)],
     ['confusion-all', confusionMatrixSpec(r, 'all', opts)],
     ['recent-predictions', recentPredictionsSpec(r, opts)],
+  ];
+  return charts.map(([id, spec]) => asChart(id, spec));
+}
+
+/** A regression report's charts in dashboard order: the error panels in place of accuracy and classes. */
+function regressionCharts(r: MonitoringReport, opts: ChartOptions): Chart[] {
+  const charts: [string, TopLevelSpec][] = [
+    ['error-over-time', errorOverTimeSpec(r, opts)],
+    ['predicted-vs-actual', predictedVsActualSpec(r, opts)],
+    ['drift', driftSpec(r, opts)],
+    ['error-histogram', errorHistogramSpec(r, opts)],
+    ['rows-per-day', rowsPerDaySpec(r, opts)],
+    ['version-error', versionErrorSpec(r, opts)],
+    ['recent-predictions', recentValuesSpec(r, opts)],
   ];
   return charts.map(([id, spec]) => asChart(id, spec));
 }

@@ -249,6 +249,9 @@ export interface MonitoringReport {
     holdoutMae?: number;
     holdoutRmse?: number;
     holdoutBaselineMae?: number | null;
+    /** Regression: the holdout's R² and share within each tolerance (as the registry keeps them). */
+    holdoutR2?: number | null;
+    holdoutWithin?: { tolerance: number; accuracy: number }[];
   } | null;
   /** bySource: predictions of generated (synthetic) rows and of ingested (real) rows. */
   totals: {

@@ -251,6 +251,7 @@ interface RegressionHoldout {
   mae?: number;
   rmse?: number;
   baselineMae?: number;
+  r2?: number;
   within?: { tolerance: number; accuracy: number }[];
 }
 
@@ -300,6 +301,8 @@ function regressionParts(
       holdoutMae: round(holdout.mae),
       holdoutRmse: round(holdout.rmse),
       holdoutBaselineMae: typeof holdout.baselineMae === 'number' ? round(holdout.baselineMae) : null,
+      holdoutR2: typeof holdout.r2 === 'number' ? round(holdout.r2) : null,
+      holdoutWithin: (holdout.within ?? []).map((w) => ({ tolerance: w.tolerance, accuracy: round(w.accuracy) })),
     },
     live: liveWithin(rows, windowDays, label.tolerances),
     alert: maeAlert(regression.daily, limit, thresholds.minWindowRows, label),
