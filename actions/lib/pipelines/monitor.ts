@@ -185,7 +185,8 @@ function classificationParts(
   daily: DailyPoint[],
   windowDays: number,
 ): TaskParts {
-  const holdoutAccuracy = champion.entry.holdout.accuracy;
+  // The registry keeps a classifier's or a regressor's figures; this is a classifier's champion.
+  const holdoutAccuracy = (champion.entry.holdout as { accuracy: number }).accuracy;
   const baseline = registry.holdoutBaseline(champion.entry);
   const accuracy = spec.monitoring.accuracyThreshold ?? round(Math.max(0, holdoutAccuracy - ACCURACY_MARGIN));
   const thresholds: Thresholds = { ...DEFAULT_THRESHOLDS, windowDays, accuracy };
