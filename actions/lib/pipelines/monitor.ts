@@ -86,12 +86,15 @@ export function monitor(
   const lastDate = records.length ? records[records.length - 1].eventTime.slice(0, 10) : null;
   const recentFrom = lastDate ? addDays(lastDate, -(windowDays - 1)) : null;
   const inWindow = (r: PredictionRecord) => recentFrom !== null && r.eventTime.slice(0, 10) >= recentFrom;
+  // Regression has no classes: empty matrices.
   const confusionOf = (rs: PredictionRecord[]) =>
-    confusionMatrix(
-      rs.map((r) => code.get(r.actual!)!),
-      rs.map((r) => code.get(r.predicted)!),
-      k,
-    );
+    regression
+      ? []
+      : confusionMatrix(
+          rs.map((r) => code.get(r.actual!)!),
+          rs.map((r) => code.get(r.predicted)!),
+          k,
+        );
 
   const daily = dailyPoints(records, classes, regression);
   const task = regression
@@ -303,7 +306,10 @@ function regressionParts(
       holdoutRmse: round(holdout.rmse),
       holdoutBaselineMae: typeof holdout.baselineMae === 'number' ? round(holdout.baselineMae) : null,
       holdoutR2: typeof holdout.r2 === 'number' ? round(holdout.r2) : null,
-      holdoutWithin: (holdout.within ?? []).map((w) => ({ tolerance: w.tolerance, accuracy: round(w.accuracy) })),
+      holdoutWithin: (holdout.within ?? []).map((w) => ({
+        tolerance: w.tolerance,
+        accuracy: round(w.accuracy),
+      })),
     },
     live: liveWithin(rows, windowDays, label.tolerances),
     alert: maeAlert(regression.daily, limit, thresholds.minWindowRows, label),
