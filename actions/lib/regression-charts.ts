@@ -41,8 +41,13 @@ export function valueWithUnit(r: MonitoringReport, x: number | null, extraDecima
   return label.unit ? `${text} ${label.unit}` : text;
 }
 
-/** An error figure (MAE, RMSE): one decimal finer than a value, as the alerts write them. */
-const errorText = (r: MonitoringReport, x: number | null) => valueWithUnit(r, x, 1);
+/** An error figure (MAE, RMSE) with its unit: one decimal finer than a value, as the alerts write them. */
+export const errorText = (r: MonitoringReport, x: number | null) => valueWithUnit(r, x, 1);
+
+/** The headline figure of a report: accuracy as a percentage, or (regression) the window's MAE. */
+export function headlineFigure(r: MonitoringReport, accuracy: number | null): string {
+  return r.task === 'regression' ? `MAE ${errorText(r, r.regression?.live.mae ?? null)}` : percent(accuracy);
+}
 
 /** Axis maxima on a coarse grid, so a day's small change does not rescale the chart. */
 function ceilTo(x: number, step: number): number {
