@@ -381,7 +381,9 @@ export function errorHistogramSpec(r: MonitoringReport, opts: ChartOptions = {})
                 title: unit ? `predicted − actual (${unit})` : 'predicted − actual',
               },
               x2: { field: 'to' },
+              // Bars from zero up: with a ranged x, Vega-Lite would otherwise lay them on their side.
               y: { field: 'count', type: 'quantitative', title: 'rows' },
+              y2: { datum: 0 },
             },
             tooltip,
           ),
