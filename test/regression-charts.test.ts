@@ -238,6 +238,10 @@ describe('regression report page and dashboard.svg', () => {
       ])
         expect(svg, title).toContain(`>${title}</text>`);
       expect(svg).not.toContain('>Recent predictions</text>');
+      // Every chart keeps its own colours and legend: the drift bars stay red where drifted.
+      const drifted = full.drift!.features.filter((f) => f.drifted).length + 1; // + the residuals
+      expect(svg.split('fill="#d62728"').length - 1).toBe(drifted + 1); // + the legend's swatch
+      expect(svg.split('>champion</text>').length - 1).toBe(1);
       await writeReports(dir, full);
       expect(readFileSync(path.join(dir, 'wine_score/dashboard.svg'), 'utf8')).toBe(svg);
       expect(readFileSync(path.join(dir, 'wine_score/README.md'), 'utf8')).toBe(readme);
