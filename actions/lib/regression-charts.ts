@@ -23,7 +23,7 @@ import {
 } from './chart-kit.js';
 import { formatNumber } from './json.js';
 import type { MonitoringReport, PredictionRecord, RegressionLabel } from './monitoring-types.js';
-import { predictionDecimals } from './prediction-log.js';
+import { predictionDecimals } from './predicted-value.js';
 
 const SQUARE = 320;
 
