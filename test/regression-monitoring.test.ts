@@ -17,6 +17,13 @@ import {
   regressionRows,
   SCATTER_MAX,
 } from '../actions/lib/regression-monitoring.js';
+import type { ServingModel } from '../actions/lib/serving-model.js';
+import {
+  checkModelTask,
+  modelTask,
+  predictValues,
+  TaskMismatchError,
+} from '../actions/lib/value-predictions.js';
 import { Workspace } from '../actions/lib/workspace.js';
 
 const RULE = { pValue: 0.05, psi: 0.2 };
@@ -310,5 +317,22 @@ describe('the regression prediction log', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the champion's task", () => {
+  const model = (json: object) => ({ json }) as unknown as ServingModel;
+  it('is refused when it is not the task the spec makes, with the way out', () => {
+    expect(modelTask(model({}))).toBe('classification');
+    expect(modelTask(model({ task: 'regression' }))).toBe('regression');
+    expect(() => checkModelTask(model({ task: 'regression' }), 'classification', 'wine champion v2')).toThrow(
+      "wine champion v2: the champion is a regression model but dataset.yml's label makes a classification task; run train to register a classification champion",
+    );
+    expect(() => checkModelTask(model({}), 'regression', 'w')).toThrow(TaskMismatchError);
+    expect(() =>
+      predictValues(model({}), { rows: 0, cols: 0, data: new Float64Array(0) } as never, 'w v1'),
+    ).toThrow(
+      'w v1: the champion cannot predict values (model.json has no task: regression); run train to register a regression champion',
+    );
   });
 });

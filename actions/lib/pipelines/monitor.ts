@@ -1,6 +1,9 @@
 // monitor: recomputes reports/<dataset>/monitoring.json from the prediction log, the feature group and
 // the champion: the original systems' panels (latest sample, recent history, confusion matrices) plus
-// accuracy over time and per model version, class mix, feature and prediction drift, and alerts.
+// accuracy over time and per model version, class mix, feature and prediction drift, and alerts. For a
+// regression task (numeric label) the error panels instead (regression-monitoring.ts): MAE and RMSE per
+// day and version, predicted vs actual, the error histogram, residual and prediction drift (KS), and the
+// MAE alert; the champion's holdout residuals come from re-predicting its holdout rows.
 import path from 'node:path';
 import { writeFilesAtomically } from '../atomic-write.js';
 import { percent } from '../charts.js';
