@@ -280,7 +280,7 @@ describe('the regression prediction log', () => {
       expect(log.read()[1].actual).toBe('5');
       // A classification reader of the same folder refuses the regression header.
       expect(() => new PredictionLog(new Workspace(dir), 'toy', ['a', 'b']).read()).toThrow(
-        'header does not match id,event_time,predicted_at,model_version,predicted,probability,actual',
+        "reports/toy/predictions-2026-03.csv line 1: header does not match id,event_time,predicted_at,model_version,predicted,probability,actual; it is a regression log but dataset.yml's label makes a classification task: move the old predictions-*.csv and monitoring.json out of reports/toy (git mv) and run infer again",
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

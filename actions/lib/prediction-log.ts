@@ -209,8 +209,15 @@ export class PredictionLog {
     const text = bytes.toString('utf8');
     const lines = text.split('\n');
     const columns = this.columns;
-    if (lines[0] !== columns.join(','))
-      throw new PredictionLogError(`${where} line 1: header does not match ${columns.join(',')}`);
+    if (lines[0] !== columns.join(',')) {
+      // A log of the other task: the label's type changed since these predictions were logged.
+      const other = this.regression ? LOG_COLUMNS : REGRESSION_LOG_COLUMNS;
+      const why =
+        lines[0] === other.join(',')
+          ? `; it is a ${this.regression ? 'classification' : 'regression'} log but dataset.yml's label makes a ${this.regression ? 'regression' : 'classification'} task: move the old predictions-*.csv and monitoring.json out of ${this.ws.rel(this.dir)} (git mv) and run infer again`
+          : '';
+      throw new PredictionLogError(`${where} line 1: header does not match ${columns.join(',')}${why}`);
+    }
     const records: PredictionRecord[] = [];
     for (let n = 1; n < lines.length; n++) {
       const line = lines[n];
