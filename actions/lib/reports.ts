@@ -27,6 +27,8 @@ export function dashboardSpec(specs: TopLevelSpec[]): TopLevelSpec {
     $schema: (specs[0] as { $schema?: string }).$schema,
     config: (specs[0] as { config?: unknown }).config,
     spacing: 48,
+    // Each chart keeps its own colours and legend (Vega-Lite would merge compatible colour scales).
+    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
     vconcat: parts,
   } as TopLevelSpec;
 }
@@ -122,6 +124,9 @@ export function calendarWindow(r: MonitoringReport): { report: MonitoringReport;
       ...r,
       daily: r.daily.filter((d) => d.date >= from),
       modelChanges: r.modelChanges.filter((c) => c.date >= from),
+      ...(r.regression
+        ? { regression: { ...r.regression, daily: r.regression.daily.filter((d) => d.date >= from) } }
+        : {}),
     },
     domain: [from, to],
   };
