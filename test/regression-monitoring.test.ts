@@ -321,7 +321,14 @@ describe('the regression prediction log', () => {
 });
 
 describe("the champion's task", () => {
-  const model = (json: object) => ({ json }) as unknown as ServingModel;
+  const model = (json: { task?: string }) =>
+    ({
+      json,
+      task: json.task === 'regression' ? 'regression' : 'classification',
+      predictValues: () => {
+        throw new Error('not a regression model');
+      },
+    }) as unknown as ServingModel;
   it('is refused when it is not the task the spec makes, with the way out', () => {
     expect(modelTask(model({}))).toBe('classification');
     expect(modelTask(model({ task: 'regression' }))).toBe('regression');

@@ -1,7 +1,6 @@
-// A regression champion's predictions for inference and monitoring: the value and its interval, as the
-// serving model gives them (ServingModel.predictValues, plan 4 contract 3), and the checks that the
-// champion's task is the spec's. The model is reached through this one file, so the pipelines do not care
-// how the serving model spells its regression side. Platform-neutral.
+// A regression champion's predictions for inference and monitoring: the value and its interval
+// (ServingModel.predictValues), and the check that the champion's task is the spec's, so a label whose
+// type changed since training is named instead of failing deep in a pipeline. Platform-neutral.
 import type { Matrix } from './models/types.js';
 import type { ServingModel } from './serving-model.js';
 import type { Task } from './spec.js';
@@ -18,7 +17,7 @@ export class TaskMismatchError extends Error {
 
 /** The task a served model was trained for: model.json's `task` ('regression'), absent for a classifier. */
 export function modelTask(model: ServingModel): Task {
-  return (model.json as { task?: unknown }).task === 'regression' ? 'regression' : 'classification';
+  return model.task;
 }
 
 /** Refuses a champion trained for the other task (the spec's label changed type since it was trained). */
@@ -30,12 +29,11 @@ export function checkModelTask(model: ServingModel, task: Task, where: string): 
     );
 }
 
-/** The predicted values with their intervals (low ≤ value ≤ high, per row) for the rows of X. */
+/** The predicted values with their intervals for the rows of X (a forest's mean can, rarely, lie outside its trees' 10th–90th percentiles). */
 export function predictValues(model: ServingModel, X: Matrix, where: string): ValuePredictions {
-  const m = model as unknown as { predictValues?: (X: Matrix) => ValuePredictions };
-  if (modelTask(model) !== 'regression' || typeof m.predictValues !== 'function')
+  if (model.task !== 'regression')
     throw new TaskMismatchError(
       `${where}: the champion cannot predict values (model.json has no task: regression); run train to register a regression champion`,
     );
-  return m.predictValues.call(model, X);
+  return model.predictValues(X);
 }

@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { main } from '../../actions/cli/main.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,9 +18,15 @@ export function makeWorkspace(
 ): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'gitml-ws-'));
   for (const d of datasets) {
-    for (const f of ['dataset.yml', 'source.csv']) {
-      cpSync(path.join(REPO_ROOT, 'data', d, f), path.join(root, 'data', d, f));
-    }
+    const spec = path.join('data', d, 'dataset.yml');
+    // The raw file as the spec names it: a sibling's (wine_score reads ../wine/source.csv) is copied to
+    // the same relative place.
+    const source = path.join(
+      'data',
+      d,
+      (parse(readFileSync(path.join(REPO_ROOT, spec), 'utf8')) as { source: { file: string } }).source.file,
+    );
+    for (const f of [spec, source]) cpSync(path.join(REPO_ROOT, f), path.join(root, f));
   }
   if (opts.git) {
     git(root, 'init', '-q', '-b', 'main');
