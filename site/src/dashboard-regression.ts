@@ -73,11 +73,7 @@ export function regressionSummaryPanel(r: RegressionReport): HTMLElement {
     'section',
     { class: 'summary', 'aria-labelledby': 'summary-title', 'data-task': 'regression' },
     h('h2', { id: 'summary-title', class: 'sr-only' }, 'Summary'),
-    h(
-      'dl',
-      { class: 'facts' },
-      ...facts.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))),
-    ),
+    h('dl', { class: 'facts' }, ...facts.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v)))),
     active.length === 0
       ? h('p', { class: 'alerts ok', id: 'alerts' }, 'No active alerts.')
       : h(
@@ -139,7 +135,11 @@ export function regressionLatestPanel(r: RegressionReport): HTMLElement {
           'div',
           {},
           h('dt', {}, 'Error'),
-          h('dd', {}, error === null ? 'not yet known' : `${error > 0 ? '+' : ''}${valueText(error, r.label, 1)}`),
+          h(
+            'dd',
+            {},
+            error === null ? 'not yet known' : `${error > 0 ? '+' : ''}${valueText(error, r.label, 1)}`,
+          ),
         ),
       ),
     );

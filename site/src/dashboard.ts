@@ -22,9 +22,9 @@ import {
 import { byId, fetchJson, h, replaceChildren, showFailure } from './dom.js';
 import { grouped, percent } from './format.js';
 import { PERF_MARKS } from './perf-marks.js';
+import { registerServiceWorker } from './register-sw.js';
 import { regressionCharts } from './regression-charts.js';
 import { isRegressionReport } from './regression-report.js';
-import { registerServiceWorker } from './register-sw.js';
 import { stalenessWarning } from './staleness.js';
 import { valueText } from './value-format.js';
 

@@ -8,7 +8,7 @@ import { PREDICTOR_DATA_FORMAT, type PredictorData } from './page-data.js';
 import { PERF_MARKS } from './perf-marks.js';
 import { PredictorForm } from './predictor-form.js';
 import { PredictorResult } from './predictor-result.js';
-import { ValueResult, type ValuePrediction } from './predictor-value.js';
+import { type ValuePrediction, ValueResult } from './predictor-value.js';
 import { registerServiceWorker } from './register-sw.js';
 import { readQuery, writeQuery } from './url-state.js';
 import { valueText } from './value-format.js';

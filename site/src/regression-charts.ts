@@ -76,7 +76,8 @@ export function errorRows(r: RegressionReport, metric: ErrorMetric): Obj[] {
     const values =
       metric === 'mae' ? [d.mae, d.rolling7Mae, d.rolling30Mae] : [d.rmse, d.rolling7Rmse, d.rolling30Rmse];
     values.forEach((error, i) => {
-      if (error !== null) rows.push({ date: d.date, day: d.date, series: ERROR_SERIES[i], error, labelled: d.labelled });
+      if (error !== null)
+        rows.push({ date: d.date, day: d.date, series: ERROR_SERIES[i], error, labelled: d.labelled });
     });
   }
   return rows;
@@ -100,14 +101,25 @@ export function maeThreshold(r: RegressionReport): number | null {
   return alert ? alert.threshold : null;
 }
 
-export function errorOverTimeSpec(r: RegressionReport, metric: ErrorMetric, opts: ChartOptions = {}): TopLevelSpec {
+export function errorOverTimeSpec(
+  r: RegressionReport,
+  metric: ErrorMetric,
+  opts: ChartOptions = {},
+): TopLevelSpec {
   const name = metric === 'mae' ? 'MAE' : 'RMSE';
   const title = `${name} over time`;
   const rows = errorRows(r, metric);
   if (rows.length === 0)
-    return messageSpec(title, `No labelled predictions yet, so there is no ${name} over time to show.`, 'No labelled predictions yet.', opts);
+    return messageSpec(
+      title,
+      `No labelled predictions yet, so there is no ${name} over time to show.`,
+      'No labelled predictions yet.',
+      opts,
+    );
   const daily = r.regression.daily;
-  const last = [...daily].reverse().find((d) => (metric === 'mae' ? d.rolling30Mae : d.rolling30Rmse) !== null);
+  const last = [...daily]
+    .reverse()
+    .find((d) => (metric === 'mae' ? d.rolling30Mae : d.rolling30Rmse) !== null);
   const lastRolling = last ? (metric === 'mae' ? last.rolling30Mae : last.rolling30Rmse) : null;
   const holdout = metric === 'mae' ? r.champion?.holdoutMae : r.champion?.holdoutRmse;
   const threshold = metric === 'mae' ? maeThreshold(r) : null;
@@ -183,7 +195,12 @@ export function versionMaeSpec(r: RegressionReport, opts: ChartOptions = {}): To
   const title = 'MAE per model version';
   const versions = r.regression.byVersion.filter((v) => v.mae !== null);
   if (versions.length === 0)
-    return messageSpec(title, 'No model version has a labelled prediction yet.', 'No labelled predictions yet.', opts);
+    return messageSpec(
+      title,
+      'No model version has a labelled prediction yet.',
+      'No labelled predictions yet.',
+      opts,
+    );
   const champion = r.champion?.version ?? null;
   const rows = versions.map((v) => ({
     version: `v${v.version}`,
@@ -198,9 +215,20 @@ export function versionMaeSpec(r: RegressionReport, opts: ChartOptions = {}): To
   }));
   const description =
     'Mean absolute error of each model version on its labelled predictions: ' +
-    versions.map((v) => `v${v.version} ${valueText(v.mae as number, r.label, 2)} on ${grouped(v.labelled)} labelled of ${grouped(v.rows)} rows`).join('; ') +
+    versions
+      .map(
+        (v) =>
+          `v${v.version} ${valueText(v.mae as number, r.label, 2)} on ${grouped(v.labelled)} labelled of ${grouped(v.rows)} rows`,
+      )
+      .join('; ') +
     '.';
-  const x = { field: 'version', type: 'nominal', title: 'model version', sort: null, axis: { labelAngle: 0 } };
+  const x = {
+    field: 'version',
+    type: 'nominal',
+    title: 'model version',
+    sort: null,
+    axis: { labelAngle: 0 },
+  };
   const tooltip = [
     { field: 'version', type: 'nominal', title: 'version' },
     { field: 'mae', type: 'quantitative', title: 'MAE', format: valueFormat(r) },
@@ -261,7 +289,12 @@ export function predictedVsActualSpec(r: RegressionReport, opts: ChartOptions = 
   const title = 'Predicted against actual';
   const rows = scatterRows(r);
   if (rows.length === 0)
-    return messageSpec(title, 'No labelled predictions yet, so there is nothing to compare.', 'No labelled predictions yet.', opts);
+    return messageSpec(
+      title,
+      'No labelled predictions yet, so there is nothing to compare.',
+      'No labelled predictions yet.',
+      opts,
+    );
   const domain = scatterDomain(r);
   const above = rows.filter((p) => (p.predicted as number) > (p.actual as number)).length;
   const below = rows.filter((p) => (p.predicted as number) < (p.actual as number)).length;
@@ -283,25 +316,35 @@ export function predictedVsActualSpec(r: RegressionReport, opts: ChartOptions = 
     { field: 'error', type: 'quantitative', title: 'error (predicted − actual)', format: valueFormat(r) },
   ];
   const width = typeof opts.width === 'number' ? Math.min(opts.width, SQUARE + 80) : opts.width;
-  return top({ ...opts, width }, title, 'dashed: predicted = actual (above it: predicted too high)', description, {
-    height: SQUARE,
-    layer: [
-      {
-        data: named('identity', [
-          { predicted: domain[0], actual: domain[0] },
-          { predicted: domain[1], actual: domain[1] },
-        ]),
-        mark: { type: 'line', strokeDash: [5, 4], color: '#555', clip: true },
-        encoding: { x: axis('actual', 'actual'), y: axis('predicted', 'predicted') },
-      },
-      {
-        data: named('scatter', rows),
-        // Integer labels pile up in columns: transparency shows where many points sit.
-        mark: { type: 'circle', size: 28, opacity: 0.45, color: '#1f77b4', clip: true },
-        encoding: withTooltip(opts, { x: axis('actual', 'actual'), y: axis('predicted', 'predicted') }, tooltip),
-      },
-    ],
-  });
+  return top(
+    { ...opts, width },
+    title,
+    'dashed: predicted = actual (above it: predicted too high)',
+    description,
+    {
+      height: SQUARE,
+      layer: [
+        {
+          data: named('identity', [
+            { predicted: domain[0], actual: domain[0] },
+            { predicted: domain[1], actual: domain[1] },
+          ]),
+          mark: { type: 'line', strokeDash: [5, 4], color: '#555', clip: true },
+          encoding: { x: axis('actual', 'actual'), y: axis('predicted', 'predicted') },
+        },
+        {
+          data: named('scatter', rows),
+          // Integer labels pile up in columns: transparency shows where many points sit.
+          mark: { type: 'circle', size: 28, opacity: 0.45, color: '#1f77b4', clip: true },
+          encoding: withTooltip(
+            opts,
+            { x: axis('actual', 'actual'), y: axis('predicted', 'predicted') },
+            tooltip,
+          ),
+        },
+      ],
+    },
+  );
 }
 
 export function errorHistogramSpec(r: RegressionReport, opts: ChartOptions = {}): TopLevelSpec {
@@ -309,7 +352,12 @@ export function errorHistogramSpec(r: RegressionReport, opts: ChartOptions = {})
   const bins = r.regression.errors;
   const total = bins.reduce((s, b) => s + b.count, 0);
   if (total === 0)
-    return messageSpec(title, 'No labelled predictions in the window, so there are no errors to show.', 'No labelled predictions yet.', opts);
+    return messageSpec(
+      title,
+      'No labelled predictions in the window, so there are no errors to show.',
+      'No labelled predictions yet.',
+      opts,
+    );
   const under = bins.filter((b) => b.to <= 0).reduce((s, b) => s + b.count, 0);
   const over = bins.filter((b) => b.from >= 0).reduce((s, b) => s + b.count, 0);
   const description =
@@ -322,29 +370,40 @@ export function errorHistogramSpec(r: RegressionReport, opts: ChartOptions = {})
     { field: 'bin', type: 'nominal', title: 'error' },
     { field: 'count', type: 'quantitative', title: 'predictions' },
   ];
-  return top(opts, title, `predicted − actual, last ${r.thresholds.windowDays} days · rule: no error`, description, {
-    height: TIME_HEIGHT,
-    layer: [
-      {
-        data: named('errors', rows),
-        mark: { type: 'bar', stroke: 'white', strokeWidth: 0.5, color: '#1f77b4' },
-        encoding: withTooltip(
-          opts,
-          {
-            x: { field: 'from', type: 'quantitative', title: unitTitle(r, 'predicted − actual'), scale: { zero: false } },
-            x2: { field: 'to' },
-            y: { field: 'count', type: 'quantitative', title: 'predictions' },
-          },
-          tooltip,
-        ),
-      },
-      {
-        data: named('zeroError', [{ from: 0 }]),
-        mark: { type: 'rule', color: '#333', strokeDash: [2, 2] },
-        encoding: { x: { field: 'from', type: 'quantitative' } },
-      },
-    ],
-  });
+  return top(
+    opts,
+    title,
+    `predicted − actual, last ${r.thresholds.windowDays} days · rule: no error`,
+    description,
+    {
+      height: TIME_HEIGHT,
+      layer: [
+        {
+          data: named('errors', rows),
+          mark: { type: 'bar', stroke: 'white', strokeWidth: 0.5, color: '#1f77b4' },
+          encoding: withTooltip(
+            opts,
+            {
+              x: {
+                field: 'from',
+                type: 'quantitative',
+                title: unitTitle(r, 'predicted − actual'),
+                scale: { zero: false },
+              },
+              x2: { field: 'to' },
+              y: { field: 'count', type: 'quantitative', title: 'predictions' },
+            },
+            tooltip,
+          ),
+        },
+        {
+          data: named('zeroError', [{ from: 0 }]),
+          mark: { type: 'rule', color: '#333', strokeDash: [2, 2] },
+          encoding: { x: { field: 'from', type: 'quantitative' } },
+        },
+      ],
+    },
+  );
 }
 
 export interface RegressionDriftRow {
@@ -361,7 +420,8 @@ export interface RegressionDriftRow {
 /** The features' drift, then the predicted value's and the residual's (each one test of its own). */
 export function regressionDriftRows(r: RegressionReport): RegressionDriftRow[] {
   const rows: RegressionDriftRow[] = [];
-  const statusOf = (x: { status?: string; drifted: boolean }) => x.status ?? (x.drifted ? 'drifted' : 'stable');
+  const statusOf = (x: { status?: string; drifted: boolean }) =>
+    x.status ?? (x.drifted ? 'drifted' : 'stable');
   if (r.drift) {
     for (const f of r.drift.features)
       rows.push({
@@ -434,7 +494,12 @@ export function regressionDriftSpec(r: RegressionReport, opts: ChartOptions = {}
           opts,
           {
             y,
-            x: { field: 'psi', type: 'quantitative', title: 'PSI', scale: { domain: [0, axisMax], clamp: true } },
+            x: {
+              field: 'psi',
+              type: 'quantitative',
+              title: 'PSI',
+              scale: { domain: [0, axisMax], clamp: true },
+            },
             color: {
               field: 'status',
               type: 'nominal',
@@ -466,7 +531,12 @@ export function regressionCharts(r: RegressionReport, opts: ChartOptions = {}): 
     ['version-mae', versionMaeSpec(r, opts)],
     ['rows-per-day', rowsPerDaySpec(r as unknown as MonitoringReport, opts)],
   ];
-  return charts.map(([id, spec]) => ({ id, title: titleOf(spec), description: spec.description ?? '', spec }));
+  return charts.map(([id, spec]) => ({
+    id,
+    title: titleOf(spec),
+    description: spec.description ?? '',
+    spec,
+  }));
 }
 
 function titleOf(spec: TopLevelSpec): string {

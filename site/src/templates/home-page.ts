@@ -82,7 +82,9 @@ function holdoutErrorText(d: DatasetSummary, label: ValueLabel): string {
   if (c === null) return '–';
   if (c.holdoutMae === undefined) return `not recorded (${grouped(c.holdoutRows)} holdout rows)`;
   const baseline =
-    c.holdoutBaselineMae === undefined ? '' : ` · mean baseline MAE ${valueText(c.holdoutBaselineMae, label, 2)}`;
+    c.holdoutBaselineMae === undefined
+      ? ''
+      : ` · mean baseline MAE ${valueText(c.holdoutBaselineMae, label, 2)}`;
   return `${valueText(c.holdoutMae, label, 2)} on ${grouped(c.holdoutRows)} rows${baseline}`;
 }
 
