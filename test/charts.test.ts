@@ -339,7 +339,7 @@ describe('report page', () => {
     expect(md).toContain('## Where the rows come from');
     expect(md).toContain('The daily rows are **synthetic**');
     expect(md).toContain(
-      `> ⚠️ **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${(full.thresholds.accuracy * 100).toFixed(1)}%.`,
+      `> ⚠️ **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${(full.thresholds.accuracy! * 100).toFixed(1)}%.`,
     );
     expect(md).toContain('> ⚠️ **Dataset drift:** at least one feature drifted over the last 7 days');
     expect(md).toContain(`[${LOG}](${LOG})`);

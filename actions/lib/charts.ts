@@ -6,69 +6,38 @@
 // Every dataset is named inline data, so the dashboard can swap values with view.data(name, rows).
 import type { TopLevelSpec } from 'vega-lite';
 import { type ClassEntries, classMixEntries, confusionEntries, mergedNote } from './chart-classes.js';
+import {
+  brushParam,
+  type Chart,
+  type ChartOptions,
+  grouped,
+  messageSpec,
+  modelChangeRows,
+  named,
+  nextDay,
+  type Obj,
+  percent,
+  sharedAxis,
+  shortTime,
+  TABLE_ROW,
+  TIME_HEIGHT,
+  textSpec,
+  timeX,
+  top,
+  truncate,
+  withInteraction,
+} from './chart-kit.js';
 import { DRIFT_STATUSES, driftRuleText } from './drift-decision.js';
 import { lastRun, latestOf, type MonitoringReport, type PredictionRecord } from './monitoring-types.js';
-
-export interface ChartOptions {
-  /** Pixel width (needed for SVG rendering) or 'container' to fill the embedding element. */
-  width?: number | 'container';
-  /** Tooltips, and an interval brush named BRUSH_PARAM on the date field of the time charts. */
-  interactive?: boolean;
-  /**
-   * Fixed UTC date range [from, to) of the time axes. The repository report pins it to whole calendar
-   * months, so a new day only adds marks and the daily commit stays a small diff.
-   */
-  timeDomain?: [string, string];
-}
-
-export interface Chart {
-  id: string;
-  title: string;
-  description: string;
-  spec: TopLevelSpec;
-}
-
-/** The interval selection on the time charts; its value is { date: [fromMs, toMs] } (UTC). */
-export const BRUSH_PARAM = 'brush';
-export const BRUSH_FIELD = 'date';
-
-export const DEFAULT_WIDTH = 560;
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const TIME_HEIGHT = 220;
-const TABLE_ROW = 18;
-
-// Loosely typed building blocks; the assembled spec is checked against the Vega-Lite JSON schema in tests.
-type Obj = Record<string, unknown>;
-
-// ---------- formatting (deterministic, locale-free) ----------
-
-export function percent(x: number | null, digits = 1): string {
-  return x === null ? '–' : `${(x * 100).toFixed(digits)}%`;
-}
-
-export function grouped(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-/** Small p-values in scientific notation, others with 3 decimals. */
-export function pValueText(p: number): string {
-  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
-}
-
-export function shortTime(iso: string): string {
-  return iso.length >= 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso;
-}
-
-function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
-
-function nextDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
+import {
+  errorHistogramSpec,
+  errorOverTimeSpec,
+  latestValueText,
+  liveErrorText,
+  predictedVsActualSpec,
+  recentValuesSpec,
+  versionErrorSpec,
+} from './regression-charts.js';
 
 /** The label shown for a class value; unknown values show as themselves. */
 export function classLabel(r: MonitoringReport, value: string): string {
@@ -78,87 +47,6 @@ export function classLabel(r: MonitoringReport, value: string): string {
 /** What a logged prediction's outcome looks like: ✓ right, ✗ wrong, … waiting for its label. */
 export function outcomeMark(p: PredictionRecord): string {
   return p.actual === null ? '…' : p.actual === p.predicted ? '✓' : '✗';
-}
-
-// ---------- shared spec pieces ----------
-
-function top(
-  opts: ChartOptions,
-  title: string,
-  subtitle: string | string[] | null,
-  description: string,
-  body: Obj,
-): TopLevelSpec {
-  return {
-    $schema: SCHEMA,
-    title: subtitle === null ? { text: title, anchor: 'start' } : { text: title, subtitle, anchor: 'start' },
-    description,
-    width: opts.width ?? DEFAULT_WIDTH,
-    // Static renders skip per-mark ARIA labels: an SVG shown as <img> gets its alt text from the page.
-    config: {
-      aria: opts.interactive === true,
-      view: { stroke: null },
-      axis: { labelFontSize: 11, titleFontSize: 11 },
-    },
-    ...body,
-  } as TopLevelSpec;
-}
-
-/** Named inline data: inlined for static rendering, swappable by name in the dashboard. */
-const named = (name: string, values: Obj[]) => ({ name, values });
-
-/** The x encoding every time chart shares: UTC days, so output does not depend on the machine's zone. */
-const timeX = (opts: ChartOptions, title: string | null = null) => ({
-  field: 'date',
-  type: 'temporal',
-  title,
-  scale: opts.timeDomain
-    ? {
-        type: 'utc',
-        domainMin: Date.parse(`${opts.timeDomain[0]}T00:00:00Z`),
-        domainMax: Date.parse(`${opts.timeDomain[1]}T00:00:00Z`),
-      }
-    : { type: 'utc' },
-  axis: { format: '%b %d', labelOverlap: true, tickCount: 8 },
-});
-
-/** Later layers of a chart leave the fixed domain to the first (Vega-Lite warns when layers repeat it). */
-const sharedAxis = (opts: ChartOptions): ChartOptions => ({ ...opts, timeDomain: undefined });
-
-const brushParam = { name: BRUSH_PARAM, select: { type: 'interval', encodings: ['x'] } };
-
-function withInteraction(opts: ChartOptions, encoding: Obj, tooltip: Obj[]): Obj {
-  return opts.interactive ? { ...encoding, tooltip } : encoding;
-}
-
-/** A chart that says why there is nothing to draw (no predictions yet, drift skipped …). */
-export function messageSpec(
-  title: string,
-  description: string,
-  message: string,
-  opts: ChartOptions = {},
-): TopLevelSpec {
-  return textSpec(title, description, [message], opts);
-}
-
-/**
- * Paragraphs of text as a chart, for the static dashboard. Wrapped here, as an array of lines, so a long
- * text neither widens the image nor gets cut off.
- */
-function textSpec(
-  title: string,
-  description: string,
-  paragraphs: string[],
-  opts: ChartOptions,
-): TopLevelSpec {
-  const width = typeof opts.width === 'number' ? opts.width : DEFAULT_WIDTH;
-  const lines = paragraphs.flatMap((p) => wrap(p, Math.max(20, Math.floor(width / 8))));
-  return top(opts, title, null, description, {
-    height: lines.length * 18 + 10,
-    data: named('message', [{ text: lines }]),
-    mark: { type: 'text', align: 'left', baseline: 'top', fontSize: 13, lineHeight: 18, color: '#555' },
-    encoding: { text: { field: 'text', type: 'nominal' }, x: { value: 0 }, y: { value: 5 } },
-  });
 }
 
 /**
@@ -180,12 +68,17 @@ export function latestSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLev
       ? 'actual: waiting for its label'
       : `actual ${classLabel(r, p.actual)} ${outcomeMark(p)}`;
   const t = r.totals;
-  const latest =
-    `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: ` +
-    `predicted ${classLabel(r, p.predicted)} (p = ${p.probability.toFixed(2)}), ${actual}.`;
-  const totals =
+  const regression = r.task === 'regression';
+  const latest = regression
+    ? latestValueText(r, p)
+    : `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: ` +
+      `predicted ${classLabel(r, p.predicted)} (p = ${p.probability.toFixed(2)}), ${actual}.`;
+  const labelledText =
     `All time: ${grouped(t.predictions)} predictions, ${grouped(t.labelled)} labelled ` +
-    `(${grouped(t.predictions - t.labelled)} waiting), ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
+    `(${grouped(t.predictions - t.labelled)} waiting)`;
+  const totals = regression
+    ? `${labelledText}.`
+    : `${labelledText}, ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
   // The repository report points at this line for the schedule's health (its README stays the same).
   const run = `Last daily run: ${shortTime(lastRun(r) ?? p.predictedAt)} UTC.`;
   const live = liveText(r);
@@ -202,6 +95,9 @@ export function latestSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLev
  * predicted rows came from: 30 synthetic rows at 43% say something else than 30 real ones at 68%.
  */
 export function liveText(r: MonitoringReport): string {
+  const s = r.totals.bySource;
+  const sources = ` Rows predicted: ${grouped(s.synthetic)} synthetic (from the generator), ${grouped(s.ingest)} ingested (real).`;
+  if (r.task === 'regression') return liveErrorText(r) + sources;
   const l = r.live;
   const accuracy =
     l.accuracy === null
@@ -214,23 +110,23 @@ export function liveText(r: MonitoringReport): string {
       ? ''
       : ` Holdout ${percent(c.holdoutAccuracy)}` +
         (c.holdoutBaseline === null ? '.' : `, majority-class baseline ${percent(c.holdoutBaseline)}.`);
-  const s = r.totals.bySource;
-  const sources = ` Rows predicted: ${grouped(s.synthetic)} synthetic (from the generator), ${grouped(s.ingest)} ingested (real).`;
   return accuracy + reference + sources;
 }
 
-/** Greedy word wrap to lines of at most `max` characters (longer words get a line of their own). */
-export function wrap(text: string, max: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > max) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return line ? [...lines, line] : [''];
-}
+export {
+  BRUSH_FIELD,
+  BRUSH_PARAM,
+  type Chart,
+  type ChartOptions,
+  DEFAULT_WIDTH,
+  grouped,
+  messageSpec,
+  modelChangeRows,
+  percent,
+  pValueText,
+  shortTime,
+  wrap,
+} from './chart-kit.js';
 
 // ---------- data rows (exported so the dashboard can rebuild data without rebuilding specs) ----------
 
@@ -283,15 +179,6 @@ export function accuracyRows(r: MonitoringReport): Obj[] {
     if (d.rolling30 !== null) rows.push({ ...base, series: ACCURACY_SERIES[2], accuracy: d.rolling30 });
   }
   return rows;
-}
-
-export function modelChangeRows(r: MonitoringReport): Obj[] {
-  return r.modelChanges.map((c) => ({
-    date: c.date,
-    day: c.date,
-    version: c.version,
-    label: `v${c.version}`,
-  }));
 }
 
 export function versionRows(r: MonitoringReport): Obj[] {
@@ -372,11 +259,15 @@ export function rowsPerDayRows(r: MonitoringReport): Obj[] {
 }
 
 export const PREDICTION_FEATURE = 'Predicted class (model output)';
+/** Regression: the drift chart's rows for the predicted value and for the errors against the holdout's. */
+export const PREDICTED_VALUE_FEATURE = 'Predicted value (model output)';
+export const RESIDUAL_FEATURE = 'Errors vs holdout errors (predicted − actual)';
 
 /** One row per feature plus the model's output; names disambiguated so equal titles stay separate bars. */
 /** Upper end of the PSI axis: at least twice the threshold, rounded up to 0.5. */
 function psiAxisMax(r: MonitoringReport): number {
   const values = r.drift ? [...r.drift.features.map((f) => f.psi), r.drift.prediction.psi] : [];
+  if (r.regression?.residualDrift) values.push(r.regression.residualDrift.psi);
   return Math.ceil(Math.max(2 * r.thresholds.psi, ...values) * 2) / 2;
 }
 
@@ -414,10 +305,11 @@ export function driftRows(r: MonitoringReport): Obj[] {
     status: f.status ?? (f.drifted ? 'drifted' : 'stable'),
   }));
   const p = r.drift.prediction;
+  const regression = r.task === 'regression';
   rows.push({
-    name: PREDICTION_FEATURE,
-    kind: 'categorical',
-    test: 'chi-square',
+    name: regression ? PREDICTED_VALUE_FEATURE : PREDICTION_FEATURE,
+    kind: regression ? 'numeric' : 'categorical',
+    test: p.test === 'ks' ? 'KS' : 'chi-square',
     statistic: p.statistic,
     pValue: p.pValue,
     // One test of its own: nothing to adjust for.
@@ -426,6 +318,19 @@ export function driftRows(r: MonitoringReport): Obj[] {
     bar: psiBar(p.psi),
     status: p.status ?? (p.drifted ? 'drifted' : 'stable'),
   });
+  const residual = r.regression?.residualDrift;
+  if (residual)
+    rows.push({
+      name: RESIDUAL_FEATURE,
+      kind: 'numeric',
+      test: 'KS',
+      statistic: residual.statistic,
+      pValue: residual.pValue,
+      adjustedPValue: residual.pValue,
+      psi: residual.psi,
+      bar: psiBar(residual.psi),
+      status: residual.status,
+    });
   const seen = new Map<string, number>();
   for (const row of rows) seen.set(row.name, (seen.get(row.name) ?? 0) + 1);
   const names = r.drift.features.map((f) => f.feature);
@@ -581,7 +486,7 @@ export function confusionMatrixSpec(
 
 function accuracyDomain(r: MonitoringReport): [number, number] {
   const values = accuracyRows(r).map((row) => row.accuracy as number);
-  const low = Math.min(r.thresholds.accuracy, ...values);
+  const low = Math.min(r.thresholds.accuracy ?? 1, ...values);
   return [Math.max(0, Math.floor(low * 10 - 0.5) / 10), 1];
 }
 
@@ -601,7 +506,7 @@ export function accuracyOverTimeSpec(r: MonitoringReport, opts: ChartOptions = {
   const description =
     `Daily accuracy of ${r.title} predictions from ${r.daily[0].date} to ${r.daily[r.daily.length - 1].date}, ` +
     `with rolling 7-day and 30-day accuracy. Latest rolling 7-day accuracy ${percent(last?.rolling7 ?? null)}; ` +
-    `the alert threshold is ${percent(r.thresholds.accuracy)}.` +
+    `the alert threshold is ${percent(r.thresholds.accuracy ?? null)}.` +
     (changes ? ` Model versions: ${changes}.` : '');
   const domain = accuracyDomain(r);
   const y = {
@@ -655,7 +560,7 @@ export function accuracyOverTimeSpec(r: MonitoringReport, opts: ChartOptions = {
   return top(
     opts,
     title,
-    `dots: daily accuracy · dashed red: alert below ${percent(r.thresholds.accuracy)} · grey rules: model changes`,
+    `dots: daily accuracy · dashed red: alert below ${percent(r.thresholds.accuracy ?? null)} · grey rules: model changes`,
     description,
     {
       height: TIME_HEIGHT,
@@ -871,7 +776,7 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
   const drifted = d.features.filter((f) => f.drifted).map((f) => f.title);
   const notSignificant = d.features.filter((f) => f.status === 'not significant').map((f) => f.title);
   const description =
-    `Population stability index of ${d.features.length} features and the predicted class, window ` +
+    `Population stability index of ${d.features.length} features and the predicted ${r.task === 'regression' ? 'value (and the errors against the holdout errors)' : 'class'}, window ` +
     `${d.window.from} to ${d.window.to} (${grouped(d.window.rows)} rows) against the reference ` +
     `(${grouped(d.reference.rows)} rows). ` +
     (drifted.length ? `Drifted: ${drifted.join(', ')}.` : 'No feature drifted.') +
@@ -997,6 +902,7 @@ export function latestChart(r: MonitoringReport, opts: ChartOptions = {}): Chart
 
 /** All monitoring charts in dashboard order. */
 export function allCharts(r: MonitoringReport, opts: ChartOptions = {}): Chart[] {
+  if (r.task === 'regression') return regressionCharts(r, opts);
   const charts: [string, TopLevelSpec][] = [
     ['accuracy-over-time', accuracyOverTimeSpec(r, opts)],
     ['confusion-recent', confusionMatrixSpec(r, 'recent', opts)],
@@ -1006,6 +912,20 @@ export function allCharts(r: MonitoringReport, opts: ChartOptions = {}): Chart[]
     ['version-accuracy', versionAccuracySpec(r, opts)],
     ['confusion-all', confusionMatrixSpec(r, 'all', opts)],
     ['recent-predictions', recentPredictionsSpec(r, opts)],
+  ];
+  return charts.map(([id, spec]) => asChart(id, spec));
+}
+
+/** A regression report's charts in dashboard order: the error panels in place of accuracy and classes. */
+function regressionCharts(r: MonitoringReport, opts: ChartOptions): Chart[] {
+  const charts: [string, TopLevelSpec][] = [
+    ['error-over-time', errorOverTimeSpec(r, opts)],
+    ['predicted-vs-actual', predictedVsActualSpec(r, opts)],
+    ['drift', driftSpec(r, opts)],
+    ['error-histogram', errorHistogramSpec(r, opts)],
+    ['rows-per-day', rowsPerDaySpec(r, opts)],
+    ['version-error', versionErrorSpec(r, opts)],
+    ['recent-predictions', recentValuesSpec(r, opts)],
   ];
   return charts.map(([id, spec]) => asChart(id, spec));
 }

@@ -5,12 +5,14 @@
 // it was; monitor writes the whole file and carries the entry over. A truncated or hand-edited partition
 // no longer matches its entry: it is detected, reported, and nothing is overwritten. Logs written before
 // kept the manifest in predictions.json; it is read, and removed once monitoring.json holds the entry.
+// A regression log (numeric label) has the predicted value and its interval instead of a class and its
+// probability: id,event_time,predicted_at,model_version,predicted,low,high,actual.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type FileRemove, type FileWrite, writeFilesAtomically } from './atomic-write.js';
 import { readInputFile } from './input-file.js';
-import { jsonSyntaxProblem, stableStringify, stableStringifyRows } from './json.js';
+import { formatNumber, jsonSyntaxProblem, stableStringify, stableStringifyRows } from './json.js';
 import {
   type LogManifest,
   MONITORING_FILE,
@@ -30,6 +32,33 @@ export const LOG_COLUMNS = [
   'probability',
   'actual',
 ];
+
+/** A regression log's columns: the predicted value with its interval, and the actual value. */
+export const REGRESSION_LOG_COLUMNS = [
+  'id',
+  'event_time',
+  'predicted_at',
+  'model_version',
+  'predicted',
+  'low',
+  'high',
+  'actual',
+];
+
+/** What a regression log needs of the numeric label: its decimals (predicted values keep 2 more). */
+export interface RegressionLogLabel {
+  decimals?: number;
+}
+
+/** Decimals of predicted values, low and high: the label's decimals + 2 (6 when the spec sets none). */
+export function predictionDecimals(label: RegressionLogLabel): number {
+  return (label.decimals ?? 4) + 2;
+}
+
+/** A predicted value (or an interval end) as the log writes it: shortest form, label decimals + 2. */
+export function formatPredictedValue(x: number, label: RegressionLogLabel): string {
+  return formatNumber(x, predictionDecimals(label));
+}
 
 export class PredictionLogError extends Error {
   override name = 'PredictionLogError';
@@ -60,7 +89,14 @@ export class PredictionLog {
     readonly ws: Workspace,
     readonly dataset: string,
     readonly classes: readonly string[],
+    /** Set for a regression log (then `classes` is empty). */
+    readonly regression: RegressionLogLabel | null = null,
   ) {}
+
+  /** The log's header columns: the classification or the regression ones. */
+  get columns(): string[] {
+    return this.regression ? REGRESSION_LOG_COLUMNS : LOG_COLUMNS;
+  }
 
   get dir(): string {
     return path.join(this.ws.reportsDir, this.dataset);
@@ -185,27 +221,32 @@ export class PredictionLog {
     }
     const text = bytes.toString('utf8');
     const lines = text.split('\n');
-    if (lines[0] !== LOG_COLUMNS.join(','))
-      throw new PredictionLogError(`${where} line 1: header does not match ${LOG_COLUMNS.join(',')}`);
+    const columns = this.columns;
+    if (lines[0] !== columns.join(','))
+      throw new PredictionLogError(`${where} line 1: header does not match ${columns.join(',')}`);
     const records: PredictionRecord[] = [];
     for (let n = 1; n < lines.length; n++) {
       const line = lines[n];
       if (line === '' && n === lines.length - 1) break;
       const f = line.split(',');
       const at = `${where} line ${n + 1}`;
-      if (f.length !== LOG_COLUMNS.length)
-        throw new PredictionLogError(`${at}: has ${f.length} fields, expected ${LOG_COLUMNS.length}`);
+      if (f.length !== columns.length)
+        throw new PredictionLogError(`${at}: has ${f.length} fields, expected ${columns.length}`);
       const id = Number(f[0]);
       const version = Number(f[3]);
-      const probability = parseNumberBytes(Buffer.from(f[5]), 0, f[5].length);
       if (!Number.isInteger(id) || id < 1)
         throw new PredictionLogError(`${at}: id '${f[0]}' is not a positive whole number`);
       for (const k of [1, 2]) {
         if (Number.isNaN(parseIsoInstant(Buffer.from(f[k]), 0, f[k].length)))
-          throw new PredictionLogError(`${at}: ${LOG_COLUMNS[k]} '${f[k]}' is not UTC ISO-8601`);
+          throw new PredictionLogError(`${at}: ${columns[k]} '${f[k]}' is not UTC ISO-8601`);
       }
       if (!Number.isInteger(version) || version < 1)
         throw new PredictionLogError(`${at}: model_version '${f[3]}' is not a positive whole number`);
+      if (this.regression) {
+        records.push(regressionRecord(f, at, id, version));
+        continue;
+      }
+      const probability = parseNumberBytes(Buffer.from(f[5]), 0, f[5].length);
       if (!this.classes.includes(f[4]))
         throw new PredictionLogError(`${at}: predicted '${f[4]}' is not a class of ${this.dataset}`);
       if (!(probability >= 0 && probability <= 1))
@@ -248,7 +289,8 @@ export class PredictionLog {
     // A month's lines fill pieces under the size limit: the next line that would cross it starts the
     // month's next piece (key YYYY-MM-N), header first.
     const limit = maxPieceBytes();
-    const header = LOG_COLUMNS.join(',');
+    const header = this.columns.join(',');
+    const regression = this.regression;
     type Piece = { blocks: string[]; block: string[]; rows: number; bytes: number };
     const newPiece = (): Piece => ({ blocks: [], block: [header], rows: 0, bytes: header.length + 1 });
     const byMonth = new Map<string, Piece>();
@@ -266,7 +308,9 @@ export class PredictionLog {
           if (!part) byMonth.set(month, (part = newPiece()));
         }
       }
-      const line = `${r.id},${r.eventTime},${r.predictedAt},${r.modelVersion},${r.predicted},${formatProbability(r.probability)},${r.actual ?? ''}`;
+      const line = regression
+        ? `${r.id},${r.eventTime},${r.predictedAt},${r.modelVersion},${r.predicted},${intervalEnd(r.low, regression)},${intervalEnd(r.high, regression)},${r.actual ?? ''}`
+        : `${r.id},${r.eventTime},${r.predictedAt},${r.modelVersion},${r.predicted},${formatProbability(r.probability)},${r.actual ?? ''}`;
       const lineBytes = Buffer.byteLength(line) + 1;
       if (part!.rows > 0 && part!.bytes + lineBytes > limit) {
         pieceNumber++;
@@ -320,6 +364,38 @@ export class PredictionLog {
 /** Removes a log's earlier manifest file (predictions.json), once monitoring.json holds the manifest. */
 export function removeEarlierManifest(dir: string): void {
   rmSync(path.join(dir, EARLIER_MANIFEST), { force: true });
+}
+
+/** A regression line's record; predicted and actual stay the text the log holds (numbers checked). */
+function regressionRecord(f: string[], at: string, id: number, version: number): PredictionRecord {
+  const value = (k: number) => {
+    const x = f[k] === '' ? Number.NaN : parseNumberBytes(Buffer.from(f[k]), 0, f[k].length);
+    if (!Number.isFinite(x))
+      throw new PredictionLogError(`${at}: ${REGRESSION_LOG_COLUMNS[k]} '${f[k]}' is not a number`);
+    return x;
+  };
+  value(4);
+  const low = value(5);
+  const high = value(6);
+  if (f[7] !== '') value(7);
+  return {
+    id,
+    eventTime: f[1],
+    predictedAt: f[2],
+    modelVersion: version,
+    predicted: f[4],
+    probability: 0,
+    low,
+    high,
+    actual: f[7] === '' ? null : f[7],
+  };
+}
+
+/** An interval end as the log writes it; a record without one is a caller's bug, not a user's input. */
+function intervalEnd(x: number | undefined, label: RegressionLogLabel): string {
+  if (x === undefined || !Number.isFinite(x))
+    throw new PredictionLogError('prediction log: a regression record needs a finite low and high');
+  return formatPredictedValue(x, label);
 }
 
 function checkManifest(value: unknown, where: string): LogManifest {

@@ -42,7 +42,7 @@ function alertLines(r: MonitoringReport): string[] {
   const th = r.thresholds;
   return active.map((a) =>
     a.kind === 'accuracy'
-      ? `> ⚠️ **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${percent(th.accuracy)}.`
+      ? `> ⚠️ **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${percent(th.accuracy ?? null)}.`
       : `> ⚠️ **Dataset drift:** at least one feature drifted over the last ${th.windowDays} days (${driftRuleText(th)}).`,
   );
 }
@@ -184,7 +184,7 @@ export function reportMarkdown(
     '## Thresholds',
     '',
     `Accuracy alert when the rolling 30-day accuracy (over at least ${grouped(th.minWindowRows)} labelled rows) ` +
-      `falls below ${percent(th.accuracy)}. ` +
+      `falls below ${percent(th.accuracy ?? null)}. ` +
       `Drift compares the last ${th.windowDays} days (at least ${grouped(th.minWindowRows)} rows) with the champion's ` +
       'training data. Each feature is tested (Kolmogorov–Smirnov with exact p-values up to 10,000 rows a side, ' +
       'as scipy computes them; chi-square for categories, a value the training data never had counting as new) ' +

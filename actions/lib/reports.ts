@@ -122,6 +122,9 @@ export function calendarWindow(r: MonitoringReport): { report: MonitoringReport;
       ...r,
       daily: r.daily.filter((d) => d.date >= from),
       modelChanges: r.modelChanges.filter((c) => c.date >= from),
+      ...(r.regression
+        ? { regression: { ...r.regression, daily: r.regression.daily.filter((d) => d.date >= from) } }
+        : {}),
     },
     domain: [from, to],
   };

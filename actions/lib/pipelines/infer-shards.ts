@@ -13,7 +13,6 @@ import { FeatureGroup, isoSeconds } from '../feature-group.js';
 import { stableStringify } from '../json.js';
 import { ModelRegistry } from '../model-registry.js';
 import type { LogManifest, PredictionRecord } from '../monitoring-types.js';
-import { PredictionLog } from '../prediction-log.js';
 import { monthSha256, sha256Hex } from '../sha256.js';
 import {
   checkLabelsUnchanged,
@@ -32,7 +31,14 @@ import {
 import { parsePieceKey } from '../size-limits.js';
 import type { DatasetSpec } from '../spec.js';
 import type { Workspace } from '../workspace.js';
-import { BACKFILL, type InferResult, inferenceInputs, predictRecords } from './infer.js';
+import {
+  actualOf,
+  BACKFILL,
+  type InferResult,
+  inferenceInputs,
+  predictionLogOf,
+  predictRecords,
+} from './infer.js';
 
 export const INFER_PARTIAL_FORMAT = 'gitml.infer-partial';
 export const INFER_PARTIAL_VERSION = 1;
@@ -131,13 +137,16 @@ export function inferShard(
     // Actuals that arrived after the prediction (ingested rows whose label came later).
     for (const r of byMonth.get(part.month)!) {
       const i = rowOfId.get(r.id);
-      if (i === undefined || r.actual !== null || t.labels[i] < 0) records.push(r);
+      const actual =
+        i === undefined || r.actual !== null ? null : actualOf(t, i, classes, log.regression !== null);
+      if (actual === null) records.push(r);
       else {
-        records.push({ ...r, actual: classes[t.labels[i]] });
+        records.push({ ...r, actual });
         actualsFilled++;
       }
     }
-    for (const r of predictRecords(model, entry.version, fg, t, todo, predictedAt)) records.push(r);
+    for (const r of predictRecords(model, entry.version, fg, t, todo, predictedAt, log.regression))
+      records.push(r);
     predicted += todo.length;
     if (records.length === 0) continue; // no log month (e.g. only backfilled rows), as in the whole log
 
@@ -209,8 +218,7 @@ export function mergeInferShards(
 ): InferResult {
   const identity = championIdentity(ws, spec);
   const fg = FeatureGroup.open(ws, spec);
-  const classes = fg.meta.label.classes.map((c) => c.value);
-  const log = new PredictionLog(ws, spec.name, classes);
+  const log = predictionLogOf(ws, spec, fg);
   const set = readPartialSet<InferPartial>(
     opts.partials,
     INFER_PARTIAL_FORMAT,

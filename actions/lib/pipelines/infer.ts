@@ -5,9 +5,10 @@ import { FeatureGroup, isoSeconds } from '../feature-group.js';
 import { type FeatureTable, isoFromMs, SOURCES } from '../feature-table.js';
 import { ModelRegistry } from '../model-registry.js';
 import type { PredictionRecord } from '../monitoring-types.js';
-import { PredictionLog } from '../prediction-log.js';
+import { formatPredictedValue, PredictionLog, type RegressionLogLabel } from '../prediction-log.js';
 import type { ServingModel } from '../serving-model.js';
-import type { DatasetSpec } from '../spec.js';
+import { type DatasetSpec, taskOf } from '../spec.js';
+import { checkModelTask, predictValues } from '../value-predictions.js';
 import type { Workspace } from '../workspace.js';
 
 export interface InferResult {
@@ -21,19 +22,47 @@ export interface InferResult {
 
 export const BACKFILL = SOURCES.indexOf('backfill');
 
+/** The numeric label a regression log is written for (its decimals), or null for classification. */
+export function regressionLogLabel(spec: DatasetSpec): RegressionLogLabel | null {
+  return taskOf(spec.label) === 'regression' ? { decimals: spec.label.decimals } : null;
+}
+
+/** The prediction log of a dataset, with the columns of its task. */
+export function predictionLogOf(ws: Workspace, spec: DatasetSpec, fg: FeatureGroup): PredictionLog {
+  const regression = regressionLogLabel(spec);
+  const classes = regression ? [] : fg.meta.label.classes.map((c) => c.value);
+  return new PredictionLog(ws, spec.name, classes, regression);
+}
+
+/**
+ * A labelled row's actual as the log writes it: its class, or (regression) the stored number's text;
+ * null while the row waits for its label.
+ */
+export function actualOf(
+  table: FeatureTable,
+  i: number,
+  classes: readonly string[],
+  regression: boolean,
+): string | null {
+  if (table.labels[i] < 0) return null;
+  if (!regression) return classes[table.labels[i]];
+  const value = table.targets[i];
+  return Number.isFinite(value) ? String(value) : null;
+}
+
 /**
  * What inference reads and writes: the champion, checked against the feature group it will predict (a
- * missing or changed feature is an error naming it), the group, its class values and the prediction log.
+ * missing or changed feature is an error naming it) and against the spec's task, the group, its class
+ * values (none for regression) and the prediction log.
  */
 export function inferenceInputs(ws: Workspace, spec: DatasetSpec) {
   const { entry, model } = new ModelRegistry(ws, spec.name).requireChampion();
   const fg = FeatureGroup.open(ws, spec);
-  model.checkSchema(
-    fg.meta.features,
-    `${spec.name} champion v${entry.version} vs feature group v${fg.meta.version}`,
-  );
-  const classes = fg.meta.label.classes.map((c) => c.value);
-  return { entry, model, fg, classes, log: new PredictionLog(ws, spec.name, classes) };
+  const where = `${spec.name} champion v${entry.version} vs feature group v${fg.meta.version}`;
+  checkModelTask(model, taskOf(spec.label), where);
+  model.checkSchema(fg.meta.features, where);
+  const log = predictionLogOf(ws, spec, fg);
+  return { entry, model, fg, classes: log.classes, log };
 }
 
 export function infer(ws: Workspace, spec: DatasetSpec, opts: { now: Date }): InferResult {
@@ -60,13 +89,14 @@ export function infer(ws: Workspace, spec: DatasetSpec, opts: { now: Date }): In
     }
     // An actual that arrived after the prediction (an ingested row whose label came later).
     const n = waiting.get(id);
-    if (n !== undefined && table.labels[i] >= 0) {
-      records[n] = { ...records[n], actual: classes[table.labels[i]] };
+    const actual = n === undefined ? null : actualOf(table, i, classes, log.regression !== null);
+    if (n !== undefined && actual !== null) {
+      records[n] = { ...records[n], actual };
       actualsFilled++;
     }
   }
   // A loop, not push(...): millions of arguments would overflow the stack.
-  for (const r of predictRecords(model, entry.version, fg, table, todo, isoSeconds(opts.now)))
+  for (const r of predictRecords(model, entry.version, fg, table, todo, isoSeconds(opts.now), log.regression))
     records.push(r);
   if (todo.length > 0 || actualsFilled > 0 || previous.length === 0) log.write(records);
   return {
@@ -79,7 +109,10 @@ export function infer(ws: Workspace, spec: DatasetSpec, opts: { now: Date }): In
   };
 }
 
-/** Log records for rows `todo` of a feature table, predicted by `model` (version `modelVersion`). */
+/**
+ * Log records for rows `todo` of a feature table, predicted by `model` (version `modelVersion`): the class
+ * and its probability, or (regression, `regression` set) the value and its interval in the log's precision.
+ */
 export function predictRecords(
   model: ServingModel,
   modelVersion: number,
@@ -87,12 +120,11 @@ export function predictRecords(
   table: FeatureTable,
   todo: readonly number[],
   predictedAt: string,
+  regression: RegressionLogLabel | null = null,
 ): PredictionRecord[] {
   if (todo.length === 0) return [];
   const classes = fg.meta.label.classes.map((c) => c.value);
   const X = model.matrixFor(fg.meta.features, table.columns, table.rows, todo);
-  const proba = model.predictProba(X);
-  const k = classes.length;
   // Rows share few distinct event times (a day's rows are stamped alike): format each once.
   const iso = new Map<number, string>();
   const isoOf = (ms: number) => {
@@ -100,6 +132,24 @@ export function predictRecords(
     if (text === undefined) iso.set(ms, (text = isoFromMs(ms)));
     return text;
   };
+  if (regression) {
+    const p = predictValues(model, X, `${fg.spec.name} champion v${modelVersion}`);
+    // The interval ends in the log's precision, as the log will read them back.
+    const inLog = (x: number) => Number(formatPredictedValue(x, regression));
+    return todo.map((i, r) => ({
+      id: table.ids[i],
+      eventTime: isoOf(table.eventTimes[i]),
+      predictedAt,
+      modelVersion,
+      predicted: formatPredictedValue(p.value[r], regression),
+      probability: 0,
+      low: inLog(p.low[r]),
+      high: inLog(p.high[r]),
+      actual: actualOf(table, i, classes, true),
+    }));
+  }
+  const proba = model.predictProba(X);
+  const k = classes.length;
   return todo.map((i, r) => {
     let best = 0;
     for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;

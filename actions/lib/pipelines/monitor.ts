@@ -21,14 +21,26 @@ import {
   MONITORING_FORMAT,
   type MonitoringReport,
   type PredictionRecord,
+  type RegressionLabel,
+  type RegressionMonitoring,
   type Thresholds,
   type VersionPoint,
 } from '../monitoring-types.js';
-import { PredictionLog, removeEarlierManifest } from '../prediction-log.js';
+import { formatPredictedValue, removeEarlierManifest } from '../prediction-log.js';
 import { wilsonInterval } from '../proportion-interval.js';
-import type { DatasetSpec } from '../spec.js';
+import {
+  ksDrift,
+  liveWithin,
+  maeAlert,
+  maeThreshold,
+  regressionMonitoring,
+  regressionRows,
+} from '../regression-monitoring.js';
+import { type DatasetSpec, taskOf } from '../spec.js';
+import { checkModelTask, predictValues } from '../value-predictions.js';
 import type { Workspace } from '../workspace.js';
 import { addDays, utcDate } from './event-time.js';
+import { predictionLogOf } from './infer.js';
 
 export const DEFAULT_THRESHOLDS: Omit<Thresholds, 'accuracy'> = {
   pValue: 0.05,
@@ -58,28 +70,22 @@ export function monitor(
   const registry = new ModelRegistry(ws, spec.name);
   const champion = registry.requireChampion();
   const fg = FeatureGroup.open(ws, spec);
-  const classes = fg.meta.label.classes.map((c) => c.value);
-  const log = new PredictionLog(ws, spec.name, classes);
+  const regression = taskOf(spec.label) === 'regression';
+  if (regression)
+    checkModelTask(champion.model, 'regression', `${spec.name} champion v${champion.entry.version}`);
+  const classes = regression ? [] : fg.meta.label.classes.map((c) => c.value);
+  const log = predictionLogOf(ws, spec, fg);
   const records = log.read();
   const table = fg.read();
   const index = registry.index();
-  const holdoutAccuracy = champion.entry.holdout.accuracy;
-  const baseline = registry.holdoutBaseline(champion.entry);
-  const thresholds: Thresholds = {
-    ...DEFAULT_THRESHOLDS,
-    windowDays: opts.windowDays ?? DEFAULT_THRESHOLDS.windowDays,
-    accuracy: spec.monitoring.accuracyThreshold ?? round(Math.max(0, holdoutAccuracy - ACCURACY_MARGIN)),
-  };
-  const thresholdWhy =
-    spec.monitoring.accuracyThreshold !== undefined
-      ? 'set in dataset.yml'
-      : `champion v${champion.entry.version} holdout ${(holdoutAccuracy * 100).toFixed(1)}% − ${ACCURACY_MARGIN * 100} points`;
+  const windowDays = opts.windowDays ?? DEFAULT_THRESHOLDS.windowDays;
   const k = classes.length;
   const code = new Map(classes.map((c, i) => [c, i]));
   const labelled = records.filter((r) => r.actual !== null);
-  const correct = labelled.filter((r) => r.actual === r.predicted).length;
+  const correct = regression ? 0 : labelled.filter((r) => r.actual === r.predicted).length;
   const lastDate = records.length ? records[records.length - 1].eventTime.slice(0, 10) : null;
-  const recentFrom = lastDate ? addDays(lastDate, -(thresholds.windowDays - 1)) : null;
+  const recentFrom = lastDate ? addDays(lastDate, -(windowDays - 1)) : null;
+  const inWindow = (r: PredictionRecord) => recentFrom !== null && r.eventTime.slice(0, 10) >= recentFrom;
   const confusionOf = (rs: PredictionRecord[]) =>
     confusionMatrix(
       rs.map((r) => code.get(r.actual!)!),
@@ -87,8 +93,11 @@ export function monitor(
       k,
     );
 
-  const daily = dailyPoints(records, classes);
-  const byVersion = versionPoints(records);
+  const daily = dailyPoints(records, classes, regression);
+  const task = regression
+    ? regressionParts(spec, fg, table, champion, registry, records, windowDays)
+    : classificationParts(spec, champion, registry, records, daily, windowDays);
+  const { thresholds } = task;
   const modelChanges: { date: string; version: number }[] = [];
   for (const r of records) {
     if (modelChanges.length === 0 || modelChanges[modelChanges.length - 1].version !== r.modelVersion) {
@@ -98,34 +107,15 @@ export function monitor(
   let drift: DriftReport | null = null;
   let driftSkipped: string | undefined;
   try {
-    drift = driftReport(fg, table, champion, records, thresholds);
+    drift = driftReport(fg, table, champion, records, thresholds, regression);
   } catch (err) {
     if (!(err instanceof MonitorError) || opts.windowDays !== undefined) throw err;
     driftSkipped = err.message;
   }
   const missingDays = syntheticGaps(table);
-  // Rolling 30-day accuracy over enough labelled rows: a 7-day window of 1 row a day flaps.
-  const last = daily[daily.length - 1];
-  const since = last ? addDays(last.date, -29) : '';
-  const window30 = daily.filter((d) => d.date >= since).reduce((n, d) => n + d.labelled, 0);
-  const rolling = last && window30 >= thresholds.minWindowRows ? last.rolling30 : null;
-  // Messages of alerts that are not active carry no figures of the day (the values are in `value`), so
-  // a quiet day does not rewrite them; an active alert's message has the numbers an issue needs.
-  const accuracyActive = rolling !== null && rolling < thresholds.accuracy;
   const drifted = drift?.features.filter((f) => f.drifted) ?? [];
   const alerts: Alert[] = [
-    {
-      kind: 'accuracy',
-      active: accuracyActive,
-      message:
-        rolling === null
-          ? `Fewer than ${thresholds.minWindowRows} labelled predictions in the last 30 days: the accuracy alert waits for more.`
-          : accuracyActive
-            ? `Rolling 30-day accuracy ${percent(rolling)} is below the alert threshold ${percent(thresholds.accuracy)} (${thresholdWhy}).`
-            : `Rolling 30-day accuracy is at or above the alert threshold ${percent(thresholds.accuracy)} (${thresholdWhy}).`,
-      value: rolling,
-      threshold: thresholds.accuracy,
-    },
+    task.alert,
     {
       kind: 'dataset-drift',
       active: drift?.datasetDrift ?? false,
@@ -145,42 +135,211 @@ export function monitor(
     dataset: spec.name,
     title: spec.title,
     asOf: records.length ? records[records.length - 1].eventTime : null,
-    classes: fg.meta.label.classes,
-    champion: {
-      version: champion.entry.version,
-      algorithm: champion.entry.algorithm,
-      holdoutAccuracy: round(holdoutAccuracy),
-      holdoutBaseline: baseline === null ? null : round(baseline),
-    },
+    ...(regression ? { task: 'regression' as const, label: regressionLabel(spec) } : {}),
+    classes: regression ? [] : fg.meta.label.classes,
+    champion: task.champion,
     totals: {
       predictions: records.length,
       labelled: labelled.length,
       correct,
-      accuracy: labelled.length ? round(correct / labelled.length) : null,
+      accuracy: regression ? null : labelled.length ? round(correct / labelled.length) : null,
       bySource: predictionsBySource(table, records),
     },
-    live: liveAccuracy(
-      labelled.filter((r) => recentFrom !== null && r.eventTime.slice(0, 10) >= recentFrom),
-      thresholds.windowDays,
-    ),
+    live: task.live,
     recent: records.slice(-thresholds.recentRows),
     confusion: {
       all: confusionOf(labelled),
-      recent: confusionOf(
-        labelled.filter((r) => recentFrom !== null && r.eventTime.slice(0, 10) >= recentFrom),
-      ),
-      recentDays: thresholds.windowDays,
+      recent: confusionOf(labelled.filter(inWindow)),
+      recentDays: windowDays,
     },
     daily,
-    byVersion,
+    byVersion: versionPoints(records, regression),
     modelChanges: modelChanges.filter((c) => index.versions.some((v) => v.version === c.version)),
     drift,
     ...(driftSkipped ? { driftSkipped } : {}),
     ...(missingDays.length ? { missingDays } : {}),
     alerts,
     thresholds,
+    ...(task.regression ? { regression: task.regression } : {}),
     // The manifest the log was verified against, carried over as infer wrote it.
     log: log.manifest(),
+  };
+}
+
+type Champion = ReturnType<ModelRegistry['requireChampion']>;
+
+/** The parts of the report that depend on the task: thresholds, champion figures, live, the first alert. */
+interface TaskParts {
+  thresholds: Thresholds;
+  champion: NonNullable<MonitoringReport['champion']>;
+  live: LiveAccuracy;
+  alert: Alert;
+  regression?: RegressionMonitoring;
+}
+
+function classificationParts(
+  spec: DatasetSpec,
+  champion: Champion,
+  registry: ModelRegistry,
+  records: PredictionRecord[],
+  daily: DailyPoint[],
+  windowDays: number,
+): TaskParts {
+  const holdoutAccuracy = champion.entry.holdout.accuracy;
+  const baseline = registry.holdoutBaseline(champion.entry);
+  const accuracy = spec.monitoring.accuracyThreshold ?? round(Math.max(0, holdoutAccuracy - ACCURACY_MARGIN));
+  const thresholds: Thresholds = { ...DEFAULT_THRESHOLDS, windowDays, accuracy };
+  const thresholdWhy =
+    spec.monitoring.accuracyThreshold !== undefined
+      ? 'set in dataset.yml'
+      : `champion v${champion.entry.version} holdout ${(holdoutAccuracy * 100).toFixed(1)}% − ${ACCURACY_MARGIN * 100} points`;
+  const lastDate = records.length ? records[records.length - 1].eventTime.slice(0, 10) : null;
+  const recentFrom = lastDate ? addDays(lastDate, -(windowDays - 1)) : null;
+  // Rolling 30-day accuracy over enough labelled rows: a 7-day window of 1 row a day flaps.
+  const last = daily[daily.length - 1];
+  const since = last ? addDays(last.date, -29) : '';
+  const window30 = daily.filter((d) => d.date >= since).reduce((n, d) => n + d.labelled, 0);
+  const rolling = last && window30 >= thresholds.minWindowRows ? last.rolling30 : null;
+  // Messages of alerts that are not active carry no figures of the day (the values are in `value`), so
+  // a quiet day does not rewrite them; an active alert's message has the numbers an issue needs.
+  const accuracyActive = rolling !== null && rolling < accuracy;
+  return {
+    thresholds,
+    champion: {
+      version: champion.entry.version,
+      algorithm: champion.entry.algorithm,
+      holdoutAccuracy: round(holdoutAccuracy),
+      holdoutBaseline: baseline === null ? null : round(baseline),
+    },
+    live: liveAccuracy(
+      records.filter(
+        (r) => r.actual !== null && recentFrom !== null && r.eventTime.slice(0, 10) >= recentFrom,
+      ),
+      windowDays,
+    ),
+    alert: {
+      kind: 'accuracy',
+      active: accuracyActive,
+      message:
+        rolling === null
+          ? `Fewer than ${thresholds.minWindowRows} labelled predictions in the last 30 days: the accuracy alert waits for more.`
+          : accuracyActive
+            ? `Rolling 30-day accuracy ${percent(rolling)} is below the alert threshold ${percent(accuracy)} (${thresholdWhy}).`
+            : `Rolling 30-day accuracy is at or above the alert threshold ${percent(accuracy)} (${thresholdWhy}).`,
+      value: rolling,
+      threshold: accuracy,
+    },
+  };
+}
+
+/** The numeric label as monitoring.json carries it. */
+function regressionLabel(spec: DatasetSpec): RegressionLabel {
+  const l = spec.label;
+  return {
+    name: l.name,
+    title: l.title,
+    ...(l.unit !== undefined ? { unit: l.unit } : {}),
+    ...(l.range !== undefined ? { range: l.range } : {}),
+    ...(l.decimals !== undefined ? { decimals: l.decimals } : {}),
+    tolerances: l.tolerances,
+  };
+}
+
+/** The regression holdout figures the registry keeps (plan 4 contract 4). */
+interface RegressionHoldout {
+  rows?: number;
+  mae?: number;
+  rmse?: number;
+  baselineMae?: number;
+  r2?: number;
+  within?: { tolerance: number; accuracy: number }[];
+}
+
+function regressionParts(
+  spec: DatasetSpec,
+  fg: FeatureGroup,
+  table: FeatureTable,
+  champion: Champion,
+  registry: ModelRegistry,
+  records: PredictionRecord[],
+  windowDays: number,
+): TaskParts {
+  const { entry } = champion;
+  const holdout = entry.holdout as unknown as RegressionHoldout;
+  const where = `${spec.name}: champion v${entry.version} in ${registry.ws.rel(registry.indexPath)}`;
+  if (typeof holdout.mae !== 'number' || typeof holdout.rmse !== 'number')
+    throw new MonitorError(
+      `${where} has no holdout MAE and RMSE; run train to register a regression champion`,
+    );
+  const label = regressionLabel(spec);
+  const limit = maeThreshold(holdout.mae, entry.version, label, spec.monitoring.maeMargin);
+  const thresholds: Thresholds = {
+    ...DEFAULT_THRESHOLDS,
+    windowDays,
+    mae: limit.threshold,
+    maeMargin: limit.margin,
+  };
+  const rows = regressionRows(records);
+  const residuals = holdoutResiduals(fg, table, champion, registry);
+  const regression = regressionMonitoring(rows, {
+    windowDays,
+    minWindowRows: thresholds.minWindowRows,
+    tolerances: label.tolerances,
+    holdoutResiduals: residuals.values,
+    holdoutMissing: residuals.missing,
+    rule: thresholds,
+  });
+  const smallest = label.tolerances.length ? Math.min(...label.tolerances) : null;
+  const holdoutWithin = holdout.within?.find((w) => w.tolerance === smallest)?.accuracy;
+  return {
+    thresholds,
+    champion: {
+      version: entry.version,
+      algorithm: entry.algorithm,
+      holdoutAccuracy: round(holdoutWithin ?? 0),
+      holdoutBaseline: null,
+      holdoutMae: round(holdout.mae),
+      holdoutRmse: round(holdout.rmse),
+      holdoutBaselineMae: typeof holdout.baselineMae === 'number' ? round(holdout.baselineMae) : null,
+      holdoutR2: typeof holdout.r2 === 'number' ? round(holdout.r2) : null,
+      holdoutWithin: (holdout.within ?? []).map((w) => ({ tolerance: w.tolerance, accuracy: round(w.accuracy) })),
+    },
+    live: liveWithin(rows, windowDays, label.tolerances),
+    alert: maeAlert(regression.daily, limit, thresholds.minWindowRows, label),
+    regression,
+  };
+}
+
+/**
+ * The champion's holdout residuals (predicted − actual): its holdout rows (metrics.json's split.testIds)
+ * re-predicted from the feature group, values in the log's precision, like the served predictions. The
+ * same model on the same rows gives the same residuals every run; null (and why) when the ids are not kept.
+ */
+function holdoutResiduals(
+  fg: FeatureGroup,
+  table: FeatureTable,
+  champion: Champion,
+  registry: ModelRegistry,
+): { values: Float64Array | null; missing?: string } {
+  const ids = registry.holdoutIds(champion.entry.version);
+  if (ids === null)
+    return {
+      values: null,
+      missing: `champion v${champion.entry.version}'s metrics.json does not list its holdout rows (split.testIds)`,
+    };
+  const wanted = new Set(ids);
+  const rows: number[] = [];
+  for (let i = 0; i < table.rows; i++)
+    if (wanted.has(table.ids[i]) && table.labels[i] >= 0 && Number.isFinite(table.targets[i])) rows.push(i);
+  if (rows.length === 0) return { values: new Float64Array(0) };
+  const X = champion.model.matrixFor(fg.meta.features, table.columns, table.rows, rows);
+  const p = predictValues(champion.model, X, `${fg.spec.name} champion v${champion.entry.version}`);
+  const label = { decimals: fg.spec.label.decimals };
+  return {
+    values: Float64Array.from(
+      rows,
+      (i, r) => Number(formatPredictedValue(p.value[r], label)) - table.targets[i],
+    ),
   };
 }
 
@@ -239,7 +398,8 @@ function syntheticGaps(table: FeatureTable): DayRange[] {
   return gaps;
 }
 
-function dailyPoints(records: PredictionRecord[], classes: string[]): DailyPoint[] {
+/** Per day: rows and labelled rows; classification also accuracy and class counts (regression: see regression.daily). */
+function dailyPoints(records: PredictionRecord[], classes: string[], regression: boolean): DailyPoint[] {
   const days = new Map<string, PredictionRecord[]>();
   for (const r of records) {
     const d = r.eventTime.slice(0, 10);
@@ -250,7 +410,7 @@ function dailyPoints(records: PredictionRecord[], classes: string[]): DailyPoint
   const points: DailyPoint[] = dates.map((date) => {
     const rs = days.get(date)!;
     const lab = rs.filter((r) => r.actual !== null);
-    const ok = lab.filter((r) => r.actual === r.predicted).length;
+    const ok = regression ? 0 : lab.filter((r) => r.actual === r.predicted).length;
     const predicted: Record<string, number> = {};
     const actual: Record<string, number> = {};
     for (const c of classes) {
@@ -262,7 +422,7 @@ function dailyPoints(records: PredictionRecord[], classes: string[]): DailyPoint
       rows: rs.length,
       labelled: lab.length,
       correct: ok,
-      accuracy: lab.length ? round(ok / lab.length) : null,
+      accuracy: lab.length && !regression ? round(ok / lab.length) : null,
       rolling7: null,
       rolling30: null,
       predicted,
@@ -279,7 +439,7 @@ function dailyPoints(records: PredictionRecord[], classes: string[]): DailyPoint
         c += q.correct;
       }
     }
-    return l ? round(c / l) : null;
+    return l && !regression ? round(c / l) : null;
   };
   for (const p of points) {
     p.rolling7 = rolling(p, 7);
@@ -288,7 +448,7 @@ function dailyPoints(records: PredictionRecord[], classes: string[]): DailyPoint
   return points;
 }
 
-function versionPoints(records: PredictionRecord[]): VersionPoint[] {
+function versionPoints(records: PredictionRecord[], regression: boolean): VersionPoint[] {
   const by = new Map<number, PredictionRecord[]>();
   for (const r of records) {
     if (!by.has(r.modelVersion)) by.set(r.modelVersion, []);
@@ -303,7 +463,7 @@ function versionPoints(records: PredictionRecord[]): VersionPoint[] {
         version,
         rows: rs.length,
         labelled: lab.length,
-        accuracy: lab.length ? round(ok / lab.length) : null,
+        accuracy: lab.length && !regression ? round(ok / lab.length) : null,
         firstDate: rs[0].eventTime.slice(0, 10),
         lastDate: rs[rs.length - 1].eventTime.slice(0, 10),
       };
@@ -320,6 +480,7 @@ function driftReport(
   champion: ReturnType<ModelRegistry['requireChampion']>,
   records: PredictionRecord[],
   t: Thresholds,
+  regression: boolean,
 ): DriftReport {
   if (records.length === 0)
     throw new MonitorError(`${fg.spec.name}: no predictions yet, so the drift window is empty`);
@@ -345,6 +506,51 @@ function driftReport(
   const columns = (rows: number[]) => table.columns.map((col) => Float64Array.from(rows, (i) => col[i]));
   const { features, share, datasetDrift } = featureDrifts(fg.meta.features, columns(ref), columns(win), t);
   // Prediction drift: the champion's predictions on the reference rows vs the window's predictions.
+  const prediction = regression
+    ? predictedValueDrift(fg, table, champion, ref, records, windowIds, t)
+    : predictedClassDrift(fg, table, champion, ref, records, windowIds, t);
+  return {
+    reference: {
+      rows: ref.length,
+      description: `real rows up to champion v${champion.entry.version}'s training time (${champion.entry.createdAt})`,
+    },
+    window: { from, to, rows: win.length, days: t.windowDays },
+    features,
+    share: round(share),
+    datasetDrift,
+    prediction,
+  };
+}
+
+/** Regression: KS and PSI of the window's predicted values against the champion's on the reference rows. */
+function predictedValueDrift(
+  fg: FeatureGroup,
+  table: FeatureTable,
+  champion: Champion,
+  ref: number[],
+  records: PredictionRecord[],
+  windowIds: Set<number>,
+  t: Thresholds,
+): DriftReport['prediction'] {
+  const X = champion.model.matrixFor(fg.meta.features, table.columns, table.rows, ref);
+  const p = predictValues(champion.model, X, `${fg.spec.name} champion v${champion.entry.version}`);
+  // In the log's precision, as the window's values are.
+  const label = { decimals: fg.spec.label.decimals };
+  const refValues = Float64Array.from(p.value, (x) => Number(formatPredictedValue(x, label)));
+  const winValues = records.filter((r) => windowIds.has(r.id)).map((r) => Number(r.predicted));
+  return ksDrift(refValues, winValues, t);
+}
+
+/** Classification: chi-square and PSI of the predicted class counts, window vs reference rows. */
+function predictedClassDrift(
+  fg: FeatureGroup,
+  table: FeatureTable,
+  champion: Champion,
+  ref: number[],
+  records: PredictionRecord[],
+  windowIds: Set<number>,
+  t: Thresholds,
+): DriftReport['prediction'] {
   const k = fg.meta.label.classes.length;
   const refPred = champion.model.estimator.predict(
     champion.model.matrixFor(fg.meta.features, table.columns, table.rows, ref),
@@ -356,24 +562,14 @@ function driftReport(
   const pt = chiSquareTest(pa, pb);
   const pp = round3(pt.pValue);
   const ppsi = round3(psiFromCounts(pa, pb));
+  // One test, no family to adjust for; the same two criteria as a feature's.
   return {
-    reference: {
-      rows: ref.length,
-      description: `real rows up to champion v${champion.entry.version}'s training time (${champion.entry.createdAt})`,
-    },
-    window: { from, to, rows: win.length, days: t.windowDays },
-    features,
-    share: round(share),
-    datasetDrift,
-    // One test, no family to adjust for; the same two criteria as a feature's.
-    prediction: {
-      test: 'chi-square',
-      statistic: round3(pt.statistic),
-      pValue: pp,
-      psi: ppsi,
-      status: driftStatus(pp, ppsi, t),
-      drifted: driftStatus(pp, ppsi, t) === 'drifted',
-    },
+    test: 'chi-square',
+    statistic: round3(pt.statistic),
+    pValue: pp,
+    psi: ppsi,
+    status: driftStatus(pp, ppsi, t),
+    drifted: driftStatus(pp, ppsi, t) === 'drifted',
   };
 }
 

@@ -1,0 +1,169 @@
+// The Vega-Lite spec kit every monitoring chart is built with (charts.ts: classification and shared
+// panels; regression-charts.ts: the error panels): deterministic formatting, the titled top level, named
+// inline data, the UTC time axis, the brush, and text-only charts. Platform-neutral.
+import type { TopLevelSpec } from 'vega-lite';
+import type { MonitoringReport } from './monitoring-types.js';
+
+export interface ChartOptions {
+  /** Pixel width (needed for SVG rendering) or 'container' to fill the embedding element. */
+  width?: number | 'container';
+  /** Tooltips, and an interval brush named BRUSH_PARAM on the date field of the time charts. */
+  interactive?: boolean;
+  /**
+   * Fixed UTC date range [from, to) of the time axes. The repository report pins it to whole calendar
+   * months, so a new day only adds marks and the daily commit stays a small diff.
+   */
+  timeDomain?: [string, string];
+}
+
+export interface Chart {
+  id: string;
+  title: string;
+  description: string;
+  spec: TopLevelSpec;
+}
+
+/** The interval selection on the time charts; its value is { date: [fromMs, toMs] } (UTC). */
+export const BRUSH_PARAM = 'brush';
+export const BRUSH_FIELD = 'date';
+
+export const DEFAULT_WIDTH = 560;
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+export const TIME_HEIGHT = 220;
+export const TABLE_ROW = 18;
+
+// Loosely typed building blocks; the assembled spec is checked against the Vega-Lite JSON schema in tests.
+export type Obj = Record<string, unknown>;
+
+// ---------- formatting (deterministic, locale-free) ----------
+
+export function percent(x: number | null, digits = 1): string {
+  return x === null ? '–' : `${(x * 100).toFixed(digits)}%`;
+}
+
+export function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Small p-values in scientific notation, others with 3 decimals. */
+export function pValueText(p: number): string {
+  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
+
+export function shortTime(iso: string): string {
+  return iso.length >= 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso;
+}
+
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+export function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+// ---------- shared spec pieces ----------
+
+export function top(
+  opts: ChartOptions,
+  title: string,
+  subtitle: string | string[] | null,
+  description: string,
+  body: Obj,
+): TopLevelSpec {
+  return {
+    $schema: SCHEMA,
+    title: subtitle === null ? { text: title, anchor: 'start' } : { text: title, subtitle, anchor: 'start' },
+    description,
+    width: opts.width ?? DEFAULT_WIDTH,
+    // Static renders skip per-mark ARIA labels: an SVG shown as <img> gets its alt text from the page.
+    config: {
+      aria: opts.interactive === true,
+      view: { stroke: null },
+      axis: { labelFontSize: 11, titleFontSize: 11 },
+    },
+    ...body,
+  } as TopLevelSpec;
+}
+
+/** Named inline data: inlined for static rendering, swappable by name in the dashboard. */
+export const named = (name: string, values: Obj[]) => ({ name, values });
+
+/** The x encoding every time chart shares: UTC days, so output does not depend on the machine's zone. */
+export const timeX = (opts: ChartOptions, title: string | null = null) => ({
+  field: 'date',
+  type: 'temporal',
+  title,
+  scale: opts.timeDomain
+    ? {
+        type: 'utc',
+        domainMin: Date.parse(`${opts.timeDomain[0]}T00:00:00Z`),
+        domainMax: Date.parse(`${opts.timeDomain[1]}T00:00:00Z`),
+      }
+    : { type: 'utc' },
+  axis: { format: '%b %d', labelOverlap: true, tickCount: 8 },
+});
+
+/** Later layers of a chart leave the fixed domain to the first (Vega-Lite warns when layers repeat it). */
+export const sharedAxis = (opts: ChartOptions): ChartOptions => ({ ...opts, timeDomain: undefined });
+
+export const brushParam = { name: BRUSH_PARAM, select: { type: 'interval', encodings: ['x'] } };
+
+export function withInteraction(opts: ChartOptions, encoding: Obj, tooltip: Obj[]): Obj {
+  return opts.interactive ? { ...encoding, tooltip } : encoding;
+}
+
+/** A chart that says why there is nothing to draw (no predictions yet, drift skipped …). */
+export function messageSpec(
+  title: string,
+  description: string,
+  message: string,
+  opts: ChartOptions = {},
+): TopLevelSpec {
+  return textSpec(title, description, [message], opts);
+}
+
+/**
+ * Paragraphs of text as a chart, for the static dashboard. Wrapped here, as an array of lines, so a long
+ * text neither widens the image nor gets cut off.
+ */
+export function textSpec(
+  title: string,
+  description: string,
+  paragraphs: string[],
+  opts: ChartOptions,
+): TopLevelSpec {
+  const width = typeof opts.width === 'number' ? opts.width : DEFAULT_WIDTH;
+  const lines = paragraphs.flatMap((p) => wrap(p, Math.max(20, Math.floor(width / 8))));
+  return top(opts, title, null, description, {
+    height: lines.length * 18 + 10,
+    data: named('message', [{ text: lines }]),
+    mark: { type: 'text', align: 'left', baseline: 'top', fontSize: 13, lineHeight: 18, color: '#555' },
+    encoding: { text: { field: 'text', type: 'nominal' }, x: { value: 0 }, y: { value: 5 } },
+  });
+}
+
+/** Greedy word wrap to lines of at most `max` characters (longer words get a line of their own). */
+export function wrap(text: string, max: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : [''];
+}
+
+export function modelChangeRows(r: MonitoringReport): Obj[] {
+  return r.modelChanges.map((c) => ({
+    date: c.date,
+    day: c.date,
+    version: c.version,
+    label: `v${c.version}`,
+  }));
+}
