@@ -7,15 +7,17 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { build, type PluginBuild } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { PREDICTED_VALUE_FEATURE, RESIDUAL_FEATURE } from '../actions/lib/charts.js';
+import { valueWithUnit } from '../actions/lib/regression-charts.js';
 import { buildSite } from '../actions/lib/site-build.js';
 import { type StaticServer, serveStatic } from '../actions/lib/static-server.js';
 import type { PredictorData } from '../site/src/page-data.js';
-import { PREDICTED_VALUE_ROW, RESIDUAL_ROW } from '../site/src/regression-charts.js';
 import type { RegressionReport } from '../site/src/regression-report.js';
-import { fixed, shareOf } from '../site/src/value-format.js';
+import { errorText, fixed, shareOf } from '../site/src/value-format.js';
+import { regressionMonitoringReport } from './fixtures/monitoring-report.js';
 import { addRegressionDataset, REGRESSION, type RegressionChampion } from './fixtures/regression-site.js';
 import { browserSkipReason, DESKTOP, launchBrowser, watchProblems } from './helpers/browser.js';
 import { enterRow, markCounts } from './helpers/site-pages.js';
@@ -24,6 +26,23 @@ import { makeWorkspace, REPO_ROOT } from './helpers/workspace.js';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`regression site browser tests skipped: ${skip}`);
+
+/**
+ * Node built-ins as empty modules. Only while actions/lib/regression-charts.ts (the chart kit, reg-monitor)
+ * imports predictionDecimals from prediction-log.ts, which reads files: the dashboard bundle then reaches
+ * node:fs and node:crypto without calling them, and esbuild refuses them for the browser. Once the chart kit
+ * imports only platform-neutral code, nothing resolves here.
+ */
+const nodeBuiltinsAsEmpty = {
+  name: 'node-builtins-as-empty',
+  setup(b: PluginBuild) {
+    b.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, namespace: 'node-builtin' }));
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, () => ({
+      contents: 'module.exports = {};',
+      loader: 'js',
+    }));
+  },
+};
 
 /**
  * The site's bundles built fresh from site/src into `dir` (the committed ones predate this code), the
@@ -44,6 +63,7 @@ async function buildAssets(dir: string): Promise<void> {
       entryPoints: [entry],
       outfile: path.join(dir, path.basename(options.outfile)),
       logLevel: 'error',
+      plugins: [nodeBuiltinsAsEmpty],
     });
   }
 }
@@ -82,6 +102,13 @@ describe.skipIf(skip !== null)(
         values: rows.map((r) => data.features.map((f) => r.values[f.name])),
       };
       writeFileSync(file, `${JSON.stringify(data)}\n`);
+      // The monitor's own regression fixture behind a copy of the dashboard page.
+      const dir = path.join(served, 'site', REGRESSION.name);
+      writeFileSync(path.join(dir, 'fixture.json'), JSON.stringify(regressionMonitoringReport()));
+      writeFileSync(
+        path.join(dir, 'fixture.html'),
+        readFileSync(path.join(dir, 'dashboard.html'), 'utf8').replaceAll('monitoring.json', 'fixture.json'),
+      );
       server = await serveStatic(served);
       base = `${server.url}site/`;
       browser = await launchBrowser();
@@ -174,8 +201,10 @@ describe.skipIf(skip !== null)(
       expect(await page.getAttribute('.value-result .verdict', 'aria-live')).toBe('polite');
       // The champion line names the holdout MAE and the mean baseline, no accuracy.
       const line = await page.textContent('.value-result .model-line');
-      expect(line).toContain(`holdout MAE ${fixed(champion.holdout.mae, 2)} points`);
-      expect(line).toContain(`(predicting the mean: ${fixed(champion.holdout.baselineMae, 2)} points)`);
+      expect(line).toContain(`holdout MAE ${errorText(champion.holdout.mae, REGRESSION.label)}`);
+      expect(line).toContain(
+        `(predicting the mean: ${errorText(champion.holdout.baselineMae, REGRESSION.label)})`,
+      );
       expect(line).not.toContain('accuracy');
     });
 
@@ -238,32 +267,29 @@ describe.skipIf(skip !== null)(
         fs.map((f) => f.getAttribute('data-chart')),
       );
       expect(ids).toEqual([
-        'mae-over-time',
+        'error-over-time',
         'predicted-vs-actual',
-        'rmse-over-time',
-        'error-histogram',
         'drift',
-        'version-mae',
+        'error-histogram',
         'rows-per-day',
+        'version-error',
       ]);
       const scatter = await markCounts(page, 'predicted-vs-actual');
       expect(scatter.symbol).toBe(report.regression.scatter.length);
       expect(scatter.line).toBe(1);
       const labelledDays = report.regression.daily.filter((d) => d.mae !== null).length;
-      expect((await markCounts(page, 'mae-over-time')).symbol).toBe(labelledDays);
-      expect((await markCounts(page, 'rmse-over-time')).symbol).toBe(labelledDays);
+      expect((await markCounts(page, 'error-over-time')).symbol).toBe(labelledDays);
       expect((await markCounts(page, 'error-histogram')).rect).toBe(report.regression.errors.length);
-      expect((await markCounts(page, 'version-mae')).rect).toBe(1);
-      const driftRows = report.drift!.features.length + 2;
-      expect((await markCounts(page, 'drift')).rect).toBe(driftRows);
+      expect((await markCounts(page, 'version-error')).rect).toBe(report.regression.byVersion.length);
+      // The drift chart: a bar per feature, the predicted value and the errors against the holdout's.
+      expect((await markCounts(page, 'drift')).rect).toBe(report.drift!.features.length + 2);
       const summary = await page.textContent('.summary');
       const live = report.regression.live;
-      expect(summary).toContain(
-        `MAE ${fixed(live.mae!, 2)} points · RMSE ${fixed(live.rmse!, 2)} points over the last 30 days`,
-      );
-      expect(summary).toContain(`holdout MAE ${fixed(report.champion!.holdoutMae!, 2)} points`);
-      expect(summary).toContain(`mean baseline MAE ${fixed(report.champion!.holdoutBaselineMae!, 2)} points`);
-      expect(summary).toContain(`exceeds ${fixed(report.alerts[0].threshold, 2)} points`);
+      const err = (x: number) => valueWithUnit(report, x, 1);
+      expect(summary).toContain(`MAE ${err(live.mae!)} · RMSE ${err(live.rmse!)} over the last 30 days`);
+      expect(summary).toContain(`holdout MAE ${err(report.champion!.holdoutMae!)}`);
+      expect(summary).toContain(`mean baseline MAE ${err(report.champion!.holdoutBaselineMae!)}`);
+      expect(summary).toContain(`exceeds ${err(report.thresholds.mae!)}`);
       expect(summary).not.toMatch(/accuracy/i);
       const latest = await page.textContent('#latest');
       expect(latest).toContain('Likely between');
@@ -280,7 +306,23 @@ describe.skipIf(skip !== null)(
       ]);
       expect(await page.$$eval('#recent-table tbody tr', (trs) => trs.length)).toBe(report.recent.length);
       const driftNames = await page.$$eval('.drift-table tbody th', (ths) => ths.map((t) => t.textContent));
-      expect(driftNames.slice(-2)).toEqual([PREDICTED_VALUE_ROW, RESIDUAL_ROW]);
+      expect(driftNames.slice(-2)).toEqual([PREDICTED_VALUE_FEATURE, RESIDUAL_FEATURE]);
+    });
+
+    test("dashboard: the monitor's fixture (3 versions, MAE alert, residual drift, markup in titles) draws as text", async () => {
+      const fixture = regressionMonitoringReport();
+      await page.goto(`${base}${REGRESSION.name}/fixture.html`);
+      await page.waitForSelector('#app[data-ready="true"]');
+      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      const alerts = await page.$$eval('#alerts li', (lis) => lis.map((l) => l.getAttribute('data-kind')));
+      expect(alerts).toContain('mae');
+      expect((await markCounts(page, 'version-error')).rect).toBe(3);
+      expect((await markCounts(page, 'predicted-vs-actual')).symbol).toBe(fixture.regression!.scatter.length);
+      const drifted = await page.$$eval('.drift-table tbody tr.drifted th', (ths) =>
+        ths.map((t) => t.textContent),
+      );
+      expect(drifted).toContain(RESIDUAL_FEATURE);
+      expect(await page.textContent('.summary')).toContain(`predicts ${fixture.label!.title} in points`);
     });
 
     test('dashboard: picking dates narrows the time charts, the scatter and the history; MAE of the days', async () => {
@@ -298,7 +340,7 @@ describe.skipIf(skip !== null)(
       const picked = days.slice(20, 27);
       const n = picked.reduce((a, d) => a + d.labelled, 0);
       const mae = picked.reduce((a, d) => a + (d.mae ?? 0) * d.labelled, 0) / n;
-      expect(await page.textContent('#range-status')).toContain(`MAE ${fixed(mae, 2)} points.`);
+      expect(await page.textContent('#range-status')).toContain(`MAE ${valueWithUnit(report, mae, 1)}.`);
       const inRange = report.regression.scatter.filter((p) => p.date >= from && p.date <= to).length;
       await page.waitForFunction(
         ([k]) =>
@@ -306,7 +348,9 @@ describe.skipIf(skip !== null)(
             .length === k,
         [inRange],
       );
-      expect((await markCounts(page, 'mae-over-time')).symbol).toBe(7);
+      expect((await markCounts(page, 'error-over-time')).symbol).toBe(
+        picked.filter((d) => d.mae !== null).length,
+      );
       await page.click('#range-clear');
       await page.waitForFunction(() =>
         document.getElementById('range-status')!.textContent!.startsWith('All'),
@@ -318,8 +362,10 @@ describe.skipIf(skip !== null)(
       const card = await page.textContent(`article[data-dataset="${REGRESSION.name}"]`);
       expect(card).toContain('Task');
       expect(card).toContain('regression (in points)');
-      expect(card).toContain(`Live MAE${fixed(report.regression.live.mae!, 2)} points`);
-      expect(card).toContain(`mean baseline MAE ${fixed(champion.holdout.baselineMae, 2)} points`);
+      expect(card).toContain(`Live MAE${errorText(report.regression.live.mae!, REGRESSION.label)}`);
+      expect(card).toContain(
+        `mean baseline MAE ${errorText(champion.holdout.baselineMae, REGRESSION.label)}`,
+      );
       expect(card).not.toContain('%');
     });
   },

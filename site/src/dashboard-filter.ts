@@ -4,7 +4,7 @@
 import { classMixEntries } from '../../actions/lib/chart-classes.js';
 import { accuracyRows, classMixRows, modelChangeRows, rowsPerDayRows } from '../../actions/lib/charts.js';
 import type { MonitoringReport } from '../../actions/lib/monitoring-types.js';
-import { errorRows, scatterRows } from './regression-charts.js';
+import { errorOverTimeSpec, predictedVsActualSpec } from '../../actions/lib/regression-charts.js';
 import { isRegressionReport } from './regression-report.js';
 
 /** Inclusive UTC dates YYYY-MM-DD. */
@@ -49,6 +49,21 @@ export function filterReport(r: MonitoringReport, range: DateRange | null): Moni
 }
 
 /**
+ * The rows a chart spec carries under a data name (top level or a layer), [] when it has none (a chart
+ * with nothing to draw is a message): the regression specs build their rows inline, so the selection
+ * takes them from the spec of the narrowed report rather than building them a second way.
+ */
+function namedValues(spec: unknown, name: string): Record<string, unknown>[] {
+  const node = spec as { data?: { name?: string; values?: Record<string, unknown>[] }; layer?: unknown[] };
+  if (node.data?.name === name) return node.data.values ?? [];
+  for (const layer of node.layer ?? []) {
+    const found = namedValues(layer, name);
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+
+/**
  * Rows of every named dataset that depends on the date, as the chart specs name them. `whole`: the
  * unfiltered report, whose classes the class-mix legend shows (a selection never changes the legend).
  */
@@ -58,9 +73,8 @@ export function datedData(
 ): Record<string, Record<string, unknown>[]> {
   if (isRegressionReport(r))
     return {
-      maeOverTime: errorRows(r, 'mae'),
-      rmseOverTime: errorRows(r, 'rmse'),
-      scatter: scatterRows(r),
+      errors: namedValues(errorOverTimeSpec(r), 'errors'),
+      scatter: namedValues(predictedVsActualSpec(r), 'scatter'),
       modelChanges: modelChangeRows(r),
       rowsPerDay: rowsPerDayRows(r),
     };

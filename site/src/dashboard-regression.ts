@@ -1,18 +1,32 @@
 // The dashboard's HTML panels for a regression dataset: the summary (live MAE beside the champion's
 // holdout MAE and the mean baseline, and the alert rule), the latest sample with its predicted value,
 // interval and actual value, the recent prediction history and the drift table.
-import { pValueText } from '../../actions/lib/charts.js';
+import { driftRows, pValueText } from '../../actions/lib/charts.js';
+import { formatNumber } from '../../actions/lib/json.js';
 import { ALGORITHMS } from '../../actions/lib/models/algorithms.js';
 import { REGRESSION_ALGORITHMS } from '../../actions/lib/models/regressors.js';
 import { lastRun, latestOf, type PredictionRecord } from '../../actions/lib/monitoring-types.js';
+import { valueWithUnit } from '../../actions/lib/regression-charts.js';
 import { h } from './dom.js';
 import { grouped, percent, utcText } from './format.js';
-import { maeThreshold, regressionDriftRows } from './regression-charts.js';
 import type { RegressionReport } from './regression-report.js';
 import { activeAlerts } from './report-facts.js';
-import { fixed, labelDecimals, spanText, valueText } from './value-format.js';
+import { labelDecimals } from './value-format.js';
 
-type Logged = PredictionRecord & { low?: number; high?: number };
+type Logged = PredictionRecord;
+
+/** Decimals of a logged value (predicted, low, high): the label's + 2, as the prediction log writes them. */
+const predictionDecimals = (label: RegressionReport['label']) => labelDecimals(label) + 2;
+
+/** An error figure (MAE, RMSE, a row's error): one decimal finer than a logged value, as the report writes it. */
+const errorText = (r: RegressionReport, x: number | null) => valueWithUnit(r, x, 1);
+const signed = (r: RegressionReport, x: number) => `${x > 0 ? '+' : ''}${errorText(r, x)}`;
+
+/** The MAE alert line: thresholds.mae, or the MAE alert's own threshold. */
+export function maeThreshold(r: RegressionReport): number | null {
+  if (typeof r.thresholds.mae === 'number') return r.thresholds.mae;
+  return r.alerts.find((a) => a.kind === 'mae')?.threshold ?? null;
+}
 
 const algorithmTitle = (name: string) =>
   [...REGRESSION_ALGORITHMS, ...ALGORITHMS].find((a) => a.name === name)?.title ?? name;
@@ -23,11 +37,11 @@ export function liveMaeText(r: RegressionReport): string {
   if (l.mae === null) return `no labelled predictions in the last ${l.days} days`;
   const within = l.within
     .filter((w) => w.accuracy !== null)
-    .map((w) => `${percent(w.accuracy as number)} within ±${fixed(w.tolerance, labelDecimals(r.label) + 1)}`)
+    .map((w) => `${percent(w.accuracy as number)} within ±${formatNumber(w.tolerance, 6)}`)
     .join(', ');
   return (
-    `MAE ${valueText(l.mae, r.label, 2)}` +
-    (l.rmse === null ? '' : ` · RMSE ${valueText(l.rmse, r.label, 2)}`) +
+    `MAE ${errorText(r, l.mae)}` +
+    (l.rmse === null ? '' : ` · RMSE ${errorText(r, l.rmse)}`) +
     ` over the last ${l.days} days (${grouped(l.labelled)} labelled rows)` +
     (within ? ` · ${within}` : '')
   );
@@ -38,10 +52,9 @@ export function holdoutMaeText(r: RegressionReport): string {
   const c = r.champion;
   if (c === null) return 'none yet';
   const parts = [`v${c.version} · ${algorithmTitle(c.algorithm)}`];
-  if (c.holdoutMae !== undefined) parts.push(`holdout MAE ${valueText(c.holdoutMae, r.label, 2)}`);
-  if (c.holdoutRmse !== undefined) parts.push(`RMSE ${valueText(c.holdoutRmse, r.label, 2)}`);
-  if (c.holdoutBaselineMae !== undefined)
-    parts.push(`mean baseline MAE ${valueText(c.holdoutBaselineMae, r.label, 2)}`);
+  if (c.holdoutMae !== undefined) parts.push(`holdout MAE ${errorText(r, c.holdoutMae)}`);
+  if (c.holdoutRmse !== undefined) parts.push(`RMSE ${errorText(r, c.holdoutRmse)}`);
+  if (c.holdoutBaselineMae != null) parts.push(`mean baseline MAE ${errorText(r, c.holdoutBaselineMae)}`);
   return parts.join(' · ');
 }
 
@@ -49,11 +62,11 @@ export function holdoutMaeText(r: RegressionReport): string {
 export function maeRuleText(r: RegressionReport): string {
   const threshold = maeThreshold(r);
   if (threshold === null) return 'no MAE alert: the champion has no holdout MAE';
-  return `alert when the rolling 30-day MAE exceeds ${valueText(threshold, r.label, 2)} (holdout MAE plus the margin)`;
+  return `alert when the rolling 30-day MAE exceeds ${errorText(r, threshold)} (holdout MAE plus the margin)`;
 }
 
 export function regressionSummaryPanel(r: RegressionReport): HTMLElement {
-  const active = activeAlerts(r as never);
+  const active = activeAlerts(r);
   const run = lastRun(r);
   const facts: [string, string][] = [
     ['Task', `regression: predicts ${r.label.title}${r.label.unit ? ` in ${r.label.unit}` : ''}`],
@@ -95,8 +108,11 @@ function errorOf(p: Logged): number | null {
     : predicted - actual;
 }
 
-const intervalOf = (r: RegressionReport, p: Logged) =>
-  p.low === undefined || p.high === undefined ? '–' : spanText(p.low, p.high, r.label, 1);
+const intervalOf = (r: RegressionReport, p: Logged) => {
+  if (p.low === undefined || p.high === undefined) return '–';
+  const d = predictionDecimals(r.label);
+  return `${formatNumber(p.low, d)}–${formatNumber(p.high, d)}${r.label.unit ? ` ${r.label.unit}` : ''}`;
+};
 
 export function regressionLatestPanel(r: RegressionReport): HTMLElement {
   const p = latestOf(r) as Logged | null;
@@ -118,7 +134,7 @@ export function regressionLatestPanel(r: RegressionReport): HTMLElement {
           'div',
           {},
           h('dt', {}, 'Predicted'),
-          h('dd', { 'data-role': 'predicted' }, predicted === null ? '–' : valueText(predicted, r.label, 1)),
+          h('dd', { 'data-role': 'predicted' }, valueWithUnit(r, predicted)),
         ),
         h('div', {}, h('dt', {}, 'Likely between'), h('dd', {}, intervalOf(r, p))),
         h(
@@ -128,19 +144,12 @@ export function regressionLatestPanel(r: RegressionReport): HTMLElement {
           h(
             'dd',
             { 'data-role': 'actual' },
-            p.actual === null ? 'waiting for its label' : valueText(Number(p.actual), r.label),
+            p.actual === null
+              ? 'waiting for its label'
+              : `${p.actual}${r.label.unit ? ` ${r.label.unit}` : ''}`,
           ),
         ),
-        h(
-          'div',
-          {},
-          h('dt', {}, 'Error'),
-          h(
-            'dd',
-            {},
-            error === null ? 'not yet known' : `${error > 0 ? '+' : ''}${valueText(error, r.label, 1)}`,
-          ),
-        ),
+        h('div', {}, h('dt', {}, 'Error'), h('dd', {}, error === null ? 'not yet known' : signed(r, error))),
       ),
     );
   }
@@ -165,13 +174,19 @@ export function regressionRecentTable(r: RegressionReport, rows: readonly Predic
       h('td', {}, String(p.id)),
       h('td', {}, utcText(p.eventTime).replace(' UTC', '')),
       h('td', {}, `v${p.modelVersion}`),
-      h('td', { class: 'num' }, predicted === null ? '–' : fixed(predicted, labelDecimals(r.label) + 1)),
+      h(
+        'td',
+        { class: 'num' },
+        predicted === null ? '–' : formatNumber(predicted, predictionDecimals(r.label)),
+      ),
       h('td', { class: 'num' }, intervalOf(r, p)),
       h('td', { class: 'num' }, p.actual === null ? 'waiting' : p.actual),
       h(
         'td',
         { class: 'num' },
-        error === null ? '' : `${error > 0 ? '+' : ''}${fixed(error, labelDecimals(r.label) + 1)}`,
+        error === null
+          ? ''
+          : `${error > 0 ? '+' : ''}${formatNumber(error, predictionDecimals(r.label) + 1)}`,
       ),
     );
   };
@@ -193,14 +208,29 @@ export function regressionRecentTable(r: RegressionReport, rows: readonly Predic
   );
 }
 
+/** The drift chart's rows as a table: the features, the predicted value and the errors (charts.ts driftRows). */
 export function regressionDriftTable(r: RegressionReport): HTMLElement {
-  const rows = regressionDriftRows(r);
+  const rows = driftRows(r) as unknown as {
+    name: string;
+    test: string;
+    statistic: number;
+    pValue: number;
+    adjustedPValue: number;
+    psi: number;
+    status: string;
+  }[];
   if (rows.length === 0)
     return h('p', { class: 'note' }, `Drift not computed: ${r.driftSkipped ?? 'no window'}.`);
   return h(
     'details',
     { class: 'drift-table' },
-    h('summary', {}, 'Drift of the features, the predicted value and the residual as a table'),
+    h(
+      'summary',
+      {},
+      r.drift
+        ? `Drift of the features, the predicted value and the errors as a table (${r.drift.window.from} – ${r.drift.window.to}, ${grouped(r.drift.window.rows)} rows)`
+        : 'Drift as a table',
+    ),
     h(
       'div',
       { class: 'table-scroll' },
@@ -224,7 +254,7 @@ export function regressionDriftTable(r: RegressionReport): HTMLElement {
           ...rows.map((f) =>
             h(
               'tr',
-              { class: f.drifted ? 'drifted' : 'stable' },
+              { class: f.status === 'drifted' ? 'drifted' : 'stable' },
               h('th', { scope: 'row' }, f.name),
               h('td', {}, f.test === 'KS' ? 'Kolmogorov–Smirnov' : 'chi-square'),
               h('td', { class: 'num' }, f.statistic.toFixed(4)),

@@ -4,6 +4,7 @@
 import embed, { type Result, vega } from 'vega-embed';
 import { allCharts, BRUSH_PARAM, type Chart } from '../../actions/lib/charts.js';
 import { lastRun, MONITORING_FORMAT, type MonitoringReport } from '../../actions/lib/monitoring-types.js';
+import { valueWithUnit } from '../../actions/lib/regression-charts.js';
 import {
   type DateRange,
   datedData,
@@ -23,10 +24,8 @@ import { byId, fetchJson, h, replaceChildren, showFailure } from './dom.js';
 import { grouped, percent } from './format.js';
 import { PERF_MARKS } from './perf-marks.js';
 import { registerServiceWorker } from './register-sw.js';
-import { regressionCharts } from './regression-charts.js';
 import { isRegressionReport } from './regression-report.js';
 import { stalenessWarning } from './staleness.js';
-import { valueText } from './value-format.js';
 
 /** The recent-predictions chart is shown as an HTML table instead: readable, selectable, accessible. */
 const TABLE_CHART = 'recent-predictions';
@@ -62,13 +61,16 @@ function parseReport(raw: unknown): MonitoringReport {
   return r;
 }
 
-/** The panels of the report's task: accuracy and classes, or errors in the label's unit. */
+/**
+ * The panels of the report's task: accuracy and classes, or errors in the label's unit. The charts are
+ * the repository report's either way (allCharts picks them by task).
+ */
 function panelsOf(report: MonitoringReport) {
-  const opts = { width: 'container' as const, interactive: true };
+  const charts = allCharts(report, { width: 'container', interactive: true });
   if (isRegressionReport(report)) {
     const r = report;
     return {
-      charts: regressionCharts(r, opts),
+      charts,
       summary: () => regressionSummaryPanel(r),
       latest: () => regressionLatestPanel(r),
       recent: (rows: MonitoringReport['recent']) => regressionRecentTable(r, rows),
@@ -76,12 +78,12 @@ function panelsOf(report: MonitoringReport) {
       hint: 'Drag across a time chart to select days, or pick dates. The other time charts, the predicted-against-actual points and the prediction history follow; per-version MAE, the error distribution and drift cover their own fixed windows.',
       measure: (view: MonitoringReport) => {
         const e = summarizeErrors(view);
-        return `MAE ${e.mae === null ? '–' : valueText(e.mae, r.label, 2)}`;
+        return `MAE ${valueWithUnit(r, e.mae, 1)}`;
       },
     };
   }
   return {
-    charts: allCharts(report, opts),
+    charts,
     summary: () => summaryPanel(report),
     latest: () => latestPanel(report),
     recent: (rows: MonitoringReport['recent']) => recentTable(report, rows),

@@ -11,7 +11,7 @@ import { PredictorResult } from './predictor-result.js';
 import { type ValuePrediction, ValueResult } from './predictor-value.js';
 import { registerServiceWorker } from './register-sw.js';
 import { readQuery, writeQuery } from './url-state.js';
-import { valueText } from './value-format.js';
+import { errorText, valueText } from './value-format.js';
 
 /** The URL follows the form after a short pause: browsers throttle rapid history updates. */
 const URL_DELAY_MS = 150;
@@ -27,10 +27,10 @@ function modelLine(d: PredictorData): string {
   const c = d.champion!;
   const score =
     c.holdoutMae !== undefined
-      ? `holdout MAE ${valueText(c.holdoutMae, d.label, 2)}` +
+      ? `holdout MAE ${errorText(c.holdoutMae, d.label)}` +
         (c.holdoutBaselineMae === undefined
           ? ''
-          : ` (predicting the mean: ${valueText(c.holdoutBaselineMae, d.label, 2)})`)
+          : ` (predicting the mean: ${errorText(c.holdoutBaselineMae, d.label)})`)
       : c.holdoutAccuracy === null
         ? 'no holdout score'
         : `holdout accuracy ${percent(c.holdoutAccuracy)}`;

@@ -1,6 +1,8 @@
 // Numbers of a regression label as the pages write them: fixed decimals (the label's, so "6 points", not
-// "6.000000001 points"), its unit, and an error in the same unit. Locale-free, so every machine writes the
-// same text. Platform-neutral (the Node build and the browser pages).
+// "6.000000001 points"), its unit, and an error in the same unit (as the monitoring report writes errors:
+// three decimals finer than the label, shortest form). Locale-free, so every machine writes the same text.
+// Platform-neutral (the Node build and the browser pages).
+import { formatNumber } from '../../actions/lib/json.js';
 
 /** What a numeric label says about how to write its values. */
 export interface ValueLabel {
@@ -9,8 +11,8 @@ export interface ValueLabel {
   range?: [number, number];
 }
 
-/** Decimals of a label: its spec's, or 2 when the spec leaves them open. */
-export const labelDecimals = (label: ValueLabel): number => label.decimals ?? 2;
+/** Decimals of a label: its spec's, or 4 when the spec leaves them open (as the prediction log). */
+export const labelDecimals = (label: ValueLabel): number => label.decimals ?? 4;
 
 /** x with exactly `decimals` decimals and never "-0". */
 export function fixed(x: number, decimals: number): string {
@@ -23,6 +25,11 @@ const unitOf = (label: ValueLabel) => (label.unit ? ` ${label.unit}` : '');
 /** A value of the label with its unit: `extra` more decimals than the label's (a model output, an error). */
 export function valueText(x: number, label: ValueLabel, extra = 0): string {
   return `${fixed(x, labelDecimals(label) + extra)}${unitOf(label)}`;
+}
+
+/** An error figure (MAE, RMSE) as the monitoring report and its dashboard write it: "0.523 points". */
+export function errorText(x: number, label: ValueLabel): string {
+  return `${formatNumber(x, labelDecimals(label) + 3)}${unitOf(label)}`;
 }
 
 /** "5.2–6.8 points": a range of the label's values with one unit. */

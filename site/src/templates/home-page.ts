@@ -4,7 +4,7 @@
 import type { LiveAccuracy } from '../../../actions/lib/monitoring-types.js';
 import { grouped, percent, utcText } from '../format.js';
 import type { ChampionInfo } from '../page-data.js';
-import { type ValueLabel, valueText } from '../value-format.js';
+import { errorText, type ValueLabel } from '../value-format.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 
@@ -84,8 +84,8 @@ function holdoutErrorText(d: DatasetSummary, label: ValueLabel): string {
   const baseline =
     c.holdoutBaselineMae === undefined
       ? ''
-      : ` · mean baseline MAE ${valueText(c.holdoutBaselineMae, label, 2)}`;
-  return `${valueText(c.holdoutMae, label, 2)} on ${grouped(c.holdoutRows)} rows${baseline}`;
+      : ` · mean baseline MAE ${errorText(c.holdoutBaselineMae, label)}`;
+  return `${errorText(c.holdoutMae, label)} on ${grouped(c.holdoutRows)} rows${baseline}`;
 }
 
 function liveErrorText(d: DatasetSummary, label: ValueLabel): string {
@@ -93,8 +93,8 @@ function liveErrorText(d: DatasetSummary, label: ValueLabel): string {
   const live = d.regression?.live ?? null;
   if (m === null || live === null) return 'no monitoring yet';
   if (live.mae === null) return `no labelled predictions in the last ${live.days} days (${sourceText(m)})`;
-  const rmse = live.rmse === null ? '' : ` (RMSE ${valueText(live.rmse, label, 2)})`;
-  return `${valueText(live.mae, label, 2)}${rmse} over the last ${live.days} days, ${grouped(live.labelled)} labelled rows; ${sourceText(m)}`;
+  const rmse = live.rmse === null ? '' : ` (RMSE ${errorText(live.rmse, label)})`;
+  return `${errorText(live.mae, label)}${rmse} over the last ${live.days} days, ${grouped(live.labelled)} labelled rows; ${sourceText(m)}`;
 }
 
 /** A regression dataset's card: errors in the label's unit where a classifier's card has accuracies. */
