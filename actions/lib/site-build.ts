@@ -296,7 +296,8 @@ function championInfo(c: NonNullable<DatasetBuild['champion']>): ChampionInfo {
     version: c.entry.version,
     algorithm: c.entry.algorithm,
     algorithmTitle,
-    holdoutAccuracy: c.entry.holdout.accuracy,
+    // Read loosely: the registry types a holdout as either task's (plan contract 4).
+    holdoutAccuracy: (c.entry.holdout as { accuracy: number }).accuracy,
     holdoutRows: c.entry.holdout.rows,
     createdAt: c.entry.createdAt,
     featureGroupVersion: c.entry.featureGroupVersion,
