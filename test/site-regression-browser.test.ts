@@ -101,6 +101,8 @@ describe.skipIf(skip !== null)(
         actual: rows.map((r) => String(r.quality)),
         values: rows.map((r) => data.features.map((f) => r.values[f.name])),
       };
+      // …and the range of its labels, as the build reads it from the group's targets.
+      data.regression = { observed: [3, 9], interval: 'trees' };
       writeFileSync(file, `${JSON.stringify(data)}\n`);
       // The monitor's own regression fixture behind a copy of the dashboard page.
       const dir = path.join(served, 'site', REGRESSION.name);
@@ -194,8 +196,15 @@ describe.skipIf(skip !== null)(
       );
       expect(s.position).toBe(
         `${fixed(want.value, 2)} points sits ${Math.round(at * 100)}% of the way from 0 points to 10 points; ` +
-          `the interval covers ${Math.round(shareOf(want.low, [0, 10]) * 100)}%–${Math.round(shareOf(want.high, [0, 10]) * 100)}% of the range.`,
+          `the interval covers ${Math.round(shareOf(want.low, [0, 10]) * 100)}%–${Math.round(shareOf(want.high, [0, 10]) * 100)}% of the range.` +
+          " The feature group's labels run from 3 to 9 points (dashed).",
       );
+      expect(
+        await page.$eval('#range-bar .observed', (e) => [
+          (e as HTMLElement).style.left,
+          (e as HTMLElement).style.width,
+        ]),
+      ).toEqual(['30%', '60%']);
       // The bar is decoration for assistive technology (the sentence carries it); the answer is announced.
       expect(await page.getAttribute('#range-bar', 'aria-hidden')).toBe('true');
       expect(await page.getAttribute('.value-result .verdict', 'aria-live')).toBe('polite');

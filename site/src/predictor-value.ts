@@ -32,6 +32,7 @@ export class ValueResult {
   private readonly position: HTMLElement;
   private readonly note: HTMLElement;
   private readonly range: [number, number] | null;
+  private readonly observed: [number, number] | null;
 
   constructor(
     private readonly label: PredictorLabel,
@@ -41,6 +42,8 @@ export class ValueResult {
   ) {
     // The spec's valid range; without one, the values the feature group has seen.
     this.range = label.range ?? observed;
+    // Inside a valid range, the labels the feature group has seen are marked too (3–9 of a 0–10 scale).
+    this.observed = label.range && observed ? observed : null;
     this.value = h('p', { class: 'value-label', id: 'predicted-value' });
     this.exact = h('p', { class: 'confidence', id: 'predicted-exact' });
     this.interval = h('p', { class: 'confidence', id: 'predicted-interval' });
@@ -57,7 +60,13 @@ export class ValueResult {
             'div',
             { class: 'range-figure' },
             // The bar repeats the sentence under it: hidden from assistive technology, which reads that.
-            h('div', { class: 'range-bar', id: 'range-bar', 'aria-hidden': 'true' }, this.band, this.marker),
+            h(
+              'div',
+              { class: 'range-bar', id: 'range-bar', 'aria-hidden': 'true' },
+              this.observed ? this.observedSpan(this.range, this.observed) : null,
+              this.band,
+              this.marker,
+            ),
             h(
               'div',
               { class: 'range-ends', 'aria-hidden': 'true' },
@@ -91,6 +100,16 @@ export class ValueResult {
     );
   }
 
+  /** The observed labels' stretch of the bar: a dashed outline, named in the sentence under the bar. */
+  private observedSpan(range: [number, number], observed: [number, number]): HTMLElement {
+    const lo = shareOf(observed[0], range);
+    const hi = shareOf(observed[1], range);
+    const span = h('span', { class: 'observed' });
+    span.style.left = `${(lo * 100).toFixed(2)}%`;
+    span.style.width = `${((hi - lo) * 100).toFixed(2)}%`;
+    return span;
+  }
+
   show(p: ValuePrediction): void {
     const label = this.label;
     this.element.classList.remove('stale');
@@ -120,7 +139,10 @@ export class ValueResult {
     this.position.textContent =
       `${valueText(p.value, label, 2)} sits ${Math.round(at * 100)}% of the way from ` +
       `${valueText(this.range[0], label)} to ${valueText(this.range[1], label)}; ` +
-      `the interval covers ${Math.round(lo * 100)}%–${Math.round(hi * 100)}% of the range.`;
+      `the interval covers ${Math.round(lo * 100)}%–${Math.round(hi * 100)}% of the range.` +
+      (this.observed
+        ? ` The feature group's labels run from ${spanText(this.observed[0], this.observed[1], label).replace('–', ' to ')} (dashed).`
+        : '');
   }
 
   /** No answer (inputs that cannot be predicted, or the model still loading), with the reason shown. */
