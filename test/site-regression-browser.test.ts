@@ -104,6 +104,16 @@ describe.skipIf(skip !== null)(
       // …and the range of its labels, as the build reads it from the group's targets.
       data.regression = { observed: [3, 9], interval: 'trees' };
       writeFileSync(file, `${JSON.stringify(data)}\n`);
+      // A copy of the predictor whose label's valid range ends at 5 points: answers above it get the caveat.
+      const narrow = { ...data, label: { ...data.label, range: [0, 5] } };
+      writeFileSync(path.join(served, 'site', REGRESSION.name, 'narrow.json'), JSON.stringify(narrow));
+      writeFileSync(
+        path.join(served, 'site', REGRESSION.name, 'narrow.html'),
+        readFileSync(path.join(served, 'site', REGRESSION.name, 'index.html'), 'utf8').replaceAll(
+          'predictor.json',
+          'narrow.json',
+        ),
+      );
       // The monitor's own regression fixture behind a copy of the dashboard page.
       const dir = path.join(served, 'site', REGRESSION.name);
       writeFileSync(path.join(dir, 'fixture.json'), JSON.stringify(regressionMonitoringReport()));
@@ -255,6 +265,29 @@ describe.skipIf(skip !== null)(
       const id = Number(/#(\d+)/.exec(s.note!)![1]) - 1000;
       const want = champion.model.predictOne(champion.testRows[id].values);
       expect(s.value).toBeCloseTo(want.value, 9);
+    });
+
+    test("predictor: a value outside the label's valid range carries a caveat; the bar pins it to the end", async () => {
+      await page.goto(`${base}${REGRESSION.name}/narrow.html`);
+      await waitForValue();
+      const row = champion.testRows.find((r) => champion.model.predictOne(r.values).value > 5.5)!;
+      await enterRow(page, data.features, row.values);
+      const want = champion.model.predictOne(row.values);
+      await page.waitForFunction(
+        (v) => Math.abs(Number(document.getElementById('predicted-value')?.dataset.value) - v) < 1e-9,
+        want.value,
+      );
+      const s = await shown();
+      expect(s.caveatHidden).toBe(false);
+      expect(await page.textContent('#prediction-caveat')).toBe(
+        'Outside the valid range 0–5 points: the model extrapolates, read it with care.',
+      );
+      expect(s.marker).toBe('100%');
+      expect(s.position).toContain('sits 100% of the way from 0 points to 5 points');
+      // Back inside the range, the caveat goes.
+      const inside = champion.testRows.find((r) => champion.model.predictOne(r.values).value < 4.8)!;
+      await enterRow(page, data.features, inside.values);
+      await page.waitForFunction(() => document.getElementById('prediction-caveat')!.hidden);
     });
 
     test('predictor: an input the model cannot take says why, and the answer clears', async () => {
