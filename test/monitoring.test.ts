@@ -358,8 +358,13 @@ describe('monitoring', () => {
     // A champion registered before the index kept the baseline: it is read from its metrics.json.
     const registry = new ModelRegistry(ws, 'iris');
     const entry = registry.requireChampion().entry;
-    const { baselineAccuracy: _, ...older } = entry.holdout;
-    expect(registry.holdoutBaseline({ ...entry, holdout: older })).toBe(metrics.holdout.baselineAccuracy);
+    const { baselineAccuracy: _, ...older } = entry.holdout as {
+      baselineAccuracy?: number;
+      accuracy: number;
+    };
+    expect(registry.holdoutBaseline({ ...entry, holdout: older as typeof entry.holdout })).toBe(
+      metrics.holdout.baselineAccuracy,
+    );
   });
 
   it("trips dataset drift when the generator's drift setting shifts the population", async () => {

@@ -12,7 +12,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type FileRemove, type FileWrite, writeFilesAtomically } from './atomic-write.js';
 import { readInputFile } from './input-file.js';
-import { formatNumber, jsonSyntaxProblem, stableStringify, stableStringifyRows } from './json.js';
+import { jsonSyntaxProblem, stableStringify, stableStringifyRows } from './json.js';
 import {
   type LogManifest,
   MONITORING_FILE,
@@ -20,6 +20,7 @@ import {
   type PredictionRecord,
 } from './monitoring-types.js';
 import { parseIsoInstant, parseNumberBytes } from './partition-reader.js';
+import { formatPredictedValue, type RegressionLogLabel } from './predicted-value.js';
 import { comparePieceKeys, maxPieceBytes, parsePieceKey, pieceKey } from './size-limits.js';
 import type { Workspace } from './workspace.js';
 
@@ -45,25 +46,11 @@ export const REGRESSION_LOG_COLUMNS = [
   'actual',
 ];
 
-/** What a regression log needs of the numeric label: its decimals (predicted values keep 2 more). */
-export interface RegressionLogLabel {
-  decimals?: number;
-}
-
-/** Decimals of predicted values, low and high: the label's decimals + 2 (6 when the spec sets none). */
-export function predictionDecimals(label: RegressionLogLabel): number {
-  return (label.decimals ?? 4) + 2;
-}
-
-/** A predicted value (or an interval end) as the log writes it: shortest form, label decimals + 2. */
-export function formatPredictedValue(x: number, label: RegressionLogLabel): string {
-  return formatNumber(x, predictionDecimals(label));
-}
-
 export class PredictionLogError extends Error {
   override name = 'PredictionLogError';
 }
 
+export { formatPredictedValue, predictionDecimals, type RegressionLogLabel } from './predicted-value.js';
 export type { LogManifest };
 
 /** The manifest's own file in logs written before. */

@@ -23,7 +23,7 @@ import {
 } from './chart-kit.js';
 import { formatNumber } from './json.js';
 import type { MonitoringReport, PredictionRecord, RegressionLabel } from './monitoring-types.js';
-import { predictionDecimals } from './prediction-log.js';
+import { predictionDecimals } from './predicted-value.js';
 
 const SQUARE = 320;
 
@@ -41,8 +41,13 @@ export function valueWithUnit(r: MonitoringReport, x: number | null, extraDecima
   return label.unit ? `${text} ${label.unit}` : text;
 }
 
-/** An error figure (MAE, RMSE): one decimal finer than a value, as the alerts write them. */
-const errorText = (r: MonitoringReport, x: number | null) => valueWithUnit(r, x, 1);
+/** An error figure (MAE, RMSE) with its unit: one decimal finer than a value, as the alerts write them. */
+export const errorText = (r: MonitoringReport, x: number | null) => valueWithUnit(r, x, 1);
+
+/** The headline figure of a report: accuracy as a percentage, or (regression) the window's MAE. */
+export function headlineFigure(r: MonitoringReport, accuracy: number | null): string {
+  return r.task === 'regression' ? `MAE ${errorText(r, r.regression?.live.mae ?? null)}` : percent(accuracy);
+}
 
 /** Axis maxima on a coarse grid, so a day's small change does not rescale the chart. */
 function ceilTo(x: number, step: number): number {
@@ -376,7 +381,9 @@ export function errorHistogramSpec(r: MonitoringReport, opts: ChartOptions = {})
                 title: unit ? `predicted − actual (${unit})` : 'predicted − actual',
               },
               x2: { field: 'to' },
+              // Bars from zero up: with a ranged x, Vega-Lite would otherwise lay them on their side.
               y: { field: 'count', type: 'quantitative', title: 'rows' },
+              y2: { datum: 0 },
             },
             tooltip,
           ),

@@ -18,7 +18,7 @@ import type {
   ScatterPoint,
 } from './monitoring-types.js';
 import { addDays } from './pipelines/event-time.js';
-import { predictionDecimals, type RegressionLogLabel } from './prediction-log.js';
+import { predictionDecimals, type RegressionLogLabel } from './predicted-value.js';
 import { wilsonInterval } from './proportion-interval.js';
 
 /** The scatter keeps the newest labelled rows of the window, at most this many (a page draws them all). */

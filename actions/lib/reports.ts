@@ -27,6 +27,8 @@ export function dashboardSpec(specs: TopLevelSpec[]): TopLevelSpec {
     $schema: (specs[0] as { $schema?: string }).$schema,
     config: (specs[0] as { config?: unknown }).config,
     spacing: 48,
+    // Each chart keeps its own colours and legend (Vega-Lite would merge compatible colour scales).
+    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
     vconcat: parts,
   } as TopLevelSpec;
 }

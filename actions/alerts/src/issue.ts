@@ -1,15 +1,19 @@
 // The text of an alert issue. Deterministic for a given report, so an unchanged alert edits nothing.
 import { fileUrl, pct } from '../../lib/action-kit.js';
 import type { Alert, MonitoringReport } from '../../lib/monitoring-types.js';
+import { errorText } from '../../lib/regression-charts.js';
 
 export function alertIssueTitle(report: MonitoringReport, alert: Alert): string {
   return `${report.title} (${report.dataset}): ${alert.kind} alert`;
 }
 
 export function alertIssueBody(report: MonitoringReport, alert: Alert, dashboard: string | null): string {
-  const champion = report.champion
-    ? `champion v${report.champion.version} (${report.champion.algorithm}, holdout accuracy ${pct(report.champion.holdoutAccuracy)})`
-    : 'no champion';
+  const c = report.champion;
+  const holdout =
+    c && report.task === 'regression'
+      ? `holdout MAE ${errorText(report, c.holdoutMae ?? null)}`
+      : `holdout accuracy ${pct(c?.holdoutAccuracy)}`;
+  const champion = c ? `champion v${c.version} (${c.algorithm}, ${holdout})` : 'no champion';
   const lines = [
     alert.message,
     '',

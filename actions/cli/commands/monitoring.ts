@@ -10,6 +10,7 @@ import { generate } from '../../lib/pipelines/generate.js';
 import { infer } from '../../lib/pipelines/infer.js';
 import { inferShard, mergeInferShards } from '../../lib/pipelines/infer-shards.js';
 import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
+import { errorText } from '../../lib/regression-charts.js';
 import { writeReports } from '../../lib/reports.js';
 import { type Shard, shardText } from '../../lib/sharding.js';
 import type { DatasetSpec } from '../../lib/spec.js';
@@ -46,8 +47,12 @@ function windowOpt(ctx: CommandContext): number | undefined {
 function runMonitor(ctx: CommandContext, spec: DatasetSpec): MonitoringReport {
   const r = monitor(ctx.ws, spec, { now: ctx.now, windowDays: windowOpt(ctx) });
   writeMonitoring(ctx.ws, r);
-  const acc =
-    r.totals.accuracy === null
+  const live = r.regression?.live;
+  const acc = live
+    ? live.mae === null
+      ? `no labelled predictions in the last ${live.days} days`
+      : `MAE ${errorText(r, live.mae)} over ${live.labelled} in the last ${live.days} days`
+    : r.totals.accuracy === null
       ? 'no labelled predictions'
       : `accuracy ${(r.totals.accuracy * 100).toFixed(1)}% over ${r.totals.labelled}`;
   const drift = r.drift

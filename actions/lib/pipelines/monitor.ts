@@ -86,12 +86,15 @@ export function monitor(
   const lastDate = records.length ? records[records.length - 1].eventTime.slice(0, 10) : null;
   const recentFrom = lastDate ? addDays(lastDate, -(windowDays - 1)) : null;
   const inWindow = (r: PredictionRecord) => recentFrom !== null && r.eventTime.slice(0, 10) >= recentFrom;
+  // Regression has no classes: empty matrices.
   const confusionOf = (rs: PredictionRecord[]) =>
-    confusionMatrix(
-      rs.map((r) => code.get(r.actual!)!),
-      rs.map((r) => code.get(r.predicted)!),
-      k,
-    );
+    regression
+      ? []
+      : confusionMatrix(
+          rs.map((r) => code.get(r.actual!)!),
+          rs.map((r) => code.get(r.predicted)!),
+          k,
+        );
 
   const daily = dailyPoints(records, classes, regression);
   const task = regression
@@ -185,7 +188,8 @@ function classificationParts(
   daily: DailyPoint[],
   windowDays: number,
 ): TaskParts {
-  const holdoutAccuracy = champion.entry.holdout.accuracy;
+  // The registry keeps a classifier's or a regressor's figures; this is a classifier's champion.
+  const holdoutAccuracy = (champion.entry.holdout as { accuracy: number }).accuracy;
   const baseline = registry.holdoutBaseline(champion.entry);
   const accuracy = spec.monitoring.accuracyThreshold ?? round(Math.max(0, holdoutAccuracy - ACCURACY_MARGIN));
   const thresholds: Thresholds = { ...DEFAULT_THRESHOLDS, windowDays, accuracy };
@@ -302,7 +306,10 @@ function regressionParts(
       holdoutRmse: round(holdout.rmse),
       holdoutBaselineMae: typeof holdout.baselineMae === 'number' ? round(holdout.baselineMae) : null,
       holdoutR2: typeof holdout.r2 === 'number' ? round(holdout.r2) : null,
-      holdoutWithin: (holdout.within ?? []).map((w) => ({ tolerance: w.tolerance, accuracy: round(w.accuracy) })),
+      holdoutWithin: (holdout.within ?? []).map((w) => ({
+        tolerance: w.tolerance,
+        accuracy: round(w.accuracy),
+      })),
     },
     live: liveWithin(rows, windowDays, label.tolerances),
     alert: maeAlert(regression.daily, limit, thresholds.minWindowRows, label),

@@ -16,6 +16,7 @@ import {
 import { MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring-types.js';
 import { WINDOW_DAYS } from '../../lib/option-bounds.js';
 import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
+import { errorText } from '../../lib/regression-charts.js';
 import { writeReports } from '../../lib/reports.js';
 
 await runStage(async () => {
@@ -54,6 +55,11 @@ await runStage(async () => {
   output('alert-count', active.length);
   output('alerts', active);
   output('accuracy', Object.fromEntries(reports.map((r) => [r.dataset, r.totals.accuracy])));
+  // Regression datasets: the MAE of the window's labelled predictions (their accuracy above is null).
+  output(
+    'mae',
+    Object.fromEntries(reports.filter((r) => r.regression).map((r) => [r.dataset, r.regression!.live.mae])),
+  );
 
   summaryTable(
     'Monitoring',
@@ -69,15 +75,21 @@ await runStage(async () => {
       'alerts',
     ],
     reports.map((r) => {
-      const rolling = [...r.daily].reverse().find((d) => d.rolling7 !== null)?.rolling7;
       const d = r.drift;
+      // Regression: the window's MAE and the last rolling 7-day MAE in the accuracy columns.
+      const rolling7Mae = [...(r.regression?.daily ?? [])].reverse().find((p) => p.rolling7Mae !== null);
+      const figures = r.regression
+        ? [
+            `MAE ${errorText(r, r.regression.live.mae)}`,
+            `MAE ${errorText(r, rolling7Mae?.rolling7Mae ?? null)}`,
+          ]
+        : [pct(r.totals.accuracy), pct([...r.daily].reverse().find((p) => p.rolling7 !== null)?.rolling7)];
       return [
         r.dataset,
         r.champion ? `v${r.champion.version}` : '—',
         r.totals.predictions,
         r.totals.labelled,
-        pct(r.totals.accuracy),
-        pct(rolling),
+        ...figures,
         d
           ? `${d.features.filter((f) => f.drifted).length} of ${d.features.length}`
           : `skipped: ${r.driftSkipped ?? ''}`,
