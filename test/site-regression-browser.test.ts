@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build, type PluginBuild } from 'esbuild';
+import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { PREDICTED_VALUE_FEATURE, RESIDUAL_FEATURE } from '../actions/lib/charts.js';
@@ -28,23 +28,6 @@ const skip = browserSkipReason();
 if (skip) console.warn(`regression site browser tests skipped: ${skip}`);
 
 /**
- * Node built-ins as empty modules. Only while actions/lib/regression-charts.ts (the chart kit, reg-monitor)
- * imports predictionDecimals from prediction-log.ts, which reads files: the dashboard bundle then reaches
- * node:fs and node:crypto without calling them, and esbuild refuses them for the browser. Once the chart kit
- * imports only platform-neutral code, nothing resolves here.
- */
-const nodeBuiltinsAsEmpty = {
-  name: 'node-builtins-as-empty',
-  setup(b: PluginBuild) {
-    b.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, namespace: 'node-builtin' }));
-    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, () => ({
-      contents: 'module.exports = {};',
-      loader: 'js',
-    }));
-  },
-};
-
-/**
  * The site's bundles built fresh from site/src into `dir` (the committed ones predate this code), the
  * predictor's through the test entry that lets ServingModel load a regression model on this branch.
  */
@@ -63,7 +46,6 @@ async function buildAssets(dir: string): Promise<void> {
       entryPoints: [entry],
       outfile: path.join(dir, path.basename(options.outfile)),
       logLevel: 'error',
-      plugins: [nodeBuiltinsAsEmpty],
     });
   }
 }

@@ -6,17 +6,14 @@ import { formatNumber } from '../../actions/lib/json.js';
 import { ALGORITHMS } from '../../actions/lib/models/algorithms.js';
 import { REGRESSION_ALGORITHMS } from '../../actions/lib/models/regressors.js';
 import { lastRun, latestOf, type PredictionRecord } from '../../actions/lib/monitoring-types.js';
+import { predictionDecimals } from '../../actions/lib/predicted-value.js';
 import { valueWithUnit } from '../../actions/lib/regression-charts.js';
 import { h } from './dom.js';
 import { grouped, percent, utcText } from './format.js';
 import type { RegressionReport } from './regression-report.js';
 import { activeAlerts } from './report-facts.js';
-import { labelDecimals } from './value-format.js';
 
 type Logged = PredictionRecord;
-
-/** Decimals of a logged value (predicted, low, high): the label's + 2, as the prediction log writes them. */
-const predictionDecimals = (label: RegressionReport['label']) => labelDecimals(label) + 2;
 
 /** An error figure (MAE, RMSE, a row's error): one decimal finer than a logged value, as the report writes it. */
 const errorText = (r: RegressionReport, x: number | null) => valueWithUnit(r, x, 1);

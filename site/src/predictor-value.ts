@@ -2,9 +2,10 @@
 // model says it likely falls in (10th–90th percentile), and a bar of where both sit in the label's range,
 // told in words as well (the bar is decoration for sighted readers; the sentence carries the same facts).
 // Nodes are built once and updated in place, so a slider drag stays cheap.
+import { predictionDecimals } from '../../actions/lib/predicted-value.js';
 import { h } from './dom.js';
 import type { PredictorLabel } from './page-data.js';
-import { fixed, labelDecimals, shareOf, spanText, valueText } from './value-format.js';
+import { fixed, shareOf, spanText, valueText } from './value-format.js';
 
 /** A regression answer: the point estimate and its 10th–90th percentile interval. */
 export interface ValuePrediction {
@@ -117,7 +118,7 @@ export class ValueResult {
     // The headline on the label's own grid (what a row's label would read), the model's output beside it.
     this.value.textContent = valueText(p.value, label);
     this.value.dataset.value = String(p.value);
-    this.exact.textContent = `model output ${fixed(p.value, labelDecimals(label) + 2)}`;
+    this.exact.textContent = `model output ${fixed(p.value, predictionDecimals(label))}`;
     this.interval.textContent = `likely between ${spanText(p.low, p.high, label, 1).replace('–', ' and ')}`;
     this.interval.dataset.low = String(p.low);
     this.interval.dataset.high = String(p.high);
