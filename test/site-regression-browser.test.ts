@@ -324,11 +324,25 @@ describe.skipIf(skip !== null)(
         'event time (UTC)',
         'model',
         'predicted (points)',
-        'likely between',
-        'actual',
-        'error',
+        'likely between (points)',
+        'actual (points)',
+        'error (points)',
       ]);
       expect(await page.$$eval('#recent-table tbody tr', (trs) => trs.length)).toBe(report.recent.length);
+      // Newest first: the last logged prediction, its value and interval as the log wrote them, no label yet.
+      const newest = report.recent[report.recent.length - 1];
+      const cells = await page.$$eval('#recent-table tbody tr:first-child td', (tds) =>
+        tds.map((t) => t.textContent),
+      );
+      expect(cells).toEqual([
+        String(newest.id),
+        `${newest.eventTime.slice(0, 10)} ${newest.eventTime.slice(11, 16)}`,
+        'v1',
+        newest.predicted,
+        `${newest.low}–${newest.high}`,
+        'waiting',
+        '',
+      ]);
       const driftNames = await page.$$eval('.drift-table tbody th', (ths) => ths.map((t) => t.textContent));
       expect(driftNames.slice(-2)).toEqual([PREDICTED_VALUE_FEATURE, RESIDUAL_FEATURE]);
     });

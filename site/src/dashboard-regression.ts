@@ -105,10 +105,12 @@ function errorOf(p: Logged): number | null {
     : predicted - actual;
 }
 
-const intervalOf = (r: RegressionReport, p: Logged) => {
+/** A logged interval "5.2–6.8 points" (the table's column names the unit once: withUnit false). */
+const intervalOf = (r: RegressionReport, p: Logged, withUnit = true) => {
   if (p.low === undefined || p.high === undefined) return '–';
   const d = predictionDecimals(r.label);
-  return `${formatNumber(p.low, d)}–${formatNumber(p.high, d)}${r.label.unit ? ` ${r.label.unit}` : ''}`;
+  const unit = withUnit && r.label.unit ? ` ${r.label.unit}` : '';
+  return `${formatNumber(p.low, d)}–${formatNumber(p.high, d)}${unit}`;
 };
 
 export function regressionLatestPanel(r: RegressionReport): HTMLElement {
@@ -161,7 +163,15 @@ export function regressionLatestPanel(r: RegressionReport): HTMLElement {
 /** The recent predictions, newest first, with interval and error; `rows` is the (date-filtered) subset. */
 export function regressionRecentTable(r: RegressionReport, rows: readonly PredictionRecord[]): HTMLElement {
   const unit = r.label.unit ? ` (${r.label.unit})` : '';
-  const head = ['id', 'event time (UTC)', 'model', `predicted${unit}`, 'likely between', 'actual', 'error'];
+  const head = [
+    'id',
+    'event time (UTC)',
+    'model',
+    `predicted${unit}`,
+    `likely between${unit}`,
+    `actual${unit}`,
+    `error${unit}`,
+  ];
   const row = (p: Logged) => {
     const error = errorOf(p);
     const predicted = numberOf(p.predicted);
@@ -176,7 +186,7 @@ export function regressionRecentTable(r: RegressionReport, rows: readonly Predic
         { class: 'num' },
         predicted === null ? '–' : formatNumber(predicted, predictionDecimals(r.label)),
       ),
-      h('td', { class: 'num' }, intervalOf(r, p)),
+      h('td', { class: 'num' }, intervalOf(r, p, false)),
       h('td', { class: 'num' }, p.actual === null ? 'waiting' : p.actual),
       h(
         'td',
