@@ -3,7 +3,7 @@
 // names the task and shows live MAE with its window (never an accuracy it does not have); the regression
 // chart specs validate against the Vega-Lite schema and compile without warnings; the date filter and
 // the value formatting follow the numbers.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -109,6 +109,34 @@ describe('site build: a regression dataset', () => {
       JSON.parse(JSON.stringify(report)),
     );
   });
+});
+
+describe('site build: a regression dataset before its first monitoring run, and before its first model', () => {
+  test('the card keeps the holdout MAE and says monitoring has not run; without a model, says so', () => {
+    const root = makeWorkspace([]);
+    const { champion } = addRegressionDataset(root, 'ridge');
+    rmSync(path.join(root, 'reports'), { recursive: true });
+    const out = tmp('gitml-site-reg-nomon-');
+    expect(buildSite(root, out, { assets: SITE_ASSETS, now: BUILD_TIME }).failed).toEqual([]);
+    const home = readFileSync(path.join(out, 'index.html'), 'utf8');
+    expect(home).toContain(`<dt>Holdout MAE</dt><dd>${errorText(champion.holdout.mae, REGRESSION.label)} on`);
+    expect(home).toContain('<dt>Live MAE</dt><dd>no monitoring yet</dd>');
+    expect(readFileSync(path.join(out, REGRESSION.name, 'dashboard.html'), 'utf8')).not.toContain(
+      'data-report=',
+    );
+    // A ridge model's interval comes from its holdout residuals.
+    const data = JSON.parse(readFileSync(path.join(out, REGRESSION.name, 'predictor.json'), 'utf8'));
+    expect(data.regression.interval).toBe('residuals');
+    expect(data.champion.algorithmTitle).toBe('Ridge regression');
+
+    rmSync(path.join(root, 'models'), { recursive: true });
+    const bare = tmp('gitml-site-reg-nomodel-');
+    expect(buildSite(root, bare, { assets: SITE_ASSETS, now: BUILD_TIME }).failed).toEqual([]);
+    const card = readFileSync(path.join(bare, 'index.html'), 'utf8');
+    expect(card).toContain('<dt>Champion</dt><dd>no model yet — run train</dd>');
+    expect(card).toContain('<dt>Holdout MAE</dt><dd>–</dd>');
+    expect(readFileSync(path.join(bare, REGRESSION.name, 'index.html'), 'utf8')).toContain('id="no-model"');
+  }, 120_000);
 });
 
 describe("regression dashboard: the date selection and the HTML panels' figures", () => {
