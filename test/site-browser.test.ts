@@ -166,7 +166,7 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
     for (const c of cards) {
       const data = pageData(c.name!);
       expect(c.text).toContain(`v${data.champion!.version} · ${data.champion!.algorithmTitle}`);
-      expect(c.text).toContain(`${(data.champion!.holdoutAccuracy * 100).toFixed(1)}%`);
+      expect(c.text).toContain(`${(data.champion!.holdoutAccuracy! * 100).toFixed(1)}%`);
       // Live accuracy with its interval beside the holdout and the baseline, and what it is measured on.
       const live = monitoring(c.name!).live;
       expect(c.text).toContain(

@@ -18,7 +18,9 @@ import {
   PREDICTOR_DATA_FORMAT,
   type PredictorData,
   type PredictorFeature,
+  type PredictorLabel,
 } from '../../site/src/page-data.js';
+import { isRegressionReport } from '../../site/src/regression-report.js';
 import { activeAlerts } from '../../site/src/report-facts.js';
 import { DASHBOARD_FILES, dashboardPage } from '../../site/src/templates/dashboard-page.js';
 import { type DatasetSummary, homePage } from '../../site/src/templates/home-page.js';
@@ -29,6 +31,7 @@ import { workingTree } from './file-source.js';
 import { formatNumber } from './json.js';
 import { ModelRegistry, type RegistryEntry } from './model-registry.js';
 import { algorithm } from './models/algorithms.js';
+import { regressionAlgorithm } from './models/regressors.js';
 import {
   isMonitoringReport,
   lastRun,
@@ -37,7 +40,7 @@ import {
   type MonitoringReport,
 } from './monitoring-types.js';
 import type { ServingModel } from './serving-model.js';
-import { type DatasetSpec, type FeatureSchema, featureSchema } from './spec.js';
+import { type DatasetSpec, type FeatureSchema, featureSchema, taskOf } from './spec.js';
 import type { CategoricalStats, GroupStats, NumericStats } from './stats.js';
 import { Workspace } from './workspace.js';
 
@@ -219,8 +222,14 @@ function formFeatures(d: DatasetBuild, modelFeatures: readonly FeatureSchema[]):
   return out;
 }
 
-/** Up to MAX_EXAMPLES labelled real (not synthetic) rows, evenly spread over the group. */
-function examplesOf(group: FeatureGroup | null, features: readonly FeatureSchema[]): Examples {
+const isRegression = (d: DatasetBuild) => taskOf(d.spec.label) === 'regression';
+
+/**
+ * Up to MAX_EXAMPLES labelled real (not synthetic) rows, evenly spread over the group. A regression row's
+ * actual value is its number as the spec's decimals write it.
+ */
+function examplesOf(d: DatasetBuild, features: readonly FeatureSchema[]): Examples {
+  const group = d.group;
   const out: Examples = { ids: [], actual: [], values: [] };
   if (!group) return out;
   const table = group.read();
@@ -234,28 +243,94 @@ function examplesOf(group: FeatureGroup | null, features: readonly FeatureSchema
   for (let k = 0; k < take; k++) {
     const i = real[Math.floor((k * real.length) / take)];
     out.ids.push(table.ids[i]);
-    out.actual.push(group.meta.label.classes[table.labels[i]].value);
+    out.actual.push(
+      isRegression(d)
+        ? formatNumber(table.targets[i], d.spec.label.decimals)
+        : group.meta.label.classes[table.labels[i]].value,
+    );
     out.values.push(columns.map((j, f) => valueText(features[f], table.columns[j][i])));
   }
   return out;
 }
 
+/** A regression registry entry's holdout (plan contract 4), read loosely: absent figures stay absent. */
+interface RegressionHoldout {
+  rows?: number;
+  mae?: number;
+  rmse?: number;
+  baselineMae?: number;
+}
+
+const finite = (x: unknown): number | undefined =>
+  typeof x === 'number' && Number.isFinite(x) ? x : undefined;
+
 function championInfo(c: NonNullable<DatasetBuild['champion']>): ChampionInfo {
   let algorithmTitle = c.entry.algorithm;
+  const regression = (c.model.json as { task?: string }).task === 'regression';
   try {
-    algorithmTitle = algorithm(c.entry.algorithm).title;
+    algorithmTitle = (regression ? regressionAlgorithm : algorithm)(c.entry.algorithm).title;
   } catch {
     // An algorithm this build does not know still shows by its name.
+  }
+  if (regression) {
+    const h = c.entry.holdout as RegressionHoldout;
+    const info: ChampionInfo = {
+      version: c.entry.version,
+      algorithm: c.entry.algorithm,
+      algorithmTitle,
+      holdoutAccuracy: null,
+      holdoutRows: h.rows ?? 0,
+      createdAt: c.entry.createdAt,
+      featureGroupVersion: c.entry.featureGroupVersion,
+      task: 'regression',
+    };
+    const mae = finite(h.mae);
+    const rmse = finite(h.rmse);
+    const baseline = finite(h.baselineMae);
+    if (mae !== undefined) info.holdoutMae = mae;
+    if (rmse !== undefined) info.holdoutRmse = rmse;
+    if (baseline !== undefined) info.holdoutBaselineMae = baseline;
+    return info;
   }
   return {
     version: c.entry.version,
     algorithm: c.entry.algorithm,
     algorithmTitle,
-    holdoutAccuracy: c.entry.holdout.accuracy,
+    // Read loosely: the registry types a holdout as either task's (plan contract 4).
+    holdoutAccuracy: (c.entry.holdout as { accuracy: number }).accuracy,
     holdoutRows: c.entry.holdout.rows,
     createdAt: c.entry.createdAt,
     featureGroupVersion: c.entry.featureGroupVersion,
   };
+}
+
+/** A numeric label as the predictor shows it: the spec's unit, range and decimals (the model's if it has them). */
+function regressionLabel(d: DatasetBuild): PredictorLabel {
+  const l = d.spec.label;
+  const out: PredictorLabel = { name: l.name, title: l.title, classes: [], type: 'numeric' };
+  const fromModel = (d.champion?.model.json.label ?? {}) as Partial<PredictorLabel>;
+  const unit = fromModel.unit ?? l.unit;
+  const range = fromModel.range ?? l.range;
+  const decimals = fromModel.decimals ?? l.decimals;
+  if (unit !== undefined) out.unit = unit;
+  if (range !== undefined) out.range = [range[0], range[1]];
+  if (decimals !== undefined) out.decimals = decimals;
+  return out;
+}
+
+/** The smallest and largest labelled value of the feature group (null without one). */
+function observedLabel(group: FeatureGroup | null): [number, number] | null {
+  if (!group) return null;
+  const table = group.read();
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < table.rows; i++) {
+    const y = table.targets[i];
+    if (table.labels[i] < 0 || !Number.isFinite(y)) continue;
+    if (y < lo) lo = y;
+    if (y > hi) hi = y;
+  }
+  return lo <= hi ? [lo, hi] : null;
 }
 
 export function predictorData(d: DatasetBuild): PredictorData {
@@ -263,24 +338,44 @@ export function predictorData(d: DatasetBuild): PredictorData {
   const modelFeatures = d.champion ? d.champion.model.features : [];
   const used = new Set(modelFeatures.map((f) => f.name));
   const features = formFeatures(d, modelFeatures);
-  return {
+  const regression = isRegression(d);
+  const out: PredictorData = {
     format: PREDICTOR_DATA_FORMAT,
     version: 1,
     dataset: d.spec.name,
     title: d.spec.title,
     description: d.spec.description,
-    label: d.champion
-      ? d.champion.model.json.label
-      : { name: d.spec.label.name, title: d.spec.label.title, classes: d.spec.label.classes },
+    label: regression
+      ? regressionLabel(d)
+      : d.champion
+        ? d.champion.model.json.label
+        : { name: d.spec.label.name, title: d.spec.label.title, classes: d.spec.label.classes },
     champion: d.champion ? championInfo(d.champion) : null,
     features,
     unused: schema.filter((f) => !used.has(f.name)).map((f) => ({ name: f.name, title: f.title })),
-    examples: d.champion ? examplesOf(d.group, features) : { ids: [], actual: [], values: [] },
+    examples: d.champion ? examplesOf(d, features) : { ids: [], actual: [], values: [] },
   };
+  if (regression) {
+    // A champion without residual quantiles is the forest: its interval is its trees' spread.
+    const residuals = d.champion !== null && (d.champion.model.json as { interval?: unknown }).interval;
+    out.task = 'regression';
+    out.regression = { observed: observedLabel(d.group), interval: residuals ? 'residuals' : 'trees' };
+  }
+  return out;
+}
+
+/** The home card's regression figures: live MAE over its window beside the holdout and the mean baseline. */
+function regressionSummary(d: DatasetBuild): DatasetSummary['regression'] {
+  const report = d.report?.parsed;
+  const l = d.spec.label;
+  const label = { unit: l.unit, decimals: l.decimals };
+  if (!report || !isRegressionReport(report)) return { label, live: null };
+  const live = report.regression.live;
+  return { label, live: { days: live.days, labelled: live.labelled, mae: live.mae, rmse: live.rmse } };
 }
 
 function summary(d: DatasetBuild): DatasetSummary {
-  return {
+  const s: DatasetSummary = {
     failure: null,
     name: d.spec.name,
     title: d.spec.title,
@@ -297,6 +392,8 @@ function summary(d: DatasetBuild): DatasetSummary {
         }
       : null,
   };
+  if (isRegression(d)) s.regression = regressionSummary(d);
+  return s;
 }
 
 /** Empties outDir if it is a previous site build; refuses to touch any other non-empty folder. */

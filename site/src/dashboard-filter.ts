@@ -4,6 +4,8 @@
 import { classMixEntries } from '../../actions/lib/chart-classes.js';
 import { accuracyRows, classMixRows, modelChangeRows, rowsPerDayRows } from '../../actions/lib/charts.js';
 import type { MonitoringReport } from '../../actions/lib/monitoring-types.js';
+import { errorOverTimeSpec, predictedVsActualSpec } from '../../actions/lib/regression-charts.js';
+import { isRegressionReport } from './regression-report.js';
 
 /** Inclusive UTC dates YYYY-MM-DD. */
 export interface DateRange {
@@ -28,12 +30,37 @@ const inRange = (date: string, r: DateRange) => date >= r.from && date <= r.to;
 /** The report restricted to the days of a range (daily points, model changes, recent predictions). */
 export function filterReport(r: MonitoringReport, range: DateRange | null): MonitoringReport {
   if (range === null) return r;
-  return {
+  const out = {
     ...r,
     daily: r.daily.filter((d) => inRange(d.date, range)),
     modelChanges: r.modelChanges.filter((c) => inRange(c.date, range)),
     recent: r.recent.filter((p) => inRange(p.eventTime.slice(0, 10), range)),
   };
+  // A regression report's dated figures: its days and its predicted-against-actual points.
+  if (isRegressionReport(r))
+    Object.assign(out, {
+      regression: {
+        ...r.regression,
+        daily: r.regression.daily.filter((d) => inRange(d.date, range)),
+        scatter: r.regression.scatter.filter((p) => inRange(p.date, range)),
+      },
+    });
+  return out;
+}
+
+/**
+ * The rows a chart spec carries under a data name (top level or a layer), [] when it has none (a chart
+ * with nothing to draw is a message): the regression specs build their rows inline, so the selection
+ * takes them from the spec of the narrowed report rather than building them a second way.
+ */
+function namedValues(spec: unknown, name: string): Record<string, unknown>[] {
+  const node = spec as { data?: { name?: string; values?: Record<string, unknown>[] }; layer?: unknown[] };
+  if (node.data?.name === name) return node.data.values ?? [];
+  for (const layer of node.layer ?? []) {
+    const found = namedValues(layer, name);
+    if (found.length > 0) return found;
+  }
+  return [];
 }
 
 /**
@@ -44,6 +71,13 @@ export function datedData(
   r: MonitoringReport,
   whole: MonitoringReport = r,
 ): Record<string, Record<string, unknown>[]> {
+  if (isRegressionReport(r))
+    return {
+      errors: namedValues(errorOverTimeSpec(r), 'errors'),
+      scatter: namedValues(predictedVsActualSpec(r), 'scatter'),
+      modelChanges: modelChangeRows(r),
+      rowsPerDay: rowsPerDayRows(r),
+    };
   return {
     accuracy: accuracyRows(r),
     modelChanges: modelChangeRows(r),
@@ -58,6 +92,21 @@ export interface RangeSummary {
   labelled: number;
   correct: number;
   accuracy: number | null;
+}
+
+/** MAE and RMSE over the labelled rows of the days of a (filtered) regression report. */
+export function summarizeErrors(r: MonitoringReport): { mae: number | null; rmse: number | null } {
+  if (!isRegressionReport(r)) return { mae: null, rmse: null };
+  let n = 0;
+  let absolute = 0;
+  let squared = 0;
+  for (const d of r.regression.daily) {
+    if (d.mae === null || d.rmse === null || d.labelled === 0) continue;
+    n += d.labelled;
+    absolute += d.mae * d.labelled;
+    squared += d.rmse * d.rmse * d.labelled;
+  }
+  return n === 0 ? { mae: null, rmse: null } : { mae: absolute / n, rmse: Math.sqrt(squared / n) };
 }
 
 export function summarize(r: MonitoringReport): RangeSummary {

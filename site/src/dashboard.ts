@@ -4,12 +4,27 @@
 import embed, { type Result, vega } from 'vega-embed';
 import { allCharts, BRUSH_PARAM, type Chart } from '../../actions/lib/charts.js';
 import { lastRun, MONITORING_FORMAT, type MonitoringReport } from '../../actions/lib/monitoring-types.js';
-import { type DateRange, datedData, filterReport, rangeFromBrush, summarize } from './dashboard-filter.js';
+import { valueWithUnit } from '../../actions/lib/regression-charts.js';
+import {
+  type DateRange,
+  datedData,
+  filterReport,
+  rangeFromBrush,
+  summarize,
+  summarizeErrors,
+} from './dashboard-filter.js';
 import { driftTable, latestPanel, recentTable, summaryPanel } from './dashboard-panels.js';
+import {
+  regressionDriftTable,
+  regressionLatestPanel,
+  regressionRecentTable,
+  regressionSummaryPanel,
+} from './dashboard-regression.js';
 import { byId, fetchJson, h, replaceChildren, showFailure } from './dom.js';
 import { grouped, percent } from './format.js';
 import { PERF_MARKS } from './perf-marks.js';
 import { registerServiceWorker } from './register-sw.js';
+import { isRegressionReport } from './regression-report.js';
 import { stalenessWarning } from './staleness.js';
 
 /** The recent-predictions chart is shown as an HTML table instead: readable, selectable, accessible. */
@@ -46,8 +61,44 @@ function parseReport(raw: unknown): MonitoringReport {
   return r;
 }
 
-async function start(app: HTMLElement, report: MonitoringReport): Promise<void> {
+/**
+ * The panels of the report's task: accuracy and classes, or errors in the label's unit. The charts are
+ * the repository report's either way (allCharts picks them by task).
+ */
+function panelsOf(report: MonitoringReport) {
   const charts = allCharts(report, { width: 'container', interactive: true });
+  if (isRegressionReport(report)) {
+    const r = report;
+    return {
+      charts,
+      summary: () => regressionSummaryPanel(r),
+      latest: () => regressionLatestPanel(r),
+      recent: (rows: MonitoringReport['recent']) => regressionRecentTable(r, rows),
+      drift: () => regressionDriftTable(r),
+      hint: 'Drag across a time chart to select days, or pick dates. The other time charts, the predicted-against-actual points and the prediction history follow; per-version MAE, the error distribution and drift cover their own fixed windows.',
+      measure: (view: MonitoringReport) => {
+        const e = summarizeErrors(view);
+        return `MAE ${valueWithUnit(r, e.mae, 1)}`;
+      },
+    };
+  }
+  return {
+    charts,
+    summary: () => summaryPanel(report),
+    latest: () => latestPanel(report),
+    recent: (rows: MonitoringReport['recent']) => recentTable(report, rows),
+    drift: () => driftTable(report),
+    hint: 'Drag across a time chart to select days, or pick dates. The other time charts and the prediction history follow; confusion matrices, per-version accuracy and drift cover their own fixed windows.',
+    measure: (view: MonitoringReport) => {
+      const s = summarize(view);
+      return `accuracy ${s.accuracy === null ? '–' : percent(s.accuracy)}`;
+    },
+  };
+}
+
+async function start(app: HTMLElement, report: MonitoringReport): Promise<void> {
+  const panels = panelsOf(report);
+  const charts = panels.charts;
   const days = report.daily.map((d) => d.date);
   const from = h('input', { type: 'date', id: 'range-from', min: days[0], max: days[days.length - 1] });
   const to = h('input', { type: 'date', id: 'range-to', min: days[0], max: days[days.length - 1] });
@@ -58,11 +109,7 @@ async function start(app: HTMLElement, report: MonitoringReport): Promise<void> 
     'section',
     { class: 'selection', 'aria-labelledby': 'selection-title' },
     h('h2', { id: 'selection-title' }, 'Days shown'),
-    h(
-      'p',
-      { class: 'hint' },
-      'Drag across a time chart to select days, or pick dates. The other time charts and the prediction history follow; confusion matrices, per-version accuracy and drift cover their own fixed windows.',
-    ),
+    h('p', { class: 'hint' }, panels.hint),
     h(
       'div',
       { class: 'range-controls' },
@@ -91,7 +138,7 @@ async function start(app: HTMLElement, report: MonitoringReport): Promise<void> 
         h('figcaption', { id: `cap-${c.id}`, class: 'sr-only' }, c.title),
         target,
       );
-      if (c.id === 'drift') figure.append(driftTable(report));
+      if (c.id === 'drift') figure.append(panels.drift());
       return { chart: c, figure, target };
     });
   const history = h(
@@ -103,8 +150,8 @@ async function start(app: HTMLElement, report: MonitoringReport): Promise<void> 
   const stale = stalenessWarning(lastRun(report));
   app.replaceChildren(
     ...(stale ? [stale] : []),
-    summaryPanel(report),
-    h('div', { class: 'top-row' }, latestPanel(report), selection),
+    panels.summary(),
+    h('div', { class: 'top-row' }, panels.latest(), selection),
     h('div', { class: 'charts' }, ...figures.map((f) => f.figure)),
     history,
   );
@@ -141,8 +188,8 @@ async function start(app: HTMLElement, report: MonitoringReport): Promise<void> 
     status.textContent =
       range === null
         ? `All ${grouped(days.length)} days.`
-        : `${range.from} – ${range.to}: ${grouped(s.days)} days, ${grouped(s.rows)} predictions, ${grouped(s.labelled)} labelled, accuracy ${s.accuracy === null ? '–' : percent(s.accuracy)}.`;
-    replaceChildren(recentHolder, recentTable(report, view.recent));
+        : `${range.from} – ${range.to}: ${grouped(s.days)} days, ${grouped(s.rows)} predictions, ${grouped(s.labelled)} labelled, ${panels.measure(view)}.`;
+    replaceChildren(recentHolder, panels.recent(view.recent));
     muted++;
     try {
       await Promise.all(

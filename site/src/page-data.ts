@@ -41,17 +41,36 @@ export interface ChampionInfo {
   algorithm: string;
   /** Human name of the algorithm, e.g. 'Random forest'. */
   algorithmTitle: string;
-  holdoutAccuracy: number;
+  /** Classification: the holdout accuracy. Null for a regression champion (which has errors instead). */
+  holdoutAccuracy: number | null;
   holdoutRows: number;
+  /** Regression: the holdout's errors in the label's unit and the mean baseline's MAE. */
+  task?: 'regression';
+  holdoutMae?: number;
+  holdoutRmse?: number;
+  holdoutBaselineMae?: number;
   createdAt: string;
   featureGroupVersion: number;
 }
 
-/** Real labelled rows of the feature group, columnar: values[i][j] is row i's text for features[j]. */
+/**
+ * Real labelled rows of the feature group, columnar: values[i][j] is row i's text for features[j];
+ * actual[i] its class value, or for a regression label its number as stored.
+ */
 export interface Examples {
   ids: number[];
   actual: string[];
   values: string[][];
+}
+
+export interface PredictorLabel {
+  name: string;
+  title: string;
+  classes: Category[];
+  type?: 'numeric';
+  unit?: string;
+  range?: [number, number];
+  decimals?: number;
 }
 
 export interface PredictorData {
@@ -60,7 +79,15 @@ export interface PredictorData {
   dataset: string;
   title: string;
   description: string;
-  label: { name: string; title: string; classes: Category[] };
+  /** Absent: classification. */
+  task?: 'regression';
+  /** A regression label has no classes: its unit, valid range and decimals say how to show a value. */
+  label: PredictorLabel;
+  /**
+   * Regression: the smallest and largest labelled value of the feature group, and what the interval
+   * means for this champion (its trees' spread, or its holdout errors).
+   */
+  regression?: { observed: [number, number] | null; interval: 'trees' | 'residuals' };
   /** Null: no champion yet, the page says so instead of showing a form. */
   champion: ChampionInfo | null;
   /** The features the champion reads, in its order, with their ranges and starting values. */

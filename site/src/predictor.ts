@@ -1,15 +1,17 @@
 // The predictor page: loads the champion model JSON and the page data, builds the form and predicts in
 // the browser with the same ServingModel the pipeline uses, on every input change. The form state lives
 // in the URL query so a link restores it.
-import { ServingModel } from '../../actions/lib/serving-model.js';
+import { type Prediction, ServingModel } from '../../actions/lib/serving-model.js';
 import { byId, fetchJson, h, showFailure } from './dom.js';
 import { grouped, percent } from './format.js';
 import { PREDICTOR_DATA_FORMAT, type PredictorData } from './page-data.js';
 import { PERF_MARKS } from './perf-marks.js';
 import { PredictorForm } from './predictor-form.js';
 import { PredictorResult } from './predictor-result.js';
+import { type ValuePrediction, ValueResult } from './predictor-value.js';
 import { registerServiceWorker } from './register-sw.js';
 import { readQuery, writeQuery } from './url-state.js';
+import { errorText, valueText } from './value-format.js';
 
 /** The URL follows the form after a short pause: browsers throttle rapid history updates. */
 const URL_DELAY_MS = 150;
@@ -23,15 +25,49 @@ function parseData(raw: unknown): PredictorData {
 
 function modelLine(d: PredictorData): string {
   const c = d.champion!;
+  const score =
+    c.holdoutMae !== undefined
+      ? `holdout MAE ${errorText(c.holdoutMae, d.label)}` +
+        (c.holdoutBaselineMae === undefined
+          ? ''
+          : ` (predicting the mean: ${errorText(c.holdoutBaselineMae, d.label)})`)
+      : c.holdoutAccuracy === null
+        ? 'no holdout score'
+        : `holdout accuracy ${percent(c.holdoutAccuracy)}`;
   return (
-    `Champion model v${c.version} · ${c.algorithmTitle} · holdout accuracy ${percent(c.holdoutAccuracy)} ` +
+    `Champion model v${c.version} · ${c.algorithmTitle} · ${score} ` +
     `on ${grouped(c.holdoutRows)} rows · trained ${c.createdAt.slice(0, 10)}`
   );
 }
 
+/** The answer panel of the dataset's task: class probabilities, or a value with its interval. */
+function resultOf(data: PredictorData) {
+  if (data.task !== 'regression') {
+    const result = new PredictorResult(data.label.classes, data.label.title, modelLine(data));
+    return { result, show: (p: Prediction) => result.show(p), actual: (v: string) => v };
+  }
+  const result = new ValueResult(
+    data.label,
+    data.regression?.observed ?? null,
+    data.regression?.interval ?? 'residuals',
+    modelLine(data),
+  );
+  return {
+    result,
+    show: (p: Prediction) => {
+      const v = p as Prediction & Partial<ValuePrediction>;
+      if (typeof v.value !== 'number' || typeof v.low !== 'number' || typeof v.high !== 'number')
+        throw new Error('model.json did not give a value: it is not a regression model, rebuild the site');
+      result.show({ value: v.value, low: v.low, high: v.high });
+    },
+    actual: (v: string) => (Number.isFinite(Number(v)) ? valueText(Number(v), data.label) : v),
+  };
+}
+
 /** The form, built as soon as the page data arrives; predictions start once the model is loaded. */
 function start(app: HTMLElement, data: PredictorData): { modelReady(model: ServingModel): void } {
-  const result = new PredictorResult(data.label.classes, data.label.title, modelLine(data));
+  const answer = resultOf(data);
+  const result = answer.result;
   let model: ServingModel | null = null;
   let urlTimer: ReturnType<typeof setTimeout> | undefined;
   let first = true;
@@ -46,7 +82,7 @@ function start(app: HTMLElement, data: PredictorData): { modelReady(model: Servi
       return;
     }
     try {
-      result.show(model.predictOne(form.modelInput()));
+      answer.show(model.predictOne(form.modelInput()));
     } catch (err) {
       result.showProblem((err as Error).message);
     }
@@ -86,7 +122,7 @@ function start(app: HTMLElement, data: PredictorData): { modelReady(model: Servi
     const actual = data.label.classes.find((c) => c.value === data.examples.actual[i]);
     setAll(
       values,
-      `Real row #${data.examples.ids[i]} of the feature group; its actual ${data.label.title.toLowerCase()}: ${actual?.label ?? data.examples.actual[i]}.`,
+      `Real row #${data.examples.ids[i]} of the feature group; its actual ${data.label.title.toLowerCase()}: ${actual?.label ?? answer.actual(data.examples.actual[i])}.`,
     );
   });
   if (data.examples.ids.length === 0) randomButton.disabled = true;

@@ -4,6 +4,7 @@
 import type { LiveAccuracy } from '../../../actions/lib/monitoring-types.js';
 import { grouped, percent, utcText } from '../format.js';
 import type { ChampionInfo } from '../page-data.js';
+import { errorText, type ValueLabel } from '../value-format.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 
@@ -24,6 +25,14 @@ export interface DatasetSummary {
     baseline: number | null;
     bySource: { synthetic: number; ingest: number };
   } | null;
+  /**
+   * A regression dataset: how to write its values, and the live errors of the monitoring file's window
+   * (null before the first monitoring run). Absent: classification.
+   */
+  regression?: {
+    label: ValueLabel;
+    live: { days: number; labelled: number; mae: number | null; rmse: number | null } | null;
+  };
 }
 
 function baselineText(m: DatasetSummary['monitoring']): string {
@@ -60,8 +69,58 @@ ${d.description ? html`<p class="lead">${d.description}</p>` : ''}
 `;
 }
 
+/** Where the live rows come from: generated daily, or ingested as well. */
+function sourceText(m: NonNullable<DatasetSummary['monitoring']>): string {
+  return m.bySource.ingest === 0
+    ? 'synthetic daily rows'
+    : `${grouped(m.bySource.synthetic)} synthetic and ${grouped(m.bySource.ingest)} ingested rows in all`;
+}
+
+/** Holdout MAE beside what always predicting the training mean scores. */
+function holdoutErrorText(d: DatasetSummary, label: ValueLabel): string {
+  const c = d.champion;
+  if (c === null) return '–';
+  if (c.holdoutMae === undefined) return `not recorded (${grouped(c.holdoutRows)} holdout rows)`;
+  const baseline =
+    c.holdoutBaselineMae === undefined
+      ? ''
+      : ` · mean baseline MAE ${errorText(c.holdoutBaselineMae, label)}`;
+  return `${errorText(c.holdoutMae, label)} on ${grouped(c.holdoutRows)} rows${baseline}`;
+}
+
+function liveErrorText(d: DatasetSummary, label: ValueLabel): string {
+  const m = d.monitoring;
+  const live = d.regression?.live ?? null;
+  if (m === null || live === null) return 'no monitoring yet';
+  if (live.mae === null) return `no labelled predictions in the last ${live.days} days (${sourceText(m)})`;
+  const rmse = live.rmse === null ? '' : ` (RMSE ${errorText(live.rmse, label)})`;
+  return `${errorText(live.mae, label)}${rmse} over the last ${live.days} days, ${grouped(live.labelled)} labelled rows; ${sourceText(m)}`;
+}
+
+/** A regression dataset's card: errors in the label's unit where a classifier's card has accuracies. */
+function regressionCard(d: DatasetSummary, label: ValueLabel) {
+  const c = d.champion;
+  const lastRun = d.monitoring?.lastRun;
+  return html`<article class="card" data-dataset="${d.name}" data-task="regression"${lastRun ? html` data-last-run="${lastRun}"` : ''} aria-labelledby="card-${d.name}">
+<h2 id="card-${d.name}">${d.title}</h2>
+<p class="lead">${d.description}</p>
+<dl>
+<dt>Task</dt><dd>regression${label.unit ? ` (in ${label.unit})` : ''}</dd>
+<dt>Champion</dt><dd>${c ? `v${c.version} · ${c.algorithmTitle}` : 'no model yet — run train'}</dd>
+<dt>Holdout MAE</dt><dd>${holdoutErrorText(d, label)}</dd>
+<dt>Live MAE</dt><dd>${liveErrorText(d, label)}</dd>
+<dt>Feature group</dt><dd>${d.featureGroup ? `${grouped(d.featureGroup.rows)} rows (v${d.featureGroup.version})` : 'not built yet — run backfill'}</dd>
+<dt>Last daily run</dt><dd>${d.monitoring?.lastRun ? utcText(d.monitoring.lastRun) : 'not yet'}</dd>
+<dt>Alerts</dt><dd>${alertState(d.monitoring)}</dd>
+</dl>
+<p class="links"><a href="${d.name}/">Predictor</a><a href="${d.name}/dashboard.html">Dashboard</a></p>
+</article>
+`;
+}
+
 function card(d: DatasetSummary) {
   if (d.failure !== null) return failingCard(d);
+  if (d.regression) return regressionCard(d, d.regression.label);
   const c = d.champion;
   // The last run's time rides on the card: assets/home.js compares it with the reader's clock.
   const lastRun = d.monitoring?.lastRun;
@@ -70,7 +129,7 @@ function card(d: DatasetSummary) {
 <p class="lead">${d.description}</p>
 <dl>
 <dt>Champion</dt><dd>${c ? `v${c.version} · ${c.algorithmTitle}` : 'no model yet — run train'}</dd>
-<dt>Holdout accuracy</dt><dd>${c ? `${percent(c.holdoutAccuracy)} on ${grouped(c.holdoutRows)} rows${baselineText(d.monitoring)}` : '–'}</dd>
+<dt>Holdout accuracy</dt><dd>${c ? `${percent(c.holdoutAccuracy ?? 0)} on ${grouped(c.holdoutRows)} rows${baselineText(d.monitoring)}` : '–'}</dd>
 <dt>Live accuracy</dt><dd>${liveState(d.monitoring)}</dd>
 <dt>Feature group</dt><dd>${d.featureGroup ? `${grouped(d.featureGroup.rows)} rows (v${d.featureGroup.version})` : 'not built yet — run backfill'}</dd>
 <dt>Last daily run</dt><dd>${d.monitoring?.lastRun ? utcText(d.monitoring.lastRun) : 'not yet'}</dd>
