@@ -21551,9 +21551,9 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str2) {
         const node = new Scalar.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+        const dot2 = str2.indexOf(".");
+        if (dot2 !== -1 && str2[str2.length - 1] === "0")
+          node.minFractionDigits = str2.length - dot2 - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -21991,9 +21991,9 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str2) {
         const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
-        if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+        const dot2 = str2.indexOf(".");
+        if (dot2 !== -1) {
+          const f = str2.substring(dot2 + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -29075,6 +29075,13 @@ function checkFiniteMatrix(X, who) {
     }
   }
 }
+function checkTargets(X, y, who) {
+  if (y.length !== X.rows) throw new RangeError(`${who}: y has ${y.length} values but X has ${X.rows} rows`);
+  for (let i = 0; i < y.length; i++) {
+    if (!Number.isFinite(y[i]))
+      throw new RangeError(`${who}: y[${i}] is ${y[i]}; targets must be finite numbers`);
+  }
+}
 
 // actions/lib/models/algorithm-registry.ts
 function knnParams(p) {
@@ -32296,6 +32303,793 @@ var ALGORITHMS = [
   }
 ];
 
+// actions/lib/models/knn-regressor.ts
+var KNN_REGRESSOR_FORMAT = "gitml.knn-regressor";
+var FORMAT_VERSION5 = 1;
+var WEIGHTS2 = ["uniform", "distance"];
+var KnnRegressor = class _KnnRegressor {
+  algorithm = "knn-regressor";
+  search;
+  y = null;
+  constructor(params = {}) {
+    this.search = new KNearestNeighbors(params);
+  }
+  get k() {
+    return this.search.k;
+  }
+  get weights() {
+    return this.search.weights;
+  }
+  params() {
+    return { k: this.k, weights: this.weights };
+  }
+  fit(X, y) {
+    checkTargets(X, y, "KnnRegressor.fit");
+    this.search.fit(X, new Int32Array(X.rows), 1);
+    this.y = Float64Array.from(y);
+    return this;
+  }
+  predict(X) {
+    const y = this.y;
+    if (!y) throw new Error("KnnRegressor: not fitted; call fit() or KnnRegressor.load() first");
+    const { k, indices, distances } = this.search.kneighbors(X);
+    const out = new Float64Array(X.rows);
+    for (let i = 0; i < X.rows; i++) {
+      const o = i * k;
+      let sum = 0;
+      let total = 0;
+      if (this.weights === "uniform") {
+        for (let r = 0; r < k; r++) sum += y[indices[o + r]];
+        total = k;
+      } else if (distances[o] === 0) {
+        for (let r = 0; r < k && distances[o + r] === 0; r++) {
+          sum += y[indices[o + r]];
+          total++;
+        }
+      } else {
+        for (let r = 0; r < k; r++) {
+          const w = 1 / distances[o + r];
+          sum += y[indices[o + r]] * w;
+          total += w;
+        }
+      }
+      out[i] = sum / total;
+    }
+    return out;
+  }
+  toJSON() {
+    if (!this.y) throw new Error("KnnRegressor: not fitted; call fit() or KnnRegressor.load() first");
+    const inner = this.search.toJSON();
+    return {
+      format: KNN_REGRESSOR_FORMAT,
+      version: FORMAT_VERSION5,
+      k: this.k,
+      weights: this.weights,
+      cols: inner.cols,
+      rows: inner.rows,
+      X: inner.X,
+      y: Array.from(this.y)
+    };
+  }
+  static load(json) {
+    const what = `${KNN_REGRESSOR_FORMAT} model`;
+    const obj = checkFormat(json, KNN_REGRESSOR_FORMAT, FORMAT_VERSION5);
+    const k = readInteger(obj, "k", what, { min: 1 });
+    const weights = readChoice(obj, "weights", what, WEIGHTS2);
+    const cols = readInteger(obj, "cols", what, { min: 0 });
+    const rows = readInteger(obj, "rows", what, { min: 0 });
+    if (rows < k)
+      throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
+    const y = readNumbers(obj, "y", what, rows);
+    const model = new _KnnRegressor({ k, weights });
+    try {
+      model.search = KNearestNeighbors.load({
+        format: KNN_FORMAT,
+        version: 1,
+        k,
+        weights,
+        nClasses: 1,
+        cols,
+        rows,
+        X: obj.X,
+        y: new Array(rows).fill(0)
+      });
+    } catch (err) {
+      throw new ModelFormatError(err.message.replace(`${KNN_FORMAT} model`, what));
+    }
+    model.y = y;
+    return model;
+  }
+};
+
+// actions/lib/models/linear-stats.ts
+var BLOCK_ROWS3 = 512;
+var RANK_TOLERANCE = 1e-11;
+var CONSTANT_TOLERANCE = 1e-10;
+function emptyLinearStats(p) {
+  return {
+    n: 0,
+    p,
+    meanX: new Float64Array(p),
+    meanY: 0,
+    xx: new Float64Array(p * p),
+    xy: new Float64Array(p),
+    yy: 0
+  };
+}
+function linearStats(X, y, who = "linearStats") {
+  checkFiniteMatrix(X, who);
+  checkTargets(X, y, who);
+  const { rows: n, cols: p, data } = X;
+  if (n === 0) return emptyLinearStats(p);
+  const meanX = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    const col = j * n;
+    for (let i = 0; i < n; i++) s += data[col + i];
+    meanX[j] = s / n;
+  }
+  let meanY = 0;
+  for (let i = 0; i < n; i++) meanY += y[i];
+  meanY /= n;
+  const xx = new Float64Array(p * p);
+  const xy = new Float64Array(p);
+  let yy = 0;
+  const block = new Float64Array(p * BLOCK_ROWS3);
+  const yBlock = new Float64Array(BLOCK_ROWS3);
+  for (let start = 0; start < n; start += BLOCK_ROWS3) {
+    const len = Math.min(BLOCK_ROWS3, n - start);
+    for (let j = 0; j < p; j++) {
+      const m = meanX[j];
+      const col = j * n + start;
+      const o = j * BLOCK_ROWS3;
+      for (let i = 0; i < len; i++) block[o + i] = data[col + i] - m;
+    }
+    for (let i = 0; i < len; i++) {
+      const d = y[start + i] - meanY;
+      yBlock[i] = d;
+      yy += d * d;
+    }
+    for (let j = 0; j < p; j++) {
+      const a = j * BLOCK_ROWS3;
+      for (let k = j; k < p; k++) xx[j * p + k] += dot(block, a, block, k * BLOCK_ROWS3, len);
+      xy[j] += dot(block, a, yBlock, 0, len);
+    }
+  }
+  for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) xx[j * p + k] = xx[k * p + j];
+  return { n, p, meanX, meanY, xx, xy, yy };
+}
+function dot(a, ao, b, bo, len) {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    s0 += a[ao + i] * b[bo + i];
+    s1 += a[ao + i + 1] * b[bo + i + 1];
+    s2 += a[ao + i + 2] * b[bo + i + 2];
+    s3 += a[ao + i + 3] * b[bo + i + 3];
+  }
+  for (; i < len; i++) s0 += a[ao + i] * b[bo + i];
+  return s0 + s1 + (s2 + s3);
+}
+function mergeLinearStats(a, b) {
+  if (a.p !== b.p) throw new RangeError(`mergeLinearStats: feature counts differ (${a.p} vs ${b.p})`);
+  if (b.n === 0) return copyStats(a);
+  if (a.n === 0) return copyStats(b);
+  const { p } = a;
+  const n = a.n + b.n;
+  const f = a.n / n * b.n;
+  const dx = new Float64Array(p);
+  const meanX = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    dx[j] = b.meanX[j] - a.meanX[j];
+    meanX[j] = a.meanX[j] + dx[j] * b.n / n;
+  }
+  const dy = b.meanY - a.meanY;
+  const xx = new Float64Array(p * p);
+  const xy = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    for (let k = 0; k < p; k++) xx[j * p + k] = a.xx[j * p + k] + b.xx[j * p + k] + f * dx[j] * dx[k];
+    xy[j] = a.xy[j] + b.xy[j] + f * dx[j] * dy;
+  }
+  return { n, p, meanX, meanY: a.meanY + dy * b.n / n, xx, xy, yy: a.yy + b.yy + f * dy * dy };
+}
+function copyStats(s) {
+  return {
+    ...s,
+    meanX: Float64Array.from(s.meanX),
+    xx: Float64Array.from(s.xx),
+    xy: Float64Array.from(s.xy)
+  };
+}
+function solveLinear(stats, alpha) {
+  if (!(Number.isFinite(alpha) && alpha >= 0))
+    throw new RangeError(`solveLinear: alpha must be a finite number >= 0, got ${alpha}`);
+  const { n, p, meanX, meanY, xx, xy } = stats;
+  if (n === 0) throw new RangeError("solveLinear: no training rows");
+  const coef = new Float64Array(p);
+  const active = [];
+  for (let j = 0; j < p; j++) {
+    const spread = Math.sqrt(xx[j * p + j] / n);
+    if (spread > CONSTANT_TOLERANCE * Math.abs(meanX[j]) && spread > 0) active.push(j);
+  }
+  const m = active.length;
+  let rank = 0;
+  if (m > 0) {
+    const d = Float64Array.from(active, (j) => Math.sqrt(xx[j * p + j] + alpha));
+    const S = new Float64Array(m * m);
+    const b = new Float64Array(m);
+    for (let r = 0; r < m; r++) {
+      for (let c = 0; c < m; c++) {
+        const g = xx[active[r] * p + active[c]] + (r === c ? alpha : 0);
+        S[r * m + c] = r === c ? 1 : g / d[r] / d[c];
+      }
+      b[r] = xy[active[r]] / d[r];
+    }
+    const { values, vectors } = symmetricEigen(S, m);
+    let largest = 0;
+    for (let k = 0; k < m; k++) largest = Math.max(largest, values[k]);
+    const cut = RANK_TOLERANCE * largest;
+    const z = new Float64Array(m);
+    const nullSpace = [];
+    for (let k = 0; k < m; k++) {
+      if (values[k] <= cut) {
+        nullSpace.push(Float64Array.from({ length: m }, (_, r) => vectors[r * m + k] / d[r]));
+        continue;
+      }
+      rank++;
+      let vb = 0;
+      for (let r = 0; r < m; r++) vb += vectors[r * m + k] * b[r];
+      const w = vb / values[k];
+      for (let r = 0; r < m; r++) z[r] += vectors[r * m + k] * w;
+    }
+    const beta = Float64Array.from(z, (v, r) => v / d[r]);
+    for (const q of orthonormalize(nullSpace)) {
+      let proj = 0;
+      for (let r = 0; r < m; r++) proj += q[r] * beta[r];
+      for (let r = 0; r < m; r++) beta[r] -= proj * q[r];
+    }
+    active.forEach((j, r) => {
+      coef[j] = beta[r];
+    });
+  }
+  let intercept = meanY;
+  for (let j = 0; j < p; j++) intercept -= meanX[j] * coef[j];
+  return { coef, intercept, rank };
+}
+function orthonormalize(vectors) {
+  const out = [];
+  for (const v0 of vectors) {
+    const v = Float64Array.from(v0);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const q of out) {
+        let s = 0;
+        for (let r = 0; r < v.length; r++) s += q[r] * v[r];
+        for (let r = 0; r < v.length; r++) v[r] -= s * q[r];
+      }
+    }
+    let norm = 0;
+    for (let r = 0; r < v.length; r++) norm += v[r] * v[r];
+    norm = Math.sqrt(norm);
+    if (norm === 0) continue;
+    for (let r = 0; r < v.length; r++) v[r] /= norm;
+    out.push(v);
+  }
+  return out;
+}
+
+// actions/lib/models/linear-regression.ts
+var LINEAR_REGRESSION_FORMAT = "gitml.linear-regression";
+var FORMAT_VERSION6 = 1;
+function checkAlpha(alpha) {
+  if (!(typeof alpha === "number" && Number.isFinite(alpha) && alpha >= 0)) {
+    throw new RangeError(`LinearRegression: alpha must be a finite number >= 0, got ${alpha}`);
+  }
+  return alpha;
+}
+var LinearRegression = class _LinearRegression {
+  /** 'linear-regression' for alpha = 0, 'ridge' otherwise. */
+  algorithm;
+  alpha;
+  state = null;
+  constructor(params = {}) {
+    this.alpha = checkAlpha(params.alpha ?? 0);
+    this.algorithm = this.alpha > 0 ? "ridge" : "linear-regression";
+  }
+  params() {
+    return { alpha: this.alpha };
+  }
+  /** Sufficient statistics of (X, y) for sharded fitting; merge with mergeStats, finish with fromStats. */
+  static stats(X, y) {
+    return linearStats(X, y, "LinearRegression.stats");
+  }
+  static mergeStats(a, b) {
+    return mergeLinearStats(a, b);
+  }
+  static fromStats(stats, params = {}) {
+    const model = new _LinearRegression(params);
+    if (stats.n === 0) throw new RangeError("LinearRegression: no training rows");
+    model.state = { ...solveLinear(stats, model.alpha), nTrain: stats.n };
+    return model;
+  }
+  /**
+   * One row fits the constant (every coefficient 0), as scikit-learn does; constant features get
+   * coefficient 0; dependent features (or more features than rows) get the minimum-norm solution.
+   */
+  fit(X, y) {
+    if (X.rows === 0) throw new RangeError("LinearRegression.fit: X has no rows");
+    const stats = linearStats(X, y, "LinearRegression.fit");
+    this.state = { ...solveLinear(stats, this.alpha), nTrain: stats.n };
+    return this;
+  }
+  fitted() {
+    if (!this.state)
+      throw new Error(
+        "LinearRegression: not fitted; call fit(), LinearRegression.fromStats() or load() first"
+      );
+    return this.state;
+  }
+  get coef() {
+    return Float64Array.from(this.fitted().coef);
+  }
+  get intercept() {
+    return this.fitted().intercept;
+  }
+  /** Rank of the centred training design (below the feature count: constant or dependent features). */
+  get rank() {
+    return this.fitted().rank;
+  }
+  predict(X) {
+    const { coef, intercept } = this.fitted();
+    const p = coef.length;
+    if (X.cols !== p)
+      throw new RangeError(
+        `LinearRegression.predict: X has ${X.cols} features, the model was fitted on ${p}`
+      );
+    checkFiniteMatrix(X, "LinearRegression.predict");
+    const n = X.rows;
+    const out = new Float64Array(n).fill(intercept);
+    for (let j = 0; j < p; j++) {
+      const w = coef[j];
+      const col = j * n;
+      for (let i = 0; i < n; i++) out[i] += X.data[col + i] * w;
+    }
+    return out;
+  }
+  toJSON() {
+    const s = this.fitted();
+    return {
+      format: LINEAR_REGRESSION_FORMAT,
+      version: FORMAT_VERSION6,
+      params: { alpha: this.alpha },
+      nFeatures: s.coef.length,
+      coef: Array.from(s.coef),
+      intercept: s.intercept,
+      rank: s.rank,
+      nTrain: s.nTrain
+    };
+  }
+  static load(json) {
+    const what = `${LINEAR_REGRESSION_FORMAT} model`;
+    const obj = checkFormat(json, LINEAR_REGRESSION_FORMAT, FORMAT_VERSION6);
+    const params = readObject(obj.params, `${what} "params"`);
+    const alpha = readNumber(params, "alpha", `${what} "params"`, { min: 0 });
+    const p = readInteger(obj, "nFeatures", what, { min: 0 });
+    const coef = readNumbers(obj, "coef", what, p);
+    const intercept = readNumber(obj, "intercept", what);
+    const rank = readInteger(obj, "rank", what, { min: 0, max: p });
+    const nTrain = readInteger(obj, "nTrain", what, { min: 1 });
+    if (rank > nTrain - 1)
+      throw new ModelFormatError(
+        `${what}: rank ${rank} is impossible with ${nTrain} training rows (at most ${nTrain - 1})`
+      );
+    const model = new _LinearRegression({ alpha });
+    model.state = { coef, intercept, rank, nTrain };
+    return model;
+  }
+};
+
+// actions/lib/models/regression-trees.ts
+function sortedDistinct(values) {
+  return Array.from(new Set(values)).sort((a, b) => a - b);
+}
+function encodeRegressionForest(f) {
+  const n = f.feature.length;
+  const perFeature = Array.from({ length: f.nFeatures }, () => []);
+  const leaves = [];
+  for (let node = 0; node < n; node++) {
+    if (f.feature[node] >= 0) perFeature[f.feature[node]].push(f.threshold[node]);
+    else leaves.push(f.value[node]);
+  }
+  const thresholds = perFeature.map(sortedDistinct);
+  const leafValues = sortedDistinct(leaves);
+  const thresholdIndex = thresholds.map((t) => new Map(t.map((v, k) => [v, k])));
+  const leafIndex = new Map(leafValues.map((v, k) => [v, k]));
+  const w = new ByteWriter();
+  for (let node = 0; node < n; node++) {
+    const j = f.feature[node];
+    if (j >= 0) {
+      w.varint(1 + j);
+      w.varint(thresholdIndex[j].get(f.threshold[node]));
+    } else {
+      w.varint(0);
+      w.varint(leafIndex.get(f.value[node]));
+    }
+  }
+  return { thresholds, leafValues, trees: w.bytes.slice(0, w.length) };
+}
+function decodeRegressionForest(encoded, nTrees, nodeCount, importances, fail2) {
+  const { thresholds, leafValues, trees: bytes } = encoded;
+  const p = thresholds.length;
+  const capacity = Math.min(nodeCount, bytes.length >> 1);
+  const feature2 = new Int32Array(capacity);
+  const threshold = new Float64Array(capacity);
+  const right = new Int32Array(capacity);
+  const value = new Float64Array(capacity);
+  const roots = new Int32Array(nTrees);
+  const cursor = { pos: 0 };
+  const awaitingRight = [];
+  let node = 0;
+  for (let t = 0; t < nTrees; t++) {
+    if (cursor.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
+    roots[t] = node;
+    for (; ; ) {
+      if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
+      const tag = readVarint(bytes, cursor, bytes.length, fail2);
+      const index = readVarint(bytes, cursor, bytes.length, fail2);
+      if (tag > 0) {
+        const j = tag - 1;
+        if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
+        if (index >= thresholds[j].length)
+          fail2(
+            `node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${thresholds[j].length}`
+          );
+        feature2[node] = j;
+        threshold[node] = thresholds[j][index];
+        awaitingRight.push(node);
+        node++;
+        continue;
+      }
+      if (index >= leafValues.length)
+        fail2(`leaf node ${node} uses value ${index}, but leafValues has ${leafValues.length}`);
+      feature2[node] = -1;
+      value[node] = leafValues[index];
+      node++;
+      const parent = awaitingRight.pop();
+      if (parent === void 0) break;
+      right[parent] = node;
+    }
+  }
+  if (cursor.pos !== bytes.length)
+    fail2(`trees hold ${bytes.length - cursor.pos} bytes after the last of ${nTrees} trees`);
+  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
+  return { nFeatures: p, roots, feature: feature2, threshold, right, value, importances };
+}
+
+// actions/lib/models/random-forest-regressor.ts
+var RANDOM_FOREST_REGRESSOR_FORMAT = "gitml.random-forest-regressor";
+var FORMAT_VERSION7 = 1;
+var RandomForestRegressor = class _RandomForestRegressor {
+  algorithm = "random-forest-regressor";
+  settings;
+  forest = null;
+  constructor(params = {}) {
+    this.settings = resolveParams2({ maxFeatures: 1, ...params });
+  }
+  get nFeatures() {
+    return this.forest?.nFeatures ?? 0;
+  }
+  /** Total node count over all trees (0 before fit). */
+  get nodeCount() {
+    return this.forest?.feature.length ?? 0;
+  }
+  params() {
+    return { ...this.settings };
+  }
+  /** A constant target gives one-leaf trees predicting it; importances are then all 0. */
+  fit(X, y) {
+    const who = "RandomForestRegressor.fit";
+    if (X.rows < 1 || X.cols < 1) throw new RangeError(`${who}: X is empty (${X.rows} \xD7 ${X.cols})`);
+    checkTargets(X, y, who);
+    checkFiniteMatrix(X, who);
+    this.forest = growRegressionForest(X, y, this.settings);
+    return this;
+  }
+  fitted(method) {
+    if (!this.forest)
+      throw new Error(`RandomForestRegressor.${method}: the model is not fitted; call fit() or load() first`);
+    return this.forest;
+  }
+  /** Every tree's prediction for every row, tree-major: out[t * rows + i]. */
+  treePredictions(X) {
+    const f = this.fitted("treePredictions");
+    if (X.cols !== f.nFeatures) {
+      throw new RangeError(
+        `RandomForestRegressor: X has ${X.cols} features, the model was fitted on ${f.nFeatures}`
+      );
+    }
+    checkFiniteMatrix(X, "RandomForestRegressor.predict");
+    const { rows, data } = X;
+    const { roots, feature: feature2, threshold, right, value } = f;
+    const out = new Float64Array(roots.length * rows);
+    for (let t = 0; t < roots.length; t++) {
+      const root = roots[t];
+      for (let i = 0; i < rows; i++) {
+        let node = root;
+        let j = feature2[node];
+        while (j >= 0) {
+          node = data[j * rows + i] <= threshold[node] ? node + 1 : right[node];
+          j = feature2[node];
+        }
+        out[t * rows + i] = value[node];
+      }
+    }
+    return out;
+  }
+  predict(X) {
+    const perTree = this.treePredictions(X);
+    const nTrees = this.fitted("predict").roots.length;
+    const n = X.rows;
+    const out = new Float64Array(n);
+    for (let t = 0; t < nTrees; t++) for (let i = 0; i < n; i++) out[i] += perTree[t * n + i];
+    for (let i = 0; i < n; i++) out[i] /= nTrees;
+    return out;
+  }
+  /** Mean decrease in squared error per feature, averaged over trees, normalised to sum 1. */
+  featureImportances() {
+    return Float64Array.from(this.fitted("featureImportances").importances);
+  }
+  toJSON() {
+    const f = this.fitted("toJSON");
+    const encoded = encodeRegressionForest(f);
+    return {
+      format: RANDOM_FOREST_REGRESSOR_FORMAT,
+      version: FORMAT_VERSION7,
+      params: { ...this.settings },
+      nFeatures: f.nFeatures,
+      nodeCount: f.feature.length,
+      featureImportances: Array.from(f.importances),
+      thresholds: encoded.thresholds,
+      leafValues: encoded.leafValues,
+      trees: encodeBase64(encoded.trees)
+    };
+  }
+  static load(json) {
+    const fail2 = (rule2) => {
+      throw new ModelFormatError(`RandomForestRegressor.load: ${rule2}`);
+    };
+    if (typeof json !== "object" || json === null || Array.isArray(json)) fail2("expected a JSON object");
+    const o = json;
+    if (o.format !== RANDOM_FOREST_REGRESSOR_FORMAT)
+      fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_REGRESSOR_FORMAT}"`);
+    if (o.version !== FORMAT_VERSION7)
+      fail2(`version ${JSON.stringify(o.version)} is not supported (expected ${FORMAT_VERSION7})`);
+    if (typeof o.params !== "object" || o.params === null || Array.isArray(o.params))
+      fail2("params must be an object");
+    let settings = resolveParams2({});
+    try {
+      settings = resolveParams2(o.params);
+    } catch (e) {
+      fail2(`params: ${e.message}`);
+    }
+    const p = o.nFeatures;
+    if (!isCount2(p) || p < 1) fail2("nFeatures must be an integer >= 1");
+    if (!isCount2(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
+    const thresholds = ascendingTables(o.thresholds, p, "thresholds", fail2);
+    const leafValues = ascendingTables([o.leafValues], 1, "leafValues", fail2)[0];
+    const imp = o.featureImportances;
+    if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
+    const importances = new Float64Array(p);
+    imp.forEach((v, j) => {
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+        fail2(`featureImportances[${j}] must be a finite number >= 0`);
+      importances[j] = v;
+    });
+    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
+    const bytes = decodeBase64(o.trees);
+    if (bytes === null) fail2("trees is not valid base64");
+    const model = new _RandomForestRegressor(settings);
+    model.forest = decodeRegressionForest(
+      { thresholds, leafValues, trees: bytes },
+      settings.nTrees,
+      o.nodeCount,
+      importances,
+      fail2
+    );
+    return model;
+  }
+};
+function isCount2(v) {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+function ascendingTables(value, count, name, fail2) {
+  const tables = name === "leafValues" ? value : value;
+  if (!Array.isArray(tables) || tables.length !== count) fail2(`${name} must be an array of ${count} arrays`);
+  return tables.map((table, j) => {
+    const label = name === "leafValues" ? name : `${name}[${j}]`;
+    if (!Array.isArray(table)) fail2(`${label} must be an array of numbers`);
+    const values = table;
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      if (typeof v !== "number" || !Number.isFinite(v)) fail2(`${label}[${k}] must be a finite number`);
+      if (k > 0 && !(values[k - 1] < v))
+        fail2(`${label} must be strictly ascending (entry ${k})`);
+    }
+    return values;
+  });
+}
+var NodeStore2 = class {
+  feature = new Int32Array(1024);
+  threshold = new Float64Array(1024);
+  right = new Int32Array(1024);
+  value = new Float64Array(1024);
+  nodes = 0;
+  addNode() {
+    if (this.nodes === this.feature.length) {
+      const size = this.nodes * 2;
+      this.feature = grow(this.feature, new Int32Array(size));
+      this.threshold = grow(this.threshold, new Float64Array(size));
+      this.right = grow(this.right, new Int32Array(size));
+      this.value = grow(this.value, new Float64Array(size));
+    }
+    return this.nodes++;
+  }
+};
+function growRegressionForest(X, y, s) {
+  const n = X.rows;
+  const p = X.cols;
+  const data = X.data;
+  const mtry = featuresPerNode(s.maxFeatures, p);
+  const store = new NodeStore2();
+  const roots = new Int32Array(s.nTrees);
+  const importances = new Float64Array(p);
+  const treeImportance = new Float64Array(p);
+  const bag = new InBagLists(presort(X), n, p);
+  const { weight, lists } = bag;
+  const stack = new NodeStack();
+  const master = createRng(s.seed);
+  for (let t = 0; t < s.nTrees; t++) {
+    const rng = bag.startTree(master, s.bootstrap);
+    const m = bag.m;
+    treeImportance.fill(0);
+    roots[t] = store.nodes;
+    stack.push(0, m, 0, -1);
+    while (stack.size > 0) {
+      const top = stack.pop();
+      const start = stack.start[top];
+      const end = stack.end[top];
+      const depth = stack.depth[top];
+      const parent = stack.parent[top];
+      const node = store.addNode();
+      if (parent >= 0) store.right[parent] = node;
+      let total = 0;
+      let sum = 0;
+      let yMin = Number.POSITIVE_INFINITY;
+      let yMax = Number.NEGATIVE_INFINITY;
+      for (let q = start; q < end; q++) {
+        const r = lists[q];
+        const w = weight[r];
+        total += w;
+        sum += w * y[r];
+        if (y[r] < yMin) yMin = y[r];
+        if (y[r] > yMax) yMax = y[r];
+      }
+      const rowsHere = end - start;
+      if (s.maxDepth > 0 && depth >= s.maxDepth || rowsHere < 2 * s.minSamplesLeaf || yMin === yMax) {
+        makeLeaf(store, node, sum / total);
+        continue;
+      }
+      let bestProxy = Number.NEGATIVE_INFINITY;
+      let bestFeature = -1;
+      let bestPos = -1;
+      let visited = 0;
+      let nonConstant = 0;
+      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
+        const f = bag.pickFeature(v, rng);
+        visited++;
+        const base2 = f * m;
+        const col2 = f * n;
+        if (data[col2 + lists[base2 + start]] === data[col2 + lists[base2 + end - 1]]) continue;
+        nonConstant++;
+        let leftWeight = 0;
+        let leftSum = 0;
+        const lastLeft = end - s.minSamplesLeaf;
+        let xNext = data[col2 + lists[base2 + start]];
+        for (let q = start; q < lastLeft; q++) {
+          const r = lists[base2 + q];
+          const w = weight[r];
+          leftWeight += w;
+          leftSum += w * y[r];
+          const x = xNext;
+          xNext = data[col2 + lists[base2 + q + 1]];
+          if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
+            const rightSum = sum - leftSum;
+            const proxy = leftSum * leftSum / leftWeight + rightSum * rightSum / (total - leftWeight);
+            if (proxy > bestProxy) {
+              bestProxy = proxy;
+              bestFeature = f;
+              bestPos = q + 1;
+            }
+          }
+        }
+      }
+      if (bestFeature < 0) {
+        makeLeaf(store, node, sum / total);
+        continue;
+      }
+      const base = bestFeature * m;
+      const col = bestFeature * n;
+      store.feature[node] = bestFeature;
+      store.threshold[node] = splitThreshold(
+        data[col + lists[base + bestPos - 1]],
+        data[col + lists[base + bestPos]]
+      );
+      treeImportance[bestFeature] += Math.max(0, bestProxy - sum * sum / total);
+      bag.partition(bestFeature, start, bestPos, end);
+      stack.pushChildren(node, start, bestPos, end, depth);
+    }
+    addTreeImportances(importances, treeImportance);
+  }
+  normaliseImportances(importances);
+  const count = store.nodes;
+  return {
+    nFeatures: p,
+    roots,
+    feature: store.feature.slice(0, count),
+    threshold: store.threshold.slice(0, count),
+    right: store.right.slice(0, count),
+    value: store.value.slice(0, count),
+    importances
+  };
+}
+function makeLeaf(store, node, value) {
+  store.feature[node] = -1;
+  store.threshold[node] = 0;
+  store.right[node] = 0;
+  store.value[node] = value;
+}
+
+// actions/lib/models/regressors.ts
+var REGRESSION_ALGORITHMS = [
+  {
+    name: "linear-regression",
+    title: "Linear regression",
+    standardize: false,
+    create: () => new LinearRegression(),
+    grid: [{}]
+  },
+  {
+    name: "ridge",
+    title: "Ridge regression",
+    standardize: true,
+    create: (p) => new LinearRegression({ alpha: p.alpha ?? 1 }),
+    grid: [{ alpha: 1 }, { alpha: 0.1 }, { alpha: 10 }, { alpha: 100 }]
+  },
+  {
+    name: "knn-regressor",
+    title: "k-nearest neighbours",
+    standardize: true,
+    create: (p) => new KnnRegressor(knnParams(p)),
+    grid: [5, 9, 15].flatMap((k) => [
+      { k, weights: "uniform" },
+      { k, weights: "distance" }
+    ])
+  },
+  {
+    name: "random-forest-regressor",
+    title: "Random forest",
+    standardize: false,
+    create: (p) => new RandomForestRegressor(randomForestParams(p)),
+    grid: [
+      { nTrees: 100, minSamplesLeaf: 1, maxFeatures: 1 },
+      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: 1 },
+      { nTrees: 100, minSamplesLeaf: 1, maxFeatures: 0.5 }
+    ]
+  }
+];
+
 // actions/lib/source-format.ts
 var CSV_DELIMITERS = [",", ";", "	", "|"];
 
@@ -32415,22 +33209,30 @@ function defaultParams(a) {
     return a.grid[0] ?? {};
   }
 }
+var ALL_ALGORITHMS = [...ALGORITHMS, ...REGRESSION_ALGORITHMS];
+function algorithmsFor(spec) {
+  const label = typeof spec === "object" && spec !== null ? spec.label : void 0;
+  const numeric = typeof label === "object" && label !== null && label.type === "numeric";
+  return numeric ? REGRESSION_ALGORITHMS : ALGORITHMS;
+}
 var MODEL = {
   kind: "object",
   description: "The model that train --no-search fits.",
   fields: {
     algorithm: {
       kind: "choice",
-      values: ALGORITHMS.map((a) => a.name),
+      values: ALL_ALGORITHMS.map((a) => a.name),
       default: "gaussian-nb",
-      description: "The algorithm train --no-search fits."
+      defaultText: "'gaussian-nb' (classification), 'ridge' (regression)",
+      fitting: (spec) => algorithmsFor(spec).map((a) => a.name),
+      description: "The algorithm train --no-search fits: a classifier for a categorical label, a regressor for a numeric one."
     },
     params: { kind: "object", description: "Hyper-parameters of the algorithm.", fields: {} }
   },
   variants: {
     key: "algorithm",
     cases: Object.fromEntries(
-      ALGORITHMS.map((a) => [a.name, { fields: { params: paramsShape(defaultParams(a)) } }])
+      ALL_ALGORITHMS.map((a) => [a.name, { fields: { params: paramsShape(defaultParams(a)) } }])
     )
   }
 };
@@ -32517,28 +33319,59 @@ var SPEC_SHAPE = {
     },
     label: {
       kind: "object",
-      description: "What is predicted.",
+      description: "What is predicted: a class (classification) or a number (regression).",
       fields: {
         column: text("The raw CSV's column header."),
         name: { kind: "text", ...SNAKE, description: "The stored name (lower_snake_case)." },
         title: text("What people see.", { defaultText: "the name" }),
         type: {
           kind: "choice",
-          values: ["categorical"],
+          values: ["categorical", "numeric"],
           default: "categorical",
-          unsupported: {
-            numeric: "regression (a numeric label) is not supported yet: gitml predicts classes; list the classes under label.classes, or wait for regression"
-          },
-          description: "categorical (classification); numeric (regression) is not supported yet."
+          description: "categorical (classification: one of the classes) or numeric (regression: a number)."
         },
         classes: {
           kind: "list",
-          description: "The classes, at least two, in code order.",
+          description: "Categorical: the classes, at least two, in code order.",
           items: category("class"),
           minItems: 2
+        },
+        unit: text("Numeric: unit shown beside a value, e.g. points."),
+        range: {
+          kind: "list",
+          description: "Numeric: the valid range [low, high], inclusive; a label outside it is quarantined.",
+          items: { kind: "number", description: "A bound." },
+          minItems: 2,
+          maxItems: 2
+        },
+        decimals: {
+          kind: "number",
+          integer: true,
+          minimum: 0,
+          maximum: 12,
+          description: "Numeric: decimals kept for generated and predicted values."
+        },
+        tolerances: {
+          kind: "list",
+          description: 'Numeric: the tolerances T of "accuracy within T" (the share of predictions within T of the actual), in the unit.',
+          items: { kind: "number", minimum: 0, description: "A tolerance, more than 0." },
+          minItems: 1,
+          defaultText: "[0.5, 1] when decimals is 0, otherwise none"
         }
       },
-      required: ["column", "name", "classes"]
+      required: ["column", "name"],
+      variants: {
+        key: "type",
+        cases: {
+          categorical: { required: ["classes"], forbidden: ["unit", "range", "decimals", "tolerances"] },
+          numeric: {
+            forbidden: ["classes"],
+            forbiddenWhy: {
+              classes: "a numeric label (regression) has no classes: remove 'classes', or set type: categorical to predict classes"
+            }
+          }
+        }
+      }
     },
     features: {
       kind: "list",
@@ -32594,7 +33427,13 @@ var SPEC_SHAPE = {
           minimum: 0,
           maximum: 1,
           defaultText: "the champion's holdout accuracy \u2212 0.15",
-          description: "Alert when the rolling 30-day accuracy is below this."
+          description: "Classification: alert when the rolling 30-day accuracy is below this."
+        },
+        maeMargin: {
+          kind: "number",
+          minimum: 0,
+          defaultText: "25% of the champion's holdout MAE",
+          description: "Regression: alert when the rolling 30-day MAE exceeds the champion's holdout MAE by more than this, in the label's unit."
         }
       }
     }
@@ -32658,14 +33497,14 @@ function walk(shape, v, path12, root, out) {
     walkObject(shape, v, path12, root, out);
     return;
   }
-  const problem = valueProblem(shape, v);
+  const problem = valueProblem(shape, v, root);
   if (problem) out.push({ path: path12, message: `${displayPath(path12, root)}: ${problem}` });
   if (shape.kind === "list" && Array.isArray(v))
     v.forEach((item, i) => {
       walk(shape.items, item, [...path12, i], root, out);
     });
 }
-function valueProblem(shape, v) {
+function valueProblem(shape, v, root) {
   switch (shape.kind) {
     case "text":
       if (typeof v !== "string")
@@ -32678,8 +33517,9 @@ function valueProblem(shape, v) {
     case "choice": {
       if (typeof v === "string" && shape.unsupported?.[v]) return shape.unsupported[v];
       if (typeof v === "string" && shape.values.includes(v)) return null;
-      const allowed = shape.values.length === 1 ? `'${shape.values[0]}'` : `one of ${shape.values.join(", ")}`;
-      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, shape.values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
+      const values = shape.fitting?.(root) ?? shape.values;
+      const allowed = values.length === 1 ? `'${values[0]}'` : `one of ${values.join(", ")}`;
+      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
     }
     case "number": {
       if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf2(v)}`;
@@ -32713,7 +33553,7 @@ function effectiveObject(shape, v) {
       const where = Object.entries(cases).filter(([, c]) => !c.forbidden?.includes(f)).map(([value2]) => value2);
       forbidden.set(
         f,
-        `'${f}' applies only when ${key} is ${where.join(" or ")} (here ${key} is ${String(value)})`
+        variant.forbiddenWhy?.[f] ?? `'${f}' applies only when ${key} is ${where.join(" or ")} (here ${key} is ${String(value)})`
       );
     }
   }
@@ -32838,7 +33678,30 @@ function crossChecks(raw2, opts, out) {
   if (isObj(raw2.label)) {
     claim(raw2.label.name, ["label", "name"]);
     codes(raw2.label.classes, ["label", "classes"], raw2, out);
+    const r = raw2.label.range;
+    if (Array.isArray(r) && r.length === 2 && typeof r[0] === "number" && typeof r[1] === "number" && r[0] >= r[1])
+      add(["label", "range"], `[${r[0]}, ${r[1]}]: low must be < high`);
+    const t = raw2.label.tolerances;
+    if (Array.isArray(t))
+      t.forEach((x, i) => {
+        if (x === 0) add(["label", "tolerances", i], "must be more than 0, got 0");
+      });
   }
+  algorithmForTask(raw2, add);
+}
+function algorithmForTask(raw2, add) {
+  const algorithm = isObj(raw2.model) ? raw2.model.algorithm : void 0;
+  if (typeof algorithm !== "string" || !isObj(raw2.label)) return;
+  if (raw2.label.type !== void 0 && raw2.label.type !== "numeric" && raw2.label.type !== "categorical")
+    return;
+  const numeric = raw2.label.type === "numeric";
+  const fits = algorithmsFor(raw2).map((a) => a.name);
+  const other = [...ALGORITHMS, ...REGRESSION_ALGORITHMS].map((a) => a.name).filter((a) => !fits.includes(a));
+  if (fits.includes(algorithm) || !other.includes(algorithm)) return;
+  add(
+    ["model", "algorithm"],
+    numeric ? `'${algorithm}' is a classifier, but label.type is numeric (regression): use one of ${fits.join(", ")}${didYouMean(`${algorithm}-regressor`, fits)}, or set label.type: categorical` : `'${algorithm}' is a regressor, but the label is categorical (classification): use one of ${fits.join(", ")}, or set label.type: numeric`
+  );
 }
 function codes(list, path12, raw2, out) {
   if (!Array.isArray(list)) return;
@@ -32884,6 +33747,9 @@ function positionOf(root, path12, doc, lines) {
 }
 
 // actions/lib/spec.ts
+function taskOf(label) {
+  return label.type === "numeric" ? "regression" : "classification";
+}
 var SpecError = class extends Error {
   name = "SpecError";
   /** Every problem found (one for the errors thrown while building a checked spec). */
@@ -33005,8 +33871,7 @@ function parseSpec(raw2, where) {
   const labelName = str(lab, "name", `${where} label`);
   if (!NAME.test(labelName))
     throw new SpecError(`${where} label: name '${labelName}' must be lower_snake_case`);
-  const classes = categories(lab.classes, `${where} label`);
-  if (classes.length < 2) throw new SpecError(`${where} label: at least two classes are needed`);
+  const label = labelOf(lab, labelName, `${where} label`);
   if (!Array.isArray(raw2.features) || raw2.features.length === 0) {
     throw new SpecError(`${where}: 'features' must be a non-empty list`);
   }
@@ -33039,8 +33904,9 @@ function parseSpec(raw2, where) {
     generator.drift = { start, sdPerDay: num(gen.drift, "sdPerDay", `${where} generator.drift`, 0.05) };
   }
   const model = isObj2(raw2.model) ? raw2.model : {};
-  const algorithm = str(model, "algorithm", `${where} model`, "gaussian-nb");
-  const algorithmNames = ALGORITHMS.map((a) => a.name);
+  const regression = taskOf(label) === "regression";
+  const algorithm = str(model, "algorithm", `${where} model`, regression ? "ridge" : "gaussian-nb");
+  const algorithmNames = (regression ? REGRESSION_ALGORITHMS : ALGORITHMS).map((a) => a.name);
   if (!algorithmNames.includes(algorithm))
     throw new SpecError(
       `${where} model: algorithm '${algorithm}' is not one of ${algorithmNames.join(", ")}${didYouMean(algorithm, algorithmNames)}`
@@ -33058,12 +33924,7 @@ function parseSpec(raw2, where) {
     },
     primaryKey: typeof pk.column === "string" ? { column: pk.column } : {},
     eventTime: typeof et.column === "string" ? { column: et.column } : { fixed: et.fixed },
-    label: {
-      column: str(lab, "column", `${where} label`),
-      name: labelName,
-      title: str(lab, "title", `${where} label`, labelName),
-      classes
-    },
+    label,
     features,
     generator,
     model: { algorithm, params },
@@ -33112,13 +33973,59 @@ function sourceFormatOf(src, where) {
   }
   return out;
 }
+function labelOf(lab, name, where) {
+  const common = { column: str(lab, "column", where), name, title: str(lab, "title", where, name) };
+  const type = lab.type ?? "categorical";
+  if (type !== "categorical" && type !== "numeric")
+    throw new SpecError(`${where}: type must be 'categorical' (classification) or 'numeric' (regression)`);
+  if (type === "categorical") {
+    const classes = categories(lab.classes, where);
+    if (classes.length < 2) throw new SpecError(`${where}: at least two classes are needed`);
+    return { ...common, type, classes, tolerances: [] };
+  }
+  if (lab.classes !== void 0)
+    throw new SpecError(
+      `${where}: a numeric label (regression) has no classes: remove 'classes', or set type: categorical`
+    );
+  const out = { ...common, type, classes: [], tolerances: [] };
+  if (lab.unit !== void 0) out.unit = str(lab, "unit", where);
+  if (lab.range !== void 0) {
+    const r = lab.range;
+    if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => typeof x === "number" && Number.isFinite(x)) || r[0] >= r[1])
+      throw new SpecError(`${where}: range must be [low, high] with low < high`);
+    out.range = [r[0], r[1]];
+  }
+  if (lab.decimals !== void 0) {
+    const d = lab.decimals;
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0 || d > 12)
+      throw new SpecError(`${where}: decimals must be a whole number from 0 to 12`);
+    out.decimals = d;
+  }
+  if (lab.tolerances !== void 0) {
+    const t = lab.tolerances;
+    if (!Array.isArray(t) || !t.every((x) => typeof x === "number" && Number.isFinite(x) && x > 0))
+      throw new SpecError(`${where}: tolerances must be a list of positive numbers`);
+    out.tolerances = [...new Set(t)].sort((a, b) => a - b);
+  } else if (out.decimals === 0) {
+    out.tolerances = [0.5, 1];
+  }
+  return out;
+}
 function monitoringOf(v, where) {
   if (v === void 0) return {};
   if (!isObj2(v)) throw new SpecError(`${where}: must be a mapping`);
-  if (v.accuracyThreshold === void 0) return {};
-  const t = num(v, "accuracyThreshold", where, 0);
-  if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
-  return { accuracyThreshold: t };
+  const out = {};
+  if (v.accuracyThreshold !== void 0) {
+    const t = num(v, "accuracyThreshold", where, 0);
+    if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
+    out.accuracyThreshold = t;
+  }
+  if (v.maeMargin !== void 0) {
+    const m = num(v, "maeMargin", where, 0);
+    if (m < 0) throw new SpecError(`${where}: maeMargin must be zero or more (in the label's unit)`);
+    out.maeMargin = m;
+  }
+  return out;
 }
 function isIsoInstant(s) {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);

@@ -21551,9 +21551,9 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str2) {
         const node = new Scalar.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+        const dot2 = str2.indexOf(".");
+        if (dot2 !== -1 && str2[str2.length - 1] === "0")
+          node.minFractionDigits = str2.length - dot2 - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -21991,9 +21991,9 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str2) {
         const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
-        if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+        const dot2 = str2.indexOf(".");
+        if (dot2 !== -1) {
+          const f = str2.substring(dot2 + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -28909,6 +28909,52 @@ var DEFAULT_RETRY_POLICY = Object.freeze({
 import { existsSync as existsSync2, readdirSync, readFileSync, statSync as statSync2 } from "node:fs";
 import path7 from "node:path";
 
+// actions/lib/feature-table.ts
+var SOURCES = ["backfill", "synthetic", "ingest"];
+function emptyTable(features, capacity = 0) {
+  return {
+    rows: 0,
+    ids: new Float64Array(capacity),
+    eventTimes: new Float64Array(capacity),
+    sources: new Uint8Array(capacity),
+    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
+    labels: new Int32Array(capacity),
+    targets: new Float64Array(capacity)
+  };
+}
+function concatTables(parts, features) {
+  const n = parts.reduce((s, p) => s + p.rows, 0);
+  const out = emptyTable(features, n);
+  out.rows = n;
+  let at = 0;
+  for (const p of parts) {
+    out.ids.set(p.ids.subarray(0, p.rows), at);
+    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
+    out.sources.set(p.sources.subarray(0, p.rows), at);
+    out.labels.set(p.labels.subarray(0, p.rows), at);
+    out.targets.set(p.targets.subarray(0, p.rows), at);
+    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
+    at += p.rows;
+  }
+  return out;
+}
+function applyLateLabels(t, late, numeric) {
+  if (late.size === 0) return t;
+  for (let i = 0; i < t.rows; i++) {
+    if (t.labels[i] >= 0) continue;
+    const v = late.get(t.ids[i]);
+    if (v === void 0) continue;
+    if (numeric) {
+      t.labels[i] = 0;
+      t.targets[i] = v;
+    } else t.labels[i] = v;
+  }
+  return t;
+}
+function isoFromMs(ms) {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+
 // actions/lib/json.ts
 function stableStringify(value) {
   return `${JSON.stringify(sortKeys(value), null, 2)}
@@ -28958,6 +29004,11 @@ function sortKeys(value) {
 function roundSignificant(x, digits = 6) {
   if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
   return Number(x.toPrecision(digits));
+}
+function formatNumber(x, decimals) {
+  if (decimals === void 0) return String(x);
+  const r2 = Number(x.toFixed(decimals));
+  return String(Object.is(r2, -0) ? 0 : r2);
 }
 function jsonSyntaxProblem(err, text2) {
   if (text2.trim() === "") return "the file is empty";
@@ -29016,14 +29067,7 @@ function* partitionsOf(fg, months, lateLabels) {
   fg.assertNoMissingPartitions(() => true);
   for (const month of months) {
     const { table, sha256 } = fg.readVerifiedPartition(month);
-    if (lateLabels.size > 0) {
-      for (let i = 0; i < table.rows; i++) {
-        if (table.labels[i] < 0) {
-          const code = lateLabels.get(table.ids[i]);
-          if (code !== void 0) table.labels[i] = code;
-        }
-      }
-    }
+    applyLateLabels(table, lateLabels, fg.numericLabel);
     yield { month, sha256, table };
   }
 }
@@ -29365,6 +29409,13 @@ function checkFiniteMatrix(X, who) {
         `${who}: X has ${data[i]} at row ${i % rows}, feature ${Math.floor(i / rows)}; values must be finite (impute missing values first)`
       );
     }
+  }
+}
+function checkTargets(X, y, who) {
+  if (y.length !== X.rows) throw new RangeError(`${who}: y has ${y.length} values but X has ${X.rows} rows`);
+  for (let i = 0; i < y.length; i++) {
+    if (!Number.isFinite(y[i]))
+      throw new RangeError(`${who}: y[${i}] is ${y[i]}; targets must be finite numbers`);
   }
 }
 
@@ -32608,6 +32659,804 @@ function loadEstimator(json, options = {}) {
   );
 }
 
+// actions/lib/models/knn-regressor.ts
+var KNN_REGRESSOR_FORMAT = "gitml.knn-regressor";
+var FORMAT_VERSION5 = 1;
+var WEIGHTS2 = ["uniform", "distance"];
+var KnnRegressor = class _KnnRegressor {
+  algorithm = "knn-regressor";
+  search;
+  y = null;
+  constructor(params = {}) {
+    this.search = new KNearestNeighbors(params);
+  }
+  get k() {
+    return this.search.k;
+  }
+  get weights() {
+    return this.search.weights;
+  }
+  params() {
+    return { k: this.k, weights: this.weights };
+  }
+  fit(X, y) {
+    checkTargets(X, y, "KnnRegressor.fit");
+    this.search.fit(X, new Int32Array(X.rows), 1);
+    this.y = Float64Array.from(y);
+    return this;
+  }
+  predict(X) {
+    const y = this.y;
+    if (!y) throw new Error("KnnRegressor: not fitted; call fit() or KnnRegressor.load() first");
+    const { k, indices, distances } = this.search.kneighbors(X);
+    const out = new Float64Array(X.rows);
+    for (let i = 0; i < X.rows; i++) {
+      const o = i * k;
+      let sum2 = 0;
+      let total = 0;
+      if (this.weights === "uniform") {
+        for (let r2 = 0; r2 < k; r2++) sum2 += y[indices[o + r2]];
+        total = k;
+      } else if (distances[o] === 0) {
+        for (let r2 = 0; r2 < k && distances[o + r2] === 0; r2++) {
+          sum2 += y[indices[o + r2]];
+          total++;
+        }
+      } else {
+        for (let r2 = 0; r2 < k; r2++) {
+          const w = 1 / distances[o + r2];
+          sum2 += y[indices[o + r2]] * w;
+          total += w;
+        }
+      }
+      out[i] = sum2 / total;
+    }
+    return out;
+  }
+  toJSON() {
+    if (!this.y) throw new Error("KnnRegressor: not fitted; call fit() or KnnRegressor.load() first");
+    const inner = this.search.toJSON();
+    return {
+      format: KNN_REGRESSOR_FORMAT,
+      version: FORMAT_VERSION5,
+      k: this.k,
+      weights: this.weights,
+      cols: inner.cols,
+      rows: inner.rows,
+      X: inner.X,
+      y: Array.from(this.y)
+    };
+  }
+  static load(json) {
+    const what = `${KNN_REGRESSOR_FORMAT} model`;
+    const obj = checkFormat(json, KNN_REGRESSOR_FORMAT, FORMAT_VERSION5);
+    const k = readInteger(obj, "k", what, { min: 1 });
+    const weights = readChoice(obj, "weights", what, WEIGHTS2);
+    const cols = readInteger(obj, "cols", what, { min: 0 });
+    const rows = readInteger(obj, "rows", what, { min: 0 });
+    if (rows < k)
+      throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
+    const y = readNumbers(obj, "y", what, rows);
+    const model = new _KnnRegressor({ k, weights });
+    try {
+      model.search = KNearestNeighbors.load({
+        format: KNN_FORMAT,
+        version: 1,
+        k,
+        weights,
+        nClasses: 1,
+        cols,
+        rows,
+        X: obj.X,
+        y: new Array(rows).fill(0)
+      });
+    } catch (err) {
+      throw new ModelFormatError(err.message.replace(`${KNN_FORMAT} model`, what));
+    }
+    model.y = y;
+    return model;
+  }
+};
+
+// actions/lib/models/linear-stats.ts
+var BLOCK_ROWS3 = 512;
+var RANK_TOLERANCE = 1e-11;
+var CONSTANT_TOLERANCE = 1e-10;
+function emptyLinearStats(p) {
+  return {
+    n: 0,
+    p,
+    meanX: new Float64Array(p),
+    meanY: 0,
+    xx: new Float64Array(p * p),
+    xy: new Float64Array(p),
+    yy: 0
+  };
+}
+function linearStats(X, y, who = "linearStats") {
+  checkFiniteMatrix(X, who);
+  checkTargets(X, y, who);
+  const { rows: n, cols: p, data } = X;
+  if (n === 0) return emptyLinearStats(p);
+  const meanX = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    const col = j * n;
+    for (let i = 0; i < n; i++) s += data[col + i];
+    meanX[j] = s / n;
+  }
+  let meanY = 0;
+  for (let i = 0; i < n; i++) meanY += y[i];
+  meanY /= n;
+  const xx = new Float64Array(p * p);
+  const xy = new Float64Array(p);
+  let yy = 0;
+  const block = new Float64Array(p * BLOCK_ROWS3);
+  const yBlock = new Float64Array(BLOCK_ROWS3);
+  for (let start = 0; start < n; start += BLOCK_ROWS3) {
+    const len = Math.min(BLOCK_ROWS3, n - start);
+    for (let j = 0; j < p; j++) {
+      const m = meanX[j];
+      const col = j * n + start;
+      const o = j * BLOCK_ROWS3;
+      for (let i = 0; i < len; i++) block[o + i] = data[col + i] - m;
+    }
+    for (let i = 0; i < len; i++) {
+      const d = y[start + i] - meanY;
+      yBlock[i] = d;
+      yy += d * d;
+    }
+    for (let j = 0; j < p; j++) {
+      const a = j * BLOCK_ROWS3;
+      for (let k = j; k < p; k++) xx[j * p + k] += dot(block, a, block, k * BLOCK_ROWS3, len);
+      xy[j] += dot(block, a, yBlock, 0, len);
+    }
+  }
+  for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) xx[j * p + k] = xx[k * p + j];
+  return { n, p, meanX, meanY, xx, xy, yy };
+}
+function dot(a, ao, b, bo, len) {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    s0 += a[ao + i] * b[bo + i];
+    s1 += a[ao + i + 1] * b[bo + i + 1];
+    s2 += a[ao + i + 2] * b[bo + i + 2];
+    s3 += a[ao + i + 3] * b[bo + i + 3];
+  }
+  for (; i < len; i++) s0 += a[ao + i] * b[bo + i];
+  return s0 + s1 + (s2 + s3);
+}
+function mergeLinearStats(a, b) {
+  if (a.p !== b.p) throw new RangeError(`mergeLinearStats: feature counts differ (${a.p} vs ${b.p})`);
+  if (b.n === 0) return copyStats(a);
+  if (a.n === 0) return copyStats(b);
+  const { p } = a;
+  const n = a.n + b.n;
+  const f = a.n / n * b.n;
+  const dx = new Float64Array(p);
+  const meanX = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    dx[j] = b.meanX[j] - a.meanX[j];
+    meanX[j] = a.meanX[j] + dx[j] * b.n / n;
+  }
+  const dy = b.meanY - a.meanY;
+  const xx = new Float64Array(p * p);
+  const xy = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    for (let k = 0; k < p; k++) xx[j * p + k] = a.xx[j * p + k] + b.xx[j * p + k] + f * dx[j] * dx[k];
+    xy[j] = a.xy[j] + b.xy[j] + f * dx[j] * dy;
+  }
+  return { n, p, meanX, meanY: a.meanY + dy * b.n / n, xx, xy, yy: a.yy + b.yy + f * dy * dy };
+}
+function copyStats(s) {
+  return {
+    ...s,
+    meanX: Float64Array.from(s.meanX),
+    xx: Float64Array.from(s.xx),
+    xy: Float64Array.from(s.xy)
+  };
+}
+function solveLinear(stats, alpha) {
+  if (!(Number.isFinite(alpha) && alpha >= 0))
+    throw new RangeError(`solveLinear: alpha must be a finite number >= 0, got ${alpha}`);
+  const { n, p, meanX, meanY, xx, xy } = stats;
+  if (n === 0) throw new RangeError("solveLinear: no training rows");
+  const coef = new Float64Array(p);
+  const active = [];
+  for (let j = 0; j < p; j++) {
+    const spread = Math.sqrt(xx[j * p + j] / n);
+    if (spread > CONSTANT_TOLERANCE * Math.abs(meanX[j]) && spread > 0) active.push(j);
+  }
+  const m = active.length;
+  let rank = 0;
+  if (m > 0) {
+    const d = Float64Array.from(active, (j) => Math.sqrt(xx[j * p + j] + alpha));
+    const S = new Float64Array(m * m);
+    const b = new Float64Array(m);
+    for (let r2 = 0; r2 < m; r2++) {
+      for (let c = 0; c < m; c++) {
+        const g2 = xx[active[r2] * p + active[c]] + (r2 === c ? alpha : 0);
+        S[r2 * m + c] = r2 === c ? 1 : g2 / d[r2] / d[c];
+      }
+      b[r2] = xy[active[r2]] / d[r2];
+    }
+    const { values, vectors } = symmetricEigen(S, m);
+    let largest = 0;
+    for (let k = 0; k < m; k++) largest = Math.max(largest, values[k]);
+    const cut = RANK_TOLERANCE * largest;
+    const z2 = new Float64Array(m);
+    const nullSpace = [];
+    for (let k = 0; k < m; k++) {
+      if (values[k] <= cut) {
+        nullSpace.push(Float64Array.from({ length: m }, (_, r2) => vectors[r2 * m + k] / d[r2]));
+        continue;
+      }
+      rank++;
+      let vb = 0;
+      for (let r2 = 0; r2 < m; r2++) vb += vectors[r2 * m + k] * b[r2];
+      const w = vb / values[k];
+      for (let r2 = 0; r2 < m; r2++) z2[r2] += vectors[r2 * m + k] * w;
+    }
+    const beta = Float64Array.from(z2, (v, r2) => v / d[r2]);
+    for (const q of orthonormalize(nullSpace)) {
+      let proj = 0;
+      for (let r2 = 0; r2 < m; r2++) proj += q[r2] * beta[r2];
+      for (let r2 = 0; r2 < m; r2++) beta[r2] -= proj * q[r2];
+    }
+    active.forEach((j, r2) => {
+      coef[j] = beta[r2];
+    });
+  }
+  let intercept = meanY;
+  for (let j = 0; j < p; j++) intercept -= meanX[j] * coef[j];
+  return { coef, intercept, rank };
+}
+function orthonormalize(vectors) {
+  const out = [];
+  for (const v0 of vectors) {
+    const v = Float64Array.from(v0);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const q of out) {
+        let s = 0;
+        for (let r2 = 0; r2 < v.length; r2++) s += q[r2] * v[r2];
+        for (let r2 = 0; r2 < v.length; r2++) v[r2] -= s * q[r2];
+      }
+    }
+    let norm = 0;
+    for (let r2 = 0; r2 < v.length; r2++) norm += v[r2] * v[r2];
+    norm = Math.sqrt(norm);
+    if (norm === 0) continue;
+    for (let r2 = 0; r2 < v.length; r2++) v[r2] /= norm;
+    out.push(v);
+  }
+  return out;
+}
+
+// actions/lib/models/linear-regression.ts
+var LINEAR_REGRESSION_FORMAT = "gitml.linear-regression";
+var FORMAT_VERSION6 = 1;
+function checkAlpha(alpha) {
+  if (!(typeof alpha === "number" && Number.isFinite(alpha) && alpha >= 0)) {
+    throw new RangeError(`LinearRegression: alpha must be a finite number >= 0, got ${alpha}`);
+  }
+  return alpha;
+}
+var LinearRegression = class _LinearRegression {
+  /** 'linear-regression' for alpha = 0, 'ridge' otherwise. */
+  algorithm;
+  alpha;
+  state = null;
+  constructor(params = {}) {
+    this.alpha = checkAlpha(params.alpha ?? 0);
+    this.algorithm = this.alpha > 0 ? "ridge" : "linear-regression";
+  }
+  params() {
+    return { alpha: this.alpha };
+  }
+  /** Sufficient statistics of (X, y) for sharded fitting; merge with mergeStats, finish with fromStats. */
+  static stats(X, y) {
+    return linearStats(X, y, "LinearRegression.stats");
+  }
+  static mergeStats(a, b) {
+    return mergeLinearStats(a, b);
+  }
+  static fromStats(stats, params = {}) {
+    const model = new _LinearRegression(params);
+    if (stats.n === 0) throw new RangeError("LinearRegression: no training rows");
+    model.state = { ...solveLinear(stats, model.alpha), nTrain: stats.n };
+    return model;
+  }
+  /**
+   * One row fits the constant (every coefficient 0), as scikit-learn does; constant features get
+   * coefficient 0; dependent features (or more features than rows) get the minimum-norm solution.
+   */
+  fit(X, y) {
+    if (X.rows === 0) throw new RangeError("LinearRegression.fit: X has no rows");
+    const stats = linearStats(X, y, "LinearRegression.fit");
+    this.state = { ...solveLinear(stats, this.alpha), nTrain: stats.n };
+    return this;
+  }
+  fitted() {
+    if (!this.state)
+      throw new Error(
+        "LinearRegression: not fitted; call fit(), LinearRegression.fromStats() or load() first"
+      );
+    return this.state;
+  }
+  get coef() {
+    return Float64Array.from(this.fitted().coef);
+  }
+  get intercept() {
+    return this.fitted().intercept;
+  }
+  /** Rank of the centred training design (below the feature count: constant or dependent features). */
+  get rank() {
+    return this.fitted().rank;
+  }
+  predict(X) {
+    const { coef, intercept } = this.fitted();
+    const p = coef.length;
+    if (X.cols !== p)
+      throw new RangeError(
+        `LinearRegression.predict: X has ${X.cols} features, the model was fitted on ${p}`
+      );
+    checkFiniteMatrix(X, "LinearRegression.predict");
+    const n = X.rows;
+    const out = new Float64Array(n).fill(intercept);
+    for (let j = 0; j < p; j++) {
+      const w = coef[j];
+      const col = j * n;
+      for (let i = 0; i < n; i++) out[i] += X.data[col + i] * w;
+    }
+    return out;
+  }
+  toJSON() {
+    const s = this.fitted();
+    return {
+      format: LINEAR_REGRESSION_FORMAT,
+      version: FORMAT_VERSION6,
+      params: { alpha: this.alpha },
+      nFeatures: s.coef.length,
+      coef: Array.from(s.coef),
+      intercept: s.intercept,
+      rank: s.rank,
+      nTrain: s.nTrain
+    };
+  }
+  static load(json) {
+    const what = `${LINEAR_REGRESSION_FORMAT} model`;
+    const obj = checkFormat(json, LINEAR_REGRESSION_FORMAT, FORMAT_VERSION6);
+    const params = readObject(obj.params, `${what} "params"`);
+    const alpha = readNumber(params, "alpha", `${what} "params"`, { min: 0 });
+    const p = readInteger(obj, "nFeatures", what, { min: 0 });
+    const coef = readNumbers(obj, "coef", what, p);
+    const intercept = readNumber(obj, "intercept", what);
+    const rank = readInteger(obj, "rank", what, { min: 0, max: p });
+    const nTrain = readInteger(obj, "nTrain", what, { min: 1 });
+    if (rank > nTrain - 1)
+      throw new ModelFormatError(
+        `${what}: rank ${rank} is impossible with ${nTrain} training rows (at most ${nTrain - 1})`
+      );
+    const model = new _LinearRegression({ alpha });
+    model.state = { coef, intercept, rank, nTrain };
+    return model;
+  }
+};
+
+// actions/lib/models/regression-trees.ts
+function sortedDistinct(values) {
+  return Array.from(new Set(values)).sort((a, b) => a - b);
+}
+function encodeRegressionForest(f) {
+  const n = f.feature.length;
+  const perFeature = Array.from({ length: f.nFeatures }, () => []);
+  const leaves = [];
+  for (let node = 0; node < n; node++) {
+    if (f.feature[node] >= 0) perFeature[f.feature[node]].push(f.threshold[node]);
+    else leaves.push(f.value[node]);
+  }
+  const thresholds = perFeature.map(sortedDistinct);
+  const leafValues = sortedDistinct(leaves);
+  const thresholdIndex = thresholds.map((t) => new Map(t.map((v, k) => [v, k])));
+  const leafIndex = new Map(leafValues.map((v, k) => [v, k]));
+  const w = new ByteWriter();
+  for (let node = 0; node < n; node++) {
+    const j = f.feature[node];
+    if (j >= 0) {
+      w.varint(1 + j);
+      w.varint(thresholdIndex[j].get(f.threshold[node]));
+    } else {
+      w.varint(0);
+      w.varint(leafIndex.get(f.value[node]));
+    }
+  }
+  return { thresholds, leafValues, trees: w.bytes.slice(0, w.length) };
+}
+function decodeRegressionForest(encoded, nTrees, nodeCount, importances, fail2) {
+  const { thresholds, leafValues, trees: bytes } = encoded;
+  const p = thresholds.length;
+  const capacity = Math.min(nodeCount, bytes.length >> 1);
+  const feature2 = new Int32Array(capacity);
+  const threshold = new Float64Array(capacity);
+  const right = new Int32Array(capacity);
+  const value = new Float64Array(capacity);
+  const roots = new Int32Array(nTrees);
+  const cursor = { pos: 0 };
+  const awaitingRight = [];
+  let node = 0;
+  for (let t = 0; t < nTrees; t++) {
+    if (cursor.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
+    roots[t] = node;
+    for (; ; ) {
+      if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
+      const tag = readVarint(bytes, cursor, bytes.length, fail2);
+      const index = readVarint(bytes, cursor, bytes.length, fail2);
+      if (tag > 0) {
+        const j = tag - 1;
+        if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
+        if (index >= thresholds[j].length)
+          fail2(
+            `node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${thresholds[j].length}`
+          );
+        feature2[node] = j;
+        threshold[node] = thresholds[j][index];
+        awaitingRight.push(node);
+        node++;
+        continue;
+      }
+      if (index >= leafValues.length)
+        fail2(`leaf node ${node} uses value ${index}, but leafValues has ${leafValues.length}`);
+      feature2[node] = -1;
+      value[node] = leafValues[index];
+      node++;
+      const parent = awaitingRight.pop();
+      if (parent === void 0) break;
+      right[parent] = node;
+    }
+  }
+  if (cursor.pos !== bytes.length)
+    fail2(`trees hold ${bytes.length - cursor.pos} bytes after the last of ${nTrees} trees`);
+  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
+  return { nFeatures: p, roots, feature: feature2, threshold, right, value, importances };
+}
+
+// actions/lib/models/random-forest-regressor.ts
+var RANDOM_FOREST_REGRESSOR_FORMAT = "gitml.random-forest-regressor";
+var FORMAT_VERSION7 = 1;
+var RandomForestRegressor = class _RandomForestRegressor {
+  algorithm = "random-forest-regressor";
+  settings;
+  forest = null;
+  constructor(params = {}) {
+    this.settings = resolveParams2({ maxFeatures: 1, ...params });
+  }
+  get nFeatures() {
+    return this.forest?.nFeatures ?? 0;
+  }
+  /** Total node count over all trees (0 before fit). */
+  get nodeCount() {
+    return this.forest?.feature.length ?? 0;
+  }
+  params() {
+    return { ...this.settings };
+  }
+  /** A constant target gives one-leaf trees predicting it; importances are then all 0. */
+  fit(X, y) {
+    const who = "RandomForestRegressor.fit";
+    if (X.rows < 1 || X.cols < 1) throw new RangeError(`${who}: X is empty (${X.rows} \xD7 ${X.cols})`);
+    checkTargets(X, y, who);
+    checkFiniteMatrix(X, who);
+    this.forest = growRegressionForest(X, y, this.settings);
+    return this;
+  }
+  fitted(method) {
+    if (!this.forest)
+      throw new Error(`RandomForestRegressor.${method}: the model is not fitted; call fit() or load() first`);
+    return this.forest;
+  }
+  /** Every tree's prediction for every row, tree-major: out[t * rows + i]. */
+  treePredictions(X) {
+    const f = this.fitted("treePredictions");
+    if (X.cols !== f.nFeatures) {
+      throw new RangeError(
+        `RandomForestRegressor: X has ${X.cols} features, the model was fitted on ${f.nFeatures}`
+      );
+    }
+    checkFiniteMatrix(X, "RandomForestRegressor.predict");
+    const { rows, data } = X;
+    const { roots, feature: feature2, threshold, right, value } = f;
+    const out = new Float64Array(roots.length * rows);
+    for (let t = 0; t < roots.length; t++) {
+      const root = roots[t];
+      for (let i = 0; i < rows; i++) {
+        let node = root;
+        let j = feature2[node];
+        while (j >= 0) {
+          node = data[j * rows + i] <= threshold[node] ? node + 1 : right[node];
+          j = feature2[node];
+        }
+        out[t * rows + i] = value[node];
+      }
+    }
+    return out;
+  }
+  predict(X) {
+    const perTree = this.treePredictions(X);
+    const nTrees = this.fitted("predict").roots.length;
+    const n = X.rows;
+    const out = new Float64Array(n);
+    for (let t = 0; t < nTrees; t++) for (let i = 0; i < n; i++) out[i] += perTree[t * n + i];
+    for (let i = 0; i < n; i++) out[i] /= nTrees;
+    return out;
+  }
+  /** Mean decrease in squared error per feature, averaged over trees, normalised to sum 1. */
+  featureImportances() {
+    return Float64Array.from(this.fitted("featureImportances").importances);
+  }
+  toJSON() {
+    const f = this.fitted("toJSON");
+    const encoded = encodeRegressionForest(f);
+    return {
+      format: RANDOM_FOREST_REGRESSOR_FORMAT,
+      version: FORMAT_VERSION7,
+      params: { ...this.settings },
+      nFeatures: f.nFeatures,
+      nodeCount: f.feature.length,
+      featureImportances: Array.from(f.importances),
+      thresholds: encoded.thresholds,
+      leafValues: encoded.leafValues,
+      trees: encodeBase64(encoded.trees)
+    };
+  }
+  static load(json) {
+    const fail2 = (rule2) => {
+      throw new ModelFormatError(`RandomForestRegressor.load: ${rule2}`);
+    };
+    if (typeof json !== "object" || json === null || Array.isArray(json)) fail2("expected a JSON object");
+    const o = json;
+    if (o.format !== RANDOM_FOREST_REGRESSOR_FORMAT)
+      fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_REGRESSOR_FORMAT}"`);
+    if (o.version !== FORMAT_VERSION7)
+      fail2(`version ${JSON.stringify(o.version)} is not supported (expected ${FORMAT_VERSION7})`);
+    if (typeof o.params !== "object" || o.params === null || Array.isArray(o.params))
+      fail2("params must be an object");
+    let settings = resolveParams2({});
+    try {
+      settings = resolveParams2(o.params);
+    } catch (e) {
+      fail2(`params: ${e.message}`);
+    }
+    const p = o.nFeatures;
+    if (!isCount2(p) || p < 1) fail2("nFeatures must be an integer >= 1");
+    if (!isCount2(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
+    const thresholds = ascendingTables(o.thresholds, p, "thresholds", fail2);
+    const leafValues = ascendingTables([o.leafValues], 1, "leafValues", fail2)[0];
+    const imp = o.featureImportances;
+    if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
+    const importances = new Float64Array(p);
+    imp.forEach((v, j) => {
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+        fail2(`featureImportances[${j}] must be a finite number >= 0`);
+      importances[j] = v;
+    });
+    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
+    const bytes = decodeBase64(o.trees);
+    if (bytes === null) fail2("trees is not valid base64");
+    const model = new _RandomForestRegressor(settings);
+    model.forest = decodeRegressionForest(
+      { thresholds, leafValues, trees: bytes },
+      settings.nTrees,
+      o.nodeCount,
+      importances,
+      fail2
+    );
+    return model;
+  }
+};
+function isCount2(v) {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+function ascendingTables(value, count, name, fail2) {
+  const tables = name === "leafValues" ? value : value;
+  if (!Array.isArray(tables) || tables.length !== count) fail2(`${name} must be an array of ${count} arrays`);
+  return tables.map((table, j) => {
+    const label = name === "leafValues" ? name : `${name}[${j}]`;
+    if (!Array.isArray(table)) fail2(`${label} must be an array of numbers`);
+    const values = table;
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      if (typeof v !== "number" || !Number.isFinite(v)) fail2(`${label}[${k}] must be a finite number`);
+      if (k > 0 && !(values[k - 1] < v))
+        fail2(`${label} must be strictly ascending (entry ${k})`);
+    }
+    return values;
+  });
+}
+var NodeStore2 = class {
+  feature = new Int32Array(1024);
+  threshold = new Float64Array(1024);
+  right = new Int32Array(1024);
+  value = new Float64Array(1024);
+  nodes = 0;
+  addNode() {
+    if (this.nodes === this.feature.length) {
+      const size = this.nodes * 2;
+      this.feature = grow(this.feature, new Int32Array(size));
+      this.threshold = grow(this.threshold, new Float64Array(size));
+      this.right = grow(this.right, new Int32Array(size));
+      this.value = grow(this.value, new Float64Array(size));
+    }
+    return this.nodes++;
+  }
+};
+function growRegressionForest(X, y, s) {
+  const n = X.rows;
+  const p = X.cols;
+  const data = X.data;
+  const mtry = featuresPerNode(s.maxFeatures, p);
+  const store = new NodeStore2();
+  const roots = new Int32Array(s.nTrees);
+  const importances = new Float64Array(p);
+  const treeImportance = new Float64Array(p);
+  const bag = new InBagLists(presort(X), n, p);
+  const { weight, lists } = bag;
+  const stack = new NodeStack();
+  const master = createRng(s.seed);
+  for (let t = 0; t < s.nTrees; t++) {
+    const rng = bag.startTree(master, s.bootstrap);
+    const m = bag.m;
+    treeImportance.fill(0);
+    roots[t] = store.nodes;
+    stack.push(0, m, 0, -1);
+    while (stack.size > 0) {
+      const top = stack.pop();
+      const start = stack.start[top];
+      const end = stack.end[top];
+      const depth = stack.depth[top];
+      const parent = stack.parent[top];
+      const node = store.addNode();
+      if (parent >= 0) store.right[parent] = node;
+      let total = 0;
+      let sum2 = 0;
+      let yMin = Number.POSITIVE_INFINITY;
+      let yMax = Number.NEGATIVE_INFINITY;
+      for (let q = start; q < end; q++) {
+        const r2 = lists[q];
+        const w = weight[r2];
+        total += w;
+        sum2 += w * y[r2];
+        if (y[r2] < yMin) yMin = y[r2];
+        if (y[r2] > yMax) yMax = y[r2];
+      }
+      const rowsHere = end - start;
+      if (s.maxDepth > 0 && depth >= s.maxDepth || rowsHere < 2 * s.minSamplesLeaf || yMin === yMax) {
+        makeLeaf(store, node, sum2 / total);
+        continue;
+      }
+      let bestProxy = Number.NEGATIVE_INFINITY;
+      let bestFeature = -1;
+      let bestPos = -1;
+      let visited = 0;
+      let nonConstant = 0;
+      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
+        const f = bag.pickFeature(v, rng);
+        visited++;
+        const base2 = f * m;
+        const col2 = f * n;
+        if (data[col2 + lists[base2 + start]] === data[col2 + lists[base2 + end - 1]]) continue;
+        nonConstant++;
+        let leftWeight = 0;
+        let leftSum = 0;
+        const lastLeft = end - s.minSamplesLeaf;
+        let xNext = data[col2 + lists[base2 + start]];
+        for (let q = start; q < lastLeft; q++) {
+          const r2 = lists[base2 + q];
+          const w = weight[r2];
+          leftWeight += w;
+          leftSum += w * y[r2];
+          const x = xNext;
+          xNext = data[col2 + lists[base2 + q + 1]];
+          if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
+            const rightSum = sum2 - leftSum;
+            const proxy = leftSum * leftSum / leftWeight + rightSum * rightSum / (total - leftWeight);
+            if (proxy > bestProxy) {
+              bestProxy = proxy;
+              bestFeature = f;
+              bestPos = q + 1;
+            }
+          }
+        }
+      }
+      if (bestFeature < 0) {
+        makeLeaf(store, node, sum2 / total);
+        continue;
+      }
+      const base = bestFeature * m;
+      const col = bestFeature * n;
+      store.feature[node] = bestFeature;
+      store.threshold[node] = splitThreshold(
+        data[col + lists[base + bestPos - 1]],
+        data[col + lists[base + bestPos]]
+      );
+      treeImportance[bestFeature] += Math.max(0, bestProxy - sum2 * sum2 / total);
+      bag.partition(bestFeature, start, bestPos, end);
+      stack.pushChildren(node, start, bestPos, end, depth);
+    }
+    addTreeImportances(importances, treeImportance);
+  }
+  normaliseImportances(importances);
+  const count = store.nodes;
+  return {
+    nFeatures: p,
+    roots,
+    feature: store.feature.slice(0, count),
+    threshold: store.threshold.slice(0, count),
+    right: store.right.slice(0, count),
+    value: store.value.slice(0, count),
+    importances
+  };
+}
+function makeLeaf(store, node, value) {
+  store.feature[node] = -1;
+  store.threshold[node] = 0;
+  store.right[node] = 0;
+  store.value[node] = value;
+}
+
+// actions/lib/models/regressors.ts
+var REGRESSION_ALGORITHMS = [
+  {
+    name: "linear-regression",
+    title: "Linear regression",
+    standardize: false,
+    create: () => new LinearRegression(),
+    grid: [{}]
+  },
+  {
+    name: "ridge",
+    title: "Ridge regression",
+    standardize: true,
+    create: (p) => new LinearRegression({ alpha: p.alpha ?? 1 }),
+    grid: [{ alpha: 1 }, { alpha: 0.1 }, { alpha: 10 }, { alpha: 100 }]
+  },
+  {
+    name: "knn-regressor",
+    title: "k-nearest neighbours",
+    standardize: true,
+    create: (p) => new KnnRegressor(knnParams(p)),
+    grid: [5, 9, 15].flatMap((k) => [
+      { k, weights: "uniform" },
+      { k, weights: "distance" }
+    ])
+  },
+  {
+    name: "random-forest-regressor",
+    title: "Random forest",
+    standardize: false,
+    create: (p) => new RandomForestRegressor(randomForestParams(p)),
+    grid: [
+      { nTrees: 100, minSamplesLeaf: 1, maxFeatures: 1 },
+      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: 1 },
+      { nTrees: 100, minSamplesLeaf: 1, maxFeatures: 0.5 }
+    ]
+  }
+];
+function loadRegressor(json) {
+  return loadByFormat(
+    json,
+    {
+      [LINEAR_REGRESSION_FORMAT]: LinearRegression.load,
+      [KNN_REGRESSOR_FORMAT]: KnnRegressor.load,
+      [RANDOM_FOREST_REGRESSOR_FORMAT]: RandomForestRegressor.load
+    },
+    "regressor"
+  );
+}
+
 // actions/lib/source-format.ts
 var CSV_DELIMITERS = [",", ";", "	", "|"];
 
@@ -32727,22 +33576,30 @@ function defaultParams(a) {
     return a.grid[0] ?? {};
   }
 }
+var ALL_ALGORITHMS = [...ALGORITHMS, ...REGRESSION_ALGORITHMS];
+function algorithmsFor(spec) {
+  const label = typeof spec === "object" && spec !== null ? spec.label : void 0;
+  const numeric = typeof label === "object" && label !== null && label.type === "numeric";
+  return numeric ? REGRESSION_ALGORITHMS : ALGORITHMS;
+}
 var MODEL = {
   kind: "object",
   description: "The model that train --no-search fits.",
   fields: {
     algorithm: {
       kind: "choice",
-      values: ALGORITHMS.map((a) => a.name),
+      values: ALL_ALGORITHMS.map((a) => a.name),
       default: "gaussian-nb",
-      description: "The algorithm train --no-search fits."
+      defaultText: "'gaussian-nb' (classification), 'ridge' (regression)",
+      fitting: (spec) => algorithmsFor(spec).map((a) => a.name),
+      description: "The algorithm train --no-search fits: a classifier for a categorical label, a regressor for a numeric one."
     },
     params: { kind: "object", description: "Hyper-parameters of the algorithm.", fields: {} }
   },
   variants: {
     key: "algorithm",
     cases: Object.fromEntries(
-      ALGORITHMS.map((a) => [a.name, { fields: { params: paramsShape(defaultParams(a)) } }])
+      ALL_ALGORITHMS.map((a) => [a.name, { fields: { params: paramsShape(defaultParams(a)) } }])
     )
   }
 };
@@ -32829,28 +33686,59 @@ var SPEC_SHAPE = {
     },
     label: {
       kind: "object",
-      description: "What is predicted.",
+      description: "What is predicted: a class (classification) or a number (regression).",
       fields: {
         column: text("The raw CSV's column header."),
         name: { kind: "text", ...SNAKE, description: "The stored name (lower_snake_case)." },
         title: text("What people see.", { defaultText: "the name" }),
         type: {
           kind: "choice",
-          values: ["categorical"],
+          values: ["categorical", "numeric"],
           default: "categorical",
-          unsupported: {
-            numeric: "regression (a numeric label) is not supported yet: gitml predicts classes; list the classes under label.classes, or wait for regression"
-          },
-          description: "categorical (classification); numeric (regression) is not supported yet."
+          description: "categorical (classification: one of the classes) or numeric (regression: a number)."
         },
         classes: {
           kind: "list",
-          description: "The classes, at least two, in code order.",
+          description: "Categorical: the classes, at least two, in code order.",
           items: category("class"),
           minItems: 2
+        },
+        unit: text("Numeric: unit shown beside a value, e.g. points."),
+        range: {
+          kind: "list",
+          description: "Numeric: the valid range [low, high], inclusive; a label outside it is quarantined.",
+          items: { kind: "number", description: "A bound." },
+          minItems: 2,
+          maxItems: 2
+        },
+        decimals: {
+          kind: "number",
+          integer: true,
+          minimum: 0,
+          maximum: 12,
+          description: "Numeric: decimals kept for generated and predicted values."
+        },
+        tolerances: {
+          kind: "list",
+          description: 'Numeric: the tolerances T of "accuracy within T" (the share of predictions within T of the actual), in the unit.',
+          items: { kind: "number", minimum: 0, description: "A tolerance, more than 0." },
+          minItems: 1,
+          defaultText: "[0.5, 1] when decimals is 0, otherwise none"
         }
       },
-      required: ["column", "name", "classes"]
+      required: ["column", "name"],
+      variants: {
+        key: "type",
+        cases: {
+          categorical: { required: ["classes"], forbidden: ["unit", "range", "decimals", "tolerances"] },
+          numeric: {
+            forbidden: ["classes"],
+            forbiddenWhy: {
+              classes: "a numeric label (regression) has no classes: remove 'classes', or set type: categorical to predict classes"
+            }
+          }
+        }
+      }
     },
     features: {
       kind: "list",
@@ -32906,7 +33794,13 @@ var SPEC_SHAPE = {
           minimum: 0,
           maximum: 1,
           defaultText: "the champion's holdout accuracy \u2212 0.15",
-          description: "Alert when the rolling 30-day accuracy is below this."
+          description: "Classification: alert when the rolling 30-day accuracy is below this."
+        },
+        maeMargin: {
+          kind: "number",
+          minimum: 0,
+          defaultText: "25% of the champion's holdout MAE",
+          description: "Regression: alert when the rolling 30-day MAE exceeds the champion's holdout MAE by more than this, in the label's unit."
         }
       }
     }
@@ -32970,14 +33864,14 @@ function walk(shape, v, path17, root, out) {
     walkObject(shape, v, path17, root, out);
     return;
   }
-  const problem = valueProblem(shape, v);
+  const problem = valueProblem(shape, v, root);
   if (problem) out.push({ path: path17, message: `${displayPath(path17, root)}: ${problem}` });
   if (shape.kind === "list" && Array.isArray(v))
     v.forEach((item, i) => {
       walk(shape.items, item, [...path17, i], root, out);
     });
 }
-function valueProblem(shape, v) {
+function valueProblem(shape, v, root) {
   switch (shape.kind) {
     case "text":
       if (typeof v !== "string")
@@ -32990,8 +33884,9 @@ function valueProblem(shape, v) {
     case "choice": {
       if (typeof v === "string" && shape.unsupported?.[v]) return shape.unsupported[v];
       if (typeof v === "string" && shape.values.includes(v)) return null;
-      const allowed = shape.values.length === 1 ? `'${shape.values[0]}'` : `one of ${shape.values.join(", ")}`;
-      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, shape.values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
+      const values = shape.fitting?.(root) ?? shape.values;
+      const allowed = values.length === 1 ? `'${values[0]}'` : `one of ${values.join(", ")}`;
+      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
     }
     case "number": {
       if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf2(v)}`;
@@ -33025,7 +33920,7 @@ function effectiveObject(shape, v) {
       const where = Object.entries(cases).filter(([, c]) => !c.forbidden?.includes(f)).map(([value2]) => value2);
       forbidden.set(
         f,
-        `'${f}' applies only when ${key} is ${where.join(" or ")} (here ${key} is ${String(value)})`
+        variant.forbiddenWhy?.[f] ?? `'${f}' applies only when ${key} is ${where.join(" or ")} (here ${key} is ${String(value)})`
       );
     }
   }
@@ -33150,7 +34045,30 @@ function crossChecks(raw2, opts, out) {
   if (isObj(raw2.label)) {
     claim(raw2.label.name, ["label", "name"]);
     codes(raw2.label.classes, ["label", "classes"], raw2, out);
+    const r2 = raw2.label.range;
+    if (Array.isArray(r2) && r2.length === 2 && typeof r2[0] === "number" && typeof r2[1] === "number" && r2[0] >= r2[1])
+      add(["label", "range"], `[${r2[0]}, ${r2[1]}]: low must be < high`);
+    const t = raw2.label.tolerances;
+    if (Array.isArray(t))
+      t.forEach((x, i) => {
+        if (x === 0) add(["label", "tolerances", i], "must be more than 0, got 0");
+      });
   }
+  algorithmForTask(raw2, add);
+}
+function algorithmForTask(raw2, add) {
+  const algorithm = isObj(raw2.model) ? raw2.model.algorithm : void 0;
+  if (typeof algorithm !== "string" || !isObj(raw2.label)) return;
+  if (raw2.label.type !== void 0 && raw2.label.type !== "numeric" && raw2.label.type !== "categorical")
+    return;
+  const numeric = raw2.label.type === "numeric";
+  const fits = algorithmsFor(raw2).map((a) => a.name);
+  const other = [...ALGORITHMS, ...REGRESSION_ALGORITHMS].map((a) => a.name).filter((a) => !fits.includes(a));
+  if (fits.includes(algorithm) || !other.includes(algorithm)) return;
+  add(
+    ["model", "algorithm"],
+    numeric ? `'${algorithm}' is a classifier, but label.type is numeric (regression): use one of ${fits.join(", ")}${didYouMean(`${algorithm}-regressor`, fits)}, or set label.type: categorical` : `'${algorithm}' is a regressor, but the label is categorical (classification): use one of ${fits.join(", ")}, or set label.type: numeric`
+  );
 }
 function codes(list, path17, raw2, out) {
   if (!Array.isArray(list)) return;
@@ -33196,6 +34114,9 @@ function positionOf(root, path17, doc, lines) {
 }
 
 // actions/lib/spec.ts
+function taskOf(label) {
+  return label.type === "numeric" ? "regression" : "classification";
+}
 var SpecError = class extends Error {
   name = "SpecError";
   /** Every problem found (one for the errors thrown while building a checked spec). */
@@ -33317,8 +34238,7 @@ function parseSpec(raw2, where) {
   const labelName = str(lab, "name", `${where} label`);
   if (!NAME.test(labelName))
     throw new SpecError(`${where} label: name '${labelName}' must be lower_snake_case`);
-  const classes = categories(lab.classes, `${where} label`);
-  if (classes.length < 2) throw new SpecError(`${where} label: at least two classes are needed`);
+  const label = labelOf(lab, labelName, `${where} label`);
   if (!Array.isArray(raw2.features) || raw2.features.length === 0) {
     throw new SpecError(`${where}: 'features' must be a non-empty list`);
   }
@@ -33351,8 +34271,9 @@ function parseSpec(raw2, where) {
     generator.drift = { start, sdPerDay: num(gen.drift, "sdPerDay", `${where} generator.drift`, 0.05) };
   }
   const model = isObj2(raw2.model) ? raw2.model : {};
-  const algorithm = str(model, "algorithm", `${where} model`, "gaussian-nb");
-  const algorithmNames = ALGORITHMS.map((a) => a.name);
+  const regression = taskOf(label) === "regression";
+  const algorithm = str(model, "algorithm", `${where} model`, regression ? "ridge" : "gaussian-nb");
+  const algorithmNames = (regression ? REGRESSION_ALGORITHMS : ALGORITHMS).map((a) => a.name);
   if (!algorithmNames.includes(algorithm))
     throw new SpecError(
       `${where} model: algorithm '${algorithm}' is not one of ${algorithmNames.join(", ")}${didYouMean(algorithm, algorithmNames)}`
@@ -33370,12 +34291,7 @@ function parseSpec(raw2, where) {
     },
     primaryKey: typeof pk.column === "string" ? { column: pk.column } : {},
     eventTime: typeof et.column === "string" ? { column: et.column } : { fixed: et.fixed },
-    label: {
-      column: str(lab, "column", `${where} label`),
-      name: labelName,
-      title: str(lab, "title", `${where} label`, labelName),
-      classes
-    },
+    label,
     features,
     generator,
     model: { algorithm, params },
@@ -33424,13 +34340,59 @@ function sourceFormatOf(src, where) {
   }
   return out;
 }
+function labelOf(lab, name, where) {
+  const common = { column: str(lab, "column", where), name, title: str(lab, "title", where, name) };
+  const type = lab.type ?? "categorical";
+  if (type !== "categorical" && type !== "numeric")
+    throw new SpecError(`${where}: type must be 'categorical' (classification) or 'numeric' (regression)`);
+  if (type === "categorical") {
+    const classes = categories(lab.classes, where);
+    if (classes.length < 2) throw new SpecError(`${where}: at least two classes are needed`);
+    return { ...common, type, classes, tolerances: [] };
+  }
+  if (lab.classes !== void 0)
+    throw new SpecError(
+      `${where}: a numeric label (regression) has no classes: remove 'classes', or set type: categorical`
+    );
+  const out = { ...common, type, classes: [], tolerances: [] };
+  if (lab.unit !== void 0) out.unit = str(lab, "unit", where);
+  if (lab.range !== void 0) {
+    const r2 = lab.range;
+    if (!Array.isArray(r2) || r2.length !== 2 || !r2.every((x) => typeof x === "number" && Number.isFinite(x)) || r2[0] >= r2[1])
+      throw new SpecError(`${where}: range must be [low, high] with low < high`);
+    out.range = [r2[0], r2[1]];
+  }
+  if (lab.decimals !== void 0) {
+    const d = lab.decimals;
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0 || d > 12)
+      throw new SpecError(`${where}: decimals must be a whole number from 0 to 12`);
+    out.decimals = d;
+  }
+  if (lab.tolerances !== void 0) {
+    const t = lab.tolerances;
+    if (!Array.isArray(t) || !t.every((x) => typeof x === "number" && Number.isFinite(x) && x > 0))
+      throw new SpecError(`${where}: tolerances must be a list of positive numbers`);
+    out.tolerances = [...new Set(t)].sort((a, b) => a - b);
+  } else if (out.decimals === 0) {
+    out.tolerances = [0.5, 1];
+  }
+  return out;
+}
 function monitoringOf(v, where) {
   if (v === void 0) return {};
   if (!isObj2(v)) throw new SpecError(`${where}: must be a mapping`);
-  if (v.accuracyThreshold === void 0) return {};
-  const t = num(v, "accuracyThreshold", where, 0);
-  if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
-  return { accuracyThreshold: t };
+  const out = {};
+  if (v.accuracyThreshold !== void 0) {
+    const t = num(v, "accuracyThreshold", where, 0);
+    if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
+    out.accuracyThreshold = t;
+  }
+  if (v.maeMargin !== void 0) {
+    const m = num(v, "maeMargin", where, 0);
+    if (m < 0) throw new SpecError(`${where}: maeMargin must be zero or more (in the label's unit)`);
+    out.maeMargin = m;
+  }
+  return out;
 }
 function featureSchema(spec) {
   const out = [];
@@ -34726,6 +35688,13 @@ function parseNumber(raw2, column) {
   }
   const x = Number(raw2);
   return Number.isFinite(x) ? x : `'${column}' = '${raw2}' is not a finite number`;
+}
+function numericLabel(rule2, raw2) {
+  const x = NUMBER.test(raw2) ? Number(raw2) : Number.NaN;
+  if (!Number.isFinite(x)) return `label '${rule2.name}' = '${raw2}' is not a number`;
+  const [lo, hi] = rule2.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  if (x < lo || x > hi) return `label '${rule2.name}' = ${raw2} is outside [${lo}, ${hi}]`;
+  return { value: x, text: String(x) };
 }
 function checkValue(f, value, column = f.name) {
   if (value === "") return `'${column}' is missing`;
@@ -36495,37 +37464,6 @@ function countNewlines(fields) {
   return n;
 }
 
-// actions/lib/feature-table.ts
-var SOURCES = ["backfill", "synthetic", "ingest"];
-function emptyTable(features, capacity = 0) {
-  return {
-    rows: 0,
-    ids: new Float64Array(capacity),
-    eventTimes: new Float64Array(capacity),
-    sources: new Uint8Array(capacity),
-    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
-    labels: new Int32Array(capacity)
-  };
-}
-function concatTables(parts, features) {
-  const n = parts.reduce((s, p) => s + p.rows, 0);
-  const out = emptyTable(features, n);
-  out.rows = n;
-  let at = 0;
-  for (const p of parts) {
-    out.ids.set(p.ids.subarray(0, p.rows), at);
-    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
-    out.sources.set(p.sources.subarray(0, p.rows), at);
-    out.labels.set(p.labels.subarray(0, p.rows), at);
-    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
-    at += p.rows;
-  }
-  return out;
-}
-function isoFromMs(ms) {
-  return new Date(ms).toISOString().replace(".000Z", "Z");
-}
-
 // actions/lib/file-source.ts
 import { existsSync as existsSync7, readdirSync as readdirSync4 } from "node:fs";
 import path13 from "node:path";
@@ -36662,8 +37600,12 @@ function readPartitionInto(bytes, layout2, file, t, offset) {
     kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
     cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
   }
-  kinds.push(5 /* Label */);
+  kinds.push(layout2.numericLabel ? 6 /* NumericLabel */ : 5 /* Label */);
   cats.push(layout2.classes.map((c) => enc.encode(c.value)));
+  const [labelLo, labelHi] = layout2.numericLabel?.range ?? [
+    Number.NEGATIVE_INFINITY,
+    Number.POSITIVE_INFINITY
+  ];
   const sourceBytes = SOURCES.map((s) => enc.encode(s));
   const ncol = kinds.length;
   const lo = layout2.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
@@ -36780,6 +37722,23 @@ function readPartitionInto(bytes, layout2, file, t, offset) {
             );
           }
           t.labels[row] = code;
+          break;
+        }
+        case 6 /* NumericLabel */: {
+          if (fe === fs3) {
+            t.labels[row] = -1;
+            t.targets[row] = Number.NaN;
+            break;
+          }
+          const x = parseNumberBytes(src, fs3, fe);
+          if (!Number.isFinite(x) || x < labelLo || x > labelHi) {
+            const text2 = decoder.decode(src.subarray(fs3, fe));
+            throw new PartitionError(
+              !Number.isFinite(x) ? `${file} line ${line}: label '${layout2.labelName}' = '${text2}' is not a number` : `${file} line ${line}: label '${layout2.labelName}' = ${text2} is outside [${labelLo}, ${labelHi}]`
+            );
+          }
+          t.labels[row] = 0;
+          t.targets[row] = x;
           break;
         }
       }
@@ -37172,8 +38131,25 @@ function schemaChanges(stored, spec) {
   }
   if (stored.label.name !== spec.label.name)
     out.push(`label.name '${stored.label.name}' \u2192 '${spec.label.name}'`);
-  const classes = codesChange(stored.label.classes, spec.label.classes);
-  if (classes) out.push(`label.classes: ${classes}`);
+  const storedType = stored.label.type ?? "categorical";
+  if (storedType !== spec.label.type) {
+    const task = (t) => t === "numeric" ? "regression" : "classification";
+    out.push(
+      `label.type ${storedType} \u2192 ${spec.label.type} (${task(storedType)} \u2192 ${task(spec.label.type)}: the stored labels are ${storedType === "numeric" ? "numbers" : "classes"})`
+    );
+  } else if (storedType === "numeric") {
+    const [a, b] = stored.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    const [c, d] = spec.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    if (a !== c || b !== d) {
+      const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
+      out.push(`label.range ${how} ${rangeText(stored.label.range)} \u2192 ${rangeText(spec.label.range)}`);
+    }
+    if (stored.label.decimals !== spec.label.decimals)
+      out.push(`label.decimals ${stored.label.decimals ?? "none"} \u2192 ${spec.label.decimals ?? "none"}`);
+  } else {
+    const classes = codesChange(stored.label.classes, spec.label.classes);
+    if (classes) out.push(`label.classes: ${classes}`);
+  }
   for (const f of spec.features) {
     if (f.missing !== "reject" && before.includes(f.name) && !(f.name in stored.fill))
       out.push(`feature '${f.name}' missing: ${f.missing} (the fill value is recorded at backfill)`);
@@ -37196,6 +38172,9 @@ function codesChange(before, after) {
     ...added.length ? [`${quoted(added)} added`] : []
   ];
   return parts.length ? parts.join(", ") : `reordered (stored: ${a.join(", ")})`;
+}
+function rangeText(r2) {
+  return r2 ? `[${r2[0]}, ${r2[1]}]` : "none";
 }
 function quoted(xs) {
   return xs.map((x) => `'${x}'`).join(", ");
@@ -37277,7 +38256,6 @@ function computeStats(table, schema, label) {
     const col = table.columns[j].subarray(0, n);
     features[f.name] = f.type === "numeric" ? numericStats(col) : categoricalStats(col, f.categories ?? []);
   });
-  const labels = categoricalStats(table.labels.subarray(0, n), label.classes);
   const iso = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
   return {
     rows: n,
@@ -37285,8 +38263,16 @@ function computeStats(table, schema, label) {
     firstEventTime: n ? iso(first) : null,
     lastEventTime: n ? iso(last) : null,
     features,
-    label: { name: label.name, unlabelled: labels.missing, counts: labels.counts }
+    label: label.type === "numeric" ? numericLabelStats(table, label.name) : classLabelStats(table, label)
   };
+}
+function classLabelStats(table, label) {
+  const labels = categoricalStats(table.labels.subarray(0, table.rows), label.classes);
+  return { name: label.name, unlabelled: labels.missing, counts: labels.counts };
+}
+function numericLabelStats(table, name) {
+  const s = numericStats(table.targets.subarray(0, table.rows));
+  return { name, unlabelled: s.missing, count: s.count, mean: s.mean, sd: s.sd, min: s.min, max: s.max };
 }
 
 // actions/lib/feature-group.ts
@@ -37297,17 +38283,43 @@ var FeatureGroupError = class extends Error {
 var SchemaEditError = class extends FeatureGroupError {
   name = "SchemaEditError";
 };
+function storedLabel(spec) {
+  const { name, title, classes, type, unit, range, decimals } = spec.label;
+  if (type !== "numeric") return { name, title, classes };
+  return {
+    name,
+    title,
+    classes: [],
+    type,
+    ...unit !== void 0 ? { unit } : {},
+    ...range !== void 0 ? { range } : {},
+    ...decimals !== void 0 ? { decimals } : {}
+  };
+}
+function isNumericLabel(label) {
+  return label.type === "numeric";
+}
 var COUNT_KEYS = ["rows", "rejected", "nextId", "partitions"];
 var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
 function schemaHashOf(spec) {
+  const { type, range, decimals } = storedLabel(spec);
   const schema = {
     features: featureSchema(spec),
-    label: { name: spec.label.name, classes: spec.label.classes }
+    label: {
+      name: spec.label.name,
+      classes: spec.label.classes,
+      ...type ? { type, ...range ? { range } : {}, ...decimals !== void 0 ? { decimals } : {} } : {}
+    }
   };
   return createHash3("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
 }
 function layoutOf(meta) {
-  return { features: meta.features, labelName: meta.label.name, classes: meta.label.classes };
+  return {
+    features: meta.features,
+    labelName: meta.label.name,
+    classes: meta.label.classes,
+    ...isNumericLabel(meta.label) ? { numericLabel: { range: meta.label.range } } : {}
+  };
 }
 function expectationsOf(spec) {
   const out = [
@@ -37327,11 +38339,20 @@ function expectationsOf(spec) {
       });
     }
   }
-  out.push({
-    column: spec.label.name,
-    rule: "in-set",
-    detail: `${spec.label.classes.map((c) => c.value).join("|")} or empty`
-  });
+  if (spec.label.type === "numeric") {
+    out.push({ column: spec.label.name, rule: "type", detail: "finite number or empty" });
+    if (spec.label.range)
+      out.push({
+        column: spec.label.name,
+        rule: "range",
+        detail: `[${spec.label.range[0]}, ${spec.label.range[1]}] or empty`
+      });
+  } else
+    out.push({
+      column: spec.label.name,
+      rule: "in-set",
+      detail: `${spec.label.classes.map((c) => c.value).join("|")} or empty`
+    });
   return out;
 }
 function partitionFile(month, piece = 1) {
@@ -37546,7 +38567,7 @@ var FeatureGroup = class _FeatureGroup {
     this.assertNoMissingPartitions(wanted);
     const months = this.months().filter(wanted);
     const parts = months.flatMap((m) => this.verifiedPieces(m).map((p) => ({ ...p, month: m })));
-    return applyLateLabels(this.tableOf(parts), this.lateLabels());
+    return applyLateLabels(this.tableOf(parts), this.lateLabels(), this.numericLabel);
   }
   /** Verified pieces read into one table, in the order given, every row checked against its month. */
   tableOf(parts) {
@@ -37564,25 +38585,35 @@ var FeatureGroup = class _FeatureGroup {
   get labelsPath() {
     return `${this.dir}/labels.csv`;
   }
+  /** Whether the label is a number (regression): rows read it into `targets`. */
+  get numericLabel() {
+    return isNumericLabel(this.meta.label);
+  }
   /**
    * Labels that arrived after their row (labels.csv: id, label, labelled_at): rows are append-only,
-   * so an outcome learnt later is its own append-only record, applied when the group is read.
+   * so an outcome learnt later is its own append-only record, applied when the group is read. By id:
+   * the class index, or the label's value for a numeric label (see applyLateLabels).
    */
   lateLabels() {
     const bytes = this.files.readBytes(this.labelsPath);
+    if (!bytes) return /* @__PURE__ */ new Map();
+    return this.parseLateLabels(Buffer.from(bytes).toString("utf8"));
+  }
+  parseLateLabels(text2) {
     const out = /* @__PURE__ */ new Map();
-    if (!bytes) return out;
-    const table = parseCsvText(Buffer.from(bytes).toString("utf8"), this.labelsPath);
-    const classes = this.meta.label.classes.map((c) => c.value);
-    for (const r2 of table.records) {
+    const { name, classes } = this.meta.label;
+    const numeric = this.numericLabel;
+    for (const r2 of parseCsvText(text2, this.labelsPath).records) {
       const id = Number(r2.values.id);
-      const code = classes.indexOf(r2.values[this.meta.label.name] ?? "");
-      if (!Number.isInteger(id) || code < 0) {
+      const raw2 = r2.values[name] ?? "";
+      const checked = numeric ? numericLabel(this.meta.label, raw2) : null;
+      const value = checked === null ? classes.findIndex((c) => c.value === raw2) : typeof checked === "string" ? -1 : checked.value;
+      if (!Number.isInteger(id) || (checked === null ? value < 0 : typeof checked === "string")) {
         throw new FeatureGroupError(
-          `${this.labelsPath} line ${r2.line}: needs a whole-number id and a class of '${this.meta.label.name}'`
+          `${this.labelsPath} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(", ")}]` : ""} for` : "a class of"} '${name}'`
         );
       }
-      out.set(id, code);
+      out.set(id, value);
     }
     return out;
   }
@@ -37592,25 +38623,33 @@ var FeatureGroup = class _FeatureGroup {
    */
   appendLabels(entries2, now, opts = {}) {
     const parts = this.partitionsByMonth();
+    const numeric = this.numericLabel;
     const table = applyLateLabels(
       concatTables([...parts.values()], this.meta.features.length),
-      this.lateLabels()
+      this.lateLabels(),
+      numeric
     );
-    const labelOf = /* @__PURE__ */ new Map();
-    for (let i = 0; i < table.rows; i++) labelOf.set(table.ids[i], table.labels[i]);
     const classes = this.meta.label.classes.map((c) => c.value);
+    const labelOf2 = /* @__PURE__ */ new Map();
+    for (let i = 0; i < table.rows; i++)
+      labelOf2.set(
+        table.ids[i],
+        table.labels[i] < 0 ? "" : numeric ? String(table.targets[i]) : classes[table.labels[i]]
+      );
     const rejected = [];
     const accepted = [];
     const at = isoSeconds(now);
     for (const e of entries2) {
-      const current = labelOf.get(e.id);
-      const reason = current === void 0 ? `id ${e.id} is not in the feature group` : current >= 0 ? `id ${e.id} already has label '${classes[current]}'` : !classes.includes(e.label) ? `label '${this.meta.label.name}' = '${e.label}' is not one of ${classes.join(", ")}` : null;
+      const current = labelOf2.get(e.id);
+      const checked = numeric ? numericLabel(this.meta.label, e.label) : null;
+      const reason = current === void 0 ? `id ${e.id} is not in the feature group` : current !== "" ? `id ${e.id} already has label '${current}'` : typeof checked === "string" ? checked : checked === null && !classes.includes(e.label) ? `label '${this.meta.label.name}' = '${e.label}' is not one of ${classes.join(", ")}` : null;
       if (reason) {
         rejected.push({ detectedAt: at, origin: e.origin, line: e.line, reason, record: e.record });
         continue;
       }
-      labelOf.set(e.id, classes.indexOf(e.label));
-      accepted.push([String(e.id), e.label, at]);
+      const text2 = checked && typeof checked !== "string" ? checked.text : e.label;
+      labelOf2.set(e.id, text2);
+      accepted.push([String(e.id), text2, at]);
     }
     const old = this.files.readBytes(this.labelsPath);
     const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
@@ -37736,17 +38775,8 @@ var FeatureGroup = class _FeatureGroup {
       });
     }
     added.release();
-    let late = this.lateLabels();
-    if (labelsText !== void 0) {
-      late = /* @__PURE__ */ new Map();
-      for (const r2 of parseCsvText(labelsText, this.labelsPath).records) {
-        late.set(
-          Number(r2.values.id),
-          this.meta.label.classes.findIndex((c) => c.value === r2.values[this.meta.label.name])
-        );
-      }
-    }
-    const all = applyLateLabels(readParts(sources, this.layout), late);
+    const late = labelsText === void 0 ? this.lateLabels() : this.parseLateLabels(labelsText);
+    const all = applyLateLabels(readParts(sources, this.layout), late, this.numericLabel);
     const rejectedPath = `${this.dir}/rejected.csv`;
     if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
       const old = this.files.readBytes(rejectedPath);
@@ -37830,7 +38860,7 @@ var FeatureGroup = class _FeatureGroup {
         classes: spec.label.classes
       }),
       features: featureSchema(spec),
-      label: { name: spec.label.name, title: spec.label.title, classes: spec.label.classes },
+      label: storedLabel(spec),
       expectations: expectationsOf(spec),
       fill: fill2,
       rows: 0,
@@ -37856,18 +38886,9 @@ function readParts(parts, layout2) {
     t.eventTimes.set(p.eventTimes.subarray(0, p.rows), t.rows);
     t.sources.set(p.sources.subarray(0, p.rows), t.rows);
     t.labels.set(p.labels.subarray(0, p.rows), t.rows);
+    t.targets.set(p.targets.subarray(0, p.rows), t.rows);
     for (let j = 0; j < p.columns.length; j++) t.columns[j].set(p.columns[j].subarray(0, p.rows), t.rows);
     t.rows += p.rows;
-  }
-  return t;
-}
-function applyLateLabels(t, late) {
-  if (late.size === 0) return t;
-  for (let i = 0; i < t.rows; i++) {
-    if (t.labels[i] < 0) {
-      const code = late.get(t.ids[i]);
-      if (code !== void 0) t.labels[i] = code;
-    }
   }
   return t;
 }
@@ -37919,6 +38940,8 @@ function parseMeta(files, dir, spec, version) {
   if (!Array.isArray(m.features) || !Array.isArray(m.columns) || typeof m.label?.name !== "string" || !Array.isArray(m.label?.classes)) {
     throw bad("features, columns and label are required");
   }
+  if (m.label.type !== void 0 && m.label.type !== "numeric")
+    throw bad(`label.type '${String(m.label.type)}' is not 'numeric' (absent for a classification label)`);
   if (typeof m.fill !== "object" || m.fill === null) throw bad("'fill' must be an object");
   const legacy = COUNT_KEYS.some((k) => k in m);
   const countsFile = legacy ? file : `${dir}/stats.json`;
@@ -37998,9 +39021,20 @@ function applyFeatureView(view, get2, nRows, rows) {
   return X;
 }
 
+// actions/lib/quantile.ts
+function sortedQuantile(sorted, q) {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const at = q * (n - 1);
+  const lo = Math.floor(at);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+
 // actions/lib/serving-model.ts
 var MODEL_FORMAT = "gitml.model";
 var MODEL_FORMAT_VERSION = 1;
+var INTERVAL_QUANTILES = [0.1, 0.9];
 var SchemaMismatchError = class extends Error {
   name = "SchemaMismatchError";
 };
@@ -38017,6 +39051,26 @@ var ServingModel = class _ServingModel {
       estimator
     );
   }
+  /** The same model with a residual interval (regression; the holdout gives it after the fit). */
+  withInterval(interval) {
+    if (this.task !== "regression") throw new Error("ServingModel.withInterval: not a regression model");
+    return new _ServingModel({ ...this.json, interval: { ...interval } }, this.estimator);
+  }
+  get task() {
+    return this.json.task === "regression" ? "regression" : "classification";
+  }
+  /** The classifier; calling it on a regression model is a programming error. */
+  get classifier() {
+    if (this.task !== "classification")
+      throw new Error(`${this.json.dataset}: a regression model has no classes or probabilities`);
+    return this.estimator;
+  }
+  /** The regressor; calling it on a classification model is a programming error. */
+  get regressor() {
+    if (this.task !== "regression")
+      throw new Error(`${this.json.dataset}: a classification model predicts classes, not values`);
+    return this.estimator;
+  }
   /**
    * Validates a parsed model file; a corrupt or foreign file is a ModelFormatError naming `where`.
    * options.lazy is for a page that predicts a row at a time: a forest stays in its stored bytes and is
@@ -38032,7 +39086,21 @@ var ServingModel = class _ServingModel {
       throw bad(`format version ${m.version} is not supported (expected ${MODEL_FORMAT_VERSION})`);
     if (typeof m.dataset !== "string" || typeof m.algorithm !== "string")
       throw bad("dataset and algorithm are required");
-    if (!m.label || !Array.isArray(m.label.classes) || m.label.classes.length < 2)
+    if (m.task !== void 0 && m.task !== "regression")
+      throw bad(`task ${JSON.stringify(m.task)} is not 'regression' (absent for classification)`);
+    const regression = m.task === "regression";
+    if (regression) {
+      if (!m.label || typeof m.label.name !== "string" || !Array.isArray(m.label.classes))
+        throw bad("label.name and label.classes are required");
+      if (m.label.classes.length !== 0 || m.label.type !== "numeric")
+        throw bad("a regression model's label must be type 'numeric' with no classes");
+      const r2 = m.label.range;
+      if (r2 !== void 0 && !(Array.isArray(r2) && r2.length === 2 && r2.every(Number.isFinite) && r2[0] <= r2[1]))
+        throw bad("label.range must be [low, high] with low \u2264 high");
+      const iv = m.interval;
+      if (iv !== void 0 && !(Number.isFinite(iv?.low) && Number.isFinite(iv?.high) && iv.low <= iv.high))
+        throw bad("interval must be { low, high } with finite low \u2264 high");
+    } else if (!m.label || !Array.isArray(m.label.classes) || m.label.classes.length < 2)
       throw bad("label.classes must list at least two classes");
     const v = m.view;
     if (!v || !Array.isArray(v.features) || !Array.isArray(v.columns) || v.columns.length === 0)
@@ -38042,6 +39110,15 @@ var ServingModel = class _ServingModel {
       if (!names.has(c.feature)) throw bad(`view column reads unknown feature '${c.feature}'`);
       if (!Number.isFinite(c.center) || !Number.isFinite(c.scale) || c.scale === 0)
         throw bad(`view column '${c.feature}' has invalid center/scale`);
+    }
+    if (regression) {
+      let regressor;
+      try {
+        regressor = loadRegressor(m.estimator);
+      } catch (err) {
+        throw bad(`estimator: ${err.message}`);
+      }
+      return new _ServingModel(m, regressor);
     }
     let estimator;
     try {
@@ -38088,7 +39165,43 @@ var ServingModel = class _ServingModel {
     return applyFeatureView(this.json.view, (name) => columns[index.get(name)], nRows, rows);
   }
   predictProba(X) {
-    return this.estimator.predictProba(X);
+    return this.classifier.predictProba(X);
+  }
+  /**
+   * Regression: the predicted value of each row and its interval — the forest's 10th–90th percentile of
+   * its trees' predictions; other models the value plus the holdout residuals' 10th and 90th percentile
+   * (the value itself at both ends when the model has no interval).
+   */
+  predictValues(X) {
+    const est = this.regressor;
+    const n = X.rows;
+    if (est instanceof RandomForestRegressor) {
+      const perTree = est.treePredictions(X);
+      const trees = perTree.length / Math.max(n, 1);
+      const value2 = new Float64Array(n);
+      const low = new Float64Array(n);
+      const high = new Float64Array(n);
+      const row = new Float64Array(trees);
+      for (let i = 0; i < n; i++) {
+        let sum2 = 0;
+        for (let t = 0; t < trees; t++) {
+          row[t] = perTree[t * n + i];
+          sum2 += row[t];
+        }
+        value2[i] = sum2 / trees;
+        row.sort();
+        low[i] = sortedQuantile(row, INTERVAL_QUANTILES[0]);
+        high[i] = sortedQuantile(row, INTERVAL_QUANTILES[1]);
+      }
+      return { value: value2, low, high };
+    }
+    const value = est.predict(X);
+    const { low: dl, high: dh } = this.json.interval ?? { low: 0, high: 0 };
+    return {
+      value,
+      low: value.map((v) => v + dl),
+      high: value.map((v) => v + dh)
+    };
   }
   /**
    * Predicts one input given as text or numbers by feature name (the browser form, the CLI).
@@ -38108,6 +39221,10 @@ var ServingModel = class _ServingModel {
       return [Number(text2)];
     });
     const X = this.matrixFor(this.features, cols, 1);
+    if (this.task === "regression") {
+      const v = this.predictValues(X);
+      return { classIndex: -1, probabilities: [], value: v.value[0], low: v.low[0], high: v.high[0] };
+    }
     const p = this.predictProba(X);
     const probabilities = Array.from(p);
     let best = 0;
@@ -38124,6 +39241,22 @@ var REGISTRY_FORMAT = "gitml.registry";
 var RegistryError = class extends Error {
   name = "RegistryError";
 };
+function isRegressionHoldout(h) {
+  return "mae" in h;
+}
+var RANKING_METRICS = {
+  accuracy: { task: "classification", higherIsBetter: true },
+  macroF1: { task: "classification", higherIsBetter: true },
+  weightedF1: { task: "classification", higherIsBetter: true },
+  mae: { task: "regression", higherIsBetter: false },
+  rmse: { task: "regression", higherIsBetter: false },
+  r2: { task: "regression", higherIsBetter: true }
+};
+function holdoutValue(entry, metric) {
+  const h = entry.holdout;
+  const v = h[metric];
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
 var ModelRegistry = class {
   constructor(ws, dataset) {
     this.ws = ws;
@@ -38231,10 +39364,12 @@ var ModelRegistry = class {
     return Array.isArray(ids) && ids.every((x) => Number.isInteger(x)) ? ids : null;
   }
   /**
-   * The majority-class share of a version's holdout: recorded in the index since it was kept, read from
-   * metrics.json for versions registered before; null when neither has it.
+   * The baseline of a version's holdout. Classification: the majority-class share, recorded in the index
+   * since it was kept, read from metrics.json for versions registered before; null when neither has it.
+   * Regression: the MAE of predicting the training mean.
    */
   holdoutBaseline(entry) {
+    if (isRegressionHoldout(entry.holdout)) return entry.holdout.baselineMae;
     if (entry.holdout.baselineAccuracy !== void 0) return entry.holdout.baselineAccuracy;
     const b = this.metricsOf(entry.version)?.holdout?.baselineAccuracy;
     return typeof b === "number" && Number.isFinite(b) ? b : null;
@@ -38319,13 +39454,19 @@ var ModelRegistry = class {
       writeFilesAtomically([{ path: this.indexPath, content: stableStringify({ ...idx, versions }) }]);
     return added;
   }
-  /** The version with the best holdout value of a metric (ties: the newest). */
+  /**
+   * The version with the best holdout value of a metric (higher, or lower for MAE and RMSE; ties: the
+   * newest), among the versions that have it; null when none has.
+   */
   best(metric) {
-    const vs = this.index().versions;
-    return vs.reduce(
-      (b, v) => !b || v.holdout[metric] >= b.holdout[metric] ? v : b,
-      null
-    );
+    const higher = RANKING_METRICS[metric].higherIsBetter;
+    let best = null;
+    for (const entry of this.index().versions) {
+      const value = holdoutValue(entry, metric);
+      if (value === null) continue;
+      if (!best || (higher ? value >= best.value : value <= best.value)) best = { entry, value };
+    }
+    return best?.entry ?? null;
   }
 };
 
@@ -38338,6 +39479,14 @@ import path15 from "node:path";
 var MONITORING_FORMAT = "gitml.monitoring";
 var MONITORING_FILE = "monitoring.json";
 
+// actions/lib/predicted-value.ts
+function predictionDecimals(label) {
+  return (label.decimals ?? 4) + 2;
+}
+function formatPredictedValue(x, label) {
+  return formatNumber(x, predictionDecimals(label));
+}
+
 // actions/lib/prediction-log.ts
 var LOG_COLUMNS = [
   "id",
@@ -38346,6 +39495,16 @@ var LOG_COLUMNS = [
   "model_version",
   "predicted",
   "probability",
+  "actual"
+];
+var REGRESSION_LOG_COLUMNS = [
+  "id",
+  "event_time",
+  "predicted_at",
+  "model_version",
+  "predicted",
+  "low",
+  "high",
   "actual"
 ];
 var PredictionLogError = class extends Error {
@@ -38359,14 +39518,20 @@ function logPartitionFile(key) {
 var LINES_PER_BLOCK = 4096;
 var sha = (text2) => createHash4("sha256").update(text2).digest("hex");
 var PredictionLog = class {
-  constructor(ws, dataset, classes) {
+  constructor(ws, dataset, classes, regression = null) {
     this.ws = ws;
     this.dataset = dataset;
     this.classes = classes;
+    this.regression = regression;
   }
   ws;
   dataset;
   classes;
+  regression;
+  /** The log's header columns: the classification or the regression ones. */
+  get columns() {
+    return this.regression ? REGRESSION_LOG_COLUMNS : LOG_COLUMNS;
+  }
   get dir() {
     return path15.join(this.ws.reportsDir, this.dataset);
   }
@@ -38478,27 +39643,35 @@ var PredictionLog = class {
     }
     const text2 = bytes.toString("utf8");
     const lines = text2.split("\n");
-    if (lines[0] !== LOG_COLUMNS.join(","))
-      throw new PredictionLogError(`${where} line 1: header does not match ${LOG_COLUMNS.join(",")}`);
+    const columns = this.columns;
+    if (lines[0] !== columns.join(",")) {
+      const other = this.regression ? LOG_COLUMNS : REGRESSION_LOG_COLUMNS;
+      const why = lines[0] === other.join(",") ? `; it is a ${this.regression ? "classification" : "regression"} log but dataset.yml's label makes a ${this.regression ? "regression" : "classification"} task: move the old predictions-*.csv and monitoring.json out of ${this.ws.rel(this.dir)} (git mv) and run infer again` : "";
+      throw new PredictionLogError(`${where} line 1: header does not match ${columns.join(",")}${why}`);
+    }
     const records = [];
     for (let n = 1; n < lines.length; n++) {
       const line = lines[n];
       if (line === "" && n === lines.length - 1) break;
       const f = line.split(",");
       const at = `${where} line ${n + 1}`;
-      if (f.length !== LOG_COLUMNS.length)
-        throw new PredictionLogError(`${at}: has ${f.length} fields, expected ${LOG_COLUMNS.length}`);
+      if (f.length !== columns.length)
+        throw new PredictionLogError(`${at}: has ${f.length} fields, expected ${columns.length}`);
       const id = Number(f[0]);
       const version = Number(f[3]);
-      const probability = parseNumberBytes(Buffer.from(f[5]), 0, f[5].length);
       if (!Number.isInteger(id) || id < 1)
         throw new PredictionLogError(`${at}: id '${f[0]}' is not a positive whole number`);
       for (const k of [1, 2]) {
         if (Number.isNaN(parseIsoInstant(Buffer.from(f[k]), 0, f[k].length)))
-          throw new PredictionLogError(`${at}: ${LOG_COLUMNS[k]} '${f[k]}' is not UTC ISO-8601`);
+          throw new PredictionLogError(`${at}: ${columns[k]} '${f[k]}' is not UTC ISO-8601`);
       }
       if (!Number.isInteger(version) || version < 1)
         throw new PredictionLogError(`${at}: model_version '${f[3]}' is not a positive whole number`);
+      if (this.regression) {
+        records.push(regressionRecord(f, at, id, version));
+        continue;
+      }
+      const probability = parseNumberBytes(Buffer.from(f[5]), 0, f[5].length);
       if (!this.classes.includes(f[4]))
         throw new PredictionLogError(`${at}: predicted '${f[4]}' is not a class of ${this.dataset}`);
       if (!(probability >= 0 && probability <= 1))
@@ -38532,7 +39705,8 @@ var PredictionLog = class {
       }
     }
     const limit = maxPieceBytes();
-    const header = LOG_COLUMNS.join(",");
+    const header = this.columns.join(",");
+    const regression = this.regression;
     const newPiece = () => ({ blocks: [], block: [header], rows: 0, bytes: header.length + 1 });
     const byMonth = /* @__PURE__ */ new Map();
     let month = "";
@@ -38549,7 +39723,7 @@ var PredictionLog = class {
           if (!part) byMonth.set(month, part = newPiece());
         }
       }
-      const line = `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`;
+      const line = regression ? `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${intervalEnd(r2.low, regression)},${intervalEnd(r2.high, regression)},${r2.actual ?? ""}` : `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`;
       const lineBytes = Buffer.byteLength(line) + 1;
       if (part.rows > 0 && part.bytes + lineBytes > limit) {
         pieceNumber++;
@@ -38598,6 +39772,34 @@ var PredictionLog = class {
 function removeEarlierManifest(dir) {
   rmSync4(path15.join(dir, EARLIER_MANIFEST), { force: true });
 }
+function regressionRecord(f, at, id, version) {
+  const value = (k) => {
+    const x = f[k] === "" ? Number.NaN : parseNumberBytes(Buffer.from(f[k]), 0, f[k].length);
+    if (!Number.isFinite(x))
+      throw new PredictionLogError(`${at}: ${REGRESSION_LOG_COLUMNS[k]} '${f[k]}' is not a number`);
+    return x;
+  };
+  value(4);
+  const low = value(5);
+  const high = value(6);
+  if (f[7] !== "") value(7);
+  return {
+    id,
+    eventTime: f[1],
+    predictedAt: f[2],
+    modelVersion: version,
+    predicted: f[4],
+    probability: 0,
+    low,
+    high,
+    actual: f[7] === "" ? null : f[7]
+  };
+}
+function intervalEnd(x, label) {
+  if (x === void 0 || !Number.isFinite(x))
+    throw new PredictionLogError("prediction log: a regression record needs a finite low and high");
+  return formatPredictedValue(x, label);
+}
 function checkManifest(value, where) {
   const bad = (rule2) => new PredictionLogError(`${where}: corrupt manifest (${rule2})`);
   const partitions = value?.partitions;
@@ -38622,17 +39824,52 @@ function formatProbability(p) {
   return `0.${digits.slice(0, end)}`;
 }
 
+// actions/lib/value-predictions.ts
+var TaskMismatchError = class extends Error {
+  name = "TaskMismatchError";
+};
+function modelTask(model) {
+  return model.task;
+}
+function checkModelTask(model, task, where) {
+  const has = modelTask(model);
+  if (has !== task)
+    throw new TaskMismatchError(
+      `${where}: the champion is a ${has} model but dataset.yml's label makes a ${task} task; run train to register a ${task} champion`
+    );
+}
+function predictValues(model, X, where) {
+  if (model.task !== "regression")
+    throw new TaskMismatchError(
+      `${where}: the champion cannot predict values (model.json has no task: regression); run train to register a regression champion`
+    );
+  return model.predictValues(X);
+}
+
 // actions/lib/pipelines/infer.ts
 var BACKFILL = SOURCES.indexOf("backfill");
+function regressionLogLabel(spec) {
+  return taskOf(spec.label) === "regression" ? { decimals: spec.label.decimals } : null;
+}
+function predictionLogOf(ws, spec, fg) {
+  const regression = regressionLogLabel(spec);
+  const classes = regression ? [] : fg.meta.label.classes.map((c) => c.value);
+  return new PredictionLog(ws, spec.name, classes, regression);
+}
+function actualOf(table, i, classes, regression) {
+  if (table.labels[i] < 0) return null;
+  if (!regression) return classes[table.labels[i]];
+  const value = table.targets[i];
+  return Number.isFinite(value) ? String(value) : null;
+}
 function inferenceInputs(ws, spec) {
   const { entry, model } = new ModelRegistry(ws, spec.name).requireChampion();
   const fg = FeatureGroup.open(ws, spec);
-  model.checkSchema(
-    fg.meta.features,
-    `${spec.name} champion v${entry.version} vs feature group v${fg.meta.version}`
-  );
-  const classes = fg.meta.label.classes.map((c) => c.value);
-  return { entry, model, fg, classes, log: new PredictionLog(ws, spec.name, classes) };
+  const where = `${spec.name} champion v${entry.version} vs feature group v${fg.meta.version}`;
+  checkModelTask(model, taskOf(spec.label), where);
+  model.checkSchema(fg.meta.features, where);
+  const log = predictionLogOf(ws, spec, fg);
+  return { entry, model, fg, classes: log.classes, log };
 }
 function infer(ws, spec, opts) {
   const { entry, model, fg, classes, log } = inferenceInputs(ws, spec);
@@ -38655,12 +39892,13 @@ function infer(ws, spec, opts) {
       continue;
     }
     const n = waiting.get(id);
-    if (n !== void 0 && table.labels[i] >= 0) {
-      records[n] = { ...records[n], actual: classes[table.labels[i]] };
+    const actual = n === void 0 ? null : actualOf(table, i, classes, log.regression !== null);
+    if (n !== void 0 && actual !== null) {
+      records[n] = { ...records[n], actual };
       actualsFilled++;
     }
   }
-  for (const r2 of predictRecords(model, entry.version, fg, table, todo, isoSeconds(opts.now)))
+  for (const r2 of predictRecords(model, entry.version, fg, table, todo, isoSeconds(opts.now), log.regression))
     records.push(r2);
   if (todo.length > 0 || actualsFilled > 0 || previous.length === 0) log.write(records);
   return {
@@ -38672,18 +39910,33 @@ function infer(ws, spec, opts) {
     waitingForLabel: records.filter((r2) => r2.actual === null).length
   };
 }
-function predictRecords(model, modelVersion, fg, table, todo, predictedAt) {
+function predictRecords(model, modelVersion, fg, table, todo, predictedAt, regression = null) {
   if (todo.length === 0) return [];
   const classes = fg.meta.label.classes.map((c) => c.value);
   const X = model.matrixFor(fg.meta.features, table.columns, table.rows, todo);
-  const proba = model.predictProba(X);
-  const k = classes.length;
   const iso = /* @__PURE__ */ new Map();
   const isoOf = (ms) => {
     let text2 = iso.get(ms);
     if (text2 === void 0) iso.set(ms, text2 = isoFromMs(ms));
     return text2;
   };
+  if (regression) {
+    const p = predictValues(model, X, `${fg.spec.name} champion v${modelVersion}`);
+    const inLog = (x) => Number(formatPredictedValue(x, regression));
+    return todo.map((i, r2) => ({
+      id: table.ids[i],
+      eventTime: isoOf(table.eventTimes[i]),
+      predictedAt,
+      modelVersion,
+      predicted: formatPredictedValue(p.value[r2], regression),
+      probability: 0,
+      low: inLog(p.low[r2]),
+      high: inLog(p.high[r2]),
+      actual: actualOf(table, i, classes, true)
+    }));
+  }
+  const proba = model.predictProba(X);
+  const k = classes.length;
   return todo.map((i, r2) => {
     let best = 0;
     for (let c = 1; c < k; c++) if (proba[r2 * k + c] > proba[r2 * k + best]) best = c;
@@ -38750,13 +40003,15 @@ function inferShard(ws, spec, opts) {
     const records = [];
     for (const r2 of byMonth.get(part.month)) {
       const i = rowOfId.get(r2.id);
-      if (i === void 0 || r2.actual !== null || t.labels[i] < 0) records.push(r2);
+      const actual = i === void 0 || r2.actual !== null ? null : actualOf(t, i, classes, log.regression !== null);
+      if (actual === null) records.push(r2);
       else {
-        records.push({ ...r2, actual: classes[t.labels[i]] });
+        records.push({ ...r2, actual });
         actualsFilled++;
       }
     }
-    for (const r2 of predictRecords(model, entry.version, fg, t, todo, predictedAt)) records.push(r2);
+    for (const r2 of predictRecords(model, entry.version, fg, t, todo, predictedAt, log.regression))
+      records.push(r2);
     predicted += todo.length;
     if (records.length === 0) continue;
     const rendered = log.render(records);
@@ -38812,8 +40067,7 @@ function inferShard(ws, spec, opts) {
 function mergeInferShards(ws, spec, opts) {
   const identity = championIdentity(ws, spec);
   const fg = FeatureGroup.open(ws, spec);
-  const classes = fg.meta.label.classes.map((c) => c.value);
-  const log = new PredictionLog(ws, spec.name, classes);
+  const log = predictionLogOf(ws, spec, fg);
   const set = readPartialSet(
     opts.partials,
     INFER_PARTIAL_FORMAT,

@@ -21551,9 +21551,9 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str2) {
         const node = new Scalar.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+        const dot2 = str2.indexOf(".");
+        if (dot2 !== -1 && str2[str2.length - 1] === "0")
+          node.minFractionDigits = str2.length - dot2 - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -21991,9 +21991,9 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str2) {
         const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
-        if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+        const dot2 = str2.indexOf(".");
+        if (dot2 !== -1) {
+          const f = str2.substring(dot2 + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -29367,6 +29367,49 @@ var DEFAULT_RETRY_POLICY = Object.freeze({
   now: Date.now
 });
 
+// actions/lib/feature-table.ts
+var SOURCES = ["backfill", "synthetic", "ingest"];
+function emptyTable(features, capacity = 0) {
+  return {
+    rows: 0,
+    ids: new Float64Array(capacity),
+    eventTimes: new Float64Array(capacity),
+    sources: new Uint8Array(capacity),
+    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
+    labels: new Int32Array(capacity),
+    targets: new Float64Array(capacity)
+  };
+}
+function concatTables(parts, features) {
+  const n = parts.reduce((s2, p) => s2 + p.rows, 0);
+  const out = emptyTable(features, n);
+  out.rows = n;
+  let at = 0;
+  for (const p of parts) {
+    out.ids.set(p.ids.subarray(0, p.rows), at);
+    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
+    out.sources.set(p.sources.subarray(0, p.rows), at);
+    out.labels.set(p.labels.subarray(0, p.rows), at);
+    out.targets.set(p.targets.subarray(0, p.rows), at);
+    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
+    at += p.rows;
+  }
+  return out;
+}
+function applyLateLabels(t, late, numeric) {
+  if (late.size === 0) return t;
+  for (let i = 0; i < t.rows; i++) {
+    if (t.labels[i] >= 0) continue;
+    const v = late.get(t.ids[i]);
+    if (v === void 0) continue;
+    if (numeric) {
+      t.labels[i] = 0;
+      t.targets[i] = v;
+    } else t.labels[i] = v;
+  }
+  return t;
+}
+
 // actions/lib/json.ts
 function stableStringify(value4) {
   return `${JSON.stringify(sortKeys(value4), null, 2)}
@@ -29416,6 +29459,11 @@ function sortKeys(value4) {
 function roundSignificant(x4, digits = 6) {
   if (!Number.isFinite(x4) || x4 === 0 || Number.isInteger(x4)) return x4;
   return Number(x4.toPrecision(digits));
+}
+function formatNumber(x4, decimals) {
+  if (decimals === void 0) return String(x4);
+  const r2 = Number(x4.toFixed(decimals));
+  return String(Object.is(r2, -0) ? 0 : r2);
 }
 function jsonSyntaxProblem(err, text4) {
   if (text4.trim() === "") return "the file is empty";
@@ -29670,6 +29718,13 @@ function checkFiniteMatrix(X4, who) {
         `${who}: X has ${data3[i]} at row ${i % rows}, feature ${Math.floor(i / rows)}; values must be finite (impute missing values first)`
       );
     }
+  }
+}
+function checkTargets(X4, y4, who) {
+  if (y4.length !== X4.rows) throw new RangeError(`${who}: y has ${y4.length} values but X has ${X4.rows} rows`);
+  for (let i = 0; i < y4.length; i++) {
+    if (!Number.isFinite(y4[i]))
+      throw new RangeError(`${who}: y[${i}] is ${y4[i]}; targets must be finite numbers`);
   }
 }
 
@@ -32913,6 +32968,804 @@ function loadEstimator(json2, options = {}) {
   );
 }
 
+// actions/lib/models/knn-regressor.ts
+var KNN_REGRESSOR_FORMAT = "gitml.knn-regressor";
+var FORMAT_VERSION5 = 1;
+var WEIGHTS2 = ["uniform", "distance"];
+var KnnRegressor = class _KnnRegressor {
+  algorithm = "knn-regressor";
+  search;
+  y = null;
+  constructor(params2 = {}) {
+    this.search = new KNearestNeighbors(params2);
+  }
+  get k() {
+    return this.search.k;
+  }
+  get weights() {
+    return this.search.weights;
+  }
+  params() {
+    return { k: this.k, weights: this.weights };
+  }
+  fit(X4, y4) {
+    checkTargets(X4, y4, "KnnRegressor.fit");
+    this.search.fit(X4, new Int32Array(X4.rows), 1);
+    this.y = Float64Array.from(y4);
+    return this;
+  }
+  predict(X4) {
+    const y4 = this.y;
+    if (!y4) throw new Error("KnnRegressor: not fitted; call fit() or KnnRegressor.load() first");
+    const { k: k2, indices, distances } = this.search.kneighbors(X4);
+    const out = new Float64Array(X4.rows);
+    for (let i = 0; i < X4.rows; i++) {
+      const o = i * k2;
+      let sum4 = 0;
+      let total = 0;
+      if (this.weights === "uniform") {
+        for (let r2 = 0; r2 < k2; r2++) sum4 += y4[indices[o + r2]];
+        total = k2;
+      } else if (distances[o] === 0) {
+        for (let r2 = 0; r2 < k2 && distances[o + r2] === 0; r2++) {
+          sum4 += y4[indices[o + r2]];
+          total++;
+        }
+      } else {
+        for (let r2 = 0; r2 < k2; r2++) {
+          const w2 = 1 / distances[o + r2];
+          sum4 += y4[indices[o + r2]] * w2;
+          total += w2;
+        }
+      }
+      out[i] = sum4 / total;
+    }
+    return out;
+  }
+  toJSON() {
+    if (!this.y) throw new Error("KnnRegressor: not fitted; call fit() or KnnRegressor.load() first");
+    const inner = this.search.toJSON();
+    return {
+      format: KNN_REGRESSOR_FORMAT,
+      version: FORMAT_VERSION5,
+      k: this.k,
+      weights: this.weights,
+      cols: inner.cols,
+      rows: inner.rows,
+      X: inner.X,
+      y: Array.from(this.y)
+    };
+  }
+  static load(json2) {
+    const what = `${KNN_REGRESSOR_FORMAT} model`;
+    const obj = checkFormat(json2, KNN_REGRESSOR_FORMAT, FORMAT_VERSION5);
+    const k2 = readInteger(obj, "k", what, { min: 1 });
+    const weights = readChoice(obj, "weights", what, WEIGHTS2);
+    const cols = readInteger(obj, "cols", what, { min: 0 });
+    const rows = readInteger(obj, "rows", what, { min: 0 });
+    if (rows < k2)
+      throw new ModelFormatError(`${what}: k = ${k2} needs at least ${k2} training rows, got rows = ${rows}`);
+    const y4 = readNumbers(obj, "y", what, rows);
+    const model = new _KnnRegressor({ k: k2, weights });
+    try {
+      model.search = KNearestNeighbors.load({
+        format: KNN_FORMAT,
+        version: 1,
+        k: k2,
+        weights,
+        nClasses: 1,
+        cols,
+        rows,
+        X: obj.X,
+        y: new Array(rows).fill(0)
+      });
+    } catch (err) {
+      throw new ModelFormatError(err.message.replace(`${KNN_FORMAT} model`, what));
+    }
+    model.y = y4;
+    return model;
+  }
+};
+
+// actions/lib/models/linear-stats.ts
+var BLOCK_ROWS3 = 512;
+var RANK_TOLERANCE = 1e-11;
+var CONSTANT_TOLERANCE = 1e-10;
+function emptyLinearStats(p) {
+  return {
+    n: 0,
+    p,
+    meanX: new Float64Array(p),
+    meanY: 0,
+    xx: new Float64Array(p * p),
+    xy: new Float64Array(p),
+    yy: 0
+  };
+}
+function linearStats(X4, y4, who = "linearStats") {
+  checkFiniteMatrix(X4, who);
+  checkTargets(X4, y4, who);
+  const { rows: n, cols: p, data: data3 } = X4;
+  if (n === 0) return emptyLinearStats(p);
+  const meanX2 = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let s2 = 0;
+    const col = j * n;
+    for (let i = 0; i < n; i++) s2 += data3[col + i];
+    meanX2[j] = s2 / n;
+  }
+  let meanY = 0;
+  for (let i = 0; i < n; i++) meanY += y4[i];
+  meanY /= n;
+  const xx = new Float64Array(p * p);
+  const xy = new Float64Array(p);
+  let yy = 0;
+  const block = new Float64Array(p * BLOCK_ROWS3);
+  const yBlock = new Float64Array(BLOCK_ROWS3);
+  for (let start = 0; start < n; start += BLOCK_ROWS3) {
+    const len = Math.min(BLOCK_ROWS3, n - start);
+    for (let j = 0; j < p; j++) {
+      const m3 = meanX2[j];
+      const col = j * n + start;
+      const o = j * BLOCK_ROWS3;
+      for (let i = 0; i < len; i++) block[o + i] = data3[col + i] - m3;
+    }
+    for (let i = 0; i < len; i++) {
+      const d = y4[start + i] - meanY;
+      yBlock[i] = d;
+      yy += d * d;
+    }
+    for (let j = 0; j < p; j++) {
+      const a4 = j * BLOCK_ROWS3;
+      for (let k2 = j; k2 < p; k2++) xx[j * p + k2] += dot(block, a4, block, k2 * BLOCK_ROWS3, len);
+      xy[j] += dot(block, a4, yBlock, 0, len);
+    }
+  }
+  for (let j = 0; j < p; j++) for (let k2 = 0; k2 < j; k2++) xx[j * p + k2] = xx[k2 * p + j];
+  return { n, p, meanX: meanX2, meanY, xx, xy, yy };
+}
+function dot(a4, ao, b10, bo, len) {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    s0 += a4[ao + i] * b10[bo + i];
+    s1 += a4[ao + i + 1] * b10[bo + i + 1];
+    s2 += a4[ao + i + 2] * b10[bo + i + 2];
+    s3 += a4[ao + i + 3] * b10[bo + i + 3];
+  }
+  for (; i < len; i++) s0 += a4[ao + i] * b10[bo + i];
+  return s0 + s1 + (s2 + s3);
+}
+function mergeLinearStats(a4, b10) {
+  if (a4.p !== b10.p) throw new RangeError(`mergeLinearStats: feature counts differ (${a4.p} vs ${b10.p})`);
+  if (b10.n === 0) return copyStats(a4);
+  if (a4.n === 0) return copyStats(b10);
+  const { p } = a4;
+  const n = a4.n + b10.n;
+  const f = a4.n / n * b10.n;
+  const dx = new Float64Array(p);
+  const meanX2 = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    dx[j] = b10.meanX[j] - a4.meanX[j];
+    meanX2[j] = a4.meanX[j] + dx[j] * b10.n / n;
+  }
+  const dy = b10.meanY - a4.meanY;
+  const xx = new Float64Array(p * p);
+  const xy = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    for (let k2 = 0; k2 < p; k2++) xx[j * p + k2] = a4.xx[j * p + k2] + b10.xx[j * p + k2] + f * dx[j] * dx[k2];
+    xy[j] = a4.xy[j] + b10.xy[j] + f * dx[j] * dy;
+  }
+  return { n, p, meanX: meanX2, meanY: a4.meanY + dy * b10.n / n, xx, xy, yy: a4.yy + b10.yy + f * dy * dy };
+}
+function copyStats(s2) {
+  return {
+    ...s2,
+    meanX: Float64Array.from(s2.meanX),
+    xx: Float64Array.from(s2.xx),
+    xy: Float64Array.from(s2.xy)
+  };
+}
+function solveLinear(stats, alpha) {
+  if (!(Number.isFinite(alpha) && alpha >= 0))
+    throw new RangeError(`solveLinear: alpha must be a finite number >= 0, got ${alpha}`);
+  const { n, p, meanX: meanX2, meanY, xx, xy } = stats;
+  if (n === 0) throw new RangeError("solveLinear: no training rows");
+  const coef = new Float64Array(p);
+  const active = [];
+  for (let j = 0; j < p; j++) {
+    const spread = Math.sqrt(xx[j * p + j] / n);
+    if (spread > CONSTANT_TOLERANCE * Math.abs(meanX2[j]) && spread > 0) active.push(j);
+  }
+  const m3 = active.length;
+  let rank2 = 0;
+  if (m3 > 0) {
+    const d = Float64Array.from(active, (j) => Math.sqrt(xx[j * p + j] + alpha));
+    const S = new Float64Array(m3 * m3);
+    const b10 = new Float64Array(m3);
+    for (let r2 = 0; r2 < m3; r2++) {
+      for (let c4 = 0; c4 < m3; c4++) {
+        const g2 = xx[active[r2] * p + active[c4]] + (r2 === c4 ? alpha : 0);
+        S[r2 * m3 + c4] = r2 === c4 ? 1 : g2 / d[r2] / d[c4];
+      }
+      b10[r2] = xy[active[r2]] / d[r2];
+    }
+    const { values: values3, vectors } = symmetricEigen(S, m3);
+    let largest = 0;
+    for (let k2 = 0; k2 < m3; k2++) largest = Math.max(largest, values3[k2]);
+    const cut = RANK_TOLERANCE * largest;
+    const z2 = new Float64Array(m3);
+    const nullSpace = [];
+    for (let k2 = 0; k2 < m3; k2++) {
+      if (values3[k2] <= cut) {
+        nullSpace.push(Float64Array.from({ length: m3 }, (_, r2) => vectors[r2 * m3 + k2] / d[r2]));
+        continue;
+      }
+      rank2++;
+      let vb = 0;
+      for (let r2 = 0; r2 < m3; r2++) vb += vectors[r2 * m3 + k2] * b10[r2];
+      const w2 = vb / values3[k2];
+      for (let r2 = 0; r2 < m3; r2++) z2[r2] += vectors[r2 * m3 + k2] * w2;
+    }
+    const beta = Float64Array.from(z2, (v, r2) => v / d[r2]);
+    for (const q of orthonormalize(nullSpace)) {
+      let proj = 0;
+      for (let r2 = 0; r2 < m3; r2++) proj += q[r2] * beta[r2];
+      for (let r2 = 0; r2 < m3; r2++) beta[r2] -= proj * q[r2];
+    }
+    active.forEach((j, r2) => {
+      coef[j] = beta[r2];
+    });
+  }
+  let intercept = meanY;
+  for (let j = 0; j < p; j++) intercept -= meanX2[j] * coef[j];
+  return { coef, intercept, rank: rank2 };
+}
+function orthonormalize(vectors) {
+  const out = [];
+  for (const v0 of vectors) {
+    const v = Float64Array.from(v0);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const q of out) {
+        let s2 = 0;
+        for (let r2 = 0; r2 < v.length; r2++) s2 += q[r2] * v[r2];
+        for (let r2 = 0; r2 < v.length; r2++) v[r2] -= s2 * q[r2];
+      }
+    }
+    let norm = 0;
+    for (let r2 = 0; r2 < v.length; r2++) norm += v[r2] * v[r2];
+    norm = Math.sqrt(norm);
+    if (norm === 0) continue;
+    for (let r2 = 0; r2 < v.length; r2++) v[r2] /= norm;
+    out.push(v);
+  }
+  return out;
+}
+
+// actions/lib/models/linear-regression.ts
+var LINEAR_REGRESSION_FORMAT = "gitml.linear-regression";
+var FORMAT_VERSION6 = 1;
+function checkAlpha(alpha) {
+  if (!(typeof alpha === "number" && Number.isFinite(alpha) && alpha >= 0)) {
+    throw new RangeError(`LinearRegression: alpha must be a finite number >= 0, got ${alpha}`);
+  }
+  return alpha;
+}
+var LinearRegression = class _LinearRegression {
+  /** 'linear-regression' for alpha = 0, 'ridge' otherwise. */
+  algorithm;
+  alpha;
+  state = null;
+  constructor(params2 = {}) {
+    this.alpha = checkAlpha(params2.alpha ?? 0);
+    this.algorithm = this.alpha > 0 ? "ridge" : "linear-regression";
+  }
+  params() {
+    return { alpha: this.alpha };
+  }
+  /** Sufficient statistics of (X, y) for sharded fitting; merge with mergeStats, finish with fromStats. */
+  static stats(X4, y4) {
+    return linearStats(X4, y4, "LinearRegression.stats");
+  }
+  static mergeStats(a4, b10) {
+    return mergeLinearStats(a4, b10);
+  }
+  static fromStats(stats, params2 = {}) {
+    const model = new _LinearRegression(params2);
+    if (stats.n === 0) throw new RangeError("LinearRegression: no training rows");
+    model.state = { ...solveLinear(stats, model.alpha), nTrain: stats.n };
+    return model;
+  }
+  /**
+   * One row fits the constant (every coefficient 0), as scikit-learn does; constant features get
+   * coefficient 0; dependent features (or more features than rows) get the minimum-norm solution.
+   */
+  fit(X4, y4) {
+    if (X4.rows === 0) throw new RangeError("LinearRegression.fit: X has no rows");
+    const stats = linearStats(X4, y4, "LinearRegression.fit");
+    this.state = { ...solveLinear(stats, this.alpha), nTrain: stats.n };
+    return this;
+  }
+  fitted() {
+    if (!this.state)
+      throw new Error(
+        "LinearRegression: not fitted; call fit(), LinearRegression.fromStats() or load() first"
+      );
+    return this.state;
+  }
+  get coef() {
+    return Float64Array.from(this.fitted().coef);
+  }
+  get intercept() {
+    return this.fitted().intercept;
+  }
+  /** Rank of the centred training design (below the feature count: constant or dependent features). */
+  get rank() {
+    return this.fitted().rank;
+  }
+  predict(X4) {
+    const { coef, intercept } = this.fitted();
+    const p = coef.length;
+    if (X4.cols !== p)
+      throw new RangeError(
+        `LinearRegression.predict: X has ${X4.cols} features, the model was fitted on ${p}`
+      );
+    checkFiniteMatrix(X4, "LinearRegression.predict");
+    const n = X4.rows;
+    const out = new Float64Array(n).fill(intercept);
+    for (let j = 0; j < p; j++) {
+      const w2 = coef[j];
+      const col = j * n;
+      for (let i = 0; i < n; i++) out[i] += X4.data[col + i] * w2;
+    }
+    return out;
+  }
+  toJSON() {
+    const s2 = this.fitted();
+    return {
+      format: LINEAR_REGRESSION_FORMAT,
+      version: FORMAT_VERSION6,
+      params: { alpha: this.alpha },
+      nFeatures: s2.coef.length,
+      coef: Array.from(s2.coef),
+      intercept: s2.intercept,
+      rank: s2.rank,
+      nTrain: s2.nTrain
+    };
+  }
+  static load(json2) {
+    const what = `${LINEAR_REGRESSION_FORMAT} model`;
+    const obj = checkFormat(json2, LINEAR_REGRESSION_FORMAT, FORMAT_VERSION6);
+    const params2 = readObject(obj.params, `${what} "params"`);
+    const alpha = readNumber(params2, "alpha", `${what} "params"`, { min: 0 });
+    const p = readInteger(obj, "nFeatures", what, { min: 0 });
+    const coef = readNumbers(obj, "coef", what, p);
+    const intercept = readNumber(obj, "intercept", what);
+    const rank2 = readInteger(obj, "rank", what, { min: 0, max: p });
+    const nTrain = readInteger(obj, "nTrain", what, { min: 1 });
+    if (rank2 > nTrain - 1)
+      throw new ModelFormatError(
+        `${what}: rank ${rank2} is impossible with ${nTrain} training rows (at most ${nTrain - 1})`
+      );
+    const model = new _LinearRegression({ alpha });
+    model.state = { coef, intercept, rank: rank2, nTrain };
+    return model;
+  }
+};
+
+// actions/lib/models/regression-trees.ts
+function sortedDistinct(values3) {
+  return Array.from(new Set(values3)).sort((a4, b10) => a4 - b10);
+}
+function encodeRegressionForest(f) {
+  const n = f.feature.length;
+  const perFeature = Array.from({ length: f.nFeatures }, () => []);
+  const leaves = [];
+  for (let node = 0; node < n; node++) {
+    if (f.feature[node] >= 0) perFeature[f.feature[node]].push(f.threshold[node]);
+    else leaves.push(f.value[node]);
+  }
+  const thresholds = perFeature.map(sortedDistinct);
+  const leafValues = sortedDistinct(leaves);
+  const thresholdIndex = thresholds.map((t) => new Map(t.map((v, k2) => [v, k2])));
+  const leafIndex = new Map(leafValues.map((v, k2) => [v, k2]));
+  const w2 = new ByteWriter();
+  for (let node = 0; node < n; node++) {
+    const j = f.feature[node];
+    if (j >= 0) {
+      w2.varint(1 + j);
+      w2.varint(thresholdIndex[j].get(f.threshold[node]));
+    } else {
+      w2.varint(0);
+      w2.varint(leafIndex.get(f.value[node]));
+    }
+  }
+  return { thresholds, leafValues, trees: w2.bytes.slice(0, w2.length) };
+}
+function decodeRegressionForest(encoded, nTrees, nodeCount, importances, fail2) {
+  const { thresholds, leafValues, trees: bytes } = encoded;
+  const p = thresholds.length;
+  const capacity = Math.min(nodeCount, bytes.length >> 1);
+  const feature3 = new Int32Array(capacity);
+  const threshold2 = new Float64Array(capacity);
+  const right = new Int32Array(capacity);
+  const value4 = new Float64Array(capacity);
+  const roots = new Int32Array(nTrees);
+  const cursor3 = { pos: 0 };
+  const awaitingRight = [];
+  let node = 0;
+  for (let t = 0; t < nTrees; t++) {
+    if (cursor3.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
+    roots[t] = node;
+    for (; ; ) {
+      if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
+      const tag = readVarint(bytes, cursor3, bytes.length, fail2);
+      const index6 = readVarint(bytes, cursor3, bytes.length, fail2);
+      if (tag > 0) {
+        const j = tag - 1;
+        if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
+        if (index6 >= thresholds[j].length)
+          fail2(
+            `node ${node} uses threshold ${index6} of feature ${j}, but thresholds[${j}] has ${thresholds[j].length}`
+          );
+        feature3[node] = j;
+        threshold2[node] = thresholds[j][index6];
+        awaitingRight.push(node);
+        node++;
+        continue;
+      }
+      if (index6 >= leafValues.length)
+        fail2(`leaf node ${node} uses value ${index6}, but leafValues has ${leafValues.length}`);
+      feature3[node] = -1;
+      value4[node] = leafValues[index6];
+      node++;
+      const parent = awaitingRight.pop();
+      if (parent === void 0) break;
+      right[parent] = node;
+    }
+  }
+  if (cursor3.pos !== bytes.length)
+    fail2(`trees hold ${bytes.length - cursor3.pos} bytes after the last of ${nTrees} trees`);
+  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
+  return { nFeatures: p, roots, feature: feature3, threshold: threshold2, right, value: value4, importances };
+}
+
+// actions/lib/models/random-forest-regressor.ts
+var RANDOM_FOREST_REGRESSOR_FORMAT = "gitml.random-forest-regressor";
+var FORMAT_VERSION7 = 1;
+var RandomForestRegressor = class _RandomForestRegressor {
+  algorithm = "random-forest-regressor";
+  settings;
+  forest = null;
+  constructor(params2 = {}) {
+    this.settings = resolveParams2({ maxFeatures: 1, ...params2 });
+  }
+  get nFeatures() {
+    return this.forest?.nFeatures ?? 0;
+  }
+  /** Total node count over all trees (0 before fit). */
+  get nodeCount() {
+    return this.forest?.feature.length ?? 0;
+  }
+  params() {
+    return { ...this.settings };
+  }
+  /** A constant target gives one-leaf trees predicting it; importances are then all 0. */
+  fit(X4, y4) {
+    const who = "RandomForestRegressor.fit";
+    if (X4.rows < 1 || X4.cols < 1) throw new RangeError(`${who}: X is empty (${X4.rows} \xD7 ${X4.cols})`);
+    checkTargets(X4, y4, who);
+    checkFiniteMatrix(X4, who);
+    this.forest = growRegressionForest(X4, y4, this.settings);
+    return this;
+  }
+  fitted(method2) {
+    if (!this.forest)
+      throw new Error(`RandomForestRegressor.${method2}: the model is not fitted; call fit() or load() first`);
+    return this.forest;
+  }
+  /** Every tree's prediction for every row, tree-major: out[t * rows + i]. */
+  treePredictions(X4) {
+    const f = this.fitted("treePredictions");
+    if (X4.cols !== f.nFeatures) {
+      throw new RangeError(
+        `RandomForestRegressor: X has ${X4.cols} features, the model was fitted on ${f.nFeatures}`
+      );
+    }
+    checkFiniteMatrix(X4, "RandomForestRegressor.predict");
+    const { rows, data: data3 } = X4;
+    const { roots, feature: feature3, threshold: threshold2, right, value: value4 } = f;
+    const out = new Float64Array(roots.length * rows);
+    for (let t = 0; t < roots.length; t++) {
+      const root = roots[t];
+      for (let i = 0; i < rows; i++) {
+        let node = root;
+        let j = feature3[node];
+        while (j >= 0) {
+          node = data3[j * rows + i] <= threshold2[node] ? node + 1 : right[node];
+          j = feature3[node];
+        }
+        out[t * rows + i] = value4[node];
+      }
+    }
+    return out;
+  }
+  predict(X4) {
+    const perTree = this.treePredictions(X4);
+    const nTrees = this.fitted("predict").roots.length;
+    const n = X4.rows;
+    const out = new Float64Array(n);
+    for (let t = 0; t < nTrees; t++) for (let i = 0; i < n; i++) out[i] += perTree[t * n + i];
+    for (let i = 0; i < n; i++) out[i] /= nTrees;
+    return out;
+  }
+  /** Mean decrease in squared error per feature, averaged over trees, normalised to sum 1. */
+  featureImportances() {
+    return Float64Array.from(this.fitted("featureImportances").importances);
+  }
+  toJSON() {
+    const f = this.fitted("toJSON");
+    const encoded = encodeRegressionForest(f);
+    return {
+      format: RANDOM_FOREST_REGRESSOR_FORMAT,
+      version: FORMAT_VERSION7,
+      params: { ...this.settings },
+      nFeatures: f.nFeatures,
+      nodeCount: f.feature.length,
+      featureImportances: Array.from(f.importances),
+      thresholds: encoded.thresholds,
+      leafValues: encoded.leafValues,
+      trees: encodeBase64(encoded.trees)
+    };
+  }
+  static load(json2) {
+    const fail2 = (rule5) => {
+      throw new ModelFormatError(`RandomForestRegressor.load: ${rule5}`);
+    };
+    if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) fail2("expected a JSON object");
+    const o = json2;
+    if (o.format !== RANDOM_FOREST_REGRESSOR_FORMAT)
+      fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_REGRESSOR_FORMAT}"`);
+    if (o.version !== FORMAT_VERSION7)
+      fail2(`version ${JSON.stringify(o.version)} is not supported (expected ${FORMAT_VERSION7})`);
+    if (typeof o.params !== "object" || o.params === null || Array.isArray(o.params))
+      fail2("params must be an object");
+    let settings = resolveParams2({});
+    try {
+      settings = resolveParams2(o.params);
+    } catch (e) {
+      fail2(`params: ${e.message}`);
+    }
+    const p = o.nFeatures;
+    if (!isCount2(p) || p < 1) fail2("nFeatures must be an integer >= 1");
+    if (!isCount2(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
+    const thresholds = ascendingTables(o.thresholds, p, "thresholds", fail2);
+    const leafValues = ascendingTables([o.leafValues], 1, "leafValues", fail2)[0];
+    const imp = o.featureImportances;
+    if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
+    const importances = new Float64Array(p);
+    imp.forEach((v, j) => {
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+        fail2(`featureImportances[${j}] must be a finite number >= 0`);
+      importances[j] = v;
+    });
+    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
+    const bytes = decodeBase64(o.trees);
+    if (bytes === null) fail2("trees is not valid base64");
+    const model = new _RandomForestRegressor(settings);
+    model.forest = decodeRegressionForest(
+      { thresholds, leafValues, trees: bytes },
+      settings.nTrees,
+      o.nodeCount,
+      importances,
+      fail2
+    );
+    return model;
+  }
+};
+function isCount2(v) {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+function ascendingTables(value4, count2, name, fail2) {
+  const tables = name === "leafValues" ? value4 : value4;
+  if (!Array.isArray(tables) || tables.length !== count2) fail2(`${name} must be an array of ${count2} arrays`);
+  return tables.map((table, j) => {
+    const label = name === "leafValues" ? name : `${name}[${j}]`;
+    if (!Array.isArray(table)) fail2(`${label} must be an array of numbers`);
+    const values3 = table;
+    for (let k2 = 0; k2 < values3.length; k2++) {
+      const v = values3[k2];
+      if (typeof v !== "number" || !Number.isFinite(v)) fail2(`${label}[${k2}] must be a finite number`);
+      if (k2 > 0 && !(values3[k2 - 1] < v))
+        fail2(`${label} must be strictly ascending (entry ${k2})`);
+    }
+    return values3;
+  });
+}
+var NodeStore2 = class {
+  feature = new Int32Array(1024);
+  threshold = new Float64Array(1024);
+  right = new Int32Array(1024);
+  value = new Float64Array(1024);
+  nodes = 0;
+  addNode() {
+    if (this.nodes === this.feature.length) {
+      const size = this.nodes * 2;
+      this.feature = grow(this.feature, new Int32Array(size));
+      this.threshold = grow(this.threshold, new Float64Array(size));
+      this.right = grow(this.right, new Int32Array(size));
+      this.value = grow(this.value, new Float64Array(size));
+    }
+    return this.nodes++;
+  }
+};
+function growRegressionForest(X4, y4, s2) {
+  const n = X4.rows;
+  const p = X4.cols;
+  const data3 = X4.data;
+  const mtry = featuresPerNode(s2.maxFeatures, p);
+  const store = new NodeStore2();
+  const roots = new Int32Array(s2.nTrees);
+  const importances = new Float64Array(p);
+  const treeImportance = new Float64Array(p);
+  const bag = new InBagLists(presort(X4), n, p);
+  const { weight, lists } = bag;
+  const stack2 = new NodeStack();
+  const master = createRng(s2.seed);
+  for (let t = 0; t < s2.nTrees; t++) {
+    const rng = bag.startTree(master, s2.bootstrap);
+    const m3 = bag.m;
+    treeImportance.fill(0);
+    roots[t] = store.nodes;
+    stack2.push(0, m3, 0, -1);
+    while (stack2.size > 0) {
+      const top2 = stack2.pop();
+      const start = stack2.start[top2];
+      const end = stack2.end[top2];
+      const depth = stack2.depth[top2];
+      const parent = stack2.parent[top2];
+      const node = store.addNode();
+      if (parent >= 0) store.right[parent] = node;
+      let total = 0;
+      let sum4 = 0;
+      let yMin = Number.POSITIVE_INFINITY;
+      let yMax = Number.NEGATIVE_INFINITY;
+      for (let q = start; q < end; q++) {
+        const r2 = lists[q];
+        const w2 = weight[r2];
+        total += w2;
+        sum4 += w2 * y4[r2];
+        if (y4[r2] < yMin) yMin = y4[r2];
+        if (y4[r2] > yMax) yMax = y4[r2];
+      }
+      const rowsHere = end - start;
+      if (s2.maxDepth > 0 && depth >= s2.maxDepth || rowsHere < 2 * s2.minSamplesLeaf || yMin === yMax) {
+        makeLeaf(store, node, sum4 / total);
+        continue;
+      }
+      let bestProxy = Number.NEGATIVE_INFINITY;
+      let bestFeature = -1;
+      let bestPos = -1;
+      let visited = 0;
+      let nonConstant = 0;
+      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
+        const f = bag.pickFeature(v, rng);
+        visited++;
+        const base2 = f * m3;
+        const col2 = f * n;
+        if (data3[col2 + lists[base2 + start]] === data3[col2 + lists[base2 + end - 1]]) continue;
+        nonConstant++;
+        let leftWeight = 0;
+        let leftSum = 0;
+        const lastLeft = end - s2.minSamplesLeaf;
+        let xNext = data3[col2 + lists[base2 + start]];
+        for (let q = start; q < lastLeft; q++) {
+          const r2 = lists[base2 + q];
+          const w2 = weight[r2];
+          leftWeight += w2;
+          leftSum += w2 * y4[r2];
+          const x4 = xNext;
+          xNext = data3[col2 + lists[base2 + q + 1]];
+          if (xNext > x4 && q + 1 - start >= s2.minSamplesLeaf) {
+            const rightSum = sum4 - leftSum;
+            const proxy = leftSum * leftSum / leftWeight + rightSum * rightSum / (total - leftWeight);
+            if (proxy > bestProxy) {
+              bestProxy = proxy;
+              bestFeature = f;
+              bestPos = q + 1;
+            }
+          }
+        }
+      }
+      if (bestFeature < 0) {
+        makeLeaf(store, node, sum4 / total);
+        continue;
+      }
+      const base = bestFeature * m3;
+      const col = bestFeature * n;
+      store.feature[node] = bestFeature;
+      store.threshold[node] = splitThreshold(
+        data3[col + lists[base + bestPos - 1]],
+        data3[col + lists[base + bestPos]]
+      );
+      treeImportance[bestFeature] += Math.max(0, bestProxy - sum4 * sum4 / total);
+      bag.partition(bestFeature, start, bestPos, end);
+      stack2.pushChildren(node, start, bestPos, end, depth);
+    }
+    addTreeImportances(importances, treeImportance);
+  }
+  normaliseImportances(importances);
+  const count2 = store.nodes;
+  return {
+    nFeatures: p,
+    roots,
+    feature: store.feature.slice(0, count2),
+    threshold: store.threshold.slice(0, count2),
+    right: store.right.slice(0, count2),
+    value: store.value.slice(0, count2),
+    importances
+  };
+}
+function makeLeaf(store, node, value4) {
+  store.feature[node] = -1;
+  store.threshold[node] = 0;
+  store.right[node] = 0;
+  store.value[node] = value4;
+}
+
+// actions/lib/models/regressors.ts
+var REGRESSION_ALGORITHMS = [
+  {
+    name: "linear-regression",
+    title: "Linear regression",
+    standardize: false,
+    create: () => new LinearRegression(),
+    grid: [{}]
+  },
+  {
+    name: "ridge",
+    title: "Ridge regression",
+    standardize: true,
+    create: (p) => new LinearRegression({ alpha: p.alpha ?? 1 }),
+    grid: [{ alpha: 1 }, { alpha: 0.1 }, { alpha: 10 }, { alpha: 100 }]
+  },
+  {
+    name: "knn-regressor",
+    title: "k-nearest neighbours",
+    standardize: true,
+    create: (p) => new KnnRegressor(knnParams(p)),
+    grid: [5, 9, 15].flatMap((k2) => [
+      { k: k2, weights: "uniform" },
+      { k: k2, weights: "distance" }
+    ])
+  },
+  {
+    name: "random-forest-regressor",
+    title: "Random forest",
+    standardize: false,
+    create: (p) => new RandomForestRegressor(randomForestParams(p)),
+    grid: [
+      { nTrees: 100, minSamplesLeaf: 1, maxFeatures: 1 },
+      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: 1 },
+      { nTrees: 100, minSamplesLeaf: 1, maxFeatures: 0.5 }
+    ]
+  }
+];
+function loadRegressor(json2) {
+  return loadByFormat(
+    json2,
+    {
+      [LINEAR_REGRESSION_FORMAT]: LinearRegression.load,
+      [KNN_REGRESSOR_FORMAT]: KnnRegressor.load,
+      [RANDOM_FOREST_REGRESSOR_FORMAT]: RandomForestRegressor.load
+    },
+    "regressor"
+  );
+}
+
 // actions/lib/source-format.ts
 var CSV_DELIMITERS = [",", ";", "	", "|"];
 
@@ -33032,22 +33885,30 @@ function defaultParams(a4) {
     return a4.grid[0] ?? {};
   }
 }
+var ALL_ALGORITHMS = [...ALGORITHMS, ...REGRESSION_ALGORITHMS];
+function algorithmsFor(spec) {
+  const label = typeof spec === "object" && spec !== null ? spec.label : void 0;
+  const numeric = typeof label === "object" && label !== null && label.type === "numeric";
+  return numeric ? REGRESSION_ALGORITHMS : ALGORITHMS;
+}
 var MODEL = {
   kind: "object",
   description: "The model that train --no-search fits.",
   fields: {
     algorithm: {
       kind: "choice",
-      values: ALGORITHMS.map((a4) => a4.name),
+      values: ALL_ALGORITHMS.map((a4) => a4.name),
       default: "gaussian-nb",
-      description: "The algorithm train --no-search fits."
+      defaultText: "'gaussian-nb' (classification), 'ridge' (regression)",
+      fitting: (spec) => algorithmsFor(spec).map((a4) => a4.name),
+      description: "The algorithm train --no-search fits: a classifier for a categorical label, a regressor for a numeric one."
     },
     params: { kind: "object", description: "Hyper-parameters of the algorithm.", fields: {} }
   },
   variants: {
     key: "algorithm",
     cases: Object.fromEntries(
-      ALGORITHMS.map((a4) => [a4.name, { fields: { params: paramsShape(defaultParams(a4)) } }])
+      ALL_ALGORITHMS.map((a4) => [a4.name, { fields: { params: paramsShape(defaultParams(a4)) } }])
     )
   }
 };
@@ -33134,28 +33995,59 @@ var SPEC_SHAPE = {
     },
     label: {
       kind: "object",
-      description: "What is predicted.",
+      description: "What is predicted: a class (classification) or a number (regression).",
       fields: {
         column: text("The raw CSV's column header."),
         name: { kind: "text", ...SNAKE, description: "The stored name (lower_snake_case)." },
         title: text("What people see.", { defaultText: "the name" }),
         type: {
           kind: "choice",
-          values: ["categorical"],
+          values: ["categorical", "numeric"],
           default: "categorical",
-          unsupported: {
-            numeric: "regression (a numeric label) is not supported yet: gitml predicts classes; list the classes under label.classes, or wait for regression"
-          },
-          description: "categorical (classification); numeric (regression) is not supported yet."
+          description: "categorical (classification: one of the classes) or numeric (regression: a number)."
         },
         classes: {
           kind: "list",
-          description: "The classes, at least two, in code order.",
+          description: "Categorical: the classes, at least two, in code order.",
           items: category("class"),
           minItems: 2
+        },
+        unit: text("Numeric: unit shown beside a value, e.g. points."),
+        range: {
+          kind: "list",
+          description: "Numeric: the valid range [low, high], inclusive; a label outside it is quarantined.",
+          items: { kind: "number", description: "A bound." },
+          minItems: 2,
+          maxItems: 2
+        },
+        decimals: {
+          kind: "number",
+          integer: true,
+          minimum: 0,
+          maximum: 12,
+          description: "Numeric: decimals kept for generated and predicted values."
+        },
+        tolerances: {
+          kind: "list",
+          description: 'Numeric: the tolerances T of "accuracy within T" (the share of predictions within T of the actual), in the unit.',
+          items: { kind: "number", minimum: 0, description: "A tolerance, more than 0." },
+          minItems: 1,
+          defaultText: "[0.5, 1] when decimals is 0, otherwise none"
         }
       },
-      required: ["column", "name", "classes"]
+      required: ["column", "name"],
+      variants: {
+        key: "type",
+        cases: {
+          categorical: { required: ["classes"], forbidden: ["unit", "range", "decimals", "tolerances"] },
+          numeric: {
+            forbidden: ["classes"],
+            forbiddenWhy: {
+              classes: "a numeric label (regression) has no classes: remove 'classes', or set type: categorical to predict classes"
+            }
+          }
+        }
+      }
     },
     features: {
       kind: "list",
@@ -33211,7 +34103,13 @@ var SPEC_SHAPE = {
           minimum: 0,
           maximum: 1,
           defaultText: "the champion's holdout accuracy \u2212 0.15",
-          description: "Alert when the rolling 30-day accuracy is below this."
+          description: "Classification: alert when the rolling 30-day accuracy is below this."
+        },
+        maeMargin: {
+          kind: "number",
+          minimum: 0,
+          defaultText: "25% of the champion's holdout MAE",
+          description: "Regression: alert when the rolling 30-day MAE exceeds the champion's holdout MAE by more than this, in the label's unit."
         }
       }
     }
@@ -33275,14 +34173,14 @@ function walk(shape2, v, path20, root, out) {
     walkObject(shape2, v, path20, root, out);
     return;
   }
-  const problem = valueProblem(shape2, v);
+  const problem = valueProblem(shape2, v, root);
   if (problem) out.push({ path: path20, message: `${displayPath(path20, root)}: ${problem}` });
   if (shape2.kind === "list" && Array.isArray(v))
     v.forEach((item, i) => {
       walk(shape2.items, item, [...path20, i], root, out);
     });
 }
-function valueProblem(shape2, v) {
+function valueProblem(shape2, v, root) {
   switch (shape2.kind) {
     case "text":
       if (typeof v !== "string")
@@ -33295,8 +34193,9 @@ function valueProblem(shape2, v) {
     case "choice": {
       if (typeof v === "string" && shape2.unsupported?.[v]) return shape2.unsupported[v];
       if (typeof v === "string" && shape2.values.includes(v)) return null;
-      const allowed = shape2.values.length === 1 ? `'${shape2.values[0]}'` : `one of ${shape2.values.join(", ")}`;
-      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, shape2.values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
+      const values3 = shape2.fitting?.(root) ?? shape2.values;
+      const allowed = values3.length === 1 ? `'${values3[0]}'` : `one of ${values3.join(", ")}`;
+      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values3)}` : `must be ${allowed}, got ${kindOf2(v)}`;
     }
     case "number": {
       if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf2(v)}`;
@@ -33330,7 +34229,7 @@ function effectiveObject(shape2, v) {
       const where = Object.entries(cases2).filter(([, c4]) => !c4.forbidden?.includes(f)).map(([value5]) => value5);
       forbidden.set(
         f,
-        `'${f}' applies only when ${key2} is ${where.join(" or ")} (here ${key2} is ${String(value4)})`
+        variant.forbiddenWhy?.[f] ?? `'${f}' applies only when ${key2} is ${where.join(" or ")} (here ${key2} is ${String(value4)})`
       );
     }
   }
@@ -33455,7 +34354,30 @@ function crossChecks(raw2, opts, out) {
   if (isObj(raw2.label)) {
     claim(raw2.label.name, ["label", "name"]);
     codes(raw2.label.classes, ["label", "classes"], raw2, out);
+    const r2 = raw2.label.range;
+    if (Array.isArray(r2) && r2.length === 2 && typeof r2[0] === "number" && typeof r2[1] === "number" && r2[0] >= r2[1])
+      add6(["label", "range"], `[${r2[0]}, ${r2[1]}]: low must be < high`);
+    const t = raw2.label.tolerances;
+    if (Array.isArray(t))
+      t.forEach((x4, i) => {
+        if (x4 === 0) add6(["label", "tolerances", i], "must be more than 0, got 0");
+      });
   }
+  algorithmForTask(raw2, add6);
+}
+function algorithmForTask(raw2, add6) {
+  const algorithm = isObj(raw2.model) ? raw2.model.algorithm : void 0;
+  if (typeof algorithm !== "string" || !isObj(raw2.label)) return;
+  if (raw2.label.type !== void 0 && raw2.label.type !== "numeric" && raw2.label.type !== "categorical")
+    return;
+  const numeric = raw2.label.type === "numeric";
+  const fits = algorithmsFor(raw2).map((a4) => a4.name);
+  const other = [...ALGORITHMS, ...REGRESSION_ALGORITHMS].map((a4) => a4.name).filter((a4) => !fits.includes(a4));
+  if (fits.includes(algorithm) || !other.includes(algorithm)) return;
+  add6(
+    ["model", "algorithm"],
+    numeric ? `'${algorithm}' is a classifier, but label.type is numeric (regression): use one of ${fits.join(", ")}${didYouMean(`${algorithm}-regressor`, fits)}, or set label.type: categorical` : `'${algorithm}' is a regressor, but the label is categorical (classification): use one of ${fits.join(", ")}, or set label.type: numeric`
+  );
 }
 function codes(list, path20, raw2, out) {
   if (!Array.isArray(list)) return;
@@ -33501,6 +34423,9 @@ function positionOf(root, path20, doc, lines) {
 }
 
 // actions/lib/spec.ts
+function taskOf(label) {
+  return label.type === "numeric" ? "regression" : "classification";
+}
 var SpecError = class extends Error {
   name = "SpecError";
   /** Every problem found (one for the errors thrown while building a checked spec). */
@@ -33622,8 +34547,7 @@ function parseSpec(raw2, where) {
   const labelName = str(lab3, "name", `${where} label`);
   if (!NAME.test(labelName))
     throw new SpecError(`${where} label: name '${labelName}' must be lower_snake_case`);
-  const classes = categories(lab3.classes, `${where} label`);
-  if (classes.length < 2) throw new SpecError(`${where} label: at least two classes are needed`);
+  const label = labelOf(lab3, labelName, `${where} label`);
   if (!Array.isArray(raw2.features) || raw2.features.length === 0) {
     throw new SpecError(`${where}: 'features' must be a non-empty list`);
   }
@@ -33656,8 +34580,9 @@ function parseSpec(raw2, where) {
     generator.drift = { start, sdPerDay: num(gen.drift, "sdPerDay", `${where} generator.drift`, 0.05) };
   }
   const model = isObj2(raw2.model) ? raw2.model : {};
-  const algorithm = str(model, "algorithm", `${where} model`, "gaussian-nb");
-  const algorithmNames = ALGORITHMS.map((a4) => a4.name);
+  const regression = taskOf(label) === "regression";
+  const algorithm = str(model, "algorithm", `${where} model`, regression ? "ridge" : "gaussian-nb");
+  const algorithmNames = (regression ? REGRESSION_ALGORITHMS : ALGORITHMS).map((a4) => a4.name);
   if (!algorithmNames.includes(algorithm))
     throw new SpecError(
       `${where} model: algorithm '${algorithm}' is not one of ${algorithmNames.join(", ")}${didYouMean(algorithm, algorithmNames)}`
@@ -33675,12 +34600,7 @@ function parseSpec(raw2, where) {
     },
     primaryKey: typeof pk.column === "string" ? { column: pk.column } : {},
     eventTime: typeof et.column === "string" ? { column: et.column } : { fixed: et.fixed },
-    label: {
-      column: str(lab3, "column", `${where} label`),
-      name: labelName,
-      title: str(lab3, "title", `${where} label`, labelName),
-      classes
-    },
+    label,
     features,
     generator,
     model: { algorithm, params: params2 },
@@ -33729,13 +34649,59 @@ function sourceFormatOf(src, where) {
   }
   return out;
 }
+function labelOf(lab3, name, where) {
+  const common = { column: str(lab3, "column", where), name, title: str(lab3, "title", where, name) };
+  const type3 = lab3.type ?? "categorical";
+  if (type3 !== "categorical" && type3 !== "numeric")
+    throw new SpecError(`${where}: type must be 'categorical' (classification) or 'numeric' (regression)`);
+  if (type3 === "categorical") {
+    const classes = categories(lab3.classes, where);
+    if (classes.length < 2) throw new SpecError(`${where}: at least two classes are needed`);
+    return { ...common, type: type3, classes, tolerances: [] };
+  }
+  if (lab3.classes !== void 0)
+    throw new SpecError(
+      `${where}: a numeric label (regression) has no classes: remove 'classes', or set type: categorical`
+    );
+  const out = { ...common, type: type3, classes: [], tolerances: [] };
+  if (lab3.unit !== void 0) out.unit = str(lab3, "unit", where);
+  if (lab3.range !== void 0) {
+    const r2 = lab3.range;
+    if (!Array.isArray(r2) || r2.length !== 2 || !r2.every((x4) => typeof x4 === "number" && Number.isFinite(x4)) || r2[0] >= r2[1])
+      throw new SpecError(`${where}: range must be [low, high] with low < high`);
+    out.range = [r2[0], r2[1]];
+  }
+  if (lab3.decimals !== void 0) {
+    const d = lab3.decimals;
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0 || d > 12)
+      throw new SpecError(`${where}: decimals must be a whole number from 0 to 12`);
+    out.decimals = d;
+  }
+  if (lab3.tolerances !== void 0) {
+    const t = lab3.tolerances;
+    if (!Array.isArray(t) || !t.every((x4) => typeof x4 === "number" && Number.isFinite(x4) && x4 > 0))
+      throw new SpecError(`${where}: tolerances must be a list of positive numbers`);
+    out.tolerances = [...new Set(t)].sort((a4, b10) => a4 - b10);
+  } else if (out.decimals === 0) {
+    out.tolerances = [0.5, 1];
+  }
+  return out;
+}
 function monitoringOf(v, where) {
   if (v === void 0) return {};
   if (!isObj2(v)) throw new SpecError(`${where}: must be a mapping`);
-  if (v.accuracyThreshold === void 0) return {};
-  const t = num(v, "accuracyThreshold", where, 0);
-  if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
-  return { accuracyThreshold: t };
+  const out = {};
+  if (v.accuracyThreshold !== void 0) {
+    const t = num(v, "accuracyThreshold", where, 0);
+    if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
+    out.accuracyThreshold = t;
+  }
+  if (v.maeMargin !== void 0) {
+    const m3 = num(v, "maeMargin", where, 0);
+    if (m3 < 0) throw new SpecError(`${where}: maeMargin must be zero or more (in the label's unit)`);
+    out.maeMargin = m3;
+  }
+  return out;
 }
 function featureSchema(spec) {
   const out = [];
@@ -34348,6 +35314,95 @@ function mergedNote(e, by) {
   return e.merged === 0 ? "" : `${e.labels.length - 1} classes with the most ${by} shown; ${e.merged} others merged into \u201C${e.labels[e.labels.length - 1]}\u201D`;
 }
 
+// actions/lib/chart-kit.ts
+var BRUSH_PARAM = "brush";
+var DEFAULT_WIDTH = 560;
+var SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+var TIME_HEIGHT = 220;
+var TABLE_ROW = 18;
+function percent(x4, digits = 1) {
+  return x4 === null ? "\u2013" : `${(x4 * 100).toFixed(digits)}%`;
+}
+function grouped(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+function shortTime(iso) {
+  return iso.length >= 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso;
+}
+function truncate(text4, max4) {
+  const chars = Array.from(text4);
+  return chars.length <= max4 ? text4 : `${chars.slice(0, max4 - 1).join("")}\u2026`;
+}
+function nextDay(date3) {
+  const d = /* @__PURE__ */ new Date(`${date3}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+function top(opts, title2, subtitle, description2, body) {
+  return {
+    $schema: SCHEMA,
+    title: subtitle === null ? { text: title2, anchor: "start" } : { text: title2, subtitle, anchor: "start" },
+    description: description2,
+    width: opts.width ?? DEFAULT_WIDTH,
+    // Static renders skip per-mark ARIA labels: an SVG shown as <img> gets its alt text from the page.
+    config: {
+      aria: opts.interactive === true,
+      view: { stroke: null },
+      axis: { labelFontSize: 11, titleFontSize: 11 }
+    },
+    ...body
+  };
+}
+var named = (name, values3) => ({ name, values: values3 });
+var timeX = (opts, title2 = null) => ({
+  field: "date",
+  type: "temporal",
+  title: title2,
+  scale: opts.timeDomain ? {
+    type: "utc",
+    domainMin: Date.parse(`${opts.timeDomain[0]}T00:00:00Z`),
+    domainMax: Date.parse(`${opts.timeDomain[1]}T00:00:00Z`)
+  } : { type: "utc" },
+  axis: { format: "%b %d", labelOverlap: true, tickCount: 8 }
+});
+var sharedAxis = (opts) => ({ ...opts, timeDomain: void 0 });
+var brushParam = { name: BRUSH_PARAM, select: { type: "interval", encodings: ["x"] } };
+function withInteraction(opts, encoding, tooltip2) {
+  return opts.interactive ? { ...encoding, tooltip: tooltip2 } : encoding;
+}
+function messageSpec(title2, description2, message2, opts = {}) {
+  return textSpec(title2, description2, [message2], opts);
+}
+function textSpec(title2, description2, paragraphs, opts) {
+  const width2 = typeof opts.width === "number" ? opts.width : DEFAULT_WIDTH;
+  const lines = paragraphs.flatMap((p) => wrap(p, Math.max(20, Math.floor(width2 / 8))));
+  return top(opts, title2, null, description2, {
+    height: lines.length * 18 + 10,
+    data: named("message", [{ text: lines }]),
+    mark: { type: "text", align: "left", baseline: "top", fontSize: 13, lineHeight: 18, color: "#555" },
+    encoding: { text: { field: "text", type: "nominal" }, x: { value: 0 }, y: { value: 5 } }
+  });
+}
+function wrap(text4, max4) {
+  const lines = [];
+  let line5 = "";
+  for (const word of text4.split(/\s+/).filter(Boolean)) {
+    if (line5 && line5.length + 1 + word.length > max4) {
+      lines.push(line5);
+      line5 = word;
+    } else line5 = line5 ? `${line5} ${word}` : word;
+  }
+  return line5 ? [...lines, line5] : [""];
+}
+function modelChangeRows(r2) {
+  return r2.modelChanges.map((c4) => ({
+    date: c4.date,
+    day: c4.date,
+    version: c4.version,
+    label: `v${c4.version}`
+  }));
+}
+
 // actions/lib/drift.ts
 var KS_EXACT_MAX_N = 1e4;
 function ksTestSorted(a4, b10) {
@@ -34597,80 +35652,444 @@ function sortedReference(column) {
   return sorted;
 }
 
+// actions/lib/predicted-value.ts
+function predictionDecimals(label) {
+  return (label.decimals ?? 4) + 2;
+}
+function formatPredictedValue(x4, label) {
+  return formatNumber(x4, predictionDecimals(label));
+}
+
+// actions/lib/regression-charts.ts
+var SQUARE = 320;
+function labelOf2(r2) {
+  if (!r2.label || !r2.regression) throw new Error(`${r2.dataset}: not a regression monitoring report`);
+  return r2.label;
+}
+function valueWithUnit(r2, x4, extraDecimals = 0) {
+  if (x4 === null) return "\u2013";
+  const label = labelOf2(r2);
+  const text4 = formatNumber(x4, predictionDecimals(label) + extraDecimals);
+  return label.unit ? `${text4} ${label.unit}` : text4;
+}
+var errorText = (r2, x4) => valueWithUnit(r2, x4, 1);
+function ceilTo(x4, step2) {
+  return Math.max(step2, Math.ceil(x4 / step2) * step2);
+}
+function axisStep(max4) {
+  const power = 10 ** Math.floor(Math.log10(max4 || 1));
+  return max4 / power > 5 ? power : max4 / power > 2 ? power / 2 : power / 5;
+}
+var ERROR_SERIES = [
+  "daily MAE",
+  "rolling 7-day MAE",
+  "rolling 30-day MAE",
+  "rolling 30-day RMSE"
+];
+function errorRows(r2) {
+  const rows = [];
+  for (const d of r2.regression?.daily ?? []) {
+    const base = { date: d.date, day: d.date, labelled: d.labelled };
+    const values3 = [d.mae, d.rolling7Mae, d.rolling30Mae, d.rolling30Rmse];
+    values3.forEach((value4, i) => {
+      if (value4 !== null) rows.push({ ...base, series: ERROR_SERIES[i], error: value4 });
+    });
+  }
+  return rows;
+}
+function errorOverTimeSpec(r2, opts = {}) {
+  const title2 = "Error over time (MAE, RMSE)";
+  const rows = errorRows(r2);
+  if (rows.length === 0)
+    return messageSpec(
+      title2,
+      "No labelled predictions yet, so there is no error over time to show.",
+      "No labelled predictions yet.",
+      opts
+    );
+  const daily = r2.regression.daily;
+  const last = [...daily].reverse().find((d) => d.rolling30Mae !== null);
+  const threshold2 = r2.thresholds.mae ?? null;
+  const holdout = r2.champion?.holdoutMae ?? null;
+  const changes = r2.modelChanges.map((c4) => `v${c4.version} from ${c4.date}`).join(", ");
+  const description2 = `Mean absolute error of ${r2.title} predictions per day from ${daily[0].date} to ${daily[daily.length - 1].date}, with rolling 7-day and 30-day MAE and rolling 30-day RMSE. Latest rolling 30-day MAE ${errorText(r2, last?.rolling30Mae ?? null)}; the alert threshold is ${errorText(r2, threshold2)}` + (holdout === null ? "." : ` (holdout MAE ${errorText(r2, holdout)}).`) + (changes ? ` Model versions: ${changes}.` : "");
+  const values3 = rows.map((row) => row.error);
+  const top0 = Math.max(...values3, threshold2 ?? 0, holdout ?? 0);
+  const y4 = {
+    field: "error",
+    type: "quantitative",
+    title: labelOf2(r2).unit ? `error (${labelOf2(r2).unit})` : "error",
+    scale: { domain: [0, ceilTo(top0 * 1.05, axisStep(top0))] }
+  };
+  const color5 = {
+    field: "series",
+    type: "nominal",
+    title: null,
+    scale: { domain: [...ERROR_SERIES], range: ["#9aa5b1", "#1f77b4", "#ff7f0e", "#2ca02c"] },
+    legend: { orient: "bottom" }
+  };
+  const tooltip2 = [
+    { field: "day", type: "nominal", title: "date" },
+    { field: "series", type: "nominal", title: "series" },
+    { field: "error", type: "quantitative", title: "value", format: ".3f" },
+    { field: "labelled", type: "quantitative", title: "labelled that day" }
+  ];
+  const points2 = {
+    transform: [{ filter: { field: "series", equal: ERROR_SERIES[0] } }],
+    mark: { type: "point", filled: true, size: 22, opacity: 0.8 },
+    encoding: withInteraction(opts, { x: timeX(opts), y: y4, color: color5 }, tooltip2)
+  };
+  if (opts.interactive) points2.params = [brushParam];
+  const lines = {
+    transform: [{ filter: { field: "series", oneOf: ERROR_SERIES.slice(1) } }],
+    mark: { type: "line", strokeWidth: 2 },
+    encoding: { x: timeX(sharedAxis(opts)), y: y4, color: color5 }
+  };
+  const layers = [points2, lines];
+  if (threshold2 !== null)
+    layers.push({
+      data: named("maeThreshold", [{ error: threshold2 }]),
+      mark: { type: "rule", strokeDash: [5, 4], color: "#c0392b" },
+      encoding: { y: { field: "error", type: "quantitative" } }
+    });
+  const changeData = named("modelChanges", modelChangeRows(r2));
+  layers.push(
+    {
+      data: changeData,
+      mark: { type: "rule", color: "#555", strokeDash: [2, 2] },
+      encoding: { x: timeX(sharedAxis(opts)) }
+    },
+    {
+      data: changeData,
+      mark: { type: "text", align: "left", baseline: "top", dx: 3, dy: 2, fontSize: 11, color: "#333" },
+      encoding: { x: timeX(sharedAxis(opts)), y: { value: 0 }, text: { field: "label", type: "nominal" } }
+    }
+  );
+  return top(
+    opts,
+    title2,
+    `dots: daily MAE \xB7 dashed red: alert above ${errorText(r2, threshold2)} \xB7 grey rules: model changes`,
+    description2,
+    { height: TIME_HEIGHT, data: named("errors", rows), layer: layers }
+  );
+}
+function versionErrorRows(r2) {
+  const champion = r2.champion?.version ?? null;
+  return (r2.regression?.byVersion ?? []).map((v) => ({
+    version: `v${v.version}`,
+    role: v.version === champion ? "champion" : "earlier",
+    mae: v.mae,
+    rmse: v.rmse,
+    labelY: v.mae ?? 0,
+    rows: v.rows,
+    labelled: v.labelled,
+    from: v.firstDate,
+    to: v.lastDate,
+    label: v.mae === null ? `no labels yet (${grouped(v.rows)} rows)` : `${errorText(r2, v.mae)} \xB7 ${grouped(v.labelled)} labelled`
+  }));
+}
+function versionErrorSpec(r2, opts = {}) {
+  const title2 = "MAE per model version";
+  const versions = r2.regression?.byVersion ?? [];
+  if (versions.length === 0)
+    return messageSpec(
+      title2,
+      "No model version has made a logged prediction yet.",
+      "No predictions yet.",
+      opts
+    );
+  const description2 = "Mean absolute error of each model version on its labelled predictions: " + versions.map(
+    (v) => `v${v.version} MAE ${errorText(r2, v.mae)}, RMSE ${errorText(r2, v.rmse)} on ${grouped(v.labelled)} labelled of ${grouped(v.rows)} rows`
+  ).join("; ") + ".";
+  const x4 = {
+    field: "version",
+    type: "nominal",
+    title: "model version",
+    scale: { domain: versions.map((v) => `v${v.version}`) },
+    axis: { labelAngle: 0 }
+  };
+  const most = Math.max(0, ...versions.map((v) => v.mae ?? 0), r2.champion?.holdoutMae ?? 0);
+  const tooltip2 = [
+    { field: "version", type: "nominal", title: "version" },
+    { field: "mae", type: "quantitative", title: "MAE", format: ".3f" },
+    { field: "rmse", type: "quantitative", title: "RMSE", format: ".3f" },
+    { field: "labelled", type: "quantitative", title: "labelled rows" },
+    { field: "rows", type: "quantitative", title: "rows" },
+    { field: "from", type: "nominal", title: "first day" },
+    { field: "to", type: "nominal", title: "last day" }
+  ];
+  return top(opts, title2, null, description2, {
+    height: TIME_HEIGHT,
+    data: named("versionErrors", versionErrorRows(r2)),
+    layer: [
+      {
+        mark: { type: "bar", width: { band: 0.6 } },
+        encoding: withInteraction(
+          opts,
+          {
+            x: x4,
+            y: {
+              field: "mae",
+              type: "quantitative",
+              title: "MAE",
+              // Headroom keeps the bar label inside the plot.
+              scale: { domain: [0, ceilTo(most * 1.25, axisStep(most || 1))] }
+            },
+            color: {
+              field: "role",
+              type: "nominal",
+              title: null,
+              scale: { domain: ["champion", "earlier"], range: ["#1f77b4", "#aec7e8"] },
+              legend: { orient: "bottom" }
+            }
+          },
+          tooltip2
+        )
+      },
+      {
+        mark: { type: "text", baseline: "bottom", dy: -3, fontSize: 11 },
+        encoding: {
+          x: x4,
+          y: { field: "labelY", type: "quantitative" },
+          text: { field: "label", type: "nominal" }
+        }
+      }
+    ]
+  });
+}
+function scatterDomain(r2) {
+  const range6 = labelOf2(r2).range;
+  if (range6) return range6;
+  const values3 = r2.regression.scatter.flatMap((p) => [p.predicted, p.actual]);
+  const lo = Math.min(...values3);
+  const hi = Math.max(...values3);
+  const step2 = axisStep(hi - lo || 1);
+  return [Math.floor(lo / step2) * step2, Math.ceil(hi / step2) * step2];
+}
+function predictedVsActualSpec(r2, opts = {}) {
+  const title2 = "Predicted vs actual";
+  const points2 = r2.regression?.scatter ?? [];
+  if (points2.length === 0)
+    return messageSpec(
+      title2,
+      "No labelled predictions in the window yet, so there is nothing to plot.",
+      "No labelled predictions yet.",
+      opts
+    );
+  const label = labelOf2(r2);
+  const domain3 = scatterDomain(r2);
+  const live = r2.regression.live;
+  const description2 = `Predicted against actual ${label.title} for the ${grouped(points2.length)} newest labelled predictions of the last ${live.days} days, with the line of perfect predictions (y = x): MAE ${errorText(r2, live.mae)}, RMSE ${errorText(r2, live.rmse)} over ${grouped(live.labelled)} labelled rows.`;
+  const unit2 = label.unit ? ` (${label.unit})` : "";
+  const axis = (name, field3) => ({
+    field: field3,
+    type: "quantitative",
+    title: `${name}${unit2}`,
+    scale: { domain: domain3, nice: false }
+  });
+  const rows = points2.map((p) => ({
+    ...p,
+    day: p.date,
+    model: `v${p.version}`,
+    error: p.predicted - p.actual
+  }));
+  const tooltip2 = [
+    { field: "day", type: "nominal", title: "date" },
+    { field: "model", type: "nominal", title: "model" },
+    { field: "predicted", type: "quantitative", title: "predicted" },
+    { field: "actual", type: "quantitative", title: "actual" },
+    { field: "error", type: "quantitative", title: "error", format: ".3f" }
+  ];
+  return top(opts, title2, "grey: predicted = actual", description2, {
+    width: Math.min(SQUARE, typeof opts.width === "number" ? opts.width : SQUARE),
+    height: SQUARE,
+    layer: [
+      {
+        data: named("diagonal", [
+          { actual: domain3[0], predicted: domain3[0] },
+          { actual: domain3[1], predicted: domain3[1] }
+        ]),
+        mark: { type: "line", color: "#9aa5b1", strokeDash: [4, 3] },
+        encoding: { x: axis("actual", "actual"), y: axis("predicted", "predicted") }
+      },
+      {
+        data: named("scatter", rows),
+        mark: { type: "circle", size: 18, opacity: 0.45, color: "#1f77b4" },
+        encoding: withInteraction(
+          opts,
+          { x: axis("actual", "actual"), y: axis("predicted", "predicted") },
+          tooltip2
+        )
+      }
+    ]
+  });
+}
+function errorHistogramSpec(r2, opts = {}) {
+  const title2 = "Error distribution (predicted \u2212 actual)";
+  const bins2 = r2.regression?.errors ?? [];
+  if (bins2.length === 0)
+    return messageSpec(
+      title2,
+      "No labelled predictions in the window yet, so there is no error distribution to show.",
+      "No labelled predictions yet.",
+      opts
+    );
+  const n = bins2.reduce((s2, b10) => s2 + b10.count, 0);
+  const over = bins2.filter((b10) => b10.from >= 0).reduce((s2, b10) => s2 + b10.count, 0);
+  const drift = r2.regression.residualDrift;
+  const description2 = `Histogram of predicted minus actual over the ${grouped(n)} labelled predictions of the last ${r2.regression.live.days} days, from ${formatNumber(bins2[0].from, 6)} to ${formatNumber(bins2[bins2.length - 1].to, 6)}; ${percent(over / n)} at or above zero (over-predictions).` + (drift ? ` Residual drift against the champion's holdout: KS ${formatNumber(drift.statistic, 3)}, p ${formatNumber(drift.pValue, 4)}, PSI ${formatNumber(drift.psi, 3)}: ${drift.status}.` : r2.regression.residualDriftSkipped ? ` Residual drift not computed: ${r2.regression.residualDriftSkipped}.` : "");
+  const tooltip2 = [
+    { field: "from", type: "quantitative", title: "from" },
+    { field: "to", type: "quantitative", title: "to" },
+    { field: "count", type: "quantitative", title: "rows" }
+  ];
+  const unit2 = labelOf2(r2).unit;
+  return top(
+    opts,
+    title2,
+    drift ? `residual drift vs holdout: ${drift.status} \xB7 dashed: no error` : "dashed: no error",
+    description2,
+    {
+      height: TIME_HEIGHT,
+      layer: [
+        {
+          data: named(
+            "errorBins",
+            bins2.map((b10) => ({ ...b10 }))
+          ),
+          mark: { type: "bar", stroke: "white", strokeWidth: 0.5, color: "#1f77b4" },
+          encoding: withInteraction(
+            opts,
+            {
+              x: {
+                field: "from",
+                type: "quantitative",
+                title: unit2 ? `predicted \u2212 actual (${unit2})` : "predicted \u2212 actual"
+              },
+              x2: { field: "to" },
+              // Bars from zero up: with a ranged x, Vega-Lite would otherwise lay them on their side.
+              y: { field: "count", type: "quantitative", title: "rows" },
+              y2: { datum: 0 }
+            },
+            tooltip2
+          )
+        },
+        {
+          data: named("zeroError", [{ x: 0 }]),
+          mark: { type: "rule", strokeDash: [5, 4], color: "#555" },
+          encoding: { x: { field: "x", type: "quantitative" } }
+        }
+      ]
+    }
+  );
+}
+var VALUE_COLUMNS = [
+  { key: "id", header: "id", x: 0, max: 8 },
+  { key: "time", header: "event time (UTC)", x: 0.09, max: 16 },
+  { key: "model", header: "model", x: 0.33, max: 6 },
+  { key: "predicted", header: "predicted", x: 0.42, max: 10 },
+  { key: "interval", header: "10\u201390%", x: 0.55, max: 16 },
+  { key: "actual", header: "actual", x: 0.75, max: 10 },
+  { key: "error", header: "error", x: 0.87, max: 10 }
+];
+function smallestTolerance(r2) {
+  const t = labelOf2(r2).tolerances;
+  return t.length ? Math.min(...t) : null;
+}
+function signedError(r2, p) {
+  const e = Number(p.predicted) - Number(p.actual);
+  const text4 = formatNumber(Math.abs(e), predictionDecimals(labelOf2(r2)));
+  return text4 === "0" ? "0" : `${e > 0 ? "+" : "\u2212"}${text4}`;
+}
+function recentValueCellRows(r2) {
+  const tolerance = smallestTolerance(r2);
+  const decimals = predictionDecimals(labelOf2(r2));
+  const cells = [];
+  [...r2.recent].reverse().forEach((p, i) => {
+    const e = p.actual === null ? null : Math.abs(Number(p.predicted) - Number(p.actual));
+    const tone = e === null ? "waiting" : tolerance === null ? "plain" : e <= tolerance + 1e-9 ? "right" : "wrong";
+    const full = {
+      id: String(p.id),
+      time: shortTime(p.eventTime),
+      model: `v${p.modelVersion}`,
+      predicted: p.predicted,
+      interval: p.low === void 0 || p.high === void 0 ? "\u2013" : `${formatNumber(p.low, decimals)}\u2013${formatNumber(p.high, decimals)}`,
+      actual: p.actual ?? "waiting",
+      error: p.actual === null ? "\u2026" : signedError(r2, p)
+    };
+    for (const c4 of VALUE_COLUMNS) {
+      cells.push({
+        row: i + 1,
+        x: c4.x,
+        column: c4.key,
+        text: truncate(full[c4.key], c4.max),
+        full: full[c4.key],
+        tone: c4.key === "error" || c4.key === "actual" && p.actual === null ? tone : "plain"
+      });
+    }
+  });
+  return cells;
+}
+function recentValuesSpec(r2, opts = {}) {
+  const title2 = "Recent predictions";
+  if (r2.recent.length === 0)
+    return messageSpec(
+      title2,
+      "No predictions yet, so the table of recent predictions is empty.",
+      "No predictions yet.",
+      opts
+    );
+  const labelled = r2.recent.filter((p) => p.actual !== null);
+  const tolerance = smallestTolerance(r2);
+  const within2 = tolerance === null ? "" : ` ${labelled.filter((p) => Math.abs(Number(p.predicted) - Number(p.actual)) <= tolerance + 1e-9).length} of ${labelled.length} labelled ones within ${formatNumber(tolerance, 6)},`;
+  const description2 = `The ${r2.recent.length} most recent predictions, newest first, with event time, model version, predicted value, its 10\u201390% interval, actual value and error:${within2} ${r2.recent.length - labelled.length} waiting for a label.`;
+  const x4 = { field: "x", type: "quantitative", scale: { domain: [0, 1] }, axis: null };
+  const y4 = { field: "row", type: "ordinal", axis: null };
+  const header = VALUE_COLUMNS.map((c4) => ({ row: 0, x: c4.x, text: c4.header }));
+  const color5 = {
+    field: "tone",
+    type: "nominal",
+    legend: null,
+    scale: { domain: ["plain", "right", "wrong", "waiting"], range: ["#222", "#2a9d4b", "#c0392b", "#888"] }
+  };
+  return top(opts, title2, null, description2, {
+    height: (r2.recent.length + 1) * TABLE_ROW,
+    data: named("recent", recentValueCellRows(r2)),
+    layer: [
+      {
+        data: named("recentHeader", header),
+        mark: { type: "text", align: "left", baseline: "middle", fontWeight: "bold", fontSize: 11 },
+        encoding: { x: x4, y: y4, text: { field: "text", type: "nominal" } }
+      },
+      {
+        mark: { type: "text", align: "left", baseline: "middle", fontSize: 11 },
+        encoding: withInteraction(opts, { x: x4, y: y4, text: { field: "text", type: "nominal" }, color: color5 }, [
+          { field: "full", type: "nominal", title: "value" }
+        ])
+      }
+    ]
+  });
+}
+function latestValueText(r2, p) {
+  const decimals = predictionDecimals(labelOf2(r2));
+  const interval3 = p.low === void 0 || p.high === void 0 ? "" : ` (10\u201390% interval ${formatNumber(p.low, decimals)}\u2013${formatNumber(p.high, decimals)})`;
+  const actual = p.actual === null ? "actual: waiting for its label" : `actual ${p.actual}, error ${signedError(r2, p)}`;
+  return `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: predicted ${valueWithUnit(r2, Number(p.predicted))}${interval3}, ${actual}.`;
+}
+function liveErrorText(r2) {
+  const live = r2.regression.live;
+  const errors = live.mae === null ? `Last ${live.days} days: no labelled predictions yet.` : `Last ${live.days} days: MAE ${errorText(r2, live.mae)}, RMSE ${errorText(r2, live.rmse)} on ${grouped(live.labelled)} labelled rows` + (live.within.length ? `; ${live.within.map((w2) => `within ${formatNumber(w2.tolerance, 6)}: ${percent(w2.accuracy)}`).join(", ")}.` : ".");
+  const c4 = r2.champion;
+  const reference = c4?.holdoutMae === void 0 ? "" : ` Holdout MAE ${errorText(r2, c4.holdoutMae)}` + (c4.holdoutBaselineMae == null ? "." : `, predicting the training mean ${errorText(r2, c4.holdoutBaselineMae)}.`);
+  return errors + reference;
+}
+
 // actions/lib/charts.ts
-var BRUSH_PARAM = "brush";
-var DEFAULT_WIDTH = 560;
-var SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
-var TIME_HEIGHT = 220;
-var TABLE_ROW = 18;
-function percent(x4, digits = 1) {
-  return x4 === null ? "\u2013" : `${(x4 * 100).toFixed(digits)}%`;
-}
-function grouped(n) {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-function shortTime(iso) {
-  return iso.length >= 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso;
-}
-function truncate(text4, max4) {
-  const chars = Array.from(text4);
-  return chars.length <= max4 ? text4 : `${chars.slice(0, max4 - 1).join("")}\u2026`;
-}
-function nextDay(date3) {
-  const d = /* @__PURE__ */ new Date(`${date3}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
 function classLabel(r2, value4) {
   return r2.classes.find((c4) => c4.value === value4)?.label ?? value4;
 }
 function outcomeMark(p) {
   return p.actual === null ? "\u2026" : p.actual === p.predicted ? "\u2713" : "\u2717";
-}
-function top(opts, title2, subtitle, description2, body) {
-  return {
-    $schema: SCHEMA,
-    title: subtitle === null ? { text: title2, anchor: "start" } : { text: title2, subtitle, anchor: "start" },
-    description: description2,
-    width: opts.width ?? DEFAULT_WIDTH,
-    // Static renders skip per-mark ARIA labels: an SVG shown as <img> gets its alt text from the page.
-    config: {
-      aria: opts.interactive === true,
-      view: { stroke: null },
-      axis: { labelFontSize: 11, titleFontSize: 11 }
-    },
-    ...body
-  };
-}
-var named = (name, values3) => ({ name, values: values3 });
-var timeX = (opts, title2 = null) => ({
-  field: "date",
-  type: "temporal",
-  title: title2,
-  scale: opts.timeDomain ? {
-    type: "utc",
-    domainMin: Date.parse(`${opts.timeDomain[0]}T00:00:00Z`),
-    domainMax: Date.parse(`${opts.timeDomain[1]}T00:00:00Z`)
-  } : { type: "utc" },
-  axis: { format: "%b %d", labelOverlap: true, tickCount: 8 }
-});
-var sharedAxis = (opts) => ({ ...opts, timeDomain: void 0 });
-var brushParam = { name: BRUSH_PARAM, select: { type: "interval", encodings: ["x"] } };
-function withInteraction(opts, encoding, tooltip2) {
-  return opts.interactive ? { ...encoding, tooltip: tooltip2 } : encoding;
-}
-function messageSpec(title2, description2, message2, opts = {}) {
-  return textSpec(title2, description2, [message2], opts);
-}
-function textSpec(title2, description2, paragraphs, opts) {
-  const width2 = typeof opts.width === "number" ? opts.width : DEFAULT_WIDTH;
-  const lines = paragraphs.flatMap((p) => wrap(p, Math.max(20, Math.floor(width2 / 8))));
-  return top(opts, title2, null, description2, {
-    height: lines.length * 18 + 10,
-    data: named("message", [{ text: lines }]),
-    mark: { type: "text", align: "left", baseline: "top", fontSize: 13, lineHeight: 18, color: "#555" },
-    encoding: { text: { field: "text", type: "nominal" }, x: { value: 0 }, y: { value: 5 } }
-  });
 }
 function latestSpec(r2, opts = {}) {
   const title2 = "Latest prediction";
@@ -34684,8 +36103,10 @@ function latestSpec(r2, opts = {}) {
     );
   const actual = p.actual === null ? "actual: waiting for its label" : `actual ${classLabel(r2, p.actual)} ${outcomeMark(p)}`;
   const t = r2.totals;
-  const latest = `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: predicted ${classLabel(r2, p.predicted)} (p = ${p.probability.toFixed(2)}), ${actual}.`;
-  const totals = `All time: ${grouped(t.predictions)} predictions, ${grouped(t.labelled)} labelled (${grouped(t.predictions - t.labelled)} waiting), ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
+  const regression = r2.task === "regression";
+  const latest = regression ? latestValueText(r2, p) : `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: predicted ${classLabel(r2, p.predicted)} (p = ${p.probability.toFixed(2)}), ${actual}.`;
+  const labelledText = `All time: ${grouped(t.predictions)} predictions, ${grouped(t.labelled)} labelled (${grouped(t.predictions - t.labelled)} waiting)`;
+  const totals = regression ? `${labelledText}.` : `${labelledText}, ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
   const run2 = `Last daily run: ${shortTime(lastRun(r2) ?? p.predictedAt)} UTC.`;
   const live = liveText(r2);
   return textSpec(
@@ -34696,24 +36117,14 @@ function latestSpec(r2, opts = {}) {
   );
 }
 function liveText(r2) {
+  const s2 = r2.totals.bySource;
+  const sources = ` Rows predicted: ${grouped(s2.synthetic)} synthetic (from the generator), ${grouped(s2.ingest)} ingested (real).`;
+  if (r2.task === "regression") return liveErrorText(r2) + sources;
   const l = r2.live;
   const accuracy = l.accuracy === null ? `Last ${l.days} days: no labelled predictions yet.` : `Last ${l.days} days: accuracy ${percent(l.accuracy)} (95% interval ${percent(l.low)}\u2013${percent(l.high)}) on ${grouped(l.labelled)} labelled rows.`;
   const c4 = r2.champion;
   const reference = c4 === null ? "" : ` Holdout ${percent(c4.holdoutAccuracy)}` + (c4.holdoutBaseline === null ? "." : `, majority-class baseline ${percent(c4.holdoutBaseline)}.`);
-  const s2 = r2.totals.bySource;
-  const sources = ` Rows predicted: ${grouped(s2.synthetic)} synthetic (from the generator), ${grouped(s2.ingest)} ingested (real).`;
   return accuracy + reference + sources;
-}
-function wrap(text4, max4) {
-  const lines = [];
-  let line5 = "";
-  for (const word of text4.split(/\s+/).filter(Boolean)) {
-    if (line5 && line5.length + 1 + word.length > max4) {
-      lines.push(line5);
-      line5 = word;
-    } else line5 = line5 ? `${line5} ${word}` : word;
-  }
-  return line5 ? [...lines, line5] : [""];
 }
 var shadeOf = (share) => Math.round(share * 10) / 10;
 function confusionRows(r2, which2, entries3 = confusionEntries(r2, r2.confusion[which2])) {
@@ -34755,14 +36166,6 @@ function accuracyRows(r2) {
     if (d.rolling30 !== null) rows.push({ ...base, series: ACCURACY_SERIES[2], accuracy: d.rolling30 });
   }
   return rows;
-}
-function modelChangeRows(r2) {
-  return r2.modelChanges.map((c4) => ({
-    date: c4.date,
-    day: c4.date,
-    version: c4.version,
-    label: `v${c4.version}`
-  }));
 }
 function versionRows(r2) {
   const champion = r2.champion?.version ?? null;
@@ -34825,8 +36228,11 @@ function rowsPerDayRows(r2) {
   return rows;
 }
 var PREDICTION_FEATURE = "Predicted class (model output)";
+var PREDICTED_VALUE_FEATURE = "Predicted value (model output)";
+var RESIDUAL_FEATURE = "Errors vs holdout errors (predicted \u2212 actual)";
 function psiAxisMax(r2) {
   const values3 = r2.drift ? [...r2.drift.features.map((f) => f.psi), r2.drift.prediction.psi] : [];
+  if (r2.regression?.residualDrift) values3.push(r2.regression.residualDrift.psi);
   return Math.ceil(Math.max(2 * r2.thresholds.psi, ...values3) * 2) / 2;
 }
 var psiBar = (psi) => Math.round(psi * 20) / 20;
@@ -34851,10 +36257,11 @@ function driftRows(r2) {
     status: f.status ?? (f.drifted ? "drifted" : "stable")
   }));
   const p = r2.drift.prediction;
+  const regression = r2.task === "regression";
   rows.push({
-    name: PREDICTION_FEATURE,
-    kind: "categorical",
-    test: "chi-square",
+    name: regression ? PREDICTED_VALUE_FEATURE : PREDICTION_FEATURE,
+    kind: regression ? "numeric" : "categorical",
+    test: p.test === "ks" ? "KS" : "chi-square",
     statistic: p.statistic,
     pValue: p.pValue,
     // One test of its own: nothing to adjust for.
@@ -34863,6 +36270,19 @@ function driftRows(r2) {
     bar: psiBar(p.psi),
     status: p.status ?? (p.drifted ? "drifted" : "stable")
   });
+  const residual = r2.regression?.residualDrift;
+  if (residual)
+    rows.push({
+      name: RESIDUAL_FEATURE,
+      kind: "numeric",
+      test: "KS",
+      statistic: residual.statistic,
+      pValue: residual.pValue,
+      adjustedPValue: residual.pValue,
+      psi: residual.psi,
+      bar: psiBar(residual.psi),
+      status: residual.status
+    });
   const seen = /* @__PURE__ */ new Map();
   for (const row of rows) seen.set(row.name, (seen.get(row.name) ?? 0) + 1);
   const names = r2.drift.features.map((f) => f.feature);
@@ -34990,7 +36410,7 @@ function confusionMatrixSpec(r2, which2, opts = {}) {
 }
 function accuracyDomain(r2) {
   const values3 = accuracyRows(r2).map((row) => row.accuracy);
-  const low = Math.min(r2.thresholds.accuracy, ...values3);
+  const low = Math.min(r2.thresholds.accuracy ?? 1, ...values3);
   return [Math.max(0, Math.floor(low * 10 - 0.5) / 10), 1];
 }
 function accuracyOverTimeSpec(r2, opts = {}) {
@@ -35006,7 +36426,7 @@ function accuracyOverTimeSpec(r2, opts = {}) {
   }
   const last = [...r2.daily].reverse().find((d) => d.rolling7 !== null);
   const changes = r2.modelChanges.map((c4) => `v${c4.version} from ${c4.date}`).join(", ");
-  const description2 = `Daily accuracy of ${r2.title} predictions from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}, with rolling 7-day and 30-day accuracy. Latest rolling 7-day accuracy ${percent(last?.rolling7 ?? null)}; the alert threshold is ${percent(r2.thresholds.accuracy)}.` + (changes ? ` Model versions: ${changes}.` : "");
+  const description2 = `Daily accuracy of ${r2.title} predictions from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}, with rolling 7-day and 30-day accuracy. Latest rolling 7-day accuracy ${percent(last?.rolling7 ?? null)}; the alert threshold is ${percent(r2.thresholds.accuracy ?? null)}.` + (changes ? ` Model versions: ${changes}.` : "");
   const domain3 = accuracyDomain(r2);
   const y4 = {
     field: "accuracy",
@@ -35059,7 +36479,7 @@ function accuracyOverTimeSpec(r2, opts = {}) {
   return top(
     opts,
     title2,
-    `dots: daily accuracy \xB7 dashed red: alert below ${percent(r2.thresholds.accuracy)} \xB7 grey rules: model changes`,
+    `dots: daily accuracy \xB7 dashed red: alert below ${percent(r2.thresholds.accuracy ?? null)} \xB7 grey rules: model changes`,
     description2,
     {
       height: TIME_HEIGHT,
@@ -35246,7 +36666,7 @@ function driftSpec(r2, opts = {}) {
   const d = r2.drift;
   const drifted = d.features.filter((f) => f.drifted).map((f) => f.title);
   const notSignificant = d.features.filter((f) => f.status === "not significant").map((f) => f.title);
-  const description2 = `Population stability index of ${d.features.length} features and the predicted class, window ${d.window.from} to ${d.window.to} (${grouped(d.window.rows)} rows) against the reference (${grouped(d.reference.rows)} rows). ` + (drifted.length ? `Drifted: ${drifted.join(", ")}.` : "No feature drifted.") + (notSignificant.length ? ` PSI above ${r2.thresholds.psi} but not significant on this window: ${notSignificant.join(", ")}.` : "") + ` Dataset drift: ${d.datasetDrift ? "yes" : "no"} (${driftRuleText(r2.thresholds)}).`;
+  const description2 = `Population stability index of ${d.features.length} features and the predicted ${r2.task === "regression" ? "value (and the errors against the holdout errors)" : "class"}, window ${d.window.from} to ${d.window.to} (${grouped(d.window.rows)} rows) against the reference (${grouped(d.reference.rows)} rows). ` + (drifted.length ? `Drifted: ${drifted.join(", ")}.` : "No feature drifted.") + (notSignificant.length ? ` PSI above ${r2.thresholds.psi} but not significant on this window: ${notSignificant.join(", ")}.` : "") + ` Dataset drift: ${d.datasetDrift ? "yes" : "no"} (${driftRuleText(r2.thresholds)}).`;
   const y4 = { field: "name", type: "nominal", title: null, sort: null, axis: { labelLimit: 240 } };
   const tooltip2 = [
     { field: "name", type: "nominal", title: "feature" },
@@ -35357,6 +36777,7 @@ function latestChart(r2, opts = {}) {
   return asChart("latest", latestSpec(r2, opts));
 }
 function allCharts(r2, opts = {}) {
+  if (r2.task === "regression") return regressionCharts(r2, opts);
   const charts = [
     ["accuracy-over-time", accuracyOverTimeSpec(r2, opts)],
     ["confusion-recent", confusionMatrixSpec(r2, "recent", opts)],
@@ -35366,6 +36787,18 @@ function allCharts(r2, opts = {}) {
     ["version-accuracy", versionAccuracySpec(r2, opts)],
     ["confusion-all", confusionMatrixSpec(r2, "all", opts)],
     ["recent-predictions", recentPredictionsSpec(r2, opts)]
+  ];
+  return charts.map(([id2, spec]) => asChart(id2, spec));
+}
+function regressionCharts(r2, opts) {
+  const charts = [
+    ["error-over-time", errorOverTimeSpec(r2, opts)],
+    ["predicted-vs-actual", predictedVsActualSpec(r2, opts)],
+    ["drift", driftSpec(r2, opts)],
+    ["error-histogram", errorHistogramSpec(r2, opts)],
+    ["rows-per-day", rowsPerDaySpec(r2, opts)],
+    ["version-error", versionErrorSpec(r2, opts)],
+    ["recent-predictions", recentValuesSpec(r2, opts)]
   ];
   return charts.map(([id2, spec]) => asChart(id2, spec));
 }
@@ -36223,6 +37656,13 @@ function parseNumber(raw2, column) {
   }
   const x4 = Number(raw2);
   return Number.isFinite(x4) ? x4 : `'${column}' = '${raw2}' is not a finite number`;
+}
+function numericLabel(rule5, raw2) {
+  const x4 = NUMBER.test(raw2) ? Number(raw2) : Number.NaN;
+  if (!Number.isFinite(x4)) return `label '${rule5.name}' = '${raw2}' is not a number`;
+  const [lo, hi] = rule5.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  if (x4 < lo || x4 > hi) return `label '${rule5.name}' = ${raw2} is outside [${lo}, ${hi}]`;
+  return { value: x4, text: String(x4) };
 }
 function checkValue(f, value4, column = f.name) {
   if (value4 === "") return `'${column}' is missing`;
@@ -37992,34 +39432,6 @@ function countNewlines(fields) {
   return n;
 }
 
-// actions/lib/feature-table.ts
-var SOURCES = ["backfill", "synthetic", "ingest"];
-function emptyTable(features, capacity = 0) {
-  return {
-    rows: 0,
-    ids: new Float64Array(capacity),
-    eventTimes: new Float64Array(capacity),
-    sources: new Uint8Array(capacity),
-    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
-    labels: new Int32Array(capacity)
-  };
-}
-function concatTables(parts, features) {
-  const n = parts.reduce((s2, p) => s2 + p.rows, 0);
-  const out = emptyTable(features, n);
-  out.rows = n;
-  let at = 0;
-  for (const p of parts) {
-    out.ids.set(p.ids.subarray(0, p.rows), at);
-    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
-    out.sources.set(p.sources.subarray(0, p.rows), at);
-    out.labels.set(p.labels.subarray(0, p.rows), at);
-    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
-    at += p.rows;
-  }
-  return out;
-}
-
 // actions/lib/file-source.ts
 import { existsSync as existsSync6, readdirSync as readdirSync3 } from "node:fs";
 import path12 from "node:path";
@@ -38156,8 +39568,12 @@ function readPartitionInto(bytes, layout2, file, t, offset4) {
     kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
     cats.push(f.type === "categorical" ? (f.categories ?? []).map((c4) => enc.encode(c4.value)) : null);
   }
-  kinds.push(5 /* Label */);
+  kinds.push(layout2.numericLabel ? 6 /* NumericLabel */ : 5 /* Label */);
   cats.push(layout2.classes.map((c4) => enc.encode(c4.value)));
+  const [labelLo, labelHi] = layout2.numericLabel?.range ?? [
+    Number.NEGATIVE_INFINITY,
+    Number.POSITIVE_INFINITY
+  ];
   const sourceBytes = SOURCES.map((s2) => enc.encode(s2));
   const ncol = kinds.length;
   const lo = layout2.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
@@ -38274,6 +39690,23 @@ function readPartitionInto(bytes, layout2, file, t, offset4) {
             );
           }
           t.labels[row] = code;
+          break;
+        }
+        case 6 /* NumericLabel */: {
+          if (fe === fs4) {
+            t.labels[row] = -1;
+            t.targets[row] = Number.NaN;
+            break;
+          }
+          const x4 = parseNumberBytes(src, fs4, fe);
+          if (!Number.isFinite(x4) || x4 < labelLo || x4 > labelHi) {
+            const text4 = decoder.decode(src.subarray(fs4, fe));
+            throw new PartitionError(
+              !Number.isFinite(x4) ? `${file} line ${line5}: label '${layout2.labelName}' = '${text4}' is not a number` : `${file} line ${line5}: label '${layout2.labelName}' = ${text4} is outside [${labelLo}, ${labelHi}]`
+            );
+          }
+          t.labels[row] = 0;
+          t.targets[row] = x4;
           break;
         }
       }
@@ -38666,8 +40099,25 @@ function schemaChanges(stored, spec) {
   }
   if (stored.label.name !== spec.label.name)
     out.push(`label.name '${stored.label.name}' \u2192 '${spec.label.name}'`);
-  const classes = codesChange(stored.label.classes, spec.label.classes);
-  if (classes) out.push(`label.classes: ${classes}`);
+  const storedType = stored.label.type ?? "categorical";
+  if (storedType !== spec.label.type) {
+    const task = (t) => t === "numeric" ? "regression" : "classification";
+    out.push(
+      `label.type ${storedType} \u2192 ${spec.label.type} (${task(storedType)} \u2192 ${task(spec.label.type)}: the stored labels are ${storedType === "numeric" ? "numbers" : "classes"})`
+    );
+  } else if (storedType === "numeric") {
+    const [a4, b10] = stored.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    const [c4, d] = spec.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    if (a4 !== c4 || b10 !== d) {
+      const how = c4 >= a4 && d <= b10 ? "narrowed" : c4 <= a4 && d >= b10 ? "widened" : "changed";
+      out.push(`label.range ${how} ${rangeText(stored.label.range)} \u2192 ${rangeText(spec.label.range)}`);
+    }
+    if (stored.label.decimals !== spec.label.decimals)
+      out.push(`label.decimals ${stored.label.decimals ?? "none"} \u2192 ${spec.label.decimals ?? "none"}`);
+  } else {
+    const classes = codesChange(stored.label.classes, spec.label.classes);
+    if (classes) out.push(`label.classes: ${classes}`);
+  }
   for (const f of spec.features) {
     if (f.missing !== "reject" && before.includes(f.name) && !(f.name in stored.fill))
       out.push(`feature '${f.name}' missing: ${f.missing} (the fill value is recorded at backfill)`);
@@ -38690,6 +40140,9 @@ function codesChange(before, after) {
     ...added.length ? [`${quoted(added)} added`] : []
   ];
   return parts.length ? parts.join(", ") : `reordered (stored: ${a4.join(", ")})`;
+}
+function rangeText(r2) {
+  return r2 ? `[${r2[0]}, ${r2[1]}]` : "none";
 }
 function quoted(xs) {
   return xs.map((x4) => `'${x4}'`).join(", ");
@@ -38771,7 +40224,6 @@ function computeStats(table, schema, label) {
     const col = table.columns[j].subarray(0, n);
     features[f.name] = f.type === "numeric" ? numericStats(col) : categoricalStats(col, f.categories ?? []);
   });
-  const labels2 = categoricalStats(table.labels.subarray(0, n), label.classes);
   const iso = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
   return {
     rows: n,
@@ -38779,8 +40231,16 @@ function computeStats(table, schema, label) {
     firstEventTime: n ? iso(first) : null,
     lastEventTime: n ? iso(last) : null,
     features,
-    label: { name: label.name, unlabelled: labels2.missing, counts: labels2.counts }
+    label: label.type === "numeric" ? numericLabelStats(table, label.name) : classLabelStats(table, label)
   };
+}
+function classLabelStats(table, label) {
+  const labels2 = categoricalStats(table.labels.subarray(0, table.rows), label.classes);
+  return { name: label.name, unlabelled: labels2.missing, counts: labels2.counts };
+}
+function numericLabelStats(table, name) {
+  const s2 = numericStats(table.targets.subarray(0, table.rows));
+  return { name, unlabelled: s2.missing, count: s2.count, mean: s2.mean, sd: s2.sd, min: s2.min, max: s2.max };
 }
 
 // actions/lib/feature-group.ts
@@ -38791,17 +40251,43 @@ var FeatureGroupError = class extends Error {
 var SchemaEditError = class extends FeatureGroupError {
   name = "SchemaEditError";
 };
+function storedLabel(spec) {
+  const { name, title: title2, classes, type: type3, unit: unit2, range: range6, decimals } = spec.label;
+  if (type3 !== "numeric") return { name, title: title2, classes };
+  return {
+    name,
+    title: title2,
+    classes: [],
+    type: type3,
+    ...unit2 !== void 0 ? { unit: unit2 } : {},
+    ...range6 !== void 0 ? { range: range6 } : {},
+    ...decimals !== void 0 ? { decimals } : {}
+  };
+}
+function isNumericLabel(label) {
+  return label.type === "numeric";
+}
 var COUNT_KEYS = ["rows", "rejected", "nextId", "partitions"];
 var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
 function schemaHashOf(spec) {
+  const { type: type3, range: range6, decimals } = storedLabel(spec);
   const schema = {
     features: featureSchema(spec),
-    label: { name: spec.label.name, classes: spec.label.classes }
+    label: {
+      name: spec.label.name,
+      classes: spec.label.classes,
+      ...type3 ? { type: type3, ...range6 ? { range: range6 } : {}, ...decimals !== void 0 ? { decimals } : {} } : {}
+    }
   };
   return createHash3("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
 }
 function layoutOf(meta) {
-  return { features: meta.features, labelName: meta.label.name, classes: meta.label.classes };
+  return {
+    features: meta.features,
+    labelName: meta.label.name,
+    classes: meta.label.classes,
+    ...isNumericLabel(meta.label) ? { numericLabel: { range: meta.label.range } } : {}
+  };
 }
 function expectationsOf(spec) {
   const out = [
@@ -38821,11 +40307,20 @@ function expectationsOf(spec) {
       });
     }
   }
-  out.push({
-    column: spec.label.name,
-    rule: "in-set",
-    detail: `${spec.label.classes.map((c4) => c4.value).join("|")} or empty`
-  });
+  if (spec.label.type === "numeric") {
+    out.push({ column: spec.label.name, rule: "type", detail: "finite number or empty" });
+    if (spec.label.range)
+      out.push({
+        column: spec.label.name,
+        rule: "range",
+        detail: `[${spec.label.range[0]}, ${spec.label.range[1]}] or empty`
+      });
+  } else
+    out.push({
+      column: spec.label.name,
+      rule: "in-set",
+      detail: `${spec.label.classes.map((c4) => c4.value).join("|")} or empty`
+    });
   return out;
 }
 function partitionFile(month, piece = 1) {
@@ -39040,7 +40535,7 @@ var FeatureGroup = class _FeatureGroup {
     this.assertNoMissingPartitions(wanted);
     const months = this.months().filter(wanted);
     const parts = months.flatMap((m3) => this.verifiedPieces(m3).map((p) => ({ ...p, month: m3 })));
-    return applyLateLabels(this.tableOf(parts), this.lateLabels());
+    return applyLateLabels(this.tableOf(parts), this.lateLabels(), this.numericLabel);
   }
   /** Verified pieces read into one table, in the order given, every row checked against its month. */
   tableOf(parts) {
@@ -39058,25 +40553,35 @@ var FeatureGroup = class _FeatureGroup {
   get labelsPath() {
     return `${this.dir}/labels.csv`;
   }
+  /** Whether the label is a number (regression): rows read it into `targets`. */
+  get numericLabel() {
+    return isNumericLabel(this.meta.label);
+  }
   /**
    * Labels that arrived after their row (labels.csv: id, label, labelled_at): rows are append-only,
-   * so an outcome learnt later is its own append-only record, applied when the group is read.
+   * so an outcome learnt later is its own append-only record, applied when the group is read. By id:
+   * the class index, or the label's value for a numeric label (see applyLateLabels).
    */
   lateLabels() {
     const bytes = this.files.readBytes(this.labelsPath);
+    if (!bytes) return /* @__PURE__ */ new Map();
+    return this.parseLateLabels(Buffer.from(bytes).toString("utf8"));
+  }
+  parseLateLabels(text4) {
     const out = /* @__PURE__ */ new Map();
-    if (!bytes) return out;
-    const table = parseCsvText(Buffer.from(bytes).toString("utf8"), this.labelsPath);
-    const classes = this.meta.label.classes.map((c4) => c4.value);
-    for (const r2 of table.records) {
+    const { name, classes } = this.meta.label;
+    const numeric = this.numericLabel;
+    for (const r2 of parseCsvText(text4, this.labelsPath).records) {
       const id2 = Number(r2.values.id);
-      const code = classes.indexOf(r2.values[this.meta.label.name] ?? "");
-      if (!Number.isInteger(id2) || code < 0) {
+      const raw2 = r2.values[name] ?? "";
+      const checked = numeric ? numericLabel(this.meta.label, raw2) : null;
+      const value4 = checked === null ? classes.findIndex((c4) => c4.value === raw2) : typeof checked === "string" ? -1 : checked.value;
+      if (!Number.isInteger(id2) || (checked === null ? value4 < 0 : typeof checked === "string")) {
         throw new FeatureGroupError(
-          `${this.labelsPath} line ${r2.line}: needs a whole-number id and a class of '${this.meta.label.name}'`
+          `${this.labelsPath} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(", ")}]` : ""} for` : "a class of"} '${name}'`
         );
       }
-      out.set(id2, code);
+      out.set(id2, value4);
     }
     return out;
   }
@@ -39086,25 +40591,33 @@ var FeatureGroup = class _FeatureGroup {
    */
   appendLabels(entries3, now2, opts = {}) {
     const parts = this.partitionsByMonth();
+    const numeric = this.numericLabel;
     const table = applyLateLabels(
       concatTables([...parts.values()], this.meta.features.length),
-      this.lateLabels()
+      this.lateLabels(),
+      numeric
     );
-    const labelOf = /* @__PURE__ */ new Map();
-    for (let i = 0; i < table.rows; i++) labelOf.set(table.ids[i], table.labels[i]);
     const classes = this.meta.label.classes.map((c4) => c4.value);
+    const labelOf3 = /* @__PURE__ */ new Map();
+    for (let i = 0; i < table.rows; i++)
+      labelOf3.set(
+        table.ids[i],
+        table.labels[i] < 0 ? "" : numeric ? String(table.targets[i]) : classes[table.labels[i]]
+      );
     const rejected = [];
     const accepted = [];
     const at = isoSeconds(now2);
     for (const e of entries3) {
-      const current2 = labelOf.get(e.id);
-      const reason = current2 === void 0 ? `id ${e.id} is not in the feature group` : current2 >= 0 ? `id ${e.id} already has label '${classes[current2]}'` : !classes.includes(e.label) ? `label '${this.meta.label.name}' = '${e.label}' is not one of ${classes.join(", ")}` : null;
+      const current2 = labelOf3.get(e.id);
+      const checked = numeric ? numericLabel(this.meta.label, e.label) : null;
+      const reason = current2 === void 0 ? `id ${e.id} is not in the feature group` : current2 !== "" ? `id ${e.id} already has label '${current2}'` : typeof checked === "string" ? checked : checked === null && !classes.includes(e.label) ? `label '${this.meta.label.name}' = '${e.label}' is not one of ${classes.join(", ")}` : null;
       if (reason) {
         rejected.push({ detectedAt: at, origin: e.origin, line: e.line, reason, record: e.record });
         continue;
       }
-      labelOf.set(e.id, classes.indexOf(e.label));
-      accepted.push([String(e.id), e.label, at]);
+      const text4 = checked && typeof checked !== "string" ? checked.text : e.label;
+      labelOf3.set(e.id, text4);
+      accepted.push([String(e.id), text4, at]);
     }
     const old = this.files.readBytes(this.labelsPath);
     const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
@@ -39230,17 +40743,8 @@ var FeatureGroup = class _FeatureGroup {
       });
     }
     added.release();
-    let late = this.lateLabels();
-    if (labelsText !== void 0) {
-      late = /* @__PURE__ */ new Map();
-      for (const r2 of parseCsvText(labelsText, this.labelsPath).records) {
-        late.set(
-          Number(r2.values.id),
-          this.meta.label.classes.findIndex((c4) => c4.value === r2.values[this.meta.label.name])
-        );
-      }
-    }
-    const all = applyLateLabels(readParts(sources, this.layout), late);
+    const late = labelsText === void 0 ? this.lateLabels() : this.parseLateLabels(labelsText);
+    const all = applyLateLabels(readParts(sources, this.layout), late, this.numericLabel);
     const rejectedPath = `${this.dir}/rejected.csv`;
     if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
       const old = this.files.readBytes(rejectedPath);
@@ -39324,7 +40828,7 @@ var FeatureGroup = class _FeatureGroup {
         classes: spec.label.classes
       }),
       features: featureSchema(spec),
-      label: { name: spec.label.name, title: spec.label.title, classes: spec.label.classes },
+      label: storedLabel(spec),
       expectations: expectationsOf(spec),
       fill: fill3,
       rows: 0,
@@ -39350,18 +40854,9 @@ function readParts(parts, layout2) {
     t.eventTimes.set(p.eventTimes.subarray(0, p.rows), t.rows);
     t.sources.set(p.sources.subarray(0, p.rows), t.rows);
     t.labels.set(p.labels.subarray(0, p.rows), t.rows);
+    t.targets.set(p.targets.subarray(0, p.rows), t.rows);
     for (let j = 0; j < p.columns.length; j++) t.columns[j].set(p.columns[j].subarray(0, p.rows), t.rows);
     t.rows += p.rows;
-  }
-  return t;
-}
-function applyLateLabels(t, late) {
-  if (late.size === 0) return t;
-  for (let i = 0; i < t.rows; i++) {
-    if (t.labels[i] < 0) {
-      const code = late.get(t.ids[i]);
-      if (code !== void 0) t.labels[i] = code;
-    }
   }
   return t;
 }
@@ -39413,6 +40908,8 @@ function parseMeta(files, dir, spec, version2) {
   if (!Array.isArray(m3.features) || !Array.isArray(m3.columns) || typeof m3.label?.name !== "string" || !Array.isArray(m3.label?.classes)) {
     throw bad("features, columns and label are required");
   }
+  if (m3.label.type !== void 0 && m3.label.type !== "numeric")
+    throw bad(`label.type '${String(m3.label.type)}' is not 'numeric' (absent for a classification label)`);
   if (typeof m3.fill !== "object" || m3.fill === null) throw bad("'fill' must be an object");
   const legacy = COUNT_KEYS.some((k2) => k2 in m3);
   const countsFile = legacy ? file : `${dir}/stats.json`;
@@ -39499,9 +40996,20 @@ function applyFeatureView(view, get7, nRows, rows) {
   return X4;
 }
 
+// actions/lib/quantile.ts
+function sortedQuantile(sorted, q) {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const at = q * (n - 1);
+  const lo = Math.floor(at);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+
 // actions/lib/serving-model.ts
 var MODEL_FORMAT = "gitml.model";
 var MODEL_FORMAT_VERSION = 1;
+var INTERVAL_QUANTILES = [0.1, 0.9];
 var SchemaMismatchError = class extends Error {
   name = "SchemaMismatchError";
 };
@@ -39518,6 +41026,26 @@ var ServingModel = class _ServingModel {
       estimator
     );
   }
+  /** The same model with a residual interval (regression; the holdout gives it after the fit). */
+  withInterval(interval3) {
+    if (this.task !== "regression") throw new Error("ServingModel.withInterval: not a regression model");
+    return new _ServingModel({ ...this.json, interval: { ...interval3 } }, this.estimator);
+  }
+  get task() {
+    return this.json.task === "regression" ? "regression" : "classification";
+  }
+  /** The classifier; calling it on a regression model is a programming error. */
+  get classifier() {
+    if (this.task !== "classification")
+      throw new Error(`${this.json.dataset}: a regression model has no classes or probabilities`);
+    return this.estimator;
+  }
+  /** The regressor; calling it on a classification model is a programming error. */
+  get regressor() {
+    if (this.task !== "regression")
+      throw new Error(`${this.json.dataset}: a classification model predicts classes, not values`);
+    return this.estimator;
+  }
   /**
    * Validates a parsed model file; a corrupt or foreign file is a ModelFormatError naming `where`.
    * options.lazy is for a page that predicts a row at a time: a forest stays in its stored bytes and is
@@ -39533,7 +41061,21 @@ var ServingModel = class _ServingModel {
       throw bad(`format version ${m3.version} is not supported (expected ${MODEL_FORMAT_VERSION})`);
     if (typeof m3.dataset !== "string" || typeof m3.algorithm !== "string")
       throw bad("dataset and algorithm are required");
-    if (!m3.label || !Array.isArray(m3.label.classes) || m3.label.classes.length < 2)
+    if (m3.task !== void 0 && m3.task !== "regression")
+      throw bad(`task ${JSON.stringify(m3.task)} is not 'regression' (absent for classification)`);
+    const regression = m3.task === "regression";
+    if (regression) {
+      if (!m3.label || typeof m3.label.name !== "string" || !Array.isArray(m3.label.classes))
+        throw bad("label.name and label.classes are required");
+      if (m3.label.classes.length !== 0 || m3.label.type !== "numeric")
+        throw bad("a regression model's label must be type 'numeric' with no classes");
+      const r2 = m3.label.range;
+      if (r2 !== void 0 && !(Array.isArray(r2) && r2.length === 2 && r2.every(Number.isFinite) && r2[0] <= r2[1]))
+        throw bad("label.range must be [low, high] with low \u2264 high");
+      const iv = m3.interval;
+      if (iv !== void 0 && !(Number.isFinite(iv?.low) && Number.isFinite(iv?.high) && iv.low <= iv.high))
+        throw bad("interval must be { low, high } with finite low \u2264 high");
+    } else if (!m3.label || !Array.isArray(m3.label.classes) || m3.label.classes.length < 2)
       throw bad("label.classes must list at least two classes");
     const v = m3.view;
     if (!v || !Array.isArray(v.features) || !Array.isArray(v.columns) || v.columns.length === 0)
@@ -39543,6 +41085,15 @@ var ServingModel = class _ServingModel {
       if (!names.has(c4.feature)) throw bad(`view column reads unknown feature '${c4.feature}'`);
       if (!Number.isFinite(c4.center) || !Number.isFinite(c4.scale) || c4.scale === 0)
         throw bad(`view column '${c4.feature}' has invalid center/scale`);
+    }
+    if (regression) {
+      let regressor;
+      try {
+        regressor = loadRegressor(m3.estimator);
+      } catch (err) {
+        throw bad(`estimator: ${err.message}`);
+      }
+      return new _ServingModel(m3, regressor);
     }
     let estimator;
     try {
@@ -39589,7 +41140,43 @@ var ServingModel = class _ServingModel {
     return applyFeatureView(this.json.view, (name) => columns[index6.get(name)], nRows, rows);
   }
   predictProba(X4) {
-    return this.estimator.predictProba(X4);
+    return this.classifier.predictProba(X4);
+  }
+  /**
+   * Regression: the predicted value of each row and its interval — the forest's 10th–90th percentile of
+   * its trees' predictions; other models the value plus the holdout residuals' 10th and 90th percentile
+   * (the value itself at both ends when the model has no interval).
+   */
+  predictValues(X4) {
+    const est = this.regressor;
+    const n = X4.rows;
+    if (est instanceof RandomForestRegressor) {
+      const perTree = est.treePredictions(X4);
+      const trees = perTree.length / Math.max(n, 1);
+      const value5 = new Float64Array(n);
+      const low = new Float64Array(n);
+      const high = new Float64Array(n);
+      const row = new Float64Array(trees);
+      for (let i = 0; i < n; i++) {
+        let sum4 = 0;
+        for (let t = 0; t < trees; t++) {
+          row[t] = perTree[t * n + i];
+          sum4 += row[t];
+        }
+        value5[i] = sum4 / trees;
+        row.sort();
+        low[i] = sortedQuantile(row, INTERVAL_QUANTILES[0]);
+        high[i] = sortedQuantile(row, INTERVAL_QUANTILES[1]);
+      }
+      return { value: value5, low, high };
+    }
+    const value4 = est.predict(X4);
+    const { low: dl, high: dh } = this.json.interval ?? { low: 0, high: 0 };
+    return {
+      value: value4,
+      low: value4.map((v) => v + dl),
+      high: value4.map((v) => v + dh)
+    };
   }
   /**
    * Predicts one input given as text or numbers by feature name (the browser form, the CLI).
@@ -39609,6 +41196,10 @@ var ServingModel = class _ServingModel {
       return [Number(text4)];
     });
     const X4 = this.matrixFor(this.features, cols, 1);
+    if (this.task === "regression") {
+      const v = this.predictValues(X4);
+      return { classIndex: -1, probabilities: [], value: v.value[0], low: v.low[0], high: v.high[0] };
+    }
     const p = this.predictProba(X4);
     const probabilities = Array.from(p);
     let best = 0;
@@ -39625,6 +41216,22 @@ var REGISTRY_FORMAT = "gitml.registry";
 var RegistryError = class extends Error {
   name = "RegistryError";
 };
+function isRegressionHoldout(h2) {
+  return "mae" in h2;
+}
+var RANKING_METRICS = {
+  accuracy: { task: "classification", higherIsBetter: true },
+  macroF1: { task: "classification", higherIsBetter: true },
+  weightedF1: { task: "classification", higherIsBetter: true },
+  mae: { task: "regression", higherIsBetter: false },
+  rmse: { task: "regression", higherIsBetter: false },
+  r2: { task: "regression", higherIsBetter: true }
+};
+function holdoutValue(entry2, metric) {
+  const h2 = entry2.holdout;
+  const v = h2[metric];
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
 var ModelRegistry = class {
   constructor(ws, dataset) {
     this.ws = ws;
@@ -39732,10 +41339,12 @@ var ModelRegistry = class {
     return Array.isArray(ids) && ids.every((x4) => Number.isInteger(x4)) ? ids : null;
   }
   /**
-   * The majority-class share of a version's holdout: recorded in the index since it was kept, read from
-   * metrics.json for versions registered before; null when neither has it.
+   * The baseline of a version's holdout. Classification: the majority-class share, recorded in the index
+   * since it was kept, read from metrics.json for versions registered before; null when neither has it.
+   * Regression: the MAE of predicting the training mean.
    */
   holdoutBaseline(entry2) {
+    if (isRegressionHoldout(entry2.holdout)) return entry2.holdout.baselineMae;
     if (entry2.holdout.baselineAccuracy !== void 0) return entry2.holdout.baselineAccuracy;
     const b10 = this.metricsOf(entry2.version)?.holdout?.baselineAccuracy;
     return typeof b10 === "number" && Number.isFinite(b10) ? b10 : null;
@@ -39820,13 +41429,19 @@ var ModelRegistry = class {
       writeFilesAtomically([{ path: this.indexPath, content: stableStringify({ ...idx, versions }) }]);
     return added;
   }
-  /** The version with the best holdout value of a metric (ties: the newest). */
+  /**
+   * The version with the best holdout value of a metric (higher, or lower for MAE and RMSE; ties: the
+   * newest), among the versions that have it; null when none has.
+   */
   best(metric) {
-    const vs = this.index().versions;
-    return vs.reduce(
-      (b10, v) => !b10 || v.holdout[metric] >= b10.holdout[metric] ? v : b10,
-      null
-    );
+    const higher = RANKING_METRICS[metric].higherIsBetter;
+    let best = null;
+    for (const entry2 of this.index().versions) {
+      const value4 = holdoutValue(entry2, metric);
+      if (value4 === null) continue;
+      if (!best || (higher ? value4 >= best.value : value4 <= best.value)) best = { entry: entry2, value: value4 };
+    }
+    return best?.entry ?? null;
   }
 };
 
@@ -39843,6 +41458,16 @@ var LOG_COLUMNS = [
   "probability",
   "actual"
 ];
+var REGRESSION_LOG_COLUMNS = [
+  "id",
+  "event_time",
+  "predicted_at",
+  "model_version",
+  "predicted",
+  "low",
+  "high",
+  "actual"
+];
 var PredictionLogError = class extends Error {
   name = "PredictionLogError";
 };
@@ -39854,14 +41479,20 @@ function logPartitionFile(key2) {
 var LINES_PER_BLOCK = 4096;
 var sha = (text4) => createHash4("sha256").update(text4).digest("hex");
 var PredictionLog = class {
-  constructor(ws, dataset, classes) {
+  constructor(ws, dataset, classes, regression = null) {
     this.ws = ws;
     this.dataset = dataset;
     this.classes = classes;
+    this.regression = regression;
   }
   ws;
   dataset;
   classes;
+  regression;
+  /** The log's header columns: the classification or the regression ones. */
+  get columns() {
+    return this.regression ? REGRESSION_LOG_COLUMNS : LOG_COLUMNS;
+  }
   get dir() {
     return path14.join(this.ws.reportsDir, this.dataset);
   }
@@ -39973,27 +41604,35 @@ var PredictionLog = class {
     }
     const text4 = bytes.toString("utf8");
     const lines = text4.split("\n");
-    if (lines[0] !== LOG_COLUMNS.join(","))
-      throw new PredictionLogError(`${where} line 1: header does not match ${LOG_COLUMNS.join(",")}`);
+    const columns = this.columns;
+    if (lines[0] !== columns.join(",")) {
+      const other = this.regression ? LOG_COLUMNS : REGRESSION_LOG_COLUMNS;
+      const why = lines[0] === other.join(",") ? `; it is a ${this.regression ? "classification" : "regression"} log but dataset.yml's label makes a ${this.regression ? "regression" : "classification"} task: move the old predictions-*.csv and monitoring.json out of ${this.ws.rel(this.dir)} (git mv) and run infer again` : "";
+      throw new PredictionLogError(`${where} line 1: header does not match ${columns.join(",")}${why}`);
+    }
     const records = [];
     for (let n = 1; n < lines.length; n++) {
       const line5 = lines[n];
       if (line5 === "" && n === lines.length - 1) break;
       const f = line5.split(",");
       const at = `${where} line ${n + 1}`;
-      if (f.length !== LOG_COLUMNS.length)
-        throw new PredictionLogError(`${at}: has ${f.length} fields, expected ${LOG_COLUMNS.length}`);
+      if (f.length !== columns.length)
+        throw new PredictionLogError(`${at}: has ${f.length} fields, expected ${columns.length}`);
       const id2 = Number(f[0]);
       const version2 = Number(f[3]);
-      const probability = parseNumberBytes(Buffer.from(f[5]), 0, f[5].length);
       if (!Number.isInteger(id2) || id2 < 1)
         throw new PredictionLogError(`${at}: id '${f[0]}' is not a positive whole number`);
       for (const k2 of [1, 2]) {
         if (Number.isNaN(parseIsoInstant(Buffer.from(f[k2]), 0, f[k2].length)))
-          throw new PredictionLogError(`${at}: ${LOG_COLUMNS[k2]} '${f[k2]}' is not UTC ISO-8601`);
+          throw new PredictionLogError(`${at}: ${columns[k2]} '${f[k2]}' is not UTC ISO-8601`);
       }
       if (!Number.isInteger(version2) || version2 < 1)
         throw new PredictionLogError(`${at}: model_version '${f[3]}' is not a positive whole number`);
+      if (this.regression) {
+        records.push(regressionRecord(f, at, id2, version2));
+        continue;
+      }
+      const probability = parseNumberBytes(Buffer.from(f[5]), 0, f[5].length);
       if (!this.classes.includes(f[4]))
         throw new PredictionLogError(`${at}: predicted '${f[4]}' is not a class of ${this.dataset}`);
       if (!(probability >= 0 && probability <= 1))
@@ -40027,7 +41666,8 @@ var PredictionLog = class {
       }
     }
     const limit = maxPieceBytes();
-    const header = LOG_COLUMNS.join(",");
+    const header = this.columns.join(",");
+    const regression = this.regression;
     const newPiece = () => ({ blocks: [], block: [header], rows: 0, bytes: header.length + 1 });
     const byMonth = /* @__PURE__ */ new Map();
     let month = "";
@@ -40044,7 +41684,7 @@ var PredictionLog = class {
           if (!part) byMonth.set(month, part = newPiece());
         }
       }
-      const line5 = `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`;
+      const line5 = regression ? `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${intervalEnd(r2.low, regression)},${intervalEnd(r2.high, regression)},${r2.actual ?? ""}` : `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`;
       const lineBytes = Buffer.byteLength(line5) + 1;
       if (part.rows > 0 && part.bytes + lineBytes > limit) {
         pieceNumber++;
@@ -40092,6 +41732,34 @@ var PredictionLog = class {
 };
 function removeEarlierManifest(dir) {
   rmSync4(path14.join(dir, EARLIER_MANIFEST), { force: true });
+}
+function regressionRecord(f, at, id2, version2) {
+  const value4 = (k2) => {
+    const x4 = f[k2] === "" ? Number.NaN : parseNumberBytes(Buffer.from(f[k2]), 0, f[k2].length);
+    if (!Number.isFinite(x4))
+      throw new PredictionLogError(`${at}: ${REGRESSION_LOG_COLUMNS[k2]} '${f[k2]}' is not a number`);
+    return x4;
+  };
+  value4(4);
+  const low = value4(5);
+  const high = value4(6);
+  if (f[7] !== "") value4(7);
+  return {
+    id: id2,
+    eventTime: f[1],
+    predictedAt: f[2],
+    modelVersion: version2,
+    predicted: f[4],
+    probability: 0,
+    low,
+    high,
+    actual: f[7] === "" ? null : f[7]
+  };
+}
+function intervalEnd(x4, label) {
+  if (x4 === void 0 || !Number.isFinite(x4))
+    throw new PredictionLogError("prediction log: a regression record needs a finite low and high");
+  return formatPredictedValue(x4, label);
 }
 function checkManifest(value4, where) {
   const bad = (rule5) => new PredictionLogError(`${where}: corrupt manifest (${rule5})`);
@@ -40142,6 +41810,279 @@ function addDays(date3, days) {
   return utcDate(new Date(Date.parse(`${date3}T00:00:00Z`) + days * 864e5));
 }
 
+// actions/lib/regression-monitoring.ts
+var SCATTER_MAX = 500;
+var ERROR_BINS_MAX = 20;
+var MAE_MARGIN_SHARE = 0.25;
+var WITHIN_SLACK = 1e-9;
+var round = (x4) => Number(x4.toFixed(6));
+function regressionRows(records) {
+  return records.map((r2) => ({
+    date: r2.eventTime.slice(0, 10),
+    version: r2.modelVersion,
+    predicted: Number(r2.predicted),
+    actual: r2.actual === null ? null : Number(r2.actual)
+  }));
+}
+var ErrorSums = class {
+  n = 0;
+  abs = 0;
+  sq = 0;
+  add(e) {
+    this.n++;
+    this.abs += Math.abs(e);
+    this.sq += e * e;
+  }
+  addAll(o) {
+    this.n += o.n;
+    this.abs += o.abs;
+    this.sq += o.sq;
+  }
+  get mae() {
+    return this.n ? round(this.abs / this.n) : null;
+  }
+  get rmse() {
+    return this.n ? round(Math.sqrt(this.sq / this.n)) : null;
+  }
+};
+var errorOf = (r2) => r2.predicted - r2.actual;
+function windowStart(rows, windowDays) {
+  return rows.length ? addDays(rows[rows.length - 1].date, -(windowDays - 1)) : null;
+}
+function regressionMonitoring(rows, opts) {
+  const from = windowStart(rows, opts.windowDays);
+  const window2 = rows.filter((r2) => r2.actual !== null && from !== null && r2.date >= from);
+  const errors = window2.map(errorOf);
+  const sums = new ErrorSums();
+  for (const e of errors) sums.add(e);
+  const drift = residualDrift(errors, opts);
+  return {
+    live: {
+      days: opts.windowDays,
+      labelled: window2.length,
+      mae: sums.mae,
+      rmse: sums.rmse,
+      within: opts.tolerances.map((tolerance) => ({
+        tolerance,
+        accuracy: errors.length ? round(withinCount(errors, tolerance) / errors.length) : null
+      }))
+    },
+    daily: regressionDaily(rows),
+    byVersion: regressionVersions(rows),
+    scatter: window2.slice(-SCATTER_MAX).map(
+      (r2) => ({
+        date: r2.date,
+        version: r2.version,
+        predicted: r2.predicted,
+        actual: r2.actual
+      })
+    ),
+    errors: errorHistogram(errors),
+    residualDrift: drift.report,
+    ...drift.skipped ? { residualDriftSkipped: drift.skipped } : {}
+  };
+}
+function withinCount(errors, tolerance) {
+  let n = 0;
+  for (const e of errors) if (Math.abs(e) <= tolerance + WITHIN_SLACK) n++;
+  return n;
+}
+function liveWithin(rows, windowDays, tolerances) {
+  const from = windowStart(rows, windowDays);
+  const errors = rows.filter((r2) => r2.actual !== null && from !== null && r2.date >= from).map(errorOf);
+  if (errors.length === 0 || tolerances.length === 0)
+    return { days: windowDays, labelled: errors.length, correct: 0, accuracy: null, low: null, high: null };
+  const correct = withinCount(errors, Math.min(...tolerances));
+  const ci = wilsonInterval(correct, errors.length);
+  return {
+    days: windowDays,
+    labelled: errors.length,
+    correct,
+    accuracy: round(correct / errors.length),
+    low: round(ci.low),
+    high: round(ci.high)
+  };
+}
+function regressionDaily(rows) {
+  const days = /* @__PURE__ */ new Map();
+  for (const r2 of rows) {
+    let d = days.get(r2.date);
+    if (!d) days.set(r2.date, d = { rows: 0, predicted: 0, actual: 0, sums: new ErrorSums() });
+    d.rows++;
+    d.predicted += r2.predicted;
+    if (r2.actual !== null) {
+      d.actual += r2.actual;
+      d.sums.add(errorOf(r2));
+    }
+  }
+  const dates = [...days.keys()].sort();
+  const rolling = (date3, n) => {
+    const start = addDays(date3, -(n - 1));
+    const s2 = new ErrorSums();
+    for (const q of dates) if (q >= start && q <= date3) s2.addAll(days.get(q).sums);
+    return s2;
+  };
+  return dates.map((date3) => {
+    const d = days.get(date3);
+    const r7 = rolling(date3, 7);
+    const r30 = rolling(date3, 30);
+    return {
+      date: date3,
+      rows: d.rows,
+      labelled: d.sums.n,
+      mae: d.sums.mae,
+      rmse: d.sums.rmse,
+      rolling7Mae: r7.mae,
+      rolling30Mae: r30.mae,
+      rolling7Rmse: r7.rmse,
+      rolling30Rmse: r30.rmse,
+      meanPredicted: d.rows ? round(d.predicted / d.rows) : null,
+      meanActual: d.sums.n ? round(d.actual / d.sums.n) : null
+    };
+  });
+}
+function regressionVersions(rows) {
+  const by = /* @__PURE__ */ new Map();
+  for (const r2 of rows) {
+    let v = by.get(r2.version);
+    if (!v) by.set(r2.version, v = { rows: 0, sums: new ErrorSums(), firstDate: r2.date, lastDate: r2.date });
+    v.rows++;
+    if (r2.date < v.firstDate) v.firstDate = r2.date;
+    if (r2.date > v.lastDate) v.lastDate = r2.date;
+    if (r2.actual !== null) v.sums.add(errorOf(r2));
+  }
+  return [...by.entries()].sort((a4, b10) => a4[0] - b10[0]).map(([version2, v]) => ({
+    version: version2,
+    rows: v.rows,
+    labelled: v.sums.n,
+    mae: v.sums.mae,
+    rmse: v.sums.rmse,
+    firstDate: v.firstDate,
+    lastDate: v.lastDate
+  }));
+}
+function niceStep(raw2) {
+  const power = 10 ** Math.floor(Math.log10(raw2));
+  for (const m3 of [1, 2, 2.5, 5])
+    if (m3 * power >= raw2 * (1 - 1e-12)) return Number((m3 * power).toPrecision(12));
+  return Number((10 * power).toPrecision(12));
+}
+function errorHistogram(errors) {
+  if (errors.length === 0) return [];
+  let min4 = Number.POSITIVE_INFINITY;
+  let max4 = Number.NEGATIVE_INFINITY;
+  for (const e of errors) {
+    if (e < min4) min4 = e;
+    if (e > max4) max4 = e;
+  }
+  const step2 = niceStep(
+    max4 > min4 ? (max4 - min4) / ERROR_BINS_MAX : Math.max(Math.abs(min4), 1) / ERROR_BINS_MAX
+  );
+  const first = Math.floor(min4 / step2 + 1e-9);
+  const bins2 = Math.floor(max4 / step2 + 1e-9) - first + 1;
+  const counts = new Array(bins2).fill(0);
+  for (const e of errors) counts[Math.min(bins2 - 1, Math.floor(e / step2 + 1e-9) - first)]++;
+  return counts.map((count2, i) => ({
+    from: round((first + i) * step2),
+    to: round((first + i + 1) * step2),
+    count: count2
+  }));
+}
+function ksDrift(reference, window2, rule5) {
+  const a4 = sortedPresent(reference);
+  const b10 = sortedPresent(window2);
+  const t = ksTestSorted(a4, b10);
+  const pValue = round3(t.pValue);
+  const psi = round3(numericPsiSorted(a4, b10));
+  const status = driftStatus(pValue, psi, rule5);
+  return { test: "ks", statistic: round3(t.statistic), pValue, psi, status, drifted: status === "drifted" };
+}
+function residualDrift(window2, opts) {
+  if (opts.holdoutResiduals === null)
+    return {
+      report: null,
+      skipped: opts.holdoutMissing ?? "the champion's holdout residuals are not available"
+    };
+  const n = opts.holdoutResiduals.length;
+  if (n < opts.minWindowRows)
+    return {
+      report: null,
+      skipped: `the champion's holdout has ${n} labelled rows; residual drift needs at least ${opts.minWindowRows}`
+    };
+  if (window2.length < opts.minWindowRows)
+    return {
+      report: null,
+      skipped: `the last ${opts.windowDays} days have ${window2.length} labelled predictions; residual drift needs at least ${opts.minWindowRows}`
+    };
+  return {
+    report: {
+      ...ksDrift(opts.holdoutResiduals, window2, opts.rule),
+      referenceRows: n,
+      windowRows: window2.length
+    }
+  };
+}
+function valueText(x4, label) {
+  const text4 = formatNumber(x4, predictionDecimals(label) + 1);
+  return label.unit ? `${text4} ${label.unit}` : text4;
+}
+function maeThreshold(holdoutMae, version2, label, maeMargin) {
+  const margin = maeMargin ?? Number(formatNumber(holdoutMae * MAE_MARGIN_SHARE, predictionDecimals(label) + 1));
+  const source4 = maeMargin !== void 0 ? "monitoring.maeMargin in dataset.yml" : `${MAE_MARGIN_SHARE * 100}% of the holdout MAE, the default; set monitoring.maeMargin in dataset.yml to change it`;
+  return {
+    threshold: round(holdoutMae + margin),
+    margin,
+    why: `champion v${version2} holdout MAE ${valueText(holdoutMae, label)} + margin ${valueText(margin, label)} (${source4})`
+  };
+}
+function maeAlert(daily, t, minWindowRows, label) {
+  const last = daily[daily.length - 1];
+  const since = last ? addDays(last.date, -29) : "";
+  const labelled30 = daily.filter((d) => d.date >= since).reduce((n, d) => n + d.labelled, 0);
+  const value4 = last && labelled30 >= minWindowRows ? last.rolling30Mae : null;
+  const active = value4 !== null && value4 > t.threshold;
+  return {
+    kind: "mae",
+    active,
+    message: value4 === null ? `Fewer than ${minWindowRows} labelled predictions in the last 30 days: the MAE alert waits for more.` : active ? `Rolling 30-day MAE ${valueText(value4, label)} is above the alert threshold ${valueText(t.threshold, label)} (${t.why}).` : `Rolling 30-day MAE is at or below the alert threshold ${valueText(t.threshold, label)} (${t.why}).`,
+    value: value4,
+    threshold: t.threshold
+  };
+}
+
+// actions/lib/value-predictions.ts
+var TaskMismatchError = class extends Error {
+  name = "TaskMismatchError";
+};
+function modelTask(model) {
+  return model.task;
+}
+function checkModelTask(model, task, where) {
+  const has2 = modelTask(model);
+  if (has2 !== task)
+    throw new TaskMismatchError(
+      `${where}: the champion is a ${has2} model but dataset.yml's label makes a ${task} task; run train to register a ${task} champion`
+    );
+}
+function predictValues(model, X4, where) {
+  if (model.task !== "regression")
+    throw new TaskMismatchError(
+      `${where}: the champion cannot predict values (model.json has no task: regression); run train to register a regression champion`
+    );
+  return model.predictValues(X4);
+}
+
+// actions/lib/pipelines/infer.ts
+var BACKFILL = SOURCES.indexOf("backfill");
+function regressionLogLabel(spec) {
+  return taskOf(spec.label) === "regression" ? { decimals: spec.label.decimals } : null;
+}
+function predictionLogOf(ws, spec, fg) {
+  const regression = regressionLogLabel(spec);
+  const classes = regression ? [] : fg.meta.label.classes.map((c4) => c4.value);
+  return new PredictionLog(ws, spec.name, classes, regression);
+}
+
 // actions/lib/pipelines/monitor.ts
 var DEFAULT_THRESHOLDS = {
   pValue: 0.05,
@@ -40154,37 +42095,35 @@ var ACCURACY_MARGIN = 0.15;
 var MonitorError = class extends Error {
   name = "MonitorError";
 };
-var round = (x4) => Number(x4.toFixed(6));
+var round2 = (x4) => Number(x4.toFixed(6));
 function monitor(ws, spec, opts) {
   const registry = new ModelRegistry(ws, spec.name);
   const champion = registry.requireChampion();
   const fg = FeatureGroup.open(ws, spec);
-  const classes = fg.meta.label.classes.map((c4) => c4.value);
-  const log7 = new PredictionLog(ws, spec.name, classes);
+  const regression = taskOf(spec.label) === "regression";
+  if (regression)
+    checkModelTask(champion.model, "regression", `${spec.name} champion v${champion.entry.version}`);
+  const classes = regression ? [] : fg.meta.label.classes.map((c4) => c4.value);
+  const log7 = predictionLogOf(ws, spec, fg);
   const records = log7.read();
   const table = fg.read();
   const index6 = registry.index();
-  const holdoutAccuracy = champion.entry.holdout.accuracy;
-  const baseline3 = registry.holdoutBaseline(champion.entry);
-  const thresholds = {
-    ...DEFAULT_THRESHOLDS,
-    windowDays: opts.windowDays ?? DEFAULT_THRESHOLDS.windowDays,
-    accuracy: spec.monitoring.accuracyThreshold ?? round(Math.max(0, holdoutAccuracy - ACCURACY_MARGIN))
-  };
-  const thresholdWhy = spec.monitoring.accuracyThreshold !== void 0 ? "set in dataset.yml" : `champion v${champion.entry.version} holdout ${(holdoutAccuracy * 100).toFixed(1)}% \u2212 ${ACCURACY_MARGIN * 100} points`;
+  const windowDays = opts.windowDays ?? DEFAULT_THRESHOLDS.windowDays;
   const k2 = classes.length;
   const code = new Map(classes.map((c4, i) => [c4, i]));
   const labelled = records.filter((r2) => r2.actual !== null);
-  const correct = labelled.filter((r2) => r2.actual === r2.predicted).length;
+  const correct = regression ? 0 : labelled.filter((r2) => r2.actual === r2.predicted).length;
   const lastDate = records.length ? records[records.length - 1].eventTime.slice(0, 10) : null;
-  const recentFrom = lastDate ? addDays(lastDate, -(thresholds.windowDays - 1)) : null;
-  const confusionOf = (rs) => confusionMatrix(
+  const recentFrom = lastDate ? addDays(lastDate, -(windowDays - 1)) : null;
+  const inWindow = (r2) => recentFrom !== null && r2.eventTime.slice(0, 10) >= recentFrom;
+  const confusionOf = (rs) => regression ? [] : confusionMatrix(
     rs.map((r2) => code.get(r2.actual)),
     rs.map((r2) => code.get(r2.predicted)),
     k2
   );
-  const daily = dailyPoints(records, classes);
-  const byVersion = versionPoints(records);
+  const daily = dailyPoints(records, classes, regression);
+  const task = regression ? regressionParts(spec, fg, table, champion, registry, records, windowDays) : classificationParts(spec, champion, registry, records, daily, windowDays);
+  const { thresholds } = task;
   const modelChanges = [];
   for (const r2 of records) {
     if (modelChanges.length === 0 || modelChanges[modelChanges.length - 1].version !== r2.modelVersion) {
@@ -40194,32 +42133,21 @@ function monitor(ws, spec, opts) {
   let drift = null;
   let driftSkipped;
   try {
-    drift = driftReport(fg, table, champion, records, thresholds);
+    drift = driftReport(fg, table, champion, records, thresholds, regression);
   } catch (err) {
     if (!(err instanceof MonitorError) || opts.windowDays !== void 0) throw err;
     driftSkipped = err.message;
   }
   const missingDays = syntheticGaps(table);
-  const last = daily[daily.length - 1];
-  const since = last ? addDays(last.date, -29) : "";
-  const window30 = daily.filter((d) => d.date >= since).reduce((n, d) => n + d.labelled, 0);
-  const rolling = last && window30 >= thresholds.minWindowRows ? last.rolling30 : null;
-  const accuracyActive = rolling !== null && rolling < thresholds.accuracy;
   const drifted = drift?.features.filter((f) => f.drifted) ?? [];
   const alerts = [
-    {
-      kind: "accuracy",
-      active: accuracyActive,
-      message: rolling === null ? `Fewer than ${thresholds.minWindowRows} labelled predictions in the last 30 days: the accuracy alert waits for more.` : accuracyActive ? `Rolling 30-day accuracy ${percent(rolling)} is below the alert threshold ${percent(thresholds.accuracy)} (${thresholdWhy}).` : `Rolling 30-day accuracy is at or above the alert threshold ${percent(thresholds.accuracy)} (${thresholdWhy}).`,
-      value: rolling,
-      threshold: thresholds.accuracy
-    },
+    task.alert,
     {
       kind: "dataset-drift",
       active: drift?.datasetDrift ?? false,
       message: !drift ? `Drift not computed: ${driftSkipped}` : drift.datasetDrift ? `${drifted.length} of ${drift.features.length} features drifted (${drifted.map((f) => f.feature).join(", ")}) in the window ${drift.window.from} \u2026 ${drift.window.to}: ${driftRuleText(thresholds)}.` : `No feature drifted in the last ${drift.window.days} days (${driftRuleText(thresholds)}): no dataset drift.`,
       // The share of features that drifted; any share above 0 is dataset drift.
-      value: drift ? round(drift.share) : null,
+      value: drift ? round2(drift.share) : null,
       threshold: 0
     }
   ];
@@ -40229,42 +42157,152 @@ function monitor(ws, spec, opts) {
     dataset: spec.name,
     title: spec.title,
     asOf: records.length ? records[records.length - 1].eventTime : null,
-    classes: fg.meta.label.classes,
-    champion: {
-      version: champion.entry.version,
-      algorithm: champion.entry.algorithm,
-      holdoutAccuracy: round(holdoutAccuracy),
-      holdoutBaseline: baseline3 === null ? null : round(baseline3)
-    },
+    ...regression ? { task: "regression", label: regressionLabel(spec) } : {},
+    classes: regression ? [] : fg.meta.label.classes,
+    champion: task.champion,
     totals: {
       predictions: records.length,
       labelled: labelled.length,
       correct,
-      accuracy: labelled.length ? round(correct / labelled.length) : null,
+      accuracy: regression ? null : labelled.length ? round2(correct / labelled.length) : null,
       bySource: predictionsBySource(table, records)
     },
-    live: liveAccuracy(
-      labelled.filter((r2) => recentFrom !== null && r2.eventTime.slice(0, 10) >= recentFrom),
-      thresholds.windowDays
-    ),
+    live: task.live,
     recent: records.slice(-thresholds.recentRows),
     confusion: {
       all: confusionOf(labelled),
-      recent: confusionOf(
-        labelled.filter((r2) => recentFrom !== null && r2.eventTime.slice(0, 10) >= recentFrom)
-      ),
-      recentDays: thresholds.windowDays
+      recent: confusionOf(labelled.filter(inWindow)),
+      recentDays: windowDays
     },
     daily,
-    byVersion,
+    byVersion: versionPoints(records, regression),
     modelChanges: modelChanges.filter((c4) => index6.versions.some((v) => v.version === c4.version)),
     drift,
     ...driftSkipped ? { driftSkipped } : {},
     ...missingDays.length ? { missingDays } : {},
     alerts,
     thresholds,
+    ...task.regression ? { regression: task.regression } : {},
     // The manifest the log was verified against, carried over as infer wrote it.
     log: log7.manifest()
+  };
+}
+function classificationParts(spec, champion, registry, records, daily, windowDays) {
+  const holdoutAccuracy = champion.entry.holdout.accuracy;
+  const baseline3 = registry.holdoutBaseline(champion.entry);
+  const accuracy = spec.monitoring.accuracyThreshold ?? round2(Math.max(0, holdoutAccuracy - ACCURACY_MARGIN));
+  const thresholds = { ...DEFAULT_THRESHOLDS, windowDays, accuracy };
+  const thresholdWhy = spec.monitoring.accuracyThreshold !== void 0 ? "set in dataset.yml" : `champion v${champion.entry.version} holdout ${(holdoutAccuracy * 100).toFixed(1)}% \u2212 ${ACCURACY_MARGIN * 100} points`;
+  const lastDate = records.length ? records[records.length - 1].eventTime.slice(0, 10) : null;
+  const recentFrom = lastDate ? addDays(lastDate, -(windowDays - 1)) : null;
+  const last = daily[daily.length - 1];
+  const since = last ? addDays(last.date, -29) : "";
+  const window30 = daily.filter((d) => d.date >= since).reduce((n, d) => n + d.labelled, 0);
+  const rolling = last && window30 >= thresholds.minWindowRows ? last.rolling30 : null;
+  const accuracyActive = rolling !== null && rolling < accuracy;
+  return {
+    thresholds,
+    champion: {
+      version: champion.entry.version,
+      algorithm: champion.entry.algorithm,
+      holdoutAccuracy: round2(holdoutAccuracy),
+      holdoutBaseline: baseline3 === null ? null : round2(baseline3)
+    },
+    live: liveAccuracy(
+      records.filter(
+        (r2) => r2.actual !== null && recentFrom !== null && r2.eventTime.slice(0, 10) >= recentFrom
+      ),
+      windowDays
+    ),
+    alert: {
+      kind: "accuracy",
+      active: accuracyActive,
+      message: rolling === null ? `Fewer than ${thresholds.minWindowRows} labelled predictions in the last 30 days: the accuracy alert waits for more.` : accuracyActive ? `Rolling 30-day accuracy ${percent(rolling)} is below the alert threshold ${percent(accuracy)} (${thresholdWhy}).` : `Rolling 30-day accuracy is at or above the alert threshold ${percent(accuracy)} (${thresholdWhy}).`,
+      value: rolling,
+      threshold: accuracy
+    }
+  };
+}
+function regressionLabel(spec) {
+  const l = spec.label;
+  return {
+    name: l.name,
+    title: l.title,
+    ...l.unit !== void 0 ? { unit: l.unit } : {},
+    ...l.range !== void 0 ? { range: l.range } : {},
+    ...l.decimals !== void 0 ? { decimals: l.decimals } : {},
+    tolerances: l.tolerances
+  };
+}
+function regressionParts(spec, fg, table, champion, registry, records, windowDays) {
+  const { entry: entry2 } = champion;
+  const holdout = entry2.holdout;
+  const where = `${spec.name}: champion v${entry2.version} in ${registry.ws.rel(registry.indexPath)}`;
+  if (typeof holdout.mae !== "number" || typeof holdout.rmse !== "number")
+    throw new MonitorError(
+      `${where} has no holdout MAE and RMSE; run train to register a regression champion`
+    );
+  const label = regressionLabel(spec);
+  const limit = maeThreshold(holdout.mae, entry2.version, label, spec.monitoring.maeMargin);
+  const thresholds = {
+    ...DEFAULT_THRESHOLDS,
+    windowDays,
+    mae: limit.threshold,
+    maeMargin: limit.margin
+  };
+  const rows = regressionRows(records);
+  const residuals = holdoutResiduals(fg, table, champion, registry);
+  const regression = regressionMonitoring(rows, {
+    windowDays,
+    minWindowRows: thresholds.minWindowRows,
+    tolerances: label.tolerances,
+    holdoutResiduals: residuals.values,
+    holdoutMissing: residuals.missing,
+    rule: thresholds
+  });
+  const smallest = label.tolerances.length ? Math.min(...label.tolerances) : null;
+  const holdoutWithin = holdout.within?.find((w2) => w2.tolerance === smallest)?.accuracy;
+  return {
+    thresholds,
+    champion: {
+      version: entry2.version,
+      algorithm: entry2.algorithm,
+      holdoutAccuracy: round2(holdoutWithin ?? 0),
+      holdoutBaseline: null,
+      holdoutMae: round2(holdout.mae),
+      holdoutRmse: round2(holdout.rmse),
+      holdoutBaselineMae: typeof holdout.baselineMae === "number" ? round2(holdout.baselineMae) : null,
+      holdoutR2: typeof holdout.r2 === "number" ? round2(holdout.r2) : null,
+      holdoutWithin: (holdout.within ?? []).map((w2) => ({
+        tolerance: w2.tolerance,
+        accuracy: round2(w2.accuracy)
+      }))
+    },
+    live: liveWithin(rows, windowDays, label.tolerances),
+    alert: maeAlert(regression.daily, limit, thresholds.minWindowRows, label),
+    regression
+  };
+}
+function holdoutResiduals(fg, table, champion, registry) {
+  const ids = registry.holdoutIds(champion.entry.version);
+  if (ids === null)
+    return {
+      values: null,
+      missing: `champion v${champion.entry.version}'s metrics.json does not list its holdout rows (split.testIds)`
+    };
+  const wanted = new Set(ids);
+  const rows = [];
+  for (let i = 0; i < table.rows; i++)
+    if (wanted.has(table.ids[i]) && table.labels[i] >= 0 && Number.isFinite(table.targets[i])) rows.push(i);
+  if (rows.length === 0) return { values: new Float64Array(0) };
+  const X4 = champion.model.matrixFor(fg.meta.features, table.columns, table.rows, rows);
+  const p = predictValues(champion.model, X4, `${fg.spec.name} champion v${champion.entry.version}`);
+  const label = { decimals: fg.spec.label.decimals };
+  return {
+    values: Float64Array.from(
+      rows,
+      (i, r2) => Number(formatPredictedValue(p.value[r2], label)) - table.targets[i]
+    )
   };
 }
 var SYNTHETIC = SOURCES.indexOf("synthetic");
@@ -40289,9 +42327,9 @@ function liveAccuracy(labelled, days) {
     days,
     labelled: labelled.length,
     correct,
-    accuracy: round(correct / labelled.length),
-    low: round(ci.low),
-    high: round(ci.high)
+    accuracy: round2(correct / labelled.length),
+    low: round2(ci.low),
+    high: round2(ci.high)
   };
 }
 var DAY_MS = 864e5;
@@ -40312,7 +42350,7 @@ function syntheticGaps(table) {
   }
   return gaps;
 }
-function dailyPoints(records, classes) {
+function dailyPoints(records, classes, regression) {
   const days = /* @__PURE__ */ new Map();
   for (const r2 of records) {
     const d = r2.eventTime.slice(0, 10);
@@ -40323,7 +42361,7 @@ function dailyPoints(records, classes) {
   const points2 = dates.map((date3) => {
     const rs = days.get(date3);
     const lab3 = rs.filter((r2) => r2.actual !== null);
-    const ok = lab3.filter((r2) => r2.actual === r2.predicted).length;
+    const ok = regression ? 0 : lab3.filter((r2) => r2.actual === r2.predicted).length;
     const predicted = {};
     const actual = {};
     for (const c4 of classes) {
@@ -40335,7 +42373,7 @@ function dailyPoints(records, classes) {
       rows: rs.length,
       labelled: lab3.length,
       correct: ok,
-      accuracy: lab3.length ? round(ok / lab3.length) : null,
+      accuracy: lab3.length && !regression ? round2(ok / lab3.length) : null,
       rolling7: null,
       rolling30: null,
       predicted,
@@ -40352,7 +42390,7 @@ function dailyPoints(records, classes) {
         c4 += q.correct;
       }
     }
-    return l ? round(c4 / l) : null;
+    return l && !regression ? round2(c4 / l) : null;
   };
   for (const p of points2) {
     p.rolling7 = rolling(p, 7);
@@ -40360,7 +42398,7 @@ function dailyPoints(records, classes) {
   }
   return points2;
 }
-function versionPoints(records) {
+function versionPoints(records, regression) {
   const by = /* @__PURE__ */ new Map();
   for (const r2 of records) {
     if (!by.has(r2.modelVersion)) by.set(r2.modelVersion, []);
@@ -40373,13 +42411,13 @@ function versionPoints(records) {
       version: version2,
       rows: rs.length,
       labelled: lab3.length,
-      accuracy: lab3.length ? round(ok / lab3.length) : null,
+      accuracy: lab3.length && !regression ? round2(ok / lab3.length) : null,
       firstDate: rs[0].eventTime.slice(0, 10),
       lastDate: rs[rs.length - 1].eventTime.slice(0, 10)
     };
   });
 }
-function driftReport(fg, table, champion, records, t) {
+function driftReport(fg, table, champion, records, t, regression) {
   if (records.length === 0)
     throw new MonitorError(`${fg.spec.name}: no predictions yet, so the drift window is empty`);
   const to = records[records.length - 1].eventTime.slice(0, 10);
@@ -40403,6 +42441,28 @@ function driftReport(fg, table, champion, records, t) {
     );
   const columns = (rows) => table.columns.map((col) => Float64Array.from(rows, (i) => col[i]));
   const { features, share, datasetDrift } = featureDrifts(fg.meta.features, columns(ref2), columns(win), t);
+  const prediction = regression ? predictedValueDrift(fg, table, champion, ref2, records, windowIds, t) : predictedClassDrift(fg, table, champion, ref2, records, windowIds, t);
+  return {
+    reference: {
+      rows: ref2.length,
+      description: `real rows up to champion v${champion.entry.version}'s training time (${champion.entry.createdAt})`
+    },
+    window: { from, to, rows: win.length, days: t.windowDays },
+    features,
+    share: round2(share),
+    datasetDrift,
+    prediction
+  };
+}
+function predictedValueDrift(fg, table, champion, ref2, records, windowIds, t) {
+  const X4 = champion.model.matrixFor(fg.meta.features, table.columns, table.rows, ref2);
+  const p = predictValues(champion.model, X4, `${fg.spec.name} champion v${champion.entry.version}`);
+  const label = { decimals: fg.spec.label.decimals };
+  const refValues = Float64Array.from(p.value, (x4) => Number(formatPredictedValue(x4, label)));
+  const winValues = records.filter((r2) => windowIds.has(r2.id)).map((r2) => Number(r2.predicted));
+  return ksDrift(refValues, winValues, t);
+}
+function predictedClassDrift(fg, table, champion, ref2, records, windowIds, t) {
   const k2 = fg.meta.label.classes.length;
   const refPred = champion.model.estimator.predict(
     champion.model.matrixFor(fg.meta.features, table.columns, table.rows, ref2)
@@ -40415,23 +42475,12 @@ function driftReport(fg, table, champion, records, t) {
   const pp = round3(pt.pValue);
   const ppsi = round3(psiFromCounts(pa2, pb));
   return {
-    reference: {
-      rows: ref2.length,
-      description: `real rows up to champion v${champion.entry.version}'s training time (${champion.entry.createdAt})`
-    },
-    window: { from, to, rows: win.length, days: t.windowDays },
-    features,
-    share: round(share),
-    datasetDrift,
-    // One test, no family to adjust for; the same two criteria as a feature's.
-    prediction: {
-      test: "chi-square",
-      statistic: round3(pt.statistic),
-      pValue: pp,
-      psi: ppsi,
-      status: driftStatus(pp, ppsi, t),
-      drifted: driftStatus(pp, ppsi, t) === "drifted"
-    }
+    test: "chi-square",
+    statistic: round3(pt.statistic),
+    pValue: pp,
+    psi: ppsi,
+    status: driftStatus(pp, ppsi, t),
+    drifted: driftStatus(pp, ppsi, t) === "drifted"
   };
 }
 function writeMonitoring(ws, report) {
@@ -50420,7 +52469,7 @@ __export(d3_interpolate_exports, {
   interpolateRgb: () => rgb2,
   interpolateRgbBasis: () => rgbBasis,
   interpolateRgbBasisClosed: () => rgbBasisClosed,
-  interpolateRound: () => round2,
+  interpolateRound: () => round4,
   interpolateString: () => string,
   interpolateTransformCss: () => interpolateTransformCss,
   interpolateTransformSvg: () => interpolateTransformSvg,
@@ -51100,7 +53149,7 @@ function hue(a4, b10) {
     return x4 - 360 * Math.floor(x4 / 360);
   };
 }
-function round2(a4, b10) {
+function round4(a4, b10) {
   return a4 = +a4, b10 = +b10, function(t) {
     return Math.round(a4 * (1 - t) + b10 * t);
   };
@@ -51446,7 +53495,7 @@ function transformer$2() {
     return arguments.length ? (range6 = Array.from(_), rescale()) : range6.slice();
   };
   scale6.rangeRound = function(_) {
-    return range6 = Array.from(_), interpolate$1 = round2, rescale();
+    return range6 = Array.from(_), interpolate$1 = round4, rescale();
   };
   scale6.clamp = function(_) {
     return arguments.length ? (clamp3 = _ ? true : identity$1, rescale()) : clamp3 !== identity$1;
@@ -51895,7 +53944,7 @@ function transformer$1() {
     };
   }
   scale6.range = range6(value);
-  scale6.rangeRound = range6(round2);
+  scale6.rangeRound = range6(round4);
   scale6.unknown = function(_) {
     return arguments.length ? (unknown = _, scale6) : unknown;
   };
@@ -51959,7 +54008,7 @@ function transformer() {
     };
   }
   scale6.range = range6(value);
-  scale6.rangeRound = range6(round2);
+  scale6.rangeRound = range6(round4);
   scale6.unknown = function(_) {
     return arguments.length ? (unknown = _, scale6) : unknown;
   };
@@ -52385,18 +54434,18 @@ function invertRangeExtent(scale6) {
 }
 function band() {
   const scale6 = ordinal().unknown(void 0), domain3 = scale6.domain, ordinalRange = scale6.range;
-  let range$1 = [0, 1], step2, bandwidth2, round4 = false, paddingInner2 = 0, paddingOuter2 = 0, align2 = 0.5;
+  let range$1 = [0, 1], step2, bandwidth2, round5 = false, paddingInner2 = 0, paddingOuter2 = 0, align2 = 0.5;
   delete scale6.unknown;
   function rescale() {
     const n = domain3().length, reverse3 = range$1[1] < range$1[0], stop2 = range$1[1 - reverse3], space = bandSpace(n, paddingInner2, paddingOuter2);
     let start = range$1[reverse3 - 0];
     step2 = (stop2 - start) / (space || 1);
-    if (round4) {
+    if (round5) {
       step2 = Math.floor(step2);
     }
     start += (stop2 - start - step2 * (n - paddingInner2)) * align2;
     bandwidth2 = step2 * (1 - paddingInner2);
-    if (round4) {
+    if (round5) {
       start = Math.round(start);
       bandwidth2 = Math.round(bandwidth2);
     }
@@ -52421,7 +54470,7 @@ function band() {
   };
   scale6.rangeRound = function(_) {
     range$1 = [+_[0], +_[1]];
-    round4 = true;
+    round5 = true;
     return rescale();
   };
   scale6.bandwidth = function() {
@@ -52432,10 +54481,10 @@ function band() {
   };
   scale6.round = function(_) {
     if (arguments.length) {
-      round4 = !!_;
+      round5 = !!_;
       return rescale();
     } else {
-      return round4;
+      return round5;
     }
   };
   scale6.padding = function(_) {
@@ -52497,7 +54546,7 @@ function band() {
     return value4 ? value4[0] : value4;
   };
   scale6.copy = function() {
-    return band().domain(domain3()).range(range$1).round(round4).paddingInner(paddingInner2).paddingOuter(paddingOuter2).align(align2);
+    return band().domain(domain3()).range(range$1).round(round5).paddingInner(paddingInner2).paddingOuter(paddingOuter2).align(align2);
   };
   return rescale();
 }
@@ -58578,7 +60627,7 @@ function configureBins(scale6, _, count2) {
   return count2;
 }
 function configureRange(scale6, _, count2) {
-  var type3 = scale6.type, round4 = _.round || false, range6 = _.range;
+  var type3 = scale6.type, round5 = _.round || false, range6 = _.range;
   if (_.rangeStep != null) {
     range6 = configureRangeStep(type3, _, count2);
   } else if (_.scheme) {
@@ -58597,9 +60646,9 @@ function configureRange(scale6, _, count2) {
   if (range6 && _.interpolate && scale6.interpolate) {
     scale6.interpolate(interpolate(_.interpolate, _.interpolateGamma));
   } else if (isFunction(scale6.round)) {
-    scale6.round(round4);
+    scale6.round(round5);
   } else if (isFunction(scale6.rangeRound)) {
-    scale6.interpolate(round4 ? round2 : value);
+    scale6.interpolate(round5 ? round4 : value);
   }
   if (range6) scale6.range(flip(range6, _.reverse));
 }
@@ -63693,14 +65742,14 @@ function treemapDice(parent, x02, y02, x12, y12) {
   }
 }
 function partition4() {
-  var dx = 1, dy = 1, padding3 = 0, round4 = false;
+  var dx = 1, dy = 1, padding3 = 0, round5 = false;
   function partition6(root) {
     var n = root.height + 1;
     root.x0 = root.y0 = padding3;
     root.x1 = dx;
     root.y1 = dy / n;
     root.eachBefore(positionNode(dy, n));
-    if (round4) root.eachBefore(roundNode);
+    if (round5) root.eachBefore(roundNode);
     return root;
   }
   function positionNode(dy2, n) {
@@ -63718,7 +65767,7 @@ function partition4() {
     };
   }
   partition6.round = function(x4) {
-    return arguments.length ? (round4 = !!x4, partition6) : round4;
+    return arguments.length ? (round5 = !!x4, partition6) : round5;
   };
   partition6.size = function(x4) {
     return arguments.length ? (dx = +x4[0], dy = +x4[1], partition6) : [dx, dy];
@@ -64025,14 +66074,14 @@ var squarify = (function custom9(ratio) {
   return squarify2;
 })(phi);
 function index3() {
-  var tile = squarify, round4 = false, dx = 1, dy = 1, paddingStack = [0], paddingInner2 = constantZero, paddingTop = constantZero, paddingRight = constantZero, paddingBottom = constantZero, paddingLeft = constantZero;
+  var tile = squarify, round5 = false, dx = 1, dy = 1, paddingStack = [0], paddingInner2 = constantZero, paddingTop = constantZero, paddingRight = constantZero, paddingBottom = constantZero, paddingLeft = constantZero;
   function treemap(root) {
     root.x0 = root.y0 = 0;
     root.x1 = dx;
     root.y1 = dy;
     root.eachBefore(positionNode);
     paddingStack = [0];
-    if (round4) root.eachBefore(roundNode);
+    if (round5) root.eachBefore(roundNode);
     return root;
   }
   function positionNode(node) {
@@ -64055,7 +66104,7 @@ function index3() {
     }
   }
   treemap.round = function(x4) {
-    return arguments.length ? (round4 = !!x4, treemap) : round4;
+    return arguments.length ? (round5 = !!x4, treemap) : round5;
   };
   treemap.size = function(x4) {
     return arguments.length ? (dx = +x4[0], dy = +x4[1], treemap) : [dx, dy];
@@ -78661,7 +80710,7 @@ var TEXT2 = Mark3.text;
 var TICK = Mark3.tick;
 var TRAIL = Mark3.trail;
 var CIRCLE = Mark3.circle;
-var SQUARE = Mark3.square;
+var SQUARE2 = Mark3.square;
 var GEOSHAPE = Mark3.geoshape;
 function isPathMark(m3) {
   return ["line", "area", "trail"].includes(m3);
@@ -79350,7 +81399,7 @@ function vgField(fieldDef, opt = {}) {
   const prefix = opt.prefix;
   let suffix = opt.suffix;
   let argAccessor = "";
-  if (isCount2(fieldDef)) {
+  if (isCount3(fieldDef)) {
     field3 = internalField("count");
   } else {
     let fn;
@@ -79412,7 +81461,7 @@ function isDiscrete2(def2) {
 function isDiscretizing2(def2) {
   return isScaleFieldDef(def2) && isContinuousToDiscrete(def2.scale?.type);
 }
-function isCount2(fieldDef) {
+function isCount3(fieldDef) {
   return fieldDef.aggregate === "count";
 }
 function verbalTitleFormatter(fieldDef, config) {
@@ -82051,7 +84100,7 @@ var STACK_OFFSET_INDEX = {
 function isStackOffset(s2) {
   return hasOwnProperty(STACK_OFFSET_INDEX, s2);
 }
-var STACKABLE_MARKS = /* @__PURE__ */ new Set([ARC, BAR, AREA, RULE, POINT, CIRCLE, SQUARE, LINE, TEXT2, TICK]);
+var STACKABLE_MARKS = /* @__PURE__ */ new Set([ARC, BAR, AREA, RULE, POINT, CIRCLE, SQUARE2, LINE, TEXT2, TICK]);
 var STACK_BY_DEFAULT_MARKS = /* @__PURE__ */ new Set([BAR, AREA, ARC]);
 function isUnbinnedQuantitative(channelDef) {
   return isFieldDef(channelDef) && channelDefType(channelDef) === "quantitative" && !channelDef.bin;
@@ -82237,7 +84286,7 @@ function cursor2(markDef, encoding, config) {
 }
 var DEFAULT_REDUCED_OPACITY = 0.7;
 function opacity(mark, encoding) {
-  if (contains2([POINT, TICK, CIRCLE, SQUARE], mark) && !isAggregate$1(encoding)) {
+  if (contains2([POINT, TICK, CIRCLE, SQUARE2], mark) && !isAggregate$1(encoding)) {
     return DEFAULT_REDUCED_OPACITY;
   }
   return void 0;
@@ -82254,7 +84303,7 @@ function orient(mark, encoding, specifiedOrient) {
   switch (mark) {
     case POINT:
     case CIRCLE:
-    case SQUARE:
+    case SQUARE2:
     case RECT:
     case IMAGE:
       return void 0;
@@ -93939,7 +95988,7 @@ function roundGeometry(svg) {
 // actions/lib/daily-schedule.ts
 var DEFAULT_MAX_DAYS = 31;
 var STALE_AFTER_HOURS = 36;
-function rangeText(r2) {
+function rangeText2(r2) {
   return r2.days === 1 ? r2.from : `${r2.from} \u2026 ${r2.to} (${r2.days} days)`;
 }
 function backfillCommands(dataset, r2) {
@@ -93961,7 +96010,7 @@ function alertLines(r2) {
   if (active.length === 0) return ["\u2705 No active alerts."];
   const th = r2.thresholds;
   return active.map(
-    (a4) => a4.kind === "accuracy" ? `> \u26A0\uFE0F **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${percent(th.accuracy)}.` : `> \u26A0\uFE0F **Dataset drift:** at least one feature drifted over the last ${th.windowDays} days (${driftRuleText(th)}).`
+    (a4) => a4.kind === "accuracy" ? `> \u26A0\uFE0F **Accuracy:** the rolling 30-day accuracy is below the alert threshold ${percent(th.accuracy ?? null)}.` : a4.kind === "mae" ? `> \u26A0\uFE0F **MAE:** the rolling 30-day MAE is above the alert threshold ${mdText(valueWithUnit(r2, th.mae ?? null, 1))}.` : `> \u26A0\uFE0F **Dataset drift:** at least one feature drifted over the last ${th.windowDays} days (${driftRuleText(th)}).`
   );
 }
 function dailyRunLines(r2) {
@@ -93977,11 +96026,15 @@ function dailyRunLines(r2) {
   );
   for (const range6 of missing) {
     const fix = backfillCommands(r2.dataset, range6);
-    lines.push(`- ${rangeText(range6)}: \`${fix.cli}\` or \`${fix.dispatch}\``);
+    lines.push(`- ${rangeText2(range6)}: \`${fix.cli}\` or \`${fix.dispatch}\``);
   }
   return lines;
 }
-function sourceLines() {
+function sourceLines(r2) {
+  if (r2.task === "regression")
+    return [
+      "The daily rows are **synthetic**: each day the generator, fitted to the real (backfilled and ingested) rows, draws new rows with their labels. Live errors are measured on these rows, so they tell how the champion does on the generator's rows, not on new real data; rows added with `ingest` are real. The dashboard's first panel counts both kinds and gives the live MAE, RMSE and share within each tolerance of the last days beside the holdout MAE and the MAE of predicting the training mean."
+    ];
   return [
     "The daily rows are **synthetic**: each day the generator, fitted to the real (backfilled and ingested) rows, draws new rows with their labels. Live accuracy is measured on these rows, so it tells how the champion does on the generator's rows, not on new real data; rows added with `ingest` are real. The dashboard's first panel counts both kinds and gives the live accuracy of the last days with its 95% interval beside the holdout accuracy and the majority-class baseline."
   ];
@@ -93992,6 +96045,8 @@ function chartAlt(r2, img) {
   const days = r2.confusion.recentDays;
   switch (img.id) {
     case "latest":
+      if (r2.task === "regression")
+        return "The latest prediction with its interval, actual value and error, the all-time totals of predictions and labels, and the live MAE, RMSE and share within each tolerance beside the holdout MAE and the mean baseline.";
       return "The latest prediction with its actual class, the all-time totals of predictions, labels and accuracy, and the live accuracy with its interval beside the holdout and the majority-class baseline.";
     case "accuracy-over-time":
       return `Daily accuracy of ${title2} predictions with rolling 7-day and 30-day accuracy, the alert threshold and model-version markers.`;
@@ -94000,6 +96055,8 @@ function chartAlt(r2, img) {
     case "confusion-all":
       return `Confusion matrix over all time: actual class in rows, predicted class in columns. Classes: ${classes}.`;
     case "drift":
+      if (r2.task === "regression")
+        return `Population stability index of each feature, of the predicted value and of the errors against the holdout errors over the last ${r2.thresholds.windowDays} days against the champion's training data, coloured by the drift decision, with each test's p-value.`;
       return `Population stability index of each feature and of the predicted class over the last ${r2.thresholds.windowDays} days against the champion's training data, coloured by the drift decision, with each test's adjusted p-value.`;
     case "class-mix":
       return `Share of each predicted class per day. Classes: ${classes}.`;
@@ -94007,6 +96064,14 @@ function chartAlt(r2, img) {
       return "Predictions per day, split into rows with a label and rows waiting for one.";
     case "version-accuracy":
       return "Accuracy of each model version on its labelled predictions.";
+    case "error-over-time":
+      return `Daily mean absolute error of ${title2} predictions with rolling 7-day and 30-day MAE, rolling 30-day RMSE, the alert threshold and model-version markers.`;
+    case "predicted-vs-actual":
+      return `Predicted against actual values of the newest labelled predictions of the last ${r2.thresholds.windowDays} days, with the line where they are equal.`;
+    case "error-histogram":
+      return `Histogram of the errors (predicted minus actual) over the last ${r2.thresholds.windowDays} days.`;
+    case "version-error":
+      return "Mean absolute error of each model version on its labelled predictions.";
     default:
       return img.title;
   }
@@ -94019,9 +96084,10 @@ function reportMarkdown(r2, images, logFile) {
     ""
   ];
   lines.push(
-    r2.champion === null ? "**Champion:** none yet." : `**Champion:** v${r2.champion.version} (${mdText(r2.champion.algorithm)}), holdout accuracy ${percent(r2.champion.holdoutAccuracy)}` + (r2.champion.holdoutBaseline === null ? "." : `; always guessing the most common class scores ${percent(r2.champion.holdoutBaseline)} (the majority-class baseline).`)
+    r2.champion === null ? "**Champion:** none yet." : r2.task === "regression" ? `**Champion:** v${r2.champion.version} (${mdText(r2.champion.algorithm)}), predicting ${mdText(r2.label?.title ?? "the label")} on its holdout as the table below shows.` : `**Champion:** v${r2.champion.version} (${mdText(r2.champion.algorithm)}), holdout accuracy ${percent(r2.champion.holdoutAccuracy)}` + (r2.champion.holdoutBaseline === null ? "." : `; always guessing the most common class scores ${percent(r2.champion.holdoutBaseline)} (the majority-class baseline).`)
   );
-  lines.push("", "## Where the rows come from", "", ...sourceLines());
+  if (r2.task === "regression" && r2.champion) lines.push(...holdoutLines(r2));
+  lines.push("", "## Where the rows come from", "", ...sourceLines(r2));
   lines.push("", "## Alerts", "", ...alertLines(r2));
   lines.push("", "## Daily runs", "", ...dailyRunLines(r2));
   lines.push("", "## Dashboard");
@@ -94040,17 +96106,36 @@ function reportMarkdown(r2, images, logFile) {
   lines.push("", "## Data", "");
   lines.push(
     logFile === null ? "- Prediction log: no predictions yet." : `- Prediction log: [${mdText(logFile)}](${linkTarget(logFile)}) holds this month's predictions, newest last (GitHub shows it as a table); earlier months are the other \`predictions-*.csv\` files. Their row counts and checksums are the \`log\` entry of monitoring.json.`,
-    `- Every figure, recomputed on each run: [monitoring.json](monitoring.json) \u2014 totals, the last ${r2.thresholds.recentRows} predictions, daily and rolling accuracy, accuracy per model version, confusion matrices, per-feature drift tests and the alerts.`
+    `- Every figure, recomputed on each run: [monitoring.json](monitoring.json) \u2014 totals, the last ${r2.thresholds.recentRows} predictions, ` + (r2.task === "regression" ? "daily and rolling MAE and RMSE, MAE per model version, the predicted-vs-actual sample, the error histogram, drift tests (features, predicted value, errors against the holdout errors) and the alerts." : "daily and rolling accuracy, accuracy per model version, confusion matrices, per-feature drift tests and the alerts.")
   );
   const th = r2.thresholds;
+  const alertRule = r2.task === "regression" ? `MAE alert when the rolling 30-day MAE (over at least ${grouped(th.minWindowRows)} labelled rows) rises above ${mdText(valueWithUnit(r2, th.mae ?? null, 1))}: the champion's holdout MAE plus a margin of ${mdText(valueWithUnit(r2, th.maeMargin ?? null, 1))} (monitoring.maeMargin in dataset.yml; by default 25% of the holdout MAE). ` : `Accuracy alert when the rolling 30-day accuracy (over at least ${grouped(th.minWindowRows)} labelled rows) falls below ${percent(th.accuracy ?? null)}. `;
+  const outputDrift = r2.task === "regression" ? "The predicted value is tested the same way (KS), and so are the window's errors against the champion's errors on its holdout rows (residual drift: the model got worse where the features did not move). " : "";
   lines.push(
     "",
     "## Thresholds",
     "",
-    `Accuracy alert when the rolling 30-day accuracy (over at least ${grouped(th.minWindowRows)} labelled rows) falls below ${percent(th.accuracy)}. Drift compares the last ${th.windowDays} days (at least ${grouped(th.minWindowRows)} rows) with the champion's training data. Each feature is tested (Kolmogorov\u2013Smirnov with exact p-values up to 10,000 rows a side, as scipy computes them; chi-square for categories, a value the training data never had counting as new) and its population stability index (PSI) measures how large the change is. ${capitalised(driftRuleText(th))}. The adjustment keeps the expected share of false alarms among the flagged features at ${th.pValue}, and the chance that an unchanged stream raises dataset drift at most ${th.pValue}; the PSI threshold keeps a large window from flagging changes too small to matter. In the drift chart the bar is the PSI and its colour the decision: red drifted; orange a PSI above the threshold that the test cannot tell from the noise of a small window; blue a significant change with a small PSI; grey stable.`,
+    alertRule + `Drift compares the last ${th.windowDays} days (at least ${grouped(th.minWindowRows)} rows) with the champion's training data. Each feature is tested (Kolmogorov\u2013Smirnov with exact p-values up to 10,000 rows a side, as scipy computes them; chi-square for categories, a value the training data never had counting as new) and its population stability index (PSI) measures how large the change is. ${capitalised(driftRuleText(th))}. ` + outputDrift + `The adjustment keeps the expected share of false alarms among the flagged features at ${th.pValue}, and the chance that an unchanged stream raises dataset drift at most ${th.pValue}; the PSI threshold keeps a large window from flagging changes too small to matter. In the drift chart the bar is the PSI and its colour the decision: red drifted; orange a PSI above the threshold that the test cannot tell from the noise of a small window; blue a significant change with a small PSI; grey stable.`,
     ""
   );
   return lines.join("\n");
+}
+function holdoutLines(r2) {
+  const c4 = r2.champion;
+  const v = (x4) => mdText(valueWithUnit(r2, x4 ?? null, 1));
+  const lines = [
+    "",
+    "| holdout | champion | predicting the training mean |",
+    "| --- | --- | --- |",
+    `| MAE | ${v(c4.holdoutMae)} | ${v(c4.holdoutBaselineMae)} |`,
+    `| RMSE | ${v(c4.holdoutRmse)} | \u2013 |`,
+    `| R\xB2 | ${c4.holdoutR2 == null ? "\u2013" : formatNumber(c4.holdoutR2, 3)} | 0 (by definition, on the training rows) |`
+  ];
+  for (const w2 of c4.holdoutWithin ?? [])
+    lines.push(
+      `| within \xB1${mdText(r2.label?.unit ? `${formatNumber(w2.tolerance)} ${r2.label.unit}` : formatNumber(w2.tolerance))} | ${percent(w2.accuracy)} | \u2013 |`
+    );
+  return lines;
 }
 var capitalised = (text4) => text4.charAt(0).toUpperCase() + text4.slice(1);
 
@@ -94065,6 +96150,8 @@ function dashboardSpec(specs) {
     $schema: specs[0].$schema,
     config: specs[0].config,
     spacing: 48,
+    // Each chart keeps its own colours and legend (Vega-Lite would merge compatible colour scales).
+    resolve: { scale: { color: "independent" }, legend: { color: "independent" } },
     vconcat: parts
   };
 }
@@ -94140,7 +96227,8 @@ function calendarWindow(r2) {
     report: {
       ...r2,
       daily: r2.daily.filter((d) => d.date >= from),
-      modelChanges: r2.modelChanges.filter((c4) => c4.date >= from)
+      modelChanges: r2.modelChanges.filter((c4) => c4.date >= from),
+      ...r2.regression ? { regression: { ...r2.regression, daily: r2.regression.daily.filter((d) => d.date >= from) } } : {}
     },
     domain: [from, to]
   };
@@ -94180,6 +96268,10 @@ await runStage(async () => {
   output("alert-count", active.length);
   output("alerts", active);
   output("accuracy", Object.fromEntries(reports.map((r2) => [r2.dataset, r2.totals.accuracy])));
+  output(
+    "mae",
+    Object.fromEntries(reports.filter((r2) => r2.regression).map((r2) => [r2.dataset, r2.regression.live.mae]))
+  );
   summaryTable(
     "Monitoring",
     [
@@ -94194,15 +96286,18 @@ await runStage(async () => {
       "alerts"
     ],
     reports.map((r2) => {
-      const rolling = [...r2.daily].reverse().find((d2) => d2.rolling7 !== null)?.rolling7;
       const d = r2.drift;
+      const rolling7Mae = [...r2.regression?.daily ?? []].reverse().find((p) => p.rolling7Mae !== null);
+      const figures = r2.regression ? [
+        `MAE ${errorText(r2, r2.regression.live.mae)}`,
+        `MAE ${errorText(r2, rolling7Mae?.rolling7Mae ?? null)}`
+      ] : [pct(r2.totals.accuracy), pct([...r2.daily].reverse().find((p) => p.rolling7 !== null)?.rolling7)];
       return [
         r2.dataset,
         r2.champion ? `v${r2.champion.version}` : "\u2014",
         r2.totals.predictions,
         r2.totals.labelled,
-        pct(r2.totals.accuracy),
-        pct(rolling),
+        ...figures,
         d ? `${d.features.filter((f) => f.drifted).length} of ${d.features.length}` : `skipped: ${r2.driftSkipped ?? ""}`,
         d ? d.datasetDrift ? "yes" : "no" : "\u2014",
         r2.alerts.filter((a4) => a4.active).map((a4) => a4.kind).join(", ") || "none"

@@ -21551,9 +21551,9 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str2) {
         const node = new Scalar.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+        const dot2 = str2.indexOf(".");
+        if (dot2 !== -1 && str2[str2.length - 1] === "0")
+          node.minFractionDigits = str2.length - dot2 - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -21991,9 +21991,9 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str2) {
         const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
-        if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+        const dot2 = str2.indexOf(".");
+        if (dot2 !== -1) {
+          const f = str2.substring(dot2 + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -29748,6 +29748,53 @@ function describeGitHubFailure(err) {
 import { existsSync as existsSync2, readdirSync, readFileSync, statSync as statSync2 } from "node:fs";
 import path7 from "node:path";
 
+// actions/lib/feature-table.ts
+var SOURCES = ["backfill", "synthetic", "ingest"];
+function emptyTable(features, capacity = 0) {
+  return {
+    rows: 0,
+    ids: new Float64Array(capacity),
+    eventTimes: new Float64Array(capacity),
+    sources: new Uint8Array(capacity),
+    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
+    labels: new Int32Array(capacity),
+    targets: new Float64Array(capacity)
+  };
+}
+function concatTables(parts, features) {
+  const n = parts.reduce((s, p) => s + p.rows, 0);
+  const out = emptyTable(features, n);
+  out.rows = n;
+  let at = 0;
+  for (const p of parts) {
+    out.ids.set(p.ids.subarray(0, p.rows), at);
+    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
+    out.sources.set(p.sources.subarray(0, p.rows), at);
+    out.labels.set(p.labels.subarray(0, p.rows), at);
+    out.targets.set(p.targets.subarray(0, p.rows), at);
+    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
+    at += p.rows;
+  }
+  return out;
+}
+function applyLateLabels(t, late, numeric) {
+  if (late.size === 0) return t;
+  for (let i = 0; i < t.rows; i++) {
+    if (t.labels[i] >= 0) continue;
+    const v = late.get(t.ids[i]);
+    if (v === void 0) continue;
+    if (numeric) {
+      t.labels[i] = 0;
+      t.targets[i] = v;
+    } else t.labels[i] = v;
+  }
+  return t;
+}
+function valueText(f, x) {
+  if (Number.isNaN(x)) return "";
+  return f.type === "categorical" ? f.categories?.[x]?.value ?? "" : String(x);
+}
+
 // actions/lib/json.ts
 function stableStringify(value) {
   return `${JSON.stringify(sortKeys(value), null, 2)}
@@ -29835,14 +29882,7 @@ function* partitionsOf(fg, months, lateLabels) {
   fg.assertNoMissingPartitions(() => true);
   for (const month of months) {
     const { table, sha256 } = fg.readVerifiedPartition(month);
-    if (lateLabels.size > 0) {
-      for (let i = 0; i < table.rows; i++) {
-        if (table.labels[i] < 0) {
-          const code = lateLabels.get(table.ids[i]);
-          if (code !== void 0) table.labels[i] = code;
-        }
-      }
-    }
+    applyLateLabels(table, lateLabels, fg.numericLabel);
     yield { month, sha256, table };
   }
 }
@@ -30184,6 +30224,13 @@ function checkFiniteMatrix(X, who) {
         `${who}: X has ${data[i]} at row ${i % rows}, feature ${Math.floor(i / rows)}; values must be finite (impute missing values first)`
       );
     }
+  }
+}
+function checkTargets(X, y, who) {
+  if (y.length !== X.rows) throw new RangeError(`${who}: y has ${y.length} values but X has ${X.rows} rows`);
+  for (let i = 0; i < y.length; i++) {
+    if (!Number.isFinite(y[i]))
+      throw new RangeError(`${who}: y[${i}] is ${y[i]}; targets must be finite numbers`);
   }
 }
 
@@ -33436,6 +33483,807 @@ function loadEstimator(json, options = {}) {
   );
 }
 
+// actions/lib/models/knn-regressor.ts
+var KNN_REGRESSOR_FORMAT = "gitml.knn-regressor";
+var FORMAT_VERSION5 = 1;
+var WEIGHTS2 = ["uniform", "distance"];
+var KnnRegressor = class _KnnRegressor {
+  algorithm = "knn-regressor";
+  search;
+  y = null;
+  constructor(params = {}) {
+    this.search = new KNearestNeighbors(params);
+  }
+  get k() {
+    return this.search.k;
+  }
+  get weights() {
+    return this.search.weights;
+  }
+  params() {
+    return { k: this.k, weights: this.weights };
+  }
+  fit(X, y) {
+    checkTargets(X, y, "KnnRegressor.fit");
+    this.search.fit(X, new Int32Array(X.rows), 1);
+    this.y = Float64Array.from(y);
+    return this;
+  }
+  predict(X) {
+    const y = this.y;
+    if (!y) throw new Error("KnnRegressor: not fitted; call fit() or KnnRegressor.load() first");
+    const { k, indices, distances } = this.search.kneighbors(X);
+    const out = new Float64Array(X.rows);
+    for (let i = 0; i < X.rows; i++) {
+      const o = i * k;
+      let sum2 = 0;
+      let total = 0;
+      if (this.weights === "uniform") {
+        for (let r2 = 0; r2 < k; r2++) sum2 += y[indices[o + r2]];
+        total = k;
+      } else if (distances[o] === 0) {
+        for (let r2 = 0; r2 < k && distances[o + r2] === 0; r2++) {
+          sum2 += y[indices[o + r2]];
+          total++;
+        }
+      } else {
+        for (let r2 = 0; r2 < k; r2++) {
+          const w = 1 / distances[o + r2];
+          sum2 += y[indices[o + r2]] * w;
+          total += w;
+        }
+      }
+      out[i] = sum2 / total;
+    }
+    return out;
+  }
+  toJSON() {
+    if (!this.y) throw new Error("KnnRegressor: not fitted; call fit() or KnnRegressor.load() first");
+    const inner = this.search.toJSON();
+    return {
+      format: KNN_REGRESSOR_FORMAT,
+      version: FORMAT_VERSION5,
+      k: this.k,
+      weights: this.weights,
+      cols: inner.cols,
+      rows: inner.rows,
+      X: inner.X,
+      y: Array.from(this.y)
+    };
+  }
+  static load(json) {
+    const what = `${KNN_REGRESSOR_FORMAT} model`;
+    const obj = checkFormat(json, KNN_REGRESSOR_FORMAT, FORMAT_VERSION5);
+    const k = readInteger(obj, "k", what, { min: 1 });
+    const weights = readChoice(obj, "weights", what, WEIGHTS2);
+    const cols = readInteger(obj, "cols", what, { min: 0 });
+    const rows = readInteger(obj, "rows", what, { min: 0 });
+    if (rows < k)
+      throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
+    const y = readNumbers(obj, "y", what, rows);
+    const model = new _KnnRegressor({ k, weights });
+    try {
+      model.search = KNearestNeighbors.load({
+        format: KNN_FORMAT,
+        version: 1,
+        k,
+        weights,
+        nClasses: 1,
+        cols,
+        rows,
+        X: obj.X,
+        y: new Array(rows).fill(0)
+      });
+    } catch (err) {
+      throw new ModelFormatError(err.message.replace(`${KNN_FORMAT} model`, what));
+    }
+    model.y = y;
+    return model;
+  }
+};
+
+// actions/lib/models/linear-stats.ts
+var BLOCK_ROWS3 = 512;
+var RANK_TOLERANCE = 1e-11;
+var CONSTANT_TOLERANCE = 1e-10;
+function emptyLinearStats(p) {
+  return {
+    n: 0,
+    p,
+    meanX: new Float64Array(p),
+    meanY: 0,
+    xx: new Float64Array(p * p),
+    xy: new Float64Array(p),
+    yy: 0
+  };
+}
+function linearStats(X, y, who = "linearStats") {
+  checkFiniteMatrix(X, who);
+  checkTargets(X, y, who);
+  const { rows: n, cols: p, data } = X;
+  if (n === 0) return emptyLinearStats(p);
+  const meanX = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    const col = j * n;
+    for (let i = 0; i < n; i++) s += data[col + i];
+    meanX[j] = s / n;
+  }
+  let meanY = 0;
+  for (let i = 0; i < n; i++) meanY += y[i];
+  meanY /= n;
+  const xx = new Float64Array(p * p);
+  const xy = new Float64Array(p);
+  let yy = 0;
+  const block = new Float64Array(p * BLOCK_ROWS3);
+  const yBlock = new Float64Array(BLOCK_ROWS3);
+  for (let start = 0; start < n; start += BLOCK_ROWS3) {
+    const len = Math.min(BLOCK_ROWS3, n - start);
+    for (let j = 0; j < p; j++) {
+      const m = meanX[j];
+      const col = j * n + start;
+      const o = j * BLOCK_ROWS3;
+      for (let i = 0; i < len; i++) block[o + i] = data[col + i] - m;
+    }
+    for (let i = 0; i < len; i++) {
+      const d = y[start + i] - meanY;
+      yBlock[i] = d;
+      yy += d * d;
+    }
+    for (let j = 0; j < p; j++) {
+      const a = j * BLOCK_ROWS3;
+      for (let k = j; k < p; k++) xx[j * p + k] += dot(block, a, block, k * BLOCK_ROWS3, len);
+      xy[j] += dot(block, a, yBlock, 0, len);
+    }
+  }
+  for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) xx[j * p + k] = xx[k * p + j];
+  return { n, p, meanX, meanY, xx, xy, yy };
+}
+function dot(a, ao, b, bo, len) {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    s0 += a[ao + i] * b[bo + i];
+    s1 += a[ao + i + 1] * b[bo + i + 1];
+    s2 += a[ao + i + 2] * b[bo + i + 2];
+    s3 += a[ao + i + 3] * b[bo + i + 3];
+  }
+  for (; i < len; i++) s0 += a[ao + i] * b[bo + i];
+  return s0 + s1 + (s2 + s3);
+}
+function mergeLinearStats(a, b) {
+  if (a.p !== b.p) throw new RangeError(`mergeLinearStats: feature counts differ (${a.p} vs ${b.p})`);
+  if (b.n === 0) return copyStats(a);
+  if (a.n === 0) return copyStats(b);
+  const { p } = a;
+  const n = a.n + b.n;
+  const f = a.n / n * b.n;
+  const dx = new Float64Array(p);
+  const meanX = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    dx[j] = b.meanX[j] - a.meanX[j];
+    meanX[j] = a.meanX[j] + dx[j] * b.n / n;
+  }
+  const dy = b.meanY - a.meanY;
+  const xx = new Float64Array(p * p);
+  const xy = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    for (let k = 0; k < p; k++) xx[j * p + k] = a.xx[j * p + k] + b.xx[j * p + k] + f * dx[j] * dx[k];
+    xy[j] = a.xy[j] + b.xy[j] + f * dx[j] * dy;
+  }
+  return { n, p, meanX, meanY: a.meanY + dy * b.n / n, xx, xy, yy: a.yy + b.yy + f * dy * dy };
+}
+function copyStats(s) {
+  return {
+    ...s,
+    meanX: Float64Array.from(s.meanX),
+    xx: Float64Array.from(s.xx),
+    xy: Float64Array.from(s.xy)
+  };
+}
+function solveLinear(stats, alpha) {
+  if (!(Number.isFinite(alpha) && alpha >= 0))
+    throw new RangeError(`solveLinear: alpha must be a finite number >= 0, got ${alpha}`);
+  const { n, p, meanX, meanY, xx, xy } = stats;
+  if (n === 0) throw new RangeError("solveLinear: no training rows");
+  const coef = new Float64Array(p);
+  const active = [];
+  for (let j = 0; j < p; j++) {
+    const spread = Math.sqrt(xx[j * p + j] / n);
+    if (spread > CONSTANT_TOLERANCE * Math.abs(meanX[j]) && spread > 0) active.push(j);
+  }
+  const m = active.length;
+  let rank = 0;
+  if (m > 0) {
+    const d = Float64Array.from(active, (j) => Math.sqrt(xx[j * p + j] + alpha));
+    const S = new Float64Array(m * m);
+    const b = new Float64Array(m);
+    for (let r2 = 0; r2 < m; r2++) {
+      for (let c = 0; c < m; c++) {
+        const g2 = xx[active[r2] * p + active[c]] + (r2 === c ? alpha : 0);
+        S[r2 * m + c] = r2 === c ? 1 : g2 / d[r2] / d[c];
+      }
+      b[r2] = xy[active[r2]] / d[r2];
+    }
+    const { values, vectors } = symmetricEigen(S, m);
+    let largest = 0;
+    for (let k = 0; k < m; k++) largest = Math.max(largest, values[k]);
+    const cut = RANK_TOLERANCE * largest;
+    const z2 = new Float64Array(m);
+    const nullSpace = [];
+    for (let k = 0; k < m; k++) {
+      if (values[k] <= cut) {
+        nullSpace.push(Float64Array.from({ length: m }, (_, r2) => vectors[r2 * m + k] / d[r2]));
+        continue;
+      }
+      rank++;
+      let vb = 0;
+      for (let r2 = 0; r2 < m; r2++) vb += vectors[r2 * m + k] * b[r2];
+      const w = vb / values[k];
+      for (let r2 = 0; r2 < m; r2++) z2[r2] += vectors[r2 * m + k] * w;
+    }
+    const beta = Float64Array.from(z2, (v, r2) => v / d[r2]);
+    for (const q of orthonormalize(nullSpace)) {
+      let proj = 0;
+      for (let r2 = 0; r2 < m; r2++) proj += q[r2] * beta[r2];
+      for (let r2 = 0; r2 < m; r2++) beta[r2] -= proj * q[r2];
+    }
+    active.forEach((j, r2) => {
+      coef[j] = beta[r2];
+    });
+  }
+  let intercept = meanY;
+  for (let j = 0; j < p; j++) intercept -= meanX[j] * coef[j];
+  return { coef, intercept, rank };
+}
+function orthonormalize(vectors) {
+  const out = [];
+  for (const v0 of vectors) {
+    const v = Float64Array.from(v0);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const q of out) {
+        let s = 0;
+        for (let r2 = 0; r2 < v.length; r2++) s += q[r2] * v[r2];
+        for (let r2 = 0; r2 < v.length; r2++) v[r2] -= s * q[r2];
+      }
+    }
+    let norm = 0;
+    for (let r2 = 0; r2 < v.length; r2++) norm += v[r2] * v[r2];
+    norm = Math.sqrt(norm);
+    if (norm === 0) continue;
+    for (let r2 = 0; r2 < v.length; r2++) v[r2] /= norm;
+    out.push(v);
+  }
+  return out;
+}
+
+// actions/lib/models/linear-regression.ts
+var LINEAR_REGRESSION_FORMAT = "gitml.linear-regression";
+var FORMAT_VERSION6 = 1;
+function checkAlpha(alpha) {
+  if (!(typeof alpha === "number" && Number.isFinite(alpha) && alpha >= 0)) {
+    throw new RangeError(`LinearRegression: alpha must be a finite number >= 0, got ${alpha}`);
+  }
+  return alpha;
+}
+var LinearRegression = class _LinearRegression {
+  /** 'linear-regression' for alpha = 0, 'ridge' otherwise. */
+  algorithm;
+  alpha;
+  state = null;
+  constructor(params = {}) {
+    this.alpha = checkAlpha(params.alpha ?? 0);
+    this.algorithm = this.alpha > 0 ? "ridge" : "linear-regression";
+  }
+  params() {
+    return { alpha: this.alpha };
+  }
+  /** Sufficient statistics of (X, y) for sharded fitting; merge with mergeStats, finish with fromStats. */
+  static stats(X, y) {
+    return linearStats(X, y, "LinearRegression.stats");
+  }
+  static mergeStats(a, b) {
+    return mergeLinearStats(a, b);
+  }
+  static fromStats(stats, params = {}) {
+    const model = new _LinearRegression(params);
+    if (stats.n === 0) throw new RangeError("LinearRegression: no training rows");
+    model.state = { ...solveLinear(stats, model.alpha), nTrain: stats.n };
+    return model;
+  }
+  /**
+   * One row fits the constant (every coefficient 0), as scikit-learn does; constant features get
+   * coefficient 0; dependent features (or more features than rows) get the minimum-norm solution.
+   */
+  fit(X, y) {
+    if (X.rows === 0) throw new RangeError("LinearRegression.fit: X has no rows");
+    const stats = linearStats(X, y, "LinearRegression.fit");
+    this.state = { ...solveLinear(stats, this.alpha), nTrain: stats.n };
+    return this;
+  }
+  fitted() {
+    if (!this.state)
+      throw new Error(
+        "LinearRegression: not fitted; call fit(), LinearRegression.fromStats() or load() first"
+      );
+    return this.state;
+  }
+  get coef() {
+    return Float64Array.from(this.fitted().coef);
+  }
+  get intercept() {
+    return this.fitted().intercept;
+  }
+  /** Rank of the centred training design (below the feature count: constant or dependent features). */
+  get rank() {
+    return this.fitted().rank;
+  }
+  predict(X) {
+    const { coef, intercept } = this.fitted();
+    const p = coef.length;
+    if (X.cols !== p)
+      throw new RangeError(
+        `LinearRegression.predict: X has ${X.cols} features, the model was fitted on ${p}`
+      );
+    checkFiniteMatrix(X, "LinearRegression.predict");
+    const n = X.rows;
+    const out = new Float64Array(n).fill(intercept);
+    for (let j = 0; j < p; j++) {
+      const w = coef[j];
+      const col = j * n;
+      for (let i = 0; i < n; i++) out[i] += X.data[col + i] * w;
+    }
+    return out;
+  }
+  toJSON() {
+    const s = this.fitted();
+    return {
+      format: LINEAR_REGRESSION_FORMAT,
+      version: FORMAT_VERSION6,
+      params: { alpha: this.alpha },
+      nFeatures: s.coef.length,
+      coef: Array.from(s.coef),
+      intercept: s.intercept,
+      rank: s.rank,
+      nTrain: s.nTrain
+    };
+  }
+  static load(json) {
+    const what = `${LINEAR_REGRESSION_FORMAT} model`;
+    const obj = checkFormat(json, LINEAR_REGRESSION_FORMAT, FORMAT_VERSION6);
+    const params = readObject(obj.params, `${what} "params"`);
+    const alpha = readNumber(params, "alpha", `${what} "params"`, { min: 0 });
+    const p = readInteger(obj, "nFeatures", what, { min: 0 });
+    const coef = readNumbers(obj, "coef", what, p);
+    const intercept = readNumber(obj, "intercept", what);
+    const rank = readInteger(obj, "rank", what, { min: 0, max: p });
+    const nTrain = readInteger(obj, "nTrain", what, { min: 1 });
+    if (rank > nTrain - 1)
+      throw new ModelFormatError(
+        `${what}: rank ${rank} is impossible with ${nTrain} training rows (at most ${nTrain - 1})`
+      );
+    const model = new _LinearRegression({ alpha });
+    model.state = { coef, intercept, rank, nTrain };
+    return model;
+  }
+};
+
+// actions/lib/models/regression-trees.ts
+function sortedDistinct(values) {
+  return Array.from(new Set(values)).sort((a, b) => a - b);
+}
+function encodeRegressionForest(f) {
+  const n = f.feature.length;
+  const perFeature = Array.from({ length: f.nFeatures }, () => []);
+  const leaves = [];
+  for (let node = 0; node < n; node++) {
+    if (f.feature[node] >= 0) perFeature[f.feature[node]].push(f.threshold[node]);
+    else leaves.push(f.value[node]);
+  }
+  const thresholds = perFeature.map(sortedDistinct);
+  const leafValues = sortedDistinct(leaves);
+  const thresholdIndex = thresholds.map((t) => new Map(t.map((v, k) => [v, k])));
+  const leafIndex = new Map(leafValues.map((v, k) => [v, k]));
+  const w = new ByteWriter();
+  for (let node = 0; node < n; node++) {
+    const j = f.feature[node];
+    if (j >= 0) {
+      w.varint(1 + j);
+      w.varint(thresholdIndex[j].get(f.threshold[node]));
+    } else {
+      w.varint(0);
+      w.varint(leafIndex.get(f.value[node]));
+    }
+  }
+  return { thresholds, leafValues, trees: w.bytes.slice(0, w.length) };
+}
+function decodeRegressionForest(encoded, nTrees, nodeCount, importances, fail2) {
+  const { thresholds, leafValues, trees: bytes } = encoded;
+  const p = thresholds.length;
+  const capacity = Math.min(nodeCount, bytes.length >> 1);
+  const feature2 = new Int32Array(capacity);
+  const threshold = new Float64Array(capacity);
+  const right = new Int32Array(capacity);
+  const value = new Float64Array(capacity);
+  const roots = new Int32Array(nTrees);
+  const cursor = { pos: 0 };
+  const awaitingRight = [];
+  let node = 0;
+  for (let t = 0; t < nTrees; t++) {
+    if (cursor.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
+    roots[t] = node;
+    for (; ; ) {
+      if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
+      const tag = readVarint(bytes, cursor, bytes.length, fail2);
+      const index = readVarint(bytes, cursor, bytes.length, fail2);
+      if (tag > 0) {
+        const j = tag - 1;
+        if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
+        if (index >= thresholds[j].length)
+          fail2(
+            `node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${thresholds[j].length}`
+          );
+        feature2[node] = j;
+        threshold[node] = thresholds[j][index];
+        awaitingRight.push(node);
+        node++;
+        continue;
+      }
+      if (index >= leafValues.length)
+        fail2(`leaf node ${node} uses value ${index}, but leafValues has ${leafValues.length}`);
+      feature2[node] = -1;
+      value[node] = leafValues[index];
+      node++;
+      const parent = awaitingRight.pop();
+      if (parent === void 0) break;
+      right[parent] = node;
+    }
+  }
+  if (cursor.pos !== bytes.length)
+    fail2(`trees hold ${bytes.length - cursor.pos} bytes after the last of ${nTrees} trees`);
+  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
+  return { nFeatures: p, roots, feature: feature2, threshold, right, value, importances };
+}
+
+// actions/lib/models/random-forest-regressor.ts
+var RANDOM_FOREST_REGRESSOR_FORMAT = "gitml.random-forest-regressor";
+var FORMAT_VERSION7 = 1;
+var RandomForestRegressor = class _RandomForestRegressor {
+  algorithm = "random-forest-regressor";
+  settings;
+  forest = null;
+  constructor(params = {}) {
+    this.settings = resolveParams2({ maxFeatures: 1, ...params });
+  }
+  get nFeatures() {
+    return this.forest?.nFeatures ?? 0;
+  }
+  /** Total node count over all trees (0 before fit). */
+  get nodeCount() {
+    return this.forest?.feature.length ?? 0;
+  }
+  params() {
+    return { ...this.settings };
+  }
+  /** A constant target gives one-leaf trees predicting it; importances are then all 0. */
+  fit(X, y) {
+    const who = "RandomForestRegressor.fit";
+    if (X.rows < 1 || X.cols < 1) throw new RangeError(`${who}: X is empty (${X.rows} \xD7 ${X.cols})`);
+    checkTargets(X, y, who);
+    checkFiniteMatrix(X, who);
+    this.forest = growRegressionForest(X, y, this.settings);
+    return this;
+  }
+  fitted(method) {
+    if (!this.forest)
+      throw new Error(`RandomForestRegressor.${method}: the model is not fitted; call fit() or load() first`);
+    return this.forest;
+  }
+  /** Every tree's prediction for every row, tree-major: out[t * rows + i]. */
+  treePredictions(X) {
+    const f = this.fitted("treePredictions");
+    if (X.cols !== f.nFeatures) {
+      throw new RangeError(
+        `RandomForestRegressor: X has ${X.cols} features, the model was fitted on ${f.nFeatures}`
+      );
+    }
+    checkFiniteMatrix(X, "RandomForestRegressor.predict");
+    const { rows, data } = X;
+    const { roots, feature: feature2, threshold, right, value } = f;
+    const out = new Float64Array(roots.length * rows);
+    for (let t = 0; t < roots.length; t++) {
+      const root = roots[t];
+      for (let i = 0; i < rows; i++) {
+        let node = root;
+        let j = feature2[node];
+        while (j >= 0) {
+          node = data[j * rows + i] <= threshold[node] ? node + 1 : right[node];
+          j = feature2[node];
+        }
+        out[t * rows + i] = value[node];
+      }
+    }
+    return out;
+  }
+  predict(X) {
+    const perTree = this.treePredictions(X);
+    const nTrees = this.fitted("predict").roots.length;
+    const n = X.rows;
+    const out = new Float64Array(n);
+    for (let t = 0; t < nTrees; t++) for (let i = 0; i < n; i++) out[i] += perTree[t * n + i];
+    for (let i = 0; i < n; i++) out[i] /= nTrees;
+    return out;
+  }
+  /** Mean decrease in squared error per feature, averaged over trees, normalised to sum 1. */
+  featureImportances() {
+    return Float64Array.from(this.fitted("featureImportances").importances);
+  }
+  toJSON() {
+    const f = this.fitted("toJSON");
+    const encoded = encodeRegressionForest(f);
+    return {
+      format: RANDOM_FOREST_REGRESSOR_FORMAT,
+      version: FORMAT_VERSION7,
+      params: { ...this.settings },
+      nFeatures: f.nFeatures,
+      nodeCount: f.feature.length,
+      featureImportances: Array.from(f.importances),
+      thresholds: encoded.thresholds,
+      leafValues: encoded.leafValues,
+      trees: encodeBase64(encoded.trees)
+    };
+  }
+  static load(json) {
+    const fail2 = (rule2) => {
+      throw new ModelFormatError(`RandomForestRegressor.load: ${rule2}`);
+    };
+    if (typeof json !== "object" || json === null || Array.isArray(json)) fail2("expected a JSON object");
+    const o = json;
+    if (o.format !== RANDOM_FOREST_REGRESSOR_FORMAT)
+      fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_REGRESSOR_FORMAT}"`);
+    if (o.version !== FORMAT_VERSION7)
+      fail2(`version ${JSON.stringify(o.version)} is not supported (expected ${FORMAT_VERSION7})`);
+    if (typeof o.params !== "object" || o.params === null || Array.isArray(o.params))
+      fail2("params must be an object");
+    let settings = resolveParams2({});
+    try {
+      settings = resolveParams2(o.params);
+    } catch (e) {
+      fail2(`params: ${e.message}`);
+    }
+    const p = o.nFeatures;
+    if (!isCount2(p) || p < 1) fail2("nFeatures must be an integer >= 1");
+    if (!isCount2(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
+    const thresholds = ascendingTables(o.thresholds, p, "thresholds", fail2);
+    const leafValues = ascendingTables([o.leafValues], 1, "leafValues", fail2)[0];
+    const imp = o.featureImportances;
+    if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
+    const importances = new Float64Array(p);
+    imp.forEach((v, j) => {
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+        fail2(`featureImportances[${j}] must be a finite number >= 0`);
+      importances[j] = v;
+    });
+    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
+    const bytes = decodeBase64(o.trees);
+    if (bytes === null) fail2("trees is not valid base64");
+    const model = new _RandomForestRegressor(settings);
+    model.forest = decodeRegressionForest(
+      { thresholds, leafValues, trees: bytes },
+      settings.nTrees,
+      o.nodeCount,
+      importances,
+      fail2
+    );
+    return model;
+  }
+};
+function isCount2(v) {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+function ascendingTables(value, count, name, fail2) {
+  const tables = name === "leafValues" ? value : value;
+  if (!Array.isArray(tables) || tables.length !== count) fail2(`${name} must be an array of ${count} arrays`);
+  return tables.map((table, j) => {
+    const label = name === "leafValues" ? name : `${name}[${j}]`;
+    if (!Array.isArray(table)) fail2(`${label} must be an array of numbers`);
+    const values = table;
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      if (typeof v !== "number" || !Number.isFinite(v)) fail2(`${label}[${k}] must be a finite number`);
+      if (k > 0 && !(values[k - 1] < v))
+        fail2(`${label} must be strictly ascending (entry ${k})`);
+    }
+    return values;
+  });
+}
+var NodeStore2 = class {
+  feature = new Int32Array(1024);
+  threshold = new Float64Array(1024);
+  right = new Int32Array(1024);
+  value = new Float64Array(1024);
+  nodes = 0;
+  addNode() {
+    if (this.nodes === this.feature.length) {
+      const size = this.nodes * 2;
+      this.feature = grow(this.feature, new Int32Array(size));
+      this.threshold = grow(this.threshold, new Float64Array(size));
+      this.right = grow(this.right, new Int32Array(size));
+      this.value = grow(this.value, new Float64Array(size));
+    }
+    return this.nodes++;
+  }
+};
+function growRegressionForest(X, y, s) {
+  const n = X.rows;
+  const p = X.cols;
+  const data = X.data;
+  const mtry = featuresPerNode(s.maxFeatures, p);
+  const store = new NodeStore2();
+  const roots = new Int32Array(s.nTrees);
+  const importances = new Float64Array(p);
+  const treeImportance = new Float64Array(p);
+  const bag = new InBagLists(presort(X), n, p);
+  const { weight, lists } = bag;
+  const stack = new NodeStack();
+  const master = createRng(s.seed);
+  for (let t = 0; t < s.nTrees; t++) {
+    const rng = bag.startTree(master, s.bootstrap);
+    const m = bag.m;
+    treeImportance.fill(0);
+    roots[t] = store.nodes;
+    stack.push(0, m, 0, -1);
+    while (stack.size > 0) {
+      const top = stack.pop();
+      const start = stack.start[top];
+      const end = stack.end[top];
+      const depth = stack.depth[top];
+      const parent = stack.parent[top];
+      const node = store.addNode();
+      if (parent >= 0) store.right[parent] = node;
+      let total = 0;
+      let sum2 = 0;
+      let yMin = Number.POSITIVE_INFINITY;
+      let yMax = Number.NEGATIVE_INFINITY;
+      for (let q = start; q < end; q++) {
+        const r2 = lists[q];
+        const w = weight[r2];
+        total += w;
+        sum2 += w * y[r2];
+        if (y[r2] < yMin) yMin = y[r2];
+        if (y[r2] > yMax) yMax = y[r2];
+      }
+      const rowsHere = end - start;
+      if (s.maxDepth > 0 && depth >= s.maxDepth || rowsHere < 2 * s.minSamplesLeaf || yMin === yMax) {
+        makeLeaf(store, node, sum2 / total);
+        continue;
+      }
+      let bestProxy = Number.NEGATIVE_INFINITY;
+      let bestFeature = -1;
+      let bestPos = -1;
+      let visited = 0;
+      let nonConstant = 0;
+      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
+        const f = bag.pickFeature(v, rng);
+        visited++;
+        const base2 = f * m;
+        const col2 = f * n;
+        if (data[col2 + lists[base2 + start]] === data[col2 + lists[base2 + end - 1]]) continue;
+        nonConstant++;
+        let leftWeight = 0;
+        let leftSum = 0;
+        const lastLeft = end - s.minSamplesLeaf;
+        let xNext = data[col2 + lists[base2 + start]];
+        for (let q = start; q < lastLeft; q++) {
+          const r2 = lists[base2 + q];
+          const w = weight[r2];
+          leftWeight += w;
+          leftSum += w * y[r2];
+          const x = xNext;
+          xNext = data[col2 + lists[base2 + q + 1]];
+          if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
+            const rightSum = sum2 - leftSum;
+            const proxy = leftSum * leftSum / leftWeight + rightSum * rightSum / (total - leftWeight);
+            if (proxy > bestProxy) {
+              bestProxy = proxy;
+              bestFeature = f;
+              bestPos = q + 1;
+            }
+          }
+        }
+      }
+      if (bestFeature < 0) {
+        makeLeaf(store, node, sum2 / total);
+        continue;
+      }
+      const base = bestFeature * m;
+      const col = bestFeature * n;
+      store.feature[node] = bestFeature;
+      store.threshold[node] = splitThreshold(
+        data[col + lists[base + bestPos - 1]],
+        data[col + lists[base + bestPos]]
+      );
+      treeImportance[bestFeature] += Math.max(0, bestProxy - sum2 * sum2 / total);
+      bag.partition(bestFeature, start, bestPos, end);
+      stack.pushChildren(node, start, bestPos, end, depth);
+    }
+    addTreeImportances(importances, treeImportance);
+  }
+  normaliseImportances(importances);
+  const count = store.nodes;
+  return {
+    nFeatures: p,
+    roots,
+    feature: store.feature.slice(0, count),
+    threshold: store.threshold.slice(0, count),
+    right: store.right.slice(0, count),
+    value: store.value.slice(0, count),
+    importances
+  };
+}
+function makeLeaf(store, node, value) {
+  store.feature[node] = -1;
+  store.threshold[node] = 0;
+  store.right[node] = 0;
+  store.value[node] = value;
+}
+
+// actions/lib/models/regressors.ts
+var REGRESSION_ALGORITHMS = [
+  {
+    name: "linear-regression",
+    title: "Linear regression",
+    standardize: false,
+    create: () => new LinearRegression(),
+    grid: [{}]
+  },
+  {
+    name: "ridge",
+    title: "Ridge regression",
+    standardize: true,
+    create: (p) => new LinearRegression({ alpha: p.alpha ?? 1 }),
+    grid: [{ alpha: 1 }, { alpha: 0.1 }, { alpha: 10 }, { alpha: 100 }]
+  },
+  {
+    name: "knn-regressor",
+    title: "k-nearest neighbours",
+    standardize: true,
+    create: (p) => new KnnRegressor(knnParams(p)),
+    grid: [5, 9, 15].flatMap((k) => [
+      { k, weights: "uniform" },
+      { k, weights: "distance" }
+    ])
+  },
+  {
+    name: "random-forest-regressor",
+    title: "Random forest",
+    standardize: false,
+    create: (p) => new RandomForestRegressor(randomForestParams(p)),
+    grid: [
+      { nTrees: 100, minSamplesLeaf: 1, maxFeatures: 1 },
+      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: 1 },
+      { nTrees: 100, minSamplesLeaf: 1, maxFeatures: 0.5 }
+    ]
+  }
+];
+function regressionAlgorithm(name) {
+  return findAlgorithm(REGRESSION_ALGORITHMS, name, "regression algorithm");
+}
+function loadRegressor(json) {
+  return loadByFormat(
+    json,
+    {
+      [LINEAR_REGRESSION_FORMAT]: LinearRegression.load,
+      [KNN_REGRESSOR_FORMAT]: KnnRegressor.load,
+      [RANDOM_FOREST_REGRESSOR_FORMAT]: RandomForestRegressor.load
+    },
+    "regressor"
+  );
+}
+
 // actions/lib/source-format.ts
 var CSV_DELIMITERS = [",", ";", "	", "|"];
 
@@ -33555,22 +34403,30 @@ function defaultParams(a) {
     return a.grid[0] ?? {};
   }
 }
+var ALL_ALGORITHMS = [...ALGORITHMS, ...REGRESSION_ALGORITHMS];
+function algorithmsFor(spec) {
+  const label = typeof spec === "object" && spec !== null ? spec.label : void 0;
+  const numeric = typeof label === "object" && label !== null && label.type === "numeric";
+  return numeric ? REGRESSION_ALGORITHMS : ALGORITHMS;
+}
 var MODEL = {
   kind: "object",
   description: "The model that train --no-search fits.",
   fields: {
     algorithm: {
       kind: "choice",
-      values: ALGORITHMS.map((a) => a.name),
+      values: ALL_ALGORITHMS.map((a) => a.name),
       default: "gaussian-nb",
-      description: "The algorithm train --no-search fits."
+      defaultText: "'gaussian-nb' (classification), 'ridge' (regression)",
+      fitting: (spec) => algorithmsFor(spec).map((a) => a.name),
+      description: "The algorithm train --no-search fits: a classifier for a categorical label, a regressor for a numeric one."
     },
     params: { kind: "object", description: "Hyper-parameters of the algorithm.", fields: {} }
   },
   variants: {
     key: "algorithm",
     cases: Object.fromEntries(
-      ALGORITHMS.map((a) => [a.name, { fields: { params: paramsShape(defaultParams(a)) } }])
+      ALL_ALGORITHMS.map((a) => [a.name, { fields: { params: paramsShape(defaultParams(a)) } }])
     )
   }
 };
@@ -33657,28 +34513,59 @@ var SPEC_SHAPE = {
     },
     label: {
       kind: "object",
-      description: "What is predicted.",
+      description: "What is predicted: a class (classification) or a number (regression).",
       fields: {
         column: text("The raw CSV's column header."),
         name: { kind: "text", ...SNAKE, description: "The stored name (lower_snake_case)." },
         title: text("What people see.", { defaultText: "the name" }),
         type: {
           kind: "choice",
-          values: ["categorical"],
+          values: ["categorical", "numeric"],
           default: "categorical",
-          unsupported: {
-            numeric: "regression (a numeric label) is not supported yet: gitml predicts classes; list the classes under label.classes, or wait for regression"
-          },
-          description: "categorical (classification); numeric (regression) is not supported yet."
+          description: "categorical (classification: one of the classes) or numeric (regression: a number)."
         },
         classes: {
           kind: "list",
-          description: "The classes, at least two, in code order.",
+          description: "Categorical: the classes, at least two, in code order.",
           items: category("class"),
           minItems: 2
+        },
+        unit: text("Numeric: unit shown beside a value, e.g. points."),
+        range: {
+          kind: "list",
+          description: "Numeric: the valid range [low, high], inclusive; a label outside it is quarantined.",
+          items: { kind: "number", description: "A bound." },
+          minItems: 2,
+          maxItems: 2
+        },
+        decimals: {
+          kind: "number",
+          integer: true,
+          minimum: 0,
+          maximum: 12,
+          description: "Numeric: decimals kept for generated and predicted values."
+        },
+        tolerances: {
+          kind: "list",
+          description: 'Numeric: the tolerances T of "accuracy within T" (the share of predictions within T of the actual), in the unit.',
+          items: { kind: "number", minimum: 0, description: "A tolerance, more than 0." },
+          minItems: 1,
+          defaultText: "[0.5, 1] when decimals is 0, otherwise none"
         }
       },
-      required: ["column", "name", "classes"]
+      required: ["column", "name"],
+      variants: {
+        key: "type",
+        cases: {
+          categorical: { required: ["classes"], forbidden: ["unit", "range", "decimals", "tolerances"] },
+          numeric: {
+            forbidden: ["classes"],
+            forbiddenWhy: {
+              classes: "a numeric label (regression) has no classes: remove 'classes', or set type: categorical to predict classes"
+            }
+          }
+        }
+      }
     },
     features: {
       kind: "list",
@@ -33734,7 +34621,13 @@ var SPEC_SHAPE = {
           minimum: 0,
           maximum: 1,
           defaultText: "the champion's holdout accuracy \u2212 0.15",
-          description: "Alert when the rolling 30-day accuracy is below this."
+          description: "Classification: alert when the rolling 30-day accuracy is below this."
+        },
+        maeMargin: {
+          kind: "number",
+          minimum: 0,
+          defaultText: "25% of the champion's holdout MAE",
+          description: "Regression: alert when the rolling 30-day MAE exceeds the champion's holdout MAE by more than this, in the label's unit."
         }
       }
     }
@@ -33798,14 +34691,14 @@ function walk(shape, v, path16, root, out) {
     walkObject(shape, v, path16, root, out);
     return;
   }
-  const problem = valueProblem(shape, v);
+  const problem = valueProblem(shape, v, root);
   if (problem) out.push({ path: path16, message: `${displayPath(path16, root)}: ${problem}` });
   if (shape.kind === "list" && Array.isArray(v))
     v.forEach((item, i) => {
       walk(shape.items, item, [...path16, i], root, out);
     });
 }
-function valueProblem(shape, v) {
+function valueProblem(shape, v, root) {
   switch (shape.kind) {
     case "text":
       if (typeof v !== "string")
@@ -33818,8 +34711,9 @@ function valueProblem(shape, v) {
     case "choice": {
       if (typeof v === "string" && shape.unsupported?.[v]) return shape.unsupported[v];
       if (typeof v === "string" && shape.values.includes(v)) return null;
-      const allowed = shape.values.length === 1 ? `'${shape.values[0]}'` : `one of ${shape.values.join(", ")}`;
-      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, shape.values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
+      const values = shape.fitting?.(root) ?? shape.values;
+      const allowed = values.length === 1 ? `'${values[0]}'` : `one of ${values.join(", ")}`;
+      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
     }
     case "number": {
       if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf2(v)}`;
@@ -33853,7 +34747,7 @@ function effectiveObject(shape, v) {
       const where = Object.entries(cases).filter(([, c]) => !c.forbidden?.includes(f)).map(([value2]) => value2);
       forbidden.set(
         f,
-        `'${f}' applies only when ${key} is ${where.join(" or ")} (here ${key} is ${String(value)})`
+        variant.forbiddenWhy?.[f] ?? `'${f}' applies only when ${key} is ${where.join(" or ")} (here ${key} is ${String(value)})`
       );
     }
   }
@@ -33978,7 +34872,30 @@ function crossChecks(raw2, opts, out) {
   if (isObj(raw2.label)) {
     claim(raw2.label.name, ["label", "name"]);
     codes(raw2.label.classes, ["label", "classes"], raw2, out);
+    const r2 = raw2.label.range;
+    if (Array.isArray(r2) && r2.length === 2 && typeof r2[0] === "number" && typeof r2[1] === "number" && r2[0] >= r2[1])
+      add(["label", "range"], `[${r2[0]}, ${r2[1]}]: low must be < high`);
+    const t = raw2.label.tolerances;
+    if (Array.isArray(t))
+      t.forEach((x, i) => {
+        if (x === 0) add(["label", "tolerances", i], "must be more than 0, got 0");
+      });
   }
+  algorithmForTask(raw2, add);
+}
+function algorithmForTask(raw2, add) {
+  const algorithm2 = isObj(raw2.model) ? raw2.model.algorithm : void 0;
+  if (typeof algorithm2 !== "string" || !isObj(raw2.label)) return;
+  if (raw2.label.type !== void 0 && raw2.label.type !== "numeric" && raw2.label.type !== "categorical")
+    return;
+  const numeric = raw2.label.type === "numeric";
+  const fits = algorithmsFor(raw2).map((a) => a.name);
+  const other = [...ALGORITHMS, ...REGRESSION_ALGORITHMS].map((a) => a.name).filter((a) => !fits.includes(a));
+  if (fits.includes(algorithm2) || !other.includes(algorithm2)) return;
+  add(
+    ["model", "algorithm"],
+    numeric ? `'${algorithm2}' is a classifier, but label.type is numeric (regression): use one of ${fits.join(", ")}${didYouMean(`${algorithm2}-regressor`, fits)}, or set label.type: categorical` : `'${algorithm2}' is a regressor, but the label is categorical (classification): use one of ${fits.join(", ")}, or set label.type: numeric`
+  );
 }
 function codes(list, path16, raw2, out) {
   if (!Array.isArray(list)) return;
@@ -34024,6 +34941,9 @@ function positionOf(root, path16, doc, lines) {
 }
 
 // actions/lib/spec.ts
+function taskOf(label) {
+  return label.type === "numeric" ? "regression" : "classification";
+}
 var SpecError = class extends Error {
   name = "SpecError";
   /** Every problem found (one for the errors thrown while building a checked spec). */
@@ -34145,8 +35065,7 @@ function parseSpec(raw2, where) {
   const labelName = str(lab, "name", `${where} label`);
   if (!NAME.test(labelName))
     throw new SpecError(`${where} label: name '${labelName}' must be lower_snake_case`);
-  const classes = categories(lab.classes, `${where} label`);
-  if (classes.length < 2) throw new SpecError(`${where} label: at least two classes are needed`);
+  const label = labelOf(lab, labelName, `${where} label`);
   if (!Array.isArray(raw2.features) || raw2.features.length === 0) {
     throw new SpecError(`${where}: 'features' must be a non-empty list`);
   }
@@ -34179,8 +35098,9 @@ function parseSpec(raw2, where) {
     generator.drift = { start, sdPerDay: num(gen.drift, "sdPerDay", `${where} generator.drift`, 0.05) };
   }
   const model = isObj2(raw2.model) ? raw2.model : {};
-  const algorithm2 = str(model, "algorithm", `${where} model`, "gaussian-nb");
-  const algorithmNames = ALGORITHMS.map((a) => a.name);
+  const regression = taskOf(label) === "regression";
+  const algorithm2 = str(model, "algorithm", `${where} model`, regression ? "ridge" : "gaussian-nb");
+  const algorithmNames = (regression ? REGRESSION_ALGORITHMS : ALGORITHMS).map((a) => a.name);
   if (!algorithmNames.includes(algorithm2))
     throw new SpecError(
       `${where} model: algorithm '${algorithm2}' is not one of ${algorithmNames.join(", ")}${didYouMean(algorithm2, algorithmNames)}`
@@ -34198,12 +35118,7 @@ function parseSpec(raw2, where) {
     },
     primaryKey: typeof pk.column === "string" ? { column: pk.column } : {},
     eventTime: typeof et.column === "string" ? { column: et.column } : { fixed: et.fixed },
-    label: {
-      column: str(lab, "column", `${where} label`),
-      name: labelName,
-      title: str(lab, "title", `${where} label`, labelName),
-      classes
-    },
+    label,
     features,
     generator,
     model: { algorithm: algorithm2, params },
@@ -34252,13 +35167,59 @@ function sourceFormatOf(src, where) {
   }
   return out;
 }
+function labelOf(lab, name, where) {
+  const common = { column: str(lab, "column", where), name, title: str(lab, "title", where, name) };
+  const type = lab.type ?? "categorical";
+  if (type !== "categorical" && type !== "numeric")
+    throw new SpecError(`${where}: type must be 'categorical' (classification) or 'numeric' (regression)`);
+  if (type === "categorical") {
+    const classes = categories(lab.classes, where);
+    if (classes.length < 2) throw new SpecError(`${where}: at least two classes are needed`);
+    return { ...common, type, classes, tolerances: [] };
+  }
+  if (lab.classes !== void 0)
+    throw new SpecError(
+      `${where}: a numeric label (regression) has no classes: remove 'classes', or set type: categorical`
+    );
+  const out = { ...common, type, classes: [], tolerances: [] };
+  if (lab.unit !== void 0) out.unit = str(lab, "unit", where);
+  if (lab.range !== void 0) {
+    const r2 = lab.range;
+    if (!Array.isArray(r2) || r2.length !== 2 || !r2.every((x) => typeof x === "number" && Number.isFinite(x)) || r2[0] >= r2[1])
+      throw new SpecError(`${where}: range must be [low, high] with low < high`);
+    out.range = [r2[0], r2[1]];
+  }
+  if (lab.decimals !== void 0) {
+    const d = lab.decimals;
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0 || d > 12)
+      throw new SpecError(`${where}: decimals must be a whole number from 0 to 12`);
+    out.decimals = d;
+  }
+  if (lab.tolerances !== void 0) {
+    const t = lab.tolerances;
+    if (!Array.isArray(t) || !t.every((x) => typeof x === "number" && Number.isFinite(x) && x > 0))
+      throw new SpecError(`${where}: tolerances must be a list of positive numbers`);
+    out.tolerances = [...new Set(t)].sort((a, b) => a - b);
+  } else if (out.decimals === 0) {
+    out.tolerances = [0.5, 1];
+  }
+  return out;
+}
 function monitoringOf(v, where) {
   if (v === void 0) return {};
   if (!isObj2(v)) throw new SpecError(`${where}: must be a mapping`);
-  if (v.accuracyThreshold === void 0) return {};
-  const t = num(v, "accuracyThreshold", where, 0);
-  if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
-  return { accuracyThreshold: t };
+  const out = {};
+  if (v.accuracyThreshold !== void 0) {
+    const t = num(v, "accuracyThreshold", where, 0);
+    if (t < 0 || t > 1) throw new SpecError(`${where}: accuracyThreshold must be between 0 and 1`);
+    out.accuracyThreshold = t;
+  }
+  if (v.maeMargin !== void 0) {
+    const m = num(v, "maeMargin", where, 0);
+    if (m < 0) throw new SpecError(`${where}: maeMargin must be zero or more (in the label's unit)`);
+    out.maeMargin = m;
+  }
+  return out;
 }
 function featureSchema(spec) {
   const out = [];
@@ -40865,38 +41826,6 @@ function countNewlines(fields) {
   return n;
 }
 
-// actions/lib/feature-table.ts
-var SOURCES = ["backfill", "synthetic", "ingest"];
-function emptyTable(features, capacity = 0) {
-  return {
-    rows: 0,
-    ids: new Float64Array(capacity),
-    eventTimes: new Float64Array(capacity),
-    sources: new Uint8Array(capacity),
-    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
-    labels: new Int32Array(capacity)
-  };
-}
-function concatTables(parts, features) {
-  const n = parts.reduce((s, p) => s + p.rows, 0);
-  const out = emptyTable(features, n);
-  out.rows = n;
-  let at = 0;
-  for (const p of parts) {
-    out.ids.set(p.ids.subarray(0, p.rows), at);
-    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
-    out.sources.set(p.sources.subarray(0, p.rows), at);
-    out.labels.set(p.labels.subarray(0, p.rows), at);
-    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
-    at += p.rows;
-  }
-  return out;
-}
-function valueText(f, x) {
-  if (Number.isNaN(x)) return "";
-  return f.type === "categorical" ? f.categories?.[x]?.value ?? "" : String(x);
-}
-
 // actions/lib/partition-reader.ts
 var PartitionError = class extends Error {
   name = "PartitionError";
@@ -40974,8 +41903,12 @@ function readPartitionInto(bytes, layout, file, t, offset) {
     kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
     cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
   }
-  kinds.push(5 /* Label */);
+  kinds.push(layout.numericLabel ? 6 /* NumericLabel */ : 5 /* Label */);
   cats.push(layout.classes.map((c) => enc.encode(c.value)));
+  const [labelLo, labelHi] = layout.numericLabel?.range ?? [
+    Number.NEGATIVE_INFINITY,
+    Number.POSITIVE_INFINITY
+  ];
   const sourceBytes = SOURCES.map((s) => enc.encode(s));
   const ncol = kinds.length;
   const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
@@ -41092,6 +42025,23 @@ function readPartitionInto(bytes, layout, file, t, offset) {
             );
           }
           t.labels[row] = code;
+          break;
+        }
+        case 6 /* NumericLabel */: {
+          if (fe === fs3) {
+            t.labels[row] = -1;
+            t.targets[row] = Number.NaN;
+            break;
+          }
+          const x = parseNumberBytes(src, fs3, fe);
+          if (!Number.isFinite(x) || x < labelLo || x > labelHi) {
+            const text2 = decoder.decode(src.subarray(fs3, fe));
+            throw new PartitionError(
+              !Number.isFinite(x) ? `${file} line ${line}: label '${layout.labelName}' = '${text2}' is not a number` : `${file} line ${line}: label '${layout.labelName}' = ${text2} is outside [${labelLo}, ${labelHi}]`
+            );
+          }
+          t.labels[row] = 0;
+          t.targets[row] = x;
           break;
         }
       }
@@ -41529,6 +42479,13 @@ function parseNumber(raw2, column) {
   const x = Number(raw2);
   return Number.isFinite(x) ? x : `'${column}' = '${raw2}' is not a finite number`;
 }
+function numericLabel(rule2, raw2) {
+  const x = NUMBER.test(raw2) ? Number(raw2) : Number.NaN;
+  if (!Number.isFinite(x)) return `label '${rule2.name}' = '${raw2}' is not a number`;
+  const [lo, hi] = rule2.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  if (x < lo || x > hi) return `label '${rule2.name}' = ${raw2} is outside [${lo}, ${hi}]`;
+  return { value: x, text: String(x) };
+}
 function checkValue(f, value, column = f.name) {
   if (value === "") return `'${column}' is missing`;
   if (f.type === "numeric") {
@@ -41574,7 +42531,7 @@ function pearson(x, y, rows) {
 }
 function fitFeatureView(schema, get2, labels, classes, trainRows, options) {
   const scores = labelScores(classes);
-  const y = Float64Array.from({ length: labels.length }, (_, i) => labels[i] >= 0 ? scores[labels[i]] : 0);
+  const y = options.target ?? Float64Array.from({ length: labels.length }, (_, i) => labels[i] >= 0 ? scores[labels[i]] : 0);
   const correlations = {};
   for (const f of schema) correlations[f.name] = round(pearson(get2(f.name), y, trainRows));
   let selected = schema.filter((f) => Math.abs(correlations[f.name]) >= options.minAbsCorrelation);
@@ -41624,9 +42581,34 @@ function applyFeatureView(view, get2, nRows, rows) {
 }
 var round = (x) => Number(x.toFixed(6));
 
+// actions/lib/quantile.ts
+function sortedQuantile(sorted, q) {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const at = q * (n - 1);
+  const lo = Math.floor(at);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+function quantile(values, q) {
+  return sortedQuantile(Float64Array.from(values).sort(), q);
+}
+
 // actions/lib/serving-model.ts
 var MODEL_FORMAT = "gitml.model";
 var MODEL_FORMAT_VERSION = 1;
+var INTERVAL_QUANTILES = [0.1, 0.9];
+function regressionLabel(label) {
+  return {
+    name: label.name,
+    title: label.title,
+    classes: [],
+    type: "numeric",
+    ...label.unit !== void 0 ? { unit: label.unit } : {},
+    ...label.range !== void 0 ? { range: [label.range[0], label.range[1]] } : {},
+    ...label.decimals !== void 0 ? { decimals: label.decimals } : {}
+  };
+}
 var SchemaMismatchError = class extends Error {
   name = "SchemaMismatchError";
 };
@@ -41643,6 +42625,26 @@ var ServingModel = class _ServingModel {
       estimator
     );
   }
+  /** The same model with a residual interval (regression; the holdout gives it after the fit). */
+  withInterval(interval) {
+    if (this.task !== "regression") throw new Error("ServingModel.withInterval: not a regression model");
+    return new _ServingModel({ ...this.json, interval: { ...interval } }, this.estimator);
+  }
+  get task() {
+    return this.json.task === "regression" ? "regression" : "classification";
+  }
+  /** The classifier; calling it on a regression model is a programming error. */
+  get classifier() {
+    if (this.task !== "classification")
+      throw new Error(`${this.json.dataset}: a regression model has no classes or probabilities`);
+    return this.estimator;
+  }
+  /** The regressor; calling it on a classification model is a programming error. */
+  get regressor() {
+    if (this.task !== "regression")
+      throw new Error(`${this.json.dataset}: a classification model predicts classes, not values`);
+    return this.estimator;
+  }
   /**
    * Validates a parsed model file; a corrupt or foreign file is a ModelFormatError naming `where`.
    * options.lazy is for a page that predicts a row at a time: a forest stays in its stored bytes and is
@@ -41658,7 +42660,21 @@ var ServingModel = class _ServingModel {
       throw bad(`format version ${m.version} is not supported (expected ${MODEL_FORMAT_VERSION})`);
     if (typeof m.dataset !== "string" || typeof m.algorithm !== "string")
       throw bad("dataset and algorithm are required");
-    if (!m.label || !Array.isArray(m.label.classes) || m.label.classes.length < 2)
+    if (m.task !== void 0 && m.task !== "regression")
+      throw bad(`task ${JSON.stringify(m.task)} is not 'regression' (absent for classification)`);
+    const regression = m.task === "regression";
+    if (regression) {
+      if (!m.label || typeof m.label.name !== "string" || !Array.isArray(m.label.classes))
+        throw bad("label.name and label.classes are required");
+      if (m.label.classes.length !== 0 || m.label.type !== "numeric")
+        throw bad("a regression model's label must be type 'numeric' with no classes");
+      const r2 = m.label.range;
+      if (r2 !== void 0 && !(Array.isArray(r2) && r2.length === 2 && r2.every(Number.isFinite) && r2[0] <= r2[1]))
+        throw bad("label.range must be [low, high] with low \u2264 high");
+      const iv = m.interval;
+      if (iv !== void 0 && !(Number.isFinite(iv?.low) && Number.isFinite(iv?.high) && iv.low <= iv.high))
+        throw bad("interval must be { low, high } with finite low \u2264 high");
+    } else if (!m.label || !Array.isArray(m.label.classes) || m.label.classes.length < 2)
       throw bad("label.classes must list at least two classes");
     const v = m.view;
     if (!v || !Array.isArray(v.features) || !Array.isArray(v.columns) || v.columns.length === 0)
@@ -41668,6 +42684,15 @@ var ServingModel = class _ServingModel {
       if (!names.has(c.feature)) throw bad(`view column reads unknown feature '${c.feature}'`);
       if (!Number.isFinite(c.center) || !Number.isFinite(c.scale) || c.scale === 0)
         throw bad(`view column '${c.feature}' has invalid center/scale`);
+    }
+    if (regression) {
+      let regressor;
+      try {
+        regressor = loadRegressor(m.estimator);
+      } catch (err) {
+        throw bad(`estimator: ${err.message}`);
+      }
+      return new _ServingModel(m, regressor);
     }
     let estimator;
     try {
@@ -41714,7 +42739,43 @@ var ServingModel = class _ServingModel {
     return applyFeatureView(this.json.view, (name) => columns[index.get(name)], nRows, rows);
   }
   predictProba(X) {
-    return this.estimator.predictProba(X);
+    return this.classifier.predictProba(X);
+  }
+  /**
+   * Regression: the predicted value of each row and its interval — the forest's 10th–90th percentile of
+   * its trees' predictions; other models the value plus the holdout residuals' 10th and 90th percentile
+   * (the value itself at both ends when the model has no interval).
+   */
+  predictValues(X) {
+    const est = this.regressor;
+    const n = X.rows;
+    if (est instanceof RandomForestRegressor) {
+      const perTree = est.treePredictions(X);
+      const trees = perTree.length / Math.max(n, 1);
+      const value2 = new Float64Array(n);
+      const low = new Float64Array(n);
+      const high = new Float64Array(n);
+      const row = new Float64Array(trees);
+      for (let i = 0; i < n; i++) {
+        let sum2 = 0;
+        for (let t = 0; t < trees; t++) {
+          row[t] = perTree[t * n + i];
+          sum2 += row[t];
+        }
+        value2[i] = sum2 / trees;
+        row.sort();
+        low[i] = sortedQuantile(row, INTERVAL_QUANTILES[0]);
+        high[i] = sortedQuantile(row, INTERVAL_QUANTILES[1]);
+      }
+      return { value: value2, low, high };
+    }
+    const value = est.predict(X);
+    const { low: dl, high: dh } = this.json.interval ?? { low: 0, high: 0 };
+    return {
+      value,
+      low: value.map((v) => v + dl),
+      high: value.map((v) => v + dh)
+    };
   }
   /**
    * Predicts one input given as text or numbers by feature name (the browser form, the CLI).
@@ -41734,6 +42795,10 @@ var ServingModel = class _ServingModel {
       return [Number(text2)];
     });
     const X = this.matrixFor(this.features, cols, 1);
+    if (this.task === "regression") {
+      const v = this.predictValues(X);
+      return { classIndex: -1, probabilities: [], value: v.value[0], low: v.low[0], high: v.high[0] };
+    }
     const p = this.predictProba(X);
     const probabilities = Array.from(p);
     let best = 0;
@@ -41750,6 +42815,22 @@ var REGISTRY_FORMAT = "gitml.registry";
 var RegistryError = class extends Error {
   name = "RegistryError";
 };
+function isRegressionHoldout(h) {
+  return "mae" in h;
+}
+var RANKING_METRICS = {
+  accuracy: { task: "classification", higherIsBetter: true },
+  macroF1: { task: "classification", higherIsBetter: true },
+  weightedF1: { task: "classification", higherIsBetter: true },
+  mae: { task: "regression", higherIsBetter: false },
+  rmse: { task: "regression", higherIsBetter: false },
+  r2: { task: "regression", higherIsBetter: true }
+};
+function holdoutValue(entry, metric) {
+  const h = entry.holdout;
+  const v = h[metric];
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
 var ModelRegistry = class {
   constructor(ws, dataset) {
     this.ws = ws;
@@ -41857,10 +42938,12 @@ var ModelRegistry = class {
     return Array.isArray(ids) && ids.every((x) => Number.isInteger(x)) ? ids : null;
   }
   /**
-   * The majority-class share of a version's holdout: recorded in the index since it was kept, read from
-   * metrics.json for versions registered before; null when neither has it.
+   * The baseline of a version's holdout. Classification: the majority-class share, recorded in the index
+   * since it was kept, read from metrics.json for versions registered before; null when neither has it.
+   * Regression: the MAE of predicting the training mean.
    */
   holdoutBaseline(entry) {
+    if (isRegressionHoldout(entry.holdout)) return entry.holdout.baselineMae;
     if (entry.holdout.baselineAccuracy !== void 0) return entry.holdout.baselineAccuracy;
     const b = this.metricsOf(entry.version)?.holdout?.baselineAccuracy;
     return typeof b === "number" && Number.isFinite(b) ? b : null;
@@ -41945,13 +43028,19 @@ var ModelRegistry = class {
       writeFilesAtomically([{ path: this.indexPath, content: stableStringify({ ...idx, versions }) }]);
     return added;
   }
-  /** The version with the best holdout value of a metric (ties: the newest). */
+  /**
+   * The version with the best holdout value of a metric (higher, or lower for MAE and RMSE; ties: the
+   * newest), among the versions that have it; null when none has.
+   */
   best(metric) {
-    const vs = this.index().versions;
-    return vs.reduce(
-      (b, v) => !b || v.holdout[metric] >= b.holdout[metric] ? v : b,
-      null
-    );
+    const higher = RANKING_METRICS[metric].higherIsBetter;
+    let best = null;
+    for (const entry of this.index().versions) {
+      const value = holdoutValue(entry, metric);
+      if (value === null) continue;
+      if (!best || (higher ? value >= best.value : value <= best.value)) best = { entry, value };
+    }
+    return best?.entry ?? null;
   }
 };
 
@@ -42800,8 +43889,25 @@ function schemaChanges(stored, spec) {
   }
   if (stored.label.name !== spec.label.name)
     out.push(`label.name '${stored.label.name}' \u2192 '${spec.label.name}'`);
-  const classes = codesChange(stored.label.classes, spec.label.classes);
-  if (classes) out.push(`label.classes: ${classes}`);
+  const storedType = stored.label.type ?? "categorical";
+  if (storedType !== spec.label.type) {
+    const task = (t) => t === "numeric" ? "regression" : "classification";
+    out.push(
+      `label.type ${storedType} \u2192 ${spec.label.type} (${task(storedType)} \u2192 ${task(spec.label.type)}: the stored labels are ${storedType === "numeric" ? "numbers" : "classes"})`
+    );
+  } else if (storedType === "numeric") {
+    const [a, b] = stored.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    const [c, d] = spec.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    if (a !== c || b !== d) {
+      const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
+      out.push(`label.range ${how} ${rangeText(stored.label.range)} \u2192 ${rangeText(spec.label.range)}`);
+    }
+    if (stored.label.decimals !== spec.label.decimals)
+      out.push(`label.decimals ${stored.label.decimals ?? "none"} \u2192 ${spec.label.decimals ?? "none"}`);
+  } else {
+    const classes = codesChange(stored.label.classes, spec.label.classes);
+    if (classes) out.push(`label.classes: ${classes}`);
+  }
   for (const f of spec.features) {
     if (f.missing !== "reject" && before.includes(f.name) && !(f.name in stored.fill))
       out.push(`feature '${f.name}' missing: ${f.missing} (the fill value is recorded at backfill)`);
@@ -42824,6 +43930,9 @@ function codesChange(before, after) {
     ...added.length ? [`${quoted(added)} added`] : []
   ];
   return parts.length ? parts.join(", ") : `reordered (stored: ${a.join(", ")})`;
+}
+function rangeText(r2) {
+  return r2 ? `[${r2[0]}, ${r2[1]}]` : "none";
 }
 function quoted(xs) {
   return xs.map((x) => `'${x}'`).join(", ");
@@ -42905,7 +44014,6 @@ function computeStats(table, schema, label) {
     const col = table.columns[j].subarray(0, n);
     features[f.name] = f.type === "numeric" ? numericStats(col) : categoricalStats(col, f.categories ?? []);
   });
-  const labels = categoricalStats(table.labels.subarray(0, n), label.classes);
   const iso = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
   return {
     rows: n,
@@ -42913,8 +44021,16 @@ function computeStats(table, schema, label) {
     firstEventTime: n ? iso(first) : null,
     lastEventTime: n ? iso(last) : null,
     features,
-    label: { name: label.name, unlabelled: labels.missing, counts: labels.counts }
+    label: label.type === "numeric" ? numericLabelStats(table, label.name) : classLabelStats(table, label)
   };
+}
+function classLabelStats(table, label) {
+  const labels = categoricalStats(table.labels.subarray(0, table.rows), label.classes);
+  return { name: label.name, unlabelled: labels.missing, counts: labels.counts };
+}
+function numericLabelStats(table, name) {
+  const s = numericStats(table.targets.subarray(0, table.rows));
+  return { name, unlabelled: s.missing, count: s.count, mean: s.mean, sd: s.sd, min: s.min, max: s.max };
 }
 
 // actions/lib/feature-group.ts
@@ -42925,17 +44041,43 @@ var FeatureGroupError = class extends Error {
 var SchemaEditError = class extends FeatureGroupError {
   name = "SchemaEditError";
 };
+function storedLabel(spec) {
+  const { name, title, classes, type, unit, range, decimals } = spec.label;
+  if (type !== "numeric") return { name, title, classes };
+  return {
+    name,
+    title,
+    classes: [],
+    type,
+    ...unit !== void 0 ? { unit } : {},
+    ...range !== void 0 ? { range } : {},
+    ...decimals !== void 0 ? { decimals } : {}
+  };
+}
+function isNumericLabel(label) {
+  return label.type === "numeric";
+}
 var COUNT_KEYS = ["rows", "rejected", "nextId", "partitions"];
 var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
 function schemaHashOf(spec) {
+  const { type, range, decimals } = storedLabel(spec);
   const schema = {
     features: featureSchema(spec),
-    label: { name: spec.label.name, classes: spec.label.classes }
+    label: {
+      name: spec.label.name,
+      classes: spec.label.classes,
+      ...type ? { type, ...range ? { range } : {}, ...decimals !== void 0 ? { decimals } : {} } : {}
+    }
   };
   return createHash3("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
 }
 function layoutOf(meta) {
-  return { features: meta.features, labelName: meta.label.name, classes: meta.label.classes };
+  return {
+    features: meta.features,
+    labelName: meta.label.name,
+    classes: meta.label.classes,
+    ...isNumericLabel(meta.label) ? { numericLabel: { range: meta.label.range } } : {}
+  };
 }
 function expectationsOf(spec) {
   const out = [
@@ -42955,11 +44097,20 @@ function expectationsOf(spec) {
       });
     }
   }
-  out.push({
-    column: spec.label.name,
-    rule: "in-set",
-    detail: `${spec.label.classes.map((c) => c.value).join("|")} or empty`
-  });
+  if (spec.label.type === "numeric") {
+    out.push({ column: spec.label.name, rule: "type", detail: "finite number or empty" });
+    if (spec.label.range)
+      out.push({
+        column: spec.label.name,
+        rule: "range",
+        detail: `[${spec.label.range[0]}, ${spec.label.range[1]}] or empty`
+      });
+  } else
+    out.push({
+      column: spec.label.name,
+      rule: "in-set",
+      detail: `${spec.label.classes.map((c) => c.value).join("|")} or empty`
+    });
   return out;
 }
 function partitionFile(month, piece = 1) {
@@ -43174,7 +44325,7 @@ var FeatureGroup = class _FeatureGroup {
     this.assertNoMissingPartitions(wanted);
     const months = this.months().filter(wanted);
     const parts = months.flatMap((m) => this.verifiedPieces(m).map((p) => ({ ...p, month: m })));
-    return applyLateLabels(this.tableOf(parts), this.lateLabels());
+    return applyLateLabels(this.tableOf(parts), this.lateLabels(), this.numericLabel);
   }
   /** Verified pieces read into one table, in the order given, every row checked against its month. */
   tableOf(parts) {
@@ -43192,25 +44343,35 @@ var FeatureGroup = class _FeatureGroup {
   get labelsPath() {
     return `${this.dir}/labels.csv`;
   }
+  /** Whether the label is a number (regression): rows read it into `targets`. */
+  get numericLabel() {
+    return isNumericLabel(this.meta.label);
+  }
   /**
    * Labels that arrived after their row (labels.csv: id, label, labelled_at): rows are append-only,
-   * so an outcome learnt later is its own append-only record, applied when the group is read.
+   * so an outcome learnt later is its own append-only record, applied when the group is read. By id:
+   * the class index, or the label's value for a numeric label (see applyLateLabels).
    */
   lateLabels() {
     const bytes = this.files.readBytes(this.labelsPath);
+    if (!bytes) return /* @__PURE__ */ new Map();
+    return this.parseLateLabels(Buffer.from(bytes).toString("utf8"));
+  }
+  parseLateLabels(text2) {
     const out = /* @__PURE__ */ new Map();
-    if (!bytes) return out;
-    const table = parseCsvText(Buffer.from(bytes).toString("utf8"), this.labelsPath);
-    const classes = this.meta.label.classes.map((c) => c.value);
-    for (const r2 of table.records) {
+    const { name, classes } = this.meta.label;
+    const numeric = this.numericLabel;
+    for (const r2 of parseCsvText(text2, this.labelsPath).records) {
       const id = Number(r2.values.id);
-      const code = classes.indexOf(r2.values[this.meta.label.name] ?? "");
-      if (!Number.isInteger(id) || code < 0) {
+      const raw2 = r2.values[name] ?? "";
+      const checked = numeric ? numericLabel(this.meta.label, raw2) : null;
+      const value = checked === null ? classes.findIndex((c) => c.value === raw2) : typeof checked === "string" ? -1 : checked.value;
+      if (!Number.isInteger(id) || (checked === null ? value < 0 : typeof checked === "string")) {
         throw new FeatureGroupError(
-          `${this.labelsPath} line ${r2.line}: needs a whole-number id and a class of '${this.meta.label.name}'`
+          `${this.labelsPath} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(", ")}]` : ""} for` : "a class of"} '${name}'`
         );
       }
-      out.set(id, code);
+      out.set(id, value);
     }
     return out;
   }
@@ -43220,25 +44381,33 @@ var FeatureGroup = class _FeatureGroup {
    */
   appendLabels(entries2, now, opts = {}) {
     const parts = this.partitionsByMonth();
+    const numeric = this.numericLabel;
     const table = applyLateLabels(
       concatTables([...parts.values()], this.meta.features.length),
-      this.lateLabels()
+      this.lateLabels(),
+      numeric
     );
-    const labelOf = /* @__PURE__ */ new Map();
-    for (let i = 0; i < table.rows; i++) labelOf.set(table.ids[i], table.labels[i]);
     const classes = this.meta.label.classes.map((c) => c.value);
+    const labelOf2 = /* @__PURE__ */ new Map();
+    for (let i = 0; i < table.rows; i++)
+      labelOf2.set(
+        table.ids[i],
+        table.labels[i] < 0 ? "" : numeric ? String(table.targets[i]) : classes[table.labels[i]]
+      );
     const rejected = [];
     const accepted = [];
     const at = isoSeconds(now);
     for (const e of entries2) {
-      const current = labelOf.get(e.id);
-      const reason = current === void 0 ? `id ${e.id} is not in the feature group` : current >= 0 ? `id ${e.id} already has label '${classes[current]}'` : !classes.includes(e.label) ? `label '${this.meta.label.name}' = '${e.label}' is not one of ${classes.join(", ")}` : null;
+      const current = labelOf2.get(e.id);
+      const checked = numeric ? numericLabel(this.meta.label, e.label) : null;
+      const reason = current === void 0 ? `id ${e.id} is not in the feature group` : current !== "" ? `id ${e.id} already has label '${current}'` : typeof checked === "string" ? checked : checked === null && !classes.includes(e.label) ? `label '${this.meta.label.name}' = '${e.label}' is not one of ${classes.join(", ")}` : null;
       if (reason) {
         rejected.push({ detectedAt: at, origin: e.origin, line: e.line, reason, record: e.record });
         continue;
       }
-      labelOf.set(e.id, classes.indexOf(e.label));
-      accepted.push([String(e.id), e.label, at]);
+      const text2 = checked && typeof checked !== "string" ? checked.text : e.label;
+      labelOf2.set(e.id, text2);
+      accepted.push([String(e.id), text2, at]);
     }
     const old = this.files.readBytes(this.labelsPath);
     const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
@@ -43364,17 +44533,8 @@ var FeatureGroup = class _FeatureGroup {
       });
     }
     added.release();
-    let late = this.lateLabels();
-    if (labelsText !== void 0) {
-      late = /* @__PURE__ */ new Map();
-      for (const r2 of parseCsvText(labelsText, this.labelsPath).records) {
-        late.set(
-          Number(r2.values.id),
-          this.meta.label.classes.findIndex((c) => c.value === r2.values[this.meta.label.name])
-        );
-      }
-    }
-    const all = applyLateLabels(readParts(sources, this.layout), late);
+    const late = labelsText === void 0 ? this.lateLabels() : this.parseLateLabels(labelsText);
+    const all = applyLateLabels(readParts(sources, this.layout), late, this.numericLabel);
     const rejectedPath = `${this.dir}/rejected.csv`;
     if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
       const old = this.files.readBytes(rejectedPath);
@@ -43458,7 +44618,7 @@ var FeatureGroup = class _FeatureGroup {
         classes: spec.label.classes
       }),
       features: featureSchema(spec),
-      label: { name: spec.label.name, title: spec.label.title, classes: spec.label.classes },
+      label: storedLabel(spec),
       expectations: expectationsOf(spec),
       fill: fill2,
       rows: 0,
@@ -43484,18 +44644,9 @@ function readParts(parts, layout) {
     t.eventTimes.set(p.eventTimes.subarray(0, p.rows), t.rows);
     t.sources.set(p.sources.subarray(0, p.rows), t.rows);
     t.labels.set(p.labels.subarray(0, p.rows), t.rows);
+    t.targets.set(p.targets.subarray(0, p.rows), t.rows);
     for (let j = 0; j < p.columns.length; j++) t.columns[j].set(p.columns[j].subarray(0, p.rows), t.rows);
     t.rows += p.rows;
-  }
-  return t;
-}
-function applyLateLabels(t, late) {
-  if (late.size === 0) return t;
-  for (let i = 0; i < t.rows; i++) {
-    if (t.labels[i] < 0) {
-      const code = late.get(t.ids[i]);
-      if (code !== void 0) t.labels[i] = code;
-    }
   }
   return t;
 }
@@ -43547,6 +44698,8 @@ function parseMeta(files, dir, spec, version) {
   if (!Array.isArray(m.features) || !Array.isArray(m.columns) || typeof m.label?.name !== "string" || !Array.isArray(m.label?.classes)) {
     throw bad("features, columns and label are required");
   }
+  if (m.label.type !== void 0 && m.label.type !== "numeric")
+    throw bad(`label.type '${String(m.label.type)}' is not 'numeric' (absent for a classification label)`);
   if (typeof m.fill !== "object" || m.fill === null) throw bad("'fill' must be an object");
   const legacy = COUNT_KEYS.some((k) => k in m);
   const countsFile = legacy ? file : `${dir}/stats.json`;
@@ -43609,7 +44762,9 @@ function checkCounts(c, file) {
 var MAX_NUMERIC_CLASSES = 20;
 var MIN_SINGLETONS = 5;
 var SINGLETON_SHARE = 0.25;
-function continuousLabelWarning(label, codes2, rows) {
+var MAX_FEW_VALUES = 2;
+function continuousLabelWarning(label, codes2, rows, targets) {
+  if (label.type === "numeric") return targets ? fewValuesWarning(label.name, codes2, rows, targets) : null;
   const counts = /* @__PURE__ */ new Map();
   for (const i of rows) if (codes2[i] >= 0) counts.set(codes2[i], (counts.get(codes2[i]) ?? 0) + 1);
   const seen = [...counts.keys()].map((c) => label.classes[c].value);
@@ -43624,7 +44779,19 @@ function continuousLabelWarning(label, codes2, rows) {
     numeric ? `${seen.length} distinct numeric values (${Math.min(...numbers)} \u2026 ${Math.max(...numbers)})` : `${seen.length} distinct values`,
     `${singletons} of them on a single row`
   ];
-  return `label '${label.name}' looks continuous: ${figures.join(", ")} among ${labelled} labelled rows; it is trained as ${seen.length} classes all the same. A quantity to predict is a regression task (not supported yet); a category needs fewer, larger classes (group the values in the source).`;
+  return `label '${label.name}' looks continuous: ${figures.join(", ")} among ${labelled} labelled rows; it is trained as ${seen.length} classes all the same. A quantity to predict is a regression task (set label.type: numeric in dataset.yml); a category needs fewer, larger classes (group the values in the source).`;
+}
+function fewValuesWarning(name, codes2, rows, targets) {
+  const values = /* @__PURE__ */ new Set();
+  let labelled = 0;
+  for (const i of rows)
+    if (codes2[i] >= 0) {
+      values.add(targets[i]);
+      labelled++;
+    }
+  if (values.size < 2 || values.size > MAX_FEW_VALUES) return null;
+  const shown = [...values].sort((a, b) => a - b).join(", ");
+  return `label '${name}' has only ${values.size} distinct values (${shown}) among ${labelled} labelled rows; it is trained as a quantity. An outcome of ${values.size} kinds is a classification task (set label.type: categorical and list the classes in dataset.yml).`;
 }
 function withWarnings(text2, warnings) {
   return [text2, ...warnings.map((w) => `> **Warning:** ${w}`)].join("\n\n");
@@ -43682,6 +44849,54 @@ function classificationMetrics(actual, predicted, classes) {
     weighted,
     perClass,
     confusion
+  };
+}
+function median2(values) {
+  const s = Float64Array.from(values).sort();
+  const n = s.length;
+  if (n === 0) return Number.NaN;
+  return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+function regressionMetrics(actual, predicted, trainMean, tolerances) {
+  const n = actual.length;
+  if (predicted.length !== n)
+    throw new RangeError(`regressionMetrics: ${n} actual values but ${predicted.length} predictions`);
+  const abs = new Float64Array(n);
+  let sumAbs = 0;
+  let sumSq = 0;
+  let mean2 = 0;
+  let baseAbs = 0;
+  let baseSq = 0;
+  for (let i = 0; i < n; i++) {
+    const d = predicted[i] - actual[i];
+    abs[i] = Math.abs(d);
+    sumAbs += abs[i];
+    sumSq += d * d;
+    mean2 += actual[i];
+    const b = trainMean - actual[i];
+    baseAbs += Math.abs(b);
+    baseSq += b * b;
+  }
+  mean2 /= n;
+  let ssTot = 0;
+  for (let i = 0; i < n; i++) ssTot += (actual[i] - mean2) ** 2;
+  const r2 = ssTot === 0 ? sumSq === 0 ? 1 : 0 : 1 - sumSq / ssTot;
+  const within = [...tolerances].sort((a, b) => a - b).map((tolerance) => {
+    const limit = tolerance * (1 + 1e-9);
+    let ok = 0;
+    for (let i = 0; i < n; i++) if (abs[i] <= limit) ok++;
+    return { tolerance, accuracy: safeDiv(ok, n) };
+  });
+  return {
+    task: "regression",
+    rows: n,
+    mae: safeDiv(sumAbs, n),
+    rmse: Math.sqrt(safeDiv(sumSq, n)),
+    r2,
+    medianAbsoluteError: n === 0 ? 0 : median2(abs),
+    within,
+    baselineMae: safeDiv(baseAbs, n),
+    baselineRmse: Math.sqrt(safeDiv(baseSq, n))
   };
 }
 
@@ -43774,6 +44989,12 @@ function stratifiedSplit(labels, keys, rows, nClasses, testFraction, seed) {
     train: flatSorted(groups.filter((g2) => !inTest.has(g2))),
     test: flatSorted(groups.filter((g2) => inTest.has(g2)))
   };
+}
+function shuffledSplit(keys, rows, testFraction, seed) {
+  return stratifiedSplit(null, keys, rows, 1, testFraction, seed);
+}
+function shuffledFolds(keys, rows, k, seed) {
+  return stratifiedFolds(null, keys, rows, 1, k, seed);
 }
 function timeSplit(eventTimes, keys, rows, testFraction) {
   const nTest = Math.round(rows.length * testFraction);
@@ -43872,7 +45093,7 @@ function checkHashSplit(rows, test, testFraction) {
 var TrainingError = class extends Error {
   name = "TrainingError";
 };
-var SPLIT_KINDS = ["stratified", "time", "hash"];
+var SPLIT_KINDS = ["stratified", "shuffle", "time", "hash"];
 var DEFAULT_TRAINING = {
   candidates: ALGORITHMS.map((a) => a.name),
   split: "stratified",
@@ -43882,14 +45103,48 @@ var DEFAULT_TRAINING = {
   selection: [0, 0.15],
   search: true
 };
+var DEFAULT_REGRESSION_TRAINING = {
+  ...DEFAULT_TRAINING,
+  candidates: REGRESSION_ALGORITHMS.map((a) => a.name),
+  split: "shuffle"
+};
+function defaultTraining(task) {
+  return task === "regression" ? DEFAULT_REGRESSION_TRAINING : DEFAULT_TRAINING;
+}
+function algorithmsOf(task) {
+  return task === "regression" ? REGRESSION_ALGORITHMS : ALGORITHMS;
+}
+function algorithmFor(task, name) {
+  return task === "regression" ? regressionAlgorithm(name) : algorithm(name);
+}
 function duplicateCounts(data, train4, test) {
   const keys = rowKeys(data);
   return { trainRows: duplicateRows(keys, train4), holdoutOverlap: overlapRows(keys, train4, test) };
 }
+var taskOfData = (data) => data.task ?? "classification";
+function targetsOf(data) {
+  if (!data.targets) throw new Error(`${data.dataset}: regression training data needs targets`);
+  return data.targets;
+}
 function checkTrainable(data, config) {
-  const counts = new Array(data.label.classes.length).fill(0);
-  for (const i of data.rows) counts[data.labels[i]]++;
-  checkClassCounts(data.dataset, data.label.classes, counts, config);
+  if (taskOfData(data) === "regression") {
+    const y = targetsOf(data);
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const i of data.rows) {
+      if (!Number.isFinite(y[i]))
+        throw new TrainingError(
+          `${data.dataset}: label '${data.label.name}' is ${y[i]} in row ${i + 1}; a regressor needs a number in every labelled row`
+        );
+      min = Math.min(min, y[i]);
+      max = Math.max(max, y[i]);
+    }
+    checkTargetSummary(data.dataset, data.label.name, { rows: data.rows.length, min, max }, config);
+  } else {
+    const counts = new Array(data.label.classes.length).fill(0);
+    for (const i of data.rows) counts[data.labels[i]]++;
+    checkClassCounts(data.dataset, data.label.classes, counts, config);
+  }
   for (const f of data.schema) {
     const x = data.get(f.name);
     for (const i of data.rows) {
@@ -43898,6 +45153,22 @@ function checkTrainable(data, config) {
           `${data.dataset}: feature '${f.name}' is ${x[i]} in row ${i + 1}; training needs finite values`
         );
     }
+  }
+}
+function checkTargetSummary(dataset, label, t, config) {
+  if (t.rows === 0) throw new TrainingError(`${dataset}: the feature group has no labelled rows to train on`);
+  if (t.min === t.max)
+    throw new TrainingError(
+      `${dataset}: all ${t.rows} labelled rows have ${label} = ${t.min}; a regressor needs at least two different values \u2014 add rows with other values`
+    );
+  checkRowCount(dataset, t.rows, config);
+}
+function checkRowCount(dataset, rows, config) {
+  const minRows = Math.max(config.folds * 2, Math.ceil(2 / config.testFraction));
+  if (rows < minRows) {
+    throw new TrainingError(
+      `${dataset}: ${rows} labelled rows are too few for a ${Math.round(config.testFraction * 100)}% holdout and ${config.folds}-fold cross-validation (need at least ${minRows})`
+    );
   }
 }
 function checkClassCounts(dataset, classes, counts, config) {
@@ -43909,17 +45180,12 @@ function checkClassCounts(dataset, classes, counts, config) {
       `${dataset}: all ${rows} labelled rows are of one class ('${classes[counts.findIndex((c) => c > 0)].value}'); a classifier needs at least two`
     );
   }
-  const minRows = Math.max(config.folds * 2, Math.ceil(2 / config.testFraction));
-  if (rows < minRows) {
-    throw new TrainingError(
-      `${dataset}: ${rows} labelled rows are too few for a ${Math.round(config.testFraction * 100)}% holdout and ${config.folds}-fold cross-validation (need at least ${minRows})`
-    );
-  }
+  checkRowCount(dataset, rows, config);
 }
-function candidatesOf(config) {
+function candidatesOf(config, task = "classification") {
   const names = config.algorithm ? [config.algorithm] : config.candidates;
   return names.flatMap(
-    (name) => algorithm(name).grid.flatMap(
+    (name) => algorithmFor(task, name).grid.flatMap(
       (params) => config.selection.map((minAbsCorrelation) => ({
         algorithm: name,
         params: withSeed(name, params, config.seed),
@@ -43929,9 +45195,10 @@ function candidatesOf(config) {
   );
 }
 function withSeed(name, params, seed) {
-  return name === "random-forest" ? { ...params, seed } : params;
+  return name === "random-forest" || name === "random-forest-regressor" ? { ...params, seed } : params;
 }
 function fitCandidate(data, c, train4) {
+  if (taskOfData(data) === "regression") return fitRegressor(data, c, train4);
   const algo = algorithm(c.algorithm);
   const view = fitFeatureView(data.schema, data.get, data.labels, data.label.classes, train4, {
     minAbsCorrelation: c.minAbsCorrelation,
@@ -43946,10 +45213,60 @@ function fitCandidate(data, c, train4) {
     est
   );
 }
+function fitRegressor(data, c, train4) {
+  const algo = regressionAlgorithm(c.algorithm);
+  const target = targetsOf(data);
+  const view = fitFeatureView(data.schema, data.get, data.labels, [], train4, {
+    minAbsCorrelation: c.minAbsCorrelation,
+    standardize: algo.standardize,
+    target
+  });
+  const X = applyFeatureView(view, data.get, 0, train4);
+  const y = Float64Array.from(train4, (i) => target[i]);
+  const est = algo.create(c.params).fit(X, y);
+  return ServingModel.create(
+    {
+      dataset: data.dataset,
+      task: "regression",
+      algorithm: c.algorithm,
+      params: est.params(),
+      label: regressionLabel(data.label),
+      view
+    },
+    est
+  );
+}
 function predictRows(model, data, rows) {
   const X = applyFeatureView(model.json.view, data.get, 0, rows);
-  return model.estimator.predict(X);
+  return model.classifier.predict(X);
 }
+function predictValueRows(model, data, rows) {
+  return model.regressor.predict(applyFeatureView(model.json.view, data.get, 0, rows));
+}
+function maeOn(model, data, rows) {
+  const pred = predictValueRows(model, data, rows);
+  const y = targetsOf(data);
+  let sum2 = 0;
+  rows.forEach((i, r2) => {
+    sum2 += Math.abs(pred[r2] - y[i]);
+  });
+  return sum2 / rows.length;
+}
+function targetMean(data, rows) {
+  const y = targetsOf(data);
+  let sum2 = 0;
+  for (const i of rows) sum2 += y[i];
+  return sum2 / rows.length;
+}
+function residualInterval(model, actual, predicted) {
+  if (model.estimator instanceof RandomForestRegressor || actual.length === 0) return null;
+  const residuals = Float64Array.from({ length: actual.length }, (_, r2) => actual[r2] - predicted[r2]);
+  return {
+    low: round12(quantile(residuals, INTERVAL_QUANTILES[0])),
+    high: round12(quantile(residuals, INTERVAL_QUANTILES[1]))
+  };
+}
+var round12 = (x) => Number(x.toPrecision(12));
 function accuracyOn(model, data, rows) {
   const pred = predictRows(model, data, rows);
   let ok = 0;
@@ -43977,6 +45294,8 @@ function splitRows(data, config, seed = config.seed) {
   return naming(data, () => {
     if (config.split === "time") return timeSplit(data.eventTimes, keys, data.rows, config.testFraction);
     if (config.split === "hash") return hashSplit(keys, data.rows, config.testFraction, seed);
+    if (config.split === "shuffle" || taskOfData(data) === "regression")
+      return shuffledSplit(keys, data.rows, config.testFraction, seed);
     return stratifiedSplit(
       data.labels,
       keys,
@@ -43998,23 +45317,51 @@ function naming(data, split) {
 function foldRows(data, config, train4) {
   return naming(
     data,
-    () => stratifiedFolds(data.labels, rowKeys(data), train4, data.label.classes.length, config.folds, config.seed)
+    () => taskOfData(data) === "regression" ? shuffledFolds(rowKeys(data), train4, config.folds, config.seed) : stratifiedFolds(
+      data.labels,
+      rowKeys(data),
+      train4,
+      data.label.classes.length,
+      config.folds,
+      config.seed
+    )
   );
 }
 function crossValidate(data, config, train4, progress) {
   const folds = foldRows(data, config, train4);
   const results = [];
-  const candidates = candidatesOf(config);
+  const regression = taskOfData(data) === "regression";
+  const candidates = candidatesOf(config, taskOfData(data));
+  const mean2 = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
   for (const [n, c] of candidates.entries()) {
-    const foldAccuracy = folds.map((test, f) => {
+    const scores = folds.map((test, f) => {
       const fit = folds.flatMap((rows, g2) => g2 === f ? [] : rows).sort((a, b) => a - b);
-      return accuracyOn(fitCandidate(data, c, fit), data, test);
+      const model = fitCandidate(data, c, fit);
+      return regression ? maeOn(model, data, test) : accuracyOn(model, data, test);
     });
-    const meanAccuracy = foldAccuracy.reduce((s, x) => s + x, 0) / foldAccuracy.length;
-    results.push({ ...c, meanAccuracy, foldAccuracy });
-    progress?.(`  cv ${n + 1}/${candidates.length} ${describe2(c)}: ${meanAccuracy.toFixed(4)}`);
+    if (regression) {
+      results.push({
+        ...c,
+        meanAccuracy: Number.NaN,
+        foldAccuracy: [],
+        meanMae: mean2(scores),
+        foldMae: scores
+      });
+      progress?.(`  cv ${n + 1}/${candidates.length} ${describe2(c)}: MAE ${mean2(scores).toFixed(4)}`);
+    } else {
+      results.push({ ...c, meanAccuracy: mean2(scores), foldAccuracy: scores });
+      progress?.(`  cv ${n + 1}/${candidates.length} ${describe2(c)}: ${mean2(scores).toFixed(4)}`);
+    }
   }
   return results;
+}
+function bestCv(cv) {
+  if (cv[0]?.meanMae !== void 0)
+    return cv.reduce((best, r2) => (r2.meanMae ?? Infinity) < (best.meanMae ?? Infinity) ? r2 : best, cv[0]);
+  return cv.reduce((best, r2) => r2.meanAccuracy > best.meanAccuracy ? r2 : best, cv[0]);
+}
+function unscored(c, task) {
+  return task === "regression" ? { ...c, meanAccuracy: Number.NaN, foldAccuracy: [], meanMae: Number.NaN, foldMae: [] } : { ...c, meanAccuracy: Number.NaN, foldAccuracy: [] };
 }
 function describe2(c) {
   const params = Object.entries(c.params).filter(([k]) => k !== "seed").map(([k, v]) => `${k}=${v}`).join(" ");
@@ -44022,23 +45369,42 @@ function describe2(c) {
 }
 function train3(data, config, progress) {
   checkTrainable(data, config);
+  const task = taskOfData(data);
   const { train: trainRows, test } = splitRows(data, config);
   let cv = [];
   let chosen;
   if (config.search) {
     cv = crossValidate(data, config, trainRows, progress);
-    chosen = cv.reduce((best, r2) => r2.meanAccuracy > best.meanAccuracy ? r2 : best, cv[0]);
+    chosen = bestCv(cv);
   } else {
     const name = config.algorithm ?? config.candidates[0];
-    chosen = {
-      algorithm: name,
-      params: withSeed(name, algorithm(name).grid[0], config.seed),
-      minAbsCorrelation: 0,
-      meanAccuracy: Number.NaN,
-      foldAccuracy: []
+    chosen = unscored(
+      {
+        algorithm: name,
+        params: withSeed(name, algorithmFor(task, name).grid[0], config.seed),
+        minAbsCorrelation: 0
+      },
+      task
+    );
+  }
+  const fitted = fitCandidate(data, chosen, trainRows);
+  const duplicates = duplicateCounts(data, trainRows, test);
+  if (task === "regression") {
+    const y = targetsOf(data);
+    const predicted = predictValueRows(fitted, data, test);
+    const actual2 = Float64Array.from(test, (i) => y[i]);
+    const interval = residualInterval(fitted, actual2, predicted);
+    return {
+      model: interval ? fitted.withInterval(interval) : fitted,
+      chosen,
+      cv,
+      holdout: regressionMetrics(actual2, predicted, targetMean(data, trainRows), data.tolerances ?? []),
+      train: trainRows,
+      test,
+      duplicates
     };
   }
-  const model = fitCandidate(data, chosen, trainRows);
+  const model = fitted;
   const pred = predictRows(model, data, test);
   const actual = Int32Array.from(test, (i) => data.labels[i]);
   const holdout = classificationMetrics(
@@ -44053,7 +45419,7 @@ function train3(data, config, progress) {
     holdout,
     train: trainRows,
     test,
-    duplicates: duplicateCounts(data, trainRows, test)
+    duplicates
   };
 }
 
@@ -44065,10 +45431,20 @@ function modelCard(l, p) {
   const row = (...cells) => lines.push(`| ${cells.join(" | ")} |`);
   lines.push(`# ${l.dataset} model v${l.version} \u2014 ${l.algorithm}`, "");
   lines.push(`**Status:** ${l.status}. ${l.decision}`, "");
-  lines.push(
-    `Holdout accuracy **${pct2(p.holdout.accuracy)}** (macro-F1 ${f4(p.holdout.macro.f1)}) on ${p.holdout.rows} rows; majority-class baseline ${pct2(p.holdout.baselineAccuracy)}.`,
-    ""
-  );
+  const reg = p.holdout.task === "regression" ? p.holdout : null;
+  const unit = p.label?.unit ? ` ${p.label.unit}` : "";
+  if (reg)
+    lines.push(
+      `Holdout MAE **${f4(reg.mae)}${unit}** (RMSE ${f4(reg.rmse)}, R\xB2 ${f4(reg.r2)}) on ${reg.rows} rows; predicting the training mean gives MAE ${f4(reg.baselineMae)}.`,
+      ""
+    );
+  else {
+    const h = p.holdout;
+    lines.push(
+      `Holdout accuracy **${pct2(h.accuracy)}** (macro-F1 ${f4(h.macro.f1)}) on ${h.rows} rows; majority-class baseline ${pct2(h.baselineAccuracy)}.`,
+      ""
+    );
+  }
   lines.push("## Lineage", "", "| | |", "|---|---|");
   row("trained at (UTC)", l.trainedAt);
   row("code version", l.codeVersion);
@@ -44121,6 +45497,82 @@ function modelCard(l, p) {
     JSON.stringify(p.inputExample),
     "```"
   );
+  if (reg) regressionSections(lines, row, reg, p, unit);
+  else classificationSections(lines, row, p.holdout, p);
+  if (p.importances) {
+    lines.push(
+      "",
+      "## Feature importance (mean decrease in impurity)",
+      "",
+      "| feature | importance |",
+      "|---|---|"
+    );
+    for (const [n, v] of Object.entries(p.importances).sort((a, b) => b[1] - a[1])) row(n, f4(v));
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+function regressionSections(lines, row, h, p, unit) {
+  lines.push(
+    "",
+    "## Holdout metrics",
+    "",
+    "| metric | this model | training-mean baseline |",
+    "|---|---|---|"
+  );
+  row("MAE (mean absolute error)", `${f4(h.mae)}${unit}`, `${f4(h.baselineMae)}${unit}`);
+  row("RMSE (root mean squared error)", `${f4(h.rmse)}${unit}`, `${f4(h.baselineRmse)}${unit}`);
+  row("R\xB2", f4(h.r2), "0 (by definition, on the training mean)");
+  row("median absolute error", `${f4(h.medianAbsoluteError)}${unit}`, "");
+  for (const w of h.within) row(`accuracy within ${w.tolerance}${unit}`, pct2(w.accuracy), "");
+  if (h.within.length > 0)
+    lines.push(
+      "",
+      `"Accuracy within T" is the share of holdout rows whose prediction is at most T from the actual value${h.within.some((w) => w.tolerance === 0.5) ? " (T = 0.5 on a whole-number label: the prediction rounds to the right value)" : ""}.`
+    );
+  const iv = p.interval;
+  if (iv?.kind === "trees")
+    lines.push(
+      "",
+      `Prediction interval: the ${iv.quantiles.map((q) => `${q * 100}th`).join("\u2013")} percentile of the forest's trees' predictions for the row.`
+    );
+  else if (iv?.kind === "residuals")
+    lines.push(
+      "",
+      `Prediction interval: the prediction ${iv.low >= 0 ? "+" : "\u2212"} ${f4(Math.abs(iv.low))} to ${iv.high >= 0 ? "+" : "\u2212"} ${f4(Math.abs(iv.high))}${unit} (the ${iv.quantiles.map((q) => `${q * 100}th`).join(" and ")} percentile of the holdout residuals, actual \u2212 predicted).`
+    );
+  const c = p.champion;
+  if (c && "task" in c) {
+    lines.push(
+      "",
+      `Gate (${c.metric}), on the ${c.rows} holdout rows previous champion v${c.version} never saw: v${c.version} MAE ${f4(c.mae)}, RMSE ${f4(c.rmse)}, R\xB2 ${f4(c.r2)}; this model MAE ${f4(c.challengerMae)}, RMSE ${f4(c.challengerRmse)}, R\xB2 ${f4(c.challengerR2)}.`
+    );
+  }
+  if (p.cv.length === 0) {
+    lines.push(
+      "",
+      "## Model selection",
+      "",
+      `No cross-validated search: ${describe2(p.chosen)} with its default parameters on all features.`
+    );
+    return;
+  }
+  lines.push(
+    "",
+    "## Model selection (cross-validation on the training split)",
+    "",
+    "| candidate | mean MAE | folds |",
+    "|---|---|---|"
+  );
+  for (const c2 of [...p.cv].sort((a, b) => (a.meanMae ?? 0) - (b.meanMae ?? 0))) {
+    row(
+      `${c2 === p.chosen ? "**" : ""}${describe2(c2)}${c2 === p.chosen ? "** (chosen)" : ""}`,
+      f4(c2.meanMae ?? Number.NaN),
+      (c2.foldMae ?? []).map(f4).join(" ")
+    );
+  }
+}
+function classificationSections(lines, row, holdout, p) {
   lines.push(
     "",
     "## Holdout metrics",
@@ -44128,26 +45580,26 @@ function modelCard(l, p) {
     "| class | precision | recall | F1 | support |",
     "|---|---|---|---|---|"
   );
-  for (const [name, m] of Object.entries(p.holdout.perClass))
+  for (const [name, m] of Object.entries(holdout.perClass))
     row(name, f4(m.precision), f4(m.recall), f4(m.f1), m.support);
   row(
     "**macro avg**",
-    f4(p.holdout.macro.precision),
-    f4(p.holdout.macro.recall),
-    f4(p.holdout.macro.f1),
-    p.holdout.rows
+    f4(holdout.macro.precision),
+    f4(holdout.macro.recall),
+    f4(holdout.macro.f1),
+    holdout.rows
   );
   row(
     "**weighted avg**",
-    f4(p.holdout.weighted.precision),
-    f4(p.holdout.weighted.recall),
-    f4(p.holdout.weighted.f1),
-    p.holdout.rows
+    f4(holdout.weighted.precision),
+    f4(holdout.weighted.recall),
+    f4(holdout.weighted.f1),
+    holdout.rows
   );
-  const absent = p.classes.filter((c) => !p.holdout.macroClasses.includes(c));
+  const absent = p.classes.filter((c) => !holdout.macroClasses.includes(c));
   lines.push(
     "",
-    `Macro averages are over the ${p.holdout.macroClasses.length} classes present in the holdout's truth or predictions (scikit-learn's convention)${absent.length ? `; absent from both: ${absent.join(", ")}` : ""}.`
+    `Macro averages are over the ${holdout.macroClasses.length} classes present in the holdout's truth or predictions (scikit-learn's convention)${absent.length ? `; absent from both: ${absent.join(", ")}` : ""}.`
   );
   lines.push(
     "",
@@ -44156,10 +45608,10 @@ function modelCard(l, p) {
     `| | ${p.classes.join(" | ")} |`,
     `|---|${p.classes.map(() => "---").join("|")}|`
   );
-  p.holdout.confusion.forEach((r2, i) => {
+  holdout.confusion.forEach((r2, i) => {
     row(`**${p.classes[i]}**`, ...r2);
   });
-  if (p.champion) {
+  if (p.champion && !("task" in p.champion)) {
     lines.push(
       "",
       `Gate, on the ${p.champion.rows} holdout rows previous champion v${p.champion.version} never saw: v${p.champion.version} accuracy ${pct2(p.champion.accuracy)}, macro-F1 ${f4(p.champion.macroF1)}; this model accuracy ${pct2(p.champion.challengerAccuracy)}, macro-F1 ${f4(p.champion.challengerMacroF1)}.`
@@ -44179,37 +45631,41 @@ function modelCard(l, p) {
       c.foldAccuracy.map(f4).join(" ")
     );
   }
-  if (p.importances) {
-    lines.push(
-      "",
-      "## Feature importance (mean decrease in impurity)",
-      "",
-      "| feature | importance |",
-      "|---|---|"
-    );
-    for (const [n, v] of Object.entries(p.importances).sort((a, b) => b[1] - a[1])) row(n, f4(v));
-  }
-  lines.push("");
-  return lines.join("\n");
 }
 
 // actions/lib/version.ts
 var CODE_VERSION = "0.1.0";
 
 // actions/lib/pipelines/train.ts
+var REGRESSION_GATE_METRICS = ["mae", "rmse", "r2"];
 function trainingConfig(spec, opts) {
-  if (opts.algorithm) algorithm(opts.algorithm);
+  const task = taskOf(spec.label);
+  if (opts.algorithm && !algorithmsOf(task).some((a) => a.name === opts.algorithm))
+    throw new RangeError(
+      `${spec.name}: '${opts.algorithm}' is not a ${task} algorithm ('${spec.label.name}' is ${spec.label.type}); use one of ${algorithmsOf(
+        task
+      ).map((a) => a.name).join(", ")}`
+    );
   const tolerance = opts.tolerance ?? 0;
   if (!(tolerance >= 0)) throw new RangeError("--tolerance must be \u2265 0");
+  if (opts.gateMetric !== void 0 && task !== "regression")
+    throw new RangeError(
+      `${spec.name}: a gate metric is for a regression label; a classifier's gate compares macro-F1`
+    );
+  if (task === "regression" && opts.split === "stratified")
+    throw new RangeError(
+      `${spec.name}: the stratified split needs classes, and '${spec.label.name}' is numeric; use --split shuffle (the default), time or hash`
+    );
+  const base = defaultTraining(task);
   const search = opts.search ?? true;
   const algorithm2 = opts.algorithm ?? (search ? void 0 : spec.model.algorithm);
   return {
-    ...DEFAULT_TRAINING,
+    ...base,
     ...algorithm2 ? { algorithm: algorithm2 } : {},
     search,
-    split: opts.split ?? DEFAULT_TRAINING.split,
-    seed: opts.seed ?? DEFAULT_TRAINING.seed,
-    folds: opts.folds ?? DEFAULT_TRAINING.folds,
+    split: opts.split ?? base.split,
+    seed: opts.seed ?? base.seed,
+    folds: opts.folds ?? base.folds,
     includeSynthetic: opts.includeSynthetic ?? false
   };
 }
@@ -44220,24 +45676,34 @@ function trainingData(fg, table, includeSynthetic) {
     if (table.labels[i] >= 0 && (includeSynthetic || table.sources[i] !== synthetic)) rows.push(i);
   }
   const index = new Map(fg.meta.features.map((f, j) => [f.name, j]));
-  return {
+  const common = {
     dataset: fg.spec.name,
     schema: fg.meta.features,
-    label: fg.meta.label,
     get: (name) => table.columns[index.get(name)],
     labels: table.labels,
     eventTimes: table.eventTimes,
     ids: table.ids,
     rows
   };
+  const stored = fg.meta.label;
+  if (taskOf({ type: stored.type }) !== "regression")
+    return { ...common, label: { name: stored.name, title: stored.title, classes: stored.classes } };
+  return {
+    ...common,
+    task: "regression",
+    label: regressionLabel({ ...fg.spec.label, ...fg.meta.label }),
+    targets: table.targets,
+    tolerances: fg.spec.label.tolerances
+  };
 }
-function dataHashOf(table, rows) {
+function dataHashOf(table, rows, task = "classification") {
   const hash = createHash4("sha256");
-  updateDataHash(hash, table, rows);
+  updateDataHash(hash, table, rows, task);
   return hash.digest("hex");
 }
 var HASH_BLOCK_ROWS = 65536;
-function updateDataHash(hash, table, rows) {
+function updateDataHash(hash, table, rows, task = "classification") {
+  const label = task === "regression" ? table.targets : table.labels;
   const p = table.columns.length;
   const buf = new Float64Array(Math.min(rows.length, HASH_BLOCK_ROWS) * (p + 2));
   for (let start = 0; start < rows.length; start += HASH_BLOCK_ROWS) {
@@ -44246,7 +45712,7 @@ function updateDataHash(hash, table, rows) {
       const i = rows[start + r2];
       const o = r2 * (p + 2);
       buf[o] = table.ids[i];
-      buf[o + 1] = table.labels[i];
+      buf[o + 1] = label[i];
       for (let j = 0; j < p; j++) buf[o + 2 + j] = table.columns[j][i];
     }
     hash.update(new Uint8Array(buf.buffer, 0, len * (p + 2) * 8));
@@ -44268,11 +45734,16 @@ function trainDataset(ws, spec, opts) {
   const fg = FeatureGroup.open(ws, spec, { files });
   const table = fg.read();
   const data = trainingData(fg, table, config.includeSynthetic);
-  const warnings = [continuousLabelWarning(fg.meta.label, data.labels, data.rows)].filter(
+  const task = data.task ?? "classification";
+  if (task !== taskOf(spec.label))
+    throw new TrainingError(
+      `${spec.name}: the spec's label '${spec.label.name}' is ${spec.label.type} but the feature group stores it as ${task === "regression" ? "numeric" : "categorical"}; run ingest to update the group's schema first`
+    );
+  const warnings = task === "regression" ? [] : [continuousLabelWarning(fg.meta.label, data.labels, data.rows)].filter(
     (w) => w !== null
   );
   for (const w of warnings) opts.warn?.(w);
-  const dataHash = dataHashOf(table, data.rows);
+  const dataHash = dataHashOf(table, data.rows, task);
   const configHash = configHashOf(config);
   const champion = index.champion !== null ? registry.champion() : null;
   const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
@@ -44281,21 +45752,24 @@ function trainDataset(ws, spec, opts) {
   let championCheck = null;
   if (champion) {
     try {
+      checkChampionTask(champion, task);
       champion.model.checkSchema(fg.meta.features, `champion v${champion.entry.version}`);
       const held = championHoldout(registry, champion.entry.version);
       const keys = rowKeys(data);
       const trained = /* @__PURE__ */ new Set();
       if (held) addChampionTrainingKeys(trained, held, data.rows, table.ids, keys);
       const fresh = outcome.test.filter((i) => isFreshForChampion(held, trained, table.ids[i], keys[i]));
-      championCheck = gateCheck(
+      const o = { holdoutRows: outcome.test.length, known: !!held };
+      championCheck = task === "regression" ? regressionGateCheck(
+        Float64Array.from(fresh, (i) => table.targets[i]),
+        predictValueRows(outcome.model, data, fresh),
+        predictValueRows(champion.model, data, fresh),
+        { ...o, tolerances: spec.label.tolerances, trainMean: targetMean(data, outcome.train) }
+      ) : gateCheck(
         Int32Array.from(fresh, (i) => data.labels[i]),
         predictRows(outcome.model, data, fresh),
         predictRows(champion.model, data, fresh),
-        {
-          classes: fg.meta.label.classes.map((c) => c.value),
-          holdoutRows: outcome.test.length,
-          known: !!held
-        }
+        { ...o, classes: fg.meta.label.classes.map((c) => c.value) }
       );
     } catch (err) {
       if (!(err instanceof SchemaMismatchError)) throw err;
@@ -44325,6 +45799,12 @@ function trainDataset(ws, spec, opts) {
   );
   return { dataset: spec.name, ...registered, outcome, warnings };
 }
+function checkChampionTask(champion, task) {
+  if (champion.model.task !== task)
+    throw new SchemaMismatchError(
+      `champion v${champion.entry.version} is a ${champion.model.task} model and the label now makes a ${task} task`
+    );
+}
 function championHoldout(registry, version) {
   const ids = registry.holdoutIds(version);
   return ids ? new Set(ids) : null;
@@ -44344,31 +45824,82 @@ function gateCheck(actual, challenger, champion, o) {
     known: o.known
   };
 }
+function regressionGateCheck(actual, challenger, champion, o) {
+  return {
+    metrics: regressionMetrics(actual, champion, o.trainMean, o.tolerances),
+    challenger: regressionMetrics(actual, challenger, o.trainMean, o.tolerances),
+    rows: actual.length,
+    holdoutRows: o.holdoutRows,
+    known: o.known
+  };
+}
+var isRegression = (m) => m.task === "regression";
+var GATE_TITLES = { mae: "MAE", rmse: "RMSE", r2: "R\xB2" };
+function gateVerdict(check2, version, tol, gateMetric) {
+  const v = `champion v${version}`;
+  const tolText = tol ? ` (tolerance ${tol})` : "";
+  const m = check2.metrics;
+  const c = check2.challenger;
+  if (isRegression(m) && isRegression(c)) {
+    const higher = RANKING_METRICS[gateMetric].higherIsBetter;
+    const mv = m[gateMetric];
+    const cv = c[gateMetric];
+    const ok2 = higher ? cv + tol >= mv : cv - tol <= mv;
+    const name = GATE_TITLES[gateMetric];
+    const cmp = higher ? ok2 ? "\u2265" : "<" : ok2 ? "\u2264" : ">";
+    return {
+      ok: ok2,
+      previous: {
+        task: "regression",
+        version,
+        metric: gateMetric,
+        mae: m.mae,
+        rmse: m.rmse,
+        r2: m.r2,
+        challengerMae: c.mae,
+        challengerRmse: c.rmse,
+        challengerR2: c.r2,
+        rows: check2.rows
+      },
+      words: (where) => ok2 ? `${name} ${cv.toFixed(4)} ${cmp} ${v}'s ${mv.toFixed(4)} ${where}${tolText}: promoted.` : `Kept as challenger: ${name} ${cv.toFixed(4)} ${cmp} ${v}'s ${mv.toFixed(4)} ${where}${tolText}.`
+    };
+  }
+  const mc = m;
+  const cc = c;
+  const ok = cc.macro.f1 + tol >= mc.macro.f1;
+  return {
+    ok,
+    previous: {
+      version,
+      accuracy: mc.accuracy,
+      macroF1: mc.macro.f1,
+      challengerAccuracy: cc.accuracy,
+      challengerMacroF1: cc.macro.f1,
+      rows: check2.rows
+    },
+    words: (where) => ok ? `Macro-F1 ${cc.macro.f1.toFixed(4)} \u2265 ${v}'s ${mc.macro.f1.toFixed(4)} ${where}${tolText}: promoted.` : `Kept as challenger: macro-F1 ${cc.macro.f1.toFixed(4)} < ${v}'s ${mc.macro.f1.toFixed(4)} ${where}${tolText}.`
+  };
+}
 function registerFitted(ctx, fitted) {
   const { ws, spec, fg, config, dataHash, configHash, champion, championCheck, opts } = ctx;
   let previousChampion = null;
   let status = "champion";
   let decision = "First model of this dataset.";
   if (champion && championCheck && "metrics" in championCheck) {
-    const m = championCheck.metrics;
-    const c = championCheck.challenger;
     const v = `champion v${champion.entry.version}`;
     const where = championCheck.known ? `on the ${championCheck.rows} of ${championCheck.holdoutRows} holdout rows ${v} never saw` : `on the same holdout (${v}'s own holdout is not recorded, so it may have trained on some of these rows)`;
     if (championCheck.rows === 0) {
       decision = `None of the ${championCheck.holdoutRows} holdout rows is unseen by ${v} (it was trained on another split), so the gate cannot compare them honestly: replaced on the new model's honest holdout.`;
     } else {
-      previousChampion = {
-        version: champion.entry.version,
-        accuracy: m.accuracy,
-        macroF1: m.macro.f1,
-        challengerAccuracy: c.accuracy,
-        challengerMacroF1: c.macro.f1,
-        rows: championCheck.rows
-      };
-      const tol = opts.tolerance ?? 0;
-      const ok = c.macro.f1 + tol >= m.macro.f1;
-      status = ok ? "champion" : "challenger";
-      decision = ok ? `Macro-F1 ${c.macro.f1.toFixed(4)} \u2265 ${v}'s ${m.macro.f1.toFixed(4)} ${where}${tol ? ` (tolerance ${tol})` : ""}: promoted.` : `Kept as challenger: macro-F1 ${c.macro.f1.toFixed(4)} < ${v}'s ${m.macro.f1.toFixed(4)} ${where}${tol ? ` (tolerance ${tol})` : ""}.`;
+      const verdict = gateVerdict(
+        championCheck,
+        champion.entry.version,
+        opts.tolerance ?? 0,
+        opts.gateMetric ?? "mae"
+      );
+      previousChampion = verdict.previous;
+      status = verdict.ok ? "champion" : "challenger";
+      decision = verdict.words(where);
     }
   } else if (champion && championCheck && "mismatch" in championCheck) {
     decision = `Champion v${champion.entry.version} cannot read this feature group (${championCheck.mismatch.message}): replaced.`;
@@ -44380,31 +45911,44 @@ function registerFitted(ctx, fitted) {
   const git = isInsideWorkTree(ws.root) ? headCommit(ws.root) : null;
   const model = fitted.model;
   const testRows = fitted.testIds.length;
-  const importances = model.estimator instanceof RandomForest ? aggregateImportances(
+  const importances = model.estimator instanceof RandomForest || model.estimator instanceof RandomForestRegressor ? aggregateImportances(
     model.json.view.columns.map((c) => c.feature),
     model.estimator.featureImportances()
   ) : void 0;
+  const h = fitted.holdout;
+  const regression = isRegression(h);
+  const holdout = regression ? {
+    rows: h.rows,
+    mae: h.mae,
+    rmse: h.rmse,
+    r2: h.r2,
+    medianAbsoluteError: h.medianAbsoluteError,
+    baselineMae: h.baselineMae,
+    within: h.within
+  } : {
+    accuracy: h.accuracy,
+    macroF1: h.macro.f1,
+    weightedF1: h.weighted.f1,
+    rows: h.rows,
+    baselineAccuracy: h.baselineAccuracy
+  };
   const entry = ctx.registry.register(
     {
+      ...regression ? { task: "regression" } : {},
       algorithm: model.json.algorithm,
       status,
       createdAt: isoSeconds(opts.now),
       featureGroupVersion: fg.meta.version,
       dataHash,
       configHash,
-      holdout: {
-        accuracy: fitted.holdout.accuracy,
-        macroF1: fitted.holdout.macro.f1,
-        weightedF1: fitted.holdout.weighted.f1,
-        rows: fitted.holdout.rows,
-        baselineAccuracy: fitted.holdout.baselineAccuracy
-      },
+      holdout,
       decision
     },
     {
       model,
       metrics: {
         dataset: spec.name,
+        ...regression ? { task: "regression", interval: intervalRecord(model) } : {},
         algorithm: model.json.algorithm,
         params: model.json.params,
         holdout: fitted.holdout,
@@ -44413,8 +45957,7 @@ function registerFitted(ctx, fitted) {
           algorithm: c.algorithm,
           params: c.params,
           minAbsCorrelation: c.minAbsCorrelation,
-          meanAccuracy: c.meanAccuracy,
-          foldAccuracy: c.foldAccuracy
+          ...regression ? { meanMae: c.meanMae, foldMae: c.foldMae } : { meanAccuracy: c.meanAccuracy, foldAccuracy: c.foldAccuracy }
         })),
         correlations: model.json.view.correlations,
         ...importances ? { featureImportances: importances } : {},
@@ -44467,12 +46010,19 @@ function registerFitted(ctx, fitted) {
           classes: fg.meta.label.classes.map((c) => c.value),
           inputExample: fitted.example,
           importances,
-          champion: previousChampion
+          champion: previousChampion,
+          label: model.json.label,
+          interval: intervalRecord(model)
         }
       )
     }
   );
   return { entry, previousChampion };
+}
+function intervalRecord(model) {
+  if (model.task !== "regression") return void 0;
+  if (model.estimator instanceof RandomForestRegressor) return { kind: "trees", quantiles: [0.1, 0.9] };
+  return model.json.interval ? { kind: "residuals", quantiles: [0.1, 0.9], ...model.json.interval } : void 0;
 }
 function aggregateImportances(features, values) {
   const out = {};
@@ -44553,18 +46103,31 @@ var NB_PARTIAL_FORMAT = "gitml.nb-partial";
 var NB_PARTIAL_VERSION = 1;
 var ALGORITHM = "gaussian-nb";
 var SYNTHETIC = SOURCES.indexOf("synthetic");
-function shardedTrainingConfig(spec, opts) {
-  if (opts.algorithm !== void 0 && opts.algorithm !== ALGORITHM)
+var SHARDABLE_REGRESSORS = ["linear-regression", "ridge"];
+function shardedAlgorithm(spec, asked) {
+  if (taskOf(spec.label) === "classification") {
+    if (asked !== void 0 && asked !== ALGORITHM)
+      throw new ShardError(
+        `sharded training fits ${ALGORITHM} from mergeable statistics; '${asked}' cannot be sharded`
+      );
+    return ALGORITHM;
+  }
+  const shardable = SHARDABLE_REGRESSORS;
+  if (asked !== void 0 && !shardable.includes(asked))
     throw new ShardError(
-      `sharded training fits ${ALGORITHM} from mergeable statistics; '${opts.algorithm}' cannot be sharded`
+      `sharded regression fits ${SHARDABLE_REGRESSORS.join(" or ")} from mergeable statistics; '${asked}' cannot be sharded`
     );
+  return asked ?? (shardable.includes(spec.model.algorithm) ? spec.model.algorithm : "ridge");
+}
+function shardedTrainingConfig(spec, opts) {
+  const algorithm2 = shardedAlgorithm(spec, opts.algorithm);
   if (opts.split !== void 0 && opts.split !== "hash")
     throw new ShardError(
       `sharded training needs the hash split (a shard knows its holdout rows by their content); got '${opts.split}'`
     );
   if (opts.asOf !== void 0)
     throw new ShardError("sharded training reads the working tree; --as-of is not supported with shards");
-  return trainingConfig(spec, { ...opts, algorithm: ALGORITHM, search: false, split: "hash" });
+  return trainingConfig(spec, { ...opts, algorithm: algorithm2, search: false, split: "hash" });
 }
 function nbView(schema, correlations) {
   const columns = [];
@@ -44583,6 +46146,7 @@ function emptyStats(nClasses, nFeatures) {
   return { nClasses, nFeatures, counts: new Float64Array(nClasses), means: z2(), m2: z2() };
 }
 function trainShard(ws, spec, opts) {
+  if (taskOf(spec.label) === "regression") return trainLinearShard(ws, spec, opts);
   const config = shardedTrainingConfig(spec, opts);
   const index = new ModelRegistry(ws, spec.name).index();
   const fg = FeatureGroup.open(ws, spec);
@@ -44665,21 +46229,148 @@ function trainShard(ws, spec, opts) {
     test
   };
 }
-function mergeTrainShards(ws, spec, opts) {
-  const registry = new ModelRegistry(ws, spec.name);
-  const index = registry.index();
+var LINEAR_PARTIAL_FORMAT = "gitml.linear-partial";
+var LINEAR_PARTIAL_VERSION = 1;
+function trainLinearShard(ws, spec, opts) {
+  const config = shardedTrainingConfig(spec, opts);
+  const index = new ModelRegistry(ws, spec.name).index();
   const fg = FeatureGroup.open(ws, spec);
-  const set = readPartialSet(opts.partials, NB_PARTIAL_FORMAT, NB_PARTIAL_VERSION, spec.name, fg);
+  const months = groupAssignment(fg, opts.shard.count)[opts.shard.index - 1];
+  const schema = fg.meta.features;
+  const names = schema.map((f) => f.name);
+  const view = nbView(schema, {});
+  let stats = emptyLinearStats(view.columns.length);
+  let moments = emptyMoments(schema.length);
+  let eligible = 0;
+  let test = 0;
+  let targetMin = Number.POSITIVE_INFINITY;
+  let targetMax = Number.NEGATIVE_INFINITY;
+  const partitions = [];
+  for (const part of partitionsOf(fg, months, fg.lateLabels())) {
+    const t = part.table;
+    partitions.push({ month: part.month, sha256: part.sha256 });
+    const get2 = (name) => t.columns[names.indexOf(name)];
+    const data = trainingData(fg, t, config.includeSynthetic);
+    const keys = rowKeys(data);
+    const train4 = [];
+    for (const i of data.rows) {
+      eligible++;
+      for (let j = 0; j < schema.length; j++) {
+        if (!Number.isFinite(t.columns[j][i]))
+          throw new TrainingError(
+            `${spec.name}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(", ")}); training needs finite values`
+          );
+      }
+      const y = t.targets[i];
+      if (!Number.isFinite(y))
+        throw new TrainingError(
+          `${spec.name}: label '${spec.label.name}' is ${y} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(", ")}); a regressor needs a number in every labelled row`
+        );
+      targetMin = Math.min(targetMin, y);
+      targetMax = Math.max(targetMax, y);
+      if (inHashHoldout(keys[i], config.seed, config.testFraction)) test++;
+      else train4.push(i);
+    }
+    moments = mergeMoments(moments, momentsOf(names, get2, t.targets, train4));
+    const X = applyFeatureView(view, get2, 0, train4);
+    stats = LinearRegression.mergeStats(
+      stats,
+      LinearRegression.stats(
+        X,
+        Float64Array.from(train4, (i) => t.targets[i])
+      )
+    );
+    opts.progress?.(`  ${part.month}: ${t.rows} rows, ${train4.length} training`);
+  }
+  const labels = labelsSha256(fg);
+  const partial = {
+    format: LINEAR_PARTIAL_FORMAT,
+    version: LINEAR_PARTIAL_VERSION,
+    dataset: spec.name,
+    shard: opts.shard.index,
+    shards: opts.shard.count,
+    featureGroupVersion: fg.meta.version,
+    months,
+    partitions,
+    labelsSha256: labels,
+    rowsHash: rowsHashOf(partitions, labels),
+    config,
+    configHash: configHashOf(config),
+    champion: index.champion,
+    eligible,
+    targetMin: eligible > 0 ? targetMin : null,
+    targetMax: eligible > 0 ? targetMax : null,
+    test,
+    stats: {
+      n: stats.n,
+      p: stats.p,
+      meanX: Array.from(stats.meanX),
+      meanY: stats.meanY,
+      xx: Array.from(stats.xx),
+      xy: Array.from(stats.xy),
+      yy: stats.yy
+    },
+    moments
+  };
+  mkdirSync3(opts.partials, { recursive: true });
+  const file = path15.join(opts.partials, partialFileName("train", spec.name, opts.shard));
+  writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
+  return { dataset: spec.name, shard: opts.shard, file, months, eligible, test };
+}
+function linearModelFromStats(o, stats) {
+  const algo = regressionAlgorithm(o.algorithm);
+  const base = nbView(o.schema, o.correlations);
+  const { n, p } = stats;
+  const scale = new Float64Array(p).fill(1);
+  const columns = base.columns.map((c, j) => {
+    if (!algo.standardize || c.code !== void 0) return c;
+    const sd = Math.sqrt(stats.xx[j * p + j] / n);
+    scale[j] = sd > 0 ? sd : 1;
+    return { ...c, center: stats.meanX[j], scale: scale[j] };
+  });
+  const meanX = stats.meanX.map((m, j) => (m - columns[j].center) / scale[j]);
+  const xx = stats.xx.map((v, at) => v / (scale[Math.floor(at / p)] * scale[at % p]));
+  const xy = stats.xy.map((v, j) => v / scale[j]);
+  const est = LinearRegression.fromStats(
+    { ...stats, meanX, xx, xy },
+    { alpha: algo.create(o.params).alpha }
+  );
+  return ServingModel.create(
+    {
+      dataset: o.dataset,
+      task: "regression",
+      algorithm: o.algorithm,
+      params: est.params(),
+      label: regressionLabel(o.label),
+      view: { ...base, columns }
+    },
+    est
+  );
+}
+function checkSet(set, fg, champion, dataset) {
   checkSame(set, "training config (configHash)", (p) => p.configHash);
   checkSame(set, "champion version", (p) => p.champion, {
-    value: index.champion,
-    where: `the champion in models/${spec.name}/index.json now`
+    value: champion,
+    where: `the champion in models/${dataset}/index.json now`
   });
   checkLabelsUnchanged(fg, set);
   const config = set[0].partial.config;
   const configHash = configHashOf(config);
   if (configHash !== set[0].partial.configHash)
     throw new ShardError(`${set[0].file}: configHash does not match its config (edited by hand?)`);
+  return { config, configHash };
+}
+function round6Record(schema, moments) {
+  const r2 = correlationsOf(moments);
+  const correlations = {};
+  schema.forEach((f, j) => {
+    correlations[f.name] = round6(r2[j]);
+  });
+  return correlations;
+}
+function mergeNbPartials(spec, fg, partials, champion) {
+  const set = readPartialSet(partials, NB_PARTIAL_FORMAT, NB_PARTIAL_VERSION, spec.name, fg);
+  const { config, configHash } = checkSet(set, fg, champion, spec.name);
   const classes = fg.meta.label.classes;
   const schema = fg.meta.features;
   const columns = nbView(schema, {}).columns.length;
@@ -44710,57 +46401,123 @@ function mergeTrainShards(ws, spec, opts) {
   checkClassCounts(spec.name, classes, eligibleByClass, config);
   const eligible = eligibleByClass.reduce((s, c) => s + c, 0);
   checkHashSplit(eligible, test, config.testFraction);
-  const r2 = correlationsOf(moments);
-  const correlations = {};
-  schema.forEach((f, j) => {
-    correlations[f.name] = round6(r2[j]);
-  });
-  const chosen = {
-    algorithm: ALGORITHM,
-    params: algorithm(ALGORITHM).grid[0],
-    minAbsCorrelation: 0,
-    meanAccuracy: Number.NaN,
-    foldAccuracy: []
-  };
+  const chosen = unscored(
+    { algorithm: ALGORITHM, params: algorithm(ALGORITHM).grid[0], minAbsCorrelation: 0 },
+    "classification"
+  );
   const estimator = GaussianNB.fromPartial(stats, chosen.params);
   const model = ServingModel.create(
     {
       dataset: spec.name,
       algorithm: ALGORITHM,
       params: estimator.params(),
-      label: fg.meta.label,
-      view: nbView(schema, correlations)
+      label: { name: fg.meta.label.name, title: fg.meta.label.title, classes: fg.meta.label.classes },
+      view: nbView(schema, round6Record(schema, moments))
     },
     estimator
   );
+  return { task: "classification", set, config, configHash, model, chosen, eligible, test };
+}
+function mergeLinearPartials(spec, fg, partials, champion) {
+  const set = readPartialSet(
+    partials,
+    LINEAR_PARTIAL_FORMAT,
+    LINEAR_PARTIAL_VERSION,
+    spec.name,
+    fg
+  );
+  const { config, configHash } = checkSet(set, fg, champion, spec.name);
+  const schema = fg.meta.features;
+  const p = nbView(schema, {}).columns.length;
+  let stats = emptyLinearStats(p);
+  let moments = emptyMoments(schema.length);
+  let eligible = 0;
+  let test = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const { partial: q, file } of set) {
+    const s = q.stats;
+    if (s.p !== p || s.meanX.length !== p || s.xx.length !== p * p || s.xy.length !== p || q.moments.meanX.length !== schema.length)
+      throw new ShardError(`${file}: statistics are not ${p} columns as the feature group's schema needs`);
+    stats = LinearRegression.mergeStats(stats, {
+      n: s.n,
+      p: s.p,
+      meanX: Float64Array.from(s.meanX),
+      meanY: s.meanY,
+      xx: Float64Array.from(s.xx),
+      xy: Float64Array.from(s.xy),
+      yy: s.yy
+    });
+    moments = mergeMoments(moments, q.moments);
+    eligible += q.eligible;
+    test += q.test;
+    if (q.targetMin !== null) min = Math.min(min, q.targetMin);
+    if (q.targetMax !== null) max = Math.max(max, q.targetMax);
+  }
+  checkTargetSummary(spec.name, spec.label.name, { rows: eligible, min, max }, config);
+  checkHashSplit(eligible, test, config.testFraction);
+  const algorithm2 = config.algorithm ?? "ridge";
+  const chosen = unscored(
+    {
+      algorithm: algorithm2,
+      params: withSeed(algorithm2, regressionAlgorithm(algorithm2).grid[0], config.seed),
+      minAbsCorrelation: 0
+    },
+    "regression"
+  );
+  const model = linearModelFromStats(
+    {
+      dataset: spec.name,
+      schema,
+      label: { ...spec.label, ...fg.meta.label },
+      correlations: round6Record(schema, moments),
+      algorithm: algorithm2,
+      params: chosen.params
+    },
+    stats
+  );
+  return { task: "regression", set, config, configHash, model, chosen, eligible, test };
+}
+function mergeTrainShards(ws, spec, opts) {
+  const registry = new ModelRegistry(ws, spec.name);
+  const index = registry.index();
+  const fg = FeatureGroup.open(ws, spec);
+  const task = taskOf(spec.label);
+  const merged = task === "regression" ? mergeLinearPartials(spec, fg, opts.partials, index.champion) : mergeNbPartials(spec, fg, opts.partials, index.champion);
+  const { set, config, configHash, chosen, test, eligible } = merged;
+  let model = merged.model;
+  const schema = fg.meta.features;
   const champion = index.champion !== null ? registry.champion() : null;
   let mismatch = null;
   if (champion) {
     try {
+      checkChampionTask(champion, task);
       champion.model.checkSchema(schema, `champion v${champion.entry.version}`);
     } catch (err) {
       if (!(err instanceof SchemaMismatchError)) throw err;
       mismatch = err;
     }
   }
-  const ownerOf = new Map(set.flatMap((o) => o.partial.months.map((m) => [m, o])));
+  const ownerOf = new Map(set.flatMap((o2) => o2.partial.months.map((m) => [m, o2])));
   const hash = createHash5("sha256");
-  const actual = new Int32Array(test);
-  const predicted = new Int32Array(test);
-  const championPredicted = new Int32Array(test);
+  const actual = new Float64Array(test);
+  const predicted = new Float64Array(test);
+  const championPredicted = new Float64Array(test);
   const testIds = [];
   const testKeys = [];
   const trainKeys = /* @__PURE__ */ new Set();
   let trainSeen = 0;
+  let trainSum = 0;
   const held = champion && !mismatch ? championHoldout(registry, champion.entry.version) : null;
   const championTrained = /* @__PURE__ */ new Set();
   const bySource = {};
   const example = {};
+  const predict2 = (m, data, rows) => task === "regression" ? predictValueRows(m, data, rows) : predictRows(m, data, rows);
   for (const part of partitionsOf(fg, fg.months(), fg.lateLabels())) {
     checkUnchanged(fg, ownerOf.get(part.month), part.month, part.sha256);
     const t = part.table;
     const data = trainingData(fg, t, config.includeSynthetic);
-    updateDataHash(hash, t, data.rows);
+    updateDataHash(hash, t, data.rows, task);
     for (const i of data.rows) bySource[SOURCES[t.sources[i]]] = (bySource[SOURCES[t.sources[i]]] ?? 0) + 1;
     const keys = rowKeys(data);
     const rows = data.rows.filter((i) => inHashHoldout(keys[i], config.seed, config.testFraction));
@@ -44768,6 +46525,7 @@ function mergeTrainShards(ws, spec, opts) {
       if (inHashHoldout(keys[i], config.seed, config.testFraction)) continue;
       trainKeys.add(keys[i]);
       trainSeen++;
+      if (task === "regression") trainSum += t.targets[i];
     }
     if (held) addChampionTrainingKeys(championTrained, held, data.rows, t.ids, keys);
     if (rows.length === 0) continue;
@@ -44778,10 +46536,10 @@ function mergeTrainShards(ws, spec, opts) {
       throw new ShardError(
         `${fg.dir}: more holdout rows than the shards counted (${test}); run the shards again`
       );
-    predicted.set(predictRows(model, data, rows), at);
-    if (champion && !mismatch) championPredicted.set(predictRows(champion.model, data, rows), at);
+    predicted.set(predict2(model, data, rows), at);
+    if (champion && !mismatch) championPredicted.set(predict2(champion.model, data, rows), at);
     rows.forEach((i, k) => {
-      actual[at + k] = t.labels[i];
+      actual[at + k] = task === "regression" ? t.targets[i] : t.labels[i];
       testIds.push(t.ids[i]);
       testKeys.push(keys[i]);
     });
@@ -44794,16 +46552,31 @@ function mergeTrainShards(ws, spec, opts) {
   const dataHash = hash.digest("hex");
   const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
   if (skipped) return { dataset: spec.name, skipped };
-  const values = classes.map((c) => c.value);
   const fresh = testIds.flatMap(
-    (id, r3) => isFreshForChampion(held, championTrained, id, testKeys[r3]) ? [r3] : []
+    (id, r2) => isFreshForChampion(held, championTrained, id, testKeys[r2]) ? [r2] : []
   );
-  const pick = (a) => Int32Array.from(fresh, (r3) => a[r3]);
-  const championCheck = !champion ? null : mismatch ? { mismatch } : gateCheck(pick(actual), pick(predicted), pick(championPredicted), {
-    classes: values,
-    holdoutRows: test,
-    known: held !== null
-  });
+  const trainMean = trainSum / Math.max(trainSeen, 1);
+  const o = { holdoutRows: test, known: held !== null };
+  let championCheck = null;
+  let holdout;
+  if (task === "regression") {
+    const pick = (a) => Float64Array.from(fresh, (r2) => a[r2]);
+    if (champion)
+      championCheck = mismatch ? { mismatch } : regressionGateCheck(pick(actual), pick(predicted), pick(championPredicted), {
+        ...o,
+        tolerances: spec.label.tolerances,
+        trainMean
+      });
+    holdout = regressionMetrics(actual, predicted, trainMean, spec.label.tolerances);
+    const interval = residualInterval(model, actual, predicted);
+    if (interval) model = model.withInterval(interval);
+  } else {
+    const values = fg.meta.label.classes.map((c) => c.value);
+    const pick = (a) => Int32Array.from(fresh, (r2) => a[r2]);
+    if (champion)
+      championCheck = mismatch ? { mismatch } : gateCheck(pick(actual), pick(predicted), pick(championPredicted), { ...o, classes: values });
+    holdout = classificationMetrics(Int32Array.from(actual), Int32Array.from(predicted), values);
+  }
   const registered = registerFitted(
     {
       ws,
@@ -44819,7 +46592,7 @@ function mergeTrainShards(ws, spec, opts) {
     },
     {
       model,
-      holdout: classificationMetrics(actual, predicted, values),
+      holdout,
       cv: [],
       chosen,
       trainRows: eligible - test,
@@ -44834,7 +46607,7 @@ function mergeTrainShards(ws, spec, opts) {
     }
   );
   opts.progress?.(
-    `  merged ${set.length} shard(s): ${set.map((o) => shardText({ index: o.partial.shard, count: o.partial.shards })).join(", ")}`
+    `  merged ${set.length} shard(s): ${set.map((o2) => shardText({ index: o2.partial.shard, count: o2.partial.shards })).join(", ")}`
   );
   return { dataset: spec.name, ...registered };
 }
@@ -44848,14 +46621,31 @@ function metricsCommentMarkdown(spec, r2, headSha) {
 No new model${at}: ${r2.skipped}.`;
   const e = r2.entry;
   const before = r2.previousChampion;
-  const table = metricsDiffMarkdown(
-    before ? { accuracy: before.accuracy, macroF1: before.macroF1 } : null,
-    before ? { accuracy: before.challengerAccuracy, macroF1: before.challengerMacroF1 } : { accuracy: e.holdout.accuracy, macroF1: e.holdout.macroF1, weightedF1: e.holdout.weightedF1 },
-    {
-      championLabel: before ? `champion v${before.version}` : "champion (none)",
-      challengerLabel: `this pull request (${e.algorithm})`
-    }
-  );
+  const labels = {
+    championLabel: before ? `champion v${before.version}` : "champion (none)",
+    challengerLabel: `this pull request (${e.algorithm})`
+  };
+  let table;
+  if (isRegressionHoldout(e.holdout)) {
+    const h = e.holdout;
+    const b = before && "task" in before ? before : null;
+    table = metricsDiffMarkdown(
+      b ? { mae: b.mae, rmse: b.rmse, r2: b.r2 } : null,
+      b ? { mae: b.challengerMae, rmse: b.challengerRmse, r2: b.challengerR2 } : { mae: h.mae, rmse: h.rmse, r2: h.r2 },
+      labels
+    );
+    table += `
+
+MAE and RMSE in ${spec.label.unit ? `${spec.label.unit}, ` : ""}lower is better; predicting the training mean gives MAE ${h.baselineMae.toFixed(4)}.`;
+  } else {
+    const h = e.holdout;
+    const b = before && !("task" in before) ? before : null;
+    table = metricsDiffMarkdown(
+      b ? { accuracy: b.accuracy, macroF1: b.macroF1 } : null,
+      b ? { accuracy: b.challengerAccuracy, macroF1: b.challengerMacroF1 } : { accuracy: h.accuracy, macroF1: h.macroF1, weightedF1: h.weightedF1 },
+      labels
+    );
+  }
   const verdict = e.status === "champion" ? "On merge and retrain this model would **become champion**." : "On merge and retrain this model would **stay a challenger**.";
   return [
     title,
@@ -44872,11 +46662,24 @@ No new model${at}: ${r2.skipped}.`;
 await runStage(async () => {
   const ws = workspace();
   const specs = input.datasets(ws);
-  const algorithm2 = input.choice("algorithm", ["auto", ...ALGORITHMS.map((a) => a.name)], "auto");
+  const tasks = new Set(specs.flatMap((s) => s.spec ? [taskOf(s.spec.label)] : []));
+  const algorithm2 = input.choice(
+    "algorithm",
+    [
+      "auto",
+      ...tasks.has("classification") || tasks.size === 0 ? ALGORITHMS.map((a) => a.name) : [],
+      ...tasks.has("regression") ? REGRESSION_ALGORITHMS.map((a) => a.name) : []
+    ],
+    "auto"
+  );
   const promote = input.boolean("promote", false);
   const force = input.boolean("force", false);
-  const tolerance = input.number("tolerance", TOLERANCE);
-  const split = input.choice("split", SPLIT_KINDS, "stratified");
+  const tolerance = input.number(
+    "tolerance",
+    specs.some((s) => s.spec !== void 0 && taskOf(s.spec.label) === "regression") ? { min: TOLERANCE.min } : TOLERANCE
+  );
+  const gateMetric = input.string("gate-metric") ? input.choice("gate-metric", REGRESSION_GATE_METRICS, "mae") : void 0;
+  const split = input.string("split") ? input.choice("split", SPLIT_KINDS, "stratified") : void 0;
   const seed = input.integer("seed", SEED);
   const folds = input.integer("folds", FOLDS);
   const includeSynthetic = input.boolean("include-synthetic", false);
@@ -44906,7 +46709,7 @@ await runStage(async () => {
           shard,
           partials,
           algorithm: algorithm2 === "auto" ? void 0 : algorithm2,
-          split: input.string("split") ? split : void 0,
+          split,
           seed,
           folds,
           includeSynthetic,
@@ -44955,14 +46758,16 @@ await runStage(async () => {
         partials,
         force,
         promote,
-        tolerance,
+        tolerance: toleranceFor(spec, tolerance),
+        gateMetric: gateMetricFor(spec, gateMetric),
         progress: (line) => core.info(line)
       }) : trainDataset(ws, spec, {
         now,
         algorithm: algorithm2 === "auto" ? void 0 : algorithm2,
         promote,
         force,
-        tolerance,
+        tolerance: toleranceFor(spec, tolerance),
+        gateMetric: gateMetricFor(spec, gateMetric),
         split,
         seed,
         folds,
@@ -44991,25 +46796,35 @@ await runStage(async () => {
     )
   );
   output("model-version", single ? String(single.version) : "");
-  output("accuracy", single ? String(single.holdout.accuracy) : "");
+  output("accuracy", single && !isRegressionHoldout(single.holdout) ? String(single.holdout.accuracy) : "");
+  output("mae", single && isRegressionHoldout(single.holdout) ? String(single.holdout.mae) : "");
   output(
     "promoted",
     trained.some((r2) => r2.entry.status === "champion")
   );
   output(
     "results",
-    results.map(
-      (r2) => r2.entry ? {
+    results.map((r2) => {
+      if (!r2.entry) return { dataset: r2.dataset, skipped: r2.skipped };
+      const h = r2.entry.holdout;
+      const base = {
         dataset: r2.dataset,
         version: r2.entry.version,
         algorithm: r2.entry.algorithm,
-        status: r2.entry.status,
-        accuracy: r2.entry.holdout.accuracy,
-        macroF1: r2.entry.holdout.macroF1,
+        status: r2.entry.status
+      };
+      return isRegressionHoldout(h) ? {
+        ...base,
+        task: "regression",
+        mae: h.mae,
+        rmse: h.rmse,
+        r2: h.r2,
+        baselineMae: h.baselineMae,
         previousChampion: r2.previousChampion ?? null
-      } : { dataset: r2.dataset, skipped: r2.skipped }
-    )
+      } : { ...base, accuracy: h.accuracy, macroF1: h.macroF1, previousChampion: r2.previousChampion ?? null };
+    })
   );
+  const isRegression2 = (r2) => !!r2.entry && isRegressionHoldout(r2.entry.holdout);
   summaryTable(
     pullRequest !== null ? `Training check for pull request #${pullRequest}` : "Training",
     [
@@ -45022,22 +46837,58 @@ await runStage(async () => {
       "status",
       "decision"
     ],
-    results.map((r2) => {
+    results.filter((r2) => !isRegression2(r2)).map((r2) => {
       if (!r2.entry) return [r2.dataset, "\u2014", "\u2014", "\u2014", "\u2014", "\u2014", "skipped", r2.skipped ?? ""];
       const e = r2.entry;
-      const before = r2.previousChampion;
+      const h = e.holdout;
+      const before = r2.previousChampion && !("task" in r2.previousChampion) ? r2.previousChampion : null;
       return [
         r2.dataset,
         `v${e.version}`,
         e.algorithm,
-        pct(e.holdout.accuracy),
-        e.holdout.macroF1.toFixed(4),
+        pct(h.accuracy),
+        h.macroF1.toFixed(4),
         before ? `v${before.version}: ${pct(before.accuracy)}, ${before.macroF1.toFixed(4)}` : "none",
         e.status,
         e.decision
       ];
     })
   );
+  const regressions = results.filter(isRegression2);
+  if (regressions.length > 0) {
+    summaryTable(
+      pullRequest !== null ? `Regression training check for pull request #${pullRequest}` : "Training (regression)",
+      [
+        "dataset",
+        "model",
+        "algorithm",
+        "holdout MAE",
+        "RMSE",
+        "R\xB2",
+        "mean baseline MAE",
+        "champion before",
+        "status",
+        "decision"
+      ],
+      regressions.map((r2) => {
+        const e = r2.entry;
+        const h = e.holdout;
+        const before = r2.previousChampion && "task" in r2.previousChampion ? r2.previousChampion : null;
+        return [
+          r2.dataset,
+          `v${e.version}`,
+          e.algorithm,
+          h.mae.toFixed(4),
+          h.rmse.toFixed(4),
+          h.r2.toFixed(4),
+          h.baselineMae.toFixed(4),
+          before ? `v${before.version}: MAE ${before.mae.toFixed(4)}` : "none",
+          e.status,
+          e.decision
+        ];
+      })
+    );
+  }
   const warned = results.flatMap((r2) => (r2.warnings ?? []).map((w) => `${r2.dataset}: ${w}`));
   if (warned.length > 0) {
     summaryTable(
@@ -45081,6 +46932,20 @@ ${body}
     }
   }
 });
+function toleranceFor(spec, tolerance) {
+  if (tolerance !== void 0 && taskOf(spec.label) === "classification" && tolerance > TOLERANCE.max)
+    throw new ActionInputError(
+      `input 'tolerance' for ${spec.name} (a classifier, gated on macro-F1) must be from ${TOLERANCE.min} to ${TOLERANCE.max}, got ${tolerance}`
+    );
+  return tolerance;
+}
+function gateMetricFor(spec, metric) {
+  if (metric !== void 0 && taskOf(spec.label) !== "regression")
+    throw new ActionInputError(
+      `input 'gate-metric' is for a regression dataset; ${spec.name} is a classifier, gated on macro-F1`
+    );
+  return metric;
+}
 function champions(ws, names) {
   return Object.fromEntries(names.map((n) => [n, new ModelRegistry(ws, n).index().champion]));
 }
