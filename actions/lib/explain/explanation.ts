@@ -1,0 +1,85 @@
+// The JSON shape of an explained prediction, the same in the CLI (`predict --explain`) and the browser
+// predictor. Numbers are plain JSON numbers; every list has a stable order. Platform-neutral.
+
+/** A class of the label, as the user knows it. */
+export interface ExplainedClass {
+  index: number;
+  value: string;
+  label: string;
+}
+
+/** One input feature: its value as given (a number, or a category's value with its label). */
+export interface FeatureValue {
+  name: string;
+  title: string;
+  value: number | string;
+  /** The category's label for a categorical feature. */
+  valueLabel?: string;
+}
+
+/** A feature's share of the explained quantity: the sum over its feature-view columns. */
+export interface FeatureContribution extends FeatureValue {
+  contribution: number;
+}
+
+/**
+ * Gaussian naive Bayes: log P(winner | x) − log P(runner-up | x) split exactly into the prior term and
+ * one log-likelihood term per feature: prior + Σ contribution = logOdds.
+ */
+export interface NaiveBayesExplanation {
+  method: 'naive-bayes-log-odds';
+  algorithm: string;
+  predicted: ExplainedClass & { probability: number };
+  runnerUp: ExplainedClass & { probability: number };
+  /** log P(winner) − log P(runner-up), the class priors. */
+  prior: number;
+  logOdds: number;
+  features: FeatureContribution[];
+}
+
+/**
+ * A tree ensemble: bias + Σ contribution = prediction, where prediction is the predicted class's
+ * probability (classification) or the predicted value (regression).
+ */
+export interface TreeExplanation {
+  method: 'saabas' | 'tree-shap';
+  algorithm: string;
+  task: 'classification' | 'regression';
+  /** Classification: the class whose probability is explained (the predicted one). */
+  predicted?: ExplainedClass;
+  /** The forest's mean over trees of the root value: the prediction before any feature is known. */
+  bias: number;
+  prediction: number;
+  /**
+   * How a node's value weighs its subtrees. The stored forests keep no per-node training counts, so
+   * every leaf weighs the same: a node's value is the mean of the leaf values beneath it.
+   */
+  nodeWeights: 'equal-leaves';
+  features: FeatureContribution[];
+}
+
+/** One of the k nearest training examples, in the model's own order (distance, then training index). */
+export interface Neighbour {
+  rank: number;
+  /** Position of the example in the model's training rows. */
+  trainingIndex: number;
+  /** Euclidean distance in the model's (standardised) feature view. */
+  distance: number;
+  /** Classification: the example's class. */
+  label?: ExplainedClass;
+  /** Regression: the example's value. */
+  value?: number;
+  features: FeatureValue[];
+}
+
+export interface NeighbourExplanation {
+  method: 'neighbours';
+  algorithm: string;
+  task: 'classification' | 'regression';
+  k: number;
+  weights: 'uniform' | 'distance';
+  input: FeatureValue[];
+  neighbours: Neighbour[];
+}
+
+export type Explanation = NaiveBayesExplanation | TreeExplanation | NeighbourExplanation;

@@ -1,0 +1,87 @@
+// Between a model's feature-view columns and the dataset's features: an explanation is computed per view
+// column (a categorical feature may be several one-hot columns) and shown per feature, the sum of its
+// columns. Also reads one input by feature name, with the same rules as every stored row.
+// Platform-neutral.
+import { checkValue } from '../clean.js';
+import type { FeatureViewJSON } from '../feature-view.js';
+import type { FeatureSchema } from '../spec.js';
+import type { FeatureContribution, FeatureValue } from './explanation.js';
+
+/**
+ * One input's raw values in `features` order (numbers; category codes for categorical features).
+ * Throws a RangeError naming the feature for a missing, non-numeric, out-of-range or unknown value.
+ */
+export function readInput(
+  features: readonly FeatureSchema[],
+  input: Record<string, string | number>,
+): number[] {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new RangeError('the input must be an object by feature name');
+  return features.map((f) => {
+    const raw: unknown = input[f.name];
+    if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number')
+      throw new RangeError(`'${f.name}' = ${JSON.stringify(raw)} is not a number or text`);
+    const text = typeof raw === 'number' ? String(raw) : ((raw as string | null | undefined) ?? '').trim();
+    const reason = checkValue(f, text);
+    if (reason) throw new RangeError(reason);
+    if (f.type === 'categorical') return (f.categories ?? []).findIndex((c) => c.value === text);
+    return Number(text);
+  });
+}
+
+/** A feature's value as shown: the number, or the category's value and label. */
+export function featureValue(f: FeatureSchema, raw: number): FeatureValue {
+  if (f.type === 'categorical') {
+    const c = (f.categories ?? [])[raw];
+    return c
+      ? { name: f.name, title: f.title, value: c.value, valueLabel: c.label }
+      : { name: f.name, title: f.title, value: raw };
+  }
+  return { name: f.name, title: f.title, value: raw };
+}
+
+/** Per view column, the index of its feature in view.features. */
+export function columnFeatures(view: FeatureViewJSON): Int32Array {
+  const index = new Map(view.features.map((f, i) => [f.name, i]));
+  return Int32Array.from(view.columns, (c) => {
+    const i = index.get(c.feature);
+    if (i === undefined) throw new RangeError(`explain: view column reads unknown feature '${c.feature}'`);
+    return i;
+  });
+}
+
+/** Per-column contributions summed per feature, largest |contribution| first (ties in feature order). */
+export function contributionsByFeature(
+  view: FeatureViewJSON,
+  raw: readonly number[],
+  perColumn: ArrayLike<number>,
+): FeatureContribution[] {
+  const owner = columnFeatures(view);
+  const sums = new Float64Array(view.features.length);
+  for (let j = 0; j < owner.length; j++) sums[owner[j]] += perColumn[j];
+  const rows = view.features.map((f, i) => ({ ...featureValue(f, raw[i]), contribution: sums[i] }));
+  return rows
+    .map((row, i) => ({ row, i }))
+    .sort((a, b) => Math.abs(b.row.contribution) - Math.abs(a.row.contribution) || a.i - b.i)
+    .map(({ row }) => row);
+}
+
+/**
+ * A training row of a model, given in view columns, back as feature values: a numeric column undoes its
+ * centring and scaling (rounded to 12 significant digits, which removes the round trip's last-bit noise);
+ * a categorical feature is the code of its one-hot column that is set, or its (ordinal) column's code.
+ */
+export function featuresOfViewRow(view: FeatureViewJSON, row: ArrayLike<number>): FeatureValue[] {
+  const raw = new Float64Array(view.features.length).fill(Number.NaN);
+  const owner = columnFeatures(view);
+  view.columns.forEach((c, j) => {
+    const x = row[j] * c.scale + c.center;
+    if (c.code !== undefined) {
+      if (row[j] === 1) raw[owner[j]] = c.code;
+    } else raw[owner[j]] = Number(x.toPrecision(12));
+  });
+  return view.features.map((f, i) => {
+    const v = f.type === 'categorical' && Number.isFinite(raw[i]) ? Math.round(raw[i]) : raw[i];
+    return featureValue(f, v);
+  });
+}
