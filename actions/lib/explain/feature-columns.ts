@@ -68,20 +68,26 @@ export function contributionsByFeature(
 
 /**
  * A training row of a model, given in view columns, back as feature values: a numeric column undoes its
- * centring and scaling (rounded to 12 significant digits, which removes the round trip's last-bit noise);
+ * centring and scaling (rounded to 11 decimals below the scale's magnitude, which removes the round
+ * trip's last-bit noise, also around 0);
  * a categorical feature is the code of its one-hot column that is set, or its (ordinal) column's code.
  */
 export function featuresOfViewRow(view: FeatureViewJSON, row: ArrayLike<number>): FeatureValue[] {
   const raw = new Float64Array(view.features.length).fill(Number.NaN);
   const owner = columnFeatures(view);
   view.columns.forEach((c, j) => {
-    const x = row[j] * c.scale + c.center;
     if (c.code !== undefined) {
       if (row[j] === 1) raw[owner[j]] = c.code;
-    } else raw[owner[j]] = Number(x.toPrecision(12));
+    } else raw[owner[j]] = unscale(row[j], c.center, c.scale);
   });
   return view.features.map((f, i) => {
     const v = f.type === 'categorical' && Number.isFinite(raw[i]) ? Math.round(raw[i]) : raw[i];
     return featureValue(f, v);
   });
+}
+
+function unscale(z: number, center: number, scale: number): number {
+  const decimals = Math.min(20, Math.max(0, 11 - Math.floor(Math.log10(Math.abs(scale)))));
+  const x = Number((z * scale + center).toFixed(decimals));
+  return x === 0 ? 0 : x; // never −0
 }
