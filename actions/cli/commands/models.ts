@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { didYouMean } from '../../lib/did-you-mean.js';
 import { evaluate, type SplitPositions, seededSplits } from '../../lib/evaluation.js';
+import { explainPrediction } from '../../lib/explain/explain-prediction.js';
 import { FeatureGroup } from '../../lib/feature-group.js';
 import { jsonSyntaxProblem } from '../../lib/json.js';
 import type { RegistryEntry } from '../../lib/model-registry.js';
@@ -337,8 +338,12 @@ export const promoteCommand: Command = {
 export const predictCommand: Command = {
   name: 'predict',
   summary: "Predict one input with the champion: JSON by feature name (the model card's input example)",
-  usage: 'predict --dataset NAME \'{"feature": value, …}\' [--version N]',
-  options: { dataset: { type: 'string', short: 'd' }, version: { type: 'string' } },
+  usage: 'predict --dataset NAME \'{"feature": value, …}\' [--version N] [--explain]',
+  options: {
+    dataset: { type: 'string', short: 'd' },
+    version: { type: 'string' },
+    explain: { type: 'boolean' },
+  },
   run(ctx) {
     const name = stringOpt(ctx, 'dataset');
     if (!name || name === 'all') throw new UsageError('predict needs --dataset NAME');
@@ -373,6 +378,8 @@ export const predictCommand: Command = {
         class: model.classes[p.classIndex].value,
         label: model.classes[p.classIndex].label,
         probabilities: Object.fromEntries(model.classes.map((c, i) => [c.value, p.probabilities[i]])),
+        // --explain: why, with the numbers the predictor page shows (one implementation, explain/*).
+        ...(ctx.values.explain === true ? { explanation: explainPrediction(model, input) } : {}),
       }),
     );
     return EXIT.ok;
