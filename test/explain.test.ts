@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { explainPrediction } from '../actions/lib/explain/explain-prediction.js';
 import type {
+  LinearExplanation,
+  LogisticExplanation,
   NaiveBayesExplanation,
   NeighbourExplanation,
   TreeExplanation,
@@ -16,6 +18,8 @@ import { treeShap } from '../actions/lib/explain/tree-shap.js';
 import { GaussianNB } from '../actions/lib/models/gaussian-nb.js';
 import { KNearestNeighbors } from '../actions/lib/models/knn.js';
 import { KnnRegressor } from '../actions/lib/models/knn-regressor.js';
+import { LinearRegression } from '../actions/lib/models/linear-regression.js';
+import { LogisticRegression } from '../actions/lib/models/logistic-regression.js';
 import { RandomForest } from '../actions/lib/models/random-forest.js';
 import { RandomForestRegressor } from '../actions/lib/models/random-forest-regressor.js';
 import { ServingModel } from '../actions/lib/serving-model.js';
@@ -106,6 +110,63 @@ describe('Gaussian naive Bayes: exact log-odds terms', () => {
     const t = naiveBayesTerms(model.json.estimator, X.data, 2);
     expect(t.winner).toBe(2);
     expect(t.runnerUp).not.toBe(2);
+  });
+});
+
+describe('linear models: exact terms', () => {
+  function checkLogistic(table: typeof train) {
+    const model = servedClassifier(table, new LogisticRegression(), true);
+    const stored = model.json.estimator as unknown as {
+      present: number[];
+      coef: number[][];
+      intercept: number[];
+    };
+    for (let i = 0; i < test.n; i++) {
+      const ex = explainPrediction(model, inputOf(test, i)) as LogisticExplanation;
+      expect(ex.method).toBe('logistic-log-odds');
+      const X = model.matrixFor(FEATURES, test.columns, test.n, [i]);
+      const proba = model.predictProba(X);
+      expect(ex.predicted.index).toBe(model.predictOne(inputOf(test, i)).classIndex);
+      const sum = ex.intercept + ex.features.reduce((a, f) => a + f.contribution, 0);
+      expect(Math.abs(sum - ex.logOdds)).toBeLessThan(1e-9);
+      expect(
+        Math.abs(ex.logOdds - Math.log(proba[ex.predicted.index] / proba[ex.runnerUp.index])),
+      ).toBeLessThan(1e-9);
+      expect(Math.abs(ex.predicted.probability - proba[ex.predicted.index])).toBeLessThan(1e-12);
+      // Brute force: per column (w_winner − w_runner) · x, a binary model's negative class weighing 0.
+      const x = rowOf(X, 0);
+      const w = (c: number, j: number) => {
+        const k = stored.present.indexOf(c);
+        if (stored.coef.length === 1) return k === 1 ? stored.coef[0][j] : 0;
+        return stored.coef[k][j];
+      };
+      const expected = byFeature(
+        x.map((v, j) => (w(ex.predicted.index, j) - w(ex.runnerUp.index, j)) * v),
+        model,
+      );
+      for (const f of ex.features)
+        expect(Math.abs(f.contribution - expected.get(f.name)!)).toBeLessThan(1e-12);
+    }
+  }
+
+  it('logistic regression, three classes: intercept + Σ contributions = log(p_win / p_runner)', () => {
+    checkLogistic(train);
+  });
+
+  it('logistic regression, two classes (one stored score row)', () => {
+    checkLogistic({ ...train, labels: train.labels.map((c) => Math.min(c, 1)) });
+  });
+
+  it('ridge: intercept + Σ contributions = the predicted value', () => {
+    const model = servedRegressor(train, new LinearRegression({ alpha: 1 }), true);
+    const predicted = model.estimator.predict(matrixOf(model.view, test));
+    for (let i = 0; i < test.n; i++) {
+      const ex = explainPrediction(model, inputOf(test, i)) as LinearExplanation;
+      expect(ex.method).toBe('linear');
+      const sum = ex.intercept + ex.features.reduce((a, f) => a + f.contribution, 0);
+      expect(Math.abs(sum - predicted[i])).toBeLessThan(1e-9);
+      expect(Math.abs(ex.prediction - predicted[i])).toBeLessThan(1e-12);
+    }
   });
 });
 
@@ -391,11 +452,11 @@ describe('inputs and unsupported models', () => {
     const fake = { ...model, features: model.features, matrixFor: model.matrixFor.bind(model) };
     const json = {
       ...model.json,
-      algorithm: 'logistic-regression',
-      estimator: { format: 'gitml.logistic', version: 1 },
+      algorithm: 'svm',
+      estimator: { format: 'gitml.svm', version: 1 },
     };
     expect(() => explainPrediction({ ...fake, json }, inputOf(test, 0))).toThrow(
-      /logistic-regression model cannot explain.*gaussian-nb/,
+      /a svm model cannot explain.*gaussian-nb/,
     );
   });
 });

@@ -1,12 +1,16 @@
 // explainPrediction: why a served model predicts what it does for one input, as JSON. One implementation
 // for the CLI (`predict --explain`) and the browser predictor. Which explanation depends on the model:
 //   gaussian-nb                        exact per-feature log-likelihood terms, winner vs runner-up
+//   logistic-regression                exact per-feature terms of the log-odds, winner vs runner-up
+//   linear-regression, ridge           exact per-feature terms of the predicted value
 //   random-forest(-regressor)          Saabas path contributions (default) or exact TreeSHAP
 //   knn, knn-regressor                 the k nearest training examples
 // Contributions are computed per feature-view column and reported per dataset feature (their sum).
 // Platform-neutral.
 import type { FeatureViewJSON } from '../feature-view.js';
 import { GAUSSIAN_NB_FORMAT } from '../models/gaussian-nb.js';
+import { LINEAR_REGRESSION_FORMAT } from '../models/linear-regression.js';
+import { LOGISTIC_REGRESSION_FORMAT } from '../models/logistic-regression.js';
 import type { EstimatorJSON, Matrix } from '../models/types.js';
 import type { Category, FeatureSchema } from '../spec.js';
 import type {
@@ -17,6 +21,7 @@ import type {
   TreeExplanation,
 } from './explanation.js';
 import { contributionsByFeature, featuresOfViewRow, featureValue, readInput } from './feature-columns.js';
+import { linearTerms, logisticTerms } from './linear.js';
 import { naiveBayesTerms } from './naive-bayes.js';
 import { isNeighbours, nearestNeighbours } from './neighbours.js';
 import { saabas } from './saabas.js';
@@ -45,6 +50,9 @@ export interface ExplainOptions {
 
 export const EXPLAINED_ALGORITHMS = [
   'gaussian-nb',
+  'logistic-regression',
+  'linear-regression',
+  'ridge',
   'random-forest',
   'random-forest-regressor',
   'knn',
@@ -87,6 +95,31 @@ export function explainPrediction(
       features: contributionsByFeature(view, raw, t.columns),
     };
     return out;
+  }
+
+  if (estimator.format === LOGISTIC_REGRESSION_FORMAT) {
+    const t = logisticTerms(estimator, x);
+    return {
+      method: 'logistic-log-odds',
+      algorithm,
+      predicted: { ...classOf(t.winner), probability: t.probabilities[t.winner] },
+      runnerUp: { ...classOf(t.runnerUp), probability: t.probabilities[t.runnerUp] },
+      intercept: t.intercept,
+      logOdds: t.logOdds,
+      features: contributionsByFeature(view, raw, t.columns),
+    };
+  }
+
+  if (estimator.format === LINEAR_REGRESSION_FORMAT) {
+    const t = linearTerms(estimator, x);
+    return {
+      method: 'linear',
+      algorithm,
+      task: 'regression',
+      intercept: t.intercept,
+      prediction: t.prediction,
+      features: contributionsByFeature(view, raw, t.columns),
+    };
   }
 
   if (isTreeEnsemble(estimator)) {

@@ -38,6 +38,31 @@ export interface NaiveBayesExplanation {
 }
 
 /**
+ * Logistic regression: the log-odds of the winner against the runner-up split exactly into the intercept
+ * term and one term per feature: intercept + Σ contribution = logOdds.
+ */
+export interface LogisticExplanation {
+  method: 'logistic-log-odds';
+  algorithm: string;
+  predicted: ExplainedClass & { probability: number };
+  runnerUp: ExplainedClass & { probability: number };
+  /** The winner's intercept minus the runner-up's: the log-odds at the training mean. */
+  intercept: number;
+  logOdds: number;
+  features: FeatureContribution[];
+}
+
+/** Linear regression: intercept + Σ contribution = the predicted value, exactly. */
+export interface LinearExplanation {
+  method: 'linear';
+  algorithm: string;
+  task: 'regression';
+  intercept: number;
+  prediction: number;
+  features: FeatureContribution[];
+}
+
+/**
  * A tree ensemble: bias + Σ contribution = prediction, where prediction is the predicted class's
  * probability (classification) or the predicted value (regression).
  */
@@ -82,4 +107,9 @@ export interface NeighbourExplanation {
   neighbours: Neighbour[];
 }
 
-export type Explanation = NaiveBayesExplanation | TreeExplanation | NeighbourExplanation;
+export type Explanation =
+  | NaiveBayesExplanation
+  | LogisticExplanation
+  | LinearExplanation
+  | TreeExplanation
+  | NeighbourExplanation;
