@@ -16,6 +16,7 @@ import { saabas } from '../actions/lib/explain/saabas.js';
 import { type TreeEnsemble, treeEnd, treeEnsemble } from '../actions/lib/explain/tree-ensemble.js';
 import { treeShap } from '../actions/lib/explain/tree-shap.js';
 import { GaussianNB } from '../actions/lib/models/gaussian-nb.js';
+import { HistGradientBoosting } from '../actions/lib/models/gradient-boosting.js';
 import { KNearestNeighbors } from '../actions/lib/models/knn.js';
 import { KnnRegressor } from '../actions/lib/models/knn-regressor.js';
 import { LinearRegression } from '../actions/lib/models/linear-regression.js';
@@ -189,6 +190,7 @@ function bruteSaabas(e: TreeEnsemble, output: number, x: ArrayLike<number>) {
   let bias = 0;
   let prediction = 0;
   for (let t = 0; t < e.roots.length; t++) {
+    if (e.treeOutput && e.treeOutput[t] !== output) continue;
     let node = e.roots[t];
     bias += value(node);
     while (e.feature[node] >= 0) {
@@ -198,6 +200,8 @@ function bruteSaabas(e: TreeEnsemble, output: number, x: ArrayLike<number>) {
     }
     prediction += leafValue[node];
   }
+  if (!e.average)
+    return { bias: e.baseline[output] + bias, prediction: e.baseline[output] + prediction, columns };
   const n = e.roots.length;
   return { bias: bias / n, prediction: prediction / n, columns: columns.map((c) => c / n) };
 }
@@ -332,6 +336,81 @@ describe('the committed Wine forest (lazy, as the site loads it)', () => {
         expect(ex.features.map((f) => f.name).sort()).toEqual(model.features.map((f) => f.name).sort());
       }
     }
+  });
+});
+
+describe('hist gradient boosting: the log-odds, winner vs runner-up', () => {
+  function check(model: ServingModel, inputs: Record<string, string | number>[]) {
+    const e = treeEnsemble(model.json.estimator);
+    for (const input of inputs) {
+      const p = model.predictOne(input);
+      for (const trees of ['saabas', 'tree-shap'] as const) {
+        const ex = explainPrediction(model, input, { trees }) as TreeExplanation;
+        expect(ex.explains).toBe('log-odds');
+        expect(ex.predicted?.index).toBe(p.classIndex);
+        const runner = ex.runnerUp!.index;
+        const logOdds = Math.log(p.probabilities[p.classIndex] / p.probabilities[runner]);
+        const sum = ex.bias + ex.features.reduce((a, f) => a + f.contribution, 0);
+        expect(Math.abs(sum - logOdds)).toBeLessThan(1e-9);
+        expect(Math.abs(ex.prediction - logOdds)).toBeLessThan(1e-9);
+        for (let c = 0; c < p.probabilities.length; c++)
+          if (c !== p.classIndex) expect(p.probabilities[runner]).toBeGreaterThanOrEqual(p.probabilities[c]);
+      }
+      // Saabas by brute force, per slot: two classes explain ±(the one score), more the slots' difference.
+      const ex = explainPrediction(model, input) as TreeExplanation;
+      const x = model.matrixFor(
+        model.features,
+        model.features.map((f) => [
+          f.type === 'categorical'
+            ? f.categories!.findIndex((c) => c.value === String(input[f.name]))
+            : Number(input[f.name]),
+        ]),
+        1,
+      ).data;
+      const present = (model.json.estimator as unknown as { classes: number[] }).classes;
+      let columns: Float64Array;
+      if (e.nOutputs === 1) {
+        const sign = ex.predicted!.index === present[1] ? 1 : -1;
+        columns = bruteSaabas(e, 0, x).columns.map((v) => sign * v);
+      } else {
+        const w = bruteSaabas(e, present.indexOf(ex.predicted!.index), x).columns;
+        const r = bruteSaabas(e, present.indexOf(ex.runnerUp!.index), x).columns;
+        columns = w.map((v, j) => v - r[j]);
+      }
+      const expected = byFeature(columns, model);
+      for (const f of ex.features)
+        expect(Math.abs(f.contribution - expected.get(f.name)!)).toBeLessThan(1e-12);
+    }
+  }
+
+  it('three classes (one score per class)', () => {
+    const model = servedClassifier(train, new HistGradientBoosting({ maxIter: 15 }), false);
+    expect(treeEnsemble(model.json.estimator).nOutputs).toBe(3);
+    check(
+      model,
+      Array.from({ length: test.n }, (_, i) => inputOf(test, i)),
+    );
+  });
+
+  it("two classes: the committed Titanic champion's one score", () => {
+    const raw = JSON.parse(readFileSync(new URL('../models/titanic/v3/model.json', import.meta.url), 'utf8'));
+    const model = ServingModel.load(raw, 'titanic');
+    expect(model.json.algorithm).toBe('hist-gradient-boosting');
+    const inputs = [
+      { pclass: '1', sex: 'female', age: 29, sibsp: 0, parch: 0, fare: 211.34, embarked: 'S' },
+      { pclass: '3', sex: 'male', age: 22, sibsp: 1, parch: 0, fare: 7.25, embarked: 'S' },
+      { pclass: '2', sex: 'male', age: 4, sibsp: 1, parch: 1, fare: 23, embarked: 'C' },
+      { pclass: '3', sex: 'female', age: 40, sibsp: 0, parch: 5, fare: 31.3, embarked: 'Q' },
+    ];
+    const inputsForModel = inputs.map((row) =>
+      Object.fromEntries(
+        model.features.map((f) => [
+          f.name,
+          (row as Record<string, string | number>)[f.name] ?? f.categories?.[0].value ?? 0,
+        ]),
+      ),
+    );
+    check(model, inputsForModel);
   });
 });
 

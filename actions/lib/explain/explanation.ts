@@ -63,16 +63,23 @@ export interface LinearExplanation {
 }
 
 /**
- * A tree ensemble: bias + Σ contribution = prediction, where prediction is the predicted class's
- * probability (classification) or the predicted value (regression).
+ * A tree ensemble: bias + Σ contribution = prediction, where prediction is what `explains` names: the
+ * predicted class's probability (a forest classifier), the predicted value (a forest regressor), or the
+ * log-odds log P(predicted) − log P(runner-up) (a boosted model, whose trees add up raw scores).
  */
 export interface TreeExplanation {
   method: 'saabas' | 'tree-shap';
   algorithm: string;
   task: 'classification' | 'regression';
-  /** Classification: the class whose probability is explained (the predicted one). */
+  explains: 'probability' | 'value' | 'log-odds';
+  /** Classification: the class whose probability or log-odds is explained (the predicted one). */
   predicted?: ExplainedClass;
-  /** The forest's mean over trees of the root value: the prediction before any feature is known. */
+  /** Log-odds: the class compared against (the most probable other one). */
+  runnerUp?: ExplainedClass;
+  /**
+   * The prediction before any feature is known: a forest's mean over trees of the root value; a boosted
+   * model's baseline plus the sum of its root values.
+   */
   bias: number;
   prediction: number;
   /**

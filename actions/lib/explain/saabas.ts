@@ -2,7 +2,8 @@
 // passed credits its feature with the change in node value from the node to the child taken. Per tree the
 // credits telescope from the root's value to the leaf's, so over the forest
 //   bias (mean root value) + Σ_j contribution_j = mean leaf value = the forest's prediction,
-// exactly up to rounding. O(depth) per tree. Platform-neutral.
+// exactly up to rounding (a boosted model: its baseline + the sum over trees, its raw score).
+// O(depth) per tree. Platform-neutral.
 import type { TreeEnsemble } from './tree-ensemble.js';
 
 export interface TreeContributions {
@@ -13,6 +14,21 @@ export interface TreeContributions {
   columns: Float64Array;
 }
 
+/** A forest's per-tree sums as its mean over trees; a boosted model's as baseline + sum. In place. */
+export function combine(
+  e: TreeEnsemble,
+  output: number,
+  bias: number,
+  prediction: number,
+  columns: Float64Array,
+): TreeContributions {
+  if (!e.average)
+    return { bias: e.baseline[output] + bias, prediction: e.baseline[output] + prediction, columns };
+  const n = e.roots.length;
+  for (let j = 0; j < columns.length; j++) columns[j] /= n;
+  return { bias: bias / n, prediction: prediction / n, columns };
+}
+
 /** x: one row in view columns. */
 export function saabas(e: TreeEnsemble, output: number, x: ArrayLike<number>): TreeContributions {
   const values = e.values(output);
@@ -21,6 +37,7 @@ export function saabas(e: TreeEnsemble, output: number, x: ArrayLike<number>): T
   let bias = 0;
   let prediction = 0;
   for (let t = 0; t < roots.length; t++) {
+    if (e.treeOutput && e.treeOutput[t] !== output) continue; // a boosted tree of another class
     let node = roots[t];
     bias += values[node];
     for (let j = feature[node]; j >= 0; j = feature[node]) {
@@ -30,7 +47,5 @@ export function saabas(e: TreeEnsemble, output: number, x: ArrayLike<number>): T
     }
     prediction += values[node];
   }
-  const nTrees = roots.length;
-  for (let j = 0; j < columns.length; j++) columns[j] /= nTrees;
-  return { bias: bias / nTrees, prediction: prediction / nTrees, columns };
+  return combine(e, output, bias, prediction, columns);
 }

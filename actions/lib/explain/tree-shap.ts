@@ -4,7 +4,7 @@
 // tree-ensemble.ts), the same weights that define node values, so bias = mean root value and
 //   bias + Σ_j φ_j = the forest's prediction.
 // O(leaves × depth²) per tree. Platform-neutral.
-import type { TreeContributions } from './saabas.js';
+import { combine, type TreeContributions } from './saabas.js';
 import type { TreeEnsemble } from './tree-ensemble.js';
 
 /** The "unique path" of the recursion: one slice per level, each level a copy of its parent's. */
@@ -30,6 +30,7 @@ export function treeShap(e: TreeEnsemble, output: number, x: ArrayLike<number>):
   let bias = 0;
   let prediction = 0;
   for (let t = 0; t < e.roots.length; t++) {
+    if (e.treeOutput && e.treeOutput[t] !== output) continue; // a boosted tree of another class
     const root = e.roots[t];
     bias += values[root];
     let node = root;
@@ -37,9 +38,7 @@ export function treeShap(e: TreeEnsemble, output: number, x: ArrayLike<number>):
     prediction += values[node];
     recurse(e, values, x, columns, path, root, 0, 0, 1, 1, -1);
   }
-  const nTrees = e.roots.length;
-  for (let j = 0; j < columns.length; j++) columns[j] /= nTrees;
-  return { bias: bias / nTrees, prediction: prediction / nTrees, columns };
+  return combine(e, output, bias, prediction, columns);
 }
 
 function recurse(
