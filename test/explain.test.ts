@@ -257,7 +257,7 @@ describe('random forest classifier: Saabas and TreeSHAP', () => {
     expect(e.roots.length).toBe(12);
     for (let i = 0; i < test.n; i++) {
       const input = inputOf(test, i);
-      const ex = explainPrediction(model, input) as TreeExplanation;
+      const ex = explainPrediction(model, input, { trees: 'saabas' }) as TreeExplanation;
       expect(ex.method).toBe('saabas');
       const X = model.matrixFor(FEATURES, test.columns, test.n, [i]);
       const proba = model.predictProba(X);
@@ -295,8 +295,8 @@ describe('random forest classifier: Saabas and TreeSHAP', () => {
         expect(Math.abs(sum - shap.prediction)).toBeLessThan(1e-12);
       }
     }
-    const ex = explainPrediction(model, inputOf(test, 0), { trees: 'tree-shap' }) as TreeExplanation;
-    expect(ex.method).toBe('tree-shap');
+    const ex = explainPrediction(model, inputOf(test, 0)) as TreeExplanation;
+    expect(ex.method).toBe('tree-shap'); // the default: fast enough on the largest committed forest
     const proba = model.predictProba(model.matrixFor(FEATURES, test.columns, test.n, [0]));
     expect(
       Math.abs(ex.bias + ex.features.reduce((a, f) => a + f.contribution, 0) - proba[ex.predicted!.index]),
@@ -357,7 +357,7 @@ describe('hist gradient boosting: the log-odds, winner vs runner-up', () => {
           if (c !== p.classIndex) expect(p.probabilities[runner]).toBeGreaterThanOrEqual(p.probabilities[c]);
       }
       // Saabas by brute force, per slot: two classes explain ±(the one score), more the slots' difference.
-      const ex = explainPrediction(model, input) as TreeExplanation;
+      const ex = explainPrediction(model, input, { trees: 'saabas' }) as TreeExplanation;
       const x = model.matrixFor(
         model.features,
         model.features.map((f) => [
@@ -422,7 +422,7 @@ describe('random forest regressor: Saabas', () => {
     const X = matrixOf(model.view, test);
     const predicted = model.estimator.predict(X);
     for (let i = 0; i < test.n; i++) {
-      const ex = explainPrediction(model, inputOf(test, i)) as TreeExplanation;
+      const ex = explainPrediction(model, inputOf(test, i), { trees: 'saabas' }) as TreeExplanation;
       expect(ex.task).toBe('regression');
       expect(ex.predicted).toBeUndefined();
       const sum = ex.bias + ex.features.reduce((a, f) => a + f.contribution, 0);

@@ -37,6 +37,8 @@ export interface TreeEnsemble {
   leaves: Float64Array;
   /** Deepest leaf's depth over all trees (a root leaf has depth 0). */
   maxDepth: number;
+  /** A leaf's prediction for one output (a leaf node only). */
+  leafValue(node: number, output: number): number;
   /** Per output, every node's value (leaf: its prediction; split: mean of its leaves); built on demand. */
   values(output: number): Float64Array;
 }
@@ -78,8 +80,13 @@ export function treeEnsemble(estimator: EstimatorJSON): TreeEnsemble {
     const splits = splitTable(o.thresholds as number[][]);
     const f = decodeTrees(bytes, o.version as 1 | 2, nTrees as number, p, K, splits, nodeCount, fail);
     const n = f.split.length;
-    const feature = Int32Array.from(f.split, (s) => (s >= 0 ? splits.feature[s] : -1));
-    const threshold = Float64Array.from(f.split, (s) => (s >= 0 ? splits.value[s] : 0));
+    const feature = new Int32Array(n);
+    const threshold = new Float64Array(n);
+    for (let node = 0; node < n; node++) {
+      const s = f.split[node];
+      feature[node] = s >= 0 ? splits.feature[s] : -1;
+      threshold[node] = s >= 0 ? splits.value[s] : 0;
+    }
     // A leaf's `right` is −1 − class when pure, else the index of its class fractions.
     const leafValue = (node: number, c: number) => {
       const r = f.right[node];
@@ -163,9 +170,10 @@ function build(
     roots,
     feature,
     threshold,
-    right: Int32Array.from(right),
+    right,
     leaves,
     maxDepth,
+    leafValue,
     values,
   };
 }
