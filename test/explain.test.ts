@@ -507,7 +507,28 @@ describe('kNN: the nearest training examples', () => {
       expect(ex.neighbours.map((n) => n.value)).toEqual(brute.map((b) => train.targets[b.t]));
       const mean = ex.neighbours.reduce((a, n) => a + n.value!, 0) / 5;
       expect(Math.abs(mean - predicted[i])).toBeLessThan(1e-9);
+      expect(ex.neighbours.every((n) => n.weight === 1)).toBe(true);
     }
+  });
+});
+
+describe('kNN, distance weights', () => {
+  it('each neighbour carries its weight; the weighted mean of their values is the prediction', () => {
+    const reg = servedRegressor(train, new KnnRegressor({ k: 6, weights: 'distance' }), true);
+    const predicted = reg.estimator.predict(matrixOf(reg.view, test));
+    for (let i = 0; i < test.n; i++) {
+      const ex = explainPrediction(reg, inputOf(test, i)) as NeighbourExplanation;
+      ex.neighbours.forEach((n) => {
+        expect(n.weight).toBe(1 / n.distance);
+      });
+      const total = ex.neighbours.reduce((a, n) => a + n.weight, 0);
+      const mean = ex.neighbours.reduce((a, n) => a + n.weight * n.value!, 0) / total;
+      expect(Math.abs(mean - predicted[i])).toBeLessThan(1e-9);
+    }
+    // An exact training row: it takes all the weight.
+    const exact = explainPrediction(reg, inputOf(train, 5)) as NeighbourExplanation;
+    expect(exact.neighbours[0]).toMatchObject({ trainingIndex: 5, distance: 0, weight: 1 });
+    expect(exact.neighbours.slice(1).every((n) => n.distance > 0 && n.weight === 0)).toBe(true);
   });
 });
 

@@ -171,6 +171,7 @@ export function explainPrediction(
         rank: r + 1,
         trainingIndex: t,
         distance: hits.distances[r],
+        weight: voteWeight(hits.weights, hits.distances, r),
         ...(classification ? { label: classOf(hits.y[t]) } : { value: hits.y[t] }),
         features: featuresOfViewRow(view, hits.X.slice(t * hits.cols, (t + 1) * hits.cols)),
       })),
@@ -271,4 +272,11 @@ function scoreOf(e: TreeEnsemble, output: number, x: ArrayLike<number>): number 
     s += e.leafValue(node, output);
   }
   return s;
+}
+
+/** As knn.ts and knn-regressor.ts weigh neighbour r (nearest first). */
+function voteWeight(weights: 'uniform' | 'distance', distances: Float64Array, r: number): number {
+  if (weights === 'uniform') return 1;
+  if (distances[0] === 0) return distances[r] === 0 ? 1 : 0;
+  return 1 / distances[r];
 }

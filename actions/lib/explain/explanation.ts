@@ -97,6 +97,11 @@ export interface Neighbour {
   trainingIndex: number;
   /** Euclidean distance in the model's (standardised) feature view. */
   distance: number;
+  /**
+   * The neighbour's share of the vote or average: 1 each (uniform), 1/distance (distance), or 1 for each
+   * exact match and 0 for the others when some neighbours are at distance 0 (they take all the weight).
+   */
+  weight: number;
   /** Classification: the example's class. */
   label?: ExplainedClass;
   /** Regression: the example's value. */
