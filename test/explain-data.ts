@@ -2,6 +2,8 @@
 // one categorical (one-hot in the view), a 3-class label and a numeric target.
 
 import type { ExplainableModel } from '../actions/lib/explain/explain-prediction.js';
+import type { ScorableModel } from '../actions/lib/explain/holdout-importance.js';
+import type { FeatureTable } from '../actions/lib/feature-table.js';
 import { applyFeatureView, type FeatureViewJSON, fitFeatureView } from '../actions/lib/feature-view.js';
 import { createRng } from '../actions/lib/models/random.js';
 import type { Classifier, EstimatorJSON, Matrix, Regressor } from '../actions/lib/models/types.js';
@@ -93,7 +95,7 @@ export function servedRegressor(
   t: Table,
   estimator: Regressor,
   standardize: boolean,
-): ExplainableModel & { estimator: Regressor; view: FeatureViewJSON } {
+): ExplainableModel & ScorableModel & { estimator: Regressor; view: FeatureViewJSON } {
   const view = viewFor(t, standardize);
   estimator.fit(matrixOf(view, t), t.targets);
   const json: EstimatorJSON = estimator.toJSON();
@@ -102,10 +104,28 @@ export function servedRegressor(
     view,
     json: { algorithm: estimator.algorithm, label: { classes: [] }, view, estimator: json },
     features: view.features,
-    matrixFor: (schema, columns, nRows) => {
+    matrixFor: (
+      schema: readonly FeatureSchema[],
+      columns: readonly ArrayLike<number>[],
+      nRows: number,
+      rows?: readonly number[],
+    ) => {
       const index = new Map(schema.map((f, j) => [f.name, j]));
-      return applyFeatureView(view, (name) => columns[index.get(name)!], nRows);
+      return applyFeatureView(view, (name) => columns[index.get(name)!], nRows, rows);
     },
+  };
+}
+
+/** The table as a feature table (ids and times are not read by the explanations). */
+export function featureTableOf(t: Table): FeatureTable {
+  return {
+    rows: t.n,
+    ids: Float64Array.from({ length: t.n }, (_, i) => i + 1),
+    eventTimes: new Float64Array(t.n),
+    sources: new Uint8Array(t.n),
+    columns: t.columns,
+    labels: t.labels,
+    targets: t.targets,
   };
 }
 

@@ -2,6 +2,7 @@
 // (test/fixtures/sklearn/explain_permutation.py), and one-hot columns moving together.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { holdoutImportance } from '../actions/lib/explain/holdout-importance.js';
 import {
   accuracyScorer,
   negativeMaeScorer,
@@ -11,8 +12,17 @@ import {
 import type { FeatureViewJSON } from '../actions/lib/feature-view.js';
 import { GaussianNB } from '../actions/lib/models/gaussian-nb.js';
 import { KnnRegressor } from '../actions/lib/models/knn-regressor.js';
+import { RandomForestRegressor } from '../actions/lib/models/random-forest-regressor.js';
 import { fromRows, type Matrix } from '../actions/lib/models/types.js';
-import { CLASSES, FEATURES, makeTable, matrixOf, servedClassifier } from './explain-data.js';
+import {
+  CLASSES,
+  FEATURES,
+  featureTableOf,
+  makeTable,
+  matrixOf,
+  servedClassifier,
+  servedRegressor,
+} from './explain-data.js';
 
 interface Reference {
   baseline: number;
@@ -144,5 +154,53 @@ describe('a categorical feature is permuted as one', () => {
     expect(() => permutationImportance(view, fromRows(fixture.holdoutX), scorer, { nRepeats: 0 })).toThrow(
       /nRepeats must be an integer >= 1/,
     );
+  });
+});
+
+describe('holdout importance of a served model', () => {
+  const train = makeTable(200, 31);
+  const hold = makeTable(80, 32);
+  const table = featureTableOf(hold);
+  const rows = Array.from({ length: 70 }, (_, i) => i + 5);
+
+  it('classifier: accuracy on the labelled holdout rows (unlabelled ones skipped)', () => {
+    const model = servedClassifier(train, new GaussianNB(), false);
+    const labels = Int32Array.from(hold.labels);
+    labels[10] = -1;
+    labels[11] = -1;
+    const result = holdoutImportance(model, FEATURES, { ...table, labels }, rows, { seed: 3 });
+    const kept = rows.filter((i) => i !== 10 && i !== 11);
+    const direct = permutationImportance(
+      model.json.view,
+      model.matrixFor(FEATURES, hold.columns, hold.n, kept),
+      accuracyScorer(
+        (X) => model.predictProba(X),
+        CLASSES.length,
+        kept.map((i) => hold.labels[i]),
+      ),
+      { seed: 3 },
+    );
+    expect(result).toEqual(direct);
+    expect(result.rows).toBe(68);
+    expect(result.scoring).toBe('accuracy');
+  });
+
+  it('regressor: negative MAE of the predicted values', () => {
+    const model = servedRegressor(train, new RandomForestRegressor({ nTrees: 10, seed: 1 }), false);
+    const forest = model.estimator;
+    const result = holdoutImportance(model, FEATURES, table, rows, { nRepeats: 2 });
+    const X = model.matrixFor(FEATURES, hold.columns, hold.n, rows);
+    const direct = permutationImportance(
+      model.view,
+      X,
+      negativeMaeScorer(
+        (M) => Float64Array.from(forest.predict(M)),
+        rows.map((i) => hold.targets[i]),
+      ),
+      { nRepeats: 2 },
+    );
+    expect(result).toEqual(direct);
+    expect(result.scoring).toBe('neg-mean-absolute-error');
+    expect(result.baseline).toBeLessThan(0);
   });
 });
