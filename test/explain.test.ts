@@ -15,6 +15,7 @@ import { naiveBayesTerms } from '../actions/lib/explain/naive-bayes.js';
 import { saabas } from '../actions/lib/explain/saabas.js';
 import { type TreeEnsemble, treeEnd, treeEnsemble } from '../actions/lib/explain/tree-ensemble.js';
 import { treeShap } from '../actions/lib/explain/tree-shap.js';
+import { applyFeatureView } from '../actions/lib/feature-view.js';
 import { GaussianNB } from '../actions/lib/models/gaussian-nb.js';
 import { HistGradientBoosting } from '../actions/lib/models/gradient-boosting.js';
 import { KNearestNeighbors } from '../actions/lib/models/knn.js';
@@ -33,6 +34,7 @@ import {
   rowOf,
   servedClassifier,
   servedRegressor,
+  viewFor,
 } from './explain-data.js';
 
 const train = makeTable(300, 1);
@@ -529,6 +531,52 @@ describe('kNN, distance weights', () => {
     const exact = explainPrediction(reg, inputOf(train, 5)) as NeighbourExplanation;
     expect(exact.neighbours[0]).toMatchObject({ trainingIndex: 5, distance: 0, weight: 1 });
     expect(exact.neighbours.slice(1).every((n) => n.distance > 0 && n.weight === 0)).toBe(true);
+  });
+});
+
+describe('a categorical feature as one ordinal view column', () => {
+  // The view may code a categorical feature as its code in one column instead of one-hot columns.
+  const base = viewFor(train, false);
+  const view = {
+    ...base,
+    columns: [
+      ...base.columns.filter((c) => c.code === undefined),
+      { feature: 'colour', center: 1, scale: 0.5 },
+    ],
+  };
+  const index = new Map(FEATURES.map((f, j) => [f.name, j]));
+  const X = applyFeatureView(view, (name) => train.columns[index.get(name)!], train.n);
+  const parts = {
+    dataset: 'shapes',
+    params: {},
+    label: { name: 'size', title: 'Size', classes: CLASSES },
+    view,
+  };
+
+  it('a forest: the feature contributes its one column; bias + Σ = probability', () => {
+    const forest = new RandomForest({ nTrees: 8, seed: 2 }).fit(X, train.labels, 3);
+    const model = ServingModel.create({ ...parts, algorithm: 'random-forest' }, forest);
+    for (let i = 0; i < 10; i++) {
+      const input = inputOf(test, i);
+      const p = model.predictOne(input);
+      const ex = explainPrediction(model, input, { trees: 'saabas' }) as TreeExplanation;
+      const sum = ex.bias + ex.features.reduce((a, f) => a + f.contribution, 0);
+      expect(Math.abs(sum - p.probabilities[p.classIndex])).toBeLessThan(1e-9);
+      const x = model.matrixFor(FEATURES, test.columns, test.n, [i]).data;
+      const brute = bruteSaabas(treeEnsemble(model.json.estimator), p.classIndex, x);
+      expect(ex.features.find((f) => f.name === 'colour')?.contribution).toBeCloseTo(brute.columns[3], 12);
+    }
+  });
+
+  it("kNN: each neighbour's category comes back from its scaled code", () => {
+    const knn = new KNearestNeighbors({ k: 4 }).fit(X, train.labels, 3);
+    const model = ServingModel.create({ ...parts, algorithm: 'knn' }, knn);
+    const ex = explainPrediction(model, inputOf(test, 1)) as NeighbourExplanation;
+    for (const n of ex.neighbours) {
+      const colour = n.features.find((f) => f.name === 'colour')!;
+      expect(colour.value).toBe(inputOf(train, n.trainingIndex).colour);
+      expect(colour.valueLabel).toBe(FEATURES[1].categories!.find((c) => c.value === colour.value)!.label);
+    }
   });
 });
 
