@@ -327,6 +327,15 @@ describe('the committed Wine forest (lazy, as the site loads it)', () => {
     return input;
   });
 
+  it('the same explanation, byte for byte, whether the forest was loaded lazily or whole', () => {
+    const whole = ServingModel.load(JSON.parse(JSON.stringify(raw)), 'wine');
+    for (const input of inputs.slice(0, 3)) {
+      expect(JSON.stringify(explainPrediction(whole, input))).toBe(
+        JSON.stringify(explainPrediction(model, input)),
+      );
+    }
+  });
+
   it('Saabas and TreeSHAP both sum to the predicted class probability from predictProba', () => {
     for (const input of inputs) {
       const p = model.predictOne(input);
