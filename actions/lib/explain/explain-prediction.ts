@@ -44,8 +44,8 @@ export interface ExplainableModel {
 
 export interface ExplainOptions {
   /**
-   * Tree ensembles: exact path-dependent TreeSHAP (default: 33–39 ms of CPU per prediction on the Wine
-   * forest in Node, under the 50 ms budget) or Saabas path contributions (0.2–0.4 ms: for slow devices).
+   * Tree ensembles: exact path-dependent TreeSHAP (default: 24–30 ms per prediction on the Wine forest in
+   * Node, under the 50 ms budget) or Saabas path contributions (0.2 ms: for slow devices).
    */
   trees?: 'tree-shap' | 'saabas';
 }

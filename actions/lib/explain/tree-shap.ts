@@ -15,9 +15,27 @@ interface PathBuffers {
   weight: Float64Array;
 }
 
+const silentCache = new WeakMap<Float64Array, Uint8Array>();
+
+/**
+ * 1 for a node whose leaves all predict exactly 0 for this output: its subtree adds nothing to any φ, so
+ * the recursion skips it (exactly). For a forest's class most leaves are pure leaves of other classes.
+ */
+function silentSubtrees(e: TreeEnsemble, values: Float64Array): Uint8Array {
+  let silent = silentCache.get(values);
+  if (silent) return silent;
+  const n = e.feature.length;
+  silent = new Uint8Array(n);
+  for (let node = n - 1; node >= 0; node--)
+    silent[node] = e.feature[node] < 0 ? +(values[node] === 0) : silent[node + 1] & silent[e.right[node]];
+  silentCache.set(values, silent);
+  return silent;
+}
+
 /** x: one row in view columns. */
 export function treeShap(e: TreeEnsemble, output: number, x: ArrayLike<number>): TreeContributions {
   const values = e.values(output);
+  const silent = silentSubtrees(e, values);
   const columns = new Float64Array(e.nFeatures);
   // Level d's slice (d + 1 elements) starts right after its parent's; d <= maxDepth + 1 along any path.
   const size = ((e.maxDepth + 3) * (e.maxDepth + 4)) / 2;
@@ -36,7 +54,7 @@ export function treeShap(e: TreeEnsemble, output: number, x: ArrayLike<number>):
     let node = root;
     while (e.feature[node] >= 0) node = x[e.feature[node]] <= e.threshold[node] ? node + 1 : e.right[node];
     prediction += values[node];
-    recurse(e, values, x, columns, path, root, 0, 0, 1, 1, -1);
+    recurse(e, values, silent, x, columns, path, root, 0, 0, 1, 1, -1);
   }
   return combine(e, output, bias, prediction, columns);
 }
@@ -44,6 +62,7 @@ export function treeShap(e: TreeEnsemble, output: number, x: ArrayLike<number>):
 function recurse(
   e: TreeEnsemble,
   values: Float64Array,
+  silent: Uint8Array,
   x: ArrayLike<number>,
   phi: Float64Array,
   path: PathBuffers,
@@ -54,6 +73,7 @@ function recurse(
   oneFraction: number,
   featureIndex: number,
 ): void {
+  if (silent[node]) return;
   // This level's path: a copy of the parent's (depth elements), then extended by one.
   const at = parentAt + depth;
   for (let i = 0; i < depth; i++) {
@@ -90,8 +110,21 @@ function recurse(
     unwind(path, at, d, k);
     d--;
   }
-  recurse(e, values, x, phi, path, hot, at, d + 1, (e.leaves[hot] / cover) * incomingZero, incomingOne, j);
-  recurse(e, values, x, phi, path, cold, at, d + 1, (e.leaves[cold] / cover) * incomingZero, 0, j);
+  recurse(
+    e,
+    values,
+    silent,
+    x,
+    phi,
+    path,
+    hot,
+    at,
+    d + 1,
+    (e.leaves[hot] / cover) * incomingZero,
+    incomingOne,
+    j,
+  );
+  recurse(e, values, silent, x, phi, path, cold, at, d + 1, (e.leaves[cold] / cover) * incomingZero, 0, j);
 }
 
 function extend(
