@@ -285,19 +285,7 @@ export class ServingModel {
    * Throws a RangeError naming the feature for a missing, non-numeric, out-of-range or unknown value.
    */
   predictOne(input: Record<string, string | number>): Prediction {
-    if (typeof input !== 'object' || input === null || Array.isArray(input))
-      throw new RangeError('the input must be an object by feature name');
-    const cols = this.features.map((f) => {
-      const raw: unknown = input[f.name];
-      if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number')
-        throw new RangeError(`'${f.name}' = ${JSON.stringify(raw)} is not a number or text`);
-      const text = typeof raw === 'number' ? String(raw) : ((raw as string | null | undefined) ?? '').trim();
-      // The same rules as every stored row (checkValue): a number, in the valid range, a known category.
-      const reason = checkValue(f, text);
-      if (reason) throw new RangeError(reason);
-      if (f.type === 'categorical') return [(f.categories ?? []).findIndex((c) => c.value === text)];
-      return [Number(text)];
-    });
+    const cols = readModelInput(this.features, input).map((v) => [v]);
     const X = this.matrixFor(this.features, cols, 1);
     if (this.task === 'regression') {
       const v = this.predictValues(X);
@@ -313,4 +301,27 @@ export class ServingModel {
   toJSON(): ModelJSON {
     return this.json;
   }
+}
+
+/**
+ * One input given as text or numbers by feature name (the browser form, the CLI), as the model's numbers:
+ * categorical values as codes. Throws a RangeError naming the feature for a missing, non-numeric,
+ * out-of-range or unknown value — the same rules as every stored row (checkValue).
+ */
+export function readModelInput(
+  features: readonly FeatureSchema[],
+  input: Record<string, string | number>,
+): number[] {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new RangeError('the input must be an object by feature name');
+  return features.map((f) => {
+    const raw: unknown = input[f.name];
+    if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number')
+      throw new RangeError(`'${f.name}' = ${JSON.stringify(raw)} is not a number or text`);
+    const text = typeof raw === 'number' ? String(raw) : ((raw as string | null | undefined) ?? '').trim();
+    const reason = checkValue(f, text);
+    if (reason) throw new RangeError(reason);
+    if (f.type === 'categorical') return (f.categories ?? []).findIndex((c) => c.value === text);
+    return Number(text);
+  });
 }

@@ -12,6 +12,7 @@ import {
   type SplitPositions,
   seededSplits,
 } from '../../lib/evaluation.js';
+import { explainPrediction } from '../../lib/explain/explain-prediction.js';
 import { FeatureGroup } from '../../lib/feature-group.js';
 import { jsonSyntaxProblem } from '../../lib/json.js';
 import type { RegressionMetrics } from '../../lib/metrics.js';
@@ -296,7 +297,7 @@ export const evaluateCommand: Command = {
       const categorical = featureSchema(spec)
         .filter((x) => x.type === 'categorical')
         .map((x) => x.name);
-      if (!f || f.type !== 'categorical')
+      if (f?.type !== 'categorical')
         throw new UsageError(
           `--by ${name}: not a categorical feature of ${spec.name}${categorical.length ? ` (its categorical features: ${categorical.join(', ')})` : ' (it has none)'}`,
         );
@@ -588,8 +589,12 @@ export const promoteCommand: Command = {
 export const predictCommand: Command = {
   name: 'predict',
   summary: "Predict one input with the champion: JSON by feature name (the model card's input example)",
-  usage: 'predict --dataset NAME \'{"feature": value, …}\' [--version N]',
-  options: { dataset: { type: 'string', short: 'd' }, version: { type: 'string' } },
+  usage: 'predict --dataset NAME \'{"feature": value, …}\' [--version N] [--explain]',
+  options: {
+    dataset: { type: 'string', short: 'd' },
+    version: { type: 'string' },
+    explain: { type: 'boolean' },
+  },
   run(ctx) {
     const name = stringOpt(ctx, 'dataset');
     if (!name || name === 'all') throw new UsageError('predict needs --dataset NAME');
@@ -640,6 +645,8 @@ export const predictCommand: Command = {
         class: model.classes[p.classIndex].value,
         label: model.classes[p.classIndex].label,
         probabilities: Object.fromEntries(model.classes.map((c, i) => [c.value, p.probabilities[i]])),
+        // --explain: why, with the numbers the predictor page shows (one implementation, explain/*).
+        ...(ctx.values.explain === true ? { explanation: explainPrediction(model, input) } : {}),
       }),
     );
     return EXIT.ok;
