@@ -35,6 +35,7 @@ import {
 } from '../../lib/pipelines/train.js';
 import { mergeTrainShards, trainShard } from '../../lib/pipelines/train-shards.js';
 import { predictionInput } from '../../lib/predict-input.js';
+import { formatPredictedValue } from '../../lib/predicted-value.js';
 import { type Shard, shardText } from '../../lib/sharding.js';
 import { type DatasetSpec, featureSchema, taskOf } from '../../lib/spec.js';
 import { algorithmsOf, SPLIT_KINDS, type SplitKind } from '../../lib/training.js';
@@ -626,9 +627,8 @@ export const predictCommand: Command = {
     const p = model.predictOne(input);
     if (model.task === 'regression') {
       const l = model.json.label;
-      // Two decimals beyond the label's own, as the prediction log keeps them.
-      const round = (x: number | undefined) =>
-        x === undefined || l.decimals === undefined ? x : Number(x.toFixed(l.decimals + 2));
+      // As the prediction log keeps them (predicted-value.ts): the label's decimals + 2, shortest form.
+      const round = (x: number | undefined) => (x === undefined ? x : Number(formatPredictedValue(x, l)));
       ctx.out(
         JSON.stringify({
           value: round(p.value),
@@ -636,6 +636,7 @@ export const predictCommand: Command = {
           high: round(p.high),
           ...(l.unit ? { unit: l.unit } : {}),
           interval: '10th–90th percentile',
+          ...(ctx.values.explain === true ? { explanation: explainPrediction(model, input) } : {}),
         }),
       );
       return EXIT.ok;
