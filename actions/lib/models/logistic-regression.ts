@@ -4,7 +4,7 @@
 // (the pipeline's feature view does it, as a StandardScaler would). Classes with no training rows get
 // probability 0, as they would in a model that never saw them. Platform-neutral.
 
-import { choleskySolve } from './cholesky.js';
+import { choleskyFactor, choleskySolveFactored } from './cholesky.js';
 import { type LbfgsResult, minimizeLbfgs } from './lbfgs.js';
 import { symmetricEigen } from './symmetric-eigen.js';
 import {
@@ -38,9 +38,13 @@ export const LOGISTIC_REGRESSION_FORMAT = 'gitml.logistic-regression';
 const FORMAT_VERSION = 1;
 /** Newton polishing forms and decomposes the full Hessian: only for models up to this many parameters. */
 const MAX_NEWTON_PARAMETERS = 400;
-const NEWTON_STEPS = 8;
+/** Newton steps at most, and Hessians formed at most (one Hessian can serve several steps). */
+const NEWTON_STEPS = 16;
+const NEWTON_HESSIANS = 8;
 /** Rows per block of the loss evaluation (their feature values stay in cache). */
 const BLOCK_ROWS = 512;
+/** Rows whose softmax normalisers are multiplied before one log (a power of 2; K^32 stays finite). */
+const LOG_RUN = 32;
 /** Gradient size (mean loss) from which Newton steps take over from L-BFGS. */
 const NEWTON_START = 1e-4;
 
@@ -297,6 +301,9 @@ interface Objective {
  * loss is flat along one direction (adding one constant to every intercept changes no probability) and
  * the gradient has no component along it, so that direction is pinned by adding λuuᵀ to H: the step is
  * then H's pseudo-inverse applied to g, by Cholesky. The eigen-decomposition is the fallback.
+ * Forming H costs many loss evaluations, so one H (and its factor) serves several steps while each still
+ * cuts the gradient tenfold (near the optimum a frozen Hessian converges nearly as fast as a fresh one);
+ * it is formed again where the stale one stops doing so.
  */
 function newtonPolish(
   objective: Objective,
@@ -309,19 +316,28 @@ function newtonPolish(
   const trial = new Float64Array(m);
   const gTrial = new Float64Array(m);
   objective.value(result.x, g);
+  let solve: ((v: Float64Array) => Float64Array) | null = null;
+  let fresh = false;
+  let hessians = 0;
   for (let step = 0; step < NEWTON_STEPS && result.gradMax > tol; step++) {
-    const H = objective.hessian(result.x);
-    if (flat) {
-      let scale = 0;
-      for (let r = 0; r < m; r++) scale += H[r * m + r] / m;
-      for (let r = 0; r < m; r++) for (let c = 0; c < m; c++) H[r * m + c] += scale * flat[r] * flat[c];
+    if (!solve) {
+      if (hessians === NEWTON_HESSIANS) break;
+      solve = hessianSolver(objective.hessian(result.x), m, flat);
+      hessians++;
+      fresh = true;
     }
-    const direction = choleskySolve(H, g, m) ?? pseudoInverseSolve(H, g, m);
+    const direction = solve(g);
     for (let r = 0; r < m; r++) trial[r] = result.x[r] - direction[r];
     const f = objective.value(trial, gTrial);
     let gradMax = 0;
     for (let r = 0; r < m; r++) gradMax = Math.max(gradMax, Math.abs(gTrial[r]));
-    if (!(gradMax < result.gradMax)) break;
+    if (!(gradMax < result.gradMax)) {
+      if (fresh) break;
+      solve = null; // a stale Hessian failed: retry from here with a fresh one
+      continue;
+    }
+    if (gradMax > 0.1 * result.gradMax) solve = null;
+    fresh = false;
     result.x.set(trial);
     g.set(gTrial);
     result.f = f;
@@ -329,6 +345,22 @@ function newtonPolish(
     result.iterations++;
   }
   result.converged = result.gradMax <= tol;
+}
+
+/** v ↦ H⁻¹v for the Hessian H (modified in place: the flat direction pinned), factored once. */
+function hessianSolver(
+  H: Float64Array,
+  m: number,
+  flat: Float64Array | null,
+): (v: Float64Array) => Float64Array {
+  if (flat) {
+    let scale = 0;
+    for (let r = 0; r < m; r++) scale += H[r * m + r] / m;
+    for (let r = 0; r < m; r++) for (let c = 0; c < m; c++) H[r * m + c] += scale * flat[r] * flat[c];
+  }
+  const L = choleskyFactor(H, m);
+  if (L) return (v) => choleskySolveFactored(L, v, m);
+  return (v) => pseudoInverseSolve(H, v, m);
 }
 
 /** H⁺g with eigenvalues below 1e-12 of the largest dropped. */
@@ -487,21 +519,36 @@ function softmaxObjective(X: Matrix, y: Int32Array, K: number, C: number): Objec
     for (let start = 0; start < n; start += BLOCK_ROWS) {
       const len = Math.min(BLOCK_ROWS, n - start);
       blockScores(X, coef, intercept, K, start, len, z);
+      // Σ log(sums) as the log of running products: each row's sum lies in [1, K], so LOG_RUN of them
+      // cannot overflow, and one log serves them all (the gradient does not depend on it).
+      let product = 1;
       for (let i = 0; i < len; i++) {
-        let max = Number.NEGATIVE_INFINITY;
-        for (let k = 0; k < K; k++) max = Math.max(max, z[k * BLOCK_ROWS + i]);
+        let max = z[i];
+        let top = 0;
+        for (let k = 1; k < K; k++) {
+          if (z[k * BLOCK_ROWS + i] > max) {
+            max = z[k * BLOCK_ROWS + i];
+            top = k;
+          }
+        }
         const yi = y[start + i];
         loss += max - z[yi * BLOCK_ROWS + i];
         let sum = 0;
         for (let k = 0; k < K; k++) {
-          const e = Math.exp(z[k * BLOCK_ROWS + i] - max);
+          // The largest score's term is exp(0) = 1: no call for it.
+          const e = k === top ? 1 : Math.exp(z[k * BLOCK_ROWS + i] - max);
           z[k * BLOCK_ROWS + i] = e;
           sum += e;
         }
-        loss += Math.log(sum);
+        product *= sum;
+        if ((i & (LOG_RUN - 1)) === LOG_RUN - 1) {
+          loss += Math.log(product);
+          product = 1;
+        }
         for (let k = 0; k < K; k++) z[k * BLOCK_ROWS + i] /= sum;
         z[yi * BLOCK_ROWS + i] -= 1;
       }
+      loss += Math.log(product);
       addBlockGradient(X, z, K, start, len, g);
     }
     let penalty = 0;
