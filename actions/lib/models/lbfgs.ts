@@ -17,6 +17,8 @@ export interface LbfgsOptions {
 export interface LbfgsResult {
   x: Float64Array;
   f: number;
+  /** Gradient at x (a caller that goes on from x needs no evaluation to know it). */
+  g: Float64Array;
   iterations: number;
   /** Largest |gradient component| at x. */
   gradMax: number;
@@ -106,7 +108,7 @@ export function minimizeLbfgs(
       break;
     }
   }
-  return { x, f, iterations, gradMax, converged: gradMax <= options.gtol };
+  return { x, f, g, iterations, gradMax, converged: gradMax <= options.gtol };
 }
 
 /**

@@ -312,10 +312,9 @@ function newtonPolish(
   flat: Float64Array | null,
 ): void {
   const m = result.x.length;
-  const g = new Float64Array(m);
+  const g = result.g;
   const trial = new Float64Array(m);
   const gTrial = new Float64Array(m);
-  objective.value(result.x, g);
   let solve: ((v: Float64Array) => Float64Array) | null = null;
   let fresh = false;
   let hessians = 0;
