@@ -659,7 +659,10 @@ function blockScores(
   }
 }
 
-/** Adds Σ_i r_ki x_i (weights) and Σ_i r_ki (intercept) of a block into g, per weight row k (unscaled). */
+/**
+ * Adds Σ_i r_ki x_i (weights) and Σ_i r_ki (intercept) of a block into g, per weight row k (unscaled).
+ * Four features per pass: each residual is loaded once for four sums.
+ */
 function addBlockGradient(
   X: Matrix,
   r: Float64Array,
@@ -672,17 +675,33 @@ function addBlockGradient(
   for (let k = 0; k < rows; k++) {
     const o = k * BLOCK_ROWS;
     const at = k * (p + 1);
-    for (let j = 0; j < p; j++) {
-      const col = j * n + start;
+    let j = 0;
+    for (; j + 4 <= p; j += 4) {
+      const c0 = j * n + start;
+      const c1 = c0 + n;
+      const c2 = c1 + n;
+      const c3 = c2 + n;
       let s0 = 0;
       let s1 = 0;
-      let i = 0;
-      for (; i + 2 <= len; i += 2) {
-        s0 += data[col + i] * r[o + i];
-        s1 += data[col + i + 1] * r[o + i + 1];
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < len; i++) {
+        const ri = r[o + i];
+        s0 += data[c0 + i] * ri;
+        s1 += data[c1 + i] * ri;
+        s2 += data[c2 + i] * ri;
+        s3 += data[c3 + i] * ri;
       }
-      if (i < len) s0 += data[col + i] * r[o + i];
-      g[at + j] += s0 + s1;
+      g[at + j] += s0;
+      g[at + j + 1] += s1;
+      g[at + j + 2] += s2;
+      g[at + j + 3] += s3;
+    }
+    for (; j < p; j++) {
+      const col = j * n + start;
+      let s0 = 0;
+      for (let i = 0; i < len; i++) s0 += data[col + i] * r[o + i];
+      g[at + j] += s0;
     }
     let s = 0;
     for (let i = 0; i < len; i++) s += r[o + i];
