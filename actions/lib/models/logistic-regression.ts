@@ -420,39 +420,59 @@ function pseudoInverseSolve(H: Float64Array, g: Float64Array, m: number): Float6
 
 /**
  * For each of T row weightings w_t (w[t * n + i]), the q × q matrix Σ_i w_ti a_i a_iᵀ with a_i = row i of
- * X and a trailing 1; returned as T full symmetric matrices, out[t * q * q + r * q + c]. One pass: per
- * row block (kept in cache) and feature pair, the products x_ij x_ik are formed once for all T weightings.
+ * X and a trailing 1; returned as T full symmetric matrices, out[t * q * q + r * q + c]. Per row block
+ * (kept in cache), weighting and column j: the weighted column is formed once, then dotted with four
+ * columns k >= j per pass (one load of it for four sums).
  */
 function weightedGrams(X: Matrix, w: Float64Array, T: number): Float64Array {
   const { rows: n, cols: p, data } = X;
   const q = p + 1;
   const out = new Float64Array(T * q * q);
-  const prod = new Float64Array(BLOCK_ROWS);
+  const wx = new Float64Array(BLOCK_ROWS);
   for (let start = 0; start < n; start += BLOCK_ROWS) {
     const len = Math.min(BLOCK_ROWS, n - start);
-    for (let j = 0; j < q; j++) {
-      for (let k = j; k < q; k++) {
-        if (k < p) {
+    for (let t = 0; t < T; t++) {
+      const wt = t * n + start;
+      const o = t * q * q;
+      for (let j = 0; j < q; j++) {
+        if (j < p) {
           const cj = j * n + start;
-          const ck = k * n + start;
-          for (let i = 0; i < len; i++) prod[i] = data[cj + i] * data[ck + i];
-        } else if (j < p) {
-          prod.set(data.subarray(j * n + start, j * n + start + len));
+          for (let i = 0; i < len; i++) wx[i] = w[wt + i] * data[cj + i];
         } else {
-          prod.fill(1, 0, len);
+          wx.set(w.subarray(wt, wt + len));
         }
-        for (let t = 0; t < T; t++) {
-          const wt = t * n + start;
+        let k = j;
+        for (; k + 4 <= p; k += 4) {
+          const c0 = k * n + start;
+          const c1 = c0 + n;
+          const c2 = c1 + n;
+          const c3 = c2 + n;
           let s0 = 0;
           let s1 = 0;
-          let i = 0;
-          for (; i + 2 <= len; i += 2) {
-            s0 += w[wt + i] * prod[i];
-            s1 += w[wt + i + 1] * prod[i + 1];
+          let s2 = 0;
+          let s3 = 0;
+          for (let i = 0; i < len; i++) {
+            const v = wx[i];
+            s0 += v * data[c0 + i];
+            s1 += v * data[c1 + i];
+            s2 += v * data[c2 + i];
+            s3 += v * data[c3 + i];
           }
-          if (i < len) s0 += w[wt + i] * prod[i];
-          out[t * q * q + j * q + k] += s0 + s1;
+          out[o + j * q + k] += s0;
+          out[o + j * q + k + 1] += s1;
+          out[o + j * q + k + 2] += s2;
+          out[o + j * q + k + 3] += s3;
         }
+        for (; k < p; k++) {
+          const ck = k * n + start;
+          let s = 0;
+          for (let i = 0; i < len; i++) s += wx[i] * data[ck + i];
+          out[o + j * q + k] += s;
+        }
+        // The trailing column of ones.
+        let s = 0;
+        for (let i = 0; i < len; i++) s += wx[i];
+        out[o + j * q + p] += s;
       }
     }
   }
