@@ -418,21 +418,26 @@ function pseudoInverseSolve(H: Float64Array, g: Float64Array, m: number): Float6
   return out;
 }
 
+/** Writes the T row weightings of rows [start, start + len) into w[t * BLOCK_ROWS + i]. */
+type BlockWeights = (start: number, len: number, w: Float64Array) => void;
+
 /**
- * For each of T row weightings w_t (w[t * n + i]), the q × q matrix Σ_i w_ti a_i a_iᵀ with a_i = row i of
- * X and a trailing 1; returned as T full symmetric matrices, out[t * q * q + r * q + c]. Per row block
- * (kept in cache), weighting and column j: the weighted column is formed once, then dotted with four
- * columns k >= j per pass (one load of it for four sums).
+ * For each of T row weightings w_t, the q × q matrix Σ_i w_ti a_i a_iᵀ with a_i = row i of X and a
+ * trailing 1; returned as T full symmetric matrices, out[t * q * q + r * q + c]. The weights come block
+ * by block (no n-long arrays). Per row block (kept in cache), weighting and column j: the weighted column
+ * is formed once, then dotted with four columns k >= j per pass (one load of it for four sums).
  */
-function weightedGrams(X: Matrix, w: Float64Array, T: number): Float64Array {
+function weightedGrams(X: Matrix, T: number, weigh: BlockWeights): Float64Array {
   const { rows: n, cols: p, data } = X;
   const q = p + 1;
   const out = new Float64Array(T * q * q);
   const wx = new Float64Array(BLOCK_ROWS);
+  const w = new Float64Array(T * BLOCK_ROWS);
   for (let start = 0; start < n; start += BLOCK_ROWS) {
     const len = Math.min(BLOCK_ROWS, n - start);
+    weigh(start, len, w);
     for (let t = 0; t < T; t++) {
-      const wt = t * n + start;
+      const wt = t * BLOCK_ROWS;
       const o = t * q * q;
       for (let j = 0; j < q; j++) {
         if (j < p) {
@@ -488,14 +493,15 @@ function binaryObjective(X: Matrix, y: Int32Array, C: number): Objective {
   const { rows: n, cols: p } = X;
   const hessian = (x: Float64Array): Float64Array => {
     const { coef, intercept } = unpack(x, 1, p);
-    const z = linearScores(X, coef, intercept, 1);
-    const w = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const s = sigmoid(z[i]);
-      w[i] = s * (1 - s);
-    }
+    const zb = new Float64Array(BLOCK_ROWS);
     const q = p + 1;
-    const H = weightedGrams(X, w, 1);
+    const H = weightedGrams(X, 1, (start, len, w) => {
+      blockScores(X, coef, intercept, 1, start, len, zb);
+      for (let i = 0; i < len; i++) {
+        const s = sigmoid(zb[i]);
+        w[i] = s * (1 - s);
+      }
+    });
     for (let k = 0; k < H.length; k++) H[k] /= n;
     for (let j = 0; j < p; j++) H[j * q + j] += 1 / (C * n);
     return H;
@@ -531,23 +537,8 @@ function binaryObjective(X: Matrix, y: Int32Array, C: number): Objective {
 /** Mean over rows of the multinomial log-loss plus ‖W‖²/(2Cn). */
 function softmaxObjective(X: Matrix, y: Int32Array, K: number, C: number): Objective {
   const { rows: n, cols: p } = X;
-  const probabilities = (x: Float64Array): Float64Array => {
-    const { coef, intercept } = unpack(x, K, p);
-    const z = linearScores(X, coef, intercept, K);
-    for (let i = 0; i < n; i++) {
-      let max = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < K; k++) max = Math.max(max, z[k * n + i]);
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        z[k * n + i] = Math.exp(z[k * n + i] - max);
-        sum += z[k * n + i];
-      }
-      for (let k = 0; k < K; k++) z[k * n + i] /= sum;
-    }
-    return z;
-  };
   const hessian = (x: Float64Array): Float64Array => {
-    const P = probabilities(x);
+    const { coef, intercept } = unpack(x, K, p);
     const q = p + 1;
     const size = K * q;
     // Block (a, b) weighs each row by P_a(δ_ab − P_b), the same as block (b, a); the weights of a row sum
@@ -556,11 +547,27 @@ function softmaxObjective(X: Matrix, y: Int32Array, K: number, C: number): Objec
     const L = K - 1;
     const pairs: [number, number][] = [];
     for (let a = 0; a < L; a++) for (let b = a; b < L; b++) pairs.push([a, b]);
-    const w = new Float64Array(pairs.length * n);
-    pairs.forEach(([a, b], t) => {
-      for (let i = 0; i < n; i++) w[t * n + i] = P[a * n + i] * ((a === b ? 1 : 0) - P[b * n + i]);
+    const P = new Float64Array(K * BLOCK_ROWS);
+    const grams = weightedGrams(X, pairs.length, (start, len, w) => {
+      blockScores(X, coef, intercept, K, start, len, P);
+      for (let i = 0; i < len; i++) {
+        let max = Number.NEGATIVE_INFINITY;
+        for (let k = 0; k < K; k++) max = Math.max(max, P[k * BLOCK_ROWS + i]);
+        let sum = 0;
+        for (let k = 0; k < K; k++) {
+          P[k * BLOCK_ROWS + i] = Math.exp(P[k * BLOCK_ROWS + i] - max);
+          sum += P[k * BLOCK_ROWS + i];
+        }
+        for (let k = 0; k < K; k++) P[k * BLOCK_ROWS + i] /= sum;
+      }
+      pairs.forEach(([a, b], t) => {
+        const at = a * BLOCK_ROWS;
+        const bt = b * BLOCK_ROWS;
+        const wt = t * BLOCK_ROWS;
+        if (a === b) for (let i = 0; i < len; i++) w[wt + i] = P[at + i] * (1 - P[at + i]);
+        else for (let i = 0; i < len; i++) w[wt + i] = -P[at + i] * P[bt + i];
+      });
     });
-    const grams = weightedGrams(X, w, pairs.length);
     const H = new Float64Array(size * size);
     const put = (a: number, b: number, r: number, c: number, v: number) => {
       H[(a * q + r) * size + b * q + c] = v;
