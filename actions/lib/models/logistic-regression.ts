@@ -5,7 +5,7 @@
 // probability 0, as they would in a model that never saw them. Platform-neutral.
 
 import { choleskyFactor, choleskySolveFactored } from './cholesky.js';
-import { type LbfgsResult, minimizeLbfgs } from './lbfgs.js';
+import { type CorrectionPairs, type LbfgsResult, minimizeLbfgs } from './lbfgs.js';
 import { symmetricEigen } from './symmetric-eigen.js';
 import {
   type Classifier,
@@ -145,14 +145,12 @@ export class LogisticRegression implements Classifier {
     // Newton steps (quadratic convergence) finish the job.
     const polish = parameters <= MAX_NEWTON_PARAMETERS;
     const { tol, maxIter } = this.settings;
-    const result = minimizeLbfgs(
-      objective.value,
-      warmStart(X, target, K, parameters, objectiveOf, this.settings),
-      {
-        gtol: polish ? Math.max(tol, NEWTON_START) : tol,
-        maxIter,
-      },
-    );
+    const warm = warmStart(X, target, K, parameters, objectiveOf, this.settings);
+    const result = minimizeLbfgs(objective.value, warm.x, {
+      gtol: polish ? Math.max(tol, NEWTON_START) : tol,
+      maxIter,
+      pairs: warm.pairs,
+    });
     if (polish && result.gradMax > tol) {
       // The unit vector along which the multinomial loss is flat: equal shifts of every intercept.
       const flat = K === 2 ? null : new Float64Array(parameters);
@@ -277,9 +275,9 @@ function warmStart(
   parameters: number,
   objectiveOf: (A: Matrix, t: Int32Array, C: number) => Objective,
   settings: Settings,
-): Float64Array {
+): { x: Float64Array; pairs?: CorrectionPairs } {
   const { rows: n, cols: p, data } = X;
-  const zero = new Float64Array(parameters);
+  const zero = { x: new Float64Array(parameters) };
   if (n < 4 * WARM_ROWS) return zero;
   const stride = Math.floor(n / WARM_ROWS);
   const m = Math.floor(n / stride);
@@ -292,7 +290,11 @@ function warmStart(
   for (let r = 0; r < m; r++) seen[t[r]]++;
   if (seen.some((c) => c === 0)) return zero;
   const objective = objectiveOf({ rows: m, cols: p, data: sample }, t, (settings.C * n) / m);
-  return minimizeLbfgs(objective.value, zero, { gtol: NEWTON_START, maxIter: settings.maxIter }).x;
+  const { x, pairs } = minimizeLbfgs(objective.value, zero.x, {
+    gtol: NEWTON_START,
+    maxIter: settings.maxIter,
+  });
+  return { x, pairs };
 }
 
 function sigmoid(z: number): number {
