@@ -69,6 +69,32 @@ describe('LogisticRegression against scikit-learn LogisticRegression(lbfgs)', ()
     expect(bc.meanSklearnAccuracy).toBeGreaterThan(0.98);
   });
 
+  it('on large data (warm start from a row sample) reaches the optimum of the small problem it repeats', () => {
+    // Each row repeated t times with C / t is the same objective (sklearn's form: C Σ loss + ½‖W‖²), so
+    // the big fit (past the warm-start size) must land where the small one (cold start) does.
+    for (const name of ['iris', 'titanic'] as const) {
+      const data = standardized(name);
+      const { rows: n, cols: p } = data.train;
+      const t = Math.ceil(40_000 / n);
+      const big = new Float64Array(n * t * p);
+      for (let j = 0; j < p; j++)
+        for (let r = 0; r < t; r++) big.set(data.train.data.subarray(j * n, (j + 1) * n), j * n * t + r * n);
+      const bigY = new Int32Array(n * t);
+      for (let r = 0; r < t; r++) bigY.set(data.y, r * n);
+      const small = new LogisticRegression().fit(data.train, data.y, data.nClasses);
+      const large = new LogisticRegression({ C: 1 / t }).fit(
+        { rows: n * t, cols: p, data: big },
+        bigY,
+        data.nClasses,
+      );
+      expect(large.convergence.converged, name).toBe(true);
+      expect(
+        maxAbsDiff(large.predictProba(data.test), Array.from(small.predictProba(data.test))),
+        name,
+      ).toBeLessThan(1e-7);
+    }
+  });
+
   it('joins the classification search: in ALGORITHMS with standardised features and a grid over C', () => {
     const algo = ALGORITHMS.find((a) => a.name === 'logistic-regression')!;
     expect(algo.standardize).toBe(true);

@@ -1,8 +1,9 @@
 // Benchmark harness shared by every suite. Speed goals live here, never in timed tests.
 // Peers (pandas, scikit-learn) run as /usr/bin/python3 in the same run so ratios are comparable.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 
 export interface Timing {
   /** Median, min and max wall time in milliseconds over the repeats. */
@@ -22,6 +23,8 @@ export interface BenchLine {
   ratio?: { median: number; min: number; max: number };
   goal?: string;
   extra?: Record<string, number | string>;
+  /** UTC day of the run that measured it (results.json keeps other suites' lines from earlier runs). */
+  date?: string;
 }
 
 export interface BenchContext {
@@ -39,6 +42,9 @@ export type Suite = (ctx: BenchContext) => Promise<void>;
 
 /** Peer scripts live in the repository (benches run from its root, bundled or not). */
 export const PEERS_DIR = path.resolve(process.env.GITML_ROOT ?? process.cwd(), 'test/bench/peers');
+
+/** Environment of every peer: one thread, as ours runs. */
+const PEER_ENV = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
 
 export function summarize(samples: number[]): Timing {
   const s = [...samples].sort((a, b) => a - b);
@@ -87,10 +93,92 @@ export function runPeer(python: string, script: string, args: string[]): Record<
   const out = execFileSync(python, [path.join(PEERS_DIR, script), ...args], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
-    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+    env: PEER_ENV,
   });
   const lines = out.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]);
+}
+
+/**
+ * A peer script kept running between timings, so its fits and ours can alternate pair by pair. The script
+ * loads its data, prints one JSON line (`ready`, plus what it reports about itself), then answers each
+ * request line (a JSON object, e.g. `{"seed": 3}`) by timing one fit inside python and printing one JSON
+ * line with `ms` (and whatever else it reports about that fit). It exits when its stdin closes.
+ */
+export class PeerSession {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly lines: AsyncIterator<string>,
+    private readonly script: string,
+    /** What the peer printed when ready. */
+    readonly info: Record<string, unknown>,
+  ) {}
+
+  static async start(python: string, script: string, args: string[]): Promise<PeerSession> {
+    const child = spawn(python, [path.join(PEERS_DIR, script), ...args], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: PEER_ENV,
+    });
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const first = await PeerSession.read(lines, script);
+    if (first.ready !== true) throw new Error(`${script}: the peer did not report ready`);
+    return new PeerSession(child, lines, script, first);
+  }
+
+  private static async read(lines: AsyncIterator<string>, script: string): Promise<Record<string, unknown>> {
+    for (;;) {
+      const next = await lines.next();
+      if (next.done) throw new Error(`${script}: the peer exited before answering (its error is above)`);
+      // Only JSON objects are answers; anything else a library prints is passed over.
+      if (next.value.startsWith('{')) return JSON.parse(next.value);
+    }
+  }
+
+  /** One timed fit in the peer: its answer (`ms` and the rest). */
+  async fit(request: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    this.child.stdin!.write(`${JSON.stringify(request)}\n`);
+    const answer = await PeerSession.read(this.lines, this.script);
+    if (typeof answer.ms !== 'number') throw new Error(`${this.script}: the peer's answer has no "ms"`);
+    return answer;
+  }
+
+  close(): void {
+    this.child.stdin!.end();
+  }
+}
+
+/**
+ * Times ours beside a peer session in `repeats` pairs, ours first in even pairs and the peer first in odd
+ * ones, so drift of a shared machine (other load, thermal state) falls on both sides alike and the
+ * per-pair ratios cancel it. One untimed warm-up of each side first. `request(i)` is sent with pair i's
+ * peer fit and `ours(i)` runs pair i's own (e.g. both with seed i); the peer's answers are returned.
+ */
+export async function timePairs(
+  repeats: number,
+  ours: (i: number) => unknown,
+  peer: PeerSession | null,
+  request: (i: number) => Record<string, unknown> = () => ({}),
+): Promise<{ ours: Timing; peer: Timing | null; answers: Record<string, unknown>[] }> {
+  ours(-1);
+  if (peer) await peer.fit(request(-1));
+  const mine: number[] = [];
+  const theirs: number[] = [];
+  const answers: Record<string, unknown>[] = [];
+  const runOurs = (i: number) => {
+    const t0 = performance.now();
+    ours(i);
+    mine.push(performance.now() - t0);
+  };
+  for (let i = 0; i < repeats; i++) {
+    if (i % 2 === 0 || !peer) runOurs(i);
+    if (peer) {
+      const answer = await peer.fit(request(i));
+      answers.push(answer);
+      theirs.push(answer.ms as number);
+    }
+    if (i % 2 === 1 && peer) runOurs(i);
+  }
+  return { ours: summarize(mine), peer: peer ? summarize(theirs) : null, answers };
 }
 
 export function fmtMs(t: Timing): string {

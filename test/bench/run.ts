@@ -1,6 +1,8 @@
 // `npm run bench`: runs the benchmark suites side by side with their Python peers (pandas,
 // scikit-learn as /usr/bin/python3) in one run, prints one line per case, and writes
 // reports/bench/results.json plus a Vega-Lite chart of the ratios. Not a test: nothing here fails on time.
+// results.json keeps the lines of suites this run did not run (`--suite store` refreshes only store's
+// lines); `--fresh` drops them.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,8 +33,8 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '5' },
     keep: { type: 'boolean' },
     out: { type: 'string', default: 'reports/bench' },
-    // Keep the other suites' lines already in results.json (re-running one suite after a change).
-    merge: { type: 'boolean' },
+    // Drop the lines of suites not run this time (by default they are kept from results.json).
+    fresh: { type: 'boolean' },
   },
 });
 const names = values.suite!.split(',');
@@ -57,7 +59,7 @@ try {
       tmpDir,
       python,
       add(line) {
-        lines.push(line);
+        lines.push({ ...line, date: new Date().toISOString().slice(0, 10) });
         console.log(formatLine(line));
       },
       log: (m) => console.log(m),
@@ -68,11 +70,16 @@ try {
 }
 mkdirSync(values.out!, { recursive: true });
 const resultsPath = path.join(values.out!, 'results.json');
-if (values.merge && existsSync(resultsPath)) {
+if (!values.fresh && existsSync(resultsPath)) {
   const kept = (JSON.parse(readFileSync(resultsPath, 'utf8')).lines as BenchLine[]).filter(
     (l) => !names.includes(l.suite),
   );
-  lines.unshift(...kept);
+  // Suites in their registry order whichever run wrote them; lines within a suite as that run wrote them.
+  const order = Object.keys(SUITES);
+  const rank = (l: BenchLine) => (order.includes(l.suite) ? order.indexOf(l.suite) : order.length);
+  const merged = [...kept, ...lines].map((l, i) => ({ l, i }));
+  merged.sort((a, b) => rank(a.l) - rank(b.l) || a.i - b.i);
+  lines.splice(0, lines.length, ...merged.map((m) => m.l));
 }
 const machine = {
   node: process.version,

@@ -1,10 +1,12 @@
-// Solves A x = b for a symmetric positive-definite A by Cholesky factorisation. Platform-neutral.
+// Solves A x = b for a symmetric positive-definite A by Cholesky factorisation; the factor can be kept
+// and reused for several right-hand sides (a Newton polish with a frozen Hessian). Platform-neutral.
 
 /**
- * A is n × n row-major (only its lower triangle is read; it is not modified). Returns x, or null when A
- * is not positive definite to working precision (a pivot at or below 1e-14 of its diagonal entry).
+ * Lower-triangular L with A = L Lᵀ. A is n × n row-major (only its lower triangle is read; it is not
+ * modified). null when A is not positive definite to working precision (a pivot at or below 1e-14 of its
+ * diagonal entry).
  */
-export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Array | null {
+export function choleskyFactor(A: Float64Array, n: number): Float64Array | null {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let d = A[j * n + j];
@@ -18,6 +20,11 @@ export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Floa
       L[i * n + j] = s / ljj;
     }
   }
+  return L;
+}
+
+/** x with L Lᵀ x = b, for a factor from choleskyFactor. */
+export function choleskySolveFactored(L: Float64Array, b: Float64Array, n: number): Float64Array {
   const x = Float64Array.from(b);
   for (let i = 0; i < n; i++) {
     let s = x[i];
@@ -30,4 +37,10 @@ export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Floa
     x[i] = s / L[i * n + i];
   }
   return x;
+}
+
+/** A⁻¹ b, or null when A is not positive definite to working precision (see choleskyFactor). */
+export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Array | null {
+  const L = choleskyFactor(A, n);
+  return L && choleskySolveFactored(L, b, n);
 }

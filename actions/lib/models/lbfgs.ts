@@ -12,16 +12,31 @@ export interface LbfgsOptions {
   maxIter: number;
   /** Correction pairs kept (10, scipy's default). */
   memory?: number;
+  /**
+   * Correction pairs to start from (oldest first), e.g. those of a fit of a similar objective: a curvature
+   * model from the first step on. They only precondition the steps; the minimiser found is the same.
+   */
+  pairs?: CorrectionPairs;
+}
+
+/** L-BFGS memory: steps s_k = x_{k+1} − x_k and gradient changes y_k, oldest first. */
+export interface CorrectionPairs {
+  s: Float64Array[];
+  y: Float64Array[];
 }
 
 export interface LbfgsResult {
   x: Float64Array;
   f: number;
+  /** Gradient at x (a caller that goes on from x needs no evaluation to know it). */
+  g: Float64Array;
   iterations: number;
   /** Largest |gradient component| at x. */
   gradMax: number;
   /** gradMax reached gtol (false: out of iterations, or no further decrease was possible). */
   converged: boolean;
+  /** The memory at the end (to start a similar minimisation with). */
+  pairs: CorrectionPairs;
 }
 
 const C1 = 1e-4;
@@ -41,6 +56,16 @@ export function minimizeLbfgs(
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];
   const rho: number[] = [];
+  const given = options.pairs;
+  if (given) {
+    for (let k = Math.max(0, given.s.length - m); k < given.s.length; k++) {
+      const sy = dotv(given.s[k], given.y[k]);
+      if (!(sy > 0) || given.s[k].length !== n || given.y[k].length !== n) continue;
+      S.push(Float64Array.from(given.s[k]));
+      Y.push(Float64Array.from(given.y[k]));
+      rho.push(1 / sy);
+    }
+  }
   const d = new Float64Array(n);
   const alphas = new Float64Array(m);
   const xNew = new Float64Array(n);
@@ -106,7 +131,7 @@ export function minimizeLbfgs(
       break;
     }
   }
-  return { x, f, iterations, gradMax, converged: gradMax <= options.gtol };
+  return { x, f, g, iterations, gradMax, converged: gradMax <= options.gtol, pairs: { s: S, y: Y } };
 }
 
 /**

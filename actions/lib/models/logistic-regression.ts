@@ -4,8 +4,8 @@
 // (the pipeline's feature view does it, as a StandardScaler would). Classes with no training rows get
 // probability 0, as they would in a model that never saw them. Platform-neutral.
 
-import { choleskySolve } from './cholesky.js';
-import { type LbfgsResult, minimizeLbfgs } from './lbfgs.js';
+import { choleskyFactor, choleskySolveFactored } from './cholesky.js';
+import { type CorrectionPairs, type LbfgsResult, minimizeLbfgs } from './lbfgs.js';
 import { symmetricEigen } from './symmetric-eigen.js';
 import {
   type Classifier,
@@ -38,9 +38,15 @@ export const LOGISTIC_REGRESSION_FORMAT = 'gitml.logistic-regression';
 const FORMAT_VERSION = 1;
 /** Newton polishing forms and decomposes the full Hessian: only for models up to this many parameters. */
 const MAX_NEWTON_PARAMETERS = 400;
-const NEWTON_STEPS = 8;
+/** Newton steps at most, and Hessians formed at most (one Hessian can serve several steps). */
+const NEWTON_STEPS = 16;
+const NEWTON_HESSIANS = 8;
 /** Rows per block of the loss evaluation (their feature values stay in cache). */
 const BLOCK_ROWS = 512;
+/** Sample rows of the warm start (used from 4 × this many rows on). */
+const WARM_ROWS = 8192;
+/** Rows whose softmax normalisers are multiplied before one log (a power of 2; K^32 stays finite). */
+const LOG_RUN = 32;
 /** Gradient size (mean loss) from which Newton steps take over from L-BFGS. */
 const NEWTON_START = 1e-4;
 
@@ -126,19 +132,24 @@ export class LogisticRegression implements Classifier {
     present.forEach((c, k) => {
       position[c] = k;
     });
-    const target = Int32Array.from(y, (c) => position[c]);
+    // A plain loop: TypedArray.from with a mapping function is many times slower on large arrays.
+    const target = new Int32Array(y.length);
+    for (let i = 0; i < y.length; i++) target[i] = position[y[i]];
     const rows = K === 2 ? 1 : K;
-    const objective =
-      K === 2 ? binaryObjective(X, target, this.settings.C) : softmaxObjective(X, target, K, this.settings.C);
+    const objectiveOf = (A: Matrix, t: Int32Array, C: number) =>
+      K === 2 ? binaryObjective(A, t, C) : softmaxObjective(A, t, K, C);
+    const objective = objectiveOf(X, target, this.settings.C);
     const parameters = rows * (p + 1);
     // L-BFGS crawls on ill-conditioned problems (rare classes, near-separable data) and can stall short of
     // a tight tol; where the Hessian is small enough to form, L-BFGS only gets close and a few exact
     // Newton steps (quadratic convergence) finish the job.
     const polish = parameters <= MAX_NEWTON_PARAMETERS;
     const { tol, maxIter } = this.settings;
-    const result = minimizeLbfgs(objective.value, new Float64Array(parameters), {
+    const warm = warmStart(X, target, K, parameters, objectiveOf, this.settings);
+    const result = minimizeLbfgs(objective.value, warm.x, {
       gtol: polish ? Math.max(tol, NEWTON_START) : tol,
       maxIter,
+      pairs: warm.pairs,
     });
     if (polish && result.gradMax > tol) {
       // The unit vector along which the multinomial loss is flat: equal shifts of every intercept.
@@ -251,6 +262,41 @@ export class LogisticRegression implements Classifier {
   }
 }
 
+/**
+ * Where the full fit starts: 0, or on large data the optimum of the same objective over an evenly spaced
+ * sample of WARM_ROWS rows (per-row penalty kept, so C scales with the rows), found at a tenth of the
+ * cost per iteration. It lies within sampling noise of the full optimum, so L-BFGS on all rows needs far
+ * fewer iterations from there; the optimum itself is fixed by the full gradient alone, so it is the same.
+ */
+function warmStart(
+  X: Matrix,
+  target: Int32Array,
+  K: number,
+  parameters: number,
+  objectiveOf: (A: Matrix, t: Int32Array, C: number) => Objective,
+  settings: Settings,
+): { x: Float64Array; pairs?: CorrectionPairs } {
+  const { rows: n, cols: p, data } = X;
+  const zero = { x: new Float64Array(parameters) };
+  if (n < 4 * WARM_ROWS) return zero;
+  const stride = Math.floor(n / WARM_ROWS);
+  const m = Math.floor(n / stride);
+  const sample = new Float64Array(m * p);
+  for (let j = 0; j < p; j++) for (let r = 0; r < m; r++) sample[j * m + r] = data[j * n + r * stride];
+  const t = new Int32Array(m);
+  for (let r = 0; r < m; r++) t[r] = target[r * stride];
+  // Every class must be in the sample, or its weights there would head off to minus infinity.
+  const seen = new Int32Array(K);
+  for (let r = 0; r < m; r++) seen[t[r]]++;
+  if (seen.some((c) => c === 0)) return zero;
+  const objective = objectiveOf({ rows: m, cols: p, data: sample }, t, (settings.C * n) / m);
+  const { x, pairs } = minimizeLbfgs(objective.value, zero.x, {
+    gtol: NEWTON_START,
+    maxIter: settings.maxIter,
+  });
+  return { x, pairs };
+}
+
 function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
@@ -297,6 +343,9 @@ interface Objective {
  * loss is flat along one direction (adding one constant to every intercept changes no probability) and
  * the gradient has no component along it, so that direction is pinned by adding λuuᵀ to H: the step is
  * then H's pseudo-inverse applied to g, by Cholesky. The eigen-decomposition is the fallback.
+ * Forming H costs many loss evaluations, so one H (and its factor) serves several steps while each still
+ * cuts the gradient tenfold (near the optimum a frozen Hessian converges nearly as fast as a fresh one);
+ * it is formed again where the stale one stops doing so.
  */
 function newtonPolish(
   objective: Objective,
@@ -305,23 +354,31 @@ function newtonPolish(
   flat: Float64Array | null,
 ): void {
   const m = result.x.length;
-  const g = new Float64Array(m);
+  const g = result.g;
   const trial = new Float64Array(m);
   const gTrial = new Float64Array(m);
-  objective.value(result.x, g);
+  let solve: ((v: Float64Array) => Float64Array) | null = null;
+  let fresh = false;
+  let hessians = 0;
   for (let step = 0; step < NEWTON_STEPS && result.gradMax > tol; step++) {
-    const H = objective.hessian(result.x);
-    if (flat) {
-      let scale = 0;
-      for (let r = 0; r < m; r++) scale += H[r * m + r] / m;
-      for (let r = 0; r < m; r++) for (let c = 0; c < m; c++) H[r * m + c] += scale * flat[r] * flat[c];
+    if (!solve) {
+      if (hessians === NEWTON_HESSIANS) break;
+      solve = hessianSolver(objective.hessian(result.x), m, flat);
+      hessians++;
+      fresh = true;
     }
-    const direction = choleskySolve(H, g, m) ?? pseudoInverseSolve(H, g, m);
+    const direction = solve(g);
     for (let r = 0; r < m; r++) trial[r] = result.x[r] - direction[r];
     const f = objective.value(trial, gTrial);
     let gradMax = 0;
     for (let r = 0; r < m; r++) gradMax = Math.max(gradMax, Math.abs(gTrial[r]));
-    if (!(gradMax < result.gradMax)) break;
+    if (!(gradMax < result.gradMax)) {
+      if (fresh) break;
+      solve = null; // a stale Hessian failed: retry from here with a fresh one
+      continue;
+    }
+    if (gradMax > 0.1 * result.gradMax) solve = null;
+    fresh = false;
     result.x.set(trial);
     g.set(gTrial);
     result.f = f;
@@ -329,6 +386,22 @@ function newtonPolish(
     result.iterations++;
   }
   result.converged = result.gradMax <= tol;
+}
+
+/** v ↦ H⁻¹v for the Hessian H (modified in place: the flat direction pinned), factored once. */
+function hessianSolver(
+  H: Float64Array,
+  m: number,
+  flat: Float64Array | null,
+): (v: Float64Array) => Float64Array {
+  if (flat) {
+    let scale = 0;
+    for (let r = 0; r < m; r++) scale += H[r * m + r] / m;
+    for (let r = 0; r < m; r++) for (let c = 0; c < m; c++) H[r * m + c] += scale * flat[r] * flat[c];
+  }
+  const L = choleskyFactor(H, m);
+  if (L) return (v) => choleskySolveFactored(L, v, m);
+  return (v) => pseudoInverseSolve(H, v, m);
 }
 
 /** H⁺g with eigenvalues below 1e-12 of the largest dropped. */
@@ -347,41 +420,66 @@ function pseudoInverseSolve(H: Float64Array, g: Float64Array, m: number): Float6
   return out;
 }
 
+/** Writes the T row weightings of rows [start, start + len) into w[t * BLOCK_ROWS + i]. */
+type BlockWeights = (start: number, len: number, w: Float64Array) => void;
+
 /**
- * For each of T row weightings w_t (w[t * n + i]), the q × q matrix Σ_i w_ti a_i a_iᵀ with a_i = row i of
- * X and a trailing 1; returned as T full symmetric matrices, out[t * q * q + r * q + c]. One pass: per
- * row block (kept in cache) and feature pair, the products x_ij x_ik are formed once for all T weightings.
+ * For each of T row weightings w_t, the q × q matrix Σ_i w_ti a_i a_iᵀ with a_i = row i of X and a
+ * trailing 1; returned as T full symmetric matrices, out[t * q * q + r * q + c]. The weights come block
+ * by block (no n-long arrays). Per row block (kept in cache), weighting and column j: the weighted column
+ * is formed once, then dotted with four columns k >= j per pass (one load of it for four sums).
  */
-function weightedGrams(X: Matrix, w: Float64Array, T: number): Float64Array {
+function weightedGrams(X: Matrix, T: number, weigh: BlockWeights): Float64Array {
   const { rows: n, cols: p, data } = X;
   const q = p + 1;
   const out = new Float64Array(T * q * q);
-  const prod = new Float64Array(BLOCK_ROWS);
+  const wx = new Float64Array(BLOCK_ROWS);
+  const w = new Float64Array(T * BLOCK_ROWS);
   for (let start = 0; start < n; start += BLOCK_ROWS) {
     const len = Math.min(BLOCK_ROWS, n - start);
-    for (let j = 0; j < q; j++) {
-      for (let k = j; k < q; k++) {
-        if (k < p) {
+    weigh(start, len, w);
+    for (let t = 0; t < T; t++) {
+      const wt = t * BLOCK_ROWS;
+      const o = t * q * q;
+      for (let j = 0; j < q; j++) {
+        if (j < p) {
           const cj = j * n + start;
-          const ck = k * n + start;
-          for (let i = 0; i < len; i++) prod[i] = data[cj + i] * data[ck + i];
-        } else if (j < p) {
-          prod.set(data.subarray(j * n + start, j * n + start + len));
+          for (let i = 0; i < len; i++) wx[i] = w[wt + i] * data[cj + i];
         } else {
-          prod.fill(1, 0, len);
+          wx.set(w.subarray(wt, wt + len));
         }
-        for (let t = 0; t < T; t++) {
-          const wt = t * n + start;
+        let k = j;
+        for (; k + 4 <= p; k += 4) {
+          const c0 = k * n + start;
+          const c1 = c0 + n;
+          const c2 = c1 + n;
+          const c3 = c2 + n;
           let s0 = 0;
           let s1 = 0;
-          let i = 0;
-          for (; i + 2 <= len; i += 2) {
-            s0 += w[wt + i] * prod[i];
-            s1 += w[wt + i + 1] * prod[i + 1];
+          let s2 = 0;
+          let s3 = 0;
+          for (let i = 0; i < len; i++) {
+            const v = wx[i];
+            s0 += v * data[c0 + i];
+            s1 += v * data[c1 + i];
+            s2 += v * data[c2 + i];
+            s3 += v * data[c3 + i];
           }
-          if (i < len) s0 += w[wt + i] * prod[i];
-          out[t * q * q + j * q + k] += s0 + s1;
+          out[o + j * q + k] += s0;
+          out[o + j * q + k + 1] += s1;
+          out[o + j * q + k + 2] += s2;
+          out[o + j * q + k + 3] += s3;
         }
+        for (; k < p; k++) {
+          const ck = k * n + start;
+          let s = 0;
+          for (let i = 0; i < len; i++) s += wx[i] * data[ck + i];
+          out[o + j * q + k] += s;
+        }
+        // The trailing column of ones.
+        let s = 0;
+        for (let i = 0; i < len; i++) s += wx[i];
+        out[o + j * q + p] += s;
       }
     }
   }
@@ -397,13 +495,15 @@ function binaryObjective(X: Matrix, y: Int32Array, C: number): Objective {
   const { rows: n, cols: p } = X;
   const hessian = (x: Float64Array): Float64Array => {
     const { coef, intercept } = unpack(x, 1, p);
-    const z = linearScores(X, coef, intercept, 1);
-    const w = Float64Array.from(z, (zi) => {
-      const s = sigmoid(zi);
-      return s * (1 - s);
-    });
+    const zb = new Float64Array(BLOCK_ROWS);
     const q = p + 1;
-    const H = weightedGrams(X, w, 1);
+    const H = weightedGrams(X, 1, (start, len, w) => {
+      blockScores(X, coef, intercept, 1, start, len, zb);
+      for (let i = 0; i < len; i++) {
+        const s = sigmoid(zb[i]);
+        w[i] = s * (1 - s);
+      }
+    });
     for (let k = 0; k < H.length; k++) H[k] /= n;
     for (let j = 0; j < p; j++) H[j * q + j] += 1 / (C * n);
     return H;
@@ -439,43 +539,58 @@ function binaryObjective(X: Matrix, y: Int32Array, C: number): Objective {
 /** Mean over rows of the multinomial log-loss plus ‖W‖²/(2Cn). */
 function softmaxObjective(X: Matrix, y: Int32Array, K: number, C: number): Objective {
   const { rows: n, cols: p } = X;
-  const probabilities = (x: Float64Array): Float64Array => {
-    const { coef, intercept } = unpack(x, K, p);
-    const z = linearScores(X, coef, intercept, K);
-    for (let i = 0; i < n; i++) {
-      let max = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < K; k++) max = Math.max(max, z[k * n + i]);
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        z[k * n + i] = Math.exp(z[k * n + i] - max);
-        sum += z[k * n + i];
-      }
-      for (let k = 0; k < K; k++) z[k * n + i] /= sum;
-    }
-    return z;
-  };
   const hessian = (x: Float64Array): Float64Array => {
-    const P = probabilities(x);
+    const { coef, intercept } = unpack(x, K, p);
     const q = p + 1;
     const size = K * q;
-    // Block (a, b) weighs each row by P_a(δ_ab − P_b), the same as block (b, a): form the pairs a <= b.
+    // Block (a, b) weighs each row by P_a(δ_ab − P_b), the same as block (b, a); the weights of a row sum
+    // to P_a(1 − Σ_b P_b) = 0 over b, so the last class's blocks are minus the sums of the others: form
+    // the pairs a <= b < K − 1 only (half the work for three classes) and derive the rest.
+    const L = K - 1;
     const pairs: [number, number][] = [];
-    for (let a = 0; a < K; a++) for (let b = a; b < K; b++) pairs.push([a, b]);
-    const w = new Float64Array(pairs.length * n);
-    pairs.forEach(([a, b], t) => {
-      for (let i = 0; i < n; i++) w[t * n + i] = P[a * n + i] * ((a === b ? 1 : 0) - P[b * n + i]);
-    });
-    const grams = weightedGrams(X, w, pairs.length);
-    const H = new Float64Array(size * size);
-    pairs.forEach(([a, b], t) => {
-      for (let r = 0; r < q; r++) {
-        for (let c = 0; c < q; c++) {
-          const v = grams[t * q * q + r * q + c] / n;
-          H[(a * q + r) * size + b * q + c] = v;
-          H[(b * q + r) * size + a * q + c] = v;
+    for (let a = 0; a < L; a++) for (let b = a; b < L; b++) pairs.push([a, b]);
+    const P = new Float64Array(K * BLOCK_ROWS);
+    const grams = weightedGrams(X, pairs.length, (start, len, w) => {
+      blockScores(X, coef, intercept, K, start, len, P);
+      for (let i = 0; i < len; i++) {
+        let max = Number.NEGATIVE_INFINITY;
+        for (let k = 0; k < K; k++) max = Math.max(max, P[k * BLOCK_ROWS + i]);
+        let sum = 0;
+        for (let k = 0; k < K; k++) {
+          P[k * BLOCK_ROWS + i] = Math.exp(P[k * BLOCK_ROWS + i] - max);
+          sum += P[k * BLOCK_ROWS + i];
         }
+        for (let k = 0; k < K; k++) P[k * BLOCK_ROWS + i] /= sum;
       }
+      pairs.forEach(([a, b], t) => {
+        const at = a * BLOCK_ROWS;
+        const bt = b * BLOCK_ROWS;
+        const wt = t * BLOCK_ROWS;
+        if (a === b) for (let i = 0; i < len; i++) w[wt + i] = P[at + i] * (1 - P[at + i]);
+        else for (let i = 0; i < len; i++) w[wt + i] = -P[at + i] * P[bt + i];
+      });
     });
+    const H = new Float64Array(size * size);
+    const put = (a: number, b: number, r: number, c: number, v: number) => {
+      H[(a * q + r) * size + b * q + c] = v;
+      H[(b * q + c) * size + a * q + r] = v;
+    };
+    pairs.forEach(([a, b], t) => {
+      for (let r = 0; r < q; r++)
+        for (let c = 0; c < q; c++) put(a, b, r, c, grams[t * q * q + r * q + c] / n);
+    });
+    for (let r = 0; r < q; r++) {
+      for (let c = 0; c < q; c++) {
+        let last = 0;
+        for (let a = 0; a < L; a++) {
+          let v = 0;
+          for (let b = 0; b < L; b++) v -= H[(a * q + r) * size + b * q + c];
+          put(a, L, r, c, v);
+          last -= v;
+        }
+        put(L, L, r, c, last);
+      }
+    }
     for (let a = 0; a < K; a++) for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
     return H;
   };
@@ -487,21 +602,36 @@ function softmaxObjective(X: Matrix, y: Int32Array, K: number, C: number): Objec
     for (let start = 0; start < n; start += BLOCK_ROWS) {
       const len = Math.min(BLOCK_ROWS, n - start);
       blockScores(X, coef, intercept, K, start, len, z);
+      // Σ log(sums) as the log of running products: each row's sum lies in [1, K], so LOG_RUN of them
+      // cannot overflow, and one log serves them all (the gradient does not depend on it).
+      let product = 1;
       for (let i = 0; i < len; i++) {
-        let max = Number.NEGATIVE_INFINITY;
-        for (let k = 0; k < K; k++) max = Math.max(max, z[k * BLOCK_ROWS + i]);
+        let max = z[i];
+        let top = 0;
+        for (let k = 1; k < K; k++) {
+          if (z[k * BLOCK_ROWS + i] > max) {
+            max = z[k * BLOCK_ROWS + i];
+            top = k;
+          }
+        }
         const yi = y[start + i];
         loss += max - z[yi * BLOCK_ROWS + i];
         let sum = 0;
         for (let k = 0; k < K; k++) {
-          const e = Math.exp(z[k * BLOCK_ROWS + i] - max);
+          // The largest score's term is exp(0) = 1: no call for it.
+          const e = k === top ? 1 : Math.exp(z[k * BLOCK_ROWS + i] - max);
           z[k * BLOCK_ROWS + i] = e;
           sum += e;
         }
-        loss += Math.log(sum);
+        product *= sum;
+        if ((i & (LOG_RUN - 1)) === LOG_RUN - 1) {
+          loss += Math.log(product);
+          product = 1;
+        }
         for (let k = 0; k < K; k++) z[k * BLOCK_ROWS + i] /= sum;
         z[yi * BLOCK_ROWS + i] -= 1;
       }
+      loss += Math.log(product);
       addBlockGradient(X, z, K, start, len, g);
     }
     let penalty = 0;
@@ -558,7 +688,10 @@ function blockScores(
   }
 }
 
-/** Adds Σ_i r_ki x_i (weights) and Σ_i r_ki (intercept) of a block into g, per weight row k (unscaled). */
+/**
+ * Adds Σ_i r_ki x_i (weights) and Σ_i r_ki (intercept) of a block into g, per weight row k (unscaled).
+ * Four features per pass: each residual is loaded once for four sums.
+ */
 function addBlockGradient(
   X: Matrix,
   r: Float64Array,
@@ -571,17 +704,33 @@ function addBlockGradient(
   for (let k = 0; k < rows; k++) {
     const o = k * BLOCK_ROWS;
     const at = k * (p + 1);
-    for (let j = 0; j < p; j++) {
-      const col = j * n + start;
+    let j = 0;
+    for (; j + 4 <= p; j += 4) {
+      const c0 = j * n + start;
+      const c1 = c0 + n;
+      const c2 = c1 + n;
+      const c3 = c2 + n;
       let s0 = 0;
       let s1 = 0;
-      let i = 0;
-      for (; i + 2 <= len; i += 2) {
-        s0 += data[col + i] * r[o + i];
-        s1 += data[col + i + 1] * r[o + i + 1];
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < len; i++) {
+        const ri = r[o + i];
+        s0 += data[c0 + i] * ri;
+        s1 += data[c1 + i] * ri;
+        s2 += data[c2 + i] * ri;
+        s3 += data[c3 + i] * ri;
       }
-      if (i < len) s0 += data[col + i] * r[o + i];
-      g[at + j] += s0 + s1;
+      g[at + j] += s0;
+      g[at + j + 1] += s1;
+      g[at + j + 2] += s2;
+      g[at + j + 3] += s3;
+    }
+    for (; j < p; j++) {
+      const col = j * n + start;
+      let s0 = 0;
+      for (let i = 0; i < len; i++) s0 += data[col + i] * r[o + i];
+      g[at + j] += s0;
     }
     let s = 0;
     for (let i = 0; i < len; i++) s += r[o + i];

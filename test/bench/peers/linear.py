@@ -1,12 +1,13 @@
-"""scikit-learn peer for test/bench/models-linear.ts. Times, inside python, only the fit being compared.
+"""scikit-learn peer for test/bench/models-linear.ts, kept running so its fits alternate with ours.
 
-    linear.py linear   <X.f64> <y.f64> <rows> <cols> <repeats>   LinearRegression().fit
-    linear.py logistic <X.f64> <y.f64> <rows> <cols> <repeats>   LogisticRegression().fit (lbfgs, defaults)
-    linear.py forest   <wine.csv> <forest_wine.json> <repeats>   RandomForestRegressor(100, n_jobs=1).fit on
-                                                                 split 0's train rows; MAE and R² on its test rows
-X.f64 is the TypeScript matrix as written (float64, column-major: feature by feature); y.f64 its targets
-(class indices for logistic). Each timing has one untimed warm-up first, like the TypeScript harness.
-Prints one JSON object on the last stdout line; times in milliseconds (perf_counter).
+    linear.py linear   <X.f64> <y.f64> <rows> <cols>      LinearRegression().fit
+    linear.py logistic <X.f64> <y.f64> <rows> <cols>      LogisticRegression().fit (lbfgs, defaults)
+    linear.py forest   <train-X.f64> <train-y.f64> <test-X.f64> <test-y.f64> <cols>
+                                                         RandomForestRegressor(100, n_jobs=1).fit; MAE on test
+X.f64 files are the TypeScript matrices as written (float64, column-major: feature by feature); y.f64 their
+targets (class indices for logistic). After loading, prints {"ready": true, "blas": ...}; then each stdin
+line (a JSON object; "seed" sets the forest's random_state) times one fit inside python (perf_counter) and
+prints one JSON line: {"ms": ..., plus what that fit gives to compare}. Exits at the end of stdin.
 """
 
 import json
@@ -18,67 +19,81 @@ from sklearn.ensemble import RandomForestRegressor
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 
-def timed(repeats, fn):
-    result = fn()
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        result = fn()
-        samples.append((time.perf_counter() - t0) * 1000.0)
-    return samples, result
+def matrix(x_path, rows, cols):
+    return np.ascontiguousarray(np.fromfile(x_path, dtype=np.float64).reshape(cols, rows).T)
 
 
-def matrix(x_path, y_path, rows, cols):
-    X = np.ascontiguousarray(np.fromfile(x_path, dtype=np.float64).reshape(cols, rows).T)
-    return X, np.fromfile(y_path, dtype=np.float64)
+def targets(y_path):
+    return np.fromfile(y_path, dtype=np.float64)
 
 
-def linear(x_path, y_path, rows, cols, repeats):
-    X, y = matrix(x_path, y_path, rows, cols)
-    samples, model = timed(repeats, lambda: LinearRegression().fit(X, y))
-    return {"fitMs": samples, "coef": model.coef_.tolist(), "intercept": float(model.intercept_)}
+def linear(x_path, y_path, rows, cols):
+    X, y = matrix(x_path, int(rows), int(cols)), targets(y_path)
+
+    def fit(_request):
+        model = LinearRegression().fit(X, y)
+        return model, lambda: {"coef": model.coef_.tolist(), "intercept": float(model.intercept_)}
+
+    return fit
 
 
-def logistic(x_path, y_path, rows, cols, repeats):
-    X, y = matrix(x_path, y_path, rows, cols)
-    y = y.astype(np.int64)
-    samples, model = timed(repeats, lambda: LogisticRegression().fit(X, y))
-    proba = model.predict_proba(X[:1000])
-    return {"fitMs": samples, "iterations": int(model.n_iter_[0]), "proba": proba.ravel().tolist()}
+def logistic(x_path, y_path, rows, cols):
+    X, y = matrix(x_path, int(rows), int(cols)), targets(y_path).astype(np.int64)
+
+    def fit(_request):
+        model = LogisticRegression().fit(X, y)
+        return model, lambda: {
+            "iterations": int(model.n_iter_[0]),
+            "proba": model.predict_proba(X[:1000]).ravel().tolist(),
+        }
+
+    return fit
 
 
-def forest(csv_path, fixture_path, repeats):
-    sys.path.insert(0, __file__.rsplit("/", 1)[0])
-    from forest import wine_features
+def forest(train_x, train_y, test_x, test_y, cols):
+    y, y_test = targets(train_y), targets(test_y)
+    X = matrix(train_x, len(y), int(cols))
+    X_test = matrix(test_x, len(y_test), int(cols))
 
-    X, y = wine_features(csv_path)
-    quality = y + 3.0
-    with open(fixture_path) as f:
-        test = np.array(json.load(f)["splits"][0]["test"])
-    train = np.setdiff1d(np.arange(len(quality)), test)
-    samples, model = timed(
-        repeats,
-        lambda: RandomForestRegressor(n_estimators=100, n_jobs=1, random_state=0).fit(X[train], quality[train]),
-    )
-    err = model.predict(X[test]) - quality[test]
-    r2 = 1 - (err**2).sum() / ((quality[test] - quality[test].mean()) ** 2).sum()
-    return {
-        "fitMs": samples,
-        "mae": float(np.abs(err).mean()),
-        "r2": float(r2),
-        "nodes": int(sum(e.tree_.node_count for e in model.estimators_)),
-    }
+    def fit(request):
+        seed = int(request.get("seed", 0))
+        model = RandomForestRegressor(n_estimators=100, n_jobs=1, random_state=seed).fit(X, y)
+
+        def report():
+            err = model.predict(X_test) - y_test
+            return {
+                "mae": float(np.abs(err).mean()),
+                "r2": float(1 - (err**2).sum() / ((y_test - y_test.mean()) ** 2).sum()),
+                "nodes": int(sum(e.tree_.node_count for e in model.estimators_)),
+            }
+
+        return model, report
+
+    return fit
+
+
+def blas():
+    try:
+        from threadpoolctl import threadpool_info
+
+        return ",".join(f"{i['internal_api']} {i.get('architecture', '')}".strip() for i in threadpool_info())
+    except ImportError:
+        return "unknown"
 
 
 def main(argv):
-    if len(argv) == 6 and argv[0] in ("linear", "logistic"):
-        fn = linear if argv[0] == "linear" else logistic
-        out = fn(argv[1], argv[2], int(argv[3]), int(argv[4]), int(argv[5]))
-    elif len(argv) == 4 and argv[0] == "forest":
-        out = forest(argv[1], argv[2], int(argv[3]))
-    else:
+    modes = {"linear": (linear, 4), "logistic": (logistic, 4), "forest": (forest, 5)}
+    if not argv or argv[0] not in modes or len(argv) != modes[argv[0]][1] + 1:
         sys.exit(__doc__)
-    print(json.dumps(out))
+    make, _ = modes[argv[0]]
+    fit = make(*argv[1:])
+    print(json.dumps({"ready": True, "blas": blas()}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        t0 = time.perf_counter()
+        _model, report = fit(request)
+        ms = (time.perf_counter() - t0) * 1000.0
+        print(json.dumps({"ms": ms, **report()}), flush=True)
 
 
 if __name__ == "__main__":
