@@ -31774,7 +31774,7 @@ function selectNth(order, X, p, j, start, end, nth) {
 }
 
 // actions/lib/models/cholesky.ts
-function choleskySolve(A, b, n) {
+function choleskyFactor(A, n) {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let d = A[j * n + j];
@@ -31788,6 +31788,9 @@ function choleskySolve(A, b, n) {
       L[i * n + j] = s / ljj;
     }
   }
+  return L;
+}
+function choleskySolveFactored(L, b, n) {
   const x = Float64Array.from(b);
   for (let i = 0; i < n; i++) {
     let s = x[i];
@@ -31815,6 +31818,16 @@ function minimizeLbfgs(fg, x0, options) {
   const S = [];
   const Y = [];
   const rho = [];
+  const given = options.pairs;
+  if (given) {
+    for (let k = Math.max(0, given.s.length - m); k < given.s.length; k++) {
+      const sy = dotv(given.s[k], given.y[k]);
+      if (!(sy > 0) || given.s[k].length !== n || given.y[k].length !== n) continue;
+      S.push(Float64Array.from(given.s[k]));
+      Y.push(Float64Array.from(given.y[k]));
+      rho.push(1 / sy);
+    }
+  }
   const d = new Float64Array(n);
   const alphas = new Float64Array(m);
   const xNew = new Float64Array(n);
@@ -31876,7 +31889,7 @@ function minimizeLbfgs(fg, x0, options) {
       break;
     }
   }
-  return { x, f, iterations, gradMax, converged: gradMax <= options.gtol };
+  return { x, f, g, iterations, gradMax, converged: gradMax <= options.gtol, pairs: { s: S, y: Y } };
 }
 function lineSearch(fg, x, f0, d, slope0, step0, xOut, gOut) {
   const evaluate = (t2) => {
@@ -32011,8 +32024,11 @@ function symmetricEigen(A, n) {
 var LOGISTIC_REGRESSION_FORMAT = "gitml.logistic-regression";
 var FORMAT_VERSION4 = 1;
 var MAX_NEWTON_PARAMETERS = 400;
-var NEWTON_STEPS = 8;
+var NEWTON_STEPS = 16;
+var NEWTON_HESSIANS = 8;
 var BLOCK_ROWS2 = 512;
+var WARM_ROWS = 8192;
+var LOG_RUN = 32;
 var NEWTON_START = 1e-4;
 function resolve2(params) {
   const C = params.C ?? 1;
@@ -32076,15 +32092,19 @@ var LogisticRegression = class _LogisticRegression {
     present.forEach((c, k) => {
       position[c] = k;
     });
-    const target = Int32Array.from(y, (c) => position[c]);
+    const target = new Int32Array(y.length);
+    for (let i = 0; i < y.length; i++) target[i] = position[y[i]];
     const rows = K === 2 ? 1 : K;
-    const objective = K === 2 ? binaryObjective(X, target, this.settings.C) : softmaxObjective(X, target, K, this.settings.C);
+    const objectiveOf = (A, t, C) => K === 2 ? binaryObjective(A, t, C) : softmaxObjective(A, t, K, C);
+    const objective = objectiveOf(X, target, this.settings.C);
     const parameters = rows * (p + 1);
     const polish = parameters <= MAX_NEWTON_PARAMETERS;
     const { tol, maxIter } = this.settings;
-    const result = minimizeLbfgs(objective.value, new Float64Array(parameters), {
+    const warm = warmStart(X, target, K, parameters, objectiveOf, this.settings);
+    const result = minimizeLbfgs(objective.value, warm.x, {
       gtol: polish ? Math.max(tol, NEWTON_START) : tol,
-      maxIter
+      maxIter,
+      pairs: warm.pairs
     });
     if (polish && result.gradMax > tol) {
       const flat = K === 2 ? null : new Float64Array(parameters);
@@ -32191,6 +32211,26 @@ var LogisticRegression = class _LogisticRegression {
     return model;
   }
 };
+function warmStart(X, target, K, parameters, objectiveOf, settings) {
+  const { rows: n, cols: p, data } = X;
+  const zero = { x: new Float64Array(parameters) };
+  if (n < 4 * WARM_ROWS) return zero;
+  const stride = Math.floor(n / WARM_ROWS);
+  const m = Math.floor(n / stride);
+  const sample = new Float64Array(m * p);
+  for (let j = 0; j < p; j++) for (let r = 0; r < m; r++) sample[j * m + r] = data[j * n + r * stride];
+  const t = new Int32Array(m);
+  for (let r = 0; r < m; r++) t[r] = target[r * stride];
+  const seen = new Int32Array(K);
+  for (let r = 0; r < m; r++) seen[t[r]]++;
+  if (seen.some((c) => c === 0)) return zero;
+  const objective = objectiveOf({ rows: m, cols: p, data: sample }, t, settings.C * n / m);
+  const { x, pairs } = minimizeLbfgs(objective.value, zero.x, {
+    gtol: NEWTON_START,
+    maxIter: settings.maxIter
+  });
+  return { x, pairs };
+}
 function sigmoid(z) {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
@@ -32222,23 +32262,31 @@ function unpack(x, rows, p) {
 }
 function newtonPolish(objective, result, tol, flat) {
   const m = result.x.length;
-  const g = new Float64Array(m);
+  const g = result.g;
   const trial = new Float64Array(m);
   const gTrial = new Float64Array(m);
-  objective.value(result.x, g);
+  let solve = null;
+  let fresh = false;
+  let hessians = 0;
   for (let step = 0; step < NEWTON_STEPS && result.gradMax > tol; step++) {
-    const H = objective.hessian(result.x);
-    if (flat) {
-      let scale = 0;
-      for (let r = 0; r < m; r++) scale += H[r * m + r] / m;
-      for (let r = 0; r < m; r++) for (let c = 0; c < m; c++) H[r * m + c] += scale * flat[r] * flat[c];
+    if (!solve) {
+      if (hessians === NEWTON_HESSIANS) break;
+      solve = hessianSolver(objective.hessian(result.x), m, flat);
+      hessians++;
+      fresh = true;
     }
-    const direction = choleskySolve(H, g, m) ?? pseudoInverseSolve(H, g, m);
+    const direction = solve(g);
     for (let r = 0; r < m; r++) trial[r] = result.x[r] - direction[r];
     const f = objective.value(trial, gTrial);
     let gradMax = 0;
     for (let r = 0; r < m; r++) gradMax = Math.max(gradMax, Math.abs(gTrial[r]));
-    if (!(gradMax < result.gradMax)) break;
+    if (!(gradMax < result.gradMax)) {
+      if (fresh) break;
+      solve = null;
+      continue;
+    }
+    if (gradMax > 0.1 * result.gradMax) solve = null;
+    fresh = false;
     result.x.set(trial);
     g.set(gTrial);
     result.f = f;
@@ -32246,6 +32294,16 @@ function newtonPolish(objective, result, tol, flat) {
     result.iterations++;
   }
   result.converged = result.gradMax <= tol;
+}
+function hessianSolver(H, m, flat) {
+  if (flat) {
+    let scale = 0;
+    for (let r = 0; r < m; r++) scale += H[r * m + r] / m;
+    for (let r = 0; r < m; r++) for (let c = 0; c < m; c++) H[r * m + c] += scale * flat[r] * flat[c];
+  }
+  const L = choleskyFactor(H, m);
+  if (L) return (v) => choleskySolveFactored(L, v, m);
+  return (v) => pseudoInverseSolve(H, v, m);
 }
 function pseudoInverseSolve(H, g, m) {
   const { values, vectors } = symmetricEigen(H, m);
@@ -32261,36 +32319,56 @@ function pseudoInverseSolve(H, g, m) {
   }
   return out;
 }
-function weightedGrams(X, w, T) {
+function weightedGrams(X, T, weigh) {
   const { rows: n, cols: p, data } = X;
   const q = p + 1;
   const out = new Float64Array(T * q * q);
-  const prod = new Float64Array(BLOCK_ROWS2);
+  const wx = new Float64Array(BLOCK_ROWS2);
+  const w = new Float64Array(T * BLOCK_ROWS2);
   for (let start = 0; start < n; start += BLOCK_ROWS2) {
     const len = Math.min(BLOCK_ROWS2, n - start);
-    for (let j = 0; j < q; j++) {
-      for (let k = j; k < q; k++) {
-        if (k < p) {
+    weigh(start, len, w);
+    for (let t = 0; t < T; t++) {
+      const wt = t * BLOCK_ROWS2;
+      const o = t * q * q;
+      for (let j = 0; j < q; j++) {
+        if (j < p) {
           const cj = j * n + start;
-          const ck = k * n + start;
-          for (let i = 0; i < len; i++) prod[i] = data[cj + i] * data[ck + i];
-        } else if (j < p) {
-          prod.set(data.subarray(j * n + start, j * n + start + len));
+          for (let i = 0; i < len; i++) wx[i] = w[wt + i] * data[cj + i];
         } else {
-          prod.fill(1, 0, len);
+          wx.set(w.subarray(wt, wt + len));
         }
-        for (let t = 0; t < T; t++) {
-          const wt = t * n + start;
+        let k = j;
+        for (; k + 4 <= p; k += 4) {
+          const c0 = k * n + start;
+          const c1 = c0 + n;
+          const c2 = c1 + n;
+          const c3 = c2 + n;
           let s0 = 0;
           let s1 = 0;
-          let i = 0;
-          for (; i + 2 <= len; i += 2) {
-            s0 += w[wt + i] * prod[i];
-            s1 += w[wt + i + 1] * prod[i + 1];
+          let s2 = 0;
+          let s3 = 0;
+          for (let i = 0; i < len; i++) {
+            const v = wx[i];
+            s0 += v * data[c0 + i];
+            s1 += v * data[c1 + i];
+            s2 += v * data[c2 + i];
+            s3 += v * data[c3 + i];
           }
-          if (i < len) s0 += w[wt + i] * prod[i];
-          out[t * q * q + j * q + k] += s0 + s1;
+          out[o + j * q + k] += s0;
+          out[o + j * q + k + 1] += s1;
+          out[o + j * q + k + 2] += s2;
+          out[o + j * q + k + 3] += s3;
         }
+        for (; k < p; k++) {
+          const ck = k * n + start;
+          let s2 = 0;
+          for (let i = 0; i < len; i++) s2 += wx[i] * data[ck + i];
+          out[o + j * q + k] += s2;
+        }
+        let s = 0;
+        for (let i = 0; i < len; i++) s += wx[i];
+        out[o + j * q + p] += s;
       }
     }
   }
@@ -32304,13 +32382,15 @@ function binaryObjective(X, y, C) {
   const { rows: n, cols: p } = X;
   const hessian = (x) => {
     const { coef, intercept } = unpack(x, 1, p);
-    const z2 = linearScores(X, coef, intercept, 1);
-    const w = Float64Array.from(z2, (zi) => {
-      const s = sigmoid(zi);
-      return s * (1 - s);
-    });
+    const zb = new Float64Array(BLOCK_ROWS2);
     const q = p + 1;
-    const H = weightedGrams(X, w, 1);
+    const H = weightedGrams(X, 1, (start, len, w) => {
+      blockScores(X, coef, intercept, 1, start, len, zb);
+      for (let i = 0; i < len; i++) {
+        const s = sigmoid(zb[i]);
+        w[i] = s * (1 - s);
+      }
+    });
     for (let k = 0; k < H.length; k++) H[k] /= n;
     for (let j = 0; j < p; j++) H[j * q + j] += 1 / (C * n);
     return H;
@@ -32343,42 +32423,55 @@ function binaryObjective(X, y, C) {
 }
 function softmaxObjective(X, y, K, C) {
   const { rows: n, cols: p } = X;
-  const probabilities = (x) => {
-    const { coef, intercept } = unpack(x, K, p);
-    const z2 = linearScores(X, coef, intercept, K);
-    for (let i = 0; i < n; i++) {
-      let max = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < K; k++) max = Math.max(max, z2[k * n + i]);
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        z2[k * n + i] = Math.exp(z2[k * n + i] - max);
-        sum += z2[k * n + i];
-      }
-      for (let k = 0; k < K; k++) z2[k * n + i] /= sum;
-    }
-    return z2;
-  };
   const hessian = (x) => {
-    const P = probabilities(x);
+    const { coef, intercept } = unpack(x, K, p);
     const q = p + 1;
     const size = K * q;
+    const L = K - 1;
     const pairs = [];
-    for (let a = 0; a < K; a++) for (let b = a; b < K; b++) pairs.push([a, b]);
-    const w = new Float64Array(pairs.length * n);
-    pairs.forEach(([a, b], t) => {
-      for (let i = 0; i < n; i++) w[t * n + i] = P[a * n + i] * ((a === b ? 1 : 0) - P[b * n + i]);
-    });
-    const grams = weightedGrams(X, w, pairs.length);
-    const H = new Float64Array(size * size);
-    pairs.forEach(([a, b], t) => {
-      for (let r = 0; r < q; r++) {
-        for (let c = 0; c < q; c++) {
-          const v = grams[t * q * q + r * q + c] / n;
-          H[(a * q + r) * size + b * q + c] = v;
-          H[(b * q + r) * size + a * q + c] = v;
+    for (let a = 0; a < L; a++) for (let b = a; b < L; b++) pairs.push([a, b]);
+    const P = new Float64Array(K * BLOCK_ROWS2);
+    const grams = weightedGrams(X, pairs.length, (start, len, w) => {
+      blockScores(X, coef, intercept, K, start, len, P);
+      for (let i = 0; i < len; i++) {
+        let max = Number.NEGATIVE_INFINITY;
+        for (let k = 0; k < K; k++) max = Math.max(max, P[k * BLOCK_ROWS2 + i]);
+        let sum = 0;
+        for (let k = 0; k < K; k++) {
+          P[k * BLOCK_ROWS2 + i] = Math.exp(P[k * BLOCK_ROWS2 + i] - max);
+          sum += P[k * BLOCK_ROWS2 + i];
         }
+        for (let k = 0; k < K; k++) P[k * BLOCK_ROWS2 + i] /= sum;
       }
+      pairs.forEach(([a, b], t) => {
+        const at = a * BLOCK_ROWS2;
+        const bt = b * BLOCK_ROWS2;
+        const wt = t * BLOCK_ROWS2;
+        if (a === b) for (let i = 0; i < len; i++) w[wt + i] = P[at + i] * (1 - P[at + i]);
+        else for (let i = 0; i < len; i++) w[wt + i] = -P[at + i] * P[bt + i];
+      });
     });
+    const H = new Float64Array(size * size);
+    const put = (a, b, r, c, v) => {
+      H[(a * q + r) * size + b * q + c] = v;
+      H[(b * q + c) * size + a * q + r] = v;
+    };
+    pairs.forEach(([a, b], t) => {
+      for (let r = 0; r < q; r++)
+        for (let c = 0; c < q; c++) put(a, b, r, c, grams[t * q * q + r * q + c] / n);
+    });
+    for (let r = 0; r < q; r++) {
+      for (let c = 0; c < q; c++) {
+        let last = 0;
+        for (let a = 0; a < L; a++) {
+          let v = 0;
+          for (let b = 0; b < L; b++) v -= H[(a * q + r) * size + b * q + c];
+          put(a, L, r, c, v);
+          last -= v;
+        }
+        put(L, L, r, c, last);
+      }
+    }
     for (let a = 0; a < K; a++) for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
     return H;
   };
@@ -32390,21 +32483,33 @@ function softmaxObjective(X, y, K, C) {
     for (let start = 0; start < n; start += BLOCK_ROWS2) {
       const len = Math.min(BLOCK_ROWS2, n - start);
       blockScores(X, coef, intercept, K, start, len, z);
+      let product = 1;
       for (let i = 0; i < len; i++) {
-        let max = Number.NEGATIVE_INFINITY;
-        for (let k = 0; k < K; k++) max = Math.max(max, z[k * BLOCK_ROWS2 + i]);
+        let max = z[i];
+        let top2 = 0;
+        for (let k = 1; k < K; k++) {
+          if (z[k * BLOCK_ROWS2 + i] > max) {
+            max = z[k * BLOCK_ROWS2 + i];
+            top2 = k;
+          }
+        }
         const yi = y[start + i];
         loss += max - z[yi * BLOCK_ROWS2 + i];
         let sum = 0;
         for (let k = 0; k < K; k++) {
-          const e = Math.exp(z[k * BLOCK_ROWS2 + i] - max);
+          const e = k === top2 ? 1 : Math.exp(z[k * BLOCK_ROWS2 + i] - max);
           z[k * BLOCK_ROWS2 + i] = e;
           sum += e;
         }
-        loss += Math.log(sum);
+        product *= sum;
+        if ((i & LOG_RUN - 1) === LOG_RUN - 1) {
+          loss += Math.log(product);
+          product = 1;
+        }
         for (let k = 0; k < K; k++) z[k * BLOCK_ROWS2 + i] /= sum;
         z[yi * BLOCK_ROWS2 + i] -= 1;
       }
+      loss += Math.log(product);
       addBlockGradient(X, z, K, start, len, g);
     }
     let penalty = 0;
@@ -32451,17 +32556,33 @@ function addBlockGradient(X, r, rows, start, len, g) {
   for (let k = 0; k < rows; k++) {
     const o = k * BLOCK_ROWS2;
     const at = k * (p + 1);
-    for (let j = 0; j < p; j++) {
-      const col = j * n + start;
+    let j = 0;
+    for (; j + 4 <= p; j += 4) {
+      const c0 = j * n + start;
+      const c1 = c0 + n;
+      const c2 = c1 + n;
+      const c3 = c2 + n;
       let s0 = 0;
       let s1 = 0;
-      let i = 0;
-      for (; i + 2 <= len; i += 2) {
-        s0 += data[col + i] * r[o + i];
-        s1 += data[col + i + 1] * r[o + i + 1];
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < len; i++) {
+        const ri = r[o + i];
+        s0 += data[c0 + i] * ri;
+        s1 += data[c1 + i] * ri;
+        s2 += data[c2 + i] * ri;
+        s3 += data[c3 + i] * ri;
       }
-      if (i < len) s0 += data[col + i] * r[o + i];
-      g[at + j] += s0 + s1;
+      g[at + j] += s0;
+      g[at + j + 1] += s1;
+      g[at + j + 2] += s2;
+      g[at + j + 3] += s3;
+    }
+    for (; j < p; j++) {
+      const col = j * n + start;
+      let s0 = 0;
+      for (let i = 0; i < len; i++) s0 += data[col + i] * r[o + i];
+      g[at + j] += s0;
     }
     let s = 0;
     for (let i = 0; i < len; i++) s += r[o + i];

@@ -31602,7 +31602,7 @@ function selectNth(order, X4, p, j, start, end, nth) {
 }
 
 // actions/lib/models/cholesky.ts
-function choleskySolve(A5, b10, n) {
+function choleskyFactor(A5, n) {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let d = A5[j * n + j];
@@ -31616,6 +31616,9 @@ function choleskySolve(A5, b10, n) {
       L[i * n + j] = s2 / ljj;
     }
   }
+  return L;
+}
+function choleskySolveFactored(L, b10, n) {
   const x4 = Float64Array.from(b10);
   for (let i = 0; i < n; i++) {
     let s2 = x4[i];
@@ -31643,6 +31646,16 @@ function minimizeLbfgs(fg, x02, options) {
   const S = [];
   const Y4 = [];
   const rho = [];
+  const given = options.pairs;
+  if (given) {
+    for (let k2 = Math.max(0, given.s.length - m3); k2 < given.s.length; k2++) {
+      const sy = dotv(given.s[k2], given.y[k2]);
+      if (!(sy > 0) || given.s[k2].length !== n || given.y[k2].length !== n) continue;
+      S.push(Float64Array.from(given.s[k2]));
+      Y4.push(Float64Array.from(given.y[k2]));
+      rho.push(1 / sy);
+    }
+  }
   const d = new Float64Array(n);
   const alphas = new Float64Array(m3);
   const xNew = new Float64Array(n);
@@ -31704,7 +31717,7 @@ function minimizeLbfgs(fg, x02, options) {
       break;
     }
   }
-  return { x: x4, f, iterations: iterations2, gradMax, converged: gradMax <= options.gtol };
+  return { x: x4, f, g: g2, iterations: iterations2, gradMax, converged: gradMax <= options.gtol, pairs: { s: S, y: Y4 } };
 }
 function lineSearch(fg, x4, f0, d, slope0, step0, xOut, gOut) {
   const evaluate2 = (t4) => {
@@ -31839,8 +31852,11 @@ function symmetricEigen(A5, n) {
 var LOGISTIC_REGRESSION_FORMAT = "gitml.logistic-regression";
 var FORMAT_VERSION4 = 1;
 var MAX_NEWTON_PARAMETERS = 400;
-var NEWTON_STEPS = 8;
+var NEWTON_STEPS = 16;
+var NEWTON_HESSIANS = 8;
 var BLOCK_ROWS2 = 512;
+var WARM_ROWS = 8192;
+var LOG_RUN = 32;
 var NEWTON_START = 1e-4;
 function resolve2(params2) {
   const C4 = params2.C ?? 1;
@@ -31904,15 +31920,19 @@ var LogisticRegression = class _LogisticRegression {
     present.forEach((c4, k2) => {
       position2[c4] = k2;
     });
-    const target2 = Int32Array.from(y4, (c4) => position2[c4]);
+    const target2 = new Int32Array(y4.length);
+    for (let i = 0; i < y4.length; i++) target2[i] = position2[y4[i]];
     const rows = K2 === 2 ? 1 : K2;
-    const objective = K2 === 2 ? binaryObjective(X4, target2, this.settings.C) : softmaxObjective(X4, target2, K2, this.settings.C);
+    const objectiveOf = (A5, t, C4) => K2 === 2 ? binaryObjective(A5, t, C4) : softmaxObjective(A5, t, K2, C4);
+    const objective = objectiveOf(X4, target2, this.settings.C);
     const parameters = rows * (p + 1);
     const polish = parameters <= MAX_NEWTON_PARAMETERS;
     const { tol, maxIter } = this.settings;
-    const result = minimizeLbfgs(objective.value, new Float64Array(parameters), {
+    const warm2 = warmStart(X4, target2, K2, parameters, objectiveOf, this.settings);
+    const result = minimizeLbfgs(objective.value, warm2.x, {
       gtol: polish ? Math.max(tol, NEWTON_START) : tol,
-      maxIter
+      maxIter,
+      pairs: warm2.pairs
     });
     if (polish && result.gradMax > tol) {
       const flat = K2 === 2 ? null : new Float64Array(parameters);
@@ -32019,6 +32039,26 @@ var LogisticRegression = class _LogisticRegression {
     return model;
   }
 };
+function warmStart(X4, target2, K2, parameters, objectiveOf, settings) {
+  const { rows: n, cols: p, data: data3 } = X4;
+  const zero7 = { x: new Float64Array(parameters) };
+  if (n < 4 * WARM_ROWS) return zero7;
+  const stride = Math.floor(n / WARM_ROWS);
+  const m3 = Math.floor(n / stride);
+  const sample = new Float64Array(m3 * p);
+  for (let j = 0; j < p; j++) for (let r2 = 0; r2 < m3; r2++) sample[j * m3 + r2] = data3[j * n + r2 * stride];
+  const t = new Int32Array(m3);
+  for (let r2 = 0; r2 < m3; r2++) t[r2] = target2[r2 * stride];
+  const seen = new Int32Array(K2);
+  for (let r2 = 0; r2 < m3; r2++) seen[t[r2]]++;
+  if (seen.some((c4) => c4 === 0)) return zero7;
+  const objective = objectiveOf({ rows: m3, cols: p, data: sample }, t, settings.C * n / m3);
+  const { x: x4, pairs } = minimizeLbfgs(objective.value, zero7.x, {
+    gtol: NEWTON_START,
+    maxIter: settings.maxIter
+  });
+  return { x: x4, pairs };
+}
 function sigmoid(z2) {
   if (z2 >= 0) return 1 / (1 + Math.exp(-z2));
   const e = Math.exp(z2);
@@ -32050,23 +32090,31 @@ function unpack(x4, rows, p) {
 }
 function newtonPolish(objective, result, tol, flat) {
   const m3 = result.x.length;
-  const g2 = new Float64Array(m3);
+  const g2 = result.g;
   const trial = new Float64Array(m3);
   const gTrial = new Float64Array(m3);
-  objective.value(result.x, g2);
+  let solve = null;
+  let fresh = false;
+  let hessians = 0;
   for (let step2 = 0; step2 < NEWTON_STEPS && result.gradMax > tol; step2++) {
-    const H = objective.hessian(result.x);
-    if (flat) {
-      let scale6 = 0;
-      for (let r2 = 0; r2 < m3; r2++) scale6 += H[r2 * m3 + r2] / m3;
-      for (let r2 = 0; r2 < m3; r2++) for (let c4 = 0; c4 < m3; c4++) H[r2 * m3 + c4] += scale6 * flat[r2] * flat[c4];
+    if (!solve) {
+      if (hessians === NEWTON_HESSIANS) break;
+      solve = hessianSolver(objective.hessian(result.x), m3, flat);
+      hessians++;
+      fresh = true;
     }
-    const direction = choleskySolve(H, g2, m3) ?? pseudoInverseSolve(H, g2, m3);
+    const direction = solve(g2);
     for (let r2 = 0; r2 < m3; r2++) trial[r2] = result.x[r2] - direction[r2];
     const f = objective.value(trial, gTrial);
     let gradMax = 0;
     for (let r2 = 0; r2 < m3; r2++) gradMax = Math.max(gradMax, Math.abs(gTrial[r2]));
-    if (!(gradMax < result.gradMax)) break;
+    if (!(gradMax < result.gradMax)) {
+      if (fresh) break;
+      solve = null;
+      continue;
+    }
+    if (gradMax > 0.1 * result.gradMax) solve = null;
+    fresh = false;
     result.x.set(trial);
     g2.set(gTrial);
     result.f = f;
@@ -32074,6 +32122,16 @@ function newtonPolish(objective, result, tol, flat) {
     result.iterations++;
   }
   result.converged = result.gradMax <= tol;
+}
+function hessianSolver(H, m3, flat) {
+  if (flat) {
+    let scale6 = 0;
+    for (let r2 = 0; r2 < m3; r2++) scale6 += H[r2 * m3 + r2] / m3;
+    for (let r2 = 0; r2 < m3; r2++) for (let c4 = 0; c4 < m3; c4++) H[r2 * m3 + c4] += scale6 * flat[r2] * flat[c4];
+  }
+  const L = choleskyFactor(H, m3);
+  if (L) return (v) => choleskySolveFactored(L, v, m3);
+  return (v) => pseudoInverseSolve(H, v, m3);
 }
 function pseudoInverseSolve(H, g2, m3) {
   const { values: values3, vectors } = symmetricEigen(H, m3);
@@ -32089,36 +32147,56 @@ function pseudoInverseSolve(H, g2, m3) {
   }
   return out;
 }
-function weightedGrams(X4, w2, T) {
+function weightedGrams(X4, T, weigh) {
   const { rows: n, cols: p, data: data3 } = X4;
   const q = p + 1;
   const out = new Float64Array(T * q * q);
-  const prod = new Float64Array(BLOCK_ROWS2);
+  const wx = new Float64Array(BLOCK_ROWS2);
+  const w2 = new Float64Array(T * BLOCK_ROWS2);
   for (let start = 0; start < n; start += BLOCK_ROWS2) {
     const len = Math.min(BLOCK_ROWS2, n - start);
-    for (let j = 0; j < q; j++) {
-      for (let k2 = j; k2 < q; k2++) {
-        if (k2 < p) {
+    weigh(start, len, w2);
+    for (let t = 0; t < T; t++) {
+      const wt = t * BLOCK_ROWS2;
+      const o = t * q * q;
+      for (let j = 0; j < q; j++) {
+        if (j < p) {
           const cj = j * n + start;
-          const ck = k2 * n + start;
-          for (let i = 0; i < len; i++) prod[i] = data3[cj + i] * data3[ck + i];
-        } else if (j < p) {
-          prod.set(data3.subarray(j * n + start, j * n + start + len));
+          for (let i = 0; i < len; i++) wx[i] = w2[wt + i] * data3[cj + i];
         } else {
-          prod.fill(1, 0, len);
+          wx.set(w2.subarray(wt, wt + len));
         }
-        for (let t = 0; t < T; t++) {
-          const wt = t * n + start;
+        let k2 = j;
+        for (; k2 + 4 <= p; k2 += 4) {
+          const c0 = k2 * n + start;
+          const c1 = c0 + n;
+          const c22 = c1 + n;
+          const c32 = c22 + n;
           let s0 = 0;
           let s1 = 0;
-          let i = 0;
-          for (; i + 2 <= len; i += 2) {
-            s0 += w2[wt + i] * prod[i];
-            s1 += w2[wt + i + 1] * prod[i + 1];
+          let s22 = 0;
+          let s3 = 0;
+          for (let i = 0; i < len; i++) {
+            const v = wx[i];
+            s0 += v * data3[c0 + i];
+            s1 += v * data3[c1 + i];
+            s22 += v * data3[c22 + i];
+            s3 += v * data3[c32 + i];
           }
-          if (i < len) s0 += w2[wt + i] * prod[i];
-          out[t * q * q + j * q + k2] += s0 + s1;
+          out[o + j * q + k2] += s0;
+          out[o + j * q + k2 + 1] += s1;
+          out[o + j * q + k2 + 2] += s22;
+          out[o + j * q + k2 + 3] += s3;
         }
+        for (; k2 < p; k2++) {
+          const ck = k2 * n + start;
+          let s3 = 0;
+          for (let i = 0; i < len; i++) s3 += wx[i] * data3[ck + i];
+          out[o + j * q + k2] += s3;
+        }
+        let s2 = 0;
+        for (let i = 0; i < len; i++) s2 += wx[i];
+        out[o + j * q + p] += s2;
       }
     }
   }
@@ -32132,13 +32210,15 @@ function binaryObjective(X4, y4, C4) {
   const { rows: n, cols: p } = X4;
   const hessian = (x4) => {
     const { coef, intercept } = unpack(x4, 1, p);
-    const z3 = linearScores(X4, coef, intercept, 1);
-    const w2 = Float64Array.from(z3, (zi) => {
-      const s2 = sigmoid(zi);
-      return s2 * (1 - s2);
-    });
+    const zb = new Float64Array(BLOCK_ROWS2);
     const q = p + 1;
-    const H = weightedGrams(X4, w2, 1);
+    const H = weightedGrams(X4, 1, (start, len, w2) => {
+      blockScores(X4, coef, intercept, 1, start, len, zb);
+      for (let i = 0; i < len; i++) {
+        const s2 = sigmoid(zb[i]);
+        w2[i] = s2 * (1 - s2);
+      }
+    });
     for (let k2 = 0; k2 < H.length; k2++) H[k2] /= n;
     for (let j = 0; j < p; j++) H[j * q + j] += 1 / (C4 * n);
     return H;
@@ -32171,42 +32251,55 @@ function binaryObjective(X4, y4, C4) {
 }
 function softmaxObjective(X4, y4, K2, C4) {
   const { rows: n, cols: p } = X4;
-  const probabilities = (x4) => {
-    const { coef, intercept } = unpack(x4, K2, p);
-    const z3 = linearScores(X4, coef, intercept, K2);
-    for (let i = 0; i < n; i++) {
-      let max4 = Number.NEGATIVE_INFINITY;
-      for (let k2 = 0; k2 < K2; k2++) max4 = Math.max(max4, z3[k2 * n + i]);
-      let sum4 = 0;
-      for (let k2 = 0; k2 < K2; k2++) {
-        z3[k2 * n + i] = Math.exp(z3[k2 * n + i] - max4);
-        sum4 += z3[k2 * n + i];
-      }
-      for (let k2 = 0; k2 < K2; k2++) z3[k2 * n + i] /= sum4;
-    }
-    return z3;
-  };
   const hessian = (x4) => {
-    const P = probabilities(x4);
+    const { coef, intercept } = unpack(x4, K2, p);
     const q = p + 1;
     const size = K2 * q;
+    const L = K2 - 1;
     const pairs = [];
-    for (let a4 = 0; a4 < K2; a4++) for (let b10 = a4; b10 < K2; b10++) pairs.push([a4, b10]);
-    const w2 = new Float64Array(pairs.length * n);
-    pairs.forEach(([a4, b10], t) => {
-      for (let i = 0; i < n; i++) w2[t * n + i] = P[a4 * n + i] * ((a4 === b10 ? 1 : 0) - P[b10 * n + i]);
-    });
-    const grams = weightedGrams(X4, w2, pairs.length);
-    const H = new Float64Array(size * size);
-    pairs.forEach(([a4, b10], t) => {
-      for (let r2 = 0; r2 < q; r2++) {
-        for (let c4 = 0; c4 < q; c4++) {
-          const v = grams[t * q * q + r2 * q + c4] / n;
-          H[(a4 * q + r2) * size + b10 * q + c4] = v;
-          H[(b10 * q + r2) * size + a4 * q + c4] = v;
+    for (let a4 = 0; a4 < L; a4++) for (let b10 = a4; b10 < L; b10++) pairs.push([a4, b10]);
+    const P = new Float64Array(K2 * BLOCK_ROWS2);
+    const grams = weightedGrams(X4, pairs.length, (start, len, w2) => {
+      blockScores(X4, coef, intercept, K2, start, len, P);
+      for (let i = 0; i < len; i++) {
+        let max4 = Number.NEGATIVE_INFINITY;
+        for (let k2 = 0; k2 < K2; k2++) max4 = Math.max(max4, P[k2 * BLOCK_ROWS2 + i]);
+        let sum4 = 0;
+        for (let k2 = 0; k2 < K2; k2++) {
+          P[k2 * BLOCK_ROWS2 + i] = Math.exp(P[k2 * BLOCK_ROWS2 + i] - max4);
+          sum4 += P[k2 * BLOCK_ROWS2 + i];
         }
+        for (let k2 = 0; k2 < K2; k2++) P[k2 * BLOCK_ROWS2 + i] /= sum4;
       }
+      pairs.forEach(([a4, b10], t) => {
+        const at = a4 * BLOCK_ROWS2;
+        const bt = b10 * BLOCK_ROWS2;
+        const wt = t * BLOCK_ROWS2;
+        if (a4 === b10) for (let i = 0; i < len; i++) w2[wt + i] = P[at + i] * (1 - P[at + i]);
+        else for (let i = 0; i < len; i++) w2[wt + i] = -P[at + i] * P[bt + i];
+      });
     });
+    const H = new Float64Array(size * size);
+    const put = (a4, b10, r2, c4, v) => {
+      H[(a4 * q + r2) * size + b10 * q + c4] = v;
+      H[(b10 * q + c4) * size + a4 * q + r2] = v;
+    };
+    pairs.forEach(([a4, b10], t) => {
+      for (let r2 = 0; r2 < q; r2++)
+        for (let c4 = 0; c4 < q; c4++) put(a4, b10, r2, c4, grams[t * q * q + r2 * q + c4] / n);
+    });
+    for (let r2 = 0; r2 < q; r2++) {
+      for (let c4 = 0; c4 < q; c4++) {
+        let last = 0;
+        for (let a4 = 0; a4 < L; a4++) {
+          let v = 0;
+          for (let b10 = 0; b10 < L; b10++) v -= H[(a4 * q + r2) * size + b10 * q + c4];
+          put(a4, L, r2, c4, v);
+          last -= v;
+        }
+        put(L, L, r2, c4, last);
+      }
+    }
     for (let a4 = 0; a4 < K2; a4++) for (let j = 0; j < p; j++) H[(a4 * q + j) * size + a4 * q + j] += 1 / (C4 * n);
     return H;
   };
@@ -32218,21 +32311,33 @@ function softmaxObjective(X4, y4, K2, C4) {
     for (let start = 0; start < n; start += BLOCK_ROWS2) {
       const len = Math.min(BLOCK_ROWS2, n - start);
       blockScores(X4, coef, intercept, K2, start, len, z2);
+      let product = 1;
       for (let i = 0; i < len; i++) {
-        let max4 = Number.NEGATIVE_INFINITY;
-        for (let k2 = 0; k2 < K2; k2++) max4 = Math.max(max4, z2[k2 * BLOCK_ROWS2 + i]);
+        let max4 = z2[i];
+        let top2 = 0;
+        for (let k2 = 1; k2 < K2; k2++) {
+          if (z2[k2 * BLOCK_ROWS2 + i] > max4) {
+            max4 = z2[k2 * BLOCK_ROWS2 + i];
+            top2 = k2;
+          }
+        }
         const yi = y4[start + i];
         loss += max4 - z2[yi * BLOCK_ROWS2 + i];
         let sum4 = 0;
         for (let k2 = 0; k2 < K2; k2++) {
-          const e = Math.exp(z2[k2 * BLOCK_ROWS2 + i] - max4);
+          const e = k2 === top2 ? 1 : Math.exp(z2[k2 * BLOCK_ROWS2 + i] - max4);
           z2[k2 * BLOCK_ROWS2 + i] = e;
           sum4 += e;
         }
-        loss += Math.log(sum4);
+        product *= sum4;
+        if ((i & LOG_RUN - 1) === LOG_RUN - 1) {
+          loss += Math.log(product);
+          product = 1;
+        }
         for (let k2 = 0; k2 < K2; k2++) z2[k2 * BLOCK_ROWS2 + i] /= sum4;
         z2[yi * BLOCK_ROWS2 + i] -= 1;
       }
+      loss += Math.log(product);
       addBlockGradient(X4, z2, K2, start, len, g2);
     }
     let penalty = 0;
@@ -32279,17 +32384,33 @@ function addBlockGradient(X4, r2, rows, start, len, g2) {
   for (let k2 = 0; k2 < rows; k2++) {
     const o = k2 * BLOCK_ROWS2;
     const at = k2 * (p + 1);
-    for (let j = 0; j < p; j++) {
-      const col = j * n + start;
+    let j = 0;
+    for (; j + 4 <= p; j += 4) {
+      const c0 = j * n + start;
+      const c1 = c0 + n;
+      const c22 = c1 + n;
+      const c32 = c22 + n;
       let s0 = 0;
       let s1 = 0;
-      let i = 0;
-      for (; i + 2 <= len; i += 2) {
-        s0 += data3[col + i] * r2[o + i];
-        s1 += data3[col + i + 1] * r2[o + i + 1];
+      let s22 = 0;
+      let s3 = 0;
+      for (let i = 0; i < len; i++) {
+        const ri = r2[o + i];
+        s0 += data3[c0 + i] * ri;
+        s1 += data3[c1 + i] * ri;
+        s22 += data3[c22 + i] * ri;
+        s3 += data3[c32 + i] * ri;
       }
-      if (i < len) s0 += data3[col + i] * r2[o + i];
-      g2[at + j] += s0 + s1;
+      g2[at + j] += s0;
+      g2[at + j + 1] += s1;
+      g2[at + j + 2] += s22;
+      g2[at + j + 3] += s3;
+    }
+    for (; j < p; j++) {
+      const col = j * n + start;
+      let s0 = 0;
+      for (let i = 0; i < len; i++) s0 += data3[col + i] * r2[o + i];
+      g2[at + j] += s0;
     }
     let s2 = 0;
     for (let i = 0; i < len; i++) s2 += r2[o + i];
@@ -41183,18 +41304,7 @@ var ServingModel = class _ServingModel {
    * Throws a RangeError naming the feature for a missing, non-numeric, out-of-range or unknown value.
    */
   predictOne(input2) {
-    if (typeof input2 !== "object" || input2 === null || Array.isArray(input2))
-      throw new RangeError("the input must be an object by feature name");
-    const cols = this.features.map((f) => {
-      const raw2 = input2[f.name];
-      if (raw2 !== void 0 && raw2 !== null && typeof raw2 !== "string" && typeof raw2 !== "number")
-        throw new RangeError(`'${f.name}' = ${JSON.stringify(raw2)} is not a number or text`);
-      const text4 = typeof raw2 === "number" ? String(raw2) : (raw2 ?? "").trim();
-      const reason = checkValue(f, text4);
-      if (reason) throw new RangeError(reason);
-      if (f.type === "categorical") return [(f.categories ?? []).findIndex((c4) => c4.value === text4)];
-      return [Number(text4)];
-    });
+    const cols = readModelInput(this.features, input2).map((v) => [v]);
     const X4 = this.matrixFor(this.features, cols, 1);
     if (this.task === "regression") {
       const v = this.predictValues(X4);
@@ -41210,6 +41320,20 @@ var ServingModel = class _ServingModel {
     return this.json;
   }
 };
+function readModelInput(features, input2) {
+  if (typeof input2 !== "object" || input2 === null || Array.isArray(input2))
+    throw new RangeError("the input must be an object by feature name");
+  return features.map((f) => {
+    const raw2 = input2[f.name];
+    if (raw2 !== void 0 && raw2 !== null && typeof raw2 !== "string" && typeof raw2 !== "number")
+      throw new RangeError(`'${f.name}' = ${JSON.stringify(raw2)} is not a number or text`);
+    const text4 = typeof raw2 === "number" ? String(raw2) : (raw2 ?? "").trim();
+    const reason = checkValue(f, text4);
+    if (reason) throw new RangeError(reason);
+    if (f.type === "categorical") return (f.categories ?? []).findIndex((c4) => c4.value === text4);
+    return Number(text4);
+  });
+}
 
 // actions/lib/model-registry.ts
 var REGISTRY_FORMAT = "gitml.registry";
