@@ -58,7 +58,9 @@ describe.skipIf(skip !== null)(
 
     beforeAll(async () => {
       root = makeWorkspace(['iris', 'wine_score']);
-      ({ champion, report } = await addRegressionDataset(root, 'random-forest-regressor'));
+      const made = await addRegressionDataset(root, 'random-forest-regressor');
+      champion = made.champion;
+      report = made.report!;
       served = mkdtempSync(path.join(os.tmpdir(), 'gitml-site-reg-'));
       const assets = path.join(served, 'assets-src');
       mkdirSync(assets);

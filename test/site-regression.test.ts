@@ -42,7 +42,9 @@ describe('site build: a regression dataset', () => {
   beforeAll(async () => {
     // wine (classification, spec only) beside wine_score (regression: group, champion, monitoring file).
     const root = makeWorkspace(['wine', 'wine_score']);
-    ({ champion, report } = await addRegressionDataset(root, 'random-forest-regressor'));
+    const made = await addRegressionDataset(root, 'random-forest-regressor');
+    champion = made.champion;
+    report = made.report!;
     out = tmp('gitml-site-reg-');
     result = buildSite(root, out, { assets: SITE_ASSETS, now: BUILD_TIME });
   }, 120_000);
@@ -123,8 +125,7 @@ describe('site build: a regression dataset', () => {
 describe('site build: a regression dataset before its first monitoring run, and before its first model', () => {
   test('the card keeps the holdout MAE and says monitoring has not run; without a model, says so', async () => {
     const root = makeWorkspace(['wine_score']);
-    const { champion } = await addRegressionDataset(root, 'ridge');
-    rmSync(path.join(root, 'reports'), { recursive: true });
+    const { champion } = await addRegressionDataset(root, 'ridge', { daily: false });
     const out = tmp('gitml-site-reg-nomon-');
     expect(buildSite(root, out, { assets: SITE_ASSETS, now: BUILD_TIME }).failed).toEqual([]);
     const home = readFileSync(path.join(out, 'index.html'), 'utf8');
@@ -153,7 +154,7 @@ describe("regression dashboard: the date selection and the HTML panels' figures"
 
   beforeAll(async () => {
     const root = makeWorkspace(['wine_score']);
-    ({ report } = await addRegressionDataset(root, 'ridge'));
+    report = (await addRegressionDataset(root, 'ridge')).report!;
   }, 120_000);
 
   test('the report is told apart from a classification one', () => {
