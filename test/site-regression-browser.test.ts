@@ -27,27 +27,18 @@ import { makeWorkspace, REPO_ROOT } from './helpers/workspace.js';
 const skip = browserSkipReason();
 if (skip) console.warn(`regression site browser tests skipped: ${skip}`);
 
-/**
- * The site's bundles built fresh from site/src into `dir` (the committed ones predate this code), the
- * predictor's through the test entry that lets ServingModel load a regression model on this branch.
- */
+/** The site's bundles built fresh from site/src into `dir`, so the pages run this checkout's code. */
 async function buildAssets(dir: string): Promise<void> {
   const { siteBundles } = (await import(path.join(REPO_ROOT, 'scripts', 'site-bundles.mjs'))) as {
-    siteBundles: { entryPoints: string[]; outfile: string }[];
+    siteBundles: { outfile: string }[];
   };
-  for (const options of siteBundles) {
-    const entry =
-      options.entryPoints[0] === 'site/src/predictor.ts'
-        ? 'test/fixtures/regression-predictor-entry.ts'
-        : options.entryPoints[0];
+  for (const options of siteBundles)
     await build({
       ...options,
       absWorkingDir: REPO_ROOT,
-      entryPoints: [entry],
       outfile: path.join(dir, path.basename(options.outfile)),
       logLevel: 'error',
     });
-  }
 }
 
 describe.skipIf(skip !== null)(
@@ -66,26 +57,19 @@ describe.skipIf(skip !== null)(
     let data: PredictorData;
 
     beforeAll(async () => {
-      root = makeWorkspace(['iris']);
-      ({ champion, report } = addRegressionDataset(root, 'random-forest-regressor'));
+      root = makeWorkspace(['iris', 'wine_score']);
+      const made = await addRegressionDataset(root, 'random-forest-regressor');
+      champion = made.champion;
+      report = made.report!;
       served = mkdtempSync(path.join(os.tmpdir(), 'gitml-site-reg-'));
       const assets = path.join(served, 'assets-src');
       mkdirSync(assets);
       await buildAssets(assets);
       buildSite(root, path.join(served, 'site'), { now: BUILD_TIME, assets });
-      // Real rows for "Random real example": the site build takes them from the feature group, which a
-      // regression dataset cannot have on this branch yet; the page's handling is what is tested here.
-      const file = path.join(served, 'site', REGRESSION.name, 'predictor.json');
-      data = JSON.parse(readFileSync(file, 'utf8'));
-      const rows = champion.testRows.slice(0, 20);
-      data.examples = {
-        ids: rows.map((_, i) => 1000 + i),
-        actual: rows.map((r) => String(r.quality)),
-        values: rows.map((r) => data.features.map((f) => r.values[f.name])),
-      };
-      // …and the range of its labels, as the build reads it from the group's targets.
-      data.regression = { observed: [3, 9], interval: 'trees' };
-      writeFileSync(file, `${JSON.stringify(data)}\n`);
+      // The build's real examples (rows of the feature group) and its labels' observed range (3–9).
+      data = JSON.parse(readFileSync(path.join(served, 'site', REGRESSION.name, 'predictor.json'), 'utf8'));
+      expect(data.examples.ids.length).toBeGreaterThan(0);
+      expect(data.regression).toEqual({ observed: [3, 9], interval: 'trees' });
       // A copy of the predictor whose label's valid range ends at 5 points: answers above it get the caveat.
       const narrow = { ...data, label: { ...data.label, range: [0, 5] } };
       writeFileSync(path.join(served, 'site', REGRESSION.name, 'narrow.json'), JSON.stringify(narrow));
@@ -161,7 +145,7 @@ describe.skipIf(skip !== null)(
       await waitForValue();
       const row = champion.testRows[3].values;
       await enterRow(page, data.features, row);
-      const want = champion.model.predictOne(row);
+      const want = champion.predict(row);
       await page.waitForFunction(
         (v) => Math.abs(Number(document.getElementById('predicted-value')?.dataset.value) - v) < 1e-9,
         want.value,
@@ -241,20 +225,23 @@ describe.skipIf(skip !== null)(
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => !document.getElementById('example-note')!.hidden);
       const s = await shown();
-      expect(s.note).toMatch(
-        /^Real row #10\d\d of the feature group; its actual quality score: \d+ points\.$/,
-      );
-      const id = Number(/#(\d+)/.exec(s.note!)![1]) - 1000;
-      const want = champion.model.predictOne(champion.testRows[id].values);
+      expect(s.note).toMatch(/^Real row #\d+ of the feature group; its actual quality score: \d+ points\.$/);
+      // The row the note names is one of the build's examples, with its actual value, and the page
+      // answers for it what the champion answers in Node.
+      const k = data.examples.ids.indexOf(Number(/#(\d+)/.exec(s.note!)![1]));
+      expect(k).toBeGreaterThanOrEqual(0);
+      expect(s.note).toContain(`score: ${data.examples.actual[k]} points.`);
+      const example = Object.fromEntries(data.features.map((f, j) => [f.name, data.examples.values[k][j]]));
+      const want = champion.predict(example);
       expect(s.value).toBeCloseTo(want.value, 9);
     });
 
     test("predictor: a value outside the label's valid range carries a caveat; the bar pins it to the end", async () => {
       await page.goto(`${base}${REGRESSION.name}/narrow.html`);
       await waitForValue();
-      const row = champion.testRows.find((r) => champion.model.predictOne(r.values).value > 5.5)!;
+      const row = champion.testRows.find((r) => champion.predict(r.values).value > 5.5)!;
       await enterRow(page, data.features, row.values);
-      const want = champion.model.predictOne(row.values);
+      const want = champion.predict(row.values);
       await page.waitForFunction(
         (v) => Math.abs(Number(document.getElementById('predicted-value')?.dataset.value) - v) < 1e-9,
         want.value,
@@ -267,7 +254,7 @@ describe.skipIf(skip !== null)(
       expect(s.marker).toBe('100%');
       expect(s.position).toContain('sits 100% of the way from 0 points to 5 points');
       // Back inside the range, the caveat goes.
-      const inside = champion.testRows.find((r) => champion.model.predictOne(r.values).value < 4.8)!;
+      const inside = champion.testRows.find((r) => champion.predict(r.values).value < 4.8)!;
       await enterRow(page, data.features, inside.values);
       await page.waitForFunction(() => document.getElementById('prediction-caveat')!.hidden);
     });

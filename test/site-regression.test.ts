@@ -11,11 +11,17 @@ import { allCharts } from '../actions/lib/charts.js';
 import { ServingModel } from '../actions/lib/serving-model.js';
 import { buildSite } from '../actions/lib/site-build.js';
 import { datedData, filterReport, summarizeErrors } from '../site/src/dashboard-filter.js';
+import { grouped } from '../site/src/format.js';
 import type { PredictorData } from '../site/src/page-data.js';
 import { isRegressionReport, type RegressionReport } from '../site/src/regression-report.js';
 import { errorText, shareOf, spanText, valueText } from '../site/src/value-format.js';
 import { monitoringReport, regressionMonitoringReport } from './fixtures/monitoring-report.js';
-import { addRegressionDataset, REGRESSION, type RegressionChampion } from './fixtures/regression-site.js';
+import {
+  addRegressionDataset,
+  predictValue,
+  REGRESSION,
+  type RegressionChampion,
+} from './fixtures/regression-site.js';
 import { BUILD_TIME, SITE_ASSETS } from './helpers/site-workspace.js';
 import { makeWorkspace } from './helpers/workspace.js';
 
@@ -33,10 +39,12 @@ describe('site build: a regression dataset', () => {
     return home.slice(start, home.indexOf('</article>', start));
   };
 
-  beforeAll(() => {
-    // wine (classification, spec only) beside wine_score (regression, champion and monitoring file).
-    const root = makeWorkspace(['wine']);
-    ({ champion, report } = addRegressionDataset(root, 'random-forest-regressor'));
+  beforeAll(async () => {
+    // wine (classification, spec only) beside wine_score (regression: group, champion, monitoring file).
+    const root = makeWorkspace(['wine', 'wine_score']);
+    const made = await addRegressionDataset(root, 'random-forest-regressor');
+    champion = made.champion;
+    report = made.report!;
     out = tmp('gitml-site-reg-');
     result = buildSite(root, out, { assets: SITE_ASSETS, now: BUILD_TIME });
   }, 120_000);
@@ -65,9 +73,11 @@ describe('site build: a regression dataset', () => {
     expect(data.champion?.holdoutMae).toBeCloseTo(champion.holdout.mae, 12);
     expect(data.champion?.holdoutBaselineMae).toBeCloseTo(champion.holdout.baselineMae, 12);
     expect(data.champion?.algorithmTitle).toBe('Random forest');
-    // The forest's interval is its trees' spread; no feature group yet, so no observed range or examples.
-    expect(data.regression).toEqual({ observed: null, interval: 'trees' });
-    expect(data.examples.ids).toEqual([]);
+    // The forest's interval is its trees' spread; the observed range is the group's labels (Wine: 3–9).
+    expect(data.regression).toEqual({ observed: [3, 9], interval: 'trees' });
+    // Examples are real labelled rows of the group, their actual scores as whole points.
+    expect(data.examples.ids.length).toBeGreaterThan(0);
+    expect(data.examples.actual.every((a) => /^\d$/.test(a))).toBe(true);
     expect(data.features.map((f) => f.name)).toEqual(champion.model.features.map((f) => f.name));
   });
 
@@ -76,12 +86,13 @@ describe('site build: a regression dataset', () => {
     expect(served).toEqual(JSON.parse(JSON.stringify(champion.model.toJSON())));
     const model = ServingModel.load(served, 'model.json');
     const row = champion.testRows[0].values;
-    const p = model.predictOne(row) as ReturnType<typeof champion.model.predictOne>;
+    const p = model.predictOne(row);
     expect(p.classIndex).toBe(-1);
     expect(p.probabilities).toEqual([]);
-    expect(p.value).toBeGreaterThanOrEqual(0);
-    expect(p.value).toBeLessThanOrEqual(10);
-    expect(p.low).toBeLessThanOrEqual(p.high);
+    const { value, low, high } = predictValue(model, row);
+    expect(value).toBeGreaterThanOrEqual(0);
+    expect(value).toBeLessThanOrEqual(10);
+    expect(low).toBeLessThanOrEqual(high);
   });
 
   test('home card: the task, holdout MAE beside the mean baseline, live MAE with its window; no accuracy', () => {
@@ -93,7 +104,7 @@ describe('site build: a regression dataset', () => {
     // Errors as the monitoring report writes them: three decimals finer than the label, with the unit.
     expect(errorText(0.52349, label)).toBe('0.523 points');
     expect(text).toContain(
-      `<dt>Holdout MAE</dt><dd>${errorText(h.mae, label)} on ${h.rows} rows · mean baseline MAE ${errorText(h.baselineMae, label)}</dd>`,
+      `<dt>Holdout MAE</dt><dd>${errorText(h.mae, label)} on ${grouped(h.rows)} rows · mean baseline MAE ${errorText(h.baselineMae, label)}</dd>`,
     );
     const live = report.regression.live;
     expect(text).toContain(
@@ -112,10 +123,9 @@ describe('site build: a regression dataset', () => {
 });
 
 describe('site build: a regression dataset before its first monitoring run, and before its first model', () => {
-  test('the card keeps the holdout MAE and says monitoring has not run; without a model, says so', () => {
-    const root = makeWorkspace([]);
-    const { champion } = addRegressionDataset(root, 'ridge');
-    rmSync(path.join(root, 'reports'), { recursive: true });
+  test('the card keeps the holdout MAE and says monitoring has not run; without a model, says so', async () => {
+    const root = makeWorkspace(['wine_score']);
+    const { champion } = await addRegressionDataset(root, 'ridge', { daily: false });
     const out = tmp('gitml-site-reg-nomon-');
     expect(buildSite(root, out, { assets: SITE_ASSETS, now: BUILD_TIME }).failed).toEqual([]);
     const home = readFileSync(path.join(out, 'index.html'), 'utf8');
@@ -142,9 +152,9 @@ describe('site build: a regression dataset before its first monitoring run, and 
 describe("regression dashboard: the date selection and the HTML panels' figures", () => {
   let report: RegressionReport;
 
-  beforeAll(() => {
-    const root = makeWorkspace([]);
-    ({ report } = addRegressionDataset(root, 'ridge'));
+  beforeAll(async () => {
+    const root = makeWorkspace(['wine_score']);
+    report = (await addRegressionDataset(root, 'ridge')).report!;
   }, 120_000);
 
   test('the report is told apart from a classification one', () => {
