@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KNearestNeighbors } from '../actions/lib/models/knn.js';
+import { dotModuleBytes, wasmDot } from '../actions/lib/models/knn-dot-wasm.js';
 import { BRUTE_FROM_COLS, chooseSearch } from '../actions/lib/models/knn-search.js';
 import type { Matrix } from '../actions/lib/models/types.js';
 import { FIXTURE_NAMES, fixtureData, loadFixture } from './fixtures/sklearn/fixtures.js';
@@ -49,9 +50,11 @@ function queriesFrom(train: Matrix, rows: number, seed: number, offset = 0): Mat
 
 function expectSameSearch(model: KNearestNeighbors, queries: Matrix, label: string) {
   const index = model.kneighbors(queries, 'index');
-  const brute = model.kneighbors(queries, 'brute');
-  expect(Array.from(brute.indices), label).toEqual(Array.from(index.indices));
-  expect(Array.from(brute.distances), label).toEqual(Array.from(index.distances));
+  for (const method of ['brute', 'brute-scalar'] as const) {
+    const brute = model.kneighbors(queries, method);
+    expect(Array.from(brute.indices), `${label} ${method}`).toEqual(Array.from(index.indices));
+    expect(Array.from(brute.distances), `${label} ${method}`).toEqual(Array.from(index.distances));
+  }
 }
 
 describe('kNN brute force equals the leaf-box index', () => {
@@ -116,6 +119,20 @@ describe('kNN brute force equals the leaf-box index', () => {
       }
     }
     expectSameSearch(model, { rows: 2 * rows, cols, data }, 'iris v3');
+  });
+});
+
+describe('kNN SIMD kernel', () => {
+  it('is valid WebAssembly and runs here (Node 20 has SIMD), with the scalar kernel as fallback', () => {
+    expect(WebAssembly.validate(dotModuleBytes())).toBe(true);
+    const kernel = wasmDot(1 << 16);
+    expect(kernel).not.toBeNull();
+    // 4 rows × 2 queries of 3 features (+ a zero lane): the dot products, exactly for small integers.
+    const f = new Float64Array(kernel!.memory.buffer);
+    f.set([1, 2, 3, 0, 4, 5, 6, 0, 7, 8, 9, 0, 1, 0, 1, 0], 0);
+    f.set([1, 1, 1, 0, 2, 0, -1, 0], 16);
+    kernel!.dot(0, 4, 16 * 8, 2, 4, 24 * 8, 4);
+    expect(Array.from(f.subarray(24, 32))).toEqual([6, 15, 24, 2, -1, 2, 5, 1]);
   });
 });
 

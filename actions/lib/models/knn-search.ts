@@ -14,9 +14,11 @@
 //   centring, the dot products and the direct sum's own rounding, so no true neighbour is ever left out.
 // chooseSearch picks by shape, as measured (see /work notes of issue 17): the index below BRUTE_FROM_COLS
 // features, brute force from there. Platform-neutral (plain Float64Array arithmetic).
+import { wasmDot } from './knn-dot-wasm.js';
 import type { Matrix } from './types.js';
 
-export type SearchMethod = 'index' | 'brute';
+/** 'brute-scalar' is the brute force without the WebAssembly kernel (what runs where SIMD is missing). */
+export type SearchMethod = 'index' | 'brute' | 'brute-scalar';
 
 /** Squared distances and training indices of the k best per query, row-major [q * k + r], nearest first. */
 export interface SearchResult {
@@ -34,7 +36,7 @@ const QUERY_TILE = 64;
 const TRAIN_TILE_DOUBLES = 16_384;
 
 /** The search chosen for a training set of this shape (see the header). */
-export function chooseSearch(rows: number, cols: number): SearchMethod {
+export function chooseSearch(rows: number, cols: number): 'index' | 'brute' {
   return cols >= BRUTE_FROM_COLS && rows > LEAF_ROWS ? 'brute' : 'index';
 }
 
@@ -49,13 +51,22 @@ export interface TrainingRows {
 interface BrutePrep {
   /** Per-feature training mean, subtracted from both sides before the dot products. */
   mean: Float64Array;
-  /** Centred rows, row-major. */
+  /** Doubles per row of `centred` and `queries`: p, or p rounded up to whole SIMD lanes (zero-padded). */
+  stride: number;
+  /** Centred rows, row-major (then zero rows up to a multiple of 4 for the SIMD kernel). */
   centred: Float64Array;
   /** ‖centred row‖², summed in feature order. */
   norms: Float64Array;
   maxNorm: number;
   /** Largest |value| of a training row. */
   maxAbs: number;
+  /** Training rows per tile (a multiple of 4). */
+  trainTile: number;
+  /** The current query tile, centred, QUERY_TILE rows of `stride`. */
+  queries: Float64Array;
+  /** out[i * trainTile + t] = query i · centred row (t0 + t), after dot(t0, nt, nq). */
+  out: Float64Array;
+  dot: (t0: number, nt: number, nq: number) => void;
 }
 
 /**
@@ -65,6 +76,7 @@ interface BrutePrep {
 export class NeighborSearch {
   private index: LeafIndex | null = null;
   private prep: BrutePrep | null = null;
+  private prepScalar: BrutePrep | null = null;
 
   constructor(
     readonly train: TrainingRows,
@@ -82,13 +94,16 @@ export class NeighborSearch {
     method: SearchMethod = chooseSearch(this.train.rows, this.train.cols),
   ): SearchResult {
     const queries = this.rowMajorQueries(X);
-    if (method === 'brute') {
-      this.prep ??= prepareBrute(this.train);
-      let reach = this.prep.maxAbs;
+    if (method !== 'index') {
+      const prep =
+        method === 'brute'
+          ? (this.prep ??= prepareBrute(this.train, true))
+          : (this.prepScalar ??= prepareBrute(this.train, false));
+      let reach = prep.maxAbs;
       for (let i = 0; i < queries.length; i++) reach = Math.max(reach, Math.abs(queries[i]));
       // Norms and dot products of huge values overflow; the index's direct sums order what they can.
       if (this.train.cols * (4 * reach) ** 2 < 1e300)
-        return bruteSearch(this.train, this.prep, queries, X.rows, k);
+        return bruteSearch(this.train, prep, queries, X.rows, k);
     }
     this.index ??= buildLeafIndex(this.train);
     return indexSearch(this.index, this.train.cols, queries, X.rows, k);
@@ -140,12 +155,38 @@ function offer(result: SearchResult, best: number, k: number, s: number, t: numb
 // ---------------------------------------------------------------------------------------------------
 // Brute force: tiled dot products shortlist, the direct sum decides.
 
-function prepareBrute(train: TrainingRows): BrutePrep {
+function prepareBrute(train: TrainingRows, simd: boolean): BrutePrep {
   const { rows: n, cols: p, X } = train;
+  const trainTile = Math.max(4, (Math.floor(TRAIN_TILE_DOUBLES / Math.max(p, 1)) >> 2) << 2);
+  // The SIMD kernel works on whole lanes (2 features) and blocks of 4 rows × 2 queries: pad with zeros,
+  // which add exactly nothing to a dot product.
+  const stride = p + (p & 1);
+  const nPad = (n + 3) & ~3;
+  const sizes = [nPad * stride, QUERY_TILE * stride, QUERY_TILE * trainTile];
+  const wasm = simd ? wasmDot(8 * (sizes[0] + sizes[1] + sizes[2])) : null;
+  let centred: Float64Array;
+  let queries: Float64Array;
+  let out: Float64Array;
+  let dot: BrutePrep['dot'];
+  if (wasm) {
+    const buffer = wasm.memory.buffer;
+    centred = new Float64Array(buffer, 0, sizes[0]);
+    queries = new Float64Array(buffer, 8 * sizes[0], sizes[1]);
+    out = new Float64Array(buffer, 8 * (sizes[0] + sizes[1]), sizes[2]);
+    const qBytes = queries.byteOffset;
+    const outBytes = out.byteOffset;
+    dot = (t0, nt, nq) =>
+      wasm.dot(8 * t0 * stride, (nt + 3) & ~3, qBytes, (nq + 1) & ~1, stride, outBytes, trainTile);
+  } else {
+    centred = new Float64Array(n * p);
+    queries = new Float64Array(QUERY_TILE * p);
+    out = new Float64Array(QUERY_TILE * trainTile);
+    dot = (t0, nt, nq) => dotTile(centred, t0, nt, queries, nq, p, out, trainTile);
+  }
+  const rowStride = wasm ? stride : p;
   const mean = new Float64Array(p);
   for (let t = 0; t < n; t++) for (let j = 0; j < p; j++) mean[j] += X[t * p + j];
   for (let j = 0; j < p; j++) mean[j] /= n;
-  const centred = new Float64Array(n * p);
   const norms = new Float64Array(n);
   let maxNorm = 0;
   let maxAbs = 0;
@@ -154,13 +195,13 @@ function prepareBrute(train: TrainingRows): BrutePrep {
     let s = 0;
     for (let j = 0; j < p; j++) {
       const v = X[t * p + j] - mean[j];
-      centred[t * p + j] = v;
+      centred[t * rowStride + j] = v;
       s += v * v;
     }
     norms[t] = s;
     if (!(s <= maxNorm)) maxNorm = s;
   }
-  return { mean, centred, norms, maxNorm, maxAbs };
+  return { mean, stride: rowStride, centred, norms, maxNorm, maxAbs, trainTile, queries, out, dot };
 }
 
 /** One query's shortlist: rows whose estimate is within the margin of the k-th best estimate so far. */
@@ -184,12 +225,9 @@ function bruteSearch(
   k: number,
 ): SearchResult {
   const { rows: n, cols: p, X } = train;
-  const { mean, centred, norms, maxNorm } = prep;
+  const { mean, stride, norms, maxNorm, trainTile, queries: qc, out: estimate } = prep;
   const result = emptyResult(nQuery, k);
-  const trainTile = Math.max(4, (Math.floor(TRAIN_TILE_DOUBLES / Math.max(p, 1)) >> 2) << 2);
-  const qc = new Float64Array(QUERY_TILE * p);
   const qNorm = new Float64Array(QUERY_TILE);
-  const estimate = new Float64Array(QUERY_TILE * trainTile);
   const lists: Shortlist[] = [];
   for (let i = 0; i < QUERY_TILE; i++) {
     const cap = 2 * k + 30;
@@ -209,7 +247,7 @@ function bruteSearch(
       let s = 0;
       for (let j = 0; j < p; j++) {
         const v = queries[(q0 + i) * p + j] - mean[j];
-        qc[i * p + j] = v;
+        qc[i * stride + j] = v;
         s += v * v;
       }
       qNorm[i] = s;
@@ -221,7 +259,7 @@ function bruteSearch(
     }
     for (let t0 = 0; t0 < n; t0 += trainTile) {
       const nt = Math.min(trainTile, n - t0);
-      dotTile(centred, t0, nt, qc, nq, p, estimate, trainTile);
+      prep.dot(t0, nt, nq);
       for (let i = 0; i < nq; i++) {
         const list = lists[i];
         const o = i * trainTile;
