@@ -8,9 +8,12 @@
 //   for query pairs i (nq even) and row quads t (nt a multiple of 4):
 //     out[i * outStride + t] = Σ_j A[t * stride + j] · Q[i * stride + j], j in steps of two lanes
 //   (stride even: rows and queries are zero-padded to whole lanes).
+// scan(out, norms, from, n, base, cut) -> t: the first even t >= from & ~1 (below n) whose lane pair holds
+//   an estimate base + norms[t] − 2 out[t] <= cut, else n or more; the caller checks the two rows itself.
 
 const I32 = 0x7f;
 const V128 = 0x7b;
+const F64 = 0x7c;
 // Parameters.
 const A = 0;
 const NT = 1;
@@ -54,6 +57,14 @@ const op = {
   lane: (n: number) => [0xfd, 0x21, n],
   f64x2Add: [0xfd, 0xf0, 0x01],
   f64x2Mul: [0xfd, 0xf2, 0x01],
+  f64x2Sub: [0xfd, 0xf1, 0x01],
+  f64x2Splat: [0xfd, 0x14],
+  f64x2Le: [0xfd, 0x4b],
+  anyTrue: [0xfd, 0x53],
+  andI32: [0x71],
+  geU: [0x4f],
+  block: [0x02, 0x40],
+  br: (d: number) => [0x0c, d],
 };
 
 function uleb(v: number): number[] {
@@ -130,24 +141,51 @@ function body(): number[] {
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
+/** scan's body: parameters out, norms, from, n (i32), base, cut (f64); locals t (i32), c, e (v128). */
+function scanBody(): number[] {
+  const [OUTP, NORMS, FROM, N, BASE, CUT, TT, C] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const p of parts) code.push(...p);
+  };
+  emit(op.get(CUT), op.f64x2Splat, op.set(C));
+  emit(op.get(FROM), op.i32(-2), op.andI32, op.set(TT));
+  emit(op.block, op.loop);
+  emit(op.get(TT), op.get(N), op.geU, op.brIf(1));
+  // base + norms[t..t+1] − (out + out), lane-wise; leave when either lane is within the cut.
+  emit(op.get(BASE), op.f64x2Splat, op.get(NORMS), op.get(TT), op.i32(8), op.mul, op.add, op.v128Load(0));
+  emit(op.f64x2Add);
+  emit(op.get(OUTP), op.get(TT), op.i32(8), op.mul, op.add, op.v128Load(0), op.tee(C + 1));
+  emit(op.get(C + 1), op.f64x2Add, op.f64x2Sub);
+  emit(op.get(C), op.f64x2Le, op.anyTrue, op.brIf(1));
+  emit(bump(TT, op.i32(2)), op.br(0));
+  emit(op.end, op.end, op.get(TT), op.end);
+  const locals = [2, 1, I32, 2, V128];
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+
 const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
 const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
-/** The module: imports env.mem, exports dot. */
+/** The module: imports env.mem, exports dot and scan. */
 export function dotModuleBytes(): Uint8Array<ArrayBuffer> {
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 7, ...new Array(7).fill(I32), 0]),
+    ...section(1, [
+      ...[2, 0x60, 7, ...new Array(7).fill(I32), 0],
+      ...[0x60, 6, I32, I32, I32, I32, F64, F64, 1, I32],
+    ]),
     ...section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('dot'), 0x00, 0]),
-    ...section(10, [1, ...body()]),
+    ...section(3, [2, 0, 1]),
+    ...section(7, [2, ...name('dot'), 0x00, 0, ...name('scan'), 0x00, 1]),
+    ...section(10, [2, ...body(), ...scanBody()]),
   ]);
 }
 
 export interface WasmDot {
   memory: WebAssembly.Memory;
   dot: (a: number, nt: number, q: number, nq: number, stride: number, out: number, outStride: number) => void;
+  scan: (out: number, norms: number, from: number, n: number, base: number, cut: number) => number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -168,7 +206,11 @@ export function wasmDot(bytes: number): WasmDot | null {
   try {
     const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65_536) + 1 });
     const instance = new WebAssembly.Instance(compiled, { env: { mem: memory } });
-    return { memory, dot: instance.exports.dot as WasmDot['dot'] };
+    return {
+      memory,
+      dot: instance.exports.dot as WasmDot['dot'],
+      scan: instance.exports.scan as WasmDot['scan'],
+    };
   } catch {
     // Out of memory for a copy of the rows: the JS kernel works on the arrays it already has.
     return null;

@@ -67,6 +67,11 @@ interface BrutePrep {
   /** out[i * trainTile + t] = query i · centred row (t0 + t), after dot(t0, nt, nq). */
   out: Float64Array;
   dot: (t0: number, nt: number, nq: number) => void;
+  /**
+   * SIMD only: from row `from` of query i's tile row, the first even t (>= from rounded down to even,
+   * < nt) whose pair of estimates may be within `cut`, else nt or more.
+   */
+  scan: ((i: number, t0: number, from: number, nt: number, base: number, cut: number) => number) | null;
 }
 
 /**
@@ -162,8 +167,10 @@ function prepareBrute(train: TrainingRows, simd: boolean): BrutePrep {
   // which add exactly nothing to a dot product.
   const stride = p + (p & 1);
   const nPad = (n + 3) & ~3;
-  const sizes = [nPad * stride, QUERY_TILE * stride, QUERY_TILE * trainTile];
-  const wasm = simd ? wasmDot(8 * (sizes[0] + sizes[1] + sizes[2])) : null;
+  const sizes = [nPad * stride, QUERY_TILE * stride, QUERY_TILE * trainTile, nPad];
+  const wasm = simd ? wasmDot(8 * (sizes[0] + sizes[1] + sizes[2] + sizes[3])) : null;
+  let norms: Float64Array;
+  let scan: BrutePrep['scan'] = null;
   let centred: Float64Array;
   let queries: Float64Array;
   let out: Float64Array;
@@ -173,6 +180,10 @@ function prepareBrute(train: TrainingRows, simd: boolean): BrutePrep {
     centred = new Float64Array(buffer, 0, sizes[0]);
     queries = new Float64Array(buffer, 8 * sizes[0], sizes[1]);
     out = new Float64Array(buffer, 8 * (sizes[0] + sizes[1]), sizes[2]);
+    norms = new Float64Array(buffer, 8 * (sizes[0] + sizes[1] + sizes[2]), sizes[3]);
+    const normBytes = norms.byteOffset;
+    scan = (i, t0, from, nt, base, cut) =>
+      wasm.scan(outBytes + 8 * i * trainTile, normBytes + 8 * t0, from, nt, base, cut);
     const qBytes = queries.byteOffset;
     const outBytes = out.byteOffset;
     dot = (t0, nt, nq) =>
@@ -181,13 +192,13 @@ function prepareBrute(train: TrainingRows, simd: boolean): BrutePrep {
     centred = new Float64Array(n * p);
     queries = new Float64Array(QUERY_TILE * p);
     out = new Float64Array(QUERY_TILE * trainTile);
+    norms = new Float64Array(n);
     dot = (t0, nt, nq) => dotTile(centred, t0, nt, queries, nq, p, out, trainTile);
   }
   const rowStride = wasm ? stride : p;
   const mean = new Float64Array(p);
   for (let t = 0; t < n; t++) for (let j = 0; j < p; j++) mean[j] += X[t * p + j];
   for (let j = 0; j < p; j++) mean[j] /= n;
-  const norms = new Float64Array(n);
   let maxNorm = 0;
   let maxAbs = 0;
   for (let i = 0; i < X.length; i++) maxAbs = Math.max(maxAbs, Math.abs(X[i]));
@@ -201,7 +212,7 @@ function prepareBrute(train: TrainingRows, simd: boolean): BrutePrep {
     norms[t] = s;
     if (!(s <= maxNorm)) maxNorm = s;
   }
-  return { mean, stride: rowStride, centred, norms, maxNorm, maxAbs, trainTile, queries, out, dot };
+  return { mean, stride: rowStride, centred, norms, maxNorm, maxAbs, trainTile, queries, out, dot, scan };
 }
 
 /** One query's shortlist: rows whose estimate is within the margin of the k-th best estimate so far. */
@@ -265,6 +276,20 @@ function bruteSearch(
         const o = i * trainTile;
         const base = qNorm[i];
         let cut = list.cut;
+        const { scan } = prep;
+        if (scan) {
+          // The SIMD scan skips to the next pair of rows that may get in; they are checked here.
+          for (let t = scan(i, t0, 0, nt, base, cut); t < nt; t = scan(i, t0, t + 2, nt, base, cut)) {
+            for (let u = t; u < t + 2 && u < nt; u++) {
+              const e = base + norms[t0 + u] - 2 * estimate[o + u];
+              if (e <= cut) {
+                shortlist(list, t0 + u, e, k);
+                cut = list.cut;
+              }
+            }
+          }
+          continue;
+        }
         for (let t = 0; t < nt; t++) {
           // ‖x‖² + ‖q‖² − 2x·q; the tile holds x·q.
           const e = base + norms[t0 + t] - 2 * estimate[o + t];
