@@ -6,14 +6,19 @@
 //   bounding box; a query scans its nearest leaf first, then only the leaves whose box could still hold a
 //   better row, abandoning a row's running sum once it exceeds the current k-th best.
 // - 'brute' (many features): from about 10 features the boxes stop pruning (at 10k × 12 a query still
-//   visits half the rows, at 64 features all of them), so every distance is computed, by tiles of queries ×
-//   training rows as ‖x‖² + ‖q‖² − 2x·q (a register-blocked dot product, 4 rows × 2 queries per step, on
-//   mean-centred copies). That form rounds differently from the direct sum, so it only shortlists: a row
-//   stays a candidate while its estimate is within twice a rounding bound of the k-th best estimate, and
-//   the candidates are re-ranked by the direct sum. The bound (8 (p + 8) 2⁻⁵³ (‖x‖² + ‖q‖²)) covers the
-//   centring, the dot products and the direct sum's own rounding, so no true neighbour is ever left out.
-// chooseSearch picks by shape, as measured (see /work notes of issue 17): the index below BRUTE_FROM_COLS
-// features, brute force from there. Platform-neutral (plain Float64Array arithmetic).
+//   visits half the rows, at 64 features all of them), so every distance is computed, by tiles of 64
+//   queries × ~128 KB of training rows, as ‖x‖² + ‖q‖² − 2x·q on mean-centred copies. The dot products run
+//   in a WebAssembly SIMD kernel (knn-dot-wasm.ts: f64x2, 4 rows × 2 queries per step, plus a SIMD scan
+//   that skips rows whose estimate cannot get in), or in a register-blocked JS loop where WebAssembly SIMD
+//   is missing ('brute-scalar', same results). That form rounds differently from the direct sum, so it
+//   only shortlists: a row stays a candidate while its estimate is within twice a rounding bound of the
+//   k-th best estimate, and the candidates are re-ranked by the direct sum over the original values. The
+//   bound (8 (p + 8) 2⁻⁵³ (‖x‖² + max ‖x‖²) per query, in any summation order) covers the centring, the
+//   dot products and the direct sum's own rounding, so no true neighbour (nor a tie) is ever left out.
+//   Values so large that squares could overflow go to the index, whose direct sums are the definition.
+// chooseSearch picks by shape, as measured against the index on the knn-wide bench (test/bench): the
+// index below BRUTE_FROM_COLS features (it prunes well there and needs no copy), brute force from there.
+// Platform-neutral: plain Float64Array arithmetic, WebAssembly only as an optional accelerator.
 import { wasmDot } from './knn-dot-wasm.js';
 import type { Matrix } from './types.js';
 
