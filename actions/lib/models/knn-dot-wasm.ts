@@ -33,11 +33,12 @@ const OB = 13;
 const R0 = 14;
 const ROW = 15; // stride in bytes
 const END = 16; // row length in bytes
+const R1 = 17; // R0 + ROW, R0 + 2 ROW, R0 + 3 ROW
 // v128 locals: accumulators a0..a3 (query a), b0..b3 (query b), the two query lanes, a row's lanes.
-const ACC = 17;
-const X = 25;
-const Y = 26;
-const V = 27;
+const ACC = 20;
+const X = 28;
+const Y = 29;
+const V = 30;
 
 const op = {
   get: (l: number) => [0x20, l],
@@ -111,6 +112,9 @@ function body(): number[] {
   emit(op.i32(0), op.set(T));
   emit(op.loop); // over row quads
   emit(op.get(A), op.get(T), op.get(ROW), op.mul, op.add, op.set(R0));
+  // R1..R3: the next three rows, so the inner loop only adds J.
+  for (let r = 1; r < 4; r++)
+    emit(op.get(r === 1 ? R0 : R1 + r - 2), op.get(ROW), op.add, op.set(R1 + r - 1));
   for (let a = 0; a < 8; a++) emit(op.v128Zero, op.set(ACC + a));
   emit(op.i32(0), op.set(J));
   emit(op.loop); // over lane pairs of features
@@ -118,8 +122,7 @@ function body(): number[] {
   emit(op.get(QB), op.get(J), op.add, op.v128Load(0), op.set(Y));
   for (let r = 0; r < 4; r++) {
     // Row r's two lanes at J, used for both queries.
-    emit(op.get(ACC + r), op.get(R0), op.get(J), op.add);
-    if (r > 0) emit(op.get(ROW), op.i32(r), op.mul, op.add);
+    emit(op.get(ACC + r), op.get(r === 0 ? R0 : R1 + r - 1), op.get(J), op.add);
     emit(op.v128Load(0), op.tee(V), op.get(X), op.f64x2Mul, op.f64x2Add, op.set(ACC + r));
     emit(op.get(ACC + 4 + r), op.get(V), op.get(Y), op.f64x2Mul, op.f64x2Add, op.set(ACC + 4 + r));
   }
@@ -136,8 +139,8 @@ function body(): number[] {
   emit(op.end);
   emit(bump(I, op.i32(2)), op.get(I), op.get(NQ), op.ltU, op.brIf(0));
   emit(op.end, op.end); // loop, function
-  // Locals: 10 i32 (I .. END), 11 v128 (8 accumulators, X, Y, V).
-  const locals = [2, 10, I32, 11, V128];
+  // Locals: 13 i32 (I .. END, R1 .. R3), 11 v128 (8 accumulators, X, Y, V).
+  const locals = [2, 13, I32, 11, V128];
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
