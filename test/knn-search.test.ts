@@ -88,6 +88,18 @@ describe('kNN brute force equals the leaf-box index', () => {
     }
   });
 
+  it('handles rows without features when a brute force is asked for', () => {
+    const model = new KNearestNeighbors({ k: 3 }).fit(
+      { rows: 100, cols: 0, data: new Float64Array(0) },
+      new Int32Array(100),
+      1,
+    );
+    expectSameSearch(model, { rows: 5, cols: 0, data: new Float64Array(0) }, 'no features');
+    expect(
+      Array.from(model.kneighbors({ rows: 1, cols: 0, data: new Float64Array(0) }, 'brute').indices),
+    ).toEqual([0, 1, 2]);
+  });
+
   it('falls back to direct sums where squares would overflow', () => {
     const train = wide(200, 12, 11);
     for (let i = 0; i < train.data.length; i++) train.data[i] *= 1e160;

@@ -104,7 +104,8 @@ export class NeighborSearch {
     method: SearchMethod = chooseSearch(this.train.rows, this.train.cols),
   ): SearchResult {
     const queries = this.rowMajorQueries(X);
-    if (method !== 'index') {
+    // Without features every distance is 0: the index's single leaf answers at once.
+    if (method !== 'index' && this.train.cols > 0) {
       const prep =
         method === 'brute'
           ? (this.prep ??= prepareBrute(this.train, true))
