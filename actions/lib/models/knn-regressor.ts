@@ -1,6 +1,7 @@
 // k-nearest-neighbours regression, as scikit-learn's KNeighborsRegressor: the mean of the k nearest
 // training targets, uniform or weighted by 1/distance (exact matches take all the weight). The neighbour
-// search is the classifier's exact, deterministic one (knn.ts): equal distances rank by training index.
+// search is the classifier's exact, deterministic one (knn.ts over knn-search.ts): equal distances rank by
+// training index, whichever search (index or brute force) the data's shape picks.
 // Platform-neutral.
 import { KNearestNeighbors, KNN_FORMAT, type KnnWeights } from './knn.js';
 import { checkTargets, type EstimatorJSON, type Matrix, ModelFormatError, type Regressor } from './types.js';
