@@ -90,7 +90,10 @@ export class LogisticRegression implements Classifier {
     return this.state?.nClasses ?? 0;
   }
 
-  /** L-BFGS iterations of the last fit and whether it reached tol. */
+  /**
+   * Iterations of the last fit on all rows (L-BFGS, then Newton steps; a warm start's iterations on a row
+   * sample are not counted) and whether it reached tol.
+   */
   get convergence(): { iterations: number; converged: boolean } {
     const s = this.fitted();
     return { iterations: s.iterations, converged: s.converged };
