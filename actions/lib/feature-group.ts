@@ -736,6 +736,7 @@ export class FeatureGroup {
         continue;
       }
       if (!current.has(m)) this.readPartition(m); // an appended month's kept pieces are verified first
+      current.delete(m); // its rows are read again from the pieces below
       const pieces = this.piecesWithRows(m, order, added);
       // Re-reading what we are about to write (below) validates it with the code every reader uses.
       sources.push(pieces.all);
