@@ -51,24 +51,57 @@ export function numericLabel(rule: NumericLabelRule, raw: string): { value: numb
 
 /** Computes fill values from the raw records (median for numeric, most frequent category for mode). */
 export function computeFills(spec: DatasetSpec, records: readonly Record<string, string>[]): FillValues {
-  const fills: FillValues = {};
-  for (const f of spec.features) {
-    if (f.missing === 'reject') continue;
-    if (f.type === 'numeric') {
-      const xs: number[] = [];
-      for (const r of records) {
-        const v = (r[f.column] ?? '').trim();
-        if (v === '') continue;
+  const fills = new FillAccumulator(spec);
+  for (const r of records) fills.add(r);
+  return fills.result();
+}
+
+/**
+ * computeFills one record at a time (a streamed backfill of a million rows): numbers kept in a growing
+ * Float64Array per numeric feature (8 bytes a cell, no record kept), category counts in a map.
+ */
+export class FillAccumulator {
+  private readonly numbers = new Map<string, { xs: Float64Array; n: number }>();
+  private readonly counts = new Map<string, Map<string, number>>();
+  private readonly features: DatasetSpec['features'];
+
+  constructor(spec: DatasetSpec) {
+    this.features = spec.features.filter((f) => f.missing !== 'reject');
+    for (const f of this.features)
+      if (f.type === 'numeric') this.numbers.set(f.name, { xs: new Float64Array(1024), n: 0 });
+      else this.counts.set(f.name, new Map());
+  }
+
+  add(r: Record<string, string>): void {
+    for (const f of this.features) {
+      const v = (r[f.column] ?? '').trim();
+      if (v === '') continue;
+      const numbers = this.numbers.get(f.name);
+      if (numbers) {
         const x = parseNumber(v, f.column);
-        if (typeof x === 'number') xs.push(x);
+        if (typeof x !== 'number') continue;
+        if (numbers.n === numbers.xs.length) {
+          const grown = new Float64Array(numbers.xs.length * 2);
+          grown.set(numbers.xs);
+          numbers.xs = grown;
+        }
+        numbers.xs[numbers.n++] = x;
+      } else {
+        const counts = this.counts.get(f.name)!;
+        counts.set(v, (counts.get(v) ?? 0) + 1);
       }
-      if (xs.length > 0) fills[f.name] = String(median(xs));
-    } else {
-      const counts = new Map<string, number>();
-      for (const r of records) {
-        const v = (r[f.column] ?? '').trim();
-        if (v !== '') counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+  }
+
+  result(): FillValues {
+    const fills: FillValues = {};
+    for (const f of this.features) {
+      const numbers = this.numbers.get(f.name);
+      if (numbers) {
+        if (numbers.n > 0) fills[f.name] = String(median(Array.from(numbers.xs.subarray(0, numbers.n))));
+        continue;
       }
+      const counts = this.counts.get(f.name)!;
       let best = '';
       let bestCount = 0;
       for (const c of f.categories ?? []) {
@@ -80,8 +113,8 @@ export function computeFills(spec: DatasetSpec, records: readonly Record<string,
       }
       if (best !== '') fills[f.name] = best;
     }
+    return fills;
   }
-  return fills;
 }
 
 /** Checks a stored value against its schema; returns a reason or null. Used on every insert. */

@@ -693,6 +693,8 @@ export class FeatureGroup {
         return id;
       },
       finish: (rejected, opts = {}) => {
+        // The duplicate check is over: its million ids need not stay while the files are built.
+        ids.clear();
         const quarantined = [...rejected, ...storeRejected];
         const writes = this.buildWrites(batch, quarantined, nextId, parts);
         // One batch: the rows, the group's files and the caller's (the record of an ingested file).
@@ -728,11 +730,13 @@ export class FeatureGroup {
       const order = byMonth.get(m);
       if (!order) {
         sources.push(current.get(m) ?? this.readPartition(m));
+        current.delete(m); // readParts holds it now, and lets it go once copied
         for (let n = 1; this.verifiedSha256.has(pieceKey(m, n)); n++)
           partitionSha256[pieceKey(m, n)] = this.verifiedSha256.get(pieceKey(m, n))!;
         continue;
       }
       if (!current.has(m)) this.readPartition(m); // an appended month's kept pieces are verified first
+      current.delete(m); // its rows are read again from the pieces below
       const pieces = this.piecesWithRows(m, order, added);
       // Re-reading what we are about to write (below) validates it with the code every reader uses.
       sources.push(pieces.all);
@@ -864,16 +868,19 @@ export class FeatureGroup {
  * holds its new pieces and one table, not a table per month and their concatenation).
  */
 function readParts(
-  parts: readonly (FeatureTable | PartitionPiece[])[],
+  /** Consumed: each entry is set to null once copied. */
+  parts: (FeatureTable | PartitionPiece[] | null)[],
   layout: PartitionLayout,
 ): FeatureTable {
   const rowsOf = (p: FeatureTable | PartitionPiece[]) =>
     Array.isArray(p) ? p.reduce((s, q) => s + countRows(q.bytes), 0) : p.rows;
   const t = emptyTable(
     layout.features.length,
-    parts.reduce((s, p) => s + rowsOf(p), 0),
+    parts.reduce((s, p) => s + (p ? rowsOf(p) : 0), 0),
   );
-  for (const p of parts) {
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k]!;
+    parts[k] = null; // each part copied is let go: one copy of the rows at a time
     if (Array.isArray(p)) {
       for (const q of p) t.rows += readPartitionInto(q.bytes, layout, q.path, t, t.rows);
       continue;

@@ -11,6 +11,7 @@ import { stableStringify } from '../../actions/lib/json.js';
 import { suite as forest } from './forest.js';
 import { suite as generator } from './generator.js';
 import { type BenchLine, findPython, formatLine, type Suite } from './harness.js';
+import { suite as ingestMemory } from './ingest-memory.js';
 import { suite as knnWide } from './knn-wide.js';
 import { suite as linear } from './models-linear.js';
 import { suite as nbKnn } from './models-nb-knn.js';
@@ -27,6 +28,7 @@ const SUITES: Record<string, Suite> = {
   site,
   generator,
   'knn-wide': knnWide,
+  'ingest-memory': ingestMemory,
 };
 
 const { values } = parseArgs({

@@ -1,22 +1,20 @@
 // backfill: builds a feature group from the dataset's raw source file. Idempotent: a second run with the
 // same source and spec writes nothing; a schema change needs a new version, never a silent rewrite.
-import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { cleanRecord, computeFills } from '../clean.js';
-import { parseSourceText } from '../csv-format.js';
-import { InputError } from '../csv-input.js';
+import { cleanRecord, FillAccumulator } from '../clean.js';
+import { type CsvRecord, InputError } from '../csv-input.js';
 import {
   assertSchemaUnchanged,
   FeatureGroup,
   FeatureGroupError,
   isoSeconds,
-  type NewRow,
   type RejectedRow,
   schemaHashOf,
 } from '../feature-group.js';
-import { readInputFile } from '../input-file.js';
+import { checkInputFile } from '../input-file.js';
 import { constantLabelProblem } from '../label-shape.js';
 import { wordingChanges } from '../schema-drift.js';
+import { streamSourceFile } from '../source-stream.js';
 import type { DatasetSpec } from '../spec.js';
 import { headerList, missingColumns } from '../spec-columns.js';
 import type { Workspace } from '../workspace.js';
@@ -38,25 +36,29 @@ export function backfill(
 ): BackfillResult {
   const file = path.join(ws.datasetDir(spec.name), spec.source.file);
   const label = ws.rel(file);
-  let bytes: Buffer;
-  try {
-    bytes = readInputFile(ws.root, file, label);
-  } catch (err) {
-    throw new InputError(`${(err as Error).message} (spec source.file of '${spec.name}')`);
-  }
   const numericColumns = [
     ...spec.features.filter((f) => f.type === 'numeric').map((f) => f.column),
     ...(spec.label.type === 'numeric' ? [spec.label.column] : []),
   ];
-  const table = parseSourceText(bytes.toString('utf8'), label, spec.source, numericColumns);
-  const missing = missingColumns(spec, table.header);
+  // Two streamed passes over the source (a million rows never sit in memory as records): the first
+  // hashes it and gathers the fill values, the second cleans each row into the group's appender.
+  try {
+    checkInputFile(ws.root, file, label);
+  } catch (err) {
+    throw new InputError(`${(err as Error).message} (spec source.file of '${spec.name}')`);
+  }
+  const pass = (onRecord: (rec: CsvRecord) => void) =>
+    streamSourceFile(ws.root, file, label, spec.source, numericColumns, onRecord);
+  const fillsOf = new FillAccumulator(spec);
+  const first = pass((rec) => fillsOf.add(rec.values));
+  const missing = missingColumns(spec, first.header);
   if (missing.length)
     throw new InputError(
-      `${label} line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => m.message).join(', ')}; ${headerList(table.header)}`,
+      `${label} line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => m.message).join(', ')}; ${headerList(first.header)}`,
     );
-  if (table.records.length === 0) throw new InputError(`${label}: has a header but no rows`);
+  if (first.records === 0) throw new InputError(`${label}: has a header but no rows`);
 
-  const sourceSha256 = createHash('sha256').update(bytes).digest('hex');
+  const sourceSha256 = first.sha256;
   const schemaHash = schemaHashOf(spec);
   let version = 1;
   if (FeatureGroup.exists(ws, spec)) {
@@ -87,14 +89,15 @@ export function backfill(
     version = current.meta.version + 1;
   }
 
-  const fills = computeFills(
-    spec,
-    table.records.map((r) => r.values),
-  );
-  const rows: NewRow[] = [];
+  const fills = fillsOf.result();
+  const fg = FeatureGroup.create(ws, spec, version, fills, sourceSha256);
+  // Nothing is written until finish(): a constant label found on the way still leaves no group.
+  const appender = fg.appender(opts.now);
   const rejected: RejectedRow[] = [];
+  const numericLabels = spec.label.type === 'numeric' ? new GrowingNumbers() : null;
   const now = isoSeconds(opts.now);
-  for (const [index, rec] of table.records.entries()) {
+  let index = 0;
+  const second = pass((rec) => {
     const reason = (() => {
       const clean = cleanRecord(spec, fills, rec.values, { labelRequired: true });
       if ('reasons' in clean) return clean.reasons.join('; ');
@@ -108,7 +111,8 @@ export function backfill(
         if (!Number.isInteger(id) || id < 1)
           return `'${spec.primaryKey.column}' = '${raw}' is not a positive whole number`;
       }
-      rows.push({
+      numericLabels?.push(Number(clean.label));
+      appender.add({
         id,
         eventTime,
         source: 'backfill',
@@ -119,17 +123,35 @@ export function backfill(
       });
       return null;
     })();
+    index++;
     if (reason) rejected.push({ detectedAt: now, origin: label, line: rec.line, reason, record: rec.values });
-  }
-  // A numeric label with one value is nothing to learn: said here, before a group is written.
-  if (spec.label.type === 'numeric') {
-    const constant = constantLabelProblem(
-      spec.label.name,
-      rows.map((r) => Number(r.label)),
+  });
+  if (second.sha256 !== sourceSha256)
+    throw new InputError(
+      `${label}: changed while backfill was reading it; nothing was written, run backfill again`,
     );
+  // A numeric label with one value is nothing to learn: said here, before a group is written.
+  if (numericLabels) {
+    const constant = constantLabelProblem(spec.label.name, Array.from(numericLabels.values()));
     if (constant) throw new InputError(`${label}: ${constant}`);
   }
-  const fg = FeatureGroup.create(ws, spec, version, fills, sourceSha256);
-  const result = fg.append(rows, rejected, opts.now);
-  return { dataset: spec.name, version, added: result.added.length, rejected: result.rejected };
+  const result = appender.finish(rejected);
+  return { dataset: spec.name, version, added: result.added, rejected: result.rejected };
+}
+
+/** Numbers appended one at a time into a Float64Array that doubles (no boxed number per row). */
+class GrowingNumbers {
+  private xs = new Float64Array(1024);
+  private n = 0;
+  push(x: number): void {
+    if (this.n === this.xs.length) {
+      const grown = new Float64Array(this.xs.length * 2);
+      grown.set(this.xs);
+      this.xs = grown;
+    }
+    this.xs[this.n++] = x;
+  }
+  values(): Float64Array {
+    return this.xs.subarray(0, this.n);
+  }
 }
