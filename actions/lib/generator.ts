@@ -512,9 +512,42 @@ function latentScore(g: GeneratorModel['components'][number], anchor: readonly n
 
 /**
  * Normal scores of one column over `rows`: Φ⁻¹ of the centre of each value's share of the empirical CDF
- * (tied values share one score), the inverse of what quantileOf does when sampling.
+ * (tied values share one score), the inverse of what quantileOf does when sampling. A value's score
+ * depends only on where its run of ties starts and ends in sorted order, so the values are sorted as
+ * numbers (no index order) and each row finds its run by binary search.
  */
 function normalScores(col: ArrayLike<number>, rows: readonly number[]): Float64Array {
+  const n = rows.length;
+  const sorted = Float64Array.from(rows, (i) => col[i]);
+  // NaN has no place in a numeric order: the comparison sort below keeps the old behaviour for it.
+  if (sorted.some(Number.isNaN)) return normalScoresByComparison(col, rows);
+  sorted.sort();
+  const distinct = new Float64Array(n);
+  const score = new Float64Array(n);
+  let m = 0;
+  for (let s = 0; s < n; ) {
+    let e = s + 1;
+    while (e < n && sorted[e] === sorted[s]) e++;
+    distinct[m] = sorted[s];
+    score[m++] = normalQuantile((s + e) / (2 * n));
+    s = e;
+  }
+  const scores = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const x = col[rows[r]];
+    let lo = 0;
+    let hi = m - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (distinct[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    scores[r] = score[lo];
+  }
+  return scores;
+}
+
+function normalScoresByComparison(col: ArrayLike<number>, rows: readonly number[]): Float64Array {
   const n = rows.length;
   const order = rows.map((_, r) => r).sort((a, b) => col[rows[a]] - col[rows[b]] || a - b);
   const scores = new Float64Array(n);
