@@ -83,8 +83,12 @@ export interface GeneratorModel {
     filled: boolean[];
     /** Normal scores (one per copula column) of the component's anchor rows. */
     anchors: number[][];
-    /** Per anchor: cumulative class probabilities over the anchor's nearest real rows (regression: none). */
-    labelCdf: number[][];
+    /**
+     * Per anchor: cumulative class probabilities over the anchor's nearest real rows (regression: none).
+     * Computed on first use: a day's few rows draw a neighbour's class for a few anchors, and the search
+     * costs O(anchors × candidates) — most of a fit when done for every anchor.
+     */
+    labelCdf: (anchor: number) => number[];
     /**
      * Regression: coefficients of the label's normal score on the other copula columns' scores (from the
      * component's correlation), so a drifted feature moves the label as the copula says.
@@ -165,7 +169,9 @@ export function fitGenerator(
   const p = columns.length;
 
   const lambda = spec.generator.shrinkage;
-  const classCorr = byClass.map((r) => scoreCorrelation(columns, r));
+  // Normal scores of each class's rows, reused by a class of one component (same rows, same order).
+  const classScores = byClass.map((r) => columns.map((col) => normalScores(col, r)));
+  const classCorr = byClass.map((r, c) => scoreCorrelation(classScores[c], r.length));
   const pooled = poolCorrelations(
     classCorr,
     byClass.map((r) => r.length),
@@ -196,15 +202,19 @@ export function fitGenerator(
   }
 
   const anchorStride = Math.ceil(rows.length / MAX_ANCHORS);
+  // Table row → its position in `rows` when it is an anchor (every row, or an even subset), else -1.
+  const anchorPosition = new Int32Array(table.rows).fill(-1);
+  rows.forEach((i, r) => {
+    if (r % anchorStride === 0) anchorPosition[i] = r;
+  });
   // Regression draws no neighbour's label: the label moves with the kernel like any copula column.
-  const labelCdf = regression
-    ? new Map(rows.flatMap((i, r) => (r % anchorStride === 0 ? [[i, [] as number[]]] : [])))
-    : neighbourLabels(
+  const neighbours = regression
+    ? null
+    : new NeighbourLabels(
         schema.map((_, j) => table.columns[j]),
         table.labels,
         rows,
         k,
-        (r) => r % anchorStride === 0,
       );
   const components: GeneratorModel['components'] = [];
   byClass.forEach((classRows, c) => {
@@ -214,11 +224,13 @@ export function fitGenerator(
     for (const [key, g] of [...groups.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) {
       const codes = key === '' ? [] : key.split(',').map(Number);
       const values = codes.map((code, q) => schema[conditioned[q]].categories![code].value);
-      const shrunk = shrink(scoreCorrelation(columns, g), g.length, classTarget, lambda);
-      const scores = columns.map((col) => normalScores(col, g));
+      // groupBy splits the class's rows in order: a group as large as the class is the class.
+      const scores =
+        g.length === classRows.length ? classScores[c] : columns.map((col) => normalScores(col, g));
+      const shrunk = shrink(scoreCorrelation(scores, g.length), g.length, classTarget, lambda);
       const corr = regression ? latentLabelCorrelation(shrunk, p, scores[p - 1]) : shrunk;
-      // Anchors: every row, or an even subset of a huge group (labelCdf has exactly those).
-      const anchorPositions = g.map((_, r) => r).filter((r) => labelCdf.has(g[r]));
+      // Anchors: every row, or an even subset of a huge group.
+      const anchorPositions = g.map((_, r) => r).filter((r) => anchorPosition[g[r]] >= 0);
       if (anchorPositions.length === 0) anchorPositions.push(0);
       const chol = p ? cholesky(corr, p) : [];
       components.push({
@@ -229,7 +241,12 @@ export function fitGenerator(
         chol,
         filled: flagOf.map((q) => q >= 0 && values[q] === WAS_MISSING),
         anchors: anchorPositions.map((r) => scores.map((s) => s[r])),
-        labelCdf: regression ? [] : anchorPositions.map((r) => labelCdf.get(g[r]) ?? ownClass(k, c)),
+        labelCdf: labelCdfOf(
+          neighbours,
+          anchorPositions.map((r) => anchorPosition[g[r]]),
+          k,
+          c,
+        ),
         ...(regression ? { labelSlope: lastOnOthers(chol, p), labelResidualSd: chol[p * p - 1] } : {}),
       });
     }
@@ -286,41 +303,76 @@ function ownClass(k: number, c: number): number[] {
 }
 
 /**
- * For each anchor row, the cumulative class shares among its K nearest real rows (itself excluded) in
- * the normal scores of all features, K = √n / 2 within [5, 50]; candidates are an even subset of at
- * most MAX_NEIGHBOUR_CANDIDATES rows.
+ * An anchor's label CDF by its index in the component, memoised: its neighbours' classes (by its position
+ * in the fit's rows), or all mass on the component's class for a component without anchor rows (-1).
  */
-function neighbourLabels(
-  columns: readonly ArrayLike<number>[],
-  labels: ArrayLike<number>,
-  rows: readonly number[],
+function labelCdfOf(
+  neighbours: NeighbourLabels | null,
+  positions: readonly number[],
   k: number,
-  isAnchor: (position: number) => boolean,
-): Map<number, number[]> {
-  const p = columns.length;
-  // Row-major scores: the distance loop reads one row's p scores together.
-  const scores = new Float64Array(rows.length * p);
-  columns.forEach((col, a) => {
-    normalScores(col, rows).forEach((z, r) => {
-      scores[r * p + a] = z;
+  c: number,
+): (anchor: number) => number[] {
+  const memo = new Map<number, number[]>();
+  return (anchor) => {
+    let cdf = memo.get(anchor);
+    if (cdf === undefined) {
+      const r = positions[anchor];
+      cdf = neighbours && r >= 0 ? neighbours.cdf(r) : ownClass(k, c);
+      memo.set(anchor, cdf);
+    }
+    return cdf;
+  };
+}
+
+/**
+ * For an anchor row, the cumulative class shares among its K nearest real rows (itself excluded) in the
+ * normal scores of all features, K = √n / 2 within [5, 50]; candidates are an even subset of at most
+ * MAX_NEIGHBOUR_CANDIDATES rows. The scores are computed on the first request.
+ */
+class NeighbourLabels {
+  private scores: Float64Array | null = null;
+  private readonly candidates: number[] = [];
+  private readonly K: number;
+
+  constructor(
+    private readonly columns: readonly ArrayLike<number>[],
+    private readonly labels: ArrayLike<number>,
+    private readonly rows: readonly number[],
+    private readonly k: number,
+  ) {
+    const stride = Math.ceil(rows.length / MAX_NEIGHBOUR_CANDIDATES);
+    for (let r = 0; r < rows.length; r += stride) this.candidates.push(r);
+    this.K = Math.min(
+      Math.max(5, Math.min(50, Math.round(Math.sqrt(rows.length) / 2))),
+      this.candidates.length - 1,
+    );
+  }
+
+  /** Row-major scores: the distance loop reads one row's p scores together. */
+  private scoresOnce(): Float64Array {
+    if (this.scores) return this.scores;
+    const p = this.columns.length;
+    const scores = new Float64Array(this.rows.length * p);
+    this.columns.forEach((col, a) => {
+      normalScores(col, this.rows).forEach((z, r) => {
+        scores[r * p + a] = z;
+      });
     });
-  });
-  const stride = Math.ceil(rows.length / MAX_NEIGHBOUR_CANDIDATES);
-  const candidates: number[] = [];
-  for (let r = 0; r < rows.length; r += stride) candidates.push(r);
-  const K = Math.min(
-    Math.max(5, Math.min(50, Math.round(Math.sqrt(rows.length) / 2))),
-    candidates.length - 1,
-  );
-  const out = new Map<number, number[]>();
-  const bestD = new Float64Array(Math.max(K, 0));
-  const bestL = new Int32Array(Math.max(K, 0));
-  for (let r = 0; r < rows.length; r++) {
-    if (!isAnchor(r)) continue;
+    this.scores = scores;
+    return scores;
+  }
+
+  /** The CDF of the row at position r of the fit's rows. */
+  cdf(r: number): number[] {
+    const { labels, rows, k, K } = this;
+    const scores = this.scoresOnce();
+    const p = this.columns.length;
+    const bestD = new Float64Array(Math.max(K, 0));
+    const bestL = new Int32Array(Math.max(K, 0));
     let found = 0;
     let worst = Number.POSITIVE_INFINITY;
     const base = r * p;
-    for (const s of candidates) {
+    for (const s of this.candidates) {
       if (s === r) continue;
       let d = 0;
       const other = s * p;
@@ -339,22 +391,15 @@ function neighbourLabels(
       bestL[q] = labels[rows[s]];
       if (found === K) worst = bestD[K - 1];
     }
-    if (found === 0) {
-      out.set(rows[r], ownClass(k, labels[rows[r]]));
-      continue;
-    }
+    if (found === 0) return ownClass(k, labels[rows[r]]);
     const counts = new Array<number>(k).fill(0);
     for (let q = 0; q < found; q++) counts[bestL[q]]++;
     let sum = 0;
-    out.set(
-      rows[r],
-      counts.map((c) => {
-        sum += c / found;
-        return sum;
-      }),
-    );
+    return counts.map((c) => {
+      sum += c / found;
+      return sum;
+    });
   }
-  return out;
 }
 
 /** The class's rows by their combination of values of the `by` columns (keys: codes joined by commas). */
@@ -388,8 +433,15 @@ function shareInLargeComponents(
   return all ? large / all : 0;
 }
 
+/** The column's values at `rows`, in a new array (a plain loop: Float64Array.from with a map is slow). */
+function valuesOf(col: ArrayLike<number>, rows: readonly number[]): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let r = 0; r < rows.length; r++) out[r] = col[rows[r]];
+  return out;
+}
+
 export function marginalOf(col: ArrayLike<number>, rows: readonly number[]): Marginal {
-  const sorted = Float64Array.from(rows, (i) => col[i]).sort();
+  const sorted = valuesOf(col, rows).sort();
   const values: number[] = [];
   const cumulative: number[] = [];
   for (let r = 0; r < sorted.length; r++) {
@@ -467,9 +519,42 @@ function latentScore(g: GeneratorModel['components'][number], anchor: readonly n
 
 /**
  * Normal scores of one column over `rows`: Φ⁻¹ of the centre of each value's share of the empirical CDF
- * (tied values share one score), the inverse of what quantileOf does when sampling.
+ * (tied values share one score), the inverse of what quantileOf does when sampling. A value's score
+ * depends only on where its run of ties starts and ends in sorted order, so the values are sorted as
+ * numbers (no index order) and each row finds its run by binary search.
  */
 function normalScores(col: ArrayLike<number>, rows: readonly number[]): Float64Array {
+  const n = rows.length;
+  const sorted = valuesOf(col, rows);
+  // NaN has no place in a numeric order: the comparison sort keeps the old behaviour for it.
+  for (let r = 0; r < n; r++) if (Number.isNaN(sorted[r])) return normalScoresByComparison(col, rows);
+  sorted.sort();
+  const distinct = new Float64Array(n);
+  const score = new Float64Array(n);
+  let m = 0;
+  for (let s = 0; s < n; ) {
+    let e = s + 1;
+    while (e < n && sorted[e] === sorted[s]) e++;
+    distinct[m] = sorted[s];
+    score[m++] = normalQuantile((s + e) / (2 * n));
+    s = e;
+  }
+  const scores = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const x = col[rows[r]];
+    let lo = 0;
+    let hi = m - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (distinct[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    scores[r] = score[lo];
+  }
+  return scores;
+}
+
+function normalScoresByComparison(col: ArrayLike<number>, rows: readonly number[]): Float64Array {
   const n = rows.length;
   const order = rows.map((_, r) => r).sort((a, b) => col[rows[a]] - col[rows[b]] || a - b);
   const scores = new Float64Array(n);
@@ -483,19 +568,21 @@ function normalScores(col: ArrayLike<number>, rows: readonly number[]): Float64A
   return scores;
 }
 
-/** Pearson correlation of the normal scores (p×p, row-major); a constant column correlates with nothing. */
-function scoreCorrelation(columns: readonly ArrayLike<number>[], rows: readonly number[]): number[] {
-  const p = columns.length;
+/**
+ * Pearson correlation of n rows' normal scores, one array per column (p×p, row-major); a constant column
+ * correlates with nothing.
+ */
+function scoreCorrelation(scores: readonly Float64Array[], n: number): number[] {
+  const p = scores.length;
   const corr = new Array<number>(p * p).fill(0);
   for (let a = 0; a < p; a++) corr[a * p + a] = 1;
-  if (rows.length < 2) return corr;
-  const scores = columns.map((col) => normalScores(col, rows));
+  if (n < 2) return corr;
   const norms = scores.map((s) => Math.sqrt(s.reduce((acc, z) => acc + z * z, 0)));
   for (let a = 0; a < p; a++) {
     for (let b = 0; b < a; b++) {
       if (norms[a] === 0 || norms[b] === 0) continue;
       let dot = 0;
-      for (let r = 0; r < rows.length; r++) dot += scores[a][r] * scores[b][r];
+      for (let r = 0; r < n; r++) dot += scores[a][r] * scores[b][r];
       // Scores are centred by construction (symmetric around 0), so this is the correlation.
       corr[a * p + b] = corr[b * p + a] = dot / (norms[a] * norms[b]);
     }
@@ -644,7 +731,7 @@ export function sampleRows(model: GeneratorModel, count: number, seed: number, d
       out.push({ values, label: formatNumber(onGrid(y, f.decimals, f.range), f.decimals) });
       continue;
     }
-    const label = rand() < OWN_LABEL ? c : drawFromCdf(g.labelCdf[anchor], rand());
+    const label = rand() < OWN_LABEL ? c : drawFromCdf(g.labelCdf(anchor), rand());
     out.push({ values, label: model.classes[label] });
   }
   return out;

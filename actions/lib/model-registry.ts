@@ -89,6 +89,19 @@ export interface RegistryIndex {
   versions: RegistryEntry[];
 }
 
+/**
+ * Models decoded in this process, by the sha256 of their file's bytes: the daily's infer and monitor load
+ * the same champion, and decoding a forest is most of loading it. Keyed by content, so an edited file is
+ * decoded afresh; a model is never changed after loading. The few most recent are kept.
+ */
+const decodedModels = new Map<string, ServingModel>();
+const DECODED_MODELS_KEPT = 8;
+
+function rememberModel(sha: string, model: ServingModel): void {
+  decodedModels.set(sha, model);
+  if (decodedModels.size > DECODED_MODELS_KEPT) decodedModels.delete(decodedModels.keys().next().value!);
+}
+
 export class ModelRegistry {
   constructor(
     readonly ws: Workspace,
@@ -164,20 +177,25 @@ export class ModelRegistry {
     if (!existsSync(file)) throw new RegistryError(`${where}: missing`);
     let raw: unknown;
     const bytes = readInputFile(this.ws.root, file);
+    const sha = sha256Hex(bytes);
     const recorded = this.index().versions.find((v) => v.version === version)?.modelSha256;
-    if (recorded !== undefined && sha256Hex(bytes) !== recorded)
+    if (recorded !== undefined && sha !== recorded)
       throw new RegistryError(
         `${where}: content does not match ${this.ws.rel(this.indexPath)} (sha256 differs): the model file was edited by hand; ${restoreWithGit(where)}`,
       );
-    const text = bytes.toString('utf8');
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
-      throw new RegistryError(
-        `${where}: corrupt model file, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${where})`,
-      );
+    let model = decodedModels.get(sha);
+    if (model === undefined) {
+      const text = bytes.toString('utf8');
+      try {
+        raw = JSON.parse(text);
+      } catch (err) {
+        throw new RegistryError(
+          `${where}: corrupt model file, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${where})`,
+        );
+      }
+      model = ServingModel.load(raw, where);
+      rememberModel(sha, model);
     }
-    const model = ServingModel.load(raw, where);
     if (model.json.dataset !== this.dataset)
       throw new RegistryError(`${where}: is a model of '${model.json.dataset}', not '${this.dataset}'`);
     return model;

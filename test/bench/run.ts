@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stableStringify } from '../../actions/lib/json.js';
+import { suite as daily } from './daily.js';
 import { suite as forest } from './forest.js';
 import { suite as generator } from './generator.js';
 import { type BenchLine, findPython, formatLine, type Suite } from './harness.js';
@@ -29,6 +30,7 @@ const SUITES: Record<string, Suite> = {
   generator,
   'knn-wide': knnWide,
   'ingest-memory': ingestMemory,
+  daily,
 };
 
 const { values } = parseArgs({
