@@ -107,6 +107,11 @@ describe('ingest: row errors are quarantined (exit 2) with file, line and rule',
       `event_time,${TITANIC_HEADER}\n2026-11-01T10:00:00+01:00,917,1,2,"A, B",female,30,0,0,X,13,,S\n`,
       "line 2: 'event_time' = '2026-11-01T10:00:00+01:00' is not a UTC date or instant",
     ],
+    [
+      'a month 13',
+      `event_time,${TITANIC_HEADER}\n2026-13-01,918,1,2,"A, B",female,30,0,0,X,13,,S\n`,
+      "line 2: 'event_time' = '2026-13-01' is not a UTC date or instant",
+    ],
   ])('%s', async (name, text, reason) => {
     const file = `${name.replace(/ /g, '-')}.csv`;
     const rejectedBefore = read(ws, 'data/titanic/v1/rejected.csv');

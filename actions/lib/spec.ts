@@ -464,5 +464,8 @@ export function isIsoInstant(s: string): boolean {
 }
 
 export function isIsoDate(s: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  // A month 13 or a day 32 is an invalid Date, whose toISOString throws: not a date, not a crash.
+  const ms = Date.parse(`${s}T00:00:00Z`);
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === s;
 }
