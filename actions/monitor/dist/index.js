@@ -19,8 +19,8 @@ var __commonJS = (cb, mod) => function __require2() {
   }
 };
 var __export = (target2, all) => {
-  for (var name in all)
-    __defProp(target2, name, { get: all[name], enumerable: true });
+  for (var name2 in all)
+    __defProp(target2, name2, { get: all[name2], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -419,12 +419,12 @@ var require_errors = __commonJS({
     };
     var kResponseStatusCodeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE_STATUS_CODE");
     var ResponseStatusCodeError = class extends UndiciError {
-      constructor(message2, statusCode, headers, body) {
+      constructor(message2, statusCode, headers, body2) {
         super(message2);
         this.name = "ResponseStatusCodeError";
         this.message = message2 || "Response Status Code Error";
         this.code = "UND_ERR_RESPONSE_STATUS_CODE";
-        this.body = body;
+        this.body = body2;
         this.status = statusCode;
         this.statusCode = statusCode;
         this.headers = headers;
@@ -980,8 +980,8 @@ var require_util = __commonJS({
     var { tree: tree2 } = require_tree();
     var [nodeMajor, nodeMinor] = process.versions.node.split(".").map((v) => Number(v));
     var BodyAsyncIterable = class {
-      constructor(body) {
-        this[kBody] = body;
+      constructor(body2) {
+        this[kBody] = body2;
         this[kBodyUsed] = false;
       }
       async *[Symbol.asyncIterator]() {
@@ -990,26 +990,26 @@ var require_util = __commonJS({
         yield* this[kBody];
       }
     };
-    function wrapRequestBody(body) {
-      if (isStream(body)) {
-        if (bodyLength(body) === 0) {
-          body.on("data", function() {
+    function wrapRequestBody(body2) {
+      if (isStream(body2)) {
+        if (bodyLength(body2) === 0) {
+          body2.on("data", function() {
             assert3(false);
           });
         }
-        if (typeof body.readableDidRead !== "boolean") {
-          body[kBodyUsed] = false;
-          EE.prototype.on.call(body, "data", function() {
+        if (typeof body2.readableDidRead !== "boolean") {
+          body2[kBodyUsed] = false;
+          EE.prototype.on.call(body2, "data", function() {
             this[kBodyUsed] = true;
           });
         }
-        return body;
-      } else if (body && typeof body.pipeTo === "function") {
-        return new BodyAsyncIterable(body);
-      } else if (body && typeof body !== "string" && !ArrayBuffer.isView(body) && isIterable2(body)) {
-        return new BodyAsyncIterable(body);
+        return body2;
+      } else if (body2 && typeof body2.pipeTo === "function") {
+        return new BodyAsyncIterable(body2);
+      } else if (body2 && typeof body2 !== "string" && !ArrayBuffer.isView(body2) && isIterable2(body2)) {
+        return new BodyAsyncIterable(body2);
       } else {
-        return body;
+        return body2;
       }
     }
     function nop() {
@@ -1129,21 +1129,21 @@ var require_util = __commonJS({
     function isIterable2(obj) {
       return !!(obj != null && (typeof obj[Symbol.iterator] === "function" || typeof obj[Symbol.asyncIterator] === "function"));
     }
-    function bodyLength(body) {
-      if (body == null) {
+    function bodyLength(body2) {
+      if (body2 == null) {
         return 0;
-      } else if (isStream(body)) {
-        const state = body._readableState;
+      } else if (isStream(body2)) {
+        const state = body2._readableState;
         return state && state.objectMode === false && state.ended === true && Number.isFinite(state.length) ? state.length : null;
-      } else if (isBlobLike(body)) {
-        return body.size != null ? body.size : null;
-      } else if (isBuffer2(body)) {
-        return body.byteLength;
+      } else if (isBlobLike(body2)) {
+        return body2.size != null ? body2.size : null;
+      } else if (isBuffer2(body2)) {
+        return body2.byteLength;
       }
       return null;
     }
-    function isDestroyed(body) {
-      return body && !!(body.destroyed || body[kDestroyed] || stream2.isDestroyed?.(body));
+    function isDestroyed(body2) {
+      return body2 && !!(body2.destroyed || body2[kDestroyed] || stream2.isDestroyed?.(body2));
     }
     function destroy(stream3, err) {
       if (stream3 == null || !isStream(stream3) || isDestroyed(stream3)) {
@@ -1258,14 +1258,14 @@ var require_util = __commonJS({
         }
       }
     }
-    function isDisturbed(body) {
-      return !!(body && (stream2.isDisturbed(body) || body[kBodyUsed]));
+    function isDisturbed(body2) {
+      return !!(body2 && (stream2.isDisturbed(body2) || body2[kBodyUsed]));
     }
-    function isErrored(body) {
-      return !!(body && stream2.isErrored(body));
+    function isErrored(body2) {
+      return !!(body2 && stream2.isErrored(body2));
     }
-    function isReadable(body) {
-      return !!(body && stream2.isReadable(body));
+    function isReadable(body2) {
+      return !!(body2 && stream2.isReadable(body2));
     }
     function getSocketInfo(socket) {
       return {
@@ -1375,15 +1375,15 @@ var require_util = __commonJS({
         size: m3[3] ? parseInt(m3[3]) : null
       } : null;
     }
-    function addListener(obj, name, listener2) {
+    function addListener(obj, name2, listener2) {
       const listeners = obj[kListeners] ??= [];
-      listeners.push([name, listener2]);
-      obj.on(name, listener2);
+      listeners.push([name2, listener2]);
+      obj.on(name2, listener2);
       return obj;
     }
     function removeAllListeners(obj) {
-      for (const [name, listener2] of obj[kListeners] ?? []) {
-        obj.removeListener(name, listener2);
+      for (const [name2, listener2] of obj[kListeners] ?? []) {
+        obj.removeListener(name2, listener2);
       }
       obj[kListeners] = null;
     }
@@ -1684,7 +1684,7 @@ var require_request = __commonJS({
       constructor(origin, {
         path: path20,
         method: method2,
-        body,
+        body: body2,
         headers,
         query,
         idempotent,
@@ -1732,10 +1732,10 @@ var require_request = __commonJS({
         this.throwOnError = throwOnError === true;
         this.method = method2;
         this.abort = null;
-        if (body == null) {
+        if (body2 == null) {
           this.body = null;
-        } else if (isStream(body)) {
-          this.body = body;
+        } else if (isStream(body2)) {
+          this.body = body2;
           const rState = this.body._readableState;
           if (!rState || !rState.autoDestroy) {
             this.endHandler = function autoDestroy() {
@@ -1751,16 +1751,16 @@ var require_request = __commonJS({
             }
           };
           this.body.on("error", this.errorHandler);
-        } else if (isBuffer2(body)) {
-          this.body = body.byteLength ? body : null;
-        } else if (ArrayBuffer.isView(body)) {
-          this.body = body.buffer.byteLength ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : null;
-        } else if (body instanceof ArrayBuffer) {
-          this.body = body.byteLength ? Buffer.from(body) : null;
-        } else if (typeof body === "string") {
-          this.body = body.length ? Buffer.from(body) : null;
-        } else if (isFormDataLike(body) || isIterable2(body) || isBlobLike(body)) {
-          this.body = body;
+        } else if (isBuffer2(body2)) {
+          this.body = body2.byteLength ? body2 : null;
+        } else if (ArrayBuffer.isView(body2)) {
+          this.body = body2.buffer.byteLength ? Buffer.from(body2.buffer, body2.byteOffset, body2.byteLength) : null;
+        } else if (body2 instanceof ArrayBuffer) {
+          this.body = body2.byteLength ? Buffer.from(body2) : null;
+        } else if (typeof body2 === "string") {
+          this.body = body2.length ? Buffer.from(body2) : null;
+        } else if (isFormDataLike(body2) || isIterable2(body2) || isBlobLike(body2)) {
+          this.body = body2;
         } else {
           throw new InvalidArgumentError("body must be a string, a Buffer, a Readable stream, an iterable, or an async iterable");
         }
@@ -3332,11 +3332,11 @@ var require_data_url = __commonJS({
       }
       position2.position++;
       const encodedBody = input2.slice(mimeTypeLength + 1);
-      let body = stringPercentDecode(encodedBody);
+      let body2 = stringPercentDecode(encodedBody);
       if (/;(\u0020){0,}base64$/i.test(mimeType)) {
-        const stringBody = isomorphicDecode(body);
-        body = forgivingBase64(stringBody);
-        if (body === "failure") {
+        const stringBody = isomorphicDecode(body2);
+        body2 = forgivingBase64(stringBody);
+        if (body2 === "failure") {
           return "failure";
         }
         mimeType = mimeType.slice(0, -6);
@@ -3350,7 +3350,7 @@ var require_data_url = __commonJS({
       if (mimeTypeRecord === "failure") {
         mimeTypeRecord = parseMIMEType("text/plain;charset=US-ASCII");
       }
-      return { mimeType: mimeTypeRecord, body };
+      return { mimeType: mimeTypeRecord, body: body2 };
     }
     function URLSerializer(url, excludeFragment = false) {
       if (!excludeFragment) {
@@ -3551,9 +3551,9 @@ var require_data_url = __commonJS({
       assert3(mimeType !== "failure");
       const { parameters, essence } = mimeType;
       let serialization = essence;
-      for (let [name, value4] of parameters.entries()) {
+      for (let [name2, value4] of parameters.entries()) {
         serialization += ";";
-        serialization += name;
+        serialization += name2;
         serialization += "=";
         if (!HTTP_TOKEN_CODEPOINTS.test(value4)) {
           value4 = value4.replace(/(\\|")/g, "\\$1");
@@ -3685,15 +3685,15 @@ var require_webidl = __commonJS({
         message: `"${context3.value}" is an invalid ${context3.type}.`
       });
     };
-    webidl.brandCheck = function(V, I, opts) {
+    webidl.brandCheck = function(V2, I2, opts) {
       if (opts?.strict !== false) {
-        if (!(V instanceof I)) {
+        if (!(V2 instanceof I2)) {
           const err = new TypeError("Illegal invocation");
           err.code = "ERR_INVALID_THIS";
           throw err;
         }
       } else {
-        if (V?.[Symbol.toStringTag] !== I.prototype[Symbol.toStringTag]) {
+        if (V2?.[Symbol.toStringTag] !== I2.prototype[Symbol.toStringTag]) {
           const err = new TypeError("Illegal invocation");
           err.code = "ERR_INVALID_THIS";
           throw err;
@@ -3714,8 +3714,8 @@ var require_webidl = __commonJS({
         message: "Illegal constructor"
       });
     };
-    webidl.util.Type = function(V) {
-      switch (typeof V) {
+    webidl.util.Type = function(V2) {
+      switch (typeof V2) {
         case "undefined":
           return "Undefined";
         case "boolean":
@@ -3730,7 +3730,7 @@ var require_webidl = __commonJS({
           return "BigInt";
         case "function":
         case "object": {
-          if (V === null) {
+          if (V2 === null) {
             return "Null";
           }
           return "Object";
@@ -3739,7 +3739,7 @@ var require_webidl = __commonJS({
     };
     webidl.util.markAsUncloneable = markAsUncloneable || (() => {
     });
-    webidl.util.ConvertToInt = function(V, bitLength, signedness, opts) {
+    webidl.util.ConvertToInt = function(V2, bitLength, signedness, opts) {
       let upperBound;
       let lowerBound;
       if (bitLength === 64) {
@@ -3756,7 +3756,7 @@ var require_webidl = __commonJS({
         lowerBound = Math.pow(-2, bitLength) - 1;
         upperBound = Math.pow(2, bitLength - 1) - 1;
       }
-      let x4 = Number(V);
+      let x4 = Number(V2);
       if (x4 === 0) {
         x4 = 0;
       }
@@ -3764,7 +3764,7 @@ var require_webidl = __commonJS({
         if (Number.isNaN(x4) || x4 === Number.POSITIVE_INFINITY || x4 === Number.NEGATIVE_INFINITY) {
           throw webidl.errors.exception({
             header: "Integer conversion",
-            message: `Could not convert ${webidl.util.Stringify(V)} to an integer.`
+            message: `Could not convert ${webidl.util.Stringify(V2)} to an integer.`
           });
         }
         x4 = webidl.util.IntegerPart(x4);
@@ -3802,28 +3802,28 @@ var require_webidl = __commonJS({
       }
       return r2;
     };
-    webidl.util.Stringify = function(V) {
-      const type3 = webidl.util.Type(V);
+    webidl.util.Stringify = function(V2) {
+      const type3 = webidl.util.Type(V2);
       switch (type3) {
         case "Symbol":
-          return `Symbol(${V.description})`;
+          return `Symbol(${V2.description})`;
         case "Object":
-          return inspect(V);
+          return inspect(V2);
         case "String":
-          return `"${V}"`;
+          return `"${V2}"`;
         default:
-          return `${V}`;
+          return `${V2}`;
       }
     };
     webidl.sequenceConverter = function(converter) {
-      return (V, prefix, argument, Iterable) => {
-        if (webidl.util.Type(V) !== "Object") {
+      return (V2, prefix, argument, Iterable) => {
+        if (webidl.util.Type(V2) !== "Object") {
           throw webidl.errors.exception({
             header: prefix,
-            message: `${argument} (${webidl.util.Stringify(V)}) is not iterable.`
+            message: `${argument} (${webidl.util.Stringify(V2)}) is not iterable.`
           });
         }
-        const method2 = typeof Iterable === "function" ? Iterable() : V?.[Symbol.iterator]?.();
+        const method2 = typeof Iterable === "function" ? Iterable() : V2?.[Symbol.iterator]?.();
         const seq = [];
         let index6 = 0;
         if (method2 === void 0 || typeof method2.next !== "function") {
@@ -3873,14 +3873,14 @@ var require_webidl = __commonJS({
       };
     };
     webidl.interfaceConverter = function(i) {
-      return (V, prefix, argument, opts) => {
-        if (opts?.strict !== false && !(V instanceof i)) {
+      return (V2, prefix, argument, opts) => {
+        if (opts?.strict !== false && !(V2 instanceof i)) {
           throw webidl.errors.exception({
             header: prefix,
-            message: `Expected ${argument} ("${webidl.util.Stringify(V)}") to be an instance of ${i.name}.`
+            message: `Expected ${argument} ("${webidl.util.Stringify(V2)}") to be an instance of ${i.name}.`
           });
         }
-        return V;
+        return V2;
       };
     };
     webidl.dictionaryConverter = function(converters) {
@@ -3925,27 +3925,27 @@ var require_webidl = __commonJS({
       };
     };
     webidl.nullableConverter = function(converter) {
-      return (V, prefix, argument) => {
-        if (V === null) {
-          return V;
+      return (V2, prefix, argument) => {
+        if (V2 === null) {
+          return V2;
         }
-        return converter(V, prefix, argument);
+        return converter(V2, prefix, argument);
       };
     };
-    webidl.converters.DOMString = function(V, prefix, argument, opts) {
-      if (V === null && opts?.legacyNullToEmptyString) {
+    webidl.converters.DOMString = function(V2, prefix, argument, opts) {
+      if (V2 === null && opts?.legacyNullToEmptyString) {
         return "";
       }
-      if (typeof V === "symbol") {
+      if (typeof V2 === "symbol") {
         throw webidl.errors.exception({
           header: prefix,
           message: `${argument} is a symbol, which cannot be converted to a DOMString.`
         });
       }
-      return String(V);
+      return String(V2);
     };
-    webidl.converters.ByteString = function(V, prefix, argument) {
-      const x4 = webidl.converters.DOMString(V, prefix, argument);
+    webidl.converters.ByteString = function(V2, prefix, argument) {
+      const x4 = webidl.converters.DOMString(V2, prefix, argument);
       for (let index6 = 0; index6 < x4.length; index6++) {
         if (x4.charCodeAt(index6) > 255) {
           throw new TypeError(
@@ -3956,107 +3956,107 @@ var require_webidl = __commonJS({
       return x4;
     };
     webidl.converters.USVString = toUSVString;
-    webidl.converters.boolean = function(V) {
-      const x4 = Boolean(V);
+    webidl.converters.boolean = function(V2) {
+      const x4 = Boolean(V2);
       return x4;
     };
-    webidl.converters.any = function(V) {
-      return V;
+    webidl.converters.any = function(V2) {
+      return V2;
     };
-    webidl.converters["long long"] = function(V, prefix, argument) {
-      const x4 = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix, argument);
+    webidl.converters["long long"] = function(V2, prefix, argument) {
+      const x4 = webidl.util.ConvertToInt(V2, 64, "signed", void 0, prefix, argument);
       return x4;
     };
-    webidl.converters["unsigned long long"] = function(V, prefix, argument) {
-      const x4 = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix, argument);
+    webidl.converters["unsigned long long"] = function(V2, prefix, argument) {
+      const x4 = webidl.util.ConvertToInt(V2, 64, "unsigned", void 0, prefix, argument);
       return x4;
     };
-    webidl.converters["unsigned long"] = function(V, prefix, argument) {
-      const x4 = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix, argument);
+    webidl.converters["unsigned long"] = function(V2, prefix, argument) {
+      const x4 = webidl.util.ConvertToInt(V2, 32, "unsigned", void 0, prefix, argument);
       return x4;
     };
-    webidl.converters["unsigned short"] = function(V, prefix, argument, opts) {
-      const x4 = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix, argument);
+    webidl.converters["unsigned short"] = function(V2, prefix, argument, opts) {
+      const x4 = webidl.util.ConvertToInt(V2, 16, "unsigned", opts, prefix, argument);
       return x4;
     };
-    webidl.converters.ArrayBuffer = function(V, prefix, argument, opts) {
-      if (webidl.util.Type(V) !== "Object" || !types.isAnyArrayBuffer(V)) {
+    webidl.converters.ArrayBuffer = function(V2, prefix, argument, opts) {
+      if (webidl.util.Type(V2) !== "Object" || !types.isAnyArrayBuffer(V2)) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${argument} ("${webidl.util.Stringify(V)}")`,
+          argument: `${argument} ("${webidl.util.Stringify(V2)}")`,
           types: ["ArrayBuffer"]
         });
       }
-      if (opts?.allowShared === false && types.isSharedArrayBuffer(V)) {
+      if (opts?.allowShared === false && types.isSharedArrayBuffer(V2)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
         });
       }
-      if (V.resizable || V.growable) {
+      if (V2.resizable || V2.growable) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "Received a resizable ArrayBuffer."
         });
       }
-      return V;
+      return V2;
     };
-    webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
-      if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T.name) {
+    webidl.converters.TypedArray = function(V2, T2, prefix, name2, opts) {
+      if (webidl.util.Type(V2) !== "Object" || !types.isTypedArray(V2) || V2.constructor.name !== T2.name) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${name} ("${webidl.util.Stringify(V)}")`,
-          types: [T.name]
+          argument: `${name2} ("${webidl.util.Stringify(V2)}")`,
+          types: [T2.name]
         });
       }
-      if (opts?.allowShared === false && types.isSharedArrayBuffer(V.buffer)) {
+      if (opts?.allowShared === false && types.isSharedArrayBuffer(V2.buffer)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
         });
       }
-      if (V.buffer.resizable || V.buffer.growable) {
+      if (V2.buffer.resizable || V2.buffer.growable) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "Received a resizable ArrayBuffer."
         });
       }
-      return V;
+      return V2;
     };
-    webidl.converters.DataView = function(V, prefix, name, opts) {
-      if (webidl.util.Type(V) !== "Object" || !types.isDataView(V)) {
+    webidl.converters.DataView = function(V2, prefix, name2, opts) {
+      if (webidl.util.Type(V2) !== "Object" || !types.isDataView(V2)) {
         throw webidl.errors.exception({
           header: prefix,
-          message: `${name} is not a DataView.`
+          message: `${name2} is not a DataView.`
         });
       }
-      if (opts?.allowShared === false && types.isSharedArrayBuffer(V.buffer)) {
+      if (opts?.allowShared === false && types.isSharedArrayBuffer(V2.buffer)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
         });
       }
-      if (V.buffer.resizable || V.buffer.growable) {
+      if (V2.buffer.resizable || V2.buffer.growable) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "Received a resizable ArrayBuffer."
         });
       }
-      return V;
+      return V2;
     };
-    webidl.converters.BufferSource = function(V, prefix, name, opts) {
-      if (types.isAnyArrayBuffer(V)) {
-        return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: false });
+    webidl.converters.BufferSource = function(V2, prefix, name2, opts) {
+      if (types.isAnyArrayBuffer(V2)) {
+        return webidl.converters.ArrayBuffer(V2, prefix, name2, { ...opts, allowShared: false });
       }
-      if (types.isTypedArray(V)) {
-        return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: false });
+      if (types.isTypedArray(V2)) {
+        return webidl.converters.TypedArray(V2, V2.constructor, prefix, name2, { ...opts, allowShared: false });
       }
-      if (types.isDataView(V)) {
-        return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: false });
+      if (types.isDataView(V2)) {
+        return webidl.converters.DataView(V2, prefix, name2, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
         prefix,
-        argument: `${name} ("${webidl.util.Stringify(V)}")`,
+        argument: `${name2} ("${webidl.util.Stringify(V2)}")`,
         types: ["BufferSource"]
       });
     };
@@ -4500,7 +4500,7 @@ var require_util2 = __commonJS({
       return result;
     }
     var esIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
-    function createIterator(name, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function createIterator(name2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       class FastIterableIterator {
         /** @type {any} */
         #target;
@@ -4521,7 +4521,7 @@ var require_util2 = __commonJS({
         next() {
           if (typeof this !== "object" || this === null || !(#target in this)) {
             throw new TypeError(
-              `'next' called on an object that does not implement interface ${name} Iterator.`
+              `'next' called on an object that does not implement interface ${name2} Iterator.`
             );
           }
           const index6 = this.#index;
@@ -4560,7 +4560,7 @@ var require_util2 = __commonJS({
           writable: false,
           enumerable: false,
           configurable: true,
-          value: `${name} Iterator`
+          value: `${name2} Iterator`
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
@@ -4568,8 +4568,8 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target2, kind);
       };
     }
-    function iteratorMixin(name, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
-      const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
+    function iteratorMixin(name2, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+      const makeIterator = createIterator(name2, kInternalIterator, keyIndex, valueIndex);
       const properties = {
         keys: {
           writable: true,
@@ -4604,10 +4604,10 @@ var require_util2 = __commonJS({
           configurable: true,
           value: function forEach2(callbackfn, thisArg = globalThis) {
             webidl.brandCheck(this, object2);
-            webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`);
+            webidl.argumentLengthCheck(arguments, 1, `${name2}.forEach`);
             if (typeof callbackfn !== "function") {
               throw new TypeError(
-                `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
+                `Failed to execute 'forEach' on '${name2}': parameter 1 is not of type 'Function'.`
               );
             }
             for (const { 0: key2, 1: value4 } of makeIterator(this, "key+value")) {
@@ -4626,12 +4626,12 @@ var require_util2 = __commonJS({
         }
       });
     }
-    async function fullyReadBody(body, processBody, processBodyError) {
+    async function fullyReadBody(body2, processBody, processBodyError) {
       const successSteps = processBody;
       const errorSteps = processBodyError;
       let reader;
       try {
-        reader = body.stream.getReader();
+        reader = body2.stream.getReader();
       } catch (e) {
         errorSteps(e);
         return;
@@ -4859,8 +4859,8 @@ var require_util2 = __commonJS({
       }
       return values3;
     }
-    function getDecodeSplit(name, list) {
-      const value4 = list.get(name, true);
+    function getDecodeSplit(name2, list) {
+      const value4 = list.get(name2, true);
       if (value4 === null) {
         return null;
       }
@@ -5047,7 +5047,7 @@ var require_formdata = __commonJS({
         }
         this[kState] = [];
       }
-      append(name, value4, filename = void 0) {
+      append(name2, value4, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.append";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5056,45 +5056,45 @@ var require_formdata = __commonJS({
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
+        name2 = webidl.converters.USVString(name2, prefix, "name");
         value4 = isBlobLike(value4) ? webidl.converters.Blob(value4, prefix, "value", { strict: false }) : webidl.converters.USVString(value4, prefix, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        const entry2 = makeEntry(name, value4, filename);
+        const entry2 = makeEntry(name2, value4, filename);
         this[kState].push(entry2);
       }
-      delete(name) {
+      delete(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        this[kState] = this[kState].filter((entry2) => entry2.name !== name);
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        this[kState] = this[kState].filter((entry2) => entry2.name !== name2);
       }
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.get";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        const idx = this[kState].findIndex((entry2) => entry2.name === name);
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        const idx = this[kState].findIndex((entry2) => entry2.name === name2);
         if (idx === -1) {
           return null;
         }
         return this[kState][idx].value;
       }
-      getAll(name) {
+      getAll(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.getAll";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        return this[kState].filter((entry2) => entry2.name === name).map((entry2) => entry2.value);
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        return this[kState].filter((entry2) => entry2.name === name2).map((entry2) => entry2.value);
       }
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.has";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        return this[kState].findIndex((entry2) => entry2.name === name) !== -1;
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        return this[kState].findIndex((entry2) => entry2.name === name2) !== -1;
       }
-      set(name, value4, filename = void 0) {
+      set(name2, value4, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.set";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5103,16 +5103,16 @@ var require_formdata = __commonJS({
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
+        name2 = webidl.converters.USVString(name2, prefix, "name");
         value4 = isBlobLike(value4) ? webidl.converters.Blob(value4, prefix, "name", { strict: false }) : webidl.converters.USVString(value4, prefix, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        const entry2 = makeEntry(name, value4, filename);
-        const idx = this[kState].findIndex((entry3) => entry3.name === name);
+        const entry2 = makeEntry(name2, value4, filename);
+        const idx = this[kState].findIndex((entry3) => entry3.name === name2);
         if (idx !== -1) {
           this[kState] = [
             ...this[kState].slice(0, idx),
             entry2,
-            ...this[kState].slice(idx + 1).filter((entry3) => entry3.name !== name)
+            ...this[kState].slice(idx + 1).filter((entry3) => entry3.name !== name2)
           ];
         } else {
           this[kState].push(entry2);
@@ -5150,7 +5150,7 @@ var require_formdata = __commonJS({
         configurable: true
       }
     });
-    function makeEntry(name, value4, filename) {
+    function makeEntry(name2, value4, filename) {
       if (typeof value4 === "string") {
       } else {
         if (!isFileLike(value4)) {
@@ -5164,7 +5164,7 @@ var require_formdata = __commonJS({
           value4 = value4 instanceof NativeFile ? new File([value4], filename, options) : new FileLike(value4, filename, options);
         }
       }
-      return { name, value: value4 };
+      return { name: name2, value: value4 };
     }
     module.exports = { FormData, makeEntry };
   }
@@ -5243,18 +5243,18 @@ var require_formdata_parser = __commonJS({
         if (result === "failure") {
           return "failure";
         }
-        let { name, filename, contentType, encoding } = result;
+        let { name: name2, filename, contentType, encoding } = result;
         position2.position += 2;
-        let body;
+        let body2;
         {
           const boundaryIndex = input2.indexOf(boundary.subarray(2), position2.position);
           if (boundaryIndex === -1) {
             return "failure";
           }
-          body = input2.subarray(position2.position, boundaryIndex - 4);
-          position2.position += body.length;
+          body2 = input2.subarray(position2.position, boundaryIndex - 4);
+          position2.position += body2.length;
           if (encoding === "base64") {
-            body = Buffer.from(body.toString(), "base64");
+            body2 = Buffer.from(body2.toString(), "base64");
           }
         }
         if (input2[position2.position] !== 13 || input2[position2.position + 1] !== 10) {
@@ -5268,26 +5268,26 @@ var require_formdata_parser = __commonJS({
           if (!isAsciiString(contentType)) {
             contentType = "";
           }
-          value4 = new File([body], filename, { type: contentType });
+          value4 = new File([body2], filename, { type: contentType });
         } else {
-          value4 = utf8DecodeBytes(Buffer.from(body));
+          value4 = utf8DecodeBytes(Buffer.from(body2));
         }
-        assert3(isUSVString(name));
+        assert3(isUSVString(name2));
         assert3(typeof value4 === "string" && isUSVString(value4) || isFileLike(value4));
-        entryList.push(makeEntry(name, value4, filename));
+        entryList.push(makeEntry(name2, value4, filename));
       }
     }
     function parseMultipartFormDataHeaders(input2, position2) {
-      let name = null;
+      let name2 = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
         if (input2[position2.position] === 13 && input2[position2.position + 1] === 10) {
-          if (name === null) {
+          if (name2 === null) {
             return "failure";
           }
-          return { name, filename, contentType, encoding };
+          return { name: name2, filename, contentType, encoding };
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
@@ -5309,13 +5309,13 @@ var require_formdata_parser = __commonJS({
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
-            name = filename = null;
+            name2 = filename = null;
             if (!bufferStartsWith(input2, formDataNameBuffer, position2)) {
               return "failure";
             }
             position2.position += 17;
-            name = parseMultipartFormDataName(input2, position2);
-            if (name === null) {
+            name2 = parseMultipartFormDataName(input2, position2);
+            if (name2 === null) {
               return "failure";
             }
             if (bufferStartsWith(input2, filenameBuffer, position2)) {
@@ -5372,7 +5372,7 @@ var require_formdata_parser = __commonJS({
     }
     function parseMultipartFormDataName(input2, position2) {
       assert3(input2[position2.position - 1] === 34);
-      let name = collectASequenceOfBytes(
+      let name2 = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
         input2,
         position2
@@ -5382,8 +5382,8 @@ var require_formdata_parser = __commonJS({
       } else {
         position2.position++;
       }
-      name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
-      return name;
+      name2 = new TextDecoder().decode(name2).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
+      return name2;
     }
     function collectASequenceOfBytes(condition, input2, position2) {
       let start = position2.position;
@@ -5510,16 +5510,16 @@ Content-Disposition: form-data`;
         const rn = new Uint8Array([13, 10]);
         length3 = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value4] of object2) {
+        for (const [name2, value4] of object2) {
           if (typeof value4 === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name2))}"\r
 \r
 ${normalizeLinefeeds(value4)}\r
 `);
             blobParts.push(chunk2);
             length3 += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value4.name ? `; filename="${escape2(value4.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name2))}"` + (value4.name ? `; filename="${escape2(value4.name)}"` : "") + `\r
 Content-Type: ${value4.type || "application/octet-stream"}\r
 \r
 `);
@@ -5598,8 +5598,8 @@ Content-Type: ${value4.type || "application/octet-stream"}\r
           type: "bytes"
         });
       }
-      const body = { stream: stream2, source: source4, length: length3 };
-      return [body, type3];
+      const body2 = { stream: stream2, source: source4, length: length3 };
+      return [body2, type3];
     }
     function safelyExtractBody(object2, keepalive = false) {
       if (object2 instanceof ReadableStream) {
@@ -5608,13 +5608,13 @@ Content-Type: ${value4.type || "application/octet-stream"}\r
       }
       return extractBody(object2, keepalive);
     }
-    function cloneBody(instance, body) {
-      const [out1, out2] = body.stream.tee();
-      body.stream = out1;
+    function cloneBody(instance, body2) {
+      const [out1, out2] = body2.stream.tee();
+      body2.stream = out1;
       return {
         stream: out2,
-        length: body.length,
-        source: body.source
+        length: body2.length,
+        source: body2.source
       };
     }
     function throwIfAborted(state) {
@@ -5663,8 +5663,8 @@ Content-Type: ${value4.type || "application/octet-stream"}\r
                 case "application/x-www-form-urlencoded": {
                   const entries3 = new URLSearchParams(value4.toString());
                   const fd = new FormData();
-                  for (const [name, value5] of entries3) {
-                    fd.append(name, value5);
+                  for (const [name2, value5] of entries3) {
+                    fd.append(name2, value5);
                   }
                   return fd;
                 }
@@ -5709,8 +5709,8 @@ Content-Type: ${value4.type || "application/octet-stream"}\r
       return promise.promise;
     }
     function bodyUnusable(object2) {
-      const body = object2[kState].body;
-      return body != null && (body.stream.locked || util.isDisturbed(body.stream));
+      const body2 = object2[kState].body;
+      return body2 != null && (body2.stream.locked || util.isDisturbed(body2.stream));
     }
     function parseJSONFromBytes(bytes) {
       return JSON.parse(utf8DecodeBytes(bytes));
@@ -5960,14 +5960,14 @@ var require_client_h1 = __commonJS({
           }
           const offset4 = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
           if (ret !== constants5.ERROR.OK) {
-            const body = data3.subarray(offset4);
+            const body2 = data3.subarray(offset4);
             if (ret === constants5.ERROR.PAUSED_UPGRADE) {
-              this.onUpgrade(body);
+              this.onUpgrade(body2);
             } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
-              socket.unshift(body);
+              socket.unshift(body2);
             } else {
-              throw this.createError(ret, body);
+              throw this.createError(ret, body2);
             }
           }
         } catch (err) {
@@ -6461,20 +6461,20 @@ var require_client_h1 = __commonJS({
     }
     function writeH1(client, request2) {
       const { method: method2, path: path20, host, upgrade, blocking, reset: reset3 } = request2;
-      let { body, headers, contentLength } = request2;
+      let { body: body2, headers, contentLength } = request2;
       const expectsPayload = method2 === "PUT" || method2 === "POST" || method2 === "PATCH" || method2 === "QUERY" || method2 === "PROPFIND" || method2 === "PROPPATCH";
-      if (util.isFormDataLike(body)) {
+      if (util.isFormDataLike(body2)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
-        const [bodyStream, contentType] = extractBody(body);
+        const [bodyStream, contentType] = extractBody(body2);
         if (request2.contentType == null) {
           headers.push("content-type", contentType);
         }
-        body = bodyStream.stream;
+        body2 = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body) && request2.contentType == null) {
-        const contentType = body.type;
+      } else if (util.isBlobLike(body2) && request2.contentType == null) {
+        const contentType = body2.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
@@ -6484,10 +6484,10 @@ var require_client_h1 = __commonJS({
           headers.push("content-type", contentTypeValue);
         }
       }
-      if (body && typeof body.read === "function") {
-        body.read(0);
+      if (body2 && typeof body2.read === "function") {
+        body2.read(0);
       }
-      const bodyLength = util.bodyLength(body);
+      const bodyLength = util.bodyLength(body2);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
         contentLength = request2.contentLength;
@@ -6515,7 +6515,7 @@ var require_client_h1 = __commonJS({
           return;
         }
         util.errorRequest(client, request2, error4 || new RequestAbortedError());
-        util.destroy(body);
+        util.destroy(body2);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
@@ -6576,26 +6576,26 @@ upgrade: ${upgrade}\r
       if (channels.sendHeaders.hasSubscribers) {
         channels.sendHeaders.publish({ request: request2, headers: header, socket });
       }
-      if (!body || bodyLength === 0) {
+      if (!body2 || bodyLength === 0) {
         writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
-      } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
-      } else if (util.isBlobLike(body)) {
-        if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+      } else if (util.isBuffer(body2)) {
+        writeBuffer(abort, body2, client, request2, socket, contentLength, header, expectsPayload);
+      } else if (util.isBlobLike(body2)) {
+        if (typeof body2.stream === "function") {
+          writeIterable(abort, body2.stream(), client, request2, socket, contentLength, header, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body2, client, request2, socket, contentLength, header, expectsPayload);
         }
-      } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
-      } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+      } else if (util.isStream(body2)) {
+        writeStream(abort, body2, client, request2, socket, contentLength, header, expectsPayload);
+      } else if (util.isIterable(body2)) {
+        writeIterable(abort, body2, client, request2, socket, contentLength, header, expectsPayload);
       } else {
         assert3(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body2, client, request2, socket, contentLength, header, expectsPayload) {
       assert3(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
       const writer2 = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
@@ -6615,13 +6615,13 @@ upgrade: ${upgrade}\r
         if (finished) {
           return;
         }
-        if (body.resume) {
-          body.resume();
+        if (body2.resume) {
+          body2.resume();
         }
       };
       const onClose = function() {
         queueMicrotask(() => {
-          body.removeListener("error", onFinished);
+          body2.removeListener("error", onFinished);
         });
         if (!finished) {
           const err = new RequestAbortedError();
@@ -6635,7 +6635,7 @@ upgrade: ${upgrade}\r
         finished = true;
         assert3(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
-        body.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
+        body2.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
         if (!err) {
           try {
             writer2.end();
@@ -6645,28 +6645,28 @@ upgrade: ${upgrade}\r
         }
         writer2.destroy(err);
         if (err && (err.code !== "UND_ERR_INFO" || err.message !== "reset")) {
-          util.destroy(body, err);
+          util.destroy(body2, err);
         } else {
-          util.destroy(body);
+          util.destroy(body2);
         }
       };
-      body.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose);
-      if (body.resume) {
-        body.resume();
+      body2.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose);
+      if (body2.resume) {
+        body2.resume();
       }
       socket.on("drain", onDrain).on("error", onFinished);
-      if (body.errorEmitted ?? body.errored) {
-        setImmediate(() => onFinished(body.errored));
-      } else if (body.endEmitted ?? body.readableEnded) {
+      if (body2.errorEmitted ?? body2.errored) {
+        setImmediate(() => onFinished(body2.errored));
+      } else if (body2.endEmitted ?? body2.readableEnded) {
         setImmediate(() => onFinished(null));
       }
-      if (body.closeEmitted ?? body.closed) {
+      if (body2.closeEmitted ?? body2.closed) {
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body2, client, request2, socket, contentLength, header, expectsPayload) {
       try {
-        if (!body) {
+        if (!body2) {
           if (contentLength === 0) {
             socket.write(`${header}content-length: 0\r
 \r
@@ -6676,15 +6676,15 @@ upgrade: ${upgrade}\r
             socket.write(`${header}\r
 `, "latin1");
           }
-        } else if (util.isBuffer(body)) {
-          assert3(contentLength === body.byteLength, "buffer body must have content length");
+        } else if (util.isBuffer(body2)) {
+          assert3(contentLength === body2.byteLength, "buffer body must have content length");
           socket.cork();
           socket.write(`${header}content-length: ${contentLength}\r
 \r
 `, "latin1");
-          socket.write(body);
+          socket.write(body2);
           socket.uncork();
-          request2.onBodySent(body);
+          request2.onBodySent(body2);
           if (!expectsPayload && request2.reset !== false) {
             socket[kReset] = true;
           }
@@ -6695,13 +6695,13 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
-      assert3(contentLength === body.size, "blob body must have content length");
+    async function writeBlob(abort, body2, client, request2, socket, contentLength, header, expectsPayload) {
+      assert3(contentLength === body2.size, "blob body must have content length");
       try {
-        if (contentLength != null && contentLength !== body.size) {
+        if (contentLength != null && contentLength !== body2.size) {
           throw new RequestContentLengthMismatchError();
         }
-        const buffer = Buffer.from(await body.arrayBuffer());
+        const buffer = Buffer.from(await body2.arrayBuffer());
         socket.cork();
         socket.write(`${header}content-length: ${contentLength}\r
 \r
@@ -6718,7 +6718,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body2, client, request2, socket, contentLength, header, expectsPayload) {
       assert3(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6739,7 +6739,7 @@ upgrade: ${upgrade}\r
       socket.on("close", onDrain).on("drain", onDrain);
       const writer2 = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
       try {
-        for await (const chunk of body) {
+        for await (const chunk of body2) {
           if (socket[kError]) {
             throw socket[kError];
           }
@@ -6920,13 +6920,13 @@ var require_client_h2 = __commonJS({
     } = http2;
     function parseH2Headers(headers) {
       const result = [];
-      for (const [name, value4] of Object.entries(headers)) {
+      for (const [name2, value4] of Object.entries(headers)) {
         if (Array.isArray(value4)) {
           for (const subvalue of value4) {
-            result.push(Buffer.from(name), Buffer.from(subvalue));
+            result.push(Buffer.from(name2), Buffer.from(subvalue));
           }
         } else {
-          result.push(Buffer.from(name), Buffer.from(value4));
+          result.push(Buffer.from(name2), Buffer.from(value4));
         }
       }
       return result;
@@ -7071,7 +7071,7 @@ var require_client_h2 = __commonJS({
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
       const { method: method2, path: path20, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
-      let { body } = request2;
+      let { body: body2 } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
         return false;
@@ -7111,7 +7111,7 @@ var require_client_h2 = __commonJS({
         if (stream2 != null) {
           util.destroy(stream2, error4);
         }
-        util.destroy(body, error4);
+        util.destroy(body2, error4);
         client[kQueue][client[kRunningIdx]++] = null;
         client[kResume]();
       };
@@ -7170,15 +7170,15 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_PATH] = path20;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method2 === "PUT" || method2 === "POST" || method2 === "PATCH";
-      if (body && typeof body.read === "function") {
-        body.read(0);
+      if (body2 && typeof body2.read === "function") {
+        body2.read(0);
       }
-      let contentLength = util.bodyLength(body);
-      if (util.isFormDataLike(body)) {
+      let contentLength = util.bodyLength(body2);
+      if (util.isFormDataLike(body2)) {
         extractBody ??= require_body().extractBody;
-        const [bodyStream, contentType] = extractBody(body);
+        const [bodyStream, contentType] = extractBody(body2);
         headers["content-type"] = contentType;
-        body = bodyStream.stream;
+        body2 = bodyStream.stream;
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
@@ -7195,11 +7195,11 @@ var require_client_h2 = __commonJS({
         process.emitWarning(new RequestContentLengthMismatchError());
       }
       if (contentLength != null) {
-        assert3(body, "no body must not have content length");
+        assert3(body2, "no body must not have content length");
         headers[HTTP2_HEADER_CONTENT_LENGTH] = `${contentLength}`;
       }
       session.ref();
-      const shouldEndStream = method2 === "GET" || method2 === "HEAD" || body === null;
+      const shouldEndStream = method2 === "GET" || method2 === "HEAD" || body2 === null;
       if (expectContinue) {
         headers[HTTP2_HEADER_EXPECT] = "100-continue";
         stream2 = session.request(headers, { endStream: shouldEndStream, signal });
@@ -7256,7 +7256,7 @@ var require_client_h2 = __commonJS({
       });
       return true;
       function writeBodyH2() {
-        if (!body || contentLength === 0) {
+        if (!body2 || contentLength === 0) {
           writeBuffer(
             abort,
             stream2,
@@ -7267,23 +7267,23 @@ var require_client_h2 = __commonJS({
             contentLength,
             expectsPayload
           );
-        } else if (util.isBuffer(body)) {
+        } else if (util.isBuffer(body2)) {
           writeBuffer(
             abort,
             stream2,
-            body,
+            body2,
             client,
             request2,
             client[kSocket],
             contentLength,
             expectsPayload
           );
-        } else if (util.isBlobLike(body)) {
-          if (typeof body.stream === "function") {
+        } else if (util.isBlobLike(body2)) {
+          if (typeof body2.stream === "function") {
             writeIterable(
               abort,
               stream2,
-              body.stream(),
+              body2.stream(),
               client,
               request2,
               client[kSocket],
@@ -7294,7 +7294,7 @@ var require_client_h2 = __commonJS({
             writeBlob(
               abort,
               stream2,
-              body,
+              body2,
               client,
               request2,
               client[kSocket],
@@ -7302,22 +7302,22 @@ var require_client_h2 = __commonJS({
               expectsPayload
             );
           }
-        } else if (util.isStream(body)) {
+        } else if (util.isStream(body2)) {
           writeStream(
             abort,
             client[kSocket],
             expectsPayload,
             stream2,
-            body,
+            body2,
             client,
             request2,
             contentLength
           );
-        } else if (util.isIterable(body)) {
+        } else if (util.isIterable(body2)) {
           writeIterable(
             abort,
             stream2,
-            body,
+            body2,
             client,
             request2,
             client[kSocket],
@@ -7329,15 +7329,15 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body2, client, request2, socket, contentLength, expectsPayload) {
       try {
-        if (body != null && util.isBuffer(body)) {
-          assert3(contentLength === body.byteLength, "buffer body must have content length");
+        if (body2 != null && util.isBuffer(body2)) {
+          assert3(contentLength === body2.byteLength, "buffer body must have content length");
           h2stream.cork();
-          h2stream.write(body);
+          h2stream.write(body2);
           h2stream.uncork();
           h2stream.end();
-          request2.onBodySent(body);
+          request2.onBodySent(body2);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
@@ -7348,10 +7348,10 @@ var require_client_h2 = __commonJS({
         abort(error4);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body2, client, request2, contentLength) {
       assert3(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe = pipeline(
-        body,
+        body2,
         h2stream,
         (err) => {
           if (err) {
@@ -7372,13 +7372,13 @@ var require_client_h2 = __commonJS({
         request2.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
-      assert3(contentLength === body.size, "blob body must have content length");
+    async function writeBlob(abort, h2stream, body2, client, request2, socket, contentLength, expectsPayload) {
+      assert3(contentLength === body2.size, "blob body must have content length");
       try {
-        if (contentLength != null && contentLength !== body.size) {
+        if (contentLength != null && contentLength !== body2.size) {
           throw new RequestContentLengthMismatchError();
         }
-        const buffer = Buffer.from(await body.arrayBuffer());
+        const buffer = Buffer.from(await body2.arrayBuffer());
         h2stream.cork();
         h2stream.write(buffer);
         h2stream.uncork();
@@ -7393,7 +7393,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body2, client, request2, socket, contentLength, expectsPayload) {
       assert3(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -7413,7 +7413,7 @@ var require_client_h2 = __commonJS({
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
       try {
-        for await (const chunk of body) {
+        for await (const chunk of body2) {
           if (socket[kError]) {
             throw socket[kError];
           }
@@ -7451,8 +7451,8 @@ var require_redirect_handler = __commonJS({
     var redirectableStatusCodes = [300, 301, 302, 303, 307, 308];
     var kBody = /* @__PURE__ */ Symbol("body");
     var BodyAsyncIterable = class {
-      constructor(body) {
-        this[kBody] = body;
+      constructor(body2) {
+        this[kBody] = body2;
         this[kBodyUsed] = false;
       }
       async *[Symbol.asyncIterator]() {
@@ -7570,8 +7570,8 @@ var require_redirect_handler = __commonJS({
         return true;
       }
       if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
-        return name === "authorization" || name === "cookie" || name === "proxy-authorization";
+        const name2 = util.headerNameToString(header);
+        return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
       }
       return false;
     }
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type3, body, resolve: resolve4, stream: stream2, length: length3 } = consume2;
+      const { type: type3, body: body2, resolve: resolve4, stream: stream2, length: length3 } = consume2;
       try {
         if (type3 === "text") {
-          resolve4(chunksDecode(body, length3));
+          resolve4(chunksDecode(body2, length3));
         } else if (type3 === "json") {
-          resolve4(JSON.parse(chunksDecode(body, length3)));
+          resolve4(JSON.parse(chunksDecode(body2, length3)));
         } else if (type3 === "arrayBuffer") {
-          resolve4(chunksConcat(body, length3).buffer);
+          resolve4(chunksConcat(body2, length3).buffer);
         } else if (type3 === "blob") {
-          resolve4(new Blob(body, { type: stream2[kContentType] }));
+          resolve4(new Blob(body2, { type: stream2[kContentType] }));
         } else if (type3 === "bytes") {
-          resolve4(chunksConcat(body, length3));
+          resolve4(chunksConcat(body2, length3));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9746,12 +9746,12 @@ var require_util3 = __commonJS({
     } = require_errors();
     var { chunksDecode } = require_readable();
     var CHUNK_LIMIT = 128 * 1024;
-    async function getResolveErrorBodyCallback({ callback, body, contentType, statusCode, statusMessage, headers }) {
-      assert3(body);
+    async function getResolveErrorBodyCallback({ callback, body: body2, contentType, statusCode, statusMessage, headers }) {
+      assert3(body2);
       let chunks = [];
       let length3 = 0;
       try {
-        for await (const chunk of body) {
+        for await (const chunk of body2) {
           chunks.push(chunk);
           length3 += chunk.length;
           if (length3 > CHUNK_LIMIT) {
@@ -9813,7 +9813,7 @@ var require_api_request = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method: method2, opaque, body, onInfo, responseHeaders, throwOnError, highWaterMark } = opts;
+        const { signal, method: method2, opaque, body: body2, onInfo, responseHeaders, throwOnError, highWaterMark } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -9832,8 +9832,8 @@ var require_api_request = __commonJS({
           }
           super("UNDICI_REQUEST");
         } catch (err) {
-          if (util.isStream(body)) {
-            util.destroy(body.on("error", util.nop), err);
+          if (util.isStream(body2)) {
+            util.destroy(body2.on("error", util.nop), err);
           }
           throw err;
         }
@@ -9843,7 +9843,7 @@ var require_api_request = __commonJS({
         this.callback = callback;
         this.res = null;
         this.abort = null;
-        this.body = body;
+        this.body = body2;
         this.trailers = {};
         this.context = null;
         this.onInfo = onInfo || null;
@@ -9852,8 +9852,8 @@ var require_api_request = __commonJS({
         this.signal = signal;
         this.reason = null;
         this.removeAbortListener = null;
-        if (util.isStream(body)) {
-          body.on("error", (err) => {
+        if (util.isStream(body2)) {
+          body2.on("error", (err) => {
             this.onError(err);
           });
         }
@@ -9937,7 +9937,7 @@ var require_api_request = __commonJS({
         this.res.push(null);
       }
       onError(err) {
-        const { res, callback, body, opaque } = this;
+        const { res, callback, body: body2, opaque } = this;
         if (callback) {
           this.callback = null;
           queueMicrotask(() => {
@@ -9950,9 +9950,9 @@ var require_api_request = __commonJS({
             util.destroy(res, err);
           });
         }
-        if (body) {
+        if (body2) {
           this.body = null;
-          util.destroy(body, err);
+          util.destroy(body2, err);
         }
         if (this.removeAbortListener) {
           res?.off("close", this.removeAbortListener);
@@ -10051,7 +10051,7 @@ var require_api_stream = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method: method2, opaque, body, onInfo, responseHeaders, throwOnError } = opts;
+        const { signal, method: method2, opaque, body: body2, onInfo, responseHeaders, throwOnError } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -10070,8 +10070,8 @@ var require_api_stream = __commonJS({
           }
           super("UNDICI_STREAM");
         } catch (err) {
-          if (util.isStream(body)) {
-            util.destroy(body.on("error", util.nop), err);
+          if (util.isStream(body2)) {
+            util.destroy(body2.on("error", util.nop), err);
           }
           throw err;
         }
@@ -10083,11 +10083,11 @@ var require_api_stream = __commonJS({
         this.abort = null;
         this.context = null;
         this.trailers = null;
-        this.body = body;
+        this.body = body2;
         this.onInfo = onInfo || null;
         this.throwOnError = throwOnError || false;
-        if (util.isStream(body)) {
-          body.on("error", (err) => {
+        if (util.isStream(body2)) {
+          body2.on("error", (err) => {
             this.onError(err);
           });
         }
@@ -10168,7 +10168,7 @@ var require_api_stream = __commonJS({
         res.end();
       }
       onError(err) {
-        const { res, callback, opaque, body } = this;
+        const { res, callback, opaque, body: body2 } = this;
         removeSignal(this);
         this.factory = null;
         if (res) {
@@ -10180,9 +10180,9 @@ var require_api_stream = __commonJS({
             this.runInAsyncScope(callback, null, err, { opaque });
           });
         }
-        if (body) {
+        if (body2) {
           this.body = null;
-          util.destroy(body, err);
+          util.destroy(body2, err);
         }
       }
     };
@@ -10289,9 +10289,9 @@ var require_api_pipeline = __commonJS({
           readableObjectMode: opts.objectMode,
           autoDestroy: true,
           read: () => {
-            const { body } = this;
-            if (body?.resume) {
-              body.resume();
+            const { body: body2 } = this;
+            if (body2?.resume) {
+              body2.resume();
             }
           },
           write: (chunk, encoding, callback) => {
@@ -10303,14 +10303,14 @@ var require_api_pipeline = __commonJS({
             }
           },
           destroy: (err, callback) => {
-            const { body, req, res, ret, abort } = this;
+            const { body: body2, req, res, ret, abort } = this;
             if (!err && !ret._readableState.endEmitted) {
               err = new RequestAbortedError();
             }
             if (abort && err) {
               abort();
             }
-            util.destroy(body, err);
+            util.destroy(body2, err);
             util.destroy(req, err);
             util.destroy(res, err);
             removeSignal(this);
@@ -10344,11 +10344,11 @@ var require_api_pipeline = __commonJS({
           return;
         }
         this.res = new PipelineResponse(resume);
-        let body;
+        let body2;
         try {
           this.handler = null;
           const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
-          body = this.runInAsyncScope(handler, null, {
+          body2 = this.runInAsyncScope(handler, null, {
             statusCode,
             headers,
             opaque,
@@ -10359,13 +10359,13 @@ var require_api_pipeline = __commonJS({
           this.res.on("error", util.nop);
           throw err;
         }
-        if (!body || typeof body.on !== "function") {
+        if (!body2 || typeof body2.on !== "function") {
           throw new InvalidReturnValueError("expected Readable");
         }
-        body.on("data", (chunk) => {
-          const { ret, body: body2 } = this;
-          if (!ret.push(chunk) && body2.pause) {
-            body2.pause();
+        body2.on("data", (chunk) => {
+          const { ret, body: body3 } = this;
+          if (!ret.push(chunk) && body3.pause) {
+            body3.pause();
           }
         }).on("error", (err) => {
           const { ret } = this;
@@ -10379,7 +10379,7 @@ var require_api_pipeline = __commonJS({
             util.destroy(ret, new RequestAbortedError());
           }
         });
-        this.body = body;
+        this.body = body2;
       }
       onData(chunk) {
         const { res } = this;
@@ -10748,10 +10748,10 @@ var require_mock_utils = __commonJS({
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path20, method: method2, body, headers }) {
+    function matchKey(mockDispatch2, { path: path20, method: method2, body: body2, headers }) {
       const pathMatch = matchValue(mockDispatch2.path, path20);
       const methodMatch = matchValue(mockDispatch2.method, method2);
-      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
+      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for method '${key2.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key2.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body: body2 }) => typeof body2 !== "undefined" ? matchValue(body2, key2.body) : true);
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for body '${key2.body}' on path '${resolvedPath}'`);
       }
@@ -10809,11 +10809,11 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path20, method: method2, body, headers, query } = opts;
+      const { path: path20, method: method2, body: body2, headers, query } = opts;
       return {
         path: path20,
         method: method2,
-        body,
+        body: body2,
         headers,
         query
       };
@@ -10824,13 +10824,13 @@ var require_mock_utils = __commonJS({
       for (let i = 0; i < keys4.length; ++i) {
         const key2 = keys4[i];
         const value4 = data3[key2];
-        const name = Buffer.from(`${key2}`);
+        const name2 = Buffer.from(`${key2}`);
         if (Array.isArray(value4)) {
           for (let j = 0; j < value4.length; ++j) {
-            result.push(name, Buffer.from(`${value4[j]}`));
+            result.push(name2, Buffer.from(`${value4[j]}`));
           }
         } else {
-          result.push(name, Buffer.from(`${value4}`));
+          result.push(name2, Buffer.from(`${value4}`));
         }
       }
       return result;
@@ -10838,9 +10838,9 @@ var require_mock_utils = __commonJS({
     function getStatusText(statusCode) {
       return STATUS_CODES[statusCode] || "unknown";
     }
-    async function getResponse(body) {
+    async function getResponse(body2) {
       const buffers = [];
-      for await (const data3 of body) {
+      for await (const data3 of body2) {
         buffers.push(data3);
       }
       return Buffer.concat(buffers).toString("utf8");
@@ -10870,12 +10870,12 @@ var require_mock_utils = __commonJS({
       }
       function handleReply(mockDispatches, _data = data3) {
         const optsHeaders = Array.isArray(opts.headers) ? buildHeadersFromArray(opts.headers) : opts.headers;
-        const body = typeof _data === "function" ? _data({ ...opts, headers: optsHeaders }) : _data;
-        if (isPromise(body)) {
-          body.then((newData) => handleReply(mockDispatches, newData));
+        const body2 = typeof _data === "function" ? _data({ ...opts, headers: optsHeaders }) : _data;
+        if (isPromise(body2)) {
+          body2.then((newData) => handleReply(mockDispatches, newData));
           return;
         }
-        const responseData = getResponseData(body);
+        const responseData = getResponseData(body2);
         const responseHeaders = generateKeyValues(headers);
         const responseTrailers = generateKeyValues(trailers);
         handler.onConnect?.((err) => handler.onError(err), null);
@@ -11980,12 +11980,12 @@ var require_headers = __commonJS({
         });
       }
     }
-    function appendHeader(headers, name, value4) {
+    function appendHeader(headers, name2, value4) {
       value4 = headerValueNormalize(value4);
-      if (!isValidHeaderName(name)) {
+      if (!isValidHeaderName(name2)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
-          value: name,
+          value: name2,
           type: "header name"
         });
       } else if (!isValidHeaderValue(value4)) {
@@ -11998,7 +11998,7 @@ var require_headers = __commonJS({
       if (getHeadersGuard(headers) === "immutable") {
         throw new TypeError("immutable");
       }
-      return getHeadersList(headers).append(name, value4, false);
+      return getHeadersList(headers).append(name2, value4, false);
     }
     function compareHeaderName(a4, b10) {
       return a4[0] < b10[0] ? -1 : 1;
@@ -12021,8 +12021,8 @@ var require_headers = __commonJS({
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      contains(name, isLowerCase) {
-        return this[kHeadersMap].has(isLowerCase ? name : name.toLowerCase());
+      contains(name2, isLowerCase) {
+        return this[kHeadersMap].has(isLowerCase ? name2 : name2.toLowerCase());
       }
       clear() {
         this[kHeadersMap].clear();
@@ -12035,9 +12035,9 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name, value4, isLowerCase) {
+      append(name2, value4, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name : name.toLowerCase();
+        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
           const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
@@ -12046,7 +12046,7 @@ var require_headers = __commonJS({
             value: `${exists2.value}${delimiter3}${value4}`
           });
         } else {
-          this[kHeadersMap].set(lowercaseName, { name, value: value4 });
+          this[kHeadersMap].set(lowercaseName, { name: name2, value: value4 });
         }
         if (lowercaseName === "set-cookie") {
           (this.cookies ??= []).push(value4);
@@ -12058,26 +12058,26 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name, value4, isLowerCase) {
+      set(name2, value4, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name : name.toLowerCase();
+        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
         if (lowercaseName === "set-cookie") {
           this.cookies = [value4];
         }
-        this[kHeadersMap].set(lowercaseName, { name, value: value4 });
+        this[kHeadersMap].set(lowercaseName, { name: name2, value: value4 });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      delete(name, isLowerCase) {
+      delete(name2, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        if (!isLowerCase) name = name.toLowerCase();
-        if (name === "set-cookie") {
+        if (!isLowerCase) name2 = name2.toLowerCase();
+        if (name2 === "set-cookie") {
           this.cookies = null;
         }
-        this[kHeadersMap].delete(name);
+        this[kHeadersMap].delete(name2);
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-get
@@ -12085,19 +12085,19 @@ var require_headers = __commonJS({
        * @param {boolean} isLowerCase
        * @returns {string | null}
        */
-      get(name, isLowerCase) {
-        return this[kHeadersMap].get(isLowerCase ? name : name.toLowerCase())?.value ?? null;
+      get(name2, isLowerCase) {
+        return this[kHeadersMap].get(isLowerCase ? name2 : name2.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (const { 0: name, 1: { value: value4 } } of this[kHeadersMap]) {
-          yield [name, value4];
+        for (const { 0: name2, 1: { value: value4 } } of this[kHeadersMap]) {
+          yield [name2, value4];
         }
       }
       get entries() {
         const headers = {};
         if (this[kHeadersMap].size !== 0) {
-          for (const { name, value: value4 } of this[kHeadersMap].values()) {
-            headers[name] = value4;
+          for (const { name: name2, value: value4 } of this[kHeadersMap].values()) {
+            headers[name2] = value4;
           }
         }
         return headers;
@@ -12108,13 +12108,13 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this[kHeadersMap].size !== 0) {
-          for (const { 0: lowerName, 1: { name, value: value4 } } of this[kHeadersMap]) {
+          for (const { 0: lowerName, 1: { name: name2, value: value4 } } of this[kHeadersMap]) {
             if (lowerName === "set-cookie") {
               for (const cookie of this.cookies) {
-                headers.push([name, cookie]);
+                headers.push([name2, cookie]);
               }
             } else {
-              headers.push([name, value4]);
+              headers.push([name2, value4]);
             }
           }
         }
@@ -12160,8 +12160,8 @@ var require_headers = __commonJS({
           return array7;
         } else {
           let i = 0;
-          for (const { 0: name, 1: { value: value4 } } of this[kHeadersMap]) {
-            array7[i++] = [name, value4];
+          for (const { 0: name2, 1: { value: value4 } } of this[kHeadersMap]) {
+            array7[i++] = [name2, value4];
             assert3(value4 !== null);
           }
           return array7.sort(compareHeaderName);
@@ -12184,77 +12184,77 @@ var require_headers = __commonJS({
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name, value4) {
+      append(name2, value4) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         const prefix = "Headers.append";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
         value4 = webidl.converters.ByteString(value4, prefix, "value");
-        return appendHeader(this, name, value4);
+        return appendHeader(this, name2, value4);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
-      delete(name) {
+      delete(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
         const prefix = "Headers.delete";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        if (!this.#headersList.contains(name, false)) {
+        if (!this.#headersList.contains(name2, false)) {
           return;
         }
-        this.#headersList.delete(name, false);
+        this.#headersList.delete(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-get
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
         const prefix = "Headers.get";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
-        return this.#headersList.get(name, false);
+        return this.#headersList.get(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-has
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
         const prefix = "Headers.has";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
-        return this.#headersList.contains(name, false);
+        return this.#headersList.contains(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name, value4) {
+      set(name2, value4) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         const prefix = "Headers.set";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
         value4 = webidl.converters.ByteString(value4, prefix, "value");
         value4 = headerValueNormalize(value4);
-        if (!isValidHeaderName(name)) {
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value4)) {
@@ -12267,7 +12267,7 @@ var require_headers = __commonJS({
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        this.#headersList.set(name, value4, false);
+        this.#headersList.set(name2, value4, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -12290,13 +12290,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap] = names;
         }
         for (let i = 0; i < names.length; ++i) {
-          const { 0: name, 1: value4 } = names[i];
-          if (name === "set-cookie") {
+          const { 0: name2, 1: value4 } = names[i];
+          if (name2 === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
-              headers.push([name, cookies[j]]);
+              headers.push([name2, cookies[j]]);
             }
           } else {
-            headers.push([name, value4]);
+            headers.push([name2, value4]);
           }
         }
         return this.#headersList[kHeadersSortedMap] = headers;
@@ -12339,19 +12339,19 @@ var require_headers = __commonJS({
         enumerable: false
       }
     });
-    webidl.converters.HeadersInit = function(V, prefix, argument) {
-      if (webidl.util.Type(V) === "Object") {
-        const iterator = Reflect.get(V, Symbol.iterator);
-        if (!util.types.isProxy(V) && iterator === Headers2.prototype.entries) {
+    webidl.converters.HeadersInit = function(V2, prefix, argument) {
+      if (webidl.util.Type(V2) === "Object") {
+        const iterator = Reflect.get(V2, Symbol.iterator);
+        if (!util.types.isProxy(V2) && iterator === Headers2.prototype.entries) {
           try {
-            return getHeadersList(V).entriesList;
+            return getHeadersList(V2).entriesList;
           } catch {
           }
         }
         if (typeof iterator === "function") {
-          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix, argument, iterator.bind(V));
+          return webidl.converters["sequence<sequence<ByteString>>"](V2, prefix, argument, iterator.bind(V2));
         }
-        return webidl.converters["record<ByteString, ByteString>"](V, prefix, argument);
+        return webidl.converters["record<ByteString, ByteString>"](V2, prefix, argument);
       }
       throw webidl.errors.conversionFailed({
         prefix: "Headers constructor",
@@ -12419,9 +12419,9 @@ var require_response = __commonJS({
         const bytes = textEncoder.encode(
           serializeJavascriptValueToJSONString(data3)
         );
-        const body = extractBody(bytes);
+        const body2 = extractBody(bytes);
         const responseObject = fromInnerResponse(makeResponse({}), "response");
-        initializeResponse(responseObject, init2, { body: body[0], type: "application/json" });
+        initializeResponse(responseObject, init2, { body: body2[0], type: "application/json" });
         return responseObject;
       }
       // Creates a redirect Response that redirects to url with status status.
@@ -12445,13 +12445,13 @@ var require_response = __commonJS({
         return responseObject;
       }
       // https://fetch.spec.whatwg.org/#dom-response
-      constructor(body = null, init2 = {}) {
+      constructor(body2 = null, init2 = {}) {
         webidl.util.markAsUncloneable(this);
-        if (body === kConstruct) {
+        if (body2 === kConstruct) {
           return;
         }
-        if (body !== null) {
-          body = webidl.converters.BodyInit(body);
+        if (body2 !== null) {
+          body2 = webidl.converters.BodyInit(body2);
         }
         init2 = webidl.converters.ResponseInit(init2);
         this[kState] = makeResponse({});
@@ -12459,8 +12459,8 @@ var require_response = __commonJS({
         setHeadersGuard(this[kHeaders], "response");
         setHeadersList(this[kHeaders], this[kState].headersList);
         let bodyWithType = null;
-        if (body != null) {
-          const [extractedBody, type3] = extractBody(body);
+        if (body2 != null) {
+          const [extractedBody, type3] = extractBody(body2);
           bodyWithType = { body: extractedBody, type: type3 };
         }
         initializeResponse(this, init2, bodyWithType);
@@ -12665,7 +12665,7 @@ var require_response = __commonJS({
       assert3(isCancelled(fetchParams));
       return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err }));
     }
-    function initializeResponse(response, init2, body) {
+    function initializeResponse(response, init2, body2) {
       if (init2.status !== null && (init2.status < 200 || init2.status > 599)) {
         throw new RangeError('init["status"] must be in the range of 200 to 599, inclusive.');
       }
@@ -12683,16 +12683,16 @@ var require_response = __commonJS({
       if ("headers" in init2 && init2.headers != null) {
         fill3(response[kHeaders], init2.headers);
       }
-      if (body) {
+      if (body2) {
         if (nullBodyStatus.includes(response.status)) {
           throw webidl.errors.exception({
             header: "Response constructor",
             message: `Invalid response status code ${response.status}`
           });
         }
-        response[kState].body = body.body;
-        if (body.type != null && !response[kState].headersList.contains("content-type", true)) {
-          response[kState].headersList.append("content-type", body.type, true);
+        response[kState].body = body2.body;
+        if (body2.type != null && !response[kState].headersList.contains("content-type", true)) {
+          response[kState].headersList.append("content-type", body2.type, true);
         }
       }
     }
@@ -12716,32 +12716,32 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name) {
-      if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix, name);
+    webidl.converters.XMLHttpRequestBodyInit = function(V2, prefix, name2) {
+      if (typeof V2 === "string") {
+        return webidl.converters.USVString(V2, prefix, name2);
       }
-      if (isBlobLike(V)) {
-        return webidl.converters.Blob(V, prefix, name, { strict: false });
+      if (isBlobLike(V2)) {
+        return webidl.converters.Blob(V2, prefix, name2, { strict: false });
       }
-      if (ArrayBuffer.isView(V) || types.isArrayBuffer(V)) {
-        return webidl.converters.BufferSource(V, prefix, name);
+      if (ArrayBuffer.isView(V2) || types.isArrayBuffer(V2)) {
+        return webidl.converters.BufferSource(V2, prefix, name2);
       }
-      if (util.isFormDataLike(V)) {
-        return webidl.converters.FormData(V, prefix, name, { strict: false });
+      if (util.isFormDataLike(V2)) {
+        return webidl.converters.FormData(V2, prefix, name2, { strict: false });
       }
-      if (V instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V, prefix, name);
+      if (V2 instanceof URLSearchParams) {
+        return webidl.converters.URLSearchParams(V2, prefix, name2);
       }
-      return webidl.converters.DOMString(V, prefix, name);
+      return webidl.converters.DOMString(V2, prefix, name2);
     };
-    webidl.converters.BodyInit = function(V, prefix, argument) {
-      if (V instanceof ReadableStream) {
-        return webidl.converters.ReadableStream(V, prefix, argument);
+    webidl.converters.BodyInit = function(V2, prefix, argument) {
+      if (V2 instanceof ReadableStream) {
+        return webidl.converters.ReadableStream(V2, prefix, argument);
       }
-      if (V?.[Symbol.asyncIterator]) {
-        return V;
+      if (V2?.[Symbol.asyncIterator]) {
+        return V2;
       }
-      return webidl.converters.XMLHttpRequestBodyInit(V, prefix, argument);
+      return webidl.converters.XMLHttpRequestBodyInit(V2, prefix, argument);
     };
     webidl.converters.ResponseInit = webidl.dictionaryConverter([
       {
@@ -13103,8 +13103,8 @@ var require_request2 = __commonJS({
           const headers = init2.headers !== void 0 ? init2.headers : new HeadersList(headersList);
           headersList.clear();
           if (headers instanceof HeadersList) {
-            for (const { name, value: value4 } of headers.rawValues()) {
-              headersList.append(name, value4, false);
+            for (const { name: name2, value: value4 } of headers.rawValues()) {
+              headersList.append(name2, value4, false);
             }
             headersList.cookies = headers.cookies;
           } else {
@@ -13410,14 +13410,14 @@ var require_request2 = __commonJS({
     webidl.converters.Request = webidl.interfaceConverter(
       Request
     );
-    webidl.converters.RequestInfo = function(V, prefix, argument) {
-      if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix, argument);
+    webidl.converters.RequestInfo = function(V2, prefix, argument) {
+      if (typeof V2 === "string") {
+        return webidl.converters.USVString(V2, prefix, argument);
       }
-      if (V instanceof Request) {
-        return webidl.converters.Request(V, prefix, argument);
+      if (V2 instanceof Request) {
+        return webidl.converters.Request(V2, prefix, argument);
       }
-      return webidl.converters.USVString(V, prefix, argument);
+      return webidl.converters.USVString(V2, prefix, argument);
     };
     webidl.converters.AbortSignal = webidl.interfaceConverter(
       AbortSignal
@@ -14331,11 +14331,11 @@ var require_fetch = __commonJS({
         })();
       }
       try {
-        const { body, status, statusText, headersList, socket } = await dispatch2({ body: requestBody });
+        const { body: body2, status, statusText, headersList, socket } = await dispatch2({ body: requestBody });
         if (socket) {
           response = makeResponse({ status, statusText, headersList, socket });
         } else {
-          const iterator = body[Symbol.asyncIterator]();
+          const iterator = body2[Symbol.asyncIterator]();
           fetchParams.controller.next = () => iterator.next();
           response = makeResponse({ status, statusText, headersList });
         }
@@ -14431,7 +14431,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.connection.destroy();
       }
       return response;
-      function dispatch2({ body }) {
+      function dispatch2({ body: body2 }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
         return new Promise((resolve4, reject) => agent.dispatch(
@@ -14439,7 +14439,7 @@ var require_fetch = __commonJS({
             path: url.pathname + url.search,
             origin: url.origin,
             method: request2.method,
-            body: agent.isMockActive ? request2.body && (request2.body.source || request2.body.stream) : body,
+            body: agent.isMockActive ? request2.body && (request2.body.source || request2.body.stream) : body2,
             headers: request2.headersList.entries,
             maxRedirections: 0,
             upgrade: request2.mode === "websocket" ? "websocket" : void 0
@@ -16108,9 +16108,9 @@ var require_util6 = __commonJS({
       }
       return false;
     }
-    function validateCookieName(name) {
-      for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
+    function validateCookieName(name2) {
+      for (let i = 0; i < name2.length; ++i) {
+        const code = name2.charCodeAt(i);
         if (code < 33 || // exclude CTLs (0-31), SP and HT
         code > 126 || // exclude non-ascii and DEL
         code === 34 || // "
@@ -16317,7 +16317,7 @@ var require_parse = __commonJS({
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
-      let name = "";
+      let name2 = "";
       let value4 = "";
       if (header.includes(";")) {
         const position2 = { position: 0 };
@@ -16330,20 +16330,20 @@ var require_parse = __commonJS({
         value4 = nameValuePair;
       } else {
         const position2 = { position: 0 };
-        name = collectASequenceOfCodePointsFast(
+        name2 = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
           position2
         );
         value4 = nameValuePair.slice(position2.position + 1);
       }
-      name = name.trim();
+      name2 = name2.trim();
       value4 = value4.trim();
-      if (name.length + value4.length > maxNameValuePairSize) {
+      if (name2.length + value4.length > maxNameValuePairSize) {
         return null;
       }
       return {
-        name,
+        name: name2,
         value: value4,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
@@ -16456,19 +16456,19 @@ var require_cookies = __commonJS({
         return out;
       }
       for (const piece of cookie.split(";")) {
-        const [name, ...value4] = piece.split("=");
-        out[name.trim()] = value4.join("=");
+        const [name2, ...value4] = piece.split("=");
+        out[name2.trim()] = value4.join("=");
       }
       return out;
     }
-    function deleteCookie(headers, name, attributes) {
+    function deleteCookie(headers, name2, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
       const prefix = "deleteCookie";
       webidl.argumentLengthCheck(arguments, 2, prefix);
-      name = webidl.converters.DOMString(name, prefix, "name");
+      name2 = webidl.converters.DOMString(name2, prefix, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
-        name,
+        name: name2,
         value: "",
         expires: /* @__PURE__ */ new Date(0),
         ...attributes
@@ -17030,9 +17030,9 @@ var require_util7 = __commonJS({
       const extensionList = /* @__PURE__ */ new Map();
       while (position2.position < extensions.length) {
         const pair = collectASequenceOfCodePointsFast(";", extensions, position2);
-        const [name, value4 = ""] = pair.split("=");
+        const [name2, value4 = ""] = pair.split("=");
         extensionList.set(
-          removeHTTPWhitespace(name, true, false),
+          removeHTTPWhitespace(name2, true, false),
           removeHTTPWhitespace(value4, false, true)
         );
         position2.position++;
@@ -17603,9 +17603,9 @@ var require_receiver = __commonJS({
             if (this.#byteOffset < this.#info.payloadLength) {
               return callback();
             }
-            const body = this.consume(this.#info.payloadLength);
+            const body2 = this.consume(this.#info.payloadLength);
             if (isControlFrame(this.#info.opcode)) {
-              this.#loop = this.parseControlFrame(body);
+              this.#loop = this.parseControlFrame(body2);
               this.#state = parserStates.INFO;
               const socket = this.ws[kResponse].socket;
               if (this.#loop && socket.writableNeedDrain) {
@@ -17619,7 +17619,7 @@ var require_receiver = __commonJS({
               }
             } else {
               if (!this.#info.compressed) {
-                if (!this.writeFragments(body)) {
+                if (!this.writeFragments(body2)) {
                   return;
                 }
                 if (this.#maxPayloadSize > 0 && this.#fragmentsBytes > this.#maxPayloadSize) {
@@ -17632,7 +17632,7 @@ var require_receiver = __commonJS({
                 this.#state = parserStates.INFO;
               } else {
                 this.#extensions.get("permessage-deflate").decompress(
-                  body,
+                  body2,
                   this.#info.fin,
                   (error4, data3) => {
                     if (error4) {
@@ -17745,14 +17745,14 @@ var require_receiver = __commonJS({
        * Parses control frames.
        * @param {Buffer} body
        */
-      parseControlFrame(body) {
+      parseControlFrame(body2) {
         const { opcode, payloadLength } = this.#info;
         if (opcode === opcodes.CLOSE) {
           if (payloadLength === 1) {
             failWebsocketConnection(this.ws, "Received close frame with a 1-byte body.");
             return false;
           }
-          this.#info.closeInfo = this.parseCloseBody(body);
+          this.#info.closeInfo = this.parseCloseBody(body2);
           if (this.#info.closeInfo.error) {
             const { code, reason } = this.#info.closeInfo;
             closeWebSocketConnection(this.ws, code, reason, reason.length);
@@ -17760,12 +17760,12 @@ var require_receiver = __commonJS({
             return false;
           }
           if (this.ws[kSentClose] !== sentCloseFrameState.SENT) {
-            let body2 = emptyBuffer;
+            let body3 = emptyBuffer;
             if (this.#info.closeInfo.code) {
-              body2 = Buffer.allocUnsafe(2);
-              body2.writeUInt16BE(this.#info.closeInfo.code, 0);
+              body3 = Buffer.allocUnsafe(2);
+              body3.writeUInt16BE(this.#info.closeInfo.code, 0);
             }
-            const closeFrame = new WebsocketFrameSend(body2);
+            const closeFrame = new WebsocketFrameSend(body3);
             this.ws[kResponse].socket.write(
               closeFrame.createFrame(opcodes.CLOSE),
               (err) => {
@@ -17780,18 +17780,18 @@ var require_receiver = __commonJS({
           return false;
         } else if (opcode === opcodes.PING) {
           if (!this.ws[kReceivedClose]) {
-            const frame2 = new WebsocketFrameSend(body);
+            const frame2 = new WebsocketFrameSend(body2);
             this.ws[kResponse].socket.write(frame2.createFrame(opcodes.PONG));
             if (channels.ping.hasSubscribers) {
               channels.ping.publish({
-                payload: body
+                payload: body2
               });
             }
           }
         } else if (opcode === opcodes.PONG) {
           if (channels.pong.hasSubscribers) {
             channels.pong.publish({
-              payload: body
+              payload: body2
             });
           }
         }
@@ -18219,11 +18219,11 @@ var require_websocket = __commonJS({
     webidl.converters["sequence<DOMString>"] = webidl.sequenceConverter(
       webidl.converters.DOMString
     );
-    webidl.converters["DOMString or sequence<DOMString>"] = function(V, prefix, argument) {
-      if (webidl.util.Type(V) === "Object" && Symbol.iterator in V) {
-        return webidl.converters["sequence<DOMString>"](V);
+    webidl.converters["DOMString or sequence<DOMString>"] = function(V2, prefix, argument) {
+      if (webidl.util.Type(V2) === "Object" && Symbol.iterator in V2) {
+        return webidl.converters["sequence<DOMString>"](V2);
       }
-      return webidl.converters.DOMString(V, prefix, argument);
+      return webidl.converters.DOMString(V2, prefix, argument);
     };
     webidl.converters.WebSocketInit = webidl.dictionaryConverter([
       {
@@ -18241,22 +18241,22 @@ var require_websocket = __commonJS({
         converter: webidl.nullableConverter(webidl.converters.HeadersInit)
       }
     ]);
-    webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"] = function(V) {
-      if (webidl.util.Type(V) === "Object" && !(Symbol.iterator in V)) {
-        return webidl.converters.WebSocketInit(V);
+    webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"] = function(V2) {
+      if (webidl.util.Type(V2) === "Object" && !(Symbol.iterator in V2)) {
+        return webidl.converters.WebSocketInit(V2);
       }
-      return { protocols: webidl.converters["DOMString or sequence<DOMString>"](V) };
+      return { protocols: webidl.converters["DOMString or sequence<DOMString>"](V2) };
     };
-    webidl.converters.WebSocketSendData = function(V) {
-      if (webidl.util.Type(V) === "Object") {
-        if (isBlobLike(V)) {
-          return webidl.converters.Blob(V, { strict: false });
+    webidl.converters.WebSocketSendData = function(V2) {
+      if (webidl.util.Type(V2) === "Object") {
+        if (isBlobLike(V2)) {
+          return webidl.converters.Blob(V2, { strict: false });
         }
-        if (ArrayBuffer.isView(V) || types.isArrayBuffer(V)) {
-          return webidl.converters.BufferSource(V);
+        if (ArrayBuffer.isView(V2) || types.isArrayBuffer(V2)) {
+          return webidl.converters.BufferSource(V2);
         }
       }
-      return webidl.converters.USVString(V);
+      return webidl.converters.USVString(V2);
     };
     function onParserDrain() {
       this.ws[kResponse].socket.resume();
@@ -19427,8 +19427,8 @@ var require_directives = __commonJS({
           this.atNextDocument = false;
         }
         const parts = line5.trim().split(/[ \t]+/);
-        const name = parts.shift();
-        switch (name) {
+        const name2 = parts.shift();
+        switch (name2) {
           case "%TAG": {
             if (parts.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
@@ -19456,7 +19456,7 @@ var require_directives = __commonJS({
             }
           }
           default:
-            onError(0, `Unknown directive ${name}`, true);
+            onError(0, `Unknown directive ${name2}`, true);
             return false;
         }
       }
@@ -19565,9 +19565,9 @@ var require_anchors = __commonJS({
     }
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name = `${prefix}${i}`;
-        if (!exclude.has(name))
-          return name;
+        const name2 = `${prefix}${i}`;
+        if (!exclude.has(name2))
+          return name2;
       }
     }
     function createNodeAnchors(doc, prefix) {
@@ -20456,10 +20456,10 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body2 = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
-${indent}${body}`;
+${indent}${body2}`;
       }
       value4 = value4.replace(/\n+/g, `$&${indent}`);
       return `|${header}
@@ -20604,8 +20604,8 @@ var require_stringify = __commonJS({
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
-        throw new Error(`Tag not resolved for ${name} value`);
+        const name2 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name2} value`);
       }
       return tagObj;
     }
@@ -22475,13 +22475,13 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify3.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body2 = stringify3.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
-          body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body}`;
+          body2 += stringifyComment.lineComment(body2, "", commentString(contentComment));
+        if ((body2[0] === "|" || body2[0] === ">") && lines[lines.length - 1] === "---") {
+          lines[lines.length - 1] = `--- ${body2}`;
         } else
-          lines.push(body);
+          lines.push(body2);
       } else {
         lines.push(stringify3.stringify(doc.contents, ctx));
       }
@@ -22604,11 +22604,11 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node, name) {
+      createAlias(node, name2) {
         if (!node.anchor) {
           const prev = anchors.anchorNames(this);
           node.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+          !name2 || prev.has(name2) ? anchors.findNewAnchor(name2 || "a", prev) : name2;
         }
         return new Alias.Alias(node.anchor);
       }
@@ -22827,9 +22827,9 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message2) {
+      constructor(name2, pos, code, message2) {
         super();
-        this.name = name;
+        this.name = name2;
         this.code = code;
         this.message = message2;
         this.pos = pos;
@@ -23469,8 +23469,8 @@ var require_resolve_flow_collection = __commonJS({
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
-        const name = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const name2 = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name2} must end with a ${expectedEnd}` : `${name2} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset4, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -24474,13 +24474,13 @@ var require_cst_scalar = __commonJS({
         case ">": {
           const he = source4.indexOf("\n");
           const head = source4.substring(0, he);
-          const body = source4.substring(he + 1) + "\n";
+          const body2 = source4.substring(he + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset: offset4, indent, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
             props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset: offset4, indent, props, source: body };
+          return { type: "block-scalar", offset: offset4, indent, props, source: body2 };
         }
         case '"':
           return { type: "double-quoted-scalar", offset: offset4, indent, source: source4, end };
@@ -24537,13 +24537,13 @@ var require_cst_scalar = __commonJS({
     function setBlockScalarValue(token, source4) {
       const he = source4.indexOf("\n");
       const head = source4.substring(0, he);
-      const body = source4.substring(he + 1) + "\n";
+      const body2 = source4.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
         header.source = head;
-        token.source = body;
+        token.source = body2;
       } else {
         const { offset: offset4 } = token;
         const indent = "indent" in token ? token.indent : -1;
@@ -24555,7 +24555,7 @@ var require_cst_scalar = __commonJS({
         for (const key2 of Object.keys(token))
           if (key2 !== "type" && key2 !== "offset")
             delete token[key2];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+        Object.assign(token, { type: "block-scalar", indent, props, source: body2 });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -27013,8 +27013,8 @@ function issueCommand(command, properties, message2) {
   const cmd = new Command(command, properties, message2);
   process.stdout.write(cmd.toString() + os.EOL);
 }
-function issue(name, message2 = "") {
-  issueCommand(name, {}, message2);
+function issue(name2, message2 = "") {
+  issueCommand(name2, {}, message2);
 }
 var CMD_STRING = "::";
 var Command = class {
@@ -29026,11 +29026,11 @@ var getWindowsInfo = () => __awaiter9(void 0, void 0, void 0, function* () {
   const { stdout: version2 } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', void 0, {
     silent: true
   });
-  const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', void 0, {
+  const { stdout: name2 } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', void 0, {
     silent: true
   });
   return {
-    name: name.trim(),
+    name: name2.trim(),
     version: version2.trim()
   };
 });
@@ -29040,9 +29040,9 @@ var getMacOsInfo = () => __awaiter9(void 0, void 0, void 0, function* () {
     silent: true
   });
   const version2 = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : "";
-  const name = (_d2 = (_c2 = stdout.match(/ProductName:\s*(.+)/)) === null || _c2 === void 0 ? void 0 : _c2[1]) !== null && _d2 !== void 0 ? _d2 : "";
+  const name2 = (_d2 = (_c2 = stdout.match(/ProductName:\s*(.+)/)) === null || _c2 === void 0 ? void 0 : _c2[1]) !== null && _d2 !== void 0 ? _d2 : "";
   return {
-    name,
+    name: name2,
     version: version2
   };
 });
@@ -29050,9 +29050,9 @@ var getLinuxInfo = () => __awaiter9(void 0, void 0, void 0, function* () {
   const { stdout } = yield getExecOutput("lsb_release", ["-i", "-r", "-s"], {
     silent: true
   });
-  const [name, version2] = stdout.trim().split("\n");
+  const [name2, version2] = stdout.trim().split("\n");
   return {
-    name,
+    name: name2,
     version: version2
   };
 });
@@ -29106,14 +29106,14 @@ var ExitCode;
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
   ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
 })(ExitCode || (ExitCode = {}));
-function exportVariable(name, val) {
+function exportVariable(name2, val) {
   const convertedVal = toCommandValue(val);
-  process.env[name] = convertedVal;
+  process.env[name2] = convertedVal;
   const filePath = process.env["GITHUB_ENV"] || "";
   if (filePath) {
-    return issueFileCommand("ENV", prepareKeyValueMessage(name, val));
+    return issueFileCommand("ENV", prepareKeyValueMessage(name2, val));
   }
-  issueCommand("set-env", { name }, convertedVal);
+  issueCommand("set-env", { name: name2 }, convertedVal);
 }
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
@@ -29127,41 +29127,41 @@ function addPath(inputPath) {
   }
   process.env["PATH"] = `${inputPath}${path5.delimiter}${process.env["PATH"]}`;
 }
-function getInput(name, options) {
-  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
+function getInput(name2, options) {
+  const val = process.env[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options && options.required && !val) {
-    throw new Error(`Input required and not supplied: ${name}`);
+    throw new Error(`Input required and not supplied: ${name2}`);
   }
   if (options && options.trimWhitespace === false) {
     return val;
   }
   return val.trim();
 }
-function getMultilineInput(name, options) {
-  const inputs = getInput(name, options).split("\n").filter((x4) => x4 !== "");
+function getMultilineInput(name2, options) {
+  const inputs = getInput(name2, options).split("\n").filter((x4) => x4 !== "");
   if (options && options.trimWhitespace === false) {
     return inputs;
   }
   return inputs.map((input2) => input2.trim());
 }
-function getBooleanInput(name, options) {
+function getBooleanInput(name2, options) {
   const trueValue = ["true", "True", "TRUE"];
   const falseValue = ["false", "False", "FALSE"];
-  const val = getInput(name, options);
+  const val = getInput(name2, options);
   if (trueValue.includes(val))
     return true;
   if (falseValue.includes(val))
     return false;
-  throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}
+  throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name2}
 Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
 }
-function setOutput(name, value4) {
+function setOutput(name2, value4) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
   if (filePath) {
-    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value4));
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name2, value4));
   }
   process.stdout.write(os5.EOL);
-  issueCommand("set-output", { name }, toCommandValue(value4));
+  issueCommand("set-output", { name: name2 }, toCommandValue(value4));
 }
 function setCommandEcho(enabled) {
   issue("echo", enabled ? "on" : "off");
@@ -29188,15 +29188,15 @@ function notice(message2, properties = {}) {
 function info(message2) {
   process.stdout.write(message2 + os5.EOL);
 }
-function startGroup(name) {
-  issue("group", name);
+function startGroup(name2) {
+  issue("group", name2);
 }
 function endGroup() {
   issue("endgroup");
 }
-function group(name, fn) {
+function group(name2, fn) {
   return __awaiter10(this, void 0, void 0, function* () {
-    startGroup(name);
+    startGroup(name2);
     let result;
     try {
       result = yield fn();
@@ -29206,15 +29206,15 @@ function group(name, fn) {
     return result;
   });
 }
-function saveState(name, value4) {
+function saveState(name2, value4) {
   const filePath = process.env["GITHUB_STATE"] || "";
   if (filePath) {
-    return issueFileCommand("STATE", prepareKeyValueMessage(name, value4));
+    return issueFileCommand("STATE", prepareKeyValueMessage(name2, value4));
   }
-  issueCommand("save-state", { name }, toCommandValue(value4));
+  issueCommand("save-state", { name: name2 }, toCommandValue(value4));
 }
-function getState(name) {
-  return process.env[`STATE_${name}`] || "";
+function getState(name2) {
+  return process.env[`STATE_${name2}`] || "";
 }
 function getIDToken(aud) {
   return __awaiter10(this, void 0, void 0, function* () {
@@ -29234,8 +29234,8 @@ var WriteError = class extends Error {
   name = "WriteError";
 };
 var writer = "gitml";
-function setWriter(name) {
-  writer = name;
+function setWriter(name2) {
+  writer = name2;
 }
 function ioError(err, file, doing) {
   const code = err.code;
@@ -29288,7 +29288,7 @@ function commonDir(targets) {
 function commitJournal(temps, removals) {
   const dir = commonDir([...temps.map((t) => t.target), ...removals]);
   const journal = path6.join(dir, `.gitml-journal.${process.pid}.tmp`);
-  const body = {
+  const body2 = {
     writer,
     startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
     files: temps.map((t) => ({
@@ -29299,7 +29299,7 @@ function commitJournal(temps, removals) {
   };
   const tmp = atomicTempPath(journal);
   try {
-    writeFileSync(tmp, `${JSON.stringify(body, null, 2)}
+    writeFileSync(tmp, `${JSON.stringify(body2, null, 2)}
 `);
     renameSync(tmp, journal);
   } catch (err) {
@@ -29430,9 +29430,9 @@ ${indent}]`;
   }
   const entries3 = Object.entries(value4);
   if (entries3.length === 0) return "{}";
-  const body = entries3.map(([k2, v]) => `${inner}${JSON.stringify(k2)}: ${layout(v, inner)}`);
+  const body2 = entries3.map(([k2, v]) => `${inner}${JSON.stringify(k2)}: ${layout(v, inner)}`);
   return `{
-${body.join(",\n")}
+${body2.join(",\n")}
 ${indent}}`;
 }
 function sortKeys(value4) {
@@ -29622,10 +29622,10 @@ function lstatOrNull(p) {
 function checkInputPath(root, file, label, within2) {
   const abs4 = path8.resolve(root, file);
   const rel = slash(path8.relative(root, abs4));
-  const name = label ?? (rel || ".");
+  const name2 = label ?? (rel || ".");
   if (rel.startsWith("../") || rel === ".." || path8.isAbsolute(rel)) {
     throw new InputError(
-      `${name} is outside ${within2 ?? "the repository"}; ${rule(within2)} (copy it in first)`
+      `${name2} is outside ${within2 ?? "the repository"}; ${rule(within2)} (copy it in first)`
     );
   }
   const parts = rel === "" ? [] : rel.split("/");
@@ -29639,17 +29639,17 @@ function checkInputPath(root, file, label, within2) {
     const last = i === parts.length - 1;
     if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
       const kind = stat2.isFile() ? "a file, not a folder" : kindOf(stat2);
-      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${rule(within2)}`);
+      throw new InputError(`${last ? name2 : `${name2}: ${shown}`} is ${kind}; ${rule(within2)}`);
     }
   }
   return { rel, stat: stat2 };
 }
 function checkInputFile(root, file, label, within2) {
   const { rel, stat: stat2 } = checkInputPath(root, file, label, within2);
-  const name = label ?? rel;
-  if (stat2 === null) throw new InputError(`${name}: file not found`);
-  if (!stat2.isFile()) throw new InputError(`${name} is ${kindOf(stat2)}; ${rule(within2)}`);
-  return name;
+  const name2 = label ?? rel;
+  if (stat2 === null) throw new InputError(`${name2}: file not found`);
+  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf(stat2)}; ${rule(within2)}`);
+  return name2;
 }
 function readInputFile(root, file, label, within2) {
   const { fd } = openInputFile(root, file, label, within2);
@@ -29660,22 +29660,22 @@ function readInputFile(root, file, label, within2) {
   }
 }
 function openInputFile(root, file, label, within2) {
-  const name = checkInputFile(root, file, label, within2);
+  const name2 = checkInputFile(root, file, label, within2);
   let fd;
   try {
     fd = openSync(path8.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
-    if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${rule(within2)}`);
-    if (code === "ENOENT") throw new InputError(`${name}: file not found`);
-    throw new InputError(`${name}: cannot be read (${code ?? err.message})`);
+    if (code === "ELOOP") throw new InputError(`${name2} is a symbolic link; ${rule(within2)}`);
+    if (code === "ENOENT") throw new InputError(`${name2}: file not found`);
+    throw new InputError(`${name2}: cannot be read (${code ?? err.message})`);
   }
   const opened = fstatSync(fd);
   if (!opened.isFile()) {
     closeSync(fd);
-    throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within2)}`);
+    throw new InputError(`${name2} is ${kindOf(opened)}; ${rule(within2)}`);
   }
-  return { fd, name };
+  return { fd, name: name2 };
 }
 function readInputFileIfExists(root, file, label) {
   const { stat: stat2 } = checkInputPath(root, file, label);
@@ -30623,12 +30623,12 @@ var HistGradientBoosting = class _HistGradientBoosting {
         );
       }
     }
-    const T = m3.baseline.length;
-    const raw2 = new Float64Array(rows * T);
-    for (let i = 0; i < rows; i++) raw2.set(m3.baseline, i * T);
+    const T2 = m3.baseline.length;
+    const raw2 = new Float64Array(rows * T2);
+    for (let i = 0; i < rows; i++) raw2.set(m3.baseline, i * T2);
     const { roots, feature: feature3, threshold: threshold2, right, value: value4 } = m3;
     for (let t = 0; t < roots.length; t++) {
-      const k2 = t % T;
+      const k2 = t % T2;
       for (let i = 0; i < rows; i++) {
         let node = roots[t];
         let f = feature3[node];
@@ -30636,7 +30636,7 @@ var HistGradientBoosting = class _HistGradientBoosting {
           node = data3[f * rows + i] <= threshold2[node] ? node + 1 : right[node];
           f = feature3[node];
         }
-        raw2[i * T + k2] += value4[node];
+        raw2[i * T2 + k2] += value4[node];
       }
     }
     return raw2;
@@ -30645,27 +30645,27 @@ var HistGradientBoosting = class _HistGradientBoosting {
     const m3 = this.fitted("predictProba");
     const raw2 = this.decisionFunction(X4);
     const K2 = m3.nClasses;
-    const T = m3.baseline.length;
+    const T2 = m3.baseline.length;
     const out = new Float64Array(X4.rows * K2);
     const { classes } = m3;
     for (let i = 0; i < X4.rows; i++) {
       const o = i * K2;
-      if (T === 1) {
+      if (T2 === 1) {
         const p = 1 / (1 + Math.exp(-raw2[i]));
         out[o + classes[0]] = 1 - p;
         out[o + classes[1]] = p;
         continue;
       }
-      const r2 = i * T;
+      const r2 = i * T2;
       let max4 = raw2[r2];
-      for (let k2 = 1; k2 < T; k2++) if (raw2[r2 + k2] > max4) max4 = raw2[r2 + k2];
+      for (let k2 = 1; k2 < T2; k2++) if (raw2[r2 + k2] > max4) max4 = raw2[r2 + k2];
       let sum4 = 0;
-      for (let k2 = 0; k2 < T; k2++) {
+      for (let k2 = 0; k2 < T2; k2++) {
         const e = Math.exp(raw2[r2 + k2] - max4);
         out[o + classes[k2]] = e;
         sum4 += e;
       }
-      for (let k2 = 0; k2 < T; k2++) out[o + classes[k2]] /= sum4;
+      for (let k2 = 0; k2 < T2; k2++) out[o + classes[k2]] /= sum4;
     }
     return out;
   }
@@ -30732,8 +30732,8 @@ var HistGradientBoosting = class _HistGradientBoosting {
     for (let c4 = 1; c4 < classes.length; c4++) {
       if (!(classes[c4 - 1] < classes[c4])) fail2('"classes" must be strictly ascending');
     }
-    const T = classes.length === 2 ? 1 : classes.length;
-    const baseline3 = readNumbers(obj, "baseline", what, T);
+    const T2 = classes.length === 2 ? 1 : classes.length;
+    const baseline3 = readNumbers(obj, "baseline", what, T2);
     const edgesValue = obj.binEdges;
     if (!Array.isArray(edgesValue) || edgesValue.length !== nFeatures) {
       fail2(`"binEdges" must be an array of ${nFeatures} arrays`);
@@ -30782,8 +30782,8 @@ function resolveParams(p) {
     l2Regularization: p.l2Regularization ?? 0,
     maxBins: p.maxBins ?? 255
   };
-  const rule5 = (ok, name, text4, value4) => {
-    if (!ok) throw new RangeError(`${name} must be ${text4}, got ${JSON.stringify(value4)}`);
+  const rule5 = (ok, name2, text4, value4) => {
+    if (!ok) throw new RangeError(`${name2} must be ${text4}, got ${JSON.stringify(value4)}`);
   };
   const int = (v, min4) => typeof v === "number" && Number.isInteger(v) && v >= min4;
   rule5(
@@ -30810,16 +30810,16 @@ function resolveParams(p) {
   return r2;
 }
 function checkTrainingData(X4, y4, nClasses) {
-  const name = "HistGradientBoosting.fit";
+  const name2 = "HistGradientBoosting.fit";
   if (!Number.isInteger(nClasses) || nClasses < 2) {
-    throw new RangeError(`${name}: nClasses must be an integer >= 2, got ${nClasses}`);
+    throw new RangeError(`${name2}: nClasses must be an integer >= 2, got ${nClasses}`);
   }
-  if (X4.rows < 1 || X4.cols < 1) throw new RangeError(`${name}: X is empty (${X4.rows} \xD7 ${X4.cols})`);
-  if (y4.length !== X4.rows) throw new RangeError(`${name}: y has ${y4.length} labels but X has ${X4.rows} rows`);
+  if (X4.rows < 1 || X4.cols < 1) throw new RangeError(`${name2}: X is empty (${X4.rows} \xD7 ${X4.cols})`);
+  if (y4.length !== X4.rows) throw new RangeError(`${name2}: y has ${y4.length} labels but X has ${X4.rows} rows`);
   const seen = new Uint8Array(nClasses);
   for (let i = 0; i < y4.length; i++) {
     if (!(y4[i] >= 0 && y4[i] < nClasses)) {
-      throw new RangeError(`${name}: label ${y4[i]} of row ${i} is outside 0..${nClasses - 1}`);
+      throw new RangeError(`${name2}: label ${y4[i]} of row ${i} is outside 0..${nClasses - 1}`);
     }
     seen[y4[i]] = 1;
   }
@@ -30827,14 +30827,14 @@ function checkTrainingData(X4, y4, nClasses) {
   for (let c4 = 0; c4 < nClasses; c4++) if (seen[c4]) classes.push(c4);
   if (classes.length < 2) {
     throw new RangeError(
-      `${name}: every training row is of class ${classes[0]}; boosting needs rows of at least two classes`
+      `${name2}: every training row is of class ${classes[0]}; boosting needs rows of at least two classes`
     );
   }
   const { rows, data: data3 } = X4;
   for (let i = 0; i < data3.length; i++) {
     if (!Number.isFinite(data3[i])) {
       throw new RangeError(
-        `${name}: feature ${Math.floor(i / rows)} of row ${i % rows} is ${data3[i]}; values must be finite (impute missing values first)`
+        `${name2}: feature ${Math.floor(i / rows)} of row ${i % rows} is ${data3[i]}; values must be finite (impute missing values first)`
       );
     }
   }
@@ -30892,11 +30892,11 @@ function boost(X4, y4, nClasses, classes, s2) {
   });
   const target2 = Int32Array.from(y4, (c4) => slotOf[c4]);
   const K2 = classes.length;
-  const T = K2 === 2 ? 1 : K2;
+  const T2 = K2 === 2 ? 1 : K2;
   const counts = new Float64Array(K2);
   for (let i = 0; i < n; i++) counts[target2[i]]++;
-  const baseline3 = new Float64Array(T);
-  if (T === 1) {
+  const baseline3 = new Float64Array(T2);
+  if (T2 === 1) {
     const share = Math.min(Math.max(counts[1] / n, 10 * FLOAT64_EPSILON), 1 - 10 * FLOAT64_EPSILON);
     baseline3[0] = Math.log(share / (1 - share));
   } else {
@@ -30908,17 +30908,17 @@ function boost(X4, y4, nClasses, classes, s2) {
     meanLog /= K2;
     for (let k2 = 0; k2 < K2; k2++) baseline3[k2] -= meanLog;
   }
-  const raw2 = new Float64Array(n * T);
-  for (let i = 0; i < n; i++) raw2.set(baseline3, i * T);
-  const grad = new Float32Array(n * T);
-  const hess = new Float32Array(n * T);
-  const proba = new Float64Array(T);
+  const raw2 = new Float64Array(n * T2);
+  for (let i = 0; i < n; i++) raw2.set(baseline3, i * T2);
+  const grad = new Float32Array(n * T2);
+  const hess = new Float32Array(n * T2);
+  const proba = new Float64Array(T2);
   const trees = [];
   const gSlot = new Float32Array(n);
   const hSlot = new Float32Array(n);
   for (let it = 0; it < s2.maxIter; it++) {
     for (let i = 0; i < n; i++) {
-      if (T === 1) {
+      if (T2 === 1) {
         const r2 = raw2[i];
         const yi = target2[i];
         if (r2 > 0) {
@@ -30932,30 +30932,30 @@ function boost(X4, y4, nClasses, classes, s2) {
         }
         continue;
       }
-      const o = i * T;
+      const o = i * T2;
       let max4 = raw2[o];
-      for (let k2 = 1; k2 < T; k2++) if (raw2[o + k2] > max4) max4 = raw2[o + k2];
+      for (let k2 = 1; k2 < T2; k2++) if (raw2[o + k2] > max4) max4 = raw2[o + k2];
       let sum4 = 0;
-      for (let k2 = 0; k2 < T; k2++) {
+      for (let k2 = 0; k2 < T2; k2++) {
         proba[k2] = Math.exp(raw2[o + k2] - max4);
         sum4 += proba[k2];
       }
-      for (let k2 = 0; k2 < T; k2++) {
+      for (let k2 = 0; k2 < T2; k2++) {
         const pk = proba[k2] / sum4;
         grad[o + k2] = pk - (target2[i] === k2 ? 1 : 0);
         hess[o + k2] = pk * (1 - pk);
       }
     }
-    for (let k2 = 0; k2 < T; k2++) {
+    for (let k2 = 0; k2 < T2; k2++) {
       for (let i = 0; i < n; i++) {
-        gSlot[i] = grad[i * T + k2];
-        hSlot[i] = hess[i * T + k2];
+        gSlot[i] = grad[i * T2 + k2];
+        hSlot[i] = hess[i * T2 + k2];
       }
       const { root, leaves, index: index6 } = growTree(binned, gSlot, hSlot, s2);
       for (const leaf of leaves) {
         const v = leaf.value * s2.learningRate;
         leaf.value = v;
-        for (let q = leaf.start; q < leaf.end; q++) raw2[index6[q] * T + k2] += v;
+        for (let q = leaf.start; q < leaf.end; q++) raw2[index6[q] * T2 + k2] += v;
       }
       trees.push(root);
     }
@@ -31248,214 +31248,524 @@ function decodeTrees2(head, nodeBytes, valueBytes, maxLeafNodes, fail2) {
   };
 }
 
-// actions/lib/models/knn.ts
-var WEIGHTS = ["uniform", "distance"];
-var KNN_FORMAT = "gitml.knn";
-var FORMAT_VERSION3 = 1;
+// actions/lib/models/knn-dot-wasm.ts
+var I32 = 127;
+var V128 = 123;
+var F64 = 124;
+var A = 0;
+var NT = 1;
+var Q = 2;
+var NQ = 3;
+var STRIDE = 4;
+var OUT = 5;
+var OUT_STRIDE = 6;
+var I = 7;
+var T = 8;
+var J = 9;
+var QA = 10;
+var QB = 11;
+var OA = 12;
+var OB = 13;
+var R0 = 14;
+var ROW = 15;
+var END = 16;
+var R1 = 17;
+var ACC = 20;
+var X = 28;
+var Y = 29;
+var V = 30;
+var op = {
+  get: (l) => [32, l],
+  set: (l) => [33, l],
+  tee: (l) => [34, l],
+  i32: (v) => [65, ...sleb(v)],
+  add: [106],
+  mul: [108],
+  ltU: [73],
+  loop: [3, 64],
+  brIf: (d) => [13, d],
+  end: [11],
+  f64Store: [57, 3, 0],
+  f64Add: [160],
+  v128Load: (offset4) => [253, 0, 3, ...uleb(offset4)],
+  v128Zero: [253, 12, ...new Array(16).fill(0)],
+  lane: (n) => [253, 33, n],
+  f64x2Add: [253, 240, 1],
+  f64x2Mul: [253, 242, 1],
+  f64x2Sub: [253, 241, 1],
+  f64x2Splat: [253, 20],
+  f64x2Le: [253, 75],
+  anyTrue: [253, 83],
+  andI32: [113],
+  geU: [79],
+  block: [2, 64],
+  br: (d) => [12, d]
+};
+function uleb(v) {
+  const out = [];
+  do {
+    let b10 = v & 127;
+    v >>>= 7;
+    if (v !== 0) b10 |= 128;
+    out.push(b10);
+  } while (v !== 0);
+  return out;
+}
+function sleb(v) {
+  const out = [];
+  for (; ; ) {
+    const b10 = v & 127;
+    v >>= 7;
+    if (v === 0 && !(b10 & 64) || v === -1 && b10 & 64) {
+      out.push(b10);
+      return out;
+    }
+    out.push(b10 | 128);
+  }
+}
+var bump = (l, by) => [...op.get(l), ...by, ...op.add, ...op.set(l)];
+function body() {
+  const code = [];
+  const emit2 = (...parts) => {
+    for (const p of parts) code.push(...p);
+  };
+  emit2(op.get(STRIDE), op.i32(8), op.mul, op.set(ROW), op.get(ROW), op.set(END));
+  emit2(op.i32(0), op.set(I));
+  emit2(op.loop);
+  emit2(op.get(Q), op.get(I), op.get(ROW), op.mul, op.add, op.set(QA));
+  emit2(op.get(QA), op.get(ROW), op.add, op.set(QB));
+  emit2(op.get(OUT), op.get(I), op.get(OUT_STRIDE), op.mul, op.i32(8), op.mul, op.add, op.set(OA));
+  emit2(op.get(OA), op.get(OUT_STRIDE), op.i32(8), op.mul, op.add, op.set(OB));
+  emit2(op.i32(0), op.set(T));
+  emit2(op.loop);
+  emit2(op.get(A), op.get(T), op.get(ROW), op.mul, op.add, op.set(R0));
+  for (let r2 = 1; r2 < 4; r2++)
+    emit2(op.get(r2 === 1 ? R0 : R1 + r2 - 2), op.get(ROW), op.add, op.set(R1 + r2 - 1));
+  for (let a4 = 0; a4 < 8; a4++) emit2(op.v128Zero, op.set(ACC + a4));
+  emit2(op.i32(0), op.set(J));
+  emit2(op.loop);
+  emit2(op.get(QA), op.get(J), op.add, op.v128Load(0), op.set(X));
+  emit2(op.get(QB), op.get(J), op.add, op.v128Load(0), op.set(Y));
+  for (let r2 = 0; r2 < 4; r2++) {
+    emit2(op.get(ACC + r2), op.get(r2 === 0 ? R0 : R1 + r2 - 1), op.get(J), op.add);
+    emit2(op.v128Load(0), op.tee(V), op.get(X), op.f64x2Mul, op.f64x2Add, op.set(ACC + r2));
+    emit2(op.get(ACC + 4 + r2), op.get(V), op.get(Y), op.f64x2Mul, op.f64x2Add, op.set(ACC + 4 + r2));
+  }
+  emit2(bump(J, op.i32(16)), op.get(J), op.get(END), op.ltU, op.brIf(0));
+  emit2(op.end);
+  for (let a4 = 0; a4 < 8; a4++) {
+    const base = a4 < 4 ? OA : OB;
+    const r2 = a4 % 4;
+    emit2(op.get(base), op.get(T), op.i32(r2), op.add, op.i32(8), op.mul, op.add);
+    emit2(op.get(ACC + a4), op.lane(0), op.get(ACC + a4), op.lane(1), op.f64Add, op.f64Store);
+  }
+  emit2(bump(T, op.i32(4)), op.get(T), op.get(NT), op.ltU, op.brIf(0));
+  emit2(op.end);
+  emit2(bump(I, op.i32(2)), op.get(I), op.get(NQ), op.ltU, op.brIf(0));
+  emit2(op.end, op.end);
+  const locals = [2, 13, I32, 11, V128];
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+function scanBody() {
+  const [OUTP, NORMS, FROM, N, BASE, CUT, TT, C4] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const code = [];
+  const emit2 = (...parts) => {
+    for (const p of parts) code.push(...p);
+  };
+  emit2(op.get(CUT), op.f64x2Splat, op.set(C4));
+  emit2(op.get(FROM), op.i32(-2), op.andI32, op.set(TT));
+  emit2(op.block, op.loop);
+  emit2(op.get(TT), op.get(N), op.geU, op.brIf(1));
+  emit2(op.get(BASE), op.f64x2Splat, op.get(NORMS), op.get(TT), op.i32(8), op.mul, op.add, op.v128Load(0));
+  emit2(op.f64x2Add);
+  emit2(op.get(OUTP), op.get(TT), op.i32(8), op.mul, op.add, op.v128Load(0), op.tee(C4 + 1));
+  emit2(op.get(C4 + 1), op.f64x2Add, op.f64x2Sub);
+  emit2(op.get(C4), op.f64x2Le, op.anyTrue, op.brIf(1));
+  emit2(bump(TT, op.i32(2)), op.br(0));
+  emit2(op.end, op.end, op.get(TT), op.end);
+  const locals = [2, 1, I32, 2, V128];
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+var section = (id2, content2) => [id2, ...uleb(content2.length), ...content2];
+var name = (s2) => [...uleb(s2.length), ...Array.from(s2, (c4) => c4.charCodeAt(0))];
+function dotModuleBytes() {
+  return Uint8Array.from([
+    ...[0, 97, 115, 109, 1, 0, 0, 0],
+    ...section(1, [
+      ...[2, 96, 7, ...new Array(7).fill(I32), 0],
+      ...[96, 6, I32, I32, I32, I32, F64, F64, 1, I32]
+    ]),
+    ...section(2, [1, ...name("env"), ...name("mem"), 2, 0, 1]),
+    ...section(3, [2, 0, 1]),
+    ...section(7, [2, ...name("dot"), 0, 0, ...name("scan"), 0, 1]),
+    ...section(10, [2, ...body(), ...scanBody()])
+  ]);
+}
+var compiled;
+function wasmDot(bytes) {
+  if (compiled === void 0) {
+    compiled = null;
+    try {
+      const code = dotModuleBytes();
+      if (typeof WebAssembly === "object" && WebAssembly.validate(code))
+        compiled = new WebAssembly.Module(code);
+    } catch {
+      compiled = null;
+    }
+  }
+  if (!compiled) return null;
+  try {
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
+    const instance = new WebAssembly.Instance(compiled, { env: { mem: memory } });
+    return {
+      memory,
+      dot: instance.exports.dot,
+      scan: instance.exports.scan
+    };
+  } catch {
+    return null;
+  }
+}
+
+// actions/lib/models/knn-search.ts
+var BRUTE_FROM_COLS = 10;
 var LEAF_ROWS = 64;
-var KNearestNeighbors = class _KNearestNeighbors {
-  algorithm = "knn";
-  k;
-  weights;
-  train = null;
-  /** Built on first search, so fit and load stay cheap. */
+var QUERY_TILE = 64;
+var TRAIN_TILE_DOUBLES = 16384;
+function chooseSearch(rows, cols) {
+  return cols >= BRUTE_FROM_COLS && rows > LEAF_ROWS ? "brute" : "index";
+}
+var NeighborSearch = class {
+  constructor(train3, who) {
+    this.train = train3;
+    this.who = who;
+  }
+  train;
+  who;
   index = null;
-  constructor(params2 = {}) {
-    const k2 = params2.k ?? 5;
-    if (!(Number.isInteger(k2) && k2 >= 1))
-      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k2}`);
-    const weights = params2.weights ?? "uniform";
-    if (!WEIGHTS.includes(weights)) {
-      throw new RangeError(
-        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
-      );
+  prep = null;
+  prepScalar = null;
+  /**
+   * The k best training rows of each query row of X (column-major, X.cols = train.cols, checked by the
+   * caller), sorted by (squared distance, index). `method` overrides the choice (tests compare both).
+   */
+  search(X4, k2, method2 = chooseSearch(this.train.rows, this.train.cols)) {
+    const queries = this.rowMajorQueries(X4);
+    if (method2 !== "index" && this.train.cols > 0) {
+      const prep = method2 === "brute" ? this.prep ??= prepareBrute(this.train, true) : this.prepScalar ??= prepareBrute(this.train, false);
+      let reach = prep.maxAbs;
+      for (let i = 0; i < queries.length; i++) reach = Math.max(reach, Math.abs(queries[i]));
+      if (this.train.cols * (4 * reach) ** 2 < 1e300)
+        return bruteSearch(this.train, prep, queries, X4.rows, k2);
     }
-    this.k = k2;
-    this.weights = weights;
+    this.index ??= buildLeafIndex(this.train);
+    return indexSearch(this.index, this.train.cols, queries, X4.rows, k2);
   }
-  get nClasses() {
-    return this.train?.nClasses ?? 0;
-  }
-  params() {
-    return { k: this.k, weights: this.weights };
-  }
-  fit(X4, y4, nClasses) {
-    const { rows, cols } = X4;
-    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
-      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
-    }
-    if (y4.length !== rows)
-      throw new RangeError(`KNearestNeighbors.fit: y has ${y4.length} labels but X has ${rows} rows`);
-    if (rows < this.k) {
-      throw new RangeError(
-        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
-      );
-    }
-    for (let i = 0; i < rows; i++) {
-      if (y4[i] < 0 || y4[i] >= nClasses) {
-        throw new RangeError(
-          `KNearestNeighbors.fit: y[${i}] = ${y4[i]} is not a class index in 0..${nClasses - 1}`
-        );
+  /** Row-major copy of the queries, rejecting non-finite values. */
+  rowMajorQueries(X4) {
+    const { rows: n, cols: p, data: data3 } = X4;
+    const out = new Float64Array(n * p);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < p; j++) {
+        const v = data3[j * n + i];
+        if (!Number.isFinite(v)) throw new RangeError(`${this.who}: X has ${v} at row ${i}, feature ${j}`);
+        out[i * p + j] = v;
       }
     }
-    const rowMajor = new Float64Array(rows * cols);
-    transposeRows(X4, rowMajor, "KNearestNeighbors.fit");
-    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y4), nClasses };
-    this.index = null;
-    return this;
-  }
-  fitted() {
-    if (!this.train)
-      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
-    return this.train;
-  }
-  /** Exact k nearest training rows per query row. */
-  kneighbors(X4) {
-    const { k: k2 } = this;
-    const { squared, indices } = this.search(X4);
-    const distances = new Float64Array(X4.rows * k2);
-    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
-    return { k: k2, indices, distances };
-  }
-  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
-  votes(X4) {
-    const { k: k2 } = this;
-    const { y: y4, nClasses: K2 } = this.fitted();
-    const { squared, indices } = this.search(X4);
-    const votes = new Float64Array(X4.rows * K2);
-    for (let i = 0; i < X4.rows; i++) {
-      const o = i * k2;
-      const v = i * K2;
-      if (this.weights === "uniform") {
-        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1;
-      } else if (squared[o] === 0) {
-        for (let r2 = 0; r2 < k2 && squared[o + r2] === 0; r2++) votes[v + y4[indices[o + r2]]] += 1;
-      } else {
-        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
-      }
-    }
-    return votes;
-  }
-  predictProba(X4) {
-    const K2 = this.fitted().nClasses;
-    const proba = this.votes(X4);
-    for (let i = 0; i < X4.rows; i++) {
-      let total = 0;
-      for (let c4 = 0; c4 < K2; c4++) total += proba[i * K2 + c4];
-      for (let c4 = 0; c4 < K2; c4++) proba[i * K2 + c4] /= total;
-    }
-    return proba;
-  }
-  predict(X4) {
-    const K2 = this.fitted().nClasses;
-    const votes = this.votes(X4);
-    const out = new Int32Array(X4.rows);
-    for (let i = 0; i < X4.rows; i++) out[i] = argmax(votes, i * K2, K2);
     return out;
   }
-  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
-  search(X4) {
-    const { k: k2 } = this;
-    const train3 = this.fitted();
-    const p = train3.cols;
-    if (X4.cols !== p) {
-      throw new RangeError(`KNearestNeighbors: X has ${X4.cols} features, the model was fitted on ${p}`);
+};
+function emptyResult(nQuery, k2) {
+  return {
+    squared: new Float64Array(nQuery * k2).fill(Number.POSITIVE_INFINITY),
+    indices: new Int32Array(nQuery * k2).fill(-1)
+  };
+}
+function offer(result, best, k2, s2, t) {
+  const { squared, indices } = result;
+  const last = best + k2 - 1;
+  if (s2 > squared[last] || s2 === squared[last] && indices[last] >= 0 && t > indices[last])
+    return squared[last];
+  let r2 = last;
+  while (r2 > best && (squared[r2 - 1] > s2 || squared[r2 - 1] === s2 && indices[r2 - 1] > t)) {
+    squared[r2] = squared[r2 - 1];
+    indices[r2] = indices[r2 - 1];
+    r2--;
+  }
+  squared[r2] = s2;
+  indices[r2] = t;
+  return squared[last];
+}
+function prepareBrute(train3, simd) {
+  const { rows: n, cols: p, X: X4 } = train3;
+  const trainTile = Math.max(4, Math.floor(TRAIN_TILE_DOUBLES / Math.max(p, 1)) >> 2 << 2);
+  const stride = p + (p & 1);
+  const nPad = n + 3 & ~3;
+  const sizes = [nPad * stride, QUERY_TILE * stride, QUERY_TILE * trainTile, nPad];
+  const wasm = simd ? wasmDot(8 * (sizes[0] + sizes[1] + sizes[2] + sizes[3])) : null;
+  let norms;
+  let scan = null;
+  let centred;
+  let queries;
+  let out;
+  let dot2;
+  if (wasm) {
+    const buffer = wasm.memory.buffer;
+    centred = new Float64Array(buffer, 0, sizes[0]);
+    queries = new Float64Array(buffer, 8 * sizes[0], sizes[1]);
+    out = new Float64Array(buffer, 8 * (sizes[0] + sizes[1]), sizes[2]);
+    norms = new Float64Array(buffer, 8 * (sizes[0] + sizes[1] + sizes[2]), sizes[3]);
+    const normBytes = norms.byteOffset;
+    scan = (i, t04, from, nt, base, cut) => wasm.scan(outBytes + 8 * i * trainTile, normBytes + 8 * t04, from, nt, base, cut);
+    const qBytes = queries.byteOffset;
+    const outBytes = out.byteOffset;
+    dot2 = (t04, nt, nq) => wasm.dot(8 * t04 * stride, nt + 3 & ~3, qBytes, nq + 1 & ~1, stride, outBytes, trainTile);
+  } else {
+    centred = new Float64Array(n * p);
+    queries = new Float64Array(QUERY_TILE * p);
+    out = new Float64Array(QUERY_TILE * trainTile);
+    norms = new Float64Array(n);
+    dot2 = (t04, nt, nq) => dotTile(centred, t04, nt, queries, nq, p, out, trainTile);
+  }
+  const rowStride = wasm ? stride : p;
+  const mean3 = new Float64Array(p);
+  for (let t = 0; t < n; t++) for (let j = 0; j < p; j++) mean3[j] += X4[t * p + j];
+  for (let j = 0; j < p; j++) mean3[j] /= n;
+  let maxNorm = 0;
+  let maxAbs2 = 0;
+  for (let i = 0; i < X4.length; i++) maxAbs2 = Math.max(maxAbs2, Math.abs(X4[i]));
+  for (let t = 0; t < n; t++) {
+    let s2 = 0;
+    for (let j = 0; j < p; j++) {
+      const v = X4[t * p + j] - mean3[j];
+      centred[t * rowStride + j] = v;
+      s2 += v * v;
     }
-    this.index ??= buildLeafIndex(train3);
-    const { order, X: rows, leafStart, lo, hi } = this.index;
-    const nLeaves = leafStart.length - 1;
-    let largestLeaf = 0;
-    for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
-    const nQuery = X4.rows;
-    const squared = new Float64Array(nQuery * k2).fill(Number.POSITIVE_INFINITY);
-    const indices = new Int32Array(nQuery * k2).fill(-1);
-    const query = new Float64Array(p);
-    const bounds3 = new Float64Array(nLeaves);
-    const state = {
-      rows,
-      order,
-      p,
-      k: k2,
-      query,
-      squared,
-      indices,
-      candidates: new Int32Array(largestLeaf),
-      partial: new Float64Array(largestLeaf)
-    };
-    for (let q = 0; q < nQuery; q++) {
+    norms[t] = s2;
+    if (!(s2 <= maxNorm)) maxNorm = s2;
+  }
+  return { mean: mean3, stride: rowStride, centred, norms, maxNorm, maxAbs: maxAbs2, trainTile, queries, out, dot: dot2, scan };
+}
+function bruteSearch(train3, prep, queries, nQuery, k2) {
+  const { rows: n, cols: p, X: X4 } = train3;
+  const { mean: mean3, stride, norms, maxNorm, trainTile, queries: qc, out: estimate2 } = prep;
+  const result = emptyResult(nQuery, k2);
+  const qNorm = new Float64Array(QUERY_TILE);
+  const lists = [];
+  for (let i = 0; i < QUERY_TILE; i++) {
+    const cap = 2 * k2 + 30;
+    lists.push({
+      rows: new Int32Array(cap),
+      estimates: new Float64Array(cap),
+      count: 0,
+      top: new Float64Array(k2),
+      margin: 0,
+      cut: 0
+    });
+  }
+  const bound2 = 8 * (p + 8) * 2 ** -53;
+  for (let q0 = 0; q0 < nQuery; q0 += QUERY_TILE) {
+    const nq = Math.min(QUERY_TILE, nQuery - q0);
+    for (let i = 0; i < nq; i++) {
+      let s2 = 0;
       for (let j = 0; j < p; j++) {
-        const v = X4.data[j * nQuery + q];
-        if (!Number.isFinite(v))
-          throw new RangeError(`KNearestNeighbors: X has ${v} at row ${q}, feature ${j}`);
-        query[j] = v;
+        const v = queries[(q0 + i) * p + j] - mean3[j];
+        qc[i * stride + j] = v;
+        s2 += v * v;
       }
-      let nearest2 = 0;
-      for (let l = 0; l < nLeaves; l++) {
-        const o = l * p;
+      qNorm[i] = s2;
+      const list = lists[i];
+      list.count = 0;
+      list.top.fill(Number.POSITIVE_INFINITY);
+      list.margin = 2 * bound2 * (s2 + maxNorm);
+      list.cut = Number.POSITIVE_INFINITY;
+    }
+    for (let t04 = 0; t04 < n; t04 += trainTile) {
+      const nt = Math.min(trainTile, n - t04);
+      prep.dot(t04, nt, nq);
+      for (let i = 0; i < nq; i++) {
+        const list = lists[i];
+        const o = i * trainTile;
+        const base = qNorm[i];
+        let cut = list.cut;
+        const { scan } = prep;
+        if (scan) {
+          for (let t = scan(i, t04, 0, nt, base, cut); t < nt; t = scan(i, t04, t + 2, nt, base, cut)) {
+            for (let u2 = t; u2 < t + 2 && u2 < nt; u2++) {
+              const e = base + norms[t04 + u2] - 2 * estimate2[o + u2];
+              if (e <= cut) {
+                shortlist(list, t04 + u2, e, k2);
+                cut = list.cut;
+              }
+            }
+          }
+          continue;
+        }
+        for (let t = 0; t < nt; t++) {
+          const e = base + norms[t04 + t] - 2 * estimate2[o + t];
+          if (e <= cut) {
+            shortlist(list, t04 + t, e, k2);
+            cut = list.cut;
+          }
+        }
+      }
+    }
+    for (let i = 0; i < nq; i++) {
+      const list = lists[i];
+      const best = (q0 + i) * k2;
+      const qo = (q0 + i) * p;
+      for (let c4 = 0; c4 < list.count; c4++) {
+        if (list.estimates[c4] > list.cut) continue;
+        const t = list.rows[c4];
+        const o = t * p;
         let s2 = 0;
         for (let j = 0; j < p; j++) {
-          const below = lo[o + j] - query[j];
-          const above = query[j] - hi[o + j];
-          const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
-          s2 += g2 * g2;
+          const d = X4[o + j] - queries[qo + j];
+          s2 += d * d;
         }
-        bounds3[l] = s2;
-        if (s2 < bounds3[nearest2]) nearest2 = l;
-      }
-      const best = q * k2;
-      let worst = scanLeaf(state, leafStart[nearest2], leafStart[nearest2 + 1], best);
-      for (let step2 = 1; step2 < nLeaves; step2++) {
-        const below = nearest2 - step2;
-        const above = nearest2 + step2;
-        if (below >= 0 && bounds3[below] <= worst)
-          worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
-        if (above < nLeaves && bounds3[above] <= worst)
-          worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
+        offer(result, best, k2, s2, t);
       }
     }
-    return { squared, indices };
   }
-  toJSON() {
-    const t = this.fitted();
-    return {
-      format: KNN_FORMAT,
-      version: FORMAT_VERSION3,
-      k: this.k,
-      weights: this.weights,
-      nClasses: t.nClasses,
-      cols: t.cols,
-      rows: t.rows,
-      X: Array.from(t.X),
-      y: Array.from(t.y)
-    };
-  }
-  static load(json2) {
-    const what = `${KNN_FORMAT} model`;
-    const obj = checkFormat(json2, KNN_FORMAT, FORMAT_VERSION3);
-    const k2 = readInteger(obj, "k", what, { min: 1 });
-    const weights = readChoice(obj, "weights", what, WEIGHTS);
-    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
-    const cols = readInteger(obj, "cols", what, { min: 0 });
-    const rows = readInteger(obj, "rows", what, { min: 0 });
-    if (rows < k2)
-      throw new ModelFormatError(`${what}: k = ${k2} needs at least ${k2} training rows, got rows = ${rows}`);
-    const X4 = readNumbers(obj, "X", what, rows * cols);
-    const y4 = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
-    const model = new _KNearestNeighbors({ k: k2, weights });
-    model.train = { rows, cols, X: X4, y: y4, nClasses };
-    return model;
-  }
-};
-function transposeRows(X4, out, who) {
-  const { rows: n, cols: p, data: data3 } = X4;
-  for (let j = 0; j < p; j++) {
-    const col = j * n;
-    for (let i = 0; i < n; i++) {
-      const v = data3[col + i];
-      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
-      out[i * p + j] = v;
+  return result;
+}
+function shortlist(list, t, e, k2) {
+  if (list.count === list.rows.length) {
+    let kept = 0;
+    for (let c4 = 0; c4 < list.count; c4++) {
+      if (list.estimates[c4] <= list.cut) {
+        list.rows[kept] = list.rows[c4];
+        list.estimates[kept] = list.estimates[c4];
+        kept++;
+      }
+    }
+    list.count = kept;
+    if (kept > list.rows.length >> 1) {
+      const rows = new Int32Array(list.rows.length * 2);
+      rows.set(list.rows);
+      const estimates = new Float64Array(list.rows.length * 2);
+      estimates.set(list.estimates);
+      list.rows = rows;
+      list.estimates = estimates;
     }
   }
+  list.rows[list.count] = t;
+  list.estimates[list.count] = e;
+  list.count++;
+  const top2 = list.top;
+  if (e < top2[k2 - 1]) {
+    let r2 = k2 - 1;
+    while (r2 > 0 && top2[r2 - 1] > e) {
+      top2[r2] = top2[r2 - 1];
+      r2--;
+    }
+    top2[r2] = e;
+    list.cut = top2[k2 - 1] + list.margin;
+  }
+}
+function dotTile(A5, t04, nt, Q2, nq, p, out, stride) {
+  const nt4 = nt & ~3;
+  const nq2 = nq & ~1;
+  for (let i = 0; i < nq2; i += 2) {
+    const qa = i * p;
+    const qb = qa + p;
+    const oa = i * stride;
+    const ob = oa + stride;
+    for (let t = 0; t < nt4; t += 4) {
+      const r0 = (t04 + t) * p;
+      const r1 = r0 + p;
+      const r2 = r1 + p;
+      const r3 = r2 + p;
+      let a0 = 0;
+      let a1 = 0;
+      let a22 = 0;
+      let a32 = 0;
+      let b02 = 0;
+      let b12 = 0;
+      let b22 = 0;
+      let b32 = 0;
+      for (let j = 0; j < p; j++) {
+        const x4 = Q2[qa + j];
+        const y4 = Q2[qb + j];
+        const v0 = A5[r0 + j];
+        const v1 = A5[r1 + j];
+        const v2 = A5[r2 + j];
+        const v3 = A5[r3 + j];
+        a0 += v0 * x4;
+        a1 += v1 * x4;
+        a22 += v2 * x4;
+        a32 += v3 * x4;
+        b02 += v0 * y4;
+        b12 += v1 * y4;
+        b22 += v2 * y4;
+        b32 += v3 * y4;
+      }
+      out[oa + t] = a0;
+      out[oa + t + 1] = a1;
+      out[oa + t + 2] = a22;
+      out[oa + t + 3] = a32;
+      out[ob + t] = b02;
+      out[ob + t + 1] = b12;
+      out[ob + t + 2] = b22;
+      out[ob + t + 3] = b32;
+    }
+  }
+  for (let i = 0; i < nq; i++) {
+    const from = i < nq2 ? nt4 : 0;
+    for (let t = from; t < nt; t++) {
+      const r2 = (t04 + t) * p;
+      let s2 = 0;
+      for (let j = 0; j < p; j++) s2 += A5[r2 + j] * Q2[i * p + j];
+      out[i * stride + t] = s2;
+    }
+  }
+}
+function indexSearch(index6, p, queries, nQuery, k2) {
+  const { order, X: rows, leafStart, lo, hi } = index6;
+  const nLeaves = leafStart.length - 1;
+  let largestLeaf = 0;
+  for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
+  const { squared, indices } = emptyResult(nQuery, k2);
+  const query = new Float64Array(p);
+  const bounds3 = new Float64Array(nLeaves);
+  const state = {
+    rows,
+    order,
+    p,
+    k: k2,
+    query,
+    squared,
+    indices,
+    candidates: new Int32Array(largestLeaf),
+    partial: new Float64Array(largestLeaf)
+  };
+  for (let q = 0; q < nQuery; q++) {
+    for (let j = 0; j < p; j++) query[j] = queries[q * p + j];
+    let nearest2 = 0;
+    for (let l = 0; l < nLeaves; l++) {
+      const o = l * p;
+      let s2 = 0;
+      for (let j = 0; j < p; j++) {
+        const below = lo[o + j] - query[j];
+        const above = query[j] - hi[o + j];
+        const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
+        s2 += g2 * g2;
+      }
+      bounds3[l] = s2;
+      if (s2 < bounds3[nearest2]) nearest2 = l;
+    }
+    const best = q * k2;
+    let worst = scanLeaf(state, leafStart[nearest2], leafStart[nearest2 + 1], best);
+    for (let step2 = 1; step2 < nLeaves; step2++) {
+      const below = nearest2 - step2;
+      const above = nearest2 + step2;
+      if (below >= 0 && bounds3[below] <= worst)
+        worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
+      if (above < nLeaves && bounds3[above] <= worst)
+        worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
+    }
+  }
+  return { squared, indices };
 }
 function scanLeaf(state, from, to, best) {
   const { rows, order, p, k: k2, query, squared, indices, candidates, partial } = state;
@@ -31598,6 +31908,167 @@ function selectNth(order, X4, p, j, start, end, nth) {
     if (nth <= r2) right = r2;
     else if (nth >= i) left = i;
     else return;
+  }
+}
+
+// actions/lib/models/knn.ts
+var WEIGHTS = ["uniform", "distance"];
+var KNN_FORMAT = "gitml.knn";
+var FORMAT_VERSION3 = 1;
+var KNearestNeighbors = class _KNearestNeighbors {
+  algorithm = "knn";
+  k;
+  weights;
+  train = null;
+  /** Over the training rows; builds what it needs on the first search, so fit and load stay cheap. */
+  searcher = null;
+  constructor(params2 = {}) {
+    const k2 = params2.k ?? 5;
+    if (!(Number.isInteger(k2) && k2 >= 1))
+      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k2}`);
+    const weights = params2.weights ?? "uniform";
+    if (!WEIGHTS.includes(weights)) {
+      throw new RangeError(
+        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
+      );
+    }
+    this.k = k2;
+    this.weights = weights;
+  }
+  get nClasses() {
+    return this.train?.nClasses ?? 0;
+  }
+  params() {
+    return { k: this.k, weights: this.weights };
+  }
+  fit(X4, y4, nClasses) {
+    const { rows, cols } = X4;
+    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
+      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
+    }
+    if (y4.length !== rows)
+      throw new RangeError(`KNearestNeighbors.fit: y has ${y4.length} labels but X has ${rows} rows`);
+    if (rows < this.k) {
+      throw new RangeError(
+        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
+      );
+    }
+    for (let i = 0; i < rows; i++) {
+      if (y4[i] < 0 || y4[i] >= nClasses) {
+        throw new RangeError(
+          `KNearestNeighbors.fit: y[${i}] = ${y4[i]} is not a class index in 0..${nClasses - 1}`
+        );
+      }
+    }
+    const rowMajor = new Float64Array(rows * cols);
+    transposeRows(X4, rowMajor, "KNearestNeighbors.fit");
+    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y4), nClasses };
+    this.searcher = null;
+    return this;
+  }
+  fitted() {
+    if (!this.train)
+      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
+    return this.train;
+  }
+  /**
+   * Exact k nearest training rows per query row. `method` forces one search (tests compare them); by
+   * default it is chosen by the training set's shape.
+   */
+  kneighbors(X4, method2) {
+    const { k: k2 } = this;
+    const { squared, indices } = this.search(X4, method2);
+    const distances = new Float64Array(X4.rows * k2);
+    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
+    return { k: k2, indices, distances };
+  }
+  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
+  votes(X4) {
+    const { k: k2 } = this;
+    const { y: y4, nClasses: K2 } = this.fitted();
+    const { squared, indices } = this.search(X4);
+    const votes = new Float64Array(X4.rows * K2);
+    for (let i = 0; i < X4.rows; i++) {
+      const o = i * k2;
+      const v = i * K2;
+      if (this.weights === "uniform") {
+        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1;
+      } else if (squared[o] === 0) {
+        for (let r2 = 0; r2 < k2 && squared[o + r2] === 0; r2++) votes[v + y4[indices[o + r2]]] += 1;
+      } else {
+        for (let r2 = 0; r2 < k2; r2++) votes[v + y4[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
+      }
+    }
+    return votes;
+  }
+  predictProba(X4) {
+    const K2 = this.fitted().nClasses;
+    const proba = this.votes(X4);
+    for (let i = 0; i < X4.rows; i++) {
+      let total = 0;
+      for (let c4 = 0; c4 < K2; c4++) total += proba[i * K2 + c4];
+      for (let c4 = 0; c4 < K2; c4++) proba[i * K2 + c4] /= total;
+    }
+    return proba;
+  }
+  predict(X4) {
+    const K2 = this.fitted().nClasses;
+    const votes = this.votes(X4);
+    const out = new Int32Array(X4.rows);
+    for (let i = 0; i < X4.rows; i++) out[i] = argmax(votes, i * K2, K2);
+    return out;
+  }
+  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
+  search(X4, method2) {
+    const train3 = this.fitted();
+    if (X4.cols !== train3.cols) {
+      throw new RangeError(
+        `KNearestNeighbors: X has ${X4.cols} features, the model was fitted on ${train3.cols}`
+      );
+    }
+    this.searcher ??= new NeighborSearch(train3, "KNearestNeighbors");
+    return this.searcher.search(X4, this.k, method2);
+  }
+  toJSON() {
+    const t = this.fitted();
+    return {
+      format: KNN_FORMAT,
+      version: FORMAT_VERSION3,
+      k: this.k,
+      weights: this.weights,
+      nClasses: t.nClasses,
+      cols: t.cols,
+      rows: t.rows,
+      X: Array.from(t.X),
+      y: Array.from(t.y)
+    };
+  }
+  static load(json2) {
+    const what = `${KNN_FORMAT} model`;
+    const obj = checkFormat(json2, KNN_FORMAT, FORMAT_VERSION3);
+    const k2 = readInteger(obj, "k", what, { min: 1 });
+    const weights = readChoice(obj, "weights", what, WEIGHTS);
+    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
+    const cols = readInteger(obj, "cols", what, { min: 0 });
+    const rows = readInteger(obj, "rows", what, { min: 0 });
+    if (rows < k2)
+      throw new ModelFormatError(`${what}: k = ${k2} needs at least ${k2} training rows, got rows = ${rows}`);
+    const X4 = readNumbers(obj, "X", what, rows * cols);
+    const y4 = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
+    const model = new _KNearestNeighbors({ k: k2, weights });
+    model.train = { rows, cols, X: X4, y: y4, nClasses };
+    return model;
+  }
+};
+function transposeRows(X4, out, who) {
+  const { rows: n, cols: p, data: data3 } = X4;
+  for (let j = 0; j < p; j++) {
+    const col = j * n;
+    for (let i = 0; i < n; i++) {
+      const v = data3[col + i];
+      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
+      out[i * p + j] = v;
+    }
   }
 }
 
@@ -31880,7 +32351,10 @@ var LogisticRegression = class _LogisticRegression {
   get nClasses() {
     return this.state?.nClasses ?? 0;
   }
-  /** L-BFGS iterations of the last fit and whether it reached tol. */
+  /**
+   * Iterations of the last fit on all rows (L-BFGS, then Newton steps; a warm start's iterations on a row
+   * sample are not counted) and whether it reached tol.
+   */
   get convergence() {
     const s2 = this.fitted();
     return { iterations: s2.iterations, converged: s2.converged };
@@ -32147,16 +32621,16 @@ function pseudoInverseSolve(H, g2, m3) {
   }
   return out;
 }
-function weightedGrams(X4, T, weigh) {
+function weightedGrams(X4, T2, weigh) {
   const { rows: n, cols: p, data: data3 } = X4;
   const q = p + 1;
-  const out = new Float64Array(T * q * q);
+  const out = new Float64Array(T2 * q * q);
   const wx = new Float64Array(BLOCK_ROWS2);
-  const w2 = new Float64Array(T * BLOCK_ROWS2);
+  const w2 = new Float64Array(T2 * BLOCK_ROWS2);
   for (let start = 0; start < n; start += BLOCK_ROWS2) {
     const len = Math.min(BLOCK_ROWS2, n - start);
     weigh(start, len, w2);
-    for (let t = 0; t < T; t++) {
+    for (let t = 0; t < T2; t++) {
       const wt = t * BLOCK_ROWS2;
       const o = t * q * q;
       for (let j = 0; j < q; j++) {
@@ -32200,7 +32674,7 @@ function weightedGrams(X4, T, weigh) {
       }
     }
   }
-  for (let t = 0; t < T; t++) {
+  for (let t = 0; t < T2; t++) {
     const o = t * q * q;
     for (let j = 0; j < q; j++) for (let k2 = j + 1; k2 < q; k2++) out[o + k2 * q + j] = out[o + j * q + k2];
   }
@@ -33690,11 +34164,11 @@ var RandomForestRegressor = class _RandomForestRegressor {
 function isCount2(v) {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
-function ascendingTables(value4, count2, name, fail2) {
-  const tables = name === "leafValues" ? value4 : value4;
-  if (!Array.isArray(tables) || tables.length !== count2) fail2(`${name} must be an array of ${count2} arrays`);
+function ascendingTables(value4, count2, name2, fail2) {
+  const tables = name2 === "leafValues" ? value4 : value4;
+  if (!Array.isArray(tables) || tables.length !== count2) fail2(`${name2} must be an array of ${count2} arrays`);
   return tables.map((table, j) => {
-    const label = name === "leafValues" ? name : `${name}[${j}]`;
+    const label = name2 === "leafValues" ? name2 : `${name2}[${j}]`;
     if (!Array.isArray(table)) fail2(`${label} must be an array of numbers`);
     const values3 = table;
     for (let k2 = 0; k2 < values3.length; k2++) {
@@ -34280,8 +34754,8 @@ function displayPath(path20, root) {
   for (const seg of path20) {
     if (typeof seg === "number") {
       const item = Array.isArray(node) ? node[seg] : void 0;
-      const name = isObj(item) && typeof item.name === "string" ? ` (${item.name})` : "";
-      out += ` #${seg + 1}${name}`;
+      const name2 = isObj(item) && typeof item.name === "string" ? ` (${item.name})` : "";
+      out += ` #${seg + 1}${name2}`;
     } else {
       out += out === "" ? seg : `.${seg}`;
     }
@@ -34450,12 +34924,12 @@ function crossChecks(raw2, opts, out) {
     }
   }
   const names = /* @__PURE__ */ new Map();
-  const claim = (name, path20) => {
-    if (typeof name !== "string") return;
-    if (META_COLUMNS.includes(name))
-      add6(path20, `'${name}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
-    else if (names.has(name)) add6(path20, `'${name}' is already used by ${displayPath(names.get(name), raw2)}`);
-    else names.set(name, path20);
+  const claim = (name2, path20) => {
+    if (typeof name2 !== "string") return;
+    if (META_COLUMNS.includes(name2))
+      add6(path20, `'${name2}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
+    else if (names.has(name2)) add6(path20, `'${name2}' is already used by ${displayPath(names.get(name2), raw2)}`);
+    else names.set(name2, path20);
   };
   const features = Array.isArray(raw2.features) ? raw2.features : [];
   features.forEach((f, i) => {
@@ -34604,53 +35078,53 @@ function categories(v, where) {
 function feature(f, i, where) {
   const at = `${where} feature ${i + 1}`;
   if (!isObj2(f)) throw new SpecError(`${at}: must be a mapping`);
-  const name = str(f, "name", at);
-  if (!NAME.test(name)) throw new SpecError(`${at}: name '${name}' must be lower_snake_case`);
+  const name2 = str(f, "name", at);
+  if (!NAME.test(name2)) throw new SpecError(`${at}: name '${name2}' must be lower_snake_case`);
   const type3 = f.type;
   if (type3 !== "numeric" && type3 !== "categorical") {
-    throw new SpecError(`${at} '${name}': type must be 'numeric' or 'categorical'`);
+    throw new SpecError(`${at} '${name2}': type must be 'numeric' or 'categorical'`);
   }
   const missing = f.missing ?? "reject";
   if (!["reject", "median", "mode"].includes(missing)) {
-    throw new SpecError(`${at} '${name}': missing must be reject, median or mode`);
+    throw new SpecError(`${at} '${name2}': missing must be reject, median or mode`);
   }
   const out = {
-    name,
-    column: str(f, "column", at, name),
-    title: str(f, "title", at, name),
+    name: name2,
+    column: str(f, "column", at, name2),
+    title: str(f, "title", at, name2),
     type: type3,
     missing
   };
   if (typeof f.unit === "string") out.unit = f.unit;
-  if (f.group !== void 0) out.group = str(f, "group", `${at} '${name}'`);
+  if (f.group !== void 0) out.group = str(f, "group", `${at} '${name2}'`);
   if (typeof f.missingFlag === "string") {
     if (!NAME.test(f.missingFlag))
-      throw new SpecError(`${at} '${name}': missingFlag must be lower_snake_case`);
+      throw new SpecError(`${at} '${name2}': missingFlag must be lower_snake_case`);
     out.missingFlag = f.missingFlag;
   }
   if (type3 === "numeric") {
     if (missing === "mode")
-      throw new SpecError(`${at} '${name}': numeric features fill with median, not mode`);
+      throw new SpecError(`${at} '${name2}': numeric features fill with median, not mode`);
     const r2 = f.range;
     if (!Array.isArray(r2) || r2.length !== 2 || !r2.every((x4) => typeof x4 === "number" && Number.isFinite(x4)) || r2[0] > r2[1]) {
-      throw new SpecError(`${at} '${name}': range must be [min, max] with min \u2264 max`);
+      throw new SpecError(`${at} '${name2}': range must be [min, max] with min \u2264 max`);
     }
     out.range = [r2[0], r2[1]];
     const d = num(f, "decimals", at, 6);
     if (!Number.isInteger(d) || d < 0 || d > 12)
-      throw new SpecError(`${at} '${name}': decimals must be 0\u201312`);
+      throw new SpecError(`${at} '${name2}': decimals must be 0\u201312`);
     out.decimals = d;
   } else {
     if (missing === "median")
-      throw new SpecError(`${at} '${name}': categorical features fill with mode, not median`);
-    out.categories = categories(f.categories, `${at} '${name}'`);
+      throw new SpecError(`${at} '${name2}': categorical features fill with mode, not median`);
+    out.categories = categories(f.categories, `${at} '${name2}'`);
   }
   return out;
 }
 function parseSpec(raw2, where) {
   if (!isObj2(raw2)) throw new SpecError(`${where}: must be a YAML mapping`);
-  const name = str(raw2, "name", where);
-  if (!NAME.test(name)) throw new SpecError(`${where}: name '${name}' must be lower_snake_case`);
+  const name2 = str(raw2, "name", where);
+  if (!NAME.test(name2)) throw new SpecError(`${where}: name '${name2}' must be lower_snake_case`);
   const src = raw2.source;
   if (!isObj2(src)) throw new SpecError(`${where}: 'source' must be { file, citation }`);
   const pk = isObj2(raw2.primaryKey) ? raw2.primaryKey : {};
@@ -34710,8 +35184,8 @@ function parseSpec(raw2, where) {
     );
   const params2 = isObj2(model.params) ? model.params : {};
   return {
-    name,
-    title: str(raw2, "title", where, name),
+    name: name2,
+    title: str(raw2, "title", where, name2),
     description: str(raw2, "description", where, ""),
     source: {
       file: str(src, "file", `${where} source`),
@@ -34770,8 +35244,8 @@ function sourceFormatOf(src, where) {
   }
   return out;
 }
-function labelOf(lab3, name, where) {
-  const common = { column: str(lab3, "column", where), name, title: str(lab3, "title", where, name) };
+function labelOf(lab3, name2, where) {
+  const common = { column: str(lab3, "column", where), name: name2, title: str(lab3, "title", where, name2) };
   const type3 = lab3.type ?? "categorical";
   if (type3 !== "categorical" && type3 !== "numeric")
     throw new SpecError(`${where}: type must be 'categorical' (classification) or 'numeric' (regression)`);
@@ -34864,8 +35338,8 @@ var Workspace = class {
   get reportsDir() {
     return path9.join(this.root, "reports");
   }
-  datasetDir(name) {
-    return path9.join(this.dataDir, name);
+  datasetDir(name2) {
+    return path9.join(this.dataDir, name2);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
@@ -34876,16 +35350,16 @@ var Workspace = class {
     if (!existsSync3(this.dataDir)) return [];
     return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
   }
-  loadSpec(name) {
-    const file = path9.join(this.datasetDir(name), SPEC_FILE);
-    if (!this.isDataset(name)) {
+  loadSpec(name2) {
+    const file = path9.join(this.datasetDir(name2), SPEC_FILE);
+    if (!this.isDataset(name2)) {
       const known = this.datasetNames();
       throw new SpecError(
-        `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
+        `unknown dataset '${name2}'${didYouMean(name2, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
       );
     }
     const text4 = readInputFile(this.root, file).toString("utf8");
-    return parseSpecText(text4, this.rel(file), name);
+    return parseSpecText(text4, this.rel(file), name2);
   }
   /**
    * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
@@ -34908,18 +35382,18 @@ var Workspace = class {
         `no datasets in ${this.root}: no data/<name>/${SPEC_FILE} found (is this the repository's folder?)`
       );
     for (const n of names) if (!this.isDataset(n)) this.loadSpec(n);
-    return names.map((name) => {
+    return names.map((name2) => {
       try {
-        return { name, spec: this.loadSpec(name) };
+        return { name: name2, spec: this.loadSpec(name2) };
       } catch (err) {
         if (!(err instanceof Error)) throw err;
-        return { name, error: err };
+        return { name: name2, error: err };
       }
     });
   }
   /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
-  isDataset(name) {
-    return DATASET_NAME.test(name) && existsSync3(path9.join(this.datasetDir(name), SPEC_FILE));
+  isDataset(name2) {
+    return DATASET_NAME.test(name2) && existsSync3(path9.join(this.datasetDir(name2), SPEC_FILE));
   }
 };
 function specOf(d) {
@@ -34932,8 +35406,8 @@ function specOf(d) {
 import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
 import path10 from "node:path";
 var WRITTEN_DIRS = ["data", "models", "reports"];
-function ownerRunning(name) {
-  const pid = Number(/\.(\d+)\.tmp$/.exec(name)?.[1]);
+function ownerRunning(name2) {
+  const pid = Number(/\.(\d+)\.tmp$/.exec(name2)?.[1]);
   if (!Number.isInteger(pid) || pid === process.pid || pid <= 0) return false;
   try {
     process.kill(pid, 0);
@@ -35026,65 +35500,65 @@ function recoverInterruptedWrites(root) {
 var ActionInputError = class extends Error {
   name = "ActionInputError";
 };
-function raw(name) {
-  return core.getInput(name);
+function raw(name2) {
+  return core.getInput(name2);
 }
-function invalid(name, rule5, value4) {
-  return new ActionInputError(`input '${name}' ${rule5}, got '${value4}'`);
+function invalid(name2, rule5, value4) {
+  return new ActionInputError(`input '${name2}' ${rule5}, got '${value4}'`);
 }
 var input = {
-  string(name, fallback2 = "") {
-    return raw(name) || fallback2;
+  string(name2, fallback2 = "") {
+    return raw(name2) || fallback2;
   },
-  required(name) {
-    const v = raw(name);
-    if (!v) throw new ActionInputError(`input '${name}' is required`);
+  required(name2) {
+    const v = raw(name2);
+    if (!v) throw new ActionInputError(`input '${name2}' is required`);
     return v;
   },
-  boolean(name, fallback2) {
-    const v = raw(name);
+  boolean(name2, fallback2) {
+    const v = raw(name2);
     if (v === "") return fallback2;
     if (/^(true|yes|on|1)$/i.test(v)) return true;
     if (/^(false|no|off|0)$/i.test(v)) return false;
-    throw invalid(name, "must be true or false", v);
+    throw invalid(name2, "must be true or false", v);
   },
-  integer(name, range6 = {}) {
-    const v = raw(name);
+  integer(name2, range6 = {}) {
+    const v = raw(name2);
     if (v === "") return void 0;
     const n = Number(v);
     const { min: min4 = Number.MIN_SAFE_INTEGER, max: max4 = Number.MAX_SAFE_INTEGER } = range6;
     if (!Number.isInteger(n) || n < min4 || n > max4) {
       const bounds3 = range6.min !== void 0 || range6.max !== void 0 ? ` from ${min4} to ${max4}` : "";
-      throw invalid(name, `must be a whole number${bounds3}`, v);
+      throw invalid(name2, `must be a whole number${bounds3}`, v);
     }
     return n;
   },
-  number(name, range6 = {}) {
-    const v = raw(name);
+  number(name2, range6 = {}) {
+    const v = raw(name2);
     if (v === "") return void 0;
     const n = Number(v);
     const { min: min4 = Number.NEGATIVE_INFINITY, max: max4 = Number.POSITIVE_INFINITY } = range6;
     if (!Number.isFinite(n) || n < min4 || n > max4) {
       const bounds3 = range6.max !== void 0 ? ` from ${min4} to ${max4}` : range6.min !== void 0 ? ` \u2265 ${range6.min}` : "";
-      throw invalid(name, `must be a number${bounds3}`, v);
+      throw invalid(name2, `must be a number${bounds3}`, v);
     }
     return n;
   },
   /** A UTC calendar date YYYY-MM-DD. */
-  date(name) {
-    const v = raw(name);
+  date(name2) {
+    const v = raw(name2);
     if (v === "") return void 0;
     try {
-      return parseCalendarDate(v, `input '${name}'`);
+      return parseCalendarDate(v, `input '${name2}'`);
     } catch (err) {
       throw new ActionInputError(err.message);
     }
   },
-  choice(name, options, fallback2) {
-    const v = raw(name);
+  choice(name2, options, fallback2) {
+    const v = raw(name2);
     if (v === "") return fallback2;
     if (!options.includes(v))
-      throw invalid(name, `must be one of ${options.join(", ")}`, v);
+      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
     return v;
   },
   /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
@@ -35135,8 +35609,8 @@ var input = {
     return { shard, merge: merge5, partials: path11.resolve(ws.root, partials) };
   },
   /** A pull-request number, or null when not given. */
-  pullRequest(name = "pull-request") {
-    return input.integer(name, { min: 1 }) ?? null;
+  pullRequest(name2 = "pull-request") {
+    return input.integer(name2, { min: 1 }) ?? null;
   }
 };
 function workspace() {
@@ -35150,10 +35624,10 @@ function workspace() {
 }
 var resolvedNow;
 var outputsSet = {};
-function output(name, value4) {
+function output(name2, value4) {
   const text4 = typeof value4 === "string" ? value4 : JSON.stringify(value4);
-  outputsSet[name] = text4;
-  core.setOutput(name, text4);
+  outputsSet[name2] = text4;
+  core.setOutput(name2, text4);
 }
 function fileUrl(path20, ref2 = process.env.GITHUB_REF_NAME || "HEAD") {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = process.env;
@@ -35246,12 +35720,12 @@ function recordStageRun() {
     core.warning(`could not record this stage for a replay on conflict: ${err.message}`);
   }
 }
-function runStage(body) {
-  return runAction(body, { record: true });
+function runStage(body2) {
+  return runAction(body2, { record: true });
 }
-async function runAction(body, opts = {}) {
+async function runAction(body2, opts = {}) {
   try {
-    await body();
+    await body2();
   } catch (err) {
     fail(err);
   }
@@ -35282,8 +35756,8 @@ var core = {
     process.exitCode = ExitCode.Failure;
     error(message(m3));
   },
-  startGroup: (name) => startGroup(oneLine(name)),
-  group: (name, fn) => group(oneLine(name), fn)
+  startGroup: (name2) => startGroup(oneLine(name2)),
+  group: (name2, fn) => group(oneLine(name2), fn)
 };
 
 // actions/lib/monitoring-types.ts
@@ -35459,7 +35933,7 @@ function nextDay(date3) {
   d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString().slice(0, 10);
 }
-function top(opts, title2, subtitle, description2, body) {
+function top(opts, title2, subtitle, description2, body2) {
   return {
     $schema: SCHEMA,
     title: subtitle === null ? { text: title2, anchor: "start" } : { text: title2, subtitle, anchor: "start" },
@@ -35471,10 +35945,10 @@ function top(opts, title2, subtitle, description2, body) {
       view: { stroke: null },
       axis: { labelFontSize: 11, titleFontSize: 11 }
     },
-    ...body
+    ...body2
   };
 }
-var named = (name, values3) => ({ name, values: values3 });
+var named = (name2, values3) => ({ name: name2, values: values3 });
 var timeX = (opts, title2 = null) => ({
   field: "date",
   type: "temporal",
@@ -36002,10 +36476,10 @@ function predictedVsActualSpec(r2, opts = {}) {
   const live = r2.regression.live;
   const description2 = `Predicted against actual ${label.title} for the ${grouped(points2.length)} newest labelled predictions of the last ${live.days} days, with the line of perfect predictions (y = x): MAE ${errorText(r2, live.mae)}, RMSE ${errorText(r2, live.rmse)} over ${grouped(live.labelled)} labelled rows.`;
   const unit2 = label.unit ? ` (${label.unit})` : "";
-  const axis = (name, field3) => ({
+  const axis = (name2, field3) => ({
     field: field3,
     type: "quantitative",
-    title: `${name}${unit2}`,
+    title: `${name2}${unit2}`,
     scale: { domain: domain3, nice: false }
   });
   const rows = points2.map((p) => ({
@@ -36360,8 +36834,8 @@ var psiBar = (psi) => Math.round(psi * 20) / 20;
 var WIDEST_DRIFT_LABEL = "chi-square adj. p\u22650.10";
 var DRIFT_COLOURS = ["#d62728", "#f4a582", "#92c5de", "#9aa5b1"];
 function driftPText(p, adjusted) {
-  const name = adjusted ? "adj. p" : "p";
-  return p < 0.01 ? `${name}<0.01` : p < 0.05 ? `${name}<0.05` : p < 0.1 ? `${name}<0.10` : `${name}\u22650.10`;
+  const name2 = adjusted ? "adj. p" : "p";
+  return p < 0.01 ? `${name2}<0.01` : p < 0.05 ? `${name2}<0.05` : p < 0.1 ? `${name2}<0.10` : `${name2}\u22650.10`;
 }
 function driftRows(r2) {
   if (r2.drift === null) return [];
@@ -40198,11 +40672,11 @@ function schemaChanges(stored, spec) {
   const common = after.filter((n) => before.includes(n));
   if (common.join(",") !== before.filter((n) => after.includes(n)).join(","))
     out.push(`features reordered (stored: ${before.join(", ")})`);
-  for (const name of common) {
-    const s2 = stored.features.find((f) => f.name === name);
-    const n = now2.find((f) => f.name === name);
+  for (const name2 of common) {
+    const s2 = stored.features.find((f) => f.name === name2);
+    const n = now2.find((f) => f.name === name2);
     if (s2.type !== n.type) {
-      out.push(`feature '${name}' type ${s2.type} \u2192 ${n.type}`);
+      out.push(`feature '${name2}' type ${s2.type} \u2192 ${n.type}`);
       continue;
     }
     if (s2.type === "numeric") {
@@ -40210,12 +40684,12 @@ function schemaChanges(stored, spec) {
       const [c4, d] = n.range ?? [Number.NaN, Number.NaN];
       if (a4 !== c4 || b10 !== d) {
         const how = c4 >= a4 && d <= b10 ? "narrowed" : c4 <= a4 && d >= b10 ? "widened" : "changed";
-        out.push(`feature '${name}' range ${how} [${a4}, ${b10}] \u2192 [${c4}, ${d}]`);
+        out.push(`feature '${name2}' range ${how} [${a4}, ${b10}] \u2192 [${c4}, ${d}]`);
       }
-      if (s2.decimals !== n.decimals) out.push(`feature '${name}' decimals ${s2.decimals} \u2192 ${n.decimals}`);
+      if (s2.decimals !== n.decimals) out.push(`feature '${name2}' decimals ${s2.decimals} \u2192 ${n.decimals}`);
     } else {
       const change2 = codesChange(s2.categories ?? [], n.categories ?? []);
-      if (change2) out.push(`feature '${name}' categories: ${change2}`);
+      if (change2) out.push(`feature '${name2}' categories: ${change2}`);
     }
   }
   if (stored.label.name !== spec.label.name)
@@ -40359,9 +40833,9 @@ function classLabelStats(table, label) {
   const labels2 = categoricalStats(table.labels.subarray(0, table.rows), label.classes);
   return { name: label.name, unlabelled: labels2.missing, counts: labels2.counts };
 }
-function numericLabelStats(table, name) {
+function numericLabelStats(table, name2) {
   const s2 = numericStats(table.targets.subarray(0, table.rows));
-  return { name, unlabelled: s2.missing, count: s2.count, mean: s2.mean, sd: s2.sd, min: s2.min, max: s2.max };
+  return { name: name2, unlabelled: s2.missing, count: s2.count, mean: s2.mean, sd: s2.sd, min: s2.min, max: s2.max };
 }
 
 // actions/lib/feature-group.ts
@@ -40373,10 +40847,10 @@ var SchemaEditError = class extends FeatureGroupError {
   name = "SchemaEditError";
 };
 function storedLabel(spec) {
-  const { name, title: title2, classes, type: type3, unit: unit2, range: range6, decimals } = spec.label;
-  if (type3 !== "numeric") return { name, title: title2, classes };
+  const { name: name2, title: title2, classes, type: type3, unit: unit2, range: range6, decimals } = spec.label;
+  if (type3 !== "numeric") return { name: name2, title: title2, classes };
   return {
-    name,
+    name: name2,
     title: title2,
     classes: [],
     type: type3,
@@ -40690,16 +41164,16 @@ var FeatureGroup = class _FeatureGroup {
   }
   parseLateLabels(text4) {
     const out = /* @__PURE__ */ new Map();
-    const { name, classes } = this.meta.label;
+    const { name: name2, classes } = this.meta.label;
     const numeric = this.numericLabel;
     for (const r2 of parseCsvText(text4, this.labelsPath).records) {
       const id2 = Number(r2.values.id);
-      const raw2 = r2.values[name] ?? "";
+      const raw2 = r2.values[name2] ?? "";
       const checked = numeric ? numericLabel(this.meta.label, raw2) : null;
       const value4 = checked === null ? classes.findIndex((c4) => c4.value === raw2) : typeof checked === "string" ? -1 : checked.value;
       if (!Number.isInteger(id2) || (checked === null ? value4 < 0 : typeof checked === "string")) {
         throw new FeatureGroupError(
-          `${this.labelsPath} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(", ")}]` : ""} for` : "a class of"} '${name}'`
+          `${this.labelsPath} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(", ")}]` : ""} for` : "a class of"} '${name2}'`
         );
       }
       out.set(id2, value4);
@@ -40822,6 +41296,7 @@ var FeatureGroup = class _FeatureGroup {
         return id2;
       },
       finish: (rejected, opts = {}) => {
+        ids.clear();
         const quarantined = [...rejected, ...storeRejected];
         const writes = this.buildWrites(batch, quarantined, nextId, parts);
         if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
@@ -40848,11 +41323,13 @@ var FeatureGroup = class _FeatureGroup {
       const order = byMonth.get(m3);
       if (!order) {
         sources.push(current2.get(m3) ?? this.readPartition(m3));
+        current2.delete(m3);
         for (let n = 1; this.verifiedSha256.has(pieceKey(m3, n)); n++)
           partitionSha256[pieceKey(m3, n)] = this.verifiedSha256.get(pieceKey(m3, n));
         continue;
       }
       if (!current2.has(m3)) this.readPartition(m3);
+      current2.delete(m3);
       const pieces = this.piecesWithRows(m3, order, added);
       sources.push(pieces.all);
       partitions[m3] = (partitions[m3] ?? 0) + order.length;
@@ -40872,7 +41349,7 @@ var FeatureGroup = class _FeatureGroup {
       const prefix = old ? Buffer.from(old).toString("utf8") : stringify([REJECTED_COLUMNS]);
       const broken = old ? brokenRejectedFile(rejectedPath, prefix, REJECTED_COLUMNS, this.meta.rejected, this.countsFile) : null;
       if (broken) throw new FeatureGroupError(broken);
-      const body = quarantined.length ? stringify(
+      const body2 = quarantined.length ? stringify(
         quarantined.map((q) => [
           q.detectedAt,
           q.origin,
@@ -40881,7 +41358,7 @@ var FeatureGroup = class _FeatureGroup {
           JSON.stringify(q.record)
         ])
       ) : "";
-      writes.push({ path: abs4(rejectedPath), content: prefix + body });
+      writes.push({ path: abs4(rejectedPath), content: prefix + body2 });
     }
     const meta = {
       ...this.meta,
@@ -40964,9 +41441,11 @@ function readParts(parts, layout2) {
   const rowsOf = (p) => Array.isArray(p) ? p.reduce((s2, q) => s2 + countRows(q.bytes), 0) : p.rows;
   const t = emptyTable(
     layout2.features.length,
-    parts.reduce((s2, p) => s2 + rowsOf(p), 0)
+    parts.reduce((s2, p) => s2 + (p ? rowsOf(p) : 0), 0)
   );
-  for (const p of parts) {
+  for (let k2 = 0; k2 < parts.length; k2++) {
+    const p = parts[k2];
+    parts[k2] = null;
     if (Array.isArray(p)) {
       for (const q of p) t.rows += readPartitionInto(q.bytes, layout2, q.path, t, t.rows);
       continue;
@@ -41258,7 +41737,7 @@ var ServingModel = class _ServingModel {
   /** Matrix for rows of a feature table (columns in `schema` order, categorical as codes). */
   matrixFor(schema, columns, nRows, rows) {
     const index6 = new Map(schema.map((f, j) => [f.name, j]));
-    return applyFeatureView(this.json.view, (name) => columns[index6.get(name)], nRows, rows);
+    return applyFeatureView(this.json.view, (name2) => columns[index6.get(name2)], nRows, rows);
   }
   predictProba(X4) {
     return this.classifier.predictProba(X4);
@@ -41356,6 +41835,12 @@ function holdoutValue(entry2, metric) {
   const v = h2[metric];
   return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
+var decodedModels = /* @__PURE__ */ new Map();
+var DECODED_MODELS_KEPT = 8;
+function rememberModel(sha2, model) {
+  decodedModels.set(sha2, model);
+  if (decodedModels.size > DECODED_MODELS_KEPT) decodedModels.delete(decodedModels.keys().next().value);
+}
 var ModelRegistry = class {
   constructor(ws, dataset) {
     this.ws = ws;
@@ -41425,20 +41910,25 @@ var ModelRegistry = class {
     if (!existsSync7(file)) throw new RegistryError(`${where}: missing`);
     let raw2;
     const bytes = readInputFile(this.ws.root, file);
+    const sha2 = sha256Hex(bytes);
     const recorded = this.index().versions.find((v) => v.version === version2)?.modelSha256;
-    if (recorded !== void 0 && sha256Hex(bytes) !== recorded)
+    if (recorded !== void 0 && sha2 !== recorded)
       throw new RegistryError(
         `${where}: content does not match ${this.ws.rel(this.indexPath)} (sha256 differs): the model file was edited by hand; ${restoreWithGit(where)}`
       );
-    const text4 = bytes.toString("utf8");
-    try {
-      raw2 = JSON.parse(text4);
-    } catch (err) {
-      throw new RegistryError(
-        `${where}: corrupt model file, ${jsonSyntaxProblem(err, text4)}; restore it with git (git checkout -- ${where})`
-      );
+    let model = decodedModels.get(sha2);
+    if (model === void 0) {
+      const text4 = bytes.toString("utf8");
+      try {
+        raw2 = JSON.parse(text4);
+      } catch (err) {
+        throw new RegistryError(
+          `${where}: corrupt model file, ${jsonSyntaxProblem(err, text4)}; restore it with git (git checkout -- ${where})`
+        );
+      }
+      model = ServingModel.load(raw2, where);
+      rememberModel(sha2, model);
     }
-    const model = ServingModel.load(raw2, where);
     if (model.json.dataset !== this.dataset)
       throw new RegistryError(`${where}: is a model of '${model.json.dataset}', not '${this.dataset}'`);
     return model;
@@ -42620,10 +43110,10 @@ import { existsSync as existsSync9, readdirSync as readdirSync5, rmSync as rmSyn
 import path18 from "node:path";
 
 // node_modules/vega-util/build/accessor.js
-function accessor(fn, fields, name) {
+function accessor(fn, fields, name2) {
   return Object.assign(fn, {
     fields: fields || [],
-    fname: name
+    fname: name2
   });
 }
 function accessorName(fn) {
@@ -42716,10 +43206,10 @@ function splitAccessPath(p) {
 }
 
 // node_modules/vega-util/build/field.js
-function field(field3, name, opt) {
+function field(field3, name2, opt) {
   const path20 = splitAccessPath(field3);
   const fieldName = path20.length === 1 ? path20[0] : field3;
-  return accessor((opt && opt.get || getter)(path20), [fieldName], name || fieldName);
+  return accessor((opt && opt.get || getter)(path20), [fieldName], name2 || fieldName);
 }
 
 // node_modules/vega-util/build/accessors.js
@@ -42732,7 +43222,7 @@ var falsy = accessor(() => false, [], "false");
 
 // node_modules/vega-util/build/interpreter.js
 var DisallowedObjectProperties = /* @__PURE__ */ new Set([
-  ...Object.getOwnPropertyNames(Object.prototype).filter((name) => typeof Object.prototype[name] === "function"),
+  ...Object.getOwnPropertyNames(Object.prototype).filter((name2) => typeof Object.prototype[name2] === "function"),
   "__proto__",
   "then"
 ]);
@@ -43419,8 +43909,8 @@ var QUOTE2 = 34;
 var NEWLINE = 10;
 var RETURN = 13;
 function objectConverter(columns) {
-  return new Function("d", "return {" + columns.map(function(name, i) {
-    return JSON.stringify(name) + ": d[" + i + '] || ""';
+  return new Function("d", "return {" + columns.map(function(name2, i) {
+    return JSON.stringify(name2) + ": d[" + i + '] || ""';
   }).join(",") + "}");
 }
 function customConverter(columns, f) {
@@ -43462,28 +43952,28 @@ function dsv(delimiter3) {
     return rows;
   }
   function parseRows(text4, f) {
-    var rows = [], N = text4.length, I = 0, n = 0, t, eof = N <= 0, eol = false;
+    var rows = [], N = text4.length, I2 = 0, n = 0, t, eof = N <= 0, eol = false;
     if (text4.charCodeAt(N - 1) === NEWLINE) --N;
     if (text4.charCodeAt(N - 1) === RETURN) --N;
     function token() {
       if (eof) return EOF;
       if (eol) return eol = false, EOL6;
-      var i, j = I, c4;
+      var i, j = I2, c4;
       if (text4.charCodeAt(j) === QUOTE2) {
-        while (I++ < N && text4.charCodeAt(I) !== QUOTE2 || text4.charCodeAt(++I) === QUOTE2) ;
-        if ((i = I) >= N) eof = true;
-        else if ((c4 = text4.charCodeAt(I++)) === NEWLINE) eol = true;
+        while (I2++ < N && text4.charCodeAt(I2) !== QUOTE2 || text4.charCodeAt(++I2) === QUOTE2) ;
+        if ((i = I2) >= N) eof = true;
+        else if ((c4 = text4.charCodeAt(I2++)) === NEWLINE) eol = true;
         else if (c4 === RETURN) {
           eol = true;
-          if (text4.charCodeAt(I) === NEWLINE) ++I;
+          if (text4.charCodeAt(I2) === NEWLINE) ++I2;
         }
         return text4.slice(j + 1, i - 1).replace(/""/g, '"');
       }
-      while (I < N) {
-        if ((c4 = text4.charCodeAt(i = I++)) === NEWLINE) eol = true;
+      while (I2 < N) {
+        if ((c4 = text4.charCodeAt(i = I2++)) === NEWLINE) eol = true;
         else if (c4 === RETURN) {
           eol = true;
-          if (text4.charCodeAt(I) === NEWLINE) ++I;
+          if (text4.charCodeAt(I2) === NEWLINE) ++I2;
         } else if (c4 !== DELIMITER) continue;
         return text4.slice(j, i);
       }
@@ -43656,24 +44146,24 @@ function Blur2(blur) {
     return data3;
   };
 }
-function blurh(blur, T, S, w2, h2) {
+function blurh(blur, T2, S, w2, h2) {
   for (let y4 = 0, n = w2 * h2; y4 < n; ) {
-    blur(T, S, y4, y4 += w2, 1);
+    blur(T2, S, y4, y4 += w2, 1);
   }
 }
-function blurv(blur, T, S, w2, h2) {
+function blurv(blur, T2, S, w2, h2) {
   for (let x4 = 0, n = w2 * h2; x4 < w2; ++x4) {
-    blur(T, S, x4, x4 + n, w2);
+    blur(T2, S, x4, x4 + n, w2);
   }
 }
 function blurfImage(radius2) {
   const blur = blurf(radius2);
-  return (T, S, start, stop2, step2) => {
+  return (T2, S, start, stop2, step2) => {
     start <<= 2, stop2 <<= 2, step2 <<= 2;
-    blur(T, S, start + 0, stop2 + 0, step2);
-    blur(T, S, start + 1, stop2 + 1, step2);
-    blur(T, S, start + 2, stop2 + 2, step2);
-    blur(T, S, start + 3, stop2 + 3, step2);
+    blur(T2, S, start + 0, stop2 + 0, step2);
+    blur(T2, S, start + 1, stop2 + 1, step2);
+    blur(T2, S, start + 2, stop2 + 2, step2);
+    blur(T2, S, start + 3, stop2 + 3, step2);
   };
 }
 function blurf(radius2) {
@@ -43681,7 +44171,7 @@ function blurf(radius2) {
   if (radius0 === radius2) return bluri(radius2);
   const t = radius2 - radius0;
   const w2 = 2 * radius2 + 1;
-  return (T, S, start, stop2, step2) => {
+  return (T2, S, start, stop2, step2) => {
     if (!((stop2 -= step2) >= start)) return;
     let sum4 = radius0 * S[start];
     const s0 = step2 * radius0;
@@ -43691,14 +44181,14 @@ function blurf(radius2) {
     }
     for (let i = start, j = stop2; i <= j; i += step2) {
       sum4 += S[Math.min(stop2, i + s0)];
-      T[i] = (sum4 + t * (S[Math.max(start, i - s1)] + S[Math.min(stop2, i + s1)])) / w2;
+      T2[i] = (sum4 + t * (S[Math.max(start, i - s1)] + S[Math.min(stop2, i + s1)])) / w2;
       sum4 -= S[Math.max(start, i - s0)];
     }
   };
 }
 function bluri(radius2) {
   const w2 = 2 * radius2 + 1;
-  return (T, S, start, stop2, step2) => {
+  return (T2, S, start, stop2, step2) => {
     if (!((stop2 -= step2) >= start)) return;
     let sum4 = radius2 * S[start];
     const s2 = step2 * radius2;
@@ -43707,7 +44197,7 @@ function bluri(radius2) {
     }
     for (let i = start, j = stop2; i <= j; i += step2) {
       sum4 += S[Math.min(stop2, i + s2)];
-      T[i] = sum4 / w2;
+      T2[i] = sum4 / w2;
       sum4 -= S[Math.max(start, i - s2)];
     }
   };
@@ -45293,7 +45783,7 @@ function formatRe(names) {
   return new RegExp("^(?:" + names.map(requote).join("|") + ")", "i");
 }
 function formatLookup(names) {
-  return new Map(names.map((name, i) => [name.toLowerCase(), i]));
+  return new Map(names.map((name2, i) => [name2.toLowerCase(), i]));
 }
 function parseWeekdayNumberSunday(d, string2, i) {
   var n = numberRe.exec(string2.slice(i, i + 1));
@@ -45872,12 +46362,12 @@ var format2 = {
   json,
   topojson
 };
-function formats(name, reader) {
+function formats(name2, reader) {
   if (arguments.length > 1) {
-    format2[name] = reader;
+    format2[name2] = reader;
     return this;
   } else {
-    return hasOwnProperty(format2, name) ? format2[name] : null;
+    return hasOwnProperty(format2, name2) ? format2[name2] : null;
   }
 }
 function responseType(type3) {
@@ -46127,17 +46617,17 @@ Parameters.prototype = {
    *   even if the value is unchanged.
    * @return {Parameters} - This parameter object.
    */
-  set(name, index6, value4, force) {
-    const o = this, v = o[name], mod = o[CACHE];
+  set(name2, index6, value4, force) {
+    const o = this, v = o[name2], mod = o[CACHE];
     if (index6 != null && index6 >= 0) {
       if (v[index6] !== value4 || force) {
         v[index6] = value4;
-        mod[index6 + ":" + name] = -1;
-        mod[name] = -1;
+        mod[index6 + ":" + name2] = -1;
+        mod[name2] = -1;
       }
     } else if (v !== value4 || force) {
-      o[name] = value4;
-      mod[name] = isArray(value4) ? 1 + value4.length : -1;
+      o[name2] = value4;
+      mod[name2] = isArray(value4) ? 1 + value4.length : -1;
     }
     return o;
   },
@@ -46151,20 +46641,20 @@ Parameters.prototype = {
    * @param {number} [index=undefined] - The parameter array index to test.
    * @return {boolean} - Returns true if a queried parameter was modified.
    */
-  modified(name, index6) {
+  modified(name2, index6) {
     const mod = this[CACHE];
     if (!arguments.length) {
       for (const k2 in mod) {
         if (mod[k2]) return true;
       }
       return false;
-    } else if (isArray(name)) {
-      for (let k2 = 0; k2 < name.length; ++k2) {
-        if (mod[name[k2]]) return true;
+    } else if (isArray(name2)) {
+      for (let k2 = 0; k2 < name2.length; ++k2) {
+        if (mod[name2[k2]]) return true;
       }
       return false;
     }
-    return index6 != null && index6 >= 0 ? index6 + 1 < mod[name] || !!mod[index6 + ":" + name] : !!mod[name];
+    return index6 != null && index6 >= 0 ? index6 + 1 < mod[name2] || !!mod[index6 + ":" + name2] : !!mod[name2];
   },
   /**
    * Clears the modification records. After calling this method,
@@ -46259,8 +46749,8 @@ Operator.prototype = {
   parameters(params2, react, initonly) {
     react = react !== false;
     const argval = this._argval = this._argval || new Parameters(), argops = this._argops = this._argops || [], deps = [];
-    let name, value4, n, i;
-    const add6 = (name2, index6, value5) => {
+    let name2, value4, n, i;
+    const add6 = (name3, index6, value5) => {
       if (value5 instanceof Operator) {
         if (value5 !== this) {
           if (react) value5.targets().add(this);
@@ -46268,30 +46758,30 @@ Operator.prototype = {
         }
         argops.push({
           op: value5,
-          name: name2,
+          name: name3,
           index: index6
         });
       } else {
-        argval.set(name2, index6, value5);
+        argval.set(name3, index6, value5);
       }
     };
-    for (name in params2) {
-      value4 = params2[name];
-      if (name === PULSE) {
-        array_default(value4).forEach((op) => {
-          if (!(op instanceof Operator)) {
+    for (name2 in params2) {
+      value4 = params2[name2];
+      if (name2 === PULSE) {
+        array_default(value4).forEach((op2) => {
+          if (!(op2 instanceof Operator)) {
             error2("Pulse parameters must be operator instances.");
-          } else if (op !== this) {
-            op.targets().add(this);
-            deps.push(op);
+          } else if (op2 !== this) {
+            op2.targets().add(this);
+            deps.push(op2);
           }
         });
         this.source = value4;
       } else if (isArray(value4)) {
-        argval.set(name, -1, Array(n = value4.length));
-        for (i = 0; i < n; ++i) add6(name, i, value4[i]);
+        argval.set(name2, -1, Array(n = value4.length));
+        for (i = 0; i < n; ++i) add6(name2, i, value4[i]);
       } else {
-        add6(name, -1, value4);
+        add6(name2, -1, value4);
       }
     }
     this.marshall().clear();
@@ -46305,14 +46795,14 @@ Operator.prototype = {
    */
   marshall(stamp) {
     const argval = this._argval || NO_PARAMS, argops = this._argops;
-    let item, i, op, mod;
+    let item, i, op2, mod;
     if (argops) {
       const n = argops.length;
       for (i = 0; i < n; ++i) {
         item = argops[i];
-        op = item.op;
-        mod = op.modified() && op.stamp === stamp;
-        argval.set(item.name, item.index, op.value, mod);
+        op2 = item.op;
+        mod = op2.modified() && op2.stamp === stamp;
+        argval.set(item.name, item.index, op2.value, mod);
       }
       if (argops.initonly) {
         for (i = 0; i < n; ++i) {
@@ -46331,13 +46821,13 @@ Operator.prototype = {
    */
   detach() {
     const argops = this._argops;
-    let i, n, item, op;
+    let i, n, item, op2;
     if (argops) {
       for (i = 0, n = argops.length; i < n; ++i) {
         item = argops[i];
-        op = item.op;
-        if (op._targets) {
-          op._targets.remove(this);
+        op2 = item.op;
+        if (op2._targets) {
+          op2._targets.remove(this);
         }
       }
     }
@@ -46389,25 +46879,25 @@ Operator.prototype = {
   }
 };
 function add(init2, update3, params2, react) {
-  let shift = 1, op;
+  let shift = 1, op2;
   if (init2 instanceof Operator) {
-    op = init2;
+    op2 = init2;
   } else if (init2 && init2.prototype instanceof Operator) {
-    op = new init2();
+    op2 = new init2();
   } else if (isFunction(init2)) {
-    op = new Operator(null, init2);
+    op2 = new Operator(null, init2);
   } else {
     shift = 0;
-    op = new Operator(init2, update3);
+    op2 = new Operator(init2, update3);
   }
-  this.rank(op);
+  this.rank(op2);
   if (shift) {
     react = params2;
     params2 = update3;
   }
-  if (params2) this.connect(op, op.parameters(params2, react));
-  this.touch(op);
-  return op;
+  if (params2) this.connect(op2, op2.parameters(params2, react));
+  this.touch(op2);
+  return op2;
 }
 function connect(target2, sources) {
   const targetRank = target2.rank, n = sources.length;
@@ -46584,15 +47074,15 @@ function on(source4, target2, update3, params2, options) {
 }
 function onStream(df, stream2, target2, update3, params2, options) {
   const opt = extend({}, options, SKIP);
-  let func, op;
+  let func, op2;
   if (!isFunction(target2)) target2 = constant_default(target2);
   if (update3 === void 0) {
     func = (e) => df.touch(target2(e));
   } else if (isFunction(update3)) {
-    op = new Operator(null, update3, params2, false);
+    op2 = new Operator(null, update3, params2, false);
     func = (e) => {
-      op.evaluate(e);
-      const t = target2(e), v = op.value;
+      op2.evaluate(e);
+      const t = target2(e), v = op2.value;
       isChangeSet(v) ? df.pulse(t, v, options) : df.update(t, v, opt);
     };
   } else {
@@ -46604,15 +47094,15 @@ function onOperator(df, source4, target2, update3, params2, options) {
   if (update3 === void 0) {
     source4.targets().add(target2);
   } else {
-    const opt = options || {}, op = new Operator(null, updater(target2, update3), params2, false);
-    op.modified(opt.force);
-    op.rank = source4.rank;
-    source4.targets().add(op);
+    const opt = options || {}, op2 = new Operator(null, updater(target2, update3), params2, false);
+    op2.modified(opt.force);
+    op2.rank = source4.rank;
+    source4.targets().add(op2);
     if (target2) {
-      op.skip(true);
-      op.value = target2.value;
-      op.targets().add(target2);
-      df.connect(target2, [op]);
+      op2.skip(true);
+      op2.value = target2.value;
+      op2.targets().add(target2);
+      df.connect(target2, [op2]);
     }
   }
 }
@@ -46626,18 +47116,18 @@ function updater(target2, update3) {
     return value4;
   } : update3;
 }
-function rank(op) {
-  op.rank = ++this._rank;
+function rank(op2) {
+  op2.rank = ++this._rank;
 }
-function rerank(op) {
-  const queue = [op];
+function rerank(op2) {
+  const queue = [op2];
   let cur, list, i;
   while (queue.length) {
     this.rank(cur = queue.pop());
     if (list = cur._targets) {
       for (i = list.length; --i >= 0; ) {
         queue.push(cur = list[i]);
-        if (cur === op) error2("Cycle detected in dataflow graph.");
+        if (cur === op2) error2("Cycle detected in dataflow graph.");
       }
     }
   }
@@ -47061,17 +47551,17 @@ async function evaluate(encode2, prerun, postrun) {
   }
   const stamp = ++df._clock;
   df._pulse = new Pulse(df, stamp, encode2);
-  df._touched.forEach((op2) => df._enqueue(op2, true));
+  df._touched.forEach((op3) => df._enqueue(op3, true));
   df._touched = UniqueList(id);
-  let count2 = 0, op, next, error4;
+  let count2 = 0, op2, next, error4;
   try {
     while (df._heap.size() > 0) {
-      op = df._heap.pop();
-      if (op.rank !== op.qrank) {
-        df._enqueue(op, true);
+      op2 = df._heap.pop();
+      if (op2.rank !== op2.qrank) {
+        df._enqueue(op2, true);
         continue;
       }
-      next = op.run(df._getPulse(op, encode2));
+      next = op2.run(df._getPulse(op2, encode2));
       if (next.then) {
         next = await next;
       } else if (next.async) {
@@ -47079,7 +47569,7 @@ async function evaluate(encode2, prerun, postrun) {
         next = StopPropagation;
       }
       if (next !== StopPropagation) {
-        if (op._targets) op._targets.forEach((op2) => df._enqueue(op2));
+        if (op2._targets) op2._targets.forEach((op3) => df._enqueue(op3));
       }
       ++count2;
     }
@@ -47142,17 +47632,17 @@ function reentrant(df) {
   df.error("Dataflow already running. Use runAsync() to chain invocations.");
   return df;
 }
-function enqueue(op, force) {
-  const q = op.stamp < this._clock;
-  if (q) op.stamp = this._clock;
+function enqueue(op2, force) {
+  const q = op2.stamp < this._clock;
+  if (q) op2.stamp = this._clock;
   if (q || force) {
-    op.qrank = op.rank;
-    this._heap.push(op);
+    op2.qrank = op2.rank;
+    this._heap.push(op2);
   }
 }
-function getPulse(op, encode2) {
-  const s2 = op.source, stamp = this._clock;
-  return s2 && isArray(s2) ? new MultiPulse(this, stamp, s2.map((_) => _.pulse), encode2) : this._input[op.id] || singlePulse(this._pulse, s2 && s2.pulse);
+function getPulse(op2, encode2) {
+  const s2 = op2.source, stamp = this._clock;
+  return s2 && isArray(s2) ? new MultiPulse(this, stamp, s2.map((_) => _.pulse), encode2) : this._input[op2.id] || singlePulse(this._pulse, s2 && s2.pulse);
 }
 function singlePulse(p, s2) {
   if (s2 && s2.stamp === p.stamp) {
@@ -47168,28 +47658,28 @@ var NO_OPT = {
   skip: false,
   force: false
 };
-function touch(op, options) {
+function touch(op2, options) {
   const opt = options || NO_OPT;
   if (this._pulse) {
-    this._enqueue(op);
+    this._enqueue(op2);
   } else {
-    this._touched.add(op);
+    this._touched.add(op2);
   }
-  if (opt.skip) op.skip(true);
+  if (opt.skip) op2.skip(true);
   return this;
 }
-function update(op, value4, options) {
+function update(op2, value4, options) {
   const opt = options || NO_OPT;
-  if (op.set(value4) || opt.force) {
-    this.touch(op, opt);
+  if (op2.set(value4) || opt.force) {
+    this.touch(op2, opt);
   }
   return this;
 }
-function pulse(op, changeset2, options) {
-  this.touch(op, options || NO_OPT);
-  const p = new Pulse(this, this._clock + (this._pulse ? 0 : 1)), t = op.pulse && op.pulse.source || [];
-  p.target = op;
-  this._input[op.id] = changeset2.pulse(p, t);
+function pulse(op2, changeset2, options) {
+  this.touch(op2, options || NO_OPT);
+  const p = new Pulse(this, this._clock + (this._pulse ? 0 : 1)), t = op2.pulse && op2.pulse.source || [];
+  p.target = op2;
+  this._input[op2.id] = changeset2.pulse(p, t);
   return this;
 }
 function Heap(cmp) {
@@ -48049,15 +48539,15 @@ function rSquared(data3, x4, y4, uY, predict2) {
   return 1 - SSE / SST;
 }
 function linear(data3, x4, y4) {
-  let X4 = 0, Y4 = 0, XY = 0, X23 = 0, n = 0;
+  let X4 = 0, Y4 = 0, XY = 0, X24 = 0, n = 0;
   visitPoints(data3, x4, y4, (dx, dy) => {
     ++n;
     X4 += (dx - X4) / n;
     Y4 += (dy - Y4) / n;
     XY += (dx * dy - XY) / n;
-    X23 += (dx * dx - X23) / n;
+    X24 += (dx * dx - X24) / n;
   });
-  const coef = ols(X4, Y4, XY, X23), predict2 = (x5) => coef[0] + coef[1] * x5;
+  const coef = ols(X4, Y4, XY, X24), predict2 = (x5) => coef[0] + coef[1] * x5;
   return {
     coef,
     predict: predict2,
@@ -48065,16 +48555,16 @@ function linear(data3, x4, y4) {
   };
 }
 function log3(data3, x4, y4) {
-  let X4 = 0, Y4 = 0, XY = 0, X23 = 0, n = 0;
+  let X4 = 0, Y4 = 0, XY = 0, X24 = 0, n = 0;
   visitPoints(data3, x4, y4, (dx, dy) => {
     ++n;
     dx = Math.log(dx);
     X4 += (dx - X4) / n;
     Y4 += (dy - Y4) / n;
     XY += (dx * dy - XY) / n;
-    X23 += (dx * dx - X23) / n;
+    X24 += (dx * dx - X24) / n;
   });
-  const coef = ols(X4, Y4, XY, X23), predict2 = (x5) => coef[0] + coef[1] * Math.log(x5);
+  const coef = ols(X4, Y4, XY, X24), predict2 = (x5) => coef[0] + coef[1] * Math.log(x5);
   return {
     coef,
     predict: predict2,
@@ -48101,17 +48591,17 @@ function exp2(data3, x4, y4) {
   };
 }
 function pow2(data3, x4, y4) {
-  let X4 = 0, Y4 = 0, XY = 0, X23 = 0, YS = 0, n = 0;
+  let X4 = 0, Y4 = 0, XY = 0, X24 = 0, YS = 0, n = 0;
   visitPoints(data3, x4, y4, (dx, dy) => {
     const lx2 = Math.log(dx), ly2 = Math.log(dy);
     ++n;
     X4 += (lx2 - X4) / n;
     Y4 += (ly2 - Y4) / n;
     XY += (lx2 * ly2 - XY) / n;
-    X23 += (lx2 * lx2 - X23) / n;
+    X24 += (lx2 * lx2 - X24) / n;
     YS += (dy - YS) / n;
   });
-  const coef = ols(X4, Y4, XY, X23), predict2 = (x5) => coef[0] * Math.pow(x5, coef[1]);
+  const coef = ols(X4, Y4, XY, X24), predict2 = (x5) => coef[0] * Math.pow(x5, coef[1]);
   coef[0] = Math.exp(coef[0]);
   return {
     coef,
@@ -48121,18 +48611,18 @@ function pow2(data3, x4, y4) {
 }
 function quad(data3, x4, y4) {
   const [xv, yv, ux, uy] = points(data3, x4, y4), n = xv.length;
-  let X23 = 0, X32 = 0, X4 = 0, XY = 0, X2Y = 0, i, dx, dy, x22;
+  let X24 = 0, X32 = 0, X4 = 0, XY = 0, X2Y = 0, i, dx, dy, x22;
   for (i = 0; i < n; ) {
     dx = xv[i];
     dy = yv[i++];
     x22 = dx * dx;
-    X23 += (x22 - X23) / i;
+    X24 += (x22 - X24) / i;
     X32 += (x22 * dx - X32) / i;
     X4 += (x22 * x22 - X4) / i;
     XY += (dx * dy - XY) / i;
     X2Y += (x22 * dy - X2Y) / i;
   }
-  const X2X2 = X4 - X23 * X23, d = X23 * X2X2 - X32 * X32, a4 = (X2Y * X23 - XY * X32) / d, b10 = (XY * X2X2 - X2Y * X32) / d, c4 = -a4 * X23, predict2 = (x5) => {
+  const X2X2 = X4 - X24 * X24, d = X24 * X2X2 - X32 * X32, a4 = (X2Y * X24 - XY * X32) / d, b10 = (XY * X2X2 - X2Y * X32) / d, c4 = -a4 * X24, predict2 = (x5) => {
     x5 = x5 - ux;
     return a4 * x5 * x5 + b10 * x5 + c4 + uy;
   };
@@ -48229,7 +48719,7 @@ function loess(data3, x4, y4, bandwidth2) {
     const interval3 = [0, bw - 1];
     for (let i = 0; i < n; ++i) {
       const dx = xv[i], i0 = interval3[0], i1 = interval3[1], edge = dx - xv[i0] > xv[i1] - dx ? i0 : i1;
-      let W = 0, X4 = 0, Y4 = 0, XY = 0, X23 = 0;
+      let W = 0, X4 = 0, Y4 = 0, XY = 0, X24 = 0;
       const denom = 1 / Math.abs(xv[edge] - dx || 1);
       for (let k2 = i0; k2 <= i1; ++k2) {
         const xk = xv[k2], yk = yv[k2], w2 = tricube(Math.abs(dx - xk) * denom) * robustWeights[k2], xkw = xk * w2;
@@ -48237,9 +48727,9 @@ function loess(data3, x4, y4, bandwidth2) {
         X4 += xkw;
         Y4 += yk * w2;
         XY += yk * xkw;
-        X23 += xk * xkw;
+        X24 += xk * xkw;
       }
-      const [a4, b10] = ols(X4 / W, Y4 / W, XY / W, X23 / W);
+      const [a4, b10] = ols(X4 / W, Y4 / W, XY / W, X24 / W);
       yhat[i] = a4 + b10 * dx;
       residuals[i] = Math.abs(yv[i] - yhat[i]);
       updateInterval(xv, i + 1, interval3);
@@ -48353,8 +48843,8 @@ function groupkey(fields) {
     return "";
   } : fields.length === 1 ? fields[0] : multikey(fields);
 }
-function measureName(op, field3, as) {
-  return as || op + (!field3 ? "" : "_" + field3);
+function measureName(op2, field3, as) {
+  return as || op2 + (!field3 ? "" : "_" + field3);
 }
 var noop = () => {
 };
@@ -48537,8 +49027,8 @@ function measure(key2, value4) {
 [...ValidAggregateOps, "__count__"].forEach((key2) => {
   AggregateOps[key2] = measure(key2, AggregateOps[key2]);
 });
-function createMeasure(op, param2, name) {
-  return AggregateOps[op](name, param2);
+function createMeasure(op2, param2, name2) {
+  return AggregateOps[op2](name2, param2);
 }
 function compareIndex(a4, b10) {
   return a4.idx - b10.idx;
@@ -48558,7 +49048,7 @@ function resolve3(agg) {
 function init() {
   this.valid = 0;
   this.missing = 0;
-  this._ops.forEach((op) => op.aggregate_param == null ? op.init(this) : op.init(this, op.aggregate_param));
+  this._ops.forEach((op2) => op2.aggregate_param == null ? op2.init(this) : op2.init(this, op2.aggregate_param));
 }
 function add2(v, t) {
   if (v == null || v === "") {
@@ -48567,7 +49057,7 @@ function add2(v, t) {
   }
   if (v !== v) return;
   ++this.valid;
-  this._ops.forEach((op) => op.add(this, v, t));
+  this._ops.forEach((op2) => op2.add(this, v, t));
 }
 function rem(v, t) {
   if (v == null || v === "") {
@@ -48576,10 +49066,10 @@ function rem(v, t) {
   }
   if (v !== v) return;
   --this.valid;
-  this._ops.forEach((op) => op.rem(this, v, t));
+  this._ops.forEach((op2) => op2.rem(this, v, t));
 }
 function set(t) {
-  this._out.forEach((op) => t[op.out] = op.value(this));
+  this._out.forEach((op2) => t[op2.out] = op2.value(this));
   return t;
 }
 function compileMeasures(agg, field3) {
@@ -48595,7 +49085,7 @@ function compileMeasures(agg, field3) {
   ctr.prototype.rem = rem;
   ctr.prototype.set = set;
   ctr.prototype.get = get7;
-  ctr.fields = agg.map((op) => op.out);
+  ctr.fields = agg.map((op2) => op2.out);
   return ctr;
 }
 function TupleStore(key2) {
@@ -48795,10 +49285,10 @@ inherits_default(Aggregate, Transform, {
     collect2(aggr._prev);
     collect2(curr);
     function generate2(base, tuple, index6) {
-      const name = dims[index6], v = vals2[index6++];
+      const name2 = dims[index6], v = vals2[index6++];
       for (const k2 in v) {
         const key2 = base ? base + "|" + k2 : k2;
-        tuple[name] = v[k2];
+        tuple[name2] = v[k2];
         if (index6 < n) generate2(key2, tuple, index6);
         else if (!curr[key2]) aggr.cell(key2, tuple);
       }
@@ -48829,21 +49319,21 @@ inherits_default(Aggregate, Transform, {
     this._counts = [];
     this._measures = [];
     const fields = _.fields || [null], ops2 = _.ops || ["count"], aggregate_params = _.aggregate_params || [null], as = _.as || [], n = fields.length, map3 = {};
-    let field3, op, aggregate_param, m3, mname, outname, i;
+    let field3, op2, aggregate_param, m3, mname, outname, i;
     if (n !== ops2.length) {
       error2("Unmatched number of fields and aggregate ops.");
     }
     for (i = 0; i < n; ++i) {
       field3 = fields[i];
-      op = ops2[i];
+      op2 = ops2[i];
       aggregate_param = aggregate_params[i] || null;
-      if (field3 == null && op !== "count") {
+      if (field3 == null && op2 !== "count") {
         error2("Null aggregate field specified.");
       }
       mname = accessorName(field3);
-      outname = measureName(op, mname, as[i]);
+      outname = measureName(op2, mname, as[i]);
       outputs.push(outname);
-      if (op === "count") {
+      if (op2 === "count") {
         this._counts.push(outname);
         continue;
       }
@@ -48854,8 +49344,8 @@ inherits_default(Aggregate, Transform, {
         m3.field = field3;
         this._measures.push(m3);
       }
-      if (op !== "count") this._countOnly = false;
-      m3.push(createMeasure(op, aggregate_param, outname));
+      if (op2 !== "count") this._countOnly = false;
+      m3.push(createMeasure(op2, aggregate_param, outname));
     }
     this._measures = this._measures.map((m4) => compileMeasures(m4, m4.field));
     return /* @__PURE__ */ Object.create(null);
@@ -49298,13 +49788,13 @@ function parse4(def2, data3) {
     error2("Unknown distribution function: " + func);
   }
   const d = Distributions[func]();
-  for (const name in def2) {
-    if (name === FIELD) {
-      d.data((def2.from || data3()).map(def2[name]));
-    } else if (name === DISTRIBUTIONS) {
-      d[name](def2[name].map((_) => parse4(_, data3)));
-    } else if (typeof d[name] === FUNCTION) {
-      d[name](def2[name]);
+  for (const name2 in def2) {
+    if (name2 === FIELD) {
+      d.data((def2.from || data3()).map(def2[name2]));
+    } else if (name2 === DISTRIBUTIONS) {
+      d[name2](def2[name2].map((_) => parse4(_, data3)));
+    } else if (typeof d[name2] === FUNCTION) {
+      d[name2](def2[name2]);
     }
   }
   return d;
@@ -49564,9 +50054,9 @@ inherits_default(Extent, Transform, {
       }
     });
     if (!Number.isFinite(min4) || !Number.isFinite(max4)) {
-      let name = accessorName(field3);
-      if (name) name = ` for field "${name}"`;
-      pulse2.dataflow.warn(`Infinite extent${name}: [${min4}, ${max4}]`);
+      let name2 = accessorName(field3);
+      if (name2) name2 = ` for field "${name2}"`;
+      pulse2.dataflow.warn(`Infinite extent${name2}: [${min4}, ${max4}]`);
       min4 = max4 = void 0;
     }
     this.value = [min4, max4];
@@ -50217,12 +50707,12 @@ inherits_default(Load, Transform, {
 function stop(_) {
   return _.modified("async") && !(_.modified("values") || _.modified("url") || _.modified("format"));
 }
-function output3(op, pulse2, data3) {
+function output3(op2, pulse2, data3) {
   data3.forEach(ingest$1);
   const out = pulse2.fork(pulse2.NO_FIELDS & pulse2.NO_SOURCE);
-  out.rem = op.value;
-  op.value = out.source = out.add = data3;
-  op._pending = null;
+  out.rem = op2.value;
+  op2.value = out.source = out.add = data3;
+  op2._pending = null;
   if (out.rem.length) out.clean(true);
   return out;
 }
@@ -50381,12 +50871,12 @@ inherits_default(Pivot, Aggregate, {
   }
 });
 function aggregateParams(_, pulse2) {
-  const key2 = _.field, value4 = _.value, op = (_.op === "count" ? "__count__" : _.op) || "sum", fields = accessorFields(key2).concat(accessorFields(value4)), keys4 = pivotKeys(key2, _.limit || 0, pulse2);
+  const key2 = _.field, value4 = _.value, op2 = (_.op === "count" ? "__count__" : _.op) || "sum", fields = accessorFields(key2).concat(accessorFields(value4)), keys4 = pivotKeys(key2, _.limit || 0, pulse2);
   if (pulse2.changed()) _.set("__pivot__", null, null, true);
   return {
     key: _.key,
     groupby: _.groupby,
-    ops: keys4.map(() => op),
+    ops: keys4.map(() => op2),
     fields: keys4.map((k2) => get2(k2, key2, value4, fields)),
     as: keys4.map((k2) => k2 + ""),
     modified: _.modified.bind(_)
@@ -50854,8 +51344,8 @@ inherits_default(Values, Transform, {
     }
   }
 });
-function WindowOp(op, field3, param2, as) {
-  const fn = WindowOps[op](field3, param2);
+function WindowOp(op2, field3, param2, as) {
+  const fn = WindowOps[op2](field3, param2);
   return {
     init: fn.init || zero,
     update: function(w2, t) {
@@ -50994,18 +51484,18 @@ function WindowState(_) {
     array_default(accessorFields(f)).forEach((_2) => inputs[_2] = 1);
   }
   visitInputs(_.sort);
-  ops2.forEach((op, i) => {
-    const field3 = fields[i], param2 = params2[i], aggregate_param = aggregate_params[i] || null, mname = accessorName(field3), name = measureName(op, mname, as[i]);
+  ops2.forEach((op2, i) => {
+    const field3 = fields[i], param2 = params2[i], aggregate_param = aggregate_params[i] || null, mname = accessorName(field3), name2 = measureName(op2, mname, as[i]);
     visitInputs(field3);
-    outputs.push(name);
-    if (hasOwnProperty(WindowOps, op)) {
-      windows.push(WindowOp(op, field3, param2, name));
+    outputs.push(name2);
+    if (hasOwnProperty(WindowOps, op2)) {
+      windows.push(WindowOp(op2, field3, param2, name2));
     } else {
-      if (field3 == null && op !== "count") {
+      if (field3 == null && op2 !== "count") {
         error2("Null aggregate field specified.");
       }
-      if (op === "count") {
-        counts.push(name);
+      if (op2 === "count") {
+        counts.push(name2);
         return;
       }
       countOnly = false;
@@ -51015,7 +51505,7 @@ function WindowState(_) {
         m3.field = field3;
         measures.push(m3);
       }
-      m3.push(createMeasure(op, aggregate_param, name));
+      m3.push(createMeasure(op2, aggregate_param, name2));
     }
   });
   if (counts.length || measures.length) {
@@ -53042,14 +53532,14 @@ define2(Hcl, hcl, extend2(Color, {
     return hcl2lab(this).rgb();
   }
 }));
-var A = -0.14861;
+var A2 = -0.14861;
 var B = 1.78277;
 var C = -0.29227;
 var D = -0.90649;
 var E = 1.97294;
 var ED = E * D;
 var EB = E * B;
-var BC_DA = B * C - D * A;
+var BC_DA = B * C - D * A2;
 function cubehelixConvert(o) {
   if (o instanceof Cubehelix) return new Cubehelix(o.h, o.s, o.l, o.opacity);
   if (!(o instanceof Rgb)) o = rgbConvert(o);
@@ -53077,7 +53567,7 @@ define2(Cubehelix, cubehelix, extend2(Color, {
   rgb() {
     var h2 = isNaN(this.h) ? 0 : (this.h + 120) * radians, l = +this.l, a4 = isNaN(this.s) ? 0 : this.s * l * (1 - l), cosh2 = Math.cos(h2), sinh2 = Math.sin(h2);
     return new Rgb(
-      255 * (l + a4 * (A * cosh2 + B * sinh2)),
+      255 * (l + a4 * (A2 * cosh2 + B * sinh2)),
       255 * (l + a4 * (C * cosh2 + D * sinh2)),
       255 * (l + a4 * (E * cosh2)),
       this.opacity
@@ -53470,11 +53960,11 @@ var cubehelix_default = cubehelix2(hue$1);
 var cubehelixLong = cubehelix2(nogamma);
 function piecewise(interpolate3, values3) {
   if (values3 === void 0) values3 = interpolate3, interpolate3 = value;
-  var i = 0, n = values3.length - 1, v = values3[0], I = new Array(n < 0 ? 0 : n);
-  while (i < n) I[i] = interpolate3(v, v = values3[++i]);
+  var i = 0, n = values3.length - 1, v = values3[0], I2 = new Array(n < 0 ? 0 : n);
+  while (i < n) I2[i] = interpolate3(v, v = values3[++i]);
   return function(t) {
     var i2 = Math.max(0, Math.min(n - 1, Math.floor(t *= n)));
-    return I[i2](t - i2);
+    return I2[i2](t - i2);
   };
 }
 function quantize(interpolator, n) {
@@ -54924,13 +55414,13 @@ function apply(_, f) {
 var schemes = {};
 apply(discrete2, colors2);
 apply(continuous2, (_) => interpolateColors(colors2(_)));
-function scheme2(name, scheme4) {
-  name = name && name.toLowerCase();
+function scheme2(name2, scheme4) {
+  name2 = name2 && name2.toLowerCase();
   if (arguments.length > 1) {
-    schemes[name] = scheme4;
+    schemes[name2] = scheme4;
     return this;
   } else {
-    return schemes[name];
+    return schemes[name2];
   }
 }
 var SymbolLegend = "symbol";
@@ -57580,9 +58070,9 @@ var Handler = class {
    * @param {string} name - The input event type string.
    * @return {string} - A string with the event type only.
    */
-  eventName(name) {
-    const i = name.indexOf(".");
-    return i < 0 ? name : name.slice(0, i);
+  eventName(name2) {
+    const i = name2.indexOf(".");
+    return i < 0 ? name2 : name2.slice(0, i);
   }
   /**
    * Handle hyperlink navigation in response to an item.href value.
@@ -57595,7 +58085,7 @@ var Handler = class {
       context: "href"
     }).then((opt) => {
       const e = new MouseEvent(event2.type, event2), a4 = domCreate(null, "a");
-      for (const name in opt) a4.setAttribute(name, opt[name]);
+      for (const name2 in opt) a4.setAttribute(name2, opt[name2]);
       a4.dispatchEvent(e);
     }).catch(() => {
     });
@@ -57908,10 +58398,10 @@ var CanvasHandler = class extends Handler {
   }
   // add an event handler
   on(type3, handler) {
-    const name = this.eventName(type3), h2 = this._handlers, i = this._handlerIndex(h2[name], type3, handler);
+    const name2 = this.eventName(type3), h2 = this._handlers, i = this._handlerIndex(h2[name2], type3, handler);
     if (i < 0) {
       eventListenerCheck(this, type3);
-      (h2[name] || (h2[name] = [])).push({
+      (h2[name2] || (h2[name2] = [])).push({
         type: type3,
         handler
       });
@@ -57920,7 +58410,7 @@ var CanvasHandler = class extends Handler {
   }
   // remove an event handler
   off(type3, handler) {
-    const name = this.eventName(type3), h2 = this._handlers[name], i = this._handlerIndex(h2, type3, handler);
+    const name2 = this.eventName(type3), h2 = this._handlers[name2], i = this._handlerIndex(h2, type3, handler);
     if (i >= 0) {
       h2.splice(i, 1);
     }
@@ -58110,26 +58600,26 @@ var SVGHandler = class extends Handler {
   }
   // add an event handler
   on(type3, handler) {
-    const name = this.eventName(type3), h2 = this._handlers, i = this._handlerIndex(h2[name], type3, handler);
+    const name2 = this.eventName(type3), h2 = this._handlers, i = this._handlerIndex(h2[name2], type3, handler);
     if (i < 0) {
       const x4 = {
         type: type3,
         handler,
         listener: listener(this, handler)
       };
-      (h2[name] || (h2[name] = [])).push(x4);
+      (h2[name2] || (h2[name2] = [])).push(x4);
       if (this._svg) {
-        this._svg.addEventListener(name, x4.listener);
+        this._svg.addEventListener(name2, x4.listener);
       }
     }
     return this;
   }
   // remove an event handler
   off(type3, handler) {
-    const name = this.eventName(type3), h2 = this._handlers[name], i = this._handlerIndex(h2, type3, handler);
+    const name2 = this.eventName(type3), h2 = this._handlers[name2], i = this._handlerIndex(h2, type3, handler);
     if (i >= 0) {
       if (this._svg) {
-        this._svg.removeEventListener(name, h2[i].listener);
+        this._svg.removeEventListener(name2, h2[i].listener);
       }
       h2.splice(i, 1);
     }
@@ -58244,8 +58734,8 @@ function markup() {
       clear2();
     }
     stack2.push(tag);
-  }, attr2 = (name, value4) => {
-    if (value4 != null) outer += ` ${name}="${attrText(value4)}"`;
+  }, attr2 = (name2, value4) => {
+    if (value4 != null) outer += ` ${name2}="${attrText(value4)}"`;
     return m3;
   }, m3 = {
     open(tag, ...attrs) {
@@ -58564,14 +59054,14 @@ var SVGRenderer = class extends Renderer {
     for (const prop in stylesAttr) {
       let value4 = prop === "font" ? fontFamily(item) : item[prop];
       if (value4 === values[prop]) continue;
-      const name = stylesAttr[prop];
+      const name2 = stylesAttr[prop];
       if (value4 == null) {
-        el.removeAttribute(name);
+        el.removeAttribute(name2);
       } else {
         if (isGradient(value4)) {
           value4 = gradientRef(value4, this._defs.gradient, href());
         }
-        el.setAttribute(name, value4 + "");
+        el.setAttribute(name2, value4 + "");
       }
       values[prop] = value4;
     }
@@ -58800,23 +59290,23 @@ var mark_extras = {
     setAttribute(el, "font-weight", item.fontWeight);
   }
 };
-function emit(name, value4, ns) {
-  if (value4 === values[name]) return;
+function emit(name2, value4, ns) {
+  if (value4 === values[name2]) return;
   if (ns) {
-    setAttributeNS(element, name, value4, ns);
+    setAttributeNS(element, name2, value4, ns);
   } else {
-    setAttribute(element, name, value4);
+    setAttribute(element, name2, value4);
   }
-  values[name] = value4;
+  values[name2] = value4;
 }
-function setStyle(el, name, value4) {
-  if (value4 !== values[name]) {
+function setStyle(el, name2, value4) {
+  if (value4 !== values[name2]) {
     if (value4 == null) {
-      el.style.removeProperty(name);
+      el.style.removeProperty(name2);
     } else {
-      el.style.setProperty(name, value4 + "");
+      el.style.setProperty(name2, value4 + "");
     }
-    values[name] = value4;
+    values[name2] = value4;
   }
 }
 function setAttributes(el, attrs) {
@@ -58824,18 +59314,18 @@ function setAttributes(el, attrs) {
     setAttribute(el, key2, attrs[key2]);
   }
 }
-function setAttribute(el, name, value4) {
+function setAttribute(el, name2, value4) {
   if (value4 != null) {
-    el.setAttribute(name, value4);
+    el.setAttribute(name2, value4);
   } else {
-    el.removeAttribute(name);
+    el.removeAttribute(name2);
   }
 }
-function setAttributeNS(el, name, value4, ns) {
+function setAttributeNS(el, name2, value4, ns) {
   if (value4 != null) {
-    el.setAttributeNS(ns, name, value4);
+    el.setAttributeNS(ns, name2, value4);
   } else {
-    el.removeAttributeNS(ns, name);
+    el.removeAttributeNS(ns, name2);
   }
 }
 function href() {
@@ -58973,8 +59463,8 @@ var SVGStringRenderer = class extends Renderer {
    * @param {string} tag - The tag being rendered.
    */
   attr(scene, item, attrs, tag) {
-    const object2 = {}, emit2 = (name, value4, ns, prefixed) => {
-      object2[prefixed || name] = value4;
+    const object2 = {}, emit2 = (name2, value4, ns, prefixed) => {
+      object2[prefixed || name2] = value4;
     };
     if (Array.isArray(attrs)) {
       attrs.forEach((fn) => fn(emit2, item, this));
@@ -59085,13 +59575,13 @@ function style(s2, item, scene, tag, defs) {
   }
   for (const prop in stylesAttr) {
     let value4 = item[prop];
-    const name = stylesAttr[prop];
-    if (value4 === "transparent" && (name === "fill" || name === "stroke")) ;
+    const name2 = stylesAttr[prop];
+    if (value4 === "transparent" && (name2 === "fill" || name2 === "stroke")) ;
     else if (value4 != null) {
       if (isGradient(value4)) {
         value4 = gradientRef(value4, defs.gradient, "");
       }
-      s2[name] = value4;
+      s2[name2] = value4;
     }
   }
   for (const prop in stylesCss) {
@@ -59235,13 +59725,13 @@ modules[Hybrid] = {
   handler: HybridHandler
 };
 modules[None2] = {};
-function renderModule(name, _) {
-  name = String(name || "").toLowerCase();
+function renderModule(name2, _) {
+  name2 = String(name2 || "").toLowerCase();
   if (arguments.length > 1) {
-    modules[name] = _;
+    modules[name2] = _;
     return this;
   } else {
-    return modules[name];
+    return modules[name2];
   }
 }
 function intersect2(scene, bounds3, filter3) {
@@ -59310,8 +59800,8 @@ var BottomRight = "bottom-right";
 var Start = "start";
 var Middle = "middle";
 var End = "end";
-var X = "x";
-var Y = "y";
+var X2 = "x";
+var Y2 = "y";
 var Group = "group";
 var Bounds2 = "bounds";
 var AxisRole = "axis";
@@ -59767,8 +60257,8 @@ function gridLayout(view, groups, opt) {
   for (i = 0; i < n; ++i) {
     bounds3.union(boxes[i].translate(dx[i], dy[i]));
   }
-  x4 = get5(opt.anchor, X);
-  y4 = get5(opt.anchor, Y);
+  x4 = get5(opt.anchor, X2);
+  y4 = get5(opt.anchor, Y2);
   switch (get5(opt.anchor, Column)) {
     case End:
       x4 -= bounds3.width();
@@ -60784,12 +61274,12 @@ function configureRangeStep(type3, _, count2) {
   return [0, _.rangeStep * bandSpace(count2, inner, outer)];
 }
 function configureScheme(type3, _, count2) {
-  var extent2 = _.schemeExtent, name, scheme$12;
+  var extent2 = _.schemeExtent, name2, scheme$12;
   if (isArray(_.scheme)) {
     scheme$12 = interpolateColors(_.scheme, _.interpolate, _.interpolateGamma);
   } else {
-    name = _.scheme.toLowerCase();
-    scheme$12 = scheme2(name);
+    name2 = _.scheme.toLowerCase();
+    scheme$12 = scheme2(name2);
     if (!scheme$12) error2(`Unrecognized scheme name: ${_.scheme}`);
   }
   count2 = type3 === Threshold ? count2 + 1 : type3 === BinOrdinal ? count2 - 1 : type3 === Ordinal ? +_.schemeCount || count2 || DEFAULT_COUNT : type3 === Quantile2 || type3 === Quantize ? +_.schemeCount || DEFAULT_COUNT : count2;
@@ -62153,8 +62643,8 @@ var Z0 = 0;
 var X1 = 0;
 var Y1 = 0;
 var Z1 = 0;
-var X2 = 0;
-var Y2 = 0;
+var X22 = 0;
+var Y22 = 0;
 var Z2 = 0;
 var x00$1;
 var y00$1;
@@ -62174,8 +62664,8 @@ var centroidStream = {
     centroidStream.lineEnd = centroidLineEnd;
   },
   result: function() {
-    var centroid2 = Z2 ? [X2 / Z2, Y2 / Z2] : Z1 ? [X1 / Z1, Y1 / Z1] : Z0 ? [X0 / Z0, Y0 / Z0] : [NaN, NaN];
-    X0 = Y0 = Z0 = X1 = Y1 = Z1 = X2 = Y2 = Z2 = 0;
+    var centroid2 = Z2 ? [X22 / Z2, Y22 / Z2] : Z1 ? [X1 / Z1, Y1 / Z1] : Z0 ? [X0 / Z0, Y0 / Z0] : [NaN, NaN];
+    X0 = Y0 = Z0 = X1 = Y1 = Z1 = X22 = Y22 = Z2 = 0;
     return centroid2;
   }
 };
@@ -62217,8 +62707,8 @@ function centroidPointRing(x4, y4) {
   Y1 += z2 * (y0$1 + y4) / 2;
   Z1 += z2;
   z2 = y0$1 * x4 - x0$1 * y4;
-  X2 += z2 * (x0$1 + x4);
-  Y2 += z2 * (y0$1 + y4);
+  X22 += z2 * (x0$1 + x4);
+  Y22 += z2 * (y0$1 + y4);
   Z2 += z2 * 3;
   centroidPoint(x0$1 = x4, y0$1 = y4);
 }
@@ -62931,7 +63421,7 @@ function conicEquidistant() {
   return conicProjection(conicEquidistantRaw).scale(131.154).center([0, 13.9389]);
 }
 var A1 = 1.340264;
-var A2 = -0.081106;
+var A22 = -0.081106;
 var A3 = 893e-6;
 var A4 = 3796e-6;
 var M = sqrt4(3) / 2;
@@ -62939,20 +63429,20 @@ var iterations = 12;
 function equalEarthRaw(lambda, phi2) {
   var l = asin2(M * sin2(phi2)), l2 = l * l, l6 = l2 * l2 * l2;
   return [
-    lambda * cos2(l) / (M * (A1 + 3 * A2 * l2 + l6 * (7 * A3 + 9 * A4 * l2))),
-    l * (A1 + A2 * l2 + l6 * (A3 + A4 * l2))
+    lambda * cos2(l) / (M * (A1 + 3 * A22 * l2 + l6 * (7 * A3 + 9 * A4 * l2))),
+    l * (A1 + A22 * l2 + l6 * (A3 + A4 * l2))
   ];
 }
 equalEarthRaw.invert = function(x4, y4) {
   var l = y4, l2 = l * l, l6 = l2 * l2 * l2;
   for (var i = 0, delta, fy, fpy; i < iterations; ++i) {
-    fy = l * (A1 + A2 * l2 + l6 * (A3 + A4 * l2)) - y4;
-    fpy = A1 + 3 * A2 * l2 + l6 * (7 * A3 + 9 * A4 * l2);
+    fy = l * (A1 + A22 * l2 + l6 * (A3 + A4 * l2)) - y4;
+    fpy = A1 + 3 * A22 * l2 + l6 * (7 * A3 + 9 * A4 * l2);
     l -= delta = fy / fpy, l2 = l * l, l6 = l2 * l2 * l2;
     if (abs2(delta) < epsilon23) break;
   }
   return [
-    M * x4 * (A1 + 3 * A2 * l2 + l6 * (7 * A3 + 9 * A4 * l2)) / cos2(l),
+    M * x4 * (A1 + 3 * A22 * l2 + l6 * (7 * A3 + 9 * A4 * l2)) / cos2(l),
     asin2(sin2(l) / M)
   ];
 };
@@ -64476,23 +64966,23 @@ function Dispatch(_) {
 }
 function parseTypenames(typenames, types) {
   return typenames.trim().split(/^|\s+/).map(function(t) {
-    var name = "", i = t.indexOf(".");
-    if (i >= 0) name = t.slice(i + 1), t = t.slice(0, i);
+    var name2 = "", i = t.indexOf(".");
+    if (i >= 0) name2 = t.slice(i + 1), t = t.slice(0, i);
     if (t && !types.hasOwnProperty(t)) throw new Error("unknown type: " + t);
-    return { type: t, name };
+    return { type: t, name: name2 };
   });
 }
 Dispatch.prototype = dispatch.prototype = {
   constructor: Dispatch,
   on: function(typename, callback) {
-    var _ = this._, T = parseTypenames(typename + "", _), t, i = -1, n = T.length;
+    var _ = this._, T2 = parseTypenames(typename + "", _), t, i = -1, n = T2.length;
     if (arguments.length < 2) {
-      while (++i < n) if ((t = (typename = T[i]).type) && (t = get6(_[t], typename.name))) return t;
+      while (++i < n) if ((t = (typename = T2[i]).type) && (t = get6(_[t], typename.name))) return t;
       return;
     }
     if (callback != null && typeof callback !== "function") throw new Error("invalid callback: " + callback);
     while (++i < n) {
-      if (t = (typename = T[i]).type) _[t] = set4(_[t], typename.name, callback);
+      if (t = (typename = T2[i]).type) _[t] = set4(_[t], typename.name, callback);
       else if (callback == null) for (t in _) _[t] = set4(_[t], typename.name, null);
     }
     return this;
@@ -64512,21 +65002,21 @@ Dispatch.prototype = dispatch.prototype = {
     for (var t = this._[type3], i = 0, n = t.length; i < n; ++i) t[i].value.apply(that, args);
   }
 };
-function get6(type3, name) {
+function get6(type3, name2) {
   for (var i = 0, n = type3.length, c4; i < n; ++i) {
-    if ((c4 = type3[i]).name === name) {
+    if ((c4 = type3[i]).name === name2) {
       return c4.value;
     }
   }
 }
-function set4(type3, name, callback) {
+function set4(type3, name2, callback) {
   for (var i = 0, n = type3.length; i < n; ++i) {
-    if (type3[i].name === name) {
+    if (type3[i].name === name2) {
       type3[i] = noop5, type3 = type3.slice(0, i).concat(type3.slice(i + 1));
       break;
     }
   }
-  if (callback != null) type3.push({ name, value: callback });
+  if (callback != null) type3.push({ name: name2, value: callback });
   return type3;
 }
 
@@ -64927,8 +65417,8 @@ function simulation(nodes) {
     randomSource: function(_) {
       return arguments.length ? (random2 = _, forces.forEach(initializeForce), simulation3) : random2;
     },
-    force: function(name, _) {
-      return arguments.length > 1 ? (_ == null ? forces.delete(name) : forces.set(name, initializeForce(_)), simulation3) : forces.get(name);
+    force: function(name2, _) {
+      return arguments.length > 1 ? (_ == null ? forces.delete(name2) : forces.set(name2, initializeForce(_)), simulation3) : forces.get(name2);
     },
     find: function(x4, y4, radius2) {
       var i = 0, n = nodes.length, dx, dy, d2, node, closest;
@@ -64943,8 +65433,8 @@ function simulation(nodes) {
       }
       return closest;
     },
-    on: function(name, _) {
-      return arguments.length > 1 ? (event2.on(name, _), simulation3) : event2.on(name);
+    on: function(name2, _) {
+      return arguments.length > 1 ? (event2.on(name2, _), simulation3) : event2.on(name2);
     }
   };
 }
@@ -65283,9 +65773,9 @@ inherits_default(Force, Transform, {
       if (arg.name !== Forces || arg.op._argval.force !== "link") {
         continue;
       }
-      for (var ops2 = arg.op._argops, i = 0, n = ops2.length, op; i < n; ++i) {
-        if (ops2[i].name === "links" && (op = ops2[i].op.source)) {
-          dataflow.pulse(op, dataflow.changeset().reflow());
+      for (var ops2 = arg.op._argops, i = 0, n = ops2.length, op2; i < n; ++i) {
+        if (ops2[i].name === "links" && (op2 = ops2[i].op.source)) {
+          dataflow.pulse(op2, dataflow.changeset().reflow());
           break;
         }
       }
@@ -65293,8 +65783,8 @@ inherits_default(Force, Transform, {
     return pulse2.reflow(_.modified()).modifies(ForceOutput);
   }
 });
-function rerun(df, op) {
-  return () => df.touch(op).run();
+function rerun(df, op2) {
+  return () => df.touch(op2).run();
 }
 function simulation2(nodes, _) {
   const sim = simulation(nodes), stop2 = sim.stop, restart = sim.restart;
@@ -65305,15 +65795,15 @@ function simulation2(nodes, _) {
   return setup(sim, _, true).on("end", () => stopped = true);
 }
 function setup(sim, _, init2, pulse2) {
-  var f = array_default(_.forces), i, n, p, name;
+  var f = array_default(_.forces), i, n, p, name2;
   for (i = 0, n = ForceParams.length; i < n; ++i) {
     p = ForceParams[i];
     if (p !== Forces && _.modified(p)) sim[p](_[p]);
   }
   for (i = 0, n = f.length; i < n; ++i) {
-    name = Forces + i;
-    p = init2 || _.modified(Forces, i) ? getForce(f[i]) : pulse2 && modified(f[i], pulse2) ? sim.force(name) : null;
-    if (p) sim.force(name, p);
+    name2 = Forces + i;
+    p = init2 || _.modified(Forces, i) ? getForce(f[i]) : pulse2 && modified(f[i], pulse2) ? sim.force(name2) : null;
+    if (p) sim.force(name2, p);
   }
   for (n = sim.numForces || 0; i < n; ++i) {
     sim.force(Forces + i, null);
@@ -65915,18 +66405,18 @@ function stratify() {
   function stratify2(data3) {
     var nodes = Array.from(data3), currentId = id2, currentParentId = parentId, n, d, i, root, parent, node, nodeId, nodeKey, nodeByKey = /* @__PURE__ */ new Map();
     if (path20 != null) {
-      const I = nodes.map((d2, i2) => normalize2(path20(d2, i2, data3)));
-      const P = I.map(parentof);
-      const S = new Set(I).add("");
+      const I2 = nodes.map((d2, i2) => normalize2(path20(d2, i2, data3)));
+      const P = I2.map(parentof);
+      const S = new Set(I2).add("");
       for (const i2 of P) {
         if (!S.has(i2)) {
           S.add(i2);
-          I.push(i2);
+          I2.push(i2);
           P.push(parentof(i2));
           nodes.push(imputed);
         }
       }
-      currentId = (_, i2) => I[i2];
+      currentId = (_, i2) => I2[i2];
       currentParentId = (_, i2) => P[i2];
     }
     for (i = 0, n = nodes.length; i < n; ++i) {
@@ -67560,80 +68050,80 @@ var epsilon$1 = 11102230246251565e-32;
 var splitter = 134217729;
 var resulterrbound = (3 + 8 * epsilon$1) * epsilon$1;
 function sum3(elen, e, flen, f, h2) {
-  let Q, Qnew, hh, bvirt;
+  let Q2, Qnew, hh, bvirt;
   let enow = e[0];
   let fnow = f[0];
   let eindex = 0;
   let findex = 0;
   if (fnow > enow === fnow > -enow) {
-    Q = enow;
+    Q2 = enow;
     enow = e[++eindex];
   } else {
-    Q = fnow;
+    Q2 = fnow;
     fnow = f[++findex];
   }
   let hindex = 0;
   if (eindex < elen && findex < flen) {
     if (fnow > enow === fnow > -enow) {
-      Qnew = enow + Q;
-      hh = Q - (Qnew - enow);
+      Qnew = enow + Q2;
+      hh = Q2 - (Qnew - enow);
       enow = e[++eindex];
     } else {
-      Qnew = fnow + Q;
-      hh = Q - (Qnew - fnow);
+      Qnew = fnow + Q2;
+      hh = Q2 - (Qnew - fnow);
       fnow = f[++findex];
     }
-    Q = Qnew;
+    Q2 = Qnew;
     if (hh !== 0) {
       h2[hindex++] = hh;
     }
     while (eindex < elen && findex < flen) {
       if (fnow > enow === fnow > -enow) {
-        Qnew = Q + enow;
-        bvirt = Qnew - Q;
-        hh = Q - (Qnew - bvirt) + (enow - bvirt);
+        Qnew = Q2 + enow;
+        bvirt = Qnew - Q2;
+        hh = Q2 - (Qnew - bvirt) + (enow - bvirt);
         enow = e[++eindex];
       } else {
-        Qnew = Q + fnow;
-        bvirt = Qnew - Q;
-        hh = Q - (Qnew - bvirt) + (fnow - bvirt);
+        Qnew = Q2 + fnow;
+        bvirt = Qnew - Q2;
+        hh = Q2 - (Qnew - bvirt) + (fnow - bvirt);
         fnow = f[++findex];
       }
-      Q = Qnew;
+      Q2 = Qnew;
       if (hh !== 0) {
         h2[hindex++] = hh;
       }
     }
   }
   while (eindex < elen) {
-    Qnew = Q + enow;
-    bvirt = Qnew - Q;
-    hh = Q - (Qnew - bvirt) + (enow - bvirt);
+    Qnew = Q2 + enow;
+    bvirt = Qnew - Q2;
+    hh = Q2 - (Qnew - bvirt) + (enow - bvirt);
     enow = e[++eindex];
-    Q = Qnew;
+    Q2 = Qnew;
     if (hh !== 0) {
       h2[hindex++] = hh;
     }
   }
   while (findex < flen) {
-    Qnew = Q + fnow;
-    bvirt = Qnew - Q;
-    hh = Q - (Qnew - bvirt) + (fnow - bvirt);
+    Qnew = Q2 + fnow;
+    bvirt = Qnew - Q2;
+    hh = Q2 - (Qnew - bvirt) + (fnow - bvirt);
     fnow = f[++findex];
-    Q = Qnew;
+    Q2 = Qnew;
     if (hh !== 0) {
       h2[hindex++] = hh;
     }
   }
-  if (Q !== 0 || hindex === 0) {
-    h2[hindex++] = Q;
+  if (Q2 !== 0 || hindex === 0) {
+    h2[hindex++] = Q2;
   }
   return hindex;
 }
 function estimate(elen, e) {
-  let Q = e[0];
-  for (let i = 1; i < elen; i++) Q += e[i];
-  return Q;
+  let Q2 = e[0];
+  for (let i = 1; i < elen; i++) Q2 += e[i];
+  return Q2;
 }
 function vec(n) {
   return new Float64Array(n);
@@ -68543,9 +69033,9 @@ var Voronoi = class {
     }
     const points2 = this._cell(i);
     if (points2 === null) return null;
-    const { vectors: V } = this;
+    const { vectors: V2 } = this;
     const v = i * 4;
-    return this._simplify(V[v] || V[v + 1] ? this._clipInfinite(i, points2, V[v], V[v + 1], V[v + 2], V[v + 3]) : this._clipFinite(i, points2));
+    return this._simplify(V2[v] || V2[v + 1] ? this._clipInfinite(i, points2, V2[v], V2[v + 1], V2[v + 2], V2[v + 3]) : this._clipFinite(i, points2));
   }
   _clipFinite(i, points2) {
     const n = points2.length;
@@ -70670,7 +71160,7 @@ function testRegExp(pattern, flags) {
   }
 }
 function scanRegExpBody() {
-  var ch2, str2, classMarker, terminated, body;
+  var ch2, str2, classMarker, terminated, body2;
   ch2 = source2[index4];
   assert(ch2 === "/", "Regular expression literal must start with a slash");
   str2 = source2[index4++];
@@ -70703,9 +71193,9 @@ function scanRegExpBody() {
   if (!terminated) {
     throwError({}, MessageUnterminatedRegExp);
   }
-  body = str2.substr(1, str2.length - 2);
+  body2 = str2.substr(1, str2.length - 2);
   return {
-    value: body,
+    value: body2,
     literal: str2
   };
 }
@@ -70735,18 +71225,18 @@ function scanRegExpFlags() {
   };
 }
 function scanRegExp() {
-  var start, body, flags, value4;
+  var start, body2, flags, value4;
   lookahead = null;
   skipComment();
   start = index4;
-  body = scanRegExpBody();
+  body2 = scanRegExpBody();
   flags = scanRegExpFlags();
-  value4 = testRegExp(body.value, flags.value);
+  value4 = testRegExp(body2.value, flags.value);
   return {
-    literal: body.literal + flags.literal,
+    literal: body2.literal + flags.literal,
     value: value4,
     regex: {
-      pattern: body.value,
+      pattern: body2.value,
       flags: flags.value
     },
     start,
@@ -70823,9 +71313,9 @@ function finishConditionalExpression(test2, consequent, alternate) {
   node.alternate = alternate;
   return node;
 }
-function finishIdentifier(name) {
+function finishIdentifier(name2) {
   const node = new ASTNode(SyntaxIdentifier);
-  node.name = name;
+  node.name = name2;
   return node;
 }
 function finishLiteral(token) {
@@ -70956,17 +71446,17 @@ function parseObjectProperty() {
   }
 }
 function parseObjectInitialiser() {
-  var properties = [], property2, name, key2, map3 = {}, toString2 = String;
+  var properties = [], property2, name2, key2, map3 = {}, toString2 = String;
   index4 = lookahead.start;
   expect("{");
   while (!match("}")) {
     property2 = parseObjectProperty();
     if (property2.key.type === SyntaxIdentifier) {
-      name = property2.key.name;
+      name2 = property2.key.name;
     } else {
-      name = toString2(property2.key.value);
+      name2 = toString2(property2.key.value);
     }
-    key2 = "$" + name;
+    key2 = "$" + name2;
     if (Object.prototype.hasOwnProperty.call(map3, key2)) {
       throwError({}, MessageStrictDuplicateProperty);
     } else {
@@ -71242,16 +71732,16 @@ var Constants = {
   MAX_VALUE: "Number.MAX_VALUE"
 };
 function Functions(codegen2) {
-  function fncall(name, args, cast, type3) {
+  function fncall(name2, args, cast, type3) {
     let obj = codegen2(args[0]);
     if (cast) {
       obj = cast + "(" + obj + ")";
       if (cast.lastIndexOf("new ", 0) === 0) obj = "(" + obj + ")";
     }
-    return obj + "." + name + (type3 < 0 ? "" : type3 === 0 ? "()" : "(" + args.slice(1).map(codegen2).join(",") + ")");
+    return obj + "." + name2 + (type3 < 0 ? "" : type3 === 0 ? "()" : "(" + args.slice(1).map(codegen2).join(",") + ")");
   }
-  function fn(name, cast, type3) {
-    return (args) => fncall(name, args, cast, type3);
+  function fn(name2, cast, type3) {
+    return (args) => fncall(name2, args, cast, type3);
   }
   const DATE3 = "new Date", STRING = "String", REGEXP = "RegExp";
   return {
@@ -71606,8 +72096,8 @@ function testPoint(datum2, entry2) {
   }
   return true;
 }
-function selectionTest(name, datum2, op) {
-  var data3 = this.context.data[name], entries3 = data3 ? data3.values.value : [], unitIdx = data3 ? data3[UNIT_INDEX] && data3[UNIT_INDEX].value : void 0, intersect5 = op === Intersect, n = entries3.length, i = 0, entry2, miss, count2, unit2, b10;
+function selectionTest(name2, datum2, op2) {
+  var data3 = this.context.data[name2], entries3 = data3 ? data3.values.value : [], unitIdx = data3 ? data3[UNIT_INDEX] && data3[UNIT_INDEX].value : void 0, intersect5 = op2 === Intersect, n = entries3.length, i = 0, entry2, miss, count2, unit2, b10;
   for (; i < n; ++i) {
     entry2 = entries3[i];
     if (unitIdx && intersect5) {
@@ -71628,8 +72118,8 @@ function selectionTest(name, datum2, op) {
 var bisect = bisector2($selectionId);
 var bisectLeft2 = bisect.left;
 var bisectRight2 = bisect.right;
-function selectionIdTest(name, datum2, op) {
-  const data3 = this.context.data[name], entries3 = data3 ? data3.values.value : [], unitIdx = data3 ? data3[UNIT_INDEX] && data3[UNIT_INDEX].value : void 0, intersect5 = op === Intersect, value4 = $selectionId(datum2), index6 = bisectLeft2(entries3, value4);
+function selectionIdTest(name2, datum2, op2) {
+  const data3 = this.context.data[name2], entries3 = data3 ? data3.values.value : [], unitIdx = data3 ? data3[UNIT_INDEX] && data3[UNIT_INDEX].value : void 0, intersect5 = op2 === Intersect, value4 = $selectionId(datum2), index6 = bisectLeft2(entries3, value4);
   if (index6 === entries3.length) return false;
   if ($selectionId(entries3[index6]) !== value4) return false;
   if (unitIdx && intersect5) {
@@ -71651,8 +72141,8 @@ function selectionTuples(array7, base) {
     [SelectionId]: $selectionId(x4.datum)
   }, base));
 }
-function selectionResolve(name, op, isMulti, vl5) {
-  var data3 = this.context.data[name], entries3 = data3 ? data3.values.value : [], resolved = {}, multiRes = {}, types = {}, entry2, fields, values3, unit2, field3, value4, res, resUnit, type3, union2, n = entries3.length, i = 0, j, m3;
+function selectionResolve(name2, op2, isMulti, vl5) {
+  var data3 = this.context.data[name2], entries3 = data3 ? data3.values.value : [], resolved = {}, multiRes = {}, types = {}, entry2, fields, values3, unit2, field3, value4, res, resUnit, type3, union2, n = entries3.length, i = 0, j, m3;
   for (; i < n; ++i) {
     entry2 = entries3[i];
     unit2 = entry2.unit;
@@ -71685,18 +72175,18 @@ function selectionResolve(name, op, isMulti, vl5) {
       }
     }
   }
-  op = op || Union;
+  op2 = op2 || Union;
   if (resolved[SelectionId]) {
-    resolved[SelectionId] = ops[`${SelectionId}_${op}`](...Object.values(resolved[SelectionId]));
+    resolved[SelectionId] = ops[`${SelectionId}_${op2}`](...Object.values(resolved[SelectionId]));
   } else {
     Object.keys(resolved).forEach((field4) => {
-      resolved[field4] = Object.keys(resolved[field4]).map((unit3) => resolved[field4][unit3]).reduce((acc, curr) => acc === void 0 ? curr : ops[`${types[field4]}_${op}`](acc, curr));
+      resolved[field4] = Object.keys(resolved[field4]).map((unit3) => resolved[field4][unit3]).reduce((acc, curr) => acc === void 0 ? curr : ops[`${types[field4]}_${op2}`](acc, curr));
     });
   }
   entries3 = Object.keys(multiRes);
   if (isMulti && entries3.length) {
     const key2 = vl5 ? VlPoint : VlMulti;
-    resolved[key2] = op === Union ? {
+    resolved[key2] = op2 === Union ? {
       [Or]: entries3.reduce((acc, k2) => (acc.push(...multiRes[k2]), acc), [])
     } : {
       [And]: entries3.map((k2) => ({
@@ -71747,10 +72237,10 @@ var ops = {
 };
 var DataPrefix = ":";
 var IndexPrefix = "@";
-function selectionVisitor(name, args, scope, params2) {
+function selectionVisitor(name2, args, scope, params2) {
   if (args[0].type !== Literal) error2("First argument to selection functions must be a string literal.");
-  const data3 = args[0].value, op = args.length >= 2 && peek(args).value, field3 = "unit", indexName = IndexPrefix + field3, dataName = DataPrefix + data3;
-  if (op === Intersect && !hasOwnProperty(params2, indexName)) {
+  const data3 = args[0].value, op2 = args.length >= 2 && peek(args).value, field3 = "unit", indexName = IndexPrefix + field3, dataName = DataPrefix + data3;
+  if (op2 === Intersect && !hasOwnProperty(params2, indexName)) {
     params2[indexName] = scope.getData(data3).indataRef(scope, field3);
   }
   if (!hasOwnProperty(params2, dataName)) {
@@ -71759,16 +72249,16 @@ function selectionVisitor(name, args, scope, params2) {
 }
 
 // node_modules/vega-functions/build/vega-functions.js
-function data(name) {
-  const data3 = this.context.data[name];
+function data(name2) {
+  const data3 = this.context.data[name2];
   return data3 ? data3.values.value : [];
 }
-function indata(name, field3, value4) {
-  const index6 = this.context.data[name]["index:" + field3], entry2 = index6 ? index6.value.get(value4) : void 0;
+function indata(name2, field3, value4) {
+  const index6 = this.context.data[name2]["index:" + field3], entry2 = index6 ? index6.value.get(value4) : void 0;
   return entry2 ? entry2.count : entry2;
 }
-function setdata(name, tuples) {
-  const df = this.context.dataflow, data3 = this.context.data[name], input2 = data3.input;
+function setdata(name2, tuples) {
+  const df = this.context.dataflow, data3 = this.context.data[name2], input2 = data3.input;
   df.pulse(input2, df.changeset().remove(truthy).insert(tuples));
   return 1;
 }
@@ -71811,10 +72301,10 @@ var easeFunctions = {
   easeElasticOut: elasticOut,
   easeElasticInOut: elasticInOut
 };
-function encode(item, name, retval) {
+function encode(item, name2, retval) {
   if (item) {
     const df = this.context.dataflow, target2 = item.mark.source;
-    df.pulse(target2, df.changeset().encode(item, name));
+    df.pulse(target2, df.changeset().encode(item, name2));
   }
   return retval !== void 0 ? retval : item;
 }
@@ -71859,7 +72349,7 @@ var DataPrefix2 = ":";
 var IndexPrefix2 = "@";
 var ScalePrefix = "%";
 var SignalPrefix = "$";
-function dataVisitor(name, args, scope, params2) {
+function dataVisitor(name2, args, scope, params2) {
   if (args[0].type !== Literal) {
     error2("First argument to data functions must be a string literal.");
   }
@@ -71871,7 +72361,7 @@ function dataVisitor(name, args, scope, params2) {
     }
   }
 }
-function indataVisitor(name, args, scope, params2) {
+function indataVisitor(name2, args, scope, params2) {
   if (args[0].type !== Literal) error2("First argument to indata must be a string literal.");
   if (args[1].type !== Literal) error2("Second argument to indata must be a string literal.");
   const data3 = args[0].value, field3 = args[1].value, indexName = IndexPrefix2 + field3;
@@ -71879,20 +72369,20 @@ function indataVisitor(name, args, scope, params2) {
     params2[indexName] = scope.getData(data3).indataRef(scope, field3);
   }
 }
-function scaleVisitor(name, args, scope, params2) {
+function scaleVisitor(name2, args, scope, params2) {
   if (args[0].type === Literal) {
     addScaleDependency(scope, params2, args[0].value);
   } else {
-    for (name in scope.scales) {
-      addScaleDependency(scope, params2, name);
+    for (name2 in scope.scales) {
+      addScaleDependency(scope, params2, name2);
     }
   }
 }
-function addScaleDependency(scope, params2, name) {
-  const scaleName = ScalePrefix + name;
+function addScaleDependency(scope, params2, name2) {
+  const scaleName = ScalePrefix + name2;
   if (!hasOwnProperty(params2, scaleName)) {
     try {
-      params2[scaleName] = scope.scaleRef(name);
+      params2[scaleName] = scope.scaleRef(name2);
     } catch (err) {
     }
   }
@@ -72006,8 +72496,8 @@ function equalObject(a4, b10) {
 function removePredicate(props) {
   return (_) => equalObject(props, _);
 }
-function modify(name, insert2, remove2, toggle2, modify2, values3) {
-  const df = this.context.dataflow, data3 = this.context.data[name], input2 = data3.input, stamp = df.stamp();
+function modify(name2, insert2, remove2, toggle2, modify2, values3) {
+  const df = this.context.dataflow, data3 = this.context.data[name2], input2 = data3.input, stamp = df.stamp();
   let changes = data3.changes, predicate, key2;
   if (df._trigger === false || !(input2.value.length || insert2 || toggle2)) {
     return 0;
@@ -72054,8 +72544,8 @@ function pinchAngle(event2) {
   return Math.atan2(t[0].clientY - t[1].clientY, t[0].clientX - t[1].clientX);
 }
 var accessors = {};
-function pluck(data3, name) {
-  const accessor2 = accessors[name] || (accessors[name] = field(name));
+function pluck(data3, name2) {
+  const accessor2 = accessors[name2] || (accessors[name2] = field(name2));
   return isArray(data3) ? data3.map(accessor2) : accessor2(data3);
 }
 function array6(seq) {
@@ -72090,28 +72580,28 @@ function sort2(seq) {
 function bandspace(count2, paddingInner2, paddingOuter2) {
   return bandSpace(count2 || 0, paddingInner2 || 0, paddingOuter2 || 0);
 }
-function bandwidth(name, group3) {
-  const s2 = getScale(name, (group3 || this).context);
+function bandwidth(name2, group3) {
+  const s2 = getScale(name2, (group3 || this).context);
   return s2 && s2.bandwidth ? s2.bandwidth() : 0;
 }
-function copy2(name, group3) {
-  const s2 = getScale(name, (group3 || this).context);
+function copy2(name2, group3) {
+  const s2 = getScale(name2, (group3 || this).context);
   return s2 ? s2.copy() : void 0;
 }
-function domain(name, group3) {
-  const s2 = getScale(name, (group3 || this).context);
+function domain(name2, group3) {
+  const s2 = getScale(name2, (group3 || this).context);
   return s2 ? s2.domain() : [];
 }
-function invert(name, range6, group3) {
-  const s2 = getScale(name, (group3 || this).context);
+function invert(name2, range6, group3) {
+  const s2 = getScale(name2, (group3 || this).context);
   return !s2 ? void 0 : isArray(range6) ? (s2.invertRange || s2.invert)(range6) : (s2.invert || s2.invertExtent)(range6);
 }
-function range3(name, group3) {
-  const s2 = getScale(name, (group3 || this).context);
+function range3(name2, group3) {
+  const s2 = getScale(name2, (group3 || this).context);
   return s2 && s2.range ? s2.range() : [];
 }
-function scale3(name, value4, group3) {
-  const s2 = getScale(name, (group3 || this).context);
+function scale3(name2, value4, group3) {
+  const s2 = getScale(name2, (group3 || this).context);
   return s2 ? s2(value4) : void 0;
 }
 function scaleGradient(scale6, p02, p1, count2, group3) {
@@ -72144,16 +72634,16 @@ function pathShape(path20) {
   };
 }
 var datum = (d) => d.data;
-function treeNodes(name, context3) {
-  const tree2 = data.call(context3, name);
+function treeNodes(name2, context3) {
+  const tree2 = data.call(context3, name2);
   return tree2.root && tree2.root.lookup || {};
 }
-function treePath(name, source4, target2) {
-  const nodes = treeNodes(name, this), s2 = nodes[source4], t = nodes[target2];
+function treePath(name2, source4, target2) {
+  const nodes = treeNodes(name2, this), s2 = nodes[source4], t = nodes[target2];
   return s2 && t ? s2.path(t).map(datum) : void 0;
 }
-function treeAncestors(name, node) {
-  const n = treeNodes(name, this)[node];
+function treeAncestors(name2, node) {
+  const n = treeNodes(name2, this)[node];
   return n ? n.ancestors().map(datum) : void 0;
 }
 var _window = () => typeof window !== "undefined" && window || null;
@@ -72353,20 +72843,20 @@ var codegenParams = {
 var codeGenerator = codegen(codegenParams);
 function buildFunctions(codegen2) {
   const fn = Functions(codegen2);
-  eventFunctions.forEach((name) => fn[name] = eventPrefix + name);
-  for (const name in functionContext) {
-    fn[name] = thisPrefix + name;
+  eventFunctions.forEach((name2) => fn[name2] = eventPrefix + name2);
+  for (const name2 in functionContext) {
+    fn[name2] = thisPrefix + name2;
   }
   extend(fn, internalScaleFunctions(codegen2, functionContext, astVisitors));
   return fn;
 }
-function expressionFunction(name, fn, visitor) {
+function expressionFunction(name2, fn, visitor) {
   if (arguments.length === 1) {
-    return functionContext[name];
+    return functionContext[name2];
   }
-  functionContext[name] = fn;
-  if (visitor) astVisitors[name] = visitor;
-  if (codeGenerator) codeGenerator.functions[name] = thisPrefix + name;
+  functionContext[name2] = fn;
+  if (visitor) astVisitors[name2] = visitor;
+  if (codeGenerator) codeGenerator.functions[name2] = thisPrefix + name2;
   return this;
 }
 expressionFunction("bandwidth", bandwidth, scaleVisitor);
@@ -72401,14 +72891,14 @@ function parser2(expr2, scope) {
   }
   ast.visit((node) => {
     if (node.type !== CallExpression) return;
-    const name = node.callee.name, visit2 = codegenParams.visitors[name];
-    if (visit2) visit2(name, node.arguments, scope, params2);
+    const name2 = node.callee.name, visit2 = codegenParams.visitors[name2];
+    if (visit2) visit2(name2, node.arguments, scope, params2);
   });
   const gen = codeGenerator(ast);
-  gen.globals.forEach((name) => {
-    const signalName = SignalPrefix + name;
-    if (!hasOwnProperty(params2, signalName) && scope.getSignal(name)) {
-      params2[signalName] = scope.signalRef(name);
+  gen.globals.forEach((name2) => {
+    const signalName = SignalPrefix + name2;
+    if (!hasOwnProperty(params2, signalName) && scope.getSignal(name2)) {
+      params2[signalName] = scope.signalRef(name2);
     }
   });
   return {
@@ -72524,9 +73014,9 @@ var expressionCodegen = {
       channels
     } = encode2;
     let code = "var o=item,datum=o.datum,m=0,$;";
-    for (const name in channels) {
-      const o = "o[" + stringValue(name) + "]";
-      code += `$=${channels[name].code};if(${o}!==$)${o}=$,m=1;`;
+    for (const name2 in channels) {
+      const o = "o[" + stringValue(name2) + "]";
+      code += `$=${channels[name2].code};if(${o}!==$)${o}=$,m=1;`;
     }
     code += adjustSpatial(channels, marktype);
     code += "return m;";
@@ -72573,9 +73063,9 @@ function parseOperator(spec) {
 function parseOperatorParameters(spec) {
   const ctx = this;
   if (spec.params) {
-    const op = ctx.get(spec.id);
-    if (!op) error2("Invalid operator id: " + spec.id);
-    ctx.dataflow.connect(op, op.parameters(ctx.parseParameters(spec.params), spec.react, spec.initonly));
+    const op2 = ctx.get(spec.id);
+    if (!op2) error2("Invalid operator id: " + spec.id);
+    ctx.dataflow.connect(op2, op2.parameters(ctx.parseParameters(spec.params), spec.react, spec.initonly));
   }
 }
 function parseParameters(spec, params2) {
@@ -72650,10 +73140,10 @@ function getCompare(_, ctx) {
 }
 function getEncode(_, ctx) {
   const spec = _.$encode, encode2 = {};
-  for (const name in spec) {
-    const enc = spec[name];
-    encode2[name] = accessor(ctx.encodeExpression(enc.$expr), enc.$fields);
-    encode2[name].output = enc.$output;
+  for (const name2 in spec) {
+    const enc = spec[name2];
+    encode2[name2] = accessor(ctx.encodeExpression(enc.$expr), enc.$fields);
+    encode2[name2].output = enc.$output;
   }
   return encode2;
 }
@@ -72663,10 +73153,10 @@ function getContext(_, ctx) {
 function getSubflow(_, ctx) {
   const spec = _.$subflow;
   return function(dataflow, key2, parent) {
-    const subctx = ctx.fork().parse(spec), op = subctx.get(spec.operators[0].id), p = subctx.signals.parent;
+    const subctx = ctx.fork().parse(spec), op2 = subctx.get(spec.operators[0].id), p = subctx.signals.parent;
     if (p) p.set(parent);
-    op.detachSubflow = () => ctx.detach(subctx);
-    return op;
+    op2.detachSubflow = () => ctx.detach(subctx);
+    return op2;
   };
 }
 function getTupleId() {
@@ -72719,9 +73209,9 @@ function getState2(options) {
   if (options.signals) {
     var signals = state.signals = {};
     Object.keys(ctx.signals).forEach((key2) => {
-      const op = ctx.signals[key2];
-      if (options.signals(key2, op)) {
-        signals[key2] = op.value;
+      const op2 = ctx.signals[key2];
+      if (options.signals(key2, op2)) {
+        signals[key2] = op2.value;
       }
     });
   }
@@ -72803,44 +73293,44 @@ Context.prototype = Subcontext.prototype = {
   set(id2, node) {
     return this.nodes[id2] = node;
   },
-  add(spec, op) {
+  add(spec, op2) {
     const ctx = this, df = ctx.dataflow, data3 = spec.value;
-    ctx.set(spec.id, op);
+    ctx.set(spec.id, op2);
     if (isCollect(spec.type) && data3) {
       if (data3.$ingest) {
-        df.ingest(op, data3.$ingest, data3.$format);
+        df.ingest(op2, data3.$ingest, data3.$format);
       } else if (data3.$request) {
-        df.preload(op, data3.$request, data3.$format);
+        df.preload(op2, data3.$request, data3.$format);
       } else {
-        df.pulse(op, df.changeset().insert(data3));
+        df.pulse(op2, df.changeset().insert(data3));
       }
     }
     if (spec.root) {
-      ctx.root = op;
+      ctx.root = op2;
     }
     if (spec.parent) {
       let p = ctx.get(spec.parent.$ref);
       if (p) {
-        df.connect(p, [op]);
-        op.targets().add(p);
+        df.connect(p, [op2]);
+        op2.targets().add(p);
       } else {
         (ctx.unresolved = ctx.unresolved || []).push(() => {
           p = ctx.get(spec.parent.$ref);
-          df.connect(p, [op]);
-          op.targets().add(p);
+          df.connect(p, [op2]);
+          op2.targets().add(p);
         });
       }
     }
     if (spec.signal) {
-      ctx.signals[spec.signal] = op;
+      ctx.signals[spec.signal] = op2;
     }
     if (spec.scale) {
-      ctx.scales[spec.scale] = op;
+      ctx.scales[spec.scale] = op2;
     }
     if (spec.data) {
-      for (const name in spec.data) {
-        const data4 = ctx.data[name] || (ctx.data[name] = {});
-        spec.data[name].forEach((role) => data4[role] = op);
+      for (const name2 in spec.data) {
+        const data4 = ctx.data[name2] || (ctx.data[name2] = {});
+        spec.data[name2].forEach((role) => data4[role] = op2);
       }
     }
   },
@@ -72941,29 +73431,29 @@ function setCursor(view, cursor3) {
     return cursor3 == null ? el.style.removeProperty("cursor") : el.style.cursor = cursor3;
   }
 }
-function dataref(view, name) {
+function dataref(view, name2) {
   var data3 = view._runtime.data;
-  if (!hasOwnProperty(data3, name)) {
-    error2("Unrecognized data set: " + name);
+  if (!hasOwnProperty(data3, name2)) {
+    error2("Unrecognized data set: " + name2);
   }
-  return data3[name];
+  return data3[name2];
 }
-function data2(name, values3) {
-  return arguments.length < 2 ? dataref(this, name).values.value : change.call(this, name, changeset().remove(truthy).insert(values3));
+function data2(name2, values3) {
+  return arguments.length < 2 ? dataref(this, name2).values.value : change.call(this, name2, changeset().remove(truthy).insert(values3));
 }
-function change(name, changes) {
+function change(name2, changes) {
   if (!isChangeSet(changes)) {
     error2("Second argument to changes must be a changeset.");
   }
-  const dataset = dataref(this, name);
+  const dataset = dataref(this, name2);
   dataset.modified = true;
   return this.pulse(dataset.input, changes);
 }
-function insert(name, _) {
-  return change.call(this, name, changeset().insert(_));
+function insert(name2, _) {
+  return change.call(this, name2, changeset().insert(_));
 }
-function remove(name, _) {
-  return change.call(this, name, changeset().remove(_));
+function remove(name2, _) {
+  return change.call(this, name2, changeset().remove(_));
 }
 function width(view) {
   var padding3 = view.padding();
@@ -73006,10 +73496,10 @@ function eventExtend(view, event2, item) {
 }
 function extension(view, item, point5) {
   const itemGroup = item ? item.mark.marktype === "group" ? item : item.mark.group : null;
-  function group3(name) {
+  function group3(name2) {
     var g2 = itemGroup, i;
-    if (name) for (i = item; i; i = i.mark.group) {
-      if (i.mark.name === name) {
+    if (name2) for (i = item; i; i = i.mark.group) {
+      if (i.mark.name === name2) {
         g2 = i;
         break;
       }
@@ -73147,9 +73637,9 @@ function itemFilter(event2) {
 function markTarget(event2) {
   return event2.item.mark.source;
 }
-function invoke(name) {
+function invoke(name2) {
   return function(_, event2) {
-    return event2.vega.view().changeset().encode(event2.item, name);
+    return event2.vega.view().changeset().encode(event2.item, name2);
   };
 }
 function hover(hoverSet, leaveSet) {
@@ -73496,12 +73986,12 @@ async function renderToSVG(scaleFactor) {
 function runtime(view, spec, expr2) {
   return context2(view, transforms, functionContext, expr2).parse(spec);
 }
-function scale4(name) {
+function scale4(name2) {
   var scales2 = this._runtime.scales;
-  if (!hasOwnProperty(scales2, name)) {
-    error2("Unrecognized scale or projection: " + name);
+  if (!hasOwnProperty(scales2, name2)) {
+    error2("Unrecognized scale or projection: " + name2);
   }
-  return scales2[name].value;
+  return scales2[name2].value;
 }
 var Width = "width";
 var Height = "height";
@@ -73580,11 +74070,11 @@ function getState3(options) {
     recurse: true
   });
 }
-function dataTest(name, data3) {
-  return data3.modified && isArray(data3.input.value) && !name.startsWith("_:vega:_");
+function dataTest(name2, data3) {
+  return data3.modified && isArray(data3.input.value) && !name2.startsWith("_:vega:_");
 }
-function signalTest(name, op) {
-  return !(name === "parent" || op instanceof transforms.proxy);
+function signalTest(name2, op2) {
+  return !(name2 === "parent" || op2 instanceof transforms.proxy);
 }
 function setState2(state) {
   this.runAsync(null, (v) => {
@@ -73696,25 +74186,25 @@ function View(spec, options) {
   if (options.container) view.initialize(options.container, options.bind);
   if (options.watchPixelRatio) view._watchPixelRatio();
 }
-function lookupSignal(view, name) {
-  return hasOwnProperty(view._signals, name) ? view._signals[name] : error2("Unrecognized signal name: " + stringValue(name));
+function lookupSignal(view, name2) {
+  return hasOwnProperty(view._signals, name2) ? view._signals[name2] : error2("Unrecognized signal name: " + stringValue(name2));
 }
-function findOperatorHandler(op, handler) {
-  const h2 = (op._targets || []).filter((op2) => op2._update && op2._update.handler === handler);
+function findOperatorHandler(op2, handler) {
+  const h2 = (op2._targets || []).filter((op3) => op3._update && op3._update.handler === handler);
   return h2.length ? h2[0] : null;
 }
-function addOperatorListener(view, name, op, handler) {
-  let h2 = findOperatorHandler(op, handler);
+function addOperatorListener(view, name2, op2, handler) {
+  let h2 = findOperatorHandler(op2, handler);
   if (!h2) {
-    h2 = trap(view, () => handler(name, op.value));
+    h2 = trap(view, () => handler(name2, op2.value));
     h2.handler = handler;
-    view.on(op, null, h2);
+    view.on(op2, null, h2);
   }
   return view;
 }
-function removeOperatorListener(view, op, handler) {
-  const h2 = findOperatorHandler(op, handler);
-  if (h2) op._targets.remove(h2);
+function removeOperatorListener(view, op2, handler) {
+  const h2 = findOperatorHandler(op2, handler);
+  if (h2) op2._targets.remove(h2);
   return view;
 }
 inherits_default(View, Dataflow, {
@@ -73760,9 +74250,9 @@ inherits_default(View, Dataflow, {
   origin() {
     return this._origin.slice();
   },
-  signal(name, value4, options) {
-    const op = lookupSignal(this, name);
-    return arguments.length === 1 ? op.value : this.update(op, value4, options);
+  signal(name2, value4, options) {
+    const op2 = lookupSignal(this, name2);
+    return arguments.length === 1 ? op2.value : this.update(op2, value4, options);
   },
   width(_) {
     return arguments.length ? this.signal("width", _) : this.signal("width");
@@ -73852,17 +74342,17 @@ inherits_default(View, Dataflow, {
     }
     return this;
   },
-  addSignalListener(name, handler) {
-    return addOperatorListener(this, name, lookupSignal(this, name), handler);
+  addSignalListener(name2, handler) {
+    return addOperatorListener(this, name2, lookupSignal(this, name2), handler);
   },
-  removeSignalListener(name, handler) {
-    return removeOperatorListener(this, lookupSignal(this, name), handler);
+  removeSignalListener(name2, handler) {
+    return removeOperatorListener(this, lookupSignal(this, name2), handler);
   },
-  addDataListener(name, handler) {
-    return addOperatorListener(this, name, dataref(this, name).values, handler);
+  addDataListener(name2, handler) {
+    return addOperatorListener(this, name2, dataref(this, name2).values, handler);
   },
-  removeDataListener(name, handler) {
-    return removeOperatorListener(this, dataref(this, name).values, handler);
+  removeDataListener(name2, handler) {
+    return removeOperatorListener(this, dataref(this, name2).values, handler);
   },
   globalCursor(_) {
     if (arguments.length) {
@@ -74097,13 +74587,13 @@ function parsePadding(spec) {
 var encoder = (_) => isObject(_) && !isArray(_) ? extend({}, _) : {
   value: _
 };
-function addEncode(object2, name, value4, set7) {
+function addEncode(object2, name2, value4, set7) {
   if (value4 != null) {
     const isEncoder = isObject(value4) && !isArray(value4) || isArray(value4) && value4.length && isObject(value4[0]);
     if (isEncoder) {
-      object2.update[name] = value4;
+      object2.update[name2] = value4;
     } else {
-      object2[set7 || "enter"][name] = {
+      object2[set7 || "enter"][name2] = {
         value: value4
       };
     }
@@ -74113,17 +74603,17 @@ function addEncode(object2, name, value4, set7) {
   }
 }
 function addEncoders(object2, enter, update3) {
-  for (const name in enter) {
-    addEncode(object2, name, enter[name]);
+  for (const name2 in enter) {
+    addEncode(object2, name2, enter[name2]);
   }
-  for (const name in update3) {
-    addEncode(object2, name, update3[name], "update");
+  for (const name2 in update3) {
+    addEncode(object2, name2, update3[name2], "update");
   }
 }
 function extendEncode(encode2, extra, skip) {
-  for (const name in extra) {
-    if (skip && hasOwnProperty(skip, name)) continue;
-    encode2[name] = extend(encode2[name] || {}, extra[name]);
+  for (const name2 in extra) {
+    if (skip && hasOwnProperty(skip, name2)) continue;
+    encode2[name2] = extend(encode2[name2] || {}, extra[name2]);
   }
   return encode2;
 }
@@ -74164,8 +74654,8 @@ function applyDefaults(encode2, type3, role, style2, config) {
     skip = has(key2, encode2) || (key2 === "fill" || key2 === "stroke") && (has("fill", encode2) || has("stroke", encode2));
     if (!skip) applyDefault(defaults2, key2, props[key2]);
   }
-  array_default(style2).forEach((name) => {
-    const props2 = config.style && config.style[name];
+  array_default(style2).forEach((name2) => {
+    const props2 = config.style && config.style[name2];
     for (const key3 in props2) {
       if (!has(key3, encode2)) {
         applyDefault(defaults2, key3, props2[key3]);
@@ -74305,9 +74795,9 @@ function parseEncode(encode2, type3, role, style2, scope, params2) {
 }
 function parseBlock(block, marktype, params2, scope) {
   const channels = {}, fields = {};
-  for (const name in block) {
-    if (block[name] != null) {
-      channels[name] = parse$1(expr(block[name]), scope, params2, fields);
+  for (const name2 in block) {
+    if (block[name2] != null) {
+      channels[name2] = parse$1(expr(block[name2]), scope, params2, fields);
     }
   }
   return {
@@ -74324,26 +74814,26 @@ function expr(enc) {
 }
 function parse$1(code, scope, params2, fields) {
   const expr2 = parser2(code, scope);
-  expr2.$fields.forEach((name) => fields[name] = 1);
+  expr2.$fields.forEach((name2) => fields[name2] = 1);
   extend(params2, expr2.$params);
   return expr2.$expr;
 }
 var OUTER = "outer";
 var OUTER_INVALID = ["value", "update", "init", "react", "bind"];
-function outerError(prefix, name) {
-  error2(prefix + ' for "outer" push: ' + stringValue(name));
+function outerError(prefix, name2) {
+  error2(prefix + ' for "outer" push: ' + stringValue(name2));
 }
 function parseSignal(signal, scope) {
-  const name = signal.name;
+  const name2 = signal.name;
   if (signal.push === OUTER) {
-    if (!scope.signals[name]) outerError("No prior signal definition", name);
+    if (!scope.signals[name2]) outerError("No prior signal definition", name2);
     OUTER_INVALID.forEach((prop) => {
       if (signal[prop] !== void 0) outerError("Invalid property ", prop);
     });
   } else {
-    const op = scope.addSignal(name, signal.value);
-    if (signal.react === false) op.react = false;
-    if (signal.bind) scope.addBinding(name, signal.bind);
+    const op2 = scope.addSignal(name2, signal.value);
+    if (signal.react === false) op2.react = false;
+    if (signal.bind) scope.addBinding(name2, signal.bind);
   }
 }
 function Entry(type3, value4, params2, parent) {
@@ -74359,17 +74849,17 @@ function entry(type3, value4, params2, parent) {
 function operator(value4, params2) {
   return entry("operator", value4, params2);
 }
-function ref(op) {
+function ref(op2) {
   const ref2 = {
-    $ref: op.id
+    $ref: op2.id
   };
-  if (op.id < 0) (op.refs = op.refs || []).push(ref2);
+  if (op2.id < 0) (op2.refs = op2.refs || []).push(ref2);
   return ref2;
 }
-function fieldRef$1(field3, name) {
-  return name ? {
+function fieldRef$1(field3, name2) {
+  return name2 ? {
     $field: field3,
-    $name: name
+    $name: name2
   } : {
     $field: field3
   };
@@ -74393,8 +74883,8 @@ var Descending = "descending";
 function sortKey(sort3) {
   return !isObject(sort3) ? "" : (sort3.order === Descending ? "-" : "+") + aggrField(sort3.op, sort3.field);
 }
-function aggrField(op, field3) {
-  return (op && op.signal ? "$" + op.signal : op || "") + (op && field3 ? "_" : "") + (field3 && field3.signal ? "$" + field3.signal : field3?.replace(/\W+/g, "_").replace(/^_+|_+$/g, "") || "");
+function aggrField(op2, field3) {
+  return (op2 && op2.signal ? "$" + op2.signal : op2 || "") + (op2 && field3 ? "_" : "") + (field3 && field3.signal ? "$" + field3.signal : field3?.replace(/\W+/g, "_").replace(/^_+|_+$/g, "") || "");
 }
 var Scope$1 = "scope";
 var View2 = "view";
@@ -74482,9 +74972,9 @@ function streamParameters(entry2, stream2, scope) {
   }
   return entry2;
 }
-function filterMark(type3, name, role) {
+function filterMark(type3, name2, role) {
   const item = "event.item";
-  return item + (type3 && type3 !== "*" ? "&&" + item + ".mark.marktype==='" + type3 + "'" : "") + (role ? "&&" + item + ".mark.role==='" + role + "'" : "") + (name ? "&&" + item + ".mark.name==='" + name + "'" : "");
+  return item + (type3 && type3 !== "*" ? "&&" + item + ".mark.marktype==='" + type3 + "'" : "") + (role ? "&&" + item + ".mark.role==='" + role + "'" : "") + (name2 ? "&&" + item + ".mark.name==='" + name2 + "'" : "");
 }
 var OP_VALUE_EXPR = {
   code: "_.$value",
@@ -74541,26 +75031,26 @@ function mergeSources(sources) {
   };
 }
 function parseSignalUpdates(signal, scope) {
-  const op = scope.getSignal(signal.name);
+  const op2 = scope.getSignal(signal.name);
   let expr2 = signal.update;
   if (signal.init) {
     if (expr2) {
       error2("Signals can not include both init and update expressions.");
     } else {
       expr2 = signal.init;
-      op.initonly = true;
+      op2.initonly = true;
     }
   }
   if (expr2) {
     expr2 = parser2(expr2, scope);
-    op.update = expr2.$expr;
-    op.params = expr2.$params;
+    op2.update = expr2.$expr;
+    op2.params = expr2.$params;
   }
   if (signal.on) {
-    signal.on.forEach((_) => parseUpdate2(_, scope, op.id));
+    signal.on.forEach((_) => parseUpdate2(_, scope, op2.id));
   }
 }
-var transform4 = (name) => (params2, value4, parent) => entry(name, value4, params2 || void 0, parent);
+var transform4 = (name2) => (params2, value4, parent) => entry(name2, value4, params2 || void 0, parent);
 var Aggregate2 = transform4("aggregate");
 var AxisTicks2 = transform4("axisticks");
 var Bound2 = transform4("bound");
@@ -74632,8 +75122,8 @@ function parseLiteral(v, scope) {
 function parseArray(v, scope) {
   return v.signal ? scope.signalRef(v.signal) : v.map((v2) => parseLiteral(v2, scope));
 }
-function dataLookupError(name) {
-  error2("Can not find data set: " + stringValue(name));
+function dataLookupError(name2) {
+  error2("Can not find data set: " + stringValue(name2));
 }
 function parseScaleDomain(domain3, spec, scope) {
   if (!domain3) {
@@ -74664,19 +75154,19 @@ function multipleDomain(domain3, spec, scope) {
   return (isDiscrete(spec.type) ? ordinalMultipleDomain : isQuantile(spec.type) ? quantileMultipleDomain : numericMultipleDomain)(domain3, scope, fields);
 }
 function fieldRef(data3, scope) {
-  const name = "_:vega:_" + FIELD_REF_ID++, coll = Collect2({});
+  const name2 = "_:vega:_" + FIELD_REF_ID++, coll = Collect2({});
   if (isArray(data3) && !data3.some(isSignal)) {
     coll.value = {
       $ingest: data3
     };
   } else {
     const values3 = isArray(data3) ? "[" + data3.map((v) => isSignal(v) ? v.signal : stringValue(v)).join(",") + "]" : data3.signal;
-    const code = "setdata(" + stringValue(name) + "," + values3 + ")";
+    const code = "setdata(" + stringValue(name2) + "," + values3 + ")";
     coll.params.input = scope.signalRef(code);
   }
-  scope.addDataPipeline(name, [coll, Sieve2({})]);
+  scope.addDataPipeline(name2, [coll, Sieve2({})]);
   return {
-    data: name,
+    data: name2,
     field: "data"
   };
 }
@@ -74803,19 +75293,19 @@ function parseScaleRange(spec, scope, params2) {
 }
 function parseProjection(proj, scope) {
   const config = scope.config.projection || {}, params2 = {};
-  for (const name in proj) {
-    if (name === "name") continue;
-    params2[name] = parseParameter$1(proj[name], name, scope);
+  for (const name2 in proj) {
+    if (name2 === "name") continue;
+    params2[name2] = parseParameter$1(proj[name2], name2, scope);
   }
-  for (const name in config) {
-    if (params2[name] == null) {
-      params2[name] = parseParameter$1(config[name], name, scope);
+  for (const name2 in config) {
+    if (params2[name2] == null) {
+      params2[name2] = parseParameter$1(config[name2], name2, scope);
     }
   }
   scope.addProjection(proj.name, params2);
 }
-function parseParameter$1(_, name, scope) {
-  return isArray(_) ? _.map((_2) => parseParameter$1(_2, name, scope)) : !isObject(_) ? _ : _.signal ? scope.signalRef(_.signal) : name === "fit" ? _ : error2("Unsupported parameter object: " + stringValue(_));
+function parseParameter$1(_, name2, scope) {
+  return isArray(_) ? _.map((_2) => parseParameter$1(_2, name2, scope)) : !isObject(_) ? _ : _.signal ? scope.signalRef(_.signal) : name2 === "fit" ? _ : error2("Unsupported parameter object: " + stringValue(_));
 }
 var Top2 = "top";
 var Left2 = "left";
@@ -74869,20 +75359,20 @@ function guideGroup(mark) {
   return mark;
 }
 function lookup5(spec, config) {
-  const _ = (name, dflt) => value3(spec[name], value3(config[name], dflt));
+  const _ = (name2, dflt) => value3(spec[name2], value3(config[name2], dflt));
   _.isVertical = (s2) => Vertical === value3(spec.direction, config.direction || (s2 ? config.symbolDirection : config.gradientDirection));
   _.gradientLength = () => value3(spec.gradientLength, config.gradientLength || config.gradientWidth);
   _.gradientThickness = () => value3(spec.gradientThickness, config.gradientThickness || config.gradientHeight);
   _.entryColumns = () => value3(spec.columns, value3(config.columns, +_.isVertical(true)));
   return _;
 }
-function getEncoding(name, encode2) {
-  const v = encode2 && (encode2.update && encode2.update[name] || encode2.enter && encode2.enter[name]);
+function getEncoding(name2, encode2) {
+  const v = encode2 && (encode2.update && encode2.update[name2] || encode2.enter && encode2.enter[name2]);
   return v && v.signal ? v : v ? v.value : null;
 }
-function getStyle(name, scope, style2) {
+function getStyle(name2, scope, style2) {
   const s2 = scope.config.style[style2];
-  return s2 && s2[name];
+  return s2 && s2[name2];
 }
 function anchorExpr(s2, e, m3) {
   return `item.anchor === '${Start2}' ? ${s2} : item.anchor === '${End2}' ? ${e} : ${m3}`;
@@ -75101,7 +75591,7 @@ function legendGradientLabels(spec, config, userEncode, dataRef) {
   }, userEncode);
 }
 function legendSymbolGroups(spec, config, userEncode, dataRef, columns) {
-  const _ = lookup5(spec, config), entries3 = userEncode.entries, interactive2 = !!(entries3 && entries3.interactive), name = entries3 ? entries3.name : void 0, height2 = _("clipHeight"), symbolOffset = _("symbolOffset"), valueRef = {
+  const _ = lookup5(spec, config), entries3 = userEncode.entries, interactive2 = !!(entries3 && entries3.interactive), name2 = entries3 ? entries3.name : void 0, height2 = _("clipHeight"), symbolOffset = _("symbolOffset"), valueRef = {
     data: "value"
   }, xSignal = `(${columns}) ? datum.${Offset} : datum.${Size}`, yEncode = height2 ? encoder(height2) : {
     field: Size
@@ -75252,7 +75742,7 @@ function legendSymbolGroups(spec, config, userEncode, dataRef, columns) {
     from: dataRef,
     encode: extendEncode(encode2, entries3, Skip3),
     marks: [symbols4, labels2],
-    name,
+    name: name2,
     interactive: interactive2,
     sort: sort3
   });
@@ -75457,7 +75947,7 @@ var isExpr = (_) => _ === "expr";
 var isField = (_) => _ === "field";
 var isCompare = (_) => _ === "compare";
 function parseData$1(from, group3, scope) {
-  let facet, key2, op, dataRef, parent;
+  let facet, key2, op2, dataRef, parent;
   if (!from) {
     dataRef = ref(scope.add(Collect2(null, [{}])));
   } else if (facet = from.facet) {
@@ -75466,13 +75956,13 @@ function parseData$1(from, group3, scope) {
       dataRef = parent = getDataRef(facet, scope);
     } else {
       if (!from.data) {
-        op = parseTransform(extend({
+        op2 = parseTransform(extend({
           type: "aggregate",
           groupby: array_default(facet.groupby)
         }, facet.aggregate), scope);
-        op.params.key = scope.keyRef(facet.groupby);
-        op.params.pulse = getDataRef(facet, scope);
-        dataRef = parent = ref(scope.add(op));
+        op2.params.key = scope.keyRef(facet.groupby);
+        op2.params.pulse = getDataRef(facet, scope);
+        dataRef = parent = ref(scope.add(op2));
       } else {
         parent = ref(scope.getData(from.data).aggregate);
       }
@@ -75534,9 +76024,9 @@ function addSortField(scope, p, sort3) {
     p.as.push(as);
   }
 }
-function cache(scope, ds, name, optype, field3, counts, index6) {
-  const cache2 = ds[name] || (ds[name] = {}), sort3 = sortKey(counts);
-  let k2 = fieldKey(field3), v, op;
+function cache(scope, ds, name2, optype, field3, counts, index6) {
+  const cache2 = ds[name2] || (ds[name2] = {}), sort3 = sortKey(counts);
+  let k2 = fieldKey(field3), v, op2;
   if (k2 != null) {
     scope = ds.scope;
     k2 = k2 + (sort3 ? "|" + sort3 : "");
@@ -75551,9 +76041,9 @@ function cache(scope, ds, name, optype, field3, counts, index6) {
       pulse: ref(ds.output)
     };
     if (sort3) params2.sort = scope.sortRef(counts);
-    op = scope.add(entry(optype, void 0, params2));
-    if (index6) ds.index[field3] = op;
-    v = ref(op);
+    op2 = scope.add(entry(optype, void 0, params2));
+    if (index6) ds.index[field3] = op2;
+    v = ref(op2);
     if (k2 != null) cache2[k2] = v;
   }
   return v;
@@ -75606,8 +76096,8 @@ DataScope.prototype = {
   }
 };
 function parseFacet(spec, scope, group3) {
-  const facet = spec.from.facet, name = facet.name, data3 = getDataRef(facet, scope);
-  let op;
+  const facet = spec.from.facet, name2 = facet.name, data3 = getDataRef(facet, scope);
+  let op2;
   if (!facet.name) {
     error2("Facet must have a name: " + stringValue(facet));
   }
@@ -75615,12 +76105,12 @@ function parseFacet(spec, scope, group3) {
     error2("Facet must reference a data set: " + stringValue(facet));
   }
   if (facet.field) {
-    op = scope.add(PreFacet2({
+    op2 = scope.add(PreFacet2({
       field: scope.fieldRef(facet.field),
       pulse: data3
     }));
   } else if (facet.groupby) {
-    op = scope.add(Facet2({
+    op2 = scope.add(Facet2({
       key: scope.keyRef(facet.groupby),
       group: ref(scope.proxy(group3.parent)),
       pulse: data3
@@ -75631,44 +76121,44 @@ function parseFacet(spec, scope, group3) {
   const subscope = scope.fork(), source4 = subscope.add(Collect2()), values3 = subscope.add(Sieve2({
     pulse: ref(source4)
   }));
-  subscope.addData(name, new DataScope(subscope, source4, source4, values3));
+  subscope.addData(name2, new DataScope(subscope, source4, source4, values3));
   subscope.addSignal("parent", null);
-  op.params.subflow = {
+  op2.params.subflow = {
     $subflow: subscope.parse(spec).toRuntime()
   };
 }
 function parseSubflow(spec, scope, input2) {
-  const op = scope.add(PreFacet2({
+  const op2 = scope.add(PreFacet2({
     pulse: input2.pulse
   })), subscope = scope.fork();
   subscope.add(Sieve2());
   subscope.addSignal("parent", null);
-  op.params.subflow = {
+  op2.params.subflow = {
     $subflow: subscope.parse(spec).toRuntime()
   };
 }
-function parseTrigger(spec, scope, name) {
-  const remove2 = spec.remove, insert2 = spec.insert, toggle2 = spec.toggle, modify2 = spec.modify, values3 = spec.values, op = scope.add(operator());
-  const update3 = "if(" + spec.trigger + ',modify("' + name + '",' + [insert2, remove2, toggle2, modify2, values3].map((_) => _ == null ? "null" : _).join(",") + "),0)";
+function parseTrigger(spec, scope, name2) {
+  const remove2 = spec.remove, insert2 = spec.insert, toggle2 = spec.toggle, modify2 = spec.modify, values3 = spec.values, op2 = scope.add(operator());
+  const update3 = "if(" + spec.trigger + ',modify("' + name2 + '",' + [insert2, remove2, toggle2, modify2, values3].map((_) => _ == null ? "null" : _).join(",") + "),0)";
   const expr2 = parser2(update3, scope);
-  op.update = expr2.$expr;
-  op.params = expr2.$params;
+  op2.update = expr2.$expr;
+  op2.params = expr2.$params;
 }
 function parseMark(spec, scope) {
   const role = getRole(spec), group3 = spec.type === GroupMark, facet = spec.from && spec.from.facet, overlap = spec.overlap;
-  let layout2 = spec.layout || role === ScopeRole2 || role === FrameRole2, ops2, op, store, enc, name, layoutRef, boundRef;
+  let layout2 = spec.layout || role === ScopeRole2 || role === FrameRole2, ops2, op2, store, enc, name2, layoutRef, boundRef;
   const nested = role === MarkRole || layout2 || facet;
   const input2 = parseData$1(spec.from, group3, scope);
-  op = scope.add(DataJoin2({
+  op2 = scope.add(DataJoin2({
     key: input2.key || (spec.key ? fieldRef$1(spec.key) : void 0),
     pulse: input2.pulse,
     clean: !group3
   }));
-  const joinRef = ref(op);
-  op = store = scope.add(Collect2({
+  const joinRef = ref(op2);
+  op2 = store = scope.add(Collect2({
     pulse: joinRef
   }));
-  op = scope.add(Mark2({
+  op2 = scope.add(Mark2({
     markdef: definition2(spec),
     interactive: interactive(spec.interactive, scope),
     clip: clip3(spec.clip, scope),
@@ -75678,14 +76168,14 @@ function parseMark(spec, scope) {
     groups: scope.lookup(),
     parent: scope.signals.parent ? scope.signalRef("parent") : null,
     index: scope.markpath(),
-    pulse: ref(op)
+    pulse: ref(op2)
   }));
-  const markRef = ref(op);
-  op = enc = scope.add(Encode2(parseEncode(spec.encode, spec.type, role, spec.style, scope, {
+  const markRef = ref(op2);
+  op2 = enc = scope.add(Encode2(parseEncode(spec.encode, spec.type, role, spec.style, scope, {
     mod: false,
     pulse: markRef
   })));
-  op.params.parent = scope.encode();
+  op2.params.parent = scope.encode();
   if (spec.transform) {
     spec.transform.forEach((_) => {
       const tx = parseTransform(_, scope), md2 = tx.metadata;
@@ -75693,17 +76183,17 @@ function parseMark(spec, scope) {
         error2("Mark transforms should not generate new data.");
       }
       if (!md2.nomod) enc.params.mod = true;
-      tx.params.pulse = ref(op);
-      scope.add(op = tx);
+      tx.params.pulse = ref(op2);
+      scope.add(op2 = tx);
     });
   }
   if (spec.sort) {
-    op = scope.add(SortItems2({
+    op2 = scope.add(SortItems2({
       sort: scope.compareRef(spec.sort),
-      pulse: ref(op)
+      pulse: ref(op2)
     }));
   }
-  const encodeRef = ref(op);
+  const encodeRef = ref(op2);
   if (facet || layout2) {
     layout2 = scope.add(ViewLayout2({
       layout: scope.objectProperty(spec.layout),
@@ -75741,13 +76231,13 @@ function parseMark(spec, scope) {
     pulse: ref(render)
   }, void 0, scope.parent()));
   if (spec.name != null) {
-    name = spec.name;
-    scope.addData(name, new DataScope(scope, store, render, sieve));
+    name2 = spec.name;
+    scope.addData(name2, new DataScope(scope, store, render, sieve));
     if (spec.on) spec.on.forEach((on2) => {
       if (on2.insert || on2.remove || on2.toggle) {
         error2("Marks only support modify triggers.");
       }
-      parseTrigger(on2, scope, name);
+      parseTrigger(on2, scope, name2);
     });
   }
 }
@@ -75772,7 +76262,7 @@ function parseOverlap(overlap, source4, scope) {
   return ref(scope.add(Overlap2(params2)));
 }
 function parseLegend(spec, scope) {
-  const config = scope.config.legend, encode2 = spec.encode || {}, _ = lookup5(spec, config), legendEncode = encode2.legend || {}, name = legendEncode.name || void 0, interactive2 = legendEncode.interactive, style2 = legendEncode.style, scales2 = {};
+  const config = scope.config.legend, encode2 = spec.encode || {}, _ = lookup5(spec, config), legendEncode = encode2.legend || {}, name2 = legendEncode.name || void 0, interactive2 = legendEncode.interactive, style2 = legendEncode.style, scales2 = {};
   let scale6 = 0, entryLayout, params2, children4;
   LegendScales.forEach((s2) => spec[s2] ? (scales2[s2] = spec[s2], scale6 = scale6 || spec[s2]) : 0);
   if (!scale6) error2("Missing valid scale for legend.");
@@ -75833,7 +76323,7 @@ function parseLegend(spec, scope) {
     aria: _("aria"),
     description: _("description"),
     zindex: _("zindex"),
-    name,
+    name: name2,
     interactive: interactive2,
     style: style2
   }), scope);
@@ -75875,8 +76365,8 @@ function sizeExpression(spec, scope, marks) {
   const size = deref(getChannel("size", spec, marks)), strokeWidth = deref(getChannel("strokeWidth", spec, marks)), fontSize2 = deref(getFontSize(marks[1].encode, scope, GuideLabelStyle));
   return parser2(`max(ceil(sqrt(${size})+${strokeWidth}),${fontSize2})`, scope);
 }
-function getChannel(name, spec, marks) {
-  return spec[name] ? `scale("${spec[name]}",datum)` : getEncoding(name, marks[0].encode);
+function getChannel(name2, spec, marks) {
+  return spec[name2] ? `scale("${spec[name2]}",datum)` : getEncoding(name2, marks[0].encode);
 }
 function getFontSize(encode2, scope, style2) {
   return getEncoding("fontSize", encode2) || getStyle("fontSize", scope, style2);
@@ -75886,7 +76376,7 @@ function parseTitle(spec, scope) {
   spec = isString(spec) ? {
     text: spec
   } : spec;
-  const _ = lookup5(spec, scope.config.title), encode2 = spec.encode || {}, userEncode = encode2.group || {}, name = userEncode.name || void 0, interactive2 = userEncode.interactive, style2 = userEncode.style, children4 = [];
+  const _ = lookup5(spec, scope.config.title), encode2 = spec.encode || {}, userEncode = encode2.group || {}, name2 = userEncode.name || void 0, interactive2 = userEncode.interactive, style2 = userEncode.style, children4 = [];
   const datum2 = {}, dataRef = ref(scope.add(Collect2(null, [datum2])));
   children4.push(buildTitle(spec, _, titleEncode(spec), dataRef));
   if (spec.subtitle) {
@@ -75900,7 +76390,7 @@ function parseTitle(spec, scope) {
     aria: _("aria"),
     description: _("description"),
     zindex: _("zindex"),
-    name,
+    name: name2,
     interactive: interactive2,
     style: style2
   }), scope);
@@ -76560,7 +77050,7 @@ function autoLayout(_, orient2, encode2, userEncode) {
   encode2.enter.auto = autoX === autoY ? encoder(autoX) : ifX(orient2, encoder(autoX), encoder(autoY));
 }
 function parseAxis(spec, scope) {
-  const config = axisConfig(spec, scope), encode2 = spec.encode || {}, axisEncode = encode2.axis || {}, name = axisEncode.name || void 0, interactive2 = axisEncode.interactive, style2 = axisEncode.style, _ = lookup5(spec, config), band2 = tickBand(_);
+  const config = axisConfig(spec, scope), encode2 = spec.encode || {}, axisEncode = encode2.axis || {}, name2 = axisEncode.name || void 0, interactive2 = axisEncode.interactive, style2 = axisEncode.style, _ = lookup5(spec, config), band2 = tickBand(_);
   const datum2 = {
     scale: spec.scale,
     ticks: !!_("ticks"),
@@ -76606,7 +77096,7 @@ function parseAxis(spec, scope) {
     aria: _("aria"),
     description: _("description"),
     zindex: _("zindex"),
-    name,
+    name: name2,
     interactive: interactive2,
     style: style2
   }), scope);
@@ -76690,30 +77180,30 @@ function parseView(spec, scope) {
   scope.pushState(ref(encode2), ref(parent), null);
   parseScope(spec, scope, signals);
   scope.operators.push(parent);
-  let op = scope.add(Bound2({
+  let op2 = scope.add(Bound2({
     mark: root,
     pulse: ref(parent)
   }));
-  op = scope.add(Render2({
-    pulse: ref(op)
+  op2 = scope.add(Render2({
+    pulse: ref(op2)
   }));
-  op = scope.add(Sieve2({
-    pulse: ref(op)
+  op2 = scope.add(Sieve2({
+    pulse: ref(op2)
   }));
-  scope.addData("root", new DataScope(scope, input2, input2, op));
+  scope.addData("root", new DataScope(scope, input2, input2, op2));
   return scope;
 }
-function signalObject(name, value4) {
+function signalObject(name2, value4) {
   return value4 && value4.signal ? {
-    name,
+    name: name2,
     update: value4.signal
   } : {
-    name,
+    name: name2,
     value: value4
   };
 }
 function collectSignals(spec, config) {
-  const _ = (name) => value3(spec[name], config[name]), signals = [signalObject("background", _("background")), signalObject("autosize", parseAutosize(_("autosize"))), signalObject("padding", parsePadding(_("padding"))), signalObject("width", _("width") || 0), signalObject("height", _("height") || 0)], pre = signals.reduce((p, s2) => (p[s2.name] = s2, p), {}), map3 = {};
+  const _ = (name2) => value3(spec[name2], config[name2]), signals = [signalObject("background", _("background")), signalObject("autosize", parseAutosize(_("autosize"))), signalObject("padding", parsePadding(_("padding"))), signalObject("width", _("width") || 0), signalObject("height", _("height") || 0)], pre = signals.reduce((p, s2) => (p[s2.name] = s2, p), {}), map3 = {};
   array_default(spec.signals).forEach((s2) => {
     if (hasOwnProperty(pre, s2.name)) {
       s2 = extend(pre[s2.name], s2);
@@ -76798,19 +77288,19 @@ Scope.prototype = Subscope.prototype = {
   id() {
     return (this._subid ? this._subid + ":" : 0) + this._id++;
   },
-  add(op) {
-    this.operators.push(op);
-    op.id = this.id();
-    if (op.refs) {
-      op.refs.forEach((ref2) => {
-        ref2.$ref = op.id;
+  add(op2) {
+    this.operators.push(op2);
+    op2.id = this.id();
+    if (op2.refs) {
+      op2.refs.forEach((ref2) => {
+        ref2.$ref = op2.id;
       });
-      op.refs = null;
+      op2.refs = null;
     }
-    return op;
+    return op2;
   },
-  proxy(op) {
-    const vref = op instanceof Entry ? ref(op) : op;
+  proxy(op2) {
+    const vref = op2 instanceof Entry ? ref(op2) : op2;
     return this.add(Proxy3({
       value: vref
     }));
@@ -76826,29 +77316,29 @@ Scope.prototype = Subscope.prototype = {
   },
   // Apply metadata
   finish() {
-    let name, ds;
+    let name2, ds;
     if (this.root) this.root.root = true;
-    for (name in this.signals) {
-      this.signals[name].signal = name;
+    for (name2 in this.signals) {
+      this.signals[name2].signal = name2;
     }
-    for (name in this.scales) {
-      this.scales[name].scale = name;
+    for (name2 in this.scales) {
+      this.scales[name2].scale = name2;
     }
-    function annotate(op, name2, type3) {
+    function annotate(op2, name3, type3) {
       let data3, list;
-      if (op) {
-        data3 = op.data || (op.data = {});
-        list = data3[name2] || (data3[name2] = []);
+      if (op2) {
+        data3 = op2.data || (op2.data = {});
+        list = data3[name3] || (data3[name3] = []);
         list.push(type3);
       }
     }
-    for (name in this.data) {
-      ds = this.data[name];
-      annotate(ds.input, name, "input");
-      annotate(ds.output, name, "output");
-      annotate(ds.values, name, "values");
+    for (name2 in this.data) {
+      ds = this.data[name2];
+      annotate(ds.input, name2, "input");
+      annotate(ds.output, name2, "output");
+      annotate(ds.values, name2, "values");
       for (const field3 in ds.index) {
-        annotate(ds.index[field3], name, "index:" + field3);
+        annotate(ds.index[field3], name2, "index:" + field3);
       }
     }
     return this;
@@ -76882,8 +77372,8 @@ Scope.prototype = Subscope.prototype = {
     return ++p[p.length - 1];
   },
   // ----
-  fieldRef(field3, name) {
-    if (isString(field3)) return fieldRef$1(field3, name);
+  fieldRef(field3, name2) {
+    if (isString(field3)) return fieldRef$1(field3, name2);
     if (!field3.signal) {
       error2("Unsupported field reference: " + stringValue(field3));
     }
@@ -76893,7 +77383,7 @@ Scope.prototype = Subscope.prototype = {
       const params2 = {
         name: this.signalRef(s2)
       };
-      if (name) params2.as = name;
+      if (name2) params2.as = name2;
       this.field[s2] = f = ref(this.add(Field2(params2)));
     }
     return f;
@@ -76940,21 +77430,21 @@ Scope.prototype = Subscope.prototype = {
     return this.events[key2];
   },
   // ----
-  hasOwnSignal(name) {
-    return hasOwnProperty(this.signals, name);
+  hasOwnSignal(name2) {
+    return hasOwnProperty(this.signals, name2);
   },
-  addSignal(name, value4) {
-    if (this.hasOwnSignal(name)) {
-      error2("Duplicate signal name: " + stringValue(name));
+  addSignal(name2, value4) {
+    if (this.hasOwnSignal(name2)) {
+      error2("Duplicate signal name: " + stringValue(name2));
     }
-    const op = value4 instanceof Entry ? value4 : this.add(operator(value4));
-    return this.signals[name] = op;
+    const op2 = value4 instanceof Entry ? value4 : this.add(operator(value4));
+    return this.signals[name2] = op2;
   },
-  getSignal(name) {
-    if (!this.signals[name]) {
-      error2("Unrecognized signal name: " + stringValue(name));
+  getSignal(name2) {
+    if (!this.signals[name2]) {
+      error2("Unrecognized signal name: " + stringValue(name2));
     }
-    return this.signals[name];
+    return this.signals[name2];
   },
   signalRef(s2) {
     if (this.signals[s2]) {
@@ -76967,9 +77457,9 @@ Scope.prototype = Subscope.prototype = {
   parseLambdas() {
     const code = Object.keys(this.lambdas);
     for (let i = 0, n = code.length; i < n; ++i) {
-      const s2 = code[i], e = parser2(s2, this), op = this.lambdas[s2];
-      op.params = e.$params;
-      op.update = e.$expr;
+      const s2 = code[i], e = parser2(s2, this), op2 = this.lambdas[s2];
+      op2.params = e.$params;
+      op2.update = e.$expr;
     }
   },
   property(spec) {
@@ -76978,70 +77468,70 @@ Scope.prototype = Subscope.prototype = {
   objectProperty(spec) {
     return !spec || !isObject(spec) ? spec : this.signalRef(spec.signal || propertyLambda(spec));
   },
-  exprRef(code, name) {
+  exprRef(code, name2) {
     const params2 = {
       expr: parser2(code, this)
     };
-    if (name) params2.expr.$name = name;
+    if (name2) params2.expr.$name = name2;
     return ref(this.add(Expression2(params2)));
   },
-  addBinding(name, bind3) {
+  addBinding(name2, bind3) {
     if (!this.bindings) {
-      error2("Nested signals do not support binding: " + stringValue(name));
+      error2("Nested signals do not support binding: " + stringValue(name2));
     }
     this.bindings.push(extend({
-      signal: name
+      signal: name2
     }, bind3));
   },
   // ----
-  addScaleProj(name, transform5) {
-    if (hasOwnProperty(this.scales, name)) {
-      error2("Duplicate scale or projection name: " + stringValue(name));
+  addScaleProj(name2, transform5) {
+    if (hasOwnProperty(this.scales, name2)) {
+      error2("Duplicate scale or projection name: " + stringValue(name2));
     }
-    this.scales[name] = this.add(transform5);
+    this.scales[name2] = this.add(transform5);
   },
-  addScale(name, params2) {
-    this.addScaleProj(name, Scale2(params2));
+  addScale(name2, params2) {
+    this.addScaleProj(name2, Scale2(params2));
   },
-  addProjection(name, params2) {
-    this.addScaleProj(name, Projection2(params2));
+  addProjection(name2, params2) {
+    this.addScaleProj(name2, Projection2(params2));
   },
-  getScale(name) {
-    if (!this.scales[name]) {
-      error2("Unrecognized scale name: " + stringValue(name));
+  getScale(name2) {
+    if (!this.scales[name2]) {
+      error2("Unrecognized scale name: " + stringValue(name2));
     }
-    return this.scales[name];
+    return this.scales[name2];
   },
-  scaleRef(name) {
-    return ref(this.getScale(name));
+  scaleRef(name2) {
+    return ref(this.getScale(name2));
   },
-  scaleType(name) {
-    return this.getScale(name).params.type;
+  scaleType(name2) {
+    return this.getScale(name2).params.type;
   },
-  projectionRef(name) {
-    return this.scaleRef(name);
+  projectionRef(name2) {
+    return this.scaleRef(name2);
   },
-  projectionType(name) {
-    return this.scaleType(name);
+  projectionType(name2) {
+    return this.scaleType(name2);
   },
   // ----
-  addData(name, dataScope) {
-    if (hasOwnProperty(this.data, name)) {
-      error2("Duplicate data set name: " + stringValue(name));
+  addData(name2, dataScope) {
+    if (hasOwnProperty(this.data, name2)) {
+      error2("Duplicate data set name: " + stringValue(name2));
     }
-    return this.data[name] = dataScope;
+    return this.data[name2] = dataScope;
   },
-  getData(name) {
-    if (!this.data[name]) {
-      error2("Undefined data set name: " + stringValue(name));
+  getData(name2) {
+    if (!this.data[name2]) {
+      error2("Undefined data set name: " + stringValue(name2));
     }
-    return this.data[name];
+    return this.data[name2];
   },
-  addDataPipeline(name, entries3) {
-    if (hasOwnProperty(this.data, name)) {
-      error2("Duplicate data set name: " + stringValue(name));
+  addDataPipeline(name2, entries3) {
+    if (hasOwnProperty(this.data, name2)) {
+      error2("Duplicate data set name: " + stringValue(name2));
     }
-    return this.addData(name, DataScope.fromEntries(this, entries3));
+    return this.addData(name2, DataScope.fromEntries(this, entries3));
   }
 };
 function propertyLambda(spec) {
@@ -77917,7 +78407,7 @@ function testRegExp2(pattern, flags) {
   }
 }
 function scanRegExpBody2() {
-  var ch2, str2, classMarker, terminated, body;
+  var ch2, str2, classMarker, terminated, body2;
   ch2 = source3[index5];
   assert2(ch2 === "/", "Regular expression literal must start with a slash");
   str2 = source3[index5++];
@@ -77950,9 +78440,9 @@ function scanRegExpBody2() {
   if (!terminated) {
     throwError2({}, MessageUnterminatedRegExp2);
   }
-  body = str2.substr(1, str2.length - 2);
+  body2 = str2.substr(1, str2.length - 2);
   return {
-    value: body,
+    value: body2,
     literal: str2
   };
 }
@@ -77982,18 +78472,18 @@ function scanRegExpFlags2() {
   };
 }
 function scanRegExp2() {
-  var start, body, flags, value4;
+  var start, body2, flags, value4;
   lookahead2 = null;
   skipComment2();
   start = index5;
-  body = scanRegExpBody2();
+  body2 = scanRegExpBody2();
   flags = scanRegExpFlags2();
-  value4 = testRegExp2(body.value, flags.value);
+  value4 = testRegExp2(body2.value, flags.value);
   return {
-    literal: body.literal + flags.literal,
+    literal: body2.literal + flags.literal,
     value: value4,
     regex: {
-      pattern: body.value,
+      pattern: body2.value,
       flags: flags.value
     },
     start,
@@ -78070,9 +78560,9 @@ function finishConditionalExpression2(test2, consequent, alternate) {
   node.alternate = alternate;
   return node;
 }
-function finishIdentifier2(name) {
+function finishIdentifier2(name2) {
   const node = new ASTNode2(SyntaxIdentifier2);
-  node.name = name;
+  node.name = name2;
   return node;
 }
 function finishLiteral2(token) {
@@ -78203,17 +78693,17 @@ function parseObjectProperty2() {
   }
 }
 function parseObjectInitialiser2() {
-  var properties = [], property2, name, key2, map3 = {}, toString2 = String;
+  var properties = [], property2, name2, key2, map3 = {}, toString2 = String;
   index5 = lookahead2.start;
   expect2("{");
   while (!match2("}")) {
     property2 = parseObjectProperty2();
     if (property2.key.type === SyntaxIdentifier2) {
-      name = property2.key.name;
+      name2 = property2.key.name;
     } else {
-      name = toString2(property2.key.value);
+      name2 = toString2(property2.key.value);
     }
-    key2 = "$" + name;
+    key2 = "$" + name2;
     if (Object.prototype.hasOwnProperty.call(map3, key2)) {
       throwError2({}, MessageStrictDuplicateProperty2);
     } else {
@@ -78481,39 +78971,39 @@ var version$1 = "6.4.3";
 var pkg = {
   version: version$1
 };
-function isLogicalOr(op) {
-  return hasProperty(op, "or");
+function isLogicalOr(op2) {
+  return hasProperty(op2, "or");
 }
-function isLogicalAnd(op) {
-  return hasProperty(op, "and");
+function isLogicalAnd(op2) {
+  return hasProperty(op2, "and");
 }
-function isLogicalNot(op) {
-  return hasProperty(op, "not");
+function isLogicalNot(op2) {
+  return hasProperty(op2, "not");
 }
-function forEachLeaf(op, fn) {
-  if (isLogicalNot(op)) {
-    forEachLeaf(op.not, fn);
-  } else if (isLogicalAnd(op)) {
-    for (const subop of op.and) {
+function forEachLeaf(op2, fn) {
+  if (isLogicalNot(op2)) {
+    forEachLeaf(op2.not, fn);
+  } else if (isLogicalAnd(op2)) {
+    for (const subop of op2.and) {
       forEachLeaf(subop, fn);
     }
-  } else if (isLogicalOr(op)) {
-    for (const subop of op.or) {
+  } else if (isLogicalOr(op2)) {
+    for (const subop of op2.or) {
       forEachLeaf(subop, fn);
     }
   } else {
-    fn(op);
+    fn(op2);
   }
 }
-function normalizeLogicalComposition(op, normalizer) {
-  if (isLogicalNot(op)) {
-    return { not: normalizeLogicalComposition(op.not, normalizer) };
-  } else if (isLogicalAnd(op)) {
-    return { and: op.and.map((o) => normalizeLogicalComposition(o, normalizer)) };
-  } else if (isLogicalOr(op)) {
-    return { or: op.or.map((o) => normalizeLogicalComposition(o, normalizer)) };
+function normalizeLogicalComposition(op2, normalizer) {
+  if (isLogicalNot(op2)) {
+    return { not: normalizeLogicalComposition(op2.not, normalizer) };
+  } else if (isLogicalAnd(op2)) {
+    return { and: op2.and.map((o) => normalizeLogicalComposition(o, normalizer)) };
+  } else if (isLogicalOr(op2)) {
+    return { or: op2.or.map((o) => normalizeLogicalComposition(o, normalizer)) };
   } else {
-    return normalizer(op);
+    return normalizer(op2);
   }
 }
 var duplicate = structuredClone;
@@ -78657,15 +79147,15 @@ function varName(s2) {
   const alphanumericS = s2.replace(/\W/g, "_");
   return (s2.match(/^\d+/) ? "_" : "") + alphanumericS;
 }
-function logicalExpr(op, cb) {
-  if (isLogicalNot(op)) {
-    return `!(${logicalExpr(op.not, cb)})`;
-  } else if (isLogicalAnd(op)) {
-    return `(${op.and.map((and) => logicalExpr(and, cb)).join(") && (")})`;
-  } else if (isLogicalOr(op)) {
-    return `(${op.or.map((or2) => logicalExpr(or2, cb)).join(") || (")})`;
+function logicalExpr(op2, cb) {
+  if (isLogicalNot(op2)) {
+    return `!(${logicalExpr(op2.not, cb)})`;
+  } else if (isLogicalAnd(op2)) {
+    return `(${op2.and.map((and) => logicalExpr(and, cb)).join(") && (")})`;
+  } else if (isLogicalOr(op2)) {
+    return `(${op2.or.map((or2) => logicalExpr(or2, cb)).join(") || (")})`;
   } else {
-    return cb(op);
+    return cb(op2);
   }
 }
 function deleteNestedProperty(obj, orderedProps) {
@@ -78726,11 +79216,11 @@ function uniqueId(prefix) {
   const id2 = ++idCounter;
   return prefix ? String(prefix) + id2 : id2;
 }
-function internalField(name) {
-  return isInternalField(name) ? name : `__${name}`;
+function internalField(name2) {
+  return isInternalField(name2) ? name2 : `__${name2}`;
 }
-function isInternalField(name) {
-  return name.startsWith("__");
+function isInternalField(name2) {
+  return name2.startsWith("__");
 }
 function normalizeAngle(angle2) {
   if (angle2 === void 0) {
@@ -78859,13 +79349,13 @@ function stringify2(data3) {
 function hasProperty(obj, key2) {
   return isObject(obj) && hasOwnProperty(obj, key2) && obj[key2] !== void 0;
 }
-var ROW = "row";
+var ROW2 = "row";
 var COLUMN = "column";
 var FACET = "facet";
 var X3 = "x";
 var Y3 = "y";
-var X22 = "x2";
-var Y22 = "y2";
+var X23 = "x2";
+var Y23 = "y2";
 var XOFFSET = "xOffset";
 var YOFFSET = "yOffset";
 var RADIUS = "radius";
@@ -78986,16 +79476,16 @@ function isSingleDefUnitChannel(str2) {
 function isChannel(str2) {
   return hasOwnProperty(CHANNEL_INDEX, str2);
 }
-var SECONDARY_RANGE_CHANNEL = [X22, Y22, LATITUDE2, LONGITUDE2, THETA2, RADIUS2];
+var SECONDARY_RANGE_CHANNEL = [X23, Y23, LATITUDE2, LONGITUDE2, THETA2, RADIUS2];
 function isSecondaryRangeChannel(c4) {
   const main2 = getMainRangeChannel(c4);
   return main2 !== c4;
 }
 function getMainRangeChannel(channel) {
   switch (channel) {
-    case X22:
+    case X23:
       return X3;
-    case Y22:
+    case Y23:
       return Y3;
     case LATITUDE2:
       return LATITUDE;
@@ -79026,9 +79516,9 @@ function getVgPositionChannel(channel) {
 function getSecondaryRangeChannel(channel) {
   switch (channel) {
     case X3:
-      return X22;
+      return X23;
     case Y3:
-      return Y22;
+      return Y23;
     case LATITUDE:
       return LATITUDE2;
     case LONGITUDE:
@@ -79043,10 +79533,10 @@ function getSecondaryRangeChannel(channel) {
 function getSizeChannel(channel) {
   switch (channel) {
     case X3:
-    case X22:
+    case X23:
       return "width";
     case Y3:
-    case Y22:
+    case Y23:
       return "height";
   }
   return void 0;
@@ -79057,9 +79547,9 @@ function getOffsetChannel(channel) {
       return "xOffset";
     case Y3:
       return "yOffset";
-    case X22:
+    case X23:
       return "x2Offset";
-    case Y22:
+    case Y23:
       return "y2Offset";
     case THETA:
       return "thetaOffset";
@@ -79224,7 +79714,7 @@ function getSupportedMark(channel) {
     case STROKEWIDTH:
     // falls through
     case FACET:
-    case ROW:
+    case ROW2:
     // falls through
     case COLUMN:
       return ALL_MARKS;
@@ -79236,8 +79726,8 @@ function getSupportedMark(channel) {
     case LONGITUDE:
     case TIME:
       return ALL_MARKS_EXCEPT_GEOSHAPE;
-    case X22:
-    case Y22:
+    case X23:
+    case Y23:
     case LATITUDE2:
     case LONGITUDE2:
       return {
@@ -79309,13 +79799,13 @@ function rangeType(channel) {
     case STROKEOPACITY:
     case TIME:
     // X2 and Y2 use X and Y scales, so they similarly have continuous range. [falls through]
-    case X22:
-    case Y22:
+    case X23:
+    case Y23:
     case THETA2:
     case RADIUS2:
       return void 0;
     case FACET:
-    case ROW:
+    case ROW2:
     case COLUMN:
     case SHAPE:
     case STROKEDASH:
@@ -79431,7 +79921,7 @@ function isParameterExtent(extent2) {
 }
 function autoMaxBins(channel) {
   switch (channel) {
-    case ROW:
+    case ROW2:
     case COLUMN:
     case SIZE2:
     case COLOR:
@@ -79792,13 +80282,13 @@ function invalidSpec(spec) {
   return `Invalid specification ${stringify2(spec)}. Make sure the specification includes at least one of the following properties: "mark", "layer", "facet", "hconcat", "vconcat", "concat", or "repeat".`;
 }
 var FIT_NON_SINGLE = 'Autosize "fit" only works for single views and layered views.';
-function containerSizeNonSingle(name) {
-  const uName = name == "width" ? "Width" : "Height";
+function containerSizeNonSingle(name2) {
+  const uName = name2 == "width" ? "Width" : "Height";
   return `${uName} "container" only works for single views and layered views.`;
 }
-function containerSizeNotCompatibleWithAutosize(name) {
-  const uName = name == "width" ? "Width" : "Height";
-  const fitDirection = name == "width" ? "x" : "y";
+function containerSizeNotCompatibleWithAutosize(name2) {
+  const uName = name2 == "width" ? "Width" : "Height";
+  const fitDirection = name2 == "width" ? "x" : "y";
   return `${uName} "container" only works well with autosize "fit" or "fit-${fitDirection}".`;
 }
 function droppingFit(channel) {
@@ -79819,17 +80309,17 @@ function nearestNotSupportForContinuous(mark) {
 function selectionNotSupported(mark) {
   return `Selection not supported for ${mark} yet.`;
 }
-function selectionNotFound(name) {
-  return `Cannot find a selection named "${name}".`;
+function selectionNotFound(name2) {
+  return `Cannot find a selection named "${name2}".`;
 }
 var SCALE_BINDINGS_CONTINUOUS = "Scale bindings are currently only supported for scales with unbinned, continuous domains.";
 var SEQUENTIAL_SCALE_DEPRECATED = "Sequntial scales are deprecated. The available quantitative scale type values are linear, log, pow, sqrt, symlog, time and utc";
 var LEGEND_BINDINGS_MUST_HAVE_PROJECTION = "Legend bindings are only supported for selections over an individual field or encoding channel.";
-function cannotLookupVariableParameter(name) {
-  return `Lookups can only be performed on selection parameters. "${name}" is a variable parameter.`;
+function cannotLookupVariableParameter(name2) {
+  return `Lookups can only be performed on selection parameters. "${name2}" is a variable parameter.`;
 }
-function noSameUnitLookup(name) {
-  return `Cannot define and lookup the "${name}" selection in the same view. Try moving the lookup into a second, layered view?`;
+function noSameUnitLookup(name2) {
+  return `Cannot define and lookup the "${name2}" selection in the same view. Try moving the lookup into a second, layered view?`;
 }
 var NEEDS_SAME_SELECTION = "The same selection must be used to override scale domains in a layered view.";
 var INTERVAL_INITIALIZED_WITH_POS = 'Interval selections should be initialized using "x", "y", "longitude", or "latitude" keys.';
@@ -81117,7 +81607,7 @@ function midPoint({ channel, channelDef, channel2Def, markDef, config, scaleName
               offset: offset4
             });
           } else {
-            const channel2 = channel === X3 ? X22 : Y22;
+            const channel2 = channel === X3 ? X23 : Y23;
             warn2(channelRequiredForBinned(channel2));
           }
         }
@@ -81871,7 +82361,7 @@ function channelCompatibility(fieldDef, channel) {
     };
   }
   switch (channel) {
-    case ROW:
+    case ROW2:
     case COLUMN:
     case FACET:
       if (!isDiscrete2(fieldDef)) {
@@ -81917,8 +82407,8 @@ function channelCompatibility(fieldDef, channel) {
     case SIZE2:
     case THETA2:
     case RADIUS2:
-    case X22:
-    case Y22:
+    case X23:
+    case Y23:
     case TIME:
       if (type3 === "nominal" && !fieldDef["sort"]) {
         return {
@@ -82289,8 +82779,8 @@ function isUnitSpec(spec) {
 var CompositeMarkNormalizer = class {
   name;
   run;
-  constructor(name, run2) {
-    this.name = name;
+  constructor(name2, run2) {
+    this.name = name2;
     this.run = run2;
   }
   hasMatchingType(spec) {
@@ -82367,21 +82857,21 @@ function extractTransformsFromEncoding(oldEncoding, config) {
           field: newField
         };
         if (aggOp) {
-          let op;
+          let op2;
           if (isArgmaxDef(aggOp)) {
-            op = "argmax";
+            op2 = "argmax";
             newField = vgField({ op: "argmax", field: aggOp.argmax }, { forAs: true });
             newFieldDef.field = `${newField}.${field3}`;
           } else if (isArgminDef(aggOp)) {
-            op = "argmin";
+            op2 = "argmin";
             newField = vgField({ op: "argmin", field: aggOp.argmin }, { forAs: true });
             newFieldDef.field = `${newField}.${field3}`;
           } else if (aggOp !== "boxplot" && aggOp !== "errorbar" && aggOp !== "errorband") {
-            op = aggOp;
+            op2 = aggOp;
           }
-          if (op) {
+          if (op2) {
             const aggregateEntry = {
-              op,
+              op: op2,
               as: newField
             };
             if (field3) {
@@ -82453,7 +82943,7 @@ function markChannelCompatible(encoding, channel, mark) {
   if (!markSupported) {
     return false;
   } else if (markSupported === "binned") {
-    const primaryFieldDef = encoding[channel === X22 ? X3 : Y3];
+    const primaryFieldDef = encoding[channel === X23 ? X3 : Y3];
     if (isFieldDef(primaryFieldDef) && isFieldDef(encoding[channel]) && isBinned(primaryFieldDef.bin)) {
       return true;
     } else {
@@ -82599,8 +83089,8 @@ function pathGroupingFields(mark, encoding) {
       case HREF:
       case DESCRIPTION:
       case URL2:
-      case X22:
-      case Y22:
+      case X23:
+      case Y23:
         return details;
       case XOFFSET:
       case YOFFSET: {
@@ -84580,14 +85070,14 @@ var PathOverlayNormalizer = class {
   }
   run(spec, normParams, normalize4) {
     const { config } = normParams;
-    const { params: params2, projection: projection3, mark, name, encoding: e, ...outerSpec } = spec;
+    const { params: params2, projection: projection3, mark, name: name2, encoding: e, ...outerSpec } = spec;
     const encoding = normalizeEncoding(e, config);
     const markDef = isMarkDef(mark) ? mark : { type: mark };
     const pointOverlay = getPointOverlay(markDef, config[markDef.type], encoding);
     const lineOverlay = markDef.type === "area" && getLineOverlay(markDef, config[markDef.type]);
     const layer = [
       {
-        name,
+        name: name2,
         ...params2 ? { params: params2 } : {},
         mark: dropLineAndPoint({
           ...markDef.type === "area" && getMarkPropOrConfig("opacity", markDef, config) == void 0 && getMarkPropOrConfig("fillOpacity", markDef, config) == void 0 ? { opacity: DEFAULT_REDUCED_OPACITY } : {},
@@ -84777,7 +85267,7 @@ var CoreNormalizer = class extends SpecMapper {
   ];
   map(spec, params2) {
     if (isUnitSpec(spec)) {
-      const hasRow = channelHasField(spec.encoding, ROW);
+      const hasRow = channelHasField(spec.encoding, ROW2);
       const hasColumn = channelHasField(spec.encoding, COLUMN);
       const hasFacet = channelHasField(spec.encoding, FACET);
       if (hasRow || hasColumn || hasFacet) {
@@ -84929,11 +85419,11 @@ var CoreNormalizer = class extends SpecMapper {
     const { row, column, facet } = facets;
     if (row || column) {
       if (facet) {
-        warn2(facetChannelDropped([...row ? [ROW] : [], ...column ? [COLUMN] : []]));
+        warn2(facetChannelDropped([...row ? [ROW2] : [], ...column ? [COLUMN] : []]));
       }
       const facetMapping = {};
       const layout2 = {};
-      for (const channel of [ROW, COLUMN]) {
+      for (const channel of [ROW2, COLUMN]) {
         const def2 = facets[channel];
         if (def2) {
           const { align: align2, center: center2, spacing, columns, ...defWithoutLayout } = def2;
@@ -85111,7 +85601,7 @@ var SelectionCompatibilityNormalizer = class extends SpecMapper {
     if (selection) {
       return {
         ...rest,
-        params: entries$1(selection).map(([name, selDef]) => {
+        params: entries$1(selection).map(([name2, selDef]) => {
           const { init: value4, bind: bind3, empty, ...select2 } = selDef;
           if (select2.type === "single") {
             select2.type = "point";
@@ -85119,11 +85609,11 @@ var SelectionCompatibilityNormalizer = class extends SpecMapper {
           } else if (select2.type === "multi") {
             select2.type = "point";
           }
-          normParams.emptySelections[name] = empty !== "none";
-          for (const pred of vals(normParams.selectionPredicates[name] ?? {})) {
+          normParams.emptySelections[name2] = empty !== "none";
+          for (const pred of vals(normParams.selectionPredicates[name2] ?? {})) {
             pred.empty = empty !== "none";
           }
-          return { name, value: value4, select: select2, bind: bind3 };
+          return { name: name2, value: value4, select: select2, bind: bind3 };
         })
       };
     }
@@ -85187,7 +85677,7 @@ function normalizeBinExtent(bin3) {
   }
   return bin3;
 }
-function normalizePredicate(op, normParams) {
+function normalizePredicate(op2, normParams) {
   const normalizeSelectionComposition = (o) => {
     return normalizeLogicalComposition(o, (param2) => {
       const empty = normParams.emptySelections[param2] ?? true;
@@ -85197,7 +85687,7 @@ function normalizePredicate(op, normParams) {
       return pred;
     });
   };
-  return op.selection ? normalizeSelectionComposition(op.selection) : normalizeLogicalComposition(op.test || op.filter, (o) => o.selection ? normalizeSelectionComposition(o.selection) : o);
+  return op2.selection ? normalizeSelectionComposition(op2.selection) : normalizeLogicalComposition(op2.test || op2.filter, (o) => o.selection ? normalizeSelectionComposition(o.selection) : o);
 }
 var TopLevelSelectionsNormalizer = class extends SpecMapper {
   map(spec, normParams) {
@@ -85873,16 +86363,16 @@ var project2 = {
     return true;
   },
   parse: (model, selCmpt, selDef) => {
-    const name = selCmpt.name;
+    const name2 = selCmpt.name;
     const proj = selCmpt.project ??= new SelectionProjectionComponent();
     const parsed = {};
     const timeUnits2 = {};
     const signals = /* @__PURE__ */ new Set();
     const signalName = (p, range6) => {
       const suffix = range6 === "visual" ? p.channel : p.field;
-      let sg = varName(`${name}_${suffix}`);
+      let sg = varName(`${name2}_${suffix}`);
       for (let counter = 1; signals.has(sg); counter++) {
-        sg = varName(`${name}_${suffix}_${counter}`);
+        sg = varName(`${name2}_${suffix}_${counter}`);
       }
       signals.add(sg);
       return { [range6]: sg };
@@ -85974,10 +86464,10 @@ var project2 = {
     }
   },
   signals: (model, selCmpt, allSignals) => {
-    const name = selCmpt.name + TUPLE_FIELDS;
-    const hasSignal2 = allSignals.filter((s2) => s2.name === name);
+    const name2 = selCmpt.name + TUPLE_FIELDS;
+    const hasSignal2 = allSignals.filter((s2) => s2.name === name2);
     return hasSignal2.length > 0 || selCmpt.project.hasSelectionId ? allSignals : allSignals.concat({
-      name,
+      name: name2,
       value: selCmpt.project.items.map(assembleProjection)
     });
   }
@@ -86039,8 +86529,8 @@ var point$12 = {
     return signals;
   },
   signals: (model, selCmpt, signals) => {
-    const name = selCmpt.name;
-    const fieldsSg = name + TUPLE_FIELDS;
+    const name2 = selCmpt.name;
+    const fieldsSg = name2 + TUPLE_FIELDS;
     const project3 = selCmpt.project;
     const datum2 = "(item().isVoronoi ? datum.datum : datum)";
     const brushes = vals(model.component.selection ?? {}).reduce((acc, cmpt) => {
@@ -86062,7 +86552,7 @@ var point$12 = {
     if (isTimerSelection(selCmpt)) {
       return signals.concat(animationSignals(selCmpt.name, model.scaleName(TIME)), [
         {
-          name: name + TUPLE,
+          name: name2 + TUPLE,
           on: [
             {
               events: [{ signal: EASED_ANIM_CLOCK }, { signal: ANIM_VALUE }],
@@ -86076,7 +86566,7 @@ var point$12 = {
       const events4 = selCmpt.events;
       return signals.concat([
         {
-          name: name + TUPLE,
+          name: name2 + TUPLE,
           on: events4 ? [
             {
               events: events4,
@@ -86109,8 +86599,8 @@ function assembleInit(init2, isExpr2 = true, wrap3 = identity) {
 }
 function assembleUnitSelectionSignals(model, signals) {
   for (const selCmpt of vals(model.component.selection ?? {})) {
-    const name = selCmpt.name;
-    let modifyExpr = `${name}${TUPLE}, ${selCmpt.resolve === "global" ? "true" : `{unit: ${unitName(model)}}`}`;
+    const name2 = selCmpt.name;
+    let modifyExpr = `${name2}${TUPLE}, ${selCmpt.resolve === "global" ? "true" : `{unit: ${unitName(model)}}`}`;
     for (const c4 of selectionCompilers) {
       if (!c4.defined(selCmpt))
         continue;
@@ -86120,7 +86610,7 @@ function assembleUnitSelectionSignals(model, signals) {
         modifyExpr = c4.modifyExpr(model, selCmpt, modifyExpr);
     }
     signals.push({
-      name: name + MODIFY,
+      name: name2 + MODIFY,
       on: [
         {
           events: { signal: selCmpt.name + TUPLE },
@@ -86133,14 +86623,14 @@ function assembleUnitSelectionSignals(model, signals) {
 }
 function assembleFacetSignals(model, signals) {
   if (model.component.selection && keys3(model.component.selection).length) {
-    const name = stringValue(model.getName("cell"));
+    const name2 = stringValue(model.getName("cell"));
     signals.unshift({
       name: "facet",
       value: {},
       on: [
         {
           events: eventSelector("pointermove", "scope"),
-          update: `isTuple(facet) ? facet : group(${name}).datum`
+          update: `isTuple(facet) ? facet : group(${name2}).datum`
         }
       ]
     });
@@ -86150,9 +86640,9 @@ function assembleFacetSignals(model, signals) {
 function assembleTopLevelSignals(model, signals) {
   let hasSelections = false;
   for (const selCmpt of vals(model.component.selection ?? {})) {
-    const name = selCmpt.name;
-    const store = stringValue(name + STORE);
-    const hasSg = signals.filter((s2) => s2.name === name);
+    const name2 = selCmpt.name;
+    const store = stringValue(name2 + STORE);
+    const hasSg = signals.filter((s2) => s2.name === name2);
     if (hasSg.length === 0) {
       const resolve4 = selCmpt.resolve === "global" ? "union" : selCmpt.resolve;
       const isPoint2 = selCmpt.type === "point" ? ", true, true)" : ")";
@@ -86340,14 +86830,14 @@ var interval2 = {
     }
   },
   signals: (model, selCmpt, signals) => {
-    const name = selCmpt.name;
-    const tupleSg = name + TUPLE;
+    const name2 = selCmpt.name;
+    const tupleSg = name2 + TUPLE;
     const channels = vals(selCmpt.project.hasChannel).filter((p) => p.channel === X3 || p.channel === Y3);
     const init2 = selCmpt.init ? selCmpt.init[0] : null;
     signals.push(...channels.reduce((arr, proj) => arr.concat(channelSignals(model, selCmpt, proj, init2?.[proj.index])), []));
     if (!model.hasProjection) {
       if (!scaleBindings.defined(selCmpt)) {
-        const triggerSg = name + SCALE_TRIGGER;
+        const triggerSg = name2 + SCALE_TRIGGER;
         const scaleTriggers = channels.map((proj) => {
           const channel = proj.channel;
           const { data: dname, visual: vname } = proj.signals;
@@ -86370,7 +86860,7 @@ var interval2 = {
         }
       }
       const dataSignals = channels.map((proj) => proj.signals.data);
-      const update3 = `unit: ${unitName(model)}, fields: ${name + TUPLE_FIELDS}, values`;
+      const update3 = `unit: ${unitName(model)}, fields: ${name2 + TUPLE_FIELDS}, values`;
       return signals.concat({
         name: tupleSg,
         ...init2 ? { init: `{${update3}: ${assembleInit(init2)}}` } : {},
@@ -86396,7 +86886,7 @@ var interval2 = {
       const bbox = `[[${xvname ? `${xvname}[0]` : "0"}, ${yvname ? `${yvname}[0]` : "0"}],[${xvname ? `${xvname}[1]` : sizeSg("width")}, ${yvname ? `${yvname}[1]` : sizeSg("height")}]]`;
       if (init2) {
         signals.unshift({
-          name: name + INIT,
+          name: name2 + INIT,
           init: `[scale(${projection3}, [${x4 ? xinit[0] : xinit}, ${y4 ? yinit[0] : yinit}]), scale(${projection3}, [${x4 ? xinit[1] : xinit}, ${y4 ? yinit[1] : yinit}])]`
         });
         if (!x4 || !y4) {
@@ -86446,7 +86936,7 @@ var interval2 = {
     return signals;
   },
   marks: (model, selCmpt, marks) => {
-    const name = selCmpt.name;
+    const name2 = selCmpt.name;
     const { x: x4, y: y4 } = selCmpt.project.hasChannel;
     const xvname = x4?.signals.visual;
     const yvname = y4?.signals.visual;
@@ -86488,7 +86978,7 @@ var interval2 = {
     const vgCursor = cursor3 ?? (selCmpt.translate ? "move" : null);
     return [
       {
-        name: `${name + BRUSH}_bg`,
+        name: `${name2 + BRUSH}_bg`,
         type: "rect",
         clip: true,
         encode: {
@@ -86501,7 +86991,7 @@ var interval2 = {
       },
       ...marks,
       {
-        name: name + BRUSH,
+        name: name2 + BRUSH,
         type: "rect",
         clip: true,
         encode: {
@@ -87497,10 +87987,10 @@ var nearest = {
     let index6 = 0;
     let exists2 = false;
     marks.forEach((mark, i) => {
-      const name = mark.name ?? "";
-      if (name === model.component.mark[0].name) {
+      const name2 = mark.name ?? "";
+      if (name2 === model.component.mark[0].name) {
         index6 = i;
-      } else if (name.includes(VORONOI)) {
+      } else if (name2.includes(VORONOI)) {
         exists2 = true;
       }
     });
@@ -87516,13 +88006,13 @@ var inputBindings = {
   },
   parse: (model, selCmpt, selDef) => disableDirectManipulation(selCmpt, selDef),
   topLevelSignals: (model, selCmpt, signals) => {
-    const name = selCmpt.name;
+    const name2 = selCmpt.name;
     const proj = selCmpt.project;
     const bind3 = selCmpt.bind;
     const init2 = selCmpt.init?.[0];
     const datum2 = nearest.defined(selCmpt) ? "(item().isVoronoi ? datum.datum : datum)" : "datum";
     proj.items.forEach((p, i) => {
-      const sgname = varName(`${name}_${p.field}`);
+      const sgname = varName(`${name2}_${p.field}`);
       const hasSignal2 = signals.filter((s2) => s2.name === sgname);
       if (!hasSignal2.length) {
         signals.unshift({
@@ -87541,11 +88031,11 @@ var inputBindings = {
     return signals;
   },
   signals: (model, selCmpt, signals) => {
-    const name = selCmpt.name;
+    const name2 = selCmpt.name;
     const proj = selCmpt.project;
-    const signal = signals.find((s2) => s2.name === name + TUPLE);
-    const fields = name + TUPLE_FIELDS;
-    const values3 = proj.items.map((p) => varName(`${name}_${p.field}`));
+    const signal = signals.find((s2) => s2.name === name2 + TUPLE);
+    const fields = name2 + TUPLE_FIELDS;
+    const values3 = proj.items.map((p) => varName(`${name2}_${p.field}`));
     const valid = values3.map((v) => `${v} !== null`).join(" && ");
     if (values3.length) {
       signal.update = `${valid} ? {fields: ${fields}, values: [${values3.join(", ")}]} : null`;
@@ -87648,9 +88138,9 @@ var legendBindings = {
   topLevelSignals: (model, selCmpt, signals) => {
     const selName = selCmpt.name;
     const stream2 = isLegendStreamBinding(selCmpt.bind) && selCmpt.bind.legend;
-    const markName = (name) => (s2) => {
+    const markName = (name2) => (s2) => {
       const ds = duplicate(s2);
-      ds.markname = name;
+      ds.markname = name2;
       return ds;
     };
     for (const proj of selCmpt.project.items) {
@@ -87679,11 +88169,11 @@ var legendBindings = {
     return signals;
   },
   signals: (model, selCmpt, signals) => {
-    const name = selCmpt.name;
+    const name2 = selCmpt.name;
     const proj = selCmpt.project;
-    const tuple = signals.find((s2) => s2.name === name + TUPLE);
-    const fields = name + TUPLE_FIELDS;
-    const values3 = proj.items.filter((p) => p.hasLegend).map((p) => varName(`${name}_${varName(p.field)}_legend`));
+    const tuple = signals.find((s2) => s2.name === name2 + TUPLE);
+    const fields = name2 + TUPLE_FIELDS;
+    const values3 = proj.items.filter((p) => p.hasLegend).map((p) => varName(`${name2}_${varName(p.field)}_legend`));
     const valid = values3.map((v) => `${v} !== null`).join(" && ");
     const update3 = `${valid} ? {fields: ${fields}, values: [${values3.join(", ")}]} : null`;
     if (selCmpt.events && values3.length > 0) {
@@ -87696,7 +88186,7 @@ var legendBindings = {
       delete tuple.value;
       delete tuple.on;
     }
-    const toggle2 = signals.find((s2) => s2.name === name + TOGGLE);
+    const toggle2 = signals.find((s2) => s2.name === name2 + TOGGLE);
     const events4 = isLegendStreamBinding(selCmpt.bind) && selCmpt.bind.legend;
     if (toggle2) {
       if (!selCmpt.events)
@@ -87726,13 +88216,13 @@ var translate3 = {
     return selCmpt.type === "interval" && selCmpt.translate;
   },
   signals: (model, selCmpt, signals) => {
-    const name = selCmpt.name;
+    const name2 = selCmpt.name;
     const boundScales = scaleBindings.defined(selCmpt);
-    const anchor = name + ANCHOR$1;
+    const anchor = name2 + ANCHOR$1;
     const { x: x4, y: y4 } = selCmpt.project.hasChannel;
     let events4 = eventSelector(selCmpt.translate, "scope");
     if (!boundScales) {
-      events4 = events4.map((e) => (e.between[0].markname = name + BRUSH, e));
+      events4 = events4.map((e) => (e.between[0].markname = name2 + BRUSH, e));
     }
     signals.push({
       name: anchor,
@@ -87744,7 +88234,7 @@ var translate3 = {
         }
       ]
     }, {
-      name: name + DELTA$1,
+      name: name2 + DELTA$1,
       value: {},
       on: [
         {
@@ -87763,9 +88253,9 @@ var translate3 = {
   }
 };
 function onDelta$1(model, selCmpt, proj, size, signals) {
-  const name = selCmpt.name;
-  const anchor = name + ANCHOR$1;
-  const delta = name + DELTA$1;
+  const name2 = selCmpt.name;
+  const anchor = name2 + ANCHOR$1;
+  const delta = name2 + DELTA$1;
   const channel = proj.channel;
   const boundScales = scaleBindings.defined(selCmpt);
   const signal = signals.find((s2) => s2.name === proj.signals[boundScales ? "data" : "visual"]);
@@ -87791,18 +88281,18 @@ var zoom3 = {
     return selCmpt.type === "interval" && selCmpt.zoom;
   },
   signals: (model, selCmpt, signals) => {
-    const name = selCmpt.name;
+    const name2 = selCmpt.name;
     const boundScales = scaleBindings.defined(selCmpt);
-    const delta = name + DELTA;
+    const delta = name2 + DELTA;
     const { x: x4, y: y4 } = selCmpt.project.hasChannel;
     const sx = stringValue(model.scaleName(X3));
     const sy = stringValue(model.scaleName(Y3));
     let events4 = eventSelector(selCmpt.zoom, "scope");
     if (!boundScales) {
-      events4 = events4.map((e) => (e.markname = name + BRUSH, e));
+      events4 = events4.map((e) => (e.markname = name2 + BRUSH, e));
     }
     signals.push({
-      name: name + ANCHOR,
+      name: name2 + ANCHOR,
       on: [
         {
           events: events4,
@@ -87829,7 +88319,7 @@ var zoom3 = {
   }
 };
 function onDelta(model, selCmpt, proj, size, signals) {
-  const name = selCmpt.name;
+  const name2 = selCmpt.name;
   const channel = proj.channel;
   const boundScales = scaleBindings.defined(selCmpt);
   const signal = signals.find((s2) => s2.name === proj.signals[boundScales ? "data" : "visual"]);
@@ -87837,8 +88327,8 @@ function onDelta(model, selCmpt, proj, size, signals) {
   const scaleCmpt = model.getScaleComponent(channel);
   const scaleType2 = scaleCmpt?.get("type");
   const base = boundScales ? domain2(model, channel) : signal.name;
-  const delta = name + DELTA;
-  const anchor = `${name}${ANCHOR}.${channel}`;
+  const delta = name2 + DELTA;
+  const anchor = `${name2}${ANCHOR}.${channel}`;
   const zoomFn = !boundScales || !scaleCmpt ? "zoomLinear" : scaleType2 === "log" ? "zoomLog" : scaleType2 === "symlog" ? "zoomSymlog" : scaleType2 === "pow" ? "zoomPow" : "zoomLinear";
   const arg = !boundScales ? "" : scaleType2 === "pow" ? `, ${scaleCmpt.get("exponent") ?? 1}` : scaleType2 === "symlog" ? `, ${scaleCmpt.get("constant") ?? 1}` : "";
   const update3 = `${zoomFn}(${base}, ${anchor}, ${delta}${arg})`;
@@ -87875,17 +88365,17 @@ function getFacetModel(model) {
   return parent;
 }
 function unitName(model, { escape: escape2 } = { escape: true }) {
-  let name = escape2 ? stringValue(model.name) : model.name;
+  let name2 = escape2 ? stringValue(model.name) : model.name;
   const facetModel = getFacetModel(model);
   if (facetModel) {
     const { facet } = facetModel;
     for (const channel of FACET_CHANNELS) {
       if (facet[channel]) {
-        name += ` + '__facet_${channel}_' + (facet[${stringValue(facetModel.vgField(channel))}])`;
+        name2 += ` + '__facet_${channel}_' + (facet[${stringValue(facetModel.vgField(channel))}])`;
       }
     }
   }
-  return name;
+  return name2;
 }
 function requiresSelectionId(model) {
   return vals(model.component.selection ?? {}).reduce((identifier, selCmpt) => {
@@ -87904,7 +88394,7 @@ function isTimerSelection(selCmpt) {
   return selCmpt.events?.find((e) => "type" in e && e.type === "timer");
 }
 function getName(node) {
-  const name = [];
+  const name2 = [];
   if (node.type === "Identifier") {
     return [node.name];
   }
@@ -87912,10 +88402,10 @@ function getName(node) {
     return [node.value];
   }
   if (node.type === "MemberExpression") {
-    name.push(...getName(node.object));
-    name.push(...getName(node.property));
+    name2.push(...getName(node.object));
+    name2.push(...getName(node.property));
   }
-  return name;
+  return name2;
 }
 function startsWithDatum(node) {
   if (node.object.type === "MemberExpression") {
@@ -87971,7 +88461,7 @@ function parseUnitSelection(model, selDefs) {
     return selCmpts;
   let nTimerSelections = 0;
   for (const def2 of selDefs) {
-    const name = varName(def2.name);
+    const name2 = varName(def2.name);
     const selDef = def2.select;
     const type3 = isString(selDef) ? selDef : selDef.type;
     const defaults2 = isObject(selDef) ? duplicate(selDef) : { type: type3 };
@@ -87987,9 +88477,9 @@ function parseUnitSelection(model, selDefs) {
         defaults2[key2] = duplicate(cfg[key2] ?? defaults2[key2]);
       }
     }
-    const selCmpt = selCmpts[name] = {
+    const selCmpt = selCmpts[name2] = {
       ...defaults2,
-      name,
+      name: name2,
       type: type3,
       init: def2.value,
       bind: def2.bind,
@@ -87998,7 +88488,7 @@ function parseUnitSelection(model, selDefs) {
     if (isTimerSelection(selCmpt)) {
       nTimerSelections++;
       if (nTimerSelections > 1) {
-        delete selCmpts[name];
+        delete selCmpts[name2];
         continue;
       }
     }
@@ -88015,12 +88505,12 @@ function parseUnitSelection(model, selDefs) {
   return selCmpts;
 }
 function parseSelectionPredicate(model, pred, dfnode, datum2 = "datum") {
-  const name = isString(pred) ? pred : pred.param;
-  const vname = varName(name);
+  const name2 = isString(pred) ? pred : pred.param;
+  const vname = varName(name2);
   const store = stringValue(vname + STORE);
   let selCmpt;
   try {
-    selCmpt = model.getSelectionComponent(vname, name);
+    selCmpt = model.getSelectionComponent(vname, name2);
   } catch {
     return `!!${vname}`;
   }
@@ -88039,13 +88529,13 @@ function parseSelectionPredicate(model, pred, dfnode, datum2 = "datum") {
   const length3 = `length(data(${store}))`;
   return pred.empty === false ? `${length3} && ${test2}` : `!${length3} || ${test2}`;
 }
-function parseSelectionExtent(model, name, extent2) {
-  const vname = varName(name);
+function parseSelectionExtent(model, name2, extent2) {
+  const vname = varName(name2);
   const encoding = extent2.encoding;
   let field3 = extent2.field;
   let selCmpt;
   try {
-    selCmpt = model.getSelectionComponent(vname, name);
+    selCmpt = model.getSelectionComponent(vname, name2);
   } catch {
     return vname;
   }
@@ -88392,8 +88882,8 @@ function defaultLabelBaseline(angle2, orient2, channel, alwaysIncludeMiddle) {
         return "middle";
       }
       if (isSignalRef(orient2)) {
-        const op = angle2 <= 45 || 315 <= angle2 ? "===" : "!==";
-        return { signal: `${orient2.signal} ${op} "top" ? "bottom" : "top"` };
+        const op2 = angle2 <= 45 || 315 <= angle2 ? "===" : "!==";
+        return { signal: `${orient2.signal} ${op2} "top" ? "bottom" : "top"` };
       }
       return (angle2 <= 45 || 315 <= angle2) === (orient2 === "top") ? "bottom" : "top";
     } else {
@@ -88409,8 +88899,8 @@ function defaultLabelBaseline(angle2, orient2, channel, alwaysIncludeMiddle) {
         return alwaysIncludeMiddle ? "middle" : null;
       }
       if (isSignalRef(orient2)) {
-        const op = 45 <= angle2 && angle2 <= 135 ? "===" : "!==";
-        return { signal: `${orient2.signal} ${op} "left" ? "top" : "bottom"` };
+        const op2 = 45 <= angle2 && angle2 <= 135 ? "===" : "!==";
+        return { signal: `${orient2.signal} ${op2} "left" ? "top" : "bottom"` };
       }
       return (45 <= angle2 && angle2 <= 135) === (orient2 === "left") ? "top" : "bottom";
     }
@@ -88435,8 +88925,8 @@ function defaultLabelAlign(angle2, orient2, channel) {
     return isX2 ? null : "center";
   }
   if (isSignalRef(orient2)) {
-    const op = startAngle < angle2 && angle2 < 180 + startAngle ? "===" : "!==";
-    const orientIsMain = `${orient2.signal} ${op} "${mainOrient}"`;
+    const op2 = startAngle < angle2 && angle2 < 180 + startAngle ? "===" : "!==";
+    const orientIsMain = `${orient2.signal} ${op2} "${mainOrient}"`;
     return {
       signal: `${orientIsMain} ? "left" : "right"`
     };
@@ -88788,7 +89278,7 @@ function sizeSignals(model, sizeType) {
   if (size == null || size === "merged") {
     return [];
   }
-  const name = model.getSizeSignalRef(sizeType).signal;
+  const name2 = model.getSizeSignalRef(sizeType).signal;
   if (size === "step") {
     const scaleComponent = model.getScaleComponent(channel);
     if (scaleComponent) {
@@ -88805,7 +89295,7 @@ function sizeSignals(model, sizeType) {
         return [
           stepSignal(scaleName, range6),
           {
-            name,
+            name: name2,
             update: sizeExpr(scaleName, scaleComponent, `domain('${scaleName}').length`)
           }
         ];
@@ -88813,26 +89303,26 @@ function sizeSignals(model, sizeType) {
     }
     throw new Error("layout size is step although width/height is not step.");
   } else if (size == "container") {
-    const isWidth = name.endsWith("width");
+    const isWidth = name2.endsWith("width");
     const expr2 = isWidth ? "containerSize()[0]" : "containerSize()[1]";
     const defaultValue = getViewConfigContinuousSize(model.config.view, isWidth ? "width" : "height");
     const safeExpr = `isFinite(${expr2}) ? ${expr2} : ${defaultValue}`;
-    return [{ name, init: safeExpr, on: [{ update: safeExpr, events: "window:resize" }] }];
+    return [{ name: name2, init: safeExpr, on: [{ update: safeExpr, events: "window:resize" }] }];
   } else {
     return [
       {
-        name,
+        name: name2,
         value: size
       }
     ];
   }
 }
 function stepSignal(scaleName, range6) {
-  const name = `${scaleName}_step`;
+  const name2 = `${scaleName}_step`;
   if (isSignalRef(range6.step)) {
-    return { name, update: range6.step.signal };
+    return { name: name2, update: range6.step.signal };
   } else {
-    return { name, value: range6.step };
+    return { name: name2, value: range6.step };
   }
 }
 function sizeExpr(scaleName, scaleComponent, cardinality) {
@@ -89051,9 +89541,9 @@ function selectedCondition(model, legendCmpt, fieldDef) {
   if (!selections?.length)
     return void 0;
   const field3 = stringValue(fieldDef.field);
-  return selections.map((name) => {
-    const store = stringValue(varName(name) + STORE);
-    return `(!length(data(${store})) || (${name}[${field3}] && indexof(${name}[${field3}], datum.value) >= 0))`;
+  return selections.map((name2) => {
+    const store = stringValue(varName(name2) + STORE);
+    return `(!length(data(${store})) || (${name2}[${field3}] && indexof(${name2}[${field3}], datum.value) >= 0))`;
   }).join(" || ");
 }
 var legendRules = {
@@ -89557,11 +90047,11 @@ function addDimension(dims, channel, fieldDef, model) {
 function mergeMeasures(parentMeasures, childMeasures) {
   for (const field3 of keys3(childMeasures)) {
     const ops2 = childMeasures[field3];
-    for (const op of keys3(ops2)) {
+    for (const op2 of keys3(ops2)) {
       if (field3 in parentMeasures) {
-        parentMeasures[field3][op] = /* @__PURE__ */ new Set([...parentMeasures[field3][op] ?? [], ...ops2[op]]);
+        parentMeasures[field3][op2] = /* @__PURE__ */ new Set([...parentMeasures[field3][op2] ?? [], ...ops2[op2]]);
       } else {
-        parentMeasures[field3] = { [op]: ops2[op] };
+        parentMeasures[field3] = { [op2]: ops2[op2] };
       }
     }
   }
@@ -89604,10 +90094,10 @@ var AggregateNode = class _AggregateNode extends DataFlowNode {
           meas["*"]["count"] = /* @__PURE__ */ new Set([vgField(fieldDef, { forAs: true })]);
         } else {
           if (isArgminDef(aggregate) || isArgmaxDef(aggregate)) {
-            const op = isArgminDef(aggregate) ? "argmin" : "argmax";
-            const argField = aggregate[op];
+            const op2 = isArgminDef(aggregate) ? "argmin" : "argmax";
+            const argField = aggregate[op2];
             meas[argField] ??= {};
-            meas[argField][op] = /* @__PURE__ */ new Set([vgField({ op, field: argField }, { forAs: true })]);
+            meas[argField][op2] = /* @__PURE__ */ new Set([vgField({ op: op2, field: argField }, { forAs: true })]);
           } else {
             meas[field3] ??= {};
             meas[field3][aggregate] = /* @__PURE__ */ new Set([vgField(fieldDef, { forAs: true })]);
@@ -89631,15 +90121,15 @@ var AggregateNode = class _AggregateNode extends DataFlowNode {
     const dims = /* @__PURE__ */ new Set();
     const meas = {};
     for (const s2 of t.aggregate) {
-      const { op, field: field3, as } = s2;
-      if (op) {
-        if (op === "count") {
+      const { op: op2, field: field3, as } = s2;
+      if (op2) {
+        if (op2 === "count") {
           meas["*"] ??= {};
           meas["*"]["count"] = /* @__PURE__ */ new Set([as ? as : vgField(s2, { forAs: true })]);
         } else {
           meas[field3] ??= {};
-          meas[field3][op] ??= /* @__PURE__ */ new Set();
-          meas[field3][op].add(as ? as : vgField(s2, { forAs: true }));
+          meas[field3][op2] ??= /* @__PURE__ */ new Set();
+          meas[field3][op2].add(as ? as : vgField(s2, { forAs: true }));
         }
       }
     }
@@ -89668,10 +90158,10 @@ var AggregateNode = class _AggregateNode extends DataFlowNode {
   producedFields() {
     const out = /* @__PURE__ */ new Set();
     for (const field3 of keys3(this.measures)) {
-      for (const op of keys3(this.measures[field3])) {
-        const m3 = this.measures[field3][op];
+      for (const op2 of keys3(this.measures[field3])) {
+        const m3 = this.measures[field3][op2];
         if (m3.size === 0) {
-          out.add(`${op}_${field3}`);
+          out.add(`${op2}_${field3}`);
         } else {
           m3.forEach(out.add, out);
         }
@@ -89687,10 +90177,10 @@ var AggregateNode = class _AggregateNode extends DataFlowNode {
     const fields = [];
     const as = [];
     for (const field3 of keys3(this.measures)) {
-      for (const op of keys3(this.measures[field3])) {
-        for (const alias of this.measures[field3][op]) {
+      for (const op2 of keys3(this.measures[field3])) {
+        for (const alias of this.measures[field3][op2]) {
           as.push(alias);
-          ops2.push(op);
+          ops2.push(op2);
           fields.push(field3 === "*" ? null : replacePathInField(field3));
         }
       }
@@ -89718,10 +90208,10 @@ var FacetNode = class extends DataFlowNode {
    * @param name The name that this facet source will have.
    * @param data The source data for this facet data.
    */
-  constructor(parent, model, name, data3) {
+  constructor(parent, model, name2, data3) {
     super(parent);
     this.model = model;
-    this.name = name;
+    this.name = name2;
     this.data = data3;
     for (const channel of FACET_CHANNELS) {
       const fieldDef = model.facet[channel];
@@ -89814,9 +90304,9 @@ var FacetNode = class extends DataFlowNode {
     }
     const { sortField, sortIndexField } = this[channel];
     if (sortField) {
-      const { op = DEFAULT_SORT_OP, field: field3 } = sortField;
+      const { op: op2 = DEFAULT_SORT_OP, field: field3 } = sortField;
       fields.push(field3);
-      ops2.push(op);
+      ops2.push(op2);
       as.push(vgField(sortField, { forAs: true }));
     } else if (sortIndexField) {
       fields.push(sortIndexField);
@@ -89898,7 +90388,7 @@ var FacetNode = class extends DataFlowNode {
         ]
       });
     }
-    for (const channel of [COLUMN, ROW]) {
+    for (const channel of [COLUMN, ROW2]) {
       if (this[channel]) {
         data3.push(this.assembleRowColumnHeaderData(channel, crossedDataName, childIndependentFieldsWithStep));
       }
@@ -90024,8 +90514,8 @@ function getImplicitFromEncoding(model) {
 function getImplicitFromSelection(model) {
   const implicit2 = {};
   if (isUnitModel(model) && model.component.selection) {
-    for (const name of keys3(model.component.selection)) {
-      const selCmpt = model.component.selection[name];
+    for (const name2 of keys3(model.component.selection)) {
+      const selCmpt = model.component.selection[name2];
       for (const proj of selCmpt.project.items) {
         if (!proj.channel && accessPathDepth(proj.field) > 1) {
           implicit2[proj.field] = "flatten";
@@ -90262,8 +90752,8 @@ var SourceNode = class extends DataFlowNode {
   get dataName() {
     return this._name;
   }
-  set dataName(name) {
-    this._name = name;
+  set dataName(name2) {
+    this._name = name2;
   }
   set parent(parent) {
     throw new Error("Source nodes have to be roots.");
@@ -91338,10 +91828,10 @@ function parseSingleChannelDomain(scaleType2, domain3, model, channel) {
   }
 }
 function normalizeSortField(sort3, isStackedMeasure) {
-  const { op, field: field3, order } = sort3;
+  const { op: op2, field: field3, order } = sort3;
   return {
     // Apply default op
-    op: op ?? (isStackedMeasure ? "sum" : DEFAULT_SORT_OP),
+    op: op2 ?? (isStackedMeasure ? "sum" : DEFAULT_SORT_OP),
     // flatten nested fields
     ...field3 ? { field: replacePathInField(field3) } : {},
     ...order ? { order } : {}
@@ -91733,11 +92223,11 @@ function assembleProjectionForModel(model) {
     return [];
   }
   const projection3 = component.combine();
-  const { name } = projection3;
+  const { name: name2 } = projection3;
   if (!component.data) {
     return [
       {
-        name,
+        name: name2,
         // translate to center by default
         translate: { signal: "[width / 2, height / 2]" },
         // parameters, overwrite default translate if specified
@@ -91760,7 +92250,7 @@ function assembleProjectionForModel(model) {
     }
     return [
       {
-        name,
+        name: name2,
         size,
         fit: {
           signal: fits.length > 1 ? `[${fits.join(", ")}]` : fits[0]
@@ -91794,11 +92284,11 @@ var ProjectionComponent = class extends Split {
   size;
   data;
   merged = false;
-  constructor(name, specifiedProjection, size, data3) {
+  constructor(name2, specifiedProjection, size, data3) {
     super(
       { ...specifiedProjection },
       // all explicit properties of projection
-      { name }
+      { name: name2 }
     );
     this.specifiedProjection = specifiedProjection;
     this.size = size;
@@ -91901,15 +92391,15 @@ function parseNonUnitProjections(model) {
     }
   });
   if (nonUnitProjection && mergable) {
-    const name = model.projectionName(true);
-    const modelProjection = new ProjectionComponent(name, nonUnitProjection.specifiedProjection, nonUnitProjection.size, duplicate(nonUnitProjection.data));
+    const name2 = model.projectionName(true);
+    const modelProjection = new ProjectionComponent(name2, nonUnitProjection.specifiedProjection, nonUnitProjection.size, duplicate(nonUnitProjection.data));
     for (const child2 of model.children) {
       const projection3 = child2.component.projection;
       if (projection3) {
         if (projection3.isFit) {
           modelProjection.data.push(...child2.component.projection.data);
         }
-        child2.renameProjection(projection3.get("name"), name);
+        child2.renameProjection(projection3.get("name"), name2);
         projection3.merged = true;
       }
     }
@@ -91933,12 +92423,12 @@ function assembleScalesForModel(model) {
       return scales2;
     }
     const scale6 = scaleComponent.combine();
-    const { name, type: type3, selectionExtent, domains: _d2, range: _r2, reverse: reverse3, ...otherScaleProps } = scale6;
-    const range6 = assembleScaleRange(scale6.range, name, channel, model);
+    const { name: name2, type: type3, selectionExtent, domains: _d2, range: _r2, reverse: reverse3, ...otherScaleProps } = scale6;
+    const range6 = assembleScaleRange(scale6.range, name2, channel, model);
     const domain3 = assembleDomain(model, channel);
     const domainRaw = selectionExtent ? assembleSelectionScaleDomain(model, selectionExtent, scaleComponent, domain3) : null;
     scales2.push({
-      name,
+      name: name2,
       type: type3,
       ...domain3 ? { domain: domain3 } : {},
       ...domainRaw ? { domainRaw } : {},
@@ -91966,11 +92456,11 @@ function assembleScaleRange(scaleRange, scaleName, channel, model) {
 }
 var ScaleComponent = class extends Split {
   merged = false;
-  constructor(name, typeWithExplicit) {
+  constructor(name2, typeWithExplicit) {
     super(
       {},
       // no initial explicit property
-      { name }
+      { name: name2 }
     );
     this.setWithExplicit("type", typeWithExplicit);
   }
@@ -92142,13 +92632,13 @@ function fullWidthOrHeightRange(channel, model, scaleType2, { center: center2 } 
   const getSignalName = model.getSignalName.bind(model);
   if (channel === Y3 && hasContinuousDomain(scaleType2)) {
     return center2 ? [
-      SignalRefWrapper.fromName((name) => `${getSignalName(name)}/2`, sizeSignal),
-      SignalRefWrapper.fromName((name) => `-${getSignalName(name)}/2`, sizeSignal)
+      SignalRefWrapper.fromName((name2) => `${getSignalName(name2)}/2`, sizeSignal),
+      SignalRefWrapper.fromName((name2) => `-${getSignalName(name2)}/2`, sizeSignal)
     ] : [SignalRefWrapper.fromName(getSignalName, sizeSignal), 0];
   } else {
     return center2 ? [
-      SignalRefWrapper.fromName((name) => `-${getSignalName(name)}/2`, sizeSignal),
-      SignalRefWrapper.fromName((name) => `${getSignalName(name)}/2`, sizeSignal)
+      SignalRefWrapper.fromName((name2) => `-${getSignalName(name2)}/2`, sizeSignal),
+      SignalRefWrapper.fromName((name2) => `${getSignalName(name2)}/2`, sizeSignal)
     ] : [0, SignalRefWrapper.fromName(getSignalName, sizeSignal)];
   }
 }
@@ -92808,13 +93298,13 @@ function parseNonUnitScaleCore(model) {
     }
   }
   for (const channel of keys3(scaleTypeWithExplicitIndex)) {
-    const name = model.scaleName(channel, true);
+    const name2 = model.scaleName(channel, true);
     const typeWithExplicit = scaleTypeWithExplicitIndex[channel];
-    scaleComponents[channel] = new ScaleComponent(name, typeWithExplicit);
+    scaleComponents[channel] = new ScaleComponent(name2, typeWithExplicit);
     for (const child2 of model.children) {
       const childScale = child2.component.scales[channel];
       if (childScale) {
-        child2.renameScale(childScale.get("name"), name);
+        child2.renameScale(childScale.get("name"), name2);
         childScale.merged = true;
       }
     }
@@ -92829,14 +93319,14 @@ var NameMap = class {
   rename(oldName, newName) {
     this.nameMap[oldName] = newName;
   }
-  has(name) {
-    return this.nameMap[name] !== void 0;
+  has(name2) {
+    return this.nameMap[name2] !== void 0;
   }
-  get(name) {
-    while (this.nameMap[name] && name !== this.nameMap[name]) {
-      name = this.nameMap[name];
+  get(name2) {
+    while (this.nameMap[name2] && name2 !== this.nameMap[name2]) {
+      name2 = this.nameMap[name2];
     }
-    return name;
+    return name2;
   }
 };
 function isUnitModel(model) {
@@ -93076,8 +93566,8 @@ var Model = class {
    * This method should be called in parse, so that all used data source can be correctly instantiated in assembleData().
    * You can lookup the correct dataset name in assemble with `lookupDataSource`.
    */
-  requestDataName(name) {
-    const fullName = this.getDataName(name);
+  requestDataName(name2) {
+    const fullName = this.getDataName(name2);
     const refCounts = this.component.data.outputNodeRefCounts;
     refCounts[fullName] = (refCounts[fullName] || 0) + 1;
     return fullName;
@@ -93113,10 +93603,10 @@ var Model = class {
   /**
    * Lookup the name of the datasource for an output node. You probably want to call this in assemble.
    */
-  lookupDataSource(name) {
-    const node = this.component.data.outputNodes[name];
+  lookupDataSource(name2) {
+    const node = this.component.data.outputNodes[name2];
     if (!node) {
-      return name;
+      return name2;
     }
     return node.getSource();
   }
@@ -93742,13 +94232,13 @@ var PivotTransformNode = class _PivotTransformNode extends DataFlowNode {
     return `PivotTransform ${hash(this.transform)}`;
   }
   assemble() {
-    const { pivot, value: value4, groupby, limit, op } = this.transform;
+    const { pivot, value: value4, groupby, limit, op: op2 } = this.transform;
     return {
       type: "pivot",
       field: pivot,
       value: value4,
       ...limit !== void 0 ? { limit } : {},
-      ...op !== void 0 ? { op } : {},
+      ...op2 !== void 0 ? { op: op2 } : {},
       ...groupby !== void 0 ? { groupby } : {}
     };
   }
@@ -94099,7 +94589,7 @@ var FacetModel = class _FacetModel extends ModelWithField {
     const channels = keys3(facet);
     const normalizedFacet = {};
     for (const channel of channels) {
-      if (![ROW, COLUMN].includes(channel)) {
+      if (![ROW2, COLUMN].includes(channel)) {
         warn2(incompatibleChannel(channel, "facet"));
         break;
       }
@@ -94273,7 +94763,7 @@ var FacetModel = class _FacetModel extends ModelWithField {
     return { fields, ops: ops2, as };
   }
   assembleFacet() {
-    const { name, data: data3 } = this.component.data.facetRoot;
+    const { name: name2, data: data3 } = this.component.data.facetRoot;
     const { row, column } = this.facet;
     const { fields, ops: ops2, as } = this.getCardinalityAggregateForChild();
     const groupby = [];
@@ -94286,7 +94776,7 @@ var FacetModel = class _FacetModel extends ModelWithField {
           groupby.push(vgField(fieldDef, { binSuffix: "end" }));
         }
         if (isSortField(sort3)) {
-          const { field: field3, op = DEFAULT_SORT_OP } = sort3;
+          const { field: field3, op: op2 = DEFAULT_SORT_OP } = sort3;
           const outputName = facetSortFieldName(fieldDef, sort3);
           if (row && column) {
             fields.push(outputName);
@@ -94294,7 +94784,7 @@ var FacetModel = class _FacetModel extends ModelWithField {
             as.push(outputName);
           } else {
             fields.push(field3);
-            ops2.push(op);
+            ops2.push(op2);
             as.push(outputName);
           }
         } else if (isArray(sort3)) {
@@ -94307,7 +94797,7 @@ var FacetModel = class _FacetModel extends ModelWithField {
     }
     const cross2 = !!row && !!column;
     return {
-      name,
+      name: name2,
       data: data3,
       groupby,
       ...cross2 || fields.length > 0 ? {
@@ -94396,11 +94886,11 @@ function makeJoinAggregateFromFacet(parent, facet) {
     let newParent = null;
     for (const fieldDef of [row, column]) {
       if (isSortField(fieldDef.sort)) {
-        const { field: field3, op = DEFAULT_SORT_OP } = fieldDef.sort;
+        const { field: field3, op: op2 = DEFAULT_SORT_OP } = fieldDef.sort;
         parent = newParent = new JoinAggregateTransformNode(parent, {
           joinaggregate: [
             {
-              op,
+              op: op2,
               field: field3,
               as: facetSortFieldName(fieldDef, fieldDef.sort, { forAs: true })
             }
@@ -94657,9 +95147,9 @@ function parseData2(model) {
 }
 function makeOutputNode(dataSourceType, model, head) {
   const { outputNodes, outputNodeRefCounts } = model.component.data;
-  const name = model.getDataName(dataSourceType);
-  const node = new OutputNode(head, name, dataSourceType, outputNodeRefCounts);
-  outputNodes[name] = node;
+  const name2 = model.getDataName(dataSourceType);
+  const node = new OutputNode(head, name2, dataSourceType, outputNodeRefCounts);
+  outputNodes[name2] = node;
   return node;
 }
 var ConcatModel = class extends Model {
@@ -96080,8 +96570,8 @@ var version = pkg.version;
 
 // actions/lib/render-svg.ts
 async function renderSvg(spec) {
-  const compiled = compile(spec).spec;
-  const view = new View(parse7(compiled), { renderer: "none" });
+  const compiled2 = compile(spec).spec;
+  const view = new View(parse7(compiled2), { renderer: "none" });
   try {
     return withoutAriaLabels(roundGeometry(stableIds(await view.toSVG())));
   } finally {

@@ -19,8 +19,8 @@ var __commonJS = (cb, mod) => function __require2() {
   }
 };
 var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+  for (var name2 in all)
+    __defProp(target, name2, { get: all[name2], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -419,12 +419,12 @@ var require_errors = __commonJS({
     };
     var kResponseStatusCodeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE_STATUS_CODE");
     var ResponseStatusCodeError = class extends UndiciError {
-      constructor(message2, statusCode, headers, body) {
+      constructor(message2, statusCode, headers, body2) {
         super(message2);
         this.name = "ResponseStatusCodeError";
         this.message = message2 || "Response Status Code Error";
         this.code = "UND_ERR_RESPONSE_STATUS_CODE";
-        this.body = body;
+        this.body = body2;
         this.status = statusCode;
         this.statusCode = statusCode;
         this.headers = headers;
@@ -980,8 +980,8 @@ var require_util = __commonJS({
     var { tree } = require_tree();
     var [nodeMajor, nodeMinor] = process.versions.node.split(".").map((v) => Number(v));
     var BodyAsyncIterable = class {
-      constructor(body) {
-        this[kBody] = body;
+      constructor(body2) {
+        this[kBody] = body2;
         this[kBodyUsed] = false;
       }
       async *[Symbol.asyncIterator]() {
@@ -990,26 +990,26 @@ var require_util = __commonJS({
         yield* this[kBody];
       }
     };
-    function wrapRequestBody(body) {
-      if (isStream(body)) {
-        if (bodyLength(body) === 0) {
-          body.on("data", function() {
+    function wrapRequestBody(body2) {
+      if (isStream(body2)) {
+        if (bodyLength(body2) === 0) {
+          body2.on("data", function() {
             assert(false);
           });
         }
-        if (typeof body.readableDidRead !== "boolean") {
-          body[kBodyUsed] = false;
-          EE.prototype.on.call(body, "data", function() {
+        if (typeof body2.readableDidRead !== "boolean") {
+          body2[kBodyUsed] = false;
+          EE.prototype.on.call(body2, "data", function() {
             this[kBodyUsed] = true;
           });
         }
-        return body;
-      } else if (body && typeof body.pipeTo === "function") {
-        return new BodyAsyncIterable(body);
-      } else if (body && typeof body !== "string" && !ArrayBuffer.isView(body) && isIterable(body)) {
-        return new BodyAsyncIterable(body);
+        return body2;
+      } else if (body2 && typeof body2.pipeTo === "function") {
+        return new BodyAsyncIterable(body2);
+      } else if (body2 && typeof body2 !== "string" && !ArrayBuffer.isView(body2) && isIterable(body2)) {
+        return new BodyAsyncIterable(body2);
       } else {
-        return body;
+        return body2;
       }
     }
     function nop() {
@@ -1129,21 +1129,21 @@ var require_util = __commonJS({
     function isIterable(obj) {
       return !!(obj != null && (typeof obj[Symbol.iterator] === "function" || typeof obj[Symbol.asyncIterator] === "function"));
     }
-    function bodyLength(body) {
-      if (body == null) {
+    function bodyLength(body2) {
+      if (body2 == null) {
         return 0;
-      } else if (isStream(body)) {
-        const state = body._readableState;
+      } else if (isStream(body2)) {
+        const state = body2._readableState;
         return state && state.objectMode === false && state.ended === true && Number.isFinite(state.length) ? state.length : null;
-      } else if (isBlobLike(body)) {
-        return body.size != null ? body.size : null;
-      } else if (isBuffer(body)) {
-        return body.byteLength;
+      } else if (isBlobLike(body2)) {
+        return body2.size != null ? body2.size : null;
+      } else if (isBuffer(body2)) {
+        return body2.byteLength;
       }
       return null;
     }
-    function isDestroyed(body) {
-      return body && !!(body.destroyed || body[kDestroyed] || stream.isDestroyed?.(body));
+    function isDestroyed(body2) {
+      return body2 && !!(body2.destroyed || body2[kDestroyed] || stream.isDestroyed?.(body2));
     }
     function destroy(stream2, err) {
       if (stream2 == null || !isStream(stream2) || isDestroyed(stream2)) {
@@ -1258,14 +1258,14 @@ var require_util = __commonJS({
         }
       }
     }
-    function isDisturbed(body) {
-      return !!(body && (stream.isDisturbed(body) || body[kBodyUsed]));
+    function isDisturbed(body2) {
+      return !!(body2 && (stream.isDisturbed(body2) || body2[kBodyUsed]));
     }
-    function isErrored(body) {
-      return !!(body && stream.isErrored(body));
+    function isErrored(body2) {
+      return !!(body2 && stream.isErrored(body2));
     }
-    function isReadable(body) {
-      return !!(body && stream.isReadable(body));
+    function isReadable(body2) {
+      return !!(body2 && stream.isReadable(body2));
     }
     function getSocketInfo(socket) {
       return {
@@ -1375,15 +1375,15 @@ var require_util = __commonJS({
         size: m[3] ? parseInt(m[3]) : null
       } : null;
     }
-    function addListener(obj, name, listener) {
+    function addListener(obj, name2, listener) {
       const listeners = obj[kListeners] ??= [];
-      listeners.push([name, listener]);
-      obj.on(name, listener);
+      listeners.push([name2, listener]);
+      obj.on(name2, listener);
       return obj;
     }
     function removeAllListeners(obj) {
-      for (const [name, listener] of obj[kListeners] ?? []) {
-        obj.removeListener(name, listener);
+      for (const [name2, listener] of obj[kListeners] ?? []) {
+        obj.removeListener(name2, listener);
       }
       obj[kListeners] = null;
     }
@@ -1684,7 +1684,7 @@ var require_request = __commonJS({
       constructor(origin, {
         path: path13,
         method,
-        body,
+        body: body2,
         headers,
         query,
         idempotent,
@@ -1732,10 +1732,10 @@ var require_request = __commonJS({
         this.throwOnError = throwOnError === true;
         this.method = method;
         this.abort = null;
-        if (body == null) {
+        if (body2 == null) {
           this.body = null;
-        } else if (isStream(body)) {
-          this.body = body;
+        } else if (isStream(body2)) {
+          this.body = body2;
           const rState = this.body._readableState;
           if (!rState || !rState.autoDestroy) {
             this.endHandler = function autoDestroy() {
@@ -1751,16 +1751,16 @@ var require_request = __commonJS({
             }
           };
           this.body.on("error", this.errorHandler);
-        } else if (isBuffer(body)) {
-          this.body = body.byteLength ? body : null;
-        } else if (ArrayBuffer.isView(body)) {
-          this.body = body.buffer.byteLength ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : null;
-        } else if (body instanceof ArrayBuffer) {
-          this.body = body.byteLength ? Buffer.from(body) : null;
-        } else if (typeof body === "string") {
-          this.body = body.length ? Buffer.from(body) : null;
-        } else if (isFormDataLike(body) || isIterable(body) || isBlobLike(body)) {
-          this.body = body;
+        } else if (isBuffer(body2)) {
+          this.body = body2.byteLength ? body2 : null;
+        } else if (ArrayBuffer.isView(body2)) {
+          this.body = body2.buffer.byteLength ? Buffer.from(body2.buffer, body2.byteOffset, body2.byteLength) : null;
+        } else if (body2 instanceof ArrayBuffer) {
+          this.body = body2.byteLength ? Buffer.from(body2) : null;
+        } else if (typeof body2 === "string") {
+          this.body = body2.length ? Buffer.from(body2) : null;
+        } else if (isFormDataLike(body2) || isIterable(body2) || isBlobLike(body2)) {
+          this.body = body2;
         } else {
           throw new InvalidArgumentError("body must be a string, a Buffer, a Readable stream, an iterable, or an async iterable");
         }
@@ -3332,11 +3332,11 @@ var require_data_url = __commonJS({
       }
       position.position++;
       const encodedBody = input2.slice(mimeTypeLength + 1);
-      let body = stringPercentDecode(encodedBody);
+      let body2 = stringPercentDecode(encodedBody);
       if (/;(\u0020){0,}base64$/i.test(mimeType)) {
-        const stringBody = isomorphicDecode(body);
-        body = forgivingBase64(stringBody);
-        if (body === "failure") {
+        const stringBody = isomorphicDecode(body2);
+        body2 = forgivingBase64(stringBody);
+        if (body2 === "failure") {
           return "failure";
         }
         mimeType = mimeType.slice(0, -6);
@@ -3350,7 +3350,7 @@ var require_data_url = __commonJS({
       if (mimeTypeRecord === "failure") {
         mimeTypeRecord = parseMIMEType("text/plain;charset=US-ASCII");
       }
-      return { mimeType: mimeTypeRecord, body };
+      return { mimeType: mimeTypeRecord, body: body2 };
     }
     function URLSerializer(url, excludeFragment = false) {
       if (!excludeFragment) {
@@ -3551,9 +3551,9 @@ var require_data_url = __commonJS({
       assert(mimeType !== "failure");
       const { parameters, essence } = mimeType;
       let serialization = essence;
-      for (let [name, value] of parameters.entries()) {
+      for (let [name2, value] of parameters.entries()) {
         serialization += ";";
-        serialization += name;
+        serialization += name2;
         serialization += "=";
         if (!HTTP_TOKEN_CODEPOINTS.test(value)) {
           value = value.replace(/(\\|")/g, "\\$1");
@@ -3685,15 +3685,15 @@ var require_webidl = __commonJS({
         message: `"${context.value}" is an invalid ${context.type}.`
       });
     };
-    webidl.brandCheck = function(V, I, opts) {
+    webidl.brandCheck = function(V2, I2, opts) {
       if (opts?.strict !== false) {
-        if (!(V instanceof I)) {
+        if (!(V2 instanceof I2)) {
           const err = new TypeError("Illegal invocation");
           err.code = "ERR_INVALID_THIS";
           throw err;
         }
       } else {
-        if (V?.[Symbol.toStringTag] !== I.prototype[Symbol.toStringTag]) {
+        if (V2?.[Symbol.toStringTag] !== I2.prototype[Symbol.toStringTag]) {
           const err = new TypeError("Illegal invocation");
           err.code = "ERR_INVALID_THIS";
           throw err;
@@ -3714,8 +3714,8 @@ var require_webidl = __commonJS({
         message: "Illegal constructor"
       });
     };
-    webidl.util.Type = function(V) {
-      switch (typeof V) {
+    webidl.util.Type = function(V2) {
+      switch (typeof V2) {
         case "undefined":
           return "Undefined";
         case "boolean":
@@ -3730,7 +3730,7 @@ var require_webidl = __commonJS({
           return "BigInt";
         case "function":
         case "object": {
-          if (V === null) {
+          if (V2 === null) {
             return "Null";
           }
           return "Object";
@@ -3739,7 +3739,7 @@ var require_webidl = __commonJS({
     };
     webidl.util.markAsUncloneable = markAsUncloneable || (() => {
     });
-    webidl.util.ConvertToInt = function(V, bitLength, signedness, opts) {
+    webidl.util.ConvertToInt = function(V2, bitLength, signedness, opts) {
       let upperBound;
       let lowerBound;
       if (bitLength === 64) {
@@ -3756,7 +3756,7 @@ var require_webidl = __commonJS({
         lowerBound = Math.pow(-2, bitLength) - 1;
         upperBound = Math.pow(2, bitLength - 1) - 1;
       }
-      let x = Number(V);
+      let x = Number(V2);
       if (x === 0) {
         x = 0;
       }
@@ -3764,7 +3764,7 @@ var require_webidl = __commonJS({
         if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) {
           throw webidl.errors.exception({
             header: "Integer conversion",
-            message: `Could not convert ${webidl.util.Stringify(V)} to an integer.`
+            message: `Could not convert ${webidl.util.Stringify(V2)} to an integer.`
           });
         }
         x = webidl.util.IntegerPart(x);
@@ -3802,28 +3802,28 @@ var require_webidl = __commonJS({
       }
       return r2;
     };
-    webidl.util.Stringify = function(V) {
-      const type = webidl.util.Type(V);
+    webidl.util.Stringify = function(V2) {
+      const type = webidl.util.Type(V2);
       switch (type) {
         case "Symbol":
-          return `Symbol(${V.description})`;
+          return `Symbol(${V2.description})`;
         case "Object":
-          return inspect(V);
+          return inspect(V2);
         case "String":
-          return `"${V}"`;
+          return `"${V2}"`;
         default:
-          return `${V}`;
+          return `${V2}`;
       }
     };
     webidl.sequenceConverter = function(converter) {
-      return (V, prefix, argument, Iterable) => {
-        if (webidl.util.Type(V) !== "Object") {
+      return (V2, prefix, argument, Iterable) => {
+        if (webidl.util.Type(V2) !== "Object") {
           throw webidl.errors.exception({
             header: prefix,
-            message: `${argument} (${webidl.util.Stringify(V)}) is not iterable.`
+            message: `${argument} (${webidl.util.Stringify(V2)}) is not iterable.`
           });
         }
-        const method = typeof Iterable === "function" ? Iterable() : V?.[Symbol.iterator]?.();
+        const method = typeof Iterable === "function" ? Iterable() : V2?.[Symbol.iterator]?.();
         const seq = [];
         let index = 0;
         if (method === void 0 || typeof method.next !== "function") {
@@ -3873,14 +3873,14 @@ var require_webidl = __commonJS({
       };
     };
     webidl.interfaceConverter = function(i) {
-      return (V, prefix, argument, opts) => {
-        if (opts?.strict !== false && !(V instanceof i)) {
+      return (V2, prefix, argument, opts) => {
+        if (opts?.strict !== false && !(V2 instanceof i)) {
           throw webidl.errors.exception({
             header: prefix,
-            message: `Expected ${argument} ("${webidl.util.Stringify(V)}") to be an instance of ${i.name}.`
+            message: `Expected ${argument} ("${webidl.util.Stringify(V2)}") to be an instance of ${i.name}.`
           });
         }
-        return V;
+        return V2;
       };
     };
     webidl.dictionaryConverter = function(converters) {
@@ -3925,27 +3925,27 @@ var require_webidl = __commonJS({
       };
     };
     webidl.nullableConverter = function(converter) {
-      return (V, prefix, argument) => {
-        if (V === null) {
-          return V;
+      return (V2, prefix, argument) => {
+        if (V2 === null) {
+          return V2;
         }
-        return converter(V, prefix, argument);
+        return converter(V2, prefix, argument);
       };
     };
-    webidl.converters.DOMString = function(V, prefix, argument, opts) {
-      if (V === null && opts?.legacyNullToEmptyString) {
+    webidl.converters.DOMString = function(V2, prefix, argument, opts) {
+      if (V2 === null && opts?.legacyNullToEmptyString) {
         return "";
       }
-      if (typeof V === "symbol") {
+      if (typeof V2 === "symbol") {
         throw webidl.errors.exception({
           header: prefix,
           message: `${argument} is a symbol, which cannot be converted to a DOMString.`
         });
       }
-      return String(V);
+      return String(V2);
     };
-    webidl.converters.ByteString = function(V, prefix, argument) {
-      const x = webidl.converters.DOMString(V, prefix, argument);
+    webidl.converters.ByteString = function(V2, prefix, argument) {
+      const x = webidl.converters.DOMString(V2, prefix, argument);
       for (let index = 0; index < x.length; index++) {
         if (x.charCodeAt(index) > 255) {
           throw new TypeError(
@@ -3956,107 +3956,107 @@ var require_webidl = __commonJS({
       return x;
     };
     webidl.converters.USVString = toUSVString;
-    webidl.converters.boolean = function(V) {
-      const x = Boolean(V);
+    webidl.converters.boolean = function(V2) {
+      const x = Boolean(V2);
       return x;
     };
-    webidl.converters.any = function(V) {
-      return V;
+    webidl.converters.any = function(V2) {
+      return V2;
     };
-    webidl.converters["long long"] = function(V, prefix, argument) {
-      const x = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix, argument);
+    webidl.converters["long long"] = function(V2, prefix, argument) {
+      const x = webidl.util.ConvertToInt(V2, 64, "signed", void 0, prefix, argument);
       return x;
     };
-    webidl.converters["unsigned long long"] = function(V, prefix, argument) {
-      const x = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix, argument);
+    webidl.converters["unsigned long long"] = function(V2, prefix, argument) {
+      const x = webidl.util.ConvertToInt(V2, 64, "unsigned", void 0, prefix, argument);
       return x;
     };
-    webidl.converters["unsigned long"] = function(V, prefix, argument) {
-      const x = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix, argument);
+    webidl.converters["unsigned long"] = function(V2, prefix, argument) {
+      const x = webidl.util.ConvertToInt(V2, 32, "unsigned", void 0, prefix, argument);
       return x;
     };
-    webidl.converters["unsigned short"] = function(V, prefix, argument, opts) {
-      const x = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix, argument);
+    webidl.converters["unsigned short"] = function(V2, prefix, argument, opts) {
+      const x = webidl.util.ConvertToInt(V2, 16, "unsigned", opts, prefix, argument);
       return x;
     };
-    webidl.converters.ArrayBuffer = function(V, prefix, argument, opts) {
-      if (webidl.util.Type(V) !== "Object" || !types.isAnyArrayBuffer(V)) {
+    webidl.converters.ArrayBuffer = function(V2, prefix, argument, opts) {
+      if (webidl.util.Type(V2) !== "Object" || !types.isAnyArrayBuffer(V2)) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${argument} ("${webidl.util.Stringify(V)}")`,
+          argument: `${argument} ("${webidl.util.Stringify(V2)}")`,
           types: ["ArrayBuffer"]
         });
       }
-      if (opts?.allowShared === false && types.isSharedArrayBuffer(V)) {
+      if (opts?.allowShared === false && types.isSharedArrayBuffer(V2)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
         });
       }
-      if (V.resizable || V.growable) {
+      if (V2.resizable || V2.growable) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "Received a resizable ArrayBuffer."
         });
       }
-      return V;
+      return V2;
     };
-    webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
-      if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T.name) {
+    webidl.converters.TypedArray = function(V2, T2, prefix, name2, opts) {
+      if (webidl.util.Type(V2) !== "Object" || !types.isTypedArray(V2) || V2.constructor.name !== T2.name) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${name} ("${webidl.util.Stringify(V)}")`,
-          types: [T.name]
+          argument: `${name2} ("${webidl.util.Stringify(V2)}")`,
+          types: [T2.name]
         });
       }
-      if (opts?.allowShared === false && types.isSharedArrayBuffer(V.buffer)) {
+      if (opts?.allowShared === false && types.isSharedArrayBuffer(V2.buffer)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
         });
       }
-      if (V.buffer.resizable || V.buffer.growable) {
+      if (V2.buffer.resizable || V2.buffer.growable) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "Received a resizable ArrayBuffer."
         });
       }
-      return V;
+      return V2;
     };
-    webidl.converters.DataView = function(V, prefix, name, opts) {
-      if (webidl.util.Type(V) !== "Object" || !types.isDataView(V)) {
+    webidl.converters.DataView = function(V2, prefix, name2, opts) {
+      if (webidl.util.Type(V2) !== "Object" || !types.isDataView(V2)) {
         throw webidl.errors.exception({
           header: prefix,
-          message: `${name} is not a DataView.`
+          message: `${name2} is not a DataView.`
         });
       }
-      if (opts?.allowShared === false && types.isSharedArrayBuffer(V.buffer)) {
+      if (opts?.allowShared === false && types.isSharedArrayBuffer(V2.buffer)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
         });
       }
-      if (V.buffer.resizable || V.buffer.growable) {
+      if (V2.buffer.resizable || V2.buffer.growable) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "Received a resizable ArrayBuffer."
         });
       }
-      return V;
+      return V2;
     };
-    webidl.converters.BufferSource = function(V, prefix, name, opts) {
-      if (types.isAnyArrayBuffer(V)) {
-        return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: false });
+    webidl.converters.BufferSource = function(V2, prefix, name2, opts) {
+      if (types.isAnyArrayBuffer(V2)) {
+        return webidl.converters.ArrayBuffer(V2, prefix, name2, { ...opts, allowShared: false });
       }
-      if (types.isTypedArray(V)) {
-        return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: false });
+      if (types.isTypedArray(V2)) {
+        return webidl.converters.TypedArray(V2, V2.constructor, prefix, name2, { ...opts, allowShared: false });
       }
-      if (types.isDataView(V)) {
-        return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: false });
+      if (types.isDataView(V2)) {
+        return webidl.converters.DataView(V2, prefix, name2, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
         prefix,
-        argument: `${name} ("${webidl.util.Stringify(V)}")`,
+        argument: `${name2} ("${webidl.util.Stringify(V2)}")`,
         types: ["BufferSource"]
       });
     };
@@ -4464,11 +4464,11 @@ var require_util2 = __commonJS({
     }
     function tryUpgradeRequestToAPotentiallyTrustworthyURL(request) {
     }
-    function sameOrigin(A, B) {
-      if (A.origin === B.origin && A.origin === "null") {
+    function sameOrigin(A2, B) {
+      if (A2.origin === B.origin && A2.origin === "null") {
         return true;
       }
-      if (A.protocol === B.protocol && A.hostname === B.hostname && A.port === B.port) {
+      if (A2.protocol === B.protocol && A2.hostname === B.hostname && A2.port === B.port) {
         return true;
       }
       return false;
@@ -4500,7 +4500,7 @@ var require_util2 = __commonJS({
       return result;
     }
     var esIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
-    function createIterator(name, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function createIterator(name2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       class FastIterableIterator {
         /** @type {any} */
         #target;
@@ -4521,7 +4521,7 @@ var require_util2 = __commonJS({
         next() {
           if (typeof this !== "object" || this === null || !(#target in this)) {
             throw new TypeError(
-              `'next' called on an object that does not implement interface ${name} Iterator.`
+              `'next' called on an object that does not implement interface ${name2} Iterator.`
             );
           }
           const index = this.#index;
@@ -4560,7 +4560,7 @@ var require_util2 = __commonJS({
           writable: false,
           enumerable: false,
           configurable: true,
-          value: `${name} Iterator`
+          value: `${name2} Iterator`
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
@@ -4568,8 +4568,8 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
-      const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
+    function iteratorMixin(name2, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+      const makeIterator = createIterator(name2, kInternalIterator, keyIndex, valueIndex);
       const properties = {
         keys: {
           writable: true,
@@ -4604,10 +4604,10 @@ var require_util2 = __commonJS({
           configurable: true,
           value: function forEach(callbackfn, thisArg = globalThis) {
             webidl.brandCheck(this, object);
-            webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`);
+            webidl.argumentLengthCheck(arguments, 1, `${name2}.forEach`);
             if (typeof callbackfn !== "function") {
               throw new TypeError(
-                `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
+                `Failed to execute 'forEach' on '${name2}': parameter 1 is not of type 'Function'.`
               );
             }
             for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
@@ -4626,12 +4626,12 @@ var require_util2 = __commonJS({
         }
       });
     }
-    async function fullyReadBody(body, processBody, processBodyError) {
+    async function fullyReadBody(body2, processBody, processBodyError) {
       const successSteps = processBody;
       const errorSteps = processBodyError;
       let reader;
       try {
-        reader = body.stream.getReader();
+        reader = body2.stream.getReader();
       } catch (e) {
         errorSteps(e);
         return;
@@ -4859,8 +4859,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name2, list) {
+      const value = list.get(name2, true);
       if (value === null) {
         return null;
       }
@@ -5047,7 +5047,7 @@ var require_formdata = __commonJS({
         }
         this[kState] = [];
       }
-      append(name, value, filename = void 0) {
+      append(name2, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.append";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5056,45 +5056,45 @@ var require_formdata = __commonJS({
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
+        name2 = webidl.converters.USVString(name2, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        const entry = makeEntry(name, value, filename);
+        const entry = makeEntry(name2, value, filename);
         this[kState].push(entry);
       }
-      delete(name) {
+      delete(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        this[kState] = this[kState].filter((entry) => entry.name !== name);
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        this[kState] = this[kState].filter((entry) => entry.name !== name2);
       }
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.get";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        const idx = this[kState].findIndex((entry) => entry.name === name);
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        const idx = this[kState].findIndex((entry) => entry.name === name2);
         if (idx === -1) {
           return null;
         }
         return this[kState][idx].value;
       }
-      getAll(name) {
+      getAll(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.getAll";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        return this[kState].filter((entry) => entry.name === name).map((entry) => entry.value);
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        return this[kState].filter((entry) => entry.name === name2).map((entry) => entry.value);
       }
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.has";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        return this[kState].findIndex((entry) => entry.name === name) !== -1;
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        return this[kState].findIndex((entry) => entry.name === name2) !== -1;
       }
-      set(name, value, filename = void 0) {
+      set(name2, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.set";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5103,16 +5103,16 @@ var require_formdata = __commonJS({
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
+        name2 = webidl.converters.USVString(name2, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        const entry = makeEntry(name, value, filename);
-        const idx = this[kState].findIndex((entry2) => entry2.name === name);
+        const entry = makeEntry(name2, value, filename);
+        const idx = this[kState].findIndex((entry2) => entry2.name === name2);
         if (idx !== -1) {
           this[kState] = [
             ...this[kState].slice(0, idx),
             entry,
-            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name)
+            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name2)
           ];
         } else {
           this[kState].push(entry);
@@ -5150,7 +5150,7 @@ var require_formdata = __commonJS({
         configurable: true
       }
     });
-    function makeEntry(name, value, filename) {
+    function makeEntry(name2, value, filename) {
       if (typeof value === "string") {
       } else {
         if (!isFileLike(value)) {
@@ -5164,7 +5164,7 @@ var require_formdata = __commonJS({
           value = value instanceof NativeFile ? new File([value], filename, options) : new FileLike(value, filename, options);
         }
       }
-      return { name, value };
+      return { name: name2, value };
     }
     module.exports = { FormData, makeEntry };
   }
@@ -5243,18 +5243,18 @@ var require_formdata_parser = __commonJS({
         if (result === "failure") {
           return "failure";
         }
-        let { name, filename, contentType, encoding } = result;
+        let { name: name2, filename, contentType, encoding } = result;
         position.position += 2;
-        let body;
+        let body2;
         {
           const boundaryIndex = input2.indexOf(boundary.subarray(2), position.position);
           if (boundaryIndex === -1) {
             return "failure";
           }
-          body = input2.subarray(position.position, boundaryIndex - 4);
-          position.position += body.length;
+          body2 = input2.subarray(position.position, boundaryIndex - 4);
+          position.position += body2.length;
           if (encoding === "base64") {
-            body = Buffer.from(body.toString(), "base64");
+            body2 = Buffer.from(body2.toString(), "base64");
           }
         }
         if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
@@ -5268,26 +5268,26 @@ var require_formdata_parser = __commonJS({
           if (!isAsciiString(contentType)) {
             contentType = "";
           }
-          value = new File([body], filename, { type: contentType });
+          value = new File([body2], filename, { type: contentType });
         } else {
-          value = utf8DecodeBytes(Buffer.from(body));
+          value = utf8DecodeBytes(Buffer.from(body2));
         }
-        assert(isUSVString(name));
+        assert(isUSVString(name2));
         assert(typeof value === "string" && isUSVString(value) || isFileLike(value));
-        entryList.push(makeEntry(name, value, filename));
+        entryList.push(makeEntry(name2, value, filename));
       }
     }
     function parseMultipartFormDataHeaders(input2, position) {
-      let name = null;
+      let name2 = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
         if (input2[position.position] === 13 && input2[position.position + 1] === 10) {
-          if (name === null) {
+          if (name2 === null) {
             return "failure";
           }
-          return { name, filename, contentType, encoding };
+          return { name: name2, filename, contentType, encoding };
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
@@ -5309,13 +5309,13 @@ var require_formdata_parser = __commonJS({
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
-            name = filename = null;
+            name2 = filename = null;
             if (!bufferStartsWith(input2, formDataNameBuffer, position)) {
               return "failure";
             }
             position.position += 17;
-            name = parseMultipartFormDataName(input2, position);
-            if (name === null) {
+            name2 = parseMultipartFormDataName(input2, position);
+            if (name2 === null) {
               return "failure";
             }
             if (bufferStartsWith(input2, filenameBuffer, position)) {
@@ -5372,7 +5372,7 @@ var require_formdata_parser = __commonJS({
     }
     function parseMultipartFormDataName(input2, position) {
       assert(input2[position.position - 1] === 34);
-      let name = collectASequenceOfBytes(
+      let name2 = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
         input2,
         position
@@ -5382,8 +5382,8 @@ var require_formdata_parser = __commonJS({
       } else {
         position.position++;
       }
-      name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
-      return name;
+      name2 = new TextDecoder().decode(name2).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
+      return name2;
     }
     function collectASequenceOfBytes(condition, input2, position) {
       let start = position.position;
@@ -5510,16 +5510,16 @@ Content-Disposition: form-data`;
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value] of object) {
+        for (const [name2, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name2))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name2))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5598,8 +5598,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           type: "bytes"
         });
       }
-      const body = { stream, source, length };
-      return [body, type];
+      const body2 = { stream, source, length };
+      return [body2, type];
     }
     function safelyExtractBody(object, keepalive = false) {
       if (object instanceof ReadableStream) {
@@ -5608,13 +5608,13 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       }
       return extractBody(object, keepalive);
     }
-    function cloneBody(instance, body) {
-      const [out1, out2] = body.stream.tee();
-      body.stream = out1;
+    function cloneBody(instance, body2) {
+      const [out1, out2] = body2.stream.tee();
+      body2.stream = out1;
       return {
         stream: out2,
-        length: body.length,
-        source: body.source
+        length: body2.length,
+        source: body2.source
       };
     }
     function throwIfAborted(state) {
@@ -5663,8 +5663,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                 case "application/x-www-form-urlencoded": {
                   const entries2 = new URLSearchParams(value.toString());
                   const fd = new FormData();
-                  for (const [name, value2] of entries2) {
-                    fd.append(name, value2);
+                  for (const [name2, value2] of entries2) {
+                    fd.append(name2, value2);
                   }
                   return fd;
                 }
@@ -5709,8 +5709,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       return promise.promise;
     }
     function bodyUnusable(object) {
-      const body = object[kState].body;
-      return body != null && (body.stream.locked || util.isDisturbed(body.stream));
+      const body2 = object[kState].body;
+      return body2 != null && (body2.stream.locked || util.isDisturbed(body2.stream));
     }
     function parseJSONFromBytes(bytes) {
       return JSON.parse(utf8DecodeBytes(bytes));
@@ -5960,14 +5960,14 @@ var require_client_h1 = __commonJS({
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
           if (ret !== constants4.ERROR.OK) {
-            const body = data.subarray(offset);
+            const body2 = data.subarray(offset);
             if (ret === constants4.ERROR.PAUSED_UPGRADE) {
-              this.onUpgrade(body);
+              this.onUpgrade(body2);
             } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
-              socket.unshift(body);
+              socket.unshift(body2);
             } else {
-              throw this.createError(ret, body);
+              throw this.createError(ret, body2);
             }
           }
         } catch (err) {
@@ -6461,20 +6461,20 @@ var require_client_h1 = __commonJS({
     }
     function writeH1(client, request) {
       const { method, path: path13, host, upgrade, blocking, reset } = request;
-      let { body, headers, contentLength } = request;
+      let { body: body2, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
-      if (util.isFormDataLike(body)) {
+      if (util.isFormDataLike(body2)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
-        const [bodyStream, contentType] = extractBody(body);
+        const [bodyStream, contentType] = extractBody(body2);
         if (request.contentType == null) {
           headers.push("content-type", contentType);
         }
-        body = bodyStream.stream;
+        body2 = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body) && request.contentType == null) {
-        const contentType = body.type;
+      } else if (util.isBlobLike(body2) && request.contentType == null) {
+        const contentType = body2.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
@@ -6484,10 +6484,10 @@ var require_client_h1 = __commonJS({
           headers.push("content-type", contentTypeValue);
         }
       }
-      if (body && typeof body.read === "function") {
-        body.read(0);
+      if (body2 && typeof body2.read === "function") {
+        body2.read(0);
       }
-      const bodyLength = util.bodyLength(body);
+      const bodyLength = util.bodyLength(body2);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
         contentLength = request.contentLength;
@@ -6515,7 +6515,7 @@ var require_client_h1 = __commonJS({
           return;
         }
         util.errorRequest(client, request, error2 || new RequestAbortedError());
-        util.destroy(body);
+        util.destroy(body2);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
@@ -6576,26 +6576,26 @@ upgrade: ${upgrade}\r
       if (channels.sendHeaders.hasSubscribers) {
         channels.sendHeaders.publish({ request, headers: header, socket });
       }
-      if (!body || bodyLength === 0) {
+      if (!body2 || bodyLength === 0) {
         writeBuffer(abort, null, client, request, socket, contentLength, header, expectsPayload);
-      } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload);
-      } else if (util.isBlobLike(body)) {
-        if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request, socket, contentLength, header, expectsPayload);
+      } else if (util.isBuffer(body2)) {
+        writeBuffer(abort, body2, client, request, socket, contentLength, header, expectsPayload);
+      } else if (util.isBlobLike(body2)) {
+        if (typeof body2.stream === "function") {
+          writeIterable(abort, body2.stream(), client, request, socket, contentLength, header, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body2, client, request, socket, contentLength, header, expectsPayload);
         }
-      } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload);
-      } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request, socket, contentLength, header, expectsPayload);
+      } else if (util.isStream(body2)) {
+        writeStream(abort, body2, client, request, socket, contentLength, header, expectsPayload);
+      } else if (util.isIterable(body2)) {
+        writeIterable(abort, body2, client, request, socket, contentLength, header, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body2, client, request, socket, contentLength, header, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
       const writer2 = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
@@ -6615,13 +6615,13 @@ upgrade: ${upgrade}\r
         if (finished) {
           return;
         }
-        if (body.resume) {
-          body.resume();
+        if (body2.resume) {
+          body2.resume();
         }
       };
       const onClose = function() {
         queueMicrotask(() => {
-          body.removeListener("error", onFinished);
+          body2.removeListener("error", onFinished);
         });
         if (!finished) {
           const err = new RequestAbortedError();
@@ -6635,7 +6635,7 @@ upgrade: ${upgrade}\r
         finished = true;
         assert(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
-        body.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
+        body2.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
         if (!err) {
           try {
             writer2.end();
@@ -6645,28 +6645,28 @@ upgrade: ${upgrade}\r
         }
         writer2.destroy(err);
         if (err && (err.code !== "UND_ERR_INFO" || err.message !== "reset")) {
-          util.destroy(body, err);
+          util.destroy(body2, err);
         } else {
-          util.destroy(body);
+          util.destroy(body2);
         }
       };
-      body.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose);
-      if (body.resume) {
-        body.resume();
+      body2.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose);
+      if (body2.resume) {
+        body2.resume();
       }
       socket.on("drain", onDrain).on("error", onFinished);
-      if (body.errorEmitted ?? body.errored) {
-        setImmediate(() => onFinished(body.errored));
-      } else if (body.endEmitted ?? body.readableEnded) {
+      if (body2.errorEmitted ?? body2.errored) {
+        setImmediate(() => onFinished(body2.errored));
+      } else if (body2.endEmitted ?? body2.readableEnded) {
         setImmediate(() => onFinished(null));
       }
-      if (body.closeEmitted ?? body.closed) {
+      if (body2.closeEmitted ?? body2.closed) {
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body2, client, request, socket, contentLength, header, expectsPayload) {
       try {
-        if (!body) {
+        if (!body2) {
           if (contentLength === 0) {
             socket.write(`${header}content-length: 0\r
 \r
@@ -6676,15 +6676,15 @@ upgrade: ${upgrade}\r
             socket.write(`${header}\r
 `, "latin1");
           }
-        } else if (util.isBuffer(body)) {
-          assert(contentLength === body.byteLength, "buffer body must have content length");
+        } else if (util.isBuffer(body2)) {
+          assert(contentLength === body2.byteLength, "buffer body must have content length");
           socket.cork();
           socket.write(`${header}content-length: ${contentLength}\r
 \r
 `, "latin1");
-          socket.write(body);
+          socket.write(body2);
           socket.uncork();
-          request.onBodySent(body);
+          request.onBodySent(body2);
           if (!expectsPayload && request.reset !== false) {
             socket[kReset] = true;
           }
@@ -6695,13 +6695,13 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload) {
-      assert(contentLength === body.size, "blob body must have content length");
+    async function writeBlob(abort, body2, client, request, socket, contentLength, header, expectsPayload) {
+      assert(contentLength === body2.size, "blob body must have content length");
       try {
-        if (contentLength != null && contentLength !== body.size) {
+        if (contentLength != null && contentLength !== body2.size) {
           throw new RequestContentLengthMismatchError();
         }
-        const buffer = Buffer.from(await body.arrayBuffer());
+        const buffer = Buffer.from(await body2.arrayBuffer());
         socket.cork();
         socket.write(`${header}content-length: ${contentLength}\r
 \r
@@ -6718,7 +6718,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body2, client, request, socket, contentLength, header, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6739,7 +6739,7 @@ upgrade: ${upgrade}\r
       socket.on("close", onDrain).on("drain", onDrain);
       const writer2 = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
       try {
-        for await (const chunk of body) {
+        for await (const chunk of body2) {
           if (socket[kError]) {
             throw socket[kError];
           }
@@ -6920,13 +6920,13 @@ var require_client_h2 = __commonJS({
     } = http2;
     function parseH2Headers(headers) {
       const result = [];
-      for (const [name, value] of Object.entries(headers)) {
+      for (const [name2, value] of Object.entries(headers)) {
         if (Array.isArray(value)) {
           for (const subvalue of value) {
-            result.push(Buffer.from(name), Buffer.from(subvalue));
+            result.push(Buffer.from(name2), Buffer.from(subvalue));
           }
         } else {
-          result.push(Buffer.from(name), Buffer.from(value));
+          result.push(Buffer.from(name2), Buffer.from(value));
         }
       }
       return result;
@@ -7071,7 +7071,7 @@ var require_client_h2 = __commonJS({
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
       const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
-      let { body } = request;
+      let { body: body2 } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
         return false;
@@ -7111,7 +7111,7 @@ var require_client_h2 = __commonJS({
         if (stream != null) {
           util.destroy(stream, error2);
         }
-        util.destroy(body, error2);
+        util.destroy(body2, error2);
         client[kQueue][client[kRunningIdx]++] = null;
         client[kResume]();
       };
@@ -7170,15 +7170,15 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_PATH] = path13;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
-      if (body && typeof body.read === "function") {
-        body.read(0);
+      if (body2 && typeof body2.read === "function") {
+        body2.read(0);
       }
-      let contentLength = util.bodyLength(body);
-      if (util.isFormDataLike(body)) {
+      let contentLength = util.bodyLength(body2);
+      if (util.isFormDataLike(body2)) {
         extractBody ??= require_body().extractBody;
-        const [bodyStream, contentType] = extractBody(body);
+        const [bodyStream, contentType] = extractBody(body2);
         headers["content-type"] = contentType;
-        body = bodyStream.stream;
+        body2 = bodyStream.stream;
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
@@ -7195,11 +7195,11 @@ var require_client_h2 = __commonJS({
         process.emitWarning(new RequestContentLengthMismatchError());
       }
       if (contentLength != null) {
-        assert(body, "no body must not have content length");
+        assert(body2, "no body must not have content length");
         headers[HTTP2_HEADER_CONTENT_LENGTH] = `${contentLength}`;
       }
       session.ref();
-      const shouldEndStream = method === "GET" || method === "HEAD" || body === null;
+      const shouldEndStream = method === "GET" || method === "HEAD" || body2 === null;
       if (expectContinue) {
         headers[HTTP2_HEADER_EXPECT] = "100-continue";
         stream = session.request(headers, { endStream: shouldEndStream, signal });
@@ -7256,7 +7256,7 @@ var require_client_h2 = __commonJS({
       });
       return true;
       function writeBodyH2() {
-        if (!body || contentLength === 0) {
+        if (!body2 || contentLength === 0) {
           writeBuffer(
             abort,
             stream,
@@ -7267,23 +7267,23 @@ var require_client_h2 = __commonJS({
             contentLength,
             expectsPayload
           );
-        } else if (util.isBuffer(body)) {
+        } else if (util.isBuffer(body2)) {
           writeBuffer(
             abort,
             stream,
-            body,
+            body2,
             client,
             request,
             client[kSocket],
             contentLength,
             expectsPayload
           );
-        } else if (util.isBlobLike(body)) {
-          if (typeof body.stream === "function") {
+        } else if (util.isBlobLike(body2)) {
+          if (typeof body2.stream === "function") {
             writeIterable(
               abort,
               stream,
-              body.stream(),
+              body2.stream(),
               client,
               request,
               client[kSocket],
@@ -7294,7 +7294,7 @@ var require_client_h2 = __commonJS({
             writeBlob(
               abort,
               stream,
-              body,
+              body2,
               client,
               request,
               client[kSocket],
@@ -7302,22 +7302,22 @@ var require_client_h2 = __commonJS({
               expectsPayload
             );
           }
-        } else if (util.isStream(body)) {
+        } else if (util.isStream(body2)) {
           writeStream(
             abort,
             client[kSocket],
             expectsPayload,
             stream,
-            body,
+            body2,
             client,
             request,
             contentLength
           );
-        } else if (util.isIterable(body)) {
+        } else if (util.isIterable(body2)) {
           writeIterable(
             abort,
             stream,
-            body,
+            body2,
             client,
             request,
             client[kSocket],
@@ -7329,15 +7329,15 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body2, client, request, socket, contentLength, expectsPayload) {
       try {
-        if (body != null && util.isBuffer(body)) {
-          assert(contentLength === body.byteLength, "buffer body must have content length");
+        if (body2 != null && util.isBuffer(body2)) {
+          assert(contentLength === body2.byteLength, "buffer body must have content length");
           h2stream.cork();
-          h2stream.write(body);
+          h2stream.write(body2);
           h2stream.uncork();
           h2stream.end();
-          request.onBodySent(body);
+          request.onBodySent(body2);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
@@ -7348,10 +7348,10 @@ var require_client_h2 = __commonJS({
         abort(error2);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body2, client, request, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe = pipeline(
-        body,
+        body2,
         h2stream,
         (err) => {
           if (err) {
@@ -7372,13 +7372,13 @@ var require_client_h2 = __commonJS({
         request.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
-      assert(contentLength === body.size, "blob body must have content length");
+    async function writeBlob(abort, h2stream, body2, client, request, socket, contentLength, expectsPayload) {
+      assert(contentLength === body2.size, "blob body must have content length");
       try {
-        if (contentLength != null && contentLength !== body.size) {
+        if (contentLength != null && contentLength !== body2.size) {
           throw new RequestContentLengthMismatchError();
         }
-        const buffer = Buffer.from(await body.arrayBuffer());
+        const buffer = Buffer.from(await body2.arrayBuffer());
         h2stream.cork();
         h2stream.write(buffer);
         h2stream.uncork();
@@ -7393,7 +7393,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body2, client, request, socket, contentLength, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -7413,7 +7413,7 @@ var require_client_h2 = __commonJS({
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
       try {
-        for await (const chunk of body) {
+        for await (const chunk of body2) {
           if (socket[kError]) {
             throw socket[kError];
           }
@@ -7451,8 +7451,8 @@ var require_redirect_handler = __commonJS({
     var redirectableStatusCodes = [300, 301, 302, 303, 307, 308];
     var kBody = /* @__PURE__ */ Symbol("body");
     var BodyAsyncIterable = class {
-      constructor(body) {
-        this[kBody] = body;
+      constructor(body2) {
+        this[kBody] = body2;
         this[kBodyUsed] = false;
       }
       async *[Symbol.asyncIterator]() {
@@ -7570,8 +7570,8 @@ var require_redirect_handler = __commonJS({
         return true;
       }
       if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
-        return name === "authorization" || name === "cookie" || name === "proxy-authorization";
+        const name2 = util.headerNameToString(header);
+        return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
       }
       return false;
     }
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve3, stream, length } = consume2;
+      const { type, body: body2, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve3(chunksDecode(body, length));
+          resolve3(chunksDecode(body2, length));
         } else if (type === "json") {
-          resolve3(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body2, length)));
         } else if (type === "arrayBuffer") {
-          resolve3(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body2, length).buffer);
         } else if (type === "blob") {
-          resolve3(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body2, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve3(chunksConcat(body, length));
+          resolve3(chunksConcat(body2, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9746,12 +9746,12 @@ var require_util3 = __commonJS({
     } = require_errors();
     var { chunksDecode } = require_readable();
     var CHUNK_LIMIT = 128 * 1024;
-    async function getResolveErrorBodyCallback({ callback, body, contentType, statusCode, statusMessage, headers }) {
-      assert(body);
+    async function getResolveErrorBodyCallback({ callback, body: body2, contentType, statusCode, statusMessage, headers }) {
+      assert(body2);
       let chunks = [];
       let length = 0;
       try {
-        for await (const chunk of body) {
+        for await (const chunk of body2) {
           chunks.push(chunk);
           length += chunk.length;
           if (length > CHUNK_LIMIT) {
@@ -9813,7 +9813,7 @@ var require_api_request = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method, opaque, body, onInfo, responseHeaders, throwOnError, highWaterMark } = opts;
+        const { signal, method, opaque, body: body2, onInfo, responseHeaders, throwOnError, highWaterMark } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -9832,8 +9832,8 @@ var require_api_request = __commonJS({
           }
           super("UNDICI_REQUEST");
         } catch (err) {
-          if (util.isStream(body)) {
-            util.destroy(body.on("error", util.nop), err);
+          if (util.isStream(body2)) {
+            util.destroy(body2.on("error", util.nop), err);
           }
           throw err;
         }
@@ -9843,7 +9843,7 @@ var require_api_request = __commonJS({
         this.callback = callback;
         this.res = null;
         this.abort = null;
-        this.body = body;
+        this.body = body2;
         this.trailers = {};
         this.context = null;
         this.onInfo = onInfo || null;
@@ -9852,8 +9852,8 @@ var require_api_request = __commonJS({
         this.signal = signal;
         this.reason = null;
         this.removeAbortListener = null;
-        if (util.isStream(body)) {
-          body.on("error", (err) => {
+        if (util.isStream(body2)) {
+          body2.on("error", (err) => {
             this.onError(err);
           });
         }
@@ -9937,7 +9937,7 @@ var require_api_request = __commonJS({
         this.res.push(null);
       }
       onError(err) {
-        const { res, callback, body, opaque } = this;
+        const { res, callback, body: body2, opaque } = this;
         if (callback) {
           this.callback = null;
           queueMicrotask(() => {
@@ -9950,9 +9950,9 @@ var require_api_request = __commonJS({
             util.destroy(res, err);
           });
         }
-        if (body) {
+        if (body2) {
           this.body = null;
-          util.destroy(body, err);
+          util.destroy(body2, err);
         }
         if (this.removeAbortListener) {
           res?.off("close", this.removeAbortListener);
@@ -10051,7 +10051,7 @@ var require_api_stream = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method, opaque, body, onInfo, responseHeaders, throwOnError } = opts;
+        const { signal, method, opaque, body: body2, onInfo, responseHeaders, throwOnError } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -10070,8 +10070,8 @@ var require_api_stream = __commonJS({
           }
           super("UNDICI_STREAM");
         } catch (err) {
-          if (util.isStream(body)) {
-            util.destroy(body.on("error", util.nop), err);
+          if (util.isStream(body2)) {
+            util.destroy(body2.on("error", util.nop), err);
           }
           throw err;
         }
@@ -10083,11 +10083,11 @@ var require_api_stream = __commonJS({
         this.abort = null;
         this.context = null;
         this.trailers = null;
-        this.body = body;
+        this.body = body2;
         this.onInfo = onInfo || null;
         this.throwOnError = throwOnError || false;
-        if (util.isStream(body)) {
-          body.on("error", (err) => {
+        if (util.isStream(body2)) {
+          body2.on("error", (err) => {
             this.onError(err);
           });
         }
@@ -10168,7 +10168,7 @@ var require_api_stream = __commonJS({
         res.end();
       }
       onError(err) {
-        const { res, callback, opaque, body } = this;
+        const { res, callback, opaque, body: body2 } = this;
         removeSignal(this);
         this.factory = null;
         if (res) {
@@ -10180,9 +10180,9 @@ var require_api_stream = __commonJS({
             this.runInAsyncScope(callback, null, err, { opaque });
           });
         }
-        if (body) {
+        if (body2) {
           this.body = null;
-          util.destroy(body, err);
+          util.destroy(body2, err);
         }
       }
     };
@@ -10289,9 +10289,9 @@ var require_api_pipeline = __commonJS({
           readableObjectMode: opts.objectMode,
           autoDestroy: true,
           read: () => {
-            const { body } = this;
-            if (body?.resume) {
-              body.resume();
+            const { body: body2 } = this;
+            if (body2?.resume) {
+              body2.resume();
             }
           },
           write: (chunk, encoding, callback) => {
@@ -10303,14 +10303,14 @@ var require_api_pipeline = __commonJS({
             }
           },
           destroy: (err, callback) => {
-            const { body, req, res, ret, abort } = this;
+            const { body: body2, req, res, ret, abort } = this;
             if (!err && !ret._readableState.endEmitted) {
               err = new RequestAbortedError();
             }
             if (abort && err) {
               abort();
             }
-            util.destroy(body, err);
+            util.destroy(body2, err);
             util.destroy(req, err);
             util.destroy(res, err);
             removeSignal(this);
@@ -10344,11 +10344,11 @@ var require_api_pipeline = __commonJS({
           return;
         }
         this.res = new PipelineResponse(resume);
-        let body;
+        let body2;
         try {
           this.handler = null;
           const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
-          body = this.runInAsyncScope(handler, null, {
+          body2 = this.runInAsyncScope(handler, null, {
             statusCode,
             headers,
             opaque,
@@ -10359,13 +10359,13 @@ var require_api_pipeline = __commonJS({
           this.res.on("error", util.nop);
           throw err;
         }
-        if (!body || typeof body.on !== "function") {
+        if (!body2 || typeof body2.on !== "function") {
           throw new InvalidReturnValueError("expected Readable");
         }
-        body.on("data", (chunk) => {
-          const { ret, body: body2 } = this;
-          if (!ret.push(chunk) && body2.pause) {
-            body2.pause();
+        body2.on("data", (chunk) => {
+          const { ret, body: body3 } = this;
+          if (!ret.push(chunk) && body3.pause) {
+            body3.pause();
           }
         }).on("error", (err) => {
           const { ret } = this;
@@ -10379,7 +10379,7 @@ var require_api_pipeline = __commonJS({
             util.destroy(ret, new RequestAbortedError());
           }
         });
-        this.body = body;
+        this.body = body2;
       }
       onData(chunk) {
         const { res } = this;
@@ -10748,10 +10748,10 @@ var require_mock_utils = __commonJS({
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
+    function matchKey(mockDispatch2, { path: path13, method, body: body2, headers }) {
       const pathMatch = matchValue(mockDispatch2.path, path13);
       const methodMatch = matchValue(mockDispatch2.method, method);
-      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
+      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for method '${key.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body: body2 }) => typeof body2 !== "undefined" ? matchValue(body2, key.body) : true);
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for body '${key.body}' on path '${resolvedPath}'`);
       }
@@ -10809,11 +10809,11 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path13, method, body, headers, query } = opts;
+      const { path: path13, method, body: body2, headers, query } = opts;
       return {
         path: path13,
         method,
-        body,
+        body: body2,
         headers,
         query
       };
@@ -10824,13 +10824,13 @@ var require_mock_utils = __commonJS({
       for (let i = 0; i < keys.length; ++i) {
         const key = keys[i];
         const value = data[key];
-        const name = Buffer.from(`${key}`);
+        const name2 = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
-            result.push(name, Buffer.from(`${value[j]}`));
+            result.push(name2, Buffer.from(`${value[j]}`));
           }
         } else {
-          result.push(name, Buffer.from(`${value}`));
+          result.push(name2, Buffer.from(`${value}`));
         }
       }
       return result;
@@ -10838,9 +10838,9 @@ var require_mock_utils = __commonJS({
     function getStatusText(statusCode) {
       return STATUS_CODES[statusCode] || "unknown";
     }
-    async function getResponse(body) {
+    async function getResponse(body2) {
       const buffers = [];
-      for await (const data of body) {
+      for await (const data of body2) {
         buffers.push(data);
       }
       return Buffer.concat(buffers).toString("utf8");
@@ -10870,12 +10870,12 @@ var require_mock_utils = __commonJS({
       }
       function handleReply(mockDispatches, _data = data) {
         const optsHeaders = Array.isArray(opts.headers) ? buildHeadersFromArray(opts.headers) : opts.headers;
-        const body = typeof _data === "function" ? _data({ ...opts, headers: optsHeaders }) : _data;
-        if (isPromise(body)) {
-          body.then((newData) => handleReply(mockDispatches, newData));
+        const body2 = typeof _data === "function" ? _data({ ...opts, headers: optsHeaders }) : _data;
+        if (isPromise(body2)) {
+          body2.then((newData) => handleReply(mockDispatches, newData));
           return;
         }
-        const responseData = getResponseData(body);
+        const responseData = getResponseData(body2);
         const responseHeaders = generateKeyValues(headers);
         const responseTrailers = generateKeyValues(trailers);
         handler.onConnect?.((err) => handler.onError(err), null);
@@ -11980,12 +11980,12 @@ var require_headers = __commonJS({
         });
       }
     }
-    function appendHeader(headers, name, value) {
+    function appendHeader(headers, name2, value) {
       value = headerValueNormalize(value);
-      if (!isValidHeaderName(name)) {
+      if (!isValidHeaderName(name2)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
-          value: name,
+          value: name2,
           type: "header name"
         });
       } else if (!isValidHeaderValue(value)) {
@@ -11998,7 +11998,7 @@ var require_headers = __commonJS({
       if (getHeadersGuard(headers) === "immutable") {
         throw new TypeError("immutable");
       }
-      return getHeadersList(headers).append(name, value, false);
+      return getHeadersList(headers).append(name2, value, false);
     }
     function compareHeaderName(a, b) {
       return a[0] < b[0] ? -1 : 1;
@@ -12021,8 +12021,8 @@ var require_headers = __commonJS({
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      contains(name, isLowerCase) {
-        return this[kHeadersMap].has(isLowerCase ? name : name.toLowerCase());
+      contains(name2, isLowerCase) {
+        return this[kHeadersMap].has(isLowerCase ? name2 : name2.toLowerCase());
       }
       clear() {
         this[kHeadersMap].clear();
@@ -12035,9 +12035,9 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name, value, isLowerCase) {
+      append(name2, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name : name.toLowerCase();
+        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
           const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
@@ -12046,7 +12046,7 @@ var require_headers = __commonJS({
             value: `${exists2.value}${delimiter3}${value}`
           });
         } else {
-          this[kHeadersMap].set(lowercaseName, { name, value });
+          this[kHeadersMap].set(lowercaseName, { name: name2, value });
         }
         if (lowercaseName === "set-cookie") {
           (this.cookies ??= []).push(value);
@@ -12058,26 +12058,26 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name, value, isLowerCase) {
+      set(name2, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name : name.toLowerCase();
+        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
         if (lowercaseName === "set-cookie") {
           this.cookies = [value];
         }
-        this[kHeadersMap].set(lowercaseName, { name, value });
+        this[kHeadersMap].set(lowercaseName, { name: name2, value });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      delete(name, isLowerCase) {
+      delete(name2, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        if (!isLowerCase) name = name.toLowerCase();
-        if (name === "set-cookie") {
+        if (!isLowerCase) name2 = name2.toLowerCase();
+        if (name2 === "set-cookie") {
           this.cookies = null;
         }
-        this[kHeadersMap].delete(name);
+        this[kHeadersMap].delete(name2);
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-get
@@ -12085,19 +12085,19 @@ var require_headers = __commonJS({
        * @param {boolean} isLowerCase
        * @returns {string | null}
        */
-      get(name, isLowerCase) {
-        return this[kHeadersMap].get(isLowerCase ? name : name.toLowerCase())?.value ?? null;
+      get(name2, isLowerCase) {
+        return this[kHeadersMap].get(isLowerCase ? name2 : name2.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-          yield [name, value];
+        for (const { 0: name2, 1: { value } } of this[kHeadersMap]) {
+          yield [name2, value];
         }
       }
       get entries() {
         const headers = {};
         if (this[kHeadersMap].size !== 0) {
-          for (const { name, value } of this[kHeadersMap].values()) {
-            headers[name] = value;
+          for (const { name: name2, value } of this[kHeadersMap].values()) {
+            headers[name2] = value;
           }
         }
         return headers;
@@ -12108,13 +12108,13 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this[kHeadersMap].size !== 0) {
-          for (const { 0: lowerName, 1: { name, value } } of this[kHeadersMap]) {
+          for (const { 0: lowerName, 1: { name: name2, value } } of this[kHeadersMap]) {
             if (lowerName === "set-cookie") {
               for (const cookie of this.cookies) {
-                headers.push([name, cookie]);
+                headers.push([name2, cookie]);
               }
             } else {
-              headers.push([name, value]);
+              headers.push([name2, value]);
             }
           }
         }
@@ -12160,8 +12160,8 @@ var require_headers = __commonJS({
           return array;
         } else {
           let i = 0;
-          for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-            array[i++] = [name, value];
+          for (const { 0: name2, 1: { value } } of this[kHeadersMap]) {
+            array[i++] = [name2, value];
             assert(value !== null);
           }
           return array.sort(compareHeaderName);
@@ -12184,77 +12184,77 @@ var require_headers = __commonJS({
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name, value) {
+      append(name2, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         const prefix = "Headers.append";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
         value = webidl.converters.ByteString(value, prefix, "value");
-        return appendHeader(this, name, value);
+        return appendHeader(this, name2, value);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
-      delete(name) {
+      delete(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
         const prefix = "Headers.delete";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        if (!this.#headersList.contains(name, false)) {
+        if (!this.#headersList.contains(name2, false)) {
           return;
         }
-        this.#headersList.delete(name, false);
+        this.#headersList.delete(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-get
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
         const prefix = "Headers.get";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
-        return this.#headersList.get(name, false);
+        return this.#headersList.get(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-has
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
         const prefix = "Headers.has";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
-        return this.#headersList.contains(name, false);
+        return this.#headersList.contains(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name, value) {
+      set(name2, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         const prefix = "Headers.set";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
         value = webidl.converters.ByteString(value, prefix, "value");
         value = headerValueNormalize(value);
-        if (!isValidHeaderName(name)) {
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value)) {
@@ -12267,7 +12267,7 @@ var require_headers = __commonJS({
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        this.#headersList.set(name, value, false);
+        this.#headersList.set(name2, value, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -12290,13 +12290,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap] = names;
         }
         for (let i = 0; i < names.length; ++i) {
-          const { 0: name, 1: value } = names[i];
-          if (name === "set-cookie") {
+          const { 0: name2, 1: value } = names[i];
+          if (name2 === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
-              headers.push([name, cookies[j]]);
+              headers.push([name2, cookies[j]]);
             }
           } else {
-            headers.push([name, value]);
+            headers.push([name2, value]);
           }
         }
         return this.#headersList[kHeadersSortedMap] = headers;
@@ -12339,19 +12339,19 @@ var require_headers = __commonJS({
         enumerable: false
       }
     });
-    webidl.converters.HeadersInit = function(V, prefix, argument) {
-      if (webidl.util.Type(V) === "Object") {
-        const iterator = Reflect.get(V, Symbol.iterator);
-        if (!util.types.isProxy(V) && iterator === Headers2.prototype.entries) {
+    webidl.converters.HeadersInit = function(V2, prefix, argument) {
+      if (webidl.util.Type(V2) === "Object") {
+        const iterator = Reflect.get(V2, Symbol.iterator);
+        if (!util.types.isProxy(V2) && iterator === Headers2.prototype.entries) {
           try {
-            return getHeadersList(V).entriesList;
+            return getHeadersList(V2).entriesList;
           } catch {
           }
         }
         if (typeof iterator === "function") {
-          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix, argument, iterator.bind(V));
+          return webidl.converters["sequence<sequence<ByteString>>"](V2, prefix, argument, iterator.bind(V2));
         }
-        return webidl.converters["record<ByteString, ByteString>"](V, prefix, argument);
+        return webidl.converters["record<ByteString, ByteString>"](V2, prefix, argument);
       }
       throw webidl.errors.conversionFailed({
         prefix: "Headers constructor",
@@ -12419,9 +12419,9 @@ var require_response = __commonJS({
         const bytes = textEncoder.encode(
           serializeJavascriptValueToJSONString(data)
         );
-        const body = extractBody(bytes);
+        const body2 = extractBody(bytes);
         const responseObject = fromInnerResponse(makeResponse({}), "response");
-        initializeResponse(responseObject, init, { body: body[0], type: "application/json" });
+        initializeResponse(responseObject, init, { body: body2[0], type: "application/json" });
         return responseObject;
       }
       // Creates a redirect Response that redirects to url with status status.
@@ -12445,13 +12445,13 @@ var require_response = __commonJS({
         return responseObject;
       }
       // https://fetch.spec.whatwg.org/#dom-response
-      constructor(body = null, init = {}) {
+      constructor(body2 = null, init = {}) {
         webidl.util.markAsUncloneable(this);
-        if (body === kConstruct) {
+        if (body2 === kConstruct) {
           return;
         }
-        if (body !== null) {
-          body = webidl.converters.BodyInit(body);
+        if (body2 !== null) {
+          body2 = webidl.converters.BodyInit(body2);
         }
         init = webidl.converters.ResponseInit(init);
         this[kState] = makeResponse({});
@@ -12459,8 +12459,8 @@ var require_response = __commonJS({
         setHeadersGuard(this[kHeaders], "response");
         setHeadersList(this[kHeaders], this[kState].headersList);
         let bodyWithType = null;
-        if (body != null) {
-          const [extractedBody, type] = extractBody(body);
+        if (body2 != null) {
+          const [extractedBody, type] = extractBody(body2);
           bodyWithType = { body: extractedBody, type };
         }
         initializeResponse(this, init, bodyWithType);
@@ -12665,7 +12665,7 @@ var require_response = __commonJS({
       assert(isCancelled(fetchParams));
       return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err }));
     }
-    function initializeResponse(response, init, body) {
+    function initializeResponse(response, init, body2) {
       if (init.status !== null && (init.status < 200 || init.status > 599)) {
         throw new RangeError('init["status"] must be in the range of 200 to 599, inclusive.');
       }
@@ -12683,16 +12683,16 @@ var require_response = __commonJS({
       if ("headers" in init && init.headers != null) {
         fill2(response[kHeaders], init.headers);
       }
-      if (body) {
+      if (body2) {
         if (nullBodyStatus.includes(response.status)) {
           throw webidl.errors.exception({
             header: "Response constructor",
             message: `Invalid response status code ${response.status}`
           });
         }
-        response[kState].body = body.body;
-        if (body.type != null && !response[kState].headersList.contains("content-type", true)) {
-          response[kState].headersList.append("content-type", body.type, true);
+        response[kState].body = body2.body;
+        if (body2.type != null && !response[kState].headersList.contains("content-type", true)) {
+          response[kState].headersList.append("content-type", body2.type, true);
         }
       }
     }
@@ -12716,32 +12716,32 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name) {
-      if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix, name);
+    webidl.converters.XMLHttpRequestBodyInit = function(V2, prefix, name2) {
+      if (typeof V2 === "string") {
+        return webidl.converters.USVString(V2, prefix, name2);
       }
-      if (isBlobLike(V)) {
-        return webidl.converters.Blob(V, prefix, name, { strict: false });
+      if (isBlobLike(V2)) {
+        return webidl.converters.Blob(V2, prefix, name2, { strict: false });
       }
-      if (ArrayBuffer.isView(V) || types.isArrayBuffer(V)) {
-        return webidl.converters.BufferSource(V, prefix, name);
+      if (ArrayBuffer.isView(V2) || types.isArrayBuffer(V2)) {
+        return webidl.converters.BufferSource(V2, prefix, name2);
       }
-      if (util.isFormDataLike(V)) {
-        return webidl.converters.FormData(V, prefix, name, { strict: false });
+      if (util.isFormDataLike(V2)) {
+        return webidl.converters.FormData(V2, prefix, name2, { strict: false });
       }
-      if (V instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V, prefix, name);
+      if (V2 instanceof URLSearchParams) {
+        return webidl.converters.URLSearchParams(V2, prefix, name2);
       }
-      return webidl.converters.DOMString(V, prefix, name);
+      return webidl.converters.DOMString(V2, prefix, name2);
     };
-    webidl.converters.BodyInit = function(V, prefix, argument) {
-      if (V instanceof ReadableStream) {
-        return webidl.converters.ReadableStream(V, prefix, argument);
+    webidl.converters.BodyInit = function(V2, prefix, argument) {
+      if (V2 instanceof ReadableStream) {
+        return webidl.converters.ReadableStream(V2, prefix, argument);
       }
-      if (V?.[Symbol.asyncIterator]) {
-        return V;
+      if (V2?.[Symbol.asyncIterator]) {
+        return V2;
       }
-      return webidl.converters.XMLHttpRequestBodyInit(V, prefix, argument);
+      return webidl.converters.XMLHttpRequestBodyInit(V2, prefix, argument);
     };
     webidl.converters.ResponseInit = webidl.dictionaryConverter([
       {
@@ -13103,8 +13103,8 @@ var require_request2 = __commonJS({
           const headers = init.headers !== void 0 ? init.headers : new HeadersList(headersList);
           headersList.clear();
           if (headers instanceof HeadersList) {
-            for (const { name, value } of headers.rawValues()) {
-              headersList.append(name, value, false);
+            for (const { name: name2, value } of headers.rawValues()) {
+              headersList.append(name2, value, false);
             }
             headersList.cookies = headers.cookies;
           } else {
@@ -13410,14 +13410,14 @@ var require_request2 = __commonJS({
     webidl.converters.Request = webidl.interfaceConverter(
       Request
     );
-    webidl.converters.RequestInfo = function(V, prefix, argument) {
-      if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix, argument);
+    webidl.converters.RequestInfo = function(V2, prefix, argument) {
+      if (typeof V2 === "string") {
+        return webidl.converters.USVString(V2, prefix, argument);
       }
-      if (V instanceof Request) {
-        return webidl.converters.Request(V, prefix, argument);
+      if (V2 instanceof Request) {
+        return webidl.converters.Request(V2, prefix, argument);
       }
-      return webidl.converters.USVString(V, prefix, argument);
+      return webidl.converters.USVString(V2, prefix, argument);
     };
     webidl.converters.AbortSignal = webidl.interfaceConverter(
       AbortSignal
@@ -14331,11 +14331,11 @@ var require_fetch = __commonJS({
         })();
       }
       try {
-        const { body, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
+        const { body: body2, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
         if (socket) {
           response = makeResponse({ status, statusText, headersList, socket });
         } else {
-          const iterator = body[Symbol.asyncIterator]();
+          const iterator = body2[Symbol.asyncIterator]();
           fetchParams.controller.next = () => iterator.next();
           response = makeResponse({ status, statusText, headersList });
         }
@@ -14431,7 +14431,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.connection.destroy();
       }
       return response;
-      function dispatch({ body }) {
+      function dispatch({ body: body2 }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
         return new Promise((resolve3, reject) => agent.dispatch(
@@ -14439,7 +14439,7 @@ var require_fetch = __commonJS({
             path: url.pathname + url.search,
             origin: url.origin,
             method: request.method,
-            body: agent.isMockActive ? request.body && (request.body.source || request.body.stream) : body,
+            body: agent.isMockActive ? request.body && (request.body.source || request.body.stream) : body2,
             headers: request.headersList.entries,
             maxRedirections: 0,
             upgrade: request.mode === "websocket" ? "websocket" : void 0
@@ -15404,8 +15404,8 @@ var require_util5 = __commonJS({
     var assert = __require("node:assert");
     var { URLSerializer } = require_data_url();
     var { isValidHeaderName } = require_util2();
-    function urlEquals(A, B, excludeFragment = false) {
-      const serializedA = URLSerializer(A, excludeFragment);
+    function urlEquals(A2, B, excludeFragment = false) {
+      const serializedA = URLSerializer(A2, excludeFragment);
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
@@ -16108,9 +16108,9 @@ var require_util6 = __commonJS({
       }
       return false;
     }
-    function validateCookieName(name) {
-      for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
+    function validateCookieName(name2) {
+      for (let i = 0; i < name2.length; ++i) {
+        const code = name2.charCodeAt(i);
         if (code < 33 || // exclude CTLs (0-31), SP and HT
         code > 126 || // exclude non-ascii and DEL
         code === 34 || // "
@@ -16317,7 +16317,7 @@ var require_parse = __commonJS({
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
-      let name = "";
+      let name2 = "";
       let value = "";
       if (header.includes(";")) {
         const position = { position: 0 };
@@ -16330,20 +16330,20 @@ var require_parse = __commonJS({
         value = nameValuePair;
       } else {
         const position = { position: 0 };
-        name = collectASequenceOfCodePointsFast(
+        name2 = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
           position
         );
         value = nameValuePair.slice(position.position + 1);
       }
-      name = name.trim();
+      name2 = name2.trim();
       value = value.trim();
-      if (name.length + value.length > maxNameValuePairSize) {
+      if (name2.length + value.length > maxNameValuePairSize) {
         return null;
       }
       return {
-        name,
+        name: name2,
         value,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
@@ -16456,19 +16456,19 @@ var require_cookies = __commonJS({
         return out;
       }
       for (const piece of cookie.split(";")) {
-        const [name, ...value] = piece.split("=");
-        out[name.trim()] = value.join("=");
+        const [name2, ...value] = piece.split("=");
+        out[name2.trim()] = value.join("=");
       }
       return out;
     }
-    function deleteCookie(headers, name, attributes) {
+    function deleteCookie(headers, name2, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
       const prefix = "deleteCookie";
       webidl.argumentLengthCheck(arguments, 2, prefix);
-      name = webidl.converters.DOMString(name, prefix, "name");
+      name2 = webidl.converters.DOMString(name2, prefix, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
-        name,
+        name: name2,
         value: "",
         expires: /* @__PURE__ */ new Date(0),
         ...attributes
@@ -17030,9 +17030,9 @@ var require_util7 = __commonJS({
       const extensionList = /* @__PURE__ */ new Map();
       while (position.position < extensions.length) {
         const pair = collectASequenceOfCodePointsFast(";", extensions, position);
-        const [name, value = ""] = pair.split("=");
+        const [name2, value = ""] = pair.split("=");
         extensionList.set(
-          removeHTTPWhitespace(name, true, false),
+          removeHTTPWhitespace(name2, true, false),
           removeHTTPWhitespace(value, false, true)
         );
         position.position++;
@@ -17603,9 +17603,9 @@ var require_receiver = __commonJS({
             if (this.#byteOffset < this.#info.payloadLength) {
               return callback();
             }
-            const body = this.consume(this.#info.payloadLength);
+            const body2 = this.consume(this.#info.payloadLength);
             if (isControlFrame(this.#info.opcode)) {
-              this.#loop = this.parseControlFrame(body);
+              this.#loop = this.parseControlFrame(body2);
               this.#state = parserStates.INFO;
               const socket = this.ws[kResponse].socket;
               if (this.#loop && socket.writableNeedDrain) {
@@ -17619,7 +17619,7 @@ var require_receiver = __commonJS({
               }
             } else {
               if (!this.#info.compressed) {
-                if (!this.writeFragments(body)) {
+                if (!this.writeFragments(body2)) {
                   return;
                 }
                 if (this.#maxPayloadSize > 0 && this.#fragmentsBytes > this.#maxPayloadSize) {
@@ -17632,7 +17632,7 @@ var require_receiver = __commonJS({
                 this.#state = parserStates.INFO;
               } else {
                 this.#extensions.get("permessage-deflate").decompress(
-                  body,
+                  body2,
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
@@ -17745,14 +17745,14 @@ var require_receiver = __commonJS({
        * Parses control frames.
        * @param {Buffer} body
        */
-      parseControlFrame(body) {
+      parseControlFrame(body2) {
         const { opcode, payloadLength } = this.#info;
         if (opcode === opcodes.CLOSE) {
           if (payloadLength === 1) {
             failWebsocketConnection(this.ws, "Received close frame with a 1-byte body.");
             return false;
           }
-          this.#info.closeInfo = this.parseCloseBody(body);
+          this.#info.closeInfo = this.parseCloseBody(body2);
           if (this.#info.closeInfo.error) {
             const { code, reason } = this.#info.closeInfo;
             closeWebSocketConnection(this.ws, code, reason, reason.length);
@@ -17760,12 +17760,12 @@ var require_receiver = __commonJS({
             return false;
           }
           if (this.ws[kSentClose] !== sentCloseFrameState.SENT) {
-            let body2 = emptyBuffer;
+            let body3 = emptyBuffer;
             if (this.#info.closeInfo.code) {
-              body2 = Buffer.allocUnsafe(2);
-              body2.writeUInt16BE(this.#info.closeInfo.code, 0);
+              body3 = Buffer.allocUnsafe(2);
+              body3.writeUInt16BE(this.#info.closeInfo.code, 0);
             }
-            const closeFrame = new WebsocketFrameSend(body2);
+            const closeFrame = new WebsocketFrameSend(body3);
             this.ws[kResponse].socket.write(
               closeFrame.createFrame(opcodes.CLOSE),
               (err) => {
@@ -17780,18 +17780,18 @@ var require_receiver = __commonJS({
           return false;
         } else if (opcode === opcodes.PING) {
           if (!this.ws[kReceivedClose]) {
-            const frame = new WebsocketFrameSend(body);
+            const frame = new WebsocketFrameSend(body2);
             this.ws[kResponse].socket.write(frame.createFrame(opcodes.PONG));
             if (channels.ping.hasSubscribers) {
               channels.ping.publish({
-                payload: body
+                payload: body2
               });
             }
           }
         } else if (opcode === opcodes.PONG) {
           if (channels.pong.hasSubscribers) {
             channels.pong.publish({
-              payload: body
+              payload: body2
             });
           }
         }
@@ -18219,11 +18219,11 @@ var require_websocket = __commonJS({
     webidl.converters["sequence<DOMString>"] = webidl.sequenceConverter(
       webidl.converters.DOMString
     );
-    webidl.converters["DOMString or sequence<DOMString>"] = function(V, prefix, argument) {
-      if (webidl.util.Type(V) === "Object" && Symbol.iterator in V) {
-        return webidl.converters["sequence<DOMString>"](V);
+    webidl.converters["DOMString or sequence<DOMString>"] = function(V2, prefix, argument) {
+      if (webidl.util.Type(V2) === "Object" && Symbol.iterator in V2) {
+        return webidl.converters["sequence<DOMString>"](V2);
       }
-      return webidl.converters.DOMString(V, prefix, argument);
+      return webidl.converters.DOMString(V2, prefix, argument);
     };
     webidl.converters.WebSocketInit = webidl.dictionaryConverter([
       {
@@ -18241,22 +18241,22 @@ var require_websocket = __commonJS({
         converter: webidl.nullableConverter(webidl.converters.HeadersInit)
       }
     ]);
-    webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"] = function(V) {
-      if (webidl.util.Type(V) === "Object" && !(Symbol.iterator in V)) {
-        return webidl.converters.WebSocketInit(V);
+    webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"] = function(V2) {
+      if (webidl.util.Type(V2) === "Object" && !(Symbol.iterator in V2)) {
+        return webidl.converters.WebSocketInit(V2);
       }
-      return { protocols: webidl.converters["DOMString or sequence<DOMString>"](V) };
+      return { protocols: webidl.converters["DOMString or sequence<DOMString>"](V2) };
     };
-    webidl.converters.WebSocketSendData = function(V) {
-      if (webidl.util.Type(V) === "Object") {
-        if (isBlobLike(V)) {
-          return webidl.converters.Blob(V, { strict: false });
+    webidl.converters.WebSocketSendData = function(V2) {
+      if (webidl.util.Type(V2) === "Object") {
+        if (isBlobLike(V2)) {
+          return webidl.converters.Blob(V2, { strict: false });
         }
-        if (ArrayBuffer.isView(V) || types.isArrayBuffer(V)) {
-          return webidl.converters.BufferSource(V);
+        if (ArrayBuffer.isView(V2) || types.isArrayBuffer(V2)) {
+          return webidl.converters.BufferSource(V2);
         }
       }
-      return webidl.converters.USVString(V);
+      return webidl.converters.USVString(V2);
     };
     function onParserDrain() {
       this.ws[kResponse].socket.resume();
@@ -19427,8 +19427,8 @@ var require_directives = __commonJS({
           this.atNextDocument = false;
         }
         const parts = line.trim().split(/[ \t]+/);
-        const name = parts.shift();
-        switch (name) {
+        const name2 = parts.shift();
+        switch (name2) {
           case "%TAG": {
             if (parts.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
@@ -19456,7 +19456,7 @@ var require_directives = __commonJS({
             }
           }
           default:
-            onError(0, `Unknown directive ${name}`, true);
+            onError(0, `Unknown directive ${name2}`, true);
             return false;
         }
       }
@@ -19565,9 +19565,9 @@ var require_anchors = __commonJS({
     }
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name = `${prefix}${i}`;
-        if (!exclude.has(name))
-          return name;
+        const name2 = `${prefix}${i}`;
+        if (!exclude.has(name2))
+          return name2;
       }
     }
     function createNodeAnchors(doc, prefix) {
@@ -20456,10 +20456,10 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body2 = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
-${indent}${body}`;
+${indent}${body2}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
       return `|${header}
@@ -20604,8 +20604,8 @@ var require_stringify = __commonJS({
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
-        throw new Error(`Tag not resolved for ${name} value`);
+        const name2 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name2} value`);
       }
       return tagObj;
     }
@@ -22475,13 +22475,13 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body2 = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
-          body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body}`;
+          body2 += stringifyComment.lineComment(body2, "", commentString(contentComment));
+        if ((body2[0] === "|" || body2[0] === ">") && lines[lines.length - 1] === "---") {
+          lines[lines.length - 1] = `--- ${body2}`;
         } else
-          lines.push(body);
+          lines.push(body2);
       } else {
         lines.push(stringify2.stringify(doc.contents, ctx));
       }
@@ -22604,11 +22604,11 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node, name) {
+      createAlias(node, name2) {
         if (!node.anchor) {
           const prev = anchors.anchorNames(this);
           node.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+          !name2 || prev.has(name2) ? anchors.findNewAnchor(name2 || "a", prev) : name2;
         }
         return new Alias.Alias(node.anchor);
       }
@@ -22827,9 +22827,9 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message2) {
+      constructor(name2, pos, code, message2) {
         super();
-        this.name = name;
+        this.name = name2;
         this.code = code;
         this.message = message2;
         this.pos = pos;
@@ -23469,8 +23469,8 @@ var require_resolve_flow_collection = __commonJS({
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
-        const name = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const name2 = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name2} must end with a ${expectedEnd}` : `${name2} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -24474,13 +24474,13 @@ var require_cst_scalar = __commonJS({
         case ">": {
           const he = source.indexOf("\n");
           const head = source.substring(0, he);
-          const body = source.substring(he + 1) + "\n";
+          const body2 = source.substring(he + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset, indent, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
             props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body };
+          return { type: "block-scalar", offset, indent, props, source: body2 };
         }
         case '"':
           return { type: "double-quoted-scalar", offset, indent, source, end };
@@ -24537,13 +24537,13 @@ var require_cst_scalar = __commonJS({
     function setBlockScalarValue(token, source) {
       const he = source.indexOf("\n");
       const head = source.substring(0, he);
-      const body = source.substring(he + 1) + "\n";
+      const body2 = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
         header.source = head;
-        token.source = body;
+        token.source = body2;
       } else {
         const { offset } = token;
         const indent = "indent" in token ? token.indent : -1;
@@ -24555,7 +24555,7 @@ var require_cst_scalar = __commonJS({
         for (const key of Object.keys(token))
           if (key !== "type" && key !== "offset")
             delete token[key];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+        Object.assign(token, { type: "block-scalar", indent, props, source: body2 });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -26551,8 +26551,8 @@ function issueCommand(command, properties, message2) {
   const cmd = new Command(command, properties, message2);
   process.stdout.write(cmd.toString() + os.EOL);
 }
-function issue(name, message2 = "") {
-  issueCommand(name, {}, message2);
+function issue(name2, message2 = "") {
+  issueCommand(name2, {}, message2);
 }
 var CMD_STRING = "::";
 var Command = class {
@@ -28564,11 +28564,11 @@ var getWindowsInfo = () => __awaiter9(void 0, void 0, void 0, function* () {
   const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', void 0, {
     silent: true
   });
-  const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', void 0, {
+  const { stdout: name2 } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', void 0, {
     silent: true
   });
   return {
-    name: name.trim(),
+    name: name2.trim(),
     version: version.trim()
   };
 });
@@ -28578,9 +28578,9 @@ var getMacOsInfo = () => __awaiter9(void 0, void 0, void 0, function* () {
     silent: true
   });
   const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : "";
-  const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : "";
+  const name2 = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : "";
   return {
-    name,
+    name: name2,
     version
   };
 });
@@ -28588,9 +28588,9 @@ var getLinuxInfo = () => __awaiter9(void 0, void 0, void 0, function* () {
   const { stdout } = yield getExecOutput("lsb_release", ["-i", "-r", "-s"], {
     silent: true
   });
-  const [name, version] = stdout.trim().split("\n");
+  const [name2, version] = stdout.trim().split("\n");
   return {
-    name,
+    name: name2,
     version
   };
 });
@@ -28644,14 +28644,14 @@ var ExitCode;
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
   ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
 })(ExitCode || (ExitCode = {}));
-function exportVariable(name, val) {
+function exportVariable(name2, val) {
   const convertedVal = toCommandValue(val);
-  process.env[name] = convertedVal;
+  process.env[name2] = convertedVal;
   const filePath = process.env["GITHUB_ENV"] || "";
   if (filePath) {
-    return issueFileCommand("ENV", prepareKeyValueMessage(name, val));
+    return issueFileCommand("ENV", prepareKeyValueMessage(name2, val));
   }
-  issueCommand("set-env", { name }, convertedVal);
+  issueCommand("set-env", { name: name2 }, convertedVal);
 }
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
@@ -28665,41 +28665,41 @@ function addPath(inputPath) {
   }
   process.env["PATH"] = `${inputPath}${path5.delimiter}${process.env["PATH"]}`;
 }
-function getInput(name, options) {
-  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
+function getInput(name2, options) {
+  const val = process.env[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options && options.required && !val) {
-    throw new Error(`Input required and not supplied: ${name}`);
+    throw new Error(`Input required and not supplied: ${name2}`);
   }
   if (options && options.trimWhitespace === false) {
     return val;
   }
   return val.trim();
 }
-function getMultilineInput(name, options) {
-  const inputs = getInput(name, options).split("\n").filter((x) => x !== "");
+function getMultilineInput(name2, options) {
+  const inputs = getInput(name2, options).split("\n").filter((x) => x !== "");
   if (options && options.trimWhitespace === false) {
     return inputs;
   }
   return inputs.map((input2) => input2.trim());
 }
-function getBooleanInput(name, options) {
+function getBooleanInput(name2, options) {
   const trueValue = ["true", "True", "TRUE"];
   const falseValue = ["false", "False", "FALSE"];
-  const val = getInput(name, options);
+  const val = getInput(name2, options);
   if (trueValue.includes(val))
     return true;
   if (falseValue.includes(val))
     return false;
-  throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}
+  throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name2}
 Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
 }
-function setOutput(name, value) {
+function setOutput(name2, value) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
   if (filePath) {
-    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value));
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name2, value));
   }
   process.stdout.write(os5.EOL);
-  issueCommand("set-output", { name }, toCommandValue(value));
+  issueCommand("set-output", { name: name2 }, toCommandValue(value));
 }
 function setCommandEcho(enabled) {
   issue("echo", enabled ? "on" : "off");
@@ -28726,15 +28726,15 @@ function notice(message2, properties = {}) {
 function info(message2) {
   process.stdout.write(message2 + os5.EOL);
 }
-function startGroup(name) {
-  issue("group", name);
+function startGroup(name2) {
+  issue("group", name2);
 }
 function endGroup() {
   issue("endgroup");
 }
-function group(name, fn) {
+function group(name2, fn) {
   return __awaiter10(this, void 0, void 0, function* () {
-    startGroup(name);
+    startGroup(name2);
     let result;
     try {
       result = yield fn();
@@ -28744,15 +28744,15 @@ function group(name, fn) {
     return result;
   });
 }
-function saveState(name, value) {
+function saveState(name2, value) {
   const filePath = process.env["GITHUB_STATE"] || "";
   if (filePath) {
-    return issueFileCommand("STATE", prepareKeyValueMessage(name, value));
+    return issueFileCommand("STATE", prepareKeyValueMessage(name2, value));
   }
-  issueCommand("save-state", { name }, toCommandValue(value));
+  issueCommand("save-state", { name: name2 }, toCommandValue(value));
 }
-function getState(name) {
-  return process.env[`STATE_${name}`] || "";
+function getState(name2) {
+  return process.env[`STATE_${name2}`] || "";
 }
 function getIDToken(aud) {
   return __awaiter10(this, void 0, void 0, function* () {
@@ -28772,8 +28772,8 @@ var WriteError = class extends Error {
   name = "WriteError";
 };
 var writer = "gitml";
-function setWriter(name) {
-  writer = name;
+function setWriter(name2) {
+  writer = name2;
 }
 function ioError(err, file, doing) {
   const code = err.code;
@@ -28826,7 +28826,7 @@ function commonDir(targets) {
 function commitJournal(temps, removals) {
   const dir = commonDir([...temps.map((t) => t.target), ...removals]);
   const journal = path6.join(dir, `.gitml-journal.${process.pid}.tmp`);
-  const body = {
+  const body2 = {
     writer,
     startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
     files: temps.map((t) => ({
@@ -28837,7 +28837,7 @@ function commitJournal(temps, removals) {
   };
   const tmp = atomicTempPath(journal);
   try {
-    writeFileSync(tmp, `${JSON.stringify(body, null, 2)}
+    writeFileSync(tmp, `${JSON.stringify(body2, null, 2)}
 `);
     renameSync(tmp, journal);
   } catch (err) {
@@ -29142,10 +29142,10 @@ function lstatOrNull(p) {
 function checkInputPath(root, file, label, within) {
   const abs = path8.resolve(root, file);
   const rel = slash(path8.relative(root, abs));
-  const name = label ?? (rel || ".");
+  const name2 = label ?? (rel || ".");
   if (rel.startsWith("../") || rel === ".." || path8.isAbsolute(rel)) {
     throw new InputError(
-      `${name} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
+      `${name2} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
     );
   }
   const parts = rel === "" ? [] : rel.split("/");
@@ -29159,17 +29159,17 @@ function checkInputPath(root, file, label, within) {
     const last = i === parts.length - 1;
     if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
       const kind = stat2.isFile() ? "a file, not a folder" : kindOf(stat2);
-      throw new InputError(`${last ? name : `${name}: ${shown}`} is ${kind}; ${rule(within)}`);
+      throw new InputError(`${last ? name2 : `${name2}: ${shown}`} is ${kind}; ${rule(within)}`);
     }
   }
   return { rel, stat: stat2 };
 }
 function checkInputFile(root, file, label, within) {
   const { rel, stat: stat2 } = checkInputPath(root, file, label, within);
-  const name = label ?? rel;
-  if (stat2 === null) throw new InputError(`${name}: file not found`);
-  if (!stat2.isFile()) throw new InputError(`${name} is ${kindOf(stat2)}; ${rule(within)}`);
-  return name;
+  const name2 = label ?? rel;
+  if (stat2 === null) throw new InputError(`${name2}: file not found`);
+  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf(stat2)}; ${rule(within)}`);
+  return name2;
 }
 function readInputFile(root, file, label, within) {
   const { fd } = openInputFile(root, file, label, within);
@@ -29180,22 +29180,22 @@ function readInputFile(root, file, label, within) {
   }
 }
 function openInputFile(root, file, label, within) {
-  const name = checkInputFile(root, file, label, within);
+  const name2 = checkInputFile(root, file, label, within);
   let fd;
   try {
     fd = openSync(path8.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
-    if (code === "ELOOP") throw new InputError(`${name} is a symbolic link; ${rule(within)}`);
-    if (code === "ENOENT") throw new InputError(`${name}: file not found`);
-    throw new InputError(`${name}: cannot be read (${code ?? err.message})`);
+    if (code === "ELOOP") throw new InputError(`${name2} is a symbolic link; ${rule(within)}`);
+    if (code === "ENOENT") throw new InputError(`${name2}: file not found`);
+    throw new InputError(`${name2}: cannot be read (${code ?? err.message})`);
   }
   const opened = fstatSync(fd);
   if (!opened.isFile()) {
     closeSync(fd);
-    throw new InputError(`${name} is ${kindOf(opened)}; ${rule(within)}`);
+    throw new InputError(`${name2} is ${kindOf(opened)}; ${rule(within)}`);
   }
-  return { fd, name };
+  return { fd, name: name2 };
 }
 function readInputFileIfExists(root, file, label) {
   const { stat: stat2 } = checkInputPath(root, file, label);
@@ -29223,8 +29223,8 @@ function predictFromProba(probs, rows, k) {
   for (let i = 0; i < rows; i++) out[i] = argmax(probs, i * k, k);
   return out;
 }
-function checkFiniteMatrix(X, who) {
-  const { rows, data } = X;
+function checkFiniteMatrix(X2, who) {
+  const { rows, data } = X2;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
       throw new RangeError(
@@ -29233,8 +29233,8 @@ function checkFiniteMatrix(X, who) {
     }
   }
 }
-function checkTargets(X, y, who) {
-  if (y.length !== X.rows) throw new RangeError(`${who}: y has ${y.length} values but X has ${X.rows} rows`);
+function checkTargets(X2, y, who) {
+  if (y.length !== X2.rows) throw new RangeError(`${who}: y has ${y.length} values but X has ${X2.rows} rows`);
   for (let i = 0; i < y.length; i++) {
     if (!Number.isFinite(y[i]))
       throw new RangeError(`${who}: y[${i}] is ${y[i]}; targets must be finite numbers`);
@@ -29373,10 +29373,10 @@ function checkVarSmoothing(value) {
   }
   return value;
 }
-function nonFiniteError(X, j) {
-  const col = j * X.rows;
-  for (let i = 0; i < X.rows; i++) {
-    const v = X.data[col + i];
+function nonFiniteError(X2, j) {
+  const col = j * X2.rows;
+  for (let i = 0; i < X2.rows; i++) {
+    const v = X2.data[col + i];
     if (!Number.isFinite(v)) return new RangeError(`GaussianNB.fit: X has ${v} at row ${i}, feature ${j}`);
   }
   return new RangeError(`GaussianNB.fit: feature ${j} overflows double precision (values too large)`);
@@ -29395,9 +29395,9 @@ var GaussianNB = class _GaussianNB {
     return { varSmoothing: this.varSmoothing };
   }
   /** Sufficient statistics of (X, y); two-pass per class, like numpy's mean and var. */
-  static partial(X, y, nClasses) {
-    const n = X.rows;
-    const p = X.cols;
+  static partial(X2, y, nClasses) {
+    const n = X2.rows;
+    const p = X2.cols;
     if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
       throw new RangeError(`GaussianNB: nClasses must be an integer >= 1, got ${nClasses}`);
     }
@@ -29410,14 +29410,14 @@ var GaussianNB = class _GaussianNB {
       }
       counts[c]++;
     }
-    const data = X.data;
+    const data = X2.data;
     const means = new Float64Array(nClasses * p);
     for (let j = 0; j < p; j++) {
       const col = j * n;
       for (let i = 0; i < n; i++) means[y[i] * p + j] += data[col + i];
       for (let c = 0; c < nClasses; c++) {
         const k = c * p + j;
-        if (!Number.isFinite(means[k])) throw nonFiniteError(X, j);
+        if (!Number.isFinite(means[k])) throw nonFiniteError(X2, j);
         if (counts[c] > 0) means[k] /= counts[c];
       }
     }
@@ -29470,8 +29470,8 @@ var GaussianNB = class _GaussianNB {
     model.state = _GaussianNB.stateFromPartial(partial, model.varSmoothing);
     return model;
   }
-  fit(X, y, nClasses) {
-    this.state = _GaussianNB.stateFromPartial(_GaussianNB.partial(X, y, nClasses), this.varSmoothing);
+  fit(X2, y, nClasses) {
+    this.state = _GaussianNB.stateFromPartial(_GaussianNB.partial(X2, y, nClasses), this.varSmoothing);
     return this;
   }
   static stateFromPartial(partial, varSmoothing) {
@@ -29526,13 +29526,13 @@ var GaussianNB = class _GaussianNB {
     return this.state;
   }
   /** log P(class) + log P(x | class) per row, row-major out[i * nClasses + c]. */
-  jointLogLikelihood(X) {
+  jointLogLikelihood(X2) {
     const s = this.fitted();
     const { nClasses: K, nFeatures: p, means, variances, logPriors, logNorms } = s;
-    if (X.cols !== p)
-      throw new RangeError(`GaussianNB: X has ${X.cols} features, the model was fitted on ${p}`);
-    const n = X.rows;
-    const data = X.data;
+    if (X2.cols !== p)
+      throw new RangeError(`GaussianNB: X has ${X2.cols} features, the model was fitted on ${p}`);
+    const n = X2.rows;
+    const data = X2.data;
     const out = new Float64Array(n * K);
     const acc = new Float64Array(BLOCK_ROWS);
     for (let start = 0; start < n; start += BLOCK_ROWS) {
@@ -29555,10 +29555,10 @@ var GaussianNB = class _GaussianNB {
     }
     return out;
   }
-  predictProba(X) {
+  predictProba(X2) {
     const { nClasses: K, priors } = this.fitted();
-    const jll = this.jointLogLikelihood(X);
-    for (let i = 0; i < X.rows; i++) {
+    const jll = this.jointLogLikelihood(X2);
+    for (let i = 0; i < X2.rows; i++) {
       const o = i * K;
       const max = this.rowMax(jll, o, K, i);
       if (max === Number.NEGATIVE_INFINITY) {
@@ -29575,11 +29575,11 @@ var GaussianNB = class _GaussianNB {
     }
     return jll;
   }
-  predict(X) {
+  predict(X2) {
     const { nClasses: K, priors } = this.fitted();
-    const jll = this.jointLogLikelihood(X);
-    const out = new Int32Array(X.rows);
-    for (let i = 0; i < X.rows; i++) {
+    const jll = this.jointLogLikelihood(X2);
+    const out = new Int32Array(X2.rows);
+    for (let i = 0; i < X2.rows; i++) {
       const overflowed = this.rowMax(jll, i * K, K, i) === Number.NEGATIVE_INFINITY;
       out[i] = overflowed ? argmax(priors, 0, K) : argmax(jll, i * K, K);
     }
@@ -30027,10 +30027,10 @@ var EncodedTrees = class _EncodedTrees {
     return new _EncodedTrees(bytes, treeStart, treeEnd, p, K, splits, widths, fail2);
   }
   /** Adds every tree's leaf class fractions for each row of X into out (rows × K); X is column-major. */
-  addLeafFractions(X, out) {
+  addLeafFractions(X2, out) {
     const { bytes, treeStart, treeEnd, p, K, widths, fail: fail2 } = this;
     const { start, value } = this.splits;
-    const { rows, data } = X;
+    const { rows, data } = X2;
     const cursor = { pos: 0 };
     const counts = new Float64Array(K);
     for (let t = 0; t < treeStart.length; t++) {
@@ -30108,20 +30108,20 @@ var HistGradientBoosting = class _HistGradientBoosting {
   params() {
     return { ...this.settings };
   }
-  fit(X, y, nClasses) {
-    const classes = checkTrainingData(X, y, nClasses);
-    this.model = boost(X, y, nClasses, classes, this.settings);
+  fit(X2, y, nClasses) {
+    const classes = checkTrainingData(X2, y, nClasses);
+    this.model = boost(X2, y, nClasses, classes, this.settings);
     return this;
   }
   /** Raw scores per row and tree slot, row-major out[i × slots + k]. */
-  decisionFunction(X) {
+  decisionFunction(X2) {
     const m = this.fitted("decisionFunction");
-    if (X.cols !== m.nFeatures) {
+    if (X2.cols !== m.nFeatures) {
       throw new RangeError(
-        `HistGradientBoosting: X has ${X.cols} features, the model was fitted on ${m.nFeatures}`
+        `HistGradientBoosting: X has ${X2.cols} features, the model was fitted on ${m.nFeatures}`
       );
     }
-    const { rows, data } = X;
+    const { rows, data } = X2;
     for (let i = 0; i < data.length; i++) {
       if (Number.isNaN(data[i])) {
         throw new RangeError(
@@ -30129,12 +30129,12 @@ var HistGradientBoosting = class _HistGradientBoosting {
         );
       }
     }
-    const T = m.baseline.length;
-    const raw2 = new Float64Array(rows * T);
-    for (let i = 0; i < rows; i++) raw2.set(m.baseline, i * T);
+    const T2 = m.baseline.length;
+    const raw2 = new Float64Array(rows * T2);
+    for (let i = 0; i < rows; i++) raw2.set(m.baseline, i * T2);
     const { roots, feature: feature2, threshold, right, value } = m;
     for (let t = 0; t < roots.length; t++) {
-      const k = t % T;
+      const k = t % T2;
       for (let i = 0; i < rows; i++) {
         let node = roots[t];
         let f = feature2[node];
@@ -30142,41 +30142,41 @@ var HistGradientBoosting = class _HistGradientBoosting {
           node = data[f * rows + i] <= threshold[node] ? node + 1 : right[node];
           f = feature2[node];
         }
-        raw2[i * T + k] += value[node];
+        raw2[i * T2 + k] += value[node];
       }
     }
     return raw2;
   }
-  predictProba(X) {
+  predictProba(X2) {
     const m = this.fitted("predictProba");
-    const raw2 = this.decisionFunction(X);
+    const raw2 = this.decisionFunction(X2);
     const K = m.nClasses;
-    const T = m.baseline.length;
-    const out = new Float64Array(X.rows * K);
+    const T2 = m.baseline.length;
+    const out = new Float64Array(X2.rows * K);
     const { classes } = m;
-    for (let i = 0; i < X.rows; i++) {
+    for (let i = 0; i < X2.rows; i++) {
       const o = i * K;
-      if (T === 1) {
+      if (T2 === 1) {
         const p = 1 / (1 + Math.exp(-raw2[i]));
         out[o + classes[0]] = 1 - p;
         out[o + classes[1]] = p;
         continue;
       }
-      const r2 = i * T;
+      const r2 = i * T2;
       let max = raw2[r2];
-      for (let k = 1; k < T; k++) if (raw2[r2 + k] > max) max = raw2[r2 + k];
+      for (let k = 1; k < T2; k++) if (raw2[r2 + k] > max) max = raw2[r2 + k];
       let sum2 = 0;
-      for (let k = 0; k < T; k++) {
+      for (let k = 0; k < T2; k++) {
         const e = Math.exp(raw2[r2 + k] - max);
         out[o + classes[k]] = e;
         sum2 += e;
       }
-      for (let k = 0; k < T; k++) out[o + classes[k]] /= sum2;
+      for (let k = 0; k < T2; k++) out[o + classes[k]] /= sum2;
     }
     return out;
   }
-  predict(X) {
-    return predictFromProba(this.predictProba(X), X.rows, this.fitted("predict").nClasses);
+  predict(X2) {
+    return predictFromProba(this.predictProba(X2), X2.rows, this.fitted("predict").nClasses);
   }
   toJSON() {
     const m = this.fitted("toJSON");
@@ -30238,8 +30238,8 @@ var HistGradientBoosting = class _HistGradientBoosting {
     for (let c = 1; c < classes.length; c++) {
       if (!(classes[c - 1] < classes[c])) fail2('"classes" must be strictly ascending');
     }
-    const T = classes.length === 2 ? 1 : classes.length;
-    const baseline = readNumbers(obj, "baseline", what, T);
+    const T2 = classes.length === 2 ? 1 : classes.length;
+    const baseline = readNumbers(obj, "baseline", what, T2);
     const edgesValue = obj.binEdges;
     if (!Array.isArray(edgesValue) || edgesValue.length !== nFeatures) {
       fail2(`"binEdges" must be an array of ${nFeatures} arrays`);
@@ -30288,8 +30288,8 @@ function resolveParams(p) {
     l2Regularization: p.l2Regularization ?? 0,
     maxBins: p.maxBins ?? 255
   };
-  const rule2 = (ok, name, text2, value) => {
-    if (!ok) throw new RangeError(`${name} must be ${text2}, got ${JSON.stringify(value)}`);
+  const rule2 = (ok, name2, text2, value) => {
+    if (!ok) throw new RangeError(`${name2} must be ${text2}, got ${JSON.stringify(value)}`);
   };
   const int = (v, min) => typeof v === "number" && Number.isInteger(v) && v >= min;
   rule2(
@@ -30315,17 +30315,17 @@ function resolveParams(p) {
   rule2(int(r2.maxBins, 2) && r2.maxBins <= 255, "maxBins", "an integer in 2..255", r2.maxBins);
   return r2;
 }
-function checkTrainingData(X, y, nClasses) {
-  const name = "HistGradientBoosting.fit";
+function checkTrainingData(X2, y, nClasses) {
+  const name2 = "HistGradientBoosting.fit";
   if (!Number.isInteger(nClasses) || nClasses < 2) {
-    throw new RangeError(`${name}: nClasses must be an integer >= 2, got ${nClasses}`);
+    throw new RangeError(`${name2}: nClasses must be an integer >= 2, got ${nClasses}`);
   }
-  if (X.rows < 1 || X.cols < 1) throw new RangeError(`${name}: X is empty (${X.rows} \xD7 ${X.cols})`);
-  if (y.length !== X.rows) throw new RangeError(`${name}: y has ${y.length} labels but X has ${X.rows} rows`);
+  if (X2.rows < 1 || X2.cols < 1) throw new RangeError(`${name2}: X is empty (${X2.rows} \xD7 ${X2.cols})`);
+  if (y.length !== X2.rows) throw new RangeError(`${name2}: y has ${y.length} labels but X has ${X2.rows} rows`);
   const seen = new Uint8Array(nClasses);
   for (let i = 0; i < y.length; i++) {
     if (!(y[i] >= 0 && y[i] < nClasses)) {
-      throw new RangeError(`${name}: label ${y[i]} of row ${i} is outside 0..${nClasses - 1}`);
+      throw new RangeError(`${name2}: label ${y[i]} of row ${i} is outside 0..${nClasses - 1}`);
     }
     seen[y[i]] = 1;
   }
@@ -30333,14 +30333,14 @@ function checkTrainingData(X, y, nClasses) {
   for (let c = 0; c < nClasses; c++) if (seen[c]) classes.push(c);
   if (classes.length < 2) {
     throw new RangeError(
-      `${name}: every training row is of class ${classes[0]}; boosting needs rows of at least two classes`
+      `${name2}: every training row is of class ${classes[0]}; boosting needs rows of at least two classes`
     );
   }
-  const { rows, data } = X;
+  const { rows, data } = X2;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
       throw new RangeError(
-        `${name}: feature ${Math.floor(i / rows)} of row ${i % rows} is ${data[i]}; values must be finite (impute missing values first)`
+        `${name2}: feature ${Math.floor(i / rows)} of row ${i % rows} is ${data[i]}; values must be finite (impute missing values first)`
       );
     }
   }
@@ -30377,14 +30377,14 @@ function binOf(edges, x) {
   }
   return lo;
 }
-function boost(X, y, nClasses, classes, s) {
-  const { rows: n, cols: p } = X;
+function boost(X2, y, nClasses, classes, s) {
+  const { rows: n, cols: p } = X2;
   const edges = [];
   const bins = new Uint8Array(n * p);
   const offsets = new Int32Array(p + 1);
   const binCounts = new Int32Array(p);
   for (let j = 0; j < p; j++) {
-    const column = X.data.subarray(j * n, (j + 1) * n);
+    const column = X2.data.subarray(j * n, (j + 1) * n);
     const e = binEdges(column, s.maxBins);
     edges.push(e);
     for (let i = 0; i < n; i++) bins[j * n + i] = binOf(e, column[i]);
@@ -30398,11 +30398,11 @@ function boost(X, y, nClasses, classes, s) {
   });
   const target = Int32Array.from(y, (c) => slotOf[c]);
   const K = classes.length;
-  const T = K === 2 ? 1 : K;
+  const T2 = K === 2 ? 1 : K;
   const counts = new Float64Array(K);
   for (let i = 0; i < n; i++) counts[target[i]]++;
-  const baseline = new Float64Array(T);
-  if (T === 1) {
+  const baseline = new Float64Array(T2);
+  if (T2 === 1) {
     const share = Math.min(Math.max(counts[1] / n, 10 * FLOAT64_EPSILON), 1 - 10 * FLOAT64_EPSILON);
     baseline[0] = Math.log(share / (1 - share));
   } else {
@@ -30414,17 +30414,17 @@ function boost(X, y, nClasses, classes, s) {
     meanLog /= K;
     for (let k = 0; k < K; k++) baseline[k] -= meanLog;
   }
-  const raw2 = new Float64Array(n * T);
-  for (let i = 0; i < n; i++) raw2.set(baseline, i * T);
-  const grad = new Float32Array(n * T);
-  const hess = new Float32Array(n * T);
-  const proba = new Float64Array(T);
+  const raw2 = new Float64Array(n * T2);
+  for (let i = 0; i < n; i++) raw2.set(baseline, i * T2);
+  const grad = new Float32Array(n * T2);
+  const hess = new Float32Array(n * T2);
+  const proba = new Float64Array(T2);
   const trees = [];
   const gSlot = new Float32Array(n);
   const hSlot = new Float32Array(n);
   for (let it = 0; it < s.maxIter; it++) {
     for (let i = 0; i < n; i++) {
-      if (T === 1) {
+      if (T2 === 1) {
         const r2 = raw2[i];
         const yi = target[i];
         if (r2 > 0) {
@@ -30438,30 +30438,30 @@ function boost(X, y, nClasses, classes, s) {
         }
         continue;
       }
-      const o = i * T;
+      const o = i * T2;
       let max = raw2[o];
-      for (let k = 1; k < T; k++) if (raw2[o + k] > max) max = raw2[o + k];
+      for (let k = 1; k < T2; k++) if (raw2[o + k] > max) max = raw2[o + k];
       let sum2 = 0;
-      for (let k = 0; k < T; k++) {
+      for (let k = 0; k < T2; k++) {
         proba[k] = Math.exp(raw2[o + k] - max);
         sum2 += proba[k];
       }
-      for (let k = 0; k < T; k++) {
+      for (let k = 0; k < T2; k++) {
         const pk = proba[k] / sum2;
         grad[o + k] = pk - (target[i] === k ? 1 : 0);
         hess[o + k] = pk * (1 - pk);
       }
     }
-    for (let k = 0; k < T; k++) {
+    for (let k = 0; k < T2; k++) {
       for (let i = 0; i < n; i++) {
-        gSlot[i] = grad[i * T + k];
-        hSlot[i] = hess[i * T + k];
+        gSlot[i] = grad[i * T2 + k];
+        hSlot[i] = hess[i * T2 + k];
       }
       const { root, leaves, index } = growTree(binned, gSlot, hSlot, s);
       for (const leaf of leaves) {
         const v = leaf.value * s.learningRate;
         leaf.value = v;
-        for (let q = leaf.start; q < leaf.end; q++) raw2[index[q] * T + k] += v;
+        for (let q = leaf.start; q < leaf.end; q++) raw2[index[q] * T2 + k] += v;
       }
       trees.push(root);
     }
@@ -30754,214 +30754,524 @@ function decodeTrees2(head, nodeBytes, valueBytes, maxLeafNodes, fail2) {
   };
 }
 
-// actions/lib/models/knn.ts
-var WEIGHTS = ["uniform", "distance"];
-var KNN_FORMAT = "gitml.knn";
-var FORMAT_VERSION3 = 1;
+// actions/lib/models/knn-dot-wasm.ts
+var I32 = 127;
+var V128 = 123;
+var F64 = 124;
+var A = 0;
+var NT = 1;
+var Q = 2;
+var NQ = 3;
+var STRIDE = 4;
+var OUT = 5;
+var OUT_STRIDE = 6;
+var I = 7;
+var T = 8;
+var J = 9;
+var QA = 10;
+var QB = 11;
+var OA = 12;
+var OB = 13;
+var R0 = 14;
+var ROW = 15;
+var END = 16;
+var R1 = 17;
+var ACC = 20;
+var X = 28;
+var Y = 29;
+var V = 30;
+var op = {
+  get: (l) => [32, l],
+  set: (l) => [33, l],
+  tee: (l) => [34, l],
+  i32: (v) => [65, ...sleb(v)],
+  add: [106],
+  mul: [108],
+  ltU: [73],
+  loop: [3, 64],
+  brIf: (d) => [13, d],
+  end: [11],
+  f64Store: [57, 3, 0],
+  f64Add: [160],
+  v128Load: (offset) => [253, 0, 3, ...uleb(offset)],
+  v128Zero: [253, 12, ...new Array(16).fill(0)],
+  lane: (n) => [253, 33, n],
+  f64x2Add: [253, 240, 1],
+  f64x2Mul: [253, 242, 1],
+  f64x2Sub: [253, 241, 1],
+  f64x2Splat: [253, 20],
+  f64x2Le: [253, 75],
+  anyTrue: [253, 83],
+  andI32: [113],
+  geU: [79],
+  block: [2, 64],
+  br: (d) => [12, d]
+};
+function uleb(v) {
+  const out = [];
+  do {
+    let b = v & 127;
+    v >>>= 7;
+    if (v !== 0) b |= 128;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+function sleb(v) {
+  const out = [];
+  for (; ; ) {
+    const b = v & 127;
+    v >>= 7;
+    if (v === 0 && !(b & 64) || v === -1 && b & 64) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 128);
+  }
+}
+var bump = (l, by) => [...op.get(l), ...by, ...op.add, ...op.set(l)];
+function body() {
+  const code = [];
+  const emit = (...parts) => {
+    for (const p of parts) code.push(...p);
+  };
+  emit(op.get(STRIDE), op.i32(8), op.mul, op.set(ROW), op.get(ROW), op.set(END));
+  emit(op.i32(0), op.set(I));
+  emit(op.loop);
+  emit(op.get(Q), op.get(I), op.get(ROW), op.mul, op.add, op.set(QA));
+  emit(op.get(QA), op.get(ROW), op.add, op.set(QB));
+  emit(op.get(OUT), op.get(I), op.get(OUT_STRIDE), op.mul, op.i32(8), op.mul, op.add, op.set(OA));
+  emit(op.get(OA), op.get(OUT_STRIDE), op.i32(8), op.mul, op.add, op.set(OB));
+  emit(op.i32(0), op.set(T));
+  emit(op.loop);
+  emit(op.get(A), op.get(T), op.get(ROW), op.mul, op.add, op.set(R0));
+  for (let r2 = 1; r2 < 4; r2++)
+    emit(op.get(r2 === 1 ? R0 : R1 + r2 - 2), op.get(ROW), op.add, op.set(R1 + r2 - 1));
+  for (let a = 0; a < 8; a++) emit(op.v128Zero, op.set(ACC + a));
+  emit(op.i32(0), op.set(J));
+  emit(op.loop);
+  emit(op.get(QA), op.get(J), op.add, op.v128Load(0), op.set(X));
+  emit(op.get(QB), op.get(J), op.add, op.v128Load(0), op.set(Y));
+  for (let r2 = 0; r2 < 4; r2++) {
+    emit(op.get(ACC + r2), op.get(r2 === 0 ? R0 : R1 + r2 - 1), op.get(J), op.add);
+    emit(op.v128Load(0), op.tee(V), op.get(X), op.f64x2Mul, op.f64x2Add, op.set(ACC + r2));
+    emit(op.get(ACC + 4 + r2), op.get(V), op.get(Y), op.f64x2Mul, op.f64x2Add, op.set(ACC + 4 + r2));
+  }
+  emit(bump(J, op.i32(16)), op.get(J), op.get(END), op.ltU, op.brIf(0));
+  emit(op.end);
+  for (let a = 0; a < 8; a++) {
+    const base = a < 4 ? OA : OB;
+    const r2 = a % 4;
+    emit(op.get(base), op.get(T), op.i32(r2), op.add, op.i32(8), op.mul, op.add);
+    emit(op.get(ACC + a), op.lane(0), op.get(ACC + a), op.lane(1), op.f64Add, op.f64Store);
+  }
+  emit(bump(T, op.i32(4)), op.get(T), op.get(NT), op.ltU, op.brIf(0));
+  emit(op.end);
+  emit(bump(I, op.i32(2)), op.get(I), op.get(NQ), op.ltU, op.brIf(0));
+  emit(op.end, op.end);
+  const locals = [2, 13, I32, 11, V128];
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+function scanBody() {
+  const [OUTP, NORMS, FROM, N, BASE, CUT, TT, C] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const code = [];
+  const emit = (...parts) => {
+    for (const p of parts) code.push(...p);
+  };
+  emit(op.get(CUT), op.f64x2Splat, op.set(C));
+  emit(op.get(FROM), op.i32(-2), op.andI32, op.set(TT));
+  emit(op.block, op.loop);
+  emit(op.get(TT), op.get(N), op.geU, op.brIf(1));
+  emit(op.get(BASE), op.f64x2Splat, op.get(NORMS), op.get(TT), op.i32(8), op.mul, op.add, op.v128Load(0));
+  emit(op.f64x2Add);
+  emit(op.get(OUTP), op.get(TT), op.i32(8), op.mul, op.add, op.v128Load(0), op.tee(C + 1));
+  emit(op.get(C + 1), op.f64x2Add, op.f64x2Sub);
+  emit(op.get(C), op.f64x2Le, op.anyTrue, op.brIf(1));
+  emit(bump(TT, op.i32(2)), op.br(0));
+  emit(op.end, op.end, op.get(TT), op.end);
+  const locals = [2, 1, I32, 2, V128];
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+var section = (id, content) => [id, ...uleb(content.length), ...content];
+var name = (s) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+function dotModuleBytes() {
+  return Uint8Array.from([
+    ...[0, 97, 115, 109, 1, 0, 0, 0],
+    ...section(1, [
+      ...[2, 96, 7, ...new Array(7).fill(I32), 0],
+      ...[96, 6, I32, I32, I32, I32, F64, F64, 1, I32]
+    ]),
+    ...section(2, [1, ...name("env"), ...name("mem"), 2, 0, 1]),
+    ...section(3, [2, 0, 1]),
+    ...section(7, [2, ...name("dot"), 0, 0, ...name("scan"), 0, 1]),
+    ...section(10, [2, ...body(), ...scanBody()])
+  ]);
+}
+var compiled;
+function wasmDot(bytes) {
+  if (compiled === void 0) {
+    compiled = null;
+    try {
+      const code = dotModuleBytes();
+      if (typeof WebAssembly === "object" && WebAssembly.validate(code))
+        compiled = new WebAssembly.Module(code);
+    } catch {
+      compiled = null;
+    }
+  }
+  if (!compiled) return null;
+  try {
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
+    const instance = new WebAssembly.Instance(compiled, { env: { mem: memory } });
+    return {
+      memory,
+      dot: instance.exports.dot,
+      scan: instance.exports.scan
+    };
+  } catch {
+    return null;
+  }
+}
+
+// actions/lib/models/knn-search.ts
+var BRUTE_FROM_COLS = 10;
 var LEAF_ROWS = 64;
-var KNearestNeighbors = class _KNearestNeighbors {
-  algorithm = "knn";
-  k;
-  weights;
-  train = null;
-  /** Built on first search, so fit and load stay cheap. */
+var QUERY_TILE = 64;
+var TRAIN_TILE_DOUBLES = 16384;
+function chooseSearch(rows, cols) {
+  return cols >= BRUTE_FROM_COLS && rows > LEAF_ROWS ? "brute" : "index";
+}
+var NeighborSearch = class {
+  constructor(train3, who) {
+    this.train = train3;
+    this.who = who;
+  }
+  train;
+  who;
   index = null;
-  constructor(params = {}) {
-    const k = params.k ?? 5;
-    if (!(Number.isInteger(k) && k >= 1))
-      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k}`);
-    const weights = params.weights ?? "uniform";
-    if (!WEIGHTS.includes(weights)) {
-      throw new RangeError(
-        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
-      );
+  prep = null;
+  prepScalar = null;
+  /**
+   * The k best training rows of each query row of X (column-major, X.cols = train.cols, checked by the
+   * caller), sorted by (squared distance, index). `method` overrides the choice (tests compare both).
+   */
+  search(X2, k, method = chooseSearch(this.train.rows, this.train.cols)) {
+    const queries = this.rowMajorQueries(X2);
+    if (method !== "index" && this.train.cols > 0) {
+      const prep = method === "brute" ? this.prep ??= prepareBrute(this.train, true) : this.prepScalar ??= prepareBrute(this.train, false);
+      let reach = prep.maxAbs;
+      for (let i = 0; i < queries.length; i++) reach = Math.max(reach, Math.abs(queries[i]));
+      if (this.train.cols * (4 * reach) ** 2 < 1e300)
+        return bruteSearch(this.train, prep, queries, X2.rows, k);
     }
-    this.k = k;
-    this.weights = weights;
+    this.index ??= buildLeafIndex(this.train);
+    return indexSearch(this.index, this.train.cols, queries, X2.rows, k);
   }
-  get nClasses() {
-    return this.train?.nClasses ?? 0;
-  }
-  params() {
-    return { k: this.k, weights: this.weights };
-  }
-  fit(X, y, nClasses) {
-    const { rows, cols } = X;
-    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
-      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
-    }
-    if (y.length !== rows)
-      throw new RangeError(`KNearestNeighbors.fit: y has ${y.length} labels but X has ${rows} rows`);
-    if (rows < this.k) {
-      throw new RangeError(
-        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
-      );
-    }
-    for (let i = 0; i < rows; i++) {
-      if (y[i] < 0 || y[i] >= nClasses) {
-        throw new RangeError(
-          `KNearestNeighbors.fit: y[${i}] = ${y[i]} is not a class index in 0..${nClasses - 1}`
-        );
+  /** Row-major copy of the queries, rejecting non-finite values. */
+  rowMajorQueries(X2) {
+    const { rows: n, cols: p, data } = X2;
+    const out = new Float64Array(n * p);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < p; j++) {
+        const v = data[j * n + i];
+        if (!Number.isFinite(v)) throw new RangeError(`${this.who}: X has ${v} at row ${i}, feature ${j}`);
+        out[i * p + j] = v;
       }
     }
-    const rowMajor = new Float64Array(rows * cols);
-    transposeRows(X, rowMajor, "KNearestNeighbors.fit");
-    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y), nClasses };
-    this.index = null;
-    return this;
-  }
-  fitted() {
-    if (!this.train)
-      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
-    return this.train;
-  }
-  /** Exact k nearest training rows per query row. */
-  kneighbors(X) {
-    const { k } = this;
-    const { squared, indices } = this.search(X);
-    const distances = new Float64Array(X.rows * k);
-    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
-    return { k, indices, distances };
-  }
-  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
-  votes(X) {
-    const { k } = this;
-    const { y, nClasses: K } = this.fitted();
-    const { squared, indices } = this.search(X);
-    const votes = new Float64Array(X.rows * K);
-    for (let i = 0; i < X.rows; i++) {
-      const o = i * k;
-      const v = i * K;
-      if (this.weights === "uniform") {
-        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1;
-      } else if (squared[o] === 0) {
-        for (let r2 = 0; r2 < k && squared[o + r2] === 0; r2++) votes[v + y[indices[o + r2]]] += 1;
-      } else {
-        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
-      }
-    }
-    return votes;
-  }
-  predictProba(X) {
-    const K = this.fitted().nClasses;
-    const proba = this.votes(X);
-    for (let i = 0; i < X.rows; i++) {
-      let total = 0;
-      for (let c = 0; c < K; c++) total += proba[i * K + c];
-      for (let c = 0; c < K; c++) proba[i * K + c] /= total;
-    }
-    return proba;
-  }
-  predict(X) {
-    const K = this.fitted().nClasses;
-    const votes = this.votes(X);
-    const out = new Int32Array(X.rows);
-    for (let i = 0; i < X.rows; i++) out[i] = argmax(votes, i * K, K);
     return out;
   }
-  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
-  search(X) {
-    const { k } = this;
-    const train3 = this.fitted();
-    const p = train3.cols;
-    if (X.cols !== p) {
-      throw new RangeError(`KNearestNeighbors: X has ${X.cols} features, the model was fitted on ${p}`);
+};
+function emptyResult(nQuery, k) {
+  return {
+    squared: new Float64Array(nQuery * k).fill(Number.POSITIVE_INFINITY),
+    indices: new Int32Array(nQuery * k).fill(-1)
+  };
+}
+function offer(result, best, k, s, t) {
+  const { squared, indices } = result;
+  const last = best + k - 1;
+  if (s > squared[last] || s === squared[last] && indices[last] >= 0 && t > indices[last])
+    return squared[last];
+  let r2 = last;
+  while (r2 > best && (squared[r2 - 1] > s || squared[r2 - 1] === s && indices[r2 - 1] > t)) {
+    squared[r2] = squared[r2 - 1];
+    indices[r2] = indices[r2 - 1];
+    r2--;
+  }
+  squared[r2] = s;
+  indices[r2] = t;
+  return squared[last];
+}
+function prepareBrute(train3, simd) {
+  const { rows: n, cols: p, X: X2 } = train3;
+  const trainTile = Math.max(4, Math.floor(TRAIN_TILE_DOUBLES / Math.max(p, 1)) >> 2 << 2);
+  const stride = p + (p & 1);
+  const nPad = n + 3 & ~3;
+  const sizes = [nPad * stride, QUERY_TILE * stride, QUERY_TILE * trainTile, nPad];
+  const wasm = simd ? wasmDot(8 * (sizes[0] + sizes[1] + sizes[2] + sizes[3])) : null;
+  let norms;
+  let scan = null;
+  let centred;
+  let queries;
+  let out;
+  let dot2;
+  if (wasm) {
+    const buffer = wasm.memory.buffer;
+    centred = new Float64Array(buffer, 0, sizes[0]);
+    queries = new Float64Array(buffer, 8 * sizes[0], sizes[1]);
+    out = new Float64Array(buffer, 8 * (sizes[0] + sizes[1]), sizes[2]);
+    norms = new Float64Array(buffer, 8 * (sizes[0] + sizes[1] + sizes[2]), sizes[3]);
+    const normBytes = norms.byteOffset;
+    scan = (i, t0, from, nt, base, cut) => wasm.scan(outBytes + 8 * i * trainTile, normBytes + 8 * t0, from, nt, base, cut);
+    const qBytes = queries.byteOffset;
+    const outBytes = out.byteOffset;
+    dot2 = (t0, nt, nq) => wasm.dot(8 * t0 * stride, nt + 3 & ~3, qBytes, nq + 1 & ~1, stride, outBytes, trainTile);
+  } else {
+    centred = new Float64Array(n * p);
+    queries = new Float64Array(QUERY_TILE * p);
+    out = new Float64Array(QUERY_TILE * trainTile);
+    norms = new Float64Array(n);
+    dot2 = (t0, nt, nq) => dotTile(centred, t0, nt, queries, nq, p, out, trainTile);
+  }
+  const rowStride = wasm ? stride : p;
+  const mean2 = new Float64Array(p);
+  for (let t = 0; t < n; t++) for (let j = 0; j < p; j++) mean2[j] += X2[t * p + j];
+  for (let j = 0; j < p; j++) mean2[j] /= n;
+  let maxNorm = 0;
+  let maxAbs2 = 0;
+  for (let i = 0; i < X2.length; i++) maxAbs2 = Math.max(maxAbs2, Math.abs(X2[i]));
+  for (let t = 0; t < n; t++) {
+    let s = 0;
+    for (let j = 0; j < p; j++) {
+      const v = X2[t * p + j] - mean2[j];
+      centred[t * rowStride + j] = v;
+      s += v * v;
     }
-    this.index ??= buildLeafIndex(train3);
-    const { order, X: rows, leafStart, lo, hi } = this.index;
-    const nLeaves = leafStart.length - 1;
-    let largestLeaf = 0;
-    for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
-    const nQuery = X.rows;
-    const squared = new Float64Array(nQuery * k).fill(Number.POSITIVE_INFINITY);
-    const indices = new Int32Array(nQuery * k).fill(-1);
-    const query = new Float64Array(p);
-    const bounds = new Float64Array(nLeaves);
-    const state = {
-      rows,
-      order,
-      p,
-      k,
-      query,
-      squared,
-      indices,
-      candidates: new Int32Array(largestLeaf),
-      partial: new Float64Array(largestLeaf)
-    };
-    for (let q = 0; q < nQuery; q++) {
+    norms[t] = s;
+    if (!(s <= maxNorm)) maxNorm = s;
+  }
+  return { mean: mean2, stride: rowStride, centred, norms, maxNorm, maxAbs: maxAbs2, trainTile, queries, out, dot: dot2, scan };
+}
+function bruteSearch(train3, prep, queries, nQuery, k) {
+  const { rows: n, cols: p, X: X2 } = train3;
+  const { mean: mean2, stride, norms, maxNorm, trainTile, queries: qc, out: estimate } = prep;
+  const result = emptyResult(nQuery, k);
+  const qNorm = new Float64Array(QUERY_TILE);
+  const lists = [];
+  for (let i = 0; i < QUERY_TILE; i++) {
+    const cap = 2 * k + 30;
+    lists.push({
+      rows: new Int32Array(cap),
+      estimates: new Float64Array(cap),
+      count: 0,
+      top: new Float64Array(k),
+      margin: 0,
+      cut: 0
+    });
+  }
+  const bound = 8 * (p + 8) * 2 ** -53;
+  for (let q0 = 0; q0 < nQuery; q0 += QUERY_TILE) {
+    const nq = Math.min(QUERY_TILE, nQuery - q0);
+    for (let i = 0; i < nq; i++) {
+      let s = 0;
       for (let j = 0; j < p; j++) {
-        const v = X.data[j * nQuery + q];
-        if (!Number.isFinite(v))
-          throw new RangeError(`KNearestNeighbors: X has ${v} at row ${q}, feature ${j}`);
-        query[j] = v;
+        const v = queries[(q0 + i) * p + j] - mean2[j];
+        qc[i * stride + j] = v;
+        s += v * v;
       }
-      let nearest = 0;
-      for (let l = 0; l < nLeaves; l++) {
-        const o = l * p;
+      qNorm[i] = s;
+      const list = lists[i];
+      list.count = 0;
+      list.top.fill(Number.POSITIVE_INFINITY);
+      list.margin = 2 * bound * (s + maxNorm);
+      list.cut = Number.POSITIVE_INFINITY;
+    }
+    for (let t0 = 0; t0 < n; t0 += trainTile) {
+      const nt = Math.min(trainTile, n - t0);
+      prep.dot(t0, nt, nq);
+      for (let i = 0; i < nq; i++) {
+        const list = lists[i];
+        const o = i * trainTile;
+        const base = qNorm[i];
+        let cut = list.cut;
+        const { scan } = prep;
+        if (scan) {
+          for (let t = scan(i, t0, 0, nt, base, cut); t < nt; t = scan(i, t0, t + 2, nt, base, cut)) {
+            for (let u = t; u < t + 2 && u < nt; u++) {
+              const e = base + norms[t0 + u] - 2 * estimate[o + u];
+              if (e <= cut) {
+                shortlist(list, t0 + u, e, k);
+                cut = list.cut;
+              }
+            }
+          }
+          continue;
+        }
+        for (let t = 0; t < nt; t++) {
+          const e = base + norms[t0 + t] - 2 * estimate[o + t];
+          if (e <= cut) {
+            shortlist(list, t0 + t, e, k);
+            cut = list.cut;
+          }
+        }
+      }
+    }
+    for (let i = 0; i < nq; i++) {
+      const list = lists[i];
+      const best = (q0 + i) * k;
+      const qo = (q0 + i) * p;
+      for (let c = 0; c < list.count; c++) {
+        if (list.estimates[c] > list.cut) continue;
+        const t = list.rows[c];
+        const o = t * p;
         let s = 0;
         for (let j = 0; j < p; j++) {
-          const below = lo[o + j] - query[j];
-          const above = query[j] - hi[o + j];
-          const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
-          s += g2 * g2;
+          const d = X2[o + j] - queries[qo + j];
+          s += d * d;
         }
-        bounds[l] = s;
-        if (s < bounds[nearest]) nearest = l;
-      }
-      const best = q * k;
-      let worst = scanLeaf(state, leafStart[nearest], leafStart[nearest + 1], best);
-      for (let step = 1; step < nLeaves; step++) {
-        const below = nearest - step;
-        const above = nearest + step;
-        if (below >= 0 && bounds[below] <= worst)
-          worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
-        if (above < nLeaves && bounds[above] <= worst)
-          worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
+        offer(result, best, k, s, t);
       }
     }
-    return { squared, indices };
   }
-  toJSON() {
-    const t = this.fitted();
-    return {
-      format: KNN_FORMAT,
-      version: FORMAT_VERSION3,
-      k: this.k,
-      weights: this.weights,
-      nClasses: t.nClasses,
-      cols: t.cols,
-      rows: t.rows,
-      X: Array.from(t.X),
-      y: Array.from(t.y)
-    };
-  }
-  static load(json) {
-    const what = `${KNN_FORMAT} model`;
-    const obj = checkFormat(json, KNN_FORMAT, FORMAT_VERSION3);
-    const k = readInteger(obj, "k", what, { min: 1 });
-    const weights = readChoice(obj, "weights", what, WEIGHTS);
-    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
-    const cols = readInteger(obj, "cols", what, { min: 0 });
-    const rows = readInteger(obj, "rows", what, { min: 0 });
-    if (rows < k)
-      throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
-    const X = readNumbers(obj, "X", what, rows * cols);
-    const y = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
-    const model = new _KNearestNeighbors({ k, weights });
-    model.train = { rows, cols, X, y, nClasses };
-    return model;
-  }
-};
-function transposeRows(X, out, who) {
-  const { rows: n, cols: p, data } = X;
-  for (let j = 0; j < p; j++) {
-    const col = j * n;
-    for (let i = 0; i < n; i++) {
-      const v = data[col + i];
-      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
-      out[i * p + j] = v;
+  return result;
+}
+function shortlist(list, t, e, k) {
+  if (list.count === list.rows.length) {
+    let kept = 0;
+    for (let c = 0; c < list.count; c++) {
+      if (list.estimates[c] <= list.cut) {
+        list.rows[kept] = list.rows[c];
+        list.estimates[kept] = list.estimates[c];
+        kept++;
+      }
+    }
+    list.count = kept;
+    if (kept > list.rows.length >> 1) {
+      const rows = new Int32Array(list.rows.length * 2);
+      rows.set(list.rows);
+      const estimates = new Float64Array(list.rows.length * 2);
+      estimates.set(list.estimates);
+      list.rows = rows;
+      list.estimates = estimates;
     }
   }
+  list.rows[list.count] = t;
+  list.estimates[list.count] = e;
+  list.count++;
+  const top = list.top;
+  if (e < top[k - 1]) {
+    let r2 = k - 1;
+    while (r2 > 0 && top[r2 - 1] > e) {
+      top[r2] = top[r2 - 1];
+      r2--;
+    }
+    top[r2] = e;
+    list.cut = top[k - 1] + list.margin;
+  }
+}
+function dotTile(A2, t0, nt, Q2, nq, p, out, stride) {
+  const nt4 = nt & ~3;
+  const nq2 = nq & ~1;
+  for (let i = 0; i < nq2; i += 2) {
+    const qa = i * p;
+    const qb = qa + p;
+    const oa = i * stride;
+    const ob = oa + stride;
+    for (let t = 0; t < nt4; t += 4) {
+      const r0 = (t0 + t) * p;
+      const r1 = r0 + p;
+      const r2 = r1 + p;
+      const r3 = r2 + p;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let b3 = 0;
+      for (let j = 0; j < p; j++) {
+        const x = Q2[qa + j];
+        const y = Q2[qb + j];
+        const v0 = A2[r0 + j];
+        const v1 = A2[r1 + j];
+        const v2 = A2[r2 + j];
+        const v3 = A2[r3 + j];
+        a0 += v0 * x;
+        a1 += v1 * x;
+        a2 += v2 * x;
+        a3 += v3 * x;
+        b0 += v0 * y;
+        b1 += v1 * y;
+        b2 += v2 * y;
+        b3 += v3 * y;
+      }
+      out[oa + t] = a0;
+      out[oa + t + 1] = a1;
+      out[oa + t + 2] = a2;
+      out[oa + t + 3] = a3;
+      out[ob + t] = b0;
+      out[ob + t + 1] = b1;
+      out[ob + t + 2] = b2;
+      out[ob + t + 3] = b3;
+    }
+  }
+  for (let i = 0; i < nq; i++) {
+    const from = i < nq2 ? nt4 : 0;
+    for (let t = from; t < nt; t++) {
+      const r2 = (t0 + t) * p;
+      let s = 0;
+      for (let j = 0; j < p; j++) s += A2[r2 + j] * Q2[i * p + j];
+      out[i * stride + t] = s;
+    }
+  }
+}
+function indexSearch(index, p, queries, nQuery, k) {
+  const { order, X: rows, leafStart, lo, hi } = index;
+  const nLeaves = leafStart.length - 1;
+  let largestLeaf = 0;
+  for (let l = 0; l < nLeaves; l++) largestLeaf = Math.max(largestLeaf, leafStart[l + 1] - leafStart[l]);
+  const { squared, indices } = emptyResult(nQuery, k);
+  const query = new Float64Array(p);
+  const bounds = new Float64Array(nLeaves);
+  const state = {
+    rows,
+    order,
+    p,
+    k,
+    query,
+    squared,
+    indices,
+    candidates: new Int32Array(largestLeaf),
+    partial: new Float64Array(largestLeaf)
+  };
+  for (let q = 0; q < nQuery; q++) {
+    for (let j = 0; j < p; j++) query[j] = queries[q * p + j];
+    let nearest = 0;
+    for (let l = 0; l < nLeaves; l++) {
+      const o = l * p;
+      let s = 0;
+      for (let j = 0; j < p; j++) {
+        const below = lo[o + j] - query[j];
+        const above = query[j] - hi[o + j];
+        const g2 = (below + Math.abs(below) + (above + Math.abs(above))) * 0.5;
+        s += g2 * g2;
+      }
+      bounds[l] = s;
+      if (s < bounds[nearest]) nearest = l;
+    }
+    const best = q * k;
+    let worst = scanLeaf(state, leafStart[nearest], leafStart[nearest + 1], best);
+    for (let step = 1; step < nLeaves; step++) {
+      const below = nearest - step;
+      const above = nearest + step;
+      if (below >= 0 && bounds[below] <= worst)
+        worst = scanLeaf(state, leafStart[below], leafStart[below + 1], best);
+      if (above < nLeaves && bounds[above] <= worst)
+        worst = scanLeaf(state, leafStart[above], leafStart[above + 1], best);
+    }
+  }
+  return { squared, indices };
 }
 function scanLeaf(state, from, to, best) {
   const { rows, order, p, k, query, squared, indices, candidates, partial } = state;
@@ -31028,7 +31338,7 @@ function scanLeaf(state, from, to, best) {
   return worst;
 }
 function buildLeafIndex(train3) {
-  const { rows: n, cols: p, X } = train3;
+  const { rows: n, cols: p, X: X2 } = train3;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const starts = [];
@@ -31046,7 +31356,7 @@ function buildLeafIndex(train3) {
       let min = Number.POSITIVE_INFINITY;
       let max = Number.NEGATIVE_INFINITY;
       for (let i = start; i < end; i++) {
-        const v = X[order[i] * p + j];
+        const v = X2[order[i] * p + j];
         if (v < min) min = v;
         if (v > max) max = v;
       }
@@ -31056,7 +31366,7 @@ function buildLeafIndex(train3) {
       }
     }
     const mid = start + end >> 1;
-    selectNth(order, X, p, widest, start, end, mid);
+    selectNth(order, X2, p, widest, start, end, mid);
     stack.push(mid, end, start, mid);
   }
   starts.sort((a, b) => a - b);
@@ -31065,7 +31375,7 @@ function buildLeafIndex(train3) {
   const rows = new Float64Array(n * p);
   for (let i = 0; i < n; i++) {
     const from = order[i] * p;
-    for (let j = 0; j < p; j++) rows[i * p + j] = X[from + j];
+    for (let j = 0; j < p; j++) rows[i * p + j] = X2[from + j];
   }
   const lo = new Float64Array(nLeaves * p).fill(Number.POSITIVE_INFINITY);
   const hi = new Float64Array(nLeaves * p).fill(Number.NEGATIVE_INFINITY);
@@ -31080,19 +31390,19 @@ function buildLeafIndex(train3) {
   }
   return { order, X: rows, leafStart, lo, hi };
 }
-function selectNth(order, X, p, j, start, end, nth) {
+function selectNth(order, X2, p, j, start, end, nth) {
   let left = start;
   let right = end - 1;
   while (right > left) {
-    const a = X[order[left] * p + j];
-    const b = X[order[left + right >> 1] * p + j];
-    const c = X[order[right] * p + j];
+    const a = X2[order[left] * p + j];
+    const b = X2[order[left + right >> 1] * p + j];
+    const c = X2[order[right] * p + j];
     const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     let i = left;
     let r2 = right;
     while (i <= r2) {
-      while (X[order[i] * p + j] < pivot) i++;
-      while (X[order[r2] * p + j] > pivot) r2--;
+      while (X2[order[i] * p + j] < pivot) i++;
+      while (X2[order[r2] * p + j] > pivot) r2--;
       if (i <= r2) {
         const t = order[i];
         order[i] = order[r2];
@@ -31107,17 +31417,178 @@ function selectNth(order, X, p, j, start, end, nth) {
   }
 }
 
+// actions/lib/models/knn.ts
+var WEIGHTS = ["uniform", "distance"];
+var KNN_FORMAT = "gitml.knn";
+var FORMAT_VERSION3 = 1;
+var KNearestNeighbors = class _KNearestNeighbors {
+  algorithm = "knn";
+  k;
+  weights;
+  train = null;
+  /** Over the training rows; builds what it needs on the first search, so fit and load stay cheap. */
+  searcher = null;
+  constructor(params = {}) {
+    const k = params.k ?? 5;
+    if (!(Number.isInteger(k) && k >= 1))
+      throw new RangeError(`KNearestNeighbors: k must be an integer >= 1, got ${k}`);
+    const weights = params.weights ?? "uniform";
+    if (!WEIGHTS.includes(weights)) {
+      throw new RangeError(
+        `KNearestNeighbors: weights must be 'uniform' or 'distance', got ${String(weights)}`
+      );
+    }
+    this.k = k;
+    this.weights = weights;
+  }
+  get nClasses() {
+    return this.train?.nClasses ?? 0;
+  }
+  params() {
+    return { k: this.k, weights: this.weights };
+  }
+  fit(X2, y, nClasses) {
+    const { rows, cols } = X2;
+    if (!(Number.isInteger(nClasses) && nClasses >= 1)) {
+      throw new RangeError(`KNearestNeighbors: nClasses must be an integer >= 1, got ${nClasses}`);
+    }
+    if (y.length !== rows)
+      throw new RangeError(`KNearestNeighbors.fit: y has ${y.length} labels but X has ${rows} rows`);
+    if (rows < this.k) {
+      throw new RangeError(
+        `KNearestNeighbors.fit: k = ${this.k} needs at least ${this.k} training rows, got ${rows}`
+      );
+    }
+    for (let i = 0; i < rows; i++) {
+      if (y[i] < 0 || y[i] >= nClasses) {
+        throw new RangeError(
+          `KNearestNeighbors.fit: y[${i}] = ${y[i]} is not a class index in 0..${nClasses - 1}`
+        );
+      }
+    }
+    const rowMajor = new Float64Array(rows * cols);
+    transposeRows(X2, rowMajor, "KNearestNeighbors.fit");
+    this.train = { rows, cols, X: rowMajor, y: Int32Array.from(y), nClasses };
+    this.searcher = null;
+    return this;
+  }
+  fitted() {
+    if (!this.train)
+      throw new Error("KNearestNeighbors: not fitted; call fit() or KNearestNeighbors.load() first");
+    return this.train;
+  }
+  /**
+   * Exact k nearest training rows per query row. `method` forces one search (tests compare them); by
+   * default it is chosen by the training set's shape.
+   */
+  kneighbors(X2, method) {
+    const { k } = this;
+    const { squared, indices } = this.search(X2, method);
+    const distances = new Float64Array(X2.rows * k);
+    for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(squared[i]);
+    return { k, indices, distances };
+  }
+  /** Per row, the summed votes of the k neighbours for each class (not normalised). */
+  votes(X2) {
+    const { k } = this;
+    const { y, nClasses: K } = this.fitted();
+    const { squared, indices } = this.search(X2);
+    const votes = new Float64Array(X2.rows * K);
+    for (let i = 0; i < X2.rows; i++) {
+      const o = i * k;
+      const v = i * K;
+      if (this.weights === "uniform") {
+        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1;
+      } else if (squared[o] === 0) {
+        for (let r2 = 0; r2 < k && squared[o + r2] === 0; r2++) votes[v + y[indices[o + r2]]] += 1;
+      } else {
+        for (let r2 = 0; r2 < k; r2++) votes[v + y[indices[o + r2]]] += 1 / Math.sqrt(squared[o + r2]);
+      }
+    }
+    return votes;
+  }
+  predictProba(X2) {
+    const K = this.fitted().nClasses;
+    const proba = this.votes(X2);
+    for (let i = 0; i < X2.rows; i++) {
+      let total = 0;
+      for (let c = 0; c < K; c++) total += proba[i * K + c];
+      for (let c = 0; c < K; c++) proba[i * K + c] /= total;
+    }
+    return proba;
+  }
+  predict(X2) {
+    const K = this.fitted().nClasses;
+    const votes = this.votes(X2);
+    const out = new Int32Array(X2.rows);
+    for (let i = 0; i < X2.rows; i++) out[i] = argmax(votes, i * K, K);
+    return out;
+  }
+  /** Squared distances and training indices of the k best per query, sorted by (distance, index). */
+  search(X2, method) {
+    const train3 = this.fitted();
+    if (X2.cols !== train3.cols) {
+      throw new RangeError(
+        `KNearestNeighbors: X has ${X2.cols} features, the model was fitted on ${train3.cols}`
+      );
+    }
+    this.searcher ??= new NeighborSearch(train3, "KNearestNeighbors");
+    return this.searcher.search(X2, this.k, method);
+  }
+  toJSON() {
+    const t = this.fitted();
+    return {
+      format: KNN_FORMAT,
+      version: FORMAT_VERSION3,
+      k: this.k,
+      weights: this.weights,
+      nClasses: t.nClasses,
+      cols: t.cols,
+      rows: t.rows,
+      X: Array.from(t.X),
+      y: Array.from(t.y)
+    };
+  }
+  static load(json) {
+    const what = `${KNN_FORMAT} model`;
+    const obj = checkFormat(json, KNN_FORMAT, FORMAT_VERSION3);
+    const k = readInteger(obj, "k", what, { min: 1 });
+    const weights = readChoice(obj, "weights", what, WEIGHTS);
+    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
+    const cols = readInteger(obj, "cols", what, { min: 0 });
+    const rows = readInteger(obj, "rows", what, { min: 0 });
+    if (rows < k)
+      throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
+    const X2 = readNumbers(obj, "X", what, rows * cols);
+    const y = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
+    const model = new _KNearestNeighbors({ k, weights });
+    model.train = { rows, cols, X: X2, y, nClasses };
+    return model;
+  }
+};
+function transposeRows(X2, out, who) {
+  const { rows: n, cols: p, data } = X2;
+  for (let j = 0; j < p; j++) {
+    const col = j * n;
+    for (let i = 0; i < n; i++) {
+      const v = data[col + i];
+      if (!Number.isFinite(v)) throw new RangeError(`${who}: X has ${v} at row ${i}, feature ${j}`);
+      out[i * p + j] = v;
+    }
+  }
+}
+
 // actions/lib/models/cholesky.ts
-function choleskyFactor(A, n) {
+function choleskyFactor(A2, n) {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
-    let d = A[j * n + j];
+    let d = A2[j * n + j];
     for (let k = 0; k < j; k++) d -= L[j * n + k] * L[j * n + k];
-    if (!(d > 1e-14 * Math.abs(A[j * n + j]))) return null;
+    if (!(d > 1e-14 * Math.abs(A2[j * n + j]))) return null;
     const ljj = Math.sqrt(d);
     L[j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {
-      let s = A[i * n + j];
+      let s = A2[i * n + j];
       for (let k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
       L[i * n + j] = s / ljj;
     }
@@ -31150,7 +31621,7 @@ function minimizeLbfgs(fg, x0, options) {
   const g2 = new Float64Array(n);
   let f = fg(x, g2);
   const S = [];
-  const Y = [];
+  const Y2 = [];
   const rho = [];
   const given = options.pairs;
   if (given) {
@@ -31158,7 +31629,7 @@ function minimizeLbfgs(fg, x0, options) {
       const sy = dotv(given.s[k], given.y[k]);
       if (!(sy > 0) || given.s[k].length !== n || given.y[k].length !== n) continue;
       S.push(Float64Array.from(given.s[k]));
-      Y.push(Float64Array.from(given.y[k]));
+      Y2.push(Float64Array.from(given.y[k]));
       rho.push(1 / sy);
     }
   }
@@ -31173,21 +31644,21 @@ function minimizeLbfgs(fg, x0, options) {
     for (let k = S.length - 1; k >= 0; k--) {
       const a = rho[k] * dotv(S[k], d);
       alphas[k] = a;
-      axpy(-a, Y[k], d);
+      axpy(-a, Y2[k], d);
     }
     if (S.length > 0) {
       const last = S.length - 1;
-      const gamma = dotv(S[last], Y[last]) / dotv(Y[last], Y[last]);
+      const gamma = dotv(S[last], Y2[last]) / dotv(Y2[last], Y2[last]);
       for (let i = 0; i < n; i++) d[i] *= gamma;
     }
     for (let k = 0; k < S.length; k++) {
-      const b = rho[k] * dotv(Y[k], d);
+      const b = rho[k] * dotv(Y2[k], d);
       axpy(alphas[k] - b, S[k], d);
     }
     let slope = dotv(g2, d);
     if (!(slope < 0)) {
       S.length = 0;
-      Y.length = 0;
+      Y2.length = 0;
       rho.length = 0;
       for (let i = 0; i < n; i++) d[i] = -g2[i];
       slope = dotv(g2, d);
@@ -31212,18 +31683,18 @@ function minimizeLbfgs(fg, x0, options) {
     if (sy > 1e-16 * dotv(yv, yv)) {
       if (S.length === m) {
         S.shift();
-        Y.shift();
+        Y2.shift();
         rho.shift();
       }
       S.push(s);
-      Y.push(yv);
+      Y2.push(yv);
       rho.push(1 / sy);
     }
     if (!(previous - f > 0) && gradMax > options.gtol) {
       break;
     }
   }
-  return { x, f, g: g2, iterations, gradMax, converged: gradMax <= options.gtol, pairs: { s: S, y: Y } };
+  return { x, f, g: g2, iterations, gradMax, converged: gradMax <= options.gtol, pairs: { s: S, y: Y2 } };
 }
 function lineSearch(fg, x, f0, d, slope0, step0, xOut, gOut) {
   const evaluate = (t2) => {
@@ -31306,8 +31777,8 @@ function maxAbs(v) {
 
 // actions/lib/models/symmetric-eigen.ts
 var MAX_SWEEPS = 100;
-function symmetricEigen(A, n) {
-  const a = Float64Array.from(A);
+function symmetricEigen(A2, n) {
+  const a = Float64Array.from(A2);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
@@ -31386,7 +31857,10 @@ var LogisticRegression = class _LogisticRegression {
   get nClasses() {
     return this.state?.nClasses ?? 0;
   }
-  /** L-BFGS iterations of the last fit and whether it reached tol. */
+  /**
+   * Iterations of the last fit on all rows (L-BFGS, then Newton steps; a warm start's iterations on a row
+   * sample are not counted) and whether it reached tol.
+   */
   get convergence() {
     const s = this.fitted();
     return { iterations: s.iterations, converged: s.converged };
@@ -31394,22 +31868,22 @@ var LogisticRegression = class _LogisticRegression {
   params() {
     return { ...this.settings };
   }
-  fit(X, y, nClasses) {
+  fit(X2, y, nClasses) {
     const who = "LogisticRegression.fit";
     if (!(Number.isInteger(nClasses) && nClasses >= 1))
       throw new RangeError(`${who}: nClasses must be an integer >= 1, got ${nClasses}`);
-    if (X.rows === 0) throw new RangeError(`${who}: X has no rows`);
-    if (y.length !== X.rows)
-      throw new RangeError(`${who}: y has ${y.length} labels but X has ${X.rows} rows`);
+    if (X2.rows === 0) throw new RangeError(`${who}: X has no rows`);
+    if (y.length !== X2.rows)
+      throw new RangeError(`${who}: y has ${y.length} labels but X has ${X2.rows} rows`);
     const counts = new Int32Array(nClasses);
     for (let i = 0; i < y.length; i++) {
       if (!(y[i] >= 0 && y[i] < nClasses))
         throw new RangeError(`${who}: y[${i}] = ${y[i]} is not a class index in 0..${nClasses - 1}`);
       counts[y[i]]++;
     }
-    checkFiniteMatrix(X, who);
+    checkFiniteMatrix(X2, who);
     const present = Int32Array.from(Array.from(counts.keys()).filter((c) => counts[c] > 0));
-    const p = X.cols;
+    const p = X2.cols;
     const K = present.length;
     const base = { nClasses, nFeatures: p, present };
     if (K === 1) {
@@ -31429,12 +31903,12 @@ var LogisticRegression = class _LogisticRegression {
     const target = new Int32Array(y.length);
     for (let i = 0; i < y.length; i++) target[i] = position[y[i]];
     const rows = K === 2 ? 1 : K;
-    const objectiveOf = (A, t, C) => K === 2 ? binaryObjective(A, t, C) : softmaxObjective(A, t, K, C);
-    const objective = objectiveOf(X, target, this.settings.C);
+    const objectiveOf = (A2, t, C) => K === 2 ? binaryObjective(A2, t, C) : softmaxObjective(A2, t, K, C);
+    const objective = objectiveOf(X2, target, this.settings.C);
     const parameters = rows * (p + 1);
     const polish = parameters <= MAX_NEWTON_PARAMETERS;
     const { tol, maxIter } = this.settings;
-    const warm = warmStart(X, target, K, parameters, objectiveOf, this.settings);
+    const warm = warmStart(X2, target, K, parameters, objectiveOf, this.settings);
     const result = minimizeLbfgs(objective.value, warm.x, {
       gtol: polish ? Math.max(tol, NEWTON_START) : tol,
       maxIter,
@@ -31460,13 +31934,13 @@ var LogisticRegression = class _LogisticRegression {
     return this.state;
   }
   /** Row-major probabilities over all nClasses (0 for classes absent from training). */
-  predictProba(X) {
+  predictProba(X2) {
     const s = this.fitted();
     const { nClasses, nFeatures: p, present, coef, intercept } = s;
-    if (X.cols !== p)
-      throw new RangeError(`LogisticRegression: X has ${X.cols} features, the model was fitted on ${p}`);
-    checkFiniteMatrix(X, "LogisticRegression.predictProba");
-    const n = X.rows;
+    if (X2.cols !== p)
+      throw new RangeError(`LogisticRegression: X has ${X2.cols} features, the model was fitted on ${p}`);
+    checkFiniteMatrix(X2, "LogisticRegression.predictProba");
+    const n = X2.rows;
     const out = new Float64Array(n * nClasses);
     const K = present.length;
     if (K === 1) {
@@ -31474,7 +31948,7 @@ var LogisticRegression = class _LogisticRegression {
       return out;
     }
     const rows = intercept.length;
-    const scores = linearScores(X, coef, intercept, rows);
+    const scores = linearScores(X2, coef, intercept, rows);
     for (let i = 0; i < n; i++) {
       const o = i * nClasses;
       if (K === 2) {
@@ -31491,8 +31965,8 @@ var LogisticRegression = class _LogisticRegression {
     }
     return out;
   }
-  predict(X) {
-    return predictFromProba(this.predictProba(X), X.rows, this.fitted().nClasses);
+  predict(X2) {
+    return predictFromProba(this.predictProba(X2), X2.rows, this.fitted().nClasses);
   }
   toJSON() {
     const s = this.fitted();
@@ -31545,8 +32019,8 @@ var LogisticRegression = class _LogisticRegression {
     return model;
   }
 };
-function warmStart(X, target, K, parameters, objectiveOf, settings) {
-  const { rows: n, cols: p, data } = X;
+function warmStart(X2, target, K, parameters, objectiveOf, settings) {
+  const { rows: n, cols: p, data } = X2;
   const zero = { x: new Float64Array(parameters) };
   if (n < 4 * WARM_ROWS) return zero;
   const stride = Math.floor(n / WARM_ROWS);
@@ -31570,8 +32044,8 @@ function sigmoid(z2) {
   const e = Math.exp(z2);
   return e / (1 + e);
 }
-function linearScores(X, coef, intercept, rows) {
-  const { rows: n, cols: p, data } = X;
+function linearScores(X2, coef, intercept, rows) {
+  const { rows: n, cols: p, data } = X2;
   const out = new Float64Array(rows * n);
   for (let k = 0; k < rows; k++) {
     const o = k * n;
@@ -31653,16 +32127,16 @@ function pseudoInverseSolve(H, g2, m) {
   }
   return out;
 }
-function weightedGrams(X, T, weigh) {
-  const { rows: n, cols: p, data } = X;
+function weightedGrams(X2, T2, weigh) {
+  const { rows: n, cols: p, data } = X2;
   const q = p + 1;
-  const out = new Float64Array(T * q * q);
+  const out = new Float64Array(T2 * q * q);
   const wx = new Float64Array(BLOCK_ROWS2);
-  const w = new Float64Array(T * BLOCK_ROWS2);
+  const w = new Float64Array(T2 * BLOCK_ROWS2);
   for (let start = 0; start < n; start += BLOCK_ROWS2) {
     const len = Math.min(BLOCK_ROWS2, n - start);
     weigh(start, len, w);
-    for (let t = 0; t < T; t++) {
+    for (let t = 0; t < T2; t++) {
       const wt = t * BLOCK_ROWS2;
       const o = t * q * q;
       for (let j = 0; j < q; j++) {
@@ -31706,20 +32180,20 @@ function weightedGrams(X, T, weigh) {
       }
     }
   }
-  for (let t = 0; t < T; t++) {
+  for (let t = 0; t < T2; t++) {
     const o = t * q * q;
     for (let j = 0; j < q; j++) for (let k = j + 1; k < q; k++) out[o + k * q + j] = out[o + j * q + k];
   }
   return out;
 }
-function binaryObjective(X, y, C) {
-  const { rows: n, cols: p } = X;
+function binaryObjective(X2, y, C) {
+  const { rows: n, cols: p } = X2;
   const hessian = (x) => {
     const { coef, intercept } = unpack(x, 1, p);
     const zb = new Float64Array(BLOCK_ROWS2);
     const q = p + 1;
-    const H = weightedGrams(X, 1, (start, len, w) => {
-      blockScores(X, coef, intercept, 1, start, len, zb);
+    const H = weightedGrams(X2, 1, (start, len, w) => {
+      blockScores(X2, coef, intercept, 1, start, len, zb);
       for (let i = 0; i < len; i++) {
         const s = sigmoid(zb[i]);
         w[i] = s * (1 - s);
@@ -31736,14 +32210,14 @@ function binaryObjective(X, y, C) {
     let loss = 0;
     for (let start = 0; start < n; start += BLOCK_ROWS2) {
       const len = Math.min(BLOCK_ROWS2, n - start);
-      blockScores(X, coef, intercept, 1, start, len, z2);
+      blockScores(X2, coef, intercept, 1, start, len, z2);
       for (let i = 0; i < len; i++) {
         const zi = z2[i];
         const yi = y[start + i];
         loss += (zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi))) - yi * zi;
         z2[i] = sigmoid(zi) - yi;
       }
-      addBlockGradient(X, z2, 1, start, len, g2);
+      addBlockGradient(X2, z2, 1, start, len, g2);
     }
     let penalty = 0;
     for (let j = 0; j < p; j++) {
@@ -31755,8 +32229,8 @@ function binaryObjective(X, y, C) {
   };
   return { value, hessian };
 }
-function softmaxObjective(X, y, K, C) {
-  const { rows: n, cols: p } = X;
+function softmaxObjective(X2, y, K, C) {
+  const { rows: n, cols: p } = X2;
   const hessian = (x) => {
     const { coef, intercept } = unpack(x, K, p);
     const q = p + 1;
@@ -31765,8 +32239,8 @@ function softmaxObjective(X, y, K, C) {
     const pairs = [];
     for (let a = 0; a < L; a++) for (let b = a; b < L; b++) pairs.push([a, b]);
     const P = new Float64Array(K * BLOCK_ROWS2);
-    const grams = weightedGrams(X, pairs.length, (start, len, w) => {
-      blockScores(X, coef, intercept, K, start, len, P);
+    const grams = weightedGrams(X2, pairs.length, (start, len, w) => {
+      blockScores(X2, coef, intercept, K, start, len, P);
       for (let i = 0; i < len; i++) {
         let max = Number.NEGATIVE_INFINITY;
         for (let k = 0; k < K; k++) max = Math.max(max, P[k * BLOCK_ROWS2 + i]);
@@ -31816,7 +32290,7 @@ function softmaxObjective(X, y, K, C) {
     let loss = 0;
     for (let start = 0; start < n; start += BLOCK_ROWS2) {
       const len = Math.min(BLOCK_ROWS2, n - start);
-      blockScores(X, coef, intercept, K, start, len, z2);
+      blockScores(X2, coef, intercept, K, start, len, z2);
       let product = 1;
       for (let i = 0; i < len; i++) {
         let max = z2[i];
@@ -31844,7 +32318,7 @@ function softmaxObjective(X, y, K, C) {
         z2[yi * BLOCK_ROWS2 + i] -= 1;
       }
       loss += Math.log(product);
-      addBlockGradient(X, z2, K, start, len, g2);
+      addBlockGradient(X2, z2, K, start, len, g2);
     }
     let penalty = 0;
     for (let k = 0; k < K; k++) {
@@ -31859,8 +32333,8 @@ function softmaxObjective(X, y, K, C) {
   };
   return { value, hessian };
 }
-function blockScores(X, coef, intercept, rows, start, len, out) {
-  const { rows: n, cols: p, data } = X;
+function blockScores(X2, coef, intercept, rows, start, len, out) {
+  const { rows: n, cols: p, data } = X2;
   for (let k = 0; k < rows; k++) {
     const o = k * BLOCK_ROWS2;
     out.fill(intercept[k], o, o + len);
@@ -31885,8 +32359,8 @@ function blockScores(X, coef, intercept, rows, start, len, out) {
     }
   }
 }
-function addBlockGradient(X, r2, rows, start, len, g2) {
-  const { rows: n, cols: p, data } = X;
+function addBlockGradient(X2, r2, rows, start, len, g2) {
+  const { rows: n, cols: p, data } = X2;
   for (let k = 0; k < rows; k++) {
     const o = k * BLOCK_ROWS2;
     const at = k * (p + 1);
@@ -32093,20 +32567,20 @@ var RandomForest = class _RandomForest {
    * Training rows that all share one class give trees that are single leaves: every prediction is that
    * class with probability 1 and all feature importances are 0 (nothing was split).
    */
-  fit(X, y, nClasses) {
-    checkTrainingData2(X, y, nClasses);
-    this.forest = growForest(X, y, nClasses, this.settings);
+  fit(X2, y, nClasses) {
+    checkTrainingData2(X2, y, nClasses);
+    this.forest = growForest(X2, y, nClasses, this.settings);
     this.encoded = null;
     return this;
   }
-  predictProba(X) {
+  predictProba(X2) {
     if (this.forest === null && this.encoded === null) this.fitted("predictProba");
-    if (X.cols !== this.nFeatures) {
+    if (X2.cols !== this.nFeatures) {
       throw new RangeError(
-        `RandomForest.predictProba: X has ${X.cols} features, the model was fitted on ${this.nFeatures}`
+        `RandomForest.predictProba: X has ${X2.cols} features, the model was fitted on ${this.nFeatures}`
       );
     }
-    const { rows, data } = X;
+    const { rows, data } = X2;
     for (let i = 0; i < data.length; i++) {
       if (Number.isNaN(data[i])) {
         throw new RangeError(
@@ -32117,7 +32591,7 @@ var RandomForest = class _RandomForest {
     const K = this.nClasses;
     const out = new Float64Array(rows * K);
     if (this.forest === null) {
-      this.encoded.trees.addLeafFractions(X, out);
+      this.encoded.trees.addLeafFractions(X2, out);
       for (let i = 0; i < out.length; i++) out[i] /= this.settings.nTrees;
       return out;
     }
@@ -32142,8 +32616,8 @@ var RandomForest = class _RandomForest {
     for (let i = 0; i < out.length; i++) out[i] /= nTrees;
     return out;
   }
-  predict(X) {
-    return predictFromProba(this.predictProba(X), X.rows, this.nClasses);
+  predict(X2) {
+    return predictFromProba(this.predictProba(X2), X2.rows, this.nClasses);
   }
   /** Mean decrease in Gini impurity per feature, averaged over trees and normalised to sum 1 (all 0 if no split). */
   featureImportances() {
@@ -32280,19 +32754,19 @@ function featuresPerNode(maxFeatures, p) {
   const raw2 = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
   return Math.min(p, Math.max(1, Math.floor(raw2)));
 }
-function checkTrainingData2(X, y, nClasses) {
+function checkTrainingData2(X2, y, nClasses) {
   if (!Number.isInteger(nClasses) || nClasses < 1) {
     throw new RangeError(`RandomForest.fit: nClasses must be an integer >= 1, got ${nClasses}`);
   }
-  if (X.rows < 1 || X.cols < 1) throw new RangeError(`RandomForest.fit: X is empty (${X.rows} \xD7 ${X.cols})`);
-  if (y.length !== X.rows)
-    throw new RangeError(`RandomForest.fit: y has ${y.length} labels but X has ${X.rows} rows`);
+  if (X2.rows < 1 || X2.cols < 1) throw new RangeError(`RandomForest.fit: X is empty (${X2.rows} \xD7 ${X2.cols})`);
+  if (y.length !== X2.rows)
+    throw new RangeError(`RandomForest.fit: y has ${y.length} labels but X has ${X2.rows} rows`);
   for (let i = 0; i < y.length; i++) {
     if (y[i] < 0 || y[i] >= nClasses) {
       throw new RangeError(`RandomForest.fit: label ${y[i]} of row ${i} is outside 0..${nClasses - 1}`);
     }
   }
-  const { rows, data } = X;
+  const { rows, data } = X2;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
       throw new RangeError(
@@ -32374,16 +32848,16 @@ function onlyClass(counts, at, K) {
   }
   return only;
 }
-function growForest(X, y, K, s) {
-  const n = X.rows;
-  const p = X.cols;
-  const data = X.data;
+function growForest(X2, y, K, s) {
+  const n = X2.rows;
+  const p = X2.cols;
+  const data = X2.data;
   const mtry = featuresPerNode(s.maxFeatures, p);
   const store = new NodeStore(K);
   const roots = new Int32Array(s.nTrees);
   const importances = new Float64Array(p);
   const treeImportance = new Float64Array(p);
-  const bag = new InBagLists(presort(X), n, p);
+  const bag = new InBagLists(presort(X2), n, p);
   const { weight, lists } = bag;
   const stack = new NodeStack();
   const counts = new Float64Array(K);
@@ -32485,8 +32959,8 @@ function growForest(X, y, K, s) {
   normaliseImportances(importances);
   return store.toForest(p, roots, importances);
 }
-function presort(X) {
-  const { rows, cols, data } = X;
+function presort(X2) {
+  const { rows, cols, data } = X2;
   const order = new Int32Array(rows * cols);
   const sorted = new Float64Array(rows);
   const cursor = new Int32Array(rows);
@@ -32602,18 +33076,18 @@ var KnnRegressor = class _KnnRegressor {
   params() {
     return { k: this.k, weights: this.weights };
   }
-  fit(X, y) {
-    checkTargets(X, y, "KnnRegressor.fit");
-    this.search.fit(X, new Int32Array(X.rows), 1);
+  fit(X2, y) {
+    checkTargets(X2, y, "KnnRegressor.fit");
+    this.search.fit(X2, new Int32Array(X2.rows), 1);
     this.y = Float64Array.from(y);
     return this;
   }
-  predict(X) {
+  predict(X2) {
     const y = this.y;
     if (!y) throw new Error("KnnRegressor: not fitted; call fit() or KnnRegressor.load() first");
-    const { k, indices, distances } = this.search.kneighbors(X);
-    const out = new Float64Array(X.rows);
-    for (let i = 0; i < X.rows; i++) {
+    const { k, indices, distances } = this.search.kneighbors(X2);
+    const out = new Float64Array(X2.rows);
+    for (let i = 0; i < X2.rows; i++) {
       const o = i * k;
       let sum2 = 0;
       let total = 0;
@@ -32696,10 +33170,10 @@ function emptyLinearStats(p) {
     yy: 0
   };
 }
-function linearStats(X, y, who = "linearStats") {
-  checkFiniteMatrix(X, who);
-  checkTargets(X, y, who);
-  const { rows: n, cols: p, data } = X;
+function linearStats(X2, y, who = "linearStats") {
+  checkFiniteMatrix(X2, who);
+  checkTargets(X2, y, who);
+  const { rows: n, cols: p, data } = X2;
   if (n === 0) return emptyLinearStats(p);
   const meanX = new Float64Array(p);
   for (let j = 0; j < p; j++) {
@@ -32881,8 +33355,8 @@ var LinearRegression = class _LinearRegression {
     return { alpha: this.alpha };
   }
   /** Sufficient statistics of (X, y) for sharded fitting; merge with mergeStats, finish with fromStats. */
-  static stats(X, y) {
-    return linearStats(X, y, "LinearRegression.stats");
+  static stats(X2, y) {
+    return linearStats(X2, y, "LinearRegression.stats");
   }
   static mergeStats(a, b) {
     return mergeLinearStats(a, b);
@@ -32897,9 +33371,9 @@ var LinearRegression = class _LinearRegression {
    * One row fits the constant (every coefficient 0), as scikit-learn does; constant features get
    * coefficient 0; dependent features (or more features than rows) get the minimum-norm solution.
    */
-  fit(X, y) {
-    if (X.rows === 0) throw new RangeError("LinearRegression.fit: X has no rows");
-    const stats = linearStats(X, y, "LinearRegression.fit");
+  fit(X2, y) {
+    if (X2.rows === 0) throw new RangeError("LinearRegression.fit: X has no rows");
+    const stats = linearStats(X2, y, "LinearRegression.fit");
     this.state = { ...solveLinear(stats, this.alpha), nTrain: stats.n };
     return this;
   }
@@ -32920,20 +33394,20 @@ var LinearRegression = class _LinearRegression {
   get rank() {
     return this.fitted().rank;
   }
-  predict(X) {
+  predict(X2) {
     const { coef, intercept } = this.fitted();
     const p = coef.length;
-    if (X.cols !== p)
+    if (X2.cols !== p)
       throw new RangeError(
-        `LinearRegression.predict: X has ${X.cols} features, the model was fitted on ${p}`
+        `LinearRegression.predict: X has ${X2.cols} features, the model was fitted on ${p}`
       );
-    checkFiniteMatrix(X, "LinearRegression.predict");
-    const n = X.rows;
+    checkFiniteMatrix(X2, "LinearRegression.predict");
+    const n = X2.rows;
     const out = new Float64Array(n).fill(intercept);
     for (let j = 0; j < p; j++) {
       const w = coef[j];
       const col = j * n;
-      for (let i = 0; i < n; i++) out[i] += X.data[col + i] * w;
+      for (let i = 0; i < n; i++) out[i] += X2.data[col + i] * w;
     }
     return out;
   }
@@ -33068,12 +33542,12 @@ var RandomForestRegressor = class _RandomForestRegressor {
     return { ...this.settings };
   }
   /** A constant target gives one-leaf trees predicting it; importances are then all 0. */
-  fit(X, y) {
+  fit(X2, y) {
     const who = "RandomForestRegressor.fit";
-    if (X.rows < 1 || X.cols < 1) throw new RangeError(`${who}: X is empty (${X.rows} \xD7 ${X.cols})`);
-    checkTargets(X, y, who);
-    checkFiniteMatrix(X, who);
-    this.forest = growRegressionForest(X, y, this.settings);
+    if (X2.rows < 1 || X2.cols < 1) throw new RangeError(`${who}: X is empty (${X2.rows} \xD7 ${X2.cols})`);
+    checkTargets(X2, y, who);
+    checkFiniteMatrix(X2, who);
+    this.forest = growRegressionForest(X2, y, this.settings);
     return this;
   }
   fitted(method) {
@@ -33082,15 +33556,15 @@ var RandomForestRegressor = class _RandomForestRegressor {
     return this.forest;
   }
   /** Every tree's prediction for every row, tree-major: out[t * rows + i]. */
-  treePredictions(X) {
+  treePredictions(X2) {
     const f = this.fitted("treePredictions");
-    if (X.cols !== f.nFeatures) {
+    if (X2.cols !== f.nFeatures) {
       throw new RangeError(
-        `RandomForestRegressor: X has ${X.cols} features, the model was fitted on ${f.nFeatures}`
+        `RandomForestRegressor: X has ${X2.cols} features, the model was fitted on ${f.nFeatures}`
       );
     }
-    checkFiniteMatrix(X, "RandomForestRegressor.predict");
-    const { rows, data } = X;
+    checkFiniteMatrix(X2, "RandomForestRegressor.predict");
+    const { rows, data } = X2;
     const { roots, feature: feature2, threshold, right, value } = f;
     const out = new Float64Array(roots.length * rows);
     for (let t = 0; t < roots.length; t++) {
@@ -33107,10 +33581,10 @@ var RandomForestRegressor = class _RandomForestRegressor {
     }
     return out;
   }
-  predict(X) {
-    const perTree = this.treePredictions(X);
+  predict(X2) {
+    const perTree = this.treePredictions(X2);
     const nTrees = this.fitted("predict").roots.length;
-    const n = X.rows;
+    const n = X2.rows;
     const out = new Float64Array(n);
     for (let t = 0; t < nTrees; t++) for (let i = 0; i < n; i++) out[i] += perTree[t * n + i];
     for (let i = 0; i < n; i++) out[i] /= nTrees;
@@ -33183,11 +33657,11 @@ var RandomForestRegressor = class _RandomForestRegressor {
 function isCount2(v) {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
-function ascendingTables(value, count, name, fail2) {
-  const tables = name === "leafValues" ? value : value;
-  if (!Array.isArray(tables) || tables.length !== count) fail2(`${name} must be an array of ${count} arrays`);
+function ascendingTables(value, count, name2, fail2) {
+  const tables = name2 === "leafValues" ? value : value;
+  if (!Array.isArray(tables) || tables.length !== count) fail2(`${name2} must be an array of ${count} arrays`);
   return tables.map((table, j) => {
-    const label = name === "leafValues" ? name : `${name}[${j}]`;
+    const label = name2 === "leafValues" ? name2 : `${name2}[${j}]`;
     if (!Array.isArray(table)) fail2(`${label} must be an array of numbers`);
     const values = table;
     for (let k = 0; k < values.length; k++) {
@@ -33216,16 +33690,16 @@ var NodeStore2 = class {
     return this.nodes++;
   }
 };
-function growRegressionForest(X, y, s) {
-  const n = X.rows;
-  const p = X.cols;
-  const data = X.data;
+function growRegressionForest(X2, y, s) {
+  const n = X2.rows;
+  const p = X2.cols;
+  const data = X2.data;
   const mtry = featuresPerNode(s.maxFeatures, p);
   const store = new NodeStore2();
   const roots = new Int32Array(s.nTrees);
   const importances = new Float64Array(p);
   const treeImportance = new Float64Array(p);
-  const bag = new InBagLists(presort(X), n, p);
+  const bag = new InBagLists(presort(X2), n, p);
   const { weight, lists } = bag;
   const stack = new NodeStack();
   const master = createRng(s.seed);
@@ -33762,8 +34236,8 @@ function displayPath(path13, root) {
   for (const seg of path13) {
     if (typeof seg === "number") {
       const item = Array.isArray(node) ? node[seg] : void 0;
-      const name = isObj(item) && typeof item.name === "string" ? ` (${item.name})` : "";
-      out += ` #${seg + 1}${name}`;
+      const name2 = isObj(item) && typeof item.name === "string" ? ` (${item.name})` : "";
+      out += ` #${seg + 1}${name2}`;
     } else {
       out += out === "" ? seg : `.${seg}`;
     }
@@ -33932,12 +34406,12 @@ function crossChecks(raw2, opts, out) {
     }
   }
   const names = /* @__PURE__ */ new Map();
-  const claim = (name, path13) => {
-    if (typeof name !== "string") return;
-    if (META_COLUMNS.includes(name))
-      add(path13, `'${name}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
-    else if (names.has(name)) add(path13, `'${name}' is already used by ${displayPath(names.get(name), raw2)}`);
-    else names.set(name, path13);
+  const claim = (name2, path13) => {
+    if (typeof name2 !== "string") return;
+    if (META_COLUMNS.includes(name2))
+      add(path13, `'${name2}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
+    else if (names.has(name2)) add(path13, `'${name2}' is already used by ${displayPath(names.get(name2), raw2)}`);
+    else names.set(name2, path13);
   };
   const features = Array.isArray(raw2.features) ? raw2.features : [];
   features.forEach((f, i) => {
@@ -34086,53 +34560,53 @@ function categories(v, where) {
 function feature(f, i, where) {
   const at = `${where} feature ${i + 1}`;
   if (!isObj2(f)) throw new SpecError(`${at}: must be a mapping`);
-  const name = str(f, "name", at);
-  if (!NAME.test(name)) throw new SpecError(`${at}: name '${name}' must be lower_snake_case`);
+  const name2 = str(f, "name", at);
+  if (!NAME.test(name2)) throw new SpecError(`${at}: name '${name2}' must be lower_snake_case`);
   const type = f.type;
   if (type !== "numeric" && type !== "categorical") {
-    throw new SpecError(`${at} '${name}': type must be 'numeric' or 'categorical'`);
+    throw new SpecError(`${at} '${name2}': type must be 'numeric' or 'categorical'`);
   }
   const missing = f.missing ?? "reject";
   if (!["reject", "median", "mode"].includes(missing)) {
-    throw new SpecError(`${at} '${name}': missing must be reject, median or mode`);
+    throw new SpecError(`${at} '${name2}': missing must be reject, median or mode`);
   }
   const out = {
-    name,
-    column: str(f, "column", at, name),
-    title: str(f, "title", at, name),
+    name: name2,
+    column: str(f, "column", at, name2),
+    title: str(f, "title", at, name2),
     type,
     missing
   };
   if (typeof f.unit === "string") out.unit = f.unit;
-  if (f.group !== void 0) out.group = str(f, "group", `${at} '${name}'`);
+  if (f.group !== void 0) out.group = str(f, "group", `${at} '${name2}'`);
   if (typeof f.missingFlag === "string") {
     if (!NAME.test(f.missingFlag))
-      throw new SpecError(`${at} '${name}': missingFlag must be lower_snake_case`);
+      throw new SpecError(`${at} '${name2}': missingFlag must be lower_snake_case`);
     out.missingFlag = f.missingFlag;
   }
   if (type === "numeric") {
     if (missing === "mode")
-      throw new SpecError(`${at} '${name}': numeric features fill with median, not mode`);
+      throw new SpecError(`${at} '${name2}': numeric features fill with median, not mode`);
     const r2 = f.range;
     if (!Array.isArray(r2) || r2.length !== 2 || !r2.every((x) => typeof x === "number" && Number.isFinite(x)) || r2[0] > r2[1]) {
-      throw new SpecError(`${at} '${name}': range must be [min, max] with min \u2264 max`);
+      throw new SpecError(`${at} '${name2}': range must be [min, max] with min \u2264 max`);
     }
     out.range = [r2[0], r2[1]];
     const d = num(f, "decimals", at, 6);
     if (!Number.isInteger(d) || d < 0 || d > 12)
-      throw new SpecError(`${at} '${name}': decimals must be 0\u201312`);
+      throw new SpecError(`${at} '${name2}': decimals must be 0\u201312`);
     out.decimals = d;
   } else {
     if (missing === "median")
-      throw new SpecError(`${at} '${name}': categorical features fill with mode, not median`);
-    out.categories = categories(f.categories, `${at} '${name}'`);
+      throw new SpecError(`${at} '${name2}': categorical features fill with mode, not median`);
+    out.categories = categories(f.categories, `${at} '${name2}'`);
   }
   return out;
 }
 function parseSpec(raw2, where) {
   if (!isObj2(raw2)) throw new SpecError(`${where}: must be a YAML mapping`);
-  const name = str(raw2, "name", where);
-  if (!NAME.test(name)) throw new SpecError(`${where}: name '${name}' must be lower_snake_case`);
+  const name2 = str(raw2, "name", where);
+  if (!NAME.test(name2)) throw new SpecError(`${where}: name '${name2}' must be lower_snake_case`);
   const src = raw2.source;
   if (!isObj2(src)) throw new SpecError(`${where}: 'source' must be { file, citation }`);
   const pk = isObj2(raw2.primaryKey) ? raw2.primaryKey : {};
@@ -34192,8 +34666,8 @@ function parseSpec(raw2, where) {
     );
   const params = isObj2(model.params) ? model.params : {};
   return {
-    name,
-    title: str(raw2, "title", where, name),
+    name: name2,
+    title: str(raw2, "title", where, name2),
     description: str(raw2, "description", where, ""),
     source: {
       file: str(src, "file", `${where} source`),
@@ -34252,8 +34726,8 @@ function sourceFormatOf(src, where) {
   }
   return out;
 }
-function labelOf(lab, name, where) {
-  const common = { column: str(lab, "column", where), name, title: str(lab, "title", where, name) };
+function labelOf(lab, name2, where) {
+  const common = { column: str(lab, "column", where), name: name2, title: str(lab, "title", where, name2) };
   const type = lab.type ?? "categorical";
   if (type !== "categorical" && type !== "numeric")
     throw new SpecError(`${where}: type must be 'categorical' (classification) or 'numeric' (regression)`);
@@ -34346,8 +34820,8 @@ var Workspace = class {
   get reportsDir() {
     return path9.join(this.root, "reports");
   }
-  datasetDir(name) {
-    return path9.join(this.dataDir, name);
+  datasetDir(name2) {
+    return path9.join(this.dataDir, name2);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
@@ -34358,16 +34832,16 @@ var Workspace = class {
     if (!existsSync3(this.dataDir)) return [];
     return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
   }
-  loadSpec(name) {
-    const file = path9.join(this.datasetDir(name), SPEC_FILE);
-    if (!this.isDataset(name)) {
+  loadSpec(name2) {
+    const file = path9.join(this.datasetDir(name2), SPEC_FILE);
+    if (!this.isDataset(name2)) {
       const known = this.datasetNames();
       throw new SpecError(
-        `unknown dataset '${name}'${didYouMean(name, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
+        `unknown dataset '${name2}'${didYouMean(name2, known)} (known: ${known.length ? known.join(", ") : "none"}): ${this.rel(file)} not found`
       );
     }
     const text2 = readInputFile(this.root, file).toString("utf8");
-    return parseSpecText(text2, this.rel(file), name);
+    return parseSpecText(text2, this.rel(file), name2);
   }
   /**
    * `all` or a comma-separated list of names, each once (`iris,iris` is iris). No dataset at all is an
@@ -34390,18 +34864,18 @@ var Workspace = class {
         `no datasets in ${this.root}: no data/<name>/${SPEC_FILE} found (is this the repository's folder?)`
       );
     for (const n of names) if (!this.isDataset(n)) this.loadSpec(n);
-    return names.map((name) => {
+    return names.map((name2) => {
       try {
-        return { name, spec: this.loadSpec(name) };
+        return { name: name2, spec: this.loadSpec(name2) };
       } catch (err) {
         if (!(err instanceof Error)) throw err;
-        return { name, error: err };
+        return { name: name2, error: err };
       }
     });
   }
   /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
-  isDataset(name) {
-    return DATASET_NAME.test(name) && existsSync3(path9.join(this.datasetDir(name), SPEC_FILE));
+  isDataset(name2) {
+    return DATASET_NAME.test(name2) && existsSync3(path9.join(this.datasetDir(name2), SPEC_FILE));
   }
 };
 function specOf(d) {
@@ -34414,8 +34888,8 @@ function specOf(d) {
 import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
 import path10 from "node:path";
 var WRITTEN_DIRS = ["data", "models", "reports"];
-function ownerRunning(name) {
-  const pid = Number(/\.(\d+)\.tmp$/.exec(name)?.[1]);
+function ownerRunning(name2) {
+  const pid = Number(/\.(\d+)\.tmp$/.exec(name2)?.[1]);
   if (!Number.isInteger(pid) || pid === process.pid || pid <= 0) return false;
   try {
     process.kill(pid, 0);
@@ -34508,65 +34982,65 @@ function recoverInterruptedWrites(root) {
 var ActionInputError = class extends Error {
   name = "ActionInputError";
 };
-function raw(name) {
-  return core.getInput(name);
+function raw(name2) {
+  return core.getInput(name2);
 }
-function invalid(name, rule2, value) {
-  return new ActionInputError(`input '${name}' ${rule2}, got '${value}'`);
+function invalid(name2, rule2, value) {
+  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
 }
 var input = {
-  string(name, fallback = "") {
-    return raw(name) || fallback;
+  string(name2, fallback = "") {
+    return raw(name2) || fallback;
   },
-  required(name) {
-    const v = raw(name);
-    if (!v) throw new ActionInputError(`input '${name}' is required`);
+  required(name2) {
+    const v = raw(name2);
+    if (!v) throw new ActionInputError(`input '${name2}' is required`);
     return v;
   },
-  boolean(name, fallback) {
-    const v = raw(name);
+  boolean(name2, fallback) {
+    const v = raw(name2);
     if (v === "") return fallback;
     if (/^(true|yes|on|1)$/i.test(v)) return true;
     if (/^(false|no|off|0)$/i.test(v)) return false;
-    throw invalid(name, "must be true or false", v);
+    throw invalid(name2, "must be true or false", v);
   },
-  integer(name, range = {}) {
-    const v = raw(name);
+  integer(name2, range = {}) {
+    const v = raw(name2);
     if (v === "") return void 0;
     const n = Number(v);
     const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
     if (!Number.isInteger(n) || n < min || n > max) {
       const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
-      throw invalid(name, `must be a whole number${bounds}`, v);
+      throw invalid(name2, `must be a whole number${bounds}`, v);
     }
     return n;
   },
-  number(name, range = {}) {
-    const v = raw(name);
+  number(name2, range = {}) {
+    const v = raw(name2);
     if (v === "") return void 0;
     const n = Number(v);
     const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
     if (!Number.isFinite(n) || n < min || n > max) {
       const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
-      throw invalid(name, `must be a number${bounds}`, v);
+      throw invalid(name2, `must be a number${bounds}`, v);
     }
     return n;
   },
   /** A UTC calendar date YYYY-MM-DD. */
-  date(name) {
-    const v = raw(name);
+  date(name2) {
+    const v = raw(name2);
     if (v === "") return void 0;
     try {
-      return parseCalendarDate(v, `input '${name}'`);
+      return parseCalendarDate(v, `input '${name2}'`);
     } catch (err) {
       throw new ActionInputError(err.message);
     }
   },
-  choice(name, options, fallback) {
-    const v = raw(name);
+  choice(name2, options, fallback) {
+    const v = raw(name2);
     if (v === "") return fallback;
     if (!options.includes(v))
-      throw invalid(name, `must be one of ${options.join(", ")}`, v);
+      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
     return v;
   },
   /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
@@ -34617,8 +35091,8 @@ var input = {
     return { shard, merge, partials: path11.resolve(ws.root, partials) };
   },
   /** A pull-request number, or null when not given. */
-  pullRequest(name = "pull-request") {
-    return input.integer(name, { min: 1 }) ?? null;
+  pullRequest(name2 = "pull-request") {
+    return input.integer(name2, { min: 1 }) ?? null;
   }
 };
 function workspace() {
@@ -34632,10 +35106,10 @@ function workspace() {
 }
 var resolvedNow;
 var outputsSet = {};
-function output(name, value) {
+function output(name2, value) {
   const text2 = typeof value === "string" ? value : JSON.stringify(value);
-  outputsSet[name] = text2;
-  core.setOutput(name, text2);
+  outputsSet[name2] = text2;
+  core.setOutput(name2, text2);
 }
 function cellHtml(cell) {
   if (typeof cell === "object") {
@@ -34689,9 +35163,9 @@ function recordStageRun() {
     core.warning(`could not record this stage for a replay on conflict: ${err.message}`);
   }
 }
-async function runAction(body, opts = {}) {
+async function runAction(body2, opts = {}) {
   try {
-    await body();
+    await body2();
   } catch (err) {
     fail(err);
   }
@@ -34721,8 +35195,8 @@ var core = {
     process.exitCode = ExitCode.Failure;
     error(message(m));
   },
-  startGroup: (name) => startGroup(oneLine(name)),
-  group: (name, fn) => group(oneLine(name), fn)
+  startGroup: (name2) => startGroup(oneLine(name2)),
+  group: (name2, fn) => group(oneLine(name2), fn)
 };
 
 // actions/lib/feature-group.ts
@@ -37984,11 +38458,11 @@ function schemaChanges(stored, spec) {
   const common = after.filter((n) => before.includes(n));
   if (common.join(",") !== before.filter((n) => after.includes(n)).join(","))
     out.push(`features reordered (stored: ${before.join(", ")})`);
-  for (const name of common) {
-    const s = stored.features.find((f) => f.name === name);
-    const n = now.find((f) => f.name === name);
+  for (const name2 of common) {
+    const s = stored.features.find((f) => f.name === name2);
+    const n = now.find((f) => f.name === name2);
     if (s.type !== n.type) {
-      out.push(`feature '${name}' type ${s.type} \u2192 ${n.type}`);
+      out.push(`feature '${name2}' type ${s.type} \u2192 ${n.type}`);
       continue;
     }
     if (s.type === "numeric") {
@@ -37996,12 +38470,12 @@ function schemaChanges(stored, spec) {
       const [c, d] = n.range ?? [Number.NaN, Number.NaN];
       if (a !== c || b !== d) {
         const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
-        out.push(`feature '${name}' range ${how} [${a}, ${b}] \u2192 [${c}, ${d}]`);
+        out.push(`feature '${name2}' range ${how} [${a}, ${b}] \u2192 [${c}, ${d}]`);
       }
-      if (s.decimals !== n.decimals) out.push(`feature '${name}' decimals ${s.decimals} \u2192 ${n.decimals}`);
+      if (s.decimals !== n.decimals) out.push(`feature '${name2}' decimals ${s.decimals} \u2192 ${n.decimals}`);
     } else {
       const change = codesChange(s.categories ?? [], n.categories ?? []);
-      if (change) out.push(`feature '${name}' categories: ${change}`);
+      if (change) out.push(`feature '${name2}' categories: ${change}`);
     }
   }
   if (stored.label.name !== spec.label.name)
@@ -38145,9 +38619,9 @@ function classLabelStats(table, label) {
   const labels = categoricalStats(table.labels.subarray(0, table.rows), label.classes);
   return { name: label.name, unlabelled: labels.missing, counts: labels.counts };
 }
-function numericLabelStats(table, name) {
+function numericLabelStats(table, name2) {
   const s = numericStats(table.targets.subarray(0, table.rows));
-  return { name, unlabelled: s.missing, count: s.count, mean: s.mean, sd: s.sd, min: s.min, max: s.max };
+  return { name: name2, unlabelled: s.missing, count: s.count, mean: s.mean, sd: s.sd, min: s.min, max: s.max };
 }
 
 // actions/lib/feature-group.ts
@@ -38159,10 +38633,10 @@ var SchemaEditError = class extends FeatureGroupError {
   name = "SchemaEditError";
 };
 function storedLabel(spec) {
-  const { name, title, classes, type, unit, range, decimals } = spec.label;
-  if (type !== "numeric") return { name, title, classes };
+  const { name: name2, title, classes, type, unit, range, decimals } = spec.label;
+  if (type !== "numeric") return { name: name2, title, classes };
   return {
-    name,
+    name: name2,
     title,
     classes: [],
     type,
@@ -38476,16 +38950,16 @@ var FeatureGroup = class _FeatureGroup {
   }
   parseLateLabels(text2) {
     const out = /* @__PURE__ */ new Map();
-    const { name, classes } = this.meta.label;
+    const { name: name2, classes } = this.meta.label;
     const numeric = this.numericLabel;
     for (const r2 of parseCsvText(text2, this.labelsPath).records) {
       const id = Number(r2.values.id);
-      const raw2 = r2.values[name] ?? "";
+      const raw2 = r2.values[name2] ?? "";
       const checked = numeric ? numericLabel(this.meta.label, raw2) : null;
       const value = checked === null ? classes.findIndex((c) => c.value === raw2) : typeof checked === "string" ? -1 : checked.value;
       if (!Number.isInteger(id) || (checked === null ? value < 0 : typeof checked === "string")) {
         throw new FeatureGroupError(
-          `${this.labelsPath} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(", ")}]` : ""} for` : "a class of"} '${name}'`
+          `${this.labelsPath} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(", ")}]` : ""} for` : "a class of"} '${name2}'`
         );
       }
       out.set(id, value);
@@ -38608,6 +39082,7 @@ var FeatureGroup = class _FeatureGroup {
         return id;
       },
       finish: (rejected, opts = {}) => {
+        ids.clear();
         const quarantined = [...rejected, ...storeRejected];
         const writes = this.buildWrites(batch, quarantined, nextId, parts);
         if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
@@ -38634,11 +39109,13 @@ var FeatureGroup = class _FeatureGroup {
       const order = byMonth.get(m);
       if (!order) {
         sources.push(current.get(m) ?? this.readPartition(m));
+        current.delete(m);
         for (let n = 1; this.verifiedSha256.has(pieceKey(m, n)); n++)
           partitionSha256[pieceKey(m, n)] = this.verifiedSha256.get(pieceKey(m, n));
         continue;
       }
       if (!current.has(m)) this.readPartition(m);
+      current.delete(m);
       const pieces = this.piecesWithRows(m, order, added);
       sources.push(pieces.all);
       partitions[m] = (partitions[m] ?? 0) + order.length;
@@ -38658,7 +39135,7 @@ var FeatureGroup = class _FeatureGroup {
       const prefix = old ? Buffer.from(old).toString("utf8") : stringify([REJECTED_COLUMNS]);
       const broken = old ? brokenRejectedFile(rejectedPath, prefix, REJECTED_COLUMNS, this.meta.rejected, this.countsFile) : null;
       if (broken) throw new FeatureGroupError(broken);
-      const body = quarantined.length ? stringify(
+      const body2 = quarantined.length ? stringify(
         quarantined.map((q) => [
           q.detectedAt,
           q.origin,
@@ -38667,7 +39144,7 @@ var FeatureGroup = class _FeatureGroup {
           JSON.stringify(q.record)
         ])
       ) : "";
-      writes.push({ path: abs(rejectedPath), content: prefix + body });
+      writes.push({ path: abs(rejectedPath), content: prefix + body2 });
     }
     const meta = {
       ...this.meta,
@@ -38750,9 +39227,11 @@ function readParts(parts, layout) {
   const rowsOf = (p) => Array.isArray(p) ? p.reduce((s, q) => s + countRows(q.bytes), 0) : p.rows;
   const t = emptyTable(
     layout.features.length,
-    parts.reduce((s, p) => s + rowsOf(p), 0)
+    parts.reduce((s, p) => s + (p ? rowsOf(p) : 0), 0)
   );
-  for (const p of parts) {
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k];
+    parts[k] = null;
     if (Array.isArray(p)) {
       for (const q of p) t.rows += readPartitionInto(q.bytes, layout, q.path, t, t.rows);
       continue;
