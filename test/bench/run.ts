@@ -11,6 +11,7 @@ import { stableStringify } from '../../actions/lib/json.js';
 import { suite as forest } from './forest.js';
 import { suite as generator } from './generator.js';
 import { type BenchLine, findPython, formatLine, type Suite } from './harness.js';
+import { suite as inferMemory } from './infer-memory.js';
 import { suite as linear } from './models-linear.js';
 import { suite as nbKnn } from './models-nb-knn.js';
 import { suite as pipeline } from './pipeline.js';
@@ -25,6 +26,7 @@ const SUITES: Record<string, Suite> = {
   pipeline,
   site,
   generator,
+  'infer-memory': inferMemory,
 };
 
 const { values } = parseArgs({
