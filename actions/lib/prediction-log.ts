@@ -182,6 +182,16 @@ export class PredictionLog {
 
   /** Reads and verifies every partition; records are sorted by event time then id. */
   read(): PredictionRecord[] {
+    const m = this.listedManifest();
+    const out: PredictionRecord[] = [];
+    for (const month of Object.keys(m.partitions).sort(comparePieceKeys)) {
+      for (const r of this.readPartition(month, m.partitions[month])) out.push(r);
+    }
+    return out;
+  }
+
+  /** The manifest, after checking that every partition file on disk is in it. */
+  private listedManifest(): LogManifest {
     const m = this.manifest();
     const onDisk = existsSync(this.dir)
       ? readdirSync(this.dir)
@@ -194,24 +204,50 @@ export class PredictionLog {
           `${this.ws.rel(this.partitionPath(month))}: not in ${this.manifestName}: the log was edited by hand`,
         );
     }
+    return m;
+  }
+
+  /**
+   * Verifies the whole log as read() does — every file listed, each piece's sha256 — a file at a time and
+   * without parsing (memory: one file), and returns the manifest; a month's records are then read with
+   * readMonth, so no more than a month of them is held.
+   */
+  verify(): LogManifest {
+    const m = this.listedManifest();
+    for (const key of Object.keys(m.partitions).sort(comparePieceKeys))
+      this.verifiedBytes(key, m.partitions[key]);
+    return m;
+  }
+
+  /** A log month's records, all its pieces in order (event time then id, as written), verified. */
+  readMonth(month: string, m: LogManifest): PredictionRecord[] {
     const out: PredictionRecord[] = [];
-    for (const month of Object.keys(m.partitions).sort(comparePieceKeys)) {
-      for (const r of this.readPartition(month, m.partitions[month])) out.push(r);
+    for (const key of Object.keys(m.partitions).sort(comparePieceKeys)) {
+      if ((parsePieceKey(key)?.month ?? key) !== month) continue;
+      for (const r of this.readPartition(key, m.partitions[key])) out.push(r);
     }
     return out;
   }
 
-  private readPartition(month: string, expected: { rows: number; sha256: string }): PredictionRecord[] {
-    const listed = this.manifestName;
+  /** A listed piece's bytes, checked against its manifest entry. */
+  private verifiedBytes(month: string, expected: { rows: number; sha256: string }): Buffer {
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
-    if (!existsSync(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
+    if (!existsSync(file))
+      throw new PredictionLogError(`${where}: listed in ${this.manifestName} but missing`);
     const bytes = readInputFile(this.ws.root, file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
-        `${where}: content does not match ${listed} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`,
+        `${where}: content does not match ${this.manifestName} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`,
       );
     }
+    return bytes;
+  }
+
+  private readPartition(month: string, expected: { rows: number; sha256: string }): PredictionRecord[] {
+    const listed = this.manifestName;
+    const where = this.ws.rel(this.partitionPath(month));
+    const bytes = this.verifiedBytes(month, expected);
     const text = bytes.toString('utf8');
     const lines = text.split('\n');
     const columns = this.columns;

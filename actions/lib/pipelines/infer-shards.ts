@@ -89,7 +89,7 @@ export function inferShard(
   spec: DatasetSpec,
   opts: { now: Date; shard: Shard; partials: string },
 ): ShardInferResult {
-  const { entry, model, fg, classes, log } = inferenceInputs(ws, spec);
+  const { entry, model, fg, log } = inferenceInputs(ws, spec);
   const identity = championIdentity(ws, spec);
   const baseLog = log.manifestDigest();
   const previous = log.read(); // verifies the log before anything is computed

@@ -16,6 +16,7 @@ import {
 } from '../prediction-log.js';
 import type { ServingModel } from '../serving-model.js';
 import { partitionsOf } from '../sharding.js';
+import { parsePieceKey } from '../size-limits.js';
 import { type DatasetSpec, taskOf } from '../spec.js';
 import { checkModelTask, predictValues } from '../value-predictions.js';
 import type { Workspace } from '../workspace.js';
@@ -76,26 +77,20 @@ export function inferenceInputs(ws: Workspace, spec: DatasetSpec) {
 
 export function infer(ws: Workspace, spec: DatasetSpec, opts: { now: Date }): InferResult {
   const { entry, model, fg, log } = inferenceInputs(ws, spec);
-  const previous = log.read(); // verifies the log before anything is computed
-  // Ids already predicted, and the earlier records by log month; no per-row map of the group.
-  const done = new Set<number>();
-  const byMonth = new Map<string, PredictionRecord[]>();
-  for (const r of previous) {
-    done.add(r.id);
-    const m = r.eventTime.slice(0, 7);
-    let list = byMonth.get(m);
-    if (!list) byMonth.set(m, (list = []));
-    list.push(r);
-  }
+  // The log is verified before anything is computed, then read a month at a time: a record lives in the
+  // log month of its row's partition, so a month's records say which of its rows were predicted.
+  const manifest = log.verify();
+  const previousRows = Object.values(manifest.partitions).reduce((s, e) => s + e.rows, 0);
+  const logMonths = new Set(Object.keys(manifest.partitions).map((k) => parsePieceKey(k)?.month ?? k));
   const predictedAt = isoSeconds(opts.now);
   const groupMonths = fg.months();
   // Log months the group has no partition for keep their records; all months are rendered in order.
   const inGroup = new Set(groupMonths);
-  const outside = [...byMonth.keys()].filter((m) => !inGroup.has(m)).sort();
+  const outside = [...logMonths].filter((m) => !inGroup.has(m)).sort();
   const renderer = log.renderer({ staged: true });
   const result = { predicted: 0, actualsFilled: 0, total: 0, waitingForLabel: 0 };
   const keep = (month: string) => {
-    for (const r of byMonth.get(month)!) {
+    for (const r of log.readMonth(month, manifest)) {
       renderer.line(r.eventTime, log.lineOf(r));
       result.total++;
       if (r.actual === null) result.waitingForLabel++;
@@ -105,7 +100,9 @@ export function infer(ws: Workspace, spec: DatasetSpec, opts: { now: Date }): In
     // A partition at a time: memory holds one month's rows, never the group or the log's text.
     for (const part of partitionsOf(fg, [...groupMonths].sort(), fg.lateLabels())) {
       while (outside.length && outside[0] < part.month) keep(outside.shift()!);
-      const m = inferMonth(model, entry.version, fg, part.table, byMonth.get(part.month) ?? [], done, {
+      const previous = logMonths.has(part.month) ? log.readMonth(part.month, manifest) : [];
+      const done = new Set(previous.map((r) => r.id));
+      const m = inferMonth(model, entry.version, fg, part.table, previous, done, {
         predictedAt,
         regression: log.regression,
         log,
@@ -117,8 +114,7 @@ export function infer(ws: Workspace, spec: DatasetSpec, opts: { now: Date }): In
       result.waitingForLabel += m.waiting;
     }
     while (outside.length) keep(outside.shift()!);
-    if (result.predicted > 0 || result.actualsFilled > 0 || previous.length === 0)
-      log.commit(renderer.finish());
+    if (result.predicted > 0 || result.actualsFilled > 0 || previousRows === 0) log.commit(renderer.finish());
     else renderer.discard();
   } catch (err) {
     renderer.discard();
