@@ -7,10 +7,16 @@
 // kept the manifest in predictions.json; it is read, and removed once monitoring.json holds the entry.
 // A regression log (numeric label) has the predicted value and its interval instead of a class and its
 // probability: id,event_time,predicted_at,model_version,predicted,low,high,actual.
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { type FileRemove, type FileWrite, writeFilesAtomically } from './atomic-write.js';
+import {
+  atomicTempPath,
+  type FileRemove,
+  type FileStaged,
+  type FileWrite,
+  writeFilesAtomically,
+} from './atomic-write.js';
 import { readInputFile } from './input-file.js';
 import { jsonSyntaxProblem, stableStringify, stableStringifyRows } from './json.js';
 import {
@@ -176,6 +182,16 @@ export class PredictionLog {
 
   /** Reads and verifies every partition; records are sorted by event time then id. */
   read(): PredictionRecord[] {
+    const m = this.listedManifest();
+    const out: PredictionRecord[] = [];
+    for (const month of Object.keys(m.partitions).sort(comparePieceKeys)) {
+      for (const r of this.readPartition(month, m.partitions[month])) out.push(r);
+    }
+    return out;
+  }
+
+  /** The manifest, after checking that every partition file on disk is in it. */
+  private listedManifest(): LogManifest {
     const m = this.manifest();
     const onDisk = existsSync(this.dir)
       ? readdirSync(this.dir)
@@ -188,24 +204,50 @@ export class PredictionLog {
           `${this.ws.rel(this.partitionPath(month))}: not in ${this.manifestName}: the log was edited by hand`,
         );
     }
+    return m;
+  }
+
+  /**
+   * Verifies the whole log as read() does — every file listed, each piece's sha256 — a file at a time and
+   * without parsing (memory: one file), and returns the manifest; a month's records are then read with
+   * readMonth, so no more than a month of them is held.
+   */
+  verify(): LogManifest {
+    const m = this.listedManifest();
+    for (const key of Object.keys(m.partitions).sort(comparePieceKeys))
+      this.verifiedBytes(key, m.partitions[key]);
+    return m;
+  }
+
+  /** A log month's records, all its pieces in order (event time then id, as written), verified. */
+  readMonth(month: string, m: LogManifest): PredictionRecord[] {
     const out: PredictionRecord[] = [];
-    for (const month of Object.keys(m.partitions).sort(comparePieceKeys)) {
-      for (const r of this.readPartition(month, m.partitions[month])) out.push(r);
+    for (const key of Object.keys(m.partitions).sort(comparePieceKeys)) {
+      if ((parsePieceKey(key)?.month ?? key) !== month) continue;
+      for (const r of this.readPartition(key, m.partitions[key])) out.push(r);
     }
     return out;
   }
 
-  private readPartition(month: string, expected: { rows: number; sha256: string }): PredictionRecord[] {
-    const listed = this.manifestName;
+  /** A listed piece's bytes, checked against its manifest entry. */
+  private verifiedBytes(month: string, expected: { rows: number; sha256: string }): Buffer {
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
-    if (!existsSync(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
+    if (!existsSync(file))
+      throw new PredictionLogError(`${where}: listed in ${this.manifestName} but missing`);
     const bytes = readInputFile(this.ws.root, file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
-        `${where}: content does not match ${listed} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`,
+        `${where}: content does not match ${this.manifestName} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`,
       );
     }
+    return bytes;
+  }
+
+  private readPartition(month: string, expected: { rows: number; sha256: string }): PredictionRecord[] {
+    const listed = this.manifestName;
+    const where = this.ws.rel(this.partitionPath(month));
+    const bytes = this.verifiedBytes(month, expected);
     const text = bytes.toString('utf8');
     const lines = text.split('\n');
     const columns = this.columns;
@@ -262,6 +304,40 @@ export class PredictionLog {
     return records;
   }
 
+  /** A record's line as the log writes it (no newline). */
+  lineOf(r: PredictionRecord): string {
+    return this.regression
+      ? regressionLine(
+          r.id,
+          r.eventTime,
+          r.predictedAt,
+          r.modelVersion,
+          r.predicted,
+          r.low,
+          r.high,
+          r.actual,
+          this.regression,
+        )
+      : classificationLine(
+          r.id,
+          r.eventTime,
+          r.predictedAt,
+          r.modelVersion,
+          r.predicted,
+          r.probability,
+          r.actual,
+        );
+  }
+
+  /**
+   * A renderer of this log's lines, fed in order (event time then id; each month's lines together, months
+   * ascending). `staged`: each piece is written to its atomic temp file as it is rendered (a FileStaged
+   * for writeFilesAtomically) instead of held in memory.
+   */
+  renderer(opts: { staged?: boolean } = {}): LogRenderer {
+    return new LogRenderer(this, opts.staged === true);
+  }
+
   /**
    * The whole log rendered: the partitions whose text changed and the manifest of all of them. Records
    * are sorted by event time then id here, so the log is in order whatever order rows arrived in.
@@ -277,61 +353,10 @@ export class PredictionLog {
         break;
       }
     }
-    // Lines are built directly — class values never need CSV quoting (the spec forbids commas and
-    // quotes in them) — so a million-row log is written without a CSV library's per-cell allocations.
-    // They are joined in blocks as they come, so no million short strings outlive their block.
-    // A month's lines fill pieces under the size limit: the next line that would cross it starts the
-    // month's next piece (key YYYY-MM-N), header first.
-    const limit = maxPieceBytes();
-    const header = this.columns.join(',');
-    const regression = this.regression;
-    type Piece = { blocks: string[]; block: string[]; rows: number; bytes: number };
-    const newPiece = (): Piece => ({ blocks: [], block: [header], rows: 0, bytes: header.length + 1 });
-    const byMonth = new Map<string, Piece>();
-    let month = '';
-    let pieceNumber = 1;
-    let lastTime = '';
-    let part: Piece | undefined;
-    for (const r of sorted) {
-      if (r.eventTime !== lastTime) {
-        lastTime = r.eventTime;
-        if (r.eventTime.slice(0, 7) !== month) {
-          month = r.eventTime.slice(0, 7);
-          pieceNumber = 1;
-          part = byMonth.get(month);
-          if (!part) byMonth.set(month, (part = newPiece()));
-        }
-      }
-      const line = regression
-        ? `${r.id},${r.eventTime},${r.predictedAt},${r.modelVersion},${r.predicted},${intervalEnd(r.low, regression)},${intervalEnd(r.high, regression)},${r.actual ?? ''}`
-        : `${r.id},${r.eventTime},${r.predictedAt},${r.modelVersion},${r.predicted},${formatProbability(r.probability)},${r.actual ?? ''}`;
-      const lineBytes = Buffer.byteLength(line) + 1;
-      if (part!.rows > 0 && part!.bytes + lineBytes > limit) {
-        pieceNumber++;
-        byMonth.set(pieceKey(month, pieceNumber), (part = newPiece()));
-      }
-      const p = part!;
-      p.block.push(line);
-      p.bytes += lineBytes;
-      p.rows++;
-      if (p.block.length === LINES_PER_BLOCK) {
-        p.blocks.push(p.block.join('\n'));
-        p.block = [];
-      }
-    }
-    const manifest: LogManifest = { partitions: {} };
-    const partitions: (FileWrite & { key: string })[] = [];
-    const old = this.manifest();
-    for (const [key, p] of byMonth) {
-      if (p.block.length) p.blocks.push(p.block.join('\n'));
-      // Encoded once: the same bytes are hashed and written.
-      const bytes = Buffer.from(`${p.blocks.join('\n')}\n`);
-      const entry = { rows: p.rows, sha256: sha(bytes) };
-      manifest.partitions[key] = entry;
-      if (old.partitions[key]?.sha256 !== entry.sha256)
-        partitions.push({ key, path: this.partitionPath(key), content: bytes });
-    }
-    return { partitions, manifest };
+    const renderer = this.renderer();
+    for (const r of sorted) renderer.line(r.eventTime, this.lineOf(r));
+    const { partitions, manifest } = renderer.finish();
+    return { partitions: partitions as (FileWrite & { key: string })[], manifest };
   }
 
   /**
@@ -347,12 +372,175 @@ export class PredictionLog {
 
   /** Writes the whole log: changed partitions, then the manifest; nothing is written if a check fails. */
   write(records: PredictionRecord[]): void {
-    const { partitions, manifest } = this.render(records);
+    this.commit(this.render(records));
+  }
+
+  /**
+   * Writes rendered pieces (in memory or staged) and their manifest as one batch, deleting the pieces of
+   * their months the manifest no longer lists.
+   */
+  commit({ partitions, manifest }: ReturnType<LogRenderer['finish']>): void {
     const months = new Set(Object.keys(manifest.partitions).map((k) => parsePieceKey(k)?.month ?? k));
     const stale = this.stalePieces(manifest, months);
     writeFilesAtomically([...partitions, this.manifestWrite(manifest), ...stale]);
     this.retireEarlierManifest();
   }
+}
+
+/** A piece of a log month being rendered: its hash and bytes so far, in memory or in its temp file. */
+interface Piece {
+  key: string;
+  path: string;
+  hash: Hash;
+  /** Rendered blocks (in memory), or null when staged. */
+  chunks: Buffer[] | null;
+  /** The staged temp file's descriptor, or null in memory. */
+  fd: number | null;
+  block: string[];
+  rows: number;
+  bytes: number;
+}
+
+/**
+ * Renders a log from its lines as they come (event time then id, a month's lines together): a month's
+ * lines fill pieces under the size limit — the next line that would cross it starts the month's next
+ * piece (key YYYY-MM-N), header first. Lines are joined and encoded in blocks, hashed as they go, and
+ * either kept (render) or appended to the piece's temp file (staged), so no million short strings or
+ * whole-log text outlive their block.
+ */
+export class LogRenderer {
+  private readonly pieces: Piece[] = [];
+  private readonly header: string;
+  private readonly limit = maxPieceBytes();
+  private month = '';
+  private pieceNumber = 1;
+  private lastTime = '';
+  private part: Piece | undefined;
+
+  constructor(
+    private readonly log: PredictionLog,
+    private readonly staged: boolean,
+  ) {
+    this.header = log.columns.join(',');
+  }
+
+  private newPiece(key: string): Piece {
+    const target = this.log.partitionPath(key);
+    let fd: number | null = null;
+    if (this.staged) {
+      mkdirSync(path.dirname(target), { recursive: true });
+      fd = openSync(atomicTempPath(target), 'w');
+    }
+    const piece: Piece = {
+      key,
+      path: target,
+      hash: createHash('sha256'),
+      chunks: this.staged ? null : [],
+      fd,
+      block: [this.header],
+      rows: 0,
+      bytes: this.header.length + 1,
+    };
+    this.pieces.push(piece);
+    return piece;
+  }
+
+  /** Appends one line (no newline) whose record has event time `eventTime`. */
+  line(eventTime: string, line: string): void {
+    if (eventTime !== this.lastTime) {
+      this.lastTime = eventTime;
+      const month = eventTime.slice(0, 7);
+      if (month !== this.month) {
+        if (this.part) this.flush(this.part);
+        this.month = month;
+        this.pieceNumber = 1;
+        this.part = this.newPiece(month);
+      }
+    }
+    const lineBytes = Buffer.byteLength(line) + 1;
+    let p = this.part!;
+    if (p.rows > 0 && p.bytes + lineBytes > this.limit) {
+      this.flush(p);
+      this.pieceNumber++;
+      p = this.part = this.newPiece(pieceKey(this.month, this.pieceNumber));
+    }
+    p.block.push(line);
+    p.bytes += lineBytes;
+    p.rows++;
+    if (p.block.length === LINES_PER_BLOCK) this.flush(p);
+  }
+
+  private flush(p: Piece): void {
+    if (p.block.length === 0) return;
+    const bytes = Buffer.from(`${p.block.join('\n')}\n`);
+    p.block = [];
+    p.hash.update(bytes);
+    if (p.fd !== null) writeSync(p.fd, bytes);
+    else p.chunks!.push(bytes);
+  }
+
+  /**
+   * The pieces whose bytes differ from the log's current manifest (a staged piece that did not change
+   * is deleted) and the manifest of all of them.
+   */
+  finish(): { partitions: ((FileWrite | FileStaged) & { key: string })[]; manifest: LogManifest } {
+    const manifest: LogManifest = { partitions: {} };
+    const partitions: ((FileWrite | FileStaged) & { key: string })[] = [];
+    const old = this.log.manifest();
+    for (const p of this.pieces) {
+      this.flush(p);
+      if (p.fd !== null) {
+        closeSync(p.fd);
+        p.fd = null;
+      }
+      const entry = { rows: p.rows, sha256: p.hash.digest('hex') };
+      manifest.partitions[p.key] = entry;
+      if (old.partitions[p.key]?.sha256 === entry.sha256) {
+        if (this.staged) rmSync(atomicTempPath(p.path), { force: true });
+      } else if (this.staged) partitions.push({ key: p.key, path: p.path, staged: true });
+      // Encoded once: the same bytes were hashed and are written.
+      else partitions.push({ key: p.key, path: p.path, content: Buffer.concat(p.chunks!) });
+      p.chunks = null;
+    }
+    return { partitions, manifest };
+  }
+
+  /** Removes the staged temp files (after a failure, or when nothing is to be written). */
+  discard(): void {
+    for (const p of this.pieces) {
+      if (p.fd !== null) closeSync(p.fd);
+      p.fd = null;
+      if (this.staged) rmSync(atomicTempPath(p.path), { force: true });
+    }
+  }
+}
+
+/** A classification log line (no newline). */
+export function classificationLine(
+  id: number,
+  eventTime: string,
+  predictedAt: string,
+  modelVersion: number,
+  predicted: string,
+  probability: number,
+  actual: string | null,
+): string {
+  return `${id},${eventTime},${predictedAt},${modelVersion},${predicted},${formatProbability(probability)},${actual ?? ''}`;
+}
+
+/** A regression log line (no newline): the interval ends in the log's precision. */
+export function regressionLine(
+  id: number,
+  eventTime: string,
+  predictedAt: string,
+  modelVersion: number,
+  predicted: string,
+  low: number | undefined,
+  high: number | undefined,
+  actual: string | null,
+  label: RegressionLogLabel,
+): string {
+  return `${id},${eventTime},${predictedAt},${modelVersion},${predicted},${intervalEnd(low, label)},${intervalEnd(high, label)},${actual ?? ''}`;
 }
 
 /** Removes a log's earlier manifest file (predictions.json), once monitoring.json holds the manifest. */

@@ -12,6 +12,7 @@ import { suite as daily } from './daily.js';
 import { suite as forest } from './forest.js';
 import { suite as generator } from './generator.js';
 import { type BenchLine, findPython, formatLine, type Suite } from './harness.js';
+import { suite as inferMemory } from './infer-memory.js';
 import { suite as ingestMemory } from './ingest-memory.js';
 import { suite as knnWide } from './knn-wide.js';
 import { suite as linear } from './models-linear.js';
@@ -31,6 +32,7 @@ const SUITES: Record<string, Suite> = {
   'knn-wide': knnWide,
   'ingest-memory': ingestMemory,
   daily,
+  'infer-memory': inferMemory,
 };
 
 const { values } = parseArgs({

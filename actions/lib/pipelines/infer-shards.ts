@@ -31,14 +31,7 @@ import {
 import { parsePieceKey } from '../size-limits.js';
 import type { DatasetSpec } from '../spec.js';
 import type { Workspace } from '../workspace.js';
-import {
-  actualOf,
-  BACKFILL,
-  type InferResult,
-  inferenceInputs,
-  predictionLogOf,
-  predictRecords,
-} from './infer.js';
+import { type InferResult, inferenceInputs, inferMonth, predictionLogOf } from './infer.js';
 
 export const INFER_PARTIAL_FORMAT = 'gitml.infer-partial';
 export const INFER_PARTIAL_VERSION = 1;
@@ -96,7 +89,7 @@ export function inferShard(
   spec: DatasetSpec,
   opts: { now: Date; shard: Shard; partials: string },
 ): ShardInferResult {
-  const { entry, model, fg, classes, log } = inferenceInputs(ws, spec);
+  const { entry, model, fg, log } = inferenceInputs(ws, spec);
   const identity = championIdentity(ws, spec);
   const baseLog = log.manifestDigest();
   const previous = log.read(); // verifies the log before anything is computed
@@ -125,33 +118,19 @@ export function inferShard(
   // A month at a time, so a shard holds one partition and its log month, never all of its months.
   for (const part of partitionsOf(fg, months, fg.lateLabels())) {
     partitions.push({ month: part.month, sha256: part.sha256 });
-    const t = part.table;
-    const rowOfId = new Map<number, number>();
-    const todo: number[] = [];
-    for (let i = 0; i < t.rows; i++) {
-      if (t.sources[i] === BACKFILL) continue;
-      rowOfId.set(t.ids[i], i);
-      if (!done.has(t.ids[i])) todo.push(i);
-    }
-    const records: PredictionRecord[] = [];
-    // Actuals that arrived after the prediction (ingested rows whose label came later).
-    for (const r of byMonth.get(part.month)!) {
-      const i = rowOfId.get(r.id);
-      const actual =
-        i === undefined || r.actual !== null ? null : actualOf(t, i, classes, log.regression !== null);
-      if (actual === null) records.push(r);
-      else {
-        records.push({ ...r, actual });
-        actualsFilled++;
-      }
-    }
-    for (const r of predictRecords(model, entry.version, fg, t, todo, predictedAt, log.regression))
-      records.push(r);
-    predicted += todo.length;
-    if (records.length === 0) continue; // no log month (e.g. only backfilled rows), as in the whole log
+    const renderer = log.renderer();
+    const m = inferMonth(model, entry.version, fg, part.table, byMonth.get(part.month)!, done, {
+      predictedAt,
+      regression: log.regression,
+      log,
+      renderer,
+    });
+    predicted += m.predicted;
+    actualsFilled += m.actualsFilled;
+    if (m.rows === 0) continue; // no log month (e.g. only backfilled rows), as in the whole log
 
     // The log's own writer renders the month: the text and entry the unsharded run writes for it.
-    const rendered = log.render(records);
+    const rendered = renderer.finish();
     const keys = Object.keys(rendered.manifest.partitions);
     if (!rendered.manifest.partitions[part.month] || keys.some((k) => parsePieceKey(k)?.month !== part.month))
       throw new ShardError(`${fg.partitionPath(part.month)}: rows whose log month is not ${part.month}`);
@@ -162,11 +141,14 @@ export function inferShard(
       const changed = rendered.partitions.find((w) => w.key === key);
       const file = changed ? `${stem}-${key}.csv` : null;
       // The month's CSV is written now; the partial JSON, written last, is what makes the shard count.
-      if (file) writeFilesAtomically([{ path: path.join(opts.partials, file), content: changed!.content }]);
+      if (file)
+        writeFilesAtomically([
+          { path: path.join(opts.partials, file), content: (changed as { content: Uint8Array }).content },
+        ]);
       logMonths[key] = {
         rows: logEntry.rows,
         sha256: logEntry.sha256,
-        waiting: key === part.month ? records.filter((r) => r.actual === null).length : 0,
+        waiting: key === part.month ? m.waiting : 0,
         file,
       };
     }

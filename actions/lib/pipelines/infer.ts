@@ -5,8 +5,18 @@ import { FeatureGroup, isoSeconds } from '../feature-group.js';
 import { type FeatureTable, isoFromMs, SOURCES } from '../feature-table.js';
 import { ModelRegistry } from '../model-registry.js';
 import type { PredictionRecord } from '../monitoring-types.js';
-import { formatPredictedValue, PredictionLog, type RegressionLogLabel } from '../prediction-log.js';
+import {
+  classificationLine,
+  compareRecords,
+  formatPredictedValue,
+  type LogRenderer,
+  PredictionLog,
+  type RegressionLogLabel,
+  regressionLine,
+} from '../prediction-log.js';
 import type { ServingModel } from '../serving-model.js';
+import { partitionsOf } from '../sharding.js';
+import { parsePieceKey } from '../size-limits.js';
 import { type DatasetSpec, taskOf } from '../spec.js';
 import { checkModelTask, predictValues } from '../value-predictions.js';
 import type { Workspace } from '../workspace.js';
@@ -66,101 +76,224 @@ export function inferenceInputs(ws: Workspace, spec: DatasetSpec) {
 }
 
 export function infer(ws: Workspace, spec: DatasetSpec, opts: { now: Date }): InferResult {
-  const { entry, model, fg, classes, log } = inferenceInputs(ws, spec);
-  const previous = log.read(); // verifies the log before anything is computed
-  const table = fg.read();
-
-  // Ids already predicted, and the few that still wait for their actual; no per-row map of the table.
-  const done = new Set<number>();
-  const waiting = new Map<number, number>(); // id → index into previous
-  previous.forEach((r, n) => {
-    done.add(r.id);
-    if (r.actual === null) waiting.set(r.id, n);
-  });
-  const todo: number[] = [];
-  const records = previous.slice();
-  let actualsFilled = 0;
-  for (let i = 0; i < table.rows; i++) {
-    if (table.sources[i] === BACKFILL) continue;
-    const id = table.ids[i];
-    if (!done.has(id)) {
-      todo.push(i);
-      continue;
+  const { entry, model, fg, log } = inferenceInputs(ws, spec);
+  // The log is verified before anything is computed, then read a month at a time: a record lives in the
+  // log month of its row's partition, so a month's records say which of its rows were predicted.
+  const manifest = log.verify();
+  const previousRows = Object.values(manifest.partitions).reduce((s, e) => s + e.rows, 0);
+  const logMonths = new Set(Object.keys(manifest.partitions).map((k) => parsePieceKey(k)?.month ?? k));
+  const predictedAt = isoSeconds(opts.now);
+  const groupMonths = fg.months();
+  // Log months the group has no partition for keep their records; all months are rendered in order.
+  const inGroup = new Set(groupMonths);
+  const outside = [...logMonths].filter((m) => !inGroup.has(m)).sort();
+  const renderer = log.renderer({ staged: true });
+  const result = { predicted: 0, actualsFilled: 0, total: 0, waitingForLabel: 0 };
+  const keep = (month: string) => {
+    for (const r of log.readMonth(month, manifest)) {
+      renderer.line(r.eventTime, log.lineOf(r));
+      result.total++;
+      if (r.actual === null) result.waitingForLabel++;
     }
-    // An actual that arrived after the prediction (an ingested row whose label came later).
-    const n = waiting.get(id);
-    const actual = n === undefined ? null : actualOf(table, i, classes, log.regression !== null);
-    if (n !== undefined && actual !== null) {
-      records[n] = { ...records[n], actual };
-      actualsFilled++;
-    }
-  }
-  // A loop, not push(...): millions of arguments would overflow the stack.
-  for (const r of predictRecords(model, entry.version, fg, table, todo, isoSeconds(opts.now), log.regression))
-    records.push(r);
-  if (todo.length > 0 || actualsFilled > 0 || previous.length === 0) log.write(records);
-  return {
-    dataset: spec.name,
-    modelVersion: entry.version,
-    predicted: todo.length,
-    actualsFilled,
-    total: records.length,
-    waitingForLabel: records.filter((r) => r.actual === null).length,
   };
+  try {
+    // A partition at a time: memory holds one month's rows, never the group or the log's text.
+    for (const part of partitionsOf(fg, [...groupMonths].sort(), fg.lateLabels())) {
+      while (outside.length && outside[0] < part.month) keep(outside.shift()!);
+      const previous = logMonths.has(part.month) ? log.readMonth(part.month, manifest) : [];
+      const done = new Set(previous.map((r) => r.id));
+      const m = inferMonth(model, entry.version, fg, part.table, previous, done, {
+        predictedAt,
+        regression: log.regression,
+        log,
+        renderer,
+      });
+      result.predicted += m.predicted;
+      result.actualsFilled += m.actualsFilled;
+      result.total += m.rows;
+      result.waitingForLabel += m.waiting;
+    }
+    while (outside.length) keep(outside.shift()!);
+    if (result.predicted > 0 || result.actualsFilled > 0 || previousRows === 0) log.commit(renderer.finish());
+    else renderer.discard();
+  } catch (err) {
+    renderer.discard();
+    throw err;
+  }
+  return { dataset: spec.name, modelVersion: entry.version, ...result };
+}
+
+/** Rows predicted per block: the block's matrix and probabilities stay small whatever the month's size. */
+const PREDICT_BLOCK = 16384;
+
+/** What one log month came to: its records, new predictions, filled actuals and records still waiting. */
+export interface MonthResult {
+  rows: number;
+  predicted: number;
+  actualsFilled: number;
+  waiting: number;
 }
 
 /**
- * Log records for rows `todo` of a feature table, predicted by `model` (version `modelVersion`): the class
- * and its probability, or (regression, `regression` set) the value and its interval in the log's precision.
+ * One month of inference: the new rows of a partition's `table` (not backfilled, id not in `done`)
+ * predicted by `model` in blocks, the actuals that arrived for its earlier `previous` records (sorted,
+ * as the log holds them) filled in, and every line of the log month sent to `renderer` in log order
+ * (event time then id). A prediction is kept as its class and probability, or (regression) its value and
+ * interval, in typed arrays — no record object per prediction — and rendered straight to its line.
  */
-export function predictRecords(
+export function inferMonth(
   model: ServingModel,
   modelVersion: number,
   fg: FeatureGroup,
   table: FeatureTable,
-  todo: readonly number[],
-  predictedAt: string,
-  regression: RegressionLogLabel | null = null,
-): PredictionRecord[] {
-  if (todo.length === 0) return [];
+  previous: readonly PredictionRecord[],
+  done: ReadonlySet<number>,
+  opts: {
+    predictedAt: string;
+    regression: RegressionLogLabel | null;
+    log: PredictionLog;
+    renderer: LogRenderer;
+  },
+): MonthResult {
+  const { predictedAt, regression, log, renderer } = opts;
   const classes = fg.meta.label.classes.map((c) => c.value);
-  const X = model.matrixFor(fg.meta.features, table.columns, table.rows, todo);
-  // Rows share few distinct event times (a day's rows are stamped alike): format each once.
-  const iso = new Map<number, string>();
-  const isoOf = (ms: number) => {
-    let text = iso.get(ms);
-    if (text === undefined) iso.set(ms, (text = isoFromMs(ms)));
-    return text;
-  };
-  if (regression) {
-    const p = predictValues(model, X, `${fg.spec.name} champion v${modelVersion}`);
-    // The interval ends in the log's precision, as the log will read them back.
-    const inLog = (x: number) => Number(formatPredictedValue(x, regression));
-    return todo.map((i, r) => ({
-      id: table.ids[i],
-      eventTime: isoOf(table.eventTimes[i]),
-      predictedAt,
-      modelVersion,
-      predicted: formatPredictedValue(p.value[r], regression),
-      probability: 0,
-      low: inLog(p.low[r]),
-      high: inLog(p.high[r]),
-      actual: actualOf(table, i, classes, true),
-    }));
-  }
-  const proba = model.predictProba(X);
-  const k = classes.length;
-  return todo.map((i, r) => {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;
-    return {
-      id: table.ids[i],
-      eventTime: isoOf(table.eventTimes[i]),
-      predictedAt,
-      modelVersion,
-      predicted: classes[best],
-      probability: proba[r * k + best],
-      actual: table.labels[i] >= 0 ? classes[table.labels[i]] : null,
-    };
+  const waitingIds = new Map<number, number>(); // id → index into previous
+  previous.forEach((r, n) => {
+    if (r.actual === null) waitingIds.set(r.id, n);
   });
+  const filled = new Map<number, string>(); // index into previous → the actual that arrived
+  let count = 0;
+  for (let i = 0; i < table.rows; i++) if (table.sources[i] !== BACKFILL && !done.has(table.ids[i])) count++;
+  const todo = new Int32Array(count);
+  count = 0;
+  for (let i = 0; i < table.rows; i++) {
+    if (table.sources[i] === BACKFILL) continue;
+    const id = table.ids[i];
+    if (!done.has(id)) {
+      todo[count++] = i;
+      continue;
+    }
+    // An actual that arrived after the prediction (an ingested row whose label came later).
+    const n = waitingIds.get(id);
+    const actual = n === undefined ? null : actualOf(table, i, classes, regression !== null);
+    if (n !== undefined && actual !== null) filled.set(n, actual);
+  }
+
+  // Predictions in blocks of rows: class index and probability, or value, low and high.
+  const k = classes.length;
+  const best = regression ? null : new Int32Array(todo.length);
+  const score = new Float64Array(todo.length); // probability, or the value
+  const low = regression ? new Float64Array(todo.length) : null;
+  const high = regression ? new Float64Array(todo.length) : null;
+  const where = `${fg.spec.name} champion v${modelVersion}`;
+  for (let b = 0; b < todo.length; b += PREDICT_BLOCK) {
+    const rows = Array.from(todo.subarray(b, Math.min(todo.length, b + PREDICT_BLOCK)));
+    const X = model.matrixFor(fg.meta.features, table.columns, table.rows, rows);
+    if (regression) {
+      const p = predictValues(model, X, where);
+      score.set(p.value, b);
+      low!.set(p.low, b);
+      high!.set(p.high, b);
+      continue;
+    }
+    const proba = model.predictProba(X);
+    for (let r = 0; r < rows.length; r++) {
+      let c = 0;
+      for (let j = 1; j < k; j++) if (proba[r * k + j] > proba[r * k + c]) c = j;
+      best![b + r] = c;
+      score[b + r] = proba[r * k + c];
+    }
+  }
+
+  // Log order of the new rows: event time as the log writes it (text order), then id.
+  const isoText: string[] = [];
+  const rankOfMs = new Map<number, number>();
+  for (let r = 0; r < todo.length; r++) {
+    const ms = table.eventTimes[todo[r]];
+    if (!rankOfMs.has(ms)) {
+      rankOfMs.set(ms, isoText.length);
+      isoText.push(isoFromMs(ms));
+    }
+  }
+  const byText = isoText
+    .map((_, n) => n)
+    .sort((a, b) => (isoText[a] < isoText[b] ? -1 : isoText[a] > isoText[b] ? 1 : 0));
+  const rank = new Int32Array(isoText.length);
+  byText.forEach((n, r) => {
+    rank[n] = r;
+  });
+  const timeOf = new Int32Array(todo.length); // rank of each new row's event time
+  for (let r = 0; r < todo.length; r++) timeOf[r] = rank[rankOfMs.get(table.eventTimes[todo[r]])!];
+  const order = new Int32Array(todo.length);
+  for (let r = 0; r < order.length; r++) order[r] = r;
+  order.sort((a, b) => timeOf[a] - timeOf[b] || table.ids[todo[a]] - table.ids[todo[b]]);
+  const sortedText = byText.map((n) => isoText[n]);
+
+  let earlier = previous;
+  for (let n = 1; n < previous.length; n++) {
+    if (compareRecords(previous[n - 1], previous[n]) > 0) {
+      earlier = [...previous].sort(compareRecords);
+      break;
+    }
+  }
+  const recordOf = (n: number): PredictionRecord => {
+    const r = earlier[n];
+    if (earlier !== previous) return r;
+    const actual = filled.get(n);
+    return actual === undefined ? r : { ...r, actual };
+  };
+  if (earlier !== previous && filled.size) {
+    // Filled actuals by id when the earlier records had to be sorted (a log out of order).
+    const actualOfId = new Map([...filled].map(([n, a]) => [previous[n].id, a]));
+    earlier = earlier.map((r) => (actualOfId.has(r.id) ? { ...r, actual: actualOfId.get(r.id)! } : r));
+  }
+
+  let waiting = 0;
+  let p = 0;
+  let q = 0;
+  while (p < earlier.length || q < order.length) {
+    const r = order[q];
+    const eventTime = q < order.length ? sortedText[timeOf[r]] : '';
+    const id = q < order.length ? table.ids[todo[r]] : 0;
+    if (p < earlier.length && (q === order.length || compareRecords(earlier[p], { eventTime, id }) < 0)) {
+      const rec = recordOf(p++);
+      if (rec.actual === null) waiting++;
+      renderer.line(rec.eventTime, log.lineOf(rec));
+      continue;
+    }
+    q++;
+    const i = todo[r];
+    let line: string;
+    let actual: string | null;
+    if (regression) {
+      actual = actualOf(table, i, classes, true);
+      // The interval ends in the log's precision, as the log reads them back.
+      const inLog = (x: number) => Number(formatPredictedValue(x, regression));
+      line = regressionLine(
+        id,
+        eventTime,
+        predictedAt,
+        modelVersion,
+        formatPredictedValue(score[r], regression),
+        inLog(low![r]),
+        inLog(high![r]),
+        actual,
+        regression,
+      );
+    } else {
+      actual = table.labels[i] >= 0 ? classes[table.labels[i]] : null;
+      line = classificationLine(
+        id,
+        eventTime,
+        predictedAt,
+        modelVersion,
+        classes[best![r]],
+        score[r],
+        actual,
+      );
+    }
+    if (actual === null) waiting++;
+    renderer.line(eventTime, line);
+  }
+  return { rows: earlier.length + todo.length, predicted: todo.length, actualsFilled: filled.size, waiting };
 }
