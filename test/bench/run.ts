@@ -17,6 +17,7 @@ import { suite as linear } from './models-linear.js';
 import { suite as nbKnn } from './models-nb-knn.js';
 import { suite as pipeline } from './pipeline.js';
 import { suite as site } from './site.js';
+import { suite as startup } from './startup.js';
 import { suite as store } from './store.js';
 
 const SUITES: Record<string, Suite> = {
@@ -27,6 +28,7 @@ const SUITES: Record<string, Suite> = {
   pipeline,
   site,
   generator,
+  startup,
 };
 
 const OUT = 'reports/bench';
