@@ -1,8 +1,10 @@
 // Bundles every stage action (actions/<stage>/src/main.ts → actions/<stage>/dist/index.js, committed, so
 // workflows run them without npm install) and the browser bundles of the site (scripts/site-bundles.mjs).
+// A module imported with import() (Vega, loaded only to render an SVG) becomes a chunk of its own beside
+// index.js (dist/chunk-<hash>.js), so a stage that never renders never parses it.
 // Deterministic: fixed options, paths relative to the repository, no timestamps, no source maps, so
 // scripts/check-dist.mjs can rebuild and compare byte for byte.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -28,12 +30,16 @@ async function siteBundles() {
   return mod.siteBundles;
 }
 
+/** Dynamic imports as chunks beside the entry (content-hashed, so the build stays deterministic). */
+export const ACTION_SPLITTING = { splitting: true, chunkNames: 'chunk-[hash]' };
+
 /** Every esbuild run of the repository, with paths resolved against `root`. */
 export async function bundleConfigs(root = REPO_ROOT) {
   const actions = actionStages(root).map((stage) => ({
     ...nodeBundle,
-    entryPoints: [`actions/${stage}/src/main.ts`],
-    outfile: `actions/${stage}/dist/index.js`,
+    ...ACTION_SPLITTING,
+    entryPoints: { index: `actions/${stage}/src/main.ts` },
+    outdir: `actions/${stage}/dist`,
   }));
   return [...actions, ...(await siteBundles())].map((options) => ({
     absWorkingDir: root,
@@ -118,7 +124,7 @@ export async function buildAll({ root = REPO_ROOT, write = true } = {}) {
         contents: file.contents,
       });
     }
-    const folder = path.posix.dirname(config.outfile);
+    const folder = config.outdir ?? path.posix.dirname(config.outfile);
     if (!packagesByFolder.has(folder)) packagesByFolder.set(folder, new Map());
     for (const input of Object.keys(result.metafile.inputs)) {
       const pkg = packageOf(input);
@@ -141,8 +147,25 @@ export async function buildAll({ root = REPO_ROOT, write = true } = {}) {
       mkdirSync(path.dirname(abs), { recursive: true });
       writeFileSync(abs, contents);
     }
+    // A chunk from an earlier build (its hash changed) would be committed and shipped for nothing.
+    for (const rel of staleActionFiles(root, outputs)) rmSync(path.join(root, rel));
   }
   return outputs;
+}
+
+/** Files in an action's dist/ that no build output accounts for (repository-relative paths). */
+export function staleActionFiles(root, outputs) {
+  const built = new Set(outputs.map((o) => o.path));
+  const stale = [];
+  for (const stage of readdirSync(path.join(root, 'actions'))) {
+    const dir = path.join(root, 'actions', stage, 'dist');
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).sort()) {
+      const rel = `actions/${stage}/dist/${f}`;
+      if (!built.has(rel)) stale.push(rel);
+    }
+  }
+  return stale;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,14 +1,17 @@
 // Builds the bundles: `--cli` the CLI (dist/cli.js, git-ignored); `--bench` the CLI and the benchmark
 // runner (dist/bench.js); no flag: the CLI plus every action's committed dist/index.js and the site's
-// committed browser bundles (scripts/build-all.mjs).
+// committed browser bundles (scripts/build-all.mjs). The CLI, like the actions, keeps Vega in a chunk of
+// its own (dist/chunk-<hash>.js) that only a command rendering an SVG loads.
 import { build } from 'esbuild';
+import { ACTION_SPLITTING } from './build-all.mjs';
 import { nodeBundle } from './esbuild-config.mjs';
 
 const flags = new Set(process.argv.slice(2));
 await build({
   ...nodeBundle,
-  entryPoints: ['actions/cli/index.ts'],
-  outfile: 'dist/cli.js',
+  ...ACTION_SPLITTING,
+  entryPoints: { cli: 'actions/cli/index.ts' },
+  outdir: 'dist',
   sourcemap: 'linked',
 });
 if (flags.has('--bench')) {

@@ -1,9 +1,9 @@
 // CI's check-dist: rebuilds every bundle in memory (nothing in the working tree is touched) and fails,
 // listing them, when a committed bundle differs from its source, is missing, or has no source any more.
 // Fix: `npm run build` and commit the bundles.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildAll, REPO_ROOT } from './build-all.mjs';
+import { buildAll, REPO_ROOT, staleActionFiles } from './build-all.mjs';
 
 export async function checkDist(root = REPO_ROOT) {
   const outputs = await buildAll({ root, write: false });
@@ -14,13 +14,15 @@ export async function checkDist(root = REPO_ROOT) {
     else if (Buffer.compare(readFileSync(abs), contents) !== 0)
       problems.push(`${rel}: differs from a fresh build`);
   }
-  // A bundle whose action lost its source would still run in workflows: flag it too.
-  const built = new Set(outputs.map((o) => o.path));
-  const actionsDir = path.join(root, 'actions');
-  for (const stage of readdirSync(actionsDir)) {
-    const rel = `actions/${stage}/dist/index.js`;
-    if (existsSync(path.join(root, rel)) && !built.has(rel))
-      problems.push(`${rel}: stale, actions/${stage}/src/main.ts is gone`);
+  // A bundle whose action lost its source would still run in workflows, and a chunk no build makes any
+  // more would still ship: flag both.
+  for (const rel of staleActionFiles(root, outputs)) {
+    const stage = rel.split('/')[1];
+    problems.push(
+      rel.endsWith('/index.js') && !existsSync(path.join(root, 'actions', stage, 'src', 'main.ts'))
+        ? `${rel}: stale, actions/${stage}/src/main.ts is gone`
+        : `${rel}: stale, no build makes it any more (delete it)`,
+    );
   }
   return { checked: outputs.length, problems };
 }

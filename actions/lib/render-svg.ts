@@ -3,11 +3,12 @@
 // renumbered in order of appearance and the same spec gives the same bytes in any render order.
 // Geometry is rounded to 1/100 px, which halves the bytes of a daily-committed chart at no visible cost.
 // ARIA labels are dropped (see withoutAriaLabels).
-import * as vega from 'vega';
+// Vega and Vega-Lite (2 MB of the bundle) are imported on the first render, not at start-up: a bundle
+// builds them as a chunk of its own (scripts/build-all.mjs), so a run that renders no SVG never loads it.
 import type { TopLevelSpec } from 'vega-lite';
-import * as vl from 'vega-lite';
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
   const compiled = vl.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {

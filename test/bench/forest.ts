@@ -1,12 +1,13 @@
 // Random forest bench: our RandomForest(100) against scikit-learn's RandomForestClassifier(100, n_jobs=1)
 // on Wine Quality (training time, accuracy on the 5 fixture splits, prediction time, model size) and on
-// 100k synthetic rows. Paths are relative to the repository root (where benches and tests run).
+// 100k synthetic rows. The peer is kept running and every case alternates with it pair by pair
+// (harness.ts timePairs). Paths are relative to the repository root (where benches and tests run).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRng } from '../../actions/lib/models/random.js';
 import { RandomForest } from '../../actions/lib/models/random-forest.js';
 import { type Matrix, matrix } from '../../actions/lib/models/types.js';
-import { type BenchContext, ratioOf, runPeer, type Suite, summarize, timeIt } from './harness.js';
+import { type BenchContext, PeerSession, pairFields, type Suite, timeIt, timePairs } from './harness.js';
 
 export const FOREST_FIXTURE = 'test/fixtures/sklearn/forest_wine.json';
 /** Forest seeds per split are split seed + offset; keep equal to SEED_OFFSETS in peers/forest.py. */
@@ -118,37 +119,40 @@ export const suite: Suite = async (ctx: BenchContext) => {
   const train = takeRows(wine.X, wine.y, first.train);
   const test = takeRows(wine.X, wine.y, first.test);
   const peer = ctx.python
-    ? runPeer(ctx.python, 'forest.py', ['wine', wineCsvPath(), FOREST_FIXTURE, String(ctx.repeats)])
+    ? await PeerSession.start(ctx.python, 'forest.py', ['wine', wineCsvPath(), FOREST_FIXTURE])
     : null;
-  const peerTiming = (key: string) => summarize(peer![key] as number[]);
 
   let model = new RandomForest({ seed: 0 });
-  const trainTime = await timeIt(ctx.repeats, () => {
-    model = new RandomForest({ seed: 0 }).fit(train.X, train.y, K);
-  });
+  const trainTime = await timePairs(
+    ctx.repeats,
+    () => {
+      model = new RandomForest({ seed: 0 }).fit(train.X, train.y, K);
+    },
+    peer,
+    () => ({ op: 'train' }),
+  );
+  const info = peer ? await peer.fit({ op: 'info' }) : null;
   ctx.add({
     suite: 'forest',
     name: `wine train RF(100), ${train.X.rows} rows × ${train.X.cols}`,
-    ours: trainTime,
-    ...(peer && {
-      peerName: 'sklearn',
-      peer: peerTiming('trainMs'),
-      ratio: ratioOf(trainTime, peerTiming('trainMs')),
-    }),
+    ...pairFields(trainTime, 'sklearn'),
     goal: '≤ 3× sklearn',
-    extra: { nodes: model.nodeCount, ...(peer && { sklearnNodes: peer.nodes as number }) },
+    extra: { nodes: model.nodeCount, ...(info && { sklearnNodes: info.nodes as number }) },
   });
 
-  const predictTime = await timeIt(ctx.repeats, () => model.predictProba(test.X));
+  // Each side predicts with its last fitted forest (seed 0 on both).
+  const predictTime = await timePairs(
+    ctx.repeats,
+    () => model.predictProba(test.X),
+    peer,
+    () => ({
+      op: 'predict',
+    }),
+  );
   ctx.add({
     suite: 'forest',
     name: `wine predictProba RF(100), ${test.X.rows} rows`,
-    ours: predictTime,
-    ...(peer && {
-      peerName: 'sklearn',
-      peer: peerTiming('predictMs'),
-      ratio: ratioOf(predictTime, peerTiming('predictMs')),
-    }),
+    ...pairFields(predictTime, 'sklearn'),
   });
 
   let json = '';
@@ -167,37 +171,40 @@ export const suite: Suite = async (ctx: BenchContext) => {
       treesBase64Bytes: trees,
       bytesPerNode: (Buffer.byteLength(json) / model.nodeCount).toFixed(2),
       loadMedianMs: loadTime.median.toFixed(1),
-      ...(peer && { sklearnPickleBytes: peer.pickleBytes as number }),
+      ...(info && { sklearnPickleBytes: info.pickleBytes as number }),
     },
   });
 
-  // Accuracy on the fixture's 5 splits, for several forest seeds per split.
-  const ours: number[][] = [];
-  const splitMs: number[] = [];
-  for (const offset of SEED_OFFSETS) {
-    const row: number[] = [];
-    for (const s of fixture.splits) {
+  // Accuracy on the fixture's 5 splits, for several forest seeds per split: fit i of each side is split
+  // i mod 5 with seed offset SEED_OFFSETS[i div 5], the two sides alternating fit by fit.
+  const nSplits = fixture.splits.length;
+  const ours: number[][] = SEED_OFFSETS.map(() => []);
+  const combo = (i: number) => ({ split: i % nSplits, offset: SEED_OFFSETS[Math.floor(i / nSplits)] });
+  const splitTime = await timePairs(
+    SEED_OFFSETS.length * nSplits,
+    (i) => {
+      const { split, offset } = combo(i);
+      const s = fixture.splits[split];
       const rows = splitRows(wine.X.rows, s.test);
       const a = takeRows(wine.X, wine.y, rows.train);
       const b = takeRows(wine.X, wine.y, rows.test);
-      const t0 = performance.now();
       const forest = new RandomForest({ seed: s.seed + offset }).fit(a.X, a.y, K);
-      splitMs.push(performance.now() - t0);
-      row.push(accuracy(forest.predict(b.X), b.y));
-    }
-    ours.push(row);
-  }
-  const theirs = peer ? (peer.accuracies as number[][]) : null;
-  const splitTime = summarize(splitMs);
+      ours[Math.floor(i / nSplits)].push(accuracy(forest.predict(b.X), b.y));
+    },
+    peer,
+    (i) => ({ op: 'split', ...combo(i) }),
+    false,
+  );
+  peer?.close();
+  const theirs = peer
+    ? SEED_OFFSETS.map((_, o) =>
+        splitTime.answers.slice(o * nSplits, (o + 1) * nSplits).map((a) => a.accuracy as number),
+      )
+    : null;
   ctx.add({
     suite: 'forest',
     name: `wine accuracy, 5 stratified 80/20 splits × forest seeds +${SEED_OFFSETS.join('/+')} (train time per fit)`,
-    ours: splitTime,
-    ...(theirs && {
-      peerName: 'sklearn',
-      peer: summarize(peer!.splitTrainMs as number[]),
-      ratio: ratioOf(splitTime, summarize(peer!.splitTrainMs as number[])),
-    }),
+    ...pairFields(splitTime, 'sklearn'),
     goal: 'mean accuracy ≥ sklearn − 0.01 and ≥ 0.68',
     extra: {
       oursSeed0: fixed(mean(ours[0])),
@@ -215,7 +222,7 @@ export const suite: Suite = async (ctx: BenchContext) => {
   // 100k synthetic rows: the same data goes to python through a CSV in the scratch directory.
   const synth = syntheticData(SYNTHETIC_ROWS, 7);
   const repeats = Math.min(ctx.repeats, 3);
-  let synthPeer: Record<string, unknown> | null = null;
+  let synthPeer: PeerSession | null = null;
   if (ctx.python) {
     const csv = path.join(ctx.tmpDir, 'forest-synthetic.csv');
     const { rows, cols, data } = synth.X;
@@ -227,36 +234,29 @@ export const suite: Suite = async (ctx: BenchContext) => {
       lines.push(values.join(','));
     }
     writeFileSync(csv, `${lines.join('\n')}\n`);
-    synthPeer = runPeer(ctx.python, 'forest.py', [
-      'synthetic',
-      csv,
-      String(repeats),
-      String(SYNTHETIC_TREES),
-    ]);
+    synthPeer = await PeerSession.start(ctx.python, 'forest.py', ['synthetic', csv, String(SYNTHETIC_TREES)]);
   }
   let synthModel = new RandomForest();
-  const synthTime = await timeIt(
+  const synthTime = await timePairs(
     repeats,
     () => {
       synthModel = new RandomForest({ nTrees: SYNTHETIC_TREES, seed: 0 }).fit(synth.X, synth.y, 4);
     },
+    synthPeer,
+    () => ({}),
     false,
   );
-  const synthPeerTime = synthPeer ? summarize(synthPeer.trainMs as number[]) : null;
+  synthPeer?.close();
+  const synthLast = synthTime.answers.at(-1);
   ctx.add({
     suite: 'forest',
     name: `synthetic train RF(${SYNTHETIC_TREES}), ${SYNTHETIC_ROWS} rows × 12`,
-    ours: synthTime,
-    ...(synthPeerTime && {
-      peerName: 'sklearn',
-      peer: synthPeerTime,
-      ratio: ratioOf(synthTime, synthPeerTime),
-    }),
+    ...pairFields(synthTime, 'sklearn'),
     goal: '≤ 3× sklearn',
     extra: {
       nodes: synthModel.nodeCount,
       jsonBytes: Buffer.byteLength(JSON.stringify(synthModel.toJSON())),
-      ...(synthPeer && { sklearnNodes: synthPeer.nodes as number }),
+      ...(synthLast && { sklearnNodes: synthLast.nodes as number }),
     },
   });
 };

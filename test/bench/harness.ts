@@ -105,7 +105,7 @@ export function runPeer(python: string, script: string, args: string[]): Record<
  * request line (a JSON object, e.g. `{"seed": 3}`) by timing one fit inside python and printing one JSON
  * line with `ms` (and whatever else it reports about that fit). It exits when its stdin closes.
  */
-export class PeerSession {
+export class PeerSession implements PairPeer {
   private constructor(
     private readonly child: ChildProcess,
     private readonly lines: AsyncIterator<string>,
@@ -147,38 +147,65 @@ export class PeerSession {
   }
 }
 
+/** What timePairs alternates with: a kept-running PeerSession, or any side that times one run itself. */
+export interface PairPeer {
+  /** One timed run of the peer: its answer, with `ms`. */
+  fit(request: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
 /**
- * Times ours beside a peer session in `repeats` pairs, ours first in even pairs and the peer first in odd
- * ones, so drift of a shared machine (other load, thermal state) falls on both sides alike and the
- * per-pair ratios cancel it. One untimed warm-up of each side first. `request(i)` is sent with pair i's
- * peer fit and `ours(i)` runs pair i's own (e.g. both with seed i); the peer's answers are returned.
+ * A peer that cannot be kept running because its start-up is part of what is compared (one process per
+ * pipeline step): `run(i)` starts it for pair i and returns its answer with `ms`.
+ */
+export function peerOf(run: (request: Record<string, unknown>) => Record<string, unknown>): PairPeer {
+  return { fit: async (request) => run(request) };
+}
+
+/**
+ * Times ours beside a peer in `repeats` pairs, ours first in even pairs and the peer first in odd ones,
+ * so drift of a shared machine (other load, thermal state) falls on both sides alike and the per-pair
+ * ratios cancel it. One untimed warm-up of each side first unless `warm` is false. `request(i)` is sent
+ * with pair i's peer run and `ours(i)` runs pair i's own (e.g. both with seed i; i = -1 is the warm-up);
+ * the peer's answers are returned in pair order.
  */
 export async function timePairs(
   repeats: number,
   ours: (i: number) => unknown,
-  peer: PeerSession | null,
+  peer: PairPeer | null,
   request: (i: number) => Record<string, unknown> = () => ({}),
+  warm = true,
 ): Promise<{ ours: Timing; peer: Timing | null; answers: Record<string, unknown>[] }> {
-  ours(-1);
-  if (peer) await peer.fit(request(-1));
+  if (warm) {
+    await ours(-1);
+    if (peer) await peer.fit(request(-1));
+  }
   const mine: number[] = [];
   const theirs: number[] = [];
   const answers: Record<string, unknown>[] = [];
-  const runOurs = (i: number) => {
+  const runOurs = async (i: number) => {
     const t0 = performance.now();
-    ours(i);
+    await ours(i);
     mine.push(performance.now() - t0);
   };
   for (let i = 0; i < repeats; i++) {
-    if (i % 2 === 0 || !peer) runOurs(i);
+    if (i % 2 === 0 || !peer) await runOurs(i);
     if (peer) {
       const answer = await peer.fit(request(i));
+      if (typeof answer.ms !== 'number') throw new Error('timePairs: the peer\'s answer has no "ms"');
       answers.push(answer);
-      theirs.push(answer.ms as number);
+      theirs.push(answer.ms);
     }
-    if (i % 2 === 1 && peer) runOurs(i);
+    if (i % 2 === 1 && peer) await runOurs(i);
   }
   return { ours: summarize(mine), peer: peer ? summarize(theirs) : null, answers };
+}
+
+/** The line fields for a timePairs result: the peer, its name and the per-pair ratio when there is one. */
+export function pairFields(
+  t: { ours: Timing; peer: Timing | null },
+  peerName: string,
+): Pick<BenchLine, 'ours' | 'peer' | 'peerName' | 'ratio'> {
+  return t.peer ? { ours: t.ours, peerName, peer: t.peer, ratio: ratioOf(t.ours, t.peer) } : { ours: t.ours };
 }
 
 export function fmtMs(t: Timing): string {

@@ -1,17 +1,18 @@
 // Gaussian NB and kNN speed against scikit-learn (and ml-naivebayes when it is installed).
 // Data: 7 Gaussian class centres ~ N(0, 1) in 12 features plus unit noise, seeded; the python peer
-// draws data of the same shape with numpy and times only the same calls.
+// draws data of the same shape with numpy and times only the same calls, kept running so each case's fits
+// alternate with ours pair by pair (harness.ts timePairs).
 import { GaussianNB } from '../../actions/lib/models/gaussian-nb.js';
 import { KNearestNeighbors } from '../../actions/lib/models/knn.js';
 import type { Matrix } from '../../actions/lib/models/types.js';
 import {
   type BenchContext,
-  ratioOf,
-  runPeer,
+  PeerSession,
+  pairFields,
+  peerOf,
   type Suite,
-  summarize,
-  type Timing,
   timeIt,
+  timePairs,
 } from './harness.js';
 
 const SUITE = 'models-nb-knn';
@@ -49,13 +50,6 @@ function synthetic(rows: number, seed: number): { X: Matrix; y: Int32Array } {
   return { X: { rows, cols: FEATURES, data }, y };
 }
 
-function peerTiming(samples: unknown, what: string): Timing {
-  if (!Array.isArray(samples) || samples.length === 0 || !samples.every((s) => typeof s === 'number')) {
-    throw new Error(`${SUITE}: the python peer returned no timings for ${what}`);
-  }
-  return summarize(samples);
-}
-
 /** ml-naivebayes is optional: the suite names it when present and says it was skipped when not. */
 async function mlNaiveBayes(
   ctx: BenchContext,
@@ -77,79 +71,65 @@ function toRowArrays(X: Matrix): number[][] {
   );
 }
 
+async function sklearn(ctx: BenchContext, args: string[]): Promise<PeerSession | null> {
+  return ctx.python ? PeerSession.start(ctx.python, 'nb_knn.py', args) : null;
+}
+
 export const suite: Suite = async (ctx) => {
-  const peer = ctx.python
-    ? runPeer(ctx.python, 'nb_knn.py', [
-        '--repeats',
-        String(ctx.repeats),
-        '--nb-rows',
-        NB_ROWS.join(','),
-        '--knn',
-        `${KNN_TRAIN},${KNN_TEST}`,
-      ])
-    : null;
-  if (!peer) ctx.log(`${SUITE}: no python with scikit-learn; lines carry our timings only`);
+  if (!ctx.python) ctx.log(`${SUITE}: no python with scikit-learn; lines carry our timings only`);
   const MlGaussianNB = await mlNaiveBayes(ctx);
 
   for (const rows of NB_ROWS) {
     const { X, y } = synthetic(rows, rows);
     let predicted: Int32Array = new Int32Array(0);
-    const ours = await timeIt(ctx.repeats, () => {
+    const fitPredict = () => {
       predicted = new GaussianNB().fit(X, y, CLASSES).predict(X);
-    });
+    };
+    const peer = await sklearn(ctx, ['gnb', String(rows)]);
+    const t = await timePairs(ctx.repeats, fitPredict, peer);
+    peer?.close();
     let hits = 0;
     for (let i = 0; i < rows; i++) if (predicted[i] === y[i]) hits++;
     const name = `gaussian-nb fit+predict ${rows} rows × ${FEATURES} features, ${CLASSES} classes`;
-    const sk = peer
-      ? peerTiming((peer.gnb as Record<string, unknown>)?.[String(rows)], `gnb ${rows}`)
-      : undefined;
     ctx.add({
       suite: SUITE,
       name,
-      ours,
-      ...(sk ? { peerName: 'scikit-learn GaussianNB', peer: sk, ratio: ratioOf(ours, sk) } : {}),
+      ...pairFields(t, 'scikit-learn GaussianNB'),
       goal: '≤ 1.0× scikit-learn',
       extra: { trainAccuracy: (hits / rows).toFixed(3) },
     });
     if (MlGaussianNB && rows <= 100_000) {
       const Xa = toRowArrays(X);
       const ya = Array.from(y);
-      const ml = await timeIt(ctx.repeats, () => {
+      // ml-naivebayes runs in this process: each of its runs is timed here and paired like a peer's.
+      const ml = peerOf(() => {
+        const t0 = performance.now();
         const m = new MlGaussianNB();
         m.train(Xa, ya);
         m.predict(Xa);
+        return { ms: performance.now() - t0 };
       });
-      ctx.add({
-        suite: SUITE,
-        name,
-        ours,
-        peerName: 'ml-naivebayes GaussianNB',
-        peer: ml,
-        ratio: ratioOf(ours, ml),
-      });
+      const tm = await timePairs(ctx.repeats, fitPredict, ml);
+      ctx.add({ suite: SUITE, name, ...pairFields(tm, 'ml-naivebayes GaussianNB') });
     }
   }
 
   const train = synthetic(KNN_TRAIN, 7);
   const test = synthetic(KNN_TEST, 8);
   // fit + predict for both sides: our leaf index is built on the first search, so it is timed too.
-  const ours = await timeIt(ctx.repeats, () =>
-    new KNearestNeighbors({ k: 5 }).fit(train.X, train.y, CLASSES).predict(test.X),
+  const peer = await sklearn(ctx, ['knn', String(KNN_TRAIN), String(KNN_TEST)]);
+  const t = await timePairs(
+    ctx.repeats,
+    () => new KNearestNeighbors({ k: 5 }).fit(train.X, train.y, CLASSES).predict(test.X),
+    peer,
   );
+  peer?.close();
   const fitted = new KNearestNeighbors({ k: 5 }).fit(train.X, train.y, CLASSES);
   const predictOnly = await timeIt(ctx.repeats, () => fitted.predict(test.X));
-  const sk = peer ? peerTiming(peer.knn, 'knn') : undefined;
   ctx.add({
     suite: SUITE,
     name: `knn k=5 fit+predict ${KNN_TRAIN} train / ${KNN_TEST} test × ${FEATURES} features`,
-    ours,
-    ...(sk
-      ? {
-          peerName: "scikit-learn KNeighborsClassifier(algorithm='brute')",
-          peer: sk,
-          ratio: ratioOf(ours, sk),
-        }
-      : {}),
+    ...pairFields(t, "scikit-learn KNeighborsClassifier(algorithm='brute')"),
     goal: '≤ 3× scikit-learn brute force',
     extra: { oursPredictOnlyMs: predictOnly.median.toFixed(1) },
   });

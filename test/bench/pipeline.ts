@@ -1,11 +1,21 @@
 // End-to-end pipeline benchmarks, one process per step so wall time includes process start and peak
 // RSS is the step's own: train (read → Gaussian NB → write model) and batch inference (read → predict →
-// write the ordered log) at 1M rows beside pandas + scikit-learn; and the three-dataset daily cycle.
+// write the ordered log) at 1M rows beside pandas + scikit-learn, the two sides alternating step by step
+// (harness.ts timePairs; each side a fresh process, as the start-up is part of what is compared); and the
+// three-dataset daily cycle.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { wineGroup } from './fixture-groups.js';
-import { type BenchContext, PEERS_DIR, ratioOf, type Suite, summarize, type Timing } from './harness.js';
+import {
+  type BenchContext,
+  PEERS_DIR,
+  pairFields,
+  peerOf,
+  type Suite,
+  summarize,
+  timePairs,
+} from './harness.js';
 
 const CLI = path.resolve('dist/cli.js');
 
@@ -31,9 +41,27 @@ function runPy(python: string, args: string[]): { ms: number; rssKb: number } {
   return { ms, rssKb: JSON.parse(out.trim().split('\n').pop()!).maxrss_kb };
 }
 
-function repeat(n: number, f: () => { ms: number; rssKb: number }): { t: Timing; rssKb: number } {
-  const runs = Array.from({ length: n }, f);
-  return { t: summarize(runs.map((r) => r.ms)), rssKb: Math.max(...runs.map((r) => r.rssKb)) };
+/**
+ * Our CLI step and the peer's alternating pair by pair, each a fresh process; the largest peak RSS of
+ * each side across the pairs.
+ */
+async function stepPairs(
+  ctx: BenchContext,
+  ours: () => { ms: number; rssKb: number },
+  peer: (() => { ms: number; rssKb: number }) | null,
+) {
+  let oursRss = 0;
+  const t = await timePairs(
+    ctx.repeats,
+    () => {
+      oursRss = Math.max(oursRss, ours().rssKb);
+    },
+    peer && peerOf(() => peer()),
+    () => ({}),
+    false,
+  );
+  const peerRss = Math.max(0, ...t.answers.map((a) => a.rssKb as number));
+  return { t, oursRss, peerRss };
 }
 
 async function endToEnd(ctx: BenchContext, size: number): Promise<void> {
@@ -51,48 +79,46 @@ async function endToEnd(ctx: BenchContext, size: number): Promise<void> {
     '--include-synthetic',
     '--force',
   ];
-  const oursTrain = repeat(ctx.repeats, () => runCli(train));
   const rows = `${size / 1e6 >= 1 ? `${size / 1e6}M` : `${size / 1e3}k`} rows`;
-  const extraOf = (o: { rssKb: number }, p?: { rssKb: number }) => ({
-    oursPeakRssMB: Math.round(o.rssKb / 1024),
-    ...(p ? { peerPeakRssMB: Math.round(p.rssKb / 1024), rssRatio: (o.rssKb / p.rssKb).toFixed(2) } : {}),
+  const extraOf = (oursRss: number, peerRss: number) => ({
+    oursPeakRssMB: Math.round(oursRss / 1024),
+    ...(peerRss > 0
+      ? { peerPeakRssMB: Math.round(peerRss / 1024), rssRatio: (oursRss / peerRss).toFixed(2) }
+      : {}),
   });
   const model = path.join(ctx.tmpDir, `nb-${size}.joblib`);
-  const peerTrain = ctx.python
-    ? repeat(ctx.repeats, () => runPy(ctx.python!, ['train', root, 'wine', model]))
-    : null;
+  const trained = await stepPairs(
+    ctx,
+    () => runCli(train),
+    ctx.python ? () => runPy(ctx.python!, ['train', root, 'wine', model]) : null,
+  );
   ctx.add({
     suite: 'pipeline',
     name: `train end to end (read → Gaussian NB → write model), ${rows}`,
-    ours: oursTrain.t,
-    ...(peerTrain
-      ? { peerName: 'pandas + scikit-learn', peer: peerTrain.t, ratio: ratioOf(oursTrain.t, peerTrain.t) }
-      : {}),
+    ...pairFields(trained.t, 'pandas + scikit-learn'),
     goal: '≤ 1.0× at 1M',
-    extra: extraOf(oursTrain, peerTrain ?? undefined),
+    extra: extraOf(trained.oursRss, trained.peerRss),
   });
 
   const logDir = path.join(root, 'reports/wine');
-  const oursInfer = repeat(ctx.repeats, () => {
-    // Every run starts without a log: its partitions and monitoring.json, which holds its manifest.
-    for (const f of existsSync(logDir) ? readdirSync(logDir) : [])
-      if (/^predictions-|^monitoring\.json$/.test(f)) rmSync(path.join(logDir, f));
-    return runCli(['infer', '-d', 'wine', '--root', root]);
-  });
-  const peerInfer = ctx.python
-    ? repeat(ctx.repeats, () =>
-        runPy(ctx.python!, ['infer', root, 'wine', model, path.join(ctx.tmpDir, `py-log-${size}`)]),
-      )
-    : null;
+  const inferred = await stepPairs(
+    ctx,
+    () => {
+      // Every run starts without a log: its partitions and monitoring.json, which holds its manifest.
+      for (const f of existsSync(logDir) ? readdirSync(logDir) : [])
+        if (/^predictions-|^monitoring\.json$/.test(f)) rmSync(path.join(logDir, f));
+      return runCli(['infer', '-d', 'wine', '--root', root]);
+    },
+    ctx.python
+      ? () => runPy(ctx.python!, ['infer', root, 'wine', model, path.join(ctx.tmpDir, `py-log-${size}`)])
+      : null,
+  );
   ctx.add({
     suite: 'pipeline',
     name: `batch inference end to end (read → predict → write ordered log), ${rows}`,
-    ours: oursInfer.t,
-    ...(peerInfer
-      ? { peerName: 'pandas + scikit-learn', peer: peerInfer.t, ratio: ratioOf(oursInfer.t, peerInfer.t) }
-      : {}),
+    ...pairFields(inferred.t, 'pandas + scikit-learn'),
     goal: '≤ 1.0× at 1M',
-    extra: extraOf(oursInfer, peerInfer ?? undefined),
+    extra: extraOf(inferred.oursRss, inferred.peerRss),
   });
 }
 

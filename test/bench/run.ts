@@ -2,12 +2,14 @@
 // scikit-learn as /usr/bin/python3) in one run, prints one line per case, and writes
 // reports/bench/results.json plus a Vega-Lite chart of the ratios. Not a test: nothing here fails on time.
 // results.json keeps the lines of suites this run did not run (`--suite store` refreshes only store's
-// lines); `--fresh` drops them.
+// lines); `--fresh` drops them. The README's benchmark table is rewritten from results.json
+// (scripts/bench-table.mjs) when the results go to their default place. `--help` lists suites and options.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stableStringify } from '../../actions/lib/json.js';
+import { benchTable, updateReadme } from '../../scripts/bench-table.mjs';
 import { suite as daily } from './daily.js';
 import { suite as forest } from './forest.js';
 import { suite as generator } from './generator.js';
@@ -19,6 +21,7 @@ import { suite as linear } from './models-linear.js';
 import { suite as nbKnn } from './models-nb-knn.js';
 import { suite as pipeline } from './pipeline.js';
 import { suite as site } from './site.js';
+import { suite as startup } from './startup.js';
 import { suite as store } from './store.js';
 
 const SUITES: Record<string, Suite> = {
@@ -33,21 +36,65 @@ const SUITES: Record<string, Suite> = {
   'ingest-memory': ingestMemory,
   daily,
   'infer-memory': inferMemory,
+  startup,
 };
 
-const { values } = parseArgs({
-  options: {
-    suite: { type: 'string', default: Object.keys(SUITES).join(',') },
-    repeats: { type: 'string', default: '5' },
-    keep: { type: 'boolean' },
-    out: { type: 'string', default: 'reports/bench' },
-    // Drop the lines of suites not run this time (by default they are kept from results.json).
-    fresh: { type: 'boolean' },
-  },
-});
+const OUT = 'reports/bench';
+const OPTIONS = {
+  suite: { type: 'string', default: Object.keys(SUITES).join(',') },
+  repeats: { type: 'string', default: '5' },
+  keep: { type: 'boolean' },
+  out: { type: 'string', default: OUT },
+  // Drop the lines of suites not run this time (by default they are kept from results.json).
+  fresh: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const USAGE = `Usage: npm run bench -- [options]
+
+Runs benchmark suites beside their peers (pandas, scikit-learn as /usr/bin/python3), ours and the peer
+alternating pair by pair, prints one line per case and merges the lines into <out>/results.json (lines of
+suites not run are kept). With the default --out, README.md's benchmark table is rewritten from it.
+
+Suites (default: all, in this order):
+${Object.keys(SUITES)
+  .map((n) => `  ${n}`)
+  .join('\n')}
+
+Options:
+  --suite a,b     run only these suites (comma-separated)
+  --repeats n     timed pairs per case (default 5)
+  --out dir       where results.json, ratios.vl.json and README.md go (default ${OUT})
+  --fresh         drop the lines of suites not run this time
+  --keep          keep the scratch directory (its path is printed)
+  -h, --help      this text`;
+
+function parseOptions() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const values = parseOptions();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const names = values.suite!.split(',');
-for (const n of names)
-  if (!SUITES[n]) throw new Error(`unknown suite '${n}' (known: ${Object.keys(SUITES).join(', ')})`);
+const unknown = names.filter((n) => !SUITES[n]);
+if (unknown.length > 0) {
+  console.error(
+    `bench: unknown suite ${unknown.map((n) => `'${n}'`).join(', ')}; known: ${Object.keys(SUITES).join(', ')} (npm run bench -- --help)`,
+  );
+  process.exit(2);
+}
+const repeats = Number(values.repeats);
+if (!Number.isInteger(repeats) || repeats < 1) {
+  console.error(`bench: --repeats must be a whole number ≥ 1, not '${values.repeats}'`);
+  process.exit(2);
+}
 const python = findPython();
 const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'gitml-bench-'));
 const lines: BenchLine[] = [];
@@ -63,7 +110,7 @@ try {
   for (const n of names) {
     console.log(`bench: suite ${n}`);
     await SUITES[n]({
-      repeats: Number(values.repeats),
+      repeats,
       tmpDir,
       python,
       add(line) {
@@ -74,7 +121,8 @@ try {
     });
   }
 } finally {
-  if (!values.keep) rmSync(tmpDir, { recursive: true, force: true });
+  if (values.keep) console.log(`bench: scratch directory kept at ${tmpDir}`);
+  else rmSync(tmpDir, { recursive: true, force: true });
 }
 mkdirSync(values.out!, { recursive: true });
 const resultsPath = path.join(values.out!, 'results.json');
@@ -96,34 +144,16 @@ const machine = {
   memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   python: python !== null,
 };
-writeFileSync(
-  path.join(values.out!, 'results.json'),
-  stableStringify({ date: new Date().toISOString().slice(0, 10), machine, lines }),
-);
+const results = { date: new Date().toISOString().slice(0, 10), machine, lines };
+writeFileSync(resultsPath, stableStringify(results));
 writeFileSync(path.join(values.out!, 'ratios.vl.json'), stableStringify(ratioChart(lines)));
-writeFileSync(path.join(values.out!, 'README.md'), markdownTable(lines, machine));
+// Rendered from the file as written (sorted keys), so it is the very table the README check expects.
+const written = JSON.parse(readFileSync(resultsPath, 'utf8'));
+writeFileSync(path.join(values.out!, 'README.md'), `# Benchmarks\n\n${benchTable(written)}\n`);
 console.log(`bench: wrote ${values.out}/results.json, ratios.vl.json and README.md`);
-
-function markdownTable(ls: BenchLine[], m: typeof machine): string {
-  const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
-  const rows = ls.map((l) => {
-    const extra = l.extra
-      ? Object.entries(l.extra)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ')
-      : '';
-    return `| ${l.suite} | ${l.name} | ${ms(l.ours.median)} ms | ${l.peer ? `${ms(l.peer.median)} ms (${l.peerName})` : '—'} | ${l.ratio ? `**${l.ratio.median.toFixed(2)}×** [${l.ratio.min.toFixed(2)}–${l.ratio.max.toFixed(2)}]` : '—'} | ${l.goal ?? ''} | ${extra} |`;
-  });
-  return [
-    `# Benchmarks`,
-    '',
-    `${new Date().toISOString().slice(0, 10)} · node ${m.node} · ${m.cpus} × ${m.cpu} · ${m.memoryGiB} GiB · peers: ${m.python ? '/usr/bin/python3 with pandas and scikit-learn' : 'none'}. Median wall time of the repeats; ratio = ours ÷ peer per repeat pair, median [min–max].`,
-    '',
-    '| suite | case | ours | peer | ratio | goal | notes |',
-    '|---|---|---|---|---|---|---|',
-    ...rows,
-    '',
-  ].join('\n');
+if (path.resolve(values.out!) === path.resolve(OUT) && existsSync('README.md')) {
+  updateReadme({ root: process.cwd() });
+  console.log("bench: README.md's benchmark table rewritten from results.json");
 }
 
 function ratioChart(ls: BenchLine[]) {

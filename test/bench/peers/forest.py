@@ -1,13 +1,17 @@
-"""Peer for test/bench/forest.ts: scikit-learn RandomForestClassifier(n_jobs=1) timings and accuracy.
+"""Peer for test/bench/forest.ts: scikit-learn RandomForestClassifier(n_jobs=1), kept running so its fits
+alternate with ours pair by pair (harness.ts timePairs).
 
-    forest.py wine <wine.csv> <forest_wine.json> <repeats>
-        fit RF(100) on split 0's train rows `repeats` times, time predict_proba on its test rows, then the
-        accuracy (and fit time) on each of the fixture's 5 splits with random_state = split seed + offset,
-        for each offset in SEED_OFFSETS (offset 0 reproduces the fixture's sklearnAccuracy).
-    forest.py synthetic <data.csv> <repeats> <n_trees>
-        fit RF(n_trees) on a CSV whose last column is the class index, `repeats` times.
+    forest.py wine <wine.csv> <forest_wine.json>
+        requests: {"op": "train"} fits RF(100, random_state=0) on split 0's train rows;
+                  {"op": "predict"} times predict_proba of the last fit on split 0's test rows;
+                  {"op": "split", "split": k, "offset": o} fits split k with random_state = its seed + o
+                  and reports the test accuracy (offset 0 reproduces the fixture's sklearnAccuracy);
+                  {"op": "info"} the last fit's node count and pickle size (ms 0, not a timing).
+    forest.py synthetic <data.csv> <n_trees>
+        requests: {} fits RF(n_trees, random_state=0) on a CSV whose last column is the class index.
 
-Prints one JSON object on the last stdout line; times are milliseconds measured here with perf_counter.
+After loading it prints {"ready": true}; each stdin line (a JSON object) is answered with one JSON line
+{"ms": ..., ...}, times in milliseconds measured here with perf_counter. Exits at the end of stdin.
 """
 
 import json
@@ -39,7 +43,7 @@ def timed(fn):
     return (time.perf_counter() - t0) * 1000, result
 
 
-def wine(csv_path, fixture_path, repeats):
+def wine(csv_path, fixture_path):
     X, y = wine_features(csv_path)
     with open(fixture_path) as f:
         splits = json.load(f)["splits"]
@@ -50,53 +54,56 @@ def wine(csv_path, fixture_path, repeats):
         return np.setdiff1d(rows, test), test
 
     train, test = split(splits[0])
-    train_ms, predict_ms = [], []
-    model = None
-    for _ in range(repeats):
-        ms, model = timed(lambda: RandomForestClassifier(n_estimators=100, n_jobs=1, random_state=0).fit(X[train], y[train]))
-        train_ms.append(ms)
-        predict_ms.append(timed(lambda: model.predict_proba(X[test]))[0])
-    nodes = int(sum(e.tree_.node_count for e in model.estimators_))
-    pickle_bytes = len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    state = {"model": None}
 
-    accuracies, split_ms = [], []
-    for offset in SEED_OFFSETS:
-        row = []
-        for s in splits:
-            train, test = split(s)
-            forest = RandomForestClassifier(n_estimators=100, n_jobs=1, random_state=s["seed"] + offset)
-            ms, m = timed(lambda: forest.fit(X[train], y[train]))
-            split_ms.append(ms)
-            row.append(float((m.predict(X[test]) == y[test]).mean()))
-        accuracies.append(row)
-    return {
-        "trainMs": train_ms,
-        "predictMs": predict_ms,
-        "nodes": nodes,
-        "pickleBytes": pickle_bytes,
-        "splitTrainMs": split_ms,
-        "accuracies": accuracies,
-    }
+    def answer(request):
+        op = request.get("op")
+        if op == "train":
+            ms, state["model"] = timed(
+                lambda: RandomForestClassifier(n_estimators=100, n_jobs=1, random_state=0).fit(X[train], y[train])
+            )
+            return {"ms": ms}
+        if op == "predict":
+            return {"ms": timed(lambda: state["model"].predict_proba(X[test]))[0]}
+        if op == "split":
+            s = splits[int(request["split"])]
+            tr, te = split(s)
+            forest = RandomForestClassifier(n_estimators=100, n_jobs=1, random_state=s["seed"] + int(request["offset"]))
+            ms, m = timed(lambda: forest.fit(X[tr], y[tr]))
+            return {"ms": ms, "accuracy": float((m.predict(X[te]) == y[te]).mean())}
+        if op == "info":
+            model = state["model"]
+            return {
+                "ms": 0,
+                "nodes": int(sum(e.tree_.node_count for e in model.estimators_)),
+                "pickleBytes": len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)),
+            }
+        raise ValueError(f"forest.py: unknown request {request}")
+
+    return answer
 
 
-def synthetic(csv_path, repeats, n_trees):
+def synthetic(csv_path, n_trees):
     data = pd.read_csv(csv_path, header=None).to_numpy(dtype=np.float64)
     X, y = data[:, :-1], data[:, -1].astype(np.int64)
-    train_ms = []
-    for _ in range(repeats):
+
+    def answer(_request):
         ms, model = timed(lambda: RandomForestClassifier(n_estimators=n_trees, n_jobs=1, random_state=0).fit(X, y))
-        train_ms.append(ms)
-    return {"trainMs": train_ms, "nodes": int(sum(e.tree_.node_count for e in model.estimators_))}
+        return {"ms": ms, "nodes": int(sum(e.tree_.node_count for e in model.estimators_))}
+
+    return answer
 
 
 def main(argv):
-    if len(argv) == 4 and argv[0] == "wine":
-        out = wine(argv[1], argv[2], int(argv[3]))
-    elif len(argv) == 4 and argv[0] == "synthetic":
-        out = synthetic(argv[1], int(argv[2]), int(argv[3]))
+    if len(argv) == 3 and argv[0] == "wine":
+        answer = wine(argv[1], argv[2])
+    elif len(argv) == 3 and argv[0] == "synthetic":
+        answer = synthetic(argv[1], int(argv[2]))
     else:
         sys.exit(__doc__)
-    print(json.dumps(out))
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        print(json.dumps(answer(json.loads(line))), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,15 @@
-"""scikit-learn peer for test/bench/models-nb-knn.ts.
+"""scikit-learn peer for test/bench/models-nb-knn.ts, kept running so its fits alternate with ours.
 
 Generates data shaped like the TypeScript suite's (7 Gaussian class centres ~ N(0, 1) in 12 features,
 unit noise, seeded) and times, inside python, only the work being compared:
-  - GaussianNB().fit(X, y).predict(X) at each requested row count;
-  - KNeighborsClassifier(5, algorithm='brute').fit(train).predict(test).
-Prints one JSON line: {"gnb": {"<rows>": [ms, ...]}, "knn": [ms, ...], "sklearn": version}.
-Usage: nb_knn.py --repeats 5 --nb-rows 10000,100000,1000000 --knn 10000,1000
+    nb_knn.py gnb <rows>             GaussianNB().fit(X, y).predict(X)
+    nb_knn.py knn <train> <test>     KNeighborsClassifier(5, algorithm='brute').fit(train).predict(test)
+After generating its data it prints {"ready": true, "sklearn": version}; then each stdin line (a JSON
+object) times one run (perf_counter) and prints {"ms": ...}. Exits at the end of stdin.
 """
 
-import argparse
 import json
+import sys
 import time
 
 import numpy as np
@@ -28,39 +28,30 @@ def synthetic(rows, rng, centres):
     return X, y
 
 
-def timed(repeats, fn):
-    fn()  # warm-up, like the TypeScript harness
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000.0)
-    return samples
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--nb-rows", default="10000,100000,1000000")
-    ap.add_argument("--knn", default="10000,1000")
-    args = ap.parse_args()
-
+def main(argv):
     rng = np.random.default_rng(20240601)
     centres = CENTRE_SCALE * rng.standard_normal((CLASSES, FEATURES))
-    out = {"gnb": {}, "sklearn": sklearn.__version__}
-    for rows in (int(r) for r in args.nb_rows.split(",") if r):
-        X, y = synthetic(rows, rng, centres)
-        out["gnb"][str(rows)] = timed(args.repeats, lambda: GaussianNB().fit(X, y).predict(X))
-        del X, y
+    if len(argv) == 2 and argv[0] == "gnb":
+        X, y = synthetic(int(argv[1]), rng, centres)
 
-    n_train, n_test = (int(v) for v in args.knn.split(","))
-    Xtr, ytr = synthetic(n_train, rng, centres)
-    Xte, _ = synthetic(n_test, rng, centres)
-    out["knn"] = timed(
-        args.repeats, lambda: KNeighborsClassifier(n_neighbors=5, algorithm="brute").fit(Xtr, ytr).predict(Xte)
-    )
-    print(json.dumps(out))
+        def run():
+            GaussianNB().fit(X, y).predict(X)
+
+    elif len(argv) == 3 and argv[0] == "knn":
+        Xtr, ytr = synthetic(int(argv[1]), rng, centres)
+        Xte, _ = synthetic(int(argv[2]), rng, centres)
+
+        def run():
+            KNeighborsClassifier(n_neighbors=5, algorithm="brute").fit(Xtr, ytr).predict(Xte)
+
+    else:
+        sys.exit(__doc__)
+    print(json.dumps({"ready": True, "sklearn": sklearn.__version__}), flush=True)
+    for _line in sys.stdin:
+        t0 = time.perf_counter()
+        run()
+        print(json.dumps({"ms": (time.perf_counter() - t0) * 1000.0}), flush=True)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

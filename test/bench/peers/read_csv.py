@@ -1,18 +1,19 @@
-"""pandas.read_csv on feature-group partitions, the peer of our columnar reader.
-Usage: read_csv.py REPEATS FILE [FILE...]; prints {"ms": [...], "rows": n}."""
+"""pandas.read_csv on feature-group partitions, the peer of our columnar reader, kept running so its
+reads alternate with ours (harness.ts timePairs).
+Usage: read_csv.py FILE [FILE...]; prints {"ready": true}, then answers each stdin line (a JSON object)
+by timing one read of every file (perf_counter) and printing {"ms": ..., "rows": n}. Exits at end of stdin."""
 import json
 import sys
 import time
 
 import pandas as pd
 
-repeats, files = int(sys.argv[1]), sys.argv[2:]
-pd.concat([pd.read_csv(f) for f in files])  # warm-up (imports, page cache)
-samples = []
-rows = 0
-for _ in range(repeats):
+files = sys.argv[1:]
+if not files:
+    sys.exit(__doc__)
+print(json.dumps({"ready": True}), flush=True)
+for _line in sys.stdin:
     t0 = time.perf_counter()
     df = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
-    samples.append((time.perf_counter() - t0) * 1000)
-    rows = len(df)
-print(json.dumps({"ms": samples, "rows": rows}))
+    ms = (time.perf_counter() - t0) * 1000
+    print(json.dumps({"ms": ms, "rows": len(df)}), flush=True)
