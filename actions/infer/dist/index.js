@@ -40086,7 +40086,7 @@ var ModelRegistry = class {
 
 // actions/lib/prediction-log.ts
 import { createHash as createHash4 } from "node:crypto";
-import { existsSync as existsSync9, readdirSync as readdirSync5, rmSync as rmSync4 } from "node:fs";
+import { closeSync as closeSync2, existsSync as existsSync9, mkdirSync as mkdirSync3, openSync as openSync2, readdirSync as readdirSync5, rmSync as rmSync4, writeSync } from "node:fs";
 import path15 from "node:path";
 
 // actions/lib/monitoring-types.ts
@@ -40230,6 +40230,15 @@ var PredictionLog = class {
   }
   /** Reads and verifies every partition; records are sorted by event time then id. */
   read() {
+    const m = this.listedManifest();
+    const out = [];
+    for (const month of Object.keys(m.partitions).sort(comparePieceKeys)) {
+      for (const r2 of this.readPartition(month, m.partitions[month])) out.push(r2);
+    }
+    return out;
+  }
+  /** The manifest, after checking that every partition file on disk is in it. */
+  listedManifest() {
     const m = this.manifest();
     const onDisk = existsSync9(this.dir) ? readdirSync5(this.dir).map((f) => PARTITION.exec(f)?.[1]).filter((m2) => m2 !== void 0) : [];
     for (const month of onDisk) {
@@ -40238,23 +40247,46 @@ var PredictionLog = class {
           `${this.ws.rel(this.partitionPath(month))}: not in ${this.manifestName}: the log was edited by hand`
         );
     }
+    return m;
+  }
+  /**
+   * Verifies the whole log as read() does — every file listed, each piece's sha256 — a file at a time and
+   * without parsing (memory: one file), and returns the manifest; a month's records are then read with
+   * readMonth, so no more than a month of them is held.
+   */
+  verify() {
+    const m = this.listedManifest();
+    for (const key of Object.keys(m.partitions).sort(comparePieceKeys))
+      this.verifiedBytes(key, m.partitions[key]);
+    return m;
+  }
+  /** A log month's records, all its pieces in order (event time then id, as written), verified. */
+  readMonth(month, m) {
     const out = [];
-    for (const month of Object.keys(m.partitions).sort(comparePieceKeys)) {
-      for (const r2 of this.readPartition(month, m.partitions[month])) out.push(r2);
+    for (const key of Object.keys(m.partitions).sort(comparePieceKeys)) {
+      if ((parsePieceKey(key)?.month ?? key) !== month) continue;
+      for (const r2 of this.readPartition(key, m.partitions[key])) out.push(r2);
     }
     return out;
   }
-  readPartition(month, expected) {
-    const listed = this.manifestName;
+  /** A listed piece's bytes, checked against its manifest entry. */
+  verifiedBytes(month, expected) {
     const file = this.partitionPath(month);
     const where = this.ws.rel(file);
-    if (!existsSync9(file)) throw new PredictionLogError(`${where}: listed in ${listed} but missing`);
+    if (!existsSync9(file))
+      throw new PredictionLogError(`${where}: listed in ${this.manifestName} but missing`);
     const bytes = readInputFile(this.ws.root, file);
     if (sha(bytes) !== expected.sha256) {
       throw new PredictionLogError(
-        `${where}: content does not match ${listed} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`
+        `${where}: content does not match ${this.manifestName} (sha256 differs): the log was truncated or edited by hand; restore it with git (git checkout -- ${where})`
       );
     }
+    return bytes;
+  }
+  readPartition(month, expected) {
+    const listed = this.manifestName;
+    const where = this.ws.rel(this.partitionPath(month));
+    const bytes = this.verifiedBytes(month, expected);
     const text2 = bytes.toString("utf8");
     const lines = text2.split("\n");
     const columns = this.columns;
@@ -40306,6 +40338,36 @@ var PredictionLog = class {
       throw new PredictionLogError(`${where}: ${records.length} rows, ${listed} says ${expected.rows}`);
     return records;
   }
+  /** A record's line as the log writes it (no newline). */
+  lineOf(r2) {
+    return this.regression ? regressionLine(
+      r2.id,
+      r2.eventTime,
+      r2.predictedAt,
+      r2.modelVersion,
+      r2.predicted,
+      r2.low,
+      r2.high,
+      r2.actual,
+      this.regression
+    ) : classificationLine(
+      r2.id,
+      r2.eventTime,
+      r2.predictedAt,
+      r2.modelVersion,
+      r2.predicted,
+      r2.probability,
+      r2.actual
+    );
+  }
+  /**
+   * A renderer of this log's lines, fed in order (event time then id; each month's lines together, months
+   * ascending). `staged`: each piece is written to its atomic temp file as it is rendered (a FileStaged
+   * for writeFilesAtomically) instead of held in memory.
+   */
+  renderer(opts = {}) {
+    return new LogRenderer(this, opts.staged === true);
+  }
   /**
    * The whole log rendered: the partitions whose text changed and the manifest of all of them. Records
    * are sorted by event time then id here, so the log is in order whatever order rows arrived in.
@@ -40318,52 +40380,9 @@ var PredictionLog = class {
         break;
       }
     }
-    const limit = maxPieceBytes();
-    const header = this.columns.join(",");
-    const regression = this.regression;
-    const newPiece = () => ({ blocks: [], block: [header], rows: 0, bytes: header.length + 1 });
-    const byMonth = /* @__PURE__ */ new Map();
-    let month = "";
-    let pieceNumber = 1;
-    let lastTime = "";
-    let part;
-    for (const r2 of sorted) {
-      if (r2.eventTime !== lastTime) {
-        lastTime = r2.eventTime;
-        if (r2.eventTime.slice(0, 7) !== month) {
-          month = r2.eventTime.slice(0, 7);
-          pieceNumber = 1;
-          part = byMonth.get(month);
-          if (!part) byMonth.set(month, part = newPiece());
-        }
-      }
-      const line = regression ? `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${intervalEnd(r2.low, regression)},${intervalEnd(r2.high, regression)},${r2.actual ?? ""}` : `${r2.id},${r2.eventTime},${r2.predictedAt},${r2.modelVersion},${r2.predicted},${formatProbability(r2.probability)},${r2.actual ?? ""}`;
-      const lineBytes = Buffer.byteLength(line) + 1;
-      if (part.rows > 0 && part.bytes + lineBytes > limit) {
-        pieceNumber++;
-        byMonth.set(pieceKey(month, pieceNumber), part = newPiece());
-      }
-      const p = part;
-      p.block.push(line);
-      p.bytes += lineBytes;
-      p.rows++;
-      if (p.block.length === LINES_PER_BLOCK) {
-        p.blocks.push(p.block.join("\n"));
-        p.block = [];
-      }
-    }
-    const manifest = { partitions: {} };
-    const partitions = [];
-    const old = this.manifest();
-    for (const [key, p] of byMonth) {
-      if (p.block.length) p.blocks.push(p.block.join("\n"));
-      const bytes = Buffer.from(`${p.blocks.join("\n")}
-`);
-      const entry = { rows: p.rows, sha256: sha(bytes) };
-      manifest.partitions[key] = entry;
-      if (old.partitions[key]?.sha256 !== entry.sha256)
-        partitions.push({ key, path: this.partitionPath(key), content: bytes });
-    }
+    const renderer = this.renderer();
+    for (const r2 of sorted) renderer.line(r2.eventTime, this.lineOf(r2));
+    const { partitions, manifest } = renderer.finish();
     return { partitions, manifest };
   }
   /**
@@ -40376,13 +40395,126 @@ var PredictionLog = class {
   }
   /** Writes the whole log: changed partitions, then the manifest; nothing is written if a check fails. */
   write(records) {
-    const { partitions, manifest } = this.render(records);
+    this.commit(this.render(records));
+  }
+  /**
+   * Writes rendered pieces (in memory or staged) and their manifest as one batch, deleting the pieces of
+   * their months the manifest no longer lists.
+   */
+  commit({ partitions, manifest }) {
     const months = new Set(Object.keys(manifest.partitions).map((k) => parsePieceKey(k)?.month ?? k));
     const stale = this.stalePieces(manifest, months);
     writeFilesAtomically([...partitions, this.manifestWrite(manifest), ...stale]);
     this.retireEarlierManifest();
   }
 };
+var LogRenderer = class {
+  constructor(log, staged) {
+    this.log = log;
+    this.staged = staged;
+    this.header = log.columns.join(",");
+  }
+  log;
+  staged;
+  pieces = [];
+  header;
+  limit = maxPieceBytes();
+  month = "";
+  pieceNumber = 1;
+  lastTime = "";
+  part;
+  newPiece(key) {
+    const target = this.log.partitionPath(key);
+    let fd = null;
+    if (this.staged) {
+      mkdirSync3(path15.dirname(target), { recursive: true });
+      fd = openSync2(atomicTempPath(target), "w");
+    }
+    const piece = {
+      key,
+      path: target,
+      hash: createHash4("sha256"),
+      chunks: this.staged ? null : [],
+      fd,
+      block: [this.header],
+      rows: 0,
+      bytes: this.header.length + 1
+    };
+    this.pieces.push(piece);
+    return piece;
+  }
+  /** Appends one line (no newline) whose record has event time `eventTime`. */
+  line(eventTime, line) {
+    if (eventTime !== this.lastTime) {
+      this.lastTime = eventTime;
+      const month = eventTime.slice(0, 7);
+      if (month !== this.month) {
+        if (this.part) this.flush(this.part);
+        this.month = month;
+        this.pieceNumber = 1;
+        this.part = this.newPiece(month);
+      }
+    }
+    const lineBytes = Buffer.byteLength(line) + 1;
+    let p = this.part;
+    if (p.rows > 0 && p.bytes + lineBytes > this.limit) {
+      this.flush(p);
+      this.pieceNumber++;
+      p = this.part = this.newPiece(pieceKey(this.month, this.pieceNumber));
+    }
+    p.block.push(line);
+    p.bytes += lineBytes;
+    p.rows++;
+    if (p.block.length === LINES_PER_BLOCK) this.flush(p);
+  }
+  flush(p) {
+    if (p.block.length === 0) return;
+    const bytes = Buffer.from(`${p.block.join("\n")}
+`);
+    p.block = [];
+    p.hash.update(bytes);
+    if (p.fd !== null) writeSync(p.fd, bytes);
+    else p.chunks.push(bytes);
+  }
+  /**
+   * The pieces whose bytes differ from the log's current manifest (a staged piece that did not change
+   * is deleted) and the manifest of all of them.
+   */
+  finish() {
+    const manifest = { partitions: {} };
+    const partitions = [];
+    const old = this.log.manifest();
+    for (const p of this.pieces) {
+      this.flush(p);
+      if (p.fd !== null) {
+        closeSync2(p.fd);
+        p.fd = null;
+      }
+      const entry = { rows: p.rows, sha256: p.hash.digest("hex") };
+      manifest.partitions[p.key] = entry;
+      if (old.partitions[p.key]?.sha256 === entry.sha256) {
+        if (this.staged) rmSync4(atomicTempPath(p.path), { force: true });
+      } else if (this.staged) partitions.push({ key: p.key, path: p.path, staged: true });
+      else partitions.push({ key: p.key, path: p.path, content: Buffer.concat(p.chunks) });
+      p.chunks = null;
+    }
+    return { partitions, manifest };
+  }
+  /** Removes the staged temp files (after a failure, or when nothing is to be written). */
+  discard() {
+    for (const p of this.pieces) {
+      if (p.fd !== null) closeSync2(p.fd);
+      p.fd = null;
+      if (this.staged) rmSync4(atomicTempPath(p.path), { force: true });
+    }
+  }
+};
+function classificationLine(id, eventTime, predictedAt, modelVersion, predicted, probability, actual) {
+  return `${id},${eventTime},${predictedAt},${modelVersion},${predicted},${formatProbability(probability)},${actual ?? ""}`;
+}
+function regressionLine(id, eventTime, predictedAt, modelVersion, predicted, low, high, actual, label) {
+  return `${id},${eventTime},${predictedAt},${modelVersion},${predicted},${intervalEnd(low, label)},${intervalEnd(high, label)},${actual ?? ""}`;
+}
 function removeEarlierManifest(dir) {
   rmSync4(path15.join(dir, EARLIER_MANIFEST), { force: true });
 }
@@ -40486,88 +40618,184 @@ function inferenceInputs(ws, spec) {
   return { entry, model, fg, classes: log.classes, log };
 }
 function infer(ws, spec, opts) {
-  const { entry, model, fg, classes, log } = inferenceInputs(ws, spec);
-  const previous = log.read();
-  const table = fg.read();
-  const done = /* @__PURE__ */ new Set();
-  const waiting = /* @__PURE__ */ new Map();
+  const { entry, model, fg, log } = inferenceInputs(ws, spec);
+  const manifest = log.verify();
+  const previousRows = Object.values(manifest.partitions).reduce((s, e) => s + e.rows, 0);
+  const logMonths = new Set(Object.keys(manifest.partitions).map((k) => parsePieceKey(k)?.month ?? k));
+  const predictedAt = isoSeconds(opts.now);
+  const groupMonths = fg.months();
+  const inGroup = new Set(groupMonths);
+  const outside = [...logMonths].filter((m) => !inGroup.has(m)).sort();
+  const renderer = log.renderer({ staged: true });
+  const result = { predicted: 0, actualsFilled: 0, total: 0, waitingForLabel: 0 };
+  const keep = (month) => {
+    for (const r2 of log.readMonth(month, manifest)) {
+      renderer.line(r2.eventTime, log.lineOf(r2));
+      result.total++;
+      if (r2.actual === null) result.waitingForLabel++;
+    }
+  };
+  try {
+    for (const part of partitionsOf(fg, [...groupMonths].sort(), fg.lateLabels())) {
+      while (outside.length && outside[0] < part.month) keep(outside.shift());
+      const previous = logMonths.has(part.month) ? log.readMonth(part.month, manifest) : [];
+      const done = new Set(previous.map((r2) => r2.id));
+      const m = inferMonth(model, entry.version, fg, part.table, previous, done, {
+        predictedAt,
+        regression: log.regression,
+        log,
+        renderer
+      });
+      result.predicted += m.predicted;
+      result.actualsFilled += m.actualsFilled;
+      result.total += m.rows;
+      result.waitingForLabel += m.waiting;
+    }
+    while (outside.length) keep(outside.shift());
+    if (result.predicted > 0 || result.actualsFilled > 0 || previousRows === 0) log.commit(renderer.finish());
+    else renderer.discard();
+  } catch (err) {
+    renderer.discard();
+    throw err;
+  }
+  return { dataset: spec.name, modelVersion: entry.version, ...result };
+}
+var PREDICT_BLOCK = 16384;
+function inferMonth(model, modelVersion, fg, table, previous, done, opts) {
+  const { predictedAt, regression, log, renderer } = opts;
+  const classes = fg.meta.label.classes.map((c) => c.value);
+  const waitingIds = /* @__PURE__ */ new Map();
   previous.forEach((r2, n) => {
-    done.add(r2.id);
-    if (r2.actual === null) waiting.set(r2.id, n);
+    if (r2.actual === null) waitingIds.set(r2.id, n);
   });
-  const todo = [];
-  const records = previous.slice();
-  let actualsFilled = 0;
+  const filled = /* @__PURE__ */ new Map();
+  let count = 0;
+  for (let i = 0; i < table.rows; i++) if (table.sources[i] !== BACKFILL && !done.has(table.ids[i])) count++;
+  const todo = new Int32Array(count);
+  count = 0;
   for (let i = 0; i < table.rows; i++) {
     if (table.sources[i] === BACKFILL) continue;
     const id = table.ids[i];
     if (!done.has(id)) {
-      todo.push(i);
+      todo[count++] = i;
       continue;
     }
-    const n = waiting.get(id);
-    const actual = n === void 0 ? null : actualOf(table, i, classes, log.regression !== null);
-    if (n !== void 0 && actual !== null) {
-      records[n] = { ...records[n], actual };
-      actualsFilled++;
+    const n = waitingIds.get(id);
+    const actual = n === void 0 ? null : actualOf(table, i, classes, regression !== null);
+    if (n !== void 0 && actual !== null) filled.set(n, actual);
+  }
+  const k = classes.length;
+  const best = regression ? null : new Int32Array(todo.length);
+  const score2 = new Float64Array(todo.length);
+  const low = regression ? new Float64Array(todo.length) : null;
+  const high = regression ? new Float64Array(todo.length) : null;
+  const where = `${fg.spec.name} champion v${modelVersion}`;
+  for (let b = 0; b < todo.length; b += PREDICT_BLOCK) {
+    const rows = Array.from(todo.subarray(b, Math.min(todo.length, b + PREDICT_BLOCK)));
+    const X2 = model.matrixFor(fg.meta.features, table.columns, table.rows, rows);
+    if (regression) {
+      const p2 = predictValues(model, X2, where);
+      score2.set(p2.value, b);
+      low.set(p2.low, b);
+      high.set(p2.high, b);
+      continue;
+    }
+    const proba = model.predictProba(X2);
+    for (let r2 = 0; r2 < rows.length; r2++) {
+      let c = 0;
+      for (let j = 1; j < k; j++) if (proba[r2 * k + j] > proba[r2 * k + c]) c = j;
+      best[b + r2] = c;
+      score2[b + r2] = proba[r2 * k + c];
     }
   }
-  for (const r2 of predictRecords(model, entry.version, fg, table, todo, isoSeconds(opts.now), log.regression))
-    records.push(r2);
-  if (todo.length > 0 || actualsFilled > 0 || previous.length === 0) log.write(records);
-  return {
-    dataset: spec.name,
-    modelVersion: entry.version,
-    predicted: todo.length,
-    actualsFilled,
-    total: records.length,
-    waitingForLabel: records.filter((r2) => r2.actual === null).length
-  };
-}
-function predictRecords(model, modelVersion, fg, table, todo, predictedAt, regression = null) {
-  if (todo.length === 0) return [];
-  const classes = fg.meta.label.classes.map((c) => c.value);
-  const X2 = model.matrixFor(fg.meta.features, table.columns, table.rows, todo);
-  const iso = /* @__PURE__ */ new Map();
-  const isoOf = (ms) => {
-    let text2 = iso.get(ms);
-    if (text2 === void 0) iso.set(ms, text2 = isoFromMs(ms));
-    return text2;
-  };
-  if (regression) {
-    const p = predictValues(model, X2, `${fg.spec.name} champion v${modelVersion}`);
-    const inLog = (x) => Number(formatPredictedValue(x, regression));
-    return todo.map((i, r2) => ({
-      id: table.ids[i],
-      eventTime: isoOf(table.eventTimes[i]),
-      predictedAt,
-      modelVersion,
-      predicted: formatPredictedValue(p.value[r2], regression),
-      probability: 0,
-      low: inLog(p.low[r2]),
-      high: inLog(p.high[r2]),
-      actual: actualOf(table, i, classes, true)
-    }));
+  const isoText = [];
+  const rankOfMs = /* @__PURE__ */ new Map();
+  for (let r2 = 0; r2 < todo.length; r2++) {
+    const ms = table.eventTimes[todo[r2]];
+    if (!rankOfMs.has(ms)) {
+      rankOfMs.set(ms, isoText.length);
+      isoText.push(isoFromMs(ms));
+    }
   }
-  const proba = model.predictProba(X2);
-  const k = classes.length;
-  return todo.map((i, r2) => {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (proba[r2 * k + c] > proba[r2 * k + best]) best = c;
-    return {
-      id: table.ids[i],
-      eventTime: isoOf(table.eventTimes[i]),
-      predictedAt,
-      modelVersion,
-      predicted: classes[best],
-      probability: proba[r2 * k + best],
-      actual: table.labels[i] >= 0 ? classes[table.labels[i]] : null
-    };
+  const byText = isoText.map((_, n) => n).sort((a, b) => isoText[a] < isoText[b] ? -1 : isoText[a] > isoText[b] ? 1 : 0);
+  const rank = new Int32Array(isoText.length);
+  byText.forEach((n, r2) => {
+    rank[n] = r2;
   });
+  const timeOf = new Int32Array(todo.length);
+  for (let r2 = 0; r2 < todo.length; r2++) timeOf[r2] = rank[rankOfMs.get(table.eventTimes[todo[r2]])];
+  const order = new Int32Array(todo.length);
+  for (let r2 = 0; r2 < order.length; r2++) order[r2] = r2;
+  order.sort((a, b) => timeOf[a] - timeOf[b] || table.ids[todo[a]] - table.ids[todo[b]]);
+  const sortedText = byText.map((n) => isoText[n]);
+  let earlier = previous;
+  for (let n = 1; n < previous.length; n++) {
+    if (compareRecords(previous[n - 1], previous[n]) > 0) {
+      earlier = [...previous].sort(compareRecords);
+      break;
+    }
+  }
+  const recordOf2 = (n) => {
+    const r2 = earlier[n];
+    if (earlier !== previous) return r2;
+    const actual = filled.get(n);
+    return actual === void 0 ? r2 : { ...r2, actual };
+  };
+  if (earlier !== previous && filled.size) {
+    const actualOfId = new Map([...filled].map(([n, a]) => [previous[n].id, a]));
+    earlier = earlier.map((r2) => actualOfId.has(r2.id) ? { ...r2, actual: actualOfId.get(r2.id) } : r2);
+  }
+  let waiting = 0;
+  let p = 0;
+  let q = 0;
+  while (p < earlier.length || q < order.length) {
+    const r2 = order[q];
+    const eventTime = q < order.length ? sortedText[timeOf[r2]] : "";
+    const id = q < order.length ? table.ids[todo[r2]] : 0;
+    if (p < earlier.length && (q === order.length || compareRecords(earlier[p], { eventTime, id }) < 0)) {
+      const rec = recordOf2(p++);
+      if (rec.actual === null) waiting++;
+      renderer.line(rec.eventTime, log.lineOf(rec));
+      continue;
+    }
+    q++;
+    const i = todo[r2];
+    let line;
+    let actual;
+    if (regression) {
+      actual = actualOf(table, i, classes, true);
+      const inLog = (x) => Number(formatPredictedValue(x, regression));
+      line = regressionLine(
+        id,
+        eventTime,
+        predictedAt,
+        modelVersion,
+        formatPredictedValue(score2[r2], regression),
+        inLog(low[r2]),
+        inLog(high[r2]),
+        actual,
+        regression
+      );
+    } else {
+      actual = table.labels[i] >= 0 ? classes[table.labels[i]] : null;
+      line = classificationLine(
+        id,
+        eventTime,
+        predictedAt,
+        modelVersion,
+        classes[best[r2]],
+        score2[r2],
+        actual
+      );
+    }
+    if (actual === null) waiting++;
+    renderer.line(eventTime, line);
+  }
+  return { rows: earlier.length + todo.length, predicted: todo.length, actualsFilled: filled.size, waiting };
 }
 
 // actions/lib/pipelines/infer-shards.ts
-import { existsSync as existsSync10, mkdirSync as mkdirSync3, readFileSync as readFileSync5 } from "node:fs";
+import { existsSync as existsSync10, mkdirSync as mkdirSync4, readFileSync as readFileSync5 } from "node:fs";
 import path16 from "node:path";
 var INFER_PARTIAL_FORMAT = "gitml.infer-partial";
 var INFER_PARTIAL_VERSION = 1;
@@ -40578,7 +40806,7 @@ function championIdentity(ws, spec) {
   return { version, sha256: sha256Hex(bytes) };
 }
 function inferShard(ws, spec, opts) {
-  const { entry, model, fg, classes, log } = inferenceInputs(ws, spec);
+  const { entry, model, fg, log } = inferenceInputs(ws, spec);
   const identity = championIdentity(ws, spec);
   const baseLog = log.manifestDigest();
   const previous = log.read();
@@ -40599,36 +40827,24 @@ function inferShard(ws, spec, opts) {
   }
   const predictedAt = isoSeconds(opts.now);
   const stem = partialFileName("infer", spec.name, opts.shard).replace(/\.json$/, "");
-  mkdirSync3(opts.partials, { recursive: true });
+  mkdirSync4(opts.partials, { recursive: true });
   const partitions = [];
   const logMonths = {};
   let predicted = 0;
   let actualsFilled = 0;
   for (const part of partitionsOf(fg, months, fg.lateLabels())) {
     partitions.push({ month: part.month, sha256: part.sha256 });
-    const t = part.table;
-    const rowOfId = /* @__PURE__ */ new Map();
-    const todo = [];
-    for (let i = 0; i < t.rows; i++) {
-      if (t.sources[i] === BACKFILL) continue;
-      rowOfId.set(t.ids[i], i);
-      if (!done.has(t.ids[i])) todo.push(i);
-    }
-    const records = [];
-    for (const r2 of byMonth.get(part.month)) {
-      const i = rowOfId.get(r2.id);
-      const actual = i === void 0 || r2.actual !== null ? null : actualOf(t, i, classes, log.regression !== null);
-      if (actual === null) records.push(r2);
-      else {
-        records.push({ ...r2, actual });
-        actualsFilled++;
-      }
-    }
-    for (const r2 of predictRecords(model, entry.version, fg, t, todo, predictedAt, log.regression))
-      records.push(r2);
-    predicted += todo.length;
-    if (records.length === 0) continue;
-    const rendered = log.render(records);
+    const renderer = log.renderer();
+    const m = inferMonth(model, entry.version, fg, part.table, byMonth.get(part.month), done, {
+      predictedAt,
+      regression: log.regression,
+      log,
+      renderer
+    });
+    predicted += m.predicted;
+    actualsFilled += m.actualsFilled;
+    if (m.rows === 0) continue;
+    const rendered = renderer.finish();
     const keys = Object.keys(rendered.manifest.partitions);
     if (!rendered.manifest.partitions[part.month] || keys.some((k) => parsePieceKey(k)?.month !== part.month))
       throw new ShardError(`${fg.partitionPath(part.month)}: rows whose log month is not ${part.month}`);
@@ -40636,11 +40852,14 @@ function inferShard(ws, spec, opts) {
       const logEntry = rendered.manifest.partitions[key];
       const changed = rendered.partitions.find((w) => w.key === key);
       const file2 = changed ? `${stem}-${key}.csv` : null;
-      if (file2) writeFilesAtomically([{ path: path16.join(opts.partials, file2), content: changed.content }]);
+      if (file2)
+        writeFilesAtomically([
+          { path: path16.join(opts.partials, file2), content: changed.content }
+        ]);
       logMonths[key] = {
         rows: logEntry.rows,
         sha256: logEntry.sha256,
-        waiting: key === part.month ? records.filter((r2) => r2.actual === null).length : 0,
+        waiting: key === part.month ? m.waiting : 0,
         file: file2
       };
     }
