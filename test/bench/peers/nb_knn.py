@@ -2,7 +2,7 @@
 
 Generates data shaped like the TypeScript suite's (7 Gaussian class centres ~ N(0, 1) in 12 features,
 unit noise, seeded) and times, inside python, only the work being compared:
-    nb_knn.py gnb <rows>             GaussianNB().fit(X, y).predict(X)
+    nb_knn.py gnb <rows> [features]  GaussianNB().fit(X, y).predict(X) (12 features unless given)
     nb_knn.py knn <train> <test>     KNeighborsClassifier(5, algorithm='brute').fit(train).predict(test)
 After generating its data it prints {"ready": true, "sklearn": version}; then each stdin line (a JSON
 object) times one run (perf_counter) and prints {"ms": ...}. Exits at the end of stdin.
@@ -24,14 +24,15 @@ CENTRE_SCALE = 1.0  # spread of class centres vs unit noise: classes overlap, as
 
 def synthetic(rows, rng, centres):
     y = rng.integers(0, CLASSES, rows)
-    X = centres[y] + rng.standard_normal((rows, FEATURES))
+    X = centres[y] + rng.standard_normal((rows, centres.shape[1]))
     return X, y
 
 
 def main(argv):
     rng = np.random.default_rng(20240601)
-    centres = CENTRE_SCALE * rng.standard_normal((CLASSES, FEATURES))
-    if len(argv) == 2 and argv[0] == "gnb":
+    features = int(argv[2]) if len(argv) == 3 and argv[0] == "gnb" else FEATURES
+    centres = CENTRE_SCALE * rng.standard_normal((CLASSES, features))
+    if len(argv) in (2, 3) and argv[0] == "gnb":
         X, y = synthetic(int(argv[1]), rng, centres)
 
         def run():
