@@ -226,7 +226,7 @@ function growRegressionForest(X: Matrix, y: Float64Array, s: ResolvedParams): Re
   const importances = new Float64Array(p);
   const treeImportance = new Float64Array(p);
 
-  const bag = new InBagLists(presort(X), n, p);
+  const bag = new InBagLists(presort(X), data, n, p);
   const { weight, lists } = bag;
   const stack = new NodeStack();
 

@@ -425,7 +425,7 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
   const treeImportance = new Float64Array(p);
 
   // Per-tree scratch, allocated once.
-  const bag = new InBagLists(presort(X), n, p);
+  const bag = new InBagLists(presort(X), data, n, p);
   const { weight, lists } = bag;
   const stack = new NodeStack();
   const counts = new Float64Array(K);
