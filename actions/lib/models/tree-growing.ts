@@ -30,7 +30,7 @@ export class InBagLists {
   ) {
     this.weight = new Int32Array(n);
     this.goLeft = new Uint8Array(n);
-    this.lists = new Int32Array(p * n);
+    this.lists = new Int32Array(p * n + 1);
     this.spill = new Int32Array(n);
     this.perm = new Int32Array(p);
   }
@@ -49,14 +49,20 @@ export class InBagLists {
     } else {
       weight.fill(1);
     }
+    const inBag = this.goLeft; // free until the first split
     let m = 0;
-    for (let i = 0; i < n; i++) if (weight[i] > 0) m++;
+    for (let i = 0; i < n; i++) {
+      inBag[i] = weight[i] > 0 ? 1 : 0;
+      m += inBag[i];
+    }
+    // Branch-free: every row is written, the cursor moves past in-bag ones (lists has one slot of slack).
     for (let j = 0; j < p; j++) {
       let k = j * m;
       const o = j * n;
       for (let q = 0; q < n; q++) {
         const r = order[o + q];
-        if (weight[r] > 0) lists[k++] = r;
+        lists[k] = r;
+        k += inBag[r];
       }
     }
     this.m = m;
