@@ -425,7 +425,7 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
   const treeImportance = new Float64Array(p);
 
   // Per-tree scratch, allocated once.
-  const bag = new InBagLists(presort(X), data, n, p);
+  const bag = new InBagLists(presort(X), data, n, p, mtry);
   const { weight, lists } = bag;
   const stack = new NodeStack();
   const counts = new Float64Array(K);
@@ -473,6 +473,8 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
       let bestProxy = -1;
       let bestFeature = -1;
       let bestPos = -1;
+      let bestLastLeft = -1;
+      let bestFirstRight = -1;
       let bestLeftWeight = 0;
       let bestLeftSq = 0;
       let bestRightSq = 0;
@@ -481,9 +483,11 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
       for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
         const f = bag.pickFeature(v, rng);
         visited++;
-        const base = f * m;
+        const at = bag.sortedRows(f, start, end);
+        if (at < 0) continue;
+        const src = bag.src;
+        const base = at - start; // src[base + q] for q in [start, end)
         const col = f * n;
-        if (data[col + lists[base + start]] === data[col + lists[base + end - 1]]) continue;
         nonConstant++;
 
         leftCounts.fill(0);
@@ -491,9 +495,9 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
         let leftSq = 0;
         let rightSq = sumSq;
         const lastLeft = end - s.minSamplesLeaf; // the left part ends before this position
-        let xNext = data[col + lists[base + start]];
+        let xNext = data[col + src[base + start]];
         for (let q = start; q < lastLeft; q++) {
-          const r = lists[base + q];
+          const r = src[base + q];
           const c = y[r];
           const w = weight[r];
           const lc = leftCounts[c];
@@ -502,13 +506,15 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
           leftCounts[c] = lc + w;
           leftWeight += w;
           const x = xNext;
-          xNext = data[col + lists[base + q + 1]];
+          xNext = data[col + src[base + q + 1]];
           if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
             const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
             if (proxy > bestProxy) {
               bestProxy = proxy;
               bestFeature = f;
               bestPos = q + 1;
+              bestLastLeft = r;
+              bestFirstRight = src[base + q + 1];
               bestLeftWeight = leftWeight;
               bestLeftSq = leftSq;
               bestRightSq = rightSq;
@@ -521,13 +527,9 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
         continue;
       }
 
-      const base = bestFeature * m;
       const col = bestFeature * n;
       store.feature[node] = bestFeature;
-      store.threshold[node] = splitThreshold(
-        data[col + lists[base + bestPos - 1]],
-        data[col + lists[base + bestPos]],
-      );
+      store.threshold[node] = splitThreshold(data[col + bestLastLeft], data[col + bestFirstRight]);
       const rightWeight = total - bestLeftWeight;
       treeImportance[bestFeature] +=
         total -
@@ -535,7 +537,7 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
         (bestLeftWeight - bestLeftSq / bestLeftWeight) -
         (rightWeight - bestRightSq / rightWeight);
 
-      bag.partition(bestFeature, start, bestPos, end);
+      bag.partition(bestFeature, bestFirstRight, start, bestPos, end);
       stack.pushChildren(node, start, bestPos, end, depth);
     }
     addTreeImportances(importances, treeImportance);
