@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stableStringify } from '../../actions/lib/json.js';
 import { suite as forest } from './forest.js';
+import { suite as forestWide } from './forest-wide.js';
 import { suite as generator } from './generator.js';
 import { type BenchLine, findPython, formatLine, type Suite } from './harness.js';
 import { suite as linear } from './models-linear.js';
@@ -22,6 +23,7 @@ const SUITES: Record<string, Suite> = {
   'models-nb-knn': nbKnn,
   'models-linear': linear,
   forest,
+  'forest-wide': forestWide,
   pipeline,
   site,
   generator,
