@@ -322,7 +322,7 @@ function growRegressionForest(X: Matrix, y: Float64Array, s: ResolvedParams): Re
       // Weighted squared-error decrease: Σw(y−ȳ)² of the node minus both children's = proxy − sum²/total.
       treeImportance[bestFeature] += Math.max(0, bestProxy - (sum * sum) / total);
 
-      bag.partition(bestFeature, bestFirstRight, start, bestPos, end);
+      bag.partition(bestFeature, bag.rankOf(bestFeature, bestFirstRight), start, bestPos, end);
       stack.pushChildren(node, start, bestPos, end, depth);
     }
     addTreeImportances(importances, treeImportance);

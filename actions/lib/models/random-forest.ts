@@ -439,6 +439,10 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
   const stack = new NodeStack();
   const counts = new Float64Array(K);
   const leftCounts = new Float64Array(K);
+  // Per-value class counts of one feature in one node (used while distinct values · K <= 2 · node rows).
+  const { bin, binBase, binValue, binRank } = bag;
+  const hist = new Float64Array(2 * n + K);
+  const binRows = new Int32Array(n);
 
   const master = createRng(s.seed);
   for (let t = 0; t < s.nTrees; t++) {
@@ -482,8 +486,9 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
       let bestProxy = -1;
       let bestFeature = -1;
       let bestPos = -1;
-      let bestLastLeft = -1;
-      let bestFirstRight = -1;
+      let bestLow = 0; // the values either side of the split
+      let bestHigh = 0;
+      let bestCut = 0; // the rank of the first row going right (InBagLists.partition)
       let bestLeftWeight = 0;
       let bestLeftSq = 0;
       let bestRightSq = 0;
@@ -492,6 +497,65 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
       for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
         const f = bag.pickFeature(v, rng);
         visited++;
+        const distinct = binBase[f + 1] - binBase[f];
+        if (distinct * K <= 2 * rowsHere) {
+          // Few distinct values for the node's size: class counts per value, then the same scan over the
+          // value boundaries in ascending order. The counts are whole numbers, so every sum, proxy and
+          // importance equals the row-by-row scan's exactly, and the same split wins.
+          const fb = f * n;
+          for (let q = start; q < end; q++) {
+            const r = lists[q];
+            const b = bin[fb + r];
+            hist[b * K + y[r]] += weight[r];
+            binRows[b]++;
+          }
+          let lo = 0;
+          while (binRows[lo] === 0) lo++;
+          let hi = distinct - 1;
+          while (binRows[hi] === 0) hi--;
+          if (lo < hi) {
+            nonConstant++;
+            leftCounts.fill(0);
+            let leftWeight = 0;
+            let leftRows = 0;
+            for (let b = lo; b < hi; ) {
+              let next = b + 1;
+              while (binRows[next] === 0) next++;
+              for (let c = 0; c < K; c++) {
+                leftCounts[c] += hist[b * K + c];
+                leftWeight += hist[b * K + c];
+              }
+              leftRows += binRows[b];
+              if (leftRows > rowsHere - s.minSamplesLeaf) break;
+              if (leftRows >= s.minSamplesLeaf) {
+                let leftSq = 0;
+                let rightSq = 0;
+                for (let c = 0; c < K; c++) {
+                  leftSq += leftCounts[c] * leftCounts[c];
+                  rightSq += (counts[c] - leftCounts[c]) * (counts[c] - leftCounts[c]);
+                }
+                const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
+                if (proxy > bestProxy) {
+                  bestProxy = proxy;
+                  bestFeature = f;
+                  bestPos = start + leftRows;
+                  bestLow = binValue[binBase[f] + b];
+                  bestHigh = binValue[binBase[f] + next];
+                  bestCut = binRank[binBase[f] + next];
+                  bestLeftWeight = leftWeight;
+                  bestLeftSq = leftSq;
+                  bestRightSq = rightSq;
+                }
+              }
+              b = next;
+            }
+          }
+          for (let b = lo; b <= hi; b++) {
+            binRows[b] = 0;
+            for (let c = 0; c < K; c++) hist[b * K + c] = 0;
+          }
+          continue;
+        }
         const at = bag.sortedRows(f, start, end);
         if (at < 0) continue;
         const src = bag.src;
@@ -522,8 +586,9 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
               bestProxy = proxy;
               bestFeature = f;
               bestPos = q + 1;
-              bestLastLeft = r;
-              bestFirstRight = src[base + q + 1];
+              bestLow = x;
+              bestHigh = xNext;
+              bestCut = bag.rankOf(f, src[base + q + 1]);
               bestLeftWeight = leftWeight;
               bestLeftSq = leftSq;
               bestRightSq = rightSq;
@@ -536,9 +601,8 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
         continue;
       }
 
-      const col = bestFeature * n;
       store.feature[node] = bestFeature;
-      store.threshold[node] = splitThreshold(data[col + bestLastLeft], data[col + bestFirstRight]);
+      store.threshold[node] = splitThreshold(bestLow, bestHigh);
       const rightWeight = total - bestLeftWeight;
       treeImportance[bestFeature] +=
         total -
@@ -546,7 +610,7 @@ function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): For
         (bestLeftWeight - bestLeftSq / bestLeftWeight) -
         (rightWeight - bestRightSq / rightWeight);
 
-      bag.partition(bestFeature, bestFirstRight, start, bestPos, end);
+      bag.partition(bestFeature, bestCut, start, bestPos, end);
       stack.pushChildren(node, start, bestPos, end, depth);
     }
     addTreeImportances(importances, treeImportance);

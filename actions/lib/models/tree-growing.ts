@@ -29,6 +29,13 @@ export class InBagLists {
   /** rank[j * n + r]: the position of row r in feature j's presorted order (ties by row). */
   private readonly rank: Int32Array;
   private readonly keys: Int32Array;
+  /** bin[j * n + r]: the index of row r's value among feature j's distinct values, ascending. */
+  readonly bin: Int32Array;
+  /** Feature j's distinct values are entries binBase[j] .. binBase[j + 1] - 1 of binValue and binRank. */
+  readonly binBase: Int32Array;
+  /** Each distinct value, and the rank (presorted position) of its first row. */
+  readonly binValue: Float64Array;
+  readonly binRank: Int32Array;
   private readonly sorted: Int32Array;
 
   /** `order` is presort(X): row indices of each feature sorted by value, feature-major. */
@@ -44,6 +51,27 @@ export class InBagLists {
     this.weight = new Int32Array(n);
     this.rank = new Int32Array(p * n);
     for (let i = 0; i < p * n; i++) this.rank[i - (i % n) + order[i]] = i % n;
+    this.bin = new Int32Array(p * n);
+    this.binBase = new Int32Array(p + 1);
+    let distinct = 0;
+    for (let j = 0; j < p; j++) {
+      const col = j * n;
+      for (let q = 0; q < n; q++) {
+        if (q === 0 || data[col + order[col + q]] !== data[col + order[col + q - 1]]) distinct++;
+        this.bin[col + order[col + q]] = distinct - 1 - this.binBase[j];
+      }
+      this.binBase[j + 1] = distinct;
+    }
+    this.binValue = new Float64Array(distinct);
+    this.binRank = new Int32Array(distinct);
+    for (let j = 0; j < p; j++) {
+      const col = j * n;
+      for (let q = n - 1; q >= 0; q--) {
+        const b = this.binBase[j] + this.bin[col + order[col + q]];
+        this.binValue[b] = data[col + order[col + q]];
+        this.binRank[b] = q;
+      }
+    }
     this.keys = new Int32Array(n);
     this.sorted = new Int32Array(n);
     this.goLeft = new Uint8Array(n);
@@ -129,8 +157,13 @@ export class InBagLists {
     return 0;
   }
 
+  /** Row r's position in feature f's presorted order. */
+  rankOf(f: number, r: number): number {
+    return this.rank[f * this.n + r];
+  }
+
   /**
-   * Splits the node's range [start, end) at `pos`: the rows before `firstRight` (a row) in feature
+   * Splits the node's range [start, end) at `pos`: the rows ranked before `cut` (rankOf) in feature
    * `splitFeature`'s order go left. Every list a child still reads is stably partitioned, left rows first,
    * so each side stays sorted. That is every feature's list when a child is larger than sortBelow, else
    * feature 0's alone (the growers read a node's rows from it; it is never skipped).
@@ -142,10 +175,9 @@ export class InBagLists {
    * - The partition is branch-free (every row is written to both sides, the cursor of its side advances),
    *   which avoids a mispredicted branch per row: about 28 % faster, same order.
    */
-  partition(splitFeature: number, firstRight: number, start: number, pos: number, end: number): void {
+  partition(splitFeature: number, cut: number, start: number, pos: number, end: number): void {
     const { lists, goLeft, spill, p, m, n, data, rank } = this;
     const col = splitFeature * n;
-    const cut = rank[col + firstRight];
     for (let q = start; q < end; q++) {
       const r = lists[q];
       goLeft[r] = rank[col + r] < cut ? 1 : 0;
