@@ -2,8 +2,9 @@
 // criterion, bootstrap counts as sample weights, a random feature subset per node (all features by
 // default, scikit-learn's max_features=1.0), exact best split between adjacent distinct values, prediction
 // = mean of the trees' leaf means. Same machinery as the classifier (random-forest.ts): one presort per
-// fit, in-bag lists kept sorted by stable partitioning, so no node ever sorts. The spread of the trees'
-// predictions gives an interval (treePredictions). Platform-neutral.
+// fit, in-bag lists kept sorted by stable partitioning, small nodes sorting only the features they search
+// (tree-growing.ts; same order, so the same float sums). The spread of the trees' predictions gives an
+// interval (treePredictions). Platform-neutral.
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { type Fail, grow } from './forest-bytes.js';
 import { createRng } from './random.js';

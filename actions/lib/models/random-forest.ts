@@ -2,7 +2,9 @@
 // bootstrap counts as sample weights, a random feature subset per node, exact best split between adjacent
 // distinct values, probability = mean over trees of the leaf's class fractions.
 // Speed: every feature is sorted once per fit; each tree filters those orders to its in-bag rows and keeps
-// them sorted by stable partitioning at each split, so no node ever sorts.
+// them sorted by stable partitioning at the splits of large nodes; small nodes sort only the features they
+// search (tree-growing.ts), and a feature with few distinct values for the node is scanned by class counts
+// per value. All three find exactly the same splits.
 // Size: trees are serialised in preorder as a compact byte stream (forest-bytes.ts; base64 in JSON),
 // thresholds as indices into per-feature tables of short decimals. A page can load the stream as it is
 // and predict by walking it (load with { lazy: true }). Platform-neutral: no Node imports.

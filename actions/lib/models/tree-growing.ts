@@ -1,6 +1,8 @@
 // The tree-growing skeleton shared by the random forest classifier (random-forest.ts) and regressor
 // (random-forest-regressor.ts): per-tree bootstrap weights, each feature's in-bag rows kept in sorted order
-// and stably partitioned at every split (so no node ever sorts), the random feature order at a node, the
+// and stably partitioned at every split of a large node, while a small node sorts only the features it
+// searches (by presort rank, so the order is the same; sortBelow() picks the size by data shape), each
+// feature's distinct values (for the classifier's per-value scan), the random feature order at a node, the
 // stack of nodes still to grow, and the per-tree importance normalisation. Only the criterion differs
 // between the two growers; it stays in their own inner loops, which read the arrays here directly.
 // The RNG is drawn in the same order as before this was shared, so fitted forests are unchanged.
