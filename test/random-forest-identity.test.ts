@@ -1,7 +1,8 @@
-// The forest growers' speed-ups (tree-growing.ts: branch-free partition, lists of node-constant features
-// left alone) must grow the very same trees: these SHA-256 hashes of toJSON were recorded with the growers
-// as they were before (commit 7b28141), on the committed Wine fixture splits, the committed Wine champion's
-// config refitted, the regressor fixture's config, and wide digit-like data with constant pixels.
+// The forest growers' speed-ups (branch-free partition, lists of node-constant features left alone, small
+// nodes sorting the searched features by presort rank, the classifier's per-value scan) must grow the very
+// same trees: these SHA-256 hashes of toJSON were recorded with the growers as they were before (commit
+// 7b28141), on a committed Wine fixture split, the committed Wine champion's params (models/wine/v3) refitted
+// on the Wine matrix, the regressor fixture's config, and wide digit-like data with constant pixels.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
