@@ -12,6 +12,7 @@ import { stableStringify } from '../../actions/lib/json.js';
 import { benchTable, updateReadme } from '../../scripts/bench-table.mjs';
 import { suite as daily } from './daily.js';
 import { suite as forest } from './forest.js';
+import { suite as forestWide } from './forest-wide.js';
 import { suite as generator } from './generator.js';
 import { type BenchLine, findPython, formatLine, type Suite } from './harness.js';
 import { suite as inferMemory } from './infer-memory.js';
@@ -29,6 +30,7 @@ const SUITES: Record<string, Suite> = {
   'models-nb-knn': nbKnn,
   'models-linear': linear,
   forest,
+  'forest-wide': forestWide,
   pipeline,
   site,
   generator,

@@ -2,8 +2,9 @@
 // criterion, bootstrap counts as sample weights, a random feature subset per node (all features by
 // default, scikit-learn's max_features=1.0), exact best split between adjacent distinct values, prediction
 // = mean of the trees' leaf means. Same machinery as the classifier (random-forest.ts): one presort per
-// fit, in-bag lists kept sorted by stable partitioning, so no node ever sorts. The spread of the trees'
-// predictions gives an interval (treePredictions). Platform-neutral.
+// fit, in-bag lists kept sorted by stable partitioning, small nodes sorting only the features they search
+// (tree-growing.ts; same order, so the same float sums). The spread of the trees' predictions gives an
+// interval (treePredictions). Platform-neutral.
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { type Fail, grow } from './forest-bytes.js';
 import { createRng } from './random.js';
@@ -226,7 +227,7 @@ function growRegressionForest(X: Matrix, y: Float64Array, s: ResolvedParams): Re
   const importances = new Float64Array(p);
   const treeImportance = new Float64Array(p);
 
-  const bag = new InBagLists(presort(X), n, p);
+  const bag = new InBagLists(presort(X), data, n, p, mtry);
   const { weight, lists } = bag;
   const stack = new NodeStack();
 
@@ -274,26 +275,30 @@ function growRegressionForest(X: Matrix, y: Float64Array, s: ResolvedParams): Re
       let bestProxy = Number.NEGATIVE_INFINITY;
       let bestFeature = -1;
       let bestPos = -1;
+      let bestLastLeft = -1;
+      let bestFirstRight = -1;
       let visited = 0;
       let nonConstant = 0;
       for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
         const f = bag.pickFeature(v, rng);
         visited++;
-        const base = f * m;
+        const at = bag.sortedRows(f, start, end);
+        if (at < 0) continue;
+        const src = bag.src;
+        const base = at - start; // src[base + q] for q in [start, end)
         const col = f * n;
-        if (data[col + lists[base + start]] === data[col + lists[base + end - 1]]) continue;
         nonConstant++;
         let leftWeight = 0;
         let leftSum = 0;
         const lastLeft = end - s.minSamplesLeaf;
-        let xNext = data[col + lists[base + start]];
+        let xNext = data[col + src[base + start]];
         for (let q = start; q < lastLeft; q++) {
-          const r = lists[base + q];
+          const r = src[base + q];
           const w = weight[r];
           leftWeight += w;
           leftSum += w * y[r];
           const x = xNext;
-          xNext = data[col + lists[base + q + 1]];
+          xNext = data[col + src[base + q + 1]];
           if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
             const rightSum = sum - leftSum;
             const proxy = (leftSum * leftSum) / leftWeight + (rightSum * rightSum) / (total - leftWeight);
@@ -301,6 +306,8 @@ function growRegressionForest(X: Matrix, y: Float64Array, s: ResolvedParams): Re
               bestProxy = proxy;
               bestFeature = f;
               bestPos = q + 1;
+              bestLastLeft = r;
+              bestFirstRight = src[base + q + 1];
             }
           }
         }
@@ -310,17 +317,13 @@ function growRegressionForest(X: Matrix, y: Float64Array, s: ResolvedParams): Re
         continue;
       }
 
-      const base = bestFeature * m;
       const col = bestFeature * n;
       store.feature[node] = bestFeature;
-      store.threshold[node] = splitThreshold(
-        data[col + lists[base + bestPos - 1]],
-        data[col + lists[base + bestPos]],
-      );
+      store.threshold[node] = splitThreshold(data[col + bestLastLeft], data[col + bestFirstRight]);
       // Weighted squared-error decrease: Σw(y−ȳ)² of the node minus both children's = proxy − sum²/total.
       treeImportance[bestFeature] += Math.max(0, bestProxy - (sum * sum) / total);
 
-      bag.partition(bestFeature, start, bestPos, end);
+      bag.partition(bestFeature, bag.rankOf(bestFeature, bestFirstRight), start, bestPos, end);
       stack.pushChildren(node, start, bestPos, end, depth);
     }
     addTreeImportances(importances, treeImportance);
