@@ -32411,17 +32411,46 @@ function createRng(seed) {
 // actions/lib/models/tree-growing.ts
 var InBagLists = class {
   /** `order` is presort(X): row indices of each feature sorted by value, feature-major. */
-  constructor(order, n, p) {
+  constructor(order, data, n, p, mtry) {
     this.order = order;
+    this.data = data;
     this.n = n;
     this.p = p;
     this.weight = new Int32Array(n);
+    this.rank = new Int32Array(p * n);
+    for (let i = 0; i < p * n; i++) this.rank[i - i % n + order[i]] = i % n;
+    this.bin = new Int32Array(p * n);
+    this.binBase = new Int32Array(p + 1);
+    let distinct = 0;
+    for (let j = 0; j < p; j++) {
+      const col = j * n;
+      for (let q = 0; q < n; q++) {
+        if (q === 0 || data[col + order[col + q]] !== data[col + order[col + q - 1]]) distinct++;
+        this.bin[col + order[col + q]] = distinct - 1 - this.binBase[j];
+      }
+      this.binBase[j + 1] = distinct;
+    }
+    this.sortBelow = sortBelow(p, mtry, distinct * 32 <= p * n);
+    this.binValue = new Float64Array(distinct);
+    this.binRank = new Int32Array(distinct);
+    for (let j = 0; j < p; j++) {
+      const col = j * n;
+      for (let q = n - 1; q >= 0; q--) {
+        const b = this.binBase[j] + this.bin[col + order[col + q]];
+        this.binValue[b] = data[col + order[col + q]];
+        this.binRank[b] = q;
+      }
+    }
+    this.keys = new Int32Array(n);
+    this.sorted = new Int32Array(n);
     this.goLeft = new Uint8Array(n);
-    this.lists = new Int32Array(p * n);
+    this.lists = new Int32Array(p * n + 1);
     this.spill = new Int32Array(n);
     this.perm = new Int32Array(p);
+    this.src = this.lists;
   }
   order;
+  data;
   n;
   p;
   /** Bootstrap count of each row in the current tree (0 = out of bag). */
@@ -32432,8 +32461,26 @@ var InBagLists = class {
   perm;
   /** In-bag rows in the current tree. */
   m = 0;
+  /**
+   * Nodes of at most this many in-bag rows sort the rows of each feature they search (sortedRows) instead
+   * of having every feature's list partitioned for them; see sortBelow().
+   */
+  sortBelow;
+  /** The array sortedRows last returned an offset into: lists, or the per-node sorted scratch. */
+  src;
   goLeft;
   spill;
+  /** rank[j * n + r]: the position of row r in feature j's presorted order (ties by row). */
+  rank;
+  keys;
+  /** bin[j * n + r]: the index of row r's value among feature j's distinct values, ascending. */
+  bin;
+  /** Feature j's distinct values are entries binBase[j] .. binBase[j + 1] - 1 of binValue and binRank. */
+  binBase;
+  /** Each distinct value, and the rank (presorted position) of its first row. */
+  binValue;
+  binRank;
+  sorted;
   /**
    * Starts a tree: seeds its RNG from `master`, resets the feature order, draws the bootstrap counts (all 1
    * without bootstrap) and fills the in-bag lists. Returns the tree's RNG for its feature picks.
@@ -32448,14 +32495,20 @@ var InBagLists = class {
     } else {
       weight.fill(1);
     }
+    const inBag = this.goLeft;
     let m = 0;
-    for (let i = 0; i < n; i++) if (weight[i] > 0) m++;
-    for (let j = 0; j < p; j++) {
+    for (let i = 0; i < n; i++) {
+      inBag[i] = weight[i] > 0 ? 1 : 0;
+      m += inBag[i];
+    }
+    const filled = m > this.sortBelow ? p : 1;
+    for (let j = 0; j < filled; j++) {
       let k = j * m;
       const o = j * n;
       for (let q = 0; q < n; q++) {
         const r2 = order[o + q];
-        if (weight[r2] > 0) lists[k++] = r2;
+        lists[k] = r2;
+        k += inBag[r2];
       }
     }
     this.m = m;
@@ -32471,28 +32524,82 @@ var InBagLists = class {
     return f;
   }
   /**
-   * Splits the node's range [start, end) at `pos` of feature `splitFeature`'s list: every other feature's
-   * list is stably partitioned, left rows first, so each side stays sorted.
+   * The node's in-bag rows [start, end) in feature f's sorted order, ties by row (the presorted order):
+   * returns an offset into `src` where they start, or -1 when f holds one value throughout the node.
+   * A large node reads f's partitioned list; a small one (sortBelow) sorts the ranks of its rows.
    */
-  partition(splitFeature, start, pos, end) {
-    const { lists, goLeft, spill, p, m } = this;
-    const base = splitFeature * m;
-    for (let q = start; q < pos; q++) goLeft[lists[base + q]] = 1;
-    for (let q = pos; q < end; q++) goLeft[lists[base + q]] = 0;
-    for (let j = 0; j < p; j++) {
+  sortedRows(f, start, end) {
+    const { lists, data, n, order } = this;
+    const col = f * n;
+    if (end - start > this.sortBelow) {
+      const b = f * this.m + start;
+      this.src = lists;
+      return data[col + lists[b]] === data[col + lists[b + end - start - 1]] ? -1 : b;
+    }
+    const { rank, keys, sorted } = this;
+    const k = end - start;
+    let lo = n;
+    let hi = -1;
+    for (let q = 0; q < k; q++) {
+      const key = rank[col + lists[start + q]];
+      keys[q] = key;
+      if (key < lo) lo = key;
+      if (key > hi) hi = key;
+    }
+    if (data[col + order[col + lo]] === data[col + order[col + hi]]) return -1;
+    keys.subarray(0, k).sort();
+    for (let q = 0; q < k; q++) sorted[q] = order[col + keys[q]];
+    this.src = sorted;
+    return 0;
+  }
+  /** Row r's position in feature f's presorted order. */
+  rankOf(f, r2) {
+    return this.rank[f * this.n + r2];
+  }
+  /**
+   * Splits the node's range [start, end) at `pos`: the rows ranked before `cut` (rankOf) in feature
+   * `splitFeature`'s order go left. Every list a child still reads is stably partitioned, left rows first,
+   * so each side stays sorted. That is every feature's list when a child is larger than sortBelow, else
+   * feature 0's alone (the growers read a node's rows from it; it is never skipped).
+   * Two shortcuts leave the grown trees exactly as they were:
+   * - A feature whose list holds one value throughout the range (first and last equal, the list being
+   *   sorted) is left alone. Below this node it stays constant, and the split search only ever reads such a
+   *   range's ends, which then belong to the node's rows rather than a child's but hold the same value; so
+   *   the feature is skipped as constant there as before.
+   * - The partition is branch-free (every row is written to both sides, the cursor of its side advances),
+   *   which avoids a mispredicted branch per row: about 28 % faster, same order.
+   */
+  partition(splitFeature, cut, start, pos, end) {
+    const { lists, goLeft, spill, p, m, n, data, rank } = this;
+    const col = splitFeature * n;
+    for (let q = start; q < end; q++) {
+      const r2 = lists[q];
+      goLeft[r2] = rank[col + r2] < cut ? 1 : 0;
+    }
+    const partitioned = Math.max(pos - start, end - pos) > this.sortBelow ? p : 1;
+    for (let j = 0; j < partitioned; j++) {
       if (j === splitFeature) continue;
       const b = j * m;
-      let l = b + start;
+      const first = b + start;
+      const last = b + end;
+      if (j > 0 && data[j * n + lists[first]] === data[j * n + lists[last - 1]]) continue;
+      let l = first;
       let spilled = 0;
-      for (let q = b + start; q < b + end; q++) {
+      for (let q = first; q < last; q++) {
         const r2 = lists[q];
-        if (goLeft[r2] === 1) lists[l++] = r2;
-        else spill[spilled++] = r2;
+        const g2 = goLeft[r2];
+        lists[l] = r2;
+        spill[spilled] = r2;
+        l += g2;
+        spilled += 1 - g2;
       }
       lists.set(spill.subarray(0, spilled), l);
     }
   }
 };
+function sortBelow(p, mtry, tied) {
+  return Math.floor(2 ** Math.min(24, (tied ? 1.5 : 1) * p / mtry));
+}
 var NodeStack = class {
   start = new Int32Array(64);
   end = new Int32Array(64);
@@ -32540,6 +32647,7 @@ function normaliseImportances(importances) {
 // actions/lib/models/random-forest.ts
 var RANDOM_FOREST_FORMAT = "gitml.random-forest";
 var RANDOM_FOREST_VERSION = 2;
+var PREDICT_BLOCK = 512;
 var RandomForest = class _RandomForest {
   algorithm = "random-forest";
   settings;
@@ -32595,19 +32703,22 @@ var RandomForest = class _RandomForest {
     }
     const { roots, split, right, mixedProba } = this.forest;
     const { feature: feature2, value: threshold } = this.forest.splits;
-    for (let t = 0; t < roots.length; t++) {
-      const root = roots[t];
-      for (let i = 0; i < rows; i++) {
-        let node = root;
-        let s = split[node];
-        while (s >= 0) {
-          node = data[feature2[s] * rows + i] <= threshold[s] ? node + 1 : right[node];
-          s = split[node];
+    for (let from = 0; from < rows; from += PREDICT_BLOCK) {
+      const to = Math.min(rows, from + PREDICT_BLOCK);
+      for (let t = 0; t < roots.length; t++) {
+        const root = roots[t];
+        for (let i = from; i < to; i++) {
+          let node = root;
+          let s = split[node];
+          while (s >= 0) {
+            node = data[feature2[s] * rows + i] <= threshold[s] ? node + 1 : right[node];
+            s = split[node];
+          }
+          const leaf = right[node];
+          const o = i * K;
+          if (leaf < 0) out[o - 1 - leaf] += 1;
+          else for (let c = 0, m = leaf * K; c < K; c++) out[o + c] += mixedProba[m + c];
         }
-        const leaf = right[node];
-        const o = i * K;
-        if (leaf < 0) out[o - 1 - leaf] += 1;
-        else for (let c = 0, m = leaf * K; c < K; c++) out[o + c] += mixedProba[m + c];
       }
     }
     const nTrees = roots.length;
@@ -32855,11 +32966,14 @@ function growForest(X2, y, K, s) {
   const roots = new Int32Array(s.nTrees);
   const importances = new Float64Array(p);
   const treeImportance = new Float64Array(p);
-  const bag = new InBagLists(presort(X2), n, p);
+  const bag = new InBagLists(presort(X2), data, n, p, mtry);
   const { weight, lists } = bag;
   const stack = new NodeStack();
   const counts = new Float64Array(K);
   const leftCounts = new Float64Array(K);
+  const { bin, binBase, binValue, binRank } = bag;
+  const hist = new Float64Array(2 * n + K);
+  const binRows = new Int32Array(n);
   const master = createRng(s.seed);
   for (let t = 0; t < s.nTrees; t++) {
     const rng = bag.startTree(master, s.bootstrap);
@@ -32894,6 +33008,9 @@ function growForest(X2, y, K, s) {
       let bestProxy = -1;
       let bestFeature = -1;
       let bestPos = -1;
+      let bestLow = 0;
+      let bestHigh = 0;
+      let bestCut = 0;
       let bestLeftWeight = 0;
       let bestLeftSq = 0;
       let bestRightSq = 0;
@@ -32902,18 +33019,76 @@ function growForest(X2, y, K, s) {
       for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
         const f = bag.pickFeature(v, rng);
         visited++;
-        const base2 = f * m;
-        const col2 = f * n;
-        if (data[col2 + lists[base2 + start]] === data[col2 + lists[base2 + end - 1]]) continue;
+        const distinct = binBase[f + 1] - binBase[f];
+        if (distinct * K <= 2 * rowsHere) {
+          const fb = f * n;
+          for (let q = start; q < end; q++) {
+            const r2 = lists[q];
+            const b = bin[fb + r2];
+            hist[b * K + y[r2]] += weight[r2];
+            binRows[b]++;
+          }
+          let lo = 0;
+          while (binRows[lo] === 0) lo++;
+          let hi = distinct - 1;
+          while (binRows[hi] === 0) hi--;
+          if (lo < hi) {
+            nonConstant++;
+            leftCounts.fill(0);
+            let leftWeight2 = 0;
+            let leftRows = 0;
+            for (let b = lo; b < hi; ) {
+              let next = b + 1;
+              while (binRows[next] === 0) next++;
+              for (let c = 0; c < K; c++) {
+                leftCounts[c] += hist[b * K + c];
+                leftWeight2 += hist[b * K + c];
+              }
+              leftRows += binRows[b];
+              if (leftRows > rowsHere - s.minSamplesLeaf) break;
+              if (leftRows >= s.minSamplesLeaf) {
+                let leftSq2 = 0;
+                let rightSq2 = 0;
+                for (let c = 0; c < K; c++) {
+                  leftSq2 += leftCounts[c] * leftCounts[c];
+                  rightSq2 += (counts[c] - leftCounts[c]) * (counts[c] - leftCounts[c]);
+                }
+                const proxy = leftSq2 / leftWeight2 + rightSq2 / (total - leftWeight2);
+                if (proxy > bestProxy) {
+                  bestProxy = proxy;
+                  bestFeature = f;
+                  bestPos = start + leftRows;
+                  bestLow = binValue[binBase[f] + b];
+                  bestHigh = binValue[binBase[f] + next];
+                  bestCut = binRank[binBase[f] + next];
+                  bestLeftWeight = leftWeight2;
+                  bestLeftSq = leftSq2;
+                  bestRightSq = rightSq2;
+                }
+              }
+              b = next;
+            }
+          }
+          for (let b = lo; b <= hi; b++) {
+            binRows[b] = 0;
+            for (let c = 0; c < K; c++) hist[b * K + c] = 0;
+          }
+          continue;
+        }
+        const at = bag.sortedRows(f, start, end);
+        if (at < 0) continue;
+        const src = bag.src;
+        const base = at - start;
+        const col = f * n;
         nonConstant++;
         leftCounts.fill(0);
         let leftWeight = 0;
         let leftSq = 0;
         let rightSq = sumSq;
         const lastLeft = end - s.minSamplesLeaf;
-        let xNext = data[col2 + lists[base2 + start]];
+        let xNext = data[col + src[base + start]];
         for (let q = start; q < lastLeft; q++) {
-          const r2 = lists[base2 + q];
+          const r2 = src[base + q];
           const c = y[r2];
           const w = weight[r2];
           const lc = leftCounts[c];
@@ -32922,13 +33097,16 @@ function growForest(X2, y, K, s) {
           leftCounts[c] = lc + w;
           leftWeight += w;
           const x = xNext;
-          xNext = data[col2 + lists[base2 + q + 1]];
+          xNext = data[col + src[base + q + 1]];
           if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
             const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
             if (proxy > bestProxy) {
               bestProxy = proxy;
               bestFeature = f;
               bestPos = q + 1;
+              bestLow = x;
+              bestHigh = xNext;
+              bestCut = bag.rankOf(f, src[base + q + 1]);
               bestLeftWeight = leftWeight;
               bestLeftSq = leftSq;
               bestRightSq = rightSq;
@@ -32940,16 +33118,11 @@ function growForest(X2, y, K, s) {
         store.addLeaf(node, counts);
         continue;
       }
-      const base = bestFeature * m;
-      const col = bestFeature * n;
       store.feature[node] = bestFeature;
-      store.threshold[node] = splitThreshold(
-        data[col + lists[base + bestPos - 1]],
-        data[col + lists[base + bestPos]]
-      );
+      store.threshold[node] = splitThreshold(bestLow, bestHigh);
       const rightWeight = total - bestLeftWeight;
       treeImportance[bestFeature] += total - sumSq / total - (bestLeftWeight - bestLeftSq / bestLeftWeight) - (rightWeight - bestRightSq / rightWeight);
-      bag.partition(bestFeature, start, bestPos, end);
+      bag.partition(bestFeature, bestCut, start, bestPos, end);
       stack.pushChildren(node, start, bestPos, end, depth);
     }
     addTreeImportances(importances, treeImportance);
@@ -33697,7 +33870,7 @@ function growRegressionForest(X2, y, s) {
   const roots = new Int32Array(s.nTrees);
   const importances = new Float64Array(p);
   const treeImportance = new Float64Array(p);
-  const bag = new InBagLists(presort(X2), n, p);
+  const bag = new InBagLists(presort(X2), data, n, p, mtry);
   const { weight, lists } = bag;
   const stack = new NodeStack();
   const master = createRng(s.seed);
@@ -33735,26 +33908,30 @@ function growRegressionForest(X2, y, s) {
       let bestProxy = Number.NEGATIVE_INFINITY;
       let bestFeature = -1;
       let bestPos = -1;
+      let bestLastLeft = -1;
+      let bestFirstRight = -1;
       let visited = 0;
       let nonConstant = 0;
       for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
         const f = bag.pickFeature(v, rng);
         visited++;
-        const base2 = f * m;
+        const at = bag.sortedRows(f, start, end);
+        if (at < 0) continue;
+        const src = bag.src;
+        const base = at - start;
         const col2 = f * n;
-        if (data[col2 + lists[base2 + start]] === data[col2 + lists[base2 + end - 1]]) continue;
         nonConstant++;
         let leftWeight = 0;
         let leftSum = 0;
         const lastLeft = end - s.minSamplesLeaf;
-        let xNext = data[col2 + lists[base2 + start]];
+        let xNext = data[col2 + src[base + start]];
         for (let q = start; q < lastLeft; q++) {
-          const r2 = lists[base2 + q];
+          const r2 = src[base + q];
           const w = weight[r2];
           leftWeight += w;
           leftSum += w * y[r2];
           const x = xNext;
-          xNext = data[col2 + lists[base2 + q + 1]];
+          xNext = data[col2 + src[base + q + 1]];
           if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
             const rightSum = sum2 - leftSum;
             const proxy = leftSum * leftSum / leftWeight + rightSum * rightSum / (total - leftWeight);
@@ -33762,6 +33939,8 @@ function growRegressionForest(X2, y, s) {
               bestProxy = proxy;
               bestFeature = f;
               bestPos = q + 1;
+              bestLastLeft = r2;
+              bestFirstRight = src[base + q + 1];
             }
           }
         }
@@ -33770,15 +33949,11 @@ function growRegressionForest(X2, y, s) {
         makeLeaf(store, node, sum2 / total);
         continue;
       }
-      const base = bestFeature * m;
       const col = bestFeature * n;
       store.feature[node] = bestFeature;
-      store.threshold[node] = splitThreshold(
-        data[col + lists[base + bestPos - 1]],
-        data[col + lists[base + bestPos]]
-      );
+      store.threshold[node] = splitThreshold(data[col + bestLastLeft], data[col + bestFirstRight]);
       treeImportance[bestFeature] += Math.max(0, bestProxy - sum2 * sum2 / total);
-      bag.partition(bestFeature, start, bestPos, end);
+      bag.partition(bestFeature, bag.rankOf(bestFeature, bestFirstRight), start, bestPos, end);
       stack.pushChildren(node, start, bestPos, end, depth);
     }
     addTreeImportances(importances, treeImportance);
