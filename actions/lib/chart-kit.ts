@@ -167,3 +167,42 @@ export function modelChangeRows(r: MonitoringReport): Obj[] {
     label: `v${c.version}`,
   }));
 }
+
+/**
+ * The recent-predictions table, one implementation for both tasks: a bold header row and one text cell per
+ * column and prediction (`cells`: row, x, text, tone, full), toned plain, right, wrong or waiting.
+ */
+export function recentTableSpec(
+  opts: ChartOptions,
+  title: string,
+  description: string,
+  header: Obj[],
+  cells: Obj[],
+  rows: number,
+): TopLevelSpec {
+  const x = { field: 'x', type: 'quantitative', scale: { domain: [0, 1] }, axis: null };
+  const y = { field: 'row', type: 'ordinal', axis: null };
+  const color = {
+    field: 'tone',
+    type: 'nominal',
+    legend: null,
+    scale: { domain: ['plain', 'right', 'wrong', 'waiting'], range: ['#222', '#2a9d4b', '#c0392b', '#888'] },
+  };
+  return top(opts, title, null, description, {
+    height: (rows + 1) * TABLE_ROW,
+    data: named('recent', cells),
+    layer: [
+      {
+        data: named('recentHeader', header),
+        mark: { type: 'text', align: 'left', baseline: 'middle', fontWeight: 'bold', fontSize: 11 },
+        encoding: { x, y, text: { field: 'text', type: 'nominal' } },
+      },
+      {
+        mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 11 },
+        encoding: withInteraction(opts, { x, y, text: { field: 'text', type: 'nominal' }, color }, [
+          { field: 'full', type: 'nominal', title: 'value' },
+        ]),
+      },
+    ],
+  });
+}

@@ -17,9 +17,9 @@ import {
   nextDay,
   type Obj,
   percent,
+  recentTableSpec,
   sharedAxis,
   shortTime,
-  TABLE_ROW,
   TIME_HEIGHT,
   textSpec,
   timeX,
@@ -124,6 +124,7 @@ export {
   modelChangeRows,
   percent,
   pValueText,
+  recentTableSpec,
   shortTime,
   wrap,
 } from './chart-kit.js';
@@ -867,32 +868,14 @@ export function recentPredictionsSpec(r: MonitoringReport, opts: ChartOptions = 
     `The ${r.recent.length} most recent predictions, newest first, with event time, model version, predicted ` +
     `class, probability and actual class: ${right} of ${labelled} labelled ones correct, ` +
     `${r.recent.length - labelled} waiting for a label.`;
-  const x = { field: 'x', type: 'quantitative', scale: { domain: [0, 1] }, axis: null };
-  const y = { field: 'row', type: 'ordinal', axis: null };
-  const header = TABLE_COLUMNS.map((c) => ({ row: 0, x: c.x, text: c.header }));
-  const color = {
-    field: 'tone',
-    type: 'nominal',
-    legend: null,
-    scale: { domain: ['plain', 'right', 'wrong', 'waiting'], range: ['#222', '#2a9d4b', '#c0392b', '#888'] },
-  };
-  return top(opts, title, null, description, {
-    height: (r.recent.length + 1) * TABLE_ROW,
-    data: named('recent', recentCellRows(r)),
-    layer: [
-      {
-        data: named('recentHeader', header),
-        mark: { type: 'text', align: 'left', baseline: 'middle', fontWeight: 'bold', fontSize: 11 },
-        encoding: { x, y, text: { field: 'text', type: 'nominal' } },
-      },
-      {
-        mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 11 },
-        encoding: withInteraction(opts, { x, y, text: { field: 'text', type: 'nominal' }, color }, [
-          { field: 'full', type: 'nominal', title: 'value' },
-        ]),
-      },
-    ],
-  });
+  return recentTableSpec(
+    opts,
+    title,
+    description,
+    TABLE_COLUMNS.map((c) => ({ row: 0, x: c.x, text: c.header })),
+    recentCellRows(r),
+    r.recent.length,
+  );
 }
 
 /** The latest-prediction panel as a chart of the repository dashboard (the Pages dashboard draws it in HTML). */

@@ -12,9 +12,9 @@ import {
   named,
   type Obj,
   percent,
+  recentTableSpec,
   sharedAxis,
   shortTime,
-  TABLE_ROW,
   TIME_HEIGHT,
   timeX,
   top,
@@ -474,32 +474,14 @@ export function recentValuesSpec(r: MonitoringReport, opts: ChartOptions = {}): 
   const description =
     `The ${r.recent.length} most recent predictions, newest first, with event time, model version, predicted ` +
     `value, its 10–90% interval, actual value and error:${within} ${r.recent.length - labelled.length} waiting for a label.`;
-  const x = { field: 'x', type: 'quantitative', scale: { domain: [0, 1] }, axis: null };
-  const y = { field: 'row', type: 'ordinal', axis: null };
-  const header = VALUE_COLUMNS.map((c) => ({ row: 0, x: c.x, text: c.header }));
-  const color = {
-    field: 'tone',
-    type: 'nominal',
-    legend: null,
-    scale: { domain: ['plain', 'right', 'wrong', 'waiting'], range: ['#222', '#2a9d4b', '#c0392b', '#888'] },
-  };
-  return top(opts, title, null, description, {
-    height: (r.recent.length + 1) * TABLE_ROW,
-    data: named('recent', recentValueCellRows(r)),
-    layer: [
-      {
-        data: named('recentHeader', header),
-        mark: { type: 'text', align: 'left', baseline: 'middle', fontWeight: 'bold', fontSize: 11 },
-        encoding: { x, y, text: { field: 'text', type: 'nominal' } },
-      },
-      {
-        mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 11 },
-        encoding: withInteraction(opts, { x, y, text: { field: 'text', type: 'nominal' }, color }, [
-          { field: 'full', type: 'nominal', title: 'value' },
-        ]),
-      },
-    ],
-  });
+  return recentTableSpec(
+    opts,
+    title,
+    description,
+    VALUE_COLUMNS.map((c) => ({ row: 0, x: c.x, text: c.header })),
+    recentValueCellRows(r),
+    r.recent.length,
+  );
 }
 
 /** The latest regression prediction in words: value, interval, actual and error. */
