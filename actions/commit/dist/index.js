@@ -35623,7 +35623,7 @@ function commitBody(i) {
 
 // actions/commit/src/replay.ts
 import { spawn as spawn2 } from "node:child_process";
-import { copyFileSync, mkdirSync as mkdirSync2, mkdtempSync, rmSync as rmSync3, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync as mkdirSync2, mkdtempSync, readdirSync as readdirSync3, rmSync as rmSync3, writeFileSync } from "node:fs";
 import os6 from "node:os";
 import path11 from "node:path";
 function tail(text2, lines = 5) {
@@ -35685,6 +35685,11 @@ function stageReplay(root, maxReplays, log, onReplayed) {
       try {
         mkdirSync2(path11.dirname(copy), { recursive: true });
         copyFileSync(r.bundle, copy);
+        const chunks = readdirSync3(path11.dirname(r.bundle)).filter((f) => /^chunk-[\w-]+\.js$/.test(f));
+        for (const f of chunks)
+          copyFileSync(path11.join(path11.dirname(r.bundle), f), path11.join(path11.dirname(copy), f));
+        if (chunks.length > 0)
+          writeFileSync(path11.join(path11.dirname(copy), "package.json"), '{"type":"module"}\n');
       } catch (err) {
         unavailable = `the bundle the ${r.stage} step ran from cannot be copied (${err.message})`;
         break;

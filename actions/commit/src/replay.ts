@@ -3,7 +3,7 @@
 // node and inputs — on the remote tip the commit step has reset its paths to. The stages are deterministic,
 // so the new results equal those of a run that started from that tip.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ReplayOnConflict } from '../../lib/git.js';
@@ -109,11 +109,18 @@ export function stageReplay(
     scratch = mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'gitml-replay-'));
     for (const [i, r] of recorded.entries()) {
       // Keep actions/<stage>/dist/ in the copy's path: a stage names itself after it. `.mjs`: no
-      // package.json beside the copy says the bundle is an ES module.
+      // package.json beside the copy says the bundle is an ES module. The bundle's chunks (code split off
+      // and loaded on demand, e.g. Vega for the monitor's SVGs) come along, with a package.json that makes
+      // those `.js` files ES modules too.
       const copy = path.join(scratch, `${i}`, r.stage, 'dist', 'index.mjs');
       try {
         mkdirSync(path.dirname(copy), { recursive: true });
         copyFileSync(r.bundle, copy);
+        const chunks = readdirSync(path.dirname(r.bundle)).filter((f) => /^chunk-[\w-]+\.js$/.test(f));
+        for (const f of chunks)
+          copyFileSync(path.join(path.dirname(r.bundle), f), path.join(path.dirname(copy), f));
+        if (chunks.length > 0)
+          writeFileSync(path.join(path.dirname(copy), 'package.json'), '{"type":"module"}\n');
       } catch (err) {
         unavailable = `the bundle the ${r.stage} step ran from cannot be copied (${(err as Error).message})`;
         break;

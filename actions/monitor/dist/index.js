@@ -35680,6 +35680,33 @@ function modelChangeRows(r2) {
     label: `v${c.version}`
   }));
 }
+function recentTableSpec(opts, title, description, header, cells, rows) {
+  const x = { field: "x", type: "quantitative", scale: { domain: [0, 1] }, axis: null };
+  const y = { field: "row", type: "ordinal", axis: null };
+  const color = {
+    field: "tone",
+    type: "nominal",
+    legend: null,
+    scale: { domain: ["plain", "right", "wrong", "waiting"], range: ["#222", "#2a9d4b", "#c0392b", "#888"] }
+  };
+  return top(opts, title, null, description, {
+    height: (rows + 1) * TABLE_ROW,
+    data: named("recent", cells),
+    layer: [
+      {
+        data: named("recentHeader", header),
+        mark: { type: "text", align: "left", baseline: "middle", fontWeight: "bold", fontSize: 11 },
+        encoding: { x, y, text: { field: "text", type: "nominal" } }
+      },
+      {
+        mark: { type: "text", align: "left", baseline: "middle", fontSize: 11 },
+        encoding: withInteraction(opts, { x, y, text: { field: "text", type: "nominal" }, color }, [
+          { field: "full", type: "nominal", title: "value" }
+        ])
+      }
+    ]
+  });
+}
 
 // actions/lib/drift.ts
 var KS_EXACT_MAX_N = 1e4;
@@ -36321,32 +36348,14 @@ function recentValuesSpec(r2, opts = {}) {
   const tolerance = smallestTolerance(r2);
   const within = tolerance === null ? "" : ` ${labelled.filter((p) => Math.abs(Number(p.predicted) - Number(p.actual)) <= tolerance + 1e-9).length} of ${labelled.length} labelled ones within ${formatNumber(tolerance, 6)},`;
   const description = `The ${r2.recent.length} most recent predictions, newest first, with event time, model version, predicted value, its 10\u201390% interval, actual value and error:${within} ${r2.recent.length - labelled.length} waiting for a label.`;
-  const x = { field: "x", type: "quantitative", scale: { domain: [0, 1] }, axis: null };
-  const y = { field: "row", type: "ordinal", axis: null };
-  const header = VALUE_COLUMNS.map((c) => ({ row: 0, x: c.x, text: c.header }));
-  const color = {
-    field: "tone",
-    type: "nominal",
-    legend: null,
-    scale: { domain: ["plain", "right", "wrong", "waiting"], range: ["#222", "#2a9d4b", "#c0392b", "#888"] }
-  };
-  return top(opts, title, null, description, {
-    height: (r2.recent.length + 1) * TABLE_ROW,
-    data: named("recent", recentValueCellRows(r2)),
-    layer: [
-      {
-        data: named("recentHeader", header),
-        mark: { type: "text", align: "left", baseline: "middle", fontWeight: "bold", fontSize: 11 },
-        encoding: { x, y, text: { field: "text", type: "nominal" } }
-      },
-      {
-        mark: { type: "text", align: "left", baseline: "middle", fontSize: 11 },
-        encoding: withInteraction(opts, { x, y, text: { field: "text", type: "nominal" }, color }, [
-          { field: "full", type: "nominal", title: "value" }
-        ])
-      }
-    ]
-  });
+  return recentTableSpec(
+    opts,
+    title,
+    description,
+    VALUE_COLUMNS.map((c) => ({ row: 0, x: c.x, text: c.header })),
+    recentValueCellRows(r2),
+    r2.recent.length
+  );
 }
 function latestValueText(r2, p) {
   const decimals = predictionDecimals(labelOf2(r2));
@@ -37024,32 +37033,14 @@ function recentPredictionsSpec(r2, opts = {}) {
   const right = r2.recent.filter((p) => p.actual !== null && p.actual === p.predicted).length;
   const labelled = r2.recent.filter((p) => p.actual !== null).length;
   const description = `The ${r2.recent.length} most recent predictions, newest first, with event time, model version, predicted class, probability and actual class: ${right} of ${labelled} labelled ones correct, ${r2.recent.length - labelled} waiting for a label.`;
-  const x = { field: "x", type: "quantitative", scale: { domain: [0, 1] }, axis: null };
-  const y = { field: "row", type: "ordinal", axis: null };
-  const header = TABLE_COLUMNS.map((c) => ({ row: 0, x: c.x, text: c.header }));
-  const color = {
-    field: "tone",
-    type: "nominal",
-    legend: null,
-    scale: { domain: ["plain", "right", "wrong", "waiting"], range: ["#222", "#2a9d4b", "#c0392b", "#888"] }
-  };
-  return top(opts, title, null, description, {
-    height: (r2.recent.length + 1) * TABLE_ROW,
-    data: named("recent", recentCellRows(r2)),
-    layer: [
-      {
-        data: named("recentHeader", header),
-        mark: { type: "text", align: "left", baseline: "middle", fontWeight: "bold", fontSize: 11 },
-        encoding: { x, y, text: { field: "text", type: "nominal" } }
-      },
-      {
-        mark: { type: "text", align: "left", baseline: "middle", fontSize: 11 },
-        encoding: withInteraction(opts, { x, y, text: { field: "text", type: "nominal" }, color }, [
-          { field: "full", type: "nominal", title: "value" }
-        ])
-      }
-    ]
-  });
+  return recentTableSpec(
+    opts,
+    title,
+    description,
+    TABLE_COLUMNS.map((c) => ({ row: 0, x: c.x, text: c.header })),
+    recentCellRows(r2),
+    r2.recent.length
+  );
 }
 function latestChart(r2, opts = {}) {
   return asChart("latest", latestSpec(r2, opts));
