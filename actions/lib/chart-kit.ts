@@ -206,3 +206,22 @@ export function recentTableSpec(
     ],
   });
 }
+
+/** The x axis of a per-model-version chart: one band per version, in version order. */
+export function versionAxis(versions: readonly number[]): Obj {
+  return {
+    field: 'version',
+    type: 'nominal',
+    title: 'model version',
+    scale: { domain: versions.map((v) => `v${v}`) },
+    axis: { labelAngle: 0 },
+  };
+}
+
+/** The tooltip rows every per-version chart ends with: its rows and the days it predicted. */
+export const VERSION_TOOLTIP_TAIL: readonly Obj[] = [
+  { field: 'labelled', type: 'quantitative', title: 'labelled rows' },
+  { field: 'rows', type: 'quantitative', title: 'rows' },
+  { field: 'from', type: 'nominal', title: 'first day' },
+  { field: 'to', type: 'nominal', title: 'last day' },
+];

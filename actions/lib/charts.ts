@@ -25,6 +25,8 @@ import {
   timeX,
   top,
   truncate,
+  VERSION_TOOLTIP_TAIL,
+  versionAxis,
   withInteraction,
 } from './chart-kit.js';
 import { DRIFT_STATUSES, driftRuleText } from './drift-decision.js';
@@ -590,20 +592,11 @@ export function versionAccuracySpec(r: MonitoringReport, opts: ChartOptions = {}
       )
       .join('; ') +
     '.';
-  const x = {
-    field: 'version',
-    type: 'nominal',
-    title: 'model version',
-    scale: { domain: r.byVersion.map((v) => `v${v.version}`) },
-    axis: { labelAngle: 0 },
-  };
+  const x = versionAxis(r.byVersion.map((v) => v.version));
   const tooltip = [
     { field: 'version', type: 'nominal', title: 'version' },
     { field: 'accuracy', type: 'quantitative', title: 'accuracy', format: '.1%' },
-    { field: 'labelled', type: 'quantitative', title: 'labelled rows' },
-    { field: 'rows', type: 'quantitative', title: 'rows' },
-    { field: 'from', type: 'nominal', title: 'first day' },
-    { field: 'to', type: 'nominal', title: 'last day' },
+    ...VERSION_TOOLTIP_TAIL,
   ];
   return top(opts, title, null, description, {
     height: TIME_HEIGHT,

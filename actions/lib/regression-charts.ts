@@ -19,6 +19,8 @@ import {
   timeX,
   top,
   truncate,
+  VERSION_TOOLTIP_TAIL,
+  versionAxis,
   withInteraction,
 } from './chart-kit.js';
 import { formatNumber } from './json.js';
@@ -200,22 +202,13 @@ export function versionErrorSpec(r: MonitoringReport, opts: ChartOptions = {}): 
       )
       .join('; ') +
     '.';
-  const x = {
-    field: 'version',
-    type: 'nominal',
-    title: 'model version',
-    scale: { domain: versions.map((v) => `v${v.version}`) },
-    axis: { labelAngle: 0 },
-  };
+  const x = versionAxis(versions.map((v) => v.version));
   const most = Math.max(0, ...versions.map((v) => v.mae ?? 0), r.champion?.holdoutMae ?? 0);
   const tooltip = [
     { field: 'version', type: 'nominal', title: 'version' },
     { field: 'mae', type: 'quantitative', title: 'MAE', format: '.3f' },
     { field: 'rmse', type: 'quantitative', title: 'RMSE', format: '.3f' },
-    { field: 'labelled', type: 'quantitative', title: 'labelled rows' },
-    { field: 'rows', type: 'quantitative', title: 'rows' },
-    { field: 'from', type: 'nominal', title: 'first day' },
-    { field: 'to', type: 'nominal', title: 'last day' },
+    ...VERSION_TOOLTIP_TAIL,
   ];
   return top(opts, title, null, description, {
     height: TIME_HEIGHT,

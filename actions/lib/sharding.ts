@@ -127,6 +127,27 @@ export interface PartialHeader {
   rowsHash: string;
 }
 
+/** The header fields of a shard's partial that say which rows it read (format and version are the kind's). */
+export function partialRowsHeader(
+  fg: FeatureGroup,
+  dataset: string,
+  shard: Shard,
+  months: string[],
+  partitions: { month: string; sha256: string }[],
+): Omit<PartialHeader, 'format' | 'version'> {
+  const labels = labelsSha256(fg);
+  return {
+    dataset,
+    shard: shard.index,
+    shards: shard.count,
+    featureGroupVersion: fg.meta.version,
+    months,
+    partitions,
+    labelsSha256: labels,
+    rowsHash: rowsHashOf(partitions, labels),
+  };
+}
+
 export function partialFileName(kind: string, dataset: string, shard: Shard): string {
   return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
 }

@@ -29081,6 +29081,19 @@ function rowsHashOf(partitions, labels) {
   return sha256Hex(`${lines}labels ${labels ?? "none"}
 `);
 }
+function partialRowsHeader(fg, dataset, shard, months, partitions) {
+  const labels = labelsSha256(fg);
+  return {
+    dataset,
+    shard: shard.index,
+    shards: shard.count,
+    featureGroupVersion: fg.meta.version,
+    months,
+    partitions,
+    labelsSha256: labels,
+    rowsHash: rowsHashOf(partitions, labels)
+  };
+}
 function partialFileName(kind, dataset, shard) {
   return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
 }
@@ -41039,18 +41052,10 @@ function inferShard(ws, spec, opts) {
       };
     }
   }
-  const labels = labelsSha256(fg);
   const partial = {
     format: INFER_PARTIAL_FORMAT,
     version: INFER_PARTIAL_VERSION,
-    dataset: spec.name,
-    shard: opts.shard.index,
-    shards: opts.shard.count,
-    featureGroupVersion: fg.meta.version,
-    months,
-    partitions,
-    labelsSha256: labels,
-    rowsHash: rowsHashOf(partitions, labels),
+    ...partialRowsHeader(fg, spec.name, opts.shard, months, partitions),
     champion: identity,
     predictedAt,
     baseLog,

@@ -19,12 +19,11 @@ import {
   checkSame,
   checkUnchanged,
   groupAssignment,
-  labelsSha256,
   type PartialHeader,
   partialFileName,
+  partialRowsHeader,
   partitionsOf,
   readPartialSet,
-  rowsHashOf,
   type Shard,
   ShardError,
 } from '../sharding.js';
@@ -154,18 +153,10 @@ export function inferShard(
     }
   }
 
-  const labels = labelsSha256(fg);
   const partial: InferPartial = {
     format: INFER_PARTIAL_FORMAT,
     version: INFER_PARTIAL_VERSION,
-    dataset: spec.name,
-    shard: opts.shard.index,
-    shards: opts.shard.count,
-    featureGroupVersion: fg.meta.version,
-    months,
-    partitions,
-    labelsSha256: labels,
-    rowsHash: rowsHashOf(partitions, labels),
+    ...partialRowsHeader(fg, spec.name, opts.shard, months, partitions),
     champion: identity,
     predictedAt,
     baseLog,

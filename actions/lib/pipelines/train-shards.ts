@@ -43,12 +43,11 @@ import {
   checkSame,
   checkUnchanged,
   groupAssignment,
-  labelsSha256,
   type PartialHeader,
   partialFileName,
+  partialRowsHeader,
   partitionsOf,
   readPartialSet,
-  rowsHashOf,
   type Shard,
   ShardError,
   shardText,
@@ -238,18 +237,10 @@ export function trainShard(
     stats = GaussianNB.mergePartials(stats, GaussianNB.partial(X, yc, classes.length));
     opts.progress?.(`  ${part.month}: ${t.rows} rows, ${train.length} training`);
   }
-  const labels = labelsSha256(fg);
   const partial: NbPartial = {
     format: NB_PARTIAL_FORMAT,
     version: NB_PARTIAL_VERSION,
-    dataset: spec.name,
-    shard: opts.shard.index,
-    shards: opts.shard.count,
-    featureGroupVersion: fg.meta.version,
-    months,
-    partitions,
-    labelsSha256: labels,
-    rowsHash: rowsHashOf(partitions, labels),
+    ...partialRowsHeader(fg, spec.name, opts.shard, months, partitions),
     config,
     configHash: configHashOf(config),
     champion: index.champion,
@@ -355,18 +346,10 @@ function trainLinearShard(
     );
     opts.progress?.(`  ${part.month}: ${t.rows} rows, ${train.length} training`);
   }
-  const labels = labelsSha256(fg);
   const partial: LinearPartial = {
     format: LINEAR_PARTIAL_FORMAT,
     version: LINEAR_PARTIAL_VERSION,
-    dataset: spec.name,
-    shard: opts.shard.index,
-    shards: opts.shard.count,
-    featureGroupVersion: fg.meta.version,
-    months,
-    partitions,
-    labelsSha256: labels,
-    rowsHash: rowsHashOf(partitions, labels),
+    ...partialRowsHeader(fg, spec.name, opts.shard, months, partitions),
     config,
     configHash: configHashOf(config),
     champion: index.champion,

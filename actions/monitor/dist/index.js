@@ -35707,6 +35707,21 @@ function recentTableSpec(opts, title, description, header, cells, rows) {
     ]
   });
 }
+function versionAxis(versions) {
+  return {
+    field: "version",
+    type: "nominal",
+    title: "model version",
+    scale: { domain: versions.map((v) => `v${v}`) },
+    axis: { labelAngle: 0 }
+  };
+}
+var VERSION_TOOLTIP_TAIL = [
+  { field: "labelled", type: "quantitative", title: "labelled rows" },
+  { field: "rows", type: "quantitative", title: "rows" },
+  { field: "from", type: "nominal", title: "first day" },
+  { field: "to", type: "nominal", title: "last day" }
+];
 
 // actions/lib/drift.ts
 var KS_EXACT_MAX_N = 1e4;
@@ -36106,22 +36121,13 @@ function versionErrorSpec(r2, opts = {}) {
   const description = "Mean absolute error of each model version on its labelled predictions: " + versions.map(
     (v) => `v${v.version} MAE ${errorText(r2, v.mae)}, RMSE ${errorText(r2, v.rmse)} on ${grouped(v.labelled)} labelled of ${grouped(v.rows)} rows`
   ).join("; ") + ".";
-  const x = {
-    field: "version",
-    type: "nominal",
-    title: "model version",
-    scale: { domain: versions.map((v) => `v${v.version}`) },
-    axis: { labelAngle: 0 }
-  };
+  const x = versionAxis(versions.map((v) => v.version));
   const most = Math.max(0, ...versions.map((v) => v.mae ?? 0), r2.champion?.holdoutMae ?? 0);
   const tooltip = [
     { field: "version", type: "nominal", title: "version" },
     { field: "mae", type: "quantitative", title: "MAE", format: ".3f" },
     { field: "rmse", type: "quantitative", title: "RMSE", format: ".3f" },
-    { field: "labelled", type: "quantitative", title: "labelled rows" },
-    { field: "rows", type: "quantitative", title: "rows" },
-    { field: "from", type: "nominal", title: "first day" },
-    { field: "to", type: "nominal", title: "last day" }
+    ...VERSION_TOOLTIP_TAIL
   ];
   return top(opts, title, null, description, {
     height: TIME_HEIGHT,
@@ -36788,20 +36794,11 @@ function versionAccuracySpec(r2, opts = {}) {
   const description = "Accuracy of each model version on its labelled predictions: " + r2.byVersion.map(
     (v) => `v${v.version} ${percent(v.accuracy)} on ${grouped(v.labelled)} labelled of ${grouped(v.rows)} rows`
   ).join("; ") + ".";
-  const x = {
-    field: "version",
-    type: "nominal",
-    title: "model version",
-    scale: { domain: r2.byVersion.map((v) => `v${v.version}`) },
-    axis: { labelAngle: 0 }
-  };
+  const x = versionAxis(r2.byVersion.map((v) => v.version));
   const tooltip = [
     { field: "version", type: "nominal", title: "version" },
     { field: "accuracy", type: "quantitative", title: "accuracy", format: ".1%" },
-    { field: "labelled", type: "quantitative", title: "labelled rows" },
-    { field: "rows", type: "quantitative", title: "rows" },
-    { field: "from", type: "nominal", title: "first day" },
-    { field: "to", type: "nominal", title: "last day" }
+    ...VERSION_TOOLTIP_TAIL
   ];
   return top(opts, title, null, description, {
     height: TIME_HEIGHT,

@@ -29896,6 +29896,19 @@ function rowsHashOf(partitions, labels) {
   return sha256Hex(`${lines}labels ${labels ?? "none"}
 `);
 }
+function partialRowsHeader(fg, dataset, shard, months, partitions) {
+  const labels = labelsSha256(fg);
+  return {
+    dataset,
+    shard: shard.index,
+    shards: shard.count,
+    featureGroupVersion: fg.meta.version,
+    months,
+    partitions,
+    labelsSha256: labels,
+    rowsHash: rowsHashOf(partitions, labels)
+  };
+}
 function partialFileName(kind, dataset, shard) {
   return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
 }
@@ -46980,18 +46993,10 @@ function trainShard(ws, spec, opts) {
     stats = GaussianNB.mergePartials(stats, GaussianNB.partial(X2, yc, classes.length));
     opts.progress?.(`  ${part.month}: ${t.rows} rows, ${train4.length} training`);
   }
-  const labels = labelsSha256(fg);
   const partial = {
     format: NB_PARTIAL_FORMAT,
     version: NB_PARTIAL_VERSION,
-    dataset: spec.name,
-    shard: opts.shard.index,
-    shards: opts.shard.count,
-    featureGroupVersion: fg.meta.version,
-    months,
-    partitions,
-    labelsSha256: labels,
-    rowsHash: rowsHashOf(partitions, labels),
+    ...partialRowsHeader(fg, spec.name, opts.shard, months, partitions),
     config,
     configHash: configHashOf(config),
     champion: index.champion,
@@ -47071,18 +47076,10 @@ function trainLinearShard(ws, spec, opts) {
     );
     opts.progress?.(`  ${part.month}: ${t.rows} rows, ${train4.length} training`);
   }
-  const labels = labelsSha256(fg);
   const partial = {
     format: LINEAR_PARTIAL_FORMAT,
     version: LINEAR_PARTIAL_VERSION,
-    dataset: spec.name,
-    shard: opts.shard.index,
-    shards: opts.shard.count,
-    featureGroupVersion: fg.meta.version,
-    months,
-    partitions,
-    labelsSha256: labels,
-    rowsHash: rowsHashOf(partitions, labels),
+    ...partialRowsHeader(fg, spec.name, opts.shard, months, partitions),
     config,
     configHash: configHashOf(config),
     champion: index.champion,
