@@ -5,25 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { KNearestNeighbors } from '../actions/lib/models/knn.js';
 import { dotModuleBytes, wasmDot } from '../actions/lib/models/knn-dot-wasm.js';
 import { BRUTE_FROM_COLS, chooseSearch } from '../actions/lib/models/knn-search.js';
+import { createRng } from '../actions/lib/models/random.js';
 import type { Matrix } from '../actions/lib/models/types.js';
 import { FIXTURE_NAMES, fixtureData, loadFixture } from './fixtures/sklearn/fixtures.js';
-
-function uniforms(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Column-major rows × cols: a quarter of the rows are copies of earlier ones (exact ties), values on a
  * coarse grid (many equal distances) around `offset` (large offsets stress the dot-product rounding bound).
  */
 function wide(rows: number, cols: number, seed: number, offset = 0, grid = 4): Matrix {
-  const u = uniforms(seed);
+  const u = createRng(seed);
   const rowMajor = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) {
     if (i > 0 && u() < 0.25) {

@@ -45,8 +45,8 @@ interface ClassificationGate {
   rows: number;
 }
 
-/** The regression gate's figures. */
-interface RegressionGate {
+/** The regression gate's figures (the model card's and the pipeline's). */
+export interface RegressionGate {
   task: 'regression';
   version: number;
   metric: string;

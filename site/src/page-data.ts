@@ -1,6 +1,8 @@
 // The JSON contract between the site build (Node, actions/lib/site-build.ts) and the browser pages:
 // what <dataset>/predictor.json holds. Types only, so the browser bundles pull in no Node code.
-import type { Category, FeatureSchema } from '../../actions/lib/spec.js';
+
+import type { ModelLabel } from '../../actions/lib/serving-model.js';
+import type { FeatureSchema } from '../../actions/lib/spec.js';
 
 export const PREDICTOR_DATA_FORMAT = 'gitml.site.predictor';
 
@@ -63,15 +65,8 @@ export interface Examples {
   values: string[][];
 }
 
-export interface PredictorLabel {
-  name: string;
-  title: string;
-  classes: Category[];
-  type?: 'numeric';
-  unit?: string;
-  range?: [number, number];
-  decimals?: number;
-}
+/** The label as the predictor page shows it: the model's own (classes, or unit, range and decimals). */
+export type PredictorLabel = ModelLabel;
 
 export interface PredictorData {
   format: typeof PREDICTOR_DATA_FORMAT;

@@ -13,7 +13,7 @@ import {
   type RegressionMetrics,
   regressionMetrics,
 } from '../metrics.js';
-import { modelCard } from '../model-card.js';
+import { modelCard, type RegressionGate } from '../model-card.js';
 import {
   type ClassificationHoldout,
   ModelRegistry,
@@ -99,18 +99,7 @@ export interface ClassificationPreviousChampion {
 }
 
 /** A regression gate's figures on the `rows` holdout rows the champion never saw; `metric` decided. */
-export interface RegressionPreviousChampion {
-  task: 'regression';
-  version: number;
-  metric: RegressionGateMetric;
-  mae: number;
-  rmse: number;
-  r2: number;
-  challengerMae: number;
-  challengerRmse: number;
-  challengerR2: number;
-  rows: number;
-}
+export type RegressionPreviousChampion = RegressionGate & { metric: RegressionGateMetric };
 
 export type PreviousChampion = ClassificationPreviousChampion | RegressionPreviousChampion;
 
