@@ -181,14 +181,43 @@ export function driftTable(r: MonitoringReport): HTMLElement {
     // The predicted class is one test of its own: its p-value is the one that decides.
     { ...d.prediction, adjustedPValue: d.prediction.pValue, name: 'Predicted class (model output)' },
   ];
+  return driftTableOf(
+    `Drift per feature as a table (${d.window.from} – ${d.window.to}, ${grouped(d.window.rows)} rows)`,
+    'feature',
+    rows.map((f) => ({
+      name: f.name,
+      ks: f.test === 'ks',
+      statistic: f.statistic,
+      pValue: f.pValue,
+      // A monitoring.json from before the adjusted decision has neither: its raw p and verdict stand.
+      adjustedPValue: f.adjustedPValue ?? f.pValue,
+      psi: f.psi,
+      status: f.status ?? (f.drifted ? 'drifted' : 'stable'),
+    })),
+  );
+}
+
+/** One row of a drift table: a tested quantity, its test (KS or chi-square), p-values, PSI and decision. */
+export interface DriftTableRow {
+  name: string;
+  ks: boolean;
+  statistic: number;
+  pValue: number;
+  adjustedPValue: number;
+  psi: number;
+  status: string;
+}
+
+/** The drift chart's rows as a table, in a closed details element (both tasks' dashboards). */
+export function driftTableOf(
+  summary: string,
+  firstColumn: string,
+  rows: readonly DriftTableRow[],
+): HTMLElement {
   return h(
     'details',
     { class: 'drift-table' },
-    h(
-      'summary',
-      {},
-      `Drift per feature as a table (${d.window.from} – ${d.window.to}, ${grouped(d.window.rows)} rows)`,
-    ),
+    h('summary', {}, summary),
     h(
       'div',
       { class: 'table-scroll' },
@@ -201,7 +230,7 @@ export function driftTable(r: MonitoringReport): HTMLElement {
           h(
             'tr',
             {},
-            ...['feature', 'test', 'statistic', 'p-value', 'adjusted p', 'PSI', 'status'].map((t) =>
+            ...[firstColumn, 'test', 'statistic', 'p-value', 'adjusted p', 'PSI', 'status'].map((t) =>
               h('th', { scope: 'col' }, t),
             ),
           ),
@@ -212,15 +241,14 @@ export function driftTable(r: MonitoringReport): HTMLElement {
           ...rows.map((f) =>
             h(
               'tr',
-              { class: f.drifted ? 'drifted' : 'stable' },
+              { class: f.status === 'drifted' ? 'drifted' : 'stable' },
               h('th', { scope: 'row' }, f.name),
-              h('td', {}, f.test === 'ks' ? 'Kolmogorov–Smirnov' : 'chi-square'),
+              h('td', {}, f.ks ? 'Kolmogorov–Smirnov' : 'chi-square'),
               h('td', { class: 'num' }, f.statistic.toFixed(4)),
               h('td', { class: 'num' }, pValueText(f.pValue)),
-              // A monitoring.json from before the adjusted decision has neither: its raw p and verdict stand.
-              h('td', { class: 'num' }, pValueText(f.adjustedPValue ?? f.pValue)),
+              h('td', { class: 'num' }, pValueText(f.adjustedPValue)),
               h('td', { class: 'num' }, f.psi.toFixed(3)),
-              h('td', {}, f.status ?? (f.drifted ? 'drifted' : 'stable')),
+              h('td', {}, f.status),
             ),
           ),
         ),

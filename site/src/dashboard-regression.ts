@@ -1,13 +1,14 @@
 // The dashboard's HTML panels for a regression dataset: the summary (live MAE beside the champion's
 // holdout MAE and the mean baseline, and the alert rule), the latest sample with its predicted value,
 // interval and actual value, the recent prediction history and the drift table.
-import { driftRows, pValueText } from '../../actions/lib/charts.js';
+import { driftRows } from '../../actions/lib/charts.js';
 import { formatNumber } from '../../actions/lib/json.js';
 import { ALGORITHMS } from '../../actions/lib/models/algorithms.js';
 import { REGRESSION_ALGORITHMS } from '../../actions/lib/models/regressors.js';
 import { lastRun, latestOf, type PredictionRecord } from '../../actions/lib/monitoring-types.js';
 import { predictionDecimals } from '../../actions/lib/predicted-value.js';
 import { valueWithUnit } from '../../actions/lib/regression-charts.js';
+import { driftTableOf } from './dashboard-panels.js';
 import { h } from './dom.js';
 import { grouped, percent, utcText } from './format.js';
 import type { RegressionReport } from './regression-report.js';
@@ -228,51 +229,11 @@ export function regressionDriftTable(r: RegressionReport): HTMLElement {
   }[];
   if (rows.length === 0)
     return h('p', { class: 'note' }, `Drift not computed: ${r.driftSkipped ?? 'no window'}.`);
-  return h(
-    'details',
-    { class: 'drift-table' },
-    h(
-      'summary',
-      {},
-      r.drift
-        ? `Drift of the features, the predicted value and the errors as a table (${r.drift.window.from} – ${r.drift.window.to}, ${grouped(r.drift.window.rows)} rows)`
-        : 'Drift as a table',
-    ),
-    h(
-      'div',
-      { class: 'table-scroll' },
-      h(
-        'table',
-        {},
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ...['what', 'test', 'statistic', 'p-value', 'adjusted p', 'PSI', 'status'].map((t) =>
-              h('th', { scope: 'col' }, t),
-            ),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          ...rows.map((f) =>
-            h(
-              'tr',
-              { class: f.status === 'drifted' ? 'drifted' : 'stable' },
-              h('th', { scope: 'row' }, f.name),
-              h('td', {}, f.test === 'KS' ? 'Kolmogorov–Smirnov' : 'chi-square'),
-              h('td', { class: 'num' }, f.statistic.toFixed(4)),
-              h('td', { class: 'num' }, pValueText(f.pValue)),
-              h('td', { class: 'num' }, pValueText(f.adjustedPValue)),
-              h('td', { class: 'num' }, f.psi.toFixed(3)),
-              h('td', {}, f.status),
-            ),
-          ),
-        ),
-      ),
-    ),
+  return driftTableOf(
+    r.drift
+      ? `Drift of the features, the predicted value and the errors as a table (${r.drift.window.from} – ${r.drift.window.to}, ${grouped(r.drift.window.rows)} rows)`
+      : 'Drift as a table',
+    'what',
+    rows.map(({ test, ...f }) => ({ ...f, ks: test === 'KS' })),
   );
 }
