@@ -304,12 +304,13 @@ export const evaluateCommand: Command = {
         );
       return { feature: name, categories: (f.categories ?? []).map((c) => c.value) };
     };
-    for (const spec of specs) byOf(spec);
+    // Checked for every dataset before any work: a wrong --by stops the command at once.
+    const breakDowns = new Map(specs.map((spec) => [spec.name, byOf(spec)]));
     // Our honest splits first: scikit-learn gets the very same ones.
     const inputs = specs.map((spec) => {
       const fg = FeatureGroup.open(ctx.ws, spec);
       const data = trainingData(fg, fg.read(), false);
-      return { spec, data, splits: seededSplits(data, seeds) };
+      return { spec, data, splits: seededSplits(data, seeds), by: breakDowns.get(spec.name) };
     });
     const peer = ctx.values.peer
       ? runPeer(
@@ -321,7 +322,7 @@ export const evaluateCommand: Command = {
                 ? {
                     splits: x.splits,
                     tolerances: x.data.tolerances ?? [],
-                    ...(byOf(x.spec) ? { by: byOf(x.spec)!.feature } : {}),
+                    ...(x.by ? { by: x.by.feature } : {}),
                   }
                 : x.splits,
             ]),
@@ -329,7 +330,7 @@ export const evaluateCommand: Command = {
         )
       : null;
     const report: Record<string, unknown> = {};
-    for (const { spec, data, splits } of inputs) {
+    for (const { spec, data, splits, by } of inputs) {
       const regression = data.task === 'regression';
       if (!ctx.values.json)
         ctx.out(
@@ -338,7 +339,7 @@ export const evaluateCommand: Command = {
       const rows = evaluate(data, trainingConfig(spec, { now: ctx.now }), splits, {
         families: familiesOf(spec),
         pipeline: ctx.values['no-pipeline'] !== true,
-        by: byOf(spec),
+        by,
         progress: ctx.values.json ? undefined : ctx.out,
       });
       if (regression) {
@@ -362,7 +363,6 @@ export const evaluateCommand: Command = {
         };
         if (ctx.values.json) continue;
         printRegression(ctx, rows, peer?.[spec.name].regression, spec.label.unit);
-        const by = byOf(spec);
         for (const c of by?.categories ?? []) {
           const sub = rows.map((r) => ({ ...r, regression: r.byCategory?.[c] ?? [] }));
           if (sub[0].regression.length === 0) continue;
