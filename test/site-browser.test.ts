@@ -334,7 +334,7 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
       if (!navigator.serviceWorker.controller) return false;
       const cache = await caches.open('gitml-site-v1');
       const urls = (await cache.keys()).map((r) => new URL(r.url).pathname);
-      return ['predictor.js', 'styles.css', 'model.json', 'predictor.json', 'iris/'].every((s) =>
+      return ['predictor.js', 'styles.css', 'model.json', 'model.bin', 'predictor.json', 'iris/'].every((s) =>
         urls.some((u) => u.endsWith(s)),
       );
     });

@@ -83,7 +83,14 @@ describe('buildSite', () => {
       'wine/dashboard.html',
       'wine/index.html',
     ]);
-    for (const f of ['iris/model.json', 'iris/predictor.json', 'iris/monitoring.json', 'sw.js', '.nojekyll'])
+    for (const f of [
+      'iris/model.json',
+      'iris/model.bin',
+      'iris/predictor.json',
+      'iris/monitoring.json',
+      'sw.js',
+      '.nojekyll',
+    ])
       expect(result.files).toContain(f);
     for (const f of ['assets/predictor.js', 'assets/dashboard.js', 'assets/styles.css'])
       expect(result.files).toContain(f);
@@ -91,9 +98,11 @@ describe('buildSite', () => {
       expect(result.files).not.toContain(`${d}/model.json`);
       expect(result.files).not.toContain(`${d}/monitoring.json`);
     }
-    // The champion's file, without its indentation.
+    // The champion's file, without its indentation, as header + bin (a kNN has no byte streams: bin empty).
+    const registry = JSON.parse(readFileSync(path.join(root, 'models/iris/v1/model.json'), 'utf8'));
+    expect(readFileSync(path.join(out, 'iris/model.bin')).length).toBe(0);
     expect(readFileSync(path.join(out, 'iris/model.json'), 'utf8')).toBe(
-      `${JSON.stringify(JSON.parse(readFileSync(path.join(root, 'models/iris/v1/model.json'), 'utf8')))}\n`,
+      `${JSON.stringify({ ...registry, wire: { version: 1, bytes: 0, fnv1a: '811c9dc5' } })}\n`,
     );
     expect(readFileSync(path.join(out, 'iris/monitoring.json'))).toEqual(
       readFileSync(path.join(root, 'reports/iris/monitoring.json')),

@@ -4,7 +4,7 @@ import type { Metrics, RegressionMetrics } from './metrics.js';
 import type { ModelLabel } from './serving-model.js';
 import type { FeatureSchema } from './spec.js';
 import type { CvResult } from './training.js';
-import { describe } from './training.js';
+import { describe, topCv } from './training.js';
 
 export interface Lineage {
   dataset: string;
@@ -238,6 +238,7 @@ function regressionSections(
       (c.foldMae ?? []).map(f4).join(' '),
     );
   }
+  sizeTieBreak(lines, p);
 }
 
 function classificationSections(lines: string[], row: Row, holdout: Metrics, p: CardParts): void {
@@ -299,4 +300,16 @@ function classificationSections(lines: string[], row: Row, holdout: Metrics, p: 
       c.foldAccuracy.map(f4).join(' '),
     );
   }
+  sizeTieBreak(lines, p);
+}
+
+/** Says why the chosen candidate is not the top score, when the size tie-break picked it (bestCv). */
+function sizeTieBreak(lines: string[], p: CardParts): void {
+  const top = topCv(p.cv);
+  if (top === p.chosen || top.modelBytes === undefined || p.chosen.modelBytes === undefined) return;
+  const kb = (n: number) => `${Math.round(n / 1000)} KB`;
+  lines.push(
+    '',
+    `Chosen for size: ${describe(p.chosen)} scores within one paired standard error of the top candidate, ${describe(top)}, and its model is ${kb(p.chosen.modelBytes)} instead of ${kb(top.modelBytes)} (mean over the folds).`,
+  );
 }

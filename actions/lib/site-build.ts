@@ -12,6 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import {
   type ChampionInfo,
   type Examples,
@@ -30,6 +31,7 @@ import { SOURCES, valueText } from './feature-table.js';
 import { workingTree } from './file-source.js';
 import { formatNumber } from './json.js';
 import { ModelRegistry, type RegistryEntry } from './model-registry.js';
+import { toWire } from './model-wire.js';
 import { algorithm } from './models/algorithms.js';
 import { regressionAlgorithm } from './models/regressors.js';
 import {
@@ -456,7 +458,8 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
     const meta = { name, title: s.title, description: s.description, failure };
     write(`${name}/index.html`, predictorPage({ ...meta, hasChampion: model !== null }, builtAt));
     if (model !== null && predictor !== null) {
-      write(`${name}/${PREDICTOR_FILES.model}`, model);
+      write(`${name}/${PREDICTOR_FILES.model}`, model.header);
+      write(`${name}/${PREDICTOR_FILES.modelBin}`, model.bin);
       write(`${name}/${PREDICTOR_FILES.data}`, predictor);
     }
     write(
@@ -477,8 +480,8 @@ interface PreparedDataset {
   /** Null when the dataset is failing. */
   build: DatasetBuild | null;
   failure: string | null;
-  /** The champion's JSON and predictor.json, or null without a champion. */
-  model: string | null;
+  /** The champion as the page fetches it (header + bytes, model-wire.ts) and predictor.json, or null. */
+  model: { header: string; bin: Uint8Array } | null;
   predictor: string | null;
 }
 
@@ -497,9 +500,10 @@ function prepareDataset(ws: Workspace, name: string): PreparedDataset {
       summary: summary(d),
       build: d,
       failure: null,
-      // The champion's JSON without the registry file's indentation: 5% fewer bytes before the first
-      // prediction (the registry validated the file when it loaded it above).
-      model: d.champion ? `${JSON.stringify(d.champion.model.toJSON())}\n` : null,
+      // The champion split into a one-line JSON header and its byte streams (base64 in the registry's
+      // file grows them by a third, which gzip does not win back), gzipped here so no host has to.
+      // The registry validated the file when it loaded it above.
+      model: d.champion ? toWire(d.champion.model.toJSON(), (b) => gzipSync(b, { level: 9 })) : null,
       predictor: d.champion ? `${JSON.stringify(predictorData(d))}\n` : null,
     };
   } catch (err) {

@@ -114,6 +114,8 @@ export interface CvResult extends Candidate {
   /** Regression: mean fold MAE (lower is better). */
   meanMae?: number;
   foldMae?: number[];
+  /** Mean length of the fold models' JSON as the registry stores it: the size tie-break (bestCv). */
+  modelBytes?: number;
 }
 
 export interface TrainingOutcome {
@@ -434,11 +436,14 @@ export function crossValidate(
   const candidates = candidatesOf(config, taskOfData(data));
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   for (const [n, c] of candidates.entries()) {
+    const bytes: number[] = [];
     const scores = folds.map((test, f) => {
       const fit = folds.flatMap((rows, g) => (g === f ? [] : rows)).sort((a, b) => a - b);
       const model = fitCandidate(data, c, fit);
+      bytes.push(JSON.stringify(model.toJSON()).length);
       return regression ? maeOn(model, data, test) : accuracyOn(model, data, test);
     });
+    const modelBytes = Math.round(mean(bytes));
     if (regression) {
       results.push({
         ...c,
@@ -446,21 +451,53 @@ export function crossValidate(
         foldAccuracy: [],
         meanMae: mean(scores),
         foldMae: scores,
+        modelBytes,
       });
       progress?.(`  cv ${n + 1}/${candidates.length} ${describe(c)}: MAE ${mean(scores).toFixed(4)}`);
     } else {
-      results.push({ ...c, meanAccuracy: mean(scores), foldAccuracy: scores });
+      results.push({ ...c, meanAccuracy: mean(scores), foldAccuracy: scores, modelBytes });
       progress?.(`  cv ${n + 1}/${candidates.length} ${describe(c)}: ${mean(scores).toFixed(4)}`);
     }
   }
   return results;
 }
 
-/** The best cross-validation result: highest mean accuracy, or lowest mean MAE (ties: earlier candidate). */
-export function bestCv(cv: readonly CvResult[]): CvResult {
+/** The best cross-validation score: highest mean accuracy, or lowest mean MAE (ties: earlier candidate). */
+export function topCv(cv: readonly CvResult[]): CvResult {
   if (cv[0]?.meanMae !== undefined)
     return cv.reduce((best, r) => ((r.meanMae ?? Infinity) < (best.meanMae ?? Infinity) ? r : best), cv[0]);
   return cv.reduce((best, r) => (r.meanAccuracy > best.meanAccuracy ? r : best), cv[0]);
+}
+
+/**
+ * The chosen candidate: the best score (topCv), unless a smaller model of the same algorithm and feature
+ * selection scores as well within noise — then the smallest such one (ties: earlier candidate). "Within
+ * noise" is the one-standard-error rule (Breiman et al. 1984) on paired fold differences: the folds share
+ * their rows, so the spread of the differences, not of the scores, is the noise. A page downloads the
+ * model; on Wine the rule halves the forest at no measurable cost (reports/studies/wine-size.md).
+ */
+export function bestCv(cv: readonly CvResult[]): CvResult {
+  const top = topCv(cv);
+  let chosen = top;
+  for (const r of cv) {
+    if (r === top || r.algorithm !== top.algorithm || r.minAbsCorrelation !== top.minAbsCorrelation) continue;
+    if (!((r.modelBytes ?? Infinity) < (chosen.modelBytes ?? Infinity))) continue;
+    if (withinOneSe(top, r)) chosen = r;
+  }
+  return chosen;
+}
+
+/** Whether r's mean paired fold difference from `top` is within one standard error of it. */
+export function withinOneSe(top: CvResult, r: CvResult): boolean {
+  const mae = top.foldMae !== undefined && top.meanMae !== undefined;
+  const a = mae ? (top.foldMae ?? []) : top.foldAccuracy;
+  const b = mae ? (r.foldMae ?? []) : r.foldAccuracy;
+  if (a.length < 2 || a.length !== b.length) return false;
+  // Signed so that a positive difference means r is worse.
+  const d = a.map((x, f) => (mae ? b[f] - x : x - b[f]));
+  const m = d.reduce((s, x) => s + x, 0) / d.length;
+  const se = Math.sqrt(d.reduce((s, x) => s + (x - m) ** 2, 0) / (d.length - 1) / d.length);
+  return m <= se;
 }
 
 /** A candidate that was not cross-validated (no search, or a merge of shards). */

@@ -56,6 +56,13 @@ export async function fetchJson(url: string): Promise<unknown> {
   return res.json();
 }
 
+/** A binary file's bytes (the champion's model.bin). */
+export async function fetchBytes(url: string): Promise<Uint8Array<ArrayBuffer>> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
 /** Shows a failure where the app would be, as text. */
 export function showFailure(where: Element, message: string): void {
   replaceChildren(where, h('p', { class: 'failure', role: 'alert' }, message));

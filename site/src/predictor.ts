@@ -4,6 +4,7 @@
 import { type Prediction, ServingModel } from '../../actions/lib/serving-model.js';
 import { byId, fetchJson, h, showFailure } from './dom.js';
 import { grouped, percent } from './format.js';
+import { fetchModel } from './model-fetch.js';
 import { PREDICTOR_DATA_FORMAT, type PredictorData } from './page-data.js';
 import { PERF_MARKS } from './perf-marks.js';
 import { PredictorForm } from './predictor-form.js';
@@ -166,9 +167,9 @@ function start(app: HTMLElement, data: PredictorData): { modelReady(model: Servi
 async function main(): Promise<void> {
   const app = byId('app');
   try {
-    // Both requests start at once (the page preloads them); the form does not wait for the model.
+    // All three requests start at once (the page preloads them); the form does not wait for the model.
     const modelFile = app.dataset.model!;
-    const model = fetchJson(modelFile).then((raw) => {
+    const model = fetchModel(modelFile, app.dataset.modelBin!).then((raw) => {
       performance.mark(PERF_MARKS.modelFetched);
       // Lazy: a forest is walked in its stored bytes, not decoded (the site build checked every byte).
       const loaded = ServingModel.load(raw, modelFile, { lazy: true });

@@ -8,7 +8,7 @@
 // so every leaf weighs the same and a node's value is the mean of the leaf values beneath it; its "cover"
 // is its number of leaves. A leaf's value is the leaf's own prediction, so paths still sum exactly to the
 // forest's prediction. Platform-neutral.
-import { decodeBase64 } from '../models/base64.js';
+import { bytesField } from '../models/base64.js';
 import { decodeTrees, type Fail, readVarint, splitTable } from '../models/forest-bytes.js';
 import { HIST_GRADIENT_BOOSTING_FORMAT } from '../models/gradient-boosting.js';
 import { RANDOM_FOREST_FORMAT } from '../models/random-forest.js';
@@ -70,8 +70,7 @@ export function treeEnsemble(estimator: EstimatorJSON): TreeEnsemble {
   const nTrees = params.nTrees;
   if (typeof nTrees !== 'number' || !Number.isInteger(nTrees) || nTrees < 1)
     fail('params.nTrees is not a count');
-  if (typeof o.trees !== 'string') fail('trees must be a base64 string');
-  const bytes = decodeBase64(o.trees as string) ?? fail('trees is not valid base64');
+  const bytes = bytesField(o.trees) ?? fail('trees must be base64 text (or the bytes of model.bin)');
   const nodeCount = o.nodeCount as number;
   let ensemble: TreeEnsemble;
   if (estimator.format === RANDOM_FOREST_FORMAT) {
@@ -196,10 +195,9 @@ function boostedTrees(o: Record<string, unknown>, fail: Fail): TreeEnsemble {
   const baseline = Float64Array.from(o.baseline as number[]);
   const slots = baseline.length;
   const treeCount = (o.iterations as number) * slots;
-  if (typeof o.nodes !== 'string' || typeof o.leafValues !== 'string')
-    fail('nodes and leafValues must be base64');
-  const nodes = decodeBase64(o.nodes as string) ?? fail('nodes is not valid base64');
-  const valueBytes = decodeBase64(o.leafValues as string) ?? fail('leafValues is not valid base64');
+  const nodes = bytesField(o.nodes) ?? fail('nodes must be base64 text (or the bytes of model.bin)');
+  const valueBytes =
+    bytesField(o.leafValues) ?? fail('leafValues must be base64 text (or the bytes of model.bin)');
   const values = new DataView(valueBytes.buffer, valueBytes.byteOffset, valueBytes.byteLength);
   const feature = new Int32Array(nodes.length);
   const threshold = new Float64Array(nodes.length);

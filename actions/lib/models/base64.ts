@@ -66,3 +66,12 @@ export function decodeBase64(text: string): Uint8Array | null {
   }
   return out;
 }
+
+/**
+ * A byte-stream field of an estimator's JSON: base64 text as the registry's model.json stores it, or the
+ * bytes themselves as the site's model.bin delivers them (model-wire.ts); null when it is neither.
+ */
+export function bytesField(value: unknown): Uint8Array | null {
+  if (value instanceof Uint8Array) return value;
+  return typeof value === 'string' ? decodeBase64(value) : null;
+}

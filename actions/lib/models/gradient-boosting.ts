@@ -5,7 +5,7 @@
 // Gradients and hessians are float32 and histograms sum them in sample order, as scikit-learn does, so on
 // data without ties in gain the trees come out the same. No early stopping: scikit-learn's 'auto' turns it
 // on only above 10,000 rows. Deterministic (nothing is random). Platform-neutral: no Node imports.
-import { decodeBase64, encodeBase64 } from './base64.js';
+import { bytesField, encodeBase64 } from './base64.js';
 import { ByteWriter, type Fail, readVarint } from './forest-bytes.js';
 import {
   type Classifier,
@@ -238,10 +238,11 @@ export class HistGradientBoosting implements Classifier {
       binEdges.push(edges);
     }
     const iterations = readInteger(obj, 'iterations', what, { min: 0, max: settings.maxIter });
-    if (typeof obj.nodes !== 'string') fail('"nodes" must be a base64 string');
-    if (typeof obj.leafValues !== 'string') fail('"leafValues" must be a base64 string');
-    const nodeBytes = decodeBase64(obj.nodes as string) ?? fail('"nodes" is not valid base64');
-    const valueBytes = decodeBase64(obj.leafValues as string) ?? fail('"leafValues" is not valid base64');
+    for (const field of ['nodes', 'leafValues'])
+      if (typeof obj[field] !== 'string' && !(obj[field] instanceof Uint8Array))
+        fail(`"${field}" must be a base64 string (or the bytes of model.bin)`);
+    const nodeBytes = bytesField(obj.nodes) ?? fail('"nodes" is not valid base64');
+    const valueBytes = bytesField(obj.leafValues) ?? fail('"leafValues" is not valid base64');
     if (valueBytes.length % 8 !== 0) fail('"leafValues" must hold whole float64 values (8 bytes each)');
     const model = new HistGradientBoosting(settings);
     model.model = decodeTrees(

@@ -5,7 +5,7 @@
 // fit, in-bag lists kept sorted by stable partitioning, small nodes sorting only the features they search
 // (tree-growing.ts; same order, so the same float sums). The spread of the trees' predictions gives an
 // interval (treePredictions). Platform-neutral.
-import { decodeBase64, encodeBase64 } from './base64.js';
+import { bytesField, encodeBase64 } from './base64.js';
 import { type Fail, grow } from './forest-bytes.js';
 import { createRng } from './random.js';
 import {
@@ -160,8 +160,9 @@ export class RandomForestRegressor implements Regressor {
         fail(`featureImportances[${j}] must be a finite number >= 0`);
       importances[j] = v as number;
     });
-    if (typeof o.trees !== 'string') fail('trees must be a base64 string');
-    const bytes = decodeBase64(o.trees as string);
+    if (typeof o.trees !== 'string' && !(o.trees instanceof Uint8Array))
+      fail('trees must be a base64 string (or the bytes of model.bin)');
+    const bytes = bytesField(o.trees);
     if (bytes === null) fail('trees is not valid base64');
     const model = new RandomForestRegressor(settings);
     model.forest = decodeRegressionForest(

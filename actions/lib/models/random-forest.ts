@@ -8,7 +8,7 @@
 // Size: trees are serialised in preorder as a compact byte stream (forest-bytes.ts; base64 in JSON),
 // thresholds as indices into per-feature tables of short decimals. A page can load the stream as it is
 // and predict by walking it (load with { lazy: true }). Platform-neutral: no Node imports.
-import { decodeBase64, encodeBase64 } from './base64.js';
+import { bytesField, encodeBase64 } from './base64.js';
 import {
   assembleForest,
   decodeTrees,
@@ -240,8 +240,9 @@ export class RandomForest implements Classifier {
       }
     });
 
-    if (typeof o.trees !== 'string') fail('trees must be a base64 string');
-    const bytes = decodeBase64(o.trees as string);
+    if (typeof o.trees !== 'string' && !(o.trees instanceof Uint8Array))
+      fail('trees must be a base64 string (or the bytes of model.bin)');
+    const bytes = bytesField(o.trees);
     if (bytes === null) fail('trees is not valid base64');
     if (!isCount(o.nodeCount)) fail('nodeCount must be an integer >= 0');
     const splits = splitTable(tables as number[][]);

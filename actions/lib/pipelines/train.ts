@@ -588,6 +588,7 @@ export function registerFitted(
           ...(regression
             ? { meanMae: c.meanMae, foldMae: c.foldMae }
             : { meanAccuracy: c.meanAccuracy, foldAccuracy: c.foldAccuracy }),
+          ...(c.modelBytes !== undefined ? { modelBytes: c.modelBytes } : {}),
         })),
         correlations: model.json.view.correlations,
         ...(importances ? { featureImportances: importances } : {}),

@@ -6,7 +6,13 @@ import { failingNotice } from './failing-notice.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 
-export const PREDICTOR_FILES = { data: 'predictor.json', model: 'model.json', script: 'assets/predictor.js' };
+/** model.json is the champion's header and model.bin its bytes (actions/lib/model-wire.ts). */
+export const PREDICTOR_FILES = {
+  data: 'predictor.json',
+  model: 'model.json',
+  modelBin: 'model.bin',
+  script: 'assets/predictor.js',
+};
 
 export function predictorPage(
   d: { name: string; title: string; description: string; hasChampion: boolean; failure?: string | null },
@@ -16,7 +22,7 @@ export function predictorPage(
   const app = d.failure
     ? failingNotice(d.failure)
     : d.hasChampion
-      ? html`<div id="app" class="app" data-data="${PREDICTOR_FILES.data}" data-model="${PREDICTOR_FILES.model}"><p class="loading">Loading the champion model…</p></div>
+      ? html`<div id="app" class="app" data-data="${PREDICTOR_FILES.data}" data-model="${PREDICTOR_FILES.model}" data-model-bin="${PREDICTOR_FILES.modelBin}"><p class="loading">Loading the champion model…</p></div>
 <noscript><p class="notice">The predictor runs the model in your browser and needs JavaScript.</p></noscript>`
       : html`<p class="notice" id="no-model">No model yet — run <code>gitml train --dataset ${d.name}</code> (or the training workflow) to register a champion.</p>`;
   return page({
@@ -27,6 +33,7 @@ export function predictorPage(
     builtAt,
     head: d.hasChampion
       ? html`<link rel="preload" href="${PREDICTOR_FILES.model}" as="fetch" crossorigin="anonymous">
+<link rel="preload" href="${PREDICTOR_FILES.modelBin}" as="fetch" crossorigin="anonymous">
 <link rel="preload" href="${PREDICTOR_FILES.data}" as="fetch" crossorigin="anonymous">
 <script type="module" src="${root}${PREDICTOR_FILES.script}"></script>
 `
