@@ -7,13 +7,20 @@
 // before ServingModel.load. Platform-neutral.
 
 import { bytesField } from './models/base64.js';
+import { HIST_GRADIENT_BOOSTING_FORMAT } from './models/gradient-boosting.js';
+import { RANDOM_FOREST_FORMAT } from './models/random-forest.js';
+import { RANDOM_FOREST_REGRESSOR_FORMAT } from './models/random-forest-regressor.js';
 import { ModelFormatError } from './models/types.js';
 import type { ModelJSON } from './serving-model.js';
 
 export const MODEL_WIRE_VERSION = 1;
 
-/** Estimator fields that hold a byte stream (base64 text in the registry's model.json). */
-export const BYTE_FIELDS = ['leafValues', 'nodes', 'trees'] as const;
+/** Per estimator format, the fields that hold a byte stream (base64 text in the registry's model.json). */
+export const BYTE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  [HIST_GRADIENT_BOOSTING_FORMAT]: ['leafValues', 'nodes'],
+  [RANDOM_FOREST_FORMAT]: ['trees'],
+  [RANDOM_FOREST_REGRESSOR_FORMAT]: ['trees'],
+};
 
 /** Where one byte stream sits in model.bin; it replaces the base64 text in the header. */
 export interface BinSlice {
@@ -45,7 +52,7 @@ export function toWire(
   const estimator: Record<string, unknown> = { ...model.estimator };
   const parts: Uint8Array[] = [];
   let offset = 0;
-  for (const field of BYTE_FIELDS) {
+  for (const field of BYTE_FIELDS[String(estimator.format)] ?? []) {
     if (!(field in estimator)) continue;
     const bytes = bytesField(estimator[field]);
     if (bytes === null) throw new ModelFormatError(`model-wire: estimator.${field} is not base64 bytes`);
@@ -102,12 +109,13 @@ export function fromWire(header: unknown, bin: Uint8Array, where = 'model.json')
   const estimator = model.estimator;
   if (typeof estimator !== 'object' || estimator === null) return model; // ServingModel.load says why
   const joined: Record<string, unknown> = { ...estimator };
-  for (const field of BYTE_FIELDS) {
-    const slice = (joined[field] as Partial<BinSlice> | undefined)?.bin;
-    if (slice === undefined) continue;
-    const { offset, length } = slice;
+  for (const field of Object.keys(joined)) {
+    const value = joined[field];
+    if (typeof value !== 'object' || value === null || !('bin' in value)) continue;
+    const slice = (value as Partial<BinSlice>).bin ?? {};
+    const { offset, length } = slice as Partial<BinSlice['bin']>;
     if (!isCount(offset) || !isCount(length) || offset + length > bin.length)
-      bad(`estimator.${field} points at bytes ${offset}+${length}, beyond model.bin's ${bin.length}`);
+      return bad(`estimator.${field} points at bytes ${offset}+${length}, beyond model.bin's ${bin.length}`);
     // A copy: loaders may view the bytes through their own buffer offsets.
     joined[field] = bin.slice(offset, offset + length);
   }
