@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { siteCommand } from '../actions/cli/commands/site.js';
 import { FeatureGroup } from '../actions/lib/feature-group.js';
@@ -98,11 +98,13 @@ describe('buildSite', () => {
       expect(result.files).not.toContain(`${d}/model.json`);
       expect(result.files).not.toContain(`${d}/monitoring.json`);
     }
-    // The champion's file, without its indentation, as header + bin (a kNN has no byte streams: bin empty).
+    // The champion's file, without its indentation, as header + gzipped bin (a kNN has no byte streams:
+    // the bin unpacks to nothing).
     const registry = JSON.parse(readFileSync(path.join(root, 'models/iris/v1/model.json'), 'utf8'));
-    expect(readFileSync(path.join(out, 'iris/model.bin')).length).toBe(0);
+    expect(gunzipSync(readFileSync(path.join(out, 'iris/model.bin'))).length).toBe(0);
+    const wire = { version: 1, encoding: 'gzip', bytes: 0, fnv1a: '811c9dc5' };
     expect(readFileSync(path.join(out, 'iris/model.json'), 'utf8')).toBe(
-      `${JSON.stringify({ ...registry, wire: { version: 1, bytes: 0, fnv1a: '811c9dc5' } })}\n`,
+      `${JSON.stringify({ ...registry, wire })}\n`,
     );
     expect(readFileSync(path.join(out, 'iris/monitoring.json'))).toEqual(
       readFileSync(path.join(root, 'reports/iris/monitoring.json')),

@@ -149,6 +149,8 @@ describe('bestCv: the smallest model within one paired standard error of the bes
     expect(withinOneSe(top, within)).toBe(true);
     expect(topCv(cv)).toBe(top);
     expect(bestCv(cv)).toBe(within);
+    // Within noise but not a tenth smaller: the top score stands (a linear model's digits are no reason).
+    expect(bestCv([top, { ...within, modelBytes: 760 }])).toBe(top);
     // Without sizes (older results), the top score stands.
     expect(bestCv(cv.map((c) => ({ ...c, modelBytes: undefined })))).toEqual({
       ...top,

@@ -469,10 +469,13 @@ export function topCv(cv: readonly CvResult[]): CvResult {
   return cv.reduce((best, r) => (r.meanAccuracy > best.meanAccuracy ? r : best), cv[0]);
 }
 
+/** How much smaller a model must be than the top candidate's for the size tie-break to consider it. */
+const SMALLER = 0.9;
+
 /**
- * The chosen candidate: the best score (topCv), unless a smaller model of the same algorithm and feature
- * selection scores as well within noise — then the smallest such one (ties: earlier candidate). "Within
- * noise" is the one-standard-error rule (Breiman et al. 1984) on paired fold differences: the folds share
+ * The chosen candidate: the best score (topCv), unless a model at least a tenth smaller, of the same
+ * algorithm and feature selection, scores as well within noise — then the smallest such one (ties: earlier
+ * candidate). "Within noise" is the one-standard-error rule (Breiman et al. 1984) on paired fold differences: the folds share
  * their rows, so the spread of the differences, not of the scores, is the noise. A page downloads the
  * model; on Wine the rule halves the forest at no measurable cost (reports/studies/wine-size.md).
  */
@@ -481,6 +484,8 @@ export function bestCv(cv: readonly CvResult[]): CvResult {
   let chosen = top;
   for (const r of cv) {
     if (r === top || r.algorithm !== top.algorithm || r.minAbsCorrelation !== top.minAbsCorrelation) continue;
+    // At least a tenth smaller: models of one size (a linear model's digits) do not trade places.
+    if (!((r.modelBytes ?? Infinity) <= SMALLER * (top.modelBytes ?? Number.NaN))) continue;
     if (!((r.modelBytes ?? Infinity) < (chosen.modelBytes ?? Infinity))) continue;
     if (withinOneSe(top, r)) chosen = r;
   }
