@@ -305,6 +305,7 @@ function classificationSections(lines: string[], row: Row, holdout: Metrics, p: 
 
 /** Says why the chosen candidate is not the top score, when the size tie-break picked it (bestCv). */
 function sizeTieBreak(lines: string[], p: CardParts): void {
+  if (p.cv.length === 0) return; // no search: nothing was compared
   const top = topCv(p.cv);
   if (top === p.chosen || top.modelBytes === undefined || p.chosen.modelBytes === undefined) return;
   const kb = (n: number) => `${Math.round(n / 1000)} KB`;
