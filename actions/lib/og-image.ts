@@ -71,11 +71,11 @@ export function wrap(text: string, scale: number, width: number): string[] {
     }
   }
   if (line) lines.push(line);
-  return lines.map((l) => fit(l, scale, width));
+  return lines.map((l) => cutToWidth(l, scale, width));
 }
 
 /** The text, cut with '…' ('...' in the font) to fit `width` at `scale`. */
-function fit(text: string, scale: number, width: number): string {
+function cutToWidth(text: string, scale: number, width: number): string {
   if (textWidth(text, scale) <= width) return text;
   let t = [...text];
   while (t.length > 0 && textWidth(`${t.join('')}...`, scale) > width) t = t.slice(0, -1);
@@ -97,7 +97,7 @@ export function ogImagePixels(card: OgCard): IndexedImage {
   c.fill(0, 0, BAR, OG_HEIGHT, ACCENT);
   const width = OG_WIDTH - LEFT - RIGHT;
   let y = 64;
-  c.text(fit(plain(card.kicker), 5, width), LEFT, y, 5, ACCENT);
+  c.text(cutToWidth(plain(card.kicker), 5, width), LEFT, y, 5, ACCENT);
   y += GLYPH_HEIGHT * 5 + 32;
   const title = plain(card.title);
   const ts = largestScale(title, [14, 12, 10, 8, 7], width, 2);
@@ -108,11 +108,11 @@ export function ogImagePixels(card: OgCard): IndexedImage {
   y += 24;
   const headline = plain(card.headline);
   const hs = largestScale(headline, [8, 7, 6, 5, 4], width, 1);
-  c.text(fit(headline, hs, width), LEFT, y, hs, INK);
+  c.text(cutToWidth(headline, hs, width), LEFT, y, hs, INK);
   y += (GLYPH_HEIGHT + 2) * hs;
   for (const d of card.details.slice(0, 3)) {
     if (y + 7 * 4 > OG_HEIGHT - 40) break;
-    c.text(fit(plain(d), 4, width), LEFT, y, 4, MUTED);
+    c.text(cutToWidth(plain(d), 4, width), LEFT, y, 4, MUTED);
     y += (GLYPH_HEIGHT + 4) * 4;
   }
   return { width: OG_WIDTH, height: OG_HEIGHT, palette: PALETTE, pixels: c.pixels };
