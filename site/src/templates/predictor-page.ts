@@ -5,11 +5,19 @@ import { datasetNav } from './dataset-nav.js';
 import { failingNotice } from './failing-notice.js';
 import { html } from './html.js';
 import { page } from './layout.js';
+import type { SocialMeta } from './social-tags.js';
 
 export const PREDICTOR_FILES = { data: 'predictor.json', model: 'model.json', script: 'assets/predictor.js' };
 
 export function predictorPage(
-  d: { name: string; title: string; description: string; hasChampion: boolean; failure?: string | null },
+  d: {
+    name: string;
+    title: string;
+    description: string;
+    hasChampion: boolean;
+    failure?: string | null;
+    social?: SocialMeta;
+  },
   builtAt: string,
 ): string {
   const root = '../';
@@ -25,6 +33,7 @@ export function predictorPage(
     root,
     nav: datasetNav('predictor'),
     builtAt,
+    social: d.social,
     head: d.hasChampion
       ? html`<link rel="preload" href="${PREDICTOR_FILES.model}" as="fetch" crossorigin="anonymous">
 <link rel="preload" href="${PREDICTOR_FILES.data}" as="fetch" crossorigin="anonymous">
