@@ -8,6 +8,7 @@ import type { ImportanceView } from '../../site/src/templates/importance-panel.j
 import type { ModelCardPageData } from '../../site/src/templates/model-card-page.js';
 import { cardHtml } from './card-markdown.js';
 import type { FeatureGroup } from './feature-group.js';
+import type { FeatureTable } from './feature-table.js';
 import { ModelRegistry, type RegistryEntry } from './model-registry.js';
 import type { ServingModel } from './serving-model.js';
 import type { DatasetSpec } from './spec.js';
@@ -27,6 +28,12 @@ function readMetrics(file: string): unknown {
     return null; // an unreadable metrics.json: the importance is computed (or said missing) instead
   }
 }
+
+/**
+ * Computed importances of this process, by model, feature group and holdout: a forest's takes seconds,
+ * and a process that builds the site again (serve, tests) gets the same figures without recomputing.
+ */
+const computed = new Map<string, Importance>();
 
 /** The champion's importance: recorded at training, else computed now; or why there is none. */
 export function championImportance(
@@ -52,6 +59,22 @@ export function championImportance(
       view: null,
       missing: `some of model v${version}'s holdout rows are not in feature group v${group.meta.version}`,
     };
+  const key = `${spec.name}\0v${version}\0${champion.entry.modelSha256}\0${group.dir}\0${group.meta.rows}\0${ids.join(',')}`;
+  const known = computed.get(key);
+  if (known) return known;
+  const result = computeFor(champion, version, group, table, rows, withUnit);
+  computed.set(key, result);
+  return result;
+}
+
+function computeFor(
+  champion: { entry: RegistryEntry; model: ServingModel },
+  version: number,
+  group: FeatureGroup,
+  table: FeatureTable,
+  rows: number[],
+  withUnit: { unit?: string },
+): Importance {
   try {
     champion.model.checkSchema(group.meta.features, `model v${version}`);
     const importance = computeImportance(champion.model, group.meta.features, table, rows);
