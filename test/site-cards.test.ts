@@ -143,11 +143,13 @@ describe('model cards, importance and social tags on the site built from the rep
     const ours = computeImportance(c.model, schema, table, rows)!;
     expect(ours.baseline).toBe(baseline);
     for (const f of ours.features) {
-      // Repeat k shuffles the column k+1 times (cumulatively, as scikit-learn): the shuffle sequence's
-      // k-th entry is already that composition.
-      const drops = shuffles.map(
-        (order) => baseline - accuracy((name, r) => (name === f.name ? rows[order[r]] : rows[r])),
-      );
+      // As scikit-learn: each repeat shuffles the index sequence further in place and applies it to the
+      // column as the previous repeat left it, so the row read at position r composes every order so far.
+      let at = rows.map((_, r) => r);
+      const drops = shuffles.map((order) => {
+        at = Array.from(order, (o) => at[o]);
+        return baseline - accuracy((name, r) => (name === f.name ? rows[at[r]] : rows[r]));
+      });
       drops.forEach((d, k) => {
         expect(f.importances[k]).toBeCloseTo(d, 12);
       });
@@ -249,7 +251,7 @@ describe('training records importance in a new version; committed versions stay 
     buildSite(root, out, { now: BUILD_TIME, assets: SITE_ASSETS });
     const page = readFileSync(path.join(out, 'iris/model-card.html'), 'utf8');
     expect(page).toContain('data-importance-source="training"');
-    expect(page).toContain("Recorded by training in model v4's metrics.json");
+    expect(page).toContain('Recorded by training in model v4&#39;s metrics.json');
     // Shown once, as the panel: the card's own importance section is not repeated below it.
     expect(page.match(/Permutation feature importance \(honest holdout\)/g)).toHaveLength(1);
     // Built without the site's address: no canonical or og:url guessed, the image relative to the page.

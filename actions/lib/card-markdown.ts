@@ -45,7 +45,7 @@ function table(lines: string[], n: number): Html {
   });
   // A header row with no text (the lineage table's '| | |'): no header, the first column heads its row.
   const thead = head.some((h) => h !== '')
-    ? html`<thead><tr>${head.map((h) => html`<th scope="col">${inline(h)}</th>`)}</tr></thead>`
+    ? html`<thead><tr>${head.map((h) => (h === '' ? html`<td></td>` : html`<th scope="col">${inline(h)}</th>`))}</tr></thead>`
     : '';
   return html`<div class="table-scroll" role="region" aria-label="${head.filter(Boolean).join(', ') || body[0]?.[0] || 'table'}" tabindex="0"><table>${thead}<tbody>
 ${body.map(
@@ -89,7 +89,8 @@ export function cardHtml(markdown: string, opts: CardHtmlOptions = {}): Html {
     if (line.startsWith('|') && i + 1 < lines.length && isSeparator(lines[i + 1])) {
       const rows: string[] = [];
       while (i < lines.length && lines[i].startsWith('|')) rows.push(lines[i++]);
-      if (!skipping) out.push(table(rows, cells(rows[1]).length));
+      // The separator row ('|---|---|') counts the columns.
+      if (!skipping) out.push(table(rows, rows[1].trim().split('|').length - 2));
       continue;
     }
     if (line.trim() === '') {
