@@ -260,4 +260,19 @@ describe('training records importance in a new version; committed versions stay 
     expect(page).toContain('<meta property="og:image" content="../iris/og-image.png">');
     rmSync(out, { recursive: true, force: true });
   }, 120_000);
+
+  test('gitml site build --site-url gives the pages their address; a non-http one is refused', async () => {
+    const out = tmp('gitml-cards-cli-');
+    const build = (url: string) =>
+      cli(root, 'site', 'build', '--out', out, '--assets', SITE_ASSETS, '--site-url', url);
+    const ok = await build('https://example.org/gitml');
+    expect(ok.code, ok.err).toBe(0);
+    expect(readFileSync(path.join(out, 'iris/model-card.html'), 'utf8')).toContain(
+      '<link rel="canonical" href="https://example.org/gitml/iris/model-card.html">',
+    );
+    const bad = await build('javascript:alert(1)');
+    expect(bad.code).toBe(64);
+    expect(bad.err).toContain("--site-url 'javascript:alert(1)' is not an http(s) address");
+    rmSync(out, { recursive: true, force: true });
+  }, 120_000);
 });
