@@ -13,7 +13,7 @@ export interface OgCard {
   title: string;
   /** The one figure a reader should take away. */
   headline: string;
-  /** Up to three short lines under it; longer ones are cut with '…'. */
+  /** Short lines under it, wrapped; four lines at most are drawn. */
   details: readonly string[];
 }
 
@@ -97,8 +97,8 @@ export function ogImagePixels(card: OgCard): IndexedImage {
   c.fill(0, 0, BAR, OG_HEIGHT, ACCENT);
   const width = OG_WIDTH - LEFT - RIGHT;
   let y = 64;
-  c.text(cutToWidth(plain(card.kicker), 5, width), LEFT, y, 5, ACCENT);
-  y += GLYPH_HEIGHT * 5 + 32;
+  c.text(cutToWidth(plain(card.kicker), 4, width), LEFT, y, 4, ACCENT);
+  y += GLYPH_HEIGHT * 4 + 40;
   const title = plain(card.title);
   const ts = largestScale(title, [14, 12, 10, 8, 7], width, 2);
   for (const line of wrap(title, ts, width).slice(0, 2)) {
@@ -110,9 +110,10 @@ export function ogImagePixels(card: OgCard): IndexedImage {
   const hs = largestScale(headline, [8, 7, 6, 5, 4], width, 1);
   c.text(cutToWidth(headline, hs, width), LEFT, y, hs, INK);
   y += (GLYPH_HEIGHT + 2) * hs;
-  for (const d of card.details.slice(0, 3)) {
+  // Each detail wraps; at most four lines in all.
+  for (const d of card.details.flatMap((t) => wrap(plain(t), 4, width)).slice(0, 4)) {
     if (y + 7 * 4 > OG_HEIGHT - 40) break;
-    c.text(cutToWidth(plain(d), 4, width), LEFT, y, 4, MUTED);
+    c.text(d, LEFT, y, 4, MUTED);
     y += (GLYPH_HEIGHT + 4) * 4;
   }
   return { width: OG_WIDTH, height: OG_HEIGHT, palette: PALETTE, pixels: c.pixels };

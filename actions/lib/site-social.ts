@@ -10,7 +10,7 @@ import type { OgCard } from './og-image.js';
 export const HOME_OG_IMAGE = 'og-image.png';
 export const DATASET_OG_IMAGE = 'og-image.png';
 
-const KICKER = 'gitml · serverless ML in one GitHub repository';
+const KICKER = 'gitml · serverless ML in one GitHub repo';
 
 function mae(x: number | null | undefined, unit: string | undefined, decimals = 3): string {
   return x == null ? '–' : `${x.toFixed(decimals)}${unit ? ` ${unit}` : ''}`;
@@ -37,7 +37,7 @@ export function datasetOgCard(d: DatasetSummary): OgCard {
         : `Holdout accuracy ${percent(c.holdoutAccuracy ?? 0)}`;
     if (m && live != null)
       details.push(
-        `Live: ${grouped(m.live.labelled)} labelled rows, last ${m.live.days} days (95% ${percent(m.live.low ?? 0)}–${percent(m.live.high ?? 1)})`,
+        `Live 95% CI ${percent(m.live.low ?? 0)}–${percent(m.live.high ?? 1)}, ${grouped(m.live.labelled)} rows in ${m.live.days} days`,
       );
     if (m?.baseline != null) details.push(`Majority-class baseline ${percent(m.baseline)}`);
   }
