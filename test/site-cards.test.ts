@@ -13,7 +13,7 @@ import { valueText } from '../actions/lib/feature-table.js';
 import { championImportance } from '../actions/lib/model-card-page.js';
 import { ModelRegistry } from '../actions/lib/model-registry.js';
 import { ogImage } from '../actions/lib/og-image.js';
-import { crc32 } from '../actions/lib/png.js';
+import { crc32, encodePng } from '../actions/lib/png.js';
 import { buildSite } from '../actions/lib/site-build.js';
 import {
   computeImportance,
@@ -88,6 +88,12 @@ describe('model cards, importance and social tags on the site built from the rep
       expect(card).toContain(`<code>${hash}</code>`);
       const main = card.slice(card.indexOf('<main'), card.indexOf('</main>'));
       expect(main).not.toMatch(/\*\*|\|---|^#+ /m);
+      // Every body row has as many cells as its table's header.
+      for (const t of main.match(/<table>[\s\S]*?<\/table>/g) ?? []) {
+        const head = (/<thead>[\s\S]*?<\/thead>/.exec(t)?.[0].match(/<t[hd][ >]/g) ?? []).length;
+        for (const row of t.match(/<tbody>[\s\S]*<\/tbody>/)?.[0].match(/<tr>[\s\S]*?<\/tr>/g) ?? [])
+          if (head > 0) expect(row.match(/<t[hd][ >]/g)?.length, row).toBe(head);
+      }
       // No empty header cell (axe: empty-table-header) — the lineage table's '| | |' has none.
       expect(main).not.toMatch(/<th[^>]*><\/th>/);
     }
@@ -201,10 +207,20 @@ describe('model cards, importance and social tags on the site built from the rep
       });
       expect(r.used).toEqual([0, 1, 2, 3].slice(0, r.palette));
     }
+    // A cell holding '|r|' stays one cell (the card writes candidates as 'knn … |r|≥0.15').
+    expect(read('iris/model-card.html')).toMatch(
+      /<th scope="row">knn k=9 weights=distance \|r\|≥0\.15<\/th><td>0\.9583<\/td>/,
+    );
     // Same card, same bytes; a different title, different pixels.
     const card = { kicker: 'k', title: 'Iris', headline: 'Holdout accuracy 96.7%', details: ['a'] };
     expect(Buffer.from(ogImage(card)).equals(Buffer.from(ogImage(card)))).toBe(true);
     expect(Buffer.from(ogImage(card)).equals(Buffer.from(ogImage({ ...card, title: 'Irks' })))).toBe(false);
+    expect(() =>
+      encodePng({ width: 2, height: 1, palette: [[0, 0, 0]], pixels: Uint8Array.from([0, 1]) }),
+    ).toThrow('png: pixel 1 uses colour 1, the palette has 1');
+    expect(() => encodePng({ width: 2, height: 2, palette: [[0, 0, 0]], pixels: new Uint8Array(3) })).toThrow(
+      'png: 3 pixels for a 2×2 image',
+    );
     // The CRC is the standard one (zlib's check value for '123456789').
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
   });
