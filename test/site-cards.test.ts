@@ -172,6 +172,41 @@ describe('model cards, importance and social tags on the site built from the rep
     ).toEqual(['petal_length', 'petal_width']);
   });
 
+  test("Iris importance equals scikit-learn's permutation_importance given the same shuffles", () => {
+    // test/fixtures/sklearn/make_iris_importance.py: sklearn's KNeighborsClassifier on the champion's
+    // stored training rows, scored on its holdout, our shuffles (seed 0).
+    const ref = JSON.parse(
+      readFileSync(new URL('./fixtures/sklearn/iris_importance.json', import.meta.url), 'utf8'),
+    ) as {
+      version: number;
+      holdoutIds: number[];
+      baseline: number;
+      features: string[];
+      mean: number[];
+      sd: number[];
+      importances: number[][];
+    };
+    const spec = ws.loadSpec('iris');
+    const registry = new ModelRegistry(ws, 'iris');
+    const c = registry.requireChampion();
+    expect(c.entry.version).toBe(ref.version);
+    const group = FeatureGroup.open(ws, spec, { version: c.entry.featureGroupVersion });
+    const table = group.read();
+    const rows = holdoutRowsOf(table, registry.holdoutIds(c.entry.version)!)!;
+    // The same rows in the same order, so the same shuffles permute the same values.
+    expect(rows.map((i) => table.ids[i])).toEqual(ref.holdoutIds);
+    const ours = computeImportance(c.model, group.meta.features, table, rows)!;
+    expect(ours.baseline).toBeCloseTo(ref.baseline, 12);
+    ref.features.forEach((name, j) => {
+      const f = ours.features.find((g) => g.name === name)!;
+      expect(f.mean).toBeCloseTo(ref.mean[j], 12);
+      expect(f.sd).toBeCloseTo(ref.sd[j], 12);
+      f.importances.forEach((v, k) => {
+        expect(v).toBeCloseTo(ref.importances[j][k], 12);
+      });
+    });
+  });
+
   test('every page carries a description, canonical link, Open Graph and Twitter tags for its own address', () => {
     for (const p of pages) {
       const html = read(p);
