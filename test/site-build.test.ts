@@ -71,17 +71,21 @@ describe('buildSite', () => {
     rmSync(out, { recursive: true, force: true });
   });
 
-  test('writes a home page, and a predictor and a dashboard per dataset, with the files they fetch', () => {
+  test('writes a home page, and a predictor, a dashboard and a model card per dataset, with the files they fetch', () => {
     expect(result.pages).toEqual([
       'index.html',
       'iris/dashboard.html',
       'iris/index.html',
+      'iris/model-card.html',
       'nasty/dashboard.html',
       'nasty/index.html',
+      'nasty/model-card.html',
       'titanic/dashboard.html',
       'titanic/index.html',
+      'titanic/model-card.html',
       'wine/dashboard.html',
       'wine/index.html',
+      'wine/model-card.html',
     ]);
     for (const f of [
       'iris/model.json',
@@ -256,7 +260,7 @@ describe('buildSite', () => {
       out: (l) => lines.push(l),
     });
     expect(code).toBe(0);
-    expect(lines).toEqual([`site: 9 pages, ${result.files.length} files in site/build`]);
+    expect(lines).toEqual([`site: ${result.pages.length} pages, ${result.files.length} files in site/build`]);
     expect(fingerprint(path.join(root, 'site/build'))).toBe(fingerprint(out));
     await expect(
       Promise.resolve(

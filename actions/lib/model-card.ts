@@ -1,5 +1,6 @@
 // The model card: a readable markdown page per model version with its full lineage and metrics.
 // Platform-neutral.
+import type { PermutationImportance } from './explain/permutation-importance.js';
 import type { Metrics, RegressionMetrics } from './metrics.js';
 import type { ModelLabel } from './serving-model.js';
 import type { FeatureSchema } from './spec.js';
@@ -68,6 +69,8 @@ export interface CardParts {
   classes: string[];
   inputExample: Record<string, string>;
   importances?: Record<string, number>;
+  /** Permutation importance on the honest holdout (absent: sharded training; the site computes it). */
+  permutation?: PermutationImportance;
   champion?: ClassificationGate | RegressionGate | null;
   /** Regression: the label's unit and decimals for the figures. */
   label?: ModelLabel;
@@ -167,6 +170,7 @@ export function modelCard(l: Lineage, p: CardParts): string {
     );
     for (const [n, v] of Object.entries(p.importances).sort((a, b) => b[1] - a[1])) row(n, f4(v));
   }
+  if (p.permutation) permutationSection(lines, row, p.permutation);
   lines.push('');
   return lines.join('\n');
 }
@@ -313,4 +317,19 @@ function sizeTieBreak(lines: string[], p: CardParts): void {
     '',
     `Chosen for size: ${describe(p.chosen)} scores within one paired standard error of the top candidate, ${describe(top)}, and its model is ${kb(p.chosen.modelBytes)} instead of ${kb(top.modelBytes)} (mean over the folds).`,
   );
+}
+
+/** The score drop when one feature's holdout values are shuffled: what the model needs, on unseen rows. */
+function permutationSection(lines: string[], row: Row, p: PermutationImportance): void {
+  const what = p.scoring === 'accuracy' ? 'accuracy' : 'negative MAE';
+  lines.push(
+    '',
+    '## Permutation feature importance (honest holdout)',
+    '',
+    `The drop in holdout ${what} (${f4(p.baseline)} unshuffled, ${p.rows} rows) when one feature's values are shuffled across the holdout rows; mean and standard deviation over ${p.nRepeats} shuffles (seed ${p.seed}), as scikit-learn's permutation_importance.`,
+    '',
+    '| feature | mean drop | sd |',
+    '|---|---|---|',
+  );
+  for (const f of p.features) row(`${f.name} — ${f.title}`, f4(f.mean), f4(f.sd));
 }

@@ -25,11 +25,17 @@ import { isRegressionReport } from '../../site/src/regression-report.js';
 import { activeAlerts } from '../../site/src/report-facts.js';
 import { DASHBOARD_FILES, dashboardPage } from '../../site/src/templates/dashboard-page.js';
 import { type DatasetSummary, homePage } from '../../site/src/templates/home-page.js';
+import {
+  MODEL_CARD_PAGE,
+  type ModelCardPageData,
+  modelCardPage,
+} from '../../site/src/templates/model-card-page.js';
 import { PREDICTOR_FILES, predictorPage } from '../../site/src/templates/predictor-page.js';
 import { FeatureGroup } from './feature-group.js';
 import { SOURCES, valueText } from './feature-table.js';
 import { workingTree } from './file-source.js';
 import { formatNumber } from './json.js';
+import { championImportance, modelCardOf } from './model-card-page.js';
 import { ModelRegistry, type RegistryEntry } from './model-registry.js';
 import { toWire } from './model-wire.js';
 import { algorithm } from './models/algorithms.js';
@@ -41,7 +47,9 @@ import {
   MONITORING_FORMAT,
   type MonitoringReport,
 } from './monitoring-types.js';
+import { ogImage } from './og-image.js';
 import type { ServingModel } from './serving-model.js';
+import { DATASET_OG_IMAGE, datasetOgCard, HOME_OG_IMAGE, homeOgCard, socialMeta } from './site-social.js';
 import { type DatasetSpec, type FeatureSchema, featureSchema, taskOf } from './spec.js';
 import type { CategoricalStats, GroupStats, NumericStats } from './stats.js';
 import { Workspace } from './workspace.js';
@@ -56,6 +64,11 @@ export interface SiteBuildOptions {
    * daily workflow. Unknown outside Actions; the warning then has no link.
    */
   repositoryUrl?: string;
+  /**
+   * The site's own address (https://owner.github.io/repo/): pages then carry their canonical link,
+   * og:url and an absolute og:image. Unknown outside Actions; those tags are then left out.
+   */
+  siteUrl?: string;
 }
 
 export interface SiteBuildResult {
@@ -445,18 +458,32 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
   copy(path.join(assets, 'sw.js'), 'sw.js');
 
   const actionsUrl = opts.repositoryUrl ? `${opts.repositoryUrl}/actions/workflows/daily.yml` : undefined;
+  const homeCard = homeOgCard(datasets.map((d) => d.summary));
+  write(HOME_OG_IMAGE, ogImage(homeCard));
   write(
     'index.html',
     homePage(
       datasets.map((d) => d.summary),
       builtAt,
       actionsUrl,
+      socialMeta(HOME_OG_IMAGE, homeCard, '', opts.siteUrl),
     ),
   );
-  for (const { summary: s, build: d, failure, predictor, model } of datasets) {
+  for (const { summary: s, build: d, failure, predictor, model, card } of datasets) {
     const name = s.name;
+    const ogCard = datasetOgCard(s);
+    const image = `${name}/${DATASET_OG_IMAGE}`;
+    write(image, ogImage(ogCard));
+    const social = (page: string) => socialMeta(image, ogCard, `${name}/${page}`, opts.siteUrl);
     const meta = { name, title: s.title, description: s.description, failure };
-    write(`${name}/index.html`, predictorPage({ ...meta, hasChampion: model !== null }, builtAt));
+    write(
+      `${name}/index.html`,
+      predictorPage({ ...meta, hasChampion: model !== null, social: social('') }, builtAt),
+    );
+    write(
+      `${name}/${MODEL_CARD_PAGE}`,
+      modelCardPage({ ...meta, card, social: social(MODEL_CARD_PAGE) }, builtAt, actionsUrl),
+    );
     if (model !== null && predictor !== null) {
       write(`${name}/${PREDICTOR_FILES.model}`, model.header);
       write(`${name}/${PREDICTOR_FILES.modelBin}`, model.bin);
@@ -464,7 +491,16 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
     }
     write(
       `${name}/dashboard.html`,
-      dashboardPage({ ...meta, hasReport: d?.report != null }, builtAt, actionsUrl),
+      dashboardPage(
+        {
+          ...meta,
+          hasReport: d?.report != null,
+          social: social('dashboard.html'),
+          importance: card?.importance ?? null,
+        },
+        builtAt,
+        actionsUrl,
+      ),
     );
     if (d?.report) copy(d.report.file, `${name}/${DASHBOARD_FILES.report}`);
   }
@@ -483,6 +519,8 @@ interface PreparedDataset {
   /** The champion as the page fetches it (header + bytes, model-wire.ts) and predictor.json, or null. */
   model: { header: string; bin: Uint8Array } | null;
   predictor: string | null;
+  /** The model-card page's card (null without a champion or when failing). */
+  card: ModelCardPageData['card'];
 }
 
 /**
@@ -496,7 +534,9 @@ function prepareDataset(ws: Workspace, name: string): PreparedDataset {
   try {
     spec = ws.loadSpec(name);
     const d = loadDataset(ws, spec);
+    const importance = d.champion ? championImportance(ws, spec, d.champion, d.group) : null;
     return {
+      card: modelCardOf(ws, spec, d.champion, importance),
       summary: summary(d),
       build: d,
       failure: null,
@@ -522,6 +562,7 @@ function prepareDataset(ws: Workspace, name: string): PreparedDataset {
       failure: message,
       model: null,
       predictor: null,
+      card: null,
     };
   }
 }

@@ -21,7 +21,7 @@ await runAction(async () => {
 
   const out = path.resolve(ws.root, outDir);
   const result = await core.group('build the site', async () => {
-    const r = buildSite(ws.root, out, { now, repositoryUrl: repositoryUrl() });
+    const r = buildSite(ws.root, out, { now, repositoryUrl: repositoryUrl(), siteUrl: site ?? undefined });
     for (const page of r.pages) core.info(page);
     return r;
   });

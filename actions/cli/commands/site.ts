@@ -12,6 +12,7 @@ function build(ctx: CommandContext): { out: string; code: number } {
   const r = buildSite(ctx.ws.root, out, {
     now: ctx.now,
     assets: assets ? path.resolve(ctx.ws.root, assets) : undefined,
+    siteUrl: siteUrlOpt(ctx),
   });
   ctx.out(`site: ${r.pages.length} pages, ${r.files.length} files in ${ctx.ws.rel(out) || '.'}`);
   if (r.failed.length === 0) return { out, code: EXIT.ok };
@@ -24,6 +25,23 @@ function build(ctx: CommandContext): { out: string; code: number } {
     `partial: the site shows ${r.failed.map((f) => f.dataset).join(', ')} as failing (its pages say why); the other datasets are built`,
   );
   return { out, code: EXIT.partial };
+}
+
+/** --site-url: where the site will be served, for the canonical and social tags (an http(s) address). */
+function siteUrlOpt(ctx: CommandContext): string | undefined {
+  const given = stringOpt(ctx, 'site-url');
+  if (given === undefined) return undefined;
+  let url: URL | null = null;
+  try {
+    url = new URL(given);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw new UsageError(
+      `--site-url '${given}' is not an http(s) address: give where the site is served, e.g. https://owner.github.io/repo/`,
+    );
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
 /** Resolves on Ctrl-C or SIGTERM, so the server stops cleanly. */
@@ -43,10 +61,11 @@ export const siteCommand: Command = {
   name: 'site',
   summary: 'Build the GitHub Pages site into site/build/, or build and serve it on 127.0.0.1',
   usage:
-    'site build [--out DIR] [--assets DIR] | site serve [--out DIR] [--assets DIR] [--port N] [--no-build]',
+    'site build [--out DIR] [--assets DIR] [--site-url URL] | site serve [--out DIR] [--assets DIR] [--site-url URL] [--port N] [--no-build]',
   options: {
     out: { type: 'string' },
     assets: { type: 'string' },
+    'site-url': { type: 'string' },
     port: { type: 'string' },
     'no-build': { type: 'boolean' },
   },

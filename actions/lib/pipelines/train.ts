@@ -1,6 +1,7 @@
 // train: reads a feature group (optionally as of a revision), selects and fits a model, and registers it
 // behind the champion/challenger gate. Skips when the training data and config equal the champion's.
 import { createHash, type Hash } from 'node:crypto';
+import type { PermutationImportance } from '../explain/permutation-importance.js';
 import { FeatureGroup, isoSeconds } from '../feature-group.js';
 import { type FeatureTable, SOURCES, valueText } from '../feature-table.js';
 import { fileSourceAsOf } from '../file-source.js';
@@ -43,6 +44,7 @@ import {
   train,
 } from '../training.js';
 import { CODE_VERSION } from '../version.js';
+import { computeImportance, IMPORTANCE_FIELD } from '../version-importance.js';
 import type { Workspace } from '../workspace.js';
 
 export interface TrainOptions {
@@ -305,6 +307,7 @@ export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOption
       eligible: data.rows.length,
       bySource,
       duplicates: outcome.duplicates,
+      importance: computeImportance(outcome.model, fg.meta.features, table, outcome.test),
     },
   );
   return { dataset: spec.name, ...registered, outcome, warnings };
@@ -325,6 +328,8 @@ export interface FittedModel {
   eligible: number;
   bySource: Record<string, number>;
   duplicates: DuplicateCounts;
+  /** Permutation importance on the holdout rows (absent when the rows are not in memory: shards). */
+  importance?: PermutationImportance;
 }
 
 /**
@@ -592,6 +597,7 @@ export function registerFitted(
         })),
         correlations: model.json.view.correlations,
         ...(importances ? { featureImportances: importances } : {}),
+        ...(fitted.importance ? { [IMPORTANCE_FIELD]: fitted.importance } : {}),
         split: {
           kind: config.split,
           seed: config.seed,
@@ -642,6 +648,7 @@ export function registerFitted(
             classes: fg.meta.label.classes.map((c) => c.value),
             inputExample: fitted.example,
             importances,
+            permutation: fitted.importance,
             champion: previousChampion,
             label: model.json.label,
             interval: intervalRecord(model),

@@ -5,12 +5,23 @@ import { MONITORING_FILE } from '../../../actions/lib/monitoring-types.js';
 import { datasetNav } from './dataset-nav.js';
 import { failingNotice } from './failing-notice.js';
 import { html } from './html.js';
+import { type ImportanceView, importancePanel } from './importance-panel.js';
 import { page } from './layout.js';
+import type { SocialMeta } from './social-tags.js';
 
 export const DASHBOARD_FILES = { report: MONITORING_FILE, script: 'assets/dashboard.js' };
 
 export function dashboardPage(
-  d: { name: string; title: string; description: string; hasReport: boolean; failure?: string | null },
+  d: {
+    name: string;
+    title: string;
+    description: string;
+    hasReport: boolean;
+    failure?: string | null;
+    social?: SocialMeta;
+    /** The champion's permutation importance, shown under the charts (server-rendered). */
+    importance?: ImportanceView | null;
+  },
   builtAt: string,
   actionsUrl?: string,
 ): string {
@@ -27,6 +38,7 @@ export function dashboardPage(
     root,
     nav: datasetNav('dashboard'),
     builtAt,
+    social: d.social,
     actionsUrl,
     head: d.hasReport
       ? html`<link rel="preload" href="${DASHBOARD_FILES.report}" as="fetch" crossorigin="anonymous">
@@ -34,6 +46,7 @@ export function dashboardPage(
 `
       : undefined,
     main: html`<h1>${d.title}: monitoring</h1>
-${app}`,
+${app}
+${!d.failure && d.importance ? importancePanel(d.importance) : ''}`,
   });
 }

@@ -7,6 +7,7 @@ import type { ChampionInfo } from '../page-data.js';
 import { errorText, type ValueLabel } from '../value-format.js';
 import { html } from './html.js';
 import { page } from './layout.js';
+import type { SocialMeta } from './social-tags.js';
 
 export interface DatasetSummary {
   /** Why the dataset's files could not be read (the card shows it as failing), or null. */
@@ -113,7 +114,7 @@ function regressionCard(d: DatasetSummary, label: ValueLabel) {
 <dt>Last daily run</dt><dd>${d.monitoring?.lastRun ? utcText(d.monitoring.lastRun) : 'not yet'}</dd>
 <dt>Alerts</dt><dd>${alertState(d.monitoring)}</dd>
 </dl>
-<p class="links"><a href="${d.name}/">Predictor</a><a href="${d.name}/dashboard.html">Dashboard</a></p>
+<p class="links"><a href="${d.name}/">Predictor</a><a href="${d.name}/dashboard.html">Dashboard</a><a href="${d.name}/model-card.html">Model card</a></p>
 </article>
 `;
 }
@@ -135,14 +136,19 @@ function card(d: DatasetSummary) {
 <dt>Last daily run</dt><dd>${d.monitoring?.lastRun ? utcText(d.monitoring.lastRun) : 'not yet'}</dd>
 <dt>Alerts</dt><dd>${alertState(d.monitoring)}</dd>
 </dl>
-<p class="links"><a href="${d.name}/">Predictor</a><a href="${d.name}/dashboard.html">Dashboard</a></p>
+<p class="links"><a href="${d.name}/">Predictor</a><a href="${d.name}/dashboard.html">Dashboard</a><a href="${d.name}/model-card.html">Model card</a></p>
 </article>
 `;
 }
 
 export const HOME_SCRIPT = 'assets/home.js';
 
-export function homePage(datasets: readonly DatasetSummary[], builtAt: string, actionsUrl?: string): string {
+export function homePage(
+  datasets: readonly DatasetSummary[],
+  builtAt: string,
+  actionsUrl?: string,
+  social?: SocialMeta,
+): string {
   return page({
     title: 'gitml — serverless ML in one GitHub repository',
     description: `Predictors and monitoring dashboards for ${datasets.map((d) => d.title).join(', ')}.`,
@@ -150,6 +156,7 @@ export function homePage(datasets: readonly DatasetSummary[], builtAt: string, a
     nav: [{ href: './', label: 'All datasets', current: true }],
     builtAt,
     actionsUrl,
+    social,
     head: html`<script type="module" src="${HOME_SCRIPT}"></script>
 `,
     main: html`<h1>Serverless ML in one GitHub repository</h1>

@@ -1,6 +1,7 @@
 // The shell every page shares: head, a skip link, the site header with navigation, and the footer.
 // Platform-neutral (runs in the Node build).
 import { type Html, html } from './html.js';
+import { type SocialMeta, socialTags } from './social-tags.js';
 
 export interface NavLink {
   href: string;
@@ -20,6 +21,8 @@ export interface PageShell {
   builtAt: string;
   /** The daily workflow in the repository's Actions tab, linked from the staleness warning; when known. */
   actionsUrl?: string;
+  /** Social preview and canonical tags (social-tags.ts); absent on pages built without them. */
+  social?: SocialMeta;
 }
 
 /** An inline icon, so browsers do not request /favicon.ico (a 404 on GitHub Pages). */
@@ -34,7 +37,7 @@ export function page(p: PageShell): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${p.title}</title>
 <meta name="description" content="${p.description}">
-<link rel="icon" href="${FAVICON}">
+${p.social ? socialTags(p.social, p.title, p.description, p.root) : ''}<link rel="icon" href="${FAVICON}">
 <link rel="stylesheet" href="${p.root}assets/styles.css">
 ${p.head ?? ''}</head>
 <body data-root="${p.root || './'}"${p.actionsUrl ? html` data-actions="${p.actionsUrl}"` : ''}>

@@ -5,6 +5,7 @@ import { datasetNav } from './dataset-nav.js';
 import { failingNotice } from './failing-notice.js';
 import { html } from './html.js';
 import { page } from './layout.js';
+import type { SocialMeta } from './social-tags.js';
 
 /** model.json is the champion's header and model.bin its bytes (actions/lib/model-wire.ts). */
 export const PREDICTOR_FILES = {
@@ -15,7 +16,14 @@ export const PREDICTOR_FILES = {
 };
 
 export function predictorPage(
-  d: { name: string; title: string; description: string; hasChampion: boolean; failure?: string | null },
+  d: {
+    name: string;
+    title: string;
+    description: string;
+    hasChampion: boolean;
+    failure?: string | null;
+    social?: SocialMeta;
+  },
   builtAt: string,
 ): string {
   const root = '../';
@@ -31,6 +39,7 @@ export function predictorPage(
     root,
     nav: datasetNav('predictor'),
     builtAt,
+    social: d.social,
     head: d.hasChampion
       ? html`<link rel="preload" href="${PREDICTOR_FILES.model}" as="fetch" crossorigin="anonymous">
 <link rel="preload" href="${PREDICTOR_FILES.modelBin}" as="fetch" crossorigin="anonymous">
