@@ -153,7 +153,8 @@ export class PredictorForm {
     const out: Record<string, string> = {};
     for (const f of this.inputs) {
       const v = typed[f.name];
-      out[f.name] = v.trim() === '' && f.fill !== undefined ? f.fill : f.type === 'numeric' ? numberText(f, v) : v;
+      out[f.name] =
+        v.trim() === '' && f.fill !== undefined ? f.fill : f.type === 'numeric' ? numberText(f, v) : v;
     }
     for (const flag of this.derived) out[flag.name] = typed[flag.derivedFrom!]?.trim() === '' ? '1' : '0';
     return out;

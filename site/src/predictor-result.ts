@@ -79,7 +79,7 @@ export class PredictorResult {
 
   show(p: Prediction): void {
     const c = this.classes[p.classIndex];
-    this.element.classList.remove('stale');
+    this.element.classList.remove('no-answer');
     this.problem.hidden = true;
     replaceChildren(this.icon, classIcon(p.classIndex, this.classes.length));
     this.label.textContent = c.label;
@@ -96,7 +96,7 @@ export class PredictorResult {
 
   /** No answer (inputs that cannot be predicted, or the model still loading), with the reason shown. */
   showProblem(message: string, tone: 'error' | 'pending' = 'error'): void {
-    this.element.classList.add('stale');
+    this.element.classList.add('no-answer');
     this.problem.hidden = false;
     this.problem.className = `problem ${tone}`;
     this.problem.textContent = message;

@@ -117,7 +117,7 @@ export class ValueResult {
 
   show(p: ValuePrediction): void {
     const label = this.label;
-    this.element.classList.remove('stale');
+    this.element.classList.remove('no-answer');
     this.problem.hidden = true;
     // The headline on the label's own grid (what a row's label would read), the model's output beside it.
     this.value.textContent = valueText(p.value, label);
@@ -152,7 +152,7 @@ export class ValueResult {
 
   /** No answer (inputs that cannot be predicted, or the model still loading), with the reason shown. */
   showProblem(message: string, tone: 'error' | 'pending' = 'error'): void {
-    this.element.classList.add('stale');
+    this.element.classList.add('no-answer');
     this.problem.hidden = false;
     this.problem.className = `problem ${tone}`;
     this.problem.textContent = message;

@@ -4,8 +4,8 @@
 import { type Prediction, ServingModel } from '../../actions/lib/serving-model.js';
 import { byId, fetchJson, h, showFailure } from './dom.js';
 import { grouped, percent } from './format.js';
-import { PREDICTOR_DATA_FORMAT, type PredictorData } from './page-data.js';
 import { keepInView } from './keep-in-view.js';
+import { PREDICTOR_DATA_FORMAT, type PredictorData } from './page-data.js';
 import { PERF_MARKS } from './perf-marks.js';
 import { PredictorForm } from './predictor-form.js';
 import { PredictorResult } from './predictor-result.js';
