@@ -175,7 +175,7 @@ describe.skipIf(skip !== null)(`many features, many classes${skip ? ` — skippe
     ]);
   });
 
-  test('30 features on a phone: after "random real example" the answer stays in view down to the last field', async () => {
+  test('30 features on a phone: after "random holdout example" the answer stays in view down to the last field', async () => {
     await page.setViewportSize(PHONE);
     await page.goto(`${base}${WIDE.name}/`);
     await page.waitForSelector('#predicted-class[data-class]');

@@ -1,10 +1,10 @@
 // The predictor's input form, built from the champion's feature schema: numeric features get a slider on
 // the spec's decimals grid plus a text box (the text is authoritative: it can leave the range, and typing
 // moves the slider), categorical features a dropdown with the spec's human labels. Fields that share a
-// spec `group` sit in one fieldset under its legend. A decimal comma ('6,5') counts as a dot where it cannot
-// be a thousands separator. A was-missing flag is never an input: it is derived
-// from its feature's box (1 when left blank, the blank then filled as the pipeline fills it). Each field
-// shows its own error or warning.
+// spec `group` sit in one fieldset under its legend. A was-missing flag is never an input: it is derived
+// from its feature's box (1 when left blank, the blank then filled as the pipeline fills it). A decimal
+// comma ('6,5') counts as a dot where it cannot be a thousands separator. Each field shows its own error
+// or warning; values outside the observed range also give the answer a caveat.
 import { formatNumber } from '../../actions/lib/json.js';
 import { h, replaceChildren } from './dom.js';
 import { checkField, inputCaveat, numberText, rangeText } from './field-check.js';
