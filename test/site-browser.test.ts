@@ -310,7 +310,7 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
     }
   });
 
-  test('predictor: "random real example" fills a real labelled row and names its actual class', async () => {
+  test('predictor: "random holdout example" fills a holdout row and names its actual class', async () => {
     const name = 'wine';
     const data = pageData(name);
     expect(data.examples.ids.length).toBeGreaterThanOrEqual(ROWS_PER_DATASET);
@@ -322,7 +322,7 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
     expect(i).toBeGreaterThanOrEqual(0);
     const actual = data.label.classes.find((c) => c.value === data.examples.actual[i])!;
     expect(await page.textContent('#example-note')).toBe(
-      `Real row #${data.examples.ids[i]} of the feature group; its actual ${data.label.title.toLowerCase()}: ${actual.label}.`,
+      `Holdout row #${data.examples.ids[i]}, never used to train champion v${data.champion!.version}; its actual ${data.label.title.toLowerCase()}: ${actual.label}.`,
     );
     await expectCliPrediction(name, values);
   });

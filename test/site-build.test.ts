@@ -16,15 +16,16 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { siteCommand } from '../actions/cli/commands/site.js';
 import { FeatureGroup } from '../actions/lib/feature-group.js';
-import { valueText } from '../actions/lib/feature-table.js';
+import { SOURCES, valueText } from '../actions/lib/feature-table.js';
 import { formatNumber } from '../actions/lib/json.js';
+import { ModelRegistry } from '../actions/lib/model-registry.js';
 import { buildSite, SiteBuildError, sliderStep } from '../actions/lib/site-build.js';
 import { resolveFile, serveStatic } from '../actions/lib/static-server.js';
 import type { GroupStats, NumericStats } from '../actions/lib/stats.js';
 import { Workspace } from '../actions/lib/workspace.js';
 import { glyphPoints } from '../site/src/class-icon.js';
 import { datedData, filterReport, rangeFromBrush, summarize } from '../site/src/dashboard-filter.js';
-import { checkField } from '../site/src/field-check.js';
+import { checkField, inputCaveat, numberText } from '../site/src/field-check.js';
 import type { PredictorData, PredictorFeature } from '../site/src/page-data.js';
 import { escapeHtml, html } from '../site/src/templates/html.js';
 import { readQuery, writeQuery } from '../site/src/url-state.js';
@@ -186,9 +187,15 @@ describe('buildSite', () => {
       expect(f.initial).toBe(formatNumber(s.median!, f.decimals));
       expect(f.slider).toEqual({ min: s.min, max: s.max, step: 0.1 });
     }
-    // Iris has 150 real rows (the rest are synthetic): every one is offered, with its stored values.
+    // The champion's holdout rows that are real and labelled (never trained on; fewer than 200): every
+    // one is offered, in the group's order, with its stored values.
     const table = group.read();
-    expect(data.examples.ids).toHaveLength(150);
+    const holdout = new Set(new ModelRegistry(ws, 'iris').holdoutIds(1));
+    const offered = Array.from(table.ids).filter(
+      (id, i) => holdout.has(id) && table.sources[i] !== SOURCES.indexOf('synthetic') && table.labels[i] >= 0,
+    );
+    expect(offered.length).toBeGreaterThan(0);
+    expect(data.examples.ids).toEqual(offered);
     data.examples.ids.forEach((id, k) => {
       const i = Array.from(table.ids).indexOf(id);
       expect(table.sources[i]).toBe(0);
@@ -415,8 +422,30 @@ describe('predictor form rules', () => {
     expect(checkField(numeric, '4.5')).toEqual({ kind: 'ok' });
     expect(checkField(numeric, ' 2 ')).toEqual({ kind: 'ok' });
     expect(checkField(numeric, '')).toEqual({ kind: 'error', message: 'Enter a number.' });
-    for (const bad of ['abc', '4,5', '0x10', 'Infinity', '1e999', '4.5cm', '--1'])
+    for (const bad of ['abc', '4,5.1', '1,2,3', ',5', '0x10', 'Infinity', '1e999', '4.5cm', '--1'])
       expect(checkField(numeric, bad).kind, bad).toBe('error');
+    // A decimal comma is read as a dot when it cannot be a thousands separator (4500 cm is out of range).
+    for (const [typed, read] of [
+      ['4,5', '4.5'],
+      [' 4,500 ', '4.500'],
+      ['2,125', '2.125'],
+      ['4.5', '4.5'],
+    ]) {
+      expect(checkField(numeric, typed), typed).toEqual({ kind: 'ok' });
+      expect(numberText(numeric, typed), typed).toBe(read);
+    }
+    const wide: PredictorFeature = { ...numeric, range: [0, 5000] };
+    expect(checkField(wide, '1,000')).toEqual({
+      kind: 'error',
+      message: '“1,000” could be 1000 or 1.000: write decimals with a dot and no thousands separator.',
+    });
+    expect(checkField(wide, '1,00').kind).toBe('warning'); // 1.00 cm: outside the observed 2–6 cm
+    // No thousands group starts with "0,": that one is a decimal comma whatever the range.
+    expect(numberText(wide, '0,125')).toBe('0.125');
+    expect(inputCaveat([numeric, categorical], { x: '7,5', c: 'a' })).toBe(
+      'Outside the training data: X 7.5 cm (observed 2–6 cm). The model extrapolates there; read this answer with care.',
+    );
+    expect(inputCaveat([numeric, categorical], { x: '5', c: 'a' })).toBeNull();
     expect(checkField(numeric, '7')).toEqual({
       kind: 'warning',
       message: 'Outside the observed range 2–6 cm: the model extrapolates.',
@@ -439,11 +468,12 @@ describe('predictor form rules', () => {
     expect(readQuery(writeQuery(values, features), features)).toEqual(values);
   });
 
-  test('slider steps keep the feature decimals unless that makes more than 1000 positions', () => {
+  test('slider steps keep the feature decimals unless that makes more than 100 positions', () => {
     expect(sliderStep(1, 7)).toBe(0.1);
     expect(sliderStep(0, 10)).toBe(1);
-    expect(sliderStep(4, 512.3292)).toBe(1);
-    expect(sliderStep(5, 0.05)).toBe(0.0001);
+    expect(sliderStep(2, 79.58)).toBe(1);
+    expect(sliderStep(4, 512.3292)).toBe(10);
+    expect(sliderStep(5, 0.05)).toBe(0.001);
   });
 
   test('class glyphs: a circle, then polygons with one more corner per class', () => {

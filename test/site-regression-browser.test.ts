@@ -225,7 +225,9 @@ describe.skipIf(skip !== null)(
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => !document.getElementById('example-note')!.hidden);
       const s = await shown();
-      expect(s.note).toMatch(/^Real row #\d+ of the feature group; its actual quality score: \d+ points\.$/);
+      expect(s.note).toMatch(
+        /^Holdout row #\d+, never used to train champion v\d+; its actual quality score: \d+ points\.$/,
+      );
       // The row the note names is one of the build's examples, with its actual value, and the page
       // answers for it what the champion answers in Node.
       const k = data.examples.ids.indexOf(Number(/#(\d+)/.exec(s.note!)![1]));

@@ -175,7 +175,7 @@ describe.skipIf(skip !== null)(`many features, many classes${skip ? ` — skippe
     ]);
   });
 
-  test('30 features on a phone: after "random real example" the answer stays in view down to the last field', async () => {
+  test('30 features on a phone: after "random holdout example" the answer stays in view down to the last field', async () => {
     await page.setViewportSize(PHONE);
     await page.goto(`${base}${WIDE.name}/`);
     await page.waitForSelector('#predicted-class[data-class]');
@@ -242,7 +242,7 @@ describe.skipIf(skip !== null)(`many features, many classes${skip ? ` — skippe
 
     // Typing moves the slider (the browser puts it on the nearest step).
     await page.fill(`#f-${f.name}`, '55.5');
-    expect(Number(await page.inputValue(`#s-${f.name}`))).toBeCloseTo(55.5, 9);
+    expect(Math.abs(Number(await page.inputValue(`#s-${f.name}`)) - 55.5)).toBeLessThanOrEqual(step / 2);
     await page.fill(`#f-${f.name}`, '12.34');
     expect(Math.abs(Number(await page.inputValue(`#s-${f.name}`)) - 12.34)).toBeLessThanOrEqual(step / 2);
     // Text that is no number leaves the slider where it was (the box shows the error).

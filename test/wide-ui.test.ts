@@ -42,16 +42,17 @@ describe('spec key group', () => {
 
 describe('slider on the decimals grid', () => {
   test('ends rounded outwards to the step, every position a multiple of it', () => {
-    // Titanic's ages: observed 0.42–80 with 2 decimals; 0.01 steps would be 7958 positions, so 0.1.
-    expect(sliderOf(2, 0.42, 80)).toEqual({ min: 0.4, max: 80, step: 0.1 });
-    expect(sliderOf(2, 6.12, 66.99)).toEqual({ min: 6.1, max: 67, step: 0.1 });
+    // Titanic's ages: observed 0.42–80 with 2 decimals; 0.01 or 0.1 steps would be 7958 or 796
+    // positions (over 100), so whole years: 0, 1, … 80.
+    expect(sliderOf(2, 0.42, 80)).toEqual({ min: 0, max: 80, step: 1 });
+    expect(sliderOf(2, 6.12, 66.99)).toEqual({ min: 6, max: 67, step: 1 });
     expect(sliderOf(1, 4.3, 7.9)).toEqual({ min: 4.3, max: 7.9, step: 0.1 });
     expect(sliderOf(0, 0, 8)).toEqual({ min: 0, max: 8, step: 1 });
-    expect(sliderOf(4, 0, 512.3292)).toEqual({ min: 0, max: 513, step: 1 });
+    expect(sliderOf(4, 0, 512.3292)).toEqual({ min: 0, max: 520, step: 10 });
     // Kept inside the valid range; a single observed value still gives a slider.
-    expect(sliderOf(2, 0.42, 80, [0.42, 100])).toEqual({ min: 0.5, max: 80, step: 0.1 });
+    expect(sliderOf(2, 0.42, 80, [0.42, 100])).toEqual({ min: 1, max: 80, step: 1 });
     expect(sliderOf(1, 5, 5)).toEqual({ min: 5, max: 5.1, step: 0.1 });
-    expect(sliderOf(2, -1.26, 393.48)).toEqual({ min: -2, max: 394, step: 1 });
+    expect(sliderOf(2, -1.26, 393.48)).toEqual({ min: -10, max: 400, step: 10 });
   });
 });
 
@@ -86,7 +87,7 @@ describe('predictor data for a wide dataset', () => {
   });
 });
 
-test("Titanic's age: a slider from 0.4 to 80 in steps of 0.1 (not 0.42, 0.52 … 79.92), its flag derived", async () => {
+test("Titanic's age: a slider from 0 to 80 in whole years (not 0.42, 0.52 … 79.92), its flag derived", async () => {
   const root = makeWorkspace(['titanic']);
   try {
     for (const args of [['backfill'], ['train', '--algorithm', 'gaussian-nb', '--no-search']]) {
@@ -99,7 +100,7 @@ test("Titanic's age: a slider from 0.4 to 80 in steps of 0.1 (not 0.42, 0.52 …
     );
     const age = data.features.find((f) => f.name === 'age')!;
     expect(age.observed).toMatchObject({ min: 0.42, max: 80 });
-    expect(age.slider).toEqual({ min: 0.4, max: 80, step: 0.1 });
+    expect(age.slider).toEqual({ min: 0, max: 80, step: 1 });
     expect(age.fill).toBe('28');
     expect(data.features.find((f) => f.name === 'age_missing')!.derivedFrom).toBe('age');
     expect(data.features.find((f) => f.name === 'sibsp')!.slider).toEqual({ min: 0, max: 8, step: 1 });

@@ -89,15 +89,19 @@ export class SiteBuildError extends Error {
 
 /** Marks a folder as a site build, so rebuilding may clear it (and never clears anything else). */
 const MARKER = '.gitml-site';
-/** Real rows offered by the predictor's "random real example" button. */
+/** Holdout rows offered by the predictor's "random holdout example" button. */
 const MAX_EXAMPLES = 200;
-/** Slider positions between the observed minimum and maximum, at most. */
-const MAX_SLIDER_STEPS = 1000;
+/**
+ * Slider positions between the observed minimum and maximum, at most: about one per pixel of a phone's
+ * slider, so each position is reachable and the grid stays round (Titanic's ages 0, 1, … 80, not 0.4, 0.5, …).
+ */
+const MAX_SLIDER_STEPS = 100;
 const REQUIRED_ASSETS = ['predictor.js', 'dashboard.js', 'home.js', 'styles.css', 'sw.js'];
 
 interface DatasetBuild {
   spec: DatasetSpec;
-  champion: { entry: RegistryEntry; model: ServingModel; file: string } | null;
+  /** holdoutIds: the rows the champion never trained on (metrics.json's split.testIds), null when unlisted. */
+  champion: { entry: RegistryEntry; model: ServingModel; file: string; holdoutIds: number[] | null } | null;
   group: FeatureGroup | null;
   stats: GroupStats | null;
   report: { parsed: MonitoringReport; file: string } | null;
@@ -118,7 +122,13 @@ function readJson(file: string, where: string): unknown {
 function loadDataset(ws: Workspace, spec: DatasetSpec): DatasetBuild {
   const registry = new ModelRegistry(ws, spec.name);
   const c = registry.champion();
-  const champion = c ? { ...c, file: path.join(registry.versionDir(c.entry.version), 'model.json') } : null;
+  const champion = c
+    ? {
+        ...c,
+        file: path.join(registry.versionDir(c.entry.version), 'model.json'),
+        holdoutIds: registry.holdoutIds(c.entry.version),
+      }
+    : null;
   let group: FeatureGroup | null = null;
   if (FeatureGroup.exists(ws, spec)) {
     const versions = FeatureGroup.versions(spec, workingTree(ws.root));
@@ -240,18 +250,21 @@ function formFeatures(d: DatasetBuild, modelFeatures: readonly FeatureSchema[]):
 const isRegression = (d: DatasetBuild) => taskOf(d.spec.label) === 'regression';
 
 /**
- * Up to MAX_EXAMPLES labelled real (not synthetic) rows, evenly spread over the group. A regression row's
- * actual value is its number as the spec's decimals write it.
+ * Up to MAX_EXAMPLES labelled real (not synthetic) rows of the champion's holdout, evenly spread over the
+ * group: rows it never trained on, so a visitor sees its honest skill, not its memory (none when the
+ * champion's metrics do not list its holdout). A regression row's actual value is its number as the
+ * spec's decimals write it.
  */
 function examplesOf(d: DatasetBuild, features: readonly FeatureSchema[]): Examples {
   const group = d.group;
   const out: Examples = { ids: [], actual: [], values: [] };
-  if (!group) return out;
+  const holdout = new Set(d.champion?.holdoutIds ?? []);
+  if (!group || holdout.size === 0) return out;
   const table = group.read();
   const synthetic = SOURCES.indexOf('synthetic');
   const real: number[] = [];
   for (let i = 0; i < table.rows; i++)
-    if (table.sources[i] !== synthetic && table.labels[i] >= 0) real.push(i);
+    if (table.sources[i] !== synthetic && table.labels[i] >= 0 && holdout.has(table.ids[i])) real.push(i);
   const columns = features.map((f) => group.meta.features.findIndex((g) => g.name === f.name));
   if (columns.some((j) => j < 0)) return out;
   const take = Math.min(MAX_EXAMPLES, real.length);

@@ -22,8 +22,8 @@ export interface PredictorFeature extends FeatureSchema {
   initial: string;
   /**
    * Numeric features: the slider, on the decimals grid (every position a multiple of step, itself a power
-   * of ten no finer than one unit of the last kept decimal), from the observed minimum rounded down to the
-   * observed maximum rounded up.
+   * of ten no finer than one unit of the last kept decimal, at most 100 positions), from the observed
+   * minimum rounded down to the observed maximum rounded up.
    */
   slider?: { min: number; max: number; step: number };
   /** The spec's field group (a fieldset of the form); absent: the form's ungrouped fields. */
@@ -56,8 +56,8 @@ export interface ChampionInfo {
 }
 
 /**
- * Real labelled rows of the feature group, columnar: values[i][j] is row i's text for features[j];
- * actual[i] its class value, or for a regression label its number as stored.
+ * Real labelled rows of the champion's holdout (rows it never trained on), columnar: values[i][j] is row
+ * i's text for features[j]; actual[i] its class value, or for a regression label its number as stored.
  */
 export interface Examples {
   ids: number[];

@@ -2,11 +2,12 @@
 // the spec's decimals grid plus a text box (the text is authoritative: it can leave the range, and typing
 // moves the slider), categorical features a dropdown with the spec's human labels. Fields that share a
 // spec `group` sit in one fieldset under its legend. A was-missing flag is never an input: it is derived
-// from its feature's box (1 when left blank, the blank then filled as the pipeline fills it). Each field
-// shows its own error or warning.
+// from its feature's box (1 when left blank, the blank then filled as the pipeline fills it). A decimal
+// comma ('6,5') counts as a dot where it cannot be a thousands separator. Each field shows its own error
+// or warning; values outside the observed range also give the answer a caveat.
 import { formatNumber } from '../../actions/lib/json.js';
 import { h, replaceChildren } from './dom.js';
-import { checkField, rangeText } from './field-check.js';
+import { checkField, inputCaveat, numberText, rangeText } from './field-check.js';
 import type { PredictorFeature } from './page-data.js';
 
 interface Field {
@@ -56,7 +57,7 @@ function numericField(f: PredictorFeature, onChange: () => void): { row: HTMLEle
     onChange();
   });
   input.addEventListener('input', () => {
-    moveSlider(slider, input.value);
+    moveSlider(slider, numberText(f, input.value));
     onChange();
   });
   const row = h(
@@ -152,7 +153,8 @@ export class PredictorForm {
     const out: Record<string, string> = {};
     for (const f of this.inputs) {
       const v = typed[f.name];
-      out[f.name] = v.trim() === '' && f.fill !== undefined ? f.fill : v;
+      out[f.name] =
+        v.trim() === '' && f.fill !== undefined ? f.fill : f.type === 'numeric' ? numberText(f, v) : v;
     }
     for (const flag of this.derived) out[flag.name] = typed[flag.derivedFrom!]?.trim() === '' ? '1' : '0';
     return out;
@@ -170,8 +172,13 @@ export class PredictorForm {
         if (!known) f.input.append(h('option', { value: v, 'data-unknown': true }, `${v} (unknown)`));
       }
       f.input.value = v;
-      if (f.slider) moveSlider(f.slider, v);
+      if (f.slider) moveSlider(f.slider, numberText(f.feature, v));
     }
+  }
+
+  /** The caveat the answer carries for inputs outside the observed range, or null. */
+  caveat(): string | null {
+    return inputCaveat(this.inputs, this.values());
   }
 
   /** Shows every field's error or warning; true when the model can predict from the values. */

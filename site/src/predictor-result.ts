@@ -8,6 +8,7 @@ import type { Category } from '../../actions/lib/spec.js';
 import { classIcon } from './class-icon.js';
 import { h, replaceChildren } from './dom.js';
 import { percent } from './format.js';
+import { ResultCaveat } from './result-caveat.js';
 
 interface Bar {
   row: HTMLElement;
@@ -23,6 +24,7 @@ export class PredictorResult {
   private readonly problem: HTMLElement;
   private readonly bars: Bar[];
   private readonly note: HTMLElement;
+  private readonly caveat = new ResultCaveat();
 
   constructor(
     private readonly classes: readonly Category[],
@@ -64,18 +66,20 @@ export class PredictorResult {
         { class: 'verdict', 'aria-live': 'polite', 'aria-atomic': 'true' },
         this.icon,
         h('div', {}, this.label, this.confidence),
+        this.caveat.element,
         this.problem,
       ),
+      // Under the answer, not under the bars: a phone's pinned answer panel shows it without scrolling.
+      this.note,
       h('h3', { class: 'bars-title', id: 'bars-title' }, 'Probability of each class'),
       h('ol', { class: 'bars', 'aria-labelledby': 'bars-title' }, ...this.bars.map((b) => b.row)),
       h('p', { class: 'model-line' }, modelLine),
-      this.note,
     );
   }
 
   show(p: Prediction): void {
     const c = this.classes[p.classIndex];
-    this.element.classList.remove('stale');
+    this.element.classList.remove('no-answer');
     this.problem.hidden = true;
     replaceChildren(this.icon, classIcon(p.classIndex, this.classes.length));
     this.label.textContent = c.label;
@@ -92,10 +96,11 @@ export class PredictorResult {
 
   /** No answer (inputs that cannot be predicted, or the model still loading), with the reason shown. */
   showProblem(message: string, tone: 'error' | 'pending' = 'error'): void {
-    this.element.classList.add('stale');
+    this.element.classList.add('no-answer');
     this.problem.hidden = false;
     this.problem.className = `problem ${tone}`;
     this.problem.textContent = message;
+    this.caveat.set(null);
     this.label.textContent = '–';
     delete this.label.dataset.class;
     this.confidence.textContent = '';
@@ -108,7 +113,12 @@ export class PredictorResult {
     }
   }
 
-  /** A line under the answer (the real example's actual class), or none. */
+  /** The answer's caveat for inputs outside the training data, or none. */
+  setCaveat(text: string | null): void {
+    this.caveat.set(text);
+  }
+
+  /** A line under the answer (the holdout example's actual class), or none. */
   setNote(text: string | null): void {
     this.note.hidden = text === null;
     this.note.textContent = text ?? '';

@@ -5,6 +5,7 @@
 import { predictionDecimals } from '../../actions/lib/predicted-value.js';
 import { h } from './dom.js';
 import type { PredictorLabel } from './page-data.js';
+import { ResultCaveat } from './result-caveat.js';
 import { fixed, shareOf, spanText, valueText } from './value-format.js';
 
 /** A regression answer: the point estimate and its 10th–90th percentile interval. */
@@ -32,6 +33,7 @@ export class ValueResult {
   private readonly marker: HTMLElement;
   private readonly position: HTMLElement;
   private readonly note: HTMLElement;
+  private readonly inputCaveat = new ResultCaveat();
   private readonly range: [number, number] | null;
   private readonly observed: [number, number] | null;
 
@@ -84,8 +86,11 @@ export class ValueResult {
         { class: 'verdict', 'aria-live': 'polite', 'aria-atomic': 'true' },
         h('div', {}, this.value, this.exact, this.interval),
         this.caveat,
+        this.inputCaveat.element,
         this.problem,
       ),
+      // Under the answer: a phone's pinned answer panel shows it without scrolling.
+      this.note,
       h(
         'h3',
         { class: 'bars-title', id: 'range-title' },
@@ -97,7 +102,6 @@ export class ValueResult {
       this.position,
       h('p', { class: 'interval-help', id: 'interval-help' }, INTERVAL_MEANING[intervalKind]),
       h('p', { class: 'model-line' }, modelLine),
-      this.note,
     );
   }
 
@@ -113,7 +117,7 @@ export class ValueResult {
 
   show(p: ValuePrediction): void {
     const label = this.label;
-    this.element.classList.remove('stale');
+    this.element.classList.remove('no-answer');
     this.problem.hidden = true;
     // The headline on the label's own grid (what a row's label would read), the model's output beside it.
     this.value.textContent = valueText(p.value, label);
@@ -148,7 +152,7 @@ export class ValueResult {
 
   /** No answer (inputs that cannot be predicted, or the model still loading), with the reason shown. */
   showProblem(message: string, tone: 'error' | 'pending' = 'error'): void {
-    this.element.classList.add('stale');
+    this.element.classList.add('no-answer');
     this.problem.hidden = false;
     this.problem.className = `problem ${tone}`;
     this.problem.textContent = message;
@@ -159,10 +163,16 @@ export class ValueResult {
     delete this.interval.dataset.low;
     delete this.interval.dataset.high;
     this.caveat.hidden = true;
+    this.inputCaveat.set(null);
     this.position.textContent = '';
   }
 
-  /** A line under the answer (the real example's actual value), or none. */
+  /** The answer's caveat for inputs outside the training data, or none. */
+  setCaveat(text: string | null): void {
+    this.inputCaveat.set(text);
+  }
+
+  /** A line under the answer (the holdout example's actual value), or none. */
   setNote(text: string | null): void {
     this.note.hidden = text === null;
     this.note.textContent = text ?? '';

@@ -4,6 +4,7 @@
 import { type Prediction, ServingModel } from '../../actions/lib/serving-model.js';
 import { byId, fetchJson, h, showFailure } from './dom.js';
 import { grouped, percent } from './format.js';
+import { keepInView } from './keep-in-view.js';
 import { fetchModel } from './model-fetch.js';
 import { PREDICTOR_DATA_FORMAT, type PredictorData } from './page-data.js';
 import { PERF_MARKS } from './perf-marks.js';
@@ -84,6 +85,7 @@ function start(app: HTMLElement, data: PredictorData): { modelReady(model: Servi
     }
     try {
       answer.show(model.predictOne(form.modelInput()));
+      result.setCaveat(form.caveat());
     } catch (err) {
       result.showProblem((err as Error).message);
     }
@@ -108,7 +110,12 @@ function start(app: HTMLElement, data: PredictorData): { modelReady(model: Servi
     changed();
     result.setNote(note);
   };
-  const randomButton = h('button', { type: 'button', id: 'random-example' }, 'Random real example');
+  // Holdout rows only (the site build picks them): rows the champion never trained on show its honest skill.
+  const randomButton = h(
+    'button',
+    { type: 'button', id: 'random-example' },
+    'Random holdout example (not used in training)',
+  );
   randomButton.addEventListener('click', () => {
     const n = data.examples.ids.length;
     if (n === 0) return;
@@ -123,8 +130,9 @@ function start(app: HTMLElement, data: PredictorData): { modelReady(model: Servi
     const actual = data.label.classes.find((c) => c.value === data.examples.actual[i]);
     setAll(
       values,
-      `Real row #${data.examples.ids[i]} of the feature group; its actual ${data.label.title.toLowerCase()}: ${actual?.label ?? answer.actual(data.examples.actual[i])}.`,
+      `Holdout row #${data.examples.ids[i]}, never used to train champion v${data.champion!.version}; its actual ${data.label.title.toLowerCase()}: ${actual?.label ?? answer.actual(data.examples.actual[i])}.`,
     );
+    keepInView(result.element);
   });
   if (data.examples.ids.length === 0) randomButton.disabled = true;
   const resetButton = h('button', { type: 'button', id: 'reset-form' }, 'Reset to typical values');
