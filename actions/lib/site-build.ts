@@ -28,6 +28,7 @@ import { PREDICTOR_FILES, predictorPage } from '../../site/src/templates/predict
 import { FeatureGroup } from './feature-group.js';
 import { SOURCES, valueText } from './feature-table.js';
 import { workingTree } from './file-source.js';
+import { readInputFileIfExists } from './input-file.js';
 import { formatNumber } from './json.js';
 import { ModelRegistry, type RegistryEntry } from './model-registry.js';
 import { algorithm } from './models/algorithms.js';
@@ -40,9 +41,10 @@ import {
   type MonitoringReport,
 } from './monitoring-types.js';
 import type { ServingModel } from './serving-model.js';
+import { type SiteFacts, siteFacts } from './site-facts.js';
 import { type DatasetSpec, type FeatureSchema, featureSchema, taskOf } from './spec.js';
 import type { CategoricalStats, GroupStats, NumericStats } from './stats.js';
-import { Workspace } from './workspace.js';
+import { SPEC_FILE, Workspace } from './workspace.js';
 
 export interface SiteBuildOptions {
   /** The build time shown in page footers (default: now). */
@@ -374,6 +376,25 @@ function regressionSummary(d: DatasetBuild): DatasetSummary['regression'] {
   return { label, live: { days: live.days, labelled: live.labelled, mae: live.mae, rmse: live.rmse } };
 }
 
+/** The facts every page shows first (site-facts.ts), from the registry, the monitoring file and the group. */
+function factsOf(ws: Workspace, d: DatasetBuild): SiteFacts {
+  const table = d.group?.read() ?? null;
+  const specFile = path.join(ws.datasetDir(d.spec.name), SPEC_FILE);
+  return siteFacts({
+    task: isRegression(d) ? 'regression' : 'classification',
+    registry: new ModelRegistry(ws, d.spec.name).index(),
+    report: d.report?.parsed ?? null,
+    rows: table && {
+      count: table.rows,
+      source: (i) => SOURCES[table.sources[i]],
+      eventTime: (i) => table.eventTimes[i],
+    },
+    monitoring: d.spec.monitoring,
+    // Read as loadSpec read it: never through a link (a spec may come from a pull request).
+    specText: readInputFileIfExists(ws.root, specFile)?.toString('utf8') ?? null,
+  });
+}
+
 function summary(d: DatasetBuild): DatasetSummary {
   const s: DatasetSummary = {
     failure: null,
@@ -449,11 +470,16 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
       datasets.map((d) => d.summary),
       builtAt,
       actionsUrl,
+      opts.repositoryUrl,
     ),
   );
   for (const { summary: s, build: d, failure, predictor, model } of datasets) {
     const name = s.name;
-    const meta = { name, title: s.title, description: s.description, failure };
+    const facts = s.facts && {
+      facts: s.facts,
+      context: { name, label: s.regression?.label, repositoryUrl: opts.repositoryUrl },
+    };
+    const meta = { name, title: s.title, description: s.description, failure, facts };
     write(`${name}/index.html`, predictorPage({ ...meta, hasChampion: model !== null }, builtAt));
     if (model !== null && predictor !== null) {
       write(`${name}/${PREDICTOR_FILES.model}`, model);
@@ -494,7 +520,7 @@ function prepareDataset(ws: Workspace, name: string): PreparedDataset {
     spec = ws.loadSpec(name);
     const d = loadDataset(ws, spec);
     return {
-      summary: summary(d),
+      summary: { ...summary(d), facts: factsOf(ws, d) },
       build: d,
       failure: null,
       // The champion's JSON without the registry file's indentation: 5% fewer bytes before the first

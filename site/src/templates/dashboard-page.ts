@@ -2,7 +2,9 @@
 // without one the page says how to produce it. Platform-neutral (runs in the Node build).
 
 import { MONITORING_FILE } from '../../../actions/lib/monitoring-types.js';
+import type { SiteFacts } from '../../../actions/lib/site-facts.js';
 import { datasetNav } from './dataset-nav.js';
+import { type FactsContext, factsSection } from './facts-block.js';
 import { failingNotice } from './failing-notice.js';
 import { html } from './html.js';
 import { page } from './layout.js';
@@ -10,7 +12,15 @@ import { page } from './layout.js';
 export const DASHBOARD_FILES = { report: MONITORING_FILE, script: 'assets/dashboard.js' };
 
 export function dashboardPage(
-  d: { name: string; title: string; description: string; hasReport: boolean; failure?: string | null },
+  d: {
+    name: string;
+    title: string;
+    description: string;
+    hasReport: boolean;
+    failure?: string | null;
+    /** What a visitor must learn first (actions/lib/site-facts.ts), rendered above the app. */
+    facts?: { facts: SiteFacts; context: FactsContext };
+  },
   builtAt: string,
   actionsUrl?: string,
 ): string {
@@ -34,6 +44,6 @@ export function dashboardPage(
 `
       : undefined,
     main: html`<h1>${d.title}: monitoring</h1>
-${app}`,
+${d.facts && !d.failure ? factsSection(d.facts.facts, d.facts.context) : ''}${app}`,
   });
 }
