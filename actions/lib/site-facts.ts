@@ -315,13 +315,13 @@ function previousChampion(input: FactsInput, entry: RegistryEntry): RegistryEntr
 function championChange(input: FactsInput, entry: RegistryEntry | null): ChampionChange | null {
   if (!entry) return null;
   const metric = input.task === 'regression' ? 'mae' : 'accuracy';
-  const valueOf = (e: RegistryEntry) => {
+  const holdoutOf = (e: RegistryEntry) => {
     const x = (e.holdout as unknown as Record<string, unknown>)[metric];
     return isNum(x) ? x : null;
   };
   const prev = previousChampion(input, entry);
-  const value = valueOf(entry);
-  const previousValue = prev ? valueOf(prev) : null;
+  const value = holdoutOf(entry);
+  const previousValue = prev ? holdoutOf(prev) : null;
   return {
     version: entry.version,
     createdAt: entry.createdAt,
