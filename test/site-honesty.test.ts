@@ -51,12 +51,14 @@ describe('the site built from the repository data says what a visitor must learn
     expect(text).toContain(
       `${pct(w.holdout.accuracy)} on 1,300 rows · majority-class baseline ${pct(w.holdout.baseline)}`,
     );
-    expect(text).toContain('The majority-class baseline lies inside the live interval');
     expect(text).toContain(
-      `All ${w.predicted.synthetic} predicted daily rows are synthetic (drawn by the generator fitted to the real rows), none ingested real rows`,
+      'Not yet distinguishable from always guessing the commonest class: the majority-class baseline lies inside the live interval.',
     );
     expect(text).toContain(
-      `feature group: 6,497 real rows from the source file, ${w.groupRows.synthetic} synthetic, 0 ingested`,
+      `All ${w.predicted.synthetic} predicted daily rows are synthetic (drawn by the generator fitted to the real rows); none are ingested real rows.`,
+    );
+    expect(text).toContain(
+      `<dt>Feature group</dt><dd>6,540 rows (v1): 6,497 real rows from the source file, ${w.groupRows.synthetic} synthetic, 0 ingested</dd>`,
     );
     expect(text).toContain(`falls below ${pct(w.threshold)}`);
     expect(text).toContain('<a href="wine/dashboard.html#alert-rule">Why this rule</a>');
@@ -69,7 +71,7 @@ describe('the site built from the repository data says what a visitor must learn
   });
 
   test('Iris and Titanic: the verdict follows the interval', () => {
-    expect(card('iris')).toContain('The live interval lies above the majority-class baseline');
+    expect(card('iris')).toContain('Better than always guessing the commonest class');
     const t = FIGURES.titanic;
     expect(card('titanic')).toContain(`(95% interval ${pct(t.live.low)}–${pct(t.live.high)})`);
     expect(card('titanic')).toContain(

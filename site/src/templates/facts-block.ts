@@ -4,7 +4,7 @@
 import type { AlertRuleFacts, IntervalSide, SiteFacts } from '../../../actions/lib/site-facts.js';
 import { grouped, percent, utcText } from '../format.js';
 import { errorText, type ValueLabel } from '../value-format.js';
-import { html } from './html.js';
+import { type Html, html } from './html.js';
 
 export interface FactsContext {
   name: string;
@@ -25,18 +25,17 @@ export function liveAccuracyText(f: SiteFacts): string | null {
 
 const BASELINE_VERDICT: Record<IntervalSide, string> = {
   inside:
-    'The majority-class baseline lies inside the live interval: these rows cannot yet tell the model from always guessing the commonest class.',
+    'Not yet distinguishable from always guessing the commonest class: the majority-class baseline lies inside the live interval.',
   below:
-    'The live interval lies above the majority-class baseline: on live rows the model beats always guessing the commonest class.',
+    'Better than always guessing the commonest class: the majority-class baseline lies below the live interval.',
   above:
-    'The live interval lies below the majority-class baseline: on live rows the model does worse than always guessing the commonest class.',
+    'Worse than always guessing the commonest class: the majority-class baseline lies above the live interval.',
 };
 
 const HOLDOUT_VERDICT: Record<IntervalSide, string> = {
-  inside: 'The holdout accuracy lies inside it too: live rows agree with the holdout.',
-  below: 'The holdout accuracy lies below the live interval: live rows score better than the holdout.',
-  above:
-    'The holdout accuracy lies above the live interval: the model does worse on live rows than on its holdout.',
+  inside: 'Live rows agree with the holdout accuracy (inside the interval).',
+  below: 'Live rows score better than the holdout accuracy (below the interval).',
+  above: 'Worse on live rows than on the holdout (its accuracy lies above the interval).',
 };
 
 /** What live vs holdout vs baseline means, in sentences (classification: from the interval). */
@@ -55,22 +54,20 @@ export function verdictText(f: SiteFacts, label?: ValueLabel): string | null {
   return null;
 }
 
-/** Where the rows come from: generated or real, with counts. */
+/** Where the predicted daily rows come from: generated or real, with counts. */
 export function sourcesText(f: SiteFacts): string | null {
   const p = f.predicted;
+  if (!p) return null;
+  return p.ingest === 0
+    ? `All ${grouped(p.synthetic)} predicted daily rows are synthetic (drawn by the generator fitted to the real rows); none are ingested real rows.`
+    : `${grouped(p.synthetic)} predicted daily rows are synthetic (drawn by the generator fitted to the real rows), ${grouped(p.ingest)} are ingested real rows.`;
+}
+
+/** The feature group's rows by source. */
+export function groupRowsText(f: SiteFacts): string | null {
   const g = f.groupRows;
-  const parts: string[] = [];
-  if (p)
-    parts.push(
-      p.ingest === 0
-        ? `all ${grouped(p.synthetic)} predicted daily rows are synthetic (drawn by the generator fitted to the real rows), none ingested real rows`
-        : `${grouped(p.synthetic)} predicted daily rows are synthetic (drawn by the generator fitted to the real rows), ${grouped(p.ingest)} ingested real rows`,
-    );
-  if (g)
-    parts.push(
-      `feature group: ${grouped(g.backfill)} real rows from the source file, ${grouped(g.synthetic)} synthetic, ${grouped(g.ingest)} ingested`,
-    );
-  return parts.length === 0 ? null : `${parts.join('; ')}.`.replace(/^./, (c) => c.toUpperCase());
+  if (!g) return null;
+  return `${grouped(g.backfill)} real rows from the source file, ${grouped(g.synthetic)} synthetic, ${grouped(g.ingest)} ingested`;
 }
 
 function figure(rule: AlertRuleFacts, x: number, label?: ValueLabel): string {
@@ -171,74 +168,52 @@ function accuracyRows(f: SiteFacts, c: FactsContext) {
 `;
 }
 
+/** One term of a facts list; nothing when there is nothing to say. */
+function item(term: string, detail: Html | string | null, id?: string) {
+  if (detail === null) return '';
+  return html`<dt${id ? html` id="${id}"` : ''}>${term}</dt><dd>${detail}</dd>
+`;
+}
+
 /**
- * The section at the top of the predictor and the dashboard. `dashboardHref` links the alert history;
- * the section's alert rule carries the id `alert-rule` the home card's "why" links to.
+ * The section at the top of the predictor and the dashboard; its alert rule carries the id `alert-rule`
+ * the home card's "Why this rule" links to.
  */
 export function factsSection(f: SiteFacts, c: FactsContext) {
   const verdict = verdictText(f, c.label);
-  const sources = sourcesText(f);
   const rule = f.alertRule;
   const change = championChangeText(f, c.label);
-  const week = weekText(f);
+  const items = [
+    accuracyRows(f, c),
+    item('In short', verdict && html`<span class="verdict-text">${verdict}</span>`),
+    item('Rows', sourcesText(f)),
+    item('Feature group', groupRowsText(f)),
+    item(
+      'Alert rule',
+      rule && html`${alertRuleText(rule, c.label)} <span class="reason">${reasonHtml(rule)}</span>`,
+      'alert-rule',
+    ),
+    item(
+      'Latest model change',
+      change && html`${change} <span class="reason">The gate: ${f.champion?.decision ?? ''}</span>`,
+    ),
+    item('This week', weekText(f)),
+    repositoryLinks(c),
+  ];
   return html`<section class="honest" aria-labelledby="honest-title" data-facts="${f.task}">
 <h2 id="honest-title">Before you trust it</h2>
 <dl>
-${accuracyRows(f, c)}${
-  verdict
-    ? html`<dt>In short</dt><dd class="verdict-text">${verdict}</dd>
-`
-    : ''
-}${
-  sources
-    ? html`<dt>Rows</dt><dd>${sources}</dd>
-`
-    : ''
-}${
-  rule
-    ? html`<dt id="alert-rule">Alert rule</dt><dd>${alertRuleText(rule, c.label)} <span class="reason">${reasonHtml(rule)}</span></dd>
-`
-    : ''
-}${
-  change
-    ? html`<dt>Latest model change</dt><dd>${change} <span class="reason">The gate: ${f.champion?.decision ?? ''}</span></dd>
-`
-    : ''
-}${
-  week
-    ? html`<dt>This week</dt><dd>${week}</dd>
-`
-    : ''
-}${repositoryLinks(c)}</dl>
+${items}</dl>
 </section>
 `;
 }
 
 /** The home card's extra rows: where rows come from, the rule (its reason on the dashboard), the week. */
 export function cardFactRows(f: SiteFacts, c: FactsContext) {
-  const sources = sourcesText(f);
   const rule = f.alertRule;
-  const change = championChangeText(f, c.label);
-  const week = weekText(f);
-  return html`${
-    sources
-      ? html`<dt>Rows</dt><dd>${sources}</dd>
-`
-      : ''
-  }${
-    rule
-      ? html`<dt>Alert rule</dt><dd>${alertRuleText(rule, c.label)} <a href="${c.name}/dashboard.html#alert-rule">Why this rule</a></dd>
-`
-      : ''
-  }${
-    change
-      ? html`<dt>Model</dt><dd>${change}</dd>
-`
-      : ''
-  }${
-    week
-      ? html`<dt>This week</dt><dd>${week}</dd>
-`
-      : ''
-  }`;
+  return html`${item('Rows', sourcesText(f))}${item(
+    'Alert rule',
+    rule &&
+      html`${alertRuleText(rule, c.label)} <a href="${c.name}/dashboard.html#alert-rule">Why this rule</a>`,
+  )}${item('Model', championChangeText(f, c.label))}${item('This week', weekText(f))}`;
 }

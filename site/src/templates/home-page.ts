@@ -6,7 +6,7 @@ import type { SiteFacts } from '../../../actions/lib/site-facts.js';
 import { grouped, percent, utcText } from '../format.js';
 import type { ChampionInfo } from '../page-data.js';
 import { errorText, type ValueLabel } from '../value-format.js';
-import { cardFactRows, liveAccuracyText, verdictText } from './facts-block.js';
+import { cardFactRows, groupRowsText, liveAccuracyText, verdictText } from './facts-block.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 
@@ -55,6 +55,13 @@ function liveState(m: DatasetSummary['monitoring']) {
   return `${percent(l.accuracy)} (95% interval ${percent(l.low ?? 0)}–${percent(l.high ?? 1)}) over the last ${l.days} days, ${grouped(l.labelled)} labelled rows; ${where}`;
 }
 
+/** The group's size and version, and its rows by source when the facts have them. */
+function groupText(d: DatasetSummary): string {
+  if (!d.featureGroup) return 'not built yet — run backfill';
+  const bySource = d.facts ? groupRowsText(d.facts) : null;
+  return `${grouped(d.featureGroup.rows)} rows (v${d.featureGroup.version})${bySource ? `: ${bySource}` : ''}`;
+}
+
 /** The live figure from the facts (its sources have their own row then), else the monitoring summary's. */
 function liveLine(d: DatasetSummary): string {
   const live = d.facts ? liveAccuracyText(d.facts) : null;
@@ -64,7 +71,7 @@ function liveLine(d: DatasetSummary): string {
 /** What live vs holdout vs baseline means, under the live figure. */
 function verdictLine(d: DatasetSummary, label?: ValueLabel) {
   const v = d.facts ? verdictText(d.facts, label) : null;
-  return v ? html`<span class="verdict-text">${v}</span>` : '';
+  return v ? html` <span class="verdict-text">${v}</span>` : '';
 }
 
 function alertState(m: DatasetSummary['monitoring']) {
@@ -125,7 +132,7 @@ function regressionCard(d: DatasetSummary, label: ValueLabel) {
 <dt>Champion</dt><dd>${c ? `v${c.version} · ${c.algorithmTitle}` : 'no model yet — run train'}</dd>
 <dt>Holdout MAE</dt><dd>${holdoutErrorText(d, label)}</dd>
 <dt>Live MAE</dt><dd>${liveErrorText(d, label)}${verdictLine(d, label)}</dd>
-${d.facts ? cardFactRows(d.facts, { name: d.name, label }) : ''}<dt>Feature group</dt><dd>${d.featureGroup ? `${grouped(d.featureGroup.rows)} rows (v${d.featureGroup.version})` : 'not built yet — run backfill'}</dd>
+${d.facts ? cardFactRows(d.facts, { name: d.name, label }) : ''}<dt>Feature group</dt><dd>${groupText(d)}</dd>
 <dt>Last daily run</dt><dd>${d.monitoring?.lastRun ? utcText(d.monitoring.lastRun) : 'not yet'}</dd>
 <dt>Alerts</dt><dd>${alertState(d.monitoring)}</dd>
 </dl>
@@ -147,7 +154,7 @@ function card(d: DatasetSummary) {
 <dt>Champion</dt><dd>${c ? `v${c.version} · ${c.algorithmTitle}` : 'no model yet — run train'}</dd>
 <dt>Holdout accuracy</dt><dd>${c ? `${percent(c.holdoutAccuracy ?? 0)} on ${grouped(c.holdoutRows)} rows${baselineText(d.monitoring)}` : '–'}</dd>
 <dt>Live accuracy</dt><dd>${liveLine(d)}${verdictLine(d)}</dd>
-${d.facts ? cardFactRows(d.facts, { name: d.name }) : ''}<dt>Feature group</dt><dd>${d.featureGroup ? `${grouped(d.featureGroup.rows)} rows (v${d.featureGroup.version})` : 'not built yet — run backfill'}</dd>
+${d.facts ? cardFactRows(d.facts, { name: d.name }) : ''}<dt>Feature group</dt><dd>${groupText(d)}</dd>
 <dt>Last daily run</dt><dd>${d.monitoring?.lastRun ? utcText(d.monitoring.lastRun) : 'not yet'}</dd>
 <dt>Alerts</dt><dd>${alertState(d.monitoring)}</dd>
 </dl>
