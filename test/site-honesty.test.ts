@@ -110,6 +110,14 @@ describe('the site built from the repository data says what a visitor must learn
       expect(page.indexOf('<section class="honest"')).toBeLessThan(page.indexOf('id="app"'));
     }
     expect(read(out, 'index.html')).toContain(`<a href="${REPO}">the repository</a>`);
+    // The predictor keeps its form near the top: the rule, the changes and the source are one click away.
+    expect(section('wine/index.html')).toContain(
+      '<details><summary>Alert rule, recent changes and the source</summary>',
+    );
+    expect(section('wine/dashboard.html')).not.toContain('<details>');
+    expect(section('wine/index.html').indexOf('<details>')).toBeGreaterThan(
+      section('wine/index.html').indexOf('synthetic'),
+    );
   });
 
   test('the regression dataset: live MAE beside the holdout MAE and the mean baseline, and no accuracy', () => {

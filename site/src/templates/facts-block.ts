@@ -179,14 +179,16 @@ function item(term: string, detail: Html | string | null, id?: string) {
  * The section at the top of the predictor and the dashboard; its alert rule carries the id `alert-rule`
  * the home card's "Why this rule" links to.
  */
-export function factsSection(f: SiteFacts, c: FactsContext) {
+export function factsSection(f: SiteFacts, c: FactsContext, opts: { compact?: boolean } = {}) {
   const verdict = verdictText(f, c.label);
   const rule = f.alertRule;
   const change = championChangeText(f, c.label);
-  const items = [
+  const first = [
     accuracyRows(f, c),
     item('In short', verdict && html`<span class="verdict-text">${verdict}</span>`),
     item('Rows', sourcesText(f)),
+  ];
+  const more = [
     item('Feature group', groupRowsText(f)),
     item(
       'Alert rule',
@@ -200,11 +202,17 @@ export function factsSection(f: SiteFacts, c: FactsContext) {
     item('This week', weekText(f)),
     repositoryLinks(c),
   ];
+  // Compact (the predictor): the figures in view, the rest one click away, so the form stays near the top.
+  const rest = opts.compact
+    ? html`<details><summary>Alert rule, recent changes and the source</summary><dl>
+${more}</dl></details>
+`
+    : '';
   return html`<section class="honest" aria-labelledby="honest-title" data-facts="${f.task}">
 <h2 id="honest-title">Before you trust it</h2>
 <dl>
-${items}</dl>
-</section>
+${first}${opts.compact ? '' : more}</dl>
+${rest}</section>
 `;
 }
 

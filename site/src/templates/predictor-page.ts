@@ -43,6 +43,6 @@ export function predictorPage(
       : undefined,
     main: html`<h1>${d.title}: predictor</h1>
 <p class="lead">${d.description}</p>
-${d.facts && !d.failure ? factsSection(d.facts.facts, d.facts.context) : ''}${app}`,
+${d.facts && !d.failure ? factsSection(d.facts.facts, d.facts.context, { compact: true }) : ''}${app}`,
   });
 }
