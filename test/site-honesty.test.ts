@@ -46,7 +46,7 @@ describe('the site built from the repository data says what a visitor must learn
     const w = FIGURES.wine;
     const text = card('wine');
     expect(text).toContain(
-      `<dt>Live accuracy</dt><dd>${pct(w.live.accuracy)} (95% interval ${pct(w.live.low)}–${pct(w.live.high)}) on ${w.live.labelled} labelled rows of the last 30 days`,
+      `<dt>Live accuracy</dt><dd>${pct(w.live.accuracy)} (95% interval ${pct(w.live.low)}–${pct(w.live.high)}) over the last 30 days, ${w.live.labelled} labelled rows`,
     );
     expect(text).toContain(
       `${pct(w.holdout.accuracy)} on 1,300 rows · majority-class baseline ${pct(w.holdout.baseline)}`,
@@ -55,7 +55,7 @@ describe('the site built from the repository data says what a visitor must learn
       'Not yet distinguishable from always guessing the commonest class: the majority-class baseline lies inside the live interval.',
     );
     expect(text).toContain(
-      `All ${w.predicted.synthetic} predicted daily rows are synthetic (drawn by the generator fitted to the real rows); none are ingested real rows.`,
+      `All ${w.predicted.synthetic} predicted rows are synthetic daily rows, drawn by the generator fitted to the real rows; none are ingested real rows.`,
     );
     expect(text).toContain(
       `<dt>Feature group</dt><dd>6,540 rows (v1): 6,497 real rows from the source file, ${w.groupRows.synthetic} synthetic, 0 ingested</dd>`,
@@ -99,7 +99,7 @@ describe('the site built from the repository data says what a visitor must learn
       expect(s, rel).toContain('<h2 id="honest-title">Before you trust it</h2>');
       expect(s).toContain(`${pct(w.live.accuracy)} (95% interval ${pct(w.live.low)}–${pct(w.live.high)})`);
       expect(s).toContain(`majority-class baseline ${pct(w.holdout.baseline)}`);
-      expect(s).toContain('synthetic (drawn by the generator fitted to the real rows)');
+      expect(s).toContain('synthetic daily rows, drawn by the generator fitted to the real rows');
       expect(s).toContain('<dt id="alert-rule">Alert rule</dt>');
       expect(s).toContain(`Why, in the spec's words: <q>${escapeHtml(reason)}</q>`);
       expect(s).toContain('The gate: Macro-F1 0.2377 ≥ champion v2&#39;s 0.2377');
@@ -125,7 +125,7 @@ describe('the site built from the repository data says what a visitor must learn
     const mae = (x: number) => `${Number(x.toFixed(3))} points`;
     const s = section('wine_score/dashboard.html');
     expect(s).toContain(
-      `<dt>Live MAE</dt><dd>${mae(e.liveMae)} on ${e.labelled} labelled rows of the last 30 days</dd>`,
+      `<dt>Live MAE</dt><dd>${mae(e.liveMae)} over the last 30 days, ${e.labelled} labelled rows</dd>`,
     );
     expect(s).toContain(
       `<dt>Holdout MAE</dt><dd>${mae(e.holdoutMae)} on 1,299 rows · mean baseline MAE ${mae(e.baselineMae)}</dd>`,
@@ -133,7 +133,7 @@ describe('the site built from the repository data says what a visitor must learn
     expect(s).toContain('exceeds 0.653 points');
     expect(s).toContain('champion v1, registered');
     expect(s).not.toMatch(/accuracy/);
-    expect(card('wine_score')).toContain('All 30 predicted daily rows are synthetic');
+    expect(card('wine_score')).toContain('All 30 predicted rows are synthetic daily rows');
   });
 
   test('without the repository address the pages link nothing they cannot know', () => {

@@ -16,11 +16,11 @@ export interface FactsContext {
 
 const points = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} points`;
 
-/** "53.3% (95% interval 36.1–69.8%) on 30 labelled rows of the last 30 days". */
+/** "53.3% (95% interval 36.1%–69.8%) over the last 30 days, 30 labelled rows". */
 export function liveAccuracyText(f: SiteFacts): string | null {
   const l = f.accuracy?.live;
   if (!l || l.accuracy === null) return null;
-  return `${percent(l.accuracy)} (95% interval ${percent(l.low ?? 0)}–${percent(l.high ?? 1)}) on ${grouped(l.labelled)} labelled rows of the last ${l.days} days`;
+  return `${percent(l.accuracy)} (95% interval ${percent(l.low ?? 0)}–${percent(l.high ?? 1)}) over the last ${l.days} days, ${grouped(l.labelled)} labelled rows`;
 }
 
 const BASELINE_VERDICT: Record<IntervalSide, string> = {
@@ -59,8 +59,8 @@ export function sourcesText(f: SiteFacts): string | null {
   const p = f.predicted;
   if (!p) return null;
   return p.ingest === 0
-    ? `All ${grouped(p.synthetic)} predicted daily rows are synthetic (drawn by the generator fitted to the real rows); none are ingested real rows.`
-    : `${grouped(p.synthetic)} predicted daily rows are synthetic (drawn by the generator fitted to the real rows), ${grouped(p.ingest)} are ingested real rows.`;
+    ? `All ${grouped(p.synthetic)} predicted rows are synthetic daily rows, drawn by the generator fitted to the real rows; none are ingested real rows.`
+    : `${grouped(p.synthetic)} predicted rows are synthetic daily rows, drawn by the generator fitted to the real rows; ${grouped(p.ingest)} are ingested real rows.`;
 }
 
 /** The feature group's rows by source. */
@@ -158,7 +158,7 @@ function accuracyRows(f: SiteFacts, c: FactsContext) {
   const live =
     e.liveMae === null
       ? 'no labelled live rows yet'
-      : `${errorText(e.liveMae, c.label)} on ${grouped(e.labelled)} labelled rows of the last ${e.days} days`;
+      : `${errorText(e.liveMae, c.label)} over the last ${e.days} days, ${grouped(e.labelled)} labelled rows`;
   const holdout =
     e.holdoutMae === null
       ? '–'
