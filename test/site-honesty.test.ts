@@ -18,6 +18,19 @@ const FIGURES = JSON.parse(
 );
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+interface Entry {
+  version: number;
+  createdAt: string;
+  decision: string;
+  holdout: { accuracy: number };
+}
+/** Wine's champion and the champion before it, from the registry index. */
+function wineChange(): { champion: Entry; previous: Entry } {
+  const index = JSON.parse(readFileSync(path.join(REPO_ROOT, 'models/wine/index.json'), 'utf8'));
+  const find = (v: number): Entry => index.versions.find((e: Entry) => e.version === v);
+  return { champion: find(index.champion), previous: find(FIGURES.wine.champion.previous) };
+}
+
 describe('the site built from the repository data says what a visitor must learn', () => {
   let out: string;
   let bare: string;
@@ -49,7 +62,7 @@ describe('the site built from the repository data says what a visitor must learn
       `<dt>Live accuracy</dt><dd>${pct(w.live.accuracy)} (95% interval ${pct(w.live.low)}–${pct(w.live.high)}) over the last 30 days, ${w.live.labelled} labelled rows`,
     );
     expect(text).toContain(
-      `${pct(w.holdout.accuracy)} on 1,300 rows · majority-class baseline ${pct(w.holdout.baseline)}`,
+      `${pct(w.holdout.accuracy)} on ${w.holdout.rows.toLocaleString('en-US')} rows · majority-class baseline ${pct(w.holdout.baseline)}`,
     );
     expect(text).toContain(
       'Not yet distinguishable from always guessing the commonest class: the majority-class baseline lies inside the live interval.',
@@ -65,8 +78,12 @@ describe('the site built from the repository data says what a visitor must learn
     expect(text).toContain(
       `${w.week.from} to ${w.week.to}: ${w.week.rowsAdded.synthetic} synthetic and 0 ingested rows added, ${w.week.predicted} predicted; no new alerts.`,
     );
+    // The registry's champion and the retired version registered last (the pandas script picks it the same way).
+    const { champion, previous } = wineChange();
+    const d = w.champion.delta;
     expect(text).toContain(
-      'champion v3, registered 2026-12-04 18:54 UTC, after v2: holdout accuracy 57.5% vs 57.5% (+0.0 points).',
+      `champion v${champion.version}, registered ${champion.createdAt.slice(0, 10)} ${champion.createdAt.slice(11, 16)} UTC, after v${w.champion.previous}: ` +
+        `holdout accuracy ${pct(champion.holdout.accuracy)} vs ${pct(previous.holdout.accuracy)} (${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)} points).`,
     );
   });
 
@@ -102,7 +119,7 @@ describe('the site built from the repository data says what a visitor must learn
       expect(s).toContain('synthetic daily rows, drawn by the generator fitted to the real rows');
       expect(s).toContain('<dt id="alert-rule">Alert rule</dt>');
       expect(s).toContain(`Why, in the spec's words: <q>${escapeHtml(reason)}</q>`);
-      expect(s).toContain('The gate: Macro-F1 0.2377 ≥ champion v2&#39;s 0.2377');
+      expect(s).toContain(`The gate: ${escapeHtml(wineChange().champion.decision)}`);
       expect(s).toContain(`<a href="${REPO}/blob/HEAD/data/wine/dataset.yml">data/wine/dataset.yml</a>`);
       expect(s).toContain(`<a href="${REPO}">the repository</a>`);
       // Before the app: rendered at build time, so nothing moves when the script runs.
