@@ -34,6 +34,7 @@ import { PREDICTOR_FILES, predictorPage } from '../../site/src/templates/predict
 import { FeatureGroup } from './feature-group.js';
 import { SOURCES, valueText } from './feature-table.js';
 import { workingTree } from './file-source.js';
+import { readInputFileIfExists } from './input-file.js';
 import { formatNumber } from './json.js';
 import { championImportance, modelCardOf } from './model-card-page.js';
 import { ModelRegistry, type RegistryEntry } from './model-registry.js';
@@ -49,10 +50,11 @@ import {
 } from './monitoring-types.js';
 import { ogImage } from './og-image.js';
 import type { ServingModel } from './serving-model.js';
+import { type SiteFacts, siteFacts } from './site-facts.js';
 import { DATASET_OG_IMAGE, datasetOgCard, HOME_OG_IMAGE, homeOgCard, socialMeta } from './site-social.js';
 import { type DatasetSpec, type FeatureSchema, featureSchema, taskOf } from './spec.js';
 import type { CategoricalStats, GroupStats, NumericStats } from './stats.js';
-import { Workspace } from './workspace.js';
+import { SPEC_FILE, Workspace } from './workspace.js';
 
 export interface SiteBuildOptions {
   /** The build time shown in page footers (default: now). */
@@ -402,6 +404,25 @@ function regressionSummary(d: DatasetBuild): DatasetSummary['regression'] {
   return { label, live: { days: live.days, labelled: live.labelled, mae: live.mae, rmse: live.rmse } };
 }
 
+/** The facts every page shows first (site-facts.ts), from the registry, the monitoring file and the group. */
+function factsOf(ws: Workspace, d: DatasetBuild): SiteFacts {
+  const table = d.group?.read() ?? null;
+  const specFile = path.join(ws.datasetDir(d.spec.name), SPEC_FILE);
+  return siteFacts({
+    task: isRegression(d) ? 'regression' : 'classification',
+    registry: new ModelRegistry(ws, d.spec.name).index(),
+    report: d.report?.parsed ?? null,
+    rows: table && {
+      count: table.rows,
+      source: (i) => SOURCES[table.sources[i]],
+      eventTime: (i) => table.eventTimes[i],
+    },
+    monitoring: d.spec.monitoring,
+    // Read as loadSpec read it: never through a link (a spec may come from a pull request).
+    specText: readInputFileIfExists(ws.root, specFile)?.toString('utf8') ?? null,
+  });
+}
+
 function summary(d: DatasetBuild): DatasetSummary {
   const s: DatasetSummary = {
     failure: null,
@@ -480,6 +501,7 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
       builtAt,
       actionsUrl,
       socialMeta(HOME_OG_IMAGE, homeCard, '', opts.siteUrl),
+      opts.repositoryUrl,
     ),
   );
   for (const { summary: s, build: d, failure, predictor, model, card } of datasets) {
@@ -488,7 +510,11 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
     const image = `${name}/${DATASET_OG_IMAGE}`;
     write(image, ogImage(ogCard));
     const social = (page: string) => socialMeta(image, ogCard, `${name}/${page}`, opts.siteUrl);
-    const meta = { name, title: s.title, description: s.description, failure };
+    const facts = s.facts && {
+      facts: s.facts,
+      context: { name, label: s.regression?.label, repositoryUrl: opts.repositoryUrl },
+    };
+    const meta = { name, title: s.title, description: s.description, failure, facts };
     write(
       `${name}/index.html`,
       predictorPage({ ...meta, hasChampion: model !== null, social: social('') }, builtAt),
@@ -550,7 +576,7 @@ function prepareDataset(ws: Workspace, name: string): PreparedDataset {
     const importance = d.champion ? championImportance(ws, spec, d.champion, d.group) : null;
     return {
       card: modelCardOf(ws, spec, d.champion, importance),
-      summary: summary(d),
+      summary: { ...summary(d), facts: factsOf(ws, d) },
       build: d,
       failure: null,
       // The champion split into a one-line JSON header and its byte streams (base64 in the registry's

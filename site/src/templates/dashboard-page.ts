@@ -2,7 +2,9 @@
 // without one the page says how to produce it. Platform-neutral (runs in the Node build).
 
 import { MONITORING_FILE } from '../../../actions/lib/monitoring-types.js';
+import type { SiteFacts } from '../../../actions/lib/site-facts.js';
 import { datasetNav } from './dataset-nav.js';
+import { type FactsContext, factsSection } from './facts-block.js';
 import { failingNotice } from './failing-notice.js';
 import { html } from './html.js';
 import { type ImportanceView, importancePanel } from './importance-panel.js';
@@ -21,6 +23,8 @@ export function dashboardPage(
     social?: SocialMeta;
     /** The champion's permutation importance, shown under the charts (server-rendered). */
     importance?: ImportanceView | null;
+    /** What a visitor must learn first (actions/lib/site-facts.ts), rendered above the app. */
+    facts?: { facts: SiteFacts; context: FactsContext };
   },
   builtAt: string,
   actionsUrl?: string,
@@ -46,7 +50,7 @@ export function dashboardPage(
 `
       : undefined,
     main: html`<h1>${d.title}: monitoring</h1>
-${app}
+${d.facts && !d.failure ? factsSection(d.facts.facts, d.facts.context) : ''}${app}
 ${!d.failure && d.importance ? importancePanel(d.importance) : ''}`,
   });
 }

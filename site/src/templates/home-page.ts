@@ -2,9 +2,11 @@
 // state, linking to the predictor and the dashboard. Platform-neutral (runs in the Node build).
 
 import type { LiveAccuracy } from '../../../actions/lib/monitoring-types.js';
+import type { SiteFacts } from '../../../actions/lib/site-facts.js';
 import { grouped, percent, utcText } from '../format.js';
 import type { ChampionInfo } from '../page-data.js';
 import { errorText, type ValueLabel } from '../value-format.js';
+import { cardFactRows, groupRowsText, liveAccuracyText, verdictText } from './facts-block.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 import type { SocialMeta } from './social-tags.js';
@@ -34,6 +36,8 @@ export interface DatasetSummary {
     label: ValueLabel;
     live: { days: number; labelled: number; mae: number | null; rmse: number | null } | null;
   };
+  /** What a visitor must learn before trusting the model (actions/lib/site-facts.ts); absent when failing. */
+  facts?: SiteFacts;
 }
 
 function baselineText(m: DatasetSummary['monitoring']): string {
@@ -50,6 +54,25 @@ function liveState(m: DatasetSummary['monitoring']) {
       : `${grouped(m.bySource.synthetic)} synthetic and ${grouped(m.bySource.ingest)} ingested rows in all`;
   if (l.accuracy === null) return `no labelled predictions in the last ${l.days} days (${where})`;
   return `${percent(l.accuracy)} (95% interval ${percent(l.low ?? 0)}–${percent(l.high ?? 1)}) over the last ${l.days} days, ${grouped(l.labelled)} labelled rows; ${where}`;
+}
+
+/** The group's size and version, and its rows by source when the facts have them. */
+function groupText(d: DatasetSummary): string {
+  if (!d.featureGroup) return 'not built yet — run backfill';
+  const bySource = d.facts ? groupRowsText(d.facts) : null;
+  return `${grouped(d.featureGroup.rows)} rows (v${d.featureGroup.version})${bySource ? `: ${bySource}` : ''}`;
+}
+
+/** The live figure from the facts (its sources have their own row then), else the monitoring summary's. */
+function liveLine(d: DatasetSummary): string {
+  const live = d.facts ? liveAccuracyText(d.facts) : null;
+  return live ?? liveState(d.monitoring);
+}
+
+/** What live vs holdout vs baseline means, under the live figure. */
+function verdictLine(d: DatasetSummary, label?: ValueLabel) {
+  const v = d.facts ? verdictText(d.facts, label) : null;
+  return v ? html` <span class="verdict-text">${v}</span>` : '';
 }
 
 function alertState(m: DatasetSummary['monitoring']) {
@@ -109,8 +132,8 @@ function regressionCard(d: DatasetSummary, label: ValueLabel) {
 <dt>Task</dt><dd>regression${label.unit ? ` (in ${label.unit})` : ''}</dd>
 <dt>Champion</dt><dd>${c ? `v${c.version} · ${c.algorithmTitle}` : 'no model yet — run train'}</dd>
 <dt>Holdout MAE</dt><dd>${holdoutErrorText(d, label)}</dd>
-<dt>Live MAE</dt><dd>${liveErrorText(d, label)}</dd>
-<dt>Feature group</dt><dd>${d.featureGroup ? `${grouped(d.featureGroup.rows)} rows (v${d.featureGroup.version})` : 'not built yet — run backfill'}</dd>
+<dt>Live MAE</dt><dd>${liveErrorText(d, label)}${verdictLine(d, label)}</dd>
+${d.facts ? cardFactRows(d.facts, { name: d.name, label }) : ''}<dt>Feature group</dt><dd>${groupText(d)}</dd>
 <dt>Last daily run</dt><dd>${d.monitoring?.lastRun ? utcText(d.monitoring.lastRun) : 'not yet'}</dd>
 <dt>Alerts</dt><dd>${alertState(d.monitoring)}</dd>
 </dl>
@@ -131,8 +154,8 @@ function card(d: DatasetSummary) {
 <dl>
 <dt>Champion</dt><dd>${c ? `v${c.version} · ${c.algorithmTitle}` : 'no model yet — run train'}</dd>
 <dt>Holdout accuracy</dt><dd>${c ? `${percent(c.holdoutAccuracy ?? 0)} on ${grouped(c.holdoutRows)} rows${baselineText(d.monitoring)}` : '–'}</dd>
-<dt>Live accuracy</dt><dd>${liveState(d.monitoring)}</dd>
-<dt>Feature group</dt><dd>${d.featureGroup ? `${grouped(d.featureGroup.rows)} rows (v${d.featureGroup.version})` : 'not built yet — run backfill'}</dd>
+<dt>Live accuracy</dt><dd>${liveLine(d)}${verdictLine(d)}</dd>
+${d.facts ? cardFactRows(d.facts, { name: d.name }) : ''}<dt>Feature group</dt><dd>${groupText(d)}</dd>
 <dt>Last daily run</dt><dd>${d.monitoring?.lastRun ? utcText(d.monitoring.lastRun) : 'not yet'}</dd>
 <dt>Alerts</dt><dd>${alertState(d.monitoring)}</dd>
 </dl>
@@ -148,6 +171,7 @@ export function homePage(
   builtAt: string,
   actionsUrl?: string,
   social?: SocialMeta,
+  repositoryUrl?: string,
 ): string {
   return page({
     title: 'gitml — serverless ML in one GitHub repository',
@@ -160,7 +184,7 @@ export function homePage(
     head: html`<script type="module" src="${HOME_SCRIPT}"></script>
 `,
     main: html`<h1>Serverless ML in one GitHub repository</h1>
-<p class="lead">Each dataset has a feature store, a model registry and a daily pipeline in git. Try the champion model in your browser, or see how it has been doing.</p>
+<p class="lead">Each dataset has a feature store, a model registry and a daily pipeline in git. Try the champion model in your browser, or see how it has been doing.${repositoryUrl ? html` Specs, data, models and reports, with their history: <a href="${repositoryUrl}">the repository</a>.` : ''}</p>
 <div class="cards">
 ${datasets.length === 0 ? html`<p class="notice">No datasets yet: add data/&lt;name&gt;/dataset.yml and run backfill.</p>` : datasets.map(card)}</div>`,
   });

@@ -1,7 +1,9 @@
 // A dataset's predictor page. The form is built in the browser from predictor.json; without a champion
 // the page says how to train one. Platform-neutral (runs in the Node build).
 
+import type { SiteFacts } from '../../../actions/lib/site-facts.js';
 import { datasetNav } from './dataset-nav.js';
+import { type FactsContext, factsSection } from './facts-block.js';
 import { failingNotice } from './failing-notice.js';
 import { html } from './html.js';
 import { page } from './layout.js';
@@ -23,6 +25,8 @@ export function predictorPage(
     hasChampion: boolean;
     failure?: string | null;
     social?: SocialMeta;
+    /** What a visitor must learn first (actions/lib/site-facts.ts), rendered above the app. */
+    facts?: { facts: SiteFacts; context: FactsContext };
   },
   builtAt: string,
 ): string {
@@ -49,6 +53,6 @@ export function predictorPage(
       : undefined,
     main: html`<h1>${d.title}: predictor</h1>
 <p class="lead">${d.description}</p>
-${app}`,
+${d.facts && !d.failure ? factsSection(d.facts.facts, d.facts.context, { compact: true }) : ''}${app}`,
   });
 }
