@@ -24,7 +24,7 @@ const browser = {
   target: ['es2022'],
   minify: true,
   charset: 'utf8',
-  // Keep the bundled libraries' licence comments (vega-embed's dependencies mark theirs).
+  // Keep the bundled libraries' licence comments (Vega's dependencies mark theirs).
   legalComments: 'eof',
   logLevel: 'warning',
 };

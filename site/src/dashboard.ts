@@ -155,7 +155,8 @@ async function start(app: HTMLElement, report: MonitoringReport, file: ChartsFil
     const value = e.view.signal(BRUSH_PARAM) as Obj | null;
     if (value && Object.keys(value).length > 0) e.view.signal(`${BRUSH_PARAM}_x`, []);
   };
-  const apply = async (next: DateRange | null, source: Embedded | null) => {
+  /** `charts: false` leaves the charts as drawn: at the start they already show every day. */
+  const apply = async (next: DateRange | null, source: Embedded | null, charts = true) => {
     range = next;
     const view = filterReport(report, range);
     const rows = datedData(view, report);
@@ -171,7 +172,7 @@ async function start(app: HTMLElement, report: MonitoringReport, file: ChartsFil
     try {
       await Promise.all(
         embedded
-          .filter((e) => e !== source && e.dated.length > 0)
+          .filter((e) => charts && e !== source && e.dated.length > 0)
           .map((e) => {
             if (e.brush) clearBrush(e);
             for (const name of e.dated) e.view.data(name, rows[name]);
@@ -196,7 +197,7 @@ async function start(app: HTMLElement, report: MonitoringReport, file: ChartsFil
   from.addEventListener('change', fromInputs);
   to.addEventListener('change', fromInputs);
   clear.addEventListener('click', () => void apply(null, null));
-  await apply(null, null);
+  await apply(null, null, false);
   app.dataset.ready = 'true';
   performance.mark(PERF_MARKS.dashboardReady);
 }
