@@ -1,5 +1,6 @@
-// The dashboard's charts.json: the report's charts compiled from Vega-Lite to Vega when the site is built
-// (actions/lib/site-charts.ts writes it, site/src/dashboard.ts draws it). Platform-neutral.
+// The dashboard's charts.json: the report's charts compiled from Vega-Lite to Vega and parsed to Vega's
+// runtime dataflow when the site is built (actions/lib/site-charts.ts writes it, site/src/dashboard.ts
+// draws it). Platform-neutral.
 
 export const CHARTS_FORMAT = 'gitml-dashboard-charts';
 
@@ -16,8 +17,8 @@ export interface CompiledChart {
   data: string[];
   /** Whether the chart has the time brush (the BRUSH_PARAM signal). */
   brush: boolean;
-  /** The Vega spec. */
-  spec: unknown;
+  /** The Vega runtime dataflow (vega-parser's output for the compiled spec), ready for a Vega View. */
+  runtime: unknown;
 }
 
 export interface ChartsFile {

@@ -2,7 +2,7 @@
 // the site was built (charts.json) and drawn by the Vega runtime alone, with tooltips and a time brush.
 // Brushing a time chart, or picking dates, narrows the other dated panels to those days. Text panels
 // are plain DOM built from the same monitoring file.
-import type { Spec, View as VegaView } from 'vega-typings';
+import type { View as VegaView } from 'vega-typings';
 import { BRUSH_PARAM } from '../../actions/lib/chart-kit.js';
 import { lastRun, MONITORING_FORMAT, type MonitoringReport } from '../../actions/lib/monitoring-types.js';
 import { valueWithUnit } from '../../actions/lib/regression-charts.js';
@@ -142,7 +142,7 @@ async function start(app: HTMLElement, report: MonitoringReport, file: ChartsFil
   const embedded: Embedded[] = await Promise.all(
     figures.map(async ({ chart, target }) => ({
       chart,
-      view: await drawChart(target, chart.spec as Spec),
+      view: await drawChart(target, chart.id, chart.runtime),
       dated: datedNames.filter((n) => chart.data.includes(n)),
       brush: chart.brush,
     })),

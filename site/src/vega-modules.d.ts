@@ -1,5 +1,5 @@
 // Types of the Vega sub-packages the dashboard imports one by one (site/src/vega-runtime.ts). They ship
-// no declarations of their own; the View and parse types are vega-typings', as the 'vega' package's are.
+// no declarations of their own; the View type is vega-typings', as the 'vega' package's is.
 declare module 'vega-dataflow' {
   export const transforms: Record<string, unknown>;
 }
@@ -31,9 +31,6 @@ declare module 'vega-view-transforms' {
     transform as render,
     transform as viewlayout,
   };
-}
-declare module 'vega-parser' {
-  export { parse } from 'vega-typings';
 }
 declare module 'vega-view' {
   export { View } from 'vega-typings';

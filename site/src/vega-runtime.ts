@@ -1,11 +1,10 @@
-// The part of Vega the dashboard runs: its charts arrive compiled from Vega-Lite at build time
-// (actions/lib/site-charts.ts), so the page needs the Vega parser, the view with its SVG renderer and
-// only the dataflow transforms those specs use — no Vega-Lite compiler, no vega-embed, none of the
-// geo, hierarchy, force, regression or word-cloud transforms the full 'vega' package registers.
+// The part of Vega the dashboard runs: its charts arrive compiled from Vega-Lite and parsed to Vega's
+// runtime dataflow at build time (actions/lib/site-charts.ts), so the page needs the view with its SVG
+// renderer and only the dataflow transforms those charts use — no Vega-Lite compiler, no Vega parser,
+// no vega-embed, none of the geo, hierarchy, force, regression or word-cloud transforms of 'vega'.
 // vega-transforms is imported file by file: its package entry keeps all forty transforms in a bundle
 // (scripts/site-bundles.mjs resolves the files). test/site-dashboard-runtime.test.ts parses every chart
-// the site builds and checks each operator it needs is registered here (a missing one would fail in the
-// browser with "Unrecognized transform").
+// the site builds on this runtime; unknownOperators names what a chart needs that is not registered.
 import { transforms } from 'vega-dataflow';
 import { axisticks, datajoin, encode, legendentries, scale, sortitems, stack } from 'vega-encode';
 import aggregate from 'vega-transforms/src/Aggregate.js';
@@ -28,7 +27,6 @@ import sieve from 'vega-transforms/src/Sieve.js';
 import values from 'vega-transforms/src/Values.js';
 import { bound, identifier, mark, overlap, render, viewlayout } from 'vega-view-transforms';
 
-export { parse } from 'vega-parser';
 export { View } from 'vega-view';
 
 /** Transform names as Vega's runtime looks them up (lower case). */
@@ -67,3 +65,25 @@ export const REGISTERED_TRANSFORMS: Readonly<Record<string, unknown>> = {
 };
 
 Object.assign(transforms, REGISTERED_TRANSFORMS);
+
+interface RuntimeOperator {
+  type?: string;
+  params?: { subflow?: { $subflow?: { operators?: RuntimeOperator[] } } };
+}
+
+/**
+ * The operator types of a runtime dataflow (subflows included) this runtime does not register: Vega
+ * itself would fail on them with a TypeError, so the dashboard checks first and says which.
+ */
+export function unknownOperators(runtime: unknown): string[] {
+  const unknown = new Set<string>();
+  const walk = (ops: RuntimeOperator[] | undefined) => {
+    for (const op of ops ?? []) {
+      const type = String(op.type ?? '').toLowerCase();
+      if (type !== 'operator' && !Object.hasOwn(transforms, type)) unknown.add(op.type ?? '?');
+      walk(op.params?.subflow?.$subflow?.operators);
+    }
+  };
+  walk((runtime as { operators?: RuntimeOperator[] })?.operators);
+  return [...unknown].sort();
+}
