@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { classMixRows, rowsPerDayRows } from '../actions/lib/charts.js';
 import { latestOf, type MonitoringReport } from '../actions/lib/monitoring-types.js';
 import { buildSite } from '../actions/lib/site-build.js';
+import { loadChartCompiler } from '../actions/lib/site-charts.js';
 import { type StaticServer, serveStatic } from '../actions/lib/static-server.js';
 import type { PredictorData } from '../site/src/page-data.js';
 import { PERF_MARKS } from '../site/src/perf-marks.js';
@@ -99,6 +100,8 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
   }
 
   beforeAll(async () => {
+    // The dashboards' chart compiler in this process (else each build starts one).
+    await loadChartCompiler();
     root = await pipelineWorkspace();
     // Two sites under one server: the real datasets, and the same plus one whose strings are markup.
     served = mkdtempSync(path.join(os.tmpdir(), 'gitml-site-'));
