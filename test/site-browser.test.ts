@@ -2,7 +2,7 @@
 // predictor agrees with the CLI on real rows, validates input, restores a shared link and works offline;
 // every dashboard chart draws the marks its monitoring file implies; no page logs an error or fails a
 // request; data strings full of markup stay text. Writes the README's screenshots to site/screenshots/.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { classMixRows, rowsPerDayRows } from '../actions/lib/charts.js';
 import { latestOf, type MonitoringReport } from '../actions/lib/monitoring-types.js';
 import { buildSite } from '../actions/lib/site-build.js';
+import { loadChartCompiler } from '../actions/lib/site-charts.js';
 import { type StaticServer, serveStatic } from '../actions/lib/static-server.js';
 import type { PredictorData } from '../site/src/page-data.js';
 import { PERF_MARKS } from '../site/src/perf-marks.js';
@@ -20,6 +21,7 @@ import {
   NASTY_LABEL,
 } from './fixtures/monitoring-report.js';
 import { browserSkipReason, DESKTOP, launchBrowser, PHONE, watchProblems } from './helpers/browser.js';
+import { fixtureDashboard } from './helpers/dashboard-fixture.js';
 import {
   enterRow,
   formValues,
@@ -98,6 +100,8 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
   }
 
   beforeAll(async () => {
+    // The dashboards' chart compiler in this process (else each build starts one).
+    await loadChartCompiler();
     root = await pipelineWorkspace();
     // Two sites under one server: the real datasets, and the same plus one whose strings are markup.
     served = mkdtempSync(path.join(os.tmpdir(), 'gitml-site-'));
@@ -117,17 +121,8 @@ describe.skipIf(skip !== null)(`site in a real browser${skip ? ` — skipped: ${
     rmSync(nastyRoot, { recursive: true, force: true });
     // The chart tests' fixture reports, behind copies of a dashboard page: markup in labels, three model
     // versions and an active alert; and a champion with no predictions yet.
-    const dashboard = readFileSync(path.join(served, 'site/iris/dashboard.html'), 'utf8');
-    for (const [file, report] of [
-      ['fixture', monitoringReport()],
-      ['fixture-empty', emptyMonitoringReport()],
-    ] as const) {
-      writeFileSync(path.join(served, 'site/iris', `${file}.json`), JSON.stringify(report));
-      writeFileSync(
-        path.join(served, 'site/iris', `${file}.html`),
-        dashboard.replaceAll('monitoring.json', `${file}.json`),
-      );
-    }
+    fixtureDashboard(path.join(served, 'site/iris'), 'fixture', monitoringReport());
+    fixtureDashboard(path.join(served, 'site/iris'), 'fixture-empty', emptyMonitoringReport());
     mkdirSync(SCREENSHOTS, { recursive: true });
     server = await serveStatic(served);
     base = `${server.url}site/`;

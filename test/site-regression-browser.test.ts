@@ -20,6 +20,7 @@ import { errorText, fixed, shareOf } from '../site/src/value-format.js';
 import { regressionMonitoringReport } from './fixtures/monitoring-report.js';
 import { addRegressionDataset, REGRESSION, type RegressionChampion } from './fixtures/regression-site.js';
 import { browserSkipReason, DESKTOP, launchBrowser, watchProblems } from './helpers/browser.js';
+import { fixtureDashboard } from './helpers/dashboard-fixture.js';
 import { enterRow, markCounts } from './helpers/site-pages.js';
 import { BUILD_TIME } from './helpers/site-workspace.js';
 import { makeWorkspace, REPO_ROOT } from './helpers/workspace.js';
@@ -82,11 +83,7 @@ describe.skipIf(skip !== null)(
       );
       // The monitor's own regression fixture behind a copy of the dashboard page.
       const dir = path.join(served, 'site', REGRESSION.name);
-      writeFileSync(path.join(dir, 'fixture.json'), JSON.stringify(regressionMonitoringReport()));
-      writeFileSync(
-        path.join(dir, 'fixture.html'),
-        readFileSync(path.join(dir, 'dashboard.html'), 'utf8').replaceAll('monitoring.json', 'fixture.json'),
-      );
+      fixtureDashboard(dir, 'fixture', regressionMonitoringReport());
       server = await serveStatic(served);
       base = `${server.url}site/`;
       browser = await launchBrowser();

@@ -1,5 +1,5 @@
 // Monitoring charts as Vega-Lite specs, built from a MonitoringReport. Platform-neutral: the repository
-// report renders them to SVG in Node, the Pages dashboard embeds the same specs with vega-embed.
+// report renders them to SVG in Node, the Pages dashboard draws the same specs compiled to Vega (site-charts.ts).
 //
 // Data safety: every string from the report (class labels, feature titles, reasons) travels only as data
 // values, scale domains or plain titles — never inside a Vega expression, filter or calculate string.

@@ -50,6 +50,7 @@ import {
 } from './monitoring-types.js';
 import { ogImage } from './og-image.js';
 import type { ServingModel } from './serving-model.js';
+import { compileDashboardCharts } from './site-charts.js';
 import { type SiteFacts, siteFacts } from './site-facts.js';
 import { DATASET_OG_IMAGE, datasetOgCard, HOME_OG_IMAGE, homeOgCard, socialMeta } from './site-social.js';
 import { type DatasetSpec, type FeatureSchema, featureSchema, taskOf } from './spec.js';
@@ -504,6 +505,9 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
       opts.repositoryUrl,
     ),
   );
+  // Every dashboard's charts in one go: without a preloaded compiler that is one child process per build.
+  const withReport = datasets.flatMap((d) => (d.build?.report ? [d.build.report.parsed] : []));
+  const chartFiles = compileDashboardCharts(withReport);
   for (const { summary: s, build: d, failure, predictor, model, card } of datasets) {
     const name = s.name;
     const ogCard = datasetOgCard(s);
@@ -541,7 +545,10 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
         actionsUrl,
       ),
     );
-    if (d?.report) copy(d.report.file, `${name}/${DASHBOARD_FILES.report}`);
+    if (d?.report) {
+      copy(d.report.file, `${name}/${DASHBOARD_FILES.report}`);
+      write(`${name}/${DASHBOARD_FILES.charts}`, chartFiles[withReport.indexOf(d.report.parsed)]);
+    }
   }
   const failed = datasets.flatMap((d) =>
     d.failure ? [{ dataset: d.summary.name, message: d.failure }] : [],

@@ -1,8 +1,9 @@
 // The dashboard's HTML panels (the parts that are text, not charts): the model and alert summary, the
 // latest sample with predicted and actual class, the recent prediction history and the drift table.
+
+import { algorithmTitle } from '../../actions/lib/algorithm-titles.js';
 import { classLabel, outcomeMark, pValueText } from '../../actions/lib/charts.js';
 import { rangeText } from '../../actions/lib/daily-schedule.js';
-import { ALGORITHMS } from '../../actions/lib/models/algorithms.js';
 import {
   lastRun,
   latestOf,
@@ -13,8 +14,6 @@ import { classIcon } from './class-icon.js';
 import { h } from './dom.js';
 import { grouped, percent, utcText } from './format.js';
 import { activeAlerts } from './report-facts.js';
-
-const algorithmTitle = (name: string) => ALGORITHMS.find((a) => a.name === name)?.title ?? name;
 
 const classIndex = (r: MonitoringReport, value: string) => r.classes.findIndex((c) => c.value === value);
 

@@ -1,10 +1,9 @@
 // The dashboard's HTML panels for a regression dataset: the summary (live MAE beside the champion's
 // holdout MAE and the mean baseline, and the alert rule), the latest sample with its predicted value,
 // interval and actual value, the recent prediction history and the drift table.
+import { algorithmTitle } from '../../actions/lib/algorithm-titles.js';
 import { driftRows } from '../../actions/lib/charts.js';
 import { formatNumber } from '../../actions/lib/json.js';
-import { ALGORITHMS } from '../../actions/lib/models/algorithms.js';
-import { REGRESSION_ALGORITHMS } from '../../actions/lib/models/regressors.js';
 import { lastRun, latestOf, type PredictionRecord } from '../../actions/lib/monitoring-types.js';
 import { predictionDecimals } from '../../actions/lib/predicted-value.js';
 import { valueWithUnit } from '../../actions/lib/regression-charts.js';
@@ -25,9 +24,6 @@ export function maeThreshold(r: RegressionReport): number | null {
   if (typeof r.thresholds.mae === 'number') return r.thresholds.mae;
   return r.alerts.find((a) => a.kind === 'mae')?.threshold ?? null;
 }
-
-const algorithmTitle = (name: string) =>
-  [...REGRESSION_ALGORITHMS, ...ALGORITHMS].find((a) => a.name === name)?.title ?? name;
 
 /** "MAE 0.52 points over the last 30 days (84 labelled rows)", or why there is none. */
 export function liveMaeText(r: RegressionReport): string {

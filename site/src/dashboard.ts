@@ -1,10 +1,12 @@
-// The monitoring dashboard: the repository report's Vega-Lite specs (actions/lib/charts.ts), embedded
-// interactively with tooltips and a time brush. Brushing a time chart, or picking dates, narrows the
-// other dated panels to those days. Text panels are plain DOM built from the same monitoring file.
-import embed, { type Result, vega } from 'vega-embed';
-import { allCharts, BRUSH_PARAM, type Chart } from '../../actions/lib/charts.js';
+// The monitoring dashboard: the repository report's charts (actions/lib/charts.ts), compiled to Vega when
+// the site was built (charts.json) and drawn by the Vega runtime alone, with tooltips and a time brush.
+// Brushing a time chart, or picking dates, narrows the other dated panels to those days. Text panels
+// are plain DOM built from the same monitoring file.
+import type { View as VegaView } from 'vega-typings';
+import { BRUSH_PARAM } from '../../actions/lib/chart-kit.js';
 import { lastRun, MONITORING_FORMAT, type MonitoringReport } from '../../actions/lib/monitoring-types.js';
 import { valueWithUnit } from '../../actions/lib/regression-charts.js';
+import { type ChartsFile, type CompiledChart, parseChartsFile } from './charts-file.js';
 import {
   type DateRange,
   datedData,
@@ -26,33 +28,17 @@ import { PERF_MARKS } from './perf-marks.js';
 import { registerServiceWorker } from './register-sw.js';
 import { isRegressionReport } from './regression-report.js';
 import { stalenessWarning } from './staleness.js';
-
-/** The recent-predictions chart is shown as an HTML table instead: readable, selectable, accessible. */
-const TABLE_CHART = 'recent-predictions';
+import { drawChart } from './vega-draw.js';
 
 interface Embedded {
-  chart: Chart;
-  result: Result;
+  chart: CompiledChart;
+  view: VegaView;
   /** Named datasets of the spec that change with the date selection. */
   dated: string[];
   brush: boolean;
 }
 
 type Obj = Record<string, unknown>;
-
-/** Walks a spec's top level and layers, collecting data names and whether the brush param is defined. */
-function inspect(spec: unknown): { names: Set<string>; brush: boolean } {
-  const names = new Set<string>();
-  let brush = false;
-  const walk = (node: Obj) => {
-    const data = node.data as Obj | undefined;
-    if (data && typeof data.name === 'string') names.add(data.name);
-    if (Array.isArray(node.params) && node.params.some((p: Obj) => p?.name === BRUSH_PARAM)) brush = true;
-    if (Array.isArray(node.layer)) for (const l of node.layer) walk(l as Obj);
-  };
-  walk(spec as Obj);
-  return { names, brush };
-}
 
 function parseReport(raw: unknown): MonitoringReport {
   const r = raw as MonitoringReport;
@@ -61,12 +47,8 @@ function parseReport(raw: unknown): MonitoringReport {
   return r;
 }
 
-/**
- * The panels of the report's task: accuracy and classes, or errors in the label's unit. The charts are
- * the repository report's either way (allCharts picks them by task).
- */
-function panelsOf(report: MonitoringReport) {
-  const charts = allCharts(report, { width: 'container', interactive: true });
+/** The panels of the report's task: accuracy and classes, or errors in the label's unit. */
+function panelsOf(report: MonitoringReport, charts: CompiledChart[]) {
   if (isRegressionReport(report)) {
     const r = report;
     return {
@@ -96,8 +78,8 @@ function panelsOf(report: MonitoringReport) {
   };
 }
 
-async function start(app: HTMLElement, report: MonitoringReport): Promise<void> {
-  const panels = panelsOf(report);
+async function start(app: HTMLElement, report: MonitoringReport, file: ChartsFile): Promise<void> {
+  const panels = panelsOf(report, file.charts);
   const charts = panels.charts;
   const days = report.daily.map((d) => d.date);
   const from = h('input', { type: 'date', id: 'range-from', min: days[0], max: days[days.length - 1] });
@@ -121,26 +103,24 @@ async function start(app: HTMLElement, report: MonitoringReport): Promise<void> 
     ),
     status,
   );
-  const figures = charts
-    .filter((c) => c.id !== TABLE_CHART)
-    .map((c) => {
-      // The chart is one image to assistive technology, described by the spec's alt text; the tables and
-      // date inputs carry the same information for keyboard and screen-reader users.
-      const target = h('div', {
-        class: 'chart',
-        id: `chart-${c.id}`,
-        role: 'img',
-        'aria-label': c.description,
-      });
-      const figure = h(
-        'figure',
-        { class: 'panel', 'data-chart': c.id, 'aria-labelledby': `cap-${c.id}` },
-        h('figcaption', { id: `cap-${c.id}`, class: 'sr-only' }, c.title),
-        target,
-      );
-      if (c.id === 'drift') figure.append(panels.drift());
-      return { chart: c, figure, target };
+  const figures = charts.map((c) => {
+    // The chart is one image to assistive technology, described by the spec's alt text; the tables and
+    // date inputs carry the same information for keyboard and screen-reader users.
+    const target = h('div', {
+      class: 'chart',
+      id: `chart-${c.id}`,
+      role: 'img',
+      'aria-label': c.description,
     });
+    const figure = h(
+      'figure',
+      { class: 'panel', 'data-chart': c.id, 'aria-labelledby': `cap-${c.id}` },
+      h('figcaption', { id: `cap-${c.id}`, class: 'sr-only' }, c.title),
+      target,
+    );
+    if (c.id === 'drift') figure.append(panels.drift());
+    return { chart: c, figure, target };
+  });
   const history = h(
     'section',
     { class: 'panel history', 'aria-labelledby': 'recent-title' },
@@ -156,29 +136,27 @@ async function start(app: HTMLElement, report: MonitoringReport): Promise<void> 
     history,
   );
 
+  // Drawn in the task that built the panels (no fetch or timer in between), so the page is painted
+  // once with every chart in place: nothing below a chart moves when it appears.
+  const datedNames = Object.keys(datedData(report));
   const embedded: Embedded[] = await Promise.all(
-    figures.map(async ({ chart, target }) => {
-      // Errors only: a dated layer narrowed to no rows (say, no model change in the selected days) would
-      // warn about an empty extent, which is expected.
-      const result = await embed(target, chart.spec, {
-        actions: false,
-        renderer: 'svg',
-        logLevel: vega.Error,
-      });
-      const { names, brush } = inspect(chart.spec);
-      const dated = Object.keys(datedData(report)).filter((n) => names.has(n));
-      return { chart, result, dated, brush };
-    }),
+    figures.map(async ({ chart, target }) => ({
+      chart,
+      view: await drawChart(target, chart.id, chart.runtime),
+      dated: datedNames.filter((n) => chart.data.includes(n)),
+      brush: chart.brush,
+    })),
   );
 
   let range: DateRange | null = null;
   // Brushes are cleared programmatically when another control takes over; their signal echoes are ignored.
   let muted = 0;
   const clearBrush = (e: Embedded) => {
-    const value = e.result.view.signal(BRUSH_PARAM) as Obj | null;
-    if (value && Object.keys(value).length > 0) e.result.view.signal(`${BRUSH_PARAM}_x`, []);
+    const value = e.view.signal(BRUSH_PARAM) as Obj | null;
+    if (value && Object.keys(value).length > 0) e.view.signal(`${BRUSH_PARAM}_x`, []);
   };
-  const apply = async (next: DateRange | null, source: Embedded | null) => {
+  /** `charts: false` leaves the charts as drawn: at the start they already show every day. */
+  const apply = async (next: DateRange | null, source: Embedded | null, charts = true) => {
     range = next;
     const view = filterReport(report, range);
     const rows = datedData(view, report);
@@ -194,11 +172,11 @@ async function start(app: HTMLElement, report: MonitoringReport): Promise<void> 
     try {
       await Promise.all(
         embedded
-          .filter((e) => e !== source && e.dated.length > 0)
+          .filter((e) => charts && e !== source && e.dated.length > 0)
           .map((e) => {
             if (e.brush) clearBrush(e);
-            for (const name of e.dated) e.result.view.data(name, rows[name]);
-            return e.result.view.runAsync();
+            for (const name of e.dated) e.view.data(name, rows[name]);
+            return e.view.runAsync();
           }),
       );
     } finally {
@@ -207,7 +185,7 @@ async function start(app: HTMLElement, report: MonitoringReport): Promise<void> 
   };
   for (const e of embedded) {
     if (!e.brush) continue;
-    e.result.view.addSignalListener(BRUSH_PARAM, (_name, value) => {
+    e.view.addSignalListener(BRUSH_PARAM, (_name, value) => {
       if (muted === 0) void apply(rangeFromBrush(value), e);
     });
   }
@@ -219,7 +197,7 @@ async function start(app: HTMLElement, report: MonitoringReport): Promise<void> 
   from.addEventListener('change', fromInputs);
   to.addEventListener('change', fromInputs);
   clear.addEventListener('click', () => void apply(null, null));
-  await apply(null, null);
+  await apply(null, null, false);
   app.dataset.ready = 'true';
   performance.mark(PERF_MARKS.dashboardReady);
 }
@@ -227,7 +205,11 @@ async function start(app: HTMLElement, report: MonitoringReport): Promise<void> 
 async function main(): Promise<void> {
   const app = byId('app');
   try {
-    await start(app, parseReport(await fetchJson(app.dataset.report!)));
+    const [report, charts] = await Promise.all([
+      fetchJson(app.dataset.report!),
+      fetchJson(app.dataset.charts!),
+    ]);
+    await start(app, parseReport(report), parseChartsFile(charts));
   } catch (err) {
     showFailure(app, `The dashboard could not load: ${(err as Error).message}`);
     throw err;

@@ -4,13 +4,15 @@
 // first prediction after DOMContentLoaded per dataset
 // (each load in a fresh browser context, so nothing is cached), time per input change, and the gzipped
 // size of each page script; and the time until every dashboard chart is drawn. No peer: the goals are
-// absolute (≤ 100 ms, ≤ 1 ms, ≤ 60 KB gzipped predictor script).
+// absolute (≤ 100 ms, ≤ 1 ms, ≤ 60 KB gzipped predictor script; every chart drawn ≤ 300 ms after
+// DOMContentLoaded, ≤ 150 KB gzipped dashboard script).
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { buildSite } from '../../actions/lib/site-build.js';
+import { loadChartCompiler } from '../../actions/lib/site-charts.js';
 import type { PredictorData } from '../../site/src/page-data.js';
 import { PERF_MARKS } from '../../site/src/perf-marks.js';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.js';
@@ -18,6 +20,9 @@ import { timePerInputChange } from '../helpers/site-pages.js';
 import { type Suite, summarize } from './harness.js';
 
 const LOADS = 21;
+/** Issue #16's audit, before the charts were compiled at build time (Vega-Lite and vega-embed in the page). */
+const TODAY_DASHBOARD =
+  'script 935 KB, 323 KB gzipped; charts drawn 4.1–4.6 s after load on a throttled phone';
 
 export const suite: Suite = async (ctx) => {
   const skip = browserSkipReason();
@@ -26,11 +31,13 @@ export const suite: Suite = async (ctx) => {
     return;
   }
   const out = path.join(ctx.tmpDir, 'site');
+  await loadChartCompiler();
   buildSite(process.cwd(), out);
   const gzKiB = (file: string) =>
     gzipSync(readFileSync(path.join(out, 'assets', file)), { level: 9 }).length / 1024;
   const predictorJsGzKiB = Number(gzKiB('predictor.js').toFixed(1));
   const dashboardJsGzKiB = Number(gzKiB('dashboard.js').toFixed(1));
+  const dashboardJsKiB = Number((statSync(path.join(out, 'assets', 'dashboard.js')).size / 1024).toFixed(1));
   const datasets = readdirSync(out).filter((d) => existsSync(path.join(out, d, 'predictor.json')));
   const server = await serveInOwnProcess(out);
   const browser = await launchBrowser();
@@ -121,9 +128,10 @@ export const suite: Suite = async (ctx) => {
       }
       ctx.add({
         suite: 'site',
-        name: `${name} dashboard: every chart drawn, after DOMContentLoaded, ${ready.length} cold loads`,
+        name: `${name} dashboard: every chart drawn, after DOMContentLoaded, ${ready.length} cold loads (dashboard.js ${dashboardJsKiB} KiB, ${dashboardJsGzKiB} KiB gzipped; today: ${TODAY_DASHBOARD})`,
         ours: summarize(ready),
-        extra: { dashboardJsGzKiB },
+        goal: '≤ 300 ms; dashboard.js ≤ 150 KiB gzipped',
+        extra: { dashboardJsGzKiB, dashboardJsKiB },
       });
     }
   } finally {

@@ -12,6 +12,7 @@ import {
   workspace,
 } from '../../lib/action-kit.js';
 import { buildSite } from '../../lib/site-build.js';
+import { loadChartCompiler } from '../../lib/site-charts.js';
 
 await runAction(async () => {
   const ws = workspace();
@@ -20,6 +21,8 @@ await runAction(async () => {
   const now = input.now();
 
   const out = path.resolve(ws.root, outDir);
+  // The dashboards' Vega-Lite compiler, from the action's lazily loaded Vega chunk.
+  await loadChartCompiler();
   const result = await core.group('build the site', async () => {
     const r = buildSite(ws.root, out, { now, repositoryUrl: repositoryUrl(), siteUrl: site ?? undefined });
     for (const page of r.pages) core.info(page);

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { PORT } from '../../lib/option-bounds.js';
 import { buildSite } from '../../lib/site-build.js';
+import { loadChartCompiler } from '../../lib/site-charts.js';
 import { serveStatic } from '../../lib/static-server.js';
 import { type Command, type CommandContext, EXIT, intOpt, stringOpt, UsageError } from '../command.js';
 
@@ -72,6 +73,8 @@ export const siteCommand: Command = {
   async run(ctx) {
     const sub = ctx.positionals[0];
     if (sub !== 'serve' && ctx.values.port !== undefined) throw new UsageError('--port is for site serve');
+    // The dashboards' Vega-Lite compiler, from the bundle's lazily loaded Vega chunk, when building.
+    if (sub === 'build' || (sub === 'serve' && !ctx.values['no-build'])) await loadChartCompiler();
     if (sub === 'build') return build(ctx).code;
     if (sub === 'serve') {
       const port = intOpt(ctx, 'port', PORT.min, PORT.max) ?? 8080; // checked before the site is built

@@ -11,7 +11,12 @@ import { type ImportanceView, importancePanel } from './importance-panel.js';
 import { page } from './layout.js';
 import type { SocialMeta } from './social-tags.js';
 
-export const DASHBOARD_FILES = { report: MONITORING_FILE, script: 'assets/dashboard.js' };
+/** charts: the report's charts compiled to Vega at build time (actions/lib/site-charts.ts). */
+export const DASHBOARD_FILES = {
+  report: MONITORING_FILE,
+  charts: 'charts.json',
+  script: 'assets/dashboard.js',
+};
 
 export function dashboardPage(
   d: {
@@ -33,7 +38,7 @@ export function dashboardPage(
   const app = d.failure
     ? failingNotice(d.failure)
     : d.hasReport
-      ? html`<div id="app" class="app" data-report="${DASHBOARD_FILES.report}"><p class="loading">Loading the monitoring data…</p></div>
+      ? html`<div id="app" class="app" data-report="${DASHBOARD_FILES.report}" data-charts="${DASHBOARD_FILES.charts}"><p class="loading">Loading the monitoring data…</p></div>
 <noscript><p class="notice">The dashboard draws its charts in your browser and needs JavaScript; the repository's reports/${d.name}/README.md shows the same charts.</p></noscript>`
       : html`<p class="notice" id="no-report">No monitoring yet — run <code>gitml daily --dataset ${d.name}</code> (or wait for the daily workflow) to predict new rows and write reports/${d.name}/monitoring.json.</p>`;
   return page({
@@ -46,6 +51,7 @@ export function dashboardPage(
     actionsUrl,
     head: d.hasReport
       ? html`<link rel="preload" href="${DASHBOARD_FILES.report}" as="fetch" crossorigin="anonymous">
+<link rel="preload" href="${DASHBOARD_FILES.charts}" as="fetch" crossorigin="anonymous">
 <script type="module" src="${root}${DASHBOARD_FILES.script}"></script>
 `
       : undefined,
