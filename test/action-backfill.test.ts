@@ -1,7 +1,7 @@
 // The backfill action's run(), in-process: its inputs, its report (outputs and summary) and what it logs.
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readInputs } from '../actions/backfill/src/inputs.js';
+import { INPUT_NAMES, readInputs } from '../actions/backfill/src/inputs.js';
 import { run } from '../actions/backfill/src/main.js';
 import { fakeDeps, inputsOf } from './helpers/fake-core.js';
 import { makeWorkspace, NOW } from './helpers/workspace.js';
@@ -16,7 +16,7 @@ describe('backfill run()', () => {
     const root = makeWorkspace(['iris', 'titanic']);
     roots.push(root);
     const deps = fakeDeps(root);
-    const inputs = readInputs(inputsOf({ dataset: 'all', now: NOW }), deps.ws);
+    const inputs = readInputs(inputsOf(INPUT_NAMES, { dataset: 'all', now: NOW }), deps.ws);
     const report = await run(inputs, deps);
     expect(report.outputs).toEqual({
       'failed-datasets': '',
@@ -50,9 +50,9 @@ describe('backfill run()', () => {
     const root = makeWorkspace(['iris']);
     roots.push(root);
     const deps = fakeDeps(root);
-    expect(() => readInputs(inputsOf({ 'new-version': 'maybe' }), deps.ws)).toThrow(
+    expect(() => readInputs(inputsOf(INPUT_NAMES, { 'new-version': 'maybe' }), deps.ws)).toThrow(
       "input 'new-version' must be true or false, got 'maybe'",
     );
-    expect(() => readInputs(inputsOf({ dataset: 'nope' }), deps.ws)).toThrow(/nope/);
+    expect(() => readInputs(inputsOf(INPUT_NAMES, { dataset: 'nope' }), deps.ws)).toThrow(/nope/);
   });
 });

@@ -1,7 +1,8 @@
 // An action's inputs, read and checked: each action declares its input names once (src/inputs.ts,
 // INPUT_NAMES, compared with its action.yml by test/workflows.test.ts) and reads them through an
 // InputReader typed by those names, so reading an undeclared input does not compile. Values come from
-// a function (the runner's `core.getInput`, or a plain record in the in-process tests).
+// a function (the runner's `core.getInput`, or a plain record in the in-process tests, which also refuses
+// a name the action does not declare: the composite readers below read fixed names).
 import path from 'node:path';
 import { parseCalendarDate, parseInstant } from './dates.js';
 import { parseShard, type Shard } from './sharding.js';
@@ -25,9 +26,6 @@ export interface ShardStep {
 function invalid(name: string, rule: string, value: string): ActionInputError {
   return new ActionInputError(`input '${name}' ${rule}, got '${value}'`);
 }
-
-/** A reader that may call a composite reader only when the action declares every input it reads. */
-type Needs<N extends string, M extends string> = [M] extends [N] ? InputReader<N> : never;
 
 const TRUE = /^(true|yes|on|1)$/i;
 const FALSE = /^(false|no|off|0)$/i;
@@ -116,7 +114,7 @@ export class InputReader<N extends string = string> {
   }
 
   /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
-  now(this: Needs<N, 'now'>): Date {
+  now(): Date {
     const v = this.rawOf('now');
     let d: Date;
     if (v === '') d = new Date();
@@ -136,7 +134,7 @@ export class InputReader<N extends string = string> {
    * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
    * runs the others. A name that is no dataset at all is an input error.
    */
-  datasets(this: Needs<N, 'dataset'>, ws: Workspace): SelectedDataset[] {
+  datasets(ws: Workspace): SelectedDataset[] {
     const selected = ws.selectEachDataset(this.rawOf('dataset') || 'all');
     if (selected.length === 0)
       throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
@@ -147,7 +145,7 @@ export class InputReader<N extends string = string> {
    * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
    * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
    */
-  shardStep(this: Needs<N, 'shard' | 'merge' | 'partials'>, ws: Workspace): ShardStep {
+  shardStep(ws: Workspace): ShardStep {
     const given = this.rawOf('shard');
     const merge = this.boolean('merge' as N, false);
     const partials = this.rawOf('partials');
@@ -166,7 +164,7 @@ export class InputReader<N extends string = string> {
   }
 
   /** A pull-request number, or null when not given. */
-  pullRequest(this: Needs<N, 'pull-request'>): number | null {
+  pullRequest(): number | null {
     return this.integer('pull-request' as N, { min: 1 }) ?? null;
   }
 }

@@ -41,9 +41,18 @@ export function output(name: string, value: string | number | boolean | object |
   core.setOutput(name, text);
 }
 
+/** The environment variables an action reads (GITHUB_*). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The repository's web address on the server the workflow runs on; undefined outside Actions. */
+export function repositoryUrl(env: Env = process.env): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = env;
+  return server && repo ? `${server}/${repo}` : undefined;
+}
+
 /** owner/name of the repository the workflow runs in. */
-export function repository(): { owner: string; repo: string } {
-  const full = process.env.GITHUB_REPOSITORY ?? '';
+export function repository(env: Env = process.env): { owner: string; repo: string } {
+  const full = env.GITHUB_REPOSITORY ?? '';
   const [owner, repo] = full.split('/');
   if (!owner || !repo) throw new Error(`GITHUB_REPOSITORY '${full}' is not owner/name`);
   return { owner, repo };
@@ -53,15 +62,15 @@ export function repository(): { owner: string; repo: string } {
  * A link to a file on GitHub at `ref` — by default the branch being run, since files a stage writes are
  * committed after it — or the bare path outside Actions.
  */
-export function fileUrl(path: string, ref = process.env.GITHUB_REF_NAME || 'HEAD'): string {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = process.env;
+export function fileUrl(path: string, env: Env = process.env, ref = env.GITHUB_REF_NAME || 'HEAD'): string {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = env;
   return server && repo ? `${server}/${repo}/blob/${ref}/${path}` : path;
 }
 
 /** The Pages dashboard: the given URL, else the default https://<owner>.github.io/<repo>/. */
-export function dashboardUrl(given: string): string | null {
+export function dashboardUrl(given: string, env: Env = process.env): string | null {
   if (given) return given;
-  const full = process.env.GITHUB_REPOSITORY;
+  const full = env.GITHUB_REPOSITORY;
   if (!full?.includes('/')) return null;
   const [owner, repo] = full.split('/');
   return `https://${owner.toLowerCase()}.github.io/${repo}/`;
@@ -79,7 +88,7 @@ export interface ActionDeps {
   /** The repository the runner checked out, repaired of any interrupted write. */
   ws: Workspace;
   /** GITHUB_* variables (links to the repository, its files and its Pages site). */
-  env: Readonly<Record<string, string | undefined>>;
+  env: Env;
 }
 
 export type OutputValue = string | number | boolean | object | null;
@@ -90,7 +99,9 @@ export type SummaryBlock =
   | { kind: 'heading'; text: string; level: 1 | 2 | 3 | 4 | 5 | 6 }
   | { kind: 'list'; items: SummaryCell[] }
   /** Items already HTML, built from escaped text (e.g. `code` spans around names and dates). */
-  | { kind: 'html-list'; items: string[] };
+  | { kind: 'html-list'; items: string[] }
+  /** A paragraph of HTML built from escaped text. */
+  | { kind: 'html'; html: string };
 
 /** What one run of an action came to: its step outputs, its job summary and, if not 0, its exit code. */
 export interface ActionReport {
@@ -122,6 +133,9 @@ function renderSummary(block: SummaryBlock): void {
     case 'html-list':
       core.summary.addList(block.items);
       return;
+    case 'html':
+      core.summary.addRaw(block.html, true);
+      return;
   }
 }
 
@@ -145,7 +159,7 @@ export function actionMain<N extends string, I>(
 ): Promise<void> {
   return runAction(async () => {
     const ws = workspace();
-    const inputs = read(input as InputReader<string> as InputReader<N>, ws);
+    const inputs = read(input as unknown as InputReader<N>, ws);
     applyReport(await run(inputs, { core, ws, env: process.env }));
   }, opts);
 }
@@ -340,6 +354,7 @@ export async function runAction(
  * GitHub's answer (a bug, a bad input) still fail the step.
  */
 export async function unlessGitHubRefuses<T>(
+  log: ActionCore,
   what: string,
   call: () => Promise<T>,
   instead = '',
@@ -349,7 +364,7 @@ export async function unlessGitHubRefuses<T>(
   } catch (err) {
     const failure = describeGitHubFailure(err);
     if (!failure) throw err;
-    core.warning(`${failure.reason}: ${what}${instead ? `; ${instead}` : ''}`, {
+    log.warning(`${failure.reason}: ${what}${instead ? `; ${instead}` : ''}`, {
       title: 'GitHub API call skipped',
     });
     return { failure };

@@ -45,7 +45,17 @@ export function fakeDeps(root: string, env: Record<string, string> = {}): Action
   return { core: fakeCore(), ws: new Workspace(root), env };
 }
 
-/** An InputReader over a record, as the runner would give the action's inputs ('' when absent). */
-export function inputsOf<N extends string>(values: Partial<Record<N, string>>): InputReader<N> {
-  return new InputReader<N>((name) => (values as Record<string, string | undefined>)[name] ?? '');
+/**
+ * An InputReader over a record, as the runner gives an action's inputs ('' when absent); reading a name
+ * that is not in `declared` (the action's INPUT_NAMES) fails the test.
+ */
+export function inputsOf<N extends string>(
+  declared: readonly N[],
+  values: Partial<Record<N, string>>,
+): InputReader<N> {
+  return new InputReader<N>((name) => {
+    if (!(declared as readonly string[]).includes(name))
+      throw new Error(`read input '${name}', which the action does not declare (${declared.join(', ')})`);
+    return (values as Record<string, string | undefined>)[name] ?? '';
+  });
 }
