@@ -108,6 +108,8 @@ export interface ActionReport {
   outputs: Record<string, OutputValue>;
   summary: SummaryBlock[];
   exitCode?: number;
+  /** The step fails with this message after its outputs and summary are written (they say what failed). */
+  failure?: string;
 }
 
 export const summaryTableBlock = (
@@ -144,6 +146,7 @@ function applyReport(report: ActionReport): void {
   for (const [name, value] of Object.entries(report.outputs)) output(name, value);
   for (const block of report.summary) renderSummary(block);
   if (report.exitCode) process.exitCode = report.exitCode;
+  if (report.failure !== undefined) throw new Error(report.failure);
 }
 
 /**
