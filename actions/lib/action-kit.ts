@@ -79,7 +79,7 @@ export function dashboardUrl(given: string, env: Env = process.env): string | nu
 /** Where an action's run() logs: the runner's core (every string neutralised, see `core`) or a fake. */
 export type ActionCore = Pick<
   typeof actionsCore,
-  'info' | 'debug' | 'notice' | 'warning' | 'error' | 'group'
+  'info' | 'debug' | 'notice' | 'warning' | 'error' | 'group' | 'setSecret'
 >;
 
 /** What an action's run(inputs, deps) is given besides its inputs. */

@@ -14,12 +14,14 @@ export interface Logged {
 
 export interface FakeCore extends ActionCore {
   logged: Logged[];
+  secrets: string[];
   /** The logged messages of one level. */
   of(level: Logged['level']): string[];
 }
 
 export function fakeCore(): FakeCore {
   const logged: Logged[] = [];
+  const secrets: string[] = [];
   const log = (level: Logged['level']) => (m: string | Error, p?: { file?: string; startLine?: number }) => {
     logged.push({
       level,
@@ -30,6 +32,10 @@ export function fakeCore(): FakeCore {
   };
   return {
     logged,
+    secrets,
+    setSecret: (s) => {
+      secrets.push(s);
+    },
     of: (level) => logged.filter((l) => l.level === level).map((l) => l.message),
     info: log('info'),
     debug: log('debug'),
