@@ -16,7 +16,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export function actionStages(root = REPO_ROOT) {
   const dir = path.join(root, 'actions');
   return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'src', 'main.ts')))
+    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'src', 'index.ts')))
     .map((d) => d.name)
     .sort();
 }

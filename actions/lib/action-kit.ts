@@ -17,7 +17,7 @@ import { recoverInterruptedWrites } from './write-journal.js';
 export { ActionInputError } from './action-inputs.js';
 
 /** The runner's inputs (core.getInput: '' when not given; the runner fills in action.yml defaults). */
-export const input = new InputReader((name) => core.getInput(name));
+const input = new InputReader((name) => core.getInput(name));
 
 /** The repository the runner checked out (GITHUB_WORKSPACE), or the current directory outside Actions. */
 export function workspace(): Workspace {
@@ -319,21 +319,10 @@ function recordStageRun(): void {
 }
 
 /**
- * runAction for the stages that write data/, models/, reports/: the run is also recorded for the commit
- * step's replay on conflict.
- */
-export function runStage(body: () => Promise<void> | void): Promise<void> {
-  return runAction(body, { record: true });
-}
-
-/**
  * Runs an action's body: any error fails the step with its message (and an annotation at file and
  * line when the error names them); the job summary collected so far is written either way.
  */
-export async function runAction(
-  body: () => Promise<void> | void,
-  opts: { record?: boolean } = {},
-): Promise<void> {
+async function runAction(body: () => Promise<void> | void, opts: { record?: boolean } = {}): Promise<void> {
   try {
     await body();
   } catch (err) {

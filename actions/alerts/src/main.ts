@@ -33,7 +33,9 @@ export async function run(inputs: AlertsInputs, { core, ws, env }: ActionDeps): 
     } else core.notice(`${found.dataset}: ${found.why}; no alert issues for it`);
   }
   if (failed.length > 0 && failed.length === inputs.datasets.length)
-    throw new Error(`every dataset failed (${failed.map((f) => f.dataset).join(', ')}): no issue was touched`);
+    throw new Error(
+      `every dataset failed (${failed.map((f) => f.dataset).join(', ')}): no issue was touched`,
+    );
 
   const { owner, repo } = repository(env);
   const client = createGitHubClient(inputs.token, {

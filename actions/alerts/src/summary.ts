@@ -50,7 +50,13 @@ export function alertsReport(
       'Alerts',
       ['dataset', 'alert', 'state', 'message', 'issue'],
       reports.flatMap((r) =>
-        r.alerts.map((a) => [r.dataset, a.kind, a.active ? 'ACTIVE' : 'ok', a.message, issueCell(r.dataset, a.kind)]),
+        r.alerts.map((a) => [
+          r.dataset,
+          a.kind,
+          a.active ? 'ACTIVE' : 'ok',
+          a.message,
+          issueCell(r.dataset, a.kind),
+        ]),
       ),
     ),
   ];
@@ -68,7 +74,13 @@ export function alertsReport(
     ),
   });
   if (failed.length > 0)
-    summary.push(summaryTableBlock('Failed datasets', ['dataset', 'error'], failed.map((f) => [f.dataset, f.error])));
+    summary.push(
+      summaryTableBlock(
+        'Failed datasets',
+        ['dataset', 'error'],
+        failed.map((f) => [f.dataset, f.error]),
+      ),
+    );
   return {
     outputs: {
       issues,

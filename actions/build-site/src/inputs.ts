@@ -12,5 +12,9 @@ export interface BuildSiteInputs {
 }
 
 export function readInputs(input: InputReader<(typeof INPUT_NAMES)[number]>): BuildSiteInputs {
-  return { outDir: input.string('out-dir', '_site'), dashboardUrl: input.string('dashboard-url'), now: input.now() };
+  return {
+    outDir: input.string('out-dir', '_site'),
+    dashboardUrl: input.string('dashboard-url'),
+    now: input.now(),
+  };
 }

@@ -13,7 +13,8 @@ export async function run(inputs: BuildSiteInputs, { core, ws, env }: ActionDeps
     return r;
   });
   // The site is built and shows failing datasets as failing; the step says so with the partial exit code.
-  for (const f of result.failed) core.error(`${f.dataset}: ${f.message}`, { title: `gitml: ${f.dataset} failed` });
+  for (const f of result.failed)
+    core.error(`${f.dataset}: ${f.message}`, { title: `gitml: ${f.dataset} failed` });
   const report = siteReport(result, ws.rel(out), out, dashboardUrl(inputs.dashboardUrl, env));
   if (report.exitCode)
     core.error(

@@ -1,10 +1,20 @@
 // The build-site action's outputs and job summary, from the build's result (pure).
 import path from 'node:path';
-import { type ActionReport, PARTIAL_EXIT_CODE, summaryLink, summaryTableBlock } from '../../lib/action-kit.js';
+import {
+  type ActionReport,
+  PARTIAL_EXIT_CODE,
+  summaryLink,
+  summaryTableBlock,
+} from '../../lib/action-kit.js';
 import type { SiteBuildResult } from '../../lib/site-build.js';
 
 /** `rel`: the output folder relative to the workspace; `site`: the Pages address, if known. */
-export function siteReport(result: SiteBuildResult, rel: string, abs: string, site: string | null): ActionReport {
+export function siteReport(
+  result: SiteBuildResult,
+  rel: string,
+  abs: string,
+  site: string | null,
+): ActionReport {
   const failed = result.failed;
   return {
     outputs: {

@@ -6,7 +6,16 @@ import { DRIFT_SD_PER_DAY, MAX_ROWS_PER_DAY } from '../../lib/option-bounds.js';
 import { MAX_DAYS } from '../../lib/pipelines/generate.js';
 import type { SelectedDataset, Workspace } from '../../lib/workspace.js';
 
-export const INPUT_NAMES = ['dataset', 'date', 'days', 'max-days', 'rows', 'drift', 'drift-start', 'now'] as const;
+export const INPUT_NAMES = [
+  'dataset',
+  'date',
+  'days',
+  'max-days',
+  'rows',
+  'drift',
+  'drift-start',
+  'now',
+] as const;
 
 export interface GenerateInputs {
   datasets: SelectedDataset[];

@@ -16,7 +16,9 @@ export async function run(inputs: InferInputs, { core, ws }: ActionDeps): Promis
     (spec) => {
       if (shard) {
         const s = inferShard(ws, spec, { now, shard, partials });
-        core.info(`months ${s.months.join(', ') || 'none'}: ${s.predicted} new prediction(s) → ${ws.rel(s.file)}`);
+        core.info(
+          `months ${s.months.join(', ') || 'none'}: ${s.predicted} new prediction(s) → ${ws.rel(s.file)}`,
+        );
         return {
           dataset: spec.name,
           modelVersion: s.modelVersion,

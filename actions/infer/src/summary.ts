@@ -19,7 +19,9 @@ export function inferReport(
     summary: [
       ...summary,
       summaryTableBlock(
-        shard ? `Batch inference, shard ${shard} (written to ${partials}, not yet the log)` : 'Batch inference',
+        shard
+          ? `Batch inference, shard ${shard} (written to ${partials}, not yet the log)`
+          : 'Batch inference',
         ['dataset', 'champion', 'new predictions', 'actuals filled in', 'log rows', 'waiting for a label'],
         results.map((r) => [
           r.dataset,

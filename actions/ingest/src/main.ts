@@ -99,7 +99,15 @@ export async function run(inputs: IngestInputs, { core, ws, env }: ActionDeps): 
     if ('value' in c) core.info(`pull-request comment ${c.value.action} (id ${c.value.id})`);
     else comment = body;
   }
-  const report = ingestReport({ outcomes, failed, setAside, found: found.length, checked: files.length, dryRun, comment });
+  const report = ingestReport({
+    outcomes,
+    failed,
+    setAside,
+    found: found.length,
+    checked: files.length,
+    dryRun,
+    comment,
+  });
   if (report.exitCode)
     core.error(
       `partial: the files of ${[...new Set(setAside.map((o) => o.file.dataset))].join(', ')} stay in the inbox until its dataset.yml is fixed; the others were ${dryRun ? 'checked' : 'ingested'} — exit code ${report.exitCode}`,

@@ -1,5 +1,10 @@
 // The ingest action's outputs and job summary, from each file's outcome (pure).
-import { type ActionReport, PARTIAL_EXIT_CODE, type SummaryBlock, summaryTableBlock } from '../../lib/action-kit.js';
+import {
+  type ActionReport,
+  PARTIAL_EXIT_CODE,
+  type SummaryBlock,
+  summaryTableBlock,
+} from '../../lib/action-kit.js';
 import { alreadyIngestedMessage } from '../../lib/ingested-files.js';
 import type { IngestResult } from '../../lib/pipelines/ingest.js';
 import type { FileOutcome } from './check.js';
@@ -32,7 +37,12 @@ export function ingestReport(o: IngestOutcomes): ActionReport {
   const summary: SummaryBlock[] = [
     summaryTableBlock(
       dryRun ? 'Inbox check (dry run)' : 'Ingest',
-      ['file', 'dataset', dryRun ? 'rows accepted' : 'rows added', dryRun ? 'would be quarantined' : 'quarantined'],
+      [
+        'file',
+        'dataset',
+        dryRun ? 'rows accepted' : 'rows added',
+        dryRun ? 'would be quarantined' : 'quarantined',
+      ],
       outcomes.map((x) =>
         x.result?.alreadyIngested
           ? [x.file.rel, x.file.dataset, 0, `skipped: ${skippedMessage(x.result)}`]

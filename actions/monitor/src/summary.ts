@@ -39,7 +39,9 @@ export function monitorReport(
       alerts: active,
       accuracy: Object.fromEntries(reports.map((r) => [r.dataset, r.totals.accuracy])),
       // Regression datasets: the MAE of the window's labelled predictions (their accuracy above is null).
-      mae: Object.fromEntries(reports.filter((r) => r.regression).map((r) => [r.dataset, r.regression!.live.mae])),
+      mae: Object.fromEntries(
+        reports.filter((r) => r.regression).map((r) => [r.dataset, r.regression!.live.mae]),
+      ),
     },
     summary: [
       ...summary,
@@ -61,15 +63,23 @@ export function monitorReport(
           // Regression: the window's MAE and the last rolling 7-day MAE in the accuracy columns.
           const rolling7Mae = [...(r.regression?.daily ?? [])].reverse().find((p) => p.rolling7Mae !== null);
           const figures = r.regression
-            ? [`MAE ${errorText(r, r.regression.live.mae)}`, `MAE ${errorText(r, rolling7Mae?.rolling7Mae ?? null)}`]
-            : [pct(r.totals.accuracy), pct([...r.daily].reverse().find((p) => p.rolling7 !== null)?.rolling7)];
+            ? [
+                `MAE ${errorText(r, r.regression.live.mae)}`,
+                `MAE ${errorText(r, rolling7Mae?.rolling7Mae ?? null)}`,
+              ]
+            : [
+                pct(r.totals.accuracy),
+                pct([...r.daily].reverse().find((p) => p.rolling7 !== null)?.rolling7),
+              ];
           return [
             r.dataset,
             r.champion ? `v${r.champion.version}` : '—',
             r.totals.predictions,
             r.totals.labelled,
             ...figures,
-            d ? `${d.features.filter((f) => f.drifted).length} of ${d.features.length}` : `skipped: ${r.driftSkipped ?? ''}`,
+            d
+              ? `${d.features.filter((f) => f.drifted).length} of ${d.features.length}`
+              : `skipped: ${r.driftSkipped ?? ''}`,
             d ? (d.datasetDrift ? 'yes' : 'no') : '—',
             r.alerts
               .filter((a) => a.active)

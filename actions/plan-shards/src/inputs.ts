@@ -14,7 +14,10 @@ export interface PlanShardsInputs {
   now: Date;
 }
 
-export function readInputs(input: InputReader<(typeof INPUT_NAMES)[number]>, ws: Workspace): PlanShardsInputs {
+export function readInputs(
+  input: InputReader<(typeof INPUT_NAMES)[number]>,
+  ws: Workspace,
+): PlanShardsInputs {
   return {
     // The plan is one shard count for every dataset's matrix jobs: it needs every spec (an invalid one fails it).
     specs: input.datasets(ws).map(specOf),

@@ -11,7 +11,10 @@ export interface DatasetPlan {
   count: number;
 }
 
-export function planReport(plans: DatasetPlan[], { maxRows, maxShards, now }: PlanShardsInputs): ActionReport {
+export function planReport(
+  plans: DatasetPlan[],
+  { maxRows, maxShards, now }: PlanShardsInputs,
+): ActionReport {
   // One shard count for the run: every dataset's shards run in the same matrix jobs.
   const count = Math.max(...plans.map((p) => p.count));
   return {
