@@ -126,12 +126,14 @@ export const summaryTableBlock = (
 function renderSummary(block: SummaryBlock): void {
   switch (block.kind) {
     case 'table':
-      return summaryTable(block.heading, block.header, block.rows);
+      summaryTable(block.heading, block.header, block.rows);
+      return;
     case 'heading':
       core.summary.addHeading(escapeHtml(block.text), block.level);
       return;
     case 'list':
-      return summaryList(block.items);
+      summaryList(block.items);
+      return;
     case 'html-list':
       core.summary.addList(block.items);
       return;
