@@ -5,11 +5,12 @@
 // a name the action does not declare: the composite readers below read fixed names).
 import path from 'node:path';
 import { parseCalendarDate, parseInstant } from './dates.js';
+import { GitmlError } from './gitml-error.js';
 import { parseShard, type Shard } from './sharding.js';
 import type { SelectedDataset, Workspace } from './workspace.js';
 
 /** A wrong input: the message names the input and the rule it breaks. */
-export class ActionInputError extends Error {
+export class ActionInputError extends GitmlError {
   override name = 'ActionInputError';
 }
 

@@ -8,6 +8,7 @@ import { InputReader } from './action-inputs.js';
 import { setWriter } from './atomic-write.js';
 import type { RejectedRow } from './feature-group.js';
 import { describeGitHubFailure, type GitHubFailure } from './github-errors.js';
+import { GitmlError } from './gitml-error.js';
 import type { DatasetSpec } from './spec.js';
 import { appendStageRun, recordableInputs, stageJournalPath } from './stage-journal.js';
 import { escapeHtml, oneLine, safeUrl } from './untrusted-text.js';
@@ -216,14 +217,12 @@ export function annotateQuarantined(
   for (const q of rows) log.warning(`${prefix}: ${q.reason}`, { file: q.origin, startLine: q.line });
 }
 
-// Library input errors start with "<file> line <n>: " — annotate that spot, not just the log.
-const FILE_LINE = /^(\S+\.csv) line (\d+): /;
-
 function fail(err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
-  const at = FILE_LINE.exec(message);
+  // An error about one line of a file: annotate that spot, not just the log.
+  const at = err instanceof GitmlError ? err.at : undefined;
   if (at) {
-    core.error(message, { file: at[1], startLine: Number(at[2]) });
+    core.error(message, { file: at.file, startLine: at.line });
     process.exitCode = core.ExitCode.Failure;
   } else {
     core.setFailed(message);

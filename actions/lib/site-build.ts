@@ -28,6 +28,7 @@ import { PREDICTOR_FILES, predictorPage } from '../../site/src/templates/predict
 import { FeatureGroup } from './feature-group.js';
 import { SOURCES, valueText } from './feature-table.js';
 import { workingTree } from './file-source.js';
+import { GitmlError } from './gitml-error.js';
 import { formatNumber } from './json.js';
 import { ModelRegistry, type RegistryEntry } from './model-registry.js';
 import { algorithm } from './models/algorithms.js';
@@ -68,7 +69,7 @@ export interface SiteBuildResult {
   failed: { dataset: string; message: string }[];
 }
 
-export class SiteBuildError extends Error {
+export class SiteBuildError extends GitmlError {
   override name = 'SiteBuildError';
 }
 

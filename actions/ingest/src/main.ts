@@ -8,6 +8,7 @@ import {
   unlessGitHubRefuses,
 } from '../../lib/action-kit.js';
 import { createGitHubClient, upsertPullRequestComment } from '../../lib/github.js';
+import { GitmlError } from '../../lib/gitml-error.js';
 import { checkInputFile } from '../../lib/input-file.js';
 import { ingest } from '../../lib/pipelines/ingest.js';
 import type { Workspace } from '../../lib/workspace.js';
@@ -46,13 +47,14 @@ export async function run(inputs: IngestInputs, { core, ws, env }: ActionDeps): 
       };
     } catch (err) {
       const message = (err as Error).message;
-      return { file: f, error: message.startsWith(f.rel) ? message : `${f.rel}: ${message}` };
+      const line = err instanceof GitmlError ? err.at?.line : undefined;
+      return { file: f, error: message.startsWith(f.rel) ? message : `${f.rel}: ${message}`, line };
     }
   };
   let outcomes = await core.group('validate', async () => files.map((f) => one(f, true)));
   const failed = outcomes.filter((o) => o.error);
   for (const o of [...failed, ...setAside]) {
-    core.error(o.error!, { file: o.file.rel, startLine: Number(/ line (\d+):/.exec(o.error!)?.[1] ?? 1) });
+    core.error(o.error!, { file: o.file.rel, startLine: o.line ?? 1 });
   }
 
   if (!dryRun && failed.length === 0) {
