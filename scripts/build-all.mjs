@@ -1,4 +1,4 @@
-// Bundles every stage action (actions/<stage>/src/main.ts → actions/<stage>/dist/index.js, committed, so
+// Bundles every stage action (actions/<stage>/src/index.ts → actions/<stage>/dist/index.js, committed, so
 // workflows run them without npm install) and the browser bundles of the site (scripts/site-bundles.mjs).
 // A module imported with import() (Vega, loaded only to render an SVG) becomes a chunk of its own beside
 // index.js (dist/chunk-<hash>.js), so a stage that never renders never parses it.
@@ -12,11 +12,11 @@ import { nodeBundle } from './esbuild-config.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Stage names: every actions/<stage>/ that has src/main.ts, sorted. */
+/** Stage names: every actions/<stage>/ that has src/index.ts, sorted. */
 export function actionStages(root = REPO_ROOT) {
   const dir = path.join(root, 'actions');
   return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'src', 'main.ts')))
+    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'src', 'index.ts')))
     .map((d) => d.name)
     .sort();
 }
@@ -38,7 +38,7 @@ export async function bundleConfigs(root = REPO_ROOT) {
   const actions = actionStages(root).map((stage) => ({
     ...nodeBundle,
     ...ACTION_SPLITTING,
-    entryPoints: { index: `actions/${stage}/src/main.ts` },
+    entryPoints: { index: `actions/${stage}/src/index.ts` },
     outdir: `actions/${stage}/dist`,
   }));
   return [...actions, ...(await siteBundles())].map((options) => ({

@@ -19,8 +19,8 @@ export async function checkDist(root = REPO_ROOT) {
   for (const rel of staleActionFiles(root, outputs)) {
     const stage = rel.split('/')[1];
     problems.push(
-      rel.endsWith('/index.js') && !existsSync(path.join(root, 'actions', stage, 'src', 'main.ts'))
-        ? `${rel}: stale, actions/${stage}/src/main.ts is gone`
+      rel.endsWith('/index.js') && !existsSync(path.join(root, 'actions', stage, 'src', 'index.ts'))
+        ? `${rel}: stale, actions/${stage}/src/index.ts is gone`
         : `${rel}: stale, no build makes it any more (delete it)`,
     );
   }

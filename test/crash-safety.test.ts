@@ -22,7 +22,7 @@ import {
   writeFilesAtomically,
 } from '../actions/lib/atomic-write.js';
 import { recoverInterruptedWrites } from '../actions/lib/write-journal.js';
-import { cli, makeWorkspace, read } from './helpers/workspace.js';
+import { cli, expectCliOk, makeWorkspace, read } from './helpers/workspace.js';
 
 const DEAD_PID = 999_999_99; // above pid_max: never a running process
 
@@ -82,7 +82,7 @@ describe('a multi-file write across a crash', () => {
     expect(read(fresh, 'data/iris/v1/stats.json')).toBe(before); // half-applied on disk
 
     const r = await cli(fresh, 'stats');
-    expect(r.code).toBe(0);
+    expectCliOk(r);
     expect(r.out.split('\n')[0]).toBe(
       'repaired an interrupted write from gitml generate at 2026-11-24T12:00:01Z: 3 files',
     );
@@ -102,7 +102,7 @@ describe('a multi-file write across a crash', () => {
     writeFileSync(path.join(dir, `.stats.json.${DEAD_PID}.tmp`), '{"half":');
     writeFileSync(path.join(dir, `.rows-2026-11.csv.${DEAD_PID}.tmp`), 'id,');
     const r = await cli(root, 'stats');
-    expect(r.code).toBe(0);
+    expectCliOk(r);
     expect(r.out.split('\n')[0]).toBe(
       'undid an interrupted write: removed 2 temp files in data/iris/v1 (none of its files had been replaced; run the interrupted command again)',
     );
@@ -135,7 +135,7 @@ describe('a multi-file write across a crash', () => {
     crashAfterJournal(path.join(root, 'reports/iris'), files, 1);
     const r = await cli(root, 'infer');
     expect(r.err).toBe('');
-    expect(r.code).toBe(0);
+    expectCliOk(r);
     expect(r.out).toMatch(/^repaired an interrupted write from gitml generate at .*: 2 files\n/);
     expect(read(root, 'reports/iris/monitoring.json')).toBe(files['monitoring.json']);
     expect(read(root, 'reports/iris/predictions-2026-11.csv')).toBe(files['predictions-2026-11.csv']);

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, fingerprint, makeWorkspace, read } from './helpers/workspace.js';
+import { cli, expectCliOk, fingerprint, makeWorkspace, read } from './helpers/workspace.js';
 
 let ws: string;
 beforeAll(async () => {
@@ -138,7 +138,7 @@ describe('ingest: accepted forms', () => {
     const text =
       '\uFEFFFare,Embarked,Sex,Pclass,Age,SibSp,Parch,PassengerId,Survived,Name\r\n7.5,Q,male,3,,0,0,950,,"Murphy, Mr. ""Pat"""\r\n';
     const r = await ingestText('crlf.csv', text);
-    expect(r.code).toBe(0);
+    expectCliOk(r);
     expect(r.out).toContain('added 1 rows');
     const last = read(ws, 'data/titanic/v1/rows-2026-11.csv').trim().split('\n').pop();
     expect(last).toBe('950,2026-11-24T12:00:00Z,ingest,3,male,28,1,0,0,7.5,Q,');
@@ -146,7 +146,7 @@ describe('ingest: accepted forms', () => {
       'stored.csv',
       'pclass,sex,age,sibsp,parch,fare,embarked,survived,event_time\n1,female,40,1,0,80,C,1,2026-11-23\n',
     );
-    expect(byStoredName.code).toBe(0);
+    expectCliOk(byStoredName);
     expect(read(ws, 'data/titanic/v1/rows-2026-11.csv').trim().split('\n').pop()).toBe(
       '951,2026-11-23T00:00:00Z,ingest,1,female,40,0,1,0,80,C,1',
     );

@@ -2,13 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, commit, fingerprint, makeWorkspace, read } from './helpers/workspace.js';
+import { cli, commit, expectCliOk, fingerprint, makeWorkspace, read } from './helpers/workspace.js';
 
 describe('backfill', () => {
   it('builds the three feature groups with real, cleaned contents', async () => {
     const ws = makeWorkspace();
     const r = await cli(ws, 'backfill');
-    expect(r.code).toBe(0);
+    expectCliOk(r);
     expect(r.out).toContain('iris: v1 backfilled, 150 rows, 0 quarantined');
     expect(r.out).toContain('titanic: v1 backfilled, 891 rows, 0 quarantined');
     expect(r.out).toContain('wine: v1 backfilled, 6497 rows, 0 quarantined');
@@ -68,7 +68,7 @@ describe('backfill', () => {
     expect(fingerprint(path.join(a, 'data'))).toBe(fingerprint(path.join(b, 'data')));
     const before = fingerprint(path.join(a, 'data'));
     const again = await cli(a, 'backfill');
-    expect(again.code).toBe(0);
+    expectCliOk(again);
     expect(again.out).toContain('nothing to do');
     expect(fingerprint(path.join(a, 'data'))).toBe(before);
   });
@@ -92,7 +92,7 @@ describe('backfill', () => {
     );
     expect(fingerprint(path.join(ws, 'data'))).toBe(before);
     const v2 = await cli(ws, 'backfill', '--new-version');
-    expect(v2.code).toBe(0);
+    expectCliOk(v2);
     expect(v2.out).toContain('iris: v2 backfilled, 150 rows');
     expect(existsSync(path.join(ws, 'data/iris/v1/metadata.json'))).toBe(true);
     expect(JSON.parse(read(ws, 'data/iris/v2/metadata.json')).version).toBe(2);
@@ -104,7 +104,7 @@ describe('generate', () => {
     const ws = makeWorkspace(['iris', 'wine']);
     await cli(ws, 'backfill');
     const r = await cli(ws, 'generate', '--days', '3');
-    expect(r.code).toBe(0);
+    expectCliOk(r);
     expect(r.out).toContain('iris: 3 synthetic rows for 3 day(s) (ids 151–153)');
     const rows = read(ws, 'data/iris/v1/rows-2026-11.csv').trim().split('\n').slice(-3);
     expect(rows.map((l) => l.split(',').slice(0, 3).join(','))).toEqual([
@@ -145,7 +145,7 @@ describe('generate', () => {
     const ws = makeWorkspace(['titanic']);
     await cli(ws, 'backfill');
     const r = await cli(ws, 'generate', '--days', '1', '--rows', '2000');
-    expect(r.code).toBe(0);
+    expectCliOk(r);
     const lines = read(ws, 'data/titanic/v1/rows-2026-11.csv').trim().split('\n').slice(-2000);
     const survived = lines.filter((l) => l.endsWith(',1')).length / lines.length;
     expect(survived).toBeGreaterThan(0.33);
@@ -306,7 +306,7 @@ describe('a fourth dataset needs nothing but a spec file and a CSV', () => {
     expect(read(ws, 'data/toy/v1/rows-2026-10.csv')).toContain('12,2026-10-02T00:00:00Z,backfill,21,red,ok');
     expect(read(ws, 'data/toy/v1/rejected.csv')).toContain('data/toy/readings.csv,7,');
     const g = await cli(ws, 'generate', '-d', 'toy', '--days', '2');
-    expect(g.code).toBe(0);
+    expectCliOk(g);
     expect(g.out).toContain('toy: 2 synthetic rows for 2 day(s) (ids 15–16)');
   });
 });

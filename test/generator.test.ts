@@ -10,7 +10,7 @@ import { formatNumber } from '../actions/lib/json.js';
 import { normalCdf, normalQuantile } from '../actions/lib/normal.js';
 import { type DatasetSpec, featureSchema } from '../actions/lib/spec.js';
 import { Workspace } from '../actions/lib/workspace.js';
-import { cli, fingerprint, makeWorkspace } from './helpers/workspace.js';
+import { cli, expectCliOk, fingerprint, makeWorkspace } from './helpers/workspace.js';
 
 const SYNTHETIC = SOURCES.indexOf('synthetic');
 const groups: Record<string, { spec: DatasetSpec; table: FeatureTable }> = {};
@@ -162,7 +162,7 @@ describe('gitml generate --report', () => {
   it('prints the figures per dataset and writes nothing', async () => {
     const before = fingerprint(root);
     const r = await cli(root, 'generate', '--report', '--dataset', 'iris');
-    expect(r.code).toBe(0);
+    expectCliOk(r);
     expect(r.out).toMatch(/iris: generator fitted on 150 real rows; 150 real vs 150 generated rows compared/);
     expect(r.out).toMatch(/two-sample AUC 0\.\d{3} \(random forest of 100 trees, 5-fold/);
     expect(r.out).toMatch(

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { unlessGitHubRefuses } from '../actions/lib/action-kit.js';
+import { core, unlessGitHubRefuses } from '../actions/lib/action-kit.js';
 import {
   ALERT_LABEL,
   alertWatermark,
@@ -311,6 +311,7 @@ describe('retries and refusals', () => {
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
       const outcome = await unlessGitHubRefuses(
+        core,
         'alert issues not opened',
         () => alert(retrying()),
         'see the report',
@@ -320,7 +321,7 @@ describe('retries and refusals', () => {
         '::warning title=GitHub API call skipped::GitHub kept failing (HTTP 500 after 5 tries: Internal Server Error - https://docs.github.com/rest): alert issues not opened; see the report',
       );
       await expect(
-        unlessGitHubRefuses('x', async () => {
+        unlessGitHubRefuses(core, 'x', async () => {
           throw new TypeError('cannot read properties of undefined');
         }),
       ).rejects.toThrow(TypeError);

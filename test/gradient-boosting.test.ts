@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ALGORITHMS, algorithm, loadEstimator } from '../actions/lib/models/algorithms.js';
 import { binEdges, HistGradientBoosting } from '../actions/lib/models/gradient-boosting.js';
 import { fromRows, type Matrix, ModelFormatError } from '../actions/lib/models/types.js';
-import { cli, makeWorkspace, read } from './helpers/workspace.js';
+import { cli, expectCliOk, makeWorkspace, read } from './helpers/workspace.js';
 
 interface BoostingCase {
   name: string;
@@ -258,7 +258,7 @@ describe('the pipeline', () => {
     const ws = makeWorkspace(['iris']);
     await cli(ws, 'backfill');
     const r = await cli(ws, 'train', '--algorithm', 'hist-gradient-boosting', '--folds', '3');
-    expect(r.code).toBe(0);
+    expectCliOk(r);
     expect(r.out).toMatch(/iris: v1 hist-gradient-boosting — holdout accuracy \d+\.\d%/);
     const model = JSON.parse(read(ws, 'models/iris/v1/model.json'));
     expect(model.estimator).toMatchObject({
@@ -268,7 +268,7 @@ describe('the pipeline', () => {
     });
     const row = '{"sepal_length":5.1,"sepal_width":3.5,"petal_length":1.4,"petal_width":0.2}';
     const p = await cli(ws, 'predict', '-d', 'iris', row);
-    expect(p.code).toBe(0);
+    expectCliOk(p);
     expect(p.out).toMatch(/setosa/i);
   });
 });

@@ -26,7 +26,7 @@ import {
   type TrainingData,
 } from '../actions/lib/training.js';
 import { Workspace } from '../actions/lib/workspace.js';
-import { cli, fingerprint, makeWorkspace, REPO_ROOT, read } from './helpers/workspace.js';
+import { cli, expectCliOk, fingerprint, makeWorkspace, REPO_ROOT, read } from './helpers/workspace.js';
 
 /** The feature values of a row as text: an independent notion of "identical rows" (no content key). */
 function rowText(data: TrainingData, i: number): string {
@@ -247,7 +247,7 @@ describe('the champion/challenger gate uses holdout rows the champion never saw'
       0,
     );
     const r = await cli(ws, 'train', '--algorithm', 'gaussian-nb', '--no-search', '--seed', '42');
-    expect(r.code).toBe(0);
+    expectCliOk(r);
     const v1 = JSON.parse(read(ws, 'models/titanic/v1/metrics.json'));
     const v2 = JSON.parse(read(ws, 'models/titanic/v2/metrics.json'));
     // Independently: rows in both holdouts whose features no v1 training row has.

@@ -19,7 +19,7 @@ import { type DatasetSpec, parseSpec } from '../actions/lib/spec.js';
 import { featureGroups } from '../actions/lib/spec-init/groups.js';
 import { roundRange } from '../actions/lib/spec-init/infer-columns.js';
 import { naturalSort, sentenceTitle, snakeName } from '../actions/lib/spec-init/naming.js';
-import { cli, fingerprint, makeWorkspace, REPO_ROOT, read } from './helpers/workspace.js';
+import { cli, expectCliOk, fingerprint, makeWorkspace, REPO_ROOT, read } from './helpers/workspace.js';
 
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'init');
 
@@ -202,7 +202,7 @@ describe('init → backfill → train, with no edit', () => {
 
   test('a fresh 30-feature CSV (breast-cancer shaped): grouped features, 0/1 target', async () => {
     const { root, spec, backfill } = await endToEnd(path.join(FIXTURES, 'breast-cancer.csv'), 'cancer');
-    expect(backfill.code).toBe(0);
+    expectCliOk(backfill);
     expect(spec.features).toHaveLength(30);
     expect(spec.features.every((f) => f.type === 'numeric')).toBe(true);
     expect(spec.label.classes.map((c) => c.value)).toEqual(['0', '1']);

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBundles, runActionBundle } from './helpers/action-runner.js';
-import { cli, fingerprint, makeWorkspace, NOW } from './helpers/workspace.js';
+import { cli, expectCliOk, fingerprint, makeWorkspace, NOW } from './helpers/workspace.js';
 
 const PART = 'data/iris/v1/rows-2026-11.csv';
 const STATS = 'data/iris/v1/stats.json';
@@ -190,7 +190,7 @@ describe('idempotent ingest', () => {
     const file = path.join(ws, 'batch.csv');
     writeFileSync(file, `${IRIS_HEADER}\n5.0,3.4,1.5,0.2,Setosa\n6.1,2.8,4.7,1.2,Versicolor\n`);
     const first = await cli(ws, 'ingest', '-d', 'iris', file);
-    expect(first.code).toBe(0);
+    expectCliOk(first);
     const record = JSON.parse(readText(ws, 'data/iris/v1/ingested.json'));
     const [sha] = Object.keys(record.files);
     expect(record.files[sha]).toEqual({ file: 'batch.csv', ingestedAt: NOW, kind: 'rows' });
@@ -256,12 +256,12 @@ describe('ingest action: a re-run after an interrupted ingest adds nothing twice
     writeText(ws, rel, text);
     // The interrupted run: rows and the record written, the file still in the inbox.
     const first = await runActionBundle('ingest', { now: NOW, 'keep-files': 'true' }, { workspace: ws });
-    expect(first.code).toBe(0);
+    expectCliOk(first);
     expect(first.outputs['rows-added']).toBe('2');
     const before = dataFingerprint(ws);
 
     const rerun = await runActionBundle('ingest', { now: NOW }, { workspace: ws });
-    expect(rerun.code).toBe(0);
+    expectCliOk(rerun);
     const sha = Object.keys(JSON.parse(readText(ws, 'data/iris/v1/ingested.json')).files)[0];
     const message = `${rel} was already ingested on ${NOW} (sha256 ${sha}); use input 'again: true' to ingest it again`;
     expect(rerun.stdout).toContain(message);
@@ -275,7 +275,7 @@ describe('ingest action: a re-run after an interrupted ingest adds nothing twice
 
     writeText(ws, rel, text);
     const forced = await runActionBundle('ingest', { now: NOW, again: 'true' }, { workspace: ws });
-    expect(forced.code).toBe(0);
+    expectCliOk(forced);
     expect(forced.outputs['rows-added']).toBe('2');
   });
 });

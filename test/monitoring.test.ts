@@ -13,7 +13,7 @@ import { monitor } from '../actions/lib/pipelines/monitor.js';
 import { formatProbability, PredictionLog } from '../actions/lib/prediction-log.js';
 import { wilsonInterval } from '../actions/lib/proportion-interval.js';
 import { Workspace } from '../actions/lib/workspace.js';
-import { cli, commit, fingerprint, makeWorkspace, NOW, read } from './helpers/workspace.js';
+import { cli, commit, expectCliOk, fingerprint, makeWorkspace, NOW, read } from './helpers/workspace.js';
 
 const now = new Date(NOW);
 
@@ -407,7 +407,7 @@ describe('monitoring', () => {
     );
     expect(fingerprint(w)).toBe(before);
     const ok = await cli(w, 'monitor');
-    expect(ok.code).toBe(0);
+    expectCliOk(ok);
     expect(ok.out).toContain('drift skipped');
     rmSync(path.join(w, 'reports/iris/monitoring.json'));
   });

@@ -10,7 +10,7 @@ import { nearestName } from '../actions/lib/did-you-mean.js';
 import { ALGORITHMS } from '../actions/lib/models/algorithms.js';
 import { checkSpecText } from '../actions/lib/spec-check.js';
 import { SPEC_SCHEMA_FILE, specJsonSchemaText } from '../actions/lib/spec-json-schema.js';
-import { cli, makeWorkspace, REPO_ROOT, read } from './helpers/workspace.js';
+import { cli, expectCliOk, makeWorkspace, REPO_ROOT, read } from './helpers/workspace.js';
 
 const DATASETS = ['iris', 'titanic', 'wine'];
 const committed = (d: string) => readFileSync(path.join(REPO_ROOT, 'data', d, 'dataset.yml'), 'utf8');
@@ -494,10 +494,10 @@ describe('gitml validate', () => {
     mkdirSync(path.join(ws, 'data/sensors'));
     writeFileSync(path.join(ws, 'data/sensors/readings.csv'), 'a,b\n1,2\n');
     const one = await cli(ws, 'validate', '-d', 'iris');
-    expect(one.code).toBe(0);
+    expectCliOk(one);
     expect(one.out).not.toContain('sensors');
     const all = await cli(ws, 'validate');
-    expect(all.code).toBe(0);
+    expectCliOk(all);
     expect(all.out.split('\n')[0]).toBe(
       'note: data/sensors/ has no dataset.yml, so it is not a dataset (gitml init FILE.csv --name sensors writes one)',
     );

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkTrainable, DEFAULT_TRAINING } from '../actions/lib/training.js';
-import { cli, fingerprint, makeWorkspace, read } from './helpers/workspace.js';
+import { cli, expectCliOk, fingerprint, makeWorkspace, read } from './helpers/workspace.js';
 
 const fast = ['--algorithm', 'gaussian-nb', '--folds', '3'];
 
@@ -32,7 +32,7 @@ describe('train and the registry', () => {
     for (const ws of [a, b]) {
       await cli(ws, 'backfill');
       const r = await cli(ws, 'train', ...fast);
-      expect(r.code).toBe(0);
+      expectCliOk(r);
       expect(r.out).toMatch(
         /iris: v1 gaussian-nb — holdout accuracy \d+\.\d%, macro-F1 0\.\d{4} → champion\. First model of this dataset\./,
       );
@@ -85,7 +85,7 @@ describe('train and the registry', () => {
       'titanic: skipped, training data and config are unchanged since champion v1 (use --force to retrain)',
     );
     const worse = await cli(ws, 'train', ...fast);
-    expect(worse.code).toBe(0);
+    expectCliOk(worse);
     expect(worse.out).toMatch(
       /titanic: v2 gaussian-nb .* → challenger\. Kept as challenger: macro-F1 0\.\d+ < champion v1's 0\.\d+ on the 178 of 178 holdout rows champion v1 never saw\./,
     );

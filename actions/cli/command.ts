@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { DateError, parseCalendarDate, parseInstant } from '../lib/dates.js';
 import { isAsOfDate } from '../lib/git.js';
+import { GitmlError } from '../lib/gitml-error.js';
 import type { DatasetSpec } from '../lib/spec.js';
 import { type SelectedDataset, specOf, Workspace } from '../lib/workspace.js';
 
@@ -102,12 +103,12 @@ export function usage<T>(parse: () => T): T {
   }
 }
 
-export class UsageError extends Error {
+export class UsageError extends GitmlError {
   override name = 'UsageError';
 }
 
 /** Thrown when every dataset failed (exit 1); each failure was already reported. */
-export class AllFailedError extends Error {
+export class AllFailedError extends GitmlError {
   override name = 'AllFailedError';
 }
 
@@ -159,7 +160,7 @@ export async function perDataset(
 }
 
 /** A step that wrote some of its work (e.g. daily: generate) before a later part failed. */
-export class PartialError extends Error {
+export class PartialError extends GitmlError {
   override name = 'PartialError';
   constructor(written: string, cause: Error) {
     super(`${written} was written, then: ${cause.message}`);

@@ -4,139 +4,21 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as actionsCore from '@actions/core';
+import { InputReader } from './action-inputs.js';
 import { setWriter } from './atomic-write.js';
-import { parseCalendarDate, parseInstant } from './dates.js';
 import type { RejectedRow } from './feature-group.js';
 import { describeGitHubFailure, type GitHubFailure } from './github-errors.js';
-import { parseShard, type Shard } from './sharding.js';
+import { GitmlError } from './gitml-error.js';
 import type { DatasetSpec } from './spec.js';
 import { appendStageRun, recordableInputs, stageJournalPath } from './stage-journal.js';
 import { escapeHtml, oneLine, safeUrl } from './untrusted-text.js';
 import { type SelectedDataset, specOf, Workspace } from './workspace.js';
 import { recoverInterruptedWrites } from './write-journal.js';
 
-/** A wrong input: the message names the input and the rule it breaks. */
-export class ActionInputError extends Error {
-  override name = 'ActionInputError';
-}
+export { ActionInputError } from './action-inputs.js';
 
-function raw(name: string): string {
-  return core.getInput(name); // '' when not given (the runner fills in action.yml defaults)
-}
-
-function invalid(name: string, rule: string, value: string): ActionInputError {
-  return new ActionInputError(`input '${name}' ${rule}, got '${value}'`);
-}
-
-/** Readers for action inputs; each takes the input's name as declared in action.yml. */
-export const input = {
-  string(name: string, fallback = ''): string {
-    return raw(name) || fallback;
-  },
-  required(name: string): string {
-    const v = raw(name);
-    if (!v) throw new ActionInputError(`input '${name}' is required`);
-    return v;
-  },
-  boolean(name: string, fallback: boolean): boolean {
-    const v = raw(name);
-    if (v === '') return fallback;
-    if (/^(true|yes|on|1)$/i.test(v)) return true;
-    if (/^(false|no|off|0)$/i.test(v)) return false;
-    throw invalid(name, 'must be true or false', v);
-  },
-  integer(name: string, range: { min?: number; max?: number } = {}): number | undefined {
-    const v = raw(name);
-    if (v === '') return undefined;
-    const n = Number(v);
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      const bounds = range.min !== undefined || range.max !== undefined ? ` from ${min} to ${max}` : '';
-      throw invalid(name, `must be a whole number${bounds}`, v);
-    }
-    return n;
-  },
-  number(name: string, range: { min?: number; max?: number } = {}): number | undefined {
-    const v = raw(name);
-    if (v === '') return undefined;
-    const n = Number(v);
-    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
-    if (!Number.isFinite(n) || n < min || n > max) {
-      const bounds =
-        range.max !== undefined ? ` from ${min} to ${max}` : range.min !== undefined ? ` ≥ ${range.min}` : '';
-      throw invalid(name, `must be a number${bounds}`, v);
-    }
-    return n;
-  },
-  /** A UTC calendar date YYYY-MM-DD. */
-  date(name: string): string | undefined {
-    const v = raw(name);
-    if (v === '') return undefined;
-    try {
-      return parseCalendarDate(v, `input '${name}'`);
-    } catch (err) {
-      throw new ActionInputError((err as Error).message);
-    }
-  },
-  choice<T extends string>(name: string, options: readonly T[], fallback: T): T {
-    const v = raw(name);
-    if (v === '') return fallback;
-    if (!(options as readonly string[]).includes(v))
-      throw invalid(name, `must be one of ${options.join(', ')}`, v);
-    return v as T;
-  },
-  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
-  now(): Date {
-    const v = raw('now');
-    let d: Date;
-    if (v === '') d = new Date();
-    else {
-      try {
-        d = new Date(parseInstant(v, "input 'now'"));
-      } catch (err) {
-        throw new ActionInputError((err as Error).message);
-      }
-    }
-    resolvedNow = d.toISOString(); // a replay of this stage runs with the same clock
-    return d;
-  },
-  /**
-   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
-   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
-   * runs the others. A name that is no dataset at all is an input error.
-   */
-  datasets(ws: Workspace): SelectedDataset[] {
-    const selected = ws.selectEachDataset(raw('dataset') || 'all');
-    if (selected.length === 0)
-      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return selected;
-  },
-  /**
-   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
-   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
-   */
-  shardStep(ws: Workspace): { shard: Shard | null; merge: boolean; partials: string } {
-    const given = raw('shard');
-    const merge = input.boolean('merge', false);
-    const partials = raw('partials');
-    if (given && merge) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-    if ((given || merge) && !partials)
-      throw new ActionInputError(`input '${merge ? 'merge' : 'shard'}' needs input 'partials'`);
-    let shard: Shard | null = null;
-    if (given) {
-      try {
-        shard = parseShard(given);
-      } catch (err) {
-        throw new ActionInputError(`input ${(err as Error).message}`);
-      }
-    }
-    return { shard, merge, partials: path.resolve(ws.root, partials) };
-  },
-  /** A pull-request number, or null when not given. */
-  pullRequest(name = 'pull-request'): number | null {
-    return input.integer(name, { min: 1 }) ?? null;
-  },
-};
+/** The runner's inputs (core.getInput: '' when not given; the runner fills in action.yml defaults). */
+const input = new InputReader((name) => core.getInput(name));
 
 /** The repository the runner checked out (GITHUB_WORKSPACE), or the current directory outside Actions. */
 export function workspace(): Workspace {
@@ -150,8 +32,7 @@ export function workspace(): Workspace {
   return new Workspace(root);
 }
 
-// What a stage run resolved, for the record the commit step replays from (see runAction's `record`).
-let resolvedNow: string | undefined;
+// What a stage run set, for the record the commit step replays from (see runAction's `record`).
 const outputsSet: Record<string, string> = {};
 
 /** Sets a step output; values that are not strings are written as JSON. */
@@ -161,9 +42,18 @@ export function output(name: string, value: string | number | boolean | object |
   core.setOutput(name, text);
 }
 
+/** The environment variables an action reads (GITHUB_*). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The repository's web address on the server the workflow runs on; undefined outside Actions. */
+export function repositoryUrl(env: Env = process.env): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = env;
+  return server && repo ? `${server}/${repo}` : undefined;
+}
+
 /** owner/name of the repository the workflow runs in. */
-export function repository(): { owner: string; repo: string } {
-  const full = process.env.GITHUB_REPOSITORY ?? '';
+export function repository(env: Env = process.env): { owner: string; repo: string } {
+  const full = env.GITHUB_REPOSITORY ?? '';
   const [owner, repo] = full.split('/');
   if (!owner || !repo) throw new Error(`GITHUB_REPOSITORY '${full}' is not owner/name`);
   return { owner, repo };
@@ -173,18 +63,111 @@ export function repository(): { owner: string; repo: string } {
  * A link to a file on GitHub at `ref` — by default the branch being run, since files a stage writes are
  * committed after it — or the bare path outside Actions.
  */
-export function fileUrl(path: string, ref = process.env.GITHUB_REF_NAME || 'HEAD'): string {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = process.env;
+export function fileUrl(path: string, env: Env = process.env, ref = env.GITHUB_REF_NAME || 'HEAD'): string {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = env;
   return server && repo ? `${server}/${repo}/blob/${ref}/${path}` : path;
 }
 
 /** The Pages dashboard: the given URL, else the default https://<owner>.github.io/<repo>/. */
-export function dashboardUrl(given: string): string | null {
+export function dashboardUrl(given: string, env: Env = process.env): string | null {
   if (given) return given;
-  const full = process.env.GITHUB_REPOSITORY;
+  const full = env.GITHUB_REPOSITORY;
   if (!full?.includes('/')) return null;
   const [owner, repo] = full.split('/');
   return `https://${owner.toLowerCase()}.github.io/${repo}/`;
+}
+
+/** Where an action's run() logs: the runner's core (every string neutralised, see `core`) or a fake. */
+export type ActionCore = Pick<
+  typeof actionsCore,
+  'info' | 'debug' | 'notice' | 'warning' | 'error' | 'group' | 'setSecret'
+>;
+
+/** What an action's run(inputs, deps) is given besides its inputs. */
+export interface ActionDeps {
+  core: ActionCore;
+  /** The repository the runner checked out, repaired of any interrupted write. */
+  ws: Workspace;
+  /** GITHUB_* variables (links to the repository, its files and its Pages site). */
+  env: Env;
+}
+
+export type OutputValue = string | number | boolean | object | null;
+
+/** One part of the job summary, as data: src/summary.ts builds them (pure), the runner renders them. */
+export type SummaryBlock =
+  | { kind: 'table'; heading: string; header: string[]; rows: SummaryCell[][] }
+  | { kind: 'heading'; text: string; level: 1 | 2 | 3 | 4 | 5 | 6 }
+  | { kind: 'list'; items: SummaryCell[] }
+  /** Items already HTML, built from escaped text (e.g. `code` spans around names and dates). */
+  | { kind: 'html-list'; items: string[] }
+  /** A paragraph of HTML built from escaped text. */
+  | { kind: 'html'; html: string };
+
+/** What one run of an action came to: its step outputs, its job summary and, if not 0, its exit code. */
+export interface ActionReport {
+  outputs: Record<string, OutputValue>;
+  summary: SummaryBlock[];
+  exitCode?: number;
+  /** The step fails with this message after its outputs and summary are written (they say what failed). */
+  failure?: string;
+}
+
+export const summaryTableBlock = (
+  heading: string,
+  header: string[],
+  rows: SummaryCell[][],
+): SummaryBlock => ({
+  kind: 'table',
+  heading,
+  header,
+  rows,
+});
+
+function renderSummary(block: SummaryBlock): void {
+  switch (block.kind) {
+    case 'table':
+      summaryTable(block.heading, block.header, block.rows);
+      return;
+    case 'heading':
+      core.summary.addHeading(escapeHtml(block.text), block.level);
+      return;
+    case 'list':
+      summaryList(block.items);
+      return;
+    case 'html-list':
+      core.summary.addList(block.items);
+      return;
+    case 'html':
+      core.summary.addRaw(block.html, true);
+      return;
+  }
+}
+
+/** The step's outputs, job summary and exit code from a run's report. */
+function applyReport(report: ActionReport): void {
+  for (const [name, value] of Object.entries(report.outputs)) output(name, value);
+  for (const block of report.summary) renderSummary(block);
+  if (report.exitCode) process.exitCode = report.exitCode;
+  if (report.failure !== undefined) throw new Error(report.failure);
+}
+
+/**
+ * An action's entry point (src/index.ts): reads its inputs with `read` (src/inputs.ts), runs `run`
+ * (src/main.ts) in-process with the runner's core and workspace, and writes the report it returns.
+ * Any error fails the step with its message (see runAction). `record`: a stage that writes data/,
+ * models/ or reports/ is recorded for the commit step's replay on conflict.
+ */
+export function actionMain<N extends string, I>(
+  read: (input: InputReader<N>, ws: Workspace) => I,
+  run: (inputs: I, deps: ActionDeps) => Promise<ActionReport> | ActionReport,
+  opts: { record?: boolean } = {},
+): Promise<void> {
+  return runAction(async () => {
+    const ws = workspace();
+    const inputs = read(input as unknown as InputReader<N>, ws);
+    applyReport(await run(inputs, { core, ws, env: process.env }));
+  }, opts);
 }
 
 /** A link in a job-summary cell: shown as text, linked only when the URL is http(s). */
@@ -226,18 +209,20 @@ export function summaryList(items: SummaryCell[]): void {
 }
 
 /** One warning annotation per quarantined row, on the file and line the row came from. */
-export function annotateQuarantined(rows: readonly RejectedRow[], prefix = 'quarantined'): void {
-  for (const q of rows) core.warning(`${prefix}: ${q.reason}`, { file: q.origin, startLine: q.line });
+export function annotateQuarantined(
+  log: ActionCore,
+  rows: readonly RejectedRow[],
+  prefix = 'quarantined',
+): void {
+  for (const q of rows) log.warning(`${prefix}: ${q.reason}`, { file: q.origin, startLine: q.line });
 }
-
-// Library input errors start with "<file> line <n>: " — annotate that spot, not just the log.
-const FILE_LINE = /^(\S+\.csv) line (\d+): /;
 
 function fail(err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
-  const at = FILE_LINE.exec(message);
+  // An error about one line of a file: annotate that spot, not just the log.
+  const at = err instanceof GitmlError ? err.at : undefined;
   if (at) {
-    core.error(message, { file: at[1], startLine: Number(at[2]) });
+    core.error(message, { file: at.file, startLine: at.line });
     process.exitCode = core.ExitCode.Failure;
   } else {
     core.setFailed(message);
@@ -249,6 +234,16 @@ function fail(err: unknown): void {
 /** Exit code of a step that did some datasets and failed others (the CLI's EXIT.partial). */
 export const PARTIAL_EXIT_CODE = 3;
 
+/** What a stage's work on its datasets came to: each done dataset's result, and the failed ones. */
+export interface EachDatasetResult<T> {
+  results: T[];
+  failed: string[];
+  /** The job summary's 'Failed datasets' table when any failed (first in the summary), else nothing. */
+  summary: SummaryBlock[];
+  /** PARTIAL_EXIT_CODE when some failed, else undefined. */
+  exitCode?: number;
+}
+
 /**
  * Runs each dataset's work in its own log group; a dataset that fails — its dataset.yml is invalid, its
  * group is corrupt, its model fails — does not stop the others. When every dataset failed, throws (exit 1:
@@ -258,36 +253,42 @@ export const PARTIAL_EXIT_CODE = 3;
  * report them.
  */
 export async function eachDataset<T>(
+  log: ActionCore,
   selected: readonly (SelectedDataset | DatasetSpec)[],
   title: (dataset: { name: string }) => string,
   run: (spec: DatasetSpec) => Promise<T> | T,
-): Promise<{ results: T[]; failed: string[] }> {
+): Promise<EachDatasetResult<T>> {
   const results: T[] = [];
   const done: string[] = [];
   const failed: { name: string; message: string }[] = [];
   for (const d of selected) {
     try {
       // An invalid dataset.yml fails its dataset here, as the run would have.
-      results.push(await core.group(title(d), async () => run(specOf(d))));
+      results.push(await log.group(title(d), async () => run(specOf(d))));
       done.push(d.name);
     } catch (err) {
       if (selected.length === 1) throw err;
       const message = err instanceof Error ? err.message : String(err);
       failed.push({ name: d.name, message });
-      core.error(`${d.name}: ${message}`, { title: `gitml: ${d.name} failed` });
+      log.error(`${d.name}: ${message}`, { title: `gitml: ${d.name} failed` });
     }
   }
-  if (failed.length === 0) return { results, failed: [] };
-  summaryTable(
-    'Failed datasets',
-    ['dataset', 'error'],
-    failed.map((f) => [f.name, f.message]),
-  );
+  if (failed.length === 0) return { results, failed: [], summary: [] };
   const names = failed.map((f) => f.name).join(', ');
   if (results.length === 0) throw new Error(`every dataset failed (${names}): nothing was written`);
-  core.error(`partial: done ${done.join(', ')}; failed ${names} — exit code ${PARTIAL_EXIT_CODE}`);
-  process.exitCode = PARTIAL_EXIT_CODE;
-  return { results, failed: failed.map((f) => f.name) };
+  log.error(`partial: done ${done.join(', ')}; failed ${names} — exit code ${PARTIAL_EXIT_CODE}`);
+  return {
+    results,
+    failed: failed.map((f) => f.name),
+    summary: [
+      summaryTableBlock(
+        'Failed datasets',
+        ['dataset', 'error'],
+        failed.map((f) => [f.name, f.message]),
+      ),
+    ],
+    exitCode: PARTIAL_EXIT_CODE,
+  };
 }
 
 /**
@@ -299,7 +300,7 @@ function recordStageRun(): void {
   const bundle = process.argv[1];
   if (!journal || !bundle) return;
   const inputs = recordableInputs();
-  if (resolvedNow !== undefined) inputs.INPUT_NOW = resolvedNow;
+  if (input.resolvedNow !== undefined) inputs.INPUT_NOW = input.resolvedNow;
   const sharded = (inputs.INPUT_SHARD ?? '') !== '' || /^(true|yes|on|1)$/i.test(inputs.INPUT_MERGE ?? '');
   try {
     appendStageRun(journal, {
@@ -319,21 +320,10 @@ function recordStageRun(): void {
 }
 
 /**
- * runAction for the stages that write data/, models/, reports/: the run is also recorded for the commit
- * step's replay on conflict.
- */
-export function runStage(body: () => Promise<void> | void): Promise<void> {
-  return runAction(body, { record: true });
-}
-
-/**
  * Runs an action's body: any error fails the step with its message (and an annotation at file and
  * line when the error names them); the job summary collected so far is written either way.
  */
-export async function runAction(
-  body: () => Promise<void> | void,
-  opts: { record?: boolean } = {},
-): Promise<void> {
+async function runAction(body: () => Promise<void> | void, opts: { record?: boolean } = {}): Promise<void> {
   try {
     await body();
   } catch (err) {
@@ -357,6 +347,7 @@ export async function runAction(
  * GitHub's answer (a bug, a bad input) still fail the step.
  */
 export async function unlessGitHubRefuses<T>(
+  log: ActionCore,
   what: string,
   call: () => Promise<T>,
   instead = '',
@@ -366,7 +357,7 @@ export async function unlessGitHubRefuses<T>(
   } catch (err) {
     const failure = describeGitHubFailure(err);
     if (!failure) throw err;
-    core.warning(`${failure.reason}: ${what}${instead ? `; ${instead}` : ''}`, {
+    log.warning(`${failure.reason}: ${what}${instead ? `; ${instead}` : ''}`, {
       title: 'GitHub API call skipped',
     });
     return { failure };

@@ -8,6 +8,7 @@
 // deletes the temps of one that never reached its journal.
 import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { GitmlError } from './gitml-error.js';
 
 /**
  * The temp file a write goes through: `.<name>.<pid>.tmp` beside the target. The commit step never
@@ -64,7 +65,7 @@ export interface Journal {
 }
 
 /** A disk or file-system error, naming the file and what was done about it. */
-export class WriteError extends Error {
+export class WriteError extends GitmlError {
   override name = 'WriteError';
 }
 
@@ -129,10 +130,6 @@ export function writeFilesAtomically(
     }
   }
   if (journal) rmSync(journal, { force: true });
-}
-
-export function writeFileAtomically(file: string, content: string | Uint8Array): void {
-  writeFilesAtomically([{ path: file, content }]);
 }
 
 /** The deepest directory holding every target: where the batch's journal goes. */

@@ -1,6 +1,7 @@
 // Reads CSV files that come from outside (raw sources, user uploads): any column order, header required,
 // BOM and CRLF tolerated, quoted fields (Titanic names have commas). Every error names file and line.
 import { parse } from 'csv-parse/sync';
+import { lineMessage } from './gitml-error.js';
 import { InputError } from './input-error.js';
 import { readInputFile } from './input-file.js';
 
@@ -39,17 +40,17 @@ export function parseCsvText(text: string, file: string): CsvTable {
 
 export function parseError(err: unknown, file: string): InputError {
   const e = err as { lines?: number; message: string };
-  return new InputError(
-    `${file}${e.lines ? ` line ${e.lines}` : ''}: ${e.message.replace(/^[A-Za-z_]+: /, '')}`,
-  );
+  const rule = e.message.replace(/^[A-Za-z_]+: /, '');
+  return e.lines ? new InputError(...lineMessage(file, e.lines, rule)) : new InputError(`${file}: ${rule}`);
 }
 
 export function headerOf(row: ParsedRow, file: string): string[] {
   const header = row.record.map((h) => h.trim());
   const seen = new Set<string>();
   for (const h of header) {
-    if (h === '') throw new InputError(`${file} line 1: the header has an empty column name`);
-    if (seen.has(h)) throw new InputError(`${file} line 1: column '${h}' appears twice in the header`);
+    if (h === '') throw new InputError(...lineMessage(file, 1, 'the header has an empty column name'));
+    if (seen.has(h))
+      throw new InputError(...lineMessage(file, 1, `column '${h}' appears twice in the header`));
     seen.add(h);
   }
   return header;
@@ -60,7 +61,7 @@ export function recordOf({ record, info }: ParsedRow, header: string[], file: st
   const line = info.lines - countNewlines(record);
   if (record.length !== header.length) {
     throw new InputError(
-      `${file} line ${line}: has ${record.length} fields, the header has ${header.length}`,
+      ...lineMessage(file, line, `has ${record.length} fields, the header has ${header.length}`),
     );
   }
   const values: Record<string, string> = {};

@@ -3,11 +3,12 @@
 // reads anything it likes; here a date is a real calendar day written YYYY-MM-DD, an instant is ISO 8601,
 // and nothing before EARLIEST_DATE is accepted (a typo like 1026 or a zero clock is not a day to run).
 // Platform-neutral.
+import { GitmlError } from './gitml-error.js';
 
 /** The earliest date accepted anywhere: no dataset, commit or run of gitml is older. */
 export const EARLIEST_DATE = '2000-01-01';
 
-export class DateError extends Error {
+export class DateError extends GitmlError {
   override name = 'DateError';
 }
 

@@ -25,6 +25,7 @@ import {
 } from './feature-table.js';
 import { type FileSource, WORKING_TREE, workingTree } from './file-source.js';
 import { isTracked } from './git.js';
+import { GitmlError } from './gitml-error.js';
 import {
   brokenRejectedFile,
   checkMonthPieces,
@@ -60,7 +61,7 @@ import type { Workspace } from './workspace.js';
 
 export const FEATURE_GROUP_FORMAT = 'gitml.feature-group';
 
-export class FeatureGroupError extends Error {
+export class FeatureGroupError extends GitmlError {
   override name = 'FeatureGroupError';
 }
 

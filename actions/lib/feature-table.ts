@@ -73,13 +73,6 @@ export function applyLateLabels(
   return t;
 }
 
-/** Keeps the rows where keep(i) is true. */
-export function filterTable(t: FeatureTable, keep: (i: number) => boolean): FeatureTable {
-  const idx: number[] = [];
-  for (let i = 0; i < t.rows; i++) if (keep(i)) idx.push(i);
-  return takeRows(t, idx);
-}
-
 export function takeRows(t: FeatureTable, idx: ArrayLike<number>): FeatureTable {
   const n = idx.length;
   const out = emptyTable(t.columns.length, n);

@@ -27,6 +27,7 @@
 // Values are written with the spec's decimals. Platform-neutral.
 
 import type { FeatureTable } from './feature-table.js';
+import { GitmlError } from './gitml-error.js';
 import { formatNumber } from './json.js';
 import { createRng } from './models/random.js';
 import { normalCdf, normalQuantile } from './normal.js';
@@ -99,7 +100,7 @@ export interface GeneratorModel {
   }[];
 }
 
-export class GeneratorError extends Error {
+export class GeneratorError extends GitmlError {
   override name = 'GeneratorError';
 }
 

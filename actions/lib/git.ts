@@ -7,6 +7,7 @@ import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { ATOMIC_TEMP_NAME } from './atomic-write.js';
 import { parseInstant } from './dates.js';
+import { GitmlError } from './gitml-error.js';
 
 /** Identity GitHub uses for commits made with the workflow's GITHUB_TOKEN. */
 export const GITHUB_ACTIONS_BOT = Object.freeze({
@@ -19,7 +20,7 @@ export interface GitIdentity {
   email: string;
 }
 
-export class GitCommandError extends Error {
+export class GitCommandError extends GitmlError {
   override name = 'GitCommandError';
   constructor(
     readonly args: readonly string[],
@@ -32,7 +33,7 @@ export class GitCommandError extends Error {
 }
 
 /** The rebase onto the remote branch hit a real conflict; the local commit is left untouched at HEAD. */
-export class GitRebaseConflictError extends Error {
+export class GitRebaseConflictError extends GitmlError {
   override name = 'GitRebaseConflictError';
   constructor(
     readonly conflictingPaths: readonly string[],
@@ -336,7 +337,7 @@ export interface CommitAndPushResult {
 export const MAX_COMMITTED_FILE_BYTES = 95 * 1024 * 1024;
 
 /** The push was refused by branch protection or a ruleset: retrying cannot help, a person must act. */
-export class ProtectedBranchError extends Error {
+export class ProtectedBranchError extends GitmlError {
   override name = 'ProtectedBranchError';
   constructor(
     readonly branch: string,

@@ -7,12 +7,13 @@
 // observations with equal values are not evidence of a duplicate.
 import type { FileWrite } from './atomic-write.js';
 import type { FileSource } from './file-source.js';
+import { GitmlError } from './gitml-error.js';
 import { stableStringify } from './json.js';
 
 export const INGESTED_FORMAT = 'gitml.ingested';
 export const INGESTED_FILE = 'ingested.json';
 
-export class IngestedFilesError extends Error {
+export class IngestedFilesError extends GitmlError {
   override name = 'IngestedFilesError';
 }
 

@@ -1,5 +1,6 @@
 // The error of a bad input file (its name, line and rule in the message); its own module so that reading
 // a file (input-file.ts) does not pull the CSV parser into bundles that never parse CSV.
-export class InputError extends Error {
+import { GitmlError } from './gitml-error.js';
+export class InputError extends GitmlError {
   override name = 'InputError';
 }

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type FileWrite, writeFilesAtomically } from './atomic-write.js';
+import { GitmlError } from './gitml-error.js';
 import { restoreWithGit } from './group-integrity.js';
 import { readInputFile } from './input-file.js';
 import { jsonSyntaxProblem, stableStringify } from './json.js';
@@ -13,7 +14,7 @@ import type { Workspace } from './workspace.js';
 
 export const REGISTRY_FORMAT = 'gitml.registry';
 
-export class RegistryError extends Error {
+export class RegistryError extends GitmlError {
   override name = 'RegistryError';
 }
 

@@ -3,9 +3,10 @@
 // must still be caught: every value is checked against the schema and errors name file, line and rule.
 // Platform-neutral.
 import { emptyTable, type FeatureTable, SOURCES } from './feature-table.js';
+import { GitmlError, lineMessage } from './gitml-error.js';
 import type { Category, FeatureSchema } from './spec.js';
 
-export class PartitionError extends Error {
+export class PartitionError extends GitmlError {
   override name = 'PartitionError';
 }
 
@@ -131,7 +132,7 @@ export function readPartitionInto(
         const buf: number[] = [];
         pos++;
         for (;;) {
-          if (pos >= n) throw new PartitionError(`${file} line ${line}: unterminated quoted field`);
+          if (pos >= n) throw new PartitionError(...lineMessage(file, line, `unterminated quoted field`));
           const b = bytes[pos++];
           if (b === QUOTE) {
             if (bytes[pos] === QUOTE) {
@@ -150,10 +151,10 @@ export function readPartitionInto(
       }
       const sep = pos < n ? bytes[pos] : LF;
       if (c < ncol - 1 && sep !== COMMA) {
-        throw new PartitionError(`${file} line ${line}: has ${c + 1} fields, expected ${ncol}`);
+        throw new PartitionError(...lineMessage(file, line, `has ${c + 1} fields, expected ${ncol}`));
       }
       if (c === ncol - 1 && sep === COMMA) {
-        throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
+        throw new PartitionError(...lineMessage(file, line, `has more than ${ncol} fields`));
       }
       pos++;
       const fs = quoted ? 0 : start;
@@ -164,7 +165,11 @@ export function readPartitionInto(
           const x = parseNumberBytes(src, fs, fe);
           if (!Number.isInteger(x) || x < 1) {
             throw new PartitionError(
-              `${file} line ${line}: id '${decoder.decode(src.subarray(fs, fe))}' is not a positive whole number`,
+              ...lineMessage(
+                file,
+                line,
+                `id '${decoder.decode(src.subarray(fs, fe))}' is not a positive whole number`,
+              ),
             );
           }
           t.ids[row] = x;
@@ -174,7 +179,11 @@ export function readPartitionInto(
           const ms = parseIsoInstant(src, fs, fe);
           if (Number.isNaN(ms)) {
             throw new PartitionError(
-              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`,
+              ...lineMessage(
+                file,
+                line,
+                `event_time '${decoder.decode(src.subarray(fs, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`,
+              ),
             );
           }
           t.eventTimes[row] = ms;
@@ -184,7 +193,11 @@ export function readPartitionInto(
           const code = matchBytes(src, fs, fe, sourceBytes);
           if (code < 0) {
             throw new PartitionError(
-              `${file} line ${line}: source '${decoder.decode(src.subarray(fs, fe))}' is not one of ${SOURCES.join(', ')}`,
+              ...lineMessage(
+                file,
+                line,
+                `source '${decoder.decode(src.subarray(fs, fe))}' is not one of ${SOURCES.join(', ')}`,
+              ),
             );
           }
           t.sources[row] = code;
@@ -197,9 +210,13 @@ export function readPartitionInto(
             const f = layout.features[j];
             const text = decoder.decode(src.subarray(fs, fe));
             throw new PartitionError(
-              Number.isNaN(x)
-                ? `${file} line ${line}: '${f.name}' = '${text}' is not a number`
-                : `${file} line ${line}: '${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`,
+              ...lineMessage(
+                file,
+                line,
+                Number.isNaN(x)
+                  ? `'${f.name}' = '${text}' is not a number`
+                  : `'${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`,
+              ),
             );
           }
           t.columns[j][row] = x;
@@ -211,7 +228,11 @@ export function readPartitionInto(
           if (code < 0) {
             const f = layout.features[j];
             throw new PartitionError(
-              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(', ')}`,
+              ...lineMessage(
+                file,
+                line,
+                `'${f.name}' = '${decoder.decode(src.subarray(fs, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(', ')}`,
+              ),
             );
           }
           t.columns[j][row] = code;
@@ -225,7 +246,11 @@ export function readPartitionInto(
           const code = matchBytes(src, fs, fe, cats[c]!);
           if (code < 0) {
             throw new PartitionError(
-              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs, fe))}' is not one of ${layout.classes.map((x) => x.value).join(', ')}`,
+              ...lineMessage(
+                file,
+                line,
+                `label '${layout.labelName}' = '${decoder.decode(src.subarray(fs, fe))}' is not one of ${layout.classes.map((x) => x.value).join(', ')}`,
+              ),
             );
           }
           t.labels[row] = code;
@@ -242,9 +267,13 @@ export function readPartitionInto(
           if (!Number.isFinite(x) || x < labelLo || x > labelHi) {
             const text = decoder.decode(src.subarray(fs, fe));
             throw new PartitionError(
-              !Number.isFinite(x)
-                ? `${file} line ${line}: label '${layout.labelName}' = '${text}' is not a number`
-                : `${file} line ${line}: label '${layout.labelName}' = ${text} is outside [${labelLo}, ${labelHi}]`,
+              ...lineMessage(
+                file,
+                line,
+                !Number.isFinite(x)
+                  ? `label '${layout.labelName}' = '${text}' is not a number`
+                  : `label '${layout.labelName}' = ${text} is outside [${labelLo}, ${labelHi}]`,
+              ),
             );
           }
           t.labels[row] = 0;

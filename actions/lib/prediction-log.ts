@@ -17,6 +17,7 @@ import {
   type FileWrite,
   writeFilesAtomically,
 } from './atomic-write.js';
+import { GitmlError } from './gitml-error.js';
 import { readInputFile } from './input-file.js';
 import { jsonSyntaxProblem, stableStringify, stableStringifyRows } from './json.js';
 import {
@@ -52,7 +53,7 @@ export const REGRESSION_LOG_COLUMNS = [
   'actual',
 ];
 
-export class PredictionLogError extends Error {
+export class PredictionLogError extends GitmlError {
   override name = 'PredictionLogError';
 }
 

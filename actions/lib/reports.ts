@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { writeFilesAtomically } from './atomic-write.js';
 import { allCharts, type Chart, DEFAULT_WIDTH, latestChart } from './charts.js';
+import { GitmlError } from './gitml-error.js';
 import { latestOf, type MonitoringReport } from './monitoring-types.js';
 import { logPartitionFile } from './prediction-log.js';
 import { renderSvg } from './render-svg.js';
@@ -49,7 +50,7 @@ function lastPieceOf(r: MonitoringReport, month: string): string {
   return keys.sort(comparePieceKeys).pop() ?? month;
 }
 
-export class ReportsError extends Error {
+export class ReportsError extends GitmlError {
   override name = 'ReportsError';
 }
 

@@ -3,6 +3,7 @@
 // runs in the CLI, the actions and the browser predictor. Platform-neutral.
 import { checkValue } from './clean.js';
 import { applyFeatureView, type FeatureViewJSON } from './feature-view.js';
+import { GitmlError } from './gitml-error.js';
 import { loadEstimator } from './models/algorithms.js';
 import { RandomForestRegressor } from './models/random-forest-regressor.js';
 import { loadRegressor } from './models/regressors.js';
@@ -81,7 +82,7 @@ export interface PredictedValues {
   high: Float64Array;
 }
 
-export class SchemaMismatchError extends Error {
+export class SchemaMismatchError extends GitmlError {
   override name = 'SchemaMismatchError';
 }
 

@@ -14,10 +14,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FeatureGroup } from './feature-group.js';
 import { applyLateLabels, type FeatureTable } from './feature-table.js';
+import { GitmlError } from './gitml-error.js';
 import { stableStringify } from './json.js';
 import { sha256Hex } from './sha256.js';
 
-export class ShardError extends Error {
+export class ShardError extends GitmlError {
   override name = 'ShardError';
 }
 

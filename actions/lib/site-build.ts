@@ -34,6 +34,7 @@ import { PREDICTOR_FILES, predictorPage } from '../../site/src/templates/predict
 import { FeatureGroup } from './feature-group.js';
 import { SOURCES, valueText } from './feature-table.js';
 import { workingTree } from './file-source.js';
+import { GitmlError } from './gitml-error.js';
 import { readInputFileIfExists } from './input-file.js';
 import { formatNumber } from './json.js';
 import { championImportance, modelCardOf } from './model-card-page.js';
@@ -86,7 +87,7 @@ export interface SiteBuildResult {
   failed: { dataset: string; message: string }[];
 }
 
-export class SiteBuildError extends Error {
+export class SiteBuildError extends GitmlError {
   override name = 'SiteBuildError';
 }
 

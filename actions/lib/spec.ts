@@ -4,6 +4,7 @@
 
 import { parseCalendarDate } from './dates.js';
 import { didYouMean } from './did-you-mean.js';
+import { GitmlError } from './gitml-error.js';
 import { ALGORITHMS } from './models/algorithms.js';
 import { REGRESSION_ALGORITHMS } from './models/regressors.js';
 import { CSV_DELIMITERS, type SourceFormat } from './source-format.js';
@@ -110,7 +111,7 @@ export interface DatasetSpec {
   monitoring: { accuracyThreshold?: number; maeMargin?: number };
 }
 
-export class SpecError extends Error {
+export class SpecError extends GitmlError {
   override name = 'SpecError';
   /** Every problem found (one for the errors thrown while building a checked spec). */
   readonly problems: readonly string[];
@@ -447,11 +448,6 @@ export function featureSchema(spec: DatasetSpec): FeatureSchema[] {
     }
   }
   return out;
-}
-
-/** Column order of every feature-group partition file. */
-export function storedColumns(spec: DatasetSpec): string[] {
-  return [...META_COLUMNS, ...featureSchema(spec).map((f) => f.name), spec.label.name];
 }
 
 export function isIsoInstant(s: string): boolean {

@@ -2,8 +2,9 @@
 // Honest splits: rows with identical feature values form one group (contentKeys), and every split and
 // every fold keeps a group on one side — a duplicate in the training part would let a model score its
 // twin in the holdout by memory. Platform-neutral.
+import { GitmlError } from './gitml-error.js';
 
-export class SplitError extends Error {
+export class SplitError extends GitmlError {
   override name = 'SplitError';
 }
 

@@ -4,6 +4,7 @@
 // is better) and gives its model a prediction interval. Platform-neutral (the benchmark and the browser
 // could run it too).
 import { applyFeatureView, type ColumnGetter, fitFeatureView } from './feature-view.js';
+import { GitmlError } from './gitml-error.js';
 import { classificationMetrics, type Metrics, type RegressionMetrics, regressionMetrics } from './metrics.js';
 import type { Algorithm } from './models/algorithm-registry.js';
 import { ALGORITHMS, algorithm as algorithmByName, type Params } from './models/algorithms.js';
@@ -26,7 +27,7 @@ import {
   timeSplit,
 } from './splits.js';
 
-export class TrainingError extends Error {
+export class TrainingError extends GitmlError {
   override name = 'TrainingError';
 }
 

@@ -1,6 +1,8 @@
 // A regression champion's predictions for inference and monitoring: the value and its interval
 // (ServingModel.predictValues), and the check that the champion's task is the spec's, so a label whose
 // type changed since training is named instead of failing deep in a pipeline. Platform-neutral.
+
+import { GitmlError } from './gitml-error.js';
 import type { Matrix } from './models/types.js';
 import type { ServingModel } from './serving-model.js';
 import type { Task } from './spec.js';
@@ -11,7 +13,7 @@ export interface ValuePredictions {
   high: Float64Array;
 }
 
-export class TaskMismatchError extends Error {
+export class TaskMismatchError extends GitmlError {
   override name = 'TaskMismatchError';
 }
 

@@ -82,20 +82,36 @@ export async function cli(root: string, ...args: string[]): Promise<CliResult> {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-/** Hash of every file (path + bytes) under dir: equal fingerprints mean nothing changed. */
+/**
+ * Every file (path + sha256 of its bytes) under dir, one line each: equal fingerprints mean nothing
+ * changed, and when they differ the test's diff names the files that did.
+ */
 export function fingerprint(dir: string): string {
-  const h = createHash('sha256');
+  const lines: string[] = [];
   const walk = (d: string) => {
     if (!existsSync(d)) return;
     for (const name of readdirSync(d).sort()) {
       if (name === '.git') continue;
       const p = path.join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else h.update(`${path.relative(dir, p)}\0`).update(readFileSync(p));
+      else
+        lines.push(
+          `${path.relative(dir, p)} ${createHash('sha256').update(readFileSync(p)).digest('hex').slice(0, 16)}`,
+        );
     }
   };
   walk(dir);
-  return h.digest('hex');
+  return lines.join('\n');
+}
+
+/** Fails with the command's own output when it did not exit 0 (a bare code comparison hides why). */
+export function expectCliOk(
+  r: { code: number | null } & Partial<Record<'out' | 'err' | 'stdout' | 'stderr', string>>,
+): void {
+  if (r.code !== 0)
+    throw new Error(
+      `exit code ${r.code}, expected 0\n--- stdout ---\n${r.out ?? r.stdout ?? ''}\n--- stderr ---\n${r.err ?? r.stderr ?? ''}`,
+    );
 }
 
 export function read(root: string, rel: string): string {

@@ -1,5 +1,5 @@
 // The text of an alert issue. Deterministic for a given report, so an unchanged alert edits nothing.
-import { fileUrl, pct } from '../../lib/action-kit.js';
+import { type Env, fileUrl, pct } from '../../lib/action-kit.js';
 import type { Alert, MonitoringReport } from '../../lib/monitoring-types.js';
 import { errorText } from '../../lib/regression-charts.js';
 
@@ -7,7 +7,12 @@ export function alertIssueTitle(report: MonitoringReport, alert: Alert): string 
   return `${report.title} (${report.dataset}): ${alert.kind} alert`;
 }
 
-export function alertIssueBody(report: MonitoringReport, alert: Alert, dashboard: string | null): string {
+export function alertIssueBody(
+  report: MonitoringReport,
+  alert: Alert,
+  dashboard: string | null,
+  env: Env = process.env,
+): string {
   const c = report.champion;
   const holdout =
     c && report.task === 'regression'
@@ -19,7 +24,7 @@ export function alertIssueBody(report: MonitoringReport, alert: Alert, dashboard
     '',
     `- Value ${alert.value ?? '—'}, threshold ${alert.threshold}; ${champion}; data up to ${report.asOf ?? '—'}.`,
     // blob/HEAD: a stable link to the latest report, so the body only changes when the alert does.
-    `- Report: ${fileUrl(`reports/${report.dataset}/README.md`, 'HEAD')}`,
+    `- Report: ${fileUrl(`reports/${report.dataset}/README.md`, env, 'HEAD')}`,
   ];
   if (dashboard) lines.push(`- Dashboard: ${dashboard}`);
   if (alert.active) {

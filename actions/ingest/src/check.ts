@@ -8,6 +8,8 @@ export interface FileOutcome {
   result?: IngestResult;
   /** Why the file as a whole cannot be ingested (nothing of it is written). */
   error?: string;
+  /** The line of the file the error is about, when it is about one. */
+  line?: number;
 }
 
 const MAX_LISTED = 50;

@@ -12,6 +12,7 @@ import { categoryCounts, chiSquareTest, psiFromCounts } from '../drift.js';
 import { driftRuleText, driftStatus, featureDrifts, round3 } from '../drift-decision.js';
 import { FeatureGroup } from '../feature-group.js';
 import { type FeatureTable, SOURCES } from '../feature-table.js';
+import { GitmlError } from '../gitml-error.js';
 import { stableStringifyRows } from '../json.js';
 import { confusionMatrix } from '../metrics.js';
 import { ModelRegistry } from '../model-registry.js';
@@ -55,7 +56,7 @@ export const DEFAULT_THRESHOLDS: Omit<Thresholds, 'accuracy'> = {
 /** Alert when rolling 30-day accuracy falls this far below the champion's holdout accuracy. */
 export const ACCURACY_MARGIN = 0.15;
 
-export class MonitorError extends Error {
+export class MonitorError extends GitmlError {
   override name = 'MonitorError';
 }
 

@@ -1,0 +1,21 @@
+// The alerts action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
+// compares them), and readInputs can read no other.
+import type { InputReader } from '../../lib/action-inputs.js';
+import type { SelectedDataset, Workspace } from '../../lib/workspace.js';
+
+export const INPUT_NAMES = ['dataset', 'token', 'dashboard-url'] as const;
+
+export interface AlertsInputs {
+  datasets: SelectedDataset[];
+  token: string;
+  /** Given: the Pages address; empty: the default https://<owner>.github.io/<repo>/. */
+  dashboardUrl: string;
+}
+
+export function readInputs(input: InputReader<(typeof INPUT_NAMES)[number]>, ws: Workspace): AlertsInputs {
+  return {
+    datasets: input.datasets(ws),
+    token: input.required('token'),
+    dashboardUrl: input.string('dashboard-url'),
+  };
+}

@@ -1,0 +1,28 @@
+// The plan-shards action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
+// compares them), and readInputs can read no other.
+import type { InputReader } from '../../lib/action-inputs.js';
+import { MAX_SHARDS } from '../../lib/sharding.js';
+import type { DatasetSpec } from '../../lib/spec.js';
+import { specOf, type Workspace } from '../../lib/workspace.js';
+
+export const INPUT_NAMES = ['dataset', 'max-rows', 'max-shards', 'now'] as const;
+
+export interface PlanShardsInputs {
+  specs: DatasetSpec[];
+  maxRows: number;
+  maxShards: number;
+  now: Date;
+}
+
+export function readInputs(
+  input: InputReader<(typeof INPUT_NAMES)[number]>,
+  ws: Workspace,
+): PlanShardsInputs {
+  return {
+    // The plan is one shard count for every dataset's matrix jobs: it needs every spec (an invalid one fails it).
+    specs: input.datasets(ws).map(specOf),
+    maxRows: input.integer('max-rows', { min: 1 }) ?? 1_000_000,
+    maxShards: input.integer('max-shards', { min: 1, max: MAX_SHARDS }) ?? 16,
+    now: input.now(),
+  };
+}
