@@ -126,7 +126,7 @@ export const suite: Suite = async (ctx) => {
 };
 
 /** `gitml site serve --no-build` on a free port, in a child process; resolves with its URL once listening. */
-function serveInOwnProcess(dir: string): Promise<{ url: string; close(): void }> {
+export function serveInOwnProcess(dir: string): Promise<{ url: string; close(): void }> {
   const child = spawn(
     process.execPath,
     [path.resolve('dist/cli.js'), 'site', 'serve', '--no-build', '--out', dir, '--port', '0'],

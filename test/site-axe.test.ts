@@ -1,0 +1,60 @@
+// axe-core on every page the site build writes, from this repository's real data, in Chromium at a phone's
+// width (375 px) and a laptop's (1280 px), after each page has done its first work (the predictor's first
+// prediction, the dashboard's charts): zero violations of the rules axe runs by default (WCAG 2.x A/AA
+// and best practices). A failure lists every violation with its elements, readably.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildSite } from '../actions/lib/site-build.js';
+import { type StaticServer, serveStatic } from '../actions/lib/static-server.js';
+import { axeViolations, formatViolations, settle } from './helpers/axe.js';
+import { browserSkipReason, launchBrowser } from './helpers/browser.js';
+import { SITE_ASSETS } from './helpers/site-workspace.js';
+import { REPO_ROOT } from './helpers/workspace.js';
+
+const WIDTHS = (process.env.AXE_WIDTHS ?? '375,1280').split(',').map(Number);
+const skip = browserSkipReason();
+if (skip) console.warn(`site axe tests skipped: ${skip}`);
+
+describe.skipIf(skip !== null)(`axe-core on every built page${skip ? ` — skipped: ${skip}` : ''}`, () => {
+  let out: string;
+  let pages: string[];
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    out = mkdtempSync(path.join(os.tmpdir(), 'gitml-axe-'));
+    pages = buildSite(REPO_ROOT, out, { assets: SITE_ASSETS }).pages;
+    server = await serveStatic(out);
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  for (const width of WIDTHS) {
+    test(`no violations at ${width} px`, async () => {
+      expect(pages.length).toBeGreaterThan(1);
+      const context = await browser.newContext({ viewport: { width, height: 800 } });
+      const found: string[] = [];
+      try {
+        for (const rel of pages) {
+          const page = await context.newPage();
+          await page.goto(new URL(rel, server.url).href);
+          await settle(page, rel);
+          const violations = await axeViolations(page);
+          if (violations.length > 0) found.push(formatViolations(`${width} px ${rel}`, violations));
+          await page.close();
+        }
+      } finally {
+        await context.close();
+      }
+      expect(found.length, `axe-core violations:\n${found.join('\n')}`).toBe(0);
+    }, 240_000);
+  }
+});
