@@ -1,7 +1,9 @@
 // axe-core on every page the site build writes, from this repository's real data, in Chromium at a phone's
 // width (375 px) and a laptop's (1280 px), after each page has done its first work (the predictor's first
 // prediction, the dashboard's charts): zero violations of the rules axe runs by default (WCAG 2.x A/AA
-// and best practices). A failure lists every violation with its elements, readably.
+// and best practices). A failure lists every violation with its elements, readably. The same loads check
+// the page-wide layout: no layout shift beyond 0.02 while a page loads and draws (scrollbar gutter, the
+// loading line's margins, the footer kept below the first screen).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,15 +46,26 @@ describe.skipIf(skip !== null)(`axe-core on every built page${skip ? ` — skipp
   });
 
   for (const width of WIDTHS) {
-    test(`no violations at ${width} px`, async () => {
+    test(`no violations and no layout shift at ${width} px`, async () => {
       expect(pages.length).toBeGreaterThan(1);
       const context = await browser.newContext({ viewport: { width, height: 800 } });
+      await context.addInitScript(() => {
+        const w = window as unknown as { layoutShift: number };
+        w.layoutShift = 0;
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[])
+            if (!e.hadRecentInput) w.layoutShift += e.value;
+        }).observe({ type: 'layout-shift', buffered: true });
+      });
       const found: string[] = [];
+      const shifted: string[] = [];
       try {
         for (const rel of pages) {
           const page = await context.newPage();
           await page.goto(new URL(rel, server.url).href);
           await settle(page, rel);
+          const shift = await page.evaluate(() => (window as unknown as { layoutShift: number }).layoutShift);
+          if (shift > 0.02) shifted.push(`${width} px ${rel}: layout shift ${shift.toFixed(3)} > 0.02`);
           const violations = await axeViolations(
             page,
             rel.endsWith('dashboard.html') ? KNOWN_ON_DASHBOARDS_UNTIL_H2 : [],
@@ -64,6 +77,7 @@ describe.skipIf(skip !== null)(`axe-core on every built page${skip ? ` — skipp
         await context.close();
       }
       expect(found.length, `axe-core violations:\n${found.join('\n')}`).toBe(0);
+      expect(shifted, 'cumulative layout shift while loading').toEqual([]);
     }, 900_000);
   }
 });
