@@ -19,8 +19,9 @@ if (flags.has('--bench')) {
     ...nodeBundle,
     entryPoints: ['test/bench/run.ts'],
     outfile: 'dist/bench.js',
-    // The site suite drives the system's chromium; playwright-core is loaded from node_modules as is.
-    external: ['playwright-core'],
+    // The site suites drive the system's chromium; playwright-core, Lighthouse and chrome-launcher are
+    // loaded from node_modules as they are (Lighthouse reads its own locale and asset files).
+    external: ['playwright-core', 'lighthouse', 'chrome-launcher'],
     sourcemap: 'linked',
   });
 } else if (!flags.has('--cli')) {

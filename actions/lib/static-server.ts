@@ -1,9 +1,13 @@
 // A tiny static file server for the built site, on loopback only: for the browser tests and for local
-// previews (npm start). Serves GET/HEAD, maps folders to index.html, never leaves its folder.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+// previews (npm start). Serves GET/HEAD, maps folders to index.html, never leaves its folder. Text files go
+// out gzipped when the client accepts gzip, as GitHub Pages serves them, so what a browser measures here
+// (transfer sizes, load times) is what a visitor gets.
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { acceptsGzip, isCompressible } from './http-gzip.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -40,6 +44,20 @@ export function resolveFile(dir: string, urlPath: string): string | null {
   return existsSync(file) && statSync(file).isFile() ? file : null;
 }
 
+/** Gzipped bytes of each file, kept while its size and modification time stay the same. */
+const GZ_CACHE = new Map<string, { key: string; body: Buffer }>();
+
+function gzipped(file: string): Buffer {
+  const st = statSync(file);
+  const key = `${st.size}:${st.mtimeMs}`;
+  const hit = GZ_CACHE.get(file);
+  if (hit?.key === key) return hit.body;
+  // Level 6: zlib's default, what static hosts typically use on the fly.
+  const body = gzipSync(readFileSync(file), { level: 6 });
+  GZ_CACHE.set(file, { key, body });
+  return body;
+}
+
 /** Serves dir on 127.0.0.1 (port 0: any free port). Resolves once listening. */
 export function serveStatic(dir: string, port = 0): Promise<StaticServer> {
   const server = createServer((req, res) => {
@@ -64,14 +82,32 @@ export function serveStatic(dir: string, port = 0): Promise<StaticServer> {
       return;
     }
     const type = TYPES[path.extname(direct).toLowerCase()] ?? 'application/octet-stream';
-    res.writeHead(200, {
+    const headers = {
       'content-type': type,
-      'content-length': statSync(direct).size,
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',
+    };
+    if (!isCompressible(type)) {
+      res.writeHead(200, { ...headers, 'content-length': statSync(direct).size });
+      if (req.method === 'HEAD') res.end();
+      else createReadStream(direct).pipe(res);
+      return;
+    }
+    // The answer depends on Accept-Encoding: caches must keep the two apart.
+    if (!acceptsGzip(req.headers['accept-encoding'])) {
+      res.writeHead(200, { ...headers, 'content-length': statSync(direct).size, vary: 'accept-encoding' });
+      if (req.method === 'HEAD') res.end();
+      else createReadStream(direct).pipe(res);
+      return;
+    }
+    const body = gzipped(direct);
+    res.writeHead(200, {
+      ...headers,
+      'content-encoding': 'gzip',
+      'content-length': body.length,
+      vary: 'accept-encoding',
     });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(direct).pipe(res);
+    res.end(req.method === 'HEAD' ? undefined : body);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

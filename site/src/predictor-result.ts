@@ -59,7 +59,8 @@ export class PredictorResult {
     this.note = h('p', { class: 'example-note', id: 'example-note', hidden: true });
     this.element = h(
       'section',
-      { class: 'result', 'aria-labelledby': 'result-title' },
+      // Focusable: on a phone the panel scrolls inside itself, and a keyboard must reach what it hides.
+      { class: 'result', 'aria-labelledby': 'result-title', tabindex: 0 },
       h('h2', { id: 'result-title' }, `Predicted ${labelTitle.toLowerCase()}`),
       h(
         'div',

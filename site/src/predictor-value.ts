@@ -79,7 +79,13 @@ export class ValueResult {
           );
     this.element = h(
       'section',
-      { class: 'result value-result', 'aria-labelledby': 'result-title', 'data-task': 'regression' },
+      // Focusable: on a phone the panel scrolls inside itself, and a keyboard must reach what it hides.
+      {
+        class: 'result value-result',
+        'aria-labelledby': 'result-title',
+        'data-task': 'regression',
+        tabindex: 0,
+      },
       h('h2', { id: 'result-title' }, `Predicted ${label.title.toLowerCase()}`),
       h(
         'div',

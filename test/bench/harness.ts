@@ -29,6 +29,8 @@ export interface BenchLine {
 
 export interface BenchContext {
   repeats: number;
+  /** Lighthouse runs per page and preset (the site-lighthouse suite takes their median). */
+  runs: number;
   /** Scratch directory private to this bench run. */
   tmpDir: string;
   /** /usr/bin/python3 when it has numpy, pandas and sklearn; otherwise null. */

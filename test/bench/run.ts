@@ -22,6 +22,7 @@ import { suite as linear } from './models-linear.js';
 import { suite as nbKnn } from './models-nb-knn.js';
 import { suite as pipeline } from './pipeline.js';
 import { suite as site } from './site.js';
+import { suite as siteLighthouse } from './site-lighthouse.js';
 import { suite as startup } from './startup.js';
 import { suite as store } from './store.js';
 
@@ -33,6 +34,7 @@ const SUITES: Record<string, Suite> = {
   'forest-wide': forestWide,
   pipeline,
   site,
+  'site-lighthouse': siteLighthouse,
   generator,
   'knn-wide': knnWide,
   'ingest-memory': ingestMemory,
@@ -45,6 +47,7 @@ const OUT = 'reports/bench';
 const OPTIONS = {
   suite: { type: 'string', default: Object.keys(SUITES).join(',') },
   repeats: { type: 'string', default: '5' },
+  runs: { type: 'string', default: '3' },
   keep: { type: 'boolean' },
   out: { type: 'string', default: OUT },
   // Drop the lines of suites not run this time (by default they are kept from results.json).
@@ -66,6 +69,7 @@ ${Object.keys(SUITES)
 Options:
   --suite a,b     run only these suites (comma-separated)
   --repeats n     timed pairs per case (default 5)
+  --runs n        Lighthouse runs per page and preset, their median reported (default 3)
   --out dir       where results.json, ratios.vl.json and README.md go (default ${OUT})
   --fresh         drop the lines of suites not run this time
   --keep          keep the scratch directory (its path is printed)
@@ -97,6 +101,11 @@ if (!Number.isInteger(repeats) || repeats < 1) {
   console.error(`bench: --repeats must be a whole number ≥ 1, not '${values.repeats}'`);
   process.exit(2);
 }
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error(`bench: --runs must be a whole number ≥ 1, not '${values.runs}'`);
+  process.exit(2);
+}
 const python = findPython();
 const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'gitml-bench-'));
 const lines: BenchLine[] = [];
@@ -113,6 +122,7 @@ try {
     console.log(`bench: suite ${n}`);
     await SUITES[n]({
       repeats,
+      runs,
       tmpDir,
       python,
       add(line) {

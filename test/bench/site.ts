@@ -197,7 +197,7 @@ async function throttledFirstPrediction(browser: Browser, url: string, name: str
 }
 
 /** `gitml site serve --no-build` on a free port, in a child process; resolves with its URL once listening. */
-function serveInOwnProcess(dir: string): Promise<{ url: string; close(): void }> {
+export function serveInOwnProcess(dir: string): Promise<{ url: string; close(): void }> {
   const child = spawn(
     process.execPath,
     [path.resolve('dist/cli.js'), 'site', 'serve', '--no-build', '--out', dir, '--port', '0'],
