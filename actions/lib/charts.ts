@@ -7,6 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { type ClassEntries, classMixEntries, confusionEntries, mergedNote } from './chart-classes.js';
 import {
+  bottomLegend,
   brushParam,
   type Chart,
   type ChartOptions,
@@ -386,6 +387,33 @@ export function recentCellRows(r: MonitoringReport): Obj[] {
 
 // ---------- the charts ----------
 
+/** Column labels turned upright: one line of text per column, which never overlap. */
+const UPRIGHT_LABELS = {
+  labelAngle: -90,
+  labelAlign: 'left',
+  labelBaseline: 'middle',
+  labelLimit: 180,
+  orient: 'top',
+};
+
+/**
+ * Column labels for a matrix that fills its container: level while a column is wider than its longest
+ * label, upright when it is narrower (on a phone 'Iris versicolor' and 'Iris virginica' would overlap).
+ * The width test is on the plot's `width` signal and numbers only; the labels stay data.
+ */
+function fittingLabels(labels: readonly string[]): Obj {
+  // Vega's 11 px axis labels: at most 7 px a character, plus a gap.
+  const room = Math.max(...labels.map((l) => Array.from(l).length)) * 7 + 6;
+  const upright = `width / ${labels.length} < ${room}`;
+  return {
+    labelAngle: { expr: `${upright} ? -90 : 0` },
+    labelAlign: { expr: `${upright} ? 'left' : 'center'` },
+    labelBaseline: { expr: `${upright} ? 'middle' : 'bottom'` },
+    labelLimit: 180,
+    orient: 'top',
+  };
+}
+
 export function confusionMatrixSpec(
   r: MonitoringReport,
   which: 'all' | 'recent',
@@ -435,8 +463,10 @@ export function confusionMatrixSpec(
       scale: { domain: labels },
       axis:
         labels.length > 6
-          ? { labelAngle: -90, labelAlign: 'left', labelBaseline: 'middle', labelLimit: 180, orient: 'top' }
-          : { labelAngle: 0, labelLimit: 180, orient: 'top' },
+          ? UPRIGHT_LABELS
+          : opts.width === 'container'
+            ? fittingLabels(labels)
+            : { labelAngle: 0, labelLimit: 180, orient: 'top' },
     },
     y: {
       field: 'actual',
@@ -465,7 +495,11 @@ export function confusionMatrixSpec(
               type: 'quantitative',
               title: 'share',
               scale: { scheme: 'blues', domain: [0, 1] },
-              legend: { format: '.0%' },
+              // No taller than the matrix: a two-class matrix would cut the gradient's 0% off.
+              legend:
+                opts.width === 'container'
+                  ? { format: '.0%', gradientLength: Math.min(200, cell * labels.length) }
+                  : { format: '.0%' },
             },
           },
           tooltip,
@@ -524,7 +558,7 @@ export function accuracyOverTimeSpec(r: MonitoringReport, opts: ChartOptions = {
     type: 'nominal',
     title: null,
     scale: { domain: [...ACCURACY_SERIES], range: ['#9aa5b1', '#1f77b4', '#ff7f0e'] },
-    legend: { orient: 'bottom' },
+    legend: bottomLegend(opts, ACCURACY_SERIES.length),
   };
   const tooltip = [
     { field: 'day', type: 'nominal', title: 'date' },
@@ -621,7 +655,7 @@ export function versionAccuracySpec(r: MonitoringReport, opts: ChartOptions = {}
               type: 'nominal',
               title: null,
               scale: { domain: ['champion', 'earlier'], range: ['#1f77b4', '#aec7e8'] },
-              legend: { orient: 'bottom' },
+              legend: bottomLegend(opts, 2),
             },
           },
           tooltip,
@@ -748,7 +782,7 @@ export function rowsPerDaySpec(r: MonitoringReport, opts: ChartOptions = {}): To
         type: 'nominal',
         title: null,
         scale: { domain: [...ROW_STATUS], range: ['#1f77b4', '#c7c7c7'] },
-        legend: { orient: 'bottom' },
+        legend: bottomLegend(opts, ROW_STATUS.length),
       },
       tooltip,
     ),
@@ -812,7 +846,7 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
                 type: 'nominal',
                 title: null,
                 scale: { domain: [...DRIFT_STATUSES], range: DRIFT_COLOURS },
-                legend: { orient: 'bottom' },
+                legend: bottomLegend(opts, DRIFT_STATUSES.length),
               },
             },
             tooltip,

@@ -2,6 +2,7 @@
 // interactively with tooltips and a time brush. Brushing a time chart, or picking dates, narrows the
 // other dated panels to those days. Text panels are plain DOM built from the same monitoring file.
 import embed, { type Result, vega } from 'vega-embed';
+import { hideBrushMarks } from '../../actions/lib/brush-aria.js';
 import { allCharts, BRUSH_PARAM, type Chart } from '../../actions/lib/charts.js';
 import { lastRun, MONITORING_FORMAT, type MonitoringReport } from '../../actions/lib/monitoring-types.js';
 import { valueWithUnit } from '../../actions/lib/regression-charts.js';
@@ -75,7 +76,7 @@ function panelsOf(report: MonitoringReport) {
       latest: () => regressionLatestPanel(r),
       recent: (rows: MonitoringReport['recent']) => regressionRecentTable(r, rows),
       drift: () => regressionDriftTable(r),
-      hint: 'Drag across a time chart to select days, or pick dates. The other time charts, the predicted-against-actual points and the prediction history follow; per-version MAE, the error distribution and drift cover their own fixed windows.',
+      hint: 'Drag across a time chart with a mouse or pen to select days, or pick dates (on a touch screen, a swipe over a chart scrolls the page). The other time charts, the predicted-against-actual points and the prediction history follow; per-version MAE, the error distribution and drift cover their own fixed windows.',
       measure: (view: MonitoringReport) => {
         const e = summarizeErrors(view);
         return `MAE ${valueWithUnit(r, e.mae, 1)}`;
@@ -88,7 +89,7 @@ function panelsOf(report: MonitoringReport) {
     latest: () => latestPanel(report),
     recent: (rows: MonitoringReport['recent']) => recentTable(report, rows),
     drift: () => driftTable(report),
-    hint: 'Drag across a time chart to select days, or pick dates. The other time charts and the prediction history follow; confusion matrices, per-version accuracy and drift cover their own fixed windows.',
+    hint: 'Drag across a time chart with a mouse or pen to select days, or pick dates (on a touch screen, a swipe over a chart scrolls the page). The other time charts and the prediction history follow; confusion matrices, per-version accuracy and drift cover their own fixed windows.',
     measure: (view: MonitoringReport) => {
       const s = summarize(view);
       return `accuracy ${s.accuracy === null ? '–' : percent(s.accuracy)}`;
@@ -164,6 +165,7 @@ async function start(app: HTMLElement, report: MonitoringReport): Promise<void> 
         actions: false,
         renderer: 'svg',
         logLevel: vega.Error,
+        patch: hideBrushMarks,
       });
       const { names, brush } = inspect(chart.spec);
       const dated = Object.keys(datedData(report)).filter((n) => names.has(n));
