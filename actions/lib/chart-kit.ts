@@ -123,15 +123,19 @@ export function subtitleLines(subtitle: string, max: number): string[] {
 
 /**
  * A legend below the plot. In the dashboard, whose charts fill their container, three or more entries
- * go in two columns when the plot is narrower than LEGEND_ONE_ROW, so a phone does not cut them off.
+ * take `narrow` columns in a container narrower than LEGEND_ONE_ROW (a phone), so none is cut off: Vega
+ * clips a bottom legend wider than the chart. A chart with wide axis labels on its left passes 1.
  */
-export function bottomLegend(opts: ChartOptions, entries: number): Obj {
+export function bottomLegend(opts: ChartOptions, entries: number, narrow = 2): Obj {
   if (opts.width !== 'container' || entries < 3) return { orient: 'bottom' };
-  return { orient: 'bottom', columns: { expr: `width < ${LEGEND_ONE_ROW} ? 2 : ${entries}` } };
+  // The container's width, not the plot's (`width` is the plot's only after the first fit); reading
+  // `width` as well makes the legend follow a resize.
+  const phone = `containerSize()[0] < ${LEGEND_ONE_ROW} && width > 0`;
+  return { orient: 'bottom', columns: { expr: `${phone} ? ${narrow} : ${entries}` } };
 }
 
-/** Plot width in pixels below which a dashboard legend of three or more entries takes two columns. */
-const LEGEND_ONE_ROW = 400;
+/** Container width in pixels below which a dashboard legend of three or more entries wraps. */
+const LEGEND_ONE_ROW = 480;
 
 /** Named inline data: inlined for static rendering, swappable by name in the dashboard. */
 export const named = (name: string, values: Obj[]) => ({ name, values });

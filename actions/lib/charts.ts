@@ -281,6 +281,12 @@ const psiBar = (psi: number) => Math.round(psi * 20) / 20;
 /** The widest label a drift bar can carry: drawn invisibly at the axis end so the SVG size never moves. */
 const WIDEST_DRIFT_LABEL = 'chi-square adj. p≥0.10';
 
+/** A chart container narrower than this many pixels is on a phone. */
+const PHONE_CONTAINER = 480;
+
+/** Pixels of the drift chart's test column that a container fit leaves out (see driftSpec). */
+const DRIFT_LABEL_SLACK = 24;
+
 /** Colours of the decision (drift-decision.ts), in DRIFT_STATUSES order: only "drifted" is red. */
 const DRIFT_COLOURS = ['#d62728', '#f4a582', '#92c5de', '#9aa5b1'];
 
@@ -495,10 +501,10 @@ export function confusionMatrixSpec(
               type: 'quantitative',
               title: 'share',
               scale: { scheme: 'blues', domain: [0, 1] },
-              // No taller than the matrix: a two-class matrix would cut the gradient's 0% off.
+              // Title and gradient no taller than the matrix: Vega clips a side legend that overruns it.
               legend:
                 opts.width === 'container'
-                  ? { format: '.0%', gradientLength: Math.min(200, cell * labels.length) }
+                  ? { format: '.0%', gradientLength: Math.max(30, Math.min(200, cell * labels.length - 30)) }
                   : { format: '.0%' },
             },
           },
@@ -812,7 +818,13 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
       ? ` PSI above ${r.thresholds.psi} but not significant on this window: ${notSignificant.join(', ')}.`
       : '') +
     ` Dataset drift: ${d.datasetDrift ? 'yes' : 'no'} (${driftRuleText(r.thresholds)}).`;
-  const y = { field: 'name', type: 'nominal', title: null, sort: null, axis: { labelLimit: 240 } };
+  // On a phone long names are cut shorter (with an ellipsis; the tooltip and the table have them whole),
+  // leaving the bars and the test column room.
+  const labelLimit =
+    opts.width === 'container'
+      ? { expr: `containerSize()[0] < ${PHONE_CONTAINER} && width > 0 ? 110 : 240` }
+      : 240;
+  const y = { field: 'name', type: 'nominal', title: null, sort: null, axis: { labelLimit } };
   const tooltip = [
     { field: 'name', type: 'nominal', title: 'feature' },
     { field: 'test', type: 'nominal', title: 'test' },
@@ -831,6 +843,11 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
     description,
     {
       height: Math.max(60, rows.length * 26),
+      // Filling its container, the chart is fitted to it before the test column right of the plot is
+      // placed, which cut that column by up to DRIFT_LABEL_SLACK pixels (measured in Chromium): room for it.
+      ...(opts.width === 'container'
+        ? { padding: { left: 5, top: 5, bottom: 5, right: 5 + DRIFT_LABEL_SLACK } }
+        : {}),
       data: named('drift', rows),
       layer: [
         {
@@ -846,7 +863,7 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
                 type: 'nominal',
                 title: null,
                 scale: { domain: [...DRIFT_STATUSES], range: DRIFT_COLOURS },
-                legend: bottomLegend(opts, DRIFT_STATUSES.length),
+                legend: bottomLegend(opts, DRIFT_STATUSES.length, 1),
               },
             },
             tooltip,

@@ -236,7 +236,8 @@ export function driftTableOf(
     h('summary', {}, summary),
     h(
       'div',
-      { class: 'table-scroll' },
+      // It scrolls sideways on a phone: focusable for the keyboard, and named.
+      { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Drift table' },
       h(
         'table',
         {},
