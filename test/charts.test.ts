@@ -146,7 +146,7 @@ describe('chart specs', () => {
       expect((c.spec as { width?: unknown }).width).toBe('container');
       if (c.id !== 'recent-predictions') expect(json, c.id).toContain('"tooltip"');
       const hasBrush = json.includes(
-        `"name":"${BRUSH_PARAM}","select":{"type":"interval","encodings":["x"]}`,
+        `"name":"${BRUSH_PARAM}","select":{"type":"interval","encodings":["x"],`,
       );
       expect(hasBrush, c.id).toBe(TIME_CHARTS.includes(c.id));
       if (hasBrush) {
@@ -154,6 +154,8 @@ describe('chart specs', () => {
         const compiled = JSON.stringify(vl.compile(c.spec).spec);
         expect(compiled).toContain(`"field":"${BRUSH_FIELD}"`);
         expect(compiled).toContain(`${BRUSH_PARAM}_tuple`);
+        // Only a mouse or pen drags it: on a touch screen a finger over a chart scrolls the page.
+        expect(compiled).toContain(`"type":"pointerdown","filter":["event.pointerType !== 'touch'"`);
       }
     }
   });
