@@ -13,6 +13,7 @@ import { Ajv } from 'ajv';
 import type { TopLevelSpec } from 'vega-lite';
 import * as vl from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hideBrushMarks } from '../actions/lib/brush-aria.js';
 import {
   accuracyOverTimeSpec,
   allCharts,
@@ -157,6 +158,21 @@ describe('chart specs', () => {
         // Only a mouse or pen drags it: on a touch screen a finger over a chart scrolls the page.
         expect(compiled).toContain(`"type":"pointerdown","filter":["event.pointerType !== 'touch'"`);
       }
+    }
+  });
+
+  it('hides the brush marks of every compiled time chart from assistive technology, and nothing else', () => {
+    const brushed = allCharts(full, { interactive: true, width: 'container' }).filter((c) =>
+      TIME_CHARTS.includes(c.id),
+    );
+    expect(brushed.length).toBeGreaterThan(0);
+    for (const c of brushed) {
+      const marks = (hideBrushMarks(vl.compile(c.spec).spec).marks ?? []) as {
+        name?: string;
+        aria?: boolean;
+      }[];
+      const hidden = marks.filter((m) => m.aria === false).map((m) => m.name);
+      expect(hidden, c.id).toEqual([`${BRUSH_PARAM}_brush_bg`, `${BRUSH_PARAM}_brush`]);
     }
   });
 
