@@ -86,8 +86,8 @@ export function top(
       text === null ? { text: title, anchor: 'start' } : { text: title, subtitle: text, anchor: 'start' },
     description,
     width: opts.width ?? DEFAULT_WIDTH,
-    // Re-fit on every update: text placed right of the plot (the drift test column) is measured after the
-    // first layout, and a fit computed before it would cut it off.
+    // Re-fit to the container on every update, not only on a window resize: a date selection swaps the
+    // data, and with it the room the axis labels take.
     ...(opts.width === 'container' ? { autosize: { type: 'fit-x', contains: 'padding', resize: true } } : {}),
     // Static renders skip per-mark ARIA labels: an SVG shown as <img> gets its alt text from the page.
     config: {
