@@ -13,6 +13,7 @@ import { Ajv } from 'ajv';
 import type { TopLevelSpec } from 'vega-lite';
 import * as vl from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hideBrushMarks } from '../actions/lib/brush-aria.js';
 import {
   accuracyOverTimeSpec,
   allCharts,
@@ -146,7 +147,7 @@ describe('chart specs', () => {
       expect((c.spec as { width?: unknown }).width).toBe('container');
       if (c.id !== 'recent-predictions') expect(json, c.id).toContain('"tooltip"');
       const hasBrush = json.includes(
-        `"name":"${BRUSH_PARAM}","select":{"type":"interval","encodings":["x"]}`,
+        `"name":"${BRUSH_PARAM}","select":{"type":"interval","encodings":["x"],`,
       );
       expect(hasBrush, c.id).toBe(TIME_CHARTS.includes(c.id));
       if (hasBrush) {
@@ -154,7 +155,24 @@ describe('chart specs', () => {
         const compiled = JSON.stringify(vl.compile(c.spec).spec);
         expect(compiled).toContain(`"field":"${BRUSH_FIELD}"`);
         expect(compiled).toContain(`${BRUSH_PARAM}_tuple`);
+        // Only a mouse or pen drags it: on a touch screen a finger over a chart scrolls the page.
+        expect(compiled).toContain(`"type":"pointerdown","filter":["event.pointerType !== 'touch'"`);
       }
+    }
+  });
+
+  it('hides the brush marks of every compiled time chart from assistive technology, and nothing else', () => {
+    const brushed = allCharts(full, { interactive: true, width: 'container' }).filter((c) =>
+      TIME_CHARTS.includes(c.id),
+    );
+    expect(brushed.length).toBeGreaterThan(0);
+    for (const c of brushed) {
+      const marks = (hideBrushMarks(vl.compile(c.spec).spec).marks ?? []) as {
+        name?: string;
+        aria?: boolean;
+      }[];
+      const hidden = marks.filter((m) => m.aria === false).map((m) => m.name);
+      expect(hidden, c.id).toEqual([`${BRUSH_PARAM}_brush_bg`, `${BRUSH_PARAM}_brush`]);
     }
   });
 

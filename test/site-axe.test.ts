@@ -19,12 +19,6 @@ import { SITE_ASSETS } from './helpers/site-workspace.js';
 import { REPO_ROOT } from './helpers/workspace.js';
 
 const WIDTHS = [375, 1280];
-/**
- * KNOWN, owned by helper H2 (branch dash-layout), which fixes them in the dashboard's specs and panels:
- * the Vega brush layers (<g role="graphics-symbol"> without a label: svg-img-alt) and the recent-predictions
- * table's empty header (empty-table-header). Off on dashboard pages only; remove after merging H2.
- */
-const KNOWN_ON_DASHBOARDS_UNTIL_H2 = ['svg-img-alt', 'empty-table-header'];
 const skip = browserSkipReason();
 if (skip) console.warn(`site axe tests skipped: ${skip}`);
 
@@ -75,10 +69,7 @@ describe.skipIf(skip !== null)(`axe-core on every built page${skip ? ` — skipp
           await settle(page, rel);
           const shift = await page.evaluate(() => (window as unknown as { layoutShift: number }).layoutShift);
           if (shift > 0.02) shifted.push(`${width} px ${rel}: shell layout shift ${shift.toFixed(3)} > 0.02`);
-          const violations = await axeViolations(
-            page,
-            rel.endsWith('dashboard.html') ? KNOWN_ON_DASHBOARDS_UNTIL_H2 : [],
-          );
+          const violations = await axeViolations(page, []);
           if (violations.length > 0) found.push(formatViolations(`${width} px ${rel}`, violations));
           await page.close();
         }

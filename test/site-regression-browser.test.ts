@@ -306,13 +306,13 @@ describe.skipIf(skip !== null)(
       expect(latest).toContain('waiting for its label');
       const head = await page.$$eval('#recent-table thead th', (ths) => ths.map((t) => t.textContent));
       expect(head).toEqual([
-        'id',
-        'event time (UTC)',
-        'model',
         'predicted (points)',
-        'likely between (points)',
         'actual (points)',
         'error (points)',
+        'likely between (points)',
+        'event time (UTC)',
+        'model',
+        'id',
       ]);
       expect(await page.$$eval('#recent-table tbody tr', (trs) => trs.length)).toBe(report.recent.length);
       // Newest first: the last logged prediction, its value and interval as the log wrote them, no label yet.
@@ -321,13 +321,13 @@ describe.skipIf(skip !== null)(
         tds.map((t) => t.textContent),
       );
       expect(cells).toEqual([
-        String(newest.id),
-        `${newest.eventTime.slice(0, 10)} ${newest.eventTime.slice(11, 16)}`,
-        'v1',
         newest.predicted,
-        `${newest.low}–${newest.high}`,
         'waiting',
         '',
+        `${newest.low}–${newest.high}`,
+        `${newest.eventTime.slice(0, 10)} ${newest.eventTime.slice(11, 16)}`,
+        'v1',
+        String(newest.id),
       ]);
       const driftNames = await page.$$eval('.drift-table tbody th', (ths) => ths.map((t) => t.textContent));
       expect(driftNames.slice(-2)).toEqual([PREDICTED_VALUE_FEATURE, RESIDUAL_FEATURE]);

@@ -74,11 +74,21 @@ export function top(
   description: string,
   body: Obj,
 ): TopLevelSpec {
+  // A chart that fills its container may be as narrow as a phone: its subtitle comes in short lines.
+  const lines =
+    subtitle !== null && opts.width === 'container'
+      ? [subtitle].flat().flatMap((s) => subtitleLines(s, NARROW_LINE))
+      : subtitle;
+  const text = lines === null ? null : Array.isArray(lines) && lines.length === 1 ? lines[0] : lines;
   return {
     $schema: SCHEMA,
-    title: subtitle === null ? { text: title, anchor: 'start' } : { text: title, subtitle, anchor: 'start' },
+    title:
+      text === null ? { text: title, anchor: 'start' } : { text: title, subtitle: text, anchor: 'start' },
     description,
     width: opts.width ?? DEFAULT_WIDTH,
+    // Re-fit to the container on every update, not only on a window resize: a date selection swaps the
+    // data, and with it the room the axis labels take.
+    ...(opts.width === 'container' ? { autosize: { type: 'fit-x', contains: 'padding', resize: true } } : {}),
     // Static renders skip per-mark ARIA labels: an SVG shown as <img> gets its alt text from the page.
     config: {
       aria: opts.interactive === true,
@@ -88,6 +98,44 @@ export function top(
     ...body,
   } as TopLevelSpec;
 }
+
+/** Characters of a subtitle line that a 320 px phone holds at the subtitle's 12 px. */
+export const NARROW_LINE = 44;
+
+/**
+ * A subtitle as lines of at most `max` characters, broken at its ' · ' separators where it can (each
+ * part reads on its own) and between words where a part is longer.
+ */
+export function subtitleLines(subtitle: string, max: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const part of subtitle.split(' · ')) {
+    if (line && line.length + 3 + part.length <= max) line = `${line} · ${part}`;
+    else {
+      if (line) lines.push(line);
+      const words = wrap(part, max);
+      line = words.pop() ?? '';
+      lines.push(...words);
+    }
+  }
+  return line ? [...lines, line] : lines;
+}
+
+/**
+ * A legend below the plot. In the dashboard, whose charts fill their container, three or more entries
+ * take `narrow` columns in a container narrower than LEGEND_ONE_ROW (a phone), so none is cut off: Vega
+ * clips a bottom legend wider than the chart. A chart with wide axis labels on its left passes 1.
+ */
+export function bottomLegend(opts: ChartOptions, entries: number, narrow = 2): Obj {
+  if (opts.width !== 'container' || entries < 3) return { orient: 'bottom' };
+  // The container's width, not the plot's (`width` is the plot's only after the first fit); reading
+  // `width` as well makes the legend follow a resize.
+  const phone = `containerSize()[0] < ${LEGEND_ONE_ROW} && width > 0`;
+  return { orient: 'bottom', columns: { expr: `${phone} ? ${narrow} : ${entries}` } };
+}
+
+/** Container width in pixels below which a dashboard legend of three or more entries wraps. */
+const LEGEND_ONE_ROW = 480;
 
 /** Named inline data: inlined for static rendering, swappable by name in the dashboard. */
 export const named = (name: string, values: Obj[]) => ({ name, values });
@@ -110,7 +158,18 @@ export const timeX = (opts: ChartOptions, title: string | null = null) => ({
 /** Later layers of a chart leave the fixed domain to the first (Vega-Lite warns when layers repeat it). */
 export const sharedAxis = (opts: ChartOptions): ChartOptions => ({ ...opts, timeDomain: undefined });
 
-export const brushParam = { name: BRUSH_PARAM, select: { type: 'interval', encodings: ['x'] } };
+/**
+ * Only a mouse or a pen drags a brush: on a touch screen a finger moving over a chart is scrolling the
+ * page, and a swipe with a pixel of sideways drift would otherwise select a day or two and filter the
+ * whole dashboard. Touch readers pick days with the date inputs. (Vega-Lite's defaults, filtered.)
+ */
+const NOT_TOUCH = "[event.pointerType !== 'touch']";
+const BRUSH_DRAG = `[pointerdown${NOT_TOUCH}, window:pointerup] > window:pointermove!`;
+
+export const brushParam = {
+  name: BRUSH_PARAM,
+  select: { type: 'interval', encodings: ['x'], on: BRUSH_DRAG, translate: BRUSH_DRAG },
+};
 
 export function withInteraction(opts: ChartOptions, encoding: Obj, tooltip: Obj[]): Obj {
   return opts.interactive ? { ...encoding, tooltip } : encoding;

@@ -7,6 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { type ClassEntries, classMixEntries, confusionEntries, mergedNote } from './chart-classes.js';
 import {
+  bottomLegend,
   brushParam,
   type Chart,
   type ChartOptions,
@@ -280,6 +281,12 @@ const psiBar = (psi: number) => Math.round(psi * 20) / 20;
 /** The widest label a drift bar can carry: drawn invisibly at the axis end so the SVG size never moves. */
 const WIDEST_DRIFT_LABEL = 'chi-square adj. p≥0.10';
 
+/** A chart container narrower than this many pixels is on a phone. */
+const PHONE_CONTAINER = 480;
+
+/** Pixels of the drift chart's test column that a container fit leaves out (see driftSpec). */
+const DRIFT_LABEL_SLACK = 24;
+
 /** Colours of the decision (drift-decision.ts), in DRIFT_STATUSES order: only "drifted" is red. */
 const DRIFT_COLOURS = ['#d62728', '#f4a582', '#92c5de', '#9aa5b1'];
 
@@ -386,6 +393,33 @@ export function recentCellRows(r: MonitoringReport): Obj[] {
 
 // ---------- the charts ----------
 
+/** Column labels turned upright: one line of text per column, which never overlap. */
+const UPRIGHT_LABELS = {
+  labelAngle: -90,
+  labelAlign: 'left',
+  labelBaseline: 'middle',
+  labelLimit: 180,
+  orient: 'top',
+};
+
+/**
+ * Column labels for a matrix that fills its container: level while a column is wider than its longest
+ * label, upright when it is narrower (on a phone 'Iris versicolor' and 'Iris virginica' would overlap).
+ * The width test is on the plot's `width` signal and numbers only; the labels stay data.
+ */
+function fittingLabels(labels: readonly string[]): Obj {
+  // Vega's 11 px axis labels: at most 7 px a character, plus a gap.
+  const room = Math.max(...labels.map((l) => Array.from(l).length)) * 7 + 6;
+  const upright = `width / ${labels.length} < ${room}`;
+  return {
+    labelAngle: { expr: `${upright} ? -90 : 0` },
+    labelAlign: { expr: `${upright} ? 'left' : 'center'` },
+    labelBaseline: { expr: `${upright} ? 'middle' : 'bottom'` },
+    labelLimit: 180,
+    orient: 'top',
+  };
+}
+
 export function confusionMatrixSpec(
   r: MonitoringReport,
   which: 'all' | 'recent',
@@ -435,8 +469,10 @@ export function confusionMatrixSpec(
       scale: { domain: labels },
       axis:
         labels.length > 6
-          ? { labelAngle: -90, labelAlign: 'left', labelBaseline: 'middle', labelLimit: 180, orient: 'top' }
-          : { labelAngle: 0, labelLimit: 180, orient: 'top' },
+          ? UPRIGHT_LABELS
+          : opts.width === 'container'
+            ? fittingLabels(labels)
+            : { labelAngle: 0, labelLimit: 180, orient: 'top' },
     },
     y: {
       field: 'actual',
@@ -465,7 +501,11 @@ export function confusionMatrixSpec(
               type: 'quantitative',
               title: 'share',
               scale: { scheme: 'blues', domain: [0, 1] },
-              legend: { format: '.0%' },
+              // Title and gradient no taller than the matrix: Vega clips a side legend that overruns it.
+              legend:
+                opts.width === 'container'
+                  ? { format: '.0%', gradientLength: Math.max(30, Math.min(200, cell * labels.length - 30)) }
+                  : { format: '.0%' },
             },
           },
           tooltip,
@@ -524,7 +564,7 @@ export function accuracyOverTimeSpec(r: MonitoringReport, opts: ChartOptions = {
     type: 'nominal',
     title: null,
     scale: { domain: [...ACCURACY_SERIES], range: ['#9aa5b1', '#1f77b4', '#ff7f0e'] },
-    legend: { orient: 'bottom' },
+    legend: bottomLegend(opts, ACCURACY_SERIES.length),
   };
   const tooltip = [
     { field: 'day', type: 'nominal', title: 'date' },
@@ -621,7 +661,7 @@ export function versionAccuracySpec(r: MonitoringReport, opts: ChartOptions = {}
               type: 'nominal',
               title: null,
               scale: { domain: ['champion', 'earlier'], range: ['#1f77b4', '#aec7e8'] },
-              legend: { orient: 'bottom' },
+              legend: bottomLegend(opts, 2),
             },
           },
           tooltip,
@@ -748,7 +788,7 @@ export function rowsPerDaySpec(r: MonitoringReport, opts: ChartOptions = {}): To
         type: 'nominal',
         title: null,
         scale: { domain: [...ROW_STATUS], range: ['#1f77b4', '#c7c7c7'] },
-        legend: { orient: 'bottom' },
+        legend: bottomLegend(opts, ROW_STATUS.length),
       },
       tooltip,
     ),
@@ -778,7 +818,13 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
       ? ` PSI above ${r.thresholds.psi} but not significant on this window: ${notSignificant.join(', ')}.`
       : '') +
     ` Dataset drift: ${d.datasetDrift ? 'yes' : 'no'} (${driftRuleText(r.thresholds)}).`;
-  const y = { field: 'name', type: 'nominal', title: null, sort: null, axis: { labelLimit: 240 } };
+  // On a phone long names are cut shorter (with an ellipsis; the tooltip and the table have them whole),
+  // leaving the bars and the test column room.
+  const labelLimit =
+    opts.width === 'container'
+      ? { expr: `containerSize()[0] < ${PHONE_CONTAINER} && width > 0 ? 110 : 240` }
+      : 240;
+  const y = { field: 'name', type: 'nominal', title: null, sort: null, axis: { labelLimit } };
   const tooltip = [
     { field: 'name', type: 'nominal', title: 'feature' },
     { field: 'test', type: 'nominal', title: 'test' },
@@ -797,6 +843,11 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
     description,
     {
       height: Math.max(60, rows.length * 26),
+      // Filling its container, the chart is fitted to it before the test column right of the plot is
+      // placed, which cut that column by up to DRIFT_LABEL_SLACK pixels (measured in Chromium): room for it.
+      ...(opts.width === 'container'
+        ? { padding: { left: 5, top: 5, bottom: 5, right: 5 + DRIFT_LABEL_SLACK } }
+        : {}),
       data: named('drift', rows),
       layer: [
         {
@@ -812,7 +863,7 @@ export function driftSpec(r: MonitoringReport, opts: ChartOptions = {}): TopLeve
                 type: 'nominal',
                 title: null,
                 scale: { domain: [...DRIFT_STATUSES], range: DRIFT_COLOURS },
-                legend: { orient: 'bottom' },
+                legend: bottomLegend(opts, DRIFT_STATUSES.length, 1),
               },
             },
             tooltip,

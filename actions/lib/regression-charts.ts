@@ -4,6 +4,7 @@
 // Platform-neutral. Strings from the report travel only as data values and plain titles.
 import type { TopLevelSpec } from 'vega-lite';
 import {
+  bottomLegend,
   brushParam,
   type ChartOptions,
   grouped,
@@ -116,7 +117,7 @@ export function errorOverTimeSpec(r: MonitoringReport, opts: ChartOptions = {}):
     type: 'nominal',
     title: null,
     scale: { domain: [...ERROR_SERIES], range: ['#9aa5b1', '#1f77b4', '#ff7f0e', '#2ca02c'] },
-    legend: { orient: 'bottom' },
+    legend: bottomLegend(opts, ERROR_SERIES.length),
   };
   const tooltip = [
     { field: 'day', type: 'nominal', title: 'date' },
@@ -232,7 +233,7 @@ export function versionErrorSpec(r: MonitoringReport, opts: ChartOptions = {}): 
               type: 'nominal',
               title: null,
               scale: { domain: ['champion', 'earlier'], range: ['#1f77b4', '#aec7e8'] },
-              legend: { orient: 'bottom' },
+              legend: bottomLegend(opts, 2),
             },
           },
           tooltip,

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TopLevelSpec } from 'vega-lite';
 import { CHARTS_FORMAT, type ChartsFile, TABLE_CHART } from '../../site/src/charts-file.js';
+import { BRUSH_MARK_NAMES, hideBrushMarks, hideMarks } from './brush-aria.js';
 import { BRUSH_PARAM } from './chart-kit.js';
 import { allCharts } from './charts.js';
 import type { MonitoringReport } from './monitoring-types.js';
@@ -28,7 +29,7 @@ export async function loadChartCompiler(): Promise<CompileVegaLite> {
   if (preloaded === null) {
     const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
     // Config {}: the compiled spec carries its own, as vega-embed passed Vega-Lite output.
-    preloaded = (spec) => vega.parse(vl.compile(spec).spec, {});
+    preloaded = (spec) => vega.parse(hideBrushMarks(vl.compile(spec).spec), {});
   }
   return preloaded;
 }
@@ -91,11 +92,14 @@ function compileAll(specs: TopLevelSpec[]): unknown[] {
   return keys.map((k) => memo.get(k));
 }
 
+// The same steps as loadChartCompiler's, the brush marks hidden by the very same function (its source).
 const CHILD = `
 const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+const hideMarks = ${hideMarks.toString()};
+const names = ${JSON.stringify(BRUSH_MARK_NAMES)};
 let text = '';
 for await (const chunk of process.stdin) text += chunk;
-process.stdout.write(JSON.stringify(JSON.parse(text).map((s) => vega.parse(vl.compile(JSON.parse(s)).spec, {}))));
+process.stdout.write(JSON.stringify(JSON.parse(text).map((s) => vega.parse(hideMarks(vl.compile(JSON.parse(s)).spec, names), {}))));
 `;
 
 function compileInChild(specs: string[]): unknown[] {

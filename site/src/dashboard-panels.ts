@@ -140,22 +140,38 @@ function recentRow(r: MonitoringReport, p: PredictionRecord): HTMLTableRowElemen
   return h(
     'tr',
     { 'data-id': p.id, class: tone },
-    h('td', {}, String(p.id)),
-    h('td', {}, utcText(p.eventTime).replace(' UTC', '')),
-    h('td', {}, `v${p.modelVersion}`),
     h('td', {}, classLabel(r, p.predicted)),
-    h('td', { class: 'num' }, p.probability.toFixed(2)),
     h('td', {}, p.actual === null ? 'waiting' : classLabel(r, p.actual)),
     h('td', { class: 'mark', 'aria-label': tone }, outcomeMark(p)),
+    h('td', { class: 'num' }, p.probability.toFixed(2)),
+    h('td', {}, utcText(p.eventTime).replace(' UTC', '')),
+    h('td', {}, `v${p.modelVersion}`),
+    h('td', {}, String(p.id)),
   );
 }
 
-/** The recent predictions, newest first; `rows` is the (date-filtered) subset to show. */
-export function recentTable(r: MonitoringReport, rows: readonly PredictionRecord[]): HTMLElement {
-  const head = ['id', 'event time (UTC)', 'model', 'predicted', 'p', 'actual', ''];
+/**
+ * A table of recent predictions that scrolls sideways on a phone: focusable for the keyboard, and a
+ * region named apart from the panel that holds it (two landmarks with one name are a screen reader trap).
+ */
+export function recentScroller(table: HTMLElement): HTMLElement {
   return h(
     'div',
-    { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': 'recent-title' },
+    { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Recent predictions table' },
+    table,
+  );
+}
+
+/** The outcome column's header: the column shows only ✓ ✗ …, its name is for screen readers. */
+const outcomeHeader = () => h('span', { class: 'sr-only' }, 'outcome');
+
+/**
+ * The recent predictions, newest first; `rows` is the (date-filtered) subset to show. The columns a
+ * reader scans first (predicted, actual, ✓ ✗) come first, so a phone shows them without scrolling.
+ */
+export function recentTable(r: MonitoringReport, rows: readonly PredictionRecord[]): HTMLElement {
+  const head = ['predicted', 'actual', outcomeHeader(), 'p', 'event time (UTC)', 'model', 'id'];
+  return recentScroller(
     h(
       'table',
       { class: 'recent', id: 'recent-table' },
@@ -219,7 +235,8 @@ export function driftTableOf(
     h('summary', {}, summary),
     h(
       'div',
-      { class: 'table-scroll' },
+      // It scrolls sideways on a phone: focusable for the keyboard, and named.
+      { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Drift table' },
       h(
         'table',
         {},

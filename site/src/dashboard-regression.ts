@@ -7,7 +7,7 @@ import { formatNumber } from '../../actions/lib/json.js';
 import { lastRun, latestOf, type PredictionRecord } from '../../actions/lib/monitoring-types.js';
 import { predictionDecimals } from '../../actions/lib/predicted-value.js';
 import { valueWithUnit } from '../../actions/lib/regression-charts.js';
-import { driftTableOf } from './dashboard-panels.js';
+import { driftTableOf, recentScroller } from './dashboard-panels.js';
 import { h } from './dom.js';
 import { grouped, percent, utcText } from './format.js';
 import type { RegressionReport } from './regression-report.js';
@@ -160,14 +160,15 @@ export function regressionLatestPanel(r: RegressionReport): HTMLElement {
 /** The recent predictions, newest first, with interval and error; `rows` is the (date-filtered) subset. */
 export function regressionRecentTable(r: RegressionReport, rows: readonly PredictionRecord[]): HTMLElement {
   const unit = r.label.unit ? ` (${r.label.unit})` : '';
+  // What a reader scans first (predicted, actual, error) first, so a phone shows it without scrolling.
   const head = [
-    'id',
-    'event time (UTC)',
-    'model',
     `predicted${unit}`,
-    `likely between${unit}`,
     `actual${unit}`,
     `error${unit}`,
+    `likely between${unit}`,
+    'event time (UTC)',
+    'model',
+    'id',
   ];
   const row = (p: Logged) => {
     const error = errorOf(p);
@@ -175,15 +176,11 @@ export function regressionRecentTable(r: RegressionReport, rows: readonly Predic
     return h(
       'tr',
       { 'data-id': p.id, class: error === null ? 'waiting' : 'labelled' },
-      h('td', {}, String(p.id)),
-      h('td', {}, utcText(p.eventTime).replace(' UTC', '')),
-      h('td', {}, `v${p.modelVersion}`),
       h(
         'td',
         { class: 'num' },
         predicted === null ? '–' : formatNumber(predicted, predictionDecimals(r.label)),
       ),
-      h('td', { class: 'num' }, intervalOf(r, p, false)),
       h('td', { class: 'num' }, p.actual === null ? 'waiting' : p.actual),
       h(
         'td',
@@ -192,11 +189,13 @@ export function regressionRecentTable(r: RegressionReport, rows: readonly Predic
           ? ''
           : `${error > 0 ? '+' : ''}${formatNumber(error, predictionDecimals(r.label) + 1)}`,
       ),
+      h('td', { class: 'num' }, intervalOf(r, p, false)),
+      h('td', {}, utcText(p.eventTime).replace(' UTC', '')),
+      h('td', {}, `v${p.modelVersion}`),
+      h('td', {}, String(p.id)),
     );
   };
-  return h(
-    'div',
-    { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': 'recent-title' },
+  return recentScroller(
     h(
       'table',
       { class: 'recent', id: 'recent-table' },

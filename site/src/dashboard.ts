@@ -57,7 +57,7 @@ function panelsOf(report: MonitoringReport, charts: CompiledChart[]) {
       latest: () => regressionLatestPanel(r),
       recent: (rows: MonitoringReport['recent']) => regressionRecentTable(r, rows),
       drift: () => regressionDriftTable(r),
-      hint: 'Drag across a time chart to select days, or pick dates. The other time charts, the predicted-against-actual points and the prediction history follow; per-version MAE, the error distribution and drift cover their own fixed windows.',
+      hint: 'Drag across a time chart with a mouse or pen to select days, or pick dates (on a touch screen, a swipe over a chart scrolls the page). The other time charts, the predicted-against-actual points and the prediction history follow; per-version MAE, the error distribution and drift cover their own fixed windows.',
       measure: (view: MonitoringReport) => {
         const e = summarizeErrors(view);
         return `MAE ${valueWithUnit(r, e.mae, 1)}`;
@@ -70,7 +70,7 @@ function panelsOf(report: MonitoringReport, charts: CompiledChart[]) {
     latest: () => latestPanel(report),
     recent: (rows: MonitoringReport['recent']) => recentTable(report, rows),
     drift: () => driftTable(report),
-    hint: 'Drag across a time chart to select days, or pick dates. The other time charts and the prediction history follow; confusion matrices, per-version accuracy and drift cover their own fixed windows.',
+    hint: 'Drag across a time chart with a mouse or pen to select days, or pick dates (on a touch screen, a swipe over a chart scrolls the page). The other time charts and the prediction history follow; confusion matrices, per-version accuracy and drift cover their own fixed windows.',
     measure: (view: MonitoringReport) => {
       const s = summarize(view);
       return `accuracy ${s.accuracy === null ? '–' : percent(s.accuracy)}`;
