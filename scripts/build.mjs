@@ -19,8 +19,9 @@ if (flags.has('--bench')) {
     ...nodeBundle,
     entryPoints: ['test/bench/run.ts'],
     outfile: 'dist/bench.js',
-    // The site suite drives the system's chromium; playwright-core is loaded from node_modules as is.
-    external: ['playwright-core'],
+    // The site suite drives the system's chromium; playwright-core is loaded from node_modules as is, and
+    // esbuild too (it bundles the explanation library for the browser, test/bench/site-explain.ts).
+    external: ['playwright-core', 'esbuild'],
     sourcemap: 'linked',
   });
 } else if (!flags.has('--cli')) {

@@ -3,7 +3,9 @@
 // for real rows typed into the form, the panel's numbers equal `gitml predict --explain`'s for the same
 // input: each feature's contribution (exact value and text), the starting value and the total, which add
 // up to the answer the page shows; for kNN the same nearest training examples with their labels,
-// distances and weights. The panel's rows exist before the model arrives and an update moves nothing.
+// distances and weights. The same for the kinds no bundled champion uses (naive Bayes, logistic and
+// linear regression, trained here). The panel's rows exist before the model arrives, an update moves
+// nothing, and axe-core finds no violation in it.
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +20,7 @@ import { distanceText, featureValueText, signedText } from '../site/src/predicto
 import { browserSkipReason, DESKTOP, launchBrowser, watchProblems } from './helpers/browser.js';
 import { enterRow } from './helpers/site-pages.js';
 import { BUILD_TIME } from './helpers/site-workspace.js';
-import { cli, REPO_ROOT } from './helpers/workspace.js';
+import { cli, makeWorkspace, REPO_ROOT } from './helpers/workspace.js';
 
 const DATASETS = readdirSync(path.join(REPO_ROOT, 'models')).sort();
 const ROWS = 3;
@@ -59,8 +61,9 @@ interface ShownExplanation {
     distanceText: string;
     values: string[];
   }[];
-  /** What the answer above it shows: the predicted class's probability, or the value. */
+  /** What the answer above it shows: the predicted class's probability, and every class's. */
   answerProbability: number | null;
+  probabilities: Record<string, number>;
 }
 
 function readExplanation(page: Page): Promise<ShownExplanation> {
@@ -98,6 +101,12 @@ function readExplanation(page: Page): Promise<ShownExplanation> {
         values: cells(r).slice(3),
       })),
       answerProbability: num(top, 'probability'),
+      probabilities: Object.fromEntries(
+        [...document.querySelectorAll<HTMLElement>('.bars li')].map((b) => [
+          b.dataset.class ?? '',
+          Number(b.dataset.probability),
+        ]),
+      ),
     };
   });
 }
@@ -113,6 +122,7 @@ describe.skipIf(skip !== null)(
     let page: Page;
     let problems: string[];
     let base: string;
+    let trained: string;
 
     beforeAll(async () => {
       // The repository's own data, champions and reports, copied: nothing here may touch the checkout.
@@ -124,15 +134,38 @@ describe.skipIf(skip !== null)(
       mkdirSync(assets);
       await buildAssets(assets);
       buildSite(root, path.join(served, 'site'), { now: BUILD_TIME, assets });
+      // The kinds no bundled champion uses, each the champion of a site of its own: naive Bayes and
+      // logistic regression on Iris, linear regression on the wine score.
+      trained = makeWorkspace(['iris', 'wine_score']);
+      const run = async (...args: string[]) => {
+        const r = await cli(trained, ...args);
+        expect(r.code, r.err).toBe(0);
+      };
+      const fast = ['--folds', '3', '--no-search'];
+      await run('backfill');
+      await run('train', '--dataset', 'iris', '--algorithm', 'gaussian-nb', ...fast);
+      await run('train', '--dataset', 'wine_score', '--algorithm', 'linear-regression', ...fast);
+      buildSite(trained, path.join(served, 'nb'), { now: BUILD_TIME, assets });
+      await run(
+        'train',
+        '--dataset',
+        'iris',
+        '--algorithm',
+        'logistic-regression',
+        ...fast,
+        '--force',
+        '--promote',
+      );
+      buildSite(trained, path.join(served, 'logistic'), { now: BUILD_TIME, assets });
       server = await serveStatic(served);
-      base = `${server.url}site/`;
+      base = server.url;
       browser = await launchBrowser();
     }, 180_000);
 
     afterAll(async () => {
       await browser?.close();
       server?.close();
-      for (const dir of [root, served]) if (dir) rmSync(dir, { recursive: true, force: true });
+      for (const dir of [root, trained, served]) if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
     afterEach(async () => {
@@ -140,11 +173,11 @@ describe.skipIf(skip !== null)(
       expect(problems).toEqual([]);
     });
 
-    async function open(name: string): Promise<PredictorData> {
+    async function open(site: string, name: string): Promise<PredictorData> {
       context = await browser.newContext({ viewport: DESKTOP });
       problems = watchProblems(context);
       page = await context.newPage();
-      return JSON.parse(readFileSync(path.join(served, 'site', name, 'predictor.json'), 'utf8'));
+      return JSON.parse(readFileSync(path.join(served, site, name, 'predictor.json'), 'utf8'));
     }
 
     /** Enters a row and waits for its explanation (the panel is marked first, so an old one cannot pass). */
@@ -157,8 +190,24 @@ describe.skipIf(skip !== null)(
       return readExplanation(page);
     }
 
-    async function cliExplanation(name: string, row: Record<string, string>): Promise<Explanation> {
-      const r = await cli(root, 'predict', '--dataset', name, '--explain', JSON.stringify(row));
+    /** The CLI's explanation by the model version the page serves. */
+    async function cliExplanation(
+      site: string,
+      data: PredictorData,
+      row: Record<string, string>,
+    ): Promise<Explanation> {
+      const workspace = site === 'site' ? root : trained;
+      const version = String(data.champion!.version);
+      const r = await cli(
+        workspace,
+        'predict',
+        '--dataset',
+        data.dataset,
+        '--version',
+        version,
+        '--explain',
+        JSON.stringify(row),
+      );
       expect(r.code, r.err).toBe(0);
       return (JSON.parse(r.out) as { explanation: Explanation }).explanation;
     }
@@ -223,9 +272,15 @@ describe.skipIf(skip !== null)(
       });
     }
 
-    for (const name of DATASETS) {
-      test(`${name}: the page explains each prediction with the CLI's numbers`, async () => {
-        const data = await open(name);
+    const pages: [site: string, name: string, kind: string][] = [
+      ...DATASETS.map((name) => ['site', name, 'its champion'] as [string, string, string]),
+      ['nb', 'iris', 'gaussian-nb'],
+      ['logistic', 'iris', 'logistic-regression'],
+      ['nb', 'wine_score', 'linear-regression'],
+    ];
+    for (const [site, name, kind] of pages) {
+      test(`${name} (${kind}): the page explains each prediction with the CLI's numbers`, async () => {
+        const data = await open(site, name);
         if (data.champion === null) return;
         // The model is held back: the panel's rows are all there before it arrives, so its arrival moves nothing.
         let release = () => {};
@@ -236,7 +291,8 @@ describe.skipIf(skip !== null)(
           await held;
           await route.continue();
         });
-        await page.goto(`${base}${name}/`);
+        await page.goto(`${base}${site}/${name}/`);
+        if (kind !== 'its champion') expect(data.champion?.algorithm).toBe(kind);
         await page.waitForSelector('#explanation');
         const box = async () =>
           page.evaluate(() => {
@@ -257,6 +313,14 @@ describe.skipIf(skip !== null)(
           rows: before.rows,
         });
         expect(after.rows).toBeGreaterThan(0);
+        // Accessible: axe-core finds nothing in the panel (a table with headers, text beside every bar).
+        await page.addScriptTag({ path: path.join(REPO_ROOT, 'node_modules/axe-core/axe.min.js') });
+        const violations = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run(c: string): Promise<{ violations: unknown[] }> } })
+            .axe;
+          return (await axe.run('#explanation')).violations;
+        });
+        expect(violations).toEqual([]);
 
         // From now on, explanations of new inputs shift nothing on the page.
         await page.evaluate(() => {
@@ -273,7 +337,7 @@ describe.skipIf(skip !== null)(
           const i = Math.floor((k * n) / ROWS);
           const row = Object.fromEntries(data.features.map((f, j) => [f.name, data.examples.values[i][j]]));
           const shown = await explainRow(data, row);
-          const want = await cliExplanation(name, row);
+          const want = await cliExplanation(site, data, row);
           expect(shown.method).toBe(want.method);
           if (want.method === 'neighbours') expectNeighbours(shown, want, data);
           else {
@@ -285,6 +349,15 @@ describe.skipIf(skip !== null)(
               want.explains === 'probability'
             )
               expect(Math.abs(shown.total!.value - shown.answerProbability!)).toBeLessThanOrEqual(1e-12);
+            // Naive Bayes and logistic: the log-odds of the very probabilities the answer shows.
+            if (want.method === 'naive-bayes-log-odds' || want.method === 'logistic-log-odds') {
+              const odds = Math.log(
+                shown.probabilities[want.predicted.value] / shown.probabilities[want.runnerUp.value],
+              );
+              expect(Math.abs(shown.total!.value - odds)).toBeLessThanOrEqual(
+                1e-9 * Math.max(1, Math.abs(odds)),
+              );
+            }
           }
         }
         expect(

@@ -86,7 +86,8 @@ export class PredictionExplainer {
   };
   private pending: { model: ExplainableModel; input: Record<string, string | number> } | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private lastMs = 0;
+  /** How long the last explanation took; null before the first (which also decodes a forest's trees). */
+  private lastMs: number | null = null;
 
   constructor(private readonly data: PredictorData) {
     this.features = data.features.filter((f) => !f.inputOnly);
@@ -132,7 +133,13 @@ export class PredictionExplainer {
     this.element.dataset.state = 'pending';
     this.element.setAttribute('aria-busy', 'true');
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.run(), this.lastMs < SLOW_MS ? 0 : REST_MS);
+    const later = () => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.run(), this.lastMs !== null && this.lastMs < SLOW_MS ? 0 : REST_MS);
+    };
+    // The first waits for the answer to be painted: it may decode a whole forest first.
+    if (this.lastMs === null) requestAnimationFrame(later);
+    else later();
   }
 
   /** No prediction (bad input, model loading): the last numbers stay, dimmed, until the next one. */
