@@ -20,8 +20,9 @@ if (flags.has('--bench')) {
     entryPoints: ['test/bench/run.ts'],
     outfile: 'dist/bench.js',
     // The site suites drive the system's chromium; playwright-core, Lighthouse and chrome-launcher are
-    // loaded from node_modules as they are (Lighthouse reads its own locale and asset files).
-    external: ['playwright-core', 'lighthouse', 'chrome-launcher'],
+    // loaded from node_modules as they are (Lighthouse reads its own locale and asset files), and esbuild
+    // too (it bundles the explanation library for the browser, test/bench/site-explain.ts).
+    external: ['playwright-core', 'lighthouse', 'chrome-launcher', 'esbuild'],
     sourcemap: 'linked',
   });
 } else if (!flags.has('--cli')) {

@@ -31,6 +31,7 @@ import {
   modelCardPage,
 } from '../../site/src/templates/model-card-page.js';
 import { PREDICTOR_FILES, predictorPage } from '../../site/src/templates/predictor-page.js';
+import { isNeighbours } from './explain/neighbours.js';
 import { FeatureGroup } from './feature-group.js';
 import { SOURCES, valueText } from './feature-table.js';
 import { workingTree } from './file-source.js';
@@ -315,6 +316,7 @@ function championInfo(c: NonNullable<DatasetBuild['champion']>): ChampionInfo {
       createdAt: c.entry.createdAt,
       featureGroupVersion: c.entry.featureGroupVersion,
       task: 'regression',
+      ...neighboursOf(c.model),
     };
     const mae = finite(h.mae);
     const rmse = finite(h.rmse);
@@ -333,7 +335,15 @@ function championInfo(c: NonNullable<DatasetBuild['champion']>): ChampionInfo {
     holdoutRows: c.entry.holdout.rows,
     createdAt: c.entry.createdAt,
     featureGroupVersion: c.entry.featureGroupVersion,
+    ...neighboursOf(c.model),
   };
+}
+
+/** A kNN champion's k: the predictor reserves a row per neighbour of its explanation before the model loads. */
+function neighboursOf(model: ServingModel): { neighbours?: number } {
+  if (!isNeighbours(model.json.estimator)) return {};
+  const k = (model.json.estimator as { k?: unknown }).k;
+  return typeof k === 'number' && Number.isInteger(k) && k > 0 ? { neighbours: k } : {};
 }
 
 /** A numeric label as the predictor shows it: the spec's unit, range and decimals (the model's if it has them). */

@@ -53,6 +53,8 @@ export interface ChampionInfo {
   holdoutBaselineMae?: number;
   createdAt: string;
   featureGroupVersion: number;
+  /** kNN: how many nearest training examples the model consults (the explanation lists them). */
+  neighbours?: number;
 }
 
 /**

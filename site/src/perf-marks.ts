@@ -9,4 +9,6 @@ export const PERF_MARKS = {
   modelLoaded: 'gitml:model-loaded',
   /** The dashboard has drawn every chart. */
   dashboardReady: 'gitml:dashboard-ready',
+  /** A measure (performance.measure): the predictor computed and drew one explanation. */
+  explanation: 'gitml:explanation',
 } as const;

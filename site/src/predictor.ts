@@ -8,6 +8,7 @@ import { keepInView } from './keep-in-view.js';
 import { fetchModel } from './model-fetch.js';
 import { PREDICTOR_DATA_FORMAT, type PredictorData } from './page-data.js';
 import { PERF_MARKS } from './perf-marks.js';
+import { PredictionExplainer } from './predictor-explain.js';
 import { PredictorForm } from './predictor-form.js';
 import { PredictorResult } from './predictor-result.js';
 import { type ValuePrediction, ValueResult } from './predictor-value.js';
@@ -70,6 +71,9 @@ function resultOf(data: PredictorData) {
 function start(app: HTMLElement, data: PredictorData): { modelReady(model: ServingModel): void } {
   const answer = resultOf(data);
   const result = answer.result;
+  // Why: the explanation panel under the answer, its rows built now so the model's arrival shifts nothing.
+  const explainer = new PredictionExplainer(data);
+  result.element.append(explainer.element);
   let model: ServingModel | null = null;
   let urlTimer: ReturnType<typeof setTimeout> | undefined;
   let first = true;
@@ -77,6 +81,7 @@ function start(app: HTMLElement, data: PredictorData): { modelReady(model: Servi
   const update = () => {
     if (!form.check()) {
       result.showProblem('Fix the highlighted input to see a prediction.');
+      explainer.clear();
       return;
     }
     if (model === null) {
@@ -84,10 +89,13 @@ function start(app: HTMLElement, data: PredictorData): { modelReady(model: Servi
       return;
     }
     try {
-      answer.show(model.predictOne(form.modelInput()));
+      const input = form.modelInput();
+      answer.show(model.predictOne(input));
       result.setCaveat(form.caveat());
+      explainer.explain(model, input);
     } catch (err) {
       result.showProblem((err as Error).message);
+      explainer.clear();
     }
     if (first) {
       first = false;

@@ -18,6 +18,7 @@ import { PERF_MARKS } from '../../site/src/perf-marks.js';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.js';
 import { timePerInputChange } from '../helpers/site-pages.js';
 import { type Suite, summarize } from './harness.js';
+import { explanationLines } from './site-explain.js';
 
 const LOADS = 21;
 /** Issue #16's audit, before the charts were compiled at build time (Vega-Lite and vega-embed in the page). */
@@ -91,7 +92,8 @@ export const suite: Suite = async (ctx) => {
       const context = await browser.newContext();
       const page = await context.newPage();
       await page.goto(new URL(`${name}/`, server.url).href);
-      await page.waitForSelector('#predicted-class[data-class]');
+      // The first answer, a class or a value (a regression page has no #predicted-class).
+      await untilMarked(page, PERF_MARKS.firstPrediction);
       const numeric = data.features.find((f) => f.type === 'numeric');
       if (numeric?.observed) {
         const perChange: number[] = [];
@@ -111,6 +113,7 @@ export const suite: Suite = async (ctx) => {
         });
       }
       await context.close();
+      await explanationLines(ctx, browser, server.url, name, data);
 
       const ready: number[] = [];
       for (let i = 0; i < ctx.repeats; i++) {
