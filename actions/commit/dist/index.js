@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path12 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path12 && path12[0] !== "/") {
-          path12 = `/${path12}`;
+        if (path13 && path13[0] !== "/") {
+          path13 = `/${path13}`;
         }
-        return new URL(`${origin}${path12}`);
+        return new URL(`${origin}${path13}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin }
+          request: { method, path: path13, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path12);
+        debuglog("sending request to %s %s/%s", method, origin, path13);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin },
+          request: { method, path: path13, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path12,
+          path13,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin }
+          request: { method, path: path13, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path12);
+        debuglog("trailers received from %s %s/%s", method, origin, path13);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin },
+          request: { method, path: path13, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path12,
+          path13,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path12, origin }
+            request: { method, path: path13, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path12);
+          debuglog("sending request to %s %s/%s", method, origin, path13);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path12,
+        path: path13,
         method,
         body: body2,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path12 !== "string") {
+        if (typeof path13 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path12)) {
+        } else if (invalidPathRegex.test(path13)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path12, query) : path12;
+        this.path = query ? buildURL(path13, query) : path13;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path12, host, upgrade, blocking, reset } = request;
+      const { method, path: path13, host, upgrade, blocking, reset } = request;
       let { body: body2, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body2)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path12} HTTP/1.1\r
+      let header = `${method} ${path13} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path12, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body: body2 } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path12;
+      headers[HTTP2_HEADER_PATH] = path13;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path12 = search ? `${pathname}${search}` : pathname;
+        const path13 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path12;
+        this.opts.path = path13;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path12 = "/",
+          path: path13 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path12;
+        opts.path = origin + path13;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path12) {
-      if (typeof path12 !== "string") {
-        return path12;
+    function safeUrl2(path13) {
+      if (typeof path13 !== "string") {
+        return path13;
       }
-      const pathSegments = path12.split("?");
+      const pathSegments = path13.split("?");
       if (pathSegments.length !== 2) {
-        return path12;
+        return path13;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path12, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path12);
+    function matchKey(mockDispatch2, { path: path13, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path13);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl2(path12), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl2(path13), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path12, method, body: body2, headers, query } = opts;
+      const { path: path13, method, body: body2, headers, query } = opts;
       return {
-        path: path12,
+        path: path13,
         method,
         body: body2,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path12,
+            Path: path13,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path12) {
-      for (let i = 0; i < path12.length; ++i) {
-        const code = path12.charCodeAt(i);
+    function validateCookiePath(path13) {
+      for (let i = 0; i < path13.length; ++i) {
+        const code = path13.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path12 = opts.path;
+          let path13 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path12 = `/${path12}`;
+            path13 = `/${path13}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path12);
+          url = new URL(util.parseOrigin(url).origin + path13);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path12) {
-      const ctrl = callVisitor(key, node, visitor, path12);
+    function visit_(key, node, visitor, path13) {
+      const ctrl = callVisitor(key, node, visitor, path13);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visit_(key, ctrl, visitor, path12);
+        replaceNode(key, path13, ctrl);
+        return visit_(key, ctrl, visitor, path13);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path12 = Object.freeze(path12.concat(node));
+          path13 = Object.freeze(path13.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path12);
+            const ci = visit_(i, node.items[i], visitor, path13);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path12 = Object.freeze(path12.concat(node));
-          const ck = visit_("key", node.key, visitor, path12);
+          path13 = Object.freeze(path13.concat(node));
+          const ck = visit_("key", node.key, visitor, path13);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path12);
+          const cv = visit_("value", node.value, visitor, path13);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path12) {
-      const ctrl = await callVisitor(key, node, visitor, path12);
+    async function visitAsync_(key, node, visitor, path13) {
+      const ctrl = await callVisitor(key, node, visitor, path13);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visitAsync_(key, ctrl, visitor, path12);
+        replaceNode(key, path13, ctrl);
+        return visitAsync_(key, ctrl, visitor, path13);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path12 = Object.freeze(path12.concat(node));
+          path13 = Object.freeze(path13.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path12);
+            const ci = await visitAsync_(i, node.items[i], visitor, path13);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path12 = Object.freeze(path12.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path12);
+          path13 = Object.freeze(path13.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path13);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path12);
+          const cv = await visitAsync_("value", node.value, visitor, path13);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path12) {
+    function callVisitor(key, node, visitor, path13) {
       if (typeof visitor === "function")
-        return visitor(key, node, path12);
+        return visitor(key, node, path13);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path12);
+        return visitor.Map?.(key, node, path13);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path12);
+        return visitor.Seq?.(key, node, path13);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path12);
+        return visitor.Pair?.(key, node, path13);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path12);
+        return visitor.Scalar?.(key, node, path13);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path12);
+        return visitor.Alias?.(key, node, path13);
       return void 0;
     }
-    function replaceNode(key, path12, node) {
-      const parent = path12[path12.length - 1];
+    function replaceNode(key, path13, node) {
+      const parent = path13[path13.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path12, value) {
+    function collectionFromPath(schema, path13, value) {
       let v = value;
-      for (let i = path12.length - 1; i >= 0; --i) {
-        const k = path12[i];
+      for (let i = path13.length - 1; i >= 0; --i) {
+        const k = path13[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done;
+    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path12, value) {
-        if (isEmptyPath(path12))
+      addIn(path13, value) {
+        if (isEmptyPath(path13))
           this.add(value);
         else {
-          const [key, ...rest] = path12;
+          const [key, ...rest] = path13;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        const [key, ...rest] = path12;
+      deleteIn(path13) {
+        const [key, ...rest] = path13;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        const [key, ...rest] = path12;
+      getIn(path13, keepScalar) {
+        const [key, ...rest] = path13;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path12) {
-        const [key, ...rest] = path12;
+      hasIn(path13) {
+        const [key, ...rest] = path13;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        const [key, ...rest] = path12;
+      setIn(path13, value) {
+        const [key, ...rest] = path13;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path12, value) {
+      addIn(path13, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path12, value);
+          this.contents.addIn(path13, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        if (Collection.isEmptyPath(path12)) {
+      deleteIn(path13) {
+        if (Collection.isEmptyPath(path13)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path12) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        if (Collection.isEmptyPath(path12))
+      getIn(path13, keepScalar) {
+        if (Collection.isEmptyPath(path13))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path12, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path12) {
-        if (Collection.isEmptyPath(path12))
+      hasIn(path13) {
+        if (Collection.isEmptyPath(path13))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path12) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        if (Collection.isEmptyPath(path12)) {
+      setIn(path13, value) {
+        if (Collection.isEmptyPath(path13)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path12), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path13), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path12, value);
+          this.contents.setIn(path13, value);
         }
       }
       /**
@@ -23879,9 +23879,9 @@ var require_resolve_flow_scalar = __commonJS({
             res += parseCharCode(source, i + 1, length, onError);
             i += length;
           } else {
-            const raw2 = source.substr(i - 1, 2);
-            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw2}`);
-            res += raw2;
+            const raw = source.substr(i - 1, 2);
+            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+            res += raw;
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i;
@@ -23953,9 +23953,9 @@ var require_resolve_flow_scalar = __commonJS({
       try {
         return String.fromCodePoint(code);
       } catch {
-        const raw2 = source.substr(offset - 2, length + 2);
-        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw2}`);
-        return raw2;
+        const raw = source.substr(offset - 2, length + 2);
+        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+        return raw;
       }
     }
     exports.resolveFlowScalar = resolveFlowScalar;
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path12) => {
+    visit.itemAtPath = (cst, path13) => {
       let item = cst;
-      for (const [field, index] of path12) {
+      for (const [field, index] of path13) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path12) => {
-      const parent = visit.itemAtPath(cst, path12.slice(0, -1));
-      const field = path12[path12.length - 1][0];
+    visit.parentCollection = (cst, path13) => {
+      const parent = visit.itemAtPath(cst, path13.slice(0, -1));
+      const field = path13[path13.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path12, item, visitor) {
-      let ctrl = visitor(item, path12);
+    function _visit(path13, item, visitor) {
+      let ctrl = visitor(item, path13);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path12.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path12);
+            ctrl = ctrl(item, path13);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path12) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
     }
     exports.visit = visit;
   }
@@ -26485,7 +26485,7 @@ var require_dist = __commonJS({
 
 // actions/lib/action-kit.ts
 import { existsSync as existsSync5, statSync } from "node:fs";
-import path10 from "node:path";
+import path11 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -28760,20 +28760,22 @@ function getIDToken(aud) {
   });
 }
 
-// actions/lib/atomic-write.ts
-var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
-var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
-var WriteError = class extends Error {
-  name = "WriteError";
+// actions/lib/action-inputs.ts
+import path6 from "node:path";
+
+// actions/lib/gitml-error.ts
+var GitmlError = class extends Error {
+  name = "GitmlError";
+  at;
+  constructor(message2, at) {
+    super(message2);
+    this.at = at;
+  }
 };
-var writer = "gitml";
-function setWriter(name2) {
-  writer = name2;
-}
 
 // actions/lib/dates.ts
 var EARLIEST_DATE = "2000-01-01";
-var DateError = class extends Error {
+var DateError = class extends GitmlError {
   name = "DateError";
 };
 var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -28817,22 +28819,11 @@ function parseInstant(text2, what, opts = {}) {
   return ms;
 }
 
-// actions/lib/github-errors.ts
-var DEFAULT_RETRY_POLICY = Object.freeze({
-  retries: 4,
-  baseDelayMs: 1e3,
-  maxDelayMs: 3e4,
-  maxTotalWaitMs: 12e4,
-  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
-  random: Math.random,
-  now: Date.now
-});
-
 // actions/lib/sha256.ts
 var CHUNK = 1 << 20;
 
 // actions/lib/sharding.ts
-var ShardError = class extends Error {
+var ShardError = class extends GitmlError {
   name = "ShardError";
 };
 var MAX_SHARDS = 256;
@@ -28848,10 +28839,166 @@ function parseShard(text2) {
   return { index, count };
 }
 
+// actions/lib/action-inputs.ts
+var ActionInputError = class extends GitmlError {
+  name = "ActionInputError";
+};
+function invalid(name2, rule2, value) {
+  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
+}
+var TRUE = /^(true|yes|on|1)$/i;
+var FALSE = /^(false|no|off|0)$/i;
+var InputReader = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  /** The pipeline clock read by now(), for the record a replay runs with. */
+  resolvedNow;
+  raw(name2) {
+    return this.source(name2);
+  }
+  /** For the composite readers below, whose names the `this` type has already checked. */
+  rawOf(name2) {
+    return this.source(name2);
+  }
+  /** Whether the input was given at all (a non-empty value). */
+  given(name2) {
+    return this.raw(name2) !== "";
+  }
+  string(name2, fallback = "") {
+    return this.raw(name2) || fallback;
+  }
+  required(name2) {
+    const v = this.raw(name2);
+    if (!v) throw new ActionInputError(`input '${name2}' is required`);
+    return v;
+  }
+  boolean(name2, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (TRUE.test(v)) return true;
+    if (FALSE.test(v)) return false;
+    throw invalid(name2, "must be true or false", v);
+  }
+  integer(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
+      throw invalid(name2, `must be a whole number${bounds}`, v);
+    }
+    return n;
+  }
+  number(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
+    if (!Number.isFinite(n) || n < min || n > max) {
+      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
+      throw invalid(name2, `must be a number${bounds}`, v);
+    }
+    return n;
+  }
+  /** A UTC calendar date YYYY-MM-DD. */
+  date(name2) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    try {
+      return parseCalendarDate(v, `input '${name2}'`);
+    } catch (err) {
+      throw new ActionInputError(err.message);
+    }
+  }
+  choice(name2, options, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (!options.includes(v))
+      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
+    return v;
+  }
+  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
+  now() {
+    const v = this.rawOf("now");
+    let d;
+    if (v === "") d = /* @__PURE__ */ new Date();
+    else {
+      try {
+        d = new Date(parseInstant(v, "input 'now'"));
+      } catch (err) {
+        throw new ActionInputError(err.message);
+      }
+    }
+    this.resolvedNow = d.toISOString();
+    return d;
+  }
+  /**
+   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
+   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
+   * runs the others. A name that is no dataset at all is an input error.
+   */
+  datasets(ws) {
+    const selected = ws.selectEachDataset(this.rawOf("dataset") || "all");
+    if (selected.length === 0)
+      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
+    return selected;
+  }
+  /**
+   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
+   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
+   */
+  shardStep(ws) {
+    const given = this.rawOf("shard");
+    const merge = this.boolean("merge", false);
+    const partials = this.rawOf("partials");
+    if (given && merge) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+    if ((given || merge) && !partials)
+      throw new ActionInputError(`input '${merge ? "merge" : "shard"}' needs input 'partials'`);
+    let shard = null;
+    if (given) {
+      try {
+        shard = parseShard(given);
+      } catch (err) {
+        throw new ActionInputError(`input ${err.message}`);
+      }
+    }
+    return { shard, merge, partials: path6.resolve(ws.root, partials) };
+  }
+  /** A pull-request number, or null when not given. */
+  pullRequest() {
+    return this.integer("pull-request", { min: 1 }) ?? null;
+  }
+};
+
+// actions/lib/atomic-write.ts
+var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
+var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
+var WriteError = class extends GitmlError {
+  name = "WriteError";
+};
+var writer = "gitml";
+function setWriter(name2) {
+  writer = name2;
+}
+
+// actions/lib/github-errors.ts
+var DEFAULT_RETRY_POLICY = Object.freeze({
+  retries: 4,
+  baseDelayMs: 1e3,
+  maxDelayMs: 3e4,
+  maxTotalWaitMs: 12e4,
+  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
+  random: Math.random,
+  now: Date.now
+});
+
 // actions/lib/stage-journal.ts
 import { createHash } from "node:crypto";
 import { appendFileSync as appendFileSync2, existsSync as existsSync2, mkdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
-import path6 from "node:path";
+import path7 from "node:path";
 var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
 var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
 function stageJournalPath(workspaceRoot, env = process.env) {
@@ -28864,7 +29011,7 @@ function stageJournalPath(workspaceRoot, env = process.env) {
   } catch {
   }
   const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
-  return path6.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
+  return path7.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
 }
 function recordableInputs(env = process.env) {
   const inputs = {};
@@ -28873,9 +29020,9 @@ function recordableInputs(env = process.env) {
   }
   return inputs;
 }
-function appendStageRun(journal, run) {
-  mkdirSync(path6.dirname(journal), { recursive: true });
-  appendFileSync2(journal, `${JSON.stringify(run)}
+function appendStageRun(journal, run2) {
+  mkdirSync(path7.dirname(journal), { recursive: true });
+  appendFileSync2(journal, `${JSON.stringify(run2)}
 `);
 }
 function readStageRuns(journal) {
@@ -28884,16 +29031,16 @@ function readStageRuns(journal) {
   const lines = readFileSync(journal, "utf8").split("\n");
   lines.forEach((line, i) => {
     if (line.trim() === "") return;
-    let run;
+    let run2;
     try {
-      run = JSON.parse(line);
+      run2 = JSON.parse(line);
     } catch {
       throw new Error(`${journal} line ${i + 1}: not a JSON stage record; delete the file to start afresh`);
     }
-    if (typeof run?.stage !== "string" || typeof run.bundle !== "string" || typeof run.inputs !== "object") {
+    if (typeof run2?.stage !== "string" || typeof run2.bundle !== "string" || typeof run2.inputs !== "object") {
       throw new Error(`${journal} line ${i + 1}: not a stage record; delete the file to start afresh`);
     }
-    runs.push(run);
+    runs.push(run2);
   });
   return runs;
 }
@@ -28924,7 +29071,7 @@ function safeUrl(href) {
 
 // actions/lib/workspace.ts
 import { existsSync as existsSync3, readdirSync } from "node:fs";
-import path8 from "node:path";
+import path9 from "node:path";
 
 // actions/lib/did-you-mean.ts
 function editDistance(a, b) {
@@ -28958,10 +29105,10 @@ function didYouMean(given, known) {
 
 // actions/lib/input-file.ts
 import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
-import path7 from "node:path";
+import path8 from "node:path";
 
 // actions/lib/input-error.ts
-var InputError = class extends Error {
+var InputError = class extends GitmlError {
   name = "InputError";
 };
 
@@ -28975,7 +29122,7 @@ function kindOf(st) {
   if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
   return "not a regular file";
 }
-var slash = (p) => p.split(path7.sep).join("/");
+var slash = (p) => p.split(path8.sep).join("/");
 function lstatOrNull(p) {
   try {
     return lstatSync(p);
@@ -28986,10 +29133,10 @@ function lstatOrNull(p) {
   }
 }
 function checkInputPath(root, file, label, within) {
-  const abs = path7.resolve(root, file);
-  const rel = slash(path7.relative(root, abs));
+  const abs = path8.resolve(root, file);
+  const rel = slash(path8.relative(root, abs));
   const name2 = label ?? (rel || ".");
-  if (rel.startsWith("../") || rel === ".." || path7.isAbsolute(rel)) {
+  if (rel.startsWith("../") || rel === ".." || path8.isAbsolute(rel)) {
     throw new InputError(
       `${name2} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
     );
@@ -28998,7 +29145,7 @@ function checkInputPath(root, file, label, within) {
   let at = root;
   let stat2 = lstatOrNull(root);
   for (const [i, part] of parts.entries()) {
-    at = path7.join(at, part);
+    at = path8.join(at, part);
     stat2 = lstatOrNull(at);
     if (stat2 === null) return { rel, stat: null };
     const shown = parts.slice(0, i + 1).join("/");
@@ -29029,7 +29176,7 @@ function openInputFile(root, file, label, within) {
   const name2 = checkInputFile(root, file, label, within);
   let fd;
   try {
-    fd = openSync(path7.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+    fd = openSync(path8.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
     if (code === "ELOOP") throw new InputError(`${name2} is a symbolic link; ${rule(within)}`);
@@ -29045,7 +29192,7 @@ function openInputFile(root, file, label, within) {
 }
 
 // actions/lib/models/types.ts
-var ModelFormatError = class extends Error {
+var ModelFormatError = class extends GitmlError {
   name = "ModelFormatError";
 };
 function argmax(probs, offset, k) {
@@ -29543,6 +29690,10 @@ function decodeBase64(text2) {
   }
   return out;
 }
+function bytesField(value) {
+  if (value instanceof Uint8Array) return value;
+  return typeof value === "string" ? decodeBase64(value) : null;
+}
 
 // actions/lib/models/forest-bytes.ts
 function splitTable(tables) {
@@ -29972,8 +30123,8 @@ var HistGradientBoosting = class _HistGradientBoosting {
       }
     }
     const T2 = m.baseline.length;
-    const raw2 = new Float64Array(rows * T2);
-    for (let i = 0; i < rows; i++) raw2.set(m.baseline, i * T2);
+    const raw = new Float64Array(rows * T2);
+    for (let i = 0; i < rows; i++) raw.set(m.baseline, i * T2);
     const { roots, feature: feature2, threshold, right, value } = m;
     for (let t = 0; t < roots.length; t++) {
       const k = t % T2;
@@ -29984,14 +30135,14 @@ var HistGradientBoosting = class _HistGradientBoosting {
           node = data[f * rows + i] <= threshold[node] ? node + 1 : right[node];
           f = feature2[node];
         }
-        raw2[i * T2 + k] += value[node];
+        raw[i * T2 + k] += value[node];
       }
     }
-    return raw2;
+    return raw;
   }
   predictProba(X2) {
     const m = this.fitted("predictProba");
-    const raw2 = this.decisionFunction(X2);
+    const raw = this.decisionFunction(X2);
     const K = m.nClasses;
     const T2 = m.baseline.length;
     const out = new Float64Array(X2.rows * K);
@@ -29999,17 +30150,17 @@ var HistGradientBoosting = class _HistGradientBoosting {
     for (let i = 0; i < X2.rows; i++) {
       const o = i * K;
       if (T2 === 1) {
-        const p = 1 / (1 + Math.exp(-raw2[i]));
+        const p = 1 / (1 + Math.exp(-raw[i]));
         out[o + classes[0]] = 1 - p;
         out[o + classes[1]] = p;
         continue;
       }
       const r = i * T2;
-      let max = raw2[r];
-      for (let k = 1; k < T2; k++) if (raw2[r + k] > max) max = raw2[r + k];
+      let max = raw[r];
+      for (let k = 1; k < T2; k++) if (raw[r + k] > max) max = raw[r + k];
       let sum = 0;
       for (let k = 0; k < T2; k++) {
-        const e = Math.exp(raw2[r + k] - max);
+        const e = Math.exp(raw[r + k] - max);
         out[o + classes[k]] = e;
         sum += e;
       }
@@ -30099,10 +30250,11 @@ var HistGradientBoosting = class _HistGradientBoosting {
       binEdges2.push(edges);
     }
     const iterations = readInteger(obj, "iterations", what, { min: 0, max: settings.maxIter });
-    if (typeof obj.nodes !== "string") fail2('"nodes" must be a base64 string');
-    if (typeof obj.leafValues !== "string") fail2('"leafValues" must be a base64 string');
-    const nodeBytes = decodeBase64(obj.nodes) ?? fail2('"nodes" is not valid base64');
-    const valueBytes = decodeBase64(obj.leafValues) ?? fail2('"leafValues" is not valid base64');
+    for (const field of ["nodes", "leafValues"])
+      if (typeof obj[field] !== "string" && !(obj[field] instanceof Uint8Array))
+        fail2(`"${field}" must be a base64 string (or the bytes of model.bin)`);
+    const nodeBytes = bytesField(obj.nodes) ?? fail2('"nodes" is not valid base64');
+    const valueBytes = bytesField(obj.leafValues) ?? fail2('"leafValues" is not valid base64');
     if (valueBytes.length % 8 !== 0) fail2('"leafValues" must hold whole float64 values (8 bytes each)');
     const model = new _HistGradientBoosting(settings);
     model.model = decodeTrees2(
@@ -30256,8 +30408,8 @@ function boost(X2, y, nClasses, classes, s) {
     meanLog /= K;
     for (let k = 0; k < K; k++) baseline[k] -= meanLog;
   }
-  const raw2 = new Float64Array(n * T2);
-  for (let i = 0; i < n; i++) raw2.set(baseline, i * T2);
+  const raw = new Float64Array(n * T2);
+  for (let i = 0; i < n; i++) raw.set(baseline, i * T2);
   const grad = new Float32Array(n * T2);
   const hess = new Float32Array(n * T2);
   const proba = new Float64Array(T2);
@@ -30267,7 +30419,7 @@ function boost(X2, y, nClasses, classes, s) {
   for (let it = 0; it < s.maxIter; it++) {
     for (let i = 0; i < n; i++) {
       if (T2 === 1) {
-        const r = raw2[i];
+        const r = raw[i];
         const yi = target[i];
         if (r > 0) {
           const e = Math.exp(-r);
@@ -30281,11 +30433,11 @@ function boost(X2, y, nClasses, classes, s) {
         continue;
       }
       const o = i * T2;
-      let max = raw2[o];
-      for (let k = 1; k < T2; k++) if (raw2[o + k] > max) max = raw2[o + k];
+      let max = raw[o];
+      for (let k = 1; k < T2; k++) if (raw[o + k] > max) max = raw[o + k];
       let sum = 0;
       for (let k = 0; k < T2; k++) {
-        proba[k] = Math.exp(raw2[o + k] - max);
+        proba[k] = Math.exp(raw[o + k] - max);
         sum += proba[k];
       }
       for (let k = 0; k < T2; k++) {
@@ -30303,7 +30455,7 @@ function boost(X2, y, nClasses, classes, s) {
       for (const leaf of leaves) {
         const v = leaf.value * s.learningRate;
         leaf.value = v;
-        for (let q = leaf.start; q < leaf.end; q++) raw2[index[q] * T2 + k] += v;
+        for (let q = leaf.start; q < leaf.end; q++) raw[index[q] * T2 + k] += v;
       }
       trees.push(root);
     }
@@ -32639,8 +32791,9 @@ var RandomForest = class _RandomForest {
         fail2(`featureImportances[${j}] must be a finite number >= 0`);
       }
     });
-    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
-    const bytes = decodeBase64(o.trees);
+    if (typeof o.trees !== "string" && !(o.trees instanceof Uint8Array))
+      fail2("trees must be a base64 string (or the bytes of model.bin)");
+    const bytes = bytesField(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
     if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
     const splits = splitTable(tables);
@@ -32704,8 +32857,8 @@ function resolveParams2(p) {
   return { nTrees, maxDepth, minSamplesLeaf, maxFeatures, seed, bootstrap };
 }
 function featuresPerNode(maxFeatures, p) {
-  const raw2 = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
-  return Math.min(p, Math.max(1, Math.floor(raw2)));
+  const raw = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
+  return Math.min(p, Math.max(1, Math.floor(raw)));
 }
 function checkTrainingData2(X2, y, nClasses) {
   if (!Number.isInteger(nClasses) || nClasses < 1) {
@@ -33040,9 +33193,13 @@ var ALGORITHMS = [
     title: "Random forest",
     standardize: false,
     create: (p) => new RandomForest(randomForestParams(p)),
+    // Larger leaves make a smaller model; bestCv takes it when CV cannot tell it from the best
+    // (reports/studies/wine-size.md: min leaf 10 halves Wine's forest within CV noise; fewer trees cost
+    // more than one paired SE, so they are not searched).
     grid: [
       { nTrees: 100, minSamplesLeaf: 1, maxFeatures: "sqrt" },
-      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" }
+      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" },
+      { nTrees: 100, minSamplesLeaf: 10, maxFeatures: "sqrt" }
     ]
   },
   {
@@ -33655,8 +33812,9 @@ var RandomForestRegressor = class _RandomForestRegressor {
         fail2(`featureImportances[${j}] must be a finite number >= 0`);
       importances[j] = v;
     });
-    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
-    const bytes = decodeBase64(o.trees);
+    if (typeof o.trees !== "string" && !(o.trees instanceof Uint8Array))
+      fail2("trees must be a base64 string (or the bytes of model.bin)");
+    const bytes = bytesField(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
     const model = new _RandomForestRegressor(settings);
     model.forest = decodeRegressionForest(
@@ -34223,9 +34381,9 @@ function checkSpecText(text2, opts = {}) {
     });
     return { raw: void 0, problems: problems2, locate: () => null };
   }
-  let raw2;
+  let raw;
   try {
-    raw2 = doc.toJS({ maxAliasCount: 100 });
+    raw = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     return {
       raw: void 0,
@@ -34233,24 +34391,24 @@ function checkSpecText(text2, opts = {}) {
       locate: () => null
     };
   }
-  const locate = (path12) => positionOf(doc.contents, path12, doc, lines);
-  const problems = checkSpecValue(raw2, opts).map((p) => ({ ...p, ...locate(p.path) }));
+  const locate = (path13) => positionOf(doc.contents, path13, doc, lines);
+  const problems = checkSpecValue(raw, opts).map((p) => ({ ...p, ...locate(p.path) }));
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return { raw: raw2, problems, locate };
+  return { raw, problems, locate };
 }
-function checkSpecValue(raw2, opts = {}) {
+function checkSpecValue(raw, opts = {}) {
   const problems = [];
-  walk(SPEC_SHAPE, raw2, [], raw2, problems);
-  if (isObj(raw2)) crossChecks(raw2, opts, problems);
+  walk(SPEC_SHAPE, raw, [], raw, problems);
+  if (isObj(raw)) crossChecks(raw, opts, problems);
   return problems;
 }
 function formatProblem(file, p) {
   return `${file}${p.line ? `:${p.line}:${p.column}` : ""}: ${p.message}`;
 }
-function displayPath(path12, root) {
+function displayPath(path13, root) {
   let out = "";
   let node = root;
-  for (const seg of path12) {
+  for (const seg of path13) {
     if (typeof seg === "number") {
       const item = Array.isArray(node) ? node[seg] : void 0;
       const name2 = isObj(item) && typeof item.name === "string" ? ` (${item.name})` : "";
@@ -34262,16 +34420,16 @@ function displayPath(path12, root) {
   }
   return out === "" ? "the spec" : out.trim();
 }
-function walk(shape, v, path12, root, out) {
+function walk(shape, v, path13, root, out) {
   if (shape.kind === "object") {
-    walkObject(shape, v, path12, root, out);
+    walkObject(shape, v, path13, root, out);
     return;
   }
   const problem = valueProblem(shape, v, root);
-  if (problem) out.push({ path: path12, message: `${displayPath(path12, root)}: ${problem}` });
+  if (problem) out.push({ path: path13, message: `${displayPath(path13, root)}: ${problem}` });
   if (shape.kind === "list" && Array.isArray(v))
     v.forEach((item, i) => {
-      walk(shape.items, item, [...path12, i], root, out);
+      walk(shape.items, item, [...path13, i], root, out);
     });
 }
 function valueProblem(shape, v, root) {
@@ -34333,19 +34491,19 @@ function effectiveObject(shape, v) {
     forbidden
   };
 }
-function walkObject(shape, v, path12, root, out) {
-  const where = displayPath(path12, root);
+function walkObject(shape, v, path13, root, out) {
+  const where = displayPath(path13, root);
   const { fields, required, forbidden } = effectiveObject(shape, v);
   if (!isObj(v)) {
     out.push({
-      path: path12,
+      path: path13,
       message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf2(v)}`
     });
     return;
   }
   for (const [k, f] of Object.entries(fields)) {
     if (f.kind === "choice" && typeof v[k] === "string" && f.unsupported?.[v[k]]) {
-      walk(f, v[k], [...path12, k], root, out);
+      walk(f, v[k], [...path13, k], root, out);
       return;
     }
   }
@@ -34353,7 +34511,7 @@ function walkObject(shape, v, path12, root, out) {
   const known = Object.keys(allowed);
   const suggested = /* @__PURE__ */ new Set();
   for (const k of Object.keys(v)) {
-    const at = [...path12, k];
+    const at = [...path13, k];
     if (forbidden.has(k)) out.push({ path: at, message: `${displayPath(at, root)}: ${forbidden.get(k)}` });
     else if (!(k in fields)) {
       const near = nearestName(k, known);
@@ -34365,7 +34523,7 @@ function walkObject(shape, v, path12, root, out) {
   for (const k of required) {
     if (!(k in v) && !forbidden.has(k) && !suggested.has(k))
       out.push({
-        path: path12,
+        path: path13,
         message: `${where}: the required key '${k}' is missing (${fields[k]?.description ?? ""})`.replace(
           " ()",
           ""
@@ -34377,7 +34535,7 @@ function walkObject(shape, v, path12, root, out) {
     const misspelt = shape.exactlyOne.some((k) => suggested.has(k));
     if (present.length > 1 || present.length === 0 && !misspelt)
       out.push({
-        path: path12,
+        path: path13,
         message: `${where}: needs exactly one of ${shape.exactlyOne.map((k) => `'${k}'`).join(" or ")}${present.length ? `, not both` : ""}`
       });
   }
@@ -34405,16 +34563,16 @@ function kindOf2(v) {
 function quoteHint(v) {
   return typeof v === "number" || typeof v === "boolean" ? ` (YAML read it as a ${typeof v}: put it in quotes, '${v}')` : "";
 }
-function crossChecks(raw2, opts, out) {
-  const add = (path12, message2) => out.push({ path: path12, message: `${displayPath(path12, raw2)}: ${message2}` });
-  if (opts.folder !== void 0 && typeof raw2.name === "string" && raw2.name !== opts.folder)
-    add(["name"], `'${raw2.name}' must equal its folder's name '${opts.folder}'`);
-  const et = raw2.eventTime;
+function crossChecks(raw, opts, out) {
+  const add = (path13, message2) => out.push({ path: path13, message: `${displayPath(path13, raw)}: ${message2}` });
+  if (opts.folder !== void 0 && typeof raw.name === "string" && raw.name !== opts.folder)
+    add(["name"], `'${raw.name}' must equal its folder's name '${opts.folder}'`);
+  const et = raw.eventTime;
   if (isObj(et) && typeof et.fixed === "string" && /^\d{4}-\d{2}-\d{2}T/.test(et.fixed)) {
     const ok = !Number.isNaN(Date.parse(et.fixed)) && new Date(et.fixed).toISOString().slice(0, 19) === et.fixed.slice(0, 19);
     if (!ok) add(["eventTime", "fixed"], `'${et.fixed}' is not a real UTC instant`);
   }
-  const gen = raw2.generator;
+  const gen = raw.generator;
   if (isObj(gen) && isObj(gen.drift) && typeof gen.drift.start === "string" && /^\d{4}-\d{2}-\d{2}$/.test(gen.drift.start)) {
     try {
       parseCalendarDate(gen.drift.start, "generator.drift.start");
@@ -34423,14 +34581,14 @@ function crossChecks(raw2, opts, out) {
     }
   }
   const names = /* @__PURE__ */ new Map();
-  const claim = (name2, path12) => {
+  const claim = (name2, path13) => {
     if (typeof name2 !== "string") return;
     if (META_COLUMNS.includes(name2))
-      add(path12, `'${name2}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
-    else if (names.has(name2)) add(path12, `'${name2}' is already used by ${displayPath(names.get(name2), raw2)}`);
-    else names.set(name2, path12);
+      add(path13, `'${name2}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
+    else if (names.has(name2)) add(path13, `'${name2}' is already used by ${displayPath(names.get(name2), raw)}`);
+    else names.set(name2, path13);
   };
-  const features = Array.isArray(raw2.features) ? raw2.features : [];
+  const features = Array.isArray(raw.features) ? raw.features : [];
   features.forEach((f, i) => {
     if (!isObj(f)) return;
     claim(f.name, ["features", i, "name"]);
@@ -34443,29 +34601,29 @@ function crossChecks(raw2, opts, out) {
         ["features", i, "missingFlag"],
         `a was-missing flag needs missing: median or mode (a blank value is rejected here)`
       );
-    codes(f.categories, ["features", i, "categories"], raw2, out);
+    codes(f.categories, ["features", i, "categories"], raw, out);
   });
-  if (isObj(raw2.label)) {
-    claim(raw2.label.name, ["label", "name"]);
-    codes(raw2.label.classes, ["label", "classes"], raw2, out);
-    const r = raw2.label.range;
+  if (isObj(raw.label)) {
+    claim(raw.label.name, ["label", "name"]);
+    codes(raw.label.classes, ["label", "classes"], raw, out);
+    const r = raw.label.range;
     if (Array.isArray(r) && r.length === 2 && typeof r[0] === "number" && typeof r[1] === "number" && r[0] >= r[1])
       add(["label", "range"], `[${r[0]}, ${r[1]}]: low must be < high`);
-    const t = raw2.label.tolerances;
+    const t = raw.label.tolerances;
     if (Array.isArray(t))
       t.forEach((x, i) => {
         if (x === 0) add(["label", "tolerances", i], "must be more than 0, got 0");
       });
   }
-  algorithmForTask(raw2, add);
+  algorithmForTask(raw, add);
 }
-function algorithmForTask(raw2, add) {
-  const algorithm = isObj(raw2.model) ? raw2.model.algorithm : void 0;
-  if (typeof algorithm !== "string" || !isObj(raw2.label)) return;
-  if (raw2.label.type !== void 0 && raw2.label.type !== "numeric" && raw2.label.type !== "categorical")
+function algorithmForTask(raw, add) {
+  const algorithm = isObj(raw.model) ? raw.model.algorithm : void 0;
+  if (typeof algorithm !== "string" || !isObj(raw.label)) return;
+  if (raw.label.type !== void 0 && raw.label.type !== "numeric" && raw.label.type !== "categorical")
     return;
-  const numeric = raw2.label.type === "numeric";
-  const fits = algorithmsFor(raw2).map((a) => a.name);
+  const numeric = raw.label.type === "numeric";
+  const fits = algorithmsFor(raw).map((a) => a.name);
   const other = [...ALGORITHMS, ...REGRESSION_ALGORITHMS].map((a) => a.name).filter((a) => !fits.includes(a));
   if (fits.includes(algorithm) || !other.includes(algorithm)) return;
   add(
@@ -34473,30 +34631,30 @@ function algorithmForTask(raw2, add) {
     numeric ? `'${algorithm}' is a classifier, but label.type is numeric (regression): use one of ${fits.join(", ")}${didYouMean(`${algorithm}-regressor`, fits)}, or set label.type: categorical` : `'${algorithm}' is a regressor, but the label is categorical (classification): use one of ${fits.join(", ")}, or set label.type: numeric`
   );
 }
-function codes(list, path12, raw2, out) {
+function codes(list, path13, raw, out) {
   if (!Array.isArray(list)) return;
   const seen = /* @__PURE__ */ new Map();
   list.forEach((c, i) => {
     if (!isObj(c) || typeof c.value !== "string" && typeof c.value !== "number") return;
     const value = String(c.value);
-    const at = [...path12, i, "value"];
+    const at = [...path13, i, "value"];
     if (/[",\r\n]/.test(value))
       out.push({
         path: at,
-        message: `${displayPath(at, raw2)}: '${value}' must not contain a comma, quote or line break`
+        message: `${displayPath(at, raw)}: '${value}' must not contain a comma, quote or line break`
       });
     else if (seen.has(value))
       out.push({
         path: at,
-        message: `${displayPath(at, raw2)}: '${value}' is listed twice (also #${seen.get(value) + 1})`
+        message: `${displayPath(at, raw)}: '${value}' is listed twice (also #${seen.get(value) + 1})`
       });
     else seen.set(value, i);
   });
 }
-function positionOf(root, path12, doc, lines) {
+function positionOf(root, path13, doc, lines) {
   let node = root;
   let at = node;
-  for (const seg of path12) {
+  for (const seg of path13) {
     if ((0, import_yaml.isAlias)(node)) node = node.resolve(doc) ?? null;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg));
@@ -34520,7 +34678,7 @@ function positionOf(root, path12, doc, lines) {
 function taskOf(label) {
   return label.type === "numeric" ? "regression" : "classification";
 }
-var SpecError = class extends Error {
+var SpecError = class extends GitmlError {
   name = "SpecError";
   /** Every problem found (one for the errors thrown while building a checked spec). */
   problems;
@@ -34530,9 +34688,9 @@ var SpecError = class extends Error {
   }
 };
 function parseSpecText(text2, file, folder) {
-  const { raw: raw2, problems } = checkSpecText(text2, { folder });
+  const { raw, problems } = checkSpecText(text2, { folder });
   if (problems.length > 0) throw specProblems(file, problems);
-  return parseSpec(raw2, file);
+  return parseSpec(raw, file);
 }
 function specProblems(file, problems) {
   const lines = problems.map((p) => formatProblem(file, p));
@@ -34620,14 +34778,14 @@ function feature(f, i, where) {
   }
   return out;
 }
-function parseSpec(raw2, where) {
-  if (!isObj2(raw2)) throw new SpecError(`${where}: must be a YAML mapping`);
-  const name2 = str(raw2, "name", where);
+function parseSpec(raw, where) {
+  if (!isObj2(raw)) throw new SpecError(`${where}: must be a YAML mapping`);
+  const name2 = str(raw, "name", where);
   if (!NAME.test(name2)) throw new SpecError(`${where}: name '${name2}' must be lower_snake_case`);
-  const src = raw2.source;
+  const src = raw.source;
   if (!isObj2(src)) throw new SpecError(`${where}: 'source' must be { file, citation }`);
-  const pk = isObj2(raw2.primaryKey) ? raw2.primaryKey : {};
-  const et = raw2.eventTime;
+  const pk = isObj2(raw.primaryKey) ? raw.primaryKey : {};
+  const et = raw.eventTime;
   if (!isObj2(et) || typeof et.column !== "string" === (typeof et.fixed !== "string")) {
     throw new SpecError(`${where}: eventTime must have exactly one of 'column' or 'fixed'`);
   }
@@ -34636,16 +34794,16 @@ function parseSpec(raw2, where) {
       `${where}: eventTime.fixed '${et.fixed}' must be UTC ISO-8601 like 2026-01-31T00:00:00Z`
     );
   }
-  const lab = raw2.label;
+  const lab = raw.label;
   if (!isObj2(lab)) throw new SpecError(`${where}: 'label' must be a mapping`);
   const labelName = str(lab, "name", `${where} label`);
   if (!NAME.test(labelName))
     throw new SpecError(`${where} label: name '${labelName}' must be lower_snake_case`);
   const label = labelOf(lab, labelName, `${where} label`);
-  if (!Array.isArray(raw2.features) || raw2.features.length === 0) {
+  if (!Array.isArray(raw.features) || raw.features.length === 0) {
     throw new SpecError(`${where}: 'features' must be a non-empty list`);
   }
-  const features = raw2.features.map((f, i) => feature(f, i, where));
+  const features = raw.features.map((f, i) => feature(f, i, where));
   const names = new Set(META_COLUMNS);
   for (const n of [
     ...features.flatMap((f) => [f.name, ...f.missingFlag ? [f.missingFlag] : []]),
@@ -34654,7 +34812,7 @@ function parseSpec(raw2, where) {
     if (names.has(n)) throw new SpecError(`${where}: column name '${n}' is used twice or is reserved`);
     names.add(n);
   }
-  const gen = isObj2(raw2.generator) ? raw2.generator : {};
+  const gen = isObj2(raw.generator) ? raw.generator : {};
   const generator = {
     rowsPerDay: num(gen, "rowsPerDay", `${where} generator`, 1),
     shrinkage: num(gen, "shrinkage", `${where} generator`, 10)
@@ -34673,7 +34831,7 @@ function parseSpec(raw2, where) {
     }
     generator.drift = { start, sdPerDay: num(gen.drift, "sdPerDay", `${where} generator.drift`, 0.05) };
   }
-  const model = isObj2(raw2.model) ? raw2.model : {};
+  const model = isObj2(raw.model) ? raw.model : {};
   const regression = taskOf(label) === "regression";
   const algorithm = str(model, "algorithm", `${where} model`, regression ? "ridge" : "gaussian-nb");
   const algorithmNames = (regression ? REGRESSION_ALGORITHMS : ALGORITHMS).map((a) => a.name);
@@ -34684,8 +34842,8 @@ function parseSpec(raw2, where) {
   const params = isObj2(model.params) ? model.params : {};
   return {
     name: name2,
-    title: str(raw2, "title", where, name2),
-    description: str(raw2, "description", where, ""),
+    title: str(raw, "title", where, name2),
+    description: str(raw, "description", where, ""),
     source: {
       file: str(src, "file", `${where} source`),
       citation: str(src, "citation", `${where} source`, ""),
@@ -34698,7 +34856,7 @@ function parseSpec(raw2, where) {
     features,
     generator,
     model: { algorithm, params },
-    monitoring: monitoringOf(raw2.monitoring, `${where} monitoring`)
+    monitoring: monitoringOf(raw.monitoring, `${where} monitoring`)
   };
 }
 function sourceFormatOf(src, where) {
@@ -34810,20 +34968,20 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path8.join(this.root, "data");
+    return path9.join(this.root, "data");
   }
   get modelsDir() {
-    return path8.join(this.root, "models");
+    return path9.join(this.root, "models");
   }
   get reportsDir() {
-    return path8.join(this.root, "reports");
+    return path9.join(this.root, "reports");
   }
   datasetDir(name2) {
-    return path8.join(this.dataDir, name2);
+    return path9.join(this.dataDir, name2);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path8.relative(this.root, p).split(path8.sep).join("/");
+    return path9.relative(this.root, p).split(path9.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted (a folder whose name is no dataset name is not one). */
   datasetNames() {
@@ -34831,7 +34989,7 @@ var Workspace = class {
     return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
   }
   loadSpec(name2) {
-    const file = path8.join(this.datasetDir(name2), SPEC_FILE);
+    const file = path9.join(this.datasetDir(name2), SPEC_FILE);
     if (!this.isDataset(name2)) {
       const known = this.datasetNames();
       throw new SpecError(
@@ -34873,7 +35031,7 @@ var Workspace = class {
   }
   /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
   isDataset(name2) {
-    return DATASET_NAME.test(name2) && existsSync3(path8.join(this.datasetDir(name2), SPEC_FILE));
+    return DATASET_NAME.test(name2) && existsSync3(path9.join(this.datasetDir(name2), SPEC_FILE));
   }
 };
 function specOf(d) {
@@ -34884,7 +35042,7 @@ function specOf(d) {
 
 // actions/lib/write-journal.ts
 import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync, rmSync as rmSync2 } from "node:fs";
-import path9 from "node:path";
+import path10 from "node:path";
 var WRITTEN_DIRS = ["data", "models", "reports"];
 function ownerRunning(name2) {
   const pid = Number(/\.(\d+)\.tmp$/.exec(name2)?.[1]);
@@ -34910,14 +35068,14 @@ function tempFiles(root) {
       );
     }
     for (const e of entries) {
-      const p = path9.join(dir, e.name);
+      const p = path10.join(dir, e.name);
       if (e.isDirectory()) {
         if (deep) scan(p, true);
       } else if (e.isFile() && ATOMIC_TEMP_NAME.test(e.name) && !ownerRunning(e.name)) found.push(p);
     }
   };
   scan(root, false);
-  for (const d of WRITTEN_DIRS) scan(path9.join(root, d), true);
+  for (const d of WRITTEN_DIRS) scan(path10.join(root, d), true);
   return found.sort();
 }
 function readJournal(file, rel) {
@@ -34932,15 +35090,15 @@ function readJournal(file, rel) {
   );
 }
 function recoverInterruptedWrites(root) {
-  const rel = (p) => path9.relative(root, p).split(path9.sep).join("/");
+  const rel = (p) => path10.relative(root, p).split(path10.sep).join("/");
   const lines = [];
   let temps = tempFiles(root);
-  for (const file of temps.filter((t) => JOURNAL_NAME.test(path9.basename(t)))) {
+  for (const file of temps.filter((t) => JOURNAL_NAME.test(path10.basename(t)))) {
     const journal = readJournal(file, rel(file));
-    const dir = path9.dirname(file);
+    const dir = path10.dirname(file);
     for (const f of journal.files) {
-      const temp = path9.resolve(dir, f.temp);
-      const target = path9.resolve(dir, f.target);
+      const temp = path10.resolve(dir, f.temp);
+      const target = path10.resolve(dir, f.target);
       if (!existsSync4(temp)) continue;
       try {
         renameSync(temp, target);
@@ -34953,10 +35111,10 @@ function recoverInterruptedWrites(root) {
     const removed = journal.removed ?? [];
     for (const r of removed) {
       try {
-        rmSync2(path9.resolve(dir, r), { force: true });
+        rmSync2(path10.resolve(dir, r), { force: true });
       } catch (err) {
         throw new WriteError(
-          `${rel(path9.resolve(dir, r))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
+          `${rel(path10.resolve(dir, r))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
         );
       }
     }
@@ -34968,7 +35126,7 @@ function recoverInterruptedWrites(root) {
   temps = temps.filter((t) => existsSync4(t));
   if (temps.length) {
     for (const t of temps) rmSync2(t, { force: true });
-    const where = [...new Set(temps.map((t) => rel(path9.dirname(t)) || "."))].join(", ");
+    const where = [...new Set(temps.map((t) => rel(path10.dirname(t)) || "."))].join(", ");
     lines.push(
       `undid an interrupted write: removed ${temps.length} temp file${temps.length > 1 ? "s" : ""} in ${where} (none of its files had been replaced; run the interrupted command again)`
     );
@@ -34977,137 +35135,59 @@ function recoverInterruptedWrites(root) {
 }
 
 // actions/lib/action-kit.ts
-var ActionInputError = class extends Error {
-  name = "ActionInputError";
-};
-function raw(name2) {
-  return core.getInput(name2);
-}
-function invalid(name2, rule2, value) {
-  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
-}
-var input = {
-  string(name2, fallback = "") {
-    return raw(name2) || fallback;
-  },
-  required(name2) {
-    const v = raw(name2);
-    if (!v) throw new ActionInputError(`input '${name2}' is required`);
-    return v;
-  },
-  boolean(name2, fallback) {
-    const v = raw(name2);
-    if (v === "") return fallback;
-    if (/^(true|yes|on|1)$/i.test(v)) return true;
-    if (/^(false|no|off|0)$/i.test(v)) return false;
-    throw invalid(name2, "must be true or false", v);
-  },
-  integer(name2, range = {}) {
-    const v = raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
-      throw invalid(name2, `must be a whole number${bounds}`, v);
-    }
-    return n;
-  },
-  number(name2, range = {}) {
-    const v = raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
-    if (!Number.isFinite(n) || n < min || n > max) {
-      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
-      throw invalid(name2, `must be a number${bounds}`, v);
-    }
-    return n;
-  },
-  /** A UTC calendar date YYYY-MM-DD. */
-  date(name2) {
-    const v = raw(name2);
-    if (v === "") return void 0;
-    try {
-      return parseCalendarDate(v, `input '${name2}'`);
-    } catch (err) {
-      throw new ActionInputError(err.message);
-    }
-  },
-  choice(name2, options, fallback) {
-    const v = raw(name2);
-    if (v === "") return fallback;
-    if (!options.includes(v))
-      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
-    return v;
-  },
-  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
-  now() {
-    const v = raw("now");
-    let d;
-    if (v === "") d = /* @__PURE__ */ new Date();
-    else {
-      try {
-        d = new Date(parseInstant(v, "input 'now'"));
-      } catch (err) {
-        throw new ActionInputError(err.message);
-      }
-    }
-    resolvedNow = d.toISOString();
-    return d;
-  },
-  /**
-   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
-   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
-   * runs the others. A name that is no dataset at all is an input error.
-   */
-  datasets(ws) {
-    const selected = ws.selectEachDataset(raw("dataset") || "all");
-    if (selected.length === 0)
-      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return selected;
-  },
-  /**
-   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
-   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
-   */
-  shardStep(ws) {
-    const given = raw("shard");
-    const merge = input.boolean("merge", false);
-    const partials = raw("partials");
-    if (given && merge) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-    if ((given || merge) && !partials)
-      throw new ActionInputError(`input '${merge ? "merge" : "shard"}' needs input 'partials'`);
-    let shard = null;
-    if (given) {
-      try {
-        shard = parseShard(given);
-      } catch (err) {
-        throw new ActionInputError(`input ${err.message}`);
-      }
-    }
-    return { shard, merge, partials: path10.resolve(ws.root, partials) };
-  },
-  /** A pull-request number, or null when not given. */
-  pullRequest(name2 = "pull-request") {
-    return input.integer(name2, { min: 1 }) ?? null;
-  }
-};
+var input = new InputReader((name2) => core.getInput(name2));
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
   if (!existsSync5(root) || !statSync(root).isDirectory()) {
     throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
   }
   for (const line of recoverInterruptedWrites(root)) core.info(line);
-  setWriter(`gitml ${path10.basename(path10.dirname(path10.dirname(process.argv[1] ?? "")))} action`);
+  setWriter(`gitml ${path11.basename(path11.dirname(path11.dirname(process.argv[1] ?? "")))} action`);
   return new Workspace(root);
 }
-var resolvedNow;
 var outputsSet = {};
 function output(name2, value) {
   const text2 = typeof value === "string" ? value : JSON.stringify(value);
   outputsSet[name2] = text2;
   core.setOutput(name2, text2);
+}
+var summaryTableBlock = (heading, header, rows) => ({
+  kind: "table",
+  heading,
+  header,
+  rows
+});
+function renderSummary(block) {
+  switch (block.kind) {
+    case "table":
+      summaryTable(block.heading, block.header, block.rows);
+      return;
+    case "heading":
+      core.summary.addHeading(escapeHtml(block.text), block.level);
+      return;
+    case "list":
+      summaryList(block.items);
+      return;
+    case "html-list":
+      core.summary.addList(block.items);
+      return;
+    case "html":
+      core.summary.addRaw(block.html, true);
+      return;
+  }
+}
+function applyReport(report) {
+  for (const [name2, value] of Object.entries(report.outputs)) output(name2, value);
+  for (const block of report.summary) renderSummary(block);
+  if (report.exitCode) process.exitCode = report.exitCode;
+  if (report.failure !== void 0) throw new Error(report.failure);
+}
+function actionMain(read, run2, opts = {}) {
+  return runAction(async () => {
+    const ws = workspace();
+    const inputs = read(input, ws);
+    applyReport(await run2(inputs, { core, ws, env: process.env }));
+  }, opts);
 }
 function cellHtml(cell) {
   if (typeof cell === "object") {
@@ -35127,12 +35207,14 @@ function summaryTable(heading, header, rows) {
     ...rows.map((r) => r.map(cellHtml))
   ]);
 }
-var FILE_LINE = /^(\S+\.csv) line (\d+): /;
+function summaryList(items) {
+  core.summary.addList(items.map(cellHtml));
+}
 function fail(err) {
   const message2 = err instanceof Error ? err.message : String(err);
-  const at = FILE_LINE.exec(message2);
+  const at = err instanceof GitmlError ? err.at : void 0;
   if (at) {
-    core.error(message2, { file: at[1], startLine: Number(at[2]) });
+    core.error(message2, { file: at.file, startLine: at.line });
     process.exitCode = core.ExitCode.Failure;
   } else {
     core.setFailed(message2);
@@ -35145,12 +35227,12 @@ function recordStageRun() {
   const bundle = process.argv[1];
   if (!journal || !bundle) return;
   const inputs = recordableInputs();
-  if (resolvedNow !== void 0) inputs.INPUT_NOW = resolvedNow;
+  if (input.resolvedNow !== void 0) inputs.INPUT_NOW = input.resolvedNow;
   const sharded = (inputs.INPUT_SHARD ?? "") !== "" || /^(true|yes|on|1)$/i.test(inputs.INPUT_MERGE ?? "");
   try {
     appendStageRun(journal, {
-      stage: path10.basename(path10.dirname(path10.dirname(path10.resolve(bundle)))),
-      bundle: path10.resolve(bundle),
+      stage: path11.basename(path11.dirname(path11.dirname(path11.resolve(bundle)))),
+      bundle: path11.resolve(bundle),
       node: process.execPath,
       inputs,
       outputs: { ...outputsSet },
@@ -35197,6 +35279,30 @@ var core = {
   group: (name2, fn) => group(oneLine(name2), fn)
 };
 
+// actions/commit/src/inputs.ts
+function readInputs(input2) {
+  const paths = input2.string("paths", "data models reports").split(/[\s,]+/).filter(Boolean);
+  const now = input2.now();
+  const date = input2.date("date") ?? now.toISOString().slice(0, 10);
+  return {
+    paths,
+    summary: input2.string("summary", "gitml: update {paths} for {date}").replaceAll("{date}", date).replaceAll("{paths}", paths.join(", ")),
+    body: {
+      date,
+      datasets: input2.string("datasets"),
+      rowsAdded: input2.string("rows-added"),
+      modelVersions: input2.string("model-versions"),
+      details: input2.string("details")
+    },
+    push: input2.boolean("push", true),
+    branch: input2.string("branch") || void 0,
+    remote: input2.string("remote", "origin"),
+    maxAttempts: input2.integer("max-attempts", { min: 1, max: 20 }) ?? 5,
+    maxReplays: input2.integer("max-replays", { min: 0, max: 10 }) ?? 3,
+    token: input2.string("token").trim() || void 0
+  };
+}
+
 // actions/lib/git.ts
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync as existsSync6, lstatSync as lstatSync2 } from "node:fs";
@@ -35205,7 +35311,7 @@ var GITHUB_ACTIONS_BOT = Object.freeze({
   name: "github-actions[bot]",
   email: "41898282+github-actions[bot]@users.noreply.github.com"
 });
-var GitCommandError = class extends Error {
+var GitCommandError = class extends GitmlError {
   constructor(args, exitCode, stderr, context) {
     super(`${context ? `${context}: ` : ""}git ${args.join(" ")} exited with ${exitCode}: ${stderr.trim()}`);
     this.args = args;
@@ -35217,7 +35323,7 @@ var GitCommandError = class extends Error {
   stderr;
   name = "GitCommandError";
 };
-var GitRebaseConflictError = class extends Error {
+var GitRebaseConflictError = class extends GitmlError {
   constructor(conflictingPaths, localSha, upstream, upstreamSha = "", notReplayed = "") {
     super(
       `rebase of local commit ${localSha.slice(0, 12)} onto ${upstream} conflicts in ${conflictingPaths.join(", ") || "(unknown paths)"}; the rebase was aborted and the local commit kept (nothing was force-pushed) \u2014 resolve the conflict and push again` + (notReplayed ? `. Not replayed: ${notReplayed}` : "")
@@ -35263,8 +35369,8 @@ async function runAsync(cwd, args, context, input2, env) {
   return check(await gitAsync(cwd, args, input2, env), args, context);
 }
 var byCodePoint = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-function normaliseRepoPath(path12) {
-  const p = path12.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/^\/+/, "").replace(/\/+$/, "");
+function normaliseRepoPath(path13) {
+  const p = path13.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/^\/+/, "").replace(/\/+$/, "");
   return p === "." ? "" : p;
 }
 function statusArgs(paths) {
@@ -35278,7 +35384,7 @@ function parsePorcelain(out) {
   return [...paths].sort(byCodePoint);
 }
 var MAX_COMMITTED_FILE_BYTES = 95 * 1024 * 1024;
-var ProtectedBranchError = class extends Error {
+var ProtectedBranchError = class extends GitmlError {
   constructor(branch, rule2, localSha, withToken) {
     const who = withToken ? "the token given to the commit step (input 'token') is not allowed to bypass this rule: add its user or GitHub App as a bypass actor of the ruleset, or allow it in the branch protection" : "the workflow's GITHUB_TOKEN cannot bypass branch protection or rulesets: set the repository secret GITML_PUSH_TOKEN to a fine-grained personal access token (Contents: read and write) or a GitHub App installation token that is allowed to bypass the rule, and pass it to the commit step's 'token' input";
     super(
@@ -35353,8 +35459,8 @@ async function headSha(repoDir) {
 }
 async function rebaseInProgress(repoDir) {
   for (const dir of ["rebase-merge", "rebase-apply"]) {
-    const path12 = (await runAsync(repoDir, ["rev-parse", "--path-format=absolute", "--git-path", dir])).trim();
-    if (existsSync6(path12)) return true;
+    const path13 = (await runAsync(repoDir, ["rev-parse", "--path-format=absolute", "--git-path", dir])).trim();
+    if (existsSync6(path13)) return true;
   }
   return false;
 }
@@ -35625,27 +35731,27 @@ function commitBody(i) {
 import { spawn as spawn2 } from "node:child_process";
 import { copyFileSync, mkdirSync as mkdirSync2, mkdtempSync, readdirSync as readdirSync3, rmSync as rmSync3, writeFileSync } from "node:fs";
 import os6 from "node:os";
-import path11 from "node:path";
+import path12 from "node:path";
 function tail(text2, lines = 5) {
   return text2.trim().split("\n").slice(-lines).join(" | ");
 }
-function runStage(root, run, bundle, scratch) {
-  const journal = path11.join(scratch, "journal.jsonl");
-  const outputFile = path11.join(scratch, "output");
-  const summaryFile = path11.join(scratch, "summary");
+function runStage(root, run2, bundle, scratch) {
+  const journal = path12.join(scratch, "journal.jsonl");
+  const outputFile = path12.join(scratch, "output");
+  const summaryFile = path12.join(scratch, "summary");
   rmSync3(journal, { force: true });
   writeFileSync(outputFile, "");
   writeFileSync(summaryFile, "");
   const env = {};
   for (const [k, v] of Object.entries(process.env))
     if (v !== void 0 && !k.startsWith("INPUT_")) env[k] = v;
-  Object.assign(env, run.inputs, {
+  Object.assign(env, run2.inputs, {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     [STAGE_JOURNAL_ENV]: journal
   });
   return new Promise((resolve3, reject) => {
-    const child2 = spawn2(run.node, [bundle], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child2 = spawn2(run2.node, [bundle], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     let log = "";
     child2.stdout.on("data", (c) => {
       log += c.toString("utf8");
@@ -35653,11 +35759,11 @@ function runStage(root, run, bundle, scratch) {
     child2.stderr.on("data", (c) => {
       log += c.toString("utf8");
     });
-    child2.on("error", (err) => reject(new Error(`replay: cannot run ${run.node} ${bundle}: ${err.message}`)));
+    child2.on("error", (err) => reject(new Error(`replay: cannot run ${run2.node} ${bundle}: ${err.message}`)));
     child2.on("close", (code) => {
       const again = readStageRuns(journal).at(-1);
       resolve3({
-        ...run,
+        ...run2,
         outputs: again?.outputs ?? {},
         exitCode: code ?? -1,
         log
@@ -35679,17 +35785,17 @@ function stageReplay(root, maxReplays, log, onReplayed) {
   let scratch = "";
   const bundles = [];
   if (!unavailable) {
-    scratch = mkdtempSync(path11.join(process.env.RUNNER_TEMP || os6.tmpdir(), "gitml-replay-"));
+    scratch = mkdtempSync(path12.join(process.env.RUNNER_TEMP || os6.tmpdir(), "gitml-replay-"));
     for (const [i, r] of recorded.entries()) {
-      const copy = path11.join(scratch, `${i}`, r.stage, "dist", "index.mjs");
+      const copy = path12.join(scratch, `${i}`, r.stage, "dist", "index.mjs");
       try {
-        mkdirSync2(path11.dirname(copy), { recursive: true });
+        mkdirSync2(path12.dirname(copy), { recursive: true });
         copyFileSync(r.bundle, copy);
-        const chunks = readdirSync3(path11.dirname(r.bundle)).filter((f) => /^chunk-[\w-]+\.js$/.test(f));
+        const chunks = readdirSync3(path12.dirname(r.bundle)).filter((f) => /^chunk-[\w-]+\.js$/.test(f));
         for (const f of chunks)
-          copyFileSync(path11.join(path11.dirname(r.bundle), f), path11.join(path11.dirname(copy), f));
+          copyFileSync(path12.join(path12.dirname(r.bundle), f), path12.join(path12.dirname(copy), f));
         if (chunks.length > 0)
-          writeFileSync(path11.join(path11.dirname(copy), "package.json"), '{"type":"module"}\n');
+          writeFileSync(path12.join(path12.dirname(copy), "package.json"), '{"type":"module"}\n');
       } catch (err) {
         unavailable = `the bundle the ${r.stage} step ran from cannot be copied (${err.message})`;
         break;
@@ -35702,7 +35808,7 @@ function stageReplay(root, maxReplays, log, onReplayed) {
   };
   if (unavailable)
     return { replay: { maxReplays, unavailable, run: async () => void 0 }, recorded, dispose };
-  const run = async (remoteTip, replay) => {
+  const run2 = async (remoteTip, replay) => {
     const runs = [];
     for (const [i, r] of recorded.entries()) {
       const again = await runStage(root, r, bundles[i], scratch);
@@ -35717,7 +35823,7 @@ function stageReplay(root, maxReplays, log, onReplayed) {
     }
     return onReplayed(runs, remoteTip, replay);
   };
-  return { replay: { maxReplays, run }, recorded, dispose };
+  return { replay: { maxReplays, run: run2 }, recorded, dispose };
 }
 function refreshInput(text2, first, again) {
   const replacement = (value) => {
@@ -35756,62 +35862,73 @@ function refreshInput(text2, first, again) {
   return JSON.stringify(out);
 }
 
-// actions/commit/src/main.ts
-await runAction(async () => {
-  const ws = workspace();
-  const paths = input.string("paths", "data models reports").split(/[\s,]+/).filter(Boolean);
-  const now = input.now();
-  const date = input.date("date") ?? now.toISOString().slice(0, 10);
-  const summary2 = input.string("summary", "gitml: update {paths} for {date}").replaceAll("{date}", date).replaceAll("{paths}", paths.join(", "));
-  const bodyInputs = {
-    date,
-    datasets: input.string("datasets"),
-    rowsAdded: input.string("rows-added"),
-    modelVersions: input.string("model-versions"),
-    details: input.string("details")
+// actions/commit/src/summary.ts
+function commitReport(result, summary2) {
+  return {
+    outputs: {
+      committed: result.committed,
+      pushed: result.pushed,
+      sha: result.sha ?? "",
+      attempts: result.attempts,
+      replays: result.replays
+    },
+    summary: [
+      summaryTableBlock(
+        "Commit-back",
+        ["commit", "pushed", "push attempts", "replays on conflict", "summary"],
+        [
+          [
+            result.committed ? (result.sha ?? "").slice(0, 12) : "none (nothing changed)",
+            result.pushed ? "yes" : "no",
+            result.attempts,
+            result.replays,
+            result.committed ? summary2 : "\u2014"
+          ]
+        ]
+      )
+    ]
   };
-  const body2 = commitBody(bodyInputs);
-  const push = input.boolean("push", true);
-  const branch = input.string("branch") || void 0;
-  const remote = input.string("remote", "origin");
-  const maxAttempts = input.integer("max-attempts", { min: 1, max: 20 }) ?? 5;
-  const maxReplays = input.integer("max-replays", { min: 0, max: 10 }) ?? 3;
-  const token = input.string("token").trim() || void 0;
+}
+
+// actions/commit/src/main.ts
+async function run(inputs, { core: core2, ws }) {
+  const { summary: summary2, token } = inputs;
+  const body2 = commitBody(inputs.body);
   if (token) {
-    core.setSecret(token);
-    core.setSecret(tokenCredential(token));
-    core.info("pushing with the token given in input 'token', not the checkout's credentials");
+    core2.setSecret(token);
+    core2.setSecret(tokenCredential(token));
+    core2.info("pushing with the token given in input 'token', not the checkout's credentials");
   }
   const replayed = (runs, remoteTip, times) => {
     const refresh = (text2) => refreshInput(text2, stages.recorded, runs);
     const again = commitBody({
-      date,
-      datasets: refresh(bodyInputs.datasets),
-      rowsAdded: refresh(bodyInputs.rowsAdded),
-      modelVersions: refresh(bodyInputs.modelVersions),
-      details: refresh(bodyInputs.details)
+      date: inputs.body.date,
+      datasets: refresh(inputs.body.datasets),
+      rowsAdded: refresh(inputs.body.rowsAdded),
+      modelVersions: refresh(inputs.body.modelVersions),
+      details: refresh(inputs.body.details)
     });
     return commitMessage(summary2, {
       ...again,
       replayed: { onto: remoteTip, stages: runs.map((r) => r.stage), times }
     });
   };
-  const stages = stageReplay(ws.root, maxReplays, (line) => core.info(line), replayed);
+  const stages = stageReplay(ws.root, inputs.maxReplays, (line) => core2.info(line), replayed);
   let result;
   try {
-    result = await core.group(
+    result = await core2.group(
       "commit and push",
       () => commitAndPush({
         repoDir: ws.root,
-        paths,
+        paths: inputs.paths,
         message: commitMessage(summary2, body2),
-        push,
-        branch,
-        remote,
-        maxAttempts,
+        push: inputs.push,
+        branch: inputs.branch,
+        remote: inputs.remote,
+        maxAttempts: inputs.maxAttempts,
         token,
         replay: stages.replay,
-        log: (line) => core.info(line)
+        log: (line) => core2.info(line)
       })
     );
   } finally {
@@ -35819,22 +35936,8 @@ await runAction(async () => {
   }
   const journal = stageJournalPath(ws.root);
   if (journal && (result.pushed || !result.committed)) clearStageRuns(journal);
-  output("committed", result.committed);
-  output("pushed", result.pushed);
-  output("sha", result.sha ?? "");
-  output("attempts", result.attempts);
-  output("replays", result.replays);
-  summaryTable(
-    "Commit-back",
-    ["commit", "pushed", "push attempts", "replays on conflict", "summary"],
-    [
-      [
-        result.committed ? (result.sha ?? "").slice(0, 12) : "none (nothing changed)",
-        result.pushed ? "yes" : "no",
-        result.attempts,
-        result.replays,
-        result.committed ? summary2 : "\u2014"
-      ]
-    ]
-  );
-});
+  return commitReport(result, summary2);
+}
+
+// actions/commit/src/index.ts
+await actionMain(readInputs, run);

@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path15 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path16 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path15 && path15[0] !== "/") {
-          path15 = `/${path15}`;
+        if (path16 && path16[0] !== "/") {
+          path16 = `/${path16}`;
         }
-        return new URL(`${origin}${path15}`);
+        return new URL(`${origin}${path16}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin }
+          request: { method, path: path16, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path15);
+        debuglog("sending request to %s %s/%s", method, origin, path16);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin },
+          request: { method, path: path16, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path15,
+          path16,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin }
+          request: { method, path: path16, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path15);
+        debuglog("trailers received from %s %s/%s", method, origin, path16);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin },
+          request: { method, path: path16, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path15,
+          path16,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path15, origin }
+            request: { method, path: path16, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path15);
+          debuglog("sending request to %s %s/%s", method, origin, path16);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path15,
+        path: path16,
         method,
         body: body2,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path15 !== "string") {
+        if (typeof path16 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path15[0] !== "/" && !(path15.startsWith("http://") || path15.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path16[0] !== "/" && !(path16.startsWith("http://") || path16.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path15)) {
+        } else if (invalidPathRegex.test(path16)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path15, query) : path15;
+        this.path = query ? buildURL(path16, query) : path16;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path15, host, upgrade, blocking, reset } = request2;
+      const { method, path: path16, host, upgrade, blocking, reset } = request2;
       let { body: body2, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body2)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path15} HTTP/1.1\r
+      let header = `${method} ${path16} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path15, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path16, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body: body2 } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path15;
+      headers[HTTP2_HEADER_PATH] = path16;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path15 = search ? `${pathname}${search}` : pathname;
+        const path16 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path15;
+        this.opts.path = path16;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path15 = "/",
+          path: path16 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path15;
+        opts.path = origin + path16;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path15) {
-      if (typeof path15 !== "string") {
-        return path15;
+    function safeUrl2(path16) {
+      if (typeof path16 !== "string") {
+        return path16;
       }
-      const pathSegments = path15.split("?");
+      const pathSegments = path16.split("?");
       if (pathSegments.length !== 2) {
-        return path15;
+        return path16;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path15, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path15);
+    function matchKey(mockDispatch2, { path: path16, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path16);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path15 }) => matchValue(safeUrl2(path15), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path16 }) => matchValue(safeUrl2(path16), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path15, method, body: body2, headers, query } = opts;
+      const { path: path16, method, body: body2, headers, query } = opts;
       return {
-        path: path15,
+        path: path16,
         method,
         body: body2,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path15, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path16, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path15,
+            Path: path16,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path15) {
-      for (let i = 0; i < path15.length; ++i) {
-        const code = path15.charCodeAt(i);
+    function validateCookiePath(path16) {
+      for (let i = 0; i < path16.length; ++i) {
+        const code = path16.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path15 = opts.path;
+          let path16 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path15 = `/${path15}`;
+            path16 = `/${path16}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path15);
+          url = new URL(util.parseOrigin(url).origin + path16);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path15) {
-      const ctrl = callVisitor(key, node, visitor, path15);
+    function visit_(key, node, visitor, path16) {
+      const ctrl = callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visit_(key, ctrl, visitor, path15);
+        replaceNode(key, path16, ctrl);
+        return visit_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path15);
+            const ci = visit_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = visit_("key", node.key, visitor, path15);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = visit_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path15);
+          const cv = visit_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path15) {
-      const ctrl = await callVisitor(key, node, visitor, path15);
+    async function visitAsync_(key, node, visitor, path16) {
+      const ctrl = await callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visitAsync_(key, ctrl, visitor, path15);
+        replaceNode(key, path16, ctrl);
+        return visitAsync_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path15);
+            const ci = await visitAsync_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path15);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path15);
+          const cv = await visitAsync_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path15) {
+    function callVisitor(key, node, visitor, path16) {
       if (typeof visitor === "function")
-        return visitor(key, node, path15);
+        return visitor(key, node, path16);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path15);
+        return visitor.Map?.(key, node, path16);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path15);
+        return visitor.Seq?.(key, node, path16);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path15);
+        return visitor.Pair?.(key, node, path16);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path15);
+        return visitor.Scalar?.(key, node, path16);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path15);
+        return visitor.Alias?.(key, node, path16);
       return void 0;
     }
-    function replaceNode(key, path15, node) {
-      const parent = path15[path15.length - 1];
+    function replaceNode(key, path16, node) {
+      const parent = path16[path16.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path15, value) {
+    function collectionFromPath(schema, path16, value) {
       let v = value;
-      for (let i = path15.length - 1; i >= 0; --i) {
-        const k = path15[i];
+      for (let i = path16.length - 1; i >= 0; --i) {
+        const k = path16[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
+    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path15, value) {
-        if (isEmptyPath(path15))
+      addIn(path16, value) {
+        if (isEmptyPath(path16))
           this.add(value);
         else {
-          const [key, ...rest] = path15;
+          const [key, ...rest] = path16;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        const [key, ...rest] = path15;
+      deleteIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        const [key, ...rest] = path15;
+      getIn(path16, keepScalar) {
+        const [key, ...rest] = path16;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path15) {
-        const [key, ...rest] = path15;
+      hasIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        const [key, ...rest] = path15;
+      setIn(path16, value) {
+        const [key, ...rest] = path16;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path15, value) {
+      addIn(path16, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path15, value);
+          this.contents.addIn(path16, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        if (Collection2.isEmptyPath(path15)) {
+      deleteIn(path16) {
+        if (Collection2.isEmptyPath(path16)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        if (Collection2.isEmptyPath(path15))
+      getIn(path16, keepScalar) {
+        if (Collection2.isEmptyPath(path16))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path15) {
-        if (Collection2.isEmptyPath(path15))
+      hasIn(path16) {
+        if (Collection2.isEmptyPath(path16))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        if (Collection2.isEmptyPath(path15)) {
+      setIn(path16, value) {
+        if (Collection2.isEmptyPath(path16)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path15), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path16), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path15, value);
+          this.contents.setIn(path16, value);
         }
       }
       /**
@@ -23879,9 +23879,9 @@ var require_resolve_flow_scalar = __commonJS({
             res += parseCharCode(source, i + 1, length, onError);
             i += length;
           } else {
-            const raw2 = source.substr(i - 1, 2);
-            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw2}`);
-            res += raw2;
+            const raw = source.substr(i - 1, 2);
+            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+            res += raw;
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i;
@@ -23953,9 +23953,9 @@ var require_resolve_flow_scalar = __commonJS({
       try {
         return String.fromCodePoint(code);
       } catch {
-        const raw2 = source.substr(offset - 2, length + 2);
-        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw2}`);
-        return raw2;
+        const raw = source.substr(offset - 2, length + 2);
+        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+        return raw;
       }
     }
     exports.resolveFlowScalar = resolveFlowScalar;
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path15) => {
+    visit.itemAtPath = (cst, path16) => {
       let item = cst;
-      for (const [field, index] of path15) {
+      for (const [field, index] of path16) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path15) => {
-      const parent = visit.itemAtPath(cst, path15.slice(0, -1));
-      const field = path15[path15.length - 1][0];
+    visit.parentCollection = (cst, path16) => {
+      const parent = visit.itemAtPath(cst, path16.slice(0, -1));
+      const field = path16[path16.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path15, item, visitor) {
-      let ctrl = visitor(item, path15);
+    function _visit(path16, item, visitor) {
+      let ctrl = visitor(item, path16);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path15);
+            ctrl = ctrl(item, path16);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
     }
     exports.visit = visit;
   }
@@ -27255,12 +27255,9 @@ var require_lib = __commonJS({
   }
 });
 
-// actions/ingest/src/main.ts
-import { rmSync as rmSync4 } from "node:fs";
-
 // actions/lib/action-kit.ts
 import { existsSync as existsSync5, statSync as statSync2 } from "node:fs";
-import path11 from "node:path";
+import path12 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -29535,97 +29532,25 @@ function getIDToken(aud) {
   });
 }
 
-// actions/lib/atomic-write.ts
-import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+// actions/lib/action-inputs.ts
 import path6 from "node:path";
-var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
-var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
-function atomicTempPath(file) {
-  return path6.join(path6.dirname(file), `.${path6.basename(file)}.${process.pid}.tmp`);
-}
-var WriteError = class extends Error {
-  name = "WriteError";
+
+// actions/lib/gitml-error.ts
+var GitmlError = class extends Error {
+  name = "GitmlError";
+  at;
+  constructor(message2, at) {
+    super(message2);
+    this.at = at;
+  }
 };
-var writer = "gitml";
-function setWriter(name2) {
-  writer = name2;
-}
-function ioError(err, file, doing) {
-  const code = err.code;
-  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? `${err.path ?? "a file on its way"} does not exist` : err.message ?? String(err);
-  return new WriteError(`${file}: ${doing} failed: ${why}`);
-}
-function writeFilesAtomically(files) {
-  const temps = [];
-  const removals = files.filter((f) => "remove" in f).map((f) => f.path);
-  for (const f of files) {
-    if ("remove" in f) continue;
-    const tmp = atomicTempPath(f.path);
-    try {
-      mkdirSync(path6.dirname(f.path), { recursive: true });
-      temps.push({ tmp, target: f.path });
-      if ("staged" in f) statSync(tmp);
-      else if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
-      else writeFileSync(tmp, f.content);
-    } catch (err) {
-      for (const t of temps) rmSync(t.tmp, { force: true });
-      throw ioError(err, f.path, "writing");
-    }
-  }
-  if (temps.length + removals.length === 0) return;
-  const journal = temps.length + removals.length > 1 ? commitJournal(temps, removals) : null;
-  for (const t of temps) {
-    try {
-      renameSync(t.tmp, t.target);
-    } catch (err) {
-      throw ioError(err, t.target, "renaming its temp file into place");
-    }
-  }
-  for (const r2 of removals) {
-    try {
-      rmSync(r2, { force: true });
-    } catch (err) {
-      throw ioError(err, r2, "removing it");
-    }
-  }
-  if (journal) rmSync(journal, { force: true });
-}
-function commonDir(targets) {
-  let dir = path6.dirname(path6.resolve(targets[0]));
-  for (const t of targets) {
-    const abs = path6.resolve(t);
-    while (!abs.startsWith(dir.endsWith(path6.sep) ? dir : dir + path6.sep)) dir = path6.dirname(dir);
-  }
-  return dir;
-}
-function commitJournal(temps, removals) {
-  const dir = commonDir([...temps.map((t) => t.target), ...removals]);
-  const journal = path6.join(dir, `.gitml-journal.${process.pid}.tmp`);
-  const body2 = {
-    writer,
-    startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
-    files: temps.map((t) => ({
-      target: path6.relative(dir, path6.resolve(t.target)),
-      temp: path6.relative(dir, path6.resolve(t.tmp))
-    })),
-    ...removals.length ? { removed: removals.map((r2) => path6.relative(dir, path6.resolve(r2))) } : {}
-  };
-  const tmp = atomicTempPath(journal);
-  try {
-    writeFileSync(tmp, `${JSON.stringify(body2, null, 2)}
-`);
-    renameSync(tmp, journal);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    for (const t of temps) rmSync(t.tmp, { force: true });
-    throw ioError(err, journal, "writing the journal of a multi-file write");
-  }
-  return journal;
+function lineMessage(file, line, rule2) {
+  return [`${file} line ${line}: ${rule2}`, { file, line }];
 }
 
 // actions/lib/dates.ts
 var EARLIEST_DATE = "2000-01-01";
-var DateError = class extends Error {
+var DateError = class extends GitmlError {
   name = "DateError";
 };
 var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -29667,84 +29592,6 @@ function parseInstant(text2, what, opts = {}) {
   const ms = Date.parse(`${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
   notBefore(new Date(ms).toISOString().slice(0, 10), text2, what);
   return ms;
-}
-
-// actions/lib/github-errors.ts
-var DEFAULT_RETRY_POLICY = Object.freeze({
-  retries: 4,
-  baseDelayMs: 1e3,
-  maxDelayMs: 3e4,
-  maxTotalWaitMs: 12e4,
-  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
-  random: Math.random,
-  now: Date.now
-});
-var statusOf = (err) => {
-  const s = err?.status;
-  return typeof s === "number" && s > 0 ? s : null;
-};
-var headerOf = (err, name2) => {
-  const v = err?.response?.headers?.[name2];
-  return v === void 0 ? void 0 : String(v);
-};
-function isRateLimited(err) {
-  const status = statusOf(err);
-  if (status === 429) return true;
-  if (status !== 403) return false;
-  return headerOf(err, "retry-after") !== void 0 || headerOf(err, "x-ratelimit-remaining") === "0" || /rate limit/i.test(String(err.message ?? ""));
-}
-function retryDelayMs(err, attempt, waitedMs, policy) {
-  const status = statusOf(err);
-  if (status === null || attempt > policy.retries) return null;
-  let delay;
-  if (isRateLimited(err)) {
-    const retryAfter = Number(headerOf(err, "retry-after"));
-    const reset = Number(headerOf(err, "x-ratelimit-reset"));
-    if (Number.isFinite(retryAfter) && headerOf(err, "retry-after") !== void 0) delay = retryAfter * 1e3;
-    else if (headerOf(err, "x-ratelimit-remaining") === "0" && Number.isFinite(reset))
-      delay = reset * 1e3 - policy.now() + 1e3;
-    else delay = 6e4;
-    delay = Math.max(0, Math.ceil(delay));
-  } else if (status >= 500) {
-    const exp = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
-    delay = Math.round(exp * (0.5 + policy.random()));
-  } else {
-    return null;
-  }
-  return waitedMs + delay <= policy.maxTotalWaitMs ? delay : null;
-}
-function describeGitHubFailure(err) {
-  const status = statusOf(err);
-  if (status === null) return null;
-  const e = err;
-  const said = String(e.message ?? "").split("\n")[0].trim();
-  const tries = e.gitmlAttempts ?? 1;
-  const after = tries > 1 ? ` after ${tries} tries` : "";
-  if (isRateLimited(err))
-    return {
-      status,
-      kind: "rate-limited",
-      reason: `GitHub's rate limit still held${after} (HTTP ${status}: ${said})`
-    };
-  if (status >= 500)
-    return { status, kind: "server", reason: `GitHub kept failing (HTTP ${status}${after}: ${said})` };
-  if (status === 410)
-    return { status, kind: "disabled", reason: `issues are disabled on this repository (HTTP 410: ${said})` };
-  if (status === 403)
-    return {
-      status,
-      kind: "forbidden",
-      reason: `the token may not do this (HTTP 403: ${said}) \u2014 a pull request from a fork gets a read-only token, and a job needs issues: write / pull-requests: write`
-    };
-  if (status === 404)
-    return {
-      status,
-      kind: "not-found",
-      reason: `GitHub found no such repository, issue or pull request for this token (HTTP 404: ${said})`
-    };
-  if (status === 401)
-    return { status, kind: "unauthorized", reason: `GitHub refused the token (HTTP 401: ${said})` };
-  return { status, kind: "rejected", reason: `GitHub refused the request (HTTP ${status}: ${said})` };
 }
 
 // actions/lib/feature-table.ts
@@ -29856,7 +29703,7 @@ function fileSha256(file) {
 }
 
 // actions/lib/sharding.ts
-var ShardError = class extends Error {
+var ShardError = class extends GitmlError {
   name = "ShardError";
 };
 var MAX_SHARDS = 256;
@@ -29872,10 +29719,310 @@ function parseShard(text2) {
   return { index, count };
 }
 
+// actions/lib/action-inputs.ts
+var ActionInputError = class extends GitmlError {
+  name = "ActionInputError";
+};
+function invalid(name2, rule2, value) {
+  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
+}
+var TRUE = /^(true|yes|on|1)$/i;
+var FALSE = /^(false|no|off|0)$/i;
+var InputReader = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  /** The pipeline clock read by now(), for the record a replay runs with. */
+  resolvedNow;
+  raw(name2) {
+    return this.source(name2);
+  }
+  /** For the composite readers below, whose names the `this` type has already checked. */
+  rawOf(name2) {
+    return this.source(name2);
+  }
+  /** Whether the input was given at all (a non-empty value). */
+  given(name2) {
+    return this.raw(name2) !== "";
+  }
+  string(name2, fallback = "") {
+    return this.raw(name2) || fallback;
+  }
+  required(name2) {
+    const v = this.raw(name2);
+    if (!v) throw new ActionInputError(`input '${name2}' is required`);
+    return v;
+  }
+  boolean(name2, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (TRUE.test(v)) return true;
+    if (FALSE.test(v)) return false;
+    throw invalid(name2, "must be true or false", v);
+  }
+  integer(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
+      throw invalid(name2, `must be a whole number${bounds}`, v);
+    }
+    return n;
+  }
+  number(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
+    if (!Number.isFinite(n) || n < min || n > max) {
+      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
+      throw invalid(name2, `must be a number${bounds}`, v);
+    }
+    return n;
+  }
+  /** A UTC calendar date YYYY-MM-DD. */
+  date(name2) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    try {
+      return parseCalendarDate(v, `input '${name2}'`);
+    } catch (err) {
+      throw new ActionInputError(err.message);
+    }
+  }
+  choice(name2, options, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (!options.includes(v))
+      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
+    return v;
+  }
+  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
+  now() {
+    const v = this.rawOf("now");
+    let d;
+    if (v === "") d = /* @__PURE__ */ new Date();
+    else {
+      try {
+        d = new Date(parseInstant(v, "input 'now'"));
+      } catch (err) {
+        throw new ActionInputError(err.message);
+      }
+    }
+    this.resolvedNow = d.toISOString();
+    return d;
+  }
+  /**
+   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
+   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
+   * runs the others. A name that is no dataset at all is an input error.
+   */
+  datasets(ws) {
+    const selected = ws.selectEachDataset(this.rawOf("dataset") || "all");
+    if (selected.length === 0)
+      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
+    return selected;
+  }
+  /**
+   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
+   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
+   */
+  shardStep(ws) {
+    const given = this.rawOf("shard");
+    const merge2 = this.boolean("merge", false);
+    const partials = this.rawOf("partials");
+    if (given && merge2) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+    if ((given || merge2) && !partials)
+      throw new ActionInputError(`input '${merge2 ? "merge" : "shard"}' needs input 'partials'`);
+    let shard = null;
+    if (given) {
+      try {
+        shard = parseShard(given);
+      } catch (err) {
+        throw new ActionInputError(`input ${err.message}`);
+      }
+    }
+    return { shard, merge: merge2, partials: path6.resolve(ws.root, partials) };
+  }
+  /** A pull-request number, or null when not given. */
+  pullRequest() {
+    return this.integer("pull-request", { min: 1 }) ?? null;
+  }
+};
+
+// actions/lib/atomic-write.ts
+import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path7 from "node:path";
+var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
+var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
+function atomicTempPath(file) {
+  return path7.join(path7.dirname(file), `.${path7.basename(file)}.${process.pid}.tmp`);
+}
+var WriteError = class extends GitmlError {
+  name = "WriteError";
+};
+var writer = "gitml";
+function setWriter(name2) {
+  writer = name2;
+}
+function ioError(err, file, doing) {
+  const code = err.code;
+  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? `${err.path ?? "a file on its way"} does not exist` : err.message ?? String(err);
+  return new WriteError(`${file}: ${doing} failed: ${why}`);
+}
+function writeFilesAtomically(files) {
+  const temps = [];
+  const removals = files.filter((f) => "remove" in f).map((f) => f.path);
+  for (const f of files) {
+    if ("remove" in f) continue;
+    const tmp = atomicTempPath(f.path);
+    try {
+      mkdirSync(path7.dirname(f.path), { recursive: true });
+      temps.push({ tmp, target: f.path });
+      if ("staged" in f) statSync(tmp);
+      else if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
+      else writeFileSync(tmp, f.content);
+    } catch (err) {
+      for (const t of temps) rmSync(t.tmp, { force: true });
+      throw ioError(err, f.path, "writing");
+    }
+  }
+  if (temps.length + removals.length === 0) return;
+  const journal = temps.length + removals.length > 1 ? commitJournal(temps, removals) : null;
+  for (const t of temps) {
+    try {
+      renameSync(t.tmp, t.target);
+    } catch (err) {
+      throw ioError(err, t.target, "renaming its temp file into place");
+    }
+  }
+  for (const r2 of removals) {
+    try {
+      rmSync(r2, { force: true });
+    } catch (err) {
+      throw ioError(err, r2, "removing it");
+    }
+  }
+  if (journal) rmSync(journal, { force: true });
+}
+function commonDir(targets) {
+  let dir = path7.dirname(path7.resolve(targets[0]));
+  for (const t of targets) {
+    const abs = path7.resolve(t);
+    while (!abs.startsWith(dir.endsWith(path7.sep) ? dir : dir + path7.sep)) dir = path7.dirname(dir);
+  }
+  return dir;
+}
+function commitJournal(temps, removals) {
+  const dir = commonDir([...temps.map((t) => t.target), ...removals]);
+  const journal = path7.join(dir, `.gitml-journal.${process.pid}.tmp`);
+  const body2 = {
+    writer,
+    startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    files: temps.map((t) => ({
+      target: path7.relative(dir, path7.resolve(t.target)),
+      temp: path7.relative(dir, path7.resolve(t.tmp))
+    })),
+    ...removals.length ? { removed: removals.map((r2) => path7.relative(dir, path7.resolve(r2))) } : {}
+  };
+  const tmp = atomicTempPath(journal);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(body2, null, 2)}
+`);
+    renameSync(tmp, journal);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    for (const t of temps) rmSync(t.tmp, { force: true });
+    throw ioError(err, journal, "writing the journal of a multi-file write");
+  }
+  return journal;
+}
+
+// actions/lib/github-errors.ts
+var DEFAULT_RETRY_POLICY = Object.freeze({
+  retries: 4,
+  baseDelayMs: 1e3,
+  maxDelayMs: 3e4,
+  maxTotalWaitMs: 12e4,
+  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
+  random: Math.random,
+  now: Date.now
+});
+var statusOf = (err) => {
+  const s = err?.status;
+  return typeof s === "number" && s > 0 ? s : null;
+};
+var headerOf = (err, name2) => {
+  const v = err?.response?.headers?.[name2];
+  return v === void 0 ? void 0 : String(v);
+};
+function isRateLimited(err) {
+  const status = statusOf(err);
+  if (status === 429) return true;
+  if (status !== 403) return false;
+  return headerOf(err, "retry-after") !== void 0 || headerOf(err, "x-ratelimit-remaining") === "0" || /rate limit/i.test(String(err.message ?? ""));
+}
+function retryDelayMs(err, attempt, waitedMs, policy) {
+  const status = statusOf(err);
+  if (status === null || attempt > policy.retries) return null;
+  let delay;
+  if (isRateLimited(err)) {
+    const retryAfter = Number(headerOf(err, "retry-after"));
+    const reset = Number(headerOf(err, "x-ratelimit-reset"));
+    if (Number.isFinite(retryAfter) && headerOf(err, "retry-after") !== void 0) delay = retryAfter * 1e3;
+    else if (headerOf(err, "x-ratelimit-remaining") === "0" && Number.isFinite(reset))
+      delay = reset * 1e3 - policy.now() + 1e3;
+    else delay = 6e4;
+    delay = Math.max(0, Math.ceil(delay));
+  } else if (status >= 500) {
+    const exp = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
+    delay = Math.round(exp * (0.5 + policy.random()));
+  } else {
+    return null;
+  }
+  return waitedMs + delay <= policy.maxTotalWaitMs ? delay : null;
+}
+function describeGitHubFailure(err) {
+  const status = statusOf(err);
+  if (status === null) return null;
+  const e = err;
+  const said = String(e.message ?? "").split("\n")[0].trim();
+  const tries = e.gitmlAttempts ?? 1;
+  const after = tries > 1 ? ` after ${tries} tries` : "";
+  if (isRateLimited(err))
+    return {
+      status,
+      kind: "rate-limited",
+      reason: `GitHub's rate limit still held${after} (HTTP ${status}: ${said})`
+    };
+  if (status >= 500)
+    return { status, kind: "server", reason: `GitHub kept failing (HTTP ${status}${after}: ${said})` };
+  if (status === 410)
+    return { status, kind: "disabled", reason: `issues are disabled on this repository (HTTP 410: ${said})` };
+  if (status === 403)
+    return {
+      status,
+      kind: "forbidden",
+      reason: `the token may not do this (HTTP 403: ${said}) \u2014 a pull request from a fork gets a read-only token, and a job needs issues: write / pull-requests: write`
+    };
+  if (status === 404)
+    return {
+      status,
+      kind: "not-found",
+      reason: `GitHub found no such repository, issue or pull request for this token (HTTP 404: ${said})`
+    };
+  if (status === 401)
+    return { status, kind: "unauthorized", reason: `GitHub refused the token (HTTP 401: ${said})` };
+  return { status, kind: "rejected", reason: `GitHub refused the request (HTTP ${status}: ${said})` };
+}
+
 // actions/lib/stage-journal.ts
 import { createHash as createHash2 } from "node:crypto";
 import { appendFileSync as appendFileSync2, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync, realpathSync, rmSync as rmSync2 } from "node:fs";
-import path7 from "node:path";
+import path8 from "node:path";
 var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
 var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
 function stageJournalPath(workspaceRoot, env = process.env) {
@@ -29888,7 +30035,7 @@ function stageJournalPath(workspaceRoot, env = process.env) {
   } catch {
   }
   const key = createHash2("sha256").update(root).digest("hex").slice(0, 16);
-  return path7.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
+  return path8.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
 }
 function recordableInputs(env = process.env) {
   const inputs = {};
@@ -29897,9 +30044,9 @@ function recordableInputs(env = process.env) {
   }
   return inputs;
 }
-function appendStageRun(journal, run) {
-  mkdirSync2(path7.dirname(journal), { recursive: true });
-  appendFileSync2(journal, `${JSON.stringify(run)}
+function appendStageRun(journal, run2) {
+  mkdirSync2(path8.dirname(journal), { recursive: true });
+  appendFileSync2(journal, `${JSON.stringify(run2)}
 `);
 }
 
@@ -29928,7 +30075,7 @@ function markdownText(text2) {
 }
 function markdownCode(text2) {
   const s = oneLine(text2).replace(/\|/g, "\\|");
-  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((run) => run.length));
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((run2) => run2.length));
   const fence = "`".repeat(longest + 1);
   const pad = s.startsWith("`") || s.endsWith("`") || s.startsWith(" ") ? " " : "";
   return `${fence}${pad}${s}${pad}${fence}`;
@@ -29936,7 +30083,7 @@ function markdownCode(text2) {
 
 // actions/lib/workspace.ts
 import { existsSync as existsSync3, readdirSync } from "node:fs";
-import path9 from "node:path";
+import path10 from "node:path";
 
 // actions/lib/did-you-mean.ts
 function editDistance(a, b) {
@@ -29970,10 +30117,10 @@ function didYouMean(given, known) {
 
 // actions/lib/input-file.ts
 import { closeSync as closeSync2, constants as constants3, fstatSync, lstatSync, openSync as openSync2, readFileSync as readFileSync2 } from "node:fs";
-import path8 from "node:path";
+import path9 from "node:path";
 
 // actions/lib/input-error.ts
-var InputError = class extends Error {
+var InputError = class extends GitmlError {
   name = "InputError";
 };
 
@@ -29987,7 +30134,7 @@ function kindOf(st) {
   if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
   return "not a regular file";
 }
-var slash = (p) => p.split(path8.sep).join("/");
+var slash = (p) => p.split(path9.sep).join("/");
 function lstatOrNull(p) {
   try {
     return lstatSync(p);
@@ -29998,10 +30145,10 @@ function lstatOrNull(p) {
   }
 }
 function checkInputPath(root, file, label, within) {
-  const abs = path8.resolve(root, file);
-  const rel = slash(path8.relative(root, abs));
+  const abs = path9.resolve(root, file);
+  const rel = slash(path9.relative(root, abs));
   const name2 = label ?? (rel || ".");
-  if (rel.startsWith("../") || rel === ".." || path8.isAbsolute(rel)) {
+  if (rel.startsWith("../") || rel === ".." || path9.isAbsolute(rel)) {
     throw new InputError(
       `${name2} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
     );
@@ -30010,7 +30157,7 @@ function checkInputPath(root, file, label, within) {
   let at = root;
   let stat2 = lstatOrNull(root);
   for (const [i, part] of parts.entries()) {
-    at = path8.join(at, part);
+    at = path9.join(at, part);
     stat2 = lstatOrNull(at);
     if (stat2 === null) return { rel, stat: null };
     const shown = parts.slice(0, i + 1).join("/");
@@ -30041,7 +30188,7 @@ function openInputFile(root, file, label, within) {
   const name2 = checkInputFile(root, file, label, within);
   let fd;
   try {
-    fd = openSync2(path8.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+    fd = openSync2(path9.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
     if (code === "ELOOP") throw new InputError(`${name2} is a symbolic link; ${rule(within)}`);
@@ -30061,7 +30208,7 @@ function readInputFileIfExists(root, file, label) {
 }
 
 // actions/lib/models/types.ts
-var ModelFormatError = class extends Error {
+var ModelFormatError = class extends GitmlError {
   name = "ModelFormatError";
 };
 function argmax(probs, offset, k) {
@@ -30559,6 +30706,10 @@ function decodeBase64(text2) {
   }
   return out;
 }
+function bytesField(value) {
+  if (value instanceof Uint8Array) return value;
+  return typeof value === "string" ? decodeBase64(value) : null;
+}
 
 // actions/lib/models/forest-bytes.ts
 function splitTable(tables) {
@@ -30988,8 +31139,8 @@ var HistGradientBoosting = class _HistGradientBoosting {
       }
     }
     const T2 = m.baseline.length;
-    const raw2 = new Float64Array(rows * T2);
-    for (let i = 0; i < rows; i++) raw2.set(m.baseline, i * T2);
+    const raw = new Float64Array(rows * T2);
+    for (let i = 0; i < rows; i++) raw.set(m.baseline, i * T2);
     const { roots, feature: feature2, threshold, right, value } = m;
     for (let t = 0; t < roots.length; t++) {
       const k = t % T2;
@@ -31000,14 +31151,14 @@ var HistGradientBoosting = class _HistGradientBoosting {
           node = data[f * rows + i] <= threshold[node] ? node + 1 : right[node];
           f = feature2[node];
         }
-        raw2[i * T2 + k] += value[node];
+        raw[i * T2 + k] += value[node];
       }
     }
-    return raw2;
+    return raw;
   }
   predictProba(X2) {
     const m = this.fitted("predictProba");
-    const raw2 = this.decisionFunction(X2);
+    const raw = this.decisionFunction(X2);
     const K = m.nClasses;
     const T2 = m.baseline.length;
     const out = new Float64Array(X2.rows * K);
@@ -31015,17 +31166,17 @@ var HistGradientBoosting = class _HistGradientBoosting {
     for (let i = 0; i < X2.rows; i++) {
       const o = i * K;
       if (T2 === 1) {
-        const p = 1 / (1 + Math.exp(-raw2[i]));
+        const p = 1 / (1 + Math.exp(-raw[i]));
         out[o + classes[0]] = 1 - p;
         out[o + classes[1]] = p;
         continue;
       }
       const r2 = i * T2;
-      let max = raw2[r2];
-      for (let k = 1; k < T2; k++) if (raw2[r2 + k] > max) max = raw2[r2 + k];
+      let max = raw[r2];
+      for (let k = 1; k < T2; k++) if (raw[r2 + k] > max) max = raw[r2 + k];
       let sum2 = 0;
       for (let k = 0; k < T2; k++) {
-        const e = Math.exp(raw2[r2 + k] - max);
+        const e = Math.exp(raw[r2 + k] - max);
         out[o + classes[k]] = e;
         sum2 += e;
       }
@@ -31115,10 +31266,11 @@ var HistGradientBoosting = class _HistGradientBoosting {
       binEdges2.push(edges);
     }
     const iterations = readInteger(obj, "iterations", what, { min: 0, max: settings.maxIter });
-    if (typeof obj.nodes !== "string") fail2('"nodes" must be a base64 string');
-    if (typeof obj.leafValues !== "string") fail2('"leafValues" must be a base64 string');
-    const nodeBytes = decodeBase64(obj.nodes) ?? fail2('"nodes" is not valid base64');
-    const valueBytes = decodeBase64(obj.leafValues) ?? fail2('"leafValues" is not valid base64');
+    for (const field of ["nodes", "leafValues"])
+      if (typeof obj[field] !== "string" && !(obj[field] instanceof Uint8Array))
+        fail2(`"${field}" must be a base64 string (or the bytes of model.bin)`);
+    const nodeBytes = bytesField(obj.nodes) ?? fail2('"nodes" is not valid base64');
+    const valueBytes = bytesField(obj.leafValues) ?? fail2('"leafValues" is not valid base64');
     if (valueBytes.length % 8 !== 0) fail2('"leafValues" must hold whole float64 values (8 bytes each)');
     const model = new _HistGradientBoosting(settings);
     model.model = decodeTrees2(
@@ -31272,8 +31424,8 @@ function boost(X2, y, nClasses, classes, s) {
     meanLog /= K;
     for (let k = 0; k < K; k++) baseline[k] -= meanLog;
   }
-  const raw2 = new Float64Array(n * T2);
-  for (let i = 0; i < n; i++) raw2.set(baseline, i * T2);
+  const raw = new Float64Array(n * T2);
+  for (let i = 0; i < n; i++) raw.set(baseline, i * T2);
   const grad = new Float32Array(n * T2);
   const hess = new Float32Array(n * T2);
   const proba = new Float64Array(T2);
@@ -31283,7 +31435,7 @@ function boost(X2, y, nClasses, classes, s) {
   for (let it = 0; it < s.maxIter; it++) {
     for (let i = 0; i < n; i++) {
       if (T2 === 1) {
-        const r2 = raw2[i];
+        const r2 = raw[i];
         const yi = target[i];
         if (r2 > 0) {
           const e = Math.exp(-r2);
@@ -31297,11 +31449,11 @@ function boost(X2, y, nClasses, classes, s) {
         continue;
       }
       const o = i * T2;
-      let max = raw2[o];
-      for (let k = 1; k < T2; k++) if (raw2[o + k] > max) max = raw2[o + k];
+      let max = raw[o];
+      for (let k = 1; k < T2; k++) if (raw[o + k] > max) max = raw[o + k];
       let sum2 = 0;
       for (let k = 0; k < T2; k++) {
-        proba[k] = Math.exp(raw2[o + k] - max);
+        proba[k] = Math.exp(raw[o + k] - max);
         sum2 += proba[k];
       }
       for (let k = 0; k < T2; k++) {
@@ -31319,7 +31471,7 @@ function boost(X2, y, nClasses, classes, s) {
       for (const leaf of leaves) {
         const v = leaf.value * s.learningRate;
         leaf.value = v;
-        for (let q = leaf.start; q < leaf.end; q++) raw2[index[q] * T2 + k] += v;
+        for (let q = leaf.start; q < leaf.end; q++) raw[index[q] * T2 + k] += v;
       }
       trees.push(root);
     }
@@ -33655,8 +33807,9 @@ var RandomForest = class _RandomForest {
         fail2(`featureImportances[${j}] must be a finite number >= 0`);
       }
     });
-    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
-    const bytes = decodeBase64(o.trees);
+    if (typeof o.trees !== "string" && !(o.trees instanceof Uint8Array))
+      fail2("trees must be a base64 string (or the bytes of model.bin)");
+    const bytes = bytesField(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
     if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
     const splits = splitTable(tables);
@@ -33720,8 +33873,8 @@ function resolveParams2(p) {
   return { nTrees, maxDepth, minSamplesLeaf, maxFeatures, seed, bootstrap };
 }
 function featuresPerNode(maxFeatures, p) {
-  const raw2 = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
-  return Math.min(p, Math.max(1, Math.floor(raw2)));
+  const raw = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
+  return Math.min(p, Math.max(1, Math.floor(raw)));
 }
 function checkTrainingData2(X2, y, nClasses) {
   if (!Number.isInteger(nClasses) || nClasses < 1) {
@@ -34056,9 +34209,13 @@ var ALGORITHMS = [
     title: "Random forest",
     standardize: false,
     create: (p) => new RandomForest(randomForestParams(p)),
+    // Larger leaves make a smaller model; bestCv takes it when CV cannot tell it from the best
+    // (reports/studies/wine-size.md: min leaf 10 halves Wine's forest within CV noise; fewer trees cost
+    // more than one paired SE, so they are not searched).
     grid: [
       { nTrees: 100, minSamplesLeaf: 1, maxFeatures: "sqrt" },
-      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" }
+      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" },
+      { nTrees: 100, minSamplesLeaf: 10, maxFeatures: "sqrt" }
     ]
   },
   {
@@ -34671,8 +34828,9 @@ var RandomForestRegressor = class _RandomForestRegressor {
         fail2(`featureImportances[${j}] must be a finite number >= 0`);
       importances[j] = v;
     });
-    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
-    const bytes = decodeBase64(o.trees);
+    if (typeof o.trees !== "string" && !(o.trees instanceof Uint8Array))
+      fail2("trees must be a base64 string (or the bytes of model.bin)");
+    const bytes = bytesField(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
     const model = new _RandomForestRegressor(settings);
     model.forest = decodeRegressionForest(
@@ -35239,9 +35397,9 @@ function checkSpecText(text2, opts = {}) {
     });
     return { raw: void 0, problems: problems2, locate: () => null };
   }
-  let raw2;
+  let raw;
   try {
-    raw2 = doc.toJS({ maxAliasCount: 100 });
+    raw = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     return {
       raw: void 0,
@@ -35249,24 +35407,24 @@ function checkSpecText(text2, opts = {}) {
       locate: () => null
     };
   }
-  const locate = (path15) => positionOf(doc.contents, path15, doc, lines);
-  const problems = checkSpecValue(raw2, opts).map((p) => ({ ...p, ...locate(p.path) }));
+  const locate = (path16) => positionOf(doc.contents, path16, doc, lines);
+  const problems = checkSpecValue(raw, opts).map((p) => ({ ...p, ...locate(p.path) }));
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return { raw: raw2, problems, locate };
+  return { raw, problems, locate };
 }
-function checkSpecValue(raw2, opts = {}) {
+function checkSpecValue(raw, opts = {}) {
   const problems = [];
-  walk(SPEC_SHAPE, raw2, [], raw2, problems);
-  if (isObj(raw2)) crossChecks(raw2, opts, problems);
+  walk(SPEC_SHAPE, raw, [], raw, problems);
+  if (isObj(raw)) crossChecks(raw, opts, problems);
   return problems;
 }
 function formatProblem(file, p) {
   return `${file}${p.line ? `:${p.line}:${p.column}` : ""}: ${p.message}`;
 }
-function displayPath(path15, root) {
+function displayPath(path16, root) {
   let out = "";
   let node = root;
-  for (const seg of path15) {
+  for (const seg of path16) {
     if (typeof seg === "number") {
       const item = Array.isArray(node) ? node[seg] : void 0;
       const name2 = isObj(item) && typeof item.name === "string" ? ` (${item.name})` : "";
@@ -35278,16 +35436,16 @@ function displayPath(path15, root) {
   }
   return out === "" ? "the spec" : out.trim();
 }
-function walk(shape, v, path15, root, out) {
+function walk(shape, v, path16, root, out) {
   if (shape.kind === "object") {
-    walkObject(shape, v, path15, root, out);
+    walkObject(shape, v, path16, root, out);
     return;
   }
   const problem = valueProblem(shape, v, root);
-  if (problem) out.push({ path: path15, message: `${displayPath(path15, root)}: ${problem}` });
+  if (problem) out.push({ path: path16, message: `${displayPath(path16, root)}: ${problem}` });
   if (shape.kind === "list" && Array.isArray(v))
     v.forEach((item, i) => {
-      walk(shape.items, item, [...path15, i], root, out);
+      walk(shape.items, item, [...path16, i], root, out);
     });
 }
 function valueProblem(shape, v, root) {
@@ -35349,19 +35507,19 @@ function effectiveObject(shape, v) {
     forbidden
   };
 }
-function walkObject(shape, v, path15, root, out) {
-  const where = displayPath(path15, root);
+function walkObject(shape, v, path16, root, out) {
+  const where = displayPath(path16, root);
   const { fields, required, forbidden } = effectiveObject(shape, v);
   if (!isObj(v)) {
     out.push({
-      path: path15,
+      path: path16,
       message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf2(v)}`
     });
     return;
   }
   for (const [k, f] of Object.entries(fields)) {
     if (f.kind === "choice" && typeof v[k] === "string" && f.unsupported?.[v[k]]) {
-      walk(f, v[k], [...path15, k], root, out);
+      walk(f, v[k], [...path16, k], root, out);
       return;
     }
   }
@@ -35369,7 +35527,7 @@ function walkObject(shape, v, path15, root, out) {
   const known = Object.keys(allowed);
   const suggested = /* @__PURE__ */ new Set();
   for (const k of Object.keys(v)) {
-    const at = [...path15, k];
+    const at = [...path16, k];
     if (forbidden.has(k)) out.push({ path: at, message: `${displayPath(at, root)}: ${forbidden.get(k)}` });
     else if (!(k in fields)) {
       const near = nearestName(k, known);
@@ -35381,7 +35539,7 @@ function walkObject(shape, v, path15, root, out) {
   for (const k of required) {
     if (!(k in v) && !forbidden.has(k) && !suggested.has(k))
       out.push({
-        path: path15,
+        path: path16,
         message: `${where}: the required key '${k}' is missing (${fields[k]?.description ?? ""})`.replace(
           " ()",
           ""
@@ -35393,7 +35551,7 @@ function walkObject(shape, v, path15, root, out) {
     const misspelt = shape.exactlyOne.some((k) => suggested.has(k));
     if (present.length > 1 || present.length === 0 && !misspelt)
       out.push({
-        path: path15,
+        path: path16,
         message: `${where}: needs exactly one of ${shape.exactlyOne.map((k) => `'${k}'`).join(" or ")}${present.length ? `, not both` : ""}`
       });
   }
@@ -35421,16 +35579,16 @@ function kindOf2(v) {
 function quoteHint(v) {
   return typeof v === "number" || typeof v === "boolean" ? ` (YAML read it as a ${typeof v}: put it in quotes, '${v}')` : "";
 }
-function crossChecks(raw2, opts, out) {
-  const add = (path15, message2) => out.push({ path: path15, message: `${displayPath(path15, raw2)}: ${message2}` });
-  if (opts.folder !== void 0 && typeof raw2.name === "string" && raw2.name !== opts.folder)
-    add(["name"], `'${raw2.name}' must equal its folder's name '${opts.folder}'`);
-  const et = raw2.eventTime;
+function crossChecks(raw, opts, out) {
+  const add = (path16, message2) => out.push({ path: path16, message: `${displayPath(path16, raw)}: ${message2}` });
+  if (opts.folder !== void 0 && typeof raw.name === "string" && raw.name !== opts.folder)
+    add(["name"], `'${raw.name}' must equal its folder's name '${opts.folder}'`);
+  const et = raw.eventTime;
   if (isObj(et) && typeof et.fixed === "string" && /^\d{4}-\d{2}-\d{2}T/.test(et.fixed)) {
     const ok = !Number.isNaN(Date.parse(et.fixed)) && new Date(et.fixed).toISOString().slice(0, 19) === et.fixed.slice(0, 19);
     if (!ok) add(["eventTime", "fixed"], `'${et.fixed}' is not a real UTC instant`);
   }
-  const gen = raw2.generator;
+  const gen = raw.generator;
   if (isObj(gen) && isObj(gen.drift) && typeof gen.drift.start === "string" && /^\d{4}-\d{2}-\d{2}$/.test(gen.drift.start)) {
     try {
       parseCalendarDate(gen.drift.start, "generator.drift.start");
@@ -35439,14 +35597,14 @@ function crossChecks(raw2, opts, out) {
     }
   }
   const names = /* @__PURE__ */ new Map();
-  const claim = (name2, path15) => {
+  const claim = (name2, path16) => {
     if (typeof name2 !== "string") return;
     if (META_COLUMNS.includes(name2))
-      add(path15, `'${name2}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
-    else if (names.has(name2)) add(path15, `'${name2}' is already used by ${displayPath(names.get(name2), raw2)}`);
-    else names.set(name2, path15);
+      add(path16, `'${name2}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
+    else if (names.has(name2)) add(path16, `'${name2}' is already used by ${displayPath(names.get(name2), raw)}`);
+    else names.set(name2, path16);
   };
-  const features = Array.isArray(raw2.features) ? raw2.features : [];
+  const features = Array.isArray(raw.features) ? raw.features : [];
   features.forEach((f, i) => {
     if (!isObj(f)) return;
     claim(f.name, ["features", i, "name"]);
@@ -35459,29 +35617,29 @@ function crossChecks(raw2, opts, out) {
         ["features", i, "missingFlag"],
         `a was-missing flag needs missing: median or mode (a blank value is rejected here)`
       );
-    codes(f.categories, ["features", i, "categories"], raw2, out);
+    codes(f.categories, ["features", i, "categories"], raw, out);
   });
-  if (isObj(raw2.label)) {
-    claim(raw2.label.name, ["label", "name"]);
-    codes(raw2.label.classes, ["label", "classes"], raw2, out);
-    const r2 = raw2.label.range;
+  if (isObj(raw.label)) {
+    claim(raw.label.name, ["label", "name"]);
+    codes(raw.label.classes, ["label", "classes"], raw, out);
+    const r2 = raw.label.range;
     if (Array.isArray(r2) && r2.length === 2 && typeof r2[0] === "number" && typeof r2[1] === "number" && r2[0] >= r2[1])
       add(["label", "range"], `[${r2[0]}, ${r2[1]}]: low must be < high`);
-    const t = raw2.label.tolerances;
+    const t = raw.label.tolerances;
     if (Array.isArray(t))
       t.forEach((x, i) => {
         if (x === 0) add(["label", "tolerances", i], "must be more than 0, got 0");
       });
   }
-  algorithmForTask(raw2, add);
+  algorithmForTask(raw, add);
 }
-function algorithmForTask(raw2, add) {
-  const algorithm = isObj(raw2.model) ? raw2.model.algorithm : void 0;
-  if (typeof algorithm !== "string" || !isObj(raw2.label)) return;
-  if (raw2.label.type !== void 0 && raw2.label.type !== "numeric" && raw2.label.type !== "categorical")
+function algorithmForTask(raw, add) {
+  const algorithm = isObj(raw.model) ? raw.model.algorithm : void 0;
+  if (typeof algorithm !== "string" || !isObj(raw.label)) return;
+  if (raw.label.type !== void 0 && raw.label.type !== "numeric" && raw.label.type !== "categorical")
     return;
-  const numeric = raw2.label.type === "numeric";
-  const fits = algorithmsFor(raw2).map((a) => a.name);
+  const numeric = raw.label.type === "numeric";
+  const fits = algorithmsFor(raw).map((a) => a.name);
   const other = [...ALGORITHMS, ...REGRESSION_ALGORITHMS].map((a) => a.name).filter((a) => !fits.includes(a));
   if (fits.includes(algorithm) || !other.includes(algorithm)) return;
   add(
@@ -35489,30 +35647,30 @@ function algorithmForTask(raw2, add) {
     numeric ? `'${algorithm}' is a classifier, but label.type is numeric (regression): use one of ${fits.join(", ")}${didYouMean(`${algorithm}-regressor`, fits)}, or set label.type: categorical` : `'${algorithm}' is a regressor, but the label is categorical (classification): use one of ${fits.join(", ")}, or set label.type: numeric`
   );
 }
-function codes(list, path15, raw2, out) {
+function codes(list, path16, raw, out) {
   if (!Array.isArray(list)) return;
   const seen = /* @__PURE__ */ new Map();
   list.forEach((c, i) => {
     if (!isObj(c) || typeof c.value !== "string" && typeof c.value !== "number") return;
     const value = String(c.value);
-    const at = [...path15, i, "value"];
+    const at = [...path16, i, "value"];
     if (/[",\r\n]/.test(value))
       out.push({
         path: at,
-        message: `${displayPath(at, raw2)}: '${value}' must not contain a comma, quote or line break`
+        message: `${displayPath(at, raw)}: '${value}' must not contain a comma, quote or line break`
       });
     else if (seen.has(value))
       out.push({
         path: at,
-        message: `${displayPath(at, raw2)}: '${value}' is listed twice (also #${seen.get(value) + 1})`
+        message: `${displayPath(at, raw)}: '${value}' is listed twice (also #${seen.get(value) + 1})`
       });
     else seen.set(value, i);
   });
 }
-function positionOf(root, path15, doc, lines) {
+function positionOf(root, path16, doc, lines) {
   let node = root;
   let at = node;
-  for (const seg of path15) {
+  for (const seg of path16) {
     if ((0, import_yaml.isAlias)(node)) node = node.resolve(doc) ?? null;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg));
@@ -35536,7 +35694,7 @@ function positionOf(root, path15, doc, lines) {
 function taskOf(label) {
   return label.type === "numeric" ? "regression" : "classification";
 }
-var SpecError = class extends Error {
+var SpecError = class extends GitmlError {
   name = "SpecError";
   /** Every problem found (one for the errors thrown while building a checked spec). */
   problems;
@@ -35546,9 +35704,9 @@ var SpecError = class extends Error {
   }
 };
 function parseSpecText(text2, file, folder) {
-  const { raw: raw2, problems } = checkSpecText(text2, { folder });
+  const { raw, problems } = checkSpecText(text2, { folder });
   if (problems.length > 0) throw specProblems(file, problems);
-  return parseSpec(raw2, file);
+  return parseSpec(raw, file);
 }
 function specProblems(file, problems) {
   const lines = problems.map((p) => formatProblem(file, p));
@@ -35636,14 +35794,14 @@ function feature(f, i, where) {
   }
   return out;
 }
-function parseSpec(raw2, where) {
-  if (!isObj2(raw2)) throw new SpecError(`${where}: must be a YAML mapping`);
-  const name2 = str(raw2, "name", where);
+function parseSpec(raw, where) {
+  if (!isObj2(raw)) throw new SpecError(`${where}: must be a YAML mapping`);
+  const name2 = str(raw, "name", where);
   if (!NAME.test(name2)) throw new SpecError(`${where}: name '${name2}' must be lower_snake_case`);
-  const src = raw2.source;
+  const src = raw.source;
   if (!isObj2(src)) throw new SpecError(`${where}: 'source' must be { file, citation }`);
-  const pk = isObj2(raw2.primaryKey) ? raw2.primaryKey : {};
-  const et = raw2.eventTime;
+  const pk = isObj2(raw.primaryKey) ? raw.primaryKey : {};
+  const et = raw.eventTime;
   if (!isObj2(et) || typeof et.column !== "string" === (typeof et.fixed !== "string")) {
     throw new SpecError(`${where}: eventTime must have exactly one of 'column' or 'fixed'`);
   }
@@ -35652,16 +35810,16 @@ function parseSpec(raw2, where) {
       `${where}: eventTime.fixed '${et.fixed}' must be UTC ISO-8601 like 2026-01-31T00:00:00Z`
     );
   }
-  const lab = raw2.label;
+  const lab = raw.label;
   if (!isObj2(lab)) throw new SpecError(`${where}: 'label' must be a mapping`);
   const labelName = str(lab, "name", `${where} label`);
   if (!NAME.test(labelName))
     throw new SpecError(`${where} label: name '${labelName}' must be lower_snake_case`);
   const label = labelOf(lab, labelName, `${where} label`);
-  if (!Array.isArray(raw2.features) || raw2.features.length === 0) {
+  if (!Array.isArray(raw.features) || raw.features.length === 0) {
     throw new SpecError(`${where}: 'features' must be a non-empty list`);
   }
-  const features = raw2.features.map((f, i) => feature(f, i, where));
+  const features = raw.features.map((f, i) => feature(f, i, where));
   const names = new Set(META_COLUMNS);
   for (const n of [
     ...features.flatMap((f) => [f.name, ...f.missingFlag ? [f.missingFlag] : []]),
@@ -35670,7 +35828,7 @@ function parseSpec(raw2, where) {
     if (names.has(n)) throw new SpecError(`${where}: column name '${n}' is used twice or is reserved`);
     names.add(n);
   }
-  const gen = isObj2(raw2.generator) ? raw2.generator : {};
+  const gen = isObj2(raw.generator) ? raw.generator : {};
   const generator = {
     rowsPerDay: num(gen, "rowsPerDay", `${where} generator`, 1),
     shrinkage: num(gen, "shrinkage", `${where} generator`, 10)
@@ -35689,7 +35847,7 @@ function parseSpec(raw2, where) {
     }
     generator.drift = { start, sdPerDay: num(gen.drift, "sdPerDay", `${where} generator.drift`, 0.05) };
   }
-  const model = isObj2(raw2.model) ? raw2.model : {};
+  const model = isObj2(raw.model) ? raw.model : {};
   const regression = taskOf(label) === "regression";
   const algorithm = str(model, "algorithm", `${where} model`, regression ? "ridge" : "gaussian-nb");
   const algorithmNames = (regression ? REGRESSION_ALGORITHMS : ALGORITHMS).map((a) => a.name);
@@ -35700,8 +35858,8 @@ function parseSpec(raw2, where) {
   const params = isObj2(model.params) ? model.params : {};
   return {
     name: name2,
-    title: str(raw2, "title", where, name2),
-    description: str(raw2, "description", where, ""),
+    title: str(raw, "title", where, name2),
+    description: str(raw, "description", where, ""),
     source: {
       file: str(src, "file", `${where} source`),
       citation: str(src, "citation", `${where} source`, ""),
@@ -35714,7 +35872,7 @@ function parseSpec(raw2, where) {
     features,
     generator,
     model: { algorithm, params },
-    monitoring: monitoringOf(raw2.monitoring, `${where} monitoring`)
+    monitoring: monitoringOf(raw.monitoring, `${where} monitoring`)
   };
 }
 function sourceFormatOf(src, where) {
@@ -35850,20 +36008,20 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path9.join(this.root, "data");
+    return path10.join(this.root, "data");
   }
   get modelsDir() {
-    return path9.join(this.root, "models");
+    return path10.join(this.root, "models");
   }
   get reportsDir() {
-    return path9.join(this.root, "reports");
+    return path10.join(this.root, "reports");
   }
   datasetDir(name2) {
-    return path9.join(this.dataDir, name2);
+    return path10.join(this.dataDir, name2);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path9.relative(this.root, p).split(path9.sep).join("/");
+    return path10.relative(this.root, p).split(path10.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted (a folder whose name is no dataset name is not one). */
   datasetNames() {
@@ -35871,7 +36029,7 @@ var Workspace = class {
     return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
   }
   loadSpec(name2) {
-    const file = path9.join(this.datasetDir(name2), SPEC_FILE);
+    const file = path10.join(this.datasetDir(name2), SPEC_FILE);
     if (!this.isDataset(name2)) {
       const known = this.datasetNames();
       throw new SpecError(
@@ -35913,7 +36071,7 @@ var Workspace = class {
   }
   /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
   isDataset(name2) {
-    return DATASET_NAME.test(name2) && existsSync3(path9.join(this.datasetDir(name2), SPEC_FILE));
+    return DATASET_NAME.test(name2) && existsSync3(path10.join(this.datasetDir(name2), SPEC_FILE));
   }
 };
 function specOf(d) {
@@ -35924,7 +36082,7 @@ function specOf(d) {
 
 // actions/lib/write-journal.ts
 import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
-import path10 from "node:path";
+import path11 from "node:path";
 var WRITTEN_DIRS = ["data", "models", "reports"];
 function ownerRunning(name2) {
   const pid = Number(/\.(\d+)\.tmp$/.exec(name2)?.[1]);
@@ -35950,14 +36108,14 @@ function tempFiles(root) {
       );
     }
     for (const e of entries2) {
-      const p = path10.join(dir, e.name);
+      const p = path11.join(dir, e.name);
       if (e.isDirectory()) {
         if (deep) scan(p, true);
       } else if (e.isFile() && ATOMIC_TEMP_NAME.test(e.name) && !ownerRunning(e.name)) found.push(p);
     }
   };
   scan(root, false);
-  for (const d of WRITTEN_DIRS) scan(path10.join(root, d), true);
+  for (const d of WRITTEN_DIRS) scan(path11.join(root, d), true);
   return found.sort();
 }
 function readJournal(file, rel) {
@@ -35972,15 +36130,15 @@ function readJournal(file, rel) {
   );
 }
 function recoverInterruptedWrites(root) {
-  const rel = (p) => path10.relative(root, p).split(path10.sep).join("/");
+  const rel = (p) => path11.relative(root, p).split(path11.sep).join("/");
   const lines = [];
   let temps = tempFiles(root);
-  for (const file of temps.filter((t) => JOURNAL_NAME.test(path10.basename(t)))) {
+  for (const file of temps.filter((t) => JOURNAL_NAME.test(path11.basename(t)))) {
     const journal = readJournal(file, rel(file));
-    const dir = path10.dirname(file);
+    const dir = path11.dirname(file);
     for (const f of journal.files) {
-      const temp = path10.resolve(dir, f.temp);
-      const target = path10.resolve(dir, f.target);
+      const temp = path11.resolve(dir, f.temp);
+      const target = path11.resolve(dir, f.target);
       if (!existsSync4(temp)) continue;
       try {
         renameSync2(temp, target);
@@ -35993,10 +36151,10 @@ function recoverInterruptedWrites(root) {
     const removed = journal.removed ?? [];
     for (const r2 of removed) {
       try {
-        rmSync3(path10.resolve(dir, r2), { force: true });
+        rmSync3(path11.resolve(dir, r2), { force: true });
       } catch (err) {
         throw new WriteError(
-          `${rel(path10.resolve(dir, r2))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
+          `${rel(path11.resolve(dir, r2))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
         );
       }
     }
@@ -36008,7 +36166,7 @@ function recoverInterruptedWrites(root) {
   temps = temps.filter((t) => existsSync4(t));
   if (temps.length) {
     for (const t of temps) rmSync3(t, { force: true });
-    const where = [...new Set(temps.map((t) => rel(path10.dirname(t)) || "."))].join(", ");
+    const where = [...new Set(temps.map((t) => rel(path11.dirname(t)) || "."))].join(", ");
     lines.push(
       `undid an interrupted write: removed ${temps.length} temp file${temps.length > 1 ? "s" : ""} in ${where} (none of its files had been replaced; run the interrupted command again)`
     );
@@ -36017,143 +36175,65 @@ function recoverInterruptedWrites(root) {
 }
 
 // actions/lib/action-kit.ts
-var ActionInputError = class extends Error {
-  name = "ActionInputError";
-};
-function raw(name2) {
-  return core.getInput(name2);
-}
-function invalid(name2, rule2, value) {
-  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
-}
-var input = {
-  string(name2, fallback = "") {
-    return raw(name2) || fallback;
-  },
-  required(name2) {
-    const v = raw(name2);
-    if (!v) throw new ActionInputError(`input '${name2}' is required`);
-    return v;
-  },
-  boolean(name2, fallback) {
-    const v = raw(name2);
-    if (v === "") return fallback;
-    if (/^(true|yes|on|1)$/i.test(v)) return true;
-    if (/^(false|no|off|0)$/i.test(v)) return false;
-    throw invalid(name2, "must be true or false", v);
-  },
-  integer(name2, range = {}) {
-    const v = raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
-      throw invalid(name2, `must be a whole number${bounds}`, v);
-    }
-    return n;
-  },
-  number(name2, range = {}) {
-    const v = raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
-    if (!Number.isFinite(n) || n < min || n > max) {
-      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
-      throw invalid(name2, `must be a number${bounds}`, v);
-    }
-    return n;
-  },
-  /** A UTC calendar date YYYY-MM-DD. */
-  date(name2) {
-    const v = raw(name2);
-    if (v === "") return void 0;
-    try {
-      return parseCalendarDate(v, `input '${name2}'`);
-    } catch (err) {
-      throw new ActionInputError(err.message);
-    }
-  },
-  choice(name2, options, fallback) {
-    const v = raw(name2);
-    if (v === "") return fallback;
-    if (!options.includes(v))
-      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
-    return v;
-  },
-  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
-  now() {
-    const v = raw("now");
-    let d;
-    if (v === "") d = /* @__PURE__ */ new Date();
-    else {
-      try {
-        d = new Date(parseInstant(v, "input 'now'"));
-      } catch (err) {
-        throw new ActionInputError(err.message);
-      }
-    }
-    resolvedNow = d.toISOString();
-    return d;
-  },
-  /**
-   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
-   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
-   * runs the others. A name that is no dataset at all is an input error.
-   */
-  datasets(ws) {
-    const selected = ws.selectEachDataset(raw("dataset") || "all");
-    if (selected.length === 0)
-      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return selected;
-  },
-  /**
-   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
-   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
-   */
-  shardStep(ws) {
-    const given = raw("shard");
-    const merge2 = input.boolean("merge", false);
-    const partials = raw("partials");
-    if (given && merge2) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-    if ((given || merge2) && !partials)
-      throw new ActionInputError(`input '${merge2 ? "merge" : "shard"}' needs input 'partials'`);
-    let shard = null;
-    if (given) {
-      try {
-        shard = parseShard(given);
-      } catch (err) {
-        throw new ActionInputError(`input ${err.message}`);
-      }
-    }
-    return { shard, merge: merge2, partials: path11.resolve(ws.root, partials) };
-  },
-  /** A pull-request number, or null when not given. */
-  pullRequest(name2 = "pull-request") {
-    return input.integer(name2, { min: 1 }) ?? null;
-  }
-};
+var input = new InputReader((name2) => core.getInput(name2));
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
   if (!existsSync5(root) || !statSync2(root).isDirectory()) {
     throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
   }
   for (const line of recoverInterruptedWrites(root)) core.info(line);
-  setWriter(`gitml ${path11.basename(path11.dirname(path11.dirname(process.argv[1] ?? "")))} action`);
+  setWriter(`gitml ${path12.basename(path12.dirname(path12.dirname(process.argv[1] ?? "")))} action`);
   return new Workspace(root);
 }
-var resolvedNow;
 var outputsSet = {};
 function output(name2, value) {
   const text2 = typeof value === "string" ? value : JSON.stringify(value);
   outputsSet[name2] = text2;
   core.setOutput(name2, text2);
 }
-function repository() {
-  const full = process.env.GITHUB_REPOSITORY ?? "";
+function repository(env = process.env) {
+  const full = env.GITHUB_REPOSITORY ?? "";
   const [owner, repo] = full.split("/");
   if (!owner || !repo) throw new Error(`GITHUB_REPOSITORY '${full}' is not owner/name`);
   return { owner, repo };
+}
+var summaryTableBlock = (heading, header, rows) => ({
+  kind: "table",
+  heading,
+  header,
+  rows
+});
+function renderSummary(block) {
+  switch (block.kind) {
+    case "table":
+      summaryTable(block.heading, block.header, block.rows);
+      return;
+    case "heading":
+      core.summary.addHeading(escapeHtml(block.text), block.level);
+      return;
+    case "list":
+      summaryList(block.items);
+      return;
+    case "html-list":
+      core.summary.addList(block.items);
+      return;
+    case "html":
+      core.summary.addRaw(block.html, true);
+      return;
+  }
+}
+function applyReport(report) {
+  for (const [name2, value] of Object.entries(report.outputs)) output(name2, value);
+  for (const block of report.summary) renderSummary(block);
+  if (report.exitCode) process.exitCode = report.exitCode;
+  if (report.failure !== void 0) throw new Error(report.failure);
+}
+function actionMain(read, run2, opts = {}) {
+  return runAction(async () => {
+    const ws = workspace();
+    const inputs = read(input, ws);
+    applyReport(await run2(inputs, { core, ws, env: process.env }));
+  }, opts);
 }
 function cellHtml(cell) {
   if (typeof cell === "object") {
@@ -36173,15 +36253,17 @@ function summaryTable(heading, header, rows) {
     ...rows.map((r2) => r2.map(cellHtml))
   ]);
 }
-function annotateQuarantined(rows, prefix = "quarantined") {
-  for (const q of rows) core.warning(`${prefix}: ${q.reason}`, { file: q.origin, startLine: q.line });
+function summaryList(items) {
+  core.summary.addList(items.map(cellHtml));
 }
-var FILE_LINE = /^(\S+\.csv) line (\d+): /;
+function annotateQuarantined(log, rows, prefix = "quarantined") {
+  for (const q of rows) log.warning(`${prefix}: ${q.reason}`, { file: q.origin, startLine: q.line });
+}
 function fail(err) {
   const message2 = err instanceof Error ? err.message : String(err);
-  const at = FILE_LINE.exec(message2);
+  const at = err instanceof GitmlError ? err.at : void 0;
   if (at) {
-    core.error(message2, { file: at[1], startLine: Number(at[2]) });
+    core.error(message2, { file: at.file, startLine: at.line });
     process.exitCode = core.ExitCode.Failure;
   } else {
     core.setFailed(message2);
@@ -36195,12 +36277,12 @@ function recordStageRun() {
   const bundle = process.argv[1];
   if (!journal || !bundle) return;
   const inputs = recordableInputs();
-  if (resolvedNow !== void 0) inputs.INPUT_NOW = resolvedNow;
+  if (input.resolvedNow !== void 0) inputs.INPUT_NOW = input.resolvedNow;
   const sharded = (inputs.INPUT_SHARD ?? "") !== "" || /^(true|yes|on|1)$/i.test(inputs.INPUT_MERGE ?? "");
   try {
     appendStageRun(journal, {
-      stage: path11.basename(path11.dirname(path11.dirname(path11.resolve(bundle)))),
-      bundle: path11.resolve(bundle),
+      stage: path12.basename(path12.dirname(path12.dirname(path12.resolve(bundle)))),
+      bundle: path12.resolve(bundle),
       node: process.execPath,
       inputs,
       outputs: { ...outputsSet },
@@ -36210,9 +36292,6 @@ function recordStageRun() {
   } catch (err) {
     core.warning(`could not record this stage for a replay on conflict: ${err.message}`);
   }
-}
-function runStage(body2) {
-  return runAction(body2, { record: true });
 }
 async function runAction(body2, opts = {}) {
   try {
@@ -36229,13 +36308,13 @@ async function runAction(body2, opts = {}) {
     }
   }
 }
-async function unlessGitHubRefuses(what, call, instead = "") {
+async function unlessGitHubRefuses(log, what, call, instead = "") {
   try {
     return { value: await call() };
   } catch (err) {
     const failure = describeGitHubFailure(err);
     if (!failure) throw err;
-    core.warning(`${failure.reason}: ${what}${instead ? `; ${instead}` : ""}`, {
+    log.warning(`${failure.reason}: ${what}${instead ? `; ${instead}` : ""}`, {
       title: "GitHub API call skipped"
     });
     return { failure };
@@ -36262,6 +36341,26 @@ var core = {
   group: (name2, fn) => group(oneLine(name2), fn)
 };
 
+// actions/ingest/src/inputs.ts
+function readInputs(input2) {
+  const inputs = {
+    path: input2.string("path", "inbox"),
+    dataset: input2.string("dataset"),
+    dryRun: input2.boolean("dry-run", false),
+    keepFiles: input2.boolean("keep-files", false),
+    again: input2.boolean("again", false),
+    token: input2.string("token"),
+    pullRequest: input2.pullRequest(),
+    now: input2.now()
+  };
+  if (inputs.pullRequest !== null && !inputs.token)
+    throw new ActionInputError("input 'pull-request' needs input 'token'");
+  return inputs;
+}
+
+// actions/ingest/src/main.ts
+import { rmSync as rmSync4 } from "node:fs";
+
 // node_modules/@actions/github/lib/context.js
 import { readFileSync as readFileSync4, existsSync as existsSync6 } from "fs";
 import { EOL as EOL6 } from "os";
@@ -36276,8 +36375,8 @@ var Context = class {
       if (existsSync6(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync4(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path15 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path15} does not exist${EOL6}`);
+        const path16 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path16} does not exist${EOL6}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -40501,47 +40600,8 @@ async function upsertPullRequestComment(client, spec) {
   return { action: "updated", id: previous.id };
 }
 
-// actions/lib/ingested-files.ts
-var INGESTED_FORMAT = "gitml.ingested";
-var INGESTED_FILE = "ingested.json";
-var IngestedFilesError = class extends Error {
-  name = "IngestedFilesError";
-};
-function readIngested(files, dir) {
-  const where = `${dir}/${INGESTED_FILE}`;
-  const bytes = files.readBytes(where);
-  if (!bytes) return { format: INGESTED_FORMAT, formatVersion: 1, files: {} };
-  const bad = (rule2) => new IngestedFilesError(
-    `${where}: corrupt record of ingested files, ${rule2}; restore it with git (git checkout -- ${where}; git log -p -- ${where} shows what changed)`
-  );
-  let value;
-  try {
-    value = JSON.parse(Buffer.from(bytes).toString("utf8"));
-  } catch (err) {
-    throw bad(`not valid JSON (${err.message})`);
-  }
-  const r2 = value;
-  if (typeof r2 !== "object" || r2 === null || r2.format !== INGESTED_FORMAT)
-    throw bad(`format must be '${INGESTED_FORMAT}'`);
-  if (typeof r2.files !== "object" || r2.files === null || Array.isArray(r2.files))
-    throw bad("'files' must be an object");
-  for (const [sha, e] of Object.entries(r2.files)) {
-    if (!/^[0-9a-f]{64}$/.test(sha) || typeof e?.file !== "string" || typeof e?.ingestedAt !== "string")
-      throw bad(`entry '${sha}' needs a sha256 key, a file and an ingestedAt`);
-  }
-  return r2;
-}
-function ingestedWrite(root, dir, record, sha256, entry) {
-  const next = { ...record, files: { ...record.files, [sha256]: entry } };
-  return { path: `${root}/${dir}/${INGESTED_FILE}`, content: stableStringify(next) };
-}
-function alreadyIngestedMessage(label, sha256, prior, force) {
-  const as = prior.file === label ? "" : ` as ${prior.file}`;
-  return `${label} was already ingested on ${prior.ingestedAt}${as} (sha256 ${sha256}); use ${force} to ingest it again`;
-}
-
 // actions/lib/pipelines/ingest.ts
-import path13 from "node:path";
+import path14 from "node:path";
 
 // node_modules/simple-statistics/dist/simple-statistics.mjs
 function sum(x) {
@@ -40725,18 +40785,18 @@ PerceptronModel.prototype.train = function train2(features, label) {
 
 // actions/lib/clean.ts
 var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-function parseNumber(raw2, column) {
-  if (!NUMBER.test(raw2)) {
-    return /^[+-]?(nan|inf|infinity)$/i.test(raw2) ? `'${column}' = '${raw2}' is not a finite number` : `'${column}' = '${raw2}' is not a number`;
+function parseNumber(raw, column) {
+  if (!NUMBER.test(raw)) {
+    return /^[+-]?(nan|inf|infinity)$/i.test(raw) ? `'${column}' = '${raw}' is not a finite number` : `'${column}' = '${raw}' is not a number`;
   }
-  const x = Number(raw2);
-  return Number.isFinite(x) ? x : `'${column}' = '${raw2}' is not a finite number`;
+  const x = Number(raw);
+  return Number.isFinite(x) ? x : `'${column}' = '${raw}' is not a finite number`;
 }
-function numericLabel(rule2, raw2) {
-  const x = NUMBER.test(raw2) ? Number(raw2) : Number.NaN;
-  if (!Number.isFinite(x)) return `label '${rule2.name}' = '${raw2}' is not a number`;
+function numericLabel(rule2, raw) {
+  const x = NUMBER.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(x)) return `label '${rule2.name}' = '${raw}' is not a number`;
   const [lo, hi] = rule2.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-  if (x < lo || x > hi) return `label '${rule2.name}' = ${raw2} is outside [${lo}, ${hi}]`;
+  if (x < lo || x > hi) return `label '${rule2.name}' = ${raw} is outside [${lo}, ${hi}]`;
   return { value: x, text: String(x) };
 }
 function checkValue(f, value, column = f.name) {
@@ -40759,23 +40819,23 @@ function cleanRecord(spec, fills, record, options) {
   const values = {};
   for (const f of spec.features) {
     const column = f.column in record ? f.column : f.name;
-    let raw2 = (record[column] ?? "").trim();
+    let raw = (record[column] ?? "").trim();
     let wasMissing = false;
-    if (raw2 === "" && f.missing !== "reject") {
+    if (raw === "" && f.missing !== "reject") {
       const fill2 = fills[f.name];
       if (fill2 === void 0) reasons.push(`'${f.name}' is missing and no fill value was recorded`);
       else {
-        raw2 = fill2;
+        raw = fill2;
         wasMissing = true;
       }
     }
-    if (f.type === "numeric" && raw2 !== "") {
-      const x = parseNumber(raw2, column);
-      if (typeof x === "number") raw2 = String(x);
+    if (f.type === "numeric" && raw !== "") {
+      const x = parseNumber(raw, column);
+      if (typeof x === "number") raw = String(x);
     }
-    const reason = checkValue(f, raw2, column);
+    const reason = checkValue(f, raw, column);
     if (reason) reasons.push(reason);
-    values[f.name] = raw2;
+    values[f.name] = raw;
     if (f.missingFlag) values[f.missingFlag] = wasMissing ? "1" : "0";
   }
   let label = (record[spec.label.column] ?? record[spec.label.name] ?? "").trim();
@@ -41738,7 +41798,7 @@ var transform = function(original_options = {}) {
         from_line,
         ltrim,
         max_record_size,
-        raw: raw2,
+        raw,
         relax_quotes,
         rtrim,
         skip_empty_lines,
@@ -41844,7 +41904,7 @@ var transform = function(original_options = {}) {
           }
         }
         const chr = buf[pos];
-        if (raw2 === true) {
+        if (raw === true) {
           rawBuffer.append(chr);
         }
         if ((chr === cr || chr === nl) && this.state.wasRowDelimiter === false) {
@@ -42083,7 +42143,7 @@ var transform = function(original_options = {}) {
         relax_column_count,
         relax_column_count_less,
         relax_column_count_more,
-        raw: raw2,
+        raw,
         skip_records_with_empty_values
       } = this.options;
       const { enabled, record } = this.state;
@@ -42167,10 +42227,10 @@ var transform = function(original_options = {}) {
               });
             }
           }
-          if (raw2 === true || info3 === true) {
+          if (raw === true || info3 === true) {
             const extRecord = Object.assign(
               { record: obj },
-              raw2 === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
+              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
               info3 === true ? { info: this.__infoRecord() } : {}
             );
             const err = this.__push(
@@ -42190,10 +42250,10 @@ var transform = function(original_options = {}) {
             }
           }
         } else {
-          if (raw2 === true || info3 === true) {
+          if (raw === true || info3 === true) {
             const extRecord = Object.assign(
               { record },
-              raw2 === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
+              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
               info3 === true ? { info: this.__infoRecord() } : {}
             );
             const err = this.__push(
@@ -42432,7 +42492,7 @@ var transform = function(original_options = {}) {
       return 0;
     },
     __error: function(msg) {
-      const { encoding, raw: raw2, skip_records_with_error } = this.options;
+      const { encoding, raw, skip_records_with_error } = this.options;
       const err = typeof msg === "string" ? new Error(msg) : msg;
       if (skip_records_with_error) {
         this.state.recordHasError = true;
@@ -42440,7 +42500,7 @@ var transform = function(original_options = {}) {
           try {
             this.options.on_skip(
               err,
-              raw2 ? this.state.rawBuffer.toString(encoding) : void 0
+              raw ? this.state.rawBuffer.toString(encoding) : void 0
             );
           } catch (err2) {
             return err2;
@@ -42458,14 +42518,14 @@ var transform = function(original_options = {}) {
       };
     },
     __infoRecord: function() {
-      const { columns, raw: raw2, encoding } = this.options;
+      const { columns, raw, encoding } = this.options;
       return {
         ...this.__infoDataSet(),
         bytes_records: this.info.bytes,
         error: this.state.error,
         header: columns === true,
         index: this.state.record.length,
-        raw: raw2 ? this.state.rawBuffer.toString(encoding) : void 0
+        raw: raw ? this.state.rawBuffer.toString(encoding) : void 0
       };
     },
     __infoField: function() {
@@ -42519,16 +42579,16 @@ function parseCsvText(text2, file) {
 }
 function parseError(err, file) {
   const e = err;
-  return new InputError(
-    `${file}${e.lines ? ` line ${e.lines}` : ""}: ${e.message.replace(/^[A-Za-z_]+: /, "")}`
-  );
+  const rule2 = e.message.replace(/^[A-Za-z_]+: /, "");
+  return e.lines ? new InputError(...lineMessage(file, e.lines, rule2)) : new InputError(`${file}: ${rule2}`);
 }
 function headerOf2(row, file) {
   const header = row.record.map((h) => h.trim());
   const seen = /* @__PURE__ */ new Set();
   for (const h of header) {
-    if (h === "") throw new InputError(`${file} line 1: the header has an empty column name`);
-    if (seen.has(h)) throw new InputError(`${file} line 1: column '${h}' appears twice in the header`);
+    if (h === "") throw new InputError(...lineMessage(file, 1, "the header has an empty column name"));
+    if (seen.has(h))
+      throw new InputError(...lineMessage(file, 1, `column '${h}' appears twice in the header`));
     seen.add(h);
   }
   return header;
@@ -42537,7 +42597,7 @@ function recordOf({ record, info: info2 }, header, file) {
   const line = info2.lines - countNewlines(record);
   if (record.length !== header.length) {
     throw new InputError(
-      `${file} line ${line}: has ${record.length} fields, the header has ${header.length}`
+      ...lineMessage(file, line, `has ${record.length} fields, the header has ${header.length}`)
     );
   }
   const values = {};
@@ -42703,12 +42763,12 @@ var toKey = function(value) {
   const result = `${value}`;
   return result == "0" && 1 / value == -Infinity ? "-0" : result;
 };
-var get = function(object, path15) {
-  path15 = castPath(path15, object);
+var get = function(object, path16) {
+  path16 = castPath(path16, object);
   let index = 0;
-  const length = path15.length;
+  const length = path16.length;
   while (object != null && index < length) {
-    object = object[toKey(path15[index++])];
+    object = object[toKey(path16[index++])];
   }
   return index && index === length ? object : void 0;
 };
@@ -43303,7 +43363,7 @@ var stringify = function(records, opts = {}) {
 
 // actions/lib/file-source.ts
 import { existsSync as existsSync7, readdirSync as readdirSync3 } from "node:fs";
-import path12 from "node:path";
+import path13 from "node:path";
 
 // actions/lib/git.ts
 import { execFile, execFileSync } from "node:child_process";
@@ -43351,8 +43411,8 @@ function workingTree(root) {
     description: WORKING_TREE,
     // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
     readBytes: (rel) => readInputFileIfExists(root, rel),
-    list: (relDir) => entries(path12.join(root, relDir), false),
-    listDirs: (relDir) => entries(path12.join(root, relDir), true)
+    list: (relDir) => entries(path13.join(root, relDir), false),
+    listDirs: (relDir) => entries(path13.join(root, relDir), true)
   };
 }
 function entries(dir, dirs) {
@@ -43361,7 +43421,7 @@ function entries(dir, dirs) {
 }
 
 // actions/lib/partition-reader.ts
-var PartitionError = class extends Error {
+var PartitionError = class extends GitmlError {
   name = "PartitionError";
 };
 var COMMA2 = 44;
@@ -43463,7 +43523,7 @@ function readPartitionInto(bytes, layout, file, t, offset) {
         const buf = [];
         pos++;
         for (; ; ) {
-          if (pos >= n) throw new PartitionError(`${file} line ${line}: unterminated quoted field`);
+          if (pos >= n) throw new PartitionError(...lineMessage(file, line, `unterminated quoted field`));
           const b = bytes[pos++];
           if (b === QUOTE) {
             if (bytes[pos] === QUOTE) {
@@ -43482,10 +43542,10 @@ function readPartitionInto(bytes, layout, file, t, offset) {
       }
       const sep4 = pos < n ? bytes[pos] : LF;
       if (c < ncol - 1 && sep4 !== COMMA2) {
-        throw new PartitionError(`${file} line ${line}: has ${c + 1} fields, expected ${ncol}`);
+        throw new PartitionError(...lineMessage(file, line, `has ${c + 1} fields, expected ${ncol}`));
       }
       if (c === ncol - 1 && sep4 === COMMA2) {
-        throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
+        throw new PartitionError(...lineMessage(file, line, `has more than ${ncol} fields`));
       }
       pos++;
       const fs3 = quoted2 ? 0 : start;
@@ -43496,7 +43556,11 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           const x = parseNumberBytes(src, fs3, fe);
           if (!Number.isInteger(x) || x < 1) {
             throw new PartitionError(
-              `${file} line ${line}: id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
+              ...lineMessage(
+                file,
+                line,
+                `id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
+              )
             );
           }
           t.ids[row] = x;
@@ -43506,7 +43570,11 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           const ms = parseIsoInstant(src, fs3, fe);
           if (Number.isNaN(ms)) {
             throw new PartitionError(
-              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+              ...lineMessage(
+                file,
+                line,
+                `event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+              )
             );
           }
           t.eventTimes[row] = ms;
@@ -43516,7 +43584,11 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           const code = matchBytes(src, fs3, fe, sourceBytes);
           if (code < 0) {
             throw new PartitionError(
-              `${file} line ${line}: source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
+              ...lineMessage(
+                file,
+                line,
+                `source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
+              )
             );
           }
           t.sources[row] = code;
@@ -43529,7 +43601,11 @@ function readPartitionInto(bytes, layout, file, t, offset) {
             const f = layout.features[j];
             const text2 = decoder.decode(src.subarray(fs3, fe));
             throw new PartitionError(
-              Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text2}' is not a number` : `${file} line ${line}: '${f.name}' = ${text2} is outside the valid range [${lo[j]}, ${hi[j]}]`
+              ...lineMessage(
+                file,
+                line,
+                Number.isNaN(x) ? `'${f.name}' = '${text2}' is not a number` : `'${f.name}' = ${text2} is outside the valid range [${lo[j]}, ${hi[j]}]`
+              )
             );
           }
           t.columns[j][row] = x;
@@ -43541,7 +43617,11 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           if (code < 0) {
             const f = layout.features[j];
             throw new PartitionError(
-              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
+              ...lineMessage(
+                file,
+                line,
+                `'${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
+              )
             );
           }
           t.columns[j][row] = code;
@@ -43555,7 +43635,11 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           const code = matchBytes(src, fs3, fe, cats[c]);
           if (code < 0) {
             throw new PartitionError(
-              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
+              ...lineMessage(
+                file,
+                line,
+                `label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
+              )
             );
           }
           t.labels[row] = code;
@@ -43571,7 +43655,11 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           if (!Number.isFinite(x) || x < labelLo || x > labelHi) {
             const text2 = decoder.decode(src.subarray(fs3, fe));
             throw new PartitionError(
-              !Number.isFinite(x) ? `${file} line ${line}: label '${layout.labelName}' = '${text2}' is not a number` : `${file} line ${line}: label '${layout.labelName}' = ${text2} is outside [${labelLo}, ${labelHi}]`
+              ...lineMessage(
+                file,
+                line,
+                !Number.isFinite(x) ? `label '${layout.labelName}' = '${text2}' is not a number` : `label '${layout.labelName}' = ${text2} is outside [${labelLo}, ${labelHi}]`
+              )
             );
           }
           t.labels[row] = 0;
@@ -43700,12 +43788,12 @@ var GITHUB_WARN_BYTES = 50 * MiB;
 var MIN_PIECE_BYTES = 1024;
 var MAX_PIECE_BYTES_ENV = "GITML_MAX_PIECE_BYTES";
 function maxPieceBytes(env = process.env) {
-  const raw2 = env[MAX_PIECE_BYTES_ENV];
-  if (raw2 === void 0 || raw2.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
-  const n = Number(raw2.trim());
-  if (!/^\d+$/.test(raw2.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
+  const raw = env[MAX_PIECE_BYTES_ENV];
+  if (raw === void 0 || raw.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
+  const n = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
     throw new InputError(
-      `${MAX_PIECE_BYTES_ENV}='${raw2}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
+      `${MAX_PIECE_BYTES_ENV}='${raw}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
     );
   }
   return n;
@@ -44108,7 +44196,7 @@ function numericLabelStats(table, name2) {
 
 // actions/lib/feature-group.ts
 var FEATURE_GROUP_FORMAT = "gitml.feature-group";
-var FeatureGroupError = class extends Error {
+var FeatureGroupError = class extends GitmlError {
   name = "FeatureGroupError";
 };
 var SchemaEditError = class extends FeatureGroupError {
@@ -44436,9 +44524,9 @@ var FeatureGroup = class _FeatureGroup {
     const numeric = this.numericLabel;
     for (const r2 of parseCsvText(text2, this.labelsPath).records) {
       const id = Number(r2.values.id);
-      const raw2 = r2.values[name2] ?? "";
-      const checked = numeric ? numericLabel(this.meta.label, raw2) : null;
-      const value = checked === null ? classes.findIndex((c) => c.value === raw2) : typeof checked === "string" ? -1 : checked.value;
+      const raw = r2.values[name2] ?? "";
+      const checked = numeric ? numericLabel(this.meta.label, raw) : null;
+      const value = checked === null ? classes.findIndex((c) => c.value === raw) : typeof checked === "string" ? -1 : checked.value;
       if (!Number.isInteger(id) || (checked === null ? value < 0 : typeof checked === "string")) {
         throw new FeatureGroupError(
           `${this.labelsPath} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(", ")}]` : ""} for` : "a class of"} '${name2}'`
@@ -44671,8 +44759,8 @@ var FeatureGroup = class _FeatureGroup {
       const number = existing.length + 1 + k;
       if (k === 0 && last && from === to) continue;
       const prefix = k === 0 && last ? last.bytes : header;
-      const path15 = k === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number)}`;
-      written.push({ path: path15, bytes: batch.concat(prefix, order, from, to) });
+      const path16 = k === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number)}`;
+      written.push({ path: path16, bytes: batch.concat(prefix, order, from, to) });
     }
     const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
     return { all: [...kept, ...written], written };
@@ -44836,9 +44924,48 @@ function checkCounts(c, file) {
   };
 }
 
+// actions/lib/ingested-files.ts
+var INGESTED_FORMAT = "gitml.ingested";
+var INGESTED_FILE = "ingested.json";
+var IngestedFilesError = class extends GitmlError {
+  name = "IngestedFilesError";
+};
+function readIngested(files, dir) {
+  const where = `${dir}/${INGESTED_FILE}`;
+  const bytes = files.readBytes(where);
+  if (!bytes) return { format: INGESTED_FORMAT, formatVersion: 1, files: {} };
+  const bad = (rule2) => new IngestedFilesError(
+    `${where}: corrupt record of ingested files, ${rule2}; restore it with git (git checkout -- ${where}; git log -p -- ${where} shows what changed)`
+  );
+  let value;
+  try {
+    value = JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch (err) {
+    throw bad(`not valid JSON (${err.message})`);
+  }
+  const r2 = value;
+  if (typeof r2 !== "object" || r2 === null || r2.format !== INGESTED_FORMAT)
+    throw bad(`format must be '${INGESTED_FORMAT}'`);
+  if (typeof r2.files !== "object" || r2.files === null || Array.isArray(r2.files))
+    throw bad("'files' must be an object");
+  for (const [sha, e] of Object.entries(r2.files)) {
+    if (!/^[0-9a-f]{64}$/.test(sha) || typeof e?.file !== "string" || typeof e?.ingestedAt !== "string")
+      throw bad(`entry '${sha}' needs a sha256 key, a file and an ingestedAt`);
+  }
+  return r2;
+}
+function ingestedWrite(root, dir, record, sha256, entry) {
+  const next = { ...record, files: { ...record.files, [sha256]: entry } };
+  return { path: `${root}/${dir}/${INGESTED_FILE}`, content: stableStringify(next) };
+}
+function alreadyIngestedMessage(label, sha256, prior, force) {
+  const as = prior.file === label ? "" : ` as ${prior.file}`;
+  return `${label} was already ingested on ${prior.ingestedAt}${as} (sha256 ${sha256}); use ${force} to ingest it again`;
+}
+
 // actions/lib/pipelines/event-time.ts
-function normaliseEventTime(raw2) {
-  const v = raw2.trim();
+function normaliseEventTime(raw) {
+  const v = raw.trim();
   if (isIsoDate(v)) return `${v}T00:00:00Z`;
   if (isIsoInstant(v)) return v.replace(/\.000Z$/, "Z");
   return null;
@@ -44850,7 +44977,7 @@ function ingest(ws, spec, file, opts) {
   const label = opts.label ?? file;
   checkInputFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name);
   const fg = FeatureGroup.open(ws, spec);
-  const sha256 = fileSha256(path13.resolve(opts.within?.dir ?? ws.root, file));
+  const sha256 = fileSha256(path14.resolve(opts.within?.dir ?? ws.root, file));
   const ingested = readIngested(fg.files, fg.dir);
   const prior = ingested.files[sha256];
   if (prior && !opts.again)
@@ -45038,12 +45165,12 @@ function checkCommentMarkdown(outcomes) {
 
 // actions/ingest/src/inbox.ts
 import { readdirSync as readdirSync4 } from "node:fs";
-import path14 from "node:path";
+import path15 from "node:path";
 var isCsv = (name2) => /\.csv$/i.test(name2);
 function inboxFiles(ws, given, dataset) {
-  const abs = path14.resolve(ws.root, given);
+  const abs = path15.resolve(ws.root, given);
   const rel = ws.rel(abs);
-  if (rel.startsWith("..") || path14.isAbsolute(rel)) {
+  if (rel.startsWith("..") || path15.isAbsolute(rel)) {
     throw new ActionInputError(`input 'path' must be inside the repository, got '${given}'`);
   }
   const { stat: stat2 } = checkInputPath(ws.root, abs);
@@ -45056,31 +45183,84 @@ function inboxFiles(ws, given, dataset) {
   const walk2 = (dir) => {
     for (const entry of readdirSync4(dir, { withFileTypes: true })) {
       if (entry.name.startsWith(".")) continue;
-      const p = path14.join(dir, entry.name);
+      const p = path15.join(dir, entry.name);
       if (entry.isDirectory()) walk2(p);
       else if (entry.isSymbolicLink() || isCsv(entry.name)) found.push(p);
     }
   };
   if (stat2.isDirectory()) walk2(abs);
   else found.push(abs);
-  return found.map((f) => ({ abs: f, rel: ws.rel(f), dataset: dataset || path14.basename(path14.dirname(f)) })).sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
+  return found.map((f) => ({ abs: f, rel: ws.rel(f), dataset: dataset || path15.basename(path15.dirname(f)) })).sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
+}
+
+// actions/ingest/src/summary.ts
+function skippedMessage(r2) {
+  const { sha256, prior } = r2.alreadyIngested;
+  return alreadyIngestedMessage(r2.file, sha256, prior, "input 'again: true'");
+}
+function ingestReport(o) {
+  const { outcomes, failed, setAside, dryRun } = o;
+  const ok = outcomes.filter((x) => x.result);
+  const byDataset = {};
+  for (const x of ok) byDataset[x.file.dataset] = (byDataset[x.file.dataset] ?? 0) + x.result.added;
+  const summary2 = [
+    summaryTableBlock(
+      dryRun ? "Inbox check (dry run)" : "Ingest",
+      [
+        "file",
+        "dataset",
+        dryRun ? "rows accepted" : "rows added",
+        dryRun ? "would be quarantined" : "quarantined"
+      ],
+      outcomes.map(
+        (x) => x.result?.alreadyIngested ? [x.file.rel, x.file.dataset, 0, `skipped: ${skippedMessage(x.result)}`] : x.result ? [x.file.rel, x.file.dataset, x.result.added, x.result.rejected.length] : [x.file.rel, x.file.dataset, "\u2014", `cannot be ingested: ${x.error}`]
+      )
+    )
+  ];
+  if (o.comment !== null) summary2.push({ kind: "html", html: `
+${o.comment}
+` });
+  const setAsideDatasets = [...new Set(setAside.map((x) => x.file.dataset))];
+  const report = {
+    outputs: {
+      "rows-added": ok.reduce((s, x) => s + x.result.added, 0),
+      "rows-by-dataset": byDataset,
+      quarantined: ok.reduce((s, x) => s + x.result.rejected.length, 0),
+      "failed-files": failed.length + setAside.length,
+      "failed-datasets": setAsideDatasets.join(","),
+      "skipped-files": ok.filter((x) => x.result.alreadyIngested).length,
+      files: outcomes.map((x) => ({
+        file: x.file.rel,
+        dataset: x.file.dataset,
+        ...x.result ? {
+          kind: x.result.kind,
+          added: x.result.added,
+          quarantined: x.result.rejected.length,
+          ...x.result.alreadyIngested ? { skipped: skippedMessage(x.result) } : {}
+        } : { error: x.error }
+      }))
+    },
+    summary: summary2
+  };
+  if (failed.length > 0)
+    return {
+      ...report,
+      failure: `${failed.length + setAside.length} of ${o.found} file(s) cannot be ingested${dryRun ? "" : "; nothing was written"}: ${[...failed, ...setAside].map((x) => x.file.rel).join(", ")}`
+    };
+  if (setAside.length > 0 && o.checked === 0)
+    return {
+      ...report,
+      failure: `every file's dataset has an invalid dataset.yml (${setAsideDatasets.join(", ")}): nothing was ingested`
+    };
+  return setAside.length > 0 ? { ...report, exitCode: PARTIAL_EXIT_CODE } : report;
 }
 
 // actions/ingest/src/main.ts
-await runStage(async () => {
-  const ws = workspace();
-  const given = input.string("path", "inbox");
-  const dataset = input.string("dataset");
-  const dryRun = input.boolean("dry-run", false);
-  const keepFiles = input.boolean("keep-files", false);
-  const again = input.boolean("again", false);
-  const token = input.string("token");
-  const pullRequest = input.pullRequest();
-  const now = input.now();
-  if (pullRequest !== null && !token) throw new ActionInputError("input 'pull-request' needs input 'token'");
-  const found = inboxFiles(ws, given, dataset);
-  core.info(
-    found.length ? `${found.length} file(s) to ${dryRun ? "check" : "ingest"}` : `nothing to ingest under '${given}'`
+async function run(inputs, { core: core2, ws, env }) {
+  const { dryRun, now, again } = inputs;
+  const found = inboxFiles(ws, inputs.path, inputs.dataset);
+  core2.info(
+    found.length ? `${found.length} file(s) to ${dryRun ? "check" : "ingest"}` : `nothing to ingest under '${inputs.path}'`
   );
   const specErrors = brokenSpecs(
     ws,
@@ -45088,7 +45268,7 @@ await runStage(async () => {
   );
   const setAside = found.filter((f) => specErrors.has(f.dataset)).map((f) => ({ file: f, error: `${f.rel}: ${specErrors.get(f.dataset)}` }));
   const files = found.filter((f) => !specErrors.has(f.dataset));
-  const run = (f, dry) => {
+  const one = (f, dry) => {
     try {
       checkInputFile(ws.root, f.abs, f.rel);
       return {
@@ -45097,22 +45277,23 @@ await runStage(async () => {
       };
     } catch (err) {
       const message2 = err.message;
-      return { file: f, error: message2.startsWith(f.rel) ? message2 : `${f.rel}: ${message2}` };
+      const line = err instanceof GitmlError ? err.at?.line : void 0;
+      return { file: f, error: message2.startsWith(f.rel) ? message2 : `${f.rel}: ${message2}`, line };
     }
   };
-  let outcomes = await core.group("validate", async () => files.map((f) => run(f, true)));
+  let outcomes = await core2.group("validate", async () => files.map((f) => one(f, true)));
   const failed = outcomes.filter((o) => o.error);
   for (const o of [...failed, ...setAside]) {
-    core.error(o.error, { file: o.file.rel, startLine: Number(/ line (\d+):/.exec(o.error)?.[1] ?? 1) });
+    core2.error(o.error, { file: o.file.rel, startLine: o.line ?? 1 });
   }
   if (!dryRun && failed.length === 0) {
-    outcomes = await core.group(
+    outcomes = await core2.group(
       "ingest",
       async () => files.map((f) => {
-        const o = run(f, false);
+        const o = one(f, false);
         if (o.error) throw new Error(o.error);
-        if (!keepFiles) rmSync4(f.abs);
-        core.info(
+        if (!inputs.keepFiles) rmSync4(f.abs);
+        core2.info(
           o.result.alreadyIngested ? skippedMessage(o.result) : `${f.rel}: ${o.result.added} ${o.result.kind} added, ${o.result.rejected.length} quarantined`
         );
         return o;
@@ -45120,83 +45301,46 @@ await runStage(async () => {
     );
   }
   for (const o of outcomes)
-    annotateQuarantined(o.result?.rejected ?? [], dryRun ? "would be quarantined" : "quarantined");
+    annotateQuarantined(core2, o.result?.rejected ?? [], dryRun ? "would be quarantined" : "quarantined");
   outcomes = [...outcomes, ...setAside].sort((a, b) => a.file.rel < b.file.rel ? -1 : 1);
-  const ok = outcomes.filter((o) => o.result);
-  const byDataset = {};
-  for (const o of ok) byDataset[o.file.dataset] = (byDataset[o.file.dataset] ?? 0) + o.result.added;
-  output(
-    "rows-added",
-    ok.reduce((s, o) => s + o.result.added, 0)
-  );
-  output("rows-by-dataset", byDataset);
-  output(
-    "quarantined",
-    ok.reduce((s, o) => s + o.result.rejected.length, 0)
-  );
-  output("failed-files", failed.length + setAside.length);
-  output("failed-datasets", [...new Set(setAside.map((o) => o.file.dataset))].join(","));
-  output("skipped-files", ok.filter((o) => o.result.alreadyIngested).length);
-  output(
-    "files",
-    outcomes.map((o) => ({
-      file: o.file.rel,
-      dataset: o.file.dataset,
-      ...o.result ? {
-        kind: o.result.kind,
-        added: o.result.added,
-        quarantined: o.result.rejected.length,
-        ...o.result.alreadyIngested ? { skipped: skippedMessage(o.result) } : {}
-      } : { error: o.error }
-    }))
-  );
-  summaryTable(
-    dryRun ? "Inbox check (dry run)" : "Ingest",
-    [
-      "file",
-      "dataset",
-      dryRun ? "rows accepted" : "rows added",
-      dryRun ? "would be quarantined" : "quarantined"
-    ],
-    outcomes.map(
-      (o) => o.result?.alreadyIngested ? [o.file.rel, o.file.dataset, 0, `skipped: ${skippedMessage(o.result)}`] : o.result ? [o.file.rel, o.file.dataset, o.result.added, o.result.rejected.length] : [o.file.rel, o.file.dataset, "\u2014", `cannot be ingested: ${o.error}`]
-    )
-  );
-  if (pullRequest !== null && found.length > 0) {
-    const { owner, repo } = repository();
-    const client = createGitHubClient(token, { retry: { onRetry: (message2) => core.info(message2) } });
+  let comment = null;
+  if (inputs.pullRequest !== null && found.length > 0) {
+    const { owner, repo } = repository(env);
+    const client = createGitHubClient(inputs.token, {
+      baseUrl: env.GITHUB_API_URL,
+      retry: { onRetry: (message2) => core2.info(message2) }
+    });
     const body2 = checkCommentMarkdown(outcomes);
     const c = await unlessGitHubRefuses(
+      core2,
       "pull-request comment not posted",
       () => upsertPullRequestComment(client, {
         owner,
         repo,
-        issueNumber: pullRequest,
+        issueNumber: inputs.pullRequest,
         marker: "ingest-check",
         body: body2
       }),
       "the check results are in this job's summary and annotations"
     );
-    if ("value" in c) core.info(`pull-request comment ${c.value.action} (id ${c.value.id})`);
-    else core.summary.addRaw(`
-${body2}
-`, true);
+    if ("value" in c) core2.info(`pull-request comment ${c.value.action} (id ${c.value.id})`);
+    else comment = body2;
   }
-  if (failed.length > 0) {
-    throw new Error(
-      `${failed.length + setAside.length} of ${found.length} file(s) cannot be ingested${dryRun ? "" : "; nothing was written"}: ${[...failed, ...setAside].map((o) => o.file.rel).join(", ")}`
+  const report = ingestReport({
+    outcomes,
+    failed,
+    setAside,
+    found: found.length,
+    checked: files.length,
+    dryRun,
+    comment
+  });
+  if (report.exitCode)
+    core2.error(
+      `partial: the files of ${[...new Set(setAside.map((o) => o.file.dataset))].join(", ")} stay in the inbox until its dataset.yml is fixed; the others were ${dryRun ? "checked" : "ingested"} \u2014 exit code ${report.exitCode}`
     );
-  }
-  if (setAside.length > 0) {
-    const names = [...new Set(setAside.map((o) => o.file.dataset))].join(", ");
-    if (files.length === 0)
-      throw new Error(`every file's dataset has an invalid dataset.yml (${names}): nothing was ingested`);
-    core.error(
-      `partial: the files of ${names} stay in the inbox until its dataset.yml is fixed; the others were ${dryRun ? "checked" : "ingested"} \u2014 exit code ${PARTIAL_EXIT_CODE}`
-    );
-    process.exitCode = PARTIAL_EXIT_CODE;
-  }
-});
+  return report;
+}
 function brokenSpecs(ws, names) {
   const errors = /* @__PURE__ */ new Map();
   for (const name2 of new Set(names)) {
@@ -45209,7 +45353,6 @@ function brokenSpecs(ws, names) {
   }
   return errors;
 }
-function skippedMessage(r2) {
-  const { sha256, prior } = r2.alreadyIngested;
-  return alreadyIngestedMessage(r2.file, sha256, prior, "input 'again: true'");
-}
+
+// actions/ingest/src/index.ts
+await actionMain(readInputs, run, { record: true });

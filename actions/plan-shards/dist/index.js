@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path14 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path13 && path13[0] !== "/") {
-          path13 = `/${path13}`;
+        if (path14 && path14[0] !== "/") {
+          path14 = `/${path14}`;
         }
-        return new URL(`${origin}${path13}`);
+        return new URL(`${origin}${path14}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path13);
+        debuglog("sending request to %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path14, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path13,
+          path14,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path13);
+        debuglog("trailers received from %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path14, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path13,
+          path14,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path13, origin }
+            request: { method, path: path14, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path13);
+          debuglog("sending request to %s %s/%s", method, origin, path14);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path13,
+        path: path14,
         method,
         body: body2,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path13 !== "string") {
+        if (typeof path14 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path13)) {
+        } else if (invalidPathRegex.test(path14)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path13, query) : path13;
+        this.path = query ? buildURL(path14, query) : path14;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path13, host, upgrade, blocking, reset } = request;
+      const { method, path: path14, host, upgrade, blocking, reset } = request;
       let { body: body2, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body2)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path13} HTTP/1.1\r
+      let header = `${method} ${path14} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body: body2 } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path13;
+      headers[HTTP2_HEADER_PATH] = path14;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path13 = search ? `${pathname}${search}` : pathname;
+        const path14 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path13;
+        this.opts.path = path14;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path13 = "/",
+          path: path14 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path13;
+        opts.path = origin + path14;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path13) {
-      if (typeof path13 !== "string") {
-        return path13;
+    function safeUrl2(path14) {
+      if (typeof path14 !== "string") {
+        return path14;
       }
-      const pathSegments = path13.split("?");
+      const pathSegments = path14.split("?");
       if (pathSegments.length !== 2) {
-        return path13;
+        return path14;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path13, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path13);
+    function matchKey(mockDispatch2, { path: path14, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path14);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl2(path13), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl2(path14), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path13, method, body: body2, headers, query } = opts;
+      const { path: path14, method, body: body2, headers, query } = opts;
       return {
-        path: path13,
+        path: path14,
         method,
         body: body2,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path13,
+            Path: path14,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path13) {
-      for (let i = 0; i < path13.length; ++i) {
-        const code = path13.charCodeAt(i);
+    function validateCookiePath(path14) {
+      for (let i = 0; i < path14.length; ++i) {
+        const code = path14.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path13 = opts.path;
+          let path14 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path13 = `/${path13}`;
+            path14 = `/${path14}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path13);
+          url = new URL(util.parseOrigin(url).origin + path14);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path13) {
-      const ctrl = callVisitor(key, node, visitor, path13);
+    function visit_(key, node, visitor, path14) {
+      const ctrl = callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visit_(key, ctrl, visitor, path13);
+        replaceNode(key, path14, ctrl);
+        return visit_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path13);
+            const ci = visit_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = visit_("key", node.key, visitor, path13);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = visit_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path13);
+          const cv = visit_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path13) {
-      const ctrl = await callVisitor(key, node, visitor, path13);
+    async function visitAsync_(key, node, visitor, path14) {
+      const ctrl = await callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visitAsync_(key, ctrl, visitor, path13);
+        replaceNode(key, path14, ctrl);
+        return visitAsync_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path13);
+            const ci = await visitAsync_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path13);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path13);
+          const cv = await visitAsync_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path13) {
+    function callVisitor(key, node, visitor, path14) {
       if (typeof visitor === "function")
-        return visitor(key, node, path13);
+        return visitor(key, node, path14);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path13);
+        return visitor.Map?.(key, node, path14);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path13);
+        return visitor.Seq?.(key, node, path14);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path13);
+        return visitor.Pair?.(key, node, path14);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path13);
+        return visitor.Scalar?.(key, node, path14);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path13);
+        return visitor.Alias?.(key, node, path14);
       return void 0;
     }
-    function replaceNode(key, path13, node) {
-      const parent = path13[path13.length - 1];
+    function replaceNode(key, path14, node) {
+      const parent = path14[path14.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path13, value) {
+    function collectionFromPath(schema, path14, value) {
       let v = value;
-      for (let i = path13.length - 1; i >= 0; --i) {
-        const k = path13[i];
+      for (let i = path14.length - 1; i >= 0; --i) {
+        const k = path14[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
+    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path13, value) {
-        if (isEmptyPath(path13))
+      addIn(path14, value) {
+        if (isEmptyPath(path14))
           this.add(value);
         else {
-          const [key, ...rest] = path13;
+          const [key, ...rest] = path14;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        const [key, ...rest] = path13;
+      deleteIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        const [key, ...rest] = path13;
+      getIn(path14, keepScalar) {
+        const [key, ...rest] = path14;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path13) {
-        const [key, ...rest] = path13;
+      hasIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        const [key, ...rest] = path13;
+      setIn(path14, value) {
+        const [key, ...rest] = path14;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path13, value) {
+      addIn(path14, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path13, value);
+          this.contents.addIn(path14, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        if (Collection.isEmptyPath(path13)) {
+      deleteIn(path14) {
+        if (Collection.isEmptyPath(path14)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        if (Collection.isEmptyPath(path13))
+      getIn(path14, keepScalar) {
+        if (Collection.isEmptyPath(path14))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path13) {
-        if (Collection.isEmptyPath(path13))
+      hasIn(path14) {
+        if (Collection.isEmptyPath(path14))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        if (Collection.isEmptyPath(path13)) {
+      setIn(path14, value) {
+        if (Collection.isEmptyPath(path14)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path13), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path13, value);
+          this.contents.setIn(path14, value);
         }
       }
       /**
@@ -23879,9 +23879,9 @@ var require_resolve_flow_scalar = __commonJS({
             res += parseCharCode(source, i + 1, length, onError);
             i += length;
           } else {
-            const raw2 = source.substr(i - 1, 2);
-            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw2}`);
-            res += raw2;
+            const raw = source.substr(i - 1, 2);
+            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+            res += raw;
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i;
@@ -23953,9 +23953,9 @@ var require_resolve_flow_scalar = __commonJS({
       try {
         return String.fromCodePoint(code);
       } catch {
-        const raw2 = source.substr(offset - 2, length + 2);
-        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw2}`);
-        return raw2;
+        const raw = source.substr(offset - 2, length + 2);
+        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+        return raw;
       }
     }
     exports.resolveFlowScalar = resolveFlowScalar;
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path13) => {
+    visit.itemAtPath = (cst, path14) => {
       let item = cst;
-      for (const [field, index] of path13) {
+      for (const [field, index] of path14) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path13) => {
-      const parent = visit.itemAtPath(cst, path13.slice(0, -1));
-      const field = path13[path13.length - 1][0];
+    visit.parentCollection = (cst, path14) => {
+      const parent = visit.itemAtPath(cst, path14.slice(0, -1));
+      const field = path14[path14.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path13, item, visitor) {
-      let ctrl = visitor(item, path13);
+    function _visit(path14, item, visitor) {
+      let ctrl = visitor(item, path14);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path13);
+            ctrl = ctrl(item, path14);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
     }
     exports.visit = visit;
   }
@@ -26485,7 +26485,7 @@ var require_dist = __commonJS({
 
 // actions/lib/action-kit.ts
 import { existsSync as existsSync5, statSync as statSync2 } from "node:fs";
-import path11 from "node:path";
+import path12 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -28760,97 +28760,25 @@ function getIDToken(aud) {
   });
 }
 
-// actions/lib/atomic-write.ts
-import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+// actions/lib/action-inputs.ts
 import path6 from "node:path";
-var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
-var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
-function atomicTempPath(file) {
-  return path6.join(path6.dirname(file), `.${path6.basename(file)}.${process.pid}.tmp`);
-}
-var WriteError = class extends Error {
-  name = "WriteError";
+
+// actions/lib/gitml-error.ts
+var GitmlError = class extends Error {
+  name = "GitmlError";
+  at;
+  constructor(message2, at) {
+    super(message2);
+    this.at = at;
+  }
 };
-var writer = "gitml";
-function setWriter(name2) {
-  writer = name2;
-}
-function ioError(err, file, doing) {
-  const code = err.code;
-  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? `${err.path ?? "a file on its way"} does not exist` : err.message ?? String(err);
-  return new WriteError(`${file}: ${doing} failed: ${why}`);
-}
-function writeFilesAtomically(files) {
-  const temps = [];
-  const removals = files.filter((f) => "remove" in f).map((f) => f.path);
-  for (const f of files) {
-    if ("remove" in f) continue;
-    const tmp = atomicTempPath(f.path);
-    try {
-      mkdirSync(path6.dirname(f.path), { recursive: true });
-      temps.push({ tmp, target: f.path });
-      if ("staged" in f) statSync(tmp);
-      else if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
-      else writeFileSync(tmp, f.content);
-    } catch (err) {
-      for (const t of temps) rmSync(t.tmp, { force: true });
-      throw ioError(err, f.path, "writing");
-    }
-  }
-  if (temps.length + removals.length === 0) return;
-  const journal = temps.length + removals.length > 1 ? commitJournal(temps, removals) : null;
-  for (const t of temps) {
-    try {
-      renameSync(t.tmp, t.target);
-    } catch (err) {
-      throw ioError(err, t.target, "renaming its temp file into place");
-    }
-  }
-  for (const r2 of removals) {
-    try {
-      rmSync(r2, { force: true });
-    } catch (err) {
-      throw ioError(err, r2, "removing it");
-    }
-  }
-  if (journal) rmSync(journal, { force: true });
-}
-function commonDir(targets) {
-  let dir = path6.dirname(path6.resolve(targets[0]));
-  for (const t of targets) {
-    const abs = path6.resolve(t);
-    while (!abs.startsWith(dir.endsWith(path6.sep) ? dir : dir + path6.sep)) dir = path6.dirname(dir);
-  }
-  return dir;
-}
-function commitJournal(temps, removals) {
-  const dir = commonDir([...temps.map((t) => t.target), ...removals]);
-  const journal = path6.join(dir, `.gitml-journal.${process.pid}.tmp`);
-  const body2 = {
-    writer,
-    startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
-    files: temps.map((t) => ({
-      target: path6.relative(dir, path6.resolve(t.target)),
-      temp: path6.relative(dir, path6.resolve(t.tmp))
-    })),
-    ...removals.length ? { removed: removals.map((r2) => path6.relative(dir, path6.resolve(r2))) } : {}
-  };
-  const tmp = atomicTempPath(journal);
-  try {
-    writeFileSync(tmp, `${JSON.stringify(body2, null, 2)}
-`);
-    renameSync(tmp, journal);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    for (const t of temps) rmSync(t.tmp, { force: true });
-    throw ioError(err, journal, "writing the journal of a multi-file write");
-  }
-  return journal;
+function lineMessage(file, line, rule2) {
+  return [`${file} line ${line}: ${rule2}`, { file, line }];
 }
 
 // actions/lib/dates.ts
 var EARLIEST_DATE = "2000-01-01";
-var DateError = class extends Error {
+var DateError = class extends GitmlError {
   name = "DateError";
 };
 var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -28893,17 +28821,6 @@ function parseInstant(text2, what, opts = {}) {
   notBefore(new Date(ms).toISOString().slice(0, 10), text2, what);
   return ms;
 }
-
-// actions/lib/github-errors.ts
-var DEFAULT_RETRY_POLICY = Object.freeze({
-  retries: 4,
-  baseDelayMs: 1e3,
-  maxDelayMs: 3e4,
-  maxTotalWaitMs: 12e4,
-  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
-  random: Math.random,
-  now: Date.now
-});
 
 // actions/lib/feature-table.ts
 var SOURCES = ["backfill", "synthetic", "ingest"];
@@ -29001,7 +28918,7 @@ function monthSha256(pieces) {
 var CHUNK = 1 << 20;
 
 // actions/lib/sharding.ts
-var ShardError = class extends Error {
+var ShardError = class extends GitmlError {
   name = "ShardError";
 };
 var MAX_SHARDS = 256;
@@ -29024,10 +28941,243 @@ function planShardCount(rows, months, maxRows, maxShards) {
   return Math.max(1, Math.min(Math.ceil(rows / maxRows), maxShards, months));
 }
 
+// actions/lib/action-inputs.ts
+var ActionInputError = class extends GitmlError {
+  name = "ActionInputError";
+};
+function invalid(name2, rule2, value) {
+  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
+}
+var TRUE = /^(true|yes|on|1)$/i;
+var FALSE = /^(false|no|off|0)$/i;
+var InputReader = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  /** The pipeline clock read by now(), for the record a replay runs with. */
+  resolvedNow;
+  raw(name2) {
+    return this.source(name2);
+  }
+  /** For the composite readers below, whose names the `this` type has already checked. */
+  rawOf(name2) {
+    return this.source(name2);
+  }
+  /** Whether the input was given at all (a non-empty value). */
+  given(name2) {
+    return this.raw(name2) !== "";
+  }
+  string(name2, fallback = "") {
+    return this.raw(name2) || fallback;
+  }
+  required(name2) {
+    const v = this.raw(name2);
+    if (!v) throw new ActionInputError(`input '${name2}' is required`);
+    return v;
+  }
+  boolean(name2, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (TRUE.test(v)) return true;
+    if (FALSE.test(v)) return false;
+    throw invalid(name2, "must be true or false", v);
+  }
+  integer(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
+      throw invalid(name2, `must be a whole number${bounds}`, v);
+    }
+    return n;
+  }
+  number(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
+    if (!Number.isFinite(n) || n < min || n > max) {
+      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
+      throw invalid(name2, `must be a number${bounds}`, v);
+    }
+    return n;
+  }
+  /** A UTC calendar date YYYY-MM-DD. */
+  date(name2) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    try {
+      return parseCalendarDate(v, `input '${name2}'`);
+    } catch (err) {
+      throw new ActionInputError(err.message);
+    }
+  }
+  choice(name2, options, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (!options.includes(v))
+      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
+    return v;
+  }
+  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
+  now() {
+    const v = this.rawOf("now");
+    let d;
+    if (v === "") d = /* @__PURE__ */ new Date();
+    else {
+      try {
+        d = new Date(parseInstant(v, "input 'now'"));
+      } catch (err) {
+        throw new ActionInputError(err.message);
+      }
+    }
+    this.resolvedNow = d.toISOString();
+    return d;
+  }
+  /**
+   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
+   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
+   * runs the others. A name that is no dataset at all is an input error.
+   */
+  datasets(ws) {
+    const selected = ws.selectEachDataset(this.rawOf("dataset") || "all");
+    if (selected.length === 0)
+      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
+    return selected;
+  }
+  /**
+   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
+   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
+   */
+  shardStep(ws) {
+    const given = this.rawOf("shard");
+    const merge = this.boolean("merge", false);
+    const partials = this.rawOf("partials");
+    if (given && merge) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+    if ((given || merge) && !partials)
+      throw new ActionInputError(`input '${merge ? "merge" : "shard"}' needs input 'partials'`);
+    let shard = null;
+    if (given) {
+      try {
+        shard = parseShard(given);
+      } catch (err) {
+        throw new ActionInputError(`input ${err.message}`);
+      }
+    }
+    return { shard, merge, partials: path6.resolve(ws.root, partials) };
+  }
+  /** A pull-request number, or null when not given. */
+  pullRequest() {
+    return this.integer("pull-request", { min: 1 }) ?? null;
+  }
+};
+
+// actions/lib/atomic-write.ts
+import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path7 from "node:path";
+var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
+var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
+function atomicTempPath(file) {
+  return path7.join(path7.dirname(file), `.${path7.basename(file)}.${process.pid}.tmp`);
+}
+var WriteError = class extends GitmlError {
+  name = "WriteError";
+};
+var writer = "gitml";
+function setWriter(name2) {
+  writer = name2;
+}
+function ioError(err, file, doing) {
+  const code = err.code;
+  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? `${err.path ?? "a file on its way"} does not exist` : err.message ?? String(err);
+  return new WriteError(`${file}: ${doing} failed: ${why}`);
+}
+function writeFilesAtomically(files) {
+  const temps = [];
+  const removals = files.filter((f) => "remove" in f).map((f) => f.path);
+  for (const f of files) {
+    if ("remove" in f) continue;
+    const tmp = atomicTempPath(f.path);
+    try {
+      mkdirSync(path7.dirname(f.path), { recursive: true });
+      temps.push({ tmp, target: f.path });
+      if ("staged" in f) statSync(tmp);
+      else if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
+      else writeFileSync(tmp, f.content);
+    } catch (err) {
+      for (const t of temps) rmSync(t.tmp, { force: true });
+      throw ioError(err, f.path, "writing");
+    }
+  }
+  if (temps.length + removals.length === 0) return;
+  const journal = temps.length + removals.length > 1 ? commitJournal(temps, removals) : null;
+  for (const t of temps) {
+    try {
+      renameSync(t.tmp, t.target);
+    } catch (err) {
+      throw ioError(err, t.target, "renaming its temp file into place");
+    }
+  }
+  for (const r2 of removals) {
+    try {
+      rmSync(r2, { force: true });
+    } catch (err) {
+      throw ioError(err, r2, "removing it");
+    }
+  }
+  if (journal) rmSync(journal, { force: true });
+}
+function commonDir(targets) {
+  let dir = path7.dirname(path7.resolve(targets[0]));
+  for (const t of targets) {
+    const abs = path7.resolve(t);
+    while (!abs.startsWith(dir.endsWith(path7.sep) ? dir : dir + path7.sep)) dir = path7.dirname(dir);
+  }
+  return dir;
+}
+function commitJournal(temps, removals) {
+  const dir = commonDir([...temps.map((t) => t.target), ...removals]);
+  const journal = path7.join(dir, `.gitml-journal.${process.pid}.tmp`);
+  const body2 = {
+    writer,
+    startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    files: temps.map((t) => ({
+      target: path7.relative(dir, path7.resolve(t.target)),
+      temp: path7.relative(dir, path7.resolve(t.tmp))
+    })),
+    ...removals.length ? { removed: removals.map((r2) => path7.relative(dir, path7.resolve(r2))) } : {}
+  };
+  const tmp = atomicTempPath(journal);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(body2, null, 2)}
+`);
+    renameSync(tmp, journal);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    for (const t of temps) rmSync(t.tmp, { force: true });
+    throw ioError(err, journal, "writing the journal of a multi-file write");
+  }
+  return journal;
+}
+
+// actions/lib/github-errors.ts
+var DEFAULT_RETRY_POLICY = Object.freeze({
+  retries: 4,
+  baseDelayMs: 1e3,
+  maxDelayMs: 3e4,
+  maxTotalWaitMs: 12e4,
+  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
+  random: Math.random,
+  now: Date.now
+});
+
 // actions/lib/stage-journal.ts
 import { createHash as createHash2 } from "node:crypto";
 import { appendFileSync as appendFileSync2, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync, realpathSync, rmSync as rmSync2 } from "node:fs";
-import path7 from "node:path";
+import path8 from "node:path";
 var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
 var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
 function stageJournalPath(workspaceRoot, env = process.env) {
@@ -29040,7 +29190,7 @@ function stageJournalPath(workspaceRoot, env = process.env) {
   } catch {
   }
   const key = createHash2("sha256").update(root).digest("hex").slice(0, 16);
-  return path7.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
+  return path8.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
 }
 function recordableInputs(env = process.env) {
   const inputs = {};
@@ -29049,9 +29199,9 @@ function recordableInputs(env = process.env) {
   }
   return inputs;
 }
-function appendStageRun(journal, run) {
-  mkdirSync2(path7.dirname(journal), { recursive: true });
-  appendFileSync2(journal, `${JSON.stringify(run)}
+function appendStageRun(journal, run2) {
+  mkdirSync2(path8.dirname(journal), { recursive: true });
+  appendFileSync2(journal, `${JSON.stringify(run2)}
 `);
 }
 
@@ -29078,7 +29228,7 @@ function safeUrl(href) {
 
 // actions/lib/workspace.ts
 import { existsSync as existsSync3, readdirSync } from "node:fs";
-import path9 from "node:path";
+import path10 from "node:path";
 
 // actions/lib/did-you-mean.ts
 function editDistance(a, b) {
@@ -29112,10 +29262,10 @@ function didYouMean(given, known) {
 
 // actions/lib/input-file.ts
 import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
-import path8 from "node:path";
+import path9 from "node:path";
 
 // actions/lib/input-error.ts
-var InputError = class extends Error {
+var InputError = class extends GitmlError {
   name = "InputError";
 };
 
@@ -29129,7 +29279,7 @@ function kindOf(st) {
   if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
   return "not a regular file";
 }
-var slash = (p) => p.split(path8.sep).join("/");
+var slash = (p) => p.split(path9.sep).join("/");
 function lstatOrNull(p) {
   try {
     return lstatSync(p);
@@ -29140,10 +29290,10 @@ function lstatOrNull(p) {
   }
 }
 function checkInputPath(root, file, label, within) {
-  const abs = path8.resolve(root, file);
-  const rel = slash(path8.relative(root, abs));
+  const abs = path9.resolve(root, file);
+  const rel = slash(path9.relative(root, abs));
   const name2 = label ?? (rel || ".");
-  if (rel.startsWith("../") || rel === ".." || path8.isAbsolute(rel)) {
+  if (rel.startsWith("../") || rel === ".." || path9.isAbsolute(rel)) {
     throw new InputError(
       `${name2} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
     );
@@ -29152,7 +29302,7 @@ function checkInputPath(root, file, label, within) {
   let at = root;
   let stat2 = lstatOrNull(root);
   for (const [i, part] of parts.entries()) {
-    at = path8.join(at, part);
+    at = path9.join(at, part);
     stat2 = lstatOrNull(at);
     if (stat2 === null) return { rel, stat: null };
     const shown = parts.slice(0, i + 1).join("/");
@@ -29183,7 +29333,7 @@ function openInputFile(root, file, label, within) {
   const name2 = checkInputFile(root, file, label, within);
   let fd;
   try {
-    fd = openSync(path8.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+    fd = openSync(path9.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
     if (code === "ELOOP") throw new InputError(`${name2} is a symbolic link; ${rule(within)}`);
@@ -29203,7 +29353,7 @@ function readInputFileIfExists(root, file, label) {
 }
 
 // actions/lib/models/types.ts
-var ModelFormatError = class extends Error {
+var ModelFormatError = class extends GitmlError {
   name = "ModelFormatError";
 };
 function argmax(probs, offset, k) {
@@ -29701,6 +29851,10 @@ function decodeBase64(text2) {
   }
   return out;
 }
+function bytesField(value) {
+  if (value instanceof Uint8Array) return value;
+  return typeof value === "string" ? decodeBase64(value) : null;
+}
 
 // actions/lib/models/forest-bytes.ts
 function splitTable(tables) {
@@ -30130,8 +30284,8 @@ var HistGradientBoosting = class _HistGradientBoosting {
       }
     }
     const T2 = m.baseline.length;
-    const raw2 = new Float64Array(rows * T2);
-    for (let i = 0; i < rows; i++) raw2.set(m.baseline, i * T2);
+    const raw = new Float64Array(rows * T2);
+    for (let i = 0; i < rows; i++) raw.set(m.baseline, i * T2);
     const { roots, feature: feature2, threshold, right, value } = m;
     for (let t = 0; t < roots.length; t++) {
       const k = t % T2;
@@ -30142,14 +30296,14 @@ var HistGradientBoosting = class _HistGradientBoosting {
           node = data[f * rows + i] <= threshold[node] ? node + 1 : right[node];
           f = feature2[node];
         }
-        raw2[i * T2 + k] += value[node];
+        raw[i * T2 + k] += value[node];
       }
     }
-    return raw2;
+    return raw;
   }
   predictProba(X2) {
     const m = this.fitted("predictProba");
-    const raw2 = this.decisionFunction(X2);
+    const raw = this.decisionFunction(X2);
     const K = m.nClasses;
     const T2 = m.baseline.length;
     const out = new Float64Array(X2.rows * K);
@@ -30157,17 +30311,17 @@ var HistGradientBoosting = class _HistGradientBoosting {
     for (let i = 0; i < X2.rows; i++) {
       const o = i * K;
       if (T2 === 1) {
-        const p = 1 / (1 + Math.exp(-raw2[i]));
+        const p = 1 / (1 + Math.exp(-raw[i]));
         out[o + classes[0]] = 1 - p;
         out[o + classes[1]] = p;
         continue;
       }
       const r2 = i * T2;
-      let max = raw2[r2];
-      for (let k = 1; k < T2; k++) if (raw2[r2 + k] > max) max = raw2[r2 + k];
+      let max = raw[r2];
+      for (let k = 1; k < T2; k++) if (raw[r2 + k] > max) max = raw[r2 + k];
       let sum2 = 0;
       for (let k = 0; k < T2; k++) {
-        const e = Math.exp(raw2[r2 + k] - max);
+        const e = Math.exp(raw[r2 + k] - max);
         out[o + classes[k]] = e;
         sum2 += e;
       }
@@ -30257,10 +30411,11 @@ var HistGradientBoosting = class _HistGradientBoosting {
       binEdges2.push(edges);
     }
     const iterations = readInteger(obj, "iterations", what, { min: 0, max: settings.maxIter });
-    if (typeof obj.nodes !== "string") fail2('"nodes" must be a base64 string');
-    if (typeof obj.leafValues !== "string") fail2('"leafValues" must be a base64 string');
-    const nodeBytes = decodeBase64(obj.nodes) ?? fail2('"nodes" is not valid base64');
-    const valueBytes = decodeBase64(obj.leafValues) ?? fail2('"leafValues" is not valid base64');
+    for (const field of ["nodes", "leafValues"])
+      if (typeof obj[field] !== "string" && !(obj[field] instanceof Uint8Array))
+        fail2(`"${field}" must be a base64 string (or the bytes of model.bin)`);
+    const nodeBytes = bytesField(obj.nodes) ?? fail2('"nodes" is not valid base64');
+    const valueBytes = bytesField(obj.leafValues) ?? fail2('"leafValues" is not valid base64');
     if (valueBytes.length % 8 !== 0) fail2('"leafValues" must hold whole float64 values (8 bytes each)');
     const model = new _HistGradientBoosting(settings);
     model.model = decodeTrees2(
@@ -30414,8 +30569,8 @@ function boost(X2, y, nClasses, classes, s) {
     meanLog /= K;
     for (let k = 0; k < K; k++) baseline[k] -= meanLog;
   }
-  const raw2 = new Float64Array(n * T2);
-  for (let i = 0; i < n; i++) raw2.set(baseline, i * T2);
+  const raw = new Float64Array(n * T2);
+  for (let i = 0; i < n; i++) raw.set(baseline, i * T2);
   const grad = new Float32Array(n * T2);
   const hess = new Float32Array(n * T2);
   const proba = new Float64Array(T2);
@@ -30425,7 +30580,7 @@ function boost(X2, y, nClasses, classes, s) {
   for (let it = 0; it < s.maxIter; it++) {
     for (let i = 0; i < n; i++) {
       if (T2 === 1) {
-        const r2 = raw2[i];
+        const r2 = raw[i];
         const yi = target[i];
         if (r2 > 0) {
           const e = Math.exp(-r2);
@@ -30439,11 +30594,11 @@ function boost(X2, y, nClasses, classes, s) {
         continue;
       }
       const o = i * T2;
-      let max = raw2[o];
-      for (let k = 1; k < T2; k++) if (raw2[o + k] > max) max = raw2[o + k];
+      let max = raw[o];
+      for (let k = 1; k < T2; k++) if (raw[o + k] > max) max = raw[o + k];
       let sum2 = 0;
       for (let k = 0; k < T2; k++) {
-        proba[k] = Math.exp(raw2[o + k] - max);
+        proba[k] = Math.exp(raw[o + k] - max);
         sum2 += proba[k];
       }
       for (let k = 0; k < T2; k++) {
@@ -30461,7 +30616,7 @@ function boost(X2, y, nClasses, classes, s) {
       for (const leaf of leaves) {
         const v = leaf.value * s.learningRate;
         leaf.value = v;
-        for (let q = leaf.start; q < leaf.end; q++) raw2[index[q] * T2 + k] += v;
+        for (let q = leaf.start; q < leaf.end; q++) raw[index[q] * T2 + k] += v;
       }
       trees.push(root);
     }
@@ -32797,8 +32952,9 @@ var RandomForest = class _RandomForest {
         fail2(`featureImportances[${j}] must be a finite number >= 0`);
       }
     });
-    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
-    const bytes = decodeBase64(o.trees);
+    if (typeof o.trees !== "string" && !(o.trees instanceof Uint8Array))
+      fail2("trees must be a base64 string (or the bytes of model.bin)");
+    const bytes = bytesField(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
     if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
     const splits = splitTable(tables);
@@ -32862,8 +33018,8 @@ function resolveParams2(p) {
   return { nTrees, maxDepth, minSamplesLeaf, maxFeatures, seed, bootstrap };
 }
 function featuresPerNode(maxFeatures, p) {
-  const raw2 = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
-  return Math.min(p, Math.max(1, Math.floor(raw2)));
+  const raw = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
+  return Math.min(p, Math.max(1, Math.floor(raw)));
 }
 function checkTrainingData2(X2, y, nClasses) {
   if (!Number.isInteger(nClasses) || nClasses < 1) {
@@ -33198,9 +33354,13 @@ var ALGORITHMS = [
     title: "Random forest",
     standardize: false,
     create: (p) => new RandomForest(randomForestParams(p)),
+    // Larger leaves make a smaller model; bestCv takes it when CV cannot tell it from the best
+    // (reports/studies/wine-size.md: min leaf 10 halves Wine's forest within CV noise; fewer trees cost
+    // more than one paired SE, so they are not searched).
     grid: [
       { nTrees: 100, minSamplesLeaf: 1, maxFeatures: "sqrt" },
-      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" }
+      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" },
+      { nTrees: 100, minSamplesLeaf: 10, maxFeatures: "sqrt" }
     ]
   },
   {
@@ -33813,8 +33973,9 @@ var RandomForestRegressor = class _RandomForestRegressor {
         fail2(`featureImportances[${j}] must be a finite number >= 0`);
       importances[j] = v;
     });
-    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
-    const bytes = decodeBase64(o.trees);
+    if (typeof o.trees !== "string" && !(o.trees instanceof Uint8Array))
+      fail2("trees must be a base64 string (or the bytes of model.bin)");
+    const bytes = bytesField(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
     const model = new _RandomForestRegressor(settings);
     model.forest = decodeRegressionForest(
@@ -34381,9 +34542,9 @@ function checkSpecText(text2, opts = {}) {
     });
     return { raw: void 0, problems: problems2, locate: () => null };
   }
-  let raw2;
+  let raw;
   try {
-    raw2 = doc.toJS({ maxAliasCount: 100 });
+    raw = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     return {
       raw: void 0,
@@ -34391,24 +34552,24 @@ function checkSpecText(text2, opts = {}) {
       locate: () => null
     };
   }
-  const locate = (path13) => positionOf(doc.contents, path13, doc, lines);
-  const problems = checkSpecValue(raw2, opts).map((p) => ({ ...p, ...locate(p.path) }));
+  const locate = (path14) => positionOf(doc.contents, path14, doc, lines);
+  const problems = checkSpecValue(raw, opts).map((p) => ({ ...p, ...locate(p.path) }));
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return { raw: raw2, problems, locate };
+  return { raw, problems, locate };
 }
-function checkSpecValue(raw2, opts = {}) {
+function checkSpecValue(raw, opts = {}) {
   const problems = [];
-  walk(SPEC_SHAPE, raw2, [], raw2, problems);
-  if (isObj(raw2)) crossChecks(raw2, opts, problems);
+  walk(SPEC_SHAPE, raw, [], raw, problems);
+  if (isObj(raw)) crossChecks(raw, opts, problems);
   return problems;
 }
 function formatProblem(file, p) {
   return `${file}${p.line ? `:${p.line}:${p.column}` : ""}: ${p.message}`;
 }
-function displayPath(path13, root) {
+function displayPath(path14, root) {
   let out = "";
   let node = root;
-  for (const seg of path13) {
+  for (const seg of path14) {
     if (typeof seg === "number") {
       const item = Array.isArray(node) ? node[seg] : void 0;
       const name2 = isObj(item) && typeof item.name === "string" ? ` (${item.name})` : "";
@@ -34420,16 +34581,16 @@ function displayPath(path13, root) {
   }
   return out === "" ? "the spec" : out.trim();
 }
-function walk(shape, v, path13, root, out) {
+function walk(shape, v, path14, root, out) {
   if (shape.kind === "object") {
-    walkObject(shape, v, path13, root, out);
+    walkObject(shape, v, path14, root, out);
     return;
   }
   const problem = valueProblem(shape, v, root);
-  if (problem) out.push({ path: path13, message: `${displayPath(path13, root)}: ${problem}` });
+  if (problem) out.push({ path: path14, message: `${displayPath(path14, root)}: ${problem}` });
   if (shape.kind === "list" && Array.isArray(v))
     v.forEach((item, i) => {
-      walk(shape.items, item, [...path13, i], root, out);
+      walk(shape.items, item, [...path14, i], root, out);
     });
 }
 function valueProblem(shape, v, root) {
@@ -34491,19 +34652,19 @@ function effectiveObject(shape, v) {
     forbidden
   };
 }
-function walkObject(shape, v, path13, root, out) {
-  const where = displayPath(path13, root);
+function walkObject(shape, v, path14, root, out) {
+  const where = displayPath(path14, root);
   const { fields, required, forbidden } = effectiveObject(shape, v);
   if (!isObj(v)) {
     out.push({
-      path: path13,
+      path: path14,
       message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf2(v)}`
     });
     return;
   }
   for (const [k, f] of Object.entries(fields)) {
     if (f.kind === "choice" && typeof v[k] === "string" && f.unsupported?.[v[k]]) {
-      walk(f, v[k], [...path13, k], root, out);
+      walk(f, v[k], [...path14, k], root, out);
       return;
     }
   }
@@ -34511,7 +34672,7 @@ function walkObject(shape, v, path13, root, out) {
   const known = Object.keys(allowed);
   const suggested = /* @__PURE__ */ new Set();
   for (const k of Object.keys(v)) {
-    const at = [...path13, k];
+    const at = [...path14, k];
     if (forbidden.has(k)) out.push({ path: at, message: `${displayPath(at, root)}: ${forbidden.get(k)}` });
     else if (!(k in fields)) {
       const near = nearestName(k, known);
@@ -34523,7 +34684,7 @@ function walkObject(shape, v, path13, root, out) {
   for (const k of required) {
     if (!(k in v) && !forbidden.has(k) && !suggested.has(k))
       out.push({
-        path: path13,
+        path: path14,
         message: `${where}: the required key '${k}' is missing (${fields[k]?.description ?? ""})`.replace(
           " ()",
           ""
@@ -34535,7 +34696,7 @@ function walkObject(shape, v, path13, root, out) {
     const misspelt = shape.exactlyOne.some((k) => suggested.has(k));
     if (present.length > 1 || present.length === 0 && !misspelt)
       out.push({
-        path: path13,
+        path: path14,
         message: `${where}: needs exactly one of ${shape.exactlyOne.map((k) => `'${k}'`).join(" or ")}${present.length ? `, not both` : ""}`
       });
   }
@@ -34563,16 +34724,16 @@ function kindOf2(v) {
 function quoteHint(v) {
   return typeof v === "number" || typeof v === "boolean" ? ` (YAML read it as a ${typeof v}: put it in quotes, '${v}')` : "";
 }
-function crossChecks(raw2, opts, out) {
-  const add = (path13, message2) => out.push({ path: path13, message: `${displayPath(path13, raw2)}: ${message2}` });
-  if (opts.folder !== void 0 && typeof raw2.name === "string" && raw2.name !== opts.folder)
-    add(["name"], `'${raw2.name}' must equal its folder's name '${opts.folder}'`);
-  const et = raw2.eventTime;
+function crossChecks(raw, opts, out) {
+  const add = (path14, message2) => out.push({ path: path14, message: `${displayPath(path14, raw)}: ${message2}` });
+  if (opts.folder !== void 0 && typeof raw.name === "string" && raw.name !== opts.folder)
+    add(["name"], `'${raw.name}' must equal its folder's name '${opts.folder}'`);
+  const et = raw.eventTime;
   if (isObj(et) && typeof et.fixed === "string" && /^\d{4}-\d{2}-\d{2}T/.test(et.fixed)) {
     const ok = !Number.isNaN(Date.parse(et.fixed)) && new Date(et.fixed).toISOString().slice(0, 19) === et.fixed.slice(0, 19);
     if (!ok) add(["eventTime", "fixed"], `'${et.fixed}' is not a real UTC instant`);
   }
-  const gen = raw2.generator;
+  const gen = raw.generator;
   if (isObj(gen) && isObj(gen.drift) && typeof gen.drift.start === "string" && /^\d{4}-\d{2}-\d{2}$/.test(gen.drift.start)) {
     try {
       parseCalendarDate(gen.drift.start, "generator.drift.start");
@@ -34581,14 +34742,14 @@ function crossChecks(raw2, opts, out) {
     }
   }
   const names = /* @__PURE__ */ new Map();
-  const claim = (name2, path13) => {
+  const claim = (name2, path14) => {
     if (typeof name2 !== "string") return;
     if (META_COLUMNS.includes(name2))
-      add(path13, `'${name2}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
-    else if (names.has(name2)) add(path13, `'${name2}' is already used by ${displayPath(names.get(name2), raw2)}`);
-    else names.set(name2, path13);
+      add(path14, `'${name2}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
+    else if (names.has(name2)) add(path14, `'${name2}' is already used by ${displayPath(names.get(name2), raw)}`);
+    else names.set(name2, path14);
   };
-  const features = Array.isArray(raw2.features) ? raw2.features : [];
+  const features = Array.isArray(raw.features) ? raw.features : [];
   features.forEach((f, i) => {
     if (!isObj(f)) return;
     claim(f.name, ["features", i, "name"]);
@@ -34601,29 +34762,29 @@ function crossChecks(raw2, opts, out) {
         ["features", i, "missingFlag"],
         `a was-missing flag needs missing: median or mode (a blank value is rejected here)`
       );
-    codes(f.categories, ["features", i, "categories"], raw2, out);
+    codes(f.categories, ["features", i, "categories"], raw, out);
   });
-  if (isObj(raw2.label)) {
-    claim(raw2.label.name, ["label", "name"]);
-    codes(raw2.label.classes, ["label", "classes"], raw2, out);
-    const r2 = raw2.label.range;
+  if (isObj(raw.label)) {
+    claim(raw.label.name, ["label", "name"]);
+    codes(raw.label.classes, ["label", "classes"], raw, out);
+    const r2 = raw.label.range;
     if (Array.isArray(r2) && r2.length === 2 && typeof r2[0] === "number" && typeof r2[1] === "number" && r2[0] >= r2[1])
       add(["label", "range"], `[${r2[0]}, ${r2[1]}]: low must be < high`);
-    const t = raw2.label.tolerances;
+    const t = raw.label.tolerances;
     if (Array.isArray(t))
       t.forEach((x, i) => {
         if (x === 0) add(["label", "tolerances", i], "must be more than 0, got 0");
       });
   }
-  algorithmForTask(raw2, add);
+  algorithmForTask(raw, add);
 }
-function algorithmForTask(raw2, add) {
-  const algorithm = isObj(raw2.model) ? raw2.model.algorithm : void 0;
-  if (typeof algorithm !== "string" || !isObj(raw2.label)) return;
-  if (raw2.label.type !== void 0 && raw2.label.type !== "numeric" && raw2.label.type !== "categorical")
+function algorithmForTask(raw, add) {
+  const algorithm = isObj(raw.model) ? raw.model.algorithm : void 0;
+  if (typeof algorithm !== "string" || !isObj(raw.label)) return;
+  if (raw.label.type !== void 0 && raw.label.type !== "numeric" && raw.label.type !== "categorical")
     return;
-  const numeric = raw2.label.type === "numeric";
-  const fits = algorithmsFor(raw2).map((a) => a.name);
+  const numeric = raw.label.type === "numeric";
+  const fits = algorithmsFor(raw).map((a) => a.name);
   const other = [...ALGORITHMS, ...REGRESSION_ALGORITHMS].map((a) => a.name).filter((a) => !fits.includes(a));
   if (fits.includes(algorithm) || !other.includes(algorithm)) return;
   add(
@@ -34631,30 +34792,30 @@ function algorithmForTask(raw2, add) {
     numeric ? `'${algorithm}' is a classifier, but label.type is numeric (regression): use one of ${fits.join(", ")}${didYouMean(`${algorithm}-regressor`, fits)}, or set label.type: categorical` : `'${algorithm}' is a regressor, but the label is categorical (classification): use one of ${fits.join(", ")}, or set label.type: numeric`
   );
 }
-function codes(list, path13, raw2, out) {
+function codes(list, path14, raw, out) {
   if (!Array.isArray(list)) return;
   const seen = /* @__PURE__ */ new Map();
   list.forEach((c, i) => {
     if (!isObj(c) || typeof c.value !== "string" && typeof c.value !== "number") return;
     const value = String(c.value);
-    const at = [...path13, i, "value"];
+    const at = [...path14, i, "value"];
     if (/[",\r\n]/.test(value))
       out.push({
         path: at,
-        message: `${displayPath(at, raw2)}: '${value}' must not contain a comma, quote or line break`
+        message: `${displayPath(at, raw)}: '${value}' must not contain a comma, quote or line break`
       });
     else if (seen.has(value))
       out.push({
         path: at,
-        message: `${displayPath(at, raw2)}: '${value}' is listed twice (also #${seen.get(value) + 1})`
+        message: `${displayPath(at, raw)}: '${value}' is listed twice (also #${seen.get(value) + 1})`
       });
     else seen.set(value, i);
   });
 }
-function positionOf(root, path13, doc, lines) {
+function positionOf(root, path14, doc, lines) {
   let node = root;
   let at = node;
-  for (const seg of path13) {
+  for (const seg of path14) {
     if ((0, import_yaml.isAlias)(node)) node = node.resolve(doc) ?? null;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg));
@@ -34678,7 +34839,7 @@ function positionOf(root, path13, doc, lines) {
 function taskOf(label) {
   return label.type === "numeric" ? "regression" : "classification";
 }
-var SpecError = class extends Error {
+var SpecError = class extends GitmlError {
   name = "SpecError";
   /** Every problem found (one for the errors thrown while building a checked spec). */
   problems;
@@ -34688,9 +34849,9 @@ var SpecError = class extends Error {
   }
 };
 function parseSpecText(text2, file, folder) {
-  const { raw: raw2, problems } = checkSpecText(text2, { folder });
+  const { raw, problems } = checkSpecText(text2, { folder });
   if (problems.length > 0) throw specProblems(file, problems);
-  return parseSpec(raw2, file);
+  return parseSpec(raw, file);
 }
 function specProblems(file, problems) {
   const lines = problems.map((p) => formatProblem(file, p));
@@ -34778,14 +34939,14 @@ function feature(f, i, where) {
   }
   return out;
 }
-function parseSpec(raw2, where) {
-  if (!isObj2(raw2)) throw new SpecError(`${where}: must be a YAML mapping`);
-  const name2 = str(raw2, "name", where);
+function parseSpec(raw, where) {
+  if (!isObj2(raw)) throw new SpecError(`${where}: must be a YAML mapping`);
+  const name2 = str(raw, "name", where);
   if (!NAME.test(name2)) throw new SpecError(`${where}: name '${name2}' must be lower_snake_case`);
-  const src = raw2.source;
+  const src = raw.source;
   if (!isObj2(src)) throw new SpecError(`${where}: 'source' must be { file, citation }`);
-  const pk = isObj2(raw2.primaryKey) ? raw2.primaryKey : {};
-  const et = raw2.eventTime;
+  const pk = isObj2(raw.primaryKey) ? raw.primaryKey : {};
+  const et = raw.eventTime;
   if (!isObj2(et) || typeof et.column !== "string" === (typeof et.fixed !== "string")) {
     throw new SpecError(`${where}: eventTime must have exactly one of 'column' or 'fixed'`);
   }
@@ -34794,16 +34955,16 @@ function parseSpec(raw2, where) {
       `${where}: eventTime.fixed '${et.fixed}' must be UTC ISO-8601 like 2026-01-31T00:00:00Z`
     );
   }
-  const lab = raw2.label;
+  const lab = raw.label;
   if (!isObj2(lab)) throw new SpecError(`${where}: 'label' must be a mapping`);
   const labelName = str(lab, "name", `${where} label`);
   if (!NAME.test(labelName))
     throw new SpecError(`${where} label: name '${labelName}' must be lower_snake_case`);
   const label = labelOf(lab, labelName, `${where} label`);
-  if (!Array.isArray(raw2.features) || raw2.features.length === 0) {
+  if (!Array.isArray(raw.features) || raw.features.length === 0) {
     throw new SpecError(`${where}: 'features' must be a non-empty list`);
   }
-  const features = raw2.features.map((f, i) => feature(f, i, where));
+  const features = raw.features.map((f, i) => feature(f, i, where));
   const names = new Set(META_COLUMNS);
   for (const n of [
     ...features.flatMap((f) => [f.name, ...f.missingFlag ? [f.missingFlag] : []]),
@@ -34812,7 +34973,7 @@ function parseSpec(raw2, where) {
     if (names.has(n)) throw new SpecError(`${where}: column name '${n}' is used twice or is reserved`);
     names.add(n);
   }
-  const gen = isObj2(raw2.generator) ? raw2.generator : {};
+  const gen = isObj2(raw.generator) ? raw.generator : {};
   const generator = {
     rowsPerDay: num(gen, "rowsPerDay", `${where} generator`, 1),
     shrinkage: num(gen, "shrinkage", `${where} generator`, 10)
@@ -34831,7 +34992,7 @@ function parseSpec(raw2, where) {
     }
     generator.drift = { start, sdPerDay: num(gen.drift, "sdPerDay", `${where} generator.drift`, 0.05) };
   }
-  const model = isObj2(raw2.model) ? raw2.model : {};
+  const model = isObj2(raw.model) ? raw.model : {};
   const regression = taskOf(label) === "regression";
   const algorithm = str(model, "algorithm", `${where} model`, regression ? "ridge" : "gaussian-nb");
   const algorithmNames = (regression ? REGRESSION_ALGORITHMS : ALGORITHMS).map((a) => a.name);
@@ -34842,8 +35003,8 @@ function parseSpec(raw2, where) {
   const params = isObj2(model.params) ? model.params : {};
   return {
     name: name2,
-    title: str(raw2, "title", where, name2),
-    description: str(raw2, "description", where, ""),
+    title: str(raw, "title", where, name2),
+    description: str(raw, "description", where, ""),
     source: {
       file: str(src, "file", `${where} source`),
       citation: str(src, "citation", `${where} source`, ""),
@@ -34856,7 +35017,7 @@ function parseSpec(raw2, where) {
     features,
     generator,
     model: { algorithm, params },
-    monitoring: monitoringOf(raw2.monitoring, `${where} monitoring`)
+    monitoring: monitoringOf(raw.monitoring, `${where} monitoring`)
   };
 }
 function sourceFormatOf(src, where) {
@@ -34987,20 +35148,20 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path9.join(this.root, "data");
+    return path10.join(this.root, "data");
   }
   get modelsDir() {
-    return path9.join(this.root, "models");
+    return path10.join(this.root, "models");
   }
   get reportsDir() {
-    return path9.join(this.root, "reports");
+    return path10.join(this.root, "reports");
   }
   datasetDir(name2) {
-    return path9.join(this.dataDir, name2);
+    return path10.join(this.dataDir, name2);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path9.relative(this.root, p).split(path9.sep).join("/");
+    return path10.relative(this.root, p).split(path10.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted (a folder whose name is no dataset name is not one). */
   datasetNames() {
@@ -35008,7 +35169,7 @@ var Workspace = class {
     return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
   }
   loadSpec(name2) {
-    const file = path9.join(this.datasetDir(name2), SPEC_FILE);
+    const file = path10.join(this.datasetDir(name2), SPEC_FILE);
     if (!this.isDataset(name2)) {
       const known = this.datasetNames();
       throw new SpecError(
@@ -35050,7 +35211,7 @@ var Workspace = class {
   }
   /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
   isDataset(name2) {
-    return DATASET_NAME.test(name2) && existsSync3(path9.join(this.datasetDir(name2), SPEC_FILE));
+    return DATASET_NAME.test(name2) && existsSync3(path10.join(this.datasetDir(name2), SPEC_FILE));
   }
 };
 function specOf(d) {
@@ -35061,7 +35222,7 @@ function specOf(d) {
 
 // actions/lib/write-journal.ts
 import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
-import path10 from "node:path";
+import path11 from "node:path";
 var WRITTEN_DIRS = ["data", "models", "reports"];
 function ownerRunning(name2) {
   const pid = Number(/\.(\d+)\.tmp$/.exec(name2)?.[1]);
@@ -35087,14 +35248,14 @@ function tempFiles(root) {
       );
     }
     for (const e of entries2) {
-      const p = path10.join(dir, e.name);
+      const p = path11.join(dir, e.name);
       if (e.isDirectory()) {
         if (deep) scan(p, true);
       } else if (e.isFile() && ATOMIC_TEMP_NAME.test(e.name) && !ownerRunning(e.name)) found.push(p);
     }
   };
   scan(root, false);
-  for (const d of WRITTEN_DIRS) scan(path10.join(root, d), true);
+  for (const d of WRITTEN_DIRS) scan(path11.join(root, d), true);
   return found.sort();
 }
 function readJournal(file, rel) {
@@ -35109,15 +35270,15 @@ function readJournal(file, rel) {
   );
 }
 function recoverInterruptedWrites(root) {
-  const rel = (p) => path10.relative(root, p).split(path10.sep).join("/");
+  const rel = (p) => path11.relative(root, p).split(path11.sep).join("/");
   const lines = [];
   let temps = tempFiles(root);
-  for (const file of temps.filter((t) => JOURNAL_NAME.test(path10.basename(t)))) {
+  for (const file of temps.filter((t) => JOURNAL_NAME.test(path11.basename(t)))) {
     const journal = readJournal(file, rel(file));
-    const dir = path10.dirname(file);
+    const dir = path11.dirname(file);
     for (const f of journal.files) {
-      const temp = path10.resolve(dir, f.temp);
-      const target = path10.resolve(dir, f.target);
+      const temp = path11.resolve(dir, f.temp);
+      const target = path11.resolve(dir, f.target);
       if (!existsSync4(temp)) continue;
       try {
         renameSync2(temp, target);
@@ -35130,10 +35291,10 @@ function recoverInterruptedWrites(root) {
     const removed = journal.removed ?? [];
     for (const r2 of removed) {
       try {
-        rmSync3(path10.resolve(dir, r2), { force: true });
+        rmSync3(path11.resolve(dir, r2), { force: true });
       } catch (err) {
         throw new WriteError(
-          `${rel(path10.resolve(dir, r2))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
+          `${rel(path11.resolve(dir, r2))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
         );
       }
     }
@@ -35145,7 +35306,7 @@ function recoverInterruptedWrites(root) {
   temps = temps.filter((t) => existsSync4(t));
   if (temps.length) {
     for (const t of temps) rmSync3(t, { force: true });
-    const where = [...new Set(temps.map((t) => rel(path10.dirname(t)) || "."))].join(", ");
+    const where = [...new Set(temps.map((t) => rel(path11.dirname(t)) || "."))].join(", ");
     lines.push(
       `undid an interrupted write: removed ${temps.length} temp file${temps.length > 1 ? "s" : ""} in ${where} (none of its files had been replaced; run the interrupted command again)`
     );
@@ -35154,137 +35315,59 @@ function recoverInterruptedWrites(root) {
 }
 
 // actions/lib/action-kit.ts
-var ActionInputError = class extends Error {
-  name = "ActionInputError";
-};
-function raw(name2) {
-  return core.getInput(name2);
-}
-function invalid(name2, rule2, value) {
-  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
-}
-var input = {
-  string(name2, fallback = "") {
-    return raw(name2) || fallback;
-  },
-  required(name2) {
-    const v = raw(name2);
-    if (!v) throw new ActionInputError(`input '${name2}' is required`);
-    return v;
-  },
-  boolean(name2, fallback) {
-    const v = raw(name2);
-    if (v === "") return fallback;
-    if (/^(true|yes|on|1)$/i.test(v)) return true;
-    if (/^(false|no|off|0)$/i.test(v)) return false;
-    throw invalid(name2, "must be true or false", v);
-  },
-  integer(name2, range = {}) {
-    const v = raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
-      throw invalid(name2, `must be a whole number${bounds}`, v);
-    }
-    return n;
-  },
-  number(name2, range = {}) {
-    const v = raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
-    if (!Number.isFinite(n) || n < min || n > max) {
-      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
-      throw invalid(name2, `must be a number${bounds}`, v);
-    }
-    return n;
-  },
-  /** A UTC calendar date YYYY-MM-DD. */
-  date(name2) {
-    const v = raw(name2);
-    if (v === "") return void 0;
-    try {
-      return parseCalendarDate(v, `input '${name2}'`);
-    } catch (err) {
-      throw new ActionInputError(err.message);
-    }
-  },
-  choice(name2, options, fallback) {
-    const v = raw(name2);
-    if (v === "") return fallback;
-    if (!options.includes(v))
-      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
-    return v;
-  },
-  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
-  now() {
-    const v = raw("now");
-    let d;
-    if (v === "") d = /* @__PURE__ */ new Date();
-    else {
-      try {
-        d = new Date(parseInstant(v, "input 'now'"));
-      } catch (err) {
-        throw new ActionInputError(err.message);
-      }
-    }
-    resolvedNow = d.toISOString();
-    return d;
-  },
-  /**
-   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
-   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
-   * runs the others. A name that is no dataset at all is an input error.
-   */
-  datasets(ws) {
-    const selected = ws.selectEachDataset(raw("dataset") || "all");
-    if (selected.length === 0)
-      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return selected;
-  },
-  /**
-   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
-   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
-   */
-  shardStep(ws) {
-    const given = raw("shard");
-    const merge = input.boolean("merge", false);
-    const partials = raw("partials");
-    if (given && merge) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-    if ((given || merge) && !partials)
-      throw new ActionInputError(`input '${merge ? "merge" : "shard"}' needs input 'partials'`);
-    let shard = null;
-    if (given) {
-      try {
-        shard = parseShard(given);
-      } catch (err) {
-        throw new ActionInputError(`input ${err.message}`);
-      }
-    }
-    return { shard, merge, partials: path11.resolve(ws.root, partials) };
-  },
-  /** A pull-request number, or null when not given. */
-  pullRequest(name2 = "pull-request") {
-    return input.integer(name2, { min: 1 }) ?? null;
-  }
-};
+var input = new InputReader((name2) => core.getInput(name2));
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
   if (!existsSync5(root) || !statSync2(root).isDirectory()) {
     throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
   }
   for (const line of recoverInterruptedWrites(root)) core.info(line);
-  setWriter(`gitml ${path11.basename(path11.dirname(path11.dirname(process.argv[1] ?? "")))} action`);
+  setWriter(`gitml ${path12.basename(path12.dirname(path12.dirname(process.argv[1] ?? "")))} action`);
   return new Workspace(root);
 }
-var resolvedNow;
 var outputsSet = {};
 function output(name2, value) {
   const text2 = typeof value === "string" ? value : JSON.stringify(value);
   outputsSet[name2] = text2;
   core.setOutput(name2, text2);
+}
+var summaryTableBlock = (heading, header, rows) => ({
+  kind: "table",
+  heading,
+  header,
+  rows
+});
+function renderSummary(block) {
+  switch (block.kind) {
+    case "table":
+      summaryTable(block.heading, block.header, block.rows);
+      return;
+    case "heading":
+      core.summary.addHeading(escapeHtml(block.text), block.level);
+      return;
+    case "list":
+      summaryList(block.items);
+      return;
+    case "html-list":
+      core.summary.addList(block.items);
+      return;
+    case "html":
+      core.summary.addRaw(block.html, true);
+      return;
+  }
+}
+function applyReport(report) {
+  for (const [name2, value] of Object.entries(report.outputs)) output(name2, value);
+  for (const block of report.summary) renderSummary(block);
+  if (report.exitCode) process.exitCode = report.exitCode;
+  if (report.failure !== void 0) throw new Error(report.failure);
+}
+function actionMain(read, run2, opts = {}) {
+  return runAction(async () => {
+    const ws = workspace();
+    const inputs = read(input, ws);
+    applyReport(await run2(inputs, { core, ws, env: process.env }));
+  }, opts);
 }
 function cellHtml(cell) {
   if (typeof cell === "object") {
@@ -35304,12 +35387,14 @@ function summaryTable(heading, header, rows) {
     ...rows.map((r2) => r2.map(cellHtml))
   ]);
 }
-var FILE_LINE = /^(\S+\.csv) line (\d+): /;
+function summaryList(items) {
+  core.summary.addList(items.map(cellHtml));
+}
 function fail(err) {
   const message2 = err instanceof Error ? err.message : String(err);
-  const at = FILE_LINE.exec(message2);
+  const at = err instanceof GitmlError ? err.at : void 0;
   if (at) {
-    core.error(message2, { file: at[1], startLine: Number(at[2]) });
+    core.error(message2, { file: at.file, startLine: at.line });
     process.exitCode = core.ExitCode.Failure;
   } else {
     core.setFailed(message2);
@@ -35322,12 +35407,12 @@ function recordStageRun() {
   const bundle = process.argv[1];
   if (!journal || !bundle) return;
   const inputs = recordableInputs();
-  if (resolvedNow !== void 0) inputs.INPUT_NOW = resolvedNow;
+  if (input.resolvedNow !== void 0) inputs.INPUT_NOW = input.resolvedNow;
   const sharded = (inputs.INPUT_SHARD ?? "") !== "" || /^(true|yes|on|1)$/i.test(inputs.INPUT_MERGE ?? "");
   try {
     appendStageRun(journal, {
-      stage: path11.basename(path11.dirname(path11.dirname(path11.resolve(bundle)))),
-      bundle: path11.resolve(bundle),
+      stage: path12.basename(path12.dirname(path12.dirname(path12.resolve(bundle)))),
+      bundle: path12.resolve(bundle),
       node: process.execPath,
       inputs,
       outputs: { ...outputsSet },
@@ -35373,6 +35458,17 @@ var core = {
   startGroup: (name2) => startGroup(oneLine(name2)),
   group: (name2, fn) => group(oneLine(name2), fn)
 };
+
+// actions/plan-shards/src/inputs.ts
+function readInputs(input2, ws) {
+  return {
+    // The plan is one shard count for every dataset's matrix jobs: it needs every spec (an invalid one fails it).
+    specs: input2.datasets(ws).map(specOf),
+    maxRows: input2.integer("max-rows", { min: 1 }) ?? 1e6,
+    maxShards: input2.integer("max-shards", { min: 1, max: MAX_SHARDS }) ?? 16,
+    now: input2.now()
+  };
+}
 
 // actions/lib/feature-group.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -35432,12 +35528,12 @@ var toKey = function(value) {
   const result = `${value}`;
   return result == "0" && 1 / value == -Infinity ? "-0" : result;
 };
-var get = function(object, path13) {
-  path13 = castPath(path13, object);
+var get = function(object, path14) {
+  path14 = castPath(path14, object);
   let index = 0;
-  const length = path13.length;
+  const length = path14.length;
   while (object != null && index < length) {
-    object = object[toKey(path13[index++])];
+    object = object[toKey(path14[index++])];
   }
   return index && index === length ? object : void 0;
 };
@@ -36212,18 +36308,18 @@ PerceptronModel.prototype.train = function train2(features, label) {
 
 // actions/lib/clean.ts
 var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-function parseNumber(raw2, column) {
-  if (!NUMBER.test(raw2)) {
-    return /^[+-]?(nan|inf|infinity)$/i.test(raw2) ? `'${column}' = '${raw2}' is not a finite number` : `'${column}' = '${raw2}' is not a number`;
+function parseNumber(raw, column) {
+  if (!NUMBER.test(raw)) {
+    return /^[+-]?(nan|inf|infinity)$/i.test(raw) ? `'${column}' = '${raw}' is not a finite number` : `'${column}' = '${raw}' is not a number`;
   }
-  const x = Number(raw2);
-  return Number.isFinite(x) ? x : `'${column}' = '${raw2}' is not a finite number`;
+  const x = Number(raw);
+  return Number.isFinite(x) ? x : `'${column}' = '${raw}' is not a finite number`;
 }
-function numericLabel(rule2, raw2) {
-  const x = NUMBER.test(raw2) ? Number(raw2) : Number.NaN;
-  if (!Number.isFinite(x)) return `label '${rule2.name}' = '${raw2}' is not a number`;
+function numericLabel(rule2, raw) {
+  const x = NUMBER.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(x)) return `label '${rule2.name}' = '${raw}' is not a number`;
   const [lo, hi] = rule2.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-  if (x < lo || x > hi) return `label '${rule2.name}' = ${raw2} is outside [${lo}, ${hi}]`;
+  if (x < lo || x > hi) return `label '${rule2.name}' = ${raw} is outside [${lo}, ${hi}]`;
   return { value: x, text: String(x) };
 }
 function checkValue(f, value, column = f.name) {
@@ -37182,7 +37278,7 @@ var transform = function(original_options = {}) {
         from_line,
         ltrim,
         max_record_size,
-        raw: raw2,
+        raw,
         relax_quotes,
         rtrim,
         skip_empty_lines,
@@ -37288,7 +37384,7 @@ var transform = function(original_options = {}) {
           }
         }
         const chr = buf[pos];
-        if (raw2 === true) {
+        if (raw === true) {
           rawBuffer.append(chr);
         }
         if ((chr === cr || chr === nl) && this.state.wasRowDelimiter === false) {
@@ -37527,7 +37623,7 @@ var transform = function(original_options = {}) {
         relax_column_count,
         relax_column_count_less,
         relax_column_count_more,
-        raw: raw2,
+        raw,
         skip_records_with_empty_values
       } = this.options;
       const { enabled, record } = this.state;
@@ -37611,10 +37707,10 @@ var transform = function(original_options = {}) {
               });
             }
           }
-          if (raw2 === true || info3 === true) {
+          if (raw === true || info3 === true) {
             const extRecord = Object.assign(
               { record: obj },
-              raw2 === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
+              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
               info3 === true ? { info: this.__infoRecord() } : {}
             );
             const err = this.__push(
@@ -37634,10 +37730,10 @@ var transform = function(original_options = {}) {
             }
           }
         } else {
-          if (raw2 === true || info3 === true) {
+          if (raw === true || info3 === true) {
             const extRecord = Object.assign(
               { record },
-              raw2 === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
+              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
               info3 === true ? { info: this.__infoRecord() } : {}
             );
             const err = this.__push(
@@ -37876,7 +37972,7 @@ var transform = function(original_options = {}) {
       return 0;
     },
     __error: function(msg) {
-      const { encoding, raw: raw2, skip_records_with_error } = this.options;
+      const { encoding, raw, skip_records_with_error } = this.options;
       const err = typeof msg === "string" ? new Error(msg) : msg;
       if (skip_records_with_error) {
         this.state.recordHasError = true;
@@ -37884,7 +37980,7 @@ var transform = function(original_options = {}) {
           try {
             this.options.on_skip(
               err,
-              raw2 ? this.state.rawBuffer.toString(encoding) : void 0
+              raw ? this.state.rawBuffer.toString(encoding) : void 0
             );
           } catch (err2) {
             return err2;
@@ -37902,14 +37998,14 @@ var transform = function(original_options = {}) {
       };
     },
     __infoRecord: function() {
-      const { columns, raw: raw2, encoding } = this.options;
+      const { columns, raw, encoding } = this.options;
       return {
         ...this.__infoDataSet(),
         bytes_records: this.info.bytes,
         error: this.state.error,
         header: columns === true,
         index: this.state.record.length,
-        raw: raw2 ? this.state.rawBuffer.toString(encoding) : void 0
+        raw: raw ? this.state.rawBuffer.toString(encoding) : void 0
       };
     },
     __infoField: function() {
@@ -37963,16 +38059,16 @@ function parseCsvText(text2, file) {
 }
 function parseError(err, file) {
   const e = err;
-  return new InputError(
-    `${file}${e.lines ? ` line ${e.lines}` : ""}: ${e.message.replace(/^[A-Za-z_]+: /, "")}`
-  );
+  const rule2 = e.message.replace(/^[A-Za-z_]+: /, "");
+  return e.lines ? new InputError(...lineMessage(file, e.lines, rule2)) : new InputError(`${file}: ${rule2}`);
 }
 function headerOf(row, file) {
   const header = row.record.map((h) => h.trim());
   const seen = /* @__PURE__ */ new Set();
   for (const h of header) {
-    if (h === "") throw new InputError(`${file} line 1: the header has an empty column name`);
-    if (seen.has(h)) throw new InputError(`${file} line 1: column '${h}' appears twice in the header`);
+    if (h === "") throw new InputError(...lineMessage(file, 1, "the header has an empty column name"));
+    if (seen.has(h))
+      throw new InputError(...lineMessage(file, 1, `column '${h}' appears twice in the header`));
     seen.add(h);
   }
   return header;
@@ -37981,7 +38077,7 @@ function recordOf({ record, info: info2 }, header, file) {
   const line = info2.lines - countNewlines(record);
   if (record.length !== header.length) {
     throw new InputError(
-      `${file} line ${line}: has ${record.length} fields, the header has ${header.length}`
+      ...lineMessage(file, line, `has ${record.length} fields, the header has ${header.length}`)
     );
   }
   const values = {};
@@ -37996,7 +38092,7 @@ function countNewlines(fields) {
 
 // actions/lib/file-source.ts
 import { existsSync as existsSync6, readdirSync as readdirSync3 } from "node:fs";
-import path12 from "node:path";
+import path13 from "node:path";
 
 // actions/lib/git.ts
 import { execFile, execFileSync } from "node:child_process";
@@ -38044,8 +38140,8 @@ function workingTree(root) {
     description: WORKING_TREE,
     // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
     readBytes: (rel) => readInputFileIfExists(root, rel),
-    list: (relDir) => entries(path12.join(root, relDir), false),
-    listDirs: (relDir) => entries(path12.join(root, relDir), true)
+    list: (relDir) => entries(path13.join(root, relDir), false),
+    listDirs: (relDir) => entries(path13.join(root, relDir), true)
   };
 }
 function entries(dir, dirs) {
@@ -38054,7 +38150,7 @@ function entries(dir, dirs) {
 }
 
 // actions/lib/partition-reader.ts
-var PartitionError = class extends Error {
+var PartitionError = class extends GitmlError {
   name = "PartitionError";
 };
 var COMMA = 44;
@@ -38156,7 +38252,7 @@ function readPartitionInto(bytes, layout, file, t, offset) {
         const buf = [];
         pos++;
         for (; ; ) {
-          if (pos >= n) throw new PartitionError(`${file} line ${line}: unterminated quoted field`);
+          if (pos >= n) throw new PartitionError(...lineMessage(file, line, `unterminated quoted field`));
           const b = bytes[pos++];
           if (b === QUOTE) {
             if (bytes[pos] === QUOTE) {
@@ -38175,10 +38271,10 @@ function readPartitionInto(bytes, layout, file, t, offset) {
       }
       const sep3 = pos < n ? bytes[pos] : LF;
       if (c < ncol - 1 && sep3 !== COMMA) {
-        throw new PartitionError(`${file} line ${line}: has ${c + 1} fields, expected ${ncol}`);
+        throw new PartitionError(...lineMessage(file, line, `has ${c + 1} fields, expected ${ncol}`));
       }
       if (c === ncol - 1 && sep3 === COMMA) {
-        throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
+        throw new PartitionError(...lineMessage(file, line, `has more than ${ncol} fields`));
       }
       pos++;
       const fs3 = quoted2 ? 0 : start;
@@ -38189,7 +38285,11 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           const x = parseNumberBytes(src, fs3, fe);
           if (!Number.isInteger(x) || x < 1) {
             throw new PartitionError(
-              `${file} line ${line}: id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
+              ...lineMessage(
+                file,
+                line,
+                `id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
+              )
             );
           }
           t.ids[row] = x;
@@ -38199,7 +38299,11 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           const ms = parseIsoInstant(src, fs3, fe);
           if (Number.isNaN(ms)) {
             throw new PartitionError(
-              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+              ...lineMessage(
+                file,
+                line,
+                `event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+              )
             );
           }
           t.eventTimes[row] = ms;
@@ -38209,7 +38313,11 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           const code = matchBytes(src, fs3, fe, sourceBytes);
           if (code < 0) {
             throw new PartitionError(
-              `${file} line ${line}: source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
+              ...lineMessage(
+                file,
+                line,
+                `source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
+              )
             );
           }
           t.sources[row] = code;
@@ -38222,7 +38330,11 @@ function readPartitionInto(bytes, layout, file, t, offset) {
             const f = layout.features[j];
             const text2 = decoder.decode(src.subarray(fs3, fe));
             throw new PartitionError(
-              Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text2}' is not a number` : `${file} line ${line}: '${f.name}' = ${text2} is outside the valid range [${lo[j]}, ${hi[j]}]`
+              ...lineMessage(
+                file,
+                line,
+                Number.isNaN(x) ? `'${f.name}' = '${text2}' is not a number` : `'${f.name}' = ${text2} is outside the valid range [${lo[j]}, ${hi[j]}]`
+              )
             );
           }
           t.columns[j][row] = x;
@@ -38234,7 +38346,11 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           if (code < 0) {
             const f = layout.features[j];
             throw new PartitionError(
-              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
+              ...lineMessage(
+                file,
+                line,
+                `'${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
+              )
             );
           }
           t.columns[j][row] = code;
@@ -38248,7 +38364,11 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           const code = matchBytes(src, fs3, fe, cats[c]);
           if (code < 0) {
             throw new PartitionError(
-              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
+              ...lineMessage(
+                file,
+                line,
+                `label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
+              )
             );
           }
           t.labels[row] = code;
@@ -38264,7 +38384,11 @@ function readPartitionInto(bytes, layout, file, t, offset) {
           if (!Number.isFinite(x) || x < labelLo || x > labelHi) {
             const text2 = decoder.decode(src.subarray(fs3, fe));
             throw new PartitionError(
-              !Number.isFinite(x) ? `${file} line ${line}: label '${layout.labelName}' = '${text2}' is not a number` : `${file} line ${line}: label '${layout.labelName}' = ${text2} is outside [${labelLo}, ${labelHi}]`
+              ...lineMessage(
+                file,
+                line,
+                !Number.isFinite(x) ? `label '${layout.labelName}' = '${text2}' is not a number` : `label '${layout.labelName}' = ${text2} is outside [${labelLo}, ${labelHi}]`
+              )
             );
           }
           t.labels[row] = 0;
@@ -38393,12 +38517,12 @@ var GITHUB_WARN_BYTES = 50 * MiB;
 var MIN_PIECE_BYTES = 1024;
 var MAX_PIECE_BYTES_ENV = "GITML_MAX_PIECE_BYTES";
 function maxPieceBytes(env = process.env) {
-  const raw2 = env[MAX_PIECE_BYTES_ENV];
-  if (raw2 === void 0 || raw2.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
-  const n = Number(raw2.trim());
-  if (!/^\d+$/.test(raw2.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
+  const raw = env[MAX_PIECE_BYTES_ENV];
+  if (raw === void 0 || raw.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
+  const n = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
     throw new InputError(
-      `${MAX_PIECE_BYTES_ENV}='${raw2}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
+      `${MAX_PIECE_BYTES_ENV}='${raw}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
     );
   }
   return n;
@@ -38801,7 +38925,7 @@ function numericLabelStats(table, name2) {
 
 // actions/lib/feature-group.ts
 var FEATURE_GROUP_FORMAT = "gitml.feature-group";
-var FeatureGroupError = class extends Error {
+var FeatureGroupError = class extends GitmlError {
   name = "FeatureGroupError";
 };
 var SchemaEditError = class extends FeatureGroupError {
@@ -39129,9 +39253,9 @@ var FeatureGroup = class _FeatureGroup {
     const numeric = this.numericLabel;
     for (const r2 of parseCsvText(text2, this.labelsPath).records) {
       const id = Number(r2.values.id);
-      const raw2 = r2.values[name2] ?? "";
-      const checked = numeric ? numericLabel(this.meta.label, raw2) : null;
-      const value = checked === null ? classes.findIndex((c) => c.value === raw2) : typeof checked === "string" ? -1 : checked.value;
+      const raw = r2.values[name2] ?? "";
+      const checked = numeric ? numericLabel(this.meta.label, raw) : null;
+      const value = checked === null ? classes.findIndex((c) => c.value === raw) : typeof checked === "string" ? -1 : checked.value;
       if (!Number.isInteger(id) || (checked === null ? value < 0 : typeof checked === "string")) {
         throw new FeatureGroupError(
           `${this.labelsPath} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(", ")}]` : ""} for` : "a class of"} '${name2}'`
@@ -39364,8 +39488,8 @@ var FeatureGroup = class _FeatureGroup {
       const number = existing.length + 1 + k;
       if (k === 0 && last && from === to) continue;
       const prefix = k === 0 && last ? last.bytes : header;
-      const path13 = k === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number)}`;
-      written.push({ path: path13, bytes: batch.concat(prefix, order, from, to) });
+      const path14 = k === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number)}`;
+      written.push({ path: path14, bytes: batch.concat(prefix, order, from, to) });
     }
     const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
     return { all: [...kept, ...written], written };
@@ -39529,35 +39653,42 @@ function checkCounts(c, file) {
   };
 }
 
+// actions/plan-shards/src/summary.ts
+function planReport(plans, { maxRows, maxShards, now }) {
+  const count = Math.max(...plans.map((p) => p.count));
+  return {
+    outputs: {
+      count,
+      shards: Array.from({ length: count }, (_, i) => i + 1),
+      sharded: count > 1,
+      // Shards run at different times; predictions of one run must carry one clock.
+      now: isoSeconds(now),
+      rows: Object.fromEntries(plans.map((p) => [p.dataset, p.rows]))
+    },
+    summary: [
+      summaryTableBlock(
+        `Shard plan: ${count} shard(s) (max ${maxRows} rows per shard, at most ${maxShards})`,
+        ["dataset", "rows", "partitions", "shards it needs"],
+        plans.map((p) => [p.dataset, p.rows, p.months, p.count])
+      )
+    ]
+  };
+}
+
 // actions/plan-shards/src/main.ts
-await runAction(() => {
-  const ws = workspace();
-  const specs = input.datasets(ws).map(specOf);
-  const maxRows = input.integer("max-rows", { min: 1 }) ?? 1e6;
-  const maxShards = input.integer("max-shards", { min: 1, max: MAX_SHARDS }) ?? 16;
-  const now = input.now();
-  const plans = specs.map((spec) => {
+function run(inputs, { ws }) {
+  const plans = inputs.specs.map((spec) => {
     const fg = FeatureGroup.open(ws, spec);
     const months = fg.months().length;
     return {
       dataset: spec.name,
       rows: fg.meta.rows,
       months,
-      count: planShardCount(fg.meta.rows, months, maxRows, maxShards)
+      count: planShardCount(fg.meta.rows, months, inputs.maxRows, inputs.maxShards)
     };
   });
-  const count = Math.max(...plans.map((p) => p.count));
-  output("count", count);
-  output(
-    "shards",
-    Array.from({ length: count }, (_, i) => i + 1)
-  );
-  output("sharded", count > 1);
-  output("now", isoSeconds(now));
-  output("rows", Object.fromEntries(plans.map((p) => [p.dataset, p.rows])));
-  summaryTable(
-    `Shard plan: ${count} shard(s) (max ${maxRows} rows per shard, at most ${maxShards})`,
-    ["dataset", "rows", "partitions", "shards it needs"],
-    plans.map((p) => [p.dataset, p.rows, p.months, p.count])
-  );
-});
+  return planReport(plans, inputs);
+}
+
+// actions/plan-shards/src/index.ts
+await actionMain(readInputs, run);

@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path16 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path17 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path16 && path16[0] !== "/") {
-          path16 = `/${path16}`;
+        if (path17 && path17[0] !== "/") {
+          path17 = `/${path17}`;
         }
-        return new URL(`${origin}${path16}`);
+        return new URL(`${origin}${path17}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin }
+          request: { method, path: path17, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path16);
+        debuglog("sending request to %s %s/%s", method, origin, path17);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin },
+          request: { method, path: path17, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path16,
+          path17,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin }
+          request: { method, path: path17, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path16);
+        debuglog("trailers received from %s %s/%s", method, origin, path17);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin },
+          request: { method, path: path17, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path16,
+          path17,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path16, origin }
+            request: { method, path: path17, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path16);
+          debuglog("sending request to %s %s/%s", method, origin, path17);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path16,
+        path: path17,
         method,
         body: body2,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path16 !== "string") {
+        if (typeof path17 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path16[0] !== "/" && !(path16.startsWith("http://") || path16.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path17[0] !== "/" && !(path17.startsWith("http://") || path17.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path16)) {
+        } else if (invalidPathRegex.test(path17)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path16, query) : path16;
+        this.path = query ? buildURL(path17, query) : path17;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path16, host, upgrade, blocking, reset } = request2;
+      const { method, path: path17, host, upgrade, blocking, reset } = request2;
       let { body: body2, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body2)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path16} HTTP/1.1\r
+      let header = `${method} ${path17} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path16, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path17, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body: body2 } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path16;
+      headers[HTTP2_HEADER_PATH] = path17;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path16 = search ? `${pathname}${search}` : pathname;
+        const path17 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path16;
+        this.opts.path = path17;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path16 = "/",
+          path: path17 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path16;
+        opts.path = origin + path17;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path16) {
-      if (typeof path16 !== "string") {
-        return path16;
+    function safeUrl2(path17) {
+      if (typeof path17 !== "string") {
+        return path17;
       }
-      const pathSegments = path16.split("?");
+      const pathSegments = path17.split("?");
       if (pathSegments.length !== 2) {
-        return path16;
+        return path17;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path16, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path16);
+    function matchKey(mockDispatch2, { path: path17, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path17);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path16 }) => matchValue(safeUrl2(path16), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path17 }) => matchValue(safeUrl2(path17), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path16, method, body: body2, headers, query } = opts;
+      const { path: path17, method, body: body2, headers, query } = opts;
       return {
-        path: path16,
+        path: path17,
         method,
         body: body2,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path16, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path17, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path16,
+            Path: path17,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path16) {
-      for (let i = 0; i < path16.length; ++i) {
-        const code = path16.charCodeAt(i);
+    function validateCookiePath(path17) {
+      for (let i = 0; i < path17.length; ++i) {
+        const code = path17.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path16 = opts.path;
+          let path17 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path16 = `/${path16}`;
+            path17 = `/${path17}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path16);
+          url = new URL(util.parseOrigin(url).origin + path17);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path16) {
-      const ctrl = callVisitor(key, node, visitor, path16);
+    function visit_(key, node, visitor, path17) {
+      const ctrl = callVisitor(key, node, visitor, path17);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path16, ctrl);
-        return visit_(key, ctrl, visitor, path16);
+        replaceNode(key, path17, ctrl);
+        return visit_(key, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path16);
+            const ci = visit_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = visit_("key", node.key, visitor, path16);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = visit_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path16);
+          const cv = visit_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path16) {
-      const ctrl = await callVisitor(key, node, visitor, path16);
+    async function visitAsync_(key, node, visitor, path17) {
+      const ctrl = await callVisitor(key, node, visitor, path17);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path16, ctrl);
-        return visitAsync_(key, ctrl, visitor, path16);
+        replaceNode(key, path17, ctrl);
+        return visitAsync_(key, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path16);
+            const ci = await visitAsync_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path16);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path16);
+          const cv = await visitAsync_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path16) {
+    function callVisitor(key, node, visitor, path17) {
       if (typeof visitor === "function")
-        return visitor(key, node, path16);
+        return visitor(key, node, path17);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path16);
+        return visitor.Map?.(key, node, path17);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path16);
+        return visitor.Seq?.(key, node, path17);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path16);
+        return visitor.Pair?.(key, node, path17);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path16);
+        return visitor.Scalar?.(key, node, path17);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path16);
+        return visitor.Alias?.(key, node, path17);
       return void 0;
     }
-    function replaceNode(key, path16, node) {
-      const parent = path16[path16.length - 1];
+    function replaceNode(key, path17, node) {
+      const parent = path17[path17.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path16, value) {
+    function collectionFromPath(schema, path17, value) {
       let v = value;
-      for (let i = path16.length - 1; i >= 0; --i) {
-        const k = path16[i];
+      for (let i = path17.length - 1; i >= 0; --i) {
+        const k = path17[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
+    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path16, value) {
-        if (isEmptyPath(path16))
+      addIn(path17, value) {
+        if (isEmptyPath(path17))
           this.add(value);
         else {
-          const [key, ...rest] = path16;
+          const [key, ...rest] = path17;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        const [key, ...rest] = path16;
+      deleteIn(path17) {
+        const [key, ...rest] = path17;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        const [key, ...rest] = path16;
+      getIn(path17, keepScalar) {
+        const [key, ...rest] = path17;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path16) {
-        const [key, ...rest] = path16;
+      hasIn(path17) {
+        const [key, ...rest] = path17;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value) {
-        const [key, ...rest] = path16;
+      setIn(path17, value) {
+        const [key, ...rest] = path17;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path16, value) {
+      addIn(path17, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path16, value);
+          this.contents.addIn(path17, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        if (Collection2.isEmptyPath(path16)) {
+      deleteIn(path17) {
+        if (Collection2.isEmptyPath(path17)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        if (Collection2.isEmptyPath(path16))
+      getIn(path17, keepScalar) {
+        if (Collection2.isEmptyPath(path17))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path16) {
-        if (Collection2.isEmptyPath(path16))
+      hasIn(path17) {
+        if (Collection2.isEmptyPath(path17))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value) {
-        if (Collection2.isEmptyPath(path16)) {
+      setIn(path17, value) {
+        if (Collection2.isEmptyPath(path17)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path16), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path17), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path16, value);
+          this.contents.setIn(path17, value);
         }
       }
       /**
@@ -23879,9 +23879,9 @@ var require_resolve_flow_scalar = __commonJS({
             res += parseCharCode(source, i + 1, length, onError);
             i += length;
           } else {
-            const raw2 = source.substr(i - 1, 2);
-            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw2}`);
-            res += raw2;
+            const raw = source.substr(i - 1, 2);
+            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+            res += raw;
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i;
@@ -23953,9 +23953,9 @@ var require_resolve_flow_scalar = __commonJS({
       try {
         return String.fromCodePoint(code);
       } catch {
-        const raw2 = source.substr(offset - 2, length + 2);
-        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw2}`);
-        return raw2;
+        const raw = source.substr(offset - 2, length + 2);
+        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+        return raw;
       }
     }
     exports.resolveFlowScalar = resolveFlowScalar;
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path16) => {
+    visit.itemAtPath = (cst, path17) => {
       let item = cst;
-      for (const [field, index] of path16) {
+      for (const [field, index] of path17) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path16) => {
-      const parent = visit.itemAtPath(cst, path16.slice(0, -1));
-      const field = path16[path16.length - 1][0];
+    visit.parentCollection = (cst, path17) => {
+      const parent = visit.itemAtPath(cst, path17.slice(0, -1));
+      const field = path17[path17.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path16, item, visitor) {
-      let ctrl = visitor(item, path16);
+    function _visit(path17, item, visitor) {
+      let ctrl = visitor(item, path17);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path17.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path16);
+            ctrl = ctrl(item, path17);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
     }
     exports.visit = visit;
   }
@@ -27257,7 +27257,7 @@ var require_lib = __commonJS({
 
 // actions/lib/action-kit.ts
 import { existsSync as existsSync6, statSync as statSync3 } from "node:fs";
-import path12 from "node:path";
+import path13 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -29532,97 +29532,25 @@ function getIDToken(aud) {
   });
 }
 
-// actions/lib/atomic-write.ts
-import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import path6 from "node:path";
-var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
-var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
-function atomicTempPath(file) {
-  return path6.join(path6.dirname(file), `.${path6.basename(file)}.${process.pid}.tmp`);
-}
-var WriteError = class extends Error {
-  name = "WriteError";
+// actions/lib/action-inputs.ts
+import path7 from "node:path";
+
+// actions/lib/gitml-error.ts
+var GitmlError = class extends Error {
+  name = "GitmlError";
+  at;
+  constructor(message2, at) {
+    super(message2);
+    this.at = at;
+  }
 };
-var writer = "gitml";
-function setWriter(name2) {
-  writer = name2;
-}
-function ioError(err, file, doing) {
-  const code = err.code;
-  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? `${err.path ?? "a file on its way"} does not exist` : err.message ?? String(err);
-  return new WriteError(`${file}: ${doing} failed: ${why}`);
-}
-function writeFilesAtomically(files) {
-  const temps = [];
-  const removals = files.filter((f) => "remove" in f).map((f) => f.path);
-  for (const f of files) {
-    if ("remove" in f) continue;
-    const tmp = atomicTempPath(f.path);
-    try {
-      mkdirSync(path6.dirname(f.path), { recursive: true });
-      temps.push({ tmp, target: f.path });
-      if ("staged" in f) statSync(tmp);
-      else if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
-      else writeFileSync(tmp, f.content);
-    } catch (err) {
-      for (const t of temps) rmSync(t.tmp, { force: true });
-      throw ioError(err, f.path, "writing");
-    }
-  }
-  if (temps.length + removals.length === 0) return;
-  const journal = temps.length + removals.length > 1 ? commitJournal(temps, removals) : null;
-  for (const t of temps) {
-    try {
-      renameSync(t.tmp, t.target);
-    } catch (err) {
-      throw ioError(err, t.target, "renaming its temp file into place");
-    }
-  }
-  for (const r2 of removals) {
-    try {
-      rmSync(r2, { force: true });
-    } catch (err) {
-      throw ioError(err, r2, "removing it");
-    }
-  }
-  if (journal) rmSync(journal, { force: true });
-}
-function commonDir(targets) {
-  let dir = path6.dirname(path6.resolve(targets[0]));
-  for (const t of targets) {
-    const abs = path6.resolve(t);
-    while (!abs.startsWith(dir.endsWith(path6.sep) ? dir : dir + path6.sep)) dir = path6.dirname(dir);
-  }
-  return dir;
-}
-function commitJournal(temps, removals) {
-  const dir = commonDir([...temps.map((t) => t.target), ...removals]);
-  const journal = path6.join(dir, `.gitml-journal.${process.pid}.tmp`);
-  const body2 = {
-    writer,
-    startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
-    files: temps.map((t) => ({
-      target: path6.relative(dir, path6.resolve(t.target)),
-      temp: path6.relative(dir, path6.resolve(t.tmp))
-    })),
-    ...removals.length ? { removed: removals.map((r2) => path6.relative(dir, path6.resolve(r2))) } : {}
-  };
-  const tmp = atomicTempPath(journal);
-  try {
-    writeFileSync(tmp, `${JSON.stringify(body2, null, 2)}
-`);
-    renameSync(tmp, journal);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    for (const t of temps) rmSync(t.tmp, { force: true });
-    throw ioError(err, journal, "writing the journal of a multi-file write");
-  }
-  return journal;
+function lineMessage(file, line, rule2) {
+  return [`${file} line ${line}: ${rule2}`, { file, line }];
 }
 
 // actions/lib/dates.ts
 var EARLIEST_DATE = "2000-01-01";
-var DateError = class extends Error {
+var DateError = class extends GitmlError {
   name = "DateError";
 };
 var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -29666,87 +29594,9 @@ function parseInstant(text2, what, opts = {}) {
   return ms;
 }
 
-// actions/lib/github-errors.ts
-var DEFAULT_RETRY_POLICY = Object.freeze({
-  retries: 4,
-  baseDelayMs: 1e3,
-  maxDelayMs: 3e4,
-  maxTotalWaitMs: 12e4,
-  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
-  random: Math.random,
-  now: Date.now
-});
-var statusOf = (err) => {
-  const s = err?.status;
-  return typeof s === "number" && s > 0 ? s : null;
-};
-var headerOf = (err, name2) => {
-  const v = err?.response?.headers?.[name2];
-  return v === void 0 ? void 0 : String(v);
-};
-function isRateLimited(err) {
-  const status = statusOf(err);
-  if (status === 429) return true;
-  if (status !== 403) return false;
-  return headerOf(err, "retry-after") !== void 0 || headerOf(err, "x-ratelimit-remaining") === "0" || /rate limit/i.test(String(err.message ?? ""));
-}
-function retryDelayMs(err, attempt, waitedMs, policy) {
-  const status = statusOf(err);
-  if (status === null || attempt > policy.retries) return null;
-  let delay;
-  if (isRateLimited(err)) {
-    const retryAfter = Number(headerOf(err, "retry-after"));
-    const reset = Number(headerOf(err, "x-ratelimit-reset"));
-    if (Number.isFinite(retryAfter) && headerOf(err, "retry-after") !== void 0) delay = retryAfter * 1e3;
-    else if (headerOf(err, "x-ratelimit-remaining") === "0" && Number.isFinite(reset))
-      delay = reset * 1e3 - policy.now() + 1e3;
-    else delay = 6e4;
-    delay = Math.max(0, Math.ceil(delay));
-  } else if (status >= 500) {
-    const exp = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
-    delay = Math.round(exp * (0.5 + policy.random()));
-  } else {
-    return null;
-  }
-  return waitedMs + delay <= policy.maxTotalWaitMs ? delay : null;
-}
-function describeGitHubFailure(err) {
-  const status = statusOf(err);
-  if (status === null) return null;
-  const e = err;
-  const said = String(e.message ?? "").split("\n")[0].trim();
-  const tries = e.gitmlAttempts ?? 1;
-  const after = tries > 1 ? ` after ${tries} tries` : "";
-  if (isRateLimited(err))
-    return {
-      status,
-      kind: "rate-limited",
-      reason: `GitHub's rate limit still held${after} (HTTP ${status}: ${said})`
-    };
-  if (status >= 500)
-    return { status, kind: "server", reason: `GitHub kept failing (HTTP ${status}${after}: ${said})` };
-  if (status === 410)
-    return { status, kind: "disabled", reason: `issues are disabled on this repository (HTTP 410: ${said})` };
-  if (status === 403)
-    return {
-      status,
-      kind: "forbidden",
-      reason: `the token may not do this (HTTP 403: ${said}) \u2014 a pull request from a fork gets a read-only token, and a job needs issues: write / pull-requests: write`
-    };
-  if (status === 404)
-    return {
-      status,
-      kind: "not-found",
-      reason: `GitHub found no such repository, issue or pull request for this token (HTTP 404: ${said})`
-    };
-  if (status === 401)
-    return { status, kind: "unauthorized", reason: `GitHub refused the token (HTTP 401: ${said})` };
-  return { status, kind: "rejected", reason: `GitHub refused the request (HTTP ${status}: ${said})` };
-}
-
 // actions/lib/sharding.ts
-import { existsSync as existsSync2, readdirSync, readFileSync, statSync as statSync2 } from "node:fs";
-import path7 from "node:path";
+import { existsSync as existsSync2, readdirSync, readFileSync, statSync } from "node:fs";
+import path6 from "node:path";
 
 // actions/lib/feature-table.ts
 var SOURCES = ["backfill", "synthetic", "ingest"];
@@ -29848,7 +29698,7 @@ function monthSha256(pieces) {
 var CHUNK = 1 << 20;
 
 // actions/lib/sharding.ts
-var ShardError = class extends Error {
+var ShardError = class extends GitmlError {
   name = "ShardError";
 };
 var MAX_SHARDS = 256;
@@ -29916,8 +29766,8 @@ function jsonFiles(dir) {
   const out = [];
   const walk2 = (d) => {
     for (const name2 of readdirSync(d).sort()) {
-      const p = path7.join(d, name2);
-      if (statSync2(p).isDirectory()) walk2(p);
+      const p = path6.join(d, name2);
+      if (statSync(p).isDirectory()) walk2(p);
       else if (name2.endsWith(".json")) out.push(p);
     }
   };
@@ -29925,17 +29775,17 @@ function jsonFiles(dir) {
   return out;
 }
 function readPartialSet(dir, format, version, dataset, fg) {
-  if (!existsSync2(dir) || !statSync2(dir).isDirectory())
+  if (!existsSync2(dir) || !statSync(dir).isDirectory())
     throw new ShardError(`--partials ${dir}: not a folder`);
   const found = [];
   for (const file of jsonFiles(dir)) {
-    let raw2;
+    let raw;
     try {
-      raw2 = JSON.parse(readFileSync(file, "utf8"));
+      raw = JSON.parse(readFileSync(file, "utf8"));
     } catch (err) {
       throw new ShardError(`${file}: not valid JSON (${err.message})`);
     }
-    const p = raw2;
+    const p = raw;
     if (typeof p !== "object" || p === null || p.format !== format || p.dataset !== dataset) continue;
     if (p.version !== version)
       throw new ShardError(`${file}: ${format} version ${p.version} is not supported (expected ${version})`);
@@ -29948,7 +29798,7 @@ function readPartialSet(dir, format, version, dataset, fg) {
   const counts = [...new Set(found.map((f) => f.partial.shards))].sort((a, b) => a - b);
   if (counts.length > 1) {
     throw new ShardError(
-      `--partials ${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path7.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
+      `--partials ${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path6.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
     );
   }
   const n = counts[0];
@@ -30023,10 +29873,310 @@ function checkSame(owners, what, pick, now) {
     throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text2(now.value)}`);
 }
 
+// actions/lib/action-inputs.ts
+var ActionInputError = class extends GitmlError {
+  name = "ActionInputError";
+};
+function invalid(name2, rule2, value) {
+  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
+}
+var TRUE = /^(true|yes|on|1)$/i;
+var FALSE = /^(false|no|off|0)$/i;
+var InputReader = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  /** The pipeline clock read by now(), for the record a replay runs with. */
+  resolvedNow;
+  raw(name2) {
+    return this.source(name2);
+  }
+  /** For the composite readers below, whose names the `this` type has already checked. */
+  rawOf(name2) {
+    return this.source(name2);
+  }
+  /** Whether the input was given at all (a non-empty value). */
+  given(name2) {
+    return this.raw(name2) !== "";
+  }
+  string(name2, fallback = "") {
+    return this.raw(name2) || fallback;
+  }
+  required(name2) {
+    const v = this.raw(name2);
+    if (!v) throw new ActionInputError(`input '${name2}' is required`);
+    return v;
+  }
+  boolean(name2, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (TRUE.test(v)) return true;
+    if (FALSE.test(v)) return false;
+    throw invalid(name2, "must be true or false", v);
+  }
+  integer(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
+      throw invalid(name2, `must be a whole number${bounds}`, v);
+    }
+    return n;
+  }
+  number(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
+    if (!Number.isFinite(n) || n < min || n > max) {
+      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
+      throw invalid(name2, `must be a number${bounds}`, v);
+    }
+    return n;
+  }
+  /** A UTC calendar date YYYY-MM-DD. */
+  date(name2) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    try {
+      return parseCalendarDate(v, `input '${name2}'`);
+    } catch (err) {
+      throw new ActionInputError(err.message);
+    }
+  }
+  choice(name2, options, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (!options.includes(v))
+      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
+    return v;
+  }
+  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
+  now() {
+    const v = this.rawOf("now");
+    let d;
+    if (v === "") d = /* @__PURE__ */ new Date();
+    else {
+      try {
+        d = new Date(parseInstant(v, "input 'now'"));
+      } catch (err) {
+        throw new ActionInputError(err.message);
+      }
+    }
+    this.resolvedNow = d.toISOString();
+    return d;
+  }
+  /**
+   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
+   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
+   * runs the others. A name that is no dataset at all is an input error.
+   */
+  datasets(ws) {
+    const selected = ws.selectEachDataset(this.rawOf("dataset") || "all");
+    if (selected.length === 0)
+      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
+    return selected;
+  }
+  /**
+   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
+   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
+   */
+  shardStep(ws) {
+    const given = this.rawOf("shard");
+    const merge2 = this.boolean("merge", false);
+    const partials = this.rawOf("partials");
+    if (given && merge2) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+    if ((given || merge2) && !partials)
+      throw new ActionInputError(`input '${merge2 ? "merge" : "shard"}' needs input 'partials'`);
+    let shard = null;
+    if (given) {
+      try {
+        shard = parseShard(given);
+      } catch (err) {
+        throw new ActionInputError(`input ${err.message}`);
+      }
+    }
+    return { shard, merge: merge2, partials: path7.resolve(ws.root, partials) };
+  }
+  /** A pull-request number, or null when not given. */
+  pullRequest() {
+    return this.integer("pull-request", { min: 1 }) ?? null;
+  }
+};
+
+// actions/lib/atomic-write.ts
+import { copyFileSync, mkdirSync, renameSync, rmSync, statSync as statSync2, writeFileSync } from "node:fs";
+import path8 from "node:path";
+var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
+var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
+function atomicTempPath(file) {
+  return path8.join(path8.dirname(file), `.${path8.basename(file)}.${process.pid}.tmp`);
+}
+var WriteError = class extends GitmlError {
+  name = "WriteError";
+};
+var writer = "gitml";
+function setWriter(name2) {
+  writer = name2;
+}
+function ioError(err, file, doing) {
+  const code = err.code;
+  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? `${err.path ?? "a file on its way"} does not exist` : err.message ?? String(err);
+  return new WriteError(`${file}: ${doing} failed: ${why}`);
+}
+function writeFilesAtomically(files) {
+  const temps = [];
+  const removals = files.filter((f) => "remove" in f).map((f) => f.path);
+  for (const f of files) {
+    if ("remove" in f) continue;
+    const tmp = atomicTempPath(f.path);
+    try {
+      mkdirSync(path8.dirname(f.path), { recursive: true });
+      temps.push({ tmp, target: f.path });
+      if ("staged" in f) statSync2(tmp);
+      else if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
+      else writeFileSync(tmp, f.content);
+    } catch (err) {
+      for (const t of temps) rmSync(t.tmp, { force: true });
+      throw ioError(err, f.path, "writing");
+    }
+  }
+  if (temps.length + removals.length === 0) return;
+  const journal = temps.length + removals.length > 1 ? commitJournal(temps, removals) : null;
+  for (const t of temps) {
+    try {
+      renameSync(t.tmp, t.target);
+    } catch (err) {
+      throw ioError(err, t.target, "renaming its temp file into place");
+    }
+  }
+  for (const r2 of removals) {
+    try {
+      rmSync(r2, { force: true });
+    } catch (err) {
+      throw ioError(err, r2, "removing it");
+    }
+  }
+  if (journal) rmSync(journal, { force: true });
+}
+function commonDir(targets) {
+  let dir = path8.dirname(path8.resolve(targets[0]));
+  for (const t of targets) {
+    const abs = path8.resolve(t);
+    while (!abs.startsWith(dir.endsWith(path8.sep) ? dir : dir + path8.sep)) dir = path8.dirname(dir);
+  }
+  return dir;
+}
+function commitJournal(temps, removals) {
+  const dir = commonDir([...temps.map((t) => t.target), ...removals]);
+  const journal = path8.join(dir, `.gitml-journal.${process.pid}.tmp`);
+  const body2 = {
+    writer,
+    startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    files: temps.map((t) => ({
+      target: path8.relative(dir, path8.resolve(t.target)),
+      temp: path8.relative(dir, path8.resolve(t.tmp))
+    })),
+    ...removals.length ? { removed: removals.map((r2) => path8.relative(dir, path8.resolve(r2))) } : {}
+  };
+  const tmp = atomicTempPath(journal);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(body2, null, 2)}
+`);
+    renameSync(tmp, journal);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    for (const t of temps) rmSync(t.tmp, { force: true });
+    throw ioError(err, journal, "writing the journal of a multi-file write");
+  }
+  return journal;
+}
+
+// actions/lib/github-errors.ts
+var DEFAULT_RETRY_POLICY = Object.freeze({
+  retries: 4,
+  baseDelayMs: 1e3,
+  maxDelayMs: 3e4,
+  maxTotalWaitMs: 12e4,
+  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
+  random: Math.random,
+  now: Date.now
+});
+var statusOf = (err) => {
+  const s = err?.status;
+  return typeof s === "number" && s > 0 ? s : null;
+};
+var headerOf = (err, name2) => {
+  const v = err?.response?.headers?.[name2];
+  return v === void 0 ? void 0 : String(v);
+};
+function isRateLimited(err) {
+  const status = statusOf(err);
+  if (status === 429) return true;
+  if (status !== 403) return false;
+  return headerOf(err, "retry-after") !== void 0 || headerOf(err, "x-ratelimit-remaining") === "0" || /rate limit/i.test(String(err.message ?? ""));
+}
+function retryDelayMs(err, attempt, waitedMs, policy) {
+  const status = statusOf(err);
+  if (status === null || attempt > policy.retries) return null;
+  let delay;
+  if (isRateLimited(err)) {
+    const retryAfter = Number(headerOf(err, "retry-after"));
+    const reset = Number(headerOf(err, "x-ratelimit-reset"));
+    if (Number.isFinite(retryAfter) && headerOf(err, "retry-after") !== void 0) delay = retryAfter * 1e3;
+    else if (headerOf(err, "x-ratelimit-remaining") === "0" && Number.isFinite(reset))
+      delay = reset * 1e3 - policy.now() + 1e3;
+    else delay = 6e4;
+    delay = Math.max(0, Math.ceil(delay));
+  } else if (status >= 500) {
+    const exp = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
+    delay = Math.round(exp * (0.5 + policy.random()));
+  } else {
+    return null;
+  }
+  return waitedMs + delay <= policy.maxTotalWaitMs ? delay : null;
+}
+function describeGitHubFailure(err) {
+  const status = statusOf(err);
+  if (status === null) return null;
+  const e = err;
+  const said = String(e.message ?? "").split("\n")[0].trim();
+  const tries = e.gitmlAttempts ?? 1;
+  const after = tries > 1 ? ` after ${tries} tries` : "";
+  if (isRateLimited(err))
+    return {
+      status,
+      kind: "rate-limited",
+      reason: `GitHub's rate limit still held${after} (HTTP ${status}: ${said})`
+    };
+  if (status >= 500)
+    return { status, kind: "server", reason: `GitHub kept failing (HTTP ${status}${after}: ${said})` };
+  if (status === 410)
+    return { status, kind: "disabled", reason: `issues are disabled on this repository (HTTP 410: ${said})` };
+  if (status === 403)
+    return {
+      status,
+      kind: "forbidden",
+      reason: `the token may not do this (HTTP 403: ${said}) \u2014 a pull request from a fork gets a read-only token, and a job needs issues: write / pull-requests: write`
+    };
+  if (status === 404)
+    return {
+      status,
+      kind: "not-found",
+      reason: `GitHub found no such repository, issue or pull request for this token (HTTP 404: ${said})`
+    };
+  if (status === 401)
+    return { status, kind: "unauthorized", reason: `GitHub refused the token (HTTP 401: ${said})` };
+  return { status, kind: "rejected", reason: `GitHub refused the request (HTTP ${status}: ${said})` };
+}
+
 // actions/lib/stage-journal.ts
 import { createHash as createHash2 } from "node:crypto";
 import { appendFileSync as appendFileSync2, existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync2, realpathSync, rmSync as rmSync2 } from "node:fs";
-import path8 from "node:path";
+import path9 from "node:path";
 var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
 var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
 function stageJournalPath(workspaceRoot, env = process.env) {
@@ -30039,7 +30189,7 @@ function stageJournalPath(workspaceRoot, env = process.env) {
   } catch {
   }
   const key = createHash2("sha256").update(root).digest("hex").slice(0, 16);
-  return path8.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
+  return path9.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
 }
 function recordableInputs(env = process.env) {
   const inputs = {};
@@ -30048,9 +30198,9 @@ function recordableInputs(env = process.env) {
   }
   return inputs;
 }
-function appendStageRun(journal, run2) {
-  mkdirSync2(path8.dirname(journal), { recursive: true });
-  appendFileSync2(journal, `${JSON.stringify(run2)}
+function appendStageRun(journal, run3) {
+  mkdirSync2(path9.dirname(journal), { recursive: true });
+  appendFileSync2(journal, `${JSON.stringify(run3)}
 `);
 }
 
@@ -30077,7 +30227,7 @@ function safeUrl(href) {
 
 // actions/lib/workspace.ts
 import { existsSync as existsSync4, readdirSync as readdirSync2 } from "node:fs";
-import path10 from "node:path";
+import path11 from "node:path";
 
 // actions/lib/did-you-mean.ts
 function editDistance(a, b) {
@@ -30111,10 +30261,10 @@ function didYouMean(given, known) {
 
 // actions/lib/input-file.ts
 import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync as readFileSync3 } from "node:fs";
-import path9 from "node:path";
+import path10 from "node:path";
 
 // actions/lib/input-error.ts
-var InputError = class extends Error {
+var InputError = class extends GitmlError {
   name = "InputError";
 };
 
@@ -30128,7 +30278,7 @@ function kindOf(st) {
   if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
   return "not a regular file";
 }
-var slash = (p) => p.split(path9.sep).join("/");
+var slash = (p) => p.split(path10.sep).join("/");
 function lstatOrNull(p) {
   try {
     return lstatSync(p);
@@ -30139,10 +30289,10 @@ function lstatOrNull(p) {
   }
 }
 function checkInputPath(root, file, label, within) {
-  const abs = path9.resolve(root, file);
-  const rel = slash(path9.relative(root, abs));
+  const abs = path10.resolve(root, file);
+  const rel = slash(path10.relative(root, abs));
   const name2 = label ?? (rel || ".");
-  if (rel.startsWith("../") || rel === ".." || path9.isAbsolute(rel)) {
+  if (rel.startsWith("../") || rel === ".." || path10.isAbsolute(rel)) {
     throw new InputError(
       `${name2} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
     );
@@ -30151,7 +30301,7 @@ function checkInputPath(root, file, label, within) {
   let at = root;
   let stat2 = lstatOrNull(root);
   for (const [i, part] of parts.entries()) {
-    at = path9.join(at, part);
+    at = path10.join(at, part);
     stat2 = lstatOrNull(at);
     if (stat2 === null) return { rel, stat: null };
     const shown = parts.slice(0, i + 1).join("/");
@@ -30182,7 +30332,7 @@ function openInputFile(root, file, label, within) {
   const name2 = checkInputFile(root, file, label, within);
   let fd;
   try {
-    fd = openSync(path9.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+    fd = openSync(path10.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch (err) {
     const code = err.code;
     if (code === "ELOOP") throw new InputError(`${name2} is a symbolic link; ${rule(within)}`);
@@ -30202,7 +30352,7 @@ function readInputFileIfExists(root, file, label) {
 }
 
 // actions/lib/models/types.ts
-var ModelFormatError = class extends Error {
+var ModelFormatError = class extends GitmlError {
   name = "ModelFormatError";
 };
 function matrix(rows, cols, data) {
@@ -30720,6 +30870,10 @@ function decodeBase64(text2) {
   }
   return out;
 }
+function bytesField(value) {
+  if (value instanceof Uint8Array) return value;
+  return typeof value === "string" ? decodeBase64(value) : null;
+}
 
 // actions/lib/models/forest-bytes.ts
 function splitTable(tables) {
@@ -31149,8 +31303,8 @@ var HistGradientBoosting = class _HistGradientBoosting {
       }
     }
     const T2 = m.baseline.length;
-    const raw2 = new Float64Array(rows * T2);
-    for (let i = 0; i < rows; i++) raw2.set(m.baseline, i * T2);
+    const raw = new Float64Array(rows * T2);
+    for (let i = 0; i < rows; i++) raw.set(m.baseline, i * T2);
     const { roots, feature: feature2, threshold, right, value } = m;
     for (let t = 0; t < roots.length; t++) {
       const k = t % T2;
@@ -31161,14 +31315,14 @@ var HistGradientBoosting = class _HistGradientBoosting {
           node = data[f * rows + i] <= threshold[node] ? node + 1 : right[node];
           f = feature2[node];
         }
-        raw2[i * T2 + k] += value[node];
+        raw[i * T2 + k] += value[node];
       }
     }
-    return raw2;
+    return raw;
   }
   predictProba(X2) {
     const m = this.fitted("predictProba");
-    const raw2 = this.decisionFunction(X2);
+    const raw = this.decisionFunction(X2);
     const K = m.nClasses;
     const T2 = m.baseline.length;
     const out = new Float64Array(X2.rows * K);
@@ -31176,17 +31330,17 @@ var HistGradientBoosting = class _HistGradientBoosting {
     for (let i = 0; i < X2.rows; i++) {
       const o = i * K;
       if (T2 === 1) {
-        const p = 1 / (1 + Math.exp(-raw2[i]));
+        const p = 1 / (1 + Math.exp(-raw[i]));
         out[o + classes[0]] = 1 - p;
         out[o + classes[1]] = p;
         continue;
       }
       const r2 = i * T2;
-      let max = raw2[r2];
-      for (let k = 1; k < T2; k++) if (raw2[r2 + k] > max) max = raw2[r2 + k];
+      let max = raw[r2];
+      for (let k = 1; k < T2; k++) if (raw[r2 + k] > max) max = raw[r2 + k];
       let sum2 = 0;
       for (let k = 0; k < T2; k++) {
-        const e = Math.exp(raw2[r2 + k] - max);
+        const e = Math.exp(raw[r2 + k] - max);
         out[o + classes[k]] = e;
         sum2 += e;
       }
@@ -31276,10 +31430,11 @@ var HistGradientBoosting = class _HistGradientBoosting {
       binEdges2.push(edges);
     }
     const iterations = readInteger(obj, "iterations", what, { min: 0, max: settings.maxIter });
-    if (typeof obj.nodes !== "string") fail2('"nodes" must be a base64 string');
-    if (typeof obj.leafValues !== "string") fail2('"leafValues" must be a base64 string');
-    const nodeBytes = decodeBase64(obj.nodes) ?? fail2('"nodes" is not valid base64');
-    const valueBytes = decodeBase64(obj.leafValues) ?? fail2('"leafValues" is not valid base64');
+    for (const field of ["nodes", "leafValues"])
+      if (typeof obj[field] !== "string" && !(obj[field] instanceof Uint8Array))
+        fail2(`"${field}" must be a base64 string (or the bytes of model.bin)`);
+    const nodeBytes = bytesField(obj.nodes) ?? fail2('"nodes" is not valid base64');
+    const valueBytes = bytesField(obj.leafValues) ?? fail2('"leafValues" is not valid base64');
     if (valueBytes.length % 8 !== 0) fail2('"leafValues" must hold whole float64 values (8 bytes each)');
     const model = new _HistGradientBoosting(settings);
     model.model = decodeTrees2(
@@ -31433,8 +31588,8 @@ function boost(X2, y, nClasses, classes, s) {
     meanLog /= K;
     for (let k = 0; k < K; k++) baseline[k] -= meanLog;
   }
-  const raw2 = new Float64Array(n * T2);
-  for (let i = 0; i < n; i++) raw2.set(baseline, i * T2);
+  const raw = new Float64Array(n * T2);
+  for (let i = 0; i < n; i++) raw.set(baseline, i * T2);
   const grad = new Float32Array(n * T2);
   const hess = new Float32Array(n * T2);
   const proba = new Float64Array(T2);
@@ -31444,7 +31599,7 @@ function boost(X2, y, nClasses, classes, s) {
   for (let it = 0; it < s.maxIter; it++) {
     for (let i = 0; i < n; i++) {
       if (T2 === 1) {
-        const r2 = raw2[i];
+        const r2 = raw[i];
         const yi = target[i];
         if (r2 > 0) {
           const e = Math.exp(-r2);
@@ -31458,11 +31613,11 @@ function boost(X2, y, nClasses, classes, s) {
         continue;
       }
       const o = i * T2;
-      let max = raw2[o];
-      for (let k = 1; k < T2; k++) if (raw2[o + k] > max) max = raw2[o + k];
+      let max = raw[o];
+      for (let k = 1; k < T2; k++) if (raw[o + k] > max) max = raw[o + k];
       let sum2 = 0;
       for (let k = 0; k < T2; k++) {
-        proba[k] = Math.exp(raw2[o + k] - max);
+        proba[k] = Math.exp(raw[o + k] - max);
         sum2 += proba[k];
       }
       for (let k = 0; k < T2; k++) {
@@ -31480,7 +31635,7 @@ function boost(X2, y, nClasses, classes, s) {
       for (const leaf of leaves) {
         const v = leaf.value * s.learningRate;
         leaf.value = v;
-        for (let q = leaf.start; q < leaf.end; q++) raw2[index[q] * T2 + k] += v;
+        for (let q = leaf.start; q < leaf.end; q++) raw[index[q] * T2 + k] += v;
       }
       trees.push(root);
     }
@@ -33816,8 +33971,9 @@ var RandomForest = class _RandomForest {
         fail2(`featureImportances[${j}] must be a finite number >= 0`);
       }
     });
-    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
-    const bytes = decodeBase64(o.trees);
+    if (typeof o.trees !== "string" && !(o.trees instanceof Uint8Array))
+      fail2("trees must be a base64 string (or the bytes of model.bin)");
+    const bytes = bytesField(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
     if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
     const splits = splitTable(tables);
@@ -33881,8 +34037,8 @@ function resolveParams2(p) {
   return { nTrees, maxDepth, minSamplesLeaf, maxFeatures, seed, bootstrap };
 }
 function featuresPerNode(maxFeatures, p) {
-  const raw2 = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
-  return Math.min(p, Math.max(1, Math.floor(raw2)));
+  const raw = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
+  return Math.min(p, Math.max(1, Math.floor(raw)));
 }
 function checkTrainingData2(X2, y, nClasses) {
   if (!Number.isInteger(nClasses) || nClasses < 1) {
@@ -34217,9 +34373,13 @@ var ALGORITHMS = [
     title: "Random forest",
     standardize: false,
     create: (p) => new RandomForest(randomForestParams(p)),
+    // Larger leaves make a smaller model; bestCv takes it when CV cannot tell it from the best
+    // (reports/studies/wine-size.md: min leaf 10 halves Wine's forest within CV noise; fewer trees cost
+    // more than one paired SE, so they are not searched).
     grid: [
       { nTrees: 100, minSamplesLeaf: 1, maxFeatures: "sqrt" },
-      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" }
+      { nTrees: 100, minSamplesLeaf: 3, maxFeatures: "sqrt" },
+      { nTrees: 100, minSamplesLeaf: 10, maxFeatures: "sqrt" }
     ]
   },
   {
@@ -34848,8 +35008,9 @@ var RandomForestRegressor = class _RandomForestRegressor {
         fail2(`featureImportances[${j}] must be a finite number >= 0`);
       importances[j] = v;
     });
-    if (typeof o.trees !== "string") fail2("trees must be a base64 string");
-    const bytes = decodeBase64(o.trees);
+    if (typeof o.trees !== "string" && !(o.trees instanceof Uint8Array))
+      fail2("trees must be a base64 string (or the bytes of model.bin)");
+    const bytes = bytesField(o.trees);
     if (bytes === null) fail2("trees is not valid base64");
     const model = new _RandomForestRegressor(settings);
     model.forest = decodeRegressionForest(
@@ -35430,9 +35591,9 @@ function checkSpecText(text2, opts = {}) {
     });
     return { raw: void 0, problems: problems2, locate: () => null };
   }
-  let raw2;
+  let raw;
   try {
-    raw2 = doc.toJS({ maxAliasCount: 100 });
+    raw = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     return {
       raw: void 0,
@@ -35440,24 +35601,24 @@ function checkSpecText(text2, opts = {}) {
       locate: () => null
     };
   }
-  const locate = (path16) => positionOf(doc.contents, path16, doc, lines);
-  const problems = checkSpecValue(raw2, opts).map((p) => ({ ...p, ...locate(p.path) }));
+  const locate = (path17) => positionOf(doc.contents, path17, doc, lines);
+  const problems = checkSpecValue(raw, opts).map((p) => ({ ...p, ...locate(p.path) }));
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return { raw: raw2, problems, locate };
+  return { raw, problems, locate };
 }
-function checkSpecValue(raw2, opts = {}) {
+function checkSpecValue(raw, opts = {}) {
   const problems = [];
-  walk(SPEC_SHAPE, raw2, [], raw2, problems);
-  if (isObj(raw2)) crossChecks(raw2, opts, problems);
+  walk(SPEC_SHAPE, raw, [], raw, problems);
+  if (isObj(raw)) crossChecks(raw, opts, problems);
   return problems;
 }
 function formatProblem(file, p) {
   return `${file}${p.line ? `:${p.line}:${p.column}` : ""}: ${p.message}`;
 }
-function displayPath(path16, root) {
+function displayPath(path17, root) {
   let out = "";
   let node = root;
-  for (const seg of path16) {
+  for (const seg of path17) {
     if (typeof seg === "number") {
       const item = Array.isArray(node) ? node[seg] : void 0;
       const name2 = isObj(item) && typeof item.name === "string" ? ` (${item.name})` : "";
@@ -35469,16 +35630,16 @@ function displayPath(path16, root) {
   }
   return out === "" ? "the spec" : out.trim();
 }
-function walk(shape, v, path16, root, out) {
+function walk(shape, v, path17, root, out) {
   if (shape.kind === "object") {
-    walkObject(shape, v, path16, root, out);
+    walkObject(shape, v, path17, root, out);
     return;
   }
   const problem = valueProblem(shape, v, root);
-  if (problem) out.push({ path: path16, message: `${displayPath(path16, root)}: ${problem}` });
+  if (problem) out.push({ path: path17, message: `${displayPath(path17, root)}: ${problem}` });
   if (shape.kind === "list" && Array.isArray(v))
     v.forEach((item, i) => {
-      walk(shape.items, item, [...path16, i], root, out);
+      walk(shape.items, item, [...path17, i], root, out);
     });
 }
 function valueProblem(shape, v, root) {
@@ -35540,19 +35701,19 @@ function effectiveObject(shape, v) {
     forbidden
   };
 }
-function walkObject(shape, v, path16, root, out) {
-  const where = displayPath(path16, root);
+function walkObject(shape, v, path17, root, out) {
+  const where = displayPath(path17, root);
   const { fields, required, forbidden } = effectiveObject(shape, v);
   if (!isObj(v)) {
     out.push({
-      path: path16,
+      path: path17,
       message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf2(v)}`
     });
     return;
   }
   for (const [k, f] of Object.entries(fields)) {
     if (f.kind === "choice" && typeof v[k] === "string" && f.unsupported?.[v[k]]) {
-      walk(f, v[k], [...path16, k], root, out);
+      walk(f, v[k], [...path17, k], root, out);
       return;
     }
   }
@@ -35560,7 +35721,7 @@ function walkObject(shape, v, path16, root, out) {
   const known = Object.keys(allowed);
   const suggested = /* @__PURE__ */ new Set();
   for (const k of Object.keys(v)) {
-    const at = [...path16, k];
+    const at = [...path17, k];
     if (forbidden.has(k)) out.push({ path: at, message: `${displayPath(at, root)}: ${forbidden.get(k)}` });
     else if (!(k in fields)) {
       const near = nearestName(k, known);
@@ -35572,7 +35733,7 @@ function walkObject(shape, v, path16, root, out) {
   for (const k of required) {
     if (!(k in v) && !forbidden.has(k) && !suggested.has(k))
       out.push({
-        path: path16,
+        path: path17,
         message: `${where}: the required key '${k}' is missing (${fields[k]?.description ?? ""})`.replace(
           " ()",
           ""
@@ -35584,7 +35745,7 @@ function walkObject(shape, v, path16, root, out) {
     const misspelt = shape.exactlyOne.some((k) => suggested.has(k));
     if (present.length > 1 || present.length === 0 && !misspelt)
       out.push({
-        path: path16,
+        path: path17,
         message: `${where}: needs exactly one of ${shape.exactlyOne.map((k) => `'${k}'`).join(" or ")}${present.length ? `, not both` : ""}`
       });
   }
@@ -35612,16 +35773,16 @@ function kindOf2(v) {
 function quoteHint(v) {
   return typeof v === "number" || typeof v === "boolean" ? ` (YAML read it as a ${typeof v}: put it in quotes, '${v}')` : "";
 }
-function crossChecks(raw2, opts, out) {
-  const add = (path16, message2) => out.push({ path: path16, message: `${displayPath(path16, raw2)}: ${message2}` });
-  if (opts.folder !== void 0 && typeof raw2.name === "string" && raw2.name !== opts.folder)
-    add(["name"], `'${raw2.name}' must equal its folder's name '${opts.folder}'`);
-  const et = raw2.eventTime;
+function crossChecks(raw, opts, out) {
+  const add = (path17, message2) => out.push({ path: path17, message: `${displayPath(path17, raw)}: ${message2}` });
+  if (opts.folder !== void 0 && typeof raw.name === "string" && raw.name !== opts.folder)
+    add(["name"], `'${raw.name}' must equal its folder's name '${opts.folder}'`);
+  const et = raw.eventTime;
   if (isObj(et) && typeof et.fixed === "string" && /^\d{4}-\d{2}-\d{2}T/.test(et.fixed)) {
     const ok = !Number.isNaN(Date.parse(et.fixed)) && new Date(et.fixed).toISOString().slice(0, 19) === et.fixed.slice(0, 19);
     if (!ok) add(["eventTime", "fixed"], `'${et.fixed}' is not a real UTC instant`);
   }
-  const gen = raw2.generator;
+  const gen = raw.generator;
   if (isObj(gen) && isObj(gen.drift) && typeof gen.drift.start === "string" && /^\d{4}-\d{2}-\d{2}$/.test(gen.drift.start)) {
     try {
       parseCalendarDate(gen.drift.start, "generator.drift.start");
@@ -35630,14 +35791,14 @@ function crossChecks(raw2, opts, out) {
     }
   }
   const names = /* @__PURE__ */ new Map();
-  const claim = (name2, path16) => {
+  const claim = (name2, path17) => {
     if (typeof name2 !== "string") return;
     if (META_COLUMNS.includes(name2))
-      add(path16, `'${name2}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
-    else if (names.has(name2)) add(path16, `'${name2}' is already used by ${displayPath(names.get(name2), raw2)}`);
-    else names.set(name2, path16);
+      add(path17, `'${name2}' is reserved (every feature group has ${META_COLUMNS.join(", ")})`);
+    else if (names.has(name2)) add(path17, `'${name2}' is already used by ${displayPath(names.get(name2), raw)}`);
+    else names.set(name2, path17);
   };
-  const features = Array.isArray(raw2.features) ? raw2.features : [];
+  const features = Array.isArray(raw.features) ? raw.features : [];
   features.forEach((f, i) => {
     if (!isObj(f)) return;
     claim(f.name, ["features", i, "name"]);
@@ -35650,29 +35811,29 @@ function crossChecks(raw2, opts, out) {
         ["features", i, "missingFlag"],
         `a was-missing flag needs missing: median or mode (a blank value is rejected here)`
       );
-    codes(f.categories, ["features", i, "categories"], raw2, out);
+    codes(f.categories, ["features", i, "categories"], raw, out);
   });
-  if (isObj(raw2.label)) {
-    claim(raw2.label.name, ["label", "name"]);
-    codes(raw2.label.classes, ["label", "classes"], raw2, out);
-    const r2 = raw2.label.range;
+  if (isObj(raw.label)) {
+    claim(raw.label.name, ["label", "name"]);
+    codes(raw.label.classes, ["label", "classes"], raw, out);
+    const r2 = raw.label.range;
     if (Array.isArray(r2) && r2.length === 2 && typeof r2[0] === "number" && typeof r2[1] === "number" && r2[0] >= r2[1])
       add(["label", "range"], `[${r2[0]}, ${r2[1]}]: low must be < high`);
-    const t = raw2.label.tolerances;
+    const t = raw.label.tolerances;
     if (Array.isArray(t))
       t.forEach((x, i) => {
         if (x === 0) add(["label", "tolerances", i], "must be more than 0, got 0");
       });
   }
-  algorithmForTask(raw2, add);
+  algorithmForTask(raw, add);
 }
-function algorithmForTask(raw2, add) {
-  const algorithm2 = isObj(raw2.model) ? raw2.model.algorithm : void 0;
-  if (typeof algorithm2 !== "string" || !isObj(raw2.label)) return;
-  if (raw2.label.type !== void 0 && raw2.label.type !== "numeric" && raw2.label.type !== "categorical")
+function algorithmForTask(raw, add) {
+  const algorithm2 = isObj(raw.model) ? raw.model.algorithm : void 0;
+  if (typeof algorithm2 !== "string" || !isObj(raw.label)) return;
+  if (raw.label.type !== void 0 && raw.label.type !== "numeric" && raw.label.type !== "categorical")
     return;
-  const numeric = raw2.label.type === "numeric";
-  const fits = algorithmsFor(raw2).map((a) => a.name);
+  const numeric = raw.label.type === "numeric";
+  const fits = algorithmsFor(raw).map((a) => a.name);
   const other = [...ALGORITHMS, ...REGRESSION_ALGORITHMS].map((a) => a.name).filter((a) => !fits.includes(a));
   if (fits.includes(algorithm2) || !other.includes(algorithm2)) return;
   add(
@@ -35680,30 +35841,30 @@ function algorithmForTask(raw2, add) {
     numeric ? `'${algorithm2}' is a classifier, but label.type is numeric (regression): use one of ${fits.join(", ")}${didYouMean(`${algorithm2}-regressor`, fits)}, or set label.type: categorical` : `'${algorithm2}' is a regressor, but the label is categorical (classification): use one of ${fits.join(", ")}, or set label.type: numeric`
   );
 }
-function codes(list, path16, raw2, out) {
+function codes(list, path17, raw, out) {
   if (!Array.isArray(list)) return;
   const seen = /* @__PURE__ */ new Map();
   list.forEach((c, i) => {
     if (!isObj(c) || typeof c.value !== "string" && typeof c.value !== "number") return;
     const value = String(c.value);
-    const at = [...path16, i, "value"];
+    const at = [...path17, i, "value"];
     if (/[",\r\n]/.test(value))
       out.push({
         path: at,
-        message: `${displayPath(at, raw2)}: '${value}' must not contain a comma, quote or line break`
+        message: `${displayPath(at, raw)}: '${value}' must not contain a comma, quote or line break`
       });
     else if (seen.has(value))
       out.push({
         path: at,
-        message: `${displayPath(at, raw2)}: '${value}' is listed twice (also #${seen.get(value) + 1})`
+        message: `${displayPath(at, raw)}: '${value}' is listed twice (also #${seen.get(value) + 1})`
       });
     else seen.set(value, i);
   });
 }
-function positionOf(root, path16, doc, lines) {
+function positionOf(root, path17, doc, lines) {
   let node = root;
   let at = node;
-  for (const seg of path16) {
+  for (const seg of path17) {
     if ((0, import_yaml.isAlias)(node)) node = node.resolve(doc) ?? null;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg));
@@ -35727,7 +35888,7 @@ function positionOf(root, path16, doc, lines) {
 function taskOf(label) {
   return label.type === "numeric" ? "regression" : "classification";
 }
-var SpecError = class extends Error {
+var SpecError = class extends GitmlError {
   name = "SpecError";
   /** Every problem found (one for the errors thrown while building a checked spec). */
   problems;
@@ -35737,9 +35898,9 @@ var SpecError = class extends Error {
   }
 };
 function parseSpecText(text2, file, folder) {
-  const { raw: raw2, problems } = checkSpecText(text2, { folder });
+  const { raw, problems } = checkSpecText(text2, { folder });
   if (problems.length > 0) throw specProblems(file, problems);
-  return parseSpec(raw2, file);
+  return parseSpec(raw, file);
 }
 function specProblems(file, problems) {
   const lines = problems.map((p) => formatProblem(file, p));
@@ -35827,14 +35988,14 @@ function feature(f, i, where) {
   }
   return out;
 }
-function parseSpec(raw2, where) {
-  if (!isObj2(raw2)) throw new SpecError(`${where}: must be a YAML mapping`);
-  const name2 = str(raw2, "name", where);
+function parseSpec(raw, where) {
+  if (!isObj2(raw)) throw new SpecError(`${where}: must be a YAML mapping`);
+  const name2 = str(raw, "name", where);
   if (!NAME.test(name2)) throw new SpecError(`${where}: name '${name2}' must be lower_snake_case`);
-  const src = raw2.source;
+  const src = raw.source;
   if (!isObj2(src)) throw new SpecError(`${where}: 'source' must be { file, citation }`);
-  const pk = isObj2(raw2.primaryKey) ? raw2.primaryKey : {};
-  const et = raw2.eventTime;
+  const pk = isObj2(raw.primaryKey) ? raw.primaryKey : {};
+  const et = raw.eventTime;
   if (!isObj2(et) || typeof et.column !== "string" === (typeof et.fixed !== "string")) {
     throw new SpecError(`${where}: eventTime must have exactly one of 'column' or 'fixed'`);
   }
@@ -35843,16 +36004,16 @@ function parseSpec(raw2, where) {
       `${where}: eventTime.fixed '${et.fixed}' must be UTC ISO-8601 like 2026-01-31T00:00:00Z`
     );
   }
-  const lab = raw2.label;
+  const lab = raw.label;
   if (!isObj2(lab)) throw new SpecError(`${where}: 'label' must be a mapping`);
   const labelName = str(lab, "name", `${where} label`);
   if (!NAME.test(labelName))
     throw new SpecError(`${where} label: name '${labelName}' must be lower_snake_case`);
   const label = labelOf(lab, labelName, `${where} label`);
-  if (!Array.isArray(raw2.features) || raw2.features.length === 0) {
+  if (!Array.isArray(raw.features) || raw.features.length === 0) {
     throw new SpecError(`${where}: 'features' must be a non-empty list`);
   }
-  const features = raw2.features.map((f, i) => feature(f, i, where));
+  const features = raw.features.map((f, i) => feature(f, i, where));
   const names = new Set(META_COLUMNS);
   for (const n of [
     ...features.flatMap((f) => [f.name, ...f.missingFlag ? [f.missingFlag] : []]),
@@ -35861,7 +36022,7 @@ function parseSpec(raw2, where) {
     if (names.has(n)) throw new SpecError(`${where}: column name '${n}' is used twice or is reserved`);
     names.add(n);
   }
-  const gen = isObj2(raw2.generator) ? raw2.generator : {};
+  const gen = isObj2(raw.generator) ? raw.generator : {};
   const generator = {
     rowsPerDay: num(gen, "rowsPerDay", `${where} generator`, 1),
     shrinkage: num(gen, "shrinkage", `${where} generator`, 10)
@@ -35880,7 +36041,7 @@ function parseSpec(raw2, where) {
     }
     generator.drift = { start, sdPerDay: num(gen.drift, "sdPerDay", `${where} generator.drift`, 0.05) };
   }
-  const model = isObj2(raw2.model) ? raw2.model : {};
+  const model = isObj2(raw.model) ? raw.model : {};
   const regression = taskOf(label) === "regression";
   const algorithm2 = str(model, "algorithm", `${where} model`, regression ? "ridge" : "gaussian-nb");
   const algorithmNames = (regression ? REGRESSION_ALGORITHMS : ALGORITHMS).map((a) => a.name);
@@ -35891,8 +36052,8 @@ function parseSpec(raw2, where) {
   const params = isObj2(model.params) ? model.params : {};
   return {
     name: name2,
-    title: str(raw2, "title", where, name2),
-    description: str(raw2, "description", where, ""),
+    title: str(raw, "title", where, name2),
+    description: str(raw, "description", where, ""),
     source: {
       file: str(src, "file", `${where} source`),
       citation: str(src, "citation", `${where} source`, ""),
@@ -35905,7 +36066,7 @@ function parseSpec(raw2, where) {
     features,
     generator,
     model: { algorithm: algorithm2, params },
-    monitoring: monitoringOf(raw2.monitoring, `${where} monitoring`)
+    monitoring: monitoringOf(raw.monitoring, `${where} monitoring`)
   };
 }
 function sourceFormatOf(src, where) {
@@ -36036,20 +36197,20 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path10.join(this.root, "data");
+    return path11.join(this.root, "data");
   }
   get modelsDir() {
-    return path10.join(this.root, "models");
+    return path11.join(this.root, "models");
   }
   get reportsDir() {
-    return path10.join(this.root, "reports");
+    return path11.join(this.root, "reports");
   }
   datasetDir(name2) {
-    return path10.join(this.dataDir, name2);
+    return path11.join(this.dataDir, name2);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path10.relative(this.root, p).split(path10.sep).join("/");
+    return path11.relative(this.root, p).split(path11.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted (a folder whose name is no dataset name is not one). */
   datasetNames() {
@@ -36057,7 +36218,7 @@ var Workspace = class {
     return readdirSync2(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
   }
   loadSpec(name2) {
-    const file = path10.join(this.datasetDir(name2), SPEC_FILE);
+    const file = path11.join(this.datasetDir(name2), SPEC_FILE);
     if (!this.isDataset(name2)) {
       const known = this.datasetNames();
       throw new SpecError(
@@ -36099,7 +36260,7 @@ var Workspace = class {
   }
   /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
   isDataset(name2) {
-    return DATASET_NAME.test(name2) && existsSync4(path10.join(this.datasetDir(name2), SPEC_FILE));
+    return DATASET_NAME.test(name2) && existsSync4(path11.join(this.datasetDir(name2), SPEC_FILE));
   }
 };
 function specOf(d) {
@@ -36110,7 +36271,7 @@ function specOf(d) {
 
 // actions/lib/write-journal.ts
 import { existsSync as existsSync5, readdirSync as readdirSync3, readFileSync as readFileSync4, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
-import path11 from "node:path";
+import path12 from "node:path";
 var WRITTEN_DIRS = ["data", "models", "reports"];
 function ownerRunning(name2) {
   const pid = Number(/\.(\d+)\.tmp$/.exec(name2)?.[1]);
@@ -36136,14 +36297,14 @@ function tempFiles(root) {
       );
     }
     for (const e of entries2) {
-      const p = path11.join(dir, e.name);
+      const p = path12.join(dir, e.name);
       if (e.isDirectory()) {
         if (deep) scan(p, true);
       } else if (e.isFile() && ATOMIC_TEMP_NAME.test(e.name) && !ownerRunning(e.name)) found.push(p);
     }
   };
   scan(root, false);
-  for (const d of WRITTEN_DIRS) scan(path11.join(root, d), true);
+  for (const d of WRITTEN_DIRS) scan(path12.join(root, d), true);
   return found.sort();
 }
 function readJournal(file, rel) {
@@ -36158,15 +36319,15 @@ function readJournal(file, rel) {
   );
 }
 function recoverInterruptedWrites(root) {
-  const rel = (p) => path11.relative(root, p).split(path11.sep).join("/");
+  const rel = (p) => path12.relative(root, p).split(path12.sep).join("/");
   const lines = [];
   let temps = tempFiles(root);
-  for (const file of temps.filter((t) => JOURNAL_NAME.test(path11.basename(t)))) {
+  for (const file of temps.filter((t) => JOURNAL_NAME.test(path12.basename(t)))) {
     const journal = readJournal(file, rel(file));
-    const dir = path11.dirname(file);
+    const dir = path12.dirname(file);
     for (const f of journal.files) {
-      const temp = path11.resolve(dir, f.temp);
-      const target = path11.resolve(dir, f.target);
+      const temp = path12.resolve(dir, f.temp);
+      const target = path12.resolve(dir, f.target);
       if (!existsSync5(temp)) continue;
       try {
         renameSync2(temp, target);
@@ -36179,10 +36340,10 @@ function recoverInterruptedWrites(root) {
     const removed = journal.removed ?? [];
     for (const r2 of removed) {
       try {
-        rmSync3(path11.resolve(dir, r2), { force: true });
+        rmSync3(path12.resolve(dir, r2), { force: true });
       } catch (err) {
         throw new WriteError(
-          `${rel(path11.resolve(dir, r2))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
+          `${rel(path12.resolve(dir, r2))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
         );
       }
     }
@@ -36194,7 +36355,7 @@ function recoverInterruptedWrites(root) {
   temps = temps.filter((t) => existsSync5(t));
   if (temps.length) {
     for (const t of temps) rmSync3(t, { force: true });
-    const where = [...new Set(temps.map((t) => rel(path11.dirname(t)) || "."))].join(", ");
+    const where = [...new Set(temps.map((t) => rel(path12.dirname(t)) || "."))].join(", ");
     lines.push(
       `undid an interrupted write: removed ${temps.length} temp file${temps.length > 1 ? "s" : ""} in ${where} (none of its files had been replaced; run the interrupted command again)`
     );
@@ -36203,143 +36364,65 @@ function recoverInterruptedWrites(root) {
 }
 
 // actions/lib/action-kit.ts
-var ActionInputError = class extends Error {
-  name = "ActionInputError";
-};
-function raw(name2) {
-  return core.getInput(name2);
-}
-function invalid(name2, rule2, value) {
-  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
-}
-var input = {
-  string(name2, fallback = "") {
-    return raw(name2) || fallback;
-  },
-  required(name2) {
-    const v = raw(name2);
-    if (!v) throw new ActionInputError(`input '${name2}' is required`);
-    return v;
-  },
-  boolean(name2, fallback) {
-    const v = raw(name2);
-    if (v === "") return fallback;
-    if (/^(true|yes|on|1)$/i.test(v)) return true;
-    if (/^(false|no|off|0)$/i.test(v)) return false;
-    throw invalid(name2, "must be true or false", v);
-  },
-  integer(name2, range = {}) {
-    const v = raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
-      throw invalid(name2, `must be a whole number${bounds}`, v);
-    }
-    return n;
-  },
-  number(name2, range = {}) {
-    const v = raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
-    if (!Number.isFinite(n) || n < min || n > max) {
-      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
-      throw invalid(name2, `must be a number${bounds}`, v);
-    }
-    return n;
-  },
-  /** A UTC calendar date YYYY-MM-DD. */
-  date(name2) {
-    const v = raw(name2);
-    if (v === "") return void 0;
-    try {
-      return parseCalendarDate(v, `input '${name2}'`);
-    } catch (err) {
-      throw new ActionInputError(err.message);
-    }
-  },
-  choice(name2, options, fallback) {
-    const v = raw(name2);
-    if (v === "") return fallback;
-    if (!options.includes(v))
-      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
-    return v;
-  },
-  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
-  now() {
-    const v = raw("now");
-    let d;
-    if (v === "") d = /* @__PURE__ */ new Date();
-    else {
-      try {
-        d = new Date(parseInstant(v, "input 'now'"));
-      } catch (err) {
-        throw new ActionInputError(err.message);
-      }
-    }
-    resolvedNow = d.toISOString();
-    return d;
-  },
-  /**
-   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
-   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
-   * runs the others. A name that is no dataset at all is an input error.
-   */
-  datasets(ws) {
-    const selected = ws.selectEachDataset(raw("dataset") || "all");
-    if (selected.length === 0)
-      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return selected;
-  },
-  /**
-   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
-   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
-   */
-  shardStep(ws) {
-    const given = raw("shard");
-    const merge2 = input.boolean("merge", false);
-    const partials = raw("partials");
-    if (given && merge2) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-    if ((given || merge2) && !partials)
-      throw new ActionInputError(`input '${merge2 ? "merge" : "shard"}' needs input 'partials'`);
-    let shard = null;
-    if (given) {
-      try {
-        shard = parseShard(given);
-      } catch (err) {
-        throw new ActionInputError(`input ${err.message}`);
-      }
-    }
-    return { shard, merge: merge2, partials: path12.resolve(ws.root, partials) };
-  },
-  /** A pull-request number, or null when not given. */
-  pullRequest(name2 = "pull-request") {
-    return input.integer(name2, { min: 1 }) ?? null;
-  }
-};
+var input = new InputReader((name2) => core.getInput(name2));
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
   if (!existsSync6(root) || !statSync3(root).isDirectory()) {
     throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
   }
   for (const line of recoverInterruptedWrites(root)) core.info(line);
-  setWriter(`gitml ${path12.basename(path12.dirname(path12.dirname(process.argv[1] ?? "")))} action`);
+  setWriter(`gitml ${path13.basename(path13.dirname(path13.dirname(process.argv[1] ?? "")))} action`);
   return new Workspace(root);
 }
-var resolvedNow;
 var outputsSet = {};
 function output(name2, value) {
   const text2 = typeof value === "string" ? value : JSON.stringify(value);
   outputsSet[name2] = text2;
   core.setOutput(name2, text2);
 }
-function repository() {
-  const full = process.env.GITHUB_REPOSITORY ?? "";
+function repository(env = process.env) {
+  const full = env.GITHUB_REPOSITORY ?? "";
   const [owner, repo] = full.split("/");
   if (!owner || !repo) throw new Error(`GITHUB_REPOSITORY '${full}' is not owner/name`);
   return { owner, repo };
+}
+var summaryTableBlock = (heading, header, rows) => ({
+  kind: "table",
+  heading,
+  header,
+  rows
+});
+function renderSummary(block) {
+  switch (block.kind) {
+    case "table":
+      summaryTable(block.heading, block.header, block.rows);
+      return;
+    case "heading":
+      core.summary.addHeading(escapeHtml(block.text), block.level);
+      return;
+    case "list":
+      summaryList(block.items);
+      return;
+    case "html-list":
+      core.summary.addList(block.items);
+      return;
+    case "html":
+      core.summary.addRaw(block.html, true);
+      return;
+  }
+}
+function applyReport(report) {
+  for (const [name2, value] of Object.entries(report.outputs)) output(name2, value);
+  for (const block of report.summary) renderSummary(block);
+  if (report.exitCode) process.exitCode = report.exitCode;
+  if (report.failure !== void 0) throw new Error(report.failure);
+}
+function actionMain(read, run3, opts = {}) {
+  return runAction(async () => {
+    const ws = workspace();
+    const inputs = read(input, ws);
+    applyReport(await run3(inputs, { core, ws, env: process.env }));
+  }, opts);
 }
 function cellHtml(cell) {
   if (typeof cell === "object") {
@@ -36359,12 +36442,14 @@ function summaryTable(heading, header, rows) {
     ...rows.map((r2) => r2.map(cellHtml))
   ]);
 }
-var FILE_LINE = /^(\S+\.csv) line (\d+): /;
+function summaryList(items) {
+  core.summary.addList(items.map(cellHtml));
+}
 function fail(err) {
   const message2 = err instanceof Error ? err.message : String(err);
-  const at = FILE_LINE.exec(message2);
+  const at = err instanceof GitmlError ? err.at : void 0;
   if (at) {
-    core.error(message2, { file: at[1], startLine: Number(at[2]) });
+    core.error(message2, { file: at.file, startLine: at.line });
     process.exitCode = core.ExitCode.Failure;
   } else {
     core.setFailed(message2);
@@ -36373,44 +36458,49 @@ function fail(err) {
     for (const line of err.stack.split("\n")) core.debug(line);
 }
 var PARTIAL_EXIT_CODE = 3;
-async function eachDataset(selected, title, run2) {
+async function eachDataset(log, selected, title, run3) {
   const results = [];
   const done = [];
   const failed = [];
   for (const d of selected) {
     try {
-      results.push(await core.group(title(d), async () => run2(specOf(d))));
+      results.push(await log.group(title(d), async () => run3(specOf(d))));
       done.push(d.name);
     } catch (err) {
       if (selected.length === 1) throw err;
       const message2 = err instanceof Error ? err.message : String(err);
       failed.push({ name: d.name, message: message2 });
-      core.error(`${d.name}: ${message2}`, { title: `gitml: ${d.name} failed` });
+      log.error(`${d.name}: ${message2}`, { title: `gitml: ${d.name} failed` });
     }
   }
-  if (failed.length === 0) return { results, failed: [] };
-  summaryTable(
-    "Failed datasets",
-    ["dataset", "error"],
-    failed.map((f) => [f.name, f.message])
-  );
+  if (failed.length === 0) return { results, failed: [], summary: [] };
   const names = failed.map((f) => f.name).join(", ");
   if (results.length === 0) throw new Error(`every dataset failed (${names}): nothing was written`);
-  core.error(`partial: done ${done.join(", ")}; failed ${names} \u2014 exit code ${PARTIAL_EXIT_CODE}`);
-  process.exitCode = PARTIAL_EXIT_CODE;
-  return { results, failed: failed.map((f) => f.name) };
+  log.error(`partial: done ${done.join(", ")}; failed ${names} \u2014 exit code ${PARTIAL_EXIT_CODE}`);
+  return {
+    results,
+    failed: failed.map((f) => f.name),
+    summary: [
+      summaryTableBlock(
+        "Failed datasets",
+        ["dataset", "error"],
+        failed.map((f) => [f.name, f.message])
+      )
+    ],
+    exitCode: PARTIAL_EXIT_CODE
+  };
 }
 function recordStageRun() {
   const journal = stageJournalPath(process.env.GITHUB_WORKSPACE || process.cwd());
   const bundle = process.argv[1];
   if (!journal || !bundle) return;
   const inputs = recordableInputs();
-  if (resolvedNow !== void 0) inputs.INPUT_NOW = resolvedNow;
+  if (input.resolvedNow !== void 0) inputs.INPUT_NOW = input.resolvedNow;
   const sharded = (inputs.INPUT_SHARD ?? "") !== "" || /^(true|yes|on|1)$/i.test(inputs.INPUT_MERGE ?? "");
   try {
     appendStageRun(journal, {
-      stage: path12.basename(path12.dirname(path12.dirname(path12.resolve(bundle)))),
-      bundle: path12.resolve(bundle),
+      stage: path13.basename(path13.dirname(path13.dirname(path13.resolve(bundle)))),
+      bundle: path13.resolve(bundle),
       node: process.execPath,
       inputs,
       outputs: { ...outputsSet },
@@ -36420,9 +36510,6 @@ function recordStageRun() {
   } catch (err) {
     core.warning(`could not record this stage for a replay on conflict: ${err.message}`);
   }
-}
-function runStage(body2) {
-  return runAction(body2, { record: true });
 }
 async function runAction(body2, opts = {}) {
   try {
@@ -36439,13 +36526,13 @@ async function runAction(body2, opts = {}) {
     }
   }
 }
-async function unlessGitHubRefuses(what, call, instead = "") {
+async function unlessGitHubRefuses(log, what, call, instead = "") {
   try {
     return { value: await call() };
   } catch (err) {
     const failure = describeGitHubFailure(err);
     if (!failure) throw err;
-    core.warning(`${failure.reason}: ${what}${instead ? `; ${instead}` : ""}`, {
+    log.warning(`${failure.reason}: ${what}${instead ? `; ${instead}` : ""}`, {
       title: "GitHub API call skipped"
     });
     return { failure };
@@ -36473,13 +36560,2646 @@ var core = {
   group: (name2, fn) => group(oneLine(name2), fn)
 };
 
+// actions/lib/option-bounds.ts
+var FOLDS = { min: 2, max: 20 };
+var SEED = { min: 0, max: 2 ** 31 - 1 };
+var TOLERANCE = { min: 0, max: 1 };
+
+// actions/lib/pipelines/train.ts
+import { createHash as createHash4 } from "node:crypto";
+
+// actions/lib/feature-group.ts
+import { createHash as createHash3 } from "node:crypto";
+
+// node_modules/csv-stringify/lib/utils/get.js
+var charCodeOfDot = ".".charCodeAt(0);
+var reEscapeChar = /\\(\\)?/g;
+var rePropName = RegExp(
+  // Match anything that isn't a dot or bracket.
+  `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
+  "g"
+);
+var reIsDeepProp = /\.|\[(?:[^[\]]*|(["'])(?:(?!\1)[^\\]|\\.)*?\1)\]/;
+var reIsPlainProp = /^\w*$/;
+var getTag = function(value) {
+  return Object.prototype.toString.call(value);
+};
+var isSymbol = function(value) {
+  const type = typeof value;
+  return type === "symbol" || type === "object" && value && getTag(value) === "[object Symbol]";
+};
+var isKey = function(value, object) {
+  if (Array.isArray(value)) {
+    return false;
+  }
+  const type = typeof value;
+  if (type === "number" || type === "symbol" || type === "boolean" || !value || isSymbol(value)) {
+    return true;
+  }
+  return reIsPlainProp.test(value) || !reIsDeepProp.test(value) || object != null && value in Object(object);
+};
+var stringToPath = function(string) {
+  const result = [];
+  if (string.charCodeAt(0) === charCodeOfDot) {
+    result.push("");
+  }
+  string.replace(rePropName, function(match, expression, quote, subString) {
+    let key = match;
+    if (quote) {
+      key = subString.replace(reEscapeChar, "$1");
+    } else if (expression) {
+      key = expression.trim();
+    }
+    result.push(key);
+  });
+  return result;
+};
+var castPath = function(value, object) {
+  if (Array.isArray(value)) {
+    return value;
+  } else {
+    return isKey(value, object) ? [value] : stringToPath(value);
+  }
+};
+var toKey = function(value) {
+  if (typeof value === "string" || isSymbol(value)) return value;
+  const result = `${value}`;
+  return result == "0" && 1 / value == -Infinity ? "-0" : result;
+};
+var get = function(object, path17) {
+  path17 = castPath(path17, object);
+  let index = 0;
+  const length = path17.length;
+  while (object != null && index < length) {
+    object = object[toKey(path17[index++])];
+  }
+  return index && index === length ? object : void 0;
+};
+
+// node_modules/csv-stringify/lib/utils/is_object.js
+var is_object = function(obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+// node_modules/csv-stringify/lib/api/normalize_columns.js
+var normalize_columns = function(columns) {
+  if (columns === void 0 || columns === null) {
+    return [void 0, void 0];
+  }
+  if (typeof columns !== "object") {
+    return [Error('Invalid option "columns": expect an array or an object')];
+  }
+  if (!Array.isArray(columns)) {
+    const newcolumns = [];
+    for (const k in columns) {
+      newcolumns.push({
+        key: k,
+        header: columns[k]
+      });
+    }
+    columns = newcolumns;
+  } else {
+    const newcolumns = [];
+    for (const column of columns) {
+      if (typeof column === "string") {
+        newcolumns.push({
+          key: column,
+          header: column
+        });
+      } else if (typeof column === "object" && column !== null && !Array.isArray(column)) {
+        if (!column.key) {
+          return [
+            Error('Invalid column definition: property "key" is required')
+          ];
+        }
+        if (column.header === void 0) {
+          column.header = column.key;
+        }
+        newcolumns.push(column);
+      } else {
+        return [
+          Error("Invalid column definition: expect a string or an object")
+        ];
+      }
+    }
+    columns = newcolumns;
+  }
+  return [void 0, columns];
+};
+
+// node_modules/csv-stringify/lib/api/CsvError.js
+var CsvError = class _CsvError extends Error {
+  constructor(code, message2, ...contexts) {
+    if (Array.isArray(message2)) message2 = message2.join(" ");
+    super(message2);
+    if (Error.captureStackTrace !== void 0) {
+      Error.captureStackTrace(this, _CsvError);
+    }
+    this.code = code;
+    for (const context3 of contexts) {
+      for (const key in context3) {
+        const value = context3[key];
+        this[key] = Buffer.isBuffer(value) ? value.toString() : value == null ? value : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+};
+
+// node_modules/csv-stringify/lib/utils/underscore.js
+var underscore = function(str2) {
+  return str2.replace(/([A-Z])/g, function(_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+// node_modules/csv-stringify/lib/api/normalize_options.js
+var normalize_options = function(opts) {
+  const options = {};
+  for (const opt in opts) {
+    options[underscore(opt)] = opts[opt];
+  }
+  if (options.bom === void 0 || options.bom === null || options.bom === false) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    return [
+      new CsvError("CSV_OPTION_BOOLEAN_INVALID_TYPE", [
+        "option `bom` is optional and must be a boolean value,",
+        `got ${JSON.stringify(options.bom)}`
+      ])
+    ];
+  }
+  if (options.delimiter === void 0 || options.delimiter === null) {
+    options.delimiter = ",";
+  } else if (Buffer.isBuffer(options.delimiter)) {
+    options.delimiter = options.delimiter.toString();
+  } else if (typeof options.delimiter !== "string") {
+    return [
+      new CsvError("CSV_OPTION_DELIMITER_INVALID_TYPE", [
+        "option `delimiter` must be a buffer or a string,",
+        `got ${JSON.stringify(options.delimiter)}`
+      ])
+    ];
+  }
+  if (options.quote === void 0 || options.quote === null) {
+    options.quote = '"';
+  } else if (options.quote === true) {
+    options.quote = '"';
+  } else if (options.quote === false) {
+    options.quote = "";
+  } else if (Buffer.isBuffer(options.quote)) {
+    options.quote = options.quote.toString();
+  } else if (typeof options.quote !== "string") {
+    return [
+      new CsvError("CSV_OPTION_QUOTE_INVALID_TYPE", [
+        "option `quote` must be a boolean, a buffer or a string,",
+        `got ${JSON.stringify(options.quote)}`
+      ])
+    ];
+  }
+  if (options.quoted === void 0 || options.quoted === null) {
+    options.quoted = false;
+  } else {
+  }
+  if (options.escape_formulas === void 0 || options.escape_formulas === null) {
+    options.escape_formulas = false;
+  } else if (typeof options.escape_formulas !== "boolean") {
+    return [
+      new CsvError("CSV_OPTION_ESCAPE_FORMULAS_INVALID_TYPE", [
+        "option `escape_formulas` must be a boolean,",
+        `got ${JSON.stringify(options.escape_formulas)}`
+      ])
+    ];
+  }
+  if (options.quoted_empty === void 0 || options.quoted_empty === null) {
+    options.quoted_empty = void 0;
+  } else {
+  }
+  if (options.quoted_match === void 0 || options.quoted_match === null || options.quoted_match === false) {
+    options.quoted_match = null;
+  } else if (!Array.isArray(options.quoted_match)) {
+    options.quoted_match = [options.quoted_match];
+  }
+  if (options.quoted_match) {
+    for (const quoted_match of options.quoted_match) {
+      const isString = typeof quoted_match === "string";
+      const isRegExp = quoted_match instanceof RegExp;
+      if (!isString && !isRegExp) {
+        return [
+          new CsvError("CSV_OPTION_QUOTED_MATCH", [
+            "option `quoted_match` must be a string or a regex,",
+            `got ${JSON.stringify(options.quoted_match)}`
+          ])
+        ];
+      }
+    }
+  }
+  if (options.quoted_string === void 0 || options.quoted_string === null) {
+    options.quoted_string = false;
+  } else {
+  }
+  if (options.eof === void 0 || options.eof === null) {
+    options.eof = true;
+  } else {
+  }
+  if (options.escape === void 0 || options.escape === null) {
+    options.escape = '"';
+  } else if (Buffer.isBuffer(options.escape)) {
+    options.escape = options.escape.toString();
+  } else if (typeof options.escape !== "string") {
+    return [
+      Error(
+        `Invalid Option: escape must be a buffer or a string, got ${JSON.stringify(options.escape)}`
+      )
+    ];
+  }
+  if (options.escape.length > 1) {
+    return [
+      Error(
+        `Invalid Option: escape must be one character, got ${options.escape.length} characters`
+      )
+    ];
+  }
+  if (options.header === void 0 || options.header === null || options.header === false) {
+    options.header = false;
+  } else if (options.header !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_HEADER",
+      [
+        "option `header` is expected to be a boolean,",
+        `got ${JSON.stringify(options.header)}`
+      ],
+      options
+    );
+  }
+  if (options.header_as_comment === void 0 || options.header_as_comment === null || options.header_as_comment === false) {
+    options.header_as_comment = false;
+  } else if (options.header_as_comment === true) {
+    options.header_as_comment = "#";
+  } else if (Buffer.isBuffer(options.header_as_comment)) {
+    options.header_as_comment = options.header_as_comment.toString();
+  } else if (typeof options.header_as_comment !== "string") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_HEADER_AS_COMMENT",
+      [
+        "option `header_as_comment` must be a boolean, a string or a buffer,",
+        `got ${JSON.stringify(options.header_as_comment)}`
+      ],
+      options
+    );
+  }
+  const [errColumns, columns] = normalize_columns(options.columns);
+  if (errColumns !== void 0) return [errColumns];
+  options.columns = columns;
+  if (options.quoted === void 0 || options.quoted === null) {
+    options.quoted = false;
+  } else {
+  }
+  if (options.cast === void 0 || options.cast === null) {
+    options.cast = {};
+  } else {
+  }
+  if (options.cast.bigint === void 0 || options.cast.bigint === null) {
+    options.cast.bigint = (value) => "" + value;
+  }
+  if (options.cast.boolean === void 0 || options.cast.boolean === null) {
+    options.cast.boolean = (value) => value ? "1" : "";
+  }
+  if (options.cast.date === void 0 || options.cast.date === null) {
+    options.cast.date = (value) => "" + value.getTime();
+  }
+  if (options.cast.number === void 0 || options.cast.number === null) {
+    options.cast.number = (value) => "" + value;
+  }
+  if (options.cast.object === void 0 || options.cast.object === null) {
+    options.cast.object = (value) => JSON.stringify(value);
+  }
+  if (options.cast.string === void 0 || options.cast.string === null) {
+    options.cast.string = function(value) {
+      return value;
+    };
+  }
+  if (options.on_record !== void 0 && typeof options.on_record !== "function") {
+    return [Error(`Invalid Option: "on_record" must be a function.`)];
+  }
+  if (options.quote_record_delimiter === void 0 || options.quote_record_delimiter === null) {
+    options.quote_record_delimiter = !options.record_delimiter;
+  } else if (typeof options.quote_record_delimiter !== "boolean") {
+    return [
+      new CsvError("CSV_OPTION_QUOTE_RECORD_DELIMITER_INVALID_TYPE", [
+        "option `quote_record_delimiter` must be a boolean,",
+        `got ${JSON.stringify(options.quote_record_delimiter)}`
+      ])
+    ];
+  }
+  if (options.record_delimiter === void 0 || options.record_delimiter === null) {
+    options.record_delimiter = "\n";
+  } else if (Buffer.isBuffer(options.record_delimiter)) {
+    options.record_delimiter = options.record_delimiter.toString();
+  } else if (typeof options.record_delimiter !== "string") {
+    return [
+      Error(
+        `Invalid Option: record_delimiter must be a buffer or a string, got ${JSON.stringify(options.record_delimiter)}`
+      )
+    ];
+  }
+  switch (options.record_delimiter) {
+    case "unix":
+      options.record_delimiter = "\n";
+      break;
+    case "mac":
+      options.record_delimiter = "\r";
+      break;
+    case "windows":
+      options.record_delimiter = "\r\n";
+      break;
+    case "ascii":
+      options.record_delimiter = "";
+      break;
+    case "unicode":
+      options.record_delimiter = "\u2028";
+      break;
+  }
+  return [void 0, options];
+};
+
+// node_modules/csv-stringify/lib/api/index.js
+var bom_utf8 = Buffer.from([239, 187, 191]);
+var emits_separator = function(value, separators) {
+  return separators.some(
+    (separator) => separator.length !== 0 && (value.indexOf(separator) !== -1 || separator.length > 1 && (value + separator).indexOf(separator) < value.length)
+  );
+};
+var matches_quoted_match = function(value, quoted_match) {
+  if (!quoted_match) return false;
+  return quoted_match.some(
+    (pattern) => typeof pattern === "string" ? value.indexOf(pattern) !== -1 : value.search(pattern) !== -1
+  );
+};
+var stringifier = function(options, state, info2) {
+  return {
+    options,
+    state,
+    info: info2,
+    __transform: function(chunk, push) {
+      if (!Array.isArray(chunk) && typeof chunk !== "object") {
+        return Error(
+          `Invalid Record: expect an array or an object, got ${JSON.stringify(chunk)}`
+        );
+      }
+      if (this.info.records === 0) {
+        if (Array.isArray(chunk)) {
+          if (this.options.header === true && this.options.columns === void 0) {
+            return Error(
+              "Undiscoverable Columns: header option requires column option or object records"
+            );
+          }
+        } else if (this.options.columns === void 0) {
+          const [err2, columns] = normalize_columns(Object.keys(chunk));
+          if (err2) return;
+          this.options.columns = columns;
+        }
+      }
+      if (this.info.records === 0) {
+        this.bom(push);
+        const err2 = this.headers(push);
+        if (err2) return err2;
+      }
+      try {
+        if (this.options.on_record) {
+          this.options.on_record(chunk, this.info.records);
+        }
+      } catch (err2) {
+        return err2;
+      }
+      let err, chunk_string;
+      if (this.options.eof) {
+        [err, chunk_string] = this.stringify(chunk);
+        if (err) return err;
+        if (chunk_string === void 0) {
+          return;
+        } else {
+          chunk_string = chunk_string + this.options.record_delimiter;
+        }
+      } else {
+        [err, chunk_string] = this.stringify(chunk);
+        if (err) return err;
+        if (chunk_string === void 0) {
+          return;
+        } else {
+          if (this.options.header || this.info.records) {
+            chunk_string = this.options.record_delimiter + chunk_string;
+          }
+        }
+      }
+      this.info.records++;
+      push(chunk_string);
+    },
+    stringify: function(chunk, chunkIsHeader = false) {
+      if (typeof chunk !== "object") {
+        return [void 0, chunk];
+      }
+      const { columns } = this.options;
+      const record = [];
+      if (Array.isArray(chunk)) {
+        const length = columns ? Math.min(chunk.length, columns.length) : chunk.length;
+        for (let i = 0; i < length; i++) {
+          const field = chunk[i];
+          const [err, value] = this.__cast(field, {
+            index: i,
+            column: i,
+            records: this.info.records,
+            header: chunkIsHeader
+          });
+          if (err) return [err];
+          record[i] = [value, field];
+        }
+      } else {
+        for (let i = 0; i < columns.length; i++) {
+          const field = get(chunk, columns[i].key);
+          const [err, value] = this.__cast(field, {
+            index: i,
+            column: columns[i].key,
+            records: this.info.records,
+            header: chunkIsHeader
+          });
+          if (err) return [err];
+          record[i] = [value, field];
+        }
+      }
+      let csvrecord = "";
+      for (let i = 0; i < record.length; i++) {
+        let options2, err;
+        let [value, field] = record[i];
+        if (typeof value === "string") {
+          options2 = this.options;
+        } else if (is_object(value)) {
+          options2 = { ...value };
+          value = options2.value;
+          delete options2.value;
+          if (typeof value !== "string" && value !== void 0 && value !== null) {
+            if (err)
+              return [
+                Error(
+                  `Invalid Casting Value: returned value must return a string, null or undefined, got ${JSON.stringify(value)}`
+                )
+              ];
+          }
+          options2 = { ...this.options, ...options2 };
+          [err, options2] = normalize_options(options2);
+          if (err !== void 0) {
+            return [err];
+          }
+        } else if (value === void 0 || value === null) {
+          options2 = this.options;
+        } else {
+          return [
+            Error(
+              `Invalid Casting Value: returned value must return a string, an object, null or undefined, got ${JSON.stringify(value)}`
+            )
+          ];
+        }
+        const {
+          delimiter: delimiter3,
+          escape,
+          quote,
+          quoted: quoted2,
+          quoted_empty,
+          quoted_string,
+          quoted_match,
+          record_delimiter,
+          quote_record_delimiter,
+          escape_formulas
+        } = options2;
+        if ("" === value && "" === field) {
+          const quotedMatch = matches_quoted_match(value, quoted_match);
+          const shouldQuote = quotedMatch || true === quoted_empty || true === quoted_string && false !== quoted_empty;
+          if (shouldQuote === true) {
+            value = quote + value + quote;
+          }
+          csvrecord += value;
+        } else if (value) {
+          if (typeof value !== "string") {
+            return [
+              Error(
+                `Formatter must return a string, null or undefined, got ${JSON.stringify(value)}`
+              )
+            ];
+          }
+          const containsdelimiter = emits_separator(value, [delimiter3]);
+          const containsQuote = quote !== "" && value.indexOf(quote) >= 0;
+          const containsEscape = value.indexOf(escape) >= 0 && escape !== quote;
+          const containsRecordDelimiter = emits_separator(value, [
+            record_delimiter,
+            ...quote_record_delimiter === false ? [] : ["\n", "\r"]
+          ]);
+          const quotedString = quoted_string && typeof field === "string";
+          const quotedMatch = matches_quoted_match(value, quoted_match);
+          if (escape_formulas) {
+            switch (value[0]) {
+              case "-":
+                if (typeof field === "number" || typeof field === "bigint") {
+                  break;
+                }
+                value = `'${value}`;
+                break;
+              case "=":
+              case "+":
+              case "@":
+              case "	":
+              case "\r":
+              case "\uFF1D":
+              // Unicode '='
+              case "\uFF0B":
+              // Unicode '+'
+              case "\uFF0D":
+              // Unicode '-'
+              case "\uFF20":
+                value = `'${value}`;
+                break;
+            }
+          }
+          const shouldQuote = containsQuote === true || containsdelimiter || containsRecordDelimiter || quoted2 || quotedString || quotedMatch;
+          if (shouldQuote === true && containsEscape === true) {
+            value = value.replaceAll(escape, () => escape + escape);
+          }
+          if (containsQuote === true) {
+            value = value.replaceAll(quote, () => escape + quote);
+          }
+          if (shouldQuote === true) {
+            value = quote + value + quote;
+          }
+          csvrecord += value;
+        } else if (quoted_empty === true || field === "" && quoted_string === true && quoted_empty !== false) {
+          csvrecord += quote + quote;
+        }
+        if (i !== record.length - 1) {
+          csvrecord += delimiter3;
+        }
+      }
+      return [void 0, csvrecord];
+    },
+    bom: function(push) {
+      if (this.options.bom !== true) {
+        return;
+      }
+      push(bom_utf8);
+    },
+    headers: function(push) {
+      if (this.options.header === false) {
+        return;
+      }
+      if (this.options.columns === void 0) {
+        return;
+      }
+      let err;
+      let headers = this.options.columns.map((column) => column.header);
+      if (this.options.eof) {
+        [err, headers] = this.stringify(headers, true);
+        headers += this.options.record_delimiter;
+      } else {
+        [err, headers] = this.stringify(headers, true);
+      }
+      if (err) return err;
+      if (this.options.header_as_comment) {
+        headers = this.options.header_as_comment + " " + headers;
+      }
+      push(headers);
+    },
+    __cast: function(value, context3) {
+      const type = typeof value;
+      try {
+        if (type === "string") {
+          return [void 0, this.options.cast.string(value, context3)];
+        } else if (type === "bigint") {
+          return [void 0, this.options.cast.bigint(value, context3)];
+        } else if (type === "number") {
+          return [void 0, this.options.cast.number(value, context3)];
+        } else if (type === "boolean") {
+          return [void 0, this.options.cast.boolean(value, context3)];
+        } else if (value instanceof Date) {
+          return [void 0, this.options.cast.date(value, context3)];
+        } else if (type === "object" && value !== null) {
+          return [void 0, this.options.cast.object(value, context3)];
+        } else if (value === null && this.options.cast.null !== void 0) {
+          return [void 0, this.options.cast.null(value, context3)];
+        } else if (value === void 0 && this.options.cast.undefined !== void 0) {
+          return [void 0, this.options.cast.undefined(value, context3)];
+        } else {
+          return [void 0, value];
+        }
+      } catch (err) {
+        return [err];
+      }
+    }
+  };
+};
+
+// node_modules/csv-stringify/lib/sync.js
+var stringify = function(records, opts = {}) {
+  const data = [];
+  const [err, options] = normalize_options(opts);
+  if (err !== void 0) throw err;
+  const state = {
+    stop: false
+  };
+  const info2 = {
+    records: 0
+  };
+  const api = stringifier(options, state, info2);
+  for (const record of records) {
+    const err2 = api.__transform(record, function(record2) {
+      data.push(record2);
+    });
+    if (err2 !== void 0) throw err2;
+  }
+  if (data.length === 0) {
+    api.bom((d) => {
+      data.push(d);
+    });
+    const err2 = api.headers((headers) => {
+      data.push(headers);
+    });
+    if (err2 !== void 0) throw err2;
+  }
+  return data.join("");
+};
+
+// node_modules/simple-statistics/dist/simple-statistics.mjs
+function sum(x) {
+  if (x.length === 0) {
+    return 0;
+  }
+  var sum2 = x[0];
+  var correction = 0;
+  var transition;
+  if (typeof sum2 !== "number") {
+    return Number.NaN;
+  }
+  for (var i = 1; i < x.length; i++) {
+    if (typeof x[i] !== "number") {
+      return Number.NaN;
+    }
+    transition = sum2 + x[i];
+    if (Math.abs(sum2) >= Math.abs(x[i])) {
+      correction += sum2 - transition + x[i];
+    } else {
+      correction += x[i] - transition + sum2;
+    }
+    sum2 = transition;
+  }
+  return sum2 + correction;
+}
+function mean(x) {
+  if (x.length === 0) {
+    throw new Error("mean requires at least one data point");
+  }
+  return sum(x) / x.length;
+}
+function sumNthPowerDeviations(x, n) {
+  var meanValue = mean(x);
+  var sum2 = 0;
+  var tempValue;
+  var i;
+  if (n === 2) {
+    for (i = 0; i < x.length; i++) {
+      tempValue = x[i] - meanValue;
+      sum2 += tempValue * tempValue;
+    }
+  } else {
+    for (i = 0; i < x.length; i++) {
+      sum2 += Math.pow(x[i] - meanValue, n);
+    }
+  }
+  return sum2;
+}
+function sampleVariance(x) {
+  if (x.length < 2) {
+    throw new Error("sampleVariance requires at least two data points");
+  }
+  var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
+  var besselsCorrection = x.length - 1;
+  return sumSquaredDeviationsValue / besselsCorrection;
+}
+function sampleStandardDeviation(x) {
+  var sampleVarianceX = sampleVariance(x);
+  return Math.sqrt(sampleVarianceX);
+}
+function quantileSorted(x, p) {
+  var idx = (x.length - 1) * p;
+  if (x.length === 0) {
+    throw new Error("quantile requires at least one data point.");
+  } else if (p < 0 || p > 1) {
+    throw new Error("quantiles must be between 0 and 1");
+  } else if (p === 1) {
+    return x[x.length - 1];
+  } else if (p === 0) {
+    return x[0];
+  } else if (idx % 1 !== 0) {
+    var lower = Math.floor(idx);
+    var upper = Math.ceil(idx);
+    var fraction = idx - lower;
+    return x[lower] + fraction * (x[upper] - x[lower]);
+  } else {
+    return x[idx];
+  }
+}
+var BayesianClassifier = function BayesianClassifier2() {
+  this.totalCount = 0;
+  this.data = {};
+};
+BayesianClassifier.prototype.train = function train(item, category2) {
+  if (!this.data[category2]) {
+    this.data[category2] = {};
+  }
+  for (var k in item) {
+    var v = item[k];
+    if (this.data[category2][k] === void 0) {
+      this.data[category2][k] = {};
+    }
+    if (this.data[category2][k][v] === void 0) {
+      this.data[category2][k][v] = 0;
+    }
+    this.data[category2][k][v]++;
+  }
+  this.totalCount++;
+};
+BayesianClassifier.prototype.score = function score(item) {
+  var odds = {};
+  var category2;
+  for (var k in item) {
+    var v = item[k];
+    for (category2 in this.data) {
+      if (odds[category2] === void 0) {
+        odds[category2] = {};
+      }
+      if (this.data[category2][k]) {
+        odds[category2][k + "_" + v] = (this.data[category2][k][v] || 0) / this.totalCount;
+      } else {
+        odds[category2][k + "_" + v] = 0;
+      }
+    }
+  }
+  var oddsSums = {};
+  for (category2 in odds) {
+    oddsSums[category2] = 0;
+    for (var combination in odds[category2]) {
+      oddsSums[category2] += odds[category2][combination];
+    }
+  }
+  return oddsSums;
+};
+var g = 607 / 128;
+var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
+var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
+function cumulativeDistribution(z2) {
+  var sum2 = z2;
+  var tmp = z2;
+  for (var i = 1; i < 30; i++) {
+    tmp *= z2 * z2 / (2 * i + 1);
+    sum2 += tmp;
+  }
+  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z2 * z2 / 2)) * 1e4) / 1e4;
+}
+var standardNormalTable = [];
+for (z = 0; z <= 3.09; z += 0.01) {
+  standardNormalTable.push(cumulativeDistribution(z));
+}
+var z;
+var SQRT_2PI = Math.sqrt(2 * Math.PI);
+var PerceptronModel = function PerceptronModel2() {
+  this.weights = [];
+  this.bias = 0;
+};
+PerceptronModel.prototype.predict = function predict(features) {
+  if (features.length !== this.weights.length) {
+    return null;
+  }
+  var score2 = 0;
+  for (var i = 0; i < this.weights.length; i++) {
+    score2 += this.weights[i] * features[i];
+  }
+  score2 += this.bias;
+  if (score2 > 0) {
+    return 1;
+  } else {
+    return 0;
+  }
+};
+PerceptronModel.prototype.train = function train2(features, label) {
+  if (label !== 0 && label !== 1) {
+    return null;
+  }
+  if (features.length !== this.weights.length) {
+    this.weights = features.slice();
+    this.bias = 1;
+  }
+  var prediction = this.predict(features);
+  if (typeof prediction === "number" && prediction !== label) {
+    var gradient = label - prediction;
+    for (var i = 0; i < this.weights.length; i++) {
+      this.weights[i] += gradient * features[i];
+    }
+    this.bias += gradient;
+  }
+  return this;
+};
+
+// actions/lib/clean.ts
+var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+function parseNumber(raw, column) {
+  if (!NUMBER.test(raw)) {
+    return /^[+-]?(nan|inf|infinity)$/i.test(raw) ? `'${column}' = '${raw}' is not a finite number` : `'${column}' = '${raw}' is not a number`;
+  }
+  const x = Number(raw);
+  return Number.isFinite(x) ? x : `'${column}' = '${raw}' is not a finite number`;
+}
+function numericLabel(rule2, raw) {
+  const x = NUMBER.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(x)) return `label '${rule2.name}' = '${raw}' is not a number`;
+  const [lo, hi] = rule2.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  if (x < lo || x > hi) return `label '${rule2.name}' = ${raw} is outside [${lo}, ${hi}]`;
+  return { value: x, text: String(x) };
+}
+function checkValue(f, value, column = f.name) {
+  if (value === "") return `'${column}' is missing`;
+  if (f.type === "numeric") {
+    const x = parseNumber(value, column);
+    if (typeof x === "string") return x;
+    const [lo, hi] = f.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    if (x < lo || x > hi) return `'${column}' = ${value} is outside the valid range [${lo}, ${hi}]`;
+    return null;
+  }
+  const cats = f.categories ?? [];
+  if (!cats.some((c) => c.value === value)) {
+    return `'${column}' = '${value}' is not one of ${cats.map((c) => c.value).join(", ")}`;
+  }
+  return null;
+}
+
+// node_modules/csv-parse/lib/api/CsvError.js
+var CsvError2 = class _CsvError extends Error {
+  constructor(code, message2, options, ...contexts) {
+    if (Array.isArray(message2)) message2 = message2.join(" ").trim();
+    super(message2);
+    if (Error.captureStackTrace !== void 0) {
+      Error.captureStackTrace(this, _CsvError);
+    }
+    this.code = code;
+    for (const context3 of contexts) {
+      for (const key in context3) {
+        const value = context3[key];
+        this[key] = Buffer.isBuffer(value) ? value.toString(options.encoding) : value == null ? value : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+};
+
+// node_modules/csv-parse/lib/utils/is_object.js
+var is_object2 = function(obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+// node_modules/csv-parse/lib/api/normalize_columns_array.js
+var normalize_columns_array = function(columns) {
+  const normalizedColumns = [];
+  for (let i = 0, l = columns.length; i < l; i++) {
+    const column = columns[i];
+    if (column === void 0 || column === null || column === false) {
+      normalizedColumns[i] = { disabled: true };
+    } else if (typeof column === "string" || typeof column === "number") {
+      normalizedColumns[i] = { name: `${column}` };
+    } else if (is_object2(column)) {
+      if (typeof column.name !== "string") {
+        throw new CsvError2("CSV_OPTION_COLUMNS_MISSING_NAME", [
+          "Option columns missing name:",
+          `property "name" is required at position ${i}`,
+          "when column is an object literal"
+        ]);
+      }
+      normalizedColumns[i] = column;
+    } else {
+      throw new CsvError2("CSV_INVALID_COLUMN_DEFINITION", [
+        "Invalid column definition:",
+        "expect a string or a literal object,",
+        `got ${JSON.stringify(column)} at position ${i}`
+      ]);
+    }
+  }
+  return normalizedColumns;
+};
+
+// node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+var ResizeableBuffer = class {
+  constructor(size = 100) {
+    this.size = size;
+    this.length = 0;
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  prepend(val) {
+    if (Buffer.isBuffer(val)) {
+      const length = this.length + val.length;
+      if (length >= this.size) {
+        this.resize();
+        if (length >= this.size) {
+          throw Error("INVALID_BUFFER_STATE");
+        }
+      }
+      const buf = this.buf;
+      this.buf = Buffer.allocUnsafe(this.size);
+      val.copy(this.buf, 0);
+      buf.copy(this.buf, val.length);
+      this.length += val.length;
+    } else {
+      const length = this.length++;
+      if (length === this.size) {
+        this.resize();
+      }
+      const buf = this.clone();
+      this.buf[0] = val;
+      buf.copy(this.buf, 1, 0, length);
+    }
+  }
+  append(val) {
+    const length = this.length++;
+    if (length === this.size) {
+      this.resize();
+    }
+    this.buf[length] = val;
+  }
+  clone() {
+    return Buffer.from(this.buf.slice(0, this.length));
+  }
+  resize() {
+    const length = this.length;
+    this.size = this.size * 2;
+    const buf = Buffer.allocUnsafe(this.size);
+    this.buf.copy(buf, 0, 0, length);
+    this.buf = buf;
+  }
+  toString(encoding) {
+    if (encoding) {
+      return this.buf.toString(encoding, 0, this.length);
+    } else {
+      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
+    }
+  }
+  toJSON() {
+    return this.toString("utf8");
+  }
+  reset() {
+    this.length = 0;
+  }
+};
+var ResizeableBuffer_default = ResizeableBuffer;
+
+// node_modules/csv-parse/lib/api/init_state.js
+var init_state = function(options) {
+  const timchars = [
+    // Basic Latin
+    32,
+    // [Space](https://www.fileformat.info/info/unicode/char/0020/index.htm)
+    9,
+    // [CHARACTER TABULATION (HT)](https://www.fileformat.info/info/unicode/char/0009/index.htm)
+    10,
+    // [LINE FEED (LF)](https://www.fileformat.info/info/unicode/char/000a/index.htm)
+    13,
+    // [CARRIAGE RETURN (CR)](https://www.fileformat.info/info/unicode/char/000d/index.htm)
+    12,
+    // [FORM FEED (FF)](https://www.fileformat.info/info/unicode/char/000c/index.htm)
+    11,
+    // [LINE TABULATION (VT)](https://www.fileformat.info/info/unicode/char/000b/index.htm)
+    // Latin-1 Supplement
+    160,
+    // [NO-BREAK SPACE (NBSP)](https://www.fileformat.info/info/unicode/char/00a0/index.htm)
+    // Ogham
+    5760,
+    // [OGHAM SPACE MARK](https://www.fileformat.info/info/unicode/char/1680/index.htm)
+    // General Punctuation
+    8192,
+    // [EN QUAD](https://www.fileformat.info/info/unicode/char/2000/index.htm)
+    8193,
+    // [EM QUAD](https://www.fileformat.info/info/unicode/char/2001/index.htm)
+    8194,
+    // [EN SPACE](https://www.fileformat.info/info/unicode/char/2002/index.htm)
+    8195,
+    // [EM SPACE](https://www.fileformat.info/info/unicode/char/2003/index.htm)
+    8196,
+    // [THREE-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2004/index.htm)
+    8197,
+    // [FOUR-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2005/index.htm)
+    8198,
+    // [SIX-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2006/index.htm)
+    8199,
+    // [FIGURE SPACE](https://www.fileformat.info/info/unicode/char/2007/index.htm)
+    8200,
+    // [PUNCTUATION SPACE](https://www.fileformat.info/info/unicode/char/2008/index.htm)
+    8201,
+    // [THIN SPACE](https://www.fileformat.info/info/unicode/char/2009/index.htm)
+    8202,
+    // [HAIR SPACE](https://www.fileformat.info/info/unicode/char/200a/index.htm)
+    8232,
+    // [LINE SEPARATOR](https://www.fileformat.info/info/unicode/char/2028/index.htm)
+    8233,
+    // [PARAGRAPH SEPARATOR](https://www.fileformat.info/info/unicode/char/2029/index.htm)
+    8239,
+    // [NARROW NO-BREAK SPACE (NNBSP)](https://www.fileformat.info/info/unicode/char/202f/index.htm)
+    8287,
+    // [MEDIUM MATHEMATICAL SPACE (MMSP)](https://www.fileformat.info/info/unicode/char/205f/index.htm)
+    12288,
+    // [IDEOGRAPHIC SPACE](https://www.fileformat.info/info/unicode/char/3000/index.htm)
+    65279
+    // [ZERO WIDTH NO-BREAK SPACE (BOM)](https://www.fileformat.info/info/unicode/char/feff/index.htm)
+  ].reduce((acc, codepoint) => {
+    const encoded = Buffer.from(
+      String.fromCharCode(codepoint),
+      options.encoding
+    );
+    if (codepoint !== 63 && encoded.length === 1 && encoded[0] === 63) {
+      return acc;
+    }
+    acc.push(encoded);
+    return acc;
+  }, []);
+  const timcharFirstBytes = new Uint8Array(256);
+  for (const t of timchars) timcharFirstBytes[t[0]] = 1;
+  return {
+    bomSkipped: false,
+    bufBytesStart: 0,
+    castField: options.cast_function,
+    commenting: false,
+    delimiterBufPrevious: void 0,
+    delimiterDiscovered: false,
+    // Current error encountered by a record
+    error: void 0,
+    enabled: options.from_line === 1,
+    escaping: false,
+    escapeIsQuote: Buffer.isBuffer(options.escape) && Buffer.isBuffer(options.quote) && Buffer.compare(options.escape, options.quote) === 0,
+    // columns can be `false`, `true`, `Array`
+    expectedRecordLength: Array.isArray(options.columns) ? options.columns.length : void 0,
+    field: new ResizeableBuffer_default(20),
+    firstLineToHeaders: options.cast_first_line_to_header,
+    needMoreDataSize: Math.max(
+      // Skip if the remaining buffer smaller than comment
+      options.comment !== null ? options.comment.length : 0,
+      ...options.delimiter ? options.delimiter.map((delimiter3) => delimiter3.length) : [],
+      // Auto discovery of delimiter is limited to 1 character
+      options.delimiter_auto ? 1 : 0,
+      // Skip if the remaining buffer can be escape sequence
+      options.quote !== null ? options.quote.length : 0,
+      ...timchars.map((t) => t.length)
+    ),
+    previousBuf: void 0,
+    quoting: false,
+    stop: false,
+    rawBuffer: new ResizeableBuffer_default(100),
+    record: [],
+    recordHasError: false,
+    record_length: 0,
+    recordDelimiterMaxLength: options.record_delimiter.length === 0 ? 0 : Math.max(...options.record_delimiter.map((v) => v.length)),
+    trimChars: [
+      Buffer.from(" ", options.encoding)[0],
+      Buffer.from("	", options.encoding)[0]
+    ],
+    wasQuoting: false,
+    wasRowDelimiter: false,
+    timchars,
+    timcharFirstBytes
+  };
+};
+
+// node_modules/csv-parse/lib/utils/underscore.js
+var underscore2 = function(str2) {
+  return str2.replace(/([A-Z])/g, function(_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+// node_modules/csv-parse/lib/api/normalize_options.js
+var normalize_options2 = function(opts) {
+  const options = {};
+  for (const opt in opts) {
+    options[underscore2(opt)] = opts[opt];
+  }
+  if (options.encoding === void 0 || options.encoding === true) {
+    options.encoding = "utf8";
+  } else if (options.encoding === null || options.encoding === false) {
+    options.encoding = null;
+  } else if (typeof options.encoding !== "string" && options.encoding !== null) {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_ENCODING",
+      [
+        "Invalid option encoding:",
+        "encoding must be a string or null to return a buffer,",
+        `got ${JSON.stringify(options.encoding)}`
+      ],
+      options
+    );
+  }
+  if (options.bom === void 0 || options.bom === null || options.bom === false) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_BOM",
+      [
+        "Invalid option bom:",
+        "bom must be true,",
+        `got ${JSON.stringify(options.bom)}`
+      ],
+      options
+    );
+  }
+  options.cast_function = null;
+  if (options.cast === void 0 || options.cast === null || options.cast === false || options.cast === "") {
+    options.cast = void 0;
+  } else if (typeof options.cast === "function") {
+    options.cast_function = options.cast;
+    options.cast = true;
+  } else if (options.cast !== true) {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_CAST",
+      [
+        "Invalid option cast:",
+        "cast must be true or a function,",
+        `got ${JSON.stringify(options.cast)}`
+      ],
+      options
+    );
+  }
+  if (options.cast_date === void 0 || options.cast_date === null || options.cast_date === false || options.cast_date === "") {
+    options.cast_date = false;
+  } else if (options.cast_date === true) {
+    options.cast_date = function(value) {
+      const date = Date.parse(value);
+      return !isNaN(date) ? new Date(date) : value;
+    };
+  } else if (typeof options.cast_date !== "function") {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_CAST_DATE",
+      [
+        "Invalid option cast_date:",
+        "cast_date must be true or a function,",
+        `got ${JSON.stringify(options.cast_date)}`
+      ],
+      options
+    );
+  }
+  options.cast_first_line_to_header = void 0;
+  if (options.columns === true) {
+    options.cast_first_line_to_header = void 0;
+  } else if (typeof options.columns === "function") {
+    options.cast_first_line_to_header = options.columns;
+    options.columns = true;
+  } else if (Array.isArray(options.columns)) {
+    options.columns = normalize_columns_array(options.columns);
+  } else if (options.columns === void 0 || options.columns === null || options.columns === false) {
+    options.columns = false;
+  } else {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_COLUMNS",
+      [
+        "Invalid option columns:",
+        "expect an array, a function or true,",
+        `got ${JSON.stringify(options.columns)}`
+      ],
+      options
+    );
+  }
+  if (options.group_columns_by_name === void 0 || options.group_columns_by_name === null || options.group_columns_by_name === false) {
+    options.group_columns_by_name = false;
+  } else if (options.group_columns_by_name !== true) {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "expect an boolean,",
+        `got ${JSON.stringify(options.group_columns_by_name)}`
+      ],
+      options
+    );
+  } else if (options.columns === false) {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "the `columns` mode must be activated."
+      ],
+      options
+    );
+  }
+  if (options.comment === void 0 || options.comment === null || options.comment === false || options.comment === "") {
+    options.comment = null;
+  } else {
+    if (typeof options.comment === "string") {
+      options.comment = Buffer.from(options.comment, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.comment)) {
+      throw new CsvError2(
+        "CSV_INVALID_OPTION_COMMENT",
+        [
+          "Invalid option comment:",
+          "comment must be a buffer or a string,",
+          `got ${JSON.stringify(options.comment)}`
+        ],
+        options
+      );
+    }
+  }
+  if (options.comment_no_infix === void 0 || options.comment_no_infix === null || options.comment_no_infix === false) {
+    options.comment_no_infix = false;
+  } else if (options.comment_no_infix !== true) {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_COMMENT",
+      [
+        "Invalid option comment_no_infix:",
+        "value must be a boolean,",
+        `got ${JSON.stringify(options.comment_no_infix)}`
+      ],
+      options
+    );
+  }
+  if (options.delimiter_auto === void 0 || options.delimiter_auto === null || options.delimiter_auto === false) {
+    options.delimiter_auto = false;
+  } else if (options.delimiter_auto === true) {
+    options.delimiter_auto = {};
+  } else if (!is_object2(options.delimiter_auto)) {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_DELIMITER_AUTO",
+      [
+        "Invalid option delimiter_auto:",
+        "delimiter_auto must be a boolean or a configuration object,",
+        `got ${JSON.stringify(options.delimiter_auto)}`
+      ],
+      options
+    );
+  }
+  if (options.delimiter_auto) {
+    if (options.delimiter_auto.preferred === void 0)
+      options.delimiter_auto.preferred = {
+        [",".charCodeAt(0)]: 1.8,
+        ["	".charCodeAt(0)]: 1.8,
+        [";".charCodeAt(0)]: 1.6,
+        [" ".charCodeAt(0)]: 1.6,
+        [":".charCodeAt(0)]: 1.5,
+        [".".charCodeAt(0)]: 1.4,
+        ["/".charCodeAt(0)]: 1.4
+      };
+    else if (!is_object2(options.delimiter_auto.preferred)) {
+      throw new CsvError2(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "preferred must be an object,",
+          `got ${JSON.stringify(options.delimiter_auto.preferred)}`
+        ],
+        options
+      );
+    }
+    if (options.delimiter_auto.score === void 0)
+      options.delimiter_auto.score = (info2, options2) => {
+        return (info2.total - info2.std) * (options2.preferred[info2.char_code] || 1);
+      };
+    else if (typeof options.delimiter_auto.score !== "function") {
+      throw new CsvError2(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "score must be a function,",
+          `got ${JSON.stringify(options.delimiter_auto.score)}`
+        ],
+        options
+      );
+    }
+    if (options.delimiter_auto.size === void 0)
+      options.delimiter_auto.size = 2048;
+    else if (typeof options.delimiter_auto.size !== "number") {
+      throw new CsvError2(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "size must be a number,",
+          `got ${JSON.stringify(options.delimiter_auto.size)}`
+        ],
+        options
+      );
+    }
+  }
+  const delimiter_json = JSON.stringify(options.delimiter);
+  if (options.delimiter_auto !== false) {
+    options.delimiter = [];
+  }
+  if (!Array.isArray(options.delimiter)) {
+    if (options.delimiter === void 0 || options.delimiter === null || options.delimiter === false) {
+      options.delimiter = Buffer.from(",", options.encoding);
+    }
+    options.delimiter = [options.delimiter];
+  }
+  options.delimiter = options.delimiter.map(function(delimiter3) {
+    if (typeof delimiter3 === "string") {
+      delimiter3 = Buffer.from(delimiter3, options.encoding);
+    }
+    if (!Buffer.isBuffer(delimiter3) || delimiter3.length === 0) {
+      throw new CsvError2(
+        "CSV_INVALID_OPTION_DELIMITER",
+        [
+          "Invalid option delimiter:",
+          "delimiter must be a non empty string or buffer or array of string|buffer,",
+          `got ${delimiter_json}`
+        ],
+        options
+      );
+    }
+    return delimiter3;
+  });
+  if (options.escape === void 0 || options.escape === true) {
+    options.escape = Buffer.from('"', options.encoding);
+  } else if (typeof options.escape === "string") {
+    options.escape = Buffer.from(options.escape, options.encoding);
+  } else if (options.escape === null || options.escape === false) {
+    options.escape = null;
+  }
+  if (options.escape !== null) {
+    if (!Buffer.isBuffer(options.escape)) {
+      throw new Error(
+        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`
+      );
+    }
+  }
+  if (options.from === void 0 || options.from === null) {
+    options.from = 1;
+  } else {
+    if (typeof options.from === "string" && /\d+/.test(options.from)) {
+      options.from = parseInt(options.from);
+    }
+    if (Number.isInteger(options.from)) {
+      if (options.from < 0) {
+        throw new Error(
+          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`
+      );
+    }
+  }
+  if (options.from_line === void 0 || options.from_line === null) {
+    options.from_line = 1;
+  } else {
+    if (typeof options.from_line === "string" && /\d+/.test(options.from_line)) {
+      options.from_line = parseInt(options.from_line);
+    }
+    if (Number.isInteger(options.from_line)) {
+      if (options.from_line <= 0) {
+        throw new Error(
+          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`
+      );
+    }
+  }
+  if (options.ignore_last_delimiters === void 0 || options.ignore_last_delimiters === null) {
+    options.ignore_last_delimiters = false;
+  } else if (typeof options.ignore_last_delimiters === "number") {
+    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
+    if (options.ignore_last_delimiters === 0) {
+      options.ignore_last_delimiters = false;
+    }
+  } else if (typeof options.ignore_last_delimiters !== "boolean") {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
+      [
+        "Invalid option `ignore_last_delimiters`:",
+        "the value must be a boolean value or an integer,",
+        `got ${JSON.stringify(options.ignore_last_delimiters)}`
+      ],
+      options
+    );
+  }
+  if (options.ignore_last_delimiters === true && options.columns === false) {
+    throw new CsvError2(
+      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
+      [
+        "The option `ignore_last_delimiters`",
+        "requires the activation of the `columns` option"
+      ],
+      options
+    );
+  }
+  if (options.info === void 0 || options.info === null || options.info === false) {
+    options.info = false;
+  } else if (options.info !== true) {
+    throw new Error(
+      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`
+    );
+  }
+  if (options.max_record_size === void 0 || options.max_record_size === null || options.max_record_size === false) {
+    options.max_record_size = 0;
+  } else if (Number.isInteger(options.max_record_size) && options.max_record_size >= 0) {
+  } else if (typeof options.max_record_size === "string" && /\d+/.test(options.max_record_size)) {
+    options.max_record_size = parseInt(options.max_record_size);
+  } else {
+    throw new Error(
+      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`
+    );
+  }
+  if (options.objname === void 0 || options.objname === null || options.objname === false) {
+    options.objname = void 0;
+  } else if (Buffer.isBuffer(options.objname)) {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty buffer`);
+    }
+    if (options.encoding === null) {
+    } else {
+      options.objname = options.objname.toString(options.encoding);
+    }
+  } else if (typeof options.objname === "string") {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty string`);
+    }
+  } else if (typeof options.objname === "number") {
+  } else {
+    throw new Error(
+      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`
+    );
+  }
+  if (options.objname !== void 0) {
+    if (typeof options.objname === "number") {
+      if (options.columns !== false) {
+        throw Error(
+          "Invalid Option: objname index cannot be combined with columns or be defined as a field"
+        );
+      }
+    } else {
+      if (options.columns === false) {
+        throw Error(
+          "Invalid Option: objname field must be combined with columns or be defined as an index"
+        );
+      }
+    }
+  }
+  if (options.on_record === void 0 || options.on_record === null) {
+    options.on_record = void 0;
+  } else if (typeof options.on_record !== "function") {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_ON_RECORD",
+      [
+        "Invalid option `on_record`:",
+        "expect a function,",
+        `got ${JSON.stringify(options.on_record)}`
+      ],
+      options
+    );
+  }
+  if (options.on_skip !== void 0 && options.on_skip !== null && typeof options.on_skip !== "function") {
+    throw new Error(
+      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`
+    );
+  }
+  if (options.quote === null || options.quote === false || options.quote === "") {
+    options.quote = null;
+  } else {
+    if (options.quote === void 0 || options.quote === true) {
+      options.quote = Buffer.from('"', options.encoding);
+    } else if (typeof options.quote === "string") {
+      options.quote = Buffer.from(options.quote, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.quote)) {
+      throw new Error(
+        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`
+      );
+    }
+  }
+  if (options.raw === void 0 || options.raw === null || options.raw === false) {
+    options.raw = false;
+  } else if (options.raw !== true) {
+    throw new Error(
+      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`
+    );
+  }
+  if (options.record_delimiter === void 0) {
+    options.record_delimiter = [];
+  } else if (typeof options.record_delimiter === "string" || Buffer.isBuffer(options.record_delimiter)) {
+    if (options.record_delimiter.length === 0) {
+      throw new CsvError2(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer,",
+          `got ${JSON.stringify(options.record_delimiter)}`
+        ],
+        options
+      );
+    }
+    options.record_delimiter = [options.record_delimiter];
+  } else if (!Array.isArray(options.record_delimiter)) {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_RECORD_DELIMITER",
+      [
+        "Invalid option `record_delimiter`:",
+        "value must be a string, a buffer or array of string|buffer,",
+        `got ${JSON.stringify(options.record_delimiter)}`
+      ],
+      options
+    );
+  }
+  options.record_delimiter = options.record_delimiter.map(function(rd, i) {
+    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
+      throw new CsvError2(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a string, a buffer or array of string|buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`
+        ],
+        options
+      );
+    } else if (rd.length === 0) {
+      throw new CsvError2(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`
+        ],
+        options
+      );
+    }
+    if (typeof rd === "string") {
+      rd = Buffer.from(rd, options.encoding);
+    }
+    return rd;
+  });
+  if (typeof options.relax_column_count === "boolean") {
+  } else if (options.relax_column_count === void 0 || options.relax_column_count === null) {
+    options.relax_column_count = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`
+    );
+  }
+  if (typeof options.relax_column_count_less === "boolean") {
+  } else if (options.relax_column_count_less === void 0 || options.relax_column_count_less === null) {
+    options.relax_column_count_less = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`
+    );
+  }
+  if (typeof options.relax_column_count_more === "boolean") {
+  } else if (options.relax_column_count_more === void 0 || options.relax_column_count_more === null) {
+    options.relax_column_count_more = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`
+    );
+  }
+  if (typeof options.relax_quotes === "boolean") {
+  } else if (options.relax_quotes === void 0 || options.relax_quotes === null) {
+    options.relax_quotes = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`
+    );
+  }
+  if (typeof options.skip_empty_lines === "boolean") {
+  } else if (options.skip_empty_lines === void 0 || options.skip_empty_lines === null) {
+    options.skip_empty_lines = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`
+    );
+  }
+  if (typeof options.skip_records_with_empty_values === "boolean") {
+  } else if (options.skip_records_with_empty_values === void 0 || options.skip_records_with_empty_values === null) {
+    options.skip_records_with_empty_values = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`
+    );
+  }
+  if (typeof options.skip_records_with_error === "boolean") {
+  } else if (options.skip_records_with_error === void 0 || options.skip_records_with_error === null) {
+    options.skip_records_with_error = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`
+    );
+  }
+  if (options.rtrim === void 0 || options.rtrim === null || options.rtrim === false) {
+    options.rtrim = false;
+  } else if (options.rtrim !== true) {
+    throw new Error(
+      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`
+    );
+  }
+  if (options.ltrim === void 0 || options.ltrim === null || options.ltrim === false) {
+    options.ltrim = false;
+  } else if (options.ltrim !== true) {
+    throw new Error(
+      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`
+    );
+  }
+  if (options.trim === void 0 || options.trim === null || options.trim === false) {
+    options.trim = false;
+  } else if (options.trim !== true) {
+    throw new Error(
+      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`
+    );
+  }
+  if (options.trim === true && opts.ltrim !== false) {
+    options.ltrim = true;
+  } else if (options.ltrim !== true) {
+    options.ltrim = false;
+  }
+  if (options.trim === true && opts.rtrim !== false) {
+    options.rtrim = true;
+  } else if (options.rtrim !== true) {
+    options.rtrim = false;
+  }
+  if (options.to === void 0 || options.to === null) {
+    options.to = -1;
+  } else if (options.to !== -1) {
+    if (typeof options.to === "string" && /\d+/.test(options.to)) {
+      options.to = parseInt(options.to);
+    }
+    if (Number.isInteger(options.to)) {
+      if (options.to <= 0) {
+        throw new Error(
+          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`
+      );
+    }
+  }
+  if (options.to_line === void 0 || options.to_line === null) {
+    options.to_line = -1;
+  } else if (options.to_line !== -1) {
+    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
+      options.to_line = parseInt(options.to_line);
+    }
+    if (Number.isInteger(options.to_line)) {
+      if (options.to_line <= 0) {
+        throw new Error(
+          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`
+      );
+    }
+  }
+  return options;
+};
+
+// node_modules/csv-parse/lib/utils/delimiter_discover.js
+var delimiter_discover = function(records, options) {
+  if (!options) {
+    ({ delimiter_auto: options } = normalize_options2({ delimiter_auto: true }));
+  }
+  if (typeof records === "string") {
+    records = Buffer.from(records);
+  }
+  if (Buffer.isBuffer(records)) {
+    records = ((data) => {
+      const records2 = [];
+      const parser = transform({ delimiter: [] });
+      const push = (record) => records2.push(record);
+      const close = () => {
+      };
+      const error2 = parser.parse(data, true, push, close);
+      if (error2 !== void 0) throw error2;
+      return records2;
+    })(records);
+  }
+  const info2 = Array(127).fill().map(() => ({ lines: [] }));
+  records.map(([record], line) => {
+    for (let i = 0, l = record.length; i < l; i++) {
+      const code = record.charCodeAt(i);
+      if (info2[code].lines[line] === void 0) info2[code].lines[line] = 0;
+      info2[code].lines[line]++;
+    }
+  });
+  info2.map((info3, i) => {
+    info3.char_code = i;
+    info3.std = std(info3.lines);
+    info3.total = info3.lines.reduce((acc, val) => acc + val, 0);
+    info3.preferred = !!options.preferred[i];
+    info3.score = options.score(info3, options);
+  });
+  const result = info2.reduce(
+    (acc, info3) => acc.score > info3.score ? acc : info3,
+    {}
+  );
+  return String.fromCharCode(result.char_code);
+};
+var std = function(array) {
+  const n = array.length;
+  if (n === 0) return 0;
+  const mean2 = array.reduce((a, b) => a + b) / n;
+  return Math.sqrt(
+    array.map((x) => Math.pow(x - mean2, 2)).reduce((a, b) => a + b) / n
+  );
+};
+
+// node_modules/csv-parse/lib/api/index.js
+var isRecordEmpty = function(record) {
+  return record.every(
+    (field) => field == null || field.toString && field.toString().trim() === ""
+  );
+};
+var cr = 13;
+var nl = 10;
+var boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254])
+};
+var transform = function(original_options = {}) {
+  const info2 = {
+    bytes: 0,
+    bytes_records: 0,
+    comment_lines: 0,
+    empty_lines: 0,
+    invalid_field_length: 0,
+    lines: 1,
+    records: 0
+  };
+  const options = normalize_options2(original_options);
+  return {
+    info: info2,
+    original_options,
+    options,
+    state: init_state(options),
+    __needMoreData: function(i, bufLen, end) {
+      if (end) return false;
+      const { encoding, escape, quote } = this.options;
+      const { quoting, needMoreDataSize, recordDelimiterMaxLength } = this.state;
+      const numOfCharLeft = bufLen - i - 1;
+      const requiredLength = Math.max(
+        needMoreDataSize,
+        // Skip if the remaining buffer smaller than record delimiter
+        // If "record_delimiter" is yet to be discovered:
+        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
+        // 2. We set the length to windows line ending in the current encoding
+        // Note, that encoding is known from user or bom discovery at that point
+        // recordDelimiterMaxLength,
+        recordDelimiterMaxLength === 0 ? Buffer.from("\r\n", encoding).length : recordDelimiterMaxLength,
+        // Skip if remaining buffer can be an escaped quote
+        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
+        // Skip if remaining buffer can be record delimiter following the closing quote
+        quoting ? quote.length + recordDelimiterMaxLength : 0
+      );
+      return numOfCharLeft < requiredLength;
+    },
+    // Central parser implementation
+    parse: function(nextBuf, end, push, close) {
+      const {
+        bom,
+        comment_no_infix,
+        delimiter_auto,
+        encoding,
+        from_line,
+        ltrim,
+        max_record_size,
+        raw,
+        relax_quotes,
+        rtrim,
+        skip_empty_lines,
+        to,
+        to_line
+      } = this.options;
+      let { comment, escape, quote, record_delimiter } = this.options;
+      const {
+        bomSkipped,
+        delimiterDiscovered,
+        delimiterBufPrevious,
+        rawBuffer,
+        escapeIsQuote
+      } = this.state;
+      if (!delimiterDiscovered && delimiter_auto) {
+        let delimiterBuf;
+        if (delimiterBufPrevious === void 0) {
+          delimiterBuf = nextBuf;
+        } else if (delimiterBufPrevious !== void 0 && nextBuf === void 0) {
+          delimiterBuf = delimiterBufPrevious;
+        } else {
+          delimiterBuf = Buffer.concat([delimiterBufPrevious, nextBuf]);
+        }
+        nextBuf = void 0;
+        if (end || delimiterBuf.length > delimiter_auto.size) {
+          this.options.delimiter = [
+            Buffer.from(
+              delimiter_discover(delimiterBuf, this.options.delimiter_auto)
+            )
+          ];
+          this.state.previousBuf = delimiterBuf;
+          this.state.delimiterBufPrevious = void 0;
+          this.state.delimiterDiscovered = true;
+        } else {
+          this.state.delimiterBufPrevious = delimiterBuf;
+          return;
+        }
+      }
+      const { previousBuf } = this.state;
+      let buf;
+      if (previousBuf === void 0) {
+        if (nextBuf === void 0) {
+          close();
+          return;
+        } else {
+          buf = nextBuf;
+        }
+      } else if (previousBuf !== void 0 && nextBuf === void 0) {
+        buf = previousBuf;
+      } else {
+        buf = Buffer.concat([previousBuf, nextBuf]);
+      }
+      if (bomSkipped === false) {
+        if (bom === false) {
+          this.state.bomSkipped = true;
+        } else if (buf.length < 3) {
+          if (end === false) {
+            this.state.previousBuf = buf;
+            return;
+          }
+        } else {
+          for (const encoding2 in boms) {
+            if (boms[encoding2].compare(buf, 0, boms[encoding2].length) === 0) {
+              const bomLength = boms[encoding2].length;
+              this.state.bufBytesStart += bomLength;
+              buf = buf.slice(bomLength);
+              const options2 = normalize_options2({
+                ...this.original_options,
+                encoding: encoding2
+              });
+              for (const key in options2) {
+                this.options[key] = options2[key];
+              }
+              ({ comment, escape, quote } = this.options);
+              break;
+            }
+          }
+          this.state.bomSkipped = true;
+        }
+      }
+      const bufLen = buf.length;
+      let pos;
+      for (pos = 0; pos < bufLen; pos++) {
+        if (this.__needMoreData(pos, bufLen, end)) {
+          break;
+        }
+        if (this.state.wasRowDelimiter === true) {
+          this.info.lines++;
+          this.state.wasRowDelimiter = false;
+        }
+        if (to_line !== -1 && this.info.lines > to_line) {
+          this.state.stop = true;
+          close();
+          return;
+        }
+        if (this.state.quoting === false && record_delimiter.length === 0) {
+          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
+            buf,
+            pos
+          );
+          if (record_delimiterCount) {
+            record_delimiter = this.options.record_delimiter;
+          }
+        }
+        const chr = buf[pos];
+        if (raw === true) {
+          rawBuffer.append(chr);
+        }
+        if ((chr === cr || chr === nl) && this.state.wasRowDelimiter === false) {
+          this.state.wasRowDelimiter = true;
+        }
+        if (this.state.escaping === true) {
+          this.state.escaping = false;
+        } else {
+          if (escape !== null && this.state.quoting === true && this.__isEscape(buf, pos, chr) && pos + escape.length < bufLen) {
+            if (escapeIsQuote) {
+              if (this.__isQuote(buf, pos + escape.length)) {
+                this.state.escaping = true;
+                pos += escape.length - 1;
+                continue;
+              }
+            } else {
+              this.state.escaping = true;
+              pos += escape.length - 1;
+              continue;
+            }
+          }
+          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
+            if (this.state.quoting === true) {
+              const nextChr = buf[pos + quote.length];
+              const isNextChrTrimable = rtrim && this.__isCharTrimable(buf, pos + quote.length);
+              const isNextChrComment = comment !== null && this.__compareBytes(comment, buf, pos + quote.length, nextChr);
+              const isNextChrDelimiter = this.__isDelimiter(
+                buf,
+                pos + quote.length,
+                nextChr
+              );
+              const isNextChrRecordDelimiter = record_delimiter.length === 0 ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length) : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
+              if (escape !== null && this.__isEscape(buf, pos, chr) && this.__isQuote(buf, pos + escape.length)) {
+                pos += escape.length - 1;
+              } else if (!nextChr || isNextChrDelimiter || isNextChrRecordDelimiter || isNextChrComment || isNextChrTrimable) {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                pos += quote.length - 1;
+                continue;
+              } else if (relax_quotes === false) {
+                const err = this.__error(
+                  new CsvError2(
+                    "CSV_INVALID_CLOSING_QUOTE",
+                    [
+                      "Invalid Closing Quote:",
+                      `got "${String.fromCharCode(nextChr)}"`,
+                      `at line ${this.info.lines}`,
+                      "instead of delimiter, record delimiter, trimable character",
+                      "(if activated) or comment"
+                    ],
+                    this.options,
+                    this.__infoField()
+                  )
+                );
+                if (err !== void 0) return err;
+              } else {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                this.state.field.prepend(quote);
+                pos += quote.length - 1;
+              }
+            } else {
+              if (this.state.field.length !== 0) {
+                if (relax_quotes === false) {
+                  const info3 = this.__infoField();
+                  const bom2 = Object.keys(boms).map(
+                    (b) => boms[b].equals(this.state.field.toString()) ? b : false
+                  ).filter(Boolean)[0];
+                  const err = this.__error(
+                    new CsvError2(
+                      "INVALID_OPENING_QUOTE",
+                      [
+                        "Invalid Opening Quote:",
+                        `a quote is found on field ${JSON.stringify(info3.column)} at line ${info3.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
+                        bom2 ? `(${bom2} bom)` : void 0
+                      ],
+                      this.options,
+                      info3,
+                      {
+                        field: this.state.field
+                      }
+                    )
+                  );
+                  if (err !== void 0) return err;
+                }
+              } else {
+                this.state.quoting = true;
+                pos += quote.length - 1;
+                continue;
+              }
+            }
+          }
+          if (this.state.quoting === false) {
+            const recordDelimiterLength = this.__isRecordDelimiter(
+              chr,
+              buf,
+              pos
+            );
+            if (recordDelimiterLength !== 0) {
+              const skipCommentLine = this.state.commenting && this.state.wasQuoting === false && this.state.record.length === 0 && this.state.field.length === 0;
+              if (skipCommentLine) {
+                this.info.comment_lines++;
+              } else {
+                if (this.state.enabled === false && this.info.lines + (this.state.wasRowDelimiter === true ? 1 : 0) >= from_line) {
+                  this.state.enabled = true;
+                  this.__resetField();
+                  this.__resetRecord();
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                if (skip_empty_lines === true && this.state.wasQuoting === false && this.state.record.length === 0 && this.state.field.length === 0) {
+                  this.info.empty_lines++;
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                this.info.bytes = this.state.bufBytesStart + pos;
+                const errField = this.__onField();
+                if (errField !== void 0) return errField;
+                this.info.bytes = this.state.bufBytesStart + pos + recordDelimiterLength;
+                const errRecord = this.__onRecord(push);
+                if (errRecord !== void 0) return errRecord;
+                if (to !== -1 && this.info.records >= to) {
+                  this.state.stop = true;
+                  close();
+                  return;
+                }
+              }
+              this.state.commenting = false;
+              pos += recordDelimiterLength - 1;
+              continue;
+            }
+            if (this.state.commenting) {
+              continue;
+            }
+            if (comment !== null && (comment_no_infix === false || this.state.record.length === 0 && this.state.field.length === 0)) {
+              const commentCount = this.__compareBytes(comment, buf, pos, chr);
+              if (commentCount !== 0) {
+                this.state.commenting = true;
+                continue;
+              }
+            }
+            const delimiterLength = this.__isDelimiter(buf, pos, chr);
+            if (delimiterLength !== 0) {
+              this.info.bytes = this.state.bufBytesStart + pos;
+              const errField = this.__onField();
+              if (errField !== void 0) return errField;
+              pos += delimiterLength - 1;
+              continue;
+            }
+          }
+        }
+        if (this.state.commenting === false) {
+          if (max_record_size !== 0 && this.state.record_length + this.state.field.length > max_record_size) {
+            return this.__error(
+              new CsvError2(
+                "CSV_MAX_RECORD_SIZE",
+                [
+                  "Max Record Size:",
+                  "record exceed the maximum number of tolerated bytes",
+                  `of ${max_record_size}`,
+                  `at line ${this.info.lines}`
+                ],
+                this.options,
+                this.__infoField()
+              )
+            );
+          }
+        }
+        const lappend = ltrim === false || this.state.quoting === true || this.state.field.length !== 0 || !this.__isCharTrimable(buf, pos);
+        const rappend = rtrim === false || this.state.wasQuoting === false;
+        if (lappend === true && rappend === true) {
+          this.state.field.append(chr);
+        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
+          return this.__error(
+            new CsvError2(
+              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
+              [
+                "Invalid Closing Quote:",
+                "found non trimable byte after quote",
+                `at line ${this.info.lines}`
+              ],
+              this.options,
+              this.__infoField()
+            )
+          );
+        } else {
+          if (lappend === false) {
+            pos += this.__isCharTrimable(buf, pos) - 1;
+          }
+          continue;
+        }
+      }
+      if (end === true) {
+        if (this.state.quoting === true) {
+          const err = this.__error(
+            new CsvError2(
+              "CSV_QUOTE_NOT_CLOSED",
+              [
+                "Quote Not Closed:",
+                `the parsing is finished with an opening quote at line ${this.info.lines}`
+              ],
+              this.options,
+              this.__infoField()
+            )
+          );
+          if (err !== void 0) return err;
+        } else {
+          if (this.state.wasQuoting === true || this.state.record.length !== 0 || this.state.field.length !== 0) {
+            this.info.bytes = this.state.bufBytesStart + pos;
+            const errField = this.__onField();
+            if (errField !== void 0) return errField;
+            const errRecord = this.__onRecord(push);
+            if (errRecord !== void 0) return errRecord;
+          } else if (this.state.wasRowDelimiter === true) {
+            this.info.empty_lines++;
+          } else if (this.state.commenting === true) {
+            this.info.comment_lines++;
+          }
+        }
+      } else {
+        this.state.bufBytesStart += pos;
+        this.state.previousBuf = buf.slice(pos);
+      }
+      if (this.state.wasRowDelimiter === true) {
+        this.info.lines++;
+        this.state.wasRowDelimiter = false;
+      }
+    },
+    __onRecord: function(push) {
+      const {
+        columns,
+        group_columns_by_name,
+        encoding,
+        info: info3,
+        from,
+        relax_column_count,
+        relax_column_count_less,
+        relax_column_count_more,
+        raw,
+        skip_records_with_empty_values
+      } = this.options;
+      const { enabled, record } = this.state;
+      if (enabled === false) {
+        return this.__resetRecord();
+      }
+      const recordLength = record.length;
+      if (columns === true) {
+        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+          this.__resetRecord();
+          return;
+        }
+        return this.__firstLineToColumns(record);
+      }
+      if (columns === false && this.info.records === 0) {
+        this.state.expectedRecordLength = recordLength;
+      }
+      if (recordLength !== this.state.expectedRecordLength) {
+        const err = columns === false ? new CsvError2(
+          "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
+          [
+            "Invalid Record Length:",
+            `expect ${this.state.expectedRecordLength},`,
+            `got ${recordLength} on line ${this.info.lines}`
+          ],
+          this.options,
+          this.__infoField(),
+          {
+            record
+          }
+        ) : new CsvError2(
+          "CSV_RECORD_INCONSISTENT_COLUMNS",
+          [
+            "Invalid Record Length:",
+            `columns length is ${columns.length},`,
+            // rename columns
+            `got ${recordLength} on line ${this.info.lines}`
+          ],
+          this.options,
+          this.__infoField(),
+          {
+            record
+          }
+        );
+        if (relax_column_count === true || relax_column_count_less === true && recordLength < this.state.expectedRecordLength || relax_column_count_more === true && recordLength > this.state.expectedRecordLength) {
+          this.info.invalid_field_length++;
+          this.state.error = err;
+        } else {
+          const finalErr = this.__error(err);
+          if (finalErr) return finalErr;
+        }
+      }
+      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+        this.__resetRecord();
+        return;
+      }
+      if (this.state.recordHasError === true) {
+        this.__resetRecord();
+        this.state.recordHasError = false;
+        return;
+      }
+      this.info.records++;
+      if (from === 1 || this.info.records >= from) {
+        const { objname } = this.options;
+        if (columns !== false) {
+          const obj = {};
+          for (let i = 0, l = record.length; i < l; i++) {
+            if (columns[i] === void 0 || columns[i].disabled) continue;
+            if (group_columns_by_name === true && Object.hasOwn(obj, columns[i].name)) {
+              if (Array.isArray(obj[columns[i].name])) {
+                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
+              } else {
+                obj[columns[i].name] = [obj[columns[i].name], record[i]];
+              }
+            } else {
+              Object.defineProperty(obj, columns[i].name, {
+                value: record[i],
+                enumerable: true,
+                writable: true,
+                configurable: true
+              });
+            }
+          }
+          if (raw === true || info3 === true) {
+            const extRecord = Object.assign(
+              { record: obj },
+              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
+              info3 === true ? { info: this.__infoRecord() } : {}
+            );
+            const err = this.__push(
+              objname === void 0 ? extRecord : [obj[objname], extRecord],
+              push
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === void 0 ? obj : [obj[objname], obj],
+              push
+            );
+            if (err) {
+              return err;
+            }
+          }
+        } else {
+          if (raw === true || info3 === true) {
+            const extRecord = Object.assign(
+              { record },
+              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
+              info3 === true ? { info: this.__infoRecord() } : {}
+            );
+            const err = this.__push(
+              objname === void 0 ? extRecord : [record[objname], extRecord],
+              push
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === void 0 ? record : [record[objname], record],
+              push
+            );
+            if (err) {
+              return err;
+            }
+          }
+        }
+      }
+      this.__resetRecord();
+    },
+    __firstLineToColumns: function(record) {
+      const { firstLineToHeaders } = this.state;
+      try {
+        const headers = firstLineToHeaders === void 0 ? record : firstLineToHeaders.call(null, record);
+        if (!Array.isArray(headers)) {
+          return this.__error(
+            new CsvError2(
+              "CSV_INVALID_COLUMN_MAPPING",
+              [
+                "Invalid Column Mapping:",
+                "expect an array from column function,",
+                `got ${JSON.stringify(headers)}`
+              ],
+              this.options,
+              this.__infoField(),
+              {
+                headers
+              }
+            )
+          );
+        }
+        const normalizedHeaders = normalize_columns_array(headers);
+        this.state.expectedRecordLength = normalizedHeaders.length;
+        this.options.columns = normalizedHeaders;
+        this.__resetRecord();
+        return;
+      } catch (err) {
+        return err;
+      }
+    },
+    __resetRecord: function() {
+      if (this.options.raw === true) {
+        this.state.rawBuffer.reset();
+      }
+      this.state.error = void 0;
+      this.state.record = [];
+      this.state.record_length = 0;
+    },
+    __onField: function() {
+      const { cast, encoding, rtrim, max_record_size } = this.options;
+      const { enabled, wasQuoting } = this.state;
+      if (enabled === false) {
+        return this.__resetField();
+      }
+      let field = this.state.field.toString(encoding);
+      if (rtrim === true && wasQuoting === false) {
+        field = field.trimRight();
+      }
+      if (cast === true) {
+        const [err, f] = this.__cast(field);
+        if (err !== void 0) return err;
+        field = f;
+      }
+      this.state.record.push(field);
+      if (max_record_size !== 0 && typeof field === "string") {
+        this.state.record_length += field.length;
+      }
+      this.__resetField();
+    },
+    __resetField: function() {
+      this.state.field.reset();
+      this.state.wasQuoting = false;
+    },
+    __push: function(record, push) {
+      const { on_record } = this.options;
+      if (on_record !== void 0) {
+        const info3 = this.__infoRecord();
+        try {
+          record = on_record.call(null, record, info3);
+        } catch (err) {
+          return err;
+        }
+        if (record === void 0 || record === null) {
+          return;
+        }
+      }
+      this.info.bytes_records += this.info.bytes;
+      push(record);
+    },
+    // Return a tuple with the error and the casted value
+    __cast: function(field) {
+      const { columns, relax_column_count } = this.options;
+      const isColumns = Array.isArray(columns);
+      if (isColumns === true && relax_column_count && this.options.columns.length <= this.state.record.length) {
+        return [void 0, void 0];
+      }
+      if (this.state.castField !== null) {
+        try {
+          const info3 = this.__infoField();
+          return [void 0, this.state.castField.call(null, field, info3)];
+        } catch (err) {
+          return [err];
+        }
+      }
+      if (this.__isFloat(field)) {
+        return [void 0, parseFloat(field)];
+      } else if (this.options.cast_date !== false) {
+        const info3 = this.__infoField();
+        return [void 0, this.options.cast_date.call(null, field, info3)];
+      }
+      return [void 0, field];
+    },
+    __compareBytes: function(sourceBuf, targetBuf, targetPos, firstByte) {
+      if (sourceBuf[0] !== firstByte) return 0;
+      const sourceLength = sourceBuf.length;
+      for (let i = 1; i < sourceLength; i++) {
+        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
+      }
+      return sourceLength;
+    },
+    // Helper to test if a character is trimable
+    __isCharTrimable: function(buf, pos) {
+      const { timchars, timcharFirstBytes } = this.state;
+      const first = buf[pos];
+      if (first === void 0 || timcharFirstBytes[first] === 0) return 0;
+      loop1: for (let i = 0; i < timchars.length; i++) {
+        const timchar = timchars[i];
+        for (let j = 0; j < timchar.length; j++) {
+          if (timchar[j] !== buf[pos + j]) continue loop1;
+        }
+        return timchar.length;
+      }
+      return 0;
+    },
+    __isDelimiter: function(buf, pos, chr) {
+      const { delimiter: delimiter3, ignore_last_delimiters } = this.options;
+      if (ignore_last_delimiters === true && this.state.record.length === this.options.columns.length - 1) {
+        return 0;
+      } else if (ignore_last_delimiters !== false && typeof ignore_last_delimiters === "number" && this.state.record.length === ignore_last_delimiters - 1) {
+        return 0;
+      }
+      loop1: for (let i = 0; i < delimiter3.length; i++) {
+        const del = delimiter3[i];
+        if (del[0] === chr) {
+          for (let j = 1; j < del.length; j++) {
+            if (del[j] !== buf[pos + j]) continue loop1;
+          }
+          return del.length;
+        }
+      }
+      return 0;
+    },
+    __isEscape: function(buf, pos, chr) {
+      const { escape } = this.options;
+      if (escape === null) return false;
+      const l = escape.length;
+      if (escape[0] === chr) {
+        for (let i = 0; i < l; i++) {
+          if (escape[i] !== buf[pos + i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return false;
+    },
+    __isFloat: function(value) {
+      return value - parseFloat(value) + 1 >= 0;
+    },
+    // Keep it in case we implement the `cast_int` option
+    // __isInt(value){
+    //   // return Number.isInteger(parseInt(value))
+    //   // return !isNaN( parseInt( obj ) );
+    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
+    // }
+    __isQuote: function(buf, pos) {
+      const { quote } = this.options;
+      if (quote === null) return false;
+      const l = quote.length;
+      for (let i = 0; i < l; i++) {
+        if (quote[i] !== buf[pos + i]) {
+          return false;
+        }
+      }
+      return true;
+    },
+    __isRecordDelimiter: function(chr, buf, pos) {
+      const { record_delimiter } = this.options;
+      const recordDelimiterLength = record_delimiter.length;
+      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
+        const rd = record_delimiter[i];
+        const rdLength = rd.length;
+        if (rd[0] !== chr) {
+          continue;
+        }
+        for (let j = 1; j < rdLength; j++) {
+          if (rd[j] !== buf[pos + j]) {
+            continue loop1;
+          }
+        }
+        return rd.length;
+      }
+      return 0;
+    },
+    __autoDiscoverRecordDelimiter: function(buf, pos) {
+      const { encoding } = this.options;
+      const rds = [
+        // Important, the windows line ending must be before mac os 9
+        Buffer.from("\r\n", encoding),
+        Buffer.from("\n", encoding),
+        Buffer.from("\r", encoding)
+      ];
+      loop: for (let i = 0; i < rds.length; i++) {
+        const l = rds[i].length;
+        for (let j = 0; j < l; j++) {
+          if (rds[i][j] !== buf[pos + j]) {
+            continue loop;
+          }
+        }
+        this.options.record_delimiter.push(rds[i]);
+        this.state.recordDelimiterMaxLength = rds[i].length;
+        return rds[i].length;
+      }
+      return 0;
+    },
+    __error: function(msg) {
+      const { encoding, raw, skip_records_with_error } = this.options;
+      const err = typeof msg === "string" ? new Error(msg) : msg;
+      if (skip_records_with_error) {
+        this.state.recordHasError = true;
+        if (this.options.on_skip !== void 0) {
+          try {
+            this.options.on_skip(
+              err,
+              raw ? this.state.rawBuffer.toString(encoding) : void 0
+            );
+          } catch (err2) {
+            return err2;
+          }
+        }
+        return void 0;
+      } else {
+        return err;
+      }
+    },
+    __infoDataSet: function() {
+      return {
+        ...this.info,
+        columns: this.options.columns
+      };
+    },
+    __infoRecord: function() {
+      const { columns, raw, encoding } = this.options;
+      return {
+        ...this.__infoDataSet(),
+        bytes_records: this.info.bytes,
+        error: this.state.error,
+        header: columns === true,
+        index: this.state.record.length,
+        raw: raw ? this.state.rawBuffer.toString(encoding) : void 0
+      };
+    },
+    __infoField: function() {
+      const { columns } = this.options;
+      const isColumns = Array.isArray(columns);
+      const bytes_records = this.info.bytes_records;
+      return {
+        ...this.__infoRecord(),
+        bytes_records,
+        column: isColumns === true ? columns.length > this.state.record.length ? columns[this.state.record.length].name : null : this.state.record.length,
+        quoting: this.state.wasQuoting
+      };
+    }
+  };
+};
+
+// node_modules/csv-parse/lib/sync.js
+var parse = function(data, opts = {}) {
+  if (typeof data === "string") {
+    data = Buffer.from(data);
+  }
+  const records = opts && opts.objname ? /* @__PURE__ */ Object.create(null) : [];
+  const parser = transform(opts);
+  const push = (record) => {
+    if (parser.options.objname === void 0) records.push(record);
+    else {
+      records[record[0]] = record[1];
+    }
+  };
+  const close = () => {
+  };
+  const error2 = parser.parse(data, true, push, close);
+  if (error2 !== void 0) throw error2;
+  return records;
+};
+
+// actions/lib/csv-input.ts
+var PARSE_OPTIONS = { bom: true, info: true, relax_column_count: true, skip_empty_lines: true };
+function parseCsvText(text2, file) {
+  if (text2.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
+  let rows;
+  try {
+    rows = parse(text2, PARSE_OPTIONS);
+  } catch (err) {
+    throw parseError(err, file);
+  }
+  const header = headerOf2(rows[0], file);
+  const records = [];
+  for (let r2 = 1; r2 < rows.length; r2++) records.push(recordOf(rows[r2], header, file));
+  return { file, header, records };
+}
+function parseError(err, file) {
+  const e = err;
+  const rule2 = e.message.replace(/^[A-Za-z_]+: /, "");
+  return e.lines ? new InputError(...lineMessage(file, e.lines, rule2)) : new InputError(`${file}: ${rule2}`);
+}
+function headerOf2(row, file) {
+  const header = row.record.map((h) => h.trim());
+  const seen = /* @__PURE__ */ new Set();
+  for (const h of header) {
+    if (h === "") throw new InputError(...lineMessage(file, 1, "the header has an empty column name"));
+    if (seen.has(h))
+      throw new InputError(...lineMessage(file, 1, `column '${h}' appears twice in the header`));
+    seen.add(h);
+  }
+  return header;
+}
+function recordOf({ record, info: info2 }, header, file) {
+  const line = info2.lines - countNewlines(record);
+  if (record.length !== header.length) {
+    throw new InputError(
+      ...lineMessage(file, line, `has ${record.length} fields, the header has ${header.length}`)
+    );
+  }
+  const values = {};
+  for (let c = 0; c < header.length; c++) values[header[c]] = record[c];
+  return { line, values };
+}
+function countNewlines(fields) {
+  let n = 0;
+  for (const f of fields) for (let i = f.indexOf("\n"); i >= 0; i = f.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+// actions/lib/file-source.ts
+import { execFileSync as execFileSync2 } from "node:child_process";
+import { existsSync as existsSync7, readdirSync as readdirSync4 } from "node:fs";
+import path14 from "node:path";
+
 // actions/lib/git.ts
 import { execFile, execFileSync } from "node:child_process";
 var GITHUB_ACTIONS_BOT = Object.freeze({
   name: "github-actions[bot]",
   email: "41898282+github-actions[bot]@users.noreply.github.com"
 });
-var GitCommandError = class extends Error {
+var GitCommandError = class extends GitmlError {
   constructor(args, exitCode, stderr, context3) {
     super(`${context3 ? `${context3}: ` : ""}git ${args.join(" ")} exited with ${exitCode}: ${stderr.trim()}`);
     this.args = args;
@@ -36581,8 +39301,4191 @@ function revisionAsOf(repoDir, isoDateOrDate) {
 var isAsOfDate = (asOf) => /^\d{4}-\d{2}-\d{2}([T ]|$)/.test(asOf.trim());
 var MAX_COMMITTED_FILE_BYTES = 95 * 1024 * 1024;
 
+// actions/lib/file-source.ts
+var WORKING_TREE = "working tree";
+function workingTree(root) {
+  return {
+    description: WORKING_TREE,
+    // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
+    readBytes: (rel) => readInputFileIfExists(root, rel),
+    list: (relDir) => entries(path14.join(root, relDir), false),
+    listDirs: (relDir) => entries(path14.join(root, relDir), true)
+  };
+}
+function gitRevision(root, rev) {
+  const git = (args) => execFileSync2("git", args, { cwd: root, maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] });
+  const sha = resolveRevision(root, rev);
+  return {
+    description: `revision ${sha.slice(0, 7)}`,
+    readBytes(rel) {
+      try {
+        return git(["show", `${sha}:${rel}`]);
+      } catch {
+        return null;
+      }
+    },
+    list: (relDir) => tree(relDir, "blob"),
+    listDirs: (relDir) => tree(relDir, "tree")
+  };
+  function tree(relDir, type) {
+    const out = git(["ls-tree", sha, `${relDir.replace(/\/$/, "")}/`]).toString();
+    return out.split("\n").filter((l) => l.split(" ")[1] === type).map((l) => l.slice(l.lastIndexOf("/") + 1)).sort();
+  }
+}
+function entries(dir, dirs) {
+  if (!existsSync7(dir)) return [];
+  return readdirSync4(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
+}
+function fileSourceAsOf(root, asOf) {
+  if (!asOf) return workingTree(root);
+  return gitRevision(root, isAsOfDate(asOf) ? revisionAsOf(root, asOf) : asOf);
+}
+
+// actions/lib/partition-reader.ts
+var PartitionError = class extends GitmlError {
+  name = "PartitionError";
+};
+var COMMA = 44;
+var LF = 10;
+var CR = 13;
+var QUOTE = 34;
+var POW102 = [
+  1,
+  10,
+  100,
+  1e3,
+  1e4,
+  1e5,
+  1e6,
+  1e7,
+  1e8,
+  1e9,
+  1e10,
+  1e11,
+  1e12,
+  1e13,
+  1e14,
+  1e15,
+  1e16,
+  1e17,
+  1e18,
+  1e19,
+  1e20,
+  1e21,
+  1e22
+];
+var decoder = new TextDecoder();
+function headerOf3(layout) {
+  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
+}
+function countRows(bytes) {
+  const n = bytes.length;
+  let pos = bytes.indexOf(LF);
+  if (pos < 0) return 0;
+  let lines = 0;
+  for (; ; ) {
+    const next = bytes.indexOf(LF, pos + 1);
+    if (next < 0) break;
+    if (next > pos + 1) lines++;
+    pos = next;
+  }
+  if (n > pos + 1) lines++;
+  return lines;
+}
+function readPartition(bytes, layout, file) {
+  const t = emptyTable(layout.features.length, countRows(bytes));
+  t.rows = readPartitionInto(bytes, layout, file, t, 0);
+  return t;
+}
+function readPartitionInto(bytes, layout, file, t, offset) {
+  const n = bytes.length;
+  let pos = 0;
+  while (pos < n && bytes[pos] !== LF) pos++;
+  let header = decoder.decode(bytes.subarray(0, pos));
+  if (header.charCodeAt(0) === 65279) header = header.slice(1);
+  if (header.endsWith("\r")) header = header.slice(0, -1);
+  const expected = headerOf3(layout).join(",");
+  if (header !== expected) {
+    throw new PartitionError(
+      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
+    );
+  }
+  pos++;
+  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
+  const cats = [null, null, null];
+  const enc = new TextEncoder();
+  for (const f of layout.features) {
+    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
+    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
+  }
+  kinds.push(layout.numericLabel ? 6 /* NumericLabel */ : 5 /* Label */);
+  cats.push(layout.classes.map((c) => enc.encode(c.value)));
+  const [labelLo, labelHi] = layout.numericLabel?.range ?? [
+    Number.NEGATIVE_INFINITY,
+    Number.POSITIVE_INFINITY
+  ];
+  const sourceBytes = SOURCES.map((s) => enc.encode(s));
+  const ncol = kinds.length;
+  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
+  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
+  let row = offset;
+  let line = 1;
+  while (pos < n) {
+    line++;
+    if (bytes[pos] === LF) {
+      pos++;
+      continue;
+    }
+    for (let c = 0; c < ncol; c++) {
+      let start = pos;
+      let end;
+      let quoted2 = null;
+      if (bytes[pos] === QUOTE) {
+        const buf = [];
+        pos++;
+        for (; ; ) {
+          if (pos >= n) throw new PartitionError(...lineMessage(file, line, `unterminated quoted field`));
+          const b = bytes[pos++];
+          if (b === QUOTE) {
+            if (bytes[pos] === QUOTE) {
+              buf.push(QUOTE);
+              pos++;
+            } else break;
+          } else buf.push(b);
+        }
+        quoted2 = Uint8Array.from(buf);
+        start = pos;
+        end = pos;
+      } else {
+        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
+        end = pos;
+        if (end > start && bytes[end - 1] === CR) end--;
+      }
+      const sep4 = pos < n ? bytes[pos] : LF;
+      if (c < ncol - 1 && sep4 !== COMMA) {
+        throw new PartitionError(...lineMessage(file, line, `has ${c + 1} fields, expected ${ncol}`));
+      }
+      if (c === ncol - 1 && sep4 === COMMA) {
+        throw new PartitionError(...lineMessage(file, line, `has more than ${ncol} fields`));
+      }
+      pos++;
+      const fs3 = quoted2 ? 0 : start;
+      const fe = quoted2 ? quoted2.length : end;
+      const src = quoted2 ?? bytes;
+      switch (kinds[c]) {
+        case 0 /* Id */: {
+          const x = parseNumberBytes(src, fs3, fe);
+          if (!Number.isInteger(x) || x < 1) {
+            throw new PartitionError(
+              ...lineMessage(
+                file,
+                line,
+                `id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
+              )
+            );
+          }
+          t.ids[row] = x;
+          break;
+        }
+        case 1 /* Time */: {
+          const ms = parseIsoInstant(src, fs3, fe);
+          if (Number.isNaN(ms)) {
+            throw new PartitionError(
+              ...lineMessage(
+                file,
+                line,
+                `event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+              )
+            );
+          }
+          t.eventTimes[row] = ms;
+          break;
+        }
+        case 2 /* Source */: {
+          const code = matchBytes(src, fs3, fe, sourceBytes);
+          if (code < 0) {
+            throw new PartitionError(
+              ...lineMessage(
+                file,
+                line,
+                `source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
+              )
+            );
+          }
+          t.sources[row] = code;
+          break;
+        }
+        case 3 /* Numeric */: {
+          const j = c - 3;
+          const x = parseNumberBytes(src, fs3, fe);
+          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
+            const f = layout.features[j];
+            const text2 = decoder.decode(src.subarray(fs3, fe));
+            throw new PartitionError(
+              ...lineMessage(
+                file,
+                line,
+                Number.isNaN(x) ? `'${f.name}' = '${text2}' is not a number` : `'${f.name}' = ${text2} is outside the valid range [${lo[j]}, ${hi[j]}]`
+              )
+            );
+          }
+          t.columns[j][row] = x;
+          break;
+        }
+        case 4 /* Category */: {
+          const j = c - 3;
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            const f = layout.features[j];
+            throw new PartitionError(
+              ...lineMessage(
+                file,
+                line,
+                `'${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
+              )
+            );
+          }
+          t.columns[j][row] = code;
+          break;
+        }
+        case 5 /* Label */: {
+          if (fe === fs3) {
+            t.labels[row] = -1;
+            break;
+          }
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            throw new PartitionError(
+              ...lineMessage(
+                file,
+                line,
+                `label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
+              )
+            );
+          }
+          t.labels[row] = code;
+          break;
+        }
+        case 6 /* NumericLabel */: {
+          if (fe === fs3) {
+            t.labels[row] = -1;
+            t.targets[row] = Number.NaN;
+            break;
+          }
+          const x = parseNumberBytes(src, fs3, fe);
+          if (!Number.isFinite(x) || x < labelLo || x > labelHi) {
+            const text2 = decoder.decode(src.subarray(fs3, fe));
+            throw new PartitionError(
+              ...lineMessage(
+                file,
+                line,
+                !Number.isFinite(x) ? `label '${layout.labelName}' = '${text2}' is not a number` : `label '${layout.labelName}' = ${text2} is outside [${labelLo}, ${labelHi}]`
+              )
+            );
+          }
+          t.labels[row] = 0;
+          t.targets[row] = x;
+          break;
+        }
+      }
+    }
+    row++;
+  }
+  return row - offset;
+}
+function matchBytes(b, s, e, options) {
+  const len = e - s;
+  outer: for (let k = 0; k < options.length; k++) {
+    const o = options[k];
+    if (o.length !== len) continue;
+    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
+    return k;
+  }
+  return -1;
+}
+function parseNumberBytes(b, s, e) {
+  let i = s;
+  let neg = false;
+  if (i < e && (b[i] === 45 || b[i] === 43)) {
+    neg = b[i] === 45;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let scale = 0;
+  let any = false;
+  while (i < e) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) break;
+    any = true;
+    if (digits > 0 || d !== 0) digits++;
+    mant = mant * 10 + d;
+    i++;
+  }
+  if (i < e && b[i] === 46) {
+    i++;
+    while (i < e) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      any = true;
+      if (digits > 0 || d !== 0) digits++;
+      mant = mant * 10 + d;
+      scale--;
+      i++;
+    }
+  }
+  if (!any) return Number.NaN;
+  if (i < e && (b[i] === 101 || b[i] === 69)) {
+    i++;
+    let eneg = false;
+    if (i < e && (b[i] === 45 || b[i] === 43)) {
+      eneg = b[i] === 45;
+      i++;
+    }
+    let ex = 0;
+    let exDigits = 0;
+    while (i < e && b[i] >= 48 && b[i] <= 57) {
+      ex = ex * 10 + (b[i] - 48);
+      exDigits++;
+      i++;
+    }
+    if (exDigits === 0) return Number.NaN;
+    scale += eneg ? -ex : ex;
+  }
+  if (i !== e) return Number.NaN;
+  if (digits <= 15 && scale >= -22 && scale <= 22) {
+    const x = scale < 0 ? mant / POW102[-scale] : mant * POW102[scale];
+    return neg ? -x : x;
+  }
+  return Number(decoder.decode(b.subarray(s, e)));
+}
+function parseIsoInstant(b, s, e) {
+  const len = e - s;
+  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
+    return Number.NaN;
+  }
+  const d = (k) => b[s + k] - 48;
+  const num2 = (k, w) => {
+    let v = 0;
+    for (let q = 0; q < w; q++) {
+      const x = d(k + q);
+      if (x < 0 || x > 9) return Number.NaN;
+      v = v * 10 + x;
+    }
+    return v;
+  };
+  const y = num2(0, 4);
+  const mo = num2(5, 2);
+  const da = num2(8, 2);
+  const h = num2(11, 2);
+  const mi = num2(14, 2);
+  const se = num2(17, 2);
+  let ms = 0;
+  if (len === 24) {
+    if (b[s + 19] !== 46) return Number.NaN;
+    ms = num2(20, 3);
+  }
+  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
+    return Number.NaN;
+  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
+}
+var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(y, m) {
+  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
+}
+function daysFromCivil(y, m, d) {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// actions/lib/size-limits.ts
+var MiB = 1024 * 1024;
+var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
+var GITHUB_WARN_BYTES = 50 * MiB;
+var MIN_PIECE_BYTES = 1024;
+var MAX_PIECE_BYTES_ENV = "GITML_MAX_PIECE_BYTES";
+function maxPieceBytes(env = process.env) {
+  const raw = env[MAX_PIECE_BYTES_ENV];
+  if (raw === void 0 || raw.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
+  const n = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
+    throw new InputError(
+      `${MAX_PIECE_BYTES_ENV}='${raw}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
+    );
+  }
+  return n;
+}
+function pieceKey(month, piece) {
+  return piece === 1 ? month : `${month}-${piece}`;
+}
+function parsePieceKey(key) {
+  const m = /^(\d{4}-\d{2})(?:-([1-9]\d*))?$/.exec(key);
+  if (!m) return null;
+  const piece = m[2] === void 0 ? 1 : Number(m[2]);
+  if (m[2] !== void 0 && piece < 2) return null;
+  return { month: m[1], piece };
+}
+function startsOfPieces(lineBytes, header, limit, firstUsed = header) {
+  const starts = [0];
+  let used = firstUsed;
+  let inPiece = firstUsed > header ? 1 : 0;
+  for (let i = 0; i < lineBytes.length; i++) {
+    if (inPiece > 0 && used + lineBytes[i] > limit) {
+      starts.push(i);
+      used = header;
+      inPiece = 0;
+    }
+    used += lineBytes[i];
+    inPiece++;
+  }
+  return starts;
+}
+
+// actions/lib/group-integrity.ts
+function restoreWithGit(file) {
+  return `restore it with git (git checkout -- ${file}; git log -p -- ${file} shows what changed)`;
+}
+function checkMonthPieces(month, pieces, recorded, fileOf, countsFile) {
+  const notRecorded = (file) => ({
+    problem: `${file}: not in ${countsFile}: the partition was added or renamed by hand; remove it (git rm ${file}) or restore ${countsFile} with git (git checkout -- ${countsFile})`
+  });
+  if (recorded.rows === void 0) return notRecorded(pieces[0].path);
+  const sha256 = pieces.map((p) => sha256Hex(p.bytes));
+  const rows = pieces.reduce((s, p) => s + countRows(p.bytes), 0);
+  const inMonth = pieces.length > 1 ? ` in ${month}` : "";
+  const hashes = recorded.sha256;
+  if (hashes?.[pieceKey(month, 1)] !== void 0) {
+    for (let i = 0; i < pieces.length; i++) {
+      const expected = hashes[pieceKey(month, i + 1)];
+      const file = pieces[i].path;
+      if (expected === void 0) return notRecorded(file);
+      if (expected !== sha256[i])
+        return {
+          problem: `${file}: content does not match ${countsFile} (sha256 differs; ${rows} rows${inMonth}, ${recorded.rows} recorded): the partition was truncated or edited by hand; ${restoreWithGit(file)}`
+        };
+    }
+    if (hashes[pieceKey(month, pieces.length + 1)] !== void 0)
+      return { problem: missingPartition(fileOf(pieces.length + 1), recorded.rows - rows, countsFile) };
+    return { sha256 };
+  }
+  if (rows !== recorded.rows) {
+    const files = pieces.map((p) => p.path).join(", ");
+    return {
+      problem: `${files}: ${pieces.length > 1 ? "have" : "has"} ${rows} rows but ${countsFile} records ${recorded.rows}: a line was deleted or duplicated by hand; ${restoreWithGit(pieces[pieces.length - 1].path)}`
+    };
+  }
+  return { sha256 };
+}
+function missingPartition(file, rows, countsFile) {
+  return `${file}: listed in ${countsFile} (${rows} rows) but missing; ${restoreWithGit(file)}`;
+}
+function wrongMonthRow(file, month, bytes, table, offset = 0, rows = table.rows) {
+  const [y, m] = month.split("-").map(Number);
+  const start = Date.UTC(y, m - 1, 1);
+  const end = Date.UTC(y, m, 1);
+  for (let i = offset; i < offset + rows; i++) {
+    const t = table.eventTimes[i];
+    if (t >= start && t < end) continue;
+    const eventTime = new Date(t).toISOString().replace(/\.000Z$/, "Z");
+    return `${file} line ${lineOfRow(bytes, i - offset)}: event_time ${eventTime} is not in ${month}: the row was filed under the wrong month by hand; ${restoreWithGit(file)}`;
+  }
+  return null;
+}
+function lineOfRow(bytes, n) {
+  let line = 1;
+  let pos = bytes.indexOf(10) + 1;
+  let row = -1;
+  while (pos > 0 && pos < bytes.length) {
+    line++;
+    if (bytes[pos] !== 10 && ++row === n) return line;
+    pos = bytes.indexOf(10, pos) + 1;
+  }
+  return line;
+}
+function staleNextId(countsFile, nextId, maxId, fileOfMax) {
+  const rule2 = maxId > 0 ? `is not above the largest stored id ${maxId} (in ${fileOfMax}): new rows would reuse ids` : "must be at least 1 (ids are positive whole numbers)";
+  return `${countsFile}: nextId ${nextId} ${rule2}; ${countsFile} is stale or was edited by hand; ${restoreWithGit(countsFile)}`;
+}
+function brokenRejectedFile(file, text2, columns, recorded, countsFile) {
+  const fix = `new quarantined rows are not appended to a broken file; ${restoreWithGit(file)}`;
+  if (!text2.endsWith("\n")) return `${file}: the last line is incomplete (truncated); ${fix}`;
+  let table;
+  try {
+    table = parseCsvText(text2, file);
+  } catch (err) {
+    return `${err.message}; ${fix}`;
+  }
+  if (table.header.join(",") !== columns.join(","))
+    return `${file} line 1: header '${table.header.join(",")}' is not '${columns.join(",")}'; ${fix}`;
+  for (const r2 of table.records) {
+    try {
+      JSON.parse(r2.values.record ?? "");
+    } catch {
+      return `${file} line ${r2.line}: 'record' is not valid JSON; ${fix}`;
+    }
+  }
+  if (table.records.length !== recorded)
+    return `${file}: has ${table.records.length} records but ${countsFile} counts ${recorded} rejected: lines were deleted or added by hand; ${fix}`;
+  return null;
+}
+
+// actions/lib/row-batch.ts
+var BLOCK_BYTES = 4 * 1024 * 1024;
+function csvLine(cells) {
+  let out = "";
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
+    if (i > 0) out += ",";
+    out += /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  }
+  return `${out}
+`;
+}
+var CHUNK_ROWS = 1 << 16;
+var RowBatch = class {
+  blocks = [];
+  used = 0;
+  count = 0;
+  /** Per row, chunked: id, block index, offset in the block and byte length of its line. */
+  idChunks = [];
+  placeChunks = [];
+  /** Event times as strings (rows of one ingest mostly share one string). */
+  eventTimes = [];
+  get size() {
+    return this.count;
+  }
+  add(id, eventTime, line) {
+    const length = Buffer.byteLength(line);
+    let block = this.blocks[this.blocks.length - 1];
+    if (!block || this.used + length > block.length) {
+      block = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, length));
+      this.blocks.push(block);
+      this.used = 0;
+    }
+    block.write(line, this.used);
+    const i = this.count++;
+    const c = i >>> 16;
+    if (c === this.idChunks.length) {
+      this.idChunks.push(new Float64Array(CHUNK_ROWS));
+      this.placeChunks.push(new Uint32Array(3 * CHUNK_ROWS));
+    }
+    const k = i & CHUNK_ROWS - 1;
+    this.idChunks[c][k] = id;
+    const place = this.placeChunks[c];
+    place[3 * k] = this.blocks.length - 1;
+    place[3 * k + 1] = this.used;
+    place[3 * k + 2] = length;
+    this.used += length;
+    this.eventTimes.push(eventTime);
+  }
+  id(i) {
+    return this.idChunks[i >>> 16][i & CHUNK_ROWS - 1];
+  }
+  /** Byte length of row i's line. */
+  lineBytes(i) {
+    return this.placeChunks[i >>> 16][3 * (i & CHUNK_ROWS - 1) + 2];
+  }
+  /** Row i's line bytes (a view, not a copy). */
+  line(i) {
+    const place = this.placeChunks[i >>> 16];
+    const k = 3 * (i & CHUNK_ROWS - 1);
+    return this.blocks[place[k]].subarray(place[k + 1], place[k + 1] + place[k + 2]);
+  }
+  /** Row indices grouped by event-time month, months ascending, each in event time then id order. */
+  byMonth() {
+    const order = Array.from({ length: this.size }, (_, i) => i);
+    const t = this.eventTimes;
+    const before = (a, b) => t[a] < t[b] ? -1 : t[a] > t[b] ? 1 : this.id(a) - this.id(b);
+    let sorted = true;
+    for (let i = 1; i < order.length && sorted; i++) if (before(i - 1, i) > 0) sorted = false;
+    if (!sorted) order.sort(before);
+    const out = /* @__PURE__ */ new Map();
+    for (const i of order) {
+      const month = t[i].slice(0, 7);
+      const list = out.get(month);
+      if (list) list.push(i);
+      else out.set(month, [i]);
+    }
+    return out;
+  }
+  /** Rows i (in `order`) from `from` to `to` as one buffer after `prefix`. */
+  concat(prefix, order, from, to) {
+    let bytes = prefix.length;
+    for (let k = from; k < to; k++) bytes += this.lineBytes(order[k]);
+    const out = Buffer.allocUnsafe(bytes);
+    out.set(prefix, 0);
+    let at = prefix.length;
+    for (let k = from; k < to; k++) {
+      const line = this.line(order[k]);
+      out.set(line, at);
+      at += line.length;
+    }
+    return out;
+  }
+  /** Drops the line bytes once the pieces are built (ids and event times stay). */
+  release() {
+    this.blocks = [];
+  }
+};
+
+// actions/lib/schema-drift.ts
+function schemaChanges(stored, spec) {
+  const now = featureSchema(spec);
+  const out = [];
+  const before = stored.features.map((f) => f.name);
+  const after = now.map((f) => f.name);
+  const removed = before.filter((n) => !after.includes(n));
+  const added = after.filter((n) => !before.includes(n));
+  if (removed.length === 1 && added.length === 1) {
+    out.push(`feature '${removed[0]}' renamed to '${added[0]}'`);
+  } else {
+    if (removed.length) out.push(`feature${plural(removed)} ${quoted(removed)} removed`);
+    if (added.length) out.push(`feature${plural(added)} ${quoted(added)} added`);
+  }
+  const common = after.filter((n) => before.includes(n));
+  if (common.join(",") !== before.filter((n) => after.includes(n)).join(","))
+    out.push(`features reordered (stored: ${before.join(", ")})`);
+  for (const name2 of common) {
+    const s = stored.features.find((f) => f.name === name2);
+    const n = now.find((f) => f.name === name2);
+    if (s.type !== n.type) {
+      out.push(`feature '${name2}' type ${s.type} \u2192 ${n.type}`);
+      continue;
+    }
+    if (s.type === "numeric") {
+      const [a, b] = s.range ?? [Number.NaN, Number.NaN];
+      const [c, d] = n.range ?? [Number.NaN, Number.NaN];
+      if (a !== c || b !== d) {
+        const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
+        out.push(`feature '${name2}' range ${how} [${a}, ${b}] \u2192 [${c}, ${d}]`);
+      }
+      if (s.decimals !== n.decimals) out.push(`feature '${name2}' decimals ${s.decimals} \u2192 ${n.decimals}`);
+    } else {
+      const change = codesChange(s.categories ?? [], n.categories ?? []);
+      if (change) out.push(`feature '${name2}' categories: ${change}`);
+    }
+  }
+  if (stored.label.name !== spec.label.name)
+    out.push(`label.name '${stored.label.name}' \u2192 '${spec.label.name}'`);
+  const storedType = stored.label.type ?? "categorical";
+  if (storedType !== spec.label.type) {
+    const task = (t) => t === "numeric" ? "regression" : "classification";
+    out.push(
+      `label.type ${storedType} \u2192 ${spec.label.type} (${task(storedType)} \u2192 ${task(spec.label.type)}: the stored labels are ${storedType === "numeric" ? "numbers" : "classes"})`
+    );
+  } else if (storedType === "numeric") {
+    const [a, b] = stored.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    const [c, d] = spec.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    if (a !== c || b !== d) {
+      const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
+      out.push(`label.range ${how} ${rangeText(stored.label.range)} \u2192 ${rangeText(spec.label.range)}`);
+    }
+    if (stored.label.decimals !== spec.label.decimals)
+      out.push(`label.decimals ${stored.label.decimals ?? "none"} \u2192 ${spec.label.decimals ?? "none"}`);
+  } else {
+    const classes = codesChange(stored.label.classes, spec.label.classes);
+    if (classes) out.push(`label.classes: ${classes}`);
+  }
+  for (const f of spec.features) {
+    if (f.missing !== "reject" && before.includes(f.name) && !(f.name in stored.fill))
+      out.push(`feature '${f.name}' missing: ${f.missing} (the fill value is recorded at backfill)`);
+  }
+  return out;
+}
+function schemaEditMessage(opts) {
+  const { specFile, groupDir, version, changes, uncommitted } = opts;
+  const draft = uncommitted === true ? ` ${groupDir} is not committed: while the spec is still a draft you can simply delete ${groupDir} and run backfill again.` : uncommitted === null ? ` If ${groupDir} was never committed and the spec is still a draft, you can simply delete ${groupDir} and run backfill again.` : "";
+  return `${specFile} changed since ${groupDir} was backfilled: ${changes.join("; ")}. The stored rows follow the schema they were written with, so they cannot be read with the edited one. Either run backfill --new-version (builds v${version + 1} from the source with the edited schema; train then trains on it), or revert the edit (git checkout -- ${specFile}).${draft}`;
+}
+function codesChange(before, after) {
+  const a = before.map((c) => c.value);
+  const b = after.map((c) => c.value);
+  if (a.join("\0") === b.join("\0")) return null;
+  const removed = a.filter((v) => !b.includes(v));
+  const added = b.filter((v) => !a.includes(v));
+  const parts = [
+    ...removed.length ? [`${quoted(removed)} removed`] : [],
+    ...added.length ? [`${quoted(added)} added`] : []
+  ];
+  return parts.length ? parts.join(", ") : `reordered (stored: ${a.join(", ")})`;
+}
+function rangeText(r2) {
+  return r2 ? `[${r2[0]}, ${r2[1]}]` : "none";
+}
+function quoted(xs) {
+  return xs.map((x) => `'${x}'`).join(", ");
+}
+function plural(xs) {
+  return xs.length > 1 ? "s" : "";
+}
+
+// actions/lib/stats.ts
+var BINS = 10;
+var r = (x) => roundSignificant(x, 4);
+function numericStats(values) {
+  let missing = 0;
+  for (const v of values) if (Number.isNaN(v)) missing++;
+  const sorted = new Float64Array(values.length - missing);
+  let at = 0;
+  for (const v of values) if (!Number.isNaN(v)) sorted[at++] = v;
+  if (sorted.length === 0) {
+    return {
+      type: "numeric",
+      count: 0,
+      missing,
+      mean: null,
+      sd: null,
+      min: null,
+      q1: null,
+      median: null,
+      q3: null,
+      max: null,
+      histogram: { edges: [], counts: [] }
+    };
+  }
+  sorted.sort();
+  const lo = sorted[0];
+  const hi = sorted[sorted.length - 1];
+  const width = (hi - lo) / BINS;
+  const counts = new Array(BINS).fill(0);
+  for (const x of sorted) counts[width === 0 ? 0 : Math.min(BINS - 1, Math.floor((x - lo) / width))]++;
+  const edges = Array.from({ length: BINS + 1 }, (_, k) => r(lo + k * width));
+  const arr = sorted;
+  return {
+    type: "numeric",
+    count: sorted.length,
+    missing,
+    mean: r(mean(arr)),
+    sd: arr.length > 1 ? r(sampleStandardDeviation(arr)) : 0,
+    min: lo,
+    q1: r(quantileSorted(arr, 0.25)),
+    median: r(quantileSorted(arr, 0.5)),
+    q3: r(quantileSorted(arr, 0.75)),
+    max: hi,
+    histogram: { edges, counts }
+  };
+}
+function categoricalStats(codes2, categories2) {
+  const counts = {};
+  for (const c of categories2) counts[c.value] = 0;
+  let missing = 0;
+  for (const code of codes2) {
+    if (code < 0 || Number.isNaN(code)) missing++;
+    else counts[categories2[code].value]++;
+  }
+  return { type: "categorical", count: codes2.length - missing, missing, counts };
+}
+function computeStats(table, schema, label) {
+  const n = table.rows;
+  const bySource = {};
+  for (const s of SOURCES) bySource[s] = 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    bySource[SOURCES[table.sources[i]]]++;
+    const t = table.eventTimes[i];
+    if (t < first) first = t;
+    if (t > last) last = t;
+  }
+  const features = {};
+  schema.forEach((f, j) => {
+    const col = table.columns[j].subarray(0, n);
+    features[f.name] = f.type === "numeric" ? numericStats(col) : categoricalStats(col, f.categories ?? []);
+  });
+  const iso = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
+  return {
+    rows: n,
+    bySource,
+    firstEventTime: n ? iso(first) : null,
+    lastEventTime: n ? iso(last) : null,
+    features,
+    label: label.type === "numeric" ? numericLabelStats(table, label.name) : classLabelStats(table, label)
+  };
+}
+function classLabelStats(table, label) {
+  const labels = categoricalStats(table.labels.subarray(0, table.rows), label.classes);
+  return { name: label.name, unlabelled: labels.missing, counts: labels.counts };
+}
+function numericLabelStats(table, name2) {
+  const s = numericStats(table.targets.subarray(0, table.rows));
+  return { name: name2, unlabelled: s.missing, count: s.count, mean: s.mean, sd: s.sd, min: s.min, max: s.max };
+}
+
+// actions/lib/feature-group.ts
+var FEATURE_GROUP_FORMAT = "gitml.feature-group";
+var FeatureGroupError = class extends GitmlError {
+  name = "FeatureGroupError";
+};
+var SchemaEditError = class extends FeatureGroupError {
+  name = "SchemaEditError";
+};
+function storedLabel(spec) {
+  const { name: name2, title, classes, type, unit, range, decimals } = spec.label;
+  if (type !== "numeric") return { name: name2, title, classes };
+  return {
+    name: name2,
+    title,
+    classes: [],
+    type,
+    ...unit !== void 0 ? { unit } : {},
+    ...range !== void 0 ? { range } : {},
+    ...decimals !== void 0 ? { decimals } : {}
+  };
+}
+function isNumericLabel(label) {
+  return label.type === "numeric";
+}
+var COUNT_KEYS = ["rows", "rejected", "nextId", "partitions"];
+var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
+function schemaHashOf(spec) {
+  const { type, range, decimals } = storedLabel(spec);
+  const schema = {
+    features: featureSchema(spec),
+    label: {
+      name: spec.label.name,
+      classes: spec.label.classes,
+      ...type ? { type, ...range ? { range } : {}, ...decimals !== void 0 ? { decimals } : {} } : {}
+    }
+  };
+  return createHash3("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
+}
+function layoutOf(meta) {
+  return {
+    features: meta.features,
+    labelName: meta.label.name,
+    classes: meta.label.classes,
+    ...isNumericLabel(meta.label) ? { numericLabel: { range: meta.label.range } } : {}
+  };
+}
+function expectationsOf(spec) {
+  const out = [
+    { column: "id", rule: "unique", detail: "positive whole number" },
+    { column: "event_time", rule: "not-future", detail: "UTC ISO-8601" }
+  ];
+  for (const f of featureSchema(spec)) {
+    out.push({ column: f.name, rule: "not-null" });
+    if (f.type === "numeric") {
+      out.push({ column: f.name, rule: "type", detail: "finite number" });
+      out.push({ column: f.name, rule: "range", detail: `[${f.range?.[0]}, ${f.range?.[1]}]` });
+    } else {
+      out.push({
+        column: f.name,
+        rule: "in-set",
+        detail: (f.categories ?? []).map((c) => c.value).join("|")
+      });
+    }
+  }
+  if (spec.label.type === "numeric") {
+    out.push({ column: spec.label.name, rule: "type", detail: "finite number or empty" });
+    if (spec.label.range)
+      out.push({
+        column: spec.label.name,
+        rule: "range",
+        detail: `[${spec.label.range[0]}, ${spec.label.range[1]}] or empty`
+      });
+  } else
+    out.push({
+      column: spec.label.name,
+      rule: "in-set",
+      detail: `${spec.label.classes.map((c) => c.value).join("|")} or empty`
+    });
+  return out;
+}
+function partitionFile(month, piece = 1) {
+  return `rows-${pieceKey(month, piece)}.csv`;
+}
+var PARTITION_FILE = /^rows-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
+var EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
+var FeatureGroup = class _FeatureGroup {
+  constructor(ws, spec, meta, files, countsFile = `${_FeatureGroup.dirOf(spec, meta.version)}/stats.json`) {
+    this.ws = ws;
+    this.spec = spec;
+    this.meta = meta;
+    this.files = files;
+    this.countsFile = countsFile;
+  }
+  ws;
+  spec;
+  meta;
+  files;
+  countsFile;
+  /** sha256 of each partition read and verified, so a write records every partition's hash. */
+  verifiedSha256 = /* @__PURE__ */ new Map();
+  /** Repository-relative folder of a version. */
+  static dirOf(spec, version) {
+    return `data/${spec.name}/v${version}`;
+  }
+  /** Existing versions, ascending. */
+  static versions(spec, files) {
+    return files.listDirs(`data/${spec.name}`).map((n) => /^v(\d+)$/.exec(n)?.[1]).filter(
+      (v) => v !== void 0 && files.readBytes(`data/${spec.name}/v${v}/metadata.json`) !== null
+    ).map(Number).sort((a, b) => a - b);
+  }
+  /**
+   * Opens the latest (or a given) version; `files` selects working tree or a git revision. In the working
+   * tree the latest version must still have the spec's schema (see schema-drift.ts): an edit after
+   * backfill stops every command here with one message. Only backfill, which makes the new version,
+   * opens with `schemaCheck: false`. Time travel (a revision) reads a group by the schema it stored.
+   */
+  static open(ws, spec, opts = {}) {
+    const files = opts.files ?? workingTree(ws.root);
+    const versions = _FeatureGroup.versions(spec, files);
+    const version = opts.version ?? versions[versions.length - 1];
+    if (version === void 0 || !versions.includes(version)) {
+      throw new FeatureGroupError(
+        `feature group '${spec.name}'${opts.version ? ` v${opts.version}` : ""} does not exist in the ${files.description}: run backfill first`
+      );
+    }
+    const dir = _FeatureGroup.dirOf(spec, version);
+    const { meta, countsFile } = parseMeta(files, dir, spec, version);
+    if (opts.schemaCheck !== false && files.description === WORKING_TREE) {
+      const latest = versions[versions.length - 1];
+      const latestMeta = latest === version ? meta : parseMeta(files, _FeatureGroup.dirOf(spec, latest), spec, latest).meta;
+      assertSchemaUnchanged(ws, spec, latestMeta);
+    }
+    return new _FeatureGroup(ws, spec, meta, files, countsFile);
+  }
+  static exists(ws, spec) {
+    return _FeatureGroup.versions(spec, workingTree(ws.root)).length > 0;
+  }
+  get dir() {
+    return _FeatureGroup.dirOf(this.spec, this.meta.version);
+  }
+  get layout() {
+    return layoutOf(this.meta);
+  }
+  /** A month's partition: where it is (its first piece), or where a new one goes. */
+  partitionPath(month) {
+    return this.partitionFiles().get(month)?.[0] ?? `${this.dir}/${partitionFile(month)}`;
+  }
+  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
+  partitionPaths(month) {
+    return this.partitionFiles().get(month) ?? [];
+  }
+  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
+  partitionPieces(month) {
+    return this.partitionPaths(month).map((p) => ({
+      path: p,
+      bytes: this.files.readBytes(p) ?? new Uint8Array()
+    }));
+  }
+  /** The piece of a month that holds its `row`-th row (0-based, pieces in order): for messages. */
+  pieceOfRow(month, row) {
+    let before = 0;
+    for (const p of this.partitionPieces(month)) {
+      before += countRows(p.bytes);
+      if (row < before) return p.path;
+    }
+    return this.partitionPath(month);
+  }
+  /** Months that have a partition file, ascending. */
+  months() {
+    return [...this.partitionFiles().keys()].sort();
+  }
+  /**
+   * Partition files by month, in this layout (rows-YYYY-MM.csv, then rows-YYYY-MM-2.csv, … once a month
+   * outgrew the size limit) or the earlier one (rows/YYYY-MM.csv); each month's pieces in order.
+   */
+  partitionFiles() {
+    const out = /* @__PURE__ */ new Map();
+    const earlier = /* @__PURE__ */ new Map();
+    for (const f of this.files.list(`${this.dir}/rows`)) {
+      const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
+      if (month) earlier.set(month, `${this.dir}/rows/${f}`);
+    }
+    const pieces = /* @__PURE__ */ new Map();
+    for (const f of this.files.list(this.dir)) {
+      const key = PARTITION_FILE.exec(f)?.[1];
+      const parsed = key === void 0 ? null : parsePieceKey(key);
+      if (!parsed) continue;
+      const other = earlier.get(parsed.month);
+      if (other)
+        throw new FeatureGroupError(
+          `${other}: month ${parsed.month} also has ${this.dir}/${f}; keep one of the two (git rm)`
+        );
+      const byNumber = pieces.get(parsed.month) ?? /* @__PURE__ */ new Map();
+      byNumber.set(parsed.piece, `${this.dir}/${f}`);
+      pieces.set(parsed.month, byNumber);
+    }
+    for (const [month, file] of earlier) out.set(month, [file]);
+    for (const [month, byNumber] of pieces) {
+      const files = [];
+      for (let n = 1; n <= byNumber.size; n++) {
+        const file = byNumber.get(n);
+        if (!file) {
+          const last = Math.max(...byNumber.keys());
+          throw new FeatureGroupError(
+            `${this.dir}/${partitionFile(month, n)}: missing, but month ${month} has pieces up to ${partitionFile(month, last)}; restore it with git (git checkout -- ${this.dir}/${partitionFile(month, n)})`
+          );
+        }
+        files.push(file);
+      }
+      out.set(month, files);
+    }
+    return out;
+  }
+  /** Appends go to this layout only: a group in the earlier one is moved first, by git, keeping history. */
+  assertCurrentLayout() {
+    const earlier = this.files.list(`${this.dir}/rows`).filter((f) => EARLIER_PARTITION_FILE.test(f));
+    if (earlier.length === 0) return;
+    const moves = earlier.map(
+      (f) => `git mv ${this.dir}/rows/${f} ${this.dir}/${partitionFile(f.slice(0, 7))}`
+    );
+    throw new FeatureGroupError(
+      `${this.dir}/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ${moves.join(" && ")}`
+    );
+  }
+  /** A month's rows, its pieces in order. */
+  readPartition(month) {
+    return this.readVerifiedPartition(month).table;
+  }
+  /**
+   * A month's rows with the sha256 of its bytes (its pieces' bytes in order, monthSha256: the file's own
+   * while the month is one file), each piece checked against stats.json (its sha256, or in groups written
+   * before the hashes the month's row count) and every row against its month. Every reader goes through
+   * here or read(), so a hand edit is named in the file where it is.
+   */
+  readVerifiedPartition(month) {
+    const pieces = this.verifiedPieces(month);
+    const table = this.tableOf(pieces.map((p) => ({ ...p, month })));
+    const sha256 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1)) : monthSha256(pieces);
+    return { table, sha256 };
+  }
+  /** A month's pieces after the check against stats.json (none: no file and none recorded). */
+  verifiedPieces(month) {
+    const pieces = this.partitionPieces(month);
+    const recordedRows = this.meta.partitions[month];
+    if (pieces.length === 0) {
+      if (recordedRows)
+        throw new FeatureGroupError(
+          missingPartition(this.partitionPath(month), recordedRows, this.countsFile)
+        );
+      return [];
+    }
+    const check2 = checkMonthPieces(
+      month,
+      pieces,
+      { rows: recordedRows, sha256: this.meta.partitionSha256 },
+      (piece) => `${this.dir}/${partitionFile(month, piece)}`,
+      this.countsFile
+    );
+    if ("problem" in check2) {
+      for (const p of pieces) {
+        try {
+          readPartition(p.bytes, this.layout, p.path);
+        } catch (err) {
+          if (err instanceof PartitionError)
+            throw new FeatureGroupError(
+              `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(p.path)})`
+            );
+        }
+      }
+      throw new FeatureGroupError(check2.problem);
+    }
+    for (let i = 0; i < pieces.length; i++) this.verifiedSha256.set(pieceKey(month, i + 1), check2.sha256[i]);
+    return pieces;
+  }
+  assertMonth(file, month, bytes, t, offset, rows) {
+    const problem = wrongMonthRow(file, month, bytes, t, offset, rows);
+    if (problem) throw new FeatureGroupError(problem);
+  }
+  /** Months stats.json lists with rows whose partition file is gone (a deleted partition). */
+  assertNoMissingPartitions(months) {
+    const onDisk = new Set(this.months());
+    for (const [month, rows] of Object.entries(this.meta.partitions)) {
+      if (rows > 0 && !onDisk.has(month) && months(month))
+        throw new FeatureGroupError(missingPartition(this.partitionPath(month), rows, this.countsFile));
+    }
+  }
+  /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
+  read(filter) {
+    const wanted = (m) => filter?.months?.(m) ?? true;
+    this.assertNoMissingPartitions(wanted);
+    const months = this.months().filter(wanted);
+    const parts = months.flatMap((m) => this.verifiedPieces(m).map((p) => ({ ...p, month: m })));
+    return applyLateLabels(this.tableOf(parts), this.lateLabels(), this.numericLabel);
+  }
+  /** Verified pieces read into one table, in the order given, every row checked against its month. */
+  tableOf(parts) {
+    const table = emptyTable(
+      this.meta.features.length,
+      parts.reduce((s, p) => s + countRows(p.bytes), 0)
+    );
+    for (const p of parts) {
+      const start = table.rows;
+      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
+      this.assertMonth(p.path, p.month, p.bytes, table, start, table.rows - start);
+    }
+    return table;
+  }
+  get labelsPath() {
+    return `${this.dir}/labels.csv`;
+  }
+  /** Whether the label is a number (regression): rows read it into `targets`. */
+  get numericLabel() {
+    return isNumericLabel(this.meta.label);
+  }
+  /**
+   * Labels that arrived after their row (labels.csv: id, label, labelled_at): rows are append-only,
+   * so an outcome learnt later is its own append-only record, applied when the group is read. By id:
+   * the class index, or the label's value for a numeric label (see applyLateLabels).
+   */
+  lateLabels() {
+    const bytes = this.files.readBytes(this.labelsPath);
+    if (!bytes) return /* @__PURE__ */ new Map();
+    return this.parseLateLabels(Buffer.from(bytes).toString("utf8"));
+  }
+  parseLateLabels(text2) {
+    const out = /* @__PURE__ */ new Map();
+    const { name: name2, classes } = this.meta.label;
+    const numeric = this.numericLabel;
+    for (const r2 of parseCsvText(text2, this.labelsPath).records) {
+      const id = Number(r2.values.id);
+      const raw = r2.values[name2] ?? "";
+      const checked = numeric ? numericLabel(this.meta.label, raw) : null;
+      const value = checked === null ? classes.findIndex((c) => c.value === raw) : typeof checked === "string" ? -1 : checked.value;
+      if (!Number.isInteger(id) || (checked === null ? value < 0 : typeof checked === "string")) {
+        throw new FeatureGroupError(
+          `${this.labelsPath} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(", ")}]` : ""} for` : "a class of"} '${name2}'`
+        );
+      }
+      out.set(id, value);
+    }
+    return out;
+  }
+  /**
+   * Records labels for rows that were ingested without one. A label for an unknown id, for a row that
+   * already has one, or outside the classes is quarantined with its reason.
+   */
+  appendLabels(entries2, now, opts = {}) {
+    const parts = this.partitionsByMonth();
+    const numeric = this.numericLabel;
+    const table = applyLateLabels(
+      concatTables([...parts.values()], this.meta.features.length),
+      this.lateLabels(),
+      numeric
+    );
+    const classes = this.meta.label.classes.map((c) => c.value);
+    const labelOf2 = /* @__PURE__ */ new Map();
+    for (let i = 0; i < table.rows; i++)
+      labelOf2.set(
+        table.ids[i],
+        table.labels[i] < 0 ? "" : numeric ? String(table.targets[i]) : classes[table.labels[i]]
+      );
+    const rejected = [];
+    const accepted = [];
+    const at = isoSeconds(now);
+    for (const e of entries2) {
+      const current = labelOf2.get(e.id);
+      const checked = numeric ? numericLabel(this.meta.label, e.label) : null;
+      const reason = current === void 0 ? `id ${e.id} is not in the feature group` : current !== "" ? `id ${e.id} already has label '${current}'` : typeof checked === "string" ? checked : checked === null && !classes.includes(e.label) ? `label '${this.meta.label.name}' = '${e.label}' is not one of ${classes.join(", ")}` : null;
+      if (reason) {
+        rejected.push({ detectedAt: at, origin: e.origin, line: e.line, reason, record: e.record });
+        continue;
+      }
+      const text2 = checked && typeof checked !== "string" ? checked.text : e.label;
+      labelOf2.set(e.id, text2);
+      accepted.push([String(e.id), text2, at]);
+    }
+    const old = this.files.readBytes(this.labelsPath);
+    const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
+    const labelsText = accepted.length ? prefix + stringify(accepted) : void 0;
+    const writes = this.buildWrites(new RowBatch(), rejected, this.meta.nextId, parts, labelsText);
+    if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
+    return { added: accepted.length, rejected };
+  }
+  /**
+   * Validates and appends rows, quarantines rejected ones, and rewrites metadata and stats — all files
+   * built in memory first and then written atomically. Rows that fail a store-level rule (duplicate id,
+   * future event time) join the rejected ones. Returns what was admitted.
+   */
+  append(rows, rejected, now, opts = {}) {
+    const appender = this.appender(now);
+    const added = [];
+    for (const r2 of rows) {
+      const id = appender.add(r2);
+      if (id !== null) added.push({ ...r2, id });
+    }
+    added.sort((a, b) => a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id);
+    return { added, rejected: appender.finish(rejected, opts).rejected };
+  }
+  /**
+   * Appends rows one at a time without keeping them as objects (a streamed ingest of a million rows):
+   * add() applies the store-level rules and keeps the row as its partition line; finish() writes every
+   * file at once, like append(). The rows rejected before (`rejected`) come first in rejected.csv.
+   */
+  appender(now) {
+    if (this.files.description !== "working tree") {
+      throw new FeatureGroupError(
+        `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`
+      );
+    }
+    const parts = this.partitionsByMonth();
+    const ids = /* @__PURE__ */ new Set();
+    let maxId = 0;
+    let whereMax = { month: "", row: 0 };
+    for (const [month, t] of parts) {
+      for (let i = 0; i < t.rows; i++) {
+        ids.add(t.ids[i]);
+        if (t.ids[i] > maxId) {
+          maxId = t.ids[i];
+          whereMax = { month, row: i };
+        }
+      }
+    }
+    if (this.meta.nextId <= maxId || this.meta.nextId < 1)
+      throw new FeatureGroupError(
+        staleNextId(
+          this.countsFile,
+          this.meta.nextId,
+          maxId,
+          maxId > 0 ? this.pieceOfRow(whereMax.month, whereMax.row) : ""
+        )
+      );
+    const storeRejected = [];
+    const batch = new RowBatch();
+    let nextId = this.meta.nextId;
+    return {
+      add: (r2) => {
+        const reason = storeRule(r2, ids, now, this.meta.features);
+        if (reason) {
+          storeRejected.push({
+            detectedAt: isoSeconds(now),
+            origin: r2.origin ?? r2.source,
+            line: r2.line ?? 0,
+            reason,
+            record: {
+              ...r2.id !== void 0 ? { id: String(r2.id) } : {},
+              ...r2.values,
+              [this.meta.label.name]: r2.label
+            }
+          });
+          return null;
+        }
+        const id = r2.id ?? nextId;
+        ids.add(id);
+        nextId = Math.max(nextId, id + 1);
+        batch.add(id, r2.eventTime, csvLine(rowCells({ ...r2, id }, this.meta)));
+        return id;
+      },
+      finish: (rejected, opts = {}) => {
+        ids.clear();
+        const quarantined = [...rejected, ...storeRejected];
+        const writes = this.buildWrites(batch, quarantined, nextId, parts);
+        if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
+        return { added: batch.size, rejected: quarantined };
+      }
+    };
+  }
+  /** Every partition read once; appends reuse them for untouched months instead of reading again. */
+  partitionsByMonth() {
+    this.assertNoMissingPartitions(() => true);
+    return new Map(this.months().map((m) => [m, this.readPartition(m)]));
+  }
+  buildWrites(added, quarantined, nextId, current, labelsText) {
+    this.assertCurrentLayout();
+    const abs = (rel) => `${this.ws.root}/${rel}`;
+    const writes = [];
+    if (labelsText !== void 0) writes.push({ path: abs(this.labelsPath), content: labelsText });
+    const byMonth = added.byMonth();
+    const partitions = { ...this.meta.partitions };
+    const partitionSha256 = {};
+    const sources = [];
+    const months = [.../* @__PURE__ */ new Set([...this.months(), ...byMonth.keys()])].sort();
+    for (const m of months) {
+      const order = byMonth.get(m);
+      if (!order) {
+        sources.push(current.get(m) ?? this.readPartition(m));
+        current.delete(m);
+        for (let n = 1; this.verifiedSha256.has(pieceKey(m, n)); n++)
+          partitionSha256[pieceKey(m, n)] = this.verifiedSha256.get(pieceKey(m, n));
+        continue;
+      }
+      if (!current.has(m)) this.readPartition(m);
+      current.delete(m);
+      const pieces = this.piecesWithRows(m, order, added);
+      sources.push(pieces.all);
+      partitions[m] = (partitions[m] ?? 0) + order.length;
+      for (const w of pieces.written) writes.push({ path: abs(w.path), content: w.bytes });
+      pieces.all.forEach((p, i) => {
+        const key = pieceKey(m, i + 1);
+        const written = pieces.written.find((w) => w.path === p.path);
+        partitionSha256[key] = written ? sha256Hex(written.bytes) : this.verifiedSha256.get(key);
+      });
+    }
+    added.release();
+    const late = labelsText === void 0 ? this.lateLabels() : this.parseLateLabels(labelsText);
+    const all = applyLateLabels(readParts(sources, this.layout), late, this.numericLabel);
+    const rejectedPath = `${this.dir}/rejected.csv`;
+    if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
+      const old = this.files.readBytes(rejectedPath);
+      const prefix = old ? Buffer.from(old).toString("utf8") : stringify([REJECTED_COLUMNS]);
+      const broken = old ? brokenRejectedFile(rejectedPath, prefix, REJECTED_COLUMNS, this.meta.rejected, this.countsFile) : null;
+      if (broken) throw new FeatureGroupError(broken);
+      const body2 = quarantined.length ? stringify(
+        quarantined.map((q) => [
+          q.detectedAt,
+          q.origin,
+          String(q.line),
+          q.reason,
+          JSON.stringify(q.record)
+        ])
+      ) : "";
+      writes.push({ path: abs(rejectedPath), content: prefix + body2 });
+    }
+    const meta = {
+      ...this.meta,
+      rows: all.rows,
+      rejected: this.meta.rejected + quarantined.length,
+      nextId,
+      partitions
+    };
+    const {
+      rows: _r,
+      rejected,
+      nextId: next,
+      partitions: parts,
+      partitionSha256: _hashes,
+      ...contract
+    } = meta;
+    writes.push({ path: abs(`${this.dir}/metadata.json`), content: stableStringify(contract) });
+    const stats = computeStats(all, this.meta.features, this.meta.label);
+    writes.push({
+      path: abs(`${this.dir}/stats.json`),
+      content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts, partitionSha256 })
+    });
+    return writes;
+  }
+  /**
+   * A month's pieces after appending rows `order` of `batch`: the last piece grows until the next row
+   * would take it past the size limit, then a new piece (rows-YYYY-MM-N.csv) starts with the header.
+   * Earlier pieces are never rewritten. `all` is every piece of the month in order; `written` the new
+   * or grown ones.
+   */
+  piecesWithRows(month, order, batch) {
+    const existing = this.partitionPieces(month);
+    const last = existing.pop();
+    const header = Buffer.from(stringify([headerOf3(this.layout)]));
+    const lines = order.map((i) => batch.lineBytes(i));
+    const limit = maxPieceBytes();
+    const starts = startsOfPieces(lines, header.length, limit, last ? last.bytes.length : header.length);
+    const written = [];
+    for (let k = 0; k < starts.length; k++) {
+      const from = starts[k];
+      const to = k + 1 < starts.length ? starts[k + 1] : order.length;
+      const number = existing.length + 1 + k;
+      if (k === 0 && last && from === to) continue;
+      const prefix = k === 0 && last ? last.bytes : header;
+      const path17 = k === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number)}`;
+      written.push({ path: path17, bytes: batch.concat(prefix, order, from, to) });
+    }
+    const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
+    return { all: [...kept, ...written], written };
+  }
+  /** Creates a new, empty version (nothing is written until the first append). */
+  static create(ws, spec, version, fill2, sourceSha256) {
+    const meta = {
+      format: FEATURE_GROUP_FORMAT,
+      formatVersion: 1,
+      dataset: spec.name,
+      version,
+      schemaHash: schemaHashOf(spec),
+      sourceSha256,
+      primaryKey: "id",
+      eventTime: "event_time",
+      columns: headerOf3({
+        features: featureSchema(spec),
+        labelName: spec.label.name,
+        classes: spec.label.classes
+      }),
+      features: featureSchema(spec),
+      label: storedLabel(spec),
+      expectations: expectationsOf(spec),
+      fill: fill2,
+      rows: 0,
+      rejected: 0,
+      nextId: 1,
+      partitions: {}
+    };
+    return new _FeatureGroup(ws, spec, meta, workingTree(ws.root));
+  }
+};
+function readParts(parts, layout) {
+  const rowsOf = (p) => Array.isArray(p) ? p.reduce((s, q) => s + countRows(q.bytes), 0) : p.rows;
+  const t = emptyTable(
+    layout.features.length,
+    parts.reduce((s, p) => s + (p ? rowsOf(p) : 0), 0)
+  );
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k];
+    parts[k] = null;
+    if (Array.isArray(p)) {
+      for (const q of p) t.rows += readPartitionInto(q.bytes, layout, q.path, t, t.rows);
+      continue;
+    }
+    t.ids.set(p.ids.subarray(0, p.rows), t.rows);
+    t.eventTimes.set(p.eventTimes.subarray(0, p.rows), t.rows);
+    t.sources.set(p.sources.subarray(0, p.rows), t.rows);
+    t.labels.set(p.labels.subarray(0, p.rows), t.rows);
+    t.targets.set(p.targets.subarray(0, p.rows), t.rows);
+    for (let j = 0; j < p.columns.length; j++) t.columns[j].set(p.columns[j].subarray(0, p.rows), t.rows);
+    t.rows += p.rows;
+  }
+  return t;
+}
+function storeRule(r2, ids, now, features) {
+  if (!isIsoInstant(r2.eventTime))
+    return `event_time '${r2.eventTime}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`;
+  if (Date.parse(r2.eventTime) > now.getTime()) return `event_time ${r2.eventTime} is in the future`;
+  if (r2.id !== void 0) {
+    if (!Number.isInteger(r2.id) || r2.id < 1) return `id '${r2.id}' is not a positive whole number`;
+    if (ids.has(r2.id)) return `id ${r2.id} is already in the feature group`;
+  }
+  for (const f of features) {
+    const reason = checkValue(f, r2.values[f.name] ?? "");
+    if (reason) return reason;
+  }
+  return null;
+}
+function rowCells(r2, meta) {
+  return [String(r2.id), r2.eventTime, r2.source, ...meta.features.map((f) => r2.values[f.name]), r2.label];
+}
+function isoSeconds(d) {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function assertSchemaUnchanged(ws, spec, meta) {
+  const changes = schemaChanges(meta, spec);
+  if (changes.length === 0) return;
+  const groupDir = FeatureGroup.dirOf(spec, meta.version);
+  throw new SchemaEditError(
+    schemaEditMessage({
+      specFile: `data/${spec.name}/dataset.yml`,
+      groupDir,
+      version: meta.version,
+      changes,
+      uncommitted: negate(isTracked(ws.root, groupDir))
+    })
+  );
+}
+function negate(b) {
+  return b === null ? null : !b;
+}
+function parseMeta(files, dir, spec, version) {
+  const file = `${dir}/metadata.json`;
+  const m = parseJsonObject(files.readBytes(file), file, "metadata");
+  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt metadata, ${rule2}`);
+  if (m.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
+  if (m.formatVersion !== 1) throw bad(`formatVersion ${m.formatVersion} is not supported (expected 1)`);
+  if (m.dataset !== spec.name) throw bad(`dataset '${m.dataset}' is not '${spec.name}'`);
+  if (m.version !== version) throw bad(`version ${m.version} does not match its folder v${version}`);
+  if (!Array.isArray(m.features) || !Array.isArray(m.columns) || typeof m.label?.name !== "string" || !Array.isArray(m.label?.classes)) {
+    throw bad("features, columns and label are required");
+  }
+  if (m.label.type !== void 0 && m.label.type !== "numeric")
+    throw bad(`label.type '${String(m.label.type)}' is not 'numeric' (absent for a classification label)`);
+  if (typeof m.fill !== "object" || m.fill === null) throw bad("'fill' must be an object");
+  const legacy = COUNT_KEYS.some((k) => k in m);
+  const countsFile = legacy ? file : `${dir}/stats.json`;
+  const counts = legacy ? m : parseJsonObject(files.readBytes(countsFile), countsFile, "statistics");
+  return { meta: { ...m, ...checkCounts(counts, countsFile) }, countsFile };
+}
+function parseJsonObject(bytes, file, what) {
+  if (!bytes) throw new FeatureGroupError(`${file}: missing`);
+  let value;
+  const text2 = Buffer.from(bytes).toString("utf8");
+  try {
+    value = JSON.parse(text2);
+  } catch (err) {
+    throw new FeatureGroupError(
+      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${file})`
+    );
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new FeatureGroupError(`${file}: corrupt ${what}, expected a JSON object`);
+  return value;
+}
+function checkCounts(c, file) {
+  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt counts, ${rule2}`);
+  for (const k of ["rows", "rejected", "nextId"]) {
+    const v = c[k];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
+      throw bad(`'${k}' must be a whole number \u2265 0`);
+  }
+  const partitions = c.partitions;
+  if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions))
+    throw bad("'partitions' must be an object");
+  const parts = partitions;
+  let sum2 = 0;
+  for (const [month, n] of Object.entries(parts)) {
+    if (!/^\d{4}-\d{2}$/.test(month) || typeof n !== "number" || !Number.isInteger(n) || n < 0)
+      throw bad(`partition '${month}' must be a YYYY-MM month with a whole number of rows`);
+    sum2 += n;
+  }
+  if (sum2 !== c.rows) throw bad(`'rows' is ${c.rows} but the partitions add up to ${sum2}`);
+  const hashes = c.partitionSha256;
+  if (hashes !== void 0) {
+    if (typeof hashes !== "object" || hashes === null || Array.isArray(hashes))
+      throw bad("'partitionSha256' must be an object");
+    for (const [key, h] of Object.entries(hashes)) {
+      const month = parsePieceKey(key)?.month;
+      if (month === void 0 || !(month in parts) || typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h))
+        throw bad(`partitionSha256 '${key}' must be the sha256 of a listed partition`);
+    }
+  }
+  return {
+    ...hashes !== void 0 ? { partitionSha256: hashes } : {},
+    rows: c.rows,
+    rejected: c.rejected,
+    nextId: c.nextId,
+    partitions: parts
+  };
+}
+
+// actions/lib/label-shape.ts
+var MAX_NUMERIC_CLASSES = 20;
+var MIN_SINGLETONS = 5;
+var SINGLETON_SHARE = 0.25;
+var MAX_FEW_VALUES = 2;
+function continuousLabelWarning(label, codes2, rows, targets) {
+  if (label.type === "numeric") return targets ? fewValuesWarning(label.name, codes2, rows, targets) : null;
+  const counts = /* @__PURE__ */ new Map();
+  for (const i of rows) if (codes2[i] >= 0) counts.set(codes2[i], (counts.get(codes2[i]) ?? 0) + 1);
+  const seen = [...counts.keys()].map((c) => label.classes[c].value);
+  const numbers = seen.map(Number);
+  const numeric = seen.length > 0 && seen.every((v, k) => v.trim() !== "" && Number.isFinite(numbers[k]));
+  const singletons = [...counts.values()].filter((n) => n === 1).length;
+  const manyNumbers = numeric && seen.length > MAX_NUMERIC_CLASSES;
+  const manySingletons = singletons >= MIN_SINGLETONS && singletons >= SINGLETON_SHARE * seen.length;
+  if (!manyNumbers && !manySingletons) return null;
+  const labelled = [...counts.values()].reduce((a, b) => a + b, 0);
+  const figures = [
+    numeric ? `${seen.length} distinct numeric values (${Math.min(...numbers)} \u2026 ${Math.max(...numbers)})` : `${seen.length} distinct values`,
+    `${singletons} of them on a single row`
+  ];
+  return `label '${label.name}' looks continuous: ${figures.join(", ")} among ${labelled} labelled rows; it is trained as ${seen.length} classes all the same. A quantity to predict is a regression task (set label.type: numeric in dataset.yml); a category needs fewer, larger classes (group the values in the source).`;
+}
+function fewValuesWarning(name2, codes2, rows, targets) {
+  const values = /* @__PURE__ */ new Set();
+  let labelled = 0;
+  for (const i of rows)
+    if (codes2[i] >= 0) {
+      values.add(targets[i]);
+      labelled++;
+    }
+  if (values.size < 2 || values.size > MAX_FEW_VALUES) return null;
+  const shown = [...values].sort((a, b) => a - b).join(", ");
+  return `label '${name2}' has only ${values.size} distinct values (${shown}) among ${labelled} labelled rows; it is trained as a quantity. An outcome of ${values.size} kinds is a classification task (set label.type: categorical and list the classes in dataset.yml).`;
+}
+function withWarnings(text2, warnings) {
+  return [text2, ...warnings.map((w) => `> **Warning:** ${w}`)].join("\n\n");
+}
+
+// actions/lib/metrics.ts
+var safeDiv = (a, b) => b === 0 ? 0 : a / b;
+function confusionMatrix(actual, predicted, nClasses) {
+  const m = Array.from({ length: nClasses }, () => new Array(nClasses).fill(0));
+  for (let i = 0; i < actual.length; i++) m[actual[i]][predicted[i]]++;
+  return m;
+}
+function classificationMetrics(actual, predicted, classes) {
+  const k = classes.length;
+  const n = actual.length;
+  const confusion = confusionMatrix(actual, predicted, k);
+  let correct = 0;
+  for (let c = 0; c < k; c++) correct += confusion[c][c];
+  const perClass = {};
+  const macro = { precision: 0, recall: 0, f1: 0 };
+  const weighted = { precision: 0, recall: 0, f1: 0 };
+  let maxSupport = 0;
+  const macroClasses = [];
+  classes.forEach((name2, c) => {
+    if (confusion[c].some((x) => x > 0) || confusion.some((row) => row[c] > 0)) macroClasses.push(name2);
+  });
+  const m = macroClasses.length;
+  classes.forEach((name2, c) => {
+    const support = confusion[c].reduce((s, x) => s + x, 0);
+    const predictedCount = confusion.reduce((s, row) => s + row[c], 0);
+    const tp = confusion[c][c];
+    const precision = safeDiv(tp, predictedCount);
+    const recall = safeDiv(tp, support);
+    const f1 = safeDiv(2 * precision * recall, precision + recall);
+    perClass[name2] = { precision, recall, f1, support };
+    if (support > 0 || predictedCount > 0) {
+      macro.precision += precision;
+      macro.recall += recall;
+      macro.f1 += f1;
+    }
+    weighted.precision += safeDiv(precision * support, n);
+    weighted.recall += safeDiv(recall * support, n);
+    weighted.f1 += safeDiv(f1 * support, n);
+    maxSupport = Math.max(maxSupport, support);
+  });
+  macro.precision = safeDiv(macro.precision, m);
+  macro.recall = safeDiv(macro.recall, m);
+  macro.f1 = safeDiv(macro.f1, m);
+  return {
+    rows: n,
+    accuracy: safeDiv(correct, n),
+    baselineAccuracy: safeDiv(maxSupport, n),
+    macro,
+    macroClasses,
+    weighted,
+    perClass,
+    confusion
+  };
+}
+function median2(values) {
+  const s = Float64Array.from(values).sort();
+  const n = s.length;
+  if (n === 0) return Number.NaN;
+  return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+function regressionMetrics(actual, predicted, trainMean, tolerances) {
+  const n = actual.length;
+  if (predicted.length !== n)
+    throw new RangeError(`regressionMetrics: ${n} actual values but ${predicted.length} predictions`);
+  const abs = new Float64Array(n);
+  let sumAbs = 0;
+  let sumSq = 0;
+  let mean2 = 0;
+  let baseAbs = 0;
+  let baseSq = 0;
+  for (let i = 0; i < n; i++) {
+    const d = predicted[i] - actual[i];
+    abs[i] = Math.abs(d);
+    sumAbs += abs[i];
+    sumSq += d * d;
+    mean2 += actual[i];
+    const b = trainMean - actual[i];
+    baseAbs += Math.abs(b);
+    baseSq += b * b;
+  }
+  mean2 /= n;
+  let ssTot = 0;
+  for (let i = 0; i < n; i++) ssTot += (actual[i] - mean2) ** 2;
+  const r2 = ssTot === 0 ? sumSq === 0 ? 1 : 0 : 1 - sumSq / ssTot;
+  const within = [...tolerances].sort((a, b) => a - b).map((tolerance) => {
+    const limit = tolerance * (1 + 1e-9);
+    let ok = 0;
+    for (let i = 0; i < n; i++) if (abs[i] <= limit) ok++;
+    return { tolerance, accuracy: safeDiv(ok, n) };
+  });
+  return {
+    task: "regression",
+    rows: n,
+    mae: safeDiv(sumAbs, n),
+    rmse: Math.sqrt(safeDiv(sumSq, n)),
+    r2,
+    medianAbsoluteError: n === 0 ? 0 : median2(abs),
+    within,
+    baselineMae: safeDiv(baseAbs, n),
+    baselineRmse: Math.sqrt(safeDiv(baseSq, n))
+  };
+}
+
+// actions/lib/feature-view.ts
+function labelScores(classes) {
+  const numeric = classes.every((c) => Number.isFinite(Number(c.value)));
+  return classes.map((c, i) => numeric ? Number(c.value) : i);
+}
+function pearson(x, y, rows) {
+  const n = rows.length;
+  let mx = 0;
+  let my = 0;
+  for (const i of rows) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (const i of rows) {
+    const dx = x[i] - mx;
+    const dy = y[i] - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  return sxx === 0 || syy === 0 ? 0 : sxy / Math.sqrt(sxx * syy);
+}
+function fitFeatureView(schema, get2, labels, classes, trainRows, options) {
+  const scores = labelScores(classes);
+  const y = options.target ?? Float64Array.from({ length: labels.length }, (_, i) => labels[i] >= 0 ? scores[labels[i]] : 0);
+  const correlations = {};
+  for (const f of schema) correlations[f.name] = round(pearson(get2(f.name), y, trainRows));
+  let selected = schema.filter((f) => Math.abs(correlations[f.name]) >= options.minAbsCorrelation);
+  if (selected.length === 0) selected = [...schema];
+  const columns = [];
+  for (const f of selected) {
+    const x = get2(f.name);
+    if (f.type === "categorical") {
+      (f.categories ?? []).forEach((_, code) => {
+        columns.push({ feature: f.name, code, center: 0, scale: 1 });
+      });
+      continue;
+    }
+    if (!options.standardize) {
+      columns.push({ feature: f.name, center: 0, scale: 1 });
+      continue;
+    }
+    let m = 0;
+    for (const i of trainRows) m += x[i];
+    m /= trainRows.length;
+    let v = 0;
+    for (const i of trainRows) v += (x[i] - m) ** 2;
+    const sd = Math.sqrt(v / trainRows.length);
+    columns.push({ feature: f.name, center: m, scale: sd > 0 ? sd : 1 });
+  }
+  return {
+    features: selected.map((f) => ({ ...f })),
+    correlations,
+    minAbsCorrelation: options.minAbsCorrelation,
+    columns
+  };
+}
+function applyFeatureView(view, get2, nRows, rows) {
+  const n = rows ? rows.length : nRows;
+  const X2 = matrix(n, view.columns.length);
+  view.columns.forEach((c, j) => {
+    const src = get2(c.feature);
+    const out = X2.data.subarray(j * n, (j + 1) * n);
+    const { code, center, scale } = c;
+    if (code === void 0) {
+      if (rows) for (let r2 = 0; r2 < n; r2++) out[r2] = (src[rows[r2]] - center) / scale;
+      else for (let r2 = 0; r2 < n; r2++) out[r2] = (src[r2] - center) / scale;
+    } else if (rows) for (let r2 = 0; r2 < n; r2++) out[r2] = src[rows[r2]] === code ? 1 : 0;
+    else for (let r2 = 0; r2 < n; r2++) out[r2] = src[r2] === code ? 1 : 0;
+  });
+  return X2;
+}
+var round = (x) => Number(x.toFixed(6));
+
+// actions/lib/quantile.ts
+function sortedQuantile(sorted, q) {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const at = q * (n - 1);
+  const lo = Math.floor(at);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+function quantile(values, q) {
+  return sortedQuantile(Float64Array.from(values).sort(), q);
+}
+
+// actions/lib/serving-model.ts
+var MODEL_FORMAT = "gitml.model";
+var MODEL_FORMAT_VERSION = 1;
+var INTERVAL_QUANTILES = [0.1, 0.9];
+function regressionLabel(label) {
+  return {
+    name: label.name,
+    title: label.title,
+    classes: [],
+    type: "numeric",
+    ...label.unit !== void 0 ? { unit: label.unit } : {},
+    ...label.range !== void 0 ? { range: [label.range[0], label.range[1]] } : {},
+    ...label.decimals !== void 0 ? { decimals: label.decimals } : {}
+  };
+}
+var SchemaMismatchError = class extends GitmlError {
+  name = "SchemaMismatchError";
+};
+var ServingModel = class _ServingModel {
+  constructor(json, estimator) {
+    this.json = json;
+    this.estimator = estimator;
+  }
+  json;
+  estimator;
+  static create(parts, estimator) {
+    return new _ServingModel(
+      { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, ...parts, estimator: estimator.toJSON() },
+      estimator
+    );
+  }
+  /** The same model with a residual interval (regression; the holdout gives it after the fit). */
+  withInterval(interval) {
+    if (this.task !== "regression") throw new Error("ServingModel.withInterval: not a regression model");
+    return new _ServingModel({ ...this.json, interval: { ...interval } }, this.estimator);
+  }
+  get task() {
+    return this.json.task === "regression" ? "regression" : "classification";
+  }
+  /** The classifier; calling it on a regression model is a programming error. */
+  get classifier() {
+    if (this.task !== "classification")
+      throw new Error(`${this.json.dataset}: a regression model has no classes or probabilities`);
+    return this.estimator;
+  }
+  /** The regressor; calling it on a classification model is a programming error. */
+  get regressor() {
+    if (this.task !== "regression")
+      throw new Error(`${this.json.dataset}: a classification model predicts classes, not values`);
+    return this.estimator;
+  }
+  /**
+   * Validates a parsed model file; a corrupt or foreign file is a ModelFormatError naming `where`.
+   * options.lazy is for a page that predicts a row at a time: a forest stays in its stored bytes and is
+   * walked (RandomForestLoadOptions). The pipeline loads whole, which also checks every byte.
+   */
+  static load(raw, where = "model", options = {}) {
+    const bad = (rule2) => new ModelFormatError(`${where}: ${rule2}`);
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw bad("not a JSON object");
+    const m = raw;
+    if (m.format !== MODEL_FORMAT)
+      throw bad(`format ${JSON.stringify(m.format ?? null)} is not '${MODEL_FORMAT}' (not a gitml model)`);
+    if (m.version !== MODEL_FORMAT_VERSION)
+      throw bad(`format version ${m.version} is not supported (expected ${MODEL_FORMAT_VERSION})`);
+    if (typeof m.dataset !== "string" || typeof m.algorithm !== "string")
+      throw bad("dataset and algorithm are required");
+    if (m.task !== void 0 && m.task !== "regression")
+      throw bad(`task ${JSON.stringify(m.task)} is not 'regression' (absent for classification)`);
+    const regression = m.task === "regression";
+    if (regression) {
+      if (!m.label || typeof m.label.name !== "string" || !Array.isArray(m.label.classes))
+        throw bad("label.name and label.classes are required");
+      if (m.label.classes.length !== 0 || m.label.type !== "numeric")
+        throw bad("a regression model's label must be type 'numeric' with no classes");
+      const r2 = m.label.range;
+      if (r2 !== void 0 && !(Array.isArray(r2) && r2.length === 2 && r2.every(Number.isFinite) && r2[0] <= r2[1]))
+        throw bad("label.range must be [low, high] with low \u2264 high");
+      const iv = m.interval;
+      if (iv !== void 0 && !(Number.isFinite(iv?.low) && Number.isFinite(iv?.high) && iv.low <= iv.high))
+        throw bad("interval must be { low, high } with finite low \u2264 high");
+    } else if (!m.label || !Array.isArray(m.label.classes) || m.label.classes.length < 2)
+      throw bad("label.classes must list at least two classes");
+    const v = m.view;
+    if (!v || !Array.isArray(v.features) || !Array.isArray(v.columns) || v.columns.length === 0)
+      throw bad("view.features and view.columns are required");
+    const names = new Set(v.features.map((f) => f.name));
+    for (const c of v.columns) {
+      if (!names.has(c.feature)) throw bad(`view column reads unknown feature '${c.feature}'`);
+      if (!Number.isFinite(c.center) || !Number.isFinite(c.scale) || c.scale === 0)
+        throw bad(`view column '${c.feature}' has invalid center/scale`);
+    }
+    if (regression) {
+      let regressor;
+      try {
+        regressor = loadRegressor(m.estimator);
+      } catch (err) {
+        throw bad(`estimator: ${err.message}`);
+      }
+      return new _ServingModel(m, regressor);
+    }
+    let estimator;
+    try {
+      estimator = loadEstimator(m.estimator, options);
+    } catch (err) {
+      throw bad(`estimator: ${err.message}`);
+    }
+    if (estimator.nClasses !== m.label.classes.length)
+      throw bad(`estimator has ${estimator.nClasses} classes, label lists ${m.label.classes.length}`);
+    return new _ServingModel(m, estimator);
+  }
+  get classes() {
+    return this.json.label.classes;
+  }
+  get features() {
+    return this.json.view.features;
+  }
+  /**
+   * Checks that a feature group's schema still has every feature this model reads, with the same type
+   * and categories; throws naming the first feature that does not match.
+   */
+  checkSchema(schema, where) {
+    for (const f of this.features) {
+      const g2 = schema.find((x) => x.name === f.name);
+      if (!g2)
+        throw new SchemaMismatchError(
+          `${where}: the model reads feature '${f.name}', which the feature group does not have`
+        );
+      if (g2.type !== f.type)
+        throw new SchemaMismatchError(
+          `${where}: feature '${f.name}' is ${g2.type} in the feature group but ${f.type} in the model`
+        );
+      const a = (g2.categories ?? []).map((c) => c.value).join("|");
+      const b = (f.categories ?? []).map((c) => c.value).join("|");
+      if (a !== b)
+        throw new SchemaMismatchError(
+          `${where}: feature '${f.name}' has categories ${a} in the feature group but ${b} in the model`
+        );
+    }
+  }
+  /** Matrix for rows of a feature table (columns in `schema` order, categorical as codes). */
+  matrixFor(schema, columns, nRows, rows) {
+    const index = new Map(schema.map((f, j) => [f.name, j]));
+    return applyFeatureView(this.json.view, (name2) => columns[index.get(name2)], nRows, rows);
+  }
+  predictProba(X2) {
+    return this.classifier.predictProba(X2);
+  }
+  /**
+   * Regression: the predicted value of each row and its interval — the forest's 10th–90th percentile of
+   * its trees' predictions; other models the value plus the holdout residuals' 10th and 90th percentile
+   * (the value itself at both ends when the model has no interval).
+   */
+  predictValues(X2) {
+    const est = this.regressor;
+    const n = X2.rows;
+    if (est instanceof RandomForestRegressor) {
+      const perTree = est.treePredictions(X2);
+      const trees = perTree.length / Math.max(n, 1);
+      const value2 = new Float64Array(n);
+      const low = new Float64Array(n);
+      const high = new Float64Array(n);
+      const row = new Float64Array(trees);
+      for (let i = 0; i < n; i++) {
+        let sum2 = 0;
+        for (let t = 0; t < trees; t++) {
+          row[t] = perTree[t * n + i];
+          sum2 += row[t];
+        }
+        value2[i] = sum2 / trees;
+        row.sort();
+        low[i] = sortedQuantile(row, INTERVAL_QUANTILES[0]);
+        high[i] = sortedQuantile(row, INTERVAL_QUANTILES[1]);
+      }
+      return { value: value2, low, high };
+    }
+    const value = est.predict(X2);
+    const { low: dl, high: dh } = this.json.interval ?? { low: 0, high: 0 };
+    return {
+      value,
+      low: value.map((v) => v + dl),
+      high: value.map((v) => v + dh)
+    };
+  }
+  /**
+   * Predicts one input given as text or numbers by feature name (the browser form, the CLI).
+   * Throws a RangeError naming the feature for a missing, non-numeric, out-of-range or unknown value.
+   */
+  predictOne(input2) {
+    const cols = readModelInput(this.features, input2).map((v) => [v]);
+    const X2 = this.matrixFor(this.features, cols, 1);
+    if (this.task === "regression") {
+      const v = this.predictValues(X2);
+      return { classIndex: -1, probabilities: [], value: v.value[0], low: v.low[0], high: v.high[0] };
+    }
+    const p = this.predictProba(X2);
+    const probabilities = Array.from(p);
+    let best = 0;
+    for (let c = 1; c < probabilities.length; c++) if (probabilities[c] > probabilities[best]) best = c;
+    return { classIndex: best, probabilities };
+  }
+  toJSON() {
+    return this.json;
+  }
+};
+function readModelInput(features, input2) {
+  if (typeof input2 !== "object" || input2 === null || Array.isArray(input2))
+    throw new RangeError("the input must be an object by feature name");
+  return features.map((f) => {
+    const raw = input2[f.name];
+    if (raw !== void 0 && raw !== null && typeof raw !== "string" && typeof raw !== "number")
+      throw new RangeError(`'${f.name}' = ${JSON.stringify(raw)} is not a number or text`);
+    const text2 = typeof raw === "number" ? String(raw) : (raw ?? "").trim();
+    const reason = checkValue(f, text2);
+    if (reason) throw new RangeError(reason);
+    if (f.type === "categorical") return (f.categories ?? []).findIndex((c) => c.value === text2);
+    return Number(text2);
+  });
+}
+
+// actions/lib/splits.ts
+var SplitError = class extends GitmlError {
+  name = "SplitError";
+};
+function fmix32(h) {
+  let x = h ^ h >>> 16;
+  x = Math.imul(x, 2246822507);
+  x ^= x >>> 13;
+  x = Math.imul(x, 3266489909);
+  return (x ^ x >>> 16) >>> 0;
+}
+function seededHash(key, seed) {
+  const lo = key >>> 0;
+  const hi = Math.floor(key / 4294967296) >>> 0;
+  return fmix32(fmix32(fmix32(seed >>> 0) ^ lo) ^ hi);
+}
+function contentKeys(columns, rows, size) {
+  const keys = new Float64Array(size);
+  const f64 = new Float64Array(1);
+  const u32 = new Uint32Array(f64.buffer);
+  for (const i of rows) {
+    let a = 2654435769;
+    let b = 2246822507;
+    for (const col of columns) {
+      f64[0] = col[i] === 0 ? 0 : col[i];
+      a = fmix32(Math.imul(a ^ u32[0], 3432918353) + u32[1]);
+      b = fmix32(Math.imul(b ^ u32[1], 461845907) + u32[0] + a);
+    }
+    keys[i] = (a & 2097151) * 4294967296 + (b >>> 0);
+  }
+  return keys;
+}
+function groupRows(keys, labels, rows, nClasses) {
+  const byKey = /* @__PURE__ */ new Map();
+  const groups = [];
+  for (const i of [...rows].sort((a, b) => a - b)) {
+    let g2 = byKey.get(keys[i]);
+    if (!g2) {
+      g2 = { key: keys[i], rows: [], stratum: 0, counts: new Array(nClasses).fill(0) };
+      byKey.set(keys[i], g2);
+      groups.push(g2);
+    }
+    g2.rows.push(i);
+    g2.counts[labels ? labels[i] : 0]++;
+  }
+  for (const g2 of groups) g2.stratum = g2.counts.indexOf(Math.max(...g2.counts));
+  return groups;
+}
+function duplicateRows(keys, rows) {
+  return rows.length - new Set(Array.from(rows, (i) => keys[i])).size;
+}
+function overlapRows(keys, train4, test) {
+  const seen = new Set(Array.from(train4, (i) => keys[i]));
+  return test.filter((i) => seen.has(keys[i])).length;
+}
+function needTwoGroups(groups, rows, what) {
+  if (groups < 2)
+    throw new SplitError(
+      `${what}: all ${rows} labelled rows have identical feature values (one group of duplicates); an honest split needs at least 2 distinct feature rows \u2014 add rows that differ`
+    );
+}
+var flatSorted = (gs) => gs.flatMap((g2) => g2.rows).sort((a, b) => a - b);
+function stratifiedSplit(labels, keys, rows, nClasses, testFraction, seed) {
+  const what = `a ${Math.round(testFraction * 100)}% holdout`;
+  const nTest = Math.round(rows.length * testFraction);
+  if (nTest < 1 || rows.length - nTest < 1)
+    throw new SplitError(`too few rows for ${what}: ${rows.length} labelled rows`);
+  const groups = groupRows(keys, labels, rows, nClasses);
+  needTwoGroups(groups.length, rows.length, what);
+  const order = groups.map((g2) => ({ g: g2, h: seededHash(g2.key, seed) })).sort((a, b) => a.h - b.h || a.g.key - b.g.key).map((x) => x.g);
+  const strata = Array.from({ length: nClasses }, () => []);
+  for (const g2 of order) strata[g2.stratum].push(g2);
+  const inTest = /* @__PURE__ */ new Set();
+  for (const stratum of strata) {
+    const quota = Math.round(stratum.reduce((s, g2) => s + g2.rows.length, 0) * testFraction);
+    let taken = 0;
+    for (const g2 of stratum) {
+      if (Math.abs(taken + g2.rows.length - quota) < Math.abs(taken - quota)) {
+        inTest.add(g2);
+        taken += g2.rows.length;
+      }
+    }
+  }
+  if (inTest.size === 0) inTest.add(order[0]);
+  if (inTest.size === groups.length) inTest.delete(order[0]);
+  return {
+    train: flatSorted(groups.filter((g2) => !inTest.has(g2))),
+    test: flatSorted(groups.filter((g2) => inTest.has(g2)))
+  };
+}
+function shuffledSplit(keys, rows, testFraction, seed) {
+  return stratifiedSplit(null, keys, rows, 1, testFraction, seed);
+}
+function shuffledFolds(keys, rows, k, seed) {
+  return stratifiedFolds(null, keys, rows, 1, k, seed);
+}
+function timeSplit(eventTimes, keys, rows, testFraction) {
+  const nTest = Math.round(rows.length * testFraction);
+  if (nTest < 1 || rows.length - nTest < 1)
+    throw new SplitError(`too few rows for a time-based holdout: ${rows.length} labelled rows`);
+  const groups = groupRows(keys, null, rows, 1);
+  needTwoGroups(groups.length, rows.length, "a time-based holdout");
+  const first = (g2) => g2.rows.reduce((t, i) => Math.min(t, eventTimes[i]), Number.POSITIVE_INFINITY);
+  const latestFirst = groups.map((g2) => ({ g: g2, t: first(g2), i: g2.rows[0] })).sort((a, b) => b.t - a.t || b.i - a.i).map((x) => x.g);
+  const test = [];
+  let taken = 0;
+  for (const g2 of latestFirst) {
+    if (taken > 0 && Math.abs(taken + g2.rows.length - nTest) >= Math.abs(taken - nTest)) break;
+    test.push(g2);
+    taken += g2.rows.length;
+  }
+  if (test.length === groups.length) test.pop();
+  const inTest = new Set(test);
+  return {
+    train: flatSorted(groups.filter((g2) => !inTest.has(g2))),
+    test: flatSorted(test)
+  };
+}
+function stratifiedFolds(labels, keys, rows, nClasses, k, seed) {
+  if (rows.length < k) throw new SplitError(`too few rows for ${k}-fold cross-validation: ${rows.length}`);
+  const groups = groupRows(keys, labels, rows, nClasses);
+  if (groups.length < k)
+    throw new SplitError(
+      `${k}-fold cross-validation needs at least ${k} distinct feature rows (identical rows stay in one fold); the ${rows.length} training rows have ${groups.length} \u2014 add rows that differ or lower --folds`
+    );
+  const spread = (c) => {
+    const m = c.reduce((s, x) => s + x, 0) / c.length;
+    return Math.sqrt(c.reduce((s, x) => s + (x - m) ** 2, 0) / c.length);
+  };
+  const order = groups.map((g2) => ({ g: g2, h: seededHash(g2.key, seed), s: spread(g2.counts) })).sort((a, b) => a.h - b.h || a.g.key - b.g.key).sort((a, b) => b.s - a.s).map((x) => x.g);
+  const total = new Array(nClasses).fill(0);
+  for (const g2 of groups) for (let c = 0; c < nClasses; c++) total[c] += g2.counts[c];
+  const present = total.flatMap((t, c) => t > 0 ? [c] : []);
+  const perFold = Array.from({ length: k }, () => new Array(nClasses).fill(0));
+  const size = new Array(k).fill(0);
+  const folds = Array.from({ length: k }, () => []);
+  const share = new Float64Array(k);
+  for (const g2 of order) {
+    let best = -1;
+    let bestEval = Number.POSITIVE_INFINITY;
+    for (let f = 0; f < k; f++) {
+      let sum2 = 0;
+      for (const c of present) {
+        let mean2 = 0;
+        for (let q = 0; q < k; q++) {
+          share[q] = (perFold[q][c] + (q === f ? g2.counts[c] : 0)) / total[c];
+          mean2 += share[q];
+        }
+        mean2 /= k;
+        let v = 0;
+        for (let q = 0; q < k; q++) v += (share[q] - mean2) ** 2;
+        sum2 += Math.sqrt(v / k);
+      }
+      const ev = sum2 / present.length;
+      const close = Math.abs(ev - bestEval) <= 1e-8 + 1e-5 * Math.abs(bestEval);
+      if (best < 0 || ev < bestEval && !close || close && size[f] < size[best]) {
+        best = f;
+        bestEval = ev;
+      }
+    }
+    folds[best].push(g2);
+    size[best] += g2.rows.length;
+    for (let c = 0; c < nClasses; c++) perFold[best][c] += g2.counts[c];
+  }
+  const empty = size.indexOf(0);
+  if (empty >= 0)
+    throw new SplitError(
+      `${k}-fold cross-validation left fold ${empty + 1} empty: ${groups.length} groups of identical rows cannot fill ${k} folds \u2014 lower --folds`
+    );
+  return folds.map(flatSorted);
+}
+function inHashHoldout(key, seed, testFraction) {
+  return seededHash(key, seed) < testFraction * 4294967296;
+}
+function hashSplit(keys, rows, testFraction, seed) {
+  const train4 = [];
+  const test = [];
+  for (const i of rows) (inHashHoldout(keys[i], seed, testFraction) ? test : train4).push(i);
+  checkHashSplit(rows.length, test.length, testFraction);
+  return { train: train4, test };
+}
+function checkHashSplit(rows, test, testFraction) {
+  if (test < 1 || rows - test < 1) {
+    throw new SplitError(
+      `a ${Math.round(testFraction * 100)}% hash holdout of ${rows} labelled rows has ${test} test and ${rows - test} training rows; each side needs at least one`
+    );
+  }
+}
+
+// actions/lib/training.ts
+var TrainingError = class extends GitmlError {
+  name = "TrainingError";
+};
+var SPLIT_KINDS = ["stratified", "shuffle", "time", "hash"];
+var DEFAULT_TRAINING = {
+  candidates: ALGORITHMS.map((a) => a.name),
+  split: "stratified",
+  testFraction: 0.2,
+  seed: 42,
+  folds: 5,
+  selection: [0, 0.15],
+  search: true
+};
+var DEFAULT_REGRESSION_TRAINING = {
+  ...DEFAULT_TRAINING,
+  candidates: REGRESSION_ALGORITHMS.map((a) => a.name),
+  split: "shuffle"
+};
+function defaultTraining(task) {
+  return task === "regression" ? DEFAULT_REGRESSION_TRAINING : DEFAULT_TRAINING;
+}
+function algorithmsOf(task) {
+  return task === "regression" ? REGRESSION_ALGORITHMS : ALGORITHMS;
+}
+function algorithmFor(task, name2) {
+  return task === "regression" ? regressionAlgorithm(name2) : algorithm(name2);
+}
+function duplicateCounts(data, train4, test) {
+  const keys = rowKeys(data);
+  return { trainRows: duplicateRows(keys, train4), holdoutOverlap: overlapRows(keys, train4, test) };
+}
+var taskOfData = (data) => data.task ?? "classification";
+function targetsOf(data) {
+  if (!data.targets) throw new Error(`${data.dataset}: regression training data needs targets`);
+  return data.targets;
+}
+function checkTrainable(data, config) {
+  if (taskOfData(data) === "regression") {
+    const y = targetsOf(data);
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const i of data.rows) {
+      if (!Number.isFinite(y[i]))
+        throw new TrainingError(
+          `${data.dataset}: label '${data.label.name}' is ${y[i]} in row ${i + 1}; a regressor needs a number in every labelled row`
+        );
+      min = Math.min(min, y[i]);
+      max = Math.max(max, y[i]);
+    }
+    checkTargetSummary(data.dataset, data.label.name, { rows: data.rows.length, min, max }, config);
+  } else {
+    const counts = new Array(data.label.classes.length).fill(0);
+    for (const i of data.rows) counts[data.labels[i]]++;
+    checkClassCounts(data.dataset, data.label.classes, counts, config);
+  }
+  for (const f of data.schema) {
+    const x = data.get(f.name);
+    for (const i of data.rows) {
+      if (!Number.isFinite(x[i]))
+        throw new TrainingError(
+          `${data.dataset}: feature '${f.name}' is ${x[i]} in row ${i + 1}; training needs finite values`
+        );
+    }
+  }
+}
+function checkTargetSummary(dataset, label, t, config) {
+  if (t.rows === 0) throw new TrainingError(`${dataset}: the feature group has no labelled rows to train on`);
+  if (t.min === t.max)
+    throw new TrainingError(
+      `${dataset}: all ${t.rows} labelled rows have ${label} = ${t.min}; a regressor needs at least two different values \u2014 add rows with other values`
+    );
+  checkRowCount(dataset, t.rows, config);
+}
+function checkRowCount(dataset, rows, config) {
+  const minRows = Math.max(config.folds * 2, Math.ceil(2 / config.testFraction));
+  if (rows < minRows) {
+    throw new TrainingError(
+      `${dataset}: ${rows} labelled rows are too few for a ${Math.round(config.testFraction * 100)}% holdout and ${config.folds}-fold cross-validation (need at least ${minRows})`
+    );
+  }
+}
+function checkClassCounts(dataset, classes, counts, config) {
+  const rows = counts.reduce((s, c) => s + c, 0);
+  if (rows === 0) throw new TrainingError(`${dataset}: the feature group has no labelled rows to train on`);
+  const present = counts.filter((c) => c > 0).length;
+  if (present < 2) {
+    throw new TrainingError(
+      `${dataset}: all ${rows} labelled rows are of one class ('${classes[counts.findIndex((c) => c > 0)].value}'); a classifier needs at least two`
+    );
+  }
+  checkRowCount(dataset, rows, config);
+}
+function candidatesOf(config, task = "classification") {
+  const names = config.algorithm ? [config.algorithm] : config.candidates;
+  return names.flatMap(
+    (name2) => algorithmFor(task, name2).grid.flatMap(
+      (params) => config.selection.map((minAbsCorrelation) => ({
+        algorithm: name2,
+        params: withSeed(name2, params, config.seed),
+        minAbsCorrelation
+      }))
+    )
+  );
+}
+function withSeed(name2, params, seed) {
+  return name2 === "random-forest" || name2 === "random-forest-regressor" ? { ...params, seed } : params;
+}
+function fitCandidate(data, c, train4) {
+  if (taskOfData(data) === "regression") return fitRegressor(data, c, train4);
+  const algo = algorithm(c.algorithm);
+  const view = fitFeatureView(data.schema, data.get, data.labels, data.label.classes, train4, {
+    minAbsCorrelation: c.minAbsCorrelation,
+    standardize: algo.standardize
+  });
+  const X2 = applyFeatureView(view, data.get, 0, train4);
+  const y = Int32Array.from(train4, (i) => data.labels[i]);
+  const est = algo.create(c.params);
+  est.fit(X2, y, data.label.classes.length);
+  return ServingModel.create(
+    { dataset: data.dataset, algorithm: c.algorithm, params: est.params(), label: data.label, view },
+    est
+  );
+}
+function fitRegressor(data, c, train4) {
+  const algo = regressionAlgorithm(c.algorithm);
+  const target = targetsOf(data);
+  const view = fitFeatureView(data.schema, data.get, data.labels, [], train4, {
+    minAbsCorrelation: c.minAbsCorrelation,
+    standardize: algo.standardize,
+    target
+  });
+  const X2 = applyFeatureView(view, data.get, 0, train4);
+  const y = Float64Array.from(train4, (i) => target[i]);
+  const est = algo.create(c.params).fit(X2, y);
+  return ServingModel.create(
+    {
+      dataset: data.dataset,
+      task: "regression",
+      algorithm: c.algorithm,
+      params: est.params(),
+      label: regressionLabel(data.label),
+      view
+    },
+    est
+  );
+}
+function predictRows(model, data, rows) {
+  const X2 = applyFeatureView(model.json.view, data.get, 0, rows);
+  return model.classifier.predict(X2);
+}
+function predictValueRows(model, data, rows) {
+  return model.regressor.predict(applyFeatureView(model.json.view, data.get, 0, rows));
+}
+function maeOn(model, data, rows) {
+  const pred = predictValueRows(model, data, rows);
+  const y = targetsOf(data);
+  let sum2 = 0;
+  rows.forEach((i, r2) => {
+    sum2 += Math.abs(pred[r2] - y[i]);
+  });
+  return sum2 / rows.length;
+}
+function targetMean(data, rows) {
+  const y = targetsOf(data);
+  let sum2 = 0;
+  for (const i of rows) sum2 += y[i];
+  return sum2 / rows.length;
+}
+function residualInterval(model, actual, predicted) {
+  if (model.estimator instanceof RandomForestRegressor || actual.length === 0) return null;
+  const residuals = Float64Array.from({ length: actual.length }, (_, r2) => actual[r2] - predicted[r2]);
+  return {
+    low: round12(quantile(residuals, INTERVAL_QUANTILES[0])),
+    high: round12(quantile(residuals, INTERVAL_QUANTILES[1]))
+  };
+}
+var round12 = (x) => Number(x.toPrecision(12));
+function accuracyOn(model, data, rows) {
+  const pred = predictRows(model, data, rows);
+  let ok = 0;
+  rows.forEach((i, r2) => {
+    if (pred[r2] === data.labels[i]) ok++;
+  });
+  return ok / rows.length;
+}
+var keysOf = /* @__PURE__ */ new WeakMap();
+function rowKeys(data) {
+  let keys = keysOf.get(data);
+  if (!keys) {
+    const size = data.rows.reduce((m, i) => Math.max(m, i + 1), 0);
+    keys = contentKeys(
+      data.schema.map((f) => data.get(f.name)),
+      data.rows,
+      size
+    );
+    keysOf.set(data, keys);
+  }
+  return keys;
+}
+function splitRows(data, config, seed = config.seed) {
+  const keys = rowKeys(data);
+  return naming(data, () => {
+    if (config.split === "time") return timeSplit(data.eventTimes, keys, data.rows, config.testFraction);
+    if (config.split === "hash") return hashSplit(keys, data.rows, config.testFraction, seed);
+    if (config.split === "shuffle" || taskOfData(data) === "regression")
+      return shuffledSplit(keys, data.rows, config.testFraction, seed);
+    return stratifiedSplit(
+      data.labels,
+      keys,
+      data.rows,
+      data.label.classes.length,
+      config.testFraction,
+      seed
+    );
+  });
+}
+function naming(data, split) {
+  try {
+    return split();
+  } catch (err) {
+    if (err instanceof SplitError) throw new TrainingError(`${data.dataset}: ${err.message}`);
+    throw err;
+  }
+}
+function foldRows(data, config, train4) {
+  return naming(
+    data,
+    () => taskOfData(data) === "regression" ? shuffledFolds(rowKeys(data), train4, config.folds, config.seed) : stratifiedFolds(
+      data.labels,
+      rowKeys(data),
+      train4,
+      data.label.classes.length,
+      config.folds,
+      config.seed
+    )
+  );
+}
+function crossValidate(data, config, train4, progress) {
+  const folds = foldRows(data, config, train4);
+  const results = [];
+  const regression = taskOfData(data) === "regression";
+  const candidates = candidatesOf(config, taskOfData(data));
+  const mean2 = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  for (const [n, c] of candidates.entries()) {
+    const bytes = [];
+    const scores = folds.map((test, f) => {
+      const fit = folds.flatMap((rows, g2) => g2 === f ? [] : rows).sort((a, b) => a - b);
+      const model = fitCandidate(data, c, fit);
+      bytes.push(JSON.stringify(model.toJSON()).length);
+      return regression ? maeOn(model, data, test) : accuracyOn(model, data, test);
+    });
+    const modelBytes = Math.round(mean2(bytes));
+    if (regression) {
+      results.push({
+        ...c,
+        meanAccuracy: Number.NaN,
+        foldAccuracy: [],
+        meanMae: mean2(scores),
+        foldMae: scores,
+        modelBytes
+      });
+      progress?.(`  cv ${n + 1}/${candidates.length} ${describe2(c)}: MAE ${mean2(scores).toFixed(4)}`);
+    } else {
+      results.push({ ...c, meanAccuracy: mean2(scores), foldAccuracy: scores, modelBytes });
+      progress?.(`  cv ${n + 1}/${candidates.length} ${describe2(c)}: ${mean2(scores).toFixed(4)}`);
+    }
+  }
+  return results;
+}
+function topCv(cv) {
+  if (cv[0]?.meanMae !== void 0)
+    return cv.reduce((best, r2) => (r2.meanMae ?? Infinity) < (best.meanMae ?? Infinity) ? r2 : best, cv[0]);
+  return cv.reduce((best, r2) => r2.meanAccuracy > best.meanAccuracy ? r2 : best, cv[0]);
+}
+var SMALLER = 0.9;
+function bestCv(cv) {
+  const top = topCv(cv);
+  let chosen = top;
+  for (const r2 of cv) {
+    if (r2 === top || r2.algorithm !== top.algorithm || r2.minAbsCorrelation !== top.minAbsCorrelation) continue;
+    if (!((r2.modelBytes ?? Infinity) <= SMALLER * (top.modelBytes ?? Number.NaN))) continue;
+    if (!((r2.modelBytes ?? Infinity) < (chosen.modelBytes ?? Infinity))) continue;
+    if (withinOneSe(top, r2)) chosen = r2;
+  }
+  return chosen;
+}
+function withinOneSe(top, r2) {
+  const mae = top.foldMae !== void 0 && top.meanMae !== void 0;
+  const a = mae ? top.foldMae ?? [] : top.foldAccuracy;
+  const b = mae ? r2.foldMae ?? [] : r2.foldAccuracy;
+  if (a.length < 2 || a.length !== b.length) return false;
+  const d = a.map((x, f) => mae ? b[f] - x : x - b[f]);
+  const m = d.reduce((s, x) => s + x, 0) / d.length;
+  const se = Math.sqrt(d.reduce((s, x) => s + (x - m) ** 2, 0) / (d.length - 1) / d.length);
+  return m <= se;
+}
+function unscored(c, task) {
+  return task === "regression" ? { ...c, meanAccuracy: Number.NaN, foldAccuracy: [], meanMae: Number.NaN, foldMae: [] } : { ...c, meanAccuracy: Number.NaN, foldAccuracy: [] };
+}
+function describe2(c) {
+  const params = Object.entries(c.params).filter(([k]) => k !== "seed").map(([k, v]) => `${k}=${v}`).join(" ");
+  return `${c.algorithm}${params ? ` ${params}` : ""}${c.minAbsCorrelation > 0 ? ` |r|\u2265${c.minAbsCorrelation}` : ""}`;
+}
+function train3(data, config, progress) {
+  checkTrainable(data, config);
+  const task = taskOfData(data);
+  const { train: trainRows, test } = splitRows(data, config);
+  let cv = [];
+  let chosen;
+  if (config.search) {
+    cv = crossValidate(data, config, trainRows, progress);
+    chosen = bestCv(cv);
+  } else {
+    const name2 = config.algorithm ?? config.candidates[0];
+    chosen = unscored(
+      {
+        algorithm: name2,
+        params: withSeed(name2, algorithmFor(task, name2).grid[0], config.seed),
+        minAbsCorrelation: 0
+      },
+      task
+    );
+  }
+  const fitted = fitCandidate(data, chosen, trainRows);
+  const duplicates = duplicateCounts(data, trainRows, test);
+  if (task === "regression") {
+    const y = targetsOf(data);
+    const predicted = predictValueRows(fitted, data, test);
+    const actual2 = Float64Array.from(test, (i) => y[i]);
+    const interval = residualInterval(fitted, actual2, predicted);
+    return {
+      model: interval ? fitted.withInterval(interval) : fitted,
+      chosen,
+      cv,
+      holdout: regressionMetrics(actual2, predicted, targetMean(data, trainRows), data.tolerances ?? []),
+      train: trainRows,
+      test,
+      duplicates
+    };
+  }
+  const model = fitted;
+  const pred = predictRows(model, data, test);
+  const actual = Int32Array.from(test, (i) => data.labels[i]);
+  const holdout = classificationMetrics(
+    actual,
+    pred,
+    data.label.classes.map((c) => c.value)
+  );
+  return {
+    model,
+    chosen,
+    cv,
+    holdout,
+    train: trainRows,
+    test,
+    duplicates
+  };
+}
+
+// actions/lib/model-card.ts
+var pct2 = (x) => `${(x * 100).toFixed(1)}%`;
+var f4 = (x) => x.toFixed(4);
+function modelCard(l, p) {
+  const lines = [];
+  const row = (...cells) => lines.push(`| ${cells.join(" | ")} |`);
+  lines.push(`# ${l.dataset} model v${l.version} \u2014 ${l.algorithm}`, "");
+  lines.push(`**Status:** ${l.status}. ${l.decision}`, "");
+  const reg = p.holdout.task === "regression" ? p.holdout : null;
+  const unit = p.label?.unit ? ` ${p.label.unit}` : "";
+  if (reg)
+    lines.push(
+      `Holdout MAE **${f4(reg.mae)}${unit}** (RMSE ${f4(reg.rmse)}, R\xB2 ${f4(reg.r2)}) on ${reg.rows} rows; predicting the training mean gives MAE ${f4(reg.baselineMae)}.`,
+      ""
+    );
+  else {
+    const h = p.holdout;
+    lines.push(
+      `Holdout accuracy **${pct2(h.accuracy)}** (macro-F1 ${f4(h.macro.f1)}) on ${h.rows} rows; majority-class baseline ${pct2(h.baselineAccuracy)}.`,
+      ""
+    );
+  }
+  lines.push("## Lineage", "", "| | |", "|---|---|");
+  row("trained at (UTC)", l.trainedAt);
+  row("code version", l.codeVersion);
+  row("feature group", `${l.featureGroup.path} (v${l.featureGroup.version}, ${l.featureGroup.asOf})`);
+  row("git commit of the data", l.gitCommit ?? "not a git checkout");
+  row("training data hash (sha256)", `\`${l.dataHash}\``);
+  row("training config hash", `\`${l.configHash}\``);
+  row(
+    "rows",
+    `${l.rows.eligible} eligible (${Object.entries(l.rows.bySource).map(([k, v]) => `${v} ${k}`).join(", ")}): ${l.rows.train} train, ${l.rows.test} holdout`
+  );
+  row(
+    "duplicate rows in the training data",
+    `${l.rows.duplicateTrain} (rows whose features equal an earlier training row's)`
+  );
+  row(
+    "train\u2013holdout overlap",
+    `${l.rows.holdoutOverlap} holdout rows with features equal to a training row's`
+  );
+  row(
+    "split",
+    `${l.split.kind}, ${pct2(l.split.testFraction)} holdout, seed ${l.split.seed}; ${l.split.folds}-fold cross-validation; identical feature rows (content hash of the cleaned features) are never split across holdout or folds`
+  );
+  row(
+    "algorithm",
+    `${l.algorithm} ${Object.entries(l.params).map(([k, v]) => `${k}=${v}`).join(", ")}`
+  );
+  lines.push(
+    "",
+    "## Input schema",
+    "",
+    "| feature | type | unit | valid values | Pearson r with label |",
+    "|---|---|---|---|---|"
+  );
+  for (const f of p.features) {
+    const valid = f.type === "numeric" ? `${f.range?.[0]} \u2013 ${f.range?.[1]}` : (f.categories ?? []).map((c) => `${c.value} (${c.label})`).join(", ");
+    row(`${f.name} \u2014 ${f.title}`, f.type, f.unit ?? "", valid, p.correlations[f.name] ?? "");
+  }
+  const dropped = Object.keys(p.correlations).filter((n) => !p.features.some((f) => f.name === n));
+  if (dropped.length)
+    lines.push(
+      "",
+      `Not selected (|r| < ${p.chosen.minAbsCorrelation}): ${dropped.map((n) => `${n} (r = ${p.correlations[n]})`).join(", ")}.`
+    );
+  lines.push(
+    "",
+    "**Input example** (JSON, as the predictor and `gitml predict` take it):",
+    "",
+    "```json",
+    JSON.stringify(p.inputExample),
+    "```"
+  );
+  if (reg) regressionSections(lines, row, reg, p, unit);
+  else classificationSections(lines, row, p.holdout, p);
+  if (p.importances) {
+    lines.push(
+      "",
+      "## Feature importance (mean decrease in impurity)",
+      "",
+      "| feature | importance |",
+      "|---|---|"
+    );
+    for (const [n, v] of Object.entries(p.importances).sort((a, b) => b[1] - a[1])) row(n, f4(v));
+  }
+  if (p.permutation) permutationSection(lines, row, p.permutation);
+  lines.push("");
+  return lines.join("\n");
+}
+function regressionSections(lines, row, h, p, unit) {
+  lines.push(
+    "",
+    "## Holdout metrics",
+    "",
+    "| metric | this model | training-mean baseline |",
+    "|---|---|---|"
+  );
+  row("MAE (mean absolute error)", `${f4(h.mae)}${unit}`, `${f4(h.baselineMae)}${unit}`);
+  row("RMSE (root mean squared error)", `${f4(h.rmse)}${unit}`, `${f4(h.baselineRmse)}${unit}`);
+  row("R\xB2", f4(h.r2), "0 (by definition, on the training mean)");
+  row("median absolute error", `${f4(h.medianAbsoluteError)}${unit}`, "");
+  for (const w of h.within) row(`accuracy within ${w.tolerance}${unit}`, pct2(w.accuracy), "");
+  if (h.within.length > 0)
+    lines.push(
+      "",
+      `"Accuracy within T" is the share of holdout rows whose prediction is at most T from the actual value${h.within.some((w) => w.tolerance === 0.5) ? " (T = 0.5 on a whole-number label: the prediction rounds to the right value)" : ""}.`
+    );
+  const iv = p.interval;
+  if (iv?.kind === "trees")
+    lines.push(
+      "",
+      `Prediction interval: the ${iv.quantiles.map((q) => `${q * 100}th`).join("\u2013")} percentile of the forest's trees' predictions for the row.`
+    );
+  else if (iv?.kind === "residuals")
+    lines.push(
+      "",
+      `Prediction interval: the prediction ${iv.low >= 0 ? "+" : "\u2212"} ${f4(Math.abs(iv.low))} to ${iv.high >= 0 ? "+" : "\u2212"} ${f4(Math.abs(iv.high))}${unit} (the ${iv.quantiles.map((q) => `${q * 100}th`).join(" and ")} percentile of the holdout residuals, actual \u2212 predicted).`
+    );
+  const c = p.champion;
+  if (c && "task" in c) {
+    lines.push(
+      "",
+      `Gate (${c.metric}), on the ${c.rows} holdout rows previous champion v${c.version} never saw: v${c.version} MAE ${f4(c.mae)}, RMSE ${f4(c.rmse)}, R\xB2 ${f4(c.r2)}; this model MAE ${f4(c.challengerMae)}, RMSE ${f4(c.challengerRmse)}, R\xB2 ${f4(c.challengerR2)}.`
+    );
+  }
+  if (p.cv.length === 0) {
+    lines.push(
+      "",
+      "## Model selection",
+      "",
+      `No cross-validated search: ${describe2(p.chosen)} with its default parameters on all features.`
+    );
+    return;
+  }
+  lines.push(
+    "",
+    "## Model selection (cross-validation on the training split)",
+    "",
+    "| candidate | mean MAE | folds |",
+    "|---|---|---|"
+  );
+  for (const c2 of [...p.cv].sort((a, b) => (a.meanMae ?? 0) - (b.meanMae ?? 0))) {
+    row(
+      `${c2 === p.chosen ? "**" : ""}${describe2(c2)}${c2 === p.chosen ? "** (chosen)" : ""}`,
+      f4(c2.meanMae ?? Number.NaN),
+      (c2.foldMae ?? []).map(f4).join(" ")
+    );
+  }
+  sizeTieBreak(lines, p);
+}
+function classificationSections(lines, row, holdout, p) {
+  lines.push(
+    "",
+    "## Holdout metrics",
+    "",
+    "| class | precision | recall | F1 | support |",
+    "|---|---|---|---|---|"
+  );
+  for (const [name2, m] of Object.entries(holdout.perClass))
+    row(name2, f4(m.precision), f4(m.recall), f4(m.f1), m.support);
+  row(
+    "**macro avg**",
+    f4(holdout.macro.precision),
+    f4(holdout.macro.recall),
+    f4(holdout.macro.f1),
+    holdout.rows
+  );
+  row(
+    "**weighted avg**",
+    f4(holdout.weighted.precision),
+    f4(holdout.weighted.recall),
+    f4(holdout.weighted.f1),
+    holdout.rows
+  );
+  const absent = p.classes.filter((c) => !holdout.macroClasses.includes(c));
+  lines.push(
+    "",
+    `Macro averages are over the ${holdout.macroClasses.length} classes present in the holdout's truth or predictions (scikit-learn's convention)${absent.length ? `; absent from both: ${absent.join(", ")}` : ""}.`
+  );
+  lines.push(
+    "",
+    "Confusion matrix (rows: actual, columns: predicted):",
+    "",
+    `| | ${p.classes.join(" | ")} |`,
+    `|---|${p.classes.map(() => "---").join("|")}|`
+  );
+  holdout.confusion.forEach((r2, i) => {
+    row(`**${p.classes[i]}**`, ...r2);
+  });
+  if (p.champion && !("task" in p.champion)) {
+    lines.push(
+      "",
+      `Gate, on the ${p.champion.rows} holdout rows previous champion v${p.champion.version} never saw: v${p.champion.version} accuracy ${pct2(p.champion.accuracy)}, macro-F1 ${f4(p.champion.macroF1)}; this model accuracy ${pct2(p.champion.challengerAccuracy)}, macro-F1 ${f4(p.champion.challengerMacroF1)}.`
+    );
+  }
+  lines.push(
+    "",
+    "## Model selection (cross-validation on the training split)",
+    "",
+    "| candidate | mean accuracy | folds |",
+    "|---|---|---|"
+  );
+  for (const c of [...p.cv].sort((a, b) => b.meanAccuracy - a.meanAccuracy)) {
+    row(
+      `${c === p.chosen ? "**" : ""}${describe2(c)}${c === p.chosen ? "** (chosen)" : ""}`,
+      f4(c.meanAccuracy),
+      c.foldAccuracy.map(f4).join(" ")
+    );
+  }
+  sizeTieBreak(lines, p);
+}
+function sizeTieBreak(lines, p) {
+  if (p.cv.length === 0) return;
+  const top = topCv(p.cv);
+  if (top === p.chosen || top.modelBytes === void 0 || p.chosen.modelBytes === void 0) return;
+  const kb = (n) => `${Math.round(n / 1e3)} KB`;
+  lines.push(
+    "",
+    `Chosen for size: ${describe2(p.chosen)} scores within one paired standard error of the top candidate, ${describe2(top)}, and its model is ${kb(p.chosen.modelBytes)} instead of ${kb(top.modelBytes)} (mean over the folds).`
+  );
+}
+function permutationSection(lines, row, p) {
+  const what = p.scoring === "accuracy" ? "accuracy" : "negative MAE";
+  lines.push(
+    "",
+    "## Permutation feature importance (honest holdout)",
+    "",
+    `The drop in holdout ${what} (${f4(p.baseline)} unshuffled, ${p.rows} rows) when one feature's values are shuffled across the holdout rows; mean and standard deviation over ${p.nRepeats} shuffles (seed ${p.seed}), as scikit-learn's permutation_importance.`,
+    "",
+    "| feature | mean drop | sd |",
+    "|---|---|---|"
+  );
+  for (const f of p.features) row(`${f.name} \u2014 ${f.title}`, f4(f.mean), f4(f.sd));
+}
+
+// actions/lib/model-registry.ts
+import { existsSync as existsSync8 } from "node:fs";
+import path15 from "node:path";
+var REGISTRY_FORMAT = "gitml.registry";
+var RegistryError = class extends GitmlError {
+  name = "RegistryError";
+};
+function isRegressionHoldout(h) {
+  return "mae" in h;
+}
+var RANKING_METRICS = {
+  accuracy: { task: "classification", higherIsBetter: true },
+  macroF1: { task: "classification", higherIsBetter: true },
+  weightedF1: { task: "classification", higherIsBetter: true },
+  mae: { task: "regression", higherIsBetter: false },
+  rmse: { task: "regression", higherIsBetter: false },
+  r2: { task: "regression", higherIsBetter: true }
+};
+function holdoutValue(entry, metric) {
+  const h = entry.holdout;
+  const v = h[metric];
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+var decodedModels = /* @__PURE__ */ new Map();
+var DECODED_MODELS_KEPT = 8;
+function rememberModel(sha, model) {
+  decodedModels.set(sha, model);
+  if (decodedModels.size > DECODED_MODELS_KEPT) decodedModels.delete(decodedModels.keys().next().value);
+}
+var ModelRegistry = class {
+  constructor(ws, dataset) {
+    this.ws = ws;
+    this.dataset = dataset;
+  }
+  ws;
+  dataset;
+  get dir() {
+    return path15.join(this.ws.modelsDir, this.dataset);
+  }
+  get indexPath() {
+    return path15.join(this.dir, "index.json");
+  }
+  versionDir(version) {
+    return path15.join(this.dir, `v${version}`);
+  }
+  /** The index, or an empty one when the dataset has no models yet. A corrupt index is an error. */
+  index() {
+    if (!existsSync8(this.indexPath))
+      return {
+        format: REGISTRY_FORMAT,
+        formatVersion: 1,
+        dataset: this.dataset,
+        champion: null,
+        versions: []
+      };
+    const where = this.ws.rel(this.indexPath);
+    let raw;
+    const text2 = readInputFile(this.ws.root, this.indexPath).toString("utf8");
+    try {
+      raw = JSON.parse(text2);
+    } catch (err) {
+      throw new RegistryError(
+        `${where}: corrupt registry index, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${where})`
+      );
+    }
+    const bad = (rule2) => new RegistryError(`${where}: corrupt registry index, ${rule2}`);
+    if (typeof raw !== "object" || raw === null || raw.format !== REGISTRY_FORMAT)
+      throw bad(`format must be '${REGISTRY_FORMAT}'`);
+    if (raw.dataset !== this.dataset) throw bad(`dataset '${raw.dataset}' is not '${this.dataset}'`);
+    if (!Array.isArray(raw.versions)) throw bad("'versions' must be a list");
+    raw.versions.forEach((v, i) => {
+      if (!Number.isInteger(v?.version) || v.version !== i + 1)
+        throw bad(`entry ${i + 1} must have version ${i + 1}`);
+      if (!["champion", "challenger", "retired"].includes(v.status))
+        throw bad(`v${v.version} has unknown status '${v.status}'`);
+      if (v.modelSha256 !== void 0 && !/^[0-9a-f]{64}$/.test(String(v.modelSha256)))
+        throw bad(`v${v.version} has a modelSha256 that is not a sha256`);
+    });
+    if (raw.champion !== null && !raw.versions.some((v) => v.version === raw.champion && v.status === "champion")) {
+      throw bad(`champion v${raw.champion} is not a listed champion version`);
+    }
+    return raw;
+  }
+  entry(version) {
+    const e = this.index().versions.find((v) => v.version === version);
+    if (!e) throw new RegistryError(`${this.dataset}: model v${version} does not exist`);
+    return e;
+  }
+  modelPath(version) {
+    return path15.join(this.versionDir(version), "model.json");
+  }
+  /** Loads a version's model (validated, and checked against the sha256 the registry recorded). */
+  load(version) {
+    const file = this.modelPath(version);
+    const where = this.ws.rel(file);
+    if (!existsSync8(file)) throw new RegistryError(`${where}: missing`);
+    let raw;
+    const bytes = readInputFile(this.ws.root, file);
+    const sha = sha256Hex(bytes);
+    const recorded = this.index().versions.find((v) => v.version === version)?.modelSha256;
+    if (recorded !== void 0 && sha !== recorded)
+      throw new RegistryError(
+        `${where}: content does not match ${this.ws.rel(this.indexPath)} (sha256 differs): the model file was edited by hand; ${restoreWithGit(where)}`
+      );
+    let model = decodedModels.get(sha);
+    if (model === void 0) {
+      const text2 = bytes.toString("utf8");
+      try {
+        raw = JSON.parse(text2);
+      } catch (err) {
+        throw new RegistryError(
+          `${where}: corrupt model file, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${where})`
+        );
+      }
+      model = ServingModel.load(raw, where);
+      rememberModel(sha, model);
+    }
+    if (model.json.dataset !== this.dataset)
+      throw new RegistryError(`${where}: is a model of '${model.json.dataset}', not '${this.dataset}'`);
+    return model;
+  }
+  /** A version's metrics.json, or null when it is missing or unreadable (callers then go without). */
+  metricsOf(version) {
+    const file = path15.join(this.versionDir(version), "metrics.json");
+    if (!existsSync8(file)) return null;
+    try {
+      const parsed = JSON.parse(readInputFile(this.ws.root, file).toString("utf8"));
+      return typeof parsed === "object" && parsed !== null ? parsed : null;
+    } catch {
+      return null;
+    }
+  }
+  /**
+   * The ids of a version's holdout rows (metrics.json's split.testIds): the rows it never trained on.
+   * null when the file is missing or does not list them (the gate then cannot tell which rows are fresh).
+   */
+  holdoutIds(version) {
+    const ids = this.metricsOf(version)?.split?.testIds;
+    return Array.isArray(ids) && ids.every((x) => Number.isInteger(x)) ? ids : null;
+  }
+  /**
+   * The baseline of a version's holdout. Classification: the majority-class share, recorded in the index
+   * since it was kept, read from metrics.json for versions registered before; null when neither has it.
+   * Regression: the MAE of predicting the training mean.
+   */
+  holdoutBaseline(entry) {
+    if (isRegressionHoldout(entry.holdout)) return entry.holdout.baselineMae;
+    if (entry.holdout.baselineAccuracy !== void 0) return entry.holdout.baselineAccuracy;
+    const b = this.metricsOf(entry.version)?.holdout?.baselineAccuracy;
+    return typeof b === "number" && Number.isFinite(b) ? b : null;
+  }
+  champion() {
+    const idx = this.index();
+    if (idx.champion === null) return null;
+    return { entry: this.entry(idx.champion), model: this.load(idx.champion) };
+  }
+  requireChampion() {
+    const c = this.champion();
+    if (!c)
+      throw new RegistryError(
+        `${this.dataset}: no champion model in models/${this.dataset}/ \u2014 run train first`
+      );
+    return c;
+  }
+  /** Writes a new version and the updated index in one atomic batch. */
+  register(entry, files) {
+    const idx = this.index();
+    const version = idx.versions.length + 1;
+    const modelText = stableStringify(files.model.toJSON());
+    const full = { version, ...entry, modelSha256: sha256Hex(modelText) };
+    const versions = this.withModelHashes(idx.versions).map(
+      (v) => full.status === "champion" && v.status === "champion" ? { ...v, status: "retired" } : v
+    );
+    versions.push(full);
+    const next = {
+      ...idx,
+      versions,
+      champion: full.status === "champion" ? version : idx.champion
+    };
+    const dir = this.versionDir(version);
+    const writes = [
+      { path: path15.join(dir, "model.json"), content: modelText },
+      { path: path15.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
+      { path: path15.join(dir, "card.md"), content: files.card(version) },
+      { path: this.indexPath, content: stableStringify(next) }
+    ];
+    writeFilesAtomically(writes);
+    return full;
+  }
+  /** Makes a version the champion (forced: no gate), retiring the previous one. */
+  promote(version, reason) {
+    const idx = this.index();
+    const target = idx.versions.find((v) => v.version === version);
+    if (!target)
+      throw new RegistryError(
+        `${this.dataset}: model v${version} does not exist (versions: ${idx.versions.map((v) => `v${v.version}`).join(", ") || "none"})`
+      );
+    this.load(version);
+    if (idx.champion === version) return target;
+    const versions = this.withModelHashes(idx.versions).map(
+      (v) => v.version === version ? { ...v, status: "champion", decision: reason } : v.status === "champion" ? { ...v, status: "retired" } : v
+    );
+    writeFilesAtomically([
+      { path: this.indexPath, content: stableStringify({ ...idx, versions, champion: version }) }
+    ]);
+    return versions.find((v) => v.version === version);
+  }
+  /**
+   * Entries registered before model hashes were recorded get the sha256 of their model.json if it loads
+   * as a valid model: the upgrade happens at the registry's next write.
+   */
+  withModelHashes(versions) {
+    return versions.map((v) => {
+      if (v.modelSha256 !== void 0 || !existsSync8(this.modelPath(v.version))) return v;
+      try {
+        this.load(v.version);
+      } catch {
+        return v;
+      }
+      return { ...v, modelSha256: sha256Hex(readInputFile(this.ws.root, this.modelPath(v.version))) };
+    });
+  }
+  /** Records the missing model hashes now (the one-off upgrade of a registry written before them). */
+  recordModelHashes() {
+    const idx = this.index();
+    const versions = this.withModelHashes(idx.versions);
+    const added = versions.filter((v, i) => v !== idx.versions[i]).length;
+    if (added > 0)
+      writeFilesAtomically([{ path: this.indexPath, content: stableStringify({ ...idx, versions }) }]);
+    return added;
+  }
+  /**
+   * The version with the best holdout value of a metric (higher, or lower for MAE and RMSE; ties: the
+   * newest), among the versions that have it; null when none has.
+   */
+  best(metric) {
+    const higher = RANKING_METRICS[metric].higherIsBetter;
+    let best = null;
+    for (const entry of this.index().versions) {
+      const value = holdoutValue(entry, metric);
+      if (value === null) continue;
+      if (!best || (higher ? value >= best.value : value <= best.value)) best = { entry, value };
+    }
+    return best?.entry ?? null;
+  }
+};
+
+// actions/lib/version.ts
+var CODE_VERSION = "0.1.0";
+
+// actions/lib/explain/feature-columns.ts
+function columnFeatures(view) {
+  const index = new Map(view.features.map((f, i) => [f.name, i]));
+  return Int32Array.from(view.columns, (c) => {
+    const i = index.get(c.feature);
+    if (i === void 0) throw new RangeError(`explain: view column reads unknown feature '${c.feature}'`);
+    return i;
+  });
+}
+
+// actions/lib/explain/permutation-importance.ts
+function accuracyScorer(predictProba, nClasses, labels) {
+  return {
+    scoring: "accuracy",
+    score(X2) {
+      const p = predictProba(X2);
+      let right = 0;
+      for (let i = 0; i < X2.rows; i++) if (argmax(p, i * nClasses, nClasses) === labels[i]) right++;
+      return right / X2.rows;
+    }
+  };
+}
+function negativeMaeScorer(predict2, targets) {
+  return {
+    scoring: "neg-mean-absolute-error",
+    score(X2) {
+      const y = predict2(X2);
+      let sum2 = 0;
+      for (let i = 0; i < X2.rows; i++) sum2 += Math.abs(targets[i] - y[i]);
+      return -(sum2 / X2.rows);
+    }
+  };
+}
+function shuffleSequence(rows, nRepeats, seed) {
+  const rng = createRng(seed);
+  const order = Int32Array.from({ length: rows }, (_, i) => i);
+  const out = [];
+  for (let r2 = 0; r2 < nRepeats; r2++) {
+    for (let i = rows - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      const t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    out.push(Int32Array.from(order));
+  }
+  return out;
+}
+function permutationImportance(view, X2, scorer, options = {}) {
+  const nRepeats = options.nRepeats ?? 5;
+  const seed = options.seed ?? 0;
+  if (!(Number.isInteger(nRepeats) && nRepeats >= 1))
+    throw new RangeError(`permutation importance: nRepeats must be an integer >= 1, got ${nRepeats}`);
+  if (!Number.isSafeInteger(seed))
+    throw new RangeError(`permutation importance: seed must be an integer, got ${seed}`);
+  if (X2.rows < 2)
+    throw new RangeError(`permutation importance: needs at least 2 held-out rows, got ${X2.rows}`);
+  if (X2.cols !== view.columns.length)
+    throw new RangeError(
+      `permutation importance: X has ${X2.cols} columns, the view has ${view.columns.length}`
+    );
+  const n = X2.rows;
+  const baseline = scorer.score(X2);
+  const shuffles = shuffleSequence(n, nRepeats, seed);
+  const owner = columnFeatures(view);
+  const work = new Float64Array(X2.data);
+  const permuted = { rows: n, cols: X2.cols, data: work };
+  const scratch = new Float64Array(n);
+  const features = view.features.map((f, i) => {
+    const cols = [];
+    owner.forEach((o, j) => {
+      if (o === i) cols.push(j);
+    });
+    const importances = [];
+    for (const order of shuffles) {
+      for (const j of cols) {
+        const col = work.subarray(j * n, (j + 1) * n);
+        for (let r2 = 0; r2 < n; r2++) scratch[r2] = col[order[r2]];
+        col.set(scratch);
+      }
+      importances.push(baseline - scorer.score(permuted));
+    }
+    for (const j of cols) work.set(X2.data.subarray(j * n, (j + 1) * n), j * n);
+    const mean2 = importances.reduce((a, b) => a + b, 0) / nRepeats;
+    const sd = Math.sqrt(importances.reduce((a, b) => a + (b - mean2) ** 2, 0) / nRepeats);
+    return { name: f.name, title: f.title, mean: mean2, sd, importances };
+  });
+  const ranked = features.map((f, i) => ({ f, i })).sort((a, b) => b.f.mean - a.f.mean || a.i - b.i).map(({ f }) => f);
+  return { scoring: scorer.scoring, rows: n, nRepeats, seed, baseline, features: ranked };
+}
+
+// actions/lib/explain/holdout-importance.ts
+function holdoutImportance(model, schema, table, rows, options = {}) {
+  const labelled = rows.filter((i) => table.labels[i] >= 0);
+  const X2 = model.matrixFor(schema, table.columns, table.rows, labelled);
+  const K = model.json.label.classes.length;
+  const { estimator } = model;
+  const scorer = K > 0 && estimator.predictProba ? accuracyScorer(
+    (M) => estimator.predictProba(M),
+    K,
+    labelled.map((i) => table.labels[i])
+  ) : negativeMaeScorer(
+    (M) => Float64Array.from(estimator.predict(M)),
+    labelled.map((i) => table.targets[i])
+  );
+  return permutationImportance(model.json.view, X2, scorer, options);
+}
+
+// actions/lib/version-importance.ts
+var IMPORTANCE_OPTIONS = { nRepeats: 5, seed: 0 };
+var IMPORTANCE_FIELD = "permutationImportance";
+var MIN_IMPORTANCE_ROWS = 2;
+function computeImportance(model, schema, table, rows) {
+  if (rows.filter((i) => table.labels[i] >= 0).length < MIN_IMPORTANCE_ROWS) return void 0;
+  return holdoutImportance(model, schema, table, rows, IMPORTANCE_OPTIONS);
+}
+
+// actions/lib/pipelines/train.ts
+var REGRESSION_GATE_METRICS = ["mae", "rmse", "r2"];
+function trainingConfig(spec, opts) {
+  const task = taskOf(spec.label);
+  if (opts.algorithm && !algorithmsOf(task).some((a) => a.name === opts.algorithm))
+    throw new RangeError(
+      `${spec.name}: '${opts.algorithm}' is not a ${task} algorithm ('${spec.label.name}' is ${spec.label.type}); use one of ${algorithmsOf(
+        task
+      ).map((a) => a.name).join(", ")}`
+    );
+  const tolerance = opts.tolerance ?? 0;
+  if (!(tolerance >= 0)) throw new RangeError("--tolerance must be \u2265 0");
+  if (opts.gateMetric !== void 0 && task !== "regression")
+    throw new RangeError(
+      `${spec.name}: a gate metric is for a regression label; a classifier's gate compares macro-F1`
+    );
+  if (task === "regression" && opts.split === "stratified")
+    throw new RangeError(
+      `${spec.name}: the stratified split needs classes, and '${spec.label.name}' is numeric; use --split shuffle (the default), time or hash`
+    );
+  const base = defaultTraining(task);
+  const search = opts.search ?? true;
+  const algorithm2 = opts.algorithm ?? (search ? void 0 : spec.model.algorithm);
+  return {
+    ...base,
+    ...algorithm2 ? { algorithm: algorithm2 } : {},
+    search,
+    split: opts.split ?? base.split,
+    seed: opts.seed ?? base.seed,
+    folds: opts.folds ?? base.folds,
+    includeSynthetic: opts.includeSynthetic ?? false
+  };
+}
+function trainingData(fg, table, includeSynthetic) {
+  const synthetic = SOURCES.indexOf("synthetic");
+  const rows = [];
+  for (let i = 0; i < table.rows; i++) {
+    if (table.labels[i] >= 0 && (includeSynthetic || table.sources[i] !== synthetic)) rows.push(i);
+  }
+  const index = new Map(fg.meta.features.map((f, j) => [f.name, j]));
+  const common = {
+    dataset: fg.spec.name,
+    schema: fg.meta.features,
+    get: (name2) => table.columns[index.get(name2)],
+    labels: table.labels,
+    eventTimes: table.eventTimes,
+    ids: table.ids,
+    rows
+  };
+  const stored = fg.meta.label;
+  if (taskOf({ type: stored.type }) !== "regression")
+    return { ...common, label: { name: stored.name, title: stored.title, classes: stored.classes } };
+  return {
+    ...common,
+    task: "regression",
+    label: regressionLabel({ ...fg.spec.label, ...fg.meta.label }),
+    targets: table.targets,
+    tolerances: fg.spec.label.tolerances
+  };
+}
+function dataHashOf(table, rows, task = "classification") {
+  const hash = createHash4("sha256");
+  updateDataHash(hash, table, rows, task);
+  return hash.digest("hex");
+}
+var HASH_BLOCK_ROWS = 65536;
+function updateDataHash(hash, table, rows, task = "classification") {
+  const label = task === "regression" ? table.targets : table.labels;
+  const p = table.columns.length;
+  const buf = new Float64Array(Math.min(rows.length, HASH_BLOCK_ROWS) * (p + 2));
+  for (let start = 0; start < rows.length; start += HASH_BLOCK_ROWS) {
+    const len = Math.min(HASH_BLOCK_ROWS, rows.length - start);
+    for (let r2 = 0; r2 < len; r2++) {
+      const i = rows[start + r2];
+      const o = r2 * (p + 2);
+      buf[o] = table.ids[i];
+      buf[o + 1] = label[i];
+      for (let j = 0; j < p; j++) buf[o + 2 + j] = table.columns[j][i];
+    }
+    hash.update(new Uint8Array(buf.buffer, 0, len * (p + 2) * 8));
+  }
+}
+function configHashOf(config) {
+  return createHash4("sha256").update(stableStringify(config)).digest("hex").slice(0, 16);
+}
+function unchangedSince(champion, dataHash, configHash, force) {
+  if (!champion || force) return null;
+  if (champion.entry.dataHash !== dataHash || champion.entry.configHash !== configHash) return null;
+  return `training data and config are unchanged since champion v${champion.entry.version} (use --force to retrain)`;
+}
+function trainDataset(ws, spec, opts) {
+  const config = trainingConfig(spec, opts);
+  const registry = new ModelRegistry(ws, spec.name);
+  const index = registry.index();
+  const files = fileSourceAsOf(ws.root, opts.asOf);
+  const fg = FeatureGroup.open(ws, spec, { files });
+  const table = fg.read();
+  const data = trainingData(fg, table, config.includeSynthetic);
+  const task = data.task ?? "classification";
+  if (task !== taskOf(spec.label))
+    throw new TrainingError(
+      `${spec.name}: the spec's label '${spec.label.name}' is ${spec.label.type} but the feature group stores it as ${task === "regression" ? "numeric" : "categorical"}; run ingest to update the group's schema first`
+    );
+  const warnings = task === "regression" ? [] : [continuousLabelWarning(fg.meta.label, data.labels, data.rows)].filter(
+    (w) => w !== null
+  );
+  for (const w of warnings) opts.warn?.(w);
+  const dataHash = dataHashOf(table, data.rows, task);
+  const configHash = configHashOf(config);
+  const champion = index.champion !== null ? registry.champion() : null;
+  const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
+  if (skipped) return { dataset: spec.name, skipped, warnings };
+  const outcome = train3(data, config, opts.progress);
+  let championCheck = null;
+  if (champion) {
+    try {
+      checkChampionTask(champion, task);
+      champion.model.checkSchema(fg.meta.features, `champion v${champion.entry.version}`);
+      const held = championHoldout(registry, champion.entry.version);
+      const keys = rowKeys(data);
+      const trained = /* @__PURE__ */ new Set();
+      if (held) addChampionTrainingKeys(trained, held, data.rows, table.ids, keys);
+      const fresh = outcome.test.filter((i) => isFreshForChampion(held, trained, table.ids[i], keys[i]));
+      const o = { holdoutRows: outcome.test.length, known: !!held };
+      championCheck = task === "regression" ? regressionGateCheck(
+        Float64Array.from(fresh, (i) => table.targets[i]),
+        predictValueRows(outcome.model, data, fresh),
+        predictValueRows(champion.model, data, fresh),
+        { ...o, tolerances: spec.label.tolerances, trainMean: targetMean(data, outcome.train) }
+      ) : gateCheck(
+        Int32Array.from(fresh, (i) => data.labels[i]),
+        predictRows(outcome.model, data, fresh),
+        predictRows(champion.model, data, fresh),
+        { ...o, classes: fg.meta.label.classes.map((c) => c.value) }
+      );
+    } catch (err) {
+      if (!(err instanceof SchemaMismatchError)) throw err;
+      championCheck = { mismatch: err };
+    }
+  }
+  const bySource = {};
+  for (const i of data.rows)
+    bySource[SOURCES[table.sources[i]]] = (bySource[SOURCES[table.sources[i]]] ?? 0) + 1;
+  const example = {};
+  const first = outcome.test[0];
+  for (const f of outcome.model.features) example[f.name] = valueText(f, data.get(f.name)[first]);
+  const registered = registerFitted(
+    { ws, spec, fg, registry, config, dataHash, configHash, champion, championCheck, opts, warnings },
+    {
+      model: outcome.model,
+      holdout: outcome.holdout,
+      cv: outcome.cv,
+      chosen: outcome.chosen,
+      trainRows: outcome.train.length,
+      testIds: outcome.test.map((i) => table.ids[i]),
+      example,
+      eligible: data.rows.length,
+      bySource,
+      duplicates: outcome.duplicates,
+      importance: computeImportance(outcome.model, fg.meta.features, table, outcome.test)
+    }
+  );
+  return { dataset: spec.name, ...registered, outcome, warnings };
+}
+function checkChampionTask(champion, task) {
+  if (champion.model.task !== task)
+    throw new SchemaMismatchError(
+      `champion v${champion.entry.version} is a ${champion.model.task} model and the label now makes a ${task} task`
+    );
+}
+function championHoldout(registry, version) {
+  const ids = registry.holdoutIds(version);
+  return ids ? new Set(ids) : null;
+}
+function addChampionTrainingKeys(into, held, rows, ids, keys) {
+  for (const i of rows) if (!held.has(ids[i])) into.add(keys[i]);
+}
+function isFreshForChampion(held, trained, id, key) {
+  return !held || held.has(id) && !trained.has(key);
+}
+function gateCheck(actual, challenger, champion, o) {
+  return {
+    metrics: classificationMetrics(actual, champion, o.classes),
+    challenger: classificationMetrics(actual, challenger, o.classes),
+    rows: actual.length,
+    holdoutRows: o.holdoutRows,
+    known: o.known
+  };
+}
+function regressionGateCheck(actual, challenger, champion, o) {
+  return {
+    metrics: regressionMetrics(actual, champion, o.trainMean, o.tolerances),
+    challenger: regressionMetrics(actual, challenger, o.trainMean, o.tolerances),
+    rows: actual.length,
+    holdoutRows: o.holdoutRows,
+    known: o.known
+  };
+}
+var isRegression = (m) => m.task === "regression";
+var GATE_TITLES = { mae: "MAE", rmse: "RMSE", r2: "R\xB2" };
+function gateVerdict(check2, version, tol, gateMetric) {
+  const v = `champion v${version}`;
+  const tolText = tol ? ` (tolerance ${tol})` : "";
+  const m = check2.metrics;
+  const c = check2.challenger;
+  if (isRegression(m) && isRegression(c)) {
+    const higher = RANKING_METRICS[gateMetric].higherIsBetter;
+    const mv = m[gateMetric];
+    const cv = c[gateMetric];
+    const ok2 = higher ? cv + tol >= mv : cv - tol <= mv;
+    const name2 = GATE_TITLES[gateMetric];
+    const cmp = higher ? ok2 ? "\u2265" : "<" : ok2 ? "\u2264" : ">";
+    return {
+      ok: ok2,
+      previous: {
+        task: "regression",
+        version,
+        metric: gateMetric,
+        mae: m.mae,
+        rmse: m.rmse,
+        r2: m.r2,
+        challengerMae: c.mae,
+        challengerRmse: c.rmse,
+        challengerR2: c.r2,
+        rows: check2.rows
+      },
+      words: (where) => ok2 ? `${name2} ${cv.toFixed(4)} ${cmp} ${v}'s ${mv.toFixed(4)} ${where}${tolText}: promoted.` : `Kept as challenger: ${name2} ${cv.toFixed(4)} ${cmp} ${v}'s ${mv.toFixed(4)} ${where}${tolText}.`
+    };
+  }
+  const mc = m;
+  const cc = c;
+  const ok = cc.macro.f1 + tol >= mc.macro.f1;
+  return {
+    ok,
+    previous: {
+      version,
+      accuracy: mc.accuracy,
+      macroF1: mc.macro.f1,
+      challengerAccuracy: cc.accuracy,
+      challengerMacroF1: cc.macro.f1,
+      rows: check2.rows
+    },
+    words: (where) => ok ? `Macro-F1 ${cc.macro.f1.toFixed(4)} \u2265 ${v}'s ${mc.macro.f1.toFixed(4)} ${where}${tolText}: promoted.` : `Kept as challenger: macro-F1 ${cc.macro.f1.toFixed(4)} < ${v}'s ${mc.macro.f1.toFixed(4)} ${where}${tolText}.`
+  };
+}
+function registerFitted(ctx, fitted) {
+  const { ws, spec, fg, config, dataHash, configHash, champion, championCheck, opts } = ctx;
+  let previousChampion = null;
+  let status = "champion";
+  let decision = "First model of this dataset.";
+  if (champion && championCheck && "metrics" in championCheck) {
+    const v = `champion v${champion.entry.version}`;
+    const where = championCheck.known ? `on the ${championCheck.rows} of ${championCheck.holdoutRows} holdout rows ${v} never saw` : `on the same holdout (${v}'s own holdout is not recorded, so it may have trained on some of these rows)`;
+    if (championCheck.rows === 0) {
+      decision = `None of the ${championCheck.holdoutRows} holdout rows is unseen by ${v} (it was trained on another split), so the gate cannot compare them honestly: replaced on the new model's honest holdout.`;
+    } else {
+      const verdict = gateVerdict(
+        championCheck,
+        champion.entry.version,
+        opts.tolerance ?? 0,
+        opts.gateMetric ?? "mae"
+      );
+      previousChampion = verdict.previous;
+      status = verdict.ok ? "champion" : "challenger";
+      decision = verdict.words(where);
+    }
+  } else if (champion && championCheck && "mismatch" in championCheck) {
+    decision = `Champion v${champion.entry.version} cannot read this feature group (${championCheck.mismatch.message}): replaced.`;
+  }
+  if (opts.promote && status !== "champion") {
+    status = "champion";
+    decision = `Promoted by request (--promote). ${decision}`;
+  }
+  const git = isInsideWorkTree(ws.root) ? headCommit(ws.root) : null;
+  const model = fitted.model;
+  const testRows = fitted.testIds.length;
+  const importances = model.estimator instanceof RandomForest || model.estimator instanceof RandomForestRegressor ? aggregateImportances(
+    model.json.view.columns.map((c) => c.feature),
+    model.estimator.featureImportances()
+  ) : void 0;
+  const h = fitted.holdout;
+  const regression = isRegression(h);
+  const holdout = regression ? {
+    rows: h.rows,
+    mae: h.mae,
+    rmse: h.rmse,
+    r2: h.r2,
+    medianAbsoluteError: h.medianAbsoluteError,
+    baselineMae: h.baselineMae,
+    within: h.within
+  } : {
+    accuracy: h.accuracy,
+    macroF1: h.macro.f1,
+    weightedF1: h.weighted.f1,
+    rows: h.rows,
+    baselineAccuracy: h.baselineAccuracy
+  };
+  const entry = ctx.registry.register(
+    {
+      ...regression ? { task: "regression" } : {},
+      algorithm: model.json.algorithm,
+      status,
+      createdAt: isoSeconds(opts.now),
+      featureGroupVersion: fg.meta.version,
+      dataHash,
+      configHash,
+      holdout,
+      decision
+    },
+    {
+      model,
+      metrics: {
+        dataset: spec.name,
+        ...regression ? { task: "regression", interval: intervalRecord(model) } : {},
+        algorithm: model.json.algorithm,
+        params: model.json.params,
+        holdout: fitted.holdout,
+        previousChampion,
+        crossValidation: fitted.cv.map((c) => ({
+          algorithm: c.algorithm,
+          params: c.params,
+          minAbsCorrelation: c.minAbsCorrelation,
+          ...regression ? { meanMae: c.meanMae, foldMae: c.foldMae } : { meanAccuracy: c.meanAccuracy, foldAccuracy: c.foldAccuracy },
+          ...c.modelBytes !== void 0 ? { modelBytes: c.modelBytes } : {}
+        })),
+        correlations: model.json.view.correlations,
+        ...importances ? { featureImportances: importances } : {},
+        ...fitted.importance ? { [IMPORTANCE_FIELD]: fitted.importance } : {},
+        split: {
+          kind: config.split,
+          seed: config.seed,
+          testFraction: config.testFraction,
+          train: fitted.trainRows,
+          test: testRows,
+          testIds: fitted.testIds,
+          duplicateTrainRows: fitted.duplicates.trainRows,
+          holdoutOverlap: fitted.duplicates.holdoutOverlap
+        }
+      },
+      card: (version) => modelCard(
+        {
+          dataset: spec.name,
+          version,
+          algorithm: model.json.algorithm,
+          params: model.json.params,
+          trainedAt: isoSeconds(opts.now),
+          codeVersion: `gitml ${CODE_VERSION}`,
+          featureGroup: { version: fg.meta.version, path: fg.dir, asOf: fg.files.description },
+          gitCommit: git,
+          dataHash,
+          configHash,
+          rows: {
+            eligible: fitted.eligible,
+            train: fitted.trainRows,
+            test: testRows,
+            bySource: fitted.bySource,
+            duplicateTrain: fitted.duplicates.trainRows,
+            holdoutOverlap: fitted.duplicates.holdoutOverlap
+          },
+          split: {
+            kind: config.split,
+            seed: config.seed,
+            testFraction: config.testFraction,
+            folds: config.folds
+          },
+          status,
+          decision: withWarnings(decision, ctx.warnings ?? [])
+        },
+        {
+          holdout: fitted.holdout,
+          cv: fitted.cv,
+          chosen: fitted.chosen,
+          correlations: model.json.view.correlations,
+          features: model.features,
+          classes: fg.meta.label.classes.map((c) => c.value),
+          inputExample: fitted.example,
+          importances,
+          permutation: fitted.importance,
+          champion: previousChampion,
+          label: model.json.label,
+          interval: intervalRecord(model)
+        }
+      )
+    }
+  );
+  return { entry, previousChampion };
+}
+function intervalRecord(model) {
+  if (model.task !== "regression") return void 0;
+  if (model.estimator instanceof RandomForestRegressor) return { kind: "trees", quantiles: [0.1, 0.9] };
+  return model.json.interval ? { kind: "residuals", quantiles: [0.1, 0.9], ...model.json.interval } : void 0;
+}
+function aggregateImportances(features, values) {
+  const out = {};
+  features.forEach((f, j) => {
+    out[f] = (out[f] ?? 0) + values[j];
+  });
+  for (const k of Object.keys(out)) out[k] = Number(out[k].toFixed(6));
+  return out;
+}
+
+// actions/train/src/inputs.ts
+function readInputs(input2, ws) {
+  const datasets = input2.datasets(ws);
+  const tasks = new Set(datasets.flatMap((s) => s.spec ? [taskOf(s.spec.label)] : []));
+  const algorithm2 = input2.choice(
+    "algorithm",
+    [
+      "auto",
+      ...tasks.has("classification") || tasks.size === 0 ? ALGORITHMS.map((a) => a.name) : [],
+      ...tasks.has("regression") ? REGRESSION_ALGORITHMS.map((a) => a.name) : []
+    ],
+    "auto"
+  );
+  const promote = input2.boolean("promote", false);
+  const force = input2.boolean("force", false);
+  const tolerance = input2.number("tolerance", tasks.has("regression") ? { min: TOLERANCE.min } : TOLERANCE);
+  const gateMetric = input2.given("gate-metric") ? input2.choice("gate-metric", REGRESSION_GATE_METRICS, "mae") : void 0;
+  const split = input2.given("split") ? input2.choice("split", SPLIT_KINDS, "stratified") : void 0;
+  const seed = input2.integer("seed", SEED);
+  const folds = input2.integer("folds", FOLDS);
+  const includeSynthetic = input2.boolean("include-synthetic", false);
+  const asOf = input2.string("as-of") || void 0;
+  const token = input2.string("token");
+  const pullRequest = input2.pullRequest();
+  const headSha = input2.string("head-sha");
+  if (headSha && !/^[0-9a-f]{7,64}$/i.test(headSha))
+    throw new ActionInputError(`input 'head-sha' must be a commit SHA (hexadecimal), got '${headSha}'`);
+  const now = input2.now();
+  const step = input2.shardStep(ws);
+  if (pullRequest !== null && !token) throw new ActionInputError("input 'pull-request' needs input 'token'");
+  if (pullRequest !== null && promote)
+    throw new ActionInputError(
+      "input 'promote' must be false with 'pull-request': a pull request never changes the champion"
+    );
+  if ((step.shard || step.merge) && pullRequest !== null)
+    throw new ActionInputError("input 'pull-request' cannot be combined with shards");
+  return {
+    datasets,
+    algorithm: algorithm2 === "auto" ? void 0 : algorithm2,
+    promote,
+    force,
+    tolerance,
+    gateMetric,
+    split,
+    seed,
+    folds,
+    includeSynthetic,
+    asOf,
+    token,
+    pullRequest,
+    headSha,
+    now,
+    ...step
+  };
+}
+function toleranceFor(spec, tolerance) {
+  if (tolerance !== void 0 && taskOf(spec.label) === "classification" && tolerance > TOLERANCE.max)
+    throw new ActionInputError(
+      `input 'tolerance' for ${spec.name} (a classifier, gated on macro-F1) must be from ${TOLERANCE.min} to ${TOLERANCE.max}, got ${tolerance}`
+    );
+  return tolerance;
+}
+function gateMetricFor(spec, metric) {
+  if (metric !== void 0 && taskOf(spec.label) !== "regression")
+    throw new ActionInputError(
+      `input 'gate-metric' is for a regression dataset; ${spec.name} is a classifier, gated on macro-F1`
+    );
+  return metric;
+}
+
+// actions/lib/pipelines/train-shards.ts
+import { createHash as createHash5 } from "node:crypto";
+import { mkdirSync as mkdirSync3 } from "node:fs";
+import path16 from "node:path";
+
+// actions/lib/correlation-moments.ts
+function emptyMoments(features) {
+  const zeros = () => new Array(features).fill(0);
+  return { n: 0, meanY: 0, m2Y: 0, meanX: zeros(), m2X: zeros(), cXY: zeros() };
+}
+function momentsOf(names, get2, y, rows) {
+  const n = rows.length;
+  const out = emptyMoments(names.length);
+  if (n === 0) return out;
+  let my = 0;
+  for (const i of rows) my += y[i];
+  my /= n;
+  let syy = 0;
+  for (const i of rows) syy += (y[i] - my) ** 2;
+  out.n = n;
+  out.meanY = my;
+  out.m2Y = syy;
+  names.forEach((name2, j) => {
+    const x = get2(name2);
+    let mx = 0;
+    for (const i of rows) mx += x[i];
+    mx /= n;
+    let sxx = 0;
+    let sxy = 0;
+    for (const i of rows) {
+      const dx = x[i] - mx;
+      sxx += dx * dx;
+      sxy += dx * (y[i] - my);
+    }
+    out.meanX[j] = mx;
+    out.m2X[j] = sxx;
+    out.cXY[j] = sxy;
+  });
+  return out;
+}
+function mergeMoments(a, b) {
+  if (a.meanX.length !== b.meanX.length) {
+    throw new RangeError(`mergeMoments: feature counts differ (${a.meanX.length} vs ${b.meanX.length})`);
+  }
+  if (b.n === 0) return a;
+  if (a.n === 0) return b;
+  const n = a.n + b.n;
+  const w = a.n * b.n / n;
+  const dy = b.meanY - a.meanY;
+  const out = emptyMoments(a.meanX.length);
+  out.n = n;
+  out.meanY = a.meanY + dy * b.n / n;
+  out.m2Y = a.m2Y + b.m2Y + dy * dy * w;
+  for (let j = 0; j < a.meanX.length; j++) {
+    const dx = b.meanX[j] - a.meanX[j];
+    out.meanX[j] = a.meanX[j] + dx * b.n / n;
+    out.m2X[j] = a.m2X[j] + b.m2X[j] + dx * dx * w;
+    out.cXY[j] = a.cXY[j] + b.cXY[j] + dx * dy * w;
+  }
+  return out;
+}
+function correlationsOf(m) {
+  return m.cXY.map((c, j) => m.m2X[j] === 0 || m.m2Y === 0 ? 0 : c / Math.sqrt(m.m2X[j] * m.m2Y));
+}
+
+// actions/lib/pipelines/train-shards.ts
+var NB_PARTIAL_FORMAT = "gitml.nb-partial";
+var NB_PARTIAL_VERSION = 1;
+var ALGORITHM = "gaussian-nb";
+var SYNTHETIC = SOURCES.indexOf("synthetic");
+var SHARDABLE_REGRESSORS = ["linear-regression", "ridge"];
+function shardedAlgorithm(spec, asked) {
+  if (taskOf(spec.label) === "classification") {
+    if (asked !== void 0 && asked !== ALGORITHM)
+      throw new ShardError(
+        `sharded training fits ${ALGORITHM} from mergeable statistics; '${asked}' cannot be sharded`
+      );
+    return ALGORITHM;
+  }
+  const shardable = SHARDABLE_REGRESSORS;
+  if (asked !== void 0 && !shardable.includes(asked))
+    throw new ShardError(
+      `sharded regression fits ${SHARDABLE_REGRESSORS.join(" or ")} from mergeable statistics; '${asked}' cannot be sharded`
+    );
+  return asked ?? (shardable.includes(spec.model.algorithm) ? spec.model.algorithm : "ridge");
+}
+function shardedTrainingConfig(spec, opts) {
+  const algorithm2 = shardedAlgorithm(spec, opts.algorithm);
+  if (opts.split !== void 0 && opts.split !== "hash")
+    throw new ShardError(
+      `sharded training needs the hash split (a shard knows its holdout rows by their content); got '${opts.split}'`
+    );
+  if (opts.asOf !== void 0)
+    throw new ShardError("sharded training reads the working tree; --as-of is not supported with shards");
+  return trainingConfig(spec, { ...opts, algorithm: algorithm2, search: false, split: "hash" });
+}
+function nbView(schema, correlations) {
+  const columns = [];
+  for (const f of schema) {
+    if (f.type === "categorical")
+      (f.categories ?? []).forEach((_, code) => {
+        columns.push({ feature: f.name, code, center: 0, scale: 1 });
+      });
+    else columns.push({ feature: f.name, center: 0, scale: 1 });
+  }
+  return { features: schema.map((f) => ({ ...f })), correlations, minAbsCorrelation: 0, columns };
+}
+var round6 = (x) => Number(x.toFixed(6));
+function emptyStats(nClasses, nFeatures) {
+  const z2 = () => new Float64Array(nClasses * nFeatures);
+  return { nClasses, nFeatures, counts: new Float64Array(nClasses), means: z2(), m2: z2() };
+}
+function trainShard(ws, spec, opts) {
+  if (taskOf(spec.label) === "regression") return trainLinearShard(ws, spec, opts);
+  const config = shardedTrainingConfig(spec, opts);
+  const index = new ModelRegistry(ws, spec.name).index();
+  const fg = FeatureGroup.open(ws, spec);
+  const months = groupAssignment(fg, opts.shard.count)[opts.shard.index - 1];
+  const schema = fg.meta.features;
+  const names = schema.map((f) => f.name);
+  const classes = fg.meta.label.classes;
+  const scores = labelScores(classes);
+  const view = nbView(schema, {});
+  const eligibleByClass = new Array(classes.length).fill(0);
+  let stats = emptyStats(classes.length, view.columns.length);
+  let moments = emptyMoments(schema.length);
+  let test = 0;
+  const partitions = [];
+  const late = fg.lateLabels();
+  for (const part of partitionsOf(fg, months, late)) {
+    const t = part.table;
+    partitions.push({ month: part.month, sha256: part.sha256 });
+    const get2 = (name2) => t.columns[names.indexOf(name2)];
+    const train4 = [];
+    const keys = contentKeys(
+      t.columns,
+      Array.from({ length: t.rows }, (_, i) => i),
+      t.rows
+    );
+    for (let i = 0; i < t.rows; i++) {
+      if (t.labels[i] < 0 || !config.includeSynthetic && t.sources[i] === SYNTHETIC) continue;
+      eligibleByClass[t.labels[i]]++;
+      for (let j = 0; j < schema.length; j++) {
+        if (!Number.isFinite(t.columns[j][i]))
+          throw new TrainingError(
+            `${spec.name}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(", ")}); training needs finite values`
+          );
+      }
+      if (inHashHoldout(keys[i], config.seed, config.testFraction)) test++;
+      else train4.push(i);
+    }
+    const y = Float64Array.from(t.labels, (c) => c >= 0 ? scores[c] : 0);
+    moments = mergeMoments(moments, momentsOf(names, get2, y, train4));
+    const X2 = applyFeatureView(view, get2, 0, train4);
+    const yc = Int32Array.from(train4, (i) => t.labels[i]);
+    stats = GaussianNB.mergePartials(stats, GaussianNB.partial(X2, yc, classes.length));
+    opts.progress?.(`  ${part.month}: ${t.rows} rows, ${train4.length} training`);
+  }
+  const partial = {
+    format: NB_PARTIAL_FORMAT,
+    version: NB_PARTIAL_VERSION,
+    ...partialRowsHeader(fg, spec.name, opts.shard, months, partitions),
+    config,
+    configHash: configHashOf(config),
+    champion: index.champion,
+    eligibleByClass,
+    test,
+    stats: {
+      nClasses: stats.nClasses,
+      nFeatures: stats.nFeatures,
+      counts: Array.from(stats.counts),
+      means: Array.from(stats.means),
+      m2: Array.from(stats.m2)
+    },
+    moments
+  };
+  mkdirSync3(opts.partials, { recursive: true });
+  const file = path16.join(opts.partials, partialFileName("train", spec.name, opts.shard));
+  writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
+  return {
+    dataset: spec.name,
+    shard: opts.shard,
+    file,
+    months,
+    eligible: eligibleByClass.reduce((s, c) => s + c, 0),
+    test
+  };
+}
+var LINEAR_PARTIAL_FORMAT = "gitml.linear-partial";
+var LINEAR_PARTIAL_VERSION = 1;
+function trainLinearShard(ws, spec, opts) {
+  const config = shardedTrainingConfig(spec, opts);
+  const index = new ModelRegistry(ws, spec.name).index();
+  const fg = FeatureGroup.open(ws, spec);
+  const months = groupAssignment(fg, opts.shard.count)[opts.shard.index - 1];
+  const schema = fg.meta.features;
+  const names = schema.map((f) => f.name);
+  const view = nbView(schema, {});
+  let stats = emptyLinearStats(view.columns.length);
+  let moments = emptyMoments(schema.length);
+  let eligible = 0;
+  let test = 0;
+  let targetMin = Number.POSITIVE_INFINITY;
+  let targetMax = Number.NEGATIVE_INFINITY;
+  const partitions = [];
+  for (const part of partitionsOf(fg, months, fg.lateLabels())) {
+    const t = part.table;
+    partitions.push({ month: part.month, sha256: part.sha256 });
+    const get2 = (name2) => t.columns[names.indexOf(name2)];
+    const data = trainingData(fg, t, config.includeSynthetic);
+    const keys = rowKeys(data);
+    const train4 = [];
+    for (const i of data.rows) {
+      eligible++;
+      for (let j = 0; j < schema.length; j++) {
+        if (!Number.isFinite(t.columns[j][i]))
+          throw new TrainingError(
+            `${spec.name}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(", ")}); training needs finite values`
+          );
+      }
+      const y = t.targets[i];
+      if (!Number.isFinite(y))
+        throw new TrainingError(
+          `${spec.name}: label '${spec.label.name}' is ${y} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(", ")}); a regressor needs a number in every labelled row`
+        );
+      targetMin = Math.min(targetMin, y);
+      targetMax = Math.max(targetMax, y);
+      if (inHashHoldout(keys[i], config.seed, config.testFraction)) test++;
+      else train4.push(i);
+    }
+    moments = mergeMoments(moments, momentsOf(names, get2, t.targets, train4));
+    const X2 = applyFeatureView(view, get2, 0, train4);
+    stats = LinearRegression.mergeStats(
+      stats,
+      LinearRegression.stats(
+        X2,
+        Float64Array.from(train4, (i) => t.targets[i])
+      )
+    );
+    opts.progress?.(`  ${part.month}: ${t.rows} rows, ${train4.length} training`);
+  }
+  const partial = {
+    format: LINEAR_PARTIAL_FORMAT,
+    version: LINEAR_PARTIAL_VERSION,
+    ...partialRowsHeader(fg, spec.name, opts.shard, months, partitions),
+    config,
+    configHash: configHashOf(config),
+    champion: index.champion,
+    eligible,
+    targetMin: eligible > 0 ? targetMin : null,
+    targetMax: eligible > 0 ? targetMax : null,
+    test,
+    stats: {
+      n: stats.n,
+      p: stats.p,
+      meanX: Array.from(stats.meanX),
+      meanY: stats.meanY,
+      xx: Array.from(stats.xx),
+      xy: Array.from(stats.xy),
+      yy: stats.yy
+    },
+    moments
+  };
+  mkdirSync3(opts.partials, { recursive: true });
+  const file = path16.join(opts.partials, partialFileName("train", spec.name, opts.shard));
+  writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
+  return { dataset: spec.name, shard: opts.shard, file, months, eligible, test };
+}
+function linearModelFromStats(o, stats) {
+  const algo = regressionAlgorithm(o.algorithm);
+  const base = nbView(o.schema, o.correlations);
+  const { n, p } = stats;
+  const scale = new Float64Array(p).fill(1);
+  const columns = base.columns.map((c, j) => {
+    if (!algo.standardize || c.code !== void 0) return c;
+    const sd = Math.sqrt(stats.xx[j * p + j] / n);
+    scale[j] = sd > 0 ? sd : 1;
+    return { ...c, center: stats.meanX[j], scale: scale[j] };
+  });
+  const meanX = stats.meanX.map((m, j) => (m - columns[j].center) / scale[j]);
+  const xx = stats.xx.map((v, at) => v / (scale[Math.floor(at / p)] * scale[at % p]));
+  const xy = stats.xy.map((v, j) => v / scale[j]);
+  const est = LinearRegression.fromStats(
+    { ...stats, meanX, xx, xy },
+    { alpha: algo.create(o.params).alpha }
+  );
+  return ServingModel.create(
+    {
+      dataset: o.dataset,
+      task: "regression",
+      algorithm: o.algorithm,
+      params: est.params(),
+      label: regressionLabel(o.label),
+      view: { ...base, columns }
+    },
+    est
+  );
+}
+function checkSet(set, fg, champion, dataset) {
+  checkSame(set, "training config (configHash)", (p) => p.configHash);
+  checkSame(set, "champion version", (p) => p.champion, {
+    value: champion,
+    where: `the champion in models/${dataset}/index.json now`
+  });
+  checkLabelsUnchanged(fg, set);
+  const config = set[0].partial.config;
+  const configHash = configHashOf(config);
+  if (configHash !== set[0].partial.configHash)
+    throw new ShardError(`${set[0].file}: configHash does not match its config (edited by hand?)`);
+  return { config, configHash };
+}
+function round6Record(schema, moments) {
+  const r2 = correlationsOf(moments);
+  const correlations = {};
+  schema.forEach((f, j) => {
+    correlations[f.name] = round6(r2[j]);
+  });
+  return correlations;
+}
+function mergeNbPartials(spec, fg, partials, champion) {
+  const set = readPartialSet(partials, NB_PARTIAL_FORMAT, NB_PARTIAL_VERSION, spec.name, fg);
+  const { config, configHash } = checkSet(set, fg, champion, spec.name);
+  const classes = fg.meta.label.classes;
+  const schema = fg.meta.features;
+  const columns = nbView(schema, {}).columns.length;
+  let stats = null;
+  let moments = emptyMoments(schema.length);
+  const eligibleByClass = new Array(classes.length).fill(0);
+  let test = 0;
+  for (const { partial: p, file } of set) {
+    const s = {
+      nClasses: p.stats.nClasses,
+      nFeatures: p.stats.nFeatures,
+      counts: Float64Array.from(p.stats.counts),
+      means: Float64Array.from(p.stats.means),
+      m2: Float64Array.from(p.stats.m2)
+    };
+    const cells = classes.length * columns;
+    if (s.nClasses !== classes.length || s.nFeatures !== columns || s.counts.length !== classes.length || s.means.length !== cells || s.m2.length !== cells || p.moments.meanX.length !== schema.length || p.eligibleByClass.length !== classes.length)
+      throw new ShardError(
+        `${file}: statistics are not ${classes.length} classes \xD7 ${columns} columns as the feature group's schema needs`
+      );
+    stats = stats ? GaussianNB.mergePartials(stats, s) : s;
+    moments = mergeMoments(moments, p.moments);
+    p.eligibleByClass.forEach((c, k) => {
+      eligibleByClass[k] += c;
+    });
+    test += p.test;
+  }
+  checkClassCounts(spec.name, classes, eligibleByClass, config);
+  const eligible = eligibleByClass.reduce((s, c) => s + c, 0);
+  checkHashSplit(eligible, test, config.testFraction);
+  const chosen = unscored(
+    { algorithm: ALGORITHM, params: algorithm(ALGORITHM).grid[0], minAbsCorrelation: 0 },
+    "classification"
+  );
+  const estimator = GaussianNB.fromPartial(stats, chosen.params);
+  const model = ServingModel.create(
+    {
+      dataset: spec.name,
+      algorithm: ALGORITHM,
+      params: estimator.params(),
+      label: { name: fg.meta.label.name, title: fg.meta.label.title, classes: fg.meta.label.classes },
+      view: nbView(schema, round6Record(schema, moments))
+    },
+    estimator
+  );
+  return { task: "classification", set, config, configHash, model, chosen, eligible, test };
+}
+function mergeLinearPartials(spec, fg, partials, champion) {
+  const set = readPartialSet(
+    partials,
+    LINEAR_PARTIAL_FORMAT,
+    LINEAR_PARTIAL_VERSION,
+    spec.name,
+    fg
+  );
+  const { config, configHash } = checkSet(set, fg, champion, spec.name);
+  const schema = fg.meta.features;
+  const p = nbView(schema, {}).columns.length;
+  let stats = emptyLinearStats(p);
+  let moments = emptyMoments(schema.length);
+  let eligible = 0;
+  let test = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const { partial: q, file } of set) {
+    const s = q.stats;
+    if (s.p !== p || s.meanX.length !== p || s.xx.length !== p * p || s.xy.length !== p || q.moments.meanX.length !== schema.length)
+      throw new ShardError(`${file}: statistics are not ${p} columns as the feature group's schema needs`);
+    stats = LinearRegression.mergeStats(stats, {
+      n: s.n,
+      p: s.p,
+      meanX: Float64Array.from(s.meanX),
+      meanY: s.meanY,
+      xx: Float64Array.from(s.xx),
+      xy: Float64Array.from(s.xy),
+      yy: s.yy
+    });
+    moments = mergeMoments(moments, q.moments);
+    eligible += q.eligible;
+    test += q.test;
+    if (q.targetMin !== null) min = Math.min(min, q.targetMin);
+    if (q.targetMax !== null) max = Math.max(max, q.targetMax);
+  }
+  checkTargetSummary(spec.name, spec.label.name, { rows: eligible, min, max }, config);
+  checkHashSplit(eligible, test, config.testFraction);
+  const algorithm2 = config.algorithm ?? "ridge";
+  const chosen = unscored(
+    {
+      algorithm: algorithm2,
+      params: withSeed(algorithm2, regressionAlgorithm(algorithm2).grid[0], config.seed),
+      minAbsCorrelation: 0
+    },
+    "regression"
+  );
+  const model = linearModelFromStats(
+    {
+      dataset: spec.name,
+      schema,
+      label: { ...spec.label, ...fg.meta.label },
+      correlations: round6Record(schema, moments),
+      algorithm: algorithm2,
+      params: chosen.params
+    },
+    stats
+  );
+  return { task: "regression", set, config, configHash, model, chosen, eligible, test };
+}
+function mergeTrainShards(ws, spec, opts) {
+  const registry = new ModelRegistry(ws, spec.name);
+  const index = registry.index();
+  const fg = FeatureGroup.open(ws, spec);
+  const task = taskOf(spec.label);
+  const merged = task === "regression" ? mergeLinearPartials(spec, fg, opts.partials, index.champion) : mergeNbPartials(spec, fg, opts.partials, index.champion);
+  const { set, config, configHash, chosen, test, eligible } = merged;
+  let model = merged.model;
+  const schema = fg.meta.features;
+  const champion = index.champion !== null ? registry.champion() : null;
+  let mismatch = null;
+  if (champion) {
+    try {
+      checkChampionTask(champion, task);
+      champion.model.checkSchema(schema, `champion v${champion.entry.version}`);
+    } catch (err) {
+      if (!(err instanceof SchemaMismatchError)) throw err;
+      mismatch = err;
+    }
+  }
+  const ownerOf = new Map(set.flatMap((o2) => o2.partial.months.map((m) => [m, o2])));
+  const hash = createHash5("sha256");
+  const actual = new Float64Array(test);
+  const predicted = new Float64Array(test);
+  const championPredicted = new Float64Array(test);
+  const testIds = [];
+  const testKeys = [];
+  const trainKeys = /* @__PURE__ */ new Set();
+  let trainSeen = 0;
+  let trainSum = 0;
+  const held = champion && !mismatch ? championHoldout(registry, champion.entry.version) : null;
+  const championTrained = /* @__PURE__ */ new Set();
+  const bySource = {};
+  const example = {};
+  const predict2 = (m, data, rows) => task === "regression" ? predictValueRows(m, data, rows) : predictRows(m, data, rows);
+  for (const part of partitionsOf(fg, fg.months(), fg.lateLabels())) {
+    checkUnchanged(fg, ownerOf.get(part.month), part.month, part.sha256);
+    const t = part.table;
+    const data = trainingData(fg, t, config.includeSynthetic);
+    updateDataHash(hash, t, data.rows, task);
+    for (const i of data.rows) bySource[SOURCES[t.sources[i]]] = (bySource[SOURCES[t.sources[i]]] ?? 0) + 1;
+    const keys = rowKeys(data);
+    const rows = data.rows.filter((i) => inHashHoldout(keys[i], config.seed, config.testFraction));
+    for (const i of data.rows) {
+      if (inHashHoldout(keys[i], config.seed, config.testFraction)) continue;
+      trainKeys.add(keys[i]);
+      trainSeen++;
+      if (task === "regression") trainSum += t.targets[i];
+    }
+    if (held) addChampionTrainingKeys(championTrained, held, data.rows, t.ids, keys);
+    if (rows.length === 0) continue;
+    if (testIds.length === 0)
+      for (const f of model.features) example[f.name] = valueText(f, data.get(f.name)[rows[0]]);
+    const at = testIds.length;
+    if (at + rows.length > test)
+      throw new ShardError(
+        `${fg.dir}: more holdout rows than the shards counted (${test}); run the shards again`
+      );
+    predicted.set(predict2(model, data, rows), at);
+    if (champion && !mismatch) championPredicted.set(predict2(champion.model, data, rows), at);
+    rows.forEach((i, k) => {
+      actual[at + k] = task === "regression" ? t.targets[i] : t.labels[i];
+      testIds.push(t.ids[i]);
+      testKeys.push(keys[i]);
+    });
+    opts.progress?.(`  ${part.month}: ${rows.length} holdout rows scored`);
+  }
+  if (testIds.length !== test)
+    throw new ShardError(
+      `${fg.dir}: ${testIds.length} holdout rows, the shards counted ${test}; run the shards again`
+    );
+  const dataHash = hash.digest("hex");
+  const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
+  if (skipped) return { dataset: spec.name, skipped };
+  const fresh = testIds.flatMap(
+    (id, r2) => isFreshForChampion(held, championTrained, id, testKeys[r2]) ? [r2] : []
+  );
+  const trainMean = trainSum / Math.max(trainSeen, 1);
+  const o = { holdoutRows: test, known: held !== null };
+  let championCheck = null;
+  let holdout;
+  if (task === "regression") {
+    const pick = (a) => Float64Array.from(fresh, (r2) => a[r2]);
+    if (champion)
+      championCheck = mismatch ? { mismatch } : regressionGateCheck(pick(actual), pick(predicted), pick(championPredicted), {
+        ...o,
+        tolerances: spec.label.tolerances,
+        trainMean
+      });
+    holdout = regressionMetrics(actual, predicted, trainMean, spec.label.tolerances);
+    const interval = residualInterval(model, actual, predicted);
+    if (interval) model = model.withInterval(interval);
+  } else {
+    const values = fg.meta.label.classes.map((c) => c.value);
+    const pick = (a) => Int32Array.from(fresh, (r2) => a[r2]);
+    if (champion)
+      championCheck = mismatch ? { mismatch } : gateCheck(pick(actual), pick(predicted), pick(championPredicted), { ...o, classes: values });
+    holdout = classificationMetrics(Int32Array.from(actual), Int32Array.from(predicted), values);
+  }
+  const registered = registerFitted(
+    {
+      ws,
+      spec,
+      fg,
+      registry,
+      config,
+      dataHash,
+      configHash,
+      champion,
+      championCheck,
+      opts: { ...opts, split: "hash" }
+    },
+    {
+      model,
+      holdout,
+      cv: [],
+      chosen,
+      trainRows: eligible - test,
+      testIds,
+      example,
+      eligible,
+      bySource,
+      duplicates: {
+        trainRows: trainSeen - trainKeys.size,
+        holdoutOverlap: testKeys.filter((k) => trainKeys.has(k)).length
+      }
+    }
+  );
+  opts.progress?.(
+    `  merged ${set.length} shard(s): ${set.map((o2) => shardText({ index: o2.partial.shard, count: o2.partial.shards })).join(", ")}`
+  );
+  return { dataset: spec.name, ...registered };
+}
+
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync5, existsSync as existsSync7 } from "fs";
+import { readFileSync as readFileSync5, existsSync as existsSync9 } from "fs";
 import { EOL as EOL6 } from "os";
 var Context = class {
   /**
@@ -36592,11 +43495,11 @@ var Context = class {
     var _a, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync7(process.env.GITHUB_EVENT_PATH)) {
+      if (existsSync9(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync5(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path16 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path16} does not exist${EOL6}`);
+        const path17 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path17} does not exist${EOL6}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -37054,7 +43957,7 @@ function expand(template, context3) {
     return template.replace(/\/$/, "");
   }
 }
-function parse(options) {
+function parse2(options) {
   let method = options.method.toUpperCase();
   let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -37118,7 +44021,7 @@ function parse(options) {
   );
 }
 function endpointWithDefaults(defaults2, route, options) {
-  return parse(merge(defaults2, route, options));
+  return parse2(merge(defaults2, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge(oldDefaults, newDefaults);
@@ -37127,7 +44030,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge.bind(null, DEFAULTS2),
-    parse
+    parse: parse2
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
@@ -37139,7 +44042,7 @@ var SEMI = 59;
 var EQ = 61;
 var DQUOTE = 34;
 var BSLASH = 92;
-var COMMA = 44;
+var COMMA2 = 44;
 var LOWER_CASE = 1;
 var OWS = 2;
 var SEMI_FLAG = 4;
@@ -37151,7 +44054,7 @@ var CHAR_MAP = new Uint8Array(256);
 CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
+CHAR_MAP[COMMA2] |= COMMA_FLAG;
 for (let code = 128; code <= 255; code++) {
   CHAR_MAP[code] |= LOWER_CASE;
 }
@@ -37173,7 +44076,7 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse2(header, options) {
+function parse3(header, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
   const len = header.length;
   let valueStart = options?.start ?? 0;
@@ -37809,7 +44712,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop);
   }
-  const mimetype = parse2(contentType);
+  const mimetype = parse3(contentType);
   if (isJSONResponse(mimetype)) {
     let text2 = "";
     try {
@@ -40853,6551 +47756,6 @@ function metricsDiffMarkdown(champion, challenger, opts = {}) {
   return lines.join("\n");
 }
 
-// actions/lib/model-registry.ts
-import { existsSync as existsSync8 } from "node:fs";
-import path13 from "node:path";
-
-// node_modules/csv-parse/lib/api/CsvError.js
-var CsvError = class _CsvError extends Error {
-  constructor(code, message2, options, ...contexts) {
-    if (Array.isArray(message2)) message2 = message2.join(" ").trim();
-    super(message2);
-    if (Error.captureStackTrace !== void 0) {
-      Error.captureStackTrace(this, _CsvError);
-    }
-    this.code = code;
-    for (const context3 of contexts) {
-      for (const key in context3) {
-        const value = context3[key];
-        this[key] = Buffer.isBuffer(value) ? value.toString(options.encoding) : value == null ? value : JSON.parse(JSON.stringify(value));
-      }
-    }
-  }
-};
-
-// node_modules/csv-parse/lib/utils/is_object.js
-var is_object = function(obj) {
-  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
-};
-
-// node_modules/csv-parse/lib/api/normalize_columns_array.js
-var normalize_columns_array = function(columns) {
-  const normalizedColumns = [];
-  for (let i = 0, l = columns.length; i < l; i++) {
-    const column = columns[i];
-    if (column === void 0 || column === null || column === false) {
-      normalizedColumns[i] = { disabled: true };
-    } else if (typeof column === "string" || typeof column === "number") {
-      normalizedColumns[i] = { name: `${column}` };
-    } else if (is_object(column)) {
-      if (typeof column.name !== "string") {
-        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
-          "Option columns missing name:",
-          `property "name" is required at position ${i}`,
-          "when column is an object literal"
-        ]);
-      }
-      normalizedColumns[i] = column;
-    } else {
-      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
-        "Invalid column definition:",
-        "expect a string or a literal object,",
-        `got ${JSON.stringify(column)} at position ${i}`
-      ]);
-    }
-  }
-  return normalizedColumns;
-};
-
-// node_modules/csv-parse/lib/utils/ResizeableBuffer.js
-var ResizeableBuffer = class {
-  constructor(size = 100) {
-    this.size = size;
-    this.length = 0;
-    this.buf = Buffer.allocUnsafe(size);
-  }
-  prepend(val) {
-    if (Buffer.isBuffer(val)) {
-      const length = this.length + val.length;
-      if (length >= this.size) {
-        this.resize();
-        if (length >= this.size) {
-          throw Error("INVALID_BUFFER_STATE");
-        }
-      }
-      const buf = this.buf;
-      this.buf = Buffer.allocUnsafe(this.size);
-      val.copy(this.buf, 0);
-      buf.copy(this.buf, val.length);
-      this.length += val.length;
-    } else {
-      const length = this.length++;
-      if (length === this.size) {
-        this.resize();
-      }
-      const buf = this.clone();
-      this.buf[0] = val;
-      buf.copy(this.buf, 1, 0, length);
-    }
-  }
-  append(val) {
-    const length = this.length++;
-    if (length === this.size) {
-      this.resize();
-    }
-    this.buf[length] = val;
-  }
-  clone() {
-    return Buffer.from(this.buf.slice(0, this.length));
-  }
-  resize() {
-    const length = this.length;
-    this.size = this.size * 2;
-    const buf = Buffer.allocUnsafe(this.size);
-    this.buf.copy(buf, 0, 0, length);
-    this.buf = buf;
-  }
-  toString(encoding) {
-    if (encoding) {
-      return this.buf.toString(encoding, 0, this.length);
-    } else {
-      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
-    }
-  }
-  toJSON() {
-    return this.toString("utf8");
-  }
-  reset() {
-    this.length = 0;
-  }
-};
-var ResizeableBuffer_default = ResizeableBuffer;
-
-// node_modules/csv-parse/lib/api/init_state.js
-var init_state = function(options) {
-  const timchars = [
-    // Basic Latin
-    32,
-    // [Space](https://www.fileformat.info/info/unicode/char/0020/index.htm)
-    9,
-    // [CHARACTER TABULATION (HT)](https://www.fileformat.info/info/unicode/char/0009/index.htm)
-    10,
-    // [LINE FEED (LF)](https://www.fileformat.info/info/unicode/char/000a/index.htm)
-    13,
-    // [CARRIAGE RETURN (CR)](https://www.fileformat.info/info/unicode/char/000d/index.htm)
-    12,
-    // [FORM FEED (FF)](https://www.fileformat.info/info/unicode/char/000c/index.htm)
-    11,
-    // [LINE TABULATION (VT)](https://www.fileformat.info/info/unicode/char/000b/index.htm)
-    // Latin-1 Supplement
-    160,
-    // [NO-BREAK SPACE (NBSP)](https://www.fileformat.info/info/unicode/char/00a0/index.htm)
-    // Ogham
-    5760,
-    // [OGHAM SPACE MARK](https://www.fileformat.info/info/unicode/char/1680/index.htm)
-    // General Punctuation
-    8192,
-    // [EN QUAD](https://www.fileformat.info/info/unicode/char/2000/index.htm)
-    8193,
-    // [EM QUAD](https://www.fileformat.info/info/unicode/char/2001/index.htm)
-    8194,
-    // [EN SPACE](https://www.fileformat.info/info/unicode/char/2002/index.htm)
-    8195,
-    // [EM SPACE](https://www.fileformat.info/info/unicode/char/2003/index.htm)
-    8196,
-    // [THREE-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2004/index.htm)
-    8197,
-    // [FOUR-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2005/index.htm)
-    8198,
-    // [SIX-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2006/index.htm)
-    8199,
-    // [FIGURE SPACE](https://www.fileformat.info/info/unicode/char/2007/index.htm)
-    8200,
-    // [PUNCTUATION SPACE](https://www.fileformat.info/info/unicode/char/2008/index.htm)
-    8201,
-    // [THIN SPACE](https://www.fileformat.info/info/unicode/char/2009/index.htm)
-    8202,
-    // [HAIR SPACE](https://www.fileformat.info/info/unicode/char/200a/index.htm)
-    8232,
-    // [LINE SEPARATOR](https://www.fileformat.info/info/unicode/char/2028/index.htm)
-    8233,
-    // [PARAGRAPH SEPARATOR](https://www.fileformat.info/info/unicode/char/2029/index.htm)
-    8239,
-    // [NARROW NO-BREAK SPACE (NNBSP)](https://www.fileformat.info/info/unicode/char/202f/index.htm)
-    8287,
-    // [MEDIUM MATHEMATICAL SPACE (MMSP)](https://www.fileformat.info/info/unicode/char/205f/index.htm)
-    12288,
-    // [IDEOGRAPHIC SPACE](https://www.fileformat.info/info/unicode/char/3000/index.htm)
-    65279
-    // [ZERO WIDTH NO-BREAK SPACE (BOM)](https://www.fileformat.info/info/unicode/char/feff/index.htm)
-  ].reduce((acc, codepoint) => {
-    const encoded = Buffer.from(
-      String.fromCharCode(codepoint),
-      options.encoding
-    );
-    if (codepoint !== 63 && encoded.length === 1 && encoded[0] === 63) {
-      return acc;
-    }
-    acc.push(encoded);
-    return acc;
-  }, []);
-  const timcharFirstBytes = new Uint8Array(256);
-  for (const t of timchars) timcharFirstBytes[t[0]] = 1;
-  return {
-    bomSkipped: false,
-    bufBytesStart: 0,
-    castField: options.cast_function,
-    commenting: false,
-    delimiterBufPrevious: void 0,
-    delimiterDiscovered: false,
-    // Current error encountered by a record
-    error: void 0,
-    enabled: options.from_line === 1,
-    escaping: false,
-    escapeIsQuote: Buffer.isBuffer(options.escape) && Buffer.isBuffer(options.quote) && Buffer.compare(options.escape, options.quote) === 0,
-    // columns can be `false`, `true`, `Array`
-    expectedRecordLength: Array.isArray(options.columns) ? options.columns.length : void 0,
-    field: new ResizeableBuffer_default(20),
-    firstLineToHeaders: options.cast_first_line_to_header,
-    needMoreDataSize: Math.max(
-      // Skip if the remaining buffer smaller than comment
-      options.comment !== null ? options.comment.length : 0,
-      ...options.delimiter ? options.delimiter.map((delimiter3) => delimiter3.length) : [],
-      // Auto discovery of delimiter is limited to 1 character
-      options.delimiter_auto ? 1 : 0,
-      // Skip if the remaining buffer can be escape sequence
-      options.quote !== null ? options.quote.length : 0,
-      ...timchars.map((t) => t.length)
-    ),
-    previousBuf: void 0,
-    quoting: false,
-    stop: false,
-    rawBuffer: new ResizeableBuffer_default(100),
-    record: [],
-    recordHasError: false,
-    record_length: 0,
-    recordDelimiterMaxLength: options.record_delimiter.length === 0 ? 0 : Math.max(...options.record_delimiter.map((v) => v.length)),
-    trimChars: [
-      Buffer.from(" ", options.encoding)[0],
-      Buffer.from("	", options.encoding)[0]
-    ],
-    wasQuoting: false,
-    wasRowDelimiter: false,
-    timchars,
-    timcharFirstBytes
-  };
-};
-
-// node_modules/csv-parse/lib/utils/underscore.js
-var underscore = function(str2) {
-  return str2.replace(/([A-Z])/g, function(_, match) {
-    return "_" + match.toLowerCase();
-  });
-};
-
-// node_modules/csv-parse/lib/api/normalize_options.js
-var normalize_options = function(opts) {
-  const options = {};
-  for (const opt in opts) {
-    options[underscore(opt)] = opts[opt];
-  }
-  if (options.encoding === void 0 || options.encoding === true) {
-    options.encoding = "utf8";
-  } else if (options.encoding === null || options.encoding === false) {
-    options.encoding = null;
-  } else if (typeof options.encoding !== "string" && options.encoding !== null) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_ENCODING",
-      [
-        "Invalid option encoding:",
-        "encoding must be a string or null to return a buffer,",
-        `got ${JSON.stringify(options.encoding)}`
-      ],
-      options
-    );
-  }
-  if (options.bom === void 0 || options.bom === null || options.bom === false) {
-    options.bom = false;
-  } else if (options.bom !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_BOM",
-      [
-        "Invalid option bom:",
-        "bom must be true,",
-        `got ${JSON.stringify(options.bom)}`
-      ],
-      options
-    );
-  }
-  options.cast_function = null;
-  if (options.cast === void 0 || options.cast === null || options.cast === false || options.cast === "") {
-    options.cast = void 0;
-  } else if (typeof options.cast === "function") {
-    options.cast_function = options.cast;
-    options.cast = true;
-  } else if (options.cast !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_CAST",
-      [
-        "Invalid option cast:",
-        "cast must be true or a function,",
-        `got ${JSON.stringify(options.cast)}`
-      ],
-      options
-    );
-  }
-  if (options.cast_date === void 0 || options.cast_date === null || options.cast_date === false || options.cast_date === "") {
-    options.cast_date = false;
-  } else if (options.cast_date === true) {
-    options.cast_date = function(value) {
-      const date = Date.parse(value);
-      return !isNaN(date) ? new Date(date) : value;
-    };
-  } else if (typeof options.cast_date !== "function") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_CAST_DATE",
-      [
-        "Invalid option cast_date:",
-        "cast_date must be true or a function,",
-        `got ${JSON.stringify(options.cast_date)}`
-      ],
-      options
-    );
-  }
-  options.cast_first_line_to_header = void 0;
-  if (options.columns === true) {
-    options.cast_first_line_to_header = void 0;
-  } else if (typeof options.columns === "function") {
-    options.cast_first_line_to_header = options.columns;
-    options.columns = true;
-  } else if (Array.isArray(options.columns)) {
-    options.columns = normalize_columns_array(options.columns);
-  } else if (options.columns === void 0 || options.columns === null || options.columns === false) {
-    options.columns = false;
-  } else {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_COLUMNS",
-      [
-        "Invalid option columns:",
-        "expect an array, a function or true,",
-        `got ${JSON.stringify(options.columns)}`
-      ],
-      options
-    );
-  }
-  if (options.group_columns_by_name === void 0 || options.group_columns_by_name === null || options.group_columns_by_name === false) {
-    options.group_columns_by_name = false;
-  } else if (options.group_columns_by_name !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
-      [
-        "Invalid option group_columns_by_name:",
-        "expect an boolean,",
-        `got ${JSON.stringify(options.group_columns_by_name)}`
-      ],
-      options
-    );
-  } else if (options.columns === false) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
-      [
-        "Invalid option group_columns_by_name:",
-        "the `columns` mode must be activated."
-      ],
-      options
-    );
-  }
-  if (options.comment === void 0 || options.comment === null || options.comment === false || options.comment === "") {
-    options.comment = null;
-  } else {
-    if (typeof options.comment === "string") {
-      options.comment = Buffer.from(options.comment, options.encoding);
-    }
-    if (!Buffer.isBuffer(options.comment)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_COMMENT",
-        [
-          "Invalid option comment:",
-          "comment must be a buffer or a string,",
-          `got ${JSON.stringify(options.comment)}`
-        ],
-        options
-      );
-    }
-  }
-  if (options.comment_no_infix === void 0 || options.comment_no_infix === null || options.comment_no_infix === false) {
-    options.comment_no_infix = false;
-  } else if (options.comment_no_infix !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_COMMENT",
-      [
-        "Invalid option comment_no_infix:",
-        "value must be a boolean,",
-        `got ${JSON.stringify(options.comment_no_infix)}`
-      ],
-      options
-    );
-  }
-  if (options.delimiter_auto === void 0 || options.delimiter_auto === null || options.delimiter_auto === false) {
-    options.delimiter_auto = false;
-  } else if (options.delimiter_auto === true) {
-    options.delimiter_auto = {};
-  } else if (!is_object(options.delimiter_auto)) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_DELIMITER_AUTO",
-      [
-        "Invalid option delimiter_auto:",
-        "delimiter_auto must be a boolean or a configuration object,",
-        `got ${JSON.stringify(options.delimiter_auto)}`
-      ],
-      options
-    );
-  }
-  if (options.delimiter_auto) {
-    if (options.delimiter_auto.preferred === void 0)
-      options.delimiter_auto.preferred = {
-        [",".charCodeAt(0)]: 1.8,
-        ["	".charCodeAt(0)]: 1.8,
-        [";".charCodeAt(0)]: 1.6,
-        [" ".charCodeAt(0)]: 1.6,
-        [":".charCodeAt(0)]: 1.5,
-        [".".charCodeAt(0)]: 1.4,
-        ["/".charCodeAt(0)]: 1.4
-      };
-    else if (!is_object(options.delimiter_auto.preferred)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "preferred must be an object,",
-          `got ${JSON.stringify(options.delimiter_auto.preferred)}`
-        ],
-        options
-      );
-    }
-    if (options.delimiter_auto.score === void 0)
-      options.delimiter_auto.score = (info2, options2) => {
-        return (info2.total - info2.std) * (options2.preferred[info2.char_code] || 1);
-      };
-    else if (typeof options.delimiter_auto.score !== "function") {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "score must be a function,",
-          `got ${JSON.stringify(options.delimiter_auto.score)}`
-        ],
-        options
-      );
-    }
-    if (options.delimiter_auto.size === void 0)
-      options.delimiter_auto.size = 2048;
-    else if (typeof options.delimiter_auto.size !== "number") {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "size must be a number,",
-          `got ${JSON.stringify(options.delimiter_auto.size)}`
-        ],
-        options
-      );
-    }
-  }
-  const delimiter_json = JSON.stringify(options.delimiter);
-  if (options.delimiter_auto !== false) {
-    options.delimiter = [];
-  }
-  if (!Array.isArray(options.delimiter)) {
-    if (options.delimiter === void 0 || options.delimiter === null || options.delimiter === false) {
-      options.delimiter = Buffer.from(",", options.encoding);
-    }
-    options.delimiter = [options.delimiter];
-  }
-  options.delimiter = options.delimiter.map(function(delimiter3) {
-    if (typeof delimiter3 === "string") {
-      delimiter3 = Buffer.from(delimiter3, options.encoding);
-    }
-    if (!Buffer.isBuffer(delimiter3) || delimiter3.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER",
-        [
-          "Invalid option delimiter:",
-          "delimiter must be a non empty string or buffer or array of string|buffer,",
-          `got ${delimiter_json}`
-        ],
-        options
-      );
-    }
-    return delimiter3;
-  });
-  if (options.escape === void 0 || options.escape === true) {
-    options.escape = Buffer.from('"', options.encoding);
-  } else if (typeof options.escape === "string") {
-    options.escape = Buffer.from(options.escape, options.encoding);
-  } else if (options.escape === null || options.escape === false) {
-    options.escape = null;
-  }
-  if (options.escape !== null) {
-    if (!Buffer.isBuffer(options.escape)) {
-      throw new Error(
-        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`
-      );
-    }
-  }
-  if (options.from === void 0 || options.from === null) {
-    options.from = 1;
-  } else {
-    if (typeof options.from === "string" && /\d+/.test(options.from)) {
-      options.from = parseInt(options.from);
-    }
-    if (Number.isInteger(options.from)) {
-      if (options.from < 0) {
-        throw new Error(
-          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`
-      );
-    }
-  }
-  if (options.from_line === void 0 || options.from_line === null) {
-    options.from_line = 1;
-  } else {
-    if (typeof options.from_line === "string" && /\d+/.test(options.from_line)) {
-      options.from_line = parseInt(options.from_line);
-    }
-    if (Number.isInteger(options.from_line)) {
-      if (options.from_line <= 0) {
-        throw new Error(
-          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`
-      );
-    }
-  }
-  if (options.ignore_last_delimiters === void 0 || options.ignore_last_delimiters === null) {
-    options.ignore_last_delimiters = false;
-  } else if (typeof options.ignore_last_delimiters === "number") {
-    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
-    if (options.ignore_last_delimiters === 0) {
-      options.ignore_last_delimiters = false;
-    }
-  } else if (typeof options.ignore_last_delimiters !== "boolean") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
-      [
-        "Invalid option `ignore_last_delimiters`:",
-        "the value must be a boolean value or an integer,",
-        `got ${JSON.stringify(options.ignore_last_delimiters)}`
-      ],
-      options
-    );
-  }
-  if (options.ignore_last_delimiters === true && options.columns === false) {
-    throw new CsvError(
-      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
-      [
-        "The option `ignore_last_delimiters`",
-        "requires the activation of the `columns` option"
-      ],
-      options
-    );
-  }
-  if (options.info === void 0 || options.info === null || options.info === false) {
-    options.info = false;
-  } else if (options.info !== true) {
-    throw new Error(
-      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`
-    );
-  }
-  if (options.max_record_size === void 0 || options.max_record_size === null || options.max_record_size === false) {
-    options.max_record_size = 0;
-  } else if (Number.isInteger(options.max_record_size) && options.max_record_size >= 0) {
-  } else if (typeof options.max_record_size === "string" && /\d+/.test(options.max_record_size)) {
-    options.max_record_size = parseInt(options.max_record_size);
-  } else {
-    throw new Error(
-      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`
-    );
-  }
-  if (options.objname === void 0 || options.objname === null || options.objname === false) {
-    options.objname = void 0;
-  } else if (Buffer.isBuffer(options.objname)) {
-    if (options.objname.length === 0) {
-      throw new Error(`Invalid Option: objname must be a non empty buffer`);
-    }
-    if (options.encoding === null) {
-    } else {
-      options.objname = options.objname.toString(options.encoding);
-    }
-  } else if (typeof options.objname === "string") {
-    if (options.objname.length === 0) {
-      throw new Error(`Invalid Option: objname must be a non empty string`);
-    }
-  } else if (typeof options.objname === "number") {
-  } else {
-    throw new Error(
-      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`
-    );
-  }
-  if (options.objname !== void 0) {
-    if (typeof options.objname === "number") {
-      if (options.columns !== false) {
-        throw Error(
-          "Invalid Option: objname index cannot be combined with columns or be defined as a field"
-        );
-      }
-    } else {
-      if (options.columns === false) {
-        throw Error(
-          "Invalid Option: objname field must be combined with columns or be defined as an index"
-        );
-      }
-    }
-  }
-  if (options.on_record === void 0 || options.on_record === null) {
-    options.on_record = void 0;
-  } else if (typeof options.on_record !== "function") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_ON_RECORD",
-      [
-        "Invalid option `on_record`:",
-        "expect a function,",
-        `got ${JSON.stringify(options.on_record)}`
-      ],
-      options
-    );
-  }
-  if (options.on_skip !== void 0 && options.on_skip !== null && typeof options.on_skip !== "function") {
-    throw new Error(
-      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`
-    );
-  }
-  if (options.quote === null || options.quote === false || options.quote === "") {
-    options.quote = null;
-  } else {
-    if (options.quote === void 0 || options.quote === true) {
-      options.quote = Buffer.from('"', options.encoding);
-    } else if (typeof options.quote === "string") {
-      options.quote = Buffer.from(options.quote, options.encoding);
-    }
-    if (!Buffer.isBuffer(options.quote)) {
-      throw new Error(
-        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`
-      );
-    }
-  }
-  if (options.raw === void 0 || options.raw === null || options.raw === false) {
-    options.raw = false;
-  } else if (options.raw !== true) {
-    throw new Error(
-      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`
-    );
-  }
-  if (options.record_delimiter === void 0) {
-    options.record_delimiter = [];
-  } else if (typeof options.record_delimiter === "string" || Buffer.isBuffer(options.record_delimiter)) {
-    if (options.record_delimiter.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a non empty string or buffer,",
-          `got ${JSON.stringify(options.record_delimiter)}`
-        ],
-        options
-      );
-    }
-    options.record_delimiter = [options.record_delimiter];
-  } else if (!Array.isArray(options.record_delimiter)) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_RECORD_DELIMITER",
-      [
-        "Invalid option `record_delimiter`:",
-        "value must be a string, a buffer or array of string|buffer,",
-        `got ${JSON.stringify(options.record_delimiter)}`
-      ],
-      options
-    );
-  }
-  options.record_delimiter = options.record_delimiter.map(function(rd, i) {
-    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a string, a buffer or array of string|buffer",
-          `at index ${i},`,
-          `got ${JSON.stringify(rd)}`
-        ],
-        options
-      );
-    } else if (rd.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a non empty string or buffer",
-          `at index ${i},`,
-          `got ${JSON.stringify(rd)}`
-        ],
-        options
-      );
-    }
-    if (typeof rd === "string") {
-      rd = Buffer.from(rd, options.encoding);
-    }
-    return rd;
-  });
-  if (typeof options.relax_column_count === "boolean") {
-  } else if (options.relax_column_count === void 0 || options.relax_column_count === null) {
-    options.relax_column_count = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`
-    );
-  }
-  if (typeof options.relax_column_count_less === "boolean") {
-  } else if (options.relax_column_count_less === void 0 || options.relax_column_count_less === null) {
-    options.relax_column_count_less = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`
-    );
-  }
-  if (typeof options.relax_column_count_more === "boolean") {
-  } else if (options.relax_column_count_more === void 0 || options.relax_column_count_more === null) {
-    options.relax_column_count_more = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`
-    );
-  }
-  if (typeof options.relax_quotes === "boolean") {
-  } else if (options.relax_quotes === void 0 || options.relax_quotes === null) {
-    options.relax_quotes = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`
-    );
-  }
-  if (typeof options.skip_empty_lines === "boolean") {
-  } else if (options.skip_empty_lines === void 0 || options.skip_empty_lines === null) {
-    options.skip_empty_lines = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`
-    );
-  }
-  if (typeof options.skip_records_with_empty_values === "boolean") {
-  } else if (options.skip_records_with_empty_values === void 0 || options.skip_records_with_empty_values === null) {
-    options.skip_records_with_empty_values = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`
-    );
-  }
-  if (typeof options.skip_records_with_error === "boolean") {
-  } else if (options.skip_records_with_error === void 0 || options.skip_records_with_error === null) {
-    options.skip_records_with_error = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`
-    );
-  }
-  if (options.rtrim === void 0 || options.rtrim === null || options.rtrim === false) {
-    options.rtrim = false;
-  } else if (options.rtrim !== true) {
-    throw new Error(
-      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`
-    );
-  }
-  if (options.ltrim === void 0 || options.ltrim === null || options.ltrim === false) {
-    options.ltrim = false;
-  } else if (options.ltrim !== true) {
-    throw new Error(
-      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`
-    );
-  }
-  if (options.trim === void 0 || options.trim === null || options.trim === false) {
-    options.trim = false;
-  } else if (options.trim !== true) {
-    throw new Error(
-      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`
-    );
-  }
-  if (options.trim === true && opts.ltrim !== false) {
-    options.ltrim = true;
-  } else if (options.ltrim !== true) {
-    options.ltrim = false;
-  }
-  if (options.trim === true && opts.rtrim !== false) {
-    options.rtrim = true;
-  } else if (options.rtrim !== true) {
-    options.rtrim = false;
-  }
-  if (options.to === void 0 || options.to === null) {
-    options.to = -1;
-  } else if (options.to !== -1) {
-    if (typeof options.to === "string" && /\d+/.test(options.to)) {
-      options.to = parseInt(options.to);
-    }
-    if (Number.isInteger(options.to)) {
-      if (options.to <= 0) {
-        throw new Error(
-          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`
-      );
-    }
-  }
-  if (options.to_line === void 0 || options.to_line === null) {
-    options.to_line = -1;
-  } else if (options.to_line !== -1) {
-    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
-      options.to_line = parseInt(options.to_line);
-    }
-    if (Number.isInteger(options.to_line)) {
-      if (options.to_line <= 0) {
-        throw new Error(
-          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`
-      );
-    }
-  }
-  return options;
-};
-
-// node_modules/csv-parse/lib/utils/delimiter_discover.js
-var delimiter_discover = function(records, options) {
-  if (!options) {
-    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
-  }
-  if (typeof records === "string") {
-    records = Buffer.from(records);
-  }
-  if (Buffer.isBuffer(records)) {
-    records = ((data) => {
-      const records2 = [];
-      const parser = transform({ delimiter: [] });
-      const push = (record) => records2.push(record);
-      const close = () => {
-      };
-      const error2 = parser.parse(data, true, push, close);
-      if (error2 !== void 0) throw error2;
-      return records2;
-    })(records);
-  }
-  const info2 = Array(127).fill().map(() => ({ lines: [] }));
-  records.map(([record], line) => {
-    for (let i = 0, l = record.length; i < l; i++) {
-      const code = record.charCodeAt(i);
-      if (info2[code].lines[line] === void 0) info2[code].lines[line] = 0;
-      info2[code].lines[line]++;
-    }
-  });
-  info2.map((info3, i) => {
-    info3.char_code = i;
-    info3.std = std(info3.lines);
-    info3.total = info3.lines.reduce((acc, val) => acc + val, 0);
-    info3.preferred = !!options.preferred[i];
-    info3.score = options.score(info3, options);
-  });
-  const result = info2.reduce(
-    (acc, info3) => acc.score > info3.score ? acc : info3,
-    {}
-  );
-  return String.fromCharCode(result.char_code);
-};
-var std = function(array) {
-  const n = array.length;
-  if (n === 0) return 0;
-  const mean2 = array.reduce((a, b) => a + b) / n;
-  return Math.sqrt(
-    array.map((x) => Math.pow(x - mean2, 2)).reduce((a, b) => a + b) / n
-  );
-};
-
-// node_modules/csv-parse/lib/api/index.js
-var isRecordEmpty = function(record) {
-  return record.every(
-    (field) => field == null || field.toString && field.toString().trim() === ""
-  );
-};
-var cr = 13;
-var nl = 10;
-var boms = {
-  // Note, the following are equals:
-  // Buffer.from("\ufeff")
-  // Buffer.from([239, 187, 191])
-  // Buffer.from('EFBBBF', 'hex')
-  utf8: Buffer.from([239, 187, 191]),
-  // Note, the following are equals:
-  // Buffer.from "\ufeff", 'utf16le
-  // Buffer.from([255, 254])
-  utf16le: Buffer.from([255, 254])
-};
-var transform = function(original_options = {}) {
-  const info2 = {
-    bytes: 0,
-    bytes_records: 0,
-    comment_lines: 0,
-    empty_lines: 0,
-    invalid_field_length: 0,
-    lines: 1,
-    records: 0
-  };
-  const options = normalize_options(original_options);
-  return {
-    info: info2,
-    original_options,
-    options,
-    state: init_state(options),
-    __needMoreData: function(i, bufLen, end) {
-      if (end) return false;
-      const { encoding, escape, quote } = this.options;
-      const { quoting, needMoreDataSize, recordDelimiterMaxLength } = this.state;
-      const numOfCharLeft = bufLen - i - 1;
-      const requiredLength = Math.max(
-        needMoreDataSize,
-        // Skip if the remaining buffer smaller than record delimiter
-        // If "record_delimiter" is yet to be discovered:
-        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
-        // 2. We set the length to windows line ending in the current encoding
-        // Note, that encoding is known from user or bom discovery at that point
-        // recordDelimiterMaxLength,
-        recordDelimiterMaxLength === 0 ? Buffer.from("\r\n", encoding).length : recordDelimiterMaxLength,
-        // Skip if remaining buffer can be an escaped quote
-        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
-        // Skip if remaining buffer can be record delimiter following the closing quote
-        quoting ? quote.length + recordDelimiterMaxLength : 0
-      );
-      return numOfCharLeft < requiredLength;
-    },
-    // Central parser implementation
-    parse: function(nextBuf, end, push, close) {
-      const {
-        bom,
-        comment_no_infix,
-        delimiter_auto,
-        encoding,
-        from_line,
-        ltrim,
-        max_record_size,
-        raw: raw2,
-        relax_quotes,
-        rtrim,
-        skip_empty_lines,
-        to,
-        to_line
-      } = this.options;
-      let { comment, escape, quote, record_delimiter } = this.options;
-      const {
-        bomSkipped,
-        delimiterDiscovered,
-        delimiterBufPrevious,
-        rawBuffer,
-        escapeIsQuote
-      } = this.state;
-      if (!delimiterDiscovered && delimiter_auto) {
-        let delimiterBuf;
-        if (delimiterBufPrevious === void 0) {
-          delimiterBuf = nextBuf;
-        } else if (delimiterBufPrevious !== void 0 && nextBuf === void 0) {
-          delimiterBuf = delimiterBufPrevious;
-        } else {
-          delimiterBuf = Buffer.concat([delimiterBufPrevious, nextBuf]);
-        }
-        nextBuf = void 0;
-        if (end || delimiterBuf.length > delimiter_auto.size) {
-          this.options.delimiter = [
-            Buffer.from(
-              delimiter_discover(delimiterBuf, this.options.delimiter_auto)
-            )
-          ];
-          this.state.previousBuf = delimiterBuf;
-          this.state.delimiterBufPrevious = void 0;
-          this.state.delimiterDiscovered = true;
-        } else {
-          this.state.delimiterBufPrevious = delimiterBuf;
-          return;
-        }
-      }
-      const { previousBuf } = this.state;
-      let buf;
-      if (previousBuf === void 0) {
-        if (nextBuf === void 0) {
-          close();
-          return;
-        } else {
-          buf = nextBuf;
-        }
-      } else if (previousBuf !== void 0 && nextBuf === void 0) {
-        buf = previousBuf;
-      } else {
-        buf = Buffer.concat([previousBuf, nextBuf]);
-      }
-      if (bomSkipped === false) {
-        if (bom === false) {
-          this.state.bomSkipped = true;
-        } else if (buf.length < 3) {
-          if (end === false) {
-            this.state.previousBuf = buf;
-            return;
-          }
-        } else {
-          for (const encoding2 in boms) {
-            if (boms[encoding2].compare(buf, 0, boms[encoding2].length) === 0) {
-              const bomLength = boms[encoding2].length;
-              this.state.bufBytesStart += bomLength;
-              buf = buf.slice(bomLength);
-              const options2 = normalize_options({
-                ...this.original_options,
-                encoding: encoding2
-              });
-              for (const key in options2) {
-                this.options[key] = options2[key];
-              }
-              ({ comment, escape, quote } = this.options);
-              break;
-            }
-          }
-          this.state.bomSkipped = true;
-        }
-      }
-      const bufLen = buf.length;
-      let pos;
-      for (pos = 0; pos < bufLen; pos++) {
-        if (this.__needMoreData(pos, bufLen, end)) {
-          break;
-        }
-        if (this.state.wasRowDelimiter === true) {
-          this.info.lines++;
-          this.state.wasRowDelimiter = false;
-        }
-        if (to_line !== -1 && this.info.lines > to_line) {
-          this.state.stop = true;
-          close();
-          return;
-        }
-        if (this.state.quoting === false && record_delimiter.length === 0) {
-          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
-            buf,
-            pos
-          );
-          if (record_delimiterCount) {
-            record_delimiter = this.options.record_delimiter;
-          }
-        }
-        const chr = buf[pos];
-        if (raw2 === true) {
-          rawBuffer.append(chr);
-        }
-        if ((chr === cr || chr === nl) && this.state.wasRowDelimiter === false) {
-          this.state.wasRowDelimiter = true;
-        }
-        if (this.state.escaping === true) {
-          this.state.escaping = false;
-        } else {
-          if (escape !== null && this.state.quoting === true && this.__isEscape(buf, pos, chr) && pos + escape.length < bufLen) {
-            if (escapeIsQuote) {
-              if (this.__isQuote(buf, pos + escape.length)) {
-                this.state.escaping = true;
-                pos += escape.length - 1;
-                continue;
-              }
-            } else {
-              this.state.escaping = true;
-              pos += escape.length - 1;
-              continue;
-            }
-          }
-          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
-            if (this.state.quoting === true) {
-              const nextChr = buf[pos + quote.length];
-              const isNextChrTrimable = rtrim && this.__isCharTrimable(buf, pos + quote.length);
-              const isNextChrComment = comment !== null && this.__compareBytes(comment, buf, pos + quote.length, nextChr);
-              const isNextChrDelimiter = this.__isDelimiter(
-                buf,
-                pos + quote.length,
-                nextChr
-              );
-              const isNextChrRecordDelimiter = record_delimiter.length === 0 ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length) : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
-              if (escape !== null && this.__isEscape(buf, pos, chr) && this.__isQuote(buf, pos + escape.length)) {
-                pos += escape.length - 1;
-              } else if (!nextChr || isNextChrDelimiter || isNextChrRecordDelimiter || isNextChrComment || isNextChrTrimable) {
-                this.state.quoting = false;
-                this.state.wasQuoting = true;
-                pos += quote.length - 1;
-                continue;
-              } else if (relax_quotes === false) {
-                const err = this.__error(
-                  new CsvError(
-                    "CSV_INVALID_CLOSING_QUOTE",
-                    [
-                      "Invalid Closing Quote:",
-                      `got "${String.fromCharCode(nextChr)}"`,
-                      `at line ${this.info.lines}`,
-                      "instead of delimiter, record delimiter, trimable character",
-                      "(if activated) or comment"
-                    ],
-                    this.options,
-                    this.__infoField()
-                  )
-                );
-                if (err !== void 0) return err;
-              } else {
-                this.state.quoting = false;
-                this.state.wasQuoting = true;
-                this.state.field.prepend(quote);
-                pos += quote.length - 1;
-              }
-            } else {
-              if (this.state.field.length !== 0) {
-                if (relax_quotes === false) {
-                  const info3 = this.__infoField();
-                  const bom2 = Object.keys(boms).map(
-                    (b) => boms[b].equals(this.state.field.toString()) ? b : false
-                  ).filter(Boolean)[0];
-                  const err = this.__error(
-                    new CsvError(
-                      "INVALID_OPENING_QUOTE",
-                      [
-                        "Invalid Opening Quote:",
-                        `a quote is found on field ${JSON.stringify(info3.column)} at line ${info3.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
-                        bom2 ? `(${bom2} bom)` : void 0
-                      ],
-                      this.options,
-                      info3,
-                      {
-                        field: this.state.field
-                      }
-                    )
-                  );
-                  if (err !== void 0) return err;
-                }
-              } else {
-                this.state.quoting = true;
-                pos += quote.length - 1;
-                continue;
-              }
-            }
-          }
-          if (this.state.quoting === false) {
-            const recordDelimiterLength = this.__isRecordDelimiter(
-              chr,
-              buf,
-              pos
-            );
-            if (recordDelimiterLength !== 0) {
-              const skipCommentLine = this.state.commenting && this.state.wasQuoting === false && this.state.record.length === 0 && this.state.field.length === 0;
-              if (skipCommentLine) {
-                this.info.comment_lines++;
-              } else {
-                if (this.state.enabled === false && this.info.lines + (this.state.wasRowDelimiter === true ? 1 : 0) >= from_line) {
-                  this.state.enabled = true;
-                  this.__resetField();
-                  this.__resetRecord();
-                  pos += recordDelimiterLength - 1;
-                  continue;
-                }
-                if (skip_empty_lines === true && this.state.wasQuoting === false && this.state.record.length === 0 && this.state.field.length === 0) {
-                  this.info.empty_lines++;
-                  pos += recordDelimiterLength - 1;
-                  continue;
-                }
-                this.info.bytes = this.state.bufBytesStart + pos;
-                const errField = this.__onField();
-                if (errField !== void 0) return errField;
-                this.info.bytes = this.state.bufBytesStart + pos + recordDelimiterLength;
-                const errRecord = this.__onRecord(push);
-                if (errRecord !== void 0) return errRecord;
-                if (to !== -1 && this.info.records >= to) {
-                  this.state.stop = true;
-                  close();
-                  return;
-                }
-              }
-              this.state.commenting = false;
-              pos += recordDelimiterLength - 1;
-              continue;
-            }
-            if (this.state.commenting) {
-              continue;
-            }
-            if (comment !== null && (comment_no_infix === false || this.state.record.length === 0 && this.state.field.length === 0)) {
-              const commentCount = this.__compareBytes(comment, buf, pos, chr);
-              if (commentCount !== 0) {
-                this.state.commenting = true;
-                continue;
-              }
-            }
-            const delimiterLength = this.__isDelimiter(buf, pos, chr);
-            if (delimiterLength !== 0) {
-              this.info.bytes = this.state.bufBytesStart + pos;
-              const errField = this.__onField();
-              if (errField !== void 0) return errField;
-              pos += delimiterLength - 1;
-              continue;
-            }
-          }
-        }
-        if (this.state.commenting === false) {
-          if (max_record_size !== 0 && this.state.record_length + this.state.field.length > max_record_size) {
-            return this.__error(
-              new CsvError(
-                "CSV_MAX_RECORD_SIZE",
-                [
-                  "Max Record Size:",
-                  "record exceed the maximum number of tolerated bytes",
-                  `of ${max_record_size}`,
-                  `at line ${this.info.lines}`
-                ],
-                this.options,
-                this.__infoField()
-              )
-            );
-          }
-        }
-        const lappend = ltrim === false || this.state.quoting === true || this.state.field.length !== 0 || !this.__isCharTrimable(buf, pos);
-        const rappend = rtrim === false || this.state.wasQuoting === false;
-        if (lappend === true && rappend === true) {
-          this.state.field.append(chr);
-        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
-          return this.__error(
-            new CsvError(
-              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
-              [
-                "Invalid Closing Quote:",
-                "found non trimable byte after quote",
-                `at line ${this.info.lines}`
-              ],
-              this.options,
-              this.__infoField()
-            )
-          );
-        } else {
-          if (lappend === false) {
-            pos += this.__isCharTrimable(buf, pos) - 1;
-          }
-          continue;
-        }
-      }
-      if (end === true) {
-        if (this.state.quoting === true) {
-          const err = this.__error(
-            new CsvError(
-              "CSV_QUOTE_NOT_CLOSED",
-              [
-                "Quote Not Closed:",
-                `the parsing is finished with an opening quote at line ${this.info.lines}`
-              ],
-              this.options,
-              this.__infoField()
-            )
-          );
-          if (err !== void 0) return err;
-        } else {
-          if (this.state.wasQuoting === true || this.state.record.length !== 0 || this.state.field.length !== 0) {
-            this.info.bytes = this.state.bufBytesStart + pos;
-            const errField = this.__onField();
-            if (errField !== void 0) return errField;
-            const errRecord = this.__onRecord(push);
-            if (errRecord !== void 0) return errRecord;
-          } else if (this.state.wasRowDelimiter === true) {
-            this.info.empty_lines++;
-          } else if (this.state.commenting === true) {
-            this.info.comment_lines++;
-          }
-        }
-      } else {
-        this.state.bufBytesStart += pos;
-        this.state.previousBuf = buf.slice(pos);
-      }
-      if (this.state.wasRowDelimiter === true) {
-        this.info.lines++;
-        this.state.wasRowDelimiter = false;
-      }
-    },
-    __onRecord: function(push) {
-      const {
-        columns,
-        group_columns_by_name,
-        encoding,
-        info: info3,
-        from,
-        relax_column_count,
-        relax_column_count_less,
-        relax_column_count_more,
-        raw: raw2,
-        skip_records_with_empty_values
-      } = this.options;
-      const { enabled, record } = this.state;
-      if (enabled === false) {
-        return this.__resetRecord();
-      }
-      const recordLength = record.length;
-      if (columns === true) {
-        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
-          this.__resetRecord();
-          return;
-        }
-        return this.__firstLineToColumns(record);
-      }
-      if (columns === false && this.info.records === 0) {
-        this.state.expectedRecordLength = recordLength;
-      }
-      if (recordLength !== this.state.expectedRecordLength) {
-        const err = columns === false ? new CsvError(
-          "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
-          [
-            "Invalid Record Length:",
-            `expect ${this.state.expectedRecordLength},`,
-            `got ${recordLength} on line ${this.info.lines}`
-          ],
-          this.options,
-          this.__infoField(),
-          {
-            record
-          }
-        ) : new CsvError(
-          "CSV_RECORD_INCONSISTENT_COLUMNS",
-          [
-            "Invalid Record Length:",
-            `columns length is ${columns.length},`,
-            // rename columns
-            `got ${recordLength} on line ${this.info.lines}`
-          ],
-          this.options,
-          this.__infoField(),
-          {
-            record
-          }
-        );
-        if (relax_column_count === true || relax_column_count_less === true && recordLength < this.state.expectedRecordLength || relax_column_count_more === true && recordLength > this.state.expectedRecordLength) {
-          this.info.invalid_field_length++;
-          this.state.error = err;
-        } else {
-          const finalErr = this.__error(err);
-          if (finalErr) return finalErr;
-        }
-      }
-      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
-        this.__resetRecord();
-        return;
-      }
-      if (this.state.recordHasError === true) {
-        this.__resetRecord();
-        this.state.recordHasError = false;
-        return;
-      }
-      this.info.records++;
-      if (from === 1 || this.info.records >= from) {
-        const { objname } = this.options;
-        if (columns !== false) {
-          const obj = {};
-          for (let i = 0, l = record.length; i < l; i++) {
-            if (columns[i] === void 0 || columns[i].disabled) continue;
-            if (group_columns_by_name === true && Object.hasOwn(obj, columns[i].name)) {
-              if (Array.isArray(obj[columns[i].name])) {
-                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
-              } else {
-                obj[columns[i].name] = [obj[columns[i].name], record[i]];
-              }
-            } else {
-              Object.defineProperty(obj, columns[i].name, {
-                value: record[i],
-                enumerable: true,
-                writable: true,
-                configurable: true
-              });
-            }
-          }
-          if (raw2 === true || info3 === true) {
-            const extRecord = Object.assign(
-              { record: obj },
-              raw2 === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
-              info3 === true ? { info: this.__infoRecord() } : {}
-            );
-            const err = this.__push(
-              objname === void 0 ? extRecord : [obj[objname], extRecord],
-              push
-            );
-            if (err) {
-              return err;
-            }
-          } else {
-            const err = this.__push(
-              objname === void 0 ? obj : [obj[objname], obj],
-              push
-            );
-            if (err) {
-              return err;
-            }
-          }
-        } else {
-          if (raw2 === true || info3 === true) {
-            const extRecord = Object.assign(
-              { record },
-              raw2 === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
-              info3 === true ? { info: this.__infoRecord() } : {}
-            );
-            const err = this.__push(
-              objname === void 0 ? extRecord : [record[objname], extRecord],
-              push
-            );
-            if (err) {
-              return err;
-            }
-          } else {
-            const err = this.__push(
-              objname === void 0 ? record : [record[objname], record],
-              push
-            );
-            if (err) {
-              return err;
-            }
-          }
-        }
-      }
-      this.__resetRecord();
-    },
-    __firstLineToColumns: function(record) {
-      const { firstLineToHeaders } = this.state;
-      try {
-        const headers = firstLineToHeaders === void 0 ? record : firstLineToHeaders.call(null, record);
-        if (!Array.isArray(headers)) {
-          return this.__error(
-            new CsvError(
-              "CSV_INVALID_COLUMN_MAPPING",
-              [
-                "Invalid Column Mapping:",
-                "expect an array from column function,",
-                `got ${JSON.stringify(headers)}`
-              ],
-              this.options,
-              this.__infoField(),
-              {
-                headers
-              }
-            )
-          );
-        }
-        const normalizedHeaders = normalize_columns_array(headers);
-        this.state.expectedRecordLength = normalizedHeaders.length;
-        this.options.columns = normalizedHeaders;
-        this.__resetRecord();
-        return;
-      } catch (err) {
-        return err;
-      }
-    },
-    __resetRecord: function() {
-      if (this.options.raw === true) {
-        this.state.rawBuffer.reset();
-      }
-      this.state.error = void 0;
-      this.state.record = [];
-      this.state.record_length = 0;
-    },
-    __onField: function() {
-      const { cast, encoding, rtrim, max_record_size } = this.options;
-      const { enabled, wasQuoting } = this.state;
-      if (enabled === false) {
-        return this.__resetField();
-      }
-      let field = this.state.field.toString(encoding);
-      if (rtrim === true && wasQuoting === false) {
-        field = field.trimRight();
-      }
-      if (cast === true) {
-        const [err, f] = this.__cast(field);
-        if (err !== void 0) return err;
-        field = f;
-      }
-      this.state.record.push(field);
-      if (max_record_size !== 0 && typeof field === "string") {
-        this.state.record_length += field.length;
-      }
-      this.__resetField();
-    },
-    __resetField: function() {
-      this.state.field.reset();
-      this.state.wasQuoting = false;
-    },
-    __push: function(record, push) {
-      const { on_record } = this.options;
-      if (on_record !== void 0) {
-        const info3 = this.__infoRecord();
-        try {
-          record = on_record.call(null, record, info3);
-        } catch (err) {
-          return err;
-        }
-        if (record === void 0 || record === null) {
-          return;
-        }
-      }
-      this.info.bytes_records += this.info.bytes;
-      push(record);
-    },
-    // Return a tuple with the error and the casted value
-    __cast: function(field) {
-      const { columns, relax_column_count } = this.options;
-      const isColumns = Array.isArray(columns);
-      if (isColumns === true && relax_column_count && this.options.columns.length <= this.state.record.length) {
-        return [void 0, void 0];
-      }
-      if (this.state.castField !== null) {
-        try {
-          const info3 = this.__infoField();
-          return [void 0, this.state.castField.call(null, field, info3)];
-        } catch (err) {
-          return [err];
-        }
-      }
-      if (this.__isFloat(field)) {
-        return [void 0, parseFloat(field)];
-      } else if (this.options.cast_date !== false) {
-        const info3 = this.__infoField();
-        return [void 0, this.options.cast_date.call(null, field, info3)];
-      }
-      return [void 0, field];
-    },
-    __compareBytes: function(sourceBuf, targetBuf, targetPos, firstByte) {
-      if (sourceBuf[0] !== firstByte) return 0;
-      const sourceLength = sourceBuf.length;
-      for (let i = 1; i < sourceLength; i++) {
-        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
-      }
-      return sourceLength;
-    },
-    // Helper to test if a character is trimable
-    __isCharTrimable: function(buf, pos) {
-      const { timchars, timcharFirstBytes } = this.state;
-      const first = buf[pos];
-      if (first === void 0 || timcharFirstBytes[first] === 0) return 0;
-      loop1: for (let i = 0; i < timchars.length; i++) {
-        const timchar = timchars[i];
-        for (let j = 0; j < timchar.length; j++) {
-          if (timchar[j] !== buf[pos + j]) continue loop1;
-        }
-        return timchar.length;
-      }
-      return 0;
-    },
-    __isDelimiter: function(buf, pos, chr) {
-      const { delimiter: delimiter3, ignore_last_delimiters } = this.options;
-      if (ignore_last_delimiters === true && this.state.record.length === this.options.columns.length - 1) {
-        return 0;
-      } else if (ignore_last_delimiters !== false && typeof ignore_last_delimiters === "number" && this.state.record.length === ignore_last_delimiters - 1) {
-        return 0;
-      }
-      loop1: for (let i = 0; i < delimiter3.length; i++) {
-        const del = delimiter3[i];
-        if (del[0] === chr) {
-          for (let j = 1; j < del.length; j++) {
-            if (del[j] !== buf[pos + j]) continue loop1;
-          }
-          return del.length;
-        }
-      }
-      return 0;
-    },
-    __isEscape: function(buf, pos, chr) {
-      const { escape } = this.options;
-      if (escape === null) return false;
-      const l = escape.length;
-      if (escape[0] === chr) {
-        for (let i = 0; i < l; i++) {
-          if (escape[i] !== buf[pos + i]) {
-            return false;
-          }
-        }
-        return true;
-      }
-      return false;
-    },
-    __isFloat: function(value) {
-      return value - parseFloat(value) + 1 >= 0;
-    },
-    // Keep it in case we implement the `cast_int` option
-    // __isInt(value){
-    //   // return Number.isInteger(parseInt(value))
-    //   // return !isNaN( parseInt( obj ) );
-    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
-    // }
-    __isQuote: function(buf, pos) {
-      const { quote } = this.options;
-      if (quote === null) return false;
-      const l = quote.length;
-      for (let i = 0; i < l; i++) {
-        if (quote[i] !== buf[pos + i]) {
-          return false;
-        }
-      }
-      return true;
-    },
-    __isRecordDelimiter: function(chr, buf, pos) {
-      const { record_delimiter } = this.options;
-      const recordDelimiterLength = record_delimiter.length;
-      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
-        const rd = record_delimiter[i];
-        const rdLength = rd.length;
-        if (rd[0] !== chr) {
-          continue;
-        }
-        for (let j = 1; j < rdLength; j++) {
-          if (rd[j] !== buf[pos + j]) {
-            continue loop1;
-          }
-        }
-        return rd.length;
-      }
-      return 0;
-    },
-    __autoDiscoverRecordDelimiter: function(buf, pos) {
-      const { encoding } = this.options;
-      const rds = [
-        // Important, the windows line ending must be before mac os 9
-        Buffer.from("\r\n", encoding),
-        Buffer.from("\n", encoding),
-        Buffer.from("\r", encoding)
-      ];
-      loop: for (let i = 0; i < rds.length; i++) {
-        const l = rds[i].length;
-        for (let j = 0; j < l; j++) {
-          if (rds[i][j] !== buf[pos + j]) {
-            continue loop;
-          }
-        }
-        this.options.record_delimiter.push(rds[i]);
-        this.state.recordDelimiterMaxLength = rds[i].length;
-        return rds[i].length;
-      }
-      return 0;
-    },
-    __error: function(msg) {
-      const { encoding, raw: raw2, skip_records_with_error } = this.options;
-      const err = typeof msg === "string" ? new Error(msg) : msg;
-      if (skip_records_with_error) {
-        this.state.recordHasError = true;
-        if (this.options.on_skip !== void 0) {
-          try {
-            this.options.on_skip(
-              err,
-              raw2 ? this.state.rawBuffer.toString(encoding) : void 0
-            );
-          } catch (err2) {
-            return err2;
-          }
-        }
-        return void 0;
-      } else {
-        return err;
-      }
-    },
-    __infoDataSet: function() {
-      return {
-        ...this.info,
-        columns: this.options.columns
-      };
-    },
-    __infoRecord: function() {
-      const { columns, raw: raw2, encoding } = this.options;
-      return {
-        ...this.__infoDataSet(),
-        bytes_records: this.info.bytes,
-        error: this.state.error,
-        header: columns === true,
-        index: this.state.record.length,
-        raw: raw2 ? this.state.rawBuffer.toString(encoding) : void 0
-      };
-    },
-    __infoField: function() {
-      const { columns } = this.options;
-      const isColumns = Array.isArray(columns);
-      const bytes_records = this.info.bytes_records;
-      return {
-        ...this.__infoRecord(),
-        bytes_records,
-        column: isColumns === true ? columns.length > this.state.record.length ? columns[this.state.record.length].name : null : this.state.record.length,
-        quoting: this.state.wasQuoting
-      };
-    }
-  };
-};
-
-// node_modules/csv-parse/lib/sync.js
-var parse3 = function(data, opts = {}) {
-  if (typeof data === "string") {
-    data = Buffer.from(data);
-  }
-  const records = opts && opts.objname ? /* @__PURE__ */ Object.create(null) : [];
-  const parser = transform(opts);
-  const push = (record) => {
-    if (parser.options.objname === void 0) records.push(record);
-    else {
-      records[record[0]] = record[1];
-    }
-  };
-  const close = () => {
-  };
-  const error2 = parser.parse(data, true, push, close);
-  if (error2 !== void 0) throw error2;
-  return records;
-};
-
-// actions/lib/csv-input.ts
-var PARSE_OPTIONS = { bom: true, info: true, relax_column_count: true, skip_empty_lines: true };
-function parseCsvText(text2, file) {
-  if (text2.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
-  let rows;
-  try {
-    rows = parse3(text2, PARSE_OPTIONS);
-  } catch (err) {
-    throw parseError(err, file);
-  }
-  const header = headerOf2(rows[0], file);
-  const records = [];
-  for (let r2 = 1; r2 < rows.length; r2++) records.push(recordOf(rows[r2], header, file));
-  return { file, header, records };
-}
-function parseError(err, file) {
-  const e = err;
-  return new InputError(
-    `${file}${e.lines ? ` line ${e.lines}` : ""}: ${e.message.replace(/^[A-Za-z_]+: /, "")}`
-  );
-}
-function headerOf2(row, file) {
-  const header = row.record.map((h) => h.trim());
-  const seen = /* @__PURE__ */ new Set();
-  for (const h of header) {
-    if (h === "") throw new InputError(`${file} line 1: the header has an empty column name`);
-    if (seen.has(h)) throw new InputError(`${file} line 1: column '${h}' appears twice in the header`);
-    seen.add(h);
-  }
-  return header;
-}
-function recordOf({ record, info: info2 }, header, file) {
-  const line = info2.lines - countNewlines(record);
-  if (record.length !== header.length) {
-    throw new InputError(
-      `${file} line ${line}: has ${record.length} fields, the header has ${header.length}`
-    );
-  }
-  const values = {};
-  for (let c = 0; c < header.length; c++) values[header[c]] = record[c];
-  return { line, values };
-}
-function countNewlines(fields) {
-  let n = 0;
-  for (const f of fields) for (let i = f.indexOf("\n"); i >= 0; i = f.indexOf("\n", i + 1)) n++;
-  return n;
-}
-
-// actions/lib/partition-reader.ts
-var PartitionError = class extends Error {
-  name = "PartitionError";
-};
-var COMMA2 = 44;
-var LF = 10;
-var CR = 13;
-var QUOTE = 34;
-var POW102 = [
-  1,
-  10,
-  100,
-  1e3,
-  1e4,
-  1e5,
-  1e6,
-  1e7,
-  1e8,
-  1e9,
-  1e10,
-  1e11,
-  1e12,
-  1e13,
-  1e14,
-  1e15,
-  1e16,
-  1e17,
-  1e18,
-  1e19,
-  1e20,
-  1e21,
-  1e22
-];
-var decoder = new TextDecoder();
-function headerOf3(layout) {
-  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
-}
-function countRows(bytes) {
-  const n = bytes.length;
-  let pos = bytes.indexOf(LF);
-  if (pos < 0) return 0;
-  let lines = 0;
-  for (; ; ) {
-    const next = bytes.indexOf(LF, pos + 1);
-    if (next < 0) break;
-    if (next > pos + 1) lines++;
-    pos = next;
-  }
-  if (n > pos + 1) lines++;
-  return lines;
-}
-function readPartition(bytes, layout, file) {
-  const t = emptyTable(layout.features.length, countRows(bytes));
-  t.rows = readPartitionInto(bytes, layout, file, t, 0);
-  return t;
-}
-function readPartitionInto(bytes, layout, file, t, offset) {
-  const n = bytes.length;
-  let pos = 0;
-  while (pos < n && bytes[pos] !== LF) pos++;
-  let header = decoder.decode(bytes.subarray(0, pos));
-  if (header.charCodeAt(0) === 65279) header = header.slice(1);
-  if (header.endsWith("\r")) header = header.slice(0, -1);
-  const expected = headerOf3(layout).join(",");
-  if (header !== expected) {
-    throw new PartitionError(
-      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
-    );
-  }
-  pos++;
-  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
-  const cats = [null, null, null];
-  const enc = new TextEncoder();
-  for (const f of layout.features) {
-    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
-    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
-  }
-  kinds.push(layout.numericLabel ? 6 /* NumericLabel */ : 5 /* Label */);
-  cats.push(layout.classes.map((c) => enc.encode(c.value)));
-  const [labelLo, labelHi] = layout.numericLabel?.range ?? [
-    Number.NEGATIVE_INFINITY,
-    Number.POSITIVE_INFINITY
-  ];
-  const sourceBytes = SOURCES.map((s) => enc.encode(s));
-  const ncol = kinds.length;
-  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
-  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
-  let row = offset;
-  let line = 1;
-  while (pos < n) {
-    line++;
-    if (bytes[pos] === LF) {
-      pos++;
-      continue;
-    }
-    for (let c = 0; c < ncol; c++) {
-      let start = pos;
-      let end;
-      let quoted2 = null;
-      if (bytes[pos] === QUOTE) {
-        const buf = [];
-        pos++;
-        for (; ; ) {
-          if (pos >= n) throw new PartitionError(`${file} line ${line}: unterminated quoted field`);
-          const b = bytes[pos++];
-          if (b === QUOTE) {
-            if (bytes[pos] === QUOTE) {
-              buf.push(QUOTE);
-              pos++;
-            } else break;
-          } else buf.push(b);
-        }
-        quoted2 = Uint8Array.from(buf);
-        start = pos;
-        end = pos;
-      } else {
-        while (pos < n && bytes[pos] !== COMMA2 && bytes[pos] !== LF) pos++;
-        end = pos;
-        if (end > start && bytes[end - 1] === CR) end--;
-      }
-      const sep4 = pos < n ? bytes[pos] : LF;
-      if (c < ncol - 1 && sep4 !== COMMA2) {
-        throw new PartitionError(`${file} line ${line}: has ${c + 1} fields, expected ${ncol}`);
-      }
-      if (c === ncol - 1 && sep4 === COMMA2) {
-        throw new PartitionError(`${file} line ${line}: has more than ${ncol} fields`);
-      }
-      pos++;
-      const fs3 = quoted2 ? 0 : start;
-      const fe = quoted2 ? quoted2.length : end;
-      const src = quoted2 ?? bytes;
-      switch (kinds[c]) {
-        case 0 /* Id */: {
-          const x = parseNumberBytes(src, fs3, fe);
-          if (!Number.isInteger(x) || x < 1) {
-            throw new PartitionError(
-              `${file} line ${line}: id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
-            );
-          }
-          t.ids[row] = x;
-          break;
-        }
-        case 1 /* Time */: {
-          const ms = parseIsoInstant(src, fs3, fe);
-          if (Number.isNaN(ms)) {
-            throw new PartitionError(
-              `${file} line ${line}: event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
-            );
-          }
-          t.eventTimes[row] = ms;
-          break;
-        }
-        case 2 /* Source */: {
-          const code = matchBytes(src, fs3, fe, sourceBytes);
-          if (code < 0) {
-            throw new PartitionError(
-              `${file} line ${line}: source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
-            );
-          }
-          t.sources[row] = code;
-          break;
-        }
-        case 3 /* Numeric */: {
-          const j = c - 3;
-          const x = parseNumberBytes(src, fs3, fe);
-          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
-            const f = layout.features[j];
-            const text2 = decoder.decode(src.subarray(fs3, fe));
-            throw new PartitionError(
-              Number.isNaN(x) ? `${file} line ${line}: '${f.name}' = '${text2}' is not a number` : `${file} line ${line}: '${f.name}' = ${text2} is outside the valid range [${lo[j]}, ${hi[j]}]`
-            );
-          }
-          t.columns[j][row] = x;
-          break;
-        }
-        case 4 /* Category */: {
-          const j = c - 3;
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            const f = layout.features[j];
-            throw new PartitionError(
-              `${file} line ${line}: '${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
-            );
-          }
-          t.columns[j][row] = code;
-          break;
-        }
-        case 5 /* Label */: {
-          if (fe === fs3) {
-            t.labels[row] = -1;
-            break;
-          }
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            throw new PartitionError(
-              `${file} line ${line}: label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
-            );
-          }
-          t.labels[row] = code;
-          break;
-        }
-        case 6 /* NumericLabel */: {
-          if (fe === fs3) {
-            t.labels[row] = -1;
-            t.targets[row] = Number.NaN;
-            break;
-          }
-          const x = parseNumberBytes(src, fs3, fe);
-          if (!Number.isFinite(x) || x < labelLo || x > labelHi) {
-            const text2 = decoder.decode(src.subarray(fs3, fe));
-            throw new PartitionError(
-              !Number.isFinite(x) ? `${file} line ${line}: label '${layout.labelName}' = '${text2}' is not a number` : `${file} line ${line}: label '${layout.labelName}' = ${text2} is outside [${labelLo}, ${labelHi}]`
-            );
-          }
-          t.labels[row] = 0;
-          t.targets[row] = x;
-          break;
-        }
-      }
-    }
-    row++;
-  }
-  return row - offset;
-}
-function matchBytes(b, s, e, options) {
-  const len = e - s;
-  outer: for (let k = 0; k < options.length; k++) {
-    const o = options[k];
-    if (o.length !== len) continue;
-    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
-    return k;
-  }
-  return -1;
-}
-function parseNumberBytes(b, s, e) {
-  let i = s;
-  let neg = false;
-  if (i < e && (b[i] === 45 || b[i] === 43)) {
-    neg = b[i] === 45;
-    i++;
-  }
-  let mant = 0;
-  let digits = 0;
-  let scale = 0;
-  let any = false;
-  while (i < e) {
-    const d = b[i] - 48;
-    if (d < 0 || d > 9) break;
-    any = true;
-    if (digits > 0 || d !== 0) digits++;
-    mant = mant * 10 + d;
-    i++;
-  }
-  if (i < e && b[i] === 46) {
-    i++;
-    while (i < e) {
-      const d = b[i] - 48;
-      if (d < 0 || d > 9) break;
-      any = true;
-      if (digits > 0 || d !== 0) digits++;
-      mant = mant * 10 + d;
-      scale--;
-      i++;
-    }
-  }
-  if (!any) return Number.NaN;
-  if (i < e && (b[i] === 101 || b[i] === 69)) {
-    i++;
-    let eneg = false;
-    if (i < e && (b[i] === 45 || b[i] === 43)) {
-      eneg = b[i] === 45;
-      i++;
-    }
-    let ex = 0;
-    let exDigits = 0;
-    while (i < e && b[i] >= 48 && b[i] <= 57) {
-      ex = ex * 10 + (b[i] - 48);
-      exDigits++;
-      i++;
-    }
-    if (exDigits === 0) return Number.NaN;
-    scale += eneg ? -ex : ex;
-  }
-  if (i !== e) return Number.NaN;
-  if (digits <= 15 && scale >= -22 && scale <= 22) {
-    const x = scale < 0 ? mant / POW102[-scale] : mant * POW102[scale];
-    return neg ? -x : x;
-  }
-  return Number(decoder.decode(b.subarray(s, e)));
-}
-function parseIsoInstant(b, s, e) {
-  const len = e - s;
-  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
-    return Number.NaN;
-  }
-  const d = (k) => b[s + k] - 48;
-  const num2 = (k, w) => {
-    let v = 0;
-    for (let q = 0; q < w; q++) {
-      const x = d(k + q);
-      if (x < 0 || x > 9) return Number.NaN;
-      v = v * 10 + x;
-    }
-    return v;
-  };
-  const y = num2(0, 4);
-  const mo = num2(5, 2);
-  const da = num2(8, 2);
-  const h = num2(11, 2);
-  const mi = num2(14, 2);
-  const se = num2(17, 2);
-  let ms = 0;
-  if (len === 24) {
-    if (b[s + 19] !== 46) return Number.NaN;
-    ms = num2(20, 3);
-  }
-  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
-    return Number.NaN;
-  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
-}
-var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function daysInMonth(y, m) {
-  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
-}
-function daysFromCivil(y, m, d) {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-// actions/lib/size-limits.ts
-var MiB = 1024 * 1024;
-var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
-var GITHUB_WARN_BYTES = 50 * MiB;
-var MIN_PIECE_BYTES = 1024;
-var MAX_PIECE_BYTES_ENV = "GITML_MAX_PIECE_BYTES";
-function maxPieceBytes(env = process.env) {
-  const raw2 = env[MAX_PIECE_BYTES_ENV];
-  if (raw2 === void 0 || raw2.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
-  const n = Number(raw2.trim());
-  if (!/^\d+$/.test(raw2.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
-    throw new InputError(
-      `${MAX_PIECE_BYTES_ENV}='${raw2}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
-    );
-  }
-  return n;
-}
-function pieceKey(month, piece) {
-  return piece === 1 ? month : `${month}-${piece}`;
-}
-function parsePieceKey(key) {
-  const m = /^(\d{4}-\d{2})(?:-([1-9]\d*))?$/.exec(key);
-  if (!m) return null;
-  const piece = m[2] === void 0 ? 1 : Number(m[2]);
-  if (m[2] !== void 0 && piece < 2) return null;
-  return { month: m[1], piece };
-}
-function startsOfPieces(lineBytes, header, limit, firstUsed = header) {
-  const starts = [0];
-  let used = firstUsed;
-  let inPiece = firstUsed > header ? 1 : 0;
-  for (let i = 0; i < lineBytes.length; i++) {
-    if (inPiece > 0 && used + lineBytes[i] > limit) {
-      starts.push(i);
-      used = header;
-      inPiece = 0;
-    }
-    used += lineBytes[i];
-    inPiece++;
-  }
-  return starts;
-}
-
-// actions/lib/group-integrity.ts
-function restoreWithGit(file) {
-  return `restore it with git (git checkout -- ${file}; git log -p -- ${file} shows what changed)`;
-}
-function checkMonthPieces(month, pieces, recorded, fileOf, countsFile) {
-  const notRecorded = (file) => ({
-    problem: `${file}: not in ${countsFile}: the partition was added or renamed by hand; remove it (git rm ${file}) or restore ${countsFile} with git (git checkout -- ${countsFile})`
-  });
-  if (recorded.rows === void 0) return notRecorded(pieces[0].path);
-  const sha256 = pieces.map((p) => sha256Hex(p.bytes));
-  const rows = pieces.reduce((s, p) => s + countRows(p.bytes), 0);
-  const inMonth = pieces.length > 1 ? ` in ${month}` : "";
-  const hashes = recorded.sha256;
-  if (hashes?.[pieceKey(month, 1)] !== void 0) {
-    for (let i = 0; i < pieces.length; i++) {
-      const expected = hashes[pieceKey(month, i + 1)];
-      const file = pieces[i].path;
-      if (expected === void 0) return notRecorded(file);
-      if (expected !== sha256[i])
-        return {
-          problem: `${file}: content does not match ${countsFile} (sha256 differs; ${rows} rows${inMonth}, ${recorded.rows} recorded): the partition was truncated or edited by hand; ${restoreWithGit(file)}`
-        };
-    }
-    if (hashes[pieceKey(month, pieces.length + 1)] !== void 0)
-      return { problem: missingPartition(fileOf(pieces.length + 1), recorded.rows - rows, countsFile) };
-    return { sha256 };
-  }
-  if (rows !== recorded.rows) {
-    const files = pieces.map((p) => p.path).join(", ");
-    return {
-      problem: `${files}: ${pieces.length > 1 ? "have" : "has"} ${rows} rows but ${countsFile} records ${recorded.rows}: a line was deleted or duplicated by hand; ${restoreWithGit(pieces[pieces.length - 1].path)}`
-    };
-  }
-  return { sha256 };
-}
-function missingPartition(file, rows, countsFile) {
-  return `${file}: listed in ${countsFile} (${rows} rows) but missing; ${restoreWithGit(file)}`;
-}
-function wrongMonthRow(file, month, bytes, table, offset = 0, rows = table.rows) {
-  const [y, m] = month.split("-").map(Number);
-  const start = Date.UTC(y, m - 1, 1);
-  const end = Date.UTC(y, m, 1);
-  for (let i = offset; i < offset + rows; i++) {
-    const t = table.eventTimes[i];
-    if (t >= start && t < end) continue;
-    const eventTime = new Date(t).toISOString().replace(/\.000Z$/, "Z");
-    return `${file} line ${lineOfRow(bytes, i - offset)}: event_time ${eventTime} is not in ${month}: the row was filed under the wrong month by hand; ${restoreWithGit(file)}`;
-  }
-  return null;
-}
-function lineOfRow(bytes, n) {
-  let line = 1;
-  let pos = bytes.indexOf(10) + 1;
-  let row = -1;
-  while (pos > 0 && pos < bytes.length) {
-    line++;
-    if (bytes[pos] !== 10 && ++row === n) return line;
-    pos = bytes.indexOf(10, pos) + 1;
-  }
-  return line;
-}
-function staleNextId(countsFile, nextId, maxId, fileOfMax) {
-  const rule2 = maxId > 0 ? `is not above the largest stored id ${maxId} (in ${fileOfMax}): new rows would reuse ids` : "must be at least 1 (ids are positive whole numbers)";
-  return `${countsFile}: nextId ${nextId} ${rule2}; ${countsFile} is stale or was edited by hand; ${restoreWithGit(countsFile)}`;
-}
-function brokenRejectedFile(file, text2, columns, recorded, countsFile) {
-  const fix = `new quarantined rows are not appended to a broken file; ${restoreWithGit(file)}`;
-  if (!text2.endsWith("\n")) return `${file}: the last line is incomplete (truncated); ${fix}`;
-  let table;
-  try {
-    table = parseCsvText(text2, file);
-  } catch (err) {
-    return `${err.message}; ${fix}`;
-  }
-  if (table.header.join(",") !== columns.join(","))
-    return `${file} line 1: header '${table.header.join(",")}' is not '${columns.join(",")}'; ${fix}`;
-  for (const r2 of table.records) {
-    try {
-      JSON.parse(r2.values.record ?? "");
-    } catch {
-      return `${file} line ${r2.line}: 'record' is not valid JSON; ${fix}`;
-    }
-  }
-  if (table.records.length !== recorded)
-    return `${file}: has ${table.records.length} records but ${countsFile} counts ${recorded} rejected: lines were deleted or added by hand; ${fix}`;
-  return null;
-}
-
-// node_modules/simple-statistics/dist/simple-statistics.mjs
-function sum(x) {
-  if (x.length === 0) {
-    return 0;
-  }
-  var sum2 = x[0];
-  var correction = 0;
-  var transition;
-  if (typeof sum2 !== "number") {
-    return Number.NaN;
-  }
-  for (var i = 1; i < x.length; i++) {
-    if (typeof x[i] !== "number") {
-      return Number.NaN;
-    }
-    transition = sum2 + x[i];
-    if (Math.abs(sum2) >= Math.abs(x[i])) {
-      correction += sum2 - transition + x[i];
-    } else {
-      correction += x[i] - transition + sum2;
-    }
-    sum2 = transition;
-  }
-  return sum2 + correction;
-}
-function mean(x) {
-  if (x.length === 0) {
-    throw new Error("mean requires at least one data point");
-  }
-  return sum(x) / x.length;
-}
-function sumNthPowerDeviations(x, n) {
-  var meanValue = mean(x);
-  var sum2 = 0;
-  var tempValue;
-  var i;
-  if (n === 2) {
-    for (i = 0; i < x.length; i++) {
-      tempValue = x[i] - meanValue;
-      sum2 += tempValue * tempValue;
-    }
-  } else {
-    for (i = 0; i < x.length; i++) {
-      sum2 += Math.pow(x[i] - meanValue, n);
-    }
-  }
-  return sum2;
-}
-function sampleVariance(x) {
-  if (x.length < 2) {
-    throw new Error("sampleVariance requires at least two data points");
-  }
-  var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
-  var besselsCorrection = x.length - 1;
-  return sumSquaredDeviationsValue / besselsCorrection;
-}
-function sampleStandardDeviation(x) {
-  var sampleVarianceX = sampleVariance(x);
-  return Math.sqrt(sampleVarianceX);
-}
-function quantileSorted(x, p) {
-  var idx = (x.length - 1) * p;
-  if (x.length === 0) {
-    throw new Error("quantile requires at least one data point.");
-  } else if (p < 0 || p > 1) {
-    throw new Error("quantiles must be between 0 and 1");
-  } else if (p === 1) {
-    return x[x.length - 1];
-  } else if (p === 0) {
-    return x[0];
-  } else if (idx % 1 !== 0) {
-    var lower = Math.floor(idx);
-    var upper = Math.ceil(idx);
-    var fraction = idx - lower;
-    return x[lower] + fraction * (x[upper] - x[lower]);
-  } else {
-    return x[idx];
-  }
-}
-var BayesianClassifier = function BayesianClassifier2() {
-  this.totalCount = 0;
-  this.data = {};
-};
-BayesianClassifier.prototype.train = function train(item, category2) {
-  if (!this.data[category2]) {
-    this.data[category2] = {};
-  }
-  for (var k in item) {
-    var v = item[k];
-    if (this.data[category2][k] === void 0) {
-      this.data[category2][k] = {};
-    }
-    if (this.data[category2][k][v] === void 0) {
-      this.data[category2][k][v] = 0;
-    }
-    this.data[category2][k][v]++;
-  }
-  this.totalCount++;
-};
-BayesianClassifier.prototype.score = function score(item) {
-  var odds = {};
-  var category2;
-  for (var k in item) {
-    var v = item[k];
-    for (category2 in this.data) {
-      if (odds[category2] === void 0) {
-        odds[category2] = {};
-      }
-      if (this.data[category2][k]) {
-        odds[category2][k + "_" + v] = (this.data[category2][k][v] || 0) / this.totalCount;
-      } else {
-        odds[category2][k + "_" + v] = 0;
-      }
-    }
-  }
-  var oddsSums = {};
-  for (category2 in odds) {
-    oddsSums[category2] = 0;
-    for (var combination in odds[category2]) {
-      oddsSums[category2] += odds[category2][combination];
-    }
-  }
-  return oddsSums;
-};
-var g = 607 / 128;
-var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
-var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
-function cumulativeDistribution(z2) {
-  var sum2 = z2;
-  var tmp = z2;
-  for (var i = 1; i < 30; i++) {
-    tmp *= z2 * z2 / (2 * i + 1);
-    sum2 += tmp;
-  }
-  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z2 * z2 / 2)) * 1e4) / 1e4;
-}
-var standardNormalTable = [];
-for (z = 0; z <= 3.09; z += 0.01) {
-  standardNormalTable.push(cumulativeDistribution(z));
-}
-var z;
-var SQRT_2PI = Math.sqrt(2 * Math.PI);
-var PerceptronModel = function PerceptronModel2() {
-  this.weights = [];
-  this.bias = 0;
-};
-PerceptronModel.prototype.predict = function predict(features) {
-  if (features.length !== this.weights.length) {
-    return null;
-  }
-  var score2 = 0;
-  for (var i = 0; i < this.weights.length; i++) {
-    score2 += this.weights[i] * features[i];
-  }
-  score2 += this.bias;
-  if (score2 > 0) {
-    return 1;
-  } else {
-    return 0;
-  }
-};
-PerceptronModel.prototype.train = function train2(features, label) {
-  if (label !== 0 && label !== 1) {
-    return null;
-  }
-  if (features.length !== this.weights.length) {
-    this.weights = features.slice();
-    this.bias = 1;
-  }
-  var prediction = this.predict(features);
-  if (typeof prediction === "number" && prediction !== label) {
-    var gradient = label - prediction;
-    for (var i = 0; i < this.weights.length; i++) {
-      this.weights[i] += gradient * features[i];
-    }
-    this.bias += gradient;
-  }
-  return this;
-};
-
-// actions/lib/clean.ts
-var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-function parseNumber(raw2, column) {
-  if (!NUMBER.test(raw2)) {
-    return /^[+-]?(nan|inf|infinity)$/i.test(raw2) ? `'${column}' = '${raw2}' is not a finite number` : `'${column}' = '${raw2}' is not a number`;
-  }
-  const x = Number(raw2);
-  return Number.isFinite(x) ? x : `'${column}' = '${raw2}' is not a finite number`;
-}
-function numericLabel(rule2, raw2) {
-  const x = NUMBER.test(raw2) ? Number(raw2) : Number.NaN;
-  if (!Number.isFinite(x)) return `label '${rule2.name}' = '${raw2}' is not a number`;
-  const [lo, hi] = rule2.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-  if (x < lo || x > hi) return `label '${rule2.name}' = ${raw2} is outside [${lo}, ${hi}]`;
-  return { value: x, text: String(x) };
-}
-function checkValue(f, value, column = f.name) {
-  if (value === "") return `'${column}' is missing`;
-  if (f.type === "numeric") {
-    const x = parseNumber(value, column);
-    if (typeof x === "string") return x;
-    const [lo, hi] = f.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-    if (x < lo || x > hi) return `'${column}' = ${value} is outside the valid range [${lo}, ${hi}]`;
-    return null;
-  }
-  const cats = f.categories ?? [];
-  if (!cats.some((c) => c.value === value)) {
-    return `'${column}' = '${value}' is not one of ${cats.map((c) => c.value).join(", ")}`;
-  }
-  return null;
-}
-
-// actions/lib/feature-view.ts
-function labelScores(classes) {
-  const numeric = classes.every((c) => Number.isFinite(Number(c.value)));
-  return classes.map((c, i) => numeric ? Number(c.value) : i);
-}
-function pearson(x, y, rows) {
-  const n = rows.length;
-  let mx = 0;
-  let my = 0;
-  for (const i of rows) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (const i of rows) {
-    const dx = x[i] - mx;
-    const dy = y[i] - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxx === 0 || syy === 0 ? 0 : sxy / Math.sqrt(sxx * syy);
-}
-function fitFeatureView(schema, get2, labels, classes, trainRows, options) {
-  const scores = labelScores(classes);
-  const y = options.target ?? Float64Array.from({ length: labels.length }, (_, i) => labels[i] >= 0 ? scores[labels[i]] : 0);
-  const correlations = {};
-  for (const f of schema) correlations[f.name] = round(pearson(get2(f.name), y, trainRows));
-  let selected = schema.filter((f) => Math.abs(correlations[f.name]) >= options.minAbsCorrelation);
-  if (selected.length === 0) selected = [...schema];
-  const columns = [];
-  for (const f of selected) {
-    const x = get2(f.name);
-    if (f.type === "categorical") {
-      (f.categories ?? []).forEach((_, code) => {
-        columns.push({ feature: f.name, code, center: 0, scale: 1 });
-      });
-      continue;
-    }
-    if (!options.standardize) {
-      columns.push({ feature: f.name, center: 0, scale: 1 });
-      continue;
-    }
-    let m = 0;
-    for (const i of trainRows) m += x[i];
-    m /= trainRows.length;
-    let v = 0;
-    for (const i of trainRows) v += (x[i] - m) ** 2;
-    const sd = Math.sqrt(v / trainRows.length);
-    columns.push({ feature: f.name, center: m, scale: sd > 0 ? sd : 1 });
-  }
-  return {
-    features: selected.map((f) => ({ ...f })),
-    correlations,
-    minAbsCorrelation: options.minAbsCorrelation,
-    columns
-  };
-}
-function applyFeatureView(view, get2, nRows, rows) {
-  const n = rows ? rows.length : nRows;
-  const X2 = matrix(n, view.columns.length);
-  view.columns.forEach((c, j) => {
-    const src = get2(c.feature);
-    const out = X2.data.subarray(j * n, (j + 1) * n);
-    const { code, center, scale } = c;
-    if (code === void 0) {
-      if (rows) for (let r2 = 0; r2 < n; r2++) out[r2] = (src[rows[r2]] - center) / scale;
-      else for (let r2 = 0; r2 < n; r2++) out[r2] = (src[r2] - center) / scale;
-    } else if (rows) for (let r2 = 0; r2 < n; r2++) out[r2] = src[rows[r2]] === code ? 1 : 0;
-    else for (let r2 = 0; r2 < n; r2++) out[r2] = src[r2] === code ? 1 : 0;
-  });
-  return X2;
-}
-var round = (x) => Number(x.toFixed(6));
-
-// actions/lib/quantile.ts
-function sortedQuantile(sorted, q) {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const at = q * (n - 1);
-  const lo = Math.floor(at);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
-}
-function quantile(values, q) {
-  return sortedQuantile(Float64Array.from(values).sort(), q);
-}
-
-// actions/lib/serving-model.ts
-var MODEL_FORMAT = "gitml.model";
-var MODEL_FORMAT_VERSION = 1;
-var INTERVAL_QUANTILES = [0.1, 0.9];
-function regressionLabel(label) {
-  return {
-    name: label.name,
-    title: label.title,
-    classes: [],
-    type: "numeric",
-    ...label.unit !== void 0 ? { unit: label.unit } : {},
-    ...label.range !== void 0 ? { range: [label.range[0], label.range[1]] } : {},
-    ...label.decimals !== void 0 ? { decimals: label.decimals } : {}
-  };
-}
-var SchemaMismatchError = class extends Error {
-  name = "SchemaMismatchError";
-};
-var ServingModel = class _ServingModel {
-  constructor(json, estimator) {
-    this.json = json;
-    this.estimator = estimator;
-  }
-  json;
-  estimator;
-  static create(parts, estimator) {
-    return new _ServingModel(
-      { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, ...parts, estimator: estimator.toJSON() },
-      estimator
-    );
-  }
-  /** The same model with a residual interval (regression; the holdout gives it after the fit). */
-  withInterval(interval) {
-    if (this.task !== "regression") throw new Error("ServingModel.withInterval: not a regression model");
-    return new _ServingModel({ ...this.json, interval: { ...interval } }, this.estimator);
-  }
-  get task() {
-    return this.json.task === "regression" ? "regression" : "classification";
-  }
-  /** The classifier; calling it on a regression model is a programming error. */
-  get classifier() {
-    if (this.task !== "classification")
-      throw new Error(`${this.json.dataset}: a regression model has no classes or probabilities`);
-    return this.estimator;
-  }
-  /** The regressor; calling it on a classification model is a programming error. */
-  get regressor() {
-    if (this.task !== "regression")
-      throw new Error(`${this.json.dataset}: a classification model predicts classes, not values`);
-    return this.estimator;
-  }
-  /**
-   * Validates a parsed model file; a corrupt or foreign file is a ModelFormatError naming `where`.
-   * options.lazy is for a page that predicts a row at a time: a forest stays in its stored bytes and is
-   * walked (RandomForestLoadOptions). The pipeline loads whole, which also checks every byte.
-   */
-  static load(raw2, where = "model", options = {}) {
-    const bad = (rule2) => new ModelFormatError(`${where}: ${rule2}`);
-    if (typeof raw2 !== "object" || raw2 === null || Array.isArray(raw2)) throw bad("not a JSON object");
-    const m = raw2;
-    if (m.format !== MODEL_FORMAT)
-      throw bad(`format ${JSON.stringify(m.format ?? null)} is not '${MODEL_FORMAT}' (not a gitml model)`);
-    if (m.version !== MODEL_FORMAT_VERSION)
-      throw bad(`format version ${m.version} is not supported (expected ${MODEL_FORMAT_VERSION})`);
-    if (typeof m.dataset !== "string" || typeof m.algorithm !== "string")
-      throw bad("dataset and algorithm are required");
-    if (m.task !== void 0 && m.task !== "regression")
-      throw bad(`task ${JSON.stringify(m.task)} is not 'regression' (absent for classification)`);
-    const regression = m.task === "regression";
-    if (regression) {
-      if (!m.label || typeof m.label.name !== "string" || !Array.isArray(m.label.classes))
-        throw bad("label.name and label.classes are required");
-      if (m.label.classes.length !== 0 || m.label.type !== "numeric")
-        throw bad("a regression model's label must be type 'numeric' with no classes");
-      const r2 = m.label.range;
-      if (r2 !== void 0 && !(Array.isArray(r2) && r2.length === 2 && r2.every(Number.isFinite) && r2[0] <= r2[1]))
-        throw bad("label.range must be [low, high] with low \u2264 high");
-      const iv = m.interval;
-      if (iv !== void 0 && !(Number.isFinite(iv?.low) && Number.isFinite(iv?.high) && iv.low <= iv.high))
-        throw bad("interval must be { low, high } with finite low \u2264 high");
-    } else if (!m.label || !Array.isArray(m.label.classes) || m.label.classes.length < 2)
-      throw bad("label.classes must list at least two classes");
-    const v = m.view;
-    if (!v || !Array.isArray(v.features) || !Array.isArray(v.columns) || v.columns.length === 0)
-      throw bad("view.features and view.columns are required");
-    const names = new Set(v.features.map((f) => f.name));
-    for (const c of v.columns) {
-      if (!names.has(c.feature)) throw bad(`view column reads unknown feature '${c.feature}'`);
-      if (!Number.isFinite(c.center) || !Number.isFinite(c.scale) || c.scale === 0)
-        throw bad(`view column '${c.feature}' has invalid center/scale`);
-    }
-    if (regression) {
-      let regressor;
-      try {
-        regressor = loadRegressor(m.estimator);
-      } catch (err) {
-        throw bad(`estimator: ${err.message}`);
-      }
-      return new _ServingModel(m, regressor);
-    }
-    let estimator;
-    try {
-      estimator = loadEstimator(m.estimator, options);
-    } catch (err) {
-      throw bad(`estimator: ${err.message}`);
-    }
-    if (estimator.nClasses !== m.label.classes.length)
-      throw bad(`estimator has ${estimator.nClasses} classes, label lists ${m.label.classes.length}`);
-    return new _ServingModel(m, estimator);
-  }
-  get classes() {
-    return this.json.label.classes;
-  }
-  get features() {
-    return this.json.view.features;
-  }
-  /**
-   * Checks that a feature group's schema still has every feature this model reads, with the same type
-   * and categories; throws naming the first feature that does not match.
-   */
-  checkSchema(schema, where) {
-    for (const f of this.features) {
-      const g2 = schema.find((x) => x.name === f.name);
-      if (!g2)
-        throw new SchemaMismatchError(
-          `${where}: the model reads feature '${f.name}', which the feature group does not have`
-        );
-      if (g2.type !== f.type)
-        throw new SchemaMismatchError(
-          `${where}: feature '${f.name}' is ${g2.type} in the feature group but ${f.type} in the model`
-        );
-      const a = (g2.categories ?? []).map((c) => c.value).join("|");
-      const b = (f.categories ?? []).map((c) => c.value).join("|");
-      if (a !== b)
-        throw new SchemaMismatchError(
-          `${where}: feature '${f.name}' has categories ${a} in the feature group but ${b} in the model`
-        );
-    }
-  }
-  /** Matrix for rows of a feature table (columns in `schema` order, categorical as codes). */
-  matrixFor(schema, columns, nRows, rows) {
-    const index = new Map(schema.map((f, j) => [f.name, j]));
-    return applyFeatureView(this.json.view, (name2) => columns[index.get(name2)], nRows, rows);
-  }
-  predictProba(X2) {
-    return this.classifier.predictProba(X2);
-  }
-  /**
-   * Regression: the predicted value of each row and its interval — the forest's 10th–90th percentile of
-   * its trees' predictions; other models the value plus the holdout residuals' 10th and 90th percentile
-   * (the value itself at both ends when the model has no interval).
-   */
-  predictValues(X2) {
-    const est = this.regressor;
-    const n = X2.rows;
-    if (est instanceof RandomForestRegressor) {
-      const perTree = est.treePredictions(X2);
-      const trees = perTree.length / Math.max(n, 1);
-      const value2 = new Float64Array(n);
-      const low = new Float64Array(n);
-      const high = new Float64Array(n);
-      const row = new Float64Array(trees);
-      for (let i = 0; i < n; i++) {
-        let sum2 = 0;
-        for (let t = 0; t < trees; t++) {
-          row[t] = perTree[t * n + i];
-          sum2 += row[t];
-        }
-        value2[i] = sum2 / trees;
-        row.sort();
-        low[i] = sortedQuantile(row, INTERVAL_QUANTILES[0]);
-        high[i] = sortedQuantile(row, INTERVAL_QUANTILES[1]);
-      }
-      return { value: value2, low, high };
-    }
-    const value = est.predict(X2);
-    const { low: dl, high: dh } = this.json.interval ?? { low: 0, high: 0 };
-    return {
-      value,
-      low: value.map((v) => v + dl),
-      high: value.map((v) => v + dh)
-    };
-  }
-  /**
-   * Predicts one input given as text or numbers by feature name (the browser form, the CLI).
-   * Throws a RangeError naming the feature for a missing, non-numeric, out-of-range or unknown value.
-   */
-  predictOne(input2) {
-    const cols = readModelInput(this.features, input2).map((v) => [v]);
-    const X2 = this.matrixFor(this.features, cols, 1);
-    if (this.task === "regression") {
-      const v = this.predictValues(X2);
-      return { classIndex: -1, probabilities: [], value: v.value[0], low: v.low[0], high: v.high[0] };
-    }
-    const p = this.predictProba(X2);
-    const probabilities = Array.from(p);
-    let best = 0;
-    for (let c = 1; c < probabilities.length; c++) if (probabilities[c] > probabilities[best]) best = c;
-    return { classIndex: best, probabilities };
-  }
-  toJSON() {
-    return this.json;
-  }
-};
-function readModelInput(features, input2) {
-  if (typeof input2 !== "object" || input2 === null || Array.isArray(input2))
-    throw new RangeError("the input must be an object by feature name");
-  return features.map((f) => {
-    const raw2 = input2[f.name];
-    if (raw2 !== void 0 && raw2 !== null && typeof raw2 !== "string" && typeof raw2 !== "number")
-      throw new RangeError(`'${f.name}' = ${JSON.stringify(raw2)} is not a number or text`);
-    const text2 = typeof raw2 === "number" ? String(raw2) : (raw2 ?? "").trim();
-    const reason = checkValue(f, text2);
-    if (reason) throw new RangeError(reason);
-    if (f.type === "categorical") return (f.categories ?? []).findIndex((c) => c.value === text2);
-    return Number(text2);
-  });
-}
-
-// actions/lib/model-registry.ts
-var REGISTRY_FORMAT = "gitml.registry";
-var RegistryError = class extends Error {
-  name = "RegistryError";
-};
-function isRegressionHoldout(h) {
-  return "mae" in h;
-}
-var RANKING_METRICS = {
-  accuracy: { task: "classification", higherIsBetter: true },
-  macroF1: { task: "classification", higherIsBetter: true },
-  weightedF1: { task: "classification", higherIsBetter: true },
-  mae: { task: "regression", higherIsBetter: false },
-  rmse: { task: "regression", higherIsBetter: false },
-  r2: { task: "regression", higherIsBetter: true }
-};
-function holdoutValue(entry, metric) {
-  const h = entry.holdout;
-  const v = h[metric];
-  return typeof v === "number" && Number.isFinite(v) ? v : null;
-}
-var decodedModels = /* @__PURE__ */ new Map();
-var DECODED_MODELS_KEPT = 8;
-function rememberModel(sha, model) {
-  decodedModels.set(sha, model);
-  if (decodedModels.size > DECODED_MODELS_KEPT) decodedModels.delete(decodedModels.keys().next().value);
-}
-var ModelRegistry = class {
-  constructor(ws, dataset) {
-    this.ws = ws;
-    this.dataset = dataset;
-  }
-  ws;
-  dataset;
-  get dir() {
-    return path13.join(this.ws.modelsDir, this.dataset);
-  }
-  get indexPath() {
-    return path13.join(this.dir, "index.json");
-  }
-  versionDir(version) {
-    return path13.join(this.dir, `v${version}`);
-  }
-  /** The index, or an empty one when the dataset has no models yet. A corrupt index is an error. */
-  index() {
-    if (!existsSync8(this.indexPath))
-      return {
-        format: REGISTRY_FORMAT,
-        formatVersion: 1,
-        dataset: this.dataset,
-        champion: null,
-        versions: []
-      };
-    const where = this.ws.rel(this.indexPath);
-    let raw2;
-    const text2 = readInputFile(this.ws.root, this.indexPath).toString("utf8");
-    try {
-      raw2 = JSON.parse(text2);
-    } catch (err) {
-      throw new RegistryError(
-        `${where}: corrupt registry index, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${where})`
-      );
-    }
-    const bad = (rule2) => new RegistryError(`${where}: corrupt registry index, ${rule2}`);
-    if (typeof raw2 !== "object" || raw2 === null || raw2.format !== REGISTRY_FORMAT)
-      throw bad(`format must be '${REGISTRY_FORMAT}'`);
-    if (raw2.dataset !== this.dataset) throw bad(`dataset '${raw2.dataset}' is not '${this.dataset}'`);
-    if (!Array.isArray(raw2.versions)) throw bad("'versions' must be a list");
-    raw2.versions.forEach((v, i) => {
-      if (!Number.isInteger(v?.version) || v.version !== i + 1)
-        throw bad(`entry ${i + 1} must have version ${i + 1}`);
-      if (!["champion", "challenger", "retired"].includes(v.status))
-        throw bad(`v${v.version} has unknown status '${v.status}'`);
-      if (v.modelSha256 !== void 0 && !/^[0-9a-f]{64}$/.test(String(v.modelSha256)))
-        throw bad(`v${v.version} has a modelSha256 that is not a sha256`);
-    });
-    if (raw2.champion !== null && !raw2.versions.some((v) => v.version === raw2.champion && v.status === "champion")) {
-      throw bad(`champion v${raw2.champion} is not a listed champion version`);
-    }
-    return raw2;
-  }
-  entry(version) {
-    const e = this.index().versions.find((v) => v.version === version);
-    if (!e) throw new RegistryError(`${this.dataset}: model v${version} does not exist`);
-    return e;
-  }
-  modelPath(version) {
-    return path13.join(this.versionDir(version), "model.json");
-  }
-  /** Loads a version's model (validated, and checked against the sha256 the registry recorded). */
-  load(version) {
-    const file = this.modelPath(version);
-    const where = this.ws.rel(file);
-    if (!existsSync8(file)) throw new RegistryError(`${where}: missing`);
-    let raw2;
-    const bytes = readInputFile(this.ws.root, file);
-    const sha = sha256Hex(bytes);
-    const recorded = this.index().versions.find((v) => v.version === version)?.modelSha256;
-    if (recorded !== void 0 && sha !== recorded)
-      throw new RegistryError(
-        `${where}: content does not match ${this.ws.rel(this.indexPath)} (sha256 differs): the model file was edited by hand; ${restoreWithGit(where)}`
-      );
-    let model = decodedModels.get(sha);
-    if (model === void 0) {
-      const text2 = bytes.toString("utf8");
-      try {
-        raw2 = JSON.parse(text2);
-      } catch (err) {
-        throw new RegistryError(
-          `${where}: corrupt model file, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${where})`
-        );
-      }
-      model = ServingModel.load(raw2, where);
-      rememberModel(sha, model);
-    }
-    if (model.json.dataset !== this.dataset)
-      throw new RegistryError(`${where}: is a model of '${model.json.dataset}', not '${this.dataset}'`);
-    return model;
-  }
-  /** A version's metrics.json, or null when it is missing or unreadable (callers then go without). */
-  metricsOf(version) {
-    const file = path13.join(this.versionDir(version), "metrics.json");
-    if (!existsSync8(file)) return null;
-    try {
-      const parsed = JSON.parse(readInputFile(this.ws.root, file).toString("utf8"));
-      return typeof parsed === "object" && parsed !== null ? parsed : null;
-    } catch {
-      return null;
-    }
-  }
-  /**
-   * The ids of a version's holdout rows (metrics.json's split.testIds): the rows it never trained on.
-   * null when the file is missing or does not list them (the gate then cannot tell which rows are fresh).
-   */
-  holdoutIds(version) {
-    const ids = this.metricsOf(version)?.split?.testIds;
-    return Array.isArray(ids) && ids.every((x) => Number.isInteger(x)) ? ids : null;
-  }
-  /**
-   * The baseline of a version's holdout. Classification: the majority-class share, recorded in the index
-   * since it was kept, read from metrics.json for versions registered before; null when neither has it.
-   * Regression: the MAE of predicting the training mean.
-   */
-  holdoutBaseline(entry) {
-    if (isRegressionHoldout(entry.holdout)) return entry.holdout.baselineMae;
-    if (entry.holdout.baselineAccuracy !== void 0) return entry.holdout.baselineAccuracy;
-    const b = this.metricsOf(entry.version)?.holdout?.baselineAccuracy;
-    return typeof b === "number" && Number.isFinite(b) ? b : null;
-  }
-  champion() {
-    const idx = this.index();
-    if (idx.champion === null) return null;
-    return { entry: this.entry(idx.champion), model: this.load(idx.champion) };
-  }
-  requireChampion() {
-    const c = this.champion();
-    if (!c)
-      throw new RegistryError(
-        `${this.dataset}: no champion model in models/${this.dataset}/ \u2014 run train first`
-      );
-    return c;
-  }
-  /** Writes a new version and the updated index in one atomic batch. */
-  register(entry, files) {
-    const idx = this.index();
-    const version = idx.versions.length + 1;
-    const modelText = stableStringify(files.model.toJSON());
-    const full = { version, ...entry, modelSha256: sha256Hex(modelText) };
-    const versions = this.withModelHashes(idx.versions).map(
-      (v) => full.status === "champion" && v.status === "champion" ? { ...v, status: "retired" } : v
-    );
-    versions.push(full);
-    const next = {
-      ...idx,
-      versions,
-      champion: full.status === "champion" ? version : idx.champion
-    };
-    const dir = this.versionDir(version);
-    const writes = [
-      { path: path13.join(dir, "model.json"), content: modelText },
-      { path: path13.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
-      { path: path13.join(dir, "card.md"), content: files.card(version) },
-      { path: this.indexPath, content: stableStringify(next) }
-    ];
-    writeFilesAtomically(writes);
-    return full;
-  }
-  /** Makes a version the champion (forced: no gate), retiring the previous one. */
-  promote(version, reason) {
-    const idx = this.index();
-    const target = idx.versions.find((v) => v.version === version);
-    if (!target)
-      throw new RegistryError(
-        `${this.dataset}: model v${version} does not exist (versions: ${idx.versions.map((v) => `v${v.version}`).join(", ") || "none"})`
-      );
-    this.load(version);
-    if (idx.champion === version) return target;
-    const versions = this.withModelHashes(idx.versions).map(
-      (v) => v.version === version ? { ...v, status: "champion", decision: reason } : v.status === "champion" ? { ...v, status: "retired" } : v
-    );
-    writeFilesAtomically([
-      { path: this.indexPath, content: stableStringify({ ...idx, versions, champion: version }) }
-    ]);
-    return versions.find((v) => v.version === version);
-  }
-  /**
-   * Entries registered before model hashes were recorded get the sha256 of their model.json if it loads
-   * as a valid model: the upgrade happens at the registry's next write.
-   */
-  withModelHashes(versions) {
-    return versions.map((v) => {
-      if (v.modelSha256 !== void 0 || !existsSync8(this.modelPath(v.version))) return v;
-      try {
-        this.load(v.version);
-      } catch {
-        return v;
-      }
-      return { ...v, modelSha256: sha256Hex(readInputFile(this.ws.root, this.modelPath(v.version))) };
-    });
-  }
-  /** Records the missing model hashes now (the one-off upgrade of a registry written before them). */
-  recordModelHashes() {
-    const idx = this.index();
-    const versions = this.withModelHashes(idx.versions);
-    const added = versions.filter((v, i) => v !== idx.versions[i]).length;
-    if (added > 0)
-      writeFilesAtomically([{ path: this.indexPath, content: stableStringify({ ...idx, versions }) }]);
-    return added;
-  }
-  /**
-   * The version with the best holdout value of a metric (higher, or lower for MAE and RMSE; ties: the
-   * newest), among the versions that have it; null when none has.
-   */
-  best(metric) {
-    const higher = RANKING_METRICS[metric].higherIsBetter;
-    let best = null;
-    for (const entry of this.index().versions) {
-      const value = holdoutValue(entry, metric);
-      if (value === null) continue;
-      if (!best || (higher ? value >= best.value : value <= best.value)) best = { entry, value };
-    }
-    return best?.entry ?? null;
-  }
-};
-
-// actions/lib/option-bounds.ts
-var FOLDS = { min: 2, max: 20 };
-var SEED = { min: 0, max: 2 ** 31 - 1 };
-var TOLERANCE = { min: 0, max: 1 };
-
-// actions/lib/pipelines/train.ts
-import { createHash as createHash4 } from "node:crypto";
-
-// actions/lib/feature-group.ts
-import { createHash as createHash3 } from "node:crypto";
-
-// node_modules/csv-stringify/lib/utils/get.js
-var charCodeOfDot = ".".charCodeAt(0);
-var reEscapeChar = /\\(\\)?/g;
-var rePropName = RegExp(
-  // Match anything that isn't a dot or bracket.
-  `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
-  "g"
-);
-var reIsDeepProp = /\.|\[(?:[^[\]]*|(["'])(?:(?!\1)[^\\]|\\.)*?\1)\]/;
-var reIsPlainProp = /^\w*$/;
-var getTag = function(value) {
-  return Object.prototype.toString.call(value);
-};
-var isSymbol = function(value) {
-  const type = typeof value;
-  return type === "symbol" || type === "object" && value && getTag(value) === "[object Symbol]";
-};
-var isKey = function(value, object) {
-  if (Array.isArray(value)) {
-    return false;
-  }
-  const type = typeof value;
-  if (type === "number" || type === "symbol" || type === "boolean" || !value || isSymbol(value)) {
-    return true;
-  }
-  return reIsPlainProp.test(value) || !reIsDeepProp.test(value) || object != null && value in Object(object);
-};
-var stringToPath = function(string) {
-  const result = [];
-  if (string.charCodeAt(0) === charCodeOfDot) {
-    result.push("");
-  }
-  string.replace(rePropName, function(match, expression, quote, subString) {
-    let key = match;
-    if (quote) {
-      key = subString.replace(reEscapeChar, "$1");
-    } else if (expression) {
-      key = expression.trim();
-    }
-    result.push(key);
-  });
-  return result;
-};
-var castPath = function(value, object) {
-  if (Array.isArray(value)) {
-    return value;
-  } else {
-    return isKey(value, object) ? [value] : stringToPath(value);
-  }
-};
-var toKey = function(value) {
-  if (typeof value === "string" || isSymbol(value)) return value;
-  const result = `${value}`;
-  return result == "0" && 1 / value == -Infinity ? "-0" : result;
-};
-var get = function(object, path16) {
-  path16 = castPath(path16, object);
-  let index = 0;
-  const length = path16.length;
-  while (object != null && index < length) {
-    object = object[toKey(path16[index++])];
-  }
-  return index && index === length ? object : void 0;
-};
-
-// node_modules/csv-stringify/lib/utils/is_object.js
-var is_object2 = function(obj) {
-  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
-};
-
-// node_modules/csv-stringify/lib/api/normalize_columns.js
-var normalize_columns = function(columns) {
-  if (columns === void 0 || columns === null) {
-    return [void 0, void 0];
-  }
-  if (typeof columns !== "object") {
-    return [Error('Invalid option "columns": expect an array or an object')];
-  }
-  if (!Array.isArray(columns)) {
-    const newcolumns = [];
-    for (const k in columns) {
-      newcolumns.push({
-        key: k,
-        header: columns[k]
-      });
-    }
-    columns = newcolumns;
-  } else {
-    const newcolumns = [];
-    for (const column of columns) {
-      if (typeof column === "string") {
-        newcolumns.push({
-          key: column,
-          header: column
-        });
-      } else if (typeof column === "object" && column !== null && !Array.isArray(column)) {
-        if (!column.key) {
-          return [
-            Error('Invalid column definition: property "key" is required')
-          ];
-        }
-        if (column.header === void 0) {
-          column.header = column.key;
-        }
-        newcolumns.push(column);
-      } else {
-        return [
-          Error("Invalid column definition: expect a string or an object")
-        ];
-      }
-    }
-    columns = newcolumns;
-  }
-  return [void 0, columns];
-};
-
-// node_modules/csv-stringify/lib/api/CsvError.js
-var CsvError2 = class _CsvError extends Error {
-  constructor(code, message2, ...contexts) {
-    if (Array.isArray(message2)) message2 = message2.join(" ");
-    super(message2);
-    if (Error.captureStackTrace !== void 0) {
-      Error.captureStackTrace(this, _CsvError);
-    }
-    this.code = code;
-    for (const context3 of contexts) {
-      for (const key in context3) {
-        const value = context3[key];
-        this[key] = Buffer.isBuffer(value) ? value.toString() : value == null ? value : JSON.parse(JSON.stringify(value));
-      }
-    }
-  }
-};
-
-// node_modules/csv-stringify/lib/utils/underscore.js
-var underscore2 = function(str2) {
-  return str2.replace(/([A-Z])/g, function(_, match) {
-    return "_" + match.toLowerCase();
-  });
-};
-
-// node_modules/csv-stringify/lib/api/normalize_options.js
-var normalize_options2 = function(opts) {
-  const options = {};
-  for (const opt in opts) {
-    options[underscore2(opt)] = opts[opt];
-  }
-  if (options.bom === void 0 || options.bom === null || options.bom === false) {
-    options.bom = false;
-  } else if (options.bom !== true) {
-    return [
-      new CsvError2("CSV_OPTION_BOOLEAN_INVALID_TYPE", [
-        "option `bom` is optional and must be a boolean value,",
-        `got ${JSON.stringify(options.bom)}`
-      ])
-    ];
-  }
-  if (options.delimiter === void 0 || options.delimiter === null) {
-    options.delimiter = ",";
-  } else if (Buffer.isBuffer(options.delimiter)) {
-    options.delimiter = options.delimiter.toString();
-  } else if (typeof options.delimiter !== "string") {
-    return [
-      new CsvError2("CSV_OPTION_DELIMITER_INVALID_TYPE", [
-        "option `delimiter` must be a buffer or a string,",
-        `got ${JSON.stringify(options.delimiter)}`
-      ])
-    ];
-  }
-  if (options.quote === void 0 || options.quote === null) {
-    options.quote = '"';
-  } else if (options.quote === true) {
-    options.quote = '"';
-  } else if (options.quote === false) {
-    options.quote = "";
-  } else if (Buffer.isBuffer(options.quote)) {
-    options.quote = options.quote.toString();
-  } else if (typeof options.quote !== "string") {
-    return [
-      new CsvError2("CSV_OPTION_QUOTE_INVALID_TYPE", [
-        "option `quote` must be a boolean, a buffer or a string,",
-        `got ${JSON.stringify(options.quote)}`
-      ])
-    ];
-  }
-  if (options.quoted === void 0 || options.quoted === null) {
-    options.quoted = false;
-  } else {
-  }
-  if (options.escape_formulas === void 0 || options.escape_formulas === null) {
-    options.escape_formulas = false;
-  } else if (typeof options.escape_formulas !== "boolean") {
-    return [
-      new CsvError2("CSV_OPTION_ESCAPE_FORMULAS_INVALID_TYPE", [
-        "option `escape_formulas` must be a boolean,",
-        `got ${JSON.stringify(options.escape_formulas)}`
-      ])
-    ];
-  }
-  if (options.quoted_empty === void 0 || options.quoted_empty === null) {
-    options.quoted_empty = void 0;
-  } else {
-  }
-  if (options.quoted_match === void 0 || options.quoted_match === null || options.quoted_match === false) {
-    options.quoted_match = null;
-  } else if (!Array.isArray(options.quoted_match)) {
-    options.quoted_match = [options.quoted_match];
-  }
-  if (options.quoted_match) {
-    for (const quoted_match of options.quoted_match) {
-      const isString = typeof quoted_match === "string";
-      const isRegExp = quoted_match instanceof RegExp;
-      if (!isString && !isRegExp) {
-        return [
-          new CsvError2("CSV_OPTION_QUOTED_MATCH", [
-            "option `quoted_match` must be a string or a regex,",
-            `got ${JSON.stringify(options.quoted_match)}`
-          ])
-        ];
-      }
-    }
-  }
-  if (options.quoted_string === void 0 || options.quoted_string === null) {
-    options.quoted_string = false;
-  } else {
-  }
-  if (options.eof === void 0 || options.eof === null) {
-    options.eof = true;
-  } else {
-  }
-  if (options.escape === void 0 || options.escape === null) {
-    options.escape = '"';
-  } else if (Buffer.isBuffer(options.escape)) {
-    options.escape = options.escape.toString();
-  } else if (typeof options.escape !== "string") {
-    return [
-      Error(
-        `Invalid Option: escape must be a buffer or a string, got ${JSON.stringify(options.escape)}`
-      )
-    ];
-  }
-  if (options.escape.length > 1) {
-    return [
-      Error(
-        `Invalid Option: escape must be one character, got ${options.escape.length} characters`
-      )
-    ];
-  }
-  if (options.header === void 0 || options.header === null || options.header === false) {
-    options.header = false;
-  } else if (options.header !== true) {
-    throw new CsvError2(
-      "CSV_INVALID_OPTION_HEADER",
-      [
-        "option `header` is expected to be a boolean,",
-        `got ${JSON.stringify(options.header)}`
-      ],
-      options
-    );
-  }
-  if (options.header_as_comment === void 0 || options.header_as_comment === null || options.header_as_comment === false) {
-    options.header_as_comment = false;
-  } else if (options.header_as_comment === true) {
-    options.header_as_comment = "#";
-  } else if (Buffer.isBuffer(options.header_as_comment)) {
-    options.header_as_comment = options.header_as_comment.toString();
-  } else if (typeof options.header_as_comment !== "string") {
-    throw new CsvError2(
-      "CSV_INVALID_OPTION_HEADER_AS_COMMENT",
-      [
-        "option `header_as_comment` must be a boolean, a string or a buffer,",
-        `got ${JSON.stringify(options.header_as_comment)}`
-      ],
-      options
-    );
-  }
-  const [errColumns, columns] = normalize_columns(options.columns);
-  if (errColumns !== void 0) return [errColumns];
-  options.columns = columns;
-  if (options.quoted === void 0 || options.quoted === null) {
-    options.quoted = false;
-  } else {
-  }
-  if (options.cast === void 0 || options.cast === null) {
-    options.cast = {};
-  } else {
-  }
-  if (options.cast.bigint === void 0 || options.cast.bigint === null) {
-    options.cast.bigint = (value) => "" + value;
-  }
-  if (options.cast.boolean === void 0 || options.cast.boolean === null) {
-    options.cast.boolean = (value) => value ? "1" : "";
-  }
-  if (options.cast.date === void 0 || options.cast.date === null) {
-    options.cast.date = (value) => "" + value.getTime();
-  }
-  if (options.cast.number === void 0 || options.cast.number === null) {
-    options.cast.number = (value) => "" + value;
-  }
-  if (options.cast.object === void 0 || options.cast.object === null) {
-    options.cast.object = (value) => JSON.stringify(value);
-  }
-  if (options.cast.string === void 0 || options.cast.string === null) {
-    options.cast.string = function(value) {
-      return value;
-    };
-  }
-  if (options.on_record !== void 0 && typeof options.on_record !== "function") {
-    return [Error(`Invalid Option: "on_record" must be a function.`)];
-  }
-  if (options.quote_record_delimiter === void 0 || options.quote_record_delimiter === null) {
-    options.quote_record_delimiter = !options.record_delimiter;
-  } else if (typeof options.quote_record_delimiter !== "boolean") {
-    return [
-      new CsvError2("CSV_OPTION_QUOTE_RECORD_DELIMITER_INVALID_TYPE", [
-        "option `quote_record_delimiter` must be a boolean,",
-        `got ${JSON.stringify(options.quote_record_delimiter)}`
-      ])
-    ];
-  }
-  if (options.record_delimiter === void 0 || options.record_delimiter === null) {
-    options.record_delimiter = "\n";
-  } else if (Buffer.isBuffer(options.record_delimiter)) {
-    options.record_delimiter = options.record_delimiter.toString();
-  } else if (typeof options.record_delimiter !== "string") {
-    return [
-      Error(
-        `Invalid Option: record_delimiter must be a buffer or a string, got ${JSON.stringify(options.record_delimiter)}`
-      )
-    ];
-  }
-  switch (options.record_delimiter) {
-    case "unix":
-      options.record_delimiter = "\n";
-      break;
-    case "mac":
-      options.record_delimiter = "\r";
-      break;
-    case "windows":
-      options.record_delimiter = "\r\n";
-      break;
-    case "ascii":
-      options.record_delimiter = "";
-      break;
-    case "unicode":
-      options.record_delimiter = "\u2028";
-      break;
-  }
-  return [void 0, options];
-};
-
-// node_modules/csv-stringify/lib/api/index.js
-var bom_utf8 = Buffer.from([239, 187, 191]);
-var emits_separator = function(value, separators) {
-  return separators.some(
-    (separator) => separator.length !== 0 && (value.indexOf(separator) !== -1 || separator.length > 1 && (value + separator).indexOf(separator) < value.length)
-  );
-};
-var matches_quoted_match = function(value, quoted_match) {
-  if (!quoted_match) return false;
-  return quoted_match.some(
-    (pattern) => typeof pattern === "string" ? value.indexOf(pattern) !== -1 : value.search(pattern) !== -1
-  );
-};
-var stringifier = function(options, state, info2) {
-  return {
-    options,
-    state,
-    info: info2,
-    __transform: function(chunk, push) {
-      if (!Array.isArray(chunk) && typeof chunk !== "object") {
-        return Error(
-          `Invalid Record: expect an array or an object, got ${JSON.stringify(chunk)}`
-        );
-      }
-      if (this.info.records === 0) {
-        if (Array.isArray(chunk)) {
-          if (this.options.header === true && this.options.columns === void 0) {
-            return Error(
-              "Undiscoverable Columns: header option requires column option or object records"
-            );
-          }
-        } else if (this.options.columns === void 0) {
-          const [err2, columns] = normalize_columns(Object.keys(chunk));
-          if (err2) return;
-          this.options.columns = columns;
-        }
-      }
-      if (this.info.records === 0) {
-        this.bom(push);
-        const err2 = this.headers(push);
-        if (err2) return err2;
-      }
-      try {
-        if (this.options.on_record) {
-          this.options.on_record(chunk, this.info.records);
-        }
-      } catch (err2) {
-        return err2;
-      }
-      let err, chunk_string;
-      if (this.options.eof) {
-        [err, chunk_string] = this.stringify(chunk);
-        if (err) return err;
-        if (chunk_string === void 0) {
-          return;
-        } else {
-          chunk_string = chunk_string + this.options.record_delimiter;
-        }
-      } else {
-        [err, chunk_string] = this.stringify(chunk);
-        if (err) return err;
-        if (chunk_string === void 0) {
-          return;
-        } else {
-          if (this.options.header || this.info.records) {
-            chunk_string = this.options.record_delimiter + chunk_string;
-          }
-        }
-      }
-      this.info.records++;
-      push(chunk_string);
-    },
-    stringify: function(chunk, chunkIsHeader = false) {
-      if (typeof chunk !== "object") {
-        return [void 0, chunk];
-      }
-      const { columns } = this.options;
-      const record = [];
-      if (Array.isArray(chunk)) {
-        const length = columns ? Math.min(chunk.length, columns.length) : chunk.length;
-        for (let i = 0; i < length; i++) {
-          const field = chunk[i];
-          const [err, value] = this.__cast(field, {
-            index: i,
-            column: i,
-            records: this.info.records,
-            header: chunkIsHeader
-          });
-          if (err) return [err];
-          record[i] = [value, field];
-        }
-      } else {
-        for (let i = 0; i < columns.length; i++) {
-          const field = get(chunk, columns[i].key);
-          const [err, value] = this.__cast(field, {
-            index: i,
-            column: columns[i].key,
-            records: this.info.records,
-            header: chunkIsHeader
-          });
-          if (err) return [err];
-          record[i] = [value, field];
-        }
-      }
-      let csvrecord = "";
-      for (let i = 0; i < record.length; i++) {
-        let options2, err;
-        let [value, field] = record[i];
-        if (typeof value === "string") {
-          options2 = this.options;
-        } else if (is_object2(value)) {
-          options2 = { ...value };
-          value = options2.value;
-          delete options2.value;
-          if (typeof value !== "string" && value !== void 0 && value !== null) {
-            if (err)
-              return [
-                Error(
-                  `Invalid Casting Value: returned value must return a string, null or undefined, got ${JSON.stringify(value)}`
-                )
-              ];
-          }
-          options2 = { ...this.options, ...options2 };
-          [err, options2] = normalize_options2(options2);
-          if (err !== void 0) {
-            return [err];
-          }
-        } else if (value === void 0 || value === null) {
-          options2 = this.options;
-        } else {
-          return [
-            Error(
-              `Invalid Casting Value: returned value must return a string, an object, null or undefined, got ${JSON.stringify(value)}`
-            )
-          ];
-        }
-        const {
-          delimiter: delimiter3,
-          escape,
-          quote,
-          quoted: quoted2,
-          quoted_empty,
-          quoted_string,
-          quoted_match,
-          record_delimiter,
-          quote_record_delimiter,
-          escape_formulas
-        } = options2;
-        if ("" === value && "" === field) {
-          const quotedMatch = matches_quoted_match(value, quoted_match);
-          const shouldQuote = quotedMatch || true === quoted_empty || true === quoted_string && false !== quoted_empty;
-          if (shouldQuote === true) {
-            value = quote + value + quote;
-          }
-          csvrecord += value;
-        } else if (value) {
-          if (typeof value !== "string") {
-            return [
-              Error(
-                `Formatter must return a string, null or undefined, got ${JSON.stringify(value)}`
-              )
-            ];
-          }
-          const containsdelimiter = emits_separator(value, [delimiter3]);
-          const containsQuote = quote !== "" && value.indexOf(quote) >= 0;
-          const containsEscape = value.indexOf(escape) >= 0 && escape !== quote;
-          const containsRecordDelimiter = emits_separator(value, [
-            record_delimiter,
-            ...quote_record_delimiter === false ? [] : ["\n", "\r"]
-          ]);
-          const quotedString = quoted_string && typeof field === "string";
-          const quotedMatch = matches_quoted_match(value, quoted_match);
-          if (escape_formulas) {
-            switch (value[0]) {
-              case "-":
-                if (typeof field === "number" || typeof field === "bigint") {
-                  break;
-                }
-                value = `'${value}`;
-                break;
-              case "=":
-              case "+":
-              case "@":
-              case "	":
-              case "\r":
-              case "\uFF1D":
-              // Unicode '='
-              case "\uFF0B":
-              // Unicode '+'
-              case "\uFF0D":
-              // Unicode '-'
-              case "\uFF20":
-                value = `'${value}`;
-                break;
-            }
-          }
-          const shouldQuote = containsQuote === true || containsdelimiter || containsRecordDelimiter || quoted2 || quotedString || quotedMatch;
-          if (shouldQuote === true && containsEscape === true) {
-            value = value.replaceAll(escape, () => escape + escape);
-          }
-          if (containsQuote === true) {
-            value = value.replaceAll(quote, () => escape + quote);
-          }
-          if (shouldQuote === true) {
-            value = quote + value + quote;
-          }
-          csvrecord += value;
-        } else if (quoted_empty === true || field === "" && quoted_string === true && quoted_empty !== false) {
-          csvrecord += quote + quote;
-        }
-        if (i !== record.length - 1) {
-          csvrecord += delimiter3;
-        }
-      }
-      return [void 0, csvrecord];
-    },
-    bom: function(push) {
-      if (this.options.bom !== true) {
-        return;
-      }
-      push(bom_utf8);
-    },
-    headers: function(push) {
-      if (this.options.header === false) {
-        return;
-      }
-      if (this.options.columns === void 0) {
-        return;
-      }
-      let err;
-      let headers = this.options.columns.map((column) => column.header);
-      if (this.options.eof) {
-        [err, headers] = this.stringify(headers, true);
-        headers += this.options.record_delimiter;
-      } else {
-        [err, headers] = this.stringify(headers, true);
-      }
-      if (err) return err;
-      if (this.options.header_as_comment) {
-        headers = this.options.header_as_comment + " " + headers;
-      }
-      push(headers);
-    },
-    __cast: function(value, context3) {
-      const type = typeof value;
-      try {
-        if (type === "string") {
-          return [void 0, this.options.cast.string(value, context3)];
-        } else if (type === "bigint") {
-          return [void 0, this.options.cast.bigint(value, context3)];
-        } else if (type === "number") {
-          return [void 0, this.options.cast.number(value, context3)];
-        } else if (type === "boolean") {
-          return [void 0, this.options.cast.boolean(value, context3)];
-        } else if (value instanceof Date) {
-          return [void 0, this.options.cast.date(value, context3)];
-        } else if (type === "object" && value !== null) {
-          return [void 0, this.options.cast.object(value, context3)];
-        } else if (value === null && this.options.cast.null !== void 0) {
-          return [void 0, this.options.cast.null(value, context3)];
-        } else if (value === void 0 && this.options.cast.undefined !== void 0) {
-          return [void 0, this.options.cast.undefined(value, context3)];
-        } else {
-          return [void 0, value];
-        }
-      } catch (err) {
-        return [err];
-      }
-    }
-  };
-};
-
-// node_modules/csv-stringify/lib/sync.js
-var stringify = function(records, opts = {}) {
-  const data = [];
-  const [err, options] = normalize_options2(opts);
-  if (err !== void 0) throw err;
-  const state = {
-    stop: false
-  };
-  const info2 = {
-    records: 0
-  };
-  const api = stringifier(options, state, info2);
-  for (const record of records) {
-    const err2 = api.__transform(record, function(record2) {
-      data.push(record2);
-    });
-    if (err2 !== void 0) throw err2;
-  }
-  if (data.length === 0) {
-    api.bom((d) => {
-      data.push(d);
-    });
-    const err2 = api.headers((headers) => {
-      data.push(headers);
-    });
-    if (err2 !== void 0) throw err2;
-  }
-  return data.join("");
-};
-
-// actions/lib/file-source.ts
-import { execFileSync as execFileSync2 } from "node:child_process";
-import { existsSync as existsSync9, readdirSync as readdirSync4 } from "node:fs";
-import path14 from "node:path";
-var WORKING_TREE = "working tree";
-function workingTree(root) {
-  return {
-    description: WORKING_TREE,
-    // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
-    readBytes: (rel) => readInputFileIfExists(root, rel),
-    list: (relDir) => entries(path14.join(root, relDir), false),
-    listDirs: (relDir) => entries(path14.join(root, relDir), true)
-  };
-}
-function gitRevision(root, rev) {
-  const git = (args) => execFileSync2("git", args, { cwd: root, maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] });
-  const sha = resolveRevision(root, rev);
-  return {
-    description: `revision ${sha.slice(0, 7)}`,
-    readBytes(rel) {
-      try {
-        return git(["show", `${sha}:${rel}`]);
-      } catch {
-        return null;
-      }
-    },
-    list: (relDir) => tree(relDir, "blob"),
-    listDirs: (relDir) => tree(relDir, "tree")
-  };
-  function tree(relDir, type) {
-    const out = git(["ls-tree", sha, `${relDir.replace(/\/$/, "")}/`]).toString();
-    return out.split("\n").filter((l) => l.split(" ")[1] === type).map((l) => l.slice(l.lastIndexOf("/") + 1)).sort();
-  }
-}
-function entries(dir, dirs) {
-  if (!existsSync9(dir)) return [];
-  return readdirSync4(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
-}
-function fileSourceAsOf(root, asOf) {
-  if (!asOf) return workingTree(root);
-  return gitRevision(root, isAsOfDate(asOf) ? revisionAsOf(root, asOf) : asOf);
-}
-
-// actions/lib/row-batch.ts
-var BLOCK_BYTES = 4 * 1024 * 1024;
-function csvLine(cells) {
-  let out = "";
-  for (let i = 0; i < cells.length; i++) {
-    const v = cells[i];
-    if (i > 0) out += ",";
-    out += /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
-  }
-  return `${out}
-`;
-}
-var CHUNK_ROWS = 1 << 16;
-var RowBatch = class {
-  blocks = [];
-  used = 0;
-  count = 0;
-  /** Per row, chunked: id, block index, offset in the block and byte length of its line. */
-  idChunks = [];
-  placeChunks = [];
-  /** Event times as strings (rows of one ingest mostly share one string). */
-  eventTimes = [];
-  get size() {
-    return this.count;
-  }
-  add(id, eventTime, line) {
-    const length = Buffer.byteLength(line);
-    let block = this.blocks[this.blocks.length - 1];
-    if (!block || this.used + length > block.length) {
-      block = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, length));
-      this.blocks.push(block);
-      this.used = 0;
-    }
-    block.write(line, this.used);
-    const i = this.count++;
-    const c = i >>> 16;
-    if (c === this.idChunks.length) {
-      this.idChunks.push(new Float64Array(CHUNK_ROWS));
-      this.placeChunks.push(new Uint32Array(3 * CHUNK_ROWS));
-    }
-    const k = i & CHUNK_ROWS - 1;
-    this.idChunks[c][k] = id;
-    const place = this.placeChunks[c];
-    place[3 * k] = this.blocks.length - 1;
-    place[3 * k + 1] = this.used;
-    place[3 * k + 2] = length;
-    this.used += length;
-    this.eventTimes.push(eventTime);
-  }
-  id(i) {
-    return this.idChunks[i >>> 16][i & CHUNK_ROWS - 1];
-  }
-  /** Byte length of row i's line. */
-  lineBytes(i) {
-    return this.placeChunks[i >>> 16][3 * (i & CHUNK_ROWS - 1) + 2];
-  }
-  /** Row i's line bytes (a view, not a copy). */
-  line(i) {
-    const place = this.placeChunks[i >>> 16];
-    const k = 3 * (i & CHUNK_ROWS - 1);
-    return this.blocks[place[k]].subarray(place[k + 1], place[k + 1] + place[k + 2]);
-  }
-  /** Row indices grouped by event-time month, months ascending, each in event time then id order. */
-  byMonth() {
-    const order = Array.from({ length: this.size }, (_, i) => i);
-    const t = this.eventTimes;
-    const before = (a, b) => t[a] < t[b] ? -1 : t[a] > t[b] ? 1 : this.id(a) - this.id(b);
-    let sorted = true;
-    for (let i = 1; i < order.length && sorted; i++) if (before(i - 1, i) > 0) sorted = false;
-    if (!sorted) order.sort(before);
-    const out = /* @__PURE__ */ new Map();
-    for (const i of order) {
-      const month = t[i].slice(0, 7);
-      const list = out.get(month);
-      if (list) list.push(i);
-      else out.set(month, [i]);
-    }
-    return out;
-  }
-  /** Rows i (in `order`) from `from` to `to` as one buffer after `prefix`. */
-  concat(prefix, order, from, to) {
-    let bytes = prefix.length;
-    for (let k = from; k < to; k++) bytes += this.lineBytes(order[k]);
-    const out = Buffer.allocUnsafe(bytes);
-    out.set(prefix, 0);
-    let at = prefix.length;
-    for (let k = from; k < to; k++) {
-      const line = this.line(order[k]);
-      out.set(line, at);
-      at += line.length;
-    }
-    return out;
-  }
-  /** Drops the line bytes once the pieces are built (ids and event times stay). */
-  release() {
-    this.blocks = [];
-  }
-};
-
-// actions/lib/schema-drift.ts
-function schemaChanges(stored, spec) {
-  const now = featureSchema(spec);
-  const out = [];
-  const before = stored.features.map((f) => f.name);
-  const after = now.map((f) => f.name);
-  const removed = before.filter((n) => !after.includes(n));
-  const added = after.filter((n) => !before.includes(n));
-  if (removed.length === 1 && added.length === 1) {
-    out.push(`feature '${removed[0]}' renamed to '${added[0]}'`);
-  } else {
-    if (removed.length) out.push(`feature${plural(removed)} ${quoted(removed)} removed`);
-    if (added.length) out.push(`feature${plural(added)} ${quoted(added)} added`);
-  }
-  const common = after.filter((n) => before.includes(n));
-  if (common.join(",") !== before.filter((n) => after.includes(n)).join(","))
-    out.push(`features reordered (stored: ${before.join(", ")})`);
-  for (const name2 of common) {
-    const s = stored.features.find((f) => f.name === name2);
-    const n = now.find((f) => f.name === name2);
-    if (s.type !== n.type) {
-      out.push(`feature '${name2}' type ${s.type} \u2192 ${n.type}`);
-      continue;
-    }
-    if (s.type === "numeric") {
-      const [a, b] = s.range ?? [Number.NaN, Number.NaN];
-      const [c, d] = n.range ?? [Number.NaN, Number.NaN];
-      if (a !== c || b !== d) {
-        const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
-        out.push(`feature '${name2}' range ${how} [${a}, ${b}] \u2192 [${c}, ${d}]`);
-      }
-      if (s.decimals !== n.decimals) out.push(`feature '${name2}' decimals ${s.decimals} \u2192 ${n.decimals}`);
-    } else {
-      const change = codesChange(s.categories ?? [], n.categories ?? []);
-      if (change) out.push(`feature '${name2}' categories: ${change}`);
-    }
-  }
-  if (stored.label.name !== spec.label.name)
-    out.push(`label.name '${stored.label.name}' \u2192 '${spec.label.name}'`);
-  const storedType = stored.label.type ?? "categorical";
-  if (storedType !== spec.label.type) {
-    const task = (t) => t === "numeric" ? "regression" : "classification";
-    out.push(
-      `label.type ${storedType} \u2192 ${spec.label.type} (${task(storedType)} \u2192 ${task(spec.label.type)}: the stored labels are ${storedType === "numeric" ? "numbers" : "classes"})`
-    );
-  } else if (storedType === "numeric") {
-    const [a, b] = stored.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-    const [c, d] = spec.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-    if (a !== c || b !== d) {
-      const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
-      out.push(`label.range ${how} ${rangeText(stored.label.range)} \u2192 ${rangeText(spec.label.range)}`);
-    }
-    if (stored.label.decimals !== spec.label.decimals)
-      out.push(`label.decimals ${stored.label.decimals ?? "none"} \u2192 ${spec.label.decimals ?? "none"}`);
-  } else {
-    const classes = codesChange(stored.label.classes, spec.label.classes);
-    if (classes) out.push(`label.classes: ${classes}`);
-  }
-  for (const f of spec.features) {
-    if (f.missing !== "reject" && before.includes(f.name) && !(f.name in stored.fill))
-      out.push(`feature '${f.name}' missing: ${f.missing} (the fill value is recorded at backfill)`);
-  }
-  return out;
-}
-function schemaEditMessage(opts) {
-  const { specFile, groupDir, version, changes, uncommitted } = opts;
-  const draft = uncommitted === true ? ` ${groupDir} is not committed: while the spec is still a draft you can simply delete ${groupDir} and run backfill again.` : uncommitted === null ? ` If ${groupDir} was never committed and the spec is still a draft, you can simply delete ${groupDir} and run backfill again.` : "";
-  return `${specFile} changed since ${groupDir} was backfilled: ${changes.join("; ")}. The stored rows follow the schema they were written with, so they cannot be read with the edited one. Either run backfill --new-version (builds v${version + 1} from the source with the edited schema; train then trains on it), or revert the edit (git checkout -- ${specFile}).${draft}`;
-}
-function codesChange(before, after) {
-  const a = before.map((c) => c.value);
-  const b = after.map((c) => c.value);
-  if (a.join("\0") === b.join("\0")) return null;
-  const removed = a.filter((v) => !b.includes(v));
-  const added = b.filter((v) => !a.includes(v));
-  const parts = [
-    ...removed.length ? [`${quoted(removed)} removed`] : [],
-    ...added.length ? [`${quoted(added)} added`] : []
-  ];
-  return parts.length ? parts.join(", ") : `reordered (stored: ${a.join(", ")})`;
-}
-function rangeText(r2) {
-  return r2 ? `[${r2[0]}, ${r2[1]}]` : "none";
-}
-function quoted(xs) {
-  return xs.map((x) => `'${x}'`).join(", ");
-}
-function plural(xs) {
-  return xs.length > 1 ? "s" : "";
-}
-
-// actions/lib/stats.ts
-var BINS = 10;
-var r = (x) => roundSignificant(x, 4);
-function numericStats(values) {
-  let missing = 0;
-  for (const v of values) if (Number.isNaN(v)) missing++;
-  const sorted = new Float64Array(values.length - missing);
-  let at = 0;
-  for (const v of values) if (!Number.isNaN(v)) sorted[at++] = v;
-  if (sorted.length === 0) {
-    return {
-      type: "numeric",
-      count: 0,
-      missing,
-      mean: null,
-      sd: null,
-      min: null,
-      q1: null,
-      median: null,
-      q3: null,
-      max: null,
-      histogram: { edges: [], counts: [] }
-    };
-  }
-  sorted.sort();
-  const lo = sorted[0];
-  const hi = sorted[sorted.length - 1];
-  const width = (hi - lo) / BINS;
-  const counts = new Array(BINS).fill(0);
-  for (const x of sorted) counts[width === 0 ? 0 : Math.min(BINS - 1, Math.floor((x - lo) / width))]++;
-  const edges = Array.from({ length: BINS + 1 }, (_, k) => r(lo + k * width));
-  const arr = sorted;
-  return {
-    type: "numeric",
-    count: sorted.length,
-    missing,
-    mean: r(mean(arr)),
-    sd: arr.length > 1 ? r(sampleStandardDeviation(arr)) : 0,
-    min: lo,
-    q1: r(quantileSorted(arr, 0.25)),
-    median: r(quantileSorted(arr, 0.5)),
-    q3: r(quantileSorted(arr, 0.75)),
-    max: hi,
-    histogram: { edges, counts }
-  };
-}
-function categoricalStats(codes2, categories2) {
-  const counts = {};
-  for (const c of categories2) counts[c.value] = 0;
-  let missing = 0;
-  for (const code of codes2) {
-    if (code < 0 || Number.isNaN(code)) missing++;
-    else counts[categories2[code].value]++;
-  }
-  return { type: "categorical", count: codes2.length - missing, missing, counts };
-}
-function computeStats(table, schema, label) {
-  const n = table.rows;
-  const bySource = {};
-  for (const s of SOURCES) bySource[s] = 0;
-  let first = Number.POSITIVE_INFINITY;
-  let last = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    bySource[SOURCES[table.sources[i]]]++;
-    const t = table.eventTimes[i];
-    if (t < first) first = t;
-    if (t > last) last = t;
-  }
-  const features = {};
-  schema.forEach((f, j) => {
-    const col = table.columns[j].subarray(0, n);
-    features[f.name] = f.type === "numeric" ? numericStats(col) : categoricalStats(col, f.categories ?? []);
-  });
-  const iso = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
-  return {
-    rows: n,
-    bySource,
-    firstEventTime: n ? iso(first) : null,
-    lastEventTime: n ? iso(last) : null,
-    features,
-    label: label.type === "numeric" ? numericLabelStats(table, label.name) : classLabelStats(table, label)
-  };
-}
-function classLabelStats(table, label) {
-  const labels = categoricalStats(table.labels.subarray(0, table.rows), label.classes);
-  return { name: label.name, unlabelled: labels.missing, counts: labels.counts };
-}
-function numericLabelStats(table, name2) {
-  const s = numericStats(table.targets.subarray(0, table.rows));
-  return { name: name2, unlabelled: s.missing, count: s.count, mean: s.mean, sd: s.sd, min: s.min, max: s.max };
-}
-
-// actions/lib/feature-group.ts
-var FEATURE_GROUP_FORMAT = "gitml.feature-group";
-var FeatureGroupError = class extends Error {
-  name = "FeatureGroupError";
-};
-var SchemaEditError = class extends FeatureGroupError {
-  name = "SchemaEditError";
-};
-function storedLabel(spec) {
-  const { name: name2, title, classes, type, unit, range, decimals } = spec.label;
-  if (type !== "numeric") return { name: name2, title, classes };
-  return {
-    name: name2,
-    title,
-    classes: [],
-    type,
-    ...unit !== void 0 ? { unit } : {},
-    ...range !== void 0 ? { range } : {},
-    ...decimals !== void 0 ? { decimals } : {}
-  };
-}
-function isNumericLabel(label) {
-  return label.type === "numeric";
-}
-var COUNT_KEYS = ["rows", "rejected", "nextId", "partitions"];
-var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
-function schemaHashOf(spec) {
-  const { type, range, decimals } = storedLabel(spec);
-  const schema = {
-    features: featureSchema(spec),
-    label: {
-      name: spec.label.name,
-      classes: spec.label.classes,
-      ...type ? { type, ...range ? { range } : {}, ...decimals !== void 0 ? { decimals } : {} } : {}
-    }
-  };
-  return createHash3("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
-}
-function layoutOf(meta) {
-  return {
-    features: meta.features,
-    labelName: meta.label.name,
-    classes: meta.label.classes,
-    ...isNumericLabel(meta.label) ? { numericLabel: { range: meta.label.range } } : {}
-  };
-}
-function expectationsOf(spec) {
-  const out = [
-    { column: "id", rule: "unique", detail: "positive whole number" },
-    { column: "event_time", rule: "not-future", detail: "UTC ISO-8601" }
-  ];
-  for (const f of featureSchema(spec)) {
-    out.push({ column: f.name, rule: "not-null" });
-    if (f.type === "numeric") {
-      out.push({ column: f.name, rule: "type", detail: "finite number" });
-      out.push({ column: f.name, rule: "range", detail: `[${f.range?.[0]}, ${f.range?.[1]}]` });
-    } else {
-      out.push({
-        column: f.name,
-        rule: "in-set",
-        detail: (f.categories ?? []).map((c) => c.value).join("|")
-      });
-    }
-  }
-  if (spec.label.type === "numeric") {
-    out.push({ column: spec.label.name, rule: "type", detail: "finite number or empty" });
-    if (spec.label.range)
-      out.push({
-        column: spec.label.name,
-        rule: "range",
-        detail: `[${spec.label.range[0]}, ${spec.label.range[1]}] or empty`
-      });
-  } else
-    out.push({
-      column: spec.label.name,
-      rule: "in-set",
-      detail: `${spec.label.classes.map((c) => c.value).join("|")} or empty`
-    });
-  return out;
-}
-function partitionFile(month, piece = 1) {
-  return `rows-${pieceKey(month, piece)}.csv`;
-}
-var PARTITION_FILE = /^rows-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
-var EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
-var FeatureGroup = class _FeatureGroup {
-  constructor(ws, spec, meta, files, countsFile = `${_FeatureGroup.dirOf(spec, meta.version)}/stats.json`) {
-    this.ws = ws;
-    this.spec = spec;
-    this.meta = meta;
-    this.files = files;
-    this.countsFile = countsFile;
-  }
-  ws;
-  spec;
-  meta;
-  files;
-  countsFile;
-  /** sha256 of each partition read and verified, so a write records every partition's hash. */
-  verifiedSha256 = /* @__PURE__ */ new Map();
-  /** Repository-relative folder of a version. */
-  static dirOf(spec, version) {
-    return `data/${spec.name}/v${version}`;
-  }
-  /** Existing versions, ascending. */
-  static versions(spec, files) {
-    return files.listDirs(`data/${spec.name}`).map((n) => /^v(\d+)$/.exec(n)?.[1]).filter(
-      (v) => v !== void 0 && files.readBytes(`data/${spec.name}/v${v}/metadata.json`) !== null
-    ).map(Number).sort((a, b) => a - b);
-  }
-  /**
-   * Opens the latest (or a given) version; `files` selects working tree or a git revision. In the working
-   * tree the latest version must still have the spec's schema (see schema-drift.ts): an edit after
-   * backfill stops every command here with one message. Only backfill, which makes the new version,
-   * opens with `schemaCheck: false`. Time travel (a revision) reads a group by the schema it stored.
-   */
-  static open(ws, spec, opts = {}) {
-    const files = opts.files ?? workingTree(ws.root);
-    const versions = _FeatureGroup.versions(spec, files);
-    const version = opts.version ?? versions[versions.length - 1];
-    if (version === void 0 || !versions.includes(version)) {
-      throw new FeatureGroupError(
-        `feature group '${spec.name}'${opts.version ? ` v${opts.version}` : ""} does not exist in the ${files.description}: run backfill first`
-      );
-    }
-    const dir = _FeatureGroup.dirOf(spec, version);
-    const { meta, countsFile } = parseMeta(files, dir, spec, version);
-    if (opts.schemaCheck !== false && files.description === WORKING_TREE) {
-      const latest = versions[versions.length - 1];
-      const latestMeta = latest === version ? meta : parseMeta(files, _FeatureGroup.dirOf(spec, latest), spec, latest).meta;
-      assertSchemaUnchanged(ws, spec, latestMeta);
-    }
-    return new _FeatureGroup(ws, spec, meta, files, countsFile);
-  }
-  static exists(ws, spec) {
-    return _FeatureGroup.versions(spec, workingTree(ws.root)).length > 0;
-  }
-  get dir() {
-    return _FeatureGroup.dirOf(this.spec, this.meta.version);
-  }
-  get layout() {
-    return layoutOf(this.meta);
-  }
-  /** A month's partition: where it is (its first piece), or where a new one goes. */
-  partitionPath(month) {
-    return this.partitionFiles().get(month)?.[0] ?? `${this.dir}/${partitionFile(month)}`;
-  }
-  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
-  partitionPaths(month) {
-    return this.partitionFiles().get(month) ?? [];
-  }
-  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
-  partitionPieces(month) {
-    return this.partitionPaths(month).map((p) => ({
-      path: p,
-      bytes: this.files.readBytes(p) ?? new Uint8Array()
-    }));
-  }
-  /** The piece of a month that holds its `row`-th row (0-based, pieces in order): for messages. */
-  pieceOfRow(month, row) {
-    let before = 0;
-    for (const p of this.partitionPieces(month)) {
-      before += countRows(p.bytes);
-      if (row < before) return p.path;
-    }
-    return this.partitionPath(month);
-  }
-  /** Months that have a partition file, ascending. */
-  months() {
-    return [...this.partitionFiles().keys()].sort();
-  }
-  /**
-   * Partition files by month, in this layout (rows-YYYY-MM.csv, then rows-YYYY-MM-2.csv, … once a month
-   * outgrew the size limit) or the earlier one (rows/YYYY-MM.csv); each month's pieces in order.
-   */
-  partitionFiles() {
-    const out = /* @__PURE__ */ new Map();
-    const earlier = /* @__PURE__ */ new Map();
-    for (const f of this.files.list(`${this.dir}/rows`)) {
-      const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
-      if (month) earlier.set(month, `${this.dir}/rows/${f}`);
-    }
-    const pieces = /* @__PURE__ */ new Map();
-    for (const f of this.files.list(this.dir)) {
-      const key = PARTITION_FILE.exec(f)?.[1];
-      const parsed = key === void 0 ? null : parsePieceKey(key);
-      if (!parsed) continue;
-      const other = earlier.get(parsed.month);
-      if (other)
-        throw new FeatureGroupError(
-          `${other}: month ${parsed.month} also has ${this.dir}/${f}; keep one of the two (git rm)`
-        );
-      const byNumber = pieces.get(parsed.month) ?? /* @__PURE__ */ new Map();
-      byNumber.set(parsed.piece, `${this.dir}/${f}`);
-      pieces.set(parsed.month, byNumber);
-    }
-    for (const [month, file] of earlier) out.set(month, [file]);
-    for (const [month, byNumber] of pieces) {
-      const files = [];
-      for (let n = 1; n <= byNumber.size; n++) {
-        const file = byNumber.get(n);
-        if (!file) {
-          const last = Math.max(...byNumber.keys());
-          throw new FeatureGroupError(
-            `${this.dir}/${partitionFile(month, n)}: missing, but month ${month} has pieces up to ${partitionFile(month, last)}; restore it with git (git checkout -- ${this.dir}/${partitionFile(month, n)})`
-          );
-        }
-        files.push(file);
-      }
-      out.set(month, files);
-    }
-    return out;
-  }
-  /** Appends go to this layout only: a group in the earlier one is moved first, by git, keeping history. */
-  assertCurrentLayout() {
-    const earlier = this.files.list(`${this.dir}/rows`).filter((f) => EARLIER_PARTITION_FILE.test(f));
-    if (earlier.length === 0) return;
-    const moves = earlier.map(
-      (f) => `git mv ${this.dir}/rows/${f} ${this.dir}/${partitionFile(f.slice(0, 7))}`
-    );
-    throw new FeatureGroupError(
-      `${this.dir}/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ${moves.join(" && ")}`
-    );
-  }
-  /** A month's rows, its pieces in order. */
-  readPartition(month) {
-    return this.readVerifiedPartition(month).table;
-  }
-  /**
-   * A month's rows with the sha256 of its bytes (its pieces' bytes in order, monthSha256: the file's own
-   * while the month is one file), each piece checked against stats.json (its sha256, or in groups written
-   * before the hashes the month's row count) and every row against its month. Every reader goes through
-   * here or read(), so a hand edit is named in the file where it is.
-   */
-  readVerifiedPartition(month) {
-    const pieces = this.verifiedPieces(month);
-    const table = this.tableOf(pieces.map((p) => ({ ...p, month })));
-    const sha256 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1)) : monthSha256(pieces);
-    return { table, sha256 };
-  }
-  /** A month's pieces after the check against stats.json (none: no file and none recorded). */
-  verifiedPieces(month) {
-    const pieces = this.partitionPieces(month);
-    const recordedRows = this.meta.partitions[month];
-    if (pieces.length === 0) {
-      if (recordedRows)
-        throw new FeatureGroupError(
-          missingPartition(this.partitionPath(month), recordedRows, this.countsFile)
-        );
-      return [];
-    }
-    const check2 = checkMonthPieces(
-      month,
-      pieces,
-      { rows: recordedRows, sha256: this.meta.partitionSha256 },
-      (piece) => `${this.dir}/${partitionFile(month, piece)}`,
-      this.countsFile
-    );
-    if ("problem" in check2) {
-      for (const p of pieces) {
-        try {
-          readPartition(p.bytes, this.layout, p.path);
-        } catch (err) {
-          if (err instanceof PartitionError)
-            throw new FeatureGroupError(
-              `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(p.path)})`
-            );
-        }
-      }
-      throw new FeatureGroupError(check2.problem);
-    }
-    for (let i = 0; i < pieces.length; i++) this.verifiedSha256.set(pieceKey(month, i + 1), check2.sha256[i]);
-    return pieces;
-  }
-  assertMonth(file, month, bytes, t, offset, rows) {
-    const problem = wrongMonthRow(file, month, bytes, t, offset, rows);
-    if (problem) throw new FeatureGroupError(problem);
-  }
-  /** Months stats.json lists with rows whose partition file is gone (a deleted partition). */
-  assertNoMissingPartitions(months) {
-    const onDisk = new Set(this.months());
-    for (const [month, rows] of Object.entries(this.meta.partitions)) {
-      if (rows > 0 && !onDisk.has(month) && months(month))
-        throw new FeatureGroupError(missingPartition(this.partitionPath(month), rows, this.countsFile));
-    }
-  }
-  /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
-  read(filter) {
-    const wanted = (m) => filter?.months?.(m) ?? true;
-    this.assertNoMissingPartitions(wanted);
-    const months = this.months().filter(wanted);
-    const parts = months.flatMap((m) => this.verifiedPieces(m).map((p) => ({ ...p, month: m })));
-    return applyLateLabels(this.tableOf(parts), this.lateLabels(), this.numericLabel);
-  }
-  /** Verified pieces read into one table, in the order given, every row checked against its month. */
-  tableOf(parts) {
-    const table = emptyTable(
-      this.meta.features.length,
-      parts.reduce((s, p) => s + countRows(p.bytes), 0)
-    );
-    for (const p of parts) {
-      const start = table.rows;
-      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
-      this.assertMonth(p.path, p.month, p.bytes, table, start, table.rows - start);
-    }
-    return table;
-  }
-  get labelsPath() {
-    return `${this.dir}/labels.csv`;
-  }
-  /** Whether the label is a number (regression): rows read it into `targets`. */
-  get numericLabel() {
-    return isNumericLabel(this.meta.label);
-  }
-  /**
-   * Labels that arrived after their row (labels.csv: id, label, labelled_at): rows are append-only,
-   * so an outcome learnt later is its own append-only record, applied when the group is read. By id:
-   * the class index, or the label's value for a numeric label (see applyLateLabels).
-   */
-  lateLabels() {
-    const bytes = this.files.readBytes(this.labelsPath);
-    if (!bytes) return /* @__PURE__ */ new Map();
-    return this.parseLateLabels(Buffer.from(bytes).toString("utf8"));
-  }
-  parseLateLabels(text2) {
-    const out = /* @__PURE__ */ new Map();
-    const { name: name2, classes } = this.meta.label;
-    const numeric = this.numericLabel;
-    for (const r2 of parseCsvText(text2, this.labelsPath).records) {
-      const id = Number(r2.values.id);
-      const raw2 = r2.values[name2] ?? "";
-      const checked = numeric ? numericLabel(this.meta.label, raw2) : null;
-      const value = checked === null ? classes.findIndex((c) => c.value === raw2) : typeof checked === "string" ? -1 : checked.value;
-      if (!Number.isInteger(id) || (checked === null ? value < 0 : typeof checked === "string")) {
-        throw new FeatureGroupError(
-          `${this.labelsPath} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(", ")}]` : ""} for` : "a class of"} '${name2}'`
-        );
-      }
-      out.set(id, value);
-    }
-    return out;
-  }
-  /**
-   * Records labels for rows that were ingested without one. A label for an unknown id, for a row that
-   * already has one, or outside the classes is quarantined with its reason.
-   */
-  appendLabels(entries2, now, opts = {}) {
-    const parts = this.partitionsByMonth();
-    const numeric = this.numericLabel;
-    const table = applyLateLabels(
-      concatTables([...parts.values()], this.meta.features.length),
-      this.lateLabels(),
-      numeric
-    );
-    const classes = this.meta.label.classes.map((c) => c.value);
-    const labelOf2 = /* @__PURE__ */ new Map();
-    for (let i = 0; i < table.rows; i++)
-      labelOf2.set(
-        table.ids[i],
-        table.labels[i] < 0 ? "" : numeric ? String(table.targets[i]) : classes[table.labels[i]]
-      );
-    const rejected = [];
-    const accepted = [];
-    const at = isoSeconds(now);
-    for (const e of entries2) {
-      const current = labelOf2.get(e.id);
-      const checked = numeric ? numericLabel(this.meta.label, e.label) : null;
-      const reason = current === void 0 ? `id ${e.id} is not in the feature group` : current !== "" ? `id ${e.id} already has label '${current}'` : typeof checked === "string" ? checked : checked === null && !classes.includes(e.label) ? `label '${this.meta.label.name}' = '${e.label}' is not one of ${classes.join(", ")}` : null;
-      if (reason) {
-        rejected.push({ detectedAt: at, origin: e.origin, line: e.line, reason, record: e.record });
-        continue;
-      }
-      const text2 = checked && typeof checked !== "string" ? checked.text : e.label;
-      labelOf2.set(e.id, text2);
-      accepted.push([String(e.id), text2, at]);
-    }
-    const old = this.files.readBytes(this.labelsPath);
-    const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
-    const labelsText = accepted.length ? prefix + stringify(accepted) : void 0;
-    const writes = this.buildWrites(new RowBatch(), rejected, this.meta.nextId, parts, labelsText);
-    if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
-    return { added: accepted.length, rejected };
-  }
-  /**
-   * Validates and appends rows, quarantines rejected ones, and rewrites metadata and stats — all files
-   * built in memory first and then written atomically. Rows that fail a store-level rule (duplicate id,
-   * future event time) join the rejected ones. Returns what was admitted.
-   */
-  append(rows, rejected, now, opts = {}) {
-    const appender = this.appender(now);
-    const added = [];
-    for (const r2 of rows) {
-      const id = appender.add(r2);
-      if (id !== null) added.push({ ...r2, id });
-    }
-    added.sort((a, b) => a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id);
-    return { added, rejected: appender.finish(rejected, opts).rejected };
-  }
-  /**
-   * Appends rows one at a time without keeping them as objects (a streamed ingest of a million rows):
-   * add() applies the store-level rules and keeps the row as its partition line; finish() writes every
-   * file at once, like append(). The rows rejected before (`rejected`) come first in rejected.csv.
-   */
-  appender(now) {
-    if (this.files.description !== "working tree") {
-      throw new FeatureGroupError(
-        `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`
-      );
-    }
-    const parts = this.partitionsByMonth();
-    const ids = /* @__PURE__ */ new Set();
-    let maxId = 0;
-    let whereMax = { month: "", row: 0 };
-    for (const [month, t] of parts) {
-      for (let i = 0; i < t.rows; i++) {
-        ids.add(t.ids[i]);
-        if (t.ids[i] > maxId) {
-          maxId = t.ids[i];
-          whereMax = { month, row: i };
-        }
-      }
-    }
-    if (this.meta.nextId <= maxId || this.meta.nextId < 1)
-      throw new FeatureGroupError(
-        staleNextId(
-          this.countsFile,
-          this.meta.nextId,
-          maxId,
-          maxId > 0 ? this.pieceOfRow(whereMax.month, whereMax.row) : ""
-        )
-      );
-    const storeRejected = [];
-    const batch = new RowBatch();
-    let nextId = this.meta.nextId;
-    return {
-      add: (r2) => {
-        const reason = storeRule(r2, ids, now, this.meta.features);
-        if (reason) {
-          storeRejected.push({
-            detectedAt: isoSeconds(now),
-            origin: r2.origin ?? r2.source,
-            line: r2.line ?? 0,
-            reason,
-            record: {
-              ...r2.id !== void 0 ? { id: String(r2.id) } : {},
-              ...r2.values,
-              [this.meta.label.name]: r2.label
-            }
-          });
-          return null;
-        }
-        const id = r2.id ?? nextId;
-        ids.add(id);
-        nextId = Math.max(nextId, id + 1);
-        batch.add(id, r2.eventTime, csvLine(rowCells({ ...r2, id }, this.meta)));
-        return id;
-      },
-      finish: (rejected, opts = {}) => {
-        ids.clear();
-        const quarantined = [...rejected, ...storeRejected];
-        const writes = this.buildWrites(batch, quarantined, nextId, parts);
-        if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
-        return { added: batch.size, rejected: quarantined };
-      }
-    };
-  }
-  /** Every partition read once; appends reuse them for untouched months instead of reading again. */
-  partitionsByMonth() {
-    this.assertNoMissingPartitions(() => true);
-    return new Map(this.months().map((m) => [m, this.readPartition(m)]));
-  }
-  buildWrites(added, quarantined, nextId, current, labelsText) {
-    this.assertCurrentLayout();
-    const abs = (rel) => `${this.ws.root}/${rel}`;
-    const writes = [];
-    if (labelsText !== void 0) writes.push({ path: abs(this.labelsPath), content: labelsText });
-    const byMonth = added.byMonth();
-    const partitions = { ...this.meta.partitions };
-    const partitionSha256 = {};
-    const sources = [];
-    const months = [.../* @__PURE__ */ new Set([...this.months(), ...byMonth.keys()])].sort();
-    for (const m of months) {
-      const order = byMonth.get(m);
-      if (!order) {
-        sources.push(current.get(m) ?? this.readPartition(m));
-        current.delete(m);
-        for (let n = 1; this.verifiedSha256.has(pieceKey(m, n)); n++)
-          partitionSha256[pieceKey(m, n)] = this.verifiedSha256.get(pieceKey(m, n));
-        continue;
-      }
-      if (!current.has(m)) this.readPartition(m);
-      current.delete(m);
-      const pieces = this.piecesWithRows(m, order, added);
-      sources.push(pieces.all);
-      partitions[m] = (partitions[m] ?? 0) + order.length;
-      for (const w of pieces.written) writes.push({ path: abs(w.path), content: w.bytes });
-      pieces.all.forEach((p, i) => {
-        const key = pieceKey(m, i + 1);
-        const written = pieces.written.find((w) => w.path === p.path);
-        partitionSha256[key] = written ? sha256Hex(written.bytes) : this.verifiedSha256.get(key);
-      });
-    }
-    added.release();
-    const late = labelsText === void 0 ? this.lateLabels() : this.parseLateLabels(labelsText);
-    const all = applyLateLabels(readParts(sources, this.layout), late, this.numericLabel);
-    const rejectedPath = `${this.dir}/rejected.csv`;
-    if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
-      const old = this.files.readBytes(rejectedPath);
-      const prefix = old ? Buffer.from(old).toString("utf8") : stringify([REJECTED_COLUMNS]);
-      const broken = old ? brokenRejectedFile(rejectedPath, prefix, REJECTED_COLUMNS, this.meta.rejected, this.countsFile) : null;
-      if (broken) throw new FeatureGroupError(broken);
-      const body2 = quarantined.length ? stringify(
-        quarantined.map((q) => [
-          q.detectedAt,
-          q.origin,
-          String(q.line),
-          q.reason,
-          JSON.stringify(q.record)
-        ])
-      ) : "";
-      writes.push({ path: abs(rejectedPath), content: prefix + body2 });
-    }
-    const meta = {
-      ...this.meta,
-      rows: all.rows,
-      rejected: this.meta.rejected + quarantined.length,
-      nextId,
-      partitions
-    };
-    const {
-      rows: _r,
-      rejected,
-      nextId: next,
-      partitions: parts,
-      partitionSha256: _hashes,
-      ...contract
-    } = meta;
-    writes.push({ path: abs(`${this.dir}/metadata.json`), content: stableStringify(contract) });
-    const stats = computeStats(all, this.meta.features, this.meta.label);
-    writes.push({
-      path: abs(`${this.dir}/stats.json`),
-      content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts, partitionSha256 })
-    });
-    return writes;
-  }
-  /**
-   * A month's pieces after appending rows `order` of `batch`: the last piece grows until the next row
-   * would take it past the size limit, then a new piece (rows-YYYY-MM-N.csv) starts with the header.
-   * Earlier pieces are never rewritten. `all` is every piece of the month in order; `written` the new
-   * or grown ones.
-   */
-  piecesWithRows(month, order, batch) {
-    const existing = this.partitionPieces(month);
-    const last = existing.pop();
-    const header = Buffer.from(stringify([headerOf3(this.layout)]));
-    const lines = order.map((i) => batch.lineBytes(i));
-    const limit = maxPieceBytes();
-    const starts = startsOfPieces(lines, header.length, limit, last ? last.bytes.length : header.length);
-    const written = [];
-    for (let k = 0; k < starts.length; k++) {
-      const from = starts[k];
-      const to = k + 1 < starts.length ? starts[k + 1] : order.length;
-      const number = existing.length + 1 + k;
-      if (k === 0 && last && from === to) continue;
-      const prefix = k === 0 && last ? last.bytes : header;
-      const path16 = k === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number)}`;
-      written.push({ path: path16, bytes: batch.concat(prefix, order, from, to) });
-    }
-    const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
-    return { all: [...kept, ...written], written };
-  }
-  /** Creates a new, empty version (nothing is written until the first append). */
-  static create(ws, spec, version, fill2, sourceSha256) {
-    const meta = {
-      format: FEATURE_GROUP_FORMAT,
-      formatVersion: 1,
-      dataset: spec.name,
-      version,
-      schemaHash: schemaHashOf(spec),
-      sourceSha256,
-      primaryKey: "id",
-      eventTime: "event_time",
-      columns: headerOf3({
-        features: featureSchema(spec),
-        labelName: spec.label.name,
-        classes: spec.label.classes
-      }),
-      features: featureSchema(spec),
-      label: storedLabel(spec),
-      expectations: expectationsOf(spec),
-      fill: fill2,
-      rows: 0,
-      rejected: 0,
-      nextId: 1,
-      partitions: {}
-    };
-    return new _FeatureGroup(ws, spec, meta, workingTree(ws.root));
-  }
-};
-function readParts(parts, layout) {
-  const rowsOf = (p) => Array.isArray(p) ? p.reduce((s, q) => s + countRows(q.bytes), 0) : p.rows;
-  const t = emptyTable(
-    layout.features.length,
-    parts.reduce((s, p) => s + (p ? rowsOf(p) : 0), 0)
-  );
-  for (let k = 0; k < parts.length; k++) {
-    const p = parts[k];
-    parts[k] = null;
-    if (Array.isArray(p)) {
-      for (const q of p) t.rows += readPartitionInto(q.bytes, layout, q.path, t, t.rows);
-      continue;
-    }
-    t.ids.set(p.ids.subarray(0, p.rows), t.rows);
-    t.eventTimes.set(p.eventTimes.subarray(0, p.rows), t.rows);
-    t.sources.set(p.sources.subarray(0, p.rows), t.rows);
-    t.labels.set(p.labels.subarray(0, p.rows), t.rows);
-    t.targets.set(p.targets.subarray(0, p.rows), t.rows);
-    for (let j = 0; j < p.columns.length; j++) t.columns[j].set(p.columns[j].subarray(0, p.rows), t.rows);
-    t.rows += p.rows;
-  }
-  return t;
-}
-function storeRule(r2, ids, now, features) {
-  if (!isIsoInstant(r2.eventTime))
-    return `event_time '${r2.eventTime}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`;
-  if (Date.parse(r2.eventTime) > now.getTime()) return `event_time ${r2.eventTime} is in the future`;
-  if (r2.id !== void 0) {
-    if (!Number.isInteger(r2.id) || r2.id < 1) return `id '${r2.id}' is not a positive whole number`;
-    if (ids.has(r2.id)) return `id ${r2.id} is already in the feature group`;
-  }
-  for (const f of features) {
-    const reason = checkValue(f, r2.values[f.name] ?? "");
-    if (reason) return reason;
-  }
-  return null;
-}
-function rowCells(r2, meta) {
-  return [String(r2.id), r2.eventTime, r2.source, ...meta.features.map((f) => r2.values[f.name]), r2.label];
-}
-function isoSeconds(d) {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-function assertSchemaUnchanged(ws, spec, meta) {
-  const changes = schemaChanges(meta, spec);
-  if (changes.length === 0) return;
-  const groupDir = FeatureGroup.dirOf(spec, meta.version);
-  throw new SchemaEditError(
-    schemaEditMessage({
-      specFile: `data/${spec.name}/dataset.yml`,
-      groupDir,
-      version: meta.version,
-      changes,
-      uncommitted: negate(isTracked(ws.root, groupDir))
-    })
-  );
-}
-function negate(b) {
-  return b === null ? null : !b;
-}
-function parseMeta(files, dir, spec, version) {
-  const file = `${dir}/metadata.json`;
-  const m = parseJsonObject(files.readBytes(file), file, "metadata");
-  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt metadata, ${rule2}`);
-  if (m.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
-  if (m.formatVersion !== 1) throw bad(`formatVersion ${m.formatVersion} is not supported (expected 1)`);
-  if (m.dataset !== spec.name) throw bad(`dataset '${m.dataset}' is not '${spec.name}'`);
-  if (m.version !== version) throw bad(`version ${m.version} does not match its folder v${version}`);
-  if (!Array.isArray(m.features) || !Array.isArray(m.columns) || typeof m.label?.name !== "string" || !Array.isArray(m.label?.classes)) {
-    throw bad("features, columns and label are required");
-  }
-  if (m.label.type !== void 0 && m.label.type !== "numeric")
-    throw bad(`label.type '${String(m.label.type)}' is not 'numeric' (absent for a classification label)`);
-  if (typeof m.fill !== "object" || m.fill === null) throw bad("'fill' must be an object");
-  const legacy = COUNT_KEYS.some((k) => k in m);
-  const countsFile = legacy ? file : `${dir}/stats.json`;
-  const counts = legacy ? m : parseJsonObject(files.readBytes(countsFile), countsFile, "statistics");
-  return { meta: { ...m, ...checkCounts(counts, countsFile) }, countsFile };
-}
-function parseJsonObject(bytes, file, what) {
-  if (!bytes) throw new FeatureGroupError(`${file}: missing`);
-  let value;
-  const text2 = Buffer.from(bytes).toString("utf8");
-  try {
-    value = JSON.parse(text2);
-  } catch (err) {
-    throw new FeatureGroupError(
-      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${file})`
-    );
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new FeatureGroupError(`${file}: corrupt ${what}, expected a JSON object`);
-  return value;
-}
-function checkCounts(c, file) {
-  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt counts, ${rule2}`);
-  for (const k of ["rows", "rejected", "nextId"]) {
-    const v = c[k];
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
-      throw bad(`'${k}' must be a whole number \u2265 0`);
-  }
-  const partitions = c.partitions;
-  if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions))
-    throw bad("'partitions' must be an object");
-  const parts = partitions;
-  let sum2 = 0;
-  for (const [month, n] of Object.entries(parts)) {
-    if (!/^\d{4}-\d{2}$/.test(month) || typeof n !== "number" || !Number.isInteger(n) || n < 0)
-      throw bad(`partition '${month}' must be a YYYY-MM month with a whole number of rows`);
-    sum2 += n;
-  }
-  if (sum2 !== c.rows) throw bad(`'rows' is ${c.rows} but the partitions add up to ${sum2}`);
-  const hashes = c.partitionSha256;
-  if (hashes !== void 0) {
-    if (typeof hashes !== "object" || hashes === null || Array.isArray(hashes))
-      throw bad("'partitionSha256' must be an object");
-    for (const [key, h] of Object.entries(hashes)) {
-      const month = parsePieceKey(key)?.month;
-      if (month === void 0 || !(month in parts) || typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h))
-        throw bad(`partitionSha256 '${key}' must be the sha256 of a listed partition`);
-    }
-  }
-  return {
-    ...hashes !== void 0 ? { partitionSha256: hashes } : {},
-    rows: c.rows,
-    rejected: c.rejected,
-    nextId: c.nextId,
-    partitions: parts
-  };
-}
-
-// actions/lib/label-shape.ts
-var MAX_NUMERIC_CLASSES = 20;
-var MIN_SINGLETONS = 5;
-var SINGLETON_SHARE = 0.25;
-var MAX_FEW_VALUES = 2;
-function continuousLabelWarning(label, codes2, rows, targets) {
-  if (label.type === "numeric") return targets ? fewValuesWarning(label.name, codes2, rows, targets) : null;
-  const counts = /* @__PURE__ */ new Map();
-  for (const i of rows) if (codes2[i] >= 0) counts.set(codes2[i], (counts.get(codes2[i]) ?? 0) + 1);
-  const seen = [...counts.keys()].map((c) => label.classes[c].value);
-  const numbers = seen.map(Number);
-  const numeric = seen.length > 0 && seen.every((v, k) => v.trim() !== "" && Number.isFinite(numbers[k]));
-  const singletons = [...counts.values()].filter((n) => n === 1).length;
-  const manyNumbers = numeric && seen.length > MAX_NUMERIC_CLASSES;
-  const manySingletons = singletons >= MIN_SINGLETONS && singletons >= SINGLETON_SHARE * seen.length;
-  if (!manyNumbers && !manySingletons) return null;
-  const labelled = [...counts.values()].reduce((a, b) => a + b, 0);
-  const figures = [
-    numeric ? `${seen.length} distinct numeric values (${Math.min(...numbers)} \u2026 ${Math.max(...numbers)})` : `${seen.length} distinct values`,
-    `${singletons} of them on a single row`
-  ];
-  return `label '${label.name}' looks continuous: ${figures.join(", ")} among ${labelled} labelled rows; it is trained as ${seen.length} classes all the same. A quantity to predict is a regression task (set label.type: numeric in dataset.yml); a category needs fewer, larger classes (group the values in the source).`;
-}
-function fewValuesWarning(name2, codes2, rows, targets) {
-  const values = /* @__PURE__ */ new Set();
-  let labelled = 0;
-  for (const i of rows)
-    if (codes2[i] >= 0) {
-      values.add(targets[i]);
-      labelled++;
-    }
-  if (values.size < 2 || values.size > MAX_FEW_VALUES) return null;
-  const shown = [...values].sort((a, b) => a - b).join(", ");
-  return `label '${name2}' has only ${values.size} distinct values (${shown}) among ${labelled} labelled rows; it is trained as a quantity. An outcome of ${values.size} kinds is a classification task (set label.type: categorical and list the classes in dataset.yml).`;
-}
-function withWarnings(text2, warnings) {
-  return [text2, ...warnings.map((w) => `> **Warning:** ${w}`)].join("\n\n");
-}
-
-// actions/lib/metrics.ts
-var safeDiv = (a, b) => b === 0 ? 0 : a / b;
-function confusionMatrix(actual, predicted, nClasses) {
-  const m = Array.from({ length: nClasses }, () => new Array(nClasses).fill(0));
-  for (let i = 0; i < actual.length; i++) m[actual[i]][predicted[i]]++;
-  return m;
-}
-function classificationMetrics(actual, predicted, classes) {
-  const k = classes.length;
-  const n = actual.length;
-  const confusion = confusionMatrix(actual, predicted, k);
-  let correct = 0;
-  for (let c = 0; c < k; c++) correct += confusion[c][c];
-  const perClass = {};
-  const macro = { precision: 0, recall: 0, f1: 0 };
-  const weighted = { precision: 0, recall: 0, f1: 0 };
-  let maxSupport = 0;
-  const macroClasses = [];
-  classes.forEach((name2, c) => {
-    if (confusion[c].some((x) => x > 0) || confusion.some((row) => row[c] > 0)) macroClasses.push(name2);
-  });
-  const m = macroClasses.length;
-  classes.forEach((name2, c) => {
-    const support = confusion[c].reduce((s, x) => s + x, 0);
-    const predictedCount = confusion.reduce((s, row) => s + row[c], 0);
-    const tp = confusion[c][c];
-    const precision = safeDiv(tp, predictedCount);
-    const recall = safeDiv(tp, support);
-    const f1 = safeDiv(2 * precision * recall, precision + recall);
-    perClass[name2] = { precision, recall, f1, support };
-    if (support > 0 || predictedCount > 0) {
-      macro.precision += precision;
-      macro.recall += recall;
-      macro.f1 += f1;
-    }
-    weighted.precision += safeDiv(precision * support, n);
-    weighted.recall += safeDiv(recall * support, n);
-    weighted.f1 += safeDiv(f1 * support, n);
-    maxSupport = Math.max(maxSupport, support);
-  });
-  macro.precision = safeDiv(macro.precision, m);
-  macro.recall = safeDiv(macro.recall, m);
-  macro.f1 = safeDiv(macro.f1, m);
-  return {
-    rows: n,
-    accuracy: safeDiv(correct, n),
-    baselineAccuracy: safeDiv(maxSupport, n),
-    macro,
-    macroClasses,
-    weighted,
-    perClass,
-    confusion
-  };
-}
-function median2(values) {
-  const s = Float64Array.from(values).sort();
-  const n = s.length;
-  if (n === 0) return Number.NaN;
-  return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-function regressionMetrics(actual, predicted, trainMean, tolerances) {
-  const n = actual.length;
-  if (predicted.length !== n)
-    throw new RangeError(`regressionMetrics: ${n} actual values but ${predicted.length} predictions`);
-  const abs = new Float64Array(n);
-  let sumAbs = 0;
-  let sumSq = 0;
-  let mean2 = 0;
-  let baseAbs = 0;
-  let baseSq = 0;
-  for (let i = 0; i < n; i++) {
-    const d = predicted[i] - actual[i];
-    abs[i] = Math.abs(d);
-    sumAbs += abs[i];
-    sumSq += d * d;
-    mean2 += actual[i];
-    const b = trainMean - actual[i];
-    baseAbs += Math.abs(b);
-    baseSq += b * b;
-  }
-  mean2 /= n;
-  let ssTot = 0;
-  for (let i = 0; i < n; i++) ssTot += (actual[i] - mean2) ** 2;
-  const r2 = ssTot === 0 ? sumSq === 0 ? 1 : 0 : 1 - sumSq / ssTot;
-  const within = [...tolerances].sort((a, b) => a - b).map((tolerance) => {
-    const limit = tolerance * (1 + 1e-9);
-    let ok = 0;
-    for (let i = 0; i < n; i++) if (abs[i] <= limit) ok++;
-    return { tolerance, accuracy: safeDiv(ok, n) };
-  });
-  return {
-    task: "regression",
-    rows: n,
-    mae: safeDiv(sumAbs, n),
-    rmse: Math.sqrt(safeDiv(sumSq, n)),
-    r2,
-    medianAbsoluteError: n === 0 ? 0 : median2(abs),
-    within,
-    baselineMae: safeDiv(baseAbs, n),
-    baselineRmse: Math.sqrt(safeDiv(baseSq, n))
-  };
-}
-
-// actions/lib/splits.ts
-var SplitError = class extends Error {
-  name = "SplitError";
-};
-function fmix32(h) {
-  let x = h ^ h >>> 16;
-  x = Math.imul(x, 2246822507);
-  x ^= x >>> 13;
-  x = Math.imul(x, 3266489909);
-  return (x ^ x >>> 16) >>> 0;
-}
-function seededHash(key, seed) {
-  const lo = key >>> 0;
-  const hi = Math.floor(key / 4294967296) >>> 0;
-  return fmix32(fmix32(fmix32(seed >>> 0) ^ lo) ^ hi);
-}
-function contentKeys(columns, rows, size) {
-  const keys = new Float64Array(size);
-  const f64 = new Float64Array(1);
-  const u32 = new Uint32Array(f64.buffer);
-  for (const i of rows) {
-    let a = 2654435769;
-    let b = 2246822507;
-    for (const col of columns) {
-      f64[0] = col[i] === 0 ? 0 : col[i];
-      a = fmix32(Math.imul(a ^ u32[0], 3432918353) + u32[1]);
-      b = fmix32(Math.imul(b ^ u32[1], 461845907) + u32[0] + a);
-    }
-    keys[i] = (a & 2097151) * 4294967296 + (b >>> 0);
-  }
-  return keys;
-}
-function groupRows(keys, labels, rows, nClasses) {
-  const byKey = /* @__PURE__ */ new Map();
-  const groups = [];
-  for (const i of [...rows].sort((a, b) => a - b)) {
-    let g2 = byKey.get(keys[i]);
-    if (!g2) {
-      g2 = { key: keys[i], rows: [], stratum: 0, counts: new Array(nClasses).fill(0) };
-      byKey.set(keys[i], g2);
-      groups.push(g2);
-    }
-    g2.rows.push(i);
-    g2.counts[labels ? labels[i] : 0]++;
-  }
-  for (const g2 of groups) g2.stratum = g2.counts.indexOf(Math.max(...g2.counts));
-  return groups;
-}
-function duplicateRows(keys, rows) {
-  return rows.length - new Set(Array.from(rows, (i) => keys[i])).size;
-}
-function overlapRows(keys, train4, test) {
-  const seen = new Set(Array.from(train4, (i) => keys[i]));
-  return test.filter((i) => seen.has(keys[i])).length;
-}
-function needTwoGroups(groups, rows, what) {
-  if (groups < 2)
-    throw new SplitError(
-      `${what}: all ${rows} labelled rows have identical feature values (one group of duplicates); an honest split needs at least 2 distinct feature rows \u2014 add rows that differ`
-    );
-}
-var flatSorted = (gs) => gs.flatMap((g2) => g2.rows).sort((a, b) => a - b);
-function stratifiedSplit(labels, keys, rows, nClasses, testFraction, seed) {
-  const what = `a ${Math.round(testFraction * 100)}% holdout`;
-  const nTest = Math.round(rows.length * testFraction);
-  if (nTest < 1 || rows.length - nTest < 1)
-    throw new SplitError(`too few rows for ${what}: ${rows.length} labelled rows`);
-  const groups = groupRows(keys, labels, rows, nClasses);
-  needTwoGroups(groups.length, rows.length, what);
-  const order = groups.map((g2) => ({ g: g2, h: seededHash(g2.key, seed) })).sort((a, b) => a.h - b.h || a.g.key - b.g.key).map((x) => x.g);
-  const strata = Array.from({ length: nClasses }, () => []);
-  for (const g2 of order) strata[g2.stratum].push(g2);
-  const inTest = /* @__PURE__ */ new Set();
-  for (const stratum of strata) {
-    const quota = Math.round(stratum.reduce((s, g2) => s + g2.rows.length, 0) * testFraction);
-    let taken = 0;
-    for (const g2 of stratum) {
-      if (Math.abs(taken + g2.rows.length - quota) < Math.abs(taken - quota)) {
-        inTest.add(g2);
-        taken += g2.rows.length;
-      }
-    }
-  }
-  if (inTest.size === 0) inTest.add(order[0]);
-  if (inTest.size === groups.length) inTest.delete(order[0]);
-  return {
-    train: flatSorted(groups.filter((g2) => !inTest.has(g2))),
-    test: flatSorted(groups.filter((g2) => inTest.has(g2)))
-  };
-}
-function shuffledSplit(keys, rows, testFraction, seed) {
-  return stratifiedSplit(null, keys, rows, 1, testFraction, seed);
-}
-function shuffledFolds(keys, rows, k, seed) {
-  return stratifiedFolds(null, keys, rows, 1, k, seed);
-}
-function timeSplit(eventTimes, keys, rows, testFraction) {
-  const nTest = Math.round(rows.length * testFraction);
-  if (nTest < 1 || rows.length - nTest < 1)
-    throw new SplitError(`too few rows for a time-based holdout: ${rows.length} labelled rows`);
-  const groups = groupRows(keys, null, rows, 1);
-  needTwoGroups(groups.length, rows.length, "a time-based holdout");
-  const first = (g2) => g2.rows.reduce((t, i) => Math.min(t, eventTimes[i]), Number.POSITIVE_INFINITY);
-  const latestFirst = groups.map((g2) => ({ g: g2, t: first(g2), i: g2.rows[0] })).sort((a, b) => b.t - a.t || b.i - a.i).map((x) => x.g);
-  const test = [];
-  let taken = 0;
-  for (const g2 of latestFirst) {
-    if (taken > 0 && Math.abs(taken + g2.rows.length - nTest) >= Math.abs(taken - nTest)) break;
-    test.push(g2);
-    taken += g2.rows.length;
-  }
-  if (test.length === groups.length) test.pop();
-  const inTest = new Set(test);
-  return {
-    train: flatSorted(groups.filter((g2) => !inTest.has(g2))),
-    test: flatSorted(test)
-  };
-}
-function stratifiedFolds(labels, keys, rows, nClasses, k, seed) {
-  if (rows.length < k) throw new SplitError(`too few rows for ${k}-fold cross-validation: ${rows.length}`);
-  const groups = groupRows(keys, labels, rows, nClasses);
-  if (groups.length < k)
-    throw new SplitError(
-      `${k}-fold cross-validation needs at least ${k} distinct feature rows (identical rows stay in one fold); the ${rows.length} training rows have ${groups.length} \u2014 add rows that differ or lower --folds`
-    );
-  const spread = (c) => {
-    const m = c.reduce((s, x) => s + x, 0) / c.length;
-    return Math.sqrt(c.reduce((s, x) => s + (x - m) ** 2, 0) / c.length);
-  };
-  const order = groups.map((g2) => ({ g: g2, h: seededHash(g2.key, seed), s: spread(g2.counts) })).sort((a, b) => a.h - b.h || a.g.key - b.g.key).sort((a, b) => b.s - a.s).map((x) => x.g);
-  const total = new Array(nClasses).fill(0);
-  for (const g2 of groups) for (let c = 0; c < nClasses; c++) total[c] += g2.counts[c];
-  const present = total.flatMap((t, c) => t > 0 ? [c] : []);
-  const perFold = Array.from({ length: k }, () => new Array(nClasses).fill(0));
-  const size = new Array(k).fill(0);
-  const folds = Array.from({ length: k }, () => []);
-  const share = new Float64Array(k);
-  for (const g2 of order) {
-    let best = -1;
-    let bestEval = Number.POSITIVE_INFINITY;
-    for (let f = 0; f < k; f++) {
-      let sum2 = 0;
-      for (const c of present) {
-        let mean2 = 0;
-        for (let q = 0; q < k; q++) {
-          share[q] = (perFold[q][c] + (q === f ? g2.counts[c] : 0)) / total[c];
-          mean2 += share[q];
-        }
-        mean2 /= k;
-        let v = 0;
-        for (let q = 0; q < k; q++) v += (share[q] - mean2) ** 2;
-        sum2 += Math.sqrt(v / k);
-      }
-      const ev = sum2 / present.length;
-      const close = Math.abs(ev - bestEval) <= 1e-8 + 1e-5 * Math.abs(bestEval);
-      if (best < 0 || ev < bestEval && !close || close && size[f] < size[best]) {
-        best = f;
-        bestEval = ev;
-      }
-    }
-    folds[best].push(g2);
-    size[best] += g2.rows.length;
-    for (let c = 0; c < nClasses; c++) perFold[best][c] += g2.counts[c];
-  }
-  const empty = size.indexOf(0);
-  if (empty >= 0)
-    throw new SplitError(
-      `${k}-fold cross-validation left fold ${empty + 1} empty: ${groups.length} groups of identical rows cannot fill ${k} folds \u2014 lower --folds`
-    );
-  return folds.map(flatSorted);
-}
-function inHashHoldout(key, seed, testFraction) {
-  return seededHash(key, seed) < testFraction * 4294967296;
-}
-function hashSplit(keys, rows, testFraction, seed) {
-  const train4 = [];
-  const test = [];
-  for (const i of rows) (inHashHoldout(keys[i], seed, testFraction) ? test : train4).push(i);
-  checkHashSplit(rows.length, test.length, testFraction);
-  return { train: train4, test };
-}
-function checkHashSplit(rows, test, testFraction) {
-  if (test < 1 || rows - test < 1) {
-    throw new SplitError(
-      `a ${Math.round(testFraction * 100)}% hash holdout of ${rows} labelled rows has ${test} test and ${rows - test} training rows; each side needs at least one`
-    );
-  }
-}
-
-// actions/lib/training.ts
-var TrainingError = class extends Error {
-  name = "TrainingError";
-};
-var SPLIT_KINDS = ["stratified", "shuffle", "time", "hash"];
-var DEFAULT_TRAINING = {
-  candidates: ALGORITHMS.map((a) => a.name),
-  split: "stratified",
-  testFraction: 0.2,
-  seed: 42,
-  folds: 5,
-  selection: [0, 0.15],
-  search: true
-};
-var DEFAULT_REGRESSION_TRAINING = {
-  ...DEFAULT_TRAINING,
-  candidates: REGRESSION_ALGORITHMS.map((a) => a.name),
-  split: "shuffle"
-};
-function defaultTraining(task) {
-  return task === "regression" ? DEFAULT_REGRESSION_TRAINING : DEFAULT_TRAINING;
-}
-function algorithmsOf(task) {
-  return task === "regression" ? REGRESSION_ALGORITHMS : ALGORITHMS;
-}
-function algorithmFor(task, name2) {
-  return task === "regression" ? regressionAlgorithm(name2) : algorithm(name2);
-}
-function duplicateCounts(data, train4, test) {
-  const keys = rowKeys(data);
-  return { trainRows: duplicateRows(keys, train4), holdoutOverlap: overlapRows(keys, train4, test) };
-}
-var taskOfData = (data) => data.task ?? "classification";
-function targetsOf(data) {
-  if (!data.targets) throw new Error(`${data.dataset}: regression training data needs targets`);
-  return data.targets;
-}
-function checkTrainable(data, config) {
-  if (taskOfData(data) === "regression") {
-    const y = targetsOf(data);
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    for (const i of data.rows) {
-      if (!Number.isFinite(y[i]))
-        throw new TrainingError(
-          `${data.dataset}: label '${data.label.name}' is ${y[i]} in row ${i + 1}; a regressor needs a number in every labelled row`
-        );
-      min = Math.min(min, y[i]);
-      max = Math.max(max, y[i]);
-    }
-    checkTargetSummary(data.dataset, data.label.name, { rows: data.rows.length, min, max }, config);
-  } else {
-    const counts = new Array(data.label.classes.length).fill(0);
-    for (const i of data.rows) counts[data.labels[i]]++;
-    checkClassCounts(data.dataset, data.label.classes, counts, config);
-  }
-  for (const f of data.schema) {
-    const x = data.get(f.name);
-    for (const i of data.rows) {
-      if (!Number.isFinite(x[i]))
-        throw new TrainingError(
-          `${data.dataset}: feature '${f.name}' is ${x[i]} in row ${i + 1}; training needs finite values`
-        );
-    }
-  }
-}
-function checkTargetSummary(dataset, label, t, config) {
-  if (t.rows === 0) throw new TrainingError(`${dataset}: the feature group has no labelled rows to train on`);
-  if (t.min === t.max)
-    throw new TrainingError(
-      `${dataset}: all ${t.rows} labelled rows have ${label} = ${t.min}; a regressor needs at least two different values \u2014 add rows with other values`
-    );
-  checkRowCount(dataset, t.rows, config);
-}
-function checkRowCount(dataset, rows, config) {
-  const minRows = Math.max(config.folds * 2, Math.ceil(2 / config.testFraction));
-  if (rows < minRows) {
-    throw new TrainingError(
-      `${dataset}: ${rows} labelled rows are too few for a ${Math.round(config.testFraction * 100)}% holdout and ${config.folds}-fold cross-validation (need at least ${minRows})`
-    );
-  }
-}
-function checkClassCounts(dataset, classes, counts, config) {
-  const rows = counts.reduce((s, c) => s + c, 0);
-  if (rows === 0) throw new TrainingError(`${dataset}: the feature group has no labelled rows to train on`);
-  const present = counts.filter((c) => c > 0).length;
-  if (present < 2) {
-    throw new TrainingError(
-      `${dataset}: all ${rows} labelled rows are of one class ('${classes[counts.findIndex((c) => c > 0)].value}'); a classifier needs at least two`
-    );
-  }
-  checkRowCount(dataset, rows, config);
-}
-function candidatesOf(config, task = "classification") {
-  const names = config.algorithm ? [config.algorithm] : config.candidates;
-  return names.flatMap(
-    (name2) => algorithmFor(task, name2).grid.flatMap(
-      (params) => config.selection.map((minAbsCorrelation) => ({
-        algorithm: name2,
-        params: withSeed(name2, params, config.seed),
-        minAbsCorrelation
-      }))
-    )
-  );
-}
-function withSeed(name2, params, seed) {
-  return name2 === "random-forest" || name2 === "random-forest-regressor" ? { ...params, seed } : params;
-}
-function fitCandidate(data, c, train4) {
-  if (taskOfData(data) === "regression") return fitRegressor(data, c, train4);
-  const algo = algorithm(c.algorithm);
-  const view = fitFeatureView(data.schema, data.get, data.labels, data.label.classes, train4, {
-    minAbsCorrelation: c.minAbsCorrelation,
-    standardize: algo.standardize
-  });
-  const X2 = applyFeatureView(view, data.get, 0, train4);
-  const y = Int32Array.from(train4, (i) => data.labels[i]);
-  const est = algo.create(c.params);
-  est.fit(X2, y, data.label.classes.length);
-  return ServingModel.create(
-    { dataset: data.dataset, algorithm: c.algorithm, params: est.params(), label: data.label, view },
-    est
-  );
-}
-function fitRegressor(data, c, train4) {
-  const algo = regressionAlgorithm(c.algorithm);
-  const target = targetsOf(data);
-  const view = fitFeatureView(data.schema, data.get, data.labels, [], train4, {
-    minAbsCorrelation: c.minAbsCorrelation,
-    standardize: algo.standardize,
-    target
-  });
-  const X2 = applyFeatureView(view, data.get, 0, train4);
-  const y = Float64Array.from(train4, (i) => target[i]);
-  const est = algo.create(c.params).fit(X2, y);
-  return ServingModel.create(
-    {
-      dataset: data.dataset,
-      task: "regression",
-      algorithm: c.algorithm,
-      params: est.params(),
-      label: regressionLabel(data.label),
-      view
-    },
-    est
-  );
-}
-function predictRows(model, data, rows) {
-  const X2 = applyFeatureView(model.json.view, data.get, 0, rows);
-  return model.classifier.predict(X2);
-}
-function predictValueRows(model, data, rows) {
-  return model.regressor.predict(applyFeatureView(model.json.view, data.get, 0, rows));
-}
-function maeOn(model, data, rows) {
-  const pred = predictValueRows(model, data, rows);
-  const y = targetsOf(data);
-  let sum2 = 0;
-  rows.forEach((i, r2) => {
-    sum2 += Math.abs(pred[r2] - y[i]);
-  });
-  return sum2 / rows.length;
-}
-function targetMean(data, rows) {
-  const y = targetsOf(data);
-  let sum2 = 0;
-  for (const i of rows) sum2 += y[i];
-  return sum2 / rows.length;
-}
-function residualInterval(model, actual, predicted) {
-  if (model.estimator instanceof RandomForestRegressor || actual.length === 0) return null;
-  const residuals = Float64Array.from({ length: actual.length }, (_, r2) => actual[r2] - predicted[r2]);
-  return {
-    low: round12(quantile(residuals, INTERVAL_QUANTILES[0])),
-    high: round12(quantile(residuals, INTERVAL_QUANTILES[1]))
-  };
-}
-var round12 = (x) => Number(x.toPrecision(12));
-function accuracyOn(model, data, rows) {
-  const pred = predictRows(model, data, rows);
-  let ok = 0;
-  rows.forEach((i, r2) => {
-    if (pred[r2] === data.labels[i]) ok++;
-  });
-  return ok / rows.length;
-}
-var keysOf = /* @__PURE__ */ new WeakMap();
-function rowKeys(data) {
-  let keys = keysOf.get(data);
-  if (!keys) {
-    const size = data.rows.reduce((m, i) => Math.max(m, i + 1), 0);
-    keys = contentKeys(
-      data.schema.map((f) => data.get(f.name)),
-      data.rows,
-      size
-    );
-    keysOf.set(data, keys);
-  }
-  return keys;
-}
-function splitRows(data, config, seed = config.seed) {
-  const keys = rowKeys(data);
-  return naming(data, () => {
-    if (config.split === "time") return timeSplit(data.eventTimes, keys, data.rows, config.testFraction);
-    if (config.split === "hash") return hashSplit(keys, data.rows, config.testFraction, seed);
-    if (config.split === "shuffle" || taskOfData(data) === "regression")
-      return shuffledSplit(keys, data.rows, config.testFraction, seed);
-    return stratifiedSplit(
-      data.labels,
-      keys,
-      data.rows,
-      data.label.classes.length,
-      config.testFraction,
-      seed
-    );
-  });
-}
-function naming(data, split) {
-  try {
-    return split();
-  } catch (err) {
-    if (err instanceof SplitError) throw new TrainingError(`${data.dataset}: ${err.message}`);
-    throw err;
-  }
-}
-function foldRows(data, config, train4) {
-  return naming(
-    data,
-    () => taskOfData(data) === "regression" ? shuffledFolds(rowKeys(data), train4, config.folds, config.seed) : stratifiedFolds(
-      data.labels,
-      rowKeys(data),
-      train4,
-      data.label.classes.length,
-      config.folds,
-      config.seed
-    )
-  );
-}
-function crossValidate(data, config, train4, progress) {
-  const folds = foldRows(data, config, train4);
-  const results = [];
-  const regression = taskOfData(data) === "regression";
-  const candidates = candidatesOf(config, taskOfData(data));
-  const mean2 = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  for (const [n, c] of candidates.entries()) {
-    const scores = folds.map((test, f) => {
-      const fit = folds.flatMap((rows, g2) => g2 === f ? [] : rows).sort((a, b) => a - b);
-      const model = fitCandidate(data, c, fit);
-      return regression ? maeOn(model, data, test) : accuracyOn(model, data, test);
-    });
-    if (regression) {
-      results.push({
-        ...c,
-        meanAccuracy: Number.NaN,
-        foldAccuracy: [],
-        meanMae: mean2(scores),
-        foldMae: scores
-      });
-      progress?.(`  cv ${n + 1}/${candidates.length} ${describe2(c)}: MAE ${mean2(scores).toFixed(4)}`);
-    } else {
-      results.push({ ...c, meanAccuracy: mean2(scores), foldAccuracy: scores });
-      progress?.(`  cv ${n + 1}/${candidates.length} ${describe2(c)}: ${mean2(scores).toFixed(4)}`);
-    }
-  }
-  return results;
-}
-function bestCv(cv) {
-  if (cv[0]?.meanMae !== void 0)
-    return cv.reduce((best, r2) => (r2.meanMae ?? Infinity) < (best.meanMae ?? Infinity) ? r2 : best, cv[0]);
-  return cv.reduce((best, r2) => r2.meanAccuracy > best.meanAccuracy ? r2 : best, cv[0]);
-}
-function unscored(c, task) {
-  return task === "regression" ? { ...c, meanAccuracy: Number.NaN, foldAccuracy: [], meanMae: Number.NaN, foldMae: [] } : { ...c, meanAccuracy: Number.NaN, foldAccuracy: [] };
-}
-function describe2(c) {
-  const params = Object.entries(c.params).filter(([k]) => k !== "seed").map(([k, v]) => `${k}=${v}`).join(" ");
-  return `${c.algorithm}${params ? ` ${params}` : ""}${c.minAbsCorrelation > 0 ? ` |r|\u2265${c.minAbsCorrelation}` : ""}`;
-}
-function train3(data, config, progress) {
-  checkTrainable(data, config);
-  const task = taskOfData(data);
-  const { train: trainRows, test } = splitRows(data, config);
-  let cv = [];
-  let chosen;
-  if (config.search) {
-    cv = crossValidate(data, config, trainRows, progress);
-    chosen = bestCv(cv);
-  } else {
-    const name2 = config.algorithm ?? config.candidates[0];
-    chosen = unscored(
-      {
-        algorithm: name2,
-        params: withSeed(name2, algorithmFor(task, name2).grid[0], config.seed),
-        minAbsCorrelation: 0
-      },
-      task
-    );
-  }
-  const fitted = fitCandidate(data, chosen, trainRows);
-  const duplicates = duplicateCounts(data, trainRows, test);
-  if (task === "regression") {
-    const y = targetsOf(data);
-    const predicted = predictValueRows(fitted, data, test);
-    const actual2 = Float64Array.from(test, (i) => y[i]);
-    const interval = residualInterval(fitted, actual2, predicted);
-    return {
-      model: interval ? fitted.withInterval(interval) : fitted,
-      chosen,
-      cv,
-      holdout: regressionMetrics(actual2, predicted, targetMean(data, trainRows), data.tolerances ?? []),
-      train: trainRows,
-      test,
-      duplicates
-    };
-  }
-  const model = fitted;
-  const pred = predictRows(model, data, test);
-  const actual = Int32Array.from(test, (i) => data.labels[i]);
-  const holdout = classificationMetrics(
-    actual,
-    pred,
-    data.label.classes.map((c) => c.value)
-  );
-  return {
-    model,
-    chosen,
-    cv,
-    holdout,
-    train: trainRows,
-    test,
-    duplicates
-  };
-}
-
-// actions/lib/model-card.ts
-var pct2 = (x) => `${(x * 100).toFixed(1)}%`;
-var f4 = (x) => x.toFixed(4);
-function modelCard(l, p) {
-  const lines = [];
-  const row = (...cells) => lines.push(`| ${cells.join(" | ")} |`);
-  lines.push(`# ${l.dataset} model v${l.version} \u2014 ${l.algorithm}`, "");
-  lines.push(`**Status:** ${l.status}. ${l.decision}`, "");
-  const reg = p.holdout.task === "regression" ? p.holdout : null;
-  const unit = p.label?.unit ? ` ${p.label.unit}` : "";
-  if (reg)
-    lines.push(
-      `Holdout MAE **${f4(reg.mae)}${unit}** (RMSE ${f4(reg.rmse)}, R\xB2 ${f4(reg.r2)}) on ${reg.rows} rows; predicting the training mean gives MAE ${f4(reg.baselineMae)}.`,
-      ""
-    );
-  else {
-    const h = p.holdout;
-    lines.push(
-      `Holdout accuracy **${pct2(h.accuracy)}** (macro-F1 ${f4(h.macro.f1)}) on ${h.rows} rows; majority-class baseline ${pct2(h.baselineAccuracy)}.`,
-      ""
-    );
-  }
-  lines.push("## Lineage", "", "| | |", "|---|---|");
-  row("trained at (UTC)", l.trainedAt);
-  row("code version", l.codeVersion);
-  row("feature group", `${l.featureGroup.path} (v${l.featureGroup.version}, ${l.featureGroup.asOf})`);
-  row("git commit of the data", l.gitCommit ?? "not a git checkout");
-  row("training data hash (sha256)", `\`${l.dataHash}\``);
-  row("training config hash", `\`${l.configHash}\``);
-  row(
-    "rows",
-    `${l.rows.eligible} eligible (${Object.entries(l.rows.bySource).map(([k, v]) => `${v} ${k}`).join(", ")}): ${l.rows.train} train, ${l.rows.test} holdout`
-  );
-  row(
-    "duplicate rows in the training data",
-    `${l.rows.duplicateTrain} (rows whose features equal an earlier training row's)`
-  );
-  row(
-    "train\u2013holdout overlap",
-    `${l.rows.holdoutOverlap} holdout rows with features equal to a training row's`
-  );
-  row(
-    "split",
-    `${l.split.kind}, ${pct2(l.split.testFraction)} holdout, seed ${l.split.seed}; ${l.split.folds}-fold cross-validation; identical feature rows (content hash of the cleaned features) are never split across holdout or folds`
-  );
-  row(
-    "algorithm",
-    `${l.algorithm} ${Object.entries(l.params).map(([k, v]) => `${k}=${v}`).join(", ")}`
-  );
-  lines.push(
-    "",
-    "## Input schema",
-    "",
-    "| feature | type | unit | valid values | Pearson r with label |",
-    "|---|---|---|---|---|"
-  );
-  for (const f of p.features) {
-    const valid = f.type === "numeric" ? `${f.range?.[0]} \u2013 ${f.range?.[1]}` : (f.categories ?? []).map((c) => `${c.value} (${c.label})`).join(", ");
-    row(`${f.name} \u2014 ${f.title}`, f.type, f.unit ?? "", valid, p.correlations[f.name] ?? "");
-  }
-  const dropped = Object.keys(p.correlations).filter((n) => !p.features.some((f) => f.name === n));
-  if (dropped.length)
-    lines.push(
-      "",
-      `Not selected (|r| < ${p.chosen.minAbsCorrelation}): ${dropped.map((n) => `${n} (r = ${p.correlations[n]})`).join(", ")}.`
-    );
-  lines.push(
-    "",
-    "**Input example** (JSON, as the predictor and `gitml predict` take it):",
-    "",
-    "```json",
-    JSON.stringify(p.inputExample),
-    "```"
-  );
-  if (reg) regressionSections(lines, row, reg, p, unit);
-  else classificationSections(lines, row, p.holdout, p);
-  if (p.importances) {
-    lines.push(
-      "",
-      "## Feature importance (mean decrease in impurity)",
-      "",
-      "| feature | importance |",
-      "|---|---|"
-    );
-    for (const [n, v] of Object.entries(p.importances).sort((a, b) => b[1] - a[1])) row(n, f4(v));
-  }
-  lines.push("");
-  return lines.join("\n");
-}
-function regressionSections(lines, row, h, p, unit) {
-  lines.push(
-    "",
-    "## Holdout metrics",
-    "",
-    "| metric | this model | training-mean baseline |",
-    "|---|---|---|"
-  );
-  row("MAE (mean absolute error)", `${f4(h.mae)}${unit}`, `${f4(h.baselineMae)}${unit}`);
-  row("RMSE (root mean squared error)", `${f4(h.rmse)}${unit}`, `${f4(h.baselineRmse)}${unit}`);
-  row("R\xB2", f4(h.r2), "0 (by definition, on the training mean)");
-  row("median absolute error", `${f4(h.medianAbsoluteError)}${unit}`, "");
-  for (const w of h.within) row(`accuracy within ${w.tolerance}${unit}`, pct2(w.accuracy), "");
-  if (h.within.length > 0)
-    lines.push(
-      "",
-      `"Accuracy within T" is the share of holdout rows whose prediction is at most T from the actual value${h.within.some((w) => w.tolerance === 0.5) ? " (T = 0.5 on a whole-number label: the prediction rounds to the right value)" : ""}.`
-    );
-  const iv = p.interval;
-  if (iv?.kind === "trees")
-    lines.push(
-      "",
-      `Prediction interval: the ${iv.quantiles.map((q) => `${q * 100}th`).join("\u2013")} percentile of the forest's trees' predictions for the row.`
-    );
-  else if (iv?.kind === "residuals")
-    lines.push(
-      "",
-      `Prediction interval: the prediction ${iv.low >= 0 ? "+" : "\u2212"} ${f4(Math.abs(iv.low))} to ${iv.high >= 0 ? "+" : "\u2212"} ${f4(Math.abs(iv.high))}${unit} (the ${iv.quantiles.map((q) => `${q * 100}th`).join(" and ")} percentile of the holdout residuals, actual \u2212 predicted).`
-    );
-  const c = p.champion;
-  if (c && "task" in c) {
-    lines.push(
-      "",
-      `Gate (${c.metric}), on the ${c.rows} holdout rows previous champion v${c.version} never saw: v${c.version} MAE ${f4(c.mae)}, RMSE ${f4(c.rmse)}, R\xB2 ${f4(c.r2)}; this model MAE ${f4(c.challengerMae)}, RMSE ${f4(c.challengerRmse)}, R\xB2 ${f4(c.challengerR2)}.`
-    );
-  }
-  if (p.cv.length === 0) {
-    lines.push(
-      "",
-      "## Model selection",
-      "",
-      `No cross-validated search: ${describe2(p.chosen)} with its default parameters on all features.`
-    );
-    return;
-  }
-  lines.push(
-    "",
-    "## Model selection (cross-validation on the training split)",
-    "",
-    "| candidate | mean MAE | folds |",
-    "|---|---|---|"
-  );
-  for (const c2 of [...p.cv].sort((a, b) => (a.meanMae ?? 0) - (b.meanMae ?? 0))) {
-    row(
-      `${c2 === p.chosen ? "**" : ""}${describe2(c2)}${c2 === p.chosen ? "** (chosen)" : ""}`,
-      f4(c2.meanMae ?? Number.NaN),
-      (c2.foldMae ?? []).map(f4).join(" ")
-    );
-  }
-}
-function classificationSections(lines, row, holdout, p) {
-  lines.push(
-    "",
-    "## Holdout metrics",
-    "",
-    "| class | precision | recall | F1 | support |",
-    "|---|---|---|---|---|"
-  );
-  for (const [name2, m] of Object.entries(holdout.perClass))
-    row(name2, f4(m.precision), f4(m.recall), f4(m.f1), m.support);
-  row(
-    "**macro avg**",
-    f4(holdout.macro.precision),
-    f4(holdout.macro.recall),
-    f4(holdout.macro.f1),
-    holdout.rows
-  );
-  row(
-    "**weighted avg**",
-    f4(holdout.weighted.precision),
-    f4(holdout.weighted.recall),
-    f4(holdout.weighted.f1),
-    holdout.rows
-  );
-  const absent = p.classes.filter((c) => !holdout.macroClasses.includes(c));
-  lines.push(
-    "",
-    `Macro averages are over the ${holdout.macroClasses.length} classes present in the holdout's truth or predictions (scikit-learn's convention)${absent.length ? `; absent from both: ${absent.join(", ")}` : ""}.`
-  );
-  lines.push(
-    "",
-    "Confusion matrix (rows: actual, columns: predicted):",
-    "",
-    `| | ${p.classes.join(" | ")} |`,
-    `|---|${p.classes.map(() => "---").join("|")}|`
-  );
-  holdout.confusion.forEach((r2, i) => {
-    row(`**${p.classes[i]}**`, ...r2);
-  });
-  if (p.champion && !("task" in p.champion)) {
-    lines.push(
-      "",
-      `Gate, on the ${p.champion.rows} holdout rows previous champion v${p.champion.version} never saw: v${p.champion.version} accuracy ${pct2(p.champion.accuracy)}, macro-F1 ${f4(p.champion.macroF1)}; this model accuracy ${pct2(p.champion.challengerAccuracy)}, macro-F1 ${f4(p.champion.challengerMacroF1)}.`
-    );
-  }
-  lines.push(
-    "",
-    "## Model selection (cross-validation on the training split)",
-    "",
-    "| candidate | mean accuracy | folds |",
-    "|---|---|---|"
-  );
-  for (const c of [...p.cv].sort((a, b) => b.meanAccuracy - a.meanAccuracy)) {
-    row(
-      `${c === p.chosen ? "**" : ""}${describe2(c)}${c === p.chosen ? "** (chosen)" : ""}`,
-      f4(c.meanAccuracy),
-      c.foldAccuracy.map(f4).join(" ")
-    );
-  }
-}
-
-// actions/lib/version.ts
-var CODE_VERSION = "0.1.0";
-
-// actions/lib/pipelines/train.ts
-var REGRESSION_GATE_METRICS = ["mae", "rmse", "r2"];
-function trainingConfig(spec, opts) {
-  const task = taskOf(spec.label);
-  if (opts.algorithm && !algorithmsOf(task).some((a) => a.name === opts.algorithm))
-    throw new RangeError(
-      `${spec.name}: '${opts.algorithm}' is not a ${task} algorithm ('${spec.label.name}' is ${spec.label.type}); use one of ${algorithmsOf(
-        task
-      ).map((a) => a.name).join(", ")}`
-    );
-  const tolerance = opts.tolerance ?? 0;
-  if (!(tolerance >= 0)) throw new RangeError("--tolerance must be \u2265 0");
-  if (opts.gateMetric !== void 0 && task !== "regression")
-    throw new RangeError(
-      `${spec.name}: a gate metric is for a regression label; a classifier's gate compares macro-F1`
-    );
-  if (task === "regression" && opts.split === "stratified")
-    throw new RangeError(
-      `${spec.name}: the stratified split needs classes, and '${spec.label.name}' is numeric; use --split shuffle (the default), time or hash`
-    );
-  const base = defaultTraining(task);
-  const search = opts.search ?? true;
-  const algorithm2 = opts.algorithm ?? (search ? void 0 : spec.model.algorithm);
-  return {
-    ...base,
-    ...algorithm2 ? { algorithm: algorithm2 } : {},
-    search,
-    split: opts.split ?? base.split,
-    seed: opts.seed ?? base.seed,
-    folds: opts.folds ?? base.folds,
-    includeSynthetic: opts.includeSynthetic ?? false
-  };
-}
-function trainingData(fg, table, includeSynthetic) {
-  const synthetic = SOURCES.indexOf("synthetic");
-  const rows = [];
-  for (let i = 0; i < table.rows; i++) {
-    if (table.labels[i] >= 0 && (includeSynthetic || table.sources[i] !== synthetic)) rows.push(i);
-  }
-  const index = new Map(fg.meta.features.map((f, j) => [f.name, j]));
-  const common = {
-    dataset: fg.spec.name,
-    schema: fg.meta.features,
-    get: (name2) => table.columns[index.get(name2)],
-    labels: table.labels,
-    eventTimes: table.eventTimes,
-    ids: table.ids,
-    rows
-  };
-  const stored = fg.meta.label;
-  if (taskOf({ type: stored.type }) !== "regression")
-    return { ...common, label: { name: stored.name, title: stored.title, classes: stored.classes } };
-  return {
-    ...common,
-    task: "regression",
-    label: regressionLabel({ ...fg.spec.label, ...fg.meta.label }),
-    targets: table.targets,
-    tolerances: fg.spec.label.tolerances
-  };
-}
-function dataHashOf(table, rows, task = "classification") {
-  const hash = createHash4("sha256");
-  updateDataHash(hash, table, rows, task);
-  return hash.digest("hex");
-}
-var HASH_BLOCK_ROWS = 65536;
-function updateDataHash(hash, table, rows, task = "classification") {
-  const label = task === "regression" ? table.targets : table.labels;
-  const p = table.columns.length;
-  const buf = new Float64Array(Math.min(rows.length, HASH_BLOCK_ROWS) * (p + 2));
-  for (let start = 0; start < rows.length; start += HASH_BLOCK_ROWS) {
-    const len = Math.min(HASH_BLOCK_ROWS, rows.length - start);
-    for (let r2 = 0; r2 < len; r2++) {
-      const i = rows[start + r2];
-      const o = r2 * (p + 2);
-      buf[o] = table.ids[i];
-      buf[o + 1] = label[i];
-      for (let j = 0; j < p; j++) buf[o + 2 + j] = table.columns[j][i];
-    }
-    hash.update(new Uint8Array(buf.buffer, 0, len * (p + 2) * 8));
-  }
-}
-function configHashOf(config) {
-  return createHash4("sha256").update(stableStringify(config)).digest("hex").slice(0, 16);
-}
-function unchangedSince(champion, dataHash, configHash, force) {
-  if (!champion || force) return null;
-  if (champion.entry.dataHash !== dataHash || champion.entry.configHash !== configHash) return null;
-  return `training data and config are unchanged since champion v${champion.entry.version} (use --force to retrain)`;
-}
-function trainDataset(ws, spec, opts) {
-  const config = trainingConfig(spec, opts);
-  const registry = new ModelRegistry(ws, spec.name);
-  const index = registry.index();
-  const files = fileSourceAsOf(ws.root, opts.asOf);
-  const fg = FeatureGroup.open(ws, spec, { files });
-  const table = fg.read();
-  const data = trainingData(fg, table, config.includeSynthetic);
-  const task = data.task ?? "classification";
-  if (task !== taskOf(spec.label))
-    throw new TrainingError(
-      `${spec.name}: the spec's label '${spec.label.name}' is ${spec.label.type} but the feature group stores it as ${task === "regression" ? "numeric" : "categorical"}; run ingest to update the group's schema first`
-    );
-  const warnings = task === "regression" ? [] : [continuousLabelWarning(fg.meta.label, data.labels, data.rows)].filter(
-    (w) => w !== null
-  );
-  for (const w of warnings) opts.warn?.(w);
-  const dataHash = dataHashOf(table, data.rows, task);
-  const configHash = configHashOf(config);
-  const champion = index.champion !== null ? registry.champion() : null;
-  const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
-  if (skipped) return { dataset: spec.name, skipped, warnings };
-  const outcome = train3(data, config, opts.progress);
-  let championCheck = null;
-  if (champion) {
-    try {
-      checkChampionTask(champion, task);
-      champion.model.checkSchema(fg.meta.features, `champion v${champion.entry.version}`);
-      const held = championHoldout(registry, champion.entry.version);
-      const keys = rowKeys(data);
-      const trained = /* @__PURE__ */ new Set();
-      if (held) addChampionTrainingKeys(trained, held, data.rows, table.ids, keys);
-      const fresh = outcome.test.filter((i) => isFreshForChampion(held, trained, table.ids[i], keys[i]));
-      const o = { holdoutRows: outcome.test.length, known: !!held };
-      championCheck = task === "regression" ? regressionGateCheck(
-        Float64Array.from(fresh, (i) => table.targets[i]),
-        predictValueRows(outcome.model, data, fresh),
-        predictValueRows(champion.model, data, fresh),
-        { ...o, tolerances: spec.label.tolerances, trainMean: targetMean(data, outcome.train) }
-      ) : gateCheck(
-        Int32Array.from(fresh, (i) => data.labels[i]),
-        predictRows(outcome.model, data, fresh),
-        predictRows(champion.model, data, fresh),
-        { ...o, classes: fg.meta.label.classes.map((c) => c.value) }
-      );
-    } catch (err) {
-      if (!(err instanceof SchemaMismatchError)) throw err;
-      championCheck = { mismatch: err };
-    }
-  }
-  const bySource = {};
-  for (const i of data.rows)
-    bySource[SOURCES[table.sources[i]]] = (bySource[SOURCES[table.sources[i]]] ?? 0) + 1;
-  const example = {};
-  const first = outcome.test[0];
-  for (const f of outcome.model.features) example[f.name] = valueText(f, data.get(f.name)[first]);
-  const registered = registerFitted(
-    { ws, spec, fg, registry, config, dataHash, configHash, champion, championCheck, opts, warnings },
-    {
-      model: outcome.model,
-      holdout: outcome.holdout,
-      cv: outcome.cv,
-      chosen: outcome.chosen,
-      trainRows: outcome.train.length,
-      testIds: outcome.test.map((i) => table.ids[i]),
-      example,
-      eligible: data.rows.length,
-      bySource,
-      duplicates: outcome.duplicates
-    }
-  );
-  return { dataset: spec.name, ...registered, outcome, warnings };
-}
-function checkChampionTask(champion, task) {
-  if (champion.model.task !== task)
-    throw new SchemaMismatchError(
-      `champion v${champion.entry.version} is a ${champion.model.task} model and the label now makes a ${task} task`
-    );
-}
-function championHoldout(registry, version) {
-  const ids = registry.holdoutIds(version);
-  return ids ? new Set(ids) : null;
-}
-function addChampionTrainingKeys(into, held, rows, ids, keys) {
-  for (const i of rows) if (!held.has(ids[i])) into.add(keys[i]);
-}
-function isFreshForChampion(held, trained, id, key) {
-  return !held || held.has(id) && !trained.has(key);
-}
-function gateCheck(actual, challenger, champion, o) {
-  return {
-    metrics: classificationMetrics(actual, champion, o.classes),
-    challenger: classificationMetrics(actual, challenger, o.classes),
-    rows: actual.length,
-    holdoutRows: o.holdoutRows,
-    known: o.known
-  };
-}
-function regressionGateCheck(actual, challenger, champion, o) {
-  return {
-    metrics: regressionMetrics(actual, champion, o.trainMean, o.tolerances),
-    challenger: regressionMetrics(actual, challenger, o.trainMean, o.tolerances),
-    rows: actual.length,
-    holdoutRows: o.holdoutRows,
-    known: o.known
-  };
-}
-var isRegression = (m) => m.task === "regression";
-var GATE_TITLES = { mae: "MAE", rmse: "RMSE", r2: "R\xB2" };
-function gateVerdict(check2, version, tol, gateMetric) {
-  const v = `champion v${version}`;
-  const tolText = tol ? ` (tolerance ${tol})` : "";
-  const m = check2.metrics;
-  const c = check2.challenger;
-  if (isRegression(m) && isRegression(c)) {
-    const higher = RANKING_METRICS[gateMetric].higherIsBetter;
-    const mv = m[gateMetric];
-    const cv = c[gateMetric];
-    const ok2 = higher ? cv + tol >= mv : cv - tol <= mv;
-    const name2 = GATE_TITLES[gateMetric];
-    const cmp = higher ? ok2 ? "\u2265" : "<" : ok2 ? "\u2264" : ">";
-    return {
-      ok: ok2,
-      previous: {
-        task: "regression",
-        version,
-        metric: gateMetric,
-        mae: m.mae,
-        rmse: m.rmse,
-        r2: m.r2,
-        challengerMae: c.mae,
-        challengerRmse: c.rmse,
-        challengerR2: c.r2,
-        rows: check2.rows
-      },
-      words: (where) => ok2 ? `${name2} ${cv.toFixed(4)} ${cmp} ${v}'s ${mv.toFixed(4)} ${where}${tolText}: promoted.` : `Kept as challenger: ${name2} ${cv.toFixed(4)} ${cmp} ${v}'s ${mv.toFixed(4)} ${where}${tolText}.`
-    };
-  }
-  const mc = m;
-  const cc = c;
-  const ok = cc.macro.f1 + tol >= mc.macro.f1;
-  return {
-    ok,
-    previous: {
-      version,
-      accuracy: mc.accuracy,
-      macroF1: mc.macro.f1,
-      challengerAccuracy: cc.accuracy,
-      challengerMacroF1: cc.macro.f1,
-      rows: check2.rows
-    },
-    words: (where) => ok ? `Macro-F1 ${cc.macro.f1.toFixed(4)} \u2265 ${v}'s ${mc.macro.f1.toFixed(4)} ${where}${tolText}: promoted.` : `Kept as challenger: macro-F1 ${cc.macro.f1.toFixed(4)} < ${v}'s ${mc.macro.f1.toFixed(4)} ${where}${tolText}.`
-  };
-}
-function registerFitted(ctx, fitted) {
-  const { ws, spec, fg, config, dataHash, configHash, champion, championCheck, opts } = ctx;
-  let previousChampion = null;
-  let status = "champion";
-  let decision = "First model of this dataset.";
-  if (champion && championCheck && "metrics" in championCheck) {
-    const v = `champion v${champion.entry.version}`;
-    const where = championCheck.known ? `on the ${championCheck.rows} of ${championCheck.holdoutRows} holdout rows ${v} never saw` : `on the same holdout (${v}'s own holdout is not recorded, so it may have trained on some of these rows)`;
-    if (championCheck.rows === 0) {
-      decision = `None of the ${championCheck.holdoutRows} holdout rows is unseen by ${v} (it was trained on another split), so the gate cannot compare them honestly: replaced on the new model's honest holdout.`;
-    } else {
-      const verdict = gateVerdict(
-        championCheck,
-        champion.entry.version,
-        opts.tolerance ?? 0,
-        opts.gateMetric ?? "mae"
-      );
-      previousChampion = verdict.previous;
-      status = verdict.ok ? "champion" : "challenger";
-      decision = verdict.words(where);
-    }
-  } else if (champion && championCheck && "mismatch" in championCheck) {
-    decision = `Champion v${champion.entry.version} cannot read this feature group (${championCheck.mismatch.message}): replaced.`;
-  }
-  if (opts.promote && status !== "champion") {
-    status = "champion";
-    decision = `Promoted by request (--promote). ${decision}`;
-  }
-  const git = isInsideWorkTree(ws.root) ? headCommit(ws.root) : null;
-  const model = fitted.model;
-  const testRows = fitted.testIds.length;
-  const importances = model.estimator instanceof RandomForest || model.estimator instanceof RandomForestRegressor ? aggregateImportances(
-    model.json.view.columns.map((c) => c.feature),
-    model.estimator.featureImportances()
-  ) : void 0;
-  const h = fitted.holdout;
-  const regression = isRegression(h);
-  const holdout = regression ? {
-    rows: h.rows,
-    mae: h.mae,
-    rmse: h.rmse,
-    r2: h.r2,
-    medianAbsoluteError: h.medianAbsoluteError,
-    baselineMae: h.baselineMae,
-    within: h.within
-  } : {
-    accuracy: h.accuracy,
-    macroF1: h.macro.f1,
-    weightedF1: h.weighted.f1,
-    rows: h.rows,
-    baselineAccuracy: h.baselineAccuracy
-  };
-  const entry = ctx.registry.register(
-    {
-      ...regression ? { task: "regression" } : {},
-      algorithm: model.json.algorithm,
-      status,
-      createdAt: isoSeconds(opts.now),
-      featureGroupVersion: fg.meta.version,
-      dataHash,
-      configHash,
-      holdout,
-      decision
-    },
-    {
-      model,
-      metrics: {
-        dataset: spec.name,
-        ...regression ? { task: "regression", interval: intervalRecord(model) } : {},
-        algorithm: model.json.algorithm,
-        params: model.json.params,
-        holdout: fitted.holdout,
-        previousChampion,
-        crossValidation: fitted.cv.map((c) => ({
-          algorithm: c.algorithm,
-          params: c.params,
-          minAbsCorrelation: c.minAbsCorrelation,
-          ...regression ? { meanMae: c.meanMae, foldMae: c.foldMae } : { meanAccuracy: c.meanAccuracy, foldAccuracy: c.foldAccuracy }
-        })),
-        correlations: model.json.view.correlations,
-        ...importances ? { featureImportances: importances } : {},
-        split: {
-          kind: config.split,
-          seed: config.seed,
-          testFraction: config.testFraction,
-          train: fitted.trainRows,
-          test: testRows,
-          testIds: fitted.testIds,
-          duplicateTrainRows: fitted.duplicates.trainRows,
-          holdoutOverlap: fitted.duplicates.holdoutOverlap
-        }
-      },
-      card: (version) => modelCard(
-        {
-          dataset: spec.name,
-          version,
-          algorithm: model.json.algorithm,
-          params: model.json.params,
-          trainedAt: isoSeconds(opts.now),
-          codeVersion: `gitml ${CODE_VERSION}`,
-          featureGroup: { version: fg.meta.version, path: fg.dir, asOf: fg.files.description },
-          gitCommit: git,
-          dataHash,
-          configHash,
-          rows: {
-            eligible: fitted.eligible,
-            train: fitted.trainRows,
-            test: testRows,
-            bySource: fitted.bySource,
-            duplicateTrain: fitted.duplicates.trainRows,
-            holdoutOverlap: fitted.duplicates.holdoutOverlap
-          },
-          split: {
-            kind: config.split,
-            seed: config.seed,
-            testFraction: config.testFraction,
-            folds: config.folds
-          },
-          status,
-          decision: withWarnings(decision, ctx.warnings ?? [])
-        },
-        {
-          holdout: fitted.holdout,
-          cv: fitted.cv,
-          chosen: fitted.chosen,
-          correlations: model.json.view.correlations,
-          features: model.features,
-          classes: fg.meta.label.classes.map((c) => c.value),
-          inputExample: fitted.example,
-          importances,
-          champion: previousChampion,
-          label: model.json.label,
-          interval: intervalRecord(model)
-        }
-      )
-    }
-  );
-  return { entry, previousChampion };
-}
-function intervalRecord(model) {
-  if (model.task !== "regression") return void 0;
-  if (model.estimator instanceof RandomForestRegressor) return { kind: "trees", quantiles: [0.1, 0.9] };
-  return model.json.interval ? { kind: "residuals", quantiles: [0.1, 0.9], ...model.json.interval } : void 0;
-}
-function aggregateImportances(features, values) {
-  const out = {};
-  features.forEach((f, j) => {
-    out[f] = (out[f] ?? 0) + values[j];
-  });
-  for (const k of Object.keys(out)) out[k] = Number(out[k].toFixed(6));
-  return out;
-}
-
-// actions/lib/pipelines/train-shards.ts
-import { createHash as createHash5 } from "node:crypto";
-import { mkdirSync as mkdirSync3 } from "node:fs";
-import path15 from "node:path";
-
-// actions/lib/correlation-moments.ts
-function emptyMoments(features) {
-  const zeros = () => new Array(features).fill(0);
-  return { n: 0, meanY: 0, m2Y: 0, meanX: zeros(), m2X: zeros(), cXY: zeros() };
-}
-function momentsOf(names, get2, y, rows) {
-  const n = rows.length;
-  const out = emptyMoments(names.length);
-  if (n === 0) return out;
-  let my = 0;
-  for (const i of rows) my += y[i];
-  my /= n;
-  let syy = 0;
-  for (const i of rows) syy += (y[i] - my) ** 2;
-  out.n = n;
-  out.meanY = my;
-  out.m2Y = syy;
-  names.forEach((name2, j) => {
-    const x = get2(name2);
-    let mx = 0;
-    for (const i of rows) mx += x[i];
-    mx /= n;
-    let sxx = 0;
-    let sxy = 0;
-    for (const i of rows) {
-      const dx = x[i] - mx;
-      sxx += dx * dx;
-      sxy += dx * (y[i] - my);
-    }
-    out.meanX[j] = mx;
-    out.m2X[j] = sxx;
-    out.cXY[j] = sxy;
-  });
-  return out;
-}
-function mergeMoments(a, b) {
-  if (a.meanX.length !== b.meanX.length) {
-    throw new RangeError(`mergeMoments: feature counts differ (${a.meanX.length} vs ${b.meanX.length})`);
-  }
-  if (b.n === 0) return a;
-  if (a.n === 0) return b;
-  const n = a.n + b.n;
-  const w = a.n * b.n / n;
-  const dy = b.meanY - a.meanY;
-  const out = emptyMoments(a.meanX.length);
-  out.n = n;
-  out.meanY = a.meanY + dy * b.n / n;
-  out.m2Y = a.m2Y + b.m2Y + dy * dy * w;
-  for (let j = 0; j < a.meanX.length; j++) {
-    const dx = b.meanX[j] - a.meanX[j];
-    out.meanX[j] = a.meanX[j] + dx * b.n / n;
-    out.m2X[j] = a.m2X[j] + b.m2X[j] + dx * dx * w;
-    out.cXY[j] = a.cXY[j] + b.cXY[j] + dx * dy * w;
-  }
-  return out;
-}
-function correlationsOf(m) {
-  return m.cXY.map((c, j) => m.m2X[j] === 0 || m.m2Y === 0 ? 0 : c / Math.sqrt(m.m2X[j] * m.m2Y));
-}
-
-// actions/lib/pipelines/train-shards.ts
-var NB_PARTIAL_FORMAT = "gitml.nb-partial";
-var NB_PARTIAL_VERSION = 1;
-var ALGORITHM = "gaussian-nb";
-var SYNTHETIC = SOURCES.indexOf("synthetic");
-var SHARDABLE_REGRESSORS = ["linear-regression", "ridge"];
-function shardedAlgorithm(spec, asked) {
-  if (taskOf(spec.label) === "classification") {
-    if (asked !== void 0 && asked !== ALGORITHM)
-      throw new ShardError(
-        `sharded training fits ${ALGORITHM} from mergeable statistics; '${asked}' cannot be sharded`
-      );
-    return ALGORITHM;
-  }
-  const shardable = SHARDABLE_REGRESSORS;
-  if (asked !== void 0 && !shardable.includes(asked))
-    throw new ShardError(
-      `sharded regression fits ${SHARDABLE_REGRESSORS.join(" or ")} from mergeable statistics; '${asked}' cannot be sharded`
-    );
-  return asked ?? (shardable.includes(spec.model.algorithm) ? spec.model.algorithm : "ridge");
-}
-function shardedTrainingConfig(spec, opts) {
-  const algorithm2 = shardedAlgorithm(spec, opts.algorithm);
-  if (opts.split !== void 0 && opts.split !== "hash")
-    throw new ShardError(
-      `sharded training needs the hash split (a shard knows its holdout rows by their content); got '${opts.split}'`
-    );
-  if (opts.asOf !== void 0)
-    throw new ShardError("sharded training reads the working tree; --as-of is not supported with shards");
-  return trainingConfig(spec, { ...opts, algorithm: algorithm2, search: false, split: "hash" });
-}
-function nbView(schema, correlations) {
-  const columns = [];
-  for (const f of schema) {
-    if (f.type === "categorical")
-      (f.categories ?? []).forEach((_, code) => {
-        columns.push({ feature: f.name, code, center: 0, scale: 1 });
-      });
-    else columns.push({ feature: f.name, center: 0, scale: 1 });
-  }
-  return { features: schema.map((f) => ({ ...f })), correlations, minAbsCorrelation: 0, columns };
-}
-var round6 = (x) => Number(x.toFixed(6));
-function emptyStats(nClasses, nFeatures) {
-  const z2 = () => new Float64Array(nClasses * nFeatures);
-  return { nClasses, nFeatures, counts: new Float64Array(nClasses), means: z2(), m2: z2() };
-}
-function trainShard(ws, spec, opts) {
-  if (taskOf(spec.label) === "regression") return trainLinearShard(ws, spec, opts);
-  const config = shardedTrainingConfig(spec, opts);
-  const index = new ModelRegistry(ws, spec.name).index();
-  const fg = FeatureGroup.open(ws, spec);
-  const months = groupAssignment(fg, opts.shard.count)[opts.shard.index - 1];
-  const schema = fg.meta.features;
-  const names = schema.map((f) => f.name);
-  const classes = fg.meta.label.classes;
-  const scores = labelScores(classes);
-  const view = nbView(schema, {});
-  const eligibleByClass = new Array(classes.length).fill(0);
-  let stats = emptyStats(classes.length, view.columns.length);
-  let moments = emptyMoments(schema.length);
-  let test = 0;
-  const partitions = [];
-  const late = fg.lateLabels();
-  for (const part of partitionsOf(fg, months, late)) {
-    const t = part.table;
-    partitions.push({ month: part.month, sha256: part.sha256 });
-    const get2 = (name2) => t.columns[names.indexOf(name2)];
-    const train4 = [];
-    const keys = contentKeys(
-      t.columns,
-      Array.from({ length: t.rows }, (_, i) => i),
-      t.rows
-    );
-    for (let i = 0; i < t.rows; i++) {
-      if (t.labels[i] < 0 || !config.includeSynthetic && t.sources[i] === SYNTHETIC) continue;
-      eligibleByClass[t.labels[i]]++;
-      for (let j = 0; j < schema.length; j++) {
-        if (!Number.isFinite(t.columns[j][i]))
-          throw new TrainingError(
-            `${spec.name}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(", ")}); training needs finite values`
-          );
-      }
-      if (inHashHoldout(keys[i], config.seed, config.testFraction)) test++;
-      else train4.push(i);
-    }
-    const y = Float64Array.from(t.labels, (c) => c >= 0 ? scores[c] : 0);
-    moments = mergeMoments(moments, momentsOf(names, get2, y, train4));
-    const X2 = applyFeatureView(view, get2, 0, train4);
-    const yc = Int32Array.from(train4, (i) => t.labels[i]);
-    stats = GaussianNB.mergePartials(stats, GaussianNB.partial(X2, yc, classes.length));
-    opts.progress?.(`  ${part.month}: ${t.rows} rows, ${train4.length} training`);
-  }
-  const partial = {
-    format: NB_PARTIAL_FORMAT,
-    version: NB_PARTIAL_VERSION,
-    ...partialRowsHeader(fg, spec.name, opts.shard, months, partitions),
-    config,
-    configHash: configHashOf(config),
-    champion: index.champion,
-    eligibleByClass,
-    test,
-    stats: {
-      nClasses: stats.nClasses,
-      nFeatures: stats.nFeatures,
-      counts: Array.from(stats.counts),
-      means: Array.from(stats.means),
-      m2: Array.from(stats.m2)
-    },
-    moments
-  };
-  mkdirSync3(opts.partials, { recursive: true });
-  const file = path15.join(opts.partials, partialFileName("train", spec.name, opts.shard));
-  writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
-  return {
-    dataset: spec.name,
-    shard: opts.shard,
-    file,
-    months,
-    eligible: eligibleByClass.reduce((s, c) => s + c, 0),
-    test
-  };
-}
-var LINEAR_PARTIAL_FORMAT = "gitml.linear-partial";
-var LINEAR_PARTIAL_VERSION = 1;
-function trainLinearShard(ws, spec, opts) {
-  const config = shardedTrainingConfig(spec, opts);
-  const index = new ModelRegistry(ws, spec.name).index();
-  const fg = FeatureGroup.open(ws, spec);
-  const months = groupAssignment(fg, opts.shard.count)[opts.shard.index - 1];
-  const schema = fg.meta.features;
-  const names = schema.map((f) => f.name);
-  const view = nbView(schema, {});
-  let stats = emptyLinearStats(view.columns.length);
-  let moments = emptyMoments(schema.length);
-  let eligible = 0;
-  let test = 0;
-  let targetMin = Number.POSITIVE_INFINITY;
-  let targetMax = Number.NEGATIVE_INFINITY;
-  const partitions = [];
-  for (const part of partitionsOf(fg, months, fg.lateLabels())) {
-    const t = part.table;
-    partitions.push({ month: part.month, sha256: part.sha256 });
-    const get2 = (name2) => t.columns[names.indexOf(name2)];
-    const data = trainingData(fg, t, config.includeSynthetic);
-    const keys = rowKeys(data);
-    const train4 = [];
-    for (const i of data.rows) {
-      eligible++;
-      for (let j = 0; j < schema.length; j++) {
-        if (!Number.isFinite(t.columns[j][i]))
-          throw new TrainingError(
-            `${spec.name}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(", ")}); training needs finite values`
-          );
-      }
-      const y = t.targets[i];
-      if (!Number.isFinite(y))
-        throw new TrainingError(
-          `${spec.name}: label '${spec.label.name}' is ${y} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(", ")}); a regressor needs a number in every labelled row`
-        );
-      targetMin = Math.min(targetMin, y);
-      targetMax = Math.max(targetMax, y);
-      if (inHashHoldout(keys[i], config.seed, config.testFraction)) test++;
-      else train4.push(i);
-    }
-    moments = mergeMoments(moments, momentsOf(names, get2, t.targets, train4));
-    const X2 = applyFeatureView(view, get2, 0, train4);
-    stats = LinearRegression.mergeStats(
-      stats,
-      LinearRegression.stats(
-        X2,
-        Float64Array.from(train4, (i) => t.targets[i])
-      )
-    );
-    opts.progress?.(`  ${part.month}: ${t.rows} rows, ${train4.length} training`);
-  }
-  const partial = {
-    format: LINEAR_PARTIAL_FORMAT,
-    version: LINEAR_PARTIAL_VERSION,
-    ...partialRowsHeader(fg, spec.name, opts.shard, months, partitions),
-    config,
-    configHash: configHashOf(config),
-    champion: index.champion,
-    eligible,
-    targetMin: eligible > 0 ? targetMin : null,
-    targetMax: eligible > 0 ? targetMax : null,
-    test,
-    stats: {
-      n: stats.n,
-      p: stats.p,
-      meanX: Array.from(stats.meanX),
-      meanY: stats.meanY,
-      xx: Array.from(stats.xx),
-      xy: Array.from(stats.xy),
-      yy: stats.yy
-    },
-    moments
-  };
-  mkdirSync3(opts.partials, { recursive: true });
-  const file = path15.join(opts.partials, partialFileName("train", spec.name, opts.shard));
-  writeFilesAtomically([{ path: file, content: stableStringify(partial) }]);
-  return { dataset: spec.name, shard: opts.shard, file, months, eligible, test };
-}
-function linearModelFromStats(o, stats) {
-  const algo = regressionAlgorithm(o.algorithm);
-  const base = nbView(o.schema, o.correlations);
-  const { n, p } = stats;
-  const scale = new Float64Array(p).fill(1);
-  const columns = base.columns.map((c, j) => {
-    if (!algo.standardize || c.code !== void 0) return c;
-    const sd = Math.sqrt(stats.xx[j * p + j] / n);
-    scale[j] = sd > 0 ? sd : 1;
-    return { ...c, center: stats.meanX[j], scale: scale[j] };
-  });
-  const meanX = stats.meanX.map((m, j) => (m - columns[j].center) / scale[j]);
-  const xx = stats.xx.map((v, at) => v / (scale[Math.floor(at / p)] * scale[at % p]));
-  const xy = stats.xy.map((v, j) => v / scale[j]);
-  const est = LinearRegression.fromStats(
-    { ...stats, meanX, xx, xy },
-    { alpha: algo.create(o.params).alpha }
-  );
-  return ServingModel.create(
-    {
-      dataset: o.dataset,
-      task: "regression",
-      algorithm: o.algorithm,
-      params: est.params(),
-      label: regressionLabel(o.label),
-      view: { ...base, columns }
-    },
-    est
-  );
-}
-function checkSet(set, fg, champion, dataset) {
-  checkSame(set, "training config (configHash)", (p) => p.configHash);
-  checkSame(set, "champion version", (p) => p.champion, {
-    value: champion,
-    where: `the champion in models/${dataset}/index.json now`
-  });
-  checkLabelsUnchanged(fg, set);
-  const config = set[0].partial.config;
-  const configHash = configHashOf(config);
-  if (configHash !== set[0].partial.configHash)
-    throw new ShardError(`${set[0].file}: configHash does not match its config (edited by hand?)`);
-  return { config, configHash };
-}
-function round6Record(schema, moments) {
-  const r2 = correlationsOf(moments);
-  const correlations = {};
-  schema.forEach((f, j) => {
-    correlations[f.name] = round6(r2[j]);
-  });
-  return correlations;
-}
-function mergeNbPartials(spec, fg, partials, champion) {
-  const set = readPartialSet(partials, NB_PARTIAL_FORMAT, NB_PARTIAL_VERSION, spec.name, fg);
-  const { config, configHash } = checkSet(set, fg, champion, spec.name);
-  const classes = fg.meta.label.classes;
-  const schema = fg.meta.features;
-  const columns = nbView(schema, {}).columns.length;
-  let stats = null;
-  let moments = emptyMoments(schema.length);
-  const eligibleByClass = new Array(classes.length).fill(0);
-  let test = 0;
-  for (const { partial: p, file } of set) {
-    const s = {
-      nClasses: p.stats.nClasses,
-      nFeatures: p.stats.nFeatures,
-      counts: Float64Array.from(p.stats.counts),
-      means: Float64Array.from(p.stats.means),
-      m2: Float64Array.from(p.stats.m2)
-    };
-    const cells = classes.length * columns;
-    if (s.nClasses !== classes.length || s.nFeatures !== columns || s.counts.length !== classes.length || s.means.length !== cells || s.m2.length !== cells || p.moments.meanX.length !== schema.length || p.eligibleByClass.length !== classes.length)
-      throw new ShardError(
-        `${file}: statistics are not ${classes.length} classes \xD7 ${columns} columns as the feature group's schema needs`
-      );
-    stats = stats ? GaussianNB.mergePartials(stats, s) : s;
-    moments = mergeMoments(moments, p.moments);
-    p.eligibleByClass.forEach((c, k) => {
-      eligibleByClass[k] += c;
-    });
-    test += p.test;
-  }
-  checkClassCounts(spec.name, classes, eligibleByClass, config);
-  const eligible = eligibleByClass.reduce((s, c) => s + c, 0);
-  checkHashSplit(eligible, test, config.testFraction);
-  const chosen = unscored(
-    { algorithm: ALGORITHM, params: algorithm(ALGORITHM).grid[0], minAbsCorrelation: 0 },
-    "classification"
-  );
-  const estimator = GaussianNB.fromPartial(stats, chosen.params);
-  const model = ServingModel.create(
-    {
-      dataset: spec.name,
-      algorithm: ALGORITHM,
-      params: estimator.params(),
-      label: { name: fg.meta.label.name, title: fg.meta.label.title, classes: fg.meta.label.classes },
-      view: nbView(schema, round6Record(schema, moments))
-    },
-    estimator
-  );
-  return { task: "classification", set, config, configHash, model, chosen, eligible, test };
-}
-function mergeLinearPartials(spec, fg, partials, champion) {
-  const set = readPartialSet(
-    partials,
-    LINEAR_PARTIAL_FORMAT,
-    LINEAR_PARTIAL_VERSION,
-    spec.name,
-    fg
-  );
-  const { config, configHash } = checkSet(set, fg, champion, spec.name);
-  const schema = fg.meta.features;
-  const p = nbView(schema, {}).columns.length;
-  let stats = emptyLinearStats(p);
-  let moments = emptyMoments(schema.length);
-  let eligible = 0;
-  let test = 0;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const { partial: q, file } of set) {
-    const s = q.stats;
-    if (s.p !== p || s.meanX.length !== p || s.xx.length !== p * p || s.xy.length !== p || q.moments.meanX.length !== schema.length)
-      throw new ShardError(`${file}: statistics are not ${p} columns as the feature group's schema needs`);
-    stats = LinearRegression.mergeStats(stats, {
-      n: s.n,
-      p: s.p,
-      meanX: Float64Array.from(s.meanX),
-      meanY: s.meanY,
-      xx: Float64Array.from(s.xx),
-      xy: Float64Array.from(s.xy),
-      yy: s.yy
-    });
-    moments = mergeMoments(moments, q.moments);
-    eligible += q.eligible;
-    test += q.test;
-    if (q.targetMin !== null) min = Math.min(min, q.targetMin);
-    if (q.targetMax !== null) max = Math.max(max, q.targetMax);
-  }
-  checkTargetSummary(spec.name, spec.label.name, { rows: eligible, min, max }, config);
-  checkHashSplit(eligible, test, config.testFraction);
-  const algorithm2 = config.algorithm ?? "ridge";
-  const chosen = unscored(
-    {
-      algorithm: algorithm2,
-      params: withSeed(algorithm2, regressionAlgorithm(algorithm2).grid[0], config.seed),
-      minAbsCorrelation: 0
-    },
-    "regression"
-  );
-  const model = linearModelFromStats(
-    {
-      dataset: spec.name,
-      schema,
-      label: { ...spec.label, ...fg.meta.label },
-      correlations: round6Record(schema, moments),
-      algorithm: algorithm2,
-      params: chosen.params
-    },
-    stats
-  );
-  return { task: "regression", set, config, configHash, model, chosen, eligible, test };
-}
-function mergeTrainShards(ws, spec, opts) {
-  const registry = new ModelRegistry(ws, spec.name);
-  const index = registry.index();
-  const fg = FeatureGroup.open(ws, spec);
-  const task = taskOf(spec.label);
-  const merged = task === "regression" ? mergeLinearPartials(spec, fg, opts.partials, index.champion) : mergeNbPartials(spec, fg, opts.partials, index.champion);
-  const { set, config, configHash, chosen, test, eligible } = merged;
-  let model = merged.model;
-  const schema = fg.meta.features;
-  const champion = index.champion !== null ? registry.champion() : null;
-  let mismatch = null;
-  if (champion) {
-    try {
-      checkChampionTask(champion, task);
-      champion.model.checkSchema(schema, `champion v${champion.entry.version}`);
-    } catch (err) {
-      if (!(err instanceof SchemaMismatchError)) throw err;
-      mismatch = err;
-    }
-  }
-  const ownerOf = new Map(set.flatMap((o2) => o2.partial.months.map((m) => [m, o2])));
-  const hash = createHash5("sha256");
-  const actual = new Float64Array(test);
-  const predicted = new Float64Array(test);
-  const championPredicted = new Float64Array(test);
-  const testIds = [];
-  const testKeys = [];
-  const trainKeys = /* @__PURE__ */ new Set();
-  let trainSeen = 0;
-  let trainSum = 0;
-  const held = champion && !mismatch ? championHoldout(registry, champion.entry.version) : null;
-  const championTrained = /* @__PURE__ */ new Set();
-  const bySource = {};
-  const example = {};
-  const predict2 = (m, data, rows) => task === "regression" ? predictValueRows(m, data, rows) : predictRows(m, data, rows);
-  for (const part of partitionsOf(fg, fg.months(), fg.lateLabels())) {
-    checkUnchanged(fg, ownerOf.get(part.month), part.month, part.sha256);
-    const t = part.table;
-    const data = trainingData(fg, t, config.includeSynthetic);
-    updateDataHash(hash, t, data.rows, task);
-    for (const i of data.rows) bySource[SOURCES[t.sources[i]]] = (bySource[SOURCES[t.sources[i]]] ?? 0) + 1;
-    const keys = rowKeys(data);
-    const rows = data.rows.filter((i) => inHashHoldout(keys[i], config.seed, config.testFraction));
-    for (const i of data.rows) {
-      if (inHashHoldout(keys[i], config.seed, config.testFraction)) continue;
-      trainKeys.add(keys[i]);
-      trainSeen++;
-      if (task === "regression") trainSum += t.targets[i];
-    }
-    if (held) addChampionTrainingKeys(championTrained, held, data.rows, t.ids, keys);
-    if (rows.length === 0) continue;
-    if (testIds.length === 0)
-      for (const f of model.features) example[f.name] = valueText(f, data.get(f.name)[rows[0]]);
-    const at = testIds.length;
-    if (at + rows.length > test)
-      throw new ShardError(
-        `${fg.dir}: more holdout rows than the shards counted (${test}); run the shards again`
-      );
-    predicted.set(predict2(model, data, rows), at);
-    if (champion && !mismatch) championPredicted.set(predict2(champion.model, data, rows), at);
-    rows.forEach((i, k) => {
-      actual[at + k] = task === "regression" ? t.targets[i] : t.labels[i];
-      testIds.push(t.ids[i]);
-      testKeys.push(keys[i]);
-    });
-    opts.progress?.(`  ${part.month}: ${rows.length} holdout rows scored`);
-  }
-  if (testIds.length !== test)
-    throw new ShardError(
-      `${fg.dir}: ${testIds.length} holdout rows, the shards counted ${test}; run the shards again`
-    );
-  const dataHash = hash.digest("hex");
-  const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
-  if (skipped) return { dataset: spec.name, skipped };
-  const fresh = testIds.flatMap(
-    (id, r2) => isFreshForChampion(held, championTrained, id, testKeys[r2]) ? [r2] : []
-  );
-  const trainMean = trainSum / Math.max(trainSeen, 1);
-  const o = { holdoutRows: test, known: held !== null };
-  let championCheck = null;
-  let holdout;
-  if (task === "regression") {
-    const pick = (a) => Float64Array.from(fresh, (r2) => a[r2]);
-    if (champion)
-      championCheck = mismatch ? { mismatch } : regressionGateCheck(pick(actual), pick(predicted), pick(championPredicted), {
-        ...o,
-        tolerances: spec.label.tolerances,
-        trainMean
-      });
-    holdout = regressionMetrics(actual, predicted, trainMean, spec.label.tolerances);
-    const interval = residualInterval(model, actual, predicted);
-    if (interval) model = model.withInterval(interval);
-  } else {
-    const values = fg.meta.label.classes.map((c) => c.value);
-    const pick = (a) => Int32Array.from(fresh, (r2) => a[r2]);
-    if (champion)
-      championCheck = mismatch ? { mismatch } : gateCheck(pick(actual), pick(predicted), pick(championPredicted), { ...o, classes: values });
-    holdout = classificationMetrics(Int32Array.from(actual), Int32Array.from(predicted), values);
-  }
-  const registered = registerFitted(
-    {
-      ws,
-      spec,
-      fg,
-      registry,
-      config,
-      dataHash,
-      configHash,
-      champion,
-      championCheck,
-      opts: { ...opts, split: "hash" }
-    },
-    {
-      model,
-      holdout,
-      cv: [],
-      chosen,
-      trainRows: eligible - test,
-      testIds,
-      example,
-      eligible,
-      bySource,
-      duplicates: {
-        trainRows: trainSeen - trainKeys.size,
-        holdoutOverlap: testKeys.filter((k) => trainKeys.has(k)).length
-      }
-    }
-  );
-  opts.progress?.(
-    `  merged ${set.length} shard(s): ${set.map((o2) => shardText({ index: o2.partial.shard, count: o2.partial.shards })).join(", ")}`
-  );
-  return { dataset: spec.name, ...registered };
-}
-
 // actions/train/src/comment.ts
 function metricsCommentMarkdown(spec, r2, headSha) {
   const title = `### Model metrics: ${spec.title} (\`${spec.name}\`)`;
@@ -47444,174 +47802,130 @@ MAE and RMSE in ${spec.label.unit ? `${spec.label.unit}, ` : ""}lower is better;
   ].join("\n");
 }
 
-// actions/train/src/main.ts
-await runStage(async () => {
-  const ws = workspace();
-  const specs = input.datasets(ws);
-  const tasks = new Set(specs.flatMap((s) => s.spec ? [taskOf(s.spec.label)] : []));
-  const algorithm2 = input.choice(
-    "algorithm",
-    [
-      "auto",
-      ...tasks.has("classification") || tasks.size === 0 ? ALGORITHMS.map((a) => a.name) : [],
-      ...tasks.has("regression") ? REGRESSION_ALGORITHMS.map((a) => a.name) : []
-    ],
-    "auto"
-  );
-  const promote = input.boolean("promote", false);
-  const force = input.boolean("force", false);
-  const tolerance = input.number(
-    "tolerance",
-    specs.some((s) => s.spec !== void 0 && taskOf(s.spec.label) === "regression") ? { min: TOLERANCE.min } : TOLERANCE
-  );
-  const gateMetric = input.string("gate-metric") ? input.choice("gate-metric", REGRESSION_GATE_METRICS, "mae") : void 0;
-  const split = input.string("split") ? input.choice("split", SPLIT_KINDS, "stratified") : void 0;
-  const seed = input.integer("seed", SEED);
-  const folds = input.integer("folds", FOLDS);
-  const includeSynthetic = input.boolean("include-synthetic", false);
-  const asOf = input.string("as-of") || void 0;
-  const token = input.string("token");
-  const pullRequest = input.pullRequest();
-  const headSha = input.string("head-sha");
-  if (headSha && !/^[0-9a-f]{7,64}$/i.test(headSha))
-    throw new ActionInputError(`input 'head-sha' must be a commit SHA (hexadecimal), got '${headSha}'`);
-  const now = input.now();
-  const { shard, merge: merge2, partials } = input.shardStep(ws);
-  if (pullRequest !== null && !token) throw new ActionInputError("input 'pull-request' needs input 'token'");
-  if (pullRequest !== null && promote) {
-    throw new ActionInputError(
-      "input 'promote' must be false with 'pull-request': a pull request never changes the champion"
-    );
-  }
-  if ((shard || merge2) && pullRequest !== null)
-    throw new ActionInputError("input 'pull-request' cannot be combined with shards");
-  if (shard) {
-    const { results: done, failed: failed2 } = await eachDataset(
-      specs,
-      (d) => `train ${d.name} shard ${shardText(shard)}`,
-      (spec) => {
-        const r2 = trainShard(ws, spec, {
-          now,
-          shard,
-          partials,
-          algorithm: algorithm2 === "auto" ? void 0 : algorithm2,
-          split,
-          seed,
-          folds,
-          includeSynthetic,
-          asOf,
-          progress: (line) => core.info(line)
-        });
-        core.info(`${r2.eligible} labelled rows (${r2.test} holdout) \u2192 ${r2.file}`);
-        return r2;
+// actions/train/src/pull-request.ts
+async function postMetricsComments(runs, inputs, { core: core2, ws, env }) {
+  const { owner, repo } = repository(env);
+  const client = createGitHubClient(inputs.token, {
+    baseUrl: env.GITHUB_API_URL,
+    retry: { onRetry: (message2) => core2.info(message2) }
+  });
+  const head = inputs.headSha || (isInsideWorkTree(ws.root) ? headCommit(ws.root) : null);
+  const blocks = [];
+  let refused = false;
+  for (const { spec, r: r2 } of runs) {
+    const body2 = metricsCommentMarkdown(spec, r2, head);
+    if (!refused) {
+      const c = await unlessGitHubRefuses(
+        core2,
+        `metrics comment for ${spec.name} not posted`,
+        () => upsertPullRequestComment(client, {
+          owner,
+          repo,
+          issueNumber: inputs.pullRequest,
+          marker: `metrics-${spec.name}`,
+          body: body2
+        }),
+        "the metrics diff is in this job's summary"
+      );
+      if ("value" in c) {
+        core2.info(`${spec.name}: pull-request comment ${c.value.action} (id ${c.value.id})`);
+        continue;
       }
-    );
-    output("failed-datasets", failed2.join(","));
-    output("trained", 0);
-    output("model-versions", {});
-    output(
-      "champions",
-      champions(
-        ws,
-        done.map((r2) => r2.dataset)
-      )
-    );
-    output("model-version", "");
-    output("accuracy", "");
-    output("promoted", false);
-    output(
-      "results",
-      done.map((r2) => ({
+      refused = true;
+      blocks.push({
+        kind: "html",
+        html: "<p>Pull-request comment not posted (see the warning); here is its text:</p>"
+      });
+    }
+    blocks.push({ kind: "html", html: `
+${body2}
+` });
+  }
+  return blocks;
+}
+
+// actions/train/src/summary.ts
+function shardReport({ results, failed, summary: summary2, exitCode }, shard, champions, ws) {
+  return {
+    outputs: {
+      "failed-datasets": failed.join(","),
+      trained: 0,
+      "model-versions": {},
+      champions,
+      "model-version": "",
+      accuracy: "",
+      promoted: false,
+      results: results.map((r2) => ({
         dataset: r2.dataset,
         shard: shardText(r2.shard),
         months: r2.months,
         partial: ws.rel(r2.file)
       }))
-    );
-    summaryTable(
-      `Training shard ${shardText(shard)}`,
-      ["dataset", "months", "labelled rows", "holdout rows", "partial"],
-      done.map((r2) => [r2.dataset, r2.months.join(", "), r2.eligible, r2.test, ws.rel(r2.file)])
-    );
-    return;
-  }
-  const { results: runs, failed } = await eachDataset(
-    specs,
-    (d) => `train ${d.name}`,
-    (spec) => {
-      const r2 = merge2 ? mergeTrainShards(ws, spec, {
-        now,
-        partials,
-        force,
-        promote,
-        tolerance: toleranceFor(spec, tolerance),
-        gateMetric: gateMetricFor(spec, gateMetric),
-        progress: (line) => core.info(line)
-      }) : trainDataset(ws, spec, {
-        now,
-        algorithm: algorithm2 === "auto" ? void 0 : algorithm2,
-        promote,
-        force,
-        tolerance: toleranceFor(spec, tolerance),
-        gateMetric: gateMetricFor(spec, gateMetric),
-        split,
-        seed,
-        folds,
-        includeSynthetic,
-        asOf,
-        progress: (line) => core.info(line),
-        warn: (w) => core.warning(`${spec.name}: ${w}`)
-      });
-      core.info(
-        r2.entry ? `v${r2.entry.version} \u2192 ${r2.entry.status}. ${r2.entry.decision}` : `skipped: ${r2.skipped}`
-      );
-      return { spec, r: r2 };
-    }
-  );
-  output("failed-datasets", failed.join(","));
-  const results = runs.map((x) => x.r);
+    },
+    summary: [
+      ...summary2,
+      summaryTableBlock(
+        `Training shard ${shard}`,
+        ["dataset", "months", "labelled rows", "holdout rows", "partial"],
+        results.map((r2) => [r2.dataset, r2.months.join(", "), r2.eligible, r2.test, ws.rel(r2.file)])
+      )
+    ],
+    exitCode
+  };
+}
+var isRegression2 = (r2) => !!r2.entry && isRegressionHoldout(r2.entry.holdout);
+function trainReport({ failed, summary: summary2, exitCode }, results, champions, { datasets, pullRequest }) {
   const trained = results.filter((r2) => r2.entry);
-  const single = specs.length === 1 ? trained[0]?.entry : void 0;
-  output("trained", trained.length);
-  output("model-versions", Object.fromEntries(trained.map((r2) => [r2.dataset, r2.entry.version])));
-  output(
-    "champions",
-    champions(
-      ws,
-      results.map((r2) => r2.dataset)
-    )
-  );
-  output("model-version", single ? String(single.version) : "");
-  output("accuracy", single && !isRegressionHoldout(single.holdout) ? String(single.holdout.accuracy) : "");
-  output("mae", single && isRegressionHoldout(single.holdout) ? String(single.holdout.mae) : "");
-  output(
-    "promoted",
-    trained.some((r2) => r2.entry.status === "champion")
-  );
-  output(
-    "results",
-    results.map((r2) => {
-      if (!r2.entry) return { dataset: r2.dataset, skipped: r2.skipped };
-      const h = r2.entry.holdout;
-      const base = {
-        dataset: r2.dataset,
-        version: r2.entry.version,
-        algorithm: r2.entry.algorithm,
-        status: r2.entry.status
-      };
-      return isRegressionHoldout(h) ? {
-        ...base,
-        task: "regression",
-        mae: h.mae,
-        rmse: h.rmse,
-        r2: h.r2,
-        baselineMae: h.baselineMae,
-        previousChampion: r2.previousChampion ?? null
-      } : { ...base, accuracy: h.accuracy, macroF1: h.macroF1, previousChampion: r2.previousChampion ?? null };
-    })
-  );
-  const isRegression2 = (r2) => !!r2.entry && isRegressionHoldout(r2.entry.holdout);
-  summaryTable(
+  const single = datasets.length === 1 ? trained[0]?.entry : void 0;
+  const blocks = [...summary2, classificationTable(results, pullRequest)];
+  const regressions = results.filter(isRegression2);
+  if (regressions.length > 0) blocks.push(regressionTable(regressions, pullRequest));
+  const warned = results.flatMap((r2) => (r2.warnings ?? []).map((w) => `${r2.dataset}: ${w}`));
+  if (warned.length > 0)
+    blocks.push(
+      summaryTableBlock(
+        "Training warnings",
+        ["warning"],
+        warned.map((w) => [w])
+      )
+    );
+  return {
+    outputs: {
+      "failed-datasets": failed.join(","),
+      trained: trained.length,
+      "model-versions": Object.fromEntries(trained.map((r2) => [r2.dataset, r2.entry.version])),
+      champions,
+      "model-version": single ? String(single.version) : "",
+      accuracy: single && !isRegressionHoldout(single.holdout) ? String(single.holdout.accuracy) : "",
+      mae: single && isRegressionHoldout(single.holdout) ? String(single.holdout.mae) : "",
+      promoted: trained.some((r2) => r2.entry.status === "champion"),
+      results: results.map(resultOutput)
+    },
+    summary: blocks,
+    exitCode
+  };
+}
+function resultOutput(r2) {
+  if (!r2.entry) return { dataset: r2.dataset, skipped: r2.skipped };
+  const h = r2.entry.holdout;
+  const base = {
+    dataset: r2.dataset,
+    version: r2.entry.version,
+    algorithm: r2.entry.algorithm,
+    status: r2.entry.status
+  };
+  return isRegressionHoldout(h) ? {
+    ...base,
+    task: "regression",
+    mae: h.mae,
+    rmse: h.rmse,
+    r2: h.r2,
+    baselineMae: h.baselineMae,
+    previousChampion: r2.previousChampion ?? null
+  } : { ...base, accuracy: h.accuracy, macroF1: h.macroF1, previousChampion: r2.previousChampion ?? null };
+}
+function classificationTable(results, pullRequest) {
+  return summaryTableBlock(
     pullRequest !== null ? `Training check for pull request #${pullRequest}` : "Training",
     [
       "dataset",
@@ -47640,98 +47954,103 @@ await runStage(async () => {
       ];
     })
   );
-  const regressions = results.filter(isRegression2);
-  if (regressions.length > 0) {
-    summaryTable(
-      pullRequest !== null ? `Regression training check for pull request #${pullRequest}` : "Training (regression)",
-      [
-        "dataset",
-        "model",
-        "algorithm",
-        "holdout MAE",
-        "RMSE",
-        "R\xB2",
-        "mean baseline MAE",
-        "champion before",
-        "status",
-        "decision"
-      ],
-      regressions.map((r2) => {
-        const e = r2.entry;
-        const h = e.holdout;
-        const before = r2.previousChampion && "task" in r2.previousChampion ? r2.previousChampion : null;
-        return [
-          r2.dataset,
-          `v${e.version}`,
-          e.algorithm,
-          h.mae.toFixed(4),
-          h.rmse.toFixed(4),
-          h.r2.toFixed(4),
-          h.baselineMae.toFixed(4),
-          before ? `v${before.version}: MAE ${before.mae.toFixed(4)}` : "none",
-          e.status,
-          e.decision
-        ];
-      })
-    );
-  }
-  const warned = results.flatMap((r2) => (r2.warnings ?? []).map((w) => `${r2.dataset}: ${w}`));
-  if (warned.length > 0) {
-    summaryTable(
-      "Training warnings",
-      ["warning"],
-      warned.map((w) => [w])
-    );
-  }
-  if (pullRequest !== null) {
-    const { owner, repo } = repository();
-    const client = createGitHubClient(token, { retry: { onRetry: (message2) => core.info(message2) } });
-    const head = headSha || (isInsideWorkTree(ws.root) ? headCommit(ws.root) : null);
-    let refused = false;
-    for (const { spec, r: r2 } of runs) {
-      const body2 = metricsCommentMarkdown(spec, r2, head);
-      if (!refused) {
-        const c = await unlessGitHubRefuses(
-          `metrics comment for ${spec.name} not posted`,
-          () => upsertPullRequestComment(client, {
-            owner,
-            repo,
-            issueNumber: pullRequest,
-            marker: `metrics-${spec.name}`,
-            body: body2
-          }),
-          "the metrics diff is in this job's summary"
-        );
-        if ("value" in c) {
-          core.info(`${spec.name}: pull-request comment ${c.value.action} (id ${c.value.id})`);
-          continue;
-        }
-        refused = true;
-        core.summary.addRaw(
-          "<p>Pull-request comment not posted (see the warning); here is its text:</p>",
-          true
-        );
+}
+function regressionTable(regressions, pullRequest) {
+  return summaryTableBlock(
+    pullRequest !== null ? `Regression training check for pull request #${pullRequest}` : "Training (regression)",
+    [
+      "dataset",
+      "model",
+      "algorithm",
+      "holdout MAE",
+      "RMSE",
+      "R\xB2",
+      "mean baseline MAE",
+      "champion before",
+      "status",
+      "decision"
+    ],
+    regressions.map((r2) => {
+      const e = r2.entry;
+      const h = e.holdout;
+      const before = r2.previousChampion && "task" in r2.previousChampion ? r2.previousChampion : null;
+      return [
+        r2.dataset,
+        `v${e.version}`,
+        e.algorithm,
+        h.mae.toFixed(4),
+        h.rmse.toFixed(4),
+        h.r2.toFixed(4),
+        h.baselineMae.toFixed(4),
+        before ? `v${before.version}: MAE ${before.mae.toFixed(4)}` : "none",
+        e.status,
+        e.decision
+      ];
+    })
+  );
+}
+
+// actions/train/src/main.ts
+async function run2(inputs, deps) {
+  const { core: core2, ws } = deps;
+  const { now, shard, merge: merge2, partials, algorithm: algorithm2, split, seed, folds, includeSynthetic, asOf } = inputs;
+  const champions = (names) => Object.fromEntries(names.map((n) => [n, new ModelRegistry(ws, n).index().champion]));
+  const progress = (line) => core2.info(line);
+  if (shard) {
+    const each2 = await eachDataset(
+      core2,
+      inputs.datasets,
+      (d) => `train ${d.name} shard ${shardText(shard)}`,
+      (spec) => {
+        const opts = {
+          now,
+          shard,
+          partials,
+          algorithm: algorithm2,
+          split,
+          seed,
+          folds,
+          includeSynthetic,
+          asOf,
+          progress
+        };
+        const r2 = trainShard(ws, spec, opts);
+        core2.info(`${r2.eligible} labelled rows (${r2.test} holdout) \u2192 ${r2.file}`);
+        return r2;
       }
-      core.summary.addRaw(`
-${body2}
-`, true);
-    }
+    );
+    return shardReport(each2, shardText(shard), champions(each2.results.map((r2) => r2.dataset)), ws);
   }
-});
-function toleranceFor(spec, tolerance) {
-  if (tolerance !== void 0 && taskOf(spec.label) === "classification" && tolerance > TOLERANCE.max)
-    throw new ActionInputError(
-      `input 'tolerance' for ${spec.name} (a classifier, gated on macro-F1) must be from ${TOLERANCE.min} to ${TOLERANCE.max}, got ${tolerance}`
-    );
-  return tolerance;
+  const each = await eachDataset(
+    core2,
+    inputs.datasets,
+    (d) => `train ${d.name}`,
+    (spec) => {
+      const gate = {
+        now,
+        force: inputs.force,
+        promote: inputs.promote,
+        tolerance: toleranceFor(spec, inputs.tolerance),
+        gateMetric: gateMetricFor(spec, inputs.gateMetric),
+        progress
+      };
+      const r2 = merge2 ? mergeTrainShards(ws, spec, { ...gate, partials }) : trainDataset(ws, spec, {
+        ...gate,
+        ...{ algorithm: algorithm2, split, seed, folds, includeSynthetic, asOf },
+        warn: (w) => core2.warning(`${spec.name}: ${w}`)
+      });
+      core2.info(
+        r2.entry ? `v${r2.entry.version} \u2192 ${r2.entry.status}. ${r2.entry.decision}` : `skipped: ${r2.skipped}`
+      );
+      return { spec, r: r2 };
+    }
+  );
+  const results = each.results.map((x) => x.r);
+  const report = trainReport(each, results, champions(results.map((r2) => r2.dataset)), inputs);
+  if (inputs.pullRequest !== null)
+    report.summary.push(...await postMetricsComments(each.results, inputs, deps));
+  return report;
 }
-function gateMetricFor(spec, metric) {
-  if (metric !== void 0 && taskOf(spec.label) !== "regression")
-    throw new ActionInputError(
-      `input 'gate-metric' is for a regression dataset; ${spec.name} is a classifier, gated on macro-F1`
-    );
-  return metric;
-}
-function champions(ws, names) {
-  return Object.fromEntries(names.map((n) => [n, new ModelRegistry(ws, n).index().champion]));
-}
+
+// actions/train/src/index.ts
+await actionMain(readInputs, run2, { record: true });
