@@ -485,7 +485,7 @@ describe('build-site', () => {
       'dashboard-url': 'https://pages.example/gitml/',
     });
     expectOk(run);
-    expect(run.outputs).toMatchObject({ path: '_site', pages: '3' });
+    expect(run.outputs).toMatchObject({ path: '_site', pages: '4' }); // home, predictor, dashboard, model card
     expect(Number(run.outputs.files)).toBe(
       readdirSync(path.join(ws, '_site'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
         .length,

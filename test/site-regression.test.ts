@@ -6,8 +6,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { allCharts } from '../actions/lib/charts.js';
+import { fromWire } from '../actions/lib/model-wire.js';
+import { encodeBase64 } from '../actions/lib/models/base64.js';
 import { ServingModel } from '../actions/lib/serving-model.js';
 import { buildSite } from '../actions/lib/site-build.js';
 import { datedData, filterReport, summarizeErrors } from '../site/src/dashboard-filter.js';
@@ -81,10 +84,19 @@ describe('site build: a regression dataset', () => {
     expect(data.features.map((f) => f.name)).toEqual(champion.model.features.map((f) => f.name));
   });
 
-  test('model.json: the champion as registered, and it predicts a value with its interval', () => {
-    const served = JSON.parse(read(`${REGRESSION.name}/model.json`));
-    expect(served).toEqual(JSON.parse(JSON.stringify(champion.model.toJSON())));
-    const model = ServingModel.load(served, 'model.json');
+  test('model.json + model.bin: the champion as registered, and it predicts a value with its interval', () => {
+    const header = JSON.parse(read(`${REGRESSION.name}/model.json`));
+    const bin = gunzipSync(readFileSync(path.join(out, REGRESSION.name, 'model.bin')));
+    const joined = fromWire(header, bin, 'model.json') as { estimator: Record<string, unknown> };
+    // The registry's form: byte streams as base64 text (a Buffer here: isView, not instanceof, across realms).
+    const estimator = Object.fromEntries(
+      Object.entries(joined.estimator).map(([k, v]) => [
+        k,
+        ArrayBuffer.isView(v) ? encodeBase64(v as Uint8Array) : v,
+      ]),
+    );
+    expect({ ...joined, estimator }).toEqual(JSON.parse(JSON.stringify(champion.model.toJSON())));
+    const model = ServingModel.load(joined, 'model.json');
     const row = champion.testRows[0].values;
     const p = model.predictOne(row);
     expect(p.classIndex).toBe(-1);

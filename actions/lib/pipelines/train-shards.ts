@@ -27,7 +27,7 @@ import {
   momentsOf,
 } from '../correlation-moments.js';
 import { FeatureGroup } from '../feature-group.js';
-import { SOURCES, valueText } from '../feature-table.js';
+import { concatTables, type FeatureTable, SOURCES, takeRows, valueText } from '../feature-table.js';
 import { applyFeatureView, type FeatureViewJSON, labelScores, type ViewColumn } from '../feature-view.js';
 import { stableStringify } from '../json.js';
 import { classificationMetrics, regressionMetrics } from '../metrics.js';
@@ -67,6 +67,7 @@ import {
   unscored,
   withSeed,
 } from '../training.js';
+import { computeImportance } from '../version-importance.js';
 import type { Workspace } from '../workspace.js';
 import {
   addChampionTrainingKeys,
@@ -658,6 +659,8 @@ export function mergeTrainShards(
   const championPredicted = new Float64Array(test);
   const testIds: number[] = [];
   const testKeys: number[] = [];
+  // The holdout rows themselves (a small share), for permutation importance as the unsharded run has it.
+  const holdoutParts: FeatureTable[] = [];
   // Distinct training feature rows (the card's duplicate count) and the rows the champion may have trained
   // on (the gate compares on holdout rows it never saw): a set of 53-bit keys, 8 bytes and a slot a row.
   const trainKeys = new Set<number>();
@@ -693,6 +696,7 @@ export function mergeTrainShards(
         `${fg.dir}: more holdout rows than the shards counted (${test}); run the shards again`,
       );
     predicted.set(predict(model, data, rows), at);
+    holdoutParts.push(takeRows(t, rows));
     if (champion && !mismatch) championPredicted.set(predict(champion.model, data, rows), at);
     rows.forEach((i, k) => {
       actual[at + k] = task === 'regression' ? t.targets[i] : t.labels[i];
@@ -766,6 +770,12 @@ export function mergeTrainShards(
         trainRows: trainSeen - trainKeys.size,
         holdoutOverlap: testKeys.filter((k) => trainKeys.has(k)).length,
       },
+      importance: computeImportance(
+        model,
+        fg.meta.features,
+        concatTables(holdoutParts, fg.meta.features.length),
+        testIds.map((_, i) => i),
+      ),
     },
   );
   opts.progress?.(

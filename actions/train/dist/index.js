@@ -29640,6 +29640,25 @@ function applyLateLabels(t, late, numeric) {
   }
   return t;
 }
+function takeRows(t, idx) {
+  const n = idx.length;
+  const out = emptyTable(t.columns.length, n);
+  out.rows = n;
+  for (let r2 = 0; r2 < n; r2++) {
+    const i = idx[r2];
+    out.ids[r2] = t.ids[i];
+    out.eventTimes[r2] = t.eventTimes[i];
+    out.sources[r2] = t.sources[i];
+    out.labels[r2] = t.labels[i];
+    out.targets[r2] = t.targets[i];
+  }
+  for (let j = 0; j < t.columns.length; j++) {
+    const src = t.columns[j];
+    const dst = out.columns[j];
+    for (let r2 = 0; r2 < n; r2++) dst[r2] = src[idx[r2]];
+  }
+  return out;
+}
 function valueText(f, x) {
   if (Number.isNaN(x)) return "";
   return f.type === "categorical" ? f.categories?.[x]?.value ?? "" : String(x);
@@ -43377,6 +43396,7 @@ function mergeTrainShards(ws, spec, opts) {
   const championPredicted = new Float64Array(test);
   const testIds = [];
   const testKeys = [];
+  const holdoutParts = [];
   const trainKeys = /* @__PURE__ */ new Set();
   let trainSeen = 0;
   let trainSum = 0;
@@ -43409,6 +43429,7 @@ function mergeTrainShards(ws, spec, opts) {
         `${fg.dir}: more holdout rows than the shards counted (${test}); run the shards again`
       );
     predicted.set(predict2(model, data, rows), at);
+    holdoutParts.push(takeRows(t, rows));
     if (champion && !mismatch) championPredicted.set(predict2(champion.model, data, rows), at);
     rows.forEach((i, k) => {
       actual[at + k] = task === "regression" ? t.targets[i] : t.labels[i];
@@ -43475,7 +43496,13 @@ function mergeTrainShards(ws, spec, opts) {
       duplicates: {
         trainRows: trainSeen - trainKeys.size,
         holdoutOverlap: testKeys.filter((k) => trainKeys.has(k)).length
-      }
+      },
+      importance: computeImportance(
+        model,
+        fg.meta.features,
+        concatTables(holdoutParts, fg.meta.features.length),
+        testIds.map((_, i) => i)
+      )
     }
   );
   opts.progress?.(
