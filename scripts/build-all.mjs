@@ -88,11 +88,11 @@ function noticesText(root, packages) {
 }
 
 /**
- * data/dataset.schema.json, generated from the spec's shape (actions/lib/spec-json-schema.ts): committed
+ * data/dataset.schema.json, generated from the spec's shape (actions/lib/spec/spec-json-schema.ts): committed
  * like a bundle, so check-dist notices when a spec key or an algorithm changed and the schema did not.
  */
 async function specSchemaOutput(root) {
-  const entry = 'actions/lib/spec-json-schema.ts';
+  const entry = 'actions/lib/spec/spec-json-schema.ts';
   if (!existsSync(path.join(root, entry))) return [];
   const result = await build({
     bundle: true,

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 /**
  * vega-transforms' package entry defines all forty transforms with top-level calls a bundler cannot drop;
- * the dashboard imports the few its charts use from their own files (site/src/vega-runtime.ts), which
+ * the dashboard imports the few its charts use from their own files (site/src/client/vega-runtime.ts), which
  * the package's exports map does not list, so they are resolved here.
  */
 const vegaTransformFiles = {
@@ -31,16 +31,21 @@ const browser = {
 
 /** One entry per page script, the service worker and the stylesheet: site/src/<name> → site/assets/<name>. */
 export const siteBundles = [
-  { ...browser, format: 'esm', entryPoints: ['site/src/predictor.ts'], outfile: 'site/assets/predictor.js' },
   {
     ...browser,
     format: 'esm',
-    entryPoints: ['site/src/dashboard.ts'],
+    entryPoints: ['site/src/client/predictor.ts'],
+    outfile: 'site/assets/predictor.js',
+  },
+  {
+    ...browser,
+    format: 'esm',
+    entryPoints: ['site/src/client/dashboard.ts'],
     outfile: 'site/assets/dashboard.js',
     plugins: [vegaTransformFiles],
   },
-  { ...browser, format: 'esm', entryPoints: ['site/src/home.ts'], outfile: 'site/assets/home.js' },
+  { ...browser, format: 'esm', entryPoints: ['site/src/client/home.ts'], outfile: 'site/assets/home.js' },
   // A classic script: service workers registered without { type: 'module' } cannot use import/export.
-  { ...browser, format: 'iife', entryPoints: ['site/src/sw.ts'], outfile: 'site/assets/sw.js' },
-  { ...browser, entryPoints: ['site/src/styles.css'], outfile: 'site/assets/styles.css' },
+  { ...browser, format: 'iife', entryPoints: ['site/src/client/sw.ts'], outfile: 'site/assets/sw.js' },
+  { ...browser, entryPoints: ['site/src/client/styles.css'], outfile: 'site/assets/styles.css' },
 ];

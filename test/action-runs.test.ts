@@ -6,9 +6,9 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { InputReader } from '../actions/lib/action-inputs.js';
-import type { ActionDeps, ActionReport } from '../actions/lib/action-kit.js';
-import type { Workspace } from '../actions/lib/workspace.js';
+import type { Workspace } from '../actions/lib/files/workspace.js';
+import type { InputReader } from '../actions/lib/platform/action-inputs.js';
+import type { ActionDeps, ActionReport } from '../actions/lib/platform/action-kit.js';
 import { fakeDeps, inputsOf } from './helpers/fake-core.js';
 import { type FakeGitHub, startFakeGitHub } from './helpers/github-fake-server.js';
 import { makeWorkspace, NOW, REPO_ROOT } from './helpers/workspace.js';

@@ -5,7 +5,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_LABEL } from '../actions/lib/github.js';
+import { ALERT_LABEL } from '../actions/lib/platform/github.js';
 import { type ActionRun, requireBundles, runActionBundle } from './helpers/action-runner.js';
 import { type FakeGitHub, GITHUB_ERRORS, startFakeGitHub } from './helpers/github-fake-server.js';
 import { fingerprint, makeWorkspace, NOW, REPO_ROOT } from './helpers/workspace.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { algorithmTitle, TITLED_ALGORITHMS } from '../actions/lib/algorithm-titles.js';
+import { algorithmTitle, TITLED_ALGORITHMS } from '../actions/lib/charts/algorithm-titles.js';
 import { ALGORITHMS } from '../actions/lib/models/algorithms.js';
 import { REGRESSION_ALGORITHMS } from '../actions/lib/models/regressors.js';
 

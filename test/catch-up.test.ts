@@ -5,8 +5,8 @@
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backfillCommands, dayRanges } from '../actions/lib/daily-schedule.js';
-import type { MonitoringReport } from '../actions/lib/monitoring-types.js';
+import type { MonitoringReport } from '../actions/lib/monitoring/monitoring-types.js';
+import { backfillCommands, dayRanges } from '../actions/lib/pipelines/daily-schedule.js';
 import { catchUpDays } from '../actions/lib/pipelines/generate.js';
 import { type ActionRun, requireBundles, runActionBundle } from './helpers/action-runner.js';
 import { cli, fingerprint, makeWorkspace, REPO_ROOT, read } from './helpers/workspace.js';

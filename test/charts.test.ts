@@ -13,7 +13,7 @@ import { Ajv } from 'ajv';
 import type { TopLevelSpec } from 'vega-lite';
 import * as vl from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hideBrushMarks } from '../actions/lib/brush-aria.js';
+import { hideBrushMarks } from '../actions/lib/charts/brush-aria.js';
 import {
   accuracyOverTimeSpec,
   allCharts,
@@ -24,11 +24,11 @@ import {
   latestChart,
   latestSpec,
   liveText,
-} from '../actions/lib/charts.js';
-import { latestOf } from '../actions/lib/monitoring-types.js';
-import { renderSvg } from '../actions/lib/render-svg.js';
-import { chartAlt, mdText, reportMarkdown } from '../actions/lib/report-page.js';
-import { writeReports } from '../actions/lib/reports.js';
+} from '../actions/lib/charts/charts.js';
+import { renderSvg } from '../actions/lib/charts/render-svg.js';
+import { latestOf } from '../actions/lib/monitoring/monitoring-types.js';
+import { chartAlt, mdText, reportMarkdown } from '../actions/lib/reports/report-page.js';
+import { writeReports } from '../actions/lib/reports/reports.js';
 import {
   CLASSES,
   emptyMonitoringReport,

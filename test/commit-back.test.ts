@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { protectedBranchRule, tokenAuthEnv } from '../actions/lib/git.js';
+import { protectedBranchRule, tokenAuthEnv } from '../actions/lib/platform/git.js';
 import { type ActionRun, requireBundles, runActionBundle } from './helpers/action-runner.js';
 import { basicAuthFor, type GitHttpServer, startGitHttpServer } from './helpers/git-http-server.js';
 import {

@@ -20,8 +20,8 @@ import {
   type Journal,
   WriteError,
   writeFilesAtomically,
-} from '../actions/lib/atomic-write.js';
-import { recoverInterruptedWrites } from '../actions/lib/write-journal.js';
+} from '../actions/lib/files/atomic-write.js';
+import { recoverInterruptedWrites } from '../actions/lib/files/write-journal.js';
 import { cli, expectCliOk, makeWorkspace, read } from './helpers/workspace.js';
 
 const DEAD_PID = 999_999_99; // above pid_max: never a running process

@@ -8,13 +8,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { featureDrifts } from '../actions/lib/drift-decision.js';
-import { FeatureGroup } from '../actions/lib/feature-group.js';
-import { SOURCES } from '../actions/lib/feature-table.js';
-import { fitGenerator, type GeneratedRow, sampleRows, seedOf } from '../actions/lib/generator.js';
+import { FeatureGroup } from '../actions/lib/features/feature-group.js';
+import { SOURCES } from '../actions/lib/features/feature-table.js';
+import { fitGenerator, type GeneratedRow, sampleRows, seedOf } from '../actions/lib/features/generator.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
+import { featureDrifts } from '../actions/lib/monitoring/drift-decision.js';
 import { DEFAULT_THRESHOLDS } from '../actions/lib/pipelines/monitor.js';
-import type { FeatureSchema } from '../actions/lib/spec.js';
-import { Workspace } from '../actions/lib/workspace.js';
+import type { FeatureSchema } from '../actions/lib/spec/spec.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ws = new Workspace(root);

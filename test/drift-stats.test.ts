@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRng } from '../actions/lib/models/random.js';
 import {
   benjaminiHochberg,
   categoryCounts,
@@ -14,10 +15,9 @@ import {
   KS_EXACT_MAX_N,
   ksTest,
   psiFromCounts,
-} from '../actions/lib/drift.js';
-import { featureDrifts, round3 } from '../actions/lib/drift-decision.js';
-import { createRng } from '../actions/lib/models/random.js';
-import type { FeatureSchema } from '../actions/lib/spec.js';
+} from '../actions/lib/monitoring/drift.js';
+import { featureDrifts, round3 } from '../actions/lib/monitoring/drift-decision.js';
+import type { FeatureSchema } from '../actions/lib/spec/spec.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -102,7 +102,7 @@ describe('ksTest with NaN', () => {
     // it in a child that a timeout can kill.
     const entry = path.join(dir, 'call.ts');
     const bundle = path.join(dir, 'call.mjs');
-    const drift = path.join(here, '../actions/lib/drift.ts');
+    const drift = path.join(here, '../actions/lib/monitoring/drift.ts');
     buildSync({
       stdin: {
         contents: `import { ksTest } from ${JSON.stringify(drift)};\nprocess.stdout.write(JSON.stringify(ksTest([1, 2, 3, Number.NaN], [1, 2, 3, 4])));`,

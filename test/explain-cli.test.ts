@@ -3,8 +3,8 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainPrediction } from '../actions/lib/explain/explain-prediction.js';
 import type { NaiveBayesExplanation, NeighbourExplanation } from '../actions/lib/explain/explanation.js';
-import { ModelRegistry } from '../actions/lib/model-registry.js';
-import { Workspace } from '../actions/lib/workspace.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
+import { ModelRegistry } from '../actions/lib/registry/model-registry.js';
 import { cli, makeWorkspace } from './helpers/workspace.js';
 
 const IRIS = { sepal_length: 6.1, sepal_width: 2.9, petal_length: 4.7, petal_width: 1.4 };

@@ -3,12 +3,16 @@
 
 import type { ExplainableModel } from '../actions/lib/explain/explain-prediction.js';
 import type { ScorableModel } from '../actions/lib/explain/holdout-importance.js';
-import type { FeatureTable } from '../actions/lib/feature-table.js';
-import { applyFeatureView, type FeatureViewJSON, fitFeatureView } from '../actions/lib/feature-view.js';
+import type { FeatureTable } from '../actions/lib/features/feature-table.js';
+import {
+  applyFeatureView,
+  type FeatureViewJSON,
+  fitFeatureView,
+} from '../actions/lib/features/feature-view.js';
 import { createRng } from '../actions/lib/models/random.js';
+import { ServingModel } from '../actions/lib/models/serving-model.js';
 import type { Classifier, EstimatorJSON, Matrix, Regressor } from '../actions/lib/models/types.js';
-import { ServingModel } from '../actions/lib/serving-model.js';
-import type { Category, FeatureSchema } from '../actions/lib/spec.js';
+import type { Category, FeatureSchema } from '../actions/lib/spec/spec.js';
 
 export const FEATURES: FeatureSchema[] = [
   { name: 'width', title: 'Width', type: 'numeric', range: [-100, 100] },

@@ -9,7 +9,7 @@ import {
   permutationImportance,
   shuffleSequence,
 } from '../actions/lib/explain/permutation-importance.js';
-import type { FeatureViewJSON } from '../actions/lib/feature-view.js';
+import type { FeatureViewJSON } from '../actions/lib/features/feature-view.js';
 import { GaussianNB } from '../actions/lib/models/gaussian-nb.js';
 import { KnnRegressor } from '../actions/lib/models/knn-regressor.js';
 import { RandomForestRegressor } from '../actions/lib/models/random-forest-regressor.js';

@@ -15,7 +15,7 @@ import { naiveBayesTerms } from '../actions/lib/explain/naive-bayes.js';
 import { saabas } from '../actions/lib/explain/saabas.js';
 import { type TreeEnsemble, treeEnd, treeEnsemble } from '../actions/lib/explain/tree-ensemble.js';
 import { treeShap } from '../actions/lib/explain/tree-shap.js';
-import { applyFeatureView } from '../actions/lib/feature-view.js';
+import { applyFeatureView } from '../actions/lib/features/feature-view.js';
 import { GaussianNB } from '../actions/lib/models/gaussian-nb.js';
 import { HistGradientBoosting } from '../actions/lib/models/gradient-boosting.js';
 import { KNearestNeighbors } from '../actions/lib/models/knn.js';
@@ -24,7 +24,7 @@ import { LinearRegression } from '../actions/lib/models/linear-regression.js';
 import { LogisticRegression } from '../actions/lib/models/logistic-regression.js';
 import { RandomForest } from '../actions/lib/models/random-forest.js';
 import { RandomForestRegressor } from '../actions/lib/models/random-forest-regressor.js';
-import { ServingModel } from '../actions/lib/serving-model.js';
+import { ServingModel } from '../actions/lib/models/serving-model.js';
 import {
   CLASSES,
   FEATURES,

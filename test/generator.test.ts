@@ -2,14 +2,14 @@
 // two-sample AUC, train-on-real-test-on-generated accuracy, values on the real grid, no mass at the
 // clip bounds, the was-missing flag's dependency, drift, determinism.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FeatureGroup } from '../actions/lib/feature-group.js';
-import { type FeatureTable, SOURCES } from '../actions/lib/feature-table.js';
-import { fitGenerator, marginalOf, quantileOf, sampleRows } from '../actions/lib/generator.js';
-import { generatorReport, rocAuc } from '../actions/lib/generator-report.js';
-import { formatNumber } from '../actions/lib/json.js';
-import { normalCdf, normalQuantile } from '../actions/lib/normal.js';
-import { type DatasetSpec, featureSchema } from '../actions/lib/spec.js';
-import { Workspace } from '../actions/lib/workspace.js';
+import { formatNumber } from '../actions/lib/core/json.js';
+import { normalCdf, normalQuantile } from '../actions/lib/core/normal.js';
+import { FeatureGroup } from '../actions/lib/features/feature-group.js';
+import { type FeatureTable, SOURCES } from '../actions/lib/features/feature-table.js';
+import { fitGenerator, marginalOf, quantileOf, sampleRows } from '../actions/lib/features/generator.js';
+import { generatorReport, rocAuc } from '../actions/lib/features/generator-report.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
+import { type DatasetSpec, featureSchema } from '../actions/lib/spec/spec.js';
 import { cli, expectCliOk, fingerprint, makeWorkspace } from './helpers/workspace.js';
 
 const SYNTHETIC = SOURCES.indexOf('synthetic');

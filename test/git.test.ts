@@ -14,7 +14,7 @@ import {
   resolveRevision,
   revisionAsOf,
   showFileAt,
-} from '../actions/lib/git.js';
+} from '../actions/lib/platform/git.js';
 import {
   appendRepoFile,
   commitFiles,

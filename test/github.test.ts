@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { core, unlessGitHubRefuses } from '../actions/lib/action-kit.js';
+import { core, unlessGitHubRefuses } from '../actions/lib/platform/action-kit.js';
 import {
   ALERT_LABEL,
   alertWatermark,
@@ -8,12 +8,12 @@ import {
   metricsDiffMarkdown,
   syncAlertIssue,
   upsertPullRequestComment,
-} from '../actions/lib/github.js';
+} from '../actions/lib/platform/github.js';
 import {
   DEFAULT_RETRY_POLICY,
   describeGitHubFailure,
   type RetryPolicy,
-} from '../actions/lib/github-errors.js';
+} from '../actions/lib/platform/github-errors.js';
 import { type FakeGitHub, GITHUB_ERRORS, startFakeGitHub } from './helpers/github-fake-server.js';
 
 const TOKEN = 'ghs_test_token_123';

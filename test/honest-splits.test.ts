@@ -5,10 +5,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FeatureGroup } from '../actions/lib/feature-group.js';
-import { classificationMetrics } from '../actions/lib/metrics.js';
+import { FeatureGroup } from '../actions/lib/features/feature-group.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
 import { createRng } from '../actions/lib/models/random.js';
 import { trainingData } from '../actions/lib/pipelines/train.js';
+import { classificationMetrics } from '../actions/lib/training/metrics.js';
 import {
   contentKeys,
   hashSplit,
@@ -16,7 +17,7 @@ import {
   stratifiedFolds,
   stratifiedSplit,
   timeSplit,
-} from '../actions/lib/splits.js';
+} from '../actions/lib/training/splits.js';
 import {
   DEFAULT_TRAINING,
   foldRows,
@@ -24,8 +25,7 @@ import {
   SPLIT_KINDS,
   splitRows,
   type TrainingData,
-} from '../actions/lib/training.js';
-import { Workspace } from '../actions/lib/workspace.js';
+} from '../actions/lib/training/training.js';
 import { cli, expectCliOk, fingerprint, makeWorkspace, REPO_ROOT, read } from './helpers/workspace.js';
 
 /** The feature values of a row as text: an independent notion of "identical rows" (no content key). */
@@ -265,9 +265,9 @@ describe('the champion/challenger gate uses holdout rows the champion never saw'
     expect(v2.previousChampion.rows).toBe(fresh.length);
     expect(r.out).toContain(`on the ${fresh.length} of ${v2.split.test} holdout rows champion v1 never saw`);
     // The champion's figures are its accuracy on exactly those rows.
-    const champion = (await import('../actions/lib/model-registry.js')).ModelRegistry;
+    const champion = (await import('../actions/lib/registry/model-registry.js')).ModelRegistry;
     const model = new champion(new Workspace(ws), 'titanic').load(1);
-    const { predictRows } = await import('../actions/lib/training.js');
+    const { predictRows } = await import('../actions/lib/training/training.js');
     const pred = predictRows(model, data, fresh);
     const correct = fresh.filter((i, k) => pred[k] === data.labels[i]).length;
     expect(v2.previousChampion.accuracy).toBeCloseTo(correct / fresh.length, 12);

@@ -6,14 +6,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FeatureGroup, isoSeconds } from '../actions/lib/feature-group.js';
-import { isoFromMs } from '../actions/lib/feature-table.js';
-import type { PredictionRecord } from '../actions/lib/monitoring-types.js';
+import { FeatureGroup, isoSeconds } from '../actions/lib/features/feature-group.js';
+import { isoFromMs } from '../actions/lib/features/feature-table.js';
+import { MAX_PIECE_BYTES_ENV } from '../actions/lib/features/size-limits.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
+import type { PredictionRecord } from '../actions/lib/monitoring/monitoring-types.js';
+import { predictValues } from '../actions/lib/monitoring/value-predictions.js';
 import { actualOf, BACKFILL, infer, inferenceInputs } from '../actions/lib/pipelines/infer.js';
-import { formatPredictedValue } from '../actions/lib/prediction-log.js';
-import { MAX_PIECE_BYTES_ENV } from '../actions/lib/size-limits.js';
-import { predictValues } from '../actions/lib/value-predictions.js';
-import { Workspace } from '../actions/lib/workspace.js';
+import { formatPredictedValue } from '../actions/lib/reports/prediction-log.js';
 import { cli, makeWorkspace } from './helpers/workspace.js';
 
 const NOW = '2026-11-24T12:00:00Z';

@@ -7,11 +7,11 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_PIECE_BYTES_ENV } from '../actions/lib/features/size-limits.js';
+import { sha256Hex } from '../actions/lib/files/sha256.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
 import { backfill } from '../actions/lib/pipelines/backfill.js';
 import { ingest } from '../actions/lib/pipelines/ingest.js';
-import { sha256Hex } from '../actions/lib/sha256.js';
-import { MAX_PIECE_BYTES_ENV } from '../actions/lib/size-limits.js';
-import { Workspace } from '../actions/lib/workspace.js';
 import { makeWorkspace, REPO_ROOT } from './helpers/workspace.js';
 
 const FIXTURE = path.join(REPO_ROOT, 'test/fixtures/ingest-bytes/hashes.json');

@@ -15,10 +15,10 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { type DatasetSpec, parseSpec } from '../actions/lib/spec.js';
-import { featureGroups } from '../actions/lib/spec-init/groups.js';
-import { roundRange } from '../actions/lib/spec-init/infer-columns.js';
-import { naturalSort, sentenceTitle, snakeName } from '../actions/lib/spec-init/naming.js';
+import { featureGroups } from '../actions/lib/spec/init/groups.js';
+import { roundRange } from '../actions/lib/spec/init/infer-columns.js';
+import { naturalSort, sentenceTitle, snakeName } from '../actions/lib/spec/init/naming.js';
+import { type DatasetSpec, parseSpec } from '../actions/lib/spec/spec.js';
 import { cli, expectCliOk, fingerprint, makeWorkspace, REPO_ROOT, read } from './helpers/workspace.js';
 
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'init');

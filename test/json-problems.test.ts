@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonSyntaxProblem } from '../actions/lib/json.js';
+import { jsonSyntaxProblem } from '../actions/lib/core/json.js';
 
 function problemOf(text: string): string {
   try {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ALGORITHMS, loadEstimator } from '../actions/lib/models/algorithms.js';
 import { LogisticRegression } from '../actions/lib/models/logistic-regression.js';
+import { ServingModel } from '../actions/lib/models/serving-model.js';
 import { fromRows, ModelFormatError } from '../actions/lib/models/types.js';
-import { ServingModel } from '../actions/lib/serving-model.js';
-import { DEFAULT_TRAINING } from '../actions/lib/training.js';
+import { DEFAULT_TRAINING } from '../actions/lib/training/training.js';
 import { splitRows, takeRows } from './bench/forest.js';
 import { loadFixture } from './fixtures/sklearn/fixtures.js';
 import { breastCancerFixture, logisticFixture, standardize } from './fixtures/sklearn/linear-fixtures.js';

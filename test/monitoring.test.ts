@@ -4,15 +4,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { benjaminiHochberg } from '../actions/lib/drift.js';
-import { driftStatus } from '../actions/lib/drift-decision.js';
-import { ModelRegistry } from '../actions/lib/model-registry.js';
-import { latestOf, type MonitoringReport } from '../actions/lib/monitoring-types.js';
+import { wilsonInterval } from '../actions/lib/core/proportion-interval.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
+import { benjaminiHochberg } from '../actions/lib/monitoring/drift.js';
+import { driftStatus } from '../actions/lib/monitoring/drift-decision.js';
+import { latestOf, type MonitoringReport } from '../actions/lib/monitoring/monitoring-types.js';
 import { infer } from '../actions/lib/pipelines/infer.js';
 import { monitor } from '../actions/lib/pipelines/monitor.js';
-import { formatProbability, PredictionLog } from '../actions/lib/prediction-log.js';
-import { wilsonInterval } from '../actions/lib/proportion-interval.js';
-import { Workspace } from '../actions/lib/workspace.js';
+import { ModelRegistry } from '../actions/lib/registry/model-registry.js';
+import { formatProbability, PredictionLog } from '../actions/lib/reports/prediction-log.js';
 import { cli, commit, expectCliOk, fingerprint, makeWorkspace, NOW, read } from './helpers/workspace.js';
 
 const now = new Date(NOW);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { wilsonInterval } from '../actions/lib/proportion-interval.js';
+import { wilsonInterval } from '../actions/lib/core/proportion-interval.js';
 
 // Made by test/fixtures/scipy/wilson_interval.py with Debian's scipy.
 const cases: { k: number; n: number; low: number; high: number }[] = JSON.parse(

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import * as vl from 'vega-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allCharts, driftRows, latestChart, latestSpec, liveText } from '../actions/lib/charts.js';
-import { latestOf, type MonitoringReport } from '../actions/lib/monitoring-types.js';
-import { errorRows, recentValueCellRows } from '../actions/lib/regression-charts.js';
-import { renderSvg } from '../actions/lib/render-svg.js';
-import { chartAlt, reportMarkdown } from '../actions/lib/report-page.js';
-import { calendarWindow, writeReports } from '../actions/lib/reports.js';
+import { allCharts, driftRows, latestChart, latestSpec, liveText } from '../actions/lib/charts/charts.js';
+import { errorRows, recentValueCellRows } from '../actions/lib/charts/regression-charts.js';
+import { renderSvg } from '../actions/lib/charts/render-svg.js';
+import { latestOf, type MonitoringReport } from '../actions/lib/monitoring/monitoring-types.js';
+import { chartAlt, reportMarkdown } from '../actions/lib/reports/report-page.js';
+import { calendarWindow, writeReports } from '../actions/lib/reports/reports.js';
 import { NASTY_FEATURE, regressionMonitoringReport } from './fixtures/monitoring-report.js';
 
 const full = regressionMonitoringReport();

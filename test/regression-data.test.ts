@@ -8,10 +8,10 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { numericLabel } from '../actions/lib/clean.js';
-import { FeatureGroup } from '../actions/lib/feature-group.js';
-import { constantLabelProblem, continuousLabelWarning } from '../actions/lib/label-shape.js';
-import { Workspace } from '../actions/lib/workspace.js';
+import { numericLabel } from '../actions/lib/features/clean.js';
+import { FeatureGroup } from '../actions/lib/features/feature-group.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
+import { constantLabelProblem, continuousLabelWarning } from '../actions/lib/spec/label-shape.js';
 import { cli, fingerprint, makeWorkspace, REPO_ROOT, read } from './helpers/workspace.js';
 
 const roots: string[] = [];

@@ -1,7 +1,7 @@
 // evaluate --by: a regressor's holdout figures per category of a categorical feature (the per-wine-type
 // comparison with Cortez et al. in the README), and its refusals.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RegressionMetrics } from '../actions/lib/metrics.js';
+import type { RegressionMetrics } from '../actions/lib/training/metrics.js';
 import { cli, makeWorkspace } from './helpers/workspace.js';
 
 describe('evaluate --by', () => {

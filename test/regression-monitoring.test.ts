@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PredictionRecord } from '../actions/lib/monitoring-types.js';
-import { PredictionLog, PredictionLogError } from '../actions/lib/prediction-log.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
+import type { ServingModel } from '../actions/lib/models/serving-model.js';
+import type { PredictionRecord } from '../actions/lib/monitoring/monitoring-types.js';
 import {
   ERROR_BINS_MAX,
   errorHistogram,
@@ -16,15 +17,14 @@ import {
   regressionMonitoring,
   regressionRows,
   SCATTER_MAX,
-} from '../actions/lib/regression-monitoring.js';
-import type { ServingModel } from '../actions/lib/serving-model.js';
+} from '../actions/lib/monitoring/regression-monitoring.js';
 import {
   checkModelTask,
   modelTask,
   predictValues,
   TaskMismatchError,
-} from '../actions/lib/value-predictions.js';
-import { Workspace } from '../actions/lib/workspace.js';
+} from '../actions/lib/monitoring/value-predictions.js';
+import { PredictionLog, PredictionLogError } from '../actions/lib/reports/prediction-log.js';
 
 const RULE = { pValue: 0.05, psi: 0.2 };
 const OPTS = { windowDays: 30, minWindowRows: 20, tolerances: [0.5, 1], rule: RULE };

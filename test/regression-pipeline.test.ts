@@ -4,8 +4,8 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { MonitoringReport } from '../actions/lib/monitoring-types.js';
-import { REGRESSION_LOG_COLUMNS } from '../actions/lib/prediction-log.js';
+import type { MonitoringReport } from '../actions/lib/monitoring/monitoring-types.js';
+import { REGRESSION_LOG_COLUMNS } from '../actions/lib/reports/prediction-log.js';
 import { cli, fingerprint, makeWorkspace } from './helpers/workspace.js';
 
 const NOW = '2026-11-24T12:00:00Z';

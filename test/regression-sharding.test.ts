@@ -1,14 +1,19 @@
 // Sharded linear and ridge regression: statistics of disjoint row sets, merged, give the model the
 // unsharded fit gives (fitCandidate on all features), to 1e-9 — standardisation included.
 import { describe, expect, it } from 'vitest';
-import { correlationsOf, emptyMoments, mergeMoments, momentsOf } from '../actions/lib/correlation-moments.js';
-import { applyFeatureView } from '../actions/lib/feature-view.js';
+import {
+  correlationsOf,
+  emptyMoments,
+  mergeMoments,
+  momentsOf,
+} from '../actions/lib/features/correlation-moments.js';
+import { applyFeatureView } from '../actions/lib/features/feature-view.js';
 import { LinearRegression } from '../actions/lib/models/linear-regression.js';
 import { emptyLinearStats } from '../actions/lib/models/linear-stats.js';
+import { ShardError } from '../actions/lib/pipelines/sharding.js';
 import { linearModelFromStats, nbView, shardedAlgorithm } from '../actions/lib/pipelines/train-shards.js';
-import { ShardError } from '../actions/lib/sharding.js';
-import type { DatasetSpec } from '../actions/lib/spec.js';
-import { fitCandidate, predictValueRows, type TrainingData } from '../actions/lib/training.js';
+import type { DatasetSpec } from '../actions/lib/spec/spec.js';
+import { fitCandidate, predictValueRows, type TrainingData } from '../actions/lib/training/training.js';
 import { linearData, wineScoreData } from './helpers/regression-data.js';
 
 function shardedModel(data: TrainingData, algorithm: string, params: Record<string, number>, chunks: number) {

@@ -6,17 +6,18 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../actions/cli/command.js';
 import { printRegression } from '../actions/cli/commands/models.js';
-import { evaluate, meanRegressionMetrics, seededSplits } from '../actions/lib/evaluation.js';
-import type { FeatureGroup } from '../actions/lib/feature-group.js';
-import { pearson } from '../actions/lib/feature-view.js';
-import { stableStringify } from '../actions/lib/json.js';
-import { regressionMetrics } from '../actions/lib/metrics.js';
-import { isRegressionHoldout, ModelRegistry } from '../actions/lib/model-registry.js';
+import { stableStringify } from '../actions/lib/core/json.js';
+import { quantile } from '../actions/lib/core/quantile.js';
+import type { FeatureGroup } from '../actions/lib/features/feature-group.js';
+import { pearson } from '../actions/lib/features/feature-view.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
+import { ServingModel } from '../actions/lib/models/serving-model.js';
 import { gateVerdict, registerFitted, regressionGateCheck } from '../actions/lib/pipelines/train.js';
-import { quantile } from '../actions/lib/quantile.js';
-import { ServingModel } from '../actions/lib/serving-model.js';
-import type { DatasetSpec } from '../actions/lib/spec.js';
-import { overlapRows } from '../actions/lib/splits.js';
+import { isRegressionHoldout, ModelRegistry } from '../actions/lib/registry/model-registry.js';
+import type { DatasetSpec } from '../actions/lib/spec/spec.js';
+import { evaluate, meanRegressionMetrics, seededSplits } from '../actions/lib/training/evaluation.js';
+import { regressionMetrics } from '../actions/lib/training/metrics.js';
+import { overlapRows } from '../actions/lib/training/splits.js';
 import {
   checkTrainable,
   DEFAULT_REGRESSION_TRAINING,
@@ -27,8 +28,7 @@ import {
   type TrainingConfig,
   type TrainingOutcome,
   train,
-} from '../actions/lib/training.js';
-import { Workspace } from '../actions/lib/workspace.js';
+} from '../actions/lib/training/training.js';
 import { linearData, wineScoreData } from './helpers/regression-data.js';
 import { makeWorkspace, REPO_ROOT } from './helpers/workspace.js';
 

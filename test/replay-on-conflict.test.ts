@@ -18,7 +18,7 @@ import {
   readStageRuns,
   type StageRun,
   stageJournalPath,
-} from '../actions/lib/stage-journal.js';
+} from '../actions/lib/pipelines/stage-journal.js';
 import { type ActionRun, requireBundles, runActionBundle } from './helpers/action-runner.js';
 import {
   commitFiles,

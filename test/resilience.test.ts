@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { Workspace } from '../actions/lib/workspace.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
 import { type ActionRun, requireBundles, runActionBundle } from './helpers/action-runner.js';
 import { gitIn, tempDir } from './helpers/git-repos.js';
 import { type FakeGitHub, startFakeGitHub } from './helpers/github-fake-server.js';

@@ -4,11 +4,11 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FeatureGroup } from '../actions/lib/feature-group.js';
-import { ModelRegistry } from '../actions/lib/model-registry.js';
-import { assignMonths, groupAssignment, parseShard } from '../actions/lib/sharding.js';
-import { hashSplit, inHashHoldout } from '../actions/lib/splits.js';
-import { Workspace } from '../actions/lib/workspace.js';
+import { FeatureGroup } from '../actions/lib/features/feature-group.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
+import { assignMonths, groupAssignment, parseShard } from '../actions/lib/pipelines/sharding.js';
+import { ModelRegistry } from '../actions/lib/registry/model-registry.js';
+import { hashSplit, inHashHoldout } from '../actions/lib/training/splits.js';
 import { type ActionRun, requireBundles, runActionBundle } from './helpers/action-runner.js';
 import { cli, fingerprint, makeWorkspace, NOW } from './helpers/workspace.js';
 

@@ -7,13 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { classMixRows, rowsPerDayRows } from '../actions/lib/charts.js';
-import { latestOf, type MonitoringReport } from '../actions/lib/monitoring-types.js';
-import { buildSite } from '../actions/lib/site-build.js';
-import { loadChartCompiler } from '../actions/lib/site-charts.js';
-import { type StaticServer, serveStatic } from '../actions/lib/static-server.js';
-import type { PredictorData } from '../site/src/page-data.js';
-import { PERF_MARKS } from '../site/src/perf-marks.js';
+import { classMixRows, rowsPerDayRows } from '../actions/lib/charts/charts.js';
+import { latestOf, type MonitoringReport } from '../actions/lib/monitoring/monitoring-types.js';
+import { type StaticServer, serveStatic } from '../actions/lib/platform/static-server.js';
+import { buildSite } from '../site/src/build/site-build.js';
+import { loadChartCompiler } from '../site/src/build/site-charts.js';
+import type { PredictorData } from '../site/src/client/page-data.js';
+import { PERF_MARKS } from '../site/src/client/perf-marks.js';
 import {
   emptyMonitoringReport,
   monitoringReport,

@@ -8,20 +8,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { shuffleSequence } from '../actions/lib/explain/permutation-importance.js';
-import { FeatureGroup } from '../actions/lib/feature-group.js';
-import { valueText } from '../actions/lib/feature-table.js';
-import { championImportance } from '../actions/lib/model-card-page.js';
-import { ModelRegistry } from '../actions/lib/model-registry.js';
-import { ogImage } from '../actions/lib/og-image.js';
-import { crc32, encodePng } from '../actions/lib/png.js';
-import { buildSite } from '../actions/lib/site-build.js';
+import { FeatureGroup } from '../actions/lib/features/feature-group.js';
+import { valueText } from '../actions/lib/features/feature-table.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
+import { ModelRegistry } from '../actions/lib/registry/model-registry.js';
 import {
   computeImportance,
   holdoutRowsOf,
   IMPORTANCE_OPTIONS,
   recordedImportance,
-} from '../actions/lib/version-importance.js';
-import { Workspace } from '../actions/lib/workspace.js';
+} from '../actions/lib/registry/version-importance.js';
+import { championImportance } from '../site/src/build/model-card-page.js';
+import { ogImage } from '../site/src/build/og-image.js';
+import { crc32, encodePng } from '../site/src/build/png.js';
+import { buildSite } from '../site/src/build/site-build.js';
 import { BUILD_TIME, SITE_ASSETS } from './helpers/site-workspace.js';
 import { cli, fingerprint, REPO_ROOT } from './helpers/workspace.js';
 

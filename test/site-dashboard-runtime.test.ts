@@ -13,14 +13,14 @@ import { type BuildOptions, build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import type { View } from 'vega-typings';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { hideBrushMarks } from '../actions/lib/brush-aria.js';
-import { allCharts } from '../actions/lib/charts.js';
-import type { MonitoringReport } from '../actions/lib/monitoring-types.js';
-import { buildSite } from '../actions/lib/site-build.js';
-import { compileDashboardCharts } from '../actions/lib/site-charts.js';
-import { type StaticServer, serveStatic } from '../actions/lib/static-server.js';
-import { parseChartsFile, TABLE_CHART } from '../site/src/charts-file.js';
-import { PERF_MARKS } from '../site/src/perf-marks.js';
+import { hideBrushMarks } from '../actions/lib/charts/brush-aria.js';
+import { allCharts } from '../actions/lib/charts/charts.js';
+import type { MonitoringReport } from '../actions/lib/monitoring/monitoring-types.js';
+import { type StaticServer, serveStatic } from '../actions/lib/platform/static-server.js';
+import { buildSite } from '../site/src/build/site-build.js';
+import { compileDashboardCharts } from '../site/src/build/site-charts.js';
+import { parseChartsFile, TABLE_CHART } from '../site/src/client/charts-file.js';
+import { PERF_MARKS } from '../site/src/client/perf-marks.js';
 import {
   emptyMonitoringReport,
   monitoringReport,
@@ -84,7 +84,7 @@ describe('dashboard.js: the Vega runtime and the panels only', () => {
     await build({
       ...(await dashboardOptions()),
       absWorkingDir: REPO_ROOT,
-      entryPoints: ['site/src/vega-runtime.ts'],
+      entryPoints: ['site/src/client/vega-runtime.ts'],
       outfile: file,
       minify: false,
       logLevel: 'error',

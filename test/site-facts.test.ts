@@ -1,4 +1,4 @@
-// The facts a visitor must learn (actions/lib/site-facts.ts), checked against figures computed
+// The facts a visitor must learn (site/src/build/site-facts.ts), checked against figures computed
 // independently from the committed files with pandas and scipy (test/fixtures/sklearn/site-facts.py):
 // live accuracy and its Wilson interval, the holdout baseline recomputed from the holdout ids, rows and
 // predictions by source, the week's rows, the previous champion and the delta, the default threshold.
@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { FeatureGroup } from '../actions/lib/feature-group.js';
-import { SOURCES } from '../actions/lib/feature-table.js';
-import { ModelRegistry, type RegistryEntry } from '../actions/lib/model-registry.js';
-import type { MonitoringReport } from '../actions/lib/monitoring-types.js';
-import { type FactsInput, siteFacts, specReason } from '../actions/lib/site-facts.js';
-import { taskOf } from '../actions/lib/spec.js';
-import { Workspace } from '../actions/lib/workspace.js';
+import { FeatureGroup } from '../actions/lib/features/feature-group.js';
+import { SOURCES } from '../actions/lib/features/feature-table.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
+import type { MonitoringReport } from '../actions/lib/monitoring/monitoring-types.js';
+import { ModelRegistry, type RegistryEntry } from '../actions/lib/registry/model-registry.js';
+import { taskOf } from '../actions/lib/spec/spec.js';
+import { type FactsInput, siteFacts, specReason } from '../site/src/build/site-facts.js';
 import { monitoringReport } from './fixtures/monitoring-report.js';
 import { REPO_ROOT } from './helpers/workspace.js';
 

@@ -8,16 +8,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { allCharts } from '../actions/lib/charts.js';
-import { fromWire } from '../actions/lib/model-wire.js';
+import { allCharts } from '../actions/lib/charts/charts.js';
 import { encodeBase64 } from '../actions/lib/models/base64.js';
-import { ServingModel } from '../actions/lib/serving-model.js';
-import { buildSite } from '../actions/lib/site-build.js';
-import { datedData, filterReport, summarizeErrors } from '../site/src/dashboard-filter.js';
-import { grouped } from '../site/src/format.js';
-import type { PredictorData } from '../site/src/page-data.js';
-import { isRegressionReport, type RegressionReport } from '../site/src/regression-report.js';
-import { errorText, shareOf, spanText, valueText } from '../site/src/value-format.js';
+import { fromWire } from '../actions/lib/models/model-wire.js';
+import { ServingModel } from '../actions/lib/models/serving-model.js';
+import { buildSite } from '../site/src/build/site-build.js';
+import { datedData, filterReport, summarizeErrors } from '../site/src/client/dashboard-filter.js';
+import { grouped } from '../site/src/client/format.js';
+import type { PredictorData } from '../site/src/client/page-data.js';
+import { isRegressionReport, type RegressionReport } from '../site/src/client/regression-report.js';
+import { errorText, shareOf, spanText, valueText } from '../site/src/client/value-format.js';
 import { monitoringReport, regressionMonitoringReport } from './fixtures/monitoring-report.js';
 import {
   addRegressionDataset,

@@ -6,10 +6,8 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CsvRecord, parseCsvText } from '../actions/lib/csv-input.js';
-import { streamCsvFile } from '../actions/lib/csv-stream.js';
-import { compareRecords, PredictionLog } from '../actions/lib/prediction-log.js';
-import { sha256Hex } from '../actions/lib/sha256.js';
+import { type CsvRecord, parseCsvText } from '../actions/lib/features/csv-input.js';
+import { streamCsvFile } from '../actions/lib/features/csv-stream.js';
 import {
   comparePieceKeys,
   DEFAULT_MAX_PIECE_BYTES,
@@ -17,8 +15,10 @@ import {
   maxPieceBytes,
   parsePieceKey,
   startsOfPieces,
-} from '../actions/lib/size-limits.js';
-import { Workspace } from '../actions/lib/workspace.js';
+} from '../actions/lib/features/size-limits.js';
+import { sha256Hex } from '../actions/lib/files/sha256.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
+import { compareRecords, PredictionLog } from '../actions/lib/reports/prediction-log.js';
 import { cli, commit, fingerprint, makeWorkspace, read } from './helpers/workspace.js';
 
 const MiB = 1024 * 1024;

@@ -6,10 +6,10 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isScalar, LineCounter, parseDocument, visit } from 'yaml';
-import { nearestName } from '../actions/lib/did-you-mean.js';
+import { nearestName } from '../actions/lib/core/did-you-mean.js';
 import { ALGORITHMS } from '../actions/lib/models/algorithms.js';
-import { checkSpecText } from '../actions/lib/spec-check.js';
-import { SPEC_SCHEMA_FILE, specJsonSchemaText } from '../actions/lib/spec-json-schema.js';
+import { checkSpecText } from '../actions/lib/spec/spec-check.js';
+import { SPEC_SCHEMA_FILE, specJsonSchemaText } from '../actions/lib/spec/spec-json-schema.js';
 import { cli, expectCliOk, makeWorkspace, REPO_ROOT, read } from './helpers/workspace.js';
 
 const DATASETS = ['iris', 'titanic', 'wine'];

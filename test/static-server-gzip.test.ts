@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { acceptsGzip, isCompressible } from '../actions/lib/http-gzip.js';
-import { type StaticServer, serveStatic } from '../actions/lib/static-server.js';
+import { acceptsGzip, isCompressible } from '../actions/lib/platform/http-gzip.js';
+import { type StaticServer, serveStatic } from '../actions/lib/platform/static-server.js';
 
 interface Answer {
   status: number;

@@ -4,8 +4,8 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileSourceAsOf } from '../actions/lib/file-source.js';
-import { isShallowRepository, resolveRevision, revisionAsOf } from '../actions/lib/git.js';
+import { fileSourceAsOf } from '../actions/lib/platform/file-source.js';
+import { isShallowRepository, resolveRevision, revisionAsOf } from '../actions/lib/platform/git.js';
 import { commitFiles, gitIn, initRepo, tempDir } from './helpers/git-repos.js';
 import { cli, commit, makeWorkspace } from './helpers/workspace.js';
 

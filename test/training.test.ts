@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTrainable, DEFAULT_TRAINING } from '../actions/lib/training.js';
+import { checkTrainable, DEFAULT_TRAINING } from '../actions/lib/training/training.js';
 import { cli, expectCliOk, fingerprint, makeWorkspace, read } from './helpers/workspace.js';
 
 const fast = ['--algorithm', 'gaussian-nb', '--folds', '3'];

@@ -6,10 +6,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { workingTree } from '../actions/lib/file-source.js';
-import { ModelRegistry } from '../actions/lib/model-registry.js';
-import { escapeHtml, markdownCode, markdownText, oneLine } from '../actions/lib/untrusted-text.js';
-import { Workspace } from '../actions/lib/workspace.js';
+import { escapeHtml, markdownCode, markdownText, oneLine } from '../actions/lib/core/untrusted-text.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
+import { workingTree } from '../actions/lib/platform/file-source.js';
+import { ModelRegistry } from '../actions/lib/registry/model-registry.js';
 import { requireBundles, runActionBundle, workflowCommands } from './helpers/action-runner.js';
 import { type FakeGitHub, startFakeGitHub } from './helpers/github-fake-server.js';
 import { cli, fingerprint, makeWorkspace, NOW } from './helpers/workspace.js';

@@ -5,13 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
-import { ModelRegistry } from '../actions/lib/model-registry.js';
-import { BYTE_FIELDS, fnv1a, fromWire, toWire, wireEncoding } from '../actions/lib/model-wire.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
 import { encodeBase64 } from '../actions/lib/models/base64.js';
+import { BYTE_FIELDS, fnv1a, fromWire, toWire, wireEncoding } from '../actions/lib/models/model-wire.js';
+import { ServingModel } from '../actions/lib/models/serving-model.js';
 import { ModelFormatError } from '../actions/lib/models/types.js';
-import { ServingModel } from '../actions/lib/serving-model.js';
-import { bestCv, type CvResult, topCv, withinOneSe } from '../actions/lib/training.js';
-import { Workspace } from '../actions/lib/workspace.js';
+import { ModelRegistry } from '../actions/lib/registry/model-registry.js';
+import { bestCv, type CvResult, topCv, withinOneSe } from '../actions/lib/training/training.js';
 
 const ws = new Workspace(process.cwd());
 const gzip = (b: Uint8Array) => gzipSync(b, { level: 9 });

@@ -10,9 +10,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
-import { InputReader } from '../actions/lib/action-inputs.js';
+import { Workspace } from '../actions/lib/files/workspace.js';
 import { ALGORITHMS } from '../actions/lib/models/algorithms.js';
-import { Workspace } from '../actions/lib/workspace.js';
+import { InputReader } from '../actions/lib/platform/action-inputs.js';
 import { REPO_ROOT } from './helpers/workspace.js';
 
 type Obj = Record<string, unknown>;

@@ -1,9 +1,9 @@
 // gitml command line: the same library functions the GitHub Actions call, for local runs.
 import { parseArgs } from 'node:util';
-import { setWriter } from '../lib/atomic-write.js';
-import { DateError, parseInstant } from '../lib/dates.js';
-import { didYouMean } from '../lib/did-you-mean.js';
-import { recoverInterruptedWrites } from '../lib/write-journal.js';
+import { DateError, parseInstant } from '../lib/core/dates.js';
+import { didYouMean } from '../lib/core/did-you-mean.js';
+import { setWriter } from '../lib/files/atomic-write.js';
+import { recoverInterruptedWrites } from '../lib/files/write-journal.js';
 import { COMMON_OPTIONS, type Command, EXIT, PartialError, UsageError, workspaceAt } from './command.js';
 import {
   backfillCommand,

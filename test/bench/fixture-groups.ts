@@ -2,10 +2,10 @@
 // written through the real store (backfill, then generate with many rows per day across months).
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { FeatureGroup } from '../../actions/lib/feature-group.js';
+import { FeatureGroup } from '../../actions/lib/features/feature-group.js';
+import { Workspace } from '../../actions/lib/files/workspace.js';
 import { backfill } from '../../actions/lib/pipelines/backfill.js';
 import { generate } from '../../actions/lib/pipelines/generate.js';
-import { Workspace } from '../../actions/lib/workspace.js';
 
 export const BENCH_NOW = new Date('2026-11-24T12:00:00Z');
 

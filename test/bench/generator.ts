@@ -3,11 +3,11 @@
 // train-on-real-test-on-generated accuracy beside the honest holdout — and how long the report takes.
 import { cpSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { FeatureGroup } from '../../actions/lib/feature-group.js';
-import { SOURCES } from '../../actions/lib/feature-table.js';
-import { type GeneratorReport, generatorReport } from '../../actions/lib/generator-report.js';
+import { FeatureGroup } from '../../actions/lib/features/feature-group.js';
+import { SOURCES } from '../../actions/lib/features/feature-table.js';
+import { type GeneratorReport, generatorReport } from '../../actions/lib/features/generator-report.js';
+import { Workspace } from '../../actions/lib/files/workspace.js';
 import { backfill } from '../../actions/lib/pipelines/backfill.js';
-import { Workspace } from '../../actions/lib/workspace.js';
 import { BENCH_NOW } from './fixture-groups.js';
 import { type Suite, timeIt } from './harness.js';
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { stableStringify } from '../../actions/lib/json.js';
+import { stableStringify } from '../../actions/lib/core/json.js';
 import { benchTable, updateReadme } from '../../scripts/bench-table.mjs';
 import { suite as daily } from './daily.js';
 import { suite as forest } from './forest.js';

@@ -6,8 +6,8 @@
 // a slider comes to rest (the panel waits for the input to rest when an explanation is slow).
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { PredictorData } from '../../site/src/page-data.js';
-import { PERF_MARKS } from '../../site/src/perf-marks.js';
+import type { PredictorData } from '../../site/src/client/page-data.js';
+import { PERF_MARKS } from '../../site/src/client/perf-marks.js';
 import { type BenchContext, summarize } from './harness.js';
 
 const CHANGES = 40;

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
-import { buildSite } from '../../actions/lib/site-build.js';
+import { buildSite } from '../../site/src/build/site-build.js';
 import { axeViolations, settle } from '../helpers/axe.js';
 import { browserSkipReason, CHROMIUM_PATH, launchBrowser } from '../helpers/browser.js';
 import { type BenchLine, type Suite, summarize } from './harness.js';
@@ -55,7 +55,7 @@ export const suite: Suite = async (ctx) => {
   const runs = ctx.runs;
   const out = path.join(ctx.tmpDir, 'site-lighthouse');
   const { pages } = buildSite(process.cwd(), out);
-  // `gitml site serve` gzips text as GitHub Pages does (actions/lib/static-server.ts).
+  // `gitml site serve` gzips text as GitHub Pages does (actions/lib/platform/static-server.ts).
   const server = await serveInOwnProcess(out);
   try {
     const axe = await axeCounts(server.url, pages);

@@ -2,7 +2,7 @@
 // same files, at 10k / 100k / 1M rows, alternating pair by pair with a kept-running pandas (timePairs).
 // Also reports the reader's bytes/s against a plain fs.readFile.
 import { readFileSync, statSync } from 'node:fs';
-import { FeatureGroup } from '../../actions/lib/feature-group.js';
+import { FeatureGroup } from '../../actions/lib/features/feature-group.js';
 import { wineGroup } from './fixture-groups.js';
 import { PeerSession, pairFields, type Suite, timeIt, timePairs } from './harness.js';
 

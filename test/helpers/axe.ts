@@ -2,7 +2,7 @@
 // read in full, and a readable listing of them for a failing test or the site bench.
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { PERF_MARKS } from '../../site/src/perf-marks.js';
+import { PERF_MARKS } from '../../site/src/client/perf-marks.js';
 
 /** axe-core's script, resolved from the repository root (tests and the bench run from there). */
 export const AXE_SCRIPT = path.resolve(

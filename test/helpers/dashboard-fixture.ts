@@ -2,9 +2,9 @@
 // charts compiled as the site build does (<name>-charts.json), so the copy draws the fixture's charts.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { MonitoringReport } from '../../actions/lib/monitoring-types.js';
-import { compileDashboardCharts } from '../../actions/lib/site-charts.js';
-import { DASHBOARD_FILES } from '../../site/src/templates/dashboard-page.js';
+import type { MonitoringReport } from '../../actions/lib/monitoring/monitoring-types.js';
+import { compileDashboardCharts } from '../../site/src/build/site-charts.js';
+import { DASHBOARD_FILES } from '../../site/src/build/templates/dashboard-page.js';
 
 /** Writes <dir>/<name>.html, a copy of <dir>/dashboard.html reading the fixture's report and charts. */
 export function fixtureDashboard(dir: string, name: string, report: MonitoringReport): void {

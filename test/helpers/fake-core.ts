@@ -1,9 +1,9 @@
 // In-process action tests: a core that records what an action's run() logged instead of writing
 // workflow commands, and the deps run() is given (a workspace and no GitHub environment).
 
-import { InputReader } from '../../actions/lib/action-inputs.js';
-import type { ActionCore, ActionDeps } from '../../actions/lib/action-kit.js';
-import { Workspace } from '../../actions/lib/workspace.js';
+import { Workspace } from '../../actions/lib/files/workspace.js';
+import { InputReader } from '../../actions/lib/platform/action-inputs.js';
+import type { ActionCore, ActionDeps } from '../../actions/lib/platform/action-kit.js';
 
 export interface Logged {
   level: 'info' | 'debug' | 'notice' | 'warning' | 'error';

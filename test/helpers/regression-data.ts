@@ -3,8 +3,8 @@
 // problem. Test-only construction; the pipeline builds TrainingData from a FeatureGroup.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FeatureSchema } from '../../actions/lib/spec.js';
-import type { TrainingData } from '../../actions/lib/training.js';
+import type { FeatureSchema } from '../../actions/lib/spec/spec.js';
+import type { TrainingData } from '../../actions/lib/training/training.js';
 import { REPO_ROOT } from './workspace.js';
 
 const LABEL = {

@@ -1,6 +1,6 @@
 // Reading the site's pages from a test: the predictor's form and answer, and the dashboard's chart marks.
 import type { Page } from 'playwright-core';
-import type { PredictorFeature } from '../../site/src/page-data.js';
+import type { PredictorFeature } from '../../site/src/client/page-data.js';
 
 export interface ShownPrediction {
   classValue: string | null;

@@ -4,11 +4,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { FeatureGroup } from '../../actions/lib/feature-group.js';
-import { valueText } from '../../actions/lib/feature-table.js';
-import { ModelRegistry } from '../../actions/lib/model-registry.js';
-import type { ServingModel } from '../../actions/lib/serving-model.js';
-import { Workspace } from '../../actions/lib/workspace.js';
+import { FeatureGroup } from '../../actions/lib/features/feature-group.js';
+import { valueText } from '../../actions/lib/features/feature-table.js';
+import { Workspace } from '../../actions/lib/files/workspace.js';
+import type { ServingModel } from '../../actions/lib/models/serving-model.js';
+import { ModelRegistry } from '../../actions/lib/registry/model-registry.js';
 import { cli, makeWorkspace, REPO_ROOT } from './workspace.js';
 
 export const SITE_ASSETS = path.join(REPO_ROOT, 'site', 'assets');

@@ -9,12 +9,13 @@
 // writes reports/studies/wine-size.json and reports/studies/wine-size.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { FeatureGroup } from '../../actions/lib/feature-group.js';
-import { stableStringify } from '../../actions/lib/json.js';
-import { classificationMetrics } from '../../actions/lib/metrics.js';
-import { toWire } from '../../actions/lib/model-wire.js';
+import { stableStringify } from '../../actions/lib/core/json.js';
+import { FeatureGroup } from '../../actions/lib/features/feature-group.js';
+import { Workspace } from '../../actions/lib/files/workspace.js';
+import { toWire } from '../../actions/lib/models/model-wire.js';
+import { type ModelJSON, ServingModel } from '../../actions/lib/models/serving-model.js';
 import { trainingData } from '../../actions/lib/pipelines/train.js';
-import { type ModelJSON, ServingModel } from '../../actions/lib/serving-model.js';
+import { classificationMetrics } from '../../actions/lib/training/metrics.js';
 import {
   accuracyOn,
   DEFAULT_TRAINING,
@@ -23,8 +24,7 @@ import {
   predictRows,
   splitRows,
   withSeed,
-} from '../../actions/lib/training.js';
-import { Workspace } from '../../actions/lib/workspace.js';
+} from '../../actions/lib/training/training.js';
 
 const ws = new Workspace(process.cwd());
 const fg = FeatureGroup.open(ws, ws.loadSpec('wine'));

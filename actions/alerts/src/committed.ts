@@ -2,9 +2,13 @@
 // commit step left out or a run that failed before committing.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { headCommit, isInsideWorkTree, showFileAt } from '../../lib/git.js';
-import { isMonitoringReport, MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring-types.js';
-import type { Workspace } from '../../lib/workspace.js';
+import type { Workspace } from '../../lib/files/workspace.js';
+import {
+  isMonitoringReport,
+  MONITORING_FILE,
+  type MonitoringReport,
+} from '../../lib/monitoring/monitoring-types.js';
+import { headCommit, isInsideWorkTree, showFileAt } from '../../lib/platform/git.js';
 
 /**
  * A dataset's committed report (uncommitted: the working tree holds another version), why there is none,

@@ -1,7 +1,8 @@
 // The text of an alert issue. Deterministic for a given report, so an unchanged alert edits nothing.
-import { type Env, fileUrl, pct } from '../../lib/action-kit.js';
-import type { Alert, MonitoringReport } from '../../lib/monitoring-types.js';
-import { errorText } from '../../lib/regression-charts.js';
+
+import { errorText } from '../../lib/charts/regression-charts.js';
+import type { Alert, MonitoringReport } from '../../lib/monitoring/monitoring-types.js';
+import { type Env, fileUrl, pct } from '../../lib/platform/action-kit.js';
 
 export function alertIssueTitle(report: MonitoringReport, alert: Alert): string {
   return `${report.title} (${report.dataset}): ${alert.kind} alert`;

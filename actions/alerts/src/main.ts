@@ -1,5 +1,7 @@
 // alerts action: after the commit, one GitHub issue per dataset and alert kind, in step with the committed
 // reports/<dataset>/monitoring.json. GitHub refusing or failing never fails the job (see action.yml).
+
+import type { MonitoringReport } from '../../lib/monitoring/monitoring-types.js';
 import {
   type ActionDeps,
   type ActionReport,
@@ -7,9 +9,8 @@ import {
   PARTIAL_EXIT_CODE,
   repository,
   unlessGitHubRefuses,
-} from '../../lib/action-kit.js';
-import { createGitHubClient, syncAlertIssue } from '../../lib/github.js';
-import type { MonitoringReport } from '../../lib/monitoring-types.js';
+} from '../../lib/platform/action-kit.js';
+import { createGitHubClient, syncAlertIssue } from '../../lib/platform/github.js';
 import { committedReports } from './committed.js';
 import type { AlertsInputs } from './inputs.js';
 import { alertIssueBody, alertIssueTitle } from './issue.js';

@@ -1,4 +1,6 @@
 // The alerts action's outputs and job summary, from the reports, the issue outcomes and the failures (pure).
+
+import type { MonitoringReport } from '../../lib/monitoring/monitoring-types.js';
 import {
   type ActionReport,
   type Env,
@@ -6,10 +8,9 @@ import {
   PARTIAL_EXIT_CODE,
   type SummaryBlock,
   summaryTableBlock,
-} from '../../lib/action-kit.js';
-import type { GitHubFailure } from '../../lib/github-errors.js';
-import type { MonitoringReport } from '../../lib/monitoring-types.js';
-import { mdText } from '../../lib/report-page.js';
+} from '../../lib/platform/action-kit.js';
+import type { GitHubFailure } from '../../lib/platform/github-errors.js';
+import { mdText } from '../../lib/reports/report-page.js';
 
 export interface IssueOutcome {
   dataset: string;

@@ -1,7 +1,8 @@
 // The backfill action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
 // compares them), and readInputs can read no other.
-import type { InputReader } from '../../lib/action-inputs.js';
-import type { SelectedDataset, Workspace } from '../../lib/workspace.js';
+
+import type { SelectedDataset, Workspace } from '../../lib/files/workspace.js';
+import type { InputReader } from '../../lib/platform/action-inputs.js';
 
 export const INPUT_NAMES = ['dataset', 'new-version', 'now'] as const;
 

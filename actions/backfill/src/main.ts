@@ -1,11 +1,12 @@
 // backfill action: builds the feature groups from the raw source files.
+
+import { type BackfillResult, backfill } from '../../lib/pipelines/backfill.js';
 import {
   type ActionDeps,
   type ActionReport,
   annotateQuarantined,
   eachDataset,
-} from '../../lib/action-kit.js';
-import { type BackfillResult, backfill } from '../../lib/pipelines/backfill.js';
+} from '../../lib/platform/action-kit.js';
 import type { BackfillInputs } from './inputs.js';
 import { backfillReport } from './summary.js';
 

@@ -1,6 +1,11 @@
 // The backfill action's outputs and job summary, from its results (pure).
-import { type ActionReport, type EachDatasetResult, summaryTableBlock } from '../../lib/action-kit.js';
+
 import type { BackfillResult } from '../../lib/pipelines/backfill.js';
+import {
+  type ActionReport,
+  type EachDatasetResult,
+  summaryTableBlock,
+} from '../../lib/platform/action-kit.js';
 
 export function backfillReport({
   results,

@@ -1,6 +1,6 @@
 // The build-site action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
 // compares them), and readInputs can read no other.
-import type { InputReader } from '../../lib/action-inputs.js';
+import type { InputReader } from '../../lib/platform/action-inputs.js';
 
 export const INPUT_NAMES = ['out-dir', 'dashboard-url', 'now'] as const;
 

@@ -1,8 +1,13 @@
 // build-site action: the static Pages site from the specs, the champion models and the monitoring files.
 import path from 'node:path';
-import { type ActionDeps, type ActionReport, dashboardUrl, repositoryUrl } from '../../lib/action-kit.js';
-import { buildSite } from '../../lib/site-build.js';
-import { loadChartCompiler } from '../../lib/site-charts.js';
+import { buildSite } from '../../../site/src/build/site-build.js';
+import { loadChartCompiler } from '../../../site/src/build/site-charts.js';
+import {
+  type ActionDeps,
+  type ActionReport,
+  dashboardUrl,
+  repositoryUrl,
+} from '../../lib/platform/action-kit.js';
 import type { BuildSiteInputs } from './inputs.js';
 import { siteReport } from './summary.js';
 

@@ -1,12 +1,12 @@
 // The build-site action's outputs and job summary, from the build's result (pure).
 import path from 'node:path';
+import type { SiteBuildResult } from '../../../site/src/build/site-build.js';
 import {
   type ActionReport,
   PARTIAL_EXIT_CODE,
   summaryLink,
   summaryTableBlock,
-} from '../../lib/action-kit.js';
-import type { SiteBuildResult } from '../../lib/site-build.js';
+} from '../../lib/platform/action-kit.js';
 
 /** `rel`: the output folder relative to the workspace; `site`: the Pages address, if known. */
 export function siteReport(

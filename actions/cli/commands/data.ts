@@ -1,23 +1,23 @@
 // Data-layer commands: backfill, generate, ingest, stats, show.
 
 import path from 'node:path';
-import { DEFAULT_MAX_DAYS } from '../../lib/daily-schedule.js';
-import { FeatureGroup } from '../../lib/feature-group.js';
-import { isoFromMs, SOURCES, valueText } from '../../lib/feature-table.js';
-import { fileSourceAsOf } from '../../lib/file-source.js';
+import { stableStringify } from '../../lib/core/json.js';
+import { FeatureGroup } from '../../lib/features/feature-group.js';
+import { isoFromMs, SOURCES, valueText } from '../../lib/features/feature-table.js';
 import {
   anyGeneratorReport,
   type GeneratorReport,
   generatorReportLines,
   type RegressionGeneratorReport,
-} from '../../lib/generator-report.js';
-import { alreadyIngestedMessage } from '../../lib/ingested-files.js';
-import { stableStringify } from '../../lib/json.js';
-import { DRIFT_SD_PER_DAY, MAX_ROWS_PER_DAY } from '../../lib/option-bounds.js';
+} from '../../lib/features/generator-report.js';
+import { alreadyIngestedMessage } from '../../lib/features/ingested-files.js';
+import { computeStats } from '../../lib/features/stats.js';
 import { backfill } from '../../lib/pipelines/backfill.js';
+import { DEFAULT_MAX_DAYS } from '../../lib/pipelines/daily-schedule.js';
 import { generate, MAX_DAYS } from '../../lib/pipelines/generate.js';
 import { ingest } from '../../lib/pipelines/ingest.js';
-import { computeStats } from '../../lib/stats.js';
+import { DRIFT_SD_PER_DAY, MAX_ROWS_PER_DAY } from '../../lib/pipelines/option-bounds.js';
+import { fileSourceAsOf } from '../../lib/platform/file-source.js';
 import {
   asOfOpt,
   type Command,

@@ -1,5 +1,5 @@
 // init: a new dataset from a CSV — infers data/<name>/dataset.yml and copies the file beside it.
-import { type InitResult, initDataset } from '../../lib/spec-init/init-dataset.js';
+import { type InitResult, initDataset } from '../../lib/spec/init/init-dataset.js';
 import { type Command, EXIT, stringOpt, UsageError } from '../command.js';
 
 export const initCommand: Command = {

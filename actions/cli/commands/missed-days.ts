@@ -1,5 +1,5 @@
 // What generate and daily print when a catch-up hit its bound: the days left out and how to backfill them.
-import { backfillCommands, dayRanges, rangeText } from '../../lib/daily-schedule.js';
+import { backfillCommands, dayRanges, rangeText } from '../../lib/pipelines/daily-schedule.js';
 import type { GenerateResult } from '../../lib/pipelines/generate.js';
 import type { CommandContext } from '../command.js';
 

@@ -3,29 +3,17 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { didYouMean } from '../../lib/did-you-mean.js';
-import {
-  type BreakDown,
-  type EvaluationRow,
-  evaluate,
-  meanRegressionMetrics,
-  type SplitPositions,
-  seededSplits,
-} from '../../lib/evaluation.js';
+import { didYouMean } from '../../lib/core/did-you-mean.js';
+import { jsonSyntaxProblem } from '../../lib/core/json.js';
 import { explainPrediction } from '../../lib/explain/explain-prediction.js';
-import { FeatureGroup } from '../../lib/feature-group.js';
-import { jsonSyntaxProblem } from '../../lib/json.js';
-import type { RegressionMetrics } from '../../lib/metrics.js';
-import {
-  isRegressionHoldout,
-  ModelRegistry,
-  RANKING_METRICS,
-  type RankingMetric,
-  type RegistryEntry,
-} from '../../lib/model-registry.js';
+import { FeatureGroup } from '../../lib/features/feature-group.js';
+import type { SelectedDataset } from '../../lib/files/workspace.js';
 import { ALGORITHMS } from '../../lib/models/algorithms.js';
+import { predictionInput } from '../../lib/models/predict-input.js';
 import { REGRESSION_ALGORITHMS } from '../../lib/models/regressors.js';
-import { FOLDS, SEED, SEEDS, TOLERANCE, VERSION } from '../../lib/option-bounds.js';
+import { formatPredictedValue } from '../../lib/monitoring/predicted-value.js';
+import { FOLDS, SEED, SEEDS, TOLERANCE, VERSION } from '../../lib/pipelines/option-bounds.js';
+import { type Shard, shardText } from '../../lib/pipelines/sharding.js';
 import {
   REGRESSION_GATE_METRICS,
   type RegressionGateMetric,
@@ -34,12 +22,24 @@ import {
   trainingData,
 } from '../../lib/pipelines/train.js';
 import { mergeTrainShards, trainShard } from '../../lib/pipelines/train-shards.js';
-import { predictionInput } from '../../lib/predict-input.js';
-import { formatPredictedValue } from '../../lib/predicted-value.js';
-import { type Shard, shardText } from '../../lib/sharding.js';
-import { type DatasetSpec, featureSchema, taskOf } from '../../lib/spec.js';
-import { algorithmsOf, SPLIT_KINDS, type SplitKind } from '../../lib/training.js';
-import type { SelectedDataset } from '../../lib/workspace.js';
+import {
+  isRegressionHoldout,
+  ModelRegistry,
+  RANKING_METRICS,
+  type RankingMetric,
+  type RegistryEntry,
+} from '../../lib/registry/model-registry.js';
+import { type DatasetSpec, featureSchema, taskOf } from '../../lib/spec/spec.js';
+import {
+  type BreakDown,
+  type EvaluationRow,
+  evaluate,
+  meanRegressionMetrics,
+  type SplitPositions,
+  seededSplits,
+} from '../../lib/training/evaluation.js';
+import type { RegressionMetrics } from '../../lib/training/metrics.js';
+import { algorithmsOf, SPLIT_KINDS, type SplitKind } from '../../lib/training/training.js';
 import {
   asOfOpt,
   type Command,

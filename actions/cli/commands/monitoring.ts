@@ -2,18 +2,22 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_MAX_DAYS } from '../../lib/daily-schedule.js';
-import { jsonSyntaxProblem } from '../../lib/json.js';
-import { isMonitoringReport, MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring-types.js';
-import { WINDOW_DAYS } from '../../lib/option-bounds.js';
+import { errorText } from '../../lib/charts/regression-charts.js';
+import { jsonSyntaxProblem } from '../../lib/core/json.js';
+import {
+  isMonitoringReport,
+  MONITORING_FILE,
+  type MonitoringReport,
+} from '../../lib/monitoring/monitoring-types.js';
+import { DEFAULT_MAX_DAYS } from '../../lib/pipelines/daily-schedule.js';
 import { generate } from '../../lib/pipelines/generate.js';
 import { infer } from '../../lib/pipelines/infer.js';
 import { inferShard, mergeInferShards } from '../../lib/pipelines/infer-shards.js';
 import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
-import { errorText } from '../../lib/regression-charts.js';
-import { writeReports } from '../../lib/reports.js';
-import { type Shard, shardText } from '../../lib/sharding.js';
-import type { DatasetSpec } from '../../lib/spec.js';
+import { WINDOW_DAYS } from '../../lib/pipelines/option-bounds.js';
+import { type Shard, shardText } from '../../lib/pipelines/sharding.js';
+import { writeReports } from '../../lib/reports/reports.js';
+import type { DatasetSpec } from '../../lib/spec/spec.js';
 import {
   afterWritten,
   type Command,

@@ -1,6 +1,6 @@
 // The sharding options train and infer share: --shard i/n (map) or --merge (reduce), both with --partials DIR.
 import path from 'node:path';
-import { parseShard, type Shard } from '../../lib/sharding.js';
+import { parseShard, type Shard } from '../../lib/pipelines/sharding.js';
 import { type CommandContext, stringOpt, UsageError } from '../command.js';
 
 /** --shard i/n | --merge, both with --partials DIR; null when neither is given (the unsharded run). */

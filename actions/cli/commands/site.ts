@@ -1,9 +1,9 @@
 // The GitHub Pages site: build it from the repository's files, or build and serve it on loopback.
 import path from 'node:path';
-import { PORT } from '../../lib/option-bounds.js';
-import { buildSite } from '../../lib/site-build.js';
-import { loadChartCompiler } from '../../lib/site-charts.js';
-import { serveStatic } from '../../lib/static-server.js';
+import { buildSite } from '../../../site/src/build/site-build.js';
+import { loadChartCompiler } from '../../../site/src/build/site-charts.js';
+import { PORT } from '../../lib/pipelines/option-bounds.js';
+import { serveStatic } from '../../lib/platform/static-server.js';
 import { type Command, type CommandContext, EXIT, intOpt, stringOpt, UsageError } from '../command.js';
 
 /** Builds the site; a failing dataset is shown as failing on it, reported here and makes the exit code 3. */

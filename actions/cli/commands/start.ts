@@ -2,7 +2,7 @@
 // Every stage is idempotent: backfill writes nothing when the groups exist, train skips unchanged data,
 // and the daily cycle adds only the days that are missing. A dataset that fails (an invalid spec, a corrupt
 // group, a failing model) is skipped by every stage; the others run to the site, and start exits 3 naming it.
-import { PORT } from '../../lib/option-bounds.js';
+import { PORT } from '../../lib/pipelines/option-bounds.js';
 import { type Command, EXIT, intOpt, UsageError } from '../command.js';
 import { backfillCommand } from './data.js';
 import { trainCommand } from './models.js';

@@ -1,5 +1,5 @@
 // gitml validate [-d NAME|a,b|all]: checks every spec (or the named ones) without writing anything.
-import { foldersWithoutSpec, validateDataset } from '../../lib/validate-dataset.js';
+import { foldersWithoutSpec, validateDataset } from '../../lib/pipelines/validate-dataset.js';
 import { type Command, DATASET_OPTION, EXIT, stringOpt } from '../command.js';
 
 export const validateCommand: Command = {

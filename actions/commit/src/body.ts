@@ -1,5 +1,5 @@
 // The commit message body: facts about the run, parsed from the inputs with errors that name the input.
-import { ActionInputError } from '../../lib/action-kit.js';
+import { ActionInputError } from '../../lib/platform/action-kit.js';
 
 type Json = Record<string, unknown>;
 

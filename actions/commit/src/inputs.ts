@@ -1,6 +1,6 @@
 // The commit action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
 // compares them), and readInputs can read no other.
-import type { InputReader } from '../../lib/action-inputs.js';
+import type { InputReader } from '../../lib/platform/action-inputs.js';
 import type { BodyInputs } from './body.js';
 
 export const INPUT_NAMES = [

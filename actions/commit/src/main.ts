@@ -1,7 +1,8 @@
 // commit action: one commit per run with the pipeline's results, pushed with fetch + rebase + retry.
-import type { ActionDeps, ActionReport } from '../../lib/action-kit.js';
-import { commitAndPush, commitMessage, tokenCredential } from '../../lib/git.js';
-import { clearStageRuns, type StageRun, stageJournalPath } from '../../lib/stage-journal.js';
+
+import { clearStageRuns, type StageRun, stageJournalPath } from '../../lib/pipelines/stage-journal.js';
+import type { ActionDeps, ActionReport } from '../../lib/platform/action-kit.js';
+import { commitAndPush, commitMessage, tokenCredential } from '../../lib/platform/git.js';
 import { commitBody } from './body.js';
 import type { CommitInputs } from './inputs.js';
 import { refreshInput, stageReplay } from './replay.js';

@@ -6,13 +6,13 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ReplayOnConflict } from '../../lib/git.js';
 import {
   readStageRuns,
   STAGE_JOURNAL_ENV,
   type StageRun,
   stageJournalPath,
-} from '../../lib/stage-journal.js';
+} from '../../lib/pipelines/stage-journal.js';
+import type { ReplayOnConflict } from '../../lib/platform/git.js';
 
 export interface StageReplay {
   /** For commitAndPush's `replay`. */

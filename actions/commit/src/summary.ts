@@ -1,6 +1,6 @@
 // The commit action's outputs and job summary, from the commit-and-push result (pure).
-import { type ActionReport, summaryTableBlock } from '../../lib/action-kit.js';
-import type { commitAndPush } from '../../lib/git.js';
+import { type ActionReport, summaryTableBlock } from '../../lib/platform/action-kit.js';
+import type { commitAndPush } from '../../lib/platform/git.js';
 
 export type CommitResult = Awaited<ReturnType<typeof commitAndPush>>;
 

@@ -1,10 +1,11 @@
 // The generate action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
 // compares them), and readInputs can read no other.
-import type { InputReader } from '../../lib/action-inputs.js';
-import { DEFAULT_MAX_DAYS } from '../../lib/daily-schedule.js';
-import { DRIFT_SD_PER_DAY, MAX_ROWS_PER_DAY } from '../../lib/option-bounds.js';
+
+import type { SelectedDataset, Workspace } from '../../lib/files/workspace.js';
+import { DEFAULT_MAX_DAYS } from '../../lib/pipelines/daily-schedule.js';
 import { MAX_DAYS } from '../../lib/pipelines/generate.js';
-import type { SelectedDataset, Workspace } from '../../lib/workspace.js';
+import { DRIFT_SD_PER_DAY, MAX_ROWS_PER_DAY } from '../../lib/pipelines/option-bounds.js';
+import type { InputReader } from '../../lib/platform/action-inputs.js';
 
 export const INPUT_NAMES = [
   'dataset',

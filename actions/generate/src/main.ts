@@ -1,7 +1,8 @@
 // generate action: the daily feature pipeline (synthetic rows per UTC date). Without `days` it catches
 // up every day missed since the last generated one, at most `max-days`; the days beyond are reported.
-import { type ActionDeps, type ActionReport, eachDataset } from '../../lib/action-kit.js';
+
 import { type GenerateResult, generate } from '../../lib/pipelines/generate.js';
+import { type ActionDeps, type ActionReport, eachDataset } from '../../lib/platform/action-kit.js';
 import type { GenerateInputs } from './inputs.js';
 import { generateReport, notMadeGood } from './summary.js';
 

@@ -1,12 +1,13 @@
 // The generate action's outputs and job summary, from each dataset's result (pure).
+
+import { backfillCommands, dayRanges, rangeText } from '../../lib/pipelines/daily-schedule.js';
+import type { GenerateResult } from '../../lib/pipelines/generate.js';
 import {
   type ActionReport,
   type EachDatasetResult,
   type SummaryBlock,
   summaryTableBlock,
-} from '../../lib/action-kit.js';
-import { backfillCommands, dayRanges, rangeText } from '../../lib/daily-schedule.js';
-import type { GenerateResult } from '../../lib/pipelines/generate.js';
+} from '../../lib/platform/action-kit.js';
 import type { GenerateInputs } from './inputs.js';
 
 const made = (r: GenerateResult) => r.dates.filter((d) => !d.skipped).map((d) => d.date);

@@ -1,9 +1,10 @@
 // infer action: batch predictions with each dataset's champion; with shard/merge, one shard's part of the
 // log written to a partials folder, or all shards' parts merged into the log.
-import { type ActionDeps, type ActionReport, eachDataset } from '../../lib/action-kit.js';
+
 import { type InferResult, infer } from '../../lib/pipelines/infer.js';
 import { inferShard, mergeInferShards } from '../../lib/pipelines/infer-shards.js';
-import { shardText } from '../../lib/sharding.js';
+import { shardText } from '../../lib/pipelines/sharding.js';
+import { type ActionDeps, type ActionReport, eachDataset } from '../../lib/platform/action-kit.js';
 import type { InferInputs } from './inputs.js';
 import { inferReport } from './summary.js';
 

@@ -1,6 +1,11 @@
 // The infer action's outputs and job summary, from each dataset's result (pure).
-import { type ActionReport, type EachDatasetResult, summaryTableBlock } from '../../lib/action-kit.js';
+
 import type { InferResult } from '../../lib/pipelines/infer.js';
+import {
+  type ActionReport,
+  type EachDatasetResult,
+  summaryTableBlock,
+} from '../../lib/platform/action-kit.js';
 
 /** `shard`: 'i/n' when this step ran one shard (written to `partials`, not yet the log), else null. */
 export function inferReport(

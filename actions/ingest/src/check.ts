@@ -1,6 +1,7 @@
 // One inbox file's outcome, and the pull-request comment that summarises a dry run.
+
+import { markdownCode, markdownText } from '../../lib/core/untrusted-text.js';
 import type { IngestResult } from '../../lib/pipelines/ingest.js';
-import { markdownCode, markdownText } from '../../lib/untrusted-text.js';
 import type { InboxFile } from './inbox.js';
 
 export interface FileOutcome {

@@ -1,10 +1,10 @@
 // Finding what to ingest: CSV files under the inbox, each with the dataset it belongs to.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ActionInputError } from '../../lib/action-kit.js';
-import { InputError } from '../../lib/csv-input.js';
-import { checkInputPath } from '../../lib/input-file.js';
-import type { Workspace } from '../../lib/workspace.js';
+import { InputError } from '../../lib/features/csv-input.js';
+import { checkInputPath } from '../../lib/files/input-file.js';
+import type { Workspace } from '../../lib/files/workspace.js';
+import { ActionInputError } from '../../lib/platform/action-kit.js';
 
 export interface InboxFile {
   abs: string;

@@ -1,6 +1,6 @@
 // The ingest action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
 // compares them), and readInputs can read no other.
-import { ActionInputError, type InputReader } from '../../lib/action-inputs.js';
+import { ActionInputError, type InputReader } from '../../lib/platform/action-inputs.js';
 
 export const INPUT_NAMES = [
   'path',

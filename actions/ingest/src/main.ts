@@ -1,17 +1,17 @@
 // ingest action: the inbox check on pull requests (dry run) and the ingest on the default branch.
 import { rmSync } from 'node:fs';
+import { GitmlError } from '../../lib/core/gitml-error.js';
+import { checkInputFile } from '../../lib/files/input-file.js';
+import type { Workspace } from '../../lib/files/workspace.js';
+import { ingest } from '../../lib/pipelines/ingest.js';
 import {
   type ActionDeps,
   type ActionReport,
   annotateQuarantined,
   repository,
   unlessGitHubRefuses,
-} from '../../lib/action-kit.js';
-import { createGitHubClient, upsertPullRequestComment } from '../../lib/github.js';
-import { GitmlError } from '../../lib/gitml-error.js';
-import { checkInputFile } from '../../lib/input-file.js';
-import { ingest } from '../../lib/pipelines/ingest.js';
-import type { Workspace } from '../../lib/workspace.js';
+} from '../../lib/platform/action-kit.js';
+import { createGitHubClient, upsertPullRequestComment } from '../../lib/platform/github.js';
 import { checkCommentMarkdown, type FileOutcome } from './check.js';
 import { type InboxFile, inboxFiles } from './inbox.js';
 import type { IngestInputs } from './inputs.js';

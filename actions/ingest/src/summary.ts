@@ -1,12 +1,13 @@
 // The ingest action's outputs and job summary, from each file's outcome (pure).
+
+import { alreadyIngestedMessage } from '../../lib/features/ingested-files.js';
+import type { IngestResult } from '../../lib/pipelines/ingest.js';
 import {
   type ActionReport,
   PARTIAL_EXIT_CODE,
   type SummaryBlock,
   summaryTableBlock,
-} from '../../lib/action-kit.js';
-import { alreadyIngestedMessage } from '../../lib/ingested-files.js';
-import type { IngestResult } from '../../lib/pipelines/ingest.js';
+} from '../../lib/platform/action-kit.js';
 import type { FileOutcome } from './check.js';
 
 export function skippedMessage(r: IngestResult): string {

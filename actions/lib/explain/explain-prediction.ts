@@ -8,13 +8,13 @@
 //   knn, knn-regressor                 the k nearest training examples
 // Contributions are computed per feature-view column and reported per dataset feature (their sum).
 // Platform-neutral.
-import type { FeatureViewJSON } from '../feature-view.js';
+import type { FeatureViewJSON } from '../features/feature-view.js';
 import { GAUSSIAN_NB_FORMAT } from '../models/gaussian-nb.js';
 import { LINEAR_REGRESSION_FORMAT } from '../models/linear-regression.js';
 import { LOGISTIC_REGRESSION_FORMAT } from '../models/logistic-regression.js';
+import { readModelInput } from '../models/serving-model.js';
 import type { EstimatorJSON, Matrix } from '../models/types.js';
-import { readModelInput } from '../serving-model.js';
-import type { Category, FeatureSchema } from '../spec.js';
+import type { Category, FeatureSchema } from '../spec/spec.js';
 import { boostedLogOdds } from './boosted-log-odds.js';
 import type {
   ExplainedClass,

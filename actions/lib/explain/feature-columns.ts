@@ -1,8 +1,8 @@
 // Between a model's feature-view columns and the dataset's features: an explanation is computed per view
 // column (a categorical feature may be several one-hot columns) and shown per feature, the sum of its
 // columns. Platform-neutral.
-import type { FeatureViewJSON } from '../feature-view.js';
-import type { FeatureSchema } from '../spec.js';
+import type { FeatureViewJSON } from '../features/feature-view.js';
+import type { FeatureSchema } from '../spec/spec.js';
 import type { FeatureContribution, FeatureValue } from './explanation.js';
 
 /** A feature's value as shown: the number, or the category's value and label. */

@@ -5,7 +5,7 @@
 // columns move together (one row permutation for all of them), so importance is per dataset feature.
 // The shuffle is our own seeded Fisher–Yates (mulberry32), so results are reproducible byte for byte in
 // Node and the browser. Platform-neutral.
-import type { FeatureViewJSON } from '../feature-view.js';
+import type { FeatureViewJSON } from '../features/feature-view.js';
 import { createRng } from '../models/random.js';
 import { argmax, type Matrix } from '../models/types.js';
 import { columnFeatures } from './feature-columns.js';

@@ -1,6 +1,6 @@
 // Shared shapes for every estimator. Platform-neutral: no Node imports anywhere under models/,
 // because the same files are bundled for the browser predictor.
-import { GitmlError } from '../gitml-error.js';
+import { GitmlError } from '../core/gitml-error.js';
 
 /** Column-major numeric matrix: value of feature j in row i is data[j * rows + i]. */
 export interface Matrix {

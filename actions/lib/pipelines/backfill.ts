@@ -1,8 +1,8 @@
 // backfill: builds a feature group from the dataset's raw source file. Idempotent: a second run with the
 // same source and spec writes nothing; a schema change needs a new version, never a silent rewrite.
 import path from 'node:path';
-import { cleanRecord, FillAccumulator } from '../clean.js';
-import { type CsvRecord, InputError } from '../csv-input.js';
+import { cleanRecord, FillAccumulator } from '../features/clean.js';
+import { type CsvRecord, InputError } from '../features/csv-input.js';
 import {
   assertSchemaUnchanged,
   FeatureGroup,
@@ -10,14 +10,14 @@ import {
   isoSeconds,
   type RejectedRow,
   schemaHashOf,
-} from '../feature-group.js';
-import { checkInputFile } from '../input-file.js';
-import { constantLabelProblem } from '../label-shape.js';
-import { wordingChanges } from '../schema-drift.js';
-import { streamSourceFile } from '../source-stream.js';
-import type { DatasetSpec } from '../spec.js';
-import { headerList, missingColumns } from '../spec-columns.js';
-import type { Workspace } from '../workspace.js';
+} from '../features/feature-group.js';
+import { wordingChanges } from '../features/schema-drift.js';
+import { streamSourceFile } from '../features/source-stream.js';
+import { checkInputFile } from '../files/input-file.js';
+import type { Workspace } from '../files/workspace.js';
+import { constantLabelProblem } from '../spec/label-shape.js';
+import type { DatasetSpec } from '../spec/spec.js';
+import { headerList, missingColumns } from '../spec/spec-columns.js';
 import { normaliseEventTime } from './event-time.js';
 
 export interface BackfillResult {

@@ -1,6 +1,6 @@
 // Event times of incoming rows: a UTC instant, or a date meaning midnight UTC. Anything with an offset
 // or without a zone is refused rather than guessed (the original systems' history was an hour off).
-import { isIsoDate, isIsoInstant } from '../spec.js';
+import { isIsoDate, isIsoInstant } from '../spec/spec.js';
 
 export function normaliseEventTime(raw: string): string | null {
   const v = raw.trim();

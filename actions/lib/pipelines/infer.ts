@@ -1,10 +1,14 @@
 // infer: batch inference with the champion. Predicts every feature row that arrived after backfill
 // (synthetic and ingested) and has no prediction yet, fills in actuals that arrived since, and rewrites
 // the log in event-time order. Re-running predicts nothing twice.
-import { FeatureGroup, isoSeconds } from '../feature-group.js';
-import { type FeatureTable, isoFromMs, SOURCES } from '../feature-table.js';
-import { ModelRegistry } from '../model-registry.js';
-import type { PredictionRecord } from '../monitoring-types.js';
+import { FeatureGroup, isoSeconds } from '../features/feature-group.js';
+import { type FeatureTable, isoFromMs, SOURCES } from '../features/feature-table.js';
+import { parsePieceKey } from '../features/size-limits.js';
+import type { Workspace } from '../files/workspace.js';
+import type { ServingModel } from '../models/serving-model.js';
+import type { PredictionRecord } from '../monitoring/monitoring-types.js';
+import { checkModelTask, predictValues } from '../monitoring/value-predictions.js';
+import { ModelRegistry } from '../registry/model-registry.js';
 import {
   classificationLine,
   compareRecords,
@@ -13,13 +17,9 @@ import {
   PredictionLog,
   type RegressionLogLabel,
   regressionLine,
-} from '../prediction-log.js';
-import type { ServingModel } from '../serving-model.js';
-import { partitionsOf } from '../sharding.js';
-import { parsePieceKey } from '../size-limits.js';
-import { type DatasetSpec, taskOf } from '../spec.js';
-import { checkModelTask, predictValues } from '../value-predictions.js';
-import type { Workspace } from '../workspace.js';
+} from '../reports/prediction-log.js';
+import { type DatasetSpec, taskOf } from '../spec/spec.js';
+import { partitionsOf } from './sharding.js';
 
 export interface InferResult {
   dataset: string;

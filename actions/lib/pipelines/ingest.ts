@@ -1,16 +1,21 @@
 // ingest: appends real observations from a user CSV (any column order, header required) through the same
 // cleaning and validation as backfill. Bad rows are quarantined with file, line and reason.
 import path from 'node:path';
-import type { FileWrite } from '../atomic-write.js';
-import { cleanRecord } from '../clean.js';
-import { type CsvRecord, type CsvTable, InputError } from '../csv-input.js';
-import { streamCsvFile } from '../csv-stream.js';
-import { FeatureGroup, type FeatureGroupAppender, isoSeconds, type RejectedRow } from '../feature-group.js';
-import { type IngestedEntry, ingestedWrite, readIngested } from '../ingested-files.js';
-import { checkInputFile } from '../input-file.js';
-import { fileSha256 } from '../sha256.js';
-import type { DatasetSpec } from '../spec.js';
-import type { Workspace } from '../workspace.js';
+import { cleanRecord } from '../features/clean.js';
+import { type CsvRecord, type CsvTable, InputError } from '../features/csv-input.js';
+import { streamCsvFile } from '../features/csv-stream.js';
+import {
+  FeatureGroup,
+  type FeatureGroupAppender,
+  isoSeconds,
+  type RejectedRow,
+} from '../features/feature-group.js';
+import { type IngestedEntry, ingestedWrite, readIngested } from '../features/ingested-files.js';
+import type { FileWrite } from '../files/atomic-write.js';
+import { checkInputFile } from '../files/input-file.js';
+import { fileSha256 } from '../files/sha256.js';
+import type { Workspace } from '../files/workspace.js';
+import type { DatasetSpec } from '../spec/spec.js';
 import { normaliseEventTime } from './event-time.js';
 
 export interface IngestResult {

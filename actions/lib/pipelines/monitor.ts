@@ -5,17 +5,16 @@
 // day and version, predicted vs actual, the error histogram, residual and prediction drift (KS), and the
 // MAE alert; the champion's holdout residuals come from re-predicting its holdout rows.
 import path from 'node:path';
-import { writeFilesAtomically } from '../atomic-write.js';
-import { percent } from '../charts.js';
-import type { DayRange } from '../daily-schedule.js';
-import { categoryCounts, chiSquareTest, psiFromCounts } from '../drift.js';
-import { driftRuleText, driftStatus, featureDrifts, round3 } from '../drift-decision.js';
-import { FeatureGroup } from '../feature-group.js';
-import { type FeatureTable, SOURCES } from '../feature-table.js';
-import { GitmlError } from '../gitml-error.js';
-import { stableStringifyRows } from '../json.js';
-import { confusionMatrix } from '../metrics.js';
-import { ModelRegistry } from '../model-registry.js';
+import { percent } from '../charts/charts.js';
+import { GitmlError } from '../core/gitml-error.js';
+import { stableStringifyRows } from '../core/json.js';
+import { wilsonInterval } from '../core/proportion-interval.js';
+import { FeatureGroup } from '../features/feature-group.js';
+import { type FeatureTable, SOURCES } from '../features/feature-table.js';
+import { writeFilesAtomically } from '../files/atomic-write.js';
+import type { Workspace } from '../files/workspace.js';
+import { categoryCounts, chiSquareTest, psiFromCounts } from '../monitoring/drift.js';
+import { driftRuleText, driftStatus, featureDrifts, round3 } from '../monitoring/drift-decision.js';
 import {
   type Alert,
   type DailyPoint,
@@ -29,9 +28,7 @@ import {
   type RegressionMonitoring,
   type Thresholds,
   type VersionPoint,
-} from '../monitoring-types.js';
-import { formatPredictedValue, removeEarlierManifest } from '../prediction-log.js';
-import { wilsonInterval } from '../proportion-interval.js';
+} from '../monitoring/monitoring-types.js';
 import {
   ksDrift,
   liveWithin,
@@ -39,10 +36,13 @@ import {
   maeThreshold,
   regressionMonitoring,
   regressionRows,
-} from '../regression-monitoring.js';
-import { type DatasetSpec, taskOf } from '../spec.js';
-import { checkModelTask, predictValues } from '../value-predictions.js';
-import type { Workspace } from '../workspace.js';
+} from '../monitoring/regression-monitoring.js';
+import { checkModelTask, predictValues } from '../monitoring/value-predictions.js';
+import { ModelRegistry } from '../registry/model-registry.js';
+import { formatPredictedValue, removeEarlierManifest } from '../reports/prediction-log.js';
+import { type DatasetSpec, taskOf } from '../spec/spec.js';
+import { confusionMatrix } from '../training/metrics.js';
+import type { DayRange } from './daily-schedule.js';
 import { addDays, utcDate } from './event-time.js';
 import { predictionLogOf } from './infer.js';
 

@@ -18,26 +18,48 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { writeFilesAtomically } from '../atomic-write.js';
+import { stableStringify } from '../core/json.js';
 import {
   type CorrelationMoments,
   correlationsOf,
   emptyMoments,
   mergeMoments,
   momentsOf,
-} from '../correlation-moments.js';
-import { FeatureGroup } from '../feature-group.js';
-import { concatTables, type FeatureTable, SOURCES, takeRows, valueText } from '../feature-table.js';
-import { applyFeatureView, type FeatureViewJSON, labelScores, type ViewColumn } from '../feature-view.js';
-import { stableStringify } from '../json.js';
-import { classificationMetrics, regressionMetrics } from '../metrics.js';
-import { ModelRegistry } from '../model-registry.js';
+} from '../features/correlation-moments.js';
+import { FeatureGroup } from '../features/feature-group.js';
+import { concatTables, type FeatureTable, SOURCES, takeRows, valueText } from '../features/feature-table.js';
+import {
+  applyFeatureView,
+  type FeatureViewJSON,
+  labelScores,
+  type ViewColumn,
+} from '../features/feature-view.js';
+import { writeFilesAtomically } from '../files/atomic-write.js';
+import type { Workspace } from '../files/workspace.js';
 import { algorithm as algorithmByName } from '../models/algorithms.js';
 import { GaussianNB, type GaussianNBPartial } from '../models/gaussian-nb.js';
 import { LinearRegression } from '../models/linear-regression.js';
 import { emptyLinearStats, type LinearStats } from '../models/linear-stats.js';
 import { regressionAlgorithm } from '../models/regressors.js';
-import { regressionLabel, SchemaMismatchError, ServingModel } from '../serving-model.js';
+import { regressionLabel, SchemaMismatchError, ServingModel } from '../models/serving-model.js';
+import { ModelRegistry } from '../registry/model-registry.js';
+import { computeImportance } from '../registry/version-importance.js';
+import { type DatasetSpec, type FeatureSchema, type Task, taskOf } from '../spec/spec.js';
+import { classificationMetrics, regressionMetrics } from '../training/metrics.js';
+import { checkHashSplit, contentKeys, inHashHoldout } from '../training/splits.js';
+import {
+  type CvResult,
+  checkClassCounts,
+  checkTargetSummary,
+  predictRows,
+  predictValueRows,
+  residualInterval,
+  rowKeys,
+  type TrainingConfig,
+  TrainingError,
+  unscored,
+  withSeed,
+} from '../training/training.js';
 import {
   checkLabelsUnchanged,
   checkSame,
@@ -51,24 +73,7 @@ import {
   type Shard,
   ShardError,
   shardText,
-} from '../sharding.js';
-import { type DatasetSpec, type FeatureSchema, type Task, taskOf } from '../spec.js';
-import { checkHashSplit, contentKeys, inHashHoldout } from '../splits.js';
-import {
-  type CvResult,
-  checkClassCounts,
-  checkTargetSummary,
-  predictRows,
-  predictValueRows,
-  residualInterval,
-  rowKeys,
-  type TrainingConfig,
-  TrainingError,
-  unscored,
-  withSeed,
-} from '../training.js';
-import { computeImportance } from '../version-importance.js';
-import type { Workspace } from '../workspace.js';
+} from './sharding.js';
 import {
   addChampionTrainingKeys,
   type ChampionCheck,

@@ -1,20 +1,18 @@
 // train: reads a feature group (optionally as of a revision), selects and fits a model, and registers it
 // behind the champion/challenger gate. Skips when the training data and config equal the champion's.
 import { createHash, type Hash } from 'node:crypto';
+import { stableStringify } from '../core/json.js';
+import { CODE_VERSION } from '../core/version.js';
 import type { PermutationImportance } from '../explain/permutation-importance.js';
-import { FeatureGroup, isoSeconds } from '../feature-group.js';
-import { type FeatureTable, SOURCES, valueText } from '../feature-table.js';
-import { fileSourceAsOf } from '../file-source.js';
-import { headCommit, isInsideWorkTree } from '../git.js';
-import { stableStringify } from '../json.js';
-import { continuousLabelWarning, withWarnings } from '../label-shape.js';
-import {
-  classificationMetrics,
-  type Metrics,
-  type RegressionMetrics,
-  regressionMetrics,
-} from '../metrics.js';
-import { modelCard, type RegressionGate } from '../model-card.js';
+import { FeatureGroup, isoSeconds } from '../features/feature-group.js';
+import { type FeatureTable, SOURCES, valueText } from '../features/feature-table.js';
+import type { Workspace } from '../files/workspace.js';
+import { RandomForest } from '../models/random-forest.js';
+import { RandomForestRegressor } from '../models/random-forest-regressor.js';
+import { regressionLabel, SchemaMismatchError, type ServingModel } from '../models/serving-model.js';
+import { fileSourceAsOf } from '../platform/file-source.js';
+import { headCommit, isInsideWorkTree } from '../platform/git.js';
+import { modelCard, type RegressionGate } from '../registry/model-card.js';
 import {
   type ClassificationHoldout,
   ModelRegistry,
@@ -22,11 +20,16 @@ import {
   RANKING_METRICS,
   type RegistryEntry,
   type RegressionHoldout,
-} from '../model-registry.js';
-import { RandomForest } from '../models/random-forest.js';
-import { RandomForestRegressor } from '../models/random-forest-regressor.js';
-import { regressionLabel, SchemaMismatchError, type ServingModel } from '../serving-model.js';
-import { type DatasetSpec, type LabelType, type Task, taskOf } from '../spec.js';
+} from '../registry/model-registry.js';
+import { computeImportance, IMPORTANCE_FIELD } from '../registry/version-importance.js';
+import { continuousLabelWarning, withWarnings } from '../spec/label-shape.js';
+import { type DatasetSpec, type LabelType, type Task, taskOf } from '../spec/spec.js';
+import {
+  classificationMetrics,
+  type Metrics,
+  type RegressionMetrics,
+  regressionMetrics,
+} from '../training/metrics.js';
 import {
   algorithmsOf,
   type CvResult,
@@ -42,10 +45,7 @@ import {
   type TrainingOutcome,
   targetMean,
   train,
-} from '../training.js';
-import { CODE_VERSION } from '../version.js';
-import { computeImportance, IMPORTANCE_FIELD } from '../version-importance.js';
-import type { Workspace } from '../workspace.js';
+} from '../training/training.js';
 
 export interface TrainOptions {
   now: Date;

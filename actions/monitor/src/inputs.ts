@@ -1,8 +1,9 @@
 // The monitor action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
 // compares them), and readInputs can read no other.
-import type { InputReader } from '../../lib/action-inputs.js';
-import { WINDOW_DAYS } from '../../lib/option-bounds.js';
-import type { SelectedDataset, Workspace } from '../../lib/workspace.js';
+
+import type { SelectedDataset, Workspace } from '../../lib/files/workspace.js';
+import { WINDOW_DAYS } from '../../lib/pipelines/option-bounds.js';
+import type { InputReader } from '../../lib/platform/action-inputs.js';
 
 export const INPUT_NAMES = ['dataset', 'window', 'report', 'dashboard-url', 'now'] as const;
 

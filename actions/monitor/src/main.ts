@@ -1,9 +1,15 @@
 // monitor action: monitoring.json and the repository report. No GitHub calls: the alerts action keeps the
 // alert issues in step after the commit, from what was committed.
-import { type ActionDeps, type ActionReport, dashboardUrl, eachDataset } from '../../lib/action-kit.js';
-import type { MonitoringReport } from '../../lib/monitoring-types.js';
+
+import type { MonitoringReport } from '../../lib/monitoring/monitoring-types.js';
 import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
-import { writeReports } from '../../lib/reports.js';
+import {
+  type ActionDeps,
+  type ActionReport,
+  dashboardUrl,
+  eachDataset,
+} from '../../lib/platform/action-kit.js';
+import { writeReports } from '../../lib/reports/reports.js';
 import type { MonitorInputs } from './inputs.js';
 import { activeAlerts, monitorReport } from './summary.js';
 

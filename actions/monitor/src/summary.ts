@@ -1,5 +1,7 @@
 // The monitor action's outputs and job summary, from each dataset's monitoring report (pure).
 import path from 'node:path';
+import { errorText } from '../../lib/charts/regression-charts.js';
+import { MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring/monitoring-types.js';
 import {
   type ActionReport,
   type EachDatasetResult,
@@ -7,9 +9,7 @@ import {
   fileUrl,
   pct,
   summaryTableBlock,
-} from '../../lib/action-kit.js';
-import { MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring-types.js';
-import { errorText } from '../../lib/regression-charts.js';
+} from '../../lib/platform/action-kit.js';
 
 export function activeAlerts(reports: readonly MonitoringReport[]) {
   return reports.flatMap((r) =>

@@ -1,9 +1,10 @@
 // The plan-shards action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
 // compares them), and readInputs can read no other.
-import type { InputReader } from '../../lib/action-inputs.js';
-import { MAX_SHARDS } from '../../lib/sharding.js';
-import type { DatasetSpec } from '../../lib/spec.js';
-import { specOf, type Workspace } from '../../lib/workspace.js';
+
+import { specOf, type Workspace } from '../../lib/files/workspace.js';
+import { MAX_SHARDS } from '../../lib/pipelines/sharding.js';
+import type { InputReader } from '../../lib/platform/action-inputs.js';
+import type { DatasetSpec } from '../../lib/spec/spec.js';
 
 export const INPUT_NAMES = ['dataset', 'max-rows', 'max-shards', 'now'] as const;
 

@@ -1,8 +1,9 @@
 // plan-shards action: how many shards the sharded workflow's map step runs, from the feature groups'
 // row counts in metadata.json — one shard unless a group exceeds max-rows.
-import type { ActionDeps, ActionReport } from '../../lib/action-kit.js';
-import { FeatureGroup } from '../../lib/feature-group.js';
-import { planShardCount } from '../../lib/sharding.js';
+
+import { FeatureGroup } from '../../lib/features/feature-group.js';
+import { planShardCount } from '../../lib/pipelines/sharding.js';
+import type { ActionDeps, ActionReport } from '../../lib/platform/action-kit.js';
 import type { PlanShardsInputs } from './inputs.js';
 import { planReport } from './summary.js';
 

@@ -1,6 +1,7 @@
 // The plan-shards action's outputs and job summary, from each dataset's plan (pure).
-import { type ActionReport, summaryTableBlock } from '../../lib/action-kit.js';
-import { isoSeconds } from '../../lib/feature-group.js';
+
+import { isoSeconds } from '../../lib/features/feature-group.js';
+import { type ActionReport, summaryTableBlock } from '../../lib/platform/action-kit.js';
 import type { PlanShardsInputs } from './inputs.js';
 
 export interface DatasetPlan {

@@ -1,8 +1,9 @@
 // The pull-request comment of the train check: the champion against the model this pull request trains.
-import { metricsDiffMarkdown } from '../../lib/github.js';
-import { isRegressionHoldout } from '../../lib/model-registry.js';
+
 import type { TrainResult } from '../../lib/pipelines/train.js';
-import type { DatasetSpec } from '../../lib/spec.js';
+import { metricsDiffMarkdown } from '../../lib/platform/github.js';
+import { isRegressionHoldout } from '../../lib/registry/model-registry.js';
+import type { DatasetSpec } from '../../lib/spec/spec.js';
 
 export function metricsCommentMarkdown(spec: DatasetSpec, r: TrainResult, headSha: string | null): string {
   const title = `### Model metrics: ${spec.title} (\`${spec.name}\`)`;

@@ -1,14 +1,15 @@
 // The train action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
 // compares them), and readInputs can read no other. The rules between inputs are checked here, before
 // anything runs.
-import { ActionInputError, type InputReader, type ShardStep } from '../../lib/action-inputs.js';
+
+import type { SelectedDataset, Workspace } from '../../lib/files/workspace.js';
 import { ALGORITHMS } from '../../lib/models/algorithms.js';
 import { REGRESSION_ALGORITHMS } from '../../lib/models/regressors.js';
-import { FOLDS, SEED, TOLERANCE } from '../../lib/option-bounds.js';
+import { FOLDS, SEED, TOLERANCE } from '../../lib/pipelines/option-bounds.js';
 import { REGRESSION_GATE_METRICS } from '../../lib/pipelines/train.js';
-import { type DatasetSpec, taskOf } from '../../lib/spec.js';
-import { SPLIT_KINDS, type SplitKind } from '../../lib/training.js';
-import type { SelectedDataset, Workspace } from '../../lib/workspace.js';
+import { ActionInputError, type InputReader, type ShardStep } from '../../lib/platform/action-inputs.js';
+import { type DatasetSpec, taskOf } from '../../lib/spec/spec.js';
+import { SPLIT_KINDS, type SplitKind } from '../../lib/training/training.js';
 
 export const INPUT_NAMES = [
   'dataset',

@@ -1,11 +1,12 @@
 // train action: model training behind the champion/challenger gate; in pull-request mode, a metrics diff
 // comment; with shard/merge, one shard's statistics or the merge of all shards.
-import { type ActionDeps, type ActionReport, eachDataset } from '../../lib/action-kit.js';
-import { ModelRegistry } from '../../lib/model-registry.js';
+
+import { shardText } from '../../lib/pipelines/sharding.js';
 import { type TrainResult, trainDataset } from '../../lib/pipelines/train.js';
 import { mergeTrainShards, type ShardTrainResult, trainShard } from '../../lib/pipelines/train-shards.js';
-import { shardText } from '../../lib/sharding.js';
-import type { DatasetSpec } from '../../lib/spec.js';
+import { type ActionDeps, type ActionReport, eachDataset } from '../../lib/platform/action-kit.js';
+import { ModelRegistry } from '../../lib/registry/model-registry.js';
+import type { DatasetSpec } from '../../lib/spec/spec.js';
 import { gateMetricFor, type TrainInputs, toleranceFor } from './inputs.js';
 import { postMetricsComments } from './pull-request.js';
 import { shardReport, trainReport } from './summary.js';

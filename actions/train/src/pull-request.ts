@@ -1,11 +1,17 @@
 // The train action on a pull request: one metrics-diff comment per dataset, kept up to date. GitHub
 // refusing (a fork's read-only token, no permission) never fails the check: the comments' text goes to
 // the job summary instead.
-import { type ActionDeps, repository, type SummaryBlock, unlessGitHubRefuses } from '../../lib/action-kit.js';
-import { headCommit, isInsideWorkTree } from '../../lib/git.js';
-import { createGitHubClient, upsertPullRequestComment } from '../../lib/github.js';
+
 import type { TrainResult } from '../../lib/pipelines/train.js';
-import type { DatasetSpec } from '../../lib/spec.js';
+import {
+  type ActionDeps,
+  repository,
+  type SummaryBlock,
+  unlessGitHubRefuses,
+} from '../../lib/platform/action-kit.js';
+import { headCommit, isInsideWorkTree } from '../../lib/platform/git.js';
+import { createGitHubClient, upsertPullRequestComment } from '../../lib/platform/github.js';
+import type { DatasetSpec } from '../../lib/spec/spec.js';
 import { metricsCommentMarkdown } from './comment.js';
 import type { TrainInputs } from './inputs.js';
 

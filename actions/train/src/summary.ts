@@ -1,20 +1,21 @@
 // The train action's outputs and job summary, from each dataset's result (pure).
+
+import type { Workspace } from '../../lib/files/workspace.js';
+import { shardText } from '../../lib/pipelines/sharding.js';
+import type { TrainResult } from '../../lib/pipelines/train.js';
+import type { ShardTrainResult } from '../../lib/pipelines/train-shards.js';
 import {
   type ActionReport,
   type EachDatasetResult,
   pct,
   type SummaryBlock,
   summaryTableBlock,
-} from '../../lib/action-kit.js';
+} from '../../lib/platform/action-kit.js';
 import {
   type ClassificationHoldout,
   isRegressionHoldout,
   type RegressionHoldout,
-} from '../../lib/model-registry.js';
-import type { TrainResult } from '../../lib/pipelines/train.js';
-import type { ShardTrainResult } from '../../lib/pipelines/train-shards.js';
-import { shardText } from '../../lib/sharding.js';
-import type { Workspace } from '../../lib/workspace.js';
+} from '../../lib/registry/model-registry.js';
 import type { TrainInputs } from './inputs.js';
 
 /** Champion version per dataset after the run, for the datasets that were done. */

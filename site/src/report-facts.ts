@@ -1,7 +1,0 @@
-// Facts about a monitoring file that both the home page (built in Node) and the dashboard show.
-// Platform-neutral.
-import type { MonitoringReport } from '../../actions/lib/monitoring-types.js';
-
-export function activeAlerts(r: MonitoringReport): MonitoringReport['alerts'] {
-  return r.alerts.filter((a) => a.active);
-}
