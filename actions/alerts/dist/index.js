@@ -27255,7 +27255,7 @@ var require_lib = __commonJS({
   }
 });
 
-// actions/lib/action-kit.ts
+// actions/lib/platform/action-kit.ts
 import { existsSync as existsSync5, statSync } from "node:fs";
 import path11 from "node:path";
 
@@ -29532,10 +29532,7 @@ function getIDToken(aud) {
   });
 }
 
-// actions/lib/action-inputs.ts
-import path6 from "node:path";
-
-// actions/lib/gitml-error.ts
+// actions/lib/core/gitml-error.ts
 var GitmlError = class extends Error {
   name = "GitmlError";
   at;
@@ -29545,7 +29542,73 @@ var GitmlError = class extends Error {
   }
 };
 
-// actions/lib/dates.ts
+// actions/lib/core/untrusted-text.ts
+var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+var NAMED = { "	": "	", "\n": "\\n", "\r": "\\r", "\x1B": "\\e" };
+var hex = (ch) => `\\u${ch.codePointAt(0).toString(16).padStart(4, "0")}`;
+function oneLine(text2) {
+  const s = String(text2).replace(INVISIBLE, (ch) => NAMED[ch] ?? hex(ch)).replace(/##\[/g, "#\\#[");
+  return /^\s*::/.test(s) ? `\\${s}` : s;
+}
+var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function escapeHtml(text2) {
+  return oneLine(text2).replace(/[&<>"']/g, (ch) => HTML[ch]);
+}
+function safeUrl(href) {
+  try {
+    const u = new URL(href);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+// actions/lib/files/atomic-write.ts
+var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
+var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
+var WriteError = class extends GitmlError {
+  name = "WriteError";
+};
+var writer = "gitml";
+function setWriter(name2) {
+  writer = name2;
+}
+
+// actions/lib/files/workspace.ts
+import { existsSync as existsSync2, readdirSync } from "node:fs";
+import path7 from "node:path";
+
+// actions/lib/core/did-you-mean.ts
+function editDistance(a, b) {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+function nearestName(given, known) {
+  let best = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = editDistance(given.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(1, Math.floor(given.length / 3)) ? best : null;
+}
+function didYouMean(given, known) {
+  const near = nearestName(given, known);
+  return near ? ` (did you mean '${near}'?)` : "";
+}
+
+// actions/lib/core/dates.ts
 var EARLIEST_DATE = "2000-01-01";
 var DateError = class extends GitmlError {
   name = "DateError";
@@ -29589,430 +29652,6 @@ function parseInstant(text2, what, opts = {}) {
   const ms = Date.parse(`${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
   notBefore(new Date(ms).toISOString().slice(0, 10), text2, what);
   return ms;
-}
-
-// actions/lib/json.ts
-function formatNumber(x, decimals) {
-  if (decimals === void 0) return String(x);
-  const r = Number(x.toFixed(decimals));
-  return String(Object.is(r, -0) ? 0 : r);
-}
-
-// actions/lib/sha256.ts
-var CHUNK = 1 << 20;
-
-// actions/lib/sharding.ts
-var ShardError = class extends GitmlError {
-  name = "ShardError";
-};
-var MAX_SHARDS = 256;
-function parseShard(text2) {
-  const m = /^(\d+)\/(\d+)$/.exec(text2.trim());
-  const index = m ? Number(m[1]) : Number.NaN;
-  const count = m ? Number(m[2]) : Number.NaN;
-  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
-    throw new ShardError(
-      `shard '${text2}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
-    );
-  }
-  return { index, count };
-}
-
-// actions/lib/action-inputs.ts
-var ActionInputError = class extends GitmlError {
-  name = "ActionInputError";
-};
-function invalid(name2, rule2, value) {
-  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
-}
-var TRUE = /^(true|yes|on|1)$/i;
-var FALSE = /^(false|no|off|0)$/i;
-var InputReader = class {
-  constructor(source) {
-    this.source = source;
-  }
-  source;
-  /** The pipeline clock read by now(), for the record a replay runs with. */
-  resolvedNow;
-  raw(name2) {
-    return this.source(name2);
-  }
-  /** For the composite readers below, whose names the `this` type has already checked. */
-  rawOf(name2) {
-    return this.source(name2);
-  }
-  /** Whether the input was given at all (a non-empty value). */
-  given(name2) {
-    return this.raw(name2) !== "";
-  }
-  string(name2, fallback = "") {
-    return this.raw(name2) || fallback;
-  }
-  required(name2) {
-    const v = this.raw(name2);
-    if (!v) throw new ActionInputError(`input '${name2}' is required`);
-    return v;
-  }
-  boolean(name2, fallback) {
-    const v = this.raw(name2);
-    if (v === "") return fallback;
-    if (TRUE.test(v)) return true;
-    if (FALSE.test(v)) return false;
-    throw invalid(name2, "must be true or false", v);
-  }
-  integer(name2, range = {}) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
-      throw invalid(name2, `must be a whole number${bounds}`, v);
-    }
-    return n;
-  }
-  number(name2, range = {}) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
-    if (!Number.isFinite(n) || n < min || n > max) {
-      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
-      throw invalid(name2, `must be a number${bounds}`, v);
-    }
-    return n;
-  }
-  /** A UTC calendar date YYYY-MM-DD. */
-  date(name2) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    try {
-      return parseCalendarDate(v, `input '${name2}'`);
-    } catch (err) {
-      throw new ActionInputError(err.message);
-    }
-  }
-  choice(name2, options, fallback) {
-    const v = this.raw(name2);
-    if (v === "") return fallback;
-    if (!options.includes(v))
-      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
-    return v;
-  }
-  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
-  now() {
-    const v = this.rawOf("now");
-    let d;
-    if (v === "") d = /* @__PURE__ */ new Date();
-    else {
-      try {
-        d = new Date(parseInstant(v, "input 'now'"));
-      } catch (err) {
-        throw new ActionInputError(err.message);
-      }
-    }
-    this.resolvedNow = d.toISOString();
-    return d;
-  }
-  /**
-   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
-   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
-   * runs the others. A name that is no dataset at all is an input error.
-   */
-  datasets(ws) {
-    const selected = ws.selectEachDataset(this.rawOf("dataset") || "all");
-    if (selected.length === 0)
-      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return selected;
-  }
-  /**
-   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
-   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
-   */
-  shardStep(ws) {
-    const given = this.rawOf("shard");
-    const merge2 = this.boolean("merge", false);
-    const partials = this.rawOf("partials");
-    if (given && merge2) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-    if ((given || merge2) && !partials)
-      throw new ActionInputError(`input '${merge2 ? "merge" : "shard"}' needs input 'partials'`);
-    let shard = null;
-    if (given) {
-      try {
-        shard = parseShard(given);
-      } catch (err) {
-        throw new ActionInputError(`input ${err.message}`);
-      }
-    }
-    return { shard, merge: merge2, partials: path6.resolve(ws.root, partials) };
-  }
-  /** A pull-request number, or null when not given. */
-  pullRequest() {
-    return this.integer("pull-request", { min: 1 }) ?? null;
-  }
-};
-
-// actions/lib/atomic-write.ts
-var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
-var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
-var WriteError = class extends GitmlError {
-  name = "WriteError";
-};
-var writer = "gitml";
-function setWriter(name2) {
-  writer = name2;
-}
-
-// actions/lib/github-errors.ts
-var DEFAULT_RETRY_POLICY = Object.freeze({
-  retries: 4,
-  baseDelayMs: 1e3,
-  maxDelayMs: 3e4,
-  maxTotalWaitMs: 12e4,
-  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
-  random: Math.random,
-  now: Date.now
-});
-var statusOf = (err) => {
-  const s = err?.status;
-  return typeof s === "number" && s > 0 ? s : null;
-};
-var headerOf = (err, name2) => {
-  const v = err?.response?.headers?.[name2];
-  return v === void 0 ? void 0 : String(v);
-};
-function isRateLimited(err) {
-  const status = statusOf(err);
-  if (status === 429) return true;
-  if (status !== 403) return false;
-  return headerOf(err, "retry-after") !== void 0 || headerOf(err, "x-ratelimit-remaining") === "0" || /rate limit/i.test(String(err.message ?? ""));
-}
-function retryDelayMs(err, attempt, waitedMs, policy) {
-  const status = statusOf(err);
-  if (status === null || attempt > policy.retries) return null;
-  let delay;
-  if (isRateLimited(err)) {
-    const retryAfter = Number(headerOf(err, "retry-after"));
-    const reset = Number(headerOf(err, "x-ratelimit-reset"));
-    if (Number.isFinite(retryAfter) && headerOf(err, "retry-after") !== void 0) delay = retryAfter * 1e3;
-    else if (headerOf(err, "x-ratelimit-remaining") === "0" && Number.isFinite(reset))
-      delay = reset * 1e3 - policy.now() + 1e3;
-    else delay = 6e4;
-    delay = Math.max(0, Math.ceil(delay));
-  } else if (status >= 500) {
-    const exp = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
-    delay = Math.round(exp * (0.5 + policy.random()));
-  } else {
-    return null;
-  }
-  return waitedMs + delay <= policy.maxTotalWaitMs ? delay : null;
-}
-function describeGitHubFailure(err) {
-  const status = statusOf(err);
-  if (status === null) return null;
-  const e = err;
-  const said = String(e.message ?? "").split("\n")[0].trim();
-  const tries = e.gitmlAttempts ?? 1;
-  const after = tries > 1 ? ` after ${tries} tries` : "";
-  if (isRateLimited(err))
-    return {
-      status,
-      kind: "rate-limited",
-      reason: `GitHub's rate limit still held${after} (HTTP ${status}: ${said})`
-    };
-  if (status >= 500)
-    return { status, kind: "server", reason: `GitHub kept failing (HTTP ${status}${after}: ${said})` };
-  if (status === 410)
-    return { status, kind: "disabled", reason: `issues are disabled on this repository (HTTP 410: ${said})` };
-  if (status === 403)
-    return {
-      status,
-      kind: "forbidden",
-      reason: `the token may not do this (HTTP 403: ${said}) \u2014 a pull request from a fork gets a read-only token, and a job needs issues: write / pull-requests: write`
-    };
-  if (status === 404)
-    return {
-      status,
-      kind: "not-found",
-      reason: `GitHub found no such repository, issue or pull request for this token (HTTP 404: ${said})`
-    };
-  if (status === 401)
-    return { status, kind: "unauthorized", reason: `GitHub refused the token (HTTP 401: ${said})` };
-  return { status, kind: "rejected", reason: `GitHub refused the request (HTTP ${status}: ${said})` };
-}
-
-// actions/lib/stage-journal.ts
-import { createHash } from "node:crypto";
-import { appendFileSync as appendFileSync2, existsSync as existsSync2, mkdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
-import path7 from "node:path";
-var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
-var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
-function stageJournalPath(workspaceRoot, env = process.env) {
-  const given = env[STAGE_JOURNAL_ENV];
-  if (given) return given;
-  if (!env.RUNNER_TEMP) return null;
-  let root = workspaceRoot;
-  try {
-    root = realpathSync(workspaceRoot);
-  } catch {
-  }
-  const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
-  return path7.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
-}
-function recordableInputs(env = process.env) {
-  const inputs = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (v !== void 0 && k.startsWith("INPUT_") && !SECRET_INPUT.test(k)) inputs[k] = v;
-  }
-  return inputs;
-}
-function appendStageRun(journal, run3) {
-  mkdirSync(path7.dirname(journal), { recursive: true });
-  appendFileSync2(journal, `${JSON.stringify(run3)}
-`);
-}
-
-// actions/lib/untrusted-text.ts
-var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
-var NAMED = { "	": "	", "\n": "\\n", "\r": "\\r", "\x1B": "\\e" };
-var hex = (ch) => `\\u${ch.codePointAt(0).toString(16).padStart(4, "0")}`;
-function oneLine(text2) {
-  const s = String(text2).replace(INVISIBLE, (ch) => NAMED[ch] ?? hex(ch)).replace(/##\[/g, "#\\#[");
-  return /^\s*::/.test(s) ? `\\${s}` : s;
-}
-var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-function escapeHtml(text2) {
-  return oneLine(text2).replace(/[&<>"']/g, (ch) => HTML[ch]);
-}
-function safeUrl(href) {
-  try {
-    const u = new URL(href);
-    return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
-  } catch {
-    return null;
-  }
-}
-
-// actions/lib/workspace.ts
-import { existsSync as existsSync3, readdirSync } from "node:fs";
-import path9 from "node:path";
-
-// actions/lib/did-you-mean.ts
-function editDistance(a, b) {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-function nearestName(given, known) {
-  let best = null;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const k of known) {
-    const d = editDistance(given.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best !== null && bestDistance <= Math.max(1, Math.floor(given.length / 3)) ? best : null;
-}
-function didYouMean(given, known) {
-  const near = nearestName(given, known);
-  return near ? ` (did you mean '${near}'?)` : "";
-}
-
-// actions/lib/input-file.ts
-import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
-import path8 from "node:path";
-
-// actions/lib/input-error.ts
-var InputError = class extends GitmlError {
-  name = "InputError";
-};
-
-// actions/lib/input-file.ts
-var rule = (within = "the repository") => `only regular files inside ${within} are read`;
-function kindOf(st) {
-  if (st.isSymbolicLink()) return "a symbolic link";
-  if (st.isDirectory()) return "a directory";
-  if (st.isFIFO()) return "a named pipe (FIFO)";
-  if (st.isSocket()) return "a socket";
-  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
-  return "not a regular file";
-}
-var slash = (p) => p.split(path8.sep).join("/");
-function lstatOrNull(p) {
-  try {
-    return lstatSync(p);
-  } catch (err) {
-    if (err.code === "ENOENT" || err.code === "ENOTDIR")
-      return null;
-    throw err;
-  }
-}
-function checkInputPath(root, file, label, within) {
-  const abs = path8.resolve(root, file);
-  const rel = slash(path8.relative(root, abs));
-  const name2 = label ?? (rel || ".");
-  if (rel.startsWith("../") || rel === ".." || path8.isAbsolute(rel)) {
-    throw new InputError(
-      `${name2} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
-    );
-  }
-  const parts = rel === "" ? [] : rel.split("/");
-  let at = root;
-  let stat2 = lstatOrNull(root);
-  for (const [i, part] of parts.entries()) {
-    at = path8.join(at, part);
-    stat2 = lstatOrNull(at);
-    if (stat2 === null) return { rel, stat: null };
-    const shown = parts.slice(0, i + 1).join("/");
-    const last = i === parts.length - 1;
-    if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
-      const kind = stat2.isFile() ? "a file, not a folder" : kindOf(stat2);
-      throw new InputError(`${last ? name2 : `${name2}: ${shown}`} is ${kind}; ${rule(within)}`);
-    }
-  }
-  return { rel, stat: stat2 };
-}
-function checkInputFile(root, file, label, within) {
-  const { rel, stat: stat2 } = checkInputPath(root, file, label, within);
-  const name2 = label ?? rel;
-  if (stat2 === null) throw new InputError(`${name2}: file not found`);
-  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf(stat2)}; ${rule(within)}`);
-  return name2;
-}
-function readInputFile(root, file, label, within) {
-  const { fd } = openInputFile(root, file, label, within);
-  try {
-    return readFileSync2(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-function openInputFile(root, file, label, within) {
-  const name2 = checkInputFile(root, file, label, within);
-  let fd;
-  try {
-    fd = openSync(path8.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
-  } catch (err) {
-    const code = err.code;
-    if (code === "ELOOP") throw new InputError(`${name2} is a symbolic link; ${rule(within)}`);
-    if (code === "ENOENT") throw new InputError(`${name2}: file not found`);
-    throw new InputError(`${name2}: cannot be read (${code ?? err.message})`);
-  }
-  const opened = fstatSync(fd);
-  if (!opened.isFile()) {
-    closeSync(fd);
-    throw new InputError(`${name2} is ${kindOf(opened)}; ${rule(within)}`);
-  }
-  return { fd, name: name2 };
 }
 
 // actions/lib/models/types.ts
@@ -34842,13 +34481,13 @@ var REGRESSION_ALGORITHMS = [
   }
 ];
 
-// actions/lib/source-format.ts
+// actions/lib/spec/source-format.ts
 var CSV_DELIMITERS = [",", ";", "	", "|"];
 
-// actions/lib/spec-check.ts
+// actions/lib/spec/spec-check.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// actions/lib/spec-shape.ts
+// actions/lib/spec/spec-shape.ts
 var MAX_ROWS_PER_DAY = 1e5;
 var META_COLUMNS = ["id", "event_time", "source"];
 var SNAKE = { pattern: "^[a-z][a-z0-9_]*$", patternRule: "lower_snake_case (a\u2013z, 0\u20139, _; a letter first)" };
@@ -35193,7 +34832,7 @@ var SPEC_SHAPE = {
   required: ["name", "source", "eventTime", "label", "features"]
 };
 
-// actions/lib/spec-check.ts
+// actions/lib/spec/spec-check.ts
 var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 function checkSpecText(text2, opts = {}) {
   const lines = new import_yaml.LineCounter();
@@ -35260,30 +34899,30 @@ function valueProblem(shape, v, root) {
   switch (shape.kind) {
     case "text":
       if (typeof v !== "string")
-        return `must be ${shape.patternRule ?? "text"}, got ${kindOf2(v)}${quoteHint(v)}`;
+        return `must be ${shape.patternRule ?? "text"}, got ${kindOf(v)}${quoteHint(v)}`;
       if (shape.pattern && !new RegExp(shape.pattern).test(v))
         return `'${v}' is not ${shape.patternRule ?? `like ${shape.pattern}`}`;
       return null;
     case "code":
-      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf2(v)}`;
+      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf(v)}`;
     case "choice": {
       if (typeof v === "string" && shape.unsupported?.[v]) return shape.unsupported[v];
       if (typeof v === "string" && shape.values.includes(v)) return null;
       const values = shape.fitting?.(root) ?? shape.values;
       const allowed = values.length === 1 ? `'${values[0]}'` : `one of ${values.join(", ")}`;
-      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
+      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf(v)}`;
     }
     case "number": {
-      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf2(v)}`;
+      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf(v)}`;
       const { minimum: min, maximum: max } = shape;
       const bounds = min !== void 0 && max !== void 0 ? ` from ${min} to ${max}` : min !== void 0 ? ` \u2265 ${min}` : max !== void 0 ? ` \u2264 ${max}` : "";
       const bad = shape.integer && !Number.isInteger(v) || min !== void 0 && v < min || max !== void 0 && v > max;
       return bad ? `must be ${shape.integer ? "a whole number" : "a number"}${bounds}, got ${v}` : null;
     }
     case "boolean":
-      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf2(v)}`;
+      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf(v)}`;
     case "list": {
-      if (!Array.isArray(v)) return `must be a list, got ${kindOf2(v)}`;
+      if (!Array.isArray(v)) return `must be a list, got ${kindOf(v)}`;
       const { minItems: min, maxItems: max } = shape;
       if (min !== void 0 && min === max && v.length !== min)
         return `must have exactly ${min} items, got ${v.length}`;
@@ -35321,7 +34960,7 @@ function walkObject(shape, v, path13, root, out) {
   if (!isObj(v)) {
     out.push({
       path: path13,
-      message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf2(v)}`
+      message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf(v)}`
     });
     return;
   }
@@ -35377,7 +35016,7 @@ function defaultText(v) {
   if (Array.isArray(v) && v.length === 0) return "none";
   return JSON.stringify(v);
 }
-function kindOf2(v) {
+function kindOf(v) {
   if (v === null || v === void 0) return "nothing";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
@@ -35498,7 +35137,7 @@ function positionOf(root, path13, doc, lines) {
   return { line, column: col };
 }
 
-// actions/lib/spec.ts
+// actions/lib/spec/spec.ts
 function taskOf(label) {
   return label.type === "numeric" ? "regression" : "classification";
 }
@@ -35783,7 +35422,95 @@ function isIsoInstant(s) {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
 }
 
-// actions/lib/workspace.ts
+// actions/lib/files/input-file.ts
+import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
+import path6 from "node:path";
+
+// actions/lib/core/input-error.ts
+var InputError = class extends GitmlError {
+  name = "InputError";
+};
+
+// actions/lib/files/input-file.ts
+var rule = (within = "the repository") => `only regular files inside ${within} are read`;
+function kindOf2(st) {
+  if (st.isSymbolicLink()) return "a symbolic link";
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a named pipe (FIFO)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
+var slash = (p) => p.split(path6.sep).join("/");
+function lstatOrNull(p) {
+  try {
+    return lstatSync(p);
+  } catch (err) {
+    if (err.code === "ENOENT" || err.code === "ENOTDIR")
+      return null;
+    throw err;
+  }
+}
+function checkInputPath(root, file, label, within) {
+  const abs = path6.resolve(root, file);
+  const rel = slash(path6.relative(root, abs));
+  const name2 = label ?? (rel || ".");
+  if (rel.startsWith("../") || rel === ".." || path6.isAbsolute(rel)) {
+    throw new InputError(
+      `${name2} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
+    );
+  }
+  const parts = rel === "" ? [] : rel.split("/");
+  let at = root;
+  let stat2 = lstatOrNull(root);
+  for (const [i, part] of parts.entries()) {
+    at = path6.join(at, part);
+    stat2 = lstatOrNull(at);
+    if (stat2 === null) return { rel, stat: null };
+    const shown = parts.slice(0, i + 1).join("/");
+    const last = i === parts.length - 1;
+    if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
+      const kind = stat2.isFile() ? "a file, not a folder" : kindOf2(stat2);
+      throw new InputError(`${last ? name2 : `${name2}: ${shown}`} is ${kind}; ${rule(within)}`);
+    }
+  }
+  return { rel, stat: stat2 };
+}
+function checkInputFile(root, file, label, within) {
+  const { rel, stat: stat2 } = checkInputPath(root, file, label, within);
+  const name2 = label ?? rel;
+  if (stat2 === null) throw new InputError(`${name2}: file not found`);
+  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf2(stat2)}; ${rule(within)}`);
+  return name2;
+}
+function readInputFile(root, file, label, within) {
+  const { fd } = openInputFile(root, file, label, within);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+function openInputFile(root, file, label, within) {
+  const name2 = checkInputFile(root, file, label, within);
+  let fd;
+  try {
+    fd = openSync(path6.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+  } catch (err) {
+    const code = err.code;
+    if (code === "ELOOP") throw new InputError(`${name2} is a symbolic link; ${rule(within)}`);
+    if (code === "ENOENT") throw new InputError(`${name2}: file not found`);
+    throw new InputError(`${name2}: cannot be read (${code ?? err.message})`);
+  }
+  const opened = fstatSync(fd);
+  if (!opened.isFile()) {
+    closeSync(fd);
+    throw new InputError(`${name2} is ${kindOf2(opened)}; ${rule(within)}`);
+  }
+  return { fd, name: name2 };
+}
+
+// actions/lib/files/workspace.ts
 var SPEC_FILE = "dataset.yml";
 var DATASET_NAME = /^[a-z][a-z0-9_]*$/;
 var Workspace = class {
@@ -35792,28 +35519,28 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path9.join(this.root, "data");
+    return path7.join(this.root, "data");
   }
   get modelsDir() {
-    return path9.join(this.root, "models");
+    return path7.join(this.root, "models");
   }
   get reportsDir() {
-    return path9.join(this.root, "reports");
+    return path7.join(this.root, "reports");
   }
   datasetDir(name2) {
-    return path9.join(this.dataDir, name2);
+    return path7.join(this.dataDir, name2);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path9.relative(this.root, p).split(path9.sep).join("/");
+    return path7.relative(this.root, p).split(path7.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted (a folder whose name is no dataset name is not one). */
   datasetNames() {
-    if (!existsSync3(this.dataDir)) return [];
+    if (!existsSync2(this.dataDir)) return [];
     return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
   }
   loadSpec(name2) {
-    const file = path9.join(this.datasetDir(name2), SPEC_FILE);
+    const file = path7.join(this.datasetDir(name2), SPEC_FILE);
     if (!this.isDataset(name2)) {
       const known = this.datasetNames();
       throw new SpecError(
@@ -35855,7 +35582,7 @@ var Workspace = class {
   }
   /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
   isDataset(name2) {
-    return DATASET_NAME.test(name2) && existsSync3(path9.join(this.datasetDir(name2), SPEC_FILE));
+    return DATASET_NAME.test(name2) && existsSync2(path7.join(this.datasetDir(name2), SPEC_FILE));
   }
 };
 function specOf(d) {
@@ -35864,9 +35591,9 @@ function specOf(d) {
   return d.spec;
 }
 
-// actions/lib/write-journal.ts
-import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync, rmSync as rmSync2 } from "node:fs";
-import path10 from "node:path";
+// actions/lib/files/write-journal.ts
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync2, renameSync, rmSync } from "node:fs";
+import path8 from "node:path";
 var WRITTEN_DIRS = ["data", "models", "reports"];
 function ownerRunning(name2) {
   const pid = Number(/\.(\d+)\.tmp$/.exec(name2)?.[1]);
@@ -35892,19 +35619,19 @@ function tempFiles(root) {
       );
     }
     for (const e of entries) {
-      const p = path10.join(dir, e.name);
+      const p = path8.join(dir, e.name);
       if (e.isDirectory()) {
         if (deep) scan(p, true);
       } else if (e.isFile() && ATOMIC_TEMP_NAME.test(e.name) && !ownerRunning(e.name)) found.push(p);
     }
   };
   scan(root, false);
-  for (const d of WRITTEN_DIRS) scan(path10.join(root, d), true);
+  for (const d of WRITTEN_DIRS) scan(path8.join(root, d), true);
   return found.sort();
 }
 function readJournal(file, rel) {
   try {
-    const j = JSON.parse(readFileSync3(file, "utf8"));
+    const j = JSON.parse(readFileSync2(file, "utf8"));
     if (typeof j.writer === "string" && Array.isArray(j.files) && (j.removed === void 0 || Array.isArray(j.removed) && j.removed.every((r) => typeof r === "string")))
       return j;
   } catch {
@@ -35914,16 +35641,16 @@ function readJournal(file, rel) {
   );
 }
 function recoverInterruptedWrites(root) {
-  const rel = (p) => path10.relative(root, p).split(path10.sep).join("/");
+  const rel = (p) => path8.relative(root, p).split(path8.sep).join("/");
   const lines = [];
   let temps = tempFiles(root);
-  for (const file of temps.filter((t) => JOURNAL_NAME.test(path10.basename(t)))) {
+  for (const file of temps.filter((t) => JOURNAL_NAME.test(path8.basename(t)))) {
     const journal = readJournal(file, rel(file));
-    const dir = path10.dirname(file);
+    const dir = path8.dirname(file);
     for (const f of journal.files) {
-      const temp = path10.resolve(dir, f.temp);
-      const target = path10.resolve(dir, f.target);
-      if (!existsSync4(temp)) continue;
+      const temp = path8.resolve(dir, f.temp);
+      const target = path8.resolve(dir, f.target);
+      if (!existsSync3(temp)) continue;
       try {
         renameSync(temp, target);
       } catch (err) {
@@ -35935,22 +35662,22 @@ function recoverInterruptedWrites(root) {
     const removed = journal.removed ?? [];
     for (const r of removed) {
       try {
-        rmSync2(path10.resolve(dir, r), { force: true });
+        rmSync(path8.resolve(dir, r), { force: true });
       } catch (err) {
         throw new WriteError(
-          `${rel(path10.resolve(dir, r))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
+          `${rel(path8.resolve(dir, r))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
         );
       }
     }
-    rmSync2(file, { force: true });
+    rmSync(file, { force: true });
     lines.push(
       `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length + removed.length} files`
     );
   }
-  temps = temps.filter((t) => existsSync4(t));
+  temps = temps.filter((t) => existsSync3(t));
   if (temps.length) {
-    for (const t of temps) rmSync2(t, { force: true });
-    const where = [...new Set(temps.map((t) => rel(path10.dirname(t)) || "."))].join(", ");
+    for (const t of temps) rmSync(t, { force: true });
+    const where = [...new Set(temps.map((t) => rel(path8.dirname(t)) || "."))].join(", ");
     lines.push(
       `undid an interrupted write: removed ${temps.length} temp file${temps.length > 1 ? "s" : ""} in ${where} (none of its files had been replaced; run the interrupted command again)`
     );
@@ -35958,7 +35685,280 @@ function recoverInterruptedWrites(root) {
   return lines;
 }
 
-// actions/lib/action-kit.ts
+// actions/lib/pipelines/stage-journal.ts
+import { createHash } from "node:crypto";
+import { appendFileSync as appendFileSync2, existsSync as existsSync4, mkdirSync, readFileSync as readFileSync3, realpathSync, rmSync as rmSync2 } from "node:fs";
+import path9 from "node:path";
+var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
+var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
+function stageJournalPath(workspaceRoot, env = process.env) {
+  const given = env[STAGE_JOURNAL_ENV];
+  if (given) return given;
+  if (!env.RUNNER_TEMP) return null;
+  let root = workspaceRoot;
+  try {
+    root = realpathSync(workspaceRoot);
+  } catch {
+  }
+  const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
+  return path9.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
+}
+function recordableInputs(env = process.env) {
+  const inputs = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== void 0 && k.startsWith("INPUT_") && !SECRET_INPUT.test(k)) inputs[k] = v;
+  }
+  return inputs;
+}
+function appendStageRun(journal, run3) {
+  mkdirSync(path9.dirname(journal), { recursive: true });
+  appendFileSync2(journal, `${JSON.stringify(run3)}
+`);
+}
+
+// actions/lib/platform/action-inputs.ts
+import path10 from "node:path";
+
+// actions/lib/core/json.ts
+function formatNumber(x, decimals) {
+  if (decimals === void 0) return String(x);
+  const r = Number(x.toFixed(decimals));
+  return String(Object.is(r, -0) ? 0 : r);
+}
+
+// actions/lib/files/sha256.ts
+var CHUNK = 1 << 20;
+
+// actions/lib/pipelines/sharding.ts
+var ShardError = class extends GitmlError {
+  name = "ShardError";
+};
+var MAX_SHARDS = 256;
+function parseShard(text2) {
+  const m = /^(\d+)\/(\d+)$/.exec(text2.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new ShardError(
+      `shard '${text2}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
+    );
+  }
+  return { index, count };
+}
+
+// actions/lib/platform/action-inputs.ts
+var ActionInputError = class extends GitmlError {
+  name = "ActionInputError";
+};
+function invalid(name2, rule2, value) {
+  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
+}
+var TRUE = /^(true|yes|on|1)$/i;
+var FALSE = /^(false|no|off|0)$/i;
+var InputReader = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  /** The pipeline clock read by now(), for the record a replay runs with. */
+  resolvedNow;
+  raw(name2) {
+    return this.source(name2);
+  }
+  /** For the composite readers below, whose names the `this` type has already checked. */
+  rawOf(name2) {
+    return this.source(name2);
+  }
+  /** Whether the input was given at all (a non-empty value). */
+  given(name2) {
+    return this.raw(name2) !== "";
+  }
+  string(name2, fallback = "") {
+    return this.raw(name2) || fallback;
+  }
+  required(name2) {
+    const v = this.raw(name2);
+    if (!v) throw new ActionInputError(`input '${name2}' is required`);
+    return v;
+  }
+  boolean(name2, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (TRUE.test(v)) return true;
+    if (FALSE.test(v)) return false;
+    throw invalid(name2, "must be true or false", v);
+  }
+  integer(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
+      throw invalid(name2, `must be a whole number${bounds}`, v);
+    }
+    return n;
+  }
+  number(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
+    if (!Number.isFinite(n) || n < min || n > max) {
+      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
+      throw invalid(name2, `must be a number${bounds}`, v);
+    }
+    return n;
+  }
+  /** A UTC calendar date YYYY-MM-DD. */
+  date(name2) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    try {
+      return parseCalendarDate(v, `input '${name2}'`);
+    } catch (err) {
+      throw new ActionInputError(err.message);
+    }
+  }
+  choice(name2, options, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (!options.includes(v))
+      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
+    return v;
+  }
+  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
+  now() {
+    const v = this.rawOf("now");
+    let d;
+    if (v === "") d = /* @__PURE__ */ new Date();
+    else {
+      try {
+        d = new Date(parseInstant(v, "input 'now'"));
+      } catch (err) {
+        throw new ActionInputError(err.message);
+      }
+    }
+    this.resolvedNow = d.toISOString();
+    return d;
+  }
+  /**
+   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
+   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
+   * runs the others. A name that is no dataset at all is an input error.
+   */
+  datasets(ws) {
+    const selected = ws.selectEachDataset(this.rawOf("dataset") || "all");
+    if (selected.length === 0)
+      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
+    return selected;
+  }
+  /**
+   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
+   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
+   */
+  shardStep(ws) {
+    const given = this.rawOf("shard");
+    const merge2 = this.boolean("merge", false);
+    const partials = this.rawOf("partials");
+    if (given && merge2) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+    if ((given || merge2) && !partials)
+      throw new ActionInputError(`input '${merge2 ? "merge" : "shard"}' needs input 'partials'`);
+    let shard = null;
+    if (given) {
+      try {
+        shard = parseShard(given);
+      } catch (err) {
+        throw new ActionInputError(`input ${err.message}`);
+      }
+    }
+    return { shard, merge: merge2, partials: path10.resolve(ws.root, partials) };
+  }
+  /** A pull-request number, or null when not given. */
+  pullRequest() {
+    return this.integer("pull-request", { min: 1 }) ?? null;
+  }
+};
+
+// actions/lib/platform/github-errors.ts
+var DEFAULT_RETRY_POLICY = Object.freeze({
+  retries: 4,
+  baseDelayMs: 1e3,
+  maxDelayMs: 3e4,
+  maxTotalWaitMs: 12e4,
+  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
+  random: Math.random,
+  now: Date.now
+});
+var statusOf = (err) => {
+  const s = err?.status;
+  return typeof s === "number" && s > 0 ? s : null;
+};
+var headerOf = (err, name2) => {
+  const v = err?.response?.headers?.[name2];
+  return v === void 0 ? void 0 : String(v);
+};
+function isRateLimited(err) {
+  const status = statusOf(err);
+  if (status === 429) return true;
+  if (status !== 403) return false;
+  return headerOf(err, "retry-after") !== void 0 || headerOf(err, "x-ratelimit-remaining") === "0" || /rate limit/i.test(String(err.message ?? ""));
+}
+function retryDelayMs(err, attempt, waitedMs, policy) {
+  const status = statusOf(err);
+  if (status === null || attempt > policy.retries) return null;
+  let delay;
+  if (isRateLimited(err)) {
+    const retryAfter = Number(headerOf(err, "retry-after"));
+    const reset = Number(headerOf(err, "x-ratelimit-reset"));
+    if (Number.isFinite(retryAfter) && headerOf(err, "retry-after") !== void 0) delay = retryAfter * 1e3;
+    else if (headerOf(err, "x-ratelimit-remaining") === "0" && Number.isFinite(reset))
+      delay = reset * 1e3 - policy.now() + 1e3;
+    else delay = 6e4;
+    delay = Math.max(0, Math.ceil(delay));
+  } else if (status >= 500) {
+    const exp = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
+    delay = Math.round(exp * (0.5 + policy.random()));
+  } else {
+    return null;
+  }
+  return waitedMs + delay <= policy.maxTotalWaitMs ? delay : null;
+}
+function describeGitHubFailure(err) {
+  const status = statusOf(err);
+  if (status === null) return null;
+  const e = err;
+  const said = String(e.message ?? "").split("\n")[0].trim();
+  const tries = e.gitmlAttempts ?? 1;
+  const after = tries > 1 ? ` after ${tries} tries` : "";
+  if (isRateLimited(err))
+    return {
+      status,
+      kind: "rate-limited",
+      reason: `GitHub's rate limit still held${after} (HTTP ${status}: ${said})`
+    };
+  if (status >= 500)
+    return { status, kind: "server", reason: `GitHub kept failing (HTTP ${status}${after}: ${said})` };
+  if (status === 410)
+    return { status, kind: "disabled", reason: `issues are disabled on this repository (HTTP 410: ${said})` };
+  if (status === 403)
+    return {
+      status,
+      kind: "forbidden",
+      reason: `the token may not do this (HTTP 403: ${said}) \u2014 a pull request from a fork gets a read-only token, and a job needs issues: write / pull-requests: write`
+    };
+  if (status === 404)
+    return {
+      status,
+      kind: "not-found",
+      reason: `GitHub found no such repository, issue or pull request for this token (HTTP 404: ${said})`
+    };
+  if (status === 401)
+    return { status, kind: "unauthorized", reason: `GitHub refused the token (HTTP 401: ${said})` };
+  return { status, kind: "rejected", reason: `GitHub refused the request (HTTP ${status}: ${said})` };
+}
+
+// actions/lib/platform/action-kit.ts
 var input = new InputReader((name2) => core.getInput(name2));
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
@@ -40308,7 +40308,7 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// actions/lib/github.ts
+// actions/lib/platform/github.ts
 var ALERT_LABEL = "gitml-alert";
 function retryRequests(client, policy) {
   client.hook.wrap("request", async (request2, options) => {
@@ -40427,7 +40427,15 @@ async function syncAlertIssue(client, spec) {
 import { existsSync as existsSync7, readFileSync as readFileSync5 } from "node:fs";
 import path12 from "node:path";
 
-// actions/lib/git.ts
+// actions/lib/monitoring/monitoring-types.ts
+var MONITORING_FORMAT = "gitml.monitoring";
+var MONITORING_FILE = "monitoring.json";
+function isMonitoringReport(value) {
+  const v = value;
+  return v?.format === MONITORING_FORMAT && typeof v.totals === "object" && v.totals !== null;
+}
+
+// actions/lib/platform/git.ts
 import { execFile, execFileSync } from "node:child_process";
 var GITHUB_ACTIONS_BOT = Object.freeze({
   name: "github-actions[bot]",
@@ -40515,14 +40523,6 @@ function showFileAt(repoDir, rev, path13) {
 }
 var MAX_COMMITTED_FILE_BYTES = 95 * 1024 * 1024;
 
-// actions/lib/monitoring-types.ts
-var MONITORING_FORMAT = "gitml.monitoring";
-var MONITORING_FILE = "monitoring.json";
-function isMonitoringReport(value) {
-  const v = value;
-  return v?.format === MONITORING_FORMAT && typeof v.totals === "object" && v.totals !== null;
-}
-
 // actions/alerts/src/committed.ts
 function committedReports(ws, specs) {
   if (!isInsideWorkTree(ws.root) || headCommit(ws.root) === null) {
@@ -40562,16 +40562,16 @@ function committedReport(ws, name2) {
   return { report: parsed, uncommitted: existsSync7(onDisk) && readFileSync5(onDisk, "utf8") !== text2 };
 }
 
-// actions/lib/chart-kit.ts
-var NOT_TOUCH = "[event.pointerType !== 'touch']";
-var BRUSH_DRAG = `[pointerdown${NOT_TOUCH}, window:pointerup] > window:pointermove!`;
-
-// actions/lib/predicted-value.ts
+// actions/lib/monitoring/predicted-value.ts
 function predictionDecimals(label) {
   return (label.decimals ?? 4) + 2;
 }
 
-// actions/lib/regression-charts.ts
+// actions/lib/charts/chart-kit.ts
+var NOT_TOUCH = "[event.pointerType !== 'touch']";
+var BRUSH_DRAG = `[pointerdown${NOT_TOUCH}, window:pointerup] > window:pointermove!`;
+
+// actions/lib/charts/regression-charts.ts
 function labelOf2(r) {
   if (!r.label || !r.regression) throw new Error(`${r.dataset}: not a regression monitoring report`);
   return r.label;
@@ -40606,7 +40606,7 @@ function alertIssueBody(report, alert, dashboard, env = process.env) {
   return lines.join("\n");
 }
 
-// actions/lib/class-colours.ts
+// actions/lib/charts/class-colours.ts
 var TABLEAU10 = [
   "#4c78a8",
   "#f58518",
@@ -40621,7 +40621,7 @@ var TABLEAU10 = [
 ];
 var SINGLE_COLOUR = TABLEAU10[0];
 
-// actions/lib/report-page.ts
+// actions/lib/reports/report-page.ts
 function mdText(text2) {
   return text2.replace(/\r\n|\r|\n/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|#~]/g, (c) => `\\${c}`);
 }

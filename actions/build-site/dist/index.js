@@ -26450,7 +26450,7 @@ var require_dist = __commonJS({
   }
 });
 
-// actions/lib/action-kit.ts
+// actions/lib/platform/action-kit.ts
 import { existsSync as existsSync5, statSync as statSync2 } from "node:fs";
 import path12 from "node:path";
 
@@ -28727,10 +28727,7 @@ function getIDToken(aud) {
   });
 }
 
-// actions/lib/action-inputs.ts
-import path6 from "node:path";
-
-// actions/lib/gitml-error.ts
+// actions/lib/core/gitml-error.ts
 var GitmlError = class extends Error {
   name = "GitmlError";
   at;
@@ -28743,7 +28740,150 @@ function lineMessage(file, line, rule2) {
   return [`${file} line ${line}: ${rule2}`, { file, line }];
 }
 
-// actions/lib/dates.ts
+// actions/lib/core/untrusted-text.ts
+var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+var NAMED = { "	": "	", "\n": "\\n", "\r": "\\r", "\x1B": "\\e" };
+var hex = (ch) => `\\u${ch.codePointAt(0).toString(16).padStart(4, "0")}`;
+function oneLine(text2) {
+  const s = String(text2).replace(INVISIBLE, (ch) => NAMED[ch] ?? hex(ch)).replace(/##\[/g, "#\\#[");
+  return /^\s*::/.test(s) ? `\\${s}` : s;
+}
+var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function escapeHtml(text2) {
+  return oneLine(text2).replace(/[&<>"']/g, (ch) => HTML[ch]);
+}
+function safeUrl(href) {
+  try {
+    const u = new URL(href);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+// actions/lib/files/atomic-write.ts
+import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path6 from "node:path";
+var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
+var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
+function atomicTempPath(file) {
+  return path6.join(path6.dirname(file), `.${path6.basename(file)}.${process.pid}.tmp`);
+}
+var WriteError = class extends GitmlError {
+  name = "WriteError";
+};
+var writer = "gitml";
+function setWriter(name2) {
+  writer = name2;
+}
+function ioError(err, file, doing) {
+  const code = err.code;
+  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? `${err.path ?? "a file on its way"} does not exist` : err.message ?? String(err);
+  return new WriteError(`${file}: ${doing} failed: ${why}`);
+}
+function writeFilesAtomically(files) {
+  const temps = [];
+  const removals = files.filter((f) => "remove" in f).map((f) => f.path);
+  for (const f of files) {
+    if ("remove" in f) continue;
+    const tmp = atomicTempPath(f.path);
+    try {
+      mkdirSync(path6.dirname(f.path), { recursive: true });
+      temps.push({ tmp, target: f.path });
+      if ("staged" in f) statSync(tmp);
+      else if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
+      else writeFileSync(tmp, f.content);
+    } catch (err) {
+      for (const t of temps) rmSync(t.tmp, { force: true });
+      throw ioError(err, f.path, "writing");
+    }
+  }
+  if (temps.length + removals.length === 0) return;
+  const journal = temps.length + removals.length > 1 ? commitJournal(temps, removals) : null;
+  for (const t of temps) {
+    try {
+      renameSync(t.tmp, t.target);
+    } catch (err) {
+      throw ioError(err, t.target, "renaming its temp file into place");
+    }
+  }
+  for (const r2 of removals) {
+    try {
+      rmSync(r2, { force: true });
+    } catch (err) {
+      throw ioError(err, r2, "removing it");
+    }
+  }
+  if (journal) rmSync(journal, { force: true });
+}
+function commonDir(targets) {
+  let dir = path6.dirname(path6.resolve(targets[0]));
+  for (const t of targets) {
+    const abs = path6.resolve(t);
+    while (!abs.startsWith(dir.endsWith(path6.sep) ? dir : dir + path6.sep)) dir = path6.dirname(dir);
+  }
+  return dir;
+}
+function commitJournal(temps, removals) {
+  const dir = commonDir([...temps.map((t) => t.target), ...removals]);
+  const journal = path6.join(dir, `.gitml-journal.${process.pid}.tmp`);
+  const body2 = {
+    writer,
+    startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    files: temps.map((t) => ({
+      target: path6.relative(dir, path6.resolve(t.target)),
+      temp: path6.relative(dir, path6.resolve(t.tmp))
+    })),
+    ...removals.length ? { removed: removals.map((r2) => path6.relative(dir, path6.resolve(r2))) } : {}
+  };
+  const tmp = atomicTempPath(journal);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(body2, null, 2)}
+`);
+    renameSync(tmp, journal);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    for (const t of temps) rmSync(t.tmp, { force: true });
+    throw ioError(err, journal, "writing the journal of a multi-file write");
+  }
+  return journal;
+}
+
+// actions/lib/files/workspace.ts
+import { existsSync as existsSync2, readdirSync } from "node:fs";
+import path8 from "node:path";
+
+// actions/lib/core/did-you-mean.ts
+function editDistance(a, b) {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+function nearestName(given, known) {
+  let best = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = editDistance(given.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(1, Math.floor(given.length / 3)) ? best : null;
+}
+function didYouMean(given, known) {
+  const near = nearestName(given, known);
+  return near ? ` (did you mean '${near}'?)` : "";
+}
+
+// actions/lib/core/dates.ts
 var EARLIEST_DATE = "2000-01-01";
 var DateError = class extends GitmlError {
   name = "DateError";
@@ -28787,538 +28927,6 @@ function parseInstant(text2, what, opts = {}) {
   const ms = Date.parse(`${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
   notBefore(new Date(ms).toISOString().slice(0, 10), text2, what);
   return ms;
-}
-
-// actions/lib/feature-table.ts
-var SOURCES = ["backfill", "synthetic", "ingest"];
-function emptyTable(features, capacity = 0) {
-  return {
-    rows: 0,
-    ids: new Float64Array(capacity),
-    eventTimes: new Float64Array(capacity),
-    sources: new Uint8Array(capacity),
-    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
-    labels: new Int32Array(capacity),
-    targets: new Float64Array(capacity)
-  };
-}
-function concatTables(parts, features) {
-  const n = parts.reduce((s, p) => s + p.rows, 0);
-  const out = emptyTable(features, n);
-  out.rows = n;
-  let at = 0;
-  for (const p of parts) {
-    out.ids.set(p.ids.subarray(0, p.rows), at);
-    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
-    out.sources.set(p.sources.subarray(0, p.rows), at);
-    out.labels.set(p.labels.subarray(0, p.rows), at);
-    out.targets.set(p.targets.subarray(0, p.rows), at);
-    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
-    at += p.rows;
-  }
-  return out;
-}
-function applyLateLabels(t, late, numeric) {
-  if (late.size === 0) return t;
-  for (let i = 0; i < t.rows; i++) {
-    if (t.labels[i] >= 0) continue;
-    const v = late.get(t.ids[i]);
-    if (v === void 0) continue;
-    if (numeric) {
-      t.labels[i] = 0;
-      t.targets[i] = v;
-    } else t.labels[i] = v;
-  }
-  return t;
-}
-function valueText(f, x) {
-  if (Number.isNaN(x)) return "";
-  return f.type === "categorical" ? f.categories?.[x]?.value ?? "" : String(x);
-}
-
-// actions/lib/json.ts
-function stableStringify(value) {
-  return `${JSON.stringify(sortKeys(value), null, 2)}
-`;
-}
-function sortKeys(value) {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value);
-  }
-  if (value !== null && typeof value === "object") {
-    const obj = value;
-    if (typeof obj.toJSON === "function") {
-      return sortKeys(obj.toJSON());
-    }
-    const out = {};
-    for (const k of Object.keys(obj).sort()) {
-      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
-    }
-    return out;
-  }
-  if (typeof value === "number" && !Number.isFinite(value)) {
-    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
-  }
-  return value;
-}
-function roundSignificant(x, digits = 6) {
-  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
-  return Number(x.toPrecision(digits));
-}
-function formatNumber(x, decimals) {
-  if (decimals === void 0) return String(x);
-  const r2 = Number(x.toFixed(decimals));
-  return String(Object.is(r2, -0) ? 0 : r2);
-}
-function jsonSyntaxProblem(err, text2) {
-  if (text2.trim() === "") return "the file is empty";
-  const message2 = err instanceof Error ? err.message : String(err);
-  const at = /at position (\d+)/.exec(message2);
-  const atEnd = at !== null && Number(at[1]) >= text2.trimEnd().length;
-  if (/Unexpected end of JSON|Unterminated|end of data/i.test(message2) || atEnd)
-    return `it ends too early, after ${text2.length} character${text2.length === 1 ? "" : "s"} (truncated)`;
-  return `not valid JSON: ${message2}`;
-}
-
-// actions/lib/sha256.ts
-import { createHash } from "node:crypto";
-function sha256Hex(bytes) {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-function monthSha256(pieces) {
-  const hash = createHash("sha256");
-  for (const p of pieces) hash.update(p.bytes);
-  return hash.digest("hex");
-}
-var CHUNK = 1 << 20;
-
-// actions/lib/sharding.ts
-var ShardError = class extends GitmlError {
-  name = "ShardError";
-};
-var MAX_SHARDS = 256;
-function parseShard(text2) {
-  const m = /^(\d+)\/(\d+)$/.exec(text2.trim());
-  const index = m ? Number(m[1]) : Number.NaN;
-  const count = m ? Number(m[2]) : Number.NaN;
-  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
-    throw new ShardError(
-      `shard '${text2}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
-    );
-  }
-  return { index, count };
-}
-
-// actions/lib/action-inputs.ts
-var ActionInputError = class extends GitmlError {
-  name = "ActionInputError";
-};
-function invalid(name2, rule2, value) {
-  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
-}
-var TRUE = /^(true|yes|on|1)$/i;
-var FALSE = /^(false|no|off|0)$/i;
-var InputReader = class {
-  constructor(source) {
-    this.source = source;
-  }
-  source;
-  /** The pipeline clock read by now(), for the record a replay runs with. */
-  resolvedNow;
-  raw(name2) {
-    return this.source(name2);
-  }
-  /** For the composite readers below, whose names the `this` type has already checked. */
-  rawOf(name2) {
-    return this.source(name2);
-  }
-  /** Whether the input was given at all (a non-empty value). */
-  given(name2) {
-    return this.raw(name2) !== "";
-  }
-  string(name2, fallback = "") {
-    return this.raw(name2) || fallback;
-  }
-  required(name2) {
-    const v = this.raw(name2);
-    if (!v) throw new ActionInputError(`input '${name2}' is required`);
-    return v;
-  }
-  boolean(name2, fallback) {
-    const v = this.raw(name2);
-    if (v === "") return fallback;
-    if (TRUE.test(v)) return true;
-    if (FALSE.test(v)) return false;
-    throw invalid(name2, "must be true or false", v);
-  }
-  integer(name2, range = {}) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
-      throw invalid(name2, `must be a whole number${bounds}`, v);
-    }
-    return n;
-  }
-  number(name2, range = {}) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
-    if (!Number.isFinite(n) || n < min || n > max) {
-      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
-      throw invalid(name2, `must be a number${bounds}`, v);
-    }
-    return n;
-  }
-  /** A UTC calendar date YYYY-MM-DD. */
-  date(name2) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    try {
-      return parseCalendarDate(v, `input '${name2}'`);
-    } catch (err) {
-      throw new ActionInputError(err.message);
-    }
-  }
-  choice(name2, options, fallback) {
-    const v = this.raw(name2);
-    if (v === "") return fallback;
-    if (!options.includes(v))
-      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
-    return v;
-  }
-  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
-  now() {
-    const v = this.rawOf("now");
-    let d;
-    if (v === "") d = /* @__PURE__ */ new Date();
-    else {
-      try {
-        d = new Date(parseInstant(v, "input 'now'"));
-      } catch (err) {
-        throw new ActionInputError(err.message);
-      }
-    }
-    this.resolvedNow = d.toISOString();
-    return d;
-  }
-  /**
-   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
-   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
-   * runs the others. A name that is no dataset at all is an input error.
-   */
-  datasets(ws) {
-    const selected = ws.selectEachDataset(this.rawOf("dataset") || "all");
-    if (selected.length === 0)
-      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return selected;
-  }
-  /**
-   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
-   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
-   */
-  shardStep(ws) {
-    const given = this.rawOf("shard");
-    const merge = this.boolean("merge", false);
-    const partials = this.rawOf("partials");
-    if (given && merge) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-    if ((given || merge) && !partials)
-      throw new ActionInputError(`input '${merge ? "merge" : "shard"}' needs input 'partials'`);
-    let shard = null;
-    if (given) {
-      try {
-        shard = parseShard(given);
-      } catch (err) {
-        throw new ActionInputError(`input ${err.message}`);
-      }
-    }
-    return { shard, merge, partials: path6.resolve(ws.root, partials) };
-  }
-  /** A pull-request number, or null when not given. */
-  pullRequest() {
-    return this.integer("pull-request", { min: 1 }) ?? null;
-  }
-};
-
-// actions/lib/atomic-write.ts
-import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import path7 from "node:path";
-var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
-var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
-function atomicTempPath(file) {
-  return path7.join(path7.dirname(file), `.${path7.basename(file)}.${process.pid}.tmp`);
-}
-var WriteError = class extends GitmlError {
-  name = "WriteError";
-};
-var writer = "gitml";
-function setWriter(name2) {
-  writer = name2;
-}
-function ioError(err, file, doing) {
-  const code = err.code;
-  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? `${err.path ?? "a file on its way"} does not exist` : err.message ?? String(err);
-  return new WriteError(`${file}: ${doing} failed: ${why}`);
-}
-function writeFilesAtomically(files) {
-  const temps = [];
-  const removals = files.filter((f) => "remove" in f).map((f) => f.path);
-  for (const f of files) {
-    if ("remove" in f) continue;
-    const tmp = atomicTempPath(f.path);
-    try {
-      mkdirSync(path7.dirname(f.path), { recursive: true });
-      temps.push({ tmp, target: f.path });
-      if ("staged" in f) statSync(tmp);
-      else if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
-      else writeFileSync(tmp, f.content);
-    } catch (err) {
-      for (const t of temps) rmSync(t.tmp, { force: true });
-      throw ioError(err, f.path, "writing");
-    }
-  }
-  if (temps.length + removals.length === 0) return;
-  const journal = temps.length + removals.length > 1 ? commitJournal(temps, removals) : null;
-  for (const t of temps) {
-    try {
-      renameSync(t.tmp, t.target);
-    } catch (err) {
-      throw ioError(err, t.target, "renaming its temp file into place");
-    }
-  }
-  for (const r2 of removals) {
-    try {
-      rmSync(r2, { force: true });
-    } catch (err) {
-      throw ioError(err, r2, "removing it");
-    }
-  }
-  if (journal) rmSync(journal, { force: true });
-}
-function commonDir(targets) {
-  let dir = path7.dirname(path7.resolve(targets[0]));
-  for (const t of targets) {
-    const abs = path7.resolve(t);
-    while (!abs.startsWith(dir.endsWith(path7.sep) ? dir : dir + path7.sep)) dir = path7.dirname(dir);
-  }
-  return dir;
-}
-function commitJournal(temps, removals) {
-  const dir = commonDir([...temps.map((t) => t.target), ...removals]);
-  const journal = path7.join(dir, `.gitml-journal.${process.pid}.tmp`);
-  const body2 = {
-    writer,
-    startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
-    files: temps.map((t) => ({
-      target: path7.relative(dir, path7.resolve(t.target)),
-      temp: path7.relative(dir, path7.resolve(t.tmp))
-    })),
-    ...removals.length ? { removed: removals.map((r2) => path7.relative(dir, path7.resolve(r2))) } : {}
-  };
-  const tmp = atomicTempPath(journal);
-  try {
-    writeFileSync(tmp, `${JSON.stringify(body2, null, 2)}
-`);
-    renameSync(tmp, journal);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    for (const t of temps) rmSync(t.tmp, { force: true });
-    throw ioError(err, journal, "writing the journal of a multi-file write");
-  }
-  return journal;
-}
-
-// actions/lib/github-errors.ts
-var DEFAULT_RETRY_POLICY = Object.freeze({
-  retries: 4,
-  baseDelayMs: 1e3,
-  maxDelayMs: 3e4,
-  maxTotalWaitMs: 12e4,
-  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
-  random: Math.random,
-  now: Date.now
-});
-
-// actions/lib/stage-journal.ts
-import { createHash as createHash2 } from "node:crypto";
-import { appendFileSync as appendFileSync2, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync, realpathSync, rmSync as rmSync2 } from "node:fs";
-import path8 from "node:path";
-var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
-var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
-function stageJournalPath(workspaceRoot, env = process.env) {
-  const given = env[STAGE_JOURNAL_ENV];
-  if (given) return given;
-  if (!env.RUNNER_TEMP) return null;
-  let root = workspaceRoot;
-  try {
-    root = realpathSync(workspaceRoot);
-  } catch {
-  }
-  const key = createHash2("sha256").update(root).digest("hex").slice(0, 16);
-  return path8.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
-}
-function recordableInputs(env = process.env) {
-  const inputs = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (v !== void 0 && k.startsWith("INPUT_") && !SECRET_INPUT.test(k)) inputs[k] = v;
-  }
-  return inputs;
-}
-function appendStageRun(journal, run2) {
-  mkdirSync2(path8.dirname(journal), { recursive: true });
-  appendFileSync2(journal, `${JSON.stringify(run2)}
-`);
-}
-
-// actions/lib/untrusted-text.ts
-var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
-var NAMED = { "	": "	", "\n": "\\n", "\r": "\\r", "\x1B": "\\e" };
-var hex = (ch) => `\\u${ch.codePointAt(0).toString(16).padStart(4, "0")}`;
-function oneLine(text2) {
-  const s = String(text2).replace(INVISIBLE, (ch) => NAMED[ch] ?? hex(ch)).replace(/##\[/g, "#\\#[");
-  return /^\s*::/.test(s) ? `\\${s}` : s;
-}
-var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-function escapeHtml(text2) {
-  return oneLine(text2).replace(/[&<>"']/g, (ch) => HTML[ch]);
-}
-function safeUrl(href) {
-  try {
-    const u = new URL(href);
-    return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
-  } catch {
-    return null;
-  }
-}
-
-// actions/lib/workspace.ts
-import { existsSync as existsSync3, readdirSync } from "node:fs";
-import path10 from "node:path";
-
-// actions/lib/did-you-mean.ts
-function editDistance(a, b) {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-function nearestName(given, known) {
-  let best = null;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const k of known) {
-    const d = editDistance(given.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best !== null && bestDistance <= Math.max(1, Math.floor(given.length / 3)) ? best : null;
-}
-function didYouMean(given, known) {
-  const near = nearestName(given, known);
-  return near ? ` (did you mean '${near}'?)` : "";
-}
-
-// actions/lib/input-file.ts
-import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
-import path9 from "node:path";
-
-// actions/lib/input-error.ts
-var InputError = class extends GitmlError {
-  name = "InputError";
-};
-
-// actions/lib/input-file.ts
-var rule = (within = "the repository") => `only regular files inside ${within} are read`;
-function kindOf(st) {
-  if (st.isSymbolicLink()) return "a symbolic link";
-  if (st.isDirectory()) return "a directory";
-  if (st.isFIFO()) return "a named pipe (FIFO)";
-  if (st.isSocket()) return "a socket";
-  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
-  return "not a regular file";
-}
-var slash = (p) => p.split(path9.sep).join("/");
-function lstatOrNull(p) {
-  try {
-    return lstatSync(p);
-  } catch (err) {
-    if (err.code === "ENOENT" || err.code === "ENOTDIR")
-      return null;
-    throw err;
-  }
-}
-function checkInputPath(root, file, label, within) {
-  const abs = path9.resolve(root, file);
-  const rel = slash(path9.relative(root, abs));
-  const name2 = label ?? (rel || ".");
-  if (rel.startsWith("../") || rel === ".." || path9.isAbsolute(rel)) {
-    throw new InputError(
-      `${name2} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
-    );
-  }
-  const parts = rel === "" ? [] : rel.split("/");
-  let at = root;
-  let stat2 = lstatOrNull(root);
-  for (const [i, part] of parts.entries()) {
-    at = path9.join(at, part);
-    stat2 = lstatOrNull(at);
-    if (stat2 === null) return { rel, stat: null };
-    const shown = parts.slice(0, i + 1).join("/");
-    const last = i === parts.length - 1;
-    if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
-      const kind = stat2.isFile() ? "a file, not a folder" : kindOf(stat2);
-      throw new InputError(`${last ? name2 : `${name2}: ${shown}`} is ${kind}; ${rule(within)}`);
-    }
-  }
-  return { rel, stat: stat2 };
-}
-function checkInputFile(root, file, label, within) {
-  const { rel, stat: stat2 } = checkInputPath(root, file, label, within);
-  const name2 = label ?? rel;
-  if (stat2 === null) throw new InputError(`${name2}: file not found`);
-  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf(stat2)}; ${rule(within)}`);
-  return name2;
-}
-function readInputFile(root, file, label, within) {
-  const { fd } = openInputFile(root, file, label, within);
-  try {
-    return readFileSync2(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-function openInputFile(root, file, label, within) {
-  const name2 = checkInputFile(root, file, label, within);
-  let fd;
-  try {
-    fd = openSync(path9.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
-  } catch (err) {
-    const code = err.code;
-    if (code === "ELOOP") throw new InputError(`${name2} is a symbolic link; ${rule(within)}`);
-    if (code === "ENOENT") throw new InputError(`${name2}: file not found`);
-    throw new InputError(`${name2}: cannot be read (${code ?? err.message})`);
-  }
-  const opened = fstatSync(fd);
-  if (!opened.isFile()) {
-    closeSync(fd);
-    throw new InputError(`${name2} is ${kindOf(opened)}; ${rule(within)}`);
-  }
-  return { fd, name: name2 };
-}
-function readInputFileIfExists(root, file, label) {
-  const { stat: stat2 } = checkInputPath(root, file, label);
-  return stat2 === null ? null : readInputFile(root, file, label);
 }
 
 // actions/lib/models/types.ts
@@ -34198,13 +33806,13 @@ function loadRegressor(json) {
   );
 }
 
-// actions/lib/source-format.ts
+// actions/lib/spec/source-format.ts
 var CSV_DELIMITERS = [",", ";", "	", "|"];
 
-// actions/lib/spec-check.ts
+// actions/lib/spec/spec-check.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// actions/lib/spec-shape.ts
+// actions/lib/spec/spec-shape.ts
 var MAX_ROWS_PER_DAY = 1e5;
 var META_COLUMNS = ["id", "event_time", "source"];
 var SNAKE = { pattern: "^[a-z][a-z0-9_]*$", patternRule: "lower_snake_case (a\u2013z, 0\u20139, _; a letter first)" };
@@ -34549,7 +34157,7 @@ var SPEC_SHAPE = {
   required: ["name", "source", "eventTime", "label", "features"]
 };
 
-// actions/lib/spec-check.ts
+// actions/lib/spec/spec-check.ts
 var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 function checkSpecText(text2, opts = {}) {
   const lines = new import_yaml.LineCounter();
@@ -34616,30 +34224,30 @@ function valueProblem(shape, v, root) {
   switch (shape.kind) {
     case "text":
       if (typeof v !== "string")
-        return `must be ${shape.patternRule ?? "text"}, got ${kindOf2(v)}${quoteHint(v)}`;
+        return `must be ${shape.patternRule ?? "text"}, got ${kindOf(v)}${quoteHint(v)}`;
       if (shape.pattern && !new RegExp(shape.pattern).test(v))
         return `'${v}' is not ${shape.patternRule ?? `like ${shape.pattern}`}`;
       return null;
     case "code":
-      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf2(v)}`;
+      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf(v)}`;
     case "choice": {
       if (typeof v === "string" && shape.unsupported?.[v]) return shape.unsupported[v];
       if (typeof v === "string" && shape.values.includes(v)) return null;
       const values = shape.fitting?.(root) ?? shape.values;
       const allowed = values.length === 1 ? `'${values[0]}'` : `one of ${values.join(", ")}`;
-      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
+      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf(v)}`;
     }
     case "number": {
-      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf2(v)}`;
+      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf(v)}`;
       const { minimum: min, maximum: max } = shape;
       const bounds = min !== void 0 && max !== void 0 ? ` from ${min} to ${max}` : min !== void 0 ? ` \u2265 ${min}` : max !== void 0 ? ` \u2264 ${max}` : "";
       const bad = shape.integer && !Number.isInteger(v) || min !== void 0 && v < min || max !== void 0 && v > max;
       return bad ? `must be ${shape.integer ? "a whole number" : "a number"}${bounds}, got ${v}` : null;
     }
     case "boolean":
-      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf2(v)}`;
+      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf(v)}`;
     case "list": {
-      if (!Array.isArray(v)) return `must be a list, got ${kindOf2(v)}`;
+      if (!Array.isArray(v)) return `must be a list, got ${kindOf(v)}`;
       const { minItems: min, maxItems: max } = shape;
       if (min !== void 0 && min === max && v.length !== min)
         return `must have exactly ${min} items, got ${v.length}`;
@@ -34677,7 +34285,7 @@ function walkObject(shape, v, path20, root, out) {
   if (!isObj(v)) {
     out.push({
       path: path20,
-      message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf2(v)}`
+      message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf(v)}`
     });
     return;
   }
@@ -34733,7 +34341,7 @@ function defaultText(v) {
   if (Array.isArray(v) && v.length === 0) return "none";
   return JSON.stringify(v);
 }
-function kindOf2(v) {
+function kindOf(v) {
   if (v === null || v === void 0) return "nothing";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
@@ -34854,7 +34462,7 @@ function positionOf(root, path20, doc, lines) {
   return { line, column: col };
 }
 
-// actions/lib/spec.ts
+// actions/lib/spec/spec.ts
 function taskOf(label) {
   return label.type === "numeric" ? "regression" : "classification";
 }
@@ -35158,7 +34766,99 @@ function isIsoInstant(s) {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
 }
 
-// actions/lib/workspace.ts
+// actions/lib/files/input-file.ts
+import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
+import path7 from "node:path";
+
+// actions/lib/core/input-error.ts
+var InputError = class extends GitmlError {
+  name = "InputError";
+};
+
+// actions/lib/files/input-file.ts
+var rule = (within = "the repository") => `only regular files inside ${within} are read`;
+function kindOf2(st) {
+  if (st.isSymbolicLink()) return "a symbolic link";
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a named pipe (FIFO)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
+var slash = (p) => p.split(path7.sep).join("/");
+function lstatOrNull(p) {
+  try {
+    return lstatSync(p);
+  } catch (err) {
+    if (err.code === "ENOENT" || err.code === "ENOTDIR")
+      return null;
+    throw err;
+  }
+}
+function checkInputPath(root, file, label, within) {
+  const abs = path7.resolve(root, file);
+  const rel = slash(path7.relative(root, abs));
+  const name2 = label ?? (rel || ".");
+  if (rel.startsWith("../") || rel === ".." || path7.isAbsolute(rel)) {
+    throw new InputError(
+      `${name2} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
+    );
+  }
+  const parts = rel === "" ? [] : rel.split("/");
+  let at = root;
+  let stat2 = lstatOrNull(root);
+  for (const [i, part] of parts.entries()) {
+    at = path7.join(at, part);
+    stat2 = lstatOrNull(at);
+    if (stat2 === null) return { rel, stat: null };
+    const shown = parts.slice(0, i + 1).join("/");
+    const last = i === parts.length - 1;
+    if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
+      const kind = stat2.isFile() ? "a file, not a folder" : kindOf2(stat2);
+      throw new InputError(`${last ? name2 : `${name2}: ${shown}`} is ${kind}; ${rule(within)}`);
+    }
+  }
+  return { rel, stat: stat2 };
+}
+function checkInputFile(root, file, label, within) {
+  const { rel, stat: stat2 } = checkInputPath(root, file, label, within);
+  const name2 = label ?? rel;
+  if (stat2 === null) throw new InputError(`${name2}: file not found`);
+  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf2(stat2)}; ${rule(within)}`);
+  return name2;
+}
+function readInputFile(root, file, label, within) {
+  const { fd } = openInputFile(root, file, label, within);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+function openInputFile(root, file, label, within) {
+  const name2 = checkInputFile(root, file, label, within);
+  let fd;
+  try {
+    fd = openSync(path7.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+  } catch (err) {
+    const code = err.code;
+    if (code === "ELOOP") throw new InputError(`${name2} is a symbolic link; ${rule(within)}`);
+    if (code === "ENOENT") throw new InputError(`${name2}: file not found`);
+    throw new InputError(`${name2}: cannot be read (${code ?? err.message})`);
+  }
+  const opened = fstatSync(fd);
+  if (!opened.isFile()) {
+    closeSync(fd);
+    throw new InputError(`${name2} is ${kindOf2(opened)}; ${rule(within)}`);
+  }
+  return { fd, name: name2 };
+}
+function readInputFileIfExists(root, file, label) {
+  const { stat: stat2 } = checkInputPath(root, file, label);
+  return stat2 === null ? null : readInputFile(root, file, label);
+}
+
+// actions/lib/files/workspace.ts
 var SPEC_FILE = "dataset.yml";
 var DATASET_NAME = /^[a-z][a-z0-9_]*$/;
 var Workspace = class {
@@ -35167,28 +34867,28 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path10.join(this.root, "data");
+    return path8.join(this.root, "data");
   }
   get modelsDir() {
-    return path10.join(this.root, "models");
+    return path8.join(this.root, "models");
   }
   get reportsDir() {
-    return path10.join(this.root, "reports");
+    return path8.join(this.root, "reports");
   }
   datasetDir(name2) {
-    return path10.join(this.dataDir, name2);
+    return path8.join(this.dataDir, name2);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path10.relative(this.root, p).split(path10.sep).join("/");
+    return path8.relative(this.root, p).split(path8.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted (a folder whose name is no dataset name is not one). */
   datasetNames() {
-    if (!existsSync3(this.dataDir)) return [];
+    if (!existsSync2(this.dataDir)) return [];
     return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
   }
   loadSpec(name2) {
-    const file = path10.join(this.datasetDir(name2), SPEC_FILE);
+    const file = path8.join(this.datasetDir(name2), SPEC_FILE);
     if (!this.isDataset(name2)) {
       const known = this.datasetNames();
       throw new SpecError(
@@ -35230,7 +34930,7 @@ var Workspace = class {
   }
   /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
   isDataset(name2) {
-    return DATASET_NAME.test(name2) && existsSync3(path10.join(this.datasetDir(name2), SPEC_FILE));
+    return DATASET_NAME.test(name2) && existsSync2(path8.join(this.datasetDir(name2), SPEC_FILE));
   }
 };
 function specOf(d) {
@@ -35239,9 +34939,9 @@ function specOf(d) {
   return d.spec;
 }
 
-// actions/lib/write-journal.ts
-import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
-import path11 from "node:path";
+// actions/lib/files/write-journal.ts
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync2 } from "node:fs";
+import path9 from "node:path";
 var WRITTEN_DIRS = ["data", "models", "reports"];
 function ownerRunning(name2) {
   const pid = Number(/\.(\d+)\.tmp$/.exec(name2)?.[1]);
@@ -35267,19 +34967,19 @@ function tempFiles(root) {
       );
     }
     for (const e of entries2) {
-      const p = path11.join(dir, e.name);
+      const p = path9.join(dir, e.name);
       if (e.isDirectory()) {
         if (deep) scan(p, true);
       } else if (e.isFile() && ATOMIC_TEMP_NAME.test(e.name) && !ownerRunning(e.name)) found.push(p);
     }
   };
   scan(root, false);
-  for (const d of WRITTEN_DIRS) scan(path11.join(root, d), true);
+  for (const d of WRITTEN_DIRS) scan(path9.join(root, d), true);
   return found.sort();
 }
 function readJournal(file, rel) {
   try {
-    const j = JSON.parse(readFileSync3(file, "utf8"));
+    const j = JSON.parse(readFileSync2(file, "utf8"));
     if (typeof j.writer === "string" && Array.isArray(j.files) && (j.removed === void 0 || Array.isArray(j.removed) && j.removed.every((r2) => typeof r2 === "string")))
       return j;
   } catch {
@@ -35289,16 +34989,16 @@ function readJournal(file, rel) {
   );
 }
 function recoverInterruptedWrites(root) {
-  const rel = (p) => path11.relative(root, p).split(path11.sep).join("/");
+  const rel = (p) => path9.relative(root, p).split(path9.sep).join("/");
   const lines = [];
   let temps = tempFiles(root);
-  for (const file of temps.filter((t) => JOURNAL_NAME.test(path11.basename(t)))) {
+  for (const file of temps.filter((t) => JOURNAL_NAME.test(path9.basename(t)))) {
     const journal = readJournal(file, rel(file));
-    const dir = path11.dirname(file);
+    const dir = path9.dirname(file);
     for (const f of journal.files) {
-      const temp = path11.resolve(dir, f.temp);
-      const target = path11.resolve(dir, f.target);
-      if (!existsSync4(temp)) continue;
+      const temp = path9.resolve(dir, f.temp);
+      const target = path9.resolve(dir, f.target);
+      if (!existsSync3(temp)) continue;
       try {
         renameSync2(temp, target);
       } catch (err) {
@@ -35310,22 +35010,22 @@ function recoverInterruptedWrites(root) {
     const removed = journal.removed ?? [];
     for (const r2 of removed) {
       try {
-        rmSync3(path11.resolve(dir, r2), { force: true });
+        rmSync2(path9.resolve(dir, r2), { force: true });
       } catch (err) {
         throw new WriteError(
-          `${rel(path11.resolve(dir, r2))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
+          `${rel(path9.resolve(dir, r2))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
         );
       }
     }
-    rmSync3(file, { force: true });
+    rmSync2(file, { force: true });
     lines.push(
       `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length + removed.length} files`
     );
   }
-  temps = temps.filter((t) => existsSync4(t));
+  temps = temps.filter((t) => existsSync3(t));
   if (temps.length) {
-    for (const t of temps) rmSync3(t, { force: true });
-    const where = [...new Set(temps.map((t) => rel(path11.dirname(t)) || "."))].join(", ");
+    for (const t of temps) rmSync2(t, { force: true });
+    const where = [...new Set(temps.map((t) => rel(path9.dirname(t)) || "."))].join(", ");
     lines.push(
       `undid an interrupted write: removed ${temps.length} temp file${temps.length > 1 ? "s" : ""} in ${where} (none of its files had been replaced; run the interrupted command again)`
     );
@@ -35333,7 +35033,307 @@ function recoverInterruptedWrites(root) {
   return lines;
 }
 
-// actions/lib/action-kit.ts
+// actions/lib/pipelines/stage-journal.ts
+import { createHash } from "node:crypto";
+import { appendFileSync as appendFileSync2, existsSync as existsSync4, mkdirSync as mkdirSync2, readFileSync as readFileSync3, realpathSync, rmSync as rmSync3 } from "node:fs";
+import path10 from "node:path";
+var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
+var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
+function stageJournalPath(workspaceRoot, env = process.env) {
+  const given = env[STAGE_JOURNAL_ENV];
+  if (given) return given;
+  if (!env.RUNNER_TEMP) return null;
+  let root = workspaceRoot;
+  try {
+    root = realpathSync(workspaceRoot);
+  } catch {
+  }
+  const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
+  return path10.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
+}
+function recordableInputs(env = process.env) {
+  const inputs = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== void 0 && k.startsWith("INPUT_") && !SECRET_INPUT.test(k)) inputs[k] = v;
+  }
+  return inputs;
+}
+function appendStageRun(journal, run2) {
+  mkdirSync2(path10.dirname(journal), { recursive: true });
+  appendFileSync2(journal, `${JSON.stringify(run2)}
+`);
+}
+
+// actions/lib/platform/action-inputs.ts
+import path11 from "node:path";
+
+// actions/lib/core/json.ts
+function stableStringify(value) {
+  return `${JSON.stringify(sortKeys(value), null, 2)}
+`;
+}
+function sortKeys(value) {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value);
+  }
+  if (value !== null && typeof value === "object") {
+    const obj = value;
+    if (typeof obj.toJSON === "function") {
+      return sortKeys(obj.toJSON());
+    }
+    const out = {};
+    for (const k of Object.keys(obj).sort()) {
+      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
+    }
+    return out;
+  }
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
+  }
+  return value;
+}
+function roundSignificant(x, digits = 6) {
+  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
+  return Number(x.toPrecision(digits));
+}
+function formatNumber(x, decimals) {
+  if (decimals === void 0) return String(x);
+  const r2 = Number(x.toFixed(decimals));
+  return String(Object.is(r2, -0) ? 0 : r2);
+}
+function jsonSyntaxProblem(err, text2) {
+  if (text2.trim() === "") return "the file is empty";
+  const message2 = err instanceof Error ? err.message : String(err);
+  const at = /at position (\d+)/.exec(message2);
+  const atEnd = at !== null && Number(at[1]) >= text2.trimEnd().length;
+  if (/Unexpected end of JSON|Unterminated|end of data/i.test(message2) || atEnd)
+    return `it ends too early, after ${text2.length} character${text2.length === 1 ? "" : "s"} (truncated)`;
+  return `not valid JSON: ${message2}`;
+}
+
+// actions/lib/features/feature-table.ts
+var SOURCES = ["backfill", "synthetic", "ingest"];
+function emptyTable(features, capacity = 0) {
+  return {
+    rows: 0,
+    ids: new Float64Array(capacity),
+    eventTimes: new Float64Array(capacity),
+    sources: new Uint8Array(capacity),
+    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
+    labels: new Int32Array(capacity),
+    targets: new Float64Array(capacity)
+  };
+}
+function concatTables(parts, features) {
+  const n = parts.reduce((s, p) => s + p.rows, 0);
+  const out = emptyTable(features, n);
+  out.rows = n;
+  let at = 0;
+  for (const p of parts) {
+    out.ids.set(p.ids.subarray(0, p.rows), at);
+    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
+    out.sources.set(p.sources.subarray(0, p.rows), at);
+    out.labels.set(p.labels.subarray(0, p.rows), at);
+    out.targets.set(p.targets.subarray(0, p.rows), at);
+    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
+    at += p.rows;
+  }
+  return out;
+}
+function applyLateLabels(t, late, numeric) {
+  if (late.size === 0) return t;
+  for (let i = 0; i < t.rows; i++) {
+    if (t.labels[i] >= 0) continue;
+    const v = late.get(t.ids[i]);
+    if (v === void 0) continue;
+    if (numeric) {
+      t.labels[i] = 0;
+      t.targets[i] = v;
+    } else t.labels[i] = v;
+  }
+  return t;
+}
+function valueText(f, x) {
+  if (Number.isNaN(x)) return "";
+  return f.type === "categorical" ? f.categories?.[x]?.value ?? "" : String(x);
+}
+
+// actions/lib/files/sha256.ts
+import { createHash as createHash2 } from "node:crypto";
+function sha256Hex(bytes) {
+  return createHash2("sha256").update(bytes).digest("hex");
+}
+function monthSha256(pieces) {
+  const hash = createHash2("sha256");
+  for (const p of pieces) hash.update(p.bytes);
+  return hash.digest("hex");
+}
+var CHUNK = 1 << 20;
+
+// actions/lib/pipelines/sharding.ts
+var ShardError = class extends GitmlError {
+  name = "ShardError";
+};
+var MAX_SHARDS = 256;
+function parseShard(text2) {
+  const m = /^(\d+)\/(\d+)$/.exec(text2.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new ShardError(
+      `shard '${text2}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
+    );
+  }
+  return { index, count };
+}
+
+// actions/lib/platform/action-inputs.ts
+var ActionInputError = class extends GitmlError {
+  name = "ActionInputError";
+};
+function invalid(name2, rule2, value) {
+  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
+}
+var TRUE = /^(true|yes|on|1)$/i;
+var FALSE = /^(false|no|off|0)$/i;
+var InputReader = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  /** The pipeline clock read by now(), for the record a replay runs with. */
+  resolvedNow;
+  raw(name2) {
+    return this.source(name2);
+  }
+  /** For the composite readers below, whose names the `this` type has already checked. */
+  rawOf(name2) {
+    return this.source(name2);
+  }
+  /** Whether the input was given at all (a non-empty value). */
+  given(name2) {
+    return this.raw(name2) !== "";
+  }
+  string(name2, fallback = "") {
+    return this.raw(name2) || fallback;
+  }
+  required(name2) {
+    const v = this.raw(name2);
+    if (!v) throw new ActionInputError(`input '${name2}' is required`);
+    return v;
+  }
+  boolean(name2, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (TRUE.test(v)) return true;
+    if (FALSE.test(v)) return false;
+    throw invalid(name2, "must be true or false", v);
+  }
+  integer(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
+      throw invalid(name2, `must be a whole number${bounds}`, v);
+    }
+    return n;
+  }
+  number(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
+    if (!Number.isFinite(n) || n < min || n > max) {
+      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
+      throw invalid(name2, `must be a number${bounds}`, v);
+    }
+    return n;
+  }
+  /** A UTC calendar date YYYY-MM-DD. */
+  date(name2) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    try {
+      return parseCalendarDate(v, `input '${name2}'`);
+    } catch (err) {
+      throw new ActionInputError(err.message);
+    }
+  }
+  choice(name2, options, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (!options.includes(v))
+      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
+    return v;
+  }
+  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
+  now() {
+    const v = this.rawOf("now");
+    let d;
+    if (v === "") d = /* @__PURE__ */ new Date();
+    else {
+      try {
+        d = new Date(parseInstant(v, "input 'now'"));
+      } catch (err) {
+        throw new ActionInputError(err.message);
+      }
+    }
+    this.resolvedNow = d.toISOString();
+    return d;
+  }
+  /**
+   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
+   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
+   * runs the others. A name that is no dataset at all is an input error.
+   */
+  datasets(ws) {
+    const selected = ws.selectEachDataset(this.rawOf("dataset") || "all");
+    if (selected.length === 0)
+      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
+    return selected;
+  }
+  /**
+   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
+   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
+   */
+  shardStep(ws) {
+    const given = this.rawOf("shard");
+    const merge = this.boolean("merge", false);
+    const partials = this.rawOf("partials");
+    if (given && merge) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+    if ((given || merge) && !partials)
+      throw new ActionInputError(`input '${merge ? "merge" : "shard"}' needs input 'partials'`);
+    let shard = null;
+    if (given) {
+      try {
+        shard = parseShard(given);
+      } catch (err) {
+        throw new ActionInputError(`input ${err.message}`);
+      }
+    }
+    return { shard, merge, partials: path11.resolve(ws.root, partials) };
+  }
+  /** A pull-request number, or null when not given. */
+  pullRequest() {
+    return this.integer("pull-request", { min: 1 }) ?? null;
+  }
+};
+
+// actions/lib/platform/github-errors.ts
+var DEFAULT_RETRY_POLICY = Object.freeze({
+  retries: 4,
+  baseDelayMs: 1e3,
+  maxDelayMs: 3e4,
+  maxTotalWaitMs: 12e4,
+  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
+  random: Math.random,
+  now: Date.now
+});
+
+// actions/lib/platform/action-kit.ts
 var input = new InputReader((name2) => core.getInput(name2));
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
@@ -35503,7 +35503,7 @@ function readInputs(input2) {
 // actions/build-site/src/main.ts
 import path19 from "node:path";
 
-// actions/lib/site-build.ts
+// site/src/build/site-build.ts
 import {
   copyFileSync as copyFileSync2,
   existsSync as existsSync9,
@@ -35516,561 +35516,12 @@ import {
 import path17 from "node:path";
 import { gzipSync } from "node:zlib";
 
-// site/src/page-data.ts
-var PREDICTOR_DATA_FORMAT = "gitml.site.predictor";
-
-// site/src/regression-report.ts
-function isRegressionReport(r2) {
-  return r2.task === "regression" && r2.label !== void 0 && r2.regression !== void 0;
-}
-
-// site/src/report-facts.ts
-function activeAlerts(r2) {
-  return r2.alerts.filter((a) => a.active);
-}
-
-// actions/lib/monitoring-types.ts
-var MONITORING_FORMAT = "gitml.monitoring";
-var MONITORING_FILE = "monitoring.json";
-function isMonitoringReport(value) {
-  const v = value;
-  return v?.format === MONITORING_FORMAT && typeof v.totals === "object" && v.totals !== null;
-}
-function lastRun(r2) {
-  let last = null;
-  for (const p of r2.recent) if (last === null || p.predictedAt > last) last = p.predictedAt;
-  return last;
-}
-
-// site/src/templates/dataset-nav.ts
-function datasetNav(current) {
-  return [
-    { href: "../", label: "All datasets", current: false },
-    { href: "./", label: "Predictor", current: current === "predictor" },
-    { href: "dashboard.html", label: "Dashboard", current: current === "dashboard" },
-    { href: "model-card.html", label: "Model card", current: current === "model-card" }
-  ];
-}
-
-// site/src/format.ts
-function percent(x, digits = 1) {
-  return `${(x * 100).toFixed(digits)}%`;
-}
-function grouped(n) {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-function utcText(iso) {
-  return iso.length >= 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso;
-}
-
-// site/src/value-format.ts
-var labelDecimals = (label) => label.decimals ?? 4;
-var unitOf = (label) => label.unit ? ` ${label.unit}` : "";
-function errorText(x, label) {
-  return `${formatNumber(x, labelDecimals(label) + 3)}${unitOf(label)}`;
-}
-
-// site/src/templates/html.ts
-var Html = class {
-  constructor(text2) {
-    this.text = text2;
-  }
-  text;
-  toString() {
-    return this.text;
-  }
-};
-var ENTITIES = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;"
-};
-function escapeHtml2(text2) {
-  return text2.replace(/[&<>"']/g, (c) => ENTITIES[c]);
-}
-function render(v) {
-  if (v === null || v === void 0 || v === false) return "";
-  if (v instanceof Html) return v.text;
-  if (Array.isArray(v)) return v.map(render).join("");
-  return escapeHtml2(String(v));
-}
-function html(strings, ...values) {
-  let out = strings[0];
-  values.forEach((v, i) => {
-    out += render(v) + strings[i + 1];
-  });
-  return new Html(out);
-}
-
-// site/src/templates/facts-block.ts
-var points = (x) => `${x >= 0 ? "+" : "\u2212"}${Math.abs(x * 100).toFixed(1)} points`;
-function liveAccuracyText(f) {
-  const l = f.accuracy?.live;
-  if (!l || l.accuracy === null) return null;
-  return `${percent(l.accuracy)} (95% interval ${percent(l.low ?? 0)}\u2013${percent(l.high ?? 1)}) over the last ${l.days} days, ${grouped(l.labelled)} labelled rows`;
-}
-var BASELINE_VERDICT = {
-  inside: "Not yet distinguishable from always guessing the commonest class: the majority-class baseline lies inside the live interval.",
-  below: "Better than always guessing the commonest class: the majority-class baseline lies below the live interval.",
-  above: "Worse than always guessing the commonest class: the majority-class baseline lies above the live interval."
-};
-var HOLDOUT_VERDICT = {
-  inside: "Live rows agree with the holdout accuracy (inside the interval).",
-  below: "Live rows score better than the holdout accuracy (below the interval).",
-  above: "Worse on live rows than on the holdout (its accuracy lies above the interval)."
-};
-function verdictText(f, label) {
-  const a = f.accuracy;
-  if (a?.baselineSide)
-    return `${BASELINE_VERDICT[a.baselineSide]}${a.holdoutSide ? ` ${HOLDOUT_VERDICT[a.holdoutSide]}` : ""}`;
-  const e = f.error;
-  if (!e || e.liveMae === null || !label) return null;
-  if (e.baselineMae !== null && e.liveMae >= e.baselineMae)
-    return `Live MAE is at or above the mean baseline's ${errorText(e.baselineMae, label)}: on live rows, always predicting the training mean would do as well.`;
-  if (e.holdoutMae !== null)
-    return e.liveMae > e.holdoutMae ? `Live MAE is above the holdout MAE ${errorText(e.holdoutMae, label)} and below the mean baseline's.` : `Live MAE is at or below the holdout MAE ${errorText(e.holdoutMae, label)}.`;
-  return null;
-}
-function sourcesText(f) {
-  const p = f.predicted;
-  if (!p) return null;
-  return p.ingest === 0 ? `All ${grouped(p.synthetic)} predicted rows are synthetic daily rows, drawn by the generator fitted to the real rows; none are ingested real rows.` : `${grouped(p.synthetic)} predicted rows are synthetic daily rows, drawn by the generator fitted to the real rows; ${grouped(p.ingest)} are ingested real rows.`;
-}
-function groupRowsText(f) {
-  const g2 = f.groupRows;
-  if (!g2) return null;
-  return `${grouped(g2.backfill)} real rows from the source file, ${grouped(g2.synthetic)} synthetic, ${grouped(g2.ingest)} ingested`;
-}
-function figure(rule2, x, label) {
-  return rule2.kind === "mae" && label ? errorText(x, label) : percent(x);
-}
-function alertRuleText(rule2, label) {
-  const what = rule2.kind === "mae" ? `when the rolling ${rule2.windowDays}-day MAE exceeds ${figure(rule2, rule2.threshold, label)}` : `when the rolling ${rule2.windowDays}-day accuracy falls below ${percent(rule2.threshold)}`;
-  const v = rule2.championVersion === null ? "" : ` v${rule2.championVersion}`;
-  const from = rule2.setBy === "spec" ? `the threshold is set by hand in the spec (monitoring.${rule2.key})` : rule2.kind === "mae" ? `by default, champion${v}'s holdout MAE ${rule2.holdout === null ? "" : figure(rule2, rule2.holdout, label)} plus a margin of ${rule2.margin === null ? "" : figure(rule2, rule2.margin, label)}` : `by default, champion${v}'s holdout ${rule2.holdout === null ? "" : percent(rule2.holdout)} \u2212 ${rule2.margin === null ? "" : (rule2.margin * 100).toFixed(1)} points`;
-  return `Alert ${what} (over at least ${rule2.minWindowRows} labelled rows); ${from}.`;
-}
-function reasonHtml(rule2) {
-  if (rule2.reason !== null) return html`Why, in the spec's words: <q>${rule2.reason}</q>`;
-  return rule2.setBy === "spec" ? `The spec sets monitoring.${rule2.key} without a comment saying why.` : "The spec keeps the default and gives no reason of its own.";
-}
-function championChangeText(f, label) {
-  const c = f.champion;
-  if (!c) return null;
-  const when = `champion v${c.version}, registered ${utcText(c.createdAt)}`;
-  if (!c.previous) return `${when}: the first champion.`;
-  const name2 = c.metric === "mae" ? "holdout MAE" : "holdout accuracy";
-  const show = (x) => c.metric === "mae" && label ? errorText(x, label) : percent(x);
-  if (c.value === null || c.previousValue === null)
-    return `${when}, after v${c.previous.version} (no comparable ${name2} recorded).`;
-  const delta = c.metric === "mae" && label ? `${(c.delta ?? 0) >= 0 ? "+" : "\u2212"}${errorText(Math.abs(c.delta ?? 0), label)}` : points(c.delta ?? 0);
-  return `${when}, after v${c.previous.version}: ${name2} ${show(c.value)} vs ${show(c.previousValue)} (${delta}).`;
-}
-function weekText(f) {
-  const w = f.week;
-  if (!w) return null;
-  const rows = `${grouped(w.rowsAdded.synthetic)} synthetic and ${grouped(w.rowsAdded.ingest)} ingested rows added, ${grouped(w.predicted)} predicted`;
-  const fresh = w.alerts.filter((a) => a.thisWeek);
-  const older = w.alerts.filter((a) => !a.thisWeek);
-  const alerts = [
-    fresh.length === 0 ? "no new alerts" : `new alerts: ${fresh.map((a) => `${a.kind} since ${a.since}`).join(", ")}`,
-    ...older.map(
-      (a) => a.since ? `${a.kind} active since ${a.since}` : `${a.kind} active (start unknown: the file keeps no history of it)`
-    )
-  ];
-  return `${w.from} to ${w.to}: ${rows}; ${alerts.join("; ")}.`;
-}
-function repositoryLinks(c) {
-  if (!c.repositoryUrl) return "";
-  const spec = `data/${c.name}/dataset.yml`;
-  return html`<dt>Source</dt><dd><a href="${`${c.repositoryUrl}/blob/HEAD/${spec}`}">${spec}</a> in <a href="${c.repositoryUrl}">the repository</a> (spec, data, models and their history)</dd>
-`;
-}
-function accuracyRows(f, c) {
-  const a = f.accuracy;
-  if (a) {
-    const holdout2 = a.holdout === null ? "\u2013" : `${percent(a.holdout)} on ${grouped(a.holdoutRows)} rows${a.baseline === null ? "" : ` \xB7 majority-class baseline ${percent(a.baseline)}`}`;
-    return html`<dt>Live accuracy</dt><dd>${liveAccuracyText(f) ?? "no labelled live rows yet"}</dd>
-<dt>Holdout accuracy</dt><dd>${holdout2}</dd>
-`;
-  }
-  const e = f.error;
-  if (!e || !c.label) return "";
-  const live = e.liveMae === null ? "no labelled live rows yet" : `${errorText(e.liveMae, c.label)} over the last ${e.days} days, ${grouped(e.labelled)} labelled rows`;
-  const holdout = e.holdoutMae === null ? "\u2013" : `${errorText(e.holdoutMae, c.label)} on ${grouped(e.holdoutRows)} rows${e.baselineMae === null ? "" : ` \xB7 mean baseline MAE ${errorText(e.baselineMae, c.label)}`}`;
-  return html`<dt>Live MAE</dt><dd>${live}</dd>
-<dt>Holdout MAE</dt><dd>${holdout}</dd>
-`;
-}
-function item(term, detail, id) {
-  if (detail === null) return "";
-  return html`<dt${id ? html` id="${id}"` : ""}>${term}</dt><dd>${detail}</dd>
-`;
-}
-function factsSection(f, c, opts = {}) {
-  const verdict = verdictText(f, c.label);
-  const rule2 = f.alertRule;
-  const change = championChangeText(f, c.label);
-  const first = [
-    accuracyRows(f, c),
-    item("In short", verdict && html`<span class="verdict-text">${verdict}</span>`),
-    item("Rows", sourcesText(f))
-  ];
-  const more = [
-    item("Feature group", groupRowsText(f)),
-    item(
-      "Alert rule",
-      rule2 && html`${alertRuleText(rule2, c.label)} <span class="reason">${reasonHtml(rule2)}</span>`,
-      "alert-rule"
-    ),
-    item(
-      "Latest model change",
-      change && html`${change} <span class="reason">The gate: ${f.champion?.decision ?? ""}</span>`
-    ),
-    item("This week", weekText(f)),
-    repositoryLinks(c)
-  ];
-  const rest = opts.compact ? html`<details><summary>Alert rule, recent changes and the source</summary><dl>
-${more}</dl></details>
-` : "";
-  return html`<section class="honest" aria-labelledby="honest-title" data-facts="${f.task}">
-<h2 id="honest-title">Before you trust it</h2>
-<dl>
-${first}${opts.compact ? "" : more}</dl>
-${rest}</section>
-`;
-}
-function cardFactRows(f, c) {
-  const rule2 = f.alertRule;
-  return html`${item("Rows", sourcesText(f))}${item(
-    "Alert rule",
-    rule2 && html`${alertRuleText(rule2, c.label)} <a href="${c.name}/dashboard.html#alert-rule">Why this rule</a>`
-  )}${item("Model", championChangeText(f, c.label))}${item("This week", weekText(f))}`;
-}
-
-// site/src/templates/failing-notice.ts
-function failingNotice(message2) {
-  return html`<p class="failure" id="failing" role="alert"><strong>This dataset is failing:</strong> ${message2}</p>
-<p>The other datasets are up to date. Fix the file named above and the next run picks this one up again; until then its predictor and dashboard are not built.</p>`;
-}
-
-// site/src/templates/importance-panel.ts
-var BAR_HEIGHT = 18;
-var GAP = 6;
-var LABEL_WIDTH = 190;
-var CHART_WIDTH = 560;
-var PLOT_WIDTH = CHART_WIDTH - LABEL_WIDTH - 70;
-function dropText(v, x) {
-  if (v.importance.scoring === "accuracy") return `${(x * 100).toFixed(1)} pp`;
-  return `${x.toFixed(3)}${v.unit ? ` ${v.unit}` : ""}`;
-}
-function sourceText(v) {
-  const how = `${v.importance.nRepeats} shuffles per feature, seed ${v.importance.seed}`;
-  return v.source === "training" ? `Recorded by training in model v${v.version}'s metrics.json (${how}).` : `Model v${v.version} was registered before training recorded importance, so this site computed it when it was built, with the same function and settings training now uses (${how}) on the same holdout rows.`;
-}
-var short = (text2, n) => text2.length > n ? `${text2.slice(0, n - 1)}\u2026` : text2;
-function chart(v) {
-  const fs3 = v.importance.features;
-  const lo = Math.min(0, ...fs3.map((f) => f.mean - f.sd));
-  const hi = Math.max(1e-12, ...fs3.map((f) => f.mean + f.sd));
-  const x = (t) => LABEL_WIDTH + (t - lo) / (hi - lo) * PLOT_WIDTH;
-  const height = fs3.length * (BAR_HEIGHT + GAP) + GAP;
-  const zero = x(0).toFixed(1);
-  const rows = fs3.map((f, i) => {
-    const y = GAP + i * (BAR_HEIGHT + GAP);
-    const a = x(Math.min(0, f.mean));
-    const b = x(Math.max(0, f.mean));
-    const mid = (y + BAR_HEIGHT / 2).toFixed(1);
-    return html`<text x="${LABEL_WIDTH - 8}" y="${mid}" text-anchor="end" dominant-baseline="middle">${short(f.title, 26)}</text>
-<rect x="${a.toFixed(1)}" y="${y}" width="${Math.max(0.5, b - a).toFixed(1)}" height="${BAR_HEIGHT}" class="${f.mean < 0 ? "neg" : "pos"}"/>
-<line x1="${x(f.mean - f.sd).toFixed(1)}" x2="${x(f.mean + f.sd).toFixed(1)}" y1="${mid}" y2="${mid}" class="sd"/>
-<text x="${(x(Math.max(f.mean + f.sd, 0)) + 6).toFixed(1)}" y="${mid}" dominant-baseline="middle" class="value">${dropText(v, f.mean)}</text>
-`;
-  });
-  return html`<svg class="importance-chart" viewBox="0 0 ${CHART_WIDTH} ${height}" width="${CHART_WIDTH}" height="${height}" aria-hidden="true" focusable="false">
-<line x1="${zero}" x2="${zero}" y1="0" y2="${height}" class="axis"/>
-${rows}</svg>`;
-}
-function importancePanel(v, headingLevel = 2) {
-  const imp = v.importance;
-  const what = imp.scoring === "accuracy" ? "accuracy" : "mean absolute error";
-  const baseline = imp.scoring === "accuracy" ? `${(imp.baseline * 100).toFixed(1)}%` : `${(-imp.baseline).toFixed(3)}${v.unit ? ` ${v.unit}` : ""}`;
-  const heading = "Permutation feature importance (honest holdout)";
-  const title = headingLevel === 2 ? html`<h2 id="importance-title">${heading}</h2>` : html`<h3 id="importance-title">${heading}</h3>`;
-  return html`<section class="panel importance" aria-labelledby="importance-title" data-importance-source="${v.source}">
-${title}
-<p>How much the holdout ${what} (${baseline} on ${imp.rows} rows the model never trained on) gets worse when one feature's values are shuffled across those rows: the model's reliance on each feature, on unseen data. Bars: the mean over ${imp.nRepeats} shuffles; whiskers: ±1 standard deviation.</p>
-<p class="importance-source">${sourceText(v)}</p>
-<figure class="importance-figure">${chart(v)}</figure>
-<div class="table-scroll" role="region" aria-label="Permutation importance figures" tabindex="0">
-<table class="importance-table">
-<thead><tr><th scope="col">Feature</th><th scope="col">Mean drop</th><th scope="col">Spread (sd)</th><th scope="col">Each shuffle</th></tr></thead>
-<tbody>
-${imp.features.map(
-    (f) => html`<tr><th scope="row">${f.title}</th><td class="num">${dropText(v, f.mean)}</td><td class="num">± ${dropText(v, f.sd)}</td><td class="num">${f.importances.map((d) => dropText(v, d)).join(", ")}</td></tr>
-`
-  )}</tbody>
-</table>
-</div>
-</section>`;
-}
-
-// site/src/templates/social-tags.ts
-var OG_IMAGE_SIZE = { width: 1200, height: 630 };
-function socialTags(s, title, description, root) {
-  const base = s.siteUrl ? s.siteUrl.endsWith("/") ? s.siteUrl : `${s.siteUrl}/` : null;
-  const url = base ? `${base}${s.path}` : null;
-  const image = base ? `${base}${s.image}` : `${root}${s.image}`;
-  return html`${url ? html`<link rel="canonical" href="${url}">
-` : ""}<meta property="og:type" content="website">
-<meta property="og:site_name" content="gitml">
-<meta property="og:title" content="${title}">
-<meta property="og:description" content="${description}">
-${url ? html`<meta property="og:url" content="${url}">
-` : ""}<meta property="og:image" content="${image}">
-<meta property="og:image:type" content="image/png">
-<meta property="og:image:width" content="${OG_IMAGE_SIZE.width}">
-<meta property="og:image:height" content="${OG_IMAGE_SIZE.height}">
-<meta property="og:image:alt" content="${s.imageAlt}">
-<meta name="twitter:card" content="summary_large_image">
-`;
-}
-
-// site/src/templates/layout.ts
-var FAVICON = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'%3E%3Ccircle cx='50' cy='50' r='42' fill='%234c78a8'/%3E%3Cpolygon points='50,22 76,68 24,68' fill='%23fff'/%3E%3C/svg%3E";
-function page(p) {
-  return `<!doctype html>
-${html`<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${p.title}</title>
-<meta name="description" content="${p.description}">
-${p.social ? socialTags(p.social, p.title, p.description, p.root) : ""}<link rel="icon" href="${FAVICON}">
-<link rel="stylesheet" href="${p.root}assets/styles.css">
-${p.head ?? ""}</head>
-<body data-root="${p.root || "./"}"${p.actionsUrl ? html` data-actions="${p.actionsUrl}"` : ""}>
-<a class="skip" href="#main">Skip to content</a>
-<header class="site"><div class="bar">
-<a class="brand" href="${p.root || "./"}">gitml</a>
-<nav aria-label="Site">${p.nav.map(
-    (l) => html`<a href="${l.href}"${l.current ? html` aria-current="page"` : ""}>${l.label}</a>`
-  )}</nav>
-</div></header>
-<main id="main">
-${p.main}
-</main>
-<footer class="site">
-<p>Built ${p.builtAt} from the repository's files by gitml: a serverless ML system that lives in one GitHub repository. Predictions run in your browser; nothing you enter leaves it.</p>
-<p><a href="${p.root}assets/THIRD-PARTY-NOTICES.txt">Licences of the bundled third-party software</a></p>
-</footer>
-</body>
-</html>
-`.text}`;
-}
-
-// site/src/templates/dashboard-page.ts
-var DASHBOARD_FILES = {
-  report: MONITORING_FILE,
-  charts: "charts.json",
-  script: "assets/dashboard.js"
-};
-function dashboardPage(d, builtAt, actionsUrl) {
-  const root = "../";
-  const app = d.failure ? failingNotice(d.failure) : d.hasReport ? html`<div id="app" class="app" data-report="${DASHBOARD_FILES.report}" data-charts="${DASHBOARD_FILES.charts}"><p class="loading">Loading the monitoring data…</p></div>
-<noscript><p class="notice">The dashboard draws its charts in your browser and needs JavaScript; the repository's reports/${d.name}/README.md shows the same charts.</p></noscript>` : html`<p class="notice" id="no-report">No monitoring yet — run <code>gitml daily --dataset ${d.name}</code> (or wait for the daily workflow) to predict new rows and write reports/${d.name}/monitoring.json.</p>`;
-  return page({
-    title: `${d.title} \u2014 monitoring \xB7 gitml`,
-    description: `How the ${d.title} champion model has been doing: accuracy, confusion, drift and recent predictions.`,
-    root,
-    nav: datasetNav("dashboard"),
-    builtAt,
-    social: d.social,
-    actionsUrl,
-    head: d.hasReport ? html`<link rel="preload" href="${DASHBOARD_FILES.report}" as="fetch" crossorigin="anonymous">
-<link rel="preload" href="${DASHBOARD_FILES.charts}" as="fetch" crossorigin="anonymous">
-<script type="module" src="${root}${DASHBOARD_FILES.script}"></script>
-` : void 0,
-    main: html`<h1>${d.title}: monitoring</h1>
-${d.facts && !d.failure ? factsSection(d.facts.facts, d.facts.context) : ""}${app}
-${!d.failure && d.importance ? importancePanel(d.importance) : ""}`
-  });
-}
-
-// site/src/templates/home-page.ts
-function baselineText(m) {
-  return m?.baseline == null ? "" : ` \xB7 majority-class baseline ${percent(m.baseline)}`;
-}
-function liveState(m) {
-  if (m === null) return "no monitoring yet";
-  const l = m.live;
-  const where = m.bySource.ingest === 0 ? "synthetic daily rows" : `${grouped(m.bySource.synthetic)} synthetic and ${grouped(m.bySource.ingest)} ingested rows in all`;
-  if (l.accuracy === null) return `no labelled predictions in the last ${l.days} days (${where})`;
-  return `${percent(l.accuracy)} (95% interval ${percent(l.low ?? 0)}\u2013${percent(l.high ?? 1)}) over the last ${l.days} days, ${grouped(l.labelled)} labelled rows; ${where}`;
-}
-function groupText(d) {
-  if (!d.featureGroup) return "not built yet \u2014 run backfill";
-  const bySource = d.facts ? groupRowsText(d.facts) : null;
-  return `${grouped(d.featureGroup.rows)} rows (v${d.featureGroup.version})${bySource ? `: ${bySource}` : ""}`;
-}
-function liveLine(d) {
-  const live = d.facts ? liveAccuracyText(d.facts) : null;
-  return live ?? liveState(d.monitoring);
-}
-function verdictLine(d, label) {
-  const v = d.facts ? verdictText(d.facts, label) : null;
-  return v ? html` <span class="verdict-text">${v}</span>` : "";
-}
-function alertState(m) {
-  if (m === null) return html`<span class="state none">no monitoring yet</span>`;
-  if (m.alerts.length === 0) return html`<span class="state ok">no active alerts</span>`;
-  return html`<span class="state alert" title="${m.alerts.map((a) => a.message).join("\n")}">${m.alerts.length} active: ${m.alerts.map((a) => a.kind).join(", ")}</span>`;
-}
-function failingCard(d) {
-  return html`<article class="card failing" data-dataset="${d.name}" data-failing="true" aria-labelledby="card-${d.name}">
-<h2 id="card-${d.name}">${d.title}</h2>
-${d.description ? html`<p class="lead">${d.description}</p>` : ""}
-<p class="failure" role="alert"><strong>Failing:</strong> ${d.failure}</p>
-<p>The other datasets are up to date. Fix the file named above and the next run picks this one up again.</p>
-<p class="links"><a href="${d.name}/">Predictor</a><a href="${d.name}/dashboard.html">Dashboard</a></p>
-</article>
-`;
-}
-function sourceText2(m) {
-  return m.bySource.ingest === 0 ? "synthetic daily rows" : `${grouped(m.bySource.synthetic)} synthetic and ${grouped(m.bySource.ingest)} ingested rows in all`;
-}
-function holdoutErrorText(d, label) {
-  const c = d.champion;
-  if (c === null) return "\u2013";
-  if (c.holdoutMae === void 0) return `not recorded (${grouped(c.holdoutRows)} holdout rows)`;
-  const baseline = c.holdoutBaselineMae === void 0 ? "" : ` \xB7 mean baseline MAE ${errorText(c.holdoutBaselineMae, label)}`;
-  return `${errorText(c.holdoutMae, label)} on ${grouped(c.holdoutRows)} rows${baseline}`;
-}
-function liveErrorText(d, label) {
-  const m = d.monitoring;
-  const live = d.regression?.live ?? null;
-  if (m === null || live === null) return "no monitoring yet";
-  if (live.mae === null) return `no labelled predictions in the last ${live.days} days (${sourceText2(m)})`;
-  const rmse = live.rmse === null ? "" : ` (RMSE ${errorText(live.rmse, label)})`;
-  return `${errorText(live.mae, label)}${rmse} over the last ${live.days} days, ${grouped(live.labelled)} labelled rows; ${sourceText2(m)}`;
-}
-function regressionCard(d, label) {
-  const c = d.champion;
-  const lastRun2 = d.monitoring?.lastRun;
-  return html`<article class="card" data-dataset="${d.name}" data-task="regression"${lastRun2 ? html` data-last-run="${lastRun2}"` : ""} aria-labelledby="card-${d.name}">
-<h2 id="card-${d.name}">${d.title}</h2>
-<p class="lead">${d.description}</p>
-<dl>
-<dt>Task</dt><dd>regression${label.unit ? ` (in ${label.unit})` : ""}</dd>
-<dt>Champion</dt><dd>${c ? `v${c.version} \xB7 ${c.algorithmTitle}` : "no model yet \u2014 run train"}</dd>
-<dt>Holdout MAE</dt><dd>${holdoutErrorText(d, label)}</dd>
-<dt>Live MAE</dt><dd>${liveErrorText(d, label)}${verdictLine(d, label)}</dd>
-${d.facts ? cardFactRows(d.facts, { name: d.name, label }) : ""}<dt>Feature group</dt><dd>${groupText(d)}</dd>
-<dt>Last daily run</dt><dd>${d.monitoring?.lastRun ? utcText(d.monitoring.lastRun) : "not yet"}</dd>
-<dt>Alerts</dt><dd>${alertState(d.monitoring)}</dd>
-</dl>
-<p class="links"><a href="${d.name}/">Predictor</a><a href="${d.name}/dashboard.html">Dashboard</a><a href="${d.name}/model-card.html">Model card</a></p>
-</article>
-`;
-}
-function card(d) {
-  if (d.failure !== null) return failingCard(d);
-  if (d.regression) return regressionCard(d, d.regression.label);
-  const c = d.champion;
-  const lastRun2 = d.monitoring?.lastRun;
-  return html`<article class="card" data-dataset="${d.name}"${lastRun2 ? html` data-last-run="${lastRun2}"` : ""} aria-labelledby="card-${d.name}">
-<h2 id="card-${d.name}">${d.title}</h2>
-<p class="lead">${d.description}</p>
-<dl>
-<dt>Champion</dt><dd>${c ? `v${c.version} \xB7 ${c.algorithmTitle}` : "no model yet \u2014 run train"}</dd>
-<dt>Holdout accuracy</dt><dd>${c ? `${percent(c.holdoutAccuracy ?? 0)} on ${grouped(c.holdoutRows)} rows${baselineText(d.monitoring)}` : "\u2013"}</dd>
-<dt>Live accuracy</dt><dd>${liveLine(d)}${verdictLine(d)}</dd>
-${d.facts ? cardFactRows(d.facts, { name: d.name }) : ""}<dt>Feature group</dt><dd>${groupText(d)}</dd>
-<dt>Last daily run</dt><dd>${d.monitoring?.lastRun ? utcText(d.monitoring.lastRun) : "not yet"}</dd>
-<dt>Alerts</dt><dd>${alertState(d.monitoring)}</dd>
-</dl>
-<p class="links"><a href="${d.name}/">Predictor</a><a href="${d.name}/dashboard.html">Dashboard</a><a href="${d.name}/model-card.html">Model card</a></p>
-</article>
-`;
-}
-var HOME_SCRIPT = "assets/home.js";
-function homePage(datasets, builtAt, actionsUrl, social, repositoryUrl2) {
-  return page({
-    title: "gitml \u2014 serverless ML in one GitHub repository",
-    description: `Predictors and monitoring dashboards for ${datasets.map((d) => d.title).join(", ")}.`,
-    root: "",
-    nav: [{ href: "./", label: "All datasets", current: true }],
-    builtAt,
-    actionsUrl,
-    social,
-    head: html`<script type="module" src="${HOME_SCRIPT}"></script>
-`,
-    main: html`<h1>Serverless ML in one GitHub repository</h1>
-<p class="lead">Each dataset has a feature store, a model registry and a daily pipeline in git. Try the champion model in your browser, or see how it has been doing.${repositoryUrl2 ? html` Specs, data, models and reports, with their history: <a href="${repositoryUrl2}">the repository</a>.` : ""}</p>
-<div class="cards">
-${datasets.length === 0 ? html`<p class="notice">No datasets yet: add data/&lt;name&gt;/dataset.yml and run backfill.</p>` : datasets.map(card)}</div>`
-  });
-}
-
-// site/src/templates/model-card-page.ts
-var MODEL_CARD_PAGE = "model-card.html";
-function modelCardPage(d, builtAt, actionsUrl) {
-  const c = d.card;
-  const main = d.failure ? failingNotice(d.failure) : c === null ? html`<p class="notice" id="no-model">No model yet — run <code>gitml train --dataset ${d.name}</code> (or the training workflow) to register a champion; its card appears here.</p>` : html`<p class="lead">The champion, model v${c.version}: its card as the registry wrote it at training (<code>${c.file}</code>), and what it relies on.</p>
-${c.importance ? importancePanel(c.importance) : html`<p class="notice" id="no-importance">No permutation importance: ${c.importanceMissing ?? "the holdout rows are not recorded"}.</p>`}
-<article class="panel model-card" aria-labelledby="card-title">
-<h2 id="card-title">Model card v${c.version}</h2>
-${c.body}</article>`;
-  return page({
-    title: `${d.title} \u2014 model card \xB7 gitml`,
-    description: `The ${d.title} champion model's card: lineage, holdout metrics, model selection and permutation feature importance on the honest holdout.`,
-    root: "../",
-    nav: datasetNav("model-card"),
-    builtAt,
-    actionsUrl,
-    social: d.social,
-    main: html`<h1>${d.title}: model card</h1>
-${main}`
-  });
-}
-
-// site/src/templates/predictor-page.ts
-var PREDICTOR_FILES = {
-  data: "predictor.json",
-  model: "model.json",
-  modelBin: "model.bin",
-  script: "assets/predictor.js"
-};
-function predictorPage(d, builtAt) {
-  const root = "../";
-  const app = d.failure ? failingNotice(d.failure) : d.hasChampion ? html`<div id="app" class="app" data-data="${PREDICTOR_FILES.data}" data-model="${PREDICTOR_FILES.model}" data-model-bin="${PREDICTOR_FILES.modelBin}"><p class="loading">Loading the champion model…</p></div>
-<noscript><p class="notice">The predictor runs the model in your browser and needs JavaScript.</p></noscript>` : html`<p class="notice" id="no-model">No model yet — run <code>gitml train --dataset ${d.name}</code> (or the training workflow) to register a champion.</p>`;
-  return page({
-    title: `${d.title} \u2014 predictor \xB7 gitml`,
-    description: d.description,
-    root,
-    nav: datasetNav("predictor"),
-    builtAt,
-    social: d.social,
-    head: d.hasChampion ? html`<link rel="preload" href="${PREDICTOR_FILES.model}" as="fetch" crossorigin="anonymous">
-<link rel="preload" href="${PREDICTOR_FILES.modelBin}" as="fetch" crossorigin="anonymous">
-<link rel="preload" href="${PREDICTOR_FILES.data}" as="fetch" crossorigin="anonymous">
-<script type="module" src="${root}${PREDICTOR_FILES.script}"></script>
-` : void 0,
-    main: html`<h1>${d.title}: predictor</h1>
-<p class="lead">${d.description}</p>
-${d.facts && !d.failure ? factsSection(d.facts.facts, d.facts.context, { compact: true }) : ""}${app}`
-  });
-}
-
 // actions/lib/explain/neighbours.ts
 function isNeighbours(estimator) {
   return estimator.format === KNN_FORMAT || estimator.format === KNN_REGRESSOR_FORMAT;
 }
 
-// actions/lib/feature-group.ts
+// actions/lib/features/feature-group.ts
 import { createHash as createHash3 } from "node:crypto";
 
 // node_modules/csv-stringify/lib/utils/get.js
@@ -36726,6 +36177,65 @@ var stringify = function(records, opts = {}) {
   return data.join("");
 };
 
+// actions/lib/platform/file-source.ts
+import { existsSync as existsSync6, readdirSync as readdirSync3 } from "node:fs";
+import path13 from "node:path";
+
+// actions/lib/platform/git.ts
+import { execFile, execFileSync } from "node:child_process";
+var GITHUB_ACTIONS_BOT = Object.freeze({
+  name: "github-actions[bot]",
+  email: "41898282+github-actions[bot]@users.noreply.github.com"
+});
+var GIT_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", LANGUAGE: "C", GIT_LITERAL_PATHSPECS: "1" };
+var MAX_BUFFER = 512 * 1024 * 1024;
+function gitSync(cwd, args) {
+  try {
+    const stdout = execFileSync("git", args, {
+      cwd,
+      env: { ...process.env, ...GIT_ENV },
+      encoding: "utf8",
+      maxBuffer: MAX_BUFFER,
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    return { stdout, stderr: "", status: 0 };
+  } catch (error2) {
+    const e = error2;
+    if (typeof e.status !== "number") throw new Error(`cannot run git in ${cwd}: ${String(error2)}`);
+    return { stdout: e.stdout ?? "", stderr: e.stderr ?? "", status: e.status };
+  }
+}
+function isInsideWorkTree(dir) {
+  try {
+    const out = gitSync(dir, ["rev-parse", "--is-inside-work-tree"]);
+    return out.status === 0 && out.stdout.trim() === "true";
+  } catch {
+    return false;
+  }
+}
+function isTracked(repoDir, rel) {
+  if (!isInsideWorkTree(repoDir)) return null;
+  const out = gitSync(repoDir, ["ls-files", "--", rel]);
+  return out.status === 0 ? out.stdout.trim() !== "" : null;
+}
+var MAX_COMMITTED_FILE_BYTES = 95 * 1024 * 1024;
+
+// actions/lib/platform/file-source.ts
+var WORKING_TREE = "working tree";
+function workingTree(root) {
+  return {
+    description: WORKING_TREE,
+    // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
+    readBytes: (rel) => readInputFileIfExists(root, rel),
+    list: (relDir) => entries(path13.join(root, relDir), false),
+    listDirs: (relDir) => entries(path13.join(root, relDir), true)
+  };
+}
+function entries(dir, dirs) {
+  if (!existsSync6(dir)) return [];
+  return readdirSync3(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
+}
+
 // node_modules/simple-statistics/dist/simple-statistics.mjs
 function sum(x) {
   if (x.length === 0) {
@@ -36906,7 +36416,7 @@ PerceptronModel.prototype.train = function train2(features, label) {
   return this;
 };
 
-// actions/lib/clean.ts
+// actions/lib/features/clean.ts
 var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 function parseNumber(raw, column) {
   if (!NUMBER.test(raw)) {
@@ -38642,7 +38152,7 @@ var parse = function(data, opts = {}) {
   return records;
 };
 
-// actions/lib/csv-input.ts
+// actions/lib/features/csv-input.ts
 var PARSE_OPTIONS = { bom: true, info: true, relax_column_count: true, skip_empty_lines: true };
 function parseCsvText(text2, file) {
   if (text2.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
@@ -38690,66 +38200,7 @@ function countNewlines(fields) {
   return n;
 }
 
-// actions/lib/file-source.ts
-import { existsSync as existsSync6, readdirSync as readdirSync3 } from "node:fs";
-import path13 from "node:path";
-
-// actions/lib/git.ts
-import { execFile, execFileSync } from "node:child_process";
-var GITHUB_ACTIONS_BOT = Object.freeze({
-  name: "github-actions[bot]",
-  email: "41898282+github-actions[bot]@users.noreply.github.com"
-});
-var GIT_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", LANGUAGE: "C", GIT_LITERAL_PATHSPECS: "1" };
-var MAX_BUFFER = 512 * 1024 * 1024;
-function gitSync(cwd, args) {
-  try {
-    const stdout = execFileSync("git", args, {
-      cwd,
-      env: { ...process.env, ...GIT_ENV },
-      encoding: "utf8",
-      maxBuffer: MAX_BUFFER,
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    return { stdout, stderr: "", status: 0 };
-  } catch (error2) {
-    const e = error2;
-    if (typeof e.status !== "number") throw new Error(`cannot run git in ${cwd}: ${String(error2)}`);
-    return { stdout: e.stdout ?? "", stderr: e.stderr ?? "", status: e.status };
-  }
-}
-function isInsideWorkTree(dir) {
-  try {
-    const out = gitSync(dir, ["rev-parse", "--is-inside-work-tree"]);
-    return out.status === 0 && out.stdout.trim() === "true";
-  } catch {
-    return false;
-  }
-}
-function isTracked(repoDir, rel) {
-  if (!isInsideWorkTree(repoDir)) return null;
-  const out = gitSync(repoDir, ["ls-files", "--", rel]);
-  return out.status === 0 ? out.stdout.trim() !== "" : null;
-}
-var MAX_COMMITTED_FILE_BYTES = 95 * 1024 * 1024;
-
-// actions/lib/file-source.ts
-var WORKING_TREE = "working tree";
-function workingTree(root) {
-  return {
-    description: WORKING_TREE,
-    // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
-    readBytes: (rel) => readInputFileIfExists(root, rel),
-    list: (relDir) => entries(path13.join(root, relDir), false),
-    listDirs: (relDir) => entries(path13.join(root, relDir), true)
-  };
-}
-function entries(dir, dirs) {
-  if (!existsSync6(dir)) return [];
-  return readdirSync3(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
-}
-
-// actions/lib/partition-reader.ts
+// actions/lib/features/partition-reader.ts
 var PartitionError = class extends GitmlError {
   name = "PartitionError";
 };
@@ -39110,7 +38561,7 @@ function daysFromCivil(y, m, d) {
   return era * 146097 + doe - 719468;
 }
 
-// actions/lib/size-limits.ts
+// actions/lib/features/size-limits.ts
 var MiB = 1024 * 1024;
 var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
 var GITHUB_WARN_BYTES = 50 * MiB;
@@ -39153,7 +38604,7 @@ function startsOfPieces(lineBytes, header, limit, firstUsed = header) {
   return starts;
 }
 
-// actions/lib/group-integrity.ts
+// actions/lib/features/group-integrity.ts
 function restoreWithGit(file) {
   return `restore it with git (git checkout -- ${file}; git log -p -- ${file} shows what changed)`;
 }
@@ -39241,7 +38692,7 @@ function brokenRejectedFile(file, text2, columns, recorded, countsFile) {
   return null;
 }
 
-// actions/lib/row-batch.ts
+// actions/lib/features/row-batch.ts
 var BLOCK_BYTES = 4 * 1024 * 1024;
 function csvLine(cells2) {
   let out = "";
@@ -39340,7 +38791,7 @@ var RowBatch = class {
   }
 };
 
-// actions/lib/schema-drift.ts
+// actions/lib/features/schema-drift.ts
 function schemaChanges(stored, spec) {
   const now = featureSchema(spec);
   const out = [];
@@ -39431,7 +38882,7 @@ function plural(xs) {
   return xs.length > 1 ? "s" : "";
 }
 
-// actions/lib/stats.ts
+// actions/lib/features/stats.ts
 var BINS = 10;
 var r = (x) => roundSignificant(x, 4);
 function numericStats(values) {
@@ -39523,7 +38974,7 @@ function numericLabelStats(table2, name2) {
   return { name: name2, unlabelled: s.missing, count: s.count, mean: s.mean, sd: s.sd, min: s.min, max: s.max };
 }
 
-// actions/lib/feature-group.ts
+// actions/lib/features/feature-group.ts
 var FEATURE_GROUP_FORMAT = "gitml.feature-group";
 var FeatureGroupError = class extends GitmlError {
   name = "FeatureGroupError";
@@ -40253,91 +39704,74 @@ function checkCounts(c, file) {
   };
 }
 
-// actions/lib/model-card-page.ts
-import { existsSync as existsSync8, readFileSync as readFileSync4 } from "node:fs";
-import path15 from "node:path";
-
-// actions/lib/card-markdown.ts
-function inline(text2) {
-  const parts = text2.split(/(\*\*[^*]+\*\*|`[^`]+`)/g).filter((p) => p !== "");
-  return html`${parts.map(
-    (p) => p.startsWith("**") && p.endsWith("**") && p.length > 4 ? html`<strong>${p.slice(2, -2)}</strong>` : p.startsWith("`") && p.endsWith("`") && p.length > 2 ? html`<code>${p.slice(1, -1)}</code>` : p
-  )}`;
-}
-function cells(line) {
-  return line.trim().replace(/^\|/, "").replace(/\|$/, "").split(" | ").map((c) => c.trim());
-}
-var isSeparator = (line) => /^\|(\s*:?-+:?\s*\|)+\s*$/.test(line.trim());
-function table(lines, n) {
-  const head = cells(lines[0]).slice(0, n);
-  while (head.length < n) head.push("");
-  const body2 = lines.slice(2).map((l) => {
-    const c = cells(l);
-    if (c.length > n) c.splice(n - 1, c.length, c.slice(n - 1).join(" | "));
-    while (c.length < n) c.push("");
-    return c;
-  });
-  const thead = head.some((h) => h !== "") ? html`<thead><tr>${head.map((h) => h === "" ? html`<td></td>` : html`<th scope="col">${inline(h)}</th>`)}</tr></thead>` : "";
-  return html`<div class="table-scroll" role="region" aria-label="${head.filter(Boolean).join(", ") || body2[0]?.[0] || "table"}" tabindex="0"><table>${thead}<tbody>
-${body2.map(
-    (r2) => html`<tr><th scope="row">${inline(r2[0])}</th>${r2.slice(1).map((c) => html`<td>${inline(c)}</td>`)}</tr>
-`
-  )}</tbody></table></div>
-`;
-}
-function cardHtml(markdown, opts = {}) {
-  const top2 = opts.topLevel ?? 2;
-  const lines = markdown.replace(/\r\n/g, "\n").split("\n");
-  const out = [];
-  let skipping = false;
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i];
-    const h = /^(#{1,3}) (.*)$/.exec(line);
-    if (h) {
-      const level = Math.min(6, top2 + h[1].length - 1);
-      skipping = h[1].length > 1 && (opts.skipSections ?? []).some((s) => h[2].startsWith(s));
-      if (!skipping)
-        out.push(html`${new Html(`<h${level}>`)}${inline(h[2])}${new Html(`</h${level}>`)}
-`);
-      i++;
-      continue;
-    }
-    if (line.startsWith("```")) {
-      const code = [];
-      i++;
-      while (i < lines.length && !lines[i].startsWith("```")) code.push(lines[i++]);
-      i++;
-      if (!skipping)
-        out.push(html`<pre><code>${code.join("\n")}</code></pre>
-`);
-      continue;
-    }
-    if (line.startsWith("|") && i + 1 < lines.length && isSeparator(lines[i + 1])) {
-      const rows = [];
-      while (i < lines.length && lines[i].startsWith("|")) rows.push(lines[i++]);
-      if (!skipping) out.push(table(rows, rows[1].trim().split("|").length - 2));
-      continue;
-    }
-    if (line.trim() === "") {
-      i++;
-      continue;
-    }
-    const para = [];
-    while (i < lines.length && lines[i].trim() !== "" && !/^(#|```|\|)/.test(lines[i])) para.push(lines[i++]);
-    if (para.length === 0) para.push(lines[i++]);
-    if (!skipping)
-      out.push(html`<p>${inline(para.join(" "))}</p>
-`);
+// actions/lib/models/model-wire.ts
+var MODEL_WIRE_VERSION = 1;
+var BYTE_FIELDS = {
+  [HIST_GRADIENT_BOOSTING_FORMAT]: ["leafValues", "nodes"],
+  [RANDOM_FOREST_FORMAT]: ["trees"],
+  [RANDOM_FOREST_REGRESSOR_FORMAT]: ["trees"]
+};
+function toWire(model, gzip) {
+  const estimator = { ...model.estimator };
+  const parts = [];
+  let offset = 0;
+  for (const field of BYTE_FIELDS[String(estimator.format)] ?? []) {
+    if (!(field in estimator)) continue;
+    const bytes = bytesField(estimator[field]);
+    if (bytes === null) throw new ModelFormatError(`model-wire: estimator.${field} is not base64 bytes`);
+    estimator[field] = { bin: { offset, length: bytes.length } };
+    parts.push(bytes);
+    offset += bytes.length;
   }
-  return html`${out}`;
+  const bin = new Uint8Array(offset);
+  let at = 0;
+  for (const p of parts) {
+    bin.set(p, at);
+    at += p.length;
+  }
+  const wire = {
+    version: MODEL_WIRE_VERSION,
+    encoding: gzip ? "gzip" : "identity",
+    bytes: bin.length,
+    fnv1a: fnv1a(bin)
+  };
+  return { header: `${JSON.stringify({ ...model, estimator, wire })}
+`, bin: gzip ? gzip(bin) : bin };
+}
+function fnv1a(bytes) {
+  let h = 2166136261;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 16777619);
+  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-// actions/lib/model-registry.ts
+// actions/lib/monitoring/monitoring-types.ts
+var MONITORING_FORMAT = "gitml.monitoring";
+var MONITORING_FILE = "monitoring.json";
+function isMonitoringReport(value) {
+  const v = value;
+  return v?.format === MONITORING_FORMAT && typeof v.totals === "object" && v.totals !== null;
+}
+function lastRun(r2) {
+  let last = null;
+  for (const p of r2.recent) if (last === null || p.predictedAt > last) last = p.predictedAt;
+  return last;
+}
+
+// actions/lib/registry/model-registry.ts
 import { existsSync as existsSync7 } from "node:fs";
 import path14 from "node:path";
 
-// actions/lib/feature-view.ts
+// actions/lib/core/quantile.ts
+function sortedQuantile(sorted, q) {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const at = q * (n - 1);
+  const lo = Math.floor(at);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+
+// actions/lib/features/feature-view.ts
 function applyFeatureView(view, get2, nRows, rows) {
   const n = rows ? rows.length : nRows;
   const X2 = matrix(n, view.columns.length);
@@ -40354,17 +39788,7 @@ function applyFeatureView(view, get2, nRows, rows) {
   return X2;
 }
 
-// actions/lib/quantile.ts
-function sortedQuantile(sorted, q) {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const at = q * (n - 1);
-  const lo = Math.floor(at);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
-}
-
-// actions/lib/serving-model.ts
+// actions/lib/models/serving-model.ts
 var MODEL_FORMAT = "gitml.model";
 var MODEL_FORMAT_VERSION = 1;
 var INTERVAL_QUANTILES = [0.1, 0.9];
@@ -40572,7 +39996,7 @@ function readModelInput(features, input2) {
   });
 }
 
-// actions/lib/model-registry.ts
+// actions/lib/registry/model-registry.ts
 var REGISTRY_FORMAT = "gitml.registry";
 var RegistryError = class extends GitmlError {
   name = "RegistryError";
@@ -40817,6 +40241,23 @@ var ModelRegistry = class {
   }
 };
 
+// site/src/client/page-data.ts
+var PREDICTOR_DATA_FORMAT = "gitml.site.predictor";
+
+// site/src/client/regression-report.ts
+function isRegressionReport(r2) {
+  return r2.task === "regression" && r2.label !== void 0 && r2.regression !== void 0;
+}
+
+// site/src/client/report-facts.ts
+function activeAlerts(r2) {
+  return r2.alerts.filter((a) => a.active);
+}
+
+// site/src/build/model-card-page.ts
+import { existsSync as existsSync8, readFileSync as readFileSync4 } from "node:fs";
+import path15 from "node:path";
+
 // actions/lib/explain/feature-columns.ts
 function columnFeatures(view) {
   const index = new Map(view.features.map((f, i) => [f.name, i]));
@@ -40925,7 +40366,7 @@ function holdoutImportance(model, schema, table2, rows, options = {}) {
   return permutationImportance(model.json.view, X2, scorer, options);
 }
 
-// actions/lib/version-importance.ts
+// actions/lib/registry/version-importance.ts
 var IMPORTANCE_OPTIONS = { nRepeats: 5, seed: 0 };
 var IMPORTANCE_FIELD = "permutationImportance";
 function holdoutRowsOf(table2, ids) {
@@ -40948,7 +40389,117 @@ function recordedImportance(metrics) {
   return ok ? v : null;
 }
 
-// actions/lib/model-card-page.ts
+// site/src/build/templates/html.ts
+var Html = class {
+  constructor(text2) {
+    this.text = text2;
+  }
+  text;
+  toString() {
+    return this.text;
+  }
+};
+var ENTITIES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
+function escapeHtml2(text2) {
+  return text2.replace(/[&<>"']/g, (c) => ENTITIES[c]);
+}
+function render(v) {
+  if (v === null || v === void 0 || v === false) return "";
+  if (v instanceof Html) return v.text;
+  if (Array.isArray(v)) return v.map(render).join("");
+  return escapeHtml2(String(v));
+}
+function html(strings, ...values) {
+  let out = strings[0];
+  values.forEach((v, i) => {
+    out += render(v) + strings[i + 1];
+  });
+  return new Html(out);
+}
+
+// site/src/build/card-markdown.ts
+function inline(text2) {
+  const parts = text2.split(/(\*\*[^*]+\*\*|`[^`]+`)/g).filter((p) => p !== "");
+  return html`${parts.map(
+    (p) => p.startsWith("**") && p.endsWith("**") && p.length > 4 ? html`<strong>${p.slice(2, -2)}</strong>` : p.startsWith("`") && p.endsWith("`") && p.length > 2 ? html`<code>${p.slice(1, -1)}</code>` : p
+  )}`;
+}
+function cells(line) {
+  return line.trim().replace(/^\|/, "").replace(/\|$/, "").split(" | ").map((c) => c.trim());
+}
+var isSeparator = (line) => /^\|(\s*:?-+:?\s*\|)+\s*$/.test(line.trim());
+function table(lines, n) {
+  const head = cells(lines[0]).slice(0, n);
+  while (head.length < n) head.push("");
+  const body2 = lines.slice(2).map((l) => {
+    const c = cells(l);
+    if (c.length > n) c.splice(n - 1, c.length, c.slice(n - 1).join(" | "));
+    while (c.length < n) c.push("");
+    return c;
+  });
+  const thead = head.some((h) => h !== "") ? html`<thead><tr>${head.map((h) => h === "" ? html`<td></td>` : html`<th scope="col">${inline(h)}</th>`)}</tr></thead>` : "";
+  return html`<div class="table-scroll" role="region" aria-label="${head.filter(Boolean).join(", ") || body2[0]?.[0] || "table"}" tabindex="0"><table>${thead}<tbody>
+${body2.map(
+    (r2) => html`<tr><th scope="row">${inline(r2[0])}</th>${r2.slice(1).map((c) => html`<td>${inline(c)}</td>`)}</tr>
+`
+  )}</tbody></table></div>
+`;
+}
+function cardHtml(markdown, opts = {}) {
+  const top2 = opts.topLevel ?? 2;
+  const lines = markdown.replace(/\r\n/g, "\n").split("\n");
+  const out = [];
+  let skipping = false;
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i];
+    const h = /^(#{1,3}) (.*)$/.exec(line);
+    if (h) {
+      const level = Math.min(6, top2 + h[1].length - 1);
+      skipping = h[1].length > 1 && (opts.skipSections ?? []).some((s) => h[2].startsWith(s));
+      if (!skipping)
+        out.push(html`${new Html(`<h${level}>`)}${inline(h[2])}${new Html(`</h${level}>`)}
+`);
+      i++;
+      continue;
+    }
+    if (line.startsWith("```")) {
+      const code = [];
+      i++;
+      while (i < lines.length && !lines[i].startsWith("```")) code.push(lines[i++]);
+      i++;
+      if (!skipping)
+        out.push(html`<pre><code>${code.join("\n")}</code></pre>
+`);
+      continue;
+    }
+    if (line.startsWith("|") && i + 1 < lines.length && isSeparator(lines[i + 1])) {
+      const rows = [];
+      while (i < lines.length && lines[i].startsWith("|")) rows.push(lines[i++]);
+      if (!skipping) out.push(table(rows, rows[1].trim().split("|").length - 2));
+      continue;
+    }
+    if (line.trim() === "") {
+      i++;
+      continue;
+    }
+    const para = [];
+    while (i < lines.length && lines[i].trim() !== "" && !/^(#|```|\|)/.test(lines[i])) para.push(lines[i++]);
+    if (para.length === 0) para.push(lines[i++]);
+    if (!skipping)
+      out.push(html`<p>${inline(para.join(" "))}</p>
+`);
+  }
+  return html`${out}`;
+}
+
+// site/src/build/model-card-page.ts
 var IMPORTANCE_SECTION = "Permutation feature importance";
 function readMetrics(file) {
   if (!existsSync8(file)) return null;
@@ -41011,47 +40562,7 @@ function modelCardOf(ws, spec, champion, importance) {
   };
 }
 
-// actions/lib/model-wire.ts
-var MODEL_WIRE_VERSION = 1;
-var BYTE_FIELDS = {
-  [HIST_GRADIENT_BOOSTING_FORMAT]: ["leafValues", "nodes"],
-  [RANDOM_FOREST_FORMAT]: ["trees"],
-  [RANDOM_FOREST_REGRESSOR_FORMAT]: ["trees"]
-};
-function toWire(model, gzip) {
-  const estimator = { ...model.estimator };
-  const parts = [];
-  let offset = 0;
-  for (const field of BYTE_FIELDS[String(estimator.format)] ?? []) {
-    if (!(field in estimator)) continue;
-    const bytes = bytesField(estimator[field]);
-    if (bytes === null) throw new ModelFormatError(`model-wire: estimator.${field} is not base64 bytes`);
-    estimator[field] = { bin: { offset, length: bytes.length } };
-    parts.push(bytes);
-    offset += bytes.length;
-  }
-  const bin = new Uint8Array(offset);
-  let at = 0;
-  for (const p of parts) {
-    bin.set(p, at);
-    at += p.length;
-  }
-  const wire = {
-    version: MODEL_WIRE_VERSION,
-    encoding: gzip ? "gzip" : "identity",
-    bytes: bin.length,
-    fnv1a: fnv1a(bin)
-  };
-  return { header: `${JSON.stringify({ ...model, estimator, wire })}
-`, bin: gzip ? gzip(bin) : bin };
-}
-function fnv1a(bytes) {
-  let h = 2166136261;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 16777619);
-  return (h >>> 0).toString(16).padStart(8, "0");
-}
-
-// actions/lib/bitmap-font.ts
+// site/src/build/bitmap-font.ts
 var GLYPH_WIDTH = 5;
 var GLYPH_HEIGHT = 9;
 var G = {
@@ -41151,7 +40662,7 @@ function glyph(ch) {
   return rows;
 }
 
-// actions/lib/png.ts
+// site/src/build/png.ts
 import { deflateSync } from "node:zlib";
 var SIGNATURE = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]);
 var CRC_TABLE = (() => {
@@ -41216,7 +40727,7 @@ function encodePng(img) {
   return out;
 }
 
-// actions/lib/og-image.ts
+// site/src/build/og-image.ts
 var OG_WIDTH = 1200;
 var OG_HEIGHT = 630;
 var PALETTE = [
@@ -41316,25 +40827,21 @@ function ogImage(card2) {
   return encodePng(ogImagePixels(card2));
 }
 
-// actions/lib/site-charts.ts
+// site/src/build/site-charts.ts
 import { execFileSync as execFileSync2 } from "node:child_process";
 import path16 from "node:path";
 import { fileURLToPath } from "node:url";
 
-// site/src/charts-file.ts
-var CHARTS_FORMAT = "gitml-dashboard-charts";
-var TABLE_CHART = "recent-predictions";
-
-// actions/lib/chart-kit.ts
+// actions/lib/charts/chart-kit.ts
 var BRUSH_PARAM = "brush";
 var DEFAULT_WIDTH = 560;
 var SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 var TIME_HEIGHT = 220;
 var TABLE_ROW = 18;
-function percent2(x, digits = 1) {
+function percent(x, digits = 1) {
   return x === null ? "\u2013" : `${(x * 100).toFixed(digits)}%`;
 }
-function grouped2(n) {
+function grouped(n) {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 function shortTime(iso) {
@@ -41487,7 +40994,7 @@ var VERSION_TOOLTIP_TAIL = [
   { field: "to", type: "nominal", title: "last day" }
 ];
 
-// actions/lib/brush-aria.ts
+// actions/lib/charts/brush-aria.ts
 var BRUSH_MARK_NAMES = [`${BRUSH_PARAM}_brush_bg`, `${BRUSH_PARAM}_brush`];
 function hideMarks(spec, names) {
   const walk2 = (node) => {
@@ -41501,7 +41008,13 @@ function hideBrushMarks(spec) {
   return hideMarks(spec, BRUSH_MARK_NAMES);
 }
 
-// actions/lib/class-colours.ts
+// actions/lib/monitoring/drift-decision.ts
+var DRIFT_STATUSES = ["drifted", "not significant", "small change", "stable"];
+function driftRuleText(rule2) {
+  return `a feature drifts when its test's p-value, adjusted for the number of features (Benjamini\u2013Hochberg), is below ${rule2.pValue} and its PSI is above ${rule2.psi}; dataset drift when any feature drifts`;
+}
+
+// actions/lib/charts/class-colours.ts
 var TABLEAU10 = [
   "#4c78a8",
   "#f58518",
@@ -41553,7 +41066,7 @@ function otherLabel(merged) {
   return `Other classes (${merged})`;
 }
 
-// actions/lib/chart-classes.ts
+// actions/lib/charts/chart-classes.ts
 var FEW_ENTRIES = 4;
 var SHORT_LABEL = 20;
 function shortLabels(labels, max) {
@@ -41631,18 +41144,12 @@ function mergedNote(e, by) {
   return e.merged === 0 ? "" : `${e.labels.length - 1} classes with the most ${by} shown; ${e.merged} others merged into \u201C${e.labels[e.labels.length - 1]}\u201D`;
 }
 
-// actions/lib/drift-decision.ts
-var DRIFT_STATUSES = ["drifted", "not significant", "small change", "stable"];
-function driftRuleText(rule2) {
-  return `a feature drifts when its test's p-value, adjusted for the number of features (Benjamini\u2013Hochberg), is below ${rule2.pValue} and its PSI is above ${rule2.psi}; dataset drift when any feature drifts`;
-}
-
-// actions/lib/predicted-value.ts
+// actions/lib/monitoring/predicted-value.ts
 function predictionDecimals(label) {
   return (label.decimals ?? 4) + 2;
 }
 
-// actions/lib/regression-charts.ts
+// actions/lib/charts/regression-charts.ts
 var SQUARE = 320;
 function labelOf2(r2) {
   if (!r2.label || !r2.regression) throw new Error(`${r2.dataset}: not a regression monitoring report`);
@@ -41654,7 +41161,7 @@ function valueWithUnit(r2, x, extraDecimals = 0) {
   const text2 = formatNumber(x, predictionDecimals(label) + extraDecimals);
   return label.unit ? `${text2} ${label.unit}` : text2;
 }
-var errorText2 = (r2, x) => valueWithUnit(r2, x, 1);
+var errorText = (r2, x) => valueWithUnit(r2, x, 1);
 function ceilTo(x, step) {
   return Math.max(step, Math.ceil(x / step) * step);
 }
@@ -41694,7 +41201,7 @@ function errorOverTimeSpec(r2, opts = {}) {
   const threshold = r2.thresholds.mae ?? null;
   const holdout = r2.champion?.holdoutMae ?? null;
   const changes = r2.modelChanges.map((c) => `v${c.version} from ${c.date}`).join(", ");
-  const description = `Mean absolute error of ${r2.title} predictions per day from ${daily[0].date} to ${daily[daily.length - 1].date}, with rolling 7-day and 30-day MAE and rolling 30-day RMSE. Latest rolling 30-day MAE ${errorText2(r2, last?.rolling30Mae ?? null)}; the alert threshold is ${errorText2(r2, threshold)}` + (holdout === null ? "." : ` (holdout MAE ${errorText2(r2, holdout)}).`) + (changes ? ` Model versions: ${changes}.` : "");
+  const description = `Mean absolute error of ${r2.title} predictions per day from ${daily[0].date} to ${daily[daily.length - 1].date}, with rolling 7-day and 30-day MAE and rolling 30-day RMSE. Latest rolling 30-day MAE ${errorText(r2, last?.rolling30Mae ?? null)}; the alert threshold is ${errorText(r2, threshold)}` + (holdout === null ? "." : ` (holdout MAE ${errorText(r2, holdout)}).`) + (changes ? ` Model versions: ${changes}.` : "");
   const values = rows.map((row) => row.error);
   const top0 = Math.max(...values, threshold ?? 0, holdout ?? 0);
   const y = {
@@ -41750,7 +41257,7 @@ function errorOverTimeSpec(r2, opts = {}) {
   return top(
     opts,
     title,
-    `dots: daily MAE \xB7 dashed red: alert above ${errorText2(r2, threshold)} \xB7 grey rules: model changes`,
+    `dots: daily MAE \xB7 dashed red: alert above ${errorText(r2, threshold)} \xB7 grey rules: model changes`,
     description,
     { height: TIME_HEIGHT, data: named("errors", rows), layer: layers }
   );
@@ -41767,7 +41274,7 @@ function versionErrorRows(r2) {
     labelled: v.labelled,
     from: v.firstDate,
     to: v.lastDate,
-    label: v.mae === null ? `no labels yet (${grouped2(v.rows)} rows)` : `${errorText2(r2, v.mae)} \xB7 ${grouped2(v.labelled)} labelled`
+    label: v.mae === null ? `no labels yet (${grouped(v.rows)} rows)` : `${errorText(r2, v.mae)} \xB7 ${grouped(v.labelled)} labelled`
   }));
 }
 function versionErrorSpec(r2, opts = {}) {
@@ -41781,7 +41288,7 @@ function versionErrorSpec(r2, opts = {}) {
       opts
     );
   const description = "Mean absolute error of each model version on its labelled predictions: " + versions.map(
-    (v) => `v${v.version} MAE ${errorText2(r2, v.mae)}, RMSE ${errorText2(r2, v.rmse)} on ${grouped2(v.labelled)} labelled of ${grouped2(v.rows)} rows`
+    (v) => `v${v.version} MAE ${errorText(r2, v.mae)}, RMSE ${errorText(r2, v.rmse)} on ${grouped(v.labelled)} labelled of ${grouped(v.rows)} rows`
   ).join("; ") + ".";
   const x = versionAxis(versions.map((v) => v.version));
   const most = Math.max(0, ...versions.map((v) => v.mae ?? 0), r2.champion?.holdoutMae ?? 0);
@@ -41852,7 +41359,7 @@ function predictedVsActualSpec(r2, opts = {}) {
   const label = labelOf2(r2);
   const domain = scatterDomain(r2);
   const live = r2.regression.live;
-  const description = `Predicted against actual ${label.title} for the ${grouped2(points2.length)} newest labelled predictions of the last ${live.days} days, with the line of perfect predictions (y = x): MAE ${errorText2(r2, live.mae)}, RMSE ${errorText2(r2, live.rmse)} over ${grouped2(live.labelled)} labelled rows.`;
+  const description = `Predicted against actual ${label.title} for the ${grouped(points2.length)} newest labelled predictions of the last ${live.days} days, with the line of perfect predictions (y = x): MAE ${errorText(r2, live.mae)}, RMSE ${errorText(r2, live.rmse)} over ${grouped(live.labelled)} labelled rows.`;
   const unit = label.unit ? ` (${label.unit})` : "";
   const axis = (name2, field) => ({
     field,
@@ -41910,7 +41417,7 @@ function errorHistogramSpec(r2, opts = {}) {
   const n = bins.reduce((s, b) => s + b.count, 0);
   const over = bins.filter((b) => b.from >= 0).reduce((s, b) => s + b.count, 0);
   const drift = r2.regression.residualDrift;
-  const description = `Histogram of predicted minus actual over the ${grouped2(n)} labelled predictions of the last ${r2.regression.live.days} days, from ${formatNumber(bins[0].from, 6)} to ${formatNumber(bins[bins.length - 1].to, 6)}; ${percent2(over / n)} at or above zero (over-predictions).` + (drift ? ` Residual drift against the champion's holdout: KS ${formatNumber(drift.statistic, 3)}, p ${formatNumber(drift.pValue, 4)}, PSI ${formatNumber(drift.psi, 3)}: ${drift.status}.` : r2.regression.residualDriftSkipped ? ` Residual drift not computed: ${r2.regression.residualDriftSkipped}.` : "");
+  const description = `Histogram of predicted minus actual over the ${grouped(n)} labelled predictions of the last ${r2.regression.live.days} days, from ${formatNumber(bins[0].from, 6)} to ${formatNumber(bins[bins.length - 1].to, 6)}; ${percent(over / n)} at or above zero (over-predictions).` + (drift ? ` Residual drift against the champion's holdout: KS ${formatNumber(drift.statistic, 3)}, p ${formatNumber(drift.pValue, 4)}, PSI ${formatNumber(drift.psi, 3)}: ${drift.status}.` : r2.regression.residualDriftSkipped ? ` Residual drift not computed: ${r2.regression.residualDriftSkipped}.` : "");
   const tooltip = [
     { field: "from", type: "quantitative", title: "from" },
     { field: "to", type: "quantitative", title: "to" },
@@ -42026,7 +41533,7 @@ function recentValuesSpec(r2, opts = {}) {
   );
 }
 
-// actions/lib/charts.ts
+// actions/lib/charts/charts.ts
 function classLabel(r2, value) {
   return r2.classes.find((c) => c.value === value)?.label ?? value;
 }
@@ -42064,7 +41571,7 @@ function confusionRows(r2, which2, entries2 = confusionEntries(r2, r2.confusion[
   return rows;
 }
 var ACCURACY_SERIES = ["daily", "rolling 7-day", "rolling 30-day"];
-function accuracyRows2(r2) {
+function accuracyRows(r2) {
   const rows = [];
   for (const d of r2.daily) {
     const base = { date: d.date, day: d.date, labelled: d.labelled };
@@ -42085,7 +41592,7 @@ function versionRows(r2) {
     labelled: v.labelled,
     from: v.firstDate,
     to: v.lastDate,
-    label: v.accuracy === null ? `no labels yet (${grouped2(v.rows)} rows)` : `${percent2(v.accuracy)} \xB7 ${grouped2(v.labelled)} labelled`
+    label: v.accuracy === null ? `no labels yet (${grouped(v.rows)} rows)` : `${percent(v.accuracy)} \xB7 ${grouped(v.labelled)} labelled`
   }));
 }
 function classMixRows(r2, entries2 = classMixEntries(r2)) {
@@ -42272,7 +41779,7 @@ function confusionMatrixSpec(r2, which2, opts = {}) {
   }
   const entries2 = confusionEntries(r2, m);
   const labels = entries2.short;
-  const description = `Confusion matrix of ${grouped2(total)} labelled predictions over ${span}: actual class in rows, predicted class in columns, ${grouped2(correct)} correct (${percent2(correct / total)}). Classes: ${r2.classes.map((c) => c.label).join(", ")}.` + (entries2.merged ? ` Shown: ${mergedNote(entries2, "rows")}.` : "");
+  const description = `Confusion matrix of ${grouped(total)} labelled predictions over ${span}: actual class in rows, predicted class in columns, ${grouped(correct)} correct (${percent(correct / total)}). Classes: ${r2.classes.map((c) => c.label).join(", ")}.` + (entries2.merged ? ` Shown: ${mergedNote(entries2, "rows")}.` : "");
   const many = labels.length > 10;
   const cell = many ? 24 : 40;
   const tooltip = [
@@ -42298,7 +41805,7 @@ function confusionMatrixSpec(r2, which2, opts = {}) {
     }
   };
   const subtitle = [
-    `${grouped2(total)} labelled rows \xB7 colour: share of the actual class${many ? " (counts in the tooltip)" : ""}`,
+    `${grouped(total)} labelled rows \xB7 colour: share of the actual class${many ? " (counts in the tooltip)" : ""}`,
     mergedNote(entries2, "rows")
   ].filter(Boolean);
   return top(opts, title, subtitle.length === 1 ? subtitle[0] : subtitle, description, {
@@ -42337,13 +41844,13 @@ function confusionMatrixSpec(r2, which2, opts = {}) {
   });
 }
 function accuracyDomain(r2) {
-  const values = accuracyRows2(r2).map((row) => row.accuracy);
+  const values = accuracyRows(r2).map((row) => row.accuracy);
   const low = Math.min(r2.thresholds.accuracy ?? 1, ...values);
   return [Math.max(0, Math.floor(low * 10 - 0.5) / 10), 1];
 }
 function accuracyOverTimeSpec(r2, opts = {}) {
   const title = "Accuracy over time";
-  const rows = accuracyRows2(r2);
+  const rows = accuracyRows(r2);
   if (rows.length === 0) {
     return messageSpec(
       title,
@@ -42354,7 +41861,7 @@ function accuracyOverTimeSpec(r2, opts = {}) {
   }
   const last = [...r2.daily].reverse().find((d) => d.rolling7 !== null);
   const changes = r2.modelChanges.map((c) => `v${c.version} from ${c.date}`).join(", ");
-  const description = `Daily accuracy of ${r2.title} predictions from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}, with rolling 7-day and 30-day accuracy. Latest rolling 7-day accuracy ${percent2(last?.rolling7 ?? null)}; the alert threshold is ${percent2(r2.thresholds.accuracy ?? null)}.` + (changes ? ` Model versions: ${changes}.` : "");
+  const description = `Daily accuracy of ${r2.title} predictions from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}, with rolling 7-day and 30-day accuracy. Latest rolling 7-day accuracy ${percent(last?.rolling7 ?? null)}; the alert threshold is ${percent(r2.thresholds.accuracy ?? null)}.` + (changes ? ` Model versions: ${changes}.` : "");
   const domain = accuracyDomain(r2);
   const y = {
     field: "accuracy",
@@ -42407,7 +41914,7 @@ function accuracyOverTimeSpec(r2, opts = {}) {
   return top(
     opts,
     title,
-    `dots: daily accuracy \xB7 dashed red: alert below ${percent2(r2.thresholds.accuracy ?? null)} \xB7 grey rules: model changes`,
+    `dots: daily accuracy \xB7 dashed red: alert below ${percent(r2.thresholds.accuracy ?? null)} \xB7 grey rules: model changes`,
     description,
     {
       height: TIME_HEIGHT,
@@ -42427,7 +41934,7 @@ function versionAccuracySpec(r2, opts = {}) {
     );
   }
   const description = "Accuracy of each model version on its labelled predictions: " + r2.byVersion.map(
-    (v) => `v${v.version} ${percent2(v.accuracy)} on ${grouped2(v.labelled)} labelled of ${grouped2(v.rows)} rows`
+    (v) => `v${v.version} ${percent(v.accuracy)} on ${grouped(v.labelled)} labelled of ${grouped(v.rows)} rows`
   ).join("; ") + ".";
   const x = versionAxis(r2.byVersion.map((v) => v.version));
   const tooltip = [
@@ -42505,7 +42012,7 @@ function classMixSpec(r2, opts = {}) {
   const all = totals.reduce((a, b) => a + b, 0);
   const entries2 = classMixEntries(r2);
   const note = mergedNote(entries2, "predictions");
-  const description = `Share of each predicted class per day from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}. Overall: ${r2.classes.map((c, i) => `${c.label} ${percent2(totals[i] / all)}`).join(", ")}.` + (note ? ` Shown: ${note}.` : "");
+  const description = `Share of each predicted class per day from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}. Overall: ${r2.classes.map((c, i) => `${c.label} ${percent(totals[i] / all)}`).join(", ")}.` + (note ? ` Shown: ${note}.` : "");
   const columns = legendColumns(opts, entries2.labels.length);
   const tooltip = [
     { field: "day", type: "nominal", title: "date" },
@@ -42549,7 +42056,7 @@ function rowsPerDaySpec(r2, opts = {}) {
     );
   }
   const waiting = r2.totals.predictions - r2.totals.labelled;
-  const description = `Predictions per day from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}, split into rows with a label and rows waiting for one. In total ${grouped2(r2.totals.predictions)} predictions, ${grouped2(r2.totals.labelled)} labelled and ${grouped2(waiting)} waiting.`;
+  const description = `Predictions per day from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}, split into rows with a label and rows waiting for one. In total ${grouped(r2.totals.predictions)} predictions, ${grouped(r2.totals.labelled)} labelled and ${grouped(waiting)} waiting.`;
   const tooltip = [
     { field: "day", type: "nominal", title: "date" },
     { field: "status", type: "nominal", title: "status" },
@@ -42585,7 +42092,7 @@ function driftSpec(r2, opts = {}) {
   const d = r2.drift;
   const drifted = d.features.filter((f) => f.drifted).map((f) => f.title);
   const notSignificant = d.features.filter((f) => f.status === "not significant").map((f) => f.title);
-  const description = `Population stability index of ${d.features.length} features and the predicted ${r2.task === "regression" ? "value (and the errors against the holdout errors)" : "class"}, window ${d.window.from} to ${d.window.to} (${grouped2(d.window.rows)} rows) against the reference (${grouped2(d.reference.rows)} rows). ` + (drifted.length ? `Drifted: ${drifted.join(", ")}.` : "No feature drifted.") + (notSignificant.length ? ` PSI above ${r2.thresholds.psi} but not significant on this window: ${notSignificant.join(", ")}.` : "") + ` Dataset drift: ${d.datasetDrift ? "yes" : "no"} (${driftRuleText(r2.thresholds)}).`;
+  const description = `Population stability index of ${d.features.length} features and the predicted ${r2.task === "regression" ? "value (and the errors against the holdout errors)" : "class"}, window ${d.window.from} to ${d.window.to} (${grouped(d.window.rows)} rows) against the reference (${grouped(d.reference.rows)} rows). ` + (drifted.length ? `Drifted: ${drifted.join(", ")}.` : "No feature drifted.") + (notSignificant.length ? ` PSI above ${r2.thresholds.psi} but not significant on this window: ${notSignificant.join(", ")}.` : "") + ` Dataset drift: ${d.datasetDrift ? "yes" : "no"} (${driftRuleText(r2.thresholds)}).`;
   const labelLimit = opts.width === "container" ? { expr: `containerSize()[0] < ${PHONE_CONTAINER} && width > 0 ? 110 : 240` } : 240;
   const y = { field: "name", type: "nominal", title: null, sort: null, axis: { labelLimit } };
   const tooltip = [
@@ -42714,7 +42221,11 @@ function titleText(spec) {
   return "";
 }
 
-// actions/lib/site-charts.ts
+// site/src/client/charts-file.ts
+var CHARTS_FORMAT = "gitml-dashboard-charts";
+var TABLE_CHART = "recent-predictions";
+
+// site/src/build/site-charts.ts
 var preloaded = null;
 async function loadChartCompiler() {
   if (preloaded === null) {
@@ -42797,7 +42308,7 @@ function compileInChild(specs) {
   }
 }
 
-// actions/lib/site-facts.ts
+// site/src/build/site-facts.ts
 var WEEK_DAYS = 7;
 var DAY_MS = 864e5;
 var isNum = (x) => typeof x === "number" && Number.isFinite(x);
@@ -42991,7 +42502,18 @@ function siteFacts(input2) {
   };
 }
 
-// actions/lib/site-social.ts
+// site/src/client/format.ts
+function percent2(x, digits = 1) {
+  return `${(x * 100).toFixed(digits)}%`;
+}
+function grouped2(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+function utcText(iso) {
+  return iso.length >= 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso;
+}
+
+// site/src/build/site-social.ts
 var HOME_OG_IMAGE = "og-image.png";
 var DATASET_OG_IMAGE = "og-image.png";
 var KICKER = "gitml \xB7 serverless ML in one GitHub repo";
@@ -43013,12 +42535,12 @@ function datasetOgCard(d) {
       details.push(`Predicting the mean: MAE ${mae(c.holdoutBaselineMae, unit)}`);
   } else if (c) {
     const live = m?.live.accuracy;
-    headline = live != null ? `Holdout ${percent(c.holdoutAccuracy ?? 0)} \xB7 live ${percent(live)}` : `Holdout accuracy ${percent(c.holdoutAccuracy ?? 0)}`;
+    headline = live != null ? `Holdout ${percent2(c.holdoutAccuracy ?? 0)} \xB7 live ${percent2(live)}` : `Holdout accuracy ${percent2(c.holdoutAccuracy ?? 0)}`;
     if (m && live != null)
       details.push(
-        `Live 95% CI ${percent(m.live.low ?? 0)}\u2013${percent(m.live.high ?? 1)}, ${grouped(m.live.labelled)} rows in ${m.live.days} days`
+        `Live 95% CI ${percent2(m.live.low ?? 0)}\u2013${percent2(m.live.high ?? 1)}, ${grouped2(m.live.labelled)} rows in ${m.live.days} days`
       );
-    if (m?.baseline != null) details.push(`Majority-class baseline ${percent(m.baseline)}`);
+    if (m?.baseline != null) details.push(`Majority-class baseline ${percent2(m.baseline)}`);
   }
   if (c) details.push(`Champion v${c.version} \xB7 ${c.algorithmTitle}`);
   return { kicker: KICKER, title: d.title, headline, details };
@@ -43043,7 +42565,485 @@ function socialMeta(image, card2, pagePath, siteUrl) {
   return { image, imageAlt: imageAlt(card2), path: pagePath, ...siteUrl ? { siteUrl } : {} };
 }
 
-// actions/lib/site-build.ts
+// site/src/build/templates/dataset-nav.ts
+function datasetNav(current) {
+  return [
+    { href: "../", label: "All datasets", current: false },
+    { href: "./", label: "Predictor", current: current === "predictor" },
+    { href: "dashboard.html", label: "Dashboard", current: current === "dashboard" },
+    { href: "model-card.html", label: "Model card", current: current === "model-card" }
+  ];
+}
+
+// site/src/client/value-format.ts
+var labelDecimals = (label) => label.decimals ?? 4;
+var unitOf = (label) => label.unit ? ` ${label.unit}` : "";
+function errorText2(x, label) {
+  return `${formatNumber(x, labelDecimals(label) + 3)}${unitOf(label)}`;
+}
+
+// site/src/build/templates/facts-block.ts
+var points = (x) => `${x >= 0 ? "+" : "\u2212"}${Math.abs(x * 100).toFixed(1)} points`;
+function liveAccuracyText(f) {
+  const l = f.accuracy?.live;
+  if (!l || l.accuracy === null) return null;
+  return `${percent2(l.accuracy)} (95% interval ${percent2(l.low ?? 0)}\u2013${percent2(l.high ?? 1)}) over the last ${l.days} days, ${grouped2(l.labelled)} labelled rows`;
+}
+var BASELINE_VERDICT = {
+  inside: "Not yet distinguishable from always guessing the commonest class: the majority-class baseline lies inside the live interval.",
+  below: "Better than always guessing the commonest class: the majority-class baseline lies below the live interval.",
+  above: "Worse than always guessing the commonest class: the majority-class baseline lies above the live interval."
+};
+var HOLDOUT_VERDICT = {
+  inside: "Live rows agree with the holdout accuracy (inside the interval).",
+  below: "Live rows score better than the holdout accuracy (below the interval).",
+  above: "Worse on live rows than on the holdout (its accuracy lies above the interval)."
+};
+function verdictText(f, label) {
+  const a = f.accuracy;
+  if (a?.baselineSide)
+    return `${BASELINE_VERDICT[a.baselineSide]}${a.holdoutSide ? ` ${HOLDOUT_VERDICT[a.holdoutSide]}` : ""}`;
+  const e = f.error;
+  if (!e || e.liveMae === null || !label) return null;
+  if (e.baselineMae !== null && e.liveMae >= e.baselineMae)
+    return `Live MAE is at or above the mean baseline's ${errorText2(e.baselineMae, label)}: on live rows, always predicting the training mean would do as well.`;
+  if (e.holdoutMae !== null)
+    return e.liveMae > e.holdoutMae ? `Live MAE is above the holdout MAE ${errorText2(e.holdoutMae, label)} and below the mean baseline's.` : `Live MAE is at or below the holdout MAE ${errorText2(e.holdoutMae, label)}.`;
+  return null;
+}
+function sourcesText(f) {
+  const p = f.predicted;
+  if (!p) return null;
+  return p.ingest === 0 ? `All ${grouped2(p.synthetic)} predicted rows are synthetic daily rows, drawn by the generator fitted to the real rows; none are ingested real rows.` : `${grouped2(p.synthetic)} predicted rows are synthetic daily rows, drawn by the generator fitted to the real rows; ${grouped2(p.ingest)} are ingested real rows.`;
+}
+function groupRowsText(f) {
+  const g2 = f.groupRows;
+  if (!g2) return null;
+  return `${grouped2(g2.backfill)} real rows from the source file, ${grouped2(g2.synthetic)} synthetic, ${grouped2(g2.ingest)} ingested`;
+}
+function figure(rule2, x, label) {
+  return rule2.kind === "mae" && label ? errorText2(x, label) : percent2(x);
+}
+function alertRuleText(rule2, label) {
+  const what = rule2.kind === "mae" ? `when the rolling ${rule2.windowDays}-day MAE exceeds ${figure(rule2, rule2.threshold, label)}` : `when the rolling ${rule2.windowDays}-day accuracy falls below ${percent2(rule2.threshold)}`;
+  const v = rule2.championVersion === null ? "" : ` v${rule2.championVersion}`;
+  const from = rule2.setBy === "spec" ? `the threshold is set by hand in the spec (monitoring.${rule2.key})` : rule2.kind === "mae" ? `by default, champion${v}'s holdout MAE ${rule2.holdout === null ? "" : figure(rule2, rule2.holdout, label)} plus a margin of ${rule2.margin === null ? "" : figure(rule2, rule2.margin, label)}` : `by default, champion${v}'s holdout ${rule2.holdout === null ? "" : percent2(rule2.holdout)} \u2212 ${rule2.margin === null ? "" : (rule2.margin * 100).toFixed(1)} points`;
+  return `Alert ${what} (over at least ${rule2.minWindowRows} labelled rows); ${from}.`;
+}
+function reasonHtml(rule2) {
+  if (rule2.reason !== null) return html`Why, in the spec's words: <q>${rule2.reason}</q>`;
+  return rule2.setBy === "spec" ? `The spec sets monitoring.${rule2.key} without a comment saying why.` : "The spec keeps the default and gives no reason of its own.";
+}
+function championChangeText(f, label) {
+  const c = f.champion;
+  if (!c) return null;
+  const when = `champion v${c.version}, registered ${utcText(c.createdAt)}`;
+  if (!c.previous) return `${when}: the first champion.`;
+  const name2 = c.metric === "mae" ? "holdout MAE" : "holdout accuracy";
+  const show = (x) => c.metric === "mae" && label ? errorText2(x, label) : percent2(x);
+  if (c.value === null || c.previousValue === null)
+    return `${when}, after v${c.previous.version} (no comparable ${name2} recorded).`;
+  const delta = c.metric === "mae" && label ? `${(c.delta ?? 0) >= 0 ? "+" : "\u2212"}${errorText2(Math.abs(c.delta ?? 0), label)}` : points(c.delta ?? 0);
+  return `${when}, after v${c.previous.version}: ${name2} ${show(c.value)} vs ${show(c.previousValue)} (${delta}).`;
+}
+function weekText(f) {
+  const w = f.week;
+  if (!w) return null;
+  const rows = `${grouped2(w.rowsAdded.synthetic)} synthetic and ${grouped2(w.rowsAdded.ingest)} ingested rows added, ${grouped2(w.predicted)} predicted`;
+  const fresh = w.alerts.filter((a) => a.thisWeek);
+  const older = w.alerts.filter((a) => !a.thisWeek);
+  const alerts = [
+    fresh.length === 0 ? "no new alerts" : `new alerts: ${fresh.map((a) => `${a.kind} since ${a.since}`).join(", ")}`,
+    ...older.map(
+      (a) => a.since ? `${a.kind} active since ${a.since}` : `${a.kind} active (start unknown: the file keeps no history of it)`
+    )
+  ];
+  return `${w.from} to ${w.to}: ${rows}; ${alerts.join("; ")}.`;
+}
+function repositoryLinks(c) {
+  if (!c.repositoryUrl) return "";
+  const spec = `data/${c.name}/dataset.yml`;
+  return html`<dt>Source</dt><dd><a href="${`${c.repositoryUrl}/blob/HEAD/${spec}`}">${spec}</a> in <a href="${c.repositoryUrl}">the repository</a> (spec, data, models and their history)</dd>
+`;
+}
+function accuracyRows2(f, c) {
+  const a = f.accuracy;
+  if (a) {
+    const holdout2 = a.holdout === null ? "\u2013" : `${percent2(a.holdout)} on ${grouped2(a.holdoutRows)} rows${a.baseline === null ? "" : ` \xB7 majority-class baseline ${percent2(a.baseline)}`}`;
+    return html`<dt>Live accuracy</dt><dd>${liveAccuracyText(f) ?? "no labelled live rows yet"}</dd>
+<dt>Holdout accuracy</dt><dd>${holdout2}</dd>
+`;
+  }
+  const e = f.error;
+  if (!e || !c.label) return "";
+  const live = e.liveMae === null ? "no labelled live rows yet" : `${errorText2(e.liveMae, c.label)} over the last ${e.days} days, ${grouped2(e.labelled)} labelled rows`;
+  const holdout = e.holdoutMae === null ? "\u2013" : `${errorText2(e.holdoutMae, c.label)} on ${grouped2(e.holdoutRows)} rows${e.baselineMae === null ? "" : ` \xB7 mean baseline MAE ${errorText2(e.baselineMae, c.label)}`}`;
+  return html`<dt>Live MAE</dt><dd>${live}</dd>
+<dt>Holdout MAE</dt><dd>${holdout}</dd>
+`;
+}
+function item(term, detail, id) {
+  if (detail === null) return "";
+  return html`<dt${id ? html` id="${id}"` : ""}>${term}</dt><dd>${detail}</dd>
+`;
+}
+function factsSection(f, c, opts = {}) {
+  const verdict = verdictText(f, c.label);
+  const rule2 = f.alertRule;
+  const change = championChangeText(f, c.label);
+  const first = [
+    accuracyRows2(f, c),
+    item("In short", verdict && html`<span class="verdict-text">${verdict}</span>`),
+    item("Rows", sourcesText(f))
+  ];
+  const more = [
+    item("Feature group", groupRowsText(f)),
+    item(
+      "Alert rule",
+      rule2 && html`${alertRuleText(rule2, c.label)} <span class="reason">${reasonHtml(rule2)}</span>`,
+      "alert-rule"
+    ),
+    item(
+      "Latest model change",
+      change && html`${change} <span class="reason">The gate: ${f.champion?.decision ?? ""}</span>`
+    ),
+    item("This week", weekText(f)),
+    repositoryLinks(c)
+  ];
+  const rest = opts.compact ? html`<details><summary>Alert rule, recent changes and the source</summary><dl>
+${more}</dl></details>
+` : "";
+  return html`<section class="honest" aria-labelledby="honest-title" data-facts="${f.task}">
+<h2 id="honest-title">Before you trust it</h2>
+<dl>
+${first}${opts.compact ? "" : more}</dl>
+${rest}</section>
+`;
+}
+function cardFactRows(f, c) {
+  const rule2 = f.alertRule;
+  return html`${item("Rows", sourcesText(f))}${item(
+    "Alert rule",
+    rule2 && html`${alertRuleText(rule2, c.label)} <a href="${c.name}/dashboard.html#alert-rule">Why this rule</a>`
+  )}${item("Model", championChangeText(f, c.label))}${item("This week", weekText(f))}`;
+}
+
+// site/src/build/templates/failing-notice.ts
+function failingNotice(message2) {
+  return html`<p class="failure" id="failing" role="alert"><strong>This dataset is failing:</strong> ${message2}</p>
+<p>The other datasets are up to date. Fix the file named above and the next run picks this one up again; until then its predictor and dashboard are not built.</p>`;
+}
+
+// site/src/build/templates/importance-panel.ts
+var BAR_HEIGHT = 18;
+var GAP = 6;
+var LABEL_WIDTH = 190;
+var CHART_WIDTH = 560;
+var PLOT_WIDTH = CHART_WIDTH - LABEL_WIDTH - 70;
+function dropText(v, x) {
+  if (v.importance.scoring === "accuracy") return `${(x * 100).toFixed(1)} pp`;
+  return `${x.toFixed(3)}${v.unit ? ` ${v.unit}` : ""}`;
+}
+function sourceText(v) {
+  const how = `${v.importance.nRepeats} shuffles per feature, seed ${v.importance.seed}`;
+  return v.source === "training" ? `Recorded by training in model v${v.version}'s metrics.json (${how}).` : `Model v${v.version} was registered before training recorded importance, so this site computed it when it was built, with the same function and settings training now uses (${how}) on the same holdout rows.`;
+}
+var short = (text2, n) => text2.length > n ? `${text2.slice(0, n - 1)}\u2026` : text2;
+function chart(v) {
+  const fs3 = v.importance.features;
+  const lo = Math.min(0, ...fs3.map((f) => f.mean - f.sd));
+  const hi = Math.max(1e-12, ...fs3.map((f) => f.mean + f.sd));
+  const x = (t) => LABEL_WIDTH + (t - lo) / (hi - lo) * PLOT_WIDTH;
+  const height = fs3.length * (BAR_HEIGHT + GAP) + GAP;
+  const zero = x(0).toFixed(1);
+  const rows = fs3.map((f, i) => {
+    const y = GAP + i * (BAR_HEIGHT + GAP);
+    const a = x(Math.min(0, f.mean));
+    const b = x(Math.max(0, f.mean));
+    const mid = (y + BAR_HEIGHT / 2).toFixed(1);
+    return html`<text x="${LABEL_WIDTH - 8}" y="${mid}" text-anchor="end" dominant-baseline="middle">${short(f.title, 26)}</text>
+<rect x="${a.toFixed(1)}" y="${y}" width="${Math.max(0.5, b - a).toFixed(1)}" height="${BAR_HEIGHT}" class="${f.mean < 0 ? "neg" : "pos"}"/>
+<line x1="${x(f.mean - f.sd).toFixed(1)}" x2="${x(f.mean + f.sd).toFixed(1)}" y1="${mid}" y2="${mid}" class="sd"/>
+<text x="${(x(Math.max(f.mean + f.sd, 0)) + 6).toFixed(1)}" y="${mid}" dominant-baseline="middle" class="value">${dropText(v, f.mean)}</text>
+`;
+  });
+  return html`<svg class="importance-chart" viewBox="0 0 ${CHART_WIDTH} ${height}" width="${CHART_WIDTH}" height="${height}" aria-hidden="true" focusable="false">
+<line x1="${zero}" x2="${zero}" y1="0" y2="${height}" class="axis"/>
+${rows}</svg>`;
+}
+function importancePanel(v, headingLevel = 2) {
+  const imp = v.importance;
+  const what = imp.scoring === "accuracy" ? "accuracy" : "mean absolute error";
+  const baseline = imp.scoring === "accuracy" ? `${(imp.baseline * 100).toFixed(1)}%` : `${(-imp.baseline).toFixed(3)}${v.unit ? ` ${v.unit}` : ""}`;
+  const heading = "Permutation feature importance (honest holdout)";
+  const title = headingLevel === 2 ? html`<h2 id="importance-title">${heading}</h2>` : html`<h3 id="importance-title">${heading}</h3>`;
+  return html`<section class="panel importance" aria-labelledby="importance-title" data-importance-source="${v.source}">
+${title}
+<p>How much the holdout ${what} (${baseline} on ${imp.rows} rows the model never trained on) gets worse when one feature's values are shuffled across those rows: the model's reliance on each feature, on unseen data. Bars: the mean over ${imp.nRepeats} shuffles; whiskers: ±1 standard deviation.</p>
+<p class="importance-source">${sourceText(v)}</p>
+<figure class="importance-figure">${chart(v)}</figure>
+<div class="table-scroll" role="region" aria-label="Permutation importance figures" tabindex="0">
+<table class="importance-table">
+<thead><tr><th scope="col">Feature</th><th scope="col">Mean drop</th><th scope="col">Spread (sd)</th><th scope="col">Each shuffle</th></tr></thead>
+<tbody>
+${imp.features.map(
+    (f) => html`<tr><th scope="row">${f.title}</th><td class="num">${dropText(v, f.mean)}</td><td class="num">± ${dropText(v, f.sd)}</td><td class="num">${f.importances.map((d) => dropText(v, d)).join(", ")}</td></tr>
+`
+  )}</tbody>
+</table>
+</div>
+</section>`;
+}
+
+// site/src/build/templates/social-tags.ts
+var OG_IMAGE_SIZE = { width: 1200, height: 630 };
+function socialTags(s, title, description, root) {
+  const base = s.siteUrl ? s.siteUrl.endsWith("/") ? s.siteUrl : `${s.siteUrl}/` : null;
+  const url = base ? `${base}${s.path}` : null;
+  const image = base ? `${base}${s.image}` : `${root}${s.image}`;
+  return html`${url ? html`<link rel="canonical" href="${url}">
+` : ""}<meta property="og:type" content="website">
+<meta property="og:site_name" content="gitml">
+<meta property="og:title" content="${title}">
+<meta property="og:description" content="${description}">
+${url ? html`<meta property="og:url" content="${url}">
+` : ""}<meta property="og:image" content="${image}">
+<meta property="og:image:type" content="image/png">
+<meta property="og:image:width" content="${OG_IMAGE_SIZE.width}">
+<meta property="og:image:height" content="${OG_IMAGE_SIZE.height}">
+<meta property="og:image:alt" content="${s.imageAlt}">
+<meta name="twitter:card" content="summary_large_image">
+`;
+}
+
+// site/src/build/templates/layout.ts
+var FAVICON = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'%3E%3Ccircle cx='50' cy='50' r='42' fill='%234c78a8'/%3E%3Cpolygon points='50,22 76,68 24,68' fill='%23fff'/%3E%3C/svg%3E";
+function page(p) {
+  return `<!doctype html>
+${html`<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${p.title}</title>
+<meta name="description" content="${p.description}">
+${p.social ? socialTags(p.social, p.title, p.description, p.root) : ""}<link rel="icon" href="${FAVICON}">
+<link rel="stylesheet" href="${p.root}assets/styles.css">
+${p.head ?? ""}</head>
+<body data-root="${p.root || "./"}"${p.actionsUrl ? html` data-actions="${p.actionsUrl}"` : ""}>
+<a class="skip" href="#main">Skip to content</a>
+<header class="site"><div class="bar">
+<a class="brand" href="${p.root || "./"}">gitml</a>
+<nav aria-label="Site">${p.nav.map(
+    (l) => html`<a href="${l.href}"${l.current ? html` aria-current="page"` : ""}>${l.label}</a>`
+  )}</nav>
+</div></header>
+<main id="main">
+${p.main}
+</main>
+<footer class="site">
+<p>Built ${p.builtAt} from the repository's files by gitml: a serverless ML system that lives in one GitHub repository. Predictions run in your browser; nothing you enter leaves it.</p>
+<p><a href="${p.root}assets/THIRD-PARTY-NOTICES.txt">Licences of the bundled third-party software</a></p>
+</footer>
+</body>
+</html>
+`.text}`;
+}
+
+// site/src/build/templates/dashboard-page.ts
+var DASHBOARD_FILES = {
+  report: MONITORING_FILE,
+  charts: "charts.json",
+  script: "assets/dashboard.js"
+};
+function dashboardPage(d, builtAt, actionsUrl) {
+  const root = "../";
+  const app = d.failure ? failingNotice(d.failure) : d.hasReport ? html`<div id="app" class="app" data-report="${DASHBOARD_FILES.report}" data-charts="${DASHBOARD_FILES.charts}"><p class="loading">Loading the monitoring data…</p></div>
+<noscript><p class="notice">The dashboard draws its charts in your browser and needs JavaScript; the repository's reports/${d.name}/README.md shows the same charts.</p></noscript>` : html`<p class="notice" id="no-report">No monitoring yet — run <code>gitml daily --dataset ${d.name}</code> (or wait for the daily workflow) to predict new rows and write reports/${d.name}/monitoring.json.</p>`;
+  return page({
+    title: `${d.title} \u2014 monitoring \xB7 gitml`,
+    description: `How the ${d.title} champion model has been doing: accuracy, confusion, drift and recent predictions.`,
+    root,
+    nav: datasetNav("dashboard"),
+    builtAt,
+    social: d.social,
+    actionsUrl,
+    head: d.hasReport ? html`<link rel="preload" href="${DASHBOARD_FILES.report}" as="fetch" crossorigin="anonymous">
+<link rel="preload" href="${DASHBOARD_FILES.charts}" as="fetch" crossorigin="anonymous">
+<script type="module" src="${root}${DASHBOARD_FILES.script}"></script>
+` : void 0,
+    main: html`<h1>${d.title}: monitoring</h1>
+${d.facts && !d.failure ? factsSection(d.facts.facts, d.facts.context) : ""}${app}
+${!d.failure && d.importance ? importancePanel(d.importance) : ""}`
+  });
+}
+
+// site/src/build/templates/home-page.ts
+function baselineText(m) {
+  return m?.baseline == null ? "" : ` \xB7 majority-class baseline ${percent2(m.baseline)}`;
+}
+function liveState(m) {
+  if (m === null) return "no monitoring yet";
+  const l = m.live;
+  const where = m.bySource.ingest === 0 ? "synthetic daily rows" : `${grouped2(m.bySource.synthetic)} synthetic and ${grouped2(m.bySource.ingest)} ingested rows in all`;
+  if (l.accuracy === null) return `no labelled predictions in the last ${l.days} days (${where})`;
+  return `${percent2(l.accuracy)} (95% interval ${percent2(l.low ?? 0)}\u2013${percent2(l.high ?? 1)}) over the last ${l.days} days, ${grouped2(l.labelled)} labelled rows; ${where}`;
+}
+function groupText(d) {
+  if (!d.featureGroup) return "not built yet \u2014 run backfill";
+  const bySource = d.facts ? groupRowsText(d.facts) : null;
+  return `${grouped2(d.featureGroup.rows)} rows (v${d.featureGroup.version})${bySource ? `: ${bySource}` : ""}`;
+}
+function liveLine(d) {
+  const live = d.facts ? liveAccuracyText(d.facts) : null;
+  return live ?? liveState(d.monitoring);
+}
+function verdictLine(d, label) {
+  const v = d.facts ? verdictText(d.facts, label) : null;
+  return v ? html` <span class="verdict-text">${v}</span>` : "";
+}
+function alertState(m) {
+  if (m === null) return html`<span class="state none">no monitoring yet</span>`;
+  if (m.alerts.length === 0) return html`<span class="state ok">no active alerts</span>`;
+  return html`<span class="state alert" title="${m.alerts.map((a) => a.message).join("\n")}">${m.alerts.length} active: ${m.alerts.map((a) => a.kind).join(", ")}</span>`;
+}
+function failingCard(d) {
+  return html`<article class="card failing" data-dataset="${d.name}" data-failing="true" aria-labelledby="card-${d.name}">
+<h2 id="card-${d.name}">${d.title}</h2>
+${d.description ? html`<p class="lead">${d.description}</p>` : ""}
+<p class="failure" role="alert"><strong>Failing:</strong> ${d.failure}</p>
+<p>The other datasets are up to date. Fix the file named above and the next run picks this one up again.</p>
+<p class="links"><a href="${d.name}/">Predictor</a><a href="${d.name}/dashboard.html">Dashboard</a></p>
+</article>
+`;
+}
+function sourceText2(m) {
+  return m.bySource.ingest === 0 ? "synthetic daily rows" : `${grouped2(m.bySource.synthetic)} synthetic and ${grouped2(m.bySource.ingest)} ingested rows in all`;
+}
+function holdoutErrorText(d, label) {
+  const c = d.champion;
+  if (c === null) return "\u2013";
+  if (c.holdoutMae === void 0) return `not recorded (${grouped2(c.holdoutRows)} holdout rows)`;
+  const baseline = c.holdoutBaselineMae === void 0 ? "" : ` \xB7 mean baseline MAE ${errorText2(c.holdoutBaselineMae, label)}`;
+  return `${errorText2(c.holdoutMae, label)} on ${grouped2(c.holdoutRows)} rows${baseline}`;
+}
+function liveErrorText2(d, label) {
+  const m = d.monitoring;
+  const live = d.regression?.live ?? null;
+  if (m === null || live === null) return "no monitoring yet";
+  if (live.mae === null) return `no labelled predictions in the last ${live.days} days (${sourceText2(m)})`;
+  const rmse = live.rmse === null ? "" : ` (RMSE ${errorText2(live.rmse, label)})`;
+  return `${errorText2(live.mae, label)}${rmse} over the last ${live.days} days, ${grouped2(live.labelled)} labelled rows; ${sourceText2(m)}`;
+}
+function regressionCard(d, label) {
+  const c = d.champion;
+  const lastRun2 = d.monitoring?.lastRun;
+  return html`<article class="card" data-dataset="${d.name}" data-task="regression"${lastRun2 ? html` data-last-run="${lastRun2}"` : ""} aria-labelledby="card-${d.name}">
+<h2 id="card-${d.name}">${d.title}</h2>
+<p class="lead">${d.description}</p>
+<dl>
+<dt>Task</dt><dd>regression${label.unit ? ` (in ${label.unit})` : ""}</dd>
+<dt>Champion</dt><dd>${c ? `v${c.version} \xB7 ${c.algorithmTitle}` : "no model yet \u2014 run train"}</dd>
+<dt>Holdout MAE</dt><dd>${holdoutErrorText(d, label)}</dd>
+<dt>Live MAE</dt><dd>${liveErrorText2(d, label)}${verdictLine(d, label)}</dd>
+${d.facts ? cardFactRows(d.facts, { name: d.name, label }) : ""}<dt>Feature group</dt><dd>${groupText(d)}</dd>
+<dt>Last daily run</dt><dd>${d.monitoring?.lastRun ? utcText(d.monitoring.lastRun) : "not yet"}</dd>
+<dt>Alerts</dt><dd>${alertState(d.monitoring)}</dd>
+</dl>
+<p class="links"><a href="${d.name}/">Predictor</a><a href="${d.name}/dashboard.html">Dashboard</a><a href="${d.name}/model-card.html">Model card</a></p>
+</article>
+`;
+}
+function card(d) {
+  if (d.failure !== null) return failingCard(d);
+  if (d.regression) return regressionCard(d, d.regression.label);
+  const c = d.champion;
+  const lastRun2 = d.monitoring?.lastRun;
+  return html`<article class="card" data-dataset="${d.name}"${lastRun2 ? html` data-last-run="${lastRun2}"` : ""} aria-labelledby="card-${d.name}">
+<h2 id="card-${d.name}">${d.title}</h2>
+<p class="lead">${d.description}</p>
+<dl>
+<dt>Champion</dt><dd>${c ? `v${c.version} \xB7 ${c.algorithmTitle}` : "no model yet \u2014 run train"}</dd>
+<dt>Holdout accuracy</dt><dd>${c ? `${percent2(c.holdoutAccuracy ?? 0)} on ${grouped2(c.holdoutRows)} rows${baselineText(d.monitoring)}` : "\u2013"}</dd>
+<dt>Live accuracy</dt><dd>${liveLine(d)}${verdictLine(d)}</dd>
+${d.facts ? cardFactRows(d.facts, { name: d.name }) : ""}<dt>Feature group</dt><dd>${groupText(d)}</dd>
+<dt>Last daily run</dt><dd>${d.monitoring?.lastRun ? utcText(d.monitoring.lastRun) : "not yet"}</dd>
+<dt>Alerts</dt><dd>${alertState(d.monitoring)}</dd>
+</dl>
+<p class="links"><a href="${d.name}/">Predictor</a><a href="${d.name}/dashboard.html">Dashboard</a><a href="${d.name}/model-card.html">Model card</a></p>
+</article>
+`;
+}
+var HOME_SCRIPT = "assets/home.js";
+function homePage(datasets, builtAt, actionsUrl, social, repositoryUrl2) {
+  return page({
+    title: "gitml \u2014 serverless ML in one GitHub repository",
+    description: `Predictors and monitoring dashboards for ${datasets.map((d) => d.title).join(", ")}.`,
+    root: "",
+    nav: [{ href: "./", label: "All datasets", current: true }],
+    builtAt,
+    actionsUrl,
+    social,
+    head: html`<script type="module" src="${HOME_SCRIPT}"></script>
+`,
+    main: html`<h1>Serverless ML in one GitHub repository</h1>
+<p class="lead">Each dataset has a feature store, a model registry and a daily pipeline in git. Try the champion model in your browser, or see how it has been doing.${repositoryUrl2 ? html` Specs, data, models and reports, with their history: <a href="${repositoryUrl2}">the repository</a>.` : ""}</p>
+<div class="cards">
+${datasets.length === 0 ? html`<p class="notice">No datasets yet: add data/&lt;name&gt;/dataset.yml and run backfill.</p>` : datasets.map(card)}</div>`
+  });
+}
+
+// site/src/build/templates/model-card-page.ts
+var MODEL_CARD_PAGE = "model-card.html";
+function modelCardPage(d, builtAt, actionsUrl) {
+  const c = d.card;
+  const main = d.failure ? failingNotice(d.failure) : c === null ? html`<p class="notice" id="no-model">No model yet — run <code>gitml train --dataset ${d.name}</code> (or the training workflow) to register a champion; its card appears here.</p>` : html`<p class="lead">The champion, model v${c.version}: its card as the registry wrote it at training (<code>${c.file}</code>), and what it relies on.</p>
+${c.importance ? importancePanel(c.importance) : html`<p class="notice" id="no-importance">No permutation importance: ${c.importanceMissing ?? "the holdout rows are not recorded"}.</p>`}
+<article class="panel model-card" aria-labelledby="card-title">
+<h2 id="card-title">Model card v${c.version}</h2>
+${c.body}</article>`;
+  return page({
+    title: `${d.title} \u2014 model card \xB7 gitml`,
+    description: `The ${d.title} champion model's card: lineage, holdout metrics, model selection and permutation feature importance on the honest holdout.`,
+    root: "../",
+    nav: datasetNav("model-card"),
+    builtAt,
+    actionsUrl,
+    social: d.social,
+    main: html`<h1>${d.title}: model card</h1>
+${main}`
+  });
+}
+
+// site/src/build/templates/predictor-page.ts
+var PREDICTOR_FILES = {
+  data: "predictor.json",
+  model: "model.json",
+  modelBin: "model.bin",
+  script: "assets/predictor.js"
+};
+function predictorPage(d, builtAt) {
+  const root = "../";
+  const app = d.failure ? failingNotice(d.failure) : d.hasChampion ? html`<div id="app" class="app" data-data="${PREDICTOR_FILES.data}" data-model="${PREDICTOR_FILES.model}" data-model-bin="${PREDICTOR_FILES.modelBin}"><p class="loading">Loading the champion model…</p></div>
+<noscript><p class="notice">The predictor runs the model in your browser and needs JavaScript.</p></noscript>` : html`<p class="notice" id="no-model">No model yet — run <code>gitml train --dataset ${d.name}</code> (or the training workflow) to register a champion.</p>`;
+  return page({
+    title: `${d.title} \u2014 predictor \xB7 gitml`,
+    description: d.description,
+    root,
+    nav: datasetNav("predictor"),
+    builtAt,
+    social: d.social,
+    head: d.hasChampion ? html`<link rel="preload" href="${PREDICTOR_FILES.model}" as="fetch" crossorigin="anonymous">
+<link rel="preload" href="${PREDICTOR_FILES.modelBin}" as="fetch" crossorigin="anonymous">
+<link rel="preload" href="${PREDICTOR_FILES.data}" as="fetch" crossorigin="anonymous">
+<script type="module" src="${root}${PREDICTOR_FILES.script}"></script>
+` : void 0,
+    main: html`<h1>${d.title}: predictor</h1>
+<p class="lead">${d.description}</p>
+${d.facts && !d.failure ? factsSection(d.facts.facts, d.facts.context, { compact: true }) : ""}${app}`
+  });
+}
+
+// site/src/build/site-build.ts
 var SiteBuildError = class extends GitmlError {
   name = "SiteBuildError";
 };

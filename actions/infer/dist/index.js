@@ -26483,7 +26483,7 @@ var require_dist = __commonJS({
   }
 });
 
-// actions/lib/action-kit.ts
+// actions/lib/platform/action-kit.ts
 import { existsSync as existsSync6, statSync as statSync3 } from "node:fs";
 import path13 from "node:path";
 
@@ -28760,10 +28760,7 @@ function getIDToken(aud) {
   });
 }
 
-// actions/lib/action-inputs.ts
-import path7 from "node:path";
-
-// actions/lib/gitml-error.ts
+// actions/lib/core/gitml-error.ts
 var GitmlError = class extends Error {
   name = "GitmlError";
   at;
@@ -28776,7 +28773,150 @@ function lineMessage(file, line, rule2) {
   return [`${file} line ${line}: ${rule2}`, { file, line }];
 }
 
-// actions/lib/dates.ts
+// actions/lib/core/untrusted-text.ts
+var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+var NAMED = { "	": "	", "\n": "\\n", "\r": "\\r", "\x1B": "\\e" };
+var hex = (ch) => `\\u${ch.codePointAt(0).toString(16).padStart(4, "0")}`;
+function oneLine(text2) {
+  const s = String(text2).replace(INVISIBLE, (ch) => NAMED[ch] ?? hex(ch)).replace(/##\[/g, "#\\#[");
+  return /^\s*::/.test(s) ? `\\${s}` : s;
+}
+var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function escapeHtml(text2) {
+  return oneLine(text2).replace(/[&<>"']/g, (ch) => HTML[ch]);
+}
+function safeUrl(href) {
+  try {
+    const u = new URL(href);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+// actions/lib/files/atomic-write.ts
+import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path6 from "node:path";
+var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
+var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
+function atomicTempPath(file) {
+  return path6.join(path6.dirname(file), `.${path6.basename(file)}.${process.pid}.tmp`);
+}
+var WriteError = class extends GitmlError {
+  name = "WriteError";
+};
+var writer = "gitml";
+function setWriter(name2) {
+  writer = name2;
+}
+function ioError(err, file, doing) {
+  const code = err.code;
+  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? `${err.path ?? "a file on its way"} does not exist` : err.message ?? String(err);
+  return new WriteError(`${file}: ${doing} failed: ${why}`);
+}
+function writeFilesAtomically(files) {
+  const temps = [];
+  const removals = files.filter((f) => "remove" in f).map((f) => f.path);
+  for (const f of files) {
+    if ("remove" in f) continue;
+    const tmp = atomicTempPath(f.path);
+    try {
+      mkdirSync(path6.dirname(f.path), { recursive: true });
+      temps.push({ tmp, target: f.path });
+      if ("staged" in f) statSync(tmp);
+      else if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
+      else writeFileSync(tmp, f.content);
+    } catch (err) {
+      for (const t of temps) rmSync(t.tmp, { force: true });
+      throw ioError(err, f.path, "writing");
+    }
+  }
+  if (temps.length + removals.length === 0) return;
+  const journal = temps.length + removals.length > 1 ? commitJournal(temps, removals) : null;
+  for (const t of temps) {
+    try {
+      renameSync(t.tmp, t.target);
+    } catch (err) {
+      throw ioError(err, t.target, "renaming its temp file into place");
+    }
+  }
+  for (const r2 of removals) {
+    try {
+      rmSync(r2, { force: true });
+    } catch (err) {
+      throw ioError(err, r2, "removing it");
+    }
+  }
+  if (journal) rmSync(journal, { force: true });
+}
+function commonDir(targets) {
+  let dir = path6.dirname(path6.resolve(targets[0]));
+  for (const t of targets) {
+    const abs = path6.resolve(t);
+    while (!abs.startsWith(dir.endsWith(path6.sep) ? dir : dir + path6.sep)) dir = path6.dirname(dir);
+  }
+  return dir;
+}
+function commitJournal(temps, removals) {
+  const dir = commonDir([...temps.map((t) => t.target), ...removals]);
+  const journal = path6.join(dir, `.gitml-journal.${process.pid}.tmp`);
+  const body2 = {
+    writer,
+    startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    files: temps.map((t) => ({
+      target: path6.relative(dir, path6.resolve(t.target)),
+      temp: path6.relative(dir, path6.resolve(t.tmp))
+    })),
+    ...removals.length ? { removed: removals.map((r2) => path6.relative(dir, path6.resolve(r2))) } : {}
+  };
+  const tmp = atomicTempPath(journal);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(body2, null, 2)}
+`);
+    renameSync(tmp, journal);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    for (const t of temps) rmSync(t.tmp, { force: true });
+    throw ioError(err, journal, "writing the journal of a multi-file write");
+  }
+  return journal;
+}
+
+// actions/lib/files/workspace.ts
+import { existsSync as existsSync2, readdirSync } from "node:fs";
+import path8 from "node:path";
+
+// actions/lib/core/did-you-mean.ts
+function editDistance(a, b) {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+function nearestName(given, known) {
+  let best = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = editDistance(given.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(1, Math.floor(given.length / 3)) ? best : null;
+}
+function didYouMean(given, known) {
+  const near = nearestName(given, known);
+  return near ? ` (did you mean '${near}'?)` : "";
+}
+
+// actions/lib/core/dates.ts
 var EARLIEST_DATE = "2000-01-01";
 var DateError = class extends GitmlError {
   name = "DateError";
@@ -28820,720 +28960,6 @@ function parseInstant(text2, what, opts = {}) {
   const ms = Date.parse(`${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
   notBefore(new Date(ms).toISOString().slice(0, 10), text2, what);
   return ms;
-}
-
-// actions/lib/sharding.ts
-import { existsSync as existsSync2, readdirSync, readFileSync, statSync } from "node:fs";
-import path6 from "node:path";
-
-// actions/lib/feature-table.ts
-var SOURCES = ["backfill", "synthetic", "ingest"];
-function emptyTable(features, capacity = 0) {
-  return {
-    rows: 0,
-    ids: new Float64Array(capacity),
-    eventTimes: new Float64Array(capacity),
-    sources: new Uint8Array(capacity),
-    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
-    labels: new Int32Array(capacity),
-    targets: new Float64Array(capacity)
-  };
-}
-function concatTables(parts, features) {
-  const n = parts.reduce((s, p) => s + p.rows, 0);
-  const out = emptyTable(features, n);
-  out.rows = n;
-  let at = 0;
-  for (const p of parts) {
-    out.ids.set(p.ids.subarray(0, p.rows), at);
-    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
-    out.sources.set(p.sources.subarray(0, p.rows), at);
-    out.labels.set(p.labels.subarray(0, p.rows), at);
-    out.targets.set(p.targets.subarray(0, p.rows), at);
-    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
-    at += p.rows;
-  }
-  return out;
-}
-function applyLateLabels(t, late, numeric) {
-  if (late.size === 0) return t;
-  for (let i = 0; i < t.rows; i++) {
-    if (t.labels[i] >= 0) continue;
-    const v = late.get(t.ids[i]);
-    if (v === void 0) continue;
-    if (numeric) {
-      t.labels[i] = 0;
-      t.targets[i] = v;
-    } else t.labels[i] = v;
-  }
-  return t;
-}
-function isoFromMs(ms) {
-  return new Date(ms).toISOString().replace(".000Z", "Z");
-}
-
-// actions/lib/json.ts
-function stableStringify(value) {
-  return `${JSON.stringify(sortKeys(value), null, 2)}
-`;
-}
-function stableStringifyRows(value) {
-  return `${layout(sortKeys(value), "")}
-`;
-}
-function layout(value, indent) {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    if (value.every((v) => v === null || typeof v !== "object")) return JSON.stringify(value);
-    return `[
-${value.map((v) => inner + JSON.stringify(v)).join(",\n")}
-${indent}]`;
-  }
-  const entries2 = Object.entries(value);
-  if (entries2.length === 0) return "{}";
-  const body2 = entries2.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${layout(v, inner)}`);
-  return `{
-${body2.join(",\n")}
-${indent}}`;
-}
-function sortKeys(value) {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value);
-  }
-  if (value !== null && typeof value === "object") {
-    const obj = value;
-    if (typeof obj.toJSON === "function") {
-      return sortKeys(obj.toJSON());
-    }
-    const out = {};
-    for (const k of Object.keys(obj).sort()) {
-      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
-    }
-    return out;
-  }
-  if (typeof value === "number" && !Number.isFinite(value)) {
-    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
-  }
-  return value;
-}
-function roundSignificant(x, digits = 6) {
-  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
-  return Number(x.toPrecision(digits));
-}
-function formatNumber(x, decimals) {
-  if (decimals === void 0) return String(x);
-  const r2 = Number(x.toFixed(decimals));
-  return String(Object.is(r2, -0) ? 0 : r2);
-}
-function jsonSyntaxProblem(err, text2) {
-  if (text2.trim() === "") return "the file is empty";
-  const message2 = err instanceof Error ? err.message : String(err);
-  const at = /at position (\d+)/.exec(message2);
-  const atEnd = at !== null && Number(at[1]) >= text2.trimEnd().length;
-  if (/Unexpected end of JSON|Unterminated|end of data/i.test(message2) || atEnd)
-    return `it ends too early, after ${text2.length} character${text2.length === 1 ? "" : "s"} (truncated)`;
-  return `not valid JSON: ${message2}`;
-}
-
-// actions/lib/sha256.ts
-import { createHash } from "node:crypto";
-function sha256Hex(bytes) {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-function monthSha256(pieces) {
-  const hash = createHash("sha256");
-  for (const p of pieces) hash.update(p.bytes);
-  return hash.digest("hex");
-}
-var CHUNK = 1 << 20;
-
-// actions/lib/sharding.ts
-var ShardError = class extends GitmlError {
-  name = "ShardError";
-};
-var MAX_SHARDS = 256;
-function parseShard(text2) {
-  const m = /^(\d+)\/(\d+)$/.exec(text2.trim());
-  const index = m ? Number(m[1]) : Number.NaN;
-  const count = m ? Number(m[2]) : Number.NaN;
-  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
-    throw new ShardError(
-      `shard '${text2}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
-    );
-  }
-  return { index, count };
-}
-var shardText = (s) => `${s.index}/${s.count}`;
-function assignMonths(months, rowsOf, count) {
-  const shards = Array.from({ length: count }, () => ({ rows: 0, months: [] }));
-  const bySize = [...months].sort((a, b) => rowsOf(b) - rowsOf(a) || (a < b ? -1 : a > b ? 1 : 0));
-  for (const m of bySize) {
-    let least = 0;
-    for (let s = 1; s < count; s++) if (shards[s].rows < shards[least].rows) least = s;
-    shards[least].rows += rowsOf(m);
-    shards[least].months.push(m);
-  }
-  return shards.map((s) => s.months.sort());
-}
-function groupAssignment(fg, count) {
-  return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
-}
-function* partitionsOf(fg, months, lateLabels) {
-  fg.assertNoMissingPartitions(() => true);
-  for (const month of months) {
-    const { table, sha256 } = fg.readVerifiedPartition(month);
-    applyLateLabels(table, lateLabels, fg.numericLabel);
-    yield { month, sha256, table };
-  }
-}
-function labelsSha256(fg) {
-  const bytes = fg.files.readBytes(fg.labelsPath);
-  return bytes ? sha256Hex(bytes) : null;
-}
-function rowsHashOf(partitions, labels) {
-  const lines = partitions.map((p) => `${p.month} ${p.sha256}
-`).join("");
-  return sha256Hex(`${lines}labels ${labels ?? "none"}
-`);
-}
-function partialRowsHeader(fg, dataset, shard, months, partitions) {
-  const labels = labelsSha256(fg);
-  return {
-    dataset,
-    shard: shard.index,
-    shards: shard.count,
-    featureGroupVersion: fg.meta.version,
-    months,
-    partitions,
-    labelsSha256: labels,
-    rowsHash: rowsHashOf(partitions, labels)
-  };
-}
-function partialFileName(kind, dataset, shard) {
-  return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
-}
-function jsonFiles(dir) {
-  const out = [];
-  const walk2 = (d) => {
-    for (const name2 of readdirSync(d).sort()) {
-      const p = path6.join(d, name2);
-      if (statSync(p).isDirectory()) walk2(p);
-      else if (name2.endsWith(".json")) out.push(p);
-    }
-  };
-  walk2(dir);
-  return out;
-}
-function readPartialSet(dir, format, version, dataset, fg) {
-  if (!existsSync2(dir) || !statSync(dir).isDirectory())
-    throw new ShardError(`--partials ${dir}: not a folder`);
-  const found = [];
-  for (const file of jsonFiles(dir)) {
-    let raw;
-    try {
-      raw = JSON.parse(readFileSync(file, "utf8"));
-    } catch (err) {
-      throw new ShardError(`${file}: not valid JSON (${err.message})`);
-    }
-    const p = raw;
-    if (typeof p !== "object" || p === null || p.format !== format || p.dataset !== dataset) continue;
-    if (p.version !== version)
-      throw new ShardError(`${file}: ${format} version ${p.version} is not supported (expected ${version})`);
-    if (!Number.isInteger(p.shard) || !Number.isInteger(p.shards) || !Array.isArray(p.months))
-      throw new ShardError(`${file}: shard, shards and months are required`);
-    found.push({ partial: p, file });
-  }
-  if (found.length === 0)
-    throw new ShardError(`--partials ${dir}: no ${format} files for dataset '${dataset}'`);
-  const counts = [...new Set(found.map((f) => f.partial.shards))].sort((a, b) => a - b);
-  if (counts.length > 1) {
-    throw new ShardError(
-      `--partials ${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path6.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
-    );
-  }
-  const n = counts[0];
-  const bySlot = /* @__PURE__ */ new Map();
-  for (const f of found) bySlot.set(f.partial.shard, [...bySlot.get(f.partial.shard) ?? [], f]);
-  const duplicated = [...bySlot].filter(([, fs3]) => fs3.length > 1);
-  if (duplicated.length > 0) {
-    throw new ShardError(
-      `--partials ${dir}: duplicated shard(s) of '${dataset}': ${duplicated.map(([s, fs3]) => `${s}/${n} in ${fs3.map((f) => f.file).join(" and ")}`).join("; ")}`
-    );
-  }
-  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((s) => !bySlot.has(s));
-  const stray = [...bySlot.keys()].filter((s) => s < 1 || s > n);
-  if (stray.length > 0)
-    throw new ShardError(
-      `--partials ${dir}: shard(s) ${stray.join(", ")} of '${dataset}' are not in 1..${n}`
-    );
-  if (missing.length > 0) {
-    throw new ShardError(
-      `--partials ${dir}: missing shard(s) ${missing.map((s) => `${s}/${n}`).join(", ")} of '${dataset}' (have ${[
-        ...bySlot.keys()
-      ].sort((a, b) => a - b).map((s) => `${s}/${n}`).join(", ")}); run them before merging`
-    );
-  }
-  const ordered = [...bySlot.keys()].sort((a, b) => a - b).map((s) => bySlot.get(s)[0]);
-  const assignment = groupAssignment(fg, n);
-  for (const { partial, file } of ordered) {
-    if (partial.featureGroupVersion !== fg.meta.version) {
-      throw new ShardError(
-        `${file}: shard ${partial.shard}/${n} read feature group v${partial.featureGroupVersion}, the merge sees v${fg.meta.version}`
-      );
-    }
-    const want = assignment[partial.shard - 1];
-    if (partial.months.join(",") !== want.join(",")) {
-      throw new ShardError(
-        `${file}: shard ${partial.shard}/${n} read months [${partial.months.join(", ")}] but the feature group now assigns it [${want.join(", ")}]: the group changed since the shard ran`
-      );
-    }
-    if (rowsHashOf(partial.partitions ?? [], partial.labelsSha256 ?? null) !== partial.rowsHash)
-      throw new ShardError(`${file}: rowsHash does not match its partition hashes (edited by hand?)`);
-  }
-  return ordered;
-}
-function checkUnchanged(fg, owner, month, actual) {
-  const expected = owner.partial.partitions.find((p) => p.month === month)?.sha256;
-  if (expected !== actual) {
-    throw new ShardError(
-      `${fg.partitionPath(month)} changed since shard ${owner.partial.shard}/${owner.partial.shards} read it (${owner.file}); run the shards again`
-    );
-  }
-}
-function checkLabelsUnchanged(fg, owners) {
-  const now = labelsSha256(fg);
-  for (const o of owners) {
-    if ((o.partial.labelsSha256 ?? null) !== now)
-      throw new ShardError(
-        `${fg.labelsPath} changed since shard ${o.partial.shard}/${o.partial.shards} read it (${o.file}); run the shards again`
-      );
-  }
-}
-function checkSame(owners, what, pick, now) {
-  const text2 = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
-  const first = text2(pick(owners[0].partial));
-  for (const o of owners) {
-    const v = text2(pick(o.partial));
-    if (v !== first)
-      throw new ShardError(
-        `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`
-      );
-  }
-  if (now && text2(now.value) !== first)
-    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text2(now.value)}`);
-}
-
-// actions/lib/action-inputs.ts
-var ActionInputError = class extends GitmlError {
-  name = "ActionInputError";
-};
-function invalid(name2, rule2, value) {
-  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
-}
-var TRUE = /^(true|yes|on|1)$/i;
-var FALSE = /^(false|no|off|0)$/i;
-var InputReader = class {
-  constructor(source) {
-    this.source = source;
-  }
-  source;
-  /** The pipeline clock read by now(), for the record a replay runs with. */
-  resolvedNow;
-  raw(name2) {
-    return this.source(name2);
-  }
-  /** For the composite readers below, whose names the `this` type has already checked. */
-  rawOf(name2) {
-    return this.source(name2);
-  }
-  /** Whether the input was given at all (a non-empty value). */
-  given(name2) {
-    return this.raw(name2) !== "";
-  }
-  string(name2, fallback = "") {
-    return this.raw(name2) || fallback;
-  }
-  required(name2) {
-    const v = this.raw(name2);
-    if (!v) throw new ActionInputError(`input '${name2}' is required`);
-    return v;
-  }
-  boolean(name2, fallback) {
-    const v = this.raw(name2);
-    if (v === "") return fallback;
-    if (TRUE.test(v)) return true;
-    if (FALSE.test(v)) return false;
-    throw invalid(name2, "must be true or false", v);
-  }
-  integer(name2, range = {}) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
-      throw invalid(name2, `must be a whole number${bounds}`, v);
-    }
-    return n;
-  }
-  number(name2, range = {}) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
-    if (!Number.isFinite(n) || n < min || n > max) {
-      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
-      throw invalid(name2, `must be a number${bounds}`, v);
-    }
-    return n;
-  }
-  /** A UTC calendar date YYYY-MM-DD. */
-  date(name2) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    try {
-      return parseCalendarDate(v, `input '${name2}'`);
-    } catch (err) {
-      throw new ActionInputError(err.message);
-    }
-  }
-  choice(name2, options, fallback) {
-    const v = this.raw(name2);
-    if (v === "") return fallback;
-    if (!options.includes(v))
-      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
-    return v;
-  }
-  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
-  now() {
-    const v = this.rawOf("now");
-    let d;
-    if (v === "") d = /* @__PURE__ */ new Date();
-    else {
-      try {
-        d = new Date(parseInstant(v, "input 'now'"));
-      } catch (err) {
-        throw new ActionInputError(err.message);
-      }
-    }
-    this.resolvedNow = d.toISOString();
-    return d;
-  }
-  /**
-   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
-   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
-   * runs the others. A name that is no dataset at all is an input error.
-   */
-  datasets(ws) {
-    const selected = ws.selectEachDataset(this.rawOf("dataset") || "all");
-    if (selected.length === 0)
-      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return selected;
-  }
-  /**
-   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
-   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
-   */
-  shardStep(ws) {
-    const given = this.rawOf("shard");
-    const merge = this.boolean("merge", false);
-    const partials = this.rawOf("partials");
-    if (given && merge) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-    if ((given || merge) && !partials)
-      throw new ActionInputError(`input '${merge ? "merge" : "shard"}' needs input 'partials'`);
-    let shard = null;
-    if (given) {
-      try {
-        shard = parseShard(given);
-      } catch (err) {
-        throw new ActionInputError(`input ${err.message}`);
-      }
-    }
-    return { shard, merge, partials: path7.resolve(ws.root, partials) };
-  }
-  /** A pull-request number, or null when not given. */
-  pullRequest() {
-    return this.integer("pull-request", { min: 1 }) ?? null;
-  }
-};
-
-// actions/lib/atomic-write.ts
-import { copyFileSync, mkdirSync, renameSync, rmSync, statSync as statSync2, writeFileSync } from "node:fs";
-import path8 from "node:path";
-var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
-var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
-function atomicTempPath(file) {
-  return path8.join(path8.dirname(file), `.${path8.basename(file)}.${process.pid}.tmp`);
-}
-var WriteError = class extends GitmlError {
-  name = "WriteError";
-};
-var writer = "gitml";
-function setWriter(name2) {
-  writer = name2;
-}
-function ioError(err, file, doing) {
-  const code = err.code;
-  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? `${err.path ?? "a file on its way"} does not exist` : err.message ?? String(err);
-  return new WriteError(`${file}: ${doing} failed: ${why}`);
-}
-function writeFilesAtomically(files) {
-  const temps = [];
-  const removals = files.filter((f) => "remove" in f).map((f) => f.path);
-  for (const f of files) {
-    if ("remove" in f) continue;
-    const tmp = atomicTempPath(f.path);
-    try {
-      mkdirSync(path8.dirname(f.path), { recursive: true });
-      temps.push({ tmp, target: f.path });
-      if ("staged" in f) statSync2(tmp);
-      else if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
-      else writeFileSync(tmp, f.content);
-    } catch (err) {
-      for (const t of temps) rmSync(t.tmp, { force: true });
-      throw ioError(err, f.path, "writing");
-    }
-  }
-  if (temps.length + removals.length === 0) return;
-  const journal = temps.length + removals.length > 1 ? commitJournal(temps, removals) : null;
-  for (const t of temps) {
-    try {
-      renameSync(t.tmp, t.target);
-    } catch (err) {
-      throw ioError(err, t.target, "renaming its temp file into place");
-    }
-  }
-  for (const r2 of removals) {
-    try {
-      rmSync(r2, { force: true });
-    } catch (err) {
-      throw ioError(err, r2, "removing it");
-    }
-  }
-  if (journal) rmSync(journal, { force: true });
-}
-function commonDir(targets) {
-  let dir = path8.dirname(path8.resolve(targets[0]));
-  for (const t of targets) {
-    const abs = path8.resolve(t);
-    while (!abs.startsWith(dir.endsWith(path8.sep) ? dir : dir + path8.sep)) dir = path8.dirname(dir);
-  }
-  return dir;
-}
-function commitJournal(temps, removals) {
-  const dir = commonDir([...temps.map((t) => t.target), ...removals]);
-  const journal = path8.join(dir, `.gitml-journal.${process.pid}.tmp`);
-  const body2 = {
-    writer,
-    startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
-    files: temps.map((t) => ({
-      target: path8.relative(dir, path8.resolve(t.target)),
-      temp: path8.relative(dir, path8.resolve(t.tmp))
-    })),
-    ...removals.length ? { removed: removals.map((r2) => path8.relative(dir, path8.resolve(r2))) } : {}
-  };
-  const tmp = atomicTempPath(journal);
-  try {
-    writeFileSync(tmp, `${JSON.stringify(body2, null, 2)}
-`);
-    renameSync(tmp, journal);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    for (const t of temps) rmSync(t.tmp, { force: true });
-    throw ioError(err, journal, "writing the journal of a multi-file write");
-  }
-  return journal;
-}
-
-// actions/lib/github-errors.ts
-var DEFAULT_RETRY_POLICY = Object.freeze({
-  retries: 4,
-  baseDelayMs: 1e3,
-  maxDelayMs: 3e4,
-  maxTotalWaitMs: 12e4,
-  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
-  random: Math.random,
-  now: Date.now
-});
-
-// actions/lib/stage-journal.ts
-import { createHash as createHash2 } from "node:crypto";
-import { appendFileSync as appendFileSync2, existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync2, realpathSync, rmSync as rmSync2 } from "node:fs";
-import path9 from "node:path";
-var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
-var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
-function stageJournalPath(workspaceRoot, env = process.env) {
-  const given = env[STAGE_JOURNAL_ENV];
-  if (given) return given;
-  if (!env.RUNNER_TEMP) return null;
-  let root = workspaceRoot;
-  try {
-    root = realpathSync(workspaceRoot);
-  } catch {
-  }
-  const key = createHash2("sha256").update(root).digest("hex").slice(0, 16);
-  return path9.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
-}
-function recordableInputs(env = process.env) {
-  const inputs = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (v !== void 0 && k.startsWith("INPUT_") && !SECRET_INPUT.test(k)) inputs[k] = v;
-  }
-  return inputs;
-}
-function appendStageRun(journal, run2) {
-  mkdirSync2(path9.dirname(journal), { recursive: true });
-  appendFileSync2(journal, `${JSON.stringify(run2)}
-`);
-}
-
-// actions/lib/untrusted-text.ts
-var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
-var NAMED = { "	": "	", "\n": "\\n", "\r": "\\r", "\x1B": "\\e" };
-var hex = (ch) => `\\u${ch.codePointAt(0).toString(16).padStart(4, "0")}`;
-function oneLine(text2) {
-  const s = String(text2).replace(INVISIBLE, (ch) => NAMED[ch] ?? hex(ch)).replace(/##\[/g, "#\\#[");
-  return /^\s*::/.test(s) ? `\\${s}` : s;
-}
-var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-function escapeHtml(text2) {
-  return oneLine(text2).replace(/[&<>"']/g, (ch) => HTML[ch]);
-}
-function safeUrl(href) {
-  try {
-    const u = new URL(href);
-    return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
-  } catch {
-    return null;
-  }
-}
-
-// actions/lib/workspace.ts
-import { existsSync as existsSync4, readdirSync as readdirSync2 } from "node:fs";
-import path11 from "node:path";
-
-// actions/lib/did-you-mean.ts
-function editDistance(a, b) {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-function nearestName(given, known) {
-  let best = null;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const k of known) {
-    const d = editDistance(given.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best !== null && bestDistance <= Math.max(1, Math.floor(given.length / 3)) ? best : null;
-}
-function didYouMean(given, known) {
-  const near = nearestName(given, known);
-  return near ? ` (did you mean '${near}'?)` : "";
-}
-
-// actions/lib/input-file.ts
-import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync as readFileSync3 } from "node:fs";
-import path10 from "node:path";
-
-// actions/lib/input-error.ts
-var InputError = class extends GitmlError {
-  name = "InputError";
-};
-
-// actions/lib/input-file.ts
-var rule = (within = "the repository") => `only regular files inside ${within} are read`;
-function kindOf(st) {
-  if (st.isSymbolicLink()) return "a symbolic link";
-  if (st.isDirectory()) return "a directory";
-  if (st.isFIFO()) return "a named pipe (FIFO)";
-  if (st.isSocket()) return "a socket";
-  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
-  return "not a regular file";
-}
-var slash = (p) => p.split(path10.sep).join("/");
-function lstatOrNull(p) {
-  try {
-    return lstatSync(p);
-  } catch (err) {
-    if (err.code === "ENOENT" || err.code === "ENOTDIR")
-      return null;
-    throw err;
-  }
-}
-function checkInputPath(root, file, label, within) {
-  const abs = path10.resolve(root, file);
-  const rel = slash(path10.relative(root, abs));
-  const name2 = label ?? (rel || ".");
-  if (rel.startsWith("../") || rel === ".." || path10.isAbsolute(rel)) {
-    throw new InputError(
-      `${name2} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
-    );
-  }
-  const parts = rel === "" ? [] : rel.split("/");
-  let at = root;
-  let stat2 = lstatOrNull(root);
-  for (const [i, part] of parts.entries()) {
-    at = path10.join(at, part);
-    stat2 = lstatOrNull(at);
-    if (stat2 === null) return { rel, stat: null };
-    const shown = parts.slice(0, i + 1).join("/");
-    const last = i === parts.length - 1;
-    if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
-      const kind = stat2.isFile() ? "a file, not a folder" : kindOf(stat2);
-      throw new InputError(`${last ? name2 : `${name2}: ${shown}`} is ${kind}; ${rule(within)}`);
-    }
-  }
-  return { rel, stat: stat2 };
-}
-function checkInputFile(root, file, label, within) {
-  const { rel, stat: stat2 } = checkInputPath(root, file, label, within);
-  const name2 = label ?? rel;
-  if (stat2 === null) throw new InputError(`${name2}: file not found`);
-  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf(stat2)}; ${rule(within)}`);
-  return name2;
-}
-function readInputFile(root, file, label, within) {
-  const { fd } = openInputFile(root, file, label, within);
-  try {
-    return readFileSync3(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-function openInputFile(root, file, label, within) {
-  const name2 = checkInputFile(root, file, label, within);
-  let fd;
-  try {
-    fd = openSync(path10.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
-  } catch (err) {
-    const code = err.code;
-    if (code === "ELOOP") throw new InputError(`${name2} is a symbolic link; ${rule(within)}`);
-    if (code === "ENOENT") throw new InputError(`${name2}: file not found`);
-    throw new InputError(`${name2}: cannot be read (${code ?? err.message})`);
-  }
-  const opened = fstatSync(fd);
-  if (!opened.isFile()) {
-    closeSync(fd);
-    throw new InputError(`${name2} is ${kindOf(opened)}; ${rule(within)}`);
-  }
-  return { fd, name: name2 };
-}
-function readInputFileIfExists(root, file, label) {
-  const { stat: stat2 } = checkInputPath(root, file, label);
-  return stat2 === null ? null : readInputFile(root, file, label);
 }
 
 // actions/lib/models/types.ts
@@ -34401,13 +33827,13 @@ function loadRegressor(json) {
   );
 }
 
-// actions/lib/source-format.ts
+// actions/lib/spec/source-format.ts
 var CSV_DELIMITERS = [",", ";", "	", "|"];
 
-// actions/lib/spec-check.ts
+// actions/lib/spec/spec-check.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// actions/lib/spec-shape.ts
+// actions/lib/spec/spec-shape.ts
 var MAX_ROWS_PER_DAY = 1e5;
 var META_COLUMNS = ["id", "event_time", "source"];
 var SNAKE = { pattern: "^[a-z][a-z0-9_]*$", patternRule: "lower_snake_case (a\u2013z, 0\u20139, _; a letter first)" };
@@ -34752,7 +34178,7 @@ var SPEC_SHAPE = {
   required: ["name", "source", "eventTime", "label", "features"]
 };
 
-// actions/lib/spec-check.ts
+// actions/lib/spec/spec-check.ts
 var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 function checkSpecText(text2, opts = {}) {
   const lines = new import_yaml.LineCounter();
@@ -34819,30 +34245,30 @@ function valueProblem(shape, v, root) {
   switch (shape.kind) {
     case "text":
       if (typeof v !== "string")
-        return `must be ${shape.patternRule ?? "text"}, got ${kindOf2(v)}${quoteHint(v)}`;
+        return `must be ${shape.patternRule ?? "text"}, got ${kindOf(v)}${quoteHint(v)}`;
       if (shape.pattern && !new RegExp(shape.pattern).test(v))
         return `'${v}' is not ${shape.patternRule ?? `like ${shape.pattern}`}`;
       return null;
     case "code":
-      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf2(v)}`;
+      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf(v)}`;
     case "choice": {
       if (typeof v === "string" && shape.unsupported?.[v]) return shape.unsupported[v];
       if (typeof v === "string" && shape.values.includes(v)) return null;
       const values = shape.fitting?.(root) ?? shape.values;
       const allowed = values.length === 1 ? `'${values[0]}'` : `one of ${values.join(", ")}`;
-      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
+      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf(v)}`;
     }
     case "number": {
-      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf2(v)}`;
+      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf(v)}`;
       const { minimum: min, maximum: max } = shape;
       const bounds = min !== void 0 && max !== void 0 ? ` from ${min} to ${max}` : min !== void 0 ? ` \u2265 ${min}` : max !== void 0 ? ` \u2264 ${max}` : "";
       const bad = shape.integer && !Number.isInteger(v) || min !== void 0 && v < min || max !== void 0 && v > max;
       return bad ? `must be ${shape.integer ? "a whole number" : "a number"}${bounds}, got ${v}` : null;
     }
     case "boolean":
-      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf2(v)}`;
+      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf(v)}`;
     case "list": {
-      if (!Array.isArray(v)) return `must be a list, got ${kindOf2(v)}`;
+      if (!Array.isArray(v)) return `must be a list, got ${kindOf(v)}`;
       const { minItems: min, maxItems: max } = shape;
       if (min !== void 0 && min === max && v.length !== min)
         return `must have exactly ${min} items, got ${v.length}`;
@@ -34880,7 +34306,7 @@ function walkObject(shape, v, path18, root, out) {
   if (!isObj(v)) {
     out.push({
       path: path18,
-      message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf2(v)}`
+      message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf(v)}`
     });
     return;
   }
@@ -34936,7 +34362,7 @@ function defaultText(v) {
   if (Array.isArray(v) && v.length === 0) return "none";
   return JSON.stringify(v);
 }
-function kindOf2(v) {
+function kindOf(v) {
   if (v === null || v === void 0) return "nothing";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
@@ -35057,7 +34483,7 @@ function positionOf(root, path18, doc, lines) {
   return { line, column: col };
 }
 
-// actions/lib/spec.ts
+// actions/lib/spec/spec.ts
 function taskOf(label) {
   return label.type === "numeric" ? "regression" : "classification";
 }
@@ -35361,7 +34787,99 @@ function isIsoInstant(s) {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
 }
 
-// actions/lib/workspace.ts
+// actions/lib/files/input-file.ts
+import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
+import path7 from "node:path";
+
+// actions/lib/core/input-error.ts
+var InputError = class extends GitmlError {
+  name = "InputError";
+};
+
+// actions/lib/files/input-file.ts
+var rule = (within = "the repository") => `only regular files inside ${within} are read`;
+function kindOf2(st) {
+  if (st.isSymbolicLink()) return "a symbolic link";
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a named pipe (FIFO)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
+var slash = (p) => p.split(path7.sep).join("/");
+function lstatOrNull(p) {
+  try {
+    return lstatSync(p);
+  } catch (err) {
+    if (err.code === "ENOENT" || err.code === "ENOTDIR")
+      return null;
+    throw err;
+  }
+}
+function checkInputPath(root, file, label, within) {
+  const abs = path7.resolve(root, file);
+  const rel = slash(path7.relative(root, abs));
+  const name2 = label ?? (rel || ".");
+  if (rel.startsWith("../") || rel === ".." || path7.isAbsolute(rel)) {
+    throw new InputError(
+      `${name2} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
+    );
+  }
+  const parts = rel === "" ? [] : rel.split("/");
+  let at = root;
+  let stat2 = lstatOrNull(root);
+  for (const [i, part] of parts.entries()) {
+    at = path7.join(at, part);
+    stat2 = lstatOrNull(at);
+    if (stat2 === null) return { rel, stat: null };
+    const shown = parts.slice(0, i + 1).join("/");
+    const last = i === parts.length - 1;
+    if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
+      const kind = stat2.isFile() ? "a file, not a folder" : kindOf2(stat2);
+      throw new InputError(`${last ? name2 : `${name2}: ${shown}`} is ${kind}; ${rule(within)}`);
+    }
+  }
+  return { rel, stat: stat2 };
+}
+function checkInputFile(root, file, label, within) {
+  const { rel, stat: stat2 } = checkInputPath(root, file, label, within);
+  const name2 = label ?? rel;
+  if (stat2 === null) throw new InputError(`${name2}: file not found`);
+  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf2(stat2)}; ${rule(within)}`);
+  return name2;
+}
+function readInputFile(root, file, label, within) {
+  const { fd } = openInputFile(root, file, label, within);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+function openInputFile(root, file, label, within) {
+  const name2 = checkInputFile(root, file, label, within);
+  let fd;
+  try {
+    fd = openSync(path7.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+  } catch (err) {
+    const code = err.code;
+    if (code === "ELOOP") throw new InputError(`${name2} is a symbolic link; ${rule(within)}`);
+    if (code === "ENOENT") throw new InputError(`${name2}: file not found`);
+    throw new InputError(`${name2}: cannot be read (${code ?? err.message})`);
+  }
+  const opened = fstatSync(fd);
+  if (!opened.isFile()) {
+    closeSync(fd);
+    throw new InputError(`${name2} is ${kindOf2(opened)}; ${rule(within)}`);
+  }
+  return { fd, name: name2 };
+}
+function readInputFileIfExists(root, file, label) {
+  const { stat: stat2 } = checkInputPath(root, file, label);
+  return stat2 === null ? null : readInputFile(root, file, label);
+}
+
+// actions/lib/files/workspace.ts
 var SPEC_FILE = "dataset.yml";
 var DATASET_NAME = /^[a-z][a-z0-9_]*$/;
 var Workspace = class {
@@ -35370,28 +34888,28 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path11.join(this.root, "data");
+    return path8.join(this.root, "data");
   }
   get modelsDir() {
-    return path11.join(this.root, "models");
+    return path8.join(this.root, "models");
   }
   get reportsDir() {
-    return path11.join(this.root, "reports");
+    return path8.join(this.root, "reports");
   }
   datasetDir(name2) {
-    return path11.join(this.dataDir, name2);
+    return path8.join(this.dataDir, name2);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path11.relative(this.root, p).split(path11.sep).join("/");
+    return path8.relative(this.root, p).split(path8.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted (a folder whose name is no dataset name is not one). */
   datasetNames() {
-    if (!existsSync4(this.dataDir)) return [];
-    return readdirSync2(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
+    if (!existsSync2(this.dataDir)) return [];
+    return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
   }
   loadSpec(name2) {
-    const file = path11.join(this.datasetDir(name2), SPEC_FILE);
+    const file = path8.join(this.datasetDir(name2), SPEC_FILE);
     if (!this.isDataset(name2)) {
       const known = this.datasetNames();
       throw new SpecError(
@@ -35433,7 +34951,7 @@ var Workspace = class {
   }
   /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
   isDataset(name2) {
-    return DATASET_NAME.test(name2) && existsSync4(path11.join(this.datasetDir(name2), SPEC_FILE));
+    return DATASET_NAME.test(name2) && existsSync2(path8.join(this.datasetDir(name2), SPEC_FILE));
   }
 };
 function specOf(d) {
@@ -35442,9 +34960,9 @@ function specOf(d) {
   return d.spec;
 }
 
-// actions/lib/write-journal.ts
-import { existsSync as existsSync5, readdirSync as readdirSync3, readFileSync as readFileSync4, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
-import path12 from "node:path";
+// actions/lib/files/write-journal.ts
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync2 } from "node:fs";
+import path9 from "node:path";
 var WRITTEN_DIRS = ["data", "models", "reports"];
 function ownerRunning(name2) {
   const pid = Number(/\.(\d+)\.tmp$/.exec(name2)?.[1]);
@@ -35461,7 +34979,7 @@ function tempFiles(root) {
   const scan = (dir, deep) => {
     let entries2;
     try {
-      entries2 = readdirSync3(dir, { withFileTypes: true });
+      entries2 = readdirSync2(dir, { withFileTypes: true });
     } catch (err) {
       const code = err.code;
       if (code === "ENOENT" || code === "ENOTDIR") return;
@@ -35470,19 +34988,19 @@ function tempFiles(root) {
       );
     }
     for (const e of entries2) {
-      const p = path12.join(dir, e.name);
+      const p = path9.join(dir, e.name);
       if (e.isDirectory()) {
         if (deep) scan(p, true);
       } else if (e.isFile() && ATOMIC_TEMP_NAME.test(e.name) && !ownerRunning(e.name)) found.push(p);
     }
   };
   scan(root, false);
-  for (const d of WRITTEN_DIRS) scan(path12.join(root, d), true);
+  for (const d of WRITTEN_DIRS) scan(path9.join(root, d), true);
   return found.sort();
 }
 function readJournal(file, rel) {
   try {
-    const j = JSON.parse(readFileSync4(file, "utf8"));
+    const j = JSON.parse(readFileSync2(file, "utf8"));
     if (typeof j.writer === "string" && Array.isArray(j.files) && (j.removed === void 0 || Array.isArray(j.removed) && j.removed.every((r2) => typeof r2 === "string")))
       return j;
   } catch {
@@ -35492,16 +35010,16 @@ function readJournal(file, rel) {
   );
 }
 function recoverInterruptedWrites(root) {
-  const rel = (p) => path12.relative(root, p).split(path12.sep).join("/");
+  const rel = (p) => path9.relative(root, p).split(path9.sep).join("/");
   const lines = [];
   let temps = tempFiles(root);
-  for (const file of temps.filter((t) => JOURNAL_NAME.test(path12.basename(t)))) {
+  for (const file of temps.filter((t) => JOURNAL_NAME.test(path9.basename(t)))) {
     const journal = readJournal(file, rel(file));
-    const dir = path12.dirname(file);
+    const dir = path9.dirname(file);
     for (const f of journal.files) {
-      const temp = path12.resolve(dir, f.temp);
-      const target = path12.resolve(dir, f.target);
-      if (!existsSync5(temp)) continue;
+      const temp = path9.resolve(dir, f.temp);
+      const target = path9.resolve(dir, f.target);
+      if (!existsSync3(temp)) continue;
       try {
         renameSync2(temp, target);
       } catch (err) {
@@ -35513,22 +35031,22 @@ function recoverInterruptedWrites(root) {
     const removed = journal.removed ?? [];
     for (const r2 of removed) {
       try {
-        rmSync3(path12.resolve(dir, r2), { force: true });
+        rmSync2(path9.resolve(dir, r2), { force: true });
       } catch (err) {
         throw new WriteError(
-          `${rel(path12.resolve(dir, r2))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
+          `${rel(path9.resolve(dir, r2))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
         );
       }
     }
-    rmSync3(file, { force: true });
+    rmSync2(file, { force: true });
     lines.push(
       `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length + removed.length} files`
     );
   }
-  temps = temps.filter((t) => existsSync5(t));
+  temps = temps.filter((t) => existsSync3(t));
   if (temps.length) {
-    for (const t of temps) rmSync3(t, { force: true });
-    const where = [...new Set(temps.map((t) => rel(path12.dirname(t)) || "."))].join(", ");
+    for (const t of temps) rmSync2(t, { force: true });
+    const where = [...new Set(temps.map((t) => rel(path9.dirname(t)) || "."))].join(", ");
     lines.push(
       `undid an interrupted write: removed ${temps.length} temp file${temps.length > 1 ? "s" : ""} in ${where} (none of its files had been replaced; run the interrupted command again)`
     );
@@ -35536,7 +35054,489 @@ function recoverInterruptedWrites(root) {
   return lines;
 }
 
-// actions/lib/action-kit.ts
+// actions/lib/pipelines/stage-journal.ts
+import { createHash } from "node:crypto";
+import { appendFileSync as appendFileSync2, existsSync as existsSync4, mkdirSync as mkdirSync2, readFileSync as readFileSync3, realpathSync, rmSync as rmSync3 } from "node:fs";
+import path10 from "node:path";
+var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
+var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
+function stageJournalPath(workspaceRoot, env = process.env) {
+  const given = env[STAGE_JOURNAL_ENV];
+  if (given) return given;
+  if (!env.RUNNER_TEMP) return null;
+  let root = workspaceRoot;
+  try {
+    root = realpathSync(workspaceRoot);
+  } catch {
+  }
+  const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
+  return path10.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
+}
+function recordableInputs(env = process.env) {
+  const inputs = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== void 0 && k.startsWith("INPUT_") && !SECRET_INPUT.test(k)) inputs[k] = v;
+  }
+  return inputs;
+}
+function appendStageRun(journal, run2) {
+  mkdirSync2(path10.dirname(journal), { recursive: true });
+  appendFileSync2(journal, `${JSON.stringify(run2)}
+`);
+}
+
+// actions/lib/platform/action-inputs.ts
+import path12 from "node:path";
+
+// actions/lib/pipelines/sharding.ts
+import { existsSync as existsSync5, readdirSync as readdirSync3, readFileSync as readFileSync4, statSync as statSync2 } from "node:fs";
+import path11 from "node:path";
+
+// actions/lib/core/json.ts
+function stableStringify(value) {
+  return `${JSON.stringify(sortKeys(value), null, 2)}
+`;
+}
+function stableStringifyRows(value) {
+  return `${layout(sortKeys(value), "")}
+`;
+}
+function layout(value, indent) {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.every((v) => v === null || typeof v !== "object")) return JSON.stringify(value);
+    return `[
+${value.map((v) => inner + JSON.stringify(v)).join(",\n")}
+${indent}]`;
+  }
+  const entries2 = Object.entries(value);
+  if (entries2.length === 0) return "{}";
+  const body2 = entries2.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${layout(v, inner)}`);
+  return `{
+${body2.join(",\n")}
+${indent}}`;
+}
+function sortKeys(value) {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value);
+  }
+  if (value !== null && typeof value === "object") {
+    const obj = value;
+    if (typeof obj.toJSON === "function") {
+      return sortKeys(obj.toJSON());
+    }
+    const out = {};
+    for (const k of Object.keys(obj).sort()) {
+      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
+    }
+    return out;
+  }
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
+  }
+  return value;
+}
+function roundSignificant(x, digits = 6) {
+  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
+  return Number(x.toPrecision(digits));
+}
+function formatNumber(x, decimals) {
+  if (decimals === void 0) return String(x);
+  const r2 = Number(x.toFixed(decimals));
+  return String(Object.is(r2, -0) ? 0 : r2);
+}
+function jsonSyntaxProblem(err, text2) {
+  if (text2.trim() === "") return "the file is empty";
+  const message2 = err instanceof Error ? err.message : String(err);
+  const at = /at position (\d+)/.exec(message2);
+  const atEnd = at !== null && Number(at[1]) >= text2.trimEnd().length;
+  if (/Unexpected end of JSON|Unterminated|end of data/i.test(message2) || atEnd)
+    return `it ends too early, after ${text2.length} character${text2.length === 1 ? "" : "s"} (truncated)`;
+  return `not valid JSON: ${message2}`;
+}
+
+// actions/lib/features/feature-table.ts
+var SOURCES = ["backfill", "synthetic", "ingest"];
+function emptyTable(features, capacity = 0) {
+  return {
+    rows: 0,
+    ids: new Float64Array(capacity),
+    eventTimes: new Float64Array(capacity),
+    sources: new Uint8Array(capacity),
+    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
+    labels: new Int32Array(capacity),
+    targets: new Float64Array(capacity)
+  };
+}
+function concatTables(parts, features) {
+  const n = parts.reduce((s, p) => s + p.rows, 0);
+  const out = emptyTable(features, n);
+  out.rows = n;
+  let at = 0;
+  for (const p of parts) {
+    out.ids.set(p.ids.subarray(0, p.rows), at);
+    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
+    out.sources.set(p.sources.subarray(0, p.rows), at);
+    out.labels.set(p.labels.subarray(0, p.rows), at);
+    out.targets.set(p.targets.subarray(0, p.rows), at);
+    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
+    at += p.rows;
+  }
+  return out;
+}
+function applyLateLabels(t, late, numeric) {
+  if (late.size === 0) return t;
+  for (let i = 0; i < t.rows; i++) {
+    if (t.labels[i] >= 0) continue;
+    const v = late.get(t.ids[i]);
+    if (v === void 0) continue;
+    if (numeric) {
+      t.labels[i] = 0;
+      t.targets[i] = v;
+    } else t.labels[i] = v;
+  }
+  return t;
+}
+function isoFromMs(ms) {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+
+// actions/lib/files/sha256.ts
+import { createHash as createHash2 } from "node:crypto";
+function sha256Hex(bytes) {
+  return createHash2("sha256").update(bytes).digest("hex");
+}
+function monthSha256(pieces) {
+  const hash = createHash2("sha256");
+  for (const p of pieces) hash.update(p.bytes);
+  return hash.digest("hex");
+}
+var CHUNK = 1 << 20;
+
+// actions/lib/pipelines/sharding.ts
+var ShardError = class extends GitmlError {
+  name = "ShardError";
+};
+var MAX_SHARDS = 256;
+function parseShard(text2) {
+  const m = /^(\d+)\/(\d+)$/.exec(text2.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new ShardError(
+      `shard '${text2}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
+    );
+  }
+  return { index, count };
+}
+var shardText = (s) => `${s.index}/${s.count}`;
+function assignMonths(months, rowsOf, count) {
+  const shards = Array.from({ length: count }, () => ({ rows: 0, months: [] }));
+  const bySize = [...months].sort((a, b) => rowsOf(b) - rowsOf(a) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const m of bySize) {
+    let least = 0;
+    for (let s = 1; s < count; s++) if (shards[s].rows < shards[least].rows) least = s;
+    shards[least].rows += rowsOf(m);
+    shards[least].months.push(m);
+  }
+  return shards.map((s) => s.months.sort());
+}
+function groupAssignment(fg, count) {
+  return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
+}
+function* partitionsOf(fg, months, lateLabels) {
+  fg.assertNoMissingPartitions(() => true);
+  for (const month of months) {
+    const { table, sha256 } = fg.readVerifiedPartition(month);
+    applyLateLabels(table, lateLabels, fg.numericLabel);
+    yield { month, sha256, table };
+  }
+}
+function labelsSha256(fg) {
+  const bytes = fg.files.readBytes(fg.labelsPath);
+  return bytes ? sha256Hex(bytes) : null;
+}
+function rowsHashOf(partitions, labels) {
+  const lines = partitions.map((p) => `${p.month} ${p.sha256}
+`).join("");
+  return sha256Hex(`${lines}labels ${labels ?? "none"}
+`);
+}
+function partialRowsHeader(fg, dataset, shard, months, partitions) {
+  const labels = labelsSha256(fg);
+  return {
+    dataset,
+    shard: shard.index,
+    shards: shard.count,
+    featureGroupVersion: fg.meta.version,
+    months,
+    partitions,
+    labelsSha256: labels,
+    rowsHash: rowsHashOf(partitions, labels)
+  };
+}
+function partialFileName(kind, dataset, shard) {
+  return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
+}
+function jsonFiles(dir) {
+  const out = [];
+  const walk2 = (d) => {
+    for (const name2 of readdirSync3(d).sort()) {
+      const p = path11.join(d, name2);
+      if (statSync2(p).isDirectory()) walk2(p);
+      else if (name2.endsWith(".json")) out.push(p);
+    }
+  };
+  walk2(dir);
+  return out;
+}
+function readPartialSet(dir, format, version, dataset, fg) {
+  if (!existsSync5(dir) || !statSync2(dir).isDirectory())
+    throw new ShardError(`--partials ${dir}: not a folder`);
+  const found = [];
+  for (const file of jsonFiles(dir)) {
+    let raw;
+    try {
+      raw = JSON.parse(readFileSync4(file, "utf8"));
+    } catch (err) {
+      throw new ShardError(`${file}: not valid JSON (${err.message})`);
+    }
+    const p = raw;
+    if (typeof p !== "object" || p === null || p.format !== format || p.dataset !== dataset) continue;
+    if (p.version !== version)
+      throw new ShardError(`${file}: ${format} version ${p.version} is not supported (expected ${version})`);
+    if (!Number.isInteger(p.shard) || !Number.isInteger(p.shards) || !Array.isArray(p.months))
+      throw new ShardError(`${file}: shard, shards and months are required`);
+    found.push({ partial: p, file });
+  }
+  if (found.length === 0)
+    throw new ShardError(`--partials ${dir}: no ${format} files for dataset '${dataset}'`);
+  const counts = [...new Set(found.map((f) => f.partial.shards))].sort((a, b) => a - b);
+  if (counts.length > 1) {
+    throw new ShardError(
+      `--partials ${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path11.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
+    );
+  }
+  const n = counts[0];
+  const bySlot = /* @__PURE__ */ new Map();
+  for (const f of found) bySlot.set(f.partial.shard, [...bySlot.get(f.partial.shard) ?? [], f]);
+  const duplicated = [...bySlot].filter(([, fs3]) => fs3.length > 1);
+  if (duplicated.length > 0) {
+    throw new ShardError(
+      `--partials ${dir}: duplicated shard(s) of '${dataset}': ${duplicated.map(([s, fs3]) => `${s}/${n} in ${fs3.map((f) => f.file).join(" and ")}`).join("; ")}`
+    );
+  }
+  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((s) => !bySlot.has(s));
+  const stray = [...bySlot.keys()].filter((s) => s < 1 || s > n);
+  if (stray.length > 0)
+    throw new ShardError(
+      `--partials ${dir}: shard(s) ${stray.join(", ")} of '${dataset}' are not in 1..${n}`
+    );
+  if (missing.length > 0) {
+    throw new ShardError(
+      `--partials ${dir}: missing shard(s) ${missing.map((s) => `${s}/${n}`).join(", ")} of '${dataset}' (have ${[
+        ...bySlot.keys()
+      ].sort((a, b) => a - b).map((s) => `${s}/${n}`).join(", ")}); run them before merging`
+    );
+  }
+  const ordered = [...bySlot.keys()].sort((a, b) => a - b).map((s) => bySlot.get(s)[0]);
+  const assignment = groupAssignment(fg, n);
+  for (const { partial, file } of ordered) {
+    if (partial.featureGroupVersion !== fg.meta.version) {
+      throw new ShardError(
+        `${file}: shard ${partial.shard}/${n} read feature group v${partial.featureGroupVersion}, the merge sees v${fg.meta.version}`
+      );
+    }
+    const want = assignment[partial.shard - 1];
+    if (partial.months.join(",") !== want.join(",")) {
+      throw new ShardError(
+        `${file}: shard ${partial.shard}/${n} read months [${partial.months.join(", ")}] but the feature group now assigns it [${want.join(", ")}]: the group changed since the shard ran`
+      );
+    }
+    if (rowsHashOf(partial.partitions ?? [], partial.labelsSha256 ?? null) !== partial.rowsHash)
+      throw new ShardError(`${file}: rowsHash does not match its partition hashes (edited by hand?)`);
+  }
+  return ordered;
+}
+function checkUnchanged(fg, owner, month, actual) {
+  const expected = owner.partial.partitions.find((p) => p.month === month)?.sha256;
+  if (expected !== actual) {
+    throw new ShardError(
+      `${fg.partitionPath(month)} changed since shard ${owner.partial.shard}/${owner.partial.shards} read it (${owner.file}); run the shards again`
+    );
+  }
+}
+function checkLabelsUnchanged(fg, owners) {
+  const now = labelsSha256(fg);
+  for (const o of owners) {
+    if ((o.partial.labelsSha256 ?? null) !== now)
+      throw new ShardError(
+        `${fg.labelsPath} changed since shard ${o.partial.shard}/${o.partial.shards} read it (${o.file}); run the shards again`
+      );
+  }
+}
+function checkSame(owners, what, pick, now) {
+  const text2 = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
+  const first = text2(pick(owners[0].partial));
+  for (const o of owners) {
+    const v = text2(pick(o.partial));
+    if (v !== first)
+      throw new ShardError(
+        `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`
+      );
+  }
+  if (now && text2(now.value) !== first)
+    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text2(now.value)}`);
+}
+
+// actions/lib/platform/action-inputs.ts
+var ActionInputError = class extends GitmlError {
+  name = "ActionInputError";
+};
+function invalid(name2, rule2, value) {
+  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
+}
+var TRUE = /^(true|yes|on|1)$/i;
+var FALSE = /^(false|no|off|0)$/i;
+var InputReader = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  /** The pipeline clock read by now(), for the record a replay runs with. */
+  resolvedNow;
+  raw(name2) {
+    return this.source(name2);
+  }
+  /** For the composite readers below, whose names the `this` type has already checked. */
+  rawOf(name2) {
+    return this.source(name2);
+  }
+  /** Whether the input was given at all (a non-empty value). */
+  given(name2) {
+    return this.raw(name2) !== "";
+  }
+  string(name2, fallback = "") {
+    return this.raw(name2) || fallback;
+  }
+  required(name2) {
+    const v = this.raw(name2);
+    if (!v) throw new ActionInputError(`input '${name2}' is required`);
+    return v;
+  }
+  boolean(name2, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (TRUE.test(v)) return true;
+    if (FALSE.test(v)) return false;
+    throw invalid(name2, "must be true or false", v);
+  }
+  integer(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
+      throw invalid(name2, `must be a whole number${bounds}`, v);
+    }
+    return n;
+  }
+  number(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
+    if (!Number.isFinite(n) || n < min || n > max) {
+      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
+      throw invalid(name2, `must be a number${bounds}`, v);
+    }
+    return n;
+  }
+  /** A UTC calendar date YYYY-MM-DD. */
+  date(name2) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    try {
+      return parseCalendarDate(v, `input '${name2}'`);
+    } catch (err) {
+      throw new ActionInputError(err.message);
+    }
+  }
+  choice(name2, options, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (!options.includes(v))
+      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
+    return v;
+  }
+  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
+  now() {
+    const v = this.rawOf("now");
+    let d;
+    if (v === "") d = /* @__PURE__ */ new Date();
+    else {
+      try {
+        d = new Date(parseInstant(v, "input 'now'"));
+      } catch (err) {
+        throw new ActionInputError(err.message);
+      }
+    }
+    this.resolvedNow = d.toISOString();
+    return d;
+  }
+  /**
+   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
+   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
+   * runs the others. A name that is no dataset at all is an input error.
+   */
+  datasets(ws) {
+    const selected = ws.selectEachDataset(this.rawOf("dataset") || "all");
+    if (selected.length === 0)
+      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
+    return selected;
+  }
+  /**
+   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
+   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
+   */
+  shardStep(ws) {
+    const given = this.rawOf("shard");
+    const merge = this.boolean("merge", false);
+    const partials = this.rawOf("partials");
+    if (given && merge) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+    if ((given || merge) && !partials)
+      throw new ActionInputError(`input '${merge ? "merge" : "shard"}' needs input 'partials'`);
+    let shard = null;
+    if (given) {
+      try {
+        shard = parseShard(given);
+      } catch (err) {
+        throw new ActionInputError(`input ${err.message}`);
+      }
+    }
+    return { shard, merge, partials: path12.resolve(ws.root, partials) };
+  }
+  /** A pull-request number, or null when not given. */
+  pullRequest() {
+    return this.integer("pull-request", { min: 1 }) ?? null;
+  }
+};
+
+// actions/lib/platform/github-errors.ts
+var DEFAULT_RETRY_POLICY = Object.freeze({
+  retries: 4,
+  baseDelayMs: 1e3,
+  maxDelayMs: 3e4,
+  maxTotalWaitMs: 12e4,
+  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
+  random: Math.random,
+  now: Date.now
+});
+
+// actions/lib/platform/action-kit.ts
 var input = new InputReader((name2) => core.getInput(name2));
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
@@ -35724,7 +35724,7 @@ function readInputs(input2, ws) {
   };
 }
 
-// actions/lib/feature-group.ts
+// actions/lib/features/feature-group.ts
 import { createHash as createHash3 } from "node:crypto";
 
 // node_modules/csv-stringify/lib/utils/get.js
@@ -36380,6 +36380,65 @@ var stringify = function(records, opts = {}) {
   return data.join("");
 };
 
+// actions/lib/platform/file-source.ts
+import { existsSync as existsSync7, readdirSync as readdirSync4 } from "node:fs";
+import path14 from "node:path";
+
+// actions/lib/platform/git.ts
+import { execFile, execFileSync } from "node:child_process";
+var GITHUB_ACTIONS_BOT = Object.freeze({
+  name: "github-actions[bot]",
+  email: "41898282+github-actions[bot]@users.noreply.github.com"
+});
+var GIT_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", LANGUAGE: "C", GIT_LITERAL_PATHSPECS: "1" };
+var MAX_BUFFER = 512 * 1024 * 1024;
+function gitSync(cwd, args) {
+  try {
+    const stdout = execFileSync("git", args, {
+      cwd,
+      env: { ...process.env, ...GIT_ENV },
+      encoding: "utf8",
+      maxBuffer: MAX_BUFFER,
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    return { stdout, stderr: "", status: 0 };
+  } catch (error2) {
+    const e = error2;
+    if (typeof e.status !== "number") throw new Error(`cannot run git in ${cwd}: ${String(error2)}`);
+    return { stdout: e.stdout ?? "", stderr: e.stderr ?? "", status: e.status };
+  }
+}
+function isInsideWorkTree(dir) {
+  try {
+    const out = gitSync(dir, ["rev-parse", "--is-inside-work-tree"]);
+    return out.status === 0 && out.stdout.trim() === "true";
+  } catch {
+    return false;
+  }
+}
+function isTracked(repoDir, rel) {
+  if (!isInsideWorkTree(repoDir)) return null;
+  const out = gitSync(repoDir, ["ls-files", "--", rel]);
+  return out.status === 0 ? out.stdout.trim() !== "" : null;
+}
+var MAX_COMMITTED_FILE_BYTES = 95 * 1024 * 1024;
+
+// actions/lib/platform/file-source.ts
+var WORKING_TREE = "working tree";
+function workingTree(root) {
+  return {
+    description: WORKING_TREE,
+    // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
+    readBytes: (rel) => readInputFileIfExists(root, rel),
+    list: (relDir) => entries(path14.join(root, relDir), false),
+    listDirs: (relDir) => entries(path14.join(root, relDir), true)
+  };
+}
+function entries(dir, dirs) {
+  if (!existsSync7(dir)) return [];
+  return readdirSync4(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
+}
+
 // node_modules/simple-statistics/dist/simple-statistics.mjs
 function sum(x) {
   if (x.length === 0) {
@@ -36560,7 +36619,7 @@ PerceptronModel.prototype.train = function train2(features, label) {
   return this;
 };
 
-// actions/lib/clean.ts
+// actions/lib/features/clean.ts
 var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 function parseNumber(raw, column) {
   if (!NUMBER.test(raw)) {
@@ -38296,7 +38355,7 @@ var parse = function(data, opts = {}) {
   return records;
 };
 
-// actions/lib/csv-input.ts
+// actions/lib/features/csv-input.ts
 var PARSE_OPTIONS = { bom: true, info: true, relax_column_count: true, skip_empty_lines: true };
 function parseCsvText(text2, file) {
   if (text2.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
@@ -38344,66 +38403,7 @@ function countNewlines(fields) {
   return n;
 }
 
-// actions/lib/file-source.ts
-import { existsSync as existsSync7, readdirSync as readdirSync4 } from "node:fs";
-import path14 from "node:path";
-
-// actions/lib/git.ts
-import { execFile, execFileSync } from "node:child_process";
-var GITHUB_ACTIONS_BOT = Object.freeze({
-  name: "github-actions[bot]",
-  email: "41898282+github-actions[bot]@users.noreply.github.com"
-});
-var GIT_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", LANGUAGE: "C", GIT_LITERAL_PATHSPECS: "1" };
-var MAX_BUFFER = 512 * 1024 * 1024;
-function gitSync(cwd, args) {
-  try {
-    const stdout = execFileSync("git", args, {
-      cwd,
-      env: { ...process.env, ...GIT_ENV },
-      encoding: "utf8",
-      maxBuffer: MAX_BUFFER,
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    return { stdout, stderr: "", status: 0 };
-  } catch (error2) {
-    const e = error2;
-    if (typeof e.status !== "number") throw new Error(`cannot run git in ${cwd}: ${String(error2)}`);
-    return { stdout: e.stdout ?? "", stderr: e.stderr ?? "", status: e.status };
-  }
-}
-function isInsideWorkTree(dir) {
-  try {
-    const out = gitSync(dir, ["rev-parse", "--is-inside-work-tree"]);
-    return out.status === 0 && out.stdout.trim() === "true";
-  } catch {
-    return false;
-  }
-}
-function isTracked(repoDir, rel) {
-  if (!isInsideWorkTree(repoDir)) return null;
-  const out = gitSync(repoDir, ["ls-files", "--", rel]);
-  return out.status === 0 ? out.stdout.trim() !== "" : null;
-}
-var MAX_COMMITTED_FILE_BYTES = 95 * 1024 * 1024;
-
-// actions/lib/file-source.ts
-var WORKING_TREE = "working tree";
-function workingTree(root) {
-  return {
-    description: WORKING_TREE,
-    // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
-    readBytes: (rel) => readInputFileIfExists(root, rel),
-    list: (relDir) => entries(path14.join(root, relDir), false),
-    listDirs: (relDir) => entries(path14.join(root, relDir), true)
-  };
-}
-function entries(dir, dirs) {
-  if (!existsSync7(dir)) return [];
-  return readdirSync4(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
-}
-
-// actions/lib/partition-reader.ts
+// actions/lib/features/partition-reader.ts
 var PartitionError = class extends GitmlError {
   name = "PartitionError";
 };
@@ -38764,7 +38764,7 @@ function daysFromCivil(y, m, d) {
   return era * 146097 + doe - 719468;
 }
 
-// actions/lib/size-limits.ts
+// actions/lib/features/size-limits.ts
 var MiB = 1024 * 1024;
 var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
 var GITHUB_WARN_BYTES = 50 * MiB;
@@ -38813,7 +38813,7 @@ function startsOfPieces(lineBytes, header, limit, firstUsed = header) {
   return starts;
 }
 
-// actions/lib/group-integrity.ts
+// actions/lib/features/group-integrity.ts
 function restoreWithGit(file) {
   return `restore it with git (git checkout -- ${file}; git log -p -- ${file} shows what changed)`;
 }
@@ -38901,7 +38901,7 @@ function brokenRejectedFile(file, text2, columns, recorded, countsFile) {
   return null;
 }
 
-// actions/lib/row-batch.ts
+// actions/lib/features/row-batch.ts
 var BLOCK_BYTES = 4 * 1024 * 1024;
 function csvLine(cells) {
   let out = "";
@@ -39000,7 +39000,7 @@ var RowBatch = class {
   }
 };
 
-// actions/lib/schema-drift.ts
+// actions/lib/features/schema-drift.ts
 function schemaChanges(stored, spec) {
   const now = featureSchema(spec);
   const out = [];
@@ -39091,7 +39091,7 @@ function plural(xs) {
   return xs.length > 1 ? "s" : "";
 }
 
-// actions/lib/stats.ts
+// actions/lib/features/stats.ts
 var BINS = 10;
 var r = (x) => roundSignificant(x, 4);
 function numericStats(values) {
@@ -39183,7 +39183,7 @@ function numericLabelStats(table, name2) {
   return { name: name2, unlabelled: s.missing, count: s.count, mean: s.mean, sd: s.sd, min: s.min, max: s.max };
 }
 
-// actions/lib/feature-group.ts
+// actions/lib/features/feature-group.ts
 var FEATURE_GROUP_FORMAT = "gitml.feature-group";
 var FeatureGroupError = class extends GitmlError {
   name = "FeatureGroupError";
@@ -39913,11 +39913,43 @@ function checkCounts(c, file) {
   };
 }
 
-// actions/lib/model-registry.ts
+// actions/lib/monitoring/value-predictions.ts
+var TaskMismatchError = class extends GitmlError {
+  name = "TaskMismatchError";
+};
+function modelTask(model) {
+  return model.task;
+}
+function checkModelTask(model, task, where) {
+  const has = modelTask(model);
+  if (has !== task)
+    throw new TaskMismatchError(
+      `${where}: the champion is a ${has} model but dataset.yml's label makes a ${task} task; run train to register a ${task} champion`
+    );
+}
+function predictValues(model, X2, where) {
+  if (model.task !== "regression")
+    throw new TaskMismatchError(
+      `${where}: the champion cannot predict values (model.json has no task: regression); run train to register a regression champion`
+    );
+  return model.predictValues(X2);
+}
+
+// actions/lib/registry/model-registry.ts
 import { existsSync as existsSync8 } from "node:fs";
 import path15 from "node:path";
 
-// actions/lib/feature-view.ts
+// actions/lib/core/quantile.ts
+function sortedQuantile(sorted, q) {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const at = q * (n - 1);
+  const lo = Math.floor(at);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+
+// actions/lib/features/feature-view.ts
 function applyFeatureView(view, get2, nRows, rows) {
   const n = rows ? rows.length : nRows;
   const X2 = matrix(n, view.columns.length);
@@ -39934,17 +39966,7 @@ function applyFeatureView(view, get2, nRows, rows) {
   return X2;
 }
 
-// actions/lib/quantile.ts
-function sortedQuantile(sorted, q) {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const at = q * (n - 1);
-  const lo = Math.floor(at);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
-}
-
-// actions/lib/serving-model.ts
+// actions/lib/models/serving-model.ts
 var MODEL_FORMAT = "gitml.model";
 var MODEL_FORMAT_VERSION = 1;
 var INTERVAL_QUANTILES = [0.1, 0.9];
@@ -40152,7 +40174,7 @@ function readModelInput(features, input2) {
   });
 }
 
-// actions/lib/model-registry.ts
+// actions/lib/registry/model-registry.ts
 var REGISTRY_FORMAT = "gitml.registry";
 var RegistryError = class extends GitmlError {
   name = "RegistryError";
@@ -40397,16 +40419,16 @@ var ModelRegistry = class {
   }
 };
 
-// actions/lib/prediction-log.ts
+// actions/lib/reports/prediction-log.ts
 import { createHash as createHash4 } from "node:crypto";
 import { closeSync as closeSync2, existsSync as existsSync9, mkdirSync as mkdirSync3, openSync as openSync2, readdirSync as readdirSync5, rmSync as rmSync4, writeSync } from "node:fs";
 import path16 from "node:path";
 
-// actions/lib/monitoring-types.ts
+// actions/lib/monitoring/monitoring-types.ts
 var MONITORING_FORMAT = "gitml.monitoring";
 var MONITORING_FILE = "monitoring.json";
 
-// actions/lib/predicted-value.ts
+// actions/lib/monitoring/predicted-value.ts
 function predictionDecimals(label) {
   return (label.decimals ?? 4) + 2;
 }
@@ -40414,7 +40436,7 @@ function formatPredictedValue(x, label) {
   return formatNumber(x, predictionDecimals(label));
 }
 
-// actions/lib/prediction-log.ts
+// actions/lib/reports/prediction-log.ts
 var LOG_COLUMNS = [
   "id",
   "event_time",
@@ -40881,28 +40903,6 @@ function formatProbability(p) {
   let end = 6;
   while (digits.charCodeAt(end - 1) === 48) end--;
   return `0.${digits.slice(0, end)}`;
-}
-
-// actions/lib/value-predictions.ts
-var TaskMismatchError = class extends GitmlError {
-  name = "TaskMismatchError";
-};
-function modelTask(model) {
-  return model.task;
-}
-function checkModelTask(model, task, where) {
-  const has = modelTask(model);
-  if (has !== task)
-    throw new TaskMismatchError(
-      `${where}: the champion is a ${has} model but dataset.yml's label makes a ${task} task; run train to register a ${task} champion`
-    );
-}
-function predictValues(model, X2, where) {
-  if (model.task !== "regression")
-    throw new TaskMismatchError(
-      `${where}: the champion cannot predict values (model.json has no task: regression); run train to register a regression champion`
-    );
-  return model.predictValues(X2);
 }
 
 // actions/lib/pipelines/infer.ts

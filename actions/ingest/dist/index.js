@@ -27255,7 +27255,7 @@ var require_lib = __commonJS({
   }
 });
 
-// actions/lib/action-kit.ts
+// actions/lib/platform/action-kit.ts
 import { existsSync as existsSync5, statSync as statSync2 } from "node:fs";
 import path12 from "node:path";
 
@@ -29532,10 +29532,7 @@ function getIDToken(aud) {
   });
 }
 
-// actions/lib/action-inputs.ts
-import path6 from "node:path";
-
-// actions/lib/gitml-error.ts
+// actions/lib/core/gitml-error.ts
 var GitmlError = class extends Error {
   name = "GitmlError";
   at;
@@ -29548,7 +29545,160 @@ function lineMessage(file, line, rule2) {
   return [`${file} line ${line}: ${rule2}`, { file, line }];
 }
 
-// actions/lib/dates.ts
+// actions/lib/core/untrusted-text.ts
+var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+var NAMED = { "	": "	", "\n": "\\n", "\r": "\\r", "\x1B": "\\e" };
+var hex = (ch) => `\\u${ch.codePointAt(0).toString(16).padStart(4, "0")}`;
+function oneLine(text2) {
+  const s = String(text2).replace(INVISIBLE, (ch) => NAMED[ch] ?? hex(ch)).replace(/##\[/g, "#\\#[");
+  return /^\s*::/.test(s) ? `\\${s}` : s;
+}
+var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function escapeHtml(text2) {
+  return oneLine(text2).replace(/[&<>"']/g, (ch) => HTML[ch]);
+}
+function safeUrl(href) {
+  try {
+    const u = new URL(href);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+function markdownText(text2) {
+  return oneLine(text2).replace(/[\\`*[\]~|]|(?<!\w)_|_(?!\w)/g, (ch) => `\\${ch}`).replace(/([@#])(?=\w)/g, "$1\u200B").replace(/[&<>]/g, (ch) => HTML[ch]);
+}
+function markdownCode(text2) {
+  const s = oneLine(text2).replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((run2) => run2.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = s.startsWith("`") || s.endsWith("`") || s.startsWith(" ") ? " " : "";
+  return `${fence}${pad}${s}${pad}${fence}`;
+}
+
+// actions/lib/files/atomic-write.ts
+import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path6 from "node:path";
+var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
+var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
+function atomicTempPath(file) {
+  return path6.join(path6.dirname(file), `.${path6.basename(file)}.${process.pid}.tmp`);
+}
+var WriteError = class extends GitmlError {
+  name = "WriteError";
+};
+var writer = "gitml";
+function setWriter(name2) {
+  writer = name2;
+}
+function ioError(err, file, doing) {
+  const code = err.code;
+  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? `${err.path ?? "a file on its way"} does not exist` : err.message ?? String(err);
+  return new WriteError(`${file}: ${doing} failed: ${why}`);
+}
+function writeFilesAtomically(files) {
+  const temps = [];
+  const removals = files.filter((f) => "remove" in f).map((f) => f.path);
+  for (const f of files) {
+    if ("remove" in f) continue;
+    const tmp = atomicTempPath(f.path);
+    try {
+      mkdirSync(path6.dirname(f.path), { recursive: true });
+      temps.push({ tmp, target: f.path });
+      if ("staged" in f) statSync(tmp);
+      else if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
+      else writeFileSync(tmp, f.content);
+    } catch (err) {
+      for (const t of temps) rmSync(t.tmp, { force: true });
+      throw ioError(err, f.path, "writing");
+    }
+  }
+  if (temps.length + removals.length === 0) return;
+  const journal = temps.length + removals.length > 1 ? commitJournal(temps, removals) : null;
+  for (const t of temps) {
+    try {
+      renameSync(t.tmp, t.target);
+    } catch (err) {
+      throw ioError(err, t.target, "renaming its temp file into place");
+    }
+  }
+  for (const r2 of removals) {
+    try {
+      rmSync(r2, { force: true });
+    } catch (err) {
+      throw ioError(err, r2, "removing it");
+    }
+  }
+  if (journal) rmSync(journal, { force: true });
+}
+function commonDir(targets) {
+  let dir = path6.dirname(path6.resolve(targets[0]));
+  for (const t of targets) {
+    const abs = path6.resolve(t);
+    while (!abs.startsWith(dir.endsWith(path6.sep) ? dir : dir + path6.sep)) dir = path6.dirname(dir);
+  }
+  return dir;
+}
+function commitJournal(temps, removals) {
+  const dir = commonDir([...temps.map((t) => t.target), ...removals]);
+  const journal = path6.join(dir, `.gitml-journal.${process.pid}.tmp`);
+  const body2 = {
+    writer,
+    startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    files: temps.map((t) => ({
+      target: path6.relative(dir, path6.resolve(t.target)),
+      temp: path6.relative(dir, path6.resolve(t.tmp))
+    })),
+    ...removals.length ? { removed: removals.map((r2) => path6.relative(dir, path6.resolve(r2))) } : {}
+  };
+  const tmp = atomicTempPath(journal);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(body2, null, 2)}
+`);
+    renameSync(tmp, journal);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    for (const t of temps) rmSync(t.tmp, { force: true });
+    throw ioError(err, journal, "writing the journal of a multi-file write");
+  }
+  return journal;
+}
+
+// actions/lib/files/workspace.ts
+import { existsSync as existsSync2, readdirSync } from "node:fs";
+import path8 from "node:path";
+
+// actions/lib/core/did-you-mean.ts
+function editDistance(a, b) {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+function nearestName(given, known) {
+  let best = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = editDistance(given.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(1, Math.floor(given.length / 3)) ? best : null;
+}
+function didYouMean(given, known) {
+  const near = nearestName(given, known);
+  return near ? ` (did you mean '${near}'?)` : "";
+}
+
+// actions/lib/core/dates.ts
 var EARLIEST_DATE = "2000-01-01";
 var DateError = class extends GitmlError {
   name = "DateError";
@@ -29592,619 +29742,6 @@ function parseInstant(text2, what, opts = {}) {
   const ms = Date.parse(`${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
   notBefore(new Date(ms).toISOString().slice(0, 10), text2, what);
   return ms;
-}
-
-// actions/lib/feature-table.ts
-var SOURCES = ["backfill", "synthetic", "ingest"];
-function emptyTable(features, capacity = 0) {
-  return {
-    rows: 0,
-    ids: new Float64Array(capacity),
-    eventTimes: new Float64Array(capacity),
-    sources: new Uint8Array(capacity),
-    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
-    labels: new Int32Array(capacity),
-    targets: new Float64Array(capacity)
-  };
-}
-function concatTables(parts, features) {
-  const n = parts.reduce((s, p) => s + p.rows, 0);
-  const out = emptyTable(features, n);
-  out.rows = n;
-  let at = 0;
-  for (const p of parts) {
-    out.ids.set(p.ids.subarray(0, p.rows), at);
-    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
-    out.sources.set(p.sources.subarray(0, p.rows), at);
-    out.labels.set(p.labels.subarray(0, p.rows), at);
-    out.targets.set(p.targets.subarray(0, p.rows), at);
-    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
-    at += p.rows;
-  }
-  return out;
-}
-function applyLateLabels(t, late, numeric) {
-  if (late.size === 0) return t;
-  for (let i = 0; i < t.rows; i++) {
-    if (t.labels[i] >= 0) continue;
-    const v = late.get(t.ids[i]);
-    if (v === void 0) continue;
-    if (numeric) {
-      t.labels[i] = 0;
-      t.targets[i] = v;
-    } else t.labels[i] = v;
-  }
-  return t;
-}
-
-// actions/lib/json.ts
-function stableStringify(value) {
-  return `${JSON.stringify(sortKeys(value), null, 2)}
-`;
-}
-function sortKeys(value) {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value);
-  }
-  if (value !== null && typeof value === "object") {
-    const obj = value;
-    if (typeof obj.toJSON === "function") {
-      return sortKeys(obj.toJSON());
-    }
-    const out = {};
-    for (const k of Object.keys(obj).sort()) {
-      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
-    }
-    return out;
-  }
-  if (typeof value === "number" && !Number.isFinite(value)) {
-    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
-  }
-  return value;
-}
-function roundSignificant(x, digits = 6) {
-  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
-  return Number(x.toPrecision(digits));
-}
-function jsonSyntaxProblem(err, text2) {
-  if (text2.trim() === "") return "the file is empty";
-  const message2 = err instanceof Error ? err.message : String(err);
-  const at = /at position (\d+)/.exec(message2);
-  const atEnd = at !== null && Number(at[1]) >= text2.trimEnd().length;
-  if (/Unexpected end of JSON|Unterminated|end of data/i.test(message2) || atEnd)
-    return `it ends too early, after ${text2.length} character${text2.length === 1 ? "" : "s"} (truncated)`;
-  return `not valid JSON: ${message2}`;
-}
-
-// actions/lib/sha256.ts
-import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
-function sha256Hex(bytes) {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-function monthSha256(pieces) {
-  const hash = createHash("sha256");
-  for (const p of pieces) hash.update(p.bytes);
-  return hash.digest("hex");
-}
-var CHUNK = 1 << 20;
-function fileSha256(file) {
-  const hash = createHash("sha256");
-  const buf = Buffer.allocUnsafe(CHUNK);
-  const fd = openSync(file, "r");
-  try {
-    for (let n = readSync(fd, buf, 0, CHUNK, null); n > 0; n = readSync(fd, buf, 0, CHUNK, null))
-      hash.update(buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest("hex");
-}
-
-// actions/lib/sharding.ts
-var ShardError = class extends GitmlError {
-  name = "ShardError";
-};
-var MAX_SHARDS = 256;
-function parseShard(text2) {
-  const m = /^(\d+)\/(\d+)$/.exec(text2.trim());
-  const index = m ? Number(m[1]) : Number.NaN;
-  const count = m ? Number(m[2]) : Number.NaN;
-  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
-    throw new ShardError(
-      `shard '${text2}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
-    );
-  }
-  return { index, count };
-}
-
-// actions/lib/action-inputs.ts
-var ActionInputError = class extends GitmlError {
-  name = "ActionInputError";
-};
-function invalid(name2, rule2, value) {
-  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
-}
-var TRUE = /^(true|yes|on|1)$/i;
-var FALSE = /^(false|no|off|0)$/i;
-var InputReader = class {
-  constructor(source) {
-    this.source = source;
-  }
-  source;
-  /** The pipeline clock read by now(), for the record a replay runs with. */
-  resolvedNow;
-  raw(name2) {
-    return this.source(name2);
-  }
-  /** For the composite readers below, whose names the `this` type has already checked. */
-  rawOf(name2) {
-    return this.source(name2);
-  }
-  /** Whether the input was given at all (a non-empty value). */
-  given(name2) {
-    return this.raw(name2) !== "";
-  }
-  string(name2, fallback = "") {
-    return this.raw(name2) || fallback;
-  }
-  required(name2) {
-    const v = this.raw(name2);
-    if (!v) throw new ActionInputError(`input '${name2}' is required`);
-    return v;
-  }
-  boolean(name2, fallback) {
-    const v = this.raw(name2);
-    if (v === "") return fallback;
-    if (TRUE.test(v)) return true;
-    if (FALSE.test(v)) return false;
-    throw invalid(name2, "must be true or false", v);
-  }
-  integer(name2, range = {}) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
-      throw invalid(name2, `must be a whole number${bounds}`, v);
-    }
-    return n;
-  }
-  number(name2, range = {}) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
-    if (!Number.isFinite(n) || n < min || n > max) {
-      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
-      throw invalid(name2, `must be a number${bounds}`, v);
-    }
-    return n;
-  }
-  /** A UTC calendar date YYYY-MM-DD. */
-  date(name2) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    try {
-      return parseCalendarDate(v, `input '${name2}'`);
-    } catch (err) {
-      throw new ActionInputError(err.message);
-    }
-  }
-  choice(name2, options, fallback) {
-    const v = this.raw(name2);
-    if (v === "") return fallback;
-    if (!options.includes(v))
-      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
-    return v;
-  }
-  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
-  now() {
-    const v = this.rawOf("now");
-    let d;
-    if (v === "") d = /* @__PURE__ */ new Date();
-    else {
-      try {
-        d = new Date(parseInstant(v, "input 'now'"));
-      } catch (err) {
-        throw new ActionInputError(err.message);
-      }
-    }
-    this.resolvedNow = d.toISOString();
-    return d;
-  }
-  /**
-   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
-   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
-   * runs the others. A name that is no dataset at all is an input error.
-   */
-  datasets(ws) {
-    const selected = ws.selectEachDataset(this.rawOf("dataset") || "all");
-    if (selected.length === 0)
-      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return selected;
-  }
-  /**
-   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
-   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
-   */
-  shardStep(ws) {
-    const given = this.rawOf("shard");
-    const merge2 = this.boolean("merge", false);
-    const partials = this.rawOf("partials");
-    if (given && merge2) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-    if ((given || merge2) && !partials)
-      throw new ActionInputError(`input '${merge2 ? "merge" : "shard"}' needs input 'partials'`);
-    let shard = null;
-    if (given) {
-      try {
-        shard = parseShard(given);
-      } catch (err) {
-        throw new ActionInputError(`input ${err.message}`);
-      }
-    }
-    return { shard, merge: merge2, partials: path6.resolve(ws.root, partials) };
-  }
-  /** A pull-request number, or null when not given. */
-  pullRequest() {
-    return this.integer("pull-request", { min: 1 }) ?? null;
-  }
-};
-
-// actions/lib/atomic-write.ts
-import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import path7 from "node:path";
-var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
-var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
-function atomicTempPath(file) {
-  return path7.join(path7.dirname(file), `.${path7.basename(file)}.${process.pid}.tmp`);
-}
-var WriteError = class extends GitmlError {
-  name = "WriteError";
-};
-var writer = "gitml";
-function setWriter(name2) {
-  writer = name2;
-}
-function ioError(err, file, doing) {
-  const code = err.code;
-  const why = code === "ENOSPC" ? "the disk is full" : code === "EDQUOT" ? "the disk quota is exceeded" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? `${err.path ?? "a file on its way"} does not exist` : err.message ?? String(err);
-  return new WriteError(`${file}: ${doing} failed: ${why}`);
-}
-function writeFilesAtomically(files) {
-  const temps = [];
-  const removals = files.filter((f) => "remove" in f).map((f) => f.path);
-  for (const f of files) {
-    if ("remove" in f) continue;
-    const tmp = atomicTempPath(f.path);
-    try {
-      mkdirSync(path7.dirname(f.path), { recursive: true });
-      temps.push({ tmp, target: f.path });
-      if ("staged" in f) statSync(tmp);
-      else if ("copyFrom" in f) copyFileSync(f.copyFrom, tmp);
-      else writeFileSync(tmp, f.content);
-    } catch (err) {
-      for (const t of temps) rmSync(t.tmp, { force: true });
-      throw ioError(err, f.path, "writing");
-    }
-  }
-  if (temps.length + removals.length === 0) return;
-  const journal = temps.length + removals.length > 1 ? commitJournal(temps, removals) : null;
-  for (const t of temps) {
-    try {
-      renameSync(t.tmp, t.target);
-    } catch (err) {
-      throw ioError(err, t.target, "renaming its temp file into place");
-    }
-  }
-  for (const r2 of removals) {
-    try {
-      rmSync(r2, { force: true });
-    } catch (err) {
-      throw ioError(err, r2, "removing it");
-    }
-  }
-  if (journal) rmSync(journal, { force: true });
-}
-function commonDir(targets) {
-  let dir = path7.dirname(path7.resolve(targets[0]));
-  for (const t of targets) {
-    const abs = path7.resolve(t);
-    while (!abs.startsWith(dir.endsWith(path7.sep) ? dir : dir + path7.sep)) dir = path7.dirname(dir);
-  }
-  return dir;
-}
-function commitJournal(temps, removals) {
-  const dir = commonDir([...temps.map((t) => t.target), ...removals]);
-  const journal = path7.join(dir, `.gitml-journal.${process.pid}.tmp`);
-  const body2 = {
-    writer,
-    startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
-    files: temps.map((t) => ({
-      target: path7.relative(dir, path7.resolve(t.target)),
-      temp: path7.relative(dir, path7.resolve(t.tmp))
-    })),
-    ...removals.length ? { removed: removals.map((r2) => path7.relative(dir, path7.resolve(r2))) } : {}
-  };
-  const tmp = atomicTempPath(journal);
-  try {
-    writeFileSync(tmp, `${JSON.stringify(body2, null, 2)}
-`);
-    renameSync(tmp, journal);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    for (const t of temps) rmSync(t.tmp, { force: true });
-    throw ioError(err, journal, "writing the journal of a multi-file write");
-  }
-  return journal;
-}
-
-// actions/lib/github-errors.ts
-var DEFAULT_RETRY_POLICY = Object.freeze({
-  retries: 4,
-  baseDelayMs: 1e3,
-  maxDelayMs: 3e4,
-  maxTotalWaitMs: 12e4,
-  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
-  random: Math.random,
-  now: Date.now
-});
-var statusOf = (err) => {
-  const s = err?.status;
-  return typeof s === "number" && s > 0 ? s : null;
-};
-var headerOf = (err, name2) => {
-  const v = err?.response?.headers?.[name2];
-  return v === void 0 ? void 0 : String(v);
-};
-function isRateLimited(err) {
-  const status = statusOf(err);
-  if (status === 429) return true;
-  if (status !== 403) return false;
-  return headerOf(err, "retry-after") !== void 0 || headerOf(err, "x-ratelimit-remaining") === "0" || /rate limit/i.test(String(err.message ?? ""));
-}
-function retryDelayMs(err, attempt, waitedMs, policy) {
-  const status = statusOf(err);
-  if (status === null || attempt > policy.retries) return null;
-  let delay;
-  if (isRateLimited(err)) {
-    const retryAfter = Number(headerOf(err, "retry-after"));
-    const reset = Number(headerOf(err, "x-ratelimit-reset"));
-    if (Number.isFinite(retryAfter) && headerOf(err, "retry-after") !== void 0) delay = retryAfter * 1e3;
-    else if (headerOf(err, "x-ratelimit-remaining") === "0" && Number.isFinite(reset))
-      delay = reset * 1e3 - policy.now() + 1e3;
-    else delay = 6e4;
-    delay = Math.max(0, Math.ceil(delay));
-  } else if (status >= 500) {
-    const exp = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
-    delay = Math.round(exp * (0.5 + policy.random()));
-  } else {
-    return null;
-  }
-  return waitedMs + delay <= policy.maxTotalWaitMs ? delay : null;
-}
-function describeGitHubFailure(err) {
-  const status = statusOf(err);
-  if (status === null) return null;
-  const e = err;
-  const said = String(e.message ?? "").split("\n")[0].trim();
-  const tries = e.gitmlAttempts ?? 1;
-  const after = tries > 1 ? ` after ${tries} tries` : "";
-  if (isRateLimited(err))
-    return {
-      status,
-      kind: "rate-limited",
-      reason: `GitHub's rate limit still held${after} (HTTP ${status}: ${said})`
-    };
-  if (status >= 500)
-    return { status, kind: "server", reason: `GitHub kept failing (HTTP ${status}${after}: ${said})` };
-  if (status === 410)
-    return { status, kind: "disabled", reason: `issues are disabled on this repository (HTTP 410: ${said})` };
-  if (status === 403)
-    return {
-      status,
-      kind: "forbidden",
-      reason: `the token may not do this (HTTP 403: ${said}) \u2014 a pull request from a fork gets a read-only token, and a job needs issues: write / pull-requests: write`
-    };
-  if (status === 404)
-    return {
-      status,
-      kind: "not-found",
-      reason: `GitHub found no such repository, issue or pull request for this token (HTTP 404: ${said})`
-    };
-  if (status === 401)
-    return { status, kind: "unauthorized", reason: `GitHub refused the token (HTTP 401: ${said})` };
-  return { status, kind: "rejected", reason: `GitHub refused the request (HTTP ${status}: ${said})` };
-}
-
-// actions/lib/stage-journal.ts
-import { createHash as createHash2 } from "node:crypto";
-import { appendFileSync as appendFileSync2, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync, realpathSync, rmSync as rmSync2 } from "node:fs";
-import path8 from "node:path";
-var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
-var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
-function stageJournalPath(workspaceRoot, env = process.env) {
-  const given = env[STAGE_JOURNAL_ENV];
-  if (given) return given;
-  if (!env.RUNNER_TEMP) return null;
-  let root = workspaceRoot;
-  try {
-    root = realpathSync(workspaceRoot);
-  } catch {
-  }
-  const key = createHash2("sha256").update(root).digest("hex").slice(0, 16);
-  return path8.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
-}
-function recordableInputs(env = process.env) {
-  const inputs = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (v !== void 0 && k.startsWith("INPUT_") && !SECRET_INPUT.test(k)) inputs[k] = v;
-  }
-  return inputs;
-}
-function appendStageRun(journal, run2) {
-  mkdirSync2(path8.dirname(journal), { recursive: true });
-  appendFileSync2(journal, `${JSON.stringify(run2)}
-`);
-}
-
-// actions/lib/untrusted-text.ts
-var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
-var NAMED = { "	": "	", "\n": "\\n", "\r": "\\r", "\x1B": "\\e" };
-var hex = (ch) => `\\u${ch.codePointAt(0).toString(16).padStart(4, "0")}`;
-function oneLine(text2) {
-  const s = String(text2).replace(INVISIBLE, (ch) => NAMED[ch] ?? hex(ch)).replace(/##\[/g, "#\\#[");
-  return /^\s*::/.test(s) ? `\\${s}` : s;
-}
-var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-function escapeHtml(text2) {
-  return oneLine(text2).replace(/[&<>"']/g, (ch) => HTML[ch]);
-}
-function safeUrl(href) {
-  try {
-    const u = new URL(href);
-    return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
-  } catch {
-    return null;
-  }
-}
-function markdownText(text2) {
-  return oneLine(text2).replace(/[\\`*[\]~|]|(?<!\w)_|_(?!\w)/g, (ch) => `\\${ch}`).replace(/([@#])(?=\w)/g, "$1\u200B").replace(/[&<>]/g, (ch) => HTML[ch]);
-}
-function markdownCode(text2) {
-  const s = oneLine(text2).replace(/\|/g, "\\|");
-  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((run2) => run2.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = s.startsWith("`") || s.endsWith("`") || s.startsWith(" ") ? " " : "";
-  return `${fence}${pad}${s}${pad}${fence}`;
-}
-
-// actions/lib/workspace.ts
-import { existsSync as existsSync3, readdirSync } from "node:fs";
-import path10 from "node:path";
-
-// actions/lib/did-you-mean.ts
-function editDistance(a, b) {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-function nearestName(given, known) {
-  let best = null;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const k of known) {
-    const d = editDistance(given.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best !== null && bestDistance <= Math.max(1, Math.floor(given.length / 3)) ? best : null;
-}
-function didYouMean(given, known) {
-  const near = nearestName(given, known);
-  return near ? ` (did you mean '${near}'?)` : "";
-}
-
-// actions/lib/input-file.ts
-import { closeSync as closeSync2, constants as constants3, fstatSync, lstatSync, openSync as openSync2, readFileSync as readFileSync2 } from "node:fs";
-import path9 from "node:path";
-
-// actions/lib/input-error.ts
-var InputError = class extends GitmlError {
-  name = "InputError";
-};
-
-// actions/lib/input-file.ts
-var rule = (within = "the repository") => `only regular files inside ${within} are read`;
-function kindOf(st) {
-  if (st.isSymbolicLink()) return "a symbolic link";
-  if (st.isDirectory()) return "a directory";
-  if (st.isFIFO()) return "a named pipe (FIFO)";
-  if (st.isSocket()) return "a socket";
-  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
-  return "not a regular file";
-}
-var slash = (p) => p.split(path9.sep).join("/");
-function lstatOrNull(p) {
-  try {
-    return lstatSync(p);
-  } catch (err) {
-    if (err.code === "ENOENT" || err.code === "ENOTDIR")
-      return null;
-    throw err;
-  }
-}
-function checkInputPath(root, file, label, within) {
-  const abs = path9.resolve(root, file);
-  const rel = slash(path9.relative(root, abs));
-  const name2 = label ?? (rel || ".");
-  if (rel.startsWith("../") || rel === ".." || path9.isAbsolute(rel)) {
-    throw new InputError(
-      `${name2} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
-    );
-  }
-  const parts = rel === "" ? [] : rel.split("/");
-  let at = root;
-  let stat2 = lstatOrNull(root);
-  for (const [i, part] of parts.entries()) {
-    at = path9.join(at, part);
-    stat2 = lstatOrNull(at);
-    if (stat2 === null) return { rel, stat: null };
-    const shown = parts.slice(0, i + 1).join("/");
-    const last = i === parts.length - 1;
-    if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
-      const kind = stat2.isFile() ? "a file, not a folder" : kindOf(stat2);
-      throw new InputError(`${last ? name2 : `${name2}: ${shown}`} is ${kind}; ${rule(within)}`);
-    }
-  }
-  return { rel, stat: stat2 };
-}
-function checkInputFile(root, file, label, within) {
-  const { rel, stat: stat2 } = checkInputPath(root, file, label, within);
-  const name2 = label ?? rel;
-  if (stat2 === null) throw new InputError(`${name2}: file not found`);
-  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf(stat2)}; ${rule(within)}`);
-  return name2;
-}
-function readInputFile(root, file, label, within) {
-  const { fd } = openInputFile(root, file, label, within);
-  try {
-    return readFileSync2(fd);
-  } finally {
-    closeSync2(fd);
-  }
-}
-function openInputFile(root, file, label, within) {
-  const name2 = checkInputFile(root, file, label, within);
-  let fd;
-  try {
-    fd = openSync2(path9.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
-  } catch (err) {
-    const code = err.code;
-    if (code === "ELOOP") throw new InputError(`${name2} is a symbolic link; ${rule(within)}`);
-    if (code === "ENOENT") throw new InputError(`${name2}: file not found`);
-    throw new InputError(`${name2}: cannot be read (${code ?? err.message})`);
-  }
-  const opened = fstatSync(fd);
-  if (!opened.isFile()) {
-    closeSync2(fd);
-    throw new InputError(`${name2} is ${kindOf(opened)}; ${rule(within)}`);
-  }
-  return { fd, name: name2 };
-}
-function readInputFileIfExists(root, file, label) {
-  const { stat: stat2 } = checkInputPath(root, file, label);
-  return stat2 === null ? null : readInputFile(root, file, label);
 }
 
 // actions/lib/models/types.ts
@@ -35034,13 +34571,13 @@ var REGRESSION_ALGORITHMS = [
   }
 ];
 
-// actions/lib/source-format.ts
+// actions/lib/spec/source-format.ts
 var CSV_DELIMITERS = [",", ";", "	", "|"];
 
-// actions/lib/spec-check.ts
+// actions/lib/spec/spec-check.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// actions/lib/spec-shape.ts
+// actions/lib/spec/spec-shape.ts
 var MAX_ROWS_PER_DAY = 1e5;
 var META_COLUMNS = ["id", "event_time", "source"];
 var SNAKE = { pattern: "^[a-z][a-z0-9_]*$", patternRule: "lower_snake_case (a\u2013z, 0\u20139, _; a letter first)" };
@@ -35385,7 +34922,7 @@ var SPEC_SHAPE = {
   required: ["name", "source", "eventTime", "label", "features"]
 };
 
-// actions/lib/spec-check.ts
+// actions/lib/spec/spec-check.ts
 var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 function checkSpecText(text2, opts = {}) {
   const lines = new import_yaml.LineCounter();
@@ -35452,30 +34989,30 @@ function valueProblem(shape, v, root) {
   switch (shape.kind) {
     case "text":
       if (typeof v !== "string")
-        return `must be ${shape.patternRule ?? "text"}, got ${kindOf2(v)}${quoteHint(v)}`;
+        return `must be ${shape.patternRule ?? "text"}, got ${kindOf(v)}${quoteHint(v)}`;
       if (shape.pattern && !new RegExp(shape.pattern).test(v))
         return `'${v}' is not ${shape.patternRule ?? `like ${shape.pattern}`}`;
       return null;
     case "code":
-      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf2(v)}`;
+      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf(v)}`;
     case "choice": {
       if (typeof v === "string" && shape.unsupported?.[v]) return shape.unsupported[v];
       if (typeof v === "string" && shape.values.includes(v)) return null;
       const values = shape.fitting?.(root) ?? shape.values;
       const allowed = values.length === 1 ? `'${values[0]}'` : `one of ${values.join(", ")}`;
-      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
+      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf(v)}`;
     }
     case "number": {
-      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf2(v)}`;
+      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf(v)}`;
       const { minimum: min, maximum: max } = shape;
       const bounds = min !== void 0 && max !== void 0 ? ` from ${min} to ${max}` : min !== void 0 ? ` \u2265 ${min}` : max !== void 0 ? ` \u2264 ${max}` : "";
       const bad = shape.integer && !Number.isInteger(v) || min !== void 0 && v < min || max !== void 0 && v > max;
       return bad ? `must be ${shape.integer ? "a whole number" : "a number"}${bounds}, got ${v}` : null;
     }
     case "boolean":
-      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf2(v)}`;
+      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf(v)}`;
     case "list": {
-      if (!Array.isArray(v)) return `must be a list, got ${kindOf2(v)}`;
+      if (!Array.isArray(v)) return `must be a list, got ${kindOf(v)}`;
       const { minItems: min, maxItems: max } = shape;
       if (min !== void 0 && min === max && v.length !== min)
         return `must have exactly ${min} items, got ${v.length}`;
@@ -35513,7 +35050,7 @@ function walkObject(shape, v, path16, root, out) {
   if (!isObj(v)) {
     out.push({
       path: path16,
-      message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf2(v)}`
+      message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf(v)}`
     });
     return;
   }
@@ -35569,7 +35106,7 @@ function defaultText(v) {
   if (Array.isArray(v) && v.length === 0) return "none";
   return JSON.stringify(v);
 }
-function kindOf2(v) {
+function kindOf(v) {
   if (v === null || v === void 0) return "nothing";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
@@ -35690,7 +35227,7 @@ function positionOf(root, path16, doc, lines) {
   return { line, column: col };
 }
 
-// actions/lib/spec.ts
+// actions/lib/spec/spec.ts
 function taskOf(label) {
   return label.type === "numeric" ? "regression" : "classification";
 }
@@ -35999,7 +35536,99 @@ function isIsoDate(s) {
   return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === s;
 }
 
-// actions/lib/workspace.ts
+// actions/lib/files/input-file.ts
+import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
+import path7 from "node:path";
+
+// actions/lib/core/input-error.ts
+var InputError = class extends GitmlError {
+  name = "InputError";
+};
+
+// actions/lib/files/input-file.ts
+var rule = (within = "the repository") => `only regular files inside ${within} are read`;
+function kindOf2(st) {
+  if (st.isSymbolicLink()) return "a symbolic link";
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a named pipe (FIFO)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
+var slash = (p) => p.split(path7.sep).join("/");
+function lstatOrNull(p) {
+  try {
+    return lstatSync(p);
+  } catch (err) {
+    if (err.code === "ENOENT" || err.code === "ENOTDIR")
+      return null;
+    throw err;
+  }
+}
+function checkInputPath(root, file, label, within) {
+  const abs = path7.resolve(root, file);
+  const rel = slash(path7.relative(root, abs));
+  const name2 = label ?? (rel || ".");
+  if (rel.startsWith("../") || rel === ".." || path7.isAbsolute(rel)) {
+    throw new InputError(
+      `${name2} is outside ${within ?? "the repository"}; ${rule(within)} (copy it in first)`
+    );
+  }
+  const parts = rel === "" ? [] : rel.split("/");
+  let at = root;
+  let stat2 = lstatOrNull(root);
+  for (const [i, part] of parts.entries()) {
+    at = path7.join(at, part);
+    stat2 = lstatOrNull(at);
+    if (stat2 === null) return { rel, stat: null };
+    const shown = parts.slice(0, i + 1).join("/");
+    const last = i === parts.length - 1;
+    if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
+      const kind = stat2.isFile() ? "a file, not a folder" : kindOf2(stat2);
+      throw new InputError(`${last ? name2 : `${name2}: ${shown}`} is ${kind}; ${rule(within)}`);
+    }
+  }
+  return { rel, stat: stat2 };
+}
+function checkInputFile(root, file, label, within) {
+  const { rel, stat: stat2 } = checkInputPath(root, file, label, within);
+  const name2 = label ?? rel;
+  if (stat2 === null) throw new InputError(`${name2}: file not found`);
+  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf2(stat2)}; ${rule(within)}`);
+  return name2;
+}
+function readInputFile(root, file, label, within) {
+  const { fd } = openInputFile(root, file, label, within);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+function openInputFile(root, file, label, within) {
+  const name2 = checkInputFile(root, file, label, within);
+  let fd;
+  try {
+    fd = openSync(path7.resolve(root, file), constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+  } catch (err) {
+    const code = err.code;
+    if (code === "ELOOP") throw new InputError(`${name2} is a symbolic link; ${rule(within)}`);
+    if (code === "ENOENT") throw new InputError(`${name2}: file not found`);
+    throw new InputError(`${name2}: cannot be read (${code ?? err.message})`);
+  }
+  const opened = fstatSync(fd);
+  if (!opened.isFile()) {
+    closeSync(fd);
+    throw new InputError(`${name2} is ${kindOf2(opened)}; ${rule(within)}`);
+  }
+  return { fd, name: name2 };
+}
+function readInputFileIfExists(root, file, label) {
+  const { stat: stat2 } = checkInputPath(root, file, label);
+  return stat2 === null ? null : readInputFile(root, file, label);
+}
+
+// actions/lib/files/workspace.ts
 var SPEC_FILE = "dataset.yml";
 var DATASET_NAME = /^[a-z][a-z0-9_]*$/;
 var Workspace = class {
@@ -36008,28 +35637,28 @@ var Workspace = class {
   }
   root;
   get dataDir() {
-    return path10.join(this.root, "data");
+    return path8.join(this.root, "data");
   }
   get modelsDir() {
-    return path10.join(this.root, "models");
+    return path8.join(this.root, "models");
   }
   get reportsDir() {
-    return path10.join(this.root, "reports");
+    return path8.join(this.root, "reports");
   }
   datasetDir(name2) {
-    return path10.join(this.dataDir, name2);
+    return path8.join(this.dataDir, name2);
   }
   /** Repository-relative path with forward slashes, for messages and annotations. */
   rel(p) {
-    return path10.relative(this.root, p).split(path10.sep).join("/");
+    return path8.relative(this.root, p).split(path8.sep).join("/");
   }
   /** Names of the datasets that have a spec file, sorted (a folder whose name is no dataset name is not one). */
   datasetNames() {
-    if (!existsSync3(this.dataDir)) return [];
+    if (!existsSync2(this.dataDir)) return [];
     return readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && this.isDataset(d.name)).map((d) => d.name).sort();
   }
   loadSpec(name2) {
-    const file = path10.join(this.datasetDir(name2), SPEC_FILE);
+    const file = path8.join(this.datasetDir(name2), SPEC_FILE);
     if (!this.isDataset(name2)) {
       const known = this.datasetNames();
       throw new SpecError(
@@ -36071,7 +35700,7 @@ var Workspace = class {
   }
   /** Whether data/<name>/dataset.yml exists under a valid dataset name (its content is not checked). */
   isDataset(name2) {
-    return DATASET_NAME.test(name2) && existsSync3(path10.join(this.datasetDir(name2), SPEC_FILE));
+    return DATASET_NAME.test(name2) && existsSync2(path8.join(this.datasetDir(name2), SPEC_FILE));
   }
 };
 function specOf(d) {
@@ -36080,9 +35709,9 @@ function specOf(d) {
   return d.spec;
 }
 
-// actions/lib/write-journal.ts
-import { existsSync as existsSync4, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
-import path11 from "node:path";
+// actions/lib/files/write-journal.ts
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync2 } from "node:fs";
+import path9 from "node:path";
 var WRITTEN_DIRS = ["data", "models", "reports"];
 function ownerRunning(name2) {
   const pid = Number(/\.(\d+)\.tmp$/.exec(name2)?.[1]);
@@ -36108,19 +35737,19 @@ function tempFiles(root) {
       );
     }
     for (const e of entries2) {
-      const p = path11.join(dir, e.name);
+      const p = path9.join(dir, e.name);
       if (e.isDirectory()) {
         if (deep) scan(p, true);
       } else if (e.isFile() && ATOMIC_TEMP_NAME.test(e.name) && !ownerRunning(e.name)) found.push(p);
     }
   };
   scan(root, false);
-  for (const d of WRITTEN_DIRS) scan(path11.join(root, d), true);
+  for (const d of WRITTEN_DIRS) scan(path9.join(root, d), true);
   return found.sort();
 }
 function readJournal(file, rel) {
   try {
-    const j = JSON.parse(readFileSync3(file, "utf8"));
+    const j = JSON.parse(readFileSync2(file, "utf8"));
     if (typeof j.writer === "string" && Array.isArray(j.files) && (j.removed === void 0 || Array.isArray(j.removed) && j.removed.every((r2) => typeof r2 === "string")))
       return j;
   } catch {
@@ -36130,16 +35759,16 @@ function readJournal(file, rel) {
   );
 }
 function recoverInterruptedWrites(root) {
-  const rel = (p) => path11.relative(root, p).split(path11.sep).join("/");
+  const rel = (p) => path9.relative(root, p).split(path9.sep).join("/");
   const lines = [];
   let temps = tempFiles(root);
-  for (const file of temps.filter((t) => JOURNAL_NAME.test(path11.basename(t)))) {
+  for (const file of temps.filter((t) => JOURNAL_NAME.test(path9.basename(t)))) {
     const journal = readJournal(file, rel(file));
-    const dir = path11.dirname(file);
+    const dir = path9.dirname(file);
     for (const f of journal.files) {
-      const temp = path11.resolve(dir, f.temp);
-      const target = path11.resolve(dir, f.target);
-      if (!existsSync4(temp)) continue;
+      const temp = path9.resolve(dir, f.temp);
+      const target = path9.resolve(dir, f.target);
+      if (!existsSync3(temp)) continue;
       try {
         renameSync2(temp, target);
       } catch (err) {
@@ -36151,22 +35780,22 @@ function recoverInterruptedWrites(root) {
     const removed = journal.removed ?? [];
     for (const r2 of removed) {
       try {
-        rmSync3(path11.resolve(dir, r2), { force: true });
+        rmSync2(path9.resolve(dir, r2), { force: true });
       } catch (err) {
         throw new WriteError(
-          `${rel(path11.resolve(dir, r2))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
+          `${rel(path9.resolve(dir, r2))}: finishing an interrupted write failed (${err.message}); fix permissions and run again`
         );
       }
     }
-    rmSync3(file, { force: true });
+    rmSync2(file, { force: true });
     lines.push(
       `repaired an interrupted write from ${journal.writer} at ${journal.startedAt}: ${journal.files.length + removed.length} files`
     );
   }
-  temps = temps.filter((t) => existsSync4(t));
+  temps = temps.filter((t) => existsSync3(t));
   if (temps.length) {
-    for (const t of temps) rmSync3(t, { force: true });
-    const where = [...new Set(temps.map((t) => rel(path11.dirname(t)) || "."))].join(", ");
+    for (const t of temps) rmSync2(t, { force: true });
+    const where = [...new Set(temps.map((t) => rel(path9.dirname(t)) || "."))].join(", ");
     lines.push(
       `undid an interrupted write: removed ${temps.length} temp file${temps.length > 1 ? "s" : ""} in ${where} (none of its files had been replaced; run the interrupted command again)`
     );
@@ -36174,7 +35803,378 @@ function recoverInterruptedWrites(root) {
   return lines;
 }
 
-// actions/lib/action-kit.ts
+// actions/lib/pipelines/stage-journal.ts
+import { createHash } from "node:crypto";
+import { appendFileSync as appendFileSync2, existsSync as existsSync4, mkdirSync as mkdirSync2, readFileSync as readFileSync3, realpathSync, rmSync as rmSync3 } from "node:fs";
+import path10 from "node:path";
+var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
+var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
+function stageJournalPath(workspaceRoot, env = process.env) {
+  const given = env[STAGE_JOURNAL_ENV];
+  if (given) return given;
+  if (!env.RUNNER_TEMP) return null;
+  let root = workspaceRoot;
+  try {
+    root = realpathSync(workspaceRoot);
+  } catch {
+  }
+  const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
+  return path10.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
+}
+function recordableInputs(env = process.env) {
+  const inputs = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== void 0 && k.startsWith("INPUT_") && !SECRET_INPUT.test(k)) inputs[k] = v;
+  }
+  return inputs;
+}
+function appendStageRun(journal, run2) {
+  mkdirSync2(path10.dirname(journal), { recursive: true });
+  appendFileSync2(journal, `${JSON.stringify(run2)}
+`);
+}
+
+// actions/lib/platform/action-inputs.ts
+import path11 from "node:path";
+
+// actions/lib/core/json.ts
+function stableStringify(value) {
+  return `${JSON.stringify(sortKeys(value), null, 2)}
+`;
+}
+function sortKeys(value) {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value);
+  }
+  if (value !== null && typeof value === "object") {
+    const obj = value;
+    if (typeof obj.toJSON === "function") {
+      return sortKeys(obj.toJSON());
+    }
+    const out = {};
+    for (const k of Object.keys(obj).sort()) {
+      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
+    }
+    return out;
+  }
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
+  }
+  return value;
+}
+function roundSignificant(x, digits = 6) {
+  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
+  return Number(x.toPrecision(digits));
+}
+function jsonSyntaxProblem(err, text2) {
+  if (text2.trim() === "") return "the file is empty";
+  const message2 = err instanceof Error ? err.message : String(err);
+  const at = /at position (\d+)/.exec(message2);
+  const atEnd = at !== null && Number(at[1]) >= text2.trimEnd().length;
+  if (/Unexpected end of JSON|Unterminated|end of data/i.test(message2) || atEnd)
+    return `it ends too early, after ${text2.length} character${text2.length === 1 ? "" : "s"} (truncated)`;
+  return `not valid JSON: ${message2}`;
+}
+
+// actions/lib/features/feature-table.ts
+var SOURCES = ["backfill", "synthetic", "ingest"];
+function emptyTable(features, capacity = 0) {
+  return {
+    rows: 0,
+    ids: new Float64Array(capacity),
+    eventTimes: new Float64Array(capacity),
+    sources: new Uint8Array(capacity),
+    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
+    labels: new Int32Array(capacity),
+    targets: new Float64Array(capacity)
+  };
+}
+function concatTables(parts, features) {
+  const n = parts.reduce((s, p) => s + p.rows, 0);
+  const out = emptyTable(features, n);
+  out.rows = n;
+  let at = 0;
+  for (const p of parts) {
+    out.ids.set(p.ids.subarray(0, p.rows), at);
+    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
+    out.sources.set(p.sources.subarray(0, p.rows), at);
+    out.labels.set(p.labels.subarray(0, p.rows), at);
+    out.targets.set(p.targets.subarray(0, p.rows), at);
+    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
+    at += p.rows;
+  }
+  return out;
+}
+function applyLateLabels(t, late, numeric) {
+  if (late.size === 0) return t;
+  for (let i = 0; i < t.rows; i++) {
+    if (t.labels[i] >= 0) continue;
+    const v = late.get(t.ids[i]);
+    if (v === void 0) continue;
+    if (numeric) {
+      t.labels[i] = 0;
+      t.targets[i] = v;
+    } else t.labels[i] = v;
+  }
+  return t;
+}
+
+// actions/lib/files/sha256.ts
+import { createHash as createHash2 } from "node:crypto";
+import { closeSync as closeSync2, openSync as openSync2, readSync } from "node:fs";
+function sha256Hex(bytes) {
+  return createHash2("sha256").update(bytes).digest("hex");
+}
+function monthSha256(pieces) {
+  const hash = createHash2("sha256");
+  for (const p of pieces) hash.update(p.bytes);
+  return hash.digest("hex");
+}
+var CHUNK = 1 << 20;
+function fileSha256(file) {
+  const hash = createHash2("sha256");
+  const buf = Buffer.allocUnsafe(CHUNK);
+  const fd = openSync2(file, "r");
+  try {
+    for (let n = readSync(fd, buf, 0, CHUNK, null); n > 0; n = readSync(fd, buf, 0, CHUNK, null))
+      hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync2(fd);
+  }
+  return hash.digest("hex");
+}
+
+// actions/lib/pipelines/sharding.ts
+var ShardError = class extends GitmlError {
+  name = "ShardError";
+};
+var MAX_SHARDS = 256;
+function parseShard(text2) {
+  const m = /^(\d+)\/(\d+)$/.exec(text2.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new ShardError(
+      `shard '${text2}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
+    );
+  }
+  return { index, count };
+}
+
+// actions/lib/platform/action-inputs.ts
+var ActionInputError = class extends GitmlError {
+  name = "ActionInputError";
+};
+function invalid(name2, rule2, value) {
+  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
+}
+var TRUE = /^(true|yes|on|1)$/i;
+var FALSE = /^(false|no|off|0)$/i;
+var InputReader = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  /** The pipeline clock read by now(), for the record a replay runs with. */
+  resolvedNow;
+  raw(name2) {
+    return this.source(name2);
+  }
+  /** For the composite readers below, whose names the `this` type has already checked. */
+  rawOf(name2) {
+    return this.source(name2);
+  }
+  /** Whether the input was given at all (a non-empty value). */
+  given(name2) {
+    return this.raw(name2) !== "";
+  }
+  string(name2, fallback = "") {
+    return this.raw(name2) || fallback;
+  }
+  required(name2) {
+    const v = this.raw(name2);
+    if (!v) throw new ActionInputError(`input '${name2}' is required`);
+    return v;
+  }
+  boolean(name2, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (TRUE.test(v)) return true;
+    if (FALSE.test(v)) return false;
+    throw invalid(name2, "must be true or false", v);
+  }
+  integer(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
+      throw invalid(name2, `must be a whole number${bounds}`, v);
+    }
+    return n;
+  }
+  number(name2, range = {}) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    const n = Number(v);
+    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
+    if (!Number.isFinite(n) || n < min || n > max) {
+      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
+      throw invalid(name2, `must be a number${bounds}`, v);
+    }
+    return n;
+  }
+  /** A UTC calendar date YYYY-MM-DD. */
+  date(name2) {
+    const v = this.raw(name2);
+    if (v === "") return void 0;
+    try {
+      return parseCalendarDate(v, `input '${name2}'`);
+    } catch (err) {
+      throw new ActionInputError(err.message);
+    }
+  }
+  choice(name2, options, fallback) {
+    const v = this.raw(name2);
+    if (v === "") return fallback;
+    if (!options.includes(v))
+      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
+    return v;
+  }
+  /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
+  now() {
+    const v = this.rawOf("now");
+    let d;
+    if (v === "") d = /* @__PURE__ */ new Date();
+    else {
+      try {
+        d = new Date(parseInstant(v, "input 'now'"));
+      } catch (err) {
+        throw new ActionInputError(err.message);
+      }
+    }
+    this.resolvedNow = d.toISOString();
+    return d;
+  }
+  /**
+   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
+   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
+   * runs the others. A name that is no dataset at all is an input error.
+   */
+  datasets(ws) {
+    const selected = ws.selectEachDataset(this.rawOf("dataset") || "all");
+    if (selected.length === 0)
+      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
+    return selected;
+  }
+  /**
+   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
+   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
+   */
+  shardStep(ws) {
+    const given = this.rawOf("shard");
+    const merge2 = this.boolean("merge", false);
+    const partials = this.rawOf("partials");
+    if (given && merge2) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
+    if ((given || merge2) && !partials)
+      throw new ActionInputError(`input '${merge2 ? "merge" : "shard"}' needs input 'partials'`);
+    let shard = null;
+    if (given) {
+      try {
+        shard = parseShard(given);
+      } catch (err) {
+        throw new ActionInputError(`input ${err.message}`);
+      }
+    }
+    return { shard, merge: merge2, partials: path11.resolve(ws.root, partials) };
+  }
+  /** A pull-request number, or null when not given. */
+  pullRequest() {
+    return this.integer("pull-request", { min: 1 }) ?? null;
+  }
+};
+
+// actions/lib/platform/github-errors.ts
+var DEFAULT_RETRY_POLICY = Object.freeze({
+  retries: 4,
+  baseDelayMs: 1e3,
+  maxDelayMs: 3e4,
+  maxTotalWaitMs: 12e4,
+  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
+  random: Math.random,
+  now: Date.now
+});
+var statusOf = (err) => {
+  const s = err?.status;
+  return typeof s === "number" && s > 0 ? s : null;
+};
+var headerOf = (err, name2) => {
+  const v = err?.response?.headers?.[name2];
+  return v === void 0 ? void 0 : String(v);
+};
+function isRateLimited(err) {
+  const status = statusOf(err);
+  if (status === 429) return true;
+  if (status !== 403) return false;
+  return headerOf(err, "retry-after") !== void 0 || headerOf(err, "x-ratelimit-remaining") === "0" || /rate limit/i.test(String(err.message ?? ""));
+}
+function retryDelayMs(err, attempt, waitedMs, policy) {
+  const status = statusOf(err);
+  if (status === null || attempt > policy.retries) return null;
+  let delay;
+  if (isRateLimited(err)) {
+    const retryAfter = Number(headerOf(err, "retry-after"));
+    const reset = Number(headerOf(err, "x-ratelimit-reset"));
+    if (Number.isFinite(retryAfter) && headerOf(err, "retry-after") !== void 0) delay = retryAfter * 1e3;
+    else if (headerOf(err, "x-ratelimit-remaining") === "0" && Number.isFinite(reset))
+      delay = reset * 1e3 - policy.now() + 1e3;
+    else delay = 6e4;
+    delay = Math.max(0, Math.ceil(delay));
+  } else if (status >= 500) {
+    const exp = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
+    delay = Math.round(exp * (0.5 + policy.random()));
+  } else {
+    return null;
+  }
+  return waitedMs + delay <= policy.maxTotalWaitMs ? delay : null;
+}
+function describeGitHubFailure(err) {
+  const status = statusOf(err);
+  if (status === null) return null;
+  const e = err;
+  const said = String(e.message ?? "").split("\n")[0].trim();
+  const tries = e.gitmlAttempts ?? 1;
+  const after = tries > 1 ? ` after ${tries} tries` : "";
+  if (isRateLimited(err))
+    return {
+      status,
+      kind: "rate-limited",
+      reason: `GitHub's rate limit still held${after} (HTTP ${status}: ${said})`
+    };
+  if (status >= 500)
+    return { status, kind: "server", reason: `GitHub kept failing (HTTP ${status}${after}: ${said})` };
+  if (status === 410)
+    return { status, kind: "disabled", reason: `issues are disabled on this repository (HTTP 410: ${said})` };
+  if (status === 403)
+    return {
+      status,
+      kind: "forbidden",
+      reason: `the token may not do this (HTTP 403: ${said}) \u2014 a pull request from a fork gets a read-only token, and a job needs issues: write / pull-requests: write`
+    };
+  if (status === 404)
+    return {
+      status,
+      kind: "not-found",
+      reason: `GitHub found no such repository, issue or pull request for this token (HTTP 404: ${said})`
+    };
+  if (status === 401)
+    return { status, kind: "unauthorized", reason: `GitHub refused the token (HTTP 401: ${said})` };
+  return { status, kind: "rejected", reason: `GitHub refused the request (HTTP ${status}: ${said})` };
+}
+
+// actions/lib/platform/action-kit.ts
 var input = new InputReader((name2) => core.getInput(name2));
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
@@ -36361,8 +36361,4538 @@ function readInputs(input2) {
 // actions/ingest/src/main.ts
 import { rmSync as rmSync4 } from "node:fs";
 
+// actions/lib/pipelines/ingest.ts
+import path14 from "node:path";
+
+// node_modules/simple-statistics/dist/simple-statistics.mjs
+function sum(x) {
+  if (x.length === 0) {
+    return 0;
+  }
+  var sum2 = x[0];
+  var correction = 0;
+  var transition;
+  if (typeof sum2 !== "number") {
+    return Number.NaN;
+  }
+  for (var i = 1; i < x.length; i++) {
+    if (typeof x[i] !== "number") {
+      return Number.NaN;
+    }
+    transition = sum2 + x[i];
+    if (Math.abs(sum2) >= Math.abs(x[i])) {
+      correction += sum2 - transition + x[i];
+    } else {
+      correction += x[i] - transition + sum2;
+    }
+    sum2 = transition;
+  }
+  return sum2 + correction;
+}
+function mean(x) {
+  if (x.length === 0) {
+    throw new Error("mean requires at least one data point");
+  }
+  return sum(x) / x.length;
+}
+function sumNthPowerDeviations(x, n) {
+  var meanValue = mean(x);
+  var sum2 = 0;
+  var tempValue;
+  var i;
+  if (n === 2) {
+    for (i = 0; i < x.length; i++) {
+      tempValue = x[i] - meanValue;
+      sum2 += tempValue * tempValue;
+    }
+  } else {
+    for (i = 0; i < x.length; i++) {
+      sum2 += Math.pow(x[i] - meanValue, n);
+    }
+  }
+  return sum2;
+}
+function sampleVariance(x) {
+  if (x.length < 2) {
+    throw new Error("sampleVariance requires at least two data points");
+  }
+  var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
+  var besselsCorrection = x.length - 1;
+  return sumSquaredDeviationsValue / besselsCorrection;
+}
+function sampleStandardDeviation(x) {
+  var sampleVarianceX = sampleVariance(x);
+  return Math.sqrt(sampleVarianceX);
+}
+function quantileSorted(x, p) {
+  var idx = (x.length - 1) * p;
+  if (x.length === 0) {
+    throw new Error("quantile requires at least one data point.");
+  } else if (p < 0 || p > 1) {
+    throw new Error("quantiles must be between 0 and 1");
+  } else if (p === 1) {
+    return x[x.length - 1];
+  } else if (p === 0) {
+    return x[0];
+  } else if (idx % 1 !== 0) {
+    var lower = Math.floor(idx);
+    var upper = Math.ceil(idx);
+    var fraction = idx - lower;
+    return x[lower] + fraction * (x[upper] - x[lower]);
+  } else {
+    return x[idx];
+  }
+}
+var BayesianClassifier = function BayesianClassifier2() {
+  this.totalCount = 0;
+  this.data = {};
+};
+BayesianClassifier.prototype.train = function train(item, category2) {
+  if (!this.data[category2]) {
+    this.data[category2] = {};
+  }
+  for (var k in item) {
+    var v = item[k];
+    if (this.data[category2][k] === void 0) {
+      this.data[category2][k] = {};
+    }
+    if (this.data[category2][k][v] === void 0) {
+      this.data[category2][k][v] = 0;
+    }
+    this.data[category2][k][v]++;
+  }
+  this.totalCount++;
+};
+BayesianClassifier.prototype.score = function score(item) {
+  var odds = {};
+  var category2;
+  for (var k in item) {
+    var v = item[k];
+    for (category2 in this.data) {
+      if (odds[category2] === void 0) {
+        odds[category2] = {};
+      }
+      if (this.data[category2][k]) {
+        odds[category2][k + "_" + v] = (this.data[category2][k][v] || 0) / this.totalCount;
+      } else {
+        odds[category2][k + "_" + v] = 0;
+      }
+    }
+  }
+  var oddsSums = {};
+  for (category2 in odds) {
+    oddsSums[category2] = 0;
+    for (var combination in odds[category2]) {
+      oddsSums[category2] += odds[category2][combination];
+    }
+  }
+  return oddsSums;
+};
+var g = 607 / 128;
+var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
+var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
+function cumulativeDistribution(z2) {
+  var sum2 = z2;
+  var tmp = z2;
+  for (var i = 1; i < 30; i++) {
+    tmp *= z2 * z2 / (2 * i + 1);
+    sum2 += tmp;
+  }
+  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z2 * z2 / 2)) * 1e4) / 1e4;
+}
+var standardNormalTable = [];
+for (z = 0; z <= 3.09; z += 0.01) {
+  standardNormalTable.push(cumulativeDistribution(z));
+}
+var z;
+var SQRT_2PI = Math.sqrt(2 * Math.PI);
+var PerceptronModel = function PerceptronModel2() {
+  this.weights = [];
+  this.bias = 0;
+};
+PerceptronModel.prototype.predict = function predict(features) {
+  if (features.length !== this.weights.length) {
+    return null;
+  }
+  var score2 = 0;
+  for (var i = 0; i < this.weights.length; i++) {
+    score2 += this.weights[i] * features[i];
+  }
+  score2 += this.bias;
+  if (score2 > 0) {
+    return 1;
+  } else {
+    return 0;
+  }
+};
+PerceptronModel.prototype.train = function train2(features, label) {
+  if (label !== 0 && label !== 1) {
+    return null;
+  }
+  if (features.length !== this.weights.length) {
+    this.weights = features.slice();
+    this.bias = 1;
+  }
+  var prediction = this.predict(features);
+  if (typeof prediction === "number" && prediction !== label) {
+    var gradient = label - prediction;
+    for (var i = 0; i < this.weights.length; i++) {
+      this.weights[i] += gradient * features[i];
+    }
+    this.bias += gradient;
+  }
+  return this;
+};
+
+// actions/lib/features/clean.ts
+var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+function parseNumber(raw, column) {
+  if (!NUMBER.test(raw)) {
+    return /^[+-]?(nan|inf|infinity)$/i.test(raw) ? `'${column}' = '${raw}' is not a finite number` : `'${column}' = '${raw}' is not a number`;
+  }
+  const x = Number(raw);
+  return Number.isFinite(x) ? x : `'${column}' = '${raw}' is not a finite number`;
+}
+function numericLabel(rule2, raw) {
+  const x = NUMBER.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(x)) return `label '${rule2.name}' = '${raw}' is not a number`;
+  const [lo, hi] = rule2.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  if (x < lo || x > hi) return `label '${rule2.name}' = ${raw} is outside [${lo}, ${hi}]`;
+  return { value: x, text: String(x) };
+}
+function checkValue(f, value, column = f.name) {
+  if (value === "") return `'${column}' is missing`;
+  if (f.type === "numeric") {
+    const x = parseNumber(value, column);
+    if (typeof x === "string") return x;
+    const [lo, hi] = f.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    if (x < lo || x > hi) return `'${column}' = ${value} is outside the valid range [${lo}, ${hi}]`;
+    return null;
+  }
+  const cats = f.categories ?? [];
+  if (!cats.some((c) => c.value === value)) {
+    return `'${column}' = '${value}' is not one of ${cats.map((c) => c.value).join(", ")}`;
+  }
+  return null;
+}
+function cleanRecord(spec, fills, record, options) {
+  const reasons = [];
+  const values = {};
+  for (const f of spec.features) {
+    const column = f.column in record ? f.column : f.name;
+    let raw = (record[column] ?? "").trim();
+    let wasMissing = false;
+    if (raw === "" && f.missing !== "reject") {
+      const fill2 = fills[f.name];
+      if (fill2 === void 0) reasons.push(`'${f.name}' is missing and no fill value was recorded`);
+      else {
+        raw = fill2;
+        wasMissing = true;
+      }
+    }
+    if (f.type === "numeric" && raw !== "") {
+      const x = parseNumber(raw, column);
+      if (typeof x === "number") raw = String(x);
+    }
+    const reason = checkValue(f, raw, column);
+    if (reason) reasons.push(reason);
+    values[f.name] = raw;
+    if (f.missingFlag) values[f.missingFlag] = wasMissing ? "1" : "0";
+  }
+  let label = (record[spec.label.column] ?? record[spec.label.name] ?? "").trim();
+  if (label === "" && options.labelRequired) {
+    reasons.push(`label '${spec.label.name}' is missing`);
+  } else if (label !== "" && spec.label.type === "numeric") {
+    const checked = numericLabel(spec.label, label);
+    if (typeof checked === "string") reasons.push(checked);
+    else label = checked.text;
+  } else if (label !== "" && !spec.label.classes.some((c) => c.value === label)) {
+    const x = Number(label);
+    const match = spec.label.classes.find((c) => Number.isFinite(x) && Number(c.value) === x);
+    if (match) label = match.value;
+    else {
+      reasons.push(
+        `label '${spec.label.name}' = '${label}' is not one of ${spec.label.classes.map((c) => c.value).join(", ")}`
+      );
+    }
+  }
+  return reasons.length ? { reasons } : { values, label };
+}
+
+// node_modules/csv-parse/lib/api/CsvError.js
+var CsvError = class _CsvError extends Error {
+  constructor(code, message2, options, ...contexts) {
+    if (Array.isArray(message2)) message2 = message2.join(" ").trim();
+    super(message2);
+    if (Error.captureStackTrace !== void 0) {
+      Error.captureStackTrace(this, _CsvError);
+    }
+    this.code = code;
+    for (const context3 of contexts) {
+      for (const key in context3) {
+        const value = context3[key];
+        this[key] = Buffer.isBuffer(value) ? value.toString(options.encoding) : value == null ? value : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+};
+
+// node_modules/csv-parse/lib/utils/is_object.js
+var is_object = function(obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+// node_modules/csv-parse/lib/api/normalize_columns_array.js
+var normalize_columns_array = function(columns) {
+  const normalizedColumns = [];
+  for (let i = 0, l = columns.length; i < l; i++) {
+    const column = columns[i];
+    if (column === void 0 || column === null || column === false) {
+      normalizedColumns[i] = { disabled: true };
+    } else if (typeof column === "string" || typeof column === "number") {
+      normalizedColumns[i] = { name: `${column}` };
+    } else if (is_object(column)) {
+      if (typeof column.name !== "string") {
+        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
+          "Option columns missing name:",
+          `property "name" is required at position ${i}`,
+          "when column is an object literal"
+        ]);
+      }
+      normalizedColumns[i] = column;
+    } else {
+      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
+        "Invalid column definition:",
+        "expect a string or a literal object,",
+        `got ${JSON.stringify(column)} at position ${i}`
+      ]);
+    }
+  }
+  return normalizedColumns;
+};
+
+// node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+var ResizeableBuffer = class {
+  constructor(size = 100) {
+    this.size = size;
+    this.length = 0;
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  prepend(val) {
+    if (Buffer.isBuffer(val)) {
+      const length = this.length + val.length;
+      if (length >= this.size) {
+        this.resize();
+        if (length >= this.size) {
+          throw Error("INVALID_BUFFER_STATE");
+        }
+      }
+      const buf = this.buf;
+      this.buf = Buffer.allocUnsafe(this.size);
+      val.copy(this.buf, 0);
+      buf.copy(this.buf, val.length);
+      this.length += val.length;
+    } else {
+      const length = this.length++;
+      if (length === this.size) {
+        this.resize();
+      }
+      const buf = this.clone();
+      this.buf[0] = val;
+      buf.copy(this.buf, 1, 0, length);
+    }
+  }
+  append(val) {
+    const length = this.length++;
+    if (length === this.size) {
+      this.resize();
+    }
+    this.buf[length] = val;
+  }
+  clone() {
+    return Buffer.from(this.buf.slice(0, this.length));
+  }
+  resize() {
+    const length = this.length;
+    this.size = this.size * 2;
+    const buf = Buffer.allocUnsafe(this.size);
+    this.buf.copy(buf, 0, 0, length);
+    this.buf = buf;
+  }
+  toString(encoding) {
+    if (encoding) {
+      return this.buf.toString(encoding, 0, this.length);
+    } else {
+      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
+    }
+  }
+  toJSON() {
+    return this.toString("utf8");
+  }
+  reset() {
+    this.length = 0;
+  }
+};
+var ResizeableBuffer_default = ResizeableBuffer;
+
+// node_modules/csv-parse/lib/api/init_state.js
+var init_state = function(options) {
+  const timchars = [
+    // Basic Latin
+    32,
+    // [Space](https://www.fileformat.info/info/unicode/char/0020/index.htm)
+    9,
+    // [CHARACTER TABULATION (HT)](https://www.fileformat.info/info/unicode/char/0009/index.htm)
+    10,
+    // [LINE FEED (LF)](https://www.fileformat.info/info/unicode/char/000a/index.htm)
+    13,
+    // [CARRIAGE RETURN (CR)](https://www.fileformat.info/info/unicode/char/000d/index.htm)
+    12,
+    // [FORM FEED (FF)](https://www.fileformat.info/info/unicode/char/000c/index.htm)
+    11,
+    // [LINE TABULATION (VT)](https://www.fileformat.info/info/unicode/char/000b/index.htm)
+    // Latin-1 Supplement
+    160,
+    // [NO-BREAK SPACE (NBSP)](https://www.fileformat.info/info/unicode/char/00a0/index.htm)
+    // Ogham
+    5760,
+    // [OGHAM SPACE MARK](https://www.fileformat.info/info/unicode/char/1680/index.htm)
+    // General Punctuation
+    8192,
+    // [EN QUAD](https://www.fileformat.info/info/unicode/char/2000/index.htm)
+    8193,
+    // [EM QUAD](https://www.fileformat.info/info/unicode/char/2001/index.htm)
+    8194,
+    // [EN SPACE](https://www.fileformat.info/info/unicode/char/2002/index.htm)
+    8195,
+    // [EM SPACE](https://www.fileformat.info/info/unicode/char/2003/index.htm)
+    8196,
+    // [THREE-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2004/index.htm)
+    8197,
+    // [FOUR-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2005/index.htm)
+    8198,
+    // [SIX-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2006/index.htm)
+    8199,
+    // [FIGURE SPACE](https://www.fileformat.info/info/unicode/char/2007/index.htm)
+    8200,
+    // [PUNCTUATION SPACE](https://www.fileformat.info/info/unicode/char/2008/index.htm)
+    8201,
+    // [THIN SPACE](https://www.fileformat.info/info/unicode/char/2009/index.htm)
+    8202,
+    // [HAIR SPACE](https://www.fileformat.info/info/unicode/char/200a/index.htm)
+    8232,
+    // [LINE SEPARATOR](https://www.fileformat.info/info/unicode/char/2028/index.htm)
+    8233,
+    // [PARAGRAPH SEPARATOR](https://www.fileformat.info/info/unicode/char/2029/index.htm)
+    8239,
+    // [NARROW NO-BREAK SPACE (NNBSP)](https://www.fileformat.info/info/unicode/char/202f/index.htm)
+    8287,
+    // [MEDIUM MATHEMATICAL SPACE (MMSP)](https://www.fileformat.info/info/unicode/char/205f/index.htm)
+    12288,
+    // [IDEOGRAPHIC SPACE](https://www.fileformat.info/info/unicode/char/3000/index.htm)
+    65279
+    // [ZERO WIDTH NO-BREAK SPACE (BOM)](https://www.fileformat.info/info/unicode/char/feff/index.htm)
+  ].reduce((acc, codepoint) => {
+    const encoded = Buffer.from(
+      String.fromCharCode(codepoint),
+      options.encoding
+    );
+    if (codepoint !== 63 && encoded.length === 1 && encoded[0] === 63) {
+      return acc;
+    }
+    acc.push(encoded);
+    return acc;
+  }, []);
+  const timcharFirstBytes = new Uint8Array(256);
+  for (const t of timchars) timcharFirstBytes[t[0]] = 1;
+  return {
+    bomSkipped: false,
+    bufBytesStart: 0,
+    castField: options.cast_function,
+    commenting: false,
+    delimiterBufPrevious: void 0,
+    delimiterDiscovered: false,
+    // Current error encountered by a record
+    error: void 0,
+    enabled: options.from_line === 1,
+    escaping: false,
+    escapeIsQuote: Buffer.isBuffer(options.escape) && Buffer.isBuffer(options.quote) && Buffer.compare(options.escape, options.quote) === 0,
+    // columns can be `false`, `true`, `Array`
+    expectedRecordLength: Array.isArray(options.columns) ? options.columns.length : void 0,
+    field: new ResizeableBuffer_default(20),
+    firstLineToHeaders: options.cast_first_line_to_header,
+    needMoreDataSize: Math.max(
+      // Skip if the remaining buffer smaller than comment
+      options.comment !== null ? options.comment.length : 0,
+      ...options.delimiter ? options.delimiter.map((delimiter3) => delimiter3.length) : [],
+      // Auto discovery of delimiter is limited to 1 character
+      options.delimiter_auto ? 1 : 0,
+      // Skip if the remaining buffer can be escape sequence
+      options.quote !== null ? options.quote.length : 0,
+      ...timchars.map((t) => t.length)
+    ),
+    previousBuf: void 0,
+    quoting: false,
+    stop: false,
+    rawBuffer: new ResizeableBuffer_default(100),
+    record: [],
+    recordHasError: false,
+    record_length: 0,
+    recordDelimiterMaxLength: options.record_delimiter.length === 0 ? 0 : Math.max(...options.record_delimiter.map((v) => v.length)),
+    trimChars: [
+      Buffer.from(" ", options.encoding)[0],
+      Buffer.from("	", options.encoding)[0]
+    ],
+    wasQuoting: false,
+    wasRowDelimiter: false,
+    timchars,
+    timcharFirstBytes
+  };
+};
+
+// node_modules/csv-parse/lib/utils/underscore.js
+var underscore = function(str2) {
+  return str2.replace(/([A-Z])/g, function(_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+// node_modules/csv-parse/lib/api/normalize_options.js
+var normalize_options = function(opts) {
+  const options = {};
+  for (const opt in opts) {
+    options[underscore(opt)] = opts[opt];
+  }
+  if (options.encoding === void 0 || options.encoding === true) {
+    options.encoding = "utf8";
+  } else if (options.encoding === null || options.encoding === false) {
+    options.encoding = null;
+  } else if (typeof options.encoding !== "string" && options.encoding !== null) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ENCODING",
+      [
+        "Invalid option encoding:",
+        "encoding must be a string or null to return a buffer,",
+        `got ${JSON.stringify(options.encoding)}`
+      ],
+      options
+    );
+  }
+  if (options.bom === void 0 || options.bom === null || options.bom === false) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_BOM",
+      [
+        "Invalid option bom:",
+        "bom must be true,",
+        `got ${JSON.stringify(options.bom)}`
+      ],
+      options
+    );
+  }
+  options.cast_function = null;
+  if (options.cast === void 0 || options.cast === null || options.cast === false || options.cast === "") {
+    options.cast = void 0;
+  } else if (typeof options.cast === "function") {
+    options.cast_function = options.cast;
+    options.cast = true;
+  } else if (options.cast !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST",
+      [
+        "Invalid option cast:",
+        "cast must be true or a function,",
+        `got ${JSON.stringify(options.cast)}`
+      ],
+      options
+    );
+  }
+  if (options.cast_date === void 0 || options.cast_date === null || options.cast_date === false || options.cast_date === "") {
+    options.cast_date = false;
+  } else if (options.cast_date === true) {
+    options.cast_date = function(value) {
+      const date = Date.parse(value);
+      return !isNaN(date) ? new Date(date) : value;
+    };
+  } else if (typeof options.cast_date !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST_DATE",
+      [
+        "Invalid option cast_date:",
+        "cast_date must be true or a function,",
+        `got ${JSON.stringify(options.cast_date)}`
+      ],
+      options
+    );
+  }
+  options.cast_first_line_to_header = void 0;
+  if (options.columns === true) {
+    options.cast_first_line_to_header = void 0;
+  } else if (typeof options.columns === "function") {
+    options.cast_first_line_to_header = options.columns;
+    options.columns = true;
+  } else if (Array.isArray(options.columns)) {
+    options.columns = normalize_columns_array(options.columns);
+  } else if (options.columns === void 0 || options.columns === null || options.columns === false) {
+    options.columns = false;
+  } else {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COLUMNS",
+      [
+        "Invalid option columns:",
+        "expect an array, a function or true,",
+        `got ${JSON.stringify(options.columns)}`
+      ],
+      options
+    );
+  }
+  if (options.group_columns_by_name === void 0 || options.group_columns_by_name === null || options.group_columns_by_name === false) {
+    options.group_columns_by_name = false;
+  } else if (options.group_columns_by_name !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "expect an boolean,",
+        `got ${JSON.stringify(options.group_columns_by_name)}`
+      ],
+      options
+    );
+  } else if (options.columns === false) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "the `columns` mode must be activated."
+      ],
+      options
+    );
+  }
+  if (options.comment === void 0 || options.comment === null || options.comment === false || options.comment === "") {
+    options.comment = null;
+  } else {
+    if (typeof options.comment === "string") {
+      options.comment = Buffer.from(options.comment, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.comment)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_COMMENT",
+        [
+          "Invalid option comment:",
+          "comment must be a buffer or a string,",
+          `got ${JSON.stringify(options.comment)}`
+        ],
+        options
+      );
+    }
+  }
+  if (options.comment_no_infix === void 0 || options.comment_no_infix === null || options.comment_no_infix === false) {
+    options.comment_no_infix = false;
+  } else if (options.comment_no_infix !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COMMENT",
+      [
+        "Invalid option comment_no_infix:",
+        "value must be a boolean,",
+        `got ${JSON.stringify(options.comment_no_infix)}`
+      ],
+      options
+    );
+  }
+  if (options.delimiter_auto === void 0 || options.delimiter_auto === null || options.delimiter_auto === false) {
+    options.delimiter_auto = false;
+  } else if (options.delimiter_auto === true) {
+    options.delimiter_auto = {};
+  } else if (!is_object(options.delimiter_auto)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_DELIMITER_AUTO",
+      [
+        "Invalid option delimiter_auto:",
+        "delimiter_auto must be a boolean or a configuration object,",
+        `got ${JSON.stringify(options.delimiter_auto)}`
+      ],
+      options
+    );
+  }
+  if (options.delimiter_auto) {
+    if (options.delimiter_auto.preferred === void 0)
+      options.delimiter_auto.preferred = {
+        [",".charCodeAt(0)]: 1.8,
+        ["	".charCodeAt(0)]: 1.8,
+        [";".charCodeAt(0)]: 1.6,
+        [" ".charCodeAt(0)]: 1.6,
+        [":".charCodeAt(0)]: 1.5,
+        [".".charCodeAt(0)]: 1.4,
+        ["/".charCodeAt(0)]: 1.4
+      };
+    else if (!is_object(options.delimiter_auto.preferred)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "preferred must be an object,",
+          `got ${JSON.stringify(options.delimiter_auto.preferred)}`
+        ],
+        options
+      );
+    }
+    if (options.delimiter_auto.score === void 0)
+      options.delimiter_auto.score = (info2, options2) => {
+        return (info2.total - info2.std) * (options2.preferred[info2.char_code] || 1);
+      };
+    else if (typeof options.delimiter_auto.score !== "function") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "score must be a function,",
+          `got ${JSON.stringify(options.delimiter_auto.score)}`
+        ],
+        options
+      );
+    }
+    if (options.delimiter_auto.size === void 0)
+      options.delimiter_auto.size = 2048;
+    else if (typeof options.delimiter_auto.size !== "number") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "size must be a number,",
+          `got ${JSON.stringify(options.delimiter_auto.size)}`
+        ],
+        options
+      );
+    }
+  }
+  const delimiter_json = JSON.stringify(options.delimiter);
+  if (options.delimiter_auto !== false) {
+    options.delimiter = [];
+  }
+  if (!Array.isArray(options.delimiter)) {
+    if (options.delimiter === void 0 || options.delimiter === null || options.delimiter === false) {
+      options.delimiter = Buffer.from(",", options.encoding);
+    }
+    options.delimiter = [options.delimiter];
+  }
+  options.delimiter = options.delimiter.map(function(delimiter3) {
+    if (typeof delimiter3 === "string") {
+      delimiter3 = Buffer.from(delimiter3, options.encoding);
+    }
+    if (!Buffer.isBuffer(delimiter3) || delimiter3.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER",
+        [
+          "Invalid option delimiter:",
+          "delimiter must be a non empty string or buffer or array of string|buffer,",
+          `got ${delimiter_json}`
+        ],
+        options
+      );
+    }
+    return delimiter3;
+  });
+  if (options.escape === void 0 || options.escape === true) {
+    options.escape = Buffer.from('"', options.encoding);
+  } else if (typeof options.escape === "string") {
+    options.escape = Buffer.from(options.escape, options.encoding);
+  } else if (options.escape === null || options.escape === false) {
+    options.escape = null;
+  }
+  if (options.escape !== null) {
+    if (!Buffer.isBuffer(options.escape)) {
+      throw new Error(
+        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`
+      );
+    }
+  }
+  if (options.from === void 0 || options.from === null) {
+    options.from = 1;
+  } else {
+    if (typeof options.from === "string" && /\d+/.test(options.from)) {
+      options.from = parseInt(options.from);
+    }
+    if (Number.isInteger(options.from)) {
+      if (options.from < 0) {
+        throw new Error(
+          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`
+      );
+    }
+  }
+  if (options.from_line === void 0 || options.from_line === null) {
+    options.from_line = 1;
+  } else {
+    if (typeof options.from_line === "string" && /\d+/.test(options.from_line)) {
+      options.from_line = parseInt(options.from_line);
+    }
+    if (Number.isInteger(options.from_line)) {
+      if (options.from_line <= 0) {
+        throw new Error(
+          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`
+      );
+    }
+  }
+  if (options.ignore_last_delimiters === void 0 || options.ignore_last_delimiters === null) {
+    options.ignore_last_delimiters = false;
+  } else if (typeof options.ignore_last_delimiters === "number") {
+    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
+    if (options.ignore_last_delimiters === 0) {
+      options.ignore_last_delimiters = false;
+    }
+  } else if (typeof options.ignore_last_delimiters !== "boolean") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
+      [
+        "Invalid option `ignore_last_delimiters`:",
+        "the value must be a boolean value or an integer,",
+        `got ${JSON.stringify(options.ignore_last_delimiters)}`
+      ],
+      options
+    );
+  }
+  if (options.ignore_last_delimiters === true && options.columns === false) {
+    throw new CsvError(
+      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
+      [
+        "The option `ignore_last_delimiters`",
+        "requires the activation of the `columns` option"
+      ],
+      options
+    );
+  }
+  if (options.info === void 0 || options.info === null || options.info === false) {
+    options.info = false;
+  } else if (options.info !== true) {
+    throw new Error(
+      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`
+    );
+  }
+  if (options.max_record_size === void 0 || options.max_record_size === null || options.max_record_size === false) {
+    options.max_record_size = 0;
+  } else if (Number.isInteger(options.max_record_size) && options.max_record_size >= 0) {
+  } else if (typeof options.max_record_size === "string" && /\d+/.test(options.max_record_size)) {
+    options.max_record_size = parseInt(options.max_record_size);
+  } else {
+    throw new Error(
+      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`
+    );
+  }
+  if (options.objname === void 0 || options.objname === null || options.objname === false) {
+    options.objname = void 0;
+  } else if (Buffer.isBuffer(options.objname)) {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty buffer`);
+    }
+    if (options.encoding === null) {
+    } else {
+      options.objname = options.objname.toString(options.encoding);
+    }
+  } else if (typeof options.objname === "string") {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty string`);
+    }
+  } else if (typeof options.objname === "number") {
+  } else {
+    throw new Error(
+      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`
+    );
+  }
+  if (options.objname !== void 0) {
+    if (typeof options.objname === "number") {
+      if (options.columns !== false) {
+        throw Error(
+          "Invalid Option: objname index cannot be combined with columns or be defined as a field"
+        );
+      }
+    } else {
+      if (options.columns === false) {
+        throw Error(
+          "Invalid Option: objname field must be combined with columns or be defined as an index"
+        );
+      }
+    }
+  }
+  if (options.on_record === void 0 || options.on_record === null) {
+    options.on_record = void 0;
+  } else if (typeof options.on_record !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ON_RECORD",
+      [
+        "Invalid option `on_record`:",
+        "expect a function,",
+        `got ${JSON.stringify(options.on_record)}`
+      ],
+      options
+    );
+  }
+  if (options.on_skip !== void 0 && options.on_skip !== null && typeof options.on_skip !== "function") {
+    throw new Error(
+      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`
+    );
+  }
+  if (options.quote === null || options.quote === false || options.quote === "") {
+    options.quote = null;
+  } else {
+    if (options.quote === void 0 || options.quote === true) {
+      options.quote = Buffer.from('"', options.encoding);
+    } else if (typeof options.quote === "string") {
+      options.quote = Buffer.from(options.quote, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.quote)) {
+      throw new Error(
+        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`
+      );
+    }
+  }
+  if (options.raw === void 0 || options.raw === null || options.raw === false) {
+    options.raw = false;
+  } else if (options.raw !== true) {
+    throw new Error(
+      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`
+    );
+  }
+  if (options.record_delimiter === void 0) {
+    options.record_delimiter = [];
+  } else if (typeof options.record_delimiter === "string" || Buffer.isBuffer(options.record_delimiter)) {
+    if (options.record_delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer,",
+          `got ${JSON.stringify(options.record_delimiter)}`
+        ],
+        options
+      );
+    }
+    options.record_delimiter = [options.record_delimiter];
+  } else if (!Array.isArray(options.record_delimiter)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_RECORD_DELIMITER",
+      [
+        "Invalid option `record_delimiter`:",
+        "value must be a string, a buffer or array of string|buffer,",
+        `got ${JSON.stringify(options.record_delimiter)}`
+      ],
+      options
+    );
+  }
+  options.record_delimiter = options.record_delimiter.map(function(rd, i) {
+    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a string, a buffer or array of string|buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`
+        ],
+        options
+      );
+    } else if (rd.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`
+        ],
+        options
+      );
+    }
+    if (typeof rd === "string") {
+      rd = Buffer.from(rd, options.encoding);
+    }
+    return rd;
+  });
+  if (typeof options.relax_column_count === "boolean") {
+  } else if (options.relax_column_count === void 0 || options.relax_column_count === null) {
+    options.relax_column_count = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`
+    );
+  }
+  if (typeof options.relax_column_count_less === "boolean") {
+  } else if (options.relax_column_count_less === void 0 || options.relax_column_count_less === null) {
+    options.relax_column_count_less = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`
+    );
+  }
+  if (typeof options.relax_column_count_more === "boolean") {
+  } else if (options.relax_column_count_more === void 0 || options.relax_column_count_more === null) {
+    options.relax_column_count_more = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`
+    );
+  }
+  if (typeof options.relax_quotes === "boolean") {
+  } else if (options.relax_quotes === void 0 || options.relax_quotes === null) {
+    options.relax_quotes = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`
+    );
+  }
+  if (typeof options.skip_empty_lines === "boolean") {
+  } else if (options.skip_empty_lines === void 0 || options.skip_empty_lines === null) {
+    options.skip_empty_lines = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`
+    );
+  }
+  if (typeof options.skip_records_with_empty_values === "boolean") {
+  } else if (options.skip_records_with_empty_values === void 0 || options.skip_records_with_empty_values === null) {
+    options.skip_records_with_empty_values = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`
+    );
+  }
+  if (typeof options.skip_records_with_error === "boolean") {
+  } else if (options.skip_records_with_error === void 0 || options.skip_records_with_error === null) {
+    options.skip_records_with_error = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`
+    );
+  }
+  if (options.rtrim === void 0 || options.rtrim === null || options.rtrim === false) {
+    options.rtrim = false;
+  } else if (options.rtrim !== true) {
+    throw new Error(
+      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`
+    );
+  }
+  if (options.ltrim === void 0 || options.ltrim === null || options.ltrim === false) {
+    options.ltrim = false;
+  } else if (options.ltrim !== true) {
+    throw new Error(
+      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`
+    );
+  }
+  if (options.trim === void 0 || options.trim === null || options.trim === false) {
+    options.trim = false;
+  } else if (options.trim !== true) {
+    throw new Error(
+      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`
+    );
+  }
+  if (options.trim === true && opts.ltrim !== false) {
+    options.ltrim = true;
+  } else if (options.ltrim !== true) {
+    options.ltrim = false;
+  }
+  if (options.trim === true && opts.rtrim !== false) {
+    options.rtrim = true;
+  } else if (options.rtrim !== true) {
+    options.rtrim = false;
+  }
+  if (options.to === void 0 || options.to === null) {
+    options.to = -1;
+  } else if (options.to !== -1) {
+    if (typeof options.to === "string" && /\d+/.test(options.to)) {
+      options.to = parseInt(options.to);
+    }
+    if (Number.isInteger(options.to)) {
+      if (options.to <= 0) {
+        throw new Error(
+          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`
+      );
+    }
+  }
+  if (options.to_line === void 0 || options.to_line === null) {
+    options.to_line = -1;
+  } else if (options.to_line !== -1) {
+    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
+      options.to_line = parseInt(options.to_line);
+    }
+    if (Number.isInteger(options.to_line)) {
+      if (options.to_line <= 0) {
+        throw new Error(
+          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`
+      );
+    }
+  }
+  return options;
+};
+
+// node_modules/csv-parse/lib/utils/delimiter_discover.js
+var delimiter_discover = function(records, options) {
+  if (!options) {
+    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
+  }
+  if (typeof records === "string") {
+    records = Buffer.from(records);
+  }
+  if (Buffer.isBuffer(records)) {
+    records = ((data) => {
+      const records2 = [];
+      const parser = transform({ delimiter: [] });
+      const push = (record) => records2.push(record);
+      const close = () => {
+      };
+      const error2 = parser.parse(data, true, push, close);
+      if (error2 !== void 0) throw error2;
+      return records2;
+    })(records);
+  }
+  const info2 = Array(127).fill().map(() => ({ lines: [] }));
+  records.map(([record], line) => {
+    for (let i = 0, l = record.length; i < l; i++) {
+      const code = record.charCodeAt(i);
+      if (info2[code].lines[line] === void 0) info2[code].lines[line] = 0;
+      info2[code].lines[line]++;
+    }
+  });
+  info2.map((info3, i) => {
+    info3.char_code = i;
+    info3.std = std(info3.lines);
+    info3.total = info3.lines.reduce((acc, val) => acc + val, 0);
+    info3.preferred = !!options.preferred[i];
+    info3.score = options.score(info3, options);
+  });
+  const result = info2.reduce(
+    (acc, info3) => acc.score > info3.score ? acc : info3,
+    {}
+  );
+  return String.fromCharCode(result.char_code);
+};
+var std = function(array) {
+  const n = array.length;
+  if (n === 0) return 0;
+  const mean2 = array.reduce((a, b) => a + b) / n;
+  return Math.sqrt(
+    array.map((x) => Math.pow(x - mean2, 2)).reduce((a, b) => a + b) / n
+  );
+};
+
+// node_modules/csv-parse/lib/api/index.js
+var isRecordEmpty = function(record) {
+  return record.every(
+    (field) => field == null || field.toString && field.toString().trim() === ""
+  );
+};
+var cr = 13;
+var nl = 10;
+var boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254])
+};
+var transform = function(original_options = {}) {
+  const info2 = {
+    bytes: 0,
+    bytes_records: 0,
+    comment_lines: 0,
+    empty_lines: 0,
+    invalid_field_length: 0,
+    lines: 1,
+    records: 0
+  };
+  const options = normalize_options(original_options);
+  return {
+    info: info2,
+    original_options,
+    options,
+    state: init_state(options),
+    __needMoreData: function(i, bufLen, end) {
+      if (end) return false;
+      const { encoding, escape, quote } = this.options;
+      const { quoting, needMoreDataSize, recordDelimiterMaxLength } = this.state;
+      const numOfCharLeft = bufLen - i - 1;
+      const requiredLength = Math.max(
+        needMoreDataSize,
+        // Skip if the remaining buffer smaller than record delimiter
+        // If "record_delimiter" is yet to be discovered:
+        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
+        // 2. We set the length to windows line ending in the current encoding
+        // Note, that encoding is known from user or bom discovery at that point
+        // recordDelimiterMaxLength,
+        recordDelimiterMaxLength === 0 ? Buffer.from("\r\n", encoding).length : recordDelimiterMaxLength,
+        // Skip if remaining buffer can be an escaped quote
+        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
+        // Skip if remaining buffer can be record delimiter following the closing quote
+        quoting ? quote.length + recordDelimiterMaxLength : 0
+      );
+      return numOfCharLeft < requiredLength;
+    },
+    // Central parser implementation
+    parse: function(nextBuf, end, push, close) {
+      const {
+        bom,
+        comment_no_infix,
+        delimiter_auto,
+        encoding,
+        from_line,
+        ltrim,
+        max_record_size,
+        raw,
+        relax_quotes,
+        rtrim,
+        skip_empty_lines,
+        to,
+        to_line
+      } = this.options;
+      let { comment, escape, quote, record_delimiter } = this.options;
+      const {
+        bomSkipped,
+        delimiterDiscovered,
+        delimiterBufPrevious,
+        rawBuffer,
+        escapeIsQuote
+      } = this.state;
+      if (!delimiterDiscovered && delimiter_auto) {
+        let delimiterBuf;
+        if (delimiterBufPrevious === void 0) {
+          delimiterBuf = nextBuf;
+        } else if (delimiterBufPrevious !== void 0 && nextBuf === void 0) {
+          delimiterBuf = delimiterBufPrevious;
+        } else {
+          delimiterBuf = Buffer.concat([delimiterBufPrevious, nextBuf]);
+        }
+        nextBuf = void 0;
+        if (end || delimiterBuf.length > delimiter_auto.size) {
+          this.options.delimiter = [
+            Buffer.from(
+              delimiter_discover(delimiterBuf, this.options.delimiter_auto)
+            )
+          ];
+          this.state.previousBuf = delimiterBuf;
+          this.state.delimiterBufPrevious = void 0;
+          this.state.delimiterDiscovered = true;
+        } else {
+          this.state.delimiterBufPrevious = delimiterBuf;
+          return;
+        }
+      }
+      const { previousBuf } = this.state;
+      let buf;
+      if (previousBuf === void 0) {
+        if (nextBuf === void 0) {
+          close();
+          return;
+        } else {
+          buf = nextBuf;
+        }
+      } else if (previousBuf !== void 0 && nextBuf === void 0) {
+        buf = previousBuf;
+      } else {
+        buf = Buffer.concat([previousBuf, nextBuf]);
+      }
+      if (bomSkipped === false) {
+        if (bom === false) {
+          this.state.bomSkipped = true;
+        } else if (buf.length < 3) {
+          if (end === false) {
+            this.state.previousBuf = buf;
+            return;
+          }
+        } else {
+          for (const encoding2 in boms) {
+            if (boms[encoding2].compare(buf, 0, boms[encoding2].length) === 0) {
+              const bomLength = boms[encoding2].length;
+              this.state.bufBytesStart += bomLength;
+              buf = buf.slice(bomLength);
+              const options2 = normalize_options({
+                ...this.original_options,
+                encoding: encoding2
+              });
+              for (const key in options2) {
+                this.options[key] = options2[key];
+              }
+              ({ comment, escape, quote } = this.options);
+              break;
+            }
+          }
+          this.state.bomSkipped = true;
+        }
+      }
+      const bufLen = buf.length;
+      let pos;
+      for (pos = 0; pos < bufLen; pos++) {
+        if (this.__needMoreData(pos, bufLen, end)) {
+          break;
+        }
+        if (this.state.wasRowDelimiter === true) {
+          this.info.lines++;
+          this.state.wasRowDelimiter = false;
+        }
+        if (to_line !== -1 && this.info.lines > to_line) {
+          this.state.stop = true;
+          close();
+          return;
+        }
+        if (this.state.quoting === false && record_delimiter.length === 0) {
+          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
+            buf,
+            pos
+          );
+          if (record_delimiterCount) {
+            record_delimiter = this.options.record_delimiter;
+          }
+        }
+        const chr = buf[pos];
+        if (raw === true) {
+          rawBuffer.append(chr);
+        }
+        if ((chr === cr || chr === nl) && this.state.wasRowDelimiter === false) {
+          this.state.wasRowDelimiter = true;
+        }
+        if (this.state.escaping === true) {
+          this.state.escaping = false;
+        } else {
+          if (escape !== null && this.state.quoting === true && this.__isEscape(buf, pos, chr) && pos + escape.length < bufLen) {
+            if (escapeIsQuote) {
+              if (this.__isQuote(buf, pos + escape.length)) {
+                this.state.escaping = true;
+                pos += escape.length - 1;
+                continue;
+              }
+            } else {
+              this.state.escaping = true;
+              pos += escape.length - 1;
+              continue;
+            }
+          }
+          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
+            if (this.state.quoting === true) {
+              const nextChr = buf[pos + quote.length];
+              const isNextChrTrimable = rtrim && this.__isCharTrimable(buf, pos + quote.length);
+              const isNextChrComment = comment !== null && this.__compareBytes(comment, buf, pos + quote.length, nextChr);
+              const isNextChrDelimiter = this.__isDelimiter(
+                buf,
+                pos + quote.length,
+                nextChr
+              );
+              const isNextChrRecordDelimiter = record_delimiter.length === 0 ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length) : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
+              if (escape !== null && this.__isEscape(buf, pos, chr) && this.__isQuote(buf, pos + escape.length)) {
+                pos += escape.length - 1;
+              } else if (!nextChr || isNextChrDelimiter || isNextChrRecordDelimiter || isNextChrComment || isNextChrTrimable) {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                pos += quote.length - 1;
+                continue;
+              } else if (relax_quotes === false) {
+                const err = this.__error(
+                  new CsvError(
+                    "CSV_INVALID_CLOSING_QUOTE",
+                    [
+                      "Invalid Closing Quote:",
+                      `got "${String.fromCharCode(nextChr)}"`,
+                      `at line ${this.info.lines}`,
+                      "instead of delimiter, record delimiter, trimable character",
+                      "(if activated) or comment"
+                    ],
+                    this.options,
+                    this.__infoField()
+                  )
+                );
+                if (err !== void 0) return err;
+              } else {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                this.state.field.prepend(quote);
+                pos += quote.length - 1;
+              }
+            } else {
+              if (this.state.field.length !== 0) {
+                if (relax_quotes === false) {
+                  const info3 = this.__infoField();
+                  const bom2 = Object.keys(boms).map(
+                    (b) => boms[b].equals(this.state.field.toString()) ? b : false
+                  ).filter(Boolean)[0];
+                  const err = this.__error(
+                    new CsvError(
+                      "INVALID_OPENING_QUOTE",
+                      [
+                        "Invalid Opening Quote:",
+                        `a quote is found on field ${JSON.stringify(info3.column)} at line ${info3.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
+                        bom2 ? `(${bom2} bom)` : void 0
+                      ],
+                      this.options,
+                      info3,
+                      {
+                        field: this.state.field
+                      }
+                    )
+                  );
+                  if (err !== void 0) return err;
+                }
+              } else {
+                this.state.quoting = true;
+                pos += quote.length - 1;
+                continue;
+              }
+            }
+          }
+          if (this.state.quoting === false) {
+            const recordDelimiterLength = this.__isRecordDelimiter(
+              chr,
+              buf,
+              pos
+            );
+            if (recordDelimiterLength !== 0) {
+              const skipCommentLine = this.state.commenting && this.state.wasQuoting === false && this.state.record.length === 0 && this.state.field.length === 0;
+              if (skipCommentLine) {
+                this.info.comment_lines++;
+              } else {
+                if (this.state.enabled === false && this.info.lines + (this.state.wasRowDelimiter === true ? 1 : 0) >= from_line) {
+                  this.state.enabled = true;
+                  this.__resetField();
+                  this.__resetRecord();
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                if (skip_empty_lines === true && this.state.wasQuoting === false && this.state.record.length === 0 && this.state.field.length === 0) {
+                  this.info.empty_lines++;
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                this.info.bytes = this.state.bufBytesStart + pos;
+                const errField = this.__onField();
+                if (errField !== void 0) return errField;
+                this.info.bytes = this.state.bufBytesStart + pos + recordDelimiterLength;
+                const errRecord = this.__onRecord(push);
+                if (errRecord !== void 0) return errRecord;
+                if (to !== -1 && this.info.records >= to) {
+                  this.state.stop = true;
+                  close();
+                  return;
+                }
+              }
+              this.state.commenting = false;
+              pos += recordDelimiterLength - 1;
+              continue;
+            }
+            if (this.state.commenting) {
+              continue;
+            }
+            if (comment !== null && (comment_no_infix === false || this.state.record.length === 0 && this.state.field.length === 0)) {
+              const commentCount = this.__compareBytes(comment, buf, pos, chr);
+              if (commentCount !== 0) {
+                this.state.commenting = true;
+                continue;
+              }
+            }
+            const delimiterLength = this.__isDelimiter(buf, pos, chr);
+            if (delimiterLength !== 0) {
+              this.info.bytes = this.state.bufBytesStart + pos;
+              const errField = this.__onField();
+              if (errField !== void 0) return errField;
+              pos += delimiterLength - 1;
+              continue;
+            }
+          }
+        }
+        if (this.state.commenting === false) {
+          if (max_record_size !== 0 && this.state.record_length + this.state.field.length > max_record_size) {
+            return this.__error(
+              new CsvError(
+                "CSV_MAX_RECORD_SIZE",
+                [
+                  "Max Record Size:",
+                  "record exceed the maximum number of tolerated bytes",
+                  `of ${max_record_size}`,
+                  `at line ${this.info.lines}`
+                ],
+                this.options,
+                this.__infoField()
+              )
+            );
+          }
+        }
+        const lappend = ltrim === false || this.state.quoting === true || this.state.field.length !== 0 || !this.__isCharTrimable(buf, pos);
+        const rappend = rtrim === false || this.state.wasQuoting === false;
+        if (lappend === true && rappend === true) {
+          this.state.field.append(chr);
+        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
+          return this.__error(
+            new CsvError(
+              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
+              [
+                "Invalid Closing Quote:",
+                "found non trimable byte after quote",
+                `at line ${this.info.lines}`
+              ],
+              this.options,
+              this.__infoField()
+            )
+          );
+        } else {
+          if (lappend === false) {
+            pos += this.__isCharTrimable(buf, pos) - 1;
+          }
+          continue;
+        }
+      }
+      if (end === true) {
+        if (this.state.quoting === true) {
+          const err = this.__error(
+            new CsvError(
+              "CSV_QUOTE_NOT_CLOSED",
+              [
+                "Quote Not Closed:",
+                `the parsing is finished with an opening quote at line ${this.info.lines}`
+              ],
+              this.options,
+              this.__infoField()
+            )
+          );
+          if (err !== void 0) return err;
+        } else {
+          if (this.state.wasQuoting === true || this.state.record.length !== 0 || this.state.field.length !== 0) {
+            this.info.bytes = this.state.bufBytesStart + pos;
+            const errField = this.__onField();
+            if (errField !== void 0) return errField;
+            const errRecord = this.__onRecord(push);
+            if (errRecord !== void 0) return errRecord;
+          } else if (this.state.wasRowDelimiter === true) {
+            this.info.empty_lines++;
+          } else if (this.state.commenting === true) {
+            this.info.comment_lines++;
+          }
+        }
+      } else {
+        this.state.bufBytesStart += pos;
+        this.state.previousBuf = buf.slice(pos);
+      }
+      if (this.state.wasRowDelimiter === true) {
+        this.info.lines++;
+        this.state.wasRowDelimiter = false;
+      }
+    },
+    __onRecord: function(push) {
+      const {
+        columns,
+        group_columns_by_name,
+        encoding,
+        info: info3,
+        from,
+        relax_column_count,
+        relax_column_count_less,
+        relax_column_count_more,
+        raw,
+        skip_records_with_empty_values
+      } = this.options;
+      const { enabled, record } = this.state;
+      if (enabled === false) {
+        return this.__resetRecord();
+      }
+      const recordLength = record.length;
+      if (columns === true) {
+        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+          this.__resetRecord();
+          return;
+        }
+        return this.__firstLineToColumns(record);
+      }
+      if (columns === false && this.info.records === 0) {
+        this.state.expectedRecordLength = recordLength;
+      }
+      if (recordLength !== this.state.expectedRecordLength) {
+        const err = columns === false ? new CsvError(
+          "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
+          [
+            "Invalid Record Length:",
+            `expect ${this.state.expectedRecordLength},`,
+            `got ${recordLength} on line ${this.info.lines}`
+          ],
+          this.options,
+          this.__infoField(),
+          {
+            record
+          }
+        ) : new CsvError(
+          "CSV_RECORD_INCONSISTENT_COLUMNS",
+          [
+            "Invalid Record Length:",
+            `columns length is ${columns.length},`,
+            // rename columns
+            `got ${recordLength} on line ${this.info.lines}`
+          ],
+          this.options,
+          this.__infoField(),
+          {
+            record
+          }
+        );
+        if (relax_column_count === true || relax_column_count_less === true && recordLength < this.state.expectedRecordLength || relax_column_count_more === true && recordLength > this.state.expectedRecordLength) {
+          this.info.invalid_field_length++;
+          this.state.error = err;
+        } else {
+          const finalErr = this.__error(err);
+          if (finalErr) return finalErr;
+        }
+      }
+      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+        this.__resetRecord();
+        return;
+      }
+      if (this.state.recordHasError === true) {
+        this.__resetRecord();
+        this.state.recordHasError = false;
+        return;
+      }
+      this.info.records++;
+      if (from === 1 || this.info.records >= from) {
+        const { objname } = this.options;
+        if (columns !== false) {
+          const obj = {};
+          for (let i = 0, l = record.length; i < l; i++) {
+            if (columns[i] === void 0 || columns[i].disabled) continue;
+            if (group_columns_by_name === true && Object.hasOwn(obj, columns[i].name)) {
+              if (Array.isArray(obj[columns[i].name])) {
+                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
+              } else {
+                obj[columns[i].name] = [obj[columns[i].name], record[i]];
+              }
+            } else {
+              Object.defineProperty(obj, columns[i].name, {
+                value: record[i],
+                enumerable: true,
+                writable: true,
+                configurable: true
+              });
+            }
+          }
+          if (raw === true || info3 === true) {
+            const extRecord = Object.assign(
+              { record: obj },
+              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
+              info3 === true ? { info: this.__infoRecord() } : {}
+            );
+            const err = this.__push(
+              objname === void 0 ? extRecord : [obj[objname], extRecord],
+              push
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === void 0 ? obj : [obj[objname], obj],
+              push
+            );
+            if (err) {
+              return err;
+            }
+          }
+        } else {
+          if (raw === true || info3 === true) {
+            const extRecord = Object.assign(
+              { record },
+              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
+              info3 === true ? { info: this.__infoRecord() } : {}
+            );
+            const err = this.__push(
+              objname === void 0 ? extRecord : [record[objname], extRecord],
+              push
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === void 0 ? record : [record[objname], record],
+              push
+            );
+            if (err) {
+              return err;
+            }
+          }
+        }
+      }
+      this.__resetRecord();
+    },
+    __firstLineToColumns: function(record) {
+      const { firstLineToHeaders } = this.state;
+      try {
+        const headers = firstLineToHeaders === void 0 ? record : firstLineToHeaders.call(null, record);
+        if (!Array.isArray(headers)) {
+          return this.__error(
+            new CsvError(
+              "CSV_INVALID_COLUMN_MAPPING",
+              [
+                "Invalid Column Mapping:",
+                "expect an array from column function,",
+                `got ${JSON.stringify(headers)}`
+              ],
+              this.options,
+              this.__infoField(),
+              {
+                headers
+              }
+            )
+          );
+        }
+        const normalizedHeaders = normalize_columns_array(headers);
+        this.state.expectedRecordLength = normalizedHeaders.length;
+        this.options.columns = normalizedHeaders;
+        this.__resetRecord();
+        return;
+      } catch (err) {
+        return err;
+      }
+    },
+    __resetRecord: function() {
+      if (this.options.raw === true) {
+        this.state.rawBuffer.reset();
+      }
+      this.state.error = void 0;
+      this.state.record = [];
+      this.state.record_length = 0;
+    },
+    __onField: function() {
+      const { cast, encoding, rtrim, max_record_size } = this.options;
+      const { enabled, wasQuoting } = this.state;
+      if (enabled === false) {
+        return this.__resetField();
+      }
+      let field = this.state.field.toString(encoding);
+      if (rtrim === true && wasQuoting === false) {
+        field = field.trimRight();
+      }
+      if (cast === true) {
+        const [err, f] = this.__cast(field);
+        if (err !== void 0) return err;
+        field = f;
+      }
+      this.state.record.push(field);
+      if (max_record_size !== 0 && typeof field === "string") {
+        this.state.record_length += field.length;
+      }
+      this.__resetField();
+    },
+    __resetField: function() {
+      this.state.field.reset();
+      this.state.wasQuoting = false;
+    },
+    __push: function(record, push) {
+      const { on_record } = this.options;
+      if (on_record !== void 0) {
+        const info3 = this.__infoRecord();
+        try {
+          record = on_record.call(null, record, info3);
+        } catch (err) {
+          return err;
+        }
+        if (record === void 0 || record === null) {
+          return;
+        }
+      }
+      this.info.bytes_records += this.info.bytes;
+      push(record);
+    },
+    // Return a tuple with the error and the casted value
+    __cast: function(field) {
+      const { columns, relax_column_count } = this.options;
+      const isColumns = Array.isArray(columns);
+      if (isColumns === true && relax_column_count && this.options.columns.length <= this.state.record.length) {
+        return [void 0, void 0];
+      }
+      if (this.state.castField !== null) {
+        try {
+          const info3 = this.__infoField();
+          return [void 0, this.state.castField.call(null, field, info3)];
+        } catch (err) {
+          return [err];
+        }
+      }
+      if (this.__isFloat(field)) {
+        return [void 0, parseFloat(field)];
+      } else if (this.options.cast_date !== false) {
+        const info3 = this.__infoField();
+        return [void 0, this.options.cast_date.call(null, field, info3)];
+      }
+      return [void 0, field];
+    },
+    __compareBytes: function(sourceBuf, targetBuf, targetPos, firstByte) {
+      if (sourceBuf[0] !== firstByte) return 0;
+      const sourceLength = sourceBuf.length;
+      for (let i = 1; i < sourceLength; i++) {
+        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
+      }
+      return sourceLength;
+    },
+    // Helper to test if a character is trimable
+    __isCharTrimable: function(buf, pos) {
+      const { timchars, timcharFirstBytes } = this.state;
+      const first = buf[pos];
+      if (first === void 0 || timcharFirstBytes[first] === 0) return 0;
+      loop1: for (let i = 0; i < timchars.length; i++) {
+        const timchar = timchars[i];
+        for (let j = 0; j < timchar.length; j++) {
+          if (timchar[j] !== buf[pos + j]) continue loop1;
+        }
+        return timchar.length;
+      }
+      return 0;
+    },
+    __isDelimiter: function(buf, pos, chr) {
+      const { delimiter: delimiter3, ignore_last_delimiters } = this.options;
+      if (ignore_last_delimiters === true && this.state.record.length === this.options.columns.length - 1) {
+        return 0;
+      } else if (ignore_last_delimiters !== false && typeof ignore_last_delimiters === "number" && this.state.record.length === ignore_last_delimiters - 1) {
+        return 0;
+      }
+      loop1: for (let i = 0; i < delimiter3.length; i++) {
+        const del = delimiter3[i];
+        if (del[0] === chr) {
+          for (let j = 1; j < del.length; j++) {
+            if (del[j] !== buf[pos + j]) continue loop1;
+          }
+          return del.length;
+        }
+      }
+      return 0;
+    },
+    __isEscape: function(buf, pos, chr) {
+      const { escape } = this.options;
+      if (escape === null) return false;
+      const l = escape.length;
+      if (escape[0] === chr) {
+        for (let i = 0; i < l; i++) {
+          if (escape[i] !== buf[pos + i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return false;
+    },
+    __isFloat: function(value) {
+      return value - parseFloat(value) + 1 >= 0;
+    },
+    // Keep it in case we implement the `cast_int` option
+    // __isInt(value){
+    //   // return Number.isInteger(parseInt(value))
+    //   // return !isNaN( parseInt( obj ) );
+    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
+    // }
+    __isQuote: function(buf, pos) {
+      const { quote } = this.options;
+      if (quote === null) return false;
+      const l = quote.length;
+      for (let i = 0; i < l; i++) {
+        if (quote[i] !== buf[pos + i]) {
+          return false;
+        }
+      }
+      return true;
+    },
+    __isRecordDelimiter: function(chr, buf, pos) {
+      const { record_delimiter } = this.options;
+      const recordDelimiterLength = record_delimiter.length;
+      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
+        const rd = record_delimiter[i];
+        const rdLength = rd.length;
+        if (rd[0] !== chr) {
+          continue;
+        }
+        for (let j = 1; j < rdLength; j++) {
+          if (rd[j] !== buf[pos + j]) {
+            continue loop1;
+          }
+        }
+        return rd.length;
+      }
+      return 0;
+    },
+    __autoDiscoverRecordDelimiter: function(buf, pos) {
+      const { encoding } = this.options;
+      const rds = [
+        // Important, the windows line ending must be before mac os 9
+        Buffer.from("\r\n", encoding),
+        Buffer.from("\n", encoding),
+        Buffer.from("\r", encoding)
+      ];
+      loop: for (let i = 0; i < rds.length; i++) {
+        const l = rds[i].length;
+        for (let j = 0; j < l; j++) {
+          if (rds[i][j] !== buf[pos + j]) {
+            continue loop;
+          }
+        }
+        this.options.record_delimiter.push(rds[i]);
+        this.state.recordDelimiterMaxLength = rds[i].length;
+        return rds[i].length;
+      }
+      return 0;
+    },
+    __error: function(msg) {
+      const { encoding, raw, skip_records_with_error } = this.options;
+      const err = typeof msg === "string" ? new Error(msg) : msg;
+      if (skip_records_with_error) {
+        this.state.recordHasError = true;
+        if (this.options.on_skip !== void 0) {
+          try {
+            this.options.on_skip(
+              err,
+              raw ? this.state.rawBuffer.toString(encoding) : void 0
+            );
+          } catch (err2) {
+            return err2;
+          }
+        }
+        return void 0;
+      } else {
+        return err;
+      }
+    },
+    __infoDataSet: function() {
+      return {
+        ...this.info,
+        columns: this.options.columns
+      };
+    },
+    __infoRecord: function() {
+      const { columns, raw, encoding } = this.options;
+      return {
+        ...this.__infoDataSet(),
+        bytes_records: this.info.bytes,
+        error: this.state.error,
+        header: columns === true,
+        index: this.state.record.length,
+        raw: raw ? this.state.rawBuffer.toString(encoding) : void 0
+      };
+    },
+    __infoField: function() {
+      const { columns } = this.options;
+      const isColumns = Array.isArray(columns);
+      const bytes_records = this.info.bytes_records;
+      return {
+        ...this.__infoRecord(),
+        bytes_records,
+        column: isColumns === true ? columns.length > this.state.record.length ? columns[this.state.record.length].name : null : this.state.record.length,
+        quoting: this.state.wasQuoting
+      };
+    }
+  };
+};
+
+// node_modules/csv-parse/lib/sync.js
+var parse = function(data, opts = {}) {
+  if (typeof data === "string") {
+    data = Buffer.from(data);
+  }
+  const records = opts && opts.objname ? /* @__PURE__ */ Object.create(null) : [];
+  const parser = transform(opts);
+  const push = (record) => {
+    if (parser.options.objname === void 0) records.push(record);
+    else {
+      records[record[0]] = record[1];
+    }
+  };
+  const close = () => {
+  };
+  const error2 = parser.parse(data, true, push, close);
+  if (error2 !== void 0) throw error2;
+  return records;
+};
+
+// actions/lib/features/csv-input.ts
+var PARSE_OPTIONS = { bom: true, info: true, relax_column_count: true, skip_empty_lines: true };
+function parseCsvText(text2, file) {
+  if (text2.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
+  let rows;
+  try {
+    rows = parse(text2, PARSE_OPTIONS);
+  } catch (err) {
+    throw parseError(err, file);
+  }
+  const header = headerOf2(rows[0], file);
+  const records = [];
+  for (let r2 = 1; r2 < rows.length; r2++) records.push(recordOf(rows[r2], header, file));
+  return { file, header, records };
+}
+function parseError(err, file) {
+  const e = err;
+  const rule2 = e.message.replace(/^[A-Za-z_]+: /, "");
+  return e.lines ? new InputError(...lineMessage(file, e.lines, rule2)) : new InputError(`${file}: ${rule2}`);
+}
+function headerOf2(row, file) {
+  const header = row.record.map((h) => h.trim());
+  const seen = /* @__PURE__ */ new Set();
+  for (const h of header) {
+    if (h === "") throw new InputError(...lineMessage(file, 1, "the header has an empty column name"));
+    if (seen.has(h))
+      throw new InputError(...lineMessage(file, 1, `column '${h}' appears twice in the header`));
+    seen.add(h);
+  }
+  return header;
+}
+function recordOf({ record, info: info2 }, header, file) {
+  const line = info2.lines - countNewlines(record);
+  if (record.length !== header.length) {
+    throw new InputError(
+      ...lineMessage(file, line, `has ${record.length} fields, the header has ${header.length}`)
+    );
+  }
+  const values = {};
+  for (let c = 0; c < header.length; c++) values[header[c]] = record[c];
+  return { line, values };
+}
+function countNewlines(fields) {
+  let n = 0;
+  for (const f of fields) for (let i = f.indexOf("\n"); i >= 0; i = f.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+// actions/lib/features/csv-stream.ts
+import { closeSync as closeSync3, readSync as readSync2 } from "node:fs";
+
+// node_modules/csv-parse/lib/index.js
+import { Transform } from "stream";
+var Parser = class extends Transform {
+  constructor(opts = {}) {
+    super({ ...{ readableObjectMode: true }, ...opts, encoding: null });
+    this.api = transform({
+      on_skip: (err, chunk) => {
+        this.emit("skip", err, chunk);
+      },
+      ...opts
+    });
+    this.state = this.api.state;
+    this.options = this.api.options;
+    this.info = this.api.info;
+  }
+  // Implementation of `Transform._transform`
+  _transform(buf, _, callback) {
+    if (this.state.stop === true) {
+      return;
+    }
+    const err = this.api.parse(
+      buf,
+      false,
+      (record) => {
+        this.push(record);
+      },
+      () => {
+        this.push(null);
+        this.end();
+        this.on("end", this.destroy);
+      }
+    );
+    if (err !== void 0) {
+      this.state.stop = true;
+    }
+    callback(err);
+  }
+  // Implementation of `Transform._flush`
+  _flush(callback) {
+    if (this.state.stop === true) {
+      return;
+    }
+    const err = this.api.parse(
+      void 0,
+      true,
+      (record) => {
+        this.push(record);
+      },
+      () => {
+        this.push(null);
+        this.on("end", this.destroy);
+      }
+    );
+    callback(err);
+  }
+};
+
+// actions/lib/features/csv-stream.ts
+var READ_CHUNK_BYTES = 1 << 20;
+function streamCsvFile(root, file, label, within, handlers) {
+  const { fd } = openInputFile(root, file, label, within);
+  try {
+    let header = null;
+    let blank = true;
+    streamCsvRows(fd, label, PARSE_OPTIONS, (row) => {
+      if (header) return handlers.onRecord(recordOf(row, header, label));
+      if (blank && row.record.every((f) => f.trim() === "")) return;
+      header = headerOf2(row, label);
+      blank = false;
+      handlers.onHeader(header);
+    });
+    if (!header) throw new InputError(`${label}: the file is empty (a header row is required)`);
+  } finally {
+    closeSync3(fd);
+  }
+}
+function streamCsvRows(fd, label, options, onRow, onChunk, start) {
+  let position = start ?? null;
+  const parser = new Parser(options).api;
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  for (; ; ) {
+    const n = readSync2(fd, buffer, 0, READ_CHUNK_BYTES, position);
+    if (position !== null) position += n;
+    const chunk = n > 0 ? Buffer.from(buffer.subarray(0, n)) : void 0;
+    if (chunk) onChunk?.(chunk);
+    const err = parser.parse(chunk, n === 0, onRow, () => {
+    });
+    if (err) throw parseError(err, label);
+    if (n === 0) break;
+  }
+}
+
+// actions/lib/features/feature-group.ts
+import { createHash as createHash3 } from "node:crypto";
+
+// node_modules/csv-stringify/lib/utils/get.js
+var charCodeOfDot = ".".charCodeAt(0);
+var reEscapeChar = /\\(\\)?/g;
+var rePropName = RegExp(
+  // Match anything that isn't a dot or bracket.
+  `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
+  "g"
+);
+var reIsDeepProp = /\.|\[(?:[^[\]]*|(["'])(?:(?!\1)[^\\]|\\.)*?\1)\]/;
+var reIsPlainProp = /^\w*$/;
+var getTag = function(value) {
+  return Object.prototype.toString.call(value);
+};
+var isSymbol = function(value) {
+  const type = typeof value;
+  return type === "symbol" || type === "object" && value && getTag(value) === "[object Symbol]";
+};
+var isKey = function(value, object) {
+  if (Array.isArray(value)) {
+    return false;
+  }
+  const type = typeof value;
+  if (type === "number" || type === "symbol" || type === "boolean" || !value || isSymbol(value)) {
+    return true;
+  }
+  return reIsPlainProp.test(value) || !reIsDeepProp.test(value) || object != null && value in Object(object);
+};
+var stringToPath = function(string) {
+  const result = [];
+  if (string.charCodeAt(0) === charCodeOfDot) {
+    result.push("");
+  }
+  string.replace(rePropName, function(match, expression, quote, subString) {
+    let key = match;
+    if (quote) {
+      key = subString.replace(reEscapeChar, "$1");
+    } else if (expression) {
+      key = expression.trim();
+    }
+    result.push(key);
+  });
+  return result;
+};
+var castPath = function(value, object) {
+  if (Array.isArray(value)) {
+    return value;
+  } else {
+    return isKey(value, object) ? [value] : stringToPath(value);
+  }
+};
+var toKey = function(value) {
+  if (typeof value === "string" || isSymbol(value)) return value;
+  const result = `${value}`;
+  return result == "0" && 1 / value == -Infinity ? "-0" : result;
+};
+var get = function(object, path16) {
+  path16 = castPath(path16, object);
+  let index = 0;
+  const length = path16.length;
+  while (object != null && index < length) {
+    object = object[toKey(path16[index++])];
+  }
+  return index && index === length ? object : void 0;
+};
+
+// node_modules/csv-stringify/lib/utils/is_object.js
+var is_object2 = function(obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+// node_modules/csv-stringify/lib/api/normalize_columns.js
+var normalize_columns = function(columns) {
+  if (columns === void 0 || columns === null) {
+    return [void 0, void 0];
+  }
+  if (typeof columns !== "object") {
+    return [Error('Invalid option "columns": expect an array or an object')];
+  }
+  if (!Array.isArray(columns)) {
+    const newcolumns = [];
+    for (const k in columns) {
+      newcolumns.push({
+        key: k,
+        header: columns[k]
+      });
+    }
+    columns = newcolumns;
+  } else {
+    const newcolumns = [];
+    for (const column of columns) {
+      if (typeof column === "string") {
+        newcolumns.push({
+          key: column,
+          header: column
+        });
+      } else if (typeof column === "object" && column !== null && !Array.isArray(column)) {
+        if (!column.key) {
+          return [
+            Error('Invalid column definition: property "key" is required')
+          ];
+        }
+        if (column.header === void 0) {
+          column.header = column.key;
+        }
+        newcolumns.push(column);
+      } else {
+        return [
+          Error("Invalid column definition: expect a string or an object")
+        ];
+      }
+    }
+    columns = newcolumns;
+  }
+  return [void 0, columns];
+};
+
+// node_modules/csv-stringify/lib/api/CsvError.js
+var CsvError2 = class _CsvError extends Error {
+  constructor(code, message2, ...contexts) {
+    if (Array.isArray(message2)) message2 = message2.join(" ");
+    super(message2);
+    if (Error.captureStackTrace !== void 0) {
+      Error.captureStackTrace(this, _CsvError);
+    }
+    this.code = code;
+    for (const context3 of contexts) {
+      for (const key in context3) {
+        const value = context3[key];
+        this[key] = Buffer.isBuffer(value) ? value.toString() : value == null ? value : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+};
+
+// node_modules/csv-stringify/lib/utils/underscore.js
+var underscore2 = function(str2) {
+  return str2.replace(/([A-Z])/g, function(_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+// node_modules/csv-stringify/lib/api/normalize_options.js
+var normalize_options2 = function(opts) {
+  const options = {};
+  for (const opt in opts) {
+    options[underscore2(opt)] = opts[opt];
+  }
+  if (options.bom === void 0 || options.bom === null || options.bom === false) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    return [
+      new CsvError2("CSV_OPTION_BOOLEAN_INVALID_TYPE", [
+        "option `bom` is optional and must be a boolean value,",
+        `got ${JSON.stringify(options.bom)}`
+      ])
+    ];
+  }
+  if (options.delimiter === void 0 || options.delimiter === null) {
+    options.delimiter = ",";
+  } else if (Buffer.isBuffer(options.delimiter)) {
+    options.delimiter = options.delimiter.toString();
+  } else if (typeof options.delimiter !== "string") {
+    return [
+      new CsvError2("CSV_OPTION_DELIMITER_INVALID_TYPE", [
+        "option `delimiter` must be a buffer or a string,",
+        `got ${JSON.stringify(options.delimiter)}`
+      ])
+    ];
+  }
+  if (options.quote === void 0 || options.quote === null) {
+    options.quote = '"';
+  } else if (options.quote === true) {
+    options.quote = '"';
+  } else if (options.quote === false) {
+    options.quote = "";
+  } else if (Buffer.isBuffer(options.quote)) {
+    options.quote = options.quote.toString();
+  } else if (typeof options.quote !== "string") {
+    return [
+      new CsvError2("CSV_OPTION_QUOTE_INVALID_TYPE", [
+        "option `quote` must be a boolean, a buffer or a string,",
+        `got ${JSON.stringify(options.quote)}`
+      ])
+    ];
+  }
+  if (options.quoted === void 0 || options.quoted === null) {
+    options.quoted = false;
+  } else {
+  }
+  if (options.escape_formulas === void 0 || options.escape_formulas === null) {
+    options.escape_formulas = false;
+  } else if (typeof options.escape_formulas !== "boolean") {
+    return [
+      new CsvError2("CSV_OPTION_ESCAPE_FORMULAS_INVALID_TYPE", [
+        "option `escape_formulas` must be a boolean,",
+        `got ${JSON.stringify(options.escape_formulas)}`
+      ])
+    ];
+  }
+  if (options.quoted_empty === void 0 || options.quoted_empty === null) {
+    options.quoted_empty = void 0;
+  } else {
+  }
+  if (options.quoted_match === void 0 || options.quoted_match === null || options.quoted_match === false) {
+    options.quoted_match = null;
+  } else if (!Array.isArray(options.quoted_match)) {
+    options.quoted_match = [options.quoted_match];
+  }
+  if (options.quoted_match) {
+    for (const quoted_match of options.quoted_match) {
+      const isString = typeof quoted_match === "string";
+      const isRegExp = quoted_match instanceof RegExp;
+      if (!isString && !isRegExp) {
+        return [
+          new CsvError2("CSV_OPTION_QUOTED_MATCH", [
+            "option `quoted_match` must be a string or a regex,",
+            `got ${JSON.stringify(options.quoted_match)}`
+          ])
+        ];
+      }
+    }
+  }
+  if (options.quoted_string === void 0 || options.quoted_string === null) {
+    options.quoted_string = false;
+  } else {
+  }
+  if (options.eof === void 0 || options.eof === null) {
+    options.eof = true;
+  } else {
+  }
+  if (options.escape === void 0 || options.escape === null) {
+    options.escape = '"';
+  } else if (Buffer.isBuffer(options.escape)) {
+    options.escape = options.escape.toString();
+  } else if (typeof options.escape !== "string") {
+    return [
+      Error(
+        `Invalid Option: escape must be a buffer or a string, got ${JSON.stringify(options.escape)}`
+      )
+    ];
+  }
+  if (options.escape.length > 1) {
+    return [
+      Error(
+        `Invalid Option: escape must be one character, got ${options.escape.length} characters`
+      )
+    ];
+  }
+  if (options.header === void 0 || options.header === null || options.header === false) {
+    options.header = false;
+  } else if (options.header !== true) {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_HEADER",
+      [
+        "option `header` is expected to be a boolean,",
+        `got ${JSON.stringify(options.header)}`
+      ],
+      options
+    );
+  }
+  if (options.header_as_comment === void 0 || options.header_as_comment === null || options.header_as_comment === false) {
+    options.header_as_comment = false;
+  } else if (options.header_as_comment === true) {
+    options.header_as_comment = "#";
+  } else if (Buffer.isBuffer(options.header_as_comment)) {
+    options.header_as_comment = options.header_as_comment.toString();
+  } else if (typeof options.header_as_comment !== "string") {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_HEADER_AS_COMMENT",
+      [
+        "option `header_as_comment` must be a boolean, a string or a buffer,",
+        `got ${JSON.stringify(options.header_as_comment)}`
+      ],
+      options
+    );
+  }
+  const [errColumns, columns] = normalize_columns(options.columns);
+  if (errColumns !== void 0) return [errColumns];
+  options.columns = columns;
+  if (options.quoted === void 0 || options.quoted === null) {
+    options.quoted = false;
+  } else {
+  }
+  if (options.cast === void 0 || options.cast === null) {
+    options.cast = {};
+  } else {
+  }
+  if (options.cast.bigint === void 0 || options.cast.bigint === null) {
+    options.cast.bigint = (value) => "" + value;
+  }
+  if (options.cast.boolean === void 0 || options.cast.boolean === null) {
+    options.cast.boolean = (value) => value ? "1" : "";
+  }
+  if (options.cast.date === void 0 || options.cast.date === null) {
+    options.cast.date = (value) => "" + value.getTime();
+  }
+  if (options.cast.number === void 0 || options.cast.number === null) {
+    options.cast.number = (value) => "" + value;
+  }
+  if (options.cast.object === void 0 || options.cast.object === null) {
+    options.cast.object = (value) => JSON.stringify(value);
+  }
+  if (options.cast.string === void 0 || options.cast.string === null) {
+    options.cast.string = function(value) {
+      return value;
+    };
+  }
+  if (options.on_record !== void 0 && typeof options.on_record !== "function") {
+    return [Error(`Invalid Option: "on_record" must be a function.`)];
+  }
+  if (options.quote_record_delimiter === void 0 || options.quote_record_delimiter === null) {
+    options.quote_record_delimiter = !options.record_delimiter;
+  } else if (typeof options.quote_record_delimiter !== "boolean") {
+    return [
+      new CsvError2("CSV_OPTION_QUOTE_RECORD_DELIMITER_INVALID_TYPE", [
+        "option `quote_record_delimiter` must be a boolean,",
+        `got ${JSON.stringify(options.quote_record_delimiter)}`
+      ])
+    ];
+  }
+  if (options.record_delimiter === void 0 || options.record_delimiter === null) {
+    options.record_delimiter = "\n";
+  } else if (Buffer.isBuffer(options.record_delimiter)) {
+    options.record_delimiter = options.record_delimiter.toString();
+  } else if (typeof options.record_delimiter !== "string") {
+    return [
+      Error(
+        `Invalid Option: record_delimiter must be a buffer or a string, got ${JSON.stringify(options.record_delimiter)}`
+      )
+    ];
+  }
+  switch (options.record_delimiter) {
+    case "unix":
+      options.record_delimiter = "\n";
+      break;
+    case "mac":
+      options.record_delimiter = "\r";
+      break;
+    case "windows":
+      options.record_delimiter = "\r\n";
+      break;
+    case "ascii":
+      options.record_delimiter = "";
+      break;
+    case "unicode":
+      options.record_delimiter = "\u2028";
+      break;
+  }
+  return [void 0, options];
+};
+
+// node_modules/csv-stringify/lib/api/index.js
+var bom_utf8 = Buffer.from([239, 187, 191]);
+var emits_separator = function(value, separators) {
+  return separators.some(
+    (separator) => separator.length !== 0 && (value.indexOf(separator) !== -1 || separator.length > 1 && (value + separator).indexOf(separator) < value.length)
+  );
+};
+var matches_quoted_match = function(value, quoted_match) {
+  if (!quoted_match) return false;
+  return quoted_match.some(
+    (pattern) => typeof pattern === "string" ? value.indexOf(pattern) !== -1 : value.search(pattern) !== -1
+  );
+};
+var stringifier = function(options, state, info2) {
+  return {
+    options,
+    state,
+    info: info2,
+    __transform: function(chunk, push) {
+      if (!Array.isArray(chunk) && typeof chunk !== "object") {
+        return Error(
+          `Invalid Record: expect an array or an object, got ${JSON.stringify(chunk)}`
+        );
+      }
+      if (this.info.records === 0) {
+        if (Array.isArray(chunk)) {
+          if (this.options.header === true && this.options.columns === void 0) {
+            return Error(
+              "Undiscoverable Columns: header option requires column option or object records"
+            );
+          }
+        } else if (this.options.columns === void 0) {
+          const [err2, columns] = normalize_columns(Object.keys(chunk));
+          if (err2) return;
+          this.options.columns = columns;
+        }
+      }
+      if (this.info.records === 0) {
+        this.bom(push);
+        const err2 = this.headers(push);
+        if (err2) return err2;
+      }
+      try {
+        if (this.options.on_record) {
+          this.options.on_record(chunk, this.info.records);
+        }
+      } catch (err2) {
+        return err2;
+      }
+      let err, chunk_string;
+      if (this.options.eof) {
+        [err, chunk_string] = this.stringify(chunk);
+        if (err) return err;
+        if (chunk_string === void 0) {
+          return;
+        } else {
+          chunk_string = chunk_string + this.options.record_delimiter;
+        }
+      } else {
+        [err, chunk_string] = this.stringify(chunk);
+        if (err) return err;
+        if (chunk_string === void 0) {
+          return;
+        } else {
+          if (this.options.header || this.info.records) {
+            chunk_string = this.options.record_delimiter + chunk_string;
+          }
+        }
+      }
+      this.info.records++;
+      push(chunk_string);
+    },
+    stringify: function(chunk, chunkIsHeader = false) {
+      if (typeof chunk !== "object") {
+        return [void 0, chunk];
+      }
+      const { columns } = this.options;
+      const record = [];
+      if (Array.isArray(chunk)) {
+        const length = columns ? Math.min(chunk.length, columns.length) : chunk.length;
+        for (let i = 0; i < length; i++) {
+          const field = chunk[i];
+          const [err, value] = this.__cast(field, {
+            index: i,
+            column: i,
+            records: this.info.records,
+            header: chunkIsHeader
+          });
+          if (err) return [err];
+          record[i] = [value, field];
+        }
+      } else {
+        for (let i = 0; i < columns.length; i++) {
+          const field = get(chunk, columns[i].key);
+          const [err, value] = this.__cast(field, {
+            index: i,
+            column: columns[i].key,
+            records: this.info.records,
+            header: chunkIsHeader
+          });
+          if (err) return [err];
+          record[i] = [value, field];
+        }
+      }
+      let csvrecord = "";
+      for (let i = 0; i < record.length; i++) {
+        let options2, err;
+        let [value, field] = record[i];
+        if (typeof value === "string") {
+          options2 = this.options;
+        } else if (is_object2(value)) {
+          options2 = { ...value };
+          value = options2.value;
+          delete options2.value;
+          if (typeof value !== "string" && value !== void 0 && value !== null) {
+            if (err)
+              return [
+                Error(
+                  `Invalid Casting Value: returned value must return a string, null or undefined, got ${JSON.stringify(value)}`
+                )
+              ];
+          }
+          options2 = { ...this.options, ...options2 };
+          [err, options2] = normalize_options2(options2);
+          if (err !== void 0) {
+            return [err];
+          }
+        } else if (value === void 0 || value === null) {
+          options2 = this.options;
+        } else {
+          return [
+            Error(
+              `Invalid Casting Value: returned value must return a string, an object, null or undefined, got ${JSON.stringify(value)}`
+            )
+          ];
+        }
+        const {
+          delimiter: delimiter3,
+          escape,
+          quote,
+          quoted: quoted2,
+          quoted_empty,
+          quoted_string,
+          quoted_match,
+          record_delimiter,
+          quote_record_delimiter,
+          escape_formulas
+        } = options2;
+        if ("" === value && "" === field) {
+          const quotedMatch = matches_quoted_match(value, quoted_match);
+          const shouldQuote = quotedMatch || true === quoted_empty || true === quoted_string && false !== quoted_empty;
+          if (shouldQuote === true) {
+            value = quote + value + quote;
+          }
+          csvrecord += value;
+        } else if (value) {
+          if (typeof value !== "string") {
+            return [
+              Error(
+                `Formatter must return a string, null or undefined, got ${JSON.stringify(value)}`
+              )
+            ];
+          }
+          const containsdelimiter = emits_separator(value, [delimiter3]);
+          const containsQuote = quote !== "" && value.indexOf(quote) >= 0;
+          const containsEscape = value.indexOf(escape) >= 0 && escape !== quote;
+          const containsRecordDelimiter = emits_separator(value, [
+            record_delimiter,
+            ...quote_record_delimiter === false ? [] : ["\n", "\r"]
+          ]);
+          const quotedString = quoted_string && typeof field === "string";
+          const quotedMatch = matches_quoted_match(value, quoted_match);
+          if (escape_formulas) {
+            switch (value[0]) {
+              case "-":
+                if (typeof field === "number" || typeof field === "bigint") {
+                  break;
+                }
+                value = `'${value}`;
+                break;
+              case "=":
+              case "+":
+              case "@":
+              case "	":
+              case "\r":
+              case "\uFF1D":
+              // Unicode '='
+              case "\uFF0B":
+              // Unicode '+'
+              case "\uFF0D":
+              // Unicode '-'
+              case "\uFF20":
+                value = `'${value}`;
+                break;
+            }
+          }
+          const shouldQuote = containsQuote === true || containsdelimiter || containsRecordDelimiter || quoted2 || quotedString || quotedMatch;
+          if (shouldQuote === true && containsEscape === true) {
+            value = value.replaceAll(escape, () => escape + escape);
+          }
+          if (containsQuote === true) {
+            value = value.replaceAll(quote, () => escape + quote);
+          }
+          if (shouldQuote === true) {
+            value = quote + value + quote;
+          }
+          csvrecord += value;
+        } else if (quoted_empty === true || field === "" && quoted_string === true && quoted_empty !== false) {
+          csvrecord += quote + quote;
+        }
+        if (i !== record.length - 1) {
+          csvrecord += delimiter3;
+        }
+      }
+      return [void 0, csvrecord];
+    },
+    bom: function(push) {
+      if (this.options.bom !== true) {
+        return;
+      }
+      push(bom_utf8);
+    },
+    headers: function(push) {
+      if (this.options.header === false) {
+        return;
+      }
+      if (this.options.columns === void 0) {
+        return;
+      }
+      let err;
+      let headers = this.options.columns.map((column) => column.header);
+      if (this.options.eof) {
+        [err, headers] = this.stringify(headers, true);
+        headers += this.options.record_delimiter;
+      } else {
+        [err, headers] = this.stringify(headers, true);
+      }
+      if (err) return err;
+      if (this.options.header_as_comment) {
+        headers = this.options.header_as_comment + " " + headers;
+      }
+      push(headers);
+    },
+    __cast: function(value, context3) {
+      const type = typeof value;
+      try {
+        if (type === "string") {
+          return [void 0, this.options.cast.string(value, context3)];
+        } else if (type === "bigint") {
+          return [void 0, this.options.cast.bigint(value, context3)];
+        } else if (type === "number") {
+          return [void 0, this.options.cast.number(value, context3)];
+        } else if (type === "boolean") {
+          return [void 0, this.options.cast.boolean(value, context3)];
+        } else if (value instanceof Date) {
+          return [void 0, this.options.cast.date(value, context3)];
+        } else if (type === "object" && value !== null) {
+          return [void 0, this.options.cast.object(value, context3)];
+        } else if (value === null && this.options.cast.null !== void 0) {
+          return [void 0, this.options.cast.null(value, context3)];
+        } else if (value === void 0 && this.options.cast.undefined !== void 0) {
+          return [void 0, this.options.cast.undefined(value, context3)];
+        } else {
+          return [void 0, value];
+        }
+      } catch (err) {
+        return [err];
+      }
+    }
+  };
+};
+
+// node_modules/csv-stringify/lib/sync.js
+var stringify = function(records, opts = {}) {
+  const data = [];
+  const [err, options] = normalize_options2(opts);
+  if (err !== void 0) throw err;
+  const state = {
+    stop: false
+  };
+  const info2 = {
+    records: 0
+  };
+  const api = stringifier(options, state, info2);
+  for (const record of records) {
+    const err2 = api.__transform(record, function(record2) {
+      data.push(record2);
+    });
+    if (err2 !== void 0) throw err2;
+  }
+  if (data.length === 0) {
+    api.bom((d) => {
+      data.push(d);
+    });
+    const err2 = api.headers((headers) => {
+      data.push(headers);
+    });
+    if (err2 !== void 0) throw err2;
+  }
+  return data.join("");
+};
+
+// actions/lib/platform/file-source.ts
+import { existsSync as existsSync6, readdirSync as readdirSync3 } from "node:fs";
+import path13 from "node:path";
+
+// actions/lib/platform/git.ts
+import { execFile, execFileSync } from "node:child_process";
+var GITHUB_ACTIONS_BOT = Object.freeze({
+  name: "github-actions[bot]",
+  email: "41898282+github-actions[bot]@users.noreply.github.com"
+});
+var GIT_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", LANGUAGE: "C", GIT_LITERAL_PATHSPECS: "1" };
+var MAX_BUFFER = 512 * 1024 * 1024;
+function gitSync(cwd, args) {
+  try {
+    const stdout = execFileSync("git", args, {
+      cwd,
+      env: { ...process.env, ...GIT_ENV },
+      encoding: "utf8",
+      maxBuffer: MAX_BUFFER,
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    return { stdout, stderr: "", status: 0 };
+  } catch (error2) {
+    const e = error2;
+    if (typeof e.status !== "number") throw new Error(`cannot run git in ${cwd}: ${String(error2)}`);
+    return { stdout: e.stdout ?? "", stderr: e.stderr ?? "", status: e.status };
+  }
+}
+function isInsideWorkTree(dir) {
+  try {
+    const out = gitSync(dir, ["rev-parse", "--is-inside-work-tree"]);
+    return out.status === 0 && out.stdout.trim() === "true";
+  } catch {
+    return false;
+  }
+}
+function isTracked(repoDir, rel) {
+  if (!isInsideWorkTree(repoDir)) return null;
+  const out = gitSync(repoDir, ["ls-files", "--", rel]);
+  return out.status === 0 ? out.stdout.trim() !== "" : null;
+}
+var MAX_COMMITTED_FILE_BYTES = 95 * 1024 * 1024;
+
+// actions/lib/platform/file-source.ts
+var WORKING_TREE = "working tree";
+function workingTree(root) {
+  return {
+    description: WORKING_TREE,
+    // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
+    readBytes: (rel) => readInputFileIfExists(root, rel),
+    list: (relDir) => entries(path13.join(root, relDir), false),
+    listDirs: (relDir) => entries(path13.join(root, relDir), true)
+  };
+}
+function entries(dir, dirs) {
+  if (!existsSync6(dir)) return [];
+  return readdirSync3(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
+}
+
+// actions/lib/features/partition-reader.ts
+var PartitionError = class extends GitmlError {
+  name = "PartitionError";
+};
+var COMMA = 44;
+var LF = 10;
+var CR = 13;
+var QUOTE = 34;
+var POW102 = [
+  1,
+  10,
+  100,
+  1e3,
+  1e4,
+  1e5,
+  1e6,
+  1e7,
+  1e8,
+  1e9,
+  1e10,
+  1e11,
+  1e12,
+  1e13,
+  1e14,
+  1e15,
+  1e16,
+  1e17,
+  1e18,
+  1e19,
+  1e20,
+  1e21,
+  1e22
+];
+var decoder = new TextDecoder();
+function headerOf3(layout) {
+  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
+}
+function countRows(bytes) {
+  const n = bytes.length;
+  let pos = bytes.indexOf(LF);
+  if (pos < 0) return 0;
+  let lines = 0;
+  for (; ; ) {
+    const next = bytes.indexOf(LF, pos + 1);
+    if (next < 0) break;
+    if (next > pos + 1) lines++;
+    pos = next;
+  }
+  if (n > pos + 1) lines++;
+  return lines;
+}
+function readPartition(bytes, layout, file) {
+  const t = emptyTable(layout.features.length, countRows(bytes));
+  t.rows = readPartitionInto(bytes, layout, file, t, 0);
+  return t;
+}
+function readPartitionInto(bytes, layout, file, t, offset) {
+  const n = bytes.length;
+  let pos = 0;
+  while (pos < n && bytes[pos] !== LF) pos++;
+  let header = decoder.decode(bytes.subarray(0, pos));
+  if (header.charCodeAt(0) === 65279) header = header.slice(1);
+  if (header.endsWith("\r")) header = header.slice(0, -1);
+  const expected = headerOf3(layout).join(",");
+  if (header !== expected) {
+    throw new PartitionError(
+      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
+    );
+  }
+  pos++;
+  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
+  const cats = [null, null, null];
+  const enc = new TextEncoder();
+  for (const f of layout.features) {
+    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
+    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
+  }
+  kinds.push(layout.numericLabel ? 6 /* NumericLabel */ : 5 /* Label */);
+  cats.push(layout.classes.map((c) => enc.encode(c.value)));
+  const [labelLo, labelHi] = layout.numericLabel?.range ?? [
+    Number.NEGATIVE_INFINITY,
+    Number.POSITIVE_INFINITY
+  ];
+  const sourceBytes = SOURCES.map((s) => enc.encode(s));
+  const ncol = kinds.length;
+  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
+  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
+  let row = offset;
+  let line = 1;
+  while (pos < n) {
+    line++;
+    if (bytes[pos] === LF) {
+      pos++;
+      continue;
+    }
+    for (let c = 0; c < ncol; c++) {
+      let start = pos;
+      let end;
+      let quoted2 = null;
+      if (bytes[pos] === QUOTE) {
+        const buf = [];
+        pos++;
+        for (; ; ) {
+          if (pos >= n) throw new PartitionError(...lineMessage(file, line, `unterminated quoted field`));
+          const b = bytes[pos++];
+          if (b === QUOTE) {
+            if (bytes[pos] === QUOTE) {
+              buf.push(QUOTE);
+              pos++;
+            } else break;
+          } else buf.push(b);
+        }
+        quoted2 = Uint8Array.from(buf);
+        start = pos;
+        end = pos;
+      } else {
+        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
+        end = pos;
+        if (end > start && bytes[end - 1] === CR) end--;
+      }
+      const sep4 = pos < n ? bytes[pos] : LF;
+      if (c < ncol - 1 && sep4 !== COMMA) {
+        throw new PartitionError(...lineMessage(file, line, `has ${c + 1} fields, expected ${ncol}`));
+      }
+      if (c === ncol - 1 && sep4 === COMMA) {
+        throw new PartitionError(...lineMessage(file, line, `has more than ${ncol} fields`));
+      }
+      pos++;
+      const fs3 = quoted2 ? 0 : start;
+      const fe = quoted2 ? quoted2.length : end;
+      const src = quoted2 ?? bytes;
+      switch (kinds[c]) {
+        case 0 /* Id */: {
+          const x = parseNumberBytes(src, fs3, fe);
+          if (!Number.isInteger(x) || x < 1) {
+            throw new PartitionError(
+              ...lineMessage(
+                file,
+                line,
+                `id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
+              )
+            );
+          }
+          t.ids[row] = x;
+          break;
+        }
+        case 1 /* Time */: {
+          const ms = parseIsoInstant(src, fs3, fe);
+          if (Number.isNaN(ms)) {
+            throw new PartitionError(
+              ...lineMessage(
+                file,
+                line,
+                `event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+              )
+            );
+          }
+          t.eventTimes[row] = ms;
+          break;
+        }
+        case 2 /* Source */: {
+          const code = matchBytes(src, fs3, fe, sourceBytes);
+          if (code < 0) {
+            throw new PartitionError(
+              ...lineMessage(
+                file,
+                line,
+                `source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
+              )
+            );
+          }
+          t.sources[row] = code;
+          break;
+        }
+        case 3 /* Numeric */: {
+          const j = c - 3;
+          const x = parseNumberBytes(src, fs3, fe);
+          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
+            const f = layout.features[j];
+            const text2 = decoder.decode(src.subarray(fs3, fe));
+            throw new PartitionError(
+              ...lineMessage(
+                file,
+                line,
+                Number.isNaN(x) ? `'${f.name}' = '${text2}' is not a number` : `'${f.name}' = ${text2} is outside the valid range [${lo[j]}, ${hi[j]}]`
+              )
+            );
+          }
+          t.columns[j][row] = x;
+          break;
+        }
+        case 4 /* Category */: {
+          const j = c - 3;
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            const f = layout.features[j];
+            throw new PartitionError(
+              ...lineMessage(
+                file,
+                line,
+                `'${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
+              )
+            );
+          }
+          t.columns[j][row] = code;
+          break;
+        }
+        case 5 /* Label */: {
+          if (fe === fs3) {
+            t.labels[row] = -1;
+            break;
+          }
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            throw new PartitionError(
+              ...lineMessage(
+                file,
+                line,
+                `label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
+              )
+            );
+          }
+          t.labels[row] = code;
+          break;
+        }
+        case 6 /* NumericLabel */: {
+          if (fe === fs3) {
+            t.labels[row] = -1;
+            t.targets[row] = Number.NaN;
+            break;
+          }
+          const x = parseNumberBytes(src, fs3, fe);
+          if (!Number.isFinite(x) || x < labelLo || x > labelHi) {
+            const text2 = decoder.decode(src.subarray(fs3, fe));
+            throw new PartitionError(
+              ...lineMessage(
+                file,
+                line,
+                !Number.isFinite(x) ? `label '${layout.labelName}' = '${text2}' is not a number` : `label '${layout.labelName}' = ${text2} is outside [${labelLo}, ${labelHi}]`
+              )
+            );
+          }
+          t.labels[row] = 0;
+          t.targets[row] = x;
+          break;
+        }
+      }
+    }
+    row++;
+  }
+  return row - offset;
+}
+function matchBytes(b, s, e, options) {
+  const len = e - s;
+  outer: for (let k = 0; k < options.length; k++) {
+    const o = options[k];
+    if (o.length !== len) continue;
+    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
+    return k;
+  }
+  return -1;
+}
+function parseNumberBytes(b, s, e) {
+  let i = s;
+  let neg = false;
+  if (i < e && (b[i] === 45 || b[i] === 43)) {
+    neg = b[i] === 45;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let scale = 0;
+  let any = false;
+  while (i < e) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) break;
+    any = true;
+    if (digits > 0 || d !== 0) digits++;
+    mant = mant * 10 + d;
+    i++;
+  }
+  if (i < e && b[i] === 46) {
+    i++;
+    while (i < e) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      any = true;
+      if (digits > 0 || d !== 0) digits++;
+      mant = mant * 10 + d;
+      scale--;
+      i++;
+    }
+  }
+  if (!any) return Number.NaN;
+  if (i < e && (b[i] === 101 || b[i] === 69)) {
+    i++;
+    let eneg = false;
+    if (i < e && (b[i] === 45 || b[i] === 43)) {
+      eneg = b[i] === 45;
+      i++;
+    }
+    let ex = 0;
+    let exDigits = 0;
+    while (i < e && b[i] >= 48 && b[i] <= 57) {
+      ex = ex * 10 + (b[i] - 48);
+      exDigits++;
+      i++;
+    }
+    if (exDigits === 0) return Number.NaN;
+    scale += eneg ? -ex : ex;
+  }
+  if (i !== e) return Number.NaN;
+  if (digits <= 15 && scale >= -22 && scale <= 22) {
+    const x = scale < 0 ? mant / POW102[-scale] : mant * POW102[scale];
+    return neg ? -x : x;
+  }
+  return Number(decoder.decode(b.subarray(s, e)));
+}
+function parseIsoInstant(b, s, e) {
+  const len = e - s;
+  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
+    return Number.NaN;
+  }
+  const d = (k) => b[s + k] - 48;
+  const num2 = (k, w) => {
+    let v = 0;
+    for (let q = 0; q < w; q++) {
+      const x = d(k + q);
+      if (x < 0 || x > 9) return Number.NaN;
+      v = v * 10 + x;
+    }
+    return v;
+  };
+  const y = num2(0, 4);
+  const mo = num2(5, 2);
+  const da = num2(8, 2);
+  const h = num2(11, 2);
+  const mi = num2(14, 2);
+  const se = num2(17, 2);
+  let ms = 0;
+  if (len === 24) {
+    if (b[s + 19] !== 46) return Number.NaN;
+    ms = num2(20, 3);
+  }
+  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
+    return Number.NaN;
+  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
+}
+var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(y, m) {
+  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
+}
+function daysFromCivil(y, m, d) {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// actions/lib/features/size-limits.ts
+var MiB = 1024 * 1024;
+var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
+var GITHUB_WARN_BYTES = 50 * MiB;
+var MIN_PIECE_BYTES = 1024;
+var MAX_PIECE_BYTES_ENV = "GITML_MAX_PIECE_BYTES";
+function maxPieceBytes(env = process.env) {
+  const raw = env[MAX_PIECE_BYTES_ENV];
+  if (raw === void 0 || raw.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
+  const n = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
+    throw new InputError(
+      `${MAX_PIECE_BYTES_ENV}='${raw}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
+    );
+  }
+  return n;
+}
+function pieceKey(month, piece) {
+  return piece === 1 ? month : `${month}-${piece}`;
+}
+function parsePieceKey(key) {
+  const m = /^(\d{4}-\d{2})(?:-([1-9]\d*))?$/.exec(key);
+  if (!m) return null;
+  const piece = m[2] === void 0 ? 1 : Number(m[2]);
+  if (m[2] !== void 0 && piece < 2) return null;
+  return { month: m[1], piece };
+}
+function startsOfPieces(lineBytes, header, limit, firstUsed = header) {
+  const starts = [0];
+  let used = firstUsed;
+  let inPiece = firstUsed > header ? 1 : 0;
+  for (let i = 0; i < lineBytes.length; i++) {
+    if (inPiece > 0 && used + lineBytes[i] > limit) {
+      starts.push(i);
+      used = header;
+      inPiece = 0;
+    }
+    used += lineBytes[i];
+    inPiece++;
+  }
+  return starts;
+}
+
+// actions/lib/features/group-integrity.ts
+function restoreWithGit(file) {
+  return `restore it with git (git checkout -- ${file}; git log -p -- ${file} shows what changed)`;
+}
+function checkMonthPieces(month, pieces, recorded, fileOf, countsFile) {
+  const notRecorded = (file) => ({
+    problem: `${file}: not in ${countsFile}: the partition was added or renamed by hand; remove it (git rm ${file}) or restore ${countsFile} with git (git checkout -- ${countsFile})`
+  });
+  if (recorded.rows === void 0) return notRecorded(pieces[0].path);
+  const sha256 = pieces.map((p) => sha256Hex(p.bytes));
+  const rows = pieces.reduce((s, p) => s + countRows(p.bytes), 0);
+  const inMonth = pieces.length > 1 ? ` in ${month}` : "";
+  const hashes = recorded.sha256;
+  if (hashes?.[pieceKey(month, 1)] !== void 0) {
+    for (let i = 0; i < pieces.length; i++) {
+      const expected = hashes[pieceKey(month, i + 1)];
+      const file = pieces[i].path;
+      if (expected === void 0) return notRecorded(file);
+      if (expected !== sha256[i])
+        return {
+          problem: `${file}: content does not match ${countsFile} (sha256 differs; ${rows} rows${inMonth}, ${recorded.rows} recorded): the partition was truncated or edited by hand; ${restoreWithGit(file)}`
+        };
+    }
+    if (hashes[pieceKey(month, pieces.length + 1)] !== void 0)
+      return { problem: missingPartition(fileOf(pieces.length + 1), recorded.rows - rows, countsFile) };
+    return { sha256 };
+  }
+  if (rows !== recorded.rows) {
+    const files = pieces.map((p) => p.path).join(", ");
+    return {
+      problem: `${files}: ${pieces.length > 1 ? "have" : "has"} ${rows} rows but ${countsFile} records ${recorded.rows}: a line was deleted or duplicated by hand; ${restoreWithGit(pieces[pieces.length - 1].path)}`
+    };
+  }
+  return { sha256 };
+}
+function missingPartition(file, rows, countsFile) {
+  return `${file}: listed in ${countsFile} (${rows} rows) but missing; ${restoreWithGit(file)}`;
+}
+function wrongMonthRow(file, month, bytes, table, offset = 0, rows = table.rows) {
+  const [y, m] = month.split("-").map(Number);
+  const start = Date.UTC(y, m - 1, 1);
+  const end = Date.UTC(y, m, 1);
+  for (let i = offset; i < offset + rows; i++) {
+    const t = table.eventTimes[i];
+    if (t >= start && t < end) continue;
+    const eventTime = new Date(t).toISOString().replace(/\.000Z$/, "Z");
+    return `${file} line ${lineOfRow(bytes, i - offset)}: event_time ${eventTime} is not in ${month}: the row was filed under the wrong month by hand; ${restoreWithGit(file)}`;
+  }
+  return null;
+}
+function lineOfRow(bytes, n) {
+  let line = 1;
+  let pos = bytes.indexOf(10) + 1;
+  let row = -1;
+  while (pos > 0 && pos < bytes.length) {
+    line++;
+    if (bytes[pos] !== 10 && ++row === n) return line;
+    pos = bytes.indexOf(10, pos) + 1;
+  }
+  return line;
+}
+function staleNextId(countsFile, nextId, maxId, fileOfMax) {
+  const rule2 = maxId > 0 ? `is not above the largest stored id ${maxId} (in ${fileOfMax}): new rows would reuse ids` : "must be at least 1 (ids are positive whole numbers)";
+  return `${countsFile}: nextId ${nextId} ${rule2}; ${countsFile} is stale or was edited by hand; ${restoreWithGit(countsFile)}`;
+}
+function brokenRejectedFile(file, text2, columns, recorded, countsFile) {
+  const fix = `new quarantined rows are not appended to a broken file; ${restoreWithGit(file)}`;
+  if (!text2.endsWith("\n")) return `${file}: the last line is incomplete (truncated); ${fix}`;
+  let table;
+  try {
+    table = parseCsvText(text2, file);
+  } catch (err) {
+    return `${err.message}; ${fix}`;
+  }
+  if (table.header.join(",") !== columns.join(","))
+    return `${file} line 1: header '${table.header.join(",")}' is not '${columns.join(",")}'; ${fix}`;
+  for (const r2 of table.records) {
+    try {
+      JSON.parse(r2.values.record ?? "");
+    } catch {
+      return `${file} line ${r2.line}: 'record' is not valid JSON; ${fix}`;
+    }
+  }
+  if (table.records.length !== recorded)
+    return `${file}: has ${table.records.length} records but ${countsFile} counts ${recorded} rejected: lines were deleted or added by hand; ${fix}`;
+  return null;
+}
+
+// actions/lib/features/row-batch.ts
+var BLOCK_BYTES = 4 * 1024 * 1024;
+function csvLine(cells) {
+  let out = "";
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
+    if (i > 0) out += ",";
+    out += /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  }
+  return `${out}
+`;
+}
+var CHUNK_ROWS = 1 << 16;
+var RowBatch = class {
+  blocks = [];
+  used = 0;
+  count = 0;
+  /** Per row, chunked: id, block index, offset in the block and byte length of its line. */
+  idChunks = [];
+  placeChunks = [];
+  /** Event times as strings (rows of one ingest mostly share one string). */
+  eventTimes = [];
+  get size() {
+    return this.count;
+  }
+  add(id, eventTime, line) {
+    const length = Buffer.byteLength(line);
+    let block = this.blocks[this.blocks.length - 1];
+    if (!block || this.used + length > block.length) {
+      block = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, length));
+      this.blocks.push(block);
+      this.used = 0;
+    }
+    block.write(line, this.used);
+    const i = this.count++;
+    const c = i >>> 16;
+    if (c === this.idChunks.length) {
+      this.idChunks.push(new Float64Array(CHUNK_ROWS));
+      this.placeChunks.push(new Uint32Array(3 * CHUNK_ROWS));
+    }
+    const k = i & CHUNK_ROWS - 1;
+    this.idChunks[c][k] = id;
+    const place = this.placeChunks[c];
+    place[3 * k] = this.blocks.length - 1;
+    place[3 * k + 1] = this.used;
+    place[3 * k + 2] = length;
+    this.used += length;
+    this.eventTimes.push(eventTime);
+  }
+  id(i) {
+    return this.idChunks[i >>> 16][i & CHUNK_ROWS - 1];
+  }
+  /** Byte length of row i's line. */
+  lineBytes(i) {
+    return this.placeChunks[i >>> 16][3 * (i & CHUNK_ROWS - 1) + 2];
+  }
+  /** Row i's line bytes (a view, not a copy). */
+  line(i) {
+    const place = this.placeChunks[i >>> 16];
+    const k = 3 * (i & CHUNK_ROWS - 1);
+    return this.blocks[place[k]].subarray(place[k + 1], place[k + 1] + place[k + 2]);
+  }
+  /** Row indices grouped by event-time month, months ascending, each in event time then id order. */
+  byMonth() {
+    const order = Array.from({ length: this.size }, (_, i) => i);
+    const t = this.eventTimes;
+    const before = (a, b) => t[a] < t[b] ? -1 : t[a] > t[b] ? 1 : this.id(a) - this.id(b);
+    let sorted = true;
+    for (let i = 1; i < order.length && sorted; i++) if (before(i - 1, i) > 0) sorted = false;
+    if (!sorted) order.sort(before);
+    const out = /* @__PURE__ */ new Map();
+    for (const i of order) {
+      const month = t[i].slice(0, 7);
+      const list = out.get(month);
+      if (list) list.push(i);
+      else out.set(month, [i]);
+    }
+    return out;
+  }
+  /** Rows i (in `order`) from `from` to `to` as one buffer after `prefix`. */
+  concat(prefix, order, from, to) {
+    let bytes = prefix.length;
+    for (let k = from; k < to; k++) bytes += this.lineBytes(order[k]);
+    const out = Buffer.allocUnsafe(bytes);
+    out.set(prefix, 0);
+    let at = prefix.length;
+    for (let k = from; k < to; k++) {
+      const line = this.line(order[k]);
+      out.set(line, at);
+      at += line.length;
+    }
+    return out;
+  }
+  /** Drops the line bytes once the pieces are built (ids and event times stay). */
+  release() {
+    this.blocks = [];
+  }
+};
+
+// actions/lib/features/schema-drift.ts
+function schemaChanges(stored, spec) {
+  const now = featureSchema(spec);
+  const out = [];
+  const before = stored.features.map((f) => f.name);
+  const after = now.map((f) => f.name);
+  const removed = before.filter((n) => !after.includes(n));
+  const added = after.filter((n) => !before.includes(n));
+  if (removed.length === 1 && added.length === 1) {
+    out.push(`feature '${removed[0]}' renamed to '${added[0]}'`);
+  } else {
+    if (removed.length) out.push(`feature${plural(removed)} ${quoted(removed)} removed`);
+    if (added.length) out.push(`feature${plural(added)} ${quoted(added)} added`);
+  }
+  const common = after.filter((n) => before.includes(n));
+  if (common.join(",") !== before.filter((n) => after.includes(n)).join(","))
+    out.push(`features reordered (stored: ${before.join(", ")})`);
+  for (const name2 of common) {
+    const s = stored.features.find((f) => f.name === name2);
+    const n = now.find((f) => f.name === name2);
+    if (s.type !== n.type) {
+      out.push(`feature '${name2}' type ${s.type} \u2192 ${n.type}`);
+      continue;
+    }
+    if (s.type === "numeric") {
+      const [a, b] = s.range ?? [Number.NaN, Number.NaN];
+      const [c, d] = n.range ?? [Number.NaN, Number.NaN];
+      if (a !== c || b !== d) {
+        const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
+        out.push(`feature '${name2}' range ${how} [${a}, ${b}] \u2192 [${c}, ${d}]`);
+      }
+      if (s.decimals !== n.decimals) out.push(`feature '${name2}' decimals ${s.decimals} \u2192 ${n.decimals}`);
+    } else {
+      const change = codesChange(s.categories ?? [], n.categories ?? []);
+      if (change) out.push(`feature '${name2}' categories: ${change}`);
+    }
+  }
+  if (stored.label.name !== spec.label.name)
+    out.push(`label.name '${stored.label.name}' \u2192 '${spec.label.name}'`);
+  const storedType = stored.label.type ?? "categorical";
+  if (storedType !== spec.label.type) {
+    const task = (t) => t === "numeric" ? "regression" : "classification";
+    out.push(
+      `label.type ${storedType} \u2192 ${spec.label.type} (${task(storedType)} \u2192 ${task(spec.label.type)}: the stored labels are ${storedType === "numeric" ? "numbers" : "classes"})`
+    );
+  } else if (storedType === "numeric") {
+    const [a, b] = stored.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    const [c, d] = spec.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    if (a !== c || b !== d) {
+      const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
+      out.push(`label.range ${how} ${rangeText(stored.label.range)} \u2192 ${rangeText(spec.label.range)}`);
+    }
+    if (stored.label.decimals !== spec.label.decimals)
+      out.push(`label.decimals ${stored.label.decimals ?? "none"} \u2192 ${spec.label.decimals ?? "none"}`);
+  } else {
+    const classes = codesChange(stored.label.classes, spec.label.classes);
+    if (classes) out.push(`label.classes: ${classes}`);
+  }
+  for (const f of spec.features) {
+    if (f.missing !== "reject" && before.includes(f.name) && !(f.name in stored.fill))
+      out.push(`feature '${f.name}' missing: ${f.missing} (the fill value is recorded at backfill)`);
+  }
+  return out;
+}
+function schemaEditMessage(opts) {
+  const { specFile, groupDir, version, changes, uncommitted } = opts;
+  const draft = uncommitted === true ? ` ${groupDir} is not committed: while the spec is still a draft you can simply delete ${groupDir} and run backfill again.` : uncommitted === null ? ` If ${groupDir} was never committed and the spec is still a draft, you can simply delete ${groupDir} and run backfill again.` : "";
+  return `${specFile} changed since ${groupDir} was backfilled: ${changes.join("; ")}. The stored rows follow the schema they were written with, so they cannot be read with the edited one. Either run backfill --new-version (builds v${version + 1} from the source with the edited schema; train then trains on it), or revert the edit (git checkout -- ${specFile}).${draft}`;
+}
+function codesChange(before, after) {
+  const a = before.map((c) => c.value);
+  const b = after.map((c) => c.value);
+  if (a.join("\0") === b.join("\0")) return null;
+  const removed = a.filter((v) => !b.includes(v));
+  const added = b.filter((v) => !a.includes(v));
+  const parts = [
+    ...removed.length ? [`${quoted(removed)} removed`] : [],
+    ...added.length ? [`${quoted(added)} added`] : []
+  ];
+  return parts.length ? parts.join(", ") : `reordered (stored: ${a.join(", ")})`;
+}
+function rangeText(r2) {
+  return r2 ? `[${r2[0]}, ${r2[1]}]` : "none";
+}
+function quoted(xs) {
+  return xs.map((x) => `'${x}'`).join(", ");
+}
+function plural(xs) {
+  return xs.length > 1 ? "s" : "";
+}
+
+// actions/lib/features/stats.ts
+var BINS = 10;
+var r = (x) => roundSignificant(x, 4);
+function numericStats(values) {
+  let missing = 0;
+  for (const v of values) if (Number.isNaN(v)) missing++;
+  const sorted = new Float64Array(values.length - missing);
+  let at = 0;
+  for (const v of values) if (!Number.isNaN(v)) sorted[at++] = v;
+  if (sorted.length === 0) {
+    return {
+      type: "numeric",
+      count: 0,
+      missing,
+      mean: null,
+      sd: null,
+      min: null,
+      q1: null,
+      median: null,
+      q3: null,
+      max: null,
+      histogram: { edges: [], counts: [] }
+    };
+  }
+  sorted.sort();
+  const lo = sorted[0];
+  const hi = sorted[sorted.length - 1];
+  const width = (hi - lo) / BINS;
+  const counts = new Array(BINS).fill(0);
+  for (const x of sorted) counts[width === 0 ? 0 : Math.min(BINS - 1, Math.floor((x - lo) / width))]++;
+  const edges = Array.from({ length: BINS + 1 }, (_, k) => r(lo + k * width));
+  const arr = sorted;
+  return {
+    type: "numeric",
+    count: sorted.length,
+    missing,
+    mean: r(mean(arr)),
+    sd: arr.length > 1 ? r(sampleStandardDeviation(arr)) : 0,
+    min: lo,
+    q1: r(quantileSorted(arr, 0.25)),
+    median: r(quantileSorted(arr, 0.5)),
+    q3: r(quantileSorted(arr, 0.75)),
+    max: hi,
+    histogram: { edges, counts }
+  };
+}
+function categoricalStats(codes2, categories2) {
+  const counts = {};
+  for (const c of categories2) counts[c.value] = 0;
+  let missing = 0;
+  for (const code of codes2) {
+    if (code < 0 || Number.isNaN(code)) missing++;
+    else counts[categories2[code].value]++;
+  }
+  return { type: "categorical", count: codes2.length - missing, missing, counts };
+}
+function computeStats(table, schema, label) {
+  const n = table.rows;
+  const bySource = {};
+  for (const s of SOURCES) bySource[s] = 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    bySource[SOURCES[table.sources[i]]]++;
+    const t = table.eventTimes[i];
+    if (t < first) first = t;
+    if (t > last) last = t;
+  }
+  const features = {};
+  schema.forEach((f, j) => {
+    const col = table.columns[j].subarray(0, n);
+    features[f.name] = f.type === "numeric" ? numericStats(col) : categoricalStats(col, f.categories ?? []);
+  });
+  const iso = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
+  return {
+    rows: n,
+    bySource,
+    firstEventTime: n ? iso(first) : null,
+    lastEventTime: n ? iso(last) : null,
+    features,
+    label: label.type === "numeric" ? numericLabelStats(table, label.name) : classLabelStats(table, label)
+  };
+}
+function classLabelStats(table, label) {
+  const labels = categoricalStats(table.labels.subarray(0, table.rows), label.classes);
+  return { name: label.name, unlabelled: labels.missing, counts: labels.counts };
+}
+function numericLabelStats(table, name2) {
+  const s = numericStats(table.targets.subarray(0, table.rows));
+  return { name: name2, unlabelled: s.missing, count: s.count, mean: s.mean, sd: s.sd, min: s.min, max: s.max };
+}
+
+// actions/lib/features/feature-group.ts
+var FEATURE_GROUP_FORMAT = "gitml.feature-group";
+var FeatureGroupError = class extends GitmlError {
+  name = "FeatureGroupError";
+};
+var SchemaEditError = class extends FeatureGroupError {
+  name = "SchemaEditError";
+};
+function storedLabel(spec) {
+  const { name: name2, title, classes, type, unit, range, decimals } = spec.label;
+  if (type !== "numeric") return { name: name2, title, classes };
+  return {
+    name: name2,
+    title,
+    classes: [],
+    type,
+    ...unit !== void 0 ? { unit } : {},
+    ...range !== void 0 ? { range } : {},
+    ...decimals !== void 0 ? { decimals } : {}
+  };
+}
+function isNumericLabel(label) {
+  return label.type === "numeric";
+}
+var COUNT_KEYS = ["rows", "rejected", "nextId", "partitions"];
+var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
+function schemaHashOf(spec) {
+  const { type, range, decimals } = storedLabel(spec);
+  const schema = {
+    features: featureSchema(spec),
+    label: {
+      name: spec.label.name,
+      classes: spec.label.classes,
+      ...type ? { type, ...range ? { range } : {}, ...decimals !== void 0 ? { decimals } : {} } : {}
+    }
+  };
+  return createHash3("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
+}
+function layoutOf(meta) {
+  return {
+    features: meta.features,
+    labelName: meta.label.name,
+    classes: meta.label.classes,
+    ...isNumericLabel(meta.label) ? { numericLabel: { range: meta.label.range } } : {}
+  };
+}
+function expectationsOf(spec) {
+  const out = [
+    { column: "id", rule: "unique", detail: "positive whole number" },
+    { column: "event_time", rule: "not-future", detail: "UTC ISO-8601" }
+  ];
+  for (const f of featureSchema(spec)) {
+    out.push({ column: f.name, rule: "not-null" });
+    if (f.type === "numeric") {
+      out.push({ column: f.name, rule: "type", detail: "finite number" });
+      out.push({ column: f.name, rule: "range", detail: `[${f.range?.[0]}, ${f.range?.[1]}]` });
+    } else {
+      out.push({
+        column: f.name,
+        rule: "in-set",
+        detail: (f.categories ?? []).map((c) => c.value).join("|")
+      });
+    }
+  }
+  if (spec.label.type === "numeric") {
+    out.push({ column: spec.label.name, rule: "type", detail: "finite number or empty" });
+    if (spec.label.range)
+      out.push({
+        column: spec.label.name,
+        rule: "range",
+        detail: `[${spec.label.range[0]}, ${spec.label.range[1]}] or empty`
+      });
+  } else
+    out.push({
+      column: spec.label.name,
+      rule: "in-set",
+      detail: `${spec.label.classes.map((c) => c.value).join("|")} or empty`
+    });
+  return out;
+}
+function partitionFile(month, piece = 1) {
+  return `rows-${pieceKey(month, piece)}.csv`;
+}
+var PARTITION_FILE = /^rows-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
+var EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
+var FeatureGroup = class _FeatureGroup {
+  constructor(ws, spec, meta, files, countsFile = `${_FeatureGroup.dirOf(spec, meta.version)}/stats.json`) {
+    this.ws = ws;
+    this.spec = spec;
+    this.meta = meta;
+    this.files = files;
+    this.countsFile = countsFile;
+  }
+  ws;
+  spec;
+  meta;
+  files;
+  countsFile;
+  /** sha256 of each partition read and verified, so a write records every partition's hash. */
+  verifiedSha256 = /* @__PURE__ */ new Map();
+  /** Repository-relative folder of a version. */
+  static dirOf(spec, version) {
+    return `data/${spec.name}/v${version}`;
+  }
+  /** Existing versions, ascending. */
+  static versions(spec, files) {
+    return files.listDirs(`data/${spec.name}`).map((n) => /^v(\d+)$/.exec(n)?.[1]).filter(
+      (v) => v !== void 0 && files.readBytes(`data/${spec.name}/v${v}/metadata.json`) !== null
+    ).map(Number).sort((a, b) => a - b);
+  }
+  /**
+   * Opens the latest (or a given) version; `files` selects working tree or a git revision. In the working
+   * tree the latest version must still have the spec's schema (see schema-drift.ts): an edit after
+   * backfill stops every command here with one message. Only backfill, which makes the new version,
+   * opens with `schemaCheck: false`. Time travel (a revision) reads a group by the schema it stored.
+   */
+  static open(ws, spec, opts = {}) {
+    const files = opts.files ?? workingTree(ws.root);
+    const versions = _FeatureGroup.versions(spec, files);
+    const version = opts.version ?? versions[versions.length - 1];
+    if (version === void 0 || !versions.includes(version)) {
+      throw new FeatureGroupError(
+        `feature group '${spec.name}'${opts.version ? ` v${opts.version}` : ""} does not exist in the ${files.description}: run backfill first`
+      );
+    }
+    const dir = _FeatureGroup.dirOf(spec, version);
+    const { meta, countsFile } = parseMeta(files, dir, spec, version);
+    if (opts.schemaCheck !== false && files.description === WORKING_TREE) {
+      const latest = versions[versions.length - 1];
+      const latestMeta = latest === version ? meta : parseMeta(files, _FeatureGroup.dirOf(spec, latest), spec, latest).meta;
+      assertSchemaUnchanged(ws, spec, latestMeta);
+    }
+    return new _FeatureGroup(ws, spec, meta, files, countsFile);
+  }
+  static exists(ws, spec) {
+    return _FeatureGroup.versions(spec, workingTree(ws.root)).length > 0;
+  }
+  get dir() {
+    return _FeatureGroup.dirOf(this.spec, this.meta.version);
+  }
+  get layout() {
+    return layoutOf(this.meta);
+  }
+  /** A month's partition: where it is (its first piece), or where a new one goes. */
+  partitionPath(month) {
+    return this.partitionFiles().get(month)?.[0] ?? `${this.dir}/${partitionFile(month)}`;
+  }
+  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
+  partitionPaths(month) {
+    return this.partitionFiles().get(month) ?? [];
+  }
+  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
+  partitionPieces(month) {
+    return this.partitionPaths(month).map((p) => ({
+      path: p,
+      bytes: this.files.readBytes(p) ?? new Uint8Array()
+    }));
+  }
+  /** The piece of a month that holds its `row`-th row (0-based, pieces in order): for messages. */
+  pieceOfRow(month, row) {
+    let before = 0;
+    for (const p of this.partitionPieces(month)) {
+      before += countRows(p.bytes);
+      if (row < before) return p.path;
+    }
+    return this.partitionPath(month);
+  }
+  /** Months that have a partition file, ascending. */
+  months() {
+    return [...this.partitionFiles().keys()].sort();
+  }
+  /**
+   * Partition files by month, in this layout (rows-YYYY-MM.csv, then rows-YYYY-MM-2.csv, … once a month
+   * outgrew the size limit) or the earlier one (rows/YYYY-MM.csv); each month's pieces in order.
+   */
+  partitionFiles() {
+    const out = /* @__PURE__ */ new Map();
+    const earlier = /* @__PURE__ */ new Map();
+    for (const f of this.files.list(`${this.dir}/rows`)) {
+      const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
+      if (month) earlier.set(month, `${this.dir}/rows/${f}`);
+    }
+    const pieces = /* @__PURE__ */ new Map();
+    for (const f of this.files.list(this.dir)) {
+      const key = PARTITION_FILE.exec(f)?.[1];
+      const parsed = key === void 0 ? null : parsePieceKey(key);
+      if (!parsed) continue;
+      const other = earlier.get(parsed.month);
+      if (other)
+        throw new FeatureGroupError(
+          `${other}: month ${parsed.month} also has ${this.dir}/${f}; keep one of the two (git rm)`
+        );
+      const byNumber = pieces.get(parsed.month) ?? /* @__PURE__ */ new Map();
+      byNumber.set(parsed.piece, `${this.dir}/${f}`);
+      pieces.set(parsed.month, byNumber);
+    }
+    for (const [month, file] of earlier) out.set(month, [file]);
+    for (const [month, byNumber] of pieces) {
+      const files = [];
+      for (let n = 1; n <= byNumber.size; n++) {
+        const file = byNumber.get(n);
+        if (!file) {
+          const last = Math.max(...byNumber.keys());
+          throw new FeatureGroupError(
+            `${this.dir}/${partitionFile(month, n)}: missing, but month ${month} has pieces up to ${partitionFile(month, last)}; restore it with git (git checkout -- ${this.dir}/${partitionFile(month, n)})`
+          );
+        }
+        files.push(file);
+      }
+      out.set(month, files);
+    }
+    return out;
+  }
+  /** Appends go to this layout only: a group in the earlier one is moved first, by git, keeping history. */
+  assertCurrentLayout() {
+    const earlier = this.files.list(`${this.dir}/rows`).filter((f) => EARLIER_PARTITION_FILE.test(f));
+    if (earlier.length === 0) return;
+    const moves = earlier.map(
+      (f) => `git mv ${this.dir}/rows/${f} ${this.dir}/${partitionFile(f.slice(0, 7))}`
+    );
+    throw new FeatureGroupError(
+      `${this.dir}/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ${moves.join(" && ")}`
+    );
+  }
+  /** A month's rows, its pieces in order. */
+  readPartition(month) {
+    return this.readVerifiedPartition(month).table;
+  }
+  /**
+   * A month's rows with the sha256 of its bytes (its pieces' bytes in order, monthSha256: the file's own
+   * while the month is one file), each piece checked against stats.json (its sha256, or in groups written
+   * before the hashes the month's row count) and every row against its month. Every reader goes through
+   * here or read(), so a hand edit is named in the file where it is.
+   */
+  readVerifiedPartition(month) {
+    const pieces = this.verifiedPieces(month);
+    const table = this.tableOf(pieces.map((p) => ({ ...p, month })));
+    const sha256 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1)) : monthSha256(pieces);
+    return { table, sha256 };
+  }
+  /** A month's pieces after the check against stats.json (none: no file and none recorded). */
+  verifiedPieces(month) {
+    const pieces = this.partitionPieces(month);
+    const recordedRows = this.meta.partitions[month];
+    if (pieces.length === 0) {
+      if (recordedRows)
+        throw new FeatureGroupError(
+          missingPartition(this.partitionPath(month), recordedRows, this.countsFile)
+        );
+      return [];
+    }
+    const check = checkMonthPieces(
+      month,
+      pieces,
+      { rows: recordedRows, sha256: this.meta.partitionSha256 },
+      (piece) => `${this.dir}/${partitionFile(month, piece)}`,
+      this.countsFile
+    );
+    if ("problem" in check) {
+      for (const p of pieces) {
+        try {
+          readPartition(p.bytes, this.layout, p.path);
+        } catch (err) {
+          if (err instanceof PartitionError)
+            throw new FeatureGroupError(
+              `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(p.path)})`
+            );
+        }
+      }
+      throw new FeatureGroupError(check.problem);
+    }
+    for (let i = 0; i < pieces.length; i++) this.verifiedSha256.set(pieceKey(month, i + 1), check.sha256[i]);
+    return pieces;
+  }
+  assertMonth(file, month, bytes, t, offset, rows) {
+    const problem = wrongMonthRow(file, month, bytes, t, offset, rows);
+    if (problem) throw new FeatureGroupError(problem);
+  }
+  /** Months stats.json lists with rows whose partition file is gone (a deleted partition). */
+  assertNoMissingPartitions(months) {
+    const onDisk = new Set(this.months());
+    for (const [month, rows] of Object.entries(this.meta.partitions)) {
+      if (rows > 0 && !onDisk.has(month) && months(month))
+        throw new FeatureGroupError(missingPartition(this.partitionPath(month), rows, this.countsFile));
+    }
+  }
+  /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
+  read(filter) {
+    const wanted = (m) => filter?.months?.(m) ?? true;
+    this.assertNoMissingPartitions(wanted);
+    const months = this.months().filter(wanted);
+    const parts = months.flatMap((m) => this.verifiedPieces(m).map((p) => ({ ...p, month: m })));
+    return applyLateLabels(this.tableOf(parts), this.lateLabels(), this.numericLabel);
+  }
+  /** Verified pieces read into one table, in the order given, every row checked against its month. */
+  tableOf(parts) {
+    const table = emptyTable(
+      this.meta.features.length,
+      parts.reduce((s, p) => s + countRows(p.bytes), 0)
+    );
+    for (const p of parts) {
+      const start = table.rows;
+      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
+      this.assertMonth(p.path, p.month, p.bytes, table, start, table.rows - start);
+    }
+    return table;
+  }
+  get labelsPath() {
+    return `${this.dir}/labels.csv`;
+  }
+  /** Whether the label is a number (regression): rows read it into `targets`. */
+  get numericLabel() {
+    return isNumericLabel(this.meta.label);
+  }
+  /**
+   * Labels that arrived after their row (labels.csv: id, label, labelled_at): rows are append-only,
+   * so an outcome learnt later is its own append-only record, applied when the group is read. By id:
+   * the class index, or the label's value for a numeric label (see applyLateLabels).
+   */
+  lateLabels() {
+    const bytes = this.files.readBytes(this.labelsPath);
+    if (!bytes) return /* @__PURE__ */ new Map();
+    return this.parseLateLabels(Buffer.from(bytes).toString("utf8"));
+  }
+  parseLateLabels(text2) {
+    const out = /* @__PURE__ */ new Map();
+    const { name: name2, classes } = this.meta.label;
+    const numeric = this.numericLabel;
+    for (const r2 of parseCsvText(text2, this.labelsPath).records) {
+      const id = Number(r2.values.id);
+      const raw = r2.values[name2] ?? "";
+      const checked = numeric ? numericLabel(this.meta.label, raw) : null;
+      const value = checked === null ? classes.findIndex((c) => c.value === raw) : typeof checked === "string" ? -1 : checked.value;
+      if (!Number.isInteger(id) || (checked === null ? value < 0 : typeof checked === "string")) {
+        throw new FeatureGroupError(
+          `${this.labelsPath} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(", ")}]` : ""} for` : "a class of"} '${name2}'`
+        );
+      }
+      out.set(id, value);
+    }
+    return out;
+  }
+  /**
+   * Records labels for rows that were ingested without one. A label for an unknown id, for a row that
+   * already has one, or outside the classes is quarantined with its reason.
+   */
+  appendLabels(entries2, now, opts = {}) {
+    const parts = this.partitionsByMonth();
+    const numeric = this.numericLabel;
+    const table = applyLateLabels(
+      concatTables([...parts.values()], this.meta.features.length),
+      this.lateLabels(),
+      numeric
+    );
+    const classes = this.meta.label.classes.map((c) => c.value);
+    const labelOf2 = /* @__PURE__ */ new Map();
+    for (let i = 0; i < table.rows; i++)
+      labelOf2.set(
+        table.ids[i],
+        table.labels[i] < 0 ? "" : numeric ? String(table.targets[i]) : classes[table.labels[i]]
+      );
+    const rejected = [];
+    const accepted = [];
+    const at = isoSeconds(now);
+    for (const e of entries2) {
+      const current = labelOf2.get(e.id);
+      const checked = numeric ? numericLabel(this.meta.label, e.label) : null;
+      const reason = current === void 0 ? `id ${e.id} is not in the feature group` : current !== "" ? `id ${e.id} already has label '${current}'` : typeof checked === "string" ? checked : checked === null && !classes.includes(e.label) ? `label '${this.meta.label.name}' = '${e.label}' is not one of ${classes.join(", ")}` : null;
+      if (reason) {
+        rejected.push({ detectedAt: at, origin: e.origin, line: e.line, reason, record: e.record });
+        continue;
+      }
+      const text2 = checked && typeof checked !== "string" ? checked.text : e.label;
+      labelOf2.set(e.id, text2);
+      accepted.push([String(e.id), text2, at]);
+    }
+    const old = this.files.readBytes(this.labelsPath);
+    const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
+    const labelsText = accepted.length ? prefix + stringify(accepted) : void 0;
+    const writes = this.buildWrites(new RowBatch(), rejected, this.meta.nextId, parts, labelsText);
+    if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
+    return { added: accepted.length, rejected };
+  }
+  /**
+   * Validates and appends rows, quarantines rejected ones, and rewrites metadata and stats — all files
+   * built in memory first and then written atomically. Rows that fail a store-level rule (duplicate id,
+   * future event time) join the rejected ones. Returns what was admitted.
+   */
+  append(rows, rejected, now, opts = {}) {
+    const appender = this.appender(now);
+    const added = [];
+    for (const r2 of rows) {
+      const id = appender.add(r2);
+      if (id !== null) added.push({ ...r2, id });
+    }
+    added.sort((a, b) => a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id);
+    return { added, rejected: appender.finish(rejected, opts).rejected };
+  }
+  /**
+   * Appends rows one at a time without keeping them as objects (a streamed ingest of a million rows):
+   * add() applies the store-level rules and keeps the row as its partition line; finish() writes every
+   * file at once, like append(). The rows rejected before (`rejected`) come first in rejected.csv.
+   */
+  appender(now) {
+    if (this.files.description !== "working tree") {
+      throw new FeatureGroupError(
+        `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`
+      );
+    }
+    const parts = this.partitionsByMonth();
+    const ids = /* @__PURE__ */ new Set();
+    let maxId = 0;
+    let whereMax = { month: "", row: 0 };
+    for (const [month, t] of parts) {
+      for (let i = 0; i < t.rows; i++) {
+        ids.add(t.ids[i]);
+        if (t.ids[i] > maxId) {
+          maxId = t.ids[i];
+          whereMax = { month, row: i };
+        }
+      }
+    }
+    if (this.meta.nextId <= maxId || this.meta.nextId < 1)
+      throw new FeatureGroupError(
+        staleNextId(
+          this.countsFile,
+          this.meta.nextId,
+          maxId,
+          maxId > 0 ? this.pieceOfRow(whereMax.month, whereMax.row) : ""
+        )
+      );
+    const storeRejected = [];
+    const batch = new RowBatch();
+    let nextId = this.meta.nextId;
+    return {
+      add: (r2) => {
+        const reason = storeRule(r2, ids, now, this.meta.features);
+        if (reason) {
+          storeRejected.push({
+            detectedAt: isoSeconds(now),
+            origin: r2.origin ?? r2.source,
+            line: r2.line ?? 0,
+            reason,
+            record: {
+              ...r2.id !== void 0 ? { id: String(r2.id) } : {},
+              ...r2.values,
+              [this.meta.label.name]: r2.label
+            }
+          });
+          return null;
+        }
+        const id = r2.id ?? nextId;
+        ids.add(id);
+        nextId = Math.max(nextId, id + 1);
+        batch.add(id, r2.eventTime, csvLine(rowCells({ ...r2, id }, this.meta)));
+        return id;
+      },
+      finish: (rejected, opts = {}) => {
+        ids.clear();
+        const quarantined = [...rejected, ...storeRejected];
+        const writes = this.buildWrites(batch, quarantined, nextId, parts);
+        if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
+        return { added: batch.size, rejected: quarantined };
+      }
+    };
+  }
+  /** Every partition read once; appends reuse them for untouched months instead of reading again. */
+  partitionsByMonth() {
+    this.assertNoMissingPartitions(() => true);
+    return new Map(this.months().map((m) => [m, this.readPartition(m)]));
+  }
+  buildWrites(added, quarantined, nextId, current, labelsText) {
+    this.assertCurrentLayout();
+    const abs = (rel) => `${this.ws.root}/${rel}`;
+    const writes = [];
+    if (labelsText !== void 0) writes.push({ path: abs(this.labelsPath), content: labelsText });
+    const byMonth = added.byMonth();
+    const partitions = { ...this.meta.partitions };
+    const partitionSha256 = {};
+    const sources = [];
+    const months = [.../* @__PURE__ */ new Set([...this.months(), ...byMonth.keys()])].sort();
+    for (const m of months) {
+      const order = byMonth.get(m);
+      if (!order) {
+        sources.push(current.get(m) ?? this.readPartition(m));
+        current.delete(m);
+        for (let n = 1; this.verifiedSha256.has(pieceKey(m, n)); n++)
+          partitionSha256[pieceKey(m, n)] = this.verifiedSha256.get(pieceKey(m, n));
+        continue;
+      }
+      if (!current.has(m)) this.readPartition(m);
+      current.delete(m);
+      const pieces = this.piecesWithRows(m, order, added);
+      sources.push(pieces.all);
+      partitions[m] = (partitions[m] ?? 0) + order.length;
+      for (const w of pieces.written) writes.push({ path: abs(w.path), content: w.bytes });
+      pieces.all.forEach((p, i) => {
+        const key = pieceKey(m, i + 1);
+        const written = pieces.written.find((w) => w.path === p.path);
+        partitionSha256[key] = written ? sha256Hex(written.bytes) : this.verifiedSha256.get(key);
+      });
+    }
+    added.release();
+    const late = labelsText === void 0 ? this.lateLabels() : this.parseLateLabels(labelsText);
+    const all = applyLateLabels(readParts(sources, this.layout), late, this.numericLabel);
+    const rejectedPath = `${this.dir}/rejected.csv`;
+    if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
+      const old = this.files.readBytes(rejectedPath);
+      const prefix = old ? Buffer.from(old).toString("utf8") : stringify([REJECTED_COLUMNS]);
+      const broken = old ? brokenRejectedFile(rejectedPath, prefix, REJECTED_COLUMNS, this.meta.rejected, this.countsFile) : null;
+      if (broken) throw new FeatureGroupError(broken);
+      const body2 = quarantined.length ? stringify(
+        quarantined.map((q) => [
+          q.detectedAt,
+          q.origin,
+          String(q.line),
+          q.reason,
+          JSON.stringify(q.record)
+        ])
+      ) : "";
+      writes.push({ path: abs(rejectedPath), content: prefix + body2 });
+    }
+    const meta = {
+      ...this.meta,
+      rows: all.rows,
+      rejected: this.meta.rejected + quarantined.length,
+      nextId,
+      partitions
+    };
+    const {
+      rows: _r,
+      rejected,
+      nextId: next,
+      partitions: parts,
+      partitionSha256: _hashes,
+      ...contract
+    } = meta;
+    writes.push({ path: abs(`${this.dir}/metadata.json`), content: stableStringify(contract) });
+    const stats = computeStats(all, this.meta.features, this.meta.label);
+    writes.push({
+      path: abs(`${this.dir}/stats.json`),
+      content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts, partitionSha256 })
+    });
+    return writes;
+  }
+  /**
+   * A month's pieces after appending rows `order` of `batch`: the last piece grows until the next row
+   * would take it past the size limit, then a new piece (rows-YYYY-MM-N.csv) starts with the header.
+   * Earlier pieces are never rewritten. `all` is every piece of the month in order; `written` the new
+   * or grown ones.
+   */
+  piecesWithRows(month, order, batch) {
+    const existing = this.partitionPieces(month);
+    const last = existing.pop();
+    const header = Buffer.from(stringify([headerOf3(this.layout)]));
+    const lines = order.map((i) => batch.lineBytes(i));
+    const limit = maxPieceBytes();
+    const starts = startsOfPieces(lines, header.length, limit, last ? last.bytes.length : header.length);
+    const written = [];
+    for (let k = 0; k < starts.length; k++) {
+      const from = starts[k];
+      const to = k + 1 < starts.length ? starts[k + 1] : order.length;
+      const number = existing.length + 1 + k;
+      if (k === 0 && last && from === to) continue;
+      const prefix = k === 0 && last ? last.bytes : header;
+      const path16 = k === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number)}`;
+      written.push({ path: path16, bytes: batch.concat(prefix, order, from, to) });
+    }
+    const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
+    return { all: [...kept, ...written], written };
+  }
+  /** Creates a new, empty version (nothing is written until the first append). */
+  static create(ws, spec, version, fill2, sourceSha256) {
+    const meta = {
+      format: FEATURE_GROUP_FORMAT,
+      formatVersion: 1,
+      dataset: spec.name,
+      version,
+      schemaHash: schemaHashOf(spec),
+      sourceSha256,
+      primaryKey: "id",
+      eventTime: "event_time",
+      columns: headerOf3({
+        features: featureSchema(spec),
+        labelName: spec.label.name,
+        classes: spec.label.classes
+      }),
+      features: featureSchema(spec),
+      label: storedLabel(spec),
+      expectations: expectationsOf(spec),
+      fill: fill2,
+      rows: 0,
+      rejected: 0,
+      nextId: 1,
+      partitions: {}
+    };
+    return new _FeatureGroup(ws, spec, meta, workingTree(ws.root));
+  }
+};
+function readParts(parts, layout) {
+  const rowsOf = (p) => Array.isArray(p) ? p.reduce((s, q) => s + countRows(q.bytes), 0) : p.rows;
+  const t = emptyTable(
+    layout.features.length,
+    parts.reduce((s, p) => s + (p ? rowsOf(p) : 0), 0)
+  );
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k];
+    parts[k] = null;
+    if (Array.isArray(p)) {
+      for (const q of p) t.rows += readPartitionInto(q.bytes, layout, q.path, t, t.rows);
+      continue;
+    }
+    t.ids.set(p.ids.subarray(0, p.rows), t.rows);
+    t.eventTimes.set(p.eventTimes.subarray(0, p.rows), t.rows);
+    t.sources.set(p.sources.subarray(0, p.rows), t.rows);
+    t.labels.set(p.labels.subarray(0, p.rows), t.rows);
+    t.targets.set(p.targets.subarray(0, p.rows), t.rows);
+    for (let j = 0; j < p.columns.length; j++) t.columns[j].set(p.columns[j].subarray(0, p.rows), t.rows);
+    t.rows += p.rows;
+  }
+  return t;
+}
+function storeRule(r2, ids, now, features) {
+  if (!isIsoInstant(r2.eventTime))
+    return `event_time '${r2.eventTime}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`;
+  if (Date.parse(r2.eventTime) > now.getTime()) return `event_time ${r2.eventTime} is in the future`;
+  if (r2.id !== void 0) {
+    if (!Number.isInteger(r2.id) || r2.id < 1) return `id '${r2.id}' is not a positive whole number`;
+    if (ids.has(r2.id)) return `id ${r2.id} is already in the feature group`;
+  }
+  for (const f of features) {
+    const reason = checkValue(f, r2.values[f.name] ?? "");
+    if (reason) return reason;
+  }
+  return null;
+}
+function rowCells(r2, meta) {
+  return [String(r2.id), r2.eventTime, r2.source, ...meta.features.map((f) => r2.values[f.name]), r2.label];
+}
+function isoSeconds(d) {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function assertSchemaUnchanged(ws, spec, meta) {
+  const changes = schemaChanges(meta, spec);
+  if (changes.length === 0) return;
+  const groupDir = FeatureGroup.dirOf(spec, meta.version);
+  throw new SchemaEditError(
+    schemaEditMessage({
+      specFile: `data/${spec.name}/dataset.yml`,
+      groupDir,
+      version: meta.version,
+      changes,
+      uncommitted: negate(isTracked(ws.root, groupDir))
+    })
+  );
+}
+function negate(b) {
+  return b === null ? null : !b;
+}
+function parseMeta(files, dir, spec, version) {
+  const file = `${dir}/metadata.json`;
+  const m = parseJsonObject(files.readBytes(file), file, "metadata");
+  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt metadata, ${rule2}`);
+  if (m.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
+  if (m.formatVersion !== 1) throw bad(`formatVersion ${m.formatVersion} is not supported (expected 1)`);
+  if (m.dataset !== spec.name) throw bad(`dataset '${m.dataset}' is not '${spec.name}'`);
+  if (m.version !== version) throw bad(`version ${m.version} does not match its folder v${version}`);
+  if (!Array.isArray(m.features) || !Array.isArray(m.columns) || typeof m.label?.name !== "string" || !Array.isArray(m.label?.classes)) {
+    throw bad("features, columns and label are required");
+  }
+  if (m.label.type !== void 0 && m.label.type !== "numeric")
+    throw bad(`label.type '${String(m.label.type)}' is not 'numeric' (absent for a classification label)`);
+  if (typeof m.fill !== "object" || m.fill === null) throw bad("'fill' must be an object");
+  const legacy = COUNT_KEYS.some((k) => k in m);
+  const countsFile = legacy ? file : `${dir}/stats.json`;
+  const counts = legacy ? m : parseJsonObject(files.readBytes(countsFile), countsFile, "statistics");
+  return { meta: { ...m, ...checkCounts(counts, countsFile) }, countsFile };
+}
+function parseJsonObject(bytes, file, what) {
+  if (!bytes) throw new FeatureGroupError(`${file}: missing`);
+  let value;
+  const text2 = Buffer.from(bytes).toString("utf8");
+  try {
+    value = JSON.parse(text2);
+  } catch (err) {
+    throw new FeatureGroupError(
+      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${file})`
+    );
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new FeatureGroupError(`${file}: corrupt ${what}, expected a JSON object`);
+  return value;
+}
+function checkCounts(c, file) {
+  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt counts, ${rule2}`);
+  for (const k of ["rows", "rejected", "nextId"]) {
+    const v = c[k];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
+      throw bad(`'${k}' must be a whole number \u2265 0`);
+  }
+  const partitions = c.partitions;
+  if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions))
+    throw bad("'partitions' must be an object");
+  const parts = partitions;
+  let sum2 = 0;
+  for (const [month, n] of Object.entries(parts)) {
+    if (!/^\d{4}-\d{2}$/.test(month) || typeof n !== "number" || !Number.isInteger(n) || n < 0)
+      throw bad(`partition '${month}' must be a YYYY-MM month with a whole number of rows`);
+    sum2 += n;
+  }
+  if (sum2 !== c.rows) throw bad(`'rows' is ${c.rows} but the partitions add up to ${sum2}`);
+  const hashes = c.partitionSha256;
+  if (hashes !== void 0) {
+    if (typeof hashes !== "object" || hashes === null || Array.isArray(hashes))
+      throw bad("'partitionSha256' must be an object");
+    for (const [key, h] of Object.entries(hashes)) {
+      const month = parsePieceKey(key)?.month;
+      if (month === void 0 || !(month in parts) || typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h))
+        throw bad(`partitionSha256 '${key}' must be the sha256 of a listed partition`);
+    }
+  }
+  return {
+    ...hashes !== void 0 ? { partitionSha256: hashes } : {},
+    rows: c.rows,
+    rejected: c.rejected,
+    nextId: c.nextId,
+    partitions: parts
+  };
+}
+
+// actions/lib/features/ingested-files.ts
+var INGESTED_FORMAT = "gitml.ingested";
+var INGESTED_FILE = "ingested.json";
+var IngestedFilesError = class extends GitmlError {
+  name = "IngestedFilesError";
+};
+function readIngested(files, dir) {
+  const where = `${dir}/${INGESTED_FILE}`;
+  const bytes = files.readBytes(where);
+  if (!bytes) return { format: INGESTED_FORMAT, formatVersion: 1, files: {} };
+  const bad = (rule2) => new IngestedFilesError(
+    `${where}: corrupt record of ingested files, ${rule2}; restore it with git (git checkout -- ${where}; git log -p -- ${where} shows what changed)`
+  );
+  let value;
+  try {
+    value = JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch (err) {
+    throw bad(`not valid JSON (${err.message})`);
+  }
+  const r2 = value;
+  if (typeof r2 !== "object" || r2 === null || r2.format !== INGESTED_FORMAT)
+    throw bad(`format must be '${INGESTED_FORMAT}'`);
+  if (typeof r2.files !== "object" || r2.files === null || Array.isArray(r2.files))
+    throw bad("'files' must be an object");
+  for (const [sha, e] of Object.entries(r2.files)) {
+    if (!/^[0-9a-f]{64}$/.test(sha) || typeof e?.file !== "string" || typeof e?.ingestedAt !== "string")
+      throw bad(`entry '${sha}' needs a sha256 key, a file and an ingestedAt`);
+  }
+  return r2;
+}
+function ingestedWrite(root, dir, record, sha256, entry) {
+  const next = { ...record, files: { ...record.files, [sha256]: entry } };
+  return { path: `${root}/${dir}/${INGESTED_FILE}`, content: stableStringify(next) };
+}
+function alreadyIngestedMessage(label, sha256, prior, force) {
+  const as = prior.file === label ? "" : ` as ${prior.file}`;
+  return `${label} was already ingested on ${prior.ingestedAt}${as} (sha256 ${sha256}); use ${force} to ingest it again`;
+}
+
+// actions/lib/pipelines/event-time.ts
+function normaliseEventTime(raw) {
+  const v = raw.trim();
+  if (isIsoDate(v)) return `${v}T00:00:00Z`;
+  if (isIsoInstant(v)) return v.replace(/\.000Z$/, "Z");
+  return null;
+}
+
+// actions/lib/pipelines/ingest.ts
+var EVENT_TIME_COLUMN = "event_time";
+function ingest(ws, spec, file, opts) {
+  const label = opts.label ?? file;
+  checkInputFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name);
+  const fg = FeatureGroup.open(ws, spec);
+  const sha256 = fileSha256(path14.resolve(opts.within?.dir ?? ws.root, file));
+  const ingested = readIngested(fg.files, fg.dir);
+  const prior = ingested.files[sha256];
+  if (prior && !opts.again)
+    return {
+      dataset: spec.name,
+      file: label,
+      added: 0,
+      rejected: [],
+      dryRun: !!opts.dryRun,
+      kind: prior.kind,
+      alreadyIngested: { sha256, prior }
+    };
+  const record = (kind) => [
+    ingestedWrite(ws.root, fg.dir, ingested, sha256, { file: label, ingestedAt: isoSeconds(opts.now), kind })
+  ];
+  const state = {
+    rows: null
+  };
+  const labels = { file: label, header: [], records: [] };
+  let rowCount = 0;
+  const rejected = [];
+  streamCsvFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name, {
+    onHeader(header) {
+      labels.header = header;
+      if (isLabelsFile(spec, header)) return;
+      const appender = fg.appender(opts.now);
+      state.rows = { appender, ingest: rowIngester(spec, fg, header, label, opts.now, appender, rejected) };
+    },
+    onRecord(rec) {
+      rowCount++;
+      if (state.rows) state.rows.ingest(rec);
+      else labels.records.push(rec);
+    }
+  });
+  if (rowCount === 0) throw new InputError(`${label}: has a header but no rows`);
+  if (state.rows) {
+    const result = state.rows.appender.finish(rejected, { dryRun: opts.dryRun, alsoWrite: record("rows") });
+    return {
+      dataset: spec.name,
+      file: label,
+      added: result.added,
+      rejected: result.rejected,
+      dryRun: !!opts.dryRun,
+      kind: "rows"
+    };
+  }
+  return ingestLabels(spec, fg, labels, label, { ...opts, alsoWrite: record("labels") });
+}
+function isLabelsFile(spec, header) {
+  const idColumn = spec.primaryKey.column ?? "id";
+  const labelColumn = header.find((h) => h === spec.label.column || h === spec.label.name);
+  return header.length === 2 && labelColumn !== void 0 && header.some((h) => h === idColumn || h === "id");
+}
+function ingestLabels(spec, fg, table, label, opts) {
+  const labelColumn = table.header.find((h) => h === spec.label.column || h === spec.label.name);
+  const idCol = table.header.find((h) => h !== labelColumn);
+  const rejected = [];
+  const entries2 = [];
+  for (const rec of table.records) {
+    const id = Number(rec.values[idCol]);
+    if (!Number.isInteger(id) || id < 1) {
+      rejected.push({
+        detectedAt: isoSeconds(opts.now),
+        origin: label,
+        line: rec.line,
+        reason: `'${idCol}' = '${rec.values[idCol]}' is not a positive whole number`,
+        record: rec.values
+      });
+      continue;
+    }
+    entries2.push({
+      id,
+      label: rec.values[labelColumn].trim(),
+      origin: label,
+      line: rec.line,
+      record: rec.values
+    });
+  }
+  const r2 = fg.appendLabels(entries2, opts.now, { dryRun: opts.dryRun, alsoWrite: opts.alsoWrite });
+  return {
+    dataset: spec.name,
+    file: label,
+    added: r2.added,
+    rejected: [...rejected, ...r2.rejected],
+    dryRun: !!opts.dryRun,
+    kind: "labels"
+  };
+}
+function rowIngester(spec, fg, header, label, at, appender, rejected) {
+  const table = { header };
+  const idColumn = spec.primaryKey.column ?? "id";
+  const known = /* @__PURE__ */ new Set([
+    EVENT_TIME_COLUMN,
+    idColumn,
+    "id",
+    spec.label.column,
+    spec.label.name,
+    ...spec.source.dropColumns
+  ]);
+  const missing = [];
+  for (const f of spec.features) {
+    known.add(f.column);
+    known.add(f.name);
+    if (!table.header.includes(f.column) && !table.header.includes(f.name)) missing.push(f.name);
+  }
+  for (const f of fg.meta.features) known.add(f.name);
+  if (missing.length)
+    throw new InputError(
+      `${label} line 1: missing column${missing.length > 1 ? "s" : ""} ${missing.map((c) => `'${c}'`).join(", ")}`
+    );
+  const unknown = table.header.filter((h) => !known.has(h));
+  if (unknown.length)
+    throw new InputError(
+      `${label} line 1: unknown column${unknown.length > 1 ? "s" : ""} ${unknown.map((c) => `'${c}'`).join(", ")} (not in the '${spec.name}' schema)`
+    );
+  const now = isoSeconds(at);
+  return (rec) => {
+    const reject = (reason) => rejected.push({ detectedAt: now, origin: label, line: rec.line, reason, record: rec.values });
+    const clean = cleanRecord(spec, fg.meta.fill, rec.values, { labelRequired: false });
+    if ("reasons" in clean) {
+      reject(clean.reasons.join("; "));
+      return;
+    }
+    const rawTime = rec.values[EVENT_TIME_COLUMN];
+    const eventTime = rawTime === void 0 || rawTime.trim() === "" ? now : normaliseEventTime(rawTime);
+    if (!eventTime) {
+      reject(
+        `'${EVENT_TIME_COLUMN}' = '${rawTime}' is not a UTC date or instant (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)`
+      );
+      return;
+    }
+    const rawId = rec.values[idColumn] ?? rec.values.id;
+    let id;
+    if (rawId !== void 0 && rawId.trim() !== "") {
+      id = Number(rawId);
+      if (!Number.isInteger(id) || id < 1) {
+        reject(`'${idColumn}' = '${rawId}' is not a positive whole number`);
+        return;
+      }
+    }
+    appender.add({
+      id,
+      eventTime,
+      source: "ingest",
+      values: clean.values,
+      label: clean.label,
+      origin: label,
+      line: rec.line
+    });
+  };
+}
+
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync4, existsSync as existsSync6 } from "fs";
+import { readFileSync as readFileSync4, existsSync as existsSync7 } from "fs";
 import { EOL as EOL6 } from "os";
 var Context = class {
   /**
@@ -36372,7 +40902,7 @@ var Context = class {
     var _a, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync6(process.env.GITHUB_EVENT_PATH)) {
+      if (existsSync7(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync4(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path16 = process.env.GITHUB_EVENT_PATH;
@@ -36834,7 +41364,7 @@ function expand(template, context3) {
     return template.replace(/\/$/, "");
   }
 }
-function parse(options) {
+function parse2(options) {
   let method = options.method.toUpperCase();
   let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -36898,7 +41428,7 @@ function parse(options) {
   );
 }
 function endpointWithDefaults(defaults2, route, options) {
-  return parse(merge(defaults2, route, options));
+  return parse2(merge(defaults2, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge(oldDefaults, newDefaults);
@@ -36907,7 +41437,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge.bind(null, DEFAULTS2),
-    parse
+    parse: parse2
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
@@ -36919,7 +41449,7 @@ var SEMI = 59;
 var EQ = 61;
 var DQUOTE = 34;
 var BSLASH = 92;
-var COMMA = 44;
+var COMMA2 = 44;
 var LOWER_CASE = 1;
 var OWS = 2;
 var SEMI_FLAG = 4;
@@ -36931,7 +41461,7 @@ var CHAR_MAP = new Uint8Array(256);
 CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
+CHAR_MAP[COMMA2] |= COMMA_FLAG;
 for (let code = 128; code <= 255; code++) {
   CHAR_MAP[code] |= LOWER_CASE;
 }
@@ -36953,7 +41483,7 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse2(header, options) {
+function parse3(header, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
   const len = header.length;
   let valueStart = options?.start ?? 0;
@@ -37589,7 +42119,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop);
   }
-  const mimetype = parse2(contentType);
+  const mimetype = parse3(contentType);
   if (isJSONResponse(mimetype)) {
     let text2 = "";
     try {
@@ -40526,7 +45056,7 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// actions/lib/github.ts
+// actions/lib/platform/github.ts
 function retryRequests(client, policy) {
   client.hook.wrap("request", async (request2, options) => {
     let waited = 0;
@@ -40598,4536 +45128,6 @@ async function upsertPullRequestComment(client, spec) {
   if (sameText(previous.body, body2)) return { action: "unchanged", id: previous.id };
   await client.rest.issues.updateComment({ owner, repo, comment_id: previous.id, body: body2 });
   return { action: "updated", id: previous.id };
-}
-
-// actions/lib/pipelines/ingest.ts
-import path14 from "node:path";
-
-// node_modules/simple-statistics/dist/simple-statistics.mjs
-function sum(x) {
-  if (x.length === 0) {
-    return 0;
-  }
-  var sum2 = x[0];
-  var correction = 0;
-  var transition;
-  if (typeof sum2 !== "number") {
-    return Number.NaN;
-  }
-  for (var i = 1; i < x.length; i++) {
-    if (typeof x[i] !== "number") {
-      return Number.NaN;
-    }
-    transition = sum2 + x[i];
-    if (Math.abs(sum2) >= Math.abs(x[i])) {
-      correction += sum2 - transition + x[i];
-    } else {
-      correction += x[i] - transition + sum2;
-    }
-    sum2 = transition;
-  }
-  return sum2 + correction;
-}
-function mean(x) {
-  if (x.length === 0) {
-    throw new Error("mean requires at least one data point");
-  }
-  return sum(x) / x.length;
-}
-function sumNthPowerDeviations(x, n) {
-  var meanValue = mean(x);
-  var sum2 = 0;
-  var tempValue;
-  var i;
-  if (n === 2) {
-    for (i = 0; i < x.length; i++) {
-      tempValue = x[i] - meanValue;
-      sum2 += tempValue * tempValue;
-    }
-  } else {
-    for (i = 0; i < x.length; i++) {
-      sum2 += Math.pow(x[i] - meanValue, n);
-    }
-  }
-  return sum2;
-}
-function sampleVariance(x) {
-  if (x.length < 2) {
-    throw new Error("sampleVariance requires at least two data points");
-  }
-  var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
-  var besselsCorrection = x.length - 1;
-  return sumSquaredDeviationsValue / besselsCorrection;
-}
-function sampleStandardDeviation(x) {
-  var sampleVarianceX = sampleVariance(x);
-  return Math.sqrt(sampleVarianceX);
-}
-function quantileSorted(x, p) {
-  var idx = (x.length - 1) * p;
-  if (x.length === 0) {
-    throw new Error("quantile requires at least one data point.");
-  } else if (p < 0 || p > 1) {
-    throw new Error("quantiles must be between 0 and 1");
-  } else if (p === 1) {
-    return x[x.length - 1];
-  } else if (p === 0) {
-    return x[0];
-  } else if (idx % 1 !== 0) {
-    var lower = Math.floor(idx);
-    var upper = Math.ceil(idx);
-    var fraction = idx - lower;
-    return x[lower] + fraction * (x[upper] - x[lower]);
-  } else {
-    return x[idx];
-  }
-}
-var BayesianClassifier = function BayesianClassifier2() {
-  this.totalCount = 0;
-  this.data = {};
-};
-BayesianClassifier.prototype.train = function train(item, category2) {
-  if (!this.data[category2]) {
-    this.data[category2] = {};
-  }
-  for (var k in item) {
-    var v = item[k];
-    if (this.data[category2][k] === void 0) {
-      this.data[category2][k] = {};
-    }
-    if (this.data[category2][k][v] === void 0) {
-      this.data[category2][k][v] = 0;
-    }
-    this.data[category2][k][v]++;
-  }
-  this.totalCount++;
-};
-BayesianClassifier.prototype.score = function score(item) {
-  var odds = {};
-  var category2;
-  for (var k in item) {
-    var v = item[k];
-    for (category2 in this.data) {
-      if (odds[category2] === void 0) {
-        odds[category2] = {};
-      }
-      if (this.data[category2][k]) {
-        odds[category2][k + "_" + v] = (this.data[category2][k][v] || 0) / this.totalCount;
-      } else {
-        odds[category2][k + "_" + v] = 0;
-      }
-    }
-  }
-  var oddsSums = {};
-  for (category2 in odds) {
-    oddsSums[category2] = 0;
-    for (var combination in odds[category2]) {
-      oddsSums[category2] += odds[category2][combination];
-    }
-  }
-  return oddsSums;
-};
-var g = 607 / 128;
-var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
-var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
-function cumulativeDistribution(z2) {
-  var sum2 = z2;
-  var tmp = z2;
-  for (var i = 1; i < 30; i++) {
-    tmp *= z2 * z2 / (2 * i + 1);
-    sum2 += tmp;
-  }
-  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z2 * z2 / 2)) * 1e4) / 1e4;
-}
-var standardNormalTable = [];
-for (z = 0; z <= 3.09; z += 0.01) {
-  standardNormalTable.push(cumulativeDistribution(z));
-}
-var z;
-var SQRT_2PI = Math.sqrt(2 * Math.PI);
-var PerceptronModel = function PerceptronModel2() {
-  this.weights = [];
-  this.bias = 0;
-};
-PerceptronModel.prototype.predict = function predict(features) {
-  if (features.length !== this.weights.length) {
-    return null;
-  }
-  var score2 = 0;
-  for (var i = 0; i < this.weights.length; i++) {
-    score2 += this.weights[i] * features[i];
-  }
-  score2 += this.bias;
-  if (score2 > 0) {
-    return 1;
-  } else {
-    return 0;
-  }
-};
-PerceptronModel.prototype.train = function train2(features, label) {
-  if (label !== 0 && label !== 1) {
-    return null;
-  }
-  if (features.length !== this.weights.length) {
-    this.weights = features.slice();
-    this.bias = 1;
-  }
-  var prediction = this.predict(features);
-  if (typeof prediction === "number" && prediction !== label) {
-    var gradient = label - prediction;
-    for (var i = 0; i < this.weights.length; i++) {
-      this.weights[i] += gradient * features[i];
-    }
-    this.bias += gradient;
-  }
-  return this;
-};
-
-// actions/lib/clean.ts
-var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-function parseNumber(raw, column) {
-  if (!NUMBER.test(raw)) {
-    return /^[+-]?(nan|inf|infinity)$/i.test(raw) ? `'${column}' = '${raw}' is not a finite number` : `'${column}' = '${raw}' is not a number`;
-  }
-  const x = Number(raw);
-  return Number.isFinite(x) ? x : `'${column}' = '${raw}' is not a finite number`;
-}
-function numericLabel(rule2, raw) {
-  const x = NUMBER.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(x)) return `label '${rule2.name}' = '${raw}' is not a number`;
-  const [lo, hi] = rule2.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-  if (x < lo || x > hi) return `label '${rule2.name}' = ${raw} is outside [${lo}, ${hi}]`;
-  return { value: x, text: String(x) };
-}
-function checkValue(f, value, column = f.name) {
-  if (value === "") return `'${column}' is missing`;
-  if (f.type === "numeric") {
-    const x = parseNumber(value, column);
-    if (typeof x === "string") return x;
-    const [lo, hi] = f.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-    if (x < lo || x > hi) return `'${column}' = ${value} is outside the valid range [${lo}, ${hi}]`;
-    return null;
-  }
-  const cats = f.categories ?? [];
-  if (!cats.some((c) => c.value === value)) {
-    return `'${column}' = '${value}' is not one of ${cats.map((c) => c.value).join(", ")}`;
-  }
-  return null;
-}
-function cleanRecord(spec, fills, record, options) {
-  const reasons = [];
-  const values = {};
-  for (const f of spec.features) {
-    const column = f.column in record ? f.column : f.name;
-    let raw = (record[column] ?? "").trim();
-    let wasMissing = false;
-    if (raw === "" && f.missing !== "reject") {
-      const fill2 = fills[f.name];
-      if (fill2 === void 0) reasons.push(`'${f.name}' is missing and no fill value was recorded`);
-      else {
-        raw = fill2;
-        wasMissing = true;
-      }
-    }
-    if (f.type === "numeric" && raw !== "") {
-      const x = parseNumber(raw, column);
-      if (typeof x === "number") raw = String(x);
-    }
-    const reason = checkValue(f, raw, column);
-    if (reason) reasons.push(reason);
-    values[f.name] = raw;
-    if (f.missingFlag) values[f.missingFlag] = wasMissing ? "1" : "0";
-  }
-  let label = (record[spec.label.column] ?? record[spec.label.name] ?? "").trim();
-  if (label === "" && options.labelRequired) {
-    reasons.push(`label '${spec.label.name}' is missing`);
-  } else if (label !== "" && spec.label.type === "numeric") {
-    const checked = numericLabel(spec.label, label);
-    if (typeof checked === "string") reasons.push(checked);
-    else label = checked.text;
-  } else if (label !== "" && !spec.label.classes.some((c) => c.value === label)) {
-    const x = Number(label);
-    const match = spec.label.classes.find((c) => Number.isFinite(x) && Number(c.value) === x);
-    if (match) label = match.value;
-    else {
-      reasons.push(
-        `label '${spec.label.name}' = '${label}' is not one of ${spec.label.classes.map((c) => c.value).join(", ")}`
-      );
-    }
-  }
-  return reasons.length ? { reasons } : { values, label };
-}
-
-// node_modules/csv-parse/lib/api/CsvError.js
-var CsvError = class _CsvError extends Error {
-  constructor(code, message2, options, ...contexts) {
-    if (Array.isArray(message2)) message2 = message2.join(" ").trim();
-    super(message2);
-    if (Error.captureStackTrace !== void 0) {
-      Error.captureStackTrace(this, _CsvError);
-    }
-    this.code = code;
-    for (const context3 of contexts) {
-      for (const key in context3) {
-        const value = context3[key];
-        this[key] = Buffer.isBuffer(value) ? value.toString(options.encoding) : value == null ? value : JSON.parse(JSON.stringify(value));
-      }
-    }
-  }
-};
-
-// node_modules/csv-parse/lib/utils/is_object.js
-var is_object = function(obj) {
-  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
-};
-
-// node_modules/csv-parse/lib/api/normalize_columns_array.js
-var normalize_columns_array = function(columns) {
-  const normalizedColumns = [];
-  for (let i = 0, l = columns.length; i < l; i++) {
-    const column = columns[i];
-    if (column === void 0 || column === null || column === false) {
-      normalizedColumns[i] = { disabled: true };
-    } else if (typeof column === "string" || typeof column === "number") {
-      normalizedColumns[i] = { name: `${column}` };
-    } else if (is_object(column)) {
-      if (typeof column.name !== "string") {
-        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
-          "Option columns missing name:",
-          `property "name" is required at position ${i}`,
-          "when column is an object literal"
-        ]);
-      }
-      normalizedColumns[i] = column;
-    } else {
-      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
-        "Invalid column definition:",
-        "expect a string or a literal object,",
-        `got ${JSON.stringify(column)} at position ${i}`
-      ]);
-    }
-  }
-  return normalizedColumns;
-};
-
-// node_modules/csv-parse/lib/utils/ResizeableBuffer.js
-var ResizeableBuffer = class {
-  constructor(size = 100) {
-    this.size = size;
-    this.length = 0;
-    this.buf = Buffer.allocUnsafe(size);
-  }
-  prepend(val) {
-    if (Buffer.isBuffer(val)) {
-      const length = this.length + val.length;
-      if (length >= this.size) {
-        this.resize();
-        if (length >= this.size) {
-          throw Error("INVALID_BUFFER_STATE");
-        }
-      }
-      const buf = this.buf;
-      this.buf = Buffer.allocUnsafe(this.size);
-      val.copy(this.buf, 0);
-      buf.copy(this.buf, val.length);
-      this.length += val.length;
-    } else {
-      const length = this.length++;
-      if (length === this.size) {
-        this.resize();
-      }
-      const buf = this.clone();
-      this.buf[0] = val;
-      buf.copy(this.buf, 1, 0, length);
-    }
-  }
-  append(val) {
-    const length = this.length++;
-    if (length === this.size) {
-      this.resize();
-    }
-    this.buf[length] = val;
-  }
-  clone() {
-    return Buffer.from(this.buf.slice(0, this.length));
-  }
-  resize() {
-    const length = this.length;
-    this.size = this.size * 2;
-    const buf = Buffer.allocUnsafe(this.size);
-    this.buf.copy(buf, 0, 0, length);
-    this.buf = buf;
-  }
-  toString(encoding) {
-    if (encoding) {
-      return this.buf.toString(encoding, 0, this.length);
-    } else {
-      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
-    }
-  }
-  toJSON() {
-    return this.toString("utf8");
-  }
-  reset() {
-    this.length = 0;
-  }
-};
-var ResizeableBuffer_default = ResizeableBuffer;
-
-// node_modules/csv-parse/lib/api/init_state.js
-var init_state = function(options) {
-  const timchars = [
-    // Basic Latin
-    32,
-    // [Space](https://www.fileformat.info/info/unicode/char/0020/index.htm)
-    9,
-    // [CHARACTER TABULATION (HT)](https://www.fileformat.info/info/unicode/char/0009/index.htm)
-    10,
-    // [LINE FEED (LF)](https://www.fileformat.info/info/unicode/char/000a/index.htm)
-    13,
-    // [CARRIAGE RETURN (CR)](https://www.fileformat.info/info/unicode/char/000d/index.htm)
-    12,
-    // [FORM FEED (FF)](https://www.fileformat.info/info/unicode/char/000c/index.htm)
-    11,
-    // [LINE TABULATION (VT)](https://www.fileformat.info/info/unicode/char/000b/index.htm)
-    // Latin-1 Supplement
-    160,
-    // [NO-BREAK SPACE (NBSP)](https://www.fileformat.info/info/unicode/char/00a0/index.htm)
-    // Ogham
-    5760,
-    // [OGHAM SPACE MARK](https://www.fileformat.info/info/unicode/char/1680/index.htm)
-    // General Punctuation
-    8192,
-    // [EN QUAD](https://www.fileformat.info/info/unicode/char/2000/index.htm)
-    8193,
-    // [EM QUAD](https://www.fileformat.info/info/unicode/char/2001/index.htm)
-    8194,
-    // [EN SPACE](https://www.fileformat.info/info/unicode/char/2002/index.htm)
-    8195,
-    // [EM SPACE](https://www.fileformat.info/info/unicode/char/2003/index.htm)
-    8196,
-    // [THREE-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2004/index.htm)
-    8197,
-    // [FOUR-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2005/index.htm)
-    8198,
-    // [SIX-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2006/index.htm)
-    8199,
-    // [FIGURE SPACE](https://www.fileformat.info/info/unicode/char/2007/index.htm)
-    8200,
-    // [PUNCTUATION SPACE](https://www.fileformat.info/info/unicode/char/2008/index.htm)
-    8201,
-    // [THIN SPACE](https://www.fileformat.info/info/unicode/char/2009/index.htm)
-    8202,
-    // [HAIR SPACE](https://www.fileformat.info/info/unicode/char/200a/index.htm)
-    8232,
-    // [LINE SEPARATOR](https://www.fileformat.info/info/unicode/char/2028/index.htm)
-    8233,
-    // [PARAGRAPH SEPARATOR](https://www.fileformat.info/info/unicode/char/2029/index.htm)
-    8239,
-    // [NARROW NO-BREAK SPACE (NNBSP)](https://www.fileformat.info/info/unicode/char/202f/index.htm)
-    8287,
-    // [MEDIUM MATHEMATICAL SPACE (MMSP)](https://www.fileformat.info/info/unicode/char/205f/index.htm)
-    12288,
-    // [IDEOGRAPHIC SPACE](https://www.fileformat.info/info/unicode/char/3000/index.htm)
-    65279
-    // [ZERO WIDTH NO-BREAK SPACE (BOM)](https://www.fileformat.info/info/unicode/char/feff/index.htm)
-  ].reduce((acc, codepoint) => {
-    const encoded = Buffer.from(
-      String.fromCharCode(codepoint),
-      options.encoding
-    );
-    if (codepoint !== 63 && encoded.length === 1 && encoded[0] === 63) {
-      return acc;
-    }
-    acc.push(encoded);
-    return acc;
-  }, []);
-  const timcharFirstBytes = new Uint8Array(256);
-  for (const t of timchars) timcharFirstBytes[t[0]] = 1;
-  return {
-    bomSkipped: false,
-    bufBytesStart: 0,
-    castField: options.cast_function,
-    commenting: false,
-    delimiterBufPrevious: void 0,
-    delimiterDiscovered: false,
-    // Current error encountered by a record
-    error: void 0,
-    enabled: options.from_line === 1,
-    escaping: false,
-    escapeIsQuote: Buffer.isBuffer(options.escape) && Buffer.isBuffer(options.quote) && Buffer.compare(options.escape, options.quote) === 0,
-    // columns can be `false`, `true`, `Array`
-    expectedRecordLength: Array.isArray(options.columns) ? options.columns.length : void 0,
-    field: new ResizeableBuffer_default(20),
-    firstLineToHeaders: options.cast_first_line_to_header,
-    needMoreDataSize: Math.max(
-      // Skip if the remaining buffer smaller than comment
-      options.comment !== null ? options.comment.length : 0,
-      ...options.delimiter ? options.delimiter.map((delimiter3) => delimiter3.length) : [],
-      // Auto discovery of delimiter is limited to 1 character
-      options.delimiter_auto ? 1 : 0,
-      // Skip if the remaining buffer can be escape sequence
-      options.quote !== null ? options.quote.length : 0,
-      ...timchars.map((t) => t.length)
-    ),
-    previousBuf: void 0,
-    quoting: false,
-    stop: false,
-    rawBuffer: new ResizeableBuffer_default(100),
-    record: [],
-    recordHasError: false,
-    record_length: 0,
-    recordDelimiterMaxLength: options.record_delimiter.length === 0 ? 0 : Math.max(...options.record_delimiter.map((v) => v.length)),
-    trimChars: [
-      Buffer.from(" ", options.encoding)[0],
-      Buffer.from("	", options.encoding)[0]
-    ],
-    wasQuoting: false,
-    wasRowDelimiter: false,
-    timchars,
-    timcharFirstBytes
-  };
-};
-
-// node_modules/csv-parse/lib/utils/underscore.js
-var underscore = function(str2) {
-  return str2.replace(/([A-Z])/g, function(_, match) {
-    return "_" + match.toLowerCase();
-  });
-};
-
-// node_modules/csv-parse/lib/api/normalize_options.js
-var normalize_options = function(opts) {
-  const options = {};
-  for (const opt in opts) {
-    options[underscore(opt)] = opts[opt];
-  }
-  if (options.encoding === void 0 || options.encoding === true) {
-    options.encoding = "utf8";
-  } else if (options.encoding === null || options.encoding === false) {
-    options.encoding = null;
-  } else if (typeof options.encoding !== "string" && options.encoding !== null) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_ENCODING",
-      [
-        "Invalid option encoding:",
-        "encoding must be a string or null to return a buffer,",
-        `got ${JSON.stringify(options.encoding)}`
-      ],
-      options
-    );
-  }
-  if (options.bom === void 0 || options.bom === null || options.bom === false) {
-    options.bom = false;
-  } else if (options.bom !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_BOM",
-      [
-        "Invalid option bom:",
-        "bom must be true,",
-        `got ${JSON.stringify(options.bom)}`
-      ],
-      options
-    );
-  }
-  options.cast_function = null;
-  if (options.cast === void 0 || options.cast === null || options.cast === false || options.cast === "") {
-    options.cast = void 0;
-  } else if (typeof options.cast === "function") {
-    options.cast_function = options.cast;
-    options.cast = true;
-  } else if (options.cast !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_CAST",
-      [
-        "Invalid option cast:",
-        "cast must be true or a function,",
-        `got ${JSON.stringify(options.cast)}`
-      ],
-      options
-    );
-  }
-  if (options.cast_date === void 0 || options.cast_date === null || options.cast_date === false || options.cast_date === "") {
-    options.cast_date = false;
-  } else if (options.cast_date === true) {
-    options.cast_date = function(value) {
-      const date = Date.parse(value);
-      return !isNaN(date) ? new Date(date) : value;
-    };
-  } else if (typeof options.cast_date !== "function") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_CAST_DATE",
-      [
-        "Invalid option cast_date:",
-        "cast_date must be true or a function,",
-        `got ${JSON.stringify(options.cast_date)}`
-      ],
-      options
-    );
-  }
-  options.cast_first_line_to_header = void 0;
-  if (options.columns === true) {
-    options.cast_first_line_to_header = void 0;
-  } else if (typeof options.columns === "function") {
-    options.cast_first_line_to_header = options.columns;
-    options.columns = true;
-  } else if (Array.isArray(options.columns)) {
-    options.columns = normalize_columns_array(options.columns);
-  } else if (options.columns === void 0 || options.columns === null || options.columns === false) {
-    options.columns = false;
-  } else {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_COLUMNS",
-      [
-        "Invalid option columns:",
-        "expect an array, a function or true,",
-        `got ${JSON.stringify(options.columns)}`
-      ],
-      options
-    );
-  }
-  if (options.group_columns_by_name === void 0 || options.group_columns_by_name === null || options.group_columns_by_name === false) {
-    options.group_columns_by_name = false;
-  } else if (options.group_columns_by_name !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
-      [
-        "Invalid option group_columns_by_name:",
-        "expect an boolean,",
-        `got ${JSON.stringify(options.group_columns_by_name)}`
-      ],
-      options
-    );
-  } else if (options.columns === false) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
-      [
-        "Invalid option group_columns_by_name:",
-        "the `columns` mode must be activated."
-      ],
-      options
-    );
-  }
-  if (options.comment === void 0 || options.comment === null || options.comment === false || options.comment === "") {
-    options.comment = null;
-  } else {
-    if (typeof options.comment === "string") {
-      options.comment = Buffer.from(options.comment, options.encoding);
-    }
-    if (!Buffer.isBuffer(options.comment)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_COMMENT",
-        [
-          "Invalid option comment:",
-          "comment must be a buffer or a string,",
-          `got ${JSON.stringify(options.comment)}`
-        ],
-        options
-      );
-    }
-  }
-  if (options.comment_no_infix === void 0 || options.comment_no_infix === null || options.comment_no_infix === false) {
-    options.comment_no_infix = false;
-  } else if (options.comment_no_infix !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_COMMENT",
-      [
-        "Invalid option comment_no_infix:",
-        "value must be a boolean,",
-        `got ${JSON.stringify(options.comment_no_infix)}`
-      ],
-      options
-    );
-  }
-  if (options.delimiter_auto === void 0 || options.delimiter_auto === null || options.delimiter_auto === false) {
-    options.delimiter_auto = false;
-  } else if (options.delimiter_auto === true) {
-    options.delimiter_auto = {};
-  } else if (!is_object(options.delimiter_auto)) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_DELIMITER_AUTO",
-      [
-        "Invalid option delimiter_auto:",
-        "delimiter_auto must be a boolean or a configuration object,",
-        `got ${JSON.stringify(options.delimiter_auto)}`
-      ],
-      options
-    );
-  }
-  if (options.delimiter_auto) {
-    if (options.delimiter_auto.preferred === void 0)
-      options.delimiter_auto.preferred = {
-        [",".charCodeAt(0)]: 1.8,
-        ["	".charCodeAt(0)]: 1.8,
-        [";".charCodeAt(0)]: 1.6,
-        [" ".charCodeAt(0)]: 1.6,
-        [":".charCodeAt(0)]: 1.5,
-        [".".charCodeAt(0)]: 1.4,
-        ["/".charCodeAt(0)]: 1.4
-      };
-    else if (!is_object(options.delimiter_auto.preferred)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "preferred must be an object,",
-          `got ${JSON.stringify(options.delimiter_auto.preferred)}`
-        ],
-        options
-      );
-    }
-    if (options.delimiter_auto.score === void 0)
-      options.delimiter_auto.score = (info2, options2) => {
-        return (info2.total - info2.std) * (options2.preferred[info2.char_code] || 1);
-      };
-    else if (typeof options.delimiter_auto.score !== "function") {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "score must be a function,",
-          `got ${JSON.stringify(options.delimiter_auto.score)}`
-        ],
-        options
-      );
-    }
-    if (options.delimiter_auto.size === void 0)
-      options.delimiter_auto.size = 2048;
-    else if (typeof options.delimiter_auto.size !== "number") {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "size must be a number,",
-          `got ${JSON.stringify(options.delimiter_auto.size)}`
-        ],
-        options
-      );
-    }
-  }
-  const delimiter_json = JSON.stringify(options.delimiter);
-  if (options.delimiter_auto !== false) {
-    options.delimiter = [];
-  }
-  if (!Array.isArray(options.delimiter)) {
-    if (options.delimiter === void 0 || options.delimiter === null || options.delimiter === false) {
-      options.delimiter = Buffer.from(",", options.encoding);
-    }
-    options.delimiter = [options.delimiter];
-  }
-  options.delimiter = options.delimiter.map(function(delimiter3) {
-    if (typeof delimiter3 === "string") {
-      delimiter3 = Buffer.from(delimiter3, options.encoding);
-    }
-    if (!Buffer.isBuffer(delimiter3) || delimiter3.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER",
-        [
-          "Invalid option delimiter:",
-          "delimiter must be a non empty string or buffer or array of string|buffer,",
-          `got ${delimiter_json}`
-        ],
-        options
-      );
-    }
-    return delimiter3;
-  });
-  if (options.escape === void 0 || options.escape === true) {
-    options.escape = Buffer.from('"', options.encoding);
-  } else if (typeof options.escape === "string") {
-    options.escape = Buffer.from(options.escape, options.encoding);
-  } else if (options.escape === null || options.escape === false) {
-    options.escape = null;
-  }
-  if (options.escape !== null) {
-    if (!Buffer.isBuffer(options.escape)) {
-      throw new Error(
-        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`
-      );
-    }
-  }
-  if (options.from === void 0 || options.from === null) {
-    options.from = 1;
-  } else {
-    if (typeof options.from === "string" && /\d+/.test(options.from)) {
-      options.from = parseInt(options.from);
-    }
-    if (Number.isInteger(options.from)) {
-      if (options.from < 0) {
-        throw new Error(
-          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`
-      );
-    }
-  }
-  if (options.from_line === void 0 || options.from_line === null) {
-    options.from_line = 1;
-  } else {
-    if (typeof options.from_line === "string" && /\d+/.test(options.from_line)) {
-      options.from_line = parseInt(options.from_line);
-    }
-    if (Number.isInteger(options.from_line)) {
-      if (options.from_line <= 0) {
-        throw new Error(
-          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`
-      );
-    }
-  }
-  if (options.ignore_last_delimiters === void 0 || options.ignore_last_delimiters === null) {
-    options.ignore_last_delimiters = false;
-  } else if (typeof options.ignore_last_delimiters === "number") {
-    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
-    if (options.ignore_last_delimiters === 0) {
-      options.ignore_last_delimiters = false;
-    }
-  } else if (typeof options.ignore_last_delimiters !== "boolean") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
-      [
-        "Invalid option `ignore_last_delimiters`:",
-        "the value must be a boolean value or an integer,",
-        `got ${JSON.stringify(options.ignore_last_delimiters)}`
-      ],
-      options
-    );
-  }
-  if (options.ignore_last_delimiters === true && options.columns === false) {
-    throw new CsvError(
-      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
-      [
-        "The option `ignore_last_delimiters`",
-        "requires the activation of the `columns` option"
-      ],
-      options
-    );
-  }
-  if (options.info === void 0 || options.info === null || options.info === false) {
-    options.info = false;
-  } else if (options.info !== true) {
-    throw new Error(
-      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`
-    );
-  }
-  if (options.max_record_size === void 0 || options.max_record_size === null || options.max_record_size === false) {
-    options.max_record_size = 0;
-  } else if (Number.isInteger(options.max_record_size) && options.max_record_size >= 0) {
-  } else if (typeof options.max_record_size === "string" && /\d+/.test(options.max_record_size)) {
-    options.max_record_size = parseInt(options.max_record_size);
-  } else {
-    throw new Error(
-      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`
-    );
-  }
-  if (options.objname === void 0 || options.objname === null || options.objname === false) {
-    options.objname = void 0;
-  } else if (Buffer.isBuffer(options.objname)) {
-    if (options.objname.length === 0) {
-      throw new Error(`Invalid Option: objname must be a non empty buffer`);
-    }
-    if (options.encoding === null) {
-    } else {
-      options.objname = options.objname.toString(options.encoding);
-    }
-  } else if (typeof options.objname === "string") {
-    if (options.objname.length === 0) {
-      throw new Error(`Invalid Option: objname must be a non empty string`);
-    }
-  } else if (typeof options.objname === "number") {
-  } else {
-    throw new Error(
-      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`
-    );
-  }
-  if (options.objname !== void 0) {
-    if (typeof options.objname === "number") {
-      if (options.columns !== false) {
-        throw Error(
-          "Invalid Option: objname index cannot be combined with columns or be defined as a field"
-        );
-      }
-    } else {
-      if (options.columns === false) {
-        throw Error(
-          "Invalid Option: objname field must be combined with columns or be defined as an index"
-        );
-      }
-    }
-  }
-  if (options.on_record === void 0 || options.on_record === null) {
-    options.on_record = void 0;
-  } else if (typeof options.on_record !== "function") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_ON_RECORD",
-      [
-        "Invalid option `on_record`:",
-        "expect a function,",
-        `got ${JSON.stringify(options.on_record)}`
-      ],
-      options
-    );
-  }
-  if (options.on_skip !== void 0 && options.on_skip !== null && typeof options.on_skip !== "function") {
-    throw new Error(
-      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`
-    );
-  }
-  if (options.quote === null || options.quote === false || options.quote === "") {
-    options.quote = null;
-  } else {
-    if (options.quote === void 0 || options.quote === true) {
-      options.quote = Buffer.from('"', options.encoding);
-    } else if (typeof options.quote === "string") {
-      options.quote = Buffer.from(options.quote, options.encoding);
-    }
-    if (!Buffer.isBuffer(options.quote)) {
-      throw new Error(
-        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`
-      );
-    }
-  }
-  if (options.raw === void 0 || options.raw === null || options.raw === false) {
-    options.raw = false;
-  } else if (options.raw !== true) {
-    throw new Error(
-      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`
-    );
-  }
-  if (options.record_delimiter === void 0) {
-    options.record_delimiter = [];
-  } else if (typeof options.record_delimiter === "string" || Buffer.isBuffer(options.record_delimiter)) {
-    if (options.record_delimiter.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a non empty string or buffer,",
-          `got ${JSON.stringify(options.record_delimiter)}`
-        ],
-        options
-      );
-    }
-    options.record_delimiter = [options.record_delimiter];
-  } else if (!Array.isArray(options.record_delimiter)) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_RECORD_DELIMITER",
-      [
-        "Invalid option `record_delimiter`:",
-        "value must be a string, a buffer or array of string|buffer,",
-        `got ${JSON.stringify(options.record_delimiter)}`
-      ],
-      options
-    );
-  }
-  options.record_delimiter = options.record_delimiter.map(function(rd, i) {
-    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a string, a buffer or array of string|buffer",
-          `at index ${i},`,
-          `got ${JSON.stringify(rd)}`
-        ],
-        options
-      );
-    } else if (rd.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a non empty string or buffer",
-          `at index ${i},`,
-          `got ${JSON.stringify(rd)}`
-        ],
-        options
-      );
-    }
-    if (typeof rd === "string") {
-      rd = Buffer.from(rd, options.encoding);
-    }
-    return rd;
-  });
-  if (typeof options.relax_column_count === "boolean") {
-  } else if (options.relax_column_count === void 0 || options.relax_column_count === null) {
-    options.relax_column_count = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`
-    );
-  }
-  if (typeof options.relax_column_count_less === "boolean") {
-  } else if (options.relax_column_count_less === void 0 || options.relax_column_count_less === null) {
-    options.relax_column_count_less = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`
-    );
-  }
-  if (typeof options.relax_column_count_more === "boolean") {
-  } else if (options.relax_column_count_more === void 0 || options.relax_column_count_more === null) {
-    options.relax_column_count_more = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`
-    );
-  }
-  if (typeof options.relax_quotes === "boolean") {
-  } else if (options.relax_quotes === void 0 || options.relax_quotes === null) {
-    options.relax_quotes = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`
-    );
-  }
-  if (typeof options.skip_empty_lines === "boolean") {
-  } else if (options.skip_empty_lines === void 0 || options.skip_empty_lines === null) {
-    options.skip_empty_lines = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`
-    );
-  }
-  if (typeof options.skip_records_with_empty_values === "boolean") {
-  } else if (options.skip_records_with_empty_values === void 0 || options.skip_records_with_empty_values === null) {
-    options.skip_records_with_empty_values = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`
-    );
-  }
-  if (typeof options.skip_records_with_error === "boolean") {
-  } else if (options.skip_records_with_error === void 0 || options.skip_records_with_error === null) {
-    options.skip_records_with_error = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`
-    );
-  }
-  if (options.rtrim === void 0 || options.rtrim === null || options.rtrim === false) {
-    options.rtrim = false;
-  } else if (options.rtrim !== true) {
-    throw new Error(
-      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`
-    );
-  }
-  if (options.ltrim === void 0 || options.ltrim === null || options.ltrim === false) {
-    options.ltrim = false;
-  } else if (options.ltrim !== true) {
-    throw new Error(
-      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`
-    );
-  }
-  if (options.trim === void 0 || options.trim === null || options.trim === false) {
-    options.trim = false;
-  } else if (options.trim !== true) {
-    throw new Error(
-      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`
-    );
-  }
-  if (options.trim === true && opts.ltrim !== false) {
-    options.ltrim = true;
-  } else if (options.ltrim !== true) {
-    options.ltrim = false;
-  }
-  if (options.trim === true && opts.rtrim !== false) {
-    options.rtrim = true;
-  } else if (options.rtrim !== true) {
-    options.rtrim = false;
-  }
-  if (options.to === void 0 || options.to === null) {
-    options.to = -1;
-  } else if (options.to !== -1) {
-    if (typeof options.to === "string" && /\d+/.test(options.to)) {
-      options.to = parseInt(options.to);
-    }
-    if (Number.isInteger(options.to)) {
-      if (options.to <= 0) {
-        throw new Error(
-          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`
-      );
-    }
-  }
-  if (options.to_line === void 0 || options.to_line === null) {
-    options.to_line = -1;
-  } else if (options.to_line !== -1) {
-    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
-      options.to_line = parseInt(options.to_line);
-    }
-    if (Number.isInteger(options.to_line)) {
-      if (options.to_line <= 0) {
-        throw new Error(
-          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`
-      );
-    }
-  }
-  return options;
-};
-
-// node_modules/csv-parse/lib/utils/delimiter_discover.js
-var delimiter_discover = function(records, options) {
-  if (!options) {
-    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
-  }
-  if (typeof records === "string") {
-    records = Buffer.from(records);
-  }
-  if (Buffer.isBuffer(records)) {
-    records = ((data) => {
-      const records2 = [];
-      const parser = transform({ delimiter: [] });
-      const push = (record) => records2.push(record);
-      const close = () => {
-      };
-      const error2 = parser.parse(data, true, push, close);
-      if (error2 !== void 0) throw error2;
-      return records2;
-    })(records);
-  }
-  const info2 = Array(127).fill().map(() => ({ lines: [] }));
-  records.map(([record], line) => {
-    for (let i = 0, l = record.length; i < l; i++) {
-      const code = record.charCodeAt(i);
-      if (info2[code].lines[line] === void 0) info2[code].lines[line] = 0;
-      info2[code].lines[line]++;
-    }
-  });
-  info2.map((info3, i) => {
-    info3.char_code = i;
-    info3.std = std(info3.lines);
-    info3.total = info3.lines.reduce((acc, val) => acc + val, 0);
-    info3.preferred = !!options.preferred[i];
-    info3.score = options.score(info3, options);
-  });
-  const result = info2.reduce(
-    (acc, info3) => acc.score > info3.score ? acc : info3,
-    {}
-  );
-  return String.fromCharCode(result.char_code);
-};
-var std = function(array) {
-  const n = array.length;
-  if (n === 0) return 0;
-  const mean2 = array.reduce((a, b) => a + b) / n;
-  return Math.sqrt(
-    array.map((x) => Math.pow(x - mean2, 2)).reduce((a, b) => a + b) / n
-  );
-};
-
-// node_modules/csv-parse/lib/api/index.js
-var isRecordEmpty = function(record) {
-  return record.every(
-    (field) => field == null || field.toString && field.toString().trim() === ""
-  );
-};
-var cr = 13;
-var nl = 10;
-var boms = {
-  // Note, the following are equals:
-  // Buffer.from("\ufeff")
-  // Buffer.from([239, 187, 191])
-  // Buffer.from('EFBBBF', 'hex')
-  utf8: Buffer.from([239, 187, 191]),
-  // Note, the following are equals:
-  // Buffer.from "\ufeff", 'utf16le
-  // Buffer.from([255, 254])
-  utf16le: Buffer.from([255, 254])
-};
-var transform = function(original_options = {}) {
-  const info2 = {
-    bytes: 0,
-    bytes_records: 0,
-    comment_lines: 0,
-    empty_lines: 0,
-    invalid_field_length: 0,
-    lines: 1,
-    records: 0
-  };
-  const options = normalize_options(original_options);
-  return {
-    info: info2,
-    original_options,
-    options,
-    state: init_state(options),
-    __needMoreData: function(i, bufLen, end) {
-      if (end) return false;
-      const { encoding, escape, quote } = this.options;
-      const { quoting, needMoreDataSize, recordDelimiterMaxLength } = this.state;
-      const numOfCharLeft = bufLen - i - 1;
-      const requiredLength = Math.max(
-        needMoreDataSize,
-        // Skip if the remaining buffer smaller than record delimiter
-        // If "record_delimiter" is yet to be discovered:
-        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
-        // 2. We set the length to windows line ending in the current encoding
-        // Note, that encoding is known from user or bom discovery at that point
-        // recordDelimiterMaxLength,
-        recordDelimiterMaxLength === 0 ? Buffer.from("\r\n", encoding).length : recordDelimiterMaxLength,
-        // Skip if remaining buffer can be an escaped quote
-        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
-        // Skip if remaining buffer can be record delimiter following the closing quote
-        quoting ? quote.length + recordDelimiterMaxLength : 0
-      );
-      return numOfCharLeft < requiredLength;
-    },
-    // Central parser implementation
-    parse: function(nextBuf, end, push, close) {
-      const {
-        bom,
-        comment_no_infix,
-        delimiter_auto,
-        encoding,
-        from_line,
-        ltrim,
-        max_record_size,
-        raw,
-        relax_quotes,
-        rtrim,
-        skip_empty_lines,
-        to,
-        to_line
-      } = this.options;
-      let { comment, escape, quote, record_delimiter } = this.options;
-      const {
-        bomSkipped,
-        delimiterDiscovered,
-        delimiterBufPrevious,
-        rawBuffer,
-        escapeIsQuote
-      } = this.state;
-      if (!delimiterDiscovered && delimiter_auto) {
-        let delimiterBuf;
-        if (delimiterBufPrevious === void 0) {
-          delimiterBuf = nextBuf;
-        } else if (delimiterBufPrevious !== void 0 && nextBuf === void 0) {
-          delimiterBuf = delimiterBufPrevious;
-        } else {
-          delimiterBuf = Buffer.concat([delimiterBufPrevious, nextBuf]);
-        }
-        nextBuf = void 0;
-        if (end || delimiterBuf.length > delimiter_auto.size) {
-          this.options.delimiter = [
-            Buffer.from(
-              delimiter_discover(delimiterBuf, this.options.delimiter_auto)
-            )
-          ];
-          this.state.previousBuf = delimiterBuf;
-          this.state.delimiterBufPrevious = void 0;
-          this.state.delimiterDiscovered = true;
-        } else {
-          this.state.delimiterBufPrevious = delimiterBuf;
-          return;
-        }
-      }
-      const { previousBuf } = this.state;
-      let buf;
-      if (previousBuf === void 0) {
-        if (nextBuf === void 0) {
-          close();
-          return;
-        } else {
-          buf = nextBuf;
-        }
-      } else if (previousBuf !== void 0 && nextBuf === void 0) {
-        buf = previousBuf;
-      } else {
-        buf = Buffer.concat([previousBuf, nextBuf]);
-      }
-      if (bomSkipped === false) {
-        if (bom === false) {
-          this.state.bomSkipped = true;
-        } else if (buf.length < 3) {
-          if (end === false) {
-            this.state.previousBuf = buf;
-            return;
-          }
-        } else {
-          for (const encoding2 in boms) {
-            if (boms[encoding2].compare(buf, 0, boms[encoding2].length) === 0) {
-              const bomLength = boms[encoding2].length;
-              this.state.bufBytesStart += bomLength;
-              buf = buf.slice(bomLength);
-              const options2 = normalize_options({
-                ...this.original_options,
-                encoding: encoding2
-              });
-              for (const key in options2) {
-                this.options[key] = options2[key];
-              }
-              ({ comment, escape, quote } = this.options);
-              break;
-            }
-          }
-          this.state.bomSkipped = true;
-        }
-      }
-      const bufLen = buf.length;
-      let pos;
-      for (pos = 0; pos < bufLen; pos++) {
-        if (this.__needMoreData(pos, bufLen, end)) {
-          break;
-        }
-        if (this.state.wasRowDelimiter === true) {
-          this.info.lines++;
-          this.state.wasRowDelimiter = false;
-        }
-        if (to_line !== -1 && this.info.lines > to_line) {
-          this.state.stop = true;
-          close();
-          return;
-        }
-        if (this.state.quoting === false && record_delimiter.length === 0) {
-          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
-            buf,
-            pos
-          );
-          if (record_delimiterCount) {
-            record_delimiter = this.options.record_delimiter;
-          }
-        }
-        const chr = buf[pos];
-        if (raw === true) {
-          rawBuffer.append(chr);
-        }
-        if ((chr === cr || chr === nl) && this.state.wasRowDelimiter === false) {
-          this.state.wasRowDelimiter = true;
-        }
-        if (this.state.escaping === true) {
-          this.state.escaping = false;
-        } else {
-          if (escape !== null && this.state.quoting === true && this.__isEscape(buf, pos, chr) && pos + escape.length < bufLen) {
-            if (escapeIsQuote) {
-              if (this.__isQuote(buf, pos + escape.length)) {
-                this.state.escaping = true;
-                pos += escape.length - 1;
-                continue;
-              }
-            } else {
-              this.state.escaping = true;
-              pos += escape.length - 1;
-              continue;
-            }
-          }
-          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
-            if (this.state.quoting === true) {
-              const nextChr = buf[pos + quote.length];
-              const isNextChrTrimable = rtrim && this.__isCharTrimable(buf, pos + quote.length);
-              const isNextChrComment = comment !== null && this.__compareBytes(comment, buf, pos + quote.length, nextChr);
-              const isNextChrDelimiter = this.__isDelimiter(
-                buf,
-                pos + quote.length,
-                nextChr
-              );
-              const isNextChrRecordDelimiter = record_delimiter.length === 0 ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length) : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
-              if (escape !== null && this.__isEscape(buf, pos, chr) && this.__isQuote(buf, pos + escape.length)) {
-                pos += escape.length - 1;
-              } else if (!nextChr || isNextChrDelimiter || isNextChrRecordDelimiter || isNextChrComment || isNextChrTrimable) {
-                this.state.quoting = false;
-                this.state.wasQuoting = true;
-                pos += quote.length - 1;
-                continue;
-              } else if (relax_quotes === false) {
-                const err = this.__error(
-                  new CsvError(
-                    "CSV_INVALID_CLOSING_QUOTE",
-                    [
-                      "Invalid Closing Quote:",
-                      `got "${String.fromCharCode(nextChr)}"`,
-                      `at line ${this.info.lines}`,
-                      "instead of delimiter, record delimiter, trimable character",
-                      "(if activated) or comment"
-                    ],
-                    this.options,
-                    this.__infoField()
-                  )
-                );
-                if (err !== void 0) return err;
-              } else {
-                this.state.quoting = false;
-                this.state.wasQuoting = true;
-                this.state.field.prepend(quote);
-                pos += quote.length - 1;
-              }
-            } else {
-              if (this.state.field.length !== 0) {
-                if (relax_quotes === false) {
-                  const info3 = this.__infoField();
-                  const bom2 = Object.keys(boms).map(
-                    (b) => boms[b].equals(this.state.field.toString()) ? b : false
-                  ).filter(Boolean)[0];
-                  const err = this.__error(
-                    new CsvError(
-                      "INVALID_OPENING_QUOTE",
-                      [
-                        "Invalid Opening Quote:",
-                        `a quote is found on field ${JSON.stringify(info3.column)} at line ${info3.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
-                        bom2 ? `(${bom2} bom)` : void 0
-                      ],
-                      this.options,
-                      info3,
-                      {
-                        field: this.state.field
-                      }
-                    )
-                  );
-                  if (err !== void 0) return err;
-                }
-              } else {
-                this.state.quoting = true;
-                pos += quote.length - 1;
-                continue;
-              }
-            }
-          }
-          if (this.state.quoting === false) {
-            const recordDelimiterLength = this.__isRecordDelimiter(
-              chr,
-              buf,
-              pos
-            );
-            if (recordDelimiterLength !== 0) {
-              const skipCommentLine = this.state.commenting && this.state.wasQuoting === false && this.state.record.length === 0 && this.state.field.length === 0;
-              if (skipCommentLine) {
-                this.info.comment_lines++;
-              } else {
-                if (this.state.enabled === false && this.info.lines + (this.state.wasRowDelimiter === true ? 1 : 0) >= from_line) {
-                  this.state.enabled = true;
-                  this.__resetField();
-                  this.__resetRecord();
-                  pos += recordDelimiterLength - 1;
-                  continue;
-                }
-                if (skip_empty_lines === true && this.state.wasQuoting === false && this.state.record.length === 0 && this.state.field.length === 0) {
-                  this.info.empty_lines++;
-                  pos += recordDelimiterLength - 1;
-                  continue;
-                }
-                this.info.bytes = this.state.bufBytesStart + pos;
-                const errField = this.__onField();
-                if (errField !== void 0) return errField;
-                this.info.bytes = this.state.bufBytesStart + pos + recordDelimiterLength;
-                const errRecord = this.__onRecord(push);
-                if (errRecord !== void 0) return errRecord;
-                if (to !== -1 && this.info.records >= to) {
-                  this.state.stop = true;
-                  close();
-                  return;
-                }
-              }
-              this.state.commenting = false;
-              pos += recordDelimiterLength - 1;
-              continue;
-            }
-            if (this.state.commenting) {
-              continue;
-            }
-            if (comment !== null && (comment_no_infix === false || this.state.record.length === 0 && this.state.field.length === 0)) {
-              const commentCount = this.__compareBytes(comment, buf, pos, chr);
-              if (commentCount !== 0) {
-                this.state.commenting = true;
-                continue;
-              }
-            }
-            const delimiterLength = this.__isDelimiter(buf, pos, chr);
-            if (delimiterLength !== 0) {
-              this.info.bytes = this.state.bufBytesStart + pos;
-              const errField = this.__onField();
-              if (errField !== void 0) return errField;
-              pos += delimiterLength - 1;
-              continue;
-            }
-          }
-        }
-        if (this.state.commenting === false) {
-          if (max_record_size !== 0 && this.state.record_length + this.state.field.length > max_record_size) {
-            return this.__error(
-              new CsvError(
-                "CSV_MAX_RECORD_SIZE",
-                [
-                  "Max Record Size:",
-                  "record exceed the maximum number of tolerated bytes",
-                  `of ${max_record_size}`,
-                  `at line ${this.info.lines}`
-                ],
-                this.options,
-                this.__infoField()
-              )
-            );
-          }
-        }
-        const lappend = ltrim === false || this.state.quoting === true || this.state.field.length !== 0 || !this.__isCharTrimable(buf, pos);
-        const rappend = rtrim === false || this.state.wasQuoting === false;
-        if (lappend === true && rappend === true) {
-          this.state.field.append(chr);
-        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
-          return this.__error(
-            new CsvError(
-              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
-              [
-                "Invalid Closing Quote:",
-                "found non trimable byte after quote",
-                `at line ${this.info.lines}`
-              ],
-              this.options,
-              this.__infoField()
-            )
-          );
-        } else {
-          if (lappend === false) {
-            pos += this.__isCharTrimable(buf, pos) - 1;
-          }
-          continue;
-        }
-      }
-      if (end === true) {
-        if (this.state.quoting === true) {
-          const err = this.__error(
-            new CsvError(
-              "CSV_QUOTE_NOT_CLOSED",
-              [
-                "Quote Not Closed:",
-                `the parsing is finished with an opening quote at line ${this.info.lines}`
-              ],
-              this.options,
-              this.__infoField()
-            )
-          );
-          if (err !== void 0) return err;
-        } else {
-          if (this.state.wasQuoting === true || this.state.record.length !== 0 || this.state.field.length !== 0) {
-            this.info.bytes = this.state.bufBytesStart + pos;
-            const errField = this.__onField();
-            if (errField !== void 0) return errField;
-            const errRecord = this.__onRecord(push);
-            if (errRecord !== void 0) return errRecord;
-          } else if (this.state.wasRowDelimiter === true) {
-            this.info.empty_lines++;
-          } else if (this.state.commenting === true) {
-            this.info.comment_lines++;
-          }
-        }
-      } else {
-        this.state.bufBytesStart += pos;
-        this.state.previousBuf = buf.slice(pos);
-      }
-      if (this.state.wasRowDelimiter === true) {
-        this.info.lines++;
-        this.state.wasRowDelimiter = false;
-      }
-    },
-    __onRecord: function(push) {
-      const {
-        columns,
-        group_columns_by_name,
-        encoding,
-        info: info3,
-        from,
-        relax_column_count,
-        relax_column_count_less,
-        relax_column_count_more,
-        raw,
-        skip_records_with_empty_values
-      } = this.options;
-      const { enabled, record } = this.state;
-      if (enabled === false) {
-        return this.__resetRecord();
-      }
-      const recordLength = record.length;
-      if (columns === true) {
-        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
-          this.__resetRecord();
-          return;
-        }
-        return this.__firstLineToColumns(record);
-      }
-      if (columns === false && this.info.records === 0) {
-        this.state.expectedRecordLength = recordLength;
-      }
-      if (recordLength !== this.state.expectedRecordLength) {
-        const err = columns === false ? new CsvError(
-          "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
-          [
-            "Invalid Record Length:",
-            `expect ${this.state.expectedRecordLength},`,
-            `got ${recordLength} on line ${this.info.lines}`
-          ],
-          this.options,
-          this.__infoField(),
-          {
-            record
-          }
-        ) : new CsvError(
-          "CSV_RECORD_INCONSISTENT_COLUMNS",
-          [
-            "Invalid Record Length:",
-            `columns length is ${columns.length},`,
-            // rename columns
-            `got ${recordLength} on line ${this.info.lines}`
-          ],
-          this.options,
-          this.__infoField(),
-          {
-            record
-          }
-        );
-        if (relax_column_count === true || relax_column_count_less === true && recordLength < this.state.expectedRecordLength || relax_column_count_more === true && recordLength > this.state.expectedRecordLength) {
-          this.info.invalid_field_length++;
-          this.state.error = err;
-        } else {
-          const finalErr = this.__error(err);
-          if (finalErr) return finalErr;
-        }
-      }
-      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
-        this.__resetRecord();
-        return;
-      }
-      if (this.state.recordHasError === true) {
-        this.__resetRecord();
-        this.state.recordHasError = false;
-        return;
-      }
-      this.info.records++;
-      if (from === 1 || this.info.records >= from) {
-        const { objname } = this.options;
-        if (columns !== false) {
-          const obj = {};
-          for (let i = 0, l = record.length; i < l; i++) {
-            if (columns[i] === void 0 || columns[i].disabled) continue;
-            if (group_columns_by_name === true && Object.hasOwn(obj, columns[i].name)) {
-              if (Array.isArray(obj[columns[i].name])) {
-                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
-              } else {
-                obj[columns[i].name] = [obj[columns[i].name], record[i]];
-              }
-            } else {
-              Object.defineProperty(obj, columns[i].name, {
-                value: record[i],
-                enumerable: true,
-                writable: true,
-                configurable: true
-              });
-            }
-          }
-          if (raw === true || info3 === true) {
-            const extRecord = Object.assign(
-              { record: obj },
-              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
-              info3 === true ? { info: this.__infoRecord() } : {}
-            );
-            const err = this.__push(
-              objname === void 0 ? extRecord : [obj[objname], extRecord],
-              push
-            );
-            if (err) {
-              return err;
-            }
-          } else {
-            const err = this.__push(
-              objname === void 0 ? obj : [obj[objname], obj],
-              push
-            );
-            if (err) {
-              return err;
-            }
-          }
-        } else {
-          if (raw === true || info3 === true) {
-            const extRecord = Object.assign(
-              { record },
-              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
-              info3 === true ? { info: this.__infoRecord() } : {}
-            );
-            const err = this.__push(
-              objname === void 0 ? extRecord : [record[objname], extRecord],
-              push
-            );
-            if (err) {
-              return err;
-            }
-          } else {
-            const err = this.__push(
-              objname === void 0 ? record : [record[objname], record],
-              push
-            );
-            if (err) {
-              return err;
-            }
-          }
-        }
-      }
-      this.__resetRecord();
-    },
-    __firstLineToColumns: function(record) {
-      const { firstLineToHeaders } = this.state;
-      try {
-        const headers = firstLineToHeaders === void 0 ? record : firstLineToHeaders.call(null, record);
-        if (!Array.isArray(headers)) {
-          return this.__error(
-            new CsvError(
-              "CSV_INVALID_COLUMN_MAPPING",
-              [
-                "Invalid Column Mapping:",
-                "expect an array from column function,",
-                `got ${JSON.stringify(headers)}`
-              ],
-              this.options,
-              this.__infoField(),
-              {
-                headers
-              }
-            )
-          );
-        }
-        const normalizedHeaders = normalize_columns_array(headers);
-        this.state.expectedRecordLength = normalizedHeaders.length;
-        this.options.columns = normalizedHeaders;
-        this.__resetRecord();
-        return;
-      } catch (err) {
-        return err;
-      }
-    },
-    __resetRecord: function() {
-      if (this.options.raw === true) {
-        this.state.rawBuffer.reset();
-      }
-      this.state.error = void 0;
-      this.state.record = [];
-      this.state.record_length = 0;
-    },
-    __onField: function() {
-      const { cast, encoding, rtrim, max_record_size } = this.options;
-      const { enabled, wasQuoting } = this.state;
-      if (enabled === false) {
-        return this.__resetField();
-      }
-      let field = this.state.field.toString(encoding);
-      if (rtrim === true && wasQuoting === false) {
-        field = field.trimRight();
-      }
-      if (cast === true) {
-        const [err, f] = this.__cast(field);
-        if (err !== void 0) return err;
-        field = f;
-      }
-      this.state.record.push(field);
-      if (max_record_size !== 0 && typeof field === "string") {
-        this.state.record_length += field.length;
-      }
-      this.__resetField();
-    },
-    __resetField: function() {
-      this.state.field.reset();
-      this.state.wasQuoting = false;
-    },
-    __push: function(record, push) {
-      const { on_record } = this.options;
-      if (on_record !== void 0) {
-        const info3 = this.__infoRecord();
-        try {
-          record = on_record.call(null, record, info3);
-        } catch (err) {
-          return err;
-        }
-        if (record === void 0 || record === null) {
-          return;
-        }
-      }
-      this.info.bytes_records += this.info.bytes;
-      push(record);
-    },
-    // Return a tuple with the error and the casted value
-    __cast: function(field) {
-      const { columns, relax_column_count } = this.options;
-      const isColumns = Array.isArray(columns);
-      if (isColumns === true && relax_column_count && this.options.columns.length <= this.state.record.length) {
-        return [void 0, void 0];
-      }
-      if (this.state.castField !== null) {
-        try {
-          const info3 = this.__infoField();
-          return [void 0, this.state.castField.call(null, field, info3)];
-        } catch (err) {
-          return [err];
-        }
-      }
-      if (this.__isFloat(field)) {
-        return [void 0, parseFloat(field)];
-      } else if (this.options.cast_date !== false) {
-        const info3 = this.__infoField();
-        return [void 0, this.options.cast_date.call(null, field, info3)];
-      }
-      return [void 0, field];
-    },
-    __compareBytes: function(sourceBuf, targetBuf, targetPos, firstByte) {
-      if (sourceBuf[0] !== firstByte) return 0;
-      const sourceLength = sourceBuf.length;
-      for (let i = 1; i < sourceLength; i++) {
-        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
-      }
-      return sourceLength;
-    },
-    // Helper to test if a character is trimable
-    __isCharTrimable: function(buf, pos) {
-      const { timchars, timcharFirstBytes } = this.state;
-      const first = buf[pos];
-      if (first === void 0 || timcharFirstBytes[first] === 0) return 0;
-      loop1: for (let i = 0; i < timchars.length; i++) {
-        const timchar = timchars[i];
-        for (let j = 0; j < timchar.length; j++) {
-          if (timchar[j] !== buf[pos + j]) continue loop1;
-        }
-        return timchar.length;
-      }
-      return 0;
-    },
-    __isDelimiter: function(buf, pos, chr) {
-      const { delimiter: delimiter3, ignore_last_delimiters } = this.options;
-      if (ignore_last_delimiters === true && this.state.record.length === this.options.columns.length - 1) {
-        return 0;
-      } else if (ignore_last_delimiters !== false && typeof ignore_last_delimiters === "number" && this.state.record.length === ignore_last_delimiters - 1) {
-        return 0;
-      }
-      loop1: for (let i = 0; i < delimiter3.length; i++) {
-        const del = delimiter3[i];
-        if (del[0] === chr) {
-          for (let j = 1; j < del.length; j++) {
-            if (del[j] !== buf[pos + j]) continue loop1;
-          }
-          return del.length;
-        }
-      }
-      return 0;
-    },
-    __isEscape: function(buf, pos, chr) {
-      const { escape } = this.options;
-      if (escape === null) return false;
-      const l = escape.length;
-      if (escape[0] === chr) {
-        for (let i = 0; i < l; i++) {
-          if (escape[i] !== buf[pos + i]) {
-            return false;
-          }
-        }
-        return true;
-      }
-      return false;
-    },
-    __isFloat: function(value) {
-      return value - parseFloat(value) + 1 >= 0;
-    },
-    // Keep it in case we implement the `cast_int` option
-    // __isInt(value){
-    //   // return Number.isInteger(parseInt(value))
-    //   // return !isNaN( parseInt( obj ) );
-    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
-    // }
-    __isQuote: function(buf, pos) {
-      const { quote } = this.options;
-      if (quote === null) return false;
-      const l = quote.length;
-      for (let i = 0; i < l; i++) {
-        if (quote[i] !== buf[pos + i]) {
-          return false;
-        }
-      }
-      return true;
-    },
-    __isRecordDelimiter: function(chr, buf, pos) {
-      const { record_delimiter } = this.options;
-      const recordDelimiterLength = record_delimiter.length;
-      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
-        const rd = record_delimiter[i];
-        const rdLength = rd.length;
-        if (rd[0] !== chr) {
-          continue;
-        }
-        for (let j = 1; j < rdLength; j++) {
-          if (rd[j] !== buf[pos + j]) {
-            continue loop1;
-          }
-        }
-        return rd.length;
-      }
-      return 0;
-    },
-    __autoDiscoverRecordDelimiter: function(buf, pos) {
-      const { encoding } = this.options;
-      const rds = [
-        // Important, the windows line ending must be before mac os 9
-        Buffer.from("\r\n", encoding),
-        Buffer.from("\n", encoding),
-        Buffer.from("\r", encoding)
-      ];
-      loop: for (let i = 0; i < rds.length; i++) {
-        const l = rds[i].length;
-        for (let j = 0; j < l; j++) {
-          if (rds[i][j] !== buf[pos + j]) {
-            continue loop;
-          }
-        }
-        this.options.record_delimiter.push(rds[i]);
-        this.state.recordDelimiterMaxLength = rds[i].length;
-        return rds[i].length;
-      }
-      return 0;
-    },
-    __error: function(msg) {
-      const { encoding, raw, skip_records_with_error } = this.options;
-      const err = typeof msg === "string" ? new Error(msg) : msg;
-      if (skip_records_with_error) {
-        this.state.recordHasError = true;
-        if (this.options.on_skip !== void 0) {
-          try {
-            this.options.on_skip(
-              err,
-              raw ? this.state.rawBuffer.toString(encoding) : void 0
-            );
-          } catch (err2) {
-            return err2;
-          }
-        }
-        return void 0;
-      } else {
-        return err;
-      }
-    },
-    __infoDataSet: function() {
-      return {
-        ...this.info,
-        columns: this.options.columns
-      };
-    },
-    __infoRecord: function() {
-      const { columns, raw, encoding } = this.options;
-      return {
-        ...this.__infoDataSet(),
-        bytes_records: this.info.bytes,
-        error: this.state.error,
-        header: columns === true,
-        index: this.state.record.length,
-        raw: raw ? this.state.rawBuffer.toString(encoding) : void 0
-      };
-    },
-    __infoField: function() {
-      const { columns } = this.options;
-      const isColumns = Array.isArray(columns);
-      const bytes_records = this.info.bytes_records;
-      return {
-        ...this.__infoRecord(),
-        bytes_records,
-        column: isColumns === true ? columns.length > this.state.record.length ? columns[this.state.record.length].name : null : this.state.record.length,
-        quoting: this.state.wasQuoting
-      };
-    }
-  };
-};
-
-// node_modules/csv-parse/lib/sync.js
-var parse3 = function(data, opts = {}) {
-  if (typeof data === "string") {
-    data = Buffer.from(data);
-  }
-  const records = opts && opts.objname ? /* @__PURE__ */ Object.create(null) : [];
-  const parser = transform(opts);
-  const push = (record) => {
-    if (parser.options.objname === void 0) records.push(record);
-    else {
-      records[record[0]] = record[1];
-    }
-  };
-  const close = () => {
-  };
-  const error2 = parser.parse(data, true, push, close);
-  if (error2 !== void 0) throw error2;
-  return records;
-};
-
-// actions/lib/csv-input.ts
-var PARSE_OPTIONS = { bom: true, info: true, relax_column_count: true, skip_empty_lines: true };
-function parseCsvText(text2, file) {
-  if (text2.trim() === "") throw new InputError(`${file}: the file is empty (a header row is required)`);
-  let rows;
-  try {
-    rows = parse3(text2, PARSE_OPTIONS);
-  } catch (err) {
-    throw parseError(err, file);
-  }
-  const header = headerOf2(rows[0], file);
-  const records = [];
-  for (let r2 = 1; r2 < rows.length; r2++) records.push(recordOf(rows[r2], header, file));
-  return { file, header, records };
-}
-function parseError(err, file) {
-  const e = err;
-  const rule2 = e.message.replace(/^[A-Za-z_]+: /, "");
-  return e.lines ? new InputError(...lineMessage(file, e.lines, rule2)) : new InputError(`${file}: ${rule2}`);
-}
-function headerOf2(row, file) {
-  const header = row.record.map((h) => h.trim());
-  const seen = /* @__PURE__ */ new Set();
-  for (const h of header) {
-    if (h === "") throw new InputError(...lineMessage(file, 1, "the header has an empty column name"));
-    if (seen.has(h))
-      throw new InputError(...lineMessage(file, 1, `column '${h}' appears twice in the header`));
-    seen.add(h);
-  }
-  return header;
-}
-function recordOf({ record, info: info2 }, header, file) {
-  const line = info2.lines - countNewlines(record);
-  if (record.length !== header.length) {
-    throw new InputError(
-      ...lineMessage(file, line, `has ${record.length} fields, the header has ${header.length}`)
-    );
-  }
-  const values = {};
-  for (let c = 0; c < header.length; c++) values[header[c]] = record[c];
-  return { line, values };
-}
-function countNewlines(fields) {
-  let n = 0;
-  for (const f of fields) for (let i = f.indexOf("\n"); i >= 0; i = f.indexOf("\n", i + 1)) n++;
-  return n;
-}
-
-// actions/lib/csv-stream.ts
-import { closeSync as closeSync3, readSync as readSync2 } from "node:fs";
-
-// node_modules/csv-parse/lib/index.js
-import { Transform } from "stream";
-var Parser = class extends Transform {
-  constructor(opts = {}) {
-    super({ ...{ readableObjectMode: true }, ...opts, encoding: null });
-    this.api = transform({
-      on_skip: (err, chunk) => {
-        this.emit("skip", err, chunk);
-      },
-      ...opts
-    });
-    this.state = this.api.state;
-    this.options = this.api.options;
-    this.info = this.api.info;
-  }
-  // Implementation of `Transform._transform`
-  _transform(buf, _, callback) {
-    if (this.state.stop === true) {
-      return;
-    }
-    const err = this.api.parse(
-      buf,
-      false,
-      (record) => {
-        this.push(record);
-      },
-      () => {
-        this.push(null);
-        this.end();
-        this.on("end", this.destroy);
-      }
-    );
-    if (err !== void 0) {
-      this.state.stop = true;
-    }
-    callback(err);
-  }
-  // Implementation of `Transform._flush`
-  _flush(callback) {
-    if (this.state.stop === true) {
-      return;
-    }
-    const err = this.api.parse(
-      void 0,
-      true,
-      (record) => {
-        this.push(record);
-      },
-      () => {
-        this.push(null);
-        this.on("end", this.destroy);
-      }
-    );
-    callback(err);
-  }
-};
-
-// actions/lib/csv-stream.ts
-var READ_CHUNK_BYTES = 1 << 20;
-function streamCsvFile(root, file, label, within, handlers) {
-  const { fd } = openInputFile(root, file, label, within);
-  try {
-    let header = null;
-    let blank = true;
-    streamCsvRows(fd, label, PARSE_OPTIONS, (row) => {
-      if (header) return handlers.onRecord(recordOf(row, header, label));
-      if (blank && row.record.every((f) => f.trim() === "")) return;
-      header = headerOf2(row, label);
-      blank = false;
-      handlers.onHeader(header);
-    });
-    if (!header) throw new InputError(`${label}: the file is empty (a header row is required)`);
-  } finally {
-    closeSync3(fd);
-  }
-}
-function streamCsvRows(fd, label, options, onRow, onChunk, start) {
-  let position = start ?? null;
-  const parser = new Parser(options).api;
-  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-  for (; ; ) {
-    const n = readSync2(fd, buffer, 0, READ_CHUNK_BYTES, position);
-    if (position !== null) position += n;
-    const chunk = n > 0 ? Buffer.from(buffer.subarray(0, n)) : void 0;
-    if (chunk) onChunk?.(chunk);
-    const err = parser.parse(chunk, n === 0, onRow, () => {
-    });
-    if (err) throw parseError(err, label);
-    if (n === 0) break;
-  }
-}
-
-// actions/lib/feature-group.ts
-import { createHash as createHash3 } from "node:crypto";
-
-// node_modules/csv-stringify/lib/utils/get.js
-var charCodeOfDot = ".".charCodeAt(0);
-var reEscapeChar = /\\(\\)?/g;
-var rePropName = RegExp(
-  // Match anything that isn't a dot or bracket.
-  `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
-  "g"
-);
-var reIsDeepProp = /\.|\[(?:[^[\]]*|(["'])(?:(?!\1)[^\\]|\\.)*?\1)\]/;
-var reIsPlainProp = /^\w*$/;
-var getTag = function(value) {
-  return Object.prototype.toString.call(value);
-};
-var isSymbol = function(value) {
-  const type = typeof value;
-  return type === "symbol" || type === "object" && value && getTag(value) === "[object Symbol]";
-};
-var isKey = function(value, object) {
-  if (Array.isArray(value)) {
-    return false;
-  }
-  const type = typeof value;
-  if (type === "number" || type === "symbol" || type === "boolean" || !value || isSymbol(value)) {
-    return true;
-  }
-  return reIsPlainProp.test(value) || !reIsDeepProp.test(value) || object != null && value in Object(object);
-};
-var stringToPath = function(string) {
-  const result = [];
-  if (string.charCodeAt(0) === charCodeOfDot) {
-    result.push("");
-  }
-  string.replace(rePropName, function(match, expression, quote, subString) {
-    let key = match;
-    if (quote) {
-      key = subString.replace(reEscapeChar, "$1");
-    } else if (expression) {
-      key = expression.trim();
-    }
-    result.push(key);
-  });
-  return result;
-};
-var castPath = function(value, object) {
-  if (Array.isArray(value)) {
-    return value;
-  } else {
-    return isKey(value, object) ? [value] : stringToPath(value);
-  }
-};
-var toKey = function(value) {
-  if (typeof value === "string" || isSymbol(value)) return value;
-  const result = `${value}`;
-  return result == "0" && 1 / value == -Infinity ? "-0" : result;
-};
-var get = function(object, path16) {
-  path16 = castPath(path16, object);
-  let index = 0;
-  const length = path16.length;
-  while (object != null && index < length) {
-    object = object[toKey(path16[index++])];
-  }
-  return index && index === length ? object : void 0;
-};
-
-// node_modules/csv-stringify/lib/utils/is_object.js
-var is_object2 = function(obj) {
-  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
-};
-
-// node_modules/csv-stringify/lib/api/normalize_columns.js
-var normalize_columns = function(columns) {
-  if (columns === void 0 || columns === null) {
-    return [void 0, void 0];
-  }
-  if (typeof columns !== "object") {
-    return [Error('Invalid option "columns": expect an array or an object')];
-  }
-  if (!Array.isArray(columns)) {
-    const newcolumns = [];
-    for (const k in columns) {
-      newcolumns.push({
-        key: k,
-        header: columns[k]
-      });
-    }
-    columns = newcolumns;
-  } else {
-    const newcolumns = [];
-    for (const column of columns) {
-      if (typeof column === "string") {
-        newcolumns.push({
-          key: column,
-          header: column
-        });
-      } else if (typeof column === "object" && column !== null && !Array.isArray(column)) {
-        if (!column.key) {
-          return [
-            Error('Invalid column definition: property "key" is required')
-          ];
-        }
-        if (column.header === void 0) {
-          column.header = column.key;
-        }
-        newcolumns.push(column);
-      } else {
-        return [
-          Error("Invalid column definition: expect a string or an object")
-        ];
-      }
-    }
-    columns = newcolumns;
-  }
-  return [void 0, columns];
-};
-
-// node_modules/csv-stringify/lib/api/CsvError.js
-var CsvError2 = class _CsvError extends Error {
-  constructor(code, message2, ...contexts) {
-    if (Array.isArray(message2)) message2 = message2.join(" ");
-    super(message2);
-    if (Error.captureStackTrace !== void 0) {
-      Error.captureStackTrace(this, _CsvError);
-    }
-    this.code = code;
-    for (const context3 of contexts) {
-      for (const key in context3) {
-        const value = context3[key];
-        this[key] = Buffer.isBuffer(value) ? value.toString() : value == null ? value : JSON.parse(JSON.stringify(value));
-      }
-    }
-  }
-};
-
-// node_modules/csv-stringify/lib/utils/underscore.js
-var underscore2 = function(str2) {
-  return str2.replace(/([A-Z])/g, function(_, match) {
-    return "_" + match.toLowerCase();
-  });
-};
-
-// node_modules/csv-stringify/lib/api/normalize_options.js
-var normalize_options2 = function(opts) {
-  const options = {};
-  for (const opt in opts) {
-    options[underscore2(opt)] = opts[opt];
-  }
-  if (options.bom === void 0 || options.bom === null || options.bom === false) {
-    options.bom = false;
-  } else if (options.bom !== true) {
-    return [
-      new CsvError2("CSV_OPTION_BOOLEAN_INVALID_TYPE", [
-        "option `bom` is optional and must be a boolean value,",
-        `got ${JSON.stringify(options.bom)}`
-      ])
-    ];
-  }
-  if (options.delimiter === void 0 || options.delimiter === null) {
-    options.delimiter = ",";
-  } else if (Buffer.isBuffer(options.delimiter)) {
-    options.delimiter = options.delimiter.toString();
-  } else if (typeof options.delimiter !== "string") {
-    return [
-      new CsvError2("CSV_OPTION_DELIMITER_INVALID_TYPE", [
-        "option `delimiter` must be a buffer or a string,",
-        `got ${JSON.stringify(options.delimiter)}`
-      ])
-    ];
-  }
-  if (options.quote === void 0 || options.quote === null) {
-    options.quote = '"';
-  } else if (options.quote === true) {
-    options.quote = '"';
-  } else if (options.quote === false) {
-    options.quote = "";
-  } else if (Buffer.isBuffer(options.quote)) {
-    options.quote = options.quote.toString();
-  } else if (typeof options.quote !== "string") {
-    return [
-      new CsvError2("CSV_OPTION_QUOTE_INVALID_TYPE", [
-        "option `quote` must be a boolean, a buffer or a string,",
-        `got ${JSON.stringify(options.quote)}`
-      ])
-    ];
-  }
-  if (options.quoted === void 0 || options.quoted === null) {
-    options.quoted = false;
-  } else {
-  }
-  if (options.escape_formulas === void 0 || options.escape_formulas === null) {
-    options.escape_formulas = false;
-  } else if (typeof options.escape_formulas !== "boolean") {
-    return [
-      new CsvError2("CSV_OPTION_ESCAPE_FORMULAS_INVALID_TYPE", [
-        "option `escape_formulas` must be a boolean,",
-        `got ${JSON.stringify(options.escape_formulas)}`
-      ])
-    ];
-  }
-  if (options.quoted_empty === void 0 || options.quoted_empty === null) {
-    options.quoted_empty = void 0;
-  } else {
-  }
-  if (options.quoted_match === void 0 || options.quoted_match === null || options.quoted_match === false) {
-    options.quoted_match = null;
-  } else if (!Array.isArray(options.quoted_match)) {
-    options.quoted_match = [options.quoted_match];
-  }
-  if (options.quoted_match) {
-    for (const quoted_match of options.quoted_match) {
-      const isString = typeof quoted_match === "string";
-      const isRegExp = quoted_match instanceof RegExp;
-      if (!isString && !isRegExp) {
-        return [
-          new CsvError2("CSV_OPTION_QUOTED_MATCH", [
-            "option `quoted_match` must be a string or a regex,",
-            `got ${JSON.stringify(options.quoted_match)}`
-          ])
-        ];
-      }
-    }
-  }
-  if (options.quoted_string === void 0 || options.quoted_string === null) {
-    options.quoted_string = false;
-  } else {
-  }
-  if (options.eof === void 0 || options.eof === null) {
-    options.eof = true;
-  } else {
-  }
-  if (options.escape === void 0 || options.escape === null) {
-    options.escape = '"';
-  } else if (Buffer.isBuffer(options.escape)) {
-    options.escape = options.escape.toString();
-  } else if (typeof options.escape !== "string") {
-    return [
-      Error(
-        `Invalid Option: escape must be a buffer or a string, got ${JSON.stringify(options.escape)}`
-      )
-    ];
-  }
-  if (options.escape.length > 1) {
-    return [
-      Error(
-        `Invalid Option: escape must be one character, got ${options.escape.length} characters`
-      )
-    ];
-  }
-  if (options.header === void 0 || options.header === null || options.header === false) {
-    options.header = false;
-  } else if (options.header !== true) {
-    throw new CsvError2(
-      "CSV_INVALID_OPTION_HEADER",
-      [
-        "option `header` is expected to be a boolean,",
-        `got ${JSON.stringify(options.header)}`
-      ],
-      options
-    );
-  }
-  if (options.header_as_comment === void 0 || options.header_as_comment === null || options.header_as_comment === false) {
-    options.header_as_comment = false;
-  } else if (options.header_as_comment === true) {
-    options.header_as_comment = "#";
-  } else if (Buffer.isBuffer(options.header_as_comment)) {
-    options.header_as_comment = options.header_as_comment.toString();
-  } else if (typeof options.header_as_comment !== "string") {
-    throw new CsvError2(
-      "CSV_INVALID_OPTION_HEADER_AS_COMMENT",
-      [
-        "option `header_as_comment` must be a boolean, a string or a buffer,",
-        `got ${JSON.stringify(options.header_as_comment)}`
-      ],
-      options
-    );
-  }
-  const [errColumns, columns] = normalize_columns(options.columns);
-  if (errColumns !== void 0) return [errColumns];
-  options.columns = columns;
-  if (options.quoted === void 0 || options.quoted === null) {
-    options.quoted = false;
-  } else {
-  }
-  if (options.cast === void 0 || options.cast === null) {
-    options.cast = {};
-  } else {
-  }
-  if (options.cast.bigint === void 0 || options.cast.bigint === null) {
-    options.cast.bigint = (value) => "" + value;
-  }
-  if (options.cast.boolean === void 0 || options.cast.boolean === null) {
-    options.cast.boolean = (value) => value ? "1" : "";
-  }
-  if (options.cast.date === void 0 || options.cast.date === null) {
-    options.cast.date = (value) => "" + value.getTime();
-  }
-  if (options.cast.number === void 0 || options.cast.number === null) {
-    options.cast.number = (value) => "" + value;
-  }
-  if (options.cast.object === void 0 || options.cast.object === null) {
-    options.cast.object = (value) => JSON.stringify(value);
-  }
-  if (options.cast.string === void 0 || options.cast.string === null) {
-    options.cast.string = function(value) {
-      return value;
-    };
-  }
-  if (options.on_record !== void 0 && typeof options.on_record !== "function") {
-    return [Error(`Invalid Option: "on_record" must be a function.`)];
-  }
-  if (options.quote_record_delimiter === void 0 || options.quote_record_delimiter === null) {
-    options.quote_record_delimiter = !options.record_delimiter;
-  } else if (typeof options.quote_record_delimiter !== "boolean") {
-    return [
-      new CsvError2("CSV_OPTION_QUOTE_RECORD_DELIMITER_INVALID_TYPE", [
-        "option `quote_record_delimiter` must be a boolean,",
-        `got ${JSON.stringify(options.quote_record_delimiter)}`
-      ])
-    ];
-  }
-  if (options.record_delimiter === void 0 || options.record_delimiter === null) {
-    options.record_delimiter = "\n";
-  } else if (Buffer.isBuffer(options.record_delimiter)) {
-    options.record_delimiter = options.record_delimiter.toString();
-  } else if (typeof options.record_delimiter !== "string") {
-    return [
-      Error(
-        `Invalid Option: record_delimiter must be a buffer or a string, got ${JSON.stringify(options.record_delimiter)}`
-      )
-    ];
-  }
-  switch (options.record_delimiter) {
-    case "unix":
-      options.record_delimiter = "\n";
-      break;
-    case "mac":
-      options.record_delimiter = "\r";
-      break;
-    case "windows":
-      options.record_delimiter = "\r\n";
-      break;
-    case "ascii":
-      options.record_delimiter = "";
-      break;
-    case "unicode":
-      options.record_delimiter = "\u2028";
-      break;
-  }
-  return [void 0, options];
-};
-
-// node_modules/csv-stringify/lib/api/index.js
-var bom_utf8 = Buffer.from([239, 187, 191]);
-var emits_separator = function(value, separators) {
-  return separators.some(
-    (separator) => separator.length !== 0 && (value.indexOf(separator) !== -1 || separator.length > 1 && (value + separator).indexOf(separator) < value.length)
-  );
-};
-var matches_quoted_match = function(value, quoted_match) {
-  if (!quoted_match) return false;
-  return quoted_match.some(
-    (pattern) => typeof pattern === "string" ? value.indexOf(pattern) !== -1 : value.search(pattern) !== -1
-  );
-};
-var stringifier = function(options, state, info2) {
-  return {
-    options,
-    state,
-    info: info2,
-    __transform: function(chunk, push) {
-      if (!Array.isArray(chunk) && typeof chunk !== "object") {
-        return Error(
-          `Invalid Record: expect an array or an object, got ${JSON.stringify(chunk)}`
-        );
-      }
-      if (this.info.records === 0) {
-        if (Array.isArray(chunk)) {
-          if (this.options.header === true && this.options.columns === void 0) {
-            return Error(
-              "Undiscoverable Columns: header option requires column option or object records"
-            );
-          }
-        } else if (this.options.columns === void 0) {
-          const [err2, columns] = normalize_columns(Object.keys(chunk));
-          if (err2) return;
-          this.options.columns = columns;
-        }
-      }
-      if (this.info.records === 0) {
-        this.bom(push);
-        const err2 = this.headers(push);
-        if (err2) return err2;
-      }
-      try {
-        if (this.options.on_record) {
-          this.options.on_record(chunk, this.info.records);
-        }
-      } catch (err2) {
-        return err2;
-      }
-      let err, chunk_string;
-      if (this.options.eof) {
-        [err, chunk_string] = this.stringify(chunk);
-        if (err) return err;
-        if (chunk_string === void 0) {
-          return;
-        } else {
-          chunk_string = chunk_string + this.options.record_delimiter;
-        }
-      } else {
-        [err, chunk_string] = this.stringify(chunk);
-        if (err) return err;
-        if (chunk_string === void 0) {
-          return;
-        } else {
-          if (this.options.header || this.info.records) {
-            chunk_string = this.options.record_delimiter + chunk_string;
-          }
-        }
-      }
-      this.info.records++;
-      push(chunk_string);
-    },
-    stringify: function(chunk, chunkIsHeader = false) {
-      if (typeof chunk !== "object") {
-        return [void 0, chunk];
-      }
-      const { columns } = this.options;
-      const record = [];
-      if (Array.isArray(chunk)) {
-        const length = columns ? Math.min(chunk.length, columns.length) : chunk.length;
-        for (let i = 0; i < length; i++) {
-          const field = chunk[i];
-          const [err, value] = this.__cast(field, {
-            index: i,
-            column: i,
-            records: this.info.records,
-            header: chunkIsHeader
-          });
-          if (err) return [err];
-          record[i] = [value, field];
-        }
-      } else {
-        for (let i = 0; i < columns.length; i++) {
-          const field = get(chunk, columns[i].key);
-          const [err, value] = this.__cast(field, {
-            index: i,
-            column: columns[i].key,
-            records: this.info.records,
-            header: chunkIsHeader
-          });
-          if (err) return [err];
-          record[i] = [value, field];
-        }
-      }
-      let csvrecord = "";
-      for (let i = 0; i < record.length; i++) {
-        let options2, err;
-        let [value, field] = record[i];
-        if (typeof value === "string") {
-          options2 = this.options;
-        } else if (is_object2(value)) {
-          options2 = { ...value };
-          value = options2.value;
-          delete options2.value;
-          if (typeof value !== "string" && value !== void 0 && value !== null) {
-            if (err)
-              return [
-                Error(
-                  `Invalid Casting Value: returned value must return a string, null or undefined, got ${JSON.stringify(value)}`
-                )
-              ];
-          }
-          options2 = { ...this.options, ...options2 };
-          [err, options2] = normalize_options2(options2);
-          if (err !== void 0) {
-            return [err];
-          }
-        } else if (value === void 0 || value === null) {
-          options2 = this.options;
-        } else {
-          return [
-            Error(
-              `Invalid Casting Value: returned value must return a string, an object, null or undefined, got ${JSON.stringify(value)}`
-            )
-          ];
-        }
-        const {
-          delimiter: delimiter3,
-          escape,
-          quote,
-          quoted: quoted2,
-          quoted_empty,
-          quoted_string,
-          quoted_match,
-          record_delimiter,
-          quote_record_delimiter,
-          escape_formulas
-        } = options2;
-        if ("" === value && "" === field) {
-          const quotedMatch = matches_quoted_match(value, quoted_match);
-          const shouldQuote = quotedMatch || true === quoted_empty || true === quoted_string && false !== quoted_empty;
-          if (shouldQuote === true) {
-            value = quote + value + quote;
-          }
-          csvrecord += value;
-        } else if (value) {
-          if (typeof value !== "string") {
-            return [
-              Error(
-                `Formatter must return a string, null or undefined, got ${JSON.stringify(value)}`
-              )
-            ];
-          }
-          const containsdelimiter = emits_separator(value, [delimiter3]);
-          const containsQuote = quote !== "" && value.indexOf(quote) >= 0;
-          const containsEscape = value.indexOf(escape) >= 0 && escape !== quote;
-          const containsRecordDelimiter = emits_separator(value, [
-            record_delimiter,
-            ...quote_record_delimiter === false ? [] : ["\n", "\r"]
-          ]);
-          const quotedString = quoted_string && typeof field === "string";
-          const quotedMatch = matches_quoted_match(value, quoted_match);
-          if (escape_formulas) {
-            switch (value[0]) {
-              case "-":
-                if (typeof field === "number" || typeof field === "bigint") {
-                  break;
-                }
-                value = `'${value}`;
-                break;
-              case "=":
-              case "+":
-              case "@":
-              case "	":
-              case "\r":
-              case "\uFF1D":
-              // Unicode '='
-              case "\uFF0B":
-              // Unicode '+'
-              case "\uFF0D":
-              // Unicode '-'
-              case "\uFF20":
-                value = `'${value}`;
-                break;
-            }
-          }
-          const shouldQuote = containsQuote === true || containsdelimiter || containsRecordDelimiter || quoted2 || quotedString || quotedMatch;
-          if (shouldQuote === true && containsEscape === true) {
-            value = value.replaceAll(escape, () => escape + escape);
-          }
-          if (containsQuote === true) {
-            value = value.replaceAll(quote, () => escape + quote);
-          }
-          if (shouldQuote === true) {
-            value = quote + value + quote;
-          }
-          csvrecord += value;
-        } else if (quoted_empty === true || field === "" && quoted_string === true && quoted_empty !== false) {
-          csvrecord += quote + quote;
-        }
-        if (i !== record.length - 1) {
-          csvrecord += delimiter3;
-        }
-      }
-      return [void 0, csvrecord];
-    },
-    bom: function(push) {
-      if (this.options.bom !== true) {
-        return;
-      }
-      push(bom_utf8);
-    },
-    headers: function(push) {
-      if (this.options.header === false) {
-        return;
-      }
-      if (this.options.columns === void 0) {
-        return;
-      }
-      let err;
-      let headers = this.options.columns.map((column) => column.header);
-      if (this.options.eof) {
-        [err, headers] = this.stringify(headers, true);
-        headers += this.options.record_delimiter;
-      } else {
-        [err, headers] = this.stringify(headers, true);
-      }
-      if (err) return err;
-      if (this.options.header_as_comment) {
-        headers = this.options.header_as_comment + " " + headers;
-      }
-      push(headers);
-    },
-    __cast: function(value, context3) {
-      const type = typeof value;
-      try {
-        if (type === "string") {
-          return [void 0, this.options.cast.string(value, context3)];
-        } else if (type === "bigint") {
-          return [void 0, this.options.cast.bigint(value, context3)];
-        } else if (type === "number") {
-          return [void 0, this.options.cast.number(value, context3)];
-        } else if (type === "boolean") {
-          return [void 0, this.options.cast.boolean(value, context3)];
-        } else if (value instanceof Date) {
-          return [void 0, this.options.cast.date(value, context3)];
-        } else if (type === "object" && value !== null) {
-          return [void 0, this.options.cast.object(value, context3)];
-        } else if (value === null && this.options.cast.null !== void 0) {
-          return [void 0, this.options.cast.null(value, context3)];
-        } else if (value === void 0 && this.options.cast.undefined !== void 0) {
-          return [void 0, this.options.cast.undefined(value, context3)];
-        } else {
-          return [void 0, value];
-        }
-      } catch (err) {
-        return [err];
-      }
-    }
-  };
-};
-
-// node_modules/csv-stringify/lib/sync.js
-var stringify = function(records, opts = {}) {
-  const data = [];
-  const [err, options] = normalize_options2(opts);
-  if (err !== void 0) throw err;
-  const state = {
-    stop: false
-  };
-  const info2 = {
-    records: 0
-  };
-  const api = stringifier(options, state, info2);
-  for (const record of records) {
-    const err2 = api.__transform(record, function(record2) {
-      data.push(record2);
-    });
-    if (err2 !== void 0) throw err2;
-  }
-  if (data.length === 0) {
-    api.bom((d) => {
-      data.push(d);
-    });
-    const err2 = api.headers((headers) => {
-      data.push(headers);
-    });
-    if (err2 !== void 0) throw err2;
-  }
-  return data.join("");
-};
-
-// actions/lib/file-source.ts
-import { existsSync as existsSync7, readdirSync as readdirSync3 } from "node:fs";
-import path13 from "node:path";
-
-// actions/lib/git.ts
-import { execFile, execFileSync } from "node:child_process";
-var GITHUB_ACTIONS_BOT = Object.freeze({
-  name: "github-actions[bot]",
-  email: "41898282+github-actions[bot]@users.noreply.github.com"
-});
-var GIT_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", LANGUAGE: "C", GIT_LITERAL_PATHSPECS: "1" };
-var MAX_BUFFER = 512 * 1024 * 1024;
-function gitSync(cwd, args) {
-  try {
-    const stdout = execFileSync("git", args, {
-      cwd,
-      env: { ...process.env, ...GIT_ENV },
-      encoding: "utf8",
-      maxBuffer: MAX_BUFFER,
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    return { stdout, stderr: "", status: 0 };
-  } catch (error2) {
-    const e = error2;
-    if (typeof e.status !== "number") throw new Error(`cannot run git in ${cwd}: ${String(error2)}`);
-    return { stdout: e.stdout ?? "", stderr: e.stderr ?? "", status: e.status };
-  }
-}
-function isInsideWorkTree(dir) {
-  try {
-    const out = gitSync(dir, ["rev-parse", "--is-inside-work-tree"]);
-    return out.status === 0 && out.stdout.trim() === "true";
-  } catch {
-    return false;
-  }
-}
-function isTracked(repoDir, rel) {
-  if (!isInsideWorkTree(repoDir)) return null;
-  const out = gitSync(repoDir, ["ls-files", "--", rel]);
-  return out.status === 0 ? out.stdout.trim() !== "" : null;
-}
-var MAX_COMMITTED_FILE_BYTES = 95 * 1024 * 1024;
-
-// actions/lib/file-source.ts
-var WORKING_TREE = "working tree";
-function workingTree(root) {
-  return {
-    description: WORKING_TREE,
-    // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
-    readBytes: (rel) => readInputFileIfExists(root, rel),
-    list: (relDir) => entries(path13.join(root, relDir), false),
-    listDirs: (relDir) => entries(path13.join(root, relDir), true)
-  };
-}
-function entries(dir, dirs) {
-  if (!existsSync7(dir)) return [];
-  return readdirSync3(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
-}
-
-// actions/lib/partition-reader.ts
-var PartitionError = class extends GitmlError {
-  name = "PartitionError";
-};
-var COMMA2 = 44;
-var LF = 10;
-var CR = 13;
-var QUOTE = 34;
-var POW102 = [
-  1,
-  10,
-  100,
-  1e3,
-  1e4,
-  1e5,
-  1e6,
-  1e7,
-  1e8,
-  1e9,
-  1e10,
-  1e11,
-  1e12,
-  1e13,
-  1e14,
-  1e15,
-  1e16,
-  1e17,
-  1e18,
-  1e19,
-  1e20,
-  1e21,
-  1e22
-];
-var decoder = new TextDecoder();
-function headerOf3(layout) {
-  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
-}
-function countRows(bytes) {
-  const n = bytes.length;
-  let pos = bytes.indexOf(LF);
-  if (pos < 0) return 0;
-  let lines = 0;
-  for (; ; ) {
-    const next = bytes.indexOf(LF, pos + 1);
-    if (next < 0) break;
-    if (next > pos + 1) lines++;
-    pos = next;
-  }
-  if (n > pos + 1) lines++;
-  return lines;
-}
-function readPartition(bytes, layout, file) {
-  const t = emptyTable(layout.features.length, countRows(bytes));
-  t.rows = readPartitionInto(bytes, layout, file, t, 0);
-  return t;
-}
-function readPartitionInto(bytes, layout, file, t, offset) {
-  const n = bytes.length;
-  let pos = 0;
-  while (pos < n && bytes[pos] !== LF) pos++;
-  let header = decoder.decode(bytes.subarray(0, pos));
-  if (header.charCodeAt(0) === 65279) header = header.slice(1);
-  if (header.endsWith("\r")) header = header.slice(0, -1);
-  const expected = headerOf3(layout).join(",");
-  if (header !== expected) {
-    throw new PartitionError(
-      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
-    );
-  }
-  pos++;
-  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
-  const cats = [null, null, null];
-  const enc = new TextEncoder();
-  for (const f of layout.features) {
-    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
-    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
-  }
-  kinds.push(layout.numericLabel ? 6 /* NumericLabel */ : 5 /* Label */);
-  cats.push(layout.classes.map((c) => enc.encode(c.value)));
-  const [labelLo, labelHi] = layout.numericLabel?.range ?? [
-    Number.NEGATIVE_INFINITY,
-    Number.POSITIVE_INFINITY
-  ];
-  const sourceBytes = SOURCES.map((s) => enc.encode(s));
-  const ncol = kinds.length;
-  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
-  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
-  let row = offset;
-  let line = 1;
-  while (pos < n) {
-    line++;
-    if (bytes[pos] === LF) {
-      pos++;
-      continue;
-    }
-    for (let c = 0; c < ncol; c++) {
-      let start = pos;
-      let end;
-      let quoted2 = null;
-      if (bytes[pos] === QUOTE) {
-        const buf = [];
-        pos++;
-        for (; ; ) {
-          if (pos >= n) throw new PartitionError(...lineMessage(file, line, `unterminated quoted field`));
-          const b = bytes[pos++];
-          if (b === QUOTE) {
-            if (bytes[pos] === QUOTE) {
-              buf.push(QUOTE);
-              pos++;
-            } else break;
-          } else buf.push(b);
-        }
-        quoted2 = Uint8Array.from(buf);
-        start = pos;
-        end = pos;
-      } else {
-        while (pos < n && bytes[pos] !== COMMA2 && bytes[pos] !== LF) pos++;
-        end = pos;
-        if (end > start && bytes[end - 1] === CR) end--;
-      }
-      const sep4 = pos < n ? bytes[pos] : LF;
-      if (c < ncol - 1 && sep4 !== COMMA2) {
-        throw new PartitionError(...lineMessage(file, line, `has ${c + 1} fields, expected ${ncol}`));
-      }
-      if (c === ncol - 1 && sep4 === COMMA2) {
-        throw new PartitionError(...lineMessage(file, line, `has more than ${ncol} fields`));
-      }
-      pos++;
-      const fs3 = quoted2 ? 0 : start;
-      const fe = quoted2 ? quoted2.length : end;
-      const src = quoted2 ?? bytes;
-      switch (kinds[c]) {
-        case 0 /* Id */: {
-          const x = parseNumberBytes(src, fs3, fe);
-          if (!Number.isInteger(x) || x < 1) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
-              )
-            );
-          }
-          t.ids[row] = x;
-          break;
-        }
-        case 1 /* Time */: {
-          const ms = parseIsoInstant(src, fs3, fe);
-          if (Number.isNaN(ms)) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
-              )
-            );
-          }
-          t.eventTimes[row] = ms;
-          break;
-        }
-        case 2 /* Source */: {
-          const code = matchBytes(src, fs3, fe, sourceBytes);
-          if (code < 0) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
-              )
-            );
-          }
-          t.sources[row] = code;
-          break;
-        }
-        case 3 /* Numeric */: {
-          const j = c - 3;
-          const x = parseNumberBytes(src, fs3, fe);
-          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
-            const f = layout.features[j];
-            const text2 = decoder.decode(src.subarray(fs3, fe));
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                Number.isNaN(x) ? `'${f.name}' = '${text2}' is not a number` : `'${f.name}' = ${text2} is outside the valid range [${lo[j]}, ${hi[j]}]`
-              )
-            );
-          }
-          t.columns[j][row] = x;
-          break;
-        }
-        case 4 /* Category */: {
-          const j = c - 3;
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            const f = layout.features[j];
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `'${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
-              )
-            );
-          }
-          t.columns[j][row] = code;
-          break;
-        }
-        case 5 /* Label */: {
-          if (fe === fs3) {
-            t.labels[row] = -1;
-            break;
-          }
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
-              )
-            );
-          }
-          t.labels[row] = code;
-          break;
-        }
-        case 6 /* NumericLabel */: {
-          if (fe === fs3) {
-            t.labels[row] = -1;
-            t.targets[row] = Number.NaN;
-            break;
-          }
-          const x = parseNumberBytes(src, fs3, fe);
-          if (!Number.isFinite(x) || x < labelLo || x > labelHi) {
-            const text2 = decoder.decode(src.subarray(fs3, fe));
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                !Number.isFinite(x) ? `label '${layout.labelName}' = '${text2}' is not a number` : `label '${layout.labelName}' = ${text2} is outside [${labelLo}, ${labelHi}]`
-              )
-            );
-          }
-          t.labels[row] = 0;
-          t.targets[row] = x;
-          break;
-        }
-      }
-    }
-    row++;
-  }
-  return row - offset;
-}
-function matchBytes(b, s, e, options) {
-  const len = e - s;
-  outer: for (let k = 0; k < options.length; k++) {
-    const o = options[k];
-    if (o.length !== len) continue;
-    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
-    return k;
-  }
-  return -1;
-}
-function parseNumberBytes(b, s, e) {
-  let i = s;
-  let neg = false;
-  if (i < e && (b[i] === 45 || b[i] === 43)) {
-    neg = b[i] === 45;
-    i++;
-  }
-  let mant = 0;
-  let digits = 0;
-  let scale = 0;
-  let any = false;
-  while (i < e) {
-    const d = b[i] - 48;
-    if (d < 0 || d > 9) break;
-    any = true;
-    if (digits > 0 || d !== 0) digits++;
-    mant = mant * 10 + d;
-    i++;
-  }
-  if (i < e && b[i] === 46) {
-    i++;
-    while (i < e) {
-      const d = b[i] - 48;
-      if (d < 0 || d > 9) break;
-      any = true;
-      if (digits > 0 || d !== 0) digits++;
-      mant = mant * 10 + d;
-      scale--;
-      i++;
-    }
-  }
-  if (!any) return Number.NaN;
-  if (i < e && (b[i] === 101 || b[i] === 69)) {
-    i++;
-    let eneg = false;
-    if (i < e && (b[i] === 45 || b[i] === 43)) {
-      eneg = b[i] === 45;
-      i++;
-    }
-    let ex = 0;
-    let exDigits = 0;
-    while (i < e && b[i] >= 48 && b[i] <= 57) {
-      ex = ex * 10 + (b[i] - 48);
-      exDigits++;
-      i++;
-    }
-    if (exDigits === 0) return Number.NaN;
-    scale += eneg ? -ex : ex;
-  }
-  if (i !== e) return Number.NaN;
-  if (digits <= 15 && scale >= -22 && scale <= 22) {
-    const x = scale < 0 ? mant / POW102[-scale] : mant * POW102[scale];
-    return neg ? -x : x;
-  }
-  return Number(decoder.decode(b.subarray(s, e)));
-}
-function parseIsoInstant(b, s, e) {
-  const len = e - s;
-  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
-    return Number.NaN;
-  }
-  const d = (k) => b[s + k] - 48;
-  const num2 = (k, w) => {
-    let v = 0;
-    for (let q = 0; q < w; q++) {
-      const x = d(k + q);
-      if (x < 0 || x > 9) return Number.NaN;
-      v = v * 10 + x;
-    }
-    return v;
-  };
-  const y = num2(0, 4);
-  const mo = num2(5, 2);
-  const da = num2(8, 2);
-  const h = num2(11, 2);
-  const mi = num2(14, 2);
-  const se = num2(17, 2);
-  let ms = 0;
-  if (len === 24) {
-    if (b[s + 19] !== 46) return Number.NaN;
-    ms = num2(20, 3);
-  }
-  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
-    return Number.NaN;
-  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
-}
-var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function daysInMonth(y, m) {
-  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
-}
-function daysFromCivil(y, m, d) {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-// actions/lib/size-limits.ts
-var MiB = 1024 * 1024;
-var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
-var GITHUB_WARN_BYTES = 50 * MiB;
-var MIN_PIECE_BYTES = 1024;
-var MAX_PIECE_BYTES_ENV = "GITML_MAX_PIECE_BYTES";
-function maxPieceBytes(env = process.env) {
-  const raw = env[MAX_PIECE_BYTES_ENV];
-  if (raw === void 0 || raw.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
-  const n = Number(raw.trim());
-  if (!/^\d+$/.test(raw.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
-    throw new InputError(
-      `${MAX_PIECE_BYTES_ENV}='${raw}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
-    );
-  }
-  return n;
-}
-function pieceKey(month, piece) {
-  return piece === 1 ? month : `${month}-${piece}`;
-}
-function parsePieceKey(key) {
-  const m = /^(\d{4}-\d{2})(?:-([1-9]\d*))?$/.exec(key);
-  if (!m) return null;
-  const piece = m[2] === void 0 ? 1 : Number(m[2]);
-  if (m[2] !== void 0 && piece < 2) return null;
-  return { month: m[1], piece };
-}
-function startsOfPieces(lineBytes, header, limit, firstUsed = header) {
-  const starts = [0];
-  let used = firstUsed;
-  let inPiece = firstUsed > header ? 1 : 0;
-  for (let i = 0; i < lineBytes.length; i++) {
-    if (inPiece > 0 && used + lineBytes[i] > limit) {
-      starts.push(i);
-      used = header;
-      inPiece = 0;
-    }
-    used += lineBytes[i];
-    inPiece++;
-  }
-  return starts;
-}
-
-// actions/lib/group-integrity.ts
-function restoreWithGit(file) {
-  return `restore it with git (git checkout -- ${file}; git log -p -- ${file} shows what changed)`;
-}
-function checkMonthPieces(month, pieces, recorded, fileOf, countsFile) {
-  const notRecorded = (file) => ({
-    problem: `${file}: not in ${countsFile}: the partition was added or renamed by hand; remove it (git rm ${file}) or restore ${countsFile} with git (git checkout -- ${countsFile})`
-  });
-  if (recorded.rows === void 0) return notRecorded(pieces[0].path);
-  const sha256 = pieces.map((p) => sha256Hex(p.bytes));
-  const rows = pieces.reduce((s, p) => s + countRows(p.bytes), 0);
-  const inMonth = pieces.length > 1 ? ` in ${month}` : "";
-  const hashes = recorded.sha256;
-  if (hashes?.[pieceKey(month, 1)] !== void 0) {
-    for (let i = 0; i < pieces.length; i++) {
-      const expected = hashes[pieceKey(month, i + 1)];
-      const file = pieces[i].path;
-      if (expected === void 0) return notRecorded(file);
-      if (expected !== sha256[i])
-        return {
-          problem: `${file}: content does not match ${countsFile} (sha256 differs; ${rows} rows${inMonth}, ${recorded.rows} recorded): the partition was truncated or edited by hand; ${restoreWithGit(file)}`
-        };
-    }
-    if (hashes[pieceKey(month, pieces.length + 1)] !== void 0)
-      return { problem: missingPartition(fileOf(pieces.length + 1), recorded.rows - rows, countsFile) };
-    return { sha256 };
-  }
-  if (rows !== recorded.rows) {
-    const files = pieces.map((p) => p.path).join(", ");
-    return {
-      problem: `${files}: ${pieces.length > 1 ? "have" : "has"} ${rows} rows but ${countsFile} records ${recorded.rows}: a line was deleted or duplicated by hand; ${restoreWithGit(pieces[pieces.length - 1].path)}`
-    };
-  }
-  return { sha256 };
-}
-function missingPartition(file, rows, countsFile) {
-  return `${file}: listed in ${countsFile} (${rows} rows) but missing; ${restoreWithGit(file)}`;
-}
-function wrongMonthRow(file, month, bytes, table, offset = 0, rows = table.rows) {
-  const [y, m] = month.split("-").map(Number);
-  const start = Date.UTC(y, m - 1, 1);
-  const end = Date.UTC(y, m, 1);
-  for (let i = offset; i < offset + rows; i++) {
-    const t = table.eventTimes[i];
-    if (t >= start && t < end) continue;
-    const eventTime = new Date(t).toISOString().replace(/\.000Z$/, "Z");
-    return `${file} line ${lineOfRow(bytes, i - offset)}: event_time ${eventTime} is not in ${month}: the row was filed under the wrong month by hand; ${restoreWithGit(file)}`;
-  }
-  return null;
-}
-function lineOfRow(bytes, n) {
-  let line = 1;
-  let pos = bytes.indexOf(10) + 1;
-  let row = -1;
-  while (pos > 0 && pos < bytes.length) {
-    line++;
-    if (bytes[pos] !== 10 && ++row === n) return line;
-    pos = bytes.indexOf(10, pos) + 1;
-  }
-  return line;
-}
-function staleNextId(countsFile, nextId, maxId, fileOfMax) {
-  const rule2 = maxId > 0 ? `is not above the largest stored id ${maxId} (in ${fileOfMax}): new rows would reuse ids` : "must be at least 1 (ids are positive whole numbers)";
-  return `${countsFile}: nextId ${nextId} ${rule2}; ${countsFile} is stale or was edited by hand; ${restoreWithGit(countsFile)}`;
-}
-function brokenRejectedFile(file, text2, columns, recorded, countsFile) {
-  const fix = `new quarantined rows are not appended to a broken file; ${restoreWithGit(file)}`;
-  if (!text2.endsWith("\n")) return `${file}: the last line is incomplete (truncated); ${fix}`;
-  let table;
-  try {
-    table = parseCsvText(text2, file);
-  } catch (err) {
-    return `${err.message}; ${fix}`;
-  }
-  if (table.header.join(",") !== columns.join(","))
-    return `${file} line 1: header '${table.header.join(",")}' is not '${columns.join(",")}'; ${fix}`;
-  for (const r2 of table.records) {
-    try {
-      JSON.parse(r2.values.record ?? "");
-    } catch {
-      return `${file} line ${r2.line}: 'record' is not valid JSON; ${fix}`;
-    }
-  }
-  if (table.records.length !== recorded)
-    return `${file}: has ${table.records.length} records but ${countsFile} counts ${recorded} rejected: lines were deleted or added by hand; ${fix}`;
-  return null;
-}
-
-// actions/lib/row-batch.ts
-var BLOCK_BYTES = 4 * 1024 * 1024;
-function csvLine(cells) {
-  let out = "";
-  for (let i = 0; i < cells.length; i++) {
-    const v = cells[i];
-    if (i > 0) out += ",";
-    out += /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
-  }
-  return `${out}
-`;
-}
-var CHUNK_ROWS = 1 << 16;
-var RowBatch = class {
-  blocks = [];
-  used = 0;
-  count = 0;
-  /** Per row, chunked: id, block index, offset in the block and byte length of its line. */
-  idChunks = [];
-  placeChunks = [];
-  /** Event times as strings (rows of one ingest mostly share one string). */
-  eventTimes = [];
-  get size() {
-    return this.count;
-  }
-  add(id, eventTime, line) {
-    const length = Buffer.byteLength(line);
-    let block = this.blocks[this.blocks.length - 1];
-    if (!block || this.used + length > block.length) {
-      block = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, length));
-      this.blocks.push(block);
-      this.used = 0;
-    }
-    block.write(line, this.used);
-    const i = this.count++;
-    const c = i >>> 16;
-    if (c === this.idChunks.length) {
-      this.idChunks.push(new Float64Array(CHUNK_ROWS));
-      this.placeChunks.push(new Uint32Array(3 * CHUNK_ROWS));
-    }
-    const k = i & CHUNK_ROWS - 1;
-    this.idChunks[c][k] = id;
-    const place = this.placeChunks[c];
-    place[3 * k] = this.blocks.length - 1;
-    place[3 * k + 1] = this.used;
-    place[3 * k + 2] = length;
-    this.used += length;
-    this.eventTimes.push(eventTime);
-  }
-  id(i) {
-    return this.idChunks[i >>> 16][i & CHUNK_ROWS - 1];
-  }
-  /** Byte length of row i's line. */
-  lineBytes(i) {
-    return this.placeChunks[i >>> 16][3 * (i & CHUNK_ROWS - 1) + 2];
-  }
-  /** Row i's line bytes (a view, not a copy). */
-  line(i) {
-    const place = this.placeChunks[i >>> 16];
-    const k = 3 * (i & CHUNK_ROWS - 1);
-    return this.blocks[place[k]].subarray(place[k + 1], place[k + 1] + place[k + 2]);
-  }
-  /** Row indices grouped by event-time month, months ascending, each in event time then id order. */
-  byMonth() {
-    const order = Array.from({ length: this.size }, (_, i) => i);
-    const t = this.eventTimes;
-    const before = (a, b) => t[a] < t[b] ? -1 : t[a] > t[b] ? 1 : this.id(a) - this.id(b);
-    let sorted = true;
-    for (let i = 1; i < order.length && sorted; i++) if (before(i - 1, i) > 0) sorted = false;
-    if (!sorted) order.sort(before);
-    const out = /* @__PURE__ */ new Map();
-    for (const i of order) {
-      const month = t[i].slice(0, 7);
-      const list = out.get(month);
-      if (list) list.push(i);
-      else out.set(month, [i]);
-    }
-    return out;
-  }
-  /** Rows i (in `order`) from `from` to `to` as one buffer after `prefix`. */
-  concat(prefix, order, from, to) {
-    let bytes = prefix.length;
-    for (let k = from; k < to; k++) bytes += this.lineBytes(order[k]);
-    const out = Buffer.allocUnsafe(bytes);
-    out.set(prefix, 0);
-    let at = prefix.length;
-    for (let k = from; k < to; k++) {
-      const line = this.line(order[k]);
-      out.set(line, at);
-      at += line.length;
-    }
-    return out;
-  }
-  /** Drops the line bytes once the pieces are built (ids and event times stay). */
-  release() {
-    this.blocks = [];
-  }
-};
-
-// actions/lib/schema-drift.ts
-function schemaChanges(stored, spec) {
-  const now = featureSchema(spec);
-  const out = [];
-  const before = stored.features.map((f) => f.name);
-  const after = now.map((f) => f.name);
-  const removed = before.filter((n) => !after.includes(n));
-  const added = after.filter((n) => !before.includes(n));
-  if (removed.length === 1 && added.length === 1) {
-    out.push(`feature '${removed[0]}' renamed to '${added[0]}'`);
-  } else {
-    if (removed.length) out.push(`feature${plural(removed)} ${quoted(removed)} removed`);
-    if (added.length) out.push(`feature${plural(added)} ${quoted(added)} added`);
-  }
-  const common = after.filter((n) => before.includes(n));
-  if (common.join(",") !== before.filter((n) => after.includes(n)).join(","))
-    out.push(`features reordered (stored: ${before.join(", ")})`);
-  for (const name2 of common) {
-    const s = stored.features.find((f) => f.name === name2);
-    const n = now.find((f) => f.name === name2);
-    if (s.type !== n.type) {
-      out.push(`feature '${name2}' type ${s.type} \u2192 ${n.type}`);
-      continue;
-    }
-    if (s.type === "numeric") {
-      const [a, b] = s.range ?? [Number.NaN, Number.NaN];
-      const [c, d] = n.range ?? [Number.NaN, Number.NaN];
-      if (a !== c || b !== d) {
-        const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
-        out.push(`feature '${name2}' range ${how} [${a}, ${b}] \u2192 [${c}, ${d}]`);
-      }
-      if (s.decimals !== n.decimals) out.push(`feature '${name2}' decimals ${s.decimals} \u2192 ${n.decimals}`);
-    } else {
-      const change = codesChange(s.categories ?? [], n.categories ?? []);
-      if (change) out.push(`feature '${name2}' categories: ${change}`);
-    }
-  }
-  if (stored.label.name !== spec.label.name)
-    out.push(`label.name '${stored.label.name}' \u2192 '${spec.label.name}'`);
-  const storedType = stored.label.type ?? "categorical";
-  if (storedType !== spec.label.type) {
-    const task = (t) => t === "numeric" ? "regression" : "classification";
-    out.push(
-      `label.type ${storedType} \u2192 ${spec.label.type} (${task(storedType)} \u2192 ${task(spec.label.type)}: the stored labels are ${storedType === "numeric" ? "numbers" : "classes"})`
-    );
-  } else if (storedType === "numeric") {
-    const [a, b] = stored.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-    const [c, d] = spec.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-    if (a !== c || b !== d) {
-      const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
-      out.push(`label.range ${how} ${rangeText(stored.label.range)} \u2192 ${rangeText(spec.label.range)}`);
-    }
-    if (stored.label.decimals !== spec.label.decimals)
-      out.push(`label.decimals ${stored.label.decimals ?? "none"} \u2192 ${spec.label.decimals ?? "none"}`);
-  } else {
-    const classes = codesChange(stored.label.classes, spec.label.classes);
-    if (classes) out.push(`label.classes: ${classes}`);
-  }
-  for (const f of spec.features) {
-    if (f.missing !== "reject" && before.includes(f.name) && !(f.name in stored.fill))
-      out.push(`feature '${f.name}' missing: ${f.missing} (the fill value is recorded at backfill)`);
-  }
-  return out;
-}
-function schemaEditMessage(opts) {
-  const { specFile, groupDir, version, changes, uncommitted } = opts;
-  const draft = uncommitted === true ? ` ${groupDir} is not committed: while the spec is still a draft you can simply delete ${groupDir} and run backfill again.` : uncommitted === null ? ` If ${groupDir} was never committed and the spec is still a draft, you can simply delete ${groupDir} and run backfill again.` : "";
-  return `${specFile} changed since ${groupDir} was backfilled: ${changes.join("; ")}. The stored rows follow the schema they were written with, so they cannot be read with the edited one. Either run backfill --new-version (builds v${version + 1} from the source with the edited schema; train then trains on it), or revert the edit (git checkout -- ${specFile}).${draft}`;
-}
-function codesChange(before, after) {
-  const a = before.map((c) => c.value);
-  const b = after.map((c) => c.value);
-  if (a.join("\0") === b.join("\0")) return null;
-  const removed = a.filter((v) => !b.includes(v));
-  const added = b.filter((v) => !a.includes(v));
-  const parts = [
-    ...removed.length ? [`${quoted(removed)} removed`] : [],
-    ...added.length ? [`${quoted(added)} added`] : []
-  ];
-  return parts.length ? parts.join(", ") : `reordered (stored: ${a.join(", ")})`;
-}
-function rangeText(r2) {
-  return r2 ? `[${r2[0]}, ${r2[1]}]` : "none";
-}
-function quoted(xs) {
-  return xs.map((x) => `'${x}'`).join(", ");
-}
-function plural(xs) {
-  return xs.length > 1 ? "s" : "";
-}
-
-// actions/lib/stats.ts
-var BINS = 10;
-var r = (x) => roundSignificant(x, 4);
-function numericStats(values) {
-  let missing = 0;
-  for (const v of values) if (Number.isNaN(v)) missing++;
-  const sorted = new Float64Array(values.length - missing);
-  let at = 0;
-  for (const v of values) if (!Number.isNaN(v)) sorted[at++] = v;
-  if (sorted.length === 0) {
-    return {
-      type: "numeric",
-      count: 0,
-      missing,
-      mean: null,
-      sd: null,
-      min: null,
-      q1: null,
-      median: null,
-      q3: null,
-      max: null,
-      histogram: { edges: [], counts: [] }
-    };
-  }
-  sorted.sort();
-  const lo = sorted[0];
-  const hi = sorted[sorted.length - 1];
-  const width = (hi - lo) / BINS;
-  const counts = new Array(BINS).fill(0);
-  for (const x of sorted) counts[width === 0 ? 0 : Math.min(BINS - 1, Math.floor((x - lo) / width))]++;
-  const edges = Array.from({ length: BINS + 1 }, (_, k) => r(lo + k * width));
-  const arr = sorted;
-  return {
-    type: "numeric",
-    count: sorted.length,
-    missing,
-    mean: r(mean(arr)),
-    sd: arr.length > 1 ? r(sampleStandardDeviation(arr)) : 0,
-    min: lo,
-    q1: r(quantileSorted(arr, 0.25)),
-    median: r(quantileSorted(arr, 0.5)),
-    q3: r(quantileSorted(arr, 0.75)),
-    max: hi,
-    histogram: { edges, counts }
-  };
-}
-function categoricalStats(codes2, categories2) {
-  const counts = {};
-  for (const c of categories2) counts[c.value] = 0;
-  let missing = 0;
-  for (const code of codes2) {
-    if (code < 0 || Number.isNaN(code)) missing++;
-    else counts[categories2[code].value]++;
-  }
-  return { type: "categorical", count: codes2.length - missing, missing, counts };
-}
-function computeStats(table, schema, label) {
-  const n = table.rows;
-  const bySource = {};
-  for (const s of SOURCES) bySource[s] = 0;
-  let first = Number.POSITIVE_INFINITY;
-  let last = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    bySource[SOURCES[table.sources[i]]]++;
-    const t = table.eventTimes[i];
-    if (t < first) first = t;
-    if (t > last) last = t;
-  }
-  const features = {};
-  schema.forEach((f, j) => {
-    const col = table.columns[j].subarray(0, n);
-    features[f.name] = f.type === "numeric" ? numericStats(col) : categoricalStats(col, f.categories ?? []);
-  });
-  const iso = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
-  return {
-    rows: n,
-    bySource,
-    firstEventTime: n ? iso(first) : null,
-    lastEventTime: n ? iso(last) : null,
-    features,
-    label: label.type === "numeric" ? numericLabelStats(table, label.name) : classLabelStats(table, label)
-  };
-}
-function classLabelStats(table, label) {
-  const labels = categoricalStats(table.labels.subarray(0, table.rows), label.classes);
-  return { name: label.name, unlabelled: labels.missing, counts: labels.counts };
-}
-function numericLabelStats(table, name2) {
-  const s = numericStats(table.targets.subarray(0, table.rows));
-  return { name: name2, unlabelled: s.missing, count: s.count, mean: s.mean, sd: s.sd, min: s.min, max: s.max };
-}
-
-// actions/lib/feature-group.ts
-var FEATURE_GROUP_FORMAT = "gitml.feature-group";
-var FeatureGroupError = class extends GitmlError {
-  name = "FeatureGroupError";
-};
-var SchemaEditError = class extends FeatureGroupError {
-  name = "SchemaEditError";
-};
-function storedLabel(spec) {
-  const { name: name2, title, classes, type, unit, range, decimals } = spec.label;
-  if (type !== "numeric") return { name: name2, title, classes };
-  return {
-    name: name2,
-    title,
-    classes: [],
-    type,
-    ...unit !== void 0 ? { unit } : {},
-    ...range !== void 0 ? { range } : {},
-    ...decimals !== void 0 ? { decimals } : {}
-  };
-}
-function isNumericLabel(label) {
-  return label.type === "numeric";
-}
-var COUNT_KEYS = ["rows", "rejected", "nextId", "partitions"];
-var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
-function schemaHashOf(spec) {
-  const { type, range, decimals } = storedLabel(spec);
-  const schema = {
-    features: featureSchema(spec),
-    label: {
-      name: spec.label.name,
-      classes: spec.label.classes,
-      ...type ? { type, ...range ? { range } : {}, ...decimals !== void 0 ? { decimals } : {} } : {}
-    }
-  };
-  return createHash3("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
-}
-function layoutOf(meta) {
-  return {
-    features: meta.features,
-    labelName: meta.label.name,
-    classes: meta.label.classes,
-    ...isNumericLabel(meta.label) ? { numericLabel: { range: meta.label.range } } : {}
-  };
-}
-function expectationsOf(spec) {
-  const out = [
-    { column: "id", rule: "unique", detail: "positive whole number" },
-    { column: "event_time", rule: "not-future", detail: "UTC ISO-8601" }
-  ];
-  for (const f of featureSchema(spec)) {
-    out.push({ column: f.name, rule: "not-null" });
-    if (f.type === "numeric") {
-      out.push({ column: f.name, rule: "type", detail: "finite number" });
-      out.push({ column: f.name, rule: "range", detail: `[${f.range?.[0]}, ${f.range?.[1]}]` });
-    } else {
-      out.push({
-        column: f.name,
-        rule: "in-set",
-        detail: (f.categories ?? []).map((c) => c.value).join("|")
-      });
-    }
-  }
-  if (spec.label.type === "numeric") {
-    out.push({ column: spec.label.name, rule: "type", detail: "finite number or empty" });
-    if (spec.label.range)
-      out.push({
-        column: spec.label.name,
-        rule: "range",
-        detail: `[${spec.label.range[0]}, ${spec.label.range[1]}] or empty`
-      });
-  } else
-    out.push({
-      column: spec.label.name,
-      rule: "in-set",
-      detail: `${spec.label.classes.map((c) => c.value).join("|")} or empty`
-    });
-  return out;
-}
-function partitionFile(month, piece = 1) {
-  return `rows-${pieceKey(month, piece)}.csv`;
-}
-var PARTITION_FILE = /^rows-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
-var EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
-var FeatureGroup = class _FeatureGroup {
-  constructor(ws, spec, meta, files, countsFile = `${_FeatureGroup.dirOf(spec, meta.version)}/stats.json`) {
-    this.ws = ws;
-    this.spec = spec;
-    this.meta = meta;
-    this.files = files;
-    this.countsFile = countsFile;
-  }
-  ws;
-  spec;
-  meta;
-  files;
-  countsFile;
-  /** sha256 of each partition read and verified, so a write records every partition's hash. */
-  verifiedSha256 = /* @__PURE__ */ new Map();
-  /** Repository-relative folder of a version. */
-  static dirOf(spec, version) {
-    return `data/${spec.name}/v${version}`;
-  }
-  /** Existing versions, ascending. */
-  static versions(spec, files) {
-    return files.listDirs(`data/${spec.name}`).map((n) => /^v(\d+)$/.exec(n)?.[1]).filter(
-      (v) => v !== void 0 && files.readBytes(`data/${spec.name}/v${v}/metadata.json`) !== null
-    ).map(Number).sort((a, b) => a - b);
-  }
-  /**
-   * Opens the latest (or a given) version; `files` selects working tree or a git revision. In the working
-   * tree the latest version must still have the spec's schema (see schema-drift.ts): an edit after
-   * backfill stops every command here with one message. Only backfill, which makes the new version,
-   * opens with `schemaCheck: false`. Time travel (a revision) reads a group by the schema it stored.
-   */
-  static open(ws, spec, opts = {}) {
-    const files = opts.files ?? workingTree(ws.root);
-    const versions = _FeatureGroup.versions(spec, files);
-    const version = opts.version ?? versions[versions.length - 1];
-    if (version === void 0 || !versions.includes(version)) {
-      throw new FeatureGroupError(
-        `feature group '${spec.name}'${opts.version ? ` v${opts.version}` : ""} does not exist in the ${files.description}: run backfill first`
-      );
-    }
-    const dir = _FeatureGroup.dirOf(spec, version);
-    const { meta, countsFile } = parseMeta(files, dir, spec, version);
-    if (opts.schemaCheck !== false && files.description === WORKING_TREE) {
-      const latest = versions[versions.length - 1];
-      const latestMeta = latest === version ? meta : parseMeta(files, _FeatureGroup.dirOf(spec, latest), spec, latest).meta;
-      assertSchemaUnchanged(ws, spec, latestMeta);
-    }
-    return new _FeatureGroup(ws, spec, meta, files, countsFile);
-  }
-  static exists(ws, spec) {
-    return _FeatureGroup.versions(spec, workingTree(ws.root)).length > 0;
-  }
-  get dir() {
-    return _FeatureGroup.dirOf(this.spec, this.meta.version);
-  }
-  get layout() {
-    return layoutOf(this.meta);
-  }
-  /** A month's partition: where it is (its first piece), or where a new one goes. */
-  partitionPath(month) {
-    return this.partitionFiles().get(month)?.[0] ?? `${this.dir}/${partitionFile(month)}`;
-  }
-  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
-  partitionPaths(month) {
-    return this.partitionFiles().get(month) ?? [];
-  }
-  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
-  partitionPieces(month) {
-    return this.partitionPaths(month).map((p) => ({
-      path: p,
-      bytes: this.files.readBytes(p) ?? new Uint8Array()
-    }));
-  }
-  /** The piece of a month that holds its `row`-th row (0-based, pieces in order): for messages. */
-  pieceOfRow(month, row) {
-    let before = 0;
-    for (const p of this.partitionPieces(month)) {
-      before += countRows(p.bytes);
-      if (row < before) return p.path;
-    }
-    return this.partitionPath(month);
-  }
-  /** Months that have a partition file, ascending. */
-  months() {
-    return [...this.partitionFiles().keys()].sort();
-  }
-  /**
-   * Partition files by month, in this layout (rows-YYYY-MM.csv, then rows-YYYY-MM-2.csv, … once a month
-   * outgrew the size limit) or the earlier one (rows/YYYY-MM.csv); each month's pieces in order.
-   */
-  partitionFiles() {
-    const out = /* @__PURE__ */ new Map();
-    const earlier = /* @__PURE__ */ new Map();
-    for (const f of this.files.list(`${this.dir}/rows`)) {
-      const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
-      if (month) earlier.set(month, `${this.dir}/rows/${f}`);
-    }
-    const pieces = /* @__PURE__ */ new Map();
-    for (const f of this.files.list(this.dir)) {
-      const key = PARTITION_FILE.exec(f)?.[1];
-      const parsed = key === void 0 ? null : parsePieceKey(key);
-      if (!parsed) continue;
-      const other = earlier.get(parsed.month);
-      if (other)
-        throw new FeatureGroupError(
-          `${other}: month ${parsed.month} also has ${this.dir}/${f}; keep one of the two (git rm)`
-        );
-      const byNumber = pieces.get(parsed.month) ?? /* @__PURE__ */ new Map();
-      byNumber.set(parsed.piece, `${this.dir}/${f}`);
-      pieces.set(parsed.month, byNumber);
-    }
-    for (const [month, file] of earlier) out.set(month, [file]);
-    for (const [month, byNumber] of pieces) {
-      const files = [];
-      for (let n = 1; n <= byNumber.size; n++) {
-        const file = byNumber.get(n);
-        if (!file) {
-          const last = Math.max(...byNumber.keys());
-          throw new FeatureGroupError(
-            `${this.dir}/${partitionFile(month, n)}: missing, but month ${month} has pieces up to ${partitionFile(month, last)}; restore it with git (git checkout -- ${this.dir}/${partitionFile(month, n)})`
-          );
-        }
-        files.push(file);
-      }
-      out.set(month, files);
-    }
-    return out;
-  }
-  /** Appends go to this layout only: a group in the earlier one is moved first, by git, keeping history. */
-  assertCurrentLayout() {
-    const earlier = this.files.list(`${this.dir}/rows`).filter((f) => EARLIER_PARTITION_FILE.test(f));
-    if (earlier.length === 0) return;
-    const moves = earlier.map(
-      (f) => `git mv ${this.dir}/rows/${f} ${this.dir}/${partitionFile(f.slice(0, 7))}`
-    );
-    throw new FeatureGroupError(
-      `${this.dir}/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ${moves.join(" && ")}`
-    );
-  }
-  /** A month's rows, its pieces in order. */
-  readPartition(month) {
-    return this.readVerifiedPartition(month).table;
-  }
-  /**
-   * A month's rows with the sha256 of its bytes (its pieces' bytes in order, monthSha256: the file's own
-   * while the month is one file), each piece checked against stats.json (its sha256, or in groups written
-   * before the hashes the month's row count) and every row against its month. Every reader goes through
-   * here or read(), so a hand edit is named in the file where it is.
-   */
-  readVerifiedPartition(month) {
-    const pieces = this.verifiedPieces(month);
-    const table = this.tableOf(pieces.map((p) => ({ ...p, month })));
-    const sha256 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1)) : monthSha256(pieces);
-    return { table, sha256 };
-  }
-  /** A month's pieces after the check against stats.json (none: no file and none recorded). */
-  verifiedPieces(month) {
-    const pieces = this.partitionPieces(month);
-    const recordedRows = this.meta.partitions[month];
-    if (pieces.length === 0) {
-      if (recordedRows)
-        throw new FeatureGroupError(
-          missingPartition(this.partitionPath(month), recordedRows, this.countsFile)
-        );
-      return [];
-    }
-    const check = checkMonthPieces(
-      month,
-      pieces,
-      { rows: recordedRows, sha256: this.meta.partitionSha256 },
-      (piece) => `${this.dir}/${partitionFile(month, piece)}`,
-      this.countsFile
-    );
-    if ("problem" in check) {
-      for (const p of pieces) {
-        try {
-          readPartition(p.bytes, this.layout, p.path);
-        } catch (err) {
-          if (err instanceof PartitionError)
-            throw new FeatureGroupError(
-              `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(p.path)})`
-            );
-        }
-      }
-      throw new FeatureGroupError(check.problem);
-    }
-    for (let i = 0; i < pieces.length; i++) this.verifiedSha256.set(pieceKey(month, i + 1), check.sha256[i]);
-    return pieces;
-  }
-  assertMonth(file, month, bytes, t, offset, rows) {
-    const problem = wrongMonthRow(file, month, bytes, t, offset, rows);
-    if (problem) throw new FeatureGroupError(problem);
-  }
-  /** Months stats.json lists with rows whose partition file is gone (a deleted partition). */
-  assertNoMissingPartitions(months) {
-    const onDisk = new Set(this.months());
-    for (const [month, rows] of Object.entries(this.meta.partitions)) {
-      if (rows > 0 && !onDisk.has(month) && months(month))
-        throw new FeatureGroupError(missingPartition(this.partitionPath(month), rows, this.countsFile));
-    }
-  }
-  /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
-  read(filter) {
-    const wanted = (m) => filter?.months?.(m) ?? true;
-    this.assertNoMissingPartitions(wanted);
-    const months = this.months().filter(wanted);
-    const parts = months.flatMap((m) => this.verifiedPieces(m).map((p) => ({ ...p, month: m })));
-    return applyLateLabels(this.tableOf(parts), this.lateLabels(), this.numericLabel);
-  }
-  /** Verified pieces read into one table, in the order given, every row checked against its month. */
-  tableOf(parts) {
-    const table = emptyTable(
-      this.meta.features.length,
-      parts.reduce((s, p) => s + countRows(p.bytes), 0)
-    );
-    for (const p of parts) {
-      const start = table.rows;
-      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
-      this.assertMonth(p.path, p.month, p.bytes, table, start, table.rows - start);
-    }
-    return table;
-  }
-  get labelsPath() {
-    return `${this.dir}/labels.csv`;
-  }
-  /** Whether the label is a number (regression): rows read it into `targets`. */
-  get numericLabel() {
-    return isNumericLabel(this.meta.label);
-  }
-  /**
-   * Labels that arrived after their row (labels.csv: id, label, labelled_at): rows are append-only,
-   * so an outcome learnt later is its own append-only record, applied when the group is read. By id:
-   * the class index, or the label's value for a numeric label (see applyLateLabels).
-   */
-  lateLabels() {
-    const bytes = this.files.readBytes(this.labelsPath);
-    if (!bytes) return /* @__PURE__ */ new Map();
-    return this.parseLateLabels(Buffer.from(bytes).toString("utf8"));
-  }
-  parseLateLabels(text2) {
-    const out = /* @__PURE__ */ new Map();
-    const { name: name2, classes } = this.meta.label;
-    const numeric = this.numericLabel;
-    for (const r2 of parseCsvText(text2, this.labelsPath).records) {
-      const id = Number(r2.values.id);
-      const raw = r2.values[name2] ?? "";
-      const checked = numeric ? numericLabel(this.meta.label, raw) : null;
-      const value = checked === null ? classes.findIndex((c) => c.value === raw) : typeof checked === "string" ? -1 : checked.value;
-      if (!Number.isInteger(id) || (checked === null ? value < 0 : typeof checked === "string")) {
-        throw new FeatureGroupError(
-          `${this.labelsPath} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(", ")}]` : ""} for` : "a class of"} '${name2}'`
-        );
-      }
-      out.set(id, value);
-    }
-    return out;
-  }
-  /**
-   * Records labels for rows that were ingested without one. A label for an unknown id, for a row that
-   * already has one, or outside the classes is quarantined with its reason.
-   */
-  appendLabels(entries2, now, opts = {}) {
-    const parts = this.partitionsByMonth();
-    const numeric = this.numericLabel;
-    const table = applyLateLabels(
-      concatTables([...parts.values()], this.meta.features.length),
-      this.lateLabels(),
-      numeric
-    );
-    const classes = this.meta.label.classes.map((c) => c.value);
-    const labelOf2 = /* @__PURE__ */ new Map();
-    for (let i = 0; i < table.rows; i++)
-      labelOf2.set(
-        table.ids[i],
-        table.labels[i] < 0 ? "" : numeric ? String(table.targets[i]) : classes[table.labels[i]]
-      );
-    const rejected = [];
-    const accepted = [];
-    const at = isoSeconds(now);
-    for (const e of entries2) {
-      const current = labelOf2.get(e.id);
-      const checked = numeric ? numericLabel(this.meta.label, e.label) : null;
-      const reason = current === void 0 ? `id ${e.id} is not in the feature group` : current !== "" ? `id ${e.id} already has label '${current}'` : typeof checked === "string" ? checked : checked === null && !classes.includes(e.label) ? `label '${this.meta.label.name}' = '${e.label}' is not one of ${classes.join(", ")}` : null;
-      if (reason) {
-        rejected.push({ detectedAt: at, origin: e.origin, line: e.line, reason, record: e.record });
-        continue;
-      }
-      const text2 = checked && typeof checked !== "string" ? checked.text : e.label;
-      labelOf2.set(e.id, text2);
-      accepted.push([String(e.id), text2, at]);
-    }
-    const old = this.files.readBytes(this.labelsPath);
-    const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
-    const labelsText = accepted.length ? prefix + stringify(accepted) : void 0;
-    const writes = this.buildWrites(new RowBatch(), rejected, this.meta.nextId, parts, labelsText);
-    if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
-    return { added: accepted.length, rejected };
-  }
-  /**
-   * Validates and appends rows, quarantines rejected ones, and rewrites metadata and stats — all files
-   * built in memory first and then written atomically. Rows that fail a store-level rule (duplicate id,
-   * future event time) join the rejected ones. Returns what was admitted.
-   */
-  append(rows, rejected, now, opts = {}) {
-    const appender = this.appender(now);
-    const added = [];
-    for (const r2 of rows) {
-      const id = appender.add(r2);
-      if (id !== null) added.push({ ...r2, id });
-    }
-    added.sort((a, b) => a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id);
-    return { added, rejected: appender.finish(rejected, opts).rejected };
-  }
-  /**
-   * Appends rows one at a time without keeping them as objects (a streamed ingest of a million rows):
-   * add() applies the store-level rules and keeps the row as its partition line; finish() writes every
-   * file at once, like append(). The rows rejected before (`rejected`) come first in rejected.csv.
-   */
-  appender(now) {
-    if (this.files.description !== "working tree") {
-      throw new FeatureGroupError(
-        `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`
-      );
-    }
-    const parts = this.partitionsByMonth();
-    const ids = /* @__PURE__ */ new Set();
-    let maxId = 0;
-    let whereMax = { month: "", row: 0 };
-    for (const [month, t] of parts) {
-      for (let i = 0; i < t.rows; i++) {
-        ids.add(t.ids[i]);
-        if (t.ids[i] > maxId) {
-          maxId = t.ids[i];
-          whereMax = { month, row: i };
-        }
-      }
-    }
-    if (this.meta.nextId <= maxId || this.meta.nextId < 1)
-      throw new FeatureGroupError(
-        staleNextId(
-          this.countsFile,
-          this.meta.nextId,
-          maxId,
-          maxId > 0 ? this.pieceOfRow(whereMax.month, whereMax.row) : ""
-        )
-      );
-    const storeRejected = [];
-    const batch = new RowBatch();
-    let nextId = this.meta.nextId;
-    return {
-      add: (r2) => {
-        const reason = storeRule(r2, ids, now, this.meta.features);
-        if (reason) {
-          storeRejected.push({
-            detectedAt: isoSeconds(now),
-            origin: r2.origin ?? r2.source,
-            line: r2.line ?? 0,
-            reason,
-            record: {
-              ...r2.id !== void 0 ? { id: String(r2.id) } : {},
-              ...r2.values,
-              [this.meta.label.name]: r2.label
-            }
-          });
-          return null;
-        }
-        const id = r2.id ?? nextId;
-        ids.add(id);
-        nextId = Math.max(nextId, id + 1);
-        batch.add(id, r2.eventTime, csvLine(rowCells({ ...r2, id }, this.meta)));
-        return id;
-      },
-      finish: (rejected, opts = {}) => {
-        ids.clear();
-        const quarantined = [...rejected, ...storeRejected];
-        const writes = this.buildWrites(batch, quarantined, nextId, parts);
-        if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
-        return { added: batch.size, rejected: quarantined };
-      }
-    };
-  }
-  /** Every partition read once; appends reuse them for untouched months instead of reading again. */
-  partitionsByMonth() {
-    this.assertNoMissingPartitions(() => true);
-    return new Map(this.months().map((m) => [m, this.readPartition(m)]));
-  }
-  buildWrites(added, quarantined, nextId, current, labelsText) {
-    this.assertCurrentLayout();
-    const abs = (rel) => `${this.ws.root}/${rel}`;
-    const writes = [];
-    if (labelsText !== void 0) writes.push({ path: abs(this.labelsPath), content: labelsText });
-    const byMonth = added.byMonth();
-    const partitions = { ...this.meta.partitions };
-    const partitionSha256 = {};
-    const sources = [];
-    const months = [.../* @__PURE__ */ new Set([...this.months(), ...byMonth.keys()])].sort();
-    for (const m of months) {
-      const order = byMonth.get(m);
-      if (!order) {
-        sources.push(current.get(m) ?? this.readPartition(m));
-        current.delete(m);
-        for (let n = 1; this.verifiedSha256.has(pieceKey(m, n)); n++)
-          partitionSha256[pieceKey(m, n)] = this.verifiedSha256.get(pieceKey(m, n));
-        continue;
-      }
-      if (!current.has(m)) this.readPartition(m);
-      current.delete(m);
-      const pieces = this.piecesWithRows(m, order, added);
-      sources.push(pieces.all);
-      partitions[m] = (partitions[m] ?? 0) + order.length;
-      for (const w of pieces.written) writes.push({ path: abs(w.path), content: w.bytes });
-      pieces.all.forEach((p, i) => {
-        const key = pieceKey(m, i + 1);
-        const written = pieces.written.find((w) => w.path === p.path);
-        partitionSha256[key] = written ? sha256Hex(written.bytes) : this.verifiedSha256.get(key);
-      });
-    }
-    added.release();
-    const late = labelsText === void 0 ? this.lateLabels() : this.parseLateLabels(labelsText);
-    const all = applyLateLabels(readParts(sources, this.layout), late, this.numericLabel);
-    const rejectedPath = `${this.dir}/rejected.csv`;
-    if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
-      const old = this.files.readBytes(rejectedPath);
-      const prefix = old ? Buffer.from(old).toString("utf8") : stringify([REJECTED_COLUMNS]);
-      const broken = old ? brokenRejectedFile(rejectedPath, prefix, REJECTED_COLUMNS, this.meta.rejected, this.countsFile) : null;
-      if (broken) throw new FeatureGroupError(broken);
-      const body2 = quarantined.length ? stringify(
-        quarantined.map((q) => [
-          q.detectedAt,
-          q.origin,
-          String(q.line),
-          q.reason,
-          JSON.stringify(q.record)
-        ])
-      ) : "";
-      writes.push({ path: abs(rejectedPath), content: prefix + body2 });
-    }
-    const meta = {
-      ...this.meta,
-      rows: all.rows,
-      rejected: this.meta.rejected + quarantined.length,
-      nextId,
-      partitions
-    };
-    const {
-      rows: _r,
-      rejected,
-      nextId: next,
-      partitions: parts,
-      partitionSha256: _hashes,
-      ...contract
-    } = meta;
-    writes.push({ path: abs(`${this.dir}/metadata.json`), content: stableStringify(contract) });
-    const stats = computeStats(all, this.meta.features, this.meta.label);
-    writes.push({
-      path: abs(`${this.dir}/stats.json`),
-      content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts, partitionSha256 })
-    });
-    return writes;
-  }
-  /**
-   * A month's pieces after appending rows `order` of `batch`: the last piece grows until the next row
-   * would take it past the size limit, then a new piece (rows-YYYY-MM-N.csv) starts with the header.
-   * Earlier pieces are never rewritten. `all` is every piece of the month in order; `written` the new
-   * or grown ones.
-   */
-  piecesWithRows(month, order, batch) {
-    const existing = this.partitionPieces(month);
-    const last = existing.pop();
-    const header = Buffer.from(stringify([headerOf3(this.layout)]));
-    const lines = order.map((i) => batch.lineBytes(i));
-    const limit = maxPieceBytes();
-    const starts = startsOfPieces(lines, header.length, limit, last ? last.bytes.length : header.length);
-    const written = [];
-    for (let k = 0; k < starts.length; k++) {
-      const from = starts[k];
-      const to = k + 1 < starts.length ? starts[k + 1] : order.length;
-      const number = existing.length + 1 + k;
-      if (k === 0 && last && from === to) continue;
-      const prefix = k === 0 && last ? last.bytes : header;
-      const path16 = k === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number)}`;
-      written.push({ path: path16, bytes: batch.concat(prefix, order, from, to) });
-    }
-    const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
-    return { all: [...kept, ...written], written };
-  }
-  /** Creates a new, empty version (nothing is written until the first append). */
-  static create(ws, spec, version, fill2, sourceSha256) {
-    const meta = {
-      format: FEATURE_GROUP_FORMAT,
-      formatVersion: 1,
-      dataset: spec.name,
-      version,
-      schemaHash: schemaHashOf(spec),
-      sourceSha256,
-      primaryKey: "id",
-      eventTime: "event_time",
-      columns: headerOf3({
-        features: featureSchema(spec),
-        labelName: spec.label.name,
-        classes: spec.label.classes
-      }),
-      features: featureSchema(spec),
-      label: storedLabel(spec),
-      expectations: expectationsOf(spec),
-      fill: fill2,
-      rows: 0,
-      rejected: 0,
-      nextId: 1,
-      partitions: {}
-    };
-    return new _FeatureGroup(ws, spec, meta, workingTree(ws.root));
-  }
-};
-function readParts(parts, layout) {
-  const rowsOf = (p) => Array.isArray(p) ? p.reduce((s, q) => s + countRows(q.bytes), 0) : p.rows;
-  const t = emptyTable(
-    layout.features.length,
-    parts.reduce((s, p) => s + (p ? rowsOf(p) : 0), 0)
-  );
-  for (let k = 0; k < parts.length; k++) {
-    const p = parts[k];
-    parts[k] = null;
-    if (Array.isArray(p)) {
-      for (const q of p) t.rows += readPartitionInto(q.bytes, layout, q.path, t, t.rows);
-      continue;
-    }
-    t.ids.set(p.ids.subarray(0, p.rows), t.rows);
-    t.eventTimes.set(p.eventTimes.subarray(0, p.rows), t.rows);
-    t.sources.set(p.sources.subarray(0, p.rows), t.rows);
-    t.labels.set(p.labels.subarray(0, p.rows), t.rows);
-    t.targets.set(p.targets.subarray(0, p.rows), t.rows);
-    for (let j = 0; j < p.columns.length; j++) t.columns[j].set(p.columns[j].subarray(0, p.rows), t.rows);
-    t.rows += p.rows;
-  }
-  return t;
-}
-function storeRule(r2, ids, now, features) {
-  if (!isIsoInstant(r2.eventTime))
-    return `event_time '${r2.eventTime}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`;
-  if (Date.parse(r2.eventTime) > now.getTime()) return `event_time ${r2.eventTime} is in the future`;
-  if (r2.id !== void 0) {
-    if (!Number.isInteger(r2.id) || r2.id < 1) return `id '${r2.id}' is not a positive whole number`;
-    if (ids.has(r2.id)) return `id ${r2.id} is already in the feature group`;
-  }
-  for (const f of features) {
-    const reason = checkValue(f, r2.values[f.name] ?? "");
-    if (reason) return reason;
-  }
-  return null;
-}
-function rowCells(r2, meta) {
-  return [String(r2.id), r2.eventTime, r2.source, ...meta.features.map((f) => r2.values[f.name]), r2.label];
-}
-function isoSeconds(d) {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-function assertSchemaUnchanged(ws, spec, meta) {
-  const changes = schemaChanges(meta, spec);
-  if (changes.length === 0) return;
-  const groupDir = FeatureGroup.dirOf(spec, meta.version);
-  throw new SchemaEditError(
-    schemaEditMessage({
-      specFile: `data/${spec.name}/dataset.yml`,
-      groupDir,
-      version: meta.version,
-      changes,
-      uncommitted: negate(isTracked(ws.root, groupDir))
-    })
-  );
-}
-function negate(b) {
-  return b === null ? null : !b;
-}
-function parseMeta(files, dir, spec, version) {
-  const file = `${dir}/metadata.json`;
-  const m = parseJsonObject(files.readBytes(file), file, "metadata");
-  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt metadata, ${rule2}`);
-  if (m.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
-  if (m.formatVersion !== 1) throw bad(`formatVersion ${m.formatVersion} is not supported (expected 1)`);
-  if (m.dataset !== spec.name) throw bad(`dataset '${m.dataset}' is not '${spec.name}'`);
-  if (m.version !== version) throw bad(`version ${m.version} does not match its folder v${version}`);
-  if (!Array.isArray(m.features) || !Array.isArray(m.columns) || typeof m.label?.name !== "string" || !Array.isArray(m.label?.classes)) {
-    throw bad("features, columns and label are required");
-  }
-  if (m.label.type !== void 0 && m.label.type !== "numeric")
-    throw bad(`label.type '${String(m.label.type)}' is not 'numeric' (absent for a classification label)`);
-  if (typeof m.fill !== "object" || m.fill === null) throw bad("'fill' must be an object");
-  const legacy = COUNT_KEYS.some((k) => k in m);
-  const countsFile = legacy ? file : `${dir}/stats.json`;
-  const counts = legacy ? m : parseJsonObject(files.readBytes(countsFile), countsFile, "statistics");
-  return { meta: { ...m, ...checkCounts(counts, countsFile) }, countsFile };
-}
-function parseJsonObject(bytes, file, what) {
-  if (!bytes) throw new FeatureGroupError(`${file}: missing`);
-  let value;
-  const text2 = Buffer.from(bytes).toString("utf8");
-  try {
-    value = JSON.parse(text2);
-  } catch (err) {
-    throw new FeatureGroupError(
-      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${file})`
-    );
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new FeatureGroupError(`${file}: corrupt ${what}, expected a JSON object`);
-  return value;
-}
-function checkCounts(c, file) {
-  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt counts, ${rule2}`);
-  for (const k of ["rows", "rejected", "nextId"]) {
-    const v = c[k];
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
-      throw bad(`'${k}' must be a whole number \u2265 0`);
-  }
-  const partitions = c.partitions;
-  if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions))
-    throw bad("'partitions' must be an object");
-  const parts = partitions;
-  let sum2 = 0;
-  for (const [month, n] of Object.entries(parts)) {
-    if (!/^\d{4}-\d{2}$/.test(month) || typeof n !== "number" || !Number.isInteger(n) || n < 0)
-      throw bad(`partition '${month}' must be a YYYY-MM month with a whole number of rows`);
-    sum2 += n;
-  }
-  if (sum2 !== c.rows) throw bad(`'rows' is ${c.rows} but the partitions add up to ${sum2}`);
-  const hashes = c.partitionSha256;
-  if (hashes !== void 0) {
-    if (typeof hashes !== "object" || hashes === null || Array.isArray(hashes))
-      throw bad("'partitionSha256' must be an object");
-    for (const [key, h] of Object.entries(hashes)) {
-      const month = parsePieceKey(key)?.month;
-      if (month === void 0 || !(month in parts) || typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h))
-        throw bad(`partitionSha256 '${key}' must be the sha256 of a listed partition`);
-    }
-  }
-  return {
-    ...hashes !== void 0 ? { partitionSha256: hashes } : {},
-    rows: c.rows,
-    rejected: c.rejected,
-    nextId: c.nextId,
-    partitions: parts
-  };
-}
-
-// actions/lib/ingested-files.ts
-var INGESTED_FORMAT = "gitml.ingested";
-var INGESTED_FILE = "ingested.json";
-var IngestedFilesError = class extends GitmlError {
-  name = "IngestedFilesError";
-};
-function readIngested(files, dir) {
-  const where = `${dir}/${INGESTED_FILE}`;
-  const bytes = files.readBytes(where);
-  if (!bytes) return { format: INGESTED_FORMAT, formatVersion: 1, files: {} };
-  const bad = (rule2) => new IngestedFilesError(
-    `${where}: corrupt record of ingested files, ${rule2}; restore it with git (git checkout -- ${where}; git log -p -- ${where} shows what changed)`
-  );
-  let value;
-  try {
-    value = JSON.parse(Buffer.from(bytes).toString("utf8"));
-  } catch (err) {
-    throw bad(`not valid JSON (${err.message})`);
-  }
-  const r2 = value;
-  if (typeof r2 !== "object" || r2 === null || r2.format !== INGESTED_FORMAT)
-    throw bad(`format must be '${INGESTED_FORMAT}'`);
-  if (typeof r2.files !== "object" || r2.files === null || Array.isArray(r2.files))
-    throw bad("'files' must be an object");
-  for (const [sha, e] of Object.entries(r2.files)) {
-    if (!/^[0-9a-f]{64}$/.test(sha) || typeof e?.file !== "string" || typeof e?.ingestedAt !== "string")
-      throw bad(`entry '${sha}' needs a sha256 key, a file and an ingestedAt`);
-  }
-  return r2;
-}
-function ingestedWrite(root, dir, record, sha256, entry) {
-  const next = { ...record, files: { ...record.files, [sha256]: entry } };
-  return { path: `${root}/${dir}/${INGESTED_FILE}`, content: stableStringify(next) };
-}
-function alreadyIngestedMessage(label, sha256, prior, force) {
-  const as = prior.file === label ? "" : ` as ${prior.file}`;
-  return `${label} was already ingested on ${prior.ingestedAt}${as} (sha256 ${sha256}); use ${force} to ingest it again`;
-}
-
-// actions/lib/pipelines/event-time.ts
-function normaliseEventTime(raw) {
-  const v = raw.trim();
-  if (isIsoDate(v)) return `${v}T00:00:00Z`;
-  if (isIsoInstant(v)) return v.replace(/\.000Z$/, "Z");
-  return null;
-}
-
-// actions/lib/pipelines/ingest.ts
-var EVENT_TIME_COLUMN = "event_time";
-function ingest(ws, spec, file, opts) {
-  const label = opts.label ?? file;
-  checkInputFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name);
-  const fg = FeatureGroup.open(ws, spec);
-  const sha256 = fileSha256(path14.resolve(opts.within?.dir ?? ws.root, file));
-  const ingested = readIngested(fg.files, fg.dir);
-  const prior = ingested.files[sha256];
-  if (prior && !opts.again)
-    return {
-      dataset: spec.name,
-      file: label,
-      added: 0,
-      rejected: [],
-      dryRun: !!opts.dryRun,
-      kind: prior.kind,
-      alreadyIngested: { sha256, prior }
-    };
-  const record = (kind) => [
-    ingestedWrite(ws.root, fg.dir, ingested, sha256, { file: label, ingestedAt: isoSeconds(opts.now), kind })
-  ];
-  const state = {
-    rows: null
-  };
-  const labels = { file: label, header: [], records: [] };
-  let rowCount = 0;
-  const rejected = [];
-  streamCsvFile(opts.within?.dir ?? ws.root, file, label, opts.within?.name, {
-    onHeader(header) {
-      labels.header = header;
-      if (isLabelsFile(spec, header)) return;
-      const appender = fg.appender(opts.now);
-      state.rows = { appender, ingest: rowIngester(spec, fg, header, label, opts.now, appender, rejected) };
-    },
-    onRecord(rec) {
-      rowCount++;
-      if (state.rows) state.rows.ingest(rec);
-      else labels.records.push(rec);
-    }
-  });
-  if (rowCount === 0) throw new InputError(`${label}: has a header but no rows`);
-  if (state.rows) {
-    const result = state.rows.appender.finish(rejected, { dryRun: opts.dryRun, alsoWrite: record("rows") });
-    return {
-      dataset: spec.name,
-      file: label,
-      added: result.added,
-      rejected: result.rejected,
-      dryRun: !!opts.dryRun,
-      kind: "rows"
-    };
-  }
-  return ingestLabels(spec, fg, labels, label, { ...opts, alsoWrite: record("labels") });
-}
-function isLabelsFile(spec, header) {
-  const idColumn = spec.primaryKey.column ?? "id";
-  const labelColumn = header.find((h) => h === spec.label.column || h === spec.label.name);
-  return header.length === 2 && labelColumn !== void 0 && header.some((h) => h === idColumn || h === "id");
-}
-function ingestLabels(spec, fg, table, label, opts) {
-  const labelColumn = table.header.find((h) => h === spec.label.column || h === spec.label.name);
-  const idCol = table.header.find((h) => h !== labelColumn);
-  const rejected = [];
-  const entries2 = [];
-  for (const rec of table.records) {
-    const id = Number(rec.values[idCol]);
-    if (!Number.isInteger(id) || id < 1) {
-      rejected.push({
-        detectedAt: isoSeconds(opts.now),
-        origin: label,
-        line: rec.line,
-        reason: `'${idCol}' = '${rec.values[idCol]}' is not a positive whole number`,
-        record: rec.values
-      });
-      continue;
-    }
-    entries2.push({
-      id,
-      label: rec.values[labelColumn].trim(),
-      origin: label,
-      line: rec.line,
-      record: rec.values
-    });
-  }
-  const r2 = fg.appendLabels(entries2, opts.now, { dryRun: opts.dryRun, alsoWrite: opts.alsoWrite });
-  return {
-    dataset: spec.name,
-    file: label,
-    added: r2.added,
-    rejected: [...rejected, ...r2.rejected],
-    dryRun: !!opts.dryRun,
-    kind: "labels"
-  };
-}
-function rowIngester(spec, fg, header, label, at, appender, rejected) {
-  const table = { header };
-  const idColumn = spec.primaryKey.column ?? "id";
-  const known = /* @__PURE__ */ new Set([
-    EVENT_TIME_COLUMN,
-    idColumn,
-    "id",
-    spec.label.column,
-    spec.label.name,
-    ...spec.source.dropColumns
-  ]);
-  const missing = [];
-  for (const f of spec.features) {
-    known.add(f.column);
-    known.add(f.name);
-    if (!table.header.includes(f.column) && !table.header.includes(f.name)) missing.push(f.name);
-  }
-  for (const f of fg.meta.features) known.add(f.name);
-  if (missing.length)
-    throw new InputError(
-      `${label} line 1: missing column${missing.length > 1 ? "s" : ""} ${missing.map((c) => `'${c}'`).join(", ")}`
-    );
-  const unknown = table.header.filter((h) => !known.has(h));
-  if (unknown.length)
-    throw new InputError(
-      `${label} line 1: unknown column${unknown.length > 1 ? "s" : ""} ${unknown.map((c) => `'${c}'`).join(", ")} (not in the '${spec.name}' schema)`
-    );
-  const now = isoSeconds(at);
-  return (rec) => {
-    const reject = (reason) => rejected.push({ detectedAt: now, origin: label, line: rec.line, reason, record: rec.values });
-    const clean = cleanRecord(spec, fg.meta.fill, rec.values, { labelRequired: false });
-    if ("reasons" in clean) {
-      reject(clean.reasons.join("; "));
-      return;
-    }
-    const rawTime = rec.values[EVENT_TIME_COLUMN];
-    const eventTime = rawTime === void 0 || rawTime.trim() === "" ? now : normaliseEventTime(rawTime);
-    if (!eventTime) {
-      reject(
-        `'${EVENT_TIME_COLUMN}' = '${rawTime}' is not a UTC date or instant (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)`
-      );
-      return;
-    }
-    const rawId = rec.values[idColumn] ?? rec.values.id;
-    let id;
-    if (rawId !== void 0 && rawId.trim() !== "") {
-      id = Number(rawId);
-      if (!Number.isInteger(id) || id < 1) {
-        reject(`'${idColumn}' = '${rawId}' is not a positive whole number`);
-        return;
-      }
-    }
-    appender.add({
-      id,
-      eventTime,
-      source: "ingest",
-      values: clean.values,
-      label: clean.label,
-      origin: label,
-      line: rec.line
-    });
-  };
 }
 
 // actions/ingest/src/check.ts
