@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { escapeHtml } from '../actions/lib/core/untrusted-text.js';
 import { shuffleSequence } from '../actions/lib/explain/permutation-importance.js';
 import { FeatureGroup } from '../actions/lib/features/feature-group.js';
 import { valueText } from '../actions/lib/features/feature-table.js';
@@ -81,6 +82,9 @@ describe('model cards, importance and social tags on the site built from the rep
       const card = read(`${d}/model-card.html`);
       expect(card).not.toContain('<script');
       expect(card).toContain(`<code>models/${d}/v${v}/card.md</code>`);
+      // The registry's word now, beside the card's Status as of training (Wine v4 was promoted by hand).
+      const decision = registry.index().versions.find((e) => e.version === v)?.decision ?? '';
+      expect(card).toContain(`<strong>Champion now:</strong> ${escapeHtml(decision)}`);
       expect(card).toContain('<h3>'); // the card's own title, under the page's h2
       expect(card).toContain('<th scope="row">training data hash (sha256)</th>');
       const md = readFileSync(path.join(registry.versionDir(v as number), 'card.md'), 'utf8');

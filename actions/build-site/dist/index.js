@@ -40556,6 +40556,7 @@ function modelCardOf(ws, spec, champion, importance) {
   return {
     version,
     file: ws.rel(file),
+    decision: champion.entry.decision,
     body: cardHtml(markdown, { skipSections: imp.view ? [IMPORTANCE_SECTION] : [], topLevel: 3 }),
     importance: imp.view,
     ...imp.view ? {} : { importanceMissing: imp.missing }
@@ -42997,6 +42998,7 @@ var MODEL_CARD_PAGE = "model-card.html";
 function modelCardPage(d, builtAt, actionsUrl) {
   const c = d.card;
   const main = d.failure ? failingNotice(d.failure) : c === null ? html`<p class="notice" id="no-model">No model yet — run <code>gitml train --dataset ${d.name}</code> (or the training workflow) to register a champion; its card appears here.</p>` : html`<p class="lead">The champion, model v${c.version}: its card as the registry wrote it at training (<code>${c.file}</code>), and what it relies on.</p>
+<p id="current-status"><strong>Champion now:</strong> ${c.decision} (<code>models/${d.name}/index.json</code>). The card's own Status line is as it stood when the model was registered.</p>
 ${c.importance ? importancePanel(c.importance) : html`<p class="notice" id="no-importance">No permutation importance: ${c.importanceMissing ?? "the holdout rows are not recorded"}.</p>`}
 <article class="panel model-card" aria-labelledby="card-title">
 <h2 id="card-title">Model card v${c.version}</h2>

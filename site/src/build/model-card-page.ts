@@ -108,6 +108,7 @@ export function modelCardOf(
   return {
     version,
     file: ws.rel(file),
+    decision: champion.entry.decision,
     body: cardHtml(markdown, { skipSections: imp.view ? [IMPORTANCE_SECTION] : [], topLevel: 3 }),
     importance: imp.view,
     ...(imp.view ? {} : { importanceMissing: imp.missing }),

@@ -20,6 +20,8 @@ export interface ModelCardPageData {
     version: number;
     /** The card file, relative to the repository root. */
     file: string;
+    /** The registry's word on the champion now (index.json's decision): the card's Status is as of training. */
+    decision: string;
     /** The card's content as HTML (see site/src/build/card-markdown.ts). */
     body: Html;
     importance: ImportanceView | null;
@@ -36,6 +38,7 @@ export function modelCardPage(d: ModelCardPageData, builtAt: string, actionsUrl?
     : c === null
       ? html`<p class="notice" id="no-model">No model yet — run <code>gitml train --dataset ${d.name}</code> (or the training workflow) to register a champion; its card appears here.</p>`
       : html`<p class="lead">The champion, model v${c.version}: its card as the registry wrote it at training (<code>${c.file}</code>), and what it relies on.</p>
+<p id="current-status"><strong>Champion now:</strong> ${c.decision} (<code>models/${d.name}/index.json</code>). The card's own Status line is as it stood when the model was registered.</p>
 ${c.importance ? importancePanel(c.importance) : html`<p class="notice" id="no-importance">No permutation importance: ${c.importanceMissing ?? 'the holdout rows are not recorded'}.</p>`}
 <article class="panel model-card" aria-labelledby="card-title">
 <h2 id="card-title">Model card v${c.version}</h2>
