@@ -62,7 +62,7 @@ export async function explanationLines(
       const times = await page.evaluate(
         async ({ rows, repeats }) => {
           const lib = (globalThis as unknown as { __gitmlExplain: ExplainLibrary }).__gitmlExplain;
-          const raw = await (await fetch('model.json')).json();
+          const raw = await lib.fetchModel('model.json', 'model.bin'); // header + bin, as the page joins them
           const model = lib.ServingModel.load(raw, 'model.json', { lazy: true });
           const out: Record<string, number[]> = {};
           for (const trees of ['tree-shap', 'saabas'] as const) {
@@ -93,6 +93,7 @@ export async function explanationLines(
 
 interface ExplainLibrary {
   ServingModel: { load(raw: unknown, where: string, options: { lazy: boolean }): unknown };
+  fetchModel(headerUrl: string, binUrl: string): Promise<unknown>;
   explainPrediction(model: unknown, input: Record<string, string>, options: { trees: string }): unknown;
 }
 
@@ -109,9 +110,10 @@ async function libraryBundle(): Promise<string> {
   const out = await build({
     stdin: {
       contents:
-        "import { ServingModel } from './actions/lib/serving-model.ts';\n" +
+        "import { ServingModel } from './actions/lib/models/serving-model.ts';\n" +
         "import { explainPrediction } from './actions/lib/explain/explain-prediction.ts';\n" +
-        'globalThis.__gitmlExplain = { ServingModel, explainPrediction };\n',
+        "import { fetchModel } from './site/src/client/model-fetch.ts';\n" +
+        'globalThis.__gitmlExplain = { ServingModel, explainPrediction, fetchModel };\n',
       resolveDir: path.resolve(process.env.GITML_ROOT ?? process.cwd()),
       loader: 'ts',
     },
