@@ -40510,7 +40510,7 @@ function readMetrics(file) {
   }
 }
 var computed = /* @__PURE__ */ new Map();
-function championImportance(ws, spec, champion, group2) {
+function championImportance(ws, spec, champion, group2, tableOf = () => group2?.read() ?? null) {
   const registry = new ModelRegistry(ws, spec.name);
   const version = champion.entry.version;
   const unit = champion.model.json.label.unit;
@@ -40521,7 +40521,9 @@ function championImportance(ws, spec, champion, group2) {
   if (!ids) return { view: null, missing: `model v${version}'s metrics.json does not list its holdout rows` };
   if (!group2)
     return { view: null, missing: `the feature group of model v${version} is not in the repository` };
-  const table2 = group2.read();
+  const table2 = tableOf();
+  if (!table2)
+    return { view: null, missing: `the feature group of model v${version} is not in the repository` };
   const rows = holdoutRowsOf(table2, ids);
   if (!rows)
     return {
@@ -43090,7 +43092,12 @@ function loadDataset(ws, spec) {
       throw new SiteBuildError(`${ws.rel(reportFile)}: format is not '${MONITORING_FORMAT}'`);
     if (isMonitoringReport(parsed)) report = { parsed, file: reportFile };
   }
-  return { spec, champion, group: group2, stats, report };
+  let table2;
+  const readOnce = () => {
+    if (table2 === void 0) table2 = group2?.read() ?? null;
+    return table2;
+  };
+  return { spec, champion, group: group2, table: readOnce, stats, report };
 }
 function listDir(dir, dirs) {
   if (!existsSync9(dir)) return [];
@@ -43164,11 +43171,11 @@ function formFeatures(d, modelFeatures) {
 }
 var isRegression = (d) => taskOf(d.spec.label) === "regression";
 function examplesOf(d, features) {
-  const group2 = d.group;
   const out = { ids: [], actual: [], values: [] };
   const holdout = new Set(d.champion?.holdoutIds ?? []);
-  if (!group2 || holdout.size === 0) return out;
-  const table2 = group2.read();
+  const group2 = d.group;
+  const table2 = holdout.size === 0 ? null : d.table();
+  if (!group2 || !table2) return out;
   const synthetic = SOURCES.indexOf("synthetic");
   const real = [];
   for (let i = 0; i < table2.rows; i++)
@@ -43244,9 +43251,8 @@ function regressionLabel(d) {
   if (decimals !== void 0) out.decimals = decimals;
   return out;
 }
-function observedLabel(group2) {
-  if (!group2) return null;
-  const table2 = group2.read();
+function observedLabel(table2) {
+  if (!table2) return null;
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < table2.rows; i++) {
@@ -43278,7 +43284,7 @@ function predictorData(d) {
   if (regression) {
     const residuals = d.champion !== null && d.champion.model.json.interval;
     out.task = "regression";
-    out.regression = { observed: observedLabel(d.group), interval: residuals ? "residuals" : "trees" };
+    out.regression = { observed: observedLabel(d.table()), interval: residuals ? "residuals" : "trees" };
   }
   return out;
 }
@@ -43291,7 +43297,7 @@ function regressionSummary(d) {
   return { label, live: { days: live.days, labelled: live.labelled, mae: live.mae, rmse: live.rmse } };
 }
 function factsOf(ws, d) {
-  const table2 = d.group?.read() ?? null;
+  const table2 = d.table();
   const specFile = path17.join(ws.datasetDir(d.spec.name), SPEC_FILE);
   return siteFacts({
     task: isRegression(d) ? "regression" : "classification",
@@ -43432,7 +43438,7 @@ function prepareDataset(ws, name2) {
   try {
     spec = ws.loadSpec(name2);
     const d = loadDataset(ws, spec);
-    const importance = d.champion ? championImportance(ws, spec, d.champion, d.group) : null;
+    const importance = d.champion ? championImportance(ws, spec, d.champion, d.group, d.table) : null;
     return {
       card: modelCardOf(ws, spec, d.champion, importance),
       summary: { ...summary2(d), facts: factsOf(ws, d) },

@@ -45,6 +45,8 @@ export function championImportance(
   spec: DatasetSpec,
   champion: { entry: RegistryEntry; model: ServingModel },
   group: FeatureGroup | null,
+  /** The group's rows: the site build passes its one read of them. */
+  tableOf: () => FeatureTable | null = () => group?.read() ?? null,
 ): Importance {
   const registry = new ModelRegistry(ws, spec.name);
   const version = champion.entry.version;
@@ -56,7 +58,9 @@ export function championImportance(
   if (!ids) return { view: null, missing: `model v${version}'s metrics.json does not list its holdout rows` };
   if (!group)
     return { view: null, missing: `the feature group of model v${version} is not in the repository` };
-  const table = group.read();
+  const table = tableOf();
+  if (!table)
+    return { view: null, missing: `the feature group of model v${version} is not in the repository` };
   const rows = holdoutRowsOf(table, ids);
   if (!rows)
     return {

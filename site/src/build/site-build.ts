@@ -17,7 +17,7 @@ import { GitmlError } from '../../../actions/lib/core/gitml-error.js';
 import { formatNumber } from '../../../actions/lib/core/json.js';
 import { isNeighbours } from '../../../actions/lib/explain/neighbours.js';
 import { FeatureGroup } from '../../../actions/lib/features/feature-group.js';
-import { SOURCES, valueText } from '../../../actions/lib/features/feature-table.js';
+import { type FeatureTable, SOURCES, valueText } from '../../../actions/lib/features/feature-table.js';
 import type { CategoricalStats, GroupStats, NumericStats } from '../../../actions/lib/features/stats.js';
 import { readInputFileIfExists } from '../../../actions/lib/files/input-file.js';
 import { SPEC_FILE, Workspace } from '../../../actions/lib/files/workspace.js';
@@ -109,6 +109,8 @@ interface DatasetBuild {
   /** holdoutIds: the rows the champion never trained on (metrics.json's split.testIds), null when unlisted. */
   champion: { entry: RegistryEntry; model: ServingModel; file: string; holdoutIds: number[] | null } | null;
   group: FeatureGroup | null;
+  /** The group's rows, read once on first use (examples, the observed label range, facts, importance). */
+  table: () => FeatureTable | null;
   stats: GroupStats | null;
   report: { parsed: MonitoringReport; file: string } | null;
 }
@@ -155,7 +157,12 @@ function loadDataset(ws: Workspace, spec: DatasetSpec): DatasetBuild {
     // Only the log manifest (infer ran, monitor has not yet): no dashboard data, as without the file.
     if (isMonitoringReport(parsed)) report = { parsed, file: reportFile };
   }
-  return { spec, champion, group, stats, report };
+  let table: FeatureTable | null | undefined;
+  const readOnce = () => {
+    if (table === undefined) table = group?.read() ?? null;
+    return table;
+  };
+  return { spec, champion, group, table: readOnce, stats, report };
 }
 
 function listDir(dir: string, dirs: boolean): string[] {
@@ -262,11 +269,11 @@ const isRegression = (d: DatasetBuild) => taskOf(d.spec.label) === 'regression';
  * spec's decimals write it.
  */
 function examplesOf(d: DatasetBuild, features: readonly FeatureSchema[]): Examples {
-  const group = d.group;
   const out: Examples = { ids: [], actual: [], values: [] };
   const holdout = new Set(d.champion?.holdoutIds ?? []);
-  if (!group || holdout.size === 0) return out;
-  const table = group.read();
+  const group = d.group;
+  const table = holdout.size === 0 ? null : d.table();
+  if (!group || !table) return out;
   const synthetic = SOURCES.indexOf('synthetic');
   const real: number[] = [];
   for (let i = 0; i < table.rows; i++)
@@ -362,9 +369,8 @@ function regressionLabel(d: DatasetBuild): PredictorLabel {
 }
 
 /** The smallest and largest labelled value of the feature group (null without one). */
-function observedLabel(group: FeatureGroup | null): [number, number] | null {
-  if (!group) return null;
-  const table = group.read();
+function observedLabel(table: FeatureTable | null): [number, number] | null {
+  if (!table) return null;
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < table.rows; i++) {
@@ -402,7 +408,7 @@ export function predictorData(d: DatasetBuild): PredictorData {
     // A champion without residual quantiles is the forest: its interval is its trees' spread.
     const residuals = d.champion !== null && (d.champion.model.json as { interval?: unknown }).interval;
     out.task = 'regression';
-    out.regression = { observed: observedLabel(d.group), interval: residuals ? 'residuals' : 'trees' };
+    out.regression = { observed: observedLabel(d.table()), interval: residuals ? 'residuals' : 'trees' };
   }
   return out;
 }
@@ -419,7 +425,7 @@ function regressionSummary(d: DatasetBuild): DatasetSummary['regression'] {
 
 /** The facts every page shows first (site-facts.ts), from the registry, the monitoring file and the group. */
 function factsOf(ws: Workspace, d: DatasetBuild): SiteFacts {
-  const table = d.group?.read() ?? null;
+  const table = d.table();
   const specFile = path.join(ws.datasetDir(d.spec.name), SPEC_FILE);
   return siteFacts({
     task: isRegression(d) ? 'regression' : 'classification',
@@ -592,7 +598,7 @@ function prepareDataset(ws: Workspace, name: string): PreparedDataset {
   try {
     spec = ws.loadSpec(name);
     const d = loadDataset(ws, spec);
-    const importance = d.champion ? championImportance(ws, spec, d.champion, d.group) : null;
+    const importance = d.champion ? championImportance(ws, spec, d.champion, d.group, d.table) : null;
     return {
       card: modelCardOf(ws, spec, d.champion, importance),
       summary: { ...summary(d), facts: factsOf(ws, d) },
