@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../actions/cli/main.js';
-import { parseCalendarDate, parseInstant } from '../actions/lib/core/dates.js';
+import { parseCalendarDate, parseInstant } from '../actions/lib/core/time.js';
 import { Workspace } from '../actions/lib/files/workspace.js';
 import { ALGORITHMS } from '../actions/lib/models/algorithms.js';
 import { predictionInput } from '../actions/lib/models/predict-input.js';

@@ -2,8 +2,8 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { DateError, parseCalendarDate, parseInstant } from '../lib/core/dates.js';
 import { GitmlError } from '../lib/core/gitml-error.js';
+import { DateError, parseCalendarDate, parseInstant } from '../lib/core/time.js';
 import { type SelectedDataset, specOf, Workspace } from '../lib/files/workspace.js';
 import { isAsOfDate } from '../lib/platform/git.js';
 import type { DatasetSpec } from '../lib/spec/spec.js';

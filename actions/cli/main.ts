@@ -1,7 +1,7 @@
 // gitml command line: the same library functions the GitHub Actions call, for local runs.
 import { parseArgs } from 'node:util';
-import { DateError, parseInstant } from '../lib/core/dates.js';
 import { didYouMean } from '../lib/core/did-you-mean.js';
+import { DateError, parseInstant } from '../lib/core/time.js';
 import { setWriter } from '../lib/files/atomic-write.js';
 import { recoverInterruptedWrites } from '../lib/files/write-journal.js';
 import { COMMON_OPTIONS, type Command, EXIT, PartialError, UsageError, workspaceAt } from './command.js';

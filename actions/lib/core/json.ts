@@ -77,3 +77,33 @@ export function jsonSyntaxProblem(err: unknown, text: string): string {
     return `it ends too early, after ${text.length} character${text.length === 1 ? '' : 's'} (truncated)`;
   return `not valid JSON: ${message}`;
 }
+
+/** How a reader turns a message into its own domain's error (a RegistryError, a FeatureGroupError…). */
+export type ErrorOf = (message: string) => Error;
+
+/**
+ * JSON text that must parse: the value, or an error naming the file, what it holds, the problem and the
+ * way out — `<file>: corrupt <what>, <problem>; restore it with git (git checkout -- <file>)`.
+ */
+export function parseJsonText(text: string, file: string, what: string, errorOf: ErrorOf): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw errorOf(
+      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${file})`,
+    );
+  }
+}
+
+/** Like parseJsonText, for a file that holds one JSON object. */
+export function parseJsonObject(
+  text: string,
+  file: string,
+  what: string,
+  errorOf: ErrorOf,
+): Record<string, unknown> {
+  const value = parseJsonText(text, file, what, errorOf);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw errorOf(`${file}: corrupt ${what}, expected a JSON object`);
+  return value as Record<string, unknown>;
+}

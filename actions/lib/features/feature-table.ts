@@ -4,6 +4,12 @@ import type { FeatureSchema } from '../spec/spec.js';
 
 export const SOURCES = ['backfill', 'synthetic', 'ingest'] as const;
 export type RowSource = (typeof SOURCES)[number];
+/** Each source's index in SOURCES, the byte stored per row in FeatureTable.sources. */
+export const SOURCE_CODE: { readonly [S in RowSource]: number } = {
+  backfill: SOURCES.indexOf('backfill'),
+  synthetic: SOURCES.indexOf('synthetic'),
+  ingest: SOURCES.indexOf('ingest'),
+};
 
 export interface FeatureTable {
   rows: number;

@@ -7,6 +7,11 @@ import type { DriftStatus } from './drift-decision.js';
 export const MONITORING_FORMAT = 'gitml.monitoring';
 /** The monitoring file's name in reports/<dataset>/ (and in the site's <dataset>/ folder). */
 export const MONITORING_FILE = 'monitoring.json';
+/**
+ * The alert's rolling window in days (rolling30, rolling30Mae): a 7-day window of one row a day flaps.
+ * The window ending on date D starts on addDays(D, -(ROLLING_DAYS - 1)).
+ */
+export const ROLLING_DAYS = 30;
 
 export interface PredictionRecord {
   id: number;

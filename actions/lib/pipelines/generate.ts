@@ -3,7 +3,7 @@
 // Without a day count it catches up: every day since the last generated one, so a dropped, cancelled or
 // failed daily run is made good by the next one (at most maxDays; the days beyond are listed as missed).
 
-import { DateError, parseCalendarDate } from '../core/dates.js';
+import { DateError, parseCalendarDate } from '../core/time.js';
 import { InputError } from '../features/csv-input.js';
 import { FeatureGroup, type NewRow } from '../features/feature-group.js';
 import { SOURCES } from '../features/feature-table.js';

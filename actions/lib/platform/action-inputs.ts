@@ -4,8 +4,8 @@
 // a function (the runner's `core.getInput`, or a plain record in the in-process tests, which also refuses
 // a name the action does not declare: the composite readers below read fixed names).
 import path from 'node:path';
-import { parseCalendarDate, parseInstant } from '../core/dates.js';
 import { GitmlError } from '../core/gitml-error.js';
+import { parseCalendarDate, parseInstant } from '../core/time.js';
 import type { SelectedDataset, Workspace } from '../files/workspace.js';
 import { parseShard, type Shard } from '../pipelines/sharding.js';
 

@@ -5,8 +5,8 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseInstant } from '../core/dates.js';
 import { GitmlError } from '../core/gitml-error.js';
+import { parseInstant } from '../core/time.js';
 import { ATOMIC_TEMP_NAME } from '../files/atomic-write.js';
 
 /** Identity GitHub uses for commits made with the workflow's GITHUB_TOKEN. */

@@ -3,8 +3,8 @@
 // The structure comes from SPEC_SHAPE (the same description the JSON Schema is generated from); the
 // rules a schema cannot say (min ≤ max, names used twice, real calendar days) are checked after it.
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { parseCalendarDate } from '../core/dates.js';
 import { didYouMean, nearestName } from '../core/did-you-mean.js';
+import { parseCalendarDate } from '../core/time.js';
 import { ALGORITHMS } from '../models/algorithms.js';
 import { REGRESSION_ALGORITHMS } from '../models/regressors.js';
 import { algorithmsFor, META_COLUMNS, type ObjectShape, type Shape, SPEC_SHAPE } from './spec-shape.js';

@@ -2,9 +2,9 @@
 // this module validates the parsed object and derives the feature-group schema from it.
 // Platform-neutral: the browser predictor receives the same spec as JSON.
 
-import { parseCalendarDate } from '../core/dates.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { GitmlError } from '../core/gitml-error.js';
+import { parseCalendarDate } from '../core/time.js';
 import { ALGORITHMS } from '../models/algorithms.js';
 import { REGRESSION_ALGORITHMS } from '../models/regressors.js';
 import { CSV_DELIMITERS, type SourceFormat } from './source-format.js';
