@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { addDays } from '../../actions/lib/pipelines/event-time.js';
+import { addDays } from '../../actions/lib/core/time.js';
 import { type Suite, summarize } from './harness.js';
 
 const CLI = path.resolve('dist/cli.js');

@@ -2,8 +2,9 @@
 
 import path from 'node:path';
 import { stableStringify } from '../../lib/core/json.js';
+import { isoFromMs } from '../../lib/core/time.js';
 import { FeatureGroup } from '../../lib/features/feature-group.js';
-import { isoFromMs, SOURCES, valueText } from '../../lib/features/feature-table.js';
+import { SOURCES, valueText } from '../../lib/features/feature-table.js';
 import {
   anyGeneratorReport,
   type GeneratorReport,

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { GitmlError } from '../core/gitml-error.js';
 import { jsonSyntaxProblem, stableStringify } from '../core/json.js';
+import { isIsoInstant } from '../core/time.js';
 import { type FileWrite, writeFilesAtomically } from '../files/atomic-write.js';
 import { monthSha256, sha256Hex } from '../files/sha256.js';
 import type { Workspace } from '../files/workspace.js';
@@ -24,7 +25,6 @@ import {
   type DatasetSpec,
   type FeatureSchema,
   featureSchema,
-  isIsoInstant,
   type LabelType,
 } from '../spec/spec.js';
 import type { FillValues } from './clean.js';

@@ -104,7 +104,3 @@ export function valueText(f: FeatureSchema, x: number): string {
   if (Number.isNaN(x)) return '';
   return f.type === 'categorical' ? (f.categories?.[x]?.value ?? '') : String(x);
 }
-
-export function isoFromMs(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
-}

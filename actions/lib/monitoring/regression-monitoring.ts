@@ -6,7 +6,7 @@
 
 import { formatNumber } from '../core/json.js';
 import { wilsonInterval } from '../core/proportion-interval.js';
-import { addDays } from '../pipelines/event-time.js';
+import { addDays } from '../core/time.js';
 import { ksTestSorted, numericPsiSorted, sortedPresent } from './drift.js';
 import { type DriftRule, driftStatus, round3 } from './drift-decision.js';
 import type {

@@ -3,7 +3,7 @@
 // Without a day count it catches up: every day since the last generated one, so a dropped, cancelled or
 // failed daily run is made good by the next one (at most maxDays; the days beyond are listed as missed).
 
-import { DateError, parseCalendarDate } from '../core/time.js';
+import { addDays, DateError, parseCalendarDate, utcDate } from '../core/time.js';
 import { InputError } from '../features/csv-input.js';
 import { FeatureGroup, type NewRow } from '../features/feature-group.js';
 import { SOURCES } from '../features/feature-table.js';
@@ -11,7 +11,6 @@ import { fitGenerator, sampleRows, seedOf } from '../features/generator.js';
 import type { Workspace } from '../files/workspace.js';
 import { type DatasetSpec, MAX_ROWS_PER_DAY } from '../spec/spec.js';
 import { DEFAULT_MAX_DAYS } from './daily-schedule.js';
-import { addDays, utcDate } from './event-time.js';
 
 export interface GenerateOptions {
   now: Date;

@@ -1,8 +1,10 @@
 // infer: batch inference with the champion. Predicts every feature row that arrived after backfill
 // (synthetic and ingested) and has no prediction yet, fills in actuals that arrived since, and rewrites
 // the log in event-time order. Re-running predicts nothing twice.
+
+import { isoFromMs } from '../core/time.js';
 import { FeatureGroup, isoSeconds } from '../features/feature-group.js';
-import { type FeatureTable, isoFromMs, SOURCES } from '../features/feature-table.js';
+import { type FeatureTable, SOURCES } from '../features/feature-table.js';
 import { parsePieceKey } from '../features/size-limits.js';
 import type { Workspace } from '../files/workspace.js';
 import type { ServingModel } from '../models/serving-model.js';

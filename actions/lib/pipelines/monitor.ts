@@ -9,6 +9,7 @@ import { percent } from '../charts/charts.js';
 import { GitmlError } from '../core/gitml-error.js';
 import { stableStringifyRows } from '../core/json.js';
 import { wilsonInterval } from '../core/proportion-interval.js';
+import { addDays, utcDate } from '../core/time.js';
 import { FeatureGroup } from '../features/feature-group.js';
 import { type FeatureTable, SOURCES } from '../features/feature-table.js';
 import { writeFilesAtomically } from '../files/atomic-write.js';
@@ -43,7 +44,6 @@ import { formatPredictedValue, removeEarlierManifest } from '../reports/predicti
 import { type DatasetSpec, taskOf } from '../spec/spec.js';
 import { confusionMatrix } from '../training/metrics.js';
 import type { DayRange } from './daily-schedule.js';
-import { addDays, utcDate } from './event-time.js';
 import { predictionLogOf } from './infer.js';
 
 export const DEFAULT_THRESHOLDS: Omit<Thresholds, 'accuracy'> = {

@@ -4,7 +4,7 @@
 
 import { didYouMean } from '../core/did-you-mean.js';
 import { GitmlError } from '../core/gitml-error.js';
-import { parseCalendarDate } from '../core/time.js';
+import { isIsoInstant, parseCalendarDate } from '../core/time.js';
 import { ALGORITHMS } from '../models/algorithms.js';
 import { REGRESSION_ALGORITHMS } from '../models/regressors.js';
 import { CSV_DELIMITERS, type SourceFormat } from './source-format.js';
@@ -448,20 +448,4 @@ export function featureSchema(spec: DatasetSpec): FeatureSchema[] {
     }
   }
   return out;
-}
-
-export function isIsoInstant(s: string): boolean {
-  // Date.parse rolls 2026-02-30 over to March: the round trip refuses impossible days and times.
-  return (
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) &&
-    !Number.isNaN(Date.parse(s)) &&
-    new Date(s).toISOString().slice(0, 19) === s.slice(0, 19)
-  );
-}
-
-export function isIsoDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  // A month 13 or a day 32 is an invalid Date, whose toISOString throws: not a date, not a crash.
-  const ms = Date.parse(`${s}T00:00:00Z`);
-  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === s;
 }

@@ -1,9 +1,9 @@
 // What one pass over a column shows: blanks, numbers (range, decimals, whole numbers, order), distinct
 // values (counted up to a cap, so a million-row file keeps memory bounded), timestamps and text traits.
 
+import { isIsoDate } from '../../core/time.js';
 import { normaliseEventTime } from '../../pipelines/event-time.js';
 import { isDecimalComma, MISSING_VALUE_TOKENS, withDecimalPoint } from '../source-format.js';
-import { isIsoDate } from '../spec.js';
 
 /** Distinct values counted per column; past it a column is "many-valued" (free text, identifier, regression). */
 export const DISTINCT_CAP = 1000;
