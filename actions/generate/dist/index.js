@@ -28916,8 +28916,18 @@ function didYouMean(given, known) {
   return near ? ` (did you mean '${near}'?)` : "";
 }
 
-// actions/lib/core/dates.ts
+// actions/lib/core/time.ts
 var EARLIEST_DATE = "2000-01-01";
+var DAY_MS = 864e5;
+function utcDate(instant) {
+  return (typeof instant === "number" ? new Date(instant) : instant).toISOString().slice(0, 10);
+}
+function addDays(date, days) {
+  return utcDate(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS);
+}
+function isIsoInstant(s) {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
+}
 var DateError = class extends GitmlError {
   name = "DateError";
 };
@@ -28958,7 +28968,7 @@ function parseInstant(text2, what, opts = {}) {
   const problem = calendarProblem(Number(y), Number(mo), Number(d)) ?? (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59 ? `there is no time ${hh}:${mm}:${ss}` : null) ?? (zone !== "Z" && zone !== "z" && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4)) > 59) ? `there is no zone offset ${zone}` : null);
   if (problem) throw new DateError(`${what} '${text2}' is not a date-time: ${problem}`);
   const ms = Date.parse(`${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
-  notBefore(new Date(ms).toISOString().slice(0, 10), text2, what);
+  notBefore(utcDate(ms), text2, what);
   return ms;
 }
 
@@ -34745,9 +34755,6 @@ function featureSchema(spec) {
   }
   return out;
 }
-function isIsoInstant(s) {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
-}
 
 // actions/lib/files/input-file.ts
 import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
@@ -35097,6 +35104,11 @@ function jsonSyntaxProblem(err, text2) {
 
 // actions/lib/features/feature-table.ts
 var SOURCES = ["backfill", "synthetic", "ingest"];
+var SOURCE_CODE = {
+  backfill: SOURCES.indexOf("backfill"),
+  synthetic: SOURCES.indexOf("synthetic"),
+  ingest: SOURCES.indexOf("ingest")
+};
 function emptyTable(features, capacity = 0) {
   return {
     rows: 0,
@@ -35492,12 +35504,12 @@ var core = {
 
 // actions/lib/pipelines/daily-schedule.ts
 var DEFAULT_MAX_DAYS = 31;
-var DAY_MS = 864e5;
+var DAY_MS2 = 864e5;
 function dayRanges(dates) {
   const ranges = [];
   for (const date of dates) {
     const last = ranges[ranges.length - 1];
-    if (last && Date.parse(date) - Date.parse(last.to) === DAY_MS) {
+    if (last && Date.parse(date) - Date.parse(last.to) === DAY_MS2) {
       last.to = date;
       last.days++;
     } else ranges.push({ from: date, to: date, days: 1 });
@@ -40305,14 +40317,6 @@ function pick(weights, u) {
 function drawFromCdf(cdf, u) {
   for (let q = 0; q < cdf.length; q++) if (u < cdf[q]) return q;
   return cdf.length - 1;
-}
-
-// actions/lib/pipelines/event-time.ts
-function utcDate(d) {
-  return d.toISOString().slice(0, 10);
-}
-function addDays(date, days) {
-  return utcDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * 864e5));
 }
 
 // actions/lib/pipelines/generate.ts

@@ -28916,8 +28916,17 @@ function didYouMean(given, known) {
   return near ? ` (did you mean '${near}'?)` : "";
 }
 
-// actions/lib/core/dates.ts
+// actions/lib/core/time.ts
 var EARLIEST_DATE = "2000-01-01";
+function utcDate(instant) {
+  return (typeof instant === "number" ? new Date(instant) : instant).toISOString().slice(0, 10);
+}
+function isoFromMs(ms) {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+function isIsoInstant(s) {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
+}
 var DateError = class extends GitmlError {
   name = "DateError";
 };
@@ -28958,7 +28967,7 @@ function parseInstant(text2, what, opts = {}) {
   const problem = calendarProblem(Number(y), Number(mo), Number(d)) ?? (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59 ? `there is no time ${hh}:${mm}:${ss}` : null) ?? (zone !== "Z" && zone !== "z" && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4)) > 59) ? `there is no zone offset ${zone}` : null);
   if (problem) throw new DateError(`${what} '${text2}' is not a date-time: ${problem}`);
   const ms = Date.parse(`${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
-  notBefore(new Date(ms).toISOString().slice(0, 10), text2, what);
+  notBefore(utcDate(ms), text2, what);
   return ms;
 }
 
@@ -34783,9 +34792,6 @@ function featureSchema(spec) {
   }
   return out;
 }
-function isIsoInstant(s) {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
-}
 
 // actions/lib/files/input-file.ts
 import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
@@ -35159,6 +35165,11 @@ function jsonSyntaxProblem(err, text2) {
 
 // actions/lib/features/feature-table.ts
 var SOURCES = ["backfill", "synthetic", "ingest"];
+var SOURCE_CODE = {
+  backfill: SOURCES.indexOf("backfill"),
+  synthetic: SOURCES.indexOf("synthetic"),
+  ingest: SOURCES.indexOf("ingest")
+};
 function emptyTable(features, capacity = 0) {
   return {
     rows: 0,
@@ -35198,9 +35209,6 @@ function applyLateLabels(t, late, numeric) {
     } else t.labels[i] = v;
   }
   return t;
-}
-function isoFromMs(ms) {
-  return new Date(ms).toISOString().replace(".000Z", "Z");
 }
 
 // actions/lib/files/sha256.ts

@@ -28883,8 +28883,18 @@ function didYouMean(given, known) {
   return near ? ` (did you mean '${near}'?)` : "";
 }
 
-// actions/lib/core/dates.ts
+// actions/lib/core/time.ts
 var EARLIEST_DATE = "2000-01-01";
+var DAY_MS = 864e5;
+function utcDate(instant) {
+  return (typeof instant === "number" ? new Date(instant) : instant).toISOString().slice(0, 10);
+}
+function addDays(date, days) {
+  return utcDate(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS);
+}
+function isIsoInstant(s) {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
+}
 var DateError = class extends GitmlError {
   name = "DateError";
 };
@@ -28925,7 +28935,7 @@ function parseInstant(text2, what, opts = {}) {
   const problem = calendarProblem(Number(y), Number(mo), Number(d)) ?? (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59 ? `there is no time ${hh}:${mm}:${ss}` : null) ?? (zone !== "Z" && zone !== "z" && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4)) > 59) ? `there is no zone offset ${zone}` : null);
   if (problem) throw new DateError(`${what} '${text2}' is not a date-time: ${problem}`);
   const ms = Date.parse(`${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
-  notBefore(new Date(ms).toISOString().slice(0, 10), text2, what);
+  notBefore(utcDate(ms), text2, what);
   return ms;
 }
 
@@ -34750,9 +34760,6 @@ function featureSchema(spec) {
   }
   return out;
 }
-function isIsoInstant(s) {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
-}
 
 // actions/lib/files/input-file.ts
 import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
@@ -35122,6 +35129,11 @@ function jsonSyntaxProblem(err, text2) {
 
 // actions/lib/features/feature-table.ts
 var SOURCES = ["backfill", "synthetic", "ingest"];
+var SOURCE_CODE = {
+  backfill: SOURCES.indexOf("backfill"),
+  synthetic: SOURCES.indexOf("synthetic"),
+  ingest: SOURCES.indexOf("ingest")
+};
 function emptyTable(features, capacity = 0) {
   return {
     rows: 0,
@@ -41435,14 +41447,6 @@ function checkCounts(c, file) {
   };
 }
 
-// actions/lib/pipelines/event-time.ts
-function utcDate(d) {
-  return d.toISOString().slice(0, 10);
-}
-function addDays(date, days) {
-  return utcDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * 864e5));
-}
-
 // actions/lib/monitoring/regression-monitoring.ts
 var SCATTER_MAX = 500;
 var ERROR_BINS_MAX = 20;
@@ -42928,19 +42932,19 @@ function liveAccuracy(labelled, days) {
     high: round2(ci.high)
   };
 }
-var DAY_MS = 864e5;
+var DAY_MS2 = 864e5;
 function syntheticGaps(table) {
   const days = /* @__PURE__ */ new Set();
   for (let i = 0; i < table.rows; i++)
-    if (table.sources[i] === SYNTHETIC) days.add(Math.floor(table.eventTimes[i] / DAY_MS));
+    if (table.sources[i] === SYNTHETIC) days.add(Math.floor(table.eventTimes[i] / DAY_MS2));
   const sorted = [...days].sort((a, b) => a - b);
   const gaps = [];
   for (let k = 1; k < sorted.length; k++) {
     const missing = sorted[k] - sorted[k - 1] - 1;
     if (missing > 0)
       gaps.push({
-        from: utcDate(new Date((sorted[k - 1] + 1) * DAY_MS)),
-        to: utcDate(new Date((sorted[k] - 1) * DAY_MS)),
+        from: utcDate(new Date((sorted[k - 1] + 1) * DAY_MS2)),
+        to: utcDate(new Date((sorted[k] - 1) * DAY_MS2)),
         days: missing
       });
   }
