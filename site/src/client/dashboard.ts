@@ -4,7 +4,7 @@
 // are plain DOM built from the same monitoring file.
 import type { View as VegaView } from 'vega-typings';
 import { BRUSH_PARAM } from '../../../actions/lib/charts/chart-kit.js';
-import { valueWithUnit } from '../../../actions/lib/charts/regression-charts.js';
+import { valueWithUnit } from '../../../actions/lib/charts/regression-values.js';
 import {
   lastRun,
   MONITORING_FORMAT,
