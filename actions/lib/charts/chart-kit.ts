@@ -30,7 +30,6 @@ export const BRUSH_FIELD = 'date';
 export const DEFAULT_WIDTH = 560;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 export const TIME_HEIGHT = 220;
-export const TABLE_ROW = 18;
 
 // Loosely typed building blocks; the assembled spec is checked against the Vega-Lite JSON schema in tests.
 export type Obj = Record<string, unknown>;

@@ -4,7 +4,7 @@
 // Browser-safe.
 import { grouped, percent } from '../core/format.js';
 import { nextDay } from '../core/time.js';
-import type { MonitoringReport } from '../monitoring/monitoring-types.js';
+import type { MonitoringReport, VersionPoint } from '../monitoring/monitoring-types.js';
 import { type ClassEntries, classMixEntries } from './chart-classes.js';
 import { errorText } from './regression-values.js';
 
@@ -33,8 +33,10 @@ type DayBase = {
   day: string;
   labelled: number;
 };
-export type AccuracyRow = DayBase & { series: (typeof ACCURACY_SERIES)[number]; accuracy: number };
-export type ErrorRow = DayBase & { series: (typeof ERROR_SERIES)[number]; error: number };
+/** A day's value of one series, under the field `F`. */
+type SeriesRow<S extends string, F extends string> = DayBase & { series: S } & Record<F, number>;
+export type AccuracyRow = SeriesRow<(typeof ACCURACY_SERIES)[number], 'accuracy'>;
+export type ErrorRow = SeriesRow<(typeof ERROR_SERIES)[number], 'error'>;
 export type ModelChangeRow = { date: string; day: string; version: number; label: string };
 /** A bar of a model version: `labelY` places its label (0 without labels), `from`/`to` its days. */
 export type VersionRow = {
@@ -85,12 +87,12 @@ function seriesRows<S extends string, F extends string>(
   series: readonly S[],
   field: F,
   values: (day: number) => (number | null)[],
-): (DayBase & { series: S } & Record<F, number>)[] {
-  const rows: (DayBase & { series: S } & Record<F, number>)[] = [];
+): SeriesRow<S, F>[] {
+  const rows: SeriesRow<S, F>[] = [];
   days.forEach((d, at) => {
     const base = { date: d.date, day: d.date, labelled: d.labelled };
     values(at).forEach((value, i) => {
-      if (value !== null) rows.push({ ...base, series: series[i], [field]: value } as never);
+      if (value !== null) rows.push({ ...base, series: series[i], [field]: value } as SeriesRow<S, F>);
     });
   });
   return rows;
@@ -126,7 +128,7 @@ export function modelChangeRows(r: MonitoringReport): ModelChangeRow[] {
 
 /** The per-version bars of either task: `figures` are the version's own fields, `figure` the bar's height. */
 function versionRowsOf<
-  V extends { version: number; rows: number; labelled: number; firstDate: string; lastDate: string },
+  V extends Pick<VersionPoint, 'version' | 'rows' | 'labelled' | 'firstDate' | 'lastDate'>,
 >(
   r: MonitoringReport,
   versions: readonly V[],

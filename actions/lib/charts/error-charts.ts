@@ -1,7 +1,8 @@
 // The regression error panels of the monitoring dashboard: predicted against actual with the y = x line,
 // and the histogram of the errors (predicted − actual) with the residual drift verdict. (The error over
 // time and per model version are over-time-charts.ts and version-charts.ts, shared with classification.)
-// Browser-safe. Strings from the report travel only as data values and plain titles.
+// Strings from the report travel only as data values and plain titles.
+// Browser-safe.
 import type { TopLevelSpec } from 'vega-lite';
 import { grouped, percent } from '../core/format.js';
 import { formatNumber } from '../core/json.js';

@@ -8,9 +8,12 @@ import { truncate } from '../core/format.js';
 import { formatNumber } from '../core/json.js';
 import { shortTime } from '../core/time.js';
 import type { MonitoringReport, PredictionRecord } from '../monitoring/monitoring-types.js';
-import { type ChartOptions, messageSpec, named, TABLE_ROW, top, withInteraction } from './chart-kit.js';
+import { type ChartOptions, messageSpec, named, top, withInteraction } from './chart-kit.js';
 import { classLabel, outcomeMark } from './class-values.js';
 import { intervalText, signedError, smallestTolerance, withinTolerance } from './regression-values.js';
+
+/** Pixels per table row. */
+const TABLE_ROW = 18;
 
 /** How a cell reads: plain, or the outcome's right, wrong or waiting. */
 export type Tone = 'plain' | 'right' | 'wrong' | 'waiting';

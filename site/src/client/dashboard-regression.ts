@@ -215,7 +215,7 @@ export function regressionRecentTable(r: RegressionReport, rows: readonly Predic
   );
 }
 
-/** The drift chart's rows as a table: the features, the predicted value and the errors (charts.ts driftRows). */
+/** The drift chart's rows as a table: the features, the predicted value and the errors (drift-chart.ts driftRows). */
 export function regressionDriftTable(r: RegressionReport): HTMLElement {
   const rows = driftRows(r) as unknown as {
     name: string;
