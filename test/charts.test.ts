@@ -14,17 +14,12 @@ import type { TopLevelSpec } from 'vega-lite';
 import * as vl from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hideBrushMarks } from '../actions/lib/charts/brush-aria.js';
-import {
-  accuracyOverTimeSpec,
-  allCharts,
-  BRUSH_FIELD,
-  BRUSH_PARAM,
-  confusionMatrixSpec,
-  driftSpec,
-  latestChart,
-  latestSpec,
-  liveText,
-} from '../actions/lib/charts/charts.js';
+import { BRUSH_FIELD, BRUSH_PARAM } from '../actions/lib/charts/chart-kit.js';
+import { allCharts, latestChart } from '../actions/lib/charts/chart-list.js';
+import { confusionMatrixSpec } from '../actions/lib/charts/confusion-chart.js';
+import { driftSpec } from '../actions/lib/charts/drift-chart.js';
+import { latestSpec, liveText } from '../actions/lib/charts/latest-prediction.js';
+import { accuracyOverTimeSpec } from '../actions/lib/charts/over-time-charts.js';
 import { renderSvg } from '../actions/lib/charts/render-svg.js';
 import { latestOf } from '../actions/lib/monitoring/monitoring-types.js';
 import { chartAlt, mdText, reportMarkdown } from '../actions/lib/reports/report-page.js';

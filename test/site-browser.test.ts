@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { classMixRows, rowsPerDayRows } from '../actions/lib/charts/charts.js';
+import { classMixRows, rowsPerDayRows } from '../actions/lib/charts/chart-rows.js';
 import { latestOf, type MonitoringReport } from '../actions/lib/monitoring/monitoring-types.js';
 import { type StaticServer, serveStatic } from '../actions/lib/platform/static-server.js';
 import { buildSite } from '../site/src/build/site-build.js';

@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { View } from 'vega-typings';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { hideBrushMarks } from '../actions/lib/charts/brush-aria.js';
-import { allCharts } from '../actions/lib/charts/charts.js';
+import { allCharts } from '../actions/lib/charts/chart-list.js';
 import type { MonitoringReport } from '../actions/lib/monitoring/monitoring-types.js';
 import { type StaticServer, serveStatic } from '../actions/lib/platform/static-server.js';
 import { buildSite } from '../site/src/build/site-build.js';

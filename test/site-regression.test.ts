@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { allCharts } from '../actions/lib/charts/charts.js';
+import { allCharts } from '../actions/lib/charts/chart-list.js';
 import { encodeBase64 } from '../actions/lib/models/base64.js';
 import { fromWire } from '../actions/lib/models/model-wire.js';
 import { ServingModel } from '../actions/lib/models/serving-model.js';

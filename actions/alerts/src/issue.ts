@@ -1,6 +1,6 @@
 // The text of an alert issue. Deterministic for a given report, so an unchanged alert edits nothing.
 
-import { errorText } from '../../lib/charts/regression-charts.js';
+import { errorText } from '../../lib/charts/regression-values.js';
 import type { Alert, MonitoringReport } from '../../lib/monitoring/monitoring-types.js';
 import { type Env, fileUrl, pct } from '../../lib/platform/action-kit.js';
 

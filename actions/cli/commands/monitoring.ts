@@ -2,7 +2,7 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { errorText } from '../../lib/charts/regression-charts.js';
+import { errorText } from '../../lib/charts/regression-values.js';
 import { jsonSyntaxProblem } from '../../lib/core/json.js';
 import {
   isMonitoringReport,

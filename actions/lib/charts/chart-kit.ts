@@ -1,8 +1,8 @@
-// The Vega-Lite spec kit every monitoring chart is built with (charts.ts: classification and shared
-// panels; regression-charts.ts: the error panels): deterministic formatting, the titled top level, named
-// inline data, the UTC time axis, the brush, and text-only charts. Platform-neutral.
+// The Vega-Lite spec kit every monitoring chart is built with (one file per chart family beside it): the
+// titled top level, named inline data, the UTC time axis, the brush, legends, round axis maxima and
+// text-only charts, so every chart looks and behaves alike. Numbers as text come from core/format.ts.
+// Browser-safe.
 import type { TopLevelSpec } from 'vega-lite';
-import type { MonitoringReport } from '../monitoring/monitoring-types.js';
 
 export interface ChartOptions {
   /** Pixel width (needed for SVG rendering) or 'container' to fill the embedding element. */
@@ -30,42 +30,9 @@ export const BRUSH_FIELD = 'date';
 export const DEFAULT_WIDTH = 560;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 export const TIME_HEIGHT = 220;
-export const TABLE_ROW = 18;
 
 // Loosely typed building blocks; the assembled spec is checked against the Vega-Lite JSON schema in tests.
 export type Obj = Record<string, unknown>;
-
-// ---------- formatting (deterministic, locale-free) ----------
-
-export function percent(x: number | null, digits = 1): string {
-  return x === null ? '–' : `${(x * 100).toFixed(digits)}%`;
-}
-
-export function grouped(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-/** Small p-values in scientific notation, others with 3 decimals. */
-export function pValueText(p: number): string {
-  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
-}
-
-export function shortTime(iso: string): string {
-  return iso.length >= 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso;
-}
-
-export function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
-
-export function nextDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-
-// ---------- shared spec pieces ----------
 
 export function top(
   opts: ChartOptions,
@@ -218,69 +185,13 @@ export function wrap(text: string, max: number): string[] {
   return line ? [...lines, line] : [''];
 }
 
-export function modelChangeRows(r: MonitoringReport): Obj[] {
-  return r.modelChanges.map((c) => ({
-    date: c.date,
-    day: c.date,
-    version: c.version,
-    label: `v${c.version}`,
-  }));
+/** Axis maxima on a coarse grid, so a day's small change does not rescale the chart. */
+export function ceilTo(x: number, step: number): number {
+  return Math.max(step, Math.ceil(x / step) * step);
 }
 
-/**
- * The recent-predictions table, one implementation for both tasks: a bold header row and one text cell per
- * column and prediction (`cells`: row, x, text, tone, full), toned plain, right, wrong or waiting.
- */
-export function recentTableSpec(
-  opts: ChartOptions,
-  title: string,
-  description: string,
-  header: Obj[],
-  cells: Obj[],
-  rows: number,
-): TopLevelSpec {
-  const x = { field: 'x', type: 'quantitative', scale: { domain: [0, 1] }, axis: null };
-  const y = { field: 'row', type: 'ordinal', axis: null };
-  const color = {
-    field: 'tone',
-    type: 'nominal',
-    legend: null,
-    scale: { domain: ['plain', 'right', 'wrong', 'waiting'], range: ['#222', '#2a9d4b', '#c0392b', '#888'] },
-  };
-  return top(opts, title, null, description, {
-    height: (rows + 1) * TABLE_ROW,
-    data: named('recent', cells),
-    layer: [
-      {
-        data: named('recentHeader', header),
-        mark: { type: 'text', align: 'left', baseline: 'middle', fontWeight: 'bold', fontSize: 11 },
-        encoding: { x, y, text: { field: 'text', type: 'nominal' } },
-      },
-      {
-        mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 11 },
-        encoding: withInteraction(opts, { x, y, text: { field: 'text', type: 'nominal' }, color }, [
-          { field: 'full', type: 'nominal', title: 'value' },
-        ]),
-      },
-    ],
-  });
+/** The round step of an axis whose data reach `max`: 1, 2 or 5 × 10^k giving about 4–10 ticks. */
+export function axisStep(max: number): number {
+  const power = 10 ** Math.floor(Math.log10(max || 1));
+  return max / power > 5 ? power : max / power > 2 ? power / 2 : power / 5;
 }
-
-/** The x axis of a per-model-version chart: one band per version, in version order. */
-export function versionAxis(versions: readonly number[]): Obj {
-  return {
-    field: 'version',
-    type: 'nominal',
-    title: 'model version',
-    scale: { domain: versions.map((v) => `v${v}`) },
-    axis: { labelAngle: 0 },
-  };
-}
-
-/** The tooltip rows every per-version chart ends with: its rows and the days it predicted. */
-export const VERSION_TOOLTIP_TAIL: readonly Obj[] = [
-  { field: 'labelled', type: 'quantitative', title: 'labelled rows' },
-  { field: 'rows', type: 'quantitative', title: 'rows' },
-  { field: 'from', type: 'nominal', title: 'first day' },
-  { field: 'to', type: 'nominal', title: 'last day' },
-];

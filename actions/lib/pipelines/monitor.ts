@@ -5,7 +5,7 @@
 // day and version, predicted vs actual, the error histogram, residual and prediction drift (KS), and the
 // MAE alert; the champion's holdout residuals come from re-predicting its holdout rows.
 import path from 'node:path';
-import { percent } from '../charts/charts.js';
+import { percent } from '../core/format.js';
 import { GitmlError } from '../core/gitml-error.js';
 import { stableStringifyRows } from '../core/json.js';
 import { wilsonInterval } from '../core/proportion-interval.js';

@@ -1,8 +1,9 @@
 // The repository dashboard: reports/<dataset>/README.md, which GitHub renders next to the chart SVGs.
 // Platform-neutral string building. Every string from the report is escaped, so a class label such as
 // `<b>x</b> | y` shows as typed instead of becoming HTML or breaking a table.
-import { grouped, percent } from '../charts/charts.js';
-import { valueWithUnit } from '../charts/regression-charts.js';
+
+import { valueWithUnit } from '../charts/regression-values.js';
+import { grouped, percent } from '../core/format.js';
 import { formatNumber } from '../core/json.js';
 import { driftRuleText } from '../monitoring/drift-decision.js';
 import type { MonitoringReport } from '../monitoring/monitoring-types.js';

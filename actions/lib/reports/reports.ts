@@ -7,7 +7,8 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { allCharts, type Chart, DEFAULT_WIDTH, latestChart } from '../charts/charts.js';
+import { type Chart, DEFAULT_WIDTH } from '../charts/chart-kit.js';
+import { allCharts, latestChart } from '../charts/chart-list.js';
 import { renderSvg } from '../charts/render-svg.js';
 import { GitmlError } from '../core/gitml-error.js';
 import { comparePieceKeys, parsePieceKey } from '../features/size-limits.js';

@@ -1,6 +1,6 @@
 // The monitor action's outputs and job summary, from each dataset's monitoring report (pure).
 import path from 'node:path';
-import { errorText } from '../../lib/charts/regression-charts.js';
+import { errorText } from '../../lib/charts/regression-values.js';
 import { MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring/monitoring-types.js';
 import {
   type ActionReport,

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { TopLevelSpec } from 'vega-lite';
 import { BRUSH_MARK_NAMES, hideBrushMarks, hideMarks } from '../../../actions/lib/charts/brush-aria.js';
 import { BRUSH_PARAM } from '../../../actions/lib/charts/chart-kit.js';
-import { allCharts } from '../../../actions/lib/charts/charts.js';
+import { allCharts } from '../../../actions/lib/charts/chart-list.js';
 import type { MonitoringReport } from '../../../actions/lib/monitoring/monitoring-types.js';
 import { CHARTS_FORMAT, type ChartsFile, TABLE_CHART } from '../client/charts-file.js';
 

@@ -7,8 +7,9 @@ import {
   classMixRows,
   modelChangeRows,
   rowsPerDayRows,
-} from '../../../actions/lib/charts/charts.js';
-import { errorOverTimeSpec, predictedVsActualSpec } from '../../../actions/lib/charts/regression-charts.js';
+} from '../../../actions/lib/charts/chart-rows.js';
+import { predictedVsActualSpec } from '../../../actions/lib/charts/error-charts.js';
+import { errorOverTimeSpec } from '../../../actions/lib/charts/over-time-charts.js';
 import type { MonitoringReport } from '../../../actions/lib/monitoring/monitoring-types.js';
 import { isRegressionReport } from './regression-report.js';
 

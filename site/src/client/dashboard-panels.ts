@@ -2,7 +2,8 @@
 // latest sample with predicted and actual class, the recent prediction history and the drift table.
 
 import { algorithmTitle } from '../../../actions/lib/charts/algorithm-titles.js';
-import { classLabel, outcomeMark, pValueText } from '../../../actions/lib/charts/charts.js';
+import { classLabel, outcomeMark } from '../../../actions/lib/charts/class-values.js';
+import { pValueText } from '../../../actions/lib/core/format.js';
 import {
   lastRun,
   latestOf,

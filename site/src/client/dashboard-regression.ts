@@ -2,8 +2,8 @@
 // holdout MAE and the mean baseline, and the alert rule), the latest sample with its predicted value,
 // interval and actual value, the recent prediction history and the drift table.
 import { algorithmTitle } from '../../../actions/lib/charts/algorithm-titles.js';
-import { driftRows } from '../../../actions/lib/charts/charts.js';
-import { valueWithUnit } from '../../../actions/lib/charts/regression-charts.js';
+import { driftRows } from '../../../actions/lib/charts/drift-chart.js';
+import { valueWithUnit } from '../../../actions/lib/charts/regression-values.js';
 import { formatNumber } from '../../../actions/lib/core/json.js';
 import {
   lastRun,
@@ -215,7 +215,7 @@ export function regressionRecentTable(r: RegressionReport, rows: readonly Predic
   );
 }
 
-/** The drift chart's rows as a table: the features, the predicted value and the errors (charts.ts driftRows). */
+/** The drift chart's rows as a table: the features, the predicted value and the errors (drift-chart.ts driftRows). */
 export function regressionDriftTable(r: RegressionReport): HTMLElement {
   const rows = driftRows(r) as unknown as {
     name: string;

@@ -1,10 +1,10 @@
-// The monitoring dashboard: the repository report's charts (actions/lib/charts/charts.ts), compiled to Vega when
+// The monitoring dashboard: the repository report's charts (actions/lib/charts/chart-list.ts), compiled to Vega when
 // the site was built (charts.json) and drawn by the Vega runtime alone, with tooltips and a time brush.
 // Brushing a time chart, or picking dates, narrows the other dated panels to those days. Text panels
 // are plain DOM built from the same monitoring file.
 import type { View as VegaView } from 'vega-typings';
 import { BRUSH_PARAM } from '../../../actions/lib/charts/chart-kit.js';
-import { valueWithUnit } from '../../../actions/lib/charts/regression-charts.js';
+import { valueWithUnit } from '../../../actions/lib/charts/regression-values.js';
 import {
   lastRun,
   MONITORING_FORMAT,
