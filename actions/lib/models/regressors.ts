@@ -8,7 +8,6 @@ import {
   findAlgorithm,
   knnParams,
   loadByFormat,
-  type Params,
   randomForestParams,
 } from './algorithm-registry.js';
 import { KNN_REGRESSOR_FORMAT, KnnRegressor } from './knn-regressor.js';
