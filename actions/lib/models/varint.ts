@@ -1,6 +1,6 @@
 // Unsigned LEB128 varints, the unit of every tree byte stream in a model JSON (the random forests'
-// random-forest/forest-codec.ts and regression-trees.ts, and gradient-boosting.ts): a growable writer,
-// a bounds-checked reader, and the error callback a reader reports a broken stream through.
+// random-forest/forest-codec.ts and random-forest/regression-trees.ts, and gradient-boosting.ts): a
+// growable writer, a bounds-checked reader, and the error callback a reader reports a broken stream through.
 // Browser-safe.
 
 /** Reports a broken byte stream; never returns. */

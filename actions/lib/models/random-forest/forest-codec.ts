@@ -96,7 +96,7 @@ function isRoot(roots: Int32Array, node: number): boolean {
  * fly (OSR), and code compiled for an inner loop is thrown away each time that loop exits. Rare cases are
  * separate functions.
  */
-// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one flat hot loop over every node of every tree, kept whole so V8 compiles it once (see above)
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one flat hot loop, kept whole for V8 (see above)
 export function decodeTrees(bytes: Uint8Array, shape: ForestShape, fail: Fail): Forest {
   const { version, nTrees, nFeatures: p, nClasses: K, splits, nodeCount } = shape;
   const { start } = splits;
