@@ -12,7 +12,7 @@ import {
 import type { FeatureViewJSON } from '../actions/lib/features/feature-view.js';
 import { GaussianNB } from '../actions/lib/models/gaussian-nb.js';
 import { KnnRegressor } from '../actions/lib/models/knn-regressor.js';
-import { RandomForestRegressor } from '../actions/lib/models/random-forest-regressor.js';
+import { RandomForestRegressor } from '../actions/lib/models/random-forest/random-forest-regressor.js';
 import { fromRows, type Matrix } from '../actions/lib/models/types.js';
 import {
   CLASSES,

@@ -22,8 +22,8 @@ import { KNearestNeighbors } from '../actions/lib/models/knn.js';
 import { KnnRegressor } from '../actions/lib/models/knn-regressor.js';
 import { LinearRegression } from '../actions/lib/models/linear-regression.js';
 import { LogisticRegression } from '../actions/lib/models/logistic-regression.js';
-import { RandomForest } from '../actions/lib/models/random-forest.js';
-import { RandomForestRegressor } from '../actions/lib/models/random-forest-regressor.js';
+import { RandomForest } from '../actions/lib/models/random-forest/random-forest.js';
+import { RandomForestRegressor } from '../actions/lib/models/random-forest/random-forest-regressor.js';
 import { ServingModel } from '../actions/lib/models/serving-model.js';
 import {
   CLASSES,

@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../actions/lib/models/random.js';
-import { RandomForest, type RandomForestParams } from '../actions/lib/models/random-forest.js';
-import { RandomForestRegressor } from '../actions/lib/models/random-forest-regressor.js';
+import type { RandomForestParams } from '../actions/lib/models/random-forest/params.js';
+import { RandomForest } from '../actions/lib/models/random-forest/random-forest.js';
+import { RandomForestRegressor } from '../actions/lib/models/random-forest/random-forest-regressor.js';
 import { type Matrix, matrix } from '../actions/lib/models/types.js';
 import {
   FOREST_FIXTURE,

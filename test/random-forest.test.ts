@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64, encodeBase64 } from '../actions/lib/models/base64.js';
 import { createRng } from '../actions/lib/models/random.js';
-import { RandomForest, splitThreshold } from '../actions/lib/models/random-forest.js';
+import { RandomForest } from '../actions/lib/models/random-forest/random-forest.js';
+import { splitThreshold } from '../actions/lib/models/random-forest/split-threshold.js';
 import { fromRows, type Matrix, ModelFormatError } from '../actions/lib/models/types.js';
 import {
   accuracy,

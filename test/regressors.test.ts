@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { encodeBase64 } from '../actions/lib/models/base64.js';
 import { KnnRegressor } from '../actions/lib/models/knn-regressor.js';
-import { RandomForestRegressor } from '../actions/lib/models/random-forest-regressor.js';
+import { RandomForestRegressor } from '../actions/lib/models/random-forest/random-forest-regressor.js';
 import {
   loadRegressor,
   REGRESSION_ALGORITHMS,

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRng } from '../../actions/lib/models/random.js';
-import { RandomForest } from '../../actions/lib/models/random-forest.js';
+import { RandomForest } from '../../actions/lib/models/random-forest/random-forest.js';
 import { type Matrix, matrix } from '../../actions/lib/models/types.js';
 import { type BenchContext, PeerSession, pairFields, type Suite, timeIt, timePairs } from './harness.js';
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { LinearRegression } from '../../actions/lib/models/linear-regression.js';
 import { LogisticRegression } from '../../actions/lib/models/logistic-regression.js';
 import { createRng } from '../../actions/lib/models/random.js';
-import { RandomForestRegressor } from '../../actions/lib/models/random-forest-regressor.js';
+import { RandomForestRegressor } from '../../actions/lib/models/random-forest/random-forest-regressor.js';
 import { type Matrix, matrix } from '../../actions/lib/models/types.js';
 import { FOREST_FIXTURE, type ForestFixture, splitRows, wineCsvPath } from './forest.js';
 import { type BenchContext, PeerSession, ratioOf, type Suite, timePairs } from './harness.js';

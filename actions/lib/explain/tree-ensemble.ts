@@ -9,12 +9,14 @@
 // is its number of leaves. A leaf's value is the leaf's own prediction, so paths still sum exactly to the
 // forest's prediction. Platform-neutral.
 import { bytesField } from '../models/base64.js';
-import { decodeTrees, type Fail, readVarint, splitTable } from '../models/forest-bytes.js';
 import { HIST_GRADIENT_BOOSTING_FORMAT } from '../models/gradient-boosting.js';
-import { RANDOM_FOREST_FORMAT } from '../models/random-forest.js';
-import { RANDOM_FOREST_REGRESSOR_FORMAT } from '../models/random-forest-regressor.js';
-import { decodeRegressionForest } from '../models/regression-trees.js';
+import { decodeTrees } from '../models/random-forest/forest-codec.js';
+import { splitTable } from '../models/random-forest/forest-types.js';
+import { RANDOM_FOREST_FORMAT } from '../models/random-forest/random-forest.js';
+import { RANDOM_FOREST_REGRESSOR_FORMAT } from '../models/random-forest/random-forest-regressor.js';
+import { decodeRegressionForest } from '../models/random-forest/regression-trees.js';
 import { type EstimatorJSON, ModelFormatError } from '../models/types.js';
+import { type Fail, readVarint } from '../models/varint.js';
 
 export interface TreeEnsemble {
   nFeatures: number;
@@ -77,7 +79,15 @@ export function treeEnsemble(estimator: EstimatorJSON): TreeEnsemble {
     const p = o.nFeatures as number;
     const K = o.nClasses as number;
     const splits = splitTable(o.thresholds as number[][]);
-    const f = decodeTrees(bytes, o.version as 1 | 2, nTrees as number, p, K, splits, nodeCount, fail);
+    const shape = {
+      version: o.version as 1 | 2,
+      nTrees: nTrees as number,
+      nFeatures: p,
+      nClasses: K,
+      splits,
+      nodeCount,
+    };
+    const f = decodeTrees(bytes, shape, fail);
     const n = f.split.length;
     const feature = new Int32Array(n);
     const threshold = new Float64Array(n);

@@ -17,7 +17,7 @@
 //                     split alone (TSTR: the holdout stays unseen by both); mean over 5 seeded splits
 
 import { createRng } from '../models/random.js';
-import { RandomForest } from '../models/random-forest.js';
+import { RandomForest } from '../models/random-forest/random-forest.js';
 import { regressionAlgorithm } from '../models/regressors.js';
 import { matrix } from '../models/types.js';
 import { ksTest } from '../monitoring/drift.js';

@@ -2,7 +2,7 @@
 // (regressors.ts): an entry per trainable algorithm, lookup by name, loading serialised JSON by its format
 // name, and the hyper-parameter readers of algorithms that exist in both registries. Platform-neutral.
 import type { KnnWeights } from './knn.js';
-import type { MaxFeatures, RandomForestParams } from './random-forest.js';
+import type { MaxFeatures, RandomForestParams } from './random-forest/params.js';
 import { ModelFormatError } from './types.js';
 
 export type Params = Record<string, number | string | boolean>;

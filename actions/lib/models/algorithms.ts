@@ -12,7 +12,11 @@ import { GAUSSIAN_NB_FORMAT, GaussianNB } from './gaussian-nb.js';
 import { HIST_GRADIENT_BOOSTING_FORMAT, HistGradientBoosting } from './gradient-boosting.js';
 import { KNearestNeighbors, KNN_FORMAT } from './knn.js';
 import { LOGISTIC_REGRESSION_FORMAT, LogisticRegression } from './logistic-regression.js';
-import { RANDOM_FOREST_FORMAT, RandomForest, type RandomForestLoadOptions } from './random-forest.js';
+import {
+  RANDOM_FOREST_FORMAT,
+  RandomForest,
+  type RandomForestLoadOptions,
+} from './random-forest/random-forest.js';
 import type { Classifier } from './types.js';
 
 export type { Params };

@@ -6,7 +6,6 @@
 // data without ties in gain the trees come out the same. No early stopping: scikit-learn's 'auto' turns it
 // on only above 10,000 rows. Deterministic (nothing is random). Platform-neutral: no Node imports.
 import { bytesField, encodeBase64 } from './base64.js';
-import { ByteWriter, type Fail, readVarint } from './forest-bytes.js';
 import {
   type Classifier,
   type EstimatorJSON,
@@ -15,6 +14,7 @@ import {
   predictFromProba,
 } from './types.js';
 import { checkFormat, readInteger, readNumbers, readObject } from './validate-json.js';
+import { ByteWriter, type Fail, readVarint } from './varint.js';
 
 export const HIST_GRADIENT_BOOSTING_FORMAT = 'gitml.hist-gradient-boosting';
 const FORMAT_VERSION = 1;

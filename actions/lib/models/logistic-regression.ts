@@ -541,8 +541,13 @@ function binaryObjective(X: Matrix, y: Int32Array, C: number): Objective {
 
 /** Mean over rows of the multinomial log-loss plus ‖W‖²/(2Cn). */
 function softmaxObjective(X: Matrix, y: Int32Array, K: number, C: number): Objective {
+  return { value: softmaxValue(X, y, K, C), hessian: softmaxHessian(X, K, C) };
+}
+
+/** The Hessian of softmaxObjective at x, (K · (p + 1))² row-major. */
+function softmaxHessian(X: Matrix, K: number, C: number): (x: Float64Array) => Float64Array {
   const { rows: n, cols: p } = X;
-  const hessian = (x: Float64Array): Float64Array => {
+  return (x: Float64Array): Float64Array => {
     const { coef, intercept } = unpack(x, K, p);
     const q = p + 1;
     const size = K * q;
@@ -597,8 +602,18 @@ function softmaxObjective(X: Matrix, y: Int32Array, K: number, C: number): Objec
     for (let a = 0; a < K; a++) for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
     return H;
   };
+}
+
+/** softmaxObjective's value at x, its gradient written into g. */
+function softmaxValue(
+  X: Matrix,
+  y: Int32Array,
+  K: number,
+  C: number,
+): (x: Float64Array, g: Float64Array) => number {
+  const { rows: n, cols: p } = X;
   const z = new Float64Array(K * BLOCK_ROWS);
-  const value = (x: Float64Array, g: Float64Array): number => {
+  return (x: Float64Array, g: Float64Array): number => {
     const { coef, intercept } = unpack(x, K, p);
     g.fill(0);
     let loss = 0;
@@ -648,7 +663,6 @@ function softmaxObjective(X: Matrix, y: Int32Array, K: number, C: number): Objec
     }
     return loss / n + penalty / (2 * C * n);
   };
-  return { value, hessian };
 }
 
 /**

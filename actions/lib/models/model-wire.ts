@@ -8,8 +8,8 @@
 
 import { bytesField } from './base64.js';
 import { HIST_GRADIENT_BOOSTING_FORMAT } from './gradient-boosting.js';
-import { RANDOM_FOREST_FORMAT } from './random-forest.js';
-import { RANDOM_FOREST_REGRESSOR_FORMAT } from './random-forest-regressor.js';
+import { RANDOM_FOREST_FORMAT } from './random-forest/random-forest.js';
+import { RANDOM_FOREST_REGRESSOR_FORMAT } from './random-forest/random-forest-regressor.js';
 import type { ModelJSON } from './serving-model.js';
 import { ModelFormatError } from './types.js';
 

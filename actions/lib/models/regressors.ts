@@ -8,12 +8,14 @@ import {
   findAlgorithm,
   knnParams,
   loadByFormat,
-  type Params,
   randomForestParams,
 } from './algorithm-registry.js';
 import { KNN_REGRESSOR_FORMAT, KnnRegressor } from './knn-regressor.js';
 import { LINEAR_REGRESSION_FORMAT, LinearRegression } from './linear-regression.js';
-import { RANDOM_FOREST_REGRESSOR_FORMAT, RandomForestRegressor } from './random-forest-regressor.js';
+import {
+  RANDOM_FOREST_REGRESSOR_FORMAT,
+  RandomForestRegressor,
+} from './random-forest/random-forest-regressor.js';
 import type { Regressor } from './types.js';
 
 export const REGRESSION_ALGORITHMS: readonly Algorithm<Regressor>[] = [

@@ -8,7 +8,7 @@ import { checkValue } from '../features/clean.js';
 import { applyFeatureView, type FeatureViewJSON } from '../features/feature-view.js';
 import type { Category, FeatureSchema, Task } from '../spec/spec.js';
 import { loadEstimator } from './algorithms.js';
-import { RandomForestRegressor } from './random-forest-regressor.js';
+import { RandomForestRegressor } from './random-forest/random-forest-regressor.js';
 import { loadRegressor } from './regressors.js';
 import {
   type Classifier,

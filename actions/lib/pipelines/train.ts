@@ -7,8 +7,8 @@ import type { PermutationImportance } from '../explain/permutation-importance.js
 import { FeatureGroup, isoSeconds } from '../features/feature-group.js';
 import { type FeatureTable, SOURCES, valueText } from '../features/feature-table.js';
 import type { Workspace } from '../files/workspace.js';
-import { RandomForest } from '../models/random-forest.js';
-import { RandomForestRegressor } from '../models/random-forest-regressor.js';
+import { RandomForest } from '../models/random-forest/random-forest.js';
+import { RandomForestRegressor } from '../models/random-forest/random-forest-regressor.js';
 import { regressionLabel, SchemaMismatchError, type ServingModel } from '../models/serving-model.js';
 import { fileSourceAsOf } from '../platform/file-source.js';
 import { headCommit, isInsideWorkTree } from '../platform/git.js';

@@ -9,7 +9,7 @@ import { quantile } from '../core/quantile.js';
 import { applyFeatureView, type ColumnGetter, fitFeatureView } from '../features/feature-view.js';
 import type { Algorithm } from '../models/algorithm-registry.js';
 import { ALGORITHMS, algorithm as algorithmByName, type Params } from '../models/algorithms.js';
-import { RandomForestRegressor } from '../models/random-forest-regressor.js';
+import { RandomForestRegressor } from '../models/random-forest/random-forest-regressor.js';
 import { REGRESSION_ALGORITHMS, regressionAlgorithm } from '../models/regressors.js';
 import {
   INTERVAL_QUANTILES,

@@ -1,23 +1,11 @@
 // Random forest of regression trees, trained like scikit-learn's RandomForestRegressor: squared-error
 // criterion, bootstrap counts as sample weights, a random feature subset per node (all features by
 // default, scikit-learn's max_features=1.0), exact best split between adjacent distinct values, prediction
-// = mean of the trees' leaf means. Same machinery as the classifier (random-forest.ts): one presort per
-// fit, in-bag lists kept sorted by stable partitioning, small nodes sorting only the features they search
-// (tree-growing.ts; same order, so the same float sums). The spread of the trees' predictions gives an
-// interval (treePredictions). Platform-neutral.
-import { bytesField, encodeBase64 } from './base64.js';
-import { type Fail, grow } from './forest-bytes.js';
-import { createRng } from './random.js';
-import {
-  featuresPerNode,
-  presort,
-  type RandomForestParams,
-  type ResolvedParams,
-  resolveParams,
-  splitThreshold,
-} from './random-forest.js';
-import { decodeRegressionForest, encodeRegressionForest, type RegressionForest } from './regression-trees.js';
-import { addTreeImportances, InBagLists, NodeStack, normaliseImportances } from './tree-growing.js';
+// = mean of the trees' leaf means. This file is the estimator (fit, predict, save, load); the growing is
+// regressor-grower.ts (the same machinery as the classifier's, tree-growing.ts), the byte form
+// regression-trees.ts. The spread of the trees' predictions gives an interval (treePredictions).
+// Browser-safe.
+import { bytesField, encodeBase64 } from '../base64.js';
 import {
   checkFiniteMatrix,
   checkTargets,
@@ -25,7 +13,11 @@ import {
   type Matrix,
   ModelFormatError,
   type Regressor,
-} from './types.js';
+} from '../types.js';
+import type { Fail } from '../varint.js';
+import { type RandomForestParams, type ResolvedParams, resolveParams } from './params.js';
+import { decodeRegressionForest, encodeRegressionForest, type RegressionForest } from './regression-trees.js';
+import { growRegressionForest } from './regressor-grower.js';
 
 export const RANDOM_FOREST_REGRESSOR_FORMAT = 'gitml.random-forest-regressor';
 const FORMAT_VERSION = 1;
@@ -196,156 +188,4 @@ function ascendingTables(value: unknown, count: number, name: string, fail: Fail
     }
     return values as number[];
   });
-}
-
-/** Growable node arrays shared by all trees of one fit. */
-class NodeStore {
-  feature = new Int32Array(1024);
-  threshold = new Float64Array(1024);
-  right = new Int32Array(1024);
-  value = new Float64Array(1024);
-  nodes = 0;
-
-  addNode(): number {
-    if (this.nodes === this.feature.length) {
-      const size = this.nodes * 2;
-      this.feature = grow(this.feature, new Int32Array(size));
-      this.threshold = grow(this.threshold, new Float64Array(size));
-      this.right = grow(this.right, new Int32Array(size));
-      this.value = grow(this.value, new Float64Array(size));
-    }
-    return this.nodes++;
-  }
-}
-
-function growRegressionForest(X: Matrix, y: Float64Array, s: ResolvedParams): RegressionForest {
-  const n = X.rows;
-  const p = X.cols;
-  const data = X.data;
-  const mtry = featuresPerNode(s.maxFeatures, p);
-  const store = new NodeStore();
-  const roots = new Int32Array(s.nTrees);
-  const importances = new Float64Array(p);
-  const treeImportance = new Float64Array(p);
-
-  const bag = new InBagLists(presort(X), data, n, p, mtry);
-  const { weight, lists } = bag;
-  const stack = new NodeStack();
-
-  const master = createRng(s.seed);
-  for (let t = 0; t < s.nTrees; t++) {
-    const rng = bag.startTree(master, s.bootstrap);
-    const m = bag.m;
-
-    treeImportance.fill(0);
-    roots[t] = store.nodes;
-    stack.push(0, m, 0, -1);
-    while (stack.size > 0) {
-      const top = stack.pop();
-      const start = stack.start[top];
-      const end = stack.end[top];
-      const depth = stack.depth[top];
-      const parent = stack.parent[top];
-      const node = store.addNode();
-      if (parent >= 0) store.right[parent] = node;
-
-      let total = 0;
-      let sum = 0;
-      let yMin = Number.POSITIVE_INFINITY;
-      let yMax = Number.NEGATIVE_INFINITY;
-      for (let q = start; q < end; q++) {
-        const r = lists[q];
-        const w = weight[r];
-        total += w;
-        sum += w * y[r];
-        if (y[r] < yMin) yMin = y[r];
-        if (y[r] > yMax) yMax = y[r];
-      }
-      const rowsHere = end - start;
-      if (
-        (s.maxDepth > 0 && depth >= s.maxDepth) ||
-        rowsHere < 2 * s.minSamplesLeaf ||
-        yMin === yMax // pure: nothing left to explain
-      ) {
-        makeLeaf(store, node, sum / total);
-        continue;
-      }
-
-      // Maximise sumL²/wL + sumR²/wR (scikit-learn's proxy for the squared-error decrease). Visit features
-      // in random order; stop after mtry, but keep going while every visited one was constant.
-      let bestProxy = Number.NEGATIVE_INFINITY;
-      let bestFeature = -1;
-      let bestPos = -1;
-      let bestLastLeft = -1;
-      let bestFirstRight = -1;
-      let visited = 0;
-      let nonConstant = 0;
-      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-        const f = bag.pickFeature(v, rng);
-        visited++;
-        const at = bag.sortedRows(f, start, end);
-        if (at < 0) continue;
-        const src = bag.src;
-        const base = at - start; // src[base + q] for q in [start, end)
-        const col = f * n;
-        nonConstant++;
-        let leftWeight = 0;
-        let leftSum = 0;
-        const lastLeft = end - s.minSamplesLeaf;
-        let xNext = data[col + src[base + start]];
-        for (let q = start; q < lastLeft; q++) {
-          const r = src[base + q];
-          const w = weight[r];
-          leftWeight += w;
-          leftSum += w * y[r];
-          const x = xNext;
-          xNext = data[col + src[base + q + 1]];
-          if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
-            const rightSum = sum - leftSum;
-            const proxy = (leftSum * leftSum) / leftWeight + (rightSum * rightSum) / (total - leftWeight);
-            if (proxy > bestProxy) {
-              bestProxy = proxy;
-              bestFeature = f;
-              bestPos = q + 1;
-              bestLastLeft = r;
-              bestFirstRight = src[base + q + 1];
-            }
-          }
-        }
-      }
-      if (bestFeature < 0) {
-        makeLeaf(store, node, sum / total);
-        continue;
-      }
-
-      const col = bestFeature * n;
-      store.feature[node] = bestFeature;
-      store.threshold[node] = splitThreshold(data[col + bestLastLeft], data[col + bestFirstRight]);
-      // Weighted squared-error decrease: Σw(y−ȳ)² of the node minus both children's = proxy − sum²/total.
-      treeImportance[bestFeature] += Math.max(0, bestProxy - (sum * sum) / total);
-
-      bag.partition(bestFeature, bag.rankOf(bestFeature, bestFirstRight), start, bestPos, end);
-      stack.pushChildren(node, start, bestPos, end, depth);
-    }
-    addTreeImportances(importances, treeImportance);
-  }
-  normaliseImportances(importances);
-
-  const count = store.nodes;
-  return {
-    nFeatures: p,
-    roots,
-    feature: store.feature.slice(0, count),
-    threshold: store.threshold.slice(0, count),
-    right: store.right.slice(0, count),
-    value: store.value.slice(0, count),
-    importances,
-  };
-}
-
-function makeLeaf(store: NodeStore, node: number, value: number): void {
-  store.feature[node] = -1;
-  store.threshold[node] = 0;
-  store.right[node] = 0;
-  store.value[node] = value;
 }

@@ -2,8 +2,8 @@
 // Stream: each tree in preorder, a node as two varints: a split is (1 + feature, index of its threshold in
 // that feature's table), a leaf is (0, index of its value in the table of leaf values). Thresholds and leaf
 // values are tables of distinct numbers in JSON, so a forest fitted on a few distinct targets (wine
-// quality) stores each leaf in two bytes. Platform-neutral.
-import { ByteWriter, type Fail, readVarint } from './forest-bytes.js';
+// quality) stores each leaf in two bytes. Browser-safe.
+import { ByteWriter, type Fail, readVarint } from '../varint.js';
 
 export interface RegressionForest {
   nFeatures: number;

@@ -1,13 +1,15 @@
-// The tree-growing skeleton shared by the random forest classifier (random-forest.ts) and regressor
-// (random-forest-regressor.ts): per-tree bootstrap weights, each feature's in-bag rows kept in sorted order
-// and stably partitioned at every split of a large node, while a small node sorts only the features it
-// searches (by presort rank, so the order is the same; sortBelow() picks the size by data shape), each
-// feature's distinct values (for the classifier's per-value scan), the random feature order at a node, the
-// stack of nodes still to grow, and the per-tree importance normalisation. Only the criterion differs
-// between the two growers; it stays in their own inner loops, which read the arrays here directly.
-// The RNG is drawn in the same order as before this was shared, so fitted forests are unchanged.
-import { grow } from './forest-bytes.js';
-import { createRng } from './random.js';
+// The tree-growing skeleton shared by the random forest classifier (classifier-grower.ts) and regressor
+// (regressor-grower.ts): every feature's rows sorted once per fit (presort), per-tree bootstrap weights,
+// each feature's in-bag rows kept in sorted order and stably partitioned at every split of a large node,
+// while a small node sorts only the features it searches (by presort rank, so the order is the same;
+// sortBelow() picks the size by data shape), each feature's distinct values (for the classifier's
+// per-value scan), the random feature order at a node, the stack of nodes still to grow, and the per-tree
+// importance normalisation. Only the criterion differs between the two growers; it stays in their own
+// inner loops, which read the arrays here directly. The RNG is drawn in the same order as before this was
+// shared, so fitted forests are unchanged. Browser-safe.
+import { createRng } from '../random.js';
+import type { Matrix } from '../types.js';
+import { grow } from './forest-types.js';
 
 /** Per-fit scratch for the in-bag rows of one tree at a time, allocated once. */
 export class InBagLists {
@@ -270,4 +272,34 @@ export function normaliseImportances(importances: Float64Array): void {
   let sum = 0;
   for (let j = 0; j < p; j++) sum += importances[j];
   if (sum > 0) for (let j = 0; j < p; j++) importances[j] /= sum;
+}
+
+/**
+ * Row indices of each feature sorted by value, ties by row, feature-major: order[j * rows + k].
+ * A native numeric sort of the values plus a stable counting placement is several times faster than
+ * sorting indices with a comparator.
+ */
+export function presort(X: Matrix): Int32Array {
+  const { rows, cols, data } = X;
+  const order = new Int32Array(rows * cols);
+  const sorted = new Float64Array(rows);
+  const cursor = new Int32Array(rows);
+  for (let j = 0; j < cols; j++) {
+    const col = j * rows;
+    sorted.set(data.subarray(col, col + rows));
+    sorted.sort();
+    for (let k = 0; k < rows; k++) cursor[k] = k;
+    for (let i = 0; i < rows; i++) {
+      const v = data[col + i];
+      let lo = 0;
+      let hi = rows;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      order[col + cursor[lo]++] = i; // lo = first slot of v's run; rows arrive in increasing order
+    }
+  }
+  return order;
 }
