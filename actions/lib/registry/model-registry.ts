@@ -103,6 +103,16 @@ function rememberModel(sha: string, model: ServingModel): void {
   if (decodedModels.size > DECODED_MODELS_KEPT) decodedModels.delete(decodedModels.keys().next().value!);
 }
 
+/** The champion version of each result's dataset (null: none yet), as the actions report it after a run. */
+export function championVersions(
+  ws: Workspace,
+  results: readonly { dataset: string }[],
+): Record<string, number | null> {
+  return Object.fromEntries(
+    results.map((r) => [r.dataset, new ModelRegistry(ws, r.dataset).index().champion]),
+  );
+}
+
 export class ModelRegistry {
   constructor(
     readonly ws: Workspace,
