@@ -8,11 +8,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isoFromMs } from '../actions/lib/core/time.js';
 import { FeatureGroup, isoSeconds } from '../actions/lib/features/feature-group.js';
+import { SOURCE_CODE } from '../actions/lib/features/feature-table.js';
 import { MAX_PIECE_BYTES_ENV } from '../actions/lib/features/size-limits.js';
 import { Workspace } from '../actions/lib/files/workspace.js';
 import type { PredictionRecord } from '../actions/lib/monitoring/monitoring-types.js';
 import { predictValues } from '../actions/lib/monitoring/value-predictions.js';
-import { actualOf, BACKFILL, infer, inferenceInputs } from '../actions/lib/pipelines/infer.js';
+import { actualOf, infer, inferenceInputs } from '../actions/lib/pipelines/infer.js';
 import { formatPredictedValue } from '../actions/lib/reports/prediction-log.js';
 import { cli, makeWorkspace } from './helpers/workspace.js';
 
@@ -33,7 +34,7 @@ function wholeTableLog(root: string, dataset: string, now: Date) {
   const table = FeatureGroup.open(ws, spec).read();
   const todo: number[] = [];
   for (let i = 0; i < table.rows; i++)
-    if (table.sources[i] !== BACKFILL && !done.has(table.ids[i])) todo.push(i);
+    if (table.sources[i] !== SOURCE_CODE.backfill && !done.has(table.ids[i])) todo.push(i);
   const X = model.matrixFor(fg.meta.features, table.columns, table.rows, todo);
   const common = (i: number) => ({
     id: table.ids[i],

@@ -227,7 +227,7 @@ describe('the log manifest lives in monitoring.json', () => {
         original.replace(/"sha256": ?"[0-9a-f]{64}"/, '"sha256": "x"'),
         "reports/iris/monitoring.json: corrupt manifest (partition '2026-11' needs a whole number of rows and a sha256)",
       ],
-      [original.slice(0, 40), 'reports/iris/monitoring.json: corrupt ('],
+      [original.slice(0, 40), 'reports/iris/monitoring.json: corrupt monitoring report, it ends too early'],
     ]) {
       writeFileSync(file, broken);
       const before = fingerprint(path.join(w, 'reports'));

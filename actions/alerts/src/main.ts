@@ -16,8 +16,32 @@ import type { AlertsInputs } from './inputs.js';
 import { alertIssueBody, alertIssueTitle } from './issue.js';
 import { alertsReport, type FailedDataset, type IssueOutcome } from './summary.js';
 
-export async function run(inputs: AlertsInputs, { core, ws, env }: ActionDeps): Promise<ActionReport> {
-  const dashboard = dashboardUrl(inputs.dashboardUrl, env);
+export async function run(inputs: AlertsInputs, deps: ActionDeps): Promise<ActionReport> {
+  const { reports, failed } = readCommittedReports(inputs, deps);
+  if (failed.length > 0 && failed.length === inputs.datasets.length)
+    throw new Error(
+      `every dataset failed (${failed.map((f) => f.dataset).join(', ')}): no issue was touched`,
+    );
+  const { issues, outcome } = await syncIssues(reports, inputs, deps);
+  const report = alertsReport(
+    reports,
+    issues,
+    'failure' in outcome ? outcome.failure : null,
+    failed,
+    deps.env,
+  );
+  if (report.exitCode)
+    deps.core.error(
+      `partial: failed ${failed.map((f) => f.dataset).join(', ')}; the other datasets' issues are in step — exit code ${PARTIAL_EXIT_CODE}`,
+    );
+  return report;
+}
+
+/** Each dataset's committed monitoring report; a dataset whose report cannot be read fails alone. */
+function readCommittedReports(
+  inputs: AlertsInputs,
+  { core, ws }: ActionDeps,
+): { reports: MonitoringReport[]; failed: FailedDataset[] } {
   const reports: MonitoringReport[] = [];
   // A dataset whose committed report cannot be read fails alone: the others' issues are kept in step.
   const failed: FailedDataset[] = [];
@@ -33,11 +57,16 @@ export async function run(inputs: AlertsInputs, { core, ws, env }: ActionDeps): 
         );
     } else core.notice(`${found.dataset}: ${found.why}; no alert issues for it`);
   }
-  if (failed.length > 0 && failed.length === inputs.datasets.length)
-    throw new Error(
-      `every dataset failed (${failed.map((f) => f.dataset).join(', ')}): no issue was touched`,
-    );
+  return { reports, failed };
+}
 
+/** One issue per dataset and alert kind opened, updated or closed, unless GitHub refuses. */
+async function syncIssues(
+  reports: readonly MonitoringReport[],
+  inputs: AlertsInputs,
+  { core, env }: ActionDeps,
+) {
+  const dashboard = dashboardUrl(inputs.dashboardUrl, env);
   const { owner, repo } = repository(env);
   const client = createGitHubClient(inputs.token, {
     baseUrl: env.GITHUB_API_URL,
@@ -72,10 +101,5 @@ export async function run(inputs: AlertsInputs, { core, ws, env }: ActionDeps): 
       `the alerts are in ${reportFiles.join(', ') || 'the reports'} and this job's summary`,
     ),
   );
-  const report = alertsReport(reports, issues, 'failure' in outcome ? outcome.failure : null, failed, env);
-  if (report.exitCode)
-    core.error(
-      `partial: failed ${failed.map((f) => f.dataset).join(', ')}; the other datasets' issues are in step — exit code ${PARTIAL_EXIT_CODE}`,
-    );
-  return report;
+  return { issues, outcome };
 }

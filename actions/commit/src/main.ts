@@ -17,21 +17,12 @@ export async function run(inputs: CommitInputs, { core, ws }: ActionDeps): Promi
     core.info("pushing with the token given in input 'token', not the checkout's credentials");
   }
   // After a replay the message states the new run's facts: inputs that were a stage's output take its new value.
-  const replayed = (runs: StageRun[], remoteTip: string, times: number): string => {
-    const refresh = (text: string) => refreshInput(text, stages.recorded, runs);
-    const again = commitBody({
-      date: inputs.body.date,
-      datasets: refresh(inputs.body.datasets),
-      rowsAdded: refresh(inputs.body.rowsAdded),
-      modelVersions: refresh(inputs.body.modelVersions),
-      details: refresh(inputs.body.details),
-    });
-    return commitMessage(summary, {
-      ...again,
-      replayed: { onto: remoteTip, stages: runs.map((r) => r.stage), times },
-    });
-  };
-  const stages = stageReplay(ws.root, inputs.maxReplays, (line) => core.info(line), replayed);
+  const stages = stageReplay(
+    ws.root,
+    inputs.maxReplays,
+    (line) => core.info(line),
+    (runs, remoteTip, times) => replayedMessage(inputs, stages.recorded, runs, remoteTip, times),
+  );
   let result: Awaited<ReturnType<typeof commitAndPush>>;
   try {
     result = await core.group('commit and push', () =>
@@ -56,4 +47,29 @@ export async function run(inputs: CommitInputs, { core, ws }: ActionDeps): Promi
   const journal = stageJournalPath(ws.root);
   if (journal && (result.pushed || !result.committed)) clearStageRuns(journal);
   return commitReport(result, summary);
+}
+
+/**
+ * The commit message after a replay, stating the new run's facts: inputs that were a stage's output
+ * (`recorded`) take its new value (`runs`).
+ */
+function replayedMessage(
+  inputs: CommitInputs,
+  recorded: StageRun[],
+  runs: StageRun[],
+  remoteTip: string,
+  times: number,
+): string {
+  const refresh = (text: string) => refreshInput(text, recorded, runs);
+  const again = commitBody({
+    date: inputs.body.date,
+    datasets: refresh(inputs.body.datasets),
+    rowsAdded: refresh(inputs.body.rowsAdded),
+    modelVersions: refresh(inputs.body.modelVersions),
+    details: refresh(inputs.body.details),
+  });
+  return commitMessage(inputs.summary, {
+    ...again,
+    replayed: { onto: remoteTip, stages: runs.map((r) => r.stage), times },
+  });
 }

@@ -15,6 +15,12 @@ export function skippedMessage(r: IngestResult): string {
   return alreadyIngestedMessage(r.file, sha256, prior, "input 'again: true'");
 }
 
+/** The error line of a partial run: the set-aside datasets' files wait for their dataset.yml. */
+export function partialText(setAside: readonly FileOutcome[], dryRun: boolean, exitCode: number): string {
+  const datasets = [...new Set(setAside.map((o) => o.file.dataset))].join(', ');
+  return `partial: the files of ${datasets} stay in the inbox until its dataset.yml is fixed; the others were ${dryRun ? 'checked' : 'ingested'} — exit code ${exitCode}`;
+}
+
 export interface IngestOutcomes {
   /** Every file's outcome, sorted by path (the set-aside files included). */
   outcomes: FileOutcome[];

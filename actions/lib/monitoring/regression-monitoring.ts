@@ -9,16 +9,17 @@ import { wilsonInterval } from '../core/proportion-interval.js';
 import { addDays } from '../core/time.js';
 import { ksTestSorted, numericPsiSorted, sortedPresent } from './drift.js';
 import { type DriftRule, driftStatus, round3 } from './drift-decision.js';
-import type {
-  Alert,
-  ErrorBin,
-  LiveAccuracy,
-  PredictionRecord,
-  RegressionDailyPoint,
-  RegressionMonitoring,
-  RegressionVersionPoint,
-  ResidualDrift,
-  ScatterPoint,
+import {
+  type Alert,
+  type ErrorBin,
+  type LiveAccuracy,
+  type PredictionRecord,
+  type RegressionDailyPoint,
+  type RegressionMonitoring,
+  type RegressionVersionPoint,
+  type ResidualDrift,
+  ROLLING_DAYS,
+  type ScatterPoint,
 } from './monitoring-types.js';
 import { predictionDecimals, type RegressionLogLabel } from './predicted-value.js';
 
@@ -358,7 +359,7 @@ export function maeAlert(
   label: RegressionLogLabel & { unit?: string },
 ): Alert {
   const last = daily[daily.length - 1];
-  const since = last ? addDays(last.date, -29) : '';
+  const since = last ? addDays(last.date, -(ROLLING_DAYS - 1)) : '';
   const labelled30 = daily.filter((d) => d.date >= since).reduce((n, d) => n + d.labelled, 0);
   const value = last && labelled30 >= minWindowRows ? last.rolling30Mae : null;
   const active = value !== null && value > t.threshold;

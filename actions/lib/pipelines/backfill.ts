@@ -1,13 +1,14 @@
 // backfill: builds a feature group from the dataset's raw source file. Idempotent: a second run with the
 // same source and spec writes nothing; a schema change needs a new version, never a silent rewrite.
 import path from 'node:path';
-import { cleanRecord, FillAccumulator } from '../features/clean.js';
+import { cleanRecord, FillAccumulator, type FillValues } from '../features/clean.js';
 import { type CsvRecord, InputError } from '../features/csv-input.js';
 import {
   assertSchemaUnchanged,
   FeatureGroup,
   FeatureGroupError,
   isoSeconds,
+  type NewRow,
   type RejectedRow,
   schemaHashOf,
 } from '../features/feature-group.js';
@@ -59,35 +60,8 @@ export function backfill(
   if (first.records === 0) throw new InputError(`${label}: has a header but no rows`);
 
   const sourceSha256 = first.sha256;
-  const schemaHash = schemaHashOf(spec);
-  let version = 1;
-  if (FeatureGroup.exists(ws, spec)) {
-    const current = FeatureGroup.open(ws, spec, { schemaCheck: false }); // the check is this command's own
-    const sameSchema = current.meta.schemaHash === schemaHash;
-    const sameSource = current.meta.sourceSha256 === sourceSha256;
-    // The same message every other command gives (a fill rule added is not in the hash, but is a change).
-    if (!opts.newVersion) assertSchemaUnchanged(ws, spec, current.meta);
-    if (sameSchema && sameSource && !opts.newVersion) {
-      return {
-        dataset: spec.name,
-        version: current.meta.version,
-        added: 0,
-        rejected: [],
-        skipped: `v${current.meta.version} is already backfilled from this source`,
-      };
-    }
-    if (!opts.newVersion) {
-      if (sameSchema)
-        throw new FeatureGroupError(
-          `${spec.name}: ${label} changed since v${current.meta.version} was backfilled; a new feature-group version is needed: run backfill --new-version`,
-        );
-      // Words-only edits (titles, units): the stored schema keeps the words it was written with.
-      throw new FeatureGroupError(
-        `${spec.name}: the wording in dataset.yml changed since v${current.meta.version} was backfilled (${wordingChanges(current.meta, spec).join('; ') || `schema hash ${current.meta.schemaHash} → ${schemaHash}`}); the group keeps the words it was written with: run backfill --new-version to store the new ones, or revert the edit (git checkout -- data/${spec.name}/dataset.yml)`,
-      );
-    }
-    version = current.meta.version + 1;
-  }
+  const version = nextVersion(ws, spec, label, sourceSha256, opts.newVersion ?? false);
+  if (typeof version !== 'number') return version;
 
   const fills = fillsOf.result();
   const fg = FeatureGroup.create(ws, spec, version, fills, sourceSha256);
@@ -98,33 +72,14 @@ export function backfill(
   const now = isoSeconds(opts.now);
   let index = 0;
   const second = pass((rec) => {
-    const reason = (() => {
-      const clean = cleanRecord(spec, fills, rec.values, { labelRequired: true });
-      if ('reasons' in clean) return clean.reasons.join('; ');
-      const timeColumn = spec.eventTime.column ?? '';
-      const eventTime = spec.eventTime.fixed ?? normaliseEventTime(rec.values[timeColumn] ?? '');
-      if (!eventTime) return `'${timeColumn}' = '${rec.values[timeColumn]}' is not a UTC date or instant`;
-      let id = index + 1;
-      if (spec.primaryKey.column) {
-        const raw = rec.values[spec.primaryKey.column];
-        id = Number(raw);
-        if (!Number.isInteger(id) || id < 1)
-          return `'${spec.primaryKey.column}' = '${raw}' is not a positive whole number`;
-      }
-      numericLabels?.push(Number(clean.label));
-      appender.add({
-        id,
-        eventTime,
-        source: 'backfill',
-        values: clean.values,
-        label: clean.label,
-        origin: label,
-        line: rec.line,
-      });
-      return null;
-    })();
+    const row = backfillRow(spec, fills, rec, index + 1, label);
     index++;
-    if (reason) rejected.push({ detectedAt: now, origin: label, line: rec.line, reason, record: rec.values });
+    if (typeof row === 'string')
+      rejected.push({ detectedAt: now, origin: label, line: rec.line, reason: row, record: rec.values });
+    else {
+      numericLabels?.push(Number(row.label));
+      appender.add(row);
+    }
   });
   if (second.sha256 !== sourceSha256)
     throw new InputError(
@@ -137,6 +92,77 @@ export function backfill(
   }
   const result = appender.finish(rejected);
   return { dataset: spec.name, version, added: result.added, rejected: result.rejected };
+}
+
+/**
+ * The version this backfill writes: 1 for a new group, the next one with `newVersion`, or the skipped
+ * result when the group is already built from this source. Any other change is refused, with the way out.
+ */
+function nextVersion(
+  ws: Workspace,
+  spec: DatasetSpec,
+  label: string,
+  sourceSha256: string,
+  newVersion: boolean,
+): number | BackfillResult {
+  if (!FeatureGroup.exists(ws, spec)) return 1;
+  const schemaHash = schemaHashOf(spec);
+  const current = FeatureGroup.open(ws, spec, { schemaCheck: false }); // the check is this command's own
+  const sameSchema = current.meta.schemaHash === schemaHash;
+  const sameSource = current.meta.sourceSha256 === sourceSha256;
+  // The same message every other command gives (a fill rule added is not in the hash, but is a change).
+  if (!newVersion) assertSchemaUnchanged(ws, spec, current.meta);
+  if (sameSchema && sameSource && !newVersion) {
+    return {
+      dataset: spec.name,
+      version: current.meta.version,
+      added: 0,
+      rejected: [],
+      skipped: `v${current.meta.version} is already backfilled from this source`,
+    };
+  }
+  if (!newVersion) {
+    if (sameSchema)
+      throw new FeatureGroupError(
+        `${spec.name}: ${label} changed since v${current.meta.version} was backfilled; a new feature-group version is needed: run backfill --new-version`,
+      );
+    // Words-only edits (titles, units): the stored schema keeps the words it was written with.
+    throw new FeatureGroupError(
+      `${spec.name}: the wording in dataset.yml changed since v${current.meta.version} was backfilled (${wordingChanges(current.meta, spec).join('; ') || `schema hash ${current.meta.schemaHash} → ${schemaHash}`}); the group keeps the words it was written with: run backfill --new-version to store the new ones, or revert the edit (git checkout -- data/${spec.name}/dataset.yml)`,
+    );
+  }
+  return current.meta.version + 1;
+}
+
+/** One source record as a feature row (`rowNumber` is its id without a primary key), or why it is rejected. */
+function backfillRow(
+  spec: DatasetSpec,
+  fills: FillValues,
+  rec: CsvRecord,
+  rowNumber: number,
+  label: string,
+): NewRow | string {
+  const clean = cleanRecord(spec, fills, rec.values, { labelRequired: true });
+  if ('reasons' in clean) return clean.reasons.join('; ');
+  const timeColumn = spec.eventTime.column ?? '';
+  const eventTime = spec.eventTime.fixed ?? normaliseEventTime(rec.values[timeColumn] ?? '');
+  if (!eventTime) return `'${timeColumn}' = '${rec.values[timeColumn]}' is not a UTC date or instant`;
+  let id = rowNumber;
+  if (spec.primaryKey.column) {
+    const raw = rec.values[spec.primaryKey.column];
+    id = Number(raw);
+    if (!Number.isInteger(id) || id < 1)
+      return `'${spec.primaryKey.column}' = '${raw}' is not a positive whole number`;
+  }
+  return {
+    id,
+    eventTime,
+    source: 'backfill',
+    values: clean.values,
+    label: clean.label,
+    origin: label,
+    line: rec.line,
+  };
 }
 
 /** Numbers appended one at a time into a Float64Array that doubles (no boxed number per row). */

@@ -3,6 +3,8 @@
 // them, with one wording of the fix wherever they are reported (the generate step's summary, the CLI,
 // the repository report). Past STALE_AFTER_HOURS without a run the pages warn. Platform-neutral.
 
+import { daysBetween } from '../core/time.js';
+
 /** A month of missed runs is made good by one run; a longer gap is reported, not silently filled. */
 export const DEFAULT_MAX_DAYS = 31;
 
@@ -15,14 +17,12 @@ export interface DayRange {
   days: number;
 }
 
-const DAY_MS = 86_400_000;
-
 /** Sorted UTC dates (YYYY-MM-DD) as runs of consecutive days. */
 export function dayRanges(dates: readonly string[]): DayRange[] {
   const ranges: DayRange[] = [];
   for (const date of dates) {
     const last = ranges[ranges.length - 1];
-    if (last && Date.parse(date) - Date.parse(last.to) === DAY_MS) {
+    if (last && daysBetween(last.to, date) === 1) {
       last.to = date;
       last.days++;
     } else ranges.push({ from: date, to: date, days: 1 });

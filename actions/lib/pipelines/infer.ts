@@ -4,7 +4,7 @@
 
 import { isoFromMs } from '../core/time.js';
 import { FeatureGroup, isoSeconds } from '../features/feature-group.js';
-import { type FeatureTable, SOURCES } from '../features/feature-table.js';
+import { type FeatureTable, SOURCE_CODE } from '../features/feature-table.js';
 import { parsePieceKey } from '../features/size-limits.js';
 import type { Workspace } from '../files/workspace.js';
 import type { ServingModel } from '../models/serving-model.js';
@@ -31,8 +31,6 @@ export interface InferResult {
   total: number;
   waitingForLabel: number;
 }
-
-export const BACKFILL = SOURCES.indexOf('backfill');
 
 /** The numeric label a regression log is written for (its decimals), or null for classification. */
 export function regressionLogLabel(spec: DatasetSpec): RegressionLogLabel | null {
@@ -159,17 +157,67 @@ export function inferMonth(
 ): MonthResult {
   const { predictedAt, regression, log, renderer } = opts;
   const classes = fg.meta.label.classes.map((c) => c.value);
+  const { todo, filled } = newRowsAndActuals(table, previous, done, classes, regression !== null);
+  const predicted = predictBlocks(model, `${fg.spec.name} champion v${modelVersion}`, fg, table, todo, {
+    classes: classes.length,
+    regression: regression !== null,
+  });
+  const { order, timeOf, sortedText } = logOrder(table, todo);
+  const { earlier, recordOf } = earlierRecords(previous, filled);
+  const newLine = (r: number, eventTime: string, id: number) =>
+    predictionLine(table, todo[r], r, predicted, classes, regression, {
+      id,
+      eventTime,
+      predictedAt,
+      modelVersion,
+    });
+
+  // The earlier records and the new rows merged in log order.
+  let waiting = 0;
+  let p = 0;
+  let q = 0;
+  while (p < earlier.length || q < order.length) {
+    const r = order[q];
+    const eventTime = q < order.length ? sortedText[timeOf[r]] : '';
+    const id = q < order.length ? table.ids[todo[r]] : 0;
+    if (p < earlier.length && (q === order.length || compareRecords(earlier[p], { eventTime, id }) < 0)) {
+      const rec = recordOf(p++);
+      if (rec.actual === null) waiting++;
+      renderer.line(rec.eventTime, log.lineOf(rec));
+      continue;
+    }
+    q++;
+    const { line, actual } = newLine(r, eventTime, id);
+    if (actual === null) waiting++;
+    renderer.line(eventTime, line);
+  }
+  return { rows: earlier.length + todo.length, predicted: todo.length, actualsFilled: filled.size, waiting };
+}
+
+/**
+ * The rows of `table` to predict (not backfilled, id not in `done`), and the actuals that arrived for
+ * `previous` records still waiting (index into previous → actual).
+ */
+function newRowsAndActuals(
+  table: FeatureTable,
+  previous: readonly PredictionRecord[],
+  done: ReadonlySet<number>,
+  classes: readonly string[],
+  regression: boolean,
+): { todo: Int32Array; filled: Map<number, string> } {
   const waitingIds = new Map<number, number>(); // id → index into previous
   previous.forEach((r, n) => {
     if (r.actual === null) waitingIds.set(r.id, n);
   });
   const filled = new Map<number, string>(); // index into previous → the actual that arrived
+  const backfilled = SOURCE_CODE.backfill;
   let count = 0;
-  for (let i = 0; i < table.rows; i++) if (table.sources[i] !== BACKFILL && !done.has(table.ids[i])) count++;
+  for (let i = 0; i < table.rows; i++)
+    if (table.sources[i] !== backfilled && !done.has(table.ids[i])) count++;
   const todo = new Int32Array(count);
   count = 0;
   for (let i = 0; i < table.rows; i++) {
-    if (table.sources[i] === BACKFILL) continue;
+    if (table.sources[i] === backfilled) continue;
     const id = table.ids[i];
     if (!done.has(id)) {
       todo[count++] = i;
@@ -177,17 +225,34 @@ export function inferMonth(
     }
     // An actual that arrived after the prediction (an ingested row whose label came later).
     const n = waitingIds.get(id);
-    const actual = n === undefined ? null : actualOf(table, i, classes, regression !== null);
+    const actual = n === undefined ? null : actualOf(table, i, classes, regression);
     if (n !== undefined && actual !== null) filled.set(n, actual);
   }
+  return { todo, filled };
+}
 
-  // Predictions in blocks of rows: class index and probability, or value, low and high.
-  const k = classes.length;
+/** Each new row's prediction: class index and probability (`best`, `score`), or value, low and high. */
+interface BlockPredictions {
+  best: Int32Array | null;
+  score: Float64Array;
+  low: Float64Array | null;
+  high: Float64Array | null;
+}
+
+/** The predictions of the `todo` rows, in blocks of rows so the matrix and probabilities stay small. */
+function predictBlocks(
+  model: ServingModel,
+  where: string,
+  fg: FeatureGroup,
+  table: FeatureTable,
+  todo: Int32Array,
+  task: { classes: number; regression: boolean },
+): BlockPredictions {
+  const { regression, classes: k } = task;
   const best = regression ? null : new Int32Array(todo.length);
   const score = new Float64Array(todo.length); // probability, or the value
   const low = regression ? new Float64Array(todo.length) : null;
   const high = regression ? new Float64Array(todo.length) : null;
-  const where = `${fg.spec.name} champion v${modelVersion}`;
   for (let b = 0; b < todo.length; b += PREDICT_BLOCK) {
     const rows = Array.from(todo.subarray(b, Math.min(todo.length, b + PREDICT_BLOCK)));
     const X = model.matrixFor(fg.meta.features, table.columns, table.rows, rows);
@@ -206,8 +271,14 @@ export function inferMonth(
       score[b + r] = proba[r * k + c];
     }
   }
+  return { best, score, low, high };
+}
 
-  // Log order of the new rows: event time as the log writes it (text order), then id.
+/**
+ * Log order of the new rows: event time as the log writes it (text order), then id. `order` lists the
+ * rows in that order, `timeOf` gives each row's rank into `sortedText`, the distinct event times.
+ */
+function logOrder(table: FeatureTable, todo: Int32Array) {
   const isoText: string[] = [];
   const rankOfMs = new Map<number, number>();
   for (let r = 0; r < todo.length; r++) {
@@ -229,8 +300,11 @@ export function inferMonth(
   const order = new Int32Array(todo.length);
   for (let r = 0; r < order.length; r++) order[r] = r;
   order.sort((a, b) => timeOf[a] - timeOf[b] || table.ids[todo[a]] - table.ids[todo[b]]);
-  const sortedText = byText.map((n) => isoText[n]);
+  return { order, timeOf, sortedText: byText.map((n) => isoText[n]) };
+}
 
+/** The earlier records in log order (sorted only when the log was out of order), with the filled actuals. */
+function earlierRecords(previous: readonly PredictionRecord[], filled: ReadonlyMap<number, string>) {
   let earlier = previous;
   for (let n = 1; n < previous.length; n++) {
     if (compareRecords(previous[n - 1], previous[n]) > 0) {
@@ -249,53 +323,46 @@ export function inferMonth(
     const actualOfId = new Map([...filled].map(([n, a]) => [previous[n].id, a]));
     earlier = earlier.map((r) => (actualOfId.has(r.id) ? { ...r, actual: actualOfId.get(r.id)! } : r));
   }
+  return { earlier, recordOf };
+}
 
-  let waiting = 0;
-  let p = 0;
-  let q = 0;
-  while (p < earlier.length || q < order.length) {
-    const r = order[q];
-    const eventTime = q < order.length ? sortedText[timeOf[r]] : '';
-    const id = q < order.length ? table.ids[todo[r]] : 0;
-    if (p < earlier.length && (q === order.length || compareRecords(earlier[p], { eventTime, id }) < 0)) {
-      const rec = recordOf(p++);
-      if (rec.actual === null) waiting++;
-      renderer.line(rec.eventTime, log.lineOf(rec));
-      continue;
-    }
-    q++;
-    const i = todo[r];
-    let line: string;
-    let actual: string | null;
-    if (regression) {
-      actual = actualOf(table, i, classes, true);
-      // The interval ends in the log's precision, as the log reads them back.
-      const inLog = (x: number) => Number(formatPredictedValue(x, regression));
-      line = regressionLine(
-        id,
-        eventTime,
-        predictedAt,
-        modelVersion,
-        formatPredictedValue(score[r], regression),
-        inLog(low![r]),
-        inLog(high![r]),
-        actual,
-        regression,
-      );
-    } else {
-      actual = table.labels[i] >= 0 ? classes[table.labels[i]] : null;
-      line = classificationLine(
-        id,
-        eventTime,
-        predictedAt,
-        modelVersion,
-        classes[best![r]],
-        score[r],
-        actual,
-      );
-    }
-    if (actual === null) waiting++;
-    renderer.line(eventTime, line);
+/** The log line of new row `r` (table row `i`) and its actual (null while it waits for its label). */
+function predictionLine(
+  table: FeatureTable,
+  i: number,
+  r: number,
+  predicted: BlockPredictions,
+  classes: readonly string[],
+  regression: RegressionLogLabel | null,
+  at: { id: number; eventTime: string; predictedAt: string; modelVersion: number },
+): { line: string; actual: string | null } {
+  const { id, eventTime, predictedAt, modelVersion } = at;
+  if (regression) {
+    const actual = actualOf(table, i, classes, true);
+    // The interval ends in the log's precision, as the log reads them back.
+    const inLog = (x: number) => Number(formatPredictedValue(x, regression));
+    const line = regressionLine(
+      id,
+      eventTime,
+      predictedAt,
+      modelVersion,
+      formatPredictedValue(predicted.score[r], regression),
+      inLog(predicted.low![r]),
+      inLog(predicted.high![r]),
+      actual,
+      regression,
+    );
+    return { line, actual };
   }
-  return { rows: earlier.length + todo.length, predicted: todo.length, actualsFilled: filled.size, waiting };
+  const actual = table.labels[i] >= 0 ? classes[table.labels[i]] : null;
+  const line = classificationLine(
+    id,
+    eventTime,
+    predictedAt,
+    modelVersion,
+    classes[predicted.best![r]],
+    predicted.score[r],
+    actual,
+  );
+  return { line, actual };
 }

@@ -1,6 +1,7 @@
 // ingest: appends real observations from a user CSV (any column order, header required) through the same
 // cleaning and validation as backfill. Bad rows are quarantined with file, line and reason.
 import path from 'node:path';
+import { GitmlError } from '../core/gitml-error.js';
 import { cleanRecord } from '../features/clean.js';
 import { type CsvRecord, type CsvTable, InputError } from '../features/csv-input.js';
 import { streamCsvFile } from '../features/csv-stream.js';
@@ -31,6 +32,48 @@ export interface IngestResult {
 }
 
 export const EVENT_TIME_COLUMN = 'event_time';
+
+/** A file of the repository to ingest into `dataset`: its absolute and its repository-relative path. */
+export interface DatasetFile {
+  abs: string;
+  /** Repository-relative path: the origin recorded for each row and the annotation target. */
+  rel: string;
+  dataset: string;
+}
+
+/**
+ * One repository file ingested (or, `dryRun`, checked), or why it cannot be: the message names the file
+ * first, with the line when one line is to blame. A link or a FIFO is refused before anything else.
+ */
+export function ingestRepositoryFile(
+  ws: Workspace,
+  f: DatasetFile,
+  opts: { now: Date; dryRun: boolean; again?: boolean },
+): { result: IngestResult } | { error: string; line: number | undefined } {
+  try {
+    checkInputFile(ws.root, f.abs, f.rel);
+    const { now, dryRun, again } = opts;
+    return { result: ingest(ws, ws.loadSpec(f.dataset), f.abs, { now, dryRun, label: f.rel, again }) };
+  } catch (err) {
+    const message = (err as Error).message;
+    const line = err instanceof GitmlError ? err.at?.line : undefined;
+    return { error: message.startsWith(f.rel) ? message : `${f.rel}: ${message}`, line };
+  }
+}
+
+/** The datasets among `names` whose dataset.yml cannot be read, with the error (a name that is no dataset is not one). */
+export function unreadableSpecs(ws: Workspace, names: readonly string[]): Map<string, string> {
+  const errors = new Map<string, string>();
+  for (const name of new Set(names)) {
+    if (!ws.isDataset(name)) continue; // the file's own error names the unknown dataset, as before
+    try {
+      ws.loadSpec(name);
+    } catch (err) {
+      errors.set(name, (err as Error).message);
+    }
+  }
+  return errors;
+}
 
 export function ingest(
   ws: Workspace,

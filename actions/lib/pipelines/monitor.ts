@@ -9,9 +9,9 @@ import { percent } from '../core/format.js';
 import { GitmlError } from '../core/gitml-error.js';
 import { stableStringifyRows } from '../core/json.js';
 import { wilsonInterval } from '../core/proportion-interval.js';
-import { addDays, utcDate } from '../core/time.js';
+import { addDays, DAY_MS, utcDate } from '../core/time.js';
 import { FeatureGroup } from '../features/feature-group.js';
-import { type FeatureTable, SOURCES } from '../features/feature-table.js';
+import { type FeatureTable, SOURCE_CODE } from '../features/feature-table.js';
 import { writeFilesAtomically } from '../files/atomic-write.js';
 import type { Workspace } from '../files/workspace.js';
 import { categoryCounts, chiSquareTest, psiFromCounts } from '../monitoring/drift.js';
@@ -27,6 +27,7 @@ import {
   type PredictionRecord,
   type RegressionLabel,
   type RegressionMonitoring,
+  ROLLING_DAYS,
   type Thresholds,
   type VersionPoint,
 } from '../monitoring/monitoring-types.js';
@@ -105,37 +106,9 @@ export function monitor(
     ? regressionParts(spec, fg, table, champion, registry, records, windowDays)
     : classificationParts(spec, champion, registry, records, daily, windowDays);
   const { thresholds } = task;
-  const modelChanges: { date: string; version: number }[] = [];
-  for (const r of records) {
-    if (modelChanges.length === 0 || modelChanges[modelChanges.length - 1].version !== r.modelVersion) {
-      modelChanges.push({ date: r.eventTime.slice(0, 10), version: r.modelVersion });
-    }
-  }
-  let drift: DriftReport | null = null;
-  let driftSkipped: string | undefined;
-  try {
-    drift = driftReport(fg, table, champion, records, thresholds, regression);
-  } catch (err) {
-    if (!(err instanceof MonitorError) || opts.windowDays !== undefined) throw err;
-    driftSkipped = err.message;
-  }
+  const { drift, driftSkipped } = driftOrWhyNot(fg, table, champion, records, thresholds, regression, opts);
   const missingDays = syntheticGaps(table);
-  const drifted = drift?.features.filter((f) => f.drifted) ?? [];
-  const alerts: Alert[] = [
-    task.alert,
-    {
-      kind: 'dataset-drift',
-      active: drift?.datasetDrift ?? false,
-      message: !drift
-        ? `Drift not computed: ${driftSkipped}`
-        : drift.datasetDrift
-          ? `${drifted.length} of ${drift.features.length} features drifted (${drifted.map((f) => f.feature).join(', ')}) in the window ${drift.window.from} … ${drift.window.to}: ${driftRuleText(thresholds)}.`
-          : `No feature drifted in the last ${drift.window.days} days (${driftRuleText(thresholds)}): no dataset drift.`,
-      // The share of features that drifted; any share above 0 is dataset drift.
-      value: drift ? round(drift.share) : null,
-      threshold: 0,
-    },
-  ];
+  const alerts: Alert[] = [task.alert, datasetDriftAlert(drift, driftSkipped, thresholds)];
   return {
     format: MONITORING_FORMAT,
     version: 1,
@@ -161,7 +134,7 @@ export function monitor(
     },
     daily,
     byVersion: versionPoints(records, regression),
-    modelChanges: modelChanges.filter((c) => index.versions.some((v) => v.version === c.version)),
+    modelChanges: modelChanges(records).filter((c) => index.versions.some((v) => v.version === c.version)),
     drift,
     ...(driftSkipped ? { driftSkipped } : {}),
     ...(missingDays.length ? { missingDays } : {}),
@@ -170,6 +143,59 @@ export function monitor(
     ...(task.regression ? { regression: task.regression } : {}),
     // The manifest the log was verified against, carried over as infer wrote it.
     log: log.manifest(),
+  };
+}
+
+/** The days the serving model changed: the first record of each run of one model version. */
+function modelChanges(records: readonly PredictionRecord[]): { date: string; version: number }[] {
+  const changes: { date: string; version: number }[] = [];
+  for (const r of records) {
+    if (changes.length === 0 || changes[changes.length - 1].version !== r.modelVersion) {
+      changes.push({ date: r.eventTime.slice(0, 10), version: r.modelVersion });
+    }
+  }
+  return changes;
+}
+
+/**
+ * The drift report, or why it was skipped: a window too small is an error only when the caller asked
+ * for that window (`opts.windowDays`).
+ */
+function driftOrWhyNot(
+  fg: FeatureGroup,
+  table: FeatureTable,
+  champion: Champion,
+  records: PredictionRecord[],
+  thresholds: Thresholds,
+  regression: boolean,
+  opts: { windowDays?: number },
+): { drift: DriftReport | null; driftSkipped?: string } {
+  try {
+    return { drift: driftReport(fg, table, champion, records, thresholds, regression) };
+  } catch (err) {
+    if (!(err instanceof MonitorError) || opts.windowDays !== undefined) throw err;
+    return { drift: null, driftSkipped: err.message };
+  }
+}
+
+/** The dataset-drift alert: active when any feature drifted; its value is the share that drifted. */
+function datasetDriftAlert(
+  drift: DriftReport | null,
+  driftSkipped: string | undefined,
+  thresholds: Thresholds,
+): Alert {
+  const drifted = drift?.features.filter((f) => f.drifted) ?? [];
+  return {
+    kind: 'dataset-drift',
+    active: drift?.datasetDrift ?? false,
+    message: !drift
+      ? `Drift not computed: ${driftSkipped}`
+      : drift.datasetDrift
+        ? `${drifted.length} of ${drift.features.length} features drifted (${drifted.map((f) => f.feature).join(', ')}) in the window ${drift.window.from} … ${drift.window.to}: ${driftRuleText(thresholds)}.`
+        : `No feature drifted in the last ${drift.window.days} days (${driftRuleText(thresholds)}): no dataset drift.`,
+    // The share of features that drifted; any share above 0 is dataset drift.
+    value: drift ? round(drift.share) : null,
+    threshold: 0,
   };
 }
 
@@ -200,12 +226,12 @@ function classificationParts(
   const thresholdWhy =
     spec.monitoring.accuracyThreshold !== undefined
       ? 'set in dataset.yml'
-      : `champion v${champion.entry.version} holdout ${(holdoutAccuracy * 100).toFixed(1)}% − ${ACCURACY_MARGIN * 100} points`;
+      : `champion v${champion.entry.version} holdout ${percent(holdoutAccuracy)} − ${ACCURACY_MARGIN * 100} points`;
   const lastDate = records.length ? records[records.length - 1].eventTime.slice(0, 10) : null;
   const recentFrom = lastDate ? addDays(lastDate, -(windowDays - 1)) : null;
   // Rolling 30-day accuracy over enough labelled rows: a 7-day window of 1 row a day flaps.
   const last = daily[daily.length - 1];
-  const since = last ? addDays(last.date, -29) : '';
+  const since = last ? addDays(last.date, -(ROLLING_DAYS - 1)) : '';
   const window30 = daily.filter((d) => d.date >= since).reduce((n, d) => n + d.labelled, 0);
   const rolling = last && window30 >= thresholds.minWindowRows ? last.rolling30 : null;
   // Messages of alerts that are not active carry no figures of the day (the values are in `value`), so
@@ -354,9 +380,6 @@ function holdoutResiduals(
   };
 }
 
-const SYNTHETIC = SOURCES.indexOf('synthetic');
-const INGEST = SOURCES.indexOf('ingest');
-
 /** How many predictions were of generated rows and how many of ingested (real) ones. */
 function predictionsBySource(
   table: FeatureTable,
@@ -368,8 +391,8 @@ function predictionsBySource(
   let ingest = 0;
   for (const r of records) {
     const source = sourceOf.get(r.id);
-    if (source === SYNTHETIC) synthetic++;
-    else if (source === INGEST) ingest++;
+    if (source === SOURCE_CODE.synthetic) synthetic++;
+    else if (source === SOURCE_CODE.ingest) ingest++;
   }
   return { synthetic, ingest };
 }
@@ -388,21 +411,20 @@ function liveAccuracy(labelled: readonly PredictionRecord[], days: number): Live
     high: round(ci.high),
   };
 }
-const DAY_MS = 86_400_000;
 
 /** Days without synthetic rows between the first and the last generated day (days the daily missed). */
 function syntheticGaps(table: FeatureTable): DayRange[] {
   const days = new Set<number>();
   for (let i = 0; i < table.rows; i++)
-    if (table.sources[i] === SYNTHETIC) days.add(Math.floor(table.eventTimes[i] / DAY_MS));
+    if (table.sources[i] === SOURCE_CODE.synthetic) days.add(Math.floor(table.eventTimes[i] / DAY_MS));
   const sorted = [...days].sort((a, b) => a - b);
   const gaps: DayRange[] = [];
   for (let k = 1; k < sorted.length; k++) {
     const missing = sorted[k] - sorted[k - 1] - 1;
     if (missing > 0)
       gaps.push({
-        from: utcDate(new Date((sorted[k - 1] + 1) * DAY_MS)),
-        to: utcDate(new Date((sorted[k] - 1) * DAY_MS)),
+        from: utcDate((sorted[k - 1] + 1) * DAY_MS),
+        to: utcDate((sorted[k] - 1) * DAY_MS),
         days: missing,
       });
   }
@@ -503,7 +525,7 @@ function driftReport(
   const win: number[] = [];
   for (let i = 0; i < table.rows; i++) {
     if (windowIds.has(table.ids[i])) win.push(i);
-    else if (table.sources[i] !== SYNTHETIC && table.eventTimes[i] <= trainedAt) ref.push(i);
+    else if (table.sources[i] !== SOURCE_CODE.synthetic && table.eventTimes[i] <= trainedAt) ref.push(i);
   }
   if (win.length < t.minWindowRows) {
     throw new MonitorError(

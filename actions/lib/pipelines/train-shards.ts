@@ -27,7 +27,14 @@ import {
   momentsOf,
 } from '../features/correlation-moments.js';
 import { FeatureGroup } from '../features/feature-group.js';
-import { concatTables, type FeatureTable, SOURCES, takeRows, valueText } from '../features/feature-table.js';
+import {
+  concatTables,
+  type FeatureTable,
+  SOURCE_CODE,
+  SOURCES,
+  takeRows,
+  valueText,
+} from '../features/feature-table.js';
 import {
   applyFeatureView,
   type FeatureViewJSON,
@@ -96,7 +103,6 @@ import {
 export const NB_PARTIAL_FORMAT = 'gitml.nb-partial';
 export const NB_PARTIAL_VERSION = 1;
 const ALGORITHM = 'gaussian-nb';
-const SYNTHETIC = SOURCES.indexOf('synthetic');
 
 export interface NbPartial extends PartialHeader {
   format: typeof NB_PARTIAL_FORMAT;
@@ -225,7 +231,7 @@ export function trainShard(
       t.rows,
     );
     for (let i = 0; i < t.rows; i++) {
-      if (t.labels[i] < 0 || (!config.includeSynthetic && t.sources[i] === SYNTHETIC)) continue;
+      if (t.labels[i] < 0 || (!config.includeSynthetic && t.sources[i] === SOURCE_CODE.synthetic)) continue;
       eligibleByClass[t.labels[i]]++;
       for (let j = 0; j < schema.length; j++) {
         if (!Number.isFinite(t.columns[j][i]))
@@ -641,113 +647,29 @@ export function mergeTrainShards(
       ? mergeLinearPartials(spec, fg, opts.partials, index.champion)
       : mergeNbPartials(spec, fg, opts.partials, index.champion);
   const { set, config, configHash, chosen, test, eligible } = merged;
-  let model = merged.model;
-  const schema = fg.meta.features;
 
   // One more pass, a partition at a time: the data hash, and the holdout scored by both models.
   const champion = index.champion !== null ? registry.champion() : null;
-  let mismatch: SchemaMismatchError | null = null;
-  if (champion) {
-    try {
-      checkChampionTask(champion, task);
-      champion.model.checkSchema(schema, `champion v${champion.entry.version}`);
-    } catch (err) {
-      if (!(err instanceof SchemaMismatchError)) throw err;
-      mismatch = err;
-    }
-  }
-  const ownerOf = new Map(set.flatMap((o) => o.partial.months.map((m) => [m, o] as const)));
-  const hash = createHash('sha256');
-  // Class codes or label values; both fit a Float64Array exactly.
-  const actual = new Float64Array(test);
-  const predicted = new Float64Array(test);
-  const championPredicted = new Float64Array(test);
-  const testIds: number[] = [];
-  const testKeys: number[] = [];
-  // The holdout rows themselves (a small share), for permutation importance as the unsharded run has it.
-  const holdoutParts: FeatureTable[] = [];
-  // Distinct training feature rows (the card's duplicate count) and the rows the champion may have trained
-  // on (the gate compares on holdout rows it never saw): a set of 53-bit keys, 8 bytes and a slot a row.
-  const trainKeys = new Set<number>();
-  let trainSeen = 0;
-  let trainSum = 0;
+  const mismatch = champion ? championMismatch(champion, task, fg.meta.features) : null;
   const held = champion && !mismatch ? championHoldout(registry, champion.entry.version) : null;
-  const championTrained = new Set<number>();
-  const bySource: Record<string, number> = {};
-  const example: Record<string, string> = {};
-  const predict = (m: ServingModel, data: ReturnType<typeof trainingData>, rows: number[]) =>
-    task === 'regression' ? predictValueRows(m, data, rows) : predictRows(m, data, rows);
-  for (const part of partitionsOf(fg, fg.months(), fg.lateLabels())) {
-    checkUnchanged(fg, ownerOf.get(part.month)!, part.month, part.sha256);
-    const t = part.table;
-    const data = trainingData(fg, t, config.includeSynthetic);
-    updateDataHash(hash, t, data.rows, task);
-    for (const i of data.rows) bySource[SOURCES[t.sources[i]]] = (bySource[SOURCES[t.sources[i]]] ?? 0) + 1;
-    const keys = rowKeys(data);
-    const rows = data.rows.filter((i) => inHashHoldout(keys[i], config.seed, config.testFraction));
-    for (const i of data.rows) {
-      if (inHashHoldout(keys[i], config.seed, config.testFraction)) continue;
-      trainKeys.add(keys[i]);
-      trainSeen++;
-      if (task === 'regression') trainSum += t.targets[i];
-    }
-    if (held) addChampionTrainingKeys(championTrained, held, data.rows, t.ids, keys);
-    if (rows.length === 0) continue;
-    if (testIds.length === 0)
-      for (const f of model.features) example[f.name] = valueText(f, data.get(f.name)[rows[0]]);
-    const at = testIds.length;
-    if (at + rows.length > test)
-      throw new ShardError(
-        `${fg.dir}: more holdout rows than the shards counted (${test}); run the shards again`,
-      );
-    predicted.set(predict(model, data, rows), at);
-    holdoutParts.push(takeRows(t, rows));
-    if (champion && !mismatch) championPredicted.set(predict(champion.model, data, rows), at);
-    rows.forEach((i, k) => {
-      actual[at + k] = task === 'regression' ? t.targets[i] : t.labels[i];
-      testIds.push(t.ids[i]);
-      testKeys.push(keys[i]);
-    });
-    opts.progress?.(`  ${part.month}: ${rows.length} holdout rows scored`);
-  }
-  if (testIds.length !== test)
-    throw new ShardError(
-      `${fg.dir}: ${testIds.length} holdout rows, the shards counted ${test}; run the shards again`,
-    );
-  const dataHash = hash.digest('hex');
-  const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
+  const pass = scoreHoldoutPass(
+    fg,
+    merged,
+    champion && !mismatch ? champion.model : null,
+    held,
+    opts.progress,
+  );
+  const skipped = unchangedSince(champion, pass.dataHash, configHash, opts.force);
   if (skipped) return { dataset: spec.name, skipped };
 
-  const fresh = testIds.flatMap((id, r) =>
-    isFreshForChampion(held, championTrained, id, testKeys[r]) ? [r] : [],
-  );
-  const trainMean = trainSum / Math.max(trainSeen, 1);
-  const o = { holdoutRows: test, known: held !== null };
-  let championCheck: ChampionCheck | null = null;
-  let holdout: FittedHoldout;
-  if (task === 'regression') {
-    const pick = (a: Float64Array) => Float64Array.from(fresh, (r) => a[r]);
-    if (champion)
-      championCheck = mismatch
-        ? { mismatch }
-        : regressionGateCheck(pick(actual), pick(predicted), pick(championPredicted), {
-            ...o,
-            tolerances: spec.label.tolerances,
-            trainMean,
-          });
-    holdout = regressionMetrics(actual, predicted, trainMean, spec.label.tolerances);
-    const interval = residualInterval(model, actual, predicted);
-    if (interval) model = model.withInterval(interval);
-  } else {
-    const values = fg.meta.label.classes.map((c) => c.value);
-    const pick = (a: Float64Array) => Int32Array.from(fresh, (r) => a[r]);
-    if (champion)
-      championCheck = mismatch
-        ? { mismatch }
-        : gateCheck(pick(actual), pick(predicted), pick(championPredicted), { ...o, classes: values });
-    holdout = classificationMetrics(Int32Array.from(actual), Int32Array.from(predicted), values);
-  }
-
+  const { model, holdout, championCheck } = gateMerged(spec, fg, merged.model, pass, {
+    task,
+    test,
+    held,
+    champion: champion !== null,
+    mismatch,
+  });
+  const { testIds, testKeys, trainKeys } = pass;
   const registered = registerFitted(
     {
       ws,
@@ -755,7 +677,7 @@ export function mergeTrainShards(
       fg,
       registry,
       config,
-      dataHash,
+      dataHash: pass.dataHash,
       configHash,
       champion,
       championCheck,
@@ -768,17 +690,17 @@ export function mergeTrainShards(
       chosen,
       trainRows: eligible - test,
       testIds,
-      example,
+      example: pass.example,
       eligible,
-      bySource,
+      bySource: pass.bySource,
       duplicates: {
-        trainRows: trainSeen - trainKeys.size,
+        trainRows: pass.trainSeen - trainKeys.size,
         holdoutOverlap: testKeys.filter((k) => trainKeys.has(k)).length,
       },
       importance: computeImportance(
         model,
         fg.meta.features,
-        concatTables(holdoutParts, fg.meta.features.length),
+        concatTables(pass.holdoutParts, fg.meta.features.length),
         testIds.map((_, i) => i),
       ),
     },
@@ -787,6 +709,164 @@ export function mergeTrainShards(
     `  merged ${set.length} shard(s): ${set.map((o) => shardText({ index: o.partial.shard, count: o.partial.shards })).join(', ')}`,
   );
   return { dataset: spec.name, ...registered };
+}
+
+/** Why the champion cannot score the merged holdout (another task or schema), or null when it can. */
+function championMismatch(
+  champion: NonNullable<ReturnType<ModelRegistry['champion']>>,
+  task: Task,
+  schema: FeatureGroup['meta']['features'],
+): SchemaMismatchError | null {
+  try {
+    checkChampionTask(champion, task);
+    champion.model.checkSchema(schema, `champion v${champion.entry.version}`);
+    return null;
+  } catch (err) {
+    if (!(err instanceof SchemaMismatchError)) throw err;
+    return err;
+  }
+}
+
+/** What the scoring pass over the partitions gathers for the gate, the metrics and the model card. */
+interface HoldoutPass {
+  dataHash: string;
+  /** Class codes or label values; both fit a Float64Array exactly. */
+  actual: Float64Array;
+  predicted: Float64Array;
+  championPredicted: Float64Array;
+  testIds: number[];
+  testKeys: number[];
+  /** The holdout rows themselves (a small share), for permutation importance as the unsharded run has it. */
+  holdoutParts: FeatureTable[];
+  /** Distinct training feature rows (the card's duplicate count), a set of 53-bit keys. */
+  trainKeys: Set<number>;
+  trainSeen: number;
+  trainSum: number;
+  /** The rows the champion may have trained on (the gate compares on holdout rows it never saw). */
+  championTrained: Set<number>;
+  bySource: Record<string, number>;
+  example: Record<string, string>;
+}
+
+/**
+ * The pass over every partition (each checked unchanged since its shard ran): the data hash, the holdout
+ * scored by the merged model and by `championModel`, and the training rows' keys and counts.
+ */
+function scoreHoldoutPass(
+  fg: FeatureGroup,
+  merged: MergedShards,
+  championModel: ServingModel | null,
+  held: ReadonlySet<number> | null,
+  progress: ((line: string) => void) | undefined,
+): HoldoutPass {
+  const { task, set, config, test, model } = merged;
+  const ownerOf = new Map(set.flatMap((o) => o.partial.months.map((m) => [m, o] as const)));
+  const hash = createHash('sha256');
+  const pass: Omit<HoldoutPass, 'dataHash'> = {
+    actual: new Float64Array(test),
+    predicted: new Float64Array(test),
+    championPredicted: new Float64Array(test),
+    testIds: [],
+    testKeys: [],
+    holdoutParts: [],
+    // 8 bytes and a slot a row.
+    trainKeys: new Set<number>(),
+    trainSeen: 0,
+    trainSum: 0,
+    championTrained: new Set<number>(),
+    bySource: {},
+    example: {},
+  };
+  const { testIds, bySource } = pass;
+  const predict = (m: ServingModel, data: ReturnType<typeof trainingData>, rows: number[]) =>
+    task === 'regression' ? predictValueRows(m, data, rows) : predictRows(m, data, rows);
+  for (const part of partitionsOf(fg, fg.months(), fg.lateLabels())) {
+    checkUnchanged(fg, ownerOf.get(part.month)!, part.month, part.sha256);
+    const t = part.table;
+    const data = trainingData(fg, t, config.includeSynthetic);
+    updateDataHash(hash, t, data.rows, task);
+    for (const i of data.rows) bySource[SOURCES[t.sources[i]]] = (bySource[SOURCES[t.sources[i]]] ?? 0) + 1;
+    const keys = rowKeys(data);
+    const rows = data.rows.filter((i) => inHashHoldout(keys[i], config.seed, config.testFraction));
+    for (const i of data.rows) {
+      if (inHashHoldout(keys[i], config.seed, config.testFraction)) continue;
+      pass.trainKeys.add(keys[i]);
+      pass.trainSeen++;
+      if (task === 'regression') pass.trainSum += t.targets[i];
+    }
+    if (held) addChampionTrainingKeys(pass.championTrained, held, data.rows, t.ids, keys);
+    if (rows.length === 0) continue;
+    if (testIds.length === 0)
+      for (const f of model.features) pass.example[f.name] = valueText(f, data.get(f.name)[rows[0]]);
+    const at = testIds.length;
+    if (at + rows.length > test)
+      throw new ShardError(
+        `${fg.dir}: more holdout rows than the shards counted (${test}); run the shards again`,
+      );
+    pass.predicted.set(predict(model, data, rows), at);
+    pass.holdoutParts.push(takeRows(t, rows));
+    if (championModel) pass.championPredicted.set(predict(championModel, data, rows), at);
+    rows.forEach((i, k) => {
+      pass.actual[at + k] = task === 'regression' ? t.targets[i] : t.labels[i];
+      testIds.push(t.ids[i]);
+      pass.testKeys.push(keys[i]);
+    });
+    progress?.(`  ${part.month}: ${rows.length} holdout rows scored`);
+  }
+  if (testIds.length !== test)
+    throw new ShardError(
+      `${fg.dir}: ${testIds.length} holdout rows, the shards counted ${test}; run the shards again`,
+    );
+  return { ...pass, dataHash: hash.digest('hex') };
+}
+
+/**
+ * The merged model's holdout metrics and the gate's comparison with the champion on the holdout rows it
+ * never saw; a regressor gains its residual interval here.
+ */
+function gateMerged(
+  spec: DatasetSpec,
+  fg: FeatureGroup,
+  model: ServingModel,
+  pass: HoldoutPass,
+  at: {
+    task: Task;
+    test: number;
+    held: ReadonlySet<number> | null;
+    champion: boolean;
+    mismatch: SchemaMismatchError | null;
+  },
+): { model: ServingModel; holdout: FittedHoldout; championCheck: ChampionCheck | null } {
+  const { task, test, held, champion, mismatch } = at;
+  const { actual, predicted, championPredicted, testIds, testKeys } = pass;
+  const fresh = testIds.flatMap((id, r) =>
+    isFreshForChampion(held, pass.championTrained, id, testKeys[r]) ? [r] : [],
+  );
+  const trainMean = pass.trainSum / Math.max(pass.trainSeen, 1);
+  const o = { holdoutRows: test, known: held !== null };
+  let championCheck: ChampionCheck | null = null;
+  if (task === 'regression') {
+    const pick = (a: Float64Array) => Float64Array.from(fresh, (r) => a[r]);
+    if (champion)
+      championCheck = mismatch
+        ? { mismatch }
+        : regressionGateCheck(pick(actual), pick(predicted), pick(championPredicted), {
+            ...o,
+            tolerances: spec.label.tolerances,
+            trainMean,
+          });
+    const holdout = regressionMetrics(actual, predicted, trainMean, spec.label.tolerances);
+    const interval = residualInterval(model, actual, predicted);
+    return { model: interval ? model.withInterval(interval) : model, holdout, championCheck };
+  }
+  const values = fg.meta.label.classes.map((c) => c.value);
+  const pick = (a: Float64Array) => Int32Array.from(fresh, (r) => a[r]);
+  if (champion)
+    championCheck = mismatch
+      ? { mismatch }
+      : gateCheck(pick(actual), pick(predicted), pick(championPredicted), { ...o, classes: values });
+  const holdout = classificationMetrics(Int32Array.from(actual), Int32Array.from(predicted), values);
+  return { model, holdout, championCheck };
 }
 
 type FittedHoldout = ReturnType<typeof regressionMetrics> | ReturnType<typeof classificationMetrics>;

@@ -5,7 +5,7 @@ import { stableStringify } from '../core/json.js';
 import { CODE_VERSION } from '../core/version.js';
 import type { PermutationImportance } from '../explain/permutation-importance.js';
 import { FeatureGroup, isoSeconds } from '../features/feature-group.js';
-import { type FeatureTable, SOURCES, valueText } from '../features/feature-table.js';
+import { type FeatureTable, SOURCE_CODE, SOURCES, valueText } from '../features/feature-table.js';
 import type { Workspace } from '../files/workspace.js';
 import { RandomForest } from '../models/random-forest/random-forest.js';
 import { RandomForestRegressor } from '../models/random-forest/random-forest-regressor.js';
@@ -145,10 +145,10 @@ export function trainingConfig(
 
 /** Training rows: labelled, and real unless synthetic rows are asked for. */
 export function trainingData(fg: FeatureGroup, table: FeatureTable, includeSynthetic: boolean): TrainingData {
-  const synthetic = SOURCES.indexOf('synthetic');
   const rows: number[] = [];
   for (let i = 0; i < table.rows; i++) {
-    if (table.labels[i] >= 0 && (includeSynthetic || table.sources[i] !== synthetic)) rows.push(i);
+    if (table.labels[i] >= 0 && (includeSynthetic || table.sources[i] !== SOURCE_CODE.synthetic))
+      rows.push(i);
   }
   const index = new Map(fg.meta.features.map((f, j) => [f.name, j]));
   const common = {
@@ -506,36 +506,8 @@ export function registerFitted(
   ctx: RegistrationContext,
   fitted: FittedModel,
 ): { entry: RegistryEntry; previousChampion: TrainResult['previousChampion'] } {
-  const { ws, spec, fg, config, dataHash, configHash, champion, championCheck, opts } = ctx;
-  let previousChampion: TrainResult['previousChampion'] = null;
-  let status: ModelStatus = 'champion';
-  let decision = 'First model of this dataset.';
-  if (champion && championCheck && 'metrics' in championCheck) {
-    const v = `champion v${champion.entry.version}`;
-    const where = championCheck.known
-      ? `on the ${championCheck.rows} of ${championCheck.holdoutRows} holdout rows ${v} never saw`
-      : `on the same holdout (${v}'s own holdout is not recorded, so it may have trained on some of these rows)`;
-    if (championCheck.rows === 0) {
-      decision = `None of the ${championCheck.holdoutRows} holdout rows is unseen by ${v} (it was trained on another split), so the gate cannot compare them honestly: replaced on the new model's honest holdout.`;
-    } else {
-      const verdict = gateVerdict(
-        championCheck,
-        champion.entry.version,
-        opts.tolerance ?? 0,
-        opts.gateMetric ?? 'mae',
-      );
-      previousChampion = verdict.previous;
-      status = verdict.ok ? 'champion' : 'challenger';
-      decision = verdict.words(where);
-    }
-  } else if (champion && championCheck && 'mismatch' in championCheck) {
-    decision = `Champion v${champion.entry.version} cannot read this feature group (${championCheck.mismatch.message}): replaced.`;
-  }
-  if (opts.promote && status !== 'champion') {
-    status = 'champion';
-    decision = `Promoted by request (--promote). ${decision}`;
-  }
-
+  const { ws, spec, fg, config, dataHash, configHash, opts } = ctx;
+  const { status, decision, previousChampion } = gateDecision(ctx);
   const git = isInsideWorkTree(ws.root) ? headCommit(ws.root) : null;
   const model = fitted.model;
   const testRows = fitted.testIds.length;
@@ -546,25 +518,7 @@ export function registerFitted(
           model.estimator.featureImportances(),
         )
       : undefined;
-  const h = fitted.holdout;
-  const regression = isRegression(h);
-  const holdout: ClassificationHoldout | RegressionHoldout = regression
-    ? {
-        rows: h.rows,
-        mae: h.mae,
-        rmse: h.rmse,
-        r2: h.r2,
-        medianAbsoluteError: h.medianAbsoluteError,
-        baselineMae: h.baselineMae,
-        within: h.within,
-      }
-    : {
-        accuracy: h.accuracy,
-        macroF1: h.macro.f1,
-        weightedF1: h.weighted.f1,
-        rows: h.rows,
-        baselineAccuracy: h.baselineAccuracy,
-      };
+  const regression = isRegression(fitted.holdout);
   const entry = ctx.registry.register(
     {
       ...(regression ? { task: 'regression' as const } : {}),
@@ -574,41 +528,12 @@ export function registerFitted(
       featureGroupVersion: fg.meta.version,
       dataHash,
       configHash,
-      holdout,
+      holdout: indexHoldout(fitted.holdout),
       decision,
     },
     {
       model,
-      metrics: {
-        dataset: spec.name,
-        ...(regression ? { task: 'regression', interval: intervalRecord(model) } : {}),
-        algorithm: model.json.algorithm,
-        params: model.json.params,
-        holdout: fitted.holdout,
-        previousChampion,
-        crossValidation: fitted.cv.map((c) => ({
-          algorithm: c.algorithm,
-          params: c.params,
-          minAbsCorrelation: c.minAbsCorrelation,
-          ...(regression
-            ? { meanMae: c.meanMae, foldMae: c.foldMae }
-            : { meanAccuracy: c.meanAccuracy, foldAccuracy: c.foldAccuracy }),
-          ...(c.modelBytes !== undefined ? { modelBytes: c.modelBytes } : {}),
-        })),
-        correlations: model.json.view.correlations,
-        ...(importances ? { featureImportances: importances } : {}),
-        ...(fitted.importance ? { [IMPORTANCE_FIELD]: fitted.importance } : {}),
-        split: {
-          kind: config.split,
-          seed: config.seed,
-          testFraction: config.testFraction,
-          train: fitted.trainRows,
-          test: testRows,
-          testIds: fitted.testIds,
-          duplicateTrainRows: fitted.duplicates.trainRows,
-          holdoutOverlap: fitted.duplicates.holdoutOverlap,
-        },
-      },
+      metrics: metricsRecord(spec, config, fitted, previousChampion, importances),
       card: (version) =>
         modelCard(
           {
@@ -657,6 +582,107 @@ export function registerFitted(
     },
   );
   return { entry, previousChampion };
+}
+
+/** The gate's outcome: the new version's status, the decision in words, and the champion it compared with. */
+function gateDecision(ctx: RegistrationContext): {
+  status: ModelStatus;
+  decision: string;
+  previousChampion: TrainResult['previousChampion'];
+} {
+  const { champion, championCheck, opts } = ctx;
+  let previousChampion: TrainResult['previousChampion'] = null;
+  let status: ModelStatus = 'champion';
+  let decision = 'First model of this dataset.';
+  if (champion && championCheck && 'metrics' in championCheck) {
+    const v = `champion v${champion.entry.version}`;
+    const where = championCheck.known
+      ? `on the ${championCheck.rows} of ${championCheck.holdoutRows} holdout rows ${v} never saw`
+      : `on the same holdout (${v}'s own holdout is not recorded, so it may have trained on some of these rows)`;
+    if (championCheck.rows === 0) {
+      decision = `None of the ${championCheck.holdoutRows} holdout rows is unseen by ${v} (it was trained on another split), so the gate cannot compare them honestly: replaced on the new model's honest holdout.`;
+    } else {
+      const verdict = gateVerdict(
+        championCheck,
+        champion.entry.version,
+        opts.tolerance ?? 0,
+        opts.gateMetric ?? 'mae',
+      );
+      previousChampion = verdict.previous;
+      status = verdict.ok ? 'champion' : 'challenger';
+      decision = verdict.words(where);
+    }
+  } else if (champion && championCheck && 'mismatch' in championCheck) {
+    decision = `Champion v${champion.entry.version} cannot read this feature group (${championCheck.mismatch.message}): replaced.`;
+  }
+  if (opts.promote && status !== 'champion') {
+    status = 'champion';
+    decision = `Promoted by request (--promote). ${decision}`;
+  }
+  return { status, decision, previousChampion };
+}
+
+/** The holdout figures the registry index keeps for a version (the full metrics are in metrics.json). */
+function indexHoldout(h: FittedModel['holdout']): ClassificationHoldout | RegressionHoldout {
+  return isRegression(h)
+    ? {
+        rows: h.rows,
+        mae: h.mae,
+        rmse: h.rmse,
+        r2: h.r2,
+        medianAbsoluteError: h.medianAbsoluteError,
+        baselineMae: h.baselineMae,
+        within: h.within,
+      }
+    : {
+        accuracy: h.accuracy,
+        macroF1: h.macro.f1,
+        weightedF1: h.weighted.f1,
+        rows: h.rows,
+        baselineAccuracy: h.baselineAccuracy,
+      };
+}
+
+/** A version's metrics.json: holdout, cross-validation, correlations, importances and the split. */
+function metricsRecord(
+  spec: DatasetSpec,
+  config: RegistrationContext['config'],
+  fitted: FittedModel,
+  previousChampion: TrainResult['previousChampion'],
+  importances: Record<string, number> | undefined,
+) {
+  const model = fitted.model;
+  const regression = isRegression(fitted.holdout);
+  return {
+    dataset: spec.name,
+    ...(regression ? { task: 'regression', interval: intervalRecord(model) } : {}),
+    algorithm: model.json.algorithm,
+    params: model.json.params,
+    holdout: fitted.holdout,
+    previousChampion,
+    crossValidation: fitted.cv.map((c) => ({
+      algorithm: c.algorithm,
+      params: c.params,
+      minAbsCorrelation: c.minAbsCorrelation,
+      ...(regression
+        ? { meanMae: c.meanMae, foldMae: c.foldMae }
+        : { meanAccuracy: c.meanAccuracy, foldAccuracy: c.foldAccuracy }),
+      ...(c.modelBytes !== undefined ? { modelBytes: c.modelBytes } : {}),
+    })),
+    correlations: model.json.view.correlations,
+    ...(importances ? { featureImportances: importances } : {}),
+    ...(fitted.importance ? { [IMPORTANCE_FIELD]: fitted.importance } : {}),
+    split: {
+      kind: config.split,
+      seed: config.seed,
+      testFraction: config.testFraction,
+      train: fitted.trainRows,
+      test: fitted.testIds.length,
+      testIds: fitted.testIds,
+      duplicateTrainRows: fitted.duplicates.trainRows,
+      holdoutOverlap: fitted.duplicates.holdoutOverlap,
+    },
+  };
 }
 
 /** How a regression model's interval is made, for metrics.json and the card. */

@@ -1,5 +1,6 @@
 // The model card: a readable markdown page per model version with its full lineage and metrics.
 // Platform-neutral.
+import { percent } from '../core/format.js';
 import type { PermutationImportance } from '../explain/permutation-importance.js';
 import type { ModelLabel } from '../models/serving-model.js';
 import type { FeatureSchema } from '../spec/spec.js';
@@ -33,7 +34,6 @@ export interface Lineage {
   decision: string;
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const f4 = (x: number) => x.toFixed(4);
 
 /** The classification gate's figures (see pipelines/train.ts PreviousChampion). */
@@ -95,10 +95,33 @@ export function modelCard(l: Lineage, p: CardParts): string {
   else {
     const h = p.holdout as Metrics;
     lines.push(
-      `Holdout accuracy **${pct(h.accuracy)}** (macro-F1 ${f4(h.macro.f1)}) on ${h.rows} rows; majority-class baseline ${pct(h.baselineAccuracy)}.`,
+      `Holdout accuracy **${percent(h.accuracy)}** (macro-F1 ${f4(h.macro.f1)}) on ${h.rows} rows; majority-class baseline ${percent(h.baselineAccuracy)}.`,
       '',
     );
   }
+  lineageSection(lines, row, l);
+  inputSection(lines, row, p);
+  if (reg) regressionSections(lines, row, reg, p, unit);
+  else classificationSections(lines, row, p.holdout as Metrics, p);
+  if (p.importances) {
+    lines.push(
+      '',
+      '## Feature importance (mean decrease in impurity)',
+      '',
+      '| feature | importance |',
+      '|---|---|',
+    );
+    for (const [n, v] of Object.entries(p.importances).sort((a, b) => b[1] - a[1])) row(n, f4(v));
+  }
+  if (p.permutation) permutationSection(lines, row, p.permutation);
+  lines.push('');
+  return lines.join('\n');
+}
+
+type Row = (...cells: (string | number)[]) => void;
+
+/** Where the model came from: data, code, config, rows, split and algorithm. */
+function lineageSection(lines: string[], row: Row, l: Lineage): void {
   lines.push('## Lineage', '', '| | |', '|---|---|');
   row('trained at (UTC)', l.trainedAt);
   row('code version', l.codeVersion);
@@ -122,7 +145,7 @@ export function modelCard(l: Lineage, p: CardParts): string {
   );
   row(
     'split',
-    `${l.split.kind}, ${pct(l.split.testFraction)} holdout, seed ${l.split.seed}; ${l.split.folds}-fold cross-validation; identical feature rows (content hash of the cleaned features) are never split across holdout or folds`,
+    `${l.split.kind}, ${percent(l.split.testFraction)} holdout, seed ${l.split.seed}; ${l.split.folds}-fold cross-validation; identical feature rows (content hash of the cleaned features) are never split across holdout or folds`,
   );
   row(
     'algorithm',
@@ -130,6 +153,10 @@ export function modelCard(l: Lineage, p: CardParts): string {
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}`,
   );
+}
+
+/** What the model reads: the input schema, the features not selected and an input example. */
+function inputSection(lines: string[], row: Row, p: CardParts): void {
   lines.push(
     '',
     '## Input schema',
@@ -158,24 +185,7 @@ export function modelCard(l: Lineage, p: CardParts): string {
     JSON.stringify(p.inputExample),
     '```',
   );
-  if (reg) regressionSections(lines, row, reg, p, unit);
-  else classificationSections(lines, row, p.holdout as Metrics, p);
-  if (p.importances) {
-    lines.push(
-      '',
-      '## Feature importance (mean decrease in impurity)',
-      '',
-      '| feature | importance |',
-      '|---|---|',
-    );
-    for (const [n, v] of Object.entries(p.importances).sort((a, b) => b[1] - a[1])) row(n, f4(v));
-  }
-  if (p.permutation) permutationSection(lines, row, p.permutation);
-  lines.push('');
-  return lines.join('\n');
 }
-
-type Row = (...cells: (string | number)[]) => void;
 
 function regressionSections(
   lines: string[],
@@ -195,7 +205,7 @@ function regressionSections(
   row('RMSE (root mean squared error)', `${f4(h.rmse)}${unit}`, `${f4(h.baselineRmse)}${unit}`);
   row('R²', f4(h.r2), '0 (by definition, on the training mean)');
   row('median absolute error', `${f4(h.medianAbsoluteError)}${unit}`, '');
-  for (const w of h.within) row(`accuracy within ${w.tolerance}${unit}`, pct(w.accuracy), '');
+  for (const w of h.within) row(`accuracy within ${w.tolerance}${unit}`, percent(w.accuracy), '');
   if (h.within.length > 0)
     lines.push(
       '',
@@ -287,7 +297,7 @@ function classificationSections(lines: string[], row: Row, holdout: Metrics, p: 
   if (p.champion && !('task' in p.champion)) {
     lines.push(
       '',
-      `Gate, on the ${p.champion.rows} holdout rows previous champion v${p.champion.version} never saw: v${p.champion.version} accuracy ${pct(p.champion.accuracy)}, macro-F1 ${f4(p.champion.macroF1)}; this model accuracy ${pct(p.champion.challengerAccuracy)}, macro-F1 ${f4(p.champion.challengerMacroF1)}.`,
+      `Gate, on the ${p.champion.rows} holdout rows previous champion v${p.champion.version} never saw: v${p.champion.version} accuracy ${percent(p.champion.accuracy)}, macro-F1 ${f4(p.champion.macroF1)}; this model accuracy ${percent(p.champion.challengerAccuracy)}, macro-F1 ${f4(p.champion.challengerMacroF1)}.`,
     );
   }
   lines.push(

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { GitmlError } from '../core/gitml-error.js';
-import { jsonSyntaxProblem, stableStringify } from '../core/json.js';
+import { parseJsonText, stableStringify } from '../core/json.js';
 import { restoreWithGit } from '../features/group-integrity.js';
 import { type FileWrite, writeFilesAtomically } from '../files/atomic-write.js';
 import { readInputFile } from '../files/input-file.js';
@@ -17,6 +17,7 @@ export const REGISTRY_FORMAT = 'gitml.registry';
 export class RegistryError extends GitmlError {
   override name = 'RegistryError';
 }
+const registryError = (message: string) => new RegistryError(message);
 
 export type ModelStatus = 'champion' | 'challenger' | 'retired';
 
@@ -103,6 +104,16 @@ function rememberModel(sha: string, model: ServingModel): void {
   if (decodedModels.size > DECODED_MODELS_KEPT) decodedModels.delete(decodedModels.keys().next().value!);
 }
 
+/** The champion version of each result's dataset (null: none yet), as the actions report it after a run. */
+export function championVersions(
+  ws: Workspace,
+  results: readonly { dataset: string }[],
+): Record<string, number | null> {
+  return Object.fromEntries(
+    results.map((r) => [r.dataset, new ModelRegistry(ws, r.dataset).index().champion]),
+  );
+}
+
 export class ModelRegistry {
   constructor(
     readonly ws: Workspace,
@@ -130,15 +141,8 @@ export class ModelRegistry {
         versions: [],
       };
     const where = this.ws.rel(this.indexPath);
-    let raw: RegistryIndex;
     const text = readInputFile(this.ws.root, this.indexPath).toString('utf8'); // never through a link
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
-      throw new RegistryError(
-        `${where}: corrupt registry index, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${where})`,
-      );
-    }
+    const raw = parseJsonText(text, where, 'registry index', registryError) as RegistryIndex;
     const bad = (rule: string) => new RegistryError(`${where}: corrupt registry index, ${rule}`);
     if (typeof raw !== 'object' || raw === null || raw.format !== REGISTRY_FORMAT)
       throw bad(`format must be '${REGISTRY_FORMAT}'`);
@@ -176,7 +180,6 @@ export class ModelRegistry {
     const file = this.modelPath(version);
     const where = this.ws.rel(file);
     if (!existsSync(file)) throw new RegistryError(`${where}: missing`);
-    let raw: unknown;
     const bytes = readInputFile(this.ws.root, file);
     const sha = sha256Hex(bytes);
     const recorded = this.index().versions.find((v) => v.version === version)?.modelSha256;
@@ -186,14 +189,7 @@ export class ModelRegistry {
       );
     let model = decodedModels.get(sha);
     if (model === undefined) {
-      const text = bytes.toString('utf8');
-      try {
-        raw = JSON.parse(text);
-      } catch (err) {
-        throw new RegistryError(
-          `${where}: corrupt model file, ${jsonSyntaxProblem(err, text)}; restore it with git (git checkout -- ${where})`,
-        );
-      }
+      const raw = parseJsonText(bytes.toString('utf8'), where, 'model file', registryError);
       model = ServingModel.load(raw, where);
       rememberModel(sha, model);
     }

@@ -11,7 +11,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { GitmlError } from '../core/gitml-error.js';
-import { jsonSyntaxProblem, stableStringify, stableStringifyRows } from '../core/json.js';
+import { parseJsonObject, parseJsonText, stableStringify, stableStringifyRows } from '../core/json.js';
 import { parseIsoInstant, parseNumberBytes } from '../features/partition-reader.js';
 import { comparePieceKeys, maxPieceBytes, parsePieceKey, pieceKey } from '../features/size-limits.js';
 import {
@@ -56,6 +56,7 @@ export const REGRESSION_LOG_COLUMNS = [
 export class PredictionLogError extends GitmlError {
   override name = 'PredictionLogError';
 }
+const logError = (message: string) => new PredictionLogError(message);
 
 export {
   formatPredictedValue,
@@ -118,24 +119,14 @@ export class PredictionLog {
   private monitoringFile(): Record<string, unknown> | null {
     if (!existsSync(this.manifestPath)) return null;
     const text = readInputFile(this.ws.root, this.manifestPath).toString('utf8');
-    try {
-      let value: Record<string, unknown> | null;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        throw new Error(jsonSyntaxProblem(err, text));
-      }
-      if (value === null || typeof value !== 'object' || Array.isArray(value))
-        throw new Error('expected a JSON object');
-      if (value.format !== MONITORING_FORMAT) throw new Error(`format is not '${MONITORING_FORMAT}'`);
-      return value;
-    } catch (err) {
-      const where = this.ws.rel(this.manifestPath);
-      // It holds the log's manifest, so it cannot simply be recomputed: git has the last good one.
-      throw new PredictionLogError(
-        `${where}: corrupt (${(err as Error).message}); restore it with git (git checkout -- ${where})`,
+    // It holds the log's manifest, so it cannot simply be recomputed: git has the last good one.
+    const where = this.ws.rel(this.manifestPath);
+    const value = parseJsonObject(text, where, 'monitoring report', logError);
+    if (value.format !== MONITORING_FORMAT)
+      throw logError(
+        `${where}: corrupt monitoring report, format is not '${MONITORING_FORMAT}'; restore it with git (git checkout -- ${where})`,
       );
-    }
+    return value;
   }
 
   /** The manifest: monitoring.json's `log` entry, else an earlier predictions.json, else empty. */
@@ -149,13 +140,8 @@ export class PredictionLog {
     if (monitoring && 'log' in monitoring) return checkManifest(monitoring.log, this.manifestName);
     if (existsSync(this.earlierManifestPath)) {
       const where = this.ws.rel(this.earlierManifestPath);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(readInputFile(this.ws.root, this.earlierManifestPath).toString('utf8'));
-      } catch (err) {
-        throw new PredictionLogError(`${where}: corrupt manifest (${(err as Error).message})`);
-      }
-      return checkManifest(parsed, where);
+      const text = readInputFile(this.ws.root, this.earlierManifestPath).toString('utf8');
+      return checkManifest(parseJsonText(text, where, 'manifest', logError), where);
     }
     const stray = existsSync(this.dir) ? readdirSync(this.dir).filter((f) => PARTITION.test(f)) : [];
     if (stray.length)

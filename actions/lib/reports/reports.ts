@@ -11,6 +11,7 @@ import { type Chart, DEFAULT_WIDTH } from '../charts/chart-kit.js';
 import { allCharts, latestChart } from '../charts/chart-list.js';
 import { renderSvg } from '../charts/render-svg.js';
 import { GitmlError } from '../core/gitml-error.js';
+import { utcDate } from '../core/time.js';
 import { comparePieceKeys, parsePieceKey } from '../features/size-limits.js';
 import { writeFilesAtomically } from '../files/atomic-write.js';
 import { latestOf, type MonitoringReport } from '../monitoring/monitoring-types.js';
@@ -118,7 +119,7 @@ export function calendarWindow(r: MonitoringReport): { report: MonitoringReport;
   const last = r.daily[r.daily.length - 1]?.date;
   if (!last) return { report: r };
   const [y, m] = last.split('-').map(Number);
-  const month = (offset: number) => new Date(Date.UTC(y, m - 1 + offset, 1)).toISOString().slice(0, 10);
+  const month = (offset: number) => utcDate(Date.UTC(y, m - 1 + offset, 1));
   const from = month(1 - REPORT_MONTHS);
   const to = month(1);
   return {

@@ -2,6 +2,8 @@
 // Honest splits: rows with identical feature values form one group (contentKeys), and every split and
 // every fold keeps a group on one side — a duplicate in the training part would let a model score its
 // twin in the holdout by memory. Platform-neutral.
+
+import { percent } from '../core/format.js';
 import { GitmlError } from '../core/gitml-error.js';
 
 export class SplitError extends GitmlError {
@@ -121,7 +123,7 @@ export function stratifiedSplit(
   testFraction: number,
   seed: number,
 ): { train: number[]; test: number[] } {
-  const what = `a ${Math.round(testFraction * 100)}% holdout`;
+  const what = `a ${percent(testFraction, 0)} holdout`;
   const nTest = Math.round(rows.length * testFraction);
   if (nTest < 1 || rows.length - nTest < 1)
     throw new SplitError(`too few rows for ${what}: ${rows.length} labelled rows`);
@@ -318,7 +320,7 @@ export function hashSplit(
 export function checkHashSplit(rows: number, test: number, testFraction: number): void {
   if (test < 1 || rows - test < 1) {
     throw new SplitError(
-      `a ${Math.round(testFraction * 100)}% hash holdout of ${rows} labelled rows has ${test} test and ${rows - test} training rows; each side needs at least one`,
+      `a ${percent(testFraction, 0)} hash holdout of ${rows} labelled rows has ${test} test and ${rows - test} training rows; each side needs at least one`,
     );
   }
 }

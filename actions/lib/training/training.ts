@@ -4,6 +4,7 @@
 // is better) and gives its model a prediction interval. Platform-neutral (the benchmark and the browser
 // could run it too).
 
+import { percent } from '../core/format.js';
 import { GitmlError } from '../core/gitml-error.js';
 import { quantile } from '../core/quantile.js';
 import { applyFeatureView, type ColumnGetter, fitFeatureView } from '../features/feature-view.js';
@@ -209,7 +210,7 @@ function checkRowCount(dataset: string, rows: number, config: TrainingConfig): v
   const minRows = Math.max(config.folds * 2, Math.ceil(2 / config.testFraction));
   if (rows < minRows) {
     throw new TrainingError(
-      `${dataset}: ${rows} labelled rows are too few for a ${Math.round(config.testFraction * 100)}% holdout and ${config.folds}-fold cross-validation (need at least ${minRows})`,
+      `${dataset}: ${rows} labelled rows are too few for a ${percent(config.testFraction, 0)} holdout and ${config.folds}-fold cross-validation (need at least ${minRows})`,
     );
   }
 }

@@ -5,7 +5,7 @@ import { shardText } from '../../lib/pipelines/sharding.js';
 import { type TrainResult, trainDataset } from '../../lib/pipelines/train.js';
 import { mergeTrainShards, type ShardTrainResult, trainShard } from '../../lib/pipelines/train-shards.js';
 import { type ActionDeps, type ActionReport, eachDataset } from '../../lib/platform/action-kit.js';
-import { ModelRegistry } from '../../lib/registry/model-registry.js';
+import { championVersions } from '../../lib/registry/model-registry.js';
 import type { DatasetSpec } from '../../lib/spec/spec.js';
 import { gateMetricFor, type TrainInputs, toleranceFor } from './inputs.js';
 import { postMetricsComments } from './pull-request.js';
@@ -13,34 +13,21 @@ import { shardReport, trainReport } from './summary.js';
 
 export async function run(inputs: TrainInputs, deps: ActionDeps): Promise<ActionReport> {
   const { core, ws } = deps;
-  const { now, shard, merge, partials, algorithm, split, seed, folds, includeSynthetic, asOf } = inputs;
-  const champions = (names: readonly string[]) =>
-    Object.fromEntries(names.map((n) => [n, new ModelRegistry(ws, n).index().champion]));
-  const progress = (line: string) => core.info(line);
+  const { now, shard, partials, algorithm, split, seed, folds, includeSynthetic, asOf } = inputs;
   if (shard) {
+    const opts = { now, shard, partials, algorithm, split, seed, folds, includeSynthetic, asOf };
     const each = await eachDataset<ShardTrainResult>(
       core,
       inputs.datasets,
       (d) => `train ${d.name} shard ${shardText(shard)}`,
       (spec) => {
-        const opts = {
-          now,
-          shard,
-          partials,
-          algorithm,
-          split,
-          seed,
-          folds,
-          includeSynthetic,
-          asOf,
-          progress,
-        };
-        const r = trainShard(ws, spec, opts);
+        const r = trainShard(ws, spec, { ...opts, progress: (line) => core.info(line) });
         core.info(`${r.eligible} labelled rows (${r.test} holdout) → ${r.file}`);
         return r;
       },
     );
-    return shardReport(each, shardText(shard), champions(each.results.map((r) => r.dataset)), ws);
+    const champions = championVersions(ws, each.results);
+    return shardReport(each, shardText(shard), champions, ws);
   }
   // Each result with its spec: the pull-request comment is per dataset.
   const each = await eachDataset<{ spec: DatasetSpec; r: TrainResult }>(
@@ -48,21 +35,7 @@ export async function run(inputs: TrainInputs, deps: ActionDeps): Promise<Action
     inputs.datasets,
     (d) => `train ${d.name}`,
     (spec) => {
-      const gate = {
-        now,
-        force: inputs.force,
-        promote: inputs.promote,
-        tolerance: toleranceFor(spec, inputs.tolerance),
-        gateMetric: gateMetricFor(spec, inputs.gateMetric),
-        progress,
-      };
-      const r = merge
-        ? mergeTrainShards(ws, spec, { ...gate, partials })
-        : trainDataset(ws, spec, {
-            ...gate,
-            ...{ algorithm, split, seed, folds, includeSynthetic, asOf },
-            warn: (w) => core.warning(`${spec.name}: ${w}`),
-          });
+      const r = trainOrMerge(spec, inputs, deps);
       core.info(
         r.entry ? `v${r.entry.version} → ${r.entry.status}. ${r.entry.decision}` : `skipped: ${r.skipped}`,
       );
@@ -70,8 +43,28 @@ export async function run(inputs: TrainInputs, deps: ActionDeps): Promise<Action
     },
   );
   const results = each.results.map((x) => x.r);
-  const report = trainReport(each, results, champions(results.map((r) => r.dataset)), inputs);
+  const champions = championVersions(ws, results);
+  const report = trainReport(each, results, champions, inputs);
   if (inputs.pullRequest !== null)
     report.summary.push(...(await postMetricsComments(each.results, inputs, deps)));
   return report;
+}
+
+/** One dataset trained behind the gate, or (merge) its shards' partials merged and registered. */
+function trainOrMerge(spec: DatasetSpec, inputs: TrainInputs, { core, ws }: ActionDeps): TrainResult {
+  const gate = {
+    now: inputs.now,
+    force: inputs.force,
+    promote: inputs.promote,
+    tolerance: toleranceFor(spec, inputs.tolerance),
+    gateMetric: gateMetricFor(spec, inputs.gateMetric),
+    progress: (line: string) => core.info(line),
+  };
+  if (inputs.merge) return mergeTrainShards(ws, spec, { ...gate, partials: inputs.partials });
+  const { algorithm, split, seed, folds, includeSynthetic, asOf } = inputs;
+  return trainDataset(ws, spec, {
+    ...gate,
+    ...{ algorithm, split, seed, folds, includeSynthetic, asOf },
+    warn: (w) => core.warning(`${spec.name}: ${w}`),
+  });
 }
