@@ -2,24 +2,23 @@
 // prebuilt browser bundles from site/assets/, one home page, and per dataset a predictor page and a
 // dashboard page with the data they fetch (the champion model, predictor.json, monitoring.json).
 // Every page is generated from the dataset specs, the model registry and the monitoring files.
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { GitmlError } from '../../../actions/lib/core/gitml-error.js';
 import { formatNumber } from '../../../actions/lib/core/json.js';
+import { utcText } from '../../../actions/lib/core/time.js';
 import { isNeighbours } from '../../../actions/lib/explain/neighbours.js';
 import { FeatureGroup } from '../../../actions/lib/features/feature-group.js';
-import { type FeatureTable, SOURCES, valueText } from '../../../actions/lib/features/feature-table.js';
+import {
+  type FeatureTable,
+  SOURCE_CODE,
+  SOURCES,
+  valueText,
+} from '../../../actions/lib/features/feature-table.js';
 import type { CategoricalStats, GroupStats, NumericStats } from '../../../actions/lib/features/stats.js';
 import { readInputFileIfExists } from '../../../actions/lib/files/input-file.js';
+import { readJsonFile } from '../../../actions/lib/files/read-json.js';
 import { SPEC_FILE, Workspace } from '../../../actions/lib/files/workspace.js';
 import { algorithm } from '../../../actions/lib/models/algorithms.js';
 import { toWire } from '../../../actions/lib/models/model-wire.js';
@@ -115,16 +114,9 @@ interface DatasetBuild {
   report: { parsed: MonitoringReport; file: string } | null;
 }
 
-function utcMinutes(d: Date): string {
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function readJson(file: string, where: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new SiteBuildError(`${where}: not valid JSON (${(err as Error).message})`);
-  }
+/** A JSON file of the dataset's, or a SiteBuildError naming it and the way out. */
+function readJson(ws: Workspace, file: string, what: string): unknown {
+  return readJsonFile(file, what, (m) => new SiteBuildError(m), ws.rel(file));
 }
 
 function loadDataset(ws: Workspace, spec: DatasetSpec): DatasetBuild {
@@ -146,12 +138,12 @@ function loadDataset(ws: Workspace, spec: DatasetSpec): DatasetBuild {
   let stats: GroupStats | null = null;
   if (group) {
     const file = path.join(ws.root, group.dir, 'stats.json');
-    if (existsSync(file)) stats = readJson(file, ws.rel(file)) as GroupStats;
+    if (existsSync(file)) stats = readJson(ws, file, 'feature statistics') as GroupStats;
   }
   const reportFile = path.join(ws.reportsDir, spec.name, MONITORING_FILE);
   let report: DatasetBuild['report'] = null;
   if (existsSync(reportFile)) {
-    const parsed = readJson(reportFile, ws.rel(reportFile)) as MonitoringReport;
+    const parsed = readJson(ws, reportFile, 'monitoring report') as MonitoringReport;
     if (parsed?.format !== MONITORING_FORMAT)
       throw new SiteBuildError(`${ws.rel(reportFile)}: format is not '${MONITORING_FORMAT}'`);
     // Only the log manifest (infer ran, monitor has not yet): no dashboard data, as without the file.
@@ -274,10 +266,10 @@ function examplesOf(d: DatasetBuild, features: readonly FeatureSchema[]): Exampl
   const group = d.group;
   const table = holdout.size === 0 ? null : d.table();
   if (!group || !table) return out;
-  const synthetic = SOURCES.indexOf('synthetic');
   const real: number[] = [];
   for (let i = 0; i < table.rows; i++)
-    if (table.sources[i] !== synthetic && table.labels[i] >= 0 && holdout.has(table.ids[i])) real.push(i);
+    if (table.sources[i] !== SOURCE_CODE.synthetic && table.labels[i] >= 0 && holdout.has(table.ids[i]))
+      real.push(i);
   const columns = features.map((f) => group.meta.features.findIndex((g) => g.name === f.name));
   if (columns.some((j) => j < 0)) return out;
   const take = Math.min(MAX_EXAMPLES, real.length);
@@ -483,7 +475,7 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
       `${missing.join(', ')} missing in ${assets}: build the site bundles first (node scripts/build.mjs)`,
     );
   const datasets = ws.datasetNames().map((name) => prepareDataset(ws, name));
-  const builtAt = utcMinutes(opts.now ?? new Date());
+  const builtAt = utcText((opts.now ?? new Date()).toISOString());
 
   prepareOutDir(outDir);
   const files: string[] = [];

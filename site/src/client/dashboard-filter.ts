@@ -9,6 +9,7 @@ import {
   rowsPerDayRows,
 } from '../../../actions/lib/charts/charts.js';
 import { errorOverTimeSpec, predictedVsActualSpec } from '../../../actions/lib/charts/regression-charts.js';
+import { utcDate } from '../../../actions/lib/core/time.js';
 import type { MonitoringReport } from '../../../actions/lib/monitoring/monitoring-types.js';
 import { isRegressionReport } from './regression-report.js';
 
@@ -17,8 +18,6 @@ export interface DateRange {
   from: string;
   to: string;
 }
-
-const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The brush's value ({ date: [fromMs, toMs] }, or {} when cleared) as the days it touches. */
 export function rangeFromBrush(value: unknown): DateRange | null {

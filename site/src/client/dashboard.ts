@@ -5,6 +5,7 @@
 import type { View as VegaView } from 'vega-typings';
 import { BRUSH_PARAM } from '../../../actions/lib/charts/chart-kit.js';
 import { valueWithUnit } from '../../../actions/lib/charts/regression-charts.js';
+import { grouped, percent } from '../../../actions/lib/core/format.js';
 import {
   lastRun,
   MONITORING_FORMAT,
@@ -27,7 +28,6 @@ import {
   regressionSummaryPanel,
 } from './dashboard-regression.js';
 import { byId, fetchJson, h, replaceChildren, showFailure } from './dom.js';
-import { grouped, percent } from './format.js';
 import { PERF_MARKS } from './perf-marks.js';
 import { registerServiceWorker } from './register-sw.js';
 import { isRegressionReport } from './regression-report.js';

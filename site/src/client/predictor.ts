@@ -1,9 +1,10 @@
 // The predictor page: loads the champion model JSON and the page data, builds the form and predicts in
 // the browser with the same ServingModel the pipeline uses, on every input change. The form state lives
 // in the URL query so a link restores it.
+
+import { grouped, percent } from '../../../actions/lib/core/format.js';
 import { type Prediction, ServingModel } from '../../../actions/lib/models/serving-model.js';
 import { byId, fetchJson, h, showFailure } from './dom.js';
-import { grouped, percent } from './format.js';
 import { keepInView } from './keep-in-view.js';
 import { fetchModel } from './model-fetch.js';
 import { PREDICTOR_DATA_FORMAT, type PredictorData } from './page-data.js';

@@ -2,6 +2,7 @@
 // categorical feature, or dropped with a reason — and says why, in words a person checks at a glance.
 
 import { didYouMean } from '../../core/did-you-mean.js';
+import { percentOf } from '../../core/format.js';
 import { InputError } from '../../core/input-error.js';
 import type { Category } from '../spec.js';
 import { featureGroups } from './groups.js';
@@ -95,7 +96,6 @@ export interface InferOptions {
   unique(p: ColumnProfile): boolean;
 }
 
-const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)}%`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const quoteList = (xs: string[]) => xs.map((x) => `'${x}'`).join(', ');
 
@@ -361,7 +361,7 @@ function numeric(p: ColumnProfile, name: string): FeaturePlan {
   };
   if (p.blanks) {
     f.missing = 'median';
-    f.note = `${plural(p.blanks, 'blank')} (${pct(p.blanks, p.rows)}): filled with the median`;
+    f.note = `${plural(p.blanks, 'blank')} (${percentOf(p.blanks, p.rows)}): filled with the median`;
     if (p.blanks / p.rows > FLAG_MISSING_ABOVE) {
       f.missingFlag = `${name}_missing`;
       f.note += `, and '${f.missingFlag}' keeps which were blank`;
@@ -389,7 +389,7 @@ function categorical(p: ColumnProfile, name: string, values: string[], boolean: 
   if (p.allNumbers && !boolean) f.note = f.why;
   if (p.blanks) {
     f.missing = 'mode';
-    const blanks = `${plural(p.blanks, 'blank')} (${pct(p.blanks, p.rows)}): filled with the most frequent value '${p.mode()}'`;
+    const blanks = `${plural(p.blanks, 'blank')} (${percentOf(p.blanks, p.rows)}): filled with the most frequent value '${p.mode()}'`;
     f.why += `; ${blanks}`;
     f.note = f.note ? `${f.note}; ${blanks}` : blanks;
   }

@@ -4,6 +4,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { utcDate } from '../../core/time.js';
 import { parseOptionsOf } from '../../features/csv-format.js';
 import { headerOf, InputError, recordOf } from '../../features/csv-input.js';
 import { streamCsvRows } from '../../features/csv-stream.js';
@@ -141,7 +142,7 @@ export function initDataset(ws: Workspace, opts: InitOptions): InitResult {
       unique: (p) => unique(p),
     });
 
-    const day = opts.now.toISOString().slice(0, 10);
+    const day = utcDate(opts.now);
     const yaml = specYaml({
       name,
       title: opts.title ?? capital(name.replace(/_/g, ' ')),
