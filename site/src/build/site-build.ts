@@ -478,21 +478,8 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
   const builtAt = utcText((opts.now ?? new Date()).toISOString());
 
   prepareOutDir(outDir);
-  const files: string[] = [];
-  const pages: string[] = [];
-  const write = (rel: string, content: string | Uint8Array) => {
-    const p = path.join(outDir, ...rel.split('/'));
-    mkdirSync(path.dirname(p), { recursive: true });
-    writeFileSync(p, content);
-    files.push(rel);
-    if (rel.endsWith('.html')) pages.push(rel);
-  };
-  const copy = (from: string, rel: string) => {
-    const p = path.join(outDir, ...rel.split('/'));
-    mkdirSync(path.dirname(p), { recursive: true });
-    copyFileSync(from, p);
-    files.push(rel);
-  };
+  const out = siteOutput(outDir);
+  const { write, copy } = out;
 
   write(MARKER, 'Built by gitml buildSite; the folder is replaced on every build.\n');
   // GitHub Pages: serve files as they are (no Jekyll processing of the folder).
@@ -518,52 +505,100 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
   // Every dashboard's charts in one go: without a preloaded compiler that is one child process per build.
   const withReport = datasets.flatMap((d) => (d.build?.report ? [d.build.report.parsed] : []));
   const chartFiles = compileDashboardCharts(withReport);
-  for (const { summary: s, build: d, failure, predictor, model, card } of datasets) {
-    const name = s.name;
-    const ogCard = datasetOgCard(s);
-    const image = `${name}/${DATASET_OG_IMAGE}`;
-    write(image, ogImage(ogCard));
-    const social = (page: string) => socialMeta(image, ogCard, `${name}/${page}`, opts.siteUrl);
-    const facts = s.facts && {
-      facts: s.facts,
-      context: { name, label: s.regression?.label, repositoryUrl: opts.repositoryUrl },
-    };
-    const meta = { name, title: s.title, description: s.description, failure, facts };
-    write(
-      `${name}/index.html`,
-      predictorPage({ ...meta, hasChampion: model !== null, social: social('') }, builtAt),
-    );
-    write(
-      `${name}/${MODEL_CARD_PAGE}`,
-      modelCardPage({ ...meta, card, social: social(MODEL_CARD_PAGE) }, builtAt, actionsUrl),
-    );
-    if (model !== null && predictor !== null) {
-      write(`${name}/${PREDICTOR_FILES.model}`, model.header);
-      write(`${name}/${PREDICTOR_FILES.modelBin}`, model.bin);
-      write(`${name}/${PREDICTOR_FILES.data}`, predictor);
-    }
-    write(
-      `${name}/dashboard.html`,
-      dashboardPage(
-        {
-          ...meta,
-          hasReport: d?.report != null,
-          social: social('dashboard.html'),
-          importance: card?.importance ?? null,
-        },
-        builtAt,
-        actionsUrl,
-      ),
-    );
-    if (d?.report) {
-      copy(d.report.file, `${name}/${DASHBOARD_FILES.report}`);
-      write(`${name}/${DASHBOARD_FILES.charts}`, chartFiles[withReport.indexOf(d.report.parsed)]);
-    }
-  }
+  const shared = { builtAt, actionsUrl, siteUrl: opts.siteUrl, repositoryUrl: opts.repositoryUrl };
+  for (const d of datasets) writeDataset(out, d, shared, (report) => chartFiles[withReport.indexOf(report)]);
   const failed = datasets.flatMap((d) =>
     d.failure ? [{ dataset: d.summary.name, message: d.failure }] : [],
   );
-  return { pages: pages.sort(), files: files.sort(), failed };
+  return { pages: out.pages.sort(), files: out.files.sort(), failed };
+}
+
+/** The output folder as the build writes it: every file written or copied is listed, pages apart. */
+interface SiteOutput {
+  files: string[];
+  pages: string[];
+  write(rel: string, content: string | Uint8Array): void;
+  copy(from: string, rel: string): void;
+}
+
+function siteOutput(outDir: string): SiteOutput {
+  const files: string[] = [];
+  const pages: string[] = [];
+  const place = (rel: string) => {
+    const p = path.join(outDir, ...rel.split('/'));
+    mkdirSync(path.dirname(p), { recursive: true });
+    files.push(rel);
+    return p;
+  };
+  return {
+    files,
+    pages,
+    write(rel, content) {
+      writeFileSync(place(rel), content);
+      if (rel.endsWith('.html')) pages.push(rel);
+    },
+    copy(from, rel) {
+      copyFileSync(from, place(rel));
+    },
+  };
+}
+
+/** What every dataset's pages share: the build time and where the site and the repository are. */
+interface SharedPageFacts {
+  builtAt: string;
+  actionsUrl: string | undefined;
+  siteUrl: string | undefined;
+  repositoryUrl: string | undefined;
+}
+
+/** One dataset's files: its social image, predictor, model card and dashboard pages, model and report. */
+function writeDataset(
+  out: SiteOutput,
+  { summary: s, build: d, failure, predictor, model, card }: PreparedDataset,
+  shared: SharedPageFacts,
+  chartsOf: (report: MonitoringReport) => string,
+): void {
+  const { write, copy } = out;
+  const name = s.name;
+  const ogCard = datasetOgCard(s);
+  const image = `${name}/${DATASET_OG_IMAGE}`;
+  write(image, ogImage(ogCard));
+  const social = (page: string) => socialMeta(image, ogCard, `${name}/${page}`, shared.siteUrl);
+  const facts = s.facts && {
+    facts: s.facts,
+    context: { name, label: s.regression?.label, repositoryUrl: shared.repositoryUrl },
+  };
+  const meta = { name, title: s.title, description: s.description, failure, facts };
+  write(
+    `${name}/index.html`,
+    predictorPage({ ...meta, hasChampion: model !== null, social: social('') }, shared.builtAt),
+  );
+  write(
+    `${name}/${MODEL_CARD_PAGE}`,
+    modelCardPage({ ...meta, card, social: social(MODEL_CARD_PAGE) }, shared.builtAt, shared.actionsUrl),
+  );
+  if (model !== null && predictor !== null) {
+    write(`${name}/${PREDICTOR_FILES.model}`, model.header);
+    write(`${name}/${PREDICTOR_FILES.modelBin}`, model.bin);
+    write(`${name}/${PREDICTOR_FILES.data}`, predictor);
+  }
+  write(
+    `${name}/dashboard.html`,
+    dashboardPage(
+      {
+        ...meta,
+        hasReport: d?.report != null,
+        social: social('dashboard.html'),
+        importance: card?.importance ?? null,
+      },
+      shared.builtAt,
+      shared.actionsUrl,
+    ),
+  );
+  if (d?.report) {
+    copy(d.report.file, `${name}/${DASHBOARD_FILES.report}`);
+    write(`${name}/${DASHBOARD_FILES.charts}`, chartsOf(d.report.parsed));
+  }
 }
 
 /** What the site shows of one dataset: its files, read and checked, or why they could not be. */
