@@ -90,7 +90,7 @@ export class PredictorResult {
       const q = p.probabilities[i];
       b.row.dataset.probability = String(q);
       b.row.classList.toggle('top', i === p.classIndex);
-      b.fill.style.width = `${(q * 100).toFixed(2)}%`;
+      b.fill.style.width = percent(q, 2);
       b.value.textContent = percent(q);
     });
   }

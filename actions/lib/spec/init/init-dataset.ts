@@ -4,6 +4,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { grouped } from '../../core/format.js';
 import { utcDate } from '../../core/time.js';
 import { parseOptionsOf } from '../../features/csv-format.js';
 import { headerOf, InputError, recordOf } from '../../features/csv-input.js';
@@ -267,9 +268,7 @@ function profileFile(
       check.chunk(chunk);
       read += chunk.length;
       if (progress && size >= PROGRESS_MIN_BYTES && read >= (size * nextTenth) / 10) {
-        progress(
-          `init: reading ${file}: ${Math.floor((100 * read) / size)}% (${rows.toLocaleString('en')} rows)`,
-        );
+        progress(`init: reading ${file}: ${Math.floor((100 * read) / size)}% (${grouped(rows)} rows)`);
         nextTenth = Math.floor((10 * read) / size) + 1;
       }
     },
