@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { buildSite } from '../site/src/build/site-build.js';
 import { htmlEntities } from '../actions/lib/core/untrusted-text.js';
+import { buildSite } from '../site/src/build/site-build.js';
 import { BUILD_TIME, SITE_ASSETS } from './helpers/site-workspace.js';
 import { REPO_ROOT } from './helpers/workspace.js';
 
