@@ -16,6 +16,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { siteCommand } from '../actions/cli/commands/site.js';
 import { formatNumber } from '../actions/lib/core/json.js';
+import { htmlEntities } from '../actions/lib/core/untrusted-text.js';
 import { FeatureGroup } from '../actions/lib/features/feature-group.js';
 import { SOURCES, valueText } from '../actions/lib/features/feature-table.js';
 import type { GroupStats, NumericStats } from '../actions/lib/features/stats.js';
@@ -23,7 +24,7 @@ import { Workspace } from '../actions/lib/files/workspace.js';
 import { resolveFile, serveStatic } from '../actions/lib/platform/static-server.js';
 import { ModelRegistry } from '../actions/lib/registry/model-registry.js';
 import { buildSite, SiteBuildError, sliderStep } from '../site/src/build/site-build.js';
-import { escapeHtml, html } from '../site/src/build/templates/html.js';
+import { html } from '../site/src/build/templates/html.js';
 import { glyphPoints } from '../site/src/client/class-icon.js';
 import { datedData, filterReport, rangeFromBrush, summarize } from '../site/src/client/dashboard-filter.js';
 import { checkField, inputCaveat, numberText } from '../site/src/client/field-check.js';
@@ -214,10 +215,10 @@ describe('buildSite', () => {
       expect(page).not.toContain('<script>window');
       expect(page).not.toContain('onerror="');
     }
-    expect(read('index.html')).toContain(`<h2 id="card-nasty">${escapeHtml(NASTY.title)}</h2>`);
-    expect(read('nasty/index.html')).toContain(`<p class="lead">${escapeHtml(NASTY.description)}</p>`);
+    expect(read('index.html')).toContain(`<h2 id="card-nasty">${htmlEntities(NASTY.title)}</h2>`);
+    expect(read('nasty/index.html')).toContain(`<p class="lead">${htmlEntities(NASTY.description)}</p>`);
     expect(read('nasty/index.html')).toContain(
-      `<title>${escapeHtml(NASTY.title)} — predictor · gitml</title>`,
+      `<title>${htmlEntities(NASTY.title)} — predictor · gitml</title>`,
     );
   });
 

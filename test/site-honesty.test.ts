@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { htmlEntities } from '../actions/lib/core/untrusted-text.js';
 import { buildSite } from '../site/src/build/site-build.js';
-import { escapeHtml } from '../site/src/build/templates/html.js';
 import { BUILD_TIME, SITE_ASSETS } from './helpers/site-workspace.js';
 import { REPO_ROOT } from './helpers/workspace.js';
 
@@ -118,8 +118,8 @@ describe('the site built from the repository data says what a visitor must learn
       expect(s).toContain(`majority-class baseline ${pct(w.holdout.baseline)}`);
       expect(s).toContain('synthetic daily rows, drawn by the generator fitted to the real rows');
       expect(s).toContain('<dt id="alert-rule">Alert rule</dt>');
-      expect(s).toContain(`Why, in the spec's words: <q>${escapeHtml(reason)}</q>`);
-      expect(s).toContain(`The gate: ${escapeHtml(wineChange().champion.decision)}`);
+      expect(s).toContain(`Why, in the spec's words: <q>${htmlEntities(reason)}</q>`);
+      expect(s).toContain(`The gate: ${htmlEntities(wineChange().champion.decision)}`);
       expect(s).toContain(`<a href="${REPO}/blob/HEAD/data/wine/dataset.yml">data/wine/dataset.yml</a>`);
       expect(s).toContain(`<a href="${REPO}">the repository</a>`);
       // Before the app: rendered at build time, so nothing moves when the script runs.

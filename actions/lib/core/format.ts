@@ -12,9 +12,14 @@ export function percentOf(n: number, of: number, digits = 1): string {
   return `${((100 * n) / of).toFixed(digits)}%`;
 }
 
+/** A share in percentage points, as it is (a margin, a drop): 0.012 → "1.2 points" (unit 'pp': "1.2 pp"). */
+export function points(x: number, digits = 1, unit = 'points'): string {
+  return `${(x * 100).toFixed(digits)} ${unit}`;
+}
+
 /** A difference of shares in percentage points, always signed: 0.012 → "+1.2 points", −0.03 → "−3.0 points". */
 export function signedPoints(x: number, digits = 1): string {
-  return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(digits)} points`;
+  return `${x >= 0 ? '+' : '−'}${points(Math.abs(x), digits)}`;
 }
 
 /** A whole number with thousands separated by commas: 1234567 → "1,234,567". */

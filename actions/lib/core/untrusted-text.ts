@@ -24,9 +24,17 @@ export function oneLine(text: unknown): string {
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/**
+ * Markup characters as entities, everything else (line breaks too) as it is: for element content and
+ * quoted attribute values alike (the site's templates, whose pages may hold multi-line text).
+ */
+export function htmlEntities(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => HTML[ch]);
+}
+
 /** Text for HTML (the job summary): one line, markup characters as entities. */
 export function escapeHtml(text: unknown): string {
-  return oneLine(text).replace(/[&<>"']/g, (ch) => HTML[ch]);
+  return htmlEntities(oneLine(text));
 }
 
 /** An absolute http(s) URL, or null: a `javascript:` or relative link from data is never emitted. */

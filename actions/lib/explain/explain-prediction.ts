@@ -126,64 +126,92 @@ export function explainPrediction(
     };
   }
 
-  if (isTreeEnsemble(estimator)) {
-    const e = treeEnsemble(estimator);
-    const method = options.trees ?? 'tree-shap';
-    const run = (output: number) => (method === 'saabas' ? saabas(e, output, x) : treeShap(e, output, x));
-    const head = { method, algorithm, nodeWeights: 'equal-leaves' as const };
-    if (!e.average) {
-      const b = boostedLogOdds(e, estimator, x, label.classes.length, run);
-      return {
-        ...head,
-        task: 'classification',
-        explains: 'log-odds',
-        predicted: classOf(b.winner),
-        runnerUp: classOf(b.runnerUp),
-        bias: b.terms.bias,
-        prediction: b.terms.prediction,
-        features: contributionsByFeature(view, raw, b.terms.columns),
-      };
-    }
-    const classification = e.nOutputs > 1 || label.classes.length > 0;
-    const output = classification ? predictedOutput(e, x) : 0;
-    const c = run(output);
-    const out: TreeExplanation = {
-      ...head,
-      task: classification ? 'classification' : 'regression',
-      explains: classification ? 'probability' : 'value',
-      ...(classification ? { predicted: classOf(output) } : {}),
-      bias: c.bias,
-      prediction: c.prediction,
-      features: contributionsByFeature(view, raw, c.columns),
-    };
-    return out;
-  }
-
-  if (isNeighbours(estimator)) {
-    const hits = nearestNeighbours(estimator, x);
-    const classification = estimator.format === 'gitml.knn';
-    const out: NeighbourExplanation = {
-      method: 'neighbours',
-      algorithm,
-      task: classification ? 'classification' : 'regression',
-      k: hits.k,
-      weights: hits.weights,
-      input: model.features.map((f, i) => featureValue(f, raw[i])),
-      neighbours: Array.from(hits.indices, (t, r) => ({
-        rank: r + 1,
-        trainingIndex: t,
-        distance: hits.distances[r],
-        weight: voteWeight(hits.weights, hits.distances, r),
-        ...(classification ? { label: classOf(hits.y[t]) } : { value: hits.y[t] }),
-        features: featuresOfViewRow(view, hits.X.slice(t * hits.cols, (t + 1) * hits.cols)),
-      })),
-    };
-    return out;
-  }
+  const ctx: Explaining = { algorithm, view, raw, x, classOf };
+  if (isTreeEnsemble(estimator)) return treeExplanation(ctx, estimator, label.classes.length, options);
+  if (isNeighbours(estimator)) return neighbourExplanation(ctx, model.features, estimator);
 
   throw new RangeError(
     `explain: a ${algorithm} model cannot explain its predictions; explanations exist for ${EXPLAINED_ALGORITHMS.join(', ')}`,
   );
+}
+
+/** What every explanation of the one input shares: the model's name, its view, the input and its row. */
+interface Explaining {
+  algorithm: string;
+  view: FeatureViewJSON;
+  /** The input as the model reads it, one value per feature. */
+  raw: ReturnType<typeof readModelInput>;
+  /** The input's feature-view row. */
+  x: ArrayLike<number>;
+  classOf: (index: number) => ExplainedClass;
+}
+
+/** A tree ensemble: TreeSHAP or Saabas contributions, of the log-odds (boosted) or the forest's output. */
+function treeExplanation(
+  ctx: Explaining,
+  estimator: Parameters<typeof treeEnsemble>[0],
+  nClasses: number,
+  options: ExplainOptions,
+): Explanation {
+  const { algorithm, view, raw, x, classOf } = ctx;
+  const e = treeEnsemble(estimator);
+  const method = options.trees ?? 'tree-shap';
+  const run = (output: number) => (method === 'saabas' ? saabas(e, output, x) : treeShap(e, output, x));
+  const head = { method, algorithm, nodeWeights: 'equal-leaves' as const };
+  if (!e.average) {
+    const b = boostedLogOdds(e, estimator, x, nClasses, run);
+    return {
+      ...head,
+      task: 'classification',
+      explains: 'log-odds',
+      predicted: classOf(b.winner),
+      runnerUp: classOf(b.runnerUp),
+      bias: b.terms.bias,
+      prediction: b.terms.prediction,
+      features: contributionsByFeature(view, raw, b.terms.columns),
+    };
+  }
+  const classification = e.nOutputs > 1 || nClasses > 0;
+  const output = classification ? predictedOutput(e, x) : 0;
+  const c = run(output);
+  const out: TreeExplanation = {
+    ...head,
+    task: classification ? 'classification' : 'regression',
+    explains: classification ? 'probability' : 'value',
+    ...(classification ? { predicted: classOf(output) } : {}),
+    bias: c.bias,
+    prediction: c.prediction,
+    features: contributionsByFeature(view, raw, c.columns),
+  };
+  return out;
+}
+
+/** k nearest neighbours: the training examples the prediction is made of, nearest first. */
+function neighbourExplanation(
+  ctx: Explaining,
+  features: readonly FeatureSchema[],
+  estimator: Parameters<typeof nearestNeighbours>[0],
+): Explanation {
+  const { algorithm, view, raw, x, classOf } = ctx;
+  const hits = nearestNeighbours(estimator, x);
+  const classification = estimator.format === 'gitml.knn';
+  const out: NeighbourExplanation = {
+    method: 'neighbours',
+    algorithm,
+    task: classification ? 'classification' : 'regression',
+    k: hits.k,
+    weights: hits.weights,
+    input: features.map((f, i) => featureValue(f, raw[i])),
+    neighbours: Array.from(hits.indices, (t, r) => ({
+      rank: r + 1,
+      trainingIndex: t,
+      distance: hits.distances[r],
+      weight: voteWeight(hits.weights, hits.distances, r),
+      ...(classification ? { label: classOf(hits.y[t]) } : { value: hits.y[t] }),
+      features: featuresOfViewRow(view, hits.X.slice(t * hits.cols, (t + 1) * hits.cols)),
+    })),
+  };
+  return out;
 }
 
 /** The forest's predicted class: highest mean leaf fraction over trees (ties: lowest class), as predict. */

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FeatureGroup } from '../../../actions/lib/features/feature-group.js';
 import type { FeatureTable } from '../../../actions/lib/features/feature-table.js';
+import { readJsonFile } from '../../../actions/lib/files/read-json.js';
 import type { Workspace } from '../../../actions/lib/files/workspace.js';
 import type { ServingModel } from '../../../actions/lib/models/serving-model.js';
 import { ModelRegistry, type RegistryEntry } from '../../../actions/lib/registry/model-registry.js';
@@ -27,7 +28,7 @@ type Importance = { view: ImportanceView; missing?: undefined } | { view: null; 
 function readMetrics(file: string): unknown {
   if (!existsSync(file)) return null;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return readJsonFile(file, 'model metrics', (m) => new Error(m));
   } catch {
     return null; // an unreadable metrics.json: the importance is computed (or said missing) instead
   }

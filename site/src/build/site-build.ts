@@ -2,24 +2,23 @@
 // prebuilt browser bundles from site/assets/, one home page, and per dataset a predictor page and a
 // dashboard page with the data they fetch (the champion model, predictor.json, monitoring.json).
 // Every page is generated from the dataset specs, the model registry and the monitoring files.
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { GitmlError } from '../../../actions/lib/core/gitml-error.js';
 import { formatNumber } from '../../../actions/lib/core/json.js';
+import { utcText } from '../../../actions/lib/core/time.js';
 import { isNeighbours } from '../../../actions/lib/explain/neighbours.js';
 import { FeatureGroup } from '../../../actions/lib/features/feature-group.js';
-import { type FeatureTable, SOURCES, valueText } from '../../../actions/lib/features/feature-table.js';
+import {
+  type FeatureTable,
+  SOURCE_CODE,
+  SOURCES,
+  valueText,
+} from '../../../actions/lib/features/feature-table.js';
 import type { CategoricalStats, GroupStats, NumericStats } from '../../../actions/lib/features/stats.js';
 import { readInputFileIfExists } from '../../../actions/lib/files/input-file.js';
+import { readJsonFile } from '../../../actions/lib/files/read-json.js';
 import { SPEC_FILE, Workspace } from '../../../actions/lib/files/workspace.js';
 import { algorithm } from '../../../actions/lib/models/algorithms.js';
 import { toWire } from '../../../actions/lib/models/model-wire.js';
@@ -115,16 +114,9 @@ interface DatasetBuild {
   report: { parsed: MonitoringReport; file: string } | null;
 }
 
-function utcMinutes(d: Date): string {
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function readJson(file: string, where: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new SiteBuildError(`${where}: not valid JSON (${(err as Error).message})`);
-  }
+/** A JSON file of the dataset's, or a SiteBuildError naming it and the way out. */
+function readJson(ws: Workspace, file: string, what: string): unknown {
+  return readJsonFile(file, what, (m) => new SiteBuildError(m), ws.rel(file));
 }
 
 function loadDataset(ws: Workspace, spec: DatasetSpec): DatasetBuild {
@@ -146,12 +138,12 @@ function loadDataset(ws: Workspace, spec: DatasetSpec): DatasetBuild {
   let stats: GroupStats | null = null;
   if (group) {
     const file = path.join(ws.root, group.dir, 'stats.json');
-    if (existsSync(file)) stats = readJson(file, ws.rel(file)) as GroupStats;
+    if (existsSync(file)) stats = readJson(ws, file, 'feature statistics') as GroupStats;
   }
   const reportFile = path.join(ws.reportsDir, spec.name, MONITORING_FILE);
   let report: DatasetBuild['report'] = null;
   if (existsSync(reportFile)) {
-    const parsed = readJson(reportFile, ws.rel(reportFile)) as MonitoringReport;
+    const parsed = readJson(ws, reportFile, 'monitoring report') as MonitoringReport;
     if (parsed?.format !== MONITORING_FORMAT)
       throw new SiteBuildError(`${ws.rel(reportFile)}: format is not '${MONITORING_FORMAT}'`);
     // Only the log manifest (infer ran, monitor has not yet): no dashboard data, as without the file.
@@ -274,10 +266,10 @@ function examplesOf(d: DatasetBuild, features: readonly FeatureSchema[]): Exampl
   const group = d.group;
   const table = holdout.size === 0 ? null : d.table();
   if (!group || !table) return out;
-  const synthetic = SOURCES.indexOf('synthetic');
   const real: number[] = [];
   for (let i = 0; i < table.rows; i++)
-    if (table.sources[i] !== synthetic && table.labels[i] >= 0 && holdout.has(table.ids[i])) real.push(i);
+    if (table.sources[i] !== SOURCE_CODE.synthetic && table.labels[i] >= 0 && holdout.has(table.ids[i]))
+      real.push(i);
   const columns = features.map((f) => group.meta.features.findIndex((g) => g.name === f.name));
   if (columns.some((j) => j < 0)) return out;
   const take = Math.min(MAX_EXAMPLES, real.length);
@@ -483,24 +475,11 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
       `${missing.join(', ')} missing in ${assets}: build the site bundles first (node scripts/build.mjs)`,
     );
   const datasets = ws.datasetNames().map((name) => prepareDataset(ws, name));
-  const builtAt = utcMinutes(opts.now ?? new Date());
+  const builtAt = utcText((opts.now ?? new Date()).toISOString());
 
   prepareOutDir(outDir);
-  const files: string[] = [];
-  const pages: string[] = [];
-  const write = (rel: string, content: string | Uint8Array) => {
-    const p = path.join(outDir, ...rel.split('/'));
-    mkdirSync(path.dirname(p), { recursive: true });
-    writeFileSync(p, content);
-    files.push(rel);
-    if (rel.endsWith('.html')) pages.push(rel);
-  };
-  const copy = (from: string, rel: string) => {
-    const p = path.join(outDir, ...rel.split('/'));
-    mkdirSync(path.dirname(p), { recursive: true });
-    copyFileSync(from, p);
-    files.push(rel);
-  };
+  const out = siteOutput(outDir);
+  const { write, copy } = out;
 
   write(MARKER, 'Built by gitml buildSite; the folder is replaced on every build.\n');
   // GitHub Pages: serve files as they are (no Jekyll processing of the folder).
@@ -526,52 +505,100 @@ export function buildSite(root: string, outDir: string, opts: SiteBuildOptions =
   // Every dashboard's charts in one go: without a preloaded compiler that is one child process per build.
   const withReport = datasets.flatMap((d) => (d.build?.report ? [d.build.report.parsed] : []));
   const chartFiles = compileDashboardCharts(withReport);
-  for (const { summary: s, build: d, failure, predictor, model, card } of datasets) {
-    const name = s.name;
-    const ogCard = datasetOgCard(s);
-    const image = `${name}/${DATASET_OG_IMAGE}`;
-    write(image, ogImage(ogCard));
-    const social = (page: string) => socialMeta(image, ogCard, `${name}/${page}`, opts.siteUrl);
-    const facts = s.facts && {
-      facts: s.facts,
-      context: { name, label: s.regression?.label, repositoryUrl: opts.repositoryUrl },
-    };
-    const meta = { name, title: s.title, description: s.description, failure, facts };
-    write(
-      `${name}/index.html`,
-      predictorPage({ ...meta, hasChampion: model !== null, social: social('') }, builtAt),
-    );
-    write(
-      `${name}/${MODEL_CARD_PAGE}`,
-      modelCardPage({ ...meta, card, social: social(MODEL_CARD_PAGE) }, builtAt, actionsUrl),
-    );
-    if (model !== null && predictor !== null) {
-      write(`${name}/${PREDICTOR_FILES.model}`, model.header);
-      write(`${name}/${PREDICTOR_FILES.modelBin}`, model.bin);
-      write(`${name}/${PREDICTOR_FILES.data}`, predictor);
-    }
-    write(
-      `${name}/dashboard.html`,
-      dashboardPage(
-        {
-          ...meta,
-          hasReport: d?.report != null,
-          social: social('dashboard.html'),
-          importance: card?.importance ?? null,
-        },
-        builtAt,
-        actionsUrl,
-      ),
-    );
-    if (d?.report) {
-      copy(d.report.file, `${name}/${DASHBOARD_FILES.report}`);
-      write(`${name}/${DASHBOARD_FILES.charts}`, chartFiles[withReport.indexOf(d.report.parsed)]);
-    }
-  }
+  const shared = { builtAt, actionsUrl, siteUrl: opts.siteUrl, repositoryUrl: opts.repositoryUrl };
+  for (const d of datasets) writeDataset(out, d, shared, (report) => chartFiles[withReport.indexOf(report)]);
   const failed = datasets.flatMap((d) =>
     d.failure ? [{ dataset: d.summary.name, message: d.failure }] : [],
   );
-  return { pages: pages.sort(), files: files.sort(), failed };
+  return { pages: out.pages.sort(), files: out.files.sort(), failed };
+}
+
+/** The output folder as the build writes it: every file written or copied is listed, pages apart. */
+interface SiteOutput {
+  files: string[];
+  pages: string[];
+  write(rel: string, content: string | Uint8Array): void;
+  copy(from: string, rel: string): void;
+}
+
+function siteOutput(outDir: string): SiteOutput {
+  const files: string[] = [];
+  const pages: string[] = [];
+  const place = (rel: string) => {
+    const p = path.join(outDir, ...rel.split('/'));
+    mkdirSync(path.dirname(p), { recursive: true });
+    files.push(rel);
+    return p;
+  };
+  return {
+    files,
+    pages,
+    write(rel, content) {
+      writeFileSync(place(rel), content);
+      if (rel.endsWith('.html')) pages.push(rel);
+    },
+    copy(from, rel) {
+      copyFileSync(from, place(rel));
+    },
+  };
+}
+
+/** What every dataset's pages share: the build time and where the site and the repository are. */
+interface SharedPageFacts {
+  builtAt: string;
+  actionsUrl: string | undefined;
+  siteUrl: string | undefined;
+  repositoryUrl: string | undefined;
+}
+
+/** One dataset's files: its social image, predictor, model card and dashboard pages, model and report. */
+function writeDataset(
+  out: SiteOutput,
+  { summary: s, build: d, failure, predictor, model, card }: PreparedDataset,
+  shared: SharedPageFacts,
+  chartsOf: (report: MonitoringReport) => string,
+): void {
+  const { write, copy } = out;
+  const name = s.name;
+  const ogCard = datasetOgCard(s);
+  const image = `${name}/${DATASET_OG_IMAGE}`;
+  write(image, ogImage(ogCard));
+  const social = (page: string) => socialMeta(image, ogCard, `${name}/${page}`, shared.siteUrl);
+  const facts = s.facts && {
+    facts: s.facts,
+    context: { name, label: s.regression?.label, repositoryUrl: shared.repositoryUrl },
+  };
+  const meta = { name, title: s.title, description: s.description, failure, facts };
+  write(
+    `${name}/index.html`,
+    predictorPage({ ...meta, hasChampion: model !== null, social: social('') }, shared.builtAt),
+  );
+  write(
+    `${name}/${MODEL_CARD_PAGE}`,
+    modelCardPage({ ...meta, card, social: social(MODEL_CARD_PAGE) }, shared.builtAt, shared.actionsUrl),
+  );
+  if (model !== null && predictor !== null) {
+    write(`${name}/${PREDICTOR_FILES.model}`, model.header);
+    write(`${name}/${PREDICTOR_FILES.modelBin}`, model.bin);
+    write(`${name}/${PREDICTOR_FILES.data}`, predictor);
+  }
+  write(
+    `${name}/dashboard.html`,
+    dashboardPage(
+      {
+        ...meta,
+        hasReport: d?.report != null,
+        social: social('dashboard.html'),
+        importance: card?.importance ?? null,
+      },
+      shared.builtAt,
+      shared.actionsUrl,
+    ),
+  );
+  if (d?.report) {
+    copy(d.report.file, `${name}/${DASHBOARD_FILES.report}`);
+    write(`${name}/${DASHBOARD_FILES.charts}`, chartsOf(d.report.parsed));
+  }
 }
 
 /** What the site shows of one dataset: its files, read and checked, or why they could not be. */

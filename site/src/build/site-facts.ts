@@ -5,7 +5,12 @@
 // registry index and the feature group; the home card, the dashboard and the predictor only render them.
 // Pure (no file access): the site build reads the files and hands them in.
 
-import type { LiveAccuracy, MonitoringReport } from '../../../actions/lib/monitoring/monitoring-types.js';
+import { addDays, DAY_MS } from '../../../actions/lib/core/time.js';
+import {
+  type LiveAccuracy,
+  type MonitoringReport,
+  ROLLING_DAYS,
+} from '../../../actions/lib/monitoring/monitoring-types.js';
 import type { RegistryEntry } from '../../../actions/lib/registry/model-registry.js';
 
 /** Where a number lies relative to the live interval. */
@@ -13,8 +18,6 @@ export type IntervalSide = 'below' | 'inside' | 'above';
 
 /** Days in "this week": the 7 event-time days ending on the monitoring file's last day. */
 export const WEEK_DAYS = 7;
-
-const DAY_MS = 86_400_000;
 
 export interface FactsInput {
   task: 'classification' | 'regression';
@@ -122,10 +125,6 @@ export interface SiteFacts {
 }
 
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
 
 function sideOf(x: number | null, low: number | null, high: number | null): IntervalSide | null {
   if (x === null || low === null || high === null) return null;
@@ -251,7 +250,7 @@ function brokenDays(r: MonitoringReport, rule: AlertRuleFacts): Map<string, bool
       : r.daily.map((d) => ({ date: d.date, labelled: d.labelled, value: d.rolling30 }));
   const out = new Map<string, boolean>();
   for (const d of days) {
-    const since = addDays(d.date, -29);
+    const since = addDays(d.date, -(ROLLING_DAYS - 1));
     const labelled = days
       .filter((e) => e.date >= since && e.date <= d.date)
       .reduce((n, e) => n + e.labelled, 0);

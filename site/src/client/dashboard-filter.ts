@@ -10,6 +10,7 @@ import {
 } from '../../../actions/lib/charts/chart-rows.js';
 import { predictedVsActualSpec } from '../../../actions/lib/charts/error-charts.js';
 import { errorOverTimeSpec } from '../../../actions/lib/charts/over-time-charts.js';
+import { utcDate } from '../../../actions/lib/core/time.js';
 import type { MonitoringReport } from '../../../actions/lib/monitoring/monitoring-types.js';
 import { isRegressionReport } from './regression-report.js';
 
@@ -18,8 +19,6 @@ export interface DateRange {
   from: string;
   to: string;
 }
-
-const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The brush's value ({ date: [fromMs, toMs] }, or {} when cleared) as the days it touches. */
 export function rangeFromBrush(value: unknown): DateRange | null {

@@ -3,7 +3,8 @@
 
 import { algorithmTitle } from '../../../actions/lib/charts/algorithm-titles.js';
 import { classLabel, outcomeMark } from '../../../actions/lib/charts/class-values.js';
-import { pValueText } from '../../../actions/lib/core/format.js';
+import { grouped, percent, pValueText } from '../../../actions/lib/core/format.js';
+import { utcText } from '../../../actions/lib/core/time.js';
 import {
   lastRun,
   latestOf,
@@ -13,7 +14,6 @@ import {
 import { rangeText } from '../../../actions/lib/pipelines/daily-schedule.js';
 import { classIcon } from './class-icon.js';
 import { h } from './dom.js';
-import { grouped, percent, utcText } from './format.js';
 import { activeAlerts } from './report-facts.js';
 
 const classIndex = (r: MonitoringReport, value: string) => r.classes.findIndex((c) => c.value === value);

@@ -4,7 +4,9 @@
 import { algorithmTitle } from '../../../actions/lib/charts/algorithm-titles.js';
 import { driftRows } from '../../../actions/lib/charts/drift-chart.js';
 import { valueWithUnit } from '../../../actions/lib/charts/regression-values.js';
+import { grouped, percent } from '../../../actions/lib/core/format.js';
 import { formatNumber } from '../../../actions/lib/core/json.js';
+import { utcText } from '../../../actions/lib/core/time.js';
 import {
   lastRun,
   latestOf,
@@ -13,7 +15,6 @@ import {
 import { predictionDecimals } from '../../../actions/lib/monitoring/predicted-value.js';
 import { driftTableOf, recentScroller } from './dashboard-panels.js';
 import { h } from './dom.js';
-import { grouped, percent, utcText } from './format.js';
 import type { RegressionReport } from './regression-report.js';
 import { activeAlerts } from './report-facts.js';
 

@@ -5,6 +5,7 @@
 import type { View as VegaView } from 'vega-typings';
 import { BRUSH_PARAM } from '../../../actions/lib/charts/chart-kit.js';
 import { valueWithUnit } from '../../../actions/lib/charts/regression-values.js';
+import { grouped, percent } from '../../../actions/lib/core/format.js';
 import {
   lastRun,
   MONITORING_FORMAT,
@@ -27,7 +28,6 @@ import {
   regressionSummaryPanel,
 } from './dashboard-regression.js';
 import { byId, fetchJson, h, replaceChildren, showFailure } from './dom.js';
-import { grouped, percent } from './format.js';
 import { PERF_MARKS } from './perf-marks.js';
 import { registerServiceWorker } from './register-sw.js';
 import { isRegressionReport } from './regression-report.js';
@@ -77,25 +77,22 @@ function panelsOf(report: MonitoringReport, charts: CompiledChart[]) {
     hint: 'Drag across a time chart with a mouse or pen to select days, or pick dates (on a touch screen, a swipe over a chart scrolls the page). The other time charts and the prediction history follow; confusion matrices, per-version accuracy and drift cover their own fixed windows.',
     measure: (view: MonitoringReport) => {
       const s = summarize(view);
-      return `accuracy ${s.accuracy === null ? '–' : percent(s.accuracy)}`;
+      return `accuracy ${percent(s.accuracy)}`;
     },
   };
 }
 
-async function start(app: HTMLElement, report: MonitoringReport, file: ChartsFile): Promise<void> {
-  const panels = panelsOf(report, file.charts);
-  const charts = panels.charts;
-  const days = report.daily.map((d) => d.date);
+/** The "Days shown" section: two date inputs, a button that shows every day again, and a status line. */
+function selectionControls(days: string[], hint: string) {
   const from = h('input', { type: 'date', id: 'range-from', min: days[0], max: days[days.length - 1] });
   const to = h('input', { type: 'date', id: 'range-to', min: days[0], max: days[days.length - 1] });
   const clear = h('button', { type: 'button', id: 'range-clear' }, 'Show all days');
   const status = h('p', { class: 'range-status', id: 'range-status', 'aria-live': 'polite' });
-  const recentHolder = h('div', {});
   const selection = h(
     'section',
     { class: 'selection', 'aria-labelledby': 'selection-title' },
     h('h2', { id: 'selection-title' }, 'Days shown'),
-    h('p', { class: 'hint' }, panels.hint),
+    h('p', { class: 'hint' }, hint),
     h(
       'div',
       { class: 'range-controls' },
@@ -107,7 +104,12 @@ async function start(app: HTMLElement, report: MonitoringReport, file: ChartsFil
     ),
     status,
   );
-  const figures = charts.map((c) => {
+  return { selection, from, to, clear, status };
+}
+
+/** One figure per chart, its Vega target inside; the drift chart's figure holds the drift table too. */
+function chartFigures(charts: CompiledChart[], drift: () => HTMLElement) {
+  return charts.map((c) => {
     // The chart is one image to assistive technology, described by the spec's alt text; the tables and
     // date inputs carry the same information for keyboard and screen-reader users.
     const target = h('div', {
@@ -122,9 +124,18 @@ async function start(app: HTMLElement, report: MonitoringReport, file: ChartsFil
       h('figcaption', { id: `cap-${c.id}`, class: 'sr-only' }, c.title),
       target,
     );
-    if (c.id === 'drift') figure.append(panels.drift());
+    if (c.id === 'drift') figure.append(drift());
     return { chart: c, figure, target };
   });
+}
+
+async function start(app: HTMLElement, report: MonitoringReport, file: ChartsFile): Promise<void> {
+  const panels = panelsOf(report, file.charts);
+  const charts = panels.charts;
+  const days = report.daily.map((d) => d.date);
+  const { selection, from, to, clear, status } = selectionControls(days, panels.hint);
+  const recentHolder = h('div', {});
+  const figures = chartFigures(charts, panels.drift);
   const history = h(
     'section',
     // Not a landmark of its own: its scrolling table is the region named 'Recent predictions'.

@@ -5,6 +5,8 @@
 // bars are decoration), built once with its final number of rows so an update changes text, never the
 // layout. An explanation is computed after the answer is drawn: a forest's TreeSHAP takes milliseconds,
 // and a slider drag must not wait for it; the latest input wins. Exact values sit in data-* attributes.
+
+import { percent } from '../../../actions/lib/core/format.js';
 import {
   EXPLAINED_ALGORITHMS,
   type ExplainableModel,
@@ -17,7 +19,6 @@ import type {
   NeighbourExplanation,
 } from '../../../actions/lib/explain/explanation.js';
 import { h } from './dom.js';
-import { percent } from './format.js';
 import type { PredictorData, PredictorFeature } from './page-data.js';
 import { PERF_MARKS } from './perf-marks.js';
 import { fixed, valueText } from './value-format.js';

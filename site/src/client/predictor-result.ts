@@ -3,11 +3,11 @@
 
 import { FEW_ENTRIES, SHORT_LABEL, shortLabels } from '../../../actions/lib/charts/chart-classes.js';
 import { classColour } from '../../../actions/lib/charts/class-colours.js';
+import { percent } from '../../../actions/lib/core/format.js';
 import type { Prediction } from '../../../actions/lib/models/serving-model.js';
 import type { Category } from '../../../actions/lib/spec/spec.js';
 import { classIcon } from './class-icon.js';
 import { h, replaceChildren } from './dom.js';
-import { percent } from './format.js';
 import { ResultCaveat } from './result-caveat.js';
 
 interface Bar {
@@ -90,7 +90,7 @@ export class PredictorResult {
       const q = p.probabilities[i];
       b.row.dataset.probability = String(q);
       b.row.classList.toggle('top', i === p.classIndex);
-      b.fill.style.width = `${(q * 100).toFixed(2)}%`;
+      b.fill.style.width = percent(q, 2);
       b.value.textContent = percent(q);
     });
   }

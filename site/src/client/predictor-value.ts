@@ -2,6 +2,8 @@
 // model says it likely falls in (10th–90th percentile), and a bar of where both sit in the label's range,
 // told in words as well (the bar is decoration for sighted readers; the sentence carries the same facts).
 // Nodes are built once and updated in place, so a slider drag stays cheap.
+
+import { percent } from '../../../actions/lib/core/format.js';
 import { predictionDecimals } from '../../../actions/lib/monitoring/predicted-value.js';
 import { h } from './dom.js';
 import type { PredictorLabel } from './page-data.js';
@@ -116,8 +118,8 @@ export class ValueResult {
     const lo = shareOf(observed[0], range);
     const hi = shareOf(observed[1], range);
     const span = h('span', { class: 'observed' });
-    span.style.left = `${(lo * 100).toFixed(2)}%`;
-    span.style.width = `${((hi - lo) * 100).toFixed(2)}%`;
+    span.style.left = percent(lo, 2);
+    span.style.width = percent(hi - lo, 2);
     return span;
   }
 
@@ -144,9 +146,9 @@ export class ValueResult {
     const at = shareOf(p.value, this.range);
     const lo = shareOf(Math.min(p.low, p.high), this.range);
     const hi = shareOf(Math.max(p.low, p.high), this.range);
-    this.marker.style.left = `${(at * 100).toFixed(2)}%`;
-    this.band.style.left = `${(lo * 100).toFixed(2)}%`;
-    this.band.style.width = `${((hi - lo) * 100).toFixed(2)}%`;
+    this.marker.style.left = percent(at, 2);
+    this.band.style.left = percent(lo, 2);
+    this.band.style.width = percent(hi - lo, 2);
     this.position.textContent =
       `${valueText(p.value, label, 2)} sits ${Math.round(at * 100)}% of the way from ` +
       `${valueText(this.range[0], label)} to ${valueText(this.range[1], label)}; ` +

@@ -1,9 +1,10 @@
 // The predictor page: loads the champion model JSON and the page data, builds the form and predicts in
 // the browser with the same ServingModel the pipeline uses, on every input change. The form state lives
 // in the URL query so a link restores it.
+
+import { grouped, percent } from '../../../actions/lib/core/format.js';
 import { type Prediction, ServingModel } from '../../../actions/lib/models/serving-model.js';
 import { byId, fetchJson, h, showFailure } from './dom.js';
-import { grouped, percent } from './format.js';
 import { keepInView } from './keep-in-view.js';
 import { fetchModel } from './model-fetch.js';
 import { PREDICTOR_DATA_FORMAT, type PredictorData } from './page-data.js';
@@ -67,6 +68,28 @@ function resultOf(data: PredictorData) {
   };
 }
 
+/** Holdout example `i` as form values; a value whose was-missing flag is set is blank (the form sets the flag). */
+function exampleValues(data: PredictorData, i: number): Record<string, string> {
+  const values: Record<string, string> = {};
+  data.features.forEach((f, j) => {
+    values[f.name] = data.examples.values[i][j];
+  });
+  for (const f of data.features)
+    if (f.derivedFrom !== undefined && values[f.name] === '1') values[f.derivedFrom] = '';
+  return values;
+}
+
+/** Which features the champion does not read, or null when it reads them all. */
+function unusedNote(data: PredictorData): HTMLElement | null {
+  if (data.unused.length === 0) return null;
+  const reads = data.features.filter((f) => !f.inputOnly).length;
+  return h(
+    'p',
+    { class: 'unused' },
+    `Model v${data.champion!.version} reads ${reads} of ${reads + data.unused.length} features; it does not use: ${data.unused.map((u) => u.title).join(', ')}.`,
+  );
+}
+
 /** The form, built as soon as the page data arrives; predictions start once the model is loaded. */
 function start(app: HTMLElement, data: PredictorData): { modelReady(model: ServingModel): void } {
   const answer = resultOf(data);
@@ -128,13 +151,7 @@ function start(app: HTMLElement, data: PredictorData): { modelReady(model: Servi
     const n = data.examples.ids.length;
     if (n === 0) return;
     const i = Math.floor(Math.random() * n);
-    const values: Record<string, string> = {};
-    data.features.forEach((f, j) => {
-      values[f.name] = data.examples.values[i][j];
-    });
-    // A row whose flag says the value was missing shows that value blank: the form derives the flag from it.
-    for (const f of data.features)
-      if (f.derivedFrom !== undefined && values[f.name] === '1') values[f.derivedFrom] = '';
+    const values = exampleValues(data, i);
     const actual = data.label.classes.find((c) => c.value === data.examples.actual[i]);
     setAll(
       values,
@@ -146,22 +163,13 @@ function start(app: HTMLElement, data: PredictorData): { modelReady(model: Servi
   const resetButton = h('button', { type: 'button', id: 'reset-form' }, 'Reset to typical values');
   resetButton.addEventListener('click', () => setAll({}, null));
 
-  const reads = data.features.filter((f) => !f.inputOnly).length;
-  const unused =
-    data.unused.length === 0
-      ? null
-      : h(
-          'p',
-          { class: 'unused' },
-          `Model v${data.champion!.version} reads ${reads} of ${reads + data.unused.length} features; it does not use: ${data.unused.map((u) => u.title).join(', ')}.`,
-        );
   const formSection = h(
     'section',
     { class: 'inputs', 'aria-labelledby': 'inputs-title' },
     h('h2', { id: 'inputs-title' }, 'Input'),
     // The buttons come first: with many fields they would otherwise sit a long scroll away.
     h('div', { class: 'toolbar' }, randomButton, resetButton),
-    unused,
+    unusedNote(data),
     h('form', { id: 'predict-form', novalidate: true, autocomplete: 'off' }, form.element),
   );
   form.element.closest('form')!.addEventListener('submit', (e) => e.preventDefault());

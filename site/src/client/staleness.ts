@@ -1,9 +1,10 @@
 // The schedule's health, computed in the browser from the page's own clock: a page built days ago and
 // still served (the site is static) shows how long ago the last daily run was, and past
 // STALE_AFTER_HOURS a warning that the schedule may have stopped (GitHub drops or disables schedules).
+
+import { utcText } from '../../../actions/lib/core/time.js';
 import { STALE_AFTER_HOURS } from '../../../actions/lib/pipelines/daily-schedule.js';
 import { h } from './dom.js';
-import { utcText } from './format.js';
 
 const HOUR_MS = 3_600_000;
 

@@ -2,6 +2,7 @@
 // categorical feature, or dropped with a reason — and says why, in words a person checks at a glance.
 
 import { didYouMean } from '../../core/did-you-mean.js';
+import { percentOf } from '../../core/format.js';
 import { InputError } from '../../core/input-error.js';
 import type { Category } from '../spec.js';
 import { featureGroups } from './groups.js';
@@ -95,9 +96,14 @@ export interface InferOptions {
   unique(p: ColumnProfile): boolean;
 }
 
-const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)}%`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const quoteList = (xs: string[]) => xs.map((x) => `'${x}'`).join(', ');
+
+/** The key and event-time columns, given or found so far. */
+interface KeyAndTime {
+  key?: { header: string; why: string };
+  time?: { header: string; why: string };
+}
 
 export function inferColumns(file: string, profiles: ColumnProfile[], opts: InferOptions): ColumnPlan {
   const headers = profiles.map((p) => p.header);
@@ -127,102 +133,15 @@ export function inferColumns(file: string, profiles: ColumnProfile[], opts: Infe
       `${file}: has only the label column '${labelProfile.header}'; at least one feature column is needed`,
     );
   const dropped: ColumnPlan['dropped'] = [];
-  let key: ColumnPlan['key'];
-  let time: ColumnPlan['time'];
-  if (opts.key) {
-    const p = byHeader('key', opts.key);
-    if (p === labelProfile) throw new InputError(`--key '${p.header}' is the label`);
-    const why = keyProblem(p, opts);
-    if (why) throw new InputError(`--key '${p.header}': ${why}; backfill needs unique whole numbers from 1`);
-    key = { header: p.header, why: `--key: unique whole numbers ${p.min}–${p.max}` };
-  }
-  if (opts.time) {
-    const p = byHeader('time', opts.time);
-    if (p === labelProfile) throw new InputError(`--time '${p.header}' is the label`);
-    if (p.filled === 0 || p.isoTimes !== p.filled)
-      throw new InputError(
-        `--time '${p.header}': ${p.filled === 0 ? 'every value is blank' : `'${p.firstText?.value ?? p.mode()}' (line ${p.firstText?.line ?? '?'}) is not a UTC date or instant`}; event times must look like 2026-01-31 or 2026-01-31T08:00:00Z`,
-      );
-    time = { header: p.header, why: `--time: ${timeSpan(p)}` };
-    if (p.blanks) notes.push(`${plural(p.blanks, 'row')} have no '${p.header}': backfill quarantines them`);
-  }
-
+  const found = givenKeyAndTime(opts, byHeader, labelProfile, notes);
   const features: FeaturePlan[] = [];
   for (const p of rest) {
-    if (p.header === key?.header || p.header === time?.header) continue;
-    const name = nameOf(p);
-    const drop = (why: string) => dropped.push({ header: p.header, why });
-    if (p.filled === 0) {
-      drop('blank in every row');
-      continue;
-    }
-    if (p.distinctCount === 1 && !p.overflow) {
-      drop(`the same value '${p.mode()}' in every ${p.blanks ? 'filled ' : ''}row: nothing to learn from`);
-      continue;
-    }
-    if (p.isoTimes === p.filled) {
-      if (!time && p.blanks === 0) time = { header: p.header, why: timeSpan(p) };
-      else
-        drop(
-          p.blanks
-            ? `timestamps with ${plural(p.blanks, 'blank')}: not used as the event time`
-            : `a second timestamp column (the event time is '${time?.header}')`,
-        );
-      continue;
-    }
-    if (p.isoTimes + p.localTimes === p.filled) {
-      drop(
-        `dates without a UTC zone (e.g. '${p.firstText?.value}'): backfill takes only 2026-01-31 or 2026-01-31T08:00:00Z`,
-      );
-      continue;
-    }
-    if (isIdentifier(p, name, opts, rows)) {
-      if (!key && !keyProblem(p, opts))
-        key = { header: p.header, why: `unique whole numbers ${p.min}–${p.max}` };
-      else
-        drop(
-          `a different value in every row: an identifier${key ? '' : ' (not whole numbers from 1, so not the key)'}`,
-        );
-      continue;
-    }
-    if (ID_NAME.test(name) && !(p.allNumbers && !p.allWhole)) {
-      drop(
-        `named like an identifier, but ${p.blanks ? `${plural(p.blanks, 'blank')}` : 'values repeat'}: an identifier of something else (a customer, a batch), not a measurement`,
-      );
-      continue;
-    }
-    const values = p.values();
-    if (values && booleanPair(values)) {
-      features.push(categorical(p, name, values, true));
-      continue;
-    }
-    if (p.allNumbers) {
-      if (p.allWhole && values && values.length <= MAX_NUMERIC_CLASSES && CODE_NAME.test(name))
-        features.push(categorical(p, name, values, false));
-      else features.push(numeric(p, name));
-      continue;
-    }
-    const mixed =
-      p.numbers > 0
-        ? `numbers mixed with text such as '${p.firstText?.value}' (line ${p.firstText?.line}); `
-        : '';
-    if (!values || values.length > MAX_CATEGORIES || (p.filled >= 20 && values.length > p.filled / 2)) {
-      drop(
-        `${mixed}${values ? values.length : `more than ${DISTINCT_CAP}`} distinct values in ${p.filled} filled rows: free text`,
-      );
-      continue;
-    }
-    if (p.unstorable > 0) {
-      drop(`${mixed}values with a comma, quote or line break, which a category cannot hold`);
-      continue;
-    }
-    const f = categorical(p, name, values, false);
-    if (mixed) {
-      f.why = `${mixed}${f.why}`;
-      f.note = `${mixed}${f.note ?? 'kept as categories'}`;
-    }
-    features.push(f);
+    if (p.header === found.key?.header || p.header === found.time?.header) continue;
+    const plan = planColumn(p, nameOf(p), opts, rows, found);
+    if (typeof plan === 'string') dropped.push({ header: p.header, why: plan });
+    else if (plan) features.push(plan);
   }
+  const { key, time } = found;
   if (features.length === 0)
     throw new InputError(
       `${file}: no column is usable as a feature (${dropped.map((d) => `'${d.header}': ${d.why}`).join('; ') || 'only the label, key and time'})`,
@@ -234,8 +153,94 @@ export function inferColumns(file: string, profiles: ColumnProfile[], opts: Infe
     );
   const groups = featureGroups(features.map((f) => f.name));
   for (const f of features) if (groups.has(f.name)) f.group = groups.get(f.name);
-  // A was-missing flag takes a name of its own: never one a column already has.
-  const taken = new Set([...names, label.name]);
+  renameMissingFlags(features, new Set([...names, label.name]));
+  return { features, label, key, time, dropped, notes, order: headers };
+}
+
+/** The key and time columns the options name (--key, --time), checked; a time column's blanks noted. */
+function givenKeyAndTime(
+  opts: InferOptions,
+  byHeader: (flag: string, h: string) => ColumnProfile,
+  labelProfile: ColumnProfile,
+  notes: string[],
+): KeyAndTime {
+  const found: KeyAndTime = {};
+  if (opts.key) {
+    const p = byHeader('key', opts.key);
+    if (p === labelProfile) throw new InputError(`--key '${p.header}' is the label`);
+    const why = keyProblem(p, opts);
+    if (why) throw new InputError(`--key '${p.header}': ${why}; backfill needs unique whole numbers from 1`);
+    found.key = { header: p.header, why: `--key: unique whole numbers ${p.min}–${p.max}` };
+  }
+  if (opts.time) {
+    const p = byHeader('time', opts.time);
+    if (p === labelProfile) throw new InputError(`--time '${p.header}' is the label`);
+    if (p.filled === 0 || p.isoTimes !== p.filled)
+      throw new InputError(
+        `--time '${p.header}': ${p.filled === 0 ? 'every value is blank' : `'${p.firstText?.value ?? p.mode()}' (line ${p.firstText?.line ?? '?'}) is not a UTC date or instant`}; event times must look like 2026-01-31 or 2026-01-31T08:00:00Z`,
+      );
+    found.time = { header: p.header, why: `--time: ${timeSpan(p)}` };
+    if (p.blanks) notes.push(`${plural(p.blanks, 'row')} have no '${p.header}': backfill quarantines them`);
+  }
+  return found;
+}
+
+/** A column's decision: a feature, why it is dropped, or null when it became the key or the event time. */
+function planColumn(
+  p: ColumnProfile,
+  name: string,
+  opts: InferOptions,
+  rows: number,
+  found: KeyAndTime,
+): FeaturePlan | string | null {
+  if (p.filled === 0) return 'blank in every row';
+  if (p.distinctCount === 1 && !p.overflow)
+    return `the same value '${p.mode()}' in every ${p.blanks ? 'filled ' : ''}row: nothing to learn from`;
+  if (p.isoTimes === p.filled) {
+    if (!found.time && p.blanks === 0) {
+      found.time = { header: p.header, why: timeSpan(p) };
+      return null;
+    }
+    return p.blanks
+      ? `timestamps with ${plural(p.blanks, 'blank')}: not used as the event time`
+      : `a second timestamp column (the event time is '${found.time?.header}')`;
+  }
+  if (p.isoTimes + p.localTimes === p.filled)
+    return `dates without a UTC zone (e.g. '${p.firstText?.value}'): backfill takes only 2026-01-31 or 2026-01-31T08:00:00Z`;
+  if (isIdentifier(p, name, opts, rows)) {
+    if (!found.key && !keyProblem(p, opts)) {
+      found.key = { header: p.header, why: `unique whole numbers ${p.min}–${p.max}` };
+      return null;
+    }
+    return `a different value in every row: an identifier${found.key ? '' : ' (not whole numbers from 1, so not the key)'}`;
+  }
+  if (ID_NAME.test(name) && !(p.allNumbers && !p.allWhole))
+    return `named like an identifier, but ${p.blanks ? `${plural(p.blanks, 'blank')}` : 'values repeat'}: an identifier of something else (a customer, a batch), not a measurement`;
+  const values = p.values();
+  if (values && booleanPair(values)) return categorical(p, name, values, true);
+  if (p.allNumbers) {
+    if (p.allWhole && values && values.length <= MAX_NUMERIC_CLASSES && CODE_NAME.test(name))
+      return categorical(p, name, values, false);
+    return numeric(p, name);
+  }
+  const mixed =
+    p.numbers > 0
+      ? `numbers mixed with text such as '${p.firstText?.value}' (line ${p.firstText?.line}); `
+      : '';
+  if (!values || values.length > MAX_CATEGORIES || (p.filled >= 20 && values.length > p.filled / 2))
+    return `${mixed}${values ? values.length : `more than ${DISTINCT_CAP}`} distinct values in ${p.filled} filled rows: free text`;
+  if (p.unstorable > 0)
+    return `${mixed}values with a comma, quote or line break, which a category cannot hold`;
+  const f = categorical(p, name, values, false);
+  if (mixed) {
+    f.why = `${mixed}${f.why}`;
+    f.note = `${mixed}${f.note ?? 'kept as categories'}`;
+  }
+  return f;
+}
+
+/** A was-missing flag takes a name of its own: never one a column (or an earlier flag) already has. */
+function renameMissingFlags(features: FeaturePlan[], taken: Set<string>): void {
   for (const f of features)
     if (f.missingFlag) {
       let flag = f.missingFlag;
@@ -245,7 +250,6 @@ export function inferColumns(file: string, profiles: ColumnProfile[], opts: Infe
       f.why = f.why.replace(`'${f.name}_missing'`, `'${flag}'`);
       f.note = f.note?.replace(`'${f.name}_missing'`, `'${flag}'`);
     }
-  return { features, label, key, time, dropped, notes, order: headers };
 }
 
 function labelByName(profiles: ColumnProfile[], names: string[]): ColumnProfile {
@@ -361,7 +365,7 @@ function numeric(p: ColumnProfile, name: string): FeaturePlan {
   };
   if (p.blanks) {
     f.missing = 'median';
-    f.note = `${plural(p.blanks, 'blank')} (${pct(p.blanks, p.rows)}): filled with the median`;
+    f.note = `${plural(p.blanks, 'blank')} (${percentOf(p.blanks, p.rows)}): filled with the median`;
     if (p.blanks / p.rows > FLAG_MISSING_ABOVE) {
       f.missingFlag = `${name}_missing`;
       f.note += `, and '${f.missingFlag}' keeps which were blank`;
@@ -389,7 +393,7 @@ function categorical(p: ColumnProfile, name: string, values: string[], boolean: 
   if (p.allNumbers && !boolean) f.note = f.why;
   if (p.blanks) {
     f.missing = 'mode';
-    const blanks = `${plural(p.blanks, 'blank')} (${pct(p.blanks, p.rows)}): filled with the most frequent value '${p.mode()}'`;
+    const blanks = `${plural(p.blanks, 'blank')} (${percentOf(p.blanks, p.rows)}): filled with the most frequent value '${p.mode()}'`;
     f.why += `; ${blanks}`;
     f.note = f.note ? `${f.note}; ${blanks}` : blanks;
   }

@@ -4,6 +4,8 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { grouped } from '../../core/format.js';
+import { utcDate } from '../../core/time.js';
 import { parseOptionsOf } from '../../features/csv-format.js';
 import { headerOf, InputError, recordOf } from '../../features/csv-input.js';
 import { streamCsvRows } from '../../features/csv-stream.js';
@@ -14,7 +16,7 @@ import { type DatasetSpec, parseSpec } from '../spec.js';
 import { type ColumnPlan, inferColumns } from './infer-columns.js';
 import { snakeName } from './naming.js';
 import { ColumnProfile } from './profile.js';
-import { delimiterName, SAMPLE_BYTES, sniff } from './sniff.js';
+import { delimiterName, SAMPLE_BYTES, type Sniffed, sniff } from './sniff.js';
 import { specYaml } from './spec-yaml.js';
 import { Utf8Check } from './utf8-check.js';
 
@@ -54,15 +56,7 @@ const NAME = /^[a-z][a-z0-9_]*$/;
 export function initDataset(ws: Workspace, opts: InitOptions): InitResult {
   const abs = path.resolve(opts.file);
   const file = opts.file;
-  let size: number;
-  try {
-    const st = statSync(abs);
-    if (!st.isFile()) throw new InputError(`${file} is not a regular file`);
-    size = st.size;
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError(`${file}: file not found`);
-  }
+  const size = fileSize(abs, file);
   const name = opts.name ?? snakeName(path.basename(abs).replace(/\.[^.]*$/, ''));
   if (!NAME.test(name))
     throw new InputError(
@@ -81,56 +75,13 @@ export function initDataset(ws: Workspace, opts: InitOptions): InitResult {
   const fd = openSync(abs, 'r');
   try {
     const sample = readSample(fd, size, file);
-    const sniffed = sniff(sample);
-    const reading: string[] = [];
-    const format: SourceFormat = {};
-    if (sniffed.delimiter !== ',') format.delimiter = sniffed.delimiter;
-    reading.push(`${capital(delimiterName(sniffed.delimiter))}-separated (sniffed from the first lines).`);
-    if (sniffed.sklearn) {
-      const s = sniffed.sklearn;
-      format.skipLines = 1;
-      reading.push(
-        `Line 1 is scikit-learn's count line (${s.rows} rows, ${s.features} features${s.classNames.length ? `, classes ${s.classNames.join(', ')}` : ''}): skipped${s.classNames.length ? '; its class names label the classes' : ''}.`,
-      );
-      if (sniffed.firstRowNumeric)
-        format.columns = [...Array.from({ length: s.features }, (_, i) => `x${i + 1}`), 'target'];
-    } else if (opts.noHeader) {
-      format.columns = sniffed.firstRow.map((_, i) => `x${i + 1}`);
-    } else if (sniffed.firstRowNumeric && sniffed.firstRow.length > 0) {
-      throw new InputError(
-        `${file} line 1: looks like data, not a header (every field is a number: ${sniffed.firstRow.slice(0, 4).join(', ')}${sniffed.firstRow.length > 4 ? ', …' : ''}); if the file has no header row, run again with --no-header (columns are then named x1, x2, …)`,
-      );
-    }
-    const numericHeaders = format.columns ? [] : sniffed.firstRow.filter((h) => /^[+-]?[\d.,]+$/.test(h));
-    if (numericHeaders.length)
-      reading.push(
-        `Header names ${numericHeaders.slice(0, 3).join(', ')} are numbers: if line 1 is data, run again with --no-header.`,
-      );
-    if (format.columns && !sniffed.sklearn)
-      reading.push(
-        `No header row (--no-header): the columns are named ${format.columns[0]}…${format.columns.at(-1)}.`,
-      );
-
+    const { sniffed, format, reading } = formatOf(sample, file, opts.noHeader);
     const profiles = profileFile(fd, file, size, format, sniffed.delimiter === ';', opts.progress);
     const rows = profiles[0].rows;
     if (rows === 0) throw new InputError(`${file}: has a header but no rows`);
     if (sniffed.sklearn && sniffed.sklearn.rows !== rows)
       reading.push(`The count line promised ${sniffed.sklearn.rows} rows; the file has ${rows}.`);
-    const comma = profiles.find((p) => p.decimalCommas > 0);
-    if (comma?.firstDecimalComma) {
-      format.decimal = ',';
-      reading.push(
-        `Numbers use a decimal comma (assumed with semicolons: '${comma.firstDecimalComma.value}' in '${comma.header}' line ${comma.firstDecimalComma.line} is read as ${comma.firstDecimalComma.value.replace(',', '.')}).`,
-      );
-    }
-    const tokens = new Map<string, number>();
-    for (const p of profiles) for (const [t, n] of p.missingTokens) tokens.set(t, (tokens.get(t) ?? 0) + n);
-    if (tokens.size) {
-      format.missingValues = [...tokens.keys()].sort();
-      reading.push(
-        `${format.missingValues.map((t) => `'${t}' (${tokens.get(t)} cells)`).join(', ')} read as blank${tokens.size > 1 ? 's' : ''}.`,
-      );
-    }
+    readAsBlankOrComma(profiles, format, reading);
     const unique = uniqueness(fd, file, format, profiles);
     const plan = inferColumns(file, profiles, {
       label: opts.label,
@@ -141,7 +92,7 @@ export function initDataset(ws: Workspace, opts: InitOptions): InitResult {
       unique: (p) => unique(p),
     });
 
-    const day = opts.now.toISOString().slice(0, 10);
+    const day = utcDate(opts.now);
     const yaml = specYaml({
       name,
       title: opts.title ?? capital(name.replace(/_/g, ' ')),
@@ -174,6 +125,76 @@ export function initDataset(ws: Workspace, opts: InitOptions): InitResult {
     };
   } finally {
     closeSync(fd);
+  }
+}
+
+/** The file's size in bytes, or an InputError when it is missing or not a regular file. */
+function fileSize(abs: string, file: string): number {
+  try {
+    const st = statSync(abs);
+    if (!st.isFile()) throw new InputError(`${file} is not a regular file`);
+    return st.size;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`${file}: file not found`);
+  }
+}
+
+/** How to read the file, sniffed from its first lines: delimiter, count line, header; and what was done. */
+function formatOf(
+  sample: string,
+  file: string,
+  noHeader: boolean | undefined,
+): { sniffed: Sniffed; format: SourceFormat; reading: string[] } {
+  const sniffed = sniff(sample);
+  const reading: string[] = [];
+  const format: SourceFormat = {};
+  if (sniffed.delimiter !== ',') format.delimiter = sniffed.delimiter;
+  reading.push(`${capital(delimiterName(sniffed.delimiter))}-separated (sniffed from the first lines).`);
+  if (sniffed.sklearn) {
+    const s = sniffed.sklearn;
+    format.skipLines = 1;
+    reading.push(
+      `Line 1 is scikit-learn's count line (${s.rows} rows, ${s.features} features${s.classNames.length ? `, classes ${s.classNames.join(', ')}` : ''}): skipped${s.classNames.length ? '; its class names label the classes' : ''}.`,
+    );
+    if (sniffed.firstRowNumeric)
+      format.columns = [...Array.from({ length: s.features }, (_, i) => `x${i + 1}`), 'target'];
+  } else if (noHeader) {
+    format.columns = sniffed.firstRow.map((_, i) => `x${i + 1}`);
+  } else if (sniffed.firstRowNumeric && sniffed.firstRow.length > 0) {
+    throw new InputError(
+      `${file} line 1: looks like data, not a header (every field is a number: ${sniffed.firstRow.slice(0, 4).join(', ')}${sniffed.firstRow.length > 4 ? ', …' : ''}); if the file has no header row, run again with --no-header (columns are then named x1, x2, …)`,
+    );
+  }
+  const numericHeaders = format.columns ? [] : sniffed.firstRow.filter((h) => /^[+-]?[\d.,]+$/.test(h));
+  if (numericHeaders.length)
+    reading.push(
+      `Header names ${numericHeaders.slice(0, 3).join(', ')} are numbers: if line 1 is data, run again with --no-header.`,
+    );
+  if (format.columns && !sniffed.sklearn)
+    reading.push(
+      `No header row (--no-header): the columns are named ${format.columns[0]}…${format.columns.at(-1)}.`,
+    );
+
+  return { sniffed, format, reading };
+}
+
+/** What the profiles found about reading the values: a decimal comma, missing-value tokens read as blank. */
+function readAsBlankOrComma(profiles: ColumnProfile[], format: SourceFormat, reading: string[]): void {
+  const comma = profiles.find((p) => p.decimalCommas > 0);
+  if (comma?.firstDecimalComma) {
+    format.decimal = ',';
+    reading.push(
+      `Numbers use a decimal comma (assumed with semicolons: '${comma.firstDecimalComma.value}' in '${comma.header}' line ${comma.firstDecimalComma.line} is read as ${comma.firstDecimalComma.value.replace(',', '.')}).`,
+    );
+  }
+  const tokens = new Map<string, number>();
+  for (const p of profiles) for (const [t, n] of p.missingTokens) tokens.set(t, (tokens.get(t) ?? 0) + n);
+  if (tokens.size) {
+    format.missingValues = [...tokens.keys()].sort();
+    reading.push(
+      `${format.missingValues.map((t) => `'${t}' (${tokens.get(t)} cells)`).join(', ')} read as blank${tokens.size > 1 ? 's' : ''}.`,
+    );
   }
 }
 
@@ -247,9 +268,7 @@ function profileFile(
       check.chunk(chunk);
       read += chunk.length;
       if (progress && size >= PROGRESS_MIN_BYTES && read >= (size * nextTenth) / 10) {
-        progress(
-          `init: reading ${file}: ${Math.floor((100 * read) / size)}% (${rows.toLocaleString('en')} rows)`,
-        );
+        progress(`init: reading ${file}: ${Math.floor((100 * read) / size)}% (${grouped(rows)} rows)`);
         nextTenth = Math.floor((10 * read) / size) + 1;
       }
     },

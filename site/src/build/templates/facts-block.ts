@@ -1,8 +1,9 @@
 // The facts of site/src/build/site-facts.ts in words, server-rendered: a compact form for the home card and
 // a section headed "Before you trust it" for the top of the predictor and the dashboard. Every figure
-// comes from the facts; nothing here computes one. Platform-neutral (runs in the Node build).
+// comes from the facts; nothing here computes one. Browser-safe (runs in the Node build).
 
-import { grouped, percent, utcText } from '../../client/format.js';
+import { grouped, percent, points, signedPoints } from '../../../../actions/lib/core/format.js';
+import { utcText } from '../../../../actions/lib/core/time.js';
 import { errorText, type ValueLabel } from '../../client/value-format.js';
 import type { AlertRuleFacts, IntervalSide, SiteFacts } from '../site-facts.js';
 import { type Html, html } from './html.js';
@@ -14,8 +15,6 @@ export interface FactsContext {
   /** https://github.com/owner/name, when the build knows it. */
   repositoryUrl?: string;
 }
-
-const points = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} points`;
 
 /** "53.3% (95% interval 36.1%–69.8%) over the last 30 days, 30 labelled rows". */
 export function liveAccuracyText(f: SiteFacts): string | null {
@@ -87,7 +86,7 @@ export function alertRuleText(rule: AlertRuleFacts, label?: ValueLabel): string 
       ? `the threshold is set by hand in the spec (monitoring.${rule.key})`
       : rule.kind === 'mae'
         ? `by default, champion${v}'s holdout MAE ${rule.holdout === null ? '' : figure(rule, rule.holdout, label)} plus a margin of ${rule.margin === null ? '' : figure(rule, rule.margin, label)}`
-        : `by default, champion${v}'s holdout ${rule.holdout === null ? '' : percent(rule.holdout)} − ${rule.margin === null ? '' : (rule.margin * 100).toFixed(1)} points`;
+        : `by default, champion${v}'s holdout ${percent(rule.holdout, 1, '')} − ${rule.margin === null ? ' points' : points(rule.margin)}`;
   return `Alert ${what} (over at least ${rule.minWindowRows} labelled rows); ${from}.`;
 }
 
@@ -112,7 +111,7 @@ export function championChangeText(f: SiteFacts, label?: ValueLabel): string | n
   const delta =
     c.metric === 'mae' && label
       ? `${(c.delta ?? 0) >= 0 ? '+' : '−'}${errorText(Math.abs(c.delta ?? 0), label)}`
-      : points(c.delta ?? 0);
+      : signedPoints(c.delta ?? 0);
   return `${when}, after v${c.previous.version}: ${name} ${show(c.value)} vs ${show(c.previousValue)} (${delta}).`;
 }
 

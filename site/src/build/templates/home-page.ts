@@ -1,8 +1,9 @@
 // The home page: one card per dataset with its champion, feature group size, last daily run and alert
 // state, linking to the predictor and the dashboard. Platform-neutral (runs in the Node build).
 
+import { grouped, percent } from '../../../../actions/lib/core/format.js';
+import { utcText } from '../../../../actions/lib/core/time.js';
 import type { LiveAccuracy } from '../../../../actions/lib/monitoring/monitoring-types.js';
-import { grouped, percent, utcText } from '../../client/format.js';
 import type { ChampionInfo } from '../../client/page-data.js';
 import { errorText, type ValueLabel } from '../../client/value-format.js';
 import type { SiteFacts } from '../site-facts.js';

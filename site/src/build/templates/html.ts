@@ -1,5 +1,6 @@
 // HTML as strings for the build, escaped by construction: every value interpolated into the `html` tag is
-// escaped unless it is itself an `html` fragment. Platform-neutral.
+// escaped unless it is itself an `html` fragment. Browser-safe.
+import { htmlEntities } from '../../../../actions/lib/core/untrusted-text.js';
 
 export class Html {
   constructor(readonly text: string) {}
@@ -8,26 +9,13 @@ export class Html {
   }
 }
 
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escapes text for element content and quoted attribute values alike. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
-}
-
 type Value = Html | string | number | null | undefined | false | readonly Value[];
 
 function render(v: Value): string {
   if (v === null || v === undefined || v === false) return '';
   if (v instanceof Html) return v.text;
   if (Array.isArray(v)) return v.map(render).join('');
-  return escapeHtml(String(v));
+  return htmlEntities(String(v));
 }
 
 export function html(strings: TemplateStringsArray, ...values: Value[]): Html {

@@ -1,6 +1,7 @@
 // Permutation feature importance on the honest holdout, server-rendered: a table (the accessible
 // figures) and a small inline-SVG bar chart of each feature's mean drop with its ±1 sd spread. Shared by
 // the model-card page and the dashboard. Platform-neutral (runs in the Node build).
+import { percent, points } from '../../../../actions/lib/core/format.js';
 import type { PermutationImportance } from '../../../../actions/lib/explain/permutation-importance.js';
 import type { ImportanceSource } from '../../../../actions/lib/registry/version-importance.js';
 import { type Html, html } from './html.js';
@@ -22,7 +23,7 @@ const PLOT_WIDTH = CHART_WIDTH - LABEL_WIDTH - 70;
 
 /** A drop as the reader reads it: accuracy in percentage points, MAE in the label's unit. */
 export function dropText(v: ImportanceView, x: number): string {
-  if (v.importance.scoring === 'accuracy') return `${(x * 100).toFixed(1)} pp`;
+  if (v.importance.scoring === 'accuracy') return points(x, 1, 'pp');
   return `${x.toFixed(3)}${v.unit ? ` ${v.unit}` : ''}`;
 }
 
@@ -65,7 +66,7 @@ export function importancePanel(v: ImportanceView, headingLevel: 2 | 3 = 2): Htm
   const what = imp.scoring === 'accuracy' ? 'accuracy' : 'mean absolute error';
   const baseline =
     imp.scoring === 'accuracy'
-      ? `${(imp.baseline * 100).toFixed(1)}%`
+      ? percent(imp.baseline)
       : `${(-imp.baseline).toFixed(3)}${v.unit ? ` ${v.unit}` : ''}`;
   const heading = 'Permutation feature importance (honest holdout)';
   const title =
