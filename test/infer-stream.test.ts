@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isoFromMs } from '../actions/lib/core/time.js';
-import { FeatureGroup, isoSeconds } from '../actions/lib/features/feature-group.js';
+import { isoFromMs, isoSeconds } from '../actions/lib/core/time.js';
+import { FeatureGroup } from '../actions/lib/features/feature-group.js';
 import { SOURCE_CODE } from '../actions/lib/features/feature-table.js';
 import { MAX_PIECE_BYTES_ENV } from '../actions/lib/features/size-limits.js';
 import { Workspace } from '../actions/lib/files/workspace.js';

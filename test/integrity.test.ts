@@ -240,7 +240,7 @@ describe('idempotent ingest', () => {
     const r = await cli(ws, 'ingest', '-d', 'iris', file);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(
-      /^gitml ingest: data\/iris\/v1\/ingested\.json: corrupt record of ingested files, not valid JSON \(.*\); restore it with git \(git checkout -- data\/iris\/v1\/ingested\.json; git log -p -- data\/iris\/v1\/ingested\.json shows what changed\)$/,
+      /^gitml ingest: data\/iris\/v1\/ingested\.json: corrupt record of ingested files, it ends too early, after 10 characters \(truncated\); restore it with git \(git checkout -- data\/iris\/v1\/ingested\.json\)$/,
     );
   });
 });

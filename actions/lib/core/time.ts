@@ -38,6 +38,11 @@ export function isoFromMs(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
+/** A clock's instant in UTC to the whole second (the milliseconds dropped): 2026-11-24T06:00:00Z. */
+export function isoSeconds(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /** "2026-11-24T06:00:00Z" → "2026-11-24 06:00" (minutes, for a table); shorter text as it is. */
 export function shortTime(iso: string): string {
   return iso.length >= 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso;

@@ -142,42 +142,68 @@ export function fitGenerator(
     );
   const byClass: number[][] = Array.from({ length: k }, () => []);
   for (const i of rows) byClass[regression ? 0 : table.labels[i]].push(i);
-  const prior = byClass.map((r) => r.length / rows.length);
+  const fit: Fit = { spec, schema, table, rows, byClass, regression, k, conditioned: [] };
+  fit.conditioned = conditionedColumns(fit);
+  const { copula, columns, flagOf } = copulaColumns(fit);
+  return {
+    classes: regression ? [] : spec.label.classes.map((c) => c.value),
+    prior: byClass.map((r) => r.length / rows.length),
+    copula,
+    categoricalNames: fit.conditioned.map((j) => schema[j].name),
+    components: fitComponents(fit, columns, flagOf),
+  };
+}
 
+/** What every step of a fit reads: the spec, the real labelled rows (in table order) and their classes. */
+interface Fit {
+  spec: DatasetSpec;
+  schema: ReturnType<typeof featureSchema>;
+  table: FeatureTable;
+  rows: number[];
+  byClass: number[][];
+  regression: boolean;
+  k: number;
+  /** The categorical features (schema positions) that split the components, was-missing flags first. */
+  conditioned: number[];
+}
+
+/**
+ * The categorical features the components are split by: was-missing flags always (a flagged row's value
+ * is the fill value, exactly), others while the components stay large (MIN_SHARE_IN_LARGE).
+ */
+function conditionedColumns({ spec, schema, table, byClass }: Fit): number[] {
   const flags = new Set(spec.features.flatMap((f) => (f.missingFlag ? [f.missingFlag] : [])));
   const categorical = schema.map((f, j) => (f.type === 'categorical' ? j : -1)).filter((j) => j >= 0);
-  // Was-missing flags are always conditioned on: a flagged row's value is the fill value, exactly.
   const conditioned = categorical.filter((j) => flags.has(schema[j].name));
   for (const j of categorical) {
     if (flags.has(schema[j].name)) continue;
     if (shareInLargeComponents(byClass, table, [...conditioned, j]) >= MIN_SHARE_IN_LARGE)
       conditioned.push(j);
   }
+  return conditioned;
+}
+
+/**
+ * The copula's columns (numeric features, the categorical ones not conditioned on, the regression label),
+ * their values and, per column, the conditioned categorical (by position) that flags it as filled in (-1).
+ */
+function copulaColumns(fit: Fit): {
+  copula: GeneratorModel['copula'];
+  columns: ArrayLike<number>[];
+  flagOf: number[];
+} {
+  const { spec, schema, table, byClass, conditioned } = fit;
   const copulaIdx = [
     ...schema.map((f, j) => (f.type === 'numeric' ? j : -1)).filter((j) => j >= 0),
-    ...categorical.filter((j) => !conditioned.includes(j)),
+    ...schema
+      .map((f, j) => (f.type === 'categorical' && !conditioned.includes(j) ? j : -1))
+      .filter((j) => j >= 0),
   ];
   const columns: ArrayLike<number>[] = copulaIdx.map((j) => table.columns[j]);
-  // Which conditioned categorical (by position) flags each copula column as filled in.
   const flagOf = copulaIdx.map((j) => {
     const flag = spec.features.find((f) => f.name === schema[j].name)?.missingFlag;
     return flag === undefined ? -1 : conditioned.findIndex((c) => schema[c].name === flag);
   });
-  if (regression) {
-    columns.push(table.targets);
-    flagOf.push(-1);
-  }
-  const p = columns.length;
-
-  const lambda = spec.generator.shrinkage;
-  // Normal scores of each class's rows, reused by a class of one component (same rows, same order).
-  const classScores = byClass.map((r) => columns.map((col) => normalScores(col, r)));
-  const classCorr = byClass.map((r, c) => scoreCorrelation(classScores[c], r.length));
-  const pooled = poolCorrelations(
-    classCorr,
-    byClass.map((r) => r.length),
-    p,
-  );
   const copula: GeneratorModel['copula'] = copulaIdx.map((j, a) => {
     const f = schema[j];
     return f.type === 'numeric'
@@ -190,8 +216,10 @@ export function fitGenerator(
         }
       : { name: f.name, type: f.type, decimals: 0, sd: 0, categories: f.categories!.map((c) => c.value) };
   });
-  if (regression) {
+  if (fit.regression) {
     const label = spec.label;
+    columns.push(table.targets);
+    flagOf.push(-1);
     copula.push({
       name: label.name,
       type: 'numeric',
@@ -201,13 +229,30 @@ export function fitGenerator(
       ...(label.range ? { range: label.range } : {}),
     });
   }
+  return { copula, columns, flagOf };
+}
 
-  const anchorStride = Math.ceil(rows.length / MAX_ANCHORS);
-  // Table row → its position in `rows` when it is an anchor (every row, or an even subset), else -1.
-  const anchorPosition = new Int32Array(table.rows).fill(-1);
-  rows.forEach((i, r) => {
-    if (r % anchorStride === 0) anchorPosition[i] = r;
-  });
+/**
+ * One component per (class, observed combination of the conditioned values), in key order: its
+ * marginals, the shrunk correlation's Cholesky factor, its anchors and their label CDFs.
+ */
+function fitComponents(
+  fit: Fit,
+  columns: readonly ArrayLike<number>[],
+  flagOf: readonly number[],
+): GeneratorModel['components'] {
+  const { spec, schema, table, rows, byClass, regression, k, conditioned } = fit;
+  const p = columns.length;
+  const lambda = spec.generator.shrinkage;
+  // Normal scores of each class's rows, reused by a class of one component (same rows, same order).
+  const classScores = byClass.map((r) => columns.map((col) => normalScores(col, r)));
+  const classCorr = byClass.map((r, c) => scoreCorrelation(classScores[c], r.length));
+  const pooled = poolCorrelations(
+    classCorr,
+    byClass.map((r) => r.length),
+    p,
+  );
+  const anchorPosition = anchorPositionsOf(rows, table.rows);
   // Regression draws no neighbour's label: the label moves with the kernel like any copula column.
   const neighbours = regression
     ? null
@@ -252,13 +297,17 @@ export function fitGenerator(
       });
     }
   });
-  return {
-    classes: regression ? [] : spec.label.classes.map((c) => c.value),
-    prior,
-    copula,
-    categoricalNames: conditioned.map((j) => schema[j].name),
-    components,
-  };
+  return components;
+}
+
+/** Table row → its position in `rows` when it is an anchor (every row, or an even subset), else -1. */
+function anchorPositionsOf(rows: readonly number[], tableRows: number): Int32Array {
+  const anchorStride = Math.ceil(rows.length / MAX_ANCHORS);
+  const anchorPosition = new Int32Array(tableRows).fill(-1);
+  rows.forEach((i, r) => {
+    if (r % anchorStride === 0) anchorPosition[i] = r;
+  });
+  return anchorPosition;
 }
 
 /**

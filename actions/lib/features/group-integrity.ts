@@ -7,6 +7,7 @@
 // are checked by row count until their next write records the hashes.
 // The functions return the message (or null); the feature group throws it as its own error.
 
+import { isoFromMs } from '../core/time.js';
 import { sha256Hex } from '../files/sha256.js';
 import { type CsvTable, parseCsvText } from './csv-input.js';
 import type { FeatureTable } from './feature-table.js';
@@ -92,8 +93,7 @@ export function wrongMonthRow(
   for (let i = offset; i < offset + rows; i++) {
     const t = table.eventTimes[i];
     if (t >= start && t < end) continue;
-    const eventTime = new Date(t).toISOString().replace(/\.000Z$/, 'Z');
-    return `${file} line ${lineOfRow(bytes, i - offset)}: event_time ${eventTime} is not in ${month}: the row was filed under the wrong month by hand; ${restoreWithGit(file)}`;
+    return `${file} line ${lineOfRow(bytes, i - offset)}: event_time ${isoFromMs(t)} is not in ${month}: the row was filed under the wrong month by hand; ${restoreWithGit(file)}`;
   }
   return null;
 }

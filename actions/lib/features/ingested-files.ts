@@ -7,7 +7,7 @@
 // observations with equal values are not evidence of a duplicate.
 
 import { GitmlError } from '../core/gitml-error.js';
-import { stableStringify } from '../core/json.js';
+import { parseJsonText, stableStringify } from '../core/json.js';
 import type { FileWrite } from '../files/atomic-write.js';
 import type { FileSource } from '../platform/file-source.js';
 
@@ -37,17 +37,19 @@ export function readIngested(files: FileSource, dir: string): IngestedRecord {
   const where = `${dir}/${INGESTED_FILE}`;
   const bytes = files.readBytes(where);
   if (!bytes) return { format: INGESTED_FORMAT, formatVersion: 1, files: {} };
+  const what = 'record of ingested files';
+  // A file that parses but is not the record was edited by hand: the log shows what changed.
   const bad = (rule: string) =>
     new IngestedFilesError(
-      `${where}: corrupt record of ingested files, ${rule}; restore it with git (git checkout -- ${where}; git log -p -- ${where} shows what changed)`,
+      `${where}: corrupt ${what}, ${rule}; restore it with git (git checkout -- ${where}; git log -p -- ${where} shows what changed)`,
     );
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch (err) {
-    throw bad(`not valid JSON (${(err as Error).message})`);
-  }
-  const r = value as Partial<IngestedRecord> | null;
+  const text = Buffer.from(bytes).toString('utf8');
+  const r = parseJsonText(
+    text,
+    where,
+    what,
+    (m) => new IngestedFilesError(m),
+  ) as Partial<IngestedRecord> | null;
   if (typeof r !== 'object' || r === null || r.format !== INGESTED_FORMAT)
     throw bad(`format must be '${INGESTED_FORMAT}'`);
   if (typeof r.files !== 'object' || r.files === null || Array.isArray(r.files))

@@ -4,6 +4,7 @@
 // Platform-neutral.
 
 import { GitmlError, lineMessage } from '../core/gitml-error.js';
+import { DAY_MS } from '../core/time.js';
 import type { Category, FeatureSchema } from '../spec/spec.js';
 import { emptyTable, type FeatureTable, SOURCES } from './feature-table.js';
 
@@ -73,31 +74,20 @@ export interface PartitionPiece {
   bytes: Uint8Array;
 }
 
-/**
- * Parses a partition into `t` starting at row `offset` (t's columns must have room); returns the rows
- * read. Reading every partition into one preallocated table avoids a concatenation copy.
- */
-export function readPartitionInto(
-  bytes: Uint8Array,
-  layout: PartitionLayout,
-  file: string,
-  t: FeatureTable,
-  offset: number,
-): number {
-  const n = bytes.length;
-  // Header line.
-  let pos = 0;
-  while (pos < n && bytes[pos] !== LF) pos++;
-  let header = decoder.decode(bytes.subarray(0, pos));
-  if (header.charCodeAt(0) === 0xfeff) header = header.slice(1);
-  if (header.endsWith('\r')) header = header.slice(0, -1);
-  const expected = headerOf(layout).join(',');
-  if (header !== expected) {
-    throw new PartitionError(
-      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`,
-    );
-  }
-  pos++;
+/** How a file's columns read, decided once per file so the inner loop is a switch on small integers. */
+interface ColumnPlan {
+  kinds: Kind[];
+  /** Per column: the category (class) values as bytes, for a categorical column or the label. */
+  cats: (Uint8Array[] | null)[];
+  sourceBytes: Uint8Array[];
+  /** Per feature: its valid range (±∞ without one). */
+  lo: number[];
+  hi: number[];
+  labelLo: number;
+  labelHi: number;
+}
+
+function columnPlan(layout: PartitionLayout): ColumnPlan {
   const kinds: Kind[] = [Kind.Id, Kind.Time, Kind.Source];
   const cats: (Uint8Array[] | null)[] = [null, null, null];
   const enc = new TextEncoder();
@@ -111,11 +101,79 @@ export function readPartitionInto(
     Number.NEGATIVE_INFINITY,
     Number.POSITIVE_INFINITY,
   ];
-  const sourceBytes = SOURCES.map((s) => enc.encode(s));
-  const ncol = kinds.length;
-  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
-  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
+  return {
+    kinds,
+    cats,
+    sourceBytes: SOURCES.map((s) => enc.encode(s)),
+    lo: layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY),
+    hi: layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY),
+    labelLo,
+    labelHi,
+  };
+}
 
+/** The header line, checked against the layout's columns; returns where the first row starts. */
+function skipHeader(bytes: Uint8Array, layout: PartitionLayout, file: string): number {
+  let pos = 0;
+  while (pos < bytes.length && bytes[pos] !== LF) pos++;
+  let header = decoder.decode(bytes.subarray(0, pos));
+  if (header.charCodeAt(0) === 0xfeff) header = header.slice(1);
+  if (header.endsWith('\r')) header = header.slice(0, -1);
+  const expected = headerOf(layout).join(',');
+  if (header !== expected) {
+    throw new PartitionError(
+      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`,
+    );
+  }
+  return pos + 1;
+}
+
+/** A quoted field starting at `pos` (its opening quote), unquoted; `end` is just past its closing quote. */
+function unquote(
+  bytes: Uint8Array,
+  pos: number,
+  file: string,
+  line: number,
+): { value: Uint8Array; end: number } {
+  const buf: number[] = [];
+  pos++;
+  for (;;) {
+    if (pos >= bytes.length) throw rowError(file, line, `unterminated quoted field`);
+    const b = bytes[pos++];
+    if (b === QUOTE) {
+      if (bytes[pos] === QUOTE) {
+        buf.push(QUOTE);
+        pos++;
+      } else break;
+    } else buf.push(b);
+  }
+  return { value: Uint8Array.from(buf), end: pos };
+}
+
+function rowError(file: string, line: number, rule: string): PartitionError {
+  return new PartitionError(...lineMessage(file, line, rule));
+}
+
+function fieldText(b: Uint8Array, s: number, e: number): string {
+  return decoder.decode(b.subarray(s, e));
+}
+
+/**
+ * Parses a partition into `t` starting at row `offset` (t's columns must have room); returns the rows
+ * read. Reading every partition into one preallocated table avoids a concatenation copy.
+ */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the hot loop of every read (a million rows × every column): field scan and typed store stay in one function, with no call per cell; the cold parts (header, plan, quoting, messages) are their own functions
+export function readPartitionInto(
+  bytes: Uint8Array,
+  layout: PartitionLayout,
+  file: string,
+  t: FeatureTable,
+  offset: number,
+): number {
+  const n = bytes.length;
+  let pos = skipHeader(bytes, layout, file);
+  const { kinds, cats, sourceBytes, lo, hi, labelLo, labelHi } = columnPlan(layout);
+  const ncol = kinds.length;
   let row = offset;
   let line = 1;
   while (pos < n) {
@@ -130,33 +188,17 @@ export function readPartitionInto(
       let end: number;
       let quoted: Uint8Array | null = null;
       if (bytes[pos] === QUOTE) {
-        const buf: number[] = [];
-        pos++;
-        for (;;) {
-          if (pos >= n) throw new PartitionError(...lineMessage(file, line, `unterminated quoted field`));
-          const b = bytes[pos++];
-          if (b === QUOTE) {
-            if (bytes[pos] === QUOTE) {
-              buf.push(QUOTE);
-              pos++;
-            } else break;
-          } else buf.push(b);
-        }
-        quoted = Uint8Array.from(buf);
-        start = pos;
-        end = pos;
+        const q = unquote(bytes, pos, file, line);
+        quoted = q.value;
+        pos = start = end = q.end;
       } else {
         while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
         end = pos;
         if (end > start && bytes[end - 1] === CR) end--;
       }
       const sep = pos < n ? bytes[pos] : LF;
-      if (c < ncol - 1 && sep !== COMMA) {
-        throw new PartitionError(...lineMessage(file, line, `has ${c + 1} fields, expected ${ncol}`));
-      }
-      if (c === ncol - 1 && sep === COMMA) {
-        throw new PartitionError(...lineMessage(file, line, `has more than ${ncol} fields`));
-      }
+      if (c < ncol - 1 && sep !== COMMA) throw rowError(file, line, `has ${c + 1} fields, expected ${ncol}`);
+      if (c === ncol - 1 && sep === COMMA) throw rowError(file, line, `has more than ${ncol} fields`);
       pos++;
       const fs = quoted ? 0 : start;
       const fe = quoted ? quoted.length : end;
@@ -164,43 +206,30 @@ export function readPartitionInto(
       switch (kinds[c]) {
         case Kind.Id: {
           const x = parseNumberBytes(src, fs, fe);
-          if (!Number.isInteger(x) || x < 1) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `id '${decoder.decode(src.subarray(fs, fe))}' is not a positive whole number`,
-              ),
-            );
-          }
+          if (!Number.isInteger(x) || x < 1)
+            throw rowError(file, line, `id '${fieldText(src, fs, fe)}' is not a positive whole number`);
           t.ids[row] = x;
           break;
         }
         case Kind.Time: {
           const ms = parseIsoInstant(src, fs, fe);
-          if (Number.isNaN(ms)) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `event_time '${decoder.decode(src.subarray(fs, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`,
-              ),
+          if (Number.isNaN(ms))
+            throw rowError(
+              file,
+              line,
+              `event_time '${fieldText(src, fs, fe)}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`,
             );
-          }
           t.eventTimes[row] = ms;
           break;
         }
         case Kind.Source: {
           const code = matchBytes(src, fs, fe, sourceBytes);
-          if (code < 0) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `source '${decoder.decode(src.subarray(fs, fe))}' is not one of ${SOURCES.join(', ')}`,
-              ),
+          if (code < 0)
+            throw rowError(
+              file,
+              line,
+              `source '${fieldText(src, fs, fe)}' is not one of ${SOURCES.join(', ')}`,
             );
-          }
           t.sources[row] = code;
           break;
         }
@@ -209,15 +238,13 @@ export function readPartitionInto(
           const x = parseNumberBytes(src, fs, fe);
           if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
             const f = layout.features[j];
-            const text = decoder.decode(src.subarray(fs, fe));
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                Number.isNaN(x)
-                  ? `'${f.name}' = '${text}' is not a number`
-                  : `'${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`,
-              ),
+            const text = fieldText(src, fs, fe);
+            throw rowError(
+              file,
+              line,
+              Number.isNaN(x)
+                ? `'${f.name}' = '${text}' is not a number`
+                : `'${f.name}' = ${text} is outside the valid range [${lo[j]}, ${hi[j]}]`,
             );
           }
           t.columns[j][row] = x;
@@ -228,12 +255,10 @@ export function readPartitionInto(
           const code = matchBytes(src, fs, fe, cats[c]!);
           if (code < 0) {
             const f = layout.features[j];
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `'${f.name}' = '${decoder.decode(src.subarray(fs, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(', ')}`,
-              ),
+            throw rowError(
+              file,
+              line,
+              `'${f.name}' = '${fieldText(src, fs, fe)}' is not one of ${(f.categories ?? []).map((x) => x.value).join(', ')}`,
             );
           }
           t.columns[j][row] = code;
@@ -245,15 +270,12 @@ export function readPartitionInto(
             break;
           }
           const code = matchBytes(src, fs, fe, cats[c]!);
-          if (code < 0) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `label '${layout.labelName}' = '${decoder.decode(src.subarray(fs, fe))}' is not one of ${layout.classes.map((x) => x.value).join(', ')}`,
-              ),
+          if (code < 0)
+            throw rowError(
+              file,
+              line,
+              `label '${layout.labelName}' = '${fieldText(src, fs, fe)}' is not one of ${layout.classes.map((x) => x.value).join(', ')}`,
             );
-          }
           t.labels[row] = code;
           break;
         }
@@ -266,15 +288,13 @@ export function readPartitionInto(
           }
           const x = parseNumberBytes(src, fs, fe);
           if (!Number.isFinite(x) || x < labelLo || x > labelHi) {
-            const text = decoder.decode(src.subarray(fs, fe));
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                !Number.isFinite(x)
-                  ? `label '${layout.labelName}' = '${text}' is not a number`
-                  : `label '${layout.labelName}' = ${text} is outside [${labelLo}, ${labelHi}]`,
-              ),
+            const text = fieldText(src, fs, fe);
+            throw rowError(
+              file,
+              line,
+              !Number.isFinite(x)
+                ? `label '${layout.labelName}' = '${text}' is not a number`
+                : `label '${layout.labelName}' = ${text} is outside [${labelLo}, ${labelHi}]`,
             );
           }
           t.labels[row] = 0;
@@ -398,7 +418,7 @@ export function parseIsoInstant(b: Uint8Array, s: number, e: number): number {
   }
   if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
     return Number.NaN;
-  return daysFromCivil(y, mo, da) * 86_400_000 + ((h * 60 + mi) * 60 + se) * 1000 + ms;
+  return daysFromCivil(y, mo, da) * DAY_MS + ((h * 60 + mi) * 60 + se) * 1000 + ms;
 }
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

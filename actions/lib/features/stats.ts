@@ -2,6 +2,7 @@
 // systems' feature store showed, as a readable diff. Platform-neutral.
 import { mean, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
 import { roundSignificant } from '../core/json.js';
+import { isoFromMs } from '../core/time.js';
 import type { Category, FeatureSchema } from '../spec/spec.js';
 import type { FeatureTable } from './feature-table.js';
 import { SOURCES } from './feature-table.js';
@@ -139,12 +140,11 @@ export function computeStats(
     const col = table.columns[j].subarray(0, n);
     features[f.name] = f.type === 'numeric' ? numericStats(col) : categoricalStats(col, f.categories ?? []);
   });
-  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
   return {
     rows: n,
     bySource,
-    firstEventTime: n ? iso(first) : null,
-    lastEventTime: n ? iso(last) : null,
+    firstEventTime: n ? isoFromMs(first) : null,
+    lastEventTime: n ? isoFromMs(last) : null,
     features,
     label: label.type === 'numeric' ? numericLabelStats(table, label.name) : classLabelStats(table, label),
   };

@@ -1,17 +1,14 @@
 // backfill: builds a feature group from the dataset's raw source file. Idempotent: a second run with the
 // same source and spec writes nothing; a schema change needs a new version, never a silent rewrite.
 import path from 'node:path';
+import { isoSeconds } from '../core/time.js';
 import { cleanRecord, FillAccumulator, type FillValues } from '../features/clean.js';
 import { type CsvRecord, InputError } from '../features/csv-input.js';
-import {
-  assertSchemaUnchanged,
-  FeatureGroup,
-  FeatureGroupError,
-  isoSeconds,
-  type NewRow,
-  type RejectedRow,
-  schemaHashOf,
-} from '../features/feature-group.js';
+import { FeatureGroup } from '../features/feature-group.js';
+import { FeatureGroupError } from '../features/group-error.js';
+import { assertSchemaUnchanged, schemaHashOf } from '../features/group-metadata.js';
+import type { NewRow } from '../features/group-writer.js';
+import type { RejectedRow } from '../features/rejected-rows.js';
 import { wordingChanges } from '../features/schema-drift.js';
 import { streamSourceFile } from '../features/source-stream.js';
 import { checkInputFile } from '../files/input-file.js';

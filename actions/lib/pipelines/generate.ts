@@ -5,9 +5,10 @@
 
 import { addDays, DateError, parseCalendarDate, utcDate } from '../core/time.js';
 import { InputError } from '../features/csv-input.js';
-import { FeatureGroup, type NewRow } from '../features/feature-group.js';
+import { FeatureGroup } from '../features/feature-group.js';
 import { SOURCES } from '../features/feature-table.js';
 import { fitGenerator, sampleRows, seedOf } from '../features/generator.js';
+import type { NewRow } from '../features/group-writer.js';
 import type { Workspace } from '../files/workspace.js';
 import { type DatasetSpec, MAX_ROWS_PER_DAY } from '../spec/spec.js';
 import { DEFAULT_MAX_DAYS } from './daily-schedule.js';

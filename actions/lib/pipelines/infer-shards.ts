@@ -9,7 +9,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stableStringify } from '../core/json.js';
-import { FeatureGroup, isoSeconds } from '../features/feature-group.js';
+import { isoSeconds } from '../core/time.js';
+import { FeatureGroup } from '../features/feature-group.js';
 import { parsePieceKey } from '../features/size-limits.js';
 import { type FileRemove, writeFilesAtomically } from '../files/atomic-write.js';
 import { monthSha256, sha256Hex } from '../files/sha256.js';

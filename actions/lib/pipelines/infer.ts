@@ -2,8 +2,8 @@
 // (synthetic and ingested) and has no prediction yet, fills in actuals that arrived since, and rewrites
 // the log in event-time order. Re-running predicts nothing twice.
 
-import { isoFromMs } from '../core/time.js';
-import { FeatureGroup, isoSeconds } from '../features/feature-group.js';
+import { isoFromMs, isoSeconds } from '../core/time.js';
+import { FeatureGroup } from '../features/feature-group.js';
 import { type FeatureTable, SOURCE_CODE } from '../features/feature-table.js';
 import { parsePieceKey } from '../features/size-limits.js';
 import type { Workspace } from '../files/workspace.js';

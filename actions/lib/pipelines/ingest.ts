@@ -2,16 +2,14 @@
 // cleaning and validation as backfill. Bad rows are quarantined with file, line and reason.
 import path from 'node:path';
 import { GitmlError } from '../core/gitml-error.js';
+import { isoSeconds } from '../core/time.js';
 import { cleanRecord } from '../features/clean.js';
 import { type CsvRecord, type CsvTable, InputError } from '../features/csv-input.js';
 import { streamCsvFile } from '../features/csv-stream.js';
-import {
-  FeatureGroup,
-  type FeatureGroupAppender,
-  isoSeconds,
-  type RejectedRow,
-} from '../features/feature-group.js';
+import { FeatureGroup } from '../features/feature-group.js';
+import type { FeatureGroupAppender } from '../features/group-writer.js';
 import { type IngestedEntry, ingestedWrite, readIngested } from '../features/ingested-files.js';
+import type { RejectedRow } from '../features/rejected-rows.js';
 import type { FileWrite } from '../files/atomic-write.js';
 import { checkInputFile } from '../files/input-file.js';
 import { fileSha256 } from '../files/sha256.js';

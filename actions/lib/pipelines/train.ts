@@ -2,9 +2,10 @@
 // behind the champion/challenger gate. Skips when the training data and config equal the champion's.
 import { createHash, type Hash } from 'node:crypto';
 import { stableStringify } from '../core/json.js';
+import { isoSeconds } from '../core/time.js';
 import { CODE_VERSION } from '../core/version.js';
 import type { PermutationImportance } from '../explain/permutation-importance.js';
-import { FeatureGroup, isoSeconds } from '../features/feature-group.js';
+import { FeatureGroup } from '../features/feature-group.js';
 import { type FeatureTable, SOURCE_CODE, SOURCES, valueText } from '../features/feature-table.js';
 import type { Workspace } from '../files/workspace.js';
 import { RandomForest } from '../models/random-forest/random-forest.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as actionsCore from '@actions/core';
 import { GitmlError } from '../core/gitml-error.js';
 import { escapeHtml, oneLine, safeUrl } from '../core/untrusted-text.js';
-import type { RejectedRow } from '../features/feature-group.js';
+import type { RejectedRow } from '../features/rejected-rows.js';
 import { setWriter } from '../files/atomic-write.js';
 import { type SelectedDataset, specOf, Workspace } from '../files/workspace.js';
 import { recoverInterruptedWrites } from '../files/write-journal.js';

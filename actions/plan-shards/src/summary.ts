@@ -1,6 +1,6 @@
 // The plan-shards action's outputs and job summary, from each dataset's plan (pure).
 
-import { isoSeconds } from '../../lib/features/feature-group.js';
+import { isoSeconds } from '../../lib/core/time.js';
 import { type ActionReport, summaryTableBlock } from '../../lib/platform/action-kit.js';
 import type { PlanShardsInputs } from './inputs.js';
 
