@@ -9,6 +9,7 @@
 import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GitmlError } from '../core/gitml-error.js';
+import { isoSeconds } from '../core/time.js';
 
 /**
  * The temp file a write goes through: `.<name>.<pid>.tmp` beside the target. The commit step never
@@ -148,7 +149,7 @@ function commitJournal(temps: { tmp: string; target: string }[], removals: strin
   const journal = path.join(dir, `.gitml-journal.${process.pid}.tmp`);
   const body: Journal = {
     writer,
-    startedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    startedAt: isoSeconds(new Date()),
     files: temps.map((t) => ({
       target: path.relative(dir, path.resolve(t.target)),
       temp: path.relative(dir, path.resolve(t.tmp)),
