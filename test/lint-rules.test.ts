@@ -20,8 +20,8 @@ const IMPORTS = {
   actionsCore: "import { getInput } from '@actions/core';\n\nexport const use = getInput;\n",
 };
 
-/** The restricted-import diagnostics biome reports for `source` planted at `rel`. */
-function restrictedImports(rel: string, source: string): string[] {
+/** The diagnostics of `rule` biome reports for `source` planted at `rel`. */
+function diagnostics(rule: string, rel: string, source: string): string[] {
   const file = path.join(dir, ...rel.split('/'));
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, source);
@@ -39,7 +39,15 @@ function restrictedImports(rel: string, source: string): string[] {
   } finally {
     rmSync(file);
   }
-  return output.split('\n').filter((l) => l.includes('lint/style/noRestrictedImports'));
+  return output.split('\n').filter((l) => l.includes(rule));
+}
+
+const restrictedImports = (rel: string, source: string) => diagnostics('lint/style/noRestrictedImports', rel, source);
+
+/** A function of `lines` statements (one line each), exported so it is not dead code. */
+function functionOf(lines: number, ignore?: string): string {
+  const body = Array.from({ length: lines }, (_, i) => `  total += ${i};`).join('\n');
+  return `${ignore ? `// biome-ignore lint/complexity/noExcessiveLinesPerFunction: ${ignore}\n` : ''}export function planted(): number {\n  let total = 0;\n${body}\n  return total;\n}\n`;
 }
 
 describe('the folder rules of actions/lib are lint errors', () => {
@@ -78,3 +86,18 @@ describe('the folder rules of actions/lib are lint errors', () => {
     expect(restrictedImports('actions/lib/platform/planted.ts', IMPORTS.actionsCore)).toEqual([]);
   });
 });
+
+describe('no function is over 80 lines (biome noExcessiveLinesPerFunction); a kernel says why', () => {
+  const longFunctions = (source: string) =>
+    diagnostics('lint/complexity/noExcessiveLinesPerFunction', 'actions/lib/pipelines/planted.ts', source);
+
+  it('a body of 80 lines passes, 81 fail', () => {
+    expect(longFunctions(functionOf(78))).toEqual([]); // with its `let` and `return`: 80 lines
+    expect(longFunctions(functionOf(79))).toHaveLength(1);
+  });
+
+  it('a hot loop kept whole passes only with a written reason', () => {
+    expect(longFunctions(functionOf(120, 'one hot loop, measured faster whole'))).toEqual([]);
+  });
+});
+
