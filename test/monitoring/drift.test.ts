@@ -4,6 +4,7 @@
 // test/fixtures/sklearn/drift_unit.json, written by make_drift_unit_fixtures.py beside it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   benjaminiHochberg,
@@ -17,7 +18,6 @@ import {
   psiFromCounts,
   sortedPresent,
 } from '../../actions/lib/monitoring/drift.js';
-import { REPO_ROOT } from '../helpers/workspace.js';
 
 interface Fixture {
   scipy: string;
@@ -29,7 +29,10 @@ interface Fixture {
   bh: { pValues: number[]; adjusted: number[] }[];
 }
 const fixture = JSON.parse(
-  readFileSync(path.join(REPO_ROOT, 'test/fixtures/sklearn/drift_unit.json'), 'utf8'),
+  readFileSync(
+    path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sklearn/drift_unit.json'),
+    'utf8',
+  ),
 ) as Fixture;
 
 /** Lines naming each value further than `rel` (relative) from scipy's; empty when all agree. */
