@@ -4,7 +4,8 @@
 // classification datasets (iris; titanic, with median and mode fills and was-missing flags) and one
 // regression dataset (wine_score), and the sha256 of every file it wrote
 // under data/, models/, reports/ and the built site is compared with the committed golden list
-// test/fixtures/pipeline-bytes/golden.json. A failure names each changed, missing and extra file.
+// test/fixtures/pipeline-bytes/golden.json. A failure names each changed, missing and extra file. What each
+// command printed is compared too, line by line, with cli-output.txt beside it.
 // The site is built from fixed stand-in bundles, so rebuilding the browser bundles does not move it.
 // After a deliberate change of output: UPDATE_GOLDEN=1 npx vitest run test/pipelines/pipeline-bytes.test.ts
 import { createHash } from 'node:crypto';
@@ -14,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, cli, expectCliOk, makeWorkspace, REPO_ROOT } from '../helpers/workspace.js';
 
 const GOLDEN = path.join(REPO_ROOT, 'test/fixtures/pipeline-bytes/golden.json');
+/** What every command printed, exit code first: CLI output is part of the bytes that must not move. */
+const TRANSCRIPT = path.join(REPO_ROOT, 'test/fixtures/pipeline-bytes/cli-output.txt');
 const OUTPUT_FOLDERS = ['data', 'models', 'reports', 'site/build'];
 /** The site build copies these as they are: fixed texts keep the bundles' own bytes out of the list. */
 const STAND_IN_ASSETS = ['dashboard.js', 'home.js', 'predictor.js', 'styles.css', 'sw.js'];
@@ -178,6 +181,20 @@ describe('the daily pipeline writes the same bytes as the golden list', () => {
     expect(out('infer -d iris')).toEqual([
       'iris: predicted 0 new row(s) with champion v1, filled 2 actual(s) that arrived; log has 27 rows, 0 waiting for a label',
     ]);
+  });
+
+  it('every command prints what it printed before, line for line (cli-output.txt)', () => {
+    const text = `${results
+      .map(({ args, r }) =>
+        [`$ gitml ${args.join(' ')}   (exit ${r.code})`, r.out, ...(r.err ? [`stderr: ${r.err}`] : [])].join(
+          '\n',
+        ),
+      )
+      .join('\n\n')
+      .replaceAll(root, '<workspace>')}\n`;
+    const complete = results.length === planned && results.every(({ r }) => r.code === 0);
+    if (process.env.UPDATE_GOLDEN === '1' && complete) writeFileSync(TRANSCRIPT, text);
+    expect(text.split('\n')).toEqual(readFileSync(TRANSCRIPT, 'utf8').split('\n'));
   });
 
   it('every file under data/, models/, reports/ and site/build/ has its golden sha256', () => {
