@@ -1,12 +1,11 @@
-// Same bytes from every pipeline before and after a refactor: the whole cycle (backfill → train → daily on
-// two days with an ingest of observations between them → late labels → infer, monitor, report → retrain →
-// site build) runs with a fixed clock on a temp git repository holding two
-// classification datasets (iris; titanic, with median and mode fills and was-missing flags) and one
-// regression dataset (wine_score), and the sha256 of every file it wrote
-// under data/, models/, reports/ and the built site is compared with the committed golden list
-// test/fixtures/pipeline-bytes/golden.json. A failure names each changed, missing and extra file. What each
-// command printed is compared too, line by line, with cli-output.txt beside it.
-// The site is built from fixed stand-in bundles, so rebuilding the browser bundles does not move it.
+// Same bytes from every pipeline before and after a refactor. The whole cycle runs with a fixed clock on a
+// temp git repository holding two classification datasets (iris; titanic, with median and mode fills and
+// was-missing flags) and one regression dataset (wine_score): backfill → train → daily for two days with an
+// ingest of observations between them → late labels → infer, monitor, report → a promoted retrain → the
+// site build. The sha256 of every file under data/, models/, reports/ and site/build/ is compared with the
+// committed test/fixtures/pipeline-bytes/golden.json (a failure names each changed, missing and extra
+// file), and what each command printed with cli-output.txt beside it, line by line. The site is built from
+// fixed stand-in bundles, so rebuilding the browser bundles does not move it.
 // After a deliberate change of output: UPDATE_GOLDEN=1 npx vitest run test/pipelines/pipeline-bytes.test.ts
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
