@@ -222,16 +222,16 @@ describe('each broken rule has its message, naming the file and line', () => {
     }
   });
 
-  // BUG (found by this test): after a quoted last field on a CRLF line, the reader steps onto the LF and
-  // takes it for a blank line, so every later error names a line one too far.
-  it.fails('BUG: a quoted label on a CRLF line does not shift the next error’s line number', () => {
+  // Found by this test (fixed): after a quoted last field on a CRLF line, the reader stepped onto the LF
+  // and took it for a blank line, so every later error named a line one too far.
+  it('a quoted label on a CRLF line does not shift the next error’s line number', () => {
     const text = `${HEADER}\r\n1,2026-11-01T00:00:00Z,backfill,22,S,"no"\r\n2,2026-11-01T00:00:00Z,backfill,22,X,no\r\n`;
     expect(errorOf(text)).toBe(`${FILE} line 3: 'port' = 'X' is not one of C, Q, S`);
   });
 
-  // BUG (found by this test): a blank line is tolerated with LF line ends but not with CRLF, where the
-  // lone CR reads as a row of one empty field.
-  it.fails('BUG: a blank line in a CRLF file is tolerated as in an LF file', () => {
+  // Found by this test (fixed): a blank line was tolerated with LF line ends but not with CRLF, where the
+  // lone CR read as a row of one empty field.
+  it('a blank line in a CRLF file is tolerated as in an LF file', () => {
     const t = read(
       `${HEADER}\r\n1,2026-11-01T00:00:00Z,backfill,22,S,no\r\n\r\n2,2026-11-01T00:00:00Z,backfill,22,C,no\r\n`,
     );

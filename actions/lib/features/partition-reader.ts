@@ -178,9 +178,10 @@ export function readPartitionInto(
   let line = 1;
   while (pos < n) {
     line++;
-    if (bytes[pos] === LF) {
-      pos++;
-      continue; // tolerate a blank line
+    // Tolerate a blank line, with either line end (git's autocrlf may have rewritten the file).
+    if (bytes[pos] === LF || (bytes[pos] === CR && bytes[pos + 1] === LF)) {
+      pos += bytes[pos] === LF ? 1 : 2;
+      continue;
     }
     for (let c = 0; c < ncol; c++) {
       // Field boundaries [start, end), unquoting when needed.
@@ -191,6 +192,7 @@ export function readPartitionInto(
         const q = unquote(bytes, pos, file, line);
         quoted = q.value;
         pos = start = end = q.end;
+        if (bytes[pos] === CR && bytes[pos + 1] === LF) pos++; // a CRLF line end after the closing quote
       } else {
         while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
         end = pos;
