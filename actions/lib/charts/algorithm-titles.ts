@@ -1,6 +1,6 @@
 // Every algorithm's display title by its name, as data: the Pages dashboard shows the champion's title
 // without bundling the model code that ALGORITHMS / REGRESSION_ALGORITHMS carry (test/algorithm-titles
-// checks the two agree). Platform-neutral.
+// checks the two agree). Browser-safe.
 
 const TITLES: Readonly<Record<string, string>> = {
   'gaussian-nb': 'Gaussian naive Bayes',

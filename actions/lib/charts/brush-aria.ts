@@ -2,7 +2,7 @@
 // compiled Vega spec. Vega-Lite gives them no ARIA settings, so Vega renders each as an unnamed
 // graphics-symbol (axe-core: svg-img-alt). They only draw a selection that the dashboard's date inputs
 // carry for keyboard and screen-reader users, and the chart is one image described by its alt text.
-// Platform-neutral; apply it to every compiled spec (vega-embed's `patch`, or after vl.compile).
+// Browser-safe; apply it to every compiled spec (vega-embed's `patch`, or after vl.compile).
 import { BRUSH_PARAM } from './chart-kit.js';
 
 /** Vega-Lite's names for the brush marks: the shaded background and the draggable foreground. */

@@ -1,5 +1,5 @@
 // "did you mean …?" for a misspelt name: the known name nearest by edit distance, when it is near enough
-// to be a typo (at most a third of the name's letters differ; two swapped letters count as one). Platform-neutral.
+// to be a typo (at most a third of the name's letters differ; two swapped letters count as one). Browser-safe.
 
 /** Edits (insert, delete, replace, swap two neighbours) from a to b: `rnage` is one swap from `range`. */
 function editDistance(a: string, b: string): number {

@@ -1,5 +1,5 @@
 // Deterministic JSON: sorted object keys, two-space indent, trailing newline — so git diffs show only real change.
-// Platform-neutral.
+// Browser-safe.
 
 export function stableStringify(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;

@@ -1,5 +1,5 @@
 // The standard normal distribution's CDF and quantile function, for the generator's Gaussian copula
-// (normal scores in, uniform quantiles out). Platform-neutral.
+// (normal scores in, uniform quantiles out). Browser-safe.
 
 /** Φ(z), through erfc: W. J. Cody's rational approximations below |z| = 4√2, a continued fraction beyond. */
 export function normalCdf(z: number): number {

@@ -1,6 +1,6 @@
 // A confidence interval for an accuracy measured on few rows: 13 of 30 correct is "43%, somewhere between
 // 27% and 61%", and a reader needs the second half to compare it with a holdout or a baseline.
-// Platform-neutral.
+// Browser-safe.
 
 /** The two-sided 95% normal quantile, Φ⁻¹(0.975). */
 const Z95 = 1.959963984540054;

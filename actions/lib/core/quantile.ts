@@ -1,6 +1,6 @@
 // Quantiles as numpy computes them by default (linear interpolation between the order statistics), for
 // prediction intervals: residual quantiles of a holdout, per-row quantiles of a forest's trees.
-// Platform-neutral (the browser predictor shows the interval too).
+// Browser-safe (the browser predictor shows the interval too).
 
 /** The q-quantile (0 ≤ q ≤ 1) of values sorted ascending; NaN when there are none. */
 export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {

@@ -1,5 +1,5 @@
 // A boosted classifier's prediction explained as log-odds, predicted class against the runner-up, split
-// by tree paths (Saabas or TreeSHAP per score slot). Platform-neutral.
+// by tree paths (Saabas or TreeSHAP per score slot). Browser-safe.
 import type { EstimatorJSON } from '../models/types.js';
 import type { TreeContributions } from './saabas.js';
 import type { TreeEnsemble } from './tree-ensemble.js';

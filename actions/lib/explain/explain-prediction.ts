@@ -7,7 +7,7 @@
 //   hist-gradient-boosting             the same, of the log-odds, winner vs runner-up
 //   knn, knn-regressor                 the k nearest training examples
 // Contributions are computed per feature-view column and reported per dataset feature (their sum).
-// Platform-neutral.
+// Browser-safe.
 import type { FeatureViewJSON } from '../features/feature-view.js';
 import { GAUSSIAN_NB_FORMAT } from '../models/gaussian-nb.js';
 import { LINEAR_REGRESSION_FORMAT } from '../models/linear-regression.js';

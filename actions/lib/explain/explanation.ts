@@ -1,5 +1,5 @@
 // The JSON shape of an explained prediction, the same in the CLI (`predict --explain`) and the browser
-// predictor. Numbers are plain JSON numbers; every list has a stable order. Platform-neutral.
+// predictor. Numbers are plain JSON numbers; every list has a stable order. Browser-safe.
 
 /** A class of the label, as the user knows it. */
 export interface ExplainedClass {

@@ -1,6 +1,6 @@
 // Between a model's feature-view columns and the dataset's features: an explanation is computed per view
 // column (a categorical feature may be several one-hot columns) and shown per feature, the sum of its
-// columns. Platform-neutral.
+// columns. Browser-safe.
 import type { FeatureViewJSON } from '../features/feature-view.js';
 import type { FeatureSchema } from '../spec/spec.js';
 import type { FeatureContribution, FeatureValue } from './explanation.js';

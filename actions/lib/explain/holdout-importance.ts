@@ -1,6 +1,6 @@
 // Permutation feature importance of a served model on labelled rows of a feature table (for the model
 // card: the honest holdout). Classifiers are scored by accuracy, regressors by negative MAE, as
-// scikit-learn's defaults for permutation_importance would be asked for. Platform-neutral.
+// scikit-learn's defaults for permutation_importance would be asked for. Browser-safe.
 import type { FeatureTable } from '../features/feature-table.js';
 import type { FeatureViewJSON } from '../features/feature-view.js';
 import type { Matrix } from '../models/types.js';

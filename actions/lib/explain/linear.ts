@@ -3,7 +3,7 @@
 // deviations the input sits from the training mean). Logistic regression: the log-odds of the winning
 // class against the runner-up, log P(w|x) − log P(r|x), is the difference of their scores (softmax), or
 // the one score (binary), so it splits into an intercept term and one term per column with no remainder.
-// Linear regression: the predicted value is the intercept plus the terms. Platform-neutral.
+// Linear regression: the predicted value is the intercept plus the terms. Browser-safe.
 import type { EstimatorJSON } from '../models/types.js';
 
 export interface LogisticTerms {

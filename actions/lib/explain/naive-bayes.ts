@@ -3,7 +3,7 @@
 // so the log-odds of the winning class w against the runner-up r split into the prior term
 // log P(w) − log P(r) and one term ℓ_wj − ℓ_rj per feature-view column, with no remainder.
 // Read from the stored means, variances and priors (the model file), so it cannot drift from them.
-// Platform-neutral.
+// Browser-safe.
 import type { EstimatorJSON } from '../models/types.js';
 
 export interface NaiveBayesTerms {

@@ -1,6 +1,6 @@
 // kNN explained by its evidence: the k nearest training examples, found by the model's own exact search
 // (so in its order: distance, then training index), with their labels or values and distances.
-// Platform-neutral.
+// Browser-safe.
 
 import { KNearestNeighbors, KNN_FORMAT } from '../models/knn.js';
 import { KNN_REGRESSOR_FORMAT } from '../models/knn-regressor.js';

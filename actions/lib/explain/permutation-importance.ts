@@ -4,7 +4,7 @@
 // shuffles, and each repeat shuffles the already shuffled column again. A categorical feature's one-hot
 // columns move together (one row permutation for all of them), so importance is per dataset feature.
 // The shuffle is our own seeded Fisher–Yates (mulberry32), so results are reproducible byte for byte in
-// Node and the browser. Platform-neutral.
+// Node and the browser. Browser-safe.
 import type { FeatureViewJSON } from '../features/feature-view.js';
 import { createRng } from '../models/random.js';
 import { argmax, type Matrix } from '../models/types.js';

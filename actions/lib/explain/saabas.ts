@@ -3,7 +3,7 @@
 // credits telescope from the root's value to the leaf's, so over the forest
 //   bias (mean root value) + Σ_j contribution_j = mean leaf value = the forest's prediction,
 // exactly up to rounding (a boosted model: its baseline + the sum over trees, its raw score).
-// O(depth) per tree. Platform-neutral.
+// O(depth) per tree. Browser-safe.
 import type { TreeEnsemble } from './tree-ensemble.js';
 
 export interface TreeContributions {

@@ -7,7 +7,7 @@
 // A node's value: the stored forests keep no per-node training counts (a pure leaf stores only its class),
 // so every leaf weighs the same and a node's value is the mean of the leaf values beneath it; its "cover"
 // is its number of leaves. A leaf's value is the leaf's own prediction, so paths still sum exactly to the
-// forest's prediction. Platform-neutral.
+// forest's prediction. Browser-safe.
 import { bytesField } from '../models/base64.js';
 import { HIST_GRADIENT_BOOSTING_FORMAT } from '../models/gradient-boosting.js';
 import { decodeTrees } from '../models/random-forest/forest-codec.js';

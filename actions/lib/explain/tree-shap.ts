@@ -3,7 +3,7 @@
 // out follows both branches in proportion to their cover. Cover here is a subtree's leaf count (see
 // tree-ensemble.ts), the same weights that define node values, so bias = mean root value and
 //   bias + Σ_j φ_j = the forest's prediction.
-// O(leaves × depth²) per tree. Platform-neutral.
+// O(leaves × depth²) per tree. Browser-safe.
 import { combine, type TreeContributions } from './saabas.js';
 import type { TreeEnsemble } from './tree-ensemble.js';
 

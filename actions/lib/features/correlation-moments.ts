@@ -1,7 +1,7 @@
 // Mergeable moments for the Pearson correlation of each feature with the label, so shards that each see
 // some partitions can be combined into the correlations the feature view records — the same numbers
 // pearson() gives on all rows at once, up to rounding. Two-pass within a shard, Chan et al.'s pairwise
-// update across shards. Platform-neutral.
+// update across shards. Pure: no I/O.
 import type { ColumnGetter } from './feature-view.js';
 
 export interface CorrelationMoments {

@@ -1,5 +1,5 @@
 // The in-memory shape of a feature group: typed columns, never row objects, so 1M rows stay small.
-// Platform-neutral.
+// Pure: no I/O.
 import type { FeatureSchema } from '../spec/spec.js';
 
 export const SOURCES = ['backfill', 'synthetic', 'ingest'] as const;

@@ -1,6 +1,6 @@
 // The training feature view: which features a model reads and how they become numbers. Fitted on the
 // training split only; its parameters travel inside the model so the CLI, the actions and the browser
-// transform exactly as training did. Platform-neutral.
+// transform exactly as training did. Browser-safe: the pages bundle it.
 //   numeric     (x − mean) / sd of the training rows
 //   categorical one 0/1 column per category (one-hot)
 //   selection   optional: keep features whose |Pearson r| with the label reaches a threshold (regression:

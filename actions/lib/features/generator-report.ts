@@ -7,7 +7,7 @@
 //   TRTG             the spec's algorithm (default parameters) trained on the real training split, scored
 //                    on the honest holdout (splitRows: no feature row on both sides) and on
 //                    2,000 generated rows; mean over 5 seeded splits
-// The generator is the one `generate` uses: fitted on every real labelled row. Platform-neutral.
+// The generator is the one `generate` uses: fitted on every real labelled row. Pure: no I/O.
 // A numeric label (regression) is part of what is compared, since the generator draws it jointly:
 //   two-sample AUC and correlation over the features and the label together
 //   label             its marginal (mean, sd, quantiles, KS) and its Pearson r with each feature, real vs

@@ -24,7 +24,7 @@
 //                0.86 on wine) and weaken their ties to the features (alcohol r 0.40 for 0.45). Under
 //                drift the label follows the drifted features through the copula: its score moves by
 //                the regression of its score on theirs
-// Values are written with the spec's decimals. Platform-neutral.
+// Values are written with the spec's decimals. Pure: no I/O.
 
 import { GitmlError } from '../core/gitml-error.js';
 import { formatNumber } from '../core/json.js';

@@ -1,7 +1,7 @@
 // Columnar reader for feature-group partitions: bytes straight into typed columns, no row objects,
 // no per-field strings on the numeric path. Partitions are written by us (csv-stringify), but a hand edit
 // must still be caught: every value is checked against the schema and errors name file, line and rule.
-// Platform-neutral.
+// Pure: no I/O.
 
 import { GitmlError, lineMessage } from '../core/gitml-error.js';
 import { DAY_MS } from '../core/time.js';

@@ -1,5 +1,5 @@
 // Descriptive statistics of a feature group, rewritten on every write (stats.json): what the original
-// systems' feature store showed, as a readable diff. Platform-neutral.
+// systems' feature store showed, as a readable diff. Pure: no I/O.
 import { mean, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
 import { roundSignificant } from '../core/json.js';
 import { isoFromMs } from '../core/time.js';

@@ -1,4 +1,4 @@
-// Drift statistics between a reference sample and a recent window. Platform-neutral.
+// Drift statistics between a reference sample and a recent window. Browser-safe.
 //   numeric      two-sample Kolmogorov–Smirnov, p-value as scipy's ks_2samp(method='auto'): exact up to
 //                10,000 rows a side, asymptotic above; missing values (NaN) are left out
 //   categorical  chi-square test of homogeneity on the 2×k contingency table (scipy's chi2_contingency

@@ -1,5 +1,5 @@
 // The monitoring file (reports/<dataset>/monitoring.json): everything the dashboard and the repository
-// report show, recomputed on each run from the prediction log and the feature group. Platform-neutral.
+// report show, recomputed on each run from the prediction log and the feature group. Browser-safe.
 import type { DayRange } from '../pipelines/daily-schedule.js';
 import type { Category } from '../spec/spec.js';
 import type { DriftStatus } from './drift-decision.js';

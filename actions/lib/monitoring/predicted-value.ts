@@ -1,5 +1,5 @@
 // How a predicted value of a numeric label is written: in the prediction log, the monitoring file, the
-// charts and the pages alike. Platform-neutral (the site's charts use it too).
+// charts and the pages alike. Browser-safe (the site's charts use it too).
 import { formatNumber } from '../core/json.js';
 
 /** What a regression log needs of the numeric label: its decimals (predicted values keep 2 more). */

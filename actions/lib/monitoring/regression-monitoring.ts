@@ -2,7 +2,7 @@
 // RMSE per day with rolling 7/30-day lines, per model version and over the window, the share within each
 // tolerance, the predicted-vs-actual scatter, the error histogram, residual and prediction drift (KS) and
 // the MAE alert. Computed from the log's records alone (plus the holdout residuals the caller supplies),
-// so a synthetic log is enough to check every figure. Platform-neutral.
+// so a synthetic log is enough to check every figure. Browser-safe.
 
 import { formatNumber } from '../core/json.js';
 import { wilsonInterval } from '../core/proportion-interval.js';

@@ -1,6 +1,6 @@
 // A regression champion's predictions for inference and monitoring: the value and its interval
 // (ServingModel.predictValues), and the check that the champion's task is the spec's, so a label whose
-// type changed since training is named instead of failing deep in a pipeline. Platform-neutral.
+// type changed since training is named instead of failing deep in a pipeline. Browser-safe.
 
 import { GitmlError } from '../core/gitml-error.js';
 import type { ServingModel } from '../models/serving-model.js';

@@ -1,7 +1,7 @@
 // What the daily schedule promises and how its failures show. A run makes good the days missed since the
 // last generated one, at most DEFAULT_MAX_DAYS of them; older ones stay missing until someone backfills
 // them, with one wording of the fix wherever they are reported (the generate step's summary, the CLI,
-// the repository report). Past STALE_AFTER_HOURS without a run the pages warn. Platform-neutral.
+// the repository report). Past STALE_AFTER_HOURS without a run the pages warn. Browser-safe: the pages bundle it.
 
 import { daysBetween } from '../core/time.js';
 

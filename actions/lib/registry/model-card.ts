@@ -1,5 +1,5 @@
 // The model card: a readable markdown page per model version with its full lineage and metrics.
-// Platform-neutral.
+// Pure: no I/O.
 import { percent } from '../core/format.js';
 import type { PermutationImportance } from '../explain/permutation-importance.js';
 import type { ModelLabel } from '../models/serving-model.js';

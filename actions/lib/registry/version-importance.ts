@@ -1,7 +1,7 @@
 // A registered model version's permutation feature importance on its honest holdout: the rows its
 // metrics.json lists as never trained on. Training records it in metrics.json (`permutationImportance`);
 // versions registered before that are computed by the site build with the same function and options, so
-// both give the same figures for the same model and rows. Platform-neutral.
+// both give the same figures for the same model and rows. Pure: no I/O.
 import { holdoutImportance, type ScorableModel } from '../explain/holdout-importance.js';
 import type { PermutationImportance } from '../explain/permutation-importance.js';
 import type { FeatureTable } from '../features/feature-table.js';

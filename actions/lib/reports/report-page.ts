@@ -1,5 +1,5 @@
 // The repository dashboard: reports/<dataset>/README.md, which GitHub renders next to the chart SVGs.
-// Platform-neutral string building. Every string from the report is escaped, so a class label such as
+// Pure string building. Every string from the report is escaped, so a class label such as
 // `<b>x</b> | y` shows as typed instead of becoming HTML or breaking a table.
 
 import { valueWithUnit } from '../charts/regression-values.js';

@@ -1,6 +1,6 @@
 // The shape of dataset.yml: every key, its type, whether it is required and its default. One description
 // serves two readers: the strict checker (spec-check.ts, messages with file:line:column) and the published
-// JSON Schema (data/dataset.schema.json, for editors), so the two cannot disagree. Platform-neutral.
+// JSON Schema (data/dataset.schema.json, for editors), so the two cannot disagree. Browser-safe.
 import type { Algorithm } from '../models/algorithm-registry.js';
 import { ALGORITHMS } from '../models/algorithms.js';
 import { REGRESSION_ALGORITHMS } from '../models/regressors.js';

@@ -1,6 +1,6 @@
 // Dataset specs: the one place that knows a dataset. A spec is YAML on disk (data/<name>/dataset.yml);
 // this module validates the parsed object and derives the feature-group schema from it.
-// Platform-neutral: the browser predictor receives the same spec as JSON.
+// Browser-safe: the browser predictor receives the same spec as JSON.
 
 import { didYouMean } from '../core/did-you-mean.js';
 import { GitmlError } from '../core/gitml-error.js';

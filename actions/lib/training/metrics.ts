@@ -1,5 +1,5 @@
 // Classification metrics, exact and JSON-ready: accuracy, per-class precision/recall/F1, macro and
-// weighted averages, confusion matrix and the majority-class baseline. Platform-neutral.
+// weighted averages, confusion matrix and the majority-class baseline. Browser-safe.
 // Averages follow scikit-learn's precision_recall_fscore_support (labels=None, zero_division=0): the macro
 // average is over the classes present in the truth or the predictions — a declared class absent from
 // both would add a 0 that says nothing about the model.

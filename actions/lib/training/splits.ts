@@ -1,7 +1,7 @@
 // Train/holdout splits and cross-validation folds, seeded so every run and every machine agrees.
 // Honest splits: rows with identical feature values form one group (contentKeys), and every split and
 // every fold keeps a group on one side — a duplicate in the training part would let a model score its
-// twin in the holdout by memory. Platform-neutral.
+// twin in the holdout by memory. Browser-safe.
 
 import { percent } from '../core/format.js';
 import { GitmlError } from '../core/gitml-error.js';

@@ -1,7 +1,7 @@
 // Model selection and fitting on typed columns: seeded holdout split, k-fold cross-validation over
 // algorithms × hyper-parameters × feature selection on the training split, final fit, holdout metrics.
 // Both tasks: classification scores candidates by accuracy (higher is better), regression by MAE (lower
-// is better) and gives its model a prediction interval. Platform-neutral (the benchmark and the browser
+// is better) and gives its model a prediction interval. Browser-safe (the benchmark and the browser
 // could run it too).
 
 import { percent } from '../core/format.js';

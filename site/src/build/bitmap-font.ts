@@ -1,6 +1,6 @@
 // A 5×7 bitmap font (with two rows of descender) for the social preview images: each glyph is rows of
 // '#' (ink) and '.' (paper), top row first; row 7 and 8 hang below the baseline. Characters the font
-// lacks are drawn as '?'. Platform-neutral.
+// lacks are drawn as '?'. Pure: no I/O.
 
 /** Glyph cell: 5 columns wide; 7 rows above the baseline, 2 below. */
 export const GLYPH_WIDTH = 5;

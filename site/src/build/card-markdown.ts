@@ -1,6 +1,6 @@
 // The model card's markdown as HTML, at build time: exactly the subset model-card.ts writes (headings,
 // paragraphs, pipe tables, fenced code, **bold** and `code` inline), every text escaped. The browser gets
-// HTML, never a markdown parser. Platform-neutral.
+// HTML, never a markdown parser. Pure: no I/O.
 import { Html, html } from './templates/html.js';
 
 export interface CardHtmlOptions {

@@ -1,5 +1,5 @@
 // The social preview of each page: the image's text (title, the headline figure, three short lines)
-// from the same summary the home page shows, and the page's social tags. Platform-neutral apart from the
+// from the same summary the home page shows, and the page's social tags. Pure apart from the
 // PNG the caller writes with og-image.ts.
 import { grouped, percent } from '../../../actions/lib/core/format.js';
 import type { OgCard } from './og-image.js';

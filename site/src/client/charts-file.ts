@@ -1,6 +1,6 @@
 // The dashboard's charts.json: the report's charts compiled from Vega-Lite to Vega and parsed to Vega's
 // runtime dataflow when the site is built (site/src/build/site-charts.ts writes it, site/src/client/dashboard.ts
-// draws it). Platform-neutral.
+// draws it). Browser-safe.
 
 export const CHARTS_FORMAT = 'gitml-dashboard-charts';
 

@@ -1,6 +1,6 @@
 // The dashboard's date selection: a brush on a time chart (or the date inputs) narrows the other panels to
 // a range of days. Only panels whose data are dated follow it: the confusion matrices, per-version accuracy
-// and drift are computed over fixed windows the monitoring file does not split by day. Platform-neutral.
+// and drift are computed over fixed windows the monitoring file does not split by day. Browser-safe.
 import { classMixEntries } from '../../../actions/lib/charts/chart-classes.js';
 import {
   accuracyRows,

@@ -1,5 +1,5 @@
 // Names of the performance marks the pages set (performance.mark): what the site test and the site
-// bench time the pages by. Platform-neutral.
+// bench time the pages by. Browser-safe.
 export const PERF_MARKS = {
   /** The predictor shows its first prediction. */
   firstPrediction: 'gitml:first-prediction',

@@ -1,6 +1,6 @@
 // Which monitoring files are a regression dataset's (plan contract 6): `task: 'regression'` with the
 // label and the regression block present. The pages narrow the report with this guard once, and then
-// read the regression figures without null checks. Platform-neutral.
+// read the regression figures without null checks. Browser-safe.
 import type {
   MonitoringReport,
   RegressionLabel,

@@ -1,5 +1,5 @@
 // Facts about a monitoring file that both the home page (built in Node) and the dashboard show.
-// Platform-neutral.
+// Browser-safe.
 import type { MonitoringReport } from '../../../actions/lib/monitoring/monitoring-types.js';
 
 export function activeAlerts(r: MonitoringReport): MonitoringReport['alerts'] {

@@ -1,7 +1,7 @@
 // Numbers of a regression label as the pages write them: fixed decimals (the label's, so "6 points", not
 // "6.000000001 points"), its unit, and an error in the same unit (as the monitoring report writes errors:
 // three decimals finer than the label, shortest form). Locale-free, so every machine writes the same text.
-// Platform-neutral (the Node build and the browser pages).
+// Browser-safe (the Node build and the browser pages).
 import { formatNumber } from '../../../actions/lib/core/json.js';
 
 /** What a numeric label says about how to write its values. */

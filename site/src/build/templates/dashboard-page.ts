@@ -1,5 +1,5 @@
 // A dataset's monitoring dashboard page. The panels are built in the browser from monitoring.json;
-// without one the page says how to produce it. Platform-neutral (runs in the Node build).
+// without one the page says how to produce it. Pure: strings in, HTML out.
 
 import { MONITORING_FILE } from '../../../../actions/lib/monitoring/monitoring-types.js';
 import type { SiteFacts } from '../site-facts.js';

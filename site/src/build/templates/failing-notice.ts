@@ -1,5 +1,5 @@
 // The notice on a failing dataset's pages: the site build could not read its files (an invalid
-// dataset.yml, a corrupt feature group, model or monitoring file). Platform-neutral (runs in the Node build).
+// dataset.yml, a corrupt feature group, model or monitoring file). Pure: strings in, HTML out.
 import { type Html, html } from './html.js';
 
 export function failingNotice(message: string): Html {

@@ -1,5 +1,5 @@
 // The home page: one card per dataset with its champion, feature group size, last daily run and alert
-// state, linking to the predictor and the dashboard. Platform-neutral (runs in the Node build).
+// state, linking to the predictor and the dashboard. Pure: strings in, HTML out.
 
 import { grouped, percent } from '../../../../actions/lib/core/format.js';
 import { utcText } from '../../../../actions/lib/core/time.js';

@@ -1,6 +1,6 @@
 // Permutation feature importance on the honest holdout, server-rendered: a table (the accessible
 // figures) and a small inline-SVG bar chart of each feature's mean drop with its ±1 sd spread. Shared by
-// the model-card page and the dashboard. Platform-neutral (runs in the Node build).
+// the model-card page and the dashboard. Pure: strings in, HTML out.
 import { percent, points } from '../../../../actions/lib/core/format.js';
 import type { PermutationImportance } from '../../../../actions/lib/explain/permutation-importance.js';
 import type { ImportanceSource } from '../../../../actions/lib/registry/version-importance.js';

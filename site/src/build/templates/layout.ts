@@ -1,5 +1,5 @@
 // The shell every page shares: head, a skip link, the site header with navigation, and the footer.
-// Platform-neutral (runs in the Node build).
+// Pure: strings in, HTML out.
 import { type Html, html } from './html.js';
 import { type SocialMeta, socialTags } from './social-tags.js';
 

@@ -1,6 +1,6 @@
 // A dataset's model-card page: the champion's card (models/<ds>/v<N>/card.md, rendered at build time)
-// and its permutation feature importance on the honest holdout. Plain HTML, no script. Platform-neutral
-// (runs in the Node build).
+// and its permutation feature importance on the honest holdout. Plain HTML, no script. Pure:
+// strings in, HTML out.
 import { datasetNav } from './dataset-nav.js';
 import { failingNotice } from './failing-notice.js';
 import { type Html, html } from './html.js';

@@ -1,5 +1,5 @@
 // A dataset's predictor page. The form is built in the browser from predictor.json; without a champion
-// the page says how to train one. Platform-neutral (runs in the Node build).
+// the page says how to train one. Pure: strings in, HTML out.
 
 import type { SiteFacts } from '../site-facts.js';
 import { datasetNav } from './dataset-nav.js';

@@ -1,7 +1,7 @@
 // Social preview and search tags of a page: Open Graph (title, description, image, url), the Twitter
 // card, and the canonical link. The page's address and an absolute image address need the site's URL,
 // known when the build runs in Actions (GitHub Pages); without it og:url and the canonical link are left
-// out rather than guessed, and og:image is relative to the page. Platform-neutral.
+// out rather than guessed, and og:image is relative to the page. Pure: no I/O.
 import { type Html, html } from './html.js';
 
 export interface SocialMeta {
