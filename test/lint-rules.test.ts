@@ -42,7 +42,8 @@ function diagnostics(rule: string, rel: string, source: string): string[] {
   return output.split('\n').filter((l) => l.includes(rule));
 }
 
-const restrictedImports = (rel: string, source: string) => diagnostics('lint/style/noRestrictedImports', rel, source);
+const restrictedImports = (rel: string, source: string) =>
+  diagnostics('lint/style/noRestrictedImports', rel, source);
 
 /** A function of `lines` statements (one line each), exported so it is not dead code. */
 function functionOf(lines: number, ignore?: string): string {
@@ -100,4 +101,3 @@ describe('no function is over 80 lines (biome noExcessiveLinesPerFunction); a ke
     expect(longFunctions(functionOf(120, 'one hot loop, measured faster whole'))).toEqual([]);
   });
 });
-
