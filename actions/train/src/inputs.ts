@@ -5,9 +5,9 @@
 import type { SelectedDataset, Workspace } from '../../lib/files/workspace.js';
 import { ALGORITHMS } from '../../lib/models/algorithms.js';
 import { REGRESSION_ALGORITHMS } from '../../lib/models/regressors.js';
-import { FOLDS, SEED, TOLERANCE } from '../../lib/pipelines/option-bounds.js';
+import { FOLDS, SEED, type ShardStep, TOLERANCE } from '../../lib/pipelines/options.js';
 import { REGRESSION_GATE_METRICS } from '../../lib/pipelines/train.js';
-import { ActionInputError, type InputReader, type ShardStep } from '../../lib/platform/action-inputs.js';
+import { ActionInputError, type InputReader } from '../../lib/platform/action-inputs.js';
 import { type DatasetSpec, taskOf } from '../../lib/spec/spec.js';
 import { SPLIT_KINDS, type SplitKind } from '../../lib/training/training.js';
 
