@@ -14,15 +14,19 @@ import {
   DAYS,
   drift,
   errorText,
+  gateMetricFor,
   OptionError,
   optionNamer,
   parseShard,
   retrainHint,
   shardStep,
+  tolerance,
+  toleranceFor,
   wholeNumber,
 } from '../../actions/lib/pipelines/options.js';
 import { ActionInputError } from '../../actions/lib/platform/action-inputs.js';
 import { inputsOf } from '../helpers/fake-core.js';
+import { REPO_ROOT } from '../helpers/workspace.js';
 
 /** The OptionError `run` throws (the test fails when it throws nothing or something else). */
 function optionError(run: () => unknown): OptionError {
@@ -89,6 +93,23 @@ describe('one rule, two spellings', () => {
 });
 
 describe('the rules themselves', () => {
+  it('tolerance: a share unless a regressor is selected; a classifier’s is a share whatever was selected', () => {
+    expect(tolerance('0.5', false)).toBe(0.5);
+    expect(tolerance('5', true)).toBe(5);
+    expect(optionError(() => tolerance('5', false)).rendered('cli')).toBe(
+      "--tolerance must be a number from 0 to 1, got '5'",
+    );
+    const iris = new Workspace(REPO_ROOT).loadSpec('iris');
+    expect(toleranceFor(iris, 0.02)).toBe(0.02);
+    expect(optionError(() => toleranceFor(iris, 5)).rendered('action')).toBe(
+      "input 'tolerance' for iris (a classifier, gated on macro-F1) must be a number from 0 to 1, got 5",
+    );
+    // The gate metric is called --metric on the command line and gate-metric in the train action.
+    expect(optionError(() => gateMetricFor('gate-metric', iris, 'mae')).rendered('action')).toBe(
+      "input 'gate-metric' is the gate metric of a regression dataset; iris is a classifier, gated on macro-F1",
+    );
+  });
+
   it('drift: not given → the spec decides; 0 → none; else from drift-start, the date, or today', () => {
     const none = { drift: undefined, driftStart: undefined };
     expect(drift(none, { date: undefined, now: NOW })).toBeUndefined();

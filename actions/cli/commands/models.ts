@@ -13,7 +13,17 @@ import { ALGORITHMS } from '../../lib/models/algorithms.js';
 import { predictionInput } from '../../lib/models/predict-input.js';
 import { REGRESSION_ALGORITHMS } from '../../lib/models/regressors.js';
 import { formatPredictedValue } from '../../lib/monitoring/predicted-value.js';
-import { FOLDS, retrainHint, SEED, SEEDS, TOLERANCE, VERSION } from '../../lib/pipelines/options.js';
+import {
+  choice,
+  FOLDS,
+  gateMetricFor,
+  retrainHint,
+  SEED,
+  SEEDS,
+  tolerance,
+  toleranceFor,
+  VERSION,
+} from '../../lib/pipelines/options.js';
 import { type Shard, shardText } from '../../lib/pipelines/sharding.js';
 import {
   REGRESSION_GATE_METRICS,
@@ -40,7 +50,7 @@ import {
   seededSplits,
 } from '../../lib/training/evaluation.js';
 import type { RegressionMetrics } from '../../lib/training/metrics.js';
-import { algorithmsOf, SPLIT_KINDS, type SplitKind } from '../../lib/training/training.js';
+import { algorithmsOf, SPLIT_KINDS } from '../../lib/training/training.js';
 import {
   asOfOpt,
   type Command,
@@ -48,7 +58,6 @@ import {
   DATASET_OPTION,
   EXIT,
   intOpt,
-  numberOpt,
   perDataset,
   selectedDatasets,
   stringOpt,
@@ -57,11 +66,6 @@ import {
 import { refuse, shardMode } from './shard-options.js';
 
 const dataset = DATASET_OPTION;
-
-function splitOpt(v: string | undefined): SplitKind | undefined {
-  if (v === undefined || (SPLIT_KINDS as readonly string[]).includes(v)) return v as SplitKind | undefined;
-  throw new UsageError(`--split must be one of ${SPLIT_KINDS.join(', ')}, got '${v}'`);
-}
 
 /**
  * --algorithm NAME, one of the classifiers or regressors (with a did-you-mean for a typo); whether it fits
@@ -92,16 +96,13 @@ function algorithmOpt(ctx: CommandContext, specs: readonly SelectedDataset[]): s
 function trainOptions(ctx: CommandContext, specs: readonly SelectedDataset[]) {
   return {
     algorithm: algorithmOpt(ctx, specs),
-    split: splitOpt(stringOpt(ctx, 'split')),
+    split: choice('split', stringOpt(ctx, 'split'), SPLIT_KINDS),
     seed: intOpt(ctx, 'seed', SEED),
     folds: intOpt(ctx, 'folds', FOLDS),
     includeSynthetic: ctx.values['include-synthetic'] === true,
     asOf: asOfOpt(ctx),
   };
 }
-
-/** A regression gate's tolerance is in the label's units, so it is not bounded by 1 as macro-F1's is. */
-const GATE_TOLERANCE = { min: 0, max: 1e15 } as const;
 
 /** --tolerance: a share from 0 to 1 unless a regression dataset is selected (its units are the label's). */
 function toleranceOpt(
@@ -112,37 +113,12 @@ function toleranceOpt(
     const spec = 'features' in s ? s : s.spec;
     return spec !== undefined && taskOf(spec.label) === 'regression';
   });
-  const b = regression ? GATE_TOLERANCE : TOLERANCE;
-  return numberOpt(ctx, 'tolerance', b);
-}
-
-/** --tolerance for a dataset: a share of macro-F1 for a classifier, the gate metric's units for a regressor. */
-function toleranceFor(spec: DatasetSpec, tolerance: number | undefined): number | undefined {
-  if (tolerance !== undefined && taskOf(spec.label) === 'classification' && tolerance > TOLERANCE.max)
-    throw new UsageError(
-      `--tolerance for ${spec.name} (a classifier, gated on macro-F1) must be a number from ${TOLERANCE.min} to ${TOLERANCE.max}, got ${tolerance}`,
-    );
-  return tolerance;
+  return tolerance(stringOpt(ctx, 'tolerance'), regression);
 }
 
 /** --metric for train's regression gate: mae (default), rmse or r2. */
 function gateMetricOpt(ctx: CommandContext): RegressionGateMetric | undefined {
-  const v = stringOpt(ctx, 'metric');
-  if (v === undefined || (REGRESSION_GATE_METRICS as readonly string[]).includes(v))
-    return v as RegressionGateMetric | undefined;
-  throw new UsageError(`--metric must be one of ${REGRESSION_GATE_METRICS.join(', ')}, got '${v}'`);
-}
-
-/** The gate metric for a dataset: only a regressor has a choice. */
-function gateMetricFor(
-  spec: DatasetSpec,
-  metric: RegressionGateMetric | undefined,
-): RegressionGateMetric | undefined {
-  if (metric !== undefined && taskOf(spec.label) !== 'regression')
-    throw new UsageError(
-      `--metric is the gate metric of a regression dataset; ${spec.name} is a classifier, gated on macro-F1`,
-    );
-  return metric;
+  return choice('metric', stringOpt(ctx, 'metric'), REGRESSION_GATE_METRICS);
 }
 
 export const trainCommand: Command = {
@@ -187,7 +163,7 @@ export const trainCommand: Command = {
         force: ctx.values.force === true,
         promote: ctx.values.promote === true,
         tolerance: toleranceFor(spec, tolerance),
-        gateMetric: gateMetricFor(spec, gateMetric),
+        gateMetric: gateMetricFor('metric', spec, gateMetric),
         search: ctx.values['no-search'] !== true,
         progress: ctx.out,
         warn: (w) => (ctx.err ?? ctx.out)(`${spec.name}: warning: ${w}`),
@@ -249,7 +225,7 @@ function runShardedTrain(
     force: ctx.values.force === true,
     promote: ctx.values.promote === true,
     tolerance: toleranceFor(spec, toleranceOpt(ctx, [spec])),
-    gateMetric: gateMetricFor(spec, gateMetricOpt(ctx)),
+    gateMetric: gateMetricFor('metric', spec, gateMetricOpt(ctx)),
     progress: ctx.out,
   });
   if (r.skipped) ctx.out(`${spec.name}: skipped, ${r.skipped} ${retrainHint('cli')}`);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { type ErrorKind, GitmlError } from '../core/gitml-error.js';
 import { DateError, parseCalendarDate, parseInstant, utcDate } from '../core/time.js';
 import type { SelectedDataset, Workspace } from '../files/workspace.js';
-import { MAX_ROWS_PER_DAY } from '../spec/spec.js';
+import { type DatasetSpec, MAX_ROWS_PER_DAY, taskOf } from '../spec/spec.js';
 import type { Shard } from './sharding.js';
 
 /** Cross-validation folds: at least 2 (train on some, score on the rest); more only multiplies the time. */
@@ -28,6 +28,8 @@ export const PORT = { min: 0, max: 65535 } as const;
 export const DRIFT_SD_PER_DAY = { min: -10, max: 10 } as const;
 /** The accuracy tolerance of the champion/challenger gate, a share. */
 export const TOLERANCE = { min: 0, max: 1 } as const;
+/** A regression gate's tolerance is in the label's units, so it is not bounded by 1 as macro-F1's is. */
+export const GATE_TOLERANCE = { min: 0, max: 1e15 } as const;
 /** Days generated in one run (--days, --max-days): ten years. */
 export const MAX_DAYS = 3660;
 /** The days generated in one run: 1 to MAX_DAYS. */
@@ -181,6 +183,41 @@ export function drift(
   if (sdPerDay === undefined) return undefined;
   if (sdPerDay === 0) return null;
   return { start: start ?? defaults.date ?? utcDate(defaults.now), sdPerDay };
+}
+
+/**
+ * Option 'tolerance' of the champion/challenger gate: a share from 0 to 1 unless a regression dataset is
+ * among those selected (its units are the label's); each dataset's is checked again by toleranceFor.
+ */
+export function tolerance(raw: string | undefined, regressionSelected: boolean): number | undefined {
+  return finiteNumber('tolerance', raw, regressionSelected ? GATE_TOLERANCE : TOLERANCE);
+}
+
+/** The tolerance for one dataset: a share of macro-F1 for a classifier, the gate metric's units for a regressor. */
+export function toleranceFor(spec: DatasetSpec, value: number | undefined): number | undefined {
+  if (value !== undefined && taskOf(spec.label) === 'classification' && value > TOLERANCE.max)
+    throw new OptionError(
+      'tolerance',
+      `for ${spec.name} (a classifier, gated on macro-F1) must be a number from ${TOLERANCE.min} to ${TOLERANCE.max}, got ${value}`,
+    );
+  return value;
+}
+
+/**
+ * The gate metric for one dataset: only a regressor has a choice (a classifier is gated on macro-F1).
+ * `option` is the surface's name for it: the CLI's --metric is the action's input 'gate-metric'.
+ */
+export function gateMetricFor<T>(
+  option: 'metric' | 'gate-metric',
+  spec: DatasetSpec,
+  metric: T | undefined,
+): T | undefined {
+  if (metric !== undefined && taskOf(spec.label) !== 'regression')
+    throw new OptionError(
+      option,
+      `is the gate metric of a regression dataset; ${spec.name} is a classifier, gated on macro-F1`,
+    );
+  return metric;
 }
 
 /** Option 'date', the last date to generate: not after today (UTC). */

@@ -16,6 +16,7 @@ import {
   type ShardStep,
   selectDatasets,
   shardStep,
+  tolerance,
   wholeNumber,
 } from '../pipelines/options.js';
 
@@ -135,6 +136,11 @@ export class InputReader<N extends string = string> {
     return asInput(() =>
       drift({ drift: this.text('drift'), driftStart: this.text('drift-start') }, defaults),
     );
+  }
+
+  /** Input 'tolerance' of the gate (pipelines/options.ts tolerance). */
+  tolerance(regressionSelected: boolean): number | undefined {
+    return asInput(() => tolerance(this.text('tolerance'), regressionSelected));
   }
 
   /** A pull-request number, or null when not given. */
