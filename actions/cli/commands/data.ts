@@ -13,6 +13,7 @@ import {
 } from '../../lib/features/generator-report.js';
 import { alreadyIngestedMessage } from '../../lib/features/ingested-files.js';
 import { computeStats } from '../../lib/features/stats.js';
+import { specOf } from '../../lib/files/workspace.js';
 import { backfill } from '../../lib/pipelines/backfill.js';
 import { DEFAULT_MAX_DAYS } from '../../lib/pipelines/daily-schedule.js';
 import { generate } from '../../lib/pipelines/generate.js';
@@ -102,7 +103,7 @@ async function generateReport(ctx: CommandContext): Promise<number> {
     if (ctx.values[name] !== undefined) throw new UsageError(`--${name} does not go with --report`);
   const seed = intOpt(ctx, 'seed', SEED) ?? 42;
   const json: Record<string, GeneratorReport | RegressionGeneratorReport> = {};
-  const code = await perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), (spec) => {
+  const code = await perDataset(ctx, selectedDatasets(ctx).map(specOf), (spec) => {
     const table = FeatureGroup.open(ctx.ws, spec).read();
     const r = anyGeneratorReport(spec, table, (i) => table.sources[i] !== SOURCE_CODE.synthetic, { seed });
     if (ctx.values.json) json[spec.name] = r;

@@ -8,7 +8,7 @@ import { percent } from '../../lib/core/format.js';
 import { jsonSyntaxProblem } from '../../lib/core/json.js';
 import { explainPrediction } from '../../lib/explain/explain-prediction.js';
 import { FeatureGroup } from '../../lib/features/feature-group.js';
-import type { SelectedDataset } from '../../lib/files/workspace.js';
+import { type SelectedDataset, specOf } from '../../lib/files/workspace.js';
 import { ALGORITHMS } from '../../lib/models/algorithms.js';
 import { predictionInput } from '../../lib/models/predict-input.js';
 import { REGRESSION_ALGORITHMS } from '../../lib/models/regressors.js';
@@ -249,7 +249,7 @@ export const evaluateCommand: Command = {
   },
   run(ctx) {
     const seeds = Array.from({ length: intOpt(ctx, 'seeds', SEEDS) ?? 5 }, (_, i) => i);
-    const specs = ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!);
+    const specs = selectedDatasets(ctx).map(specOf);
     const familiesOf = familiesOption(ctx, specs);
     for (const spec of specs) familiesOf(spec);
     // Checked for every dataset before any work: a wrong --by stops the command at once.

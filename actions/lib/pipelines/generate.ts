@@ -3,7 +3,7 @@
 // Without a day count it catches up: every day since the last generated one, so a dropped, cancelled or
 // failed daily run is made good by the next one (at most maxDays; the days beyond are listed as missed).
 
-import { addDays, DAY_MS, utcDate } from '../core/time.js';
+import { addDays, DAY_MS, daysBetween, utcDate } from '../core/time.js';
 import { FeatureGroup, type NewRow } from '../features/feature-group.js';
 import { SOURCE_CODE } from '../features/feature-table.js';
 import { fitGenerator, sampleRows, seedOf } from '../features/generator.js';
@@ -121,7 +121,7 @@ export function catchUpDays(
   maxDays: number,
 ): { wanted: string[]; missed: string[] } {
   if (lastSynthetic === null || lastSynthetic >= last) return { wanted: [last], missed: [] };
-  const gap = Math.round((Date.parse(last) - Date.parse(lastSynthetic)) / 86_400_000);
+  const gap = daysBetween(lastSynthetic, last);
   const all = Array.from({ length: gap }, (_, i) => addDays(lastSynthetic, i + 1));
   return { wanted: all.slice(-maxDays), missed: all.slice(0, Math.max(0, gap - maxDays)) };
 }

@@ -13,7 +13,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { GitmlError } from '../core/gitml-error.js';
-import { stableStringify } from '../core/json.js';
+import { jsonSyntaxProblem, stableStringify } from '../core/json.js';
 import type { FeatureGroup } from '../features/feature-group.js';
 import { applyLateLabels, type FeatureTable } from '../features/feature-table.js';
 import { sha256Hex } from '../files/sha256.js';
@@ -171,11 +171,13 @@ export function readPartialSet<T extends PartialHeader>(
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw partialsError(`${dir}: not a folder`);
   const found: { partial: T; file: string }[] = [];
   for (const file of jsonFiles(dir)) {
+    // A partial is a job's artifact, not a committed file: the way out is to run its shard again.
+    const text = readFileSync(file, 'utf8');
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
+      raw = JSON.parse(text);
     } catch (err) {
-      throw new ShardError(`${file}: not valid JSON (${(err as Error).message})`);
+      throw new ShardError(`${file}: corrupt partial, ${jsonSyntaxProblem(err, text)}; run its shard again`);
     }
     const p = raw as Partial<T> | null;
     if (typeof p !== 'object' || p === null || p.format !== format || p.dataset !== dataset) continue;
