@@ -6,9 +6,9 @@ import { type ErrorKind, GitmlError, kindOf } from '../lib/core/gitml-error.js';
 import { type SelectedDataset, specOf, Workspace } from '../lib/files/workspace.js';
 import {
   calendarDate,
-  errorText,
   finiteNumber,
   instant,
+  messageIn,
   selectDatasets,
   wholeNumber,
 } from '../lib/pipelines/options.js';
@@ -40,7 +40,7 @@ export function exitCodeOf(err: unknown): number {
 }
 
 /** An error's message as the command line shows it (an option error names `--option`). */
-export const messageOf = (err: unknown): string => errorText(err, 'cli');
+export const messageOf = (err: unknown): string => messageIn(err, 'cli');
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 

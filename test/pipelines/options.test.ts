@@ -13,8 +13,8 @@ import {
   clock,
   DAYS,
   drift,
-  errorText,
   gateMetricFor,
+  messageIn,
   OptionError,
   optionNamer,
   parseShard,
@@ -175,7 +175,7 @@ describe('error kinds decide exit codes', () => {
     expect(messageOf(new OptionError('rows', "must be a whole number, got 'x'"))).toBe(
       "--rows must be a whole number, got 'x'",
     );
-    expect(errorText(new Error('plain'), 'action')).toBe('plain');
+    expect(messageIn(new Error('plain'), 'action')).toBe('plain');
   });
 });
 

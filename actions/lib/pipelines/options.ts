@@ -1,10 +1,11 @@
 // The one policy for the options a run takes, whether from the command line (actions/cli) or from an
 // action's inputs (actions/*/src/inputs.ts through platform/action-inputs.ts): the bound of every count,
-// the drift, the shard step, the dataset selection. Each rule is written once here; a surface only reads
+// the drift, the shard step, the dataset selection, the gate's tolerance. Each rule is written once here; a surface only reads
 // its raw values (text, or undefined when not given) and calls it. A broken rule is an OptionError that
 // names the option canonically ('days') and the rule; each surface renders the name its own way —
 // `--days …` on the command line, `input 'days' …` in an action (their inputs have the same names).
 // An unbounded count runs until memory runs out; a degenerate one (0 folds, a 0-day window) hits internals.
+// Node-only (partials are resolved with node:path).
 import path from 'node:path';
 import { type ErrorKind, GitmlError } from '../core/gitml-error.js';
 import { DateError, parseCalendarDate, parseInstant, utcDate } from '../core/time.js';
@@ -82,7 +83,7 @@ function sentence(option: string, rule: OptionError['rule'], name: OptionNamer):
 }
 
 /** An error's message as `style` shows it: an option error names the option that surface's way. */
-export function errorText(err: unknown, style: OptionStyle): string {
+export function messageIn(err: unknown, style: OptionStyle): string {
   if (err instanceof OptionError) return err.rendered(style);
   return err instanceof Error ? err.message : String(err);
 }

@@ -10,7 +10,7 @@ import type { RejectedRow } from '../features/feature-group.js';
 import { setWriter } from '../files/atomic-write.js';
 import { type SelectedDataset, specOf, Workspace } from '../files/workspace.js';
 import { recoverInterruptedWrites } from '../files/write-journal.js';
-import { errorText } from '../pipelines/options.js';
+import { messageIn } from '../pipelines/options.js';
 import { appendStageRun, recordableInputs, stageJournalPath } from '../pipelines/stage-journal.js';
 import type { DatasetSpec } from '../spec/spec.js';
 import { InputReader } from './action-inputs.js';
@@ -219,7 +219,7 @@ export function annotateQuarantined(
 }
 
 /** An error's message as an action shows it (an option error names `input 'days'`). */
-const messageOf = (err: unknown): string => errorText(err, 'action');
+const messageOf = (err: unknown): string => messageIn(err, 'action');
 
 /**
  * The exit code of a step that failed with an error of this kind: 1 (a step's failure) for every kind
