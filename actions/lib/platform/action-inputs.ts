@@ -3,6 +3,8 @@
 // InputReader typed by those names, so reading an undeclared input does not compile. Values come from
 // a function (the runner's `core.getInput`, or a plain record in the in-process tests, which also refuses
 // a name the action does not declare: the composite readers below read fixed names).
+// The rules are the one option policy's (pipelines/options.ts), shared with the CLI; its errors are
+// rethrown here named as inputs (`input 'days' …`).
 import { GitmlError } from '../core/gitml-error.js';
 import type { SelectedDataset, Workspace } from '../files/workspace.js';
 import {
