@@ -59,6 +59,10 @@ describe('inputs follow the CLI rules', () => {
     ],
     [{ rows: '1000000000' }, "input 'rows' must be a whole number from 1 to 100000, got '1000000000'"],
     [{ drift: '1e9' }, "input 'drift' must be a number from -10 to 10, got '1e9'"],
+    // The one option policy's rules between options, named as the action's inputs (the CLI says --drift).
+    [{ 'drift-start': '2026-11-01' }, "input 'drift-start' needs input 'drift'"],
+    // Checked by the pipeline itself, not the input reader: still named as the input.
+    [{ date: '2026-12-01' }, "input 'date' 2026-12-01 is in the future (today is 2026-11-24 UTC)"],
   ])('generate %j', async (inputs, message) => {
     const before = fingerprint(ws);
     const run = await step('generate', { dataset: 'iris', ...inputs });

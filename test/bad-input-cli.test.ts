@@ -352,7 +352,7 @@ describe('report and monitor agree about reports/<dataset>/monitoring.json', () 
         const r = await cli(ws, 'report', '-d', 'iris');
         expect(r.code).toBe(1);
         expect(r.err).toMatch(
-          /^gitml report: reports\/iris\/monitoring\.json: corrupt, (the file is empty|it ends too early, after \d+ characters \(truncated\)): restore it with git \(git checkout -- reports\/iris\/monitoring\.json\)$/,
+          /^gitml report: reports\/iris\/monitoring\.json: corrupt monitoring report, (the file is empty|it ends too early, after \d+ characters \(truncated\)); restore it with git \(git checkout -- reports\/iris\/monitoring\.json\)$/,
         );
         expect(fingerprint(ws)).toBe(before);
       }

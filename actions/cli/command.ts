@@ -2,9 +2,16 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { GitmlError } from '../lib/core/gitml-error.js';
-import { DateError, parseCalendarDate, parseInstant } from '../lib/core/time.js';
+import { type ErrorKind, GitmlError, kindOf } from '../lib/core/gitml-error.js';
 import { type SelectedDataset, specOf, Workspace } from '../lib/files/workspace.js';
+import {
+  calendarDate,
+  finiteNumber,
+  instant,
+  messageIn,
+  selectDatasets,
+  wholeNumber,
+} from '../lib/pipelines/options.js';
 import { isAsOfDate } from '../lib/platform/git.js';
 import type { DatasetSpec } from '../lib/spec/spec.js';
 
@@ -19,6 +26,21 @@ export const EXIT = {
   /** Wrong usage: unknown command or option. */
   usage: 64,
 } as const;
+
+/** The exit code of a command that failed with an error of this kind (see GitmlError's kinds). */
+const EXIT_OF: Record<ErrorKind, number> = {
+  usage: EXIT.usage,
+  partial: EXIT.partial,
+  input: EXIT.error,
+  failure: EXIT.error,
+};
+
+export function exitCodeOf(err: unknown): number {
+  return EXIT_OF[kindOf(err)];
+}
+
+/** An error's message as the command line shows it (an option error names `--option`). */
+export const messageOf = (err: unknown): string => messageIn(err, 'cli');
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -58,53 +80,45 @@ export function stringOpt(ctx: CommandContext, name: string): string | undefined
 }
 
 /**
- * A whole-number option within [min, max] (the bound is in the message); undefined when not given.
- * Every count option has a bound: an unbounded one runs until memory runs out.
+ * A whole-number option within a range (the bound is in the message); undefined when not given.
+ * Every count option has a bound (pipelines/options.ts): an unbounded one runs until memory runs out.
  */
-export function intOpt(ctx: CommandContext, name: string, min: number, max: number): number | undefined {
-  const v = stringOpt(ctx, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${v}'`);
-  return n;
+export function intOpt(
+  ctx: CommandContext,
+  name: string,
+  range: { min: number; max: number },
+): number | undefined {
+  return wholeNumber(name, stringOpt(ctx, name), range);
 }
 
-/** A number option within [min, max]; undefined when not given. */
-export function numberOpt(ctx: CommandContext, name: string, min: number, max: number): number | undefined {
-  const v = stringOpt(ctx, name);
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x) || x < min || x > max)
-    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got '${v}'`);
-  return x;
+/** A number option within a range; undefined when not given. */
+export function numberOpt(
+  ctx: CommandContext,
+  name: string,
+  range: { min: number; max: number },
+): number | undefined {
+  return finiteNumber(name, stringOpt(ctx, name), range);
 }
 
 /** A UTC calendar date option (YYYY-MM-DD, a real day, not before EARLIEST_DATE); undefined when not given. */
 export function dateOpt(ctx: CommandContext, name: string): string | undefined {
-  const v = stringOpt(ctx, name);
-  return v === undefined ? undefined : usage(() => parseCalendarDate(v, `--${name}`));
+  return calendarDate(name, stringOpt(ctx, name));
 }
 
 /** --as-of REV|DATE: a date or date-time is checked here (a revision is checked by git). */
 export function asOfOpt(ctx: CommandContext): string | undefined {
   const v = stringOpt(ctx, 'as-of');
-  if (v !== undefined && isAsOfDate(v)) usage(() => parseInstant(v, '--as-of', { bareDate: 'end' }));
+  if (v !== undefined && isAsOfDate(v)) instant('as-of', v, { bareDate: 'end' });
   return v;
 }
 
-/** Runs a parse whose DateError is a usage error (exit 64). */
-export function usage<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof DateError) throw new UsageError(err.message);
-    throw err;
-  }
-}
-
+/** Wrong usage of the command line (exit 64). */
 export class UsageError extends GitmlError {
   override name = 'UsageError';
+
+  constructor(message: string) {
+    super(message, undefined, 'usage');
+  }
 }
 
 /** Thrown when every dataset failed (exit 1); each failure was already reported. */
@@ -114,7 +128,7 @@ export class AllFailedError extends GitmlError {
 
 /** The datasets --dataset names (default all), each with its spec or the error of its invalid spec. */
 export function selectedDatasets(ctx: CommandContext): SelectedDataset[] {
-  return ctx.ws.selectEachDataset(stringOpt(ctx, 'dataset') ?? 'all');
+  return selectDatasets(ctx.ws, stringOpt(ctx, 'dataset'));
 }
 
 /**
@@ -142,10 +156,11 @@ export async function perDataset(
       done.push(name);
     } catch (err) {
       // A usage error is the command's, not the dataset's: it stops the command before any work.
-      if (selected.length === 1 || (err instanceof UsageError && done.length === 0)) throw err;
-      failed.push({ name, message: (err as Error).message, partly: err instanceof PartialError });
-      report(`${name}: FAILED: ${(err as Error).message}`);
-      ctx.onDatasetFailed?.(name, (err as Error).message);
+      if (selected.length === 1 || (kindOf(err) === 'usage' && done.length === 0)) throw err;
+      const message = messageOf(err);
+      failed.push({ name, message, partly: kindOf(err) === 'partial' });
+      report(`${name}: FAILED: ${message}`);
+      ctx.onDatasetFailed?.(name, message);
     }
   }
   if (failed.length === 0) return code;
@@ -162,8 +177,8 @@ export async function perDataset(
 /** A step that wrote some of its work (e.g. daily: generate) before a later part failed. */
 export class PartialError extends GitmlError {
   override name = 'PartialError';
-  constructor(written: string, cause: Error) {
-    super(`${written} was written, then: ${cause.message}`);
+  constructor(written: string, cause: unknown) {
+    super(`${written} was written, then: ${messageOf(cause)}`, undefined, 'partial');
   }
 }
 
@@ -172,8 +187,8 @@ export async function afterWritten<T>(written: string, rest: () => Promise<T> | 
   try {
     return await rest();
   } catch (err) {
-    if (err instanceof PartialError || err instanceof UsageError) throw err;
-    throw new PartialError(written, err as Error);
+    if (kindOf(err) === 'partial' || kindOf(err) === 'usage') throw err;
+    throw new PartialError(written, err);
   }
 }
 

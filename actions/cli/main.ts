@@ -1,10 +1,10 @@
 // gitml command line: the same library functions the GitHub Actions call, for local runs.
 import { parseArgs } from 'node:util';
 import { didYouMean } from '../lib/core/did-you-mean.js';
-import { DateError, parseInstant } from '../lib/core/time.js';
 import { setWriter } from '../lib/files/atomic-write.js';
 import { recoverInterruptedWrites } from '../lib/files/write-journal.js';
-import { COMMON_OPTIONS, type Command, EXIT, PartialError, UsageError, workspaceAt } from './command.js';
+import { clock } from '../lib/pipelines/options.js';
+import { COMMON_OPTIONS, type Command, EXIT, exitCodeOf, messageOf, workspaceAt } from './command.js';
 import {
   backfillCommand,
   generateCommand,
@@ -116,16 +116,8 @@ export async function main(
     out(commandHelp(command));
     return EXIT.ok;
   }
-  const nowText = parsed.values.now as string | undefined;
-  let now = new Date();
   try {
-    if (nowText !== undefined) now = new Date(parseInstant(nowText, '--now'));
-  } catch (e) {
-    if (!(e instanceof DateError)) throw e;
-    err(`gitml ${name}: ${e.message}`);
-    return EXIT.usage;
-  }
-  try {
+    const now = clock(parsed.values.now as string | undefined);
     const ws = workspaceAt(parsed.values.root as string | undefined);
     // Before anything reads the workspace: finish or undo a write a crash cut short.
     for (const line of recoverInterruptedWrites(ws.root)) out(line);
@@ -139,9 +131,8 @@ export async function main(
       err,
     });
   } catch (e) {
-    err(`gitml ${name}: ${(e as Error).message}`);
+    err(`gitml ${name}: ${messageOf(e)}`);
     if (process.env.GITML_DEBUG) err((e as Error).stack ?? '');
-    if (e instanceof PartialError) return EXIT.partial;
-    return e instanceof UsageError ? EXIT.usage : EXIT.error;
+    return exitCodeOf(e);
   }
 }

@@ -1,8 +1,9 @@
 // The text of an alert issue. Deterministic for a given report, so an unchanged alert edits nothing.
 
 import { errorText } from '../../lib/charts/regression-values.js';
+import { percent } from '../../lib/core/format.js';
 import type { Alert, MonitoringReport } from '../../lib/monitoring/monitoring-types.js';
-import { type Env, fileUrl, pct } from '../../lib/platform/action-kit.js';
+import { type Env, fileUrl } from '../../lib/platform/action-kit.js';
 
 export function alertIssueTitle(report: MonitoringReport, alert: Alert): string {
   return `${report.title} (${report.dataset}): ${alert.kind} alert`;
@@ -18,7 +19,7 @@ export function alertIssueBody(
   const holdout =
     c && report.task === 'regression'
       ? `holdout MAE ${errorText(report, c.holdoutMae ?? null)}`
-      : `holdout accuracy ${pct(c?.holdoutAccuracy)}`;
+      : `holdout accuracy ${percent(c?.holdoutAccuracy, 1, '—')}`;
   const champion = c ? `champion v${c.version} (${c.algorithm}, ${holdout})` : 'no champion';
   const lines = [
     alert.message,

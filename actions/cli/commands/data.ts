@@ -4,7 +4,7 @@ import path from 'node:path';
 import { stableStringify } from '../../lib/core/json.js';
 import { isoFromMs } from '../../lib/core/time.js';
 import { FeatureGroup } from '../../lib/features/feature-group.js';
-import { SOURCES, valueText } from '../../lib/features/feature-table.js';
+import { SOURCE_CODE, SOURCES, valueText } from '../../lib/features/feature-table.js';
 import {
   anyGeneratorReport,
   type GeneratorReport,
@@ -13,11 +13,12 @@ import {
 } from '../../lib/features/generator-report.js';
 import { alreadyIngestedMessage } from '../../lib/features/ingested-files.js';
 import { computeStats } from '../../lib/features/stats.js';
+import { specOf } from '../../lib/files/workspace.js';
 import { backfill } from '../../lib/pipelines/backfill.js';
 import { DEFAULT_MAX_DAYS } from '../../lib/pipelines/daily-schedule.js';
-import { generate, MAX_DAYS } from '../../lib/pipelines/generate.js';
+import { generate } from '../../lib/pipelines/generate.js';
 import { ingest } from '../../lib/pipelines/ingest.js';
-import { DRIFT_SD_PER_DAY, MAX_ROWS_PER_DAY } from '../../lib/pipelines/option-bounds.js';
+import { DAYS, drift, lastDate, ROWS, SEED } from '../../lib/pipelines/options.js';
 import { fileSourceAsOf } from '../../lib/platform/file-source.js';
 import {
   asOfOpt,
@@ -27,7 +28,6 @@ import {
   dateOpt,
   EXIT,
   intOpt,
-  numberOpt,
   perDataset,
   selectedDatasets,
   stringOpt,
@@ -79,18 +79,10 @@ export const generateCommand: Command = {
     for (const name of ['seed', 'json'])
       if (ctx.values[name] !== undefined) throw new UsageError(`--${name} goes with --report`);
     const options = generateOptions(ctx);
-    const driftSd = numberOpt(ctx, 'drift', DRIFT_SD_PER_DAY.min, DRIFT_SD_PER_DAY.max);
-    const driftStart = dateOpt(ctx, 'drift-start');
-    if (driftStart !== undefined && driftSd === undefined)
-      throw new UsageError('--drift-start needs --drift SD_PER_DAY');
-    const drift =
-      driftSd === undefined
-        ? undefined
-        : driftSd === 0
-          ? null
-          : { start: driftStart ?? options.date ?? ctx.now.toISOString().slice(0, 10), sdPerDay: driftSd };
+    const raw = { drift: stringOpt(ctx, 'drift'), driftStart: stringOpt(ctx, 'drift-start') };
+    const demoDrift = drift(raw, { date: options.date, now: ctx.now });
     return perDataset(ctx, selectedDatasets(ctx), (spec) => {
-      const r = generate(ctx.ws, spec, { ...options, drift });
+      const r = generate(ctx.ws, spec, { ...options, drift: demoDrift });
       const skipped = r.dates.filter((d) => d.skipped).map((d) => d.date);
       ctx.out(
         `${spec.name}: ${r.added} synthetic rows for ${r.dates.length - skipped.length} day(s)` +
@@ -109,12 +101,11 @@ export const generateCommand: Command = {
 async function generateReport(ctx: CommandContext): Promise<number> {
   for (const name of ['date', 'days', 'max-days', 'rows', 'drift', 'drift-start'])
     if (ctx.values[name] !== undefined) throw new UsageError(`--${name} does not go with --report`);
-  const seed = intOpt(ctx, 'seed', 0, 2 ** 31 - 1) ?? 42;
+  const seed = intOpt(ctx, 'seed', SEED) ?? 42;
   const json: Record<string, GeneratorReport | RegressionGeneratorReport> = {};
-  const code = await perDataset(ctx, ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!), (spec) => {
+  const code = await perDataset(ctx, selectedDatasets(ctx).map(specOf), (spec) => {
     const table = FeatureGroup.open(ctx.ws, spec).read();
-    const synthetic = SOURCES.indexOf('synthetic');
-    const r = anyGeneratorReport(spec, table, (i) => table.sources[i] !== synthetic, { seed });
+    const r = anyGeneratorReport(spec, table, (i) => table.sources[i] !== SOURCE_CODE.synthetic, { seed });
     if (ctx.values.json) json[spec.name] = r;
     else for (const line of generatorReportLines(r)) ctx.out(line);
     return EXIT.ok;
@@ -125,13 +116,11 @@ async function generateReport(ctx: CommandContext): Promise<number> {
 
 /** The options generate and daily share, checked before any work: --date, --days, --max-days, --rows. */
 export function generateOptions(ctx: CommandContext) {
-  const date = dateOpt(ctx, 'date');
-  const today = ctx.now.toISOString().slice(0, 10);
-  if (date !== undefined && date > today)
-    throw new UsageError(`--date ${date} is in the future (today is ${today} UTC)`);
-  const days = intOpt(ctx, 'days', 1, MAX_DAYS);
-  const maxDays = intOpt(ctx, 'max-days', 1, MAX_DAYS);
-  return { now: ctx.now, date, days, maxDays, rows: intOpt(ctx, 'rows', 1, MAX_ROWS_PER_DAY) };
+  const given = dateOpt(ctx, 'date');
+  const date = given === undefined ? undefined : lastDate(given, ctx.now);
+  const days = intOpt(ctx, 'days', DAYS);
+  const maxDays = intOpt(ctx, 'max-days', DAYS);
+  return { now: ctx.now, date, days, maxDays, rows: intOpt(ctx, 'rows', ROWS) };
 }
 
 export const ingestCommand: Command = {
@@ -241,7 +230,7 @@ export const showCommand: Command = {
   run(ctx) {
     const name = stringOpt(ctx, 'dataset');
     if (!name || name === 'all') throw new UsageError('show needs --dataset NAME');
-    const limit = intOpt(ctx, 'limit', 0, MAX_SHOW_LIMIT) ?? 20;
+    const limit = intOpt(ctx, 'limit', { min: 0, max: MAX_SHOW_LIMIT }) ?? 20;
     const spec = ctx.ws.loadSpec(name);
     const fg = FeatureGroup.open(ctx.ws, spec, { files: fileSourceAsOf(ctx.ws.root, asOfOpt(ctx)) });
     const t = fg.read();

@@ -4,15 +4,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { didYouMean } from '../../lib/core/did-you-mean.js';
+import { percent } from '../../lib/core/format.js';
 import { jsonSyntaxProblem } from '../../lib/core/json.js';
 import { explainPrediction } from '../../lib/explain/explain-prediction.js';
 import { FeatureGroup } from '../../lib/features/feature-group.js';
-import type { SelectedDataset } from '../../lib/files/workspace.js';
+import { type SelectedDataset, specOf } from '../../lib/files/workspace.js';
 import { ALGORITHMS } from '../../lib/models/algorithms.js';
 import { predictionInput } from '../../lib/models/predict-input.js';
 import { REGRESSION_ALGORITHMS } from '../../lib/models/regressors.js';
 import { formatPredictedValue } from '../../lib/monitoring/predicted-value.js';
-import { FOLDS, SEED, SEEDS, TOLERANCE, VERSION } from '../../lib/pipelines/option-bounds.js';
+import {
+  choice,
+  FOLDS,
+  gateMetricFor,
+  retrainHint,
+  SEED,
+  SEEDS,
+  tolerance,
+  toleranceFor,
+  VERSION,
+} from '../../lib/pipelines/options.js';
 import { type Shard, shardText } from '../../lib/pipelines/sharding.js';
 import {
   REGRESSION_GATE_METRICS,
@@ -39,7 +50,7 @@ import {
   seededSplits,
 } from '../../lib/training/evaluation.js';
 import type { RegressionMetrics } from '../../lib/training/metrics.js';
-import { algorithmsOf, SPLIT_KINDS, type SplitKind } from '../../lib/training/training.js';
+import { algorithmsOf, SPLIT_KINDS } from '../../lib/training/training.js';
 import {
   asOfOpt,
   type Command,
@@ -47,7 +58,6 @@ import {
   DATASET_OPTION,
   EXIT,
   intOpt,
-  numberOpt,
   perDataset,
   selectedDatasets,
   stringOpt,
@@ -56,12 +66,6 @@ import {
 import { refuse, shardMode } from './shard-options.js';
 
 const dataset = DATASET_OPTION;
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-
-function splitOpt(v: string | undefined): SplitKind | undefined {
-  if (v === undefined || (SPLIT_KINDS as readonly string[]).includes(v)) return v as SplitKind | undefined;
-  throw new UsageError(`--split must be one of ${SPLIT_KINDS.join(', ')}, got '${v}'`);
-}
 
 /**
  * --algorithm NAME, one of the classifiers or regressors (with a did-you-mean for a typo); whether it fits
@@ -92,16 +96,13 @@ function algorithmOpt(ctx: CommandContext, specs: readonly SelectedDataset[]): s
 function trainOptions(ctx: CommandContext, specs: readonly SelectedDataset[]) {
   return {
     algorithm: algorithmOpt(ctx, specs),
-    split: splitOpt(stringOpt(ctx, 'split')),
-    seed: intOpt(ctx, 'seed', SEED.min, SEED.max),
-    folds: intOpt(ctx, 'folds', FOLDS.min, FOLDS.max),
+    split: choice('split', stringOpt(ctx, 'split'), SPLIT_KINDS),
+    seed: intOpt(ctx, 'seed', SEED),
+    folds: intOpt(ctx, 'folds', FOLDS),
     includeSynthetic: ctx.values['include-synthetic'] === true,
     asOf: asOfOpt(ctx),
   };
 }
-
-/** A regression gate's tolerance is in the label's units, so it is not bounded by 1 as macro-F1's is. */
-const GATE_TOLERANCE = { min: 0, max: 1e15 } as const;
 
 /** --tolerance: a share from 0 to 1 unless a regression dataset is selected (its units are the label's). */
 function toleranceOpt(
@@ -112,37 +113,12 @@ function toleranceOpt(
     const spec = 'features' in s ? s : s.spec;
     return spec !== undefined && taskOf(spec.label) === 'regression';
   });
-  const b = regression ? GATE_TOLERANCE : TOLERANCE;
-  return numberOpt(ctx, 'tolerance', b.min, b.max);
-}
-
-/** --tolerance for a dataset: a share of macro-F1 for a classifier, the gate metric's units for a regressor. */
-function toleranceFor(spec: DatasetSpec, tolerance: number | undefined): number | undefined {
-  if (tolerance !== undefined && taskOf(spec.label) === 'classification' && tolerance > TOLERANCE.max)
-    throw new UsageError(
-      `--tolerance for ${spec.name} (a classifier, gated on macro-F1) must be a number from ${TOLERANCE.min} to ${TOLERANCE.max}, got ${tolerance}`,
-    );
-  return tolerance;
+  return tolerance(stringOpt(ctx, 'tolerance'), regression);
 }
 
 /** --metric for train's regression gate: mae (default), rmse or r2. */
 function gateMetricOpt(ctx: CommandContext): RegressionGateMetric | undefined {
-  const v = stringOpt(ctx, 'metric');
-  if (v === undefined || (REGRESSION_GATE_METRICS as readonly string[]).includes(v))
-    return v as RegressionGateMetric | undefined;
-  throw new UsageError(`--metric must be one of ${REGRESSION_GATE_METRICS.join(', ')}, got '${v}'`);
-}
-
-/** The gate metric for a dataset: only a regressor has a choice. */
-function gateMetricFor(
-  spec: DatasetSpec,
-  metric: RegressionGateMetric | undefined,
-): RegressionGateMetric | undefined {
-  if (metric !== undefined && taskOf(spec.label) !== 'regression')
-    throw new UsageError(
-      `--metric is the gate metric of a regression dataset; ${spec.name} is a classifier, gated on macro-F1`,
-    );
-  return metric;
+  return choice('metric', stringOpt(ctx, 'metric'), REGRESSION_GATE_METRICS);
 }
 
 export const trainCommand: Command = {
@@ -187,12 +163,12 @@ export const trainCommand: Command = {
         force: ctx.values.force === true,
         promote: ctx.values.promote === true,
         tolerance: toleranceFor(spec, tolerance),
-        gateMetric: gateMetricFor(spec, gateMetric),
+        gateMetric: gateMetricFor('metric', spec, gateMetric),
         search: ctx.values['no-search'] !== true,
         progress: ctx.out,
         warn: (w) => (ctx.err ?? ctx.out)(`${spec.name}: warning: ${w}`),
       });
-      if (r.skipped) ctx.out(`${spec.name}: skipped, ${r.skipped}`);
+      if (r.skipped) ctx.out(`${spec.name}: skipped, ${r.skipped} ${retrainHint('cli')}`);
       else reportTrained(ctx, spec, r.entry!);
       return EXIT.ok;
     });
@@ -202,7 +178,8 @@ export const trainCommand: Command = {
 /** An entry's holdout in one phrase: accuracy and macro-F1, or MAE, RMSE and R² with the label's unit. */
 export function holdoutPhrase(e: RegistryEntry, unit?: string): string {
   const h = e.holdout;
-  if (!isRegressionHoldout(h)) return `holdout accuracy ${pct(h.accuracy)}, macro-F1 ${h.macroF1.toFixed(4)}`;
+  if (!isRegressionHoldout(h))
+    return `holdout accuracy ${percent(h.accuracy)}, macro-F1 ${h.macroF1.toFixed(4)}`;
   const u = unit ? ` ${unit}` : '';
   return `holdout MAE ${h.mae.toFixed(4)}${u} (mean baseline ${h.baselineMae.toFixed(4)}), RMSE ${h.rmse.toFixed(4)}, R² ${h.r2.toFixed(4)}`;
 }
@@ -248,10 +225,10 @@ function runShardedTrain(
     force: ctx.values.force === true,
     promote: ctx.values.promote === true,
     tolerance: toleranceFor(spec, toleranceOpt(ctx, [spec])),
-    gateMetric: gateMetricFor(spec, gateMetricOpt(ctx)),
+    gateMetric: gateMetricFor('metric', spec, gateMetricOpt(ctx)),
     progress: ctx.out,
   });
-  if (r.skipped) ctx.out(`${spec.name}: skipped, ${r.skipped}`);
+  if (r.skipped) ctx.out(`${spec.name}: skipped, ${r.skipped} ${retrainHint('cli')}`);
   else reportTrained(ctx, spec, r.entry!);
 }
 
@@ -271,66 +248,22 @@ export const evaluateCommand: Command = {
     'no-pipeline': { type: 'boolean' },
   },
   run(ctx) {
-    const seeds = Array.from({ length: intOpt(ctx, 'seeds', SEEDS.min, SEEDS.max) ?? 5 }, (_, i) => i);
-    const specs = ctx.ws.selectDatasets(stringOpt(ctx, 'dataset')!);
-    const chosen = algorithmOpt(
-      ctx,
-      specs.map((spec) => ({ name: spec.name, spec })),
-    );
-    const familiesOf = (spec: DatasetSpec) => {
-      const names = algorithmsOf(taskOf(spec.label)).map((a) => a.name);
-      if (chosen === undefined) return names;
-      if (!names.includes(chosen))
-        throw new UsageError(
-          `--algorithm ${chosen} does not fit ${spec.name} (a ${taskOf(spec.label)} dataset: ${names.join(', ')})`,
-        );
-      return [chosen];
-    };
+    const seeds = Array.from({ length: intOpt(ctx, 'seeds', SEEDS) ?? 5 }, (_, i) => i);
+    const specs = selectedDatasets(ctx).map(specOf);
+    const familiesOf = familiesOption(ctx, specs);
     for (const spec of specs) familiesOf(spec);
-    const byOf = (spec: DatasetSpec): BreakDown | undefined => {
-      const name = stringOpt(ctx, 'by');
-      if (name === undefined) return undefined;
-      if (taskOf(spec.label) !== 'regression')
-        throw new UsageError(
-          `--by ${name}: ${spec.name} is a classification dataset; --by breaks down a regressor's figures`,
-        );
-      const f = featureSchema(spec).find((x) => x.name === name);
-      const categorical = featureSchema(spec)
-        .filter((x) => x.type === 'categorical')
-        .map((x) => x.name);
-      if (f?.type !== 'categorical')
-        throw new UsageError(
-          `--by ${name}: not a categorical feature of ${spec.name}${categorical.length ? ` (its categorical features: ${categorical.join(', ')})` : ' (it has none)'}`,
-        );
-      return { feature: name, categories: (f.categories ?? []).map((c) => c.value) };
-    };
     // Checked for every dataset before any work: a wrong --by stops the command at once.
-    const breakDowns = new Map(specs.map((spec) => [spec.name, byOf(spec)]));
+    const breakDowns = new Map(specs.map((spec) => [spec.name, breakDownOption(ctx, spec)]));
     // Our honest splits first: scikit-learn gets the very same ones.
-    const inputs = specs.map((spec) => {
+    const inputs: EvaluationInput[] = specs.map((spec) => {
       const fg = FeatureGroup.open(ctx.ws, spec);
       const data = trainingData(fg, fg.read(), false);
       return { spec, data, splits: seededSplits(data, seeds), by: breakDowns.get(spec.name) };
     });
-    const peer = ctx.values.peer
-      ? runPeer(
-          ctx.ws.root,
-          Object.fromEntries(
-            inputs.map((x) => [
-              x.spec.name,
-              x.data.task === 'regression'
-                ? {
-                    splits: x.splits,
-                    tolerances: x.data.tolerances ?? [],
-                    ...(x.by ? { by: x.by.feature } : {}),
-                  }
-                : x.splits,
-            ]),
-          ),
-        )
-      : null;
+    const peer = ctx.values.peer ? runPeer(ctx.ws.root, peerInput(inputs)) : null;
     const report: Record<string, unknown> = {};
-    for (const { spec, data, splits, by } of inputs) {
+    for (const input of inputs) {
+      const { spec, data, splits } = input;
       const regression = data.task === 'regression';
       if (!ctx.values.json)
         ctx.out(
@@ -339,82 +272,147 @@ export const evaluateCommand: Command = {
       const rows = evaluate(data, trainingConfig(spec, { now: ctx.now }), splits, {
         families: familiesOf(spec),
         pipeline: ctx.values['no-pipeline'] !== true,
-        by,
+        by: input.by,
         progress: ctx.values.json ? undefined : ctx.out,
       });
-      if (regression) {
-        report[spec.name] = {
-          rows: data.rows.length,
-          task: 'regression',
-          results: rows.map((r) => ({
-            name: r.name,
-            mean: meanRegressionMetrics(r.regression!),
-            splits: r.regression,
-            ...(r.byCategory
-              ? {
-                  byCategory: Object.fromEntries(
-                    Object.entries(r.byCategory).map(([c, ms]) => [c, meanRegressionMetrics(ms)]),
-                  ),
-                }
-              : {}),
-          })),
-          peer: peer?.[spec.name].regression,
-          ...(peer?.[spec.name].regressionBy ? { peerByCategory: peer[spec.name].regressionBy } : {}),
-        };
-        if (ctx.values.json) continue;
-        printRegression(ctx, rows, peer?.[spec.name].regression, spec.label.unit);
-        for (const c of by?.categories ?? []) {
-          const sub = rows.map((r) => ({ ...r, regression: r.byCategory?.[c] ?? [] }));
-          if (sub[0].regression.length === 0) continue;
-          ctx.out(
-            `  ${by!.feature} = ${c} (${Math.round(meanRegressionMetrics(sub[0].regression).rows)} holdout rows per split):`,
-          );
-          printRegression(
-            ctx,
-            sub,
-            peer?.[spec.name].regressionBy
-              ? Object.fromEntries(
-                  Object.entries(peer[spec.name].regressionBy!).map(([family, byC]) => [
-                    family,
-                    byC[c] ?? [],
-                  ]),
-                )
-              : undefined,
-            spec.label.unit,
-          );
-        }
-        continue;
-      }
-      report[spec.name] = {
-        rows: data.rows.length,
-        results: rows.map((r) => ({ name: r.name, mean: r.mean, accuracy: r.scores })),
-        peer: peer?.[spec.name].accuracy,
-      };
-      if (ctx.values.json) continue;
-      ctx.out(
-        `  ${'model'.padEnd(52)} ${'ours'.padStart(7)}${peer ? `  ${'sklearn'.padStart(7)}  diff` : ''}`,
-      );
-      for (const r of rows) {
-        const sk = peer?.[spec.name].accuracy?.[r.candidate.algorithm];
-        const skMean = sk ? sk.reduce((s, x) => s + x, 0) / sk.length : undefined;
-        ctx.out(
-          `  ${r.name.padEnd(52)} ${r.mean.toFixed(4).padStart(7)}${skMean !== undefined && !r.name.startsWith('pipeline') ? `  ${skMean.toFixed(4).padStart(7)}  ${((r.mean - skMean) * 100).toFixed(1)} pt` : ''}`,
-        );
-      }
-      if (peer) {
-        for (const family of PEER_ONLY) {
-          const sk = peer[spec.name].accuracy?.[family];
-          if (sk && !rows.some((r) => r.candidate.algorithm === family))
-            ctx.out(
-              `  ${`(scikit-learn ${family}, for reference)`.padEnd(52)} ${''.padStart(7)}  ${(sk.reduce((s, x) => s + x, 0) / sk.length).toFixed(4).padStart(7)}`,
-            );
-        }
-      }
+      const theirs = peer?.[spec.name];
+      report[spec.name] = regression
+        ? regressionReport(ctx, input, rows, theirs)
+        : classificationReport(ctx, input, rows, theirs);
     }
     if (ctx.values.json) ctx.out(JSON.stringify(report, null, 2));
     return EXIT.ok;
   },
 };
+
+/** One dataset's evaluation: its real labelled rows, the seeded splits and the --by break-down. */
+interface EvaluationInput {
+  spec: DatasetSpec;
+  data: ReturnType<typeof trainingData>;
+  splits: SplitPositions;
+  by: BreakDown | undefined;
+}
+
+/** --algorithm for evaluate: the families a dataset is evaluated with (all of its task's, or the one given). */
+function familiesOption(ctx: CommandContext, specs: readonly DatasetSpec[]): (spec: DatasetSpec) => string[] {
+  const chosen = algorithmOpt(
+    ctx,
+    specs.map((spec) => ({ name: spec.name, spec })),
+  );
+  return (spec) => {
+    const names = algorithmsOf(taskOf(spec.label)).map((a) => a.name);
+    if (chosen === undefined) return names;
+    if (!names.includes(chosen))
+      throw new UsageError(
+        `--algorithm ${chosen} does not fit ${spec.name} (a ${taskOf(spec.label)} dataset: ${names.join(', ')})`,
+      );
+    return [chosen];
+  };
+}
+
+/** --by FEATURE: a categorical feature of a regression dataset, whose categories break the figures down. */
+function breakDownOption(ctx: CommandContext, spec: DatasetSpec): BreakDown | undefined {
+  const name = stringOpt(ctx, 'by');
+  if (name === undefined) return undefined;
+  if (taskOf(spec.label) !== 'regression')
+    throw new UsageError(
+      `--by ${name}: ${spec.name} is a classification dataset; --by breaks down a regressor's figures`,
+    );
+  const f = featureSchema(spec).find((x) => x.name === name);
+  const categorical = featureSchema(spec)
+    .filter((x) => x.type === 'categorical')
+    .map((x) => x.name);
+  if (f?.type !== 'categorical')
+    throw new UsageError(
+      `--by ${name}: not a categorical feature of ${spec.name}${categorical.length ? ` (its categorical features: ${categorical.join(', ')})` : ' (it has none)'}`,
+    );
+  return { feature: name, categories: (f.categories ?? []).map((c) => c.value) };
+}
+
+/** What the peer reads on stdin: per dataset its splits (classification) or splits, tolerances and --by. */
+function peerInput(inputs: readonly EvaluationInput[]): PeerInput {
+  return Object.fromEntries(
+    inputs.map((x) => [
+      x.spec.name,
+      x.data.task === 'regression'
+        ? { splits: x.splits, tolerances: x.data.tolerances ?? [], ...(x.by ? { by: x.by.feature } : {}) }
+        : x.splits,
+    ]),
+  );
+}
+
+/** A regressor's figures: the --json entry, printed (ours and the peer's) unless --json. */
+function regressionReport(
+  ctx: CommandContext,
+  { spec, data, by }: EvaluationInput,
+  rows: EvaluationRow[],
+  peer: PeerResult | undefined,
+): unknown {
+  const entry = {
+    rows: data.rows.length,
+    task: 'regression',
+    results: rows.map((r) => ({
+      name: r.name,
+      mean: meanRegressionMetrics(r.regression!),
+      splits: r.regression,
+      ...(r.byCategory
+        ? {
+            byCategory: Object.fromEntries(
+              Object.entries(r.byCategory).map(([c, ms]) => [c, meanRegressionMetrics(ms)]),
+            ),
+          }
+        : {}),
+    })),
+    peer: peer?.regression,
+    ...(peer?.regressionBy ? { peerByCategory: peer.regressionBy } : {}),
+  };
+  if (ctx.values.json) return entry;
+  printRegression(ctx, rows, peer?.regression, spec.label.unit);
+  for (const c of by?.categories ?? []) {
+    const sub = rows.map((r) => ({ ...r, regression: r.byCategory?.[c] ?? [] }));
+    if (sub[0].regression.length === 0) continue;
+    ctx.out(
+      `  ${by!.feature} = ${c} (${Math.round(meanRegressionMetrics(sub[0].regression).rows)} holdout rows per split):`,
+    );
+    const theirs = peer?.regressionBy
+      ? Object.fromEntries(Object.entries(peer.regressionBy).map(([family, byC]) => [family, byC[c] ?? []]))
+      : undefined;
+    printRegression(ctx, sub, theirs, spec.label.unit);
+  }
+  return entry;
+}
+
+/** A classifier's accuracy: the --json entry, printed (ours, the peer's and the difference) unless --json. */
+function classificationReport(
+  ctx: CommandContext,
+  { data }: EvaluationInput,
+  rows: EvaluationRow[],
+  peer: PeerResult | undefined,
+): unknown {
+  const entry = {
+    rows: data.rows.length,
+    results: rows.map((r) => ({ name: r.name, mean: r.mean, accuracy: r.scores })),
+    peer: peer?.accuracy,
+  };
+  if (ctx.values.json) return entry;
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  ctx.out(`  ${'model'.padEnd(52)} ${'ours'.padStart(7)}${peer ? `  ${'sklearn'.padStart(7)}  diff` : ''}`);
+  for (const r of rows) {
+    const sk = peer?.accuracy?.[r.candidate.algorithm];
+    const skMean = sk ? mean(sk) : undefined;
+    ctx.out(
+      `  ${r.name.padEnd(52)} ${r.mean.toFixed(4).padStart(7)}${skMean !== undefined && !r.name.startsWith('pipeline') ? `  ${skMean.toFixed(4).padStart(7)}  ${((r.mean - skMean) * 100).toFixed(1)} pt` : ''}`,
+    );
+  }
+  for (const family of peer ? PEER_ONLY : []) {
+    const sk = peer?.accuracy?.[family];
+    if (sk && !rows.some((r) => r.candidate.algorithm === family))
+      ctx.out(
+        `  ${`(scikit-learn ${family}, for reference)`.padEnd(52)} ${''.padStart(7)}  ${mean(sk).toFixed(4).padStart(7)}`,
+      );
+  }
+  return entry;
+}
 
 /** One split's regression metrics as the peer prints them (RegressionMetrics without the task tag). */
 type PeerRegressionMetrics = Omit<RegressionMetrics, 'task'>;
@@ -433,7 +431,7 @@ export function printRegression(
   );
   const line = (name: string, by: string, m: RegressionMetrics) =>
     ctx.out(
-      `  ${name.padEnd(44)} ${by.padEnd(7)} ${m.mae.toFixed(4).padStart(7)} ${m.rmse.toFixed(4).padStart(7)} ${m.r2.toFixed(4).padStart(7)} ${m.medianAbsoluteError.toFixed(4).padStart(7)}${m.within.map((w) => ` ${pct(w.accuracy).padStart(6)}`).join('')}`,
+      `  ${name.padEnd(44)} ${by.padEnd(7)} ${m.mae.toFixed(4).padStart(7)} ${m.rmse.toFixed(4).padStart(7)} ${m.r2.toFixed(4).padStart(7)} ${m.medianAbsoluteError.toFixed(4).padStart(7)}${m.within.map((w) => ` ${percent(w.accuracy).padStart(6)}`).join('')}`,
     );
   const ours = rows.map((r) => ({ r, mean: meanRegressionMetrics(r.regression!) }));
   const base = ours[0].mean;
@@ -467,19 +465,22 @@ const PEER_ONLY = ['logistic-regression', 'hist-gradient-boosting'];
  * Runs the scikit-learn peer on our splits: per dataset, the test positions of each split (classification)
  * or { splits, tolerances } (regression), on its stdin.
  */
-function runPeer(
-  root: string,
-  input: Record<
-    string,
-    SplitPositions | { splits: SplitPositions; tolerances: readonly number[]; by?: string }
-  >,
-): Record<string, PeerResult> {
+type PeerInput = Record<
+  string,
+  SplitPositions | { splits: SplitPositions; tolerances: readonly number[]; by?: string }
+>;
+
+/** The peer script: part of the CLI (it is what --peer runs), beside its commands; never read from test/. */
+const PEER_SCRIPT = 'actions/cli/peers/accuracy.py';
+
+function runPeer(root: string, input: PeerInput): Record<string, PeerResult> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const script = [
-    path.join(root, 'test/bench/peers/accuracy.py'),
-    path.join(here, '../test/bench/peers/accuracy.py'),
+    path.join(root, PEER_SCRIPT),
+    path.join(here, '..', PEER_SCRIPT), // the bundle, dist/cli.js
+    path.join(here, '../peers/accuracy.py'), // the source, actions/cli/commands/models.ts
   ].find(existsSync);
-  if (!script) throw new Error('--peer needs test/bench/peers/accuracy.py (run from the repository)');
+  if (!script) throw new Error(`--peer needs ${PEER_SCRIPT} (run from the repository)`);
   let out: string;
   try {
     out = execFileSync('/usr/bin/python3', [script, root, ...Object.keys(input)], {
@@ -525,7 +526,7 @@ export const modelsCommand: Command = {
           const h = v.holdout;
           const figures = isRegressionHoldout(h)
             ? `MAE ${h.mae.toFixed(4)}  RMSE ${h.rmse.toFixed(4)}  R² ${h.r2.toFixed(4)}`
-            : `accuracy ${pct(h.accuracy).padStart(6)}  macro-F1 ${h.macroF1.toFixed(4)}`;
+            : `accuracy ${percent(h.accuracy).padStart(6)}  macro-F1 ${h.macroF1.toFixed(4)}`;
           ctx.out(
             `  v${v.version}  ${v.status.padEnd(10)} ${v.algorithm.padEnd(14)} ${figures}  ${v.createdAt}`,
           );
@@ -538,7 +539,7 @@ export const modelsCommand: Command = {
     const spec = ctx.ws.loadSpec(name);
     const reg = new ModelRegistry(ctx.ws, name);
     if (sub === 'show') {
-      const v = intOpt(ctx, 'version', VERSION.min, VERSION.max) ?? reg.index().champion;
+      const v = intOpt(ctx, 'version', VERSION) ?? reg.index().champion;
       if (v === null || v === undefined) throw new Error(`${name}: no champion model — run train first`);
       reg.load(v);
       ctx.out(readFileSync(path.join(reg.versionDir(v), 'card.md'), 'utf8'));
@@ -574,7 +575,7 @@ export const promoteCommand: Command = {
   options: { dataset: { type: 'string', short: 'd' }, version: { type: 'string' } },
   run(ctx) {
     const name = stringOpt(ctx, 'dataset');
-    const v = intOpt(ctx, 'version', VERSION.min, VERSION.max);
+    const v = intOpt(ctx, 'version', VERSION);
     if (!name || name === 'all' || v === undefined)
       throw new UsageError('promote needs --dataset NAME and --version N');
     ctx.ws.loadSpec(name);
@@ -600,7 +601,7 @@ export const predictCommand: Command = {
     const name = stringOpt(ctx, 'dataset');
     if (!name || name === 'all') throw new UsageError('predict needs --dataset NAME');
     const spec = ctx.ws.loadSpec(name);
-    const v = intOpt(ctx, 'version', VERSION.min, VERSION.max);
+    const v = intOpt(ctx, 'version', VERSION);
     if (ctx.positionals.length !== 1)
       throw new UsageError(
         `predict needs one JSON object argument, e.g. '{"${spec.features[0].name}": …}'${ctx.positionals.length ? ` (got ${ctx.positionals.length}: quote the JSON)` : ''}`,

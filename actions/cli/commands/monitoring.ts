@@ -1,9 +1,10 @@
 // Batch inference and monitoring commands: infer, monitor, report, daily.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { errorText } from '../../lib/charts/regression-values.js';
 import { jsonSyntaxProblem } from '../../lib/core/json.js';
+import { readJsonFile } from '../../lib/files/read-json.js';
 import {
   isMonitoringReport,
   MONITORING_FILE,
@@ -14,7 +15,7 @@ import { generate } from '../../lib/pipelines/generate.js';
 import { infer } from '../../lib/pipelines/infer.js';
 import { inferShard, mergeInferShards } from '../../lib/pipelines/infer-shards.js';
 import { monitor, writeMonitoring } from '../../lib/pipelines/monitor.js';
-import { WINDOW_DAYS } from '../../lib/pipelines/option-bounds.js';
+import { WINDOW_DAYS } from '../../lib/pipelines/options.js';
 import { type Shard, shardText } from '../../lib/pipelines/sharding.js';
 import { writeReports } from '../../lib/reports/reports.js';
 import type { DatasetSpec } from '../../lib/spec/spec.js';
@@ -45,7 +46,7 @@ function runInfer(ctx: CommandContext, spec: DatasetSpec): number {
 }
 
 function windowOpt(ctx: CommandContext): number | undefined {
-  return intOpt(ctx, 'window', WINDOW_DAYS.min, WINDOW_DAYS.max);
+  return intOpt(ctx, 'window', WINDOW_DAYS);
 }
 
 function runMonitor(ctx: CommandContext, spec: DatasetSpec): MonitoringReport {
@@ -94,13 +95,7 @@ function readMonitoringReport(ctx: CommandContext, spec: DatasetSpec): Monitorin
       `${where} not found, but the prediction log is there (it lists the log's files, so monitor cannot rebuild it): ${restore}`,
     );
   }
-  let r: unknown;
-  const text = readFileSync(file, 'utf8');
-  try {
-    r = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${where}: corrupt, ${jsonSyntaxProblem(err, text)}: ${restore}`);
-  }
+  const r = readJsonFile(file, 'monitoring report', (m) => new Error(m), where);
   // Infer writes just the log entry: a file without the report is one monitor has not filled in yet.
   if (!isMonitoringReport(r)) {
     if (r !== null && typeof r === 'object' && 'log' in r)

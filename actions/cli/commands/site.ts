@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { buildSite } from '../../../site/src/build/site-build.js';
 import { loadChartCompiler } from '../../../site/src/build/site-charts.js';
-import { PORT } from '../../lib/pipelines/option-bounds.js';
+import { PORT } from '../../lib/pipelines/options.js';
 import { serveStatic } from '../../lib/platform/static-server.js';
 import { type Command, type CommandContext, EXIT, intOpt, stringOpt, UsageError } from '../command.js';
 
@@ -77,7 +77,7 @@ export const siteCommand: Command = {
     if (sub === 'build' || (sub === 'serve' && !ctx.values['no-build'])) await loadChartCompiler();
     if (sub === 'build') return build(ctx).code;
     if (sub === 'serve') {
-      const port = intOpt(ctx, 'port', PORT.min, PORT.max) ?? 8080; // checked before the site is built
+      const port = intOpt(ctx, 'port', PORT) ?? 8080; // checked before the site is built
       const { out, code } = ctx.values['no-build']
         ? {
             out: path.resolve(ctx.ws.root, stringOpt(ctx, 'out') ?? path.join('site', 'build')),

@@ -2,7 +2,7 @@
 // Every stage is idempotent: backfill writes nothing when the groups exist, train skips unchanged data,
 // and the daily cycle adds only the days that are missing. A dataset that fails (an invalid spec, a corrupt
 // group, a failing model) is skipped by every stage; the others run to the site, and start exits 3 naming it.
-import { PORT } from '../../lib/pipelines/option-bounds.js';
+import { PORT } from '../../lib/pipelines/options.js';
 import { type Command, EXIT, intOpt, UsageError } from '../command.js';
 import { backfillCommand } from './data.js';
 import { trainCommand } from './models.js';
@@ -17,7 +17,7 @@ export const startCommand: Command = {
   async run(ctx) {
     if (ctx.values['no-serve'] && ctx.values.port !== undefined)
       throw new UsageError('--port serves the site; --no-serve does not');
-    intOpt(ctx, 'port', PORT.min, PORT.max); // checked before the pipeline runs, not after
+    intOpt(ctx, 'port', PORT); // checked before the pipeline runs, not after
     // Each failed dataset with the stages it failed in and the first message, for the closing summary.
     const failed = new Map<string, { stages: string[]; message: string }>();
     const step = async (
@@ -51,7 +51,7 @@ export const startCommand: Command = {
       );
       for (const [name, f] of failed) report(`  ${name} (${f.stages.join(', ')}): ${f.message}`);
     }
-    const port = intOpt(ctx, 'port', PORT.min, PORT.max);
+    const port = intOpt(ctx, 'port', PORT);
     await step('site', siteCommand, { ...(port !== undefined ? { port: String(port) } : {}) }, [
       ctx.values['no-serve'] ? 'build' : 'serve',
     ]);

@@ -1,5 +1,6 @@
 // The commit action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
 // compares them), and readInputs can read no other.
+import { utcDate } from '../../lib/core/time.js';
 import type { InputReader } from '../../lib/platform/action-inputs.js';
 import type { BodyInputs } from './body.js';
 
@@ -41,7 +42,7 @@ export function readInputs(input: InputReader<(typeof INPUT_NAMES)[number]>): Co
     .split(/[\s,]+/)
     .filter(Boolean);
   const now = input.now();
-  const date = input.date('date') ?? now.toISOString().slice(0, 10);
+  const date = input.date('date') ?? utcDate(now);
   return {
     paths,
     summary: input

@@ -2,7 +2,8 @@
 // compares them), and readInputs can read no other.
 
 import type { SelectedDataset, Workspace } from '../../lib/files/workspace.js';
-import type { InputReader, ShardStep } from '../../lib/platform/action-inputs.js';
+import type { ShardStep } from '../../lib/pipelines/options.js';
+import type { InputReader } from '../../lib/platform/action-inputs.js';
 
 export const INPUT_NAMES = ['dataset', 'shard', 'merge', 'partials', 'now'] as const;
 

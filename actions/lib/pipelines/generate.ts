@@ -3,15 +3,15 @@
 // Without a day count it catches up: every day since the last generated one, so a dropped, cancelled or
 // failed daily run is made good by the next one (at most maxDays; the days beyond are listed as missed).
 
-import { addDays, DateError, parseCalendarDate, utcDate } from '../core/time.js';
-import { InputError } from '../features/csv-input.js';
+import { addDays, DAY_MS, daysBetween, utcDate } from '../core/time.js';
 import { FeatureGroup } from '../features/feature-group.js';
-import { SOURCES } from '../features/feature-table.js';
+import { SOURCE_CODE } from '../features/feature-table.js';
 import { fitGenerator, sampleRows, seedOf } from '../features/generator.js';
 import type { NewRow } from '../features/group-writer.js';
 import type { Workspace } from '../files/workspace.js';
-import { type DatasetSpec, MAX_ROWS_PER_DAY } from '../spec/spec.js';
+import type { DatasetSpec } from '../spec/spec.js';
 import { DEFAULT_MAX_DAYS } from './daily-schedule.js';
+import { calendarDate, DAYS, lastDate, OptionError, ROWS, wholeNumber } from './options.js';
 
 export interface GenerateOptions {
   now: Date;
@@ -40,23 +40,10 @@ export interface GenerateResult {
   lastId: number | null;
 }
 
-const SYNTHETIC = SOURCES.indexOf('synthetic');
-export const MAX_DAYS = 3660;
+const SYNTHETIC = SOURCE_CODE.synthetic;
 
 export function generate(ws: Workspace, spec: DatasetSpec, opts: GenerateOptions): GenerateResult {
-  const today = utcDate(opts.now);
-  const last = opts.date === undefined ? today : checkedDate(opts.date, '--date');
-  if (opts.drift) checkedDate(opts.drift.start, '--drift-start');
-  if (last > today) throw new InputError(`--date ${last} is in the future (today is ${today} UTC)`);
-  const days = opts.days;
-  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > MAX_DAYS))
-    throw new InputError(`--days must be a whole number from 1 to ${MAX_DAYS}`);
-  const maxDays = opts.maxDays ?? DEFAULT_MAX_DAYS;
-  if (!Number.isInteger(maxDays) || maxDays < 1 || maxDays > MAX_DAYS)
-    throw new InputError(`--max-days must be a whole number from 1 to ${MAX_DAYS}`);
-  const perDay = opts.rows ?? spec.generator.rowsPerDay;
-  if (!Number.isInteger(perDay) || perDay < 1 || perDay > MAX_ROWS_PER_DAY)
-    throw new InputError(`--rows must be a whole number from 1 to ${MAX_ROWS_PER_DAY}, got ${perDay}`);
+  const { last, days, maxDays, perDay } = checkedOptions(spec, opts);
   const drift = opts.drift === undefined ? spec.generator.drift : (opts.drift ?? undefined);
 
   const fg = FeatureGroup.open(ws, spec);
@@ -78,7 +65,7 @@ export function generate(ws: Workspace, spec: DatasetSpec, opts: GenerateOptions
       continue;
     }
     const shift = drift
-      ? Math.max(0, (Date.parse(date) - Date.parse(drift.start)) / 86_400_000) * drift.sdPerDay
+      ? Math.max(0, (Date.parse(date) - Date.parse(drift.start)) / DAY_MS) * drift.sdPerDay
       : 0;
     for (const r of sampleRows(model, perDay, seedOf(`${spec.name}/${date}`), shift)) {
       rows.push({ eventTime: `${date}T00:00:00Z`, source: 'synthetic', values: r.values, label: r.label });
@@ -97,11 +84,25 @@ export function generate(ws: Workspace, spec: DatasetSpec, opts: GenerateOptions
   };
 }
 
-function checkedDate(text: string, what: string): string {
+/**
+ * The options checked by the one policy (pipelines/options.ts) again, for a caller that did not read them
+ * through it: a broken rule names the option and fails the run (exit 1), it is not a usage error here.
+ */
+function checkedOptions(spec: DatasetSpec, opts: GenerateOptions) {
   try {
-    return parseCalendarDate(text, what);
+    const last = lastDate(
+      opts.date === undefined ? utcDate(opts.now) : calendarDate('date', opts.date)!,
+      opts.now,
+    );
+    if (opts.drift) calendarDate('drift-start', opts.drift.start);
+    const count = (option: string, n: number | undefined, range: { min: number; max: number }) =>
+      n === undefined ? undefined : wholeNumber(option, String(n), range);
+    const days = count('days', opts.days, DAYS);
+    const maxDays = count('max-days', opts.maxDays ?? DEFAULT_MAX_DAYS, DAYS)!;
+    const perDay = count('rows', opts.rows ?? spec.generator.rowsPerDay, ROWS)!;
+    return { last, days, maxDays, perDay };
   } catch (err) {
-    throw err instanceof DateError ? new InputError(err.message) : err;
+    throw err instanceof OptionError ? new OptionError(err.option, err.rule, 'input') : err;
   }
 }
 
@@ -121,7 +122,7 @@ export function catchUpDays(
   maxDays: number,
 ): { wanted: string[]; missed: string[] } {
   if (lastSynthetic === null || lastSynthetic >= last) return { wanted: [last], missed: [] };
-  const gap = Math.round((Date.parse(last) - Date.parse(lastSynthetic)) / 86_400_000);
+  const gap = daysBetween(lastSynthetic, last);
   const all = Array.from({ length: gap }, (_, i) => addDays(lastSynthetic, i + 1));
   return { wanted: all.slice(-maxDays), missed: all.slice(0, Math.max(0, gap - maxDays)) };
 }

@@ -1,5 +1,5 @@
 // Sharding a feature group by partition: which months a shard reads, the partial files shards leave in a
-// --partials folder, and the checks a merge makes before it writes anything.
+// partials folder, and the checks a merge makes before it writes anything.
 //
 // Assignment: the group's months (the partition files, ascending) are dealt to n shards by their row
 // counts in stats.json — largest first, each to the shard with the fewest rows so far (ties: the
@@ -13,34 +13,23 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { GitmlError } from '../core/gitml-error.js';
-import { stableStringify } from '../core/json.js';
+import { jsonSyntaxProblem, stableStringify } from '../core/json.js';
 import type { FeatureGroup } from '../features/feature-group.js';
 import { applyLateLabels, type FeatureTable } from '../features/feature-table.js';
 import { sha256Hex } from '../files/sha256.js';
+import { MAX_SHARDS, OptionError } from './options.js';
 
 export class ShardError extends GitmlError {
   override name = 'ShardError';
 }
 
+/** The partials folder given does not hold one complete set: an error about option 'partials', exit 1. */
+const partialsError = (rule: string) => new OptionError('partials', rule, 'failure');
+
 /** Shard `index` (1-based) of `count`. */
 export interface Shard {
   index: number;
   count: number;
-}
-
-/** More shards than this is a typo, not a plan (GitHub caps a matrix at 256 jobs). */
-export const MAX_SHARDS = 256;
-
-export function parseShard(text: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = m ? Number(m[1]) : Number.NaN;
-  const count = m ? Number(m[2]) : Number.NaN;
-  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
-    throw new ShardError(
-      `shard '${text}' must be i/n with 1 ≤ i ≤ n ≤ ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`,
-    );
-  }
-  return { index, count };
 }
 
 export const shardText = (s: Shard) => `${s.index}/${s.count}`;
@@ -179,15 +168,16 @@ export function readPartialSet<T extends PartialHeader>(
   dataset: string,
   fg: FeatureGroup,
 ): { partial: T; file: string }[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new ShardError(`--partials ${dir}: not a folder`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw partialsError(`${dir}: not a folder`);
   const found: { partial: T; file: string }[] = [];
   for (const file of jsonFiles(dir)) {
+    // A partial is a job's artifact, not a committed file: the way out is to run its shard again.
+    const text = readFileSync(file, 'utf8');
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
+      raw = JSON.parse(text);
     } catch (err) {
-      throw new ShardError(`${file}: not valid JSON (${(err as Error).message})`);
+      throw new ShardError(`${file}: corrupt partial, ${jsonSyntaxProblem(err, text)}; run its shard again`);
     }
     const p = raw as Partial<T> | null;
     if (typeof p !== 'object' || p === null || p.format !== format || p.dataset !== dataset) continue;
@@ -197,12 +187,11 @@ export function readPartialSet<T extends PartialHeader>(
       throw new ShardError(`${file}: shard, shards and months are required`);
     found.push({ partial: p as T, file });
   }
-  if (found.length === 0)
-    throw new ShardError(`--partials ${dir}: no ${format} files for dataset '${dataset}'`);
+  if (found.length === 0) throw partialsError(`${dir}: no ${format} files for dataset '${dataset}'`);
   const counts = [...new Set(found.map((f) => f.partial.shards))].sort((a, b) => a - b);
   if (counts.length > 1) {
-    throw new ShardError(
-      `--partials ${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(', ')}): ${found.map((f) => `${path.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(', ')}`,
+    throw partialsError(
+      `${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(', ')}): ${found.map((f) => `${path.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(', ')}`,
     );
   }
   const n = counts[0];
@@ -210,19 +199,17 @@ export function readPartialSet<T extends PartialHeader>(
   for (const f of found) bySlot.set(f.partial.shard, [...(bySlot.get(f.partial.shard) ?? []), f]);
   const duplicated = [...bySlot].filter(([, fs]) => fs.length > 1);
   if (duplicated.length > 0) {
-    throw new ShardError(
-      `--partials ${dir}: duplicated shard(s) of '${dataset}': ${duplicated.map(([s, fs]) => `${s}/${n} in ${fs.map((f) => f.file).join(' and ')}`).join('; ')}`,
+    throw partialsError(
+      `${dir}: duplicated shard(s) of '${dataset}': ${duplicated.map(([s, fs]) => `${s}/${n} in ${fs.map((f) => f.file).join(' and ')}`).join('; ')}`,
     );
   }
   const missing = Array.from({ length: n }, (_, i) => i + 1).filter((s) => !bySlot.has(s));
   const stray = [...bySlot.keys()].filter((s) => s < 1 || s > n);
   if (stray.length > 0)
-    throw new ShardError(
-      `--partials ${dir}: shard(s) ${stray.join(', ')} of '${dataset}' are not in 1..${n}`,
-    );
+    throw partialsError(`${dir}: shard(s) ${stray.join(', ')} of '${dataset}' are not in 1..${n}`);
   if (missing.length > 0) {
-    throw new ShardError(
-      `--partials ${dir}: missing shard(s) ${missing.map((s) => `${s}/${n}`).join(', ')} of '${dataset}' (have ${[
+    throw partialsError(
+      `${dir}: missing shard(s) ${missing.map((s) => `${s}/${n}`).join(', ')} of '${dataset}' (have ${[
         ...bySlot.keys(),
       ]
         .sort((a, b) => a - b)

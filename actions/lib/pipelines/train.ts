@@ -219,7 +219,10 @@ export function configHashOf(config: TrainingConfig & { includeSynthetic: boolea
   return createHash('sha256').update(stableStringify(config)).digest('hex').slice(0, 16);
 }
 
-/** Why training can be skipped: data and config equal the champion's (unless forced); else null. */
+/**
+ * Why training can be skipped: data and config equal the champion's (unless forced); else null. The way
+ * out (option 'force') is the surface's to say: `--force` on the command line, input 'force' in the action.
+ */
 export function unchangedSince(
   champion: { entry: RegistryEntry } | null,
   dataHash: string,
@@ -228,7 +231,7 @@ export function unchangedSince(
 ): string | null {
   if (!champion || force) return null;
   if (champion.entry.dataHash !== dataHash || champion.entry.configHash !== configHash) return null;
-  return `training data and config are unchanged since champion v${champion.entry.version} (use --force to retrain)`;
+  return `training data and config are unchanged since champion v${champion.entry.version}`;
 }
 
 export function trainDataset(ws: Workspace, spec: DatasetSpec, opts: TrainOptions): TrainResult {

@@ -3,29 +3,45 @@
 // InputReader typed by those names, so reading an undeclared input does not compile. Values come from
 // a function (the runner's `core.getInput`, or a plain record in the in-process tests, which also refuses
 // a name the action does not declare: the composite readers below read fixed names).
-import path from 'node:path';
+// The rules are the one option policy's (pipelines/options.ts), shared with the CLI; its errors are
+// rethrown here named as inputs (`input 'days' …`).
 import { GitmlError } from '../core/gitml-error.js';
-import { parseCalendarDate, parseInstant } from '../core/time.js';
 import type { SelectedDataset, Workspace } from '../files/workspace.js';
-import { parseShard, type Shard } from '../pipelines/sharding.js';
+import {
+  calendarDate,
+  choice,
+  clock,
+  type Drift,
+  drift,
+  finiteNumber,
+  OptionError,
+  type ShardStep,
+  selectDatasets,
+  shardStep,
+  tolerance,
+  wholeNumber,
+} from '../pipelines/options.js';
 
-/** A wrong input: the message names the input and the rule it breaks. */
+/** A wrong input: the message names the input and the rule it breaks (exit 1, as every failed step). */
 export class ActionInputError extends GitmlError {
   override name = 'ActionInputError';
+
+  constructor(message: string) {
+    super(message, undefined, 'usage');
+  }
 }
 
 /** One input's text: '' when not given (the runner fills in action.yml defaults). */
 export type InputSource = (name: string) => string;
 
-/** A sharded stage's step: one shard's part, the merge of all parts, or neither. */
-export interface ShardStep {
-  shard: Shard | null;
-  merge: boolean;
-  partials: string;
-}
-
-function invalid(name: string, rule: string, value: string): ActionInputError {
-  return new ActionInputError(`input '${name}' ${rule}, got '${value}'`);
+/** Runs the one option policy (pipelines/options.ts) on inputs: its errors name them `input 'days'`. */
+function asInput<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof OptionError) throw new ActionInputError(err.rendered('action'));
+    throw err;
+  }
 }
 
 const TRUE = /^(true|yes|on|1)$/i;
@@ -45,6 +61,11 @@ export class InputReader<N extends string = string> {
   /** For the composite readers below, whose names the `this` type has already checked. */
   protected rawOf(name: string): string {
     return this.source(name);
+  }
+
+  /** The input's text for the option policy: undefined when not given. */
+  private text(name: string): string | undefined {
+    return this.source(name) || undefined;
   }
 
   /** Whether the input was given at all (a non-empty value). */
@@ -67,101 +88,61 @@ export class InputReader<N extends string = string> {
     if (v === '') return fallback;
     if (TRUE.test(v)) return true;
     if (FALSE.test(v)) return false;
-    throw invalid(name, 'must be true or false', v);
+    throw new ActionInputError(`input '${name}' must be true or false, got '${v}'`);
   }
 
+  /** A whole number within range (pipelines/options.ts wholeNumber); undefined when not given. */
   integer(name: N, range: { min?: number; max?: number } = {}): number | undefined {
-    const v = this.raw(name);
-    if (v === '') return undefined;
-    const n = Number(v);
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      const bounds = range.min !== undefined || range.max !== undefined ? ` from ${min} to ${max}` : '';
-      throw invalid(name, `must be a whole number${bounds}`, v);
-    }
-    return n;
+    return asInput(() => wholeNumber(name, this.text(name), range));
   }
 
+  /** A finite number within range; undefined when not given. */
   number(name: N, range: { min?: number; max?: number } = {}): number | undefined {
-    const v = this.raw(name);
-    if (v === '') return undefined;
-    const n = Number(v);
-    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
-    if (!Number.isFinite(n) || n < min || n > max) {
-      const bounds =
-        range.max !== undefined ? ` from ${min} to ${max}` : range.min !== undefined ? ` ≥ ${range.min}` : '';
-      throw invalid(name, `must be a number${bounds}`, v);
-    }
-    return n;
+    return asInput(() => finiteNumber(name, this.text(name), range));
   }
 
   /** A UTC calendar date YYYY-MM-DD. */
   date(name: N): string | undefined {
-    const v = this.raw(name);
-    if (v === '') return undefined;
-    try {
-      return parseCalendarDate(v, `input '${name}'`);
-    } catch (err) {
-      throw new ActionInputError((err as Error).message);
-    }
+    return asInput(() => calendarDate(name, this.text(name)));
   }
 
   choice<T extends string>(name: N, options: readonly T[], fallback: T): T {
-    const v = this.raw(name);
-    if (v === '') return fallback;
-    if (!(options as readonly string[]).includes(v))
-      throw invalid(name, `must be one of ${options.join(', ')}`, v);
-    return v as T;
+    return asInput(() => choice(name, this.text(name), options)) ?? fallback;
   }
 
   /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
   now(): Date {
-    const v = this.rawOf('now');
-    let d: Date;
-    if (v === '') d = new Date();
-    else {
-      try {
-        d = new Date(parseInstant(v, "input 'now'"));
-      } catch (err) {
-        throw new ActionInputError((err as Error).message);
-      }
-    }
+    const d = asInput(() => clock(this.text('now')));
     this.resolvedNow = d.toISOString(); // a replay of this stage runs with the same clock
     return d;
   }
 
   /**
-   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
-   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
-   * runs the others. A name that is no dataset at all is an input error.
+   * Input 'dataset' (pipelines/options.ts selectDatasets): each dataset with its spec or the error of its
+   * invalid dataset.yml (eachDataset reports that one as failed and runs the others).
    */
   datasets(ws: Workspace): SelectedDataset[] {
-    const selected = ws.selectEachDataset(this.rawOf('dataset') || 'all');
-    if (selected.length === 0)
-      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return selected;
+    return asInput(() => selectDatasets(ws, this.text('dataset')));
   }
 
-  /**
-   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
-   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
-   */
+  /** Inputs 'shard', 'merge' and 'partials' of a sharded stage (pipelines/options.ts shardStep). */
   shardStep(ws: Workspace): ShardStep {
-    const given = this.rawOf('shard');
     const merge = this.boolean('merge' as N, false);
-    const partials = this.rawOf('partials');
-    if (given && merge) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-    if ((given || merge) && !partials)
-      throw new ActionInputError(`input '${merge ? 'merge' : 'shard'}' needs input 'partials'`);
-    let shard: Shard | null = null;
-    if (given) {
-      try {
-        shard = parseShard(given);
-      } catch (err) {
-        throw new ActionInputError(`input ${(err as Error).message}`);
-      }
-    }
-    return { shard, merge, partials: path.resolve(ws.root, partials) };
+    return asInput(() =>
+      shardStep({ shard: this.text('shard'), merge, partials: this.text('partials') }, ws.root),
+    );
+  }
+
+  /** Inputs 'drift' and 'drift-start' of generate (pipelines/options.ts drift); `defaults` for the start. */
+  drift(defaults: { date: string | undefined; now: Date }): Drift {
+    return asInput(() =>
+      drift({ drift: this.text('drift'), driftStart: this.text('drift-start') }, defaults),
+    );
+  }
+
+  /** Input 'tolerance' of the gate (pipelines/options.ts tolerance). */
+  tolerance(regressionSelected: boolean): number | undefined {
+    return asInput(() => tolerance(this.text('tolerance'), regressionSelected));
   }
 
   /** A pull-request number, or null when not given. */

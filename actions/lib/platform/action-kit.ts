@@ -4,12 +4,13 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as actionsCore from '@actions/core';
-import { GitmlError } from '../core/gitml-error.js';
+import { type ErrorKind, GitmlError, kindOf } from '../core/gitml-error.js';
 import { escapeHtml, oneLine, safeUrl } from '../core/untrusted-text.js';
 import type { RejectedRow } from '../features/rejected-rows.js';
 import { setWriter } from '../files/atomic-write.js';
 import { type SelectedDataset, specOf, Workspace } from '../files/workspace.js';
 import { recoverInterruptedWrites } from '../files/write-journal.js';
+import { messageIn } from '../pipelines/options.js';
 import { appendStageRun, recordableInputs, stageJournalPath } from '../pipelines/stage-journal.js';
 import type { DatasetSpec } from '../spec/spec.js';
 import { InputReader } from './action-inputs.js';
@@ -217,22 +218,28 @@ export function annotateQuarantined(
   for (const q of rows) log.warning(`${prefix}: ${q.reason}`, { file: q.origin, startLine: q.line });
 }
 
+/** An error's message as an action shows it (an option error names `input 'days'`). */
+const messageOf = (err: unknown): string => messageIn(err, 'action');
+
+/**
+ * The exit code of a step that failed with an error of this kind: 1 (a step's failure) for every kind
+ * but `partial` (some datasets written, the CLI's 3); a wrong input fails the step like any error.
+ */
+const EXIT_OF: Record<ErrorKind, number> = { usage: 1, input: 1, failure: 1, partial: 3 };
+
 function fail(err: unknown): void {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   // An error about one line of a file: annotate that spot, not just the log.
   const at = err instanceof GitmlError ? err.at : undefined;
-  if (at) {
-    core.error(message, { file: at.file, startLine: at.line });
-    process.exitCode = core.ExitCode.Failure;
-  } else {
-    core.setFailed(message);
-  }
+  if (at) core.error(message, { file: at.file, startLine: at.line });
+  else core.setFailed(message);
+  process.exitCode = EXIT_OF[kindOf(err)];
   if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
     for (const line of err.stack.split('\n')) core.debug(line);
 }
 
 /** Exit code of a step that did some datasets and failed others (the CLI's EXIT.partial). */
-export const PARTIAL_EXIT_CODE = 3;
+export const PARTIAL_EXIT_CODE = EXIT_OF.partial;
 
 /** What a stage's work on its datasets came to: each done dataset's result, and the failed ones. */
 export interface EachDatasetResult<T> {
@@ -268,7 +275,7 @@ export async function eachDataset<T>(
       done.push(d.name);
     } catch (err) {
       if (selected.length === 1) throw err;
-      const message = err instanceof Error ? err.message : String(err);
+      const message = messageOf(err);
       failed.push({ name: d.name, message });
       log.error(`${d.name}: ${message}`, { title: `gitml: ${d.name} failed` });
     }
@@ -363,9 +370,6 @@ export async function unlessGitHubRefuses<T>(
     return { failure };
   }
 }
-
-export const pct = (x: number | null | undefined): string =>
-  x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`;
 
 // Every line the runner reads is a potential workflow command. Messages, annotation properties and group
 // titles carry file names, CSV values and pull-request text, so each passes through oneLine() here, the

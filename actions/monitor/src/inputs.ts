@@ -2,7 +2,7 @@
 // compares them), and readInputs can read no other.
 
 import type { SelectedDataset, Workspace } from '../../lib/files/workspace.js';
-import { WINDOW_DAYS } from '../../lib/pipelines/option-bounds.js';
+import { WINDOW_DAYS } from '../../lib/pipelines/options.js';
 import type { InputReader } from '../../lib/platform/action-inputs.js';
 
 export const INPUT_NAMES = ['dataset', 'window', 'report', 'dashboard-url', 'now'] as const;

@@ -1,13 +1,14 @@
 // The monitor action's outputs and job summary, from each dataset's monitoring report (pure).
+
 import path from 'node:path';
 import { errorText } from '../../lib/charts/regression-values.js';
+import { percent } from '../../lib/core/format.js';
 import { MONITORING_FILE, type MonitoringReport } from '../../lib/monitoring/monitoring-types.js';
 import {
   type ActionReport,
   type EachDatasetResult,
   type Env,
   fileUrl,
-  pct,
   summaryTableBlock,
 } from '../../lib/platform/action-kit.js';
 
@@ -68,8 +69,8 @@ export function monitorReport(
                 `MAE ${errorText(r, rolling7Mae?.rolling7Mae ?? null)}`,
               ]
             : [
-                pct(r.totals.accuracy),
-                pct([...r.daily].reverse().find((p) => p.rolling7 !== null)?.rolling7),
+                percent(r.totals.accuracy, 1, '—'),
+                percent([...r.daily].reverse().find((p) => p.rolling7 !== null)?.rolling7, 1, '—'),
               ];
           return [
             r.dataset,

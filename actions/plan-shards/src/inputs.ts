@@ -2,7 +2,7 @@
 // compares them), and readInputs can read no other.
 
 import { specOf, type Workspace } from '../../lib/files/workspace.js';
-import { MAX_SHARDS } from '../../lib/pipelines/sharding.js';
+import { MAX_SHARDS } from '../../lib/pipelines/options.js';
 import type { InputReader } from '../../lib/platform/action-inputs.js';
 import type { DatasetSpec } from '../../lib/spec/spec.js';
 

@@ -5,10 +5,10 @@
 import type { SelectedDataset, Workspace } from '../../lib/files/workspace.js';
 import { ALGORITHMS } from '../../lib/models/algorithms.js';
 import { REGRESSION_ALGORITHMS } from '../../lib/models/regressors.js';
-import { FOLDS, SEED, TOLERANCE } from '../../lib/pipelines/option-bounds.js';
+import { FOLDS, SEED, type ShardStep } from '../../lib/pipelines/options.js';
 import { REGRESSION_GATE_METRICS } from '../../lib/pipelines/train.js';
-import { ActionInputError, type InputReader, type ShardStep } from '../../lib/platform/action-inputs.js';
-import { type DatasetSpec, taskOf } from '../../lib/spec/spec.js';
+import { ActionInputError, type InputReader } from '../../lib/platform/action-inputs.js';
+import { taskOf } from '../../lib/spec/spec.js';
 import { SPLIT_KINDS, type SplitKind } from '../../lib/training/training.js';
 
 export const INPUT_NAMES = [
@@ -68,7 +68,7 @@ export function readInputs(input: InputReader<(typeof INPUT_NAMES)[number]>, ws:
   const promote = input.boolean('promote', false);
   const force = input.boolean('force', false);
   // A regressor's tolerance is in its gate metric's units; a classifier's (a share of macro-F1) is checked per dataset.
-  const tolerance = input.number('tolerance', tasks.has('regression') ? { min: TOLERANCE.min } : TOLERANCE);
+  const tolerance = input.tolerance(tasks.has('regression'));
   const gateMetric = input.given('gate-metric')
     ? input.choice('gate-metric', REGRESSION_GATE_METRICS, 'mae')
     : undefined;
@@ -109,22 +109,4 @@ export function readInputs(input: InputReader<(typeof INPUT_NAMES)[number]>, ws:
     now,
     ...step,
   };
-}
-
-/** The tolerance for a dataset: a classifier's is a share of macro-F1, at most 1. */
-export function toleranceFor(spec: DatasetSpec, tolerance: number | undefined): number | undefined {
-  if (tolerance !== undefined && taskOf(spec.label) === 'classification' && tolerance > TOLERANCE.max)
-    throw new ActionInputError(
-      `input 'tolerance' for ${spec.name} (a classifier, gated on macro-F1) must be from ${TOLERANCE.min} to ${TOLERANCE.max}, got ${tolerance}`,
-    );
-  return tolerance;
-}
-
-/** The gate metric is a regressor's choice; a classifier is gated on macro-F1. */
-export function gateMetricFor<T>(spec: DatasetSpec, metric: T | undefined): T | undefined {
-  if (metric !== undefined && taskOf(spec.label) !== 'regression')
-    throw new ActionInputError(
-      `input 'gate-metric' is for a regression dataset; ${spec.name} is a classifier, gated on macro-F1`,
-    );
-  return metric;
 }

@@ -1,13 +1,14 @@
 // train action: model training behind the champion/challenger gate; in pull-request mode, a metrics diff
 // comment; with shard/merge, one shard's statistics or the merge of all shards.
 
+import { gateMetricFor, toleranceFor } from '../../lib/pipelines/options.js';
 import { shardText } from '../../lib/pipelines/sharding.js';
 import { type TrainResult, trainDataset } from '../../lib/pipelines/train.js';
 import { mergeTrainShards, type ShardTrainResult, trainShard } from '../../lib/pipelines/train-shards.js';
 import { type ActionDeps, type ActionReport, eachDataset } from '../../lib/platform/action-kit.js';
 import { championVersions } from '../../lib/registry/model-registry.js';
 import type { DatasetSpec } from '../../lib/spec/spec.js';
-import { gateMetricFor, type TrainInputs, toleranceFor } from './inputs.js';
+import type { TrainInputs } from './inputs.js';
 import { postMetricsComments } from './pull-request.js';
 import { shardReport, trainReport } from './summary.js';
 
@@ -57,7 +58,7 @@ function trainOrMerge(spec: DatasetSpec, inputs: TrainInputs, { core, ws }: Acti
     force: inputs.force,
     promote: inputs.promote,
     tolerance: toleranceFor(spec, inputs.tolerance),
-    gateMetric: gateMetricFor(spec, inputs.gateMetric),
+    gateMetric: gateMetricFor('gate-metric', spec, inputs.gateMetric),
     progress: (line: string) => core.info(line),
   };
   if (inputs.merge) return mergeTrainShards(ws, spec, { ...gate, partials: inputs.partials });

@@ -1,5 +1,6 @@
 // The train action's outputs and job summary, from each dataset's result (pure).
 
+import { percent } from '../../lib/core/format.js';
 import type { Workspace } from '../../lib/files/workspace.js';
 import { shardText } from '../../lib/pipelines/sharding.js';
 import type { TrainResult } from '../../lib/pipelines/train.js';
@@ -7,7 +8,6 @@ import type { ShardTrainResult } from '../../lib/pipelines/train-shards.js';
 import {
   type ActionReport,
   type EachDatasetResult,
-  pct,
   type SummaryBlock,
   summaryTableBlock,
 } from '../../lib/platform/action-kit.js';
@@ -140,9 +140,11 @@ function classificationTable(results: readonly TrainResult[], pullRequest: numbe
           r.dataset,
           `v${e.version}`,
           e.algorithm,
-          pct(h.accuracy),
+          percent(h.accuracy, 1, '—'),
           h.macroF1.toFixed(4),
-          before ? `v${before.version}: ${pct(before.accuracy)}, ${before.macroF1.toFixed(4)}` : 'none',
+          before
+            ? `v${before.version}: ${percent(before.accuracy, 1, '—')}, ${before.macroF1.toFixed(4)}`
+            : 'none',
           e.status,
           e.decision,
         ];

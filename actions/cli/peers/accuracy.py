@@ -13,7 +13,7 @@ each category's test rows of that categorical feature; positions into the real l
 order), as `gitml evaluate --peer` writes it. Before fitting it checks with pandas that no feature row is on
 both sides of a split (identical rows form one group; the label is not part of it) and exits 1 otherwise.
 Prints one JSON object: per dataset the splits it used and the figures per family and split.
-Usage: accuracy.py ROOT DATASET [DATASET...] < splits.json
+Usage: actions/cli/peers/accuracy.py ROOT DATASET [DATASET...] < splits.json
 """
 import glob
 import json
