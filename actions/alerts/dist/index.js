@@ -25656,8 +25656,8 @@ var require_parser = __commonJS({
         return st;
       }
       *step() {
-        const top2 = this.peek(1);
-        if (this.type === "doc-end" && top2?.type !== "doc-end") {
+        const top = this.peek(1);
+        if (this.type === "doc-end" && top?.type !== "doc-end") {
           while (this.stack.length > 0)
             yield* this.pop();
           this.stack.push({
@@ -25667,26 +25667,26 @@ var require_parser = __commonJS({
           });
           return;
         }
-        if (!top2)
+        if (!top)
           return yield* this.stream();
-        switch (top2.type) {
+        switch (top.type) {
           case "document":
-            return yield* this.document(top2);
+            return yield* this.document(top);
           case "alias":
           case "scalar":
           case "single-quoted-scalar":
           case "double-quoted-scalar":
-            return yield* this.scalar(top2);
+            return yield* this.scalar(top);
           case "block-scalar":
-            return yield* this.blockScalar(top2);
+            return yield* this.blockScalar(top);
           case "block-map":
-            return yield* this.blockMap(top2);
+            return yield* this.blockMap(top);
           case "block-seq":
-            return yield* this.blockSequence(top2);
+            return yield* this.blockSequence(top);
           case "flow-collection":
-            return yield* this.flowCollection(top2);
+            return yield* this.flowCollection(top);
           case "doc-end":
-            return yield* this.documentEnd(top2);
+            return yield* this.documentEnd(top);
         }
         yield* this.pop();
       }
@@ -25701,25 +25701,25 @@ var require_parser = __commonJS({
         } else if (this.stack.length === 0) {
           yield token;
         } else {
-          const top2 = this.peek(1);
+          const top = this.peek(1);
           if (token.type === "block-scalar") {
-            token.indent = "indent" in top2 ? top2.indent : 0;
-          } else if (token.type === "flow-collection" && top2.type === "document") {
+            token.indent = "indent" in top ? top.indent : 0;
+          } else if (token.type === "flow-collection" && top.type === "document") {
             token.indent = 0;
           }
           if (token.type === "flow-collection")
             fixFlowSeqItems(token);
-          switch (top2.type) {
+          switch (top.type) {
             case "document":
-              top2.value = token;
+              top.value = token;
               break;
             case "block-scalar":
-              top2.props.push(token);
+              top.props.push(token);
               break;
             case "block-map": {
-              const it = top2.items[top2.items.length - 1];
+              const it = top.items[top.items.length - 1];
               if (it.value) {
-                top2.items.push({ start: [], key: token, sep: [] });
+                top.items.push({ start: [], key: token, sep: [] });
                 this.onKeyLine = true;
                 return;
               } else if (it.sep) {
@@ -25732,17 +25732,17 @@ var require_parser = __commonJS({
               break;
             }
             case "block-seq": {
-              const it = top2.items[top2.items.length - 1];
+              const it = top.items[top.items.length - 1];
               if (it.value)
-                top2.items.push({ start: [], value: token });
+                top.items.push({ start: [], value: token });
               else
                 it.value = token;
               break;
             }
             case "flow-collection": {
-              const it = top2.items[top2.items.length - 1];
+              const it = top.items[top.items.length - 1];
               if (!it || it.value)
-                top2.items.push({ start: [], key: token, sep: [] });
+                top.items.push({ start: [], key: token, sep: [] });
               else if (it.sep)
                 it.value = token;
               else
@@ -25754,13 +25754,13 @@ var require_parser = __commonJS({
               yield* this.pop();
               yield* this.pop(token);
           }
-          if ((top2.type === "document" || top2.type === "block-map" || top2.type === "block-seq") && (token.type === "block-map" || token.type === "block-seq")) {
+          if ((top.type === "document" || top.type === "block-map" || top.type === "block-seq") && (token.type === "block-map" || token.type === "block-seq")) {
             const last = token.items[token.items.length - 1];
             if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
-              if (top2.type === "document")
-                top2.end = last.start;
+              if (top.type === "document")
+                top.end = last.start;
               else
-                top2.items.push({ start: last.start });
+                top.items.push({ start: last.start });
               token.items.splice(-1, 1);
             }
           }
@@ -26131,11 +26131,11 @@ var require_parser = __commonJS({
       *flowCollection(fc) {
         const it = fc.items[fc.items.length - 1];
         if (this.type === "flow-error-end") {
-          let top2;
+          let top;
           do {
             yield* this.pop();
-            top2 = this.peek(1);
-          } while (top2?.type === "flow-collection");
+            top = this.peek(1);
+          } while (top?.type === "flow-collection");
         } else if (fc.end.length === 0) {
           switch (this.type) {
             case "comma":
@@ -29536,11 +29536,16 @@ function getIDToken(aud) {
 var GitmlError = class extends Error {
   name = "GitmlError";
   at;
-  constructor(message2, at) {
+  kind;
+  constructor(message2, at, kind = "failure") {
     super(message2);
     this.at = at;
+    this.kind = kind;
   }
 };
+function kindOf(err) {
+  return err instanceof GitmlError ? err.kind : "failure";
+}
 
 // actions/lib/core/untrusted-text.ts
 var INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
@@ -29551,8 +29556,11 @@ function oneLine(text2) {
   return /^\s*::/.test(s) ? `\\${s}` : s;
 }
 var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function htmlEntities(text2) {
+  return text2.replace(/[&<>"']/g, (ch) => HTML[ch]);
+}
 function escapeHtml(text2) {
-  return oneLine(text2).replace(/[&<>"']/g, (ch) => HTML[ch]);
+  return htmlEntities(oneLine(text2));
 }
 function safeUrl(href) {
   try {
@@ -29563,55 +29571,10 @@ function safeUrl(href) {
   }
 }
 
-// actions/lib/files/atomic-write.ts
-var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
-var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
-var WriteError = class extends GitmlError {
-  name = "WriteError";
-};
-var writer = "gitml";
-function setWriter(name2) {
-  writer = name2;
-}
-
-// actions/lib/files/workspace.ts
-import { existsSync as existsSync2, readdirSync } from "node:fs";
-import path7 from "node:path";
-
-// actions/lib/core/did-you-mean.ts
-function editDistance(a, b) {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-function nearestName(given, known) {
-  let best = null;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const k of known) {
-    const d = editDistance(given.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best !== null && bestDistance <= Math.max(1, Math.floor(given.length / 3)) ? best : null;
-}
-function didYouMean(given, known) {
-  const near = nearestName(given, known);
-  return near ? ` (did you mean '${near}'?)` : "";
-}
-
 // actions/lib/core/time.ts
 var EARLIEST_DATE = "2000-01-01";
-function utcDate(instant) {
-  return (typeof instant === "number" ? new Date(instant) : instant).toISOString().slice(0, 10);
+function utcDate(instant2) {
+  return (typeof instant2 === "number" ? new Date(instant2) : instant2).toISOString().slice(0, 10);
 }
 function isIsoInstant(s) {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
@@ -29658,6 +29621,51 @@ function parseInstant(text2, what, opts = {}) {
   const ms = Date.parse(`${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
   notBefore(utcDate(ms), text2, what);
   return ms;
+}
+
+// actions/lib/files/atomic-write.ts
+var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
+var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
+var WriteError = class extends GitmlError {
+  name = "WriteError";
+};
+var writer = "gitml";
+function setWriter(name2) {
+  writer = name2;
+}
+
+// actions/lib/files/workspace.ts
+import { existsSync as existsSync2, readdirSync } from "node:fs";
+import path7 from "node:path";
+
+// actions/lib/core/did-you-mean.ts
+function editDistance(a, b) {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+function nearestName(given, known) {
+  let best = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = editDistance(given.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(1, Math.floor(given.length / 3)) ? best : null;
+}
+function didYouMean(given, known) {
+  const near = nearestName(given, known);
+  return near ? ` (did you mean '${near}'?)` : "";
 }
 
 // actions/lib/models/types.ts
@@ -30110,9 +30118,9 @@ var DECODE = new Int16Array(128).fill(-1);
 for (let k = 0; k < 64; k++) DECODE[ALPHABET.charCodeAt(k)] = k;
 function encodeBase64(bytes) {
   const chunks = [];
-  const CHUNK2 = 3 * 4096;
-  for (let start = 0; start < bytes.length; start += CHUNK2) {
-    const end = Math.min(bytes.length, start + CHUNK2);
+  const CHUNK = 3 * 4096;
+  for (let start = 0; start < bytes.length; start += CHUNK) {
+    const end = Math.min(bytes.length, start + CHUNK);
     let s = "";
     for (let i = start; i < end; i += 3) {
       const b0 = bytes[i];
@@ -30164,64 +30172,7 @@ function bytesField(value) {
   return typeof value === "string" ? decodeBase64(value) : null;
 }
 
-// actions/lib/models/forest-bytes.ts
-function splitTable(tables) {
-  const start = new Int32Array(tables.length + 1);
-  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
-  const total = start[tables.length];
-  const feature2 = new Int32Array(total);
-  const value = new Float64Array(total);
-  for (let j = 0; j < tables.length; j++) {
-    feature2.fill(j, start[j], start[j + 1]);
-    value.set(tables[j], start[j]);
-  }
-  return { feature: feature2, value, start };
-}
-function usedSplits(f) {
-  const { feature: feature2, value } = f.splits;
-  const used = new Uint8Array(value.length);
-  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
-  const tables = Array.from({ length: f.nFeatures }, () => []);
-  const index = new Int32Array(value.length).fill(-1);
-  for (let s = 0; s < value.length; s++) {
-    if (!used[s]) continue;
-    const table = tables[feature2[s]];
-    index[s] = table.length;
-    table.push(value[s]);
-  }
-  return { tables, index };
-}
-function assembleForest(p, K, roots, split, splits, right, mixedCounts) {
-  return {
-    nFeatures: p,
-    nClasses: K,
-    roots,
-    split,
-    splits,
-    right,
-    mixedCounts,
-    mixedProba: leafFractions(mixedCounts, K),
-    importances: new Float64Array(p)
-  };
-}
-function leafFractions(leafCounts, K) {
-  const proba = new Float64Array(leafCounts.length);
-  for (let o = 0; o < leafCounts.length; o += K) {
-    let total = 0;
-    for (let c = 0; c < K; c++) total += leafCounts[o + c];
-    for (let c = 0; c < K; c++) proba[o + c] = leafCounts[o + c] / total;
-  }
-  return proba;
-}
-function grow(old, bigger) {
-  bigger.set(old);
-  return bigger;
-}
-function indexWidth(tableLength) {
-  let width = 1;
-  while (tableLength - 1 >= 2 ** (8 * width)) width++;
-  return width;
-}
+// actions/lib/models/varint.ts
 function varintLength(v) {
   let n = 1;
   while (v >= 128) {
@@ -30249,62 +30200,6 @@ var ByteWriter = class {
     this.byte(v);
   }
 };
-function encodeTrees(f, splitIndex) {
-  const K = f.nClasses;
-  const p = f.nFeatures;
-  const n = f.split.length;
-  const feature2 = f.splits.feature;
-  const count = new Int32Array(f.nFeatures);
-  for (let s = 0; s < splitIndex.length; s++) if (splitIndex[s] >= 0) count[feature2[s]]++;
-  const widths = Array.from(count, indexWidth);
-  const size = new Float64Array(n);
-  for (let node = n - 1; node >= 0; node--) {
-    const s = f.split[node];
-    if (s >= 0) {
-      const j = feature2[s];
-      const left = size[node + 1];
-      const leftIsLeaf = f.split[node + 1] < 0;
-      const tag = K + 1 + (leftIsLeaf ? p : 0) + j;
-      size[node] = varintLength(tag) + widths[j] + (leftIsLeaf ? 0 : varintLength(left)) + left + size[f.right[node]];
-      continue;
-    }
-    const leaf = f.right[node];
-    if (leaf < 0) size[node] = varintLength(-1 - leaf);
-    else {
-      size[node] = varintLength(K);
-      for (let c = 0; c < K; c++) size[node] += varintLength(f.mixedCounts[leaf * K + c]);
-    }
-  }
-  const w = new ByteWriter();
-  for (let node = 0; node < n; node++) {
-    if (isRoot(f.roots, node)) w.varint(size[node]);
-    const s = f.split[node];
-    if (s >= 0) {
-      const j = feature2[s];
-      const leftIsLeaf = f.split[node + 1] < 0;
-      w.varint(K + 1 + (leftIsLeaf ? p : 0) + j);
-      let index = splitIndex[s];
-      for (let b = 0; b < widths[j]; b++) {
-        w.byte(index & 255);
-        index >>>= 8;
-      }
-      if (!leftIsLeaf) w.varint(size[node + 1]);
-      continue;
-    }
-    const leaf = f.right[node];
-    if (leaf < 0) {
-      w.varint(-1 - leaf);
-    } else {
-      w.varint(K);
-      for (let c = 0; c < K; c++) w.varint(f.mixedCounts[leaf * K + c]);
-    }
-  }
-  return w.bytes.slice(0, w.length);
-}
-function isRoot(roots, node) {
-  for (let t = 0; t < roots.length; t++) if (roots[t] === node) return true;
-  return false;
-}
 function readVarint(bytes, cursor, end, fail2) {
   let v = 0;
   let scale = 1;
@@ -30316,236 +30211,6 @@ function readVarint(bytes, cursor, end, fail2) {
     scale *= 128;
   }
   return fail2(`trees hold a varint longer than 5 bytes at byte ${cursor.pos}`);
-}
-function decodeTrees(bytes, version, nTrees, p, K, splits, nodeCount, fail2) {
-  const { start } = splits;
-  const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
-  const lengths = version === 2;
-  const n = bytes.length;
-  const capacity = Math.min(nodeCount, n);
-  const split = new Int32Array(capacity);
-  const right = new Int32Array(capacity);
-  const roots = new Int32Array(nTrees);
-  const leaves = { counts: new Float64Array(64 * K), count: 0 };
-  const cursor = { pos: 0 };
-  let pending = new Int32Array(64);
-  let pendingAt = new Float64Array(64);
-  let top2 = 0;
-  let pos = 0;
-  let node = 0;
-  let tree = 0;
-  let treeEnd = n;
-  let treeStart = true;
-  let previousWasLeaf = false;
-  while (tree < nTrees) {
-    if (pos >= n) {
-      fail2(
-        treeStart ? `trees hold ${tree} trees, params say ${nTrees}` : "trees end in the middle of a node"
-      );
-    }
-    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
-    if (treeStart) {
-      roots[tree] = node;
-      if (lengths) {
-        cursor.pos = pos;
-        const length = readVarint(bytes, cursor, n, fail2);
-        pos = cursor.pos;
-        treeEnd = pos + length;
-        if (treeEnd > n) fail2(`tree ${tree} is ${length} bytes, but only ${n - pos} remain`);
-      }
-    } else if (previousWasLeaf) {
-      const parent = pending[--top2];
-      right[parent] = node;
-      const expected = pendingAt[top2];
-      if (expected < 0 ? node !== parent + 2 : lengths && pos !== expected) {
-        fail2(
-          expected < 0 ? `node ${parent} says its left child is a leaf, but it is not` : `node ${parent} says its left subtree ends at byte ${expected}, but it ends at byte ${pos}`
-        );
-      }
-    }
-    let tag = bytes[pos];
-    if (tag < 128) pos++;
-    else {
-      cursor.pos = pos;
-      tag = readVarint(bytes, cursor, n, fail2);
-      pos = cursor.pos;
-    }
-    treeStart = false;
-    if (tag > K) {
-      let j = tag - K - 1;
-      const leftIsLeaf = lengths && j >= p;
-      if (leftIsLeaf) j -= p;
-      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
-      const width = widths[j];
-      if (pos + width > n) fail2("trees end in the middle of a node");
-      let index = bytes[pos];
-      if (width > 1) index += bytes[pos + 1] * 256;
-      if (width > 2) index += bytes[pos + 2] * 65536;
-      if (width > 3) index += bytes[pos + 3] * 16777216;
-      pos += width;
-      const count = start[j + 1] - start[j];
-      if (index >= count) {
-        fail2(`node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${count}`);
-      }
-      split[node] = start[j] + index;
-      if (top2 === pending.length) {
-        pending = grow(pending, new Int32Array(top2 * 2));
-        pendingAt = grow(pendingAt, new Float64Array(top2 * 2));
-      }
-      if (leftIsLeaf) {
-        pendingAt[top2] = -1;
-      } else if (lengths) {
-        let left = pos < n ? bytes[pos] : 128;
-        if (left < 128) pos++;
-        else {
-          cursor.pos = pos;
-          left = readVarint(bytes, cursor, n, fail2);
-          pos = cursor.pos;
-        }
-        pendingAt[top2] = pos + left;
-      } else {
-        pendingAt[top2] = 0;
-      }
-      pending[top2++] = node;
-      previousWasLeaf = false;
-    } else {
-      split[node] = -1;
-      if (tag < K) {
-        right[node] = -1 - tag;
-      } else {
-        cursor.pos = pos;
-        right[node] = readMixedLeaf(bytes, cursor, K, leaves, node, fail2);
-        pos = cursor.pos;
-      }
-      previousWasLeaf = true;
-      if (top2 === 0) {
-        if (lengths && pos !== treeEnd) {
-          fail2(`tree ${tree} says it ends at byte ${treeEnd}, but it ends at byte ${pos}`);
-        }
-        tree++;
-        treeStart = true;
-        previousWasLeaf = false;
-      }
-    }
-    node++;
-  }
-  if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
-  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
-  return assembleForest(p, K, roots, split, splits, right, leaves.counts.slice(0, leaves.count * K));
-}
-function readMixedLeaf(bytes, cursor, K, leaves, node, fail2) {
-  if ((leaves.count + 1) * K > leaves.counts.length) {
-    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
-  }
-  const at = leaves.count * K;
-  let total = 0;
-  for (let c = 0; c < K; c++) {
-    const v = readVarint(bytes, cursor, bytes.length, fail2);
-    leaves.counts[at + c] = v;
-    total += v;
-  }
-  if (total === 0) fail2(`leaf node ${node} has no samples`);
-  return leaves.count++;
-}
-var EncodedTrees = class _EncodedTrees {
-  constructor(bytes, treeStart, treeEnd, p, K, splits, widths, fail2) {
-    this.bytes = bytes;
-    this.treeStart = treeStart;
-    this.treeEnd = treeEnd;
-    this.p = p;
-    this.K = K;
-    this.splits = splits;
-    this.widths = widths;
-    this.fail = fail2;
-  }
-  bytes;
-  treeStart;
-  treeEnd;
-  p;
-  K;
-  splits;
-  widths;
-  fail;
-  /** Finds the trees of a version-2 stream by their lengths (nTrees steps); checks they cover it exactly. */
-  static index(bytes, nTrees, p, K, splits, fail2) {
-    const treeStart = new Int32Array(nTrees);
-    const treeEnd = new Int32Array(nTrees);
-    const cursor = { pos: 0 };
-    for (let t = 0; t < nTrees; t++) {
-      if (cursor.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
-      const length = readVarint(bytes, cursor, bytes.length, fail2);
-      if (length < 1 || cursor.pos + length > bytes.length) {
-        fail2(`tree ${t} is ${length} bytes, but ${bytes.length - cursor.pos} remain`);
-      }
-      treeStart[t] = cursor.pos;
-      cursor.pos += length;
-      treeEnd[t] = cursor.pos;
-    }
-    if (cursor.pos !== bytes.length) {
-      fail2(`trees hold ${bytes.length - cursor.pos} bytes after the last of ${nTrees} trees`);
-    }
-    const { start } = splits;
-    const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
-    return new _EncodedTrees(bytes, treeStart, treeEnd, p, K, splits, widths, fail2);
-  }
-  /** Adds every tree's leaf class fractions for each row of X into out (rows × K); X is column-major. */
-  addLeafFractions(X2, out) {
-    const { bytes, treeStart, treeEnd, p, K, widths, fail: fail2 } = this;
-    const { start, value } = this.splits;
-    const { rows, data } = X2;
-    const cursor = { pos: 0 };
-    const counts = new Float64Array(K);
-    for (let t = 0; t < treeStart.length; t++) {
-      const end = treeEnd[t];
-      for (let i = 0; i < rows; i++) {
-        cursor.pos = treeStart[t];
-        const o = i * K;
-        for (; ; ) {
-          const tag = readVarint(bytes, cursor, end, fail2);
-          if (tag > K) {
-            let j = tag - K - 1;
-            const leftIsLeaf = j >= p;
-            if (leftIsLeaf) j -= p;
-            if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
-            const width = widths[j];
-            let at = cursor.pos;
-            if (at + width > end) fail2("trees end in the middle of a node");
-            let index = 0;
-            for (let b = 0, scale = 1; b < width; b++, scale *= 256) index += bytes[at++] * scale;
-            if (index >= start[j + 1] - start[j]) {
-              fail2(`a node of tree ${t} uses threshold ${index} of feature ${j}, beyond thresholds[${j}]`);
-            }
-            cursor.pos = at;
-            const goLeft = data[j * rows + i] <= value[start[j] + index];
-            if (leftIsLeaf) {
-              if (!goLeft) skipLeaf(bytes, cursor, end, K, t, fail2);
-            } else {
-              const left = readVarint(bytes, cursor, end, fail2);
-              if (!goLeft) cursor.pos += left;
-            }
-            continue;
-          }
-          if (tag < K) {
-            out[o + tag] += 1;
-            break;
-          }
-          let total = 0;
-          for (let c = 0; c < K; c++) {
-            counts[c] = readVarint(bytes, cursor, end, fail2);
-            total += counts[c];
-          }
-          if (total === 0) fail2(`a leaf of tree ${t} has no samples`);
-          for (let c = 0; c < K; c++) out[o + c] += counts[c] / total;
-          break;
-        }
-      }
-    }
-  }
-};
-function skipLeaf(bytes, cursor, end, K, tree, fail2) {
-  const tag = readVarint(bytes, cursor, end, fail2);
-  if (tag > K) fail2(`a node of tree ${tree} says its left child is a leaf, but it is not`);
-  if (tag === K) for (let c = 0; c < K; c++) readVarint(bytes, cursor, end, fail2);
 }
 
 // actions/lib/models/gradient-boosting.ts
@@ -30726,7 +30391,7 @@ var HistGradientBoosting = class _HistGradientBoosting {
     const valueBytes = bytesField(obj.leafValues) ?? fail2('"leafValues" is not valid base64');
     if (valueBytes.length % 8 !== 0) fail2('"leafValues" must hold whole float64 values (8 bytes each)');
     const model = new _HistGradientBoosting(settings);
-    model.model = decodeTrees2(
+    model.model = decodeTrees(
       { nFeatures, nClasses, classes, baseline, binEdges: binEdges2, iterations },
       nodeBytes,
       valueBytes,
@@ -31150,7 +30815,7 @@ function flatten(trees, head) {
   });
   return { ...head, roots, feature: feature2, bin, threshold, right, value };
 }
-function decodeTrees2(head, nodeBytes, valueBytes, maxLeafNodes, fail2) {
+function decodeTrees(head, nodeBytes, valueBytes, maxLeafNodes, fail2) {
   const { nFeatures: p, binEdges: edges } = head;
   const treeCount = head.iterations * head.baseline.length;
   const values = new DataView(valueBytes.buffer, valueBytes.byteOffset, valueBytes.byteLength);
@@ -31621,15 +31286,15 @@ function shortlist(list, t, e, k) {
   list.rows[list.count] = t;
   list.estimates[list.count] = e;
   list.count++;
-  const top2 = list.top;
-  if (e < top2[k - 1]) {
+  const top = list.top;
+  if (e < top[k - 1]) {
     let r = k - 1;
-    while (r > 0 && top2[r - 1] > e) {
-      top2[r] = top2[r - 1];
+    while (r > 0 && top[r - 1] > e) {
+      top[r] = top[r - 1];
       r--;
     }
-    top2[r] = e;
-    list.cut = top2[k - 1] + list.margin;
+    top[r] = e;
+    list.cut = top[k - 1] + list.margin;
   }
 }
 function dotTile(A2, t0, nt, Q2, nq, p, out, stride) {
@@ -32693,8 +32358,11 @@ function binaryObjective(X2, y, C) {
   return { value, hessian };
 }
 function softmaxObjective(X2, y, K, C) {
+  return { value: softmaxValue(X2, y, K, C), hessian: softmaxHessian(X2, K, C) };
+}
+function softmaxHessian(X2, K, C) {
   const { rows: n, cols: p } = X2;
-  const hessian = (x) => {
+  return (x) => {
     const { coef, intercept } = unpack(x, K, p);
     const q = p + 1;
     const size = K * q;
@@ -32746,8 +32414,11 @@ function softmaxObjective(X2, y, K, C) {
     for (let a = 0; a < K; a++) for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
     return H;
   };
+}
+function softmaxValue(X2, y, K, C) {
+  const { rows: n, cols: p } = X2;
   const z = new Float64Array(K * BLOCK_ROWS2);
-  const value = (x, g) => {
+  return (x, g) => {
     const { coef, intercept } = unpack(x, K, p);
     g.fill(0);
     let loss = 0;
@@ -32757,18 +32428,18 @@ function softmaxObjective(X2, y, K, C) {
       let product = 1;
       for (let i = 0; i < len; i++) {
         let max = z[i];
-        let top2 = 0;
+        let top = 0;
         for (let k = 1; k < K; k++) {
           if (z[k * BLOCK_ROWS2 + i] > max) {
             max = z[k * BLOCK_ROWS2 + i];
-            top2 = k;
+            top = k;
           }
         }
         const yi = y[start + i];
         loss += max - z[yi * BLOCK_ROWS2 + i];
         let sum = 0;
         for (let k = 0; k < K; k++) {
-          const e = k === top2 ? 1 : Math.exp(z[k * BLOCK_ROWS2 + i] - max);
+          const e = k === top ? 1 : Math.exp(z[k * BLOCK_ROWS2 + i] - max);
           z[k * BLOCK_ROWS2 + i] = e;
           sum += e;
         }
@@ -32794,7 +32465,6 @@ function softmaxObjective(X2, y, K, C) {
     }
     return loss / n + penalty / (2 * C * n);
   };
-  return { value, hessian };
 }
 function blockScores(X2, coef, intercept, rows, start, len, out) {
   const { rows: n, cols: p, data } = X2;
@@ -32873,7 +32543,121 @@ function createRng(seed) {
   };
 }
 
-// actions/lib/models/tree-growing.ts
+// actions/lib/models/random-forest/forest-types.ts
+function splitTable(tables) {
+  const start = new Int32Array(tables.length + 1);
+  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
+  const total = start[tables.length];
+  const feature2 = new Int32Array(total);
+  const value = new Float64Array(total);
+  for (let j = 0; j < tables.length; j++) {
+    feature2.fill(j, start[j], start[j + 1]);
+    value.set(tables[j], start[j]);
+  }
+  return { feature: feature2, value, start };
+}
+function usedSplits(f) {
+  const { feature: feature2, value } = f.splits;
+  const used = new Uint8Array(value.length);
+  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
+  const tables = Array.from({ length: f.nFeatures }, () => []);
+  const index = new Int32Array(value.length).fill(-1);
+  for (let s = 0; s < value.length; s++) {
+    if (!used[s]) continue;
+    const table = tables[feature2[s]];
+    index[s] = table.length;
+    table.push(value[s]);
+  }
+  return { tables, index };
+}
+function assembleForest(shape, nodes) {
+  const { nFeatures, nClasses } = shape;
+  return {
+    nFeatures,
+    nClasses,
+    roots: nodes.roots,
+    split: nodes.split,
+    splits: nodes.splits,
+    right: nodes.right,
+    mixedCounts: nodes.mixedCounts,
+    mixedProba: leafFractions(nodes.mixedCounts, nClasses),
+    importances: new Float64Array(nFeatures)
+  };
+}
+function leafFractions(leafCounts, K) {
+  const proba = new Float64Array(leafCounts.length);
+  for (let o = 0; o < leafCounts.length; o += K) {
+    let total = 0;
+    for (let c = 0; c < K; c++) total += leafCounts[o + c];
+    for (let c = 0; c < K; c++) proba[o + c] = leafCounts[o + c] / total;
+  }
+  return proba;
+}
+function grow(old, bigger) {
+  bigger.set(old);
+  return bigger;
+}
+function indexWidth(tableLength) {
+  let width = 1;
+  while (tableLength - 1 >= 2 ** (8 * width)) width++;
+  return width;
+}
+function indexWidths(shape) {
+  const { start } = shape.splits;
+  return Int32Array.from({ length: shape.nFeatures }, (_, j) => indexWidth(start[j + 1] - start[j]));
+}
+
+// actions/lib/models/random-forest/params.ts
+function resolveParams2(p) {
+  const nTrees = p.nTrees ?? 100;
+  const maxDepth = p.maxDepth ?? 0;
+  const minSamplesLeaf = p.minSamplesLeaf ?? 1;
+  const maxFeatures = p.maxFeatures ?? "sqrt";
+  const seed = p.seed ?? 0;
+  const bootstrap = p.bootstrap ?? true;
+  if (!Number.isInteger(nTrees) || nTrees < 1)
+    throw new RangeError(`nTrees must be an integer >= 1, got ${nTrees}`);
+  if (!Number.isInteger(maxDepth) || maxDepth < 0) {
+    throw new RangeError(`maxDepth must be an integer >= 0 (0 = unlimited), got ${maxDepth}`);
+  }
+  if (!Number.isInteger(minSamplesLeaf) || minSamplesLeaf < 1) {
+    throw new RangeError(`minSamplesLeaf must be an integer >= 1, got ${minSamplesLeaf}`);
+  }
+  if (maxFeatures !== "sqrt" && maxFeatures !== "log2" && !(typeof maxFeatures === "number" && maxFeatures > 0 && maxFeatures <= 1)) {
+    throw new RangeError(
+      `maxFeatures must be 'sqrt', 'log2' or a fraction in (0, 1], got ${JSON.stringify(maxFeatures)}`
+    );
+  }
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  if (typeof bootstrap !== "boolean")
+    throw new RangeError(`bootstrap must be true or false, got ${bootstrap}`);
+  return { nTrees, maxDepth, minSamplesLeaf, maxFeatures, seed, bootstrap };
+}
+function featuresPerNode(maxFeatures, p) {
+  const raw = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
+  return Math.min(p, Math.max(1, Math.floor(raw)));
+}
+
+// actions/lib/models/random-forest/split-threshold.ts
+var POW10 = [1];
+for (let k = 1; k <= 22; k++) POW10.push(POW10[k - 1] * 10);
+function splitThreshold(a, b) {
+  const mid = a / 2 + b / 2;
+  const lo = a + (b - a) / 4;
+  const hi = b - (b - a) / 4;
+  const inside = (d) => d >= lo && d <= hi && d >= a && d < b;
+  if (inside(0)) return 0;
+  const exponent = Math.floor(Math.log10(Math.abs(mid)));
+  for (let digits = 1; digits <= 17; digits++) {
+    const places = digits - 1 - exponent;
+    if (places > 22 || places < -22) break;
+    const d = places >= 0 ? Math.round(mid * POW10[places]) / POW10[places] : Math.round(mid / POW10[-places]) * POW10[-places];
+    if (inside(d)) return d;
+  }
+  return mid < b && mid >= a ? mid : a;
+}
+
+// actions/lib/models/random-forest/tree-growing.ts
 var InBagLists = class {
   /** `order` is presort(X): row indices of each feature sorted by value, feature-major. */
   constructor(order, data, n, p, mtry) {
@@ -33080,11 +32864,11 @@ var NodeStack = class {
       this.depth = grow(this.depth, new Int32Array(size));
       this.parent = grow(this.parent, new Int32Array(size));
     }
-    const top2 = this.size++;
-    this.start[top2] = start;
-    this.end[top2] = end;
-    this.depth[top2] = depth;
-    this.parent[top2] = parent;
+    const top = this.size++;
+    this.start[top] = start;
+    this.end[top] = end;
+    this.depth[top] = depth;
+    this.parent[top] = parent;
   }
   /** Removes the top entry and returns its index (read start/end/depth/parent there before the next push). */
   pop() {
@@ -33108,8 +32892,655 @@ function normaliseImportances(importances) {
   for (let j = 0; j < p; j++) sum += importances[j];
   if (sum > 0) for (let j = 0; j < p; j++) importances[j] /= sum;
 }
+function presort(X2) {
+  const { rows, cols, data } = X2;
+  const order = new Int32Array(rows * cols);
+  const sorted = new Float64Array(rows);
+  const cursor = new Int32Array(rows);
+  for (let j = 0; j < cols; j++) {
+    const col = j * rows;
+    sorted.set(data.subarray(col, col + rows));
+    sorted.sort();
+    for (let k = 0; k < rows; k++) cursor[k] = k;
+    for (let i = 0; i < rows; i++) {
+      const v = data[col + i];
+      let lo = 0;
+      let hi = rows;
+      while (lo < hi) {
+        const mid = lo + hi >>> 1;
+        if (sorted[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      order[col + cursor[lo]++] = i;
+    }
+  }
+  return order;
+}
 
-// actions/lib/models/random-forest.ts
+// actions/lib/models/random-forest/classifier-grower.ts
+function growForest(X2, y, K, s) {
+  return new ClassifierGrower(X2, y, K, s).forest();
+}
+var BestSplit = class {
+  proxy = -1;
+  feature = -1;
+  /** Where the node's rows divide: [start, pos) go left. */
+  pos = -1;
+  /** The values either side of the split. */
+  low = 0;
+  high = 0;
+  /** The rank of the first row going right (InBagLists.partition). */
+  cut = 0;
+  leftWeight = 0;
+  leftSq = 0;
+  rightSq = 0;
+  reset() {
+    this.proxy = -1;
+    this.feature = -1;
+    this.pos = -1;
+    this.low = 0;
+    this.high = 0;
+    this.cut = 0;
+    this.leftWeight = 0;
+    this.leftSq = 0;
+    this.rightSq = 0;
+  }
+};
+var ClassifierGrower = class {
+  constructor(X2, y, K, s) {
+    this.X = X2;
+    this.y = y;
+    this.K = K;
+    this.s = s;
+    this.n = X2.rows;
+    this.p = X2.cols;
+    this.mtry = featuresPerNode(s.maxFeatures, this.p);
+    this.store = new NodeStore(K);
+    this.importances = new Float64Array(this.p);
+    this.treeImportance = new Float64Array(this.p);
+    this.bag = new InBagLists(presort(X2), X2.data, this.n, this.p, this.mtry);
+    this.counts = new Float64Array(K);
+    this.leftCounts = new Float64Array(K);
+    this.hist = new Float64Array(2 * this.n + K);
+    this.binRows = new Int32Array(this.n);
+  }
+  X;
+  y;
+  K;
+  s;
+  n;
+  p;
+  mtry;
+  store;
+  bag;
+  stack = new NodeStack();
+  importances;
+  treeImportance;
+  /** Class weights of the current node, and of the left part of a candidate split. */
+  counts;
+  leftCounts;
+  /** Per-value class weights and row counts of one feature in one node (scanValues); zero between uses. */
+  hist;
+  binRows;
+  best = new BestSplit();
+  /** The current node's total weight and sum of squared class weights (Gini's terms). */
+  total = 0;
+  sumSq = 0;
+  forest() {
+    const { s, store, bag, importances, treeImportance } = this;
+    const roots = new Int32Array(s.nTrees);
+    const master = createRng(s.seed);
+    for (let t = 0; t < s.nTrees; t++) {
+      const rng = bag.startTree(master, s.bootstrap);
+      treeImportance.fill(0);
+      roots[t] = store.nodes;
+      this.growTree(rng);
+      addTreeImportances(importances, treeImportance);
+    }
+    normaliseImportances(importances);
+    return store.toForest(this.p, roots, importances);
+  }
+  /** Grows one tree on the bag's current in-bag rows, depth first, nodes in preorder. */
+  growTree(rng) {
+    const { s, K, y, store, bag, stack, counts, best } = this;
+    const { weight, lists } = bag;
+    stack.push(0, bag.m, 0, -1);
+    while (stack.size > 0) {
+      const top = stack.pop();
+      const start = stack.start[top];
+      const end = stack.end[top];
+      const depth = stack.depth[top];
+      const parent = stack.parent[top];
+      const node = store.addNode();
+      if (parent >= 0) store.right[parent] = node;
+      counts.fill(0);
+      for (let q = start; q < end; q++) {
+        const r = lists[q];
+        counts[y[r]] += weight[r];
+      }
+      let total = 0;
+      let sumSq = 0;
+      for (let c = 0; c < K; c++) {
+        total += counts[c];
+        sumSq += counts[c] * counts[c];
+      }
+      if (s.maxDepth > 0 && depth >= s.maxDepth || end - start < 2 * s.minSamplesLeaf || sumSq === total * total) {
+        store.addLeaf(node, counts);
+        continue;
+      }
+      this.total = total;
+      this.sumSq = sumSq;
+      this.search(start, end, rng);
+      if (best.feature < 0) {
+        store.addLeaf(node, counts);
+        continue;
+      }
+      this.split(node, start, end, depth);
+    }
+  }
+  /** Makes `node` the best split found: threshold, the tree's importance, both children queued. */
+  split(node, start, end, depth) {
+    const { store, best, total, sumSq } = this;
+    store.feature[node] = best.feature;
+    store.threshold[node] = splitThreshold(best.low, best.high);
+    const rightWeight = total - best.leftWeight;
+    this.treeImportance[best.feature] += total - sumSq / total - (best.leftWeight - best.leftSq / best.leftWeight) - (rightWeight - best.rightSq / rightWeight);
+    this.bag.partition(best.feature, best.cut, start, best.pos, end);
+    this.stack.pushChildren(node, start, best.pos, end, depth);
+  }
+  /**
+   * Fills `best` with the node's best split, feature -1 if none. Visits features in random order; stops
+   * after mtry, but keeps going while every visited one was constant.
+   */
+  search(start, end, rng) {
+    const { p, mtry, K, bag } = this;
+    const { binBase } = bag;
+    this.best.reset();
+    let visited = 0;
+    let nonConstant = 0;
+    for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
+      const f = bag.pickFeature(v, rng);
+      visited++;
+      const distinct = binBase[f + 1] - binBase[f];
+      const found = distinct * K <= 2 * (end - start) ? this.scanValues(f, start, end) : this.scanSorted(f, start, end);
+      if (found) nonConstant++;
+    }
+  }
+  /**
+   * Few distinct values for the node's size: class counts per value, then the same scan over the value
+   * boundaries in ascending order. The counts are whole numbers, so every sum, proxy and importance
+   * equals the row-by-row scan's exactly, and the same split wins. False when f is constant in the node.
+   */
+  scanValues(f, start, end) {
+    const { K, n, y, hist, binRows, leftCounts, counts, best, total } = this;
+    const { minSamplesLeaf } = this.s;
+    const { weight, lists, bin, binBase, binValue, binRank } = this.bag;
+    const rowsHere = end - start;
+    const distinct = binBase[f + 1] - binBase[f];
+    const fb = f * n;
+    for (let q = start; q < end; q++) {
+      const r = lists[q];
+      const b = bin[fb + r];
+      hist[b * K + y[r]] += weight[r];
+      binRows[b]++;
+    }
+    let lo = 0;
+    while (binRows[lo] === 0) lo++;
+    let hi = distinct - 1;
+    while (binRows[hi] === 0) hi--;
+    if (lo < hi) {
+      leftCounts.fill(0);
+      let leftWeight = 0;
+      let leftRows = 0;
+      for (let b = lo; b < hi; ) {
+        let next = b + 1;
+        while (binRows[next] === 0) next++;
+        for (let c = 0; c < K; c++) {
+          leftCounts[c] += hist[b * K + c];
+          leftWeight += hist[b * K + c];
+        }
+        leftRows += binRows[b];
+        if (leftRows > rowsHere - minSamplesLeaf) break;
+        if (leftRows >= minSamplesLeaf) {
+          let leftSq = 0;
+          let rightSq = 0;
+          for (let c = 0; c < K; c++) {
+            leftSq += leftCounts[c] * leftCounts[c];
+            rightSq += (counts[c] - leftCounts[c]) * (counts[c] - leftCounts[c]);
+          }
+          const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
+          if (proxy > best.proxy) {
+            best.proxy = proxy;
+            best.feature = f;
+            best.pos = start + leftRows;
+            best.low = binValue[binBase[f] + b];
+            best.high = binValue[binBase[f] + next];
+            best.cut = binRank[binBase[f] + next];
+            best.leftWeight = leftWeight;
+            best.leftSq = leftSq;
+            best.rightSq = rightSq;
+          }
+        }
+        b = next;
+      }
+    }
+    for (let b = lo; b <= hi; b++) {
+      binRows[b] = 0;
+      for (let c = 0; c < K; c++) hist[b * K + c] = 0;
+    }
+    return lo < hi;
+  }
+  /** The node's rows in f's sorted order, every boundary between distinct values a candidate. */
+  scanSorted(f, start, end) {
+    const { n, y, leftCounts, counts, best, total, sumSq, bag } = this;
+    const { minSamplesLeaf } = this.s;
+    const data = this.X.data;
+    const { weight } = bag;
+    const at = bag.sortedRows(f, start, end);
+    if (at < 0) return false;
+    const src = bag.src;
+    const base = at - start;
+    const col = f * n;
+    leftCounts.fill(0);
+    let leftWeight = 0;
+    let leftSq = 0;
+    let rightSq = sumSq;
+    let bestProxy = best.proxy;
+    const lastLeft = end - minSamplesLeaf;
+    let xNext = data[col + src[base + start]];
+    for (let q = start; q < lastLeft; q++) {
+      const r = src[base + q];
+      const c = y[r];
+      const w = weight[r];
+      const lc = leftCounts[c];
+      leftSq += (2 * lc + w) * w;
+      rightSq += (w - 2 * (counts[c] - lc)) * w;
+      leftCounts[c] = lc + w;
+      leftWeight += w;
+      const x = xNext;
+      xNext = data[col + src[base + q + 1]];
+      if (xNext > x && q + 1 - start >= minSamplesLeaf) {
+        const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
+        if (proxy > bestProxy) {
+          bestProxy = proxy;
+          best.proxy = proxy;
+          best.feature = f;
+          best.pos = q + 1;
+          best.low = x;
+          best.high = xNext;
+          best.cut = bag.rankOf(f, src[base + q + 1]);
+          best.leftWeight = leftWeight;
+          best.leftSq = leftSq;
+          best.rightSq = rightSq;
+        }
+      }
+    }
+    return true;
+  }
+};
+var NodeStore = class {
+  constructor(K) {
+    this.K = K;
+    const n = 1024;
+    this.feature = new Int32Array(n);
+    this.threshold = new Float64Array(n);
+    this.right = new Int32Array(n);
+    this.mixedCounts = new Float64Array(n * K);
+  }
+  K;
+  feature;
+  threshold;
+  right;
+  mixedCounts;
+  nodes = 0;
+  mixed = 0;
+  addNode() {
+    if (this.nodes === this.feature.length) {
+      this.feature = grow(this.feature, new Int32Array(this.nodes * 2));
+      this.threshold = grow(this.threshold, new Float64Array(this.nodes * 2));
+      this.right = grow(this.right, new Int32Array(this.nodes * 2));
+    }
+    return this.nodes++;
+  }
+  /** The finished forest: arrays trimmed to the nodes and leaves actually stored, splits tabled. */
+  toForest(p, roots, importances) {
+    const K = this.K;
+    const mixedCounts = this.mixedCounts.slice(0, this.mixed * K);
+    const sets = Array.from({ length: p }, () => /* @__PURE__ */ new Set());
+    for (let node = 0; node < this.nodes; node++) {
+      if (this.feature[node] >= 0) sets[this.feature[node]].add(this.threshold[node]);
+    }
+    const splits = splitTable(sets.map((set) => Array.from(set).sort((a, b) => a - b)));
+    const indexOf = sets.map(() => /* @__PURE__ */ new Map());
+    for (let s = 0; s < splits.value.length; s++) indexOf[splits.feature[s]].set(splits.value[s], s);
+    const split = new Int32Array(this.nodes);
+    for (let node = 0; node < this.nodes; node++) {
+      const j = this.feature[node];
+      split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node]);
+    }
+    const right = this.right.slice(0, this.nodes);
+    const forest = assembleForest(
+      { nFeatures: p, nClasses: K },
+      { roots, split, splits, right, mixedCounts }
+    );
+    forest.importances = importances;
+    return forest;
+  }
+  addLeaf(node, counts) {
+    const K = this.K;
+    this.feature[node] = -1;
+    this.threshold[node] = 0;
+    const only = onlyClass(counts, 0, K);
+    if (only >= 0) {
+      this.right[node] = -1 - only;
+      return;
+    }
+    if ((this.mixed + 1) * K > this.mixedCounts.length) {
+      this.mixedCounts = grow(this.mixedCounts, new Float64Array(this.mixedCounts.length * 2));
+    }
+    this.mixedCounts.set(counts, this.mixed * K);
+    this.right[node] = this.mixed++;
+  }
+};
+function onlyClass(counts, at, K) {
+  let only = -1;
+  for (let c = 0; c < K; c++) {
+    if (counts[at + c] > 0) {
+      if (only >= 0) return -1;
+      only = c;
+    }
+  }
+  return only;
+}
+
+// actions/lib/models/random-forest/forest-codec.ts
+function encodeTrees(f, splitIndex) {
+  const K = f.nClasses;
+  const p = f.nFeatures;
+  const n = f.split.length;
+  const feature2 = f.splits.feature;
+  const count = new Int32Array(f.nFeatures);
+  for (let s = 0; s < splitIndex.length; s++) if (splitIndex[s] >= 0) count[feature2[s]]++;
+  const widths = Array.from(count, indexWidth);
+  const size = new Float64Array(n);
+  for (let node = n - 1; node >= 0; node--) {
+    const s = f.split[node];
+    if (s >= 0) {
+      const j = feature2[s];
+      const left = size[node + 1];
+      const leftIsLeaf = f.split[node + 1] < 0;
+      const tag = K + 1 + (leftIsLeaf ? p : 0) + j;
+      size[node] = varintLength(tag) + widths[j] + (leftIsLeaf ? 0 : varintLength(left)) + left + size[f.right[node]];
+      continue;
+    }
+    const leaf = f.right[node];
+    if (leaf < 0) size[node] = varintLength(-1 - leaf);
+    else {
+      size[node] = varintLength(K);
+      for (let c = 0; c < K; c++) size[node] += varintLength(f.mixedCounts[leaf * K + c]);
+    }
+  }
+  const w = new ByteWriter();
+  for (let node = 0; node < n; node++) {
+    if (isRoot(f.roots, node)) w.varint(size[node]);
+    const s = f.split[node];
+    if (s >= 0) {
+      const j = feature2[s];
+      const leftIsLeaf = f.split[node + 1] < 0;
+      w.varint(K + 1 + (leftIsLeaf ? p : 0) + j);
+      let index = splitIndex[s];
+      for (let b = 0; b < widths[j]; b++) {
+        w.byte(index & 255);
+        index >>>= 8;
+      }
+      if (!leftIsLeaf) w.varint(size[node + 1]);
+      continue;
+    }
+    const leaf = f.right[node];
+    if (leaf < 0) {
+      w.varint(-1 - leaf);
+    } else {
+      w.varint(K);
+      for (let c = 0; c < K; c++) w.varint(f.mixedCounts[leaf * K + c]);
+    }
+  }
+  return w.bytes.slice(0, w.length);
+}
+function isRoot(roots, node) {
+  for (let t = 0; t < roots.length; t++) if (roots[t] === node) return true;
+  return false;
+}
+function decodeTrees2(bytes, shape, fail2) {
+  const { version, nTrees, nFeatures: p, nClasses: K, splits, nodeCount } = shape;
+  const { start } = splits;
+  const widths = indexWidths(shape);
+  const lengths = version === 2;
+  const n = bytes.length;
+  const capacity = Math.min(nodeCount, n);
+  const split = new Int32Array(capacity);
+  const right = new Int32Array(capacity);
+  const roots = new Int32Array(nTrees);
+  const leaves = { counts: new Float64Array(64 * K), count: 0, K };
+  const cursor = { pos: 0 };
+  let pending = new Int32Array(64);
+  let pendingAt = new Float64Array(64);
+  let top = 0;
+  let pos = 0;
+  let node = 0;
+  let tree = 0;
+  let treeEnd = n;
+  let treeStart = true;
+  let previousWasLeaf = false;
+  while (tree < nTrees) {
+    if (pos >= n) {
+      fail2(
+        treeStart ? `trees hold ${tree} trees, params say ${nTrees}` : "trees end in the middle of a node"
+      );
+    }
+    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
+    if (treeStart) {
+      roots[tree] = node;
+      if (lengths) {
+        cursor.pos = pos;
+        const length = readVarint(bytes, cursor, n, fail2);
+        pos = cursor.pos;
+        treeEnd = pos + length;
+        if (treeEnd > n) fail2(`tree ${tree} is ${length} bytes, but only ${n - pos} remain`);
+      }
+    } else if (previousWasLeaf) {
+      const parent = pending[--top];
+      right[parent] = node;
+      const expected = pendingAt[top];
+      if (expected < 0 ? node !== parent + 2 : lengths && pos !== expected) {
+        fail2(
+          expected < 0 ? `node ${parent} says its left child is a leaf, but it is not` : `node ${parent} says its left subtree ends at byte ${expected}, but it ends at byte ${pos}`
+        );
+      }
+    }
+    let tag = bytes[pos];
+    if (tag < 128) pos++;
+    else {
+      cursor.pos = pos;
+      tag = readVarint(bytes, cursor, n, fail2);
+      pos = cursor.pos;
+    }
+    treeStart = false;
+    if (tag > K) {
+      let j = tag - K - 1;
+      const leftIsLeaf = lengths && j >= p;
+      if (leftIsLeaf) j -= p;
+      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
+      const width = widths[j];
+      if (pos + width > n) fail2("trees end in the middle of a node");
+      let index = bytes[pos];
+      if (width > 1) index += bytes[pos + 1] * 256;
+      if (width > 2) index += bytes[pos + 2] * 65536;
+      if (width > 3) index += bytes[pos + 3] * 16777216;
+      pos += width;
+      const count = start[j + 1] - start[j];
+      if (index >= count) {
+        fail2(`node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${count}`);
+      }
+      split[node] = start[j] + index;
+      if (top === pending.length) {
+        pending = grow(pending, new Int32Array(top * 2));
+        pendingAt = grow(pendingAt, new Float64Array(top * 2));
+      }
+      if (leftIsLeaf) {
+        pendingAt[top] = -1;
+      } else if (lengths) {
+        let left = pos < n ? bytes[pos] : 128;
+        if (left < 128) pos++;
+        else {
+          cursor.pos = pos;
+          left = readVarint(bytes, cursor, n, fail2);
+          pos = cursor.pos;
+        }
+        pendingAt[top] = pos + left;
+      } else {
+        pendingAt[top] = 0;
+      }
+      pending[top++] = node;
+      previousWasLeaf = false;
+    } else {
+      split[node] = -1;
+      if (tag < K) {
+        right[node] = -1 - tag;
+      } else {
+        cursor.pos = pos;
+        right[node] = readMixedLeaf(bytes, cursor, leaves, node, fail2);
+        pos = cursor.pos;
+      }
+      previousWasLeaf = true;
+      if (top === 0) {
+        if (lengths && pos !== treeEnd) {
+          fail2(`tree ${tree} says it ends at byte ${treeEnd}, but it ends at byte ${pos}`);
+        }
+        tree++;
+        treeStart = true;
+        previousWasLeaf = false;
+      }
+    }
+    node++;
+  }
+  if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
+  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
+  const mixedCounts = leaves.counts.slice(0, leaves.count * K);
+  return assembleForest(shape, { roots, split, splits, right, mixedCounts });
+}
+function readMixedLeaf(bytes, cursor, leaves, node, fail2) {
+  const K = leaves.K;
+  if ((leaves.count + 1) * K > leaves.counts.length) {
+    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
+  }
+  const at = leaves.count * K;
+  let total = 0;
+  for (let c = 0; c < K; c++) {
+    const v = readVarint(bytes, cursor, bytes.length, fail2);
+    leaves.counts[at + c] = v;
+    total += v;
+  }
+  if (total === 0) fail2(`leaf node ${node} has no samples`);
+  return leaves.count++;
+}
+
+// actions/lib/models/random-forest/lazy-walker.ts
+var EncodedTrees = class _EncodedTrees {
+  constructor(bytes, shape, trees, widths, fail2) {
+    this.bytes = bytes;
+    this.shape = shape;
+    this.trees = trees;
+    this.widths = widths;
+    this.fail = fail2;
+  }
+  bytes;
+  shape;
+  trees;
+  widths;
+  fail;
+  /** Finds the trees of a version-2 stream by their lengths (nTrees steps); checks they cover it exactly. */
+  static index(bytes, shape, fail2) {
+    const { nTrees } = shape;
+    const trees = { start: new Int32Array(nTrees), end: new Int32Array(nTrees) };
+    const cursor = { pos: 0 };
+    for (let t = 0; t < nTrees; t++) {
+      if (cursor.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
+      const length = readVarint(bytes, cursor, bytes.length, fail2);
+      if (length < 1 || cursor.pos + length > bytes.length) {
+        fail2(`tree ${t} is ${length} bytes, but ${bytes.length - cursor.pos} remain`);
+      }
+      trees.start[t] = cursor.pos;
+      cursor.pos += length;
+      trees.end[t] = cursor.pos;
+    }
+    if (cursor.pos !== bytes.length) {
+      fail2(`trees hold ${bytes.length - cursor.pos} bytes after the last of ${nTrees} trees`);
+    }
+    return new _EncodedTrees(bytes, shape, trees, indexWidths(shape), fail2);
+  }
+  /** Adds every tree's leaf class fractions for each row of X into out (rows × K); X is column-major. */
+  addLeafFractions(X2, out) {
+    const { bytes, widths, fail: fail2 } = this;
+    const { start: treeStart, end: treeEnd } = this.trees;
+    const { nFeatures: p, nClasses: K } = this.shape;
+    const { start, value } = this.shape.splits;
+    const { rows, data } = X2;
+    const cursor = { pos: 0 };
+    const counts = new Float64Array(K);
+    for (let t = 0; t < treeStart.length; t++) {
+      const end = treeEnd[t];
+      for (let i = 0; i < rows; i++) {
+        cursor.pos = treeStart[t];
+        const o = i * K;
+        for (; ; ) {
+          const tag = readVarint(bytes, cursor, end, fail2);
+          if (tag > K) {
+            let j = tag - K - 1;
+            const leftIsLeaf = j >= p;
+            if (leftIsLeaf) j -= p;
+            if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
+            const width = widths[j];
+            let at = cursor.pos;
+            if (at + width > end) fail2("trees end in the middle of a node");
+            let index = 0;
+            for (let b = 0, scale = 1; b < width; b++, scale *= 256) index += bytes[at++] * scale;
+            if (index >= start[j + 1] - start[j]) {
+              fail2(`a node of tree ${t} uses threshold ${index} of feature ${j}, beyond thresholds[${j}]`);
+            }
+            cursor.pos = at;
+            const goLeft = data[j * rows + i] <= value[start[j] + index];
+            if (leftIsLeaf) {
+              if (!goLeft) skipLeaf(bytes, cursor, end, K, t, fail2);
+            } else {
+              const left = readVarint(bytes, cursor, end, fail2);
+              if (!goLeft) cursor.pos += left;
+            }
+            continue;
+          }
+          if (tag < K) {
+            out[o + tag] += 1;
+            break;
+          }
+          let total = 0;
+          for (let c = 0; c < K; c++) {
+            counts[c] = readVarint(bytes, cursor, end, fail2);
+            total += counts[c];
+          }
+          if (total === 0) fail2(`a leaf of tree ${t} has no samples`);
+          for (let c = 0; c < K; c++) out[o + c] += counts[c] / total;
+          break;
+        }
+      }
+    }
+  }
+};
+function skipLeaf(bytes, cursor, end, K, tree, fail2) {
+  const tag = readVarint(bytes, cursor, end, fail2);
+  if (tag > K) fail2(`a node of tree ${tree} says its left child is a leaf, but it is not`);
+  if (tag === K) for (let c = 0; c < K; c++) readVarint(bytes, cursor, end, fail2);
+}
+
+// actions/lib/models/random-forest/random-forest.ts
 var RANDOM_FOREST_FORMAT = "gitml.random-forest";
 var RANDOM_FOREST_VERSION = 2;
 var PREDICT_BLOCK = 512;
@@ -33122,14 +33553,14 @@ var RandomForest = class _RandomForest {
     this.settings = resolveParams2(params);
   }
   get nClasses() {
-    return this.forest?.nClasses ?? this.encoded?.nClasses ?? 0;
+    return this.forest?.nClasses ?? this.encoded?.shape.nClasses ?? 0;
   }
   get nFeatures() {
-    return this.forest?.nFeatures ?? this.encoded?.nFeatures ?? 0;
+    return this.forest?.nFeatures ?? this.encoded?.shape.nFeatures ?? 0;
   }
   /** Total node count over all trees (0 before fit). */
   get nodeCount() {
-    return this.forest?.split.length ?? this.encoded?.nodeCount ?? 0;
+    return this.forest?.split.length ?? this.encoded?.shape.nodeCount ?? 0;
   }
   params() {
     return { ...this.settings };
@@ -33216,75 +33647,15 @@ var RandomForest = class _RandomForest {
     const fail2 = (rule2) => {
       throw new ModelFormatError(`RandomForest.load: ${rule2}`);
     };
-    if (typeof json !== "object" || json === null || Array.isArray(json)) fail2("expected a JSON object");
-    const o = json;
-    if (o.format !== RANDOM_FOREST_FORMAT) {
-      fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_FORMAT}"`);
-    }
-    if (o.version !== 1 && o.version !== RANDOM_FOREST_VERSION) {
-      fail2(`version ${JSON.stringify(o.version)} is not supported (expected 1 or ${RANDOM_FOREST_VERSION})`);
-    }
-    const version = o.version;
-    if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
-    let settings = resolveParams2({});
-    try {
-      settings = resolveParams2(o.params);
-    } catch (e) {
-      fail2(`params: ${e.message}`);
-    }
-    const nFeatures = o.nFeatures;
-    const nClasses = o.nClasses;
-    if (!isCount(nFeatures) || nFeatures < 1) fail2("nFeatures must be an integer >= 1");
-    if (!isCount(nClasses) || nClasses < 1) fail2("nClasses must be an integer >= 1");
-    const p = nFeatures;
-    const K = nClasses;
-    const tables = o.thresholds;
-    if (!Array.isArray(tables) || tables.length !== p) fail2(`thresholds must be an array of ${p} arrays`);
-    for (let j = 0; j < p; j++) {
-      const table = tables[j];
-      if (!Array.isArray(table)) fail2(`thresholds[${j}] must be an array`);
-      const values = table;
-      let previous = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < values.length; k++) {
-        const v = values[k];
-        if (typeof v !== "number" || !Number.isFinite(v))
-          fail2(`thresholds[${j}][${k}] must be a finite number`);
-        if (!(previous < v)) fail2(`thresholds[${j}] must be strictly ascending (entry ${k})`);
-        previous = v;
-      }
-    }
-    const imp = o.featureImportances;
-    if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
-    imp.forEach((v, j) => {
-      if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
-        fail2(`featureImportances[${j}] must be a finite number >= 0`);
-      }
-    });
-    if (typeof o.trees !== "string" && !(o.trees instanceof Uint8Array))
-      fail2("trees must be a base64 string (or the bytes of model.bin)");
-    const bytes = bytesField(o.trees);
-    if (bytes === null) fail2("trees is not valid base64");
-    if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
-    const splits = splitTable(tables);
-    const nodeCount = o.nodeCount;
+    const { settings, shape, importances, bytes } = readForestJson(json, fail2);
     const decode = () => {
-      const forest = decodeTrees(
-        bytes,
-        version,
-        settings.nTrees,
-        p,
-        K,
-        splits,
-        nodeCount,
-        fail2
-      );
-      forest.importances = Float64Array.from(imp);
+      const forest = decodeTrees2(bytes, shape, fail2);
+      forest.importances = Float64Array.from(importances);
       return forest;
     };
     const model = new _RandomForest(settings);
-    if (options.lazy && version === 2) {
-      const trees = EncodedTrees.index(bytes, settings.nTrees, p, K, splits, fail2);
-      model.encoded = { trees, nFeatures: p, nClasses: K, nodeCount, decode };
+    if (options.lazy && shape.version === 2) {
+      model.encoded = { trees: EncodedTrees.index(bytes, shape, fail2), shape, decode };
     } else {
       model.forest = decode();
     }
@@ -33300,34 +33671,70 @@ var RandomForest = class _RandomForest {
     return this.forest;
   }
 };
-function resolveParams2(p) {
-  const nTrees = p.nTrees ?? 100;
-  const maxDepth = p.maxDepth ?? 0;
-  const minSamplesLeaf = p.minSamplesLeaf ?? 1;
-  const maxFeatures = p.maxFeatures ?? "sqrt";
-  const seed = p.seed ?? 0;
-  const bootstrap = p.bootstrap ?? true;
-  if (!Number.isInteger(nTrees) || nTrees < 1)
-    throw new RangeError(`nTrees must be an integer >= 1, got ${nTrees}`);
-  if (!Number.isInteger(maxDepth) || maxDepth < 0) {
-    throw new RangeError(`maxDepth must be an integer >= 0 (0 = unlimited), got ${maxDepth}`);
+function readForestJson(json, fail2) {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) fail2("expected a JSON object");
+  const o = json;
+  if (o.format !== RANDOM_FOREST_FORMAT) {
+    fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_FORMAT}"`);
   }
-  if (!Number.isInteger(minSamplesLeaf) || minSamplesLeaf < 1) {
-    throw new RangeError(`minSamplesLeaf must be an integer >= 1, got ${minSamplesLeaf}`);
+  if (o.version !== 1 && o.version !== RANDOM_FOREST_VERSION) {
+    fail2(`version ${JSON.stringify(o.version)} is not supported (expected 1 or ${RANDOM_FOREST_VERSION})`);
   }
-  if (maxFeatures !== "sqrt" && maxFeatures !== "log2" && !(typeof maxFeatures === "number" && maxFeatures > 0 && maxFeatures <= 1)) {
-    throw new RangeError(
-      `maxFeatures must be 'sqrt', 'log2' or a fraction in (0, 1], got ${JSON.stringify(maxFeatures)}`
-    );
+  const version = o.version;
+  if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
+  let settings = resolveParams2({});
+  try {
+    settings = resolveParams2(o.params);
+  } catch (e) {
+    fail2(`params: ${e.message}`);
   }
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
-  if (typeof bootstrap !== "boolean")
-    throw new RangeError(`bootstrap must be true or false, got ${bootstrap}`);
-  return { nTrees, maxDepth, minSamplesLeaf, maxFeatures, seed, bootstrap };
+  const nFeatures = o.nFeatures;
+  const nClasses = o.nClasses;
+  if (!isCount(nFeatures) || nFeatures < 1) fail2("nFeatures must be an integer >= 1");
+  if (!isCount(nClasses) || nClasses < 1) fail2("nClasses must be an integer >= 1");
+  const p = nFeatures;
+  const tables = checkThresholds(o.thresholds, p, fail2);
+  const importances = checkImportances(o.featureImportances, p, fail2);
+  if (typeof o.trees !== "string" && !(o.trees instanceof Uint8Array))
+    fail2("trees must be a base64 string (or the bytes of model.bin)");
+  const bytes = bytesField(o.trees);
+  if (bytes === null) fail2("trees is not valid base64");
+  if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
+  const shape = {
+    version,
+    nTrees: settings.nTrees,
+    nFeatures: p,
+    nClasses,
+    splits: splitTable(tables),
+    nodeCount: o.nodeCount
+  };
+  return { settings, shape, importances, bytes };
 }
-function featuresPerNode(maxFeatures, p) {
-  const raw = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
-  return Math.min(p, Math.max(1, Math.floor(raw)));
+function checkThresholds(tables, p, fail2) {
+  if (!Array.isArray(tables) || tables.length !== p) fail2(`thresholds must be an array of ${p} arrays`);
+  for (let j = 0; j < p; j++) {
+    const table = tables[j];
+    if (!Array.isArray(table)) fail2(`thresholds[${j}] must be an array`);
+    const values = table;
+    let previous = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      if (typeof v !== "number" || !Number.isFinite(v))
+        fail2(`thresholds[${j}][${k}] must be a finite number`);
+      if (!(previous < v)) fail2(`thresholds[${j}] must be strictly ascending (entry ${k})`);
+      previous = v;
+    }
+  }
+  return tables;
+}
+function checkImportances(imp, p, fail2) {
+  if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
+  imp.forEach((v, j) => {
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
+      fail2(`featureImportances[${j}] must be a finite number >= 0`);
+    }
+  });
+  return imp;
 }
 function checkTrainingData2(X2, y, nClasses) {
   if (!Number.isInteger(nClasses) || nClasses < 1) {
@@ -33352,290 +33759,6 @@ function checkTrainingData2(X2, y, nClasses) {
 }
 function isCount(v) {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-}
-var NodeStore = class {
-  constructor(K) {
-    this.K = K;
-    const n = 1024;
-    this.feature = new Int32Array(n);
-    this.threshold = new Float64Array(n);
-    this.right = new Int32Array(n);
-    this.mixedCounts = new Float64Array(n * K);
-  }
-  K;
-  feature;
-  threshold;
-  right;
-  mixedCounts;
-  nodes = 0;
-  mixed = 0;
-  addNode() {
-    if (this.nodes === this.feature.length) {
-      this.feature = grow(this.feature, new Int32Array(this.nodes * 2));
-      this.threshold = grow(this.threshold, new Float64Array(this.nodes * 2));
-      this.right = grow(this.right, new Int32Array(this.nodes * 2));
-    }
-    return this.nodes++;
-  }
-  /** The finished forest: arrays trimmed to the nodes and leaves actually stored, splits tabled. */
-  toForest(p, roots, importances) {
-    const K = this.K;
-    const mixedCounts = this.mixedCounts.slice(0, this.mixed * K);
-    const sets = Array.from({ length: p }, () => /* @__PURE__ */ new Set());
-    for (let node = 0; node < this.nodes; node++) {
-      if (this.feature[node] >= 0) sets[this.feature[node]].add(this.threshold[node]);
-    }
-    const splits = splitTable(sets.map((set) => Array.from(set).sort((a, b) => a - b)));
-    const indexOf = sets.map(() => /* @__PURE__ */ new Map());
-    for (let s = 0; s < splits.value.length; s++) indexOf[splits.feature[s]].set(splits.value[s], s);
-    const split = new Int32Array(this.nodes);
-    for (let node = 0; node < this.nodes; node++) {
-      const j = this.feature[node];
-      split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node]);
-    }
-    const forest = assembleForest(p, K, roots, split, splits, this.right.slice(0, this.nodes), mixedCounts);
-    forest.importances = importances;
-    return forest;
-  }
-  addLeaf(node, counts) {
-    const K = this.K;
-    this.feature[node] = -1;
-    this.threshold[node] = 0;
-    const only = onlyClass(counts, 0, K);
-    if (only >= 0) {
-      this.right[node] = -1 - only;
-      return;
-    }
-    if ((this.mixed + 1) * K > this.mixedCounts.length) {
-      this.mixedCounts = grow(this.mixedCounts, new Float64Array(this.mixedCounts.length * 2));
-    }
-    this.mixedCounts.set(counts, this.mixed * K);
-    this.right[node] = this.mixed++;
-  }
-};
-function onlyClass(counts, at, K) {
-  let only = -1;
-  for (let c = 0; c < K; c++) {
-    if (counts[at + c] > 0) {
-      if (only >= 0) return -1;
-      only = c;
-    }
-  }
-  return only;
-}
-function growForest(X2, y, K, s) {
-  const n = X2.rows;
-  const p = X2.cols;
-  const data = X2.data;
-  const mtry = featuresPerNode(s.maxFeatures, p);
-  const store = new NodeStore(K);
-  const roots = new Int32Array(s.nTrees);
-  const importances = new Float64Array(p);
-  const treeImportance = new Float64Array(p);
-  const bag = new InBagLists(presort(X2), data, n, p, mtry);
-  const { weight, lists } = bag;
-  const stack = new NodeStack();
-  const counts = new Float64Array(K);
-  const leftCounts = new Float64Array(K);
-  const { bin, binBase, binValue, binRank } = bag;
-  const hist = new Float64Array(2 * n + K);
-  const binRows = new Int32Array(n);
-  const master = createRng(s.seed);
-  for (let t = 0; t < s.nTrees; t++) {
-    const rng = bag.startTree(master, s.bootstrap);
-    const m = bag.m;
-    treeImportance.fill(0);
-    roots[t] = store.nodes;
-    stack.push(0, m, 0, -1);
-    while (stack.size > 0) {
-      const top2 = stack.pop();
-      const start = stack.start[top2];
-      const end = stack.end[top2];
-      const depth = stack.depth[top2];
-      const parent = stack.parent[top2];
-      const node = store.addNode();
-      if (parent >= 0) store.right[parent] = node;
-      counts.fill(0);
-      for (let q = start; q < end; q++) {
-        const r = lists[q];
-        counts[y[r]] += weight[r];
-      }
-      let total = 0;
-      let sumSq = 0;
-      for (let c = 0; c < K; c++) {
-        total += counts[c];
-        sumSq += counts[c] * counts[c];
-      }
-      const rowsHere = end - start;
-      if (s.maxDepth > 0 && depth >= s.maxDepth || rowsHere < 2 * s.minSamplesLeaf || sumSq === total * total) {
-        store.addLeaf(node, counts);
-        continue;
-      }
-      let bestProxy = -1;
-      let bestFeature = -1;
-      let bestPos = -1;
-      let bestLow = 0;
-      let bestHigh = 0;
-      let bestCut = 0;
-      let bestLeftWeight = 0;
-      let bestLeftSq = 0;
-      let bestRightSq = 0;
-      let visited = 0;
-      let nonConstant = 0;
-      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-        const f = bag.pickFeature(v, rng);
-        visited++;
-        const distinct = binBase[f + 1] - binBase[f];
-        if (distinct * K <= 2 * rowsHere) {
-          const fb = f * n;
-          for (let q = start; q < end; q++) {
-            const r = lists[q];
-            const b = bin[fb + r];
-            hist[b * K + y[r]] += weight[r];
-            binRows[b]++;
-          }
-          let lo = 0;
-          while (binRows[lo] === 0) lo++;
-          let hi = distinct - 1;
-          while (binRows[hi] === 0) hi--;
-          if (lo < hi) {
-            nonConstant++;
-            leftCounts.fill(0);
-            let leftWeight2 = 0;
-            let leftRows = 0;
-            for (let b = lo; b < hi; ) {
-              let next = b + 1;
-              while (binRows[next] === 0) next++;
-              for (let c = 0; c < K; c++) {
-                leftCounts[c] += hist[b * K + c];
-                leftWeight2 += hist[b * K + c];
-              }
-              leftRows += binRows[b];
-              if (leftRows > rowsHere - s.minSamplesLeaf) break;
-              if (leftRows >= s.minSamplesLeaf) {
-                let leftSq2 = 0;
-                let rightSq2 = 0;
-                for (let c = 0; c < K; c++) {
-                  leftSq2 += leftCounts[c] * leftCounts[c];
-                  rightSq2 += (counts[c] - leftCounts[c]) * (counts[c] - leftCounts[c]);
-                }
-                const proxy = leftSq2 / leftWeight2 + rightSq2 / (total - leftWeight2);
-                if (proxy > bestProxy) {
-                  bestProxy = proxy;
-                  bestFeature = f;
-                  bestPos = start + leftRows;
-                  bestLow = binValue[binBase[f] + b];
-                  bestHigh = binValue[binBase[f] + next];
-                  bestCut = binRank[binBase[f] + next];
-                  bestLeftWeight = leftWeight2;
-                  bestLeftSq = leftSq2;
-                  bestRightSq = rightSq2;
-                }
-              }
-              b = next;
-            }
-          }
-          for (let b = lo; b <= hi; b++) {
-            binRows[b] = 0;
-            for (let c = 0; c < K; c++) hist[b * K + c] = 0;
-          }
-          continue;
-        }
-        const at = bag.sortedRows(f, start, end);
-        if (at < 0) continue;
-        const src = bag.src;
-        const base = at - start;
-        const col = f * n;
-        nonConstant++;
-        leftCounts.fill(0);
-        let leftWeight = 0;
-        let leftSq = 0;
-        let rightSq = sumSq;
-        const lastLeft = end - s.minSamplesLeaf;
-        let xNext = data[col + src[base + start]];
-        for (let q = start; q < lastLeft; q++) {
-          const r = src[base + q];
-          const c = y[r];
-          const w = weight[r];
-          const lc = leftCounts[c];
-          leftSq += (2 * lc + w) * w;
-          rightSq += (w - 2 * (counts[c] - lc)) * w;
-          leftCounts[c] = lc + w;
-          leftWeight += w;
-          const x = xNext;
-          xNext = data[col + src[base + q + 1]];
-          if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
-            const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
-            if (proxy > bestProxy) {
-              bestProxy = proxy;
-              bestFeature = f;
-              bestPos = q + 1;
-              bestLow = x;
-              bestHigh = xNext;
-              bestCut = bag.rankOf(f, src[base + q + 1]);
-              bestLeftWeight = leftWeight;
-              bestLeftSq = leftSq;
-              bestRightSq = rightSq;
-            }
-          }
-        }
-      }
-      if (bestFeature < 0) {
-        store.addLeaf(node, counts);
-        continue;
-      }
-      store.feature[node] = bestFeature;
-      store.threshold[node] = splitThreshold(bestLow, bestHigh);
-      const rightWeight = total - bestLeftWeight;
-      treeImportance[bestFeature] += total - sumSq / total - (bestLeftWeight - bestLeftSq / bestLeftWeight) - (rightWeight - bestRightSq / rightWeight);
-      bag.partition(bestFeature, bestCut, start, bestPos, end);
-      stack.pushChildren(node, start, bestPos, end, depth);
-    }
-    addTreeImportances(importances, treeImportance);
-  }
-  normaliseImportances(importances);
-  return store.toForest(p, roots, importances);
-}
-function presort(X2) {
-  const { rows, cols, data } = X2;
-  const order = new Int32Array(rows * cols);
-  const sorted = new Float64Array(rows);
-  const cursor = new Int32Array(rows);
-  for (let j = 0; j < cols; j++) {
-    const col = j * rows;
-    sorted.set(data.subarray(col, col + rows));
-    sorted.sort();
-    for (let k = 0; k < rows; k++) cursor[k] = k;
-    for (let i = 0; i < rows; i++) {
-      const v = data[col + i];
-      let lo = 0;
-      let hi = rows;
-      while (lo < hi) {
-        const mid = lo + hi >>> 1;
-        if (sorted[mid] < v) lo = mid + 1;
-        else hi = mid;
-      }
-      order[col + cursor[lo]++] = i;
-    }
-  }
-  return order;
-}
-var POW10 = [1];
-for (let k = 1; k <= 22; k++) POW10.push(POW10[k - 1] * 10);
-function splitThreshold(a, b) {
-  const mid = a / 2 + b / 2;
-  const lo = a + (b - a) / 4;
-  const hi = b - (b - a) / 4;
-  const inside = (d) => d >= lo && d <= hi && d >= a && d < b;
-  if (inside(0)) return 0;
-  const exponent = Math.floor(Math.log10(Math.abs(mid)));
-  for (let digits = 1; digits <= 17; digits++) {
-    const places = digits - 1 - exponent;
-    if (places > 22 || places < -22) break;
-    const d = places >= 0 ? Math.round(mid * POW10[places]) / POW10[places] : Math.round(mid / POW10[-places]) * POW10[-places];
-    if (inside(d)) return d;
-  }
-  return mid < b && mid >= a ? mid : a;
 }
 
 // actions/lib/models/algorithms.ts
@@ -34085,7 +34208,7 @@ var LinearRegression = class _LinearRegression {
   }
 };
 
-// actions/lib/models/regression-trees.ts
+// actions/lib/models/random-forest/regression-trees.ts
 function sortedDistinct(values) {
   return Array.from(new Set(values)).sort((a, b) => a - b);
 }
@@ -34162,7 +34285,206 @@ function decodeRegressionForest(encoded, nTrees, nodeCount, importances, fail2) 
   return { nFeatures: p, roots, feature: feature2, threshold, right, value, importances };
 }
 
-// actions/lib/models/random-forest-regressor.ts
+// actions/lib/models/random-forest/regressor-grower.ts
+function growRegressionForest(X2, y, s) {
+  return new RegressorGrower(X2, y, s).forest();
+}
+var NodeStore2 = class {
+  feature = new Int32Array(1024);
+  threshold = new Float64Array(1024);
+  right = new Int32Array(1024);
+  value = new Float64Array(1024);
+  nodes = 0;
+  addNode() {
+    if (this.nodes === this.feature.length) {
+      const size = this.nodes * 2;
+      this.feature = grow(this.feature, new Int32Array(size));
+      this.threshold = grow(this.threshold, new Float64Array(size));
+      this.right = grow(this.right, new Int32Array(size));
+      this.value = grow(this.value, new Float64Array(size));
+    }
+    return this.nodes++;
+  }
+  addLeaf(node, value) {
+    this.feature[node] = -1;
+    this.threshold[node] = 0;
+    this.right[node] = 0;
+    this.value[node] = value;
+  }
+};
+var BestSplit2 = class {
+  proxy = Number.NEGATIVE_INFINITY;
+  feature = -1;
+  /** Where the node's rows divide: [start, pos) go left. */
+  pos = -1;
+  /** The last row going left and the first going right, in the feature's order. */
+  lastLeft = -1;
+  firstRight = -1;
+  reset() {
+    this.proxy = Number.NEGATIVE_INFINITY;
+    this.feature = -1;
+    this.pos = -1;
+    this.lastLeft = -1;
+    this.firstRight = -1;
+  }
+};
+var RegressorGrower = class {
+  constructor(X2, y, s) {
+    this.X = X2;
+    this.y = y;
+    this.s = s;
+    this.n = X2.rows;
+    this.p = X2.cols;
+    this.mtry = featuresPerNode(s.maxFeatures, this.p);
+    this.importances = new Float64Array(this.p);
+    this.treeImportance = new Float64Array(this.p);
+    this.bag = new InBagLists(presort(X2), X2.data, this.n, this.p, this.mtry);
+  }
+  X;
+  y;
+  s;
+  n;
+  p;
+  mtry;
+  store = new NodeStore2();
+  bag;
+  stack = new NodeStack();
+  importances;
+  treeImportance;
+  best = new BestSplit2();
+  /** The current node's total weight and weighted sum of targets. */
+  total = 0;
+  sum = 0;
+  forest() {
+    const { s, store, bag, importances, treeImportance } = this;
+    const roots = new Int32Array(s.nTrees);
+    const master = createRng(s.seed);
+    for (let t = 0; t < s.nTrees; t++) {
+      const rng = bag.startTree(master, s.bootstrap);
+      treeImportance.fill(0);
+      roots[t] = store.nodes;
+      this.growTree(rng);
+      addTreeImportances(importances, treeImportance);
+    }
+    normaliseImportances(importances);
+    const count = store.nodes;
+    return {
+      nFeatures: this.p,
+      roots,
+      feature: store.feature.slice(0, count),
+      threshold: store.threshold.slice(0, count),
+      right: store.right.slice(0, count),
+      value: store.value.slice(0, count),
+      importances
+    };
+  }
+  /** Grows one tree on the bag's current in-bag rows, depth first, nodes in preorder. */
+  growTree(rng) {
+    const { s, y, store, bag, stack, best } = this;
+    const { weight, lists } = bag;
+    stack.push(0, bag.m, 0, -1);
+    while (stack.size > 0) {
+      const top = stack.pop();
+      const start = stack.start[top];
+      const end = stack.end[top];
+      const depth = stack.depth[top];
+      const parent = stack.parent[top];
+      const node = store.addNode();
+      if (parent >= 0) store.right[parent] = node;
+      let total = 0;
+      let sum = 0;
+      let yMin = Number.POSITIVE_INFINITY;
+      let yMax = Number.NEGATIVE_INFINITY;
+      for (let q = start; q < end; q++) {
+        const r = lists[q];
+        const w = weight[r];
+        total += w;
+        sum += w * y[r];
+        if (y[r] < yMin) yMin = y[r];
+        if (y[r] > yMax) yMax = y[r];
+      }
+      if (s.maxDepth > 0 && depth >= s.maxDepth || end - start < 2 * s.minSamplesLeaf || yMin === yMax) {
+        store.addLeaf(node, sum / total);
+        continue;
+      }
+      this.total = total;
+      this.sum = sum;
+      this.search(start, end, rng);
+      if (best.feature < 0) {
+        store.addLeaf(node, sum / total);
+        continue;
+      }
+      this.split(node, start, end, depth);
+    }
+  }
+  /** Makes `node` the best split found: threshold, the tree's importance, both children queued. */
+  split(node, start, end, depth) {
+    const { store, best, bag, total, sum } = this;
+    const data = this.X.data;
+    const col = best.feature * this.n;
+    store.feature[node] = best.feature;
+    store.threshold[node] = splitThreshold(data[col + best.lastLeft], data[col + best.firstRight]);
+    this.treeImportance[best.feature] += Math.max(0, best.proxy - sum * sum / total);
+    bag.partition(best.feature, bag.rankOf(best.feature, best.firstRight), start, best.pos, end);
+    this.stack.pushChildren(node, start, best.pos, end, depth);
+  }
+  /**
+   * Fills `best` with the node's best split, feature -1 if none: maximises sumL²/wL + sumR²/wR
+   * (scikit-learn's proxy for the squared-error decrease). Visits features in random order; stops after
+   * mtry, but keeps going while every visited one was constant.
+   */
+  search(start, end, rng) {
+    const { p, mtry, bag } = this;
+    this.best.reset();
+    let visited = 0;
+    let nonConstant = 0;
+    for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
+      const f = bag.pickFeature(v, rng);
+      visited++;
+      if (this.scanSorted(f, start, end)) nonConstant++;
+    }
+  }
+  /** The node's rows in f's sorted order, every boundary between distinct values a candidate. */
+  scanSorted(f, start, end) {
+    const { n, y, best, total, sum, bag } = this;
+    const { minSamplesLeaf } = this.s;
+    const data = this.X.data;
+    const { weight } = bag;
+    const at = bag.sortedRows(f, start, end);
+    if (at < 0) return false;
+    const src = bag.src;
+    const base = at - start;
+    const col = f * n;
+    let leftWeight = 0;
+    let leftSum = 0;
+    let bestProxy = best.proxy;
+    const lastLeft = end - minSamplesLeaf;
+    let xNext = data[col + src[base + start]];
+    for (let q = start; q < lastLeft; q++) {
+      const r = src[base + q];
+      const w = weight[r];
+      leftWeight += w;
+      leftSum += w * y[r];
+      const x = xNext;
+      xNext = data[col + src[base + q + 1]];
+      if (xNext > x && q + 1 - start >= minSamplesLeaf) {
+        const rightSum = sum - leftSum;
+        const proxy = leftSum * leftSum / leftWeight + rightSum * rightSum / (total - leftWeight);
+        if (proxy > bestProxy) {
+          bestProxy = proxy;
+          best.proxy = proxy;
+          best.feature = f;
+          best.pos = q + 1;
+          best.lastLeft = r;
+          best.firstRight = src[base + q + 1];
+        }
+      }
+    }
+    return true;
+  }
+};
+
+// actions/lib/models/random-forest/random-forest-regressor.ts
 var RANDOM_FOREST_REGRESSOR_FORMAT = "gitml.random-forest-regressor";
 var FORMAT_VERSION7 = 1;
 var RandomForestRegressor = class _RandomForestRegressor {
@@ -34314,138 +34636,6 @@ function ascendingTables(value, count, name2, fail2) {
     }
     return values;
   });
-}
-var NodeStore2 = class {
-  feature = new Int32Array(1024);
-  threshold = new Float64Array(1024);
-  right = new Int32Array(1024);
-  value = new Float64Array(1024);
-  nodes = 0;
-  addNode() {
-    if (this.nodes === this.feature.length) {
-      const size = this.nodes * 2;
-      this.feature = grow(this.feature, new Int32Array(size));
-      this.threshold = grow(this.threshold, new Float64Array(size));
-      this.right = grow(this.right, new Int32Array(size));
-      this.value = grow(this.value, new Float64Array(size));
-    }
-    return this.nodes++;
-  }
-};
-function growRegressionForest(X2, y, s) {
-  const n = X2.rows;
-  const p = X2.cols;
-  const data = X2.data;
-  const mtry = featuresPerNode(s.maxFeatures, p);
-  const store = new NodeStore2();
-  const roots = new Int32Array(s.nTrees);
-  const importances = new Float64Array(p);
-  const treeImportance = new Float64Array(p);
-  const bag = new InBagLists(presort(X2), data, n, p, mtry);
-  const { weight, lists } = bag;
-  const stack = new NodeStack();
-  const master = createRng(s.seed);
-  for (let t = 0; t < s.nTrees; t++) {
-    const rng = bag.startTree(master, s.bootstrap);
-    const m = bag.m;
-    treeImportance.fill(0);
-    roots[t] = store.nodes;
-    stack.push(0, m, 0, -1);
-    while (stack.size > 0) {
-      const top2 = stack.pop();
-      const start = stack.start[top2];
-      const end = stack.end[top2];
-      const depth = stack.depth[top2];
-      const parent = stack.parent[top2];
-      const node = store.addNode();
-      if (parent >= 0) store.right[parent] = node;
-      let total = 0;
-      let sum = 0;
-      let yMin = Number.POSITIVE_INFINITY;
-      let yMax = Number.NEGATIVE_INFINITY;
-      for (let q = start; q < end; q++) {
-        const r = lists[q];
-        const w = weight[r];
-        total += w;
-        sum += w * y[r];
-        if (y[r] < yMin) yMin = y[r];
-        if (y[r] > yMax) yMax = y[r];
-      }
-      const rowsHere = end - start;
-      if (s.maxDepth > 0 && depth >= s.maxDepth || rowsHere < 2 * s.minSamplesLeaf || yMin === yMax) {
-        makeLeaf(store, node, sum / total);
-        continue;
-      }
-      let bestProxy = Number.NEGATIVE_INFINITY;
-      let bestFeature = -1;
-      let bestPos = -1;
-      let bestLastLeft = -1;
-      let bestFirstRight = -1;
-      let visited = 0;
-      let nonConstant = 0;
-      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-        const f = bag.pickFeature(v, rng);
-        visited++;
-        const at = bag.sortedRows(f, start, end);
-        if (at < 0) continue;
-        const src = bag.src;
-        const base = at - start;
-        const col2 = f * n;
-        nonConstant++;
-        let leftWeight = 0;
-        let leftSum = 0;
-        const lastLeft = end - s.minSamplesLeaf;
-        let xNext = data[col2 + src[base + start]];
-        for (let q = start; q < lastLeft; q++) {
-          const r = src[base + q];
-          const w = weight[r];
-          leftWeight += w;
-          leftSum += w * y[r];
-          const x = xNext;
-          xNext = data[col2 + src[base + q + 1]];
-          if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
-            const rightSum = sum - leftSum;
-            const proxy = leftSum * leftSum / leftWeight + rightSum * rightSum / (total - leftWeight);
-            if (proxy > bestProxy) {
-              bestProxy = proxy;
-              bestFeature = f;
-              bestPos = q + 1;
-              bestLastLeft = r;
-              bestFirstRight = src[base + q + 1];
-            }
-          }
-        }
-      }
-      if (bestFeature < 0) {
-        makeLeaf(store, node, sum / total);
-        continue;
-      }
-      const col = bestFeature * n;
-      store.feature[node] = bestFeature;
-      store.threshold[node] = splitThreshold(data[col + bestLastLeft], data[col + bestFirstRight]);
-      treeImportance[bestFeature] += Math.max(0, bestProxy - sum * sum / total);
-      bag.partition(bestFeature, bag.rankOf(bestFeature, bestFirstRight), start, bestPos, end);
-      stack.pushChildren(node, start, bestPos, end, depth);
-    }
-    addTreeImportances(importances, treeImportance);
-  }
-  normaliseImportances(importances);
-  const count = store.nodes;
-  return {
-    nFeatures: p,
-    roots,
-    feature: store.feature.slice(0, count),
-    threshold: store.threshold.slice(0, count),
-    right: store.right.slice(0, count),
-    value: store.value.slice(0, count),
-    importances
-  };
-}
-function makeLeaf(store, node, value) {
-  store.feature[node] = -1;
-  store.threshold[node] = 0;
-  store.right[node] = 0;
-  store.value[node] = value;
 }
 
 // actions/lib/models/regressors.ts
@@ -34905,30 +35095,30 @@ function valueProblem(shape, v, root) {
   switch (shape.kind) {
     case "text":
       if (typeof v !== "string")
-        return `must be ${shape.patternRule ?? "text"}, got ${kindOf(v)}${quoteHint(v)}`;
+        return `must be ${shape.patternRule ?? "text"}, got ${kindOf2(v)}${quoteHint(v)}`;
       if (shape.pattern && !new RegExp(shape.pattern).test(v))
         return `'${v}' is not ${shape.patternRule ?? `like ${shape.pattern}`}`;
       return null;
     case "code":
-      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf(v)}`;
+      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf2(v)}`;
     case "choice": {
       if (typeof v === "string" && shape.unsupported?.[v]) return shape.unsupported[v];
       if (typeof v === "string" && shape.values.includes(v)) return null;
       const values = shape.fitting?.(root) ?? shape.values;
       const allowed = values.length === 1 ? `'${values[0]}'` : `one of ${values.join(", ")}`;
-      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf(v)}`;
+      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
     }
     case "number": {
-      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf(v)}`;
+      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf2(v)}`;
       const { minimum: min, maximum: max } = shape;
       const bounds = min !== void 0 && max !== void 0 ? ` from ${min} to ${max}` : min !== void 0 ? ` \u2265 ${min}` : max !== void 0 ? ` \u2264 ${max}` : "";
       const bad = shape.integer && !Number.isInteger(v) || min !== void 0 && v < min || max !== void 0 && v > max;
       return bad ? `must be ${shape.integer ? "a whole number" : "a number"}${bounds}, got ${v}` : null;
     }
     case "boolean":
-      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf(v)}`;
+      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf2(v)}`;
     case "list": {
-      if (!Array.isArray(v)) return `must be a list, got ${kindOf(v)}`;
+      if (!Array.isArray(v)) return `must be a list, got ${kindOf2(v)}`;
       const { minItems: min, maxItems: max } = shape;
       if (min !== void 0 && min === max && v.length !== min)
         return `must have exactly ${min} items, got ${v.length}`;
@@ -34966,7 +35156,7 @@ function walkObject(shape, v, path13, root, out) {
   if (!isObj(v)) {
     out.push({
       path: path13,
-      message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf(v)}`
+      message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf2(v)}`
     });
     return;
   }
@@ -35022,7 +35212,7 @@ function defaultText(v) {
   if (Array.isArray(v) && v.length === 0) return "none";
   return JSON.stringify(v);
 }
-function kindOf(v) {
+function kindOf2(v) {
   if (v === null || v === void 0) return "nothing";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
@@ -35432,11 +35622,14 @@ import path6 from "node:path";
 // actions/lib/core/input-error.ts
 var InputError = class extends GitmlError {
   name = "InputError";
+  constructor(message2, at) {
+    super(message2, at, "input");
+  }
 };
 
 // actions/lib/files/input-file.ts
 var rule = (within = "the repository") => `only regular files inside ${within} are read`;
-function kindOf2(st) {
+function kindOf3(st) {
   if (st.isSymbolicLink()) return "a symbolic link";
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a named pipe (FIFO)";
@@ -35473,7 +35666,7 @@ function checkInputPath(root, file, label, within) {
     const shown = parts.slice(0, i + 1).join("/");
     const last = i === parts.length - 1;
     if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
-      const kind = stat2.isFile() ? "a file, not a folder" : kindOf2(stat2);
+      const kind = stat2.isFile() ? "a file, not a folder" : kindOf3(stat2);
       throw new InputError(`${last ? name2 : `${name2}: ${shown}`} is ${kind}; ${rule(within)}`);
     }
   }
@@ -35483,7 +35676,7 @@ function checkInputFile(root, file, label, within) {
   const { rel, stat: stat2 } = checkInputPath(root, file, label, within);
   const name2 = label ?? rel;
   if (stat2 === null) throw new InputError(`${name2}: file not found`);
-  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf2(stat2)}; ${rule(within)}`);
+  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf3(stat2)}; ${rule(within)}`);
   return name2;
 }
 function readInputFile(root, file, label, within) {
@@ -35508,7 +35701,7 @@ function openInputFile(root, file, label, within) {
   const opened = fstatSync(fd);
   if (!opened.isFile()) {
     closeSync(fd);
-    throw new InputError(`${name2} is ${kindOf2(opened)}; ${rule(within)}`);
+    throw new InputError(`${name2} is ${kindOf3(opened)}; ${rule(within)}`);
   }
   return { fd, name: name2 };
 }
@@ -35688,10 +35881,133 @@ function recoverInterruptedWrites(root) {
   return lines;
 }
 
+// actions/lib/pipelines/options.ts
+import path9 from "node:path";
+var SEED = { min: 0, max: 2 ** 31 - 1 };
+var DRIFT_SD_PER_DAY = { min: -10, max: 10 };
+var TOLERANCE = { min: 0, max: 1 };
+var GATE_TOLERANCE = { min: 0, max: 1e15 };
+var MAX_SHARDS = 256;
+function optionNamer(style) {
+  return style === "cli" ? (option, metavar) => `--${option}${metavar ? ` ${metavar}` : ""}` : (option) => `input '${option}'`;
+}
+var OptionError = class extends GitmlError {
+  constructor(option, rule2, kind = "usage") {
+    super(
+      sentence(option, rule2, (o) => `option '${o}'`),
+      void 0,
+      kind
+    );
+    this.option = option;
+    this.rule = rule2;
+  }
+  option;
+  rule;
+  name = "OptionError";
+  rendered(style) {
+    return sentence(this.option, this.rule, optionNamer(style));
+  }
+};
+function sentence(option, rule2, name2) {
+  return typeof rule2 === "string" ? `${name2(option)} ${rule2}` : rule2(name2);
+}
+function messageIn(err, style) {
+  if (err instanceof OptionError) return err.rendered(style);
+  return err instanceof Error ? err.message : String(err);
+}
+function wholeNumber(option, raw, range = {}) {
+  if (raw === void 0) return void 0;
+  const n = Number(raw);
+  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+  if (raw.trim() === "" || !Number.isInteger(n) || n < min || n > max) {
+    const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
+    throw new OptionError(option, `must be a whole number${bounds}, got '${raw}'`);
+  }
+  return n;
+}
+function finiteNumber(option, raw, range = {}) {
+  if (raw === void 0) return void 0;
+  const x = Number(raw);
+  const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
+  if (raw.trim() === "" || !Number.isFinite(x) || x < min || x > max) {
+    const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
+    throw new OptionError(option, `must be a number${bounds}, got '${raw}'`);
+  }
+  return x;
+}
+function choice(option, raw, choices) {
+  if (raw === void 0 || choices.includes(raw)) return raw;
+  throw new OptionError(option, `must be one of ${choices.join(", ")}, got '${raw}'`);
+}
+function asOption(option, parse3) {
+  try {
+    return parse3("");
+  } catch (err) {
+    if (err instanceof DateError) throw new OptionError(option, err.message.trimStart());
+    throw err;
+  }
+}
+function calendarDate(option, raw) {
+  return raw === void 0 ? void 0 : asOption(option, (what) => parseCalendarDate(raw, what));
+}
+function instant(option, raw, opts = {}) {
+  return raw === void 0 ? void 0 : asOption(option, (what) => parseInstant(raw, what, opts));
+}
+function clock(raw, real = () => /* @__PURE__ */ new Date()) {
+  const ms = instant("now", raw);
+  return ms === void 0 ? real() : new Date(ms);
+}
+function drift(raw, defaults2) {
+  const sdPerDay = finiteNumber("drift", raw.drift, DRIFT_SD_PER_DAY);
+  const start = calendarDate("drift-start", raw.driftStart);
+  if (start !== void 0 && sdPerDay === void 0)
+    throw new OptionError("drift-start", (o) => `${o("drift-start")} needs ${o("drift", "SD_PER_DAY")}`);
+  if (sdPerDay === void 0) return void 0;
+  if (sdPerDay === 0) return null;
+  return { start: start ?? defaults2.date ?? utcDate(defaults2.now), sdPerDay };
+}
+function tolerance(raw, regressionSelected) {
+  return finiteNumber("tolerance", raw, regressionSelected ? GATE_TOLERANCE : TOLERANCE);
+}
+function parseShard(text2) {
+  const m = /^(\d+)\/(\d+)$/.exec(text2.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new OptionError(
+      "shard",
+      `'${text2}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
+    );
+  }
+  return { index, count };
+}
+function shardStep(raw, base) {
+  const { shard, merge: merge2, partials } = raw;
+  if (shard !== void 0 && merge2)
+    throw new OptionError("shard", (o) => `${o("shard")} and ${o("merge")} are separate steps; give one`);
+  if (shard === void 0 && !merge2 && partials !== void 0)
+    throw new OptionError("partials", (o) => `${o("partials")} needs ${o("shard", "i/n")} or ${o("merge")}`);
+  if ((shard !== void 0 || merge2) && partials === void 0) {
+    const step = merge2 ? "merge" : "shard";
+    throw new OptionError(
+      step,
+      (o) => `${o(step)} needs ${o("partials", "DIR")} (where shards leave their partial files)`
+    );
+  }
+  return {
+    shard: shard === void 0 ? null : parseShard(shard),
+    merge: merge2,
+    partials: path9.resolve(base, partials ?? "")
+  };
+}
+function selectDatasets(ws, raw) {
+  return ws.selectEachDataset(raw || "all");
+}
+
 // actions/lib/pipelines/stage-journal.ts
 import { createHash } from "node:crypto";
 import { appendFileSync as appendFileSync2, existsSync as existsSync4, mkdirSync, readFileSync as readFileSync3, realpathSync, rmSync as rmSync2 } from "node:fs";
-import path9 from "node:path";
+import path10 from "node:path";
 var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
 var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
 function stageJournalPath(workspaceRoot, env = process.env) {
@@ -35704,7 +36020,7 @@ function stageJournalPath(workspaceRoot, env = process.env) {
   } catch {
   }
   const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
-  return path9.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
+  return path10.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
 }
 function recordableInputs(env = process.env) {
   const inputs = {};
@@ -35714,55 +36030,25 @@ function recordableInputs(env = process.env) {
   return inputs;
 }
 function appendStageRun(journal, run3) {
-  mkdirSync(path9.dirname(journal), { recursive: true });
+  mkdirSync(path10.dirname(journal), { recursive: true });
   appendFileSync2(journal, `${JSON.stringify(run3)}
 `);
 }
 
 // actions/lib/platform/action-inputs.ts
-import path10 from "node:path";
-
-// actions/lib/core/json.ts
-function formatNumber(x, decimals) {
-  if (decimals === void 0) return String(x);
-  const r = Number(x.toFixed(decimals));
-  return String(Object.is(r, -0) ? 0 : r);
-}
-
-// actions/lib/features/feature-table.ts
-var SOURCES = ["backfill", "synthetic", "ingest"];
-var SOURCE_CODE = {
-  backfill: SOURCES.indexOf("backfill"),
-  synthetic: SOURCES.indexOf("synthetic"),
-  ingest: SOURCES.indexOf("ingest")
-};
-
-// actions/lib/files/sha256.ts
-var CHUNK = 1 << 20;
-
-// actions/lib/pipelines/sharding.ts
-var ShardError = class extends GitmlError {
-  name = "ShardError";
-};
-var MAX_SHARDS = 256;
-function parseShard(text2) {
-  const m = /^(\d+)\/(\d+)$/.exec(text2.trim());
-  const index = m ? Number(m[1]) : Number.NaN;
-  const count = m ? Number(m[2]) : Number.NaN;
-  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
-    throw new ShardError(
-      `shard '${text2}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
-    );
-  }
-  return { index, count };
-}
-
-// actions/lib/platform/action-inputs.ts
 var ActionInputError = class extends GitmlError {
   name = "ActionInputError";
+  constructor(message2) {
+    super(message2, void 0, "usage");
+  }
 };
-function invalid(name2, rule2, value) {
-  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
+function asInput(read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof OptionError) throw new ActionInputError(err.rendered("action"));
+    throw err;
+  }
 }
 var TRUE = /^(true|yes|on|1)$/i;
 var FALSE = /^(false|no|off|0)$/i;
@@ -35779,6 +36065,10 @@ var InputReader = class {
   /** For the composite readers below, whose names the `this` type has already checked. */
   rawOf(name2) {
     return this.source(name2);
+  }
+  /** The input's text for the option policy: undefined when not given. */
+  text(name2) {
+    return this.source(name2) || void 0;
   }
   /** Whether the input was given at all (a non-empty value). */
   given(name2) {
@@ -35797,93 +36087,52 @@ var InputReader = class {
     if (v === "") return fallback;
     if (TRUE.test(v)) return true;
     if (FALSE.test(v)) return false;
-    throw invalid(name2, "must be true or false", v);
+    throw new ActionInputError(`input '${name2}' must be true or false, got '${v}'`);
   }
+  /** A whole number within range (pipelines/options.ts wholeNumber); undefined when not given. */
   integer(name2, range = {}) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
-      throw invalid(name2, `must be a whole number${bounds}`, v);
-    }
-    return n;
+    return asInput(() => wholeNumber(name2, this.text(name2), range));
   }
+  /** A finite number within range; undefined when not given. */
   number(name2, range = {}) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
-    if (!Number.isFinite(n) || n < min || n > max) {
-      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
-      throw invalid(name2, `must be a number${bounds}`, v);
-    }
-    return n;
+    return asInput(() => finiteNumber(name2, this.text(name2), range));
   }
   /** A UTC calendar date YYYY-MM-DD. */
   date(name2) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    try {
-      return parseCalendarDate(v, `input '${name2}'`);
-    } catch (err) {
-      throw new ActionInputError(err.message);
-    }
+    return asInput(() => calendarDate(name2, this.text(name2)));
   }
   choice(name2, options, fallback) {
-    const v = this.raw(name2);
-    if (v === "") return fallback;
-    if (!options.includes(v))
-      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
-    return v;
+    return asInput(() => choice(name2, this.text(name2), options)) ?? fallback;
   }
   /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
   now() {
-    const v = this.rawOf("now");
-    let d;
-    if (v === "") d = /* @__PURE__ */ new Date();
-    else {
-      try {
-        d = new Date(parseInstant(v, "input 'now'"));
-      } catch (err) {
-        throw new ActionInputError(err.message);
-      }
-    }
+    const d = asInput(() => clock(this.text("now")));
     this.resolvedNow = d.toISOString();
     return d;
   }
   /**
-   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
-   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
-   * runs the others. A name that is no dataset at all is an input error.
+   * Input 'dataset' (pipelines/options.ts selectDatasets): each dataset with its spec or the error of its
+   * invalid dataset.yml (eachDataset reports that one as failed and runs the others).
    */
   datasets(ws) {
-    const selected = ws.selectEachDataset(this.rawOf("dataset") || "all");
-    if (selected.length === 0)
-      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return selected;
+    return asInput(() => selectDatasets(ws, this.text("dataset")));
   }
-  /**
-   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
-   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
-   */
+  /** Inputs 'shard', 'merge' and 'partials' of a sharded stage (pipelines/options.ts shardStep). */
   shardStep(ws) {
-    const given = this.rawOf("shard");
     const merge2 = this.boolean("merge", false);
-    const partials = this.rawOf("partials");
-    if (given && merge2) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-    if ((given || merge2) && !partials)
-      throw new ActionInputError(`input '${merge2 ? "merge" : "shard"}' needs input 'partials'`);
-    let shard = null;
-    if (given) {
-      try {
-        shard = parseShard(given);
-      } catch (err) {
-        throw new ActionInputError(`input ${err.message}`);
-      }
-    }
-    return { shard, merge: merge2, partials: path10.resolve(ws.root, partials) };
+    return asInput(
+      () => shardStep({ shard: this.text("shard"), merge: merge2, partials: this.text("partials") }, ws.root)
+    );
+  }
+  /** Inputs 'drift' and 'drift-start' of generate (pipelines/options.ts drift); `defaults` for the start. */
+  drift(defaults2) {
+    return asInput(
+      () => drift({ drift: this.text("drift"), driftStart: this.text("drift-start") }, defaults2)
+    );
+  }
+  /** Input 'tolerance' of the gate (pipelines/options.ts tolerance). */
+  tolerance(regressionSelected) {
+    return asInput(() => tolerance(this.text("tolerance"), regressionSelected));
   }
   /** A pull-request number, or null when not given. */
   pullRequest() {
@@ -36062,19 +36311,18 @@ function summaryTable(heading, header, rows) {
 function summaryList(items) {
   core.summary.addList(items.map(cellHtml));
 }
+var messageOf = (err) => messageIn(err, "action");
+var EXIT_OF = { usage: 1, input: 1, failure: 1, partial: 3 };
 function fail(err) {
-  const message2 = err instanceof Error ? err.message : String(err);
+  const message2 = messageOf(err);
   const at = err instanceof GitmlError ? err.at : void 0;
-  if (at) {
-    core.error(message2, { file: at.file, startLine: at.line });
-    process.exitCode = core.ExitCode.Failure;
-  } else {
-    core.setFailed(message2);
-  }
+  if (at) core.error(message2, { file: at.file, startLine: at.line });
+  else core.setFailed(message2);
+  process.exitCode = EXIT_OF[kindOf(err)];
   if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
     for (const line of err.stack.split("\n")) core.debug(line);
 }
-var PARTIAL_EXIT_CODE = 3;
+var PARTIAL_EXIT_CODE = EXIT_OF.partial;
 function recordStageRun() {
   const journal = stageJournalPath(process.env.GITHUB_WORKSPACE || process.cwd());
   const bundle = process.argv[1];
@@ -36123,7 +36371,6 @@ async function unlessGitHubRefuses(log, what, call, instead = "") {
     return { failure };
   }
 }
-var pct = (x) => x === null || x === void 0 ? "\u2014" : `${(x * 100).toFixed(1)}%`;
 var safeProperties = (p = {}) => ({
   ...p,
   ...p.title !== void 0 ? { title: oneLine(p.title) } : {},
@@ -40573,16 +40820,24 @@ function committedReport(ws, name2) {
   return { report: parsed, uncommitted: existsSync7(onDisk) && readFileSync5(onDisk, "utf8") !== text2 };
 }
 
+// actions/lib/core/format.ts
+function percent(x, digits = 1, missing = "\u2013") {
+  return x === null || x === void 0 ? missing : `${(x * 100).toFixed(digits)}%`;
+}
+
+// actions/lib/core/json.ts
+function formatNumber(x, decimals) {
+  if (decimals === void 0) return String(x);
+  const r = Number(x.toFixed(decimals));
+  return String(Object.is(r, -0) ? 0 : r);
+}
+
 // actions/lib/monitoring/predicted-value.ts
 function predictionDecimals(label) {
   return (label.decimals ?? 4) + 2;
 }
 
-// actions/lib/charts/chart-kit.ts
-var NOT_TOUCH = "[event.pointerType !== 'touch']";
-var BRUSH_DRAG = `[pointerdown${NOT_TOUCH}, window:pointerup] > window:pointermove!`;
-
-// actions/lib/charts/regression-charts.ts
+// actions/lib/charts/regression-values.ts
 function labelOf2(r) {
   if (!r.label || !r.regression) throw new Error(`${r.dataset}: not a regression monitoring report`);
   return r.label;
@@ -40601,7 +40856,7 @@ function alertIssueTitle(report, alert) {
 }
 function alertIssueBody(report, alert, dashboard, env = process.env) {
   const c = report.champion;
-  const holdout = c && report.task === "regression" ? `holdout MAE ${errorText(report, c.holdoutMae ?? null)}` : `holdout accuracy ${pct(c?.holdoutAccuracy)}`;
+  const holdout = c && report.task === "regression" ? `holdout MAE ${errorText(report, c.holdoutMae ?? null)}` : `holdout accuracy ${percent(c?.holdoutAccuracy, 1, "\u2014")}`;
   const champion = c ? `champion v${c.version} (${c.algorithm}, ${holdout})` : "no champion";
   const lines = [
     alert.message,
@@ -40616,21 +40871,6 @@ function alertIssueBody(report, alert, dashboard, env = process.env) {
   }
   return lines.join("\n");
 }
-
-// actions/lib/charts/class-colours.ts
-var TABLEAU10 = [
-  "#4c78a8",
-  "#f58518",
-  "#e45756",
-  "#72b7b2",
-  "#54a24b",
-  "#eeca3b",
-  "#b279a2",
-  "#ff9da6",
-  "#9d755d",
-  "#bab0ac"
-];
-var SINGLE_COLOUR = TABLEAU10[0];
 
 // actions/lib/reports/report-page.ts
 function mdText(text2) {
@@ -40697,8 +40937,27 @@ function alertsReport(reports, synced, failure, failed, env) {
 }
 
 // actions/alerts/src/main.ts
-async function run2(inputs, { core: core2, ws, env }) {
-  const dashboard = dashboardUrl(inputs.dashboardUrl, env);
+async function run2(inputs, deps) {
+  const { reports, failed } = readCommittedReports(inputs, deps);
+  if (failed.length > 0 && failed.length === inputs.datasets.length)
+    throw new Error(
+      `every dataset failed (${failed.map((f) => f.dataset).join(", ")}): no issue was touched`
+    );
+  const { issues, outcome } = await syncIssues(reports, inputs, deps);
+  const report = alertsReport(
+    reports,
+    issues,
+    "failure" in outcome ? outcome.failure : null,
+    failed,
+    deps.env
+  );
+  if (report.exitCode)
+    deps.core.error(
+      `partial: failed ${failed.map((f) => f.dataset).join(", ")}; the other datasets' issues are in step \u2014 exit code ${PARTIAL_EXIT_CODE}`
+    );
+  return report;
+}
+function readCommittedReports(inputs, { core: core2, ws }) {
   const reports = [];
   const failed = [];
   for (const found of committedReports(ws, inputs.datasets)) {
@@ -40713,10 +40972,10 @@ async function run2(inputs, { core: core2, ws, env }) {
         );
     } else core2.notice(`${found.dataset}: ${found.why}; no alert issues for it`);
   }
-  if (failed.length > 0 && failed.length === inputs.datasets.length)
-    throw new Error(
-      `every dataset failed (${failed.map((f) => f.dataset).join(", ")}): no issue was touched`
-    );
+  return { reports, failed };
+}
+async function syncIssues(reports, inputs, { core: core2, env }) {
+  const dashboard = dashboardUrl(inputs.dashboardUrl, env);
   const { owner, repo } = repository(env);
   const client = createGitHubClient(inputs.token, {
     baseUrl: env.GITHUB_API_URL,
@@ -40750,12 +41009,7 @@ async function run2(inputs, { core: core2, ws, env }) {
       `the alerts are in ${reportFiles.join(", ") || "the reports"} and this job's summary`
     )
   );
-  const report = alertsReport(reports, issues, "failure" in outcome ? outcome.failure : null, failed, env);
-  if (report.exitCode)
-    core2.error(
-      `partial: failed ${failed.map((f) => f.dataset).join(", ")}; the other datasets' issues are in step \u2014 exit code ${PARTIAL_EXIT_CODE}`
-    );
-  return report;
+  return { issues, outcome };
 }
 
 // actions/alerts/src/index.ts

@@ -15,6 +15,7 @@
 // the partitions once more, one at a time, to score the holdout rows with the new model and the
 // champion and to compute the data hash; it also refuses partitions whose bytes changed since a shard
 // read them. Memory of either step: one partition at a time plus the holdout's labels and ids.
+
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -67,6 +68,7 @@ import {
   unscored,
   withSeed,
 } from '../training/training.js';
+import { OptionError } from './options.js';
 import {
   checkLabelsUnchanged,
   checkSame,
@@ -167,7 +169,10 @@ export function shardedTrainingConfig(
       `sharded training needs the hash split (a shard knows its holdout rows by their content); got '${opts.split}'`,
     );
   if (opts.asOf !== undefined)
-    throw new ShardError('sharded training reads the working tree; --as-of is not supported with shards');
+    throw new OptionError(
+      'as-of',
+      (name) => `sharded training reads the working tree; ${name('as-of')} is not supported with shards`,
+    );
   return trainingConfig(spec, { ...opts, algorithm, search: false, split: 'hash' });
 }
 

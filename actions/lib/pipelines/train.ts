@@ -1,5 +1,6 @@
 // train: reads a feature group (optionally as of a revision), selects and fits a model, and registers it
 // behind the champion/challenger gate. Skips when the training data and config equal the champion's.
+
 import { createHash, type Hash } from 'node:crypto';
 import { stableStringify } from '../core/json.js';
 import { isoSeconds } from '../core/time.js';
@@ -47,6 +48,7 @@ import {
   targetMean,
   train,
 } from '../training/training.js';
+import { OptionError } from './options.js';
 
 export interface TrainOptions {
   now: Date;
@@ -121,14 +123,16 @@ export function trainingConfig(
         .join(', ')}`,
     );
   const tolerance = opts.tolerance ?? 0;
-  if (!(tolerance >= 0)) throw new RangeError('--tolerance must be ≥ 0');
+  if (!(tolerance >= 0)) throw new OptionError('tolerance', 'must be ≥ 0');
   if (opts.gateMetric !== undefined && task !== 'regression')
     throw new RangeError(
       `${spec.name}: a gate metric is for a regression label; a classifier's gate compares macro-F1`,
     );
   if (task === 'regression' && opts.split === 'stratified')
-    throw new RangeError(
-      `${spec.name}: the stratified split needs classes, and '${spec.label.name}' is numeric; use --split shuffle (the default), time or hash`,
+    throw new OptionError(
+      'split',
+      (name) =>
+        `${spec.name}: the stratified split needs classes, and '${spec.label.name}' is numeric; use ${name('split')} shuffle (the default), time or hash`,
     );
   const base = defaultTraining(task);
   const search = opts.search ?? true;

@@ -28731,11 +28731,16 @@ function getIDToken(aud) {
 var GitmlError = class extends Error {
   name = "GitmlError";
   at;
-  constructor(message2, at) {
+  kind;
+  constructor(message2, at, kind = "failure") {
     super(message2);
     this.at = at;
+    this.kind = kind;
   }
 };
+function kindOf(err) {
+  return err instanceof GitmlError ? err.kind : "failure";
+}
 function lineMessage(file, line, rule2) {
   return [`${file} line ${line}: ${rule2}`, { file, line }];
 }
@@ -28749,8 +28754,11 @@ function oneLine(text2) {
   return /^\s*::/.test(s) ? `\\${s}` : s;
 }
 var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function htmlEntities(text2) {
+  return text2.replace(/[&<>"']/g, (ch) => HTML[ch]);
+}
 function escapeHtml(text2) {
-  return oneLine(text2).replace(/[&<>"']/g, (ch) => HTML[ch]);
+  return htmlEntities(oneLine(text2));
 }
 function safeUrl(href) {
   try {
@@ -28764,6 +28772,76 @@ function safeUrl(href) {
 // actions/lib/files/atomic-write.ts
 import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path6 from "node:path";
+
+// actions/lib/core/time.ts
+var EARLIEST_DATE = "2000-01-01";
+var DAY_MS = 864e5;
+function utcDate(instant2) {
+  return (typeof instant2 === "number" ? new Date(instant2) : instant2).toISOString().slice(0, 10);
+}
+function addDays(date, days) {
+  return utcDate(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS);
+}
+function nextDay(date) {
+  return addDays(date, 1);
+}
+function isoFromMs(ms) {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+function isoSeconds(d) {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function shortTime(iso) {
+  return iso.length >= 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso;
+}
+function isIsoInstant(s) {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
+}
+var DateError = class extends GitmlError {
+  name = "DateError";
+};
+var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+var INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/i;
+function daysIn(year, month) {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+function calendarProblem(year, month, day) {
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  const n = daysIn(year, month);
+  if (day < 1 || day > n) return `${year}-${String(month).padStart(2, "0")} has ${n} days`;
+  return null;
+}
+function notBefore(date, text2, what) {
+  if (date < EARLIEST_DATE)
+    throw new DateError(`${what} '${text2}' is before ${EARLIEST_DATE}, the earliest date gitml accepts`);
+}
+function parseCalendarDate(text2, what) {
+  const s = text2.trim();
+  const m = DATE.exec(s);
+  if (!m) throw new DateError(`${what} '${text2}' is not a date (YYYY-MM-DD, UTC)`);
+  const problem = calendarProblem(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (problem) throw new DateError(`${what} '${text2}' is not a date: ${problem}`);
+  notBefore(s, text2, what);
+  return s;
+}
+function parseInstant(text2, what, opts = {}) {
+  const s = text2.trim();
+  if (DATE.test(s)) {
+    const date = parseCalendarDate(s, what);
+    return Date.parse(`${date}T${opts.bareDate === "end" ? "23:59:59.999" : "00:00:00.000"}Z`);
+  }
+  const m = INSTANT.exec(s);
+  if (!m)
+    throw new DateError(`${what} '${text2}' is not a date or date-time (ISO 8601, like 2026-01-31T12:00:00Z)`);
+  const [, y, mo, d, hh, mm, ss = "00", frac = "", zone = "Z"] = m;
+  const problem = calendarProblem(Number(y), Number(mo), Number(d)) ?? (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59 ? `there is no time ${hh}:${mm}:${ss}` : null) ?? (zone !== "Z" && zone !== "z" && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4)) > 59) ? `there is no zone offset ${zone}` : null);
+  if (problem) throw new DateError(`${what} '${text2}' is not a date-time: ${problem}`);
+  const ms = Date.parse(`${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
+  notBefore(utcDate(ms), text2, what);
+  return ms;
+}
+
+// actions/lib/files/atomic-write.ts
 var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
 var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
 function atomicTempPath(file) {
@@ -28829,7 +28907,7 @@ function commitJournal(temps, removals) {
   const journal = path6.join(dir, `.gitml-journal.${process.pid}.tmp`);
   const body2 = {
     writer,
-    startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    startedAt: isoSeconds(/* @__PURE__ */ new Date()),
     files: temps.map((t) => ({
       target: path6.relative(dir, path6.resolve(t.target)),
       temp: path6.relative(dir, path6.resolve(t.tmp))
@@ -28881,62 +28959,6 @@ function nearestName(given, known) {
 function didYouMean(given, known) {
   const near = nearestName(given, known);
   return near ? ` (did you mean '${near}'?)` : "";
-}
-
-// actions/lib/core/time.ts
-var EARLIEST_DATE = "2000-01-01";
-var DAY_MS = 864e5;
-function utcDate(instant) {
-  return (typeof instant === "number" ? new Date(instant) : instant).toISOString().slice(0, 10);
-}
-function addDays(date, days) {
-  return utcDate(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS);
-}
-function isIsoInstant(s) {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
-}
-var DateError = class extends GitmlError {
-  name = "DateError";
-};
-var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-var INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/i;
-function daysIn(year, month) {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-function calendarProblem(year, month, day) {
-  if (month < 1 || month > 12) return `there is no month ${month}`;
-  const n = daysIn(year, month);
-  if (day < 1 || day > n) return `${year}-${String(month).padStart(2, "0")} has ${n} days`;
-  return null;
-}
-function notBefore(date, text2, what) {
-  if (date < EARLIEST_DATE)
-    throw new DateError(`${what} '${text2}' is before ${EARLIEST_DATE}, the earliest date gitml accepts`);
-}
-function parseCalendarDate(text2, what) {
-  const s = text2.trim();
-  const m = DATE.exec(s);
-  if (!m) throw new DateError(`${what} '${text2}' is not a date (YYYY-MM-DD, UTC)`);
-  const problem = calendarProblem(Number(m[1]), Number(m[2]), Number(m[3]));
-  if (problem) throw new DateError(`${what} '${text2}' is not a date: ${problem}`);
-  notBefore(s, text2, what);
-  return s;
-}
-function parseInstant(text2, what, opts = {}) {
-  const s = text2.trim();
-  if (DATE.test(s)) {
-    const date = parseCalendarDate(s, what);
-    return Date.parse(`${date}T${opts.bareDate === "end" ? "23:59:59.999" : "00:00:00.000"}Z`);
-  }
-  const m = INSTANT.exec(s);
-  if (!m)
-    throw new DateError(`${what} '${text2}' is not a date or date-time (ISO 8601, like 2026-01-31T12:00:00Z)`);
-  const [, y, mo, d, hh, mm, ss = "00", frac = "", zone = "Z"] = m;
-  const problem = calendarProblem(Number(y), Number(mo), Number(d)) ?? (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59 ? `there is no time ${hh}:${mm}:${ss}` : null) ?? (zone !== "Z" && zone !== "z" && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4)) > 59) ? `there is no zone offset ${zone}` : null);
-  if (problem) throw new DateError(`${what} '${text2}' is not a date-time: ${problem}`);
-  const ms = Date.parse(`${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
-  notBefore(utcDate(ms), text2, what);
-  return ms;
 }
 
 // actions/lib/models/types.ts
@@ -29457,64 +29479,7 @@ function bytesField(value) {
   return typeof value === "string" ? decodeBase64(value) : null;
 }
 
-// actions/lib/models/forest-bytes.ts
-function splitTable(tables) {
-  const start = new Int32Array(tables.length + 1);
-  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
-  const total = start[tables.length];
-  const feature2 = new Int32Array(total);
-  const value = new Float64Array(total);
-  for (let j = 0; j < tables.length; j++) {
-    feature2.fill(j, start[j], start[j + 1]);
-    value.set(tables[j], start[j]);
-  }
-  return { feature: feature2, value, start };
-}
-function usedSplits(f) {
-  const { feature: feature2, value } = f.splits;
-  const used = new Uint8Array(value.length);
-  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
-  const tables = Array.from({ length: f.nFeatures }, () => []);
-  const index = new Int32Array(value.length).fill(-1);
-  for (let s = 0; s < value.length; s++) {
-    if (!used[s]) continue;
-    const table = tables[feature2[s]];
-    index[s] = table.length;
-    table.push(value[s]);
-  }
-  return { tables, index };
-}
-function assembleForest(p, K, roots, split, splits, right, mixedCounts) {
-  return {
-    nFeatures: p,
-    nClasses: K,
-    roots,
-    split,
-    splits,
-    right,
-    mixedCounts,
-    mixedProba: leafFractions(mixedCounts, K),
-    importances: new Float64Array(p)
-  };
-}
-function leafFractions(leafCounts, K) {
-  const proba = new Float64Array(leafCounts.length);
-  for (let o = 0; o < leafCounts.length; o += K) {
-    let total = 0;
-    for (let c = 0; c < K; c++) total += leafCounts[o + c];
-    for (let c = 0; c < K; c++) proba[o + c] = leafCounts[o + c] / total;
-  }
-  return proba;
-}
-function grow(old, bigger) {
-  bigger.set(old);
-  return bigger;
-}
-function indexWidth(tableLength) {
-  let width = 1;
-  while (tableLength - 1 >= 2 ** (8 * width)) width++;
-  return width;
-}
+// actions/lib/models/varint.ts
 function varintLength(v) {
   let n = 1;
   while (v >= 128) {
@@ -29542,62 +29507,6 @@ var ByteWriter = class {
     this.byte(v);
   }
 };
-function encodeTrees(f, splitIndex) {
-  const K = f.nClasses;
-  const p = f.nFeatures;
-  const n = f.split.length;
-  const feature2 = f.splits.feature;
-  const count = new Int32Array(f.nFeatures);
-  for (let s = 0; s < splitIndex.length; s++) if (splitIndex[s] >= 0) count[feature2[s]]++;
-  const widths = Array.from(count, indexWidth);
-  const size = new Float64Array(n);
-  for (let node = n - 1; node >= 0; node--) {
-    const s = f.split[node];
-    if (s >= 0) {
-      const j = feature2[s];
-      const left = size[node + 1];
-      const leftIsLeaf = f.split[node + 1] < 0;
-      const tag = K + 1 + (leftIsLeaf ? p : 0) + j;
-      size[node] = varintLength(tag) + widths[j] + (leftIsLeaf ? 0 : varintLength(left)) + left + size[f.right[node]];
-      continue;
-    }
-    const leaf = f.right[node];
-    if (leaf < 0) size[node] = varintLength(-1 - leaf);
-    else {
-      size[node] = varintLength(K);
-      for (let c = 0; c < K; c++) size[node] += varintLength(f.mixedCounts[leaf * K + c]);
-    }
-  }
-  const w = new ByteWriter();
-  for (let node = 0; node < n; node++) {
-    if (isRoot(f.roots, node)) w.varint(size[node]);
-    const s = f.split[node];
-    if (s >= 0) {
-      const j = feature2[s];
-      const leftIsLeaf = f.split[node + 1] < 0;
-      w.varint(K + 1 + (leftIsLeaf ? p : 0) + j);
-      let index = splitIndex[s];
-      for (let b = 0; b < widths[j]; b++) {
-        w.byte(index & 255);
-        index >>>= 8;
-      }
-      if (!leftIsLeaf) w.varint(size[node + 1]);
-      continue;
-    }
-    const leaf = f.right[node];
-    if (leaf < 0) {
-      w.varint(-1 - leaf);
-    } else {
-      w.varint(K);
-      for (let c = 0; c < K; c++) w.varint(f.mixedCounts[leaf * K + c]);
-    }
-  }
-  return w.bytes.slice(0, w.length);
-}
-function isRoot(roots, node) {
-  for (let t = 0; t < roots.length; t++) if (roots[t] === node) return true;
-  return false;
-}
 function readVarint(bytes, cursor, end, fail2) {
   let v = 0;
   let scale = 1;
@@ -29609,236 +29518,6 @@ function readVarint(bytes, cursor, end, fail2) {
     scale *= 128;
   }
   return fail2(`trees hold a varint longer than 5 bytes at byte ${cursor.pos}`);
-}
-function decodeTrees(bytes, version, nTrees, p, K, splits, nodeCount, fail2) {
-  const { start } = splits;
-  const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
-  const lengths = version === 2;
-  const n = bytes.length;
-  const capacity = Math.min(nodeCount, n);
-  const split = new Int32Array(capacity);
-  const right = new Int32Array(capacity);
-  const roots = new Int32Array(nTrees);
-  const leaves = { counts: new Float64Array(64 * K), count: 0 };
-  const cursor = { pos: 0 };
-  let pending = new Int32Array(64);
-  let pendingAt = new Float64Array(64);
-  let top2 = 0;
-  let pos = 0;
-  let node = 0;
-  let tree = 0;
-  let treeEnd = n;
-  let treeStart = true;
-  let previousWasLeaf = false;
-  while (tree < nTrees) {
-    if (pos >= n) {
-      fail2(
-        treeStart ? `trees hold ${tree} trees, params say ${nTrees}` : "trees end in the middle of a node"
-      );
-    }
-    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
-    if (treeStart) {
-      roots[tree] = node;
-      if (lengths) {
-        cursor.pos = pos;
-        const length = readVarint(bytes, cursor, n, fail2);
-        pos = cursor.pos;
-        treeEnd = pos + length;
-        if (treeEnd > n) fail2(`tree ${tree} is ${length} bytes, but only ${n - pos} remain`);
-      }
-    } else if (previousWasLeaf) {
-      const parent = pending[--top2];
-      right[parent] = node;
-      const expected = pendingAt[top2];
-      if (expected < 0 ? node !== parent + 2 : lengths && pos !== expected) {
-        fail2(
-          expected < 0 ? `node ${parent} says its left child is a leaf, but it is not` : `node ${parent} says its left subtree ends at byte ${expected}, but it ends at byte ${pos}`
-        );
-      }
-    }
-    let tag = bytes[pos];
-    if (tag < 128) pos++;
-    else {
-      cursor.pos = pos;
-      tag = readVarint(bytes, cursor, n, fail2);
-      pos = cursor.pos;
-    }
-    treeStart = false;
-    if (tag > K) {
-      let j = tag - K - 1;
-      const leftIsLeaf = lengths && j >= p;
-      if (leftIsLeaf) j -= p;
-      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
-      const width = widths[j];
-      if (pos + width > n) fail2("trees end in the middle of a node");
-      let index = bytes[pos];
-      if (width > 1) index += bytes[pos + 1] * 256;
-      if (width > 2) index += bytes[pos + 2] * 65536;
-      if (width > 3) index += bytes[pos + 3] * 16777216;
-      pos += width;
-      const count = start[j + 1] - start[j];
-      if (index >= count) {
-        fail2(`node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${count}`);
-      }
-      split[node] = start[j] + index;
-      if (top2 === pending.length) {
-        pending = grow(pending, new Int32Array(top2 * 2));
-        pendingAt = grow(pendingAt, new Float64Array(top2 * 2));
-      }
-      if (leftIsLeaf) {
-        pendingAt[top2] = -1;
-      } else if (lengths) {
-        let left = pos < n ? bytes[pos] : 128;
-        if (left < 128) pos++;
-        else {
-          cursor.pos = pos;
-          left = readVarint(bytes, cursor, n, fail2);
-          pos = cursor.pos;
-        }
-        pendingAt[top2] = pos + left;
-      } else {
-        pendingAt[top2] = 0;
-      }
-      pending[top2++] = node;
-      previousWasLeaf = false;
-    } else {
-      split[node] = -1;
-      if (tag < K) {
-        right[node] = -1 - tag;
-      } else {
-        cursor.pos = pos;
-        right[node] = readMixedLeaf(bytes, cursor, K, leaves, node, fail2);
-        pos = cursor.pos;
-      }
-      previousWasLeaf = true;
-      if (top2 === 0) {
-        if (lengths && pos !== treeEnd) {
-          fail2(`tree ${tree} says it ends at byte ${treeEnd}, but it ends at byte ${pos}`);
-        }
-        tree++;
-        treeStart = true;
-        previousWasLeaf = false;
-      }
-    }
-    node++;
-  }
-  if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
-  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
-  return assembleForest(p, K, roots, split, splits, right, leaves.counts.slice(0, leaves.count * K));
-}
-function readMixedLeaf(bytes, cursor, K, leaves, node, fail2) {
-  if ((leaves.count + 1) * K > leaves.counts.length) {
-    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
-  }
-  const at = leaves.count * K;
-  let total = 0;
-  for (let c = 0; c < K; c++) {
-    const v = readVarint(bytes, cursor, bytes.length, fail2);
-    leaves.counts[at + c] = v;
-    total += v;
-  }
-  if (total === 0) fail2(`leaf node ${node} has no samples`);
-  return leaves.count++;
-}
-var EncodedTrees = class _EncodedTrees {
-  constructor(bytes, treeStart, treeEnd, p, K, splits, widths, fail2) {
-    this.bytes = bytes;
-    this.treeStart = treeStart;
-    this.treeEnd = treeEnd;
-    this.p = p;
-    this.K = K;
-    this.splits = splits;
-    this.widths = widths;
-    this.fail = fail2;
-  }
-  bytes;
-  treeStart;
-  treeEnd;
-  p;
-  K;
-  splits;
-  widths;
-  fail;
-  /** Finds the trees of a version-2 stream by their lengths (nTrees steps); checks they cover it exactly. */
-  static index(bytes, nTrees, p, K, splits, fail2) {
-    const treeStart = new Int32Array(nTrees);
-    const treeEnd = new Int32Array(nTrees);
-    const cursor = { pos: 0 };
-    for (let t = 0; t < nTrees; t++) {
-      if (cursor.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
-      const length = readVarint(bytes, cursor, bytes.length, fail2);
-      if (length < 1 || cursor.pos + length > bytes.length) {
-        fail2(`tree ${t} is ${length} bytes, but ${bytes.length - cursor.pos} remain`);
-      }
-      treeStart[t] = cursor.pos;
-      cursor.pos += length;
-      treeEnd[t] = cursor.pos;
-    }
-    if (cursor.pos !== bytes.length) {
-      fail2(`trees hold ${bytes.length - cursor.pos} bytes after the last of ${nTrees} trees`);
-    }
-    const { start } = splits;
-    const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
-    return new _EncodedTrees(bytes, treeStart, treeEnd, p, K, splits, widths, fail2);
-  }
-  /** Adds every tree's leaf class fractions for each row of X into out (rows × K); X is column-major. */
-  addLeafFractions(X2, out) {
-    const { bytes, treeStart, treeEnd, p, K, widths, fail: fail2 } = this;
-    const { start, value } = this.splits;
-    const { rows, data } = X2;
-    const cursor = { pos: 0 };
-    const counts = new Float64Array(K);
-    for (let t = 0; t < treeStart.length; t++) {
-      const end = treeEnd[t];
-      for (let i = 0; i < rows; i++) {
-        cursor.pos = treeStart[t];
-        const o = i * K;
-        for (; ; ) {
-          const tag = readVarint(bytes, cursor, end, fail2);
-          if (tag > K) {
-            let j = tag - K - 1;
-            const leftIsLeaf = j >= p;
-            if (leftIsLeaf) j -= p;
-            if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
-            const width = widths[j];
-            let at = cursor.pos;
-            if (at + width > end) fail2("trees end in the middle of a node");
-            let index = 0;
-            for (let b = 0, scale = 1; b < width; b++, scale *= 256) index += bytes[at++] * scale;
-            if (index >= start[j + 1] - start[j]) {
-              fail2(`a node of tree ${t} uses threshold ${index} of feature ${j}, beyond thresholds[${j}]`);
-            }
-            cursor.pos = at;
-            const goLeft = data[j * rows + i] <= value[start[j] + index];
-            if (leftIsLeaf) {
-              if (!goLeft) skipLeaf(bytes, cursor, end, K, t, fail2);
-            } else {
-              const left = readVarint(bytes, cursor, end, fail2);
-              if (!goLeft) cursor.pos += left;
-            }
-            continue;
-          }
-          if (tag < K) {
-            out[o + tag] += 1;
-            break;
-          }
-          let total = 0;
-          for (let c = 0; c < K; c++) {
-            counts[c] = readVarint(bytes, cursor, end, fail2);
-            total += counts[c];
-          }
-          if (total === 0) fail2(`a leaf of tree ${t} has no samples`);
-          for (let c = 0; c < K; c++) out[o + c] += counts[c] / total;
-          break;
-        }
-      }
-    }
-  }
-};
-function skipLeaf(bytes, cursor, end, K, tree, fail2) {
-  const tag = readVarint(bytes, cursor, end, fail2);
-  if (tag > K) fail2(`a node of tree ${tree} says its left child is a leaf, but it is not`);
-  if (tag === K) for (let c = 0; c < K; c++) readVarint(bytes, cursor, end, fail2);
 }
 
 // actions/lib/models/gradient-boosting.ts
@@ -30019,7 +29698,7 @@ var HistGradientBoosting = class _HistGradientBoosting {
     const valueBytes = bytesField(obj.leafValues) ?? fail2('"leafValues" is not valid base64');
     if (valueBytes.length % 8 !== 0) fail2('"leafValues" must hold whole float64 values (8 bytes each)');
     const model = new _HistGradientBoosting(settings);
-    model.model = decodeTrees2(
+    model.model = decodeTrees(
       { nFeatures, nClasses, classes, baseline, binEdges: binEdges2, iterations },
       nodeBytes,
       valueBytes,
@@ -30443,7 +30122,7 @@ function flatten(trees, head) {
   });
   return { ...head, roots, feature: feature2, bin, threshold, right, value };
 }
-function decodeTrees2(head, nodeBytes, valueBytes, maxLeafNodes, fail2) {
+function decodeTrees(head, nodeBytes, valueBytes, maxLeafNodes, fail2) {
   const { nFeatures: p, binEdges: edges } = head;
   const treeCount = head.iterations * head.baseline.length;
   const values = new DataView(valueBytes.buffer, valueBytes.byteOffset, valueBytes.byteLength);
@@ -31986,8 +31665,11 @@ function binaryObjective(X2, y, C) {
   return { value, hessian };
 }
 function softmaxObjective(X2, y, K, C) {
+  return { value: softmaxValue(X2, y, K, C), hessian: softmaxHessian(X2, K, C) };
+}
+function softmaxHessian(X2, K, C) {
   const { rows: n, cols: p } = X2;
-  const hessian = (x) => {
+  return (x) => {
     const { coef, intercept } = unpack(x, K, p);
     const q = p + 1;
     const size = K * q;
@@ -32039,8 +31721,11 @@ function softmaxObjective(X2, y, K, C) {
     for (let a = 0; a < K; a++) for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
     return H;
   };
+}
+function softmaxValue(X2, y, K, C) {
+  const { rows: n, cols: p } = X2;
   const z2 = new Float64Array(K * BLOCK_ROWS2);
-  const value = (x, g2) => {
+  return (x, g2) => {
     const { coef, intercept } = unpack(x, K, p);
     g2.fill(0);
     let loss = 0;
@@ -32087,7 +31772,6 @@ function softmaxObjective(X2, y, K, C) {
     }
     return loss / n + penalty / (2 * C * n);
   };
-  return { value, hessian };
 }
 function blockScores(X2, coef, intercept, rows, start, len, out) {
   const { rows: n, cols: p, data } = X2;
@@ -32166,7 +31850,121 @@ function createRng(seed) {
   };
 }
 
-// actions/lib/models/tree-growing.ts
+// actions/lib/models/random-forest/forest-types.ts
+function splitTable(tables) {
+  const start = new Int32Array(tables.length + 1);
+  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
+  const total = start[tables.length];
+  const feature2 = new Int32Array(total);
+  const value = new Float64Array(total);
+  for (let j = 0; j < tables.length; j++) {
+    feature2.fill(j, start[j], start[j + 1]);
+    value.set(tables[j], start[j]);
+  }
+  return { feature: feature2, value, start };
+}
+function usedSplits(f) {
+  const { feature: feature2, value } = f.splits;
+  const used = new Uint8Array(value.length);
+  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
+  const tables = Array.from({ length: f.nFeatures }, () => []);
+  const index = new Int32Array(value.length).fill(-1);
+  for (let s = 0; s < value.length; s++) {
+    if (!used[s]) continue;
+    const table = tables[feature2[s]];
+    index[s] = table.length;
+    table.push(value[s]);
+  }
+  return { tables, index };
+}
+function assembleForest(shape, nodes) {
+  const { nFeatures, nClasses } = shape;
+  return {
+    nFeatures,
+    nClasses,
+    roots: nodes.roots,
+    split: nodes.split,
+    splits: nodes.splits,
+    right: nodes.right,
+    mixedCounts: nodes.mixedCounts,
+    mixedProba: leafFractions(nodes.mixedCounts, nClasses),
+    importances: new Float64Array(nFeatures)
+  };
+}
+function leafFractions(leafCounts, K) {
+  const proba = new Float64Array(leafCounts.length);
+  for (let o = 0; o < leafCounts.length; o += K) {
+    let total = 0;
+    for (let c = 0; c < K; c++) total += leafCounts[o + c];
+    for (let c = 0; c < K; c++) proba[o + c] = leafCounts[o + c] / total;
+  }
+  return proba;
+}
+function grow(old, bigger) {
+  bigger.set(old);
+  return bigger;
+}
+function indexWidth(tableLength) {
+  let width = 1;
+  while (tableLength - 1 >= 2 ** (8 * width)) width++;
+  return width;
+}
+function indexWidths(shape) {
+  const { start } = shape.splits;
+  return Int32Array.from({ length: shape.nFeatures }, (_, j) => indexWidth(start[j + 1] - start[j]));
+}
+
+// actions/lib/models/random-forest/params.ts
+function resolveParams2(p) {
+  const nTrees = p.nTrees ?? 100;
+  const maxDepth = p.maxDepth ?? 0;
+  const minSamplesLeaf = p.minSamplesLeaf ?? 1;
+  const maxFeatures = p.maxFeatures ?? "sqrt";
+  const seed = p.seed ?? 0;
+  const bootstrap = p.bootstrap ?? true;
+  if (!Number.isInteger(nTrees) || nTrees < 1)
+    throw new RangeError(`nTrees must be an integer >= 1, got ${nTrees}`);
+  if (!Number.isInteger(maxDepth) || maxDepth < 0) {
+    throw new RangeError(`maxDepth must be an integer >= 0 (0 = unlimited), got ${maxDepth}`);
+  }
+  if (!Number.isInteger(minSamplesLeaf) || minSamplesLeaf < 1) {
+    throw new RangeError(`minSamplesLeaf must be an integer >= 1, got ${minSamplesLeaf}`);
+  }
+  if (maxFeatures !== "sqrt" && maxFeatures !== "log2" && !(typeof maxFeatures === "number" && maxFeatures > 0 && maxFeatures <= 1)) {
+    throw new RangeError(
+      `maxFeatures must be 'sqrt', 'log2' or a fraction in (0, 1], got ${JSON.stringify(maxFeatures)}`
+    );
+  }
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  if (typeof bootstrap !== "boolean")
+    throw new RangeError(`bootstrap must be true or false, got ${bootstrap}`);
+  return { nTrees, maxDepth, minSamplesLeaf, maxFeatures, seed, bootstrap };
+}
+function featuresPerNode(maxFeatures, p) {
+  const raw = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
+  return Math.min(p, Math.max(1, Math.floor(raw)));
+}
+
+// actions/lib/models/random-forest/split-threshold.ts
+var POW10 = [1];
+for (let k = 1; k <= 22; k++) POW10.push(POW10[k - 1] * 10);
+function splitThreshold(a, b) {
+  const mid = a / 2 + b / 2;
+  const lo = a + (b - a) / 4;
+  const hi = b - (b - a) / 4;
+  const inside = (d) => d >= lo && d <= hi && d >= a && d < b;
+  if (inside(0)) return 0;
+  const exponent = Math.floor(Math.log10(Math.abs(mid)));
+  for (let digits = 1; digits <= 17; digits++) {
+    const places = digits - 1 - exponent;
+    if (places > 22 || places < -22) break;
+    const d = places >= 0 ? Math.round(mid * POW10[places]) / POW10[places] : Math.round(mid / POW10[-places]) * POW10[-places];
+    if (inside(d)) return d;
+  }
+  return mid < b && mid >= a ? mid : a;
+}
+
+// actions/lib/models/random-forest/tree-growing.ts
 var InBagLists = class {
   /** `order` is presort(X): row indices of each feature sorted by value, feature-major. */
   constructor(order, data, n, p, mtry) {
@@ -32401,8 +32199,655 @@ function normaliseImportances(importances) {
   for (let j = 0; j < p; j++) sum2 += importances[j];
   if (sum2 > 0) for (let j = 0; j < p; j++) importances[j] /= sum2;
 }
+function presort(X2) {
+  const { rows, cols, data } = X2;
+  const order = new Int32Array(rows * cols);
+  const sorted = new Float64Array(rows);
+  const cursor = new Int32Array(rows);
+  for (let j = 0; j < cols; j++) {
+    const col = j * rows;
+    sorted.set(data.subarray(col, col + rows));
+    sorted.sort();
+    for (let k = 0; k < rows; k++) cursor[k] = k;
+    for (let i = 0; i < rows; i++) {
+      const v = data[col + i];
+      let lo = 0;
+      let hi = rows;
+      while (lo < hi) {
+        const mid = lo + hi >>> 1;
+        if (sorted[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      order[col + cursor[lo]++] = i;
+    }
+  }
+  return order;
+}
 
-// actions/lib/models/random-forest.ts
+// actions/lib/models/random-forest/classifier-grower.ts
+function growForest(X2, y, K, s) {
+  return new ClassifierGrower(X2, y, K, s).forest();
+}
+var BestSplit = class {
+  proxy = -1;
+  feature = -1;
+  /** Where the node's rows divide: [start, pos) go left. */
+  pos = -1;
+  /** The values either side of the split. */
+  low = 0;
+  high = 0;
+  /** The rank of the first row going right (InBagLists.partition). */
+  cut = 0;
+  leftWeight = 0;
+  leftSq = 0;
+  rightSq = 0;
+  reset() {
+    this.proxy = -1;
+    this.feature = -1;
+    this.pos = -1;
+    this.low = 0;
+    this.high = 0;
+    this.cut = 0;
+    this.leftWeight = 0;
+    this.leftSq = 0;
+    this.rightSq = 0;
+  }
+};
+var ClassifierGrower = class {
+  constructor(X2, y, K, s) {
+    this.X = X2;
+    this.y = y;
+    this.K = K;
+    this.s = s;
+    this.n = X2.rows;
+    this.p = X2.cols;
+    this.mtry = featuresPerNode(s.maxFeatures, this.p);
+    this.store = new NodeStore(K);
+    this.importances = new Float64Array(this.p);
+    this.treeImportance = new Float64Array(this.p);
+    this.bag = new InBagLists(presort(X2), X2.data, this.n, this.p, this.mtry);
+    this.counts = new Float64Array(K);
+    this.leftCounts = new Float64Array(K);
+    this.hist = new Float64Array(2 * this.n + K);
+    this.binRows = new Int32Array(this.n);
+  }
+  X;
+  y;
+  K;
+  s;
+  n;
+  p;
+  mtry;
+  store;
+  bag;
+  stack = new NodeStack();
+  importances;
+  treeImportance;
+  /** Class weights of the current node, and of the left part of a candidate split. */
+  counts;
+  leftCounts;
+  /** Per-value class weights and row counts of one feature in one node (scanValues); zero between uses. */
+  hist;
+  binRows;
+  best = new BestSplit();
+  /** The current node's total weight and sum of squared class weights (Gini's terms). */
+  total = 0;
+  sumSq = 0;
+  forest() {
+    const { s, store, bag, importances, treeImportance } = this;
+    const roots = new Int32Array(s.nTrees);
+    const master = createRng(s.seed);
+    for (let t = 0; t < s.nTrees; t++) {
+      const rng = bag.startTree(master, s.bootstrap);
+      treeImportance.fill(0);
+      roots[t] = store.nodes;
+      this.growTree(rng);
+      addTreeImportances(importances, treeImportance);
+    }
+    normaliseImportances(importances);
+    return store.toForest(this.p, roots, importances);
+  }
+  /** Grows one tree on the bag's current in-bag rows, depth first, nodes in preorder. */
+  growTree(rng) {
+    const { s, K, y, store, bag, stack, counts, best } = this;
+    const { weight, lists } = bag;
+    stack.push(0, bag.m, 0, -1);
+    while (stack.size > 0) {
+      const top2 = stack.pop();
+      const start = stack.start[top2];
+      const end = stack.end[top2];
+      const depth = stack.depth[top2];
+      const parent = stack.parent[top2];
+      const node = store.addNode();
+      if (parent >= 0) store.right[parent] = node;
+      counts.fill(0);
+      for (let q = start; q < end; q++) {
+        const r2 = lists[q];
+        counts[y[r2]] += weight[r2];
+      }
+      let total = 0;
+      let sumSq = 0;
+      for (let c = 0; c < K; c++) {
+        total += counts[c];
+        sumSq += counts[c] * counts[c];
+      }
+      if (s.maxDepth > 0 && depth >= s.maxDepth || end - start < 2 * s.minSamplesLeaf || sumSq === total * total) {
+        store.addLeaf(node, counts);
+        continue;
+      }
+      this.total = total;
+      this.sumSq = sumSq;
+      this.search(start, end, rng);
+      if (best.feature < 0) {
+        store.addLeaf(node, counts);
+        continue;
+      }
+      this.split(node, start, end, depth);
+    }
+  }
+  /** Makes `node` the best split found: threshold, the tree's importance, both children queued. */
+  split(node, start, end, depth) {
+    const { store, best, total, sumSq } = this;
+    store.feature[node] = best.feature;
+    store.threshold[node] = splitThreshold(best.low, best.high);
+    const rightWeight = total - best.leftWeight;
+    this.treeImportance[best.feature] += total - sumSq / total - (best.leftWeight - best.leftSq / best.leftWeight) - (rightWeight - best.rightSq / rightWeight);
+    this.bag.partition(best.feature, best.cut, start, best.pos, end);
+    this.stack.pushChildren(node, start, best.pos, end, depth);
+  }
+  /**
+   * Fills `best` with the node's best split, feature -1 if none. Visits features in random order; stops
+   * after mtry, but keeps going while every visited one was constant.
+   */
+  search(start, end, rng) {
+    const { p, mtry, K, bag } = this;
+    const { binBase } = bag;
+    this.best.reset();
+    let visited = 0;
+    let nonConstant = 0;
+    for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
+      const f = bag.pickFeature(v, rng);
+      visited++;
+      const distinct = binBase[f + 1] - binBase[f];
+      const found = distinct * K <= 2 * (end - start) ? this.scanValues(f, start, end) : this.scanSorted(f, start, end);
+      if (found) nonConstant++;
+    }
+  }
+  /**
+   * Few distinct values for the node's size: class counts per value, then the same scan over the value
+   * boundaries in ascending order. The counts are whole numbers, so every sum, proxy and importance
+   * equals the row-by-row scan's exactly, and the same split wins. False when f is constant in the node.
+   */
+  scanValues(f, start, end) {
+    const { K, n, y, hist, binRows, leftCounts, counts, best, total } = this;
+    const { minSamplesLeaf } = this.s;
+    const { weight, lists, bin, binBase, binValue, binRank } = this.bag;
+    const rowsHere = end - start;
+    const distinct = binBase[f + 1] - binBase[f];
+    const fb = f * n;
+    for (let q = start; q < end; q++) {
+      const r2 = lists[q];
+      const b = bin[fb + r2];
+      hist[b * K + y[r2]] += weight[r2];
+      binRows[b]++;
+    }
+    let lo = 0;
+    while (binRows[lo] === 0) lo++;
+    let hi = distinct - 1;
+    while (binRows[hi] === 0) hi--;
+    if (lo < hi) {
+      leftCounts.fill(0);
+      let leftWeight = 0;
+      let leftRows = 0;
+      for (let b = lo; b < hi; ) {
+        let next = b + 1;
+        while (binRows[next] === 0) next++;
+        for (let c = 0; c < K; c++) {
+          leftCounts[c] += hist[b * K + c];
+          leftWeight += hist[b * K + c];
+        }
+        leftRows += binRows[b];
+        if (leftRows > rowsHere - minSamplesLeaf) break;
+        if (leftRows >= minSamplesLeaf) {
+          let leftSq = 0;
+          let rightSq = 0;
+          for (let c = 0; c < K; c++) {
+            leftSq += leftCounts[c] * leftCounts[c];
+            rightSq += (counts[c] - leftCounts[c]) * (counts[c] - leftCounts[c]);
+          }
+          const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
+          if (proxy > best.proxy) {
+            best.proxy = proxy;
+            best.feature = f;
+            best.pos = start + leftRows;
+            best.low = binValue[binBase[f] + b];
+            best.high = binValue[binBase[f] + next];
+            best.cut = binRank[binBase[f] + next];
+            best.leftWeight = leftWeight;
+            best.leftSq = leftSq;
+            best.rightSq = rightSq;
+          }
+        }
+        b = next;
+      }
+    }
+    for (let b = lo; b <= hi; b++) {
+      binRows[b] = 0;
+      for (let c = 0; c < K; c++) hist[b * K + c] = 0;
+    }
+    return lo < hi;
+  }
+  /** The node's rows in f's sorted order, every boundary between distinct values a candidate. */
+  scanSorted(f, start, end) {
+    const { n, y, leftCounts, counts, best, total, sumSq, bag } = this;
+    const { minSamplesLeaf } = this.s;
+    const data = this.X.data;
+    const { weight } = bag;
+    const at = bag.sortedRows(f, start, end);
+    if (at < 0) return false;
+    const src = bag.src;
+    const base = at - start;
+    const col = f * n;
+    leftCounts.fill(0);
+    let leftWeight = 0;
+    let leftSq = 0;
+    let rightSq = sumSq;
+    let bestProxy = best.proxy;
+    const lastLeft = end - minSamplesLeaf;
+    let xNext = data[col + src[base + start]];
+    for (let q = start; q < lastLeft; q++) {
+      const r2 = src[base + q];
+      const c = y[r2];
+      const w = weight[r2];
+      const lc = leftCounts[c];
+      leftSq += (2 * lc + w) * w;
+      rightSq += (w - 2 * (counts[c] - lc)) * w;
+      leftCounts[c] = lc + w;
+      leftWeight += w;
+      const x = xNext;
+      xNext = data[col + src[base + q + 1]];
+      if (xNext > x && q + 1 - start >= minSamplesLeaf) {
+        const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
+        if (proxy > bestProxy) {
+          bestProxy = proxy;
+          best.proxy = proxy;
+          best.feature = f;
+          best.pos = q + 1;
+          best.low = x;
+          best.high = xNext;
+          best.cut = bag.rankOf(f, src[base + q + 1]);
+          best.leftWeight = leftWeight;
+          best.leftSq = leftSq;
+          best.rightSq = rightSq;
+        }
+      }
+    }
+    return true;
+  }
+};
+var NodeStore = class {
+  constructor(K) {
+    this.K = K;
+    const n = 1024;
+    this.feature = new Int32Array(n);
+    this.threshold = new Float64Array(n);
+    this.right = new Int32Array(n);
+    this.mixedCounts = new Float64Array(n * K);
+  }
+  K;
+  feature;
+  threshold;
+  right;
+  mixedCounts;
+  nodes = 0;
+  mixed = 0;
+  addNode() {
+    if (this.nodes === this.feature.length) {
+      this.feature = grow(this.feature, new Int32Array(this.nodes * 2));
+      this.threshold = grow(this.threshold, new Float64Array(this.nodes * 2));
+      this.right = grow(this.right, new Int32Array(this.nodes * 2));
+    }
+    return this.nodes++;
+  }
+  /** The finished forest: arrays trimmed to the nodes and leaves actually stored, splits tabled. */
+  toForest(p, roots, importances) {
+    const K = this.K;
+    const mixedCounts = this.mixedCounts.slice(0, this.mixed * K);
+    const sets = Array.from({ length: p }, () => /* @__PURE__ */ new Set());
+    for (let node = 0; node < this.nodes; node++) {
+      if (this.feature[node] >= 0) sets[this.feature[node]].add(this.threshold[node]);
+    }
+    const splits = splitTable(sets.map((set) => Array.from(set).sort((a, b) => a - b)));
+    const indexOf = sets.map(() => /* @__PURE__ */ new Map());
+    for (let s = 0; s < splits.value.length; s++) indexOf[splits.feature[s]].set(splits.value[s], s);
+    const split = new Int32Array(this.nodes);
+    for (let node = 0; node < this.nodes; node++) {
+      const j = this.feature[node];
+      split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node]);
+    }
+    const right = this.right.slice(0, this.nodes);
+    const forest = assembleForest(
+      { nFeatures: p, nClasses: K },
+      { roots, split, splits, right, mixedCounts }
+    );
+    forest.importances = importances;
+    return forest;
+  }
+  addLeaf(node, counts) {
+    const K = this.K;
+    this.feature[node] = -1;
+    this.threshold[node] = 0;
+    const only = onlyClass(counts, 0, K);
+    if (only >= 0) {
+      this.right[node] = -1 - only;
+      return;
+    }
+    if ((this.mixed + 1) * K > this.mixedCounts.length) {
+      this.mixedCounts = grow(this.mixedCounts, new Float64Array(this.mixedCounts.length * 2));
+    }
+    this.mixedCounts.set(counts, this.mixed * K);
+    this.right[node] = this.mixed++;
+  }
+};
+function onlyClass(counts, at, K) {
+  let only = -1;
+  for (let c = 0; c < K; c++) {
+    if (counts[at + c] > 0) {
+      if (only >= 0) return -1;
+      only = c;
+    }
+  }
+  return only;
+}
+
+// actions/lib/models/random-forest/forest-codec.ts
+function encodeTrees(f, splitIndex) {
+  const K = f.nClasses;
+  const p = f.nFeatures;
+  const n = f.split.length;
+  const feature2 = f.splits.feature;
+  const count = new Int32Array(f.nFeatures);
+  for (let s = 0; s < splitIndex.length; s++) if (splitIndex[s] >= 0) count[feature2[s]]++;
+  const widths = Array.from(count, indexWidth);
+  const size = new Float64Array(n);
+  for (let node = n - 1; node >= 0; node--) {
+    const s = f.split[node];
+    if (s >= 0) {
+      const j = feature2[s];
+      const left = size[node + 1];
+      const leftIsLeaf = f.split[node + 1] < 0;
+      const tag = K + 1 + (leftIsLeaf ? p : 0) + j;
+      size[node] = varintLength(tag) + widths[j] + (leftIsLeaf ? 0 : varintLength(left)) + left + size[f.right[node]];
+      continue;
+    }
+    const leaf = f.right[node];
+    if (leaf < 0) size[node] = varintLength(-1 - leaf);
+    else {
+      size[node] = varintLength(K);
+      for (let c = 0; c < K; c++) size[node] += varintLength(f.mixedCounts[leaf * K + c]);
+    }
+  }
+  const w = new ByteWriter();
+  for (let node = 0; node < n; node++) {
+    if (isRoot(f.roots, node)) w.varint(size[node]);
+    const s = f.split[node];
+    if (s >= 0) {
+      const j = feature2[s];
+      const leftIsLeaf = f.split[node + 1] < 0;
+      w.varint(K + 1 + (leftIsLeaf ? p : 0) + j);
+      let index = splitIndex[s];
+      for (let b = 0; b < widths[j]; b++) {
+        w.byte(index & 255);
+        index >>>= 8;
+      }
+      if (!leftIsLeaf) w.varint(size[node + 1]);
+      continue;
+    }
+    const leaf = f.right[node];
+    if (leaf < 0) {
+      w.varint(-1 - leaf);
+    } else {
+      w.varint(K);
+      for (let c = 0; c < K; c++) w.varint(f.mixedCounts[leaf * K + c]);
+    }
+  }
+  return w.bytes.slice(0, w.length);
+}
+function isRoot(roots, node) {
+  for (let t = 0; t < roots.length; t++) if (roots[t] === node) return true;
+  return false;
+}
+function decodeTrees2(bytes, shape, fail2) {
+  const { version, nTrees, nFeatures: p, nClasses: K, splits, nodeCount } = shape;
+  const { start } = splits;
+  const widths = indexWidths(shape);
+  const lengths = version === 2;
+  const n = bytes.length;
+  const capacity = Math.min(nodeCount, n);
+  const split = new Int32Array(capacity);
+  const right = new Int32Array(capacity);
+  const roots = new Int32Array(nTrees);
+  const leaves = { counts: new Float64Array(64 * K), count: 0, K };
+  const cursor = { pos: 0 };
+  let pending = new Int32Array(64);
+  let pendingAt = new Float64Array(64);
+  let top2 = 0;
+  let pos = 0;
+  let node = 0;
+  let tree = 0;
+  let treeEnd = n;
+  let treeStart = true;
+  let previousWasLeaf = false;
+  while (tree < nTrees) {
+    if (pos >= n) {
+      fail2(
+        treeStart ? `trees hold ${tree} trees, params say ${nTrees}` : "trees end in the middle of a node"
+      );
+    }
+    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
+    if (treeStart) {
+      roots[tree] = node;
+      if (lengths) {
+        cursor.pos = pos;
+        const length = readVarint(bytes, cursor, n, fail2);
+        pos = cursor.pos;
+        treeEnd = pos + length;
+        if (treeEnd > n) fail2(`tree ${tree} is ${length} bytes, but only ${n - pos} remain`);
+      }
+    } else if (previousWasLeaf) {
+      const parent = pending[--top2];
+      right[parent] = node;
+      const expected = pendingAt[top2];
+      if (expected < 0 ? node !== parent + 2 : lengths && pos !== expected) {
+        fail2(
+          expected < 0 ? `node ${parent} says its left child is a leaf, but it is not` : `node ${parent} says its left subtree ends at byte ${expected}, but it ends at byte ${pos}`
+        );
+      }
+    }
+    let tag = bytes[pos];
+    if (tag < 128) pos++;
+    else {
+      cursor.pos = pos;
+      tag = readVarint(bytes, cursor, n, fail2);
+      pos = cursor.pos;
+    }
+    treeStart = false;
+    if (tag > K) {
+      let j = tag - K - 1;
+      const leftIsLeaf = lengths && j >= p;
+      if (leftIsLeaf) j -= p;
+      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
+      const width = widths[j];
+      if (pos + width > n) fail2("trees end in the middle of a node");
+      let index = bytes[pos];
+      if (width > 1) index += bytes[pos + 1] * 256;
+      if (width > 2) index += bytes[pos + 2] * 65536;
+      if (width > 3) index += bytes[pos + 3] * 16777216;
+      pos += width;
+      const count = start[j + 1] - start[j];
+      if (index >= count) {
+        fail2(`node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${count}`);
+      }
+      split[node] = start[j] + index;
+      if (top2 === pending.length) {
+        pending = grow(pending, new Int32Array(top2 * 2));
+        pendingAt = grow(pendingAt, new Float64Array(top2 * 2));
+      }
+      if (leftIsLeaf) {
+        pendingAt[top2] = -1;
+      } else if (lengths) {
+        let left = pos < n ? bytes[pos] : 128;
+        if (left < 128) pos++;
+        else {
+          cursor.pos = pos;
+          left = readVarint(bytes, cursor, n, fail2);
+          pos = cursor.pos;
+        }
+        pendingAt[top2] = pos + left;
+      } else {
+        pendingAt[top2] = 0;
+      }
+      pending[top2++] = node;
+      previousWasLeaf = false;
+    } else {
+      split[node] = -1;
+      if (tag < K) {
+        right[node] = -1 - tag;
+      } else {
+        cursor.pos = pos;
+        right[node] = readMixedLeaf(bytes, cursor, leaves, node, fail2);
+        pos = cursor.pos;
+      }
+      previousWasLeaf = true;
+      if (top2 === 0) {
+        if (lengths && pos !== treeEnd) {
+          fail2(`tree ${tree} says it ends at byte ${treeEnd}, but it ends at byte ${pos}`);
+        }
+        tree++;
+        treeStart = true;
+        previousWasLeaf = false;
+      }
+    }
+    node++;
+  }
+  if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
+  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
+  const mixedCounts = leaves.counts.slice(0, leaves.count * K);
+  return assembleForest(shape, { roots, split, splits, right, mixedCounts });
+}
+function readMixedLeaf(bytes, cursor, leaves, node, fail2) {
+  const K = leaves.K;
+  if ((leaves.count + 1) * K > leaves.counts.length) {
+    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
+  }
+  const at = leaves.count * K;
+  let total = 0;
+  for (let c = 0; c < K; c++) {
+    const v = readVarint(bytes, cursor, bytes.length, fail2);
+    leaves.counts[at + c] = v;
+    total += v;
+  }
+  if (total === 0) fail2(`leaf node ${node} has no samples`);
+  return leaves.count++;
+}
+
+// actions/lib/models/random-forest/lazy-walker.ts
+var EncodedTrees = class _EncodedTrees {
+  constructor(bytes, shape, trees, widths, fail2) {
+    this.bytes = bytes;
+    this.shape = shape;
+    this.trees = trees;
+    this.widths = widths;
+    this.fail = fail2;
+  }
+  bytes;
+  shape;
+  trees;
+  widths;
+  fail;
+  /** Finds the trees of a version-2 stream by their lengths (nTrees steps); checks they cover it exactly. */
+  static index(bytes, shape, fail2) {
+    const { nTrees } = shape;
+    const trees = { start: new Int32Array(nTrees), end: new Int32Array(nTrees) };
+    const cursor = { pos: 0 };
+    for (let t = 0; t < nTrees; t++) {
+      if (cursor.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
+      const length = readVarint(bytes, cursor, bytes.length, fail2);
+      if (length < 1 || cursor.pos + length > bytes.length) {
+        fail2(`tree ${t} is ${length} bytes, but ${bytes.length - cursor.pos} remain`);
+      }
+      trees.start[t] = cursor.pos;
+      cursor.pos += length;
+      trees.end[t] = cursor.pos;
+    }
+    if (cursor.pos !== bytes.length) {
+      fail2(`trees hold ${bytes.length - cursor.pos} bytes after the last of ${nTrees} trees`);
+    }
+    return new _EncodedTrees(bytes, shape, trees, indexWidths(shape), fail2);
+  }
+  /** Adds every tree's leaf class fractions for each row of X into out (rows × K); X is column-major. */
+  addLeafFractions(X2, out) {
+    const { bytes, widths, fail: fail2 } = this;
+    const { start: treeStart, end: treeEnd } = this.trees;
+    const { nFeatures: p, nClasses: K } = this.shape;
+    const { start, value } = this.shape.splits;
+    const { rows, data } = X2;
+    const cursor = { pos: 0 };
+    const counts = new Float64Array(K);
+    for (let t = 0; t < treeStart.length; t++) {
+      const end = treeEnd[t];
+      for (let i = 0; i < rows; i++) {
+        cursor.pos = treeStart[t];
+        const o = i * K;
+        for (; ; ) {
+          const tag = readVarint(bytes, cursor, end, fail2);
+          if (tag > K) {
+            let j = tag - K - 1;
+            const leftIsLeaf = j >= p;
+            if (leftIsLeaf) j -= p;
+            if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
+            const width = widths[j];
+            let at = cursor.pos;
+            if (at + width > end) fail2("trees end in the middle of a node");
+            let index = 0;
+            for (let b = 0, scale = 1; b < width; b++, scale *= 256) index += bytes[at++] * scale;
+            if (index >= start[j + 1] - start[j]) {
+              fail2(`a node of tree ${t} uses threshold ${index} of feature ${j}, beyond thresholds[${j}]`);
+            }
+            cursor.pos = at;
+            const goLeft = data[j * rows + i] <= value[start[j] + index];
+            if (leftIsLeaf) {
+              if (!goLeft) skipLeaf(bytes, cursor, end, K, t, fail2);
+            } else {
+              const left = readVarint(bytes, cursor, end, fail2);
+              if (!goLeft) cursor.pos += left;
+            }
+            continue;
+          }
+          if (tag < K) {
+            out[o + tag] += 1;
+            break;
+          }
+          let total = 0;
+          for (let c = 0; c < K; c++) {
+            counts[c] = readVarint(bytes, cursor, end, fail2);
+            total += counts[c];
+          }
+          if (total === 0) fail2(`a leaf of tree ${t} has no samples`);
+          for (let c = 0; c < K; c++) out[o + c] += counts[c] / total;
+          break;
+        }
+      }
+    }
+  }
+};
+function skipLeaf(bytes, cursor, end, K, tree, fail2) {
+  const tag = readVarint(bytes, cursor, end, fail2);
+  if (tag > K) fail2(`a node of tree ${tree} says its left child is a leaf, but it is not`);
+  if (tag === K) for (let c = 0; c < K; c++) readVarint(bytes, cursor, end, fail2);
+}
+
+// actions/lib/models/random-forest/random-forest.ts
 var RANDOM_FOREST_FORMAT = "gitml.random-forest";
 var RANDOM_FOREST_VERSION = 2;
 var PREDICT_BLOCK = 512;
@@ -32415,14 +32860,14 @@ var RandomForest = class _RandomForest {
     this.settings = resolveParams2(params);
   }
   get nClasses() {
-    return this.forest?.nClasses ?? this.encoded?.nClasses ?? 0;
+    return this.forest?.nClasses ?? this.encoded?.shape.nClasses ?? 0;
   }
   get nFeatures() {
-    return this.forest?.nFeatures ?? this.encoded?.nFeatures ?? 0;
+    return this.forest?.nFeatures ?? this.encoded?.shape.nFeatures ?? 0;
   }
   /** Total node count over all trees (0 before fit). */
   get nodeCount() {
-    return this.forest?.split.length ?? this.encoded?.nodeCount ?? 0;
+    return this.forest?.split.length ?? this.encoded?.shape.nodeCount ?? 0;
   }
   params() {
     return { ...this.settings };
@@ -32509,75 +32954,15 @@ var RandomForest = class _RandomForest {
     const fail2 = (rule2) => {
       throw new ModelFormatError(`RandomForest.load: ${rule2}`);
     };
-    if (typeof json !== "object" || json === null || Array.isArray(json)) fail2("expected a JSON object");
-    const o = json;
-    if (o.format !== RANDOM_FOREST_FORMAT) {
-      fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_FORMAT}"`);
-    }
-    if (o.version !== 1 && o.version !== RANDOM_FOREST_VERSION) {
-      fail2(`version ${JSON.stringify(o.version)} is not supported (expected 1 or ${RANDOM_FOREST_VERSION})`);
-    }
-    const version = o.version;
-    if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
-    let settings = resolveParams2({});
-    try {
-      settings = resolveParams2(o.params);
-    } catch (e) {
-      fail2(`params: ${e.message}`);
-    }
-    const nFeatures = o.nFeatures;
-    const nClasses = o.nClasses;
-    if (!isCount(nFeatures) || nFeatures < 1) fail2("nFeatures must be an integer >= 1");
-    if (!isCount(nClasses) || nClasses < 1) fail2("nClasses must be an integer >= 1");
-    const p = nFeatures;
-    const K = nClasses;
-    const tables = o.thresholds;
-    if (!Array.isArray(tables) || tables.length !== p) fail2(`thresholds must be an array of ${p} arrays`);
-    for (let j = 0; j < p; j++) {
-      const table = tables[j];
-      if (!Array.isArray(table)) fail2(`thresholds[${j}] must be an array`);
-      const values = table;
-      let previous = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < values.length; k++) {
-        const v = values[k];
-        if (typeof v !== "number" || !Number.isFinite(v))
-          fail2(`thresholds[${j}][${k}] must be a finite number`);
-        if (!(previous < v)) fail2(`thresholds[${j}] must be strictly ascending (entry ${k})`);
-        previous = v;
-      }
-    }
-    const imp = o.featureImportances;
-    if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
-    imp.forEach((v, j) => {
-      if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
-        fail2(`featureImportances[${j}] must be a finite number >= 0`);
-      }
-    });
-    if (typeof o.trees !== "string" && !(o.trees instanceof Uint8Array))
-      fail2("trees must be a base64 string (or the bytes of model.bin)");
-    const bytes = bytesField(o.trees);
-    if (bytes === null) fail2("trees is not valid base64");
-    if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
-    const splits = splitTable(tables);
-    const nodeCount = o.nodeCount;
+    const { settings, shape, importances, bytes } = readForestJson(json, fail2);
     const decode = () => {
-      const forest = decodeTrees(
-        bytes,
-        version,
-        settings.nTrees,
-        p,
-        K,
-        splits,
-        nodeCount,
-        fail2
-      );
-      forest.importances = Float64Array.from(imp);
+      const forest = decodeTrees2(bytes, shape, fail2);
+      forest.importances = Float64Array.from(importances);
       return forest;
     };
     const model = new _RandomForest(settings);
-    if (options.lazy && version === 2) {
-      const trees = EncodedTrees.index(bytes, settings.nTrees, p, K, splits, fail2);
-      model.encoded = { trees, nFeatures: p, nClasses: K, nodeCount, decode };
+    if (options.lazy && shape.version === 2) {
+      model.encoded = { trees: EncodedTrees.index(bytes, shape, fail2), shape, decode };
     } else {
       model.forest = decode();
     }
@@ -32593,34 +32978,70 @@ var RandomForest = class _RandomForest {
     return this.forest;
   }
 };
-function resolveParams2(p) {
-  const nTrees = p.nTrees ?? 100;
-  const maxDepth = p.maxDepth ?? 0;
-  const minSamplesLeaf = p.minSamplesLeaf ?? 1;
-  const maxFeatures = p.maxFeatures ?? "sqrt";
-  const seed = p.seed ?? 0;
-  const bootstrap = p.bootstrap ?? true;
-  if (!Number.isInteger(nTrees) || nTrees < 1)
-    throw new RangeError(`nTrees must be an integer >= 1, got ${nTrees}`);
-  if (!Number.isInteger(maxDepth) || maxDepth < 0) {
-    throw new RangeError(`maxDepth must be an integer >= 0 (0 = unlimited), got ${maxDepth}`);
+function readForestJson(json, fail2) {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) fail2("expected a JSON object");
+  const o = json;
+  if (o.format !== RANDOM_FOREST_FORMAT) {
+    fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_FORMAT}"`);
   }
-  if (!Number.isInteger(minSamplesLeaf) || minSamplesLeaf < 1) {
-    throw new RangeError(`minSamplesLeaf must be an integer >= 1, got ${minSamplesLeaf}`);
+  if (o.version !== 1 && o.version !== RANDOM_FOREST_VERSION) {
+    fail2(`version ${JSON.stringify(o.version)} is not supported (expected 1 or ${RANDOM_FOREST_VERSION})`);
   }
-  if (maxFeatures !== "sqrt" && maxFeatures !== "log2" && !(typeof maxFeatures === "number" && maxFeatures > 0 && maxFeatures <= 1)) {
-    throw new RangeError(
-      `maxFeatures must be 'sqrt', 'log2' or a fraction in (0, 1], got ${JSON.stringify(maxFeatures)}`
-    );
+  const version = o.version;
+  if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
+  let settings = resolveParams2({});
+  try {
+    settings = resolveParams2(o.params);
+  } catch (e) {
+    fail2(`params: ${e.message}`);
   }
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
-  if (typeof bootstrap !== "boolean")
-    throw new RangeError(`bootstrap must be true or false, got ${bootstrap}`);
-  return { nTrees, maxDepth, minSamplesLeaf, maxFeatures, seed, bootstrap };
+  const nFeatures = o.nFeatures;
+  const nClasses = o.nClasses;
+  if (!isCount(nFeatures) || nFeatures < 1) fail2("nFeatures must be an integer >= 1");
+  if (!isCount(nClasses) || nClasses < 1) fail2("nClasses must be an integer >= 1");
+  const p = nFeatures;
+  const tables = checkThresholds(o.thresholds, p, fail2);
+  const importances = checkImportances(o.featureImportances, p, fail2);
+  if (typeof o.trees !== "string" && !(o.trees instanceof Uint8Array))
+    fail2("trees must be a base64 string (or the bytes of model.bin)");
+  const bytes = bytesField(o.trees);
+  if (bytes === null) fail2("trees is not valid base64");
+  if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
+  const shape = {
+    version,
+    nTrees: settings.nTrees,
+    nFeatures: p,
+    nClasses,
+    splits: splitTable(tables),
+    nodeCount: o.nodeCount
+  };
+  return { settings, shape, importances, bytes };
 }
-function featuresPerNode(maxFeatures, p) {
-  const raw = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
-  return Math.min(p, Math.max(1, Math.floor(raw)));
+function checkThresholds(tables, p, fail2) {
+  if (!Array.isArray(tables) || tables.length !== p) fail2(`thresholds must be an array of ${p} arrays`);
+  for (let j = 0; j < p; j++) {
+    const table = tables[j];
+    if (!Array.isArray(table)) fail2(`thresholds[${j}] must be an array`);
+    const values = table;
+    let previous = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      if (typeof v !== "number" || !Number.isFinite(v))
+        fail2(`thresholds[${j}][${k}] must be a finite number`);
+      if (!(previous < v)) fail2(`thresholds[${j}] must be strictly ascending (entry ${k})`);
+      previous = v;
+    }
+  }
+  return tables;
+}
+function checkImportances(imp, p, fail2) {
+  if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
+  imp.forEach((v, j) => {
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
+      fail2(`featureImportances[${j}] must be a finite number >= 0`);
+    }
+  });
+  return imp;
 }
 function checkTrainingData2(X2, y, nClasses) {
   if (!Number.isInteger(nClasses) || nClasses < 1) {
@@ -32645,290 +33066,6 @@ function checkTrainingData2(X2, y, nClasses) {
 }
 function isCount(v) {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-}
-var NodeStore = class {
-  constructor(K) {
-    this.K = K;
-    const n = 1024;
-    this.feature = new Int32Array(n);
-    this.threshold = new Float64Array(n);
-    this.right = new Int32Array(n);
-    this.mixedCounts = new Float64Array(n * K);
-  }
-  K;
-  feature;
-  threshold;
-  right;
-  mixedCounts;
-  nodes = 0;
-  mixed = 0;
-  addNode() {
-    if (this.nodes === this.feature.length) {
-      this.feature = grow(this.feature, new Int32Array(this.nodes * 2));
-      this.threshold = grow(this.threshold, new Float64Array(this.nodes * 2));
-      this.right = grow(this.right, new Int32Array(this.nodes * 2));
-    }
-    return this.nodes++;
-  }
-  /** The finished forest: arrays trimmed to the nodes and leaves actually stored, splits tabled. */
-  toForest(p, roots, importances) {
-    const K = this.K;
-    const mixedCounts = this.mixedCounts.slice(0, this.mixed * K);
-    const sets = Array.from({ length: p }, () => /* @__PURE__ */ new Set());
-    for (let node = 0; node < this.nodes; node++) {
-      if (this.feature[node] >= 0) sets[this.feature[node]].add(this.threshold[node]);
-    }
-    const splits = splitTable(sets.map((set) => Array.from(set).sort((a, b) => a - b)));
-    const indexOf = sets.map(() => /* @__PURE__ */ new Map());
-    for (let s = 0; s < splits.value.length; s++) indexOf[splits.feature[s]].set(splits.value[s], s);
-    const split = new Int32Array(this.nodes);
-    for (let node = 0; node < this.nodes; node++) {
-      const j = this.feature[node];
-      split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node]);
-    }
-    const forest = assembleForest(p, K, roots, split, splits, this.right.slice(0, this.nodes), mixedCounts);
-    forest.importances = importances;
-    return forest;
-  }
-  addLeaf(node, counts) {
-    const K = this.K;
-    this.feature[node] = -1;
-    this.threshold[node] = 0;
-    const only = onlyClass(counts, 0, K);
-    if (only >= 0) {
-      this.right[node] = -1 - only;
-      return;
-    }
-    if ((this.mixed + 1) * K > this.mixedCounts.length) {
-      this.mixedCounts = grow(this.mixedCounts, new Float64Array(this.mixedCounts.length * 2));
-    }
-    this.mixedCounts.set(counts, this.mixed * K);
-    this.right[node] = this.mixed++;
-  }
-};
-function onlyClass(counts, at, K) {
-  let only = -1;
-  for (let c = 0; c < K; c++) {
-    if (counts[at + c] > 0) {
-      if (only >= 0) return -1;
-      only = c;
-    }
-  }
-  return only;
-}
-function growForest(X2, y, K, s) {
-  const n = X2.rows;
-  const p = X2.cols;
-  const data = X2.data;
-  const mtry = featuresPerNode(s.maxFeatures, p);
-  const store = new NodeStore(K);
-  const roots = new Int32Array(s.nTrees);
-  const importances = new Float64Array(p);
-  const treeImportance = new Float64Array(p);
-  const bag = new InBagLists(presort(X2), data, n, p, mtry);
-  const { weight, lists } = bag;
-  const stack = new NodeStack();
-  const counts = new Float64Array(K);
-  const leftCounts = new Float64Array(K);
-  const { bin, binBase, binValue, binRank } = bag;
-  const hist = new Float64Array(2 * n + K);
-  const binRows = new Int32Array(n);
-  const master = createRng(s.seed);
-  for (let t = 0; t < s.nTrees; t++) {
-    const rng = bag.startTree(master, s.bootstrap);
-    const m = bag.m;
-    treeImportance.fill(0);
-    roots[t] = store.nodes;
-    stack.push(0, m, 0, -1);
-    while (stack.size > 0) {
-      const top2 = stack.pop();
-      const start = stack.start[top2];
-      const end = stack.end[top2];
-      const depth = stack.depth[top2];
-      const parent = stack.parent[top2];
-      const node = store.addNode();
-      if (parent >= 0) store.right[parent] = node;
-      counts.fill(0);
-      for (let q = start; q < end; q++) {
-        const r2 = lists[q];
-        counts[y[r2]] += weight[r2];
-      }
-      let total = 0;
-      let sumSq = 0;
-      for (let c = 0; c < K; c++) {
-        total += counts[c];
-        sumSq += counts[c] * counts[c];
-      }
-      const rowsHere = end - start;
-      if (s.maxDepth > 0 && depth >= s.maxDepth || rowsHere < 2 * s.minSamplesLeaf || sumSq === total * total) {
-        store.addLeaf(node, counts);
-        continue;
-      }
-      let bestProxy = -1;
-      let bestFeature = -1;
-      let bestPos = -1;
-      let bestLow = 0;
-      let bestHigh = 0;
-      let bestCut = 0;
-      let bestLeftWeight = 0;
-      let bestLeftSq = 0;
-      let bestRightSq = 0;
-      let visited = 0;
-      let nonConstant = 0;
-      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-        const f = bag.pickFeature(v, rng);
-        visited++;
-        const distinct = binBase[f + 1] - binBase[f];
-        if (distinct * K <= 2 * rowsHere) {
-          const fb = f * n;
-          for (let q = start; q < end; q++) {
-            const r2 = lists[q];
-            const b = bin[fb + r2];
-            hist[b * K + y[r2]] += weight[r2];
-            binRows[b]++;
-          }
-          let lo = 0;
-          while (binRows[lo] === 0) lo++;
-          let hi = distinct - 1;
-          while (binRows[hi] === 0) hi--;
-          if (lo < hi) {
-            nonConstant++;
-            leftCounts.fill(0);
-            let leftWeight2 = 0;
-            let leftRows = 0;
-            for (let b = lo; b < hi; ) {
-              let next = b + 1;
-              while (binRows[next] === 0) next++;
-              for (let c = 0; c < K; c++) {
-                leftCounts[c] += hist[b * K + c];
-                leftWeight2 += hist[b * K + c];
-              }
-              leftRows += binRows[b];
-              if (leftRows > rowsHere - s.minSamplesLeaf) break;
-              if (leftRows >= s.minSamplesLeaf) {
-                let leftSq2 = 0;
-                let rightSq2 = 0;
-                for (let c = 0; c < K; c++) {
-                  leftSq2 += leftCounts[c] * leftCounts[c];
-                  rightSq2 += (counts[c] - leftCounts[c]) * (counts[c] - leftCounts[c]);
-                }
-                const proxy = leftSq2 / leftWeight2 + rightSq2 / (total - leftWeight2);
-                if (proxy > bestProxy) {
-                  bestProxy = proxy;
-                  bestFeature = f;
-                  bestPos = start + leftRows;
-                  bestLow = binValue[binBase[f] + b];
-                  bestHigh = binValue[binBase[f] + next];
-                  bestCut = binRank[binBase[f] + next];
-                  bestLeftWeight = leftWeight2;
-                  bestLeftSq = leftSq2;
-                  bestRightSq = rightSq2;
-                }
-              }
-              b = next;
-            }
-          }
-          for (let b = lo; b <= hi; b++) {
-            binRows[b] = 0;
-            for (let c = 0; c < K; c++) hist[b * K + c] = 0;
-          }
-          continue;
-        }
-        const at = bag.sortedRows(f, start, end);
-        if (at < 0) continue;
-        const src = bag.src;
-        const base = at - start;
-        const col = f * n;
-        nonConstant++;
-        leftCounts.fill(0);
-        let leftWeight = 0;
-        let leftSq = 0;
-        let rightSq = sumSq;
-        const lastLeft = end - s.minSamplesLeaf;
-        let xNext = data[col + src[base + start]];
-        for (let q = start; q < lastLeft; q++) {
-          const r2 = src[base + q];
-          const c = y[r2];
-          const w = weight[r2];
-          const lc = leftCounts[c];
-          leftSq += (2 * lc + w) * w;
-          rightSq += (w - 2 * (counts[c] - lc)) * w;
-          leftCounts[c] = lc + w;
-          leftWeight += w;
-          const x = xNext;
-          xNext = data[col + src[base + q + 1]];
-          if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
-            const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
-            if (proxy > bestProxy) {
-              bestProxy = proxy;
-              bestFeature = f;
-              bestPos = q + 1;
-              bestLow = x;
-              bestHigh = xNext;
-              bestCut = bag.rankOf(f, src[base + q + 1]);
-              bestLeftWeight = leftWeight;
-              bestLeftSq = leftSq;
-              bestRightSq = rightSq;
-            }
-          }
-        }
-      }
-      if (bestFeature < 0) {
-        store.addLeaf(node, counts);
-        continue;
-      }
-      store.feature[node] = bestFeature;
-      store.threshold[node] = splitThreshold(bestLow, bestHigh);
-      const rightWeight = total - bestLeftWeight;
-      treeImportance[bestFeature] += total - sumSq / total - (bestLeftWeight - bestLeftSq / bestLeftWeight) - (rightWeight - bestRightSq / rightWeight);
-      bag.partition(bestFeature, bestCut, start, bestPos, end);
-      stack.pushChildren(node, start, bestPos, end, depth);
-    }
-    addTreeImportances(importances, treeImportance);
-  }
-  normaliseImportances(importances);
-  return store.toForest(p, roots, importances);
-}
-function presort(X2) {
-  const { rows, cols, data } = X2;
-  const order = new Int32Array(rows * cols);
-  const sorted = new Float64Array(rows);
-  const cursor = new Int32Array(rows);
-  for (let j = 0; j < cols; j++) {
-    const col = j * rows;
-    sorted.set(data.subarray(col, col + rows));
-    sorted.sort();
-    for (let k = 0; k < rows; k++) cursor[k] = k;
-    for (let i = 0; i < rows; i++) {
-      const v = data[col + i];
-      let lo = 0;
-      let hi = rows;
-      while (lo < hi) {
-        const mid = lo + hi >>> 1;
-        if (sorted[mid] < v) lo = mid + 1;
-        else hi = mid;
-      }
-      order[col + cursor[lo]++] = i;
-    }
-  }
-  return order;
-}
-var POW10 = [1];
-for (let k = 1; k <= 22; k++) POW10.push(POW10[k - 1] * 10);
-function splitThreshold(a, b) {
-  const mid = a / 2 + b / 2;
-  const lo = a + (b - a) / 4;
-  const hi = b - (b - a) / 4;
-  const inside = (d) => d >= lo && d <= hi && d >= a && d < b;
-  if (inside(0)) return 0;
-  const exponent = Math.floor(Math.log10(Math.abs(mid)));
-  for (let digits = 1; digits <= 17; digits++) {
-    const places = digits - 1 - exponent;
-    if (places > 22 || places < -22) break;
-    const d = places >= 0 ? Math.round(mid * POW10[places]) / POW10[places] : Math.round(mid / POW10[-places]) * POW10[-places];
-    if (inside(d)) return d;
-  }
-  return mid < b && mid >= a ? mid : a;
 }
 
 // actions/lib/models/algorithms.ts
@@ -33391,7 +33528,7 @@ var LinearRegression = class _LinearRegression {
   }
 };
 
-// actions/lib/models/regression-trees.ts
+// actions/lib/models/random-forest/regression-trees.ts
 function sortedDistinct(values) {
   return Array.from(new Set(values)).sort((a, b) => a - b);
 }
@@ -33468,7 +33605,206 @@ function decodeRegressionForest(encoded, nTrees, nodeCount, importances, fail2) 
   return { nFeatures: p, roots, feature: feature2, threshold, right, value, importances };
 }
 
-// actions/lib/models/random-forest-regressor.ts
+// actions/lib/models/random-forest/regressor-grower.ts
+function growRegressionForest(X2, y, s) {
+  return new RegressorGrower(X2, y, s).forest();
+}
+var NodeStore2 = class {
+  feature = new Int32Array(1024);
+  threshold = new Float64Array(1024);
+  right = new Int32Array(1024);
+  value = new Float64Array(1024);
+  nodes = 0;
+  addNode() {
+    if (this.nodes === this.feature.length) {
+      const size = this.nodes * 2;
+      this.feature = grow(this.feature, new Int32Array(size));
+      this.threshold = grow(this.threshold, new Float64Array(size));
+      this.right = grow(this.right, new Int32Array(size));
+      this.value = grow(this.value, new Float64Array(size));
+    }
+    return this.nodes++;
+  }
+  addLeaf(node, value) {
+    this.feature[node] = -1;
+    this.threshold[node] = 0;
+    this.right[node] = 0;
+    this.value[node] = value;
+  }
+};
+var BestSplit2 = class {
+  proxy = Number.NEGATIVE_INFINITY;
+  feature = -1;
+  /** Where the node's rows divide: [start, pos) go left. */
+  pos = -1;
+  /** The last row going left and the first going right, in the feature's order. */
+  lastLeft = -1;
+  firstRight = -1;
+  reset() {
+    this.proxy = Number.NEGATIVE_INFINITY;
+    this.feature = -1;
+    this.pos = -1;
+    this.lastLeft = -1;
+    this.firstRight = -1;
+  }
+};
+var RegressorGrower = class {
+  constructor(X2, y, s) {
+    this.X = X2;
+    this.y = y;
+    this.s = s;
+    this.n = X2.rows;
+    this.p = X2.cols;
+    this.mtry = featuresPerNode(s.maxFeatures, this.p);
+    this.importances = new Float64Array(this.p);
+    this.treeImportance = new Float64Array(this.p);
+    this.bag = new InBagLists(presort(X2), X2.data, this.n, this.p, this.mtry);
+  }
+  X;
+  y;
+  s;
+  n;
+  p;
+  mtry;
+  store = new NodeStore2();
+  bag;
+  stack = new NodeStack();
+  importances;
+  treeImportance;
+  best = new BestSplit2();
+  /** The current node's total weight and weighted sum of targets. */
+  total = 0;
+  sum = 0;
+  forest() {
+    const { s, store, bag, importances, treeImportance } = this;
+    const roots = new Int32Array(s.nTrees);
+    const master = createRng(s.seed);
+    for (let t = 0; t < s.nTrees; t++) {
+      const rng = bag.startTree(master, s.bootstrap);
+      treeImportance.fill(0);
+      roots[t] = store.nodes;
+      this.growTree(rng);
+      addTreeImportances(importances, treeImportance);
+    }
+    normaliseImportances(importances);
+    const count = store.nodes;
+    return {
+      nFeatures: this.p,
+      roots,
+      feature: store.feature.slice(0, count),
+      threshold: store.threshold.slice(0, count),
+      right: store.right.slice(0, count),
+      value: store.value.slice(0, count),
+      importances
+    };
+  }
+  /** Grows one tree on the bag's current in-bag rows, depth first, nodes in preorder. */
+  growTree(rng) {
+    const { s, y, store, bag, stack, best } = this;
+    const { weight, lists } = bag;
+    stack.push(0, bag.m, 0, -1);
+    while (stack.size > 0) {
+      const top2 = stack.pop();
+      const start = stack.start[top2];
+      const end = stack.end[top2];
+      const depth = stack.depth[top2];
+      const parent = stack.parent[top2];
+      const node = store.addNode();
+      if (parent >= 0) store.right[parent] = node;
+      let total = 0;
+      let sum2 = 0;
+      let yMin = Number.POSITIVE_INFINITY;
+      let yMax = Number.NEGATIVE_INFINITY;
+      for (let q = start; q < end; q++) {
+        const r2 = lists[q];
+        const w = weight[r2];
+        total += w;
+        sum2 += w * y[r2];
+        if (y[r2] < yMin) yMin = y[r2];
+        if (y[r2] > yMax) yMax = y[r2];
+      }
+      if (s.maxDepth > 0 && depth >= s.maxDepth || end - start < 2 * s.minSamplesLeaf || yMin === yMax) {
+        store.addLeaf(node, sum2 / total);
+        continue;
+      }
+      this.total = total;
+      this.sum = sum2;
+      this.search(start, end, rng);
+      if (best.feature < 0) {
+        store.addLeaf(node, sum2 / total);
+        continue;
+      }
+      this.split(node, start, end, depth);
+    }
+  }
+  /** Makes `node` the best split found: threshold, the tree's importance, both children queued. */
+  split(node, start, end, depth) {
+    const { store, best, bag, total, sum: sum2 } = this;
+    const data = this.X.data;
+    const col = best.feature * this.n;
+    store.feature[node] = best.feature;
+    store.threshold[node] = splitThreshold(data[col + best.lastLeft], data[col + best.firstRight]);
+    this.treeImportance[best.feature] += Math.max(0, best.proxy - sum2 * sum2 / total);
+    bag.partition(best.feature, bag.rankOf(best.feature, best.firstRight), start, best.pos, end);
+    this.stack.pushChildren(node, start, best.pos, end, depth);
+  }
+  /**
+   * Fills `best` with the node's best split, feature -1 if none: maximises sumL²/wL + sumR²/wR
+   * (scikit-learn's proxy for the squared-error decrease). Visits features in random order; stops after
+   * mtry, but keeps going while every visited one was constant.
+   */
+  search(start, end, rng) {
+    const { p, mtry, bag } = this;
+    this.best.reset();
+    let visited = 0;
+    let nonConstant = 0;
+    for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
+      const f = bag.pickFeature(v, rng);
+      visited++;
+      if (this.scanSorted(f, start, end)) nonConstant++;
+    }
+  }
+  /** The node's rows in f's sorted order, every boundary between distinct values a candidate. */
+  scanSorted(f, start, end) {
+    const { n, y, best, total, sum: sum2, bag } = this;
+    const { minSamplesLeaf } = this.s;
+    const data = this.X.data;
+    const { weight } = bag;
+    const at = bag.sortedRows(f, start, end);
+    if (at < 0) return false;
+    const src = bag.src;
+    const base = at - start;
+    const col = f * n;
+    let leftWeight = 0;
+    let leftSum = 0;
+    let bestProxy = best.proxy;
+    const lastLeft = end - minSamplesLeaf;
+    let xNext = data[col + src[base + start]];
+    for (let q = start; q < lastLeft; q++) {
+      const r2 = src[base + q];
+      const w = weight[r2];
+      leftWeight += w;
+      leftSum += w * y[r2];
+      const x = xNext;
+      xNext = data[col + src[base + q + 1]];
+      if (xNext > x && q + 1 - start >= minSamplesLeaf) {
+        const rightSum = sum2 - leftSum;
+        const proxy = leftSum * leftSum / leftWeight + rightSum * rightSum / (total - leftWeight);
+        if (proxy > bestProxy) {
+          bestProxy = proxy;
+          best.proxy = proxy;
+          best.feature = f;
+          best.pos = q + 1;
+          best.lastLeft = r2;
+          best.firstRight = src[base + q + 1];
+        }
+      }
+    }
+    return true;
+  }
+};
+
+// actions/lib/models/random-forest/random-forest-regressor.ts
 var RANDOM_FOREST_REGRESSOR_FORMAT = "gitml.random-forest-regressor";
 var FORMAT_VERSION7 = 1;
 var RandomForestRegressor = class _RandomForestRegressor {
@@ -33620,138 +33956,6 @@ function ascendingTables(value, count, name2, fail2) {
     }
     return values;
   });
-}
-var NodeStore2 = class {
-  feature = new Int32Array(1024);
-  threshold = new Float64Array(1024);
-  right = new Int32Array(1024);
-  value = new Float64Array(1024);
-  nodes = 0;
-  addNode() {
-    if (this.nodes === this.feature.length) {
-      const size = this.nodes * 2;
-      this.feature = grow(this.feature, new Int32Array(size));
-      this.threshold = grow(this.threshold, new Float64Array(size));
-      this.right = grow(this.right, new Int32Array(size));
-      this.value = grow(this.value, new Float64Array(size));
-    }
-    return this.nodes++;
-  }
-};
-function growRegressionForest(X2, y, s) {
-  const n = X2.rows;
-  const p = X2.cols;
-  const data = X2.data;
-  const mtry = featuresPerNode(s.maxFeatures, p);
-  const store = new NodeStore2();
-  const roots = new Int32Array(s.nTrees);
-  const importances = new Float64Array(p);
-  const treeImportance = new Float64Array(p);
-  const bag = new InBagLists(presort(X2), data, n, p, mtry);
-  const { weight, lists } = bag;
-  const stack = new NodeStack();
-  const master = createRng(s.seed);
-  for (let t = 0; t < s.nTrees; t++) {
-    const rng = bag.startTree(master, s.bootstrap);
-    const m = bag.m;
-    treeImportance.fill(0);
-    roots[t] = store.nodes;
-    stack.push(0, m, 0, -1);
-    while (stack.size > 0) {
-      const top2 = stack.pop();
-      const start = stack.start[top2];
-      const end = stack.end[top2];
-      const depth = stack.depth[top2];
-      const parent = stack.parent[top2];
-      const node = store.addNode();
-      if (parent >= 0) store.right[parent] = node;
-      let total = 0;
-      let sum2 = 0;
-      let yMin = Number.POSITIVE_INFINITY;
-      let yMax = Number.NEGATIVE_INFINITY;
-      for (let q = start; q < end; q++) {
-        const r2 = lists[q];
-        const w = weight[r2];
-        total += w;
-        sum2 += w * y[r2];
-        if (y[r2] < yMin) yMin = y[r2];
-        if (y[r2] > yMax) yMax = y[r2];
-      }
-      const rowsHere = end - start;
-      if (s.maxDepth > 0 && depth >= s.maxDepth || rowsHere < 2 * s.minSamplesLeaf || yMin === yMax) {
-        makeLeaf(store, node, sum2 / total);
-        continue;
-      }
-      let bestProxy = Number.NEGATIVE_INFINITY;
-      let bestFeature = -1;
-      let bestPos = -1;
-      let bestLastLeft = -1;
-      let bestFirstRight = -1;
-      let visited = 0;
-      let nonConstant = 0;
-      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-        const f = bag.pickFeature(v, rng);
-        visited++;
-        const at = bag.sortedRows(f, start, end);
-        if (at < 0) continue;
-        const src = bag.src;
-        const base = at - start;
-        const col2 = f * n;
-        nonConstant++;
-        let leftWeight = 0;
-        let leftSum = 0;
-        const lastLeft = end - s.minSamplesLeaf;
-        let xNext = data[col2 + src[base + start]];
-        for (let q = start; q < lastLeft; q++) {
-          const r2 = src[base + q];
-          const w = weight[r2];
-          leftWeight += w;
-          leftSum += w * y[r2];
-          const x = xNext;
-          xNext = data[col2 + src[base + q + 1]];
-          if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
-            const rightSum = sum2 - leftSum;
-            const proxy = leftSum * leftSum / leftWeight + rightSum * rightSum / (total - leftWeight);
-            if (proxy > bestProxy) {
-              bestProxy = proxy;
-              bestFeature = f;
-              bestPos = q + 1;
-              bestLastLeft = r2;
-              bestFirstRight = src[base + q + 1];
-            }
-          }
-        }
-      }
-      if (bestFeature < 0) {
-        makeLeaf(store, node, sum2 / total);
-        continue;
-      }
-      const col = bestFeature * n;
-      store.feature[node] = bestFeature;
-      store.threshold[node] = splitThreshold(data[col + bestLastLeft], data[col + bestFirstRight]);
-      treeImportance[bestFeature] += Math.max(0, bestProxy - sum2 * sum2 / total);
-      bag.partition(bestFeature, bag.rankOf(bestFeature, bestFirstRight), start, bestPos, end);
-      stack.pushChildren(node, start, bestPos, end, depth);
-    }
-    addTreeImportances(importances, treeImportance);
-  }
-  normaliseImportances(importances);
-  const count = store.nodes;
-  return {
-    nFeatures: p,
-    roots,
-    feature: store.feature.slice(0, count),
-    threshold: store.threshold.slice(0, count),
-    right: store.right.slice(0, count),
-    value: store.value.slice(0, count),
-    importances
-  };
-}
-function makeLeaf(store, node, value) {
-  store.feature[node] = -1;
-  store.threshold[node] = 0;
-  store.right[node] = 0;
-  store.value[node] = value;
 }
 
 // actions/lib/models/regressors.ts
@@ -34222,30 +34426,30 @@ function valueProblem(shape, v, root) {
   switch (shape.kind) {
     case "text":
       if (typeof v !== "string")
-        return `must be ${shape.patternRule ?? "text"}, got ${kindOf(v)}${quoteHint(v)}`;
+        return `must be ${shape.patternRule ?? "text"}, got ${kindOf2(v)}${quoteHint(v)}`;
       if (shape.pattern && !new RegExp(shape.pattern).test(v))
         return `'${v}' is not ${shape.patternRule ?? `like ${shape.pattern}`}`;
       return null;
     case "code":
-      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf(v)}`;
+      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf2(v)}`;
     case "choice": {
       if (typeof v === "string" && shape.unsupported?.[v]) return shape.unsupported[v];
       if (typeof v === "string" && shape.values.includes(v)) return null;
       const values = shape.fitting?.(root) ?? shape.values;
       const allowed = values.length === 1 ? `'${values[0]}'` : `one of ${values.join(", ")}`;
-      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf(v)}`;
+      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
     }
     case "number": {
-      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf(v)}`;
+      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf2(v)}`;
       const { minimum: min, maximum: max } = shape;
       const bounds = min !== void 0 && max !== void 0 ? ` from ${min} to ${max}` : min !== void 0 ? ` \u2265 ${min}` : max !== void 0 ? ` \u2264 ${max}` : "";
       const bad = shape.integer && !Number.isInteger(v) || min !== void 0 && v < min || max !== void 0 && v > max;
       return bad ? `must be ${shape.integer ? "a whole number" : "a number"}${bounds}, got ${v}` : null;
     }
     case "boolean":
-      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf(v)}`;
+      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf2(v)}`;
     case "list": {
-      if (!Array.isArray(v)) return `must be a list, got ${kindOf(v)}`;
+      if (!Array.isArray(v)) return `must be a list, got ${kindOf2(v)}`;
       const { minItems: min, maxItems: max } = shape;
       if (min !== void 0 && min === max && v.length !== min)
         return `must have exactly ${min} items, got ${v.length}`;
@@ -34283,7 +34487,7 @@ function walkObject(shape, v, path19, root, out) {
   if (!isObj(v)) {
     out.push({
       path: path19,
-      message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf(v)}`
+      message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf2(v)}`
     });
     return;
   }
@@ -34339,7 +34543,7 @@ function defaultText(v) {
   if (Array.isArray(v) && v.length === 0) return "none";
   return JSON.stringify(v);
 }
-function kindOf(v) {
+function kindOf2(v) {
   if (v === null || v === void 0) return "nothing";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
@@ -34768,11 +34972,14 @@ import path7 from "node:path";
 // actions/lib/core/input-error.ts
 var InputError = class extends GitmlError {
   name = "InputError";
+  constructor(message2, at) {
+    super(message2, at, "input");
+  }
 };
 
 // actions/lib/files/input-file.ts
 var rule = (within = "the repository") => `only regular files inside ${within} are read`;
-function kindOf2(st) {
+function kindOf3(st) {
   if (st.isSymbolicLink()) return "a symbolic link";
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a named pipe (FIFO)";
@@ -34809,7 +35016,7 @@ function checkInputPath(root, file, label, within) {
     const shown = parts.slice(0, i + 1).join("/");
     const last = i === parts.length - 1;
     if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
-      const kind = stat2.isFile() ? "a file, not a folder" : kindOf2(stat2);
+      const kind = stat2.isFile() ? "a file, not a folder" : kindOf3(stat2);
       throw new InputError(`${last ? name2 : `${name2}: ${shown}`} is ${kind}; ${rule(within)}`);
     }
   }
@@ -34819,7 +35026,7 @@ function checkInputFile(root, file, label, within) {
   const { rel, stat: stat2 } = checkInputPath(root, file, label, within);
   const name2 = label ?? rel;
   if (stat2 === null) throw new InputError(`${name2}: file not found`);
-  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf2(stat2)}; ${rule(within)}`);
+  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf3(stat2)}; ${rule(within)}`);
   return name2;
 }
 function readInputFile(root, file, label, within) {
@@ -34844,7 +35051,7 @@ function openInputFile(root, file, label, within) {
   const opened = fstatSync(fd);
   if (!opened.isFile()) {
     closeSync(fd);
-    throw new InputError(`${name2} is ${kindOf2(opened)}; ${rule(within)}`);
+    throw new InputError(`${name2} is ${kindOf3(opened)}; ${rule(within)}`);
   }
   return { fd, name: name2 };
 }
@@ -35028,10 +35235,134 @@ function recoverInterruptedWrites(root) {
   return lines;
 }
 
+// actions/lib/pipelines/options.ts
+import path10 from "node:path";
+var SEED = { min: 0, max: 2 ** 31 - 1 };
+var WINDOW_DAYS = { min: 1, max: 366 };
+var DRIFT_SD_PER_DAY = { min: -10, max: 10 };
+var TOLERANCE = { min: 0, max: 1 };
+var GATE_TOLERANCE = { min: 0, max: 1e15 };
+var MAX_SHARDS = 256;
+function optionNamer(style) {
+  return style === "cli" ? (option, metavar) => `--${option}${metavar ? ` ${metavar}` : ""}` : (option) => `input '${option}'`;
+}
+var OptionError = class extends GitmlError {
+  constructor(option, rule2, kind = "usage") {
+    super(
+      sentence(option, rule2, (o) => `option '${o}'`),
+      void 0,
+      kind
+    );
+    this.option = option;
+    this.rule = rule2;
+  }
+  option;
+  rule;
+  name = "OptionError";
+  rendered(style) {
+    return sentence(this.option, this.rule, optionNamer(style));
+  }
+};
+function sentence(option, rule2, name2) {
+  return typeof rule2 === "string" ? `${name2(option)} ${rule2}` : rule2(name2);
+}
+function messageIn(err, style) {
+  if (err instanceof OptionError) return err.rendered(style);
+  return err instanceof Error ? err.message : String(err);
+}
+function wholeNumber(option, raw, range = {}) {
+  if (raw === void 0) return void 0;
+  const n = Number(raw);
+  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+  if (raw.trim() === "" || !Number.isInteger(n) || n < min || n > max) {
+    const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
+    throw new OptionError(option, `must be a whole number${bounds}, got '${raw}'`);
+  }
+  return n;
+}
+function finiteNumber(option, raw, range = {}) {
+  if (raw === void 0) return void 0;
+  const x = Number(raw);
+  const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
+  if (raw.trim() === "" || !Number.isFinite(x) || x < min || x > max) {
+    const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
+    throw new OptionError(option, `must be a number${bounds}, got '${raw}'`);
+  }
+  return x;
+}
+function choice(option, raw, choices) {
+  if (raw === void 0 || choices.includes(raw)) return raw;
+  throw new OptionError(option, `must be one of ${choices.join(", ")}, got '${raw}'`);
+}
+function asOption(option, parse2) {
+  try {
+    return parse2("");
+  } catch (err) {
+    if (err instanceof DateError) throw new OptionError(option, err.message.trimStart());
+    throw err;
+  }
+}
+function calendarDate(option, raw) {
+  return raw === void 0 ? void 0 : asOption(option, (what) => parseCalendarDate(raw, what));
+}
+function instant(option, raw, opts = {}) {
+  return raw === void 0 ? void 0 : asOption(option, (what) => parseInstant(raw, what, opts));
+}
+function clock(raw, real = () => /* @__PURE__ */ new Date()) {
+  const ms = instant("now", raw);
+  return ms === void 0 ? real() : new Date(ms);
+}
+function drift(raw, defaults) {
+  const sdPerDay = finiteNumber("drift", raw.drift, DRIFT_SD_PER_DAY);
+  const start = calendarDate("drift-start", raw.driftStart);
+  if (start !== void 0 && sdPerDay === void 0)
+    throw new OptionError("drift-start", (o) => `${o("drift-start")} needs ${o("drift", "SD_PER_DAY")}`);
+  if (sdPerDay === void 0) return void 0;
+  if (sdPerDay === 0) return null;
+  return { start: start ?? defaults.date ?? utcDate(defaults.now), sdPerDay };
+}
+function tolerance(raw, regressionSelected) {
+  return finiteNumber("tolerance", raw, regressionSelected ? GATE_TOLERANCE : TOLERANCE);
+}
+function parseShard(text2) {
+  const m = /^(\d+)\/(\d+)$/.exec(text2.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new OptionError(
+      "shard",
+      `'${text2}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
+    );
+  }
+  return { index, count };
+}
+function shardStep(raw, base) {
+  const { shard, merge, partials } = raw;
+  if (shard !== void 0 && merge)
+    throw new OptionError("shard", (o) => `${o("shard")} and ${o("merge")} are separate steps; give one`);
+  if (shard === void 0 && !merge && partials !== void 0)
+    throw new OptionError("partials", (o) => `${o("partials")} needs ${o("shard", "i/n")} or ${o("merge")}`);
+  if ((shard !== void 0 || merge) && partials === void 0) {
+    const step = merge ? "merge" : "shard";
+    throw new OptionError(
+      step,
+      (o) => `${o(step)} needs ${o("partials", "DIR")} (where shards leave their partial files)`
+    );
+  }
+  return {
+    shard: shard === void 0 ? null : parseShard(shard),
+    merge,
+    partials: path10.resolve(base, partials ?? "")
+  };
+}
+function selectDatasets(ws, raw) {
+  return ws.selectEachDataset(raw || "all");
+}
+
 // actions/lib/pipelines/stage-journal.ts
 import { createHash } from "node:crypto";
 import { appendFileSync as appendFileSync2, existsSync as existsSync4, mkdirSync as mkdirSync2, readFileSync as readFileSync3, realpathSync, rmSync as rmSync3 } from "node:fs";
-import path10 from "node:path";
+import path11 from "node:path";
 var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
 var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
 function stageJournalPath(workspaceRoot, env = process.env) {
@@ -35044,7 +35375,7 @@ function stageJournalPath(workspaceRoot, env = process.env) {
   } catch {
   }
   const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
-  return path10.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
+  return path11.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
 }
 function recordableInputs(env = process.env) {
   const inputs = {};
@@ -35054,162 +35385,25 @@ function recordableInputs(env = process.env) {
   return inputs;
 }
 function appendStageRun(journal, run2) {
-  mkdirSync2(path10.dirname(journal), { recursive: true });
+  mkdirSync2(path11.dirname(journal), { recursive: true });
   appendFileSync2(journal, `${JSON.stringify(run2)}
 `);
 }
 
 // actions/lib/platform/action-inputs.ts
-import path11 from "node:path";
-
-// actions/lib/core/json.ts
-function stableStringify(value) {
-  return `${JSON.stringify(sortKeys(value), null, 2)}
-`;
-}
-function stableStringifyRows(value) {
-  return `${layout(sortKeys(value), "")}
-`;
-}
-function layout(value, indent) {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    if (value.every((v) => v === null || typeof v !== "object")) return JSON.stringify(value);
-    return `[
-${value.map((v) => inner + JSON.stringify(v)).join(",\n")}
-${indent}]`;
-  }
-  const entries2 = Object.entries(value);
-  if (entries2.length === 0) return "{}";
-  const body2 = entries2.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${layout(v, inner)}`);
-  return `{
-${body2.join(",\n")}
-${indent}}`;
-}
-function sortKeys(value) {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value);
-  }
-  if (value !== null && typeof value === "object") {
-    const obj = value;
-    if (typeof obj.toJSON === "function") {
-      return sortKeys(obj.toJSON());
-    }
-    const out = {};
-    for (const k of Object.keys(obj).sort()) {
-      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
-    }
-    return out;
-  }
-  if (typeof value === "number" && !Number.isFinite(value)) {
-    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
-  }
-  return value;
-}
-function roundSignificant(x, digits = 6) {
-  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
-  return Number(x.toPrecision(digits));
-}
-function formatNumber(x, decimals) {
-  if (decimals === void 0) return String(x);
-  const r2 = Number(x.toFixed(decimals));
-  return String(Object.is(r2, -0) ? 0 : r2);
-}
-function jsonSyntaxProblem(err, text2) {
-  if (text2.trim() === "") return "the file is empty";
-  const message2 = err instanceof Error ? err.message : String(err);
-  const at = /at position (\d+)/.exec(message2);
-  const atEnd = at !== null && Number(at[1]) >= text2.trimEnd().length;
-  if (/Unexpected end of JSON|Unterminated|end of data/i.test(message2) || atEnd)
-    return `it ends too early, after ${text2.length} character${text2.length === 1 ? "" : "s"} (truncated)`;
-  return `not valid JSON: ${message2}`;
-}
-
-// actions/lib/features/feature-table.ts
-var SOURCES = ["backfill", "synthetic", "ingest"];
-var SOURCE_CODE = {
-  backfill: SOURCES.indexOf("backfill"),
-  synthetic: SOURCES.indexOf("synthetic"),
-  ingest: SOURCES.indexOf("ingest")
-};
-function emptyTable(features, capacity = 0) {
-  return {
-    rows: 0,
-    ids: new Float64Array(capacity),
-    eventTimes: new Float64Array(capacity),
-    sources: new Uint8Array(capacity),
-    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
-    labels: new Int32Array(capacity),
-    targets: new Float64Array(capacity)
-  };
-}
-function concatTables(parts, features) {
-  const n = parts.reduce((s, p) => s + p.rows, 0);
-  const out = emptyTable(features, n);
-  out.rows = n;
-  let at = 0;
-  for (const p of parts) {
-    out.ids.set(p.ids.subarray(0, p.rows), at);
-    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
-    out.sources.set(p.sources.subarray(0, p.rows), at);
-    out.labels.set(p.labels.subarray(0, p.rows), at);
-    out.targets.set(p.targets.subarray(0, p.rows), at);
-    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
-    at += p.rows;
-  }
-  return out;
-}
-function applyLateLabels(t, late, numeric) {
-  if (late.size === 0) return t;
-  for (let i = 0; i < t.rows; i++) {
-    if (t.labels[i] >= 0) continue;
-    const v = late.get(t.ids[i]);
-    if (v === void 0) continue;
-    if (numeric) {
-      t.labels[i] = 0;
-      t.targets[i] = v;
-    } else t.labels[i] = v;
-  }
-  return t;
-}
-
-// actions/lib/files/sha256.ts
-import { createHash as createHash2 } from "node:crypto";
-function sha256Hex(bytes) {
-  return createHash2("sha256").update(bytes).digest("hex");
-}
-function monthSha256(pieces) {
-  const hash = createHash2("sha256");
-  for (const p of pieces) hash.update(p.bytes);
-  return hash.digest("hex");
-}
-var CHUNK = 1 << 20;
-
-// actions/lib/pipelines/sharding.ts
-var ShardError = class extends GitmlError {
-  name = "ShardError";
-};
-var MAX_SHARDS = 256;
-function parseShard(text2) {
-  const m = /^(\d+)\/(\d+)$/.exec(text2.trim());
-  const index = m ? Number(m[1]) : Number.NaN;
-  const count = m ? Number(m[2]) : Number.NaN;
-  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
-    throw new ShardError(
-      `shard '${text2}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
-    );
-  }
-  return { index, count };
-}
-
-// actions/lib/platform/action-inputs.ts
 var ActionInputError = class extends GitmlError {
   name = "ActionInputError";
+  constructor(message2) {
+    super(message2, void 0, "usage");
+  }
 };
-function invalid(name2, rule2, value) {
-  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
+function asInput(read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof OptionError) throw new ActionInputError(err.rendered("action"));
+    throw err;
+  }
 }
 var TRUE = /^(true|yes|on|1)$/i;
 var FALSE = /^(false|no|off|0)$/i;
@@ -35226,6 +35420,10 @@ var InputReader = class {
   /** For the composite readers below, whose names the `this` type has already checked. */
   rawOf(name2) {
     return this.source(name2);
+  }
+  /** The input's text for the option policy: undefined when not given. */
+  text(name2) {
+    return this.source(name2) || void 0;
   }
   /** Whether the input was given at all (a non-empty value). */
   given(name2) {
@@ -35244,93 +35442,52 @@ var InputReader = class {
     if (v === "") return fallback;
     if (TRUE.test(v)) return true;
     if (FALSE.test(v)) return false;
-    throw invalid(name2, "must be true or false", v);
+    throw new ActionInputError(`input '${name2}' must be true or false, got '${v}'`);
   }
+  /** A whole number within range (pipelines/options.ts wholeNumber); undefined when not given. */
   integer(name2, range = {}) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
-      throw invalid(name2, `must be a whole number${bounds}`, v);
-    }
-    return n;
+    return asInput(() => wholeNumber(name2, this.text(name2), range));
   }
+  /** A finite number within range; undefined when not given. */
   number(name2, range = {}) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
-    if (!Number.isFinite(n) || n < min || n > max) {
-      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
-      throw invalid(name2, `must be a number${bounds}`, v);
-    }
-    return n;
+    return asInput(() => finiteNumber(name2, this.text(name2), range));
   }
   /** A UTC calendar date YYYY-MM-DD. */
   date(name2) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    try {
-      return parseCalendarDate(v, `input '${name2}'`);
-    } catch (err) {
-      throw new ActionInputError(err.message);
-    }
+    return asInput(() => calendarDate(name2, this.text(name2)));
   }
   choice(name2, options, fallback) {
-    const v = this.raw(name2);
-    if (v === "") return fallback;
-    if (!options.includes(v))
-      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
-    return v;
+    return asInput(() => choice(name2, this.text(name2), options)) ?? fallback;
   }
   /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
   now() {
-    const v = this.rawOf("now");
-    let d;
-    if (v === "") d = /* @__PURE__ */ new Date();
-    else {
-      try {
-        d = new Date(parseInstant(v, "input 'now'"));
-      } catch (err) {
-        throw new ActionInputError(err.message);
-      }
-    }
+    const d = asInput(() => clock(this.text("now")));
     this.resolvedNow = d.toISOString();
     return d;
   }
   /**
-   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
-   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
-   * runs the others. A name that is no dataset at all is an input error.
+   * Input 'dataset' (pipelines/options.ts selectDatasets): each dataset with its spec or the error of its
+   * invalid dataset.yml (eachDataset reports that one as failed and runs the others).
    */
   datasets(ws) {
-    const selected = ws.selectEachDataset(this.rawOf("dataset") || "all");
-    if (selected.length === 0)
-      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return selected;
+    return asInput(() => selectDatasets(ws, this.text("dataset")));
   }
-  /**
-   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
-   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
-   */
+  /** Inputs 'shard', 'merge' and 'partials' of a sharded stage (pipelines/options.ts shardStep). */
   shardStep(ws) {
-    const given = this.rawOf("shard");
     const merge = this.boolean("merge", false);
-    const partials = this.rawOf("partials");
-    if (given && merge) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-    if ((given || merge) && !partials)
-      throw new ActionInputError(`input '${merge ? "merge" : "shard"}' needs input 'partials'`);
-    let shard = null;
-    if (given) {
-      try {
-        shard = parseShard(given);
-      } catch (err) {
-        throw new ActionInputError(`input ${err.message}`);
-      }
-    }
-    return { shard, merge, partials: path11.resolve(ws.root, partials) };
+    return asInput(
+      () => shardStep({ shard: this.text("shard"), merge, partials: this.text("partials") }, ws.root)
+    );
+  }
+  /** Inputs 'drift' and 'drift-start' of generate (pipelines/options.ts drift); `defaults` for the start. */
+  drift(defaults) {
+    return asInput(
+      () => drift({ drift: this.text("drift"), driftStart: this.text("drift-start") }, defaults)
+    );
+  }
+  /** Input 'tolerance' of the gate (pipelines/options.ts tolerance). */
+  tolerance(regressionSelected) {
+    return asInput(() => tolerance(this.text("tolerance"), regressionSelected));
   }
   /** A pull-request number, or null when not given. */
   pullRequest() {
@@ -35436,19 +35593,18 @@ function summaryTable(heading, header, rows) {
 function summaryList(items) {
   core.summary.addList(items.map(cellHtml));
 }
+var messageOf = (err) => messageIn(err, "action");
+var EXIT_OF = { usage: 1, input: 1, failure: 1, partial: 3 };
 function fail(err) {
-  const message2 = err instanceof Error ? err.message : String(err);
+  const message2 = messageOf(err);
   const at = err instanceof GitmlError ? err.at : void 0;
-  if (at) {
-    core.error(message2, { file: at.file, startLine: at.line });
-    process.exitCode = core.ExitCode.Failure;
-  } else {
-    core.setFailed(message2);
-  }
+  if (at) core.error(message2, { file: at.file, startLine: at.line });
+  else core.setFailed(message2);
+  process.exitCode = EXIT_OF[kindOf(err)];
   if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
     for (const line of err.stack.split("\n")) core.debug(line);
 }
-var PARTIAL_EXIT_CODE = 3;
+var PARTIAL_EXIT_CODE = EXIT_OF.partial;
 async function eachDataset(log, selected, title, run2) {
   const results = [];
   const done = [];
@@ -35459,7 +35615,7 @@ async function eachDataset(log, selected, title, run2) {
       done.push(d.name);
     } catch (err) {
       if (selected.length === 1) throw err;
-      const message2 = err instanceof Error ? err.message : String(err);
+      const message2 = messageOf(err);
       failed.push({ name: d.name, message: message2 });
       log.error(`${d.name}: ${message2}`, { title: `gitml: ${d.name} failed` });
     }
@@ -35517,7 +35673,6 @@ async function runAction(body2, opts = {}) {
     }
   }
 }
-var pct = (x) => x === null || x === void 0 ? "\u2014" : `${(x * 100).toFixed(1)}%`;
 var safeProperties = (p = {}) => ({
   ...p,
   ...p.title !== void 0 ? { title: oneLine(p.title) } : {},
@@ -35539,10 +35694,6 @@ var core = {
   group: (name2, fn) => group(oneLine(name2), fn)
 };
 
-// actions/lib/pipelines/option-bounds.ts
-var SEED = { min: 0, max: 2 ** 31 - 1 };
-var WINDOW_DAYS = { min: 1, max: 366 };
-
 // actions/monitor/src/inputs.ts
 function readInputs(input2, ws) {
   return {
@@ -35557,1688 +35708,96 @@ function readInputs(input2, ws) {
 // actions/lib/pipelines/monitor.ts
 import path16 from "node:path";
 
-// actions/lib/monitoring/drift.ts
-var KS_EXACT_MAX_N = 1e4;
-function ksTestSorted(a, b) {
-  const n = a.length;
-  const m = b.length;
-  if (n === 0 || m === 0) return { statistic: 0, pValue: 1 };
-  const g2 = gcd(n, m);
-  const mg = m / g2;
-  const ng = n / g2;
-  let i = 0;
-  let j = 0;
-  let h = 0;
-  while (i < n && j < m) {
-    const x = Math.min(a[i], b[j]);
-    while (i < n && a[i] === x) i++;
-    while (j < m && b[j] === x) j++;
-    h = Math.max(h, Math.abs(i * mg - j * ng));
-  }
-  const lcm = ng * m;
-  const statistic = h / lcm;
-  if (h === 0) return { statistic: 0, pValue: 1 };
-  const pValue = Math.max(n, m) <= KS_EXACT_MAX_N ? ksExactTwoSided(n, m, g2, h) : ksAsymptotic(statistic, n, m);
-  return { statistic, pValue: Math.min(1, Math.max(0, pValue)) };
-}
-function sortedPresent(values) {
-  let present = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) present++;
-  const out = new Float64Array(present);
-  let at = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out[at++] = values[i];
-  return out.sort();
-}
-function gcd(a, b) {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
-function ksExactTwoSided(n, m, g2, h) {
-  const cols = Math.max(n, m);
-  const rows = Math.min(n, m);
-  const colStep = rows / g2;
-  const rowStep = cols / g2;
-  const u = new Float64Array(rows + 1).fill(1);
-  let hi = Math.min(Math.ceil(h / rowStep), rows + 1);
-  u.fill(0, 0, hi);
-  for (let x = 1; x <= cols; x++) {
-    const lo = Math.min(Math.max(Math.floor((x * colStep - h) / rowStep) + 1, 0), rows);
-    hi = Math.min(Math.ceil((x * colStep + h) / rowStep), rows + 1);
-    if (hi <= lo) return 1;
-    let below = lo === 0 ? 0 : 1;
-    for (let y = lo; y < hi; y++) {
-      below = (x * u[y] + y * below) / (x + y);
-      u[y] = below;
-    }
-  }
-  return u[rows];
-}
-function ksAsymptotic(d, n, m) {
-  const ne = n * m / (n + m);
-  return kolmogorovQ((Math.sqrt(ne) + 0.12 + 0.11 / Math.sqrt(ne)) * d);
-}
-function kolmogorovQ(lambda) {
-  if (lambda < 1e-3) return 1;
-  let sum2 = 0;
-  for (let k = 1; k <= 100; k++) {
-    const term = 2 * (k % 2 ? 1 : -1) * Math.exp(-2 * k * k * lambda * lambda);
-    sum2 += term;
-    if (Math.abs(term) < 1e-12) break;
-  }
-  return Math.min(1, Math.max(0, sum2));
-}
-function chiSquareTest(reference, window) {
-  if (reference.length !== window.length)
-    throw new Error(`chiSquareTest: ${reference.length} reference cells but ${window.length} window cells`);
-  const n = reference.reduce((s, x) => s + x, 0);
-  const m = window.reduce((s, x) => s + x, 0);
-  if (n === 0 || m === 0) return { statistic: 0, pValue: 1 };
-  let stat2 = 0;
-  let dof = -1;
-  for (let c = 0; c < reference.length; c++) {
-    const total = reference[c] + window[c];
-    if (total === 0) continue;
-    dof++;
-    const er = total * n / (n + m);
-    const ew = total * m / (n + m);
-    stat2 += (reference[c] - er) ** 2 / er + (window[c] - ew) ** 2 / ew;
-  }
-  return { statistic: stat2, pValue: dof < 1 ? 1 : chiSquareSurvival(stat2, dof) };
-}
-function chiSquareSurvival(x, k) {
-  if (x <= 0) return 1;
-  return upperGammaQ(k / 2, x / 2);
-}
-function upperGammaQ(a, x) {
-  const lnGammaA = logGamma(a);
-  if (x < a + 1) {
-    let sum2 = 1 / a;
-    let term = sum2;
-    for (let n = 1; n < 500; n++) {
-      term *= x / (a + n);
-      sum2 += term;
-      if (Math.abs(term) < Math.abs(sum2) * 1e-15) break;
-    }
-    return Math.max(0, 1 - sum2 * Math.exp(-x + a * Math.log(x) - lnGammaA));
-  }
-  let b = x + 1 - a;
-  let c = 1 / 1e-300;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 500; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < 1e-300) d = 1e-300;
-    c = b + an / c;
-    if (Math.abs(c) < 1e-300) c = 1e-300;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-15) break;
-  }
-  return Math.min(1, Math.exp(-x + a * Math.log(x) - lnGammaA) * h);
-}
-function logGamma(z2) {
-  const g2 = 7;
-  const c = [
-    0.9999999999998099,
-    676.5203681218851,
-    -1259.1392167224028,
-    771.3234287776531,
-    -176.6150291621406,
-    12.507343278686905,
-    -0.13857109526572012,
-    9984369578019572e-21,
-    15056327351493116e-23
-  ];
-  if (z2 < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z2)) - logGamma(1 - z2);
-  const zz = z2 - 1;
-  let x = c[0];
-  for (let i = 1; i < g2 + 2; i++) x += c[i] / (zz + i);
-  const t = zz + g2 + 0.5;
-  return 0.5 * Math.log(2 * Math.PI) + (zz + 0.5) * Math.log(t) - t + Math.log(x);
-}
-var PSI_FLOOR = 1e-4;
-function psiFromCounts(reference, window) {
-  const n = reference.reduce((s, x) => s + x, 0);
-  const m = window.reduce((s, x) => s + x, 0);
-  if (n === 0 || m === 0) return 0;
-  let psi = 0;
-  for (let c = 0; c < reference.length; c++) {
-    const e = Math.max(reference[c] / n, PSI_FLOOR);
-    const a = Math.max(window[c] / m, PSI_FLOOR);
-    psi += (a - e) * Math.log(a / e);
-  }
-  return psi;
-}
-function numericPsiSorted(sorted, window, bins = 10) {
-  if (sorted.length === 0) return 0;
-  const edges = [];
-  for (let q = 1; q < bins; q++) {
-    const e = sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length / bins))];
-    if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
-  }
-  const count = (xs) => {
-    const c = new Array(edges.length + 1).fill(0);
-    for (let i = 0; i < xs.length; i++) {
-      let b = 0;
-      while (b < edges.length && xs[i] >= edges[b]) b++;
-      c[b]++;
-    }
-    return c;
-  };
-  return psiFromCounts(count(sorted), count(window));
-}
-function categoryCounts(codes2, k) {
-  const c = new Array(k + 1).fill(0);
-  for (let i = 0; i < codes2.length; i++) {
-    const code = codes2[i];
-    if (Number.isNaN(code) || code < 0) continue;
-    c[Math.min(code, k)]++;
-  }
-  return c;
-}
-function benjaminiHochberg(pValues) {
-  const count = pValues.length;
-  const order = pValues.map((_, i) => i).sort((x, y) => pValues[x] - pValues[y] || x - y);
-  const adjusted = new Array(count);
-  let running = 1;
-  for (let rank = count; rank >= 1; rank--) {
-    const i = order[rank - 1];
-    running = Math.min(running, pValues[i] * count / rank);
-    adjusted[i] = running;
-  }
-  return adjusted;
-}
-
-// actions/lib/monitoring/drift-decision.ts
-var round3 = (x) => roundSignificant(x, 3);
-var DRIFT_STATUSES = ["drifted", "not significant", "small change", "stable"];
-function driftRuleText(rule2) {
-  return `a feature drifts when its test's p-value, adjusted for the number of features (Benjamini\u2013Hochberg), is below ${rule2.pValue} and its PSI is above ${rule2.psi}; dataset drift when any feature drifts`;
-}
-function driftStatus(adjustedPValue, psi, rule2) {
-  const significant = adjustedPValue < rule2.pValue;
-  const large = psi > rule2.psi;
-  return significant && large ? "drifted" : large ? "not significant" : significant ? "small change" : "stable";
-}
-function featureDrifts(schema, reference, window, rule2) {
-  const raw = schema.map((f, j) => {
-    if (f.type === "numeric") {
-      const a = sortedReference(reference[j]);
-      const b = sortedPresent(window[j]);
-      return { test: "ks", ...ksTestSorted(a, b), psi: numericPsiSorted(a, b) };
-    }
-    const k = f.categories?.length ?? 0;
-    const ca = categoryCounts(reference[j], k);
-    const cb = categoryCounts(window[j], k);
-    return { test: "chi-square", ...chiSquareTest(ca, cb), psi: psiFromCounts(ca, cb) };
-  });
-  const adjusted = benjaminiHochberg(raw.map((r2) => r2.pValue));
-  const features = schema.map((f, j) => {
-    const adjustedPValue = round3(adjusted[j]);
-    const psi = round3(raw[j].psi);
-    const status = driftStatus(adjustedPValue, psi, rule2);
-    return {
-      feature: f.name,
-      title: f.title,
-      type: f.type,
-      test: raw[j].test,
-      statistic: round3(raw[j].statistic),
-      pValue: round3(raw[j].pValue),
-      adjustedPValue,
-      psi,
-      status,
-      drifted: status === "drifted"
-    };
-  });
-  const drifted = features.filter((f) => f.drifted).length;
-  return { features, share: features.length ? drifted / features.length : 0, datasetDrift: drifted > 0 };
-}
-var sortedReferences = /* @__PURE__ */ new WeakMap();
-function sortedReference(column) {
-  let sorted = sortedReferences.get(column);
-  if (!sorted) {
-    sorted = sortedPresent(column);
-    sortedReferences.set(column, sorted);
-  }
-  return sorted;
-}
-
-// actions/lib/monitoring/monitoring-types.ts
-var MONITORING_FORMAT = "gitml.monitoring";
-var MONITORING_FILE = "monitoring.json";
-function lastRun(r2) {
-  let last = null;
-  for (const p of r2.recent) if (last === null || p.predictedAt > last) last = p.predictedAt;
-  return last;
-}
-function latestOf(r2) {
-  return r2.recent[r2.recent.length - 1] ?? null;
-}
-
-// actions/lib/charts/class-colours.ts
-var TABLEAU10 = [
-  "#4c78a8",
-  "#f58518",
-  "#e45756",
-  "#72b7b2",
-  "#54a24b",
-  "#eeca3b",
-  "#b279a2",
-  "#ff9da6",
-  "#9d755d",
-  "#bab0ac"
-];
-var TABLEAU20 = [
-  "#4c78a8",
-  "#9ecae9",
-  "#f58518",
-  "#ffbf79",
-  "#54a24b",
-  "#88d27a",
-  "#b79a20",
-  "#f2cf5b",
-  "#439894",
-  "#83bcb6",
-  "#e45756",
-  "#ff9d98",
-  "#79706e",
-  "#bab0ac",
-  "#d67195",
-  "#fcbfd2",
-  "#b279a2",
-  "#d6a5c9",
-  "#9e765f",
-  "#d8b5a5"
-];
-var COLOURED_CLASSES = 20;
-var KEPT_CLASSES = 18;
-var OTHER_COLOUR = "#bab0ac";
-var SINGLE_COLOUR = TABLEAU10[0];
-function classPalette(count) {
-  if (count <= TABLEAU10.length) return TABLEAU10.slice(0, count);
-  if (count <= TABLEAU20.length) return TABLEAU20.slice(0, count);
-  throw new RangeError(`${count} classes: at most ${COLOURED_CLASSES} get their own colour`);
-}
-function keptPalette(count) {
-  if (count > KEPT_CLASSES) throw new RangeError(`${count} kept classes: at most ${KEPT_CLASSES}`);
-  return TABLEAU20.filter((c) => c !== OTHER_COLOUR && c !== "#79706e").slice(0, count);
-}
-function otherLabel(merged) {
-  return `Other classes (${merged})`;
-}
-
-// actions/lib/charts/chart-classes.ts
-var FEW_ENTRIES = 4;
-var SHORT_LABEL = 20;
-function shortLabels(labels, max) {
-  const length = (t) => Array.from(t).length;
-  const cut = (t, n) => length(t) <= n ? t : `${Array.from(t).slice(0, n - 1).join("")}\u2026`;
-  const split = (l) => l.split(/\s+/).filter(Boolean);
-  const words = labels.filter((l) => length(l) > max).map(split);
-  const shortest = Math.min(...words.map((w) => w.length));
-  const fromEnd = (w, k) => w[w.length - 1 - k];
-  let head = 0;
-  while (words.length > 1 && head < shortest && words.every((w) => w[head] === words[0][head])) head++;
-  let tail = 0;
-  while (words.length > 1 && head + tail < shortest && words.every((w) => fromEnd(w, tail) === fromEnd(words[0], tail)))
-    tail++;
-  const out = labels.map((label) => {
-    if (length(label) <= max) return label;
-    const w = split(label);
-    const core2 = w.slice(head, w.length - tail).join(" ");
-    const after = tail > 0 ? " \u2026" : "";
-    for (const candidate of [`${w.slice(0, head).join(" ")} ${core2}${after}`.trim(), `\u2026 ${core2}${after}`])
-      if (core2 !== "" && length(candidate) <= max) return candidate;
-    return cut(core2 || label, max);
-  });
-  const seen = /* @__PURE__ */ new Map();
-  for (const t of out) seen.set(t, (seen.get(t) ?? 0) + 1);
-  return out.map((t, i) => {
-    if (seen.get(t) === 1) return t;
-    const n = ` #${i + 1}`;
-    return `${cut(t, max - length(n))}${n}`;
-  });
-}
-function withShort(labels, colours, entryOf, merged) {
-  const short = labels.length > FEW_ENTRIES ? shortLabels(labels, SHORT_LABEL) : labels;
-  return { labels, short, colours, entryOf, merged };
-}
-function classEntries(r2, weights) {
-  const n = r2.classes.length;
-  if (n <= COLOURED_CLASSES)
-    return withShort(
-      r2.classes.map((c) => c.label),
-      classPalette(n),
-      r2.classes.map((_, i) => i),
-      0
-    );
-  const ranked = r2.classes.map((_, i) => i).sort((a, b) => (weights[b] ?? 0) - (weights[a] ?? 0) || a - b);
-  const kept = ranked.slice(0, KEPT_CLASSES).sort((a, b) => a - b);
-  const entryOf = r2.classes.map(() => KEPT_CLASSES);
-  kept.forEach((c, e) => {
-    entryOf[c] = e;
-  });
-  return withShort(
-    [...kept.map((c) => r2.classes[c].label), otherLabel(n - KEPT_CLASSES)],
-    [...keptPalette(KEPT_CLASSES), OTHER_COLOUR],
-    entryOf,
-    n - KEPT_CLASSES
-  );
-}
-function classMixEntries(r2) {
-  return classEntries(
-    r2,
-    r2.classes.map((c) => r2.daily.reduce((s, d) => s + (d.predicted[c.value] ?? 0), 0))
-  );
-}
-function confusionEntries(r2, m) {
-  return classEntries(
-    r2,
-    r2.classes.map((_, i) => {
-      let rows = 0;
-      for (let j = 0; j < r2.classes.length; j++) rows += (m[i]?.[j] ?? 0) + (m[j]?.[i] ?? 0);
-      return rows;
-    })
-  );
-}
-function mergedNote(e, by) {
-  return e.merged === 0 ? "" : `${e.labels.length - 1} classes with the most ${by} shown; ${e.merged} others merged into \u201C${e.labels[e.labels.length - 1]}\u201D`;
-}
-
-// actions/lib/charts/chart-kit.ts
-var BRUSH_PARAM = "brush";
-var DEFAULT_WIDTH = 560;
-var SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
-var TIME_HEIGHT = 220;
-var TABLE_ROW = 18;
-function percent(x, digits = 1) {
-  return x === null ? "\u2013" : `${(x * 100).toFixed(digits)}%`;
+// actions/lib/core/format.ts
+function percent(x, digits = 1, missing = "\u2013") {
+  return x === null || x === void 0 ? missing : `${(x * 100).toFixed(digits)}%`;
 }
 function grouped(n) {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-function shortTime(iso) {
-  return iso.length >= 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso;
 }
 function truncate(text2, max) {
   const chars = Array.from(text2);
   return chars.length <= max ? text2 : `${chars.slice(0, max - 1).join("")}\u2026`;
 }
-function nextDay(date) {
-  const d = /* @__PURE__ */ new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-function top(opts, title, subtitle, description, body2) {
-  const lines = subtitle !== null && opts.width === "container" ? [subtitle].flat().flatMap((s) => subtitleLines(s, NARROW_LINE)) : subtitle;
-  const text2 = lines === null ? null : Array.isArray(lines) && lines.length === 1 ? lines[0] : lines;
-  return {
-    $schema: SCHEMA,
-    title: text2 === null ? { text: title, anchor: "start" } : { text: title, subtitle: text2, anchor: "start" },
-    description,
-    width: opts.width ?? DEFAULT_WIDTH,
-    // Re-fit to the container on every update, not only on a window resize: a date selection swaps the
-    // data, and with it the room the axis labels take.
-    ...opts.width === "container" ? { autosize: { type: "fit-x", contains: "padding", resize: true } } : {},
-    // Static renders skip per-mark ARIA labels: an SVG shown as <img> gets its alt text from the page.
-    config: {
-      aria: opts.interactive === true,
-      view: { stroke: null },
-      axis: { labelFontSize: 11, titleFontSize: 11 }
-    },
-    ...body2
-  };
-}
-var NARROW_LINE = 44;
-function subtitleLines(subtitle, max) {
-  const lines = [];
-  let line = "";
-  for (const part of subtitle.split(" \xB7 ")) {
-    if (line && line.length + 3 + part.length <= max) line = `${line} \xB7 ${part}`;
-    else {
-      if (line) lines.push(line);
-      const words = wrap(part, max);
-      line = words.pop() ?? "";
-      lines.push(...words);
-    }
-  }
-  return line ? [...lines, line] : lines;
-}
-function bottomLegend(opts, entries2, narrow = 2) {
-  if (opts.width !== "container" || entries2 < 3) return { orient: "bottom" };
-  const phone = `containerSize()[0] < ${LEGEND_ONE_ROW} && width > 0`;
-  return { orient: "bottom", columns: { expr: `${phone} ? ${narrow} : ${entries2}` } };
-}
-var LEGEND_ONE_ROW = 480;
-var named = (name2, values) => ({ name: name2, values });
-var timeX = (opts, title = null) => ({
-  field: "date",
-  type: "temporal",
-  title,
-  scale: opts.timeDomain ? {
-    type: "utc",
-    domainMin: Date.parse(`${opts.timeDomain[0]}T00:00:00Z`),
-    domainMax: Date.parse(`${opts.timeDomain[1]}T00:00:00Z`)
-  } : { type: "utc" },
-  axis: { format: "%b %d", labelOverlap: true, tickCount: 8 }
-});
-var sharedAxis = (opts) => ({ ...opts, timeDomain: void 0 });
-var NOT_TOUCH = "[event.pointerType !== 'touch']";
-var BRUSH_DRAG = `[pointerdown${NOT_TOUCH}, window:pointerup] > window:pointermove!`;
-var brushParam = {
-  name: BRUSH_PARAM,
-  select: { type: "interval", encodings: ["x"], on: BRUSH_DRAG, translate: BRUSH_DRAG }
-};
-function withInteraction(opts, encoding, tooltip) {
-  return opts.interactive ? { ...encoding, tooltip } : encoding;
-}
-function messageSpec(title, description, message2, opts = {}) {
-  return textSpec(title, description, [message2], opts);
-}
-function textSpec(title, description, paragraphs, opts) {
-  const width = typeof opts.width === "number" ? opts.width : DEFAULT_WIDTH;
-  const lines = paragraphs.flatMap((p) => wrap(p, Math.max(20, Math.floor(width / 8))));
-  return top(opts, title, null, description, {
-    height: lines.length * 18 + 10,
-    data: named("message", [{ text: lines }]),
-    mark: { type: "text", align: "left", baseline: "top", fontSize: 13, lineHeight: 18, color: "#555" },
-    encoding: { text: { field: "text", type: "nominal" }, x: { value: 0 }, y: { value: 5 } }
-  });
-}
-function wrap(text2, max) {
-  const lines = [];
-  let line = "";
-  for (const word of text2.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > max) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return line ? [...lines, line] : [""];
-}
-function modelChangeRows(r2) {
-  return r2.modelChanges.map((c) => ({
-    date: c.date,
-    day: c.date,
-    version: c.version,
-    label: `v${c.version}`
-  }));
-}
-function recentTableSpec(opts, title, description, header, cells, rows) {
-  const x = { field: "x", type: "quantitative", scale: { domain: [0, 1] }, axis: null };
-  const y = { field: "row", type: "ordinal", axis: null };
-  const color = {
-    field: "tone",
-    type: "nominal",
-    legend: null,
-    scale: { domain: ["plain", "right", "wrong", "waiting"], range: ["#222", "#2a9d4b", "#c0392b", "#888"] }
-  };
-  return top(opts, title, null, description, {
-    height: (rows + 1) * TABLE_ROW,
-    data: named("recent", cells),
-    layer: [
-      {
-        data: named("recentHeader", header),
-        mark: { type: "text", align: "left", baseline: "middle", fontWeight: "bold", fontSize: 11 },
-        encoding: { x, y, text: { field: "text", type: "nominal" } }
-      },
-      {
-        mark: { type: "text", align: "left", baseline: "middle", fontSize: 11 },
-        encoding: withInteraction(opts, { x, y, text: { field: "text", type: "nominal" }, color }, [
-          { field: "full", type: "nominal", title: "value" }
-        ])
-      }
-    ]
-  });
-}
-function versionAxis(versions) {
-  return {
-    field: "version",
-    type: "nominal",
-    title: "model version",
-    scale: { domain: versions.map((v) => `v${v}`) },
-    axis: { labelAngle: 0 }
-  };
-}
-var VERSION_TOOLTIP_TAIL = [
-  { field: "labelled", type: "quantitative", title: "labelled rows" },
-  { field: "rows", type: "quantitative", title: "rows" },
-  { field: "from", type: "nominal", title: "first day" },
-  { field: "to", type: "nominal", title: "last day" }
-];
 
-// actions/lib/monitoring/predicted-value.ts
-function predictionDecimals(label) {
-  return (label.decimals ?? 4) + 2;
+// actions/lib/core/json.ts
+function stableStringify(value) {
+  return `${JSON.stringify(sortKeys(value), null, 2)}
+`;
 }
-function formatPredictedValue(x, label) {
-  return formatNumber(x, predictionDecimals(label));
+function stableStringifyRows(value) {
+  return `${layout(sortKeys(value), "")}
+`;
 }
-
-// actions/lib/charts/regression-charts.ts
-var SQUARE = 320;
-function labelOf2(r2) {
-  if (!r2.label || !r2.regression) throw new Error(`${r2.dataset}: not a regression monitoring report`);
-  return r2.label;
-}
-function valueWithUnit(r2, x, extraDecimals = 0) {
-  if (x === null) return "\u2013";
-  const label = labelOf2(r2);
-  const text2 = formatNumber(x, predictionDecimals(label) + extraDecimals);
-  return label.unit ? `${text2} ${label.unit}` : text2;
-}
-var errorText = (r2, x) => valueWithUnit(r2, x, 1);
-function ceilTo(x, step) {
-  return Math.max(step, Math.ceil(x / step) * step);
-}
-function axisStep(max) {
-  const power = 10 ** Math.floor(Math.log10(max || 1));
-  return max / power > 5 ? power : max / power > 2 ? power / 2 : power / 5;
-}
-var ERROR_SERIES = [
-  "daily MAE",
-  "rolling 7-day MAE",
-  "rolling 30-day MAE",
-  "rolling 30-day RMSE"
-];
-function errorRows(r2) {
-  const rows = [];
-  for (const d of r2.regression?.daily ?? []) {
-    const base = { date: d.date, day: d.date, labelled: d.labelled };
-    const values = [d.mae, d.rolling7Mae, d.rolling30Mae, d.rolling30Rmse];
-    values.forEach((value, i) => {
-      if (value !== null) rows.push({ ...base, series: ERROR_SERIES[i], error: value });
-    });
+function layout(value, indent) {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.every((v) => v === null || typeof v !== "object")) return JSON.stringify(value);
+    return `[
+${value.map((v) => inner + JSON.stringify(v)).join(",\n")}
+${indent}]`;
   }
-  return rows;
+  const entries2 = Object.entries(value);
+  if (entries2.length === 0) return "{}";
+  const body2 = entries2.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${layout(v, inner)}`);
+  return `{
+${body2.join(",\n")}
+${indent}}`;
 }
-function errorOverTimeSpec(r2, opts = {}) {
-  const title = "Error over time (MAE, RMSE)";
-  const rows = errorRows(r2);
-  if (rows.length === 0)
-    return messageSpec(
-      title,
-      "No labelled predictions yet, so there is no error over time to show.",
-      "No labelled predictions yet.",
-      opts
-    );
-  const daily = r2.regression.daily;
-  const last = [...daily].reverse().find((d) => d.rolling30Mae !== null);
-  const threshold = r2.thresholds.mae ?? null;
-  const holdout = r2.champion?.holdoutMae ?? null;
-  const changes = r2.modelChanges.map((c) => `v${c.version} from ${c.date}`).join(", ");
-  const description = `Mean absolute error of ${r2.title} predictions per day from ${daily[0].date} to ${daily[daily.length - 1].date}, with rolling 7-day and 30-day MAE and rolling 30-day RMSE. Latest rolling 30-day MAE ${errorText(r2, last?.rolling30Mae ?? null)}; the alert threshold is ${errorText(r2, threshold)}` + (holdout === null ? "." : ` (holdout MAE ${errorText(r2, holdout)}).`) + (changes ? ` Model versions: ${changes}.` : "");
-  const values = rows.map((row) => row.error);
-  const top0 = Math.max(...values, threshold ?? 0, holdout ?? 0);
-  const y = {
-    field: "error",
-    type: "quantitative",
-    title: labelOf2(r2).unit ? `error (${labelOf2(r2).unit})` : "error",
-    scale: { domain: [0, ceilTo(top0 * 1.05, axisStep(top0))] }
-  };
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: null,
-    scale: { domain: [...ERROR_SERIES], range: ["#9aa5b1", "#1f77b4", "#ff7f0e", "#2ca02c"] },
-    legend: bottomLegend(opts, ERROR_SERIES.length)
-  };
-  const tooltip = [
-    { field: "day", type: "nominal", title: "date" },
-    { field: "series", type: "nominal", title: "series" },
-    { field: "error", type: "quantitative", title: "value", format: ".3f" },
-    { field: "labelled", type: "quantitative", title: "labelled that day" }
-  ];
-  const points = {
-    transform: [{ filter: { field: "series", equal: ERROR_SERIES[0] } }],
-    mark: { type: "point", filled: true, size: 22, opacity: 0.8 },
-    encoding: withInteraction(opts, { x: timeX(opts), y, color }, tooltip)
-  };
-  if (opts.interactive) points.params = [brushParam];
-  const lines = {
-    transform: [{ filter: { field: "series", oneOf: ERROR_SERIES.slice(1) } }],
-    mark: { type: "line", strokeWidth: 2 },
-    encoding: { x: timeX(sharedAxis(opts)), y, color }
-  };
-  const layers = [points, lines];
-  if (threshold !== null)
-    layers.push({
-      data: named("maeThreshold", [{ error: threshold }]),
-      mark: { type: "rule", strokeDash: [5, 4], color: "#c0392b" },
-      encoding: { y: { field: "error", type: "quantitative" } }
-    });
-  const changeData = named("modelChanges", modelChangeRows(r2));
-  layers.push(
-    {
-      data: changeData,
-      mark: { type: "rule", color: "#555", strokeDash: [2, 2] },
-      encoding: { x: timeX(sharedAxis(opts)) }
-    },
-    {
-      data: changeData,
-      mark: { type: "text", align: "left", baseline: "top", dx: 3, dy: 2, fontSize: 11, color: "#333" },
-      encoding: { x: timeX(sharedAxis(opts)), y: { value: 0 }, text: { field: "label", type: "nominal" } }
+function sortKeys(value) {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value);
+  }
+  if (value !== null && typeof value === "object") {
+    const obj = value;
+    if (typeof obj.toJSON === "function") {
+      return sortKeys(obj.toJSON());
     }
-  );
-  return top(
-    opts,
-    title,
-    `dots: daily MAE \xB7 dashed red: alert above ${errorText(r2, threshold)} \xB7 grey rules: model changes`,
-    description,
-    { height: TIME_HEIGHT, data: named("errors", rows), layer: layers }
-  );
-}
-function versionErrorRows(r2) {
-  const champion = r2.champion?.version ?? null;
-  return (r2.regression?.byVersion ?? []).map((v) => ({
-    version: `v${v.version}`,
-    role: v.version === champion ? "champion" : "earlier",
-    mae: v.mae,
-    rmse: v.rmse,
-    labelY: v.mae ?? 0,
-    rows: v.rows,
-    labelled: v.labelled,
-    from: v.firstDate,
-    to: v.lastDate,
-    label: v.mae === null ? `no labels yet (${grouped(v.rows)} rows)` : `${errorText(r2, v.mae)} \xB7 ${grouped(v.labelled)} labelled`
-  }));
-}
-function versionErrorSpec(r2, opts = {}) {
-  const title = "MAE per model version";
-  const versions = r2.regression?.byVersion ?? [];
-  if (versions.length === 0)
-    return messageSpec(
-      title,
-      "No model version has made a logged prediction yet.",
-      "No predictions yet.",
-      opts
-    );
-  const description = "Mean absolute error of each model version on its labelled predictions: " + versions.map(
-    (v) => `v${v.version} MAE ${errorText(r2, v.mae)}, RMSE ${errorText(r2, v.rmse)} on ${grouped(v.labelled)} labelled of ${grouped(v.rows)} rows`
-  ).join("; ") + ".";
-  const x = versionAxis(versions.map((v) => v.version));
-  const most = Math.max(0, ...versions.map((v) => v.mae ?? 0), r2.champion?.holdoutMae ?? 0);
-  const tooltip = [
-    { field: "version", type: "nominal", title: "version" },
-    { field: "mae", type: "quantitative", title: "MAE", format: ".3f" },
-    { field: "rmse", type: "quantitative", title: "RMSE", format: ".3f" },
-    ...VERSION_TOOLTIP_TAIL
-  ];
-  return top(opts, title, null, description, {
-    height: TIME_HEIGHT,
-    data: named("versionErrors", versionErrorRows(r2)),
-    layer: [
-      {
-        mark: { type: "bar", width: { band: 0.6 } },
-        encoding: withInteraction(
-          opts,
-          {
-            x,
-            y: {
-              field: "mae",
-              type: "quantitative",
-              title: "MAE",
-              // Headroom keeps the bar label inside the plot.
-              scale: { domain: [0, ceilTo(most * 1.25, axisStep(most || 1))] }
-            },
-            color: {
-              field: "role",
-              type: "nominal",
-              title: null,
-              scale: { domain: ["champion", "earlier"], range: ["#1f77b4", "#aec7e8"] },
-              legend: bottomLegend(opts, 2)
-            }
-          },
-          tooltip
-        )
-      },
-      {
-        mark: { type: "text", baseline: "bottom", dy: -3, fontSize: 11 },
-        encoding: {
-          x,
-          y: { field: "labelY", type: "quantitative" },
-          text: { field: "label", type: "nominal" }
-        }
-      }
-    ]
-  });
-}
-function scatterDomain(r2) {
-  const range = labelOf2(r2).range;
-  if (range) return range;
-  const values = r2.regression.scatter.flatMap((p) => [p.predicted, p.actual]);
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  const step = axisStep(hi - lo || 1);
-  return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
-}
-function predictedVsActualSpec(r2, opts = {}) {
-  const title = "Predicted vs actual";
-  const points = r2.regression?.scatter ?? [];
-  if (points.length === 0)
-    return messageSpec(
-      title,
-      "No labelled predictions in the window yet, so there is nothing to plot.",
-      "No labelled predictions yet.",
-      opts
-    );
-  const label = labelOf2(r2);
-  const domain = scatterDomain(r2);
-  const live = r2.regression.live;
-  const description = `Predicted against actual ${label.title} for the ${grouped(points.length)} newest labelled predictions of the last ${live.days} days, with the line of perfect predictions (y = x): MAE ${errorText(r2, live.mae)}, RMSE ${errorText(r2, live.rmse)} over ${grouped(live.labelled)} labelled rows.`;
-  const unit = label.unit ? ` (${label.unit})` : "";
-  const axis = (name2, field) => ({
-    field,
-    type: "quantitative",
-    title: `${name2}${unit}`,
-    scale: { domain, nice: false }
-  });
-  const rows = points.map((p) => ({
-    ...p,
-    day: p.date,
-    model: `v${p.version}`,
-    error: p.predicted - p.actual
-  }));
-  const tooltip = [
-    { field: "day", type: "nominal", title: "date" },
-    { field: "model", type: "nominal", title: "model" },
-    { field: "predicted", type: "quantitative", title: "predicted" },
-    { field: "actual", type: "quantitative", title: "actual" },
-    { field: "error", type: "quantitative", title: "error", format: ".3f" }
-  ];
-  return top(opts, title, "grey: predicted = actual", description, {
-    width: Math.min(SQUARE, typeof opts.width === "number" ? opts.width : SQUARE),
-    height: SQUARE,
-    layer: [
-      {
-        data: named("diagonal", [
-          { actual: domain[0], predicted: domain[0] },
-          { actual: domain[1], predicted: domain[1] }
-        ]),
-        mark: { type: "line", color: "#9aa5b1", strokeDash: [4, 3] },
-        encoding: { x: axis("actual", "actual"), y: axis("predicted", "predicted") }
-      },
-      {
-        data: named("scatter", rows),
-        mark: { type: "circle", size: 18, opacity: 0.45, color: "#1f77b4" },
-        encoding: withInteraction(
-          opts,
-          { x: axis("actual", "actual"), y: axis("predicted", "predicted") },
-          tooltip
-        )
-      }
-    ]
-  });
-}
-function errorHistogramSpec(r2, opts = {}) {
-  const title = "Error distribution (predicted \u2212 actual)";
-  const bins = r2.regression?.errors ?? [];
-  if (bins.length === 0)
-    return messageSpec(
-      title,
-      "No labelled predictions in the window yet, so there is no error distribution to show.",
-      "No labelled predictions yet.",
-      opts
-    );
-  const n = bins.reduce((s, b) => s + b.count, 0);
-  const over = bins.filter((b) => b.from >= 0).reduce((s, b) => s + b.count, 0);
-  const drift = r2.regression.residualDrift;
-  const description = `Histogram of predicted minus actual over the ${grouped(n)} labelled predictions of the last ${r2.regression.live.days} days, from ${formatNumber(bins[0].from, 6)} to ${formatNumber(bins[bins.length - 1].to, 6)}; ${percent(over / n)} at or above zero (over-predictions).` + (drift ? ` Residual drift against the champion's holdout: KS ${formatNumber(drift.statistic, 3)}, p ${formatNumber(drift.pValue, 4)}, PSI ${formatNumber(drift.psi, 3)}: ${drift.status}.` : r2.regression.residualDriftSkipped ? ` Residual drift not computed: ${r2.regression.residualDriftSkipped}.` : "");
-  const tooltip = [
-    { field: "from", type: "quantitative", title: "from" },
-    { field: "to", type: "quantitative", title: "to" },
-    { field: "count", type: "quantitative", title: "rows" }
-  ];
-  const unit = labelOf2(r2).unit;
-  return top(
-    opts,
-    title,
-    drift ? `residual drift vs holdout: ${drift.status} \xB7 dashed: no error` : "dashed: no error",
-    description,
-    {
-      height: TIME_HEIGHT,
-      layer: [
-        {
-          data: named(
-            "errorBins",
-            bins.map((b) => ({ ...b }))
-          ),
-          mark: { type: "bar", stroke: "white", strokeWidth: 0.5, color: "#1f77b4" },
-          encoding: withInteraction(
-            opts,
-            {
-              x: {
-                field: "from",
-                type: "quantitative",
-                title: unit ? `predicted \u2212 actual (${unit})` : "predicted \u2212 actual"
-              },
-              x2: { field: "to" },
-              // Bars from zero up: with a ranged x, Vega-Lite would otherwise lay them on their side.
-              y: { field: "count", type: "quantitative", title: "rows" },
-              y2: { datum: 0 }
-            },
-            tooltip
-          )
-        },
-        {
-          data: named("zeroError", [{ x: 0 }]),
-          mark: { type: "rule", strokeDash: [5, 4], color: "#555" },
-          encoding: { x: { field: "x", type: "quantitative" } }
-        }
-      ]
+    const out = {};
+    for (const k of Object.keys(obj).sort()) {
+      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
     }
-  );
-}
-var VALUE_COLUMNS = [
-  { key: "id", header: "id", x: 0, max: 8 },
-  { key: "time", header: "event time (UTC)", x: 0.09, max: 16 },
-  { key: "model", header: "model", x: 0.33, max: 6 },
-  { key: "predicted", header: "predicted", x: 0.42, max: 10 },
-  { key: "interval", header: "10\u201390%", x: 0.55, max: 16 },
-  { key: "actual", header: "actual", x: 0.75, max: 10 },
-  { key: "error", header: "error", x: 0.87, max: 10 }
-];
-function smallestTolerance(r2) {
-  const t = labelOf2(r2).tolerances;
-  return t.length ? Math.min(...t) : null;
-}
-function signedError(r2, p) {
-  const e = Number(p.predicted) - Number(p.actual);
-  const text2 = formatNumber(Math.abs(e), predictionDecimals(labelOf2(r2)));
-  return text2 === "0" ? "0" : `${e > 0 ? "+" : "\u2212"}${text2}`;
-}
-function recentValueCellRows(r2) {
-  const tolerance = smallestTolerance(r2);
-  const decimals = predictionDecimals(labelOf2(r2));
-  const cells = [];
-  [...r2.recent].reverse().forEach((p, i) => {
-    const e = p.actual === null ? null : Math.abs(Number(p.predicted) - Number(p.actual));
-    const tone = e === null ? "waiting" : tolerance === null ? "plain" : e <= tolerance + 1e-9 ? "right" : "wrong";
-    const full = {
-      id: String(p.id),
-      time: shortTime(p.eventTime),
-      model: `v${p.modelVersion}`,
-      predicted: p.predicted,
-      interval: p.low === void 0 || p.high === void 0 ? "\u2013" : `${formatNumber(p.low, decimals)}\u2013${formatNumber(p.high, decimals)}`,
-      actual: p.actual ?? "waiting",
-      error: p.actual === null ? "\u2026" : signedError(r2, p)
-    };
-    for (const c of VALUE_COLUMNS) {
-      cells.push({
-        row: i + 1,
-        x: c.x,
-        column: c.key,
-        text: truncate(full[c.key], c.max),
-        full: full[c.key],
-        tone: c.key === "error" || c.key === "actual" && p.actual === null ? tone : "plain"
-      });
-    }
-  });
-  return cells;
-}
-function recentValuesSpec(r2, opts = {}) {
-  const title = "Recent predictions";
-  if (r2.recent.length === 0)
-    return messageSpec(
-      title,
-      "No predictions yet, so the table of recent predictions is empty.",
-      "No predictions yet.",
-      opts
-    );
-  const labelled = r2.recent.filter((p) => p.actual !== null);
-  const tolerance = smallestTolerance(r2);
-  const within = tolerance === null ? "" : ` ${labelled.filter((p) => Math.abs(Number(p.predicted) - Number(p.actual)) <= tolerance + 1e-9).length} of ${labelled.length} labelled ones within ${formatNumber(tolerance, 6)},`;
-  const description = `The ${r2.recent.length} most recent predictions, newest first, with event time, model version, predicted value, its 10\u201390% interval, actual value and error:${within} ${r2.recent.length - labelled.length} waiting for a label.`;
-  return recentTableSpec(
-    opts,
-    title,
-    description,
-    VALUE_COLUMNS.map((c) => ({ row: 0, x: c.x, text: c.header })),
-    recentValueCellRows(r2),
-    r2.recent.length
-  );
-}
-function latestValueText(r2, p) {
-  const decimals = predictionDecimals(labelOf2(r2));
-  const interval = p.low === void 0 || p.high === void 0 ? "" : ` (10\u201390% interval ${formatNumber(p.low, decimals)}\u2013${formatNumber(p.high, decimals)})`;
-  const actual = p.actual === null ? "actual: waiting for its label" : `actual ${p.actual}, error ${signedError(r2, p)}`;
-  return `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: predicted ${valueWithUnit(r2, Number(p.predicted))}${interval}, ${actual}.`;
-}
-function liveErrorText(r2) {
-  const live = r2.regression.live;
-  const errors = live.mae === null ? `Last ${live.days} days: no labelled predictions yet.` : `Last ${live.days} days: MAE ${errorText(r2, live.mae)}, RMSE ${errorText(r2, live.rmse)} on ${grouped(live.labelled)} labelled rows` + (live.within.length ? `; ${live.within.map((w) => `within ${formatNumber(w.tolerance, 6)}: ${percent(w.accuracy)}`).join(", ")}.` : ".");
-  const c = r2.champion;
-  const reference = c?.holdoutMae === void 0 ? "" : ` Holdout MAE ${errorText(r2, c.holdoutMae)}` + (c.holdoutBaselineMae == null ? "." : `, predicting the training mean ${errorText(r2, c.holdoutBaselineMae)}.`);
-  return errors + reference;
-}
-
-// actions/lib/charts/charts.ts
-function classLabel(r2, value) {
-  return r2.classes.find((c) => c.value === value)?.label ?? value;
-}
-function outcomeMark(p) {
-  return p.actual === null ? "\u2026" : p.actual === p.predicted ? "\u2713" : "\u2717";
-}
-function latestSpec(r2, opts = {}) {
-  const title = "Latest prediction";
-  const p = latestOf(r2);
-  if (p === null)
-    return messageSpec(
-      title,
-      "No predictions yet, so there is no latest prediction.",
-      "No predictions yet.",
-      opts
-    );
-  const actual = p.actual === null ? "actual: waiting for its label" : `actual ${classLabel(r2, p.actual)} ${outcomeMark(p)}`;
-  const t = r2.totals;
-  const regression = r2.task === "regression";
-  const latest = regression ? latestValueText(r2, p) : `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: predicted ${classLabel(r2, p.predicted)} (p = ${p.probability.toFixed(2)}), ${actual}.`;
-  const labelledText = `All time: ${grouped(t.predictions)} predictions, ${grouped(t.labelled)} labelled (${grouped(t.predictions - t.labelled)} waiting)`;
-  const totals = regression ? `${labelledText}.` : `${labelledText}, ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
-  const run2 = `Last daily run: ${shortTime(lastRun(r2) ?? p.predictedAt)} UTC.`;
-  const live = liveText(r2);
-  return textSpec(
-    title,
-    `${run2} Latest prediction ${latest} ${totals} ${live}`,
-    [run2, latest, totals, live],
-    opts
-  );
-}
-function liveText(r2) {
-  const s = r2.totals.bySource;
-  const sources = ` Rows predicted: ${grouped(s.synthetic)} synthetic (from the generator), ${grouped(s.ingest)} ingested (real).`;
-  if (r2.task === "regression") return liveErrorText(r2) + sources;
-  const l = r2.live;
-  const accuracy = l.accuracy === null ? `Last ${l.days} days: no labelled predictions yet.` : `Last ${l.days} days: accuracy ${percent(l.accuracy)} (95% interval ${percent(l.low)}\u2013${percent(l.high)}) on ${grouped(l.labelled)} labelled rows.`;
-  const c = r2.champion;
-  const reference = c === null ? "" : ` Holdout ${percent(c.holdoutAccuracy)}` + (c.holdoutBaseline === null ? "." : `, majority-class baseline ${percent(c.holdoutBaseline)}.`);
-  return accuracy + reference + sources;
-}
-var shadeOf = (share) => Math.round(share * 10) / 10;
-function confusionRows(r2, which2, entries2 = confusionEntries(r2, r2.confusion[which2])) {
-  const m = r2.confusion[which2];
-  const size = entries2.labels.length;
-  const merged = Array.from({ length: size }, () => new Array(size).fill(0));
-  r2.classes.forEach((_, i) => {
-    r2.classes.forEach((_2, j) => {
-      merged[entries2.entryOf[i]][entries2.entryOf[j]] += m[i]?.[j] ?? 0;
-    });
-  });
-  const rows = [];
-  entries2.short.forEach((actual, a) => {
-    const support = merged[a].reduce((s, x) => s + x, 0);
-    entries2.short.forEach((predicted, b) => {
-      const count = merged[a][b];
-      rows.push({
-        actual,
-        predicted,
-        // Axes show the short labels; the tooltip names the classes in full.
-        actualFull: entries2.labels[a],
-        predictedFull: entries2.labels[b],
-        count,
-        share: support === 0 ? 0 : count / support,
-        shade: support === 0 ? 0 : shadeOf(count / support),
-        correct: a === b
-      });
-    });
-  });
-  return rows;
-}
-var ACCURACY_SERIES = ["daily", "rolling 7-day", "rolling 30-day"];
-function accuracyRows(r2) {
-  const rows = [];
-  for (const d of r2.daily) {
-    const base = { date: d.date, day: d.date, labelled: d.labelled };
-    if (d.accuracy !== null) rows.push({ ...base, series: ACCURACY_SERIES[0], accuracy: d.accuracy });
-    if (d.rolling7 !== null) rows.push({ ...base, series: ACCURACY_SERIES[1], accuracy: d.rolling7 });
-    if (d.rolling30 !== null) rows.push({ ...base, series: ACCURACY_SERIES[2], accuracy: d.rolling30 });
+    return out;
   }
-  return rows;
-}
-function versionRows(r2) {
-  const champion = r2.champion?.version ?? null;
-  return r2.byVersion.map((v) => ({
-    version: `v${v.version}`,
-    role: v.version === champion ? "champion" : "earlier",
-    accuracy: v.accuracy,
-    labelY: v.accuracy ?? 0,
-    rows: v.rows,
-    labelled: v.labelled,
-    from: v.firstDate,
-    to: v.lastDate,
-    label: v.accuracy === null ? `no labels yet (${grouped(v.rows)} rows)` : `${percent(v.accuracy)} \xB7 ${grouped(v.labelled)} labelled`
-  }));
-}
-function classMixRows(r2, entries2 = classMixEntries(r2)) {
-  const rows = [];
-  for (const d of r2.daily) {
-    const counts = new Array(entries2.labels.length).fill(0);
-    r2.classes.forEach((c, i) => {
-      counts[entries2.entryOf[i]] += d.predicted[c.value] ?? 0;
-    });
-    const total = counts.reduce((a, b) => a + b, 0);
-    if (total === 0) continue;
-    let y0 = 0;
-    entries2.short.forEach((cls, e) => {
-      const share = counts[e] / total;
-      rows.push({
-        date: d.date,
-        next: nextDay(d.date),
-        day: d.date,
-        cls,
-        clsFull: entries2.labels[e],
-        count: counts[e],
-        share,
-        y0,
-        y1: y0 + share
-      });
-      y0 += share;
-    });
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
   }
-  return rows;
+  return value;
 }
-function legendColumns(opts, entries2) {
-  if (entries2 <= 4) return void 0;
-  const width = typeof opts.width === "number" ? opts.width : 2 * LEGEND_ENTRY_WIDTH;
-  return Math.max(1, Math.min(entries2, Math.floor(width / LEGEND_ENTRY_WIDTH)));
+function roundSignificant(x, digits = 6) {
+  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
+  return Number(x.toPrecision(digits));
 }
-var LEGEND_LABEL_LIMIT = 180;
-var LEGEND_ENTRY_WIDTH = LEGEND_LABEL_LIMIT;
-var ROW_STATUS = ["labelled", "waiting for label"];
-function rowsPerDayRows(r2) {
-  const rows = [];
-  for (const d of r2.daily) {
-    const waiting = d.rows - d.labelled;
-    const common = { date: d.date, next: nextDay(d.date), day: d.date, total: d.rows };
-    rows.push({ ...common, status: ROW_STATUS[0], rows: d.labelled, y0: 0, y1: d.labelled });
-    rows.push({ ...common, status: ROW_STATUS[1], rows: waiting, y0: d.labelled, y1: d.rows });
-  }
-  return rows;
+function formatNumber(x, decimals) {
+  if (decimals === void 0) return String(x);
+  const r2 = Number(x.toFixed(decimals));
+  return String(Object.is(r2, -0) ? 0 : r2);
 }
-var PREDICTION_FEATURE = "Predicted class (model output)";
-var PREDICTED_VALUE_FEATURE = "Predicted value (model output)";
-var RESIDUAL_FEATURE = "Errors vs holdout errors (predicted \u2212 actual)";
-function psiAxisMax(r2) {
-  const values = r2.drift ? [...r2.drift.features.map((f) => f.psi), r2.drift.prediction.psi] : [];
-  if (r2.regression?.residualDrift) values.push(r2.regression.residualDrift.psi);
-  return Math.ceil(Math.max(2 * r2.thresholds.psi, ...values) * 2) / 2;
+function jsonSyntaxProblem(err, text2) {
+  if (text2.trim() === "") return "the file is empty";
+  const message2 = err instanceof Error ? err.message : String(err);
+  const at = /at position (\d+)/.exec(message2);
+  const atEnd = at !== null && Number(at[1]) >= text2.trimEnd().length;
+  if (/Unexpected end of JSON|Unterminated|end of data/i.test(message2) || atEnd)
+    return `it ends too early, after ${text2.length} character${text2.length === 1 ? "" : "s"} (truncated)`;
+  return `not valid JSON: ${message2}`;
 }
-var psiBar = (psi) => Math.round(psi * 20) / 20;
-var WIDEST_DRIFT_LABEL = "chi-square adj. p\u22650.10";
-var PHONE_CONTAINER = 480;
-var DRIFT_LABEL_SLACK = 24;
-var DRIFT_COLOURS = ["#d62728", "#f4a582", "#92c5de", "#9aa5b1"];
-function driftPText(p, adjusted) {
-  const name2 = adjusted ? "adj. p" : "p";
-  return p < 0.01 ? `${name2}<0.01` : p < 0.05 ? `${name2}<0.05` : p < 0.1 ? `${name2}<0.10` : `${name2}\u22650.10`;
-}
-function driftRows(r2) {
-  if (r2.drift === null) return [];
-  const rows = r2.drift.features.map((f) => ({
-    name: f.title,
-    kind: f.type,
-    test: f.test === "ks" ? "KS" : "chi-square",
-    statistic: f.statistic,
-    pValue: f.pValue,
-    // A monitoring.json from before the adjusted decision has neither: its raw p and verdict stand.
-    adjustedPValue: f.adjustedPValue ?? f.pValue,
-    psi: f.psi,
-    bar: psiBar(f.psi),
-    status: f.status ?? (f.drifted ? "drifted" : "stable")
-  }));
-  const p = r2.drift.prediction;
-  const regression = r2.task === "regression";
-  rows.push({
-    name: regression ? PREDICTED_VALUE_FEATURE : PREDICTION_FEATURE,
-    kind: regression ? "numeric" : "categorical",
-    test: p.test === "ks" ? "KS" : "chi-square",
-    statistic: p.statistic,
-    pValue: p.pValue,
-    // One test of its own: nothing to adjust for.
-    adjustedPValue: p.pValue,
-    psi: p.psi,
-    bar: psiBar(p.psi),
-    status: p.status ?? (p.drifted ? "drifted" : "stable")
-  });
-  const residual = r2.regression?.residualDrift;
-  if (residual)
-    rows.push({
-      name: RESIDUAL_FEATURE,
-      kind: "numeric",
-      test: "KS",
-      statistic: residual.statistic,
-      pValue: residual.pValue,
-      adjustedPValue: residual.pValue,
-      psi: residual.psi,
-      bar: psiBar(residual.psi),
-      status: residual.status
-    });
-  const seen = /* @__PURE__ */ new Map();
-  for (const row of rows) seen.set(row.name, (seen.get(row.name) ?? 0) + 1);
-  const names = r2.drift.features.map((f) => f.feature);
-  return rows.map((row, i) => ({
-    ...row,
-    name: (seen.get(row.name) ?? 0) > 1 && i < names.length ? `${row.name} (${names[i]})` : row.name,
-    label: `${row.test} ${driftPText(row.adjustedPValue, i < names.length)}`
-  }));
-}
-var TABLE_COLUMNS = [
-  { key: "id", header: "id", x: 0, max: 8 },
-  { key: "time", header: "event time (UTC)", x: 0.09, max: 16 },
-  { key: "model", header: "model", x: 0.33, max: 6 },
-  { key: "predicted", header: "predicted", x: 0.42, max: 20 },
-  { key: "probability", header: "p", x: 0.64, max: 6 },
-  { key: "actual", header: "actual", x: 0.73, max: 20 },
-  { key: "outcome", header: "", x: 0.93, max: 1 }
-];
-function recentCellRows(r2) {
-  const cells = [];
-  [...r2.recent].reverse().forEach((p, i) => {
-    const outcome = outcomeMark(p);
-    const tone = p.actual === null ? "waiting" : p.actual === p.predicted ? "right" : "wrong";
-    const full = {
-      id: String(p.id),
-      time: shortTime(p.eventTime),
-      model: `v${p.modelVersion}`,
-      predicted: classLabel(r2, p.predicted),
-      probability: p.probability.toFixed(2),
-      actual: p.actual === null ? "waiting" : classLabel(r2, p.actual),
-      outcome
-    };
-    for (const c of TABLE_COLUMNS) {
-      cells.push({
-        row: i + 1,
-        x: c.x,
-        column: c.key,
-        text: truncate(full[c.key], c.max),
-        full: full[c.key],
-        tone: c.key === "outcome" || c.key === "actual" && p.actual === null ? tone : "plain"
-      });
-    }
-  });
-  return cells;
-}
-var UPRIGHT_LABELS = {
-  labelAngle: -90,
-  labelAlign: "left",
-  labelBaseline: "middle",
-  labelLimit: 180,
-  orient: "top"
-};
-function fittingLabels(labels) {
-  const room = Math.max(...labels.map((l) => Array.from(l).length)) * 7 + 6;
-  const upright = `width / ${labels.length} < ${room}`;
-  return {
-    labelAngle: { expr: `${upright} ? -90 : 0` },
-    labelAlign: { expr: `${upright} ? 'left' : 'center'` },
-    labelBaseline: { expr: `${upright} ? 'middle' : 'bottom'` },
-    labelLimit: 180,
-    orient: "top"
-  };
-}
-function confusionMatrixSpec(r2, which2, opts = {}) {
-  const m = r2.confusion[which2];
-  const total = m.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
-  const correct = m.reduce((s, row, i) => s + (row[i] ?? 0), 0);
-  const span = which2 === "all" ? "all time" : `the last ${r2.confusion.recentDays} days`;
-  const title = which2 === "all" ? "Confusion matrix, all time" : `Confusion matrix, last ${r2.confusion.recentDays} days`;
-  if (total === 0) {
-    const none = which2 === "all" ? "No labelled predictions yet." : `No labelled predictions in the last ${r2.confusion.recentDays} days.`;
-    return messageSpec(
-      title,
-      `${none} The confusion matrix needs predictions with known actual classes.`,
-      none,
-      opts
+function parseJsonText(text2, file, what, errorOf2) {
+  try {
+    return JSON.parse(text2);
+  } catch (err) {
+    throw errorOf2(
+      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${file})`
     );
   }
-  const entries2 = confusionEntries(r2, m);
-  const labels = entries2.short;
-  const description = `Confusion matrix of ${grouped(total)} labelled predictions over ${span}: actual class in rows, predicted class in columns, ${grouped(correct)} correct (${percent(correct / total)}). Classes: ${r2.classes.map((c) => c.label).join(", ")}.` + (entries2.merged ? ` Shown: ${mergedNote(entries2, "rows")}.` : "");
-  const many = labels.length > 10;
-  const cell = many ? 24 : 40;
-  const tooltip = [
-    { field: "actualFull", type: "nominal", title: "actual" },
-    { field: "predictedFull", type: "nominal", title: "predicted" },
-    { field: "count", type: "quantitative", title: "rows" },
-    { field: "share", type: "quantitative", title: "share of actual", format: ".1%" }
-  ];
-  const position = {
-    x: {
-      field: "predicted",
-      type: "nominal",
-      title: "predicted",
-      scale: { domain: labels },
-      axis: labels.length > 6 ? UPRIGHT_LABELS : opts.width === "container" ? fittingLabels(labels) : { labelAngle: 0, labelLimit: 180, orient: "top" }
-    },
-    y: {
-      field: "actual",
-      type: "nominal",
-      title: "actual",
-      scale: { domain: labels },
-      axis: { labelLimit: 200 }
-    }
-  };
-  const subtitle = [
-    `${grouped(total)} labelled rows \xB7 colour: share of the actual class${many ? " (counts in the tooltip)" : ""}`,
-    mergedNote(entries2, "rows")
-  ].filter(Boolean);
-  return top(opts, title, subtitle.length === 1 ? subtitle[0] : subtitle, description, {
-    height: cell * labels.length,
-    data: named("confusion", confusionRows(r2, which2, entries2)),
-    layer: [
-      {
-        mark: { type: "rect", stroke: "white", strokeWidth: 1 },
-        encoding: withInteraction(
-          opts,
-          {
-            ...position,
-            color: {
-              field: "shade",
-              type: "quantitative",
-              title: "share",
-              scale: { scheme: "blues", domain: [0, 1] },
-              // Title and gradient no taller than the matrix: Vega clips a side legend that overruns it.
-              legend: opts.width === "container" ? { format: ".0%", gradientLength: Math.max(30, Math.min(200, cell * labels.length - 30)) } : { format: ".0%" }
-            }
-          },
-          tooltip
-        )
-      },
-      ...many ? [] : [
-        {
-          mark: { type: "text", fontSize: 12 },
-          encoding: {
-            ...position,
-            text: { field: "count", type: "quantitative", format: "d" },
-            color: { condition: { test: { field: "shade", gt: 0.5 }, value: "white" }, value: "#222" }
-          }
-        }
-      ]
-    ]
-  });
 }
-function accuracyDomain(r2) {
-  const values = accuracyRows(r2).map((row) => row.accuracy);
-  const low = Math.min(r2.thresholds.accuracy ?? 1, ...values);
-  return [Math.max(0, Math.floor(low * 10 - 0.5) / 10), 1];
-}
-function accuracyOverTimeSpec(r2, opts = {}) {
-  const title = "Accuracy over time";
-  const rows = accuracyRows(r2);
-  if (rows.length === 0) {
-    return messageSpec(
-      title,
-      "No labelled predictions yet, so there is no accuracy over time to show.",
-      "No labelled predictions yet.",
-      opts
-    );
-  }
-  const last = [...r2.daily].reverse().find((d) => d.rolling7 !== null);
-  const changes = r2.modelChanges.map((c) => `v${c.version} from ${c.date}`).join(", ");
-  const description = `Daily accuracy of ${r2.title} predictions from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}, with rolling 7-day and 30-day accuracy. Latest rolling 7-day accuracy ${percent(last?.rolling7 ?? null)}; the alert threshold is ${percent(r2.thresholds.accuracy ?? null)}.` + (changes ? ` Model versions: ${changes}.` : "");
-  const domain = accuracyDomain(r2);
-  const y = {
-    field: "accuracy",
-    type: "quantitative",
-    title: "accuracy",
-    scale: { domain },
-    axis: { format: ".0%" }
-  };
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: null,
-    scale: { domain: [...ACCURACY_SERIES], range: ["#9aa5b1", "#1f77b4", "#ff7f0e"] },
-    legend: bottomLegend(opts, ACCURACY_SERIES.length)
-  };
-  const tooltip = [
-    { field: "day", type: "nominal", title: "date" },
-    { field: "series", type: "nominal", title: "series" },
-    { field: "accuracy", type: "quantitative", title: "accuracy", format: ".1%" },
-    { field: "labelled", type: "quantitative", title: "labelled that day" }
-  ];
-  const points = {
-    transform: [{ filter: { field: "series", equal: ACCURACY_SERIES[0] } }],
-    mark: { type: "point", filled: true, size: 22, opacity: 0.8 },
-    encoding: withInteraction(opts, { x: timeX(opts), y, color }, tooltip)
-  };
-  if (opts.interactive) points.params = [brushParam];
-  const lines = {
-    transform: [{ filter: { field: "series", oneOf: [ACCURACY_SERIES[1], ACCURACY_SERIES[2]] } }],
-    // Straight segments: a new day appends to the path instead of reshaping its last curve.
-    mark: { type: "line", strokeWidth: 2 },
-    encoding: { x: timeX(sharedAxis(opts)), y, color }
-  };
-  const threshold = {
-    data: named("threshold", [{ accuracy: r2.thresholds.accuracy }]),
-    mark: { type: "rule", strokeDash: [5, 4], color: "#c0392b" },
-    encoding: { y: { field: "accuracy", type: "quantitative" } }
-  };
-  const changeData = named("modelChanges", modelChangeRows(r2));
-  const changeRules = {
-    data: changeData,
-    mark: { type: "rule", color: "#555", strokeDash: [2, 2] },
-    encoding: { x: timeX(sharedAxis(opts)) }
-  };
-  const changeLabels = {
-    data: changeData,
-    mark: { type: "text", align: "left", baseline: "top", dx: 3, dy: 2, fontSize: 11, color: "#333" },
-    encoding: { x: timeX(sharedAxis(opts)), y: { value: 0 }, text: { field: "label", type: "nominal" } }
-  };
-  return top(
-    opts,
-    title,
-    `dots: daily accuracy \xB7 dashed red: alert below ${percent(r2.thresholds.accuracy ?? null)} \xB7 grey rules: model changes`,
-    description,
-    {
-      height: TIME_HEIGHT,
-      data: named("accuracy", rows),
-      layer: [points, lines, threshold, changeRules, changeLabels]
-    }
-  );
-}
-function versionAccuracySpec(r2, opts = {}) {
-  const title = "Accuracy per model version";
-  if (r2.byVersion.length === 0) {
-    return messageSpec(
-      title,
-      "No model version has made a logged prediction yet.",
-      "No predictions yet.",
-      opts
-    );
-  }
-  const description = "Accuracy of each model version on its labelled predictions: " + r2.byVersion.map(
-    (v) => `v${v.version} ${percent(v.accuracy)} on ${grouped(v.labelled)} labelled of ${grouped(v.rows)} rows`
-  ).join("; ") + ".";
-  const x = versionAxis(r2.byVersion.map((v) => v.version));
-  const tooltip = [
-    { field: "version", type: "nominal", title: "version" },
-    { field: "accuracy", type: "quantitative", title: "accuracy", format: ".1%" },
-    ...VERSION_TOOLTIP_TAIL
-  ];
-  return top(opts, title, null, description, {
-    height: TIME_HEIGHT,
-    data: named("versions", versionRows(r2)),
-    layer: [
-      {
-        mark: { type: "bar", width: { band: 0.6 } },
-        encoding: withInteraction(
-          opts,
-          {
-            x,
-            y: {
-              field: "accuracy",
-              type: "quantitative",
-              title: "accuracy",
-              // Headroom above 100% keeps the bar label inside the plot, so the SVG height never moves.
-              scale: { domain: [0, 1.1] },
-              axis: { format: ".0%", values: [0, 0.2, 0.4, 0.6, 0.8, 1] }
-            },
-            color: {
-              field: "role",
-              type: "nominal",
-              title: null,
-              scale: { domain: ["champion", "earlier"], range: ["#1f77b4", "#aec7e8"] },
-              legend: bottomLegend(opts, 2)
-            }
-          },
-          tooltip
-        )
-      },
-      {
-        mark: { type: "text", baseline: "bottom", dy: -3, fontSize: 11 },
-        encoding: {
-          x,
-          y: { field: "labelY", type: "quantitative" },
-          text: { field: "label", type: "nominal" }
-        }
-      }
-    ]
-  });
-}
-function staticNonEmpty(opts, rows, field) {
-  return opts.interactive ? rows : rows.filter((row) => row[field] !== 0);
-}
-function dayBars(opts, y, color, tooltip) {
-  const unit = {
-    mark: { type: "bar", stroke: "white", strokeWidth: 0.5 },
-    encoding: withInteraction(
-      opts,
-      { x: timeX(opts), x2: { field: "next" }, y, y2: { field: "y1" }, color },
-      tooltip
-    )
-  };
-  if (opts.interactive) unit.params = [brushParam];
-  return unit;
-}
-function classMixSpec(r2, opts = {}) {
-  const title = "Predicted class mix per day";
-  const rows = classMixRows(r2);
-  if (rows.length === 0) {
-    return messageSpec(
-      title,
-      "No predictions yet, so there is no predicted class mix to show.",
-      "No predictions yet.",
-      opts
-    );
-  }
-  const totals = r2.classes.map((c) => r2.daily.reduce((s, d) => s + (d.predicted[c.value] ?? 0), 0));
-  const all = totals.reduce((a, b) => a + b, 0);
-  const entries2 = classMixEntries(r2);
-  const note = mergedNote(entries2, "predictions");
-  const description = `Share of each predicted class per day from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}. Overall: ${r2.classes.map((c, i) => `${c.label} ${percent(totals[i] / all)}`).join(", ")}.` + (note ? ` Shown: ${note}.` : "");
-  const columns = legendColumns(opts, entries2.labels.length);
-  const tooltip = [
-    { field: "day", type: "nominal", title: "date" },
-    { field: "clsFull", type: "nominal", title: "predicted" },
-    { field: "count", type: "quantitative", title: "rows" },
-    { field: "share", type: "quantitative", title: "share", format: ".1%" }
-  ];
-  return top(opts, title, note || null, description, {
-    height: TIME_HEIGHT,
-    data: named("classMix", staticNonEmpty(opts, rows, "count")),
-    ...dayBars(
-      opts,
-      {
-        field: "y0",
-        type: "quantitative",
-        title: "share of predictions",
-        scale: { domain: [0, 1] },
-        axis: { format: ".0%" }
-      },
-      {
-        field: "cls",
-        type: "nominal",
-        title: "predicted",
-        // Explicit colours: one per entry, never a scheme's colour used twice (chart-classes.ts).
-        scale: { domain: entries2.short, range: entries2.colours },
-        legend: columns === void 0 ? { orient: "bottom", labelLimit: 200 } : { orient: "bottom", columns, labelLimit: LEGEND_LABEL_LIMIT }
-      },
-      tooltip
-    )
-  });
-}
-function rowsPerDaySpec(r2, opts = {}) {
-  const title = "Predictions per day";
-  const rows = rowsPerDayRows(r2);
-  if (rows.length === 0) {
-    return messageSpec(
-      title,
-      "No predictions yet, so there are no rows per day to show.",
-      "No predictions yet.",
-      opts
-    );
-  }
-  const waiting = r2.totals.predictions - r2.totals.labelled;
-  const description = `Predictions per day from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}, split into rows with a label and rows waiting for one. In total ${grouped(r2.totals.predictions)} predictions, ${grouped(r2.totals.labelled)} labelled and ${grouped(waiting)} waiting.`;
-  const tooltip = [
-    { field: "day", type: "nominal", title: "date" },
-    { field: "status", type: "nominal", title: "status" },
-    { field: "rows", type: "quantitative", title: "rows" },
-    { field: "total", type: "quantitative", title: "rows that day" }
-  ];
-  return top(opts, title, null, description, {
-    height: TIME_HEIGHT,
-    data: named("rowsPerDay", staticNonEmpty(opts, rows, "rows")),
-    ...dayBars(
-      opts,
-      { field: "y0", type: "quantitative", title: "rows" },
-      {
-        field: "status",
-        type: "nominal",
-        title: null,
-        scale: { domain: [...ROW_STATUS], range: ["#1f77b4", "#c7c7c7"] },
-        legend: bottomLegend(opts, ROW_STATUS.length)
-      },
-      tooltip
-    )
-  });
-}
-function driftRule(r2) {
-  return `red: drifted = adjusted p < ${r2.thresholds.pValue} and PSI > ${r2.thresholds.psi}`;
-}
-function driftSpec(r2, opts = {}) {
-  const title = "Feature drift (PSI)";
-  if (r2.drift === null) {
-    const reason = r2.driftSkipped ?? "No drift report.";
-    return messageSpec(title, `Drift was not computed: ${reason}`, `Drift not computed: ${reason}`, opts);
-  }
-  const d = r2.drift;
-  const drifted = d.features.filter((f) => f.drifted).map((f) => f.title);
-  const notSignificant = d.features.filter((f) => f.status === "not significant").map((f) => f.title);
-  const description = `Population stability index of ${d.features.length} features and the predicted ${r2.task === "regression" ? "value (and the errors against the holdout errors)" : "class"}, window ${d.window.from} to ${d.window.to} (${grouped(d.window.rows)} rows) against the reference (${grouped(d.reference.rows)} rows). ` + (drifted.length ? `Drifted: ${drifted.join(", ")}.` : "No feature drifted.") + (notSignificant.length ? ` PSI above ${r2.thresholds.psi} but not significant on this window: ${notSignificant.join(", ")}.` : "") + ` Dataset drift: ${d.datasetDrift ? "yes" : "no"} (${driftRuleText(r2.thresholds)}).`;
-  const labelLimit = opts.width === "container" ? { expr: `containerSize()[0] < ${PHONE_CONTAINER} && width > 0 ? 110 : 240` } : 240;
-  const y = { field: "name", type: "nominal", title: null, sort: null, axis: { labelLimit } };
-  const tooltip = [
-    { field: "name", type: "nominal", title: "feature" },
-    { field: "test", type: "nominal", title: "test" },
-    { field: "statistic", type: "quantitative", title: "statistic", format: ".4f" },
-    { field: "pValue", type: "quantitative", title: "p-value", format: ".3g" },
-    { field: "adjustedPValue", type: "quantitative", title: "adjusted p-value", format: ".3g" },
-    { field: "psi", type: "quantitative", title: "PSI", format: ".3f" },
-    { field: "status", type: "nominal", title: "status" }
-  ];
-  const rows = driftRows(r2);
-  const axisMax = psiAxisMax(r2);
-  return top(
-    opts,
-    title,
-    `last ${d.window.days} days \xB7 dashed: PSI ${r2.thresholds.psi} \xB7 ${driftRule(r2)}`,
-    description,
-    {
-      height: Math.max(60, rows.length * 26),
-      // Filling its container, the chart is fitted to it before the test column right of the plot is
-      // placed, which cut that column by up to DRIFT_LABEL_SLACK pixels (measured in Chromium): room for it.
-      ...opts.width === "container" ? { padding: { left: 5, top: 5, bottom: 5, right: 5 + DRIFT_LABEL_SLACK } } : {},
-      data: named("drift", rows),
-      layer: [
-        {
-          mark: { type: "bar", height: { band: 0.7 } },
-          encoding: withInteraction(
-            opts,
-            {
-              y,
-              // A fixed, rounded domain: tomorrow's small PSI changes must not rescale every bar.
-              x: { field: "bar", type: "quantitative", title: "PSI", scale: { domain: [0, axisMax] } },
-              color: {
-                field: "status",
-                type: "nominal",
-                title: null,
-                scale: { domain: [...DRIFT_STATUSES], range: DRIFT_COLOURS },
-                legend: bottomLegend(opts, DRIFT_STATUSES.length, 1)
-              }
-            },
-            tooltip
-          )
-        },
-        {
-          // The test results form a column at the axis end, so a bar that changes moves no text.
-          mark: { type: "text", align: "left", baseline: "middle", dx: 4, fontSize: 10, color: "#333" },
-          encoding: {
-            y,
-            x: { datum: axisMax, type: "quantitative" },
-            text: { field: "label", type: "nominal" }
-          }
-        },
-        {
-          data: named("driftLabelRoom", [{ bar: axisMax, label: WIDEST_DRIFT_LABEL }]),
-          mark: { type: "text", align: "left", baseline: "middle", dx: 4, fontSize: 10, opacity: 0 },
-          encoding: {
-            x: { field: "bar", type: "quantitative" },
-            text: { field: "label", type: "nominal" }
-          }
-        },
-        {
-          data: named("psiThreshold", [{ psi: r2.thresholds.psi }]),
-          mark: { type: "rule", strokeDash: [5, 4], color: "#c0392b" },
-          encoding: { x: { field: "psi", type: "quantitative" } }
-        }
-      ]
-    }
-  );
-}
-function recentPredictionsSpec(r2, opts = {}) {
-  const title = "Recent predictions";
-  if (r2.recent.length === 0) {
-    return messageSpec(
-      title,
-      "No predictions yet, so the table of recent predictions is empty.",
-      "No predictions yet.",
-      opts
-    );
-  }
-  const right = r2.recent.filter((p) => p.actual !== null && p.actual === p.predicted).length;
-  const labelled = r2.recent.filter((p) => p.actual !== null).length;
-  const description = `The ${r2.recent.length} most recent predictions, newest first, with event time, model version, predicted class, probability and actual class: ${right} of ${labelled} labelled ones correct, ${r2.recent.length - labelled} waiting for a label.`;
-  return recentTableSpec(
-    opts,
-    title,
-    description,
-    TABLE_COLUMNS.map((c) => ({ row: 0, x: c.x, text: c.header })),
-    recentCellRows(r2),
-    r2.recent.length
-  );
-}
-function latestChart(r2, opts = {}) {
-  return asChart("latest", latestSpec(r2, opts));
-}
-function allCharts(r2, opts = {}) {
-  if (r2.task === "regression") return regressionCharts(r2, opts);
-  const charts = [
-    ["accuracy-over-time", accuracyOverTimeSpec(r2, opts)],
-    ["confusion-recent", confusionMatrixSpec(r2, "recent", opts)],
-    ["drift", driftSpec(r2, opts)],
-    ["class-mix", classMixSpec(r2, opts)],
-    ["rows-per-day", rowsPerDaySpec(r2, opts)],
-    ["version-accuracy", versionAccuracySpec(r2, opts)],
-    ["confusion-all", confusionMatrixSpec(r2, "all", opts)],
-    ["recent-predictions", recentPredictionsSpec(r2, opts)]
-  ];
-  return charts.map(([id, spec]) => asChart(id, spec));
-}
-function regressionCharts(r2, opts) {
-  const charts = [
-    ["error-over-time", errorOverTimeSpec(r2, opts)],
-    ["predicted-vs-actual", predictedVsActualSpec(r2, opts)],
-    ["drift", driftSpec(r2, opts)],
-    ["error-histogram", errorHistogramSpec(r2, opts)],
-    ["rows-per-day", rowsPerDaySpec(r2, opts)],
-    ["version-error", versionErrorSpec(r2, opts)],
-    ["recent-predictions", recentValuesSpec(r2, opts)]
-  ];
-  return charts.map(([id, spec]) => asChart(id, spec));
-}
-function asChart(id, spec) {
-  return { id, title: titleText(spec), description: spec.description ?? "", spec };
-}
-function titleText(spec) {
-  const t = spec.title;
-  if (typeof t === "string") return t;
-  if (t && typeof t === "object" && !Array.isArray(t) && typeof t.text === "string") return t.text;
-  return "";
+function parseJsonObject(text2, file, what, errorOf2) {
+  const value = parseJsonText(text2, file, what, errorOf2);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw errorOf2(`${file}: corrupt ${what}, expected a JSON object`);
+  return value;
 }
 
 // actions/lib/core/proportion-interval.ts
@@ -37257,662 +35816,6 @@ function wilsonInterval(successes, n, z2 = Z95) {
     high: successes === n ? 1 : (centre + spread) / denom
   };
 }
-
-// actions/lib/features/feature-group.ts
-import { createHash as createHash3 } from "node:crypto";
-
-// node_modules/csv-stringify/lib/utils/get.js
-var charCodeOfDot = ".".charCodeAt(0);
-var reEscapeChar = /\\(\\)?/g;
-var rePropName = RegExp(
-  // Match anything that isn't a dot or bracket.
-  `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
-  "g"
-);
-var reIsDeepProp = /\.|\[(?:[^[\]]*|(["'])(?:(?!\1)[^\\]|\\.)*?\1)\]/;
-var reIsPlainProp = /^\w*$/;
-var getTag = function(value) {
-  return Object.prototype.toString.call(value);
-};
-var isSymbol = function(value) {
-  const type = typeof value;
-  return type === "symbol" || type === "object" && value && getTag(value) === "[object Symbol]";
-};
-var isKey = function(value, object) {
-  if (Array.isArray(value)) {
-    return false;
-  }
-  const type = typeof value;
-  if (type === "number" || type === "symbol" || type === "boolean" || !value || isSymbol(value)) {
-    return true;
-  }
-  return reIsPlainProp.test(value) || !reIsDeepProp.test(value) || object != null && value in Object(object);
-};
-var stringToPath = function(string) {
-  const result = [];
-  if (string.charCodeAt(0) === charCodeOfDot) {
-    result.push("");
-  }
-  string.replace(rePropName, function(match, expression, quote, subString) {
-    let key = match;
-    if (quote) {
-      key = subString.replace(reEscapeChar, "$1");
-    } else if (expression) {
-      key = expression.trim();
-    }
-    result.push(key);
-  });
-  return result;
-};
-var castPath = function(value, object) {
-  if (Array.isArray(value)) {
-    return value;
-  } else {
-    return isKey(value, object) ? [value] : stringToPath(value);
-  }
-};
-var toKey = function(value) {
-  if (typeof value === "string" || isSymbol(value)) return value;
-  const result = `${value}`;
-  return result == "0" && 1 / value == -Infinity ? "-0" : result;
-};
-var get = function(object, path19) {
-  path19 = castPath(path19, object);
-  let index = 0;
-  const length = path19.length;
-  while (object != null && index < length) {
-    object = object[toKey(path19[index++])];
-  }
-  return index && index === length ? object : void 0;
-};
-
-// node_modules/csv-stringify/lib/utils/is_object.js
-var is_object = function(obj) {
-  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
-};
-
-// node_modules/csv-stringify/lib/api/normalize_columns.js
-var normalize_columns = function(columns) {
-  if (columns === void 0 || columns === null) {
-    return [void 0, void 0];
-  }
-  if (typeof columns !== "object") {
-    return [Error('Invalid option "columns": expect an array or an object')];
-  }
-  if (!Array.isArray(columns)) {
-    const newcolumns = [];
-    for (const k in columns) {
-      newcolumns.push({
-        key: k,
-        header: columns[k]
-      });
-    }
-    columns = newcolumns;
-  } else {
-    const newcolumns = [];
-    for (const column of columns) {
-      if (typeof column === "string") {
-        newcolumns.push({
-          key: column,
-          header: column
-        });
-      } else if (typeof column === "object" && column !== null && !Array.isArray(column)) {
-        if (!column.key) {
-          return [
-            Error('Invalid column definition: property "key" is required')
-          ];
-        }
-        if (column.header === void 0) {
-          column.header = column.key;
-        }
-        newcolumns.push(column);
-      } else {
-        return [
-          Error("Invalid column definition: expect a string or an object")
-        ];
-      }
-    }
-    columns = newcolumns;
-  }
-  return [void 0, columns];
-};
-
-// node_modules/csv-stringify/lib/api/CsvError.js
-var CsvError = class _CsvError extends Error {
-  constructor(code, message2, ...contexts) {
-    if (Array.isArray(message2)) message2 = message2.join(" ");
-    super(message2);
-    if (Error.captureStackTrace !== void 0) {
-      Error.captureStackTrace(this, _CsvError);
-    }
-    this.code = code;
-    for (const context of contexts) {
-      for (const key in context) {
-        const value = context[key];
-        this[key] = Buffer.isBuffer(value) ? value.toString() : value == null ? value : JSON.parse(JSON.stringify(value));
-      }
-    }
-  }
-};
-
-// node_modules/csv-stringify/lib/utils/underscore.js
-var underscore = function(str2) {
-  return str2.replace(/([A-Z])/g, function(_, match) {
-    return "_" + match.toLowerCase();
-  });
-};
-
-// node_modules/csv-stringify/lib/api/normalize_options.js
-var normalize_options = function(opts) {
-  const options = {};
-  for (const opt in opts) {
-    options[underscore(opt)] = opts[opt];
-  }
-  if (options.bom === void 0 || options.bom === null || options.bom === false) {
-    options.bom = false;
-  } else if (options.bom !== true) {
-    return [
-      new CsvError("CSV_OPTION_BOOLEAN_INVALID_TYPE", [
-        "option `bom` is optional and must be a boolean value,",
-        `got ${JSON.stringify(options.bom)}`
-      ])
-    ];
-  }
-  if (options.delimiter === void 0 || options.delimiter === null) {
-    options.delimiter = ",";
-  } else if (Buffer.isBuffer(options.delimiter)) {
-    options.delimiter = options.delimiter.toString();
-  } else if (typeof options.delimiter !== "string") {
-    return [
-      new CsvError("CSV_OPTION_DELIMITER_INVALID_TYPE", [
-        "option `delimiter` must be a buffer or a string,",
-        `got ${JSON.stringify(options.delimiter)}`
-      ])
-    ];
-  }
-  if (options.quote === void 0 || options.quote === null) {
-    options.quote = '"';
-  } else if (options.quote === true) {
-    options.quote = '"';
-  } else if (options.quote === false) {
-    options.quote = "";
-  } else if (Buffer.isBuffer(options.quote)) {
-    options.quote = options.quote.toString();
-  } else if (typeof options.quote !== "string") {
-    return [
-      new CsvError("CSV_OPTION_QUOTE_INVALID_TYPE", [
-        "option `quote` must be a boolean, a buffer or a string,",
-        `got ${JSON.stringify(options.quote)}`
-      ])
-    ];
-  }
-  if (options.quoted === void 0 || options.quoted === null) {
-    options.quoted = false;
-  } else {
-  }
-  if (options.escape_formulas === void 0 || options.escape_formulas === null) {
-    options.escape_formulas = false;
-  } else if (typeof options.escape_formulas !== "boolean") {
-    return [
-      new CsvError("CSV_OPTION_ESCAPE_FORMULAS_INVALID_TYPE", [
-        "option `escape_formulas` must be a boolean,",
-        `got ${JSON.stringify(options.escape_formulas)}`
-      ])
-    ];
-  }
-  if (options.quoted_empty === void 0 || options.quoted_empty === null) {
-    options.quoted_empty = void 0;
-  } else {
-  }
-  if (options.quoted_match === void 0 || options.quoted_match === null || options.quoted_match === false) {
-    options.quoted_match = null;
-  } else if (!Array.isArray(options.quoted_match)) {
-    options.quoted_match = [options.quoted_match];
-  }
-  if (options.quoted_match) {
-    for (const quoted_match of options.quoted_match) {
-      const isString = typeof quoted_match === "string";
-      const isRegExp = quoted_match instanceof RegExp;
-      if (!isString && !isRegExp) {
-        return [
-          new CsvError("CSV_OPTION_QUOTED_MATCH", [
-            "option `quoted_match` must be a string or a regex,",
-            `got ${JSON.stringify(options.quoted_match)}`
-          ])
-        ];
-      }
-    }
-  }
-  if (options.quoted_string === void 0 || options.quoted_string === null) {
-    options.quoted_string = false;
-  } else {
-  }
-  if (options.eof === void 0 || options.eof === null) {
-    options.eof = true;
-  } else {
-  }
-  if (options.escape === void 0 || options.escape === null) {
-    options.escape = '"';
-  } else if (Buffer.isBuffer(options.escape)) {
-    options.escape = options.escape.toString();
-  } else if (typeof options.escape !== "string") {
-    return [
-      Error(
-        `Invalid Option: escape must be a buffer or a string, got ${JSON.stringify(options.escape)}`
-      )
-    ];
-  }
-  if (options.escape.length > 1) {
-    return [
-      Error(
-        `Invalid Option: escape must be one character, got ${options.escape.length} characters`
-      )
-    ];
-  }
-  if (options.header === void 0 || options.header === null || options.header === false) {
-    options.header = false;
-  } else if (options.header !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_HEADER",
-      [
-        "option `header` is expected to be a boolean,",
-        `got ${JSON.stringify(options.header)}`
-      ],
-      options
-    );
-  }
-  if (options.header_as_comment === void 0 || options.header_as_comment === null || options.header_as_comment === false) {
-    options.header_as_comment = false;
-  } else if (options.header_as_comment === true) {
-    options.header_as_comment = "#";
-  } else if (Buffer.isBuffer(options.header_as_comment)) {
-    options.header_as_comment = options.header_as_comment.toString();
-  } else if (typeof options.header_as_comment !== "string") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_HEADER_AS_COMMENT",
-      [
-        "option `header_as_comment` must be a boolean, a string or a buffer,",
-        `got ${JSON.stringify(options.header_as_comment)}`
-      ],
-      options
-    );
-  }
-  const [errColumns, columns] = normalize_columns(options.columns);
-  if (errColumns !== void 0) return [errColumns];
-  options.columns = columns;
-  if (options.quoted === void 0 || options.quoted === null) {
-    options.quoted = false;
-  } else {
-  }
-  if (options.cast === void 0 || options.cast === null) {
-    options.cast = {};
-  } else {
-  }
-  if (options.cast.bigint === void 0 || options.cast.bigint === null) {
-    options.cast.bigint = (value) => "" + value;
-  }
-  if (options.cast.boolean === void 0 || options.cast.boolean === null) {
-    options.cast.boolean = (value) => value ? "1" : "";
-  }
-  if (options.cast.date === void 0 || options.cast.date === null) {
-    options.cast.date = (value) => "" + value.getTime();
-  }
-  if (options.cast.number === void 0 || options.cast.number === null) {
-    options.cast.number = (value) => "" + value;
-  }
-  if (options.cast.object === void 0 || options.cast.object === null) {
-    options.cast.object = (value) => JSON.stringify(value);
-  }
-  if (options.cast.string === void 0 || options.cast.string === null) {
-    options.cast.string = function(value) {
-      return value;
-    };
-  }
-  if (options.on_record !== void 0 && typeof options.on_record !== "function") {
-    return [Error(`Invalid Option: "on_record" must be a function.`)];
-  }
-  if (options.quote_record_delimiter === void 0 || options.quote_record_delimiter === null) {
-    options.quote_record_delimiter = !options.record_delimiter;
-  } else if (typeof options.quote_record_delimiter !== "boolean") {
-    return [
-      new CsvError("CSV_OPTION_QUOTE_RECORD_DELIMITER_INVALID_TYPE", [
-        "option `quote_record_delimiter` must be a boolean,",
-        `got ${JSON.stringify(options.quote_record_delimiter)}`
-      ])
-    ];
-  }
-  if (options.record_delimiter === void 0 || options.record_delimiter === null) {
-    options.record_delimiter = "\n";
-  } else if (Buffer.isBuffer(options.record_delimiter)) {
-    options.record_delimiter = options.record_delimiter.toString();
-  } else if (typeof options.record_delimiter !== "string") {
-    return [
-      Error(
-        `Invalid Option: record_delimiter must be a buffer or a string, got ${JSON.stringify(options.record_delimiter)}`
-      )
-    ];
-  }
-  switch (options.record_delimiter) {
-    case "unix":
-      options.record_delimiter = "\n";
-      break;
-    case "mac":
-      options.record_delimiter = "\r";
-      break;
-    case "windows":
-      options.record_delimiter = "\r\n";
-      break;
-    case "ascii":
-      options.record_delimiter = "";
-      break;
-    case "unicode":
-      options.record_delimiter = "\u2028";
-      break;
-  }
-  return [void 0, options];
-};
-
-// node_modules/csv-stringify/lib/api/index.js
-var bom_utf8 = Buffer.from([239, 187, 191]);
-var emits_separator = function(value, separators) {
-  return separators.some(
-    (separator) => separator.length !== 0 && (value.indexOf(separator) !== -1 || separator.length > 1 && (value + separator).indexOf(separator) < value.length)
-  );
-};
-var matches_quoted_match = function(value, quoted_match) {
-  if (!quoted_match) return false;
-  return quoted_match.some(
-    (pattern) => typeof pattern === "string" ? value.indexOf(pattern) !== -1 : value.search(pattern) !== -1
-  );
-};
-var stringifier = function(options, state, info2) {
-  return {
-    options,
-    state,
-    info: info2,
-    __transform: function(chunk, push) {
-      if (!Array.isArray(chunk) && typeof chunk !== "object") {
-        return Error(
-          `Invalid Record: expect an array or an object, got ${JSON.stringify(chunk)}`
-        );
-      }
-      if (this.info.records === 0) {
-        if (Array.isArray(chunk)) {
-          if (this.options.header === true && this.options.columns === void 0) {
-            return Error(
-              "Undiscoverable Columns: header option requires column option or object records"
-            );
-          }
-        } else if (this.options.columns === void 0) {
-          const [err2, columns] = normalize_columns(Object.keys(chunk));
-          if (err2) return;
-          this.options.columns = columns;
-        }
-      }
-      if (this.info.records === 0) {
-        this.bom(push);
-        const err2 = this.headers(push);
-        if (err2) return err2;
-      }
-      try {
-        if (this.options.on_record) {
-          this.options.on_record(chunk, this.info.records);
-        }
-      } catch (err2) {
-        return err2;
-      }
-      let err, chunk_string;
-      if (this.options.eof) {
-        [err, chunk_string] = this.stringify(chunk);
-        if (err) return err;
-        if (chunk_string === void 0) {
-          return;
-        } else {
-          chunk_string = chunk_string + this.options.record_delimiter;
-        }
-      } else {
-        [err, chunk_string] = this.stringify(chunk);
-        if (err) return err;
-        if (chunk_string === void 0) {
-          return;
-        } else {
-          if (this.options.header || this.info.records) {
-            chunk_string = this.options.record_delimiter + chunk_string;
-          }
-        }
-      }
-      this.info.records++;
-      push(chunk_string);
-    },
-    stringify: function(chunk, chunkIsHeader = false) {
-      if (typeof chunk !== "object") {
-        return [void 0, chunk];
-      }
-      const { columns } = this.options;
-      const record = [];
-      if (Array.isArray(chunk)) {
-        const length = columns ? Math.min(chunk.length, columns.length) : chunk.length;
-        for (let i = 0; i < length; i++) {
-          const field = chunk[i];
-          const [err, value] = this.__cast(field, {
-            index: i,
-            column: i,
-            records: this.info.records,
-            header: chunkIsHeader
-          });
-          if (err) return [err];
-          record[i] = [value, field];
-        }
-      } else {
-        for (let i = 0; i < columns.length; i++) {
-          const field = get(chunk, columns[i].key);
-          const [err, value] = this.__cast(field, {
-            index: i,
-            column: columns[i].key,
-            records: this.info.records,
-            header: chunkIsHeader
-          });
-          if (err) return [err];
-          record[i] = [value, field];
-        }
-      }
-      let csvrecord = "";
-      for (let i = 0; i < record.length; i++) {
-        let options2, err;
-        let [value, field] = record[i];
-        if (typeof value === "string") {
-          options2 = this.options;
-        } else if (is_object(value)) {
-          options2 = { ...value };
-          value = options2.value;
-          delete options2.value;
-          if (typeof value !== "string" && value !== void 0 && value !== null) {
-            if (err)
-              return [
-                Error(
-                  `Invalid Casting Value: returned value must return a string, null or undefined, got ${JSON.stringify(value)}`
-                )
-              ];
-          }
-          options2 = { ...this.options, ...options2 };
-          [err, options2] = normalize_options(options2);
-          if (err !== void 0) {
-            return [err];
-          }
-        } else if (value === void 0 || value === null) {
-          options2 = this.options;
-        } else {
-          return [
-            Error(
-              `Invalid Casting Value: returned value must return a string, an object, null or undefined, got ${JSON.stringify(value)}`
-            )
-          ];
-        }
-        const {
-          delimiter: delimiter3,
-          escape,
-          quote,
-          quoted: quoted2,
-          quoted_empty,
-          quoted_string,
-          quoted_match,
-          record_delimiter,
-          quote_record_delimiter,
-          escape_formulas
-        } = options2;
-        if ("" === value && "" === field) {
-          const quotedMatch = matches_quoted_match(value, quoted_match);
-          const shouldQuote = quotedMatch || true === quoted_empty || true === quoted_string && false !== quoted_empty;
-          if (shouldQuote === true) {
-            value = quote + value + quote;
-          }
-          csvrecord += value;
-        } else if (value) {
-          if (typeof value !== "string") {
-            return [
-              Error(
-                `Formatter must return a string, null or undefined, got ${JSON.stringify(value)}`
-              )
-            ];
-          }
-          const containsdelimiter = emits_separator(value, [delimiter3]);
-          const containsQuote = quote !== "" && value.indexOf(quote) >= 0;
-          const containsEscape = value.indexOf(escape) >= 0 && escape !== quote;
-          const containsRecordDelimiter = emits_separator(value, [
-            record_delimiter,
-            ...quote_record_delimiter === false ? [] : ["\n", "\r"]
-          ]);
-          const quotedString = quoted_string && typeof field === "string";
-          const quotedMatch = matches_quoted_match(value, quoted_match);
-          if (escape_formulas) {
-            switch (value[0]) {
-              case "-":
-                if (typeof field === "number" || typeof field === "bigint") {
-                  break;
-                }
-                value = `'${value}`;
-                break;
-              case "=":
-              case "+":
-              case "@":
-              case "	":
-              case "\r":
-              case "\uFF1D":
-              // Unicode '='
-              case "\uFF0B":
-              // Unicode '+'
-              case "\uFF0D":
-              // Unicode '-'
-              case "\uFF20":
-                value = `'${value}`;
-                break;
-            }
-          }
-          const shouldQuote = containsQuote === true || containsdelimiter || containsRecordDelimiter || quoted2 || quotedString || quotedMatch;
-          if (shouldQuote === true && containsEscape === true) {
-            value = value.replaceAll(escape, () => escape + escape);
-          }
-          if (containsQuote === true) {
-            value = value.replaceAll(quote, () => escape + quote);
-          }
-          if (shouldQuote === true) {
-            value = quote + value + quote;
-          }
-          csvrecord += value;
-        } else if (quoted_empty === true || field === "" && quoted_string === true && quoted_empty !== false) {
-          csvrecord += quote + quote;
-        }
-        if (i !== record.length - 1) {
-          csvrecord += delimiter3;
-        }
-      }
-      return [void 0, csvrecord];
-    },
-    bom: function(push) {
-      if (this.options.bom !== true) {
-        return;
-      }
-      push(bom_utf8);
-    },
-    headers: function(push) {
-      if (this.options.header === false) {
-        return;
-      }
-      if (this.options.columns === void 0) {
-        return;
-      }
-      let err;
-      let headers = this.options.columns.map((column) => column.header);
-      if (this.options.eof) {
-        [err, headers] = this.stringify(headers, true);
-        headers += this.options.record_delimiter;
-      } else {
-        [err, headers] = this.stringify(headers, true);
-      }
-      if (err) return err;
-      if (this.options.header_as_comment) {
-        headers = this.options.header_as_comment + " " + headers;
-      }
-      push(headers);
-    },
-    __cast: function(value, context) {
-      const type = typeof value;
-      try {
-        if (type === "string") {
-          return [void 0, this.options.cast.string(value, context)];
-        } else if (type === "bigint") {
-          return [void 0, this.options.cast.bigint(value, context)];
-        } else if (type === "number") {
-          return [void 0, this.options.cast.number(value, context)];
-        } else if (type === "boolean") {
-          return [void 0, this.options.cast.boolean(value, context)];
-        } else if (value instanceof Date) {
-          return [void 0, this.options.cast.date(value, context)];
-        } else if (type === "object" && value !== null) {
-          return [void 0, this.options.cast.object(value, context)];
-        } else if (value === null && this.options.cast.null !== void 0) {
-          return [void 0, this.options.cast.null(value, context)];
-        } else if (value === void 0 && this.options.cast.undefined !== void 0) {
-          return [void 0, this.options.cast.undefined(value, context)];
-        } else {
-          return [void 0, value];
-        }
-      } catch (err) {
-        return [err];
-      }
-    }
-  };
-};
-
-// node_modules/csv-stringify/lib/sync.js
-var stringify = function(records, opts = {}) {
-  const data = [];
-  const [err, options] = normalize_options(opts);
-  if (err !== void 0) throw err;
-  const state = {
-    stop: false
-  };
-  const info2 = {
-    records: 0
-  };
-  const api = stringifier(options, state, info2);
-  for (const record of records) {
-    const err2 = api.__transform(record, function(record2) {
-      data.push(record2);
-    });
-    if (err2 !== void 0) throw err2;
-  }
-  if (data.length === 0) {
-    api.bom((d) => {
-      data.push(d);
-    });
-    const err2 = api.headers((headers) => {
-      data.push(headers);
-    });
-    if (err2 !== void 0) throw err2;
-  }
-  return data.join("");
-};
 
 // actions/lib/platform/file-source.ts
 import { existsSync as existsSync6, readdirSync as readdirSync3 } from "node:fs";
@@ -37973,220 +35876,754 @@ function entries(dir, dirs) {
   return readdirSync3(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
 }
 
-// node_modules/simple-statistics/dist/simple-statistics.mjs
-function sum(x) {
-  if (x.length === 0) {
-    return 0;
+// actions/lib/features/feature-table.ts
+var SOURCES = ["backfill", "synthetic", "ingest"];
+var SOURCE_CODE = {
+  backfill: SOURCES.indexOf("backfill"),
+  synthetic: SOURCES.indexOf("synthetic"),
+  ingest: SOURCES.indexOf("ingest")
+};
+function emptyTable(features, capacity = 0) {
+  return {
+    rows: 0,
+    ids: new Float64Array(capacity),
+    eventTimes: new Float64Array(capacity),
+    sources: new Uint8Array(capacity),
+    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
+    labels: new Int32Array(capacity),
+    targets: new Float64Array(capacity)
+  };
+}
+function concatTables(parts, features) {
+  const n = parts.reduce((s, p) => s + p.rows, 0);
+  const out = emptyTable(features, n);
+  out.rows = n;
+  let at = 0;
+  for (const p of parts) {
+    out.ids.set(p.ids.subarray(0, p.rows), at);
+    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
+    out.sources.set(p.sources.subarray(0, p.rows), at);
+    out.labels.set(p.labels.subarray(0, p.rows), at);
+    out.targets.set(p.targets.subarray(0, p.rows), at);
+    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
+    at += p.rows;
   }
-  var sum2 = x[0];
-  var correction = 0;
-  var transition;
-  if (typeof sum2 !== "number") {
+  return out;
+}
+function applyLateLabels(t, late, numeric) {
+  if (late.size === 0) return t;
+  for (let i = 0; i < t.rows; i++) {
+    if (t.labels[i] >= 0) continue;
+    const v = late.get(t.ids[i]);
+    if (v === void 0) continue;
+    if (numeric) {
+      t.labels[i] = 0;
+      t.targets[i] = v;
+    } else t.labels[i] = v;
+  }
+  return t;
+}
+
+// actions/lib/features/group-error.ts
+var FeatureGroupError = class extends GitmlError {
+  name = "FeatureGroupError";
+};
+var SchemaEditError = class extends FeatureGroupError {
+  name = "SchemaEditError";
+};
+
+// actions/lib/features/group-metadata.ts
+import { createHash as createHash2 } from "node:crypto";
+
+// actions/lib/features/partition-reader.ts
+var PartitionError = class extends GitmlError {
+  name = "PartitionError";
+};
+var COMMA = 44;
+var LF = 10;
+var CR = 13;
+var QUOTE = 34;
+var POW102 = [
+  1,
+  10,
+  100,
+  1e3,
+  1e4,
+  1e5,
+  1e6,
+  1e7,
+  1e8,
+  1e9,
+  1e10,
+  1e11,
+  1e12,
+  1e13,
+  1e14,
+  1e15,
+  1e16,
+  1e17,
+  1e18,
+  1e19,
+  1e20,
+  1e21,
+  1e22
+];
+var decoder = new TextDecoder();
+function headerOf(layout2) {
+  return ["id", "event_time", "source", ...layout2.features.map((f) => f.name), layout2.labelName];
+}
+function countRows(bytes) {
+  const n = bytes.length;
+  let pos = bytes.indexOf(LF);
+  if (pos < 0) return 0;
+  let lines = 0;
+  for (; ; ) {
+    const next = bytes.indexOf(LF, pos + 1);
+    if (next < 0) break;
+    if (next > pos + 1) lines++;
+    pos = next;
+  }
+  if (n > pos + 1) lines++;
+  return lines;
+}
+function readPartition(bytes, layout2, file) {
+  const t = emptyTable(layout2.features.length, countRows(bytes));
+  t.rows = readPartitionInto(bytes, layout2, file, t, 0);
+  return t;
+}
+function columnPlan(layout2) {
+  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
+  const cats = [null, null, null];
+  const enc = new TextEncoder();
+  for (const f of layout2.features) {
+    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
+    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
+  }
+  kinds.push(layout2.numericLabel ? 6 /* NumericLabel */ : 5 /* Label */);
+  cats.push(layout2.classes.map((c) => enc.encode(c.value)));
+  const [labelLo, labelHi] = layout2.numericLabel?.range ?? [
+    Number.NEGATIVE_INFINITY,
+    Number.POSITIVE_INFINITY
+  ];
+  return {
+    kinds,
+    cats,
+    sourceBytes: SOURCES.map((s) => enc.encode(s)),
+    lo: layout2.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY),
+    hi: layout2.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY),
+    labelLo,
+    labelHi
+  };
+}
+function skipHeader(bytes, layout2, file) {
+  let pos = 0;
+  while (pos < bytes.length && bytes[pos] !== LF) pos++;
+  let header = decoder.decode(bytes.subarray(0, pos));
+  if (header.charCodeAt(0) === 65279) header = header.slice(1);
+  if (header.endsWith("\r")) header = header.slice(0, -1);
+  const expected = headerOf(layout2).join(",");
+  if (header !== expected) {
+    throw new PartitionError(
+      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
+    );
+  }
+  return pos + 1;
+}
+function unquote(bytes, pos, file, line) {
+  const buf = [];
+  pos++;
+  for (; ; ) {
+    if (pos >= bytes.length) throw rowError(file, line, `unterminated quoted field`);
+    const b = bytes[pos++];
+    if (b === QUOTE) {
+      if (bytes[pos] === QUOTE) {
+        buf.push(QUOTE);
+        pos++;
+      } else break;
+    } else buf.push(b);
+  }
+  return { value: Uint8Array.from(buf), end: pos };
+}
+function rowError(file, line, rule2) {
+  return new PartitionError(...lineMessage(file, line, rule2));
+}
+function fieldText(b, s, e) {
+  return decoder.decode(b.subarray(s, e));
+}
+function readPartitionInto(bytes, layout2, file, t, offset) {
+  const n = bytes.length;
+  let pos = skipHeader(bytes, layout2, file);
+  const { kinds, cats, sourceBytes, lo, hi, labelLo, labelHi } = columnPlan(layout2);
+  const ncol = kinds.length;
+  let row = offset;
+  let line = 1;
+  while (pos < n) {
+    line++;
+    if (bytes[pos] === LF || bytes[pos] === CR && bytes[pos + 1] === LF) {
+      pos += bytes[pos] === LF ? 1 : 2;
+      continue;
+    }
+    for (let c = 0; c < ncol; c++) {
+      let start = pos;
+      let end;
+      let quoted2 = null;
+      if (bytes[pos] === QUOTE) {
+        const q = unquote(bytes, pos, file, line);
+        quoted2 = q.value;
+        pos = start = end = q.end;
+        if (bytes[pos] === CR && bytes[pos + 1] === LF) pos++;
+      } else {
+        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
+        end = pos;
+        if (end > start && bytes[end - 1] === CR) end--;
+      }
+      const sep3 = pos < n ? bytes[pos] : LF;
+      if (c < ncol - 1 && sep3 !== COMMA) throw rowError(file, line, `has ${c + 1} fields, expected ${ncol}`);
+      if (c === ncol - 1 && sep3 === COMMA) throw rowError(file, line, `has more than ${ncol} fields`);
+      pos++;
+      const fs3 = quoted2 ? 0 : start;
+      const fe = quoted2 ? quoted2.length : end;
+      const src = quoted2 ?? bytes;
+      switch (kinds[c]) {
+        case 0 /* Id */: {
+          const x = parseNumberBytes(src, fs3, fe);
+          if (!Number.isInteger(x) || x < 1)
+            throw rowError(file, line, `id '${fieldText(src, fs3, fe)}' is not a positive whole number`);
+          t.ids[row] = x;
+          break;
+        }
+        case 1 /* Time */: {
+          const ms = parseIsoInstant(src, fs3, fe);
+          if (Number.isNaN(ms))
+            throw rowError(
+              file,
+              line,
+              `event_time '${fieldText(src, fs3, fe)}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+            );
+          t.eventTimes[row] = ms;
+          break;
+        }
+        case 2 /* Source */: {
+          const code = matchBytes(src, fs3, fe, sourceBytes);
+          if (code < 0)
+            throw rowError(
+              file,
+              line,
+              `source '${fieldText(src, fs3, fe)}' is not one of ${SOURCES.join(", ")}`
+            );
+          t.sources[row] = code;
+          break;
+        }
+        case 3 /* Numeric */: {
+          const j = c - 3;
+          const x = parseNumberBytes(src, fs3, fe);
+          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
+            const f = layout2.features[j];
+            const text2 = fieldText(src, fs3, fe);
+            throw rowError(
+              file,
+              line,
+              Number.isNaN(x) ? `'${f.name}' = '${text2}' is not a number` : `'${f.name}' = ${text2} is outside the valid range [${lo[j]}, ${hi[j]}]`
+            );
+          }
+          t.columns[j][row] = x;
+          break;
+        }
+        case 4 /* Category */: {
+          const j = c - 3;
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            const f = layout2.features[j];
+            throw rowError(
+              file,
+              line,
+              `'${f.name}' = '${fieldText(src, fs3, fe)}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
+            );
+          }
+          t.columns[j][row] = code;
+          break;
+        }
+        case 5 /* Label */: {
+          if (fe === fs3) {
+            t.labels[row] = -1;
+            break;
+          }
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0)
+            throw rowError(
+              file,
+              line,
+              `label '${layout2.labelName}' = '${fieldText(src, fs3, fe)}' is not one of ${layout2.classes.map((x) => x.value).join(", ")}`
+            );
+          t.labels[row] = code;
+          break;
+        }
+        case 6 /* NumericLabel */: {
+          if (fe === fs3) {
+            t.labels[row] = -1;
+            t.targets[row] = Number.NaN;
+            break;
+          }
+          const x = parseNumberBytes(src, fs3, fe);
+          if (!Number.isFinite(x) || x < labelLo || x > labelHi) {
+            const text2 = fieldText(src, fs3, fe);
+            throw rowError(
+              file,
+              line,
+              !Number.isFinite(x) ? `label '${layout2.labelName}' = '${text2}' is not a number` : `label '${layout2.labelName}' = ${text2} is outside [${labelLo}, ${labelHi}]`
+            );
+          }
+          t.labels[row] = 0;
+          t.targets[row] = x;
+          break;
+        }
+      }
+    }
+    row++;
+  }
+  return row - offset;
+}
+function matchBytes(b, s, e, options) {
+  const len = e - s;
+  outer: for (let k = 0; k < options.length; k++) {
+    const o = options[k];
+    if (o.length !== len) continue;
+    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
+    return k;
+  }
+  return -1;
+}
+function parseNumberBytes(b, s, e) {
+  let i = s;
+  let neg = false;
+  if (i < e && (b[i] === 45 || b[i] === 43)) {
+    neg = b[i] === 45;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let scale = 0;
+  let any = false;
+  while (i < e) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) break;
+    any = true;
+    if (digits > 0 || d !== 0) digits++;
+    mant = mant * 10 + d;
+    i++;
+  }
+  if (i < e && b[i] === 46) {
+    i++;
+    while (i < e) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      any = true;
+      if (digits > 0 || d !== 0) digits++;
+      mant = mant * 10 + d;
+      scale--;
+      i++;
+    }
+  }
+  if (!any) return Number.NaN;
+  if (i < e && (b[i] === 101 || b[i] === 69)) {
+    i++;
+    let eneg = false;
+    if (i < e && (b[i] === 45 || b[i] === 43)) {
+      eneg = b[i] === 45;
+      i++;
+    }
+    let ex = 0;
+    let exDigits = 0;
+    while (i < e && b[i] >= 48 && b[i] <= 57) {
+      ex = ex * 10 + (b[i] - 48);
+      exDigits++;
+      i++;
+    }
+    if (exDigits === 0) return Number.NaN;
+    scale += eneg ? -ex : ex;
+  }
+  if (i !== e) return Number.NaN;
+  if (digits <= 15 && scale >= -22 && scale <= 22) {
+    const x = scale < 0 ? mant / POW102[-scale] : mant * POW102[scale];
+    return neg ? -x : x;
+  }
+  return Number(decoder.decode(b.subarray(s, e)));
+}
+function parseIsoInstant(b, s, e) {
+  const len = e - s;
+  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
     return Number.NaN;
   }
-  for (var i = 1; i < x.length; i++) {
-    if (typeof x[i] !== "number") {
-      return Number.NaN;
+  const d = (k) => b[s + k] - 48;
+  const num2 = (k, w) => {
+    let v = 0;
+    for (let q = 0; q < w; q++) {
+      const x = d(k + q);
+      if (x < 0 || x > 9) return Number.NaN;
+      v = v * 10 + x;
     }
-    transition = sum2 + x[i];
-    if (Math.abs(sum2) >= Math.abs(x[i])) {
-      correction += sum2 - transition + x[i];
-    } else {
-      correction += x[i] - transition + sum2;
-    }
-    sum2 = transition;
+    return v;
+  };
+  const y = num2(0, 4);
+  const mo = num2(5, 2);
+  const da = num2(8, 2);
+  const h = num2(11, 2);
+  const mi = num2(14, 2);
+  const se = num2(17, 2);
+  let ms = 0;
+  if (len === 24) {
+    if (b[s + 19] !== 46) return Number.NaN;
+    ms = num2(20, 3);
   }
-  return sum2 + correction;
+  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
+    return Number.NaN;
+  return daysFromCivil(y, mo, da) * DAY_MS + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
 }
-function mean(x) {
-  if (x.length === 0) {
-    throw new Error("mean requires at least one data point");
-  }
-  return sum(x) / x.length;
+var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(y, m) {
+  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
 }
-function sumNthPowerDeviations(x, n) {
-  var meanValue = mean(x);
-  var sum2 = 0;
-  var tempValue;
-  var i;
-  if (n === 2) {
-    for (i = 0; i < x.length; i++) {
-      tempValue = x[i] - meanValue;
-      sum2 += tempValue * tempValue;
-    }
-  } else {
-    for (i = 0; i < x.length; i++) {
-      sum2 += Math.pow(x[i] - meanValue, n);
-    }
-  }
-  return sum2;
+function daysFromCivil(y, m, d) {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
-function sampleVariance(x) {
-  if (x.length < 2) {
-    throw new Error("sampleVariance requires at least two data points");
-  }
-  var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
-  var besselsCorrection = x.length - 1;
-  return sumSquaredDeviationsValue / besselsCorrection;
-}
-function sampleStandardDeviation(x) {
-  var sampleVarianceX = sampleVariance(x);
-  return Math.sqrt(sampleVarianceX);
-}
-function quantileSorted(x, p) {
-  var idx = (x.length - 1) * p;
-  if (x.length === 0) {
-    throw new Error("quantile requires at least one data point.");
-  } else if (p < 0 || p > 1) {
-    throw new Error("quantiles must be between 0 and 1");
-  } else if (p === 1) {
-    return x[x.length - 1];
-  } else if (p === 0) {
-    return x[0];
-  } else if (idx % 1 !== 0) {
-    var lower = Math.floor(idx);
-    var upper = Math.ceil(idx);
-    var fraction = idx - lower;
-    return x[lower] + fraction * (x[upper] - x[lower]);
-  } else {
-    return x[idx];
-  }
-}
-var BayesianClassifier = function BayesianClassifier2() {
-  this.totalCount = 0;
-  this.data = {};
-};
-BayesianClassifier.prototype.train = function train(item, category2) {
-  if (!this.data[category2]) {
-    this.data[category2] = {};
-  }
-  for (var k in item) {
-    var v = item[k];
-    if (this.data[category2][k] === void 0) {
-      this.data[category2][k] = {};
-    }
-    if (this.data[category2][k][v] === void 0) {
-      this.data[category2][k][v] = 0;
-    }
-    this.data[category2][k][v]++;
-  }
-  this.totalCount++;
-};
-BayesianClassifier.prototype.score = function score(item) {
-  var odds = {};
-  var category2;
-  for (var k in item) {
-    var v = item[k];
-    for (category2 in this.data) {
-      if (odds[category2] === void 0) {
-        odds[category2] = {};
-      }
-      if (this.data[category2][k]) {
-        odds[category2][k + "_" + v] = (this.data[category2][k][v] || 0) / this.totalCount;
-      } else {
-        odds[category2][k + "_" + v] = 0;
-      }
-    }
-  }
-  var oddsSums = {};
-  for (category2 in odds) {
-    oddsSums[category2] = 0;
-    for (var combination in odds[category2]) {
-      oddsSums[category2] += odds[category2][combination];
-    }
-  }
-  return oddsSums;
-};
-var g = 607 / 128;
-var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
-var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
-function cumulativeDistribution(z2) {
-  var sum2 = z2;
-  var tmp = z2;
-  for (var i = 1; i < 30; i++) {
-    tmp *= z2 * z2 / (2 * i + 1);
-    sum2 += tmp;
-  }
-  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z2 * z2 / 2)) * 1e4) / 1e4;
-}
-var standardNormalTable = [];
-for (z = 0; z <= 3.09; z += 0.01) {
-  standardNormalTable.push(cumulativeDistribution(z));
-}
-var z;
-var SQRT_2PI = Math.sqrt(2 * Math.PI);
-var PerceptronModel = function PerceptronModel2() {
-  this.weights = [];
-  this.bias = 0;
-};
-PerceptronModel.prototype.predict = function predict(features) {
-  if (features.length !== this.weights.length) {
-    return null;
-  }
-  var score2 = 0;
-  for (var i = 0; i < this.weights.length; i++) {
-    score2 += this.weights[i] * features[i];
-  }
-  score2 += this.bias;
-  if (score2 > 0) {
-    return 1;
-  } else {
-    return 0;
-  }
-};
-PerceptronModel.prototype.train = function train2(features, label) {
-  if (label !== 0 && label !== 1) {
-    return null;
-  }
-  if (features.length !== this.weights.length) {
-    this.weights = features.slice();
-    this.bias = 1;
-  }
-  var prediction = this.predict(features);
-  if (typeof prediction === "number" && prediction !== label) {
-    var gradient = label - prediction;
-    for (var i = 0; i < this.weights.length; i++) {
-      this.weights[i] += gradient * features[i];
-    }
-    this.bias += gradient;
-  }
-  return this;
-};
 
-// actions/lib/features/clean.ts
-var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-function parseNumber(raw, column) {
-  if (!NUMBER.test(raw)) {
-    return /^[+-]?(nan|inf|infinity)$/i.test(raw) ? `'${column}' = '${raw}' is not a finite number` : `'${column}' = '${raw}' is not a number`;
+// actions/lib/features/schema-drift.ts
+function schemaChanges(stored, spec) {
+  const now = featureSchema(spec);
+  const out = [];
+  const before = stored.features.map((f) => f.name);
+  const after = now.map((f) => f.name);
+  const removed = before.filter((n) => !after.includes(n));
+  const added = after.filter((n) => !before.includes(n));
+  if (removed.length === 1 && added.length === 1) {
+    out.push(`feature '${removed[0]}' renamed to '${added[0]}'`);
+  } else {
+    if (removed.length) out.push(`feature${plural(removed)} ${quoted(removed)} removed`);
+    if (added.length) out.push(`feature${plural(added)} ${quoted(added)} added`);
   }
-  const x = Number(raw);
-  return Number.isFinite(x) ? x : `'${column}' = '${raw}' is not a finite number`;
-}
-function numericLabel(rule2, raw) {
-  const x = NUMBER.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(x)) return `label '${rule2.name}' = '${raw}' is not a number`;
-  const [lo, hi] = rule2.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-  if (x < lo || x > hi) return `label '${rule2.name}' = ${raw} is outside [${lo}, ${hi}]`;
-  return { value: x, text: String(x) };
-}
-function checkValue(f, value, column = f.name) {
-  if (value === "") return `'${column}' is missing`;
-  if (f.type === "numeric") {
-    const x = parseNumber(value, column);
-    if (typeof x === "string") return x;
-    const [lo, hi] = f.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-    if (x < lo || x > hi) return `'${column}' = ${value} is outside the valid range [${lo}, ${hi}]`;
-    return null;
+  const common = after.filter((n) => before.includes(n));
+  if (common.join(",") !== before.filter((n) => after.includes(n)).join(","))
+    out.push(`features reordered (stored: ${before.join(", ")})`);
+  for (const name2 of common) {
+    const s = stored.features.find((f) => f.name === name2);
+    const n = now.find((f) => f.name === name2);
+    if (s.type !== n.type) {
+      out.push(`feature '${name2}' type ${s.type} \u2192 ${n.type}`);
+      continue;
+    }
+    if (s.type === "numeric") {
+      const [a, b] = s.range ?? [Number.NaN, Number.NaN];
+      const [c, d] = n.range ?? [Number.NaN, Number.NaN];
+      if (a !== c || b !== d) {
+        const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
+        out.push(`feature '${name2}' range ${how} [${a}, ${b}] \u2192 [${c}, ${d}]`);
+      }
+      if (s.decimals !== n.decimals) out.push(`feature '${name2}' decimals ${s.decimals} \u2192 ${n.decimals}`);
+    } else {
+      const change = codesChange(s.categories ?? [], n.categories ?? []);
+      if (change) out.push(`feature '${name2}' categories: ${change}`);
+    }
   }
-  const cats = f.categories ?? [];
-  if (!cats.some((c) => c.value === value)) {
-    return `'${column}' = '${value}' is not one of ${cats.map((c) => c.value).join(", ")}`;
+  if (stored.label.name !== spec.label.name)
+    out.push(`label.name '${stored.label.name}' \u2192 '${spec.label.name}'`);
+  const storedType = stored.label.type ?? "categorical";
+  if (storedType !== spec.label.type) {
+    const task = (t) => t === "numeric" ? "regression" : "classification";
+    out.push(
+      `label.type ${storedType} \u2192 ${spec.label.type} (${task(storedType)} \u2192 ${task(spec.label.type)}: the stored labels are ${storedType === "numeric" ? "numbers" : "classes"})`
+    );
+  } else if (storedType === "numeric") {
+    const [a, b] = stored.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    const [c, d] = spec.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    if (a !== c || b !== d) {
+      const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
+      out.push(`label.range ${how} ${rangeText(stored.label.range)} \u2192 ${rangeText(spec.label.range)}`);
+    }
+    if (stored.label.decimals !== spec.label.decimals)
+      out.push(`label.decimals ${stored.label.decimals ?? "none"} \u2192 ${spec.label.decimals ?? "none"}`);
+  } else {
+    const classes = codesChange(stored.label.classes, spec.label.classes);
+    if (classes) out.push(`label.classes: ${classes}`);
   }
-  return null;
+  for (const f of spec.features) {
+    if (f.missing !== "reject" && before.includes(f.name) && !(f.name in stored.fill))
+      out.push(`feature '${f.name}' missing: ${f.missing} (the fill value is recorded at backfill)`);
+  }
+  return out;
 }
+function schemaEditMessage(opts) {
+  const { specFile, groupDir: groupDir2, version, changes, uncommitted } = opts;
+  const draft = uncommitted === true ? ` ${groupDir2} is not committed: while the spec is still a draft you can simply delete ${groupDir2} and run backfill again.` : uncommitted === null ? ` If ${groupDir2} was never committed and the spec is still a draft, you can simply delete ${groupDir2} and run backfill again.` : "";
+  return `${specFile} changed since ${groupDir2} was backfilled: ${changes.join("; ")}. The stored rows follow the schema they were written with, so they cannot be read with the edited one. Either run backfill --new-version (builds v${version + 1} from the source with the edited schema; train then trains on it), or revert the edit (git checkout -- ${specFile}).${draft}`;
+}
+function codesChange(before, after) {
+  const a = before.map((c) => c.value);
+  const b = after.map((c) => c.value);
+  if (a.join("\0") === b.join("\0")) return null;
+  const removed = a.filter((v) => !b.includes(v));
+  const added = b.filter((v) => !a.includes(v));
+  const parts = [
+    ...removed.length ? [`${quoted(removed)} removed`] : [],
+    ...added.length ? [`${quoted(added)} added`] : []
+  ];
+  return parts.length ? parts.join(", ") : `reordered (stored: ${a.join(", ")})`;
+}
+function rangeText(r2) {
+  return r2 ? `[${r2[0]}, ${r2[1]}]` : "none";
+}
+function quoted(xs) {
+  return xs.map((x) => `'${x}'`).join(", ");
+}
+function plural(xs) {
+  return xs.length > 1 ? "s" : "";
+}
+
+// actions/lib/features/size-limits.ts
+var MiB = 1024 * 1024;
+var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
+var GITHUB_WARN_BYTES = 50 * MiB;
+var MIN_PIECE_BYTES = 1024;
+var MAX_PIECE_BYTES_ENV = "GITML_MAX_PIECE_BYTES";
+function maxPieceBytes(env = process.env) {
+  const raw = env[MAX_PIECE_BYTES_ENV];
+  if (raw === void 0 || raw.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
+  const n = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
+    throw new InputError(
+      `${MAX_PIECE_BYTES_ENV}='${raw}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
+    );
+  }
+  return n;
+}
+function pieceKey(month, piece) {
+  return piece === 1 ? month : `${month}-${piece}`;
+}
+function parsePieceKey(key) {
+  const m = /^(\d{4}-\d{2})(?:-([1-9]\d*))?$/.exec(key);
+  if (!m) return null;
+  const piece = m[2] === void 0 ? 1 : Number(m[2]);
+  if (m[2] !== void 0 && piece < 2) return null;
+  return { month: m[1], piece };
+}
+function comparePieceKeys(a, b) {
+  const pa = parsePieceKey(a);
+  const pb = parsePieceKey(b);
+  if (!pa || !pb) return a < b ? -1 : a > b ? 1 : 0;
+  return pa.month < pb.month ? -1 : pa.month > pb.month ? 1 : pa.piece - pb.piece;
+}
+function startsOfPieces(lineBytes, header, limit, firstUsed = header) {
+  const starts = [0];
+  let used = firstUsed;
+  let inPiece = firstUsed > header ? 1 : 0;
+  for (let i = 0; i < lineBytes.length; i++) {
+    if (inPiece > 0 && used + lineBytes[i] > limit) {
+      starts.push(i);
+      used = header;
+      inPiece = 0;
+    }
+    used += lineBytes[i];
+    inPiece++;
+  }
+  return starts;
+}
+
+// actions/lib/features/group-metadata.ts
+var FEATURE_GROUP_FORMAT = "gitml.feature-group";
+function storedLabel(spec) {
+  const { name: name2, title, classes, type, unit, range, decimals } = spec.label;
+  if (type !== "numeric") return { name: name2, title, classes };
+  return {
+    name: name2,
+    title,
+    classes: [],
+    type,
+    ...unit !== void 0 ? { unit } : {},
+    ...range !== void 0 ? { range } : {},
+    ...decimals !== void 0 ? { decimals } : {}
+  };
+}
+function isNumericLabel(label) {
+  return label.type === "numeric";
+}
+var COUNT_KEYS = ["rows", "rejected", "nextId", "partitions"];
+function groupDir(spec, version) {
+  return `data/${spec.name}/v${version}`;
+}
+function schemaHashOf(spec) {
+  const { type, range, decimals } = storedLabel(spec);
+  const schema = {
+    features: featureSchema(spec),
+    label: {
+      name: spec.label.name,
+      classes: spec.label.classes,
+      ...type ? { type, ...range ? { range } : {}, ...decimals !== void 0 ? { decimals } : {} } : {}
+    }
+  };
+  return createHash2("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
+}
+function expectationsOf(spec) {
+  const out = [
+    { column: "id", rule: "unique", detail: "positive whole number" },
+    { column: "event_time", rule: "not-future", detail: "UTC ISO-8601" }
+  ];
+  for (const f of featureSchema(spec)) {
+    out.push({ column: f.name, rule: "not-null" });
+    if (f.type === "numeric") {
+      out.push({ column: f.name, rule: "type", detail: "finite number" });
+      out.push({ column: f.name, rule: "range", detail: `[${f.range?.[0]}, ${f.range?.[1]}]` });
+    } else {
+      out.push({
+        column: f.name,
+        rule: "in-set",
+        detail: (f.categories ?? []).map((c) => c.value).join("|")
+      });
+    }
+  }
+  if (spec.label.type === "numeric") {
+    out.push({ column: spec.label.name, rule: "type", detail: "finite number or empty" });
+    if (spec.label.range)
+      out.push({
+        column: spec.label.name,
+        rule: "range",
+        detail: `[${spec.label.range[0]}, ${spec.label.range[1]}] or empty`
+      });
+  } else
+    out.push({
+      column: spec.label.name,
+      rule: "in-set",
+      detail: `${spec.label.classes.map((c) => c.value).join("|")} or empty`
+    });
+  return out;
+}
+function newGroupMeta(spec, version, fill2, sourceSha256) {
+  return {
+    format: FEATURE_GROUP_FORMAT,
+    formatVersion: 1,
+    dataset: spec.name,
+    version,
+    schemaHash: schemaHashOf(spec),
+    sourceSha256,
+    primaryKey: "id",
+    eventTime: "event_time",
+    columns: headerOf({
+      features: featureSchema(spec),
+      labelName: spec.label.name,
+      classes: spec.label.classes
+    }),
+    features: featureSchema(spec),
+    label: storedLabel(spec),
+    expectations: expectationsOf(spec),
+    fill: fill2,
+    rows: 0,
+    rejected: 0,
+    nextId: 1,
+    partitions: {}
+  };
+}
+function metaFileTexts(meta, stats, partitionSha256) {
+  const { rows: _r, rejected, nextId, partitions, partitionSha256: _hashes, ...contract } = meta;
+  return {
+    metadata: stableStringify(contract),
+    stats: stableStringify({ ...stats, rejected, nextId, partitions, partitionSha256 })
+  };
+}
+function assertSchemaUnchanged(ws, spec, meta) {
+  const changes = schemaChanges(meta, spec);
+  if (changes.length === 0) return;
+  const dir = groupDir(spec, meta.version);
+  throw new SchemaEditError(
+    schemaEditMessage({
+      specFile: `data/${spec.name}/dataset.yml`,
+      groupDir: dir,
+      version: meta.version,
+      changes,
+      uncommitted: negate(isTracked(ws.root, dir))
+    })
+  );
+}
+function negate(b) {
+  return b === null ? null : !b;
+}
+function parseMeta(files, dir, spec, version) {
+  const file = `${dir}/metadata.json`;
+  const m = readObject2(files, file, "metadata");
+  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt metadata, ${rule2}`);
+  if (m.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
+  if (m.formatVersion !== 1) throw bad(`formatVersion ${m.formatVersion} is not supported (expected 1)`);
+  if (m.dataset !== spec.name) throw bad(`dataset '${m.dataset}' is not '${spec.name}'`);
+  if (m.version !== version) throw bad(`version ${m.version} does not match its folder v${version}`);
+  if (!Array.isArray(m.features) || !Array.isArray(m.columns) || typeof m.label?.name !== "string" || !Array.isArray(m.label?.classes)) {
+    throw bad("features, columns and label are required");
+  }
+  if (m.label.type !== void 0 && m.label.type !== "numeric")
+    throw bad(`label.type '${String(m.label.type)}' is not 'numeric' (absent for a classification label)`);
+  if (typeof m.fill !== "object" || m.fill === null) throw bad("'fill' must be an object");
+  const legacy = COUNT_KEYS.some((k) => k in m);
+  const countsFile = legacy ? file : `${dir}/stats.json`;
+  const counts = legacy ? m : readObject2(files, countsFile, "statistics");
+  return { meta: { ...m, ...checkCounts(counts, countsFile) }, countsFile };
+}
+function readObject2(files, file, what) {
+  const bytes = files.readBytes(file);
+  if (!bytes) throw new FeatureGroupError(`${file}: missing`);
+  return parseJsonObject(Buffer.from(bytes).toString("utf8"), file, what, (m) => new FeatureGroupError(m));
+}
+function checkCounts(c, file) {
+  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt counts, ${rule2}`);
+  for (const k of ["rows", "rejected", "nextId"]) {
+    const v = c[k];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
+      throw bad(`'${k}' must be a whole number \u2265 0`);
+  }
+  const partitions = c.partitions;
+  if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions))
+    throw bad("'partitions' must be an object");
+  const parts = partitions;
+  let sum2 = 0;
+  for (const [month, n] of Object.entries(parts)) {
+    if (!/^\d{4}-\d{2}$/.test(month) || typeof n !== "number" || !Number.isInteger(n) || n < 0)
+      throw bad(`partition '${month}' must be a YYYY-MM month with a whole number of rows`);
+    sum2 += n;
+  }
+  if (sum2 !== c.rows) throw bad(`'rows' is ${c.rows} but the partitions add up to ${sum2}`);
+  const hashes = c.partitionSha256;
+  if (hashes !== void 0) {
+    if (typeof hashes !== "object" || hashes === null || Array.isArray(hashes))
+      throw bad("'partitionSha256' must be an object");
+    for (const [key, h] of Object.entries(hashes)) {
+      const month = parsePieceKey(key)?.month;
+      if (month === void 0 || !(month in parts) || typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h))
+        throw bad(`partitionSha256 '${key}' must be the sha256 of a listed partition`);
+    }
+  }
+  return {
+    ...hashes !== void 0 ? { partitionSha256: hashes } : {},
+    rows: c.rows,
+    rejected: c.rejected,
+    nextId: c.nextId,
+    partitions: parts
+  };
+}
+
+// actions/lib/files/sha256.ts
+import { createHash as createHash3 } from "node:crypto";
+function sha256Hex(bytes) {
+  return createHash3("sha256").update(bytes).digest("hex");
+}
+function monthSha256(pieces) {
+  const hash = createHash3("sha256");
+  for (const p of pieces) hash.update(p.bytes);
+  return hash.digest("hex");
+}
+var CHUNK = 1 << 20;
 
 // node_modules/csv-parse/lib/api/CsvError.js
-var CsvError2 = class _CsvError extends Error {
+var CsvError = class _CsvError extends Error {
   constructor(code, message2, options, ...contexts) {
     if (Array.isArray(message2)) message2 = message2.join(" ").trim();
     super(message2);
@@ -38204,7 +36641,7 @@ var CsvError2 = class _CsvError extends Error {
 };
 
 // node_modules/csv-parse/lib/utils/is_object.js
-var is_object2 = function(obj) {
+var is_object = function(obj) {
   return typeof obj === "object" && obj !== null && !Array.isArray(obj);
 };
 
@@ -38217,9 +36654,9 @@ var normalize_columns_array = function(columns) {
       normalizedColumns[i] = { disabled: true };
     } else if (typeof column === "string" || typeof column === "number") {
       normalizedColumns[i] = { name: `${column}` };
-    } else if (is_object2(column)) {
+    } else if (is_object(column)) {
       if (typeof column.name !== "string") {
-        throw new CsvError2("CSV_OPTION_COLUMNS_MISSING_NAME", [
+        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
           "Option columns missing name:",
           `property "name" is required at position ${i}`,
           "when column is an object literal"
@@ -38227,7 +36664,7 @@ var normalize_columns_array = function(columns) {
       }
       normalizedColumns[i] = column;
     } else {
-      throw new CsvError2("CSV_INVALID_COLUMN_DEFINITION", [
+      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
         "Invalid column definition:",
         "expect a string or a literal object,",
         `got ${JSON.stringify(column)} at position ${i}`
@@ -38417,24 +36854,24 @@ var init_state = function(options) {
 };
 
 // node_modules/csv-parse/lib/utils/underscore.js
-var underscore2 = function(str2) {
+var underscore = function(str2) {
   return str2.replace(/([A-Z])/g, function(_, match) {
     return "_" + match.toLowerCase();
   });
 };
 
 // node_modules/csv-parse/lib/api/normalize_options.js
-var normalize_options2 = function(opts) {
+var normalize_options = function(opts) {
   const options = {};
   for (const opt in opts) {
-    options[underscore2(opt)] = opts[opt];
+    options[underscore(opt)] = opts[opt];
   }
   if (options.encoding === void 0 || options.encoding === true) {
     options.encoding = "utf8";
   } else if (options.encoding === null || options.encoding === false) {
     options.encoding = null;
   } else if (typeof options.encoding !== "string" && options.encoding !== null) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_ENCODING",
       [
         "Invalid option encoding:",
@@ -38447,7 +36884,7 @@ var normalize_options2 = function(opts) {
   if (options.bom === void 0 || options.bom === null || options.bom === false) {
     options.bom = false;
   } else if (options.bom !== true) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_BOM",
       [
         "Invalid option bom:",
@@ -38464,7 +36901,7 @@ var normalize_options2 = function(opts) {
     options.cast_function = options.cast;
     options.cast = true;
   } else if (options.cast !== true) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_CAST",
       [
         "Invalid option cast:",
@@ -38482,7 +36919,7 @@ var normalize_options2 = function(opts) {
       return !isNaN(date) ? new Date(date) : value;
     };
   } else if (typeof options.cast_date !== "function") {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_CAST_DATE",
       [
         "Invalid option cast_date:",
@@ -38503,7 +36940,7 @@ var normalize_options2 = function(opts) {
   } else if (options.columns === void 0 || options.columns === null || options.columns === false) {
     options.columns = false;
   } else {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_COLUMNS",
       [
         "Invalid option columns:",
@@ -38516,7 +36953,7 @@ var normalize_options2 = function(opts) {
   if (options.group_columns_by_name === void 0 || options.group_columns_by_name === null || options.group_columns_by_name === false) {
     options.group_columns_by_name = false;
   } else if (options.group_columns_by_name !== true) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
       [
         "Invalid option group_columns_by_name:",
@@ -38526,7 +36963,7 @@ var normalize_options2 = function(opts) {
       options
     );
   } else if (options.columns === false) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
       [
         "Invalid option group_columns_by_name:",
@@ -38542,7 +36979,7 @@ var normalize_options2 = function(opts) {
       options.comment = Buffer.from(options.comment, options.encoding);
     }
     if (!Buffer.isBuffer(options.comment)) {
-      throw new CsvError2(
+      throw new CsvError(
         "CSV_INVALID_OPTION_COMMENT",
         [
           "Invalid option comment:",
@@ -38556,7 +36993,7 @@ var normalize_options2 = function(opts) {
   if (options.comment_no_infix === void 0 || options.comment_no_infix === null || options.comment_no_infix === false) {
     options.comment_no_infix = false;
   } else if (options.comment_no_infix !== true) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_COMMENT",
       [
         "Invalid option comment_no_infix:",
@@ -38570,8 +37007,8 @@ var normalize_options2 = function(opts) {
     options.delimiter_auto = false;
   } else if (options.delimiter_auto === true) {
     options.delimiter_auto = {};
-  } else if (!is_object2(options.delimiter_auto)) {
-    throw new CsvError2(
+  } else if (!is_object(options.delimiter_auto)) {
+    throw new CsvError(
       "CSV_INVALID_OPTION_DELIMITER_AUTO",
       [
         "Invalid option delimiter_auto:",
@@ -38592,8 +37029,8 @@ var normalize_options2 = function(opts) {
         [".".charCodeAt(0)]: 1.4,
         ["/".charCodeAt(0)]: 1.4
       };
-    else if (!is_object2(options.delimiter_auto.preferred)) {
-      throw new CsvError2(
+    else if (!is_object(options.delimiter_auto.preferred)) {
+      throw new CsvError(
         "CSV_INVALID_OPTION_DELIMITER_AUTO",
         [
           "Invalid option delimiter_auto:",
@@ -38608,7 +37045,7 @@ var normalize_options2 = function(opts) {
         return (info2.total - info2.std) * (options2.preferred[info2.char_code] || 1);
       };
     else if (typeof options.delimiter_auto.score !== "function") {
-      throw new CsvError2(
+      throw new CsvError(
         "CSV_INVALID_OPTION_DELIMITER_AUTO",
         [
           "Invalid option delimiter_auto:",
@@ -38621,7 +37058,7 @@ var normalize_options2 = function(opts) {
     if (options.delimiter_auto.size === void 0)
       options.delimiter_auto.size = 2048;
     else if (typeof options.delimiter_auto.size !== "number") {
-      throw new CsvError2(
+      throw new CsvError(
         "CSV_INVALID_OPTION_DELIMITER_AUTO",
         [
           "Invalid option delimiter_auto:",
@@ -38647,7 +37084,7 @@ var normalize_options2 = function(opts) {
       delimiter3 = Buffer.from(delimiter3, options.encoding);
     }
     if (!Buffer.isBuffer(delimiter3) || delimiter3.length === 0) {
-      throw new CsvError2(
+      throw new CsvError(
         "CSV_INVALID_OPTION_DELIMITER",
         [
           "Invalid option delimiter:",
@@ -38717,7 +37154,7 @@ var normalize_options2 = function(opts) {
       options.ignore_last_delimiters = false;
     }
   } else if (typeof options.ignore_last_delimiters !== "boolean") {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
       [
         "Invalid option `ignore_last_delimiters`:",
@@ -38728,7 +37165,7 @@ var normalize_options2 = function(opts) {
     );
   }
   if (options.ignore_last_delimiters === true && options.columns === false) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
       [
         "The option `ignore_last_delimiters`",
@@ -38792,7 +37229,7 @@ var normalize_options2 = function(opts) {
   if (options.on_record === void 0 || options.on_record === null) {
     options.on_record = void 0;
   } else if (typeof options.on_record !== "function") {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_ON_RECORD",
       [
         "Invalid option `on_record`:",
@@ -38832,7 +37269,7 @@ var normalize_options2 = function(opts) {
     options.record_delimiter = [];
   } else if (typeof options.record_delimiter === "string" || Buffer.isBuffer(options.record_delimiter)) {
     if (options.record_delimiter.length === 0) {
-      throw new CsvError2(
+      throw new CsvError(
         "CSV_INVALID_OPTION_RECORD_DELIMITER",
         [
           "Invalid option `record_delimiter`:",
@@ -38844,7 +37281,7 @@ var normalize_options2 = function(opts) {
     }
     options.record_delimiter = [options.record_delimiter];
   } else if (!Array.isArray(options.record_delimiter)) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_RECORD_DELIMITER",
       [
         "Invalid option `record_delimiter`:",
@@ -38856,7 +37293,7 @@ var normalize_options2 = function(opts) {
   }
   options.record_delimiter = options.record_delimiter.map(function(rd, i) {
     if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
-      throw new CsvError2(
+      throw new CsvError(
         "CSV_INVALID_OPTION_RECORD_DELIMITER",
         [
           "Invalid option `record_delimiter`:",
@@ -38867,7 +37304,7 @@ var normalize_options2 = function(opts) {
         options
       );
     } else if (rd.length === 0) {
-      throw new CsvError2(
+      throw new CsvError(
         "CSV_INVALID_OPTION_RECORD_DELIMITER",
         [
           "Invalid option `record_delimiter`:",
@@ -39012,7 +37449,7 @@ var normalize_options2 = function(opts) {
 // node_modules/csv-parse/lib/utils/delimiter_discover.js
 var delimiter_discover = function(records, options) {
   if (!options) {
-    ({ delimiter_auto: options } = normalize_options2({ delimiter_auto: true }));
+    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
   }
   if (typeof records === "string") {
     records = Buffer.from(records);
@@ -39088,7 +37525,7 @@ var transform = function(original_options = {}) {
     lines: 1,
     records: 0
   };
-  const options = normalize_options2(original_options);
+  const options = normalize_options(original_options);
   return {
     info: info2,
     original_options,
@@ -39192,7 +37629,7 @@ var transform = function(original_options = {}) {
               const bomLength = boms[encoding2].length;
               this.state.bufBytesStart += bomLength;
               buf = buf.slice(bomLength);
-              const options2 = normalize_options2({
+              const options2 = normalize_options({
                 ...this.original_options,
                 encoding: encoding2
               });
@@ -39273,7 +37710,7 @@ var transform = function(original_options = {}) {
                 continue;
               } else if (relax_quotes === false) {
                 const err = this.__error(
-                  new CsvError2(
+                  new CsvError(
                     "CSV_INVALID_CLOSING_QUOTE",
                     [
                       "Invalid Closing Quote:",
@@ -39301,7 +37738,7 @@ var transform = function(original_options = {}) {
                     (b) => boms[b].equals(this.state.field.toString()) ? b : false
                   ).filter(Boolean)[0];
                   const err = this.__error(
-                    new CsvError2(
+                    new CsvError(
                       "INVALID_OPENING_QUOTE",
                       [
                         "Invalid Opening Quote:",
@@ -39386,7 +37823,7 @@ var transform = function(original_options = {}) {
         if (this.state.commenting === false) {
           if (max_record_size !== 0 && this.state.record_length + this.state.field.length > max_record_size) {
             return this.__error(
-              new CsvError2(
+              new CsvError(
                 "CSV_MAX_RECORD_SIZE",
                 [
                   "Max Record Size:",
@@ -39406,7 +37843,7 @@ var transform = function(original_options = {}) {
           this.state.field.append(chr);
         } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
           return this.__error(
-            new CsvError2(
+            new CsvError(
               "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
               [
                 "Invalid Closing Quote:",
@@ -39427,7 +37864,7 @@ var transform = function(original_options = {}) {
       if (end === true) {
         if (this.state.quoting === true) {
           const err = this.__error(
-            new CsvError2(
+            new CsvError(
               "CSV_QUOTE_NOT_CLOSED",
               [
                 "Quote Not Closed:",
@@ -39489,7 +37926,7 @@ var transform = function(original_options = {}) {
         this.state.expectedRecordLength = recordLength;
       }
       if (recordLength !== this.state.expectedRecordLength) {
-        const err = columns === false ? new CsvError2(
+        const err = columns === false ? new CsvError(
           "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
           [
             "Invalid Record Length:",
@@ -39501,7 +37938,7 @@ var transform = function(original_options = {}) {
           {
             record
           }
-        ) : new CsvError2(
+        ) : new CsvError(
           "CSV_RECORD_INCONSISTENT_COLUMNS",
           [
             "Invalid Record Length:",
@@ -39609,7 +38046,7 @@ var transform = function(original_options = {}) {
         const headers = firstLineToHeaders === void 0 ? record : firstLineToHeaders.call(null, record);
         if (!Array.isArray(headers)) {
           return this.__error(
-            new CsvError2(
+            new CsvError(
               "CSV_INVALID_COLUMN_MAPPING",
               [
                 "Invalid Column Mapping:",
@@ -39899,7 +38336,7 @@ function parseCsvText(text2, file) {
   } catch (err) {
     throw parseError(err, file);
   }
-  const header = headerOf(rows[0], file);
+  const header = headerOf2(rows[0], file);
   const records = [];
   for (let r2 = 1; r2 < rows.length; r2++) records.push(recordOf(rows[r2], header, file));
   return { file, header, records };
@@ -39909,7 +38346,7 @@ function parseError(err, file) {
   const rule2 = e.message.replace(/^[A-Za-z_]+: /, "");
   return e.lines ? new InputError(...lineMessage(file, e.lines, rule2)) : new InputError(`${file}: ${rule2}`);
 }
-function headerOf(row, file) {
+function headerOf2(row, file) {
   const header = row.record.map((h) => h.trim());
   const seen = /* @__PURE__ */ new Set();
   for (const h of header) {
@@ -39935,416 +38372,6 @@ function countNewlines(fields) {
   let n = 0;
   for (const f of fields) for (let i = f.indexOf("\n"); i >= 0; i = f.indexOf("\n", i + 1)) n++;
   return n;
-}
-
-// actions/lib/features/partition-reader.ts
-var PartitionError = class extends GitmlError {
-  name = "PartitionError";
-};
-var COMMA = 44;
-var LF = 10;
-var CR = 13;
-var QUOTE = 34;
-var POW102 = [
-  1,
-  10,
-  100,
-  1e3,
-  1e4,
-  1e5,
-  1e6,
-  1e7,
-  1e8,
-  1e9,
-  1e10,
-  1e11,
-  1e12,
-  1e13,
-  1e14,
-  1e15,
-  1e16,
-  1e17,
-  1e18,
-  1e19,
-  1e20,
-  1e21,
-  1e22
-];
-var decoder = new TextDecoder();
-function headerOf2(layout2) {
-  return ["id", "event_time", "source", ...layout2.features.map((f) => f.name), layout2.labelName];
-}
-function countRows(bytes) {
-  const n = bytes.length;
-  let pos = bytes.indexOf(LF);
-  if (pos < 0) return 0;
-  let lines = 0;
-  for (; ; ) {
-    const next = bytes.indexOf(LF, pos + 1);
-    if (next < 0) break;
-    if (next > pos + 1) lines++;
-    pos = next;
-  }
-  if (n > pos + 1) lines++;
-  return lines;
-}
-function readPartition(bytes, layout2, file) {
-  const t = emptyTable(layout2.features.length, countRows(bytes));
-  t.rows = readPartitionInto(bytes, layout2, file, t, 0);
-  return t;
-}
-function readPartitionInto(bytes, layout2, file, t, offset) {
-  const n = bytes.length;
-  let pos = 0;
-  while (pos < n && bytes[pos] !== LF) pos++;
-  let header = decoder.decode(bytes.subarray(0, pos));
-  if (header.charCodeAt(0) === 65279) header = header.slice(1);
-  if (header.endsWith("\r")) header = header.slice(0, -1);
-  const expected = headerOf2(layout2).join(",");
-  if (header !== expected) {
-    throw new PartitionError(
-      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
-    );
-  }
-  pos++;
-  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
-  const cats = [null, null, null];
-  const enc = new TextEncoder();
-  for (const f of layout2.features) {
-    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
-    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
-  }
-  kinds.push(layout2.numericLabel ? 6 /* NumericLabel */ : 5 /* Label */);
-  cats.push(layout2.classes.map((c) => enc.encode(c.value)));
-  const [labelLo, labelHi] = layout2.numericLabel?.range ?? [
-    Number.NEGATIVE_INFINITY,
-    Number.POSITIVE_INFINITY
-  ];
-  const sourceBytes = SOURCES.map((s) => enc.encode(s));
-  const ncol = kinds.length;
-  const lo = layout2.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
-  const hi = layout2.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
-  let row = offset;
-  let line = 1;
-  while (pos < n) {
-    line++;
-    if (bytes[pos] === LF) {
-      pos++;
-      continue;
-    }
-    for (let c = 0; c < ncol; c++) {
-      let start = pos;
-      let end;
-      let quoted2 = null;
-      if (bytes[pos] === QUOTE) {
-        const buf = [];
-        pos++;
-        for (; ; ) {
-          if (pos >= n) throw new PartitionError(...lineMessage(file, line, `unterminated quoted field`));
-          const b = bytes[pos++];
-          if (b === QUOTE) {
-            if (bytes[pos] === QUOTE) {
-              buf.push(QUOTE);
-              pos++;
-            } else break;
-          } else buf.push(b);
-        }
-        quoted2 = Uint8Array.from(buf);
-        start = pos;
-        end = pos;
-      } else {
-        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
-        end = pos;
-        if (end > start && bytes[end - 1] === CR) end--;
-      }
-      const sep3 = pos < n ? bytes[pos] : LF;
-      if (c < ncol - 1 && sep3 !== COMMA) {
-        throw new PartitionError(...lineMessage(file, line, `has ${c + 1} fields, expected ${ncol}`));
-      }
-      if (c === ncol - 1 && sep3 === COMMA) {
-        throw new PartitionError(...lineMessage(file, line, `has more than ${ncol} fields`));
-      }
-      pos++;
-      const fs3 = quoted2 ? 0 : start;
-      const fe = quoted2 ? quoted2.length : end;
-      const src = quoted2 ?? bytes;
-      switch (kinds[c]) {
-        case 0 /* Id */: {
-          const x = parseNumberBytes(src, fs3, fe);
-          if (!Number.isInteger(x) || x < 1) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
-              )
-            );
-          }
-          t.ids[row] = x;
-          break;
-        }
-        case 1 /* Time */: {
-          const ms = parseIsoInstant(src, fs3, fe);
-          if (Number.isNaN(ms)) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
-              )
-            );
-          }
-          t.eventTimes[row] = ms;
-          break;
-        }
-        case 2 /* Source */: {
-          const code = matchBytes(src, fs3, fe, sourceBytes);
-          if (code < 0) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
-              )
-            );
-          }
-          t.sources[row] = code;
-          break;
-        }
-        case 3 /* Numeric */: {
-          const j = c - 3;
-          const x = parseNumberBytes(src, fs3, fe);
-          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
-            const f = layout2.features[j];
-            const text2 = decoder.decode(src.subarray(fs3, fe));
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                Number.isNaN(x) ? `'${f.name}' = '${text2}' is not a number` : `'${f.name}' = ${text2} is outside the valid range [${lo[j]}, ${hi[j]}]`
-              )
-            );
-          }
-          t.columns[j][row] = x;
-          break;
-        }
-        case 4 /* Category */: {
-          const j = c - 3;
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            const f = layout2.features[j];
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `'${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
-              )
-            );
-          }
-          t.columns[j][row] = code;
-          break;
-        }
-        case 5 /* Label */: {
-          if (fe === fs3) {
-            t.labels[row] = -1;
-            break;
-          }
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `label '${layout2.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout2.classes.map((x) => x.value).join(", ")}`
-              )
-            );
-          }
-          t.labels[row] = code;
-          break;
-        }
-        case 6 /* NumericLabel */: {
-          if (fe === fs3) {
-            t.labels[row] = -1;
-            t.targets[row] = Number.NaN;
-            break;
-          }
-          const x = parseNumberBytes(src, fs3, fe);
-          if (!Number.isFinite(x) || x < labelLo || x > labelHi) {
-            const text2 = decoder.decode(src.subarray(fs3, fe));
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                !Number.isFinite(x) ? `label '${layout2.labelName}' = '${text2}' is not a number` : `label '${layout2.labelName}' = ${text2} is outside [${labelLo}, ${labelHi}]`
-              )
-            );
-          }
-          t.labels[row] = 0;
-          t.targets[row] = x;
-          break;
-        }
-      }
-    }
-    row++;
-  }
-  return row - offset;
-}
-function matchBytes(b, s, e, options) {
-  const len = e - s;
-  outer: for (let k = 0; k < options.length; k++) {
-    const o = options[k];
-    if (o.length !== len) continue;
-    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
-    return k;
-  }
-  return -1;
-}
-function parseNumberBytes(b, s, e) {
-  let i = s;
-  let neg = false;
-  if (i < e && (b[i] === 45 || b[i] === 43)) {
-    neg = b[i] === 45;
-    i++;
-  }
-  let mant = 0;
-  let digits = 0;
-  let scale = 0;
-  let any = false;
-  while (i < e) {
-    const d = b[i] - 48;
-    if (d < 0 || d > 9) break;
-    any = true;
-    if (digits > 0 || d !== 0) digits++;
-    mant = mant * 10 + d;
-    i++;
-  }
-  if (i < e && b[i] === 46) {
-    i++;
-    while (i < e) {
-      const d = b[i] - 48;
-      if (d < 0 || d > 9) break;
-      any = true;
-      if (digits > 0 || d !== 0) digits++;
-      mant = mant * 10 + d;
-      scale--;
-      i++;
-    }
-  }
-  if (!any) return Number.NaN;
-  if (i < e && (b[i] === 101 || b[i] === 69)) {
-    i++;
-    let eneg = false;
-    if (i < e && (b[i] === 45 || b[i] === 43)) {
-      eneg = b[i] === 45;
-      i++;
-    }
-    let ex = 0;
-    let exDigits = 0;
-    while (i < e && b[i] >= 48 && b[i] <= 57) {
-      ex = ex * 10 + (b[i] - 48);
-      exDigits++;
-      i++;
-    }
-    if (exDigits === 0) return Number.NaN;
-    scale += eneg ? -ex : ex;
-  }
-  if (i !== e) return Number.NaN;
-  if (digits <= 15 && scale >= -22 && scale <= 22) {
-    const x = scale < 0 ? mant / POW102[-scale] : mant * POW102[scale];
-    return neg ? -x : x;
-  }
-  return Number(decoder.decode(b.subarray(s, e)));
-}
-function parseIsoInstant(b, s, e) {
-  const len = e - s;
-  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
-    return Number.NaN;
-  }
-  const d = (k) => b[s + k] - 48;
-  const num2 = (k, w) => {
-    let v = 0;
-    for (let q = 0; q < w; q++) {
-      const x = d(k + q);
-      if (x < 0 || x > 9) return Number.NaN;
-      v = v * 10 + x;
-    }
-    return v;
-  };
-  const y = num2(0, 4);
-  const mo = num2(5, 2);
-  const da = num2(8, 2);
-  const h = num2(11, 2);
-  const mi = num2(14, 2);
-  const se = num2(17, 2);
-  let ms = 0;
-  if (len === 24) {
-    if (b[s + 19] !== 46) return Number.NaN;
-    ms = num2(20, 3);
-  }
-  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
-    return Number.NaN;
-  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
-}
-var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function daysInMonth(y, m) {
-  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
-}
-function daysFromCivil(y, m, d) {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-// actions/lib/features/size-limits.ts
-var MiB = 1024 * 1024;
-var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
-var GITHUB_WARN_BYTES = 50 * MiB;
-var MIN_PIECE_BYTES = 1024;
-var MAX_PIECE_BYTES_ENV = "GITML_MAX_PIECE_BYTES";
-function maxPieceBytes(env = process.env) {
-  const raw = env[MAX_PIECE_BYTES_ENV];
-  if (raw === void 0 || raw.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
-  const n = Number(raw.trim());
-  if (!/^\d+$/.test(raw.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
-    throw new InputError(
-      `${MAX_PIECE_BYTES_ENV}='${raw}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
-    );
-  }
-  return n;
-}
-function pieceKey(month, piece) {
-  return piece === 1 ? month : `${month}-${piece}`;
-}
-function parsePieceKey(key) {
-  const m = /^(\d{4}-\d{2})(?:-([1-9]\d*))?$/.exec(key);
-  if (!m) return null;
-  const piece = m[2] === void 0 ? 1 : Number(m[2]);
-  if (m[2] !== void 0 && piece < 2) return null;
-  return { month: m[1], piece };
-}
-function comparePieceKeys(a, b) {
-  const pa = parsePieceKey(a);
-  const pb = parsePieceKey(b);
-  if (!pa || !pb) return a < b ? -1 : a > b ? 1 : 0;
-  return pa.month < pb.month ? -1 : pa.month > pb.month ? 1 : pa.piece - pb.piece;
-}
-function startsOfPieces(lineBytes, header, limit, firstUsed = header) {
-  const starts = [0];
-  let used = firstUsed;
-  let inPiece = firstUsed > header ? 1 : 0;
-  for (let i = 0; i < lineBytes.length; i++) {
-    if (inPiece > 0 && used + lineBytes[i] > limit) {
-      starts.push(i);
-      used = header;
-      inPiece = 0;
-    }
-    used += lineBytes[i];
-    inPiece++;
-  }
-  return starts;
 }
 
 // actions/lib/features/group-integrity.ts
@@ -40392,8 +38419,7 @@ function wrongMonthRow(file, month, bytes, table, offset = 0, rows = table.rows)
   for (let i = offset; i < offset + rows; i++) {
     const t = table.eventTimes[i];
     if (t >= start && t < end) continue;
-    const eventTime = new Date(t).toISOString().replace(/\.000Z$/, "Z");
-    return `${file} line ${lineOfRow(bytes, i - offset)}: event_time ${eventTime} is not in ${month}: the row was filed under the wrong month by hand; ${restoreWithGit(file)}`;
+    return `${file} line ${lineOfRow(bytes, i - offset)}: event_time ${isoFromMs(t)} is not in ${month}: the row was filed under the wrong month by hand; ${restoreWithGit(file)}`;
   }
   return null;
 }
@@ -40433,6 +38459,1135 @@ function brokenRejectedFile(file, text2, columns, recorded, countsFile) {
   if (table.records.length !== recorded)
     return `${file}: has ${table.records.length} records but ${countsFile} counts ${recorded} rejected: lines were deleted or added by hand; ${fix}`;
   return null;
+}
+
+// actions/lib/features/partition-layout.ts
+function partitionFile(month, piece = 1) {
+  return `rows-${pieceKey(month, piece)}.csv`;
+}
+var PARTITION_FILE = /^rows-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
+var EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
+function layoutOf(meta) {
+  return {
+    features: meta.features,
+    labelName: meta.label.name,
+    classes: meta.label.classes,
+    ...isNumericLabel(meta.label) ? { numericLabel: { range: meta.label.range } } : {}
+  };
+}
+function partitionFilesIn(files, dir) {
+  const out = /* @__PURE__ */ new Map();
+  const earlier = /* @__PURE__ */ new Map();
+  for (const f of files.list(`${dir}/rows`)) {
+    const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
+    if (month) earlier.set(month, `${dir}/rows/${f}`);
+  }
+  const pieces = /* @__PURE__ */ new Map();
+  for (const f of files.list(dir)) {
+    const key = PARTITION_FILE.exec(f)?.[1];
+    const parsed = key === void 0 ? null : parsePieceKey(key);
+    if (!parsed) continue;
+    const other = earlier.get(parsed.month);
+    if (other)
+      throw new FeatureGroupError(
+        `${other}: month ${parsed.month} also has ${dir}/${f}; keep one of the two (git rm)`
+      );
+    const byNumber = pieces.get(parsed.month) ?? /* @__PURE__ */ new Map();
+    byNumber.set(parsed.piece, `${dir}/${f}`);
+    pieces.set(parsed.month, byNumber);
+  }
+  for (const [month, file] of earlier) out.set(month, [file]);
+  for (const [month, byNumber] of pieces) out.set(month, piecesInOrder(dir, month, byNumber));
+  return out;
+}
+function piecesInOrder(dir, month, byNumber) {
+  const files = [];
+  for (let n = 1; n <= byNumber.size; n++) {
+    const file = byNumber.get(n);
+    if (!file) {
+      const last = Math.max(...byNumber.keys());
+      throw new FeatureGroupError(
+        `${dir}/${partitionFile(month, n)}: missing, but month ${month} has pieces up to ${partitionFile(month, last)}; restore it with git (git checkout -- ${dir}/${partitionFile(month, n)})`
+      );
+    }
+    files.push(file);
+  }
+  return files;
+}
+function assertCurrentLayout(files, dir) {
+  const earlier = files.list(`${dir}/rows`).filter((f) => EARLIER_PARTITION_FILE.test(f));
+  if (earlier.length === 0) return;
+  const moves = earlier.map((f) => `git mv ${dir}/rows/${f} ${dir}/${partitionFile(f.slice(0, 7))}`);
+  throw new FeatureGroupError(
+    `${dir}/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ${moves.join(" && ")}`
+  );
+}
+
+// actions/lib/features/group-reader.ts
+var GroupReader = class {
+  constructor(files, dir, meta, countsFile) {
+    this.files = files;
+    this.dir = dir;
+    this.meta = meta;
+    this.countsFile = countsFile;
+  }
+  files;
+  dir;
+  meta;
+  countsFile;
+  /** sha256 of each piece read and verified, by piece key (YYYY-MM, YYYY-MM-N). */
+  verifiedSha256 = /* @__PURE__ */ new Map();
+  get layout() {
+    return layoutOf(this.meta);
+  }
+  /** Months that have a partition file, ascending. */
+  months() {
+    return [...partitionFilesIn(this.files, this.dir).keys()].sort();
+  }
+  /** A month's partition: where it is (its first piece), or where a new one goes. */
+  partitionPath(month) {
+    return partitionFilesIn(this.files, this.dir).get(month)?.[0] ?? `${this.dir}/${partitionFile(month)}`;
+  }
+  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
+  partitionPaths(month) {
+    return partitionFilesIn(this.files, this.dir).get(month) ?? [];
+  }
+  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
+  partitionPieces(month) {
+    return this.partitionPaths(month).map((p) => ({
+      path: p,
+      bytes: this.files.readBytes(p) ?? new Uint8Array()
+    }));
+  }
+  /** The piece of a month that holds its `row`-th row (0-based, pieces in order): for messages. */
+  pieceOfRow(month, row) {
+    let before = 0;
+    for (const p of this.partitionPieces(month)) {
+      before += countRows(p.bytes);
+      if (row < before) return p.path;
+    }
+    return this.partitionPath(month);
+  }
+  /** A month's rows, its pieces in order. */
+  readPartition(month) {
+    return this.readVerifiedPartition(month).table;
+  }
+  /** Every partition read once, by month; appends reuse them for untouched months instead of reading again. */
+  partitionsByMonth() {
+    this.assertNoMissingPartitions(() => true);
+    return new Map(this.months().map((m) => [m, this.readPartition(m)]));
+  }
+  /**
+   * A month's rows with the sha256 of its bytes (its pieces' bytes in order, monthSha256: the file's own
+   * while the month is one file), each piece and row verified.
+   */
+  readVerifiedPartition(month) {
+    const pieces = this.verifiedPieces(month);
+    const table = this.tableOf(pieces.map((p) => ({ ...p, month })));
+    const sha256 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1)) : monthSha256(pieces);
+    return { table, sha256 };
+  }
+  /** Rows of the months wanted, partitions in month order (rows in append order within a partition). */
+  read(wanted) {
+    this.assertNoMissingPartitions(wanted);
+    const months = this.months().filter(wanted);
+    return this.tableOf(months.flatMap((m) => this.verifiedPieces(m).map((p) => ({ ...p, month: m }))));
+  }
+  /** Months stats.json lists with rows whose partition file is gone (a deleted partition). */
+  assertNoMissingPartitions(months) {
+    const onDisk = new Set(this.months());
+    for (const [month, rows] of Object.entries(this.meta.partitions)) {
+      if (rows > 0 && !onDisk.has(month) && months(month))
+        throw new FeatureGroupError(missingPartition(this.partitionPath(month), rows, this.countsFile));
+    }
+  }
+  /** A month's pieces after the check against stats.json (none: no file and none recorded). */
+  verifiedPieces(month) {
+    const pieces = this.partitionPieces(month);
+    const recordedRows = this.meta.partitions[month];
+    if (pieces.length === 0) {
+      if (recordedRows)
+        throw new FeatureGroupError(
+          missingPartition(this.partitionPath(month), recordedRows, this.countsFile)
+        );
+      return [];
+    }
+    const check = checkMonthPieces(
+      month,
+      pieces,
+      { rows: recordedRows, sha256: this.meta.partitionSha256 },
+      (piece) => `${this.dir}/${partitionFile(month, piece)}`,
+      this.countsFile
+    );
+    if ("problem" in check) {
+      for (const p of pieces) {
+        try {
+          readPartition(p.bytes, this.layout, p.path);
+        } catch (err) {
+          if (err instanceof PartitionError)
+            throw new FeatureGroupError(
+              `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(p.path)})`
+            );
+        }
+      }
+      throw new FeatureGroupError(check.problem);
+    }
+    for (let i = 0; i < pieces.length; i++) this.verifiedSha256.set(pieceKey(month, i + 1), check.sha256[i]);
+    return pieces;
+  }
+  /** Verified pieces read into one table, in the order given, every row checked against its month. */
+  tableOf(parts) {
+    const table = emptyTable(
+      this.meta.features.length,
+      parts.reduce((s, p) => s + countRows(p.bytes), 0)
+    );
+    for (const p of parts) {
+      const start = table.rows;
+      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
+      const problem = wrongMonthRow(p.path, p.month, p.bytes, table, start, table.rows - start);
+      if (problem) throw new FeatureGroupError(problem);
+    }
+    return table;
+  }
+};
+
+// node_modules/csv-stringify/lib/utils/get.js
+var charCodeOfDot = ".".charCodeAt(0);
+var reEscapeChar = /\\(\\)?/g;
+var rePropName = RegExp(
+  // Match anything that isn't a dot or bracket.
+  `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
+  "g"
+);
+var reIsDeepProp = /\.|\[(?:[^[\]]*|(["'])(?:(?!\1)[^\\]|\\.)*?\1)\]/;
+var reIsPlainProp = /^\w*$/;
+var getTag = function(value) {
+  return Object.prototype.toString.call(value);
+};
+var isSymbol = function(value) {
+  const type = typeof value;
+  return type === "symbol" || type === "object" && value && getTag(value) === "[object Symbol]";
+};
+var isKey = function(value, object) {
+  if (Array.isArray(value)) {
+    return false;
+  }
+  const type = typeof value;
+  if (type === "number" || type === "symbol" || type === "boolean" || !value || isSymbol(value)) {
+    return true;
+  }
+  return reIsPlainProp.test(value) || !reIsDeepProp.test(value) || object != null && value in Object(object);
+};
+var stringToPath = function(string) {
+  const result = [];
+  if (string.charCodeAt(0) === charCodeOfDot) {
+    result.push("");
+  }
+  string.replace(rePropName, function(match, expression, quote, subString) {
+    let key = match;
+    if (quote) {
+      key = subString.replace(reEscapeChar, "$1");
+    } else if (expression) {
+      key = expression.trim();
+    }
+    result.push(key);
+  });
+  return result;
+};
+var castPath = function(value, object) {
+  if (Array.isArray(value)) {
+    return value;
+  } else {
+    return isKey(value, object) ? [value] : stringToPath(value);
+  }
+};
+var toKey = function(value) {
+  if (typeof value === "string" || isSymbol(value)) return value;
+  const result = `${value}`;
+  return result == "0" && 1 / value == -Infinity ? "-0" : result;
+};
+var get = function(object, path19) {
+  path19 = castPath(path19, object);
+  let index = 0;
+  const length = path19.length;
+  while (object != null && index < length) {
+    object = object[toKey(path19[index++])];
+  }
+  return index && index === length ? object : void 0;
+};
+
+// node_modules/csv-stringify/lib/utils/is_object.js
+var is_object2 = function(obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+// node_modules/csv-stringify/lib/api/normalize_columns.js
+var normalize_columns = function(columns) {
+  if (columns === void 0 || columns === null) {
+    return [void 0, void 0];
+  }
+  if (typeof columns !== "object") {
+    return [Error('Invalid option "columns": expect an array or an object')];
+  }
+  if (!Array.isArray(columns)) {
+    const newcolumns = [];
+    for (const k in columns) {
+      newcolumns.push({
+        key: k,
+        header: columns[k]
+      });
+    }
+    columns = newcolumns;
+  } else {
+    const newcolumns = [];
+    for (const column of columns) {
+      if (typeof column === "string") {
+        newcolumns.push({
+          key: column,
+          header: column
+        });
+      } else if (typeof column === "object" && column !== null && !Array.isArray(column)) {
+        if (!column.key) {
+          return [
+            Error('Invalid column definition: property "key" is required')
+          ];
+        }
+        if (column.header === void 0) {
+          column.header = column.key;
+        }
+        newcolumns.push(column);
+      } else {
+        return [
+          Error("Invalid column definition: expect a string or an object")
+        ];
+      }
+    }
+    columns = newcolumns;
+  }
+  return [void 0, columns];
+};
+
+// node_modules/csv-stringify/lib/api/CsvError.js
+var CsvError2 = class _CsvError extends Error {
+  constructor(code, message2, ...contexts) {
+    if (Array.isArray(message2)) message2 = message2.join(" ");
+    super(message2);
+    if (Error.captureStackTrace !== void 0) {
+      Error.captureStackTrace(this, _CsvError);
+    }
+    this.code = code;
+    for (const context of contexts) {
+      for (const key in context) {
+        const value = context[key];
+        this[key] = Buffer.isBuffer(value) ? value.toString() : value == null ? value : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+};
+
+// node_modules/csv-stringify/lib/utils/underscore.js
+var underscore2 = function(str2) {
+  return str2.replace(/([A-Z])/g, function(_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+// node_modules/csv-stringify/lib/api/normalize_options.js
+var normalize_options2 = function(opts) {
+  const options = {};
+  for (const opt in opts) {
+    options[underscore2(opt)] = opts[opt];
+  }
+  if (options.bom === void 0 || options.bom === null || options.bom === false) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    return [
+      new CsvError2("CSV_OPTION_BOOLEAN_INVALID_TYPE", [
+        "option `bom` is optional and must be a boolean value,",
+        `got ${JSON.stringify(options.bom)}`
+      ])
+    ];
+  }
+  if (options.delimiter === void 0 || options.delimiter === null) {
+    options.delimiter = ",";
+  } else if (Buffer.isBuffer(options.delimiter)) {
+    options.delimiter = options.delimiter.toString();
+  } else if (typeof options.delimiter !== "string") {
+    return [
+      new CsvError2("CSV_OPTION_DELIMITER_INVALID_TYPE", [
+        "option `delimiter` must be a buffer or a string,",
+        `got ${JSON.stringify(options.delimiter)}`
+      ])
+    ];
+  }
+  if (options.quote === void 0 || options.quote === null) {
+    options.quote = '"';
+  } else if (options.quote === true) {
+    options.quote = '"';
+  } else if (options.quote === false) {
+    options.quote = "";
+  } else if (Buffer.isBuffer(options.quote)) {
+    options.quote = options.quote.toString();
+  } else if (typeof options.quote !== "string") {
+    return [
+      new CsvError2("CSV_OPTION_QUOTE_INVALID_TYPE", [
+        "option `quote` must be a boolean, a buffer or a string,",
+        `got ${JSON.stringify(options.quote)}`
+      ])
+    ];
+  }
+  if (options.quoted === void 0 || options.quoted === null) {
+    options.quoted = false;
+  } else {
+  }
+  if (options.escape_formulas === void 0 || options.escape_formulas === null) {
+    options.escape_formulas = false;
+  } else if (typeof options.escape_formulas !== "boolean") {
+    return [
+      new CsvError2("CSV_OPTION_ESCAPE_FORMULAS_INVALID_TYPE", [
+        "option `escape_formulas` must be a boolean,",
+        `got ${JSON.stringify(options.escape_formulas)}`
+      ])
+    ];
+  }
+  if (options.quoted_empty === void 0 || options.quoted_empty === null) {
+    options.quoted_empty = void 0;
+  } else {
+  }
+  if (options.quoted_match === void 0 || options.quoted_match === null || options.quoted_match === false) {
+    options.quoted_match = null;
+  } else if (!Array.isArray(options.quoted_match)) {
+    options.quoted_match = [options.quoted_match];
+  }
+  if (options.quoted_match) {
+    for (const quoted_match of options.quoted_match) {
+      const isString = typeof quoted_match === "string";
+      const isRegExp = quoted_match instanceof RegExp;
+      if (!isString && !isRegExp) {
+        return [
+          new CsvError2("CSV_OPTION_QUOTED_MATCH", [
+            "option `quoted_match` must be a string or a regex,",
+            `got ${JSON.stringify(options.quoted_match)}`
+          ])
+        ];
+      }
+    }
+  }
+  if (options.quoted_string === void 0 || options.quoted_string === null) {
+    options.quoted_string = false;
+  } else {
+  }
+  if (options.eof === void 0 || options.eof === null) {
+    options.eof = true;
+  } else {
+  }
+  if (options.escape === void 0 || options.escape === null) {
+    options.escape = '"';
+  } else if (Buffer.isBuffer(options.escape)) {
+    options.escape = options.escape.toString();
+  } else if (typeof options.escape !== "string") {
+    return [
+      Error(
+        `Invalid Option: escape must be a buffer or a string, got ${JSON.stringify(options.escape)}`
+      )
+    ];
+  }
+  if (options.escape.length > 1) {
+    return [
+      Error(
+        `Invalid Option: escape must be one character, got ${options.escape.length} characters`
+      )
+    ];
+  }
+  if (options.header === void 0 || options.header === null || options.header === false) {
+    options.header = false;
+  } else if (options.header !== true) {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_HEADER",
+      [
+        "option `header` is expected to be a boolean,",
+        `got ${JSON.stringify(options.header)}`
+      ],
+      options
+    );
+  }
+  if (options.header_as_comment === void 0 || options.header_as_comment === null || options.header_as_comment === false) {
+    options.header_as_comment = false;
+  } else if (options.header_as_comment === true) {
+    options.header_as_comment = "#";
+  } else if (Buffer.isBuffer(options.header_as_comment)) {
+    options.header_as_comment = options.header_as_comment.toString();
+  } else if (typeof options.header_as_comment !== "string") {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_HEADER_AS_COMMENT",
+      [
+        "option `header_as_comment` must be a boolean, a string or a buffer,",
+        `got ${JSON.stringify(options.header_as_comment)}`
+      ],
+      options
+    );
+  }
+  const [errColumns, columns] = normalize_columns(options.columns);
+  if (errColumns !== void 0) return [errColumns];
+  options.columns = columns;
+  if (options.quoted === void 0 || options.quoted === null) {
+    options.quoted = false;
+  } else {
+  }
+  if (options.cast === void 0 || options.cast === null) {
+    options.cast = {};
+  } else {
+  }
+  if (options.cast.bigint === void 0 || options.cast.bigint === null) {
+    options.cast.bigint = (value) => "" + value;
+  }
+  if (options.cast.boolean === void 0 || options.cast.boolean === null) {
+    options.cast.boolean = (value) => value ? "1" : "";
+  }
+  if (options.cast.date === void 0 || options.cast.date === null) {
+    options.cast.date = (value) => "" + value.getTime();
+  }
+  if (options.cast.number === void 0 || options.cast.number === null) {
+    options.cast.number = (value) => "" + value;
+  }
+  if (options.cast.object === void 0 || options.cast.object === null) {
+    options.cast.object = (value) => JSON.stringify(value);
+  }
+  if (options.cast.string === void 0 || options.cast.string === null) {
+    options.cast.string = function(value) {
+      return value;
+    };
+  }
+  if (options.on_record !== void 0 && typeof options.on_record !== "function") {
+    return [Error(`Invalid Option: "on_record" must be a function.`)];
+  }
+  if (options.quote_record_delimiter === void 0 || options.quote_record_delimiter === null) {
+    options.quote_record_delimiter = !options.record_delimiter;
+  } else if (typeof options.quote_record_delimiter !== "boolean") {
+    return [
+      new CsvError2("CSV_OPTION_QUOTE_RECORD_DELIMITER_INVALID_TYPE", [
+        "option `quote_record_delimiter` must be a boolean,",
+        `got ${JSON.stringify(options.quote_record_delimiter)}`
+      ])
+    ];
+  }
+  if (options.record_delimiter === void 0 || options.record_delimiter === null) {
+    options.record_delimiter = "\n";
+  } else if (Buffer.isBuffer(options.record_delimiter)) {
+    options.record_delimiter = options.record_delimiter.toString();
+  } else if (typeof options.record_delimiter !== "string") {
+    return [
+      Error(
+        `Invalid Option: record_delimiter must be a buffer or a string, got ${JSON.stringify(options.record_delimiter)}`
+      )
+    ];
+  }
+  switch (options.record_delimiter) {
+    case "unix":
+      options.record_delimiter = "\n";
+      break;
+    case "mac":
+      options.record_delimiter = "\r";
+      break;
+    case "windows":
+      options.record_delimiter = "\r\n";
+      break;
+    case "ascii":
+      options.record_delimiter = "";
+      break;
+    case "unicode":
+      options.record_delimiter = "\u2028";
+      break;
+  }
+  return [void 0, options];
+};
+
+// node_modules/csv-stringify/lib/api/index.js
+var bom_utf8 = Buffer.from([239, 187, 191]);
+var emits_separator = function(value, separators) {
+  return separators.some(
+    (separator) => separator.length !== 0 && (value.indexOf(separator) !== -1 || separator.length > 1 && (value + separator).indexOf(separator) < value.length)
+  );
+};
+var matches_quoted_match = function(value, quoted_match) {
+  if (!quoted_match) return false;
+  return quoted_match.some(
+    (pattern) => typeof pattern === "string" ? value.indexOf(pattern) !== -1 : value.search(pattern) !== -1
+  );
+};
+var stringifier = function(options, state, info2) {
+  return {
+    options,
+    state,
+    info: info2,
+    __transform: function(chunk, push) {
+      if (!Array.isArray(chunk) && typeof chunk !== "object") {
+        return Error(
+          `Invalid Record: expect an array or an object, got ${JSON.stringify(chunk)}`
+        );
+      }
+      if (this.info.records === 0) {
+        if (Array.isArray(chunk)) {
+          if (this.options.header === true && this.options.columns === void 0) {
+            return Error(
+              "Undiscoverable Columns: header option requires column option or object records"
+            );
+          }
+        } else if (this.options.columns === void 0) {
+          const [err2, columns] = normalize_columns(Object.keys(chunk));
+          if (err2) return;
+          this.options.columns = columns;
+        }
+      }
+      if (this.info.records === 0) {
+        this.bom(push);
+        const err2 = this.headers(push);
+        if (err2) return err2;
+      }
+      try {
+        if (this.options.on_record) {
+          this.options.on_record(chunk, this.info.records);
+        }
+      } catch (err2) {
+        return err2;
+      }
+      let err, chunk_string;
+      if (this.options.eof) {
+        [err, chunk_string] = this.stringify(chunk);
+        if (err) return err;
+        if (chunk_string === void 0) {
+          return;
+        } else {
+          chunk_string = chunk_string + this.options.record_delimiter;
+        }
+      } else {
+        [err, chunk_string] = this.stringify(chunk);
+        if (err) return err;
+        if (chunk_string === void 0) {
+          return;
+        } else {
+          if (this.options.header || this.info.records) {
+            chunk_string = this.options.record_delimiter + chunk_string;
+          }
+        }
+      }
+      this.info.records++;
+      push(chunk_string);
+    },
+    stringify: function(chunk, chunkIsHeader = false) {
+      if (typeof chunk !== "object") {
+        return [void 0, chunk];
+      }
+      const { columns } = this.options;
+      const record = [];
+      if (Array.isArray(chunk)) {
+        const length = columns ? Math.min(chunk.length, columns.length) : chunk.length;
+        for (let i = 0; i < length; i++) {
+          const field = chunk[i];
+          const [err, value] = this.__cast(field, {
+            index: i,
+            column: i,
+            records: this.info.records,
+            header: chunkIsHeader
+          });
+          if (err) return [err];
+          record[i] = [value, field];
+        }
+      } else {
+        for (let i = 0; i < columns.length; i++) {
+          const field = get(chunk, columns[i].key);
+          const [err, value] = this.__cast(field, {
+            index: i,
+            column: columns[i].key,
+            records: this.info.records,
+            header: chunkIsHeader
+          });
+          if (err) return [err];
+          record[i] = [value, field];
+        }
+      }
+      let csvrecord = "";
+      for (let i = 0; i < record.length; i++) {
+        let options2, err;
+        let [value, field] = record[i];
+        if (typeof value === "string") {
+          options2 = this.options;
+        } else if (is_object2(value)) {
+          options2 = { ...value };
+          value = options2.value;
+          delete options2.value;
+          if (typeof value !== "string" && value !== void 0 && value !== null) {
+            if (err)
+              return [
+                Error(
+                  `Invalid Casting Value: returned value must return a string, null or undefined, got ${JSON.stringify(value)}`
+                )
+              ];
+          }
+          options2 = { ...this.options, ...options2 };
+          [err, options2] = normalize_options2(options2);
+          if (err !== void 0) {
+            return [err];
+          }
+        } else if (value === void 0 || value === null) {
+          options2 = this.options;
+        } else {
+          return [
+            Error(
+              `Invalid Casting Value: returned value must return a string, an object, null or undefined, got ${JSON.stringify(value)}`
+            )
+          ];
+        }
+        const {
+          delimiter: delimiter3,
+          escape,
+          quote,
+          quoted: quoted2,
+          quoted_empty,
+          quoted_string,
+          quoted_match,
+          record_delimiter,
+          quote_record_delimiter,
+          escape_formulas
+        } = options2;
+        if ("" === value && "" === field) {
+          const quotedMatch = matches_quoted_match(value, quoted_match);
+          const shouldQuote = quotedMatch || true === quoted_empty || true === quoted_string && false !== quoted_empty;
+          if (shouldQuote === true) {
+            value = quote + value + quote;
+          }
+          csvrecord += value;
+        } else if (value) {
+          if (typeof value !== "string") {
+            return [
+              Error(
+                `Formatter must return a string, null or undefined, got ${JSON.stringify(value)}`
+              )
+            ];
+          }
+          const containsdelimiter = emits_separator(value, [delimiter3]);
+          const containsQuote = quote !== "" && value.indexOf(quote) >= 0;
+          const containsEscape = value.indexOf(escape) >= 0 && escape !== quote;
+          const containsRecordDelimiter = emits_separator(value, [
+            record_delimiter,
+            ...quote_record_delimiter === false ? [] : ["\n", "\r"]
+          ]);
+          const quotedString = quoted_string && typeof field === "string";
+          const quotedMatch = matches_quoted_match(value, quoted_match);
+          if (escape_formulas) {
+            switch (value[0]) {
+              case "-":
+                if (typeof field === "number" || typeof field === "bigint") {
+                  break;
+                }
+                value = `'${value}`;
+                break;
+              case "=":
+              case "+":
+              case "@":
+              case "	":
+              case "\r":
+              case "\uFF1D":
+              // Unicode '='
+              case "\uFF0B":
+              // Unicode '+'
+              case "\uFF0D":
+              // Unicode '-'
+              case "\uFF20":
+                value = `'${value}`;
+                break;
+            }
+          }
+          const shouldQuote = containsQuote === true || containsdelimiter || containsRecordDelimiter || quoted2 || quotedString || quotedMatch;
+          if (shouldQuote === true && containsEscape === true) {
+            value = value.replaceAll(escape, () => escape + escape);
+          }
+          if (containsQuote === true) {
+            value = value.replaceAll(quote, () => escape + quote);
+          }
+          if (shouldQuote === true) {
+            value = quote + value + quote;
+          }
+          csvrecord += value;
+        } else if (quoted_empty === true || field === "" && quoted_string === true && quoted_empty !== false) {
+          csvrecord += quote + quote;
+        }
+        if (i !== record.length - 1) {
+          csvrecord += delimiter3;
+        }
+      }
+      return [void 0, csvrecord];
+    },
+    bom: function(push) {
+      if (this.options.bom !== true) {
+        return;
+      }
+      push(bom_utf8);
+    },
+    headers: function(push) {
+      if (this.options.header === false) {
+        return;
+      }
+      if (this.options.columns === void 0) {
+        return;
+      }
+      let err;
+      let headers = this.options.columns.map((column) => column.header);
+      if (this.options.eof) {
+        [err, headers] = this.stringify(headers, true);
+        headers += this.options.record_delimiter;
+      } else {
+        [err, headers] = this.stringify(headers, true);
+      }
+      if (err) return err;
+      if (this.options.header_as_comment) {
+        headers = this.options.header_as_comment + " " + headers;
+      }
+      push(headers);
+    },
+    __cast: function(value, context) {
+      const type = typeof value;
+      try {
+        if (type === "string") {
+          return [void 0, this.options.cast.string(value, context)];
+        } else if (type === "bigint") {
+          return [void 0, this.options.cast.bigint(value, context)];
+        } else if (type === "number") {
+          return [void 0, this.options.cast.number(value, context)];
+        } else if (type === "boolean") {
+          return [void 0, this.options.cast.boolean(value, context)];
+        } else if (value instanceof Date) {
+          return [void 0, this.options.cast.date(value, context)];
+        } else if (type === "object" && value !== null) {
+          return [void 0, this.options.cast.object(value, context)];
+        } else if (value === null && this.options.cast.null !== void 0) {
+          return [void 0, this.options.cast.null(value, context)];
+        } else if (value === void 0 && this.options.cast.undefined !== void 0) {
+          return [void 0, this.options.cast.undefined(value, context)];
+        } else {
+          return [void 0, value];
+        }
+      } catch (err) {
+        return [err];
+      }
+    }
+  };
+};
+
+// node_modules/csv-stringify/lib/sync.js
+var stringify = function(records, opts = {}) {
+  const data = [];
+  const [err, options] = normalize_options2(opts);
+  if (err !== void 0) throw err;
+  const state = {
+    stop: false
+  };
+  const info2 = {
+    records: 0
+  };
+  const api = stringifier(options, state, info2);
+  for (const record of records) {
+    const err2 = api.__transform(record, function(record2) {
+      data.push(record2);
+    });
+    if (err2 !== void 0) throw err2;
+  }
+  if (data.length === 0) {
+    api.bom((d) => {
+      data.push(d);
+    });
+    const err2 = api.headers((headers) => {
+      data.push(headers);
+    });
+    if (err2 !== void 0) throw err2;
+  }
+  return data.join("");
+};
+
+// node_modules/simple-statistics/dist/simple-statistics.mjs
+function sum(x) {
+  if (x.length === 0) {
+    return 0;
+  }
+  var sum2 = x[0];
+  var correction = 0;
+  var transition;
+  if (typeof sum2 !== "number") {
+    return Number.NaN;
+  }
+  for (var i = 1; i < x.length; i++) {
+    if (typeof x[i] !== "number") {
+      return Number.NaN;
+    }
+    transition = sum2 + x[i];
+    if (Math.abs(sum2) >= Math.abs(x[i])) {
+      correction += sum2 - transition + x[i];
+    } else {
+      correction += x[i] - transition + sum2;
+    }
+    sum2 = transition;
+  }
+  return sum2 + correction;
+}
+function mean(x) {
+  if (x.length === 0) {
+    throw new Error("mean requires at least one data point");
+  }
+  return sum(x) / x.length;
+}
+function sumNthPowerDeviations(x, n) {
+  var meanValue = mean(x);
+  var sum2 = 0;
+  var tempValue;
+  var i;
+  if (n === 2) {
+    for (i = 0; i < x.length; i++) {
+      tempValue = x[i] - meanValue;
+      sum2 += tempValue * tempValue;
+    }
+  } else {
+    for (i = 0; i < x.length; i++) {
+      sum2 += Math.pow(x[i] - meanValue, n);
+    }
+  }
+  return sum2;
+}
+function sampleVariance(x) {
+  if (x.length < 2) {
+    throw new Error("sampleVariance requires at least two data points");
+  }
+  var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
+  var besselsCorrection = x.length - 1;
+  return sumSquaredDeviationsValue / besselsCorrection;
+}
+function sampleStandardDeviation(x) {
+  var sampleVarianceX = sampleVariance(x);
+  return Math.sqrt(sampleVarianceX);
+}
+function quantileSorted(x, p) {
+  var idx = (x.length - 1) * p;
+  if (x.length === 0) {
+    throw new Error("quantile requires at least one data point.");
+  } else if (p < 0 || p > 1) {
+    throw new Error("quantiles must be between 0 and 1");
+  } else if (p === 1) {
+    return x[x.length - 1];
+  } else if (p === 0) {
+    return x[0];
+  } else if (idx % 1 !== 0) {
+    var lower = Math.floor(idx);
+    var upper = Math.ceil(idx);
+    var fraction = idx - lower;
+    return x[lower] + fraction * (x[upper] - x[lower]);
+  } else {
+    return x[idx];
+  }
+}
+var BayesianClassifier = function BayesianClassifier2() {
+  this.totalCount = 0;
+  this.data = {};
+};
+BayesianClassifier.prototype.train = function train(item, category2) {
+  if (!this.data[category2]) {
+    this.data[category2] = {};
+  }
+  for (var k in item) {
+    var v = item[k];
+    if (this.data[category2][k] === void 0) {
+      this.data[category2][k] = {};
+    }
+    if (this.data[category2][k][v] === void 0) {
+      this.data[category2][k][v] = 0;
+    }
+    this.data[category2][k][v]++;
+  }
+  this.totalCount++;
+};
+BayesianClassifier.prototype.score = function score(item) {
+  var odds = {};
+  var category2;
+  for (var k in item) {
+    var v = item[k];
+    for (category2 in this.data) {
+      if (odds[category2] === void 0) {
+        odds[category2] = {};
+      }
+      if (this.data[category2][k]) {
+        odds[category2][k + "_" + v] = (this.data[category2][k][v] || 0) / this.totalCount;
+      } else {
+        odds[category2][k + "_" + v] = 0;
+      }
+    }
+  }
+  var oddsSums = {};
+  for (category2 in odds) {
+    oddsSums[category2] = 0;
+    for (var combination in odds[category2]) {
+      oddsSums[category2] += odds[category2][combination];
+    }
+  }
+  return oddsSums;
+};
+var g = 607 / 128;
+var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
+var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
+function cumulativeDistribution(z2) {
+  var sum2 = z2;
+  var tmp = z2;
+  for (var i = 1; i < 30; i++) {
+    tmp *= z2 * z2 / (2 * i + 1);
+    sum2 += tmp;
+  }
+  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z2 * z2 / 2)) * 1e4) / 1e4;
+}
+var standardNormalTable = [];
+for (z = 0; z <= 3.09; z += 0.01) {
+  standardNormalTable.push(cumulativeDistribution(z));
+}
+var z;
+var SQRT_2PI = Math.sqrt(2 * Math.PI);
+var PerceptronModel = function PerceptronModel2() {
+  this.weights = [];
+  this.bias = 0;
+};
+PerceptronModel.prototype.predict = function predict(features) {
+  if (features.length !== this.weights.length) {
+    return null;
+  }
+  var score2 = 0;
+  for (var i = 0; i < this.weights.length; i++) {
+    score2 += this.weights[i] * features[i];
+  }
+  score2 += this.bias;
+  if (score2 > 0) {
+    return 1;
+  } else {
+    return 0;
+  }
+};
+PerceptronModel.prototype.train = function train2(features, label) {
+  if (label !== 0 && label !== 1) {
+    return null;
+  }
+  if (features.length !== this.weights.length) {
+    this.weights = features.slice();
+    this.bias = 1;
+  }
+  var prediction = this.predict(features);
+  if (typeof prediction === "number" && prediction !== label) {
+    var gradient = label - prediction;
+    for (var i = 0; i < this.weights.length; i++) {
+      this.weights[i] += gradient * features[i];
+    }
+    this.bias += gradient;
+  }
+  return this;
+};
+
+// actions/lib/features/clean.ts
+var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+function parseNumber(raw, column) {
+  if (!NUMBER.test(raw)) {
+    return /^[+-]?(nan|inf|infinity)$/i.test(raw) ? `'${column}' = '${raw}' is not a finite number` : `'${column}' = '${raw}' is not a number`;
+  }
+  const x = Number(raw);
+  return Number.isFinite(x) ? x : `'${column}' = '${raw}' is not a finite number`;
+}
+function numericLabel(rule2, raw) {
+  const x = NUMBER.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(x)) return `label '${rule2.name}' = '${raw}' is not a number`;
+  const [lo, hi] = rule2.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  if (x < lo || x > hi) return `label '${rule2.name}' = ${raw} is outside [${lo}, ${hi}]`;
+  return { value: x, text: String(x) };
+}
+function checkValue(f, value, column = f.name) {
+  if (value === "") return `'${column}' is missing`;
+  if (f.type === "numeric") {
+    const x = parseNumber(value, column);
+    if (typeof x === "string") return x;
+    const [lo, hi] = f.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    if (x < lo || x > hi) return `'${column}' = ${value} is outside the valid range [${lo}, ${hi}]`;
+    return null;
+  }
+  const cats = f.categories ?? [];
+  if (!cats.some((c) => c.value === value)) {
+    return `'${column}' = '${value}' is not one of ${cats.map((c) => c.value).join(", ")}`;
+  }
+  return null;
+}
+
+// actions/lib/features/late-labels.ts
+function labelsFile(dir) {
+  return `${dir}/labels.csv`;
+}
+function readLateLabels(files, file, label) {
+  const bytes = files.readBytes(file);
+  if (!bytes) return /* @__PURE__ */ new Map();
+  return parseLateLabels(Buffer.from(bytes).toString("utf8"), file, label);
+}
+function parseLateLabels(text2, file, label) {
+  const out = /* @__PURE__ */ new Map();
+  const { name: name2, classes } = label;
+  const numeric = isNumericLabel(label);
+  for (const r2 of parseCsvText(text2, file).records) {
+    const id = Number(r2.values.id);
+    const raw = r2.values[name2] ?? "";
+    const checked = numeric ? numericLabel(label, raw) : null;
+    const value = checked === null ? classes.findIndex((c) => c.value === raw) : typeof checked === "string" ? -1 : checked.value;
+    if (!Number.isInteger(id) || (checked === null ? value < 0 : typeof checked === "string")) {
+      throw new FeatureGroupError(
+        `${file} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${label.range ? ` in [${label.range.join(", ")}]` : ""} for` : "a class of"} '${name2}'`
+      );
+    }
+    out.set(id, value);
+  }
+  return out;
+}
+function checkLateLabels(entries2, table, label, old, now) {
+  const numeric = isNumericLabel(label);
+  const classes = label.classes.map((c) => c.value);
+  const labelOf3 = /* @__PURE__ */ new Map();
+  for (let i = 0; i < table.rows; i++)
+    labelOf3.set(
+      table.ids[i],
+      table.labels[i] < 0 ? "" : numeric ? String(table.targets[i]) : classes[table.labels[i]]
+    );
+  const rejected = [];
+  const accepted = [];
+  const at = isoSeconds(now);
+  for (const e of entries2) {
+    const current = labelOf3.get(e.id);
+    const checked = numeric ? numericLabel(label, e.label) : null;
+    const reason = current === void 0 ? `id ${e.id} is not in the feature group` : current !== "" ? `id ${e.id} already has label '${current}'` : typeof checked === "string" ? checked : checked === null && !classes.includes(e.label) ? `label '${label.name}' = '${e.label}' is not one of ${classes.join(", ")}` : null;
+    if (reason) {
+      rejected.push({ detectedAt: at, origin: e.origin, line: e.line, reason, record: e.record });
+      continue;
+    }
+    const text2 = checked && typeof checked !== "string" ? checked.text : e.label;
+    labelOf3.set(e.id, text2);
+    accepted.push([String(e.id), text2, at]);
+  }
+  const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", label.name, "labelled_at"]]);
+  return {
+    labelsText: accepted.length ? prefix + stringify(accepted) : void 0,
+    added: accepted.length,
+    rejected
+  };
+}
+
+// actions/lib/features/rejected-rows.ts
+var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
+function rejectedFileText(files, dir, quarantined, recorded, countsFile) {
+  const path19 = `${dir}/rejected.csv`;
+  const old = files.readBytes(path19);
+  if (quarantined.length === 0 && old) return null;
+  const prefix = old ? Buffer.from(old).toString("utf8") : stringify([REJECTED_COLUMNS]);
+  const broken = old ? brokenRejectedFile(path19, prefix, REJECTED_COLUMNS, recorded, countsFile) : null;
+  if (broken) throw new FeatureGroupError(broken);
+  const body2 = quarantined.length ? stringify(
+    quarantined.map((q) => [q.detectedAt, q.origin, String(q.line), q.reason, JSON.stringify(q.record)])
+  ) : "";
+  return { path: path19, text: prefix + body2 };
 }
 
 // actions/lib/features/row-batch.ts
@@ -40534,97 +39689,6 @@ var RowBatch = class {
   }
 };
 
-// actions/lib/features/schema-drift.ts
-function schemaChanges(stored, spec) {
-  const now = featureSchema(spec);
-  const out = [];
-  const before = stored.features.map((f) => f.name);
-  const after = now.map((f) => f.name);
-  const removed = before.filter((n) => !after.includes(n));
-  const added = after.filter((n) => !before.includes(n));
-  if (removed.length === 1 && added.length === 1) {
-    out.push(`feature '${removed[0]}' renamed to '${added[0]}'`);
-  } else {
-    if (removed.length) out.push(`feature${plural(removed)} ${quoted(removed)} removed`);
-    if (added.length) out.push(`feature${plural(added)} ${quoted(added)} added`);
-  }
-  const common = after.filter((n) => before.includes(n));
-  if (common.join(",") !== before.filter((n) => after.includes(n)).join(","))
-    out.push(`features reordered (stored: ${before.join(", ")})`);
-  for (const name2 of common) {
-    const s = stored.features.find((f) => f.name === name2);
-    const n = now.find((f) => f.name === name2);
-    if (s.type !== n.type) {
-      out.push(`feature '${name2}' type ${s.type} \u2192 ${n.type}`);
-      continue;
-    }
-    if (s.type === "numeric") {
-      const [a, b] = s.range ?? [Number.NaN, Number.NaN];
-      const [c, d] = n.range ?? [Number.NaN, Number.NaN];
-      if (a !== c || b !== d) {
-        const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
-        out.push(`feature '${name2}' range ${how} [${a}, ${b}] \u2192 [${c}, ${d}]`);
-      }
-      if (s.decimals !== n.decimals) out.push(`feature '${name2}' decimals ${s.decimals} \u2192 ${n.decimals}`);
-    } else {
-      const change = codesChange(s.categories ?? [], n.categories ?? []);
-      if (change) out.push(`feature '${name2}' categories: ${change}`);
-    }
-  }
-  if (stored.label.name !== spec.label.name)
-    out.push(`label.name '${stored.label.name}' \u2192 '${spec.label.name}'`);
-  const storedType = stored.label.type ?? "categorical";
-  if (storedType !== spec.label.type) {
-    const task = (t) => t === "numeric" ? "regression" : "classification";
-    out.push(
-      `label.type ${storedType} \u2192 ${spec.label.type} (${task(storedType)} \u2192 ${task(spec.label.type)}: the stored labels are ${storedType === "numeric" ? "numbers" : "classes"})`
-    );
-  } else if (storedType === "numeric") {
-    const [a, b] = stored.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-    const [c, d] = spec.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-    if (a !== c || b !== d) {
-      const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
-      out.push(`label.range ${how} ${rangeText(stored.label.range)} \u2192 ${rangeText(spec.label.range)}`);
-    }
-    if (stored.label.decimals !== spec.label.decimals)
-      out.push(`label.decimals ${stored.label.decimals ?? "none"} \u2192 ${spec.label.decimals ?? "none"}`);
-  } else {
-    const classes = codesChange(stored.label.classes, spec.label.classes);
-    if (classes) out.push(`label.classes: ${classes}`);
-  }
-  for (const f of spec.features) {
-    if (f.missing !== "reject" && before.includes(f.name) && !(f.name in stored.fill))
-      out.push(`feature '${f.name}' missing: ${f.missing} (the fill value is recorded at backfill)`);
-  }
-  return out;
-}
-function schemaEditMessage(opts) {
-  const { specFile, groupDir, version, changes, uncommitted } = opts;
-  const draft = uncommitted === true ? ` ${groupDir} is not committed: while the spec is still a draft you can simply delete ${groupDir} and run backfill again.` : uncommitted === null ? ` If ${groupDir} was never committed and the spec is still a draft, you can simply delete ${groupDir} and run backfill again.` : "";
-  return `${specFile} changed since ${groupDir} was backfilled: ${changes.join("; ")}. The stored rows follow the schema they were written with, so they cannot be read with the edited one. Either run backfill --new-version (builds v${version + 1} from the source with the edited schema; train then trains on it), or revert the edit (git checkout -- ${specFile}).${draft}`;
-}
-function codesChange(before, after) {
-  const a = before.map((c) => c.value);
-  const b = after.map((c) => c.value);
-  if (a.join("\0") === b.join("\0")) return null;
-  const removed = a.filter((v) => !b.includes(v));
-  const added = b.filter((v) => !a.includes(v));
-  const parts = [
-    ...removed.length ? [`${quoted(removed)} removed`] : [],
-    ...added.length ? [`${quoted(added)} added`] : []
-  ];
-  return parts.length ? parts.join(", ") : `reordered (stored: ${a.join(", ")})`;
-}
-function rangeText(r2) {
-  return r2 ? `[${r2[0]}, ${r2[1]}]` : "none";
-}
-function quoted(xs) {
-  return xs.map((x) => `'${x}'`).join(", ");
-}
-function plural(xs) {
-  return xs.length > 1 ? "s" : "";
-}
-
 // actions/lib/features/stats.ts
 var BINS = 10;
 var r = (x) => roundSignificant(x, 4);
@@ -40698,12 +39762,11 @@ function computeStats(table, schema, label) {
     const col = table.columns[j].subarray(0, n);
     features[f.name] = f.type === "numeric" ? numericStats(col) : categoricalStats(col, f.categories ?? []);
   });
-  const iso = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
   return {
     rows: n,
     bySource,
-    firstEventTime: n ? iso(first) : null,
-    lastEventTime: n ? iso(last) : null,
+    firstEventTime: n ? isoFromMs(first) : null,
+    lastEventTime: n ? isoFromMs(last) : null,
     features,
     label: label.type === "numeric" ? numericLabelStats(table, label.name) : classLabelStats(table, label)
   };
@@ -40717,605 +39780,148 @@ function numericLabelStats(table, name2) {
   return { name: name2, unlabelled: s.missing, count: s.count, mean: s.mean, sd: s.sd, min: s.min, max: s.max };
 }
 
-// actions/lib/features/feature-group.ts
-var FEATURE_GROUP_FORMAT = "gitml.feature-group";
-var FeatureGroupError = class extends GitmlError {
-  name = "FeatureGroupError";
-};
-var SchemaEditError = class extends FeatureGroupError {
-  name = "SchemaEditError";
-};
-function storedLabel(spec) {
-  const { name: name2, title, classes, type, unit, range, decimals } = spec.label;
-  if (type !== "numeric") return { name: name2, title, classes };
+// actions/lib/features/group-writer.ts
+function groupAppender(reader, root, now) {
+  const parts = reader.partitionsByMonth();
+  const ids = storedIds(reader, parts);
+  const { meta } = reader;
+  const storeRejected = [];
+  const batch = new RowBatch();
+  let nextId = meta.nextId;
   return {
-    name: name2,
-    title,
-    classes: [],
-    type,
-    ...unit !== void 0 ? { unit } : {},
-    ...range !== void 0 ? { range } : {},
-    ...decimals !== void 0 ? { decimals } : {}
-  };
-}
-function isNumericLabel(label) {
-  return label.type === "numeric";
-}
-var COUNT_KEYS = ["rows", "rejected", "nextId", "partitions"];
-var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
-function schemaHashOf(spec) {
-  const { type, range, decimals } = storedLabel(spec);
-  const schema = {
-    features: featureSchema(spec),
-    label: {
-      name: spec.label.name,
-      classes: spec.label.classes,
-      ...type ? { type, ...range ? { range } : {}, ...decimals !== void 0 ? { decimals } : {} } : {}
-    }
-  };
-  return createHash3("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
-}
-function layoutOf(meta) {
-  return {
-    features: meta.features,
-    labelName: meta.label.name,
-    classes: meta.label.classes,
-    ...isNumericLabel(meta.label) ? { numericLabel: { range: meta.label.range } } : {}
-  };
-}
-function expectationsOf(spec) {
-  const out = [
-    { column: "id", rule: "unique", detail: "positive whole number" },
-    { column: "event_time", rule: "not-future", detail: "UTC ISO-8601" }
-  ];
-  for (const f of featureSchema(spec)) {
-    out.push({ column: f.name, rule: "not-null" });
-    if (f.type === "numeric") {
-      out.push({ column: f.name, rule: "type", detail: "finite number" });
-      out.push({ column: f.name, rule: "range", detail: `[${f.range?.[0]}, ${f.range?.[1]}]` });
-    } else {
-      out.push({
-        column: f.name,
-        rule: "in-set",
-        detail: (f.categories ?? []).map((c) => c.value).join("|")
-      });
-    }
-  }
-  if (spec.label.type === "numeric") {
-    out.push({ column: spec.label.name, rule: "type", detail: "finite number or empty" });
-    if (spec.label.range)
-      out.push({
-        column: spec.label.name,
-        rule: "range",
-        detail: `[${spec.label.range[0]}, ${spec.label.range[1]}] or empty`
-      });
-  } else
-    out.push({
-      column: spec.label.name,
-      rule: "in-set",
-      detail: `${spec.label.classes.map((c) => c.value).join("|")} or empty`
-    });
-  return out;
-}
-function partitionFile(month, piece = 1) {
-  return `rows-${pieceKey(month, piece)}.csv`;
-}
-var PARTITION_FILE = /^rows-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
-var EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
-var FeatureGroup = class _FeatureGroup {
-  constructor(ws, spec, meta, files, countsFile = `${_FeatureGroup.dirOf(spec, meta.version)}/stats.json`) {
-    this.ws = ws;
-    this.spec = spec;
-    this.meta = meta;
-    this.files = files;
-    this.countsFile = countsFile;
-  }
-  ws;
-  spec;
-  meta;
-  files;
-  countsFile;
-  /** sha256 of each partition read and verified, so a write records every partition's hash. */
-  verifiedSha256 = /* @__PURE__ */ new Map();
-  /** Repository-relative folder of a version. */
-  static dirOf(spec, version) {
-    return `data/${spec.name}/v${version}`;
-  }
-  /** Existing versions, ascending. */
-  static versions(spec, files) {
-    return files.listDirs(`data/${spec.name}`).map((n) => /^v(\d+)$/.exec(n)?.[1]).filter(
-      (v) => v !== void 0 && files.readBytes(`data/${spec.name}/v${v}/metadata.json`) !== null
-    ).map(Number).sort((a, b) => a - b);
-  }
-  /**
-   * Opens the latest (or a given) version; `files` selects working tree or a git revision. In the working
-   * tree the latest version must still have the spec's schema (see schema-drift.ts): an edit after
-   * backfill stops every command here with one message. Only backfill, which makes the new version,
-   * opens with `schemaCheck: false`. Time travel (a revision) reads a group by the schema it stored.
-   */
-  static open(ws, spec, opts = {}) {
-    const files = opts.files ?? workingTree(ws.root);
-    const versions = _FeatureGroup.versions(spec, files);
-    const version = opts.version ?? versions[versions.length - 1];
-    if (version === void 0 || !versions.includes(version)) {
-      throw new FeatureGroupError(
-        `feature group '${spec.name}'${opts.version ? ` v${opts.version}` : ""} does not exist in the ${files.description}: run backfill first`
-      );
-    }
-    const dir = _FeatureGroup.dirOf(spec, version);
-    const { meta, countsFile } = parseMeta(files, dir, spec, version);
-    if (opts.schemaCheck !== false && files.description === WORKING_TREE) {
-      const latest = versions[versions.length - 1];
-      const latestMeta = latest === version ? meta : parseMeta(files, _FeatureGroup.dirOf(spec, latest), spec, latest).meta;
-      assertSchemaUnchanged(ws, spec, latestMeta);
-    }
-    return new _FeatureGroup(ws, spec, meta, files, countsFile);
-  }
-  static exists(ws, spec) {
-    return _FeatureGroup.versions(spec, workingTree(ws.root)).length > 0;
-  }
-  get dir() {
-    return _FeatureGroup.dirOf(this.spec, this.meta.version);
-  }
-  get layout() {
-    return layoutOf(this.meta);
-  }
-  /** A month's partition: where it is (its first piece), or where a new one goes. */
-  partitionPath(month) {
-    return this.partitionFiles().get(month)?.[0] ?? `${this.dir}/${partitionFile(month)}`;
-  }
-  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
-  partitionPaths(month) {
-    return this.partitionFiles().get(month) ?? [];
-  }
-  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
-  partitionPieces(month) {
-    return this.partitionPaths(month).map((p) => ({
-      path: p,
-      bytes: this.files.readBytes(p) ?? new Uint8Array()
-    }));
-  }
-  /** The piece of a month that holds its `row`-th row (0-based, pieces in order): for messages. */
-  pieceOfRow(month, row) {
-    let before = 0;
-    for (const p of this.partitionPieces(month)) {
-      before += countRows(p.bytes);
-      if (row < before) return p.path;
-    }
-    return this.partitionPath(month);
-  }
-  /** Months that have a partition file, ascending. */
-  months() {
-    return [...this.partitionFiles().keys()].sort();
-  }
-  /**
-   * Partition files by month, in this layout (rows-YYYY-MM.csv, then rows-YYYY-MM-2.csv, … once a month
-   * outgrew the size limit) or the earlier one (rows/YYYY-MM.csv); each month's pieces in order.
-   */
-  partitionFiles() {
-    const out = /* @__PURE__ */ new Map();
-    const earlier = /* @__PURE__ */ new Map();
-    for (const f of this.files.list(`${this.dir}/rows`)) {
-      const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
-      if (month) earlier.set(month, `${this.dir}/rows/${f}`);
-    }
-    const pieces = /* @__PURE__ */ new Map();
-    for (const f of this.files.list(this.dir)) {
-      const key = PARTITION_FILE.exec(f)?.[1];
-      const parsed = key === void 0 ? null : parsePieceKey(key);
-      if (!parsed) continue;
-      const other = earlier.get(parsed.month);
-      if (other)
-        throw new FeatureGroupError(
-          `${other}: month ${parsed.month} also has ${this.dir}/${f}; keep one of the two (git rm)`
-        );
-      const byNumber = pieces.get(parsed.month) ?? /* @__PURE__ */ new Map();
-      byNumber.set(parsed.piece, `${this.dir}/${f}`);
-      pieces.set(parsed.month, byNumber);
-    }
-    for (const [month, file] of earlier) out.set(month, [file]);
-    for (const [month, byNumber] of pieces) {
-      const files = [];
-      for (let n = 1; n <= byNumber.size; n++) {
-        const file = byNumber.get(n);
-        if (!file) {
-          const last = Math.max(...byNumber.keys());
-          throw new FeatureGroupError(
-            `${this.dir}/${partitionFile(month, n)}: missing, but month ${month} has pieces up to ${partitionFile(month, last)}; restore it with git (git checkout -- ${this.dir}/${partitionFile(month, n)})`
-          );
-        }
-        files.push(file);
-      }
-      out.set(month, files);
-    }
-    return out;
-  }
-  /** Appends go to this layout only: a group in the earlier one is moved first, by git, keeping history. */
-  assertCurrentLayout() {
-    const earlier = this.files.list(`${this.dir}/rows`).filter((f) => EARLIER_PARTITION_FILE.test(f));
-    if (earlier.length === 0) return;
-    const moves = earlier.map(
-      (f) => `git mv ${this.dir}/rows/${f} ${this.dir}/${partitionFile(f.slice(0, 7))}`
-    );
-    throw new FeatureGroupError(
-      `${this.dir}/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ${moves.join(" && ")}`
-    );
-  }
-  /** A month's rows, its pieces in order. */
-  readPartition(month) {
-    return this.readVerifiedPartition(month).table;
-  }
-  /**
-   * A month's rows with the sha256 of its bytes (its pieces' bytes in order, monthSha256: the file's own
-   * while the month is one file), each piece checked against stats.json (its sha256, or in groups written
-   * before the hashes the month's row count) and every row against its month. Every reader goes through
-   * here or read(), so a hand edit is named in the file where it is.
-   */
-  readVerifiedPartition(month) {
-    const pieces = this.verifiedPieces(month);
-    const table = this.tableOf(pieces.map((p) => ({ ...p, month })));
-    const sha256 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1)) : monthSha256(pieces);
-    return { table, sha256 };
-  }
-  /** A month's pieces after the check against stats.json (none: no file and none recorded). */
-  verifiedPieces(month) {
-    const pieces = this.partitionPieces(month);
-    const recordedRows = this.meta.partitions[month];
-    if (pieces.length === 0) {
-      if (recordedRows)
-        throw new FeatureGroupError(
-          missingPartition(this.partitionPath(month), recordedRows, this.countsFile)
-        );
-      return [];
-    }
-    const check = checkMonthPieces(
-      month,
-      pieces,
-      { rows: recordedRows, sha256: this.meta.partitionSha256 },
-      (piece) => `${this.dir}/${partitionFile(month, piece)}`,
-      this.countsFile
-    );
-    if ("problem" in check) {
-      for (const p of pieces) {
-        try {
-          readPartition(p.bytes, this.layout, p.path);
-        } catch (err) {
-          if (err instanceof PartitionError)
-            throw new FeatureGroupError(
-              `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(p.path)})`
-            );
-        }
-      }
-      throw new FeatureGroupError(check.problem);
-    }
-    for (let i = 0; i < pieces.length; i++) this.verifiedSha256.set(pieceKey(month, i + 1), check.sha256[i]);
-    return pieces;
-  }
-  assertMonth(file, month, bytes, t, offset, rows) {
-    const problem = wrongMonthRow(file, month, bytes, t, offset, rows);
-    if (problem) throw new FeatureGroupError(problem);
-  }
-  /** Months stats.json lists with rows whose partition file is gone (a deleted partition). */
-  assertNoMissingPartitions(months) {
-    const onDisk = new Set(this.months());
-    for (const [month, rows] of Object.entries(this.meta.partitions)) {
-      if (rows > 0 && !onDisk.has(month) && months(month))
-        throw new FeatureGroupError(missingPartition(this.partitionPath(month), rows, this.countsFile));
-    }
-  }
-  /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
-  read(filter) {
-    const wanted = (m) => filter?.months?.(m) ?? true;
-    this.assertNoMissingPartitions(wanted);
-    const months = this.months().filter(wanted);
-    const parts = months.flatMap((m) => this.verifiedPieces(m).map((p) => ({ ...p, month: m })));
-    return applyLateLabels(this.tableOf(parts), this.lateLabels(), this.numericLabel);
-  }
-  /** Verified pieces read into one table, in the order given, every row checked against its month. */
-  tableOf(parts) {
-    const table = emptyTable(
-      this.meta.features.length,
-      parts.reduce((s, p) => s + countRows(p.bytes), 0)
-    );
-    for (const p of parts) {
-      const start = table.rows;
-      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
-      this.assertMonth(p.path, p.month, p.bytes, table, start, table.rows - start);
-    }
-    return table;
-  }
-  get labelsPath() {
-    return `${this.dir}/labels.csv`;
-  }
-  /** Whether the label is a number (regression): rows read it into `targets`. */
-  get numericLabel() {
-    return isNumericLabel(this.meta.label);
-  }
-  /**
-   * Labels that arrived after their row (labels.csv: id, label, labelled_at): rows are append-only,
-   * so an outcome learnt later is its own append-only record, applied when the group is read. By id:
-   * the class index, or the label's value for a numeric label (see applyLateLabels).
-   */
-  lateLabels() {
-    const bytes = this.files.readBytes(this.labelsPath);
-    if (!bytes) return /* @__PURE__ */ new Map();
-    return this.parseLateLabels(Buffer.from(bytes).toString("utf8"));
-  }
-  parseLateLabels(text2) {
-    const out = /* @__PURE__ */ new Map();
-    const { name: name2, classes } = this.meta.label;
-    const numeric = this.numericLabel;
-    for (const r2 of parseCsvText(text2, this.labelsPath).records) {
-      const id = Number(r2.values.id);
-      const raw = r2.values[name2] ?? "";
-      const checked = numeric ? numericLabel(this.meta.label, raw) : null;
-      const value = checked === null ? classes.findIndex((c) => c.value === raw) : typeof checked === "string" ? -1 : checked.value;
-      if (!Number.isInteger(id) || (checked === null ? value < 0 : typeof checked === "string")) {
-        throw new FeatureGroupError(
-          `${this.labelsPath} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(", ")}]` : ""} for` : "a class of"} '${name2}'`
-        );
-      }
-      out.set(id, value);
-    }
-    return out;
-  }
-  /**
-   * Records labels for rows that were ingested without one. A label for an unknown id, for a row that
-   * already has one, or outside the classes is quarantined with its reason.
-   */
-  appendLabels(entries2, now, opts = {}) {
-    const parts = this.partitionsByMonth();
-    const numeric = this.numericLabel;
-    const table = applyLateLabels(
-      concatTables([...parts.values()], this.meta.features.length),
-      this.lateLabels(),
-      numeric
-    );
-    const classes = this.meta.label.classes.map((c) => c.value);
-    const labelOf3 = /* @__PURE__ */ new Map();
-    for (let i = 0; i < table.rows; i++)
-      labelOf3.set(
-        table.ids[i],
-        table.labels[i] < 0 ? "" : numeric ? String(table.targets[i]) : classes[table.labels[i]]
-      );
-    const rejected = [];
-    const accepted = [];
-    const at = isoSeconds(now);
-    for (const e of entries2) {
-      const current = labelOf3.get(e.id);
-      const checked = numeric ? numericLabel(this.meta.label, e.label) : null;
-      const reason = current === void 0 ? `id ${e.id} is not in the feature group` : current !== "" ? `id ${e.id} already has label '${current}'` : typeof checked === "string" ? checked : checked === null && !classes.includes(e.label) ? `label '${this.meta.label.name}' = '${e.label}' is not one of ${classes.join(", ")}` : null;
+    add: (r2) => {
+      const reason = storeRule(r2, ids, now, meta.features);
       if (reason) {
-        rejected.push({ detectedAt: at, origin: e.origin, line: e.line, reason, record: e.record });
-        continue;
+        storeRejected.push({
+          detectedAt: isoSeconds(now),
+          origin: r2.origin ?? r2.source,
+          line: r2.line ?? 0,
+          reason,
+          record: {
+            ...r2.id !== void 0 ? { id: String(r2.id) } : {},
+            ...r2.values,
+            [meta.label.name]: r2.label
+          }
+        });
+        return null;
       }
-      const text2 = checked && typeof checked !== "string" ? checked.text : e.label;
-      labelOf3.set(e.id, text2);
-      accepted.push([String(e.id), text2, at]);
+      const id = r2.id ?? nextId;
+      ids.add(id);
+      nextId = Math.max(nextId, id + 1);
+      batch.add(id, r2.eventTime, csvLine(rowCells({ ...r2, id }, meta)));
+      return id;
+    },
+    finish: (rejected, opts = {}) => {
+      ids.clear();
+      const quarantined = [...rejected, ...storeRejected];
+      const writes = groupWrites(reader, root, batch, parts, { quarantined, nextId });
+      if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
+      return { added: batch.size, rejected: quarantined };
     }
-    const old = this.files.readBytes(this.labelsPath);
-    const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
-    const labelsText = accepted.length ? prefix + stringify(accepted) : void 0;
-    const writes = this.buildWrites(new RowBatch(), rejected, this.meta.nextId, parts, labelsText);
-    if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
-    return { added: accepted.length, rejected };
-  }
-  /**
-   * Validates and appends rows, quarantines rejected ones, and rewrites metadata and stats — all files
-   * built in memory first and then written atomically. Rows that fail a store-level rule (duplicate id,
-   * future event time) join the rejected ones. Returns what was admitted.
-   */
-  append(rows, rejected, now, opts = {}) {
-    const appender = this.appender(now);
-    const added = [];
-    for (const r2 of rows) {
-      const id = appender.add(r2);
-      if (id !== null) added.push({ ...r2, id });
-    }
-    added.sort((a, b) => a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id);
-    return { added, rejected: appender.finish(rejected, opts).rejected };
-  }
-  /**
-   * Appends rows one at a time without keeping them as objects (a streamed ingest of a million rows):
-   * add() applies the store-level rules and keeps the row as its partition line; finish() writes every
-   * file at once, like append(). The rows rejected before (`rejected`) come first in rejected.csv.
-   */
-  appender(now) {
-    if (this.files.description !== "working tree") {
-      throw new FeatureGroupError(
-        `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`
-      );
-    }
-    const parts = this.partitionsByMonth();
-    const ids = /* @__PURE__ */ new Set();
-    let maxId = 0;
-    let whereMax = { month: "", row: 0 };
-    for (const [month, t] of parts) {
-      for (let i = 0; i < t.rows; i++) {
-        ids.add(t.ids[i]);
-        if (t.ids[i] > maxId) {
-          maxId = t.ids[i];
-          whereMax = { month, row: i };
-        }
+  };
+}
+function storedIds(reader, parts) {
+  const ids = /* @__PURE__ */ new Set();
+  let maxId = 0;
+  let whereMax = { month: "", row: 0 };
+  for (const [month, t] of parts) {
+    for (let i = 0; i < t.rows; i++) {
+      ids.add(t.ids[i]);
+      if (t.ids[i] > maxId) {
+        maxId = t.ids[i];
+        whereMax = { month, row: i };
       }
     }
-    if (this.meta.nextId <= maxId || this.meta.nextId < 1)
-      throw new FeatureGroupError(
-        staleNextId(
-          this.countsFile,
-          this.meta.nextId,
-          maxId,
-          maxId > 0 ? this.pieceOfRow(whereMax.month, whereMax.row) : ""
-        )
-      );
-    const storeRejected = [];
-    const batch = new RowBatch();
-    let nextId = this.meta.nextId;
-    return {
-      add: (r2) => {
-        const reason = storeRule(r2, ids, now, this.meta.features);
-        if (reason) {
-          storeRejected.push({
-            detectedAt: isoSeconds(now),
-            origin: r2.origin ?? r2.source,
-            line: r2.line ?? 0,
-            reason,
-            record: {
-              ...r2.id !== void 0 ? { id: String(r2.id) } : {},
-              ...r2.values,
-              [this.meta.label.name]: r2.label
-            }
-          });
-          return null;
-        }
-        const id = r2.id ?? nextId;
-        ids.add(id);
-        nextId = Math.max(nextId, id + 1);
-        batch.add(id, r2.eventTime, csvLine(rowCells({ ...r2, id }, this.meta)));
-        return id;
-      },
-      finish: (rejected, opts = {}) => {
-        ids.clear();
-        const quarantined = [...rejected, ...storeRejected];
-        const writes = this.buildWrites(batch, quarantined, nextId, parts);
-        if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
-        return { added: batch.size, rejected: quarantined };
-      }
-    };
   }
-  /** Every partition read once; appends reuse them for untouched months instead of reading again. */
-  partitionsByMonth() {
-    this.assertNoMissingPartitions(() => true);
-    return new Map(this.months().map((m) => [m, this.readPartition(m)]));
-  }
-  buildWrites(added, quarantined, nextId, current, labelsText) {
-    this.assertCurrentLayout();
-    const abs = (rel) => `${this.ws.root}/${rel}`;
-    const writes = [];
-    if (labelsText !== void 0) writes.push({ path: abs(this.labelsPath), content: labelsText });
-    const byMonth = added.byMonth();
-    const partitions = { ...this.meta.partitions };
-    const partitionSha256 = {};
-    const sources = [];
-    const months = [.../* @__PURE__ */ new Set([...this.months(), ...byMonth.keys()])].sort();
-    for (const m of months) {
-      const order = byMonth.get(m);
-      if (!order) {
-        sources.push(current.get(m) ?? this.readPartition(m));
-        current.delete(m);
-        for (let n = 1; this.verifiedSha256.has(pieceKey(m, n)); n++)
-          partitionSha256[pieceKey(m, n)] = this.verifiedSha256.get(pieceKey(m, n));
-        continue;
-      }
-      if (!current.has(m)) this.readPartition(m);
+  const { nextId } = reader.meta;
+  if (nextId <= maxId || nextId < 1)
+    throw new FeatureGroupError(
+      staleNextId(
+        reader.countsFile,
+        nextId,
+        maxId,
+        maxId > 0 ? reader.pieceOfRow(whereMax.month, whereMax.row) : ""
+      )
+    );
+  return ids;
+}
+function groupWrites(reader, root, added, current, changes) {
+  const { dir, meta, files } = reader;
+  assertCurrentLayout(files, dir);
+  const abs = (rel) => `${root}/${rel}`;
+  const writes = [];
+  if (changes.labelsText !== void 0)
+    writes.push({ path: abs(labelsFile(dir)), content: changes.labelsText });
+  const months = monthWrites(reader, added, current);
+  for (const w of months.written) writes.push({ path: abs(w.path), content: w.bytes });
+  added.release();
+  const late = changes.labelsText === void 0 ? readLateLabels(files, labelsFile(dir), meta.label) : parseLateLabels(changes.labelsText, labelsFile(dir), meta.label);
+  const all = applyLateLabels(readParts(months.sources, reader.layout), late, isNumericLabel(meta.label));
+  const rejected = rejectedFileText(files, dir, changes.quarantined, meta.rejected, reader.countsFile);
+  if (rejected) writes.push({ path: abs(rejected.path), content: rejected.text });
+  const next = {
+    ...meta,
+    rows: all.rows,
+    rejected: meta.rejected + changes.quarantined.length,
+    nextId: changes.nextId,
+    partitions: months.partitions
+  };
+  const texts = metaFileTexts(next, computeStats(all, meta.features, meta.label), months.partitionSha256);
+  writes.push({ path: abs(`${dir}/metadata.json`), content: texts.metadata });
+  writes.push({ path: abs(`${dir}/stats.json`), content: texts.stats });
+  return writes;
+}
+function monthWrites(reader, added, current) {
+  const byMonth = added.byMonth();
+  const verified = reader.verifiedSha256;
+  const partitions = { ...reader.meta.partitions };
+  const partitionSha256 = {};
+  const sources = [];
+  const written = [];
+  const months = [.../* @__PURE__ */ new Set([...reader.months(), ...byMonth.keys()])].sort();
+  for (const m of months) {
+    const order = byMonth.get(m);
+    if (!order) {
+      sources.push(current.get(m) ?? reader.readPartition(m));
       current.delete(m);
-      const pieces = this.piecesWithRows(m, order, added);
-      sources.push(pieces.all);
-      partitions[m] = (partitions[m] ?? 0) + order.length;
-      for (const w of pieces.written) writes.push({ path: abs(w.path), content: w.bytes });
-      pieces.all.forEach((p, i) => {
-        const key = pieceKey(m, i + 1);
-        const written = pieces.written.find((w) => w.path === p.path);
-        partitionSha256[key] = written ? sha256Hex(written.bytes) : this.verifiedSha256.get(key);
-      });
+      for (let n = 1; verified.has(pieceKey(m, n)); n++)
+        partitionSha256[pieceKey(m, n)] = verified.get(pieceKey(m, n));
+      continue;
     }
-    added.release();
-    const late = labelsText === void 0 ? this.lateLabels() : this.parseLateLabels(labelsText);
-    const all = applyLateLabels(readParts(sources, this.layout), late, this.numericLabel);
-    const rejectedPath = `${this.dir}/rejected.csv`;
-    if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
-      const old = this.files.readBytes(rejectedPath);
-      const prefix = old ? Buffer.from(old).toString("utf8") : stringify([REJECTED_COLUMNS]);
-      const broken = old ? brokenRejectedFile(rejectedPath, prefix, REJECTED_COLUMNS, this.meta.rejected, this.countsFile) : null;
-      if (broken) throw new FeatureGroupError(broken);
-      const body2 = quarantined.length ? stringify(
-        quarantined.map((q) => [
-          q.detectedAt,
-          q.origin,
-          String(q.line),
-          q.reason,
-          JSON.stringify(q.record)
-        ])
-      ) : "";
-      writes.push({ path: abs(rejectedPath), content: prefix + body2 });
-    }
-    const meta = {
-      ...this.meta,
-      rows: all.rows,
-      rejected: this.meta.rejected + quarantined.length,
-      nextId,
-      partitions
-    };
-    const {
-      rows: _r,
-      rejected,
-      nextId: next,
-      partitions: parts,
-      partitionSha256: _hashes,
-      ...contract
-    } = meta;
-    writes.push({ path: abs(`${this.dir}/metadata.json`), content: stableStringify(contract) });
-    const stats = computeStats(all, this.meta.features, this.meta.label);
-    writes.push({
-      path: abs(`${this.dir}/stats.json`),
-      content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts, partitionSha256 })
+    if (!current.has(m)) reader.readPartition(m);
+    current.delete(m);
+    const pieces = piecesWithRows(reader, m, order, added);
+    sources.push(pieces.all);
+    partitions[m] = (partitions[m] ?? 0) + order.length;
+    written.push(...pieces.written);
+    pieces.all.forEach((p, i) => {
+      const key = pieceKey(m, i + 1);
+      const grown = pieces.written.find((w) => w.path === p.path);
+      partitionSha256[key] = grown ? sha256Hex(grown.bytes) : verified.get(key);
     });
-    return writes;
   }
-  /**
-   * A month's pieces after appending rows `order` of `batch`: the last piece grows until the next row
-   * would take it past the size limit, then a new piece (rows-YYYY-MM-N.csv) starts with the header.
-   * Earlier pieces are never rewritten. `all` is every piece of the month in order; `written` the new
-   * or grown ones.
-   */
-  piecesWithRows(month, order, batch) {
-    const existing = this.partitionPieces(month);
-    const last = existing.pop();
-    const header = Buffer.from(stringify([headerOf2(this.layout)]));
-    const lines = order.map((i) => batch.lineBytes(i));
-    const limit = maxPieceBytes();
-    const starts = startsOfPieces(lines, header.length, limit, last ? last.bytes.length : header.length);
-    const written = [];
-    for (let k = 0; k < starts.length; k++) {
-      const from = starts[k];
-      const to = k + 1 < starts.length ? starts[k + 1] : order.length;
-      const number = existing.length + 1 + k;
-      if (k === 0 && last && from === to) continue;
-      const prefix = k === 0 && last ? last.bytes : header;
-      const path19 = k === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number)}`;
-      written.push({ path: path19, bytes: batch.concat(prefix, order, from, to) });
-    }
-    const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
-    return { all: [...kept, ...written], written };
+  return { written, sources, partitions, partitionSha256 };
+}
+function piecesWithRows(reader, month, order, batch) {
+  const existing = reader.partitionPieces(month);
+  const last = existing.pop();
+  const header = Buffer.from(stringify([headerOf(reader.layout)]));
+  const lines = order.map((i) => batch.lineBytes(i));
+  const limit = maxPieceBytes();
+  const starts = startsOfPieces(lines, header.length, limit, last ? last.bytes.length : header.length);
+  const written = [];
+  for (let k = 0; k < starts.length; k++) {
+    const from = starts[k];
+    const to = k + 1 < starts.length ? starts[k + 1] : order.length;
+    const number = existing.length + 1 + k;
+    if (k === 0 && last && from === to) continue;
+    const prefix = k === 0 && last ? last.bytes : header;
+    const path19 = k === 0 && last ? last.path : `${reader.dir}/${partitionFile(month, number)}`;
+    written.push({ path: path19, bytes: batch.concat(prefix, order, from, to) });
   }
-  /** Creates a new, empty version (nothing is written until the first append). */
-  static create(ws, spec, version, fill2, sourceSha256) {
-    const meta = {
-      format: FEATURE_GROUP_FORMAT,
-      formatVersion: 1,
-      dataset: spec.name,
-      version,
-      schemaHash: schemaHashOf(spec),
-      sourceSha256,
-      primaryKey: "id",
-      eventTime: "event_time",
-      columns: headerOf2({
-        features: featureSchema(spec),
-        labelName: spec.label.name,
-        classes: spec.label.classes
-      }),
-      features: featureSchema(spec),
-      label: storedLabel(spec),
-      expectations: expectationsOf(spec),
-      fill: fill2,
-      rows: 0,
-      rejected: 0,
-      nextId: 1,
-      partitions: {}
-    };
-    return new _FeatureGroup(ws, spec, meta, workingTree(ws.root));
-  }
-};
+  const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
+  return { all: [...kept, ...written], written };
+}
 function readParts(parts, layout2) {
   const rowsOf = (p) => Array.isArray(p) ? p.reduce((s, q) => s + countRows(q.bytes), 0) : p.rows;
   const t = emptyTable(
@@ -41356,95 +39962,430 @@ function storeRule(r2, ids, now, features) {
 function rowCells(r2, meta) {
   return [String(r2.id), r2.eventTime, r2.source, ...meta.features.map((f) => r2.values[f.name]), r2.label];
 }
-function isoSeconds(d) {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-function assertSchemaUnchanged(ws, spec, meta) {
-  const changes = schemaChanges(meta, spec);
-  if (changes.length === 0) return;
-  const groupDir = FeatureGroup.dirOf(spec, meta.version);
-  throw new SchemaEditError(
-    schemaEditMessage({
-      specFile: `data/${spec.name}/dataset.yml`,
-      groupDir,
-      version: meta.version,
-      changes,
-      uncommitted: negate(isTracked(ws.root, groupDir))
-    })
-  );
-}
-function negate(b) {
-  return b === null ? null : !b;
-}
-function parseMeta(files, dir, spec, version) {
-  const file = `${dir}/metadata.json`;
-  const m = parseJsonObject(files.readBytes(file), file, "metadata");
-  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt metadata, ${rule2}`);
-  if (m.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
-  if (m.formatVersion !== 1) throw bad(`formatVersion ${m.formatVersion} is not supported (expected 1)`);
-  if (m.dataset !== spec.name) throw bad(`dataset '${m.dataset}' is not '${spec.name}'`);
-  if (m.version !== version) throw bad(`version ${m.version} does not match its folder v${version}`);
-  if (!Array.isArray(m.features) || !Array.isArray(m.columns) || typeof m.label?.name !== "string" || !Array.isArray(m.label?.classes)) {
-    throw bad("features, columns and label are required");
+
+// actions/lib/features/feature-group.ts
+var FeatureGroup = class _FeatureGroup {
+  constructor(ws, spec, meta, files, countsFile = `${groupDir(spec, meta.version)}/stats.json`) {
+    this.ws = ws;
+    this.spec = spec;
+    this.meta = meta;
+    this.files = files;
+    this.countsFile = countsFile;
+    this.reader = new GroupReader(files, groupDir(spec, meta.version), meta, countsFile);
   }
-  if (m.label.type !== void 0 && m.label.type !== "numeric")
-    throw bad(`label.type '${String(m.label.type)}' is not 'numeric' (absent for a classification label)`);
-  if (typeof m.fill !== "object" || m.fill === null) throw bad("'fill' must be an object");
-  const legacy = COUNT_KEYS.some((k) => k in m);
-  const countsFile = legacy ? file : `${dir}/stats.json`;
-  const counts = legacy ? m : parseJsonObject(files.readBytes(countsFile), countsFile, "statistics");
-  return { meta: { ...m, ...checkCounts(counts, countsFile) }, countsFile };
-}
-function parseJsonObject(bytes, file, what) {
-  if (!bytes) throw new FeatureGroupError(`${file}: missing`);
-  let value;
-  const text2 = Buffer.from(bytes).toString("utf8");
-  try {
-    value = JSON.parse(text2);
-  } catch (err) {
-    throw new FeatureGroupError(
-      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${file})`
+  ws;
+  spec;
+  meta;
+  files;
+  countsFile;
+  /** Reads and verifies the partitions; keeps each verified piece's sha256 for the next write. */
+  reader;
+  /** Repository-relative folder of a version. */
+  static dirOf(spec, version) {
+    return groupDir(spec, version);
+  }
+  /** Existing versions, ascending. */
+  static versions(spec, files) {
+    return files.listDirs(`data/${spec.name}`).map((n) => /^v(\d+)$/.exec(n)?.[1]).filter(
+      (v) => v !== void 0 && files.readBytes(`data/${spec.name}/v${v}/metadata.json`) !== null
+    ).map(Number).sort((a, b) => a - b);
+  }
+  /**
+   * Opens the latest (or a given) version; `files` selects working tree or a git revision. In the working
+   * tree the latest version must still have the spec's schema (see schema-drift.ts): an edit after
+   * backfill stops every command here with one message. Only backfill, which makes the new version,
+   * opens with `schemaCheck: false`. Time travel (a revision) reads a group by the schema it stored.
+   */
+  static open(ws, spec, opts = {}) {
+    const files = opts.files ?? workingTree(ws.root);
+    const versions = _FeatureGroup.versions(spec, files);
+    const version = opts.version ?? versions[versions.length - 1];
+    if (version === void 0 || !versions.includes(version)) {
+      throw new FeatureGroupError(
+        `feature group '${spec.name}'${opts.version ? ` v${opts.version}` : ""} does not exist in the ${files.description}: run backfill first`
+      );
+    }
+    const { meta, countsFile } = parseMeta(files, groupDir(spec, version), spec, version);
+    if (opts.schemaCheck !== false && files.description === WORKING_TREE) {
+      const latest = versions[versions.length - 1];
+      const latestMeta = latest === version ? meta : parseMeta(files, groupDir(spec, latest), spec, latest).meta;
+      assertSchemaUnchanged(ws, spec, latestMeta);
+    }
+    return new _FeatureGroup(ws, spec, meta, files, countsFile);
+  }
+  static exists(ws, spec) {
+    return _FeatureGroup.versions(spec, workingTree(ws.root)).length > 0;
+  }
+  /** Creates a new, empty version (nothing is written until the first append). */
+  static create(ws, spec, version, fill2, sourceSha256) {
+    return new _FeatureGroup(ws, spec, newGroupMeta(spec, version, fill2, sourceSha256), workingTree(ws.root));
+  }
+  get dir() {
+    return groupDir(this.spec, this.meta.version);
+  }
+  get layout() {
+    return this.reader.layout;
+  }
+  get labelsPath() {
+    return labelsFile(this.dir);
+  }
+  /** Whether the label is a number (regression): rows read it into `targets`. */
+  get numericLabel() {
+    return isNumericLabel(this.meta.label);
+  }
+  /** A month's partition: where it is (its first piece), or where a new one goes. */
+  partitionPath(month) {
+    return this.reader.partitionPath(month);
+  }
+  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
+  partitionPaths(month) {
+    return this.reader.partitionPaths(month);
+  }
+  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
+  partitionPieces(month) {
+    return this.reader.partitionPieces(month);
+  }
+  /** Months that have a partition file, ascending. */
+  months() {
+    return this.reader.months();
+  }
+  /** A month's rows, its pieces in order. */
+  readPartition(month) {
+    return this.reader.readPartition(month);
+  }
+  /** A month's rows with the sha256 of its bytes, verified (see GroupReader.readVerifiedPartition). */
+  readVerifiedPartition(month) {
+    return this.reader.readVerifiedPartition(month);
+  }
+  /** Months stats.json lists with rows whose partition file is gone (a deleted partition). */
+  assertNoMissingPartitions(months) {
+    this.reader.assertNoMissingPartitions(months);
+  }
+  /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
+  read(filter) {
+    const table = this.reader.read((m) => filter?.months?.(m) ?? true);
+    return applyLateLabels(table, this.lateLabels(), this.numericLabel);
+  }
+  /** Labels that arrived after their row, by id (see late-labels.ts). */
+  lateLabels() {
+    return readLateLabels(this.files, this.labelsPath, this.meta.label);
+  }
+  /**
+   * Records labels for rows that were ingested without one. A label for an unknown id, for a row that
+   * already has one, or outside the classes is quarantined with its reason.
+   */
+  appendLabels(entries2, now, opts = {}) {
+    const parts = this.reader.partitionsByMonth();
+    const table = applyLateLabels(
+      concatTables([...parts.values()], this.meta.features.length),
+      this.lateLabels(),
+      this.numericLabel
     );
+    const old = this.files.readBytes(this.labelsPath);
+    const { labelsText, added, rejected } = checkLateLabels(entries2, table, this.meta.label, old, now);
+    const changes = { quarantined: rejected, nextId: this.meta.nextId, labelsText };
+    const writes = groupWrites(this.reader, this.ws.root, new RowBatch(), parts, changes);
+    if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
+    return { added, rejected };
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new FeatureGroupError(`${file}: corrupt ${what}, expected a JSON object`);
-  return value;
+  /**
+   * Validates and appends rows, quarantines rejected ones, and rewrites metadata and stats — all files
+   * built in memory first and then written atomically. Rows that fail a store-level rule (duplicate id,
+   * future event time) join the rejected ones. Returns what was admitted.
+   */
+  append(rows, rejected, now, opts = {}) {
+    const appender = this.appender(now);
+    const added = [];
+    for (const r2 of rows) {
+      const id = appender.add(r2);
+      if (id !== null) added.push({ ...r2, id });
+    }
+    added.sort((a, b) => a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id);
+    return { added, rejected: appender.finish(rejected, opts).rejected };
+  }
+  /**
+   * Appends rows one at a time without keeping them as objects (a streamed ingest of a million rows):
+   * add() applies the store-level rules and keeps the row as its partition line; finish() writes every
+   * file at once, like append(). The rows rejected before (`rejected`) come first in rejected.csv.
+   */
+  appender(now) {
+    if (this.files.description !== WORKING_TREE) {
+      throw new FeatureGroupError(
+        `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`
+      );
+    }
+    return groupAppender(this.reader, this.ws.root, now);
+  }
+};
+
+// actions/lib/monitoring/drift.ts
+var KS_EXACT_MAX_N = 1e4;
+function ksTestSorted(a, b) {
+  const n = a.length;
+  const m = b.length;
+  if (n === 0 || m === 0) return { statistic: 0, pValue: 1 };
+  const g2 = gcd(n, m);
+  const mg = m / g2;
+  const ng = n / g2;
+  let i = 0;
+  let j = 0;
+  let h = 0;
+  while (i < n && j < m) {
+    const x = Math.min(a[i], b[j]);
+    while (i < n && a[i] === x) i++;
+    while (j < m && b[j] === x) j++;
+    h = Math.max(h, Math.abs(i * mg - j * ng));
+  }
+  const lcm = ng * m;
+  const statistic = h / lcm;
+  if (h === 0) return { statistic: 0, pValue: 1 };
+  const pValue = Math.max(n, m) <= KS_EXACT_MAX_N ? ksExactTwoSided(n, m, g2, h) : ksAsymptotic(statistic, n, m);
+  return { statistic, pValue: Math.min(1, Math.max(0, pValue)) };
 }
-function checkCounts(c, file) {
-  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt counts, ${rule2}`);
-  for (const k of ["rows", "rejected", "nextId"]) {
-    const v = c[k];
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
-      throw bad(`'${k}' must be a whole number \u2265 0`);
-  }
-  const partitions = c.partitions;
-  if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions))
-    throw bad("'partitions' must be an object");
-  const parts = partitions;
-  let sum2 = 0;
-  for (const [month, n] of Object.entries(parts)) {
-    if (!/^\d{4}-\d{2}$/.test(month) || typeof n !== "number" || !Number.isInteger(n) || n < 0)
-      throw bad(`partition '${month}' must be a YYYY-MM month with a whole number of rows`);
-    sum2 += n;
-  }
-  if (sum2 !== c.rows) throw bad(`'rows' is ${c.rows} but the partitions add up to ${sum2}`);
-  const hashes = c.partitionSha256;
-  if (hashes !== void 0) {
-    if (typeof hashes !== "object" || hashes === null || Array.isArray(hashes))
-      throw bad("'partitionSha256' must be an object");
-    for (const [key, h] of Object.entries(hashes)) {
-      const month = parsePieceKey(key)?.month;
-      if (month === void 0 || !(month in parts) || typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h))
-        throw bad(`partitionSha256 '${key}' must be the sha256 of a listed partition`);
+function sortedPresent(values) {
+  let present = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) present++;
+  const out = new Float64Array(present);
+  let at = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out[at++] = values[i];
+  return out.sort();
+}
+function gcd(a, b) {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+function ksExactTwoSided(n, m, g2, h) {
+  const cols = Math.max(n, m);
+  const rows = Math.min(n, m);
+  const colStep = rows / g2;
+  const rowStep = cols / g2;
+  const u = new Float64Array(rows + 1).fill(1);
+  let hi = Math.min(Math.ceil(h / rowStep), rows + 1);
+  u.fill(0, 0, hi);
+  for (let x = 1; x <= cols; x++) {
+    const lo = Math.min(Math.max(Math.floor((x * colStep - h) / rowStep) + 1, 0), rows);
+    hi = Math.min(Math.ceil((x * colStep + h) / rowStep), rows + 1);
+    if (hi <= lo) return 1;
+    let below = lo === 0 ? 0 : 1;
+    for (let y = lo; y < hi; y++) {
+      below = (x * u[y] + y * below) / (x + y);
+      u[y] = below;
     }
   }
-  return {
-    ...hashes !== void 0 ? { partitionSha256: hashes } : {},
-    rows: c.rows,
-    rejected: c.rejected,
-    nextId: c.nextId,
-    partitions: parts
+  return u[rows];
+}
+function ksAsymptotic(d, n, m) {
+  const ne = n * m / (n + m);
+  return kolmogorovQ((Math.sqrt(ne) + 0.12 + 0.11 / Math.sqrt(ne)) * d);
+}
+function kolmogorovQ(lambda) {
+  if (lambda < 1e-3) return 1;
+  let sum2 = 0;
+  for (let k = 1; k <= 100; k++) {
+    const term = 2 * (k % 2 ? 1 : -1) * Math.exp(-2 * k * k * lambda * lambda);
+    sum2 += term;
+    if (Math.abs(term) < 1e-12) break;
+  }
+  return Math.min(1, Math.max(0, sum2));
+}
+function chiSquareTest(reference, window) {
+  if (reference.length !== window.length)
+    throw new Error(`chiSquareTest: ${reference.length} reference cells but ${window.length} window cells`);
+  const n = reference.reduce((s, x) => s + x, 0);
+  const m = window.reduce((s, x) => s + x, 0);
+  if (n === 0 || m === 0) return { statistic: 0, pValue: 1 };
+  let stat2 = 0;
+  let dof = -1;
+  for (let c = 0; c < reference.length; c++) {
+    const total = reference[c] + window[c];
+    if (total === 0) continue;
+    dof++;
+    const er = total * n / (n + m);
+    const ew = total * m / (n + m);
+    stat2 += (reference[c] - er) ** 2 / er + (window[c] - ew) ** 2 / ew;
+  }
+  return { statistic: stat2, pValue: dof < 1 ? 1 : chiSquareSurvival(stat2, dof) };
+}
+function chiSquareSurvival(x, k) {
+  if (x <= 0) return 1;
+  return upperGammaQ(k / 2, x / 2);
+}
+function upperGammaQ(a, x) {
+  const lnGammaA = logGamma(a);
+  if (x < a + 1) {
+    let sum2 = 1 / a;
+    let term = sum2;
+    for (let n = 1; n < 500; n++) {
+      term *= x / (a + n);
+      sum2 += term;
+      if (Math.abs(term) < Math.abs(sum2) * 1e-15) break;
+    }
+    return Math.max(0, 1 - sum2 * Math.exp(-x + a * Math.log(x) - lnGammaA));
+  }
+  let b = x + 1 - a;
+  let c = 1 / 1e-300;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 500; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < 1e-300) d = 1e-300;
+    c = b + an / c;
+    if (Math.abs(c) < 1e-300) c = 1e-300;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return Math.min(1, Math.exp(-x + a * Math.log(x) - lnGammaA) * h);
+}
+function logGamma(z2) {
+  const g2 = 7;
+  const c = [
+    0.9999999999998099,
+    676.5203681218851,
+    -1259.1392167224028,
+    771.3234287776531,
+    -176.6150291621406,
+    12.507343278686905,
+    -0.13857109526572012,
+    9984369578019572e-21,
+    15056327351493116e-23
+  ];
+  if (z2 < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z2)) - logGamma(1 - z2);
+  const zz = z2 - 1;
+  let x = c[0];
+  for (let i = 1; i < g2 + 2; i++) x += c[i] / (zz + i);
+  const t = zz + g2 + 0.5;
+  return 0.5 * Math.log(2 * Math.PI) + (zz + 0.5) * Math.log(t) - t + Math.log(x);
+}
+var PSI_FLOOR = 1e-4;
+function psiFromCounts(reference, window) {
+  const n = reference.reduce((s, x) => s + x, 0);
+  const m = window.reduce((s, x) => s + x, 0);
+  if (n === 0 || m === 0) return 0;
+  let psi = 0;
+  for (let c = 0; c < reference.length; c++) {
+    const e = Math.max(reference[c] / n, PSI_FLOOR);
+    const a = Math.max(window[c] / m, PSI_FLOOR);
+    psi += (a - e) * Math.log(a / e);
+  }
+  return psi;
+}
+function numericPsiSorted(sorted, window, bins = 10) {
+  if (sorted.length === 0) return 0;
+  const edges = [];
+  for (let q = 1; q < bins; q++) {
+    const e = sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length / bins))];
+    if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
+  }
+  const count = (xs) => {
+    const c = new Array(edges.length + 1).fill(0);
+    for (let i = 0; i < xs.length; i++) {
+      let b = 0;
+      while (b < edges.length && xs[i] >= edges[b]) b++;
+      c[b]++;
+    }
+    return c;
   };
+  return psiFromCounts(count(sorted), count(window));
+}
+function categoryCounts(codes2, k) {
+  const c = new Array(k + 1).fill(0);
+  for (let i = 0; i < codes2.length; i++) {
+    const code = codes2[i];
+    if (Number.isNaN(code) || code < 0) continue;
+    c[Math.min(code, k)]++;
+  }
+  return c;
+}
+function benjaminiHochberg(pValues) {
+  const count = pValues.length;
+  const order = pValues.map((_, i) => i).sort((x, y) => pValues[x] - pValues[y] || x - y);
+  const adjusted = new Array(count);
+  let running = 1;
+  for (let rank = count; rank >= 1; rank--) {
+    const i = order[rank - 1];
+    running = Math.min(running, pValues[i] * count / rank);
+    adjusted[i] = running;
+  }
+  return adjusted;
+}
+
+// actions/lib/monitoring/drift-decision.ts
+var round3 = (x) => roundSignificant(x, 3);
+var DRIFT_STATUSES = ["drifted", "not significant", "small change", "stable"];
+function driftRuleText(rule2) {
+  return `a feature drifts when its test's p-value, adjusted for the number of features (Benjamini\u2013Hochberg), is below ${rule2.pValue} and its PSI is above ${rule2.psi}; dataset drift when any feature drifts`;
+}
+function driftStatus(adjustedPValue, psi, rule2) {
+  const significant = adjustedPValue < rule2.pValue;
+  const large = psi > rule2.psi;
+  return significant && large ? "drifted" : large ? "not significant" : significant ? "small change" : "stable";
+}
+function featureDrifts(schema, reference, window, rule2) {
+  const raw = schema.map((f, j) => {
+    if (f.type === "numeric") {
+      const a = sortedReference(reference[j]);
+      const b = sortedPresent(window[j]);
+      return { test: "ks", ...ksTestSorted(a, b), psi: numericPsiSorted(a, b) };
+    }
+    const k = f.categories?.length ?? 0;
+    const ca = categoryCounts(reference[j], k);
+    const cb = categoryCounts(window[j], k);
+    return { test: "chi-square", ...chiSquareTest(ca, cb), psi: psiFromCounts(ca, cb) };
+  });
+  const adjusted = benjaminiHochberg(raw.map((r2) => r2.pValue));
+  const features = schema.map((f, j) => {
+    const adjustedPValue = round3(adjusted[j]);
+    const psi = round3(raw[j].psi);
+    const status = driftStatus(adjustedPValue, psi, rule2);
+    return {
+      feature: f.name,
+      title: f.title,
+      type: f.type,
+      test: raw[j].test,
+      statistic: round3(raw[j].statistic),
+      pValue: round3(raw[j].pValue),
+      adjustedPValue,
+      psi,
+      status,
+      drifted: status === "drifted"
+    };
+  });
+  const drifted = features.filter((f) => f.drifted).length;
+  return { features, share: features.length ? drifted / features.length : 0, datasetDrift: drifted > 0 };
+}
+var sortedReferences = /* @__PURE__ */ new WeakMap();
+function sortedReference(column) {
+  let sorted = sortedReferences.get(column);
+  if (!sorted) {
+    sorted = sortedPresent(column);
+    sortedReferences.set(column, sorted);
+  }
+  return sorted;
+}
+
+// actions/lib/monitoring/monitoring-types.ts
+var MONITORING_FORMAT = "gitml.monitoring";
+var MONITORING_FILE = "monitoring.json";
+var ROLLING_DAYS = 30;
+function lastRun(r2) {
+  let last = null;
+  for (const p of r2.recent) if (last === null || p.predictedAt > last) last = p.predictedAt;
+  return last;
+}
+function latestOf(r2) {
+  return r2.recent[r2.recent.length - 1] ?? null;
+}
+
+// actions/lib/monitoring/predicted-value.ts
+function predictionDecimals(label) {
+  return (label.decimals ?? 4) + 2;
+}
+function formatPredictedValue(x, label) {
+  return formatNumber(x, predictionDecimals(label));
 }
 
 // actions/lib/monitoring/regression-monitoring.ts
@@ -41492,16 +40433,16 @@ function regressionMonitoring(rows, opts) {
   const errors = window.map(errorOf);
   const sums = new ErrorSums();
   for (const e of errors) sums.add(e);
-  const drift = residualDrift(errors, opts);
+  const drift2 = residualDrift(errors, opts);
   return {
     live: {
       days: opts.windowDays,
       labelled: window.length,
       mae: sums.mae,
       rmse: sums.rmse,
-      within: opts.tolerances.map((tolerance) => ({
-        tolerance,
-        accuracy: errors.length ? round(withinCount(errors, tolerance) / errors.length) : null
+      within: opts.tolerances.map((tolerance2) => ({
+        tolerance: tolerance2,
+        accuracy: errors.length ? round(withinCount(errors, tolerance2) / errors.length) : null
       }))
     },
     daily: regressionDaily(rows),
@@ -41515,13 +40456,13 @@ function regressionMonitoring(rows, opts) {
       })
     ),
     errors: errorHistogram(errors),
-    residualDrift: drift.report,
-    ...drift.skipped ? { residualDriftSkipped: drift.skipped } : {}
+    residualDrift: drift2.report,
+    ...drift2.skipped ? { residualDriftSkipped: drift2.skipped } : {}
   };
 }
-function withinCount(errors, tolerance) {
+function withinCount(errors, tolerance2) {
   let n = 0;
-  for (const e of errors) if (Math.abs(e) <= tolerance + WITHIN_SLACK) n++;
+  for (const e of errors) if (Math.abs(e) <= tolerance2 + WITHIN_SLACK) n++;
   return n;
 }
 function liveWithin(rows, windowDays, tolerances) {
@@ -41674,7 +40615,7 @@ function maeThreshold(holdoutMae, version, label, maeMargin) {
 }
 function maeAlert(daily, t, minWindowRows, label) {
   const last = daily[daily.length - 1];
-  const since = last ? addDays(last.date, -29) : "";
+  const since = last ? addDays(last.date, -(ROLLING_DAYS - 1)) : "";
   const labelled30 = daily.filter((d) => d.date >= since).reduce((n, d) => n + d.labelled, 0);
   const value = last && labelled30 >= minWindowRows ? last.rolling30Mae : null;
   const active = value !== null && value > t.threshold;
@@ -41953,6 +40894,7 @@ var REGISTRY_FORMAT = "gitml.registry";
 var RegistryError = class extends GitmlError {
   name = "RegistryError";
 };
+var registryError = (message2) => new RegistryError(message2);
 function isRegressionHoldout(h) {
   return "mae" in h;
 }
@@ -42002,15 +40944,8 @@ var ModelRegistry = class {
         versions: []
       };
     const where = this.ws.rel(this.indexPath);
-    let raw;
     const text2 = readInputFile(this.ws.root, this.indexPath).toString("utf8");
-    try {
-      raw = JSON.parse(text2);
-    } catch (err) {
-      throw new RegistryError(
-        `${where}: corrupt registry index, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${where})`
-      );
-    }
+    const raw = parseJsonText(text2, where, "registry index", registryError);
     const bad = (rule2) => new RegistryError(`${where}: corrupt registry index, ${rule2}`);
     if (typeof raw !== "object" || raw === null || raw.format !== REGISTRY_FORMAT)
       throw bad(`format must be '${REGISTRY_FORMAT}'`);
@@ -42042,7 +40977,6 @@ var ModelRegistry = class {
     const file = this.modelPath(version);
     const where = this.ws.rel(file);
     if (!existsSync7(file)) throw new RegistryError(`${where}: missing`);
-    let raw;
     const bytes = readInputFile(this.ws.root, file);
     const sha2 = sha256Hex(bytes);
     const recorded = this.index().versions.find((v) => v.version === version)?.modelSha256;
@@ -42052,14 +40986,7 @@ var ModelRegistry = class {
       );
     let model = decodedModels.get(sha2);
     if (model === void 0) {
-      const text2 = bytes.toString("utf8");
-      try {
-        raw = JSON.parse(text2);
-      } catch (err) {
-        throw new RegistryError(
-          `${where}: corrupt model file, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${where})`
-        );
-      }
+      const raw = parseJsonText(bytes.toString("utf8"), where, "model file", registryError);
       model = ServingModel.load(raw, where);
       rememberModel(sha2, model);
     }
@@ -42219,6 +41146,7 @@ var REGRESSION_LOG_COLUMNS = [
 var PredictionLogError = class extends GitmlError {
   name = "PredictionLogError";
 };
+var logError = (message2) => new PredictionLogError(message2);
 var EARLIER_MANIFEST = "predictions.json";
 var PARTITION = /^predictions-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
 function logPartitionFile(key) {
@@ -42262,23 +41190,13 @@ var PredictionLog = class {
   monitoringFile() {
     if (!existsSync8(this.manifestPath)) return null;
     const text2 = readInputFile(this.ws.root, this.manifestPath).toString("utf8");
-    try {
-      let value;
-      try {
-        value = JSON.parse(text2);
-      } catch (err) {
-        throw new Error(jsonSyntaxProblem(err, text2));
-      }
-      if (value === null || typeof value !== "object" || Array.isArray(value))
-        throw new Error("expected a JSON object");
-      if (value.format !== MONITORING_FORMAT) throw new Error(`format is not '${MONITORING_FORMAT}'`);
-      return value;
-    } catch (err) {
-      const where = this.ws.rel(this.manifestPath);
-      throw new PredictionLogError(
-        `${where}: corrupt (${err.message}); restore it with git (git checkout -- ${where})`
+    const where = this.ws.rel(this.manifestPath);
+    const value = parseJsonObject(text2, where, "monitoring report", logError);
+    if (value.format !== MONITORING_FORMAT)
+      throw logError(
+        `${where}: corrupt monitoring report, format is not '${MONITORING_FORMAT}'; restore it with git (git checkout -- ${where})`
       );
-    }
+    return value;
   }
   /** The manifest: monitoring.json's `log` entry, else an earlier predictions.json, else empty. */
   manifest() {
@@ -42291,13 +41209,8 @@ var PredictionLog = class {
     if (monitoring && "log" in monitoring) return checkManifest(monitoring.log, this.manifestName);
     if (existsSync8(this.earlierManifestPath)) {
       const where = this.ws.rel(this.earlierManifestPath);
-      let parsed;
-      try {
-        parsed = JSON.parse(readInputFile(this.ws.root, this.earlierManifestPath).toString("utf8"));
-      } catch (err) {
-        throw new PredictionLogError(`${where}: corrupt manifest (${err.message})`);
-      }
-      return checkManifest(parsed, where);
+      const text2 = readInputFile(this.ws.root, this.earlierManifestPath).toString("utf8");
+      return checkManifest(parseJsonText(text2, where, "manifest", logError), where);
     }
     const stray = existsSync8(this.dir) ? readdirSync4(this.dir).filter((f) => PARTITION.test(f)) : [];
     if (stray.length)
@@ -42673,7 +41586,6 @@ function confusionMatrix(actual, predicted, nClasses) {
 }
 
 // actions/lib/pipelines/infer.ts
-var BACKFILL = SOURCES.indexOf("backfill");
 function regressionLogLabel(spec) {
   return taskOf(spec.label) === "regression" ? { decimals: spec.label.decimals } : null;
 }
@@ -42724,33 +41636,9 @@ function monitor(ws, spec, opts) {
   const daily = dailyPoints(records, classes, regression);
   const task = regression ? regressionParts(spec, fg, table, champion, registry, records, windowDays) : classificationParts(spec, champion, registry, records, daily, windowDays);
   const { thresholds } = task;
-  const modelChanges = [];
-  for (const r2 of records) {
-    if (modelChanges.length === 0 || modelChanges[modelChanges.length - 1].version !== r2.modelVersion) {
-      modelChanges.push({ date: r2.eventTime.slice(0, 10), version: r2.modelVersion });
-    }
-  }
-  let drift = null;
-  let driftSkipped;
-  try {
-    drift = driftReport(fg, table, champion, records, thresholds, regression);
-  } catch (err) {
-    if (!(err instanceof MonitorError) || opts.windowDays !== void 0) throw err;
-    driftSkipped = err.message;
-  }
+  const { drift: drift2, driftSkipped } = driftOrWhyNot(fg, table, champion, records, thresholds, regression, opts);
   const missingDays = syntheticGaps(table);
-  const drifted = drift?.features.filter((f) => f.drifted) ?? [];
-  const alerts = [
-    task.alert,
-    {
-      kind: "dataset-drift",
-      active: drift?.datasetDrift ?? false,
-      message: !drift ? `Drift not computed: ${driftSkipped}` : drift.datasetDrift ? `${drifted.length} of ${drift.features.length} features drifted (${drifted.map((f) => f.feature).join(", ")}) in the window ${drift.window.from} \u2026 ${drift.window.to}: ${driftRuleText(thresholds)}.` : `No feature drifted in the last ${drift.window.days} days (${driftRuleText(thresholds)}): no dataset drift.`,
-      // The share of features that drifted; any share above 0 is dataset drift.
-      value: drift ? round2(drift.share) : null,
-      threshold: 0
-    }
-  ];
+  const alerts = [task.alert, datasetDriftAlert(drift2, driftSkipped, thresholds)];
   return {
     format: MONITORING_FORMAT,
     version: 1,
@@ -42776,8 +41664,8 @@ function monitor(ws, spec, opts) {
     },
     daily,
     byVersion: versionPoints(records, regression),
-    modelChanges: modelChanges.filter((c) => index.versions.some((v) => v.version === c.version)),
-    drift,
+    modelChanges: modelChanges(records).filter((c) => index.versions.some((v) => v.version === c.version)),
+    drift: drift2,
     ...driftSkipped ? { driftSkipped } : {},
     ...missingDays.length ? { missingDays } : {},
     alerts,
@@ -42787,16 +41675,44 @@ function monitor(ws, spec, opts) {
     log: log.manifest()
   };
 }
+function modelChanges(records) {
+  const changes = [];
+  for (const r2 of records) {
+    if (changes.length === 0 || changes[changes.length - 1].version !== r2.modelVersion) {
+      changes.push({ date: r2.eventTime.slice(0, 10), version: r2.modelVersion });
+    }
+  }
+  return changes;
+}
+function driftOrWhyNot(fg, table, champion, records, thresholds, regression, opts) {
+  try {
+    return { drift: driftReport(fg, table, champion, records, thresholds, regression) };
+  } catch (err) {
+    if (!(err instanceof MonitorError) || opts.windowDays !== void 0) throw err;
+    return { drift: null, driftSkipped: err.message };
+  }
+}
+function datasetDriftAlert(drift2, driftSkipped, thresholds) {
+  const drifted = drift2?.features.filter((f) => f.drifted) ?? [];
+  return {
+    kind: "dataset-drift",
+    active: drift2?.datasetDrift ?? false,
+    message: !drift2 ? `Drift not computed: ${driftSkipped}` : drift2.datasetDrift ? `${drifted.length} of ${drift2.features.length} features drifted (${drifted.map((f) => f.feature).join(", ")}) in the window ${drift2.window.from} \u2026 ${drift2.window.to}: ${driftRuleText(thresholds)}.` : `No feature drifted in the last ${drift2.window.days} days (${driftRuleText(thresholds)}): no dataset drift.`,
+    // The share of features that drifted; any share above 0 is dataset drift.
+    value: drift2 ? round2(drift2.share) : null,
+    threshold: 0
+  };
+}
 function classificationParts(spec, champion, registry, records, daily, windowDays) {
   const holdoutAccuracy = champion.entry.holdout.accuracy;
   const baseline = registry.holdoutBaseline(champion.entry);
   const accuracy = spec.monitoring.accuracyThreshold ?? round2(Math.max(0, holdoutAccuracy - ACCURACY_MARGIN));
   const thresholds = { ...DEFAULT_THRESHOLDS, windowDays, accuracy };
-  const thresholdWhy = spec.monitoring.accuracyThreshold !== void 0 ? "set in dataset.yml" : `champion v${champion.entry.version} holdout ${(holdoutAccuracy * 100).toFixed(1)}% \u2212 ${ACCURACY_MARGIN * 100} points`;
+  const thresholdWhy = spec.monitoring.accuracyThreshold !== void 0 ? "set in dataset.yml" : `champion v${champion.entry.version} holdout ${percent(holdoutAccuracy)} \u2212 ${ACCURACY_MARGIN * 100} points`;
   const lastDate = records.length ? records[records.length - 1].eventTime.slice(0, 10) : null;
   const recentFrom = lastDate ? addDays(lastDate, -(windowDays - 1)) : null;
   const last = daily[daily.length - 1];
-  const since = last ? addDays(last.date, -29) : "";
+  const since = last ? addDays(last.date, -(ROLLING_DAYS - 1)) : "";
   const window30 = daily.filter((d) => d.date >= since).reduce((n, d) => n + d.labelled, 0);
   const rolling = last && window30 >= thresholds.minWindowRows ? last.rolling30 : null;
   const accuracyActive = rolling !== null && rolling < accuracy;
@@ -42905,8 +41821,6 @@ function holdoutResiduals(fg, table, champion, registry) {
     )
   };
 }
-var SYNTHETIC = SOURCES.indexOf("synthetic");
-var INGEST = SOURCES.indexOf("ingest");
 function predictionsBySource(table, records) {
   const sourceOf = /* @__PURE__ */ new Map();
   for (let i = 0; i < table.rows; i++) sourceOf.set(table.ids[i], table.sources[i]);
@@ -42914,8 +41828,8 @@ function predictionsBySource(table, records) {
   let ingest = 0;
   for (const r2 of records) {
     const source = sourceOf.get(r2.id);
-    if (source === SYNTHETIC) synthetic++;
-    else if (source === INGEST) ingest++;
+    if (source === SOURCE_CODE.synthetic) synthetic++;
+    else if (source === SOURCE_CODE.ingest) ingest++;
   }
   return { synthetic, ingest };
 }
@@ -42932,19 +41846,18 @@ function liveAccuracy(labelled, days) {
     high: round2(ci.high)
   };
 }
-var DAY_MS2 = 864e5;
 function syntheticGaps(table) {
   const days = /* @__PURE__ */ new Set();
   for (let i = 0; i < table.rows; i++)
-    if (table.sources[i] === SYNTHETIC) days.add(Math.floor(table.eventTimes[i] / DAY_MS2));
+    if (table.sources[i] === SOURCE_CODE.synthetic) days.add(Math.floor(table.eventTimes[i] / DAY_MS));
   const sorted = [...days].sort((a, b) => a - b);
   const gaps = [];
   for (let k = 1; k < sorted.length; k++) {
     const missing = sorted[k] - sorted[k - 1] - 1;
     if (missing > 0)
       gaps.push({
-        from: utcDate(new Date((sorted[k - 1] + 1) * DAY_MS2)),
-        to: utcDate(new Date((sorted[k] - 1) * DAY_MS2)),
+        from: utcDate((sorted[k - 1] + 1) * DAY_MS),
+        to: utcDate((sorted[k] - 1) * DAY_MS),
         days: missing
       });
   }
@@ -43028,7 +41941,7 @@ function driftReport(fg, table, champion, records, t, regression) {
   const win = [];
   for (let i = 0; i < table.rows; i++) {
     if (windowIds.has(table.ids[i])) win.push(i);
-    else if (table.sources[i] !== SYNTHETIC && table.eventTimes[i] <= trainedAt) ref.push(i);
+    else if (table.sources[i] !== SOURCE_CODE.synthetic && table.eventTimes[i] <= trainedAt) ref.push(i);
   }
   if (win.length < t.minWindowRows) {
     throw new MonitorError(
@@ -43094,6 +42007,1352 @@ function writeMonitoring(ws, report) {
 // actions/lib/reports/reports.ts
 import { existsSync as existsSync9, readdirSync as readdirSync5, rmSync as rmSync5 } from "node:fs";
 import path17 from "node:path";
+
+// actions/lib/charts/chart-kit.ts
+var BRUSH_PARAM = "brush";
+var DEFAULT_WIDTH = 560;
+var SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+var TIME_HEIGHT = 220;
+function top(opts, title, subtitle, description, body2) {
+  const lines = subtitle !== null && opts.width === "container" ? [subtitle].flat().flatMap((s) => subtitleLines(s, NARROW_LINE)) : subtitle;
+  const text2 = lines === null ? null : Array.isArray(lines) && lines.length === 1 ? lines[0] : lines;
+  return {
+    $schema: SCHEMA,
+    title: text2 === null ? { text: title, anchor: "start" } : { text: title, subtitle: text2, anchor: "start" },
+    description,
+    width: opts.width ?? DEFAULT_WIDTH,
+    // Re-fit to the container on every update, not only on a window resize: a date selection swaps the
+    // data, and with it the room the axis labels take.
+    ...opts.width === "container" ? { autosize: { type: "fit-x", contains: "padding", resize: true } } : {},
+    // Static renders skip per-mark ARIA labels: an SVG shown as <img> gets its alt text from the page.
+    config: {
+      aria: opts.interactive === true,
+      view: { stroke: null },
+      axis: { labelFontSize: 11, titleFontSize: 11 }
+    },
+    ...body2
+  };
+}
+var NARROW_LINE = 44;
+function subtitleLines(subtitle, max) {
+  const lines = [];
+  let line = "";
+  for (const part of subtitle.split(" \xB7 ")) {
+    if (line && line.length + 3 + part.length <= max) line = `${line} \xB7 ${part}`;
+    else {
+      if (line) lines.push(line);
+      const words = wrap(part, max);
+      line = words.pop() ?? "";
+      lines.push(...words);
+    }
+  }
+  return line ? [...lines, line] : lines;
+}
+function bottomLegend(opts, entries2, narrow = 2) {
+  if (opts.width !== "container" || entries2 < 3) return { orient: "bottom" };
+  const phone = `containerSize()[0] < ${LEGEND_ONE_ROW} && width > 0`;
+  return { orient: "bottom", columns: { expr: `${phone} ? ${narrow} : ${entries2}` } };
+}
+var LEGEND_ONE_ROW = 480;
+var named = (name2, values) => ({ name: name2, values });
+var timeX = (opts, title = null) => ({
+  field: "date",
+  type: "temporal",
+  title,
+  scale: opts.timeDomain ? {
+    type: "utc",
+    domainMin: Date.parse(`${opts.timeDomain[0]}T00:00:00Z`),
+    domainMax: Date.parse(`${opts.timeDomain[1]}T00:00:00Z`)
+  } : { type: "utc" },
+  axis: { format: "%b %d", labelOverlap: true, tickCount: 8 }
+});
+var sharedAxis = (opts) => ({ ...opts, timeDomain: void 0 });
+var NOT_TOUCH = "[event.pointerType !== 'touch']";
+var BRUSH_DRAG = `[pointerdown${NOT_TOUCH}, window:pointerup] > window:pointermove!`;
+var brushParam = {
+  name: BRUSH_PARAM,
+  select: { type: "interval", encodings: ["x"], on: BRUSH_DRAG, translate: BRUSH_DRAG }
+};
+function withInteraction(opts, encoding, tooltip) {
+  return opts.interactive ? { ...encoding, tooltip } : encoding;
+}
+function messageSpec(title, description, message2, opts = {}) {
+  return textSpec(title, description, [message2], opts);
+}
+function textSpec(title, description, paragraphs, opts) {
+  const width = typeof opts.width === "number" ? opts.width : DEFAULT_WIDTH;
+  const lines = paragraphs.flatMap((p) => wrap(p, Math.max(20, Math.floor(width / 8))));
+  return top(opts, title, null, description, {
+    height: lines.length * 18 + 10,
+    data: named("message", [{ text: lines }]),
+    mark: { type: "text", align: "left", baseline: "top", fontSize: 13, lineHeight: 18, color: "#555" },
+    encoding: { text: { field: "text", type: "nominal" }, x: { value: 0 }, y: { value: 5 } }
+  });
+}
+function wrap(text2, max) {
+  const lines = [];
+  let line = "";
+  for (const word of text2.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : [""];
+}
+function ceilTo(x, step) {
+  return Math.max(step, Math.ceil(x / step) * step);
+}
+function axisStep(max) {
+  const power = 10 ** Math.floor(Math.log10(max || 1));
+  return max / power > 5 ? power : max / power > 2 ? power / 2 : power / 5;
+}
+
+// actions/lib/charts/class-colours.ts
+var TABLEAU10 = [
+  "#4c78a8",
+  "#f58518",
+  "#e45756",
+  "#72b7b2",
+  "#54a24b",
+  "#eeca3b",
+  "#b279a2",
+  "#ff9da6",
+  "#9d755d",
+  "#bab0ac"
+];
+var TABLEAU20 = [
+  "#4c78a8",
+  "#9ecae9",
+  "#f58518",
+  "#ffbf79",
+  "#54a24b",
+  "#88d27a",
+  "#b79a20",
+  "#f2cf5b",
+  "#439894",
+  "#83bcb6",
+  "#e45756",
+  "#ff9d98",
+  "#79706e",
+  "#bab0ac",
+  "#d67195",
+  "#fcbfd2",
+  "#b279a2",
+  "#d6a5c9",
+  "#9e765f",
+  "#d8b5a5"
+];
+var COLOURED_CLASSES = 20;
+var KEPT_CLASSES = 18;
+var OTHER_COLOUR = "#bab0ac";
+var SINGLE_COLOUR = TABLEAU10[0];
+function classPalette(count) {
+  if (count <= TABLEAU10.length) return TABLEAU10.slice(0, count);
+  if (count <= TABLEAU20.length) return TABLEAU20.slice(0, count);
+  throw new RangeError(`${count} classes: at most ${COLOURED_CLASSES} get their own colour`);
+}
+function keptPalette(count) {
+  if (count > KEPT_CLASSES) throw new RangeError(`${count} kept classes: at most ${KEPT_CLASSES}`);
+  return TABLEAU20.filter((c) => c !== OTHER_COLOUR && c !== "#79706e").slice(0, count);
+}
+function otherLabel(merged) {
+  return `Other classes (${merged})`;
+}
+
+// actions/lib/charts/chart-classes.ts
+var FEW_ENTRIES = 4;
+var SHORT_LABEL = 20;
+function shortLabels(labels, max) {
+  const length = (t) => Array.from(t).length;
+  const cut = (t, n) => length(t) <= n ? t : `${Array.from(t).slice(0, n - 1).join("")}\u2026`;
+  const split = (l) => l.split(/\s+/).filter(Boolean);
+  const words = labels.filter((l) => length(l) > max).map(split);
+  const shortest = Math.min(...words.map((w) => w.length));
+  const fromEnd = (w, k) => w[w.length - 1 - k];
+  let head = 0;
+  while (words.length > 1 && head < shortest && words.every((w) => w[head] === words[0][head])) head++;
+  let tail = 0;
+  while (words.length > 1 && head + tail < shortest && words.every((w) => fromEnd(w, tail) === fromEnd(words[0], tail)))
+    tail++;
+  const out = labels.map((label) => {
+    if (length(label) <= max) return label;
+    const w = split(label);
+    const core2 = w.slice(head, w.length - tail).join(" ");
+    const after = tail > 0 ? " \u2026" : "";
+    for (const candidate of [`${w.slice(0, head).join(" ")} ${core2}${after}`.trim(), `\u2026 ${core2}${after}`])
+      if (core2 !== "" && length(candidate) <= max) return candidate;
+    return cut(core2 || label, max);
+  });
+  const seen = /* @__PURE__ */ new Map();
+  for (const t of out) seen.set(t, (seen.get(t) ?? 0) + 1);
+  return out.map((t, i) => {
+    if (seen.get(t) === 1) return t;
+    const n = ` #${i + 1}`;
+    return `${cut(t, max - length(n))}${n}`;
+  });
+}
+function withShort(labels, colours, entryOf, merged) {
+  const short = labels.length > FEW_ENTRIES ? shortLabels(labels, SHORT_LABEL) : labels;
+  return { labels, short, colours, entryOf, merged };
+}
+function classEntries(r2, weights) {
+  const n = r2.classes.length;
+  if (n <= COLOURED_CLASSES)
+    return withShort(
+      r2.classes.map((c) => c.label),
+      classPalette(n),
+      r2.classes.map((_, i) => i),
+      0
+    );
+  const ranked = r2.classes.map((_, i) => i).sort((a, b) => (weights[b] ?? 0) - (weights[a] ?? 0) || a - b);
+  const kept = ranked.slice(0, KEPT_CLASSES).sort((a, b) => a - b);
+  const entryOf = r2.classes.map(() => KEPT_CLASSES);
+  kept.forEach((c, e) => {
+    entryOf[c] = e;
+  });
+  return withShort(
+    [...kept.map((c) => r2.classes[c].label), otherLabel(n - KEPT_CLASSES)],
+    [...keptPalette(KEPT_CLASSES), OTHER_COLOUR],
+    entryOf,
+    n - KEPT_CLASSES
+  );
+}
+function classMixEntries(r2) {
+  return classEntries(
+    r2,
+    r2.classes.map((c) => r2.daily.reduce((s, d) => s + (d.predicted[c.value] ?? 0), 0))
+  );
+}
+function confusionEntries(r2, m) {
+  return classEntries(
+    r2,
+    r2.classes.map((_, i) => {
+      let rows = 0;
+      for (let j = 0; j < r2.classes.length; j++) rows += (m[i]?.[j] ?? 0) + (m[j]?.[i] ?? 0);
+      return rows;
+    })
+  );
+}
+function mergedNote(e, by) {
+  return e.merged === 0 ? "" : `${e.labels.length - 1} classes with the most ${by} shown; ${e.merged} others merged into \u201C${e.labels[e.labels.length - 1]}\u201D`;
+}
+
+// actions/lib/charts/confusion-chart.ts
+var shadeOf = (share) => Math.round(share * 10) / 10;
+function confusionRows(r2, which2, entries2 = confusionEntries(r2, r2.confusion[which2])) {
+  const m = r2.confusion[which2];
+  const size = entries2.labels.length;
+  const merged = Array.from({ length: size }, () => new Array(size).fill(0));
+  r2.classes.forEach((_, i) => {
+    r2.classes.forEach((_2, j) => {
+      merged[entries2.entryOf[i]][entries2.entryOf[j]] += m[i]?.[j] ?? 0;
+    });
+  });
+  const rows = [];
+  entries2.short.forEach((actual, a) => {
+    const support = merged[a].reduce((s, x) => s + x, 0);
+    entries2.short.forEach((predicted, b) => {
+      const count = merged[a][b];
+      rows.push({
+        actual,
+        predicted,
+        // Axes show the short labels; the tooltip names the classes in full.
+        actualFull: entries2.labels[a],
+        predictedFull: entries2.labels[b],
+        count,
+        share: support === 0 ? 0 : count / support,
+        shade: support === 0 ? 0 : shadeOf(count / support),
+        correct: a === b
+      });
+    });
+  });
+  return rows;
+}
+var UPRIGHT_LABELS = {
+  labelAngle: -90,
+  labelAlign: "left",
+  labelBaseline: "middle",
+  labelLimit: 180,
+  orient: "top"
+};
+function fittingLabels(labels) {
+  const room = Math.max(...labels.map((l) => Array.from(l).length)) * 7 + 6;
+  const upright = `width / ${labels.length} < ${room}`;
+  return {
+    labelAngle: { expr: `${upright} ? -90 : 0` },
+    labelAlign: { expr: `${upright} ? 'left' : 'center'` },
+    labelBaseline: { expr: `${upright} ? 'middle' : 'bottom'` },
+    labelLimit: 180,
+    orient: "top"
+  };
+}
+function matrixAxes(opts, labels) {
+  return {
+    x: {
+      field: "predicted",
+      type: "nominal",
+      title: "predicted",
+      scale: { domain: labels },
+      axis: labels.length > 6 ? UPRIGHT_LABELS : opts.width === "container" ? fittingLabels(labels) : { labelAngle: 0, labelLimit: 180, orient: "top" }
+    },
+    y: {
+      field: "actual",
+      type: "nominal",
+      title: "actual",
+      scale: { domain: labels },
+      axis: { labelLimit: 200 }
+    }
+  };
+}
+function matrixLayers(opts, position, height, many) {
+  const tooltip = [
+    { field: "actualFull", type: "nominal", title: "actual" },
+    { field: "predictedFull", type: "nominal", title: "predicted" },
+    { field: "count", type: "quantitative", title: "rows" },
+    { field: "share", type: "quantitative", title: "share of actual", format: ".1%" }
+  ];
+  const color = {
+    field: "shade",
+    type: "quantitative",
+    title: "share",
+    scale: { scheme: "blues", domain: [0, 1] },
+    // Title and gradient no taller than the matrix: Vega clips a side legend that overruns it.
+    legend: opts.width === "container" ? { format: ".0%", gradientLength: Math.max(30, Math.min(200, height - 30)) } : { format: ".0%" }
+  };
+  const cells = {
+    mark: { type: "rect", stroke: "white", strokeWidth: 1 },
+    encoding: withInteraction(opts, { ...position, color }, tooltip)
+  };
+  if (many) return [cells];
+  const counts = {
+    mark: { type: "text", fontSize: 12 },
+    encoding: {
+      ...position,
+      text: { field: "count", type: "quantitative", format: "d" },
+      color: { condition: { test: { field: "shade", gt: 0.5 }, value: "white" }, value: "#222" }
+    }
+  };
+  return [cells, counts];
+}
+function confusionMatrixSpec(r2, which2, opts = {}) {
+  const m = r2.confusion[which2];
+  const total = m.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
+  const correct = m.reduce((s, row, i) => s + (row[i] ?? 0), 0);
+  const span = which2 === "all" ? "all time" : `the last ${r2.confusion.recentDays} days`;
+  const title = which2 === "all" ? "Confusion matrix, all time" : `Confusion matrix, last ${r2.confusion.recentDays} days`;
+  if (total === 0) {
+    const none = which2 === "all" ? "No labelled predictions yet." : `No labelled predictions in the last ${r2.confusion.recentDays} days.`;
+    return messageSpec(
+      title,
+      `${none} The confusion matrix needs predictions with known actual classes.`,
+      none,
+      opts
+    );
+  }
+  const entries2 = confusionEntries(r2, m);
+  const labels = entries2.short;
+  const description = `Confusion matrix of ${grouped(total)} labelled predictions over ${span}: actual class in rows, predicted class in columns, ${grouped(correct)} correct (${percent(correct / total)}). Classes: ${r2.classes.map((c) => c.label).join(", ")}.` + (entries2.merged ? ` Shown: ${mergedNote(entries2, "rows")}.` : "");
+  const many = labels.length > 10;
+  const height = (many ? 24 : 40) * labels.length;
+  const subtitle = [
+    `${grouped(total)} labelled rows \xB7 colour: share of the actual class${many ? " (counts in the tooltip)" : ""}`,
+    mergedNote(entries2, "rows")
+  ].filter(Boolean);
+  return top(opts, title, subtitle.length === 1 ? subtitle[0] : subtitle, description, {
+    height,
+    data: named("confusion", confusionRows(r2, which2, entries2)),
+    layer: matrixLayers(opts, matrixAxes(opts, labels), height, many)
+  });
+}
+
+// actions/lib/charts/drift-chart.ts
+var PREDICTION_FEATURE = "Predicted class (model output)";
+var PREDICTED_VALUE_FEATURE = "Predicted value (model output)";
+var RESIDUAL_FEATURE = "Errors vs holdout errors (predicted \u2212 actual)";
+function psiAxisMax(r2) {
+  const values = r2.drift ? [...r2.drift.features.map((f) => f.psi), r2.drift.prediction.psi] : [];
+  if (r2.regression?.residualDrift) values.push(r2.regression.residualDrift.psi);
+  return Math.ceil(Math.max(2 * r2.thresholds.psi, ...values) * 2) / 2;
+}
+var psiBar = (psi) => Math.round(psi * 20) / 20;
+var WIDEST_DRIFT_LABEL = "chi-square adj. p\u22650.10";
+var PHONE_CONTAINER = 480;
+var DRIFT_LABEL_SLACK = 24;
+var DRIFT_COLOURS = ["#d62728", "#f4a582", "#92c5de", "#9aa5b1"];
+function driftPText(p, adjusted) {
+  const name2 = adjusted ? "adj. p" : "p";
+  return p < 0.01 ? `${name2}<0.01` : p < 0.05 ? `${name2}<0.05` : p < 0.1 ? `${name2}<0.10` : `${name2}\u22650.10`;
+}
+function testedRow(name2, kind, t, adjustedPValue) {
+  return {
+    name: name2,
+    kind,
+    test: t.test === "ks" ? "KS" : "chi-square",
+    statistic: t.statistic,
+    pValue: t.pValue,
+    adjustedPValue,
+    psi: t.psi,
+    bar: psiBar(t.psi),
+    status: t.status ?? (t.drifted ? "drifted" : "stable")
+  };
+}
+function driftRows(r2) {
+  if (r2.drift === null) return [];
+  const rows = r2.drift.features.map((f) => testedRow(f.title, f.type, f, f.adjustedPValue ?? f.pValue));
+  const p = r2.drift.prediction;
+  const regression = r2.task === "regression";
+  rows.push(
+    regression ? testedRow(PREDICTED_VALUE_FEATURE, "numeric", p, p.pValue) : testedRow(PREDICTION_FEATURE, "categorical", p, p.pValue)
+  );
+  const residual = r2.regression?.residualDrift;
+  if (residual) rows.push(testedRow(RESIDUAL_FEATURE, "numeric", residual, residual.pValue));
+  const seen = /* @__PURE__ */ new Map();
+  for (const row of rows) seen.set(row.name, (seen.get(row.name) ?? 0) + 1);
+  const names = r2.drift.features.map((f) => f.feature);
+  return rows.map((row, i) => ({
+    ...row,
+    name: (seen.get(row.name) ?? 0) > 1 && i < names.length ? `${row.name} (${names[i]})` : row.name,
+    label: `${row.test} ${driftPText(row.adjustedPValue, i < names.length)}`
+  }));
+}
+function driftRule(r2) {
+  return `red: drifted = adjusted p < ${r2.thresholds.pValue} and PSI > ${r2.thresholds.psi}`;
+}
+function driftDescription(r2) {
+  const d = r2.drift;
+  const drifted = d.features.filter((f) => f.drifted).map((f) => f.title);
+  const notSignificant = d.features.filter((f) => f.status === "not significant").map((f) => f.title);
+  return `Population stability index of ${d.features.length} features and the predicted ${r2.task === "regression" ? "value (and the errors against the holdout errors)" : "class"}, window ${d.window.from} to ${d.window.to} (${grouped(d.window.rows)} rows) against the reference (${grouped(d.reference.rows)} rows). ` + (drifted.length ? `Drifted: ${drifted.join(", ")}.` : "No feature drifted.") + (notSignificant.length ? ` PSI above ${r2.thresholds.psi} but not significant on this window: ${notSignificant.join(", ")}.` : "") + ` Dataset drift: ${d.datasetDrift ? "yes" : "no"} (${driftRuleText(r2.thresholds)}).`;
+}
+function driftLayers(r2, opts, axisMax) {
+  const labelLimit = opts.width === "container" ? { expr: `containerSize()[0] < ${PHONE_CONTAINER} && width > 0 ? 110 : 240` } : 240;
+  const y = { field: "name", type: "nominal", title: null, sort: null, axis: { labelLimit } };
+  const tooltip = [
+    { field: "name", type: "nominal", title: "feature" },
+    { field: "test", type: "nominal", title: "test" },
+    { field: "statistic", type: "quantitative", title: "statistic", format: ".4f" },
+    { field: "pValue", type: "quantitative", title: "p-value", format: ".3g" },
+    { field: "adjustedPValue", type: "quantitative", title: "adjusted p-value", format: ".3g" },
+    { field: "psi", type: "quantitative", title: "PSI", format: ".3f" },
+    { field: "status", type: "nominal", title: "status" }
+  ];
+  const color = {
+    field: "status",
+    type: "nominal",
+    title: null,
+    scale: { domain: [...DRIFT_STATUSES], range: DRIFT_COLOURS },
+    legend: bottomLegend(opts, DRIFT_STATUSES.length, 1)
+  };
+  const x = { field: "bar", type: "quantitative", title: "PSI", scale: { domain: [0, axisMax] } };
+  return [
+    {
+      mark: { type: "bar", height: { band: 0.7 } },
+      encoding: withInteraction(opts, { y, x, color }, tooltip)
+    },
+    {
+      // The test results form a column at the axis end, so a bar that changes moves no text.
+      mark: { type: "text", align: "left", baseline: "middle", dx: 4, fontSize: 10, color: "#333" },
+      encoding: { y, x: { datum: axisMax, type: "quantitative" }, text: { field: "label", type: "nominal" } }
+    },
+    {
+      data: named("driftLabelRoom", [{ bar: axisMax, label: WIDEST_DRIFT_LABEL }]),
+      mark: { type: "text", align: "left", baseline: "middle", dx: 4, fontSize: 10, opacity: 0 },
+      encoding: { x: { field: "bar", type: "quantitative" }, text: { field: "label", type: "nominal" } }
+    },
+    {
+      data: named("psiThreshold", [{ psi: r2.thresholds.psi }]),
+      mark: { type: "rule", strokeDash: [5, 4], color: "#c0392b" },
+      encoding: { x: { field: "psi", type: "quantitative" } }
+    }
+  ];
+}
+function driftSpec(r2, opts = {}) {
+  const title = "Feature drift (PSI)";
+  if (r2.drift === null) {
+    const reason = r2.driftSkipped ?? "No drift report.";
+    return messageSpec(title, `Drift was not computed: ${reason}`, `Drift not computed: ${reason}`, opts);
+  }
+  const rows = driftRows(r2);
+  return top(
+    opts,
+    title,
+    `last ${r2.drift.window.days} days \xB7 dashed: PSI ${r2.thresholds.psi} \xB7 ${driftRule(r2)}`,
+    driftDescription(r2),
+    {
+      height: Math.max(60, rows.length * 26),
+      // Filling its container, the chart is fitted to it before the test column right of the plot is
+      // placed, which cut that column by up to DRIFT_LABEL_SLACK pixels (measured in Chromium): room for it.
+      ...opts.width === "container" ? { padding: { left: 5, top: 5, bottom: 5, right: 5 + DRIFT_LABEL_SLACK } } : {},
+      data: named("drift", rows),
+      layer: driftLayers(r2, opts, psiAxisMax(r2))
+    }
+  );
+}
+
+// actions/lib/charts/regression-values.ts
+function labelOf2(r2) {
+  if (!r2.label || !r2.regression) throw new Error(`${r2.dataset}: not a regression monitoring report`);
+  return r2.label;
+}
+function valueWithUnit(r2, x, extraDecimals = 0) {
+  if (x === null) return "\u2013";
+  const label = labelOf2(r2);
+  const text2 = formatNumber(x, predictionDecimals(label) + extraDecimals);
+  return label.unit ? `${text2} ${label.unit}` : text2;
+}
+var errorText = (r2, x) => valueWithUnit(r2, x, 1);
+function signedError(r2, p) {
+  const e = Number(p.predicted) - Number(p.actual);
+  const text2 = formatNumber(Math.abs(e), predictionDecimals(labelOf2(r2)));
+  return text2 === "0" ? "0" : `${e > 0 ? "+" : "\u2212"}${text2}`;
+}
+function intervalText(r2, p) {
+  const decimals = predictionDecimals(labelOf2(r2));
+  return p.low === void 0 || p.high === void 0 ? "\u2013" : `${formatNumber(p.low, decimals)}\u2013${formatNumber(p.high, decimals)}`;
+}
+function smallestTolerance(r2) {
+  const t = labelOf2(r2).tolerances;
+  return t.length ? Math.min(...t) : null;
+}
+function withinTolerance(p, tolerance2) {
+  return Math.abs(Number(p.predicted) - Number(p.actual)) <= tolerance2 + 1e-9;
+}
+
+// actions/lib/charts/chart-rows.ts
+var DATED_DATA = {
+  accuracy: "accuracy",
+  errors: "errors",
+  scatter: "scatter",
+  modelChanges: "modelChanges",
+  classMix: "classMix",
+  rowsPerDay: "rowsPerDay"
+};
+var ACCURACY_SERIES = ["daily", "rolling 7-day", "rolling 30-day"];
+var ERROR_SERIES = [
+  "daily MAE",
+  "rolling 7-day MAE",
+  "rolling 30-day MAE",
+  "rolling 30-day RMSE"
+];
+var ROW_STATUS = ["labelled", "waiting for label"];
+function seriesRows(days, series, field, values) {
+  const rows = [];
+  days.forEach((d, at) => {
+    const base = { date: d.date, day: d.date, labelled: d.labelled };
+    values(at).forEach((value, i) => {
+      if (value !== null) rows.push({ ...base, series: series[i], [field]: value });
+    });
+  });
+  return rows;
+}
+function accuracyRows(r2) {
+  return seriesRows(r2.daily, ACCURACY_SERIES, "accuracy", (i) => [
+    r2.daily[i].accuracy,
+    r2.daily[i].rolling7,
+    r2.daily[i].rolling30
+  ]);
+}
+function errorRows(r2) {
+  const daily = r2.regression?.daily ?? [];
+  return seriesRows(daily, ERROR_SERIES, "error", (i) => [
+    daily[i].mae,
+    daily[i].rolling7Mae,
+    daily[i].rolling30Mae,
+    daily[i].rolling30Rmse
+  ]);
+}
+function modelChangeRows(r2) {
+  return r2.modelChanges.map((c) => ({
+    date: c.date,
+    day: c.date,
+    version: c.version,
+    label: `v${c.version}`
+  }));
+}
+function versionRowsOf(r2, versions, figures, figure, text2) {
+  const champion = r2.champion?.version ?? null;
+  return versions.map((v) => {
+    const x = figure(v);
+    return {
+      version: `v${v.version}`,
+      role: v.version === champion ? "champion" : "earlier",
+      ...figures(v),
+      labelY: x ?? 0,
+      rows: v.rows,
+      labelled: v.labelled,
+      from: v.firstDate,
+      to: v.lastDate,
+      label: x === null ? `no labels yet (${grouped(v.rows)} rows)` : `${text2(x)} \xB7 ${grouped(v.labelled)} labelled`
+    };
+  });
+}
+function versionRows(r2) {
+  return versionRowsOf(
+    r2,
+    r2.byVersion,
+    (v) => ({ accuracy: v.accuracy }),
+    (v) => v.accuracy,
+    (x) => percent(x)
+  );
+}
+function versionErrorRows(r2) {
+  return versionRowsOf(
+    r2,
+    r2.regression?.byVersion ?? [],
+    (v) => ({ mae: v.mae, rmse: v.rmse }),
+    (v) => v.mae,
+    (x) => errorText(r2, x)
+  );
+}
+function classMixRows(r2, entries2 = classMixEntries(r2)) {
+  const rows = [];
+  for (const d of r2.daily) {
+    const counts = new Array(entries2.labels.length).fill(0);
+    r2.classes.forEach((c, i) => {
+      counts[entries2.entryOf[i]] += d.predicted[c.value] ?? 0;
+    });
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (total === 0) continue;
+    let y0 = 0;
+    entries2.short.forEach((cls, e) => {
+      const share = counts[e] / total;
+      rows.push({
+        date: d.date,
+        next: nextDay(d.date),
+        day: d.date,
+        cls,
+        clsFull: entries2.labels[e],
+        count: counts[e],
+        share,
+        y0,
+        y1: y0 + share
+      });
+      y0 += share;
+    });
+  }
+  return rows;
+}
+function rowsPerDayRows(r2) {
+  const rows = [];
+  for (const d of r2.daily) {
+    const waiting = d.rows - d.labelled;
+    const common = { date: d.date, next: nextDay(d.date), day: d.date, total: d.rows };
+    rows.push({ ...common, status: ROW_STATUS[0], rows: d.labelled, y0: 0, y1: d.labelled });
+    rows.push({ ...common, status: ROW_STATUS[1], rows: waiting, y0: d.labelled, y1: d.rows });
+  }
+  return rows;
+}
+function scatterRows(r2) {
+  return (r2.regression?.scatter ?? []).map((p) => ({
+    ...p,
+    day: p.date,
+    model: `v${p.version}`,
+    error: p.predicted - p.actual
+  }));
+}
+
+// actions/lib/charts/error-charts.ts
+var SQUARE = 320;
+function scatterDomain(r2) {
+  const range = labelOf2(r2).range;
+  if (range) return range;
+  const values = (r2.regression?.scatter ?? []).flatMap((p) => [p.predicted, p.actual]);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const step = axisStep(hi - lo || 1);
+  return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
+}
+function predictedVsActualSpec(r2, opts = {}) {
+  const title = "Predicted vs actual";
+  const rows = scatterRows(r2);
+  if (rows.length === 0 || !r2.regression)
+    return messageSpec(
+      title,
+      "No labelled predictions in the window yet, so there is nothing to plot.",
+      "No labelled predictions yet.",
+      opts
+    );
+  const label = labelOf2(r2);
+  const domain = scatterDomain(r2);
+  const live = r2.regression.live;
+  const description = `Predicted against actual ${label.title} for the ${grouped(rows.length)} newest labelled predictions of the last ${live.days} days, with the line of perfect predictions (y = x): MAE ${errorText(r2, live.mae)}, RMSE ${errorText(r2, live.rmse)} over ${grouped(live.labelled)} labelled rows.`;
+  const unit = label.unit ? ` (${label.unit})` : "";
+  const axis = (name2, field) => ({
+    field,
+    type: "quantitative",
+    title: `${name2}${unit}`,
+    scale: { domain, nice: false }
+  });
+  const tooltip = [
+    { field: "day", type: "nominal", title: "date" },
+    { field: "model", type: "nominal", title: "model" },
+    { field: "predicted", type: "quantitative", title: "predicted" },
+    { field: "actual", type: "quantitative", title: "actual" },
+    { field: "error", type: "quantitative", title: "error", format: ".3f" }
+  ];
+  return top(opts, title, "grey: predicted = actual", description, {
+    width: Math.min(SQUARE, typeof opts.width === "number" ? opts.width : SQUARE),
+    height: SQUARE,
+    layer: [
+      {
+        data: named("diagonal", [
+          { actual: domain[0], predicted: domain[0] },
+          { actual: domain[1], predicted: domain[1] }
+        ]),
+        mark: { type: "line", color: "#9aa5b1", strokeDash: [4, 3] },
+        encoding: { x: axis("actual", "actual"), y: axis("predicted", "predicted") }
+      },
+      {
+        data: named(DATED_DATA.scatter, rows),
+        mark: { type: "circle", size: 18, opacity: 0.45, color: "#1f77b4" },
+        encoding: withInteraction(
+          opts,
+          { x: axis("actual", "actual"), y: axis("predicted", "predicted") },
+          tooltip
+        )
+      }
+    ]
+  });
+}
+function histogramDescription(r2) {
+  const regression = r2.regression;
+  const bins = regression.errors;
+  const n = bins.reduce((s, b) => s + b.count, 0);
+  const over = bins.filter((b) => b.from >= 0).reduce((s, b) => s + b.count, 0);
+  const drift2 = regression.residualDrift;
+  return `Histogram of predicted minus actual over the ${grouped(n)} labelled predictions of the last ${regression.live.days} days, from ${formatNumber(bins[0].from, 6)} to ${formatNumber(bins[bins.length - 1].to, 6)}; ${percent(over / n)} at or above zero (over-predictions).` + (drift2 ? ` Residual drift against the champion's holdout: KS ${formatNumber(drift2.statistic, 3)}, p ${formatNumber(drift2.pValue, 4)}, PSI ${formatNumber(drift2.psi, 3)}: ${drift2.status}.` : regression.residualDriftSkipped ? ` Residual drift not computed: ${regression.residualDriftSkipped}.` : "");
+}
+function errorHistogramSpec(r2, opts = {}) {
+  const title = "Error distribution (predicted \u2212 actual)";
+  const bins = r2.regression?.errors ?? [];
+  if (bins.length === 0)
+    return messageSpec(
+      title,
+      "No labelled predictions in the window yet, so there is no error distribution to show.",
+      "No labelled predictions yet.",
+      opts
+    );
+  const drift2 = r2.regression?.residualDrift;
+  const tooltip = [
+    { field: "from", type: "quantitative", title: "from" },
+    { field: "to", type: "quantitative", title: "to" },
+    { field: "count", type: "quantitative", title: "rows" }
+  ];
+  const unit = labelOf2(r2).unit;
+  const x = {
+    field: "from",
+    type: "quantitative",
+    title: unit ? `predicted \u2212 actual (${unit})` : "predicted \u2212 actual"
+  };
+  return top(
+    opts,
+    title,
+    drift2 ? `residual drift vs holdout: ${drift2.status} \xB7 dashed: no error` : "dashed: no error",
+    histogramDescription(r2),
+    {
+      height: TIME_HEIGHT,
+      layer: [
+        {
+          data: named(
+            "errorBins",
+            bins.map((b) => ({ ...b }))
+          ),
+          mark: { type: "bar", stroke: "white", strokeWidth: 0.5, color: "#1f77b4" },
+          // Bars from zero up: with a ranged x, Vega-Lite would otherwise lay them on their side.
+          encoding: withInteraction(
+            opts,
+            {
+              x,
+              x2: { field: "to" },
+              y: { field: "count", type: "quantitative", title: "rows" },
+              y2: { datum: 0 }
+            },
+            tooltip
+          )
+        },
+        {
+          data: named("zeroError", [{ x: 0 }]),
+          mark: { type: "rule", strokeDash: [5, 4], color: "#555" },
+          encoding: { x: { field: "x", type: "quantitative" } }
+        }
+      ]
+    }
+  );
+}
+
+// actions/lib/charts/class-values.ts
+function classLabel(r2, value) {
+  return r2.classes.find((c) => c.value === value)?.label ?? value;
+}
+function outcomeMark(p) {
+  return p.actual === null ? "\u2026" : p.actual === p.predicted ? "\u2713" : "\u2717";
+}
+
+// actions/lib/charts/latest-prediction.ts
+function latestSpec(r2, opts = {}) {
+  const title = "Latest prediction";
+  const p = latestOf(r2);
+  if (p === null)
+    return messageSpec(
+      title,
+      "No predictions yet, so there is no latest prediction.",
+      "No predictions yet.",
+      opts
+    );
+  const actual = p.actual === null ? "actual: waiting for its label" : `actual ${classLabel(r2, p.actual)} ${outcomeMark(p)}`;
+  const t = r2.totals;
+  const regression = r2.task === "regression";
+  const latest = regression ? latestValueText(r2, p) : `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: predicted ${classLabel(r2, p.predicted)} (p = ${p.probability.toFixed(2)}), ${actual}.`;
+  const labelledText = `All time: ${grouped(t.predictions)} predictions, ${grouped(t.labelled)} labelled (${grouped(t.predictions - t.labelled)} waiting)`;
+  const totals = regression ? `${labelledText}.` : `${labelledText}, ${grouped(t.correct)} correct: accuracy ${percent(t.accuracy)}.`;
+  const run2 = `Last daily run: ${shortTime(lastRun(r2) ?? p.predictedAt)} UTC.`;
+  const live = liveText(r2);
+  return textSpec(
+    title,
+    `${run2} Latest prediction ${latest} ${totals} ${live}`,
+    [run2, latest, totals, live],
+    opts
+  );
+}
+function liveText(r2) {
+  const s = r2.totals.bySource;
+  const sources = ` Rows predicted: ${grouped(s.synthetic)} synthetic (from the generator), ${grouped(s.ingest)} ingested (real).`;
+  if (r2.task === "regression") return liveErrorText(r2) + sources;
+  const l = r2.live;
+  const accuracy = l.accuracy === null ? `Last ${l.days} days: no labelled predictions yet.` : `Last ${l.days} days: accuracy ${percent(l.accuracy)} (95% interval ${percent(l.low)}\u2013${percent(l.high)}) on ${grouped(l.labelled)} labelled rows.`;
+  const c = r2.champion;
+  const reference = c === null ? "" : ` Holdout ${percent(c.holdoutAccuracy)}` + (c.holdoutBaseline === null ? "." : `, majority-class baseline ${percent(c.holdoutBaseline)}.`);
+  return accuracy + reference + sources;
+}
+function latestValueText(r2, p) {
+  const interval = p.low === void 0 || p.high === void 0 ? "" : ` (10\u201390% interval ${intervalText(r2, p)})`;
+  const actual = p.actual === null ? "actual: waiting for its label" : `actual ${p.actual}, error ${signedError(r2, p)}`;
+  return `#${p.id} for ${shortTime(p.eventTime)} UTC by model v${p.modelVersion}: predicted ${valueWithUnit(r2, Number(p.predicted))}${interval}, ${actual}.`;
+}
+function liveErrorText(r2) {
+  const live = r2.regression.live;
+  const errors = live.mae === null ? `Last ${live.days} days: no labelled predictions yet.` : `Last ${live.days} days: MAE ${errorText(r2, live.mae)}, RMSE ${errorText(r2, live.rmse)} on ${grouped(live.labelled)} labelled rows` + (live.within.length ? `; ${live.within.map((w) => `within ${formatNumber(w.tolerance, 6)}: ${percent(w.accuracy)}`).join(", ")}.` : ".");
+  const c = r2.champion;
+  const reference = c?.holdoutMae === void 0 ? "" : ` Holdout MAE ${errorText(r2, c.holdoutMae)}` + (c.holdoutBaselineMae == null ? "." : `, predicting the training mean ${errorText(r2, c.holdoutBaselineMae)}.`);
+  return errors + reference;
+}
+
+// actions/lib/charts/over-time-charts.ts
+function overTimeSpec(r2, opts, o) {
+  const color = {
+    field: "series",
+    type: "nominal",
+    title: null,
+    scale: { domain: [...o.series], range: o.colours },
+    legend: bottomLegend(opts, o.series.length)
+  };
+  const tooltip = [
+    { field: "day", type: "nominal", title: "date" },
+    { field: "series", type: "nominal", title: "series" },
+    o.value,
+    { field: "labelled", type: "quantitative", title: "labelled that day" }
+  ];
+  const points = {
+    transform: [{ filter: { field: "series", equal: o.series[0] } }],
+    mark: { type: "point", filled: true, size: 22, opacity: 0.8 },
+    encoding: withInteraction(opts, { x: timeX(opts), y: o.y, color }, tooltip)
+  };
+  if (opts.interactive) points.params = [brushParam];
+  const lines = {
+    transform: [{ filter: { field: "series", oneOf: o.series.slice(1) } }],
+    // Straight segments: a new day appends to the path instead of reshaping its last curve.
+    mark: { type: "line", strokeWidth: 2 },
+    encoding: { x: timeX(sharedAxis(opts)), y: o.y, color }
+  };
+  const layers = [points, lines, ...o.threshold ? [o.threshold] : [], ...modelChangeLayers(r2, opts)];
+  return top(opts, o.title, o.subtitle, o.description, {
+    height: TIME_HEIGHT,
+    data: named(o.data, o.rows),
+    layer: layers
+  });
+}
+function modelChangeLayers(r2, opts) {
+  const changeData = named(DATED_DATA.modelChanges, modelChangeRows(r2));
+  return [
+    {
+      data: changeData,
+      mark: { type: "rule", color: "#555", strokeDash: [2, 2] },
+      encoding: { x: timeX(sharedAxis(opts)) }
+    },
+    {
+      data: changeData,
+      mark: { type: "text", align: "left", baseline: "top", dx: 3, dy: 2, fontSize: 11, color: "#333" },
+      encoding: { x: timeX(sharedAxis(opts)), y: { value: 0 }, text: { field: "label", type: "nominal" } }
+    }
+  ];
+}
+function spanText(r2, days) {
+  const changes = r2.modelChanges.map((c) => `v${c.version} from ${c.date}`).join(", ");
+  return [
+    `from ${days[0].date} to ${days[days.length - 1].date}`,
+    changes ? ` Model versions: ${changes}.` : ""
+  ];
+}
+function accuracyDomain(r2) {
+  const values = accuracyRows(r2).map((row) => row.accuracy);
+  const low = Math.min(r2.thresholds.accuracy ?? 1, ...values);
+  return [Math.max(0, Math.floor(low * 10 - 0.5) / 10), 1];
+}
+function accuracyOverTimeSpec(r2, opts = {}) {
+  const title = "Accuracy over time";
+  const rows = accuracyRows(r2);
+  if (rows.length === 0) {
+    return messageSpec(
+      title,
+      "No labelled predictions yet, so there is no accuracy over time to show.",
+      "No labelled predictions yet.",
+      opts
+    );
+  }
+  const last = [...r2.daily].reverse().find((d) => d.rolling7 !== null);
+  const [span, versions] = spanText(r2, r2.daily);
+  return overTimeSpec(r2, opts, {
+    title,
+    subtitle: `dots: daily accuracy \xB7 dashed red: alert below ${percent(r2.thresholds.accuracy ?? null)} \xB7 grey rules: model changes`,
+    description: `Daily accuracy of ${r2.title} predictions ${span}, with rolling 7-day and 30-day accuracy. Latest rolling 7-day accuracy ${percent(last?.rolling7 ?? null)}; the alert threshold is ${percent(r2.thresholds.accuracy ?? null)}.${versions}`,
+    data: DATED_DATA.accuracy,
+    rows,
+    series: ACCURACY_SERIES,
+    colours: ["#9aa5b1", "#1f77b4", "#ff7f0e"],
+    y: {
+      field: "accuracy",
+      type: "quantitative",
+      title: "accuracy",
+      scale: { domain: accuracyDomain(r2) },
+      axis: { format: ".0%" }
+    },
+    value: { field: "accuracy", type: "quantitative", title: "accuracy", format: ".1%" },
+    threshold: {
+      data: named("threshold", [{ accuracy: r2.thresholds.accuracy }]),
+      mark: { type: "rule", strokeDash: [5, 4], color: "#c0392b" },
+      encoding: { y: { field: "accuracy", type: "quantitative" } }
+    }
+  });
+}
+function errorOverTimeSpec(r2, opts = {}) {
+  const title = "Error over time (MAE, RMSE)";
+  const rows = errorRows(r2);
+  if (rows.length === 0)
+    return messageSpec(
+      title,
+      "No labelled predictions yet, so there is no error over time to show.",
+      "No labelled predictions yet.",
+      opts
+    );
+  const daily = r2.regression?.daily ?? [];
+  const last = [...daily].reverse().find((d) => d.rolling30Mae !== null);
+  const threshold = r2.thresholds.mae ?? null;
+  const holdout = r2.champion?.holdoutMae ?? null;
+  const [span, versions] = spanText(r2, daily);
+  const most = Math.max(...rows.map((row) => row.error), threshold ?? 0, holdout ?? 0);
+  const unit = labelOf2(r2).unit;
+  return overTimeSpec(r2, opts, {
+    title,
+    subtitle: `dots: daily MAE \xB7 dashed red: alert above ${errorText(r2, threshold)} \xB7 grey rules: model changes`,
+    description: `Mean absolute error of ${r2.title} predictions per day ${span}, with rolling 7-day and 30-day MAE and rolling 30-day RMSE. Latest rolling 30-day MAE ${errorText(r2, last?.rolling30Mae ?? null)}; the alert threshold is ${errorText(r2, threshold)}` + (holdout === null ? "." : ` (holdout MAE ${errorText(r2, holdout)}).`) + versions,
+    data: DATED_DATA.errors,
+    rows,
+    series: ERROR_SERIES,
+    colours: ["#9aa5b1", "#1f77b4", "#ff7f0e", "#2ca02c"],
+    y: {
+      field: "error",
+      type: "quantitative",
+      title: unit ? `error (${unit})` : "error",
+      scale: { domain: [0, ceilTo(most * 1.05, axisStep(most))] }
+    },
+    value: { field: "error", type: "quantitative", title: "value", format: ".3f" },
+    threshold: threshold === null ? null : {
+      data: named("maeThreshold", [{ error: threshold }]),
+      mark: { type: "rule", strokeDash: [5, 4], color: "#c0392b" },
+      encoding: { y: { field: "error", type: "quantitative" } }
+    }
+  });
+}
+
+// actions/lib/charts/prediction-table.ts
+var TABLE_ROW = 18;
+var CLASS_COLUMNS = [
+  { key: "id", header: "id", x: 0, max: 8 },
+  { key: "time", header: "event time (UTC)", x: 0.09, max: 16 },
+  { key: "model", header: "model", x: 0.33, max: 6 },
+  { key: "predicted", header: "predicted", x: 0.42, max: 20 },
+  { key: "probability", header: "p", x: 0.64, max: 6 },
+  { key: "actual", header: "actual", x: 0.73, max: 20 },
+  { key: "outcome", header: "", x: 0.93, max: 1 }
+];
+var VALUE_COLUMNS = [
+  { key: "id", header: "id", x: 0, max: 8 },
+  { key: "time", header: "event time (UTC)", x: 0.09, max: 16 },
+  { key: "model", header: "model", x: 0.33, max: 6 },
+  { key: "predicted", header: "predicted", x: 0.42, max: 10 },
+  { key: "interval", header: "10\u201390%", x: 0.55, max: 16 },
+  { key: "actual", header: "actual", x: 0.75, max: 10 },
+  { key: "error", header: "error", x: 0.87, max: 10 }
+];
+function tableCells(r2, columns, toned, full, tone) {
+  const cells = [];
+  [...r2.recent].reverse().forEach((p, i) => {
+    const texts = full(p);
+    const t = tone(p);
+    for (const c of columns) {
+      const key = c.key;
+      cells.push({
+        row: i + 1,
+        x: c.x,
+        column: c.key,
+        text: truncate(texts[key], c.max),
+        full: texts[key],
+        tone: c.key === toned || c.key === "actual" && p.actual === null ? t : "plain"
+      });
+    }
+  });
+  return cells;
+}
+function recentCellRows(r2) {
+  return tableCells(
+    r2,
+    CLASS_COLUMNS,
+    "outcome",
+    (p) => ({
+      id: String(p.id),
+      time: shortTime(p.eventTime),
+      model: `v${p.modelVersion}`,
+      predicted: classLabel(r2, p.predicted),
+      probability: p.probability.toFixed(2),
+      actual: p.actual === null ? "waiting" : classLabel(r2, p.actual),
+      outcome: outcomeMark(p)
+    }),
+    (p) => p.actual === null ? "waiting" : p.actual === p.predicted ? "right" : "wrong"
+  );
+}
+function recentValueCellRows(r2) {
+  const tolerance2 = smallestTolerance(r2);
+  return tableCells(
+    r2,
+    VALUE_COLUMNS,
+    "error",
+    (p) => ({
+      id: String(p.id),
+      time: shortTime(p.eventTime),
+      model: `v${p.modelVersion}`,
+      predicted: p.predicted,
+      interval: intervalText(r2, p),
+      actual: p.actual ?? "waiting",
+      error: p.actual === null ? "\u2026" : signedError(r2, p)
+    }),
+    (p) => p.actual === null ? "waiting" : tolerance2 === null ? "plain" : withinTolerance(p, tolerance2) ? "right" : "wrong"
+  );
+}
+function tableSpec(opts, text2, columns, cells, rows) {
+  const header = columns.map((c) => ({ row: 0, x: c.x, text: c.header }));
+  const x = { field: "x", type: "quantitative", scale: { domain: [0, 1] }, axis: null };
+  const y = { field: "row", type: "ordinal", axis: null };
+  const color = {
+    field: "tone",
+    type: "nominal",
+    legend: null,
+    scale: { domain: ["plain", "right", "wrong", "waiting"], range: ["#222", "#2a9d4b", "#c0392b", "#888"] }
+  };
+  return top(opts, text2.title, null, text2.description, {
+    height: (rows + 1) * TABLE_ROW,
+    data: named("recent", cells),
+    layer: [
+      {
+        data: named("recentHeader", header),
+        mark: { type: "text", align: "left", baseline: "middle", fontWeight: "bold", fontSize: 11 },
+        encoding: { x, y, text: { field: "text", type: "nominal" } }
+      },
+      {
+        mark: { type: "text", align: "left", baseline: "middle", fontSize: 11 },
+        encoding: withInteraction(opts, { x, y, text: { field: "text", type: "nominal" }, color }, [
+          { field: "full", type: "nominal", title: "value" }
+        ])
+      }
+    ]
+  });
+}
+var TITLE = "Recent predictions";
+var emptyTable2 = (opts) => messageSpec(
+  TITLE,
+  "No predictions yet, so the table of recent predictions is empty.",
+  "No predictions yet.",
+  opts
+);
+function recentPredictionsSpec(r2, opts = {}) {
+  if (r2.recent.length === 0) return emptyTable2(opts);
+  const right = r2.recent.filter((p) => p.actual !== null && p.actual === p.predicted).length;
+  const labelled = r2.recent.filter((p) => p.actual !== null).length;
+  const description = `The ${r2.recent.length} most recent predictions, newest first, with event time, model version, predicted class, probability and actual class: ${right} of ${labelled} labelled ones correct, ${r2.recent.length - labelled} waiting for a label.`;
+  return tableSpec(opts, { title: TITLE, description }, CLASS_COLUMNS, recentCellRows(r2), r2.recent.length);
+}
+function recentValuesSpec(r2, opts = {}) {
+  if (r2.recent.length === 0) return emptyTable2(opts);
+  const labelled = r2.recent.filter((p) => p.actual !== null);
+  const tolerance2 = smallestTolerance(r2);
+  const within = tolerance2 === null ? "" : ` ${labelled.filter((p) => withinTolerance(p, tolerance2)).length} of ${labelled.length} labelled ones within ${formatNumber(tolerance2, 6)},`;
+  const description = `The ${r2.recent.length} most recent predictions, newest first, with event time, model version, predicted value, its 10\u201390% interval, actual value and error:${within} ${r2.recent.length - labelled.length} waiting for a label.`;
+  return tableSpec(
+    opts,
+    { title: TITLE, description },
+    VALUE_COLUMNS,
+    recentValueCellRows(r2),
+    r2.recent.length
+  );
+}
+
+// actions/lib/charts/version-charts.ts
+function versionAxis(versions) {
+  return {
+    field: "version",
+    type: "nominal",
+    title: "model version",
+    scale: { domain: versions.map((v) => `v${v}`) },
+    axis: { labelAngle: 0 }
+  };
+}
+var VERSION_TOOLTIP_TAIL = [
+  { field: "labelled", type: "quantitative", title: "labelled rows" },
+  { field: "rows", type: "quantitative", title: "rows" },
+  { field: "from", type: "nominal", title: "first day" },
+  { field: "to", type: "nominal", title: "last day" }
+];
+var NO_VERSION = "No model version has made a logged prediction yet.";
+function versionBarsSpec(opts, text2, versions, data, y, figures) {
+  const x = versionAxis(versions);
+  const tooltip = [
+    { field: "version", type: "nominal", title: "version" },
+    ...figures,
+    ...VERSION_TOOLTIP_TAIL
+  ];
+  const color = {
+    field: "role",
+    type: "nominal",
+    title: null,
+    scale: { domain: ["champion", "earlier"], range: ["#1f77b4", "#aec7e8"] },
+    legend: bottomLegend(opts, 2)
+  };
+  return top(opts, text2.title, null, text2.description, {
+    height: TIME_HEIGHT,
+    data: named(data.name, data.rows),
+    layer: [
+      {
+        mark: { type: "bar", width: { band: 0.6 } },
+        encoding: withInteraction(opts, { x, y, color }, tooltip)
+      },
+      {
+        mark: { type: "text", baseline: "bottom", dy: -3, fontSize: 11 },
+        encoding: {
+          x,
+          y: { field: "labelY", type: "quantitative" },
+          text: { field: "label", type: "nominal" }
+        }
+      }
+    ]
+  });
+}
+function versionAccuracySpec(r2, opts = {}) {
+  const title = "Accuracy per model version";
+  if (r2.byVersion.length === 0) return messageSpec(title, NO_VERSION, "No predictions yet.", opts);
+  const description = "Accuracy of each model version on its labelled predictions: " + r2.byVersion.map(
+    (v) => `v${v.version} ${percent(v.accuracy)} on ${grouped(v.labelled)} labelled of ${grouped(v.rows)} rows`
+  ).join("; ") + ".";
+  const y = {
+    field: "accuracy",
+    type: "quantitative",
+    title: "accuracy",
+    // Headroom above 100% keeps the bar label inside the plot, so the SVG height never moves.
+    scale: { domain: [0, 1.1] },
+    axis: { format: ".0%", values: [0, 0.2, 0.4, 0.6, 0.8, 1] }
+  };
+  return versionBarsSpec(
+    opts,
+    { title, description },
+    r2.byVersion.map((v) => v.version),
+    { name: "versions", rows: versionRows(r2) },
+    y,
+    [{ field: "accuracy", type: "quantitative", title: "accuracy", format: ".1%" }]
+  );
+}
+function versionErrorSpec(r2, opts = {}) {
+  const title = "MAE per model version";
+  const versions = r2.regression?.byVersion ?? [];
+  if (versions.length === 0) return messageSpec(title, NO_VERSION, "No predictions yet.", opts);
+  const description = "Mean absolute error of each model version on its labelled predictions: " + versions.map(
+    (v) => `v${v.version} MAE ${errorText(r2, v.mae)}, RMSE ${errorText(r2, v.rmse)} on ${grouped(v.labelled)} labelled of ${grouped(v.rows)} rows`
+  ).join("; ") + ".";
+  const most = Math.max(0, ...versions.map((v) => v.mae ?? 0), r2.champion?.holdoutMae ?? 0);
+  const y = {
+    field: "mae",
+    type: "quantitative",
+    title: "MAE",
+    // Headroom keeps the bar label inside the plot.
+    scale: { domain: [0, ceilTo(most * 1.25, axisStep(most || 1))] }
+  };
+  return versionBarsSpec(
+    opts,
+    { title, description },
+    versions.map((v) => v.version),
+    { name: "versionErrors", rows: versionErrorRows(r2) },
+    y,
+    [
+      { field: "mae", type: "quantitative", title: "MAE", format: ".3f" },
+      { field: "rmse", type: "quantitative", title: "RMSE", format: ".3f" }
+    ]
+  );
+}
+
+// actions/lib/charts/volume-charts.ts
+function legendColumns(opts, entries2) {
+  if (entries2 <= 4) return void 0;
+  const width = typeof opts.width === "number" ? opts.width : 2 * LEGEND_ENTRY_WIDTH;
+  return Math.max(1, Math.min(entries2, Math.floor(width / LEGEND_ENTRY_WIDTH)));
+}
+var LEGEND_LABEL_LIMIT = 180;
+var LEGEND_ENTRY_WIDTH = LEGEND_LABEL_LIMIT;
+function staticNonEmpty(opts, rows, field) {
+  return opts.interactive ? rows : rows.filter((row) => row[field] !== 0);
+}
+function dayBars(opts, y, color, tooltip) {
+  const unit = {
+    mark: { type: "bar", stroke: "white", strokeWidth: 0.5 },
+    encoding: withInteraction(
+      opts,
+      { x: timeX(opts), x2: { field: "next" }, y, y2: { field: "y1" }, color },
+      tooltip
+    )
+  };
+  if (opts.interactive) unit.params = [brushParam];
+  return unit;
+}
+function classMixSpec(r2, opts = {}) {
+  const title = "Predicted class mix per day";
+  const rows = classMixRows(r2);
+  if (rows.length === 0) {
+    return messageSpec(
+      title,
+      "No predictions yet, so there is no predicted class mix to show.",
+      "No predictions yet.",
+      opts
+    );
+  }
+  const totals = r2.classes.map((c) => r2.daily.reduce((s, d) => s + (d.predicted[c.value] ?? 0), 0));
+  const all = totals.reduce((a, b) => a + b, 0);
+  const entries2 = classMixEntries(r2);
+  const note = mergedNote(entries2, "predictions");
+  const description = `Share of each predicted class per day from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}. Overall: ${r2.classes.map((c, i) => `${c.label} ${percent(totals[i] / all)}`).join(", ")}.` + (note ? ` Shown: ${note}.` : "");
+  const columns = legendColumns(opts, entries2.labels.length);
+  const tooltip = [
+    { field: "day", type: "nominal", title: "date" },
+    { field: "clsFull", type: "nominal", title: "predicted" },
+    { field: "count", type: "quantitative", title: "rows" },
+    { field: "share", type: "quantitative", title: "share", format: ".1%" }
+  ];
+  return top(opts, title, note || null, description, {
+    height: TIME_HEIGHT,
+    data: named(DATED_DATA.classMix, staticNonEmpty(opts, rows, "count")),
+    ...dayBars(
+      opts,
+      {
+        field: "y0",
+        type: "quantitative",
+        title: "share of predictions",
+        scale: { domain: [0, 1] },
+        axis: { format: ".0%" }
+      },
+      {
+        field: "cls",
+        type: "nominal",
+        title: "predicted",
+        // Explicit colours: one per entry, never a scheme's colour used twice (chart-classes.ts).
+        scale: { domain: entries2.short, range: entries2.colours },
+        legend: columns === void 0 ? { orient: "bottom", labelLimit: 200 } : { orient: "bottom", columns, labelLimit: LEGEND_LABEL_LIMIT }
+      },
+      tooltip
+    )
+  });
+}
+function rowsPerDaySpec(r2, opts = {}) {
+  const title = "Predictions per day";
+  const rows = rowsPerDayRows(r2);
+  if (rows.length === 0) {
+    return messageSpec(
+      title,
+      "No predictions yet, so there are no rows per day to show.",
+      "No predictions yet.",
+      opts
+    );
+  }
+  const waiting = r2.totals.predictions - r2.totals.labelled;
+  const description = `Predictions per day from ${r2.daily[0].date} to ${r2.daily[r2.daily.length - 1].date}, split into rows with a label and rows waiting for one. In total ${grouped(r2.totals.predictions)} predictions, ${grouped(r2.totals.labelled)} labelled and ${grouped(waiting)} waiting.`;
+  const tooltip = [
+    { field: "day", type: "nominal", title: "date" },
+    { field: "status", type: "nominal", title: "status" },
+    { field: "rows", type: "quantitative", title: "rows" },
+    { field: "total", type: "quantitative", title: "rows that day" }
+  ];
+  return top(opts, title, null, description, {
+    height: TIME_HEIGHT,
+    data: named(DATED_DATA.rowsPerDay, staticNonEmpty(opts, rows, "rows")),
+    ...dayBars(
+      opts,
+      { field: "y0", type: "quantitative", title: "rows" },
+      {
+        field: "status",
+        type: "nominal",
+        title: null,
+        scale: { domain: [...ROW_STATUS], range: ["#1f77b4", "#c7c7c7"] },
+        legend: bottomLegend(opts, ROW_STATUS.length)
+      },
+      tooltip
+    )
+  });
+}
+
+// actions/lib/charts/chart-list.ts
+function latestChart(r2, opts = {}) {
+  return asChart("latest", latestSpec(r2, opts));
+}
+function allCharts(r2, opts = {}) {
+  if (r2.task === "regression") return regressionCharts(r2, opts);
+  const charts = [
+    ["accuracy-over-time", accuracyOverTimeSpec(r2, opts)],
+    ["confusion-recent", confusionMatrixSpec(r2, "recent", opts)],
+    ["drift", driftSpec(r2, opts)],
+    ["class-mix", classMixSpec(r2, opts)],
+    ["rows-per-day", rowsPerDaySpec(r2, opts)],
+    ["version-accuracy", versionAccuracySpec(r2, opts)],
+    ["confusion-all", confusionMatrixSpec(r2, "all", opts)],
+    ["recent-predictions", recentPredictionsSpec(r2, opts)]
+  ];
+  return charts.map(([id, spec]) => asChart(id, spec));
+}
+function regressionCharts(r2, opts) {
+  const charts = [
+    ["error-over-time", errorOverTimeSpec(r2, opts)],
+    ["predicted-vs-actual", predictedVsActualSpec(r2, opts)],
+    ["drift", driftSpec(r2, opts)],
+    ["error-histogram", errorHistogramSpec(r2, opts)],
+    ["rows-per-day", rowsPerDaySpec(r2, opts)],
+    ["version-error", versionErrorSpec(r2, opts)],
+    ["recent-predictions", recentValuesSpec(r2, opts)]
+  ];
+  return charts.map(([id, spec]) => asChart(id, spec));
+}
+function asChart(id, spec) {
+  return { id, title: titleText(spec), description: spec.description ?? "", spec };
+}
+function titleText(spec) {
+  const t = spec.title;
+  if (typeof t === "string") return t;
+  if (t && typeof t === "object" && !Array.isArray(t) && typeof t.text === "string") return t.text;
+  return "";
+}
 
 // actions/lib/charts/render-svg.ts
 async function renderSvg(spec) {
@@ -43362,7 +43621,7 @@ function calendarWindow(r2) {
   const last = r2.daily[r2.daily.length - 1]?.date;
   if (!last) return { report: r2 };
   const [y, m] = last.split("-").map(Number);
-  const month = (offset) => new Date(Date.UTC(y, m - 1 + offset, 1)).toISOString().slice(0, 10);
+  const month = (offset) => utcDate(Date.UTC(y, m - 1 + offset, 1));
   const from = month(1 - REPORT_MONTHS);
   const to = month(1);
   return {
@@ -43426,8 +43685,8 @@ function monitorReport({ results: reports, failed, summary: summary2, exitCode }
             `MAE ${errorText(r2, r2.regression.live.mae)}`,
             `MAE ${errorText(r2, rolling7Mae?.rolling7Mae ?? null)}`
           ] : [
-            pct(r2.totals.accuracy),
-            pct([...r2.daily].reverse().find((p) => p.rolling7 !== null)?.rolling7)
+            percent(r2.totals.accuracy, 1, "\u2014"),
+            percent([...r2.daily].reverse().find((p) => p.rolling7 !== null)?.rolling7, 1, "\u2014")
           ];
           return [
             r2.dataset,

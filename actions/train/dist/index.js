@@ -27256,8 +27256,8 @@ var require_lib = __commonJS({
 });
 
 // actions/lib/platform/action-kit.ts
-import { existsSync as existsSync6, statSync as statSync3 } from "node:fs";
-import path13 from "node:path";
+import { existsSync as existsSync5, statSync as statSync2 } from "node:fs";
+import path12 from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -29536,11 +29536,16 @@ function getIDToken(aud) {
 var GitmlError = class extends Error {
   name = "GitmlError";
   at;
-  constructor(message2, at) {
+  kind;
+  constructor(message2, at, kind = "failure") {
     super(message2);
     this.at = at;
+    this.kind = kind;
   }
 };
+function kindOf(err) {
+  return err instanceof GitmlError ? err.kind : "failure";
+}
 function lineMessage(file, line, rule2) {
   return [`${file} line ${line}: ${rule2}`, { file, line }];
 }
@@ -29554,8 +29559,11 @@ function oneLine(text2) {
   return /^\s*::/.test(s) ? `\\${s}` : s;
 }
 var HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function htmlEntities(text2) {
+  return text2.replace(/[&<>"']/g, (ch) => HTML[ch]);
+}
 function escapeHtml(text2) {
-  return oneLine(text2).replace(/[&<>"']/g, (ch) => HTML[ch]);
+  return htmlEntities(oneLine(text2));
 }
 function safeUrl(href) {
   try {
@@ -29569,6 +29577,67 @@ function safeUrl(href) {
 // actions/lib/files/atomic-write.ts
 import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path6 from "node:path";
+
+// actions/lib/core/time.ts
+var EARLIEST_DATE = "2000-01-01";
+var DAY_MS = 864e5;
+function utcDate(instant2) {
+  return (typeof instant2 === "number" ? new Date(instant2) : instant2).toISOString().slice(0, 10);
+}
+function isoFromMs(ms) {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+function isoSeconds(d) {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function isIsoInstant(s) {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
+}
+var DateError = class extends GitmlError {
+  name = "DateError";
+};
+var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+var INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/i;
+function daysIn(year, month) {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+function calendarProblem(year, month, day) {
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  const n = daysIn(year, month);
+  if (day < 1 || day > n) return `${year}-${String(month).padStart(2, "0")} has ${n} days`;
+  return null;
+}
+function notBefore(date, text2, what) {
+  if (date < EARLIEST_DATE)
+    throw new DateError(`${what} '${text2}' is before ${EARLIEST_DATE}, the earliest date gitml accepts`);
+}
+function parseCalendarDate(text2, what) {
+  const s = text2.trim();
+  const m = DATE.exec(s);
+  if (!m) throw new DateError(`${what} '${text2}' is not a date (YYYY-MM-DD, UTC)`);
+  const problem = calendarProblem(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (problem) throw new DateError(`${what} '${text2}' is not a date: ${problem}`);
+  notBefore(s, text2, what);
+  return s;
+}
+function parseInstant(text2, what, opts = {}) {
+  const s = text2.trim();
+  if (DATE.test(s)) {
+    const date = parseCalendarDate(s, what);
+    return Date.parse(`${date}T${opts.bareDate === "end" ? "23:59:59.999" : "00:00:00.000"}Z`);
+  }
+  const m = INSTANT.exec(s);
+  if (!m)
+    throw new DateError(`${what} '${text2}' is not a date or date-time (ISO 8601, like 2026-01-31T12:00:00Z)`);
+  const [, y, mo, d, hh, mm, ss = "00", frac = "", zone = "Z"] = m;
+  const problem = calendarProblem(Number(y), Number(mo), Number(d)) ?? (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59 ? `there is no time ${hh}:${mm}:${ss}` : null) ?? (zone !== "Z" && zone !== "z" && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4)) > 59) ? `there is no zone offset ${zone}` : null);
+  if (problem) throw new DateError(`${what} '${text2}' is not a date-time: ${problem}`);
+  const ms = Date.parse(`${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
+  notBefore(utcDate(ms), text2, what);
+  return ms;
+}
+
+// actions/lib/files/atomic-write.ts
 var ATOMIC_TEMP_NAME = /^\..+\.\d+\.tmp$/;
 var JOURNAL_NAME = /^\.gitml-journal\.\d+\.tmp$/;
 function atomicTempPath(file) {
@@ -29634,7 +29703,7 @@ function commitJournal(temps, removals) {
   const journal = path6.join(dir, `.gitml-journal.${process.pid}.tmp`);
   const body2 = {
     writer,
-    startedAt: (/* @__PURE__ */ new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    startedAt: isoSeconds(/* @__PURE__ */ new Date()),
     files: temps.map((t) => ({
       target: path6.relative(dir, path6.resolve(t.target)),
       temp: path6.relative(dir, path6.resolve(t.tmp))
@@ -29686,58 +29755,6 @@ function nearestName(given, known) {
 function didYouMean(given, known) {
   const near = nearestName(given, known);
   return near ? ` (did you mean '${near}'?)` : "";
-}
-
-// actions/lib/core/time.ts
-var EARLIEST_DATE = "2000-01-01";
-function utcDate(instant) {
-  return (typeof instant === "number" ? new Date(instant) : instant).toISOString().slice(0, 10);
-}
-function isIsoInstant(s) {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 19) === s.slice(0, 19);
-}
-var DateError = class extends GitmlError {
-  name = "DateError";
-};
-var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-var INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/i;
-function daysIn(year, month) {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-function calendarProblem(year, month, day) {
-  if (month < 1 || month > 12) return `there is no month ${month}`;
-  const n = daysIn(year, month);
-  if (day < 1 || day > n) return `${year}-${String(month).padStart(2, "0")} has ${n} days`;
-  return null;
-}
-function notBefore(date, text2, what) {
-  if (date < EARLIEST_DATE)
-    throw new DateError(`${what} '${text2}' is before ${EARLIEST_DATE}, the earliest date gitml accepts`);
-}
-function parseCalendarDate(text2, what) {
-  const s = text2.trim();
-  const m = DATE.exec(s);
-  if (!m) throw new DateError(`${what} '${text2}' is not a date (YYYY-MM-DD, UTC)`);
-  const problem = calendarProblem(Number(m[1]), Number(m[2]), Number(m[3]));
-  if (problem) throw new DateError(`${what} '${text2}' is not a date: ${problem}`);
-  notBefore(s, text2, what);
-  return s;
-}
-function parseInstant(text2, what, opts = {}) {
-  const s = text2.trim();
-  if (DATE.test(s)) {
-    const date = parseCalendarDate(s, what);
-    return Date.parse(`${date}T${opts.bareDate === "end" ? "23:59:59.999" : "00:00:00.000"}Z`);
-  }
-  const m = INSTANT.exec(s);
-  if (!m)
-    throw new DateError(`${what} '${text2}' is not a date or date-time (ISO 8601, like 2026-01-31T12:00:00Z)`);
-  const [, y, mo, d, hh, mm, ss = "00", frac = "", zone = "Z"] = m;
-  const problem = calendarProblem(Number(y), Number(mo), Number(d)) ?? (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59 ? `there is no time ${hh}:${mm}:${ss}` : null) ?? (zone !== "Z" && zone !== "z" && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4)) > 59) ? `there is no zone offset ${zone}` : null);
-  if (problem) throw new DateError(`${what} '${text2}' is not a date-time: ${problem}`);
-  const ms = Date.parse(`${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac.slice(0, 4)}${zone.toUpperCase()}`);
-  notBefore(utcDate(ms), text2, what);
-  return ms;
 }
 
 // actions/lib/models/types.ts
@@ -30264,64 +30281,7 @@ function bytesField(value) {
   return typeof value === "string" ? decodeBase64(value) : null;
 }
 
-// actions/lib/models/forest-bytes.ts
-function splitTable(tables) {
-  const start = new Int32Array(tables.length + 1);
-  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
-  const total = start[tables.length];
-  const feature2 = new Int32Array(total);
-  const value = new Float64Array(total);
-  for (let j = 0; j < tables.length; j++) {
-    feature2.fill(j, start[j], start[j + 1]);
-    value.set(tables[j], start[j]);
-  }
-  return { feature: feature2, value, start };
-}
-function usedSplits(f) {
-  const { feature: feature2, value } = f.splits;
-  const used = new Uint8Array(value.length);
-  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
-  const tables = Array.from({ length: f.nFeatures }, () => []);
-  const index = new Int32Array(value.length).fill(-1);
-  for (let s = 0; s < value.length; s++) {
-    if (!used[s]) continue;
-    const table = tables[feature2[s]];
-    index[s] = table.length;
-    table.push(value[s]);
-  }
-  return { tables, index };
-}
-function assembleForest(p, K, roots, split, splits, right, mixedCounts) {
-  return {
-    nFeatures: p,
-    nClasses: K,
-    roots,
-    split,
-    splits,
-    right,
-    mixedCounts,
-    mixedProba: leafFractions(mixedCounts, K),
-    importances: new Float64Array(p)
-  };
-}
-function leafFractions(leafCounts, K) {
-  const proba = new Float64Array(leafCounts.length);
-  for (let o = 0; o < leafCounts.length; o += K) {
-    let total = 0;
-    for (let c = 0; c < K; c++) total += leafCounts[o + c];
-    for (let c = 0; c < K; c++) proba[o + c] = leafCounts[o + c] / total;
-  }
-  return proba;
-}
-function grow(old, bigger) {
-  bigger.set(old);
-  return bigger;
-}
-function indexWidth(tableLength) {
-  let width = 1;
-  while (tableLength - 1 >= 2 ** (8 * width)) width++;
-  return width;
-}
+// actions/lib/models/varint.ts
 function varintLength(v) {
   let n = 1;
   while (v >= 128) {
@@ -30349,62 +30309,6 @@ var ByteWriter = class {
     this.byte(v);
   }
 };
-function encodeTrees(f, splitIndex) {
-  const K = f.nClasses;
-  const p = f.nFeatures;
-  const n = f.split.length;
-  const feature2 = f.splits.feature;
-  const count = new Int32Array(f.nFeatures);
-  for (let s = 0; s < splitIndex.length; s++) if (splitIndex[s] >= 0) count[feature2[s]]++;
-  const widths = Array.from(count, indexWidth);
-  const size = new Float64Array(n);
-  for (let node = n - 1; node >= 0; node--) {
-    const s = f.split[node];
-    if (s >= 0) {
-      const j = feature2[s];
-      const left = size[node + 1];
-      const leftIsLeaf = f.split[node + 1] < 0;
-      const tag = K + 1 + (leftIsLeaf ? p : 0) + j;
-      size[node] = varintLength(tag) + widths[j] + (leftIsLeaf ? 0 : varintLength(left)) + left + size[f.right[node]];
-      continue;
-    }
-    const leaf = f.right[node];
-    if (leaf < 0) size[node] = varintLength(-1 - leaf);
-    else {
-      size[node] = varintLength(K);
-      for (let c = 0; c < K; c++) size[node] += varintLength(f.mixedCounts[leaf * K + c]);
-    }
-  }
-  const w = new ByteWriter();
-  for (let node = 0; node < n; node++) {
-    if (isRoot(f.roots, node)) w.varint(size[node]);
-    const s = f.split[node];
-    if (s >= 0) {
-      const j = feature2[s];
-      const leftIsLeaf = f.split[node + 1] < 0;
-      w.varint(K + 1 + (leftIsLeaf ? p : 0) + j);
-      let index = splitIndex[s];
-      for (let b = 0; b < widths[j]; b++) {
-        w.byte(index & 255);
-        index >>>= 8;
-      }
-      if (!leftIsLeaf) w.varint(size[node + 1]);
-      continue;
-    }
-    const leaf = f.right[node];
-    if (leaf < 0) {
-      w.varint(-1 - leaf);
-    } else {
-      w.varint(K);
-      for (let c = 0; c < K; c++) w.varint(f.mixedCounts[leaf * K + c]);
-    }
-  }
-  return w.bytes.slice(0, w.length);
-}
-function isRoot(roots, node) {
-  for (let t = 0; t < roots.length; t++) if (roots[t] === node) return true;
-  return false;
-}
 function readVarint(bytes, cursor, end, fail2) {
   let v = 0;
   let scale = 1;
@@ -30416,236 +30320,6 @@ function readVarint(bytes, cursor, end, fail2) {
     scale *= 128;
   }
   return fail2(`trees hold a varint longer than 5 bytes at byte ${cursor.pos}`);
-}
-function decodeTrees(bytes, version, nTrees, p, K, splits, nodeCount, fail2) {
-  const { start } = splits;
-  const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
-  const lengths = version === 2;
-  const n = bytes.length;
-  const capacity = Math.min(nodeCount, n);
-  const split = new Int32Array(capacity);
-  const right = new Int32Array(capacity);
-  const roots = new Int32Array(nTrees);
-  const leaves = { counts: new Float64Array(64 * K), count: 0 };
-  const cursor = { pos: 0 };
-  let pending = new Int32Array(64);
-  let pendingAt = new Float64Array(64);
-  let top = 0;
-  let pos = 0;
-  let node = 0;
-  let tree = 0;
-  let treeEnd = n;
-  let treeStart = true;
-  let previousWasLeaf = false;
-  while (tree < nTrees) {
-    if (pos >= n) {
-      fail2(
-        treeStart ? `trees hold ${tree} trees, params say ${nTrees}` : "trees end in the middle of a node"
-      );
-    }
-    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
-    if (treeStart) {
-      roots[tree] = node;
-      if (lengths) {
-        cursor.pos = pos;
-        const length = readVarint(bytes, cursor, n, fail2);
-        pos = cursor.pos;
-        treeEnd = pos + length;
-        if (treeEnd > n) fail2(`tree ${tree} is ${length} bytes, but only ${n - pos} remain`);
-      }
-    } else if (previousWasLeaf) {
-      const parent = pending[--top];
-      right[parent] = node;
-      const expected = pendingAt[top];
-      if (expected < 0 ? node !== parent + 2 : lengths && pos !== expected) {
-        fail2(
-          expected < 0 ? `node ${parent} says its left child is a leaf, but it is not` : `node ${parent} says its left subtree ends at byte ${expected}, but it ends at byte ${pos}`
-        );
-      }
-    }
-    let tag = bytes[pos];
-    if (tag < 128) pos++;
-    else {
-      cursor.pos = pos;
-      tag = readVarint(bytes, cursor, n, fail2);
-      pos = cursor.pos;
-    }
-    treeStart = false;
-    if (tag > K) {
-      let j = tag - K - 1;
-      const leftIsLeaf = lengths && j >= p;
-      if (leftIsLeaf) j -= p;
-      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
-      const width = widths[j];
-      if (pos + width > n) fail2("trees end in the middle of a node");
-      let index = bytes[pos];
-      if (width > 1) index += bytes[pos + 1] * 256;
-      if (width > 2) index += bytes[pos + 2] * 65536;
-      if (width > 3) index += bytes[pos + 3] * 16777216;
-      pos += width;
-      const count = start[j + 1] - start[j];
-      if (index >= count) {
-        fail2(`node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${count}`);
-      }
-      split[node] = start[j] + index;
-      if (top === pending.length) {
-        pending = grow(pending, new Int32Array(top * 2));
-        pendingAt = grow(pendingAt, new Float64Array(top * 2));
-      }
-      if (leftIsLeaf) {
-        pendingAt[top] = -1;
-      } else if (lengths) {
-        let left = pos < n ? bytes[pos] : 128;
-        if (left < 128) pos++;
-        else {
-          cursor.pos = pos;
-          left = readVarint(bytes, cursor, n, fail2);
-          pos = cursor.pos;
-        }
-        pendingAt[top] = pos + left;
-      } else {
-        pendingAt[top] = 0;
-      }
-      pending[top++] = node;
-      previousWasLeaf = false;
-    } else {
-      split[node] = -1;
-      if (tag < K) {
-        right[node] = -1 - tag;
-      } else {
-        cursor.pos = pos;
-        right[node] = readMixedLeaf(bytes, cursor, K, leaves, node, fail2);
-        pos = cursor.pos;
-      }
-      previousWasLeaf = true;
-      if (top === 0) {
-        if (lengths && pos !== treeEnd) {
-          fail2(`tree ${tree} says it ends at byte ${treeEnd}, but it ends at byte ${pos}`);
-        }
-        tree++;
-        treeStart = true;
-        previousWasLeaf = false;
-      }
-    }
-    node++;
-  }
-  if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
-  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
-  return assembleForest(p, K, roots, split, splits, right, leaves.counts.slice(0, leaves.count * K));
-}
-function readMixedLeaf(bytes, cursor, K, leaves, node, fail2) {
-  if ((leaves.count + 1) * K > leaves.counts.length) {
-    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
-  }
-  const at = leaves.count * K;
-  let total = 0;
-  for (let c = 0; c < K; c++) {
-    const v = readVarint(bytes, cursor, bytes.length, fail2);
-    leaves.counts[at + c] = v;
-    total += v;
-  }
-  if (total === 0) fail2(`leaf node ${node} has no samples`);
-  return leaves.count++;
-}
-var EncodedTrees = class _EncodedTrees {
-  constructor(bytes, treeStart, treeEnd, p, K, splits, widths, fail2) {
-    this.bytes = bytes;
-    this.treeStart = treeStart;
-    this.treeEnd = treeEnd;
-    this.p = p;
-    this.K = K;
-    this.splits = splits;
-    this.widths = widths;
-    this.fail = fail2;
-  }
-  bytes;
-  treeStart;
-  treeEnd;
-  p;
-  K;
-  splits;
-  widths;
-  fail;
-  /** Finds the trees of a version-2 stream by their lengths (nTrees steps); checks they cover it exactly. */
-  static index(bytes, nTrees, p, K, splits, fail2) {
-    const treeStart = new Int32Array(nTrees);
-    const treeEnd = new Int32Array(nTrees);
-    const cursor = { pos: 0 };
-    for (let t = 0; t < nTrees; t++) {
-      if (cursor.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
-      const length = readVarint(bytes, cursor, bytes.length, fail2);
-      if (length < 1 || cursor.pos + length > bytes.length) {
-        fail2(`tree ${t} is ${length} bytes, but ${bytes.length - cursor.pos} remain`);
-      }
-      treeStart[t] = cursor.pos;
-      cursor.pos += length;
-      treeEnd[t] = cursor.pos;
-    }
-    if (cursor.pos !== bytes.length) {
-      fail2(`trees hold ${bytes.length - cursor.pos} bytes after the last of ${nTrees} trees`);
-    }
-    const { start } = splits;
-    const widths = Int32Array.from({ length: p }, (_, j) => indexWidth(start[j + 1] - start[j]));
-    return new _EncodedTrees(bytes, treeStart, treeEnd, p, K, splits, widths, fail2);
-  }
-  /** Adds every tree's leaf class fractions for each row of X into out (rows × K); X is column-major. */
-  addLeafFractions(X2, out) {
-    const { bytes, treeStart, treeEnd, p, K, widths, fail: fail2 } = this;
-    const { start, value } = this.splits;
-    const { rows, data } = X2;
-    const cursor = { pos: 0 };
-    const counts = new Float64Array(K);
-    for (let t = 0; t < treeStart.length; t++) {
-      const end = treeEnd[t];
-      for (let i = 0; i < rows; i++) {
-        cursor.pos = treeStart[t];
-        const o = i * K;
-        for (; ; ) {
-          const tag = readVarint(bytes, cursor, end, fail2);
-          if (tag > K) {
-            let j = tag - K - 1;
-            const leftIsLeaf = j >= p;
-            if (leftIsLeaf) j -= p;
-            if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
-            const width = widths[j];
-            let at = cursor.pos;
-            if (at + width > end) fail2("trees end in the middle of a node");
-            let index = 0;
-            for (let b = 0, scale = 1; b < width; b++, scale *= 256) index += bytes[at++] * scale;
-            if (index >= start[j + 1] - start[j]) {
-              fail2(`a node of tree ${t} uses threshold ${index} of feature ${j}, beyond thresholds[${j}]`);
-            }
-            cursor.pos = at;
-            const goLeft = data[j * rows + i] <= value[start[j] + index];
-            if (leftIsLeaf) {
-              if (!goLeft) skipLeaf(bytes, cursor, end, K, t, fail2);
-            } else {
-              const left = readVarint(bytes, cursor, end, fail2);
-              if (!goLeft) cursor.pos += left;
-            }
-            continue;
-          }
-          if (tag < K) {
-            out[o + tag] += 1;
-            break;
-          }
-          let total = 0;
-          for (let c = 0; c < K; c++) {
-            counts[c] = readVarint(bytes, cursor, end, fail2);
-            total += counts[c];
-          }
-          if (total === 0) fail2(`a leaf of tree ${t} has no samples`);
-          for (let c = 0; c < K; c++) out[o + c] += counts[c] / total;
-          break;
-        }
-      }
-    }
-  }
-};
-function skipLeaf(bytes, cursor, end, K, tree, fail2) {
-  const tag = readVarint(bytes, cursor, end, fail2);
-  if (tag > K) fail2(`a node of tree ${tree} says its left child is a leaf, but it is not`);
-  if (tag === K) for (let c = 0; c < K; c++) readVarint(bytes, cursor, end, fail2);
 }
 
 // actions/lib/models/gradient-boosting.ts
@@ -30826,7 +30500,7 @@ var HistGradientBoosting = class _HistGradientBoosting {
     const valueBytes = bytesField(obj.leafValues) ?? fail2('"leafValues" is not valid base64');
     if (valueBytes.length % 8 !== 0) fail2('"leafValues" must hold whole float64 values (8 bytes each)');
     const model = new _HistGradientBoosting(settings);
-    model.model = decodeTrees2(
+    model.model = decodeTrees(
       { nFeatures, nClasses, classes, baseline, binEdges: binEdges2, iterations },
       nodeBytes,
       valueBytes,
@@ -31250,7 +30924,7 @@ function flatten(trees, head) {
   });
   return { ...head, roots, feature: feature2, bin, threshold, right, value };
 }
-function decodeTrees2(head, nodeBytes, valueBytes, maxLeafNodes, fail2) {
+function decodeTrees(head, nodeBytes, valueBytes, maxLeafNodes, fail2) {
   const { nFeatures: p, binEdges: edges } = head;
   const treeCount = head.iterations * head.baseline.length;
   const values = new DataView(valueBytes.buffer, valueBytes.byteOffset, valueBytes.byteLength);
@@ -32793,8 +32467,11 @@ function binaryObjective(X2, y, C) {
   return { value, hessian };
 }
 function softmaxObjective(X2, y, K, C) {
+  return { value: softmaxValue(X2, y, K, C), hessian: softmaxHessian(X2, K, C) };
+}
+function softmaxHessian(X2, K, C) {
   const { rows: n, cols: p } = X2;
-  const hessian = (x) => {
+  return (x) => {
     const { coef, intercept } = unpack(x, K, p);
     const q = p + 1;
     const size = K * q;
@@ -32846,8 +32523,11 @@ function softmaxObjective(X2, y, K, C) {
     for (let a = 0; a < K; a++) for (let j = 0; j < p; j++) H[(a * q + j) * size + a * q + j] += 1 / (C * n);
     return H;
   };
+}
+function softmaxValue(X2, y, K, C) {
+  const { rows: n, cols: p } = X2;
   const z2 = new Float64Array(K * BLOCK_ROWS2);
-  const value = (x, g2) => {
+  return (x, g2) => {
     const { coef, intercept } = unpack(x, K, p);
     g2.fill(0);
     let loss = 0;
@@ -32894,7 +32574,6 @@ function softmaxObjective(X2, y, K, C) {
     }
     return loss / n + penalty / (2 * C * n);
   };
-  return { value, hessian };
 }
 function blockScores(X2, coef, intercept, rows, start, len, out) {
   const { rows: n, cols: p, data } = X2;
@@ -32973,7 +32652,121 @@ function createRng(seed) {
   };
 }
 
-// actions/lib/models/tree-growing.ts
+// actions/lib/models/random-forest/forest-types.ts
+function splitTable(tables) {
+  const start = new Int32Array(tables.length + 1);
+  for (let j = 0; j < tables.length; j++) start[j + 1] = start[j] + tables[j].length;
+  const total = start[tables.length];
+  const feature2 = new Int32Array(total);
+  const value = new Float64Array(total);
+  for (let j = 0; j < tables.length; j++) {
+    feature2.fill(j, start[j], start[j + 1]);
+    value.set(tables[j], start[j]);
+  }
+  return { feature: feature2, value, start };
+}
+function usedSplits(f) {
+  const { feature: feature2, value } = f.splits;
+  const used = new Uint8Array(value.length);
+  for (let node = 0; node < f.split.length; node++) if (f.split[node] >= 0) used[f.split[node]] = 1;
+  const tables = Array.from({ length: f.nFeatures }, () => []);
+  const index = new Int32Array(value.length).fill(-1);
+  for (let s = 0; s < value.length; s++) {
+    if (!used[s]) continue;
+    const table = tables[feature2[s]];
+    index[s] = table.length;
+    table.push(value[s]);
+  }
+  return { tables, index };
+}
+function assembleForest(shape, nodes) {
+  const { nFeatures, nClasses } = shape;
+  return {
+    nFeatures,
+    nClasses,
+    roots: nodes.roots,
+    split: nodes.split,
+    splits: nodes.splits,
+    right: nodes.right,
+    mixedCounts: nodes.mixedCounts,
+    mixedProba: leafFractions(nodes.mixedCounts, nClasses),
+    importances: new Float64Array(nFeatures)
+  };
+}
+function leafFractions(leafCounts, K) {
+  const proba = new Float64Array(leafCounts.length);
+  for (let o = 0; o < leafCounts.length; o += K) {
+    let total = 0;
+    for (let c = 0; c < K; c++) total += leafCounts[o + c];
+    for (let c = 0; c < K; c++) proba[o + c] = leafCounts[o + c] / total;
+  }
+  return proba;
+}
+function grow(old, bigger) {
+  bigger.set(old);
+  return bigger;
+}
+function indexWidth(tableLength) {
+  let width = 1;
+  while (tableLength - 1 >= 2 ** (8 * width)) width++;
+  return width;
+}
+function indexWidths(shape) {
+  const { start } = shape.splits;
+  return Int32Array.from({ length: shape.nFeatures }, (_, j) => indexWidth(start[j + 1] - start[j]));
+}
+
+// actions/lib/models/random-forest/params.ts
+function resolveParams2(p) {
+  const nTrees = p.nTrees ?? 100;
+  const maxDepth = p.maxDepth ?? 0;
+  const minSamplesLeaf = p.minSamplesLeaf ?? 1;
+  const maxFeatures = p.maxFeatures ?? "sqrt";
+  const seed = p.seed ?? 0;
+  const bootstrap = p.bootstrap ?? true;
+  if (!Number.isInteger(nTrees) || nTrees < 1)
+    throw new RangeError(`nTrees must be an integer >= 1, got ${nTrees}`);
+  if (!Number.isInteger(maxDepth) || maxDepth < 0) {
+    throw new RangeError(`maxDepth must be an integer >= 0 (0 = unlimited), got ${maxDepth}`);
+  }
+  if (!Number.isInteger(minSamplesLeaf) || minSamplesLeaf < 1) {
+    throw new RangeError(`minSamplesLeaf must be an integer >= 1, got ${minSamplesLeaf}`);
+  }
+  if (maxFeatures !== "sqrt" && maxFeatures !== "log2" && !(typeof maxFeatures === "number" && maxFeatures > 0 && maxFeatures <= 1)) {
+    throw new RangeError(
+      `maxFeatures must be 'sqrt', 'log2' or a fraction in (0, 1], got ${JSON.stringify(maxFeatures)}`
+    );
+  }
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  if (typeof bootstrap !== "boolean")
+    throw new RangeError(`bootstrap must be true or false, got ${bootstrap}`);
+  return { nTrees, maxDepth, minSamplesLeaf, maxFeatures, seed, bootstrap };
+}
+function featuresPerNode(maxFeatures, p) {
+  const raw = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
+  return Math.min(p, Math.max(1, Math.floor(raw)));
+}
+
+// actions/lib/models/random-forest/split-threshold.ts
+var POW10 = [1];
+for (let k = 1; k <= 22; k++) POW10.push(POW10[k - 1] * 10);
+function splitThreshold(a, b) {
+  const mid = a / 2 + b / 2;
+  const lo = a + (b - a) / 4;
+  const hi = b - (b - a) / 4;
+  const inside = (d) => d >= lo && d <= hi && d >= a && d < b;
+  if (inside(0)) return 0;
+  const exponent = Math.floor(Math.log10(Math.abs(mid)));
+  for (let digits = 1; digits <= 17; digits++) {
+    const places = digits - 1 - exponent;
+    if (places > 22 || places < -22) break;
+    const d = places >= 0 ? Math.round(mid * POW10[places]) / POW10[places] : Math.round(mid / POW10[-places]) * POW10[-places];
+    if (inside(d)) return d;
+  }
+  return mid < b && mid >= a ? mid : a;
+}
+
+// actions/lib/models/random-forest/tree-growing.ts
 var InBagLists = class {
   /** `order` is presort(X): row indices of each feature sorted by value, feature-major. */
   constructor(order, data, n, p, mtry) {
@@ -33208,8 +33001,655 @@ function normaliseImportances(importances) {
   for (let j = 0; j < p; j++) sum2 += importances[j];
   if (sum2 > 0) for (let j = 0; j < p; j++) importances[j] /= sum2;
 }
+function presort(X2) {
+  const { rows, cols, data } = X2;
+  const order = new Int32Array(rows * cols);
+  const sorted = new Float64Array(rows);
+  const cursor = new Int32Array(rows);
+  for (let j = 0; j < cols; j++) {
+    const col = j * rows;
+    sorted.set(data.subarray(col, col + rows));
+    sorted.sort();
+    for (let k = 0; k < rows; k++) cursor[k] = k;
+    for (let i = 0; i < rows; i++) {
+      const v = data[col + i];
+      let lo = 0;
+      let hi = rows;
+      while (lo < hi) {
+        const mid = lo + hi >>> 1;
+        if (sorted[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      order[col + cursor[lo]++] = i;
+    }
+  }
+  return order;
+}
 
-// actions/lib/models/random-forest.ts
+// actions/lib/models/random-forest/classifier-grower.ts
+function growForest(X2, y, K, s) {
+  return new ClassifierGrower(X2, y, K, s).forest();
+}
+var BestSplit = class {
+  proxy = -1;
+  feature = -1;
+  /** Where the node's rows divide: [start, pos) go left. */
+  pos = -1;
+  /** The values either side of the split. */
+  low = 0;
+  high = 0;
+  /** The rank of the first row going right (InBagLists.partition). */
+  cut = 0;
+  leftWeight = 0;
+  leftSq = 0;
+  rightSq = 0;
+  reset() {
+    this.proxy = -1;
+    this.feature = -1;
+    this.pos = -1;
+    this.low = 0;
+    this.high = 0;
+    this.cut = 0;
+    this.leftWeight = 0;
+    this.leftSq = 0;
+    this.rightSq = 0;
+  }
+};
+var ClassifierGrower = class {
+  constructor(X2, y, K, s) {
+    this.X = X2;
+    this.y = y;
+    this.K = K;
+    this.s = s;
+    this.n = X2.rows;
+    this.p = X2.cols;
+    this.mtry = featuresPerNode(s.maxFeatures, this.p);
+    this.store = new NodeStore(K);
+    this.importances = new Float64Array(this.p);
+    this.treeImportance = new Float64Array(this.p);
+    this.bag = new InBagLists(presort(X2), X2.data, this.n, this.p, this.mtry);
+    this.counts = new Float64Array(K);
+    this.leftCounts = new Float64Array(K);
+    this.hist = new Float64Array(2 * this.n + K);
+    this.binRows = new Int32Array(this.n);
+  }
+  X;
+  y;
+  K;
+  s;
+  n;
+  p;
+  mtry;
+  store;
+  bag;
+  stack = new NodeStack();
+  importances;
+  treeImportance;
+  /** Class weights of the current node, and of the left part of a candidate split. */
+  counts;
+  leftCounts;
+  /** Per-value class weights and row counts of one feature in one node (scanValues); zero between uses. */
+  hist;
+  binRows;
+  best = new BestSplit();
+  /** The current node's total weight and sum of squared class weights (Gini's terms). */
+  total = 0;
+  sumSq = 0;
+  forest() {
+    const { s, store, bag, importances, treeImportance } = this;
+    const roots = new Int32Array(s.nTrees);
+    const master = createRng(s.seed);
+    for (let t = 0; t < s.nTrees; t++) {
+      const rng = bag.startTree(master, s.bootstrap);
+      treeImportance.fill(0);
+      roots[t] = store.nodes;
+      this.growTree(rng);
+      addTreeImportances(importances, treeImportance);
+    }
+    normaliseImportances(importances);
+    return store.toForest(this.p, roots, importances);
+  }
+  /** Grows one tree on the bag's current in-bag rows, depth first, nodes in preorder. */
+  growTree(rng) {
+    const { s, K, y, store, bag, stack, counts, best } = this;
+    const { weight, lists } = bag;
+    stack.push(0, bag.m, 0, -1);
+    while (stack.size > 0) {
+      const top = stack.pop();
+      const start = stack.start[top];
+      const end = stack.end[top];
+      const depth = stack.depth[top];
+      const parent = stack.parent[top];
+      const node = store.addNode();
+      if (parent >= 0) store.right[parent] = node;
+      counts.fill(0);
+      for (let q = start; q < end; q++) {
+        const r2 = lists[q];
+        counts[y[r2]] += weight[r2];
+      }
+      let total = 0;
+      let sumSq = 0;
+      for (let c = 0; c < K; c++) {
+        total += counts[c];
+        sumSq += counts[c] * counts[c];
+      }
+      if (s.maxDepth > 0 && depth >= s.maxDepth || end - start < 2 * s.minSamplesLeaf || sumSq === total * total) {
+        store.addLeaf(node, counts);
+        continue;
+      }
+      this.total = total;
+      this.sumSq = sumSq;
+      this.search(start, end, rng);
+      if (best.feature < 0) {
+        store.addLeaf(node, counts);
+        continue;
+      }
+      this.split(node, start, end, depth);
+    }
+  }
+  /** Makes `node` the best split found: threshold, the tree's importance, both children queued. */
+  split(node, start, end, depth) {
+    const { store, best, total, sumSq } = this;
+    store.feature[node] = best.feature;
+    store.threshold[node] = splitThreshold(best.low, best.high);
+    const rightWeight = total - best.leftWeight;
+    this.treeImportance[best.feature] += total - sumSq / total - (best.leftWeight - best.leftSq / best.leftWeight) - (rightWeight - best.rightSq / rightWeight);
+    this.bag.partition(best.feature, best.cut, start, best.pos, end);
+    this.stack.pushChildren(node, start, best.pos, end, depth);
+  }
+  /**
+   * Fills `best` with the node's best split, feature -1 if none. Visits features in random order; stops
+   * after mtry, but keeps going while every visited one was constant.
+   */
+  search(start, end, rng) {
+    const { p, mtry, K, bag } = this;
+    const { binBase } = bag;
+    this.best.reset();
+    let visited = 0;
+    let nonConstant = 0;
+    for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
+      const f = bag.pickFeature(v, rng);
+      visited++;
+      const distinct = binBase[f + 1] - binBase[f];
+      const found = distinct * K <= 2 * (end - start) ? this.scanValues(f, start, end) : this.scanSorted(f, start, end);
+      if (found) nonConstant++;
+    }
+  }
+  /**
+   * Few distinct values for the node's size: class counts per value, then the same scan over the value
+   * boundaries in ascending order. The counts are whole numbers, so every sum, proxy and importance
+   * equals the row-by-row scan's exactly, and the same split wins. False when f is constant in the node.
+   */
+  scanValues(f, start, end) {
+    const { K, n, y, hist, binRows, leftCounts, counts, best, total } = this;
+    const { minSamplesLeaf } = this.s;
+    const { weight, lists, bin, binBase, binValue, binRank } = this.bag;
+    const rowsHere = end - start;
+    const distinct = binBase[f + 1] - binBase[f];
+    const fb = f * n;
+    for (let q = start; q < end; q++) {
+      const r2 = lists[q];
+      const b = bin[fb + r2];
+      hist[b * K + y[r2]] += weight[r2];
+      binRows[b]++;
+    }
+    let lo = 0;
+    while (binRows[lo] === 0) lo++;
+    let hi = distinct - 1;
+    while (binRows[hi] === 0) hi--;
+    if (lo < hi) {
+      leftCounts.fill(0);
+      let leftWeight = 0;
+      let leftRows = 0;
+      for (let b = lo; b < hi; ) {
+        let next = b + 1;
+        while (binRows[next] === 0) next++;
+        for (let c = 0; c < K; c++) {
+          leftCounts[c] += hist[b * K + c];
+          leftWeight += hist[b * K + c];
+        }
+        leftRows += binRows[b];
+        if (leftRows > rowsHere - minSamplesLeaf) break;
+        if (leftRows >= minSamplesLeaf) {
+          let leftSq = 0;
+          let rightSq = 0;
+          for (let c = 0; c < K; c++) {
+            leftSq += leftCounts[c] * leftCounts[c];
+            rightSq += (counts[c] - leftCounts[c]) * (counts[c] - leftCounts[c]);
+          }
+          const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
+          if (proxy > best.proxy) {
+            best.proxy = proxy;
+            best.feature = f;
+            best.pos = start + leftRows;
+            best.low = binValue[binBase[f] + b];
+            best.high = binValue[binBase[f] + next];
+            best.cut = binRank[binBase[f] + next];
+            best.leftWeight = leftWeight;
+            best.leftSq = leftSq;
+            best.rightSq = rightSq;
+          }
+        }
+        b = next;
+      }
+    }
+    for (let b = lo; b <= hi; b++) {
+      binRows[b] = 0;
+      for (let c = 0; c < K; c++) hist[b * K + c] = 0;
+    }
+    return lo < hi;
+  }
+  /** The node's rows in f's sorted order, every boundary between distinct values a candidate. */
+  scanSorted(f, start, end) {
+    const { n, y, leftCounts, counts, best, total, sumSq, bag } = this;
+    const { minSamplesLeaf } = this.s;
+    const data = this.X.data;
+    const { weight } = bag;
+    const at = bag.sortedRows(f, start, end);
+    if (at < 0) return false;
+    const src = bag.src;
+    const base = at - start;
+    const col = f * n;
+    leftCounts.fill(0);
+    let leftWeight = 0;
+    let leftSq = 0;
+    let rightSq = sumSq;
+    let bestProxy = best.proxy;
+    const lastLeft = end - minSamplesLeaf;
+    let xNext = data[col + src[base + start]];
+    for (let q = start; q < lastLeft; q++) {
+      const r2 = src[base + q];
+      const c = y[r2];
+      const w = weight[r2];
+      const lc = leftCounts[c];
+      leftSq += (2 * lc + w) * w;
+      rightSq += (w - 2 * (counts[c] - lc)) * w;
+      leftCounts[c] = lc + w;
+      leftWeight += w;
+      const x = xNext;
+      xNext = data[col + src[base + q + 1]];
+      if (xNext > x && q + 1 - start >= minSamplesLeaf) {
+        const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
+        if (proxy > bestProxy) {
+          bestProxy = proxy;
+          best.proxy = proxy;
+          best.feature = f;
+          best.pos = q + 1;
+          best.low = x;
+          best.high = xNext;
+          best.cut = bag.rankOf(f, src[base + q + 1]);
+          best.leftWeight = leftWeight;
+          best.leftSq = leftSq;
+          best.rightSq = rightSq;
+        }
+      }
+    }
+    return true;
+  }
+};
+var NodeStore = class {
+  constructor(K) {
+    this.K = K;
+    const n = 1024;
+    this.feature = new Int32Array(n);
+    this.threshold = new Float64Array(n);
+    this.right = new Int32Array(n);
+    this.mixedCounts = new Float64Array(n * K);
+  }
+  K;
+  feature;
+  threshold;
+  right;
+  mixedCounts;
+  nodes = 0;
+  mixed = 0;
+  addNode() {
+    if (this.nodes === this.feature.length) {
+      this.feature = grow(this.feature, new Int32Array(this.nodes * 2));
+      this.threshold = grow(this.threshold, new Float64Array(this.nodes * 2));
+      this.right = grow(this.right, new Int32Array(this.nodes * 2));
+    }
+    return this.nodes++;
+  }
+  /** The finished forest: arrays trimmed to the nodes and leaves actually stored, splits tabled. */
+  toForest(p, roots, importances) {
+    const K = this.K;
+    const mixedCounts = this.mixedCounts.slice(0, this.mixed * K);
+    const sets = Array.from({ length: p }, () => /* @__PURE__ */ new Set());
+    for (let node = 0; node < this.nodes; node++) {
+      if (this.feature[node] >= 0) sets[this.feature[node]].add(this.threshold[node]);
+    }
+    const splits = splitTable(sets.map((set) => Array.from(set).sort((a, b) => a - b)));
+    const indexOf = sets.map(() => /* @__PURE__ */ new Map());
+    for (let s = 0; s < splits.value.length; s++) indexOf[splits.feature[s]].set(splits.value[s], s);
+    const split = new Int32Array(this.nodes);
+    for (let node = 0; node < this.nodes; node++) {
+      const j = this.feature[node];
+      split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node]);
+    }
+    const right = this.right.slice(0, this.nodes);
+    const forest = assembleForest(
+      { nFeatures: p, nClasses: K },
+      { roots, split, splits, right, mixedCounts }
+    );
+    forest.importances = importances;
+    return forest;
+  }
+  addLeaf(node, counts) {
+    const K = this.K;
+    this.feature[node] = -1;
+    this.threshold[node] = 0;
+    const only = onlyClass(counts, 0, K);
+    if (only >= 0) {
+      this.right[node] = -1 - only;
+      return;
+    }
+    if ((this.mixed + 1) * K > this.mixedCounts.length) {
+      this.mixedCounts = grow(this.mixedCounts, new Float64Array(this.mixedCounts.length * 2));
+    }
+    this.mixedCounts.set(counts, this.mixed * K);
+    this.right[node] = this.mixed++;
+  }
+};
+function onlyClass(counts, at, K) {
+  let only = -1;
+  for (let c = 0; c < K; c++) {
+    if (counts[at + c] > 0) {
+      if (only >= 0) return -1;
+      only = c;
+    }
+  }
+  return only;
+}
+
+// actions/lib/models/random-forest/forest-codec.ts
+function encodeTrees(f, splitIndex) {
+  const K = f.nClasses;
+  const p = f.nFeatures;
+  const n = f.split.length;
+  const feature2 = f.splits.feature;
+  const count = new Int32Array(f.nFeatures);
+  for (let s = 0; s < splitIndex.length; s++) if (splitIndex[s] >= 0) count[feature2[s]]++;
+  const widths = Array.from(count, indexWidth);
+  const size = new Float64Array(n);
+  for (let node = n - 1; node >= 0; node--) {
+    const s = f.split[node];
+    if (s >= 0) {
+      const j = feature2[s];
+      const left = size[node + 1];
+      const leftIsLeaf = f.split[node + 1] < 0;
+      const tag = K + 1 + (leftIsLeaf ? p : 0) + j;
+      size[node] = varintLength(tag) + widths[j] + (leftIsLeaf ? 0 : varintLength(left)) + left + size[f.right[node]];
+      continue;
+    }
+    const leaf = f.right[node];
+    if (leaf < 0) size[node] = varintLength(-1 - leaf);
+    else {
+      size[node] = varintLength(K);
+      for (let c = 0; c < K; c++) size[node] += varintLength(f.mixedCounts[leaf * K + c]);
+    }
+  }
+  const w = new ByteWriter();
+  for (let node = 0; node < n; node++) {
+    if (isRoot(f.roots, node)) w.varint(size[node]);
+    const s = f.split[node];
+    if (s >= 0) {
+      const j = feature2[s];
+      const leftIsLeaf = f.split[node + 1] < 0;
+      w.varint(K + 1 + (leftIsLeaf ? p : 0) + j);
+      let index = splitIndex[s];
+      for (let b = 0; b < widths[j]; b++) {
+        w.byte(index & 255);
+        index >>>= 8;
+      }
+      if (!leftIsLeaf) w.varint(size[node + 1]);
+      continue;
+    }
+    const leaf = f.right[node];
+    if (leaf < 0) {
+      w.varint(-1 - leaf);
+    } else {
+      w.varint(K);
+      for (let c = 0; c < K; c++) w.varint(f.mixedCounts[leaf * K + c]);
+    }
+  }
+  return w.bytes.slice(0, w.length);
+}
+function isRoot(roots, node) {
+  for (let t = 0; t < roots.length; t++) if (roots[t] === node) return true;
+  return false;
+}
+function decodeTrees2(bytes, shape, fail2) {
+  const { version, nTrees, nFeatures: p, nClasses: K, splits, nodeCount } = shape;
+  const { start } = splits;
+  const widths = indexWidths(shape);
+  const lengths = version === 2;
+  const n = bytes.length;
+  const capacity = Math.min(nodeCount, n);
+  const split = new Int32Array(capacity);
+  const right = new Int32Array(capacity);
+  const roots = new Int32Array(nTrees);
+  const leaves = { counts: new Float64Array(64 * K), count: 0, K };
+  const cursor = { pos: 0 };
+  let pending = new Int32Array(64);
+  let pendingAt = new Float64Array(64);
+  let top = 0;
+  let pos = 0;
+  let node = 0;
+  let tree = 0;
+  let treeEnd = n;
+  let treeStart = true;
+  let previousWasLeaf = false;
+  while (tree < nTrees) {
+    if (pos >= n) {
+      fail2(
+        treeStart ? `trees hold ${tree} trees, params say ${nTrees}` : "trees end in the middle of a node"
+      );
+    }
+    if (node === capacity) fail2(`nodeCount is ${nodeCount} but the trees hold more nodes`);
+    if (treeStart) {
+      roots[tree] = node;
+      if (lengths) {
+        cursor.pos = pos;
+        const length = readVarint(bytes, cursor, n, fail2);
+        pos = cursor.pos;
+        treeEnd = pos + length;
+        if (treeEnd > n) fail2(`tree ${tree} is ${length} bytes, but only ${n - pos} remain`);
+      }
+    } else if (previousWasLeaf) {
+      const parent = pending[--top];
+      right[parent] = node;
+      const expected = pendingAt[top];
+      if (expected < 0 ? node !== parent + 2 : lengths && pos !== expected) {
+        fail2(
+          expected < 0 ? `node ${parent} says its left child is a leaf, but it is not` : `node ${parent} says its left subtree ends at byte ${expected}, but it ends at byte ${pos}`
+        );
+      }
+    }
+    let tag = bytes[pos];
+    if (tag < 128) pos++;
+    else {
+      cursor.pos = pos;
+      tag = readVarint(bytes, cursor, n, fail2);
+      pos = cursor.pos;
+    }
+    treeStart = false;
+    if (tag > K) {
+      let j = tag - K - 1;
+      const leftIsLeaf = lengths && j >= p;
+      if (leftIsLeaf) j -= p;
+      if (j >= p) fail2(`node ${node} splits on feature ${j}, but there are ${p} features`);
+      const width = widths[j];
+      if (pos + width > n) fail2("trees end in the middle of a node");
+      let index = bytes[pos];
+      if (width > 1) index += bytes[pos + 1] * 256;
+      if (width > 2) index += bytes[pos + 2] * 65536;
+      if (width > 3) index += bytes[pos + 3] * 16777216;
+      pos += width;
+      const count = start[j + 1] - start[j];
+      if (index >= count) {
+        fail2(`node ${node} uses threshold ${index} of feature ${j}, but thresholds[${j}] has ${count}`);
+      }
+      split[node] = start[j] + index;
+      if (top === pending.length) {
+        pending = grow(pending, new Int32Array(top * 2));
+        pendingAt = grow(pendingAt, new Float64Array(top * 2));
+      }
+      if (leftIsLeaf) {
+        pendingAt[top] = -1;
+      } else if (lengths) {
+        let left = pos < n ? bytes[pos] : 128;
+        if (left < 128) pos++;
+        else {
+          cursor.pos = pos;
+          left = readVarint(bytes, cursor, n, fail2);
+          pos = cursor.pos;
+        }
+        pendingAt[top] = pos + left;
+      } else {
+        pendingAt[top] = 0;
+      }
+      pending[top++] = node;
+      previousWasLeaf = false;
+    } else {
+      split[node] = -1;
+      if (tag < K) {
+        right[node] = -1 - tag;
+      } else {
+        cursor.pos = pos;
+        right[node] = readMixedLeaf(bytes, cursor, leaves, node, fail2);
+        pos = cursor.pos;
+      }
+      previousWasLeaf = true;
+      if (top === 0) {
+        if (lengths && pos !== treeEnd) {
+          fail2(`tree ${tree} says it ends at byte ${treeEnd}, but it ends at byte ${pos}`);
+        }
+        tree++;
+        treeStart = true;
+        previousWasLeaf = false;
+      }
+    }
+    node++;
+  }
+  if (pos !== bytes.length) fail2(`trees hold ${bytes.length - pos} bytes after the last of ${nTrees} trees`);
+  if (node !== nodeCount) fail2(`nodeCount is ${nodeCount} but the trees hold ${node} nodes`);
+  const mixedCounts = leaves.counts.slice(0, leaves.count * K);
+  return assembleForest(shape, { roots, split, splits, right, mixedCounts });
+}
+function readMixedLeaf(bytes, cursor, leaves, node, fail2) {
+  const K = leaves.K;
+  if ((leaves.count + 1) * K > leaves.counts.length) {
+    leaves.counts = grow(leaves.counts, new Float64Array(leaves.counts.length * 2));
+  }
+  const at = leaves.count * K;
+  let total = 0;
+  for (let c = 0; c < K; c++) {
+    const v = readVarint(bytes, cursor, bytes.length, fail2);
+    leaves.counts[at + c] = v;
+    total += v;
+  }
+  if (total === 0) fail2(`leaf node ${node} has no samples`);
+  return leaves.count++;
+}
+
+// actions/lib/models/random-forest/lazy-walker.ts
+var EncodedTrees = class _EncodedTrees {
+  constructor(bytes, shape, trees, widths, fail2) {
+    this.bytes = bytes;
+    this.shape = shape;
+    this.trees = trees;
+    this.widths = widths;
+    this.fail = fail2;
+  }
+  bytes;
+  shape;
+  trees;
+  widths;
+  fail;
+  /** Finds the trees of a version-2 stream by their lengths (nTrees steps); checks they cover it exactly. */
+  static index(bytes, shape, fail2) {
+    const { nTrees } = shape;
+    const trees = { start: new Int32Array(nTrees), end: new Int32Array(nTrees) };
+    const cursor = { pos: 0 };
+    for (let t = 0; t < nTrees; t++) {
+      if (cursor.pos >= bytes.length) fail2(`trees hold ${t} trees, params say ${nTrees}`);
+      const length = readVarint(bytes, cursor, bytes.length, fail2);
+      if (length < 1 || cursor.pos + length > bytes.length) {
+        fail2(`tree ${t} is ${length} bytes, but ${bytes.length - cursor.pos} remain`);
+      }
+      trees.start[t] = cursor.pos;
+      cursor.pos += length;
+      trees.end[t] = cursor.pos;
+    }
+    if (cursor.pos !== bytes.length) {
+      fail2(`trees hold ${bytes.length - cursor.pos} bytes after the last of ${nTrees} trees`);
+    }
+    return new _EncodedTrees(bytes, shape, trees, indexWidths(shape), fail2);
+  }
+  /** Adds every tree's leaf class fractions for each row of X into out (rows × K); X is column-major. */
+  addLeafFractions(X2, out) {
+    const { bytes, widths, fail: fail2 } = this;
+    const { start: treeStart, end: treeEnd } = this.trees;
+    const { nFeatures: p, nClasses: K } = this.shape;
+    const { start, value } = this.shape.splits;
+    const { rows, data } = X2;
+    const cursor = { pos: 0 };
+    const counts = new Float64Array(K);
+    for (let t = 0; t < treeStart.length; t++) {
+      const end = treeEnd[t];
+      for (let i = 0; i < rows; i++) {
+        cursor.pos = treeStart[t];
+        const o = i * K;
+        for (; ; ) {
+          const tag = readVarint(bytes, cursor, end, fail2);
+          if (tag > K) {
+            let j = tag - K - 1;
+            const leftIsLeaf = j >= p;
+            if (leftIsLeaf) j -= p;
+            if (j >= p) fail2(`a node of tree ${t} splits on feature ${j}, but there are ${p} features`);
+            const width = widths[j];
+            let at = cursor.pos;
+            if (at + width > end) fail2("trees end in the middle of a node");
+            let index = 0;
+            for (let b = 0, scale = 1; b < width; b++, scale *= 256) index += bytes[at++] * scale;
+            if (index >= start[j + 1] - start[j]) {
+              fail2(`a node of tree ${t} uses threshold ${index} of feature ${j}, beyond thresholds[${j}]`);
+            }
+            cursor.pos = at;
+            const goLeft = data[j * rows + i] <= value[start[j] + index];
+            if (leftIsLeaf) {
+              if (!goLeft) skipLeaf(bytes, cursor, end, K, t, fail2);
+            } else {
+              const left = readVarint(bytes, cursor, end, fail2);
+              if (!goLeft) cursor.pos += left;
+            }
+            continue;
+          }
+          if (tag < K) {
+            out[o + tag] += 1;
+            break;
+          }
+          let total = 0;
+          for (let c = 0; c < K; c++) {
+            counts[c] = readVarint(bytes, cursor, end, fail2);
+            total += counts[c];
+          }
+          if (total === 0) fail2(`a leaf of tree ${t} has no samples`);
+          for (let c = 0; c < K; c++) out[o + c] += counts[c] / total;
+          break;
+        }
+      }
+    }
+  }
+};
+function skipLeaf(bytes, cursor, end, K, tree, fail2) {
+  const tag = readVarint(bytes, cursor, end, fail2);
+  if (tag > K) fail2(`a node of tree ${tree} says its left child is a leaf, but it is not`);
+  if (tag === K) for (let c = 0; c < K; c++) readVarint(bytes, cursor, end, fail2);
+}
+
+// actions/lib/models/random-forest/random-forest.ts
 var RANDOM_FOREST_FORMAT = "gitml.random-forest";
 var RANDOM_FOREST_VERSION = 2;
 var PREDICT_BLOCK = 512;
@@ -33222,14 +33662,14 @@ var RandomForest = class _RandomForest {
     this.settings = resolveParams2(params);
   }
   get nClasses() {
-    return this.forest?.nClasses ?? this.encoded?.nClasses ?? 0;
+    return this.forest?.nClasses ?? this.encoded?.shape.nClasses ?? 0;
   }
   get nFeatures() {
-    return this.forest?.nFeatures ?? this.encoded?.nFeatures ?? 0;
+    return this.forest?.nFeatures ?? this.encoded?.shape.nFeatures ?? 0;
   }
   /** Total node count over all trees (0 before fit). */
   get nodeCount() {
-    return this.forest?.split.length ?? this.encoded?.nodeCount ?? 0;
+    return this.forest?.split.length ?? this.encoded?.shape.nodeCount ?? 0;
   }
   params() {
     return { ...this.settings };
@@ -33316,75 +33756,15 @@ var RandomForest = class _RandomForest {
     const fail2 = (rule2) => {
       throw new ModelFormatError(`RandomForest.load: ${rule2}`);
     };
-    if (typeof json !== "object" || json === null || Array.isArray(json)) fail2("expected a JSON object");
-    const o = json;
-    if (o.format !== RANDOM_FOREST_FORMAT) {
-      fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_FORMAT}"`);
-    }
-    if (o.version !== 1 && o.version !== RANDOM_FOREST_VERSION) {
-      fail2(`version ${JSON.stringify(o.version)} is not supported (expected 1 or ${RANDOM_FOREST_VERSION})`);
-    }
-    const version = o.version;
-    if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
-    let settings = resolveParams2({});
-    try {
-      settings = resolveParams2(o.params);
-    } catch (e) {
-      fail2(`params: ${e.message}`);
-    }
-    const nFeatures = o.nFeatures;
-    const nClasses = o.nClasses;
-    if (!isCount(nFeatures) || nFeatures < 1) fail2("nFeatures must be an integer >= 1");
-    if (!isCount(nClasses) || nClasses < 1) fail2("nClasses must be an integer >= 1");
-    const p = nFeatures;
-    const K = nClasses;
-    const tables = o.thresholds;
-    if (!Array.isArray(tables) || tables.length !== p) fail2(`thresholds must be an array of ${p} arrays`);
-    for (let j = 0; j < p; j++) {
-      const table = tables[j];
-      if (!Array.isArray(table)) fail2(`thresholds[${j}] must be an array`);
-      const values = table;
-      let previous = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < values.length; k++) {
-        const v = values[k];
-        if (typeof v !== "number" || !Number.isFinite(v))
-          fail2(`thresholds[${j}][${k}] must be a finite number`);
-        if (!(previous < v)) fail2(`thresholds[${j}] must be strictly ascending (entry ${k})`);
-        previous = v;
-      }
-    }
-    const imp = o.featureImportances;
-    if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
-    imp.forEach((v, j) => {
-      if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
-        fail2(`featureImportances[${j}] must be a finite number >= 0`);
-      }
-    });
-    if (typeof o.trees !== "string" && !(o.trees instanceof Uint8Array))
-      fail2("trees must be a base64 string (or the bytes of model.bin)");
-    const bytes = bytesField(o.trees);
-    if (bytes === null) fail2("trees is not valid base64");
-    if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
-    const splits = splitTable(tables);
-    const nodeCount = o.nodeCount;
+    const { settings, shape, importances, bytes } = readForestJson(json, fail2);
     const decode = () => {
-      const forest = decodeTrees(
-        bytes,
-        version,
-        settings.nTrees,
-        p,
-        K,
-        splits,
-        nodeCount,
-        fail2
-      );
-      forest.importances = Float64Array.from(imp);
+      const forest = decodeTrees2(bytes, shape, fail2);
+      forest.importances = Float64Array.from(importances);
       return forest;
     };
     const model = new _RandomForest(settings);
-    if (options.lazy && version === 2) {
-      const trees = EncodedTrees.index(bytes, settings.nTrees, p, K, splits, fail2);
-      model.encoded = { trees, nFeatures: p, nClasses: K, nodeCount, decode };
+    if (options.lazy && shape.version === 2) {
+      model.encoded = { trees: EncodedTrees.index(bytes, shape, fail2), shape, decode };
     } else {
       model.forest = decode();
     }
@@ -33400,34 +33780,70 @@ var RandomForest = class _RandomForest {
     return this.forest;
   }
 };
-function resolveParams2(p) {
-  const nTrees = p.nTrees ?? 100;
-  const maxDepth = p.maxDepth ?? 0;
-  const minSamplesLeaf = p.minSamplesLeaf ?? 1;
-  const maxFeatures = p.maxFeatures ?? "sqrt";
-  const seed = p.seed ?? 0;
-  const bootstrap = p.bootstrap ?? true;
-  if (!Number.isInteger(nTrees) || nTrees < 1)
-    throw new RangeError(`nTrees must be an integer >= 1, got ${nTrees}`);
-  if (!Number.isInteger(maxDepth) || maxDepth < 0) {
-    throw new RangeError(`maxDepth must be an integer >= 0 (0 = unlimited), got ${maxDepth}`);
+function readForestJson(json, fail2) {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) fail2("expected a JSON object");
+  const o = json;
+  if (o.format !== RANDOM_FOREST_FORMAT) {
+    fail2(`format is ${JSON.stringify(o.format)}, expected "${RANDOM_FOREST_FORMAT}"`);
   }
-  if (!Number.isInteger(minSamplesLeaf) || minSamplesLeaf < 1) {
-    throw new RangeError(`minSamplesLeaf must be an integer >= 1, got ${minSamplesLeaf}`);
+  if (o.version !== 1 && o.version !== RANDOM_FOREST_VERSION) {
+    fail2(`version ${JSON.stringify(o.version)} is not supported (expected 1 or ${RANDOM_FOREST_VERSION})`);
   }
-  if (maxFeatures !== "sqrt" && maxFeatures !== "log2" && !(typeof maxFeatures === "number" && maxFeatures > 0 && maxFeatures <= 1)) {
-    throw new RangeError(
-      `maxFeatures must be 'sqrt', 'log2' or a fraction in (0, 1], got ${JSON.stringify(maxFeatures)}`
-    );
+  const version = o.version;
+  if (typeof o.params !== "object" || o.params === null) fail2("params must be an object");
+  let settings = resolveParams2({});
+  try {
+    settings = resolveParams2(o.params);
+  } catch (e) {
+    fail2(`params: ${e.message}`);
   }
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
-  if (typeof bootstrap !== "boolean")
-    throw new RangeError(`bootstrap must be true or false, got ${bootstrap}`);
-  return { nTrees, maxDepth, minSamplesLeaf, maxFeatures, seed, bootstrap };
+  const nFeatures = o.nFeatures;
+  const nClasses = o.nClasses;
+  if (!isCount(nFeatures) || nFeatures < 1) fail2("nFeatures must be an integer >= 1");
+  if (!isCount(nClasses) || nClasses < 1) fail2("nClasses must be an integer >= 1");
+  const p = nFeatures;
+  const tables = checkThresholds(o.thresholds, p, fail2);
+  const importances = checkImportances(o.featureImportances, p, fail2);
+  if (typeof o.trees !== "string" && !(o.trees instanceof Uint8Array))
+    fail2("trees must be a base64 string (or the bytes of model.bin)");
+  const bytes = bytesField(o.trees);
+  if (bytes === null) fail2("trees is not valid base64");
+  if (!isCount(o.nodeCount)) fail2("nodeCount must be an integer >= 0");
+  const shape = {
+    version,
+    nTrees: settings.nTrees,
+    nFeatures: p,
+    nClasses,
+    splits: splitTable(tables),
+    nodeCount: o.nodeCount
+  };
+  return { settings, shape, importances, bytes };
 }
-function featuresPerNode(maxFeatures, p) {
-  const raw = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
-  return Math.min(p, Math.max(1, Math.floor(raw)));
+function checkThresholds(tables, p, fail2) {
+  if (!Array.isArray(tables) || tables.length !== p) fail2(`thresholds must be an array of ${p} arrays`);
+  for (let j = 0; j < p; j++) {
+    const table = tables[j];
+    if (!Array.isArray(table)) fail2(`thresholds[${j}] must be an array`);
+    const values = table;
+    let previous = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      if (typeof v !== "number" || !Number.isFinite(v))
+        fail2(`thresholds[${j}][${k}] must be a finite number`);
+      if (!(previous < v)) fail2(`thresholds[${j}] must be strictly ascending (entry ${k})`);
+      previous = v;
+    }
+  }
+  return tables;
+}
+function checkImportances(imp, p, fail2) {
+  if (!Array.isArray(imp) || imp.length !== p) fail2(`featureImportances must be an array of ${p} numbers`);
+  imp.forEach((v, j) => {
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
+      fail2(`featureImportances[${j}] must be a finite number >= 0`);
+    }
+  });
+  return imp;
 }
 function checkTrainingData2(X2, y, nClasses) {
   if (!Number.isInteger(nClasses) || nClasses < 1) {
@@ -33452,290 +33868,6 @@ function checkTrainingData2(X2, y, nClasses) {
 }
 function isCount(v) {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-}
-var NodeStore = class {
-  constructor(K) {
-    this.K = K;
-    const n = 1024;
-    this.feature = new Int32Array(n);
-    this.threshold = new Float64Array(n);
-    this.right = new Int32Array(n);
-    this.mixedCounts = new Float64Array(n * K);
-  }
-  K;
-  feature;
-  threshold;
-  right;
-  mixedCounts;
-  nodes = 0;
-  mixed = 0;
-  addNode() {
-    if (this.nodes === this.feature.length) {
-      this.feature = grow(this.feature, new Int32Array(this.nodes * 2));
-      this.threshold = grow(this.threshold, new Float64Array(this.nodes * 2));
-      this.right = grow(this.right, new Int32Array(this.nodes * 2));
-    }
-    return this.nodes++;
-  }
-  /** The finished forest: arrays trimmed to the nodes and leaves actually stored, splits tabled. */
-  toForest(p, roots, importances) {
-    const K = this.K;
-    const mixedCounts = this.mixedCounts.slice(0, this.mixed * K);
-    const sets = Array.from({ length: p }, () => /* @__PURE__ */ new Set());
-    for (let node = 0; node < this.nodes; node++) {
-      if (this.feature[node] >= 0) sets[this.feature[node]].add(this.threshold[node]);
-    }
-    const splits = splitTable(sets.map((set) => Array.from(set).sort((a, b) => a - b)));
-    const indexOf = sets.map(() => /* @__PURE__ */ new Map());
-    for (let s = 0; s < splits.value.length; s++) indexOf[splits.feature[s]].set(splits.value[s], s);
-    const split = new Int32Array(this.nodes);
-    for (let node = 0; node < this.nodes; node++) {
-      const j = this.feature[node];
-      split[node] = j < 0 ? -1 : indexOf[j].get(this.threshold[node]);
-    }
-    const forest = assembleForest(p, K, roots, split, splits, this.right.slice(0, this.nodes), mixedCounts);
-    forest.importances = importances;
-    return forest;
-  }
-  addLeaf(node, counts) {
-    const K = this.K;
-    this.feature[node] = -1;
-    this.threshold[node] = 0;
-    const only = onlyClass(counts, 0, K);
-    if (only >= 0) {
-      this.right[node] = -1 - only;
-      return;
-    }
-    if ((this.mixed + 1) * K > this.mixedCounts.length) {
-      this.mixedCounts = grow(this.mixedCounts, new Float64Array(this.mixedCounts.length * 2));
-    }
-    this.mixedCounts.set(counts, this.mixed * K);
-    this.right[node] = this.mixed++;
-  }
-};
-function onlyClass(counts, at, K) {
-  let only = -1;
-  for (let c = 0; c < K; c++) {
-    if (counts[at + c] > 0) {
-      if (only >= 0) return -1;
-      only = c;
-    }
-  }
-  return only;
-}
-function growForest(X2, y, K, s) {
-  const n = X2.rows;
-  const p = X2.cols;
-  const data = X2.data;
-  const mtry = featuresPerNode(s.maxFeatures, p);
-  const store = new NodeStore(K);
-  const roots = new Int32Array(s.nTrees);
-  const importances = new Float64Array(p);
-  const treeImportance = new Float64Array(p);
-  const bag = new InBagLists(presort(X2), data, n, p, mtry);
-  const { weight, lists } = bag;
-  const stack = new NodeStack();
-  const counts = new Float64Array(K);
-  const leftCounts = new Float64Array(K);
-  const { bin, binBase, binValue, binRank } = bag;
-  const hist = new Float64Array(2 * n + K);
-  const binRows = new Int32Array(n);
-  const master = createRng(s.seed);
-  for (let t = 0; t < s.nTrees; t++) {
-    const rng = bag.startTree(master, s.bootstrap);
-    const m = bag.m;
-    treeImportance.fill(0);
-    roots[t] = store.nodes;
-    stack.push(0, m, 0, -1);
-    while (stack.size > 0) {
-      const top = stack.pop();
-      const start = stack.start[top];
-      const end = stack.end[top];
-      const depth = stack.depth[top];
-      const parent = stack.parent[top];
-      const node = store.addNode();
-      if (parent >= 0) store.right[parent] = node;
-      counts.fill(0);
-      for (let q = start; q < end; q++) {
-        const r2 = lists[q];
-        counts[y[r2]] += weight[r2];
-      }
-      let total = 0;
-      let sumSq = 0;
-      for (let c = 0; c < K; c++) {
-        total += counts[c];
-        sumSq += counts[c] * counts[c];
-      }
-      const rowsHere = end - start;
-      if (s.maxDepth > 0 && depth >= s.maxDepth || rowsHere < 2 * s.minSamplesLeaf || sumSq === total * total) {
-        store.addLeaf(node, counts);
-        continue;
-      }
-      let bestProxy = -1;
-      let bestFeature = -1;
-      let bestPos = -1;
-      let bestLow = 0;
-      let bestHigh = 0;
-      let bestCut = 0;
-      let bestLeftWeight = 0;
-      let bestLeftSq = 0;
-      let bestRightSq = 0;
-      let visited = 0;
-      let nonConstant = 0;
-      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-        const f = bag.pickFeature(v, rng);
-        visited++;
-        const distinct = binBase[f + 1] - binBase[f];
-        if (distinct * K <= 2 * rowsHere) {
-          const fb = f * n;
-          for (let q = start; q < end; q++) {
-            const r2 = lists[q];
-            const b = bin[fb + r2];
-            hist[b * K + y[r2]] += weight[r2];
-            binRows[b]++;
-          }
-          let lo = 0;
-          while (binRows[lo] === 0) lo++;
-          let hi = distinct - 1;
-          while (binRows[hi] === 0) hi--;
-          if (lo < hi) {
-            nonConstant++;
-            leftCounts.fill(0);
-            let leftWeight2 = 0;
-            let leftRows = 0;
-            for (let b = lo; b < hi; ) {
-              let next = b + 1;
-              while (binRows[next] === 0) next++;
-              for (let c = 0; c < K; c++) {
-                leftCounts[c] += hist[b * K + c];
-                leftWeight2 += hist[b * K + c];
-              }
-              leftRows += binRows[b];
-              if (leftRows > rowsHere - s.minSamplesLeaf) break;
-              if (leftRows >= s.minSamplesLeaf) {
-                let leftSq2 = 0;
-                let rightSq2 = 0;
-                for (let c = 0; c < K; c++) {
-                  leftSq2 += leftCounts[c] * leftCounts[c];
-                  rightSq2 += (counts[c] - leftCounts[c]) * (counts[c] - leftCounts[c]);
-                }
-                const proxy = leftSq2 / leftWeight2 + rightSq2 / (total - leftWeight2);
-                if (proxy > bestProxy) {
-                  bestProxy = proxy;
-                  bestFeature = f;
-                  bestPos = start + leftRows;
-                  bestLow = binValue[binBase[f] + b];
-                  bestHigh = binValue[binBase[f] + next];
-                  bestCut = binRank[binBase[f] + next];
-                  bestLeftWeight = leftWeight2;
-                  bestLeftSq = leftSq2;
-                  bestRightSq = rightSq2;
-                }
-              }
-              b = next;
-            }
-          }
-          for (let b = lo; b <= hi; b++) {
-            binRows[b] = 0;
-            for (let c = 0; c < K; c++) hist[b * K + c] = 0;
-          }
-          continue;
-        }
-        const at = bag.sortedRows(f, start, end);
-        if (at < 0) continue;
-        const src = bag.src;
-        const base = at - start;
-        const col = f * n;
-        nonConstant++;
-        leftCounts.fill(0);
-        let leftWeight = 0;
-        let leftSq = 0;
-        let rightSq = sumSq;
-        const lastLeft = end - s.minSamplesLeaf;
-        let xNext = data[col + src[base + start]];
-        for (let q = start; q < lastLeft; q++) {
-          const r2 = src[base + q];
-          const c = y[r2];
-          const w = weight[r2];
-          const lc = leftCounts[c];
-          leftSq += (2 * lc + w) * w;
-          rightSq += (w - 2 * (counts[c] - lc)) * w;
-          leftCounts[c] = lc + w;
-          leftWeight += w;
-          const x = xNext;
-          xNext = data[col + src[base + q + 1]];
-          if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
-            const proxy = leftSq / leftWeight + rightSq / (total - leftWeight);
-            if (proxy > bestProxy) {
-              bestProxy = proxy;
-              bestFeature = f;
-              bestPos = q + 1;
-              bestLow = x;
-              bestHigh = xNext;
-              bestCut = bag.rankOf(f, src[base + q + 1]);
-              bestLeftWeight = leftWeight;
-              bestLeftSq = leftSq;
-              bestRightSq = rightSq;
-            }
-          }
-        }
-      }
-      if (bestFeature < 0) {
-        store.addLeaf(node, counts);
-        continue;
-      }
-      store.feature[node] = bestFeature;
-      store.threshold[node] = splitThreshold(bestLow, bestHigh);
-      const rightWeight = total - bestLeftWeight;
-      treeImportance[bestFeature] += total - sumSq / total - (bestLeftWeight - bestLeftSq / bestLeftWeight) - (rightWeight - bestRightSq / rightWeight);
-      bag.partition(bestFeature, bestCut, start, bestPos, end);
-      stack.pushChildren(node, start, bestPos, end, depth);
-    }
-    addTreeImportances(importances, treeImportance);
-  }
-  normaliseImportances(importances);
-  return store.toForest(p, roots, importances);
-}
-function presort(X2) {
-  const { rows, cols, data } = X2;
-  const order = new Int32Array(rows * cols);
-  const sorted = new Float64Array(rows);
-  const cursor = new Int32Array(rows);
-  for (let j = 0; j < cols; j++) {
-    const col = j * rows;
-    sorted.set(data.subarray(col, col + rows));
-    sorted.sort();
-    for (let k = 0; k < rows; k++) cursor[k] = k;
-    for (let i = 0; i < rows; i++) {
-      const v = data[col + i];
-      let lo = 0;
-      let hi = rows;
-      while (lo < hi) {
-        const mid = lo + hi >>> 1;
-        if (sorted[mid] < v) lo = mid + 1;
-        else hi = mid;
-      }
-      order[col + cursor[lo]++] = i;
-    }
-  }
-  return order;
-}
-var POW10 = [1];
-for (let k = 1; k <= 22; k++) POW10.push(POW10[k - 1] * 10);
-function splitThreshold(a, b) {
-  const mid = a / 2 + b / 2;
-  const lo = a + (b - a) / 4;
-  const hi = b - (b - a) / 4;
-  const inside = (d) => d >= lo && d <= hi && d >= a && d < b;
-  if (inside(0)) return 0;
-  const exponent = Math.floor(Math.log10(Math.abs(mid)));
-  for (let digits = 1; digits <= 17; digits++) {
-    const places = digits - 1 - exponent;
-    if (places > 22 || places < -22) break;
-    const d = places >= 0 ? Math.round(mid * POW10[places]) / POW10[places] : Math.round(mid / POW10[-places]) * POW10[-places];
-    if (inside(d)) return d;
-  }
-  return mid < b && mid >= a ? mid : a;
 }
 
 // actions/lib/models/algorithms.ts
@@ -34201,7 +34333,7 @@ var LinearRegression = class _LinearRegression {
   }
 };
 
-// actions/lib/models/regression-trees.ts
+// actions/lib/models/random-forest/regression-trees.ts
 function sortedDistinct(values) {
   return Array.from(new Set(values)).sort((a, b) => a - b);
 }
@@ -34278,7 +34410,206 @@ function decodeRegressionForest(encoded, nTrees, nodeCount, importances, fail2) 
   return { nFeatures: p, roots, feature: feature2, threshold, right, value, importances };
 }
 
-// actions/lib/models/random-forest-regressor.ts
+// actions/lib/models/random-forest/regressor-grower.ts
+function growRegressionForest(X2, y, s) {
+  return new RegressorGrower(X2, y, s).forest();
+}
+var NodeStore2 = class {
+  feature = new Int32Array(1024);
+  threshold = new Float64Array(1024);
+  right = new Int32Array(1024);
+  value = new Float64Array(1024);
+  nodes = 0;
+  addNode() {
+    if (this.nodes === this.feature.length) {
+      const size = this.nodes * 2;
+      this.feature = grow(this.feature, new Int32Array(size));
+      this.threshold = grow(this.threshold, new Float64Array(size));
+      this.right = grow(this.right, new Int32Array(size));
+      this.value = grow(this.value, new Float64Array(size));
+    }
+    return this.nodes++;
+  }
+  addLeaf(node, value) {
+    this.feature[node] = -1;
+    this.threshold[node] = 0;
+    this.right[node] = 0;
+    this.value[node] = value;
+  }
+};
+var BestSplit2 = class {
+  proxy = Number.NEGATIVE_INFINITY;
+  feature = -1;
+  /** Where the node's rows divide: [start, pos) go left. */
+  pos = -1;
+  /** The last row going left and the first going right, in the feature's order. */
+  lastLeft = -1;
+  firstRight = -1;
+  reset() {
+    this.proxy = Number.NEGATIVE_INFINITY;
+    this.feature = -1;
+    this.pos = -1;
+    this.lastLeft = -1;
+    this.firstRight = -1;
+  }
+};
+var RegressorGrower = class {
+  constructor(X2, y, s) {
+    this.X = X2;
+    this.y = y;
+    this.s = s;
+    this.n = X2.rows;
+    this.p = X2.cols;
+    this.mtry = featuresPerNode(s.maxFeatures, this.p);
+    this.importances = new Float64Array(this.p);
+    this.treeImportance = new Float64Array(this.p);
+    this.bag = new InBagLists(presort(X2), X2.data, this.n, this.p, this.mtry);
+  }
+  X;
+  y;
+  s;
+  n;
+  p;
+  mtry;
+  store = new NodeStore2();
+  bag;
+  stack = new NodeStack();
+  importances;
+  treeImportance;
+  best = new BestSplit2();
+  /** The current node's total weight and weighted sum of targets. */
+  total = 0;
+  sum = 0;
+  forest() {
+    const { s, store, bag, importances, treeImportance } = this;
+    const roots = new Int32Array(s.nTrees);
+    const master = createRng(s.seed);
+    for (let t = 0; t < s.nTrees; t++) {
+      const rng = bag.startTree(master, s.bootstrap);
+      treeImportance.fill(0);
+      roots[t] = store.nodes;
+      this.growTree(rng);
+      addTreeImportances(importances, treeImportance);
+    }
+    normaliseImportances(importances);
+    const count = store.nodes;
+    return {
+      nFeatures: this.p,
+      roots,
+      feature: store.feature.slice(0, count),
+      threshold: store.threshold.slice(0, count),
+      right: store.right.slice(0, count),
+      value: store.value.slice(0, count),
+      importances
+    };
+  }
+  /** Grows one tree on the bag's current in-bag rows, depth first, nodes in preorder. */
+  growTree(rng) {
+    const { s, y, store, bag, stack, best } = this;
+    const { weight, lists } = bag;
+    stack.push(0, bag.m, 0, -1);
+    while (stack.size > 0) {
+      const top = stack.pop();
+      const start = stack.start[top];
+      const end = stack.end[top];
+      const depth = stack.depth[top];
+      const parent = stack.parent[top];
+      const node = store.addNode();
+      if (parent >= 0) store.right[parent] = node;
+      let total = 0;
+      let sum2 = 0;
+      let yMin = Number.POSITIVE_INFINITY;
+      let yMax = Number.NEGATIVE_INFINITY;
+      for (let q = start; q < end; q++) {
+        const r2 = lists[q];
+        const w = weight[r2];
+        total += w;
+        sum2 += w * y[r2];
+        if (y[r2] < yMin) yMin = y[r2];
+        if (y[r2] > yMax) yMax = y[r2];
+      }
+      if (s.maxDepth > 0 && depth >= s.maxDepth || end - start < 2 * s.minSamplesLeaf || yMin === yMax) {
+        store.addLeaf(node, sum2 / total);
+        continue;
+      }
+      this.total = total;
+      this.sum = sum2;
+      this.search(start, end, rng);
+      if (best.feature < 0) {
+        store.addLeaf(node, sum2 / total);
+        continue;
+      }
+      this.split(node, start, end, depth);
+    }
+  }
+  /** Makes `node` the best split found: threshold, the tree's importance, both children queued. */
+  split(node, start, end, depth) {
+    const { store, best, bag, total, sum: sum2 } = this;
+    const data = this.X.data;
+    const col = best.feature * this.n;
+    store.feature[node] = best.feature;
+    store.threshold[node] = splitThreshold(data[col + best.lastLeft], data[col + best.firstRight]);
+    this.treeImportance[best.feature] += Math.max(0, best.proxy - sum2 * sum2 / total);
+    bag.partition(best.feature, bag.rankOf(best.feature, best.firstRight), start, best.pos, end);
+    this.stack.pushChildren(node, start, best.pos, end, depth);
+  }
+  /**
+   * Fills `best` with the node's best split, feature -1 if none: maximises sumL²/wL + sumR²/wR
+   * (scikit-learn's proxy for the squared-error decrease). Visits features in random order; stops after
+   * mtry, but keeps going while every visited one was constant.
+   */
+  search(start, end, rng) {
+    const { p, mtry, bag } = this;
+    this.best.reset();
+    let visited = 0;
+    let nonConstant = 0;
+    for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
+      const f = bag.pickFeature(v, rng);
+      visited++;
+      if (this.scanSorted(f, start, end)) nonConstant++;
+    }
+  }
+  /** The node's rows in f's sorted order, every boundary between distinct values a candidate. */
+  scanSorted(f, start, end) {
+    const { n, y, best, total, sum: sum2, bag } = this;
+    const { minSamplesLeaf } = this.s;
+    const data = this.X.data;
+    const { weight } = bag;
+    const at = bag.sortedRows(f, start, end);
+    if (at < 0) return false;
+    const src = bag.src;
+    const base = at - start;
+    const col = f * n;
+    let leftWeight = 0;
+    let leftSum = 0;
+    let bestProxy = best.proxy;
+    const lastLeft = end - minSamplesLeaf;
+    let xNext = data[col + src[base + start]];
+    for (let q = start; q < lastLeft; q++) {
+      const r2 = src[base + q];
+      const w = weight[r2];
+      leftWeight += w;
+      leftSum += w * y[r2];
+      const x = xNext;
+      xNext = data[col + src[base + q + 1]];
+      if (xNext > x && q + 1 - start >= minSamplesLeaf) {
+        const rightSum = sum2 - leftSum;
+        const proxy = leftSum * leftSum / leftWeight + rightSum * rightSum / (total - leftWeight);
+        if (proxy > bestProxy) {
+          bestProxy = proxy;
+          best.proxy = proxy;
+          best.feature = f;
+          best.pos = q + 1;
+          best.lastLeft = r2;
+          best.firstRight = src[base + q + 1];
+        }
+      }
+    }
+    return true;
+  }
+};
+
+// actions/lib/models/random-forest/random-forest-regressor.ts
 var RANDOM_FOREST_REGRESSOR_FORMAT = "gitml.random-forest-regressor";
 var FORMAT_VERSION7 = 1;
 var RandomForestRegressor = class _RandomForestRegressor {
@@ -34430,138 +34761,6 @@ function ascendingTables(value, count, name2, fail2) {
     }
     return values;
   });
-}
-var NodeStore2 = class {
-  feature = new Int32Array(1024);
-  threshold = new Float64Array(1024);
-  right = new Int32Array(1024);
-  value = new Float64Array(1024);
-  nodes = 0;
-  addNode() {
-    if (this.nodes === this.feature.length) {
-      const size = this.nodes * 2;
-      this.feature = grow(this.feature, new Int32Array(size));
-      this.threshold = grow(this.threshold, new Float64Array(size));
-      this.right = grow(this.right, new Int32Array(size));
-      this.value = grow(this.value, new Float64Array(size));
-    }
-    return this.nodes++;
-  }
-};
-function growRegressionForest(X2, y, s) {
-  const n = X2.rows;
-  const p = X2.cols;
-  const data = X2.data;
-  const mtry = featuresPerNode(s.maxFeatures, p);
-  const store = new NodeStore2();
-  const roots = new Int32Array(s.nTrees);
-  const importances = new Float64Array(p);
-  const treeImportance = new Float64Array(p);
-  const bag = new InBagLists(presort(X2), data, n, p, mtry);
-  const { weight, lists } = bag;
-  const stack = new NodeStack();
-  const master = createRng(s.seed);
-  for (let t = 0; t < s.nTrees; t++) {
-    const rng = bag.startTree(master, s.bootstrap);
-    const m = bag.m;
-    treeImportance.fill(0);
-    roots[t] = store.nodes;
-    stack.push(0, m, 0, -1);
-    while (stack.size > 0) {
-      const top = stack.pop();
-      const start = stack.start[top];
-      const end = stack.end[top];
-      const depth = stack.depth[top];
-      const parent = stack.parent[top];
-      const node = store.addNode();
-      if (parent >= 0) store.right[parent] = node;
-      let total = 0;
-      let sum2 = 0;
-      let yMin = Number.POSITIVE_INFINITY;
-      let yMax = Number.NEGATIVE_INFINITY;
-      for (let q = start; q < end; q++) {
-        const r2 = lists[q];
-        const w = weight[r2];
-        total += w;
-        sum2 += w * y[r2];
-        if (y[r2] < yMin) yMin = y[r2];
-        if (y[r2] > yMax) yMax = y[r2];
-      }
-      const rowsHere = end - start;
-      if (s.maxDepth > 0 && depth >= s.maxDepth || rowsHere < 2 * s.minSamplesLeaf || yMin === yMax) {
-        makeLeaf(store, node, sum2 / total);
-        continue;
-      }
-      let bestProxy = Number.NEGATIVE_INFINITY;
-      let bestFeature = -1;
-      let bestPos = -1;
-      let bestLastLeft = -1;
-      let bestFirstRight = -1;
-      let visited = 0;
-      let nonConstant = 0;
-      for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-        const f = bag.pickFeature(v, rng);
-        visited++;
-        const at = bag.sortedRows(f, start, end);
-        if (at < 0) continue;
-        const src = bag.src;
-        const base = at - start;
-        const col2 = f * n;
-        nonConstant++;
-        let leftWeight = 0;
-        let leftSum = 0;
-        const lastLeft = end - s.minSamplesLeaf;
-        let xNext = data[col2 + src[base + start]];
-        for (let q = start; q < lastLeft; q++) {
-          const r2 = src[base + q];
-          const w = weight[r2];
-          leftWeight += w;
-          leftSum += w * y[r2];
-          const x = xNext;
-          xNext = data[col2 + src[base + q + 1]];
-          if (xNext > x && q + 1 - start >= s.minSamplesLeaf) {
-            const rightSum = sum2 - leftSum;
-            const proxy = leftSum * leftSum / leftWeight + rightSum * rightSum / (total - leftWeight);
-            if (proxy > bestProxy) {
-              bestProxy = proxy;
-              bestFeature = f;
-              bestPos = q + 1;
-              bestLastLeft = r2;
-              bestFirstRight = src[base + q + 1];
-            }
-          }
-        }
-      }
-      if (bestFeature < 0) {
-        makeLeaf(store, node, sum2 / total);
-        continue;
-      }
-      const col = bestFeature * n;
-      store.feature[node] = bestFeature;
-      store.threshold[node] = splitThreshold(data[col + bestLastLeft], data[col + bestFirstRight]);
-      treeImportance[bestFeature] += Math.max(0, bestProxy - sum2 * sum2 / total);
-      bag.partition(bestFeature, bag.rankOf(bestFeature, bestFirstRight), start, bestPos, end);
-      stack.pushChildren(node, start, bestPos, end, depth);
-    }
-    addTreeImportances(importances, treeImportance);
-  }
-  normaliseImportances(importances);
-  const count = store.nodes;
-  return {
-    nFeatures: p,
-    roots,
-    feature: store.feature.slice(0, count),
-    threshold: store.threshold.slice(0, count),
-    right: store.right.slice(0, count),
-    value: store.value.slice(0, count),
-    importances
-  };
-}
-function makeLeaf(store, node, value) {
-  store.feature[node] = -1;
-  store.threshold[node] = 0;
-  store.right[node] = 0;
-  store.value[node] = value;
 }
 
 // actions/lib/models/regressors.ts
@@ -35035,30 +35234,30 @@ function valueProblem(shape, v, root) {
   switch (shape.kind) {
     case "text":
       if (typeof v !== "string")
-        return `must be ${shape.patternRule ?? "text"}, got ${kindOf(v)}${quoteHint(v)}`;
+        return `must be ${shape.patternRule ?? "text"}, got ${kindOf2(v)}${quoteHint(v)}`;
       if (shape.pattern && !new RegExp(shape.pattern).test(v))
         return `'${v}' is not ${shape.patternRule ?? `like ${shape.pattern}`}`;
       return null;
     case "code":
-      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf(v)}`;
+      return (typeof v === "string" ? v !== "" : typeof v === "number" && Number.isFinite(v)) ? null : `must be non-empty text or a number, got ${kindOf2(v)}`;
     case "choice": {
       if (typeof v === "string" && shape.unsupported?.[v]) return shape.unsupported[v];
       if (typeof v === "string" && shape.values.includes(v)) return null;
       const values = shape.fitting?.(root) ?? shape.values;
       const allowed = values.length === 1 ? `'${values[0]}'` : `one of ${values.join(", ")}`;
-      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf(v)}`;
+      return typeof v === "string" ? `'${v}' is not ${allowed}${didYouMean(v, values)}` : `must be ${allowed}, got ${kindOf2(v)}`;
     }
     case "number": {
-      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf(v)}`;
+      if (typeof v !== "number" || !Number.isFinite(v)) return `must be a number, got ${kindOf2(v)}`;
       const { minimum: min, maximum: max } = shape;
       const bounds = min !== void 0 && max !== void 0 ? ` from ${min} to ${max}` : min !== void 0 ? ` \u2265 ${min}` : max !== void 0 ? ` \u2264 ${max}` : "";
       const bad = shape.integer && !Number.isInteger(v) || min !== void 0 && v < min || max !== void 0 && v > max;
       return bad ? `must be ${shape.integer ? "a whole number" : "a number"}${bounds}, got ${v}` : null;
     }
     case "boolean":
-      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf(v)}`;
+      return typeof v === "boolean" ? null : `must be true or false, got ${kindOf2(v)}`;
     case "list": {
-      if (!Array.isArray(v)) return `must be a list, got ${kindOf(v)}`;
+      if (!Array.isArray(v)) return `must be a list, got ${kindOf2(v)}`;
       const { minItems: min, maxItems: max } = shape;
       if (min !== void 0 && min === max && v.length !== min)
         return `must have exactly ${min} items, got ${v.length}`;
@@ -35096,7 +35295,7 @@ function walkObject(shape, v, path17, root, out) {
   if (!isObj(v)) {
     out.push({
       path: path17,
-      message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf(v)}`
+      message: `${where}: must be a mapping (${keyList(fields, required)}), got ${kindOf2(v)}`
     });
     return;
   }
@@ -35152,7 +35351,7 @@ function defaultText(v) {
   if (Array.isArray(v) && v.length === 0) return "none";
   return JSON.stringify(v);
 }
-function kindOf(v) {
+function kindOf2(v) {
   if (v === null || v === void 0) return "nothing";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
@@ -35581,11 +35780,14 @@ import path7 from "node:path";
 // actions/lib/core/input-error.ts
 var InputError = class extends GitmlError {
   name = "InputError";
+  constructor(message2, at) {
+    super(message2, at, "input");
+  }
 };
 
 // actions/lib/files/input-file.ts
 var rule = (within = "the repository") => `only regular files inside ${within} are read`;
-function kindOf2(st) {
+function kindOf3(st) {
   if (st.isSymbolicLink()) return "a symbolic link";
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a named pipe (FIFO)";
@@ -35622,7 +35824,7 @@ function checkInputPath(root, file, label, within) {
     const shown = parts.slice(0, i + 1).join("/");
     const last = i === parts.length - 1;
     if (stat2.isSymbolicLink() || !last && !stat2.isDirectory()) {
-      const kind = stat2.isFile() ? "a file, not a folder" : kindOf2(stat2);
+      const kind = stat2.isFile() ? "a file, not a folder" : kindOf3(stat2);
       throw new InputError(`${last ? name2 : `${name2}: ${shown}`} is ${kind}; ${rule(within)}`);
     }
   }
@@ -35632,7 +35834,7 @@ function checkInputFile(root, file, label, within) {
   const { rel, stat: stat2 } = checkInputPath(root, file, label, within);
   const name2 = label ?? rel;
   if (stat2 === null) throw new InputError(`${name2}: file not found`);
-  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf2(stat2)}; ${rule(within)}`);
+  if (!stat2.isFile()) throw new InputError(`${name2} is ${kindOf3(stat2)}; ${rule(within)}`);
   return name2;
 }
 function readInputFile(root, file, label, within) {
@@ -35657,7 +35859,7 @@ function openInputFile(root, file, label, within) {
   const opened = fstatSync(fd);
   if (!opened.isFile()) {
     closeSync(fd);
-    throw new InputError(`${name2} is ${kindOf2(opened)}; ${rule(within)}`);
+    throw new InputError(`${name2} is ${kindOf3(opened)}; ${rule(within)}`);
   }
   return { fd, name: name2 };
 }
@@ -35841,10 +36043,153 @@ function recoverInterruptedWrites(root) {
   return lines;
 }
 
+// actions/lib/pipelines/options.ts
+import path10 from "node:path";
+var FOLDS = { min: 2, max: 20 };
+var SEED = { min: 0, max: 2 ** 31 - 1 };
+var DRIFT_SD_PER_DAY = { min: -10, max: 10 };
+var TOLERANCE = { min: 0, max: 1 };
+var GATE_TOLERANCE = { min: 0, max: 1e15 };
+var MAX_SHARDS = 256;
+function optionNamer(style) {
+  return style === "cli" ? (option, metavar) => `--${option}${metavar ? ` ${metavar}` : ""}` : (option) => `input '${option}'`;
+}
+var OptionError = class extends GitmlError {
+  constructor(option, rule2, kind = "usage") {
+    super(
+      sentence(option, rule2, (o) => `option '${o}'`),
+      void 0,
+      kind
+    );
+    this.option = option;
+    this.rule = rule2;
+  }
+  option;
+  rule;
+  name = "OptionError";
+  rendered(style) {
+    return sentence(this.option, this.rule, optionNamer(style));
+  }
+};
+function sentence(option, rule2, name2) {
+  return typeof rule2 === "string" ? `${name2(option)} ${rule2}` : rule2(name2);
+}
+function messageIn(err, style) {
+  if (err instanceof OptionError) return err.rendered(style);
+  return err instanceof Error ? err.message : String(err);
+}
+function retrainHint(style) {
+  return `(use ${optionNamer(style)("force")} to retrain)`;
+}
+function wholeNumber(option, raw, range = {}) {
+  if (raw === void 0) return void 0;
+  const n = Number(raw);
+  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+  if (raw.trim() === "" || !Number.isInteger(n) || n < min || n > max) {
+    const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
+    throw new OptionError(option, `must be a whole number${bounds}, got '${raw}'`);
+  }
+  return n;
+}
+function finiteNumber(option, raw, range = {}) {
+  if (raw === void 0) return void 0;
+  const x = Number(raw);
+  const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
+  if (raw.trim() === "" || !Number.isFinite(x) || x < min || x > max) {
+    const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
+    throw new OptionError(option, `must be a number${bounds}, got '${raw}'`);
+  }
+  return x;
+}
+function choice(option, raw, choices) {
+  if (raw === void 0 || choices.includes(raw)) return raw;
+  throw new OptionError(option, `must be one of ${choices.join(", ")}, got '${raw}'`);
+}
+function asOption(option, parse4) {
+  try {
+    return parse4("");
+  } catch (err) {
+    if (err instanceof DateError) throw new OptionError(option, err.message.trimStart());
+    throw err;
+  }
+}
+function calendarDate(option, raw) {
+  return raw === void 0 ? void 0 : asOption(option, (what) => parseCalendarDate(raw, what));
+}
+function instant(option, raw, opts = {}) {
+  return raw === void 0 ? void 0 : asOption(option, (what) => parseInstant(raw, what, opts));
+}
+function clock(raw, real = () => /* @__PURE__ */ new Date()) {
+  const ms = instant("now", raw);
+  return ms === void 0 ? real() : new Date(ms);
+}
+function drift(raw, defaults2) {
+  const sdPerDay = finiteNumber("drift", raw.drift, DRIFT_SD_PER_DAY);
+  const start = calendarDate("drift-start", raw.driftStart);
+  if (start !== void 0 && sdPerDay === void 0)
+    throw new OptionError("drift-start", (o) => `${o("drift-start")} needs ${o("drift", "SD_PER_DAY")}`);
+  if (sdPerDay === void 0) return void 0;
+  if (sdPerDay === 0) return null;
+  return { start: start ?? defaults2.date ?? utcDate(defaults2.now), sdPerDay };
+}
+function tolerance(raw, regressionSelected) {
+  return finiteNumber("tolerance", raw, regressionSelected ? GATE_TOLERANCE : TOLERANCE);
+}
+function toleranceFor(spec, value) {
+  if (value !== void 0 && taskOf(spec.label) === "classification" && value > TOLERANCE.max)
+    throw new OptionError(
+      "tolerance",
+      `for ${spec.name} (a classifier, gated on macro-F1) must be a number from ${TOLERANCE.min} to ${TOLERANCE.max}, got ${value}`
+    );
+  return value;
+}
+function gateMetricFor(option, spec, metric) {
+  if (metric !== void 0 && taskOf(spec.label) !== "regression")
+    throw new OptionError(
+      option,
+      `is the gate metric of a regression dataset; ${spec.name} is a classifier, gated on macro-F1`
+    );
+  return metric;
+}
+function parseShard(text2) {
+  const m = /^(\d+)\/(\d+)$/.exec(text2.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new OptionError(
+      "shard",
+      `'${text2}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
+    );
+  }
+  return { index, count };
+}
+function shardStep(raw, base) {
+  const { shard, merge: merge2, partials } = raw;
+  if (shard !== void 0 && merge2)
+    throw new OptionError("shard", (o) => `${o("shard")} and ${o("merge")} are separate steps; give one`);
+  if (shard === void 0 && !merge2 && partials !== void 0)
+    throw new OptionError("partials", (o) => `${o("partials")} needs ${o("shard", "i/n")} or ${o("merge")}`);
+  if ((shard !== void 0 || merge2) && partials === void 0) {
+    const step = merge2 ? "merge" : "shard";
+    throw new OptionError(
+      step,
+      (o) => `${o(step)} needs ${o("partials", "DIR")} (where shards leave their partial files)`
+    );
+  }
+  return {
+    shard: shard === void 0 ? null : parseShard(shard),
+    merge: merge2,
+    partials: path10.resolve(base, partials ?? "")
+  };
+}
+function selectDatasets(ws, raw) {
+  return ws.selectEachDataset(raw || "all");
+}
+
 // actions/lib/pipelines/stage-journal.ts
 import { createHash } from "node:crypto";
 import { appendFileSync as appendFileSync2, existsSync as existsSync4, mkdirSync as mkdirSync2, readFileSync as readFileSync3, realpathSync, rmSync as rmSync3 } from "node:fs";
-import path10 from "node:path";
+import path11 from "node:path";
 var STAGE_JOURNAL_ENV = "GITML_STAGE_JOURNAL";
 var SECRET_INPUT = /^INPUT_.*(TOKEN|SECRET|PASSWORD|PRIVATE[-_]KEY)/i;
 function stageJournalPath(workspaceRoot, env = process.env) {
@@ -35857,7 +36202,7 @@ function stageJournalPath(workspaceRoot, env = process.env) {
   } catch {
   }
   const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
-  return path10.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
+  return path11.join(env.RUNNER_TEMP, "gitml", `stages-${key}.jsonl`);
 }
 function recordableInputs(env = process.env) {
   const inputs = {};
@@ -35867,323 +36212,25 @@ function recordableInputs(env = process.env) {
   return inputs;
 }
 function appendStageRun(journal, run3) {
-  mkdirSync2(path10.dirname(journal), { recursive: true });
+  mkdirSync2(path11.dirname(journal), { recursive: true });
   appendFileSync2(journal, `${JSON.stringify(run3)}
 `);
 }
 
 // actions/lib/platform/action-inputs.ts
-import path12 from "node:path";
-
-// actions/lib/pipelines/sharding.ts
-import { existsSync as existsSync5, readdirSync as readdirSync3, readFileSync as readFileSync4, statSync as statSync2 } from "node:fs";
-import path11 from "node:path";
-
-// actions/lib/core/json.ts
-function stableStringify(value) {
-  return `${JSON.stringify(sortKeys(value), null, 2)}
-`;
-}
-function sortKeys(value) {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value);
-  }
-  if (value !== null && typeof value === "object") {
-    const obj = value;
-    if (typeof obj.toJSON === "function") {
-      return sortKeys(obj.toJSON());
-    }
-    const out = {};
-    for (const k of Object.keys(obj).sort()) {
-      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
-    }
-    return out;
-  }
-  if (typeof value === "number" && !Number.isFinite(value)) {
-    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
-  }
-  return value;
-}
-function roundSignificant(x, digits = 6) {
-  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
-  return Number(x.toPrecision(digits));
-}
-function jsonSyntaxProblem(err, text2) {
-  if (text2.trim() === "") return "the file is empty";
-  const message2 = err instanceof Error ? err.message : String(err);
-  const at = /at position (\d+)/.exec(message2);
-  const atEnd = at !== null && Number(at[1]) >= text2.trimEnd().length;
-  if (/Unexpected end of JSON|Unterminated|end of data/i.test(message2) || atEnd)
-    return `it ends too early, after ${text2.length} character${text2.length === 1 ? "" : "s"} (truncated)`;
-  return `not valid JSON: ${message2}`;
-}
-
-// actions/lib/features/feature-table.ts
-var SOURCES = ["backfill", "synthetic", "ingest"];
-var SOURCE_CODE = {
-  backfill: SOURCES.indexOf("backfill"),
-  synthetic: SOURCES.indexOf("synthetic"),
-  ingest: SOURCES.indexOf("ingest")
-};
-function emptyTable(features, capacity = 0) {
-  return {
-    rows: 0,
-    ids: new Float64Array(capacity),
-    eventTimes: new Float64Array(capacity),
-    sources: new Uint8Array(capacity),
-    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
-    labels: new Int32Array(capacity),
-    targets: new Float64Array(capacity)
-  };
-}
-function concatTables(parts, features) {
-  const n = parts.reduce((s, p) => s + p.rows, 0);
-  const out = emptyTable(features, n);
-  out.rows = n;
-  let at = 0;
-  for (const p of parts) {
-    out.ids.set(p.ids.subarray(0, p.rows), at);
-    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
-    out.sources.set(p.sources.subarray(0, p.rows), at);
-    out.labels.set(p.labels.subarray(0, p.rows), at);
-    out.targets.set(p.targets.subarray(0, p.rows), at);
-    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
-    at += p.rows;
-  }
-  return out;
-}
-function applyLateLabels(t, late, numeric) {
-  if (late.size === 0) return t;
-  for (let i = 0; i < t.rows; i++) {
-    if (t.labels[i] >= 0) continue;
-    const v = late.get(t.ids[i]);
-    if (v === void 0) continue;
-    if (numeric) {
-      t.labels[i] = 0;
-      t.targets[i] = v;
-    } else t.labels[i] = v;
-  }
-  return t;
-}
-function takeRows(t, idx) {
-  const n = idx.length;
-  const out = emptyTable(t.columns.length, n);
-  out.rows = n;
-  for (let r2 = 0; r2 < n; r2++) {
-    const i = idx[r2];
-    out.ids[r2] = t.ids[i];
-    out.eventTimes[r2] = t.eventTimes[i];
-    out.sources[r2] = t.sources[i];
-    out.labels[r2] = t.labels[i];
-    out.targets[r2] = t.targets[i];
-  }
-  for (let j = 0; j < t.columns.length; j++) {
-    const src = t.columns[j];
-    const dst = out.columns[j];
-    for (let r2 = 0; r2 < n; r2++) dst[r2] = src[idx[r2]];
-  }
-  return out;
-}
-function valueText(f, x) {
-  if (Number.isNaN(x)) return "";
-  return f.type === "categorical" ? f.categories?.[x]?.value ?? "" : String(x);
-}
-
-// actions/lib/files/sha256.ts
-import { createHash as createHash2 } from "node:crypto";
-function sha256Hex(bytes) {
-  return createHash2("sha256").update(bytes).digest("hex");
-}
-function monthSha256(pieces) {
-  const hash = createHash2("sha256");
-  for (const p of pieces) hash.update(p.bytes);
-  return hash.digest("hex");
-}
-var CHUNK = 1 << 20;
-
-// actions/lib/pipelines/sharding.ts
-var ShardError = class extends GitmlError {
-  name = "ShardError";
-};
-var MAX_SHARDS = 256;
-function parseShard(text2) {
-  const m = /^(\d+)\/(\d+)$/.exec(text2.trim());
-  const index = m ? Number(m[1]) : Number.NaN;
-  const count = m ? Number(m[2]) : Number.NaN;
-  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
-    throw new ShardError(
-      `shard '${text2}' must be i/n with 1 \u2264 i \u2264 n \u2264 ${MAX_SHARDS} (e.g. 2/3 is the second of three shards)`
-    );
-  }
-  return { index, count };
-}
-var shardText = (s) => `${s.index}/${s.count}`;
-function assignMonths(months, rowsOf, count) {
-  const shards = Array.from({ length: count }, () => ({ rows: 0, months: [] }));
-  const bySize = [...months].sort((a, b) => rowsOf(b) - rowsOf(a) || (a < b ? -1 : a > b ? 1 : 0));
-  for (const m of bySize) {
-    let least = 0;
-    for (let s = 1; s < count; s++) if (shards[s].rows < shards[least].rows) least = s;
-    shards[least].rows += rowsOf(m);
-    shards[least].months.push(m);
-  }
-  return shards.map((s) => s.months.sort());
-}
-function groupAssignment(fg, count) {
-  return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
-}
-function* partitionsOf(fg, months, lateLabels) {
-  fg.assertNoMissingPartitions(() => true);
-  for (const month of months) {
-    const { table, sha256 } = fg.readVerifiedPartition(month);
-    applyLateLabels(table, lateLabels, fg.numericLabel);
-    yield { month, sha256, table };
-  }
-}
-function labelsSha256(fg) {
-  const bytes = fg.files.readBytes(fg.labelsPath);
-  return bytes ? sha256Hex(bytes) : null;
-}
-function rowsHashOf(partitions, labels) {
-  const lines = partitions.map((p) => `${p.month} ${p.sha256}
-`).join("");
-  return sha256Hex(`${lines}labels ${labels ?? "none"}
-`);
-}
-function partialRowsHeader(fg, dataset, shard, months, partitions) {
-  const labels = labelsSha256(fg);
-  return {
-    dataset,
-    shard: shard.index,
-    shards: shard.count,
-    featureGroupVersion: fg.meta.version,
-    months,
-    partitions,
-    labelsSha256: labels,
-    rowsHash: rowsHashOf(partitions, labels)
-  };
-}
-function partialFileName(kind, dataset, shard) {
-  return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
-}
-function jsonFiles(dir) {
-  const out = [];
-  const walk2 = (d) => {
-    for (const name2 of readdirSync3(d).sort()) {
-      const p = path11.join(d, name2);
-      if (statSync2(p).isDirectory()) walk2(p);
-      else if (name2.endsWith(".json")) out.push(p);
-    }
-  };
-  walk2(dir);
-  return out;
-}
-function readPartialSet(dir, format, version, dataset, fg) {
-  if (!existsSync5(dir) || !statSync2(dir).isDirectory())
-    throw new ShardError(`--partials ${dir}: not a folder`);
-  const found = [];
-  for (const file of jsonFiles(dir)) {
-    let raw;
-    try {
-      raw = JSON.parse(readFileSync4(file, "utf8"));
-    } catch (err) {
-      throw new ShardError(`${file}: not valid JSON (${err.message})`);
-    }
-    const p = raw;
-    if (typeof p !== "object" || p === null || p.format !== format || p.dataset !== dataset) continue;
-    if (p.version !== version)
-      throw new ShardError(`${file}: ${format} version ${p.version} is not supported (expected ${version})`);
-    if (!Number.isInteger(p.shard) || !Number.isInteger(p.shards) || !Array.isArray(p.months))
-      throw new ShardError(`${file}: shard, shards and months are required`);
-    found.push({ partial: p, file });
-  }
-  if (found.length === 0)
-    throw new ShardError(`--partials ${dir}: no ${format} files for dataset '${dataset}'`);
-  const counts = [...new Set(found.map((f) => f.partial.shards))].sort((a, b) => a - b);
-  if (counts.length > 1) {
-    throw new ShardError(
-      `--partials ${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path11.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
-    );
-  }
-  const n = counts[0];
-  const bySlot = /* @__PURE__ */ new Map();
-  for (const f of found) bySlot.set(f.partial.shard, [...bySlot.get(f.partial.shard) ?? [], f]);
-  const duplicated = [...bySlot].filter(([, fs3]) => fs3.length > 1);
-  if (duplicated.length > 0) {
-    throw new ShardError(
-      `--partials ${dir}: duplicated shard(s) of '${dataset}': ${duplicated.map(([s, fs3]) => `${s}/${n} in ${fs3.map((f) => f.file).join(" and ")}`).join("; ")}`
-    );
-  }
-  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((s) => !bySlot.has(s));
-  const stray = [...bySlot.keys()].filter((s) => s < 1 || s > n);
-  if (stray.length > 0)
-    throw new ShardError(
-      `--partials ${dir}: shard(s) ${stray.join(", ")} of '${dataset}' are not in 1..${n}`
-    );
-  if (missing.length > 0) {
-    throw new ShardError(
-      `--partials ${dir}: missing shard(s) ${missing.map((s) => `${s}/${n}`).join(", ")} of '${dataset}' (have ${[
-        ...bySlot.keys()
-      ].sort((a, b) => a - b).map((s) => `${s}/${n}`).join(", ")}); run them before merging`
-    );
-  }
-  const ordered = [...bySlot.keys()].sort((a, b) => a - b).map((s) => bySlot.get(s)[0]);
-  const assignment = groupAssignment(fg, n);
-  for (const { partial, file } of ordered) {
-    if (partial.featureGroupVersion !== fg.meta.version) {
-      throw new ShardError(
-        `${file}: shard ${partial.shard}/${n} read feature group v${partial.featureGroupVersion}, the merge sees v${fg.meta.version}`
-      );
-    }
-    const want = assignment[partial.shard - 1];
-    if (partial.months.join(",") !== want.join(",")) {
-      throw new ShardError(
-        `${file}: shard ${partial.shard}/${n} read months [${partial.months.join(", ")}] but the feature group now assigns it [${want.join(", ")}]: the group changed since the shard ran`
-      );
-    }
-    if (rowsHashOf(partial.partitions ?? [], partial.labelsSha256 ?? null) !== partial.rowsHash)
-      throw new ShardError(`${file}: rowsHash does not match its partition hashes (edited by hand?)`);
-  }
-  return ordered;
-}
-function checkUnchanged(fg, owner, month, actual) {
-  const expected = owner.partial.partitions.find((p) => p.month === month)?.sha256;
-  if (expected !== actual) {
-    throw new ShardError(
-      `${fg.partitionPath(month)} changed since shard ${owner.partial.shard}/${owner.partial.shards} read it (${owner.file}); run the shards again`
-    );
-  }
-}
-function checkLabelsUnchanged(fg, owners) {
-  const now = labelsSha256(fg);
-  for (const o of owners) {
-    if ((o.partial.labelsSha256 ?? null) !== now)
-      throw new ShardError(
-        `${fg.labelsPath} changed since shard ${o.partial.shard}/${o.partial.shards} read it (${o.file}); run the shards again`
-      );
-  }
-}
-function checkSame(owners, what, pick, now) {
-  const text2 = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
-  const first = text2(pick(owners[0].partial));
-  for (const o of owners) {
-    const v = text2(pick(o.partial));
-    if (v !== first)
-      throw new ShardError(
-        `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`
-      );
-  }
-  if (now && text2(now.value) !== first)
-    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text2(now.value)}`);
-}
-
-// actions/lib/platform/action-inputs.ts
 var ActionInputError = class extends GitmlError {
   name = "ActionInputError";
+  constructor(message2) {
+    super(message2, void 0, "usage");
+  }
 };
-function invalid(name2, rule2, value) {
-  return new ActionInputError(`input '${name2}' ${rule2}, got '${value}'`);
+function asInput(read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof OptionError) throw new ActionInputError(err.rendered("action"));
+    throw err;
+  }
 }
 var TRUE = /^(true|yes|on|1)$/i;
 var FALSE = /^(false|no|off|0)$/i;
@@ -36200,6 +36247,10 @@ var InputReader = class {
   /** For the composite readers below, whose names the `this` type has already checked. */
   rawOf(name2) {
     return this.source(name2);
+  }
+  /** The input's text for the option policy: undefined when not given. */
+  text(name2) {
+    return this.source(name2) || void 0;
   }
   /** Whether the input was given at all (a non-empty value). */
   given(name2) {
@@ -36218,93 +36269,52 @@ var InputReader = class {
     if (v === "") return fallback;
     if (TRUE.test(v)) return true;
     if (FALSE.test(v)) return false;
-    throw invalid(name2, "must be true or false", v);
+    throw new ActionInputError(`input '${name2}' must be true or false, got '${v}'`);
   }
+  /** A whole number within range (pipelines/options.ts wholeNumber); undefined when not given. */
   integer(name2, range = {}) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      const bounds = range.min !== void 0 || range.max !== void 0 ? ` from ${min} to ${max}` : "";
-      throw invalid(name2, `must be a whole number${bounds}`, v);
-    }
-    return n;
+    return asInput(() => wholeNumber(name2, this.text(name2), range));
   }
+  /** A finite number within range; undefined when not given. */
   number(name2, range = {}) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    const n = Number(v);
-    const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
-    if (!Number.isFinite(n) || n < min || n > max) {
-      const bounds = range.max !== void 0 ? ` from ${min} to ${max}` : range.min !== void 0 ? ` \u2265 ${range.min}` : "";
-      throw invalid(name2, `must be a number${bounds}`, v);
-    }
-    return n;
+    return asInput(() => finiteNumber(name2, this.text(name2), range));
   }
   /** A UTC calendar date YYYY-MM-DD. */
   date(name2) {
-    const v = this.raw(name2);
-    if (v === "") return void 0;
-    try {
-      return parseCalendarDate(v, `input '${name2}'`);
-    } catch (err) {
-      throw new ActionInputError(err.message);
-    }
+    return asInput(() => calendarDate(name2, this.text(name2)));
   }
   choice(name2, options, fallback) {
-    const v = this.raw(name2);
-    if (v === "") return fallback;
-    if (!options.includes(v))
-      throw invalid(name2, `must be one of ${options.join(", ")}`, v);
-    return v;
+    return asInput(() => choice(name2, this.text(name2), options)) ?? fallback;
   }
   /** The pipeline clock: input 'now' (ISO 8601, for reproducible re-runs and tests) or the real time. */
   now() {
-    const v = this.rawOf("now");
-    let d;
-    if (v === "") d = /* @__PURE__ */ new Date();
-    else {
-      try {
-        d = new Date(parseInstant(v, "input 'now'"));
-      } catch (err) {
-        throw new ActionInputError(err.message);
-      }
-    }
+    const d = asInput(() => clock(this.text("now")));
     this.resolvedNow = d.toISOString();
     return d;
   }
   /**
-   * Input 'dataset': `all` or comma-separated names of folders under data/ with a dataset.yml. Each comes
-   * with its spec or the error of its invalid dataset.yml: eachDataset reports that dataset as failed and
-   * runs the others. A name that is no dataset at all is an input error.
+   * Input 'dataset' (pipelines/options.ts selectDatasets): each dataset with its spec or the error of its
+   * invalid dataset.yml (eachDataset reports that one as failed and runs the others).
    */
   datasets(ws) {
-    const selected = ws.selectEachDataset(this.rawOf("dataset") || "all");
-    if (selected.length === 0)
-      throw new ActionInputError(`input 'dataset': no datasets found under ${ws.dataDir}`);
-    return selected;
+    return asInput(() => selectDatasets(ws, this.text("dataset")));
   }
-  /**
-   * Inputs 'shard', 'merge' and 'partials' of a sharded stage: one shard's part (shard 'i/n'), the merge of
-   * all parts, or neither. partials is resolved against the workspace; a shard or a merge needs it.
-   */
+  /** Inputs 'shard', 'merge' and 'partials' of a sharded stage (pipelines/options.ts shardStep). */
   shardStep(ws) {
-    const given = this.rawOf("shard");
     const merge2 = this.boolean("merge", false);
-    const partials = this.rawOf("partials");
-    if (given && merge2) throw new ActionInputError("inputs 'shard' and 'merge' are separate steps; give one");
-    if ((given || merge2) && !partials)
-      throw new ActionInputError(`input '${merge2 ? "merge" : "shard"}' needs input 'partials'`);
-    let shard = null;
-    if (given) {
-      try {
-        shard = parseShard(given);
-      } catch (err) {
-        throw new ActionInputError(`input ${err.message}`);
-      }
-    }
-    return { shard, merge: merge2, partials: path12.resolve(ws.root, partials) };
+    return asInput(
+      () => shardStep({ shard: this.text("shard"), merge: merge2, partials: this.text("partials") }, ws.root)
+    );
+  }
+  /** Inputs 'drift' and 'drift-start' of generate (pipelines/options.ts drift); `defaults` for the start. */
+  drift(defaults2) {
+    return asInput(
+      () => drift({ drift: this.text("drift"), driftStart: this.text("drift-start") }, defaults2)
+    );
+  }
+  /** Input 'tolerance' of the gate (pipelines/options.ts tolerance). */
+  tolerance(regressionSelected) {
+    return asInput(() => tolerance(this.text("tolerance"), regressionSelected));
   }
   /** A pull-request number, or null when not given. */
   pullRequest() {
@@ -36394,11 +36404,11 @@ function describeGitHubFailure(err) {
 var input = new InputReader((name2) => core.getInput(name2));
 function workspace() {
   const root = process.env.GITHUB_WORKSPACE || process.cwd();
-  if (!existsSync6(root) || !statSync3(root).isDirectory()) {
+  if (!existsSync5(root) || !statSync2(root).isDirectory()) {
     throw new Error(`GITHUB_WORKSPACE '${root}' is not a directory: check out the repository first`);
   }
   for (const line of recoverInterruptedWrites(root)) core.info(line);
-  setWriter(`gitml ${path13.basename(path13.dirname(path13.dirname(process.argv[1] ?? "")))} action`);
+  setWriter(`gitml ${path12.basename(path12.dirname(path12.dirname(process.argv[1] ?? "")))} action`);
   return new Workspace(root);
 }
 var outputsSet = {};
@@ -36472,19 +36482,18 @@ function summaryTable(heading, header, rows) {
 function summaryList(items) {
   core.summary.addList(items.map(cellHtml));
 }
+var messageOf = (err) => messageIn(err, "action");
+var EXIT_OF = { usage: 1, input: 1, failure: 1, partial: 3 };
 function fail(err) {
-  const message2 = err instanceof Error ? err.message : String(err);
+  const message2 = messageOf(err);
   const at = err instanceof GitmlError ? err.at : void 0;
-  if (at) {
-    core.error(message2, { file: at.file, startLine: at.line });
-    process.exitCode = core.ExitCode.Failure;
-  } else {
-    core.setFailed(message2);
-  }
+  if (at) core.error(message2, { file: at.file, startLine: at.line });
+  else core.setFailed(message2);
+  process.exitCode = EXIT_OF[kindOf(err)];
   if (process.env.GITML_DEBUG && err instanceof Error && err.stack)
     for (const line of err.stack.split("\n")) core.debug(line);
 }
-var PARTIAL_EXIT_CODE = 3;
+var PARTIAL_EXIT_CODE = EXIT_OF.partial;
 async function eachDataset(log, selected, title, run3) {
   const results = [];
   const done = [];
@@ -36495,7 +36504,7 @@ async function eachDataset(log, selected, title, run3) {
       done.push(d.name);
     } catch (err) {
       if (selected.length === 1) throw err;
-      const message2 = err instanceof Error ? err.message : String(err);
+      const message2 = messageOf(err);
       failed.push({ name: d.name, message: message2 });
       log.error(`${d.name}: ${message2}`, { title: `gitml: ${d.name} failed` });
     }
@@ -36526,8 +36535,8 @@ function recordStageRun() {
   const sharded = (inputs.INPUT_SHARD ?? "") !== "" || /^(true|yes|on|1)$/i.test(inputs.INPUT_MERGE ?? "");
   try {
     appendStageRun(journal, {
-      stage: path13.basename(path13.dirname(path13.dirname(path13.resolve(bundle)))),
-      bundle: path13.resolve(bundle),
+      stage: path12.basename(path12.dirname(path12.dirname(path12.resolve(bundle)))),
+      bundle: path12.resolve(bundle),
       node: process.execPath,
       inputs,
       outputs: { ...outputsSet },
@@ -36565,7 +36574,6 @@ async function unlessGitHubRefuses(log, what, call, instead = "") {
     return { failure };
   }
 }
-var pct = (x) => x === null || x === void 0 ? "\u2014" : `${(x * 100).toFixed(1)}%`;
 var safeProperties = (p = {}) => ({
   ...p,
   ...p.title !== void 0 ? { title: oneLine(p.title) } : {},
@@ -36587,677 +36595,71 @@ var core = {
   group: (name2, fn) => group(oneLine(name2), fn)
 };
 
-// actions/lib/pipelines/option-bounds.ts
-var FOLDS = { min: 2, max: 20 };
-var SEED = { min: 0, max: 2 ** 31 - 1 };
-var TOLERANCE = { min: 0, max: 1 };
-
 // actions/lib/pipelines/train.ts
 import { createHash as createHash4 } from "node:crypto";
+
+// actions/lib/core/json.ts
+function stableStringify(value) {
+  return `${JSON.stringify(sortKeys(value), null, 2)}
+`;
+}
+function sortKeys(value) {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value);
+  }
+  if (value !== null && typeof value === "object") {
+    const obj = value;
+    if (typeof obj.toJSON === "function") {
+      return sortKeys(obj.toJSON());
+    }
+    const out = {};
+    for (const k of Object.keys(obj).sort()) {
+      if (obj[k] !== void 0) out[k] = sortKeys(obj[k]);
+    }
+    return out;
+  }
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new TypeError(`stableStringify: ${value} cannot be written as JSON`);
+  }
+  return value;
+}
+function roundSignificant(x, digits = 6) {
+  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
+  return Number(x.toPrecision(digits));
+}
+function jsonSyntaxProblem(err, text2) {
+  if (text2.trim() === "") return "the file is empty";
+  const message2 = err instanceof Error ? err.message : String(err);
+  const at = /at position (\d+)/.exec(message2);
+  const atEnd = at !== null && Number(at[1]) >= text2.trimEnd().length;
+  if (/Unexpected end of JSON|Unterminated|end of data/i.test(message2) || atEnd)
+    return `it ends too early, after ${text2.length} character${text2.length === 1 ? "" : "s"} (truncated)`;
+  return `not valid JSON: ${message2}`;
+}
+function parseJsonText(text2, file, what, errorOf) {
+  try {
+    return JSON.parse(text2);
+  } catch (err) {
+    throw errorOf(
+      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${file})`
+    );
+  }
+}
+function parseJsonObject(text2, file, what, errorOf) {
+  const value = parseJsonText(text2, file, what, errorOf);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw errorOf(`${file}: corrupt ${what}, expected a JSON object`);
+  return value;
+}
 
 // actions/lib/core/version.ts
 var CODE_VERSION = "0.1.0";
 
-// actions/lib/features/feature-group.ts
-import { createHash as createHash3 } from "node:crypto";
-
-// node_modules/csv-stringify/lib/utils/get.js
-var charCodeOfDot = ".".charCodeAt(0);
-var reEscapeChar = /\\(\\)?/g;
-var rePropName = RegExp(
-  // Match anything that isn't a dot or bracket.
-  `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
-  "g"
-);
-var reIsDeepProp = /\.|\[(?:[^[\]]*|(["'])(?:(?!\1)[^\\]|\\.)*?\1)\]/;
-var reIsPlainProp = /^\w*$/;
-var getTag = function(value) {
-  return Object.prototype.toString.call(value);
-};
-var isSymbol = function(value) {
-  const type = typeof value;
-  return type === "symbol" || type === "object" && value && getTag(value) === "[object Symbol]";
-};
-var isKey = function(value, object) {
-  if (Array.isArray(value)) {
-    return false;
-  }
-  const type = typeof value;
-  if (type === "number" || type === "symbol" || type === "boolean" || !value || isSymbol(value)) {
-    return true;
-  }
-  return reIsPlainProp.test(value) || !reIsDeepProp.test(value) || object != null && value in Object(object);
-};
-var stringToPath = function(string) {
-  const result = [];
-  if (string.charCodeAt(0) === charCodeOfDot) {
-    result.push("");
-  }
-  string.replace(rePropName, function(match, expression, quote, subString) {
-    let key = match;
-    if (quote) {
-      key = subString.replace(reEscapeChar, "$1");
-    } else if (expression) {
-      key = expression.trim();
-    }
-    result.push(key);
-  });
-  return result;
-};
-var castPath = function(value, object) {
-  if (Array.isArray(value)) {
-    return value;
-  } else {
-    return isKey(value, object) ? [value] : stringToPath(value);
-  }
-};
-var toKey = function(value) {
-  if (typeof value === "string" || isSymbol(value)) return value;
-  const result = `${value}`;
-  return result == "0" && 1 / value == -Infinity ? "-0" : result;
-};
-var get = function(object, path17) {
-  path17 = castPath(path17, object);
-  let index = 0;
-  const length = path17.length;
-  while (object != null && index < length) {
-    object = object[toKey(path17[index++])];
-  }
-  return index && index === length ? object : void 0;
-};
-
-// node_modules/csv-stringify/lib/utils/is_object.js
-var is_object = function(obj) {
-  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
-};
-
-// node_modules/csv-stringify/lib/api/normalize_columns.js
-var normalize_columns = function(columns) {
-  if (columns === void 0 || columns === null) {
-    return [void 0, void 0];
-  }
-  if (typeof columns !== "object") {
-    return [Error('Invalid option "columns": expect an array or an object')];
-  }
-  if (!Array.isArray(columns)) {
-    const newcolumns = [];
-    for (const k in columns) {
-      newcolumns.push({
-        key: k,
-        header: columns[k]
-      });
-    }
-    columns = newcolumns;
-  } else {
-    const newcolumns = [];
-    for (const column of columns) {
-      if (typeof column === "string") {
-        newcolumns.push({
-          key: column,
-          header: column
-        });
-      } else if (typeof column === "object" && column !== null && !Array.isArray(column)) {
-        if (!column.key) {
-          return [
-            Error('Invalid column definition: property "key" is required')
-          ];
-        }
-        if (column.header === void 0) {
-          column.header = column.key;
-        }
-        newcolumns.push(column);
-      } else {
-        return [
-          Error("Invalid column definition: expect a string or an object")
-        ];
-      }
-    }
-    columns = newcolumns;
-  }
-  return [void 0, columns];
-};
-
-// node_modules/csv-stringify/lib/api/CsvError.js
-var CsvError = class _CsvError extends Error {
-  constructor(code, message2, ...contexts) {
-    if (Array.isArray(message2)) message2 = message2.join(" ");
-    super(message2);
-    if (Error.captureStackTrace !== void 0) {
-      Error.captureStackTrace(this, _CsvError);
-    }
-    this.code = code;
-    for (const context3 of contexts) {
-      for (const key in context3) {
-        const value = context3[key];
-        this[key] = Buffer.isBuffer(value) ? value.toString() : value == null ? value : JSON.parse(JSON.stringify(value));
-      }
-    }
-  }
-};
-
-// node_modules/csv-stringify/lib/utils/underscore.js
-var underscore = function(str2) {
-  return str2.replace(/([A-Z])/g, function(_, match) {
-    return "_" + match.toLowerCase();
-  });
-};
-
-// node_modules/csv-stringify/lib/api/normalize_options.js
-var normalize_options = function(opts) {
-  const options = {};
-  for (const opt in opts) {
-    options[underscore(opt)] = opts[opt];
-  }
-  if (options.bom === void 0 || options.bom === null || options.bom === false) {
-    options.bom = false;
-  } else if (options.bom !== true) {
-    return [
-      new CsvError("CSV_OPTION_BOOLEAN_INVALID_TYPE", [
-        "option `bom` is optional and must be a boolean value,",
-        `got ${JSON.stringify(options.bom)}`
-      ])
-    ];
-  }
-  if (options.delimiter === void 0 || options.delimiter === null) {
-    options.delimiter = ",";
-  } else if (Buffer.isBuffer(options.delimiter)) {
-    options.delimiter = options.delimiter.toString();
-  } else if (typeof options.delimiter !== "string") {
-    return [
-      new CsvError("CSV_OPTION_DELIMITER_INVALID_TYPE", [
-        "option `delimiter` must be a buffer or a string,",
-        `got ${JSON.stringify(options.delimiter)}`
-      ])
-    ];
-  }
-  if (options.quote === void 0 || options.quote === null) {
-    options.quote = '"';
-  } else if (options.quote === true) {
-    options.quote = '"';
-  } else if (options.quote === false) {
-    options.quote = "";
-  } else if (Buffer.isBuffer(options.quote)) {
-    options.quote = options.quote.toString();
-  } else if (typeof options.quote !== "string") {
-    return [
-      new CsvError("CSV_OPTION_QUOTE_INVALID_TYPE", [
-        "option `quote` must be a boolean, a buffer or a string,",
-        `got ${JSON.stringify(options.quote)}`
-      ])
-    ];
-  }
-  if (options.quoted === void 0 || options.quoted === null) {
-    options.quoted = false;
-  } else {
-  }
-  if (options.escape_formulas === void 0 || options.escape_formulas === null) {
-    options.escape_formulas = false;
-  } else if (typeof options.escape_formulas !== "boolean") {
-    return [
-      new CsvError("CSV_OPTION_ESCAPE_FORMULAS_INVALID_TYPE", [
-        "option `escape_formulas` must be a boolean,",
-        `got ${JSON.stringify(options.escape_formulas)}`
-      ])
-    ];
-  }
-  if (options.quoted_empty === void 0 || options.quoted_empty === null) {
-    options.quoted_empty = void 0;
-  } else {
-  }
-  if (options.quoted_match === void 0 || options.quoted_match === null || options.quoted_match === false) {
-    options.quoted_match = null;
-  } else if (!Array.isArray(options.quoted_match)) {
-    options.quoted_match = [options.quoted_match];
-  }
-  if (options.quoted_match) {
-    for (const quoted_match of options.quoted_match) {
-      const isString = typeof quoted_match === "string";
-      const isRegExp = quoted_match instanceof RegExp;
-      if (!isString && !isRegExp) {
-        return [
-          new CsvError("CSV_OPTION_QUOTED_MATCH", [
-            "option `quoted_match` must be a string or a regex,",
-            `got ${JSON.stringify(options.quoted_match)}`
-          ])
-        ];
-      }
-    }
-  }
-  if (options.quoted_string === void 0 || options.quoted_string === null) {
-    options.quoted_string = false;
-  } else {
-  }
-  if (options.eof === void 0 || options.eof === null) {
-    options.eof = true;
-  } else {
-  }
-  if (options.escape === void 0 || options.escape === null) {
-    options.escape = '"';
-  } else if (Buffer.isBuffer(options.escape)) {
-    options.escape = options.escape.toString();
-  } else if (typeof options.escape !== "string") {
-    return [
-      Error(
-        `Invalid Option: escape must be a buffer or a string, got ${JSON.stringify(options.escape)}`
-      )
-    ];
-  }
-  if (options.escape.length > 1) {
-    return [
-      Error(
-        `Invalid Option: escape must be one character, got ${options.escape.length} characters`
-      )
-    ];
-  }
-  if (options.header === void 0 || options.header === null || options.header === false) {
-    options.header = false;
-  } else if (options.header !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_HEADER",
-      [
-        "option `header` is expected to be a boolean,",
-        `got ${JSON.stringify(options.header)}`
-      ],
-      options
-    );
-  }
-  if (options.header_as_comment === void 0 || options.header_as_comment === null || options.header_as_comment === false) {
-    options.header_as_comment = false;
-  } else if (options.header_as_comment === true) {
-    options.header_as_comment = "#";
-  } else if (Buffer.isBuffer(options.header_as_comment)) {
-    options.header_as_comment = options.header_as_comment.toString();
-  } else if (typeof options.header_as_comment !== "string") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_HEADER_AS_COMMENT",
-      [
-        "option `header_as_comment` must be a boolean, a string or a buffer,",
-        `got ${JSON.stringify(options.header_as_comment)}`
-      ],
-      options
-    );
-  }
-  const [errColumns, columns] = normalize_columns(options.columns);
-  if (errColumns !== void 0) return [errColumns];
-  options.columns = columns;
-  if (options.quoted === void 0 || options.quoted === null) {
-    options.quoted = false;
-  } else {
-  }
-  if (options.cast === void 0 || options.cast === null) {
-    options.cast = {};
-  } else {
-  }
-  if (options.cast.bigint === void 0 || options.cast.bigint === null) {
-    options.cast.bigint = (value) => "" + value;
-  }
-  if (options.cast.boolean === void 0 || options.cast.boolean === null) {
-    options.cast.boolean = (value) => value ? "1" : "";
-  }
-  if (options.cast.date === void 0 || options.cast.date === null) {
-    options.cast.date = (value) => "" + value.getTime();
-  }
-  if (options.cast.number === void 0 || options.cast.number === null) {
-    options.cast.number = (value) => "" + value;
-  }
-  if (options.cast.object === void 0 || options.cast.object === null) {
-    options.cast.object = (value) => JSON.stringify(value);
-  }
-  if (options.cast.string === void 0 || options.cast.string === null) {
-    options.cast.string = function(value) {
-      return value;
-    };
-  }
-  if (options.on_record !== void 0 && typeof options.on_record !== "function") {
-    return [Error(`Invalid Option: "on_record" must be a function.`)];
-  }
-  if (options.quote_record_delimiter === void 0 || options.quote_record_delimiter === null) {
-    options.quote_record_delimiter = !options.record_delimiter;
-  } else if (typeof options.quote_record_delimiter !== "boolean") {
-    return [
-      new CsvError("CSV_OPTION_QUOTE_RECORD_DELIMITER_INVALID_TYPE", [
-        "option `quote_record_delimiter` must be a boolean,",
-        `got ${JSON.stringify(options.quote_record_delimiter)}`
-      ])
-    ];
-  }
-  if (options.record_delimiter === void 0 || options.record_delimiter === null) {
-    options.record_delimiter = "\n";
-  } else if (Buffer.isBuffer(options.record_delimiter)) {
-    options.record_delimiter = options.record_delimiter.toString();
-  } else if (typeof options.record_delimiter !== "string") {
-    return [
-      Error(
-        `Invalid Option: record_delimiter must be a buffer or a string, got ${JSON.stringify(options.record_delimiter)}`
-      )
-    ];
-  }
-  switch (options.record_delimiter) {
-    case "unix":
-      options.record_delimiter = "\n";
-      break;
-    case "mac":
-      options.record_delimiter = "\r";
-      break;
-    case "windows":
-      options.record_delimiter = "\r\n";
-      break;
-    case "ascii":
-      options.record_delimiter = "";
-      break;
-    case "unicode":
-      options.record_delimiter = "\u2028";
-      break;
-  }
-  return [void 0, options];
-};
-
-// node_modules/csv-stringify/lib/api/index.js
-var bom_utf8 = Buffer.from([239, 187, 191]);
-var emits_separator = function(value, separators) {
-  return separators.some(
-    (separator) => separator.length !== 0 && (value.indexOf(separator) !== -1 || separator.length > 1 && (value + separator).indexOf(separator) < value.length)
-  );
-};
-var matches_quoted_match = function(value, quoted_match) {
-  if (!quoted_match) return false;
-  return quoted_match.some(
-    (pattern) => typeof pattern === "string" ? value.indexOf(pattern) !== -1 : value.search(pattern) !== -1
-  );
-};
-var stringifier = function(options, state, info2) {
-  return {
-    options,
-    state,
-    info: info2,
-    __transform: function(chunk, push) {
-      if (!Array.isArray(chunk) && typeof chunk !== "object") {
-        return Error(
-          `Invalid Record: expect an array or an object, got ${JSON.stringify(chunk)}`
-        );
-      }
-      if (this.info.records === 0) {
-        if (Array.isArray(chunk)) {
-          if (this.options.header === true && this.options.columns === void 0) {
-            return Error(
-              "Undiscoverable Columns: header option requires column option or object records"
-            );
-          }
-        } else if (this.options.columns === void 0) {
-          const [err2, columns] = normalize_columns(Object.keys(chunk));
-          if (err2) return;
-          this.options.columns = columns;
-        }
-      }
-      if (this.info.records === 0) {
-        this.bom(push);
-        const err2 = this.headers(push);
-        if (err2) return err2;
-      }
-      try {
-        if (this.options.on_record) {
-          this.options.on_record(chunk, this.info.records);
-        }
-      } catch (err2) {
-        return err2;
-      }
-      let err, chunk_string;
-      if (this.options.eof) {
-        [err, chunk_string] = this.stringify(chunk);
-        if (err) return err;
-        if (chunk_string === void 0) {
-          return;
-        } else {
-          chunk_string = chunk_string + this.options.record_delimiter;
-        }
-      } else {
-        [err, chunk_string] = this.stringify(chunk);
-        if (err) return err;
-        if (chunk_string === void 0) {
-          return;
-        } else {
-          if (this.options.header || this.info.records) {
-            chunk_string = this.options.record_delimiter + chunk_string;
-          }
-        }
-      }
-      this.info.records++;
-      push(chunk_string);
-    },
-    stringify: function(chunk, chunkIsHeader = false) {
-      if (typeof chunk !== "object") {
-        return [void 0, chunk];
-      }
-      const { columns } = this.options;
-      const record = [];
-      if (Array.isArray(chunk)) {
-        const length = columns ? Math.min(chunk.length, columns.length) : chunk.length;
-        for (let i = 0; i < length; i++) {
-          const field = chunk[i];
-          const [err, value] = this.__cast(field, {
-            index: i,
-            column: i,
-            records: this.info.records,
-            header: chunkIsHeader
-          });
-          if (err) return [err];
-          record[i] = [value, field];
-        }
-      } else {
-        for (let i = 0; i < columns.length; i++) {
-          const field = get(chunk, columns[i].key);
-          const [err, value] = this.__cast(field, {
-            index: i,
-            column: columns[i].key,
-            records: this.info.records,
-            header: chunkIsHeader
-          });
-          if (err) return [err];
-          record[i] = [value, field];
-        }
-      }
-      let csvrecord = "";
-      for (let i = 0; i < record.length; i++) {
-        let options2, err;
-        let [value, field] = record[i];
-        if (typeof value === "string") {
-          options2 = this.options;
-        } else if (is_object(value)) {
-          options2 = { ...value };
-          value = options2.value;
-          delete options2.value;
-          if (typeof value !== "string" && value !== void 0 && value !== null) {
-            if (err)
-              return [
-                Error(
-                  `Invalid Casting Value: returned value must return a string, null or undefined, got ${JSON.stringify(value)}`
-                )
-              ];
-          }
-          options2 = { ...this.options, ...options2 };
-          [err, options2] = normalize_options(options2);
-          if (err !== void 0) {
-            return [err];
-          }
-        } else if (value === void 0 || value === null) {
-          options2 = this.options;
-        } else {
-          return [
-            Error(
-              `Invalid Casting Value: returned value must return a string, an object, null or undefined, got ${JSON.stringify(value)}`
-            )
-          ];
-        }
-        const {
-          delimiter: delimiter3,
-          escape,
-          quote,
-          quoted: quoted2,
-          quoted_empty,
-          quoted_string,
-          quoted_match,
-          record_delimiter,
-          quote_record_delimiter,
-          escape_formulas
-        } = options2;
-        if ("" === value && "" === field) {
-          const quotedMatch = matches_quoted_match(value, quoted_match);
-          const shouldQuote = quotedMatch || true === quoted_empty || true === quoted_string && false !== quoted_empty;
-          if (shouldQuote === true) {
-            value = quote + value + quote;
-          }
-          csvrecord += value;
-        } else if (value) {
-          if (typeof value !== "string") {
-            return [
-              Error(
-                `Formatter must return a string, null or undefined, got ${JSON.stringify(value)}`
-              )
-            ];
-          }
-          const containsdelimiter = emits_separator(value, [delimiter3]);
-          const containsQuote = quote !== "" && value.indexOf(quote) >= 0;
-          const containsEscape = value.indexOf(escape) >= 0 && escape !== quote;
-          const containsRecordDelimiter = emits_separator(value, [
-            record_delimiter,
-            ...quote_record_delimiter === false ? [] : ["\n", "\r"]
-          ]);
-          const quotedString = quoted_string && typeof field === "string";
-          const quotedMatch = matches_quoted_match(value, quoted_match);
-          if (escape_formulas) {
-            switch (value[0]) {
-              case "-":
-                if (typeof field === "number" || typeof field === "bigint") {
-                  break;
-                }
-                value = `'${value}`;
-                break;
-              case "=":
-              case "+":
-              case "@":
-              case "	":
-              case "\r":
-              case "\uFF1D":
-              // Unicode '='
-              case "\uFF0B":
-              // Unicode '+'
-              case "\uFF0D":
-              // Unicode '-'
-              case "\uFF20":
-                value = `'${value}`;
-                break;
-            }
-          }
-          const shouldQuote = containsQuote === true || containsdelimiter || containsRecordDelimiter || quoted2 || quotedString || quotedMatch;
-          if (shouldQuote === true && containsEscape === true) {
-            value = value.replaceAll(escape, () => escape + escape);
-          }
-          if (containsQuote === true) {
-            value = value.replaceAll(quote, () => escape + quote);
-          }
-          if (shouldQuote === true) {
-            value = quote + value + quote;
-          }
-          csvrecord += value;
-        } else if (quoted_empty === true || field === "" && quoted_string === true && quoted_empty !== false) {
-          csvrecord += quote + quote;
-        }
-        if (i !== record.length - 1) {
-          csvrecord += delimiter3;
-        }
-      }
-      return [void 0, csvrecord];
-    },
-    bom: function(push) {
-      if (this.options.bom !== true) {
-        return;
-      }
-      push(bom_utf8);
-    },
-    headers: function(push) {
-      if (this.options.header === false) {
-        return;
-      }
-      if (this.options.columns === void 0) {
-        return;
-      }
-      let err;
-      let headers = this.options.columns.map((column) => column.header);
-      if (this.options.eof) {
-        [err, headers] = this.stringify(headers, true);
-        headers += this.options.record_delimiter;
-      } else {
-        [err, headers] = this.stringify(headers, true);
-      }
-      if (err) return err;
-      if (this.options.header_as_comment) {
-        headers = this.options.header_as_comment + " " + headers;
-      }
-      push(headers);
-    },
-    __cast: function(value, context3) {
-      const type = typeof value;
-      try {
-        if (type === "string") {
-          return [void 0, this.options.cast.string(value, context3)];
-        } else if (type === "bigint") {
-          return [void 0, this.options.cast.bigint(value, context3)];
-        } else if (type === "number") {
-          return [void 0, this.options.cast.number(value, context3)];
-        } else if (type === "boolean") {
-          return [void 0, this.options.cast.boolean(value, context3)];
-        } else if (value instanceof Date) {
-          return [void 0, this.options.cast.date(value, context3)];
-        } else if (type === "object" && value !== null) {
-          return [void 0, this.options.cast.object(value, context3)];
-        } else if (value === null && this.options.cast.null !== void 0) {
-          return [void 0, this.options.cast.null(value, context3)];
-        } else if (value === void 0 && this.options.cast.undefined !== void 0) {
-          return [void 0, this.options.cast.undefined(value, context3)];
-        } else {
-          return [void 0, value];
-        }
-      } catch (err) {
-        return [err];
-      }
-    }
-  };
-};
-
-// node_modules/csv-stringify/lib/sync.js
-var stringify = function(records, opts = {}) {
-  const data = [];
-  const [err, options] = normalize_options(opts);
-  if (err !== void 0) throw err;
-  const state = {
-    stop: false
-  };
-  const info2 = {
-    records: 0
-  };
-  const api = stringifier(options, state, info2);
-  for (const record of records) {
-    const err2 = api.__transform(record, function(record2) {
-      data.push(record2);
-    });
-    if (err2 !== void 0) throw err2;
-  }
-  if (data.length === 0) {
-    api.bom((d) => {
-      data.push(d);
-    });
-    const err2 = api.headers((headers) => {
-      data.push(headers);
-    });
-    if (err2 !== void 0) throw err2;
-  }
-  return data.join("");
-};
-
 // actions/lib/platform/file-source.ts
 import { execFileSync as execFileSync2 } from "node:child_process";
-import { existsSync as existsSync7, readdirSync as readdirSync4 } from "node:fs";
-import path14 from "node:path";
+import { existsSync as existsSync6, readdirSync as readdirSync3 } from "node:fs";
+import path13 from "node:path";
 
 // actions/lib/platform/git.ts
 import { execFile, execFileSync } from "node:child_process";
@@ -37374,8 +36776,8 @@ function workingTree(root) {
     description: WORKING_TREE,
     // Files of a pull request's checkout are data: never read through a link (see input-file.ts).
     readBytes: (rel) => readInputFileIfExists(root, rel),
-    list: (relDir) => entries(path14.join(root, relDir), false),
-    listDirs: (relDir) => entries(path14.join(root, relDir), true)
+    list: (relDir) => entries(path13.join(root, relDir), false),
+    listDirs: (relDir) => entries(path13.join(root, relDir), true)
   };
 }
 function gitRevision(root, rev) {
@@ -37399,228 +36801,779 @@ function gitRevision(root, rev) {
   }
 }
 function entries(dir, dirs) {
-  if (!existsSync7(dir)) return [];
-  return readdirSync4(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
+  if (!existsSync6(dir)) return [];
+  return readdirSync3(dir, { withFileTypes: true }).filter((d) => dirs ? d.isDirectory() : d.isFile()).map((d) => d.name).sort();
 }
 function fileSourceAsOf(root, asOf) {
   if (!asOf) return workingTree(root);
   return gitRevision(root, isAsOfDate(asOf) ? revisionAsOf(root, asOf) : asOf);
 }
 
-// node_modules/simple-statistics/dist/simple-statistics.mjs
-function sum(x) {
-  if (x.length === 0) {
-    return 0;
+// actions/lib/features/feature-table.ts
+var SOURCES = ["backfill", "synthetic", "ingest"];
+var SOURCE_CODE = {
+  backfill: SOURCES.indexOf("backfill"),
+  synthetic: SOURCES.indexOf("synthetic"),
+  ingest: SOURCES.indexOf("ingest")
+};
+function emptyTable(features, capacity = 0) {
+  return {
+    rows: 0,
+    ids: new Float64Array(capacity),
+    eventTimes: new Float64Array(capacity),
+    sources: new Uint8Array(capacity),
+    columns: Array.from({ length: features }, () => new Float64Array(capacity)),
+    labels: new Int32Array(capacity),
+    targets: new Float64Array(capacity)
+  };
+}
+function concatTables(parts, features) {
+  const n = parts.reduce((s, p) => s + p.rows, 0);
+  const out = emptyTable(features, n);
+  out.rows = n;
+  let at = 0;
+  for (const p of parts) {
+    out.ids.set(p.ids.subarray(0, p.rows), at);
+    out.eventTimes.set(p.eventTimes.subarray(0, p.rows), at);
+    out.sources.set(p.sources.subarray(0, p.rows), at);
+    out.labels.set(p.labels.subarray(0, p.rows), at);
+    out.targets.set(p.targets.subarray(0, p.rows), at);
+    for (let j = 0; j < features; j++) out.columns[j].set(p.columns[j].subarray(0, p.rows), at);
+    at += p.rows;
   }
-  var sum2 = x[0];
-  var correction = 0;
-  var transition;
-  if (typeof sum2 !== "number") {
+  return out;
+}
+function applyLateLabels(t, late, numeric) {
+  if (late.size === 0) return t;
+  for (let i = 0; i < t.rows; i++) {
+    if (t.labels[i] >= 0) continue;
+    const v = late.get(t.ids[i]);
+    if (v === void 0) continue;
+    if (numeric) {
+      t.labels[i] = 0;
+      t.targets[i] = v;
+    } else t.labels[i] = v;
+  }
+  return t;
+}
+function takeRows(t, idx) {
+  const n = idx.length;
+  const out = emptyTable(t.columns.length, n);
+  out.rows = n;
+  for (let r2 = 0; r2 < n; r2++) {
+    const i = idx[r2];
+    out.ids[r2] = t.ids[i];
+    out.eventTimes[r2] = t.eventTimes[i];
+    out.sources[r2] = t.sources[i];
+    out.labels[r2] = t.labels[i];
+    out.targets[r2] = t.targets[i];
+  }
+  for (let j = 0; j < t.columns.length; j++) {
+    const src = t.columns[j];
+    const dst = out.columns[j];
+    for (let r2 = 0; r2 < n; r2++) dst[r2] = src[idx[r2]];
+  }
+  return out;
+}
+function valueText(f, x) {
+  if (Number.isNaN(x)) return "";
+  return f.type === "categorical" ? f.categories?.[x]?.value ?? "" : String(x);
+}
+
+// actions/lib/features/group-error.ts
+var FeatureGroupError = class extends GitmlError {
+  name = "FeatureGroupError";
+};
+var SchemaEditError = class extends FeatureGroupError {
+  name = "SchemaEditError";
+};
+
+// actions/lib/features/group-metadata.ts
+import { createHash as createHash2 } from "node:crypto";
+
+// actions/lib/features/partition-reader.ts
+var PartitionError = class extends GitmlError {
+  name = "PartitionError";
+};
+var COMMA = 44;
+var LF = 10;
+var CR = 13;
+var QUOTE = 34;
+var POW102 = [
+  1,
+  10,
+  100,
+  1e3,
+  1e4,
+  1e5,
+  1e6,
+  1e7,
+  1e8,
+  1e9,
+  1e10,
+  1e11,
+  1e12,
+  1e13,
+  1e14,
+  1e15,
+  1e16,
+  1e17,
+  1e18,
+  1e19,
+  1e20,
+  1e21,
+  1e22
+];
+var decoder = new TextDecoder();
+function headerOf2(layout) {
+  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
+}
+function countRows(bytes) {
+  const n = bytes.length;
+  let pos = bytes.indexOf(LF);
+  if (pos < 0) return 0;
+  let lines = 0;
+  for (; ; ) {
+    const next = bytes.indexOf(LF, pos + 1);
+    if (next < 0) break;
+    if (next > pos + 1) lines++;
+    pos = next;
+  }
+  if (n > pos + 1) lines++;
+  return lines;
+}
+function readPartition(bytes, layout, file) {
+  const t = emptyTable(layout.features.length, countRows(bytes));
+  t.rows = readPartitionInto(bytes, layout, file, t, 0);
+  return t;
+}
+function columnPlan(layout) {
+  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
+  const cats = [null, null, null];
+  const enc = new TextEncoder();
+  for (const f of layout.features) {
+    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
+    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
+  }
+  kinds.push(layout.numericLabel ? 6 /* NumericLabel */ : 5 /* Label */);
+  cats.push(layout.classes.map((c) => enc.encode(c.value)));
+  const [labelLo, labelHi] = layout.numericLabel?.range ?? [
+    Number.NEGATIVE_INFINITY,
+    Number.POSITIVE_INFINITY
+  ];
+  return {
+    kinds,
+    cats,
+    sourceBytes: SOURCES.map((s) => enc.encode(s)),
+    lo: layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY),
+    hi: layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY),
+    labelLo,
+    labelHi
+  };
+}
+function skipHeader(bytes, layout, file) {
+  let pos = 0;
+  while (pos < bytes.length && bytes[pos] !== LF) pos++;
+  let header = decoder.decode(bytes.subarray(0, pos));
+  if (header.charCodeAt(0) === 65279) header = header.slice(1);
+  if (header.endsWith("\r")) header = header.slice(0, -1);
+  const expected = headerOf2(layout).join(",");
+  if (header !== expected) {
+    throw new PartitionError(
+      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
+    );
+  }
+  return pos + 1;
+}
+function unquote(bytes, pos, file, line) {
+  const buf = [];
+  pos++;
+  for (; ; ) {
+    if (pos >= bytes.length) throw rowError(file, line, `unterminated quoted field`);
+    const b = bytes[pos++];
+    if (b === QUOTE) {
+      if (bytes[pos] === QUOTE) {
+        buf.push(QUOTE);
+        pos++;
+      } else break;
+    } else buf.push(b);
+  }
+  return { value: Uint8Array.from(buf), end: pos };
+}
+function rowError(file, line, rule2) {
+  return new PartitionError(...lineMessage(file, line, rule2));
+}
+function fieldText(b, s, e) {
+  return decoder.decode(b.subarray(s, e));
+}
+function readPartitionInto(bytes, layout, file, t, offset) {
+  const n = bytes.length;
+  let pos = skipHeader(bytes, layout, file);
+  const { kinds, cats, sourceBytes, lo, hi, labelLo, labelHi } = columnPlan(layout);
+  const ncol = kinds.length;
+  let row = offset;
+  let line = 1;
+  while (pos < n) {
+    line++;
+    if (bytes[pos] === LF || bytes[pos] === CR && bytes[pos + 1] === LF) {
+      pos += bytes[pos] === LF ? 1 : 2;
+      continue;
+    }
+    for (let c = 0; c < ncol; c++) {
+      let start = pos;
+      let end;
+      let quoted2 = null;
+      if (bytes[pos] === QUOTE) {
+        const q = unquote(bytes, pos, file, line);
+        quoted2 = q.value;
+        pos = start = end = q.end;
+        if (bytes[pos] === CR && bytes[pos + 1] === LF) pos++;
+      } else {
+        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
+        end = pos;
+        if (end > start && bytes[end - 1] === CR) end--;
+      }
+      const sep4 = pos < n ? bytes[pos] : LF;
+      if (c < ncol - 1 && sep4 !== COMMA) throw rowError(file, line, `has ${c + 1} fields, expected ${ncol}`);
+      if (c === ncol - 1 && sep4 === COMMA) throw rowError(file, line, `has more than ${ncol} fields`);
+      pos++;
+      const fs3 = quoted2 ? 0 : start;
+      const fe = quoted2 ? quoted2.length : end;
+      const src = quoted2 ?? bytes;
+      switch (kinds[c]) {
+        case 0 /* Id */: {
+          const x = parseNumberBytes(src, fs3, fe);
+          if (!Number.isInteger(x) || x < 1)
+            throw rowError(file, line, `id '${fieldText(src, fs3, fe)}' is not a positive whole number`);
+          t.ids[row] = x;
+          break;
+        }
+        case 1 /* Time */: {
+          const ms = parseIsoInstant(src, fs3, fe);
+          if (Number.isNaN(ms))
+            throw rowError(
+              file,
+              line,
+              `event_time '${fieldText(src, fs3, fe)}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
+            );
+          t.eventTimes[row] = ms;
+          break;
+        }
+        case 2 /* Source */: {
+          const code = matchBytes(src, fs3, fe, sourceBytes);
+          if (code < 0)
+            throw rowError(
+              file,
+              line,
+              `source '${fieldText(src, fs3, fe)}' is not one of ${SOURCES.join(", ")}`
+            );
+          t.sources[row] = code;
+          break;
+        }
+        case 3 /* Numeric */: {
+          const j = c - 3;
+          const x = parseNumberBytes(src, fs3, fe);
+          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
+            const f = layout.features[j];
+            const text2 = fieldText(src, fs3, fe);
+            throw rowError(
+              file,
+              line,
+              Number.isNaN(x) ? `'${f.name}' = '${text2}' is not a number` : `'${f.name}' = ${text2} is outside the valid range [${lo[j]}, ${hi[j]}]`
+            );
+          }
+          t.columns[j][row] = x;
+          break;
+        }
+        case 4 /* Category */: {
+          const j = c - 3;
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0) {
+            const f = layout.features[j];
+            throw rowError(
+              file,
+              line,
+              `'${f.name}' = '${fieldText(src, fs3, fe)}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
+            );
+          }
+          t.columns[j][row] = code;
+          break;
+        }
+        case 5 /* Label */: {
+          if (fe === fs3) {
+            t.labels[row] = -1;
+            break;
+          }
+          const code = matchBytes(src, fs3, fe, cats[c]);
+          if (code < 0)
+            throw rowError(
+              file,
+              line,
+              `label '${layout.labelName}' = '${fieldText(src, fs3, fe)}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
+            );
+          t.labels[row] = code;
+          break;
+        }
+        case 6 /* NumericLabel */: {
+          if (fe === fs3) {
+            t.labels[row] = -1;
+            t.targets[row] = Number.NaN;
+            break;
+          }
+          const x = parseNumberBytes(src, fs3, fe);
+          if (!Number.isFinite(x) || x < labelLo || x > labelHi) {
+            const text2 = fieldText(src, fs3, fe);
+            throw rowError(
+              file,
+              line,
+              !Number.isFinite(x) ? `label '${layout.labelName}' = '${text2}' is not a number` : `label '${layout.labelName}' = ${text2} is outside [${labelLo}, ${labelHi}]`
+            );
+          }
+          t.labels[row] = 0;
+          t.targets[row] = x;
+          break;
+        }
+      }
+    }
+    row++;
+  }
+  return row - offset;
+}
+function matchBytes(b, s, e, options) {
+  const len = e - s;
+  outer: for (let k = 0; k < options.length; k++) {
+    const o = options[k];
+    if (o.length !== len) continue;
+    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
+    return k;
+  }
+  return -1;
+}
+function parseNumberBytes(b, s, e) {
+  let i = s;
+  let neg = false;
+  if (i < e && (b[i] === 45 || b[i] === 43)) {
+    neg = b[i] === 45;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let scale = 0;
+  let any = false;
+  while (i < e) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) break;
+    any = true;
+    if (digits > 0 || d !== 0) digits++;
+    mant = mant * 10 + d;
+    i++;
+  }
+  if (i < e && b[i] === 46) {
+    i++;
+    while (i < e) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      any = true;
+      if (digits > 0 || d !== 0) digits++;
+      mant = mant * 10 + d;
+      scale--;
+      i++;
+    }
+  }
+  if (!any) return Number.NaN;
+  if (i < e && (b[i] === 101 || b[i] === 69)) {
+    i++;
+    let eneg = false;
+    if (i < e && (b[i] === 45 || b[i] === 43)) {
+      eneg = b[i] === 45;
+      i++;
+    }
+    let ex = 0;
+    let exDigits = 0;
+    while (i < e && b[i] >= 48 && b[i] <= 57) {
+      ex = ex * 10 + (b[i] - 48);
+      exDigits++;
+      i++;
+    }
+    if (exDigits === 0) return Number.NaN;
+    scale += eneg ? -ex : ex;
+  }
+  if (i !== e) return Number.NaN;
+  if (digits <= 15 && scale >= -22 && scale <= 22) {
+    const x = scale < 0 ? mant / POW102[-scale] : mant * POW102[scale];
+    return neg ? -x : x;
+  }
+  return Number(decoder.decode(b.subarray(s, e)));
+}
+function parseIsoInstant(b, s, e) {
+  const len = e - s;
+  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
     return Number.NaN;
   }
-  for (var i = 1; i < x.length; i++) {
-    if (typeof x[i] !== "number") {
-      return Number.NaN;
+  const d = (k) => b[s + k] - 48;
+  const num2 = (k, w) => {
+    let v = 0;
+    for (let q = 0; q < w; q++) {
+      const x = d(k + q);
+      if (x < 0 || x > 9) return Number.NaN;
+      v = v * 10 + x;
     }
-    transition = sum2 + x[i];
-    if (Math.abs(sum2) >= Math.abs(x[i])) {
-      correction += sum2 - transition + x[i];
-    } else {
-      correction += x[i] - transition + sum2;
-    }
-    sum2 = transition;
+    return v;
+  };
+  const y = num2(0, 4);
+  const mo = num2(5, 2);
+  const da = num2(8, 2);
+  const h = num2(11, 2);
+  const mi = num2(14, 2);
+  const se = num2(17, 2);
+  let ms = 0;
+  if (len === 24) {
+    if (b[s + 19] !== 46) return Number.NaN;
+    ms = num2(20, 3);
   }
-  return sum2 + correction;
+  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
+    return Number.NaN;
+  return daysFromCivil(y, mo, da) * DAY_MS + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
 }
-function mean(x) {
-  if (x.length === 0) {
-    throw new Error("mean requires at least one data point");
-  }
-  return sum(x) / x.length;
+var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(y, m) {
+  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
 }
-function sumNthPowerDeviations(x, n) {
-  var meanValue = mean(x);
-  var sum2 = 0;
-  var tempValue;
-  var i;
-  if (n === 2) {
-    for (i = 0; i < x.length; i++) {
-      tempValue = x[i] - meanValue;
-      sum2 += tempValue * tempValue;
-    }
-  } else {
-    for (i = 0; i < x.length; i++) {
-      sum2 += Math.pow(x[i] - meanValue, n);
-    }
-  }
-  return sum2;
+function daysFromCivil(y, m, d) {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
-function sampleVariance(x) {
-  if (x.length < 2) {
-    throw new Error("sampleVariance requires at least two data points");
-  }
-  var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
-  var besselsCorrection = x.length - 1;
-  return sumSquaredDeviationsValue / besselsCorrection;
-}
-function sampleStandardDeviation(x) {
-  var sampleVarianceX = sampleVariance(x);
-  return Math.sqrt(sampleVarianceX);
-}
-function quantileSorted(x, p) {
-  var idx = (x.length - 1) * p;
-  if (x.length === 0) {
-    throw new Error("quantile requires at least one data point.");
-  } else if (p < 0 || p > 1) {
-    throw new Error("quantiles must be between 0 and 1");
-  } else if (p === 1) {
-    return x[x.length - 1];
-  } else if (p === 0) {
-    return x[0];
-  } else if (idx % 1 !== 0) {
-    var lower = Math.floor(idx);
-    var upper = Math.ceil(idx);
-    var fraction = idx - lower;
-    return x[lower] + fraction * (x[upper] - x[lower]);
-  } else {
-    return x[idx];
-  }
-}
-var BayesianClassifier = function BayesianClassifier2() {
-  this.totalCount = 0;
-  this.data = {};
-};
-BayesianClassifier.prototype.train = function train(item, category2) {
-  if (!this.data[category2]) {
-    this.data[category2] = {};
-  }
-  for (var k in item) {
-    var v = item[k];
-    if (this.data[category2][k] === void 0) {
-      this.data[category2][k] = {};
-    }
-    if (this.data[category2][k][v] === void 0) {
-      this.data[category2][k][v] = 0;
-    }
-    this.data[category2][k][v]++;
-  }
-  this.totalCount++;
-};
-BayesianClassifier.prototype.score = function score(item) {
-  var odds = {};
-  var category2;
-  for (var k in item) {
-    var v = item[k];
-    for (category2 in this.data) {
-      if (odds[category2] === void 0) {
-        odds[category2] = {};
-      }
-      if (this.data[category2][k]) {
-        odds[category2][k + "_" + v] = (this.data[category2][k][v] || 0) / this.totalCount;
-      } else {
-        odds[category2][k + "_" + v] = 0;
-      }
-    }
-  }
-  var oddsSums = {};
-  for (category2 in odds) {
-    oddsSums[category2] = 0;
-    for (var combination in odds[category2]) {
-      oddsSums[category2] += odds[category2][combination];
-    }
-  }
-  return oddsSums;
-};
-var g = 607 / 128;
-var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
-var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
-function cumulativeDistribution(z2) {
-  var sum2 = z2;
-  var tmp = z2;
-  for (var i = 1; i < 30; i++) {
-    tmp *= z2 * z2 / (2 * i + 1);
-    sum2 += tmp;
-  }
-  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z2 * z2 / 2)) * 1e4) / 1e4;
-}
-var standardNormalTable = [];
-for (z = 0; z <= 3.09; z += 0.01) {
-  standardNormalTable.push(cumulativeDistribution(z));
-}
-var z;
-var SQRT_2PI = Math.sqrt(2 * Math.PI);
-var PerceptronModel = function PerceptronModel2() {
-  this.weights = [];
-  this.bias = 0;
-};
-PerceptronModel.prototype.predict = function predict(features) {
-  if (features.length !== this.weights.length) {
-    return null;
-  }
-  var score2 = 0;
-  for (var i = 0; i < this.weights.length; i++) {
-    score2 += this.weights[i] * features[i];
-  }
-  score2 += this.bias;
-  if (score2 > 0) {
-    return 1;
-  } else {
-    return 0;
-  }
-};
-PerceptronModel.prototype.train = function train2(features, label) {
-  if (label !== 0 && label !== 1) {
-    return null;
-  }
-  if (features.length !== this.weights.length) {
-    this.weights = features.slice();
-    this.bias = 1;
-  }
-  var prediction = this.predict(features);
-  if (typeof prediction === "number" && prediction !== label) {
-    var gradient = label - prediction;
-    for (var i = 0; i < this.weights.length; i++) {
-      this.weights[i] += gradient * features[i];
-    }
-    this.bias += gradient;
-  }
-  return this;
-};
 
-// actions/lib/features/clean.ts
-var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-function parseNumber(raw, column) {
-  if (!NUMBER.test(raw)) {
-    return /^[+-]?(nan|inf|infinity)$/i.test(raw) ? `'${column}' = '${raw}' is not a finite number` : `'${column}' = '${raw}' is not a number`;
+// actions/lib/features/schema-drift.ts
+function schemaChanges(stored, spec) {
+  const now = featureSchema(spec);
+  const out = [];
+  const before = stored.features.map((f) => f.name);
+  const after = now.map((f) => f.name);
+  const removed = before.filter((n) => !after.includes(n));
+  const added = after.filter((n) => !before.includes(n));
+  if (removed.length === 1 && added.length === 1) {
+    out.push(`feature '${removed[0]}' renamed to '${added[0]}'`);
+  } else {
+    if (removed.length) out.push(`feature${plural(removed)} ${quoted(removed)} removed`);
+    if (added.length) out.push(`feature${plural(added)} ${quoted(added)} added`);
   }
-  const x = Number(raw);
-  return Number.isFinite(x) ? x : `'${column}' = '${raw}' is not a finite number`;
-}
-function numericLabel(rule2, raw) {
-  const x = NUMBER.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(x)) return `label '${rule2.name}' = '${raw}' is not a number`;
-  const [lo, hi] = rule2.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-  if (x < lo || x > hi) return `label '${rule2.name}' = ${raw} is outside [${lo}, ${hi}]`;
-  return { value: x, text: String(x) };
-}
-function checkValue(f, value, column = f.name) {
-  if (value === "") return `'${column}' is missing`;
-  if (f.type === "numeric") {
-    const x = parseNumber(value, column);
-    if (typeof x === "string") return x;
-    const [lo, hi] = f.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-    if (x < lo || x > hi) return `'${column}' = ${value} is outside the valid range [${lo}, ${hi}]`;
-    return null;
+  const common = after.filter((n) => before.includes(n));
+  if (common.join(",") !== before.filter((n) => after.includes(n)).join(","))
+    out.push(`features reordered (stored: ${before.join(", ")})`);
+  for (const name2 of common) {
+    const s = stored.features.find((f) => f.name === name2);
+    const n = now.find((f) => f.name === name2);
+    if (s.type !== n.type) {
+      out.push(`feature '${name2}' type ${s.type} \u2192 ${n.type}`);
+      continue;
+    }
+    if (s.type === "numeric") {
+      const [a, b] = s.range ?? [Number.NaN, Number.NaN];
+      const [c, d] = n.range ?? [Number.NaN, Number.NaN];
+      if (a !== c || b !== d) {
+        const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
+        out.push(`feature '${name2}' range ${how} [${a}, ${b}] \u2192 [${c}, ${d}]`);
+      }
+      if (s.decimals !== n.decimals) out.push(`feature '${name2}' decimals ${s.decimals} \u2192 ${n.decimals}`);
+    } else {
+      const change = codesChange(s.categories ?? [], n.categories ?? []);
+      if (change) out.push(`feature '${name2}' categories: ${change}`);
+    }
   }
-  const cats = f.categories ?? [];
-  if (!cats.some((c) => c.value === value)) {
-    return `'${column}' = '${value}' is not one of ${cats.map((c) => c.value).join(", ")}`;
+  if (stored.label.name !== spec.label.name)
+    out.push(`label.name '${stored.label.name}' \u2192 '${spec.label.name}'`);
+  const storedType = stored.label.type ?? "categorical";
+  if (storedType !== spec.label.type) {
+    const task = (t) => t === "numeric" ? "regression" : "classification";
+    out.push(
+      `label.type ${storedType} \u2192 ${spec.label.type} (${task(storedType)} \u2192 ${task(spec.label.type)}: the stored labels are ${storedType === "numeric" ? "numbers" : "classes"})`
+    );
+  } else if (storedType === "numeric") {
+    const [a, b] = stored.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    const [c, d] = spec.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    if (a !== c || b !== d) {
+      const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
+      out.push(`label.range ${how} ${rangeText(stored.label.range)} \u2192 ${rangeText(spec.label.range)}`);
+    }
+    if (stored.label.decimals !== spec.label.decimals)
+      out.push(`label.decimals ${stored.label.decimals ?? "none"} \u2192 ${spec.label.decimals ?? "none"}`);
+  } else {
+    const classes = codesChange(stored.label.classes, spec.label.classes);
+    if (classes) out.push(`label.classes: ${classes}`);
   }
-  return null;
+  for (const f of spec.features) {
+    if (f.missing !== "reject" && before.includes(f.name) && !(f.name in stored.fill))
+      out.push(`feature '${f.name}' missing: ${f.missing} (the fill value is recorded at backfill)`);
+  }
+  return out;
 }
+function schemaEditMessage(opts) {
+  const { specFile, groupDir: groupDir2, version, changes, uncommitted } = opts;
+  const draft = uncommitted === true ? ` ${groupDir2} is not committed: while the spec is still a draft you can simply delete ${groupDir2} and run backfill again.` : uncommitted === null ? ` If ${groupDir2} was never committed and the spec is still a draft, you can simply delete ${groupDir2} and run backfill again.` : "";
+  return `${specFile} changed since ${groupDir2} was backfilled: ${changes.join("; ")}. The stored rows follow the schema they were written with, so they cannot be read with the edited one. Either run backfill --new-version (builds v${version + 1} from the source with the edited schema; train then trains on it), or revert the edit (git checkout -- ${specFile}).${draft}`;
+}
+function codesChange(before, after) {
+  const a = before.map((c) => c.value);
+  const b = after.map((c) => c.value);
+  if (a.join("\0") === b.join("\0")) return null;
+  const removed = a.filter((v) => !b.includes(v));
+  const added = b.filter((v) => !a.includes(v));
+  const parts = [
+    ...removed.length ? [`${quoted(removed)} removed`] : [],
+    ...added.length ? [`${quoted(added)} added`] : []
+  ];
+  return parts.length ? parts.join(", ") : `reordered (stored: ${a.join(", ")})`;
+}
+function rangeText(r2) {
+  return r2 ? `[${r2[0]}, ${r2[1]}]` : "none";
+}
+function quoted(xs) {
+  return xs.map((x) => `'${x}'`).join(", ");
+}
+function plural(xs) {
+  return xs.length > 1 ? "s" : "";
+}
+
+// actions/lib/features/size-limits.ts
+var MiB = 1024 * 1024;
+var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
+var GITHUB_WARN_BYTES = 50 * MiB;
+var MIN_PIECE_BYTES = 1024;
+var MAX_PIECE_BYTES_ENV = "GITML_MAX_PIECE_BYTES";
+function maxPieceBytes(env = process.env) {
+  const raw = env[MAX_PIECE_BYTES_ENV];
+  if (raw === void 0 || raw.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
+  const n = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
+    throw new InputError(
+      `${MAX_PIECE_BYTES_ENV}='${raw}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
+    );
+  }
+  return n;
+}
+function pieceKey(month, piece) {
+  return piece === 1 ? month : `${month}-${piece}`;
+}
+function parsePieceKey(key) {
+  const m = /^(\d{4}-\d{2})(?:-([1-9]\d*))?$/.exec(key);
+  if (!m) return null;
+  const piece = m[2] === void 0 ? 1 : Number(m[2]);
+  if (m[2] !== void 0 && piece < 2) return null;
+  return { month: m[1], piece };
+}
+function startsOfPieces(lineBytes, header, limit, firstUsed = header) {
+  const starts = [0];
+  let used = firstUsed;
+  let inPiece = firstUsed > header ? 1 : 0;
+  for (let i = 0; i < lineBytes.length; i++) {
+    if (inPiece > 0 && used + lineBytes[i] > limit) {
+      starts.push(i);
+      used = header;
+      inPiece = 0;
+    }
+    used += lineBytes[i];
+    inPiece++;
+  }
+  return starts;
+}
+
+// actions/lib/features/group-metadata.ts
+var FEATURE_GROUP_FORMAT = "gitml.feature-group";
+function storedLabel(spec) {
+  const { name: name2, title, classes, type, unit, range, decimals } = spec.label;
+  if (type !== "numeric") return { name: name2, title, classes };
+  return {
+    name: name2,
+    title,
+    classes: [],
+    type,
+    ...unit !== void 0 ? { unit } : {},
+    ...range !== void 0 ? { range } : {},
+    ...decimals !== void 0 ? { decimals } : {}
+  };
+}
+function isNumericLabel(label) {
+  return label.type === "numeric";
+}
+var COUNT_KEYS = ["rows", "rejected", "nextId", "partitions"];
+function groupDir(spec, version) {
+  return `data/${spec.name}/v${version}`;
+}
+function schemaHashOf(spec) {
+  const { type, range, decimals } = storedLabel(spec);
+  const schema = {
+    features: featureSchema(spec),
+    label: {
+      name: spec.label.name,
+      classes: spec.label.classes,
+      ...type ? { type, ...range ? { range } : {}, ...decimals !== void 0 ? { decimals } : {} } : {}
+    }
+  };
+  return createHash2("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
+}
+function expectationsOf(spec) {
+  const out = [
+    { column: "id", rule: "unique", detail: "positive whole number" },
+    { column: "event_time", rule: "not-future", detail: "UTC ISO-8601" }
+  ];
+  for (const f of featureSchema(spec)) {
+    out.push({ column: f.name, rule: "not-null" });
+    if (f.type === "numeric") {
+      out.push({ column: f.name, rule: "type", detail: "finite number" });
+      out.push({ column: f.name, rule: "range", detail: `[${f.range?.[0]}, ${f.range?.[1]}]` });
+    } else {
+      out.push({
+        column: f.name,
+        rule: "in-set",
+        detail: (f.categories ?? []).map((c) => c.value).join("|")
+      });
+    }
+  }
+  if (spec.label.type === "numeric") {
+    out.push({ column: spec.label.name, rule: "type", detail: "finite number or empty" });
+    if (spec.label.range)
+      out.push({
+        column: spec.label.name,
+        rule: "range",
+        detail: `[${spec.label.range[0]}, ${spec.label.range[1]}] or empty`
+      });
+  } else
+    out.push({
+      column: spec.label.name,
+      rule: "in-set",
+      detail: `${spec.label.classes.map((c) => c.value).join("|")} or empty`
+    });
+  return out;
+}
+function newGroupMeta(spec, version, fill2, sourceSha256) {
+  return {
+    format: FEATURE_GROUP_FORMAT,
+    formatVersion: 1,
+    dataset: spec.name,
+    version,
+    schemaHash: schemaHashOf(spec),
+    sourceSha256,
+    primaryKey: "id",
+    eventTime: "event_time",
+    columns: headerOf2({
+      features: featureSchema(spec),
+      labelName: spec.label.name,
+      classes: spec.label.classes
+    }),
+    features: featureSchema(spec),
+    label: storedLabel(spec),
+    expectations: expectationsOf(spec),
+    fill: fill2,
+    rows: 0,
+    rejected: 0,
+    nextId: 1,
+    partitions: {}
+  };
+}
+function metaFileTexts(meta, stats, partitionSha256) {
+  const { rows: _r, rejected, nextId, partitions, partitionSha256: _hashes, ...contract } = meta;
+  return {
+    metadata: stableStringify(contract),
+    stats: stableStringify({ ...stats, rejected, nextId, partitions, partitionSha256 })
+  };
+}
+function assertSchemaUnchanged(ws, spec, meta) {
+  const changes = schemaChanges(meta, spec);
+  if (changes.length === 0) return;
+  const dir = groupDir(spec, meta.version);
+  throw new SchemaEditError(
+    schemaEditMessage({
+      specFile: `data/${spec.name}/dataset.yml`,
+      groupDir: dir,
+      version: meta.version,
+      changes,
+      uncommitted: negate(isTracked(ws.root, dir))
+    })
+  );
+}
+function negate(b) {
+  return b === null ? null : !b;
+}
+function parseMeta(files, dir, spec, version) {
+  const file = `${dir}/metadata.json`;
+  const m = readObject2(files, file, "metadata");
+  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt metadata, ${rule2}`);
+  if (m.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
+  if (m.formatVersion !== 1) throw bad(`formatVersion ${m.formatVersion} is not supported (expected 1)`);
+  if (m.dataset !== spec.name) throw bad(`dataset '${m.dataset}' is not '${spec.name}'`);
+  if (m.version !== version) throw bad(`version ${m.version} does not match its folder v${version}`);
+  if (!Array.isArray(m.features) || !Array.isArray(m.columns) || typeof m.label?.name !== "string" || !Array.isArray(m.label?.classes)) {
+    throw bad("features, columns and label are required");
+  }
+  if (m.label.type !== void 0 && m.label.type !== "numeric")
+    throw bad(`label.type '${String(m.label.type)}' is not 'numeric' (absent for a classification label)`);
+  if (typeof m.fill !== "object" || m.fill === null) throw bad("'fill' must be an object");
+  const legacy = COUNT_KEYS.some((k) => k in m);
+  const countsFile = legacy ? file : `${dir}/stats.json`;
+  const counts = legacy ? m : readObject2(files, countsFile, "statistics");
+  return { meta: { ...m, ...checkCounts(counts, countsFile) }, countsFile };
+}
+function readObject2(files, file, what) {
+  const bytes = files.readBytes(file);
+  if (!bytes) throw new FeatureGroupError(`${file}: missing`);
+  return parseJsonObject(Buffer.from(bytes).toString("utf8"), file, what, (m) => new FeatureGroupError(m));
+}
+function checkCounts(c, file) {
+  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt counts, ${rule2}`);
+  for (const k of ["rows", "rejected", "nextId"]) {
+    const v = c[k];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
+      throw bad(`'${k}' must be a whole number \u2265 0`);
+  }
+  const partitions = c.partitions;
+  if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions))
+    throw bad("'partitions' must be an object");
+  const parts = partitions;
+  let sum2 = 0;
+  for (const [month, n] of Object.entries(parts)) {
+    if (!/^\d{4}-\d{2}$/.test(month) || typeof n !== "number" || !Number.isInteger(n) || n < 0)
+      throw bad(`partition '${month}' must be a YYYY-MM month with a whole number of rows`);
+    sum2 += n;
+  }
+  if (sum2 !== c.rows) throw bad(`'rows' is ${c.rows} but the partitions add up to ${sum2}`);
+  const hashes = c.partitionSha256;
+  if (hashes !== void 0) {
+    if (typeof hashes !== "object" || hashes === null || Array.isArray(hashes))
+      throw bad("'partitionSha256' must be an object");
+    for (const [key, h] of Object.entries(hashes)) {
+      const month = parsePieceKey(key)?.month;
+      if (month === void 0 || !(month in parts) || typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h))
+        throw bad(`partitionSha256 '${key}' must be the sha256 of a listed partition`);
+    }
+  }
+  return {
+    ...hashes !== void 0 ? { partitionSha256: hashes } : {},
+    rows: c.rows,
+    rejected: c.rejected,
+    nextId: c.nextId,
+    partitions: parts
+  };
+}
+
+// actions/lib/files/sha256.ts
+import { createHash as createHash3 } from "node:crypto";
+function sha256Hex(bytes) {
+  return createHash3("sha256").update(bytes).digest("hex");
+}
+function monthSha256(pieces) {
+  const hash = createHash3("sha256");
+  for (const p of pieces) hash.update(p.bytes);
+  return hash.digest("hex");
+}
+var CHUNK = 1 << 20;
 
 // node_modules/csv-parse/lib/api/CsvError.js
-var CsvError2 = class _CsvError extends Error {
+var CsvError = class _CsvError extends Error {
   constructor(code, message2, options, ...contexts) {
     if (Array.isArray(message2)) message2 = message2.join(" ").trim();
     super(message2);
@@ -37638,7 +37591,7 @@ var CsvError2 = class _CsvError extends Error {
 };
 
 // node_modules/csv-parse/lib/utils/is_object.js
-var is_object2 = function(obj) {
+var is_object = function(obj) {
   return typeof obj === "object" && obj !== null && !Array.isArray(obj);
 };
 
@@ -37651,9 +37604,9 @@ var normalize_columns_array = function(columns) {
       normalizedColumns[i] = { disabled: true };
     } else if (typeof column === "string" || typeof column === "number") {
       normalizedColumns[i] = { name: `${column}` };
-    } else if (is_object2(column)) {
+    } else if (is_object(column)) {
       if (typeof column.name !== "string") {
-        throw new CsvError2("CSV_OPTION_COLUMNS_MISSING_NAME", [
+        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
           "Option columns missing name:",
           `property "name" is required at position ${i}`,
           "when column is an object literal"
@@ -37661,7 +37614,7 @@ var normalize_columns_array = function(columns) {
       }
       normalizedColumns[i] = column;
     } else {
-      throw new CsvError2("CSV_INVALID_COLUMN_DEFINITION", [
+      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
         "Invalid column definition:",
         "expect a string or a literal object,",
         `got ${JSON.stringify(column)} at position ${i}`
@@ -37851,24 +37804,24 @@ var init_state = function(options) {
 };
 
 // node_modules/csv-parse/lib/utils/underscore.js
-var underscore2 = function(str2) {
+var underscore = function(str2) {
   return str2.replace(/([A-Z])/g, function(_, match) {
     return "_" + match.toLowerCase();
   });
 };
 
 // node_modules/csv-parse/lib/api/normalize_options.js
-var normalize_options2 = function(opts) {
+var normalize_options = function(opts) {
   const options = {};
   for (const opt in opts) {
-    options[underscore2(opt)] = opts[opt];
+    options[underscore(opt)] = opts[opt];
   }
   if (options.encoding === void 0 || options.encoding === true) {
     options.encoding = "utf8";
   } else if (options.encoding === null || options.encoding === false) {
     options.encoding = null;
   } else if (typeof options.encoding !== "string" && options.encoding !== null) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_ENCODING",
       [
         "Invalid option encoding:",
@@ -37881,7 +37834,7 @@ var normalize_options2 = function(opts) {
   if (options.bom === void 0 || options.bom === null || options.bom === false) {
     options.bom = false;
   } else if (options.bom !== true) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_BOM",
       [
         "Invalid option bom:",
@@ -37898,7 +37851,7 @@ var normalize_options2 = function(opts) {
     options.cast_function = options.cast;
     options.cast = true;
   } else if (options.cast !== true) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_CAST",
       [
         "Invalid option cast:",
@@ -37916,7 +37869,7 @@ var normalize_options2 = function(opts) {
       return !isNaN(date) ? new Date(date) : value;
     };
   } else if (typeof options.cast_date !== "function") {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_CAST_DATE",
       [
         "Invalid option cast_date:",
@@ -37937,7 +37890,7 @@ var normalize_options2 = function(opts) {
   } else if (options.columns === void 0 || options.columns === null || options.columns === false) {
     options.columns = false;
   } else {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_COLUMNS",
       [
         "Invalid option columns:",
@@ -37950,7 +37903,7 @@ var normalize_options2 = function(opts) {
   if (options.group_columns_by_name === void 0 || options.group_columns_by_name === null || options.group_columns_by_name === false) {
     options.group_columns_by_name = false;
   } else if (options.group_columns_by_name !== true) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
       [
         "Invalid option group_columns_by_name:",
@@ -37960,7 +37913,7 @@ var normalize_options2 = function(opts) {
       options
     );
   } else if (options.columns === false) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
       [
         "Invalid option group_columns_by_name:",
@@ -37976,7 +37929,7 @@ var normalize_options2 = function(opts) {
       options.comment = Buffer.from(options.comment, options.encoding);
     }
     if (!Buffer.isBuffer(options.comment)) {
-      throw new CsvError2(
+      throw new CsvError(
         "CSV_INVALID_OPTION_COMMENT",
         [
           "Invalid option comment:",
@@ -37990,7 +37943,7 @@ var normalize_options2 = function(opts) {
   if (options.comment_no_infix === void 0 || options.comment_no_infix === null || options.comment_no_infix === false) {
     options.comment_no_infix = false;
   } else if (options.comment_no_infix !== true) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_COMMENT",
       [
         "Invalid option comment_no_infix:",
@@ -38004,8 +37957,8 @@ var normalize_options2 = function(opts) {
     options.delimiter_auto = false;
   } else if (options.delimiter_auto === true) {
     options.delimiter_auto = {};
-  } else if (!is_object2(options.delimiter_auto)) {
-    throw new CsvError2(
+  } else if (!is_object(options.delimiter_auto)) {
+    throw new CsvError(
       "CSV_INVALID_OPTION_DELIMITER_AUTO",
       [
         "Invalid option delimiter_auto:",
@@ -38026,8 +37979,8 @@ var normalize_options2 = function(opts) {
         [".".charCodeAt(0)]: 1.4,
         ["/".charCodeAt(0)]: 1.4
       };
-    else if (!is_object2(options.delimiter_auto.preferred)) {
-      throw new CsvError2(
+    else if (!is_object(options.delimiter_auto.preferred)) {
+      throw new CsvError(
         "CSV_INVALID_OPTION_DELIMITER_AUTO",
         [
           "Invalid option delimiter_auto:",
@@ -38042,7 +37995,7 @@ var normalize_options2 = function(opts) {
         return (info2.total - info2.std) * (options2.preferred[info2.char_code] || 1);
       };
     else if (typeof options.delimiter_auto.score !== "function") {
-      throw new CsvError2(
+      throw new CsvError(
         "CSV_INVALID_OPTION_DELIMITER_AUTO",
         [
           "Invalid option delimiter_auto:",
@@ -38055,7 +38008,7 @@ var normalize_options2 = function(opts) {
     if (options.delimiter_auto.size === void 0)
       options.delimiter_auto.size = 2048;
     else if (typeof options.delimiter_auto.size !== "number") {
-      throw new CsvError2(
+      throw new CsvError(
         "CSV_INVALID_OPTION_DELIMITER_AUTO",
         [
           "Invalid option delimiter_auto:",
@@ -38081,7 +38034,7 @@ var normalize_options2 = function(opts) {
       delimiter3 = Buffer.from(delimiter3, options.encoding);
     }
     if (!Buffer.isBuffer(delimiter3) || delimiter3.length === 0) {
-      throw new CsvError2(
+      throw new CsvError(
         "CSV_INVALID_OPTION_DELIMITER",
         [
           "Invalid option delimiter:",
@@ -38151,7 +38104,7 @@ var normalize_options2 = function(opts) {
       options.ignore_last_delimiters = false;
     }
   } else if (typeof options.ignore_last_delimiters !== "boolean") {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
       [
         "Invalid option `ignore_last_delimiters`:",
@@ -38162,7 +38115,7 @@ var normalize_options2 = function(opts) {
     );
   }
   if (options.ignore_last_delimiters === true && options.columns === false) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
       [
         "The option `ignore_last_delimiters`",
@@ -38226,7 +38179,7 @@ var normalize_options2 = function(opts) {
   if (options.on_record === void 0 || options.on_record === null) {
     options.on_record = void 0;
   } else if (typeof options.on_record !== "function") {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_ON_RECORD",
       [
         "Invalid option `on_record`:",
@@ -38266,7 +38219,7 @@ var normalize_options2 = function(opts) {
     options.record_delimiter = [];
   } else if (typeof options.record_delimiter === "string" || Buffer.isBuffer(options.record_delimiter)) {
     if (options.record_delimiter.length === 0) {
-      throw new CsvError2(
+      throw new CsvError(
         "CSV_INVALID_OPTION_RECORD_DELIMITER",
         [
           "Invalid option `record_delimiter`:",
@@ -38278,7 +38231,7 @@ var normalize_options2 = function(opts) {
     }
     options.record_delimiter = [options.record_delimiter];
   } else if (!Array.isArray(options.record_delimiter)) {
-    throw new CsvError2(
+    throw new CsvError(
       "CSV_INVALID_OPTION_RECORD_DELIMITER",
       [
         "Invalid option `record_delimiter`:",
@@ -38290,7 +38243,7 @@ var normalize_options2 = function(opts) {
   }
   options.record_delimiter = options.record_delimiter.map(function(rd, i) {
     if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
-      throw new CsvError2(
+      throw new CsvError(
         "CSV_INVALID_OPTION_RECORD_DELIMITER",
         [
           "Invalid option `record_delimiter`:",
@@ -38301,7 +38254,7 @@ var normalize_options2 = function(opts) {
         options
       );
     } else if (rd.length === 0) {
-      throw new CsvError2(
+      throw new CsvError(
         "CSV_INVALID_OPTION_RECORD_DELIMITER",
         [
           "Invalid option `record_delimiter`:",
@@ -38446,7 +38399,7 @@ var normalize_options2 = function(opts) {
 // node_modules/csv-parse/lib/utils/delimiter_discover.js
 var delimiter_discover = function(records, options) {
   if (!options) {
-    ({ delimiter_auto: options } = normalize_options2({ delimiter_auto: true }));
+    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
   }
   if (typeof records === "string") {
     records = Buffer.from(records);
@@ -38522,7 +38475,7 @@ var transform = function(original_options = {}) {
     lines: 1,
     records: 0
   };
-  const options = normalize_options2(original_options);
+  const options = normalize_options(original_options);
   return {
     info: info2,
     original_options,
@@ -38626,7 +38579,7 @@ var transform = function(original_options = {}) {
               const bomLength = boms[encoding2].length;
               this.state.bufBytesStart += bomLength;
               buf = buf.slice(bomLength);
-              const options2 = normalize_options2({
+              const options2 = normalize_options({
                 ...this.original_options,
                 encoding: encoding2
               });
@@ -38707,7 +38660,7 @@ var transform = function(original_options = {}) {
                 continue;
               } else if (relax_quotes === false) {
                 const err = this.__error(
-                  new CsvError2(
+                  new CsvError(
                     "CSV_INVALID_CLOSING_QUOTE",
                     [
                       "Invalid Closing Quote:",
@@ -38735,7 +38688,7 @@ var transform = function(original_options = {}) {
                     (b) => boms[b].equals(this.state.field.toString()) ? b : false
                   ).filter(Boolean)[0];
                   const err = this.__error(
-                    new CsvError2(
+                    new CsvError(
                       "INVALID_OPENING_QUOTE",
                       [
                         "Invalid Opening Quote:",
@@ -38820,7 +38773,7 @@ var transform = function(original_options = {}) {
         if (this.state.commenting === false) {
           if (max_record_size !== 0 && this.state.record_length + this.state.field.length > max_record_size) {
             return this.__error(
-              new CsvError2(
+              new CsvError(
                 "CSV_MAX_RECORD_SIZE",
                 [
                   "Max Record Size:",
@@ -38840,7 +38793,7 @@ var transform = function(original_options = {}) {
           this.state.field.append(chr);
         } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
           return this.__error(
-            new CsvError2(
+            new CsvError(
               "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
               [
                 "Invalid Closing Quote:",
@@ -38861,7 +38814,7 @@ var transform = function(original_options = {}) {
       if (end === true) {
         if (this.state.quoting === true) {
           const err = this.__error(
-            new CsvError2(
+            new CsvError(
               "CSV_QUOTE_NOT_CLOSED",
               [
                 "Quote Not Closed:",
@@ -38923,7 +38876,7 @@ var transform = function(original_options = {}) {
         this.state.expectedRecordLength = recordLength;
       }
       if (recordLength !== this.state.expectedRecordLength) {
-        const err = columns === false ? new CsvError2(
+        const err = columns === false ? new CsvError(
           "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
           [
             "Invalid Record Length:",
@@ -38935,7 +38888,7 @@ var transform = function(original_options = {}) {
           {
             record
           }
-        ) : new CsvError2(
+        ) : new CsvError(
           "CSV_RECORD_INCONSISTENT_COLUMNS",
           [
             "Invalid Record Length:",
@@ -39043,7 +38996,7 @@ var transform = function(original_options = {}) {
         const headers = firstLineToHeaders === void 0 ? record : firstLineToHeaders.call(null, record);
         if (!Array.isArray(headers)) {
           return this.__error(
-            new CsvError2(
+            new CsvError(
               "CSV_INVALID_COLUMN_MAPPING",
               [
                 "Invalid Column Mapping:",
@@ -39333,7 +39286,7 @@ function parseCsvText(text2, file) {
   } catch (err) {
     throw parseError(err, file);
   }
-  const header = headerOf2(rows[0], file);
+  const header = headerOf3(rows[0], file);
   const records = [];
   for (let r2 = 1; r2 < rows.length; r2++) records.push(recordOf(rows[r2], header, file));
   return { file, header, records };
@@ -39343,7 +39296,7 @@ function parseError(err, file) {
   const rule2 = e.message.replace(/^[A-Za-z_]+: /, "");
   return e.lines ? new InputError(...lineMessage(file, e.lines, rule2)) : new InputError(`${file}: ${rule2}`);
 }
-function headerOf2(row, file) {
+function headerOf3(row, file) {
   const header = row.record.map((h) => h.trim());
   const seen = /* @__PURE__ */ new Set();
   for (const h of header) {
@@ -39369,410 +39322,6 @@ function countNewlines(fields) {
   let n = 0;
   for (const f of fields) for (let i = f.indexOf("\n"); i >= 0; i = f.indexOf("\n", i + 1)) n++;
   return n;
-}
-
-// actions/lib/features/partition-reader.ts
-var PartitionError = class extends GitmlError {
-  name = "PartitionError";
-};
-var COMMA = 44;
-var LF = 10;
-var CR = 13;
-var QUOTE = 34;
-var POW102 = [
-  1,
-  10,
-  100,
-  1e3,
-  1e4,
-  1e5,
-  1e6,
-  1e7,
-  1e8,
-  1e9,
-  1e10,
-  1e11,
-  1e12,
-  1e13,
-  1e14,
-  1e15,
-  1e16,
-  1e17,
-  1e18,
-  1e19,
-  1e20,
-  1e21,
-  1e22
-];
-var decoder = new TextDecoder();
-function headerOf3(layout) {
-  return ["id", "event_time", "source", ...layout.features.map((f) => f.name), layout.labelName];
-}
-function countRows(bytes) {
-  const n = bytes.length;
-  let pos = bytes.indexOf(LF);
-  if (pos < 0) return 0;
-  let lines = 0;
-  for (; ; ) {
-    const next = bytes.indexOf(LF, pos + 1);
-    if (next < 0) break;
-    if (next > pos + 1) lines++;
-    pos = next;
-  }
-  if (n > pos + 1) lines++;
-  return lines;
-}
-function readPartition(bytes, layout, file) {
-  const t = emptyTable(layout.features.length, countRows(bytes));
-  t.rows = readPartitionInto(bytes, layout, file, t, 0);
-  return t;
-}
-function readPartitionInto(bytes, layout, file, t, offset) {
-  const n = bytes.length;
-  let pos = 0;
-  while (pos < n && bytes[pos] !== LF) pos++;
-  let header = decoder.decode(bytes.subarray(0, pos));
-  if (header.charCodeAt(0) === 65279) header = header.slice(1);
-  if (header.endsWith("\r")) header = header.slice(0, -1);
-  const expected = headerOf3(layout).join(",");
-  if (header !== expected) {
-    throw new PartitionError(
-      `${file} line 1: header '${header}' does not match the feature group's columns '${expected}'`
-    );
-  }
-  pos++;
-  const kinds = [0 /* Id */, 1 /* Time */, 2 /* Source */];
-  const cats = [null, null, null];
-  const enc = new TextEncoder();
-  for (const f of layout.features) {
-    kinds.push(f.type === "numeric" ? 3 /* Numeric */ : 4 /* Category */);
-    cats.push(f.type === "categorical" ? (f.categories ?? []).map((c) => enc.encode(c.value)) : null);
-  }
-  kinds.push(layout.numericLabel ? 6 /* NumericLabel */ : 5 /* Label */);
-  cats.push(layout.classes.map((c) => enc.encode(c.value)));
-  const [labelLo, labelHi] = layout.numericLabel?.range ?? [
-    Number.NEGATIVE_INFINITY,
-    Number.POSITIVE_INFINITY
-  ];
-  const sourceBytes = SOURCES.map((s) => enc.encode(s));
-  const ncol = kinds.length;
-  const lo = layout.features.map((f) => f.range?.[0] ?? Number.NEGATIVE_INFINITY);
-  const hi = layout.features.map((f) => f.range?.[1] ?? Number.POSITIVE_INFINITY);
-  let row = offset;
-  let line = 1;
-  while (pos < n) {
-    line++;
-    if (bytes[pos] === LF) {
-      pos++;
-      continue;
-    }
-    for (let c = 0; c < ncol; c++) {
-      let start = pos;
-      let end;
-      let quoted2 = null;
-      if (bytes[pos] === QUOTE) {
-        const buf = [];
-        pos++;
-        for (; ; ) {
-          if (pos >= n) throw new PartitionError(...lineMessage(file, line, `unterminated quoted field`));
-          const b = bytes[pos++];
-          if (b === QUOTE) {
-            if (bytes[pos] === QUOTE) {
-              buf.push(QUOTE);
-              pos++;
-            } else break;
-          } else buf.push(b);
-        }
-        quoted2 = Uint8Array.from(buf);
-        start = pos;
-        end = pos;
-      } else {
-        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
-        end = pos;
-        if (end > start && bytes[end - 1] === CR) end--;
-      }
-      const sep4 = pos < n ? bytes[pos] : LF;
-      if (c < ncol - 1 && sep4 !== COMMA) {
-        throw new PartitionError(...lineMessage(file, line, `has ${c + 1} fields, expected ${ncol}`));
-      }
-      if (c === ncol - 1 && sep4 === COMMA) {
-        throw new PartitionError(...lineMessage(file, line, `has more than ${ncol} fields`));
-      }
-      pos++;
-      const fs3 = quoted2 ? 0 : start;
-      const fe = quoted2 ? quoted2.length : end;
-      const src = quoted2 ?? bytes;
-      switch (kinds[c]) {
-        case 0 /* Id */: {
-          const x = parseNumberBytes(src, fs3, fe);
-          if (!Number.isInteger(x) || x < 1) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `id '${decoder.decode(src.subarray(fs3, fe))}' is not a positive whole number`
-              )
-            );
-          }
-          t.ids[row] = x;
-          break;
-        }
-        case 1 /* Time */: {
-          const ms = parseIsoInstant(src, fs3, fe);
-          if (Number.isNaN(ms)) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `event_time '${decoder.decode(src.subarray(fs3, fe))}' is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)`
-              )
-            );
-          }
-          t.eventTimes[row] = ms;
-          break;
-        }
-        case 2 /* Source */: {
-          const code = matchBytes(src, fs3, fe, sourceBytes);
-          if (code < 0) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `source '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${SOURCES.join(", ")}`
-              )
-            );
-          }
-          t.sources[row] = code;
-          break;
-        }
-        case 3 /* Numeric */: {
-          const j = c - 3;
-          const x = parseNumberBytes(src, fs3, fe);
-          if (Number.isNaN(x) || x < lo[j] || x > hi[j]) {
-            const f = layout.features[j];
-            const text2 = decoder.decode(src.subarray(fs3, fe));
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                Number.isNaN(x) ? `'${f.name}' = '${text2}' is not a number` : `'${f.name}' = ${text2} is outside the valid range [${lo[j]}, ${hi[j]}]`
-              )
-            );
-          }
-          t.columns[j][row] = x;
-          break;
-        }
-        case 4 /* Category */: {
-          const j = c - 3;
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            const f = layout.features[j];
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `'${f.name}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${(f.categories ?? []).map((x) => x.value).join(", ")}`
-              )
-            );
-          }
-          t.columns[j][row] = code;
-          break;
-        }
-        case 5 /* Label */: {
-          if (fe === fs3) {
-            t.labels[row] = -1;
-            break;
-          }
-          const code = matchBytes(src, fs3, fe, cats[c]);
-          if (code < 0) {
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                `label '${layout.labelName}' = '${decoder.decode(src.subarray(fs3, fe))}' is not one of ${layout.classes.map((x) => x.value).join(", ")}`
-              )
-            );
-          }
-          t.labels[row] = code;
-          break;
-        }
-        case 6 /* NumericLabel */: {
-          if (fe === fs3) {
-            t.labels[row] = -1;
-            t.targets[row] = Number.NaN;
-            break;
-          }
-          const x = parseNumberBytes(src, fs3, fe);
-          if (!Number.isFinite(x) || x < labelLo || x > labelHi) {
-            const text2 = decoder.decode(src.subarray(fs3, fe));
-            throw new PartitionError(
-              ...lineMessage(
-                file,
-                line,
-                !Number.isFinite(x) ? `label '${layout.labelName}' = '${text2}' is not a number` : `label '${layout.labelName}' = ${text2} is outside [${labelLo}, ${labelHi}]`
-              )
-            );
-          }
-          t.labels[row] = 0;
-          t.targets[row] = x;
-          break;
-        }
-      }
-    }
-    row++;
-  }
-  return row - offset;
-}
-function matchBytes(b, s, e, options) {
-  const len = e - s;
-  outer: for (let k = 0; k < options.length; k++) {
-    const o = options[k];
-    if (o.length !== len) continue;
-    for (let i = 0; i < len; i++) if (b[s + i] !== o[i]) continue outer;
-    return k;
-  }
-  return -1;
-}
-function parseNumberBytes(b, s, e) {
-  let i = s;
-  let neg = false;
-  if (i < e && (b[i] === 45 || b[i] === 43)) {
-    neg = b[i] === 45;
-    i++;
-  }
-  let mant = 0;
-  let digits = 0;
-  let scale = 0;
-  let any = false;
-  while (i < e) {
-    const d = b[i] - 48;
-    if (d < 0 || d > 9) break;
-    any = true;
-    if (digits > 0 || d !== 0) digits++;
-    mant = mant * 10 + d;
-    i++;
-  }
-  if (i < e && b[i] === 46) {
-    i++;
-    while (i < e) {
-      const d = b[i] - 48;
-      if (d < 0 || d > 9) break;
-      any = true;
-      if (digits > 0 || d !== 0) digits++;
-      mant = mant * 10 + d;
-      scale--;
-      i++;
-    }
-  }
-  if (!any) return Number.NaN;
-  if (i < e && (b[i] === 101 || b[i] === 69)) {
-    i++;
-    let eneg = false;
-    if (i < e && (b[i] === 45 || b[i] === 43)) {
-      eneg = b[i] === 45;
-      i++;
-    }
-    let ex = 0;
-    let exDigits = 0;
-    while (i < e && b[i] >= 48 && b[i] <= 57) {
-      ex = ex * 10 + (b[i] - 48);
-      exDigits++;
-      i++;
-    }
-    if (exDigits === 0) return Number.NaN;
-    scale += eneg ? -ex : ex;
-  }
-  if (i !== e) return Number.NaN;
-  if (digits <= 15 && scale >= -22 && scale <= 22) {
-    const x = scale < 0 ? mant / POW102[-scale] : mant * POW102[scale];
-    return neg ? -x : x;
-  }
-  return Number(decoder.decode(b.subarray(s, e)));
-}
-function parseIsoInstant(b, s, e) {
-  const len = e - s;
-  if (len !== 20 && len !== 24 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[e - 1] !== 90) {
-    return Number.NaN;
-  }
-  const d = (k) => b[s + k] - 48;
-  const num2 = (k, w) => {
-    let v = 0;
-    for (let q = 0; q < w; q++) {
-      const x = d(k + q);
-      if (x < 0 || x > 9) return Number.NaN;
-      v = v * 10 + x;
-    }
-    return v;
-  };
-  const y = num2(0, 4);
-  const mo = num2(5, 2);
-  const da = num2(8, 2);
-  const h = num2(11, 2);
-  const mi = num2(14, 2);
-  const se = num2(17, 2);
-  let ms = 0;
-  if (len === 24) {
-    if (b[s + 19] !== 46) return Number.NaN;
-    ms = num2(20, 3);
-  }
-  if (mo < 1 || mo > 12 || da < 1 || da > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59)
-    return Number.NaN;
-  return daysFromCivil(y, mo, da) * 864e5 + ((h * 60 + mi) * 60 + se) * 1e3 + ms;
-}
-var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function daysInMonth(y, m) {
-  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
-}
-function daysFromCivil(y, m, d) {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-// actions/lib/features/size-limits.ts
-var MiB = 1024 * 1024;
-var DEFAULT_MAX_PIECE_BYTES = 45 * MiB;
-var GITHUB_WARN_BYTES = 50 * MiB;
-var MIN_PIECE_BYTES = 1024;
-var MAX_PIECE_BYTES_ENV = "GITML_MAX_PIECE_BYTES";
-function maxPieceBytes(env = process.env) {
-  const raw = env[MAX_PIECE_BYTES_ENV];
-  if (raw === void 0 || raw.trim() === "") return DEFAULT_MAX_PIECE_BYTES;
-  const n = Number(raw.trim());
-  if (!/^\d+$/.test(raw.trim()) || n < MIN_PIECE_BYTES || n > GITHUB_WARN_BYTES) {
-    throw new InputError(
-      `${MAX_PIECE_BYTES_ENV}='${raw}' must be a whole number of bytes from ${MIN_PIECE_BYTES} to ${GITHUB_WARN_BYTES} (GitHub warns over 50 MiB); unset it for the default ${DEFAULT_MAX_PIECE_BYTES}`
-    );
-  }
-  return n;
-}
-function pieceKey(month, piece) {
-  return piece === 1 ? month : `${month}-${piece}`;
-}
-function parsePieceKey(key) {
-  const m = /^(\d{4}-\d{2})(?:-([1-9]\d*))?$/.exec(key);
-  if (!m) return null;
-  const piece = m[2] === void 0 ? 1 : Number(m[2]);
-  if (m[2] !== void 0 && piece < 2) return null;
-  return { month: m[1], piece };
-}
-function startsOfPieces(lineBytes, header, limit, firstUsed = header) {
-  const starts = [0];
-  let used = firstUsed;
-  let inPiece = firstUsed > header ? 1 : 0;
-  for (let i = 0; i < lineBytes.length; i++) {
-    if (inPiece > 0 && used + lineBytes[i] > limit) {
-      starts.push(i);
-      used = header;
-      inPiece = 0;
-    }
-    used += lineBytes[i];
-    inPiece++;
-  }
-  return starts;
 }
 
 // actions/lib/features/group-integrity.ts
@@ -39820,8 +39369,7 @@ function wrongMonthRow(file, month, bytes, table, offset = 0, rows = table.rows)
   for (let i = offset; i < offset + rows; i++) {
     const t = table.eventTimes[i];
     if (t >= start && t < end) continue;
-    const eventTime = new Date(t).toISOString().replace(/\.000Z$/, "Z");
-    return `${file} line ${lineOfRow(bytes, i - offset)}: event_time ${eventTime} is not in ${month}: the row was filed under the wrong month by hand; ${restoreWithGit(file)}`;
+    return `${file} line ${lineOfRow(bytes, i - offset)}: event_time ${isoFromMs(t)} is not in ${month}: the row was filed under the wrong month by hand; ${restoreWithGit(file)}`;
   }
   return null;
 }
@@ -39861,6 +39409,1135 @@ function brokenRejectedFile(file, text2, columns, recorded, countsFile) {
   if (table.records.length !== recorded)
     return `${file}: has ${table.records.length} records but ${countsFile} counts ${recorded} rejected: lines were deleted or added by hand; ${fix}`;
   return null;
+}
+
+// actions/lib/features/partition-layout.ts
+function partitionFile(month, piece = 1) {
+  return `rows-${pieceKey(month, piece)}.csv`;
+}
+var PARTITION_FILE = /^rows-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
+var EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
+function layoutOf(meta) {
+  return {
+    features: meta.features,
+    labelName: meta.label.name,
+    classes: meta.label.classes,
+    ...isNumericLabel(meta.label) ? { numericLabel: { range: meta.label.range } } : {}
+  };
+}
+function partitionFilesIn(files, dir) {
+  const out = /* @__PURE__ */ new Map();
+  const earlier = /* @__PURE__ */ new Map();
+  for (const f of files.list(`${dir}/rows`)) {
+    const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
+    if (month) earlier.set(month, `${dir}/rows/${f}`);
+  }
+  const pieces = /* @__PURE__ */ new Map();
+  for (const f of files.list(dir)) {
+    const key = PARTITION_FILE.exec(f)?.[1];
+    const parsed = key === void 0 ? null : parsePieceKey(key);
+    if (!parsed) continue;
+    const other = earlier.get(parsed.month);
+    if (other)
+      throw new FeatureGroupError(
+        `${other}: month ${parsed.month} also has ${dir}/${f}; keep one of the two (git rm)`
+      );
+    const byNumber = pieces.get(parsed.month) ?? /* @__PURE__ */ new Map();
+    byNumber.set(parsed.piece, `${dir}/${f}`);
+    pieces.set(parsed.month, byNumber);
+  }
+  for (const [month, file] of earlier) out.set(month, [file]);
+  for (const [month, byNumber] of pieces) out.set(month, piecesInOrder(dir, month, byNumber));
+  return out;
+}
+function piecesInOrder(dir, month, byNumber) {
+  const files = [];
+  for (let n = 1; n <= byNumber.size; n++) {
+    const file = byNumber.get(n);
+    if (!file) {
+      const last = Math.max(...byNumber.keys());
+      throw new FeatureGroupError(
+        `${dir}/${partitionFile(month, n)}: missing, but month ${month} has pieces up to ${partitionFile(month, last)}; restore it with git (git checkout -- ${dir}/${partitionFile(month, n)})`
+      );
+    }
+    files.push(file);
+  }
+  return files;
+}
+function assertCurrentLayout(files, dir) {
+  const earlier = files.list(`${dir}/rows`).filter((f) => EARLIER_PARTITION_FILE.test(f));
+  if (earlier.length === 0) return;
+  const moves = earlier.map((f) => `git mv ${dir}/rows/${f} ${dir}/${partitionFile(f.slice(0, 7))}`);
+  throw new FeatureGroupError(
+    `${dir}/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ${moves.join(" && ")}`
+  );
+}
+
+// actions/lib/features/group-reader.ts
+var GroupReader = class {
+  constructor(files, dir, meta, countsFile) {
+    this.files = files;
+    this.dir = dir;
+    this.meta = meta;
+    this.countsFile = countsFile;
+  }
+  files;
+  dir;
+  meta;
+  countsFile;
+  /** sha256 of each piece read and verified, by piece key (YYYY-MM, YYYY-MM-N). */
+  verifiedSha256 = /* @__PURE__ */ new Map();
+  get layout() {
+    return layoutOf(this.meta);
+  }
+  /** Months that have a partition file, ascending. */
+  months() {
+    return [...partitionFilesIn(this.files, this.dir).keys()].sort();
+  }
+  /** A month's partition: where it is (its first piece), or where a new one goes. */
+  partitionPath(month) {
+    return partitionFilesIn(this.files, this.dir).get(month)?.[0] ?? `${this.dir}/${partitionFile(month)}`;
+  }
+  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
+  partitionPaths(month) {
+    return partitionFilesIn(this.files, this.dir).get(month) ?? [];
+  }
+  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
+  partitionPieces(month) {
+    return this.partitionPaths(month).map((p) => ({
+      path: p,
+      bytes: this.files.readBytes(p) ?? new Uint8Array()
+    }));
+  }
+  /** The piece of a month that holds its `row`-th row (0-based, pieces in order): for messages. */
+  pieceOfRow(month, row) {
+    let before = 0;
+    for (const p of this.partitionPieces(month)) {
+      before += countRows(p.bytes);
+      if (row < before) return p.path;
+    }
+    return this.partitionPath(month);
+  }
+  /** A month's rows, its pieces in order. */
+  readPartition(month) {
+    return this.readVerifiedPartition(month).table;
+  }
+  /** Every partition read once, by month; appends reuse them for untouched months instead of reading again. */
+  partitionsByMonth() {
+    this.assertNoMissingPartitions(() => true);
+    return new Map(this.months().map((m) => [m, this.readPartition(m)]));
+  }
+  /**
+   * A month's rows with the sha256 of its bytes (its pieces' bytes in order, monthSha256: the file's own
+   * while the month is one file), each piece and row verified.
+   */
+  readVerifiedPartition(month) {
+    const pieces = this.verifiedPieces(month);
+    const table = this.tableOf(pieces.map((p) => ({ ...p, month })));
+    const sha256 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1)) : monthSha256(pieces);
+    return { table, sha256 };
+  }
+  /** Rows of the months wanted, partitions in month order (rows in append order within a partition). */
+  read(wanted) {
+    this.assertNoMissingPartitions(wanted);
+    const months = this.months().filter(wanted);
+    return this.tableOf(months.flatMap((m) => this.verifiedPieces(m).map((p) => ({ ...p, month: m }))));
+  }
+  /** Months stats.json lists with rows whose partition file is gone (a deleted partition). */
+  assertNoMissingPartitions(months) {
+    const onDisk = new Set(this.months());
+    for (const [month, rows] of Object.entries(this.meta.partitions)) {
+      if (rows > 0 && !onDisk.has(month) && months(month))
+        throw new FeatureGroupError(missingPartition(this.partitionPath(month), rows, this.countsFile));
+    }
+  }
+  /** A month's pieces after the check against stats.json (none: no file and none recorded). */
+  verifiedPieces(month) {
+    const pieces = this.partitionPieces(month);
+    const recordedRows = this.meta.partitions[month];
+    if (pieces.length === 0) {
+      if (recordedRows)
+        throw new FeatureGroupError(
+          missingPartition(this.partitionPath(month), recordedRows, this.countsFile)
+        );
+      return [];
+    }
+    const check2 = checkMonthPieces(
+      month,
+      pieces,
+      { rows: recordedRows, sha256: this.meta.partitionSha256 },
+      (piece) => `${this.dir}/${partitionFile(month, piece)}`,
+      this.countsFile
+    );
+    if ("problem" in check2) {
+      for (const p of pieces) {
+        try {
+          readPartition(p.bytes, this.layout, p.path);
+        } catch (err) {
+          if (err instanceof PartitionError)
+            throw new FeatureGroupError(
+              `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(p.path)})`
+            );
+        }
+      }
+      throw new FeatureGroupError(check2.problem);
+    }
+    for (let i = 0; i < pieces.length; i++) this.verifiedSha256.set(pieceKey(month, i + 1), check2.sha256[i]);
+    return pieces;
+  }
+  /** Verified pieces read into one table, in the order given, every row checked against its month. */
+  tableOf(parts) {
+    const table = emptyTable(
+      this.meta.features.length,
+      parts.reduce((s, p) => s + countRows(p.bytes), 0)
+    );
+    for (const p of parts) {
+      const start = table.rows;
+      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
+      const problem = wrongMonthRow(p.path, p.month, p.bytes, table, start, table.rows - start);
+      if (problem) throw new FeatureGroupError(problem);
+    }
+    return table;
+  }
+};
+
+// node_modules/csv-stringify/lib/utils/get.js
+var charCodeOfDot = ".".charCodeAt(0);
+var reEscapeChar = /\\(\\)?/g;
+var rePropName = RegExp(
+  // Match anything that isn't a dot or bracket.
+  `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
+  "g"
+);
+var reIsDeepProp = /\.|\[(?:[^[\]]*|(["'])(?:(?!\1)[^\\]|\\.)*?\1)\]/;
+var reIsPlainProp = /^\w*$/;
+var getTag = function(value) {
+  return Object.prototype.toString.call(value);
+};
+var isSymbol = function(value) {
+  const type = typeof value;
+  return type === "symbol" || type === "object" && value && getTag(value) === "[object Symbol]";
+};
+var isKey = function(value, object) {
+  if (Array.isArray(value)) {
+    return false;
+  }
+  const type = typeof value;
+  if (type === "number" || type === "symbol" || type === "boolean" || !value || isSymbol(value)) {
+    return true;
+  }
+  return reIsPlainProp.test(value) || !reIsDeepProp.test(value) || object != null && value in Object(object);
+};
+var stringToPath = function(string) {
+  const result = [];
+  if (string.charCodeAt(0) === charCodeOfDot) {
+    result.push("");
+  }
+  string.replace(rePropName, function(match, expression, quote, subString) {
+    let key = match;
+    if (quote) {
+      key = subString.replace(reEscapeChar, "$1");
+    } else if (expression) {
+      key = expression.trim();
+    }
+    result.push(key);
+  });
+  return result;
+};
+var castPath = function(value, object) {
+  if (Array.isArray(value)) {
+    return value;
+  } else {
+    return isKey(value, object) ? [value] : stringToPath(value);
+  }
+};
+var toKey = function(value) {
+  if (typeof value === "string" || isSymbol(value)) return value;
+  const result = `${value}`;
+  return result == "0" && 1 / value == -Infinity ? "-0" : result;
+};
+var get = function(object, path17) {
+  path17 = castPath(path17, object);
+  let index = 0;
+  const length = path17.length;
+  while (object != null && index < length) {
+    object = object[toKey(path17[index++])];
+  }
+  return index && index === length ? object : void 0;
+};
+
+// node_modules/csv-stringify/lib/utils/is_object.js
+var is_object2 = function(obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+// node_modules/csv-stringify/lib/api/normalize_columns.js
+var normalize_columns = function(columns) {
+  if (columns === void 0 || columns === null) {
+    return [void 0, void 0];
+  }
+  if (typeof columns !== "object") {
+    return [Error('Invalid option "columns": expect an array or an object')];
+  }
+  if (!Array.isArray(columns)) {
+    const newcolumns = [];
+    for (const k in columns) {
+      newcolumns.push({
+        key: k,
+        header: columns[k]
+      });
+    }
+    columns = newcolumns;
+  } else {
+    const newcolumns = [];
+    for (const column of columns) {
+      if (typeof column === "string") {
+        newcolumns.push({
+          key: column,
+          header: column
+        });
+      } else if (typeof column === "object" && column !== null && !Array.isArray(column)) {
+        if (!column.key) {
+          return [
+            Error('Invalid column definition: property "key" is required')
+          ];
+        }
+        if (column.header === void 0) {
+          column.header = column.key;
+        }
+        newcolumns.push(column);
+      } else {
+        return [
+          Error("Invalid column definition: expect a string or an object")
+        ];
+      }
+    }
+    columns = newcolumns;
+  }
+  return [void 0, columns];
+};
+
+// node_modules/csv-stringify/lib/api/CsvError.js
+var CsvError2 = class _CsvError extends Error {
+  constructor(code, message2, ...contexts) {
+    if (Array.isArray(message2)) message2 = message2.join(" ");
+    super(message2);
+    if (Error.captureStackTrace !== void 0) {
+      Error.captureStackTrace(this, _CsvError);
+    }
+    this.code = code;
+    for (const context3 of contexts) {
+      for (const key in context3) {
+        const value = context3[key];
+        this[key] = Buffer.isBuffer(value) ? value.toString() : value == null ? value : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+};
+
+// node_modules/csv-stringify/lib/utils/underscore.js
+var underscore2 = function(str2) {
+  return str2.replace(/([A-Z])/g, function(_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+// node_modules/csv-stringify/lib/api/normalize_options.js
+var normalize_options2 = function(opts) {
+  const options = {};
+  for (const opt in opts) {
+    options[underscore2(opt)] = opts[opt];
+  }
+  if (options.bom === void 0 || options.bom === null || options.bom === false) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    return [
+      new CsvError2("CSV_OPTION_BOOLEAN_INVALID_TYPE", [
+        "option `bom` is optional and must be a boolean value,",
+        `got ${JSON.stringify(options.bom)}`
+      ])
+    ];
+  }
+  if (options.delimiter === void 0 || options.delimiter === null) {
+    options.delimiter = ",";
+  } else if (Buffer.isBuffer(options.delimiter)) {
+    options.delimiter = options.delimiter.toString();
+  } else if (typeof options.delimiter !== "string") {
+    return [
+      new CsvError2("CSV_OPTION_DELIMITER_INVALID_TYPE", [
+        "option `delimiter` must be a buffer or a string,",
+        `got ${JSON.stringify(options.delimiter)}`
+      ])
+    ];
+  }
+  if (options.quote === void 0 || options.quote === null) {
+    options.quote = '"';
+  } else if (options.quote === true) {
+    options.quote = '"';
+  } else if (options.quote === false) {
+    options.quote = "";
+  } else if (Buffer.isBuffer(options.quote)) {
+    options.quote = options.quote.toString();
+  } else if (typeof options.quote !== "string") {
+    return [
+      new CsvError2("CSV_OPTION_QUOTE_INVALID_TYPE", [
+        "option `quote` must be a boolean, a buffer or a string,",
+        `got ${JSON.stringify(options.quote)}`
+      ])
+    ];
+  }
+  if (options.quoted === void 0 || options.quoted === null) {
+    options.quoted = false;
+  } else {
+  }
+  if (options.escape_formulas === void 0 || options.escape_formulas === null) {
+    options.escape_formulas = false;
+  } else if (typeof options.escape_formulas !== "boolean") {
+    return [
+      new CsvError2("CSV_OPTION_ESCAPE_FORMULAS_INVALID_TYPE", [
+        "option `escape_formulas` must be a boolean,",
+        `got ${JSON.stringify(options.escape_formulas)}`
+      ])
+    ];
+  }
+  if (options.quoted_empty === void 0 || options.quoted_empty === null) {
+    options.quoted_empty = void 0;
+  } else {
+  }
+  if (options.quoted_match === void 0 || options.quoted_match === null || options.quoted_match === false) {
+    options.quoted_match = null;
+  } else if (!Array.isArray(options.quoted_match)) {
+    options.quoted_match = [options.quoted_match];
+  }
+  if (options.quoted_match) {
+    for (const quoted_match of options.quoted_match) {
+      const isString = typeof quoted_match === "string";
+      const isRegExp = quoted_match instanceof RegExp;
+      if (!isString && !isRegExp) {
+        return [
+          new CsvError2("CSV_OPTION_QUOTED_MATCH", [
+            "option `quoted_match` must be a string or a regex,",
+            `got ${JSON.stringify(options.quoted_match)}`
+          ])
+        ];
+      }
+    }
+  }
+  if (options.quoted_string === void 0 || options.quoted_string === null) {
+    options.quoted_string = false;
+  } else {
+  }
+  if (options.eof === void 0 || options.eof === null) {
+    options.eof = true;
+  } else {
+  }
+  if (options.escape === void 0 || options.escape === null) {
+    options.escape = '"';
+  } else if (Buffer.isBuffer(options.escape)) {
+    options.escape = options.escape.toString();
+  } else if (typeof options.escape !== "string") {
+    return [
+      Error(
+        `Invalid Option: escape must be a buffer or a string, got ${JSON.stringify(options.escape)}`
+      )
+    ];
+  }
+  if (options.escape.length > 1) {
+    return [
+      Error(
+        `Invalid Option: escape must be one character, got ${options.escape.length} characters`
+      )
+    ];
+  }
+  if (options.header === void 0 || options.header === null || options.header === false) {
+    options.header = false;
+  } else if (options.header !== true) {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_HEADER",
+      [
+        "option `header` is expected to be a boolean,",
+        `got ${JSON.stringify(options.header)}`
+      ],
+      options
+    );
+  }
+  if (options.header_as_comment === void 0 || options.header_as_comment === null || options.header_as_comment === false) {
+    options.header_as_comment = false;
+  } else if (options.header_as_comment === true) {
+    options.header_as_comment = "#";
+  } else if (Buffer.isBuffer(options.header_as_comment)) {
+    options.header_as_comment = options.header_as_comment.toString();
+  } else if (typeof options.header_as_comment !== "string") {
+    throw new CsvError2(
+      "CSV_INVALID_OPTION_HEADER_AS_COMMENT",
+      [
+        "option `header_as_comment` must be a boolean, a string or a buffer,",
+        `got ${JSON.stringify(options.header_as_comment)}`
+      ],
+      options
+    );
+  }
+  const [errColumns, columns] = normalize_columns(options.columns);
+  if (errColumns !== void 0) return [errColumns];
+  options.columns = columns;
+  if (options.quoted === void 0 || options.quoted === null) {
+    options.quoted = false;
+  } else {
+  }
+  if (options.cast === void 0 || options.cast === null) {
+    options.cast = {};
+  } else {
+  }
+  if (options.cast.bigint === void 0 || options.cast.bigint === null) {
+    options.cast.bigint = (value) => "" + value;
+  }
+  if (options.cast.boolean === void 0 || options.cast.boolean === null) {
+    options.cast.boolean = (value) => value ? "1" : "";
+  }
+  if (options.cast.date === void 0 || options.cast.date === null) {
+    options.cast.date = (value) => "" + value.getTime();
+  }
+  if (options.cast.number === void 0 || options.cast.number === null) {
+    options.cast.number = (value) => "" + value;
+  }
+  if (options.cast.object === void 0 || options.cast.object === null) {
+    options.cast.object = (value) => JSON.stringify(value);
+  }
+  if (options.cast.string === void 0 || options.cast.string === null) {
+    options.cast.string = function(value) {
+      return value;
+    };
+  }
+  if (options.on_record !== void 0 && typeof options.on_record !== "function") {
+    return [Error(`Invalid Option: "on_record" must be a function.`)];
+  }
+  if (options.quote_record_delimiter === void 0 || options.quote_record_delimiter === null) {
+    options.quote_record_delimiter = !options.record_delimiter;
+  } else if (typeof options.quote_record_delimiter !== "boolean") {
+    return [
+      new CsvError2("CSV_OPTION_QUOTE_RECORD_DELIMITER_INVALID_TYPE", [
+        "option `quote_record_delimiter` must be a boolean,",
+        `got ${JSON.stringify(options.quote_record_delimiter)}`
+      ])
+    ];
+  }
+  if (options.record_delimiter === void 0 || options.record_delimiter === null) {
+    options.record_delimiter = "\n";
+  } else if (Buffer.isBuffer(options.record_delimiter)) {
+    options.record_delimiter = options.record_delimiter.toString();
+  } else if (typeof options.record_delimiter !== "string") {
+    return [
+      Error(
+        `Invalid Option: record_delimiter must be a buffer or a string, got ${JSON.stringify(options.record_delimiter)}`
+      )
+    ];
+  }
+  switch (options.record_delimiter) {
+    case "unix":
+      options.record_delimiter = "\n";
+      break;
+    case "mac":
+      options.record_delimiter = "\r";
+      break;
+    case "windows":
+      options.record_delimiter = "\r\n";
+      break;
+    case "ascii":
+      options.record_delimiter = "";
+      break;
+    case "unicode":
+      options.record_delimiter = "\u2028";
+      break;
+  }
+  return [void 0, options];
+};
+
+// node_modules/csv-stringify/lib/api/index.js
+var bom_utf8 = Buffer.from([239, 187, 191]);
+var emits_separator = function(value, separators) {
+  return separators.some(
+    (separator) => separator.length !== 0 && (value.indexOf(separator) !== -1 || separator.length > 1 && (value + separator).indexOf(separator) < value.length)
+  );
+};
+var matches_quoted_match = function(value, quoted_match) {
+  if (!quoted_match) return false;
+  return quoted_match.some(
+    (pattern) => typeof pattern === "string" ? value.indexOf(pattern) !== -1 : value.search(pattern) !== -1
+  );
+};
+var stringifier = function(options, state, info2) {
+  return {
+    options,
+    state,
+    info: info2,
+    __transform: function(chunk, push) {
+      if (!Array.isArray(chunk) && typeof chunk !== "object") {
+        return Error(
+          `Invalid Record: expect an array or an object, got ${JSON.stringify(chunk)}`
+        );
+      }
+      if (this.info.records === 0) {
+        if (Array.isArray(chunk)) {
+          if (this.options.header === true && this.options.columns === void 0) {
+            return Error(
+              "Undiscoverable Columns: header option requires column option or object records"
+            );
+          }
+        } else if (this.options.columns === void 0) {
+          const [err2, columns] = normalize_columns(Object.keys(chunk));
+          if (err2) return;
+          this.options.columns = columns;
+        }
+      }
+      if (this.info.records === 0) {
+        this.bom(push);
+        const err2 = this.headers(push);
+        if (err2) return err2;
+      }
+      try {
+        if (this.options.on_record) {
+          this.options.on_record(chunk, this.info.records);
+        }
+      } catch (err2) {
+        return err2;
+      }
+      let err, chunk_string;
+      if (this.options.eof) {
+        [err, chunk_string] = this.stringify(chunk);
+        if (err) return err;
+        if (chunk_string === void 0) {
+          return;
+        } else {
+          chunk_string = chunk_string + this.options.record_delimiter;
+        }
+      } else {
+        [err, chunk_string] = this.stringify(chunk);
+        if (err) return err;
+        if (chunk_string === void 0) {
+          return;
+        } else {
+          if (this.options.header || this.info.records) {
+            chunk_string = this.options.record_delimiter + chunk_string;
+          }
+        }
+      }
+      this.info.records++;
+      push(chunk_string);
+    },
+    stringify: function(chunk, chunkIsHeader = false) {
+      if (typeof chunk !== "object") {
+        return [void 0, chunk];
+      }
+      const { columns } = this.options;
+      const record = [];
+      if (Array.isArray(chunk)) {
+        const length = columns ? Math.min(chunk.length, columns.length) : chunk.length;
+        for (let i = 0; i < length; i++) {
+          const field = chunk[i];
+          const [err, value] = this.__cast(field, {
+            index: i,
+            column: i,
+            records: this.info.records,
+            header: chunkIsHeader
+          });
+          if (err) return [err];
+          record[i] = [value, field];
+        }
+      } else {
+        for (let i = 0; i < columns.length; i++) {
+          const field = get(chunk, columns[i].key);
+          const [err, value] = this.__cast(field, {
+            index: i,
+            column: columns[i].key,
+            records: this.info.records,
+            header: chunkIsHeader
+          });
+          if (err) return [err];
+          record[i] = [value, field];
+        }
+      }
+      let csvrecord = "";
+      for (let i = 0; i < record.length; i++) {
+        let options2, err;
+        let [value, field] = record[i];
+        if (typeof value === "string") {
+          options2 = this.options;
+        } else if (is_object2(value)) {
+          options2 = { ...value };
+          value = options2.value;
+          delete options2.value;
+          if (typeof value !== "string" && value !== void 0 && value !== null) {
+            if (err)
+              return [
+                Error(
+                  `Invalid Casting Value: returned value must return a string, null or undefined, got ${JSON.stringify(value)}`
+                )
+              ];
+          }
+          options2 = { ...this.options, ...options2 };
+          [err, options2] = normalize_options2(options2);
+          if (err !== void 0) {
+            return [err];
+          }
+        } else if (value === void 0 || value === null) {
+          options2 = this.options;
+        } else {
+          return [
+            Error(
+              `Invalid Casting Value: returned value must return a string, an object, null or undefined, got ${JSON.stringify(value)}`
+            )
+          ];
+        }
+        const {
+          delimiter: delimiter3,
+          escape,
+          quote,
+          quoted: quoted2,
+          quoted_empty,
+          quoted_string,
+          quoted_match,
+          record_delimiter,
+          quote_record_delimiter,
+          escape_formulas
+        } = options2;
+        if ("" === value && "" === field) {
+          const quotedMatch = matches_quoted_match(value, quoted_match);
+          const shouldQuote = quotedMatch || true === quoted_empty || true === quoted_string && false !== quoted_empty;
+          if (shouldQuote === true) {
+            value = quote + value + quote;
+          }
+          csvrecord += value;
+        } else if (value) {
+          if (typeof value !== "string") {
+            return [
+              Error(
+                `Formatter must return a string, null or undefined, got ${JSON.stringify(value)}`
+              )
+            ];
+          }
+          const containsdelimiter = emits_separator(value, [delimiter3]);
+          const containsQuote = quote !== "" && value.indexOf(quote) >= 0;
+          const containsEscape = value.indexOf(escape) >= 0 && escape !== quote;
+          const containsRecordDelimiter = emits_separator(value, [
+            record_delimiter,
+            ...quote_record_delimiter === false ? [] : ["\n", "\r"]
+          ]);
+          const quotedString = quoted_string && typeof field === "string";
+          const quotedMatch = matches_quoted_match(value, quoted_match);
+          if (escape_formulas) {
+            switch (value[0]) {
+              case "-":
+                if (typeof field === "number" || typeof field === "bigint") {
+                  break;
+                }
+                value = `'${value}`;
+                break;
+              case "=":
+              case "+":
+              case "@":
+              case "	":
+              case "\r":
+              case "\uFF1D":
+              // Unicode '='
+              case "\uFF0B":
+              // Unicode '+'
+              case "\uFF0D":
+              // Unicode '-'
+              case "\uFF20":
+                value = `'${value}`;
+                break;
+            }
+          }
+          const shouldQuote = containsQuote === true || containsdelimiter || containsRecordDelimiter || quoted2 || quotedString || quotedMatch;
+          if (shouldQuote === true && containsEscape === true) {
+            value = value.replaceAll(escape, () => escape + escape);
+          }
+          if (containsQuote === true) {
+            value = value.replaceAll(quote, () => escape + quote);
+          }
+          if (shouldQuote === true) {
+            value = quote + value + quote;
+          }
+          csvrecord += value;
+        } else if (quoted_empty === true || field === "" && quoted_string === true && quoted_empty !== false) {
+          csvrecord += quote + quote;
+        }
+        if (i !== record.length - 1) {
+          csvrecord += delimiter3;
+        }
+      }
+      return [void 0, csvrecord];
+    },
+    bom: function(push) {
+      if (this.options.bom !== true) {
+        return;
+      }
+      push(bom_utf8);
+    },
+    headers: function(push) {
+      if (this.options.header === false) {
+        return;
+      }
+      if (this.options.columns === void 0) {
+        return;
+      }
+      let err;
+      let headers = this.options.columns.map((column) => column.header);
+      if (this.options.eof) {
+        [err, headers] = this.stringify(headers, true);
+        headers += this.options.record_delimiter;
+      } else {
+        [err, headers] = this.stringify(headers, true);
+      }
+      if (err) return err;
+      if (this.options.header_as_comment) {
+        headers = this.options.header_as_comment + " " + headers;
+      }
+      push(headers);
+    },
+    __cast: function(value, context3) {
+      const type = typeof value;
+      try {
+        if (type === "string") {
+          return [void 0, this.options.cast.string(value, context3)];
+        } else if (type === "bigint") {
+          return [void 0, this.options.cast.bigint(value, context3)];
+        } else if (type === "number") {
+          return [void 0, this.options.cast.number(value, context3)];
+        } else if (type === "boolean") {
+          return [void 0, this.options.cast.boolean(value, context3)];
+        } else if (value instanceof Date) {
+          return [void 0, this.options.cast.date(value, context3)];
+        } else if (type === "object" && value !== null) {
+          return [void 0, this.options.cast.object(value, context3)];
+        } else if (value === null && this.options.cast.null !== void 0) {
+          return [void 0, this.options.cast.null(value, context3)];
+        } else if (value === void 0 && this.options.cast.undefined !== void 0) {
+          return [void 0, this.options.cast.undefined(value, context3)];
+        } else {
+          return [void 0, value];
+        }
+      } catch (err) {
+        return [err];
+      }
+    }
+  };
+};
+
+// node_modules/csv-stringify/lib/sync.js
+var stringify = function(records, opts = {}) {
+  const data = [];
+  const [err, options] = normalize_options2(opts);
+  if (err !== void 0) throw err;
+  const state = {
+    stop: false
+  };
+  const info2 = {
+    records: 0
+  };
+  const api = stringifier(options, state, info2);
+  for (const record of records) {
+    const err2 = api.__transform(record, function(record2) {
+      data.push(record2);
+    });
+    if (err2 !== void 0) throw err2;
+  }
+  if (data.length === 0) {
+    api.bom((d) => {
+      data.push(d);
+    });
+    const err2 = api.headers((headers) => {
+      data.push(headers);
+    });
+    if (err2 !== void 0) throw err2;
+  }
+  return data.join("");
+};
+
+// node_modules/simple-statistics/dist/simple-statistics.mjs
+function sum(x) {
+  if (x.length === 0) {
+    return 0;
+  }
+  var sum2 = x[0];
+  var correction = 0;
+  var transition;
+  if (typeof sum2 !== "number") {
+    return Number.NaN;
+  }
+  for (var i = 1; i < x.length; i++) {
+    if (typeof x[i] !== "number") {
+      return Number.NaN;
+    }
+    transition = sum2 + x[i];
+    if (Math.abs(sum2) >= Math.abs(x[i])) {
+      correction += sum2 - transition + x[i];
+    } else {
+      correction += x[i] - transition + sum2;
+    }
+    sum2 = transition;
+  }
+  return sum2 + correction;
+}
+function mean(x) {
+  if (x.length === 0) {
+    throw new Error("mean requires at least one data point");
+  }
+  return sum(x) / x.length;
+}
+function sumNthPowerDeviations(x, n) {
+  var meanValue = mean(x);
+  var sum2 = 0;
+  var tempValue;
+  var i;
+  if (n === 2) {
+    for (i = 0; i < x.length; i++) {
+      tempValue = x[i] - meanValue;
+      sum2 += tempValue * tempValue;
+    }
+  } else {
+    for (i = 0; i < x.length; i++) {
+      sum2 += Math.pow(x[i] - meanValue, n);
+    }
+  }
+  return sum2;
+}
+function sampleVariance(x) {
+  if (x.length < 2) {
+    throw new Error("sampleVariance requires at least two data points");
+  }
+  var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
+  var besselsCorrection = x.length - 1;
+  return sumSquaredDeviationsValue / besselsCorrection;
+}
+function sampleStandardDeviation(x) {
+  var sampleVarianceX = sampleVariance(x);
+  return Math.sqrt(sampleVarianceX);
+}
+function quantileSorted(x, p) {
+  var idx = (x.length - 1) * p;
+  if (x.length === 0) {
+    throw new Error("quantile requires at least one data point.");
+  } else if (p < 0 || p > 1) {
+    throw new Error("quantiles must be between 0 and 1");
+  } else if (p === 1) {
+    return x[x.length - 1];
+  } else if (p === 0) {
+    return x[0];
+  } else if (idx % 1 !== 0) {
+    var lower = Math.floor(idx);
+    var upper = Math.ceil(idx);
+    var fraction = idx - lower;
+    return x[lower] + fraction * (x[upper] - x[lower]);
+  } else {
+    return x[idx];
+  }
+}
+var BayesianClassifier = function BayesianClassifier2() {
+  this.totalCount = 0;
+  this.data = {};
+};
+BayesianClassifier.prototype.train = function train(item, category2) {
+  if (!this.data[category2]) {
+    this.data[category2] = {};
+  }
+  for (var k in item) {
+    var v = item[k];
+    if (this.data[category2][k] === void 0) {
+      this.data[category2][k] = {};
+    }
+    if (this.data[category2][k][v] === void 0) {
+      this.data[category2][k][v] = 0;
+    }
+    this.data[category2][k][v]++;
+  }
+  this.totalCount++;
+};
+BayesianClassifier.prototype.score = function score(item) {
+  var odds = {};
+  var category2;
+  for (var k in item) {
+    var v = item[k];
+    for (category2 in this.data) {
+      if (odds[category2] === void 0) {
+        odds[category2] = {};
+      }
+      if (this.data[category2][k]) {
+        odds[category2][k + "_" + v] = (this.data[category2][k][v] || 0) / this.totalCount;
+      } else {
+        odds[category2][k + "_" + v] = 0;
+      }
+    }
+  }
+  var oddsSums = {};
+  for (category2 in odds) {
+    oddsSums[category2] = 0;
+    for (var combination in odds[category2]) {
+      oddsSums[category2] += odds[category2][combination];
+    }
+  }
+  return oddsSums;
+};
+var g = 607 / 128;
+var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
+var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
+function cumulativeDistribution(z2) {
+  var sum2 = z2;
+  var tmp = z2;
+  for (var i = 1; i < 30; i++) {
+    tmp *= z2 * z2 / (2 * i + 1);
+    sum2 += tmp;
+  }
+  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z2 * z2 / 2)) * 1e4) / 1e4;
+}
+var standardNormalTable = [];
+for (z = 0; z <= 3.09; z += 0.01) {
+  standardNormalTable.push(cumulativeDistribution(z));
+}
+var z;
+var SQRT_2PI = Math.sqrt(2 * Math.PI);
+var PerceptronModel = function PerceptronModel2() {
+  this.weights = [];
+  this.bias = 0;
+};
+PerceptronModel.prototype.predict = function predict(features) {
+  if (features.length !== this.weights.length) {
+    return null;
+  }
+  var score2 = 0;
+  for (var i = 0; i < this.weights.length; i++) {
+    score2 += this.weights[i] * features[i];
+  }
+  score2 += this.bias;
+  if (score2 > 0) {
+    return 1;
+  } else {
+    return 0;
+  }
+};
+PerceptronModel.prototype.train = function train2(features, label) {
+  if (label !== 0 && label !== 1) {
+    return null;
+  }
+  if (features.length !== this.weights.length) {
+    this.weights = features.slice();
+    this.bias = 1;
+  }
+  var prediction = this.predict(features);
+  if (typeof prediction === "number" && prediction !== label) {
+    var gradient = label - prediction;
+    for (var i = 0; i < this.weights.length; i++) {
+      this.weights[i] += gradient * features[i];
+    }
+    this.bias += gradient;
+  }
+  return this;
+};
+
+// actions/lib/features/clean.ts
+var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+function parseNumber(raw, column) {
+  if (!NUMBER.test(raw)) {
+    return /^[+-]?(nan|inf|infinity)$/i.test(raw) ? `'${column}' = '${raw}' is not a finite number` : `'${column}' = '${raw}' is not a number`;
+  }
+  const x = Number(raw);
+  return Number.isFinite(x) ? x : `'${column}' = '${raw}' is not a finite number`;
+}
+function numericLabel(rule2, raw) {
+  const x = NUMBER.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(x)) return `label '${rule2.name}' = '${raw}' is not a number`;
+  const [lo, hi] = rule2.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  if (x < lo || x > hi) return `label '${rule2.name}' = ${raw} is outside [${lo}, ${hi}]`;
+  return { value: x, text: String(x) };
+}
+function checkValue(f, value, column = f.name) {
+  if (value === "") return `'${column}' is missing`;
+  if (f.type === "numeric") {
+    const x = parseNumber(value, column);
+    if (typeof x === "string") return x;
+    const [lo, hi] = f.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    if (x < lo || x > hi) return `'${column}' = ${value} is outside the valid range [${lo}, ${hi}]`;
+    return null;
+  }
+  const cats = f.categories ?? [];
+  if (!cats.some((c) => c.value === value)) {
+    return `'${column}' = '${value}' is not one of ${cats.map((c) => c.value).join(", ")}`;
+  }
+  return null;
+}
+
+// actions/lib/features/late-labels.ts
+function labelsFile(dir) {
+  return `${dir}/labels.csv`;
+}
+function readLateLabels(files, file, label) {
+  const bytes = files.readBytes(file);
+  if (!bytes) return /* @__PURE__ */ new Map();
+  return parseLateLabels(Buffer.from(bytes).toString("utf8"), file, label);
+}
+function parseLateLabels(text2, file, label) {
+  const out = /* @__PURE__ */ new Map();
+  const { name: name2, classes } = label;
+  const numeric = isNumericLabel(label);
+  for (const r2 of parseCsvText(text2, file).records) {
+    const id = Number(r2.values.id);
+    const raw = r2.values[name2] ?? "";
+    const checked = numeric ? numericLabel(label, raw) : null;
+    const value = checked === null ? classes.findIndex((c) => c.value === raw) : typeof checked === "string" ? -1 : checked.value;
+    if (!Number.isInteger(id) || (checked === null ? value < 0 : typeof checked === "string")) {
+      throw new FeatureGroupError(
+        `${file} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${label.range ? ` in [${label.range.join(", ")}]` : ""} for` : "a class of"} '${name2}'`
+      );
+    }
+    out.set(id, value);
+  }
+  return out;
+}
+function checkLateLabels(entries2, table, label, old, now) {
+  const numeric = isNumericLabel(label);
+  const classes = label.classes.map((c) => c.value);
+  const labelOf2 = /* @__PURE__ */ new Map();
+  for (let i = 0; i < table.rows; i++)
+    labelOf2.set(
+      table.ids[i],
+      table.labels[i] < 0 ? "" : numeric ? String(table.targets[i]) : classes[table.labels[i]]
+    );
+  const rejected = [];
+  const accepted = [];
+  const at = isoSeconds(now);
+  for (const e of entries2) {
+    const current = labelOf2.get(e.id);
+    const checked = numeric ? numericLabel(label, e.label) : null;
+    const reason = current === void 0 ? `id ${e.id} is not in the feature group` : current !== "" ? `id ${e.id} already has label '${current}'` : typeof checked === "string" ? checked : checked === null && !classes.includes(e.label) ? `label '${label.name}' = '${e.label}' is not one of ${classes.join(", ")}` : null;
+    if (reason) {
+      rejected.push({ detectedAt: at, origin: e.origin, line: e.line, reason, record: e.record });
+      continue;
+    }
+    const text2 = checked && typeof checked !== "string" ? checked.text : e.label;
+    labelOf2.set(e.id, text2);
+    accepted.push([String(e.id), text2, at]);
+  }
+  const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", label.name, "labelled_at"]]);
+  return {
+    labelsText: accepted.length ? prefix + stringify(accepted) : void 0,
+    added: accepted.length,
+    rejected
+  };
+}
+
+// actions/lib/features/rejected-rows.ts
+var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
+function rejectedFileText(files, dir, quarantined, recorded, countsFile) {
+  const path17 = `${dir}/rejected.csv`;
+  const old = files.readBytes(path17);
+  if (quarantined.length === 0 && old) return null;
+  const prefix = old ? Buffer.from(old).toString("utf8") : stringify([REJECTED_COLUMNS]);
+  const broken = old ? brokenRejectedFile(path17, prefix, REJECTED_COLUMNS, recorded, countsFile) : null;
+  if (broken) throw new FeatureGroupError(broken);
+  const body2 = quarantined.length ? stringify(
+    quarantined.map((q) => [q.detectedAt, q.origin, String(q.line), q.reason, JSON.stringify(q.record)])
+  ) : "";
+  return { path: path17, text: prefix + body2 };
 }
 
 // actions/lib/features/row-batch.ts
@@ -39962,97 +40639,6 @@ var RowBatch = class {
   }
 };
 
-// actions/lib/features/schema-drift.ts
-function schemaChanges(stored, spec) {
-  const now = featureSchema(spec);
-  const out = [];
-  const before = stored.features.map((f) => f.name);
-  const after = now.map((f) => f.name);
-  const removed = before.filter((n) => !after.includes(n));
-  const added = after.filter((n) => !before.includes(n));
-  if (removed.length === 1 && added.length === 1) {
-    out.push(`feature '${removed[0]}' renamed to '${added[0]}'`);
-  } else {
-    if (removed.length) out.push(`feature${plural(removed)} ${quoted(removed)} removed`);
-    if (added.length) out.push(`feature${plural(added)} ${quoted(added)} added`);
-  }
-  const common = after.filter((n) => before.includes(n));
-  if (common.join(",") !== before.filter((n) => after.includes(n)).join(","))
-    out.push(`features reordered (stored: ${before.join(", ")})`);
-  for (const name2 of common) {
-    const s = stored.features.find((f) => f.name === name2);
-    const n = now.find((f) => f.name === name2);
-    if (s.type !== n.type) {
-      out.push(`feature '${name2}' type ${s.type} \u2192 ${n.type}`);
-      continue;
-    }
-    if (s.type === "numeric") {
-      const [a, b] = s.range ?? [Number.NaN, Number.NaN];
-      const [c, d] = n.range ?? [Number.NaN, Number.NaN];
-      if (a !== c || b !== d) {
-        const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
-        out.push(`feature '${name2}' range ${how} [${a}, ${b}] \u2192 [${c}, ${d}]`);
-      }
-      if (s.decimals !== n.decimals) out.push(`feature '${name2}' decimals ${s.decimals} \u2192 ${n.decimals}`);
-    } else {
-      const change = codesChange(s.categories ?? [], n.categories ?? []);
-      if (change) out.push(`feature '${name2}' categories: ${change}`);
-    }
-  }
-  if (stored.label.name !== spec.label.name)
-    out.push(`label.name '${stored.label.name}' \u2192 '${spec.label.name}'`);
-  const storedType = stored.label.type ?? "categorical";
-  if (storedType !== spec.label.type) {
-    const task = (t) => t === "numeric" ? "regression" : "classification";
-    out.push(
-      `label.type ${storedType} \u2192 ${spec.label.type} (${task(storedType)} \u2192 ${task(spec.label.type)}: the stored labels are ${storedType === "numeric" ? "numbers" : "classes"})`
-    );
-  } else if (storedType === "numeric") {
-    const [a, b] = stored.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-    const [c, d] = spec.label.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-    if (a !== c || b !== d) {
-      const how = c >= a && d <= b ? "narrowed" : c <= a && d >= b ? "widened" : "changed";
-      out.push(`label.range ${how} ${rangeText(stored.label.range)} \u2192 ${rangeText(spec.label.range)}`);
-    }
-    if (stored.label.decimals !== spec.label.decimals)
-      out.push(`label.decimals ${stored.label.decimals ?? "none"} \u2192 ${spec.label.decimals ?? "none"}`);
-  } else {
-    const classes = codesChange(stored.label.classes, spec.label.classes);
-    if (classes) out.push(`label.classes: ${classes}`);
-  }
-  for (const f of spec.features) {
-    if (f.missing !== "reject" && before.includes(f.name) && !(f.name in stored.fill))
-      out.push(`feature '${f.name}' missing: ${f.missing} (the fill value is recorded at backfill)`);
-  }
-  return out;
-}
-function schemaEditMessage(opts) {
-  const { specFile, groupDir, version, changes, uncommitted } = opts;
-  const draft = uncommitted === true ? ` ${groupDir} is not committed: while the spec is still a draft you can simply delete ${groupDir} and run backfill again.` : uncommitted === null ? ` If ${groupDir} was never committed and the spec is still a draft, you can simply delete ${groupDir} and run backfill again.` : "";
-  return `${specFile} changed since ${groupDir} was backfilled: ${changes.join("; ")}. The stored rows follow the schema they were written with, so they cannot be read with the edited one. Either run backfill --new-version (builds v${version + 1} from the source with the edited schema; train then trains on it), or revert the edit (git checkout -- ${specFile}).${draft}`;
-}
-function codesChange(before, after) {
-  const a = before.map((c) => c.value);
-  const b = after.map((c) => c.value);
-  if (a.join("\0") === b.join("\0")) return null;
-  const removed = a.filter((v) => !b.includes(v));
-  const added = b.filter((v) => !a.includes(v));
-  const parts = [
-    ...removed.length ? [`${quoted(removed)} removed`] : [],
-    ...added.length ? [`${quoted(added)} added`] : []
-  ];
-  return parts.length ? parts.join(", ") : `reordered (stored: ${a.join(", ")})`;
-}
-function rangeText(r2) {
-  return r2 ? `[${r2[0]}, ${r2[1]}]` : "none";
-}
-function quoted(xs) {
-  return xs.map((x) => `'${x}'`).join(", ");
-}
-function plural(xs) {
-  return xs.length > 1 ? "s" : "";
-}
-
 // actions/lib/features/stats.ts
 var BINS = 10;
 var r = (x) => roundSignificant(x, 4);
@@ -40126,12 +40712,11 @@ function computeStats(table, schema, label) {
     const col = table.columns[j].subarray(0, n);
     features[f.name] = f.type === "numeric" ? numericStats(col) : categoricalStats(col, f.categories ?? []);
   });
-  const iso = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
   return {
     rows: n,
     bySource,
-    firstEventTime: n ? iso(first) : null,
-    lastEventTime: n ? iso(last) : null,
+    firstEventTime: n ? isoFromMs(first) : null,
+    lastEventTime: n ? isoFromMs(last) : null,
     features,
     label: label.type === "numeric" ? numericLabelStats(table, label.name) : classLabelStats(table, label)
   };
@@ -40145,605 +40730,148 @@ function numericLabelStats(table, name2) {
   return { name: name2, unlabelled: s.missing, count: s.count, mean: s.mean, sd: s.sd, min: s.min, max: s.max };
 }
 
-// actions/lib/features/feature-group.ts
-var FEATURE_GROUP_FORMAT = "gitml.feature-group";
-var FeatureGroupError = class extends GitmlError {
-  name = "FeatureGroupError";
-};
-var SchemaEditError = class extends FeatureGroupError {
-  name = "SchemaEditError";
-};
-function storedLabel(spec) {
-  const { name: name2, title, classes, type, unit, range, decimals } = spec.label;
-  if (type !== "numeric") return { name: name2, title, classes };
+// actions/lib/features/group-writer.ts
+function groupAppender(reader, root, now) {
+  const parts = reader.partitionsByMonth();
+  const ids = storedIds(reader, parts);
+  const { meta } = reader;
+  const storeRejected = [];
+  const batch = new RowBatch();
+  let nextId = meta.nextId;
   return {
-    name: name2,
-    title,
-    classes: [],
-    type,
-    ...unit !== void 0 ? { unit } : {},
-    ...range !== void 0 ? { range } : {},
-    ...decimals !== void 0 ? { decimals } : {}
-  };
-}
-function isNumericLabel(label) {
-  return label.type === "numeric";
-}
-var COUNT_KEYS = ["rows", "rejected", "nextId", "partitions"];
-var REJECTED_COLUMNS = ["detected_at", "origin", "line", "reason", "record"];
-function schemaHashOf(spec) {
-  const { type, range, decimals } = storedLabel(spec);
-  const schema = {
-    features: featureSchema(spec),
-    label: {
-      name: spec.label.name,
-      classes: spec.label.classes,
-      ...type ? { type, ...range ? { range } : {}, ...decimals !== void 0 ? { decimals } : {} } : {}
-    }
-  };
-  return createHash3("sha256").update(stableStringify(schema)).digest("hex").slice(0, 16);
-}
-function layoutOf(meta) {
-  return {
-    features: meta.features,
-    labelName: meta.label.name,
-    classes: meta.label.classes,
-    ...isNumericLabel(meta.label) ? { numericLabel: { range: meta.label.range } } : {}
-  };
-}
-function expectationsOf(spec) {
-  const out = [
-    { column: "id", rule: "unique", detail: "positive whole number" },
-    { column: "event_time", rule: "not-future", detail: "UTC ISO-8601" }
-  ];
-  for (const f of featureSchema(spec)) {
-    out.push({ column: f.name, rule: "not-null" });
-    if (f.type === "numeric") {
-      out.push({ column: f.name, rule: "type", detail: "finite number" });
-      out.push({ column: f.name, rule: "range", detail: `[${f.range?.[0]}, ${f.range?.[1]}]` });
-    } else {
-      out.push({
-        column: f.name,
-        rule: "in-set",
-        detail: (f.categories ?? []).map((c) => c.value).join("|")
-      });
-    }
-  }
-  if (spec.label.type === "numeric") {
-    out.push({ column: spec.label.name, rule: "type", detail: "finite number or empty" });
-    if (spec.label.range)
-      out.push({
-        column: spec.label.name,
-        rule: "range",
-        detail: `[${spec.label.range[0]}, ${spec.label.range[1]}] or empty`
-      });
-  } else
-    out.push({
-      column: spec.label.name,
-      rule: "in-set",
-      detail: `${spec.label.classes.map((c) => c.value).join("|")} or empty`
-    });
-  return out;
-}
-function partitionFile(month, piece = 1) {
-  return `rows-${pieceKey(month, piece)}.csv`;
-}
-var PARTITION_FILE = /^rows-(\d{4}-\d{2}(?:-\d+)?)\.csv$/;
-var EARLIER_PARTITION_FILE = /^(\d{4}-\d{2})\.csv$/;
-var FeatureGroup = class _FeatureGroup {
-  constructor(ws, spec, meta, files, countsFile = `${_FeatureGroup.dirOf(spec, meta.version)}/stats.json`) {
-    this.ws = ws;
-    this.spec = spec;
-    this.meta = meta;
-    this.files = files;
-    this.countsFile = countsFile;
-  }
-  ws;
-  spec;
-  meta;
-  files;
-  countsFile;
-  /** sha256 of each partition read and verified, so a write records every partition's hash. */
-  verifiedSha256 = /* @__PURE__ */ new Map();
-  /** Repository-relative folder of a version. */
-  static dirOf(spec, version) {
-    return `data/${spec.name}/v${version}`;
-  }
-  /** Existing versions, ascending. */
-  static versions(spec, files) {
-    return files.listDirs(`data/${spec.name}`).map((n) => /^v(\d+)$/.exec(n)?.[1]).filter(
-      (v) => v !== void 0 && files.readBytes(`data/${spec.name}/v${v}/metadata.json`) !== null
-    ).map(Number).sort((a, b) => a - b);
-  }
-  /**
-   * Opens the latest (or a given) version; `files` selects working tree or a git revision. In the working
-   * tree the latest version must still have the spec's schema (see schema-drift.ts): an edit after
-   * backfill stops every command here with one message. Only backfill, which makes the new version,
-   * opens with `schemaCheck: false`. Time travel (a revision) reads a group by the schema it stored.
-   */
-  static open(ws, spec, opts = {}) {
-    const files = opts.files ?? workingTree(ws.root);
-    const versions = _FeatureGroup.versions(spec, files);
-    const version = opts.version ?? versions[versions.length - 1];
-    if (version === void 0 || !versions.includes(version)) {
-      throw new FeatureGroupError(
-        `feature group '${spec.name}'${opts.version ? ` v${opts.version}` : ""} does not exist in the ${files.description}: run backfill first`
-      );
-    }
-    const dir = _FeatureGroup.dirOf(spec, version);
-    const { meta, countsFile } = parseMeta(files, dir, spec, version);
-    if (opts.schemaCheck !== false && files.description === WORKING_TREE) {
-      const latest = versions[versions.length - 1];
-      const latestMeta = latest === version ? meta : parseMeta(files, _FeatureGroup.dirOf(spec, latest), spec, latest).meta;
-      assertSchemaUnchanged(ws, spec, latestMeta);
-    }
-    return new _FeatureGroup(ws, spec, meta, files, countsFile);
-  }
-  static exists(ws, spec) {
-    return _FeatureGroup.versions(spec, workingTree(ws.root)).length > 0;
-  }
-  get dir() {
-    return _FeatureGroup.dirOf(this.spec, this.meta.version);
-  }
-  get layout() {
-    return layoutOf(this.meta);
-  }
-  /** A month's partition: where it is (its first piece), or where a new one goes. */
-  partitionPath(month) {
-    return this.partitionFiles().get(month)?.[0] ?? `${this.dir}/${partitionFile(month)}`;
-  }
-  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
-  partitionPaths(month) {
-    return this.partitionFiles().get(month) ?? [];
-  }
-  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
-  partitionPieces(month) {
-    return this.partitionPaths(month).map((p) => ({
-      path: p,
-      bytes: this.files.readBytes(p) ?? new Uint8Array()
-    }));
-  }
-  /** The piece of a month that holds its `row`-th row (0-based, pieces in order): for messages. */
-  pieceOfRow(month, row) {
-    let before = 0;
-    for (const p of this.partitionPieces(month)) {
-      before += countRows(p.bytes);
-      if (row < before) return p.path;
-    }
-    return this.partitionPath(month);
-  }
-  /** Months that have a partition file, ascending. */
-  months() {
-    return [...this.partitionFiles().keys()].sort();
-  }
-  /**
-   * Partition files by month, in this layout (rows-YYYY-MM.csv, then rows-YYYY-MM-2.csv, … once a month
-   * outgrew the size limit) or the earlier one (rows/YYYY-MM.csv); each month's pieces in order.
-   */
-  partitionFiles() {
-    const out = /* @__PURE__ */ new Map();
-    const earlier = /* @__PURE__ */ new Map();
-    for (const f of this.files.list(`${this.dir}/rows`)) {
-      const month = EARLIER_PARTITION_FILE.exec(f)?.[1];
-      if (month) earlier.set(month, `${this.dir}/rows/${f}`);
-    }
-    const pieces = /* @__PURE__ */ new Map();
-    for (const f of this.files.list(this.dir)) {
-      const key = PARTITION_FILE.exec(f)?.[1];
-      const parsed = key === void 0 ? null : parsePieceKey(key);
-      if (!parsed) continue;
-      const other = earlier.get(parsed.month);
-      if (other)
-        throw new FeatureGroupError(
-          `${other}: month ${parsed.month} also has ${this.dir}/${f}; keep one of the two (git rm)`
-        );
-      const byNumber = pieces.get(parsed.month) ?? /* @__PURE__ */ new Map();
-      byNumber.set(parsed.piece, `${this.dir}/${f}`);
-      pieces.set(parsed.month, byNumber);
-    }
-    for (const [month, file] of earlier) out.set(month, [file]);
-    for (const [month, byNumber] of pieces) {
-      const files = [];
-      for (let n = 1; n <= byNumber.size; n++) {
-        const file = byNumber.get(n);
-        if (!file) {
-          const last = Math.max(...byNumber.keys());
-          throw new FeatureGroupError(
-            `${this.dir}/${partitionFile(month, n)}: missing, but month ${month} has pieces up to ${partitionFile(month, last)}; restore it with git (git checkout -- ${this.dir}/${partitionFile(month, n)})`
-          );
-        }
-        files.push(file);
-      }
-      out.set(month, files);
-    }
-    return out;
-  }
-  /** Appends go to this layout only: a group in the earlier one is moved first, by git, keeping history. */
-  assertCurrentLayout() {
-    const earlier = this.files.list(`${this.dir}/rows`).filter((f) => EARLIER_PARTITION_FILE.test(f));
-    if (earlier.length === 0) return;
-    const moves = earlier.map(
-      (f) => `git mv ${this.dir}/rows/${f} ${this.dir}/${partitionFile(f.slice(0, 7))}`
-    );
-    throw new FeatureGroupError(
-      `${this.dir}/rows/: partitions in the earlier layout; move them beside metadata.json, then run again: ${moves.join(" && ")}`
-    );
-  }
-  /** A month's rows, its pieces in order. */
-  readPartition(month) {
-    return this.readVerifiedPartition(month).table;
-  }
-  /**
-   * A month's rows with the sha256 of its bytes (its pieces' bytes in order, monthSha256: the file's own
-   * while the month is one file), each piece checked against stats.json (its sha256, or in groups written
-   * before the hashes the month's row count) and every row against its month. Every reader goes through
-   * here or read(), so a hand edit is named in the file where it is.
-   */
-  readVerifiedPartition(month) {
-    const pieces = this.verifiedPieces(month);
-    const table = this.tableOf(pieces.map((p) => ({ ...p, month })));
-    const sha256 = pieces.length === 1 ? this.verifiedSha256.get(pieceKey(month, 1)) : monthSha256(pieces);
-    return { table, sha256 };
-  }
-  /** A month's pieces after the check against stats.json (none: no file and none recorded). */
-  verifiedPieces(month) {
-    const pieces = this.partitionPieces(month);
-    const recordedRows = this.meta.partitions[month];
-    if (pieces.length === 0) {
-      if (recordedRows)
-        throw new FeatureGroupError(
-          missingPartition(this.partitionPath(month), recordedRows, this.countsFile)
-        );
-      return [];
-    }
-    const check2 = checkMonthPieces(
-      month,
-      pieces,
-      { rows: recordedRows, sha256: this.meta.partitionSha256 },
-      (piece) => `${this.dir}/${partitionFile(month, piece)}`,
-      this.countsFile
-    );
-    if ("problem" in check2) {
-      for (const p of pieces) {
-        try {
-          readPartition(p.bytes, this.layout, p.path);
-        } catch (err) {
-          if (err instanceof PartitionError)
-            throw new FeatureGroupError(
-              `${err.message} (the partition no longer matches ${this.countsFile}: edited by hand; ${restoreWithGit(p.path)})`
-            );
-        }
-      }
-      throw new FeatureGroupError(check2.problem);
-    }
-    for (let i = 0; i < pieces.length; i++) this.verifiedSha256.set(pieceKey(month, i + 1), check2.sha256[i]);
-    return pieces;
-  }
-  assertMonth(file, month, bytes, t, offset, rows) {
-    const problem = wrongMonthRow(file, month, bytes, t, offset, rows);
-    if (problem) throw new FeatureGroupError(problem);
-  }
-  /** Months stats.json lists with rows whose partition file is gone (a deleted partition). */
-  assertNoMissingPartitions(months) {
-    const onDisk = new Set(this.months());
-    for (const [month, rows] of Object.entries(this.meta.partitions)) {
-      if (rows > 0 && !onDisk.has(month) && months(month))
-        throw new FeatureGroupError(missingPartition(this.partitionPath(month), rows, this.countsFile));
-    }
-  }
-  /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
-  read(filter) {
-    const wanted = (m) => filter?.months?.(m) ?? true;
-    this.assertNoMissingPartitions(wanted);
-    const months = this.months().filter(wanted);
-    const parts = months.flatMap((m) => this.verifiedPieces(m).map((p) => ({ ...p, month: m })));
-    return applyLateLabels(this.tableOf(parts), this.lateLabels(), this.numericLabel);
-  }
-  /** Verified pieces read into one table, in the order given, every row checked against its month. */
-  tableOf(parts) {
-    const table = emptyTable(
-      this.meta.features.length,
-      parts.reduce((s, p) => s + countRows(p.bytes), 0)
-    );
-    for (const p of parts) {
-      const start = table.rows;
-      table.rows += readPartitionInto(p.bytes, this.layout, p.path, table, start);
-      this.assertMonth(p.path, p.month, p.bytes, table, start, table.rows - start);
-    }
-    return table;
-  }
-  get labelsPath() {
-    return `${this.dir}/labels.csv`;
-  }
-  /** Whether the label is a number (regression): rows read it into `targets`. */
-  get numericLabel() {
-    return isNumericLabel(this.meta.label);
-  }
-  /**
-   * Labels that arrived after their row (labels.csv: id, label, labelled_at): rows are append-only,
-   * so an outcome learnt later is its own append-only record, applied when the group is read. By id:
-   * the class index, or the label's value for a numeric label (see applyLateLabels).
-   */
-  lateLabels() {
-    const bytes = this.files.readBytes(this.labelsPath);
-    if (!bytes) return /* @__PURE__ */ new Map();
-    return this.parseLateLabels(Buffer.from(bytes).toString("utf8"));
-  }
-  parseLateLabels(text2) {
-    const out = /* @__PURE__ */ new Map();
-    const { name: name2, classes } = this.meta.label;
-    const numeric = this.numericLabel;
-    for (const r2 of parseCsvText(text2, this.labelsPath).records) {
-      const id = Number(r2.values.id);
-      const raw = r2.values[name2] ?? "";
-      const checked = numeric ? numericLabel(this.meta.label, raw) : null;
-      const value = checked === null ? classes.findIndex((c) => c.value === raw) : typeof checked === "string" ? -1 : checked.value;
-      if (!Number.isInteger(id) || (checked === null ? value < 0 : typeof checked === "string")) {
-        throw new FeatureGroupError(
-          `${this.labelsPath} line ${r2.line}: needs a whole-number id and ${numeric ? `a number${this.meta.label.range ? ` in [${this.meta.label.range.join(", ")}]` : ""} for` : "a class of"} '${name2}'`
-        );
-      }
-      out.set(id, value);
-    }
-    return out;
-  }
-  /**
-   * Records labels for rows that were ingested without one. A label for an unknown id, for a row that
-   * already has one, or outside the classes is quarantined with its reason.
-   */
-  appendLabels(entries2, now, opts = {}) {
-    const parts = this.partitionsByMonth();
-    const numeric = this.numericLabel;
-    const table = applyLateLabels(
-      concatTables([...parts.values()], this.meta.features.length),
-      this.lateLabels(),
-      numeric
-    );
-    const classes = this.meta.label.classes.map((c) => c.value);
-    const labelOf2 = /* @__PURE__ */ new Map();
-    for (let i = 0; i < table.rows; i++)
-      labelOf2.set(
-        table.ids[i],
-        table.labels[i] < 0 ? "" : numeric ? String(table.targets[i]) : classes[table.labels[i]]
-      );
-    const rejected = [];
-    const accepted = [];
-    const at = isoSeconds(now);
-    for (const e of entries2) {
-      const current = labelOf2.get(e.id);
-      const checked = numeric ? numericLabel(this.meta.label, e.label) : null;
-      const reason = current === void 0 ? `id ${e.id} is not in the feature group` : current !== "" ? `id ${e.id} already has label '${current}'` : typeof checked === "string" ? checked : checked === null && !classes.includes(e.label) ? `label '${this.meta.label.name}' = '${e.label}' is not one of ${classes.join(", ")}` : null;
+    add: (r2) => {
+      const reason = storeRule(r2, ids, now, meta.features);
       if (reason) {
-        rejected.push({ detectedAt: at, origin: e.origin, line: e.line, reason, record: e.record });
-        continue;
+        storeRejected.push({
+          detectedAt: isoSeconds(now),
+          origin: r2.origin ?? r2.source,
+          line: r2.line ?? 0,
+          reason,
+          record: {
+            ...r2.id !== void 0 ? { id: String(r2.id) } : {},
+            ...r2.values,
+            [meta.label.name]: r2.label
+          }
+        });
+        return null;
       }
-      const text2 = checked && typeof checked !== "string" ? checked.text : e.label;
-      labelOf2.set(e.id, text2);
-      accepted.push([String(e.id), text2, at]);
+      const id = r2.id ?? nextId;
+      ids.add(id);
+      nextId = Math.max(nextId, id + 1);
+      batch.add(id, r2.eventTime, csvLine(rowCells({ ...r2, id }, meta)));
+      return id;
+    },
+    finish: (rejected, opts = {}) => {
+      ids.clear();
+      const quarantined = [...rejected, ...storeRejected];
+      const writes = groupWrites(reader, root, batch, parts, { quarantined, nextId });
+      if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
+      return { added: batch.size, rejected: quarantined };
     }
-    const old = this.files.readBytes(this.labelsPath);
-    const prefix = old ? Buffer.from(old).toString("utf8") : stringify([["id", this.meta.label.name, "labelled_at"]]);
-    const labelsText = accepted.length ? prefix + stringify(accepted) : void 0;
-    const writes = this.buildWrites(new RowBatch(), rejected, this.meta.nextId, parts, labelsText);
-    if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
-    return { added: accepted.length, rejected };
-  }
-  /**
-   * Validates and appends rows, quarantines rejected ones, and rewrites metadata and stats — all files
-   * built in memory first and then written atomically. Rows that fail a store-level rule (duplicate id,
-   * future event time) join the rejected ones. Returns what was admitted.
-   */
-  append(rows, rejected, now, opts = {}) {
-    const appender = this.appender(now);
-    const added = [];
-    for (const r2 of rows) {
-      const id = appender.add(r2);
-      if (id !== null) added.push({ ...r2, id });
-    }
-    added.sort((a, b) => a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id);
-    return { added, rejected: appender.finish(rejected, opts).rejected };
-  }
-  /**
-   * Appends rows one at a time without keeping them as objects (a streamed ingest of a million rows):
-   * add() applies the store-level rules and keeps the row as its partition line; finish() writes every
-   * file at once, like append(). The rows rejected before (`rejected`) come first in rejected.csv.
-   */
-  appender(now) {
-    if (this.files.description !== "working tree") {
-      throw new FeatureGroupError(
-        `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`
-      );
-    }
-    const parts = this.partitionsByMonth();
-    const ids = /* @__PURE__ */ new Set();
-    let maxId = 0;
-    let whereMax = { month: "", row: 0 };
-    for (const [month, t] of parts) {
-      for (let i = 0; i < t.rows; i++) {
-        ids.add(t.ids[i]);
-        if (t.ids[i] > maxId) {
-          maxId = t.ids[i];
-          whereMax = { month, row: i };
-        }
+  };
+}
+function storedIds(reader, parts) {
+  const ids = /* @__PURE__ */ new Set();
+  let maxId = 0;
+  let whereMax = { month: "", row: 0 };
+  for (const [month, t] of parts) {
+    for (let i = 0; i < t.rows; i++) {
+      ids.add(t.ids[i]);
+      if (t.ids[i] > maxId) {
+        maxId = t.ids[i];
+        whereMax = { month, row: i };
       }
     }
-    if (this.meta.nextId <= maxId || this.meta.nextId < 1)
-      throw new FeatureGroupError(
-        staleNextId(
-          this.countsFile,
-          this.meta.nextId,
-          maxId,
-          maxId > 0 ? this.pieceOfRow(whereMax.month, whereMax.row) : ""
-        )
-      );
-    const storeRejected = [];
-    const batch = new RowBatch();
-    let nextId = this.meta.nextId;
-    return {
-      add: (r2) => {
-        const reason = storeRule(r2, ids, now, this.meta.features);
-        if (reason) {
-          storeRejected.push({
-            detectedAt: isoSeconds(now),
-            origin: r2.origin ?? r2.source,
-            line: r2.line ?? 0,
-            reason,
-            record: {
-              ...r2.id !== void 0 ? { id: String(r2.id) } : {},
-              ...r2.values,
-              [this.meta.label.name]: r2.label
-            }
-          });
-          return null;
-        }
-        const id = r2.id ?? nextId;
-        ids.add(id);
-        nextId = Math.max(nextId, id + 1);
-        batch.add(id, r2.eventTime, csvLine(rowCells({ ...r2, id }, this.meta)));
-        return id;
-      },
-      finish: (rejected, opts = {}) => {
-        ids.clear();
-        const quarantined = [...rejected, ...storeRejected];
-        const writes = this.buildWrites(batch, quarantined, nextId, parts);
-        if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
-        return { added: batch.size, rejected: quarantined };
-      }
-    };
   }
-  /** Every partition read once; appends reuse them for untouched months instead of reading again. */
-  partitionsByMonth() {
-    this.assertNoMissingPartitions(() => true);
-    return new Map(this.months().map((m) => [m, this.readPartition(m)]));
-  }
-  buildWrites(added, quarantined, nextId, current, labelsText) {
-    this.assertCurrentLayout();
-    const abs = (rel) => `${this.ws.root}/${rel}`;
-    const writes = [];
-    if (labelsText !== void 0) writes.push({ path: abs(this.labelsPath), content: labelsText });
-    const byMonth = added.byMonth();
-    const partitions = { ...this.meta.partitions };
-    const partitionSha256 = {};
-    const sources = [];
-    const months = [.../* @__PURE__ */ new Set([...this.months(), ...byMonth.keys()])].sort();
-    for (const m of months) {
-      const order = byMonth.get(m);
-      if (!order) {
-        sources.push(current.get(m) ?? this.readPartition(m));
-        current.delete(m);
-        for (let n = 1; this.verifiedSha256.has(pieceKey(m, n)); n++)
-          partitionSha256[pieceKey(m, n)] = this.verifiedSha256.get(pieceKey(m, n));
-        continue;
-      }
-      if (!current.has(m)) this.readPartition(m);
+  const { nextId } = reader.meta;
+  if (nextId <= maxId || nextId < 1)
+    throw new FeatureGroupError(
+      staleNextId(
+        reader.countsFile,
+        nextId,
+        maxId,
+        maxId > 0 ? reader.pieceOfRow(whereMax.month, whereMax.row) : ""
+      )
+    );
+  return ids;
+}
+function groupWrites(reader, root, added, current, changes) {
+  const { dir, meta, files } = reader;
+  assertCurrentLayout(files, dir);
+  const abs = (rel) => `${root}/${rel}`;
+  const writes = [];
+  if (changes.labelsText !== void 0)
+    writes.push({ path: abs(labelsFile(dir)), content: changes.labelsText });
+  const months = monthWrites(reader, added, current);
+  for (const w of months.written) writes.push({ path: abs(w.path), content: w.bytes });
+  added.release();
+  const late = changes.labelsText === void 0 ? readLateLabels(files, labelsFile(dir), meta.label) : parseLateLabels(changes.labelsText, labelsFile(dir), meta.label);
+  const all = applyLateLabels(readParts(months.sources, reader.layout), late, isNumericLabel(meta.label));
+  const rejected = rejectedFileText(files, dir, changes.quarantined, meta.rejected, reader.countsFile);
+  if (rejected) writes.push({ path: abs(rejected.path), content: rejected.text });
+  const next = {
+    ...meta,
+    rows: all.rows,
+    rejected: meta.rejected + changes.quarantined.length,
+    nextId: changes.nextId,
+    partitions: months.partitions
+  };
+  const texts = metaFileTexts(next, computeStats(all, meta.features, meta.label), months.partitionSha256);
+  writes.push({ path: abs(`${dir}/metadata.json`), content: texts.metadata });
+  writes.push({ path: abs(`${dir}/stats.json`), content: texts.stats });
+  return writes;
+}
+function monthWrites(reader, added, current) {
+  const byMonth = added.byMonth();
+  const verified = reader.verifiedSha256;
+  const partitions = { ...reader.meta.partitions };
+  const partitionSha256 = {};
+  const sources = [];
+  const written = [];
+  const months = [.../* @__PURE__ */ new Set([...reader.months(), ...byMonth.keys()])].sort();
+  for (const m of months) {
+    const order = byMonth.get(m);
+    if (!order) {
+      sources.push(current.get(m) ?? reader.readPartition(m));
       current.delete(m);
-      const pieces = this.piecesWithRows(m, order, added);
-      sources.push(pieces.all);
-      partitions[m] = (partitions[m] ?? 0) + order.length;
-      for (const w of pieces.written) writes.push({ path: abs(w.path), content: w.bytes });
-      pieces.all.forEach((p, i) => {
-        const key = pieceKey(m, i + 1);
-        const written = pieces.written.find((w) => w.path === p.path);
-        partitionSha256[key] = written ? sha256Hex(written.bytes) : this.verifiedSha256.get(key);
-      });
+      for (let n = 1; verified.has(pieceKey(m, n)); n++)
+        partitionSha256[pieceKey(m, n)] = verified.get(pieceKey(m, n));
+      continue;
     }
-    added.release();
-    const late = labelsText === void 0 ? this.lateLabels() : this.parseLateLabels(labelsText);
-    const all = applyLateLabels(readParts(sources, this.layout), late, this.numericLabel);
-    const rejectedPath = `${this.dir}/rejected.csv`;
-    if (quarantined.length > 0 || !this.files.readBytes(rejectedPath)) {
-      const old = this.files.readBytes(rejectedPath);
-      const prefix = old ? Buffer.from(old).toString("utf8") : stringify([REJECTED_COLUMNS]);
-      const broken = old ? brokenRejectedFile(rejectedPath, prefix, REJECTED_COLUMNS, this.meta.rejected, this.countsFile) : null;
-      if (broken) throw new FeatureGroupError(broken);
-      const body2 = quarantined.length ? stringify(
-        quarantined.map((q) => [
-          q.detectedAt,
-          q.origin,
-          String(q.line),
-          q.reason,
-          JSON.stringify(q.record)
-        ])
-      ) : "";
-      writes.push({ path: abs(rejectedPath), content: prefix + body2 });
-    }
-    const meta = {
-      ...this.meta,
-      rows: all.rows,
-      rejected: this.meta.rejected + quarantined.length,
-      nextId,
-      partitions
-    };
-    const {
-      rows: _r,
-      rejected,
-      nextId: next,
-      partitions: parts,
-      partitionSha256: _hashes,
-      ...contract
-    } = meta;
-    writes.push({ path: abs(`${this.dir}/metadata.json`), content: stableStringify(contract) });
-    const stats = computeStats(all, this.meta.features, this.meta.label);
-    writes.push({
-      path: abs(`${this.dir}/stats.json`),
-      content: stableStringify({ ...stats, rejected, nextId: next, partitions: parts, partitionSha256 })
+    if (!current.has(m)) reader.readPartition(m);
+    current.delete(m);
+    const pieces = piecesWithRows(reader, m, order, added);
+    sources.push(pieces.all);
+    partitions[m] = (partitions[m] ?? 0) + order.length;
+    written.push(...pieces.written);
+    pieces.all.forEach((p, i) => {
+      const key = pieceKey(m, i + 1);
+      const grown = pieces.written.find((w) => w.path === p.path);
+      partitionSha256[key] = grown ? sha256Hex(grown.bytes) : verified.get(key);
     });
-    return writes;
   }
-  /**
-   * A month's pieces after appending rows `order` of `batch`: the last piece grows until the next row
-   * would take it past the size limit, then a new piece (rows-YYYY-MM-N.csv) starts with the header.
-   * Earlier pieces are never rewritten. `all` is every piece of the month in order; `written` the new
-   * or grown ones.
-   */
-  piecesWithRows(month, order, batch) {
-    const existing = this.partitionPieces(month);
-    const last = existing.pop();
-    const header = Buffer.from(stringify([headerOf3(this.layout)]));
-    const lines = order.map((i) => batch.lineBytes(i));
-    const limit = maxPieceBytes();
-    const starts = startsOfPieces(lines, header.length, limit, last ? last.bytes.length : header.length);
-    const written = [];
-    for (let k = 0; k < starts.length; k++) {
-      const from = starts[k];
-      const to = k + 1 < starts.length ? starts[k + 1] : order.length;
-      const number = existing.length + 1 + k;
-      if (k === 0 && last && from === to) continue;
-      const prefix = k === 0 && last ? last.bytes : header;
-      const path17 = k === 0 && last ? last.path : `${this.dir}/${partitionFile(month, number)}`;
-      written.push({ path: path17, bytes: batch.concat(prefix, order, from, to) });
-    }
-    const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
-    return { all: [...kept, ...written], written };
+  return { written, sources, partitions, partitionSha256 };
+}
+function piecesWithRows(reader, month, order, batch) {
+  const existing = reader.partitionPieces(month);
+  const last = existing.pop();
+  const header = Buffer.from(stringify([headerOf2(reader.layout)]));
+  const lines = order.map((i) => batch.lineBytes(i));
+  const limit = maxPieceBytes();
+  const starts = startsOfPieces(lines, header.length, limit, last ? last.bytes.length : header.length);
+  const written = [];
+  for (let k = 0; k < starts.length; k++) {
+    const from = starts[k];
+    const to = k + 1 < starts.length ? starts[k + 1] : order.length;
+    const number = existing.length + 1 + k;
+    if (k === 0 && last && from === to) continue;
+    const prefix = k === 0 && last ? last.bytes : header;
+    const path17 = k === 0 && last ? last.path : `${reader.dir}/${partitionFile(month, number)}`;
+    written.push({ path: path17, bytes: batch.concat(prefix, order, from, to) });
   }
-  /** Creates a new, empty version (nothing is written until the first append). */
-  static create(ws, spec, version, fill2, sourceSha256) {
-    const meta = {
-      format: FEATURE_GROUP_FORMAT,
-      formatVersion: 1,
-      dataset: spec.name,
-      version,
-      schemaHash: schemaHashOf(spec),
-      sourceSha256,
-      primaryKey: "id",
-      eventTime: "event_time",
-      columns: headerOf3({
-        features: featureSchema(spec),
-        labelName: spec.label.name,
-        classes: spec.label.classes
-      }),
-      features: featureSchema(spec),
-      label: storedLabel(spec),
-      expectations: expectationsOf(spec),
-      fill: fill2,
-      rows: 0,
-      rejected: 0,
-      nextId: 1,
-      partitions: {}
-    };
-    return new _FeatureGroup(ws, spec, meta, workingTree(ws.root));
-  }
-};
+  const kept = last && !written.some((w) => w.path === last.path) ? [...existing, last] : existing;
+  return { all: [...kept, ...written], written };
+}
 function readParts(parts, layout) {
   const rowsOf = (p) => Array.isArray(p) ? p.reduce((s, q) => s + countRows(q.bytes), 0) : p.rows;
   const t = emptyTable(
@@ -40784,96 +40912,161 @@ function storeRule(r2, ids, now, features) {
 function rowCells(r2, meta) {
   return [String(r2.id), r2.eventTime, r2.source, ...meta.features.map((f) => r2.values[f.name]), r2.label];
 }
-function isoSeconds(d) {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-function assertSchemaUnchanged(ws, spec, meta) {
-  const changes = schemaChanges(meta, spec);
-  if (changes.length === 0) return;
-  const groupDir = FeatureGroup.dirOf(spec, meta.version);
-  throw new SchemaEditError(
-    schemaEditMessage({
-      specFile: `data/${spec.name}/dataset.yml`,
-      groupDir,
-      version: meta.version,
-      changes,
-      uncommitted: negate(isTracked(ws.root, groupDir))
-    })
-  );
-}
-function negate(b) {
-  return b === null ? null : !b;
-}
-function parseMeta(files, dir, spec, version) {
-  const file = `${dir}/metadata.json`;
-  const m = parseJsonObject(files.readBytes(file), file, "metadata");
-  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt metadata, ${rule2}`);
-  if (m.format !== FEATURE_GROUP_FORMAT) throw bad(`format must be '${FEATURE_GROUP_FORMAT}'`);
-  if (m.formatVersion !== 1) throw bad(`formatVersion ${m.formatVersion} is not supported (expected 1)`);
-  if (m.dataset !== spec.name) throw bad(`dataset '${m.dataset}' is not '${spec.name}'`);
-  if (m.version !== version) throw bad(`version ${m.version} does not match its folder v${version}`);
-  if (!Array.isArray(m.features) || !Array.isArray(m.columns) || typeof m.label?.name !== "string" || !Array.isArray(m.label?.classes)) {
-    throw bad("features, columns and label are required");
+
+// actions/lib/features/feature-group.ts
+var FeatureGroup = class _FeatureGroup {
+  constructor(ws, spec, meta, files, countsFile = `${groupDir(spec, meta.version)}/stats.json`) {
+    this.ws = ws;
+    this.spec = spec;
+    this.meta = meta;
+    this.files = files;
+    this.countsFile = countsFile;
+    this.reader = new GroupReader(files, groupDir(spec, meta.version), meta, countsFile);
   }
-  if (m.label.type !== void 0 && m.label.type !== "numeric")
-    throw bad(`label.type '${String(m.label.type)}' is not 'numeric' (absent for a classification label)`);
-  if (typeof m.fill !== "object" || m.fill === null) throw bad("'fill' must be an object");
-  const legacy = COUNT_KEYS.some((k) => k in m);
-  const countsFile = legacy ? file : `${dir}/stats.json`;
-  const counts = legacy ? m : parseJsonObject(files.readBytes(countsFile), countsFile, "statistics");
-  return { meta: { ...m, ...checkCounts(counts, countsFile) }, countsFile };
-}
-function parseJsonObject(bytes, file, what) {
-  if (!bytes) throw new FeatureGroupError(`${file}: missing`);
-  let value;
-  const text2 = Buffer.from(bytes).toString("utf8");
-  try {
-    value = JSON.parse(text2);
-  } catch (err) {
-    throw new FeatureGroupError(
-      `${file}: corrupt ${what}, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${file})`
-    );
+  ws;
+  spec;
+  meta;
+  files;
+  countsFile;
+  /** Reads and verifies the partitions; keeps each verified piece's sha256 for the next write. */
+  reader;
+  /** Repository-relative folder of a version. */
+  static dirOf(spec, version) {
+    return groupDir(spec, version);
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new FeatureGroupError(`${file}: corrupt ${what}, expected a JSON object`);
-  return value;
-}
-function checkCounts(c, file) {
-  const bad = (rule2) => new FeatureGroupError(`${file}: corrupt counts, ${rule2}`);
-  for (const k of ["rows", "rejected", "nextId"]) {
-    const v = c[k];
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
-      throw bad(`'${k}' must be a whole number \u2265 0`);
+  /** Existing versions, ascending. */
+  static versions(spec, files) {
+    return files.listDirs(`data/${spec.name}`).map((n) => /^v(\d+)$/.exec(n)?.[1]).filter(
+      (v) => v !== void 0 && files.readBytes(`data/${spec.name}/v${v}/metadata.json`) !== null
+    ).map(Number).sort((a, b) => a - b);
   }
-  const partitions = c.partitions;
-  if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions))
-    throw bad("'partitions' must be an object");
-  const parts = partitions;
-  let sum2 = 0;
-  for (const [month, n] of Object.entries(parts)) {
-    if (!/^\d{4}-\d{2}$/.test(month) || typeof n !== "number" || !Number.isInteger(n) || n < 0)
-      throw bad(`partition '${month}' must be a YYYY-MM month with a whole number of rows`);
-    sum2 += n;
-  }
-  if (sum2 !== c.rows) throw bad(`'rows' is ${c.rows} but the partitions add up to ${sum2}`);
-  const hashes = c.partitionSha256;
-  if (hashes !== void 0) {
-    if (typeof hashes !== "object" || hashes === null || Array.isArray(hashes))
-      throw bad("'partitionSha256' must be an object");
-    for (const [key, h] of Object.entries(hashes)) {
-      const month = parsePieceKey(key)?.month;
-      if (month === void 0 || !(month in parts) || typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h))
-        throw bad(`partitionSha256 '${key}' must be the sha256 of a listed partition`);
+  /**
+   * Opens the latest (or a given) version; `files` selects working tree or a git revision. In the working
+   * tree the latest version must still have the spec's schema (see schema-drift.ts): an edit after
+   * backfill stops every command here with one message. Only backfill, which makes the new version,
+   * opens with `schemaCheck: false`. Time travel (a revision) reads a group by the schema it stored.
+   */
+  static open(ws, spec, opts = {}) {
+    const files = opts.files ?? workingTree(ws.root);
+    const versions = _FeatureGroup.versions(spec, files);
+    const version = opts.version ?? versions[versions.length - 1];
+    if (version === void 0 || !versions.includes(version)) {
+      throw new FeatureGroupError(
+        `feature group '${spec.name}'${opts.version ? ` v${opts.version}` : ""} does not exist in the ${files.description}: run backfill first`
+      );
     }
+    const { meta, countsFile } = parseMeta(files, groupDir(spec, version), spec, version);
+    if (opts.schemaCheck !== false && files.description === WORKING_TREE) {
+      const latest = versions[versions.length - 1];
+      const latestMeta = latest === version ? meta : parseMeta(files, groupDir(spec, latest), spec, latest).meta;
+      assertSchemaUnchanged(ws, spec, latestMeta);
+    }
+    return new _FeatureGroup(ws, spec, meta, files, countsFile);
   }
-  return {
-    ...hashes !== void 0 ? { partitionSha256: hashes } : {},
-    rows: c.rows,
-    rejected: c.rejected,
-    nextId: c.nextId,
-    partitions: parts
-  };
-}
+  static exists(ws, spec) {
+    return _FeatureGroup.versions(spec, workingTree(ws.root)).length > 0;
+  }
+  /** Creates a new, empty version (nothing is written until the first append). */
+  static create(ws, spec, version, fill2, sourceSha256) {
+    return new _FeatureGroup(ws, spec, newGroupMeta(spec, version, fill2, sourceSha256), workingTree(ws.root));
+  }
+  get dir() {
+    return groupDir(this.spec, this.meta.version);
+  }
+  get layout() {
+    return this.reader.layout;
+  }
+  get labelsPath() {
+    return labelsFile(this.dir);
+  }
+  /** Whether the label is a number (regression): rows read it into `targets`. */
+  get numericLabel() {
+    return isNumericLabel(this.meta.label);
+  }
+  /** A month's partition: where it is (its first piece), or where a new one goes. */
+  partitionPath(month) {
+    return this.reader.partitionPath(month);
+  }
+  /** Every piece of a month's partition in order (one file until it outgrew the size limit). */
+  partitionPaths(month) {
+    return this.reader.partitionPaths(month);
+  }
+  /** A month's pieces with their bytes, in order (what a reader reads and a shard hashes). */
+  partitionPieces(month) {
+    return this.reader.partitionPieces(month);
+  }
+  /** Months that have a partition file, ascending. */
+  months() {
+    return this.reader.months();
+  }
+  /** A month's rows, its pieces in order. */
+  readPartition(month) {
+    return this.reader.readPartition(month);
+  }
+  /** A month's rows with the sha256 of its bytes, verified (see GroupReader.readVerifiedPartition). */
+  readVerifiedPartition(month) {
+    return this.reader.readVerifiedPartition(month);
+  }
+  /** Months stats.json lists with rows whose partition file is gone (a deleted partition). */
+  assertNoMissingPartitions(months) {
+    this.reader.assertNoMissingPartitions(months);
+  }
+  /** All rows, partitions in month order (rows in append order within a partition), late labels applied. */
+  read(filter) {
+    const table = this.reader.read((m) => filter?.months?.(m) ?? true);
+    return applyLateLabels(table, this.lateLabels(), this.numericLabel);
+  }
+  /** Labels that arrived after their row, by id (see late-labels.ts). */
+  lateLabels() {
+    return readLateLabels(this.files, this.labelsPath, this.meta.label);
+  }
+  /**
+   * Records labels for rows that were ingested without one. A label for an unknown id, for a row that
+   * already has one, or outside the classes is quarantined with its reason.
+   */
+  appendLabels(entries2, now, opts = {}) {
+    const parts = this.reader.partitionsByMonth();
+    const table = applyLateLabels(
+      concatTables([...parts.values()], this.meta.features.length),
+      this.lateLabels(),
+      this.numericLabel
+    );
+    const old = this.files.readBytes(this.labelsPath);
+    const { labelsText, added, rejected } = checkLateLabels(entries2, table, this.meta.label, old, now);
+    const changes = { quarantined: rejected, nextId: this.meta.nextId, labelsText };
+    const writes = groupWrites(this.reader, this.ws.root, new RowBatch(), parts, changes);
+    if (!opts.dryRun) writeFilesAtomically([...writes, ...opts.alsoWrite ?? []]);
+    return { added, rejected };
+  }
+  /**
+   * Validates and appends rows, quarantines rejected ones, and rewrites metadata and stats — all files
+   * built in memory first and then written atomically. Rows that fail a store-level rule (duplicate id,
+   * future event time) join the rejected ones. Returns what was admitted.
+   */
+  append(rows, rejected, now, opts = {}) {
+    const appender = this.appender(now);
+    const added = [];
+    for (const r2 of rows) {
+      const id = appender.add(r2);
+      if (id !== null) added.push({ ...r2, id });
+    }
+    added.sort((a, b) => a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.id - b.id);
+    return { added, rejected: appender.finish(rejected, opts).rejected };
+  }
+  /**
+   * Appends rows one at a time without keeping them as objects (a streamed ingest of a million rows):
+   * add() applies the store-level rules and keeps the row as its partition line; finish() writes every
+   * file at once, like append(). The rows rejected before (`rejected`) come first in rejected.csv.
+   */
+  appender(now) {
+    if (this.files.description !== WORKING_TREE) {
+      throw new FeatureGroupError(
+        `feature group '${this.spec.name}' was opened at ${this.files.description} and is read-only`
+      );
+    }
+    return groupAppender(this.reader, this.ws.root, now);
+  }
+};
 
 // actions/lib/core/quantile.ts
 function sortedQuantile(sorted, q) {
@@ -41186,6 +41379,11 @@ function readModelInput(features, input2) {
   });
 }
 
+// actions/lib/core/format.ts
+function percent(x, digits = 1, missing = "\u2013") {
+  return x === null || x === void 0 ? missing : `${(x * 100).toFixed(digits)}%`;
+}
+
 // actions/lib/training/metrics.ts
 var safeDiv = (a, b) => b === 0 ? 0 : a / b;
 function confusionMatrix(actual, predicted, nClasses) {
@@ -41270,11 +41468,11 @@ function regressionMetrics(actual, predicted, trainMean, tolerances) {
   let ssTot = 0;
   for (let i = 0; i < n; i++) ssTot += (actual[i] - mean2) ** 2;
   const r2 = ssTot === 0 ? sumSq === 0 ? 1 : 0 : 1 - sumSq / ssTot;
-  const within = [...tolerances].sort((a, b) => a - b).map((tolerance) => {
-    const limit = tolerance * (1 + 1e-9);
+  const within = [...tolerances].sort((a, b) => a - b).map((tolerance2) => {
+    const limit = tolerance2 * (1 + 1e-9);
     let ok = 0;
     for (let i = 0; i < n; i++) if (abs[i] <= limit) ok++;
-    return { tolerance, accuracy: safeDiv(ok, n) };
+    return { tolerance: tolerance2, accuracy: safeDiv(ok, n) };
   });
   return {
     task: "regression",
@@ -41352,7 +41550,7 @@ function needTwoGroups(groups, rows, what) {
 }
 var flatSorted = (gs) => gs.flatMap((g2) => g2.rows).sort((a, b) => a - b);
 function stratifiedSplit(labels, keys, rows, nClasses, testFraction, seed) {
-  const what = `a ${Math.round(testFraction * 100)}% holdout`;
+  const what = `a ${percent(testFraction, 0)} holdout`;
   const nTest = Math.round(rows.length * testFraction);
   if (nTest < 1 || rows.length - nTest < 1)
     throw new SplitError(`too few rows for ${what}: ${rows.length} labelled rows`);
@@ -41473,7 +41671,7 @@ function hashSplit(keys, rows, testFraction, seed) {
 function checkHashSplit(rows, test, testFraction) {
   if (test < 1 || rows - test < 1) {
     throw new SplitError(
-      `a ${Math.round(testFraction * 100)}% hash holdout of ${rows} labelled rows has ${test} test and ${rows - test} training rows; each side needs at least one`
+      `a ${percent(testFraction, 0)} hash holdout of ${rows} labelled rows has ${test} test and ${rows - test} training rows; each side needs at least one`
     );
   }
 }
@@ -41556,7 +41754,7 @@ function checkRowCount(dataset, rows, config) {
   const minRows = Math.max(config.folds * 2, Math.ceil(2 / config.testFraction));
   if (rows < minRows) {
     throw new TrainingError(
-      `${dataset}: ${rows} labelled rows are too few for a ${Math.round(config.testFraction * 100)}% holdout and ${config.folds}-fold cross-validation (need at least ${minRows})`
+      `${dataset}: ${rows} labelled rows are too few for a ${percent(config.testFraction, 0)} holdout and ${config.folds}-fold cross-validation (need at least ${minRows})`
     );
   }
 }
@@ -41839,7 +42037,6 @@ function train3(data, config, progress) {
 }
 
 // actions/lib/registry/model-card.ts
-var pct2 = (x) => `${(x * 100).toFixed(1)}%`;
 var f4 = (x) => x.toFixed(4);
 function modelCard(l, p) {
   const lines = [];
@@ -41856,10 +42053,29 @@ function modelCard(l, p) {
   else {
     const h = p.holdout;
     lines.push(
-      `Holdout accuracy **${pct2(h.accuracy)}** (macro-F1 ${f4(h.macro.f1)}) on ${h.rows} rows; majority-class baseline ${pct2(h.baselineAccuracy)}.`,
+      `Holdout accuracy **${percent(h.accuracy)}** (macro-F1 ${f4(h.macro.f1)}) on ${h.rows} rows; majority-class baseline ${percent(h.baselineAccuracy)}.`,
       ""
     );
   }
+  lineageSection(lines, row, l);
+  inputSection(lines, row, p);
+  if (reg) regressionSections(lines, row, reg, p, unit);
+  else classificationSections(lines, row, p.holdout, p);
+  if (p.importances) {
+    lines.push(
+      "",
+      "## Feature importance (mean decrease in impurity)",
+      "",
+      "| feature | importance |",
+      "|---|---|"
+    );
+    for (const [n, v] of Object.entries(p.importances).sort((a, b) => b[1] - a[1])) row(n, f4(v));
+  }
+  if (p.permutation) permutationSection(lines, row, p.permutation);
+  lines.push("");
+  return lines.join("\n");
+}
+function lineageSection(lines, row, l) {
   lines.push("## Lineage", "", "| | |", "|---|---|");
   row("trained at (UTC)", l.trainedAt);
   row("code version", l.codeVersion);
@@ -41881,12 +42097,14 @@ function modelCard(l, p) {
   );
   row(
     "split",
-    `${l.split.kind}, ${pct2(l.split.testFraction)} holdout, seed ${l.split.seed}; ${l.split.folds}-fold cross-validation; identical feature rows (content hash of the cleaned features) are never split across holdout or folds`
+    `${l.split.kind}, ${percent(l.split.testFraction)} holdout, seed ${l.split.seed}; ${l.split.folds}-fold cross-validation; identical feature rows (content hash of the cleaned features) are never split across holdout or folds`
   );
   row(
     "algorithm",
     `${l.algorithm} ${Object.entries(l.params).map(([k, v]) => `${k}=${v}`).join(", ")}`
   );
+}
+function inputSection(lines, row, p) {
   lines.push(
     "",
     "## Input schema",
@@ -41912,21 +42130,6 @@ function modelCard(l, p) {
     JSON.stringify(p.inputExample),
     "```"
   );
-  if (reg) regressionSections(lines, row, reg, p, unit);
-  else classificationSections(lines, row, p.holdout, p);
-  if (p.importances) {
-    lines.push(
-      "",
-      "## Feature importance (mean decrease in impurity)",
-      "",
-      "| feature | importance |",
-      "|---|---|"
-    );
-    for (const [n, v] of Object.entries(p.importances).sort((a, b) => b[1] - a[1])) row(n, f4(v));
-  }
-  if (p.permutation) permutationSection(lines, row, p.permutation);
-  lines.push("");
-  return lines.join("\n");
 }
 function regressionSections(lines, row, h, p, unit) {
   lines.push(
@@ -41940,7 +42143,7 @@ function regressionSections(lines, row, h, p, unit) {
   row("RMSE (root mean squared error)", `${f4(h.rmse)}${unit}`, `${f4(h.baselineRmse)}${unit}`);
   row("R\xB2", f4(h.r2), "0 (by definition, on the training mean)");
   row("median absolute error", `${f4(h.medianAbsoluteError)}${unit}`, "");
-  for (const w of h.within) row(`accuracy within ${w.tolerance}${unit}`, pct2(w.accuracy), "");
+  for (const w of h.within) row(`accuracy within ${w.tolerance}${unit}`, percent(w.accuracy), "");
   if (h.within.length > 0)
     lines.push(
       "",
@@ -42031,7 +42234,7 @@ function classificationSections(lines, row, holdout, p) {
   if (p.champion && !("task" in p.champion)) {
     lines.push(
       "",
-      `Gate, on the ${p.champion.rows} holdout rows previous champion v${p.champion.version} never saw: v${p.champion.version} accuracy ${pct2(p.champion.accuracy)}, macro-F1 ${f4(p.champion.macroF1)}; this model accuracy ${pct2(p.champion.challengerAccuracy)}, macro-F1 ${f4(p.champion.challengerMacroF1)}.`
+      `Gate, on the ${p.champion.rows} holdout rows previous champion v${p.champion.version} never saw: v${p.champion.version} accuracy ${percent(p.champion.accuracy)}, macro-F1 ${f4(p.champion.macroF1)}; this model accuracy ${percent(p.champion.challengerAccuracy)}, macro-F1 ${f4(p.champion.challengerMacroF1)}.`
     );
   }
   lines.push(
@@ -42075,12 +42278,13 @@ function permutationSection(lines, row, p) {
 }
 
 // actions/lib/registry/model-registry.ts
-import { existsSync as existsSync8 } from "node:fs";
-import path15 from "node:path";
+import { existsSync as existsSync7 } from "node:fs";
+import path14 from "node:path";
 var REGISTRY_FORMAT = "gitml.registry";
 var RegistryError = class extends GitmlError {
   name = "RegistryError";
 };
+var registryError = (message2) => new RegistryError(message2);
 function isRegressionHoldout(h) {
   return "mae" in h;
 }
@@ -42103,6 +42307,11 @@ function rememberModel(sha, model) {
   decodedModels.set(sha, model);
   if (decodedModels.size > DECODED_MODELS_KEPT) decodedModels.delete(decodedModels.keys().next().value);
 }
+function championVersions(ws, results) {
+  return Object.fromEntries(
+    results.map((r2) => [r2.dataset, new ModelRegistry(ws, r2.dataset).index().champion])
+  );
+}
 var ModelRegistry = class {
   constructor(ws, dataset) {
     this.ws = ws;
@@ -42111,17 +42320,17 @@ var ModelRegistry = class {
   ws;
   dataset;
   get dir() {
-    return path15.join(this.ws.modelsDir, this.dataset);
+    return path14.join(this.ws.modelsDir, this.dataset);
   }
   get indexPath() {
-    return path15.join(this.dir, "index.json");
+    return path14.join(this.dir, "index.json");
   }
   versionDir(version) {
-    return path15.join(this.dir, `v${version}`);
+    return path14.join(this.dir, `v${version}`);
   }
   /** The index, or an empty one when the dataset has no models yet. A corrupt index is an error. */
   index() {
-    if (!existsSync8(this.indexPath))
+    if (!existsSync7(this.indexPath))
       return {
         format: REGISTRY_FORMAT,
         formatVersion: 1,
@@ -42130,15 +42339,8 @@ var ModelRegistry = class {
         versions: []
       };
     const where = this.ws.rel(this.indexPath);
-    let raw;
     const text2 = readInputFile(this.ws.root, this.indexPath).toString("utf8");
-    try {
-      raw = JSON.parse(text2);
-    } catch (err) {
-      throw new RegistryError(
-        `${where}: corrupt registry index, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${where})`
-      );
-    }
+    const raw = parseJsonText(text2, where, "registry index", registryError);
     const bad = (rule2) => new RegistryError(`${where}: corrupt registry index, ${rule2}`);
     if (typeof raw !== "object" || raw === null || raw.format !== REGISTRY_FORMAT)
       throw bad(`format must be '${REGISTRY_FORMAT}'`);
@@ -42163,14 +42365,13 @@ var ModelRegistry = class {
     return e;
   }
   modelPath(version) {
-    return path15.join(this.versionDir(version), "model.json");
+    return path14.join(this.versionDir(version), "model.json");
   }
   /** Loads a version's model (validated, and checked against the sha256 the registry recorded). */
   load(version) {
     const file = this.modelPath(version);
     const where = this.ws.rel(file);
-    if (!existsSync8(file)) throw new RegistryError(`${where}: missing`);
-    let raw;
+    if (!existsSync7(file)) throw new RegistryError(`${where}: missing`);
     const bytes = readInputFile(this.ws.root, file);
     const sha = sha256Hex(bytes);
     const recorded = this.index().versions.find((v) => v.version === version)?.modelSha256;
@@ -42180,14 +42381,7 @@ var ModelRegistry = class {
       );
     let model = decodedModels.get(sha);
     if (model === void 0) {
-      const text2 = bytes.toString("utf8");
-      try {
-        raw = JSON.parse(text2);
-      } catch (err) {
-        throw new RegistryError(
-          `${where}: corrupt model file, ${jsonSyntaxProblem(err, text2)}; restore it with git (git checkout -- ${where})`
-        );
-      }
+      const raw = parseJsonText(bytes.toString("utf8"), where, "model file", registryError);
       model = ServingModel.load(raw, where);
       rememberModel(sha, model);
     }
@@ -42197,8 +42391,8 @@ var ModelRegistry = class {
   }
   /** A version's metrics.json, or null when it is missing or unreadable (callers then go without). */
   metricsOf(version) {
-    const file = path15.join(this.versionDir(version), "metrics.json");
-    if (!existsSync8(file)) return null;
+    const file = path14.join(this.versionDir(version), "metrics.json");
+    if (!existsSync7(file)) return null;
     try {
       const parsed = JSON.parse(readInputFile(this.ws.root, file).toString("utf8"));
       return typeof parsed === "object" && parsed !== null ? parsed : null;
@@ -42255,9 +42449,9 @@ var ModelRegistry = class {
     };
     const dir = this.versionDir(version);
     const writes = [
-      { path: path15.join(dir, "model.json"), content: modelText },
-      { path: path15.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
-      { path: path15.join(dir, "card.md"), content: files.card(version) },
+      { path: path14.join(dir, "model.json"), content: modelText },
+      { path: path14.join(dir, "metrics.json"), content: stableStringify(files.metrics) },
+      { path: path14.join(dir, "card.md"), content: files.card(version) },
       { path: this.indexPath, content: stableStringify(next) }
     ];
     writeFilesAtomically(writes);
@@ -42287,7 +42481,7 @@ var ModelRegistry = class {
    */
   withModelHashes(versions) {
     return versions.map((v) => {
-      if (v.modelSha256 !== void 0 || !existsSync8(this.modelPath(v.version))) return v;
+      if (v.modelSha256 !== void 0 || !existsSync7(this.modelPath(v.version))) return v;
       try {
         this.load(v.version);
       } catch {
@@ -42487,15 +42681,16 @@ function trainingConfig(spec, opts) {
         task
       ).map((a) => a.name).join(", ")}`
     );
-  const tolerance = opts.tolerance ?? 0;
-  if (!(tolerance >= 0)) throw new RangeError("--tolerance must be \u2265 0");
+  const tolerance2 = opts.tolerance ?? 0;
+  if (!(tolerance2 >= 0)) throw new OptionError("tolerance", "must be \u2265 0");
   if (opts.gateMetric !== void 0 && task !== "regression")
     throw new RangeError(
       `${spec.name}: a gate metric is for a regression label; a classifier's gate compares macro-F1`
     );
   if (task === "regression" && opts.split === "stratified")
-    throw new RangeError(
-      `${spec.name}: the stratified split needs classes, and '${spec.label.name}' is numeric; use --split shuffle (the default), time or hash`
+    throw new OptionError(
+      "split",
+      (name2) => `${spec.name}: the stratified split needs classes, and '${spec.label.name}' is numeric; use ${name2("split")} shuffle (the default), time or hash`
     );
   const base = defaultTraining(task);
   const search = opts.search ?? true;
@@ -42511,10 +42706,10 @@ function trainingConfig(spec, opts) {
   };
 }
 function trainingData(fg, table, includeSynthetic) {
-  const synthetic = SOURCES.indexOf("synthetic");
   const rows = [];
   for (let i = 0; i < table.rows; i++) {
-    if (table.labels[i] >= 0 && (includeSynthetic || table.sources[i] !== synthetic)) rows.push(i);
+    if (table.labels[i] >= 0 && (includeSynthetic || table.sources[i] !== SOURCE_CODE.synthetic))
+      rows.push(i);
   }
   const index = new Map(fg.meta.features.map((f, j) => [f.name, j]));
   const common = {
@@ -42565,7 +42760,7 @@ function configHashOf(config) {
 function unchangedSince(champion, dataHash, configHash, force) {
   if (!champion || force) return null;
   if (champion.entry.dataHash !== dataHash || champion.entry.configHash !== configHash) return null;
-  return `training data and config are unchanged since champion v${champion.entry.version} (use --force to retrain)`;
+  return `training data and config are unchanged since champion v${champion.entry.version}`;
 }
 function trainDataset(ws, spec, opts) {
   const config = trainingConfig(spec, opts);
@@ -42723,33 +42918,8 @@ function gateVerdict(check2, version, tol, gateMetric) {
   };
 }
 function registerFitted(ctx, fitted) {
-  const { ws, spec, fg, config, dataHash, configHash, champion, championCheck, opts } = ctx;
-  let previousChampion = null;
-  let status = "champion";
-  let decision = "First model of this dataset.";
-  if (champion && championCheck && "metrics" in championCheck) {
-    const v = `champion v${champion.entry.version}`;
-    const where = championCheck.known ? `on the ${championCheck.rows} of ${championCheck.holdoutRows} holdout rows ${v} never saw` : `on the same holdout (${v}'s own holdout is not recorded, so it may have trained on some of these rows)`;
-    if (championCheck.rows === 0) {
-      decision = `None of the ${championCheck.holdoutRows} holdout rows is unseen by ${v} (it was trained on another split), so the gate cannot compare them honestly: replaced on the new model's honest holdout.`;
-    } else {
-      const verdict = gateVerdict(
-        championCheck,
-        champion.entry.version,
-        opts.tolerance ?? 0,
-        opts.gateMetric ?? "mae"
-      );
-      previousChampion = verdict.previous;
-      status = verdict.ok ? "champion" : "challenger";
-      decision = verdict.words(where);
-    }
-  } else if (champion && championCheck && "mismatch" in championCheck) {
-    decision = `Champion v${champion.entry.version} cannot read this feature group (${championCheck.mismatch.message}): replaced.`;
-  }
-  if (opts.promote && status !== "champion") {
-    status = "champion";
-    decision = `Promoted by request (--promote). ${decision}`;
-  }
+  const { ws, spec, fg, config, dataHash, configHash, opts } = ctx;
+  const { status, decision, previousChampion } = gateDecision(ctx);
   const git = isInsideWorkTree(ws.root) ? headCommit(ws.root) : null;
   const model = fitted.model;
   const testRows = fitted.testIds.length;
@@ -42757,23 +42927,7 @@ function registerFitted(ctx, fitted) {
     model.json.view.columns.map((c) => c.feature),
     model.estimator.featureImportances()
   ) : void 0;
-  const h = fitted.holdout;
-  const regression = isRegression(h);
-  const holdout = regression ? {
-    rows: h.rows,
-    mae: h.mae,
-    rmse: h.rmse,
-    r2: h.r2,
-    medianAbsoluteError: h.medianAbsoluteError,
-    baselineMae: h.baselineMae,
-    within: h.within
-  } : {
-    accuracy: h.accuracy,
-    macroF1: h.macro.f1,
-    weightedF1: h.weighted.f1,
-    rows: h.rows,
-    baselineAccuracy: h.baselineAccuracy
-  };
+  const regression = isRegression(fitted.holdout);
   const entry = ctx.registry.register(
     {
       ...regression ? { task: "regression" } : {},
@@ -42783,39 +42937,12 @@ function registerFitted(ctx, fitted) {
       featureGroupVersion: fg.meta.version,
       dataHash,
       configHash,
-      holdout,
+      holdout: indexHoldout(fitted.holdout),
       decision
     },
     {
       model,
-      metrics: {
-        dataset: spec.name,
-        ...regression ? { task: "regression", interval: intervalRecord(model) } : {},
-        algorithm: model.json.algorithm,
-        params: model.json.params,
-        holdout: fitted.holdout,
-        previousChampion,
-        crossValidation: fitted.cv.map((c) => ({
-          algorithm: c.algorithm,
-          params: c.params,
-          minAbsCorrelation: c.minAbsCorrelation,
-          ...regression ? { meanMae: c.meanMae, foldMae: c.foldMae } : { meanAccuracy: c.meanAccuracy, foldAccuracy: c.foldAccuracy },
-          ...c.modelBytes !== void 0 ? { modelBytes: c.modelBytes } : {}
-        })),
-        correlations: model.json.view.correlations,
-        ...importances ? { featureImportances: importances } : {},
-        ...fitted.importance ? { [IMPORTANCE_FIELD]: fitted.importance } : {},
-        split: {
-          kind: config.split,
-          seed: config.seed,
-          testFraction: config.testFraction,
-          train: fitted.trainRows,
-          test: testRows,
-          testIds: fitted.testIds,
-          duplicateTrainRows: fitted.duplicates.trainRows,
-          holdoutOverlap: fitted.duplicates.holdoutOverlap
-        }
-      },
+      metrics: metricsRecord(spec, config, fitted, previousChampion, importances),
       card: (version) => modelCard(
         {
           dataset: spec.name,
@@ -42864,6 +42991,85 @@ function registerFitted(ctx, fitted) {
   );
   return { entry, previousChampion };
 }
+function gateDecision(ctx) {
+  const { champion, championCheck, opts } = ctx;
+  let previousChampion = null;
+  let status = "champion";
+  let decision = "First model of this dataset.";
+  if (champion && championCheck && "metrics" in championCheck) {
+    const v = `champion v${champion.entry.version}`;
+    const where = championCheck.known ? `on the ${championCheck.rows} of ${championCheck.holdoutRows} holdout rows ${v} never saw` : `on the same holdout (${v}'s own holdout is not recorded, so it may have trained on some of these rows)`;
+    if (championCheck.rows === 0) {
+      decision = `None of the ${championCheck.holdoutRows} holdout rows is unseen by ${v} (it was trained on another split), so the gate cannot compare them honestly: replaced on the new model's honest holdout.`;
+    } else {
+      const verdict = gateVerdict(
+        championCheck,
+        champion.entry.version,
+        opts.tolerance ?? 0,
+        opts.gateMetric ?? "mae"
+      );
+      previousChampion = verdict.previous;
+      status = verdict.ok ? "champion" : "challenger";
+      decision = verdict.words(where);
+    }
+  } else if (champion && championCheck && "mismatch" in championCheck) {
+    decision = `Champion v${champion.entry.version} cannot read this feature group (${championCheck.mismatch.message}): replaced.`;
+  }
+  if (opts.promote && status !== "champion") {
+    status = "champion";
+    decision = `Promoted by request (--promote). ${decision}`;
+  }
+  return { status, decision, previousChampion };
+}
+function indexHoldout(h) {
+  return isRegression(h) ? {
+    rows: h.rows,
+    mae: h.mae,
+    rmse: h.rmse,
+    r2: h.r2,
+    medianAbsoluteError: h.medianAbsoluteError,
+    baselineMae: h.baselineMae,
+    within: h.within
+  } : {
+    accuracy: h.accuracy,
+    macroF1: h.macro.f1,
+    weightedF1: h.weighted.f1,
+    rows: h.rows,
+    baselineAccuracy: h.baselineAccuracy
+  };
+}
+function metricsRecord(spec, config, fitted, previousChampion, importances) {
+  const model = fitted.model;
+  const regression = isRegression(fitted.holdout);
+  return {
+    dataset: spec.name,
+    ...regression ? { task: "regression", interval: intervalRecord(model) } : {},
+    algorithm: model.json.algorithm,
+    params: model.json.params,
+    holdout: fitted.holdout,
+    previousChampion,
+    crossValidation: fitted.cv.map((c) => ({
+      algorithm: c.algorithm,
+      params: c.params,
+      minAbsCorrelation: c.minAbsCorrelation,
+      ...regression ? { meanMae: c.meanMae, foldMae: c.foldMae } : { meanAccuracy: c.meanAccuracy, foldAccuracy: c.foldAccuracy },
+      ...c.modelBytes !== void 0 ? { modelBytes: c.modelBytes } : {}
+    })),
+    correlations: model.json.view.correlations,
+    ...importances ? { featureImportances: importances } : {},
+    ...fitted.importance ? { [IMPORTANCE_FIELD]: fitted.importance } : {},
+    split: {
+      kind: config.split,
+      seed: config.seed,
+      testFraction: config.testFraction,
+      train: fitted.trainRows,
+      test: fitted.testIds.length,
+      testIds: fitted.testIds,
+      duplicateTrainRows: fitted.duplicates.trainRows,
+      holdoutOverlap: fitted.duplicates.holdoutOverlap
+    }
+  };
+}
 function intervalRecord(model) {
   if (model.task !== "regression") return void 0;
   if (model.estimator instanceof RandomForestRegressor) return { kind: "trees", quantiles: [0.1, 0.9] };
@@ -42893,7 +43099,7 @@ function readInputs(input2, ws) {
   );
   const promote = input2.boolean("promote", false);
   const force = input2.boolean("force", false);
-  const tolerance = input2.number("tolerance", tasks.has("regression") ? { min: TOLERANCE.min } : TOLERANCE);
+  const tolerance2 = input2.tolerance(tasks.has("regression"));
   const gateMetric = input2.given("gate-metric") ? input2.choice("gate-metric", REGRESSION_GATE_METRICS, "mae") : void 0;
   const split = input2.given("split") ? input2.choice("split", SPLIT_KINDS, "stratified") : void 0;
   const seed = input2.integer("seed", SEED);
@@ -42919,7 +43125,7 @@ function readInputs(input2, ws) {
     algorithm: algorithm2 === "auto" ? void 0 : algorithm2,
     promote,
     force,
-    tolerance,
+    tolerance: tolerance2,
     gateMetric,
     split,
     seed,
@@ -42933,19 +43139,169 @@ function readInputs(input2, ws) {
     ...step
   };
 }
-function toleranceFor(spec, tolerance) {
-  if (tolerance !== void 0 && taskOf(spec.label) === "classification" && tolerance > TOLERANCE.max)
-    throw new ActionInputError(
-      `input 'tolerance' for ${spec.name} (a classifier, gated on macro-F1) must be from ${TOLERANCE.min} to ${TOLERANCE.max}, got ${tolerance}`
-    );
-  return tolerance;
+
+// actions/lib/pipelines/sharding.ts
+import { existsSync as existsSync8, readdirSync as readdirSync4, readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
+import path15 from "node:path";
+var ShardError = class extends GitmlError {
+  name = "ShardError";
+};
+var partialsError = (rule2) => new OptionError("partials", rule2, "failure");
+var shardText = (s) => `${s.index}/${s.count}`;
+function assignMonths(months, rowsOf, count) {
+  const shards = Array.from({ length: count }, () => ({ rows: 0, months: [] }));
+  const bySize = [...months].sort((a, b) => rowsOf(b) - rowsOf(a) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const m of bySize) {
+    let least = 0;
+    for (let s = 1; s < count; s++) if (shards[s].rows < shards[least].rows) least = s;
+    shards[least].rows += rowsOf(m);
+    shards[least].months.push(m);
+  }
+  return shards.map((s) => s.months.sort());
 }
-function gateMetricFor(spec, metric) {
-  if (metric !== void 0 && taskOf(spec.label) !== "regression")
-    throw new ActionInputError(
-      `input 'gate-metric' is for a regression dataset; ${spec.name} is a classifier, gated on macro-F1`
+function groupAssignment(fg, count) {
+  return assignMonths(fg.months(), (m) => fg.meta.partitions[m] ?? 0, count);
+}
+function* partitionsOf(fg, months, lateLabels) {
+  fg.assertNoMissingPartitions(() => true);
+  for (const month of months) {
+    const { table, sha256 } = fg.readVerifiedPartition(month);
+    applyLateLabels(table, lateLabels, fg.numericLabel);
+    yield { month, sha256, table };
+  }
+}
+function labelsSha256(fg) {
+  const bytes = fg.files.readBytes(fg.labelsPath);
+  return bytes ? sha256Hex(bytes) : null;
+}
+function rowsHashOf(partitions, labels) {
+  const lines = partitions.map((p) => `${p.month} ${p.sha256}
+`).join("");
+  return sha256Hex(`${lines}labels ${labels ?? "none"}
+`);
+}
+function partialRowsHeader(fg, dataset, shard, months, partitions) {
+  const labels = labelsSha256(fg);
+  return {
+    dataset,
+    shard: shard.index,
+    shards: shard.count,
+    featureGroupVersion: fg.meta.version,
+    months,
+    partitions,
+    labelsSha256: labels,
+    rowsHash: rowsHashOf(partitions, labels)
+  };
+}
+function partialFileName(kind, dataset, shard) {
+  return `${kind}-${dataset}-${shard.index}-of-${shard.count}.json`;
+}
+function jsonFiles(dir) {
+  const out = [];
+  const walk2 = (d) => {
+    for (const name2 of readdirSync4(d).sort()) {
+      const p = path15.join(d, name2);
+      if (statSync3(p).isDirectory()) walk2(p);
+      else if (name2.endsWith(".json")) out.push(p);
+    }
+  };
+  walk2(dir);
+  return out;
+}
+function readPartialSet(dir, format, version, dataset, fg) {
+  if (!existsSync8(dir) || !statSync3(dir).isDirectory()) throw partialsError(`${dir}: not a folder`);
+  const found = [];
+  for (const file of jsonFiles(dir)) {
+    const text2 = readFileSync4(file, "utf8");
+    let raw;
+    try {
+      raw = JSON.parse(text2);
+    } catch (err) {
+      throw new ShardError(`${file}: corrupt partial, ${jsonSyntaxProblem(err, text2)}; run its shard again`);
+    }
+    const p = raw;
+    if (typeof p !== "object" || p === null || p.format !== format || p.dataset !== dataset) continue;
+    if (p.version !== version)
+      throw new ShardError(`${file}: ${format} version ${p.version} is not supported (expected ${version})`);
+    if (!Number.isInteger(p.shard) || !Number.isInteger(p.shards) || !Array.isArray(p.months))
+      throw new ShardError(`${file}: shard, shards and months are required`);
+    found.push({ partial: p, file });
+  }
+  if (found.length === 0) throw partialsError(`${dir}: no ${format} files for dataset '${dataset}'`);
+  const counts = [...new Set(found.map((f) => f.partial.shards))].sort((a, b) => a - b);
+  if (counts.length > 1) {
+    throw partialsError(
+      `${dir}: partials of '${dataset}' come from different shard counts (n = ${counts.join(", ")}): ${found.map((f) => `${path15.basename(f.file)} is ${f.partial.shard}/${f.partial.shards}`).join(", ")}`
     );
-  return metric;
+  }
+  const n = counts[0];
+  const bySlot = /* @__PURE__ */ new Map();
+  for (const f of found) bySlot.set(f.partial.shard, [...bySlot.get(f.partial.shard) ?? [], f]);
+  const duplicated = [...bySlot].filter(([, fs3]) => fs3.length > 1);
+  if (duplicated.length > 0) {
+    throw partialsError(
+      `${dir}: duplicated shard(s) of '${dataset}': ${duplicated.map(([s, fs3]) => `${s}/${n} in ${fs3.map((f) => f.file).join(" and ")}`).join("; ")}`
+    );
+  }
+  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((s) => !bySlot.has(s));
+  const stray = [...bySlot.keys()].filter((s) => s < 1 || s > n);
+  if (stray.length > 0)
+    throw partialsError(`${dir}: shard(s) ${stray.join(", ")} of '${dataset}' are not in 1..${n}`);
+  if (missing.length > 0) {
+    throw partialsError(
+      `${dir}: missing shard(s) ${missing.map((s) => `${s}/${n}`).join(", ")} of '${dataset}' (have ${[
+        ...bySlot.keys()
+      ].sort((a, b) => a - b).map((s) => `${s}/${n}`).join(", ")}); run them before merging`
+    );
+  }
+  const ordered = [...bySlot.keys()].sort((a, b) => a - b).map((s) => bySlot.get(s)[0]);
+  const assignment = groupAssignment(fg, n);
+  for (const { partial, file } of ordered) {
+    if (partial.featureGroupVersion !== fg.meta.version) {
+      throw new ShardError(
+        `${file}: shard ${partial.shard}/${n} read feature group v${partial.featureGroupVersion}, the merge sees v${fg.meta.version}`
+      );
+    }
+    const want = assignment[partial.shard - 1];
+    if (partial.months.join(",") !== want.join(",")) {
+      throw new ShardError(
+        `${file}: shard ${partial.shard}/${n} read months [${partial.months.join(", ")}] but the feature group now assigns it [${want.join(", ")}]: the group changed since the shard ran`
+      );
+    }
+    if (rowsHashOf(partial.partitions ?? [], partial.labelsSha256 ?? null) !== partial.rowsHash)
+      throw new ShardError(`${file}: rowsHash does not match its partition hashes (edited by hand?)`);
+  }
+  return ordered;
+}
+function checkUnchanged(fg, owner, month, actual) {
+  const expected = owner.partial.partitions.find((p) => p.month === month)?.sha256;
+  if (expected !== actual) {
+    throw new ShardError(
+      `${fg.partitionPath(month)} changed since shard ${owner.partial.shard}/${owner.partial.shards} read it (${owner.file}); run the shards again`
+    );
+  }
+}
+function checkLabelsUnchanged(fg, owners) {
+  const now = labelsSha256(fg);
+  for (const o of owners) {
+    if ((o.partial.labelsSha256 ?? null) !== now)
+      throw new ShardError(
+        `${fg.labelsPath} changed since shard ${o.partial.shard}/${o.partial.shards} read it (${o.file}); run the shards again`
+      );
+  }
+}
+function checkSame(owners, what, pick, now) {
+  const text2 = (v) => stableStringify(v ?? null).replace(/\s+/g, " ").trim();
+  const first = text2(pick(owners[0].partial));
+  for (const o of owners) {
+    const v = text2(pick(o.partial));
+    if (v !== first)
+      throw new ShardError(
+        `partials disagree on ${what}: ${owners[0].file} has ${first}, ${o.file} has ${v}`
+      );
+  }
+  if (now && text2(now.value) !== first)
+    throw new ShardError(`the partials' ${what} is ${first}, but ${now.where} is ${text2(now.value)}`);
 }
 
 // actions/lib/pipelines/train-shards.ts
@@ -43017,7 +43373,6 @@ function correlationsOf(m) {
 var NB_PARTIAL_FORMAT = "gitml.nb-partial";
 var NB_PARTIAL_VERSION = 1;
 var ALGORITHM = "gaussian-nb";
-var SYNTHETIC = SOURCES.indexOf("synthetic");
 var SHARDABLE_REGRESSORS = ["linear-regression", "ridge"];
 function shardedAlgorithm(spec, asked) {
   if (taskOf(spec.label) === "classification") {
@@ -43041,7 +43396,10 @@ function shardedTrainingConfig(spec, opts) {
       `sharded training needs the hash split (a shard knows its holdout rows by their content); got '${opts.split}'`
     );
   if (opts.asOf !== void 0)
-    throw new ShardError("sharded training reads the working tree; --as-of is not supported with shards");
+    throw new OptionError(
+      "as-of",
+      (name2) => `sharded training reads the working tree; ${name2("as-of")} is not supported with shards`
+    );
   return trainingConfig(spec, { ...opts, algorithm: algorithm2, search: false, split: "hash" });
 }
 function nbView(schema, correlations) {
@@ -43088,7 +43446,7 @@ function trainShard(ws, spec, opts) {
       t.rows
     );
     for (let i = 0; i < t.rows; i++) {
-      if (t.labels[i] < 0 || !config.includeSynthetic && t.sources[i] === SYNTHETIC) continue;
+      if (t.labels[i] < 0 || !config.includeSynthetic && t.sources[i] === SOURCE_CODE.synthetic) continue;
       eligibleByClass[t.labels[i]]++;
       for (let j = 0; j < schema.length; j++) {
         if (!Number.isFinite(t.columns[j][i]))
@@ -43384,100 +43742,26 @@ function mergeTrainShards(ws, spec, opts) {
   const task = taskOf(spec.label);
   const merged = task === "regression" ? mergeLinearPartials(spec, fg, opts.partials, index.champion) : mergeNbPartials(spec, fg, opts.partials, index.champion);
   const { set, config, configHash, chosen, test, eligible } = merged;
-  let model = merged.model;
-  const schema = fg.meta.features;
   const champion = index.champion !== null ? registry.champion() : null;
-  let mismatch = null;
-  if (champion) {
-    try {
-      checkChampionTask(champion, task);
-      champion.model.checkSchema(schema, `champion v${champion.entry.version}`);
-    } catch (err) {
-      if (!(err instanceof SchemaMismatchError)) throw err;
-      mismatch = err;
-    }
-  }
-  const ownerOf = new Map(set.flatMap((o2) => o2.partial.months.map((m) => [m, o2])));
-  const hash = createHash5("sha256");
-  const actual = new Float64Array(test);
-  const predicted = new Float64Array(test);
-  const championPredicted = new Float64Array(test);
-  const testIds = [];
-  const testKeys = [];
-  const holdoutParts = [];
-  const trainKeys = /* @__PURE__ */ new Set();
-  let trainSeen = 0;
-  let trainSum = 0;
+  const mismatch = champion ? championMismatch(champion, task, fg.meta.features) : null;
   const held = champion && !mismatch ? championHoldout(registry, champion.entry.version) : null;
-  const championTrained = /* @__PURE__ */ new Set();
-  const bySource = {};
-  const example = {};
-  const predict2 = (m, data, rows) => task === "regression" ? predictValueRows(m, data, rows) : predictRows(m, data, rows);
-  for (const part of partitionsOf(fg, fg.months(), fg.lateLabels())) {
-    checkUnchanged(fg, ownerOf.get(part.month), part.month, part.sha256);
-    const t = part.table;
-    const data = trainingData(fg, t, config.includeSynthetic);
-    updateDataHash(hash, t, data.rows, task);
-    for (const i of data.rows) bySource[SOURCES[t.sources[i]]] = (bySource[SOURCES[t.sources[i]]] ?? 0) + 1;
-    const keys = rowKeys(data);
-    const rows = data.rows.filter((i) => inHashHoldout(keys[i], config.seed, config.testFraction));
-    for (const i of data.rows) {
-      if (inHashHoldout(keys[i], config.seed, config.testFraction)) continue;
-      trainKeys.add(keys[i]);
-      trainSeen++;
-      if (task === "regression") trainSum += t.targets[i];
-    }
-    if (held) addChampionTrainingKeys(championTrained, held, data.rows, t.ids, keys);
-    if (rows.length === 0) continue;
-    if (testIds.length === 0)
-      for (const f of model.features) example[f.name] = valueText(f, data.get(f.name)[rows[0]]);
-    const at = testIds.length;
-    if (at + rows.length > test)
-      throw new ShardError(
-        `${fg.dir}: more holdout rows than the shards counted (${test}); run the shards again`
-      );
-    predicted.set(predict2(model, data, rows), at);
-    holdoutParts.push(takeRows(t, rows));
-    if (champion && !mismatch) championPredicted.set(predict2(champion.model, data, rows), at);
-    rows.forEach((i, k) => {
-      actual[at + k] = task === "regression" ? t.targets[i] : t.labels[i];
-      testIds.push(t.ids[i]);
-      testKeys.push(keys[i]);
-    });
-    opts.progress?.(`  ${part.month}: ${rows.length} holdout rows scored`);
-  }
-  if (testIds.length !== test)
-    throw new ShardError(
-      `${fg.dir}: ${testIds.length} holdout rows, the shards counted ${test}; run the shards again`
-    );
-  const dataHash = hash.digest("hex");
-  const skipped = unchangedSince(champion, dataHash, configHash, opts.force);
-  if (skipped) return { dataset: spec.name, skipped };
-  const fresh = testIds.flatMap(
-    (id, r2) => isFreshForChampion(held, championTrained, id, testKeys[r2]) ? [r2] : []
+  const pass = scoreHoldoutPass(
+    fg,
+    merged,
+    champion && !mismatch ? champion.model : null,
+    held,
+    opts.progress
   );
-  const trainMean = trainSum / Math.max(trainSeen, 1);
-  const o = { holdoutRows: test, known: held !== null };
-  let championCheck = null;
-  let holdout;
-  if (task === "regression") {
-    const pick = (a) => Float64Array.from(fresh, (r2) => a[r2]);
-    if (champion)
-      championCheck = mismatch ? { mismatch } : regressionGateCheck(pick(actual), pick(predicted), pick(championPredicted), {
-        ...o,
-        tolerances: spec.label.tolerances,
-        trainMean
-      });
-    holdout = regressionMetrics(actual, predicted, trainMean, spec.label.tolerances);
-    const interval = residualInterval(model, actual, predicted);
-    if (interval) model = model.withInterval(interval);
-  } else {
-    const values = fg.meta.label.classes.map((c) => c.value);
-    const pick = (a) => Int32Array.from(fresh, (r2) => a[r2]);
-    if (champion)
-      championCheck = mismatch ? { mismatch } : gateCheck(pick(actual), pick(predicted), pick(championPredicted), { ...o, classes: values });
-    holdout = classificationMetrics(Int32Array.from(actual), Int32Array.from(predicted), values);
-  }
+  const skipped = unchangedSince(champion, pass.dataHash, configHash, opts.force);
+  if (skipped) return { dataset: spec.name, skipped };
+  const { model, holdout, championCheck } = gateMerged(spec, fg, merged.model, pass, {
+    task,
+    test,
+    held,
+    champion: champion !== null,
+    mismatch
+  });
+  const { testIds, testKeys, trainKeys } = pass;
   const registered = registerFitted(
     {
       ws,
@@ -43485,7 +43769,7 @@ function mergeTrainShards(ws, spec, opts) {
       fg,
       registry,
       config,
-      dataHash,
+      dataHash: pass.dataHash,
       configHash,
       champion,
       championCheck,
@@ -43498,25 +43782,123 @@ function mergeTrainShards(ws, spec, opts) {
       chosen,
       trainRows: eligible - test,
       testIds,
-      example,
+      example: pass.example,
       eligible,
-      bySource,
+      bySource: pass.bySource,
       duplicates: {
-        trainRows: trainSeen - trainKeys.size,
+        trainRows: pass.trainSeen - trainKeys.size,
         holdoutOverlap: testKeys.filter((k) => trainKeys.has(k)).length
       },
       importance: computeImportance(
         model,
         fg.meta.features,
-        concatTables(holdoutParts, fg.meta.features.length),
+        concatTables(pass.holdoutParts, fg.meta.features.length),
         testIds.map((_, i) => i)
       )
     }
   );
   opts.progress?.(
-    `  merged ${set.length} shard(s): ${set.map((o2) => shardText({ index: o2.partial.shard, count: o2.partial.shards })).join(", ")}`
+    `  merged ${set.length} shard(s): ${set.map((o) => shardText({ index: o.partial.shard, count: o.partial.shards })).join(", ")}`
   );
   return { dataset: spec.name, ...registered };
+}
+function championMismatch(champion, task, schema) {
+  try {
+    checkChampionTask(champion, task);
+    champion.model.checkSchema(schema, `champion v${champion.entry.version}`);
+    return null;
+  } catch (err) {
+    if (!(err instanceof SchemaMismatchError)) throw err;
+    return err;
+  }
+}
+function scoreHoldoutPass(fg, merged, championModel, held, progress) {
+  const { task, set, config, test, model } = merged;
+  const ownerOf = new Map(set.flatMap((o) => o.partial.months.map((m) => [m, o])));
+  const hash = createHash5("sha256");
+  const pass = {
+    actual: new Float64Array(test),
+    predicted: new Float64Array(test),
+    championPredicted: new Float64Array(test),
+    testIds: [],
+    testKeys: [],
+    holdoutParts: [],
+    // 8 bytes and a slot a row.
+    trainKeys: /* @__PURE__ */ new Set(),
+    trainSeen: 0,
+    trainSum: 0,
+    championTrained: /* @__PURE__ */ new Set(),
+    bySource: {},
+    example: {}
+  };
+  const { testIds, bySource } = pass;
+  const predict2 = (m, data, rows) => task === "regression" ? predictValueRows(m, data, rows) : predictRows(m, data, rows);
+  for (const part of partitionsOf(fg, fg.months(), fg.lateLabels())) {
+    checkUnchanged(fg, ownerOf.get(part.month), part.month, part.sha256);
+    const t = part.table;
+    const data = trainingData(fg, t, config.includeSynthetic);
+    updateDataHash(hash, t, data.rows, task);
+    for (const i of data.rows) bySource[SOURCES[t.sources[i]]] = (bySource[SOURCES[t.sources[i]]] ?? 0) + 1;
+    const keys = rowKeys(data);
+    const rows = data.rows.filter((i) => inHashHoldout(keys[i], config.seed, config.testFraction));
+    for (const i of data.rows) {
+      if (inHashHoldout(keys[i], config.seed, config.testFraction)) continue;
+      pass.trainKeys.add(keys[i]);
+      pass.trainSeen++;
+      if (task === "regression") pass.trainSum += t.targets[i];
+    }
+    if (held) addChampionTrainingKeys(pass.championTrained, held, data.rows, t.ids, keys);
+    if (rows.length === 0) continue;
+    if (testIds.length === 0)
+      for (const f of model.features) pass.example[f.name] = valueText(f, data.get(f.name)[rows[0]]);
+    const at = testIds.length;
+    if (at + rows.length > test)
+      throw new ShardError(
+        `${fg.dir}: more holdout rows than the shards counted (${test}); run the shards again`
+      );
+    pass.predicted.set(predict2(model, data, rows), at);
+    pass.holdoutParts.push(takeRows(t, rows));
+    if (championModel) pass.championPredicted.set(predict2(championModel, data, rows), at);
+    rows.forEach((i, k) => {
+      pass.actual[at + k] = task === "regression" ? t.targets[i] : t.labels[i];
+      testIds.push(t.ids[i]);
+      pass.testKeys.push(keys[i]);
+    });
+    progress?.(`  ${part.month}: ${rows.length} holdout rows scored`);
+  }
+  if (testIds.length !== test)
+    throw new ShardError(
+      `${fg.dir}: ${testIds.length} holdout rows, the shards counted ${test}; run the shards again`
+    );
+  return { ...pass, dataHash: hash.digest("hex") };
+}
+function gateMerged(spec, fg, model, pass, at) {
+  const { task, test, held, champion, mismatch } = at;
+  const { actual, predicted, championPredicted, testIds, testKeys } = pass;
+  const fresh = testIds.flatMap(
+    (id, r2) => isFreshForChampion(held, pass.championTrained, id, testKeys[r2]) ? [r2] : []
+  );
+  const trainMean = pass.trainSum / Math.max(pass.trainSeen, 1);
+  const o = { holdoutRows: test, known: held !== null };
+  let championCheck = null;
+  if (task === "regression") {
+    const pick2 = (a) => Float64Array.from(fresh, (r2) => a[r2]);
+    if (champion)
+      championCheck = mismatch ? { mismatch } : regressionGateCheck(pick2(actual), pick2(predicted), pick2(championPredicted), {
+        ...o,
+        tolerances: spec.label.tolerances,
+        trainMean
+      });
+    const holdout2 = regressionMetrics(actual, predicted, trainMean, spec.label.tolerances);
+    const interval = residualInterval(model, actual, predicted);
+    return { model: interval ? model.withInterval(interval) : model, holdout: holdout2, championCheck };
+  }
+  const values = fg.meta.label.classes.map((c) => c.value);
+  const pick = (a) => Int32Array.from(fresh, (r2) => a[r2]);
+  if (champion)
+    championCheck = mismatch ? { mismatch } : gateCheck(pick(actual), pick(predicted), pick(championPredicted), { ...o, classes: values });
+  const holdout = classificationMetrics(Int32Array.from(actual), Int32Array.from(predicted), values);
+  return { model, holdout, championCheck };
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -47791,13 +48173,162 @@ function metricsDiffMarkdown(champion, challenger, opts = {}) {
   return lines.join("\n");
 }
 
+// actions/train/src/summary.ts
+function shardReport({ results, failed, summary: summary2, exitCode }, shard, champions, ws) {
+  return {
+    outputs: {
+      "failed-datasets": failed.join(","),
+      trained: 0,
+      "model-versions": {},
+      champions,
+      "model-version": "",
+      accuracy: "",
+      promoted: false,
+      results: results.map((r2) => ({
+        dataset: r2.dataset,
+        shard: shardText(r2.shard),
+        months: r2.months,
+        partial: ws.rel(r2.file)
+      }))
+    },
+    summary: [
+      ...summary2,
+      summaryTableBlock(
+        `Training shard ${shard}`,
+        ["dataset", "months", "labelled rows", "holdout rows", "partial"],
+        results.map((r2) => [r2.dataset, r2.months.join(", "), r2.eligible, r2.test, ws.rel(r2.file)])
+      )
+    ],
+    exitCode
+  };
+}
+var isRegression2 = (r2) => !!r2.entry && isRegressionHoldout(r2.entry.holdout);
+function trainReport({ failed, summary: summary2, exitCode }, results, champions, { datasets, pullRequest }) {
+  const trained = results.filter((r2) => r2.entry);
+  const single = datasets.length === 1 ? trained[0]?.entry : void 0;
+  const blocks = [...summary2, classificationTable(results, pullRequest)];
+  const regressions = results.filter(isRegression2);
+  if (regressions.length > 0) blocks.push(regressionTable(regressions, pullRequest));
+  const warned = results.flatMap((r2) => (r2.warnings ?? []).map((w) => `${r2.dataset}: ${w}`));
+  if (warned.length > 0)
+    blocks.push(
+      summaryTableBlock(
+        "Training warnings",
+        ["warning"],
+        warned.map((w) => [w])
+      )
+    );
+  return {
+    outputs: {
+      "failed-datasets": failed.join(","),
+      trained: trained.length,
+      "model-versions": Object.fromEntries(trained.map((r2) => [r2.dataset, r2.entry.version])),
+      champions,
+      "model-version": single ? String(single.version) : "",
+      accuracy: single && !isRegressionHoldout(single.holdout) ? String(single.holdout.accuracy) : "",
+      mae: single && isRegressionHoldout(single.holdout) ? String(single.holdout.mae) : "",
+      promoted: trained.some((r2) => r2.entry.status === "champion"),
+      results: results.map(resultOutput)
+    },
+    summary: blocks,
+    exitCode
+  };
+}
+function skippedText(r2) {
+  return `${r2.skipped} ${retrainHint("action")}`;
+}
+function resultOutput(r2) {
+  if (!r2.entry) return { dataset: r2.dataset, skipped: skippedText(r2) };
+  const h = r2.entry.holdout;
+  const base = {
+    dataset: r2.dataset,
+    version: r2.entry.version,
+    algorithm: r2.entry.algorithm,
+    status: r2.entry.status
+  };
+  return isRegressionHoldout(h) ? {
+    ...base,
+    task: "regression",
+    mae: h.mae,
+    rmse: h.rmse,
+    r2: h.r2,
+    baselineMae: h.baselineMae,
+    previousChampion: r2.previousChampion ?? null
+  } : { ...base, accuracy: h.accuracy, macroF1: h.macroF1, previousChampion: r2.previousChampion ?? null };
+}
+function classificationTable(results, pullRequest) {
+  return summaryTableBlock(
+    pullRequest !== null ? `Training check for pull request #${pullRequest}` : "Training",
+    [
+      "dataset",
+      "model",
+      "algorithm",
+      "holdout accuracy",
+      "macro-F1",
+      "champion before",
+      "status",
+      "decision"
+    ],
+    results.filter((r2) => !isRegression2(r2)).map((r2) => {
+      if (!r2.entry) return [r2.dataset, "\u2014", "\u2014", "\u2014", "\u2014", "\u2014", "skipped", skippedText(r2)];
+      const e = r2.entry;
+      const h = e.holdout;
+      const before = r2.previousChampion && !("task" in r2.previousChampion) ? r2.previousChampion : null;
+      return [
+        r2.dataset,
+        `v${e.version}`,
+        e.algorithm,
+        percent(h.accuracy, 1, "\u2014"),
+        h.macroF1.toFixed(4),
+        before ? `v${before.version}: ${percent(before.accuracy, 1, "\u2014")}, ${before.macroF1.toFixed(4)}` : "none",
+        e.status,
+        e.decision
+      ];
+    })
+  );
+}
+function regressionTable(regressions, pullRequest) {
+  return summaryTableBlock(
+    pullRequest !== null ? `Regression training check for pull request #${pullRequest}` : "Training (regression)",
+    [
+      "dataset",
+      "model",
+      "algorithm",
+      "holdout MAE",
+      "RMSE",
+      "R\xB2",
+      "mean baseline MAE",
+      "champion before",
+      "status",
+      "decision"
+    ],
+    regressions.map((r2) => {
+      const e = r2.entry;
+      const h = e.holdout;
+      const before = r2.previousChampion && "task" in r2.previousChampion ? r2.previousChampion : null;
+      return [
+        r2.dataset,
+        `v${e.version}`,
+        e.algorithm,
+        h.mae.toFixed(4),
+        h.rmse.toFixed(4),
+        h.r2.toFixed(4),
+        h.baselineMae.toFixed(4),
+        before ? `v${before.version}: MAE ${before.mae.toFixed(4)}` : "none",
+        e.status,
+        e.decision
+      ];
+    })
+  );
+}
+
 // actions/train/src/comment.ts
 function metricsCommentMarkdown(spec, r2, headSha) {
   const title = `### Model metrics: ${spec.title} (\`${spec.name}\`)`;
   const at = headSha ? ` at ${headSha.slice(0, 12)}` : "";
   if (!r2.entry) return `${title}
 
-No new model${at}: ${r2.skipped}.`;
+No new model${at}: ${skippedText(r2)}.`;
   const e = r2.entry;
   const before = r2.previousChampion;
   const labels = {
@@ -47879,212 +48410,60 @@ ${body2}
   return blocks;
 }
 
-// actions/train/src/summary.ts
-function shardReport({ results, failed, summary: summary2, exitCode }, shard, champions, ws) {
-  return {
-    outputs: {
-      "failed-datasets": failed.join(","),
-      trained: 0,
-      "model-versions": {},
-      champions,
-      "model-version": "",
-      accuracy: "",
-      promoted: false,
-      results: results.map((r2) => ({
-        dataset: r2.dataset,
-        shard: shardText(r2.shard),
-        months: r2.months,
-        partial: ws.rel(r2.file)
-      }))
-    },
-    summary: [
-      ...summary2,
-      summaryTableBlock(
-        `Training shard ${shard}`,
-        ["dataset", "months", "labelled rows", "holdout rows", "partial"],
-        results.map((r2) => [r2.dataset, r2.months.join(", "), r2.eligible, r2.test, ws.rel(r2.file)])
-      )
-    ],
-    exitCode
-  };
-}
-var isRegression2 = (r2) => !!r2.entry && isRegressionHoldout(r2.entry.holdout);
-function trainReport({ failed, summary: summary2, exitCode }, results, champions, { datasets, pullRequest }) {
-  const trained = results.filter((r2) => r2.entry);
-  const single = datasets.length === 1 ? trained[0]?.entry : void 0;
-  const blocks = [...summary2, classificationTable(results, pullRequest)];
-  const regressions = results.filter(isRegression2);
-  if (regressions.length > 0) blocks.push(regressionTable(regressions, pullRequest));
-  const warned = results.flatMap((r2) => (r2.warnings ?? []).map((w) => `${r2.dataset}: ${w}`));
-  if (warned.length > 0)
-    blocks.push(
-      summaryTableBlock(
-        "Training warnings",
-        ["warning"],
-        warned.map((w) => [w])
-      )
-    );
-  return {
-    outputs: {
-      "failed-datasets": failed.join(","),
-      trained: trained.length,
-      "model-versions": Object.fromEntries(trained.map((r2) => [r2.dataset, r2.entry.version])),
-      champions,
-      "model-version": single ? String(single.version) : "",
-      accuracy: single && !isRegressionHoldout(single.holdout) ? String(single.holdout.accuracy) : "",
-      mae: single && isRegressionHoldout(single.holdout) ? String(single.holdout.mae) : "",
-      promoted: trained.some((r2) => r2.entry.status === "champion"),
-      results: results.map(resultOutput)
-    },
-    summary: blocks,
-    exitCode
-  };
-}
-function resultOutput(r2) {
-  if (!r2.entry) return { dataset: r2.dataset, skipped: r2.skipped };
-  const h = r2.entry.holdout;
-  const base = {
-    dataset: r2.dataset,
-    version: r2.entry.version,
-    algorithm: r2.entry.algorithm,
-    status: r2.entry.status
-  };
-  return isRegressionHoldout(h) ? {
-    ...base,
-    task: "regression",
-    mae: h.mae,
-    rmse: h.rmse,
-    r2: h.r2,
-    baselineMae: h.baselineMae,
-    previousChampion: r2.previousChampion ?? null
-  } : { ...base, accuracy: h.accuracy, macroF1: h.macroF1, previousChampion: r2.previousChampion ?? null };
-}
-function classificationTable(results, pullRequest) {
-  return summaryTableBlock(
-    pullRequest !== null ? `Training check for pull request #${pullRequest}` : "Training",
-    [
-      "dataset",
-      "model",
-      "algorithm",
-      "holdout accuracy",
-      "macro-F1",
-      "champion before",
-      "status",
-      "decision"
-    ],
-    results.filter((r2) => !isRegression2(r2)).map((r2) => {
-      if (!r2.entry) return [r2.dataset, "\u2014", "\u2014", "\u2014", "\u2014", "\u2014", "skipped", r2.skipped ?? ""];
-      const e = r2.entry;
-      const h = e.holdout;
-      const before = r2.previousChampion && !("task" in r2.previousChampion) ? r2.previousChampion : null;
-      return [
-        r2.dataset,
-        `v${e.version}`,
-        e.algorithm,
-        pct(h.accuracy),
-        h.macroF1.toFixed(4),
-        before ? `v${before.version}: ${pct(before.accuracy)}, ${before.macroF1.toFixed(4)}` : "none",
-        e.status,
-        e.decision
-      ];
-    })
-  );
-}
-function regressionTable(regressions, pullRequest) {
-  return summaryTableBlock(
-    pullRequest !== null ? `Regression training check for pull request #${pullRequest}` : "Training (regression)",
-    [
-      "dataset",
-      "model",
-      "algorithm",
-      "holdout MAE",
-      "RMSE",
-      "R\xB2",
-      "mean baseline MAE",
-      "champion before",
-      "status",
-      "decision"
-    ],
-    regressions.map((r2) => {
-      const e = r2.entry;
-      const h = e.holdout;
-      const before = r2.previousChampion && "task" in r2.previousChampion ? r2.previousChampion : null;
-      return [
-        r2.dataset,
-        `v${e.version}`,
-        e.algorithm,
-        h.mae.toFixed(4),
-        h.rmse.toFixed(4),
-        h.r2.toFixed(4),
-        h.baselineMae.toFixed(4),
-        before ? `v${before.version}: MAE ${before.mae.toFixed(4)}` : "none",
-        e.status,
-        e.decision
-      ];
-    })
-  );
-}
-
 // actions/train/src/main.ts
 async function run2(inputs, deps) {
   const { core: core2, ws } = deps;
-  const { now, shard, merge: merge2, partials, algorithm: algorithm2, split, seed, folds, includeSynthetic, asOf } = inputs;
-  const champions = (names) => Object.fromEntries(names.map((n) => [n, new ModelRegistry(ws, n).index().champion]));
-  const progress = (line) => core2.info(line);
+  const { now, shard, partials, algorithm: algorithm2, split, seed, folds, includeSynthetic, asOf } = inputs;
   if (shard) {
+    const opts = { now, shard, partials, algorithm: algorithm2, split, seed, folds, includeSynthetic, asOf };
     const each2 = await eachDataset(
       core2,
       inputs.datasets,
       (d) => `train ${d.name} shard ${shardText(shard)}`,
       (spec) => {
-        const opts = {
-          now,
-          shard,
-          partials,
-          algorithm: algorithm2,
-          split,
-          seed,
-          folds,
-          includeSynthetic,
-          asOf,
-          progress
-        };
-        const r2 = trainShard(ws, spec, opts);
+        const r2 = trainShard(ws, spec, { ...opts, progress: (line) => core2.info(line) });
         core2.info(`${r2.eligible} labelled rows (${r2.test} holdout) \u2192 ${r2.file}`);
         return r2;
       }
     );
-    return shardReport(each2, shardText(shard), champions(each2.results.map((r2) => r2.dataset)), ws);
+    const champions2 = championVersions(ws, each2.results);
+    return shardReport(each2, shardText(shard), champions2, ws);
   }
   const each = await eachDataset(
     core2,
     inputs.datasets,
     (d) => `train ${d.name}`,
     (spec) => {
-      const gate = {
-        now,
-        force: inputs.force,
-        promote: inputs.promote,
-        tolerance: toleranceFor(spec, inputs.tolerance),
-        gateMetric: gateMetricFor(spec, inputs.gateMetric),
-        progress
-      };
-      const r2 = merge2 ? mergeTrainShards(ws, spec, { ...gate, partials }) : trainDataset(ws, spec, {
-        ...gate,
-        ...{ algorithm: algorithm2, split, seed, folds, includeSynthetic, asOf },
-        warn: (w) => core2.warning(`${spec.name}: ${w}`)
-      });
+      const r2 = trainOrMerge(spec, inputs, deps);
       core2.info(
-        r2.entry ? `v${r2.entry.version} \u2192 ${r2.entry.status}. ${r2.entry.decision}` : `skipped: ${r2.skipped}`
+        r2.entry ? `v${r2.entry.version} \u2192 ${r2.entry.status}. ${r2.entry.decision}` : `skipped: ${skippedText(r2)}`
       );
       return { spec, r: r2 };
     }
   );
   const results = each.results.map((x) => x.r);
-  const report = trainReport(each, results, champions(results.map((r2) => r2.dataset)), inputs);
+  const champions = championVersions(ws, results);
+  const report = trainReport(each, results, champions, inputs);
   if (inputs.pullRequest !== null)
     report.summary.push(...await postMetricsComments(each.results, inputs, deps));
   return report;
+}
+function trainOrMerge(spec, inputs, { core: core2, ws }) {
+  const gate = {
+    now: inputs.now,
+    force: inputs.force,
+    promote: inputs.promote,
+    tolerance: toleranceFor(spec, inputs.tolerance),
+    gateMetric: gateMetricFor("gate-metric", spec, inputs.gateMetric),
+    progress: (line) => core2.info(line)
+  };
+  if (inputs.merge) return mergeTrainShards(ws, spec, { ...gate, partials: inputs.partials });
+  const { algorithm: algorithm2, split, seed, folds, includeSynthetic, asOf } = inputs;
+  return trainDataset(ws, spec, {
+    ...gate,
+    ...{ algorithm: algorithm2, split, seed, folds, includeSynthetic, asOf },
+    warn: (w) => core2.warning(`${spec.name}: ${w}`)
+  });
 }
 
 // actions/train/src/index.ts

@@ -4,11 +4,12 @@ import type { TrainResult } from '../../lib/pipelines/train.js';
 import { metricsDiffMarkdown } from '../../lib/platform/github.js';
 import { isRegressionHoldout } from '../../lib/registry/model-registry.js';
 import type { DatasetSpec } from '../../lib/spec/spec.js';
+import { skippedText } from './summary.js';
 
 export function metricsCommentMarkdown(spec: DatasetSpec, r: TrainResult, headSha: string | null): string {
   const title = `### Model metrics: ${spec.title} (\`${spec.name}\`)`;
   const at = headSha ? ` at ${headSha.slice(0, 12)}` : '';
-  if (!r.entry) return `${title}\n\nNo new model${at}: ${r.skipped}.`;
+  if (!r.entry) return `${title}\n\nNo new model${at}: ${skippedText(r)}.`;
   const e = r.entry;
   const before = r.previousChampion;
   // With a champion, both columns are on the holdout rows the champion never saw (the gate's rows).

@@ -10,7 +10,7 @@ import { championVersions } from '../../lib/registry/model-registry.js';
 import type { DatasetSpec } from '../../lib/spec/spec.js';
 import type { TrainInputs } from './inputs.js';
 import { postMetricsComments } from './pull-request.js';
-import { shardReport, trainReport } from './summary.js';
+import { shardReport, skippedText, trainReport } from './summary.js';
 
 export async function run(inputs: TrainInputs, deps: ActionDeps): Promise<ActionReport> {
   const { core, ws } = deps;
@@ -38,7 +38,9 @@ export async function run(inputs: TrainInputs, deps: ActionDeps): Promise<Action
     (spec) => {
       const r = trainOrMerge(spec, inputs, deps);
       core.info(
-        r.entry ? `v${r.entry.version} → ${r.entry.status}. ${r.entry.decision}` : `skipped: ${r.skipped}`,
+        r.entry
+          ? `v${r.entry.version} → ${r.entry.status}. ${r.entry.decision}`
+          : `skipped: ${skippedText(r)}`,
       );
       return { spec, r };
     },

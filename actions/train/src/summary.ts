@@ -2,6 +2,7 @@
 
 import { percent } from '../../lib/core/format.js';
 import type { Workspace } from '../../lib/files/workspace.js';
+import { retrainHint } from '../../lib/pipelines/options.js';
 import { shardText } from '../../lib/pipelines/sharding.js';
 import type { TrainResult } from '../../lib/pipelines/train.js';
 import type { ShardTrainResult } from '../../lib/pipelines/train-shards.js';
@@ -94,8 +95,13 @@ export function trainReport(
   };
 }
 
+/** Why a dataset was not trained, and the way to train it anyway (the action's input 'force'). */
+export function skippedText(r: TrainResult): string {
+  return `${r.skipped} ${retrainHint('action')}`;
+}
+
 function resultOutput(r: TrainResult) {
-  if (!r.entry) return { dataset: r.dataset, skipped: r.skipped };
+  if (!r.entry) return { dataset: r.dataset, skipped: skippedText(r) };
   const h = r.entry.holdout;
   const base = {
     dataset: r.dataset,
@@ -132,7 +138,7 @@ function classificationTable(results: readonly TrainResult[], pullRequest: numbe
     results
       .filter((r) => !isRegression(r))
       .map((r) => {
-        if (!r.entry) return [r.dataset, '—', '—', '—', '—', '—', 'skipped', r.skipped ?? ''];
+        if (!r.entry) return [r.dataset, '—', '—', '—', '—', '—', 'skipped', skippedText(r)];
         const e = r.entry;
         const h = e.holdout as ClassificationHoldout;
         const before = r.previousChampion && !('task' in r.previousChampion) ? r.previousChampion : null;
