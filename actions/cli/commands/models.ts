@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { didYouMean } from '../../lib/core/did-you-mean.js';
-import { percent } from '../../lib/core/format.js';
+import { percent, points } from '../../lib/core/format.js';
 import { jsonSyntaxProblem } from '../../lib/core/json.js';
 import { explainPrediction } from '../../lib/explain/explain-prediction.js';
 import { FeatureGroup } from '../../lib/features/feature-group.js';
@@ -401,7 +401,7 @@ function classificationReport(
     const sk = peer?.accuracy?.[r.candidate.algorithm];
     const skMean = sk ? mean(sk) : undefined;
     ctx.out(
-      `  ${r.name.padEnd(52)} ${r.mean.toFixed(4).padStart(7)}${skMean !== undefined && !r.name.startsWith('pipeline') ? `  ${skMean.toFixed(4).padStart(7)}  ${((r.mean - skMean) * 100).toFixed(1)} pt` : ''}`,
+      `  ${r.name.padEnd(52)} ${r.mean.toFixed(4).padStart(7)}${skMean !== undefined && !r.name.startsWith('pipeline') ? `  ${skMean.toFixed(4).padStart(7)}  ${points(r.mean - skMean, 1, 'pt')}` : ''}`,
     );
   }
   for (const family of peer ? PEER_ONLY : []) {

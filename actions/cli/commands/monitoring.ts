@@ -3,6 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { errorText } from '../../lib/charts/regression-values.js';
+import { percent } from '../../lib/core/format.js';
 import { jsonSyntaxProblem } from '../../lib/core/json.js';
 import { readJsonFile } from '../../lib/files/read-json.js';
 import {
@@ -59,7 +60,7 @@ function runMonitor(ctx: CommandContext, spec: DatasetSpec): MonitoringReport {
       : `MAE ${errorText(r, live.mae)} over ${live.labelled} in the last ${live.days} days`
     : r.totals.accuracy === null
       ? 'no labelled predictions'
-      : `accuracy ${(r.totals.accuracy * 100).toFixed(1)}% over ${r.totals.labelled}`;
+      : `accuracy ${percent(r.totals.accuracy)} over ${r.totals.labelled}`;
   const drift = r.drift
     ? `drift ${r.drift.features.filter((f) => f.drifted).length}/${r.drift.features.length} features${r.drift.datasetDrift ? ' (DATASET DRIFT)' : ''}`
     : `drift skipped: ${r.driftSkipped}`;
