@@ -3,13 +3,12 @@
 // search is the classifier's exact, deterministic one (knn.ts over knn-search.ts): equal distances rank by
 // training index, whichever search (index or brute force) the data's shape picks.
 // Platform-neutral.
-import { KNearestNeighbors, KNN_FORMAT, type KnnWeights } from './knn.js';
+import { KNearestNeighbors, KNN_FORMAT, type KnnWeights, readNeighborSettings } from './knn.js';
 import { checkTargets, type EstimatorJSON, type Matrix, ModelFormatError, type Regressor } from './types.js';
-import { checkFormat, readChoice, readInteger, readNumbers } from './validate-json.js';
+import { checkFormat, readNumbers } from './validate-json.js';
 
 export const KNN_REGRESSOR_FORMAT = 'gitml.knn-regressor';
 const FORMAT_VERSION = 1;
-const WEIGHTS: readonly KnnWeights[] = ['uniform', 'distance'];
 
 export interface KnnRegressorParams {
   /** Neighbours averaged (default 5). */
@@ -94,12 +93,7 @@ export class KnnRegressor implements Regressor {
   static load(json: unknown): KnnRegressor {
     const what = `${KNN_REGRESSOR_FORMAT} model`;
     const obj = checkFormat(json, KNN_REGRESSOR_FORMAT, FORMAT_VERSION);
-    const k = readInteger(obj, 'k', what, { min: 1 });
-    const weights = readChoice(obj, 'weights', what, WEIGHTS);
-    const cols = readInteger(obj, 'cols', what, { min: 0 });
-    const rows = readInteger(obj, 'rows', what, { min: 0 });
-    if (rows < k)
-      throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
+    const { k, weights, cols, rows } = readNeighborSettings(obj, what, false);
     const y = readNumbers(obj, 'y', what, rows);
     const model = new KnnRegressor({ k, weights });
     // The classifier's loader checks X (rows × cols finite numbers); its messages get this format's name.

@@ -534,9 +534,8 @@ interface SearchState {
  * time and costs more than the arithmetic it saves.
  */
 function scanLeaf(state: SearchState, from: number, to: number, best: number): number {
-  const { rows, order, p, k, query, squared, indices, candidates, partial } = state;
-  const last = best + k - 1;
-  let worst = squared[last];
+  const { rows, order, p, k, query, squared, candidates, partial } = state;
+  let worst = squared[best + k - 1];
   let alive = to - from;
   for (let c = 0; c < alive; c++) {
     candidates[c] = c;
@@ -583,18 +582,8 @@ function scanLeaf(state: SearchState, from: number, to: number, best: number): n
   for (let c = 0; c < alive; c++) {
     const s = partial[c];
     if (s > worst) continue;
-    const t = order[from + candidates[c]];
-    // Leaves are visited out of index order: an equal distance gets in only with a lower index.
-    if (s === worst && indices[last] >= 0 && t > indices[last]) continue;
-    let r = last;
-    while (r > best && (squared[r - 1] > s || (squared[r - 1] === s && indices[r - 1] > t))) {
-      squared[r] = squared[r - 1];
-      indices[r] = indices[r - 1];
-      r--;
-    }
-    squared[r] = s;
-    indices[r] = t;
-    worst = squared[last];
+    // Leaves are visited out of index order: offer lets an equal distance in only with a lower index.
+    worst = offer(state, best, k, s, order[from + candidates[c]]);
   }
   return worst;
 }

@@ -4,7 +4,14 @@
 // training index, so the search changes only speed, never results; votes tie to the lowest class index.
 import { NeighborSearch, type SearchMethod } from './knn-search.js';
 import { argmax, type Classifier, type EstimatorJSON, type Matrix, ModelFormatError } from './types.js';
-import { checkFormat, readChoice, readInteger, readIntegers, readNumbers } from './validate-json.js';
+import {
+  checkFormat,
+  type JsonObject,
+  readChoice,
+  readInteger,
+  readIntegers,
+  readNumbers,
+} from './validate-json.js';
 
 export type KnnWeights = 'uniform' | 'distance';
 const WEIGHTS: readonly KnnWeights[] = ['uniform', 'distance'];
@@ -179,19 +186,32 @@ export class KNearestNeighbors implements Classifier {
   static load(json: unknown): KNearestNeighbors {
     const what = `${KNN_FORMAT} model`;
     const obj = checkFormat(json, KNN_FORMAT, FORMAT_VERSION);
-    const k = readInteger(obj, 'k', what, { min: 1 });
-    const weights = readChoice(obj, 'weights', what, WEIGHTS);
-    const nClasses = readInteger(obj, 'nClasses', what, { min: 1 });
-    const cols = readInteger(obj, 'cols', what, { min: 0 });
-    const rows = readInteger(obj, 'rows', what, { min: 0 });
-    if (rows < k)
-      throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
+    const { k, weights, nClasses, cols, rows } = readNeighborSettings(obj, what, true);
     const X = readNumbers(obj, 'X', what, rows * cols);
     const y = readIntegers(obj, 'y', what, rows, { min: 0, max: nClasses - 1 });
     const model = new KNearestNeighbors({ k, weights });
     model.train = { rows, cols, X, y, nClasses };
     return model;
   }
+}
+
+/**
+ * The settings every k-NN model file holds, read in file order: k, weights, nClasses (a classifier's,
+ * `withClasses`; else 1), cols, rows, with at least k training rows. Errors name `what`.
+ */
+export function readNeighborSettings(
+  obj: JsonObject,
+  what: string,
+  withClasses: boolean,
+): { k: number; weights: KnnWeights; nClasses: number; cols: number; rows: number } {
+  const k = readInteger(obj, 'k', what, { min: 1 });
+  const weights = readChoice(obj, 'weights', what, WEIGHTS);
+  const nClasses = withClasses ? readInteger(obj, 'nClasses', what, { min: 1 }) : 1;
+  const cols = readInteger(obj, 'cols', what, { min: 0 });
+  const rows = readInteger(obj, 'rows', what, { min: 0 });
+  if (rows < k)
+    throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
+  return { k, weights, nClasses, cols, rows };
 }
 
 /** Copies a column-major matrix into a row-major array, rejecting non-finite values. */

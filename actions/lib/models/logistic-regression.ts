@@ -451,38 +451,7 @@ function weightedGrams(X: Matrix, T: number, weigh: BlockWeights): Float64Array 
         } else {
           wx.set(w.subarray(wt, wt + len));
         }
-        let k = j;
-        for (; k + 4 <= p; k += 4) {
-          const c0 = k * n + start;
-          const c1 = c0 + n;
-          const c2 = c1 + n;
-          const c3 = c2 + n;
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
-          for (let i = 0; i < len; i++) {
-            const v = wx[i];
-            s0 += v * data[c0 + i];
-            s1 += v * data[c1 + i];
-            s2 += v * data[c2 + i];
-            s3 += v * data[c3 + i];
-          }
-          out[o + j * q + k] += s0;
-          out[o + j * q + k + 1] += s1;
-          out[o + j * q + k + 2] += s2;
-          out[o + j * q + k + 3] += s3;
-        }
-        for (; k < p; k++) {
-          const ck = k * n + start;
-          let s = 0;
-          for (let i = 0; i < len; i++) s += wx[i] * data[ck + i];
-          out[o + j * q + k] += s;
-        }
-        // The trailing column of ones.
-        let s = 0;
-        for (let i = 0; i < len; i++) s += wx[i];
-        out[o + j * q + p] += s;
+        addColumnDots(X, wx, 0, start, len, j, out, o + j * q);
       }
     }
   }
@@ -707,7 +676,6 @@ function blockScores(
 
 /**
  * Adds Σ_i r_ki x_i (weights) and Σ_i r_ki (intercept) of a block into g, per weight row k (unscaled).
- * Four features per pass: each residual is loaded once for four sums.
  */
 function addBlockGradient(
   X: Matrix,
@@ -717,40 +685,57 @@ function addBlockGradient(
   len: number,
   g: Float64Array,
 ): void {
-  const { rows: n, cols: p, data } = X;
+  const p = X.cols;
   for (let k = 0; k < rows; k++) {
-    const o = k * BLOCK_ROWS;
-    const at = k * (p + 1);
-    let j = 0;
-    for (; j + 4 <= p; j += 4) {
-      const c0 = j * n + start;
-      const c1 = c0 + n;
-      const c2 = c1 + n;
-      const c3 = c2 + n;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let i = 0; i < len; i++) {
-        const ri = r[o + i];
-        s0 += data[c0 + i] * ri;
-        s1 += data[c1 + i] * ri;
-        s2 += data[c2 + i] * ri;
-        s3 += data[c3 + i] * ri;
-      }
-      g[at + j] += s0;
-      g[at + j + 1] += s1;
-      g[at + j + 2] += s2;
-      g[at + j + 3] += s3;
-    }
-    for (; j < p; j++) {
-      const col = j * n + start;
-      let s0 = 0;
-      for (let i = 0; i < len; i++) s0 += data[col + i] * r[o + i];
-      g[at + j] += s0;
-    }
-    let s = 0;
-    for (let i = 0; i < len; i++) s += r[o + i];
-    g[at + p] += s;
+    addColumnDots(X, r, k * BLOCK_ROWS, start, len, 0, g, k * (p + 1));
   }
+}
+
+/**
+ * Adds the dot products of v[vAt + i] (a block's rows start .. start + len - 1) with the block of each
+ * column k of X from `from` on into out[outAt + k], and Σ_i v[vAt + i] (the intercept's column of ones)
+ * into out[outAt + p]. Four columns per pass: each v[i] is loaded once for four sums.
+ */
+function addColumnDots(
+  X: Matrix,
+  v: Float64Array,
+  vAt: number,
+  start: number,
+  len: number,
+  from: number,
+  out: Float64Array,
+  outAt: number,
+): void {
+  const { rows: n, cols: p, data } = X;
+  let k = from;
+  for (; k + 4 <= p; k += 4) {
+    const c0 = k * n + start;
+    const c1 = c0 + n;
+    const c2 = c1 + n;
+    const c3 = c2 + n;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = 0; i < len; i++) {
+      const vi = v[vAt + i];
+      s0 += vi * data[c0 + i];
+      s1 += vi * data[c1 + i];
+      s2 += vi * data[c2 + i];
+      s3 += vi * data[c3 + i];
+    }
+    out[outAt + k] += s0;
+    out[outAt + k + 1] += s1;
+    out[outAt + k + 2] += s2;
+    out[outAt + k + 3] += s3;
+  }
+  for (; k < p; k++) {
+    const ck = k * n + start;
+    let s = 0;
+    for (let i = 0; i < len; i++) s += v[vAt + i] * data[ck + i];
+    out[outAt + k] += s;
+  }
+  let s = 0;
+  for (let i = 0; i < len; i++) s += v[vAt + i];
+  out[outAt + p] += s;
 }

@@ -4,12 +4,11 @@
 // the same split: with few distinct values for the node's size, class counts per value (scanValues);
 // otherwise the node's rows in the feature's order (scanSorted, tree-growing.ts keeping that order).
 // The arrays it fills are forest-types.ts's. Browser-safe.
-import { createRng } from '../random.js';
 import type { Matrix } from '../types.js';
+import { ForestGrower, NodeArrays } from './forest-grower.js';
 import { assembleForest, type Forest, grow, splitTable } from './forest-types.js';
-import { featuresPerNode, type ResolvedParams } from './params.js';
+import type { ResolvedParams } from './params.js';
 import { splitThreshold } from './split-threshold.js';
-import { addTreeImportances, InBagLists, NodeStack, normaliseImportances, presort } from './tree-growing.js';
 
 /** Grows the forest of `s` on X (column-major, finite) and labels y in 0..K-1. */
 export function growForest(X: Matrix, y: Int32Array, K: number, s: ResolvedParams): Forest {
@@ -44,107 +43,62 @@ class BestSplit {
   }
 }
 
-/** One fit: the training data, the node store and the scratch every node reuses, allocated once. */
-class ClassifierGrower {
-  private readonly n: number;
-  private readonly p: number;
-  private readonly mtry: number;
-  private readonly store: NodeStore;
-  private readonly bag: InBagLists;
-  private readonly stack = new NodeStack();
-  private readonly importances: Float64Array;
-  private readonly treeImportance: Float64Array;
+/** One fit of a classifier: the Gini criterion's node statistics, scratch and scans (forest-grower.ts). */
+class ClassifierGrower extends ForestGrower<NodeStore, Forest> {
+  protected readonly store: NodeStore;
+  protected readonly best = new BestSplit();
   /** Class weights of the current node, and of the left part of a candidate split. */
   private readonly counts: Float64Array;
   private readonly leftCounts: Float64Array;
   /** Per-value class weights and row counts of one feature in one node (scanValues); zero between uses. */
   private readonly hist: Float64Array;
   private readonly binRows: Int32Array;
-  private readonly best = new BestSplit();
   /** The current node's total weight and sum of squared class weights (Gini's terms). */
   private total = 0;
   private sumSq = 0;
 
   constructor(
-    private readonly X: Matrix,
+    X: Matrix,
     private readonly y: Int32Array,
     private readonly K: number,
-    private readonly s: ResolvedParams,
+    s: ResolvedParams,
   ) {
-    this.n = X.rows;
-    this.p = X.cols;
-    this.mtry = featuresPerNode(s.maxFeatures, this.p);
+    super(X, s);
     this.store = new NodeStore(K);
-    this.importances = new Float64Array(this.p);
-    this.treeImportance = new Float64Array(this.p);
-    this.bag = new InBagLists(presort(X), X.data, this.n, this.p, this.mtry);
     this.counts = new Float64Array(K);
     this.leftCounts = new Float64Array(K);
     this.hist = new Float64Array(2 * this.n + K);
     this.binRows = new Int32Array(this.n);
   }
 
-  forest(): Forest {
-    const { s, store, bag, importances, treeImportance } = this;
-    const roots = new Int32Array(s.nTrees);
-    const master = createRng(s.seed);
-    for (let t = 0; t < s.nTrees; t++) {
-      const rng = bag.startTree(master, s.bootstrap);
-      treeImportance.fill(0);
-      roots[t] = store.nodes;
-      this.growTree(rng);
-      addTreeImportances(importances, treeImportance);
-    }
-    normaliseImportances(importances);
-    return store.toForest(this.p, roots, importances);
+  protected fitted(roots: Int32Array): Forest {
+    return this.store.toForest(this.p, roots, this.importances);
   }
 
-  /** Grows one tree on the bag's current in-bag rows, depth first, nodes in preorder. */
-  private growTree(rng: () => number): void {
-    const { s, K, y, store, bag, stack, counts, best } = this;
-    const { weight, lists } = bag;
-    stack.push(0, bag.m, 0, -1);
-    while (stack.size > 0) {
-      const top = stack.pop();
-      const start = stack.start[top];
-      const end = stack.end[top];
-      const depth = stack.depth[top];
-      const parent = stack.parent[top];
-      const node = store.addNode();
-      if (parent >= 0) store.right[parent] = node;
-
-      counts.fill(0);
-      for (let q = start; q < end; q++) {
-        const r = lists[q];
-        counts[y[r]] += weight[r];
-      }
-      let total = 0;
-      let sumSq = 0;
-      for (let c = 0; c < K; c++) {
-        total += counts[c];
-        sumSq += counts[c] * counts[c];
-      }
-      if (
-        (s.maxDepth > 0 && depth >= s.maxDepth) ||
-        end - start < 2 * s.minSamplesLeaf ||
-        sumSq === total * total // pure
-      ) {
-        store.addLeaf(node, counts);
-        continue;
-      }
-      this.total = total;
-      this.sumSq = sumSq;
-      this.search(start, end, rng);
-      if (best.feature < 0) {
-        store.addLeaf(node, counts);
-        continue;
-      }
-      this.split(node, start, end, depth);
+  protected measure(start: number, end: number): boolean {
+    const { K, y, counts } = this;
+    const { weight, lists } = this.bag;
+    counts.fill(0);
+    for (let q = start; q < end; q++) {
+      const r = lists[q];
+      counts[y[r]] += weight[r];
     }
+    let total = 0;
+    let sumSq = 0;
+    for (let c = 0; c < K; c++) {
+      total += counts[c];
+      sumSq += counts[c] * counts[c];
+    }
+    this.total = total;
+    this.sumSq = sumSq;
+    return sumSq === total * total;
   }
 
-  /** Makes `node` the best split found: threshold, the tree's importance, both children queued. */
-  private split(node: number, start: number, end: number, depth: number): void {
+  protected addLeaf(node: number): void {
+    this.store.addLeaf(node, this.counts);
+  }
+
+  protected splitAt(node: number): number {
     const { store, best, total, sumSq } = this;
     store.feature[node] = best.feature;
     store.threshold[node] = splitThreshold(best.low, best.high);
@@ -154,28 +108,19 @@ class ClassifierGrower {
       sumSq / total -
       (best.leftWeight - best.leftSq / best.leftWeight) -
       (rightWeight - best.rightSq / rightWeight);
-    this.bag.partition(best.feature, best.cut, start, best.pos, end);
-    this.stack.pushChildren(node, start, best.pos, end, depth);
+    return best.cut;
   }
 
   /**
-   * Fills `best` with the node's best split, feature -1 if none. Visits features in random order; stops
-   * after mtry, but keeps going while every visited one was constant.
+   * Per value when f has few distinct values for the node's size, else row by row in f's order: the same
+   * split either way.
    */
-  private search(start: number, end: number, rng: () => number): void {
-    const { p, mtry, K, bag } = this;
-    const { binBase } = bag;
-    this.best.reset();
-    let visited = 0;
-    let nonConstant = 0;
-    for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-      const f = bag.pickFeature(v, rng);
-      visited++;
-      const distinct = binBase[f + 1] - binBase[f];
-      const found =
-        distinct * K <= 2 * (end - start) ? this.scanValues(f, start, end) : this.scanSorted(f, start, end);
-      if (found) nonConstant++;
-    }
+  protected scan(f: number, start: number, end: number): boolean {
+    const { binBase } = this.bag;
+    const distinct = binBase[f + 1] - binBase[f];
+    return distinct * this.K <= 2 * (end - start)
+      ? this.scanValues(f, start, end)
+      : this.scanSorted(f, start, end);
   }
 
   /**
@@ -292,30 +237,14 @@ class ClassifierGrower {
   }
 }
 
-/** Growable node storage shared by all trees of one fit. */
-class NodeStore {
-  feature: Int32Array;
-  threshold: Float64Array;
-  right: Int32Array;
+/** The node arrays plus the class counts of mixed leaves, shared by all trees of one fit. */
+class NodeStore extends NodeArrays {
   mixedCounts: Float64Array;
-  nodes = 0;
   mixed = 0;
 
   constructor(private readonly K: number) {
-    const n = 1024;
-    this.feature = new Int32Array(n);
-    this.threshold = new Float64Array(n);
-    this.right = new Int32Array(n);
-    this.mixedCounts = new Float64Array(n * K);
-  }
-
-  addNode(): number {
-    if (this.nodes === this.feature.length) {
-      this.feature = grow(this.feature, new Int32Array(this.nodes * 2));
-      this.threshold = grow(this.threshold, new Float64Array(this.nodes * 2));
-      this.right = grow(this.right, new Int32Array(this.nodes * 2));
-    }
-    return this.nodes++;
+    super();
+    this.mixedCounts = new Float64Array(1024 * K);
   }
 
   /** The finished forest: arrays trimmed to the nodes and leaves actually stored, splits tabled. */

@@ -3,36 +3,24 @@
 // adjacent distinct values maximising sumL²/wL + sumR²/wR). One presort per fit, in-bag lists kept sorted
 // by stable partitioning, small nodes sorting only the features they search (tree-growing.ts; same order,
 // so the same float sums). The arrays it fills are regression-trees.ts's. Browser-safe.
-import { createRng } from '../random.js';
 import type { Matrix } from '../types.js';
+import { ForestGrower, NodeArrays } from './forest-grower.js';
 import { grow } from './forest-types.js';
-import { featuresPerNode, type ResolvedParams } from './params.js';
+import type { ResolvedParams } from './params.js';
 import type { RegressionForest } from './regression-trees.js';
 import { splitThreshold } from './split-threshold.js';
-import { addTreeImportances, InBagLists, NodeStack, normaliseImportances, presort } from './tree-growing.js';
 
 /** Grows the forest of `s` on X (column-major, finite) and targets y. */
 export function growRegressionForest(X: Matrix, y: Float64Array, s: ResolvedParams): RegressionForest {
   return new RegressorGrower(X, y, s).forest();
 }
 
-/** Growable node arrays shared by all trees of one fit. */
-class NodeStore {
-  feature = new Int32Array(1024);
-  threshold = new Float64Array(1024);
-  right = new Int32Array(1024);
+/** The node arrays plus each node's value (a leaf's prediction), shared by all trees of one fit. */
+class NodeStore extends NodeArrays {
   value = new Float64Array(1024);
-  nodes = 0;
 
-  addNode(): number {
-    if (this.nodes === this.feature.length) {
-      const size = this.nodes * 2;
-      this.feature = grow(this.feature, new Int32Array(size));
-      this.threshold = grow(this.threshold, new Float64Array(size));
-      this.right = grow(this.right, new Int32Array(size));
-      this.value = grow(this.value, new Float64Array(size));
-    }
-    return this.nodes++;
+  protected override growNodes(size: number): void {
+    this.value = grow(this.value, new Float64Array(size));
   }
 
   addLeaf(node: number, value: number): void {
@@ -62,46 +50,24 @@ class BestSplit {
   }
 }
 
-/** One fit: the training data, the node store and the scratch every node reuses, allocated once. */
-class RegressorGrower {
-  private readonly n: number;
-  private readonly p: number;
-  private readonly mtry: number;
-  private readonly store = new NodeStore();
-  private readonly bag: InBagLists;
-  private readonly stack = new NodeStack();
-  private readonly importances: Float64Array;
-  private readonly treeImportance: Float64Array;
-  private readonly best = new BestSplit();
+/** One fit of a regressor: the squared-error criterion's node statistics and scan (forest-grower.ts). */
+class RegressorGrower extends ForestGrower<NodeStore, RegressionForest> {
+  protected readonly store = new NodeStore();
+  protected readonly best = new BestSplit();
   /** The current node's total weight and weighted sum of targets. */
   private total = 0;
   private sum = 0;
 
   constructor(
-    private readonly X: Matrix,
+    X: Matrix,
     private readonly y: Float64Array,
-    private readonly s: ResolvedParams,
+    s: ResolvedParams,
   ) {
-    this.n = X.rows;
-    this.p = X.cols;
-    this.mtry = featuresPerNode(s.maxFeatures, this.p);
-    this.importances = new Float64Array(this.p);
-    this.treeImportance = new Float64Array(this.p);
-    this.bag = new InBagLists(presort(X), X.data, this.n, this.p, this.mtry);
+    super(X, s);
   }
 
-  forest(): RegressionForest {
-    const { s, store, bag, importances, treeImportance } = this;
-    const roots = new Int32Array(s.nTrees);
-    const master = createRng(s.seed);
-    for (let t = 0; t < s.nTrees; t++) {
-      const rng = bag.startTree(master, s.bootstrap);
-      treeImportance.fill(0);
-      roots[t] = store.nodes;
-      this.growTree(rng);
-      addTreeImportances(importances, treeImportance);
-    }
-    normaliseImportances(importances);
+  protected fitted(roots: Int32Array): RegressionForest {
+    const { store } = this;
     const count = store.nodes;
     return {
       nFeatures: this.p,
@@ -110,87 +76,51 @@ class RegressorGrower {
       threshold: store.threshold.slice(0, count),
       right: store.right.slice(0, count),
       value: store.value.slice(0, count),
-      importances,
+      importances: this.importances,
     };
   }
 
-  /** Grows one tree on the bag's current in-bag rows, depth first, nodes in preorder. */
-  private growTree(rng: () => number): void {
-    const { s, y, store, bag, stack, best } = this;
-    const { weight, lists } = bag;
-    stack.push(0, bag.m, 0, -1);
-    while (stack.size > 0) {
-      const top = stack.pop();
-      const start = stack.start[top];
-      const end = stack.end[top];
-      const depth = stack.depth[top];
-      const parent = stack.parent[top];
-      const node = store.addNode();
-      if (parent >= 0) store.right[parent] = node;
-
-      let total = 0;
-      let sum = 0;
-      let yMin = Number.POSITIVE_INFINITY;
-      let yMax = Number.NEGATIVE_INFINITY;
-      for (let q = start; q < end; q++) {
-        const r = lists[q];
-        const w = weight[r];
-        total += w;
-        sum += w * y[r];
-        if (y[r] < yMin) yMin = y[r];
-        if (y[r] > yMax) yMax = y[r];
-      }
-      if (
-        (s.maxDepth > 0 && depth >= s.maxDepth) ||
-        end - start < 2 * s.minSamplesLeaf ||
-        yMin === yMax // pure: nothing left to explain
-      ) {
-        store.addLeaf(node, sum / total);
-        continue;
-      }
-      this.total = total;
-      this.sum = sum;
-      this.search(start, end, rng);
-      if (best.feature < 0) {
-        store.addLeaf(node, sum / total);
-        continue;
-      }
-      this.split(node, start, end, depth);
+  /** Pure when every target in the node is the same: nothing left to explain. */
+  protected measure(start: number, end: number): boolean {
+    const { y } = this;
+    const { weight, lists } = this.bag;
+    let total = 0;
+    let sum = 0;
+    let yMin = Number.POSITIVE_INFINITY;
+    let yMax = Number.NEGATIVE_INFINITY;
+    for (let q = start; q < end; q++) {
+      const r = lists[q];
+      const w = weight[r];
+      total += w;
+      sum += w * y[r];
+      if (y[r] < yMin) yMin = y[r];
+      if (y[r] > yMax) yMax = y[r];
     }
+    this.total = total;
+    this.sum = sum;
+    return yMin === yMax;
   }
 
-  /** Makes `node` the best split found: threshold, the tree's importance, both children queued. */
-  private split(node: number, start: number, end: number, depth: number): void {
-    const { store, best, bag, total, sum } = this;
+  protected addLeaf(node: number): void {
+    this.store.addLeaf(node, this.sum / this.total);
+  }
+
+  protected splitAt(node: number): number {
+    const { store, best, total, sum } = this;
     const data = this.X.data;
     const col = best.feature * this.n;
     store.feature[node] = best.feature;
     store.threshold[node] = splitThreshold(data[col + best.lastLeft], data[col + best.firstRight]);
     // Weighted squared-error decrease: Σw(y−ȳ)² of the node minus both children's = proxy − sum²/total.
     this.treeImportance[best.feature] += Math.max(0, best.proxy - (sum * sum) / total);
-    bag.partition(best.feature, bag.rankOf(best.feature, best.firstRight), start, best.pos, end);
-    this.stack.pushChildren(node, start, best.pos, end, depth);
+    return this.bag.rankOf(best.feature, best.firstRight);
   }
 
   /**
-   * Fills `best` with the node's best split, feature -1 if none: maximises sumL²/wL + sumR²/wR
-   * (scikit-learn's proxy for the squared-error decrease). Visits features in random order; stops after
-   * mtry, but keeps going while every visited one was constant.
+   * The node's rows in f's sorted order, every boundary between distinct values a candidate: maximises
+   * sumL²/wL + sumR²/wR (scikit-learn's proxy for the squared-error decrease).
    */
-  private search(start: number, end: number, rng: () => number): void {
-    const { p, mtry, bag } = this;
-    this.best.reset();
-    let visited = 0;
-    let nonConstant = 0;
-    for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-      const f = bag.pickFeature(v, rng);
-      visited++;
-      if (this.scanSorted(f, start, end)) nonConstant++;
-    }
-  }
-
-  /** The node's rows in f's sorted order, every boundary between distinct values a candidate. */
-  private scanSorted(f: number, start: number, end: number): boolean {
+  protected scan(f: number, start: number, end: number): boolean {
     const { n, y, best, total, sum, bag } = this;
     const { minSamplesLeaf } = this.s;
     const data = this.X.data;

@@ -1,5 +1,5 @@
-// The tree-growing skeleton shared by the random forest classifier (classifier-grower.ts) and regressor
-// (regressor-grower.ts): every feature's rows sorted once per fit (presort), per-tree bootstrap weights,
+// The tree-growing structures shared by the random forest classifier (classifier-grower.ts) and regressor
+// (regressor-grower.ts), whose common fit loop is forest-grower.ts: every feature's rows sorted once per fit (presort), per-tree bootstrap weights,
 // each feature's in-bag rows kept in sorted order and stably partitioned at every split of a large node,
 // while a small node sorts only the features it searches (by presort rank, so the order is the same;
 // sortBelow() picks the size by data shape), each feature's distinct values (for the classifier's
