@@ -4,7 +4,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { errorText } from '../../lib/charts/regression-values.js';
 import { percent } from '../../lib/core/format.js';
-import { jsonSyntaxProblem } from '../../lib/core/json.js';
 import { readJsonFile } from '../../lib/files/read-json.js';
 import {
   isMonitoringReport,
