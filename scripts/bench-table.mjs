@@ -1,7 +1,7 @@
 // The README's benchmark table, generated from reports/bench/results.json so every figure it shows has a
 // line in that file behind it. `node scripts/bench-table.mjs` rewrites the block between the markers in
 // README.md; `--check` only compares (exit 1 when they differ). `npm run bench` rewrites it too, and
-// test/bench-table.test.ts fails when the committed README and results.json disagree.
+// test/bench/bench-table.test.ts fails when the committed README and results.json disagree.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

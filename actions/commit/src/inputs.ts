@@ -1,4 +1,4 @@
-// The commit action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
+// The commit action's inputs, declared once: INPUT_NAMES are action.yml's (test/repo/workflows.test.ts
 // compares them), and readInputs can read no other.
 import { utcDate } from '../../lib/core/time.js';
 import type { InputReader } from '../../lib/platform/action-inputs.js';

@@ -1,4 +1,4 @@
-// The generate action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
+// The generate action's inputs, declared once: INPUT_NAMES are action.yml's (test/repo/workflows.test.ts
 // compares them), and readInputs can read no other.
 
 import type { SelectedDataset, Workspace } from '../../lib/files/workspace.js';

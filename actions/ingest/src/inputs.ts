@@ -1,4 +1,4 @@
-// The ingest action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
+// The ingest action's inputs, declared once: INPUT_NAMES are action.yml's (test/repo/workflows.test.ts
 // compares them), and readInputs can read no other.
 import { ActionInputError, type InputReader } from '../../lib/platform/action-inputs.js';
 

@@ -1,5 +1,5 @@
 // Which features drifted, and whether the dataset did: one rule, used by the monitor, drawn by the drift
-// chart and checked by the false-alarm simulation (test/drift-simulation.test.ts). Browser-safe.
+// chart and checked by the false-alarm simulation (test/monitoring/drift-simulation.test.ts). Browser-safe.
 //
 //   1. Each feature gets its test's p-value (exact KS for numeric features, chi-square for categorical
 //      ones) and its PSI against the reference.

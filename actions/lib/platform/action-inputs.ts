@@ -1,5 +1,5 @@
 // An action's inputs, read and checked: each action declares its input names once (src/inputs.ts,
-// INPUT_NAMES, compared with its action.yml by test/workflows.test.ts) and reads them through an
+// INPUT_NAMES, compared with its action.yml by test/repo/workflows.test.ts) and reads them through an
 // InputReader typed by those names, so reading an undeclared input does not compile. Values come from
 // a function (the runner's `core.getInput`, or a plain record in the in-process tests, which also refuses
 // a name the action does not declare: the composite readers below read fixed names).

@@ -1,4 +1,4 @@
-// The plan-shards action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
+// The plan-shards action's inputs, declared once: INPUT_NAMES are action.yml's (test/repo/workflows.test.ts
 // compares them), and readInputs can read no other.
 
 import { specOf, type Workspace } from '../../lib/files/workspace.js';

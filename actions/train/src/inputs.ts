@@ -1,4 +1,4 @@
-// The train action's inputs, declared once: INPUT_NAMES are action.yml's (test/workflows.test.ts
+// The train action's inputs, declared once: INPUT_NAMES are action.yml's (test/repo/workflows.test.ts
 // compares them), and readInputs can read no other. The rules between inputs are checked here, before
 // anything runs.
 

@@ -3,7 +3,7 @@
 // renderer and only the dataflow transforms those charts use — no Vega-Lite compiler, no Vega parser,
 // no vega-embed, none of the geo, hierarchy, force, regression or word-cloud transforms of 'vega'.
 // vega-transforms is imported file by file: its package entry keeps all forty transforms in a bundle
-// (scripts/site-bundles.mjs resolves the files). test/site-dashboard-runtime.test.ts parses every chart
+// (scripts/site-bundles.mjs resolves the files). test/site/site-dashboard-runtime.test.ts parses every chart
 // the site builds on this runtime; unknownOperators names what a chart needs that is not registered.
 import { transforms } from 'vega-dataflow';
 import { axisticks, datajoin, encode, legendentries, scale, sortitems, stack } from 'vega-encode';
