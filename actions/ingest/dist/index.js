@@ -31506,9 +31506,8 @@ function indexSearch(index, p, queries, nQuery, k) {
   return { squared, indices };
 }
 function scanLeaf(state, from, to, best) {
-  const { rows, order, p, k, query, squared, indices, candidates, partial } = state;
-  const last = best + k - 1;
-  let worst = squared[last];
+  const { rows, order, p, k, query, squared, candidates, partial } = state;
+  let worst = squared[best + k - 1];
   let alive = to - from;
   for (let c = 0; c < alive; c++) {
     candidates[c] = c;
@@ -31555,17 +31554,7 @@ function scanLeaf(state, from, to, best) {
   for (let c = 0; c < alive; c++) {
     const s = partial[c];
     if (s > worst) continue;
-    const t = order[from + candidates[c]];
-    if (s === worst && indices[last] >= 0 && t > indices[last]) continue;
-    let r2 = last;
-    while (r2 > best && (squared[r2 - 1] > s || squared[r2 - 1] === s && indices[r2 - 1] > t)) {
-      squared[r2] = squared[r2 - 1];
-      indices[r2] = indices[r2 - 1];
-      r2--;
-    }
-    squared[r2] = s;
-    indices[r2] = t;
-    worst = squared[last];
+    worst = offer(state, best, k, s, order[from + candidates[c]]);
   }
   return worst;
 }
@@ -31784,13 +31773,7 @@ var KNearestNeighbors = class _KNearestNeighbors {
   static load(json) {
     const what = `${KNN_FORMAT} model`;
     const obj = checkFormat(json, KNN_FORMAT, FORMAT_VERSION3);
-    const k = readInteger(obj, "k", what, { min: 1 });
-    const weights = readChoice(obj, "weights", what, WEIGHTS);
-    const nClasses = readInteger(obj, "nClasses", what, { min: 1 });
-    const cols = readInteger(obj, "cols", what, { min: 0 });
-    const rows = readInteger(obj, "rows", what, { min: 0 });
-    if (rows < k)
-      throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
+    const { k, weights, nClasses, cols, rows } = readNeighborSettings(obj, what, true);
     const X2 = readNumbers(obj, "X", what, rows * cols);
     const y = readIntegers(obj, "y", what, rows, { min: 0, max: nClasses - 1 });
     const model = new _KNearestNeighbors({ k, weights });
@@ -31798,6 +31781,16 @@ var KNearestNeighbors = class _KNearestNeighbors {
     return model;
   }
 };
+function readNeighborSettings(obj, what, withClasses) {
+  const k = readInteger(obj, "k", what, { min: 1 });
+  const weights = readChoice(obj, "weights", what, WEIGHTS);
+  const nClasses = withClasses ? readInteger(obj, "nClasses", what, { min: 1 }) : 1;
+  const cols = readInteger(obj, "cols", what, { min: 0 });
+  const rows = readInteger(obj, "rows", what, { min: 0 });
+  if (rows < k)
+    throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
+  return { k, weights, nClasses, cols, rows };
+}
 function transposeRows(X2, out, who) {
   const { rows: n, cols: p, data } = X2;
   for (let j = 0; j < p; j++) {
@@ -32378,37 +32371,7 @@ function weightedGrams(X2, T2, weigh) {
         } else {
           wx.set(w.subarray(wt, wt + len));
         }
-        let k = j;
-        for (; k + 4 <= p; k += 4) {
-          const c0 = k * n + start;
-          const c1 = c0 + n;
-          const c2 = c1 + n;
-          const c3 = c2 + n;
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
-          for (let i = 0; i < len; i++) {
-            const v = wx[i];
-            s0 += v * data[c0 + i];
-            s1 += v * data[c1 + i];
-            s2 += v * data[c2 + i];
-            s3 += v * data[c3 + i];
-          }
-          out[o + j * q + k] += s0;
-          out[o + j * q + k + 1] += s1;
-          out[o + j * q + k + 2] += s2;
-          out[o + j * q + k + 3] += s3;
-        }
-        for (; k < p; k++) {
-          const ck = k * n + start;
-          let s2 = 0;
-          for (let i = 0; i < len; i++) s2 += wx[i] * data[ck + i];
-          out[o + j * q + k] += s2;
-        }
-        let s = 0;
-        for (let i = 0; i < len; i++) s += wx[i];
-        out[o + j * q + p] += s;
+        addColumnDots(X2, wx, 0, start, len, j, out, o + j * q);
       }
     }
   }
@@ -32597,42 +32560,44 @@ function blockScores(X2, coef, intercept, rows, start, len, out) {
   }
 }
 function addBlockGradient(X2, r2, rows, start, len, g2) {
-  const { rows: n, cols: p, data } = X2;
+  const p = X2.cols;
   for (let k = 0; k < rows; k++) {
-    const o = k * BLOCK_ROWS2;
-    const at = k * (p + 1);
-    let j = 0;
-    for (; j + 4 <= p; j += 4) {
-      const c0 = j * n + start;
-      const c1 = c0 + n;
-      const c2 = c1 + n;
-      const c3 = c2 + n;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let i = 0; i < len; i++) {
-        const ri = r2[o + i];
-        s0 += data[c0 + i] * ri;
-        s1 += data[c1 + i] * ri;
-        s2 += data[c2 + i] * ri;
-        s3 += data[c3 + i] * ri;
-      }
-      g2[at + j] += s0;
-      g2[at + j + 1] += s1;
-      g2[at + j + 2] += s2;
-      g2[at + j + 3] += s3;
-    }
-    for (; j < p; j++) {
-      const col = j * n + start;
-      let s0 = 0;
-      for (let i = 0; i < len; i++) s0 += data[col + i] * r2[o + i];
-      g2[at + j] += s0;
-    }
-    let s = 0;
-    for (let i = 0; i < len; i++) s += r2[o + i];
-    g2[at + p] += s;
+    addColumnDots(X2, r2, k * BLOCK_ROWS2, start, len, 0, g2, k * (p + 1));
   }
+}
+function addColumnDots(X2, v, vAt, start, len, from, out, outAt) {
+  const { rows: n, cols: p, data } = X2;
+  let k = from;
+  for (; k + 4 <= p; k += 4) {
+    const c0 = k * n + start;
+    const c1 = c0 + n;
+    const c2 = c1 + n;
+    const c3 = c2 + n;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = 0; i < len; i++) {
+      const vi = v[vAt + i];
+      s0 += vi * data[c0 + i];
+      s1 += vi * data[c1 + i];
+      s2 += vi * data[c2 + i];
+      s3 += vi * data[c3 + i];
+    }
+    out[outAt + k] += s0;
+    out[outAt + k + 1] += s1;
+    out[outAt + k + 2] += s2;
+    out[outAt + k + 3] += s3;
+  }
+  for (; k < p; k++) {
+    const ck = k * n + start;
+    let s2 = 0;
+    for (let i = 0; i < len; i++) s2 += v[vAt + i] * data[ck + i];
+    out[outAt + k] += s2;
+  }
+  let s = 0;
+  for (let i = 0; i < len; i++) s += v[vAt + i];
+  out[outAt + p] += s;
 }
 
 // actions/lib/models/random.ts
@@ -32740,25 +32705,6 @@ function resolveParams2(p) {
 function featuresPerNode(maxFeatures, p) {
   const raw = maxFeatures === "sqrt" ? Math.sqrt(p) : maxFeatures === "log2" ? Math.log2(p) : maxFeatures * p;
   return Math.min(p, Math.max(1, Math.floor(raw)));
-}
-
-// actions/lib/models/random-forest/split-threshold.ts
-var POW10 = [1];
-for (let k = 1; k <= 22; k++) POW10.push(POW10[k - 1] * 10);
-function splitThreshold(a, b) {
-  const mid = a / 2 + b / 2;
-  const lo = a + (b - a) / 4;
-  const hi = b - (b - a) / 4;
-  const inside = (d) => d >= lo && d <= hi && d >= a && d < b;
-  if (inside(0)) return 0;
-  const exponent = Math.floor(Math.log10(Math.abs(mid)));
-  for (let digits = 1; digits <= 17; digits++) {
-    const places = digits - 1 - exponent;
-    if (places > 22 || places < -22) break;
-    const d = places >= 0 ? Math.round(mid * POW10[places]) / POW10[places] : Math.round(mid / POW10[-places]) * POW10[-places];
-    if (inside(d)) return d;
-  }
-  return mid < b && mid >= a ? mid : a;
 }
 
 // actions/lib/models/random-forest/tree-growing.ts
@@ -33021,6 +32967,123 @@ function presort(X2) {
   return order;
 }
 
+// actions/lib/models/random-forest/forest-grower.ts
+var NodeArrays = class {
+  feature = new Int32Array(1024);
+  threshold = new Float64Array(1024);
+  right = new Int32Array(1024);
+  nodes = 0;
+  addNode() {
+    if (this.nodes === this.feature.length) {
+      const size = this.nodes * 2;
+      this.feature = grow(this.feature, new Int32Array(size));
+      this.threshold = grow(this.threshold, new Float64Array(size));
+      this.right = grow(this.right, new Int32Array(size));
+      this.growNodes(size);
+    }
+    return this.nodes++;
+  }
+  /** Grows a store's own per-node arrays to `size` nodes (none here). */
+  growNodes(_size) {
+  }
+};
+var ForestGrower = class {
+  constructor(X2, s) {
+    this.X = X2;
+    this.s = s;
+    this.n = X2.rows;
+    this.p = X2.cols;
+    this.mtry = featuresPerNode(s.maxFeatures, this.p);
+    this.importances = new Float64Array(this.p);
+    this.treeImportance = new Float64Array(this.p);
+    this.bag = new InBagLists(presort(X2), X2.data, this.n, this.p, this.mtry);
+  }
+  X;
+  s;
+  n;
+  p;
+  mtry;
+  bag;
+  stack = new NodeStack();
+  importances;
+  treeImportance;
+  forest() {
+    const { s, store, bag, importances, treeImportance } = this;
+    const roots = new Int32Array(s.nTrees);
+    const master = createRng(s.seed);
+    for (let t = 0; t < s.nTrees; t++) {
+      const rng = bag.startTree(master, s.bootstrap);
+      treeImportance.fill(0);
+      roots[t] = store.nodes;
+      this.growTree(rng);
+      addTreeImportances(importances, treeImportance);
+    }
+    normaliseImportances(importances);
+    return this.fitted(roots);
+  }
+  /** Grows one tree on the bag's current in-bag rows, depth first, nodes in preorder. */
+  growTree(rng) {
+    const { s, store, bag, stack, best } = this;
+    stack.push(0, bag.m, 0, -1);
+    while (stack.size > 0) {
+      const top = stack.pop();
+      const start = stack.start[top];
+      const end = stack.end[top];
+      const depth = stack.depth[top];
+      const parent = stack.parent[top];
+      const node = store.addNode();
+      if (parent >= 0) store.right[parent] = node;
+      const pure = this.measure(start, end);
+      if (s.maxDepth > 0 && depth >= s.maxDepth || end - start < 2 * s.minSamplesLeaf || pure) {
+        this.addLeaf(node);
+        continue;
+      }
+      this.search(start, end, rng);
+      if (best.feature < 0) {
+        this.addLeaf(node);
+        continue;
+      }
+      const cut = this.splitAt(node);
+      bag.partition(best.feature, cut, start, best.pos, end);
+      stack.pushChildren(node, start, best.pos, end, depth);
+    }
+  }
+  /**
+   * Fills `best` with the node's best split, feature -1 if none. Visits features in random order; stops
+   * after mtry, but keeps going while every visited one was constant.
+   */
+  search(start, end, rng) {
+    const { p, mtry, bag } = this;
+    this.best.reset();
+    let visited = 0;
+    let nonConstant = 0;
+    for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
+      const f = bag.pickFeature(v, rng);
+      visited++;
+      if (this.scan(f, start, end)) nonConstant++;
+    }
+  }
+};
+
+// actions/lib/models/random-forest/split-threshold.ts
+var POW10 = [1];
+for (let k = 1; k <= 22; k++) POW10.push(POW10[k - 1] * 10);
+function splitThreshold(a, b) {
+  const mid = a / 2 + b / 2;
+  const lo = a + (b - a) / 4;
+  const hi = b - (b - a) / 4;
+  const inside = (d) => d >= lo && d <= hi && d >= a && d < b;
+  if (inside(0)) return 0;
+  const exponent = Math.floor(Math.log10(Math.abs(mid)));
+  for (let digits = 1; digits <= 17; digits++) {
+    const places = digits - 1 - exponent;
+    if (places > 22 || places < -22) break;
+    const d = places >= 0 ? Math.round(mid * POW10[places]) / POW10[places] : Math.round(mid / POW10[-places]) * POW10[-places];
+    if (inside(d)) return d;
+  }
+  return mid < b && mid >= a ? mid : a;
+}
+
 // actions/lib/models/random-forest/classifier-grower.ts
 function growForest(X2, y, K, s) {
   return new ClassifierGrower(X2, y, K, s).forest();
@@ -33050,125 +33113,70 @@ var BestSplit = class {
     this.rightSq = 0;
   }
 };
-var ClassifierGrower = class {
+var ClassifierGrower = class extends ForestGrower {
   constructor(X2, y, K, s) {
-    this.X = X2;
+    super(X2, s);
     this.y = y;
     this.K = K;
-    this.s = s;
-    this.n = X2.rows;
-    this.p = X2.cols;
-    this.mtry = featuresPerNode(s.maxFeatures, this.p);
     this.store = new NodeStore(K);
-    this.importances = new Float64Array(this.p);
-    this.treeImportance = new Float64Array(this.p);
-    this.bag = new InBagLists(presort(X2), X2.data, this.n, this.p, this.mtry);
     this.counts = new Float64Array(K);
     this.leftCounts = new Float64Array(K);
     this.hist = new Float64Array(2 * this.n + K);
     this.binRows = new Int32Array(this.n);
   }
-  X;
   y;
   K;
-  s;
-  n;
-  p;
-  mtry;
   store;
-  bag;
-  stack = new NodeStack();
-  importances;
-  treeImportance;
+  best = new BestSplit();
   /** Class weights of the current node, and of the left part of a candidate split. */
   counts;
   leftCounts;
   /** Per-value class weights and row counts of one feature in one node (scanValues); zero between uses. */
   hist;
   binRows;
-  best = new BestSplit();
   /** The current node's total weight and sum of squared class weights (Gini's terms). */
   total = 0;
   sumSq = 0;
-  forest() {
-    const { s, store, bag, importances, treeImportance } = this;
-    const roots = new Int32Array(s.nTrees);
-    const master = createRng(s.seed);
-    for (let t = 0; t < s.nTrees; t++) {
-      const rng = bag.startTree(master, s.bootstrap);
-      treeImportance.fill(0);
-      roots[t] = store.nodes;
-      this.growTree(rng);
-      addTreeImportances(importances, treeImportance);
-    }
-    normaliseImportances(importances);
-    return store.toForest(this.p, roots, importances);
+  fitted(roots) {
+    return this.store.toForest(this.p, roots, this.importances);
   }
-  /** Grows one tree on the bag's current in-bag rows, depth first, nodes in preorder. */
-  growTree(rng) {
-    const { s, K, y, store, bag, stack, counts, best } = this;
-    const { weight, lists } = bag;
-    stack.push(0, bag.m, 0, -1);
-    while (stack.size > 0) {
-      const top = stack.pop();
-      const start = stack.start[top];
-      const end = stack.end[top];
-      const depth = stack.depth[top];
-      const parent = stack.parent[top];
-      const node = store.addNode();
-      if (parent >= 0) store.right[parent] = node;
-      counts.fill(0);
-      for (let q = start; q < end; q++) {
-        const r2 = lists[q];
-        counts[y[r2]] += weight[r2];
-      }
-      let total = 0;
-      let sumSq = 0;
-      for (let c = 0; c < K; c++) {
-        total += counts[c];
-        sumSq += counts[c] * counts[c];
-      }
-      if (s.maxDepth > 0 && depth >= s.maxDepth || end - start < 2 * s.minSamplesLeaf || sumSq === total * total) {
-        store.addLeaf(node, counts);
-        continue;
-      }
-      this.total = total;
-      this.sumSq = sumSq;
-      this.search(start, end, rng);
-      if (best.feature < 0) {
-        store.addLeaf(node, counts);
-        continue;
-      }
-      this.split(node, start, end, depth);
+  measure(start, end) {
+    const { K, y, counts } = this;
+    const { weight, lists } = this.bag;
+    counts.fill(0);
+    for (let q = start; q < end; q++) {
+      const r2 = lists[q];
+      counts[y[r2]] += weight[r2];
     }
+    let total = 0;
+    let sumSq = 0;
+    for (let c = 0; c < K; c++) {
+      total += counts[c];
+      sumSq += counts[c] * counts[c];
+    }
+    this.total = total;
+    this.sumSq = sumSq;
+    return sumSq === total * total;
   }
-  /** Makes `node` the best split found: threshold, the tree's importance, both children queued. */
-  split(node, start, end, depth) {
+  addLeaf(node) {
+    this.store.addLeaf(node, this.counts);
+  }
+  splitAt(node) {
     const { store, best, total, sumSq } = this;
     store.feature[node] = best.feature;
     store.threshold[node] = splitThreshold(best.low, best.high);
     const rightWeight = total - best.leftWeight;
     this.treeImportance[best.feature] += total - sumSq / total - (best.leftWeight - best.leftSq / best.leftWeight) - (rightWeight - best.rightSq / rightWeight);
-    this.bag.partition(best.feature, best.cut, start, best.pos, end);
-    this.stack.pushChildren(node, start, best.pos, end, depth);
+    return best.cut;
   }
   /**
-   * Fills `best` with the node's best split, feature -1 if none. Visits features in random order; stops
-   * after mtry, but keeps going while every visited one was constant.
+   * Per value when f has few distinct values for the node's size, else row by row in f's order: the same
+   * split either way.
    */
-  search(start, end, rng) {
-    const { p, mtry, K, bag } = this;
-    const { binBase } = bag;
-    this.best.reset();
-    let visited = 0;
-    let nonConstant = 0;
-    for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-      const f = bag.pickFeature(v, rng);
-      visited++;
-      const distinct = binBase[f + 1] - binBase[f];
-      const found = distinct * K <= 2 * (end - start) ? this.scanValues(f, start, end) : this.scanSorted(f, start, end);
-      if (found) nonConstant++;
-    }
+  scan(f, start, end) {
+    const { binBase } = this.bag;
+    const distinct = binBase[f + 1] - binBase[f];
+    return distinct * this.K <= 2 * (end - start) ? this.scanValues(f, start, end) : this.scanSorted(f, start, end);
   }
   /**
    * Few distinct values for the node's size: class counts per value, then the same scan over the value
@@ -33282,30 +33290,15 @@ var ClassifierGrower = class {
     return true;
   }
 };
-var NodeStore = class {
+var NodeStore = class extends NodeArrays {
   constructor(K) {
+    super();
     this.K = K;
-    const n = 1024;
-    this.feature = new Int32Array(n);
-    this.threshold = new Float64Array(n);
-    this.right = new Int32Array(n);
-    this.mixedCounts = new Float64Array(n * K);
+    this.mixedCounts = new Float64Array(1024 * K);
   }
   K;
-  feature;
-  threshold;
-  right;
   mixedCounts;
-  nodes = 0;
   mixed = 0;
-  addNode() {
-    if (this.nodes === this.feature.length) {
-      this.feature = grow(this.feature, new Int32Array(this.nodes * 2));
-      this.threshold = grow(this.threshold, new Float64Array(this.nodes * 2));
-      this.right = grow(this.right, new Int32Array(this.nodes * 2));
-    }
-    return this.nodes++;
-  }
   /** The finished forest: arrays trimmed to the nodes and leaves actually stored, splits tabled. */
   toForest(p, roots, importances) {
     const K = this.K;
@@ -33927,7 +33920,6 @@ var ALGORITHMS = [
 // actions/lib/models/knn-regressor.ts
 var KNN_REGRESSOR_FORMAT = "gitml.knn-regressor";
 var FORMAT_VERSION5 = 1;
-var WEIGHTS2 = ["uniform", "distance"];
 var KnnRegressor = class _KnnRegressor {
   algorithm = "knn-regressor";
   search;
@@ -33995,12 +33987,7 @@ var KnnRegressor = class _KnnRegressor {
   static load(json) {
     const what = `${KNN_REGRESSOR_FORMAT} model`;
     const obj = checkFormat(json, KNN_REGRESSOR_FORMAT, FORMAT_VERSION5);
-    const k = readInteger(obj, "k", what, { min: 1 });
-    const weights = readChoice(obj, "weights", what, WEIGHTS2);
-    const cols = readInteger(obj, "cols", what, { min: 0 });
-    const rows = readInteger(obj, "rows", what, { min: 0 });
-    if (rows < k)
-      throw new ModelFormatError(`${what}: k = ${k} needs at least ${k} training rows, got rows = ${rows}`);
+    const { k, weights, cols, rows } = readNeighborSettings(obj, what, false);
     const y = readNumbers(obj, "y", what, rows);
     const model = new _KnnRegressor({ k, weights });
     try {
@@ -34393,21 +34380,10 @@ function decodeRegressionForest(encoded, nTrees, nodeCount, importances, fail2) 
 function growRegressionForest(X2, y, s) {
   return new RegressorGrower(X2, y, s).forest();
 }
-var NodeStore2 = class {
-  feature = new Int32Array(1024);
-  threshold = new Float64Array(1024);
-  right = new Int32Array(1024);
+var NodeStore2 = class extends NodeArrays {
   value = new Float64Array(1024);
-  nodes = 0;
-  addNode() {
-    if (this.nodes === this.feature.length) {
-      const size = this.nodes * 2;
-      this.feature = grow(this.feature, new Int32Array(size));
-      this.threshold = grow(this.threshold, new Float64Array(size));
-      this.right = grow(this.right, new Int32Array(size));
-      this.value = grow(this.value, new Float64Array(size));
-    }
-    return this.nodes++;
+  growNodes(size) {
+    this.value = grow(this.value, new Float64Array(size));
   }
   addLeaf(node, value) {
     this.feature[node] = -1;
@@ -34432,45 +34408,19 @@ var BestSplit2 = class {
     this.firstRight = -1;
   }
 };
-var RegressorGrower = class {
+var RegressorGrower = class extends ForestGrower {
   constructor(X2, y, s) {
-    this.X = X2;
+    super(X2, s);
     this.y = y;
-    this.s = s;
-    this.n = X2.rows;
-    this.p = X2.cols;
-    this.mtry = featuresPerNode(s.maxFeatures, this.p);
-    this.importances = new Float64Array(this.p);
-    this.treeImportance = new Float64Array(this.p);
-    this.bag = new InBagLists(presort(X2), X2.data, this.n, this.p, this.mtry);
   }
-  X;
   y;
-  s;
-  n;
-  p;
-  mtry;
   store = new NodeStore2();
-  bag;
-  stack = new NodeStack();
-  importances;
-  treeImportance;
   best = new BestSplit2();
   /** The current node's total weight and weighted sum of targets. */
   total = 0;
   sum = 0;
-  forest() {
-    const { s, store, bag, importances, treeImportance } = this;
-    const roots = new Int32Array(s.nTrees);
-    const master = createRng(s.seed);
-    for (let t = 0; t < s.nTrees; t++) {
-      const rng = bag.startTree(master, s.bootstrap);
-      treeImportance.fill(0);
-      roots[t] = store.nodes;
-      this.growTree(rng);
-      addTreeImportances(importances, treeImportance);
-    }
-    normaliseImportances(importances);
+  fitted(roots) {
+    const { store } = this;
     const count = store.nodes;
     return {
       nFeatures: this.p,
@@ -34479,77 +34429,46 @@ var RegressorGrower = class {
       threshold: store.threshold.slice(0, count),
       right: store.right.slice(0, count),
       value: store.value.slice(0, count),
-      importances
+      importances: this.importances
     };
   }
-  /** Grows one tree on the bag's current in-bag rows, depth first, nodes in preorder. */
-  growTree(rng) {
-    const { s, y, store, bag, stack, best } = this;
-    const { weight, lists } = bag;
-    stack.push(0, bag.m, 0, -1);
-    while (stack.size > 0) {
-      const top = stack.pop();
-      const start = stack.start[top];
-      const end = stack.end[top];
-      const depth = stack.depth[top];
-      const parent = stack.parent[top];
-      const node = store.addNode();
-      if (parent >= 0) store.right[parent] = node;
-      let total = 0;
-      let sum2 = 0;
-      let yMin = Number.POSITIVE_INFINITY;
-      let yMax = Number.NEGATIVE_INFINITY;
-      for (let q = start; q < end; q++) {
-        const r2 = lists[q];
-        const w = weight[r2];
-        total += w;
-        sum2 += w * y[r2];
-        if (y[r2] < yMin) yMin = y[r2];
-        if (y[r2] > yMax) yMax = y[r2];
-      }
-      if (s.maxDepth > 0 && depth >= s.maxDepth || end - start < 2 * s.minSamplesLeaf || yMin === yMax) {
-        store.addLeaf(node, sum2 / total);
-        continue;
-      }
-      this.total = total;
-      this.sum = sum2;
-      this.search(start, end, rng);
-      if (best.feature < 0) {
-        store.addLeaf(node, sum2 / total);
-        continue;
-      }
-      this.split(node, start, end, depth);
+  /** Pure when every target in the node is the same: nothing left to explain. */
+  measure(start, end) {
+    const { y } = this;
+    const { weight, lists } = this.bag;
+    let total = 0;
+    let sum2 = 0;
+    let yMin = Number.POSITIVE_INFINITY;
+    let yMax = Number.NEGATIVE_INFINITY;
+    for (let q = start; q < end; q++) {
+      const r2 = lists[q];
+      const w = weight[r2];
+      total += w;
+      sum2 += w * y[r2];
+      if (y[r2] < yMin) yMin = y[r2];
+      if (y[r2] > yMax) yMax = y[r2];
     }
+    this.total = total;
+    this.sum = sum2;
+    return yMin === yMax;
   }
-  /** Makes `node` the best split found: threshold, the tree's importance, both children queued. */
-  split(node, start, end, depth) {
-    const { store, best, bag, total, sum: sum2 } = this;
+  addLeaf(node) {
+    this.store.addLeaf(node, this.sum / this.total);
+  }
+  splitAt(node) {
+    const { store, best, total, sum: sum2 } = this;
     const data = this.X.data;
     const col = best.feature * this.n;
     store.feature[node] = best.feature;
     store.threshold[node] = splitThreshold(data[col + best.lastLeft], data[col + best.firstRight]);
     this.treeImportance[best.feature] += Math.max(0, best.proxy - sum2 * sum2 / total);
-    bag.partition(best.feature, bag.rankOf(best.feature, best.firstRight), start, best.pos, end);
-    this.stack.pushChildren(node, start, best.pos, end, depth);
+    return this.bag.rankOf(best.feature, best.firstRight);
   }
   /**
-   * Fills `best` with the node's best split, feature -1 if none: maximises sumL²/wL + sumR²/wR
-   * (scikit-learn's proxy for the squared-error decrease). Visits features in random order; stops after
-   * mtry, but keeps going while every visited one was constant.
+   * The node's rows in f's sorted order, every boundary between distinct values a candidate: maximises
+   * sumL²/wL + sumR²/wR (scikit-learn's proxy for the squared-error decrease).
    */
-  search(start, end, rng) {
-    const { p, mtry, bag } = this;
-    this.best.reset();
-    let visited = 0;
-    let nonConstant = 0;
-    for (let v = 0; v < p && (visited < mtry || nonConstant === 0); v++) {
-      const f = bag.pickFeature(v, rng);
-      visited++;
-      if (this.scanSorted(f, start, end)) nonConstant++;
-    }
-  }
-  /** The node's rows in f's sorted order, every boundary between distinct values a candidate. */
-  scanSorted(f, start, end) {
+  scan(f, start, end) {
     const { n, y, best, total, sum: sum2, bag } = this;
     const { minSamplesLeaf } = this.s;
     const data = this.X.data;
