@@ -36,8 +36,8 @@ interface ActionModules {
 
 /** One in-process run of `stage` with `values` as its inputs; the report and what the core logged. */
 async function step(stage: string, values: Record<string, string> = {}) {
-  const inputs = (await import(`../actions/${stage}/src/inputs.ts`)) as ActionModules['inputs'];
-  const { run } = (await import(`../actions/${stage}/src/main.ts`)) as ActionModules['main'];
+  const inputs = (await import(`../../actions/${stage}/src/inputs.ts`)) as ActionModules['inputs'];
+  const { run } = (await import(`../../actions/${stage}/src/main.ts`)) as ActionModules['main'];
   const deps = fakeDeps(ws, { ...ENV, GITHUB_API_URL: gh.baseUrl });
   const report = await run(
     inputs.readInputs(inputsOf(inputs.INPUT_NAMES, { now: NOW, ...values }), deps.ws),
