@@ -24,7 +24,7 @@ import {
   toleranceFor,
   VERSION,
 } from '../../lib/pipelines/options.js';
-import { type Shard, shardText } from '../../lib/pipelines/sharding.js';
+import { type Shard, shardText } from '../../lib/pipelines/shards/partial-files.js';
 import {
   REGRESSION_GATE_METRICS,
   type RegressionGateMetric,
@@ -32,7 +32,7 @@ import {
   trainingConfig,
   trainingData,
 } from '../../lib/pipelines/train.js';
-import { mergeTrainShards, trainShard } from '../../lib/pipelines/train-shards.js';
+import { mergeTrainShards, trainShard } from '../../lib/pipelines/shards/merge-train.js';
 import {
   isRegressionHoldout,
   ModelRegistry,

@@ -19,15 +19,15 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { stableStringify } from '../core/json.js';
+import { stableStringify } from '../../core/json.js';
 import {
   type CorrelationMoments,
   correlationsOf,
   emptyMoments,
   mergeMoments,
   momentsOf,
-} from '../features/correlation-moments.js';
-import { FeatureGroup } from '../features/feature-group.js';
+} from '../../features/correlation-moments.js';
+import { FeatureGroup } from '../../features/feature-group.js';
 import {
   concatTables,
   type FeatureTable,
@@ -35,26 +35,26 @@ import {
   SOURCES,
   takeRows,
   valueText,
-} from '../features/feature-table.js';
+} from '../../features/feature-table.js';
 import {
   applyFeatureView,
   type FeatureViewJSON,
   labelScores,
   type ViewColumn,
-} from '../features/feature-view.js';
-import { writeFilesAtomically } from '../files/atomic-write.js';
-import type { Workspace } from '../files/workspace.js';
-import { algorithm as algorithmByName } from '../models/algorithms.js';
-import { GaussianNB, type GaussianNBPartial } from '../models/gaussian-nb.js';
-import { LinearRegression } from '../models/linear-regression.js';
-import { emptyLinearStats, type LinearStats } from '../models/linear-stats.js';
-import { regressionAlgorithm } from '../models/regressors.js';
-import { regressionLabel, SchemaMismatchError, ServingModel } from '../models/serving-model.js';
-import { ModelRegistry } from '../registry/model-registry.js';
-import { computeImportance } from '../registry/version-importance.js';
-import { type DatasetSpec, type FeatureSchema, type Task, taskOf } from '../spec/spec.js';
-import { classificationMetrics, regressionMetrics } from '../training/metrics.js';
-import { checkHashSplit, contentKeys, inHashHoldout } from '../training/splits.js';
+} from '../../features/feature-view.js';
+import { writeFilesAtomically } from '../../files/atomic-write.js';
+import type { Workspace } from '../../files/workspace.js';
+import { algorithm as algorithmByName } from '../../models/algorithms.js';
+import { GaussianNB, type GaussianNBPartial } from '../../models/gaussian-nb.js';
+import { LinearRegression } from '../../models/linear-regression.js';
+import { emptyLinearStats, type LinearStats } from '../../models/linear-stats.js';
+import { regressionAlgorithm } from '../../models/regressors.js';
+import { regressionLabel, SchemaMismatchError, ServingModel } from '../../models/serving-model.js';
+import { ModelRegistry } from '../../registry/model-registry.js';
+import { computeImportance } from '../../registry/version-importance.js';
+import { type DatasetSpec, type FeatureSchema, type Task, taskOf } from '../../spec/spec.js';
+import { classificationMetrics, regressionMetrics } from '../../training/metrics.js';
+import { checkHashSplit, contentKeys, inHashHoldout } from '../../training/splits.js';
 import {
   type CvResult,
   checkClassCounts,
@@ -67,8 +67,8 @@ import {
   TrainingError,
   unscored,
   withSeed,
-} from '../training/training.js';
-import { OptionError } from './options.js';
+} from '../../training/training.js';
+import { OptionError } from '../options.js';
 import {
   checkLabelsUnchanged,
   checkSame,
@@ -82,7 +82,7 @@ import {
   type Shard,
   ShardError,
   shardText,
-} from './sharding.js';
+} from './partial-files.js';
 import {
   addChampionTrainingKeys,
   type ChampionCheck,
@@ -100,7 +100,7 @@ import {
   trainingData,
   unchangedSince,
   updateDataHash,
-} from './train.js';
+} from '../train.js';
 
 export const NB_PARTIAL_FORMAT = 'gitml.nb-partial';
 export const NB_PARTIAL_VERSION = 1;

@@ -12,12 +12,12 @@
 // index, n, the feature-group version, the months read and the sha256 of every partition read.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { GitmlError } from '../core/gitml-error.js';
-import { jsonSyntaxProblem, stableStringify } from '../core/json.js';
-import type { FeatureGroup } from '../features/feature-group.js';
-import { applyLateLabels, type FeatureTable } from '../features/feature-table.js';
-import { sha256Hex } from '../files/sha256.js';
-import { MAX_SHARDS, OptionError } from './options.js';
+import { GitmlError } from '../../core/gitml-error.js';
+import { jsonSyntaxProblem, stableStringify } from '../../core/json.js';
+import type { FeatureGroup } from '../../features/feature-group.js';
+import { applyLateLabels, type FeatureTable } from '../../features/feature-table.js';
+import { sha256Hex } from '../../files/sha256.js';
+import { MAX_SHARDS, OptionError } from '../options.js';
 
 export class ShardError extends GitmlError {
   override name = 'ShardError';

@@ -8,17 +8,17 @@
 // same bytes an unsharded `infer` with the same --now writes. Nothing is written on a refusal.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { stableStringify } from '../core/json.js';
-import { isoSeconds } from '../core/time.js';
-import { FeatureGroup } from '../features/feature-group.js';
-import { parsePieceKey } from '../features/size-limits.js';
-import { type FileRemove, writeFilesAtomically } from '../files/atomic-write.js';
-import { monthSha256, sha256Hex } from '../files/sha256.js';
-import type { Workspace } from '../files/workspace.js';
-import type { LogManifest, PredictionRecord } from '../monitoring/monitoring-types.js';
-import { ModelRegistry } from '../registry/model-registry.js';
-import type { DatasetSpec } from '../spec/spec.js';
-import { type InferResult, inferenceInputs, inferMonth, predictionLogOf } from './infer.js';
+import { stableStringify } from '../../core/json.js';
+import { isoSeconds } from '../../core/time.js';
+import { FeatureGroup } from '../../features/feature-group.js';
+import { parsePieceKey } from '../../features/size-limits.js';
+import { type FileRemove, writeFilesAtomically } from '../../files/atomic-write.js';
+import { monthSha256, sha256Hex } from '../../files/sha256.js';
+import type { Workspace } from '../../files/workspace.js';
+import type { LogManifest, PredictionRecord } from '../../monitoring/monitoring-types.js';
+import { ModelRegistry } from '../../registry/model-registry.js';
+import type { DatasetSpec } from '../../spec/spec.js';
+import { type InferResult, inferenceInputs, inferMonth, predictionLogOf } from '../infer.js';
 import {
   checkLabelsUnchanged,
   checkSame,
@@ -31,7 +31,7 @@ import {
   readPartialSet,
   type Shard,
   ShardError,
-} from './sharding.js';
+} from './partial-files.js';
 
 export const INFER_PARTIAL_FORMAT = 'gitml.infer-partial';
 export const INFER_PARTIAL_VERSION = 1;
