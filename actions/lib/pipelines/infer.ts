@@ -21,7 +21,7 @@ import {
   regressionLine,
 } from '../reports/prediction-log.js';
 import { type DatasetSpec, taskOf } from '../spec/spec.js';
-import { partitionsOf } from './shards/partial-files.js';
+import { partitionsOf } from './shards/read-partitions.js';
 
 export interface InferResult {
   dataset: string;
