@@ -1,9 +1,9 @@
-// Holdout under sharding: the hash split (a seeded hash of the row's content key, so identical feature
-// rows share a side) tells every shard its own
-// holdout rows without a global pass. Scoring the holdout needs the merged model, so the reduce reads
-// the partitions once more, one at a time, to score the holdout rows with the new model and the
-// champion and to compute the data hash; it also refuses partitions whose bytes changed since a shard
-// read them. Memory of either step: one partition at a time plus the holdout's labels and ids.
+// The reduce's pass over the partitions for the holdout. The hash split (a seeded hash of the row's
+// content key, so identical feature rows share a side) tells every shard its own holdout rows without a
+// global pass; scoring them needs the merged model, so the reduce reads the partitions once more, one at
+// a time, to score the holdout rows with the new model and the champion and to compute the data hash. It
+// also refuses partitions whose bytes changed since a shard read them. Memory of either step: one
+// partition at a time plus the holdout's labels and ids.
 import { createHash } from 'node:crypto';
 import type { FeatureGroup } from '../../features/feature-group.js';
 import { type FeatureTable, SOURCES, takeRows, valueText } from '../../features/feature-table.js';

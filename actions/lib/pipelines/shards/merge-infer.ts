@@ -1,6 +1,5 @@
 // Reduce of sharded inference (`infer --merge`): checks the set of gitml.infer-partial files and copies the
 // shards' log months into the prediction log with the merged manifest, as one unsharded `infer` writes them.
-
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isoSeconds } from '../../core/time.js';

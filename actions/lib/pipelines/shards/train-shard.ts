@@ -1,13 +1,9 @@
-// Sharded training: Gaussian naive Bayes for a classifier, linear or ridge regression for a regressor.
-// Regression works the same way with LinearRegression's sufficient statistics (row count, means and the
-// centred XᵀX, Xᵀy, yᵀy of the training rows, merged exactly), fitted at the merge as the unsharded
-// `train --algorithm linear-regression|ridge --no-search --split hash` fits (ridge's standardisation is
-// applied to the merged statistics), with the holdout residuals' interval. Classification: map (`train --shard i/n`): a shard reads its months one
-// partition at a time and writes the model's mergeable sufficient statistics — per-class counts, means
-// and squared deviations of the training rows, plus the moments of each feature's correlation with the
-// label — to a gitml.nb-partial file. Reduce (`train --merge`): the statistics of all n shards are merged
-// into the model an unsharded `train --algorithm gaussian-nb --no-search --split hash` fits on the same
-// rows (equal up to floating-point rounding), which is then registered exactly as that run would.
+// Map of sharded training (`train --shard i/n`): a shard reads its months one partition at a time and
+// writes the mergeable sufficient statistics of its training rows to a partial — Gaussian naive Bayes
+// for a classifier (nb-partials.ts), linear or ridge regression for a regressor (linear-partials.ts).
+// The reduce (`train --merge`, merge-train.ts) merges all n into the model an unsharded
+// `train --algorithm A --no-search --split hash` fits on the same rows (equal up to floating-point
+// rounding) and registers it exactly as that run would.
 import type { Workspace } from '../../files/workspace.js';
 import { type DatasetSpec, taskOf } from '../../spec/spec.js';
 import type { TrainOptions } from '../train.js';
