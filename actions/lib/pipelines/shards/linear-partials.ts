@@ -18,33 +18,27 @@ import { regressionLabel, ServingModel } from '../../models/serving-model.js';
 import { ModelRegistry } from '../../registry/model-registry.js';
 import type { DatasetSpec, FeatureSchema } from '../../spec/spec.js';
 import { checkHashSplit, inHashHoldout } from '../../training/splits.js';
-import {
-  checkTargetSummary,
-  rowKeys,
-  type TrainingConfig,
-  TrainingError,
-  unscored,
-  withSeed,
-} from '../../training/training.js';
+import { checkTargetSummary, rowKeys, TrainingError, unscored, withSeed } from '../../training/training.js';
 import { configHashOf, trainingData } from '../train.js';
 import { checkSet, type MergedShards, round6Record } from './merged-shards.js';
-import { type PartialHeader, partialRowsHeader, readPartialSet, writePartial } from './partial-files.js';
+import { partialRowsHeader, readPartialSet, writePartial } from './partial-files.js';
 import { groupAssignment } from './plan.js';
 import { partitionsOf } from './read-partitions.js';
 import { ShardError } from './shard-error.js';
-import { nbView, shardedTrainingConfig } from './sharded-config.js';
+import {
+  checkFiniteFeatures,
+  nbView,
+  shardedTrainingConfig,
+  type TrainPartialHeader,
+} from './sharded-config.js';
 import type { ShardTrainOptions, ShardTrainResult } from './train-shard.js';
 
 export const LINEAR_PARTIAL_FORMAT = 'gitml.linear-partial';
 export const LINEAR_PARTIAL_VERSION = 1;
 
-export interface LinearPartial extends PartialHeader {
+export interface LinearPartial extends TrainPartialHeader {
   format: typeof LINEAR_PARTIAL_FORMAT;
   version: typeof LINEAR_PARTIAL_VERSION;
-  config: TrainingConfig & { includeSynthetic: boolean };
-  configHash: string;
-  /** Champion version when the shard ran; the merge refuses a different one. */
-  champion: number | null;
   /** Eligible (labelled, chosen sources) rows, holdout included, and the smallest and largest label. */
   eligible: number;
   targetMin: number | null;
@@ -86,12 +80,7 @@ export function trainLinearShard(
     const train: number[] = [];
     for (const i of data.rows) {
       eligible++;
-      for (let j = 0; j < schema.length; j++) {
-        if (!Number.isFinite(t.columns[j][i]))
-          throw new TrainingError(
-            `${spec.name}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(', ')}); training needs finite values`,
-          );
-      }
+      checkFiniteFeatures(spec.name, fg, part.month, t, i);
       const y = t.targets[i];
       if (!Number.isFinite(y))
         throw new TrainingError(

@@ -1,4 +1,5 @@
 // What the merge of either kind of training partial hands on, and the checks and rounding both merges share.
+
 import { type CorrelationMoments, correlationsOf } from '../../features/correlation-moments.js';
 import type { FeatureGroup } from '../../features/feature-group.js';
 import type { ServingModel } from '../../models/serving-model.js';
@@ -6,14 +7,14 @@ import type { FeatureSchema, Task } from '../../spec/spec.js';
 import type { CvResult, TrainingConfig } from '../../training/training.js';
 import { configHashOf } from '../train.js';
 import { checkLabelsUnchanged, checkSame } from './merge-checks.js';
-import type { PartialHeader } from './partial-files.js';
 import { ShardError } from './shard-error.js';
+import type { TrainPartialHeader } from './sharded-config.js';
 
 /** What a merge of either kind of partial hands to the scoring pass. */
 export interface MergedShards {
   task: Task;
   set: {
-    partial: PartialHeader & { config: TrainingConfig & { includeSynthetic: boolean } };
+    partial: TrainPartialHeader;
     file: string;
   }[];
   config: TrainingConfig & { includeSynthetic: boolean };
@@ -27,11 +28,7 @@ export interface MergedShards {
 /** Checks shared by both kinds of partial set: one config, the same champion, labels.csv unchanged. */
 export function checkSet(
   set: {
-    partial: PartialHeader & {
-      configHash: string;
-      champion: number | null;
-      config: TrainingConfig & { includeSynthetic: boolean };
-    };
+    partial: TrainPartialHeader;
     file: string;
   }[],
   fg: FeatureGroup,

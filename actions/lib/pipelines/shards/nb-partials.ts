@@ -17,26 +17,28 @@ import { ServingModel } from '../../models/serving-model.js';
 import { ModelRegistry } from '../../registry/model-registry.js';
 import type { DatasetSpec } from '../../spec/spec.js';
 import { checkHashSplit, contentKeys, inHashHoldout } from '../../training/splits.js';
-import { checkClassCounts, type TrainingConfig, TrainingError, unscored } from '../../training/training.js';
+import { checkClassCounts, unscored } from '../../training/training.js';
 import { configHashOf } from '../train.js';
 import { checkSet, type MergedShards, round6Record } from './merged-shards.js';
-import { type PartialHeader, partialRowsHeader, readPartialSet, writePartial } from './partial-files.js';
+import { partialRowsHeader, readPartialSet, writePartial } from './partial-files.js';
 import { groupAssignment } from './plan.js';
 import { partitionsOf } from './read-partitions.js';
 import { ShardError } from './shard-error.js';
-import { nbView, SHARDED_CLASSIFIER, shardedTrainingConfig } from './sharded-config.js';
+import {
+  checkFiniteFeatures,
+  nbView,
+  SHARDED_CLASSIFIER,
+  shardedTrainingConfig,
+  type TrainPartialHeader,
+} from './sharded-config.js';
 import type { ShardTrainOptions, ShardTrainResult } from './train-shard.js';
 
 export const NB_PARTIAL_FORMAT = 'gitml.nb-partial';
 export const NB_PARTIAL_VERSION = 1;
 
-export interface NbPartial extends PartialHeader {
+export interface NbPartial extends TrainPartialHeader {
   format: typeof NB_PARTIAL_FORMAT;
   version: typeof NB_PARTIAL_VERSION;
-  config: TrainingConfig & { includeSynthetic: boolean };
-  configHash: string;
-  /** Champion version when the shard ran; the merge refuses a different one. */
-  champion: number | null;
   /** Eligible (labelled, chosen sources) rows per class, holdout included. */
   eligibleByClass: number[];
   /** Holdout rows among them. */
@@ -82,12 +84,7 @@ export function trainNbShard(ws: Workspace, spec: DatasetSpec, opts: ShardTrainO
     for (let i = 0; i < t.rows; i++) {
       if (t.labels[i] < 0 || (!config.includeSynthetic && t.sources[i] === SOURCE_CODE.synthetic)) continue;
       eligibleByClass[t.labels[i]]++;
-      for (let j = 0; j < schema.length; j++) {
-        if (!Number.isFinite(t.columns[j][i]))
-          throw new TrainingError(
-            `${spec.name}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPaths(part.month).join(', ')}); training needs finite values`,
-          );
-      }
+      checkFiniteFeatures(spec.name, fg, part.month, t, i);
       if (inHashHoldout(keys[i], config.seed, config.testFraction)) test++;
       else train.push(i);
     }

@@ -1,10 +1,15 @@
 // What a sharded training run fits and how: the algorithm (gaussian-nb, or linear/ridge regression), the
-// training config of the unsharded run it matches, and the raw feature view its statistics are taken on.
+// training config of the unsharded run it matches, the raw feature view its statistics are taken on, the
+// fields both kinds of training partial carry, and the finite-feature check both kinds of shard make.
+import type { FeatureGroup } from '../../features/feature-group.js';
+import type { FeatureTable } from '../../features/feature-table.js';
 import type { FeatureViewJSON, ViewColumn } from '../../features/feature-view.js';
 import { type DatasetSpec, type FeatureSchema, taskOf } from '../../spec/spec.js';
 import type { TrainingConfig } from '../../training/training.js';
+import { TrainingError } from '../../training/training.js';
 import { OptionError } from '../options.js';
 import { type TrainOptions, trainingConfig } from '../train.js';
+import type { PartialHeader } from './partial-files.js';
 import { ShardError } from './shard-error.js';
 
 /** The classifier fitted from mergeable statistics. */
@@ -72,4 +77,29 @@ export function nbView(
     else columns.push({ feature: f.name, center: 0, scale: 1 });
   }
   return { features: schema.map((f) => ({ ...f })), correlations, minAbsCorrelation: 0, columns };
+}
+
+/** What both kinds of training partial carry beside the rows they read. */
+export interface TrainPartialHeader extends PartialHeader {
+  config: TrainingConfig & { includeSynthetic: boolean };
+  configHash: string;
+  /** Champion version when the shard ran; the merge refuses a different one. */
+  champion: number | null;
+}
+
+/** Refuses a training row with a feature that is not a finite number, naming the row and its files. */
+export function checkFiniteFeatures(
+  dataset: string,
+  fg: FeatureGroup,
+  month: string,
+  t: FeatureTable,
+  i: number,
+) {
+  const schema = fg.meta.features;
+  for (let j = 0; j < schema.length; j++) {
+    if (!Number.isFinite(t.columns[j][i]))
+      throw new TrainingError(
+        `${dataset}: feature '${schema[j].name}' is ${t.columns[j][i]} in row id ${t.ids[i]} (${fg.partitionPaths(month).join(', ')}); training needs finite values`,
+      );
+  }
 }
